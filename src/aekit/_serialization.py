@@ -1,0 +1,96 @@
+"""Safe, atomic files of tensors plus JSON: the format under model files and checkpoints.
+
+A nested structure of dicts, lists, numbers, strings and tensors is split into a JSON skeleton
+(tensors replaced by ``{"__tensor__": key}``) and a flat ``{key: tensor}`` dict, stored together in
+one safetensors file whose header metadata holds the JSON. Reading it back runs no code: no
+pickle anywhere. Writes go to a temporary file in the same folder and are renamed into place, so
+a crash never leaves a half-written file under the real name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import load_file, save_file
+
+_TENSOR = "__tensor__"
+METADATA_KEY = "aekit"
+
+
+def flatten(tree: Any, tensors: dict[str, torch.Tensor], path: str = "t") -> Any:
+    """Return ``tree`` with each tensor moved into ``tensors`` under a path-like key."""
+    if isinstance(tree, torch.Tensor):
+        # safetensors wants contiguous, non-shared storage
+        tensors[path] = tree.detach().cpu().contiguous().clone()
+        return {_TENSOR: path}
+    if isinstance(tree, dict):
+        return {str(k): flatten(v, tensors, f"{path}.{k}") for k, v in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        return [flatten(v, tensors, f"{path}.{i}") for i, v in enumerate(tree)]
+    return tree
+
+
+def unflatten(tree: Any, tensors: dict[str, torch.Tensor]) -> Any:
+    """Inverse of :func:`flatten`."""
+    if isinstance(tree, dict):
+        if set(tree) == {_TENSOR}:
+            return tensors[tree[_TENSOR]]
+        return {k: unflatten(v, tensors) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [unflatten(v, tensors) for v in tree]
+    return tree
+
+
+def atomic_write(path: str | os.PathLike, write: Any) -> None:
+    """Call ``write(tmp_path)`` then rename the temporary file onto ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_tree(path: str | os.PathLike, header: dict[str, Any], tree: Any) -> None:
+    """Write ``header`` (JSON) and ``tree`` (any nesting of tensors) atomically to ``path``."""
+    tensors: dict[str, torch.Tensor] = {}
+    skeleton = flatten(tree, tensors)
+    metadata = {METADATA_KEY: json.dumps({**header, "tree": skeleton})}
+    atomic_write(path, lambda tmp: save_file(tensors, tmp, metadata=metadata))
+
+
+def load_tree(path: str | os.PathLike) -> tuple[dict[str, Any], Any]:
+    """Read a file written by :func:`save_tree`: ``(header, tree)``.
+
+    Raises ``ValueError`` naming the file for anything that is not such a file (a truncated or
+    corrupt file, another program's safetensors, plain text).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        tensors = load_file(path)
+        with safe_open(path, framework="pt") as handle:
+            metadata = handle.metadata() or {}
+    except (SafetensorError, OSError, ValueError, RuntimeError) as err:
+        raise ValueError(
+            f"{path} is not a readable aekit file (truncated or corrupt?): {err}"
+        ) from None
+    if METADATA_KEY not in metadata:
+        raise ValueError(f"{path} is a safetensors file but was not written by aekit.")
+    try:
+        header = json.loads(metadata[METADATA_KEY])
+        tree = unflatten(header.pop("tree"), tensors)
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
+        raise ValueError(f"{path} has a damaged aekit header: {err!r}") from None
+    return header, tree

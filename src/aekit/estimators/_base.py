@@ -1,0 +1,344 @@
+"""Layer 5: the scikit-learn face of :class:`aekit.model.AutoencoderModel`.
+
+``BaseAutoencoder`` holds all shared behaviour: input checks, the data's scale, building the
+networks, calling the trainer, and the fitted-model methods. A kind of autoencoder is a thin
+subclass that lists its own parameters (``_own_params``) and overrides the hooks that make it
+that kind: ``_make_latent`` (the bottleneck), ``_make_terms`` (regularizers) and
+``_make_corruption`` (training-time noise).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import warnings
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+from torch import nn
+
+from aekit.estimators._params import SHARED_DOC, SHARED_PARAMS, make_init
+from aekit.estimators._progress import ProgressBar
+from aekit.estimators._validation import as_labels, as_numeric_array, encode_labels
+from aekit.latent import DeterministicLatent
+from aekit.model import AutoencoderModel
+from aekit.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, reset_parameters
+from aekit.objectives import Corruption, Term, choose_likelihood, make_likelihood
+from aekit.train import TrainConfig, train
+
+DEFAULT_HIDDEN = {"mlp": (256, 128), "conv": (32, 64)}
+_INFERENCE_BATCH = 2048
+# Parameters that may change between a run and its resumption from a checkpoint.
+_RESUMABLE = {"max_iter", "verbose", "checkpoint_dir", "device"}
+
+
+def resolve_device(device: str) -> torch.device:
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device='cuda' but PyTorch sees no GPU here; use 'cpu' or 'auto'.")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device={device!r} is not supported; use 'auto', 'cpu' or 'cuda'.")
+    return torch.device(device)
+
+
+class BaseAutoencoder(TransformerMixin, BaseEstimator):
+    _own_params: ClassVar[dict[str, Any]] = {}
+    _conditional: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "_own_params" in cls.__dict__:  # a public kind: give it its __init__ and docs
+            cls.__init__ = make_init({**SHARED_PARAMS, **cls._own_params})
+            if cls.__doc__:
+                cls.__doc__ = cls.__doc__.replace("{shared_parameters}", SHARED_DOC)
+
+    # ---- hooks that make a kind --------------------------------------------------------------
+    def _make_latent(self, in_features: int) -> nn.Module:
+        return DeterministicLatent(in_features, self.latent_dim)
+
+    def _make_terms(self) -> list[Term]:
+        return []
+
+    def _make_corruption(self, low: torch.Tensor, high: torch.Tensor) -> Corruption | None:
+        return None
+
+    # ---- input handling ----------------------------------------------------------------------
+    def _check_params(self) -> None:
+        checks = {
+            "latent_dim": isinstance(self.latent_dim, (int, np.integer)) and self.latent_dim >= 1,
+            "architecture": self.architecture in ("mlp", "conv"),
+            "max_iter": isinstance(self.max_iter, (int, np.integer)) and self.max_iter >= 1,
+            "batch_size": self.batch_size == "auto" or (
+                isinstance(self.batch_size, (int, np.integer)) and self.batch_size >= 1),
+            "learning_rate_init": float(self.learning_rate_init) > 0,
+            "validation_fraction": 0 < float(self.validation_fraction) < 1,
+            "n_iter_no_change": int(self.n_iter_no_change) >= 1,
+        }
+        bad = [name for name, ok in checks.items() if not ok]
+        if bad:
+            raise ValueError(
+                f"invalid parameter(s) of {type(self).__name__}: "
+                + "; ".join(f"{name}={getattr(self, name)!r}" for name in bad)
+                + ". See help(aekit." + type(self).__name__ + ") for the valid values."
+            )
+
+    def _validate_X(self, X: Any, reset: bool) -> np.ndarray:
+        """Checked float32 rows, flattened to (n, n_features); records the shapes on reset."""
+        array = as_numeric_array(X)
+        flat = array.reshape(len(array), -1)
+        validate_data(self, X if isinstance(X, pd.DataFrame) else flat, reset=reset,
+                      ensure_all_finite=False)  # as_numeric_array already said where
+        if reset:
+            self.input_ndim_ = array.ndim
+            self.image_shape_ = self._resolve_image_shape(array)
+        elif array.ndim == 4 and tuple(array.shape[1:]) != tuple(self.image_shape_ or ()):
+            raise ValueError(
+                f"X has images of shape {tuple(array.shape[1:])} but the model was fitted on "
+                f"{self.image_shape_}."
+            )
+        return flat
+
+    def _resolve_image_shape(self, array: np.ndarray) -> tuple[int, int, int] | None:
+        given = tuple(int(v) for v in self.image_shape) if self.image_shape is not None else None
+        if array.ndim == 4:
+            found = tuple(int(v) for v in array.shape[1:])
+            if given is not None and given != found:
+                raise ValueError(f"image_shape={given} does not match X's images {found}.")
+            return found
+        if given is not None and (len(given) != 3 or int(np.prod(given)) != array.shape[1]):
+            raise ValueError(
+                f"image_shape={given} must be (C, H, W) with C*H*W equal to X's "
+                f"{array.shape[1]} features."
+            )
+        if self.architecture == "conv" and given is None:
+            raise ValueError(
+                "architecture='conv' needs images: pass X as (n, C, H, W) or set "
+                "image_shape=(C, H, W)."
+            )
+        return given
+
+    def _labels(self, y: Any, n_samples: int) -> torch.Tensor | None:
+        """Class indices for a conditional model (labels must have been seen in fit)."""
+        if not self._conditional:
+            return None
+        return torch.from_numpy(encode_labels(as_labels(y, n_samples), self.classes_))
+
+    # ---- the data's scale: Gaussian data is standardized, [0, 1] data is used as is ---------
+    def _to_model(self, flat: np.ndarray) -> torch.Tensor:
+        if self.data_mean_ is not None:
+            flat = (flat - self.data_mean_) / self.data_scale_
+        shape = self.image_shape_ if self.architecture == "conv" else (self.n_features_in_,)
+        return torch.from_numpy(np.ascontiguousarray(flat, dtype=np.float32)).view(-1, *shape)
+
+    def _to_data(self, x: torch.Tensor) -> np.ndarray:
+        flat = x.detach().cpu().numpy().reshape(len(x), -1)
+        if self.data_mean_ is not None:
+            flat = flat * self.data_scale_ + self.data_mean_
+        if self.input_ndim_ == 4:
+            return flat.reshape(len(flat), *self.image_shape_)
+        return flat
+
+    def _log_det_scale(self) -> float:
+        """``-sum log scale``: turns a density of standardized x into one of the data x."""
+        return 0.0 if self.data_scale_ is None else -float(np.log(self.data_scale_).sum())
+
+    # ---- building and fitting ----------------------------------------------------------------
+    def _build_model(self, n_classes: int, low: torch.Tensor, high: torch.Tensor) -> nn.Module:
+        hidden = tuple(self.hidden_layer_sizes or DEFAULT_HIDDEN[self.architecture])
+        d, k, act = self.latent_dim, n_classes, self.activation
+        if self.architecture == "conv":
+            c, h, w = self.image_shape_
+            encoder = ConvEncoder((c + k, h, w), hidden, act)
+            decoder = ConvDecoder(d + k, self.image_shape_, hidden, act)
+        else:
+            encoder = MLPEncoder(self.n_features_in_ + k, hidden, act)
+            decoder = MLPDecoder(d + k, hidden[::-1], self.n_features_in_, act)
+        latent = self._make_latent(encoder.out_features)
+        likelihood = make_likelihood(self.likelihood_, learn_scale=latent.stochastic)
+        return AutoencoderModel(encoder, latent, decoder, likelihood, self._make_terms(),
+                                self._make_corruption(low, high), n_classes)
+
+    def fit(self, X: Any, y: Any = None) -> BaseAutoencoder:
+        """Fit the autoencoder to X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+            Training data: numpy array, torch tensor, pandas DataFrame or nested lists.
+        y : array-like of shape (n_samples,), default=None
+            Labels, used by conditional models only.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._check_params()
+        flat = self._validate_X(X, reset=True)
+        y_index = None
+        if self._conditional:
+            labels = as_labels(y, len(flat))
+            self.classes_, y_index = np.unique(labels, return_inverse=True)
+            y_index = torch.from_numpy(y_index.astype(np.int64))
+        self.likelihood_ = choose_likelihood(flat, self.likelihood)
+        self.data_mean_, self.data_scale_ = None, None
+        if self.likelihood_ == "gaussian":
+            scale = flat.std(axis=0)
+            self.data_mean_ = flat.mean(axis=0)
+            self.data_scale_ = np.where(scale > 0, scale, 1.0).astype(np.float32)
+        X_model = self._to_model(flat)
+
+        model = self._build_model(len(getattr(self, "classes_", ())), X_model.min(dim=0).values,
+                                  X_model.max(dim=0).values)
+        if not model.terms and model.corruption is None and self.latent_dim >= flat.shape[1]:
+            warnings.warn(
+                f"latent_dim={self.latent_dim} is not smaller than the {flat.shape[1]} input "
+                "features and nothing regularizes the code, so the autoencoder can learn the "
+                "identity map. Use a smaller latent_dim, or a DenoisingAutoencoder, "
+                "SparseAutoencoder or ContractiveAutoencoder.",
+                UserWarning,
+                stacklevel=2,
+            )
+        seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
+        reset_parameters(model, torch.Generator().manual_seed(seed))
+        device = resolve_device(self.device)
+        model.to(device)
+        generator = torch.Generator(device).manual_seed(seed + 1)
+        X_model = X_model.to(device)
+        y_index = None if y_index is None else y_index.to(device)
+
+        config = TrainConfig(
+            max_iter=int(self.max_iter),
+            batch_size=min(200, len(flat)) if self.batch_size == "auto" else int(self.batch_size),
+            learning_rate=float(self.learning_rate_init),
+            early_stopping=bool(self.early_stopping),
+            validation_fraction=float(self.validation_fraction),
+            n_iter_no_change=int(self.n_iter_no_change),
+            tol=float(self.tol),
+            patience_start=int(getattr(self, "kl_warmup", 0)),
+            checkpoint_path=(None if self.checkpoint_dir is None
+                             else Path(self.checkpoint_dir) / "checkpoint.safetensors"),
+            fingerprint=self._fingerprint(flat, y_index),
+        )
+        progress = (ProgressBar(type(self).__name__, config.max_iter) if self.verbose
+                    else contextlib.nullcontext())
+        with progress:
+            result = train(model, X_model, y_index, config=config, generator=generator,
+                           callbacks=[progress] if self.verbose else [])
+
+        self.model_ = model
+        self.n_iter_ = result.n_iter
+        self.history_ = result.history
+        self.loss_curve_ = result.history["loss"]
+        self.best_loss_ = result.best_loss
+        val = result.history.get("val_loss")
+        self.validation_scores_ = None if val is None else [-v for v in val]
+        return self
+
+    def _fingerprint(self, flat: np.ndarray, y_index: torch.Tensor | None) -> str:
+        """Identifies a run for checkpoint resumption: parameters and data."""
+        params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
+        digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=repr).encode())
+        digest.update(np.ascontiguousarray(flat).tobytes())
+        if y_index is not None:
+            digest.update(y_index.cpu().numpy().tobytes())
+        return digest.hexdigest()
+
+    # ---- fitted-model methods ------------------------------------------------------------------
+    @torch.no_grad()
+    def _batched(self, fn, X_model: torch.Tensor, y_index: torch.Tensor | None) -> torch.Tensor:
+        """``fn(x, y)`` over inference-sized batches on the model's device, concatenated."""
+        self.model_.eval()
+        device = next(self.model_.parameters()).device
+        out = []
+        for start in range(0, len(X_model), _INFERENCE_BATCH):
+            x = X_model[start:start + _INFERENCE_BATCH].to(device)
+            yb = None if y_index is None else y_index[start:start + _INFERENCE_BATCH].to(device)
+            out.append(fn(x, yb).cpu())
+        return torch.cat(out)
+
+    def _encode(self, X: Any, y: Any = None) -> np.ndarray:
+        check_is_fitted(self)
+        flat = self._validate_X(X, reset=False)
+        codes = self._batched(self.model_.encode_code, self._to_model(flat),
+                              self._labels(y, len(flat)))
+        return codes.numpy()
+
+    def _decode(self, Z: Any, y: Any = None) -> np.ndarray:
+        check_is_fitted(self)
+        Z = as_numeric_array(Z, name="Z")
+        if Z.ndim != 2 or Z.shape[1] != self.latent_dim:
+            raise ValueError(
+                f"Z must have shape (n, {self.latent_dim}) (the latent_dim); got {Z.shape}."
+            )
+        model = self.model_
+        means = self._batched(lambda z, yb: model.likelihood.mean(model.decode(z, yb)),
+                              torch.from_numpy(Z), self._labels(y, len(Z)))
+        return self._to_data(means)
+
+    def _score_samples(self, X: Any, y: Any = None) -> np.ndarray:
+        check_is_fitted(self)
+        flat = self._validate_X(X, reset=False)
+        y_index = self._labels(y, len(flat))
+        if self.model_.latent.stochastic:
+            eps = torch.randn(self._ELBO_DRAWS, self.latent_dim,
+                              generator=torch.Generator().manual_seed(0))
+            model = self.model_
+            scores = self._batched(lambda x, yb: model.elbo(x, yb, eps.to(x.device)),
+                                   self._to_model(flat), y_index)
+        else:
+            scores = -self._batched(self.model_.reconstruction_nll, self._to_model(flat), y_index)
+        return scores.numpy().astype(np.float64) + self._log_det_scale()
+
+    # Draws of eps averaged for a VAE's ELBO in score_samples (common to every row).
+    _ELBO_DRAWS: ClassVar[int] = 16
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Encode X: the latent code (for VAEs the posterior mean, never a random draw).
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, latent_dim)
+        """
+        return self._encode(X)
+
+    def inverse_transform(self, Z: Any) -> np.ndarray:
+        """Decode codes to data: probabilities for Bernoulli data, values on X's scale otherwise.
+
+        Returns
+        -------
+        X_hat : ndarray shaped like the training X
+        """
+        return self._decode(Z)
+
+    def reconstruct(self, X: Any) -> np.ndarray:
+        """``inverse_transform(transform(X))``: X passed through the bottleneck."""
+        return self.inverse_transform(self.transform(X))
+
+    def score_samples(self, X: Any) -> np.ndarray:
+        """Log-likelihood per row, higher = more normal: minus the reconstruction error
+        (``-log p(x | h(x))``) for deterministic models, the ELBO for VAEs, in nats."""
+        return self._score_samples(X)
+
+    def score(self, X: Any, y: Any = None) -> float:
+        """Mean of :meth:`score_samples`."""
+        return float(np.mean(self.score_samples(X)))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Names of the code's columns: ``z0, z1, ...``."""
+        check_is_fitted(self)
+        return np.asarray([f"z{i}" for i in range(self.latent_dim)], dtype=object)
+
+    def save(self, path: str | Path) -> None:
+        """Write the fitted model to ``path`` (JSON header + safetensors weights, one file)."""
+        from aekit.io import save  # io is the layer above; imported on use
+
+        save(self, path)

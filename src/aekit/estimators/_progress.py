@@ -1,0 +1,44 @@
+"""A rich progress bar fed by the trainer's per-epoch reports."""
+
+from __future__ import annotations
+
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from aekit.train import EpochReport
+
+
+class ProgressBar:
+    """Context manager and trainer callback: epoch m/n, loss, validation loss, time left."""
+
+    def __init__(self, description: str, total: int, start: int = 0) -> None:
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("epoch"),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[losses]}"),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+        )
+        self.task = self.progress.add_task(description, total=total, completed=start, losses="")
+
+    def __enter__(self) -> ProgressBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.stop()
+
+    def __call__(self, report: EpochReport) -> None:
+        losses = f"loss {report.train['loss']:.4g}"
+        if report.validation:
+            losses += f"  val {report.validation['loss']:.4g}"
+        self.progress.update(self.task, completed=report.epoch, losses=losses)

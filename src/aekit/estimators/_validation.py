@@ -1,0 +1,109 @@
+"""Input checks that name the problem and the fix.
+
+Everything the estimators accept (numpy arrays, torch tensors, pandas DataFrames, lists) becomes
+a float32 numpy array of 2 or 4 dimensions here, or a ``ValueError`` says what is wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+_MAX_POSITIONS = 5
+
+
+def _is_torch_tensor(X: Any) -> bool:
+    return type(X).__module__.startswith("torch") and hasattr(X, "detach")
+
+
+def as_numeric_array(X: Any, name: str = "X") -> np.ndarray:
+    """Return ``X`` as a finite float32 array with 2 (rows, features) or 4 (n, C, H, W) axes."""
+    if X is None:
+        raise ValueError(f"{name} is None; pass an array-like of shape (n_samples, n_features).")
+    if _is_torch_tensor(X):
+        X = X.detach().cpu().numpy()
+    if isinstance(X, pd.Series):
+        X = X.to_frame()
+    if isinstance(X, pd.DataFrame):
+        bad = [str(c) for c in X.columns
+               if not (pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c]))]
+        if bad:
+            raise ValueError(
+                f"{name} has non-numeric columns: {', '.join(bad)}. Encode them as numbers "
+                "(e.g. OneHotEncoder) or drop them."
+            )
+        X = X.to_numpy(dtype=np.float64, na_value=np.nan)
+    try:
+        array = np.asarray(X)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"{name} is not a rectangular array: {err}") from None
+    if array.dtype.kind in "OUSaV":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} contains non-numeric values (dtype {array.dtype}); pass numbers only."
+            ) from None
+    if array.dtype.kind == "c":
+        raise ValueError(f"{name} is complex; autoencoders here need real numbers.")
+    if array.ndim not in (2, 4):
+        hint = " Reshape a single feature with X.reshape(-1, 1)." if array.ndim == 1 else ""
+        raise ValueError(
+            f"{name} must have 2 axes (n_samples, n_features) or 4 (n, C, H, W); got "
+            f"shape {array.shape}.{hint}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape}); pass at least one row and column.")
+    check_finite(array, name)
+    return np.ascontiguousarray(array, dtype=np.float32)
+
+
+def check_finite(array: np.ndarray, name: str = "X") -> None:
+    """Raise if ``array`` holds NaN or infinity, saying how many and where the first ones are."""
+    finite = np.isfinite(array)
+    if finite.all():
+        return
+    flat = array.reshape(len(array), -1)
+    bad = ~finite.reshape(len(array), -1)
+    n_nan, n_inf = int(np.isnan(flat).sum()), int(np.isinf(flat).sum())
+    rows, cols = np.nonzero(bad)
+    where = ", ".join(f"(row {r}, column {c})" for r, c in zip(rows[:_MAX_POSITIONS],
+                                                                 cols[:_MAX_POSITIONS]))
+    more = " ..." if len(rows) > _MAX_POSITIONS else ""
+    raise ValueError(
+        f"{name} contains {n_nan} NaN and {n_inf} infinite values, first at {where}{more}. "
+        "Remove or impute them first (e.g. sklearn.impute.SimpleImputer)."
+    )
+
+
+def as_labels(y: Any, n_samples: int, name: str = "y") -> np.ndarray:
+    """Return ``y`` as a 1-D array with one label per row."""
+    if y is None:
+        raise ValueError(f"{name} is required: this model is conditioned on labels.")
+    if _is_torch_tensor(y):
+        y = y.detach().cpu().numpy()
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one label per row); got shape {y.shape}.")
+    if len(y) != n_samples:
+        raise ValueError(f"{name} has {len(y)} labels but X has {n_samples} rows.")
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError(f"{name} contains {int((~np.isfinite(y)).sum())} NaN or infinite labels.")
+    return y
+
+
+def encode_labels(y: np.ndarray, classes: np.ndarray, name: str = "y") -> np.ndarray:
+    """Indices of ``y`` in the sorted ``classes``; unseen labels are an error that names them."""
+    index = np.searchsorted(classes, y)
+    index = np.clip(index, 0, len(classes) - 1)
+    unseen = classes[index] != y
+    if unseen.any():
+        raise ValueError(
+            f"{name} contains labels not seen in fit: {sorted(set(y[unseen].tolist()))[:10]}; "
+            f"known labels are {classes.tolist()[:20]}."
+        )
+    return index.astype(np.int64)

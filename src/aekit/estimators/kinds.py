@@ -1,0 +1,274 @@
+"""The public kinds of autoencoder: each a row of choices on :class:`BaseAutoencoder`.
+
+| kind                     | latent        | extra terms               | corruption | labels |
+|--------------------------|---------------|---------------------------|------------|--------|
+| Autoencoder              | deterministic | -                         | -          | -      |
+| DenoisingAutoencoder     | deterministic | -                         | noise      | -      |
+| SparseAutoencoder        | ReLU/sigmoid  | L1 or KL(rho || rho_hat)  | -          | -      |
+| ContractiveAutoencoder   | deterministic | ||dh/dx||_F^2             | -          | -      |
+| VariationalAutoencoder   | Gaussian      | beta * KL(q || N(0, I))   | -          | -      |
+| ConditionalVAE           | Gaussian      | beta * KL(q || N(0, I))   | -          | y      |
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+from torch import nn
+
+from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._validation import as_labels
+from aekit.latent import DeterministicLatent, GaussianLatent
+from aekit.objectives import (
+    ContractivePenalty,
+    Corruption,
+    KLDivergence,
+    KLSparsity,
+    L1Sparsity,
+    Term,
+)
+
+
+class Autoencoder(BaseAutoencoder):
+    """Autoencoder trained to reconstruct its input through a bottleneck.
+
+    Undercomplete when ``latent_dim`` is below the number of features (a nonlinear PCA);
+    overcomplete otherwise, which warns because nothing stops it learning the identity.
+
+    Parameters
+    ----------
+{shared_parameters}
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen in fit (C*H*W for images).
+    feature_names_in_ : ndarray of str
+        Column names, when X was a DataFrame with string column names.
+    image_shape_ : tuple or None
+        (C, H, W) of the images, when the data are images.
+    likelihood_ : str
+        The reconstruction likelihood used, ``"bernoulli"`` or ``"gaussian"``.
+    model_ : torch.nn.Module
+        The trained :class:`aekit.model.AutoencoderModel`.
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : list of float
+        Training loss per epoch (nats per row).
+    validation_scores_ : list of float or None
+        Minus the validation loss per epoch, when ``early_stopping``.
+    history_ : dict of str to list of float
+        Every objective term per epoch, training and (``val_`` prefix) validation.
+
+    Examples
+    --------
+    >>> from aekit import Autoencoder
+    >>> from aekit.datasets import load_digits
+    >>> X, y = load_digits()
+    >>> Z = Autoencoder(latent_dim=16, max_iter=5, random_state=0).fit(X).transform(X)
+    >>> Z.shape
+    (1797, 16)
+    """
+
+    _own_params: ClassVar[dict[str, Any]] = {}
+
+
+class DenoisingAutoencoder(BaseAutoencoder):
+    """Autoencoder that learns to undo corruption (Vincent et al. 2008).
+
+    In training the encoder sees a corrupted copy of each row and the loss compares the output
+    with the clean row; ``reconstruct`` (or ``denoise``) then cleans noisy data.
+
+    Parameters
+    ----------
+    noise : {"gaussian", "masking", "salt_pepper"}, default="gaussian"
+        Corruption: additive Gaussian noise, entries set to 0, or entries set to their
+        feature's minimum or maximum.
+    noise_level : float, default=0.3
+        Standard deviation of the Gaussian noise (in standardized units for Gaussian data, in
+        the data's units for [0, 1] data), or the probability that an entry is corrupted.
+{shared_parameters}
+    """
+
+    _own_params: ClassVar[dict[str, Any]] = {"noise": "gaussian", "noise_level": 0.3}
+
+    def _make_corruption(self, low: torch.Tensor, high: torch.Tensor) -> Corruption:
+        return Corruption(self.noise, self.noise_level, low, high)
+
+    def denoise(self, X: Any) -> np.ndarray:
+        """Clean noisy X: the same as :meth:`reconstruct`."""
+        return self.reconstruct(X)
+
+
+class SparseAutoencoder(BaseAutoencoder):
+    """Autoencoder whose codes are pushed towards zero.
+
+    ``sparsity="l1"`` adds ``sparsity_weight * sum_j |h_j|`` on a ReLU code (exact zeros);
+    ``sparsity="kl"`` adds ``sparsity_weight * sum_j KL(rho || rho_hat_j)`` on a sigmoid code,
+    ``rho_hat_j`` being unit j's mean activation and ``rho = sparsity_target``.
+
+    Parameters
+    ----------
+    sparsity : {"l1", "kl"}, default="l1"
+        The sparsity penalty.
+    sparsity_weight : float, default=0.1
+        Its weight against the reconstruction loss (nats per row).
+    sparsity_target : float, default=0.05
+        Target mean activation ``rho`` for ``sparsity="kl"``.
+{shared_parameters}
+    """
+
+    _own_params: ClassVar[dict[str, Any]] = {
+        "sparsity": "l1", "sparsity_weight": 0.1, "sparsity_target": 0.05,
+    }
+
+    def _check_sparsity(self) -> None:
+        if self.sparsity not in ("l1", "kl"):
+            raise ValueError(f"sparsity={self.sparsity!r} is not supported; use 'l1' or 'kl'.")
+
+    def _make_latent(self, in_features: int) -> nn.Module:
+        self._check_sparsity()
+        code_activation = "relu" if self.sparsity == "l1" else "logistic"
+        return DeterministicLatent(in_features, self.latent_dim, code_activation)
+
+    def _make_terms(self) -> list[Term]:
+        if self.sparsity == "l1":
+            return [L1Sparsity(self.sparsity_weight)]
+        return [KLSparsity(self.sparsity_weight, self.sparsity_target)]
+
+
+class ContractiveAutoencoder(BaseAutoencoder):
+    """Autoencoder penalised by ``contractive_weight * ||dh/dx||_F^2`` (Rifai et al. 2011).
+
+    The penalty is the exact squared Frobenius norm of the encoder's Jacobian, for any encoder,
+    so codes change little under small changes of the input.
+
+    Parameters
+    ----------
+    contractive_weight : float, default=0.1
+        Weight of the Jacobian penalty.
+{shared_parameters}
+    """
+
+    _own_params: ClassVar[dict[str, Any]] = {"contractive_weight": 0.1}
+
+    def _make_terms(self) -> list[Term]:
+        return [ContractivePenalty(self.contractive_weight)]
+
+
+class _VariationalBase(BaseAutoencoder):
+    """Gaussian latent, KL term, and sampling from the prior."""
+
+    def _make_latent(self, in_features: int) -> nn.Module:
+        return GaussianLatent(in_features, self.latent_dim)
+
+    def _make_terms(self) -> list[Term]:
+        return [KLDivergence(self.beta, self.kl_warmup)]
+
+    def _sample(self, n_samples: int, y: Any, random_state: Any) -> np.ndarray:
+        check_is_fitted(self)
+        if int(n_samples) < 1:
+            raise ValueError(f"n_samples={n_samples!r} must be at least 1.")
+        seed = int(check_random_state(random_state).randint(0, 2**31 - 1))
+        z = torch.randn(int(n_samples), self.latent_dim,
+                        generator=torch.Generator().manual_seed(seed))
+        return self._decode(z.numpy(), y)
+
+
+class VariationalAutoencoder(_VariationalBase):
+    """Variational autoencoder (Kingma & Welling 2014); a β-VAE when ``beta != 1``
+    (Higgins et al. 2017).
+
+    The encoder gives ``q(z|x) = N(mu(x), diag(sigma^2(x)))``; training maximises the ELBO
+    ``E_q[log p(x|z)] - beta * KL(q(z|x) || N(0, I))`` through the reparameterization
+    ``z = mu + sigma * eps``. ``transform`` returns ``mu`` (deterministic), ``score_samples``
+    the ELBO in nats, and ``sample`` decodes draws from the prior.
+
+    Parameters
+    ----------
+    beta : float, default=1.0
+        Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
+        reconstructions.
+    kl_warmup : int, default=0
+        Epochs over which the KL weight rises linearly to ``beta``.
+{shared_parameters}
+    """
+
+    _own_params: ClassVar[dict[str, Any]] = {"beta": 1.0, "kl_warmup": 0}
+
+    def sample(self, n_samples: int = 1, y: Any = None, random_state: Any = None) -> np.ndarray:
+        """Draw ``n_samples`` rows from the model: decode ``z ~ N(0, I)``.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, ...) shaped like the training X
+            Expected values of ``p(x|z)`` (probabilities for Bernoulli data).
+        """
+        return self._sample(n_samples, None, random_state)
+
+
+class ConditionalVAE(_VariationalBase):
+    """Conditional VAE (Sohn et al. 2015): encoder and decoder both see the one-hot label, so
+    ``sample(y=7)`` generates a 7.
+
+    ``fit(X, y)`` needs the labels (any hashable values; kept in ``classes_``), and so do
+    ``transform``, ``inverse_transform`` and ``score_samples``.
+
+    Parameters
+    ----------
+    beta : float, default=1.0
+        Weight of the KL term.
+    kl_warmup : int, default=0
+        Epochs over which the KL weight rises linearly to ``beta``.
+{shared_parameters}
+    """
+
+    _own_params: ClassVar[dict[str, Any]] = {"beta": 1.0, "kl_warmup": 0}
+    _conditional: ClassVar[bool] = True
+
+    def fit(self, X: Any, y: Any = None) -> ConditionalVAE:
+        """Fit on X with labels y (required). See :meth:`BaseAutoencoder.fit`."""
+        if y is None:
+            raise ValueError("ConditionalVAE.fit needs the labels: call fit(X, y).")
+        return super().fit(X, y)
+
+    def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> np.ndarray:
+        return self.fit(X, y, **fit_params).transform(X, y)
+
+    def transform(self, X: Any, y: Any = None) -> np.ndarray:
+        """Posterior mean of z given X and its labels y."""
+        return self._encode(X, y)
+
+    def inverse_transform(self, Z: Any, y: Any = None) -> np.ndarray:
+        """Decode codes Z under labels y (one label, or one per row)."""
+        check_is_fitted(self)
+        return self._decode(Z, self._broadcast_labels(y, len(np.asarray(Z))))
+
+    def score_samples(self, X: Any, y: Any = None) -> np.ndarray:
+        """ELBO of each row given its label, in nats."""
+        return self._score_samples(X, y)
+
+    def score(self, X: Any, y: Any = None) -> float:
+        return float(np.mean(self.score_samples(X, y)))
+
+    def sample(self, n_samples: int = 1, y: Any = None, random_state: Any = None) -> np.ndarray:
+        """Generate ``n_samples`` rows with label ``y``: one label for all rows, one per row, or
+        None for labels drawn uniformly from ``classes_``."""
+        check_is_fitted(self)
+        rng = check_random_state(random_state)
+        if y is None:
+            y = self.classes_[rng.randint(0, len(self.classes_), int(n_samples))]
+        return self._sample(n_samples, self._broadcast_labels(y, int(n_samples)), rng)
+
+    @staticmethod
+    def _broadcast_labels(y: Any, n: int) -> np.ndarray:
+        if y is None:
+            raise ValueError("ConditionalVAE needs labels y here: one label or one per row.")
+        y = np.asarray(y)
+        return np.full(n, y.item(), dtype=y.dtype) if y.ndim == 0 else as_labels(y, n)
+
+
+VAE = VariationalAutoencoder

@@ -1,0 +1,100 @@
+"""Weighted regularizer terms added to the reconstruction loss.
+
+A term is a module with a ``name`` and a ``weight``; calling it with the batch's encoder input,
+its code and the model returns the term's batch mean (unweighted, so the history shows the
+quantity itself). The model adds ``weight * value`` to the loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+from aekit.latent import Code, GaussianLatent
+
+
+class Term(nn.Module):
+    name = ""
+
+    def __init__(self, weight: float) -> None:
+        super().__init__()
+        self.weight = float(weight)
+
+    def current_weight(self, epoch: int) -> float:
+        return self.weight
+
+
+class L1Sparsity(Term):
+    """``sum_j |h_j|`` per row (Goodfellow et al. 2016, eq. 14.2 with an L1 penalty)."""
+
+    name = "sparsity"
+
+    def forward(self, x_in: torch.Tensor, code: Code, model: nn.Module) -> torch.Tensor:
+        return code.mean.abs().sum(dim=1).mean()
+
+
+class KLSparsity(Term):
+    """``sum_j KL(rho || rho_hat_j)`` with ``rho_hat_j`` the batch-mean activation of unit j
+    (Ng, "Sparse autoencoder" lecture notes, 2011):
+    ``KL = rho log(rho / rho_hat) + (1 - rho) log((1 - rho) / (1 - rho_hat))``.
+    The code must lie in (0, 1): the sparse model gives it a sigmoid."""
+
+    name = "sparsity"
+
+    def __init__(self, weight: float, target: float) -> None:
+        super().__init__(weight)
+        if not 0 < target < 1:
+            raise ValueError(f"sparsity_target={target!r} must lie strictly between 0 and 1.")
+        self.target = float(target)
+
+    def forward(self, x_in: torch.Tensor, code: Code, model: nn.Module) -> torch.Tensor:
+        rho = self.target
+        rho_hat = code.mean.mean(dim=0).clamp(1e-6, 1 - 1e-6)
+        kl = rho * torch.log(rho / rho_hat) + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))
+        return kl.sum()
+
+
+def jacobian_frobenius_sq(encode: Callable[[torch.Tensor], torch.Tensor],
+                          x: torch.Tensor) -> torch.Tensor:
+    """Exact ``||dh/dx||_F^2`` per row for any encoder ``h = encode(x)``.
+
+    One reverse pass per code unit, batched over rows by ``vmap``; differentiable, so it can be
+    trained through (Rifai et al. 2011, eq. 2: ``sum_ij (dh_j / dx_i)^2``).
+    """
+
+    def encode_one(row: torch.Tensor) -> torch.Tensor:
+        return encode(row.unsqueeze(0)).squeeze(0)
+
+    jacobians = torch.func.vmap(torch.func.jacrev(encode_one))(x)  # (n, latent_dim, *x.shape[1:])
+    return jacobians.pow(2).flatten(1).sum(dim=1)
+
+
+class ContractivePenalty(Term):
+    """``||J_h(x)||_F^2`` per row, the contractive autoencoder's penalty (Rifai et al. 2011)."""
+
+    name = "contractive"
+
+    def forward(self, x_in: torch.Tensor, code: Code, model: nn.Module) -> torch.Tensor:
+        return jacobian_frobenius_sq(model.encode_code, x_in).mean()
+
+
+class KLDivergence(Term):
+    """``beta * KL(q(z|x) || N(0, I))`` (Higgins et al. 2017, eq. 4), with an optional linear
+    warm-up of the weight from ``beta / kl_warmup`` to ``beta`` over the first ``kl_warmup``
+    epochs (Bowman et al. 2016; Sønderby et al. 2016) so the decoder learns to use z first."""
+
+    name = "kl"
+
+    def __init__(self, beta: float, warmup_epochs: int) -> None:
+        super().__init__(beta)
+        self.warmup_epochs = int(warmup_epochs)
+
+    def current_weight(self, epoch: int) -> float:
+        if self.warmup_epochs <= 0:
+            return self.weight
+        return self.weight * min(1.0, (epoch + 1) / self.warmup_epochs)
+
+    def forward(self, x_in: torch.Tensor, code: Code, model: nn.Module) -> torch.Tensor:
+        return GaussianLatent.kl(code).mean()

@@ -1,0 +1,223 @@
+"""Layer 4: one training loop for any module whose ``forward(x, y, generator)`` returns a dict with
+a ``"loss"`` entry (and any other named terms to record).
+
+* Batches are slices of one shuffled index tensor over in-memory tensors: no per-sample Python.
+* All randomness (split, shuffling, the module's noise) comes from one ``torch.Generator``.
+* Terms are summed on the device and read once per epoch, so the hot loop never synchronises.
+* ``checkpoint_path``: after every epoch the whole state (weights, optimizer, generator, history,
+  early-stopping state) is written atomically; the next call resumes from it and reaches the same
+  weights an uninterrupted run would.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from aekit._serialization import load_tree, save_tree
+
+CHECKPOINT_FORMAT = "aekit-checkpoint"
+
+
+class TrainingDivergedError(FloatingPointError, ValueError):
+    """The loss became NaN or infinite. A ``ValueError`` too, as scikit-learn raises for this."""
+
+
+@dataclass
+class TrainConfig:
+    max_iter: int
+    batch_size: int
+    learning_rate: float
+    early_stopping: bool = False
+    validation_fraction: float = 0.1
+    n_iter_no_change: int = 10
+    tol: float = 1e-4
+    patience_start: int = 0  # epochs before stalls count (the loss rises during KL warm-up)
+    checkpoint_path: Path | None = None
+    fingerprint: str = ""  # identifies the run a checkpoint belongs to
+
+
+@dataclass
+class EpochReport:
+    """What a callback sees after each epoch (``epoch`` counts completed epochs, from 1)."""
+
+    epoch: int
+    max_iter: int
+    train: dict[str, float]
+    validation: dict[str, float] | None
+    seconds: float
+
+
+@dataclass
+class TrainResult:
+    n_iter: int
+    history: dict[str, list[float]] = field(default_factory=dict)
+    best_loss: float = float("inf")
+    stopped_early: bool = False
+
+
+def _batches(n: int, batch_size: int, order: torch.Tensor | None = None):
+    for start in range(0, n, batch_size):
+        stop = min(start + batch_size, n)
+        yield (slice(start, stop) if order is None else order[start:stop]), stop - start
+
+
+def _select(t: torch.Tensor | None, index) -> torch.Tensor | None:
+    return None if t is None else t[index]
+
+
+@torch.no_grad()
+def evaluate(module: nn.Module, X: torch.Tensor, y: torch.Tensor | None,
+             generator: torch.Generator, batch_size: int) -> dict[str, torch.Tensor]:
+    """Mean of each term over all rows, in eval mode (no corruption, no dropout)."""
+    module.eval()
+    totals: dict[str, torch.Tensor] = {}
+    for index, size in _batches(len(X), batch_size):
+        for name, value in module(X[index], _select(y, index), generator).items():
+            totals[name] = totals.get(name, 0.0) + value.detach() * size
+    return {name: total / len(X) for name, total in totals.items()}
+
+
+def _split(n: int, config: TrainConfig, generator: torch.Generator):
+    """Training and validation row indices (validation only with early stopping)."""
+    if not config.early_stopping:
+        return None, None
+    n_val = int(round(config.validation_fraction * n))
+    if not 0 < n_val < n:
+        raise ValueError(
+            f"validation_fraction={config.validation_fraction} leaves {n_val} of {n} rows for "
+            "validation; early stopping needs at least one row on each side. Use more data, "
+            "another validation_fraction, or early_stopping=False."
+        )
+    order = torch.randperm(n, generator=generator, device=generator.device)
+    return order[n_val:], order[:n_val]
+
+
+def _finite_or_raise(means: dict[str, float], epoch: int, config: TrainConfig) -> None:
+    bad = [name for name, value in means.items() if not torch.isfinite(torch.tensor(value))]
+    if bad:
+        raise TrainingDivergedError(
+            f"training diverged in epoch {epoch}: {', '.join(bad)} became "
+            f"{means[bad[0]]}. Try a smaller learning_rate_init (now {config.learning_rate:g}), "
+            "scaling the data (e.g. StandardScaler), or a smaller regularizer weight."
+        )
+
+
+def train(
+    module: nn.Module,
+    X: torch.Tensor,
+    y: torch.Tensor | None = None,
+    *,
+    config: TrainConfig,
+    generator: torch.Generator,
+    callbacks: Sequence[Callable[[EpochReport], None]] = (),
+) -> TrainResult:
+    """Fit ``module`` on ``(X, y)`` with Adam; returns the history. See the module docstring."""
+    train_idx, val_idx = _split(len(X), config, generator)
+    X_train, y_train = (X, y) if train_idx is None else (X[train_idx], _select(y, train_idx))
+    optimizer = torch.optim.Adam(module.parameters(), lr=config.learning_rate)
+    result = TrainResult(n_iter=0)
+    no_improve, best_state = 0, None
+    if config.checkpoint_path is not None and config.checkpoint_path.exists():
+        result, no_improve, best_state = _resume(config, module, optimizer, generator)
+
+    set_epoch = getattr(module, "set_epoch", lambda epoch: None)
+    while result.n_iter < config.max_iter and not result.stopped_early:
+        started = time.perf_counter()
+        epoch = result.n_iter
+        set_epoch(epoch)
+        module.train()
+        sums: dict[str, torch.Tensor] = {}
+        order = torch.randperm(len(X_train), generator=generator, device=generator.device)
+        for index, size in _batches(len(X_train), config.batch_size, order):
+            terms = module(X_train[index], _select(y_train, index), generator)
+            optimizer.zero_grad(set_to_none=True)
+            terms["loss"].backward()
+            optimizer.step()
+            for name, value in terms.items():
+                sums[name] = sums.get(name, 0.0) + value.detach() * size
+        train_means = {name: float(total) / len(X_train) for name, total in sums.items()}
+        _finite_or_raise(train_means, epoch + 1, config)
+        val_means = None
+        if val_idx is not None:
+            val_terms = evaluate(module, X[val_idx], _select(y, val_idx), generator,
+                                 4 * config.batch_size)
+            val_means = {name: float(value) for name, value in val_terms.items()}
+            _finite_or_raise(val_means, epoch + 1, config)
+
+        for name, value in train_means.items():
+            result.history.setdefault(name, []).append(value)
+        for name, value in (val_means or {}).items():
+            result.history.setdefault(f"val_{name}", []).append(value)
+        result.n_iter = epoch + 1
+
+        # Early stopping as in scikit-learn's MLP: stop after n_iter_no_change epochs without
+        # improving the best loss by tol (validation loss if early_stopping, else training loss).
+        current = val_means["loss"] if val_means else train_means["loss"]
+        in_warmup = epoch < config.patience_start
+        no_improve = 0 if in_warmup or current < result.best_loss - config.tol else no_improve + 1
+        if in_warmup or current < result.best_loss:
+            result.best_loss = current
+            if val_means:
+                best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
+        result.stopped_early = no_improve >= config.n_iter_no_change
+
+        if config.checkpoint_path is not None:
+            _save_checkpoint(config, module, optimizer, generator, result, no_improve, best_state)
+        report = EpochReport(result.n_iter, config.max_iter, train_means, val_means,
+                             time.perf_counter() - started)
+        for callback in callbacks:
+            callback(report)
+
+    if best_state is not None:
+        module.load_state_dict(best_state)  # the weights that scored best on validation
+    module.eval()
+    return result
+
+
+def _save_checkpoint(config, module, optimizer, generator, result, no_improve, best_state):
+    state = {
+        "model": module.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "generator": generator.get_state(),
+        "best_model": best_state,
+    }
+    header = {
+        "format": CHECKPOINT_FORMAT,
+        "fingerprint": config.fingerprint,
+        "n_iter": result.n_iter,
+        "history": result.history,
+        "best_loss": result.best_loss,
+        "stopped_early": result.stopped_early,
+        "no_improve": no_improve,
+    }
+    save_tree(config.checkpoint_path, header, state)
+
+
+def _resume(config, module, optimizer, generator):
+    header, state = load_tree(config.checkpoint_path)
+    if header.get("format") != CHECKPOINT_FORMAT:
+        raise ValueError(f"{config.checkpoint_path} is not an aekit checkpoint.")
+    if header.get("fingerprint") != config.fingerprint:
+        raise ValueError(
+            f"{config.checkpoint_path} belongs to another run (different parameters or data). "
+            "Use a new checkpoint_dir, or delete this one to start afresh."
+        )
+    module.load_state_dict(state["model"])
+    optimizer_state = state["optimizer"]
+    # JSON turned the optimizer's integer parameter ids into strings; Adam matches on ints.
+    optimizer_state["state"] = {int(k): v for k, v in optimizer_state["state"].items()}
+    optimizer.load_state_dict(optimizer_state)
+    generator.set_state(state["generator"])
+    result = TrainResult(
+        n_iter=header["n_iter"],
+        history=header["history"],
+        best_loss=header["best_loss"],
+        stopped_early=header["stopped_early"],
+    )
+    return result, header["no_improve"], state["best_model"]
