@@ -70,10 +70,12 @@ def save(estimator: BaseAutoencoder, path: str | os.PathLike) -> None:
     }
     tensors = {
         "model": estimator.model_.state_dict(),
-        "data_mean": None if estimator.data_mean_ is None else torch.from_numpy(
-            np.asarray(estimator.data_mean_, dtype=np.float32)),
-        "data_scale": None if estimator.data_scale_ is None else torch.from_numpy(
-            np.asarray(estimator.data_scale_, dtype=np.float32)),
+        "data_mean": None
+        if estimator.data_mean_ is None
+        else torch.from_numpy(np.asarray(estimator.data_mean_, dtype=np.float32)),
+        "data_scale": None
+        if estimator.data_scale_ is None
+        else torch.from_numpy(np.asarray(estimator.data_scale_, dtype=np.float32)),
     }
     save_tree(path, header, tensors)
 
@@ -85,8 +87,9 @@ def load(path: str | os.PathLike, device: str = "cpu") -> BaseAutoencoder:
     """
     header, tensors = load_tree(path)
     if header.get("format") != FORMAT:
-        raise ValueError(f"{path} is an aekit file but not a model (format "
-                         f"{header.get('format')!r}).")
+        raise ValueError(
+            f"{path} is an aekit file but not a model (format {header.get('format')!r})."
+        )
     if header.get("format_version", 0) > FORMAT_VERSION:
         raise ValueError(
             f"{path} was written by aekit {header.get('aekit_version')} in model format "
@@ -105,8 +108,9 @@ def load(path: str | os.PathLike, device: str = "cpu") -> BaseAutoencoder:
     return estimator
 
 
-def _restore(estimator: BaseAutoencoder, fitted: dict[str, Any], tensors: dict[str, Any],
-             device: str) -> None:
+def _restore(
+    estimator: BaseAutoencoder, fitted: dict[str, Any], tensors: dict[str, Any], device: str
+) -> None:
     estimator.n_features_in_ = fitted["n_features_in_"]
     if fitted["feature_names_in_"] is not None:
         estimator.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)

@@ -18,7 +18,7 @@ from aekit.nets import make_activation
 
 @dataclass
 class Code:
-    """An encoder's output for a batch: the code's mean and, for Gaussian codes, its log-variance."""
+    """An encoder's output for a batch: the code's mean and (Gaussian codes) its log-variance."""
 
     mean: torch.Tensor  # (n, latent_dim)
     log_var: torch.Tensor | None = None  # (n, latent_dim); None for deterministic codes
@@ -59,12 +59,14 @@ class GaussianLatent(nn.Module):
         mean, log_var = self.head(features).chunk(2, dim=-1)
         return Code(mean, log_var.clamp(*_LOG_VAR_RANGE))
 
-    def sample(self, code: Code, generator: torch.Generator | None = None,
-               eps: torch.Tensor | None = None) -> torch.Tensor:
+    def sample(
+        self, code: Code, generator: torch.Generator | None = None, eps: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """Reparameterized draw ``z = mu + sigma * eps`` (eps from ``generator`` unless given)."""
         if eps is None:
-            eps = torch.randn(code.mean.shape, generator=generator, device=code.mean.device,
-                              dtype=code.mean.dtype)
+            eps = torch.randn(
+                code.mean.shape, generator=generator, device=code.mean.device, dtype=code.mean.dtype
+            )
         return code.mean + torch.exp(0.5 * code.log_var) * eps
 
     @staticmethod

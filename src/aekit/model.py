@@ -72,8 +72,12 @@ class AutoencoderModel(nn.Module):
         return self.decoder(self._join(z, self._one_hot(y)))
 
     # -- training objective ------------------------------------------------------------------
-    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None,
-                generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
+    def forward(
+        self,
+        x: torch.Tensor,
+        y: torch.Tensor | None = None,
+        generator: torch.Generator | None = None,
+    ) -> dict[str, torch.Tensor]:
         """Loss and each named term (batch means). Corruption applies in training mode only."""
         x_in = x
         if self.corruption is not None and self.training:
@@ -98,9 +102,12 @@ class AutoencoderModel(nn.Module):
         with the expectation averaged over the draws ``eps`` (S, latent_dim). The same draws serve
         every row, so a row's value does not depend on which other rows share its batch."""
         code = self.encode(x, y)
-        log_px = torch.stack([
-            -self.likelihood.nll(self.decode(self.latent.sample(code, eps=e.expand_as(code.mean)),
-                                             y), x)
-            for e in eps
-        ]).mean(dim=0)
+        log_px = torch.stack(
+            [
+                -self.likelihood.nll(
+                    self.decode(self.latent.sample(code, eps=e.expand_as(code.mean)), y), x
+                )
+                for e in eps
+            ]
+        ).mean(dim=0)
         return log_px - self.latent.kl(code)

@@ -66,8 +66,9 @@ class MLPEncoder(nn.Module):
 class MLPDecoder(nn.Module):
     """``z (n, in_features) -> output (n, out_features)``, the last layer linear."""
 
-    def __init__(self, in_features: int, hidden: Sequence[int], out_features: int,
-                 activation: str) -> None:
+    def __init__(
+        self, in_features: int, hidden: Sequence[int], out_features: int, activation: str
+    ) -> None:
         super().__init__()
         self.body = mlp([in_features, *hidden, out_features], activation, activate_last=False)
 
@@ -96,8 +97,9 @@ def conv_sizes(height: int, width: int, n_layers: int) -> list[tuple[int, int]]:
 class ConvEncoder(nn.Module):
     """``x (n, C, H, W) -> features (n, channels[-1] * h * w)`` by 3x3 stride-2 convolutions."""
 
-    def __init__(self, image_shape: Sequence[int], channels: Sequence[int],
-                 activation: str) -> None:
+    def __init__(
+        self, image_shape: Sequence[int], channels: Sequence[int], activation: str
+    ) -> None:
         super().__init__()
         in_channels, height, width = image_shape
         self.sizes = conv_sizes(height, width, len(channels))
@@ -119,8 +121,9 @@ class ConvEncoder(nn.Module):
 class ConvDecoder(nn.Module):
     """``z (n, in_features) -> output (n, C, H, W)``: the mirror image of :class:`ConvEncoder`."""
 
-    def __init__(self, in_features: int, image_shape: Sequence[int], channels: Sequence[int],
-                 activation: str) -> None:
+    def __init__(
+        self, in_features: int, image_shape: Sequence[int], channels: Sequence[int], activation: str
+    ) -> None:
         super().__init__()
         out_channels, height, width = image_shape
         sizes = conv_sizes(height, width, len(channels))[::-1]  # smallest first
@@ -134,8 +137,10 @@ class ConvDecoder(nn.Module):
             stride = (2 if h_out > h else 1, 2 if w_out > w else 1)
             # ConvTranspose2d(3, stride 2, padding 1): out = 2 * size - 1 + output_padding, so
             # output_padding = 1 restores an even size and 0 an odd one.
-            padding_out = (h_out - 2 * h + 1 if stride[0] == 2 else 0,
-                           w_out - 2 * w + 1 if stride[1] == 2 else 0)
+            padding_out = (
+                h_out - 2 * h + 1 if stride[0] == 2 else 0,
+                w_out - 2 * w + 1 if stride[1] == 2 else 0,
+            )
             layers.append(make_activation(activation))
             layers.append(nn.ConvTranspose2d(c_in, c_out, 3, stride, 1, padding_out))
         self.first = layers[0]

@@ -72,8 +72,13 @@ def _select(t: torch.Tensor | None, index) -> torch.Tensor | None:
 
 
 @torch.no_grad()
-def evaluate(module: nn.Module, X: torch.Tensor, y: torch.Tensor | None,
-             generator: torch.Generator, batch_size: int) -> dict[str, torch.Tensor]:
+def evaluate(
+    module: nn.Module,
+    X: torch.Tensor,
+    y: torch.Tensor | None,
+    generator: torch.Generator,
+    batch_size: int,
+) -> dict[str, torch.Tensor]:
     """Mean of each term over all rows, in eval mode (no corruption, no dropout)."""
     module.eval()
     totals: dict[str, torch.Tensor] = {}
@@ -145,8 +150,9 @@ def train(
         _finite_or_raise(train_means, epoch + 1, config)
         val_means = None
         if val_idx is not None:
-            val_terms = evaluate(module, X[val_idx], _select(y, val_idx), generator,
-                                 4 * config.batch_size)
+            val_terms = evaluate(
+                module, X[val_idx], _select(y, val_idx), generator, 4 * config.batch_size
+            )
             val_means = {name: float(value) for name, value in val_terms.items()}
             _finite_or_raise(val_means, epoch + 1, config)
 
@@ -169,8 +175,9 @@ def train(
 
         if config.checkpoint_path is not None:
             _save_checkpoint(config, module, optimizer, generator, result, no_improve, best_state)
-        report = EpochReport(result.n_iter, config.max_iter, train_means, val_means,
-                             time.perf_counter() - started)
+        report = EpochReport(
+            result.n_iter, config.max_iter, train_means, val_means, time.perf_counter() - started
+        )
         for callback in callbacks:
             callback(report)
 

@@ -13,8 +13,14 @@ from aekit.estimators.kinds import (
 
 ESTIMATORS = {
     cls.__name__: cls
-    for cls in (Autoencoder, DenoisingAutoencoder, SparseAutoencoder, ContractiveAutoencoder,
-                VariationalAutoencoder, ConditionalVAE)
+    for cls in (
+        Autoencoder,
+        DenoisingAutoencoder,
+        SparseAutoencoder,
+        ContractiveAutoencoder,
+        VariationalAutoencoder,
+        ConditionalVAE,
+    )
 }
 
 __all__ = [

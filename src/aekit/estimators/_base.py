@@ -76,8 +76,8 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
             "latent_dim": isinstance(self.latent_dim, (int, np.integer)) and self.latent_dim >= 1,
             "architecture": self.architecture in ("mlp", "conv"),
             "max_iter": isinstance(self.max_iter, (int, np.integer)) and self.max_iter >= 1,
-            "batch_size": self.batch_size == "auto" or (
-                isinstance(self.batch_size, (int, np.integer)) and self.batch_size >= 1),
+            "batch_size": self.batch_size == "auto"
+            or (isinstance(self.batch_size, (int, np.integer)) and self.batch_size >= 1),
             "learning_rate_init": float(self.learning_rate_init) > 0,
             "validation_fraction": 0 < float(self.validation_fraction) < 1,
             "n_iter_no_change": int(self.n_iter_no_change) >= 1,
@@ -87,15 +87,18 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"invalid parameter(s) of {type(self).__name__}: "
                 + "; ".join(f"{name}={getattr(self, name)!r}" for name in bad)
-                + ". See help(aekit." + type(self).__name__ + ") for the valid values."
+                + ". See help(aekit."
+                + type(self).__name__
+                + ") for the valid values."
             )
 
     def _validate_X(self, X: Any, reset: bool) -> np.ndarray:
         """Checked float32 rows, flattened to (n, n_features); records the shapes on reset."""
         array = as_numeric_array(X)
         flat = array.reshape(len(array), -1)
-        validate_data(self, X if isinstance(X, pd.DataFrame) else flat, reset=reset,
-                      ensure_all_finite=False)  # as_numeric_array already said where
+        validate_data(
+            self, X if isinstance(X, pd.DataFrame) else flat, reset=reset, ensure_all_finite=False
+        )  # as_numeric_array already said where
         if reset:
             self.input_ndim_ = array.ndim
             self.image_shape_ = self._resolve_image_shape(array)
@@ -163,8 +166,15 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
             decoder = MLPDecoder(d + k, hidden[::-1], self.n_features_in_, act)
         latent = self._make_latent(encoder.out_features)
         likelihood = make_likelihood(self.likelihood_, learn_scale=latent.stochastic)
-        return AutoencoderModel(encoder, latent, decoder, likelihood, self._make_terms(),
-                                self._make_corruption(low, high), n_classes)
+        return AutoencoderModel(
+            encoder,
+            latent,
+            decoder,
+            likelihood,
+            self._make_terms(),
+            self._make_corruption(low, high),
+            n_classes,
+        )
 
     def fit(self, X: Any, y: Any = None) -> BaseAutoencoder:
         """Fit the autoencoder to X.
@@ -196,8 +206,9 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
             self.data_scale_ = np.where(scale > 0, scale, 1.0).astype(np.float32)
         X_model = self._to_model(flat)
 
-        model = self._build_model(len(getattr(self, "classes_", ())), X_model.min(dim=0).values,
-                                  X_model.max(dim=0).values)
+        model = self._build_model(
+            len(getattr(self, "classes_", ())), X_model.min(dim=0).values, X_model.max(dim=0).values
+        )
         if not model.terms and model.corruption is None and self.latent_dim >= flat.shape[1]:
             warnings.warn(
                 f"latent_dim={self.latent_dim} is not smaller than the {flat.shape[1]} input "
@@ -224,15 +235,27 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
             n_iter_no_change=int(self.n_iter_no_change),
             tol=float(self.tol),
             patience_start=int(getattr(self, "kl_warmup", 0)),
-            checkpoint_path=(None if self.checkpoint_dir is None
-                             else Path(self.checkpoint_dir) / "checkpoint.safetensors"),
+            checkpoint_path=(
+                None
+                if self.checkpoint_dir is None
+                else Path(self.checkpoint_dir) / "checkpoint.safetensors"
+            ),
             fingerprint=self._fingerprint(flat, y_index),
         )
-        progress = (ProgressBar(type(self).__name__, config.max_iter) if self.verbose
-                    else contextlib.nullcontext())
+        progress = (
+            ProgressBar(type(self).__name__, config.max_iter)
+            if self.verbose
+            else contextlib.nullcontext()
+        )
         with progress:
-            result = train(model, X_model, y_index, config=config, generator=generator,
-                           callbacks=[progress] if self.verbose else [])
+            result = train(
+                model,
+                X_model,
+                y_index,
+                config=config,
+                generator=generator,
+                callbacks=[progress] if self.verbose else [],
+            )
 
         self.model_ = model
         self.n_iter_ = result.n_iter
@@ -260,16 +283,17 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         device = next(self.model_.parameters()).device
         out = []
         for start in range(0, len(X_model), _INFERENCE_BATCH):
-            x = X_model[start:start + _INFERENCE_BATCH].to(device)
-            yb = None if y_index is None else y_index[start:start + _INFERENCE_BATCH].to(device)
+            x = X_model[start : start + _INFERENCE_BATCH].to(device)
+            yb = None if y_index is None else y_index[start : start + _INFERENCE_BATCH].to(device)
             out.append(fn(x, yb).cpu())
         return torch.cat(out)
 
     def _encode(self, X: Any, y: Any = None) -> np.ndarray:
         check_is_fitted(self)
         flat = self._validate_X(X, reset=False)
-        codes = self._batched(self.model_.encode_code, self._to_model(flat),
-                              self._labels(y, len(flat)))
+        codes = self._batched(
+            self.model_.encode_code, self._to_model(flat), self._labels(y, len(flat))
+        )
         return codes.numpy()
 
     def _decode(self, Z: Any, y: Any = None) -> np.ndarray:
@@ -280,8 +304,11 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
                 f"Z must have shape (n, {self.latent_dim}) (the latent_dim); got {Z.shape}."
             )
         model = self.model_
-        means = self._batched(lambda z, yb: model.likelihood.mean(model.decode(z, yb)),
-                              torch.from_numpy(Z), self._labels(y, len(Z)))
+        means = self._batched(
+            lambda z, yb: model.likelihood.mean(model.decode(z, yb)),
+            torch.from_numpy(Z),
+            self._labels(y, len(Z)),
+        )
         return self._to_data(means)
 
     def _score_samples(self, X: Any, y: Any = None) -> np.ndarray:
@@ -289,11 +316,13 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         flat = self._validate_X(X, reset=False)
         y_index = self._labels(y, len(flat))
         if self.model_.latent.stochastic:
-            eps = torch.randn(self._ELBO_DRAWS, self.latent_dim,
-                              generator=torch.Generator().manual_seed(0))
+            eps = torch.randn(
+                self._ELBO_DRAWS, self.latent_dim, generator=torch.Generator().manual_seed(0)
+            )
             model = self.model_
-            scores = self._batched(lambda x, yb: model.elbo(x, yb, eps.to(x.device)),
-                                   self._to_model(flat), y_index)
+            scores = self._batched(
+                lambda x, yb: model.elbo(x, yb, eps.to(x.device)), self._to_model(flat), y_index
+            )
         else:
             scores = -self._batched(self.model_.reconstruction_nll, self._to_model(flat), y_index)
         return scores.numpy().astype(np.float64) + self._log_det_scale()

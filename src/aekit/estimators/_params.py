@@ -93,8 +93,11 @@ def make_init(defaults: dict[str, Any]) -> Callable[..., None]:
             setattr(self, name, params.get(name, default))
 
     self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    __init__.__signature__ = inspect.Signature([self_param] + [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
-        for name, default in defaults.items()
-    ])
+    __init__.__signature__ = inspect.Signature(
+        [self_param]
+        + [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+            for name, default in defaults.items()
+        ]
+    )
     return __init__

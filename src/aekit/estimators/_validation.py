@@ -27,8 +27,11 @@ def as_numeric_array(X: Any, name: str = "X") -> np.ndarray:
     if isinstance(X, pd.Series):
         X = X.to_frame()
     if isinstance(X, pd.DataFrame):
-        bad = [str(c) for c in X.columns
-               if not (pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c]))]
+        bad = [
+            str(c)
+            for c in X.columns
+            if not (pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c]))
+        ]
         if bad:
             raise ValueError(
                 f"{name} has non-numeric columns: {', '.join(bad)}. Encode them as numbers "
@@ -55,7 +58,9 @@ def as_numeric_array(X: Any, name: str = "X") -> np.ndarray:
             f"shape {array.shape}.{hint}"
         )
     if array.size == 0:
-        raise ValueError(f"{name} is empty (shape {array.shape}); pass at least one row and column.")
+        raise ValueError(
+            f"{name} is empty (shape {array.shape}); pass at least one row and column."
+        )
     check_finite(array, name)
     return np.ascontiguousarray(array, dtype=np.float32)
 
@@ -69,8 +74,9 @@ def check_finite(array: np.ndarray, name: str = "X") -> None:
     bad = ~finite.reshape(len(array), -1)
     n_nan, n_inf = int(np.isnan(flat).sum()), int(np.isinf(flat).sum())
     rows, cols = np.nonzero(bad)
-    where = ", ".join(f"(row {r}, column {c})" for r, c in zip(rows[:_MAX_POSITIONS],
-                                                                 cols[:_MAX_POSITIONS]))
+    where = ", ".join(
+        f"(row {r}, column {c})" for r, c in zip(rows[:_MAX_POSITIONS], cols[:_MAX_POSITIONS])
+    )
     more = " ..." if len(rows) > _MAX_POSITIONS else ""
     raise ValueError(
         f"{name} contains {n_nan} NaN and {n_inf} infinite values, first at {where}{more}. "

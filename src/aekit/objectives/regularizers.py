@@ -56,8 +56,9 @@ class KLSparsity(Term):
         return kl.sum()
 
 
-def jacobian_frobenius_sq(encode: Callable[[torch.Tensor], torch.Tensor],
-                          x: torch.Tensor) -> torch.Tensor:
+def jacobian_frobenius_sq(
+    encode: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
+) -> torch.Tensor:
     """Exact ``||dh/dx||_F^2`` per row for any encoder ``h = encode(x)``.
 
     One reverse pass per code unit, batched over rows by ``vmap``; differentiable, so it can be
