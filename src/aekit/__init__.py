@@ -3,6 +3,7 @@
 scikit-learn estimators on PyTorch modules, one composable machine underneath, safe model files.
 """
 
+from aekit import datasets
 from aekit._version import __version__
 from aekit.estimators import (
     VAE,
@@ -24,5 +25,6 @@ __all__ = [
     "SparseAutoencoder",
     "VariationalAutoencoder",
     "__version__",
+    "datasets",
     "load",
 ]

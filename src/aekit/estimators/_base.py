@@ -58,7 +58,7 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         if "_own_params" in cls.__dict__:  # a public kind: give it its __init__ and docs
             cls.__init__ = make_init({**SHARED_PARAMS, **cls._own_params})
             if cls.__doc__:
-                cls.__doc__ = cls.__doc__.replace("{shared_parameters}", SHARED_DOC)
+                cls.__doc__ = cls.__doc__.replace("    {shared_parameters}\n", SHARED_DOC)
 
     # ---- hooks that make a kind --------------------------------------------------------------
     def _make_latent(self, in_features: int) -> nn.Module:
@@ -155,7 +155,11 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
 
     # ---- building and fitting ----------------------------------------------------------------
     def _build_model(self, n_classes: int, low: torch.Tensor, high: torch.Tensor) -> nn.Module:
-        hidden = tuple(self.hidden_layer_sizes or DEFAULT_HIDDEN[self.architecture])
+        hidden = tuple(
+            DEFAULT_HIDDEN[self.architecture]
+            if self.hidden_layer_sizes is None
+            else self.hidden_layer_sizes
+        )
         d, k, act = self.latent_dim, n_classes, self.activation
         if self.architecture == "conv":
             c, h, w = self.image_shape_
@@ -201,14 +205,19 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         self.likelihood_ = choose_likelihood(flat, self.likelihood)
         self.data_mean_, self.data_scale_ = None, None
         if self.likelihood_ == "gaussian":
-            scale = flat.std(axis=0)
-            self.data_mean_ = flat.mean(axis=0)
+            scale = flat.std(axis=0, dtype=np.float64)
+            self.data_mean_ = flat.mean(axis=0, dtype=np.float64).astype(np.float32)
             self.data_scale_ = np.where(scale > 0, scale, 1.0).astype(np.float32)
         X_model = self._to_model(flat)
 
-        model = self._build_model(
-            len(getattr(self, "classes_", ())), X_model.min(dim=0).values, X_model.max(dim=0).values
-        )
+        # Layers draw default weights from the global RNG when built; fork it so fitting leaves
+        # the user's random stream untouched (the weights are re-drawn from the seed below).
+        with torch.random.fork_rng(devices=[]):
+            model = self._build_model(
+                len(getattr(self, "classes_", ())),
+                X_model.min(dim=0).values,
+                X_model.max(dim=0).values,
+            )
         if not model.terms and model.corruption is None and self.latent_dim >= flat.shape[1]:
             warnings.warn(
                 f"latent_dim={self.latent_dim} is not smaller than the {flat.shape[1]} input "

@@ -36,41 +36,41 @@ from aekit.objectives import (
 class Autoencoder(BaseAutoencoder):
     """Autoencoder trained to reconstruct its input through a bottleneck.
 
-        Undercomplete when ``latent_dim`` is below the number of features (a nonlinear PCA);
-        overcomplete otherwise, which warns because nothing stops it learning the identity.
+    Undercomplete when ``latent_dim`` is below the number of features (a nonlinear PCA);
+    overcomplete otherwise, which warns because nothing stops it learning the identity.
 
-        Parameters
-        ----------
+    Parameters
+    ----------
     {shared_parameters}
-        Attributes
-        ----------
-        n_features_in_ : int
-            Number of features seen in fit (C*H*W for images).
-        feature_names_in_ : ndarray of str
-            Column names, when X was a DataFrame with string column names.
-        image_shape_ : tuple or None
-            (C, H, W) of the images, when the data are images.
-        likelihood_ : str
-            The reconstruction likelihood used, ``"bernoulli"`` or ``"gaussian"``.
-        model_ : torch.nn.Module
-            The trained :class:`aekit.model.AutoencoderModel`.
-        n_iter_ : int
-            Epochs run.
-        loss_curve_ : list of float
-            Training loss per epoch (nats per row).
-        validation_scores_ : list of float or None
-            Minus the validation loss per epoch, when ``early_stopping``.
-        history_ : dict of str to list of float
-            Every objective term per epoch, training and (``val_`` prefix) validation.
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen in fit (C*H*W for images).
+    feature_names_in_ : ndarray of str
+        Column names, when X was a DataFrame with string column names.
+    image_shape_ : tuple or None
+        (C, H, W) of the images, when the data are images.
+    likelihood_ : str
+        The reconstruction likelihood used, ``"bernoulli"`` or ``"gaussian"``.
+    model_ : torch.nn.Module
+        The trained :class:`aekit.model.AutoencoderModel`.
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : list of float
+        Training loss per epoch (nats per row).
+    validation_scores_ : list of float or None
+        Minus the validation loss per epoch, when ``early_stopping``.
+    history_ : dict of str to list of float
+        Every objective term per epoch, training and (``val_`` prefix) validation.
 
-        Examples
-        --------
-        >>> from aekit import Autoencoder
-        >>> from aekit.datasets import load_digits
-        >>> X, y = load_digits()
-        >>> Z = Autoencoder(latent_dim=16, max_iter=5, random_state=0).fit(X).transform(X)
-        >>> Z.shape
-        (1797, 16)
+    Examples
+    --------
+    >>> from aekit import Autoencoder
+    >>> from aekit.datasets import load_digits
+    >>> X, y = load_digits()
+    >>> Z = Autoencoder(latent_dim=16, max_iter=5, random_state=0).fit(X).transform(X)
+    >>> Z.shape
+    (1797, 16)
     """
 
     _own_params: ClassVar[dict[str, Any]] = {}
@@ -79,17 +79,17 @@ class Autoencoder(BaseAutoencoder):
 class DenoisingAutoencoder(BaseAutoencoder):
     """Autoencoder that learns to undo corruption (Vincent et al. 2008).
 
-        In training the encoder sees a corrupted copy of each row and the loss compares the output
-        with the clean row; ``reconstruct`` (or ``denoise``) then cleans noisy data.
+    In training the encoder sees a corrupted copy of each row and the loss compares the output
+    with the clean row; ``reconstruct`` (or ``denoise``) then cleans noisy data.
 
-        Parameters
-        ----------
-        noise : {"gaussian", "masking", "salt_pepper"}, default="gaussian"
-            Corruption: additive Gaussian noise, entries set to 0, or entries set to their
-            feature's minimum or maximum.
-        noise_level : float, default=0.3
-            Standard deviation of the Gaussian noise (in standardized units for Gaussian data, in
-            the data's units for [0, 1] data), or the probability that an entry is corrupted.
+    Parameters
+    ----------
+    noise : {"gaussian", "masking", "salt_pepper"}, default="gaussian"
+        Corruption: additive Gaussian noise, entries set to 0, or entries set to their
+        feature's minimum or maximum.
+    noise_level : float, default=0.3
+        Standard deviation of the Gaussian noise (in standardized units for Gaussian data, in
+        the data's units for [0, 1] data), or the probability that an entry is corrupted.
     {shared_parameters}
     """
 
@@ -106,24 +106,26 @@ class DenoisingAutoencoder(BaseAutoencoder):
 class SparseAutoencoder(BaseAutoencoder):
     """Autoencoder whose codes are pushed towards zero.
 
-        ``sparsity="l1"`` adds ``sparsity_weight * sum_j |h_j|`` on a ReLU code (exact zeros);
-        ``sparsity="kl"`` adds ``sparsity_weight * sum_j KL(rho || rho_hat_j)`` on a sigmoid code,
-        ``rho_hat_j`` being unit j's mean activation and ``rho = sparsity_target``.
+    ``sparsity="l1"`` adds ``sparsity_weight * sum_j |h_j|`` on a ReLU code (exact zeros);
+    ``sparsity="kl"`` adds ``sparsity_weight * sum_j KL(rho || rho_hat_j)`` on a sigmoid code,
+    ``rho_hat_j`` being unit j's mean activation and ``rho = sparsity_target``.
 
-        Parameters
-        ----------
-        sparsity : {"l1", "kl"}, default="l1"
-            The sparsity penalty.
-        sparsity_weight : float, default=0.1
-            Its weight against the reconstruction loss (nats per row).
-        sparsity_target : float, default=0.05
-            Target mean activation ``rho`` for ``sparsity="kl"``.
+    Parameters
+    ----------
+    sparsity : {"l1", "kl"}, default="l1"
+        The sparsity penalty.
+    sparsity_weight : float or "auto", default="auto"
+        Its weight against the reconstruction loss (nats per row); ``"auto"`` is 0.1 for
+        ``"l1"`` and 1.0 for ``"kl"``, which on the digits keeps reconstructions close to an
+        unpenalised model's while the codes become clearly sparser.
+    sparsity_target : float, default=0.05
+        Target mean activation ``rho`` for ``sparsity="kl"``.
     {shared_parameters}
     """
 
     _own_params: ClassVar[dict[str, Any]] = {
         "sparsity": "l1",
-        "sparsity_weight": 0.1,
+        "sparsity_weight": "auto",
         "sparsity_target": 0.05,
     }
 
@@ -137,21 +139,24 @@ class SparseAutoencoder(BaseAutoencoder):
         return DeterministicLatent(in_features, self.latent_dim, code_activation)
 
     def _make_terms(self) -> list[Term]:
+        weight = self.sparsity_weight
+        if weight == "auto":
+            weight = 0.1 if self.sparsity == "l1" else 1.0
         if self.sparsity == "l1":
-            return [L1Sparsity(self.sparsity_weight)]
-        return [KLSparsity(self.sparsity_weight, self.sparsity_target)]
+            return [L1Sparsity(weight)]
+        return [KLSparsity(weight, self.sparsity_target)]
 
 
 class ContractiveAutoencoder(BaseAutoencoder):
     """Autoencoder penalised by ``contractive_weight * ||dh/dx||_F^2`` (Rifai et al. 2011).
 
-        The penalty is the exact squared Frobenius norm of the encoder's Jacobian, for any encoder,
-        so codes change little under small changes of the input.
+    The penalty is the exact squared Frobenius norm of the encoder's Jacobian, for any encoder,
+    so codes change little under small changes of the input.
 
-        Parameters
-        ----------
-        contractive_weight : float, default=0.1
-            Weight of the Jacobian penalty.
+    Parameters
+    ----------
+    contractive_weight : float, default=0.1
+        Weight of the Jacobian penalty.
     {shared_parameters}
     """
 
@@ -183,20 +188,20 @@ class _VariationalBase(BaseAutoencoder):
 
 class VariationalAutoencoder(_VariationalBase):
     """Variational autoencoder (Kingma & Welling 2014); a β-VAE when ``beta != 1``
-        (Higgins et al. 2017).
+    (Higgins et al. 2017).
 
-        The encoder gives ``q(z|x) = N(mu(x), diag(sigma^2(x)))``; training maximises the ELBO
-        ``E_q[log p(x|z)] - beta * KL(q(z|x) || N(0, I))`` through the reparameterization
-        ``z = mu + sigma * eps``. ``transform`` returns ``mu`` (deterministic), ``score_samples``
-        the ELBO in nats, and ``sample`` decodes draws from the prior.
+    The encoder gives ``q(z|x) = N(mu(x), diag(sigma^2(x)))``; training maximises the ELBO
+    ``E_q[log p(x|z)] - beta * KL(q(z|x) || N(0, I))`` through the reparameterization
+    ``z = mu + sigma * eps``. ``transform`` returns ``mu`` (deterministic), ``score_samples``
+    the ELBO in nats, and ``sample`` decodes draws from the prior.
 
-        Parameters
-        ----------
-        beta : float, default=1.0
-            Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
-            reconstructions.
-        kl_warmup : int, default=0
-            Epochs over which the KL weight rises linearly to ``beta``.
+    Parameters
+    ----------
+    beta : float, default=1.0
+        Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
+        reconstructions.
+    kl_warmup : int, default=0
+        Epochs over which the KL weight rises linearly to ``beta``.
     {shared_parameters}
     """
 
@@ -215,17 +220,17 @@ class VariationalAutoencoder(_VariationalBase):
 
 class ConditionalVAE(_VariationalBase):
     """Conditional VAE (Sohn et al. 2015): encoder and decoder both see the one-hot label, so
-        ``sample(y=7)`` generates a 7.
+    ``sample(y=7)`` generates a 7.
 
-        ``fit(X, y)`` needs the labels (any hashable values; kept in ``classes_``), and so do
-        ``transform``, ``inverse_transform`` and ``score_samples``.
+    ``fit(X, y)`` needs the labels (any hashable values; kept in ``classes_``), and so do
+    ``transform``, ``inverse_transform`` and ``score_samples``.
 
-        Parameters
-        ----------
-        beta : float, default=1.0
-            Weight of the KL term.
-        kl_warmup : int, default=0
-            Epochs over which the KL weight rises linearly to ``beta``.
+    Parameters
+    ----------
+    beta : float, default=1.0
+        Weight of the KL term.
+    kl_warmup : int, default=0
+        Epochs over which the KL weight rises linearly to ``beta``.
     {shared_parameters}
     """
 

@@ -1,0 +1,358 @@
+"""Training throughput of aekit's VAE against a minimal hand-written PyTorch loop.
+
+What it measures
+----------------
+Training samples per second of one MLP VAE, 784-512-256-(2x32) encoder, 32-256-512-784 decoder
+(ReLU, Bernoulli likelihood = BCE-with-logits summed over pixels, analytic KL, reparameterization,
+Adam lr 1e-3, batches of a shuffled index over an in-memory tensor), on the first ``--n-rows``
+(default 20,000) rows of the MNIST training set, for ``--epochs`` (default 2) epochs at batch
+sizes 128 and 512, on the CPU:
+
+* **aekit**: ``aekit.VariationalAutoencoder(latent_dim=32, hidden_layer_sizes=(512, 256),
+  batch_size=B, max_iter=E, n_iter_no_change=10**6, random_state=0, device="cpu").fit(X)``,
+  timed end to end (input checks, data fingerprint, model building and the training loop: what a
+  user waits for). The time spent inside ``aekit.train.train`` alone is reported too ("loop").
+* **minimal**: the same network and objective written out by hand in this file (no loss
+  accounting, no checks), the floor any wrapper is judged against.
+
+Each measurement is repeated ``--repeats`` times (default 3) with the two contenders interleaved
+(the order alternates between repeats) so that machine noise hits both alike; the median is
+reported. A short warm-up of each runs first.
+
+Model FLOP/s counts only the matmuls: ``6 * sum(in * out)`` FLOPs per row per step over the
+Linear layers (forward ``2 * in * out``, backward about twice that), 6.54 MFLOP per row here.
+The machine's float32 peak is the best of several ``torch.mm`` of 2048x2048 matrices.
+
+The bar
+-------
+aekit's end-to-end ``fit`` reaches at least 0.95x the minimal loop's samples/s at every batch
+size. The script prints PASS or FAIL and exits 0 either way (exit status 1 only with
+``--strict``).
+
+Reproduce (from the repository root; about 3 minutes on 2 CPU cores)::
+
+    .venv/bin/python benchmarks/throughput.py --data-dir ../shared/data
+
+Results go to ``benchmarks/results/throughput.json`` (``--out`` to change). ``--quick`` runs a
+smoke test (2,000 rows, 1 epoch, 1 repeat). Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import aekit
+import aekit.estimators._base as aekit_base
+from aekit.datasets import load_mnist
+
+LATENT = 32
+HIDDEN = (512, 256)
+N_FEATURES = 784
+BAR = 0.95
+
+
+# ---- the minimal loop ------------------------------------------------------------------------
+class MinimalVAE(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        h1, h2 = HIDDEN
+        self.encoder = nn.Sequential(
+            nn.Linear(N_FEATURES, h1),
+            nn.ReLU(),
+            nn.Linear(h1, h2),
+            nn.ReLU(),
+            nn.Linear(h2, 2 * LATENT),
+        )
+        self.decoder = nn.Sequential(
+            nn.Linear(LATENT, h2),
+            nn.ReLU(),
+            nn.Linear(h2, h1),
+            nn.ReLU(),
+            nn.Linear(h1, N_FEATURES),
+        )
+
+    def forward(self, x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        mu, log_var = self.encoder(x).chunk(2, dim=1)
+        eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype)
+        z = mu + torch.exp(0.5 * log_var) * eps
+        logits = self.decoder(z)
+        bce = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(dim=1)
+        kl = -0.5 * (1 + log_var - mu.pow(2) - log_var.exp()).sum(dim=1)
+        return (bce + kl).mean()
+
+
+def minimal_fit(X: torch.Tensor, batch_size: int, epochs: int, seed: int = 0) -> float:
+    """Train the hand-written VAE; returns the wall seconds of the whole call."""
+    started = time.perf_counter()
+    torch.manual_seed(seed)
+    model = MinimalVAE()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    generator = torch.Generator().manual_seed(seed + 1)
+    n = len(X)
+    for _ in range(epochs):
+        order = torch.randperm(n, generator=generator)
+        for start in range(0, n, batch_size):
+            xb = X[order[start : start + batch_size]]
+            loss = model(xb, generator)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+    return time.perf_counter() - started
+
+
+# ---- aekit -----------------------------------------------------------------------------------
+class _LoopTimer:
+    """Wraps ``aekit.train.train`` as the estimators call it, to time the loop alone."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._train = aekit_base.train
+
+    def __enter__(self) -> _LoopTimer:
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return self._train(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        aekit_base.train = timed
+        return self
+
+    def __exit__(self, *exc) -> None:
+        aekit_base.train = self._train
+
+
+def aekit_fit(X: np.ndarray, batch_size: int, epochs: int) -> tuple[float, float]:
+    """Fit aekit's VAE; returns (seconds of the whole fit call, seconds inside the trainer)."""
+    est = aekit.VariationalAutoencoder(
+        latent_dim=LATENT,
+        hidden_layer_sizes=HIDDEN,
+        batch_size=batch_size,
+        max_iter=epochs,
+        n_iter_no_change=10**6,  # never stop early: every run trains exactly `epochs` epochs
+        random_state=0,
+        device="cpu",
+    )
+    with _LoopTimer() as timer:
+        started = time.perf_counter()
+        est.fit(X)
+        total = time.perf_counter() - started
+    if est.n_iter_ != epochs:
+        raise RuntimeError(f"aekit ran {est.n_iter_} epochs instead of {epochs}")
+    return total, timer.seconds
+
+
+# ---- FLOPs -----------------------------------------------------------------------------------
+def linear_shapes() -> list[tuple[int, int]]:
+    h1, h2 = HIDDEN
+    encoder = [(N_FEATURES, h1), (h1, h2), (h2, 2 * LATENT)]
+    decoder = [(LATENT, h2), (h2, h1), (h1, N_FEATURES)]
+    return encoder + decoder
+
+
+def train_flops_per_row() -> int:
+    """Forward 2*in*out per Linear, backward ~2x forward: 6 * sum(in * out) per row."""
+    return 6 * sum(i * o for i, o in linear_shapes())
+
+
+def matmul_peak(size: int = 2048, repeats: int = 7) -> float:
+    """Best float32 ``torch.mm`` rate on this machine, in FLOP/s."""
+    gen = torch.Generator().manual_seed(0)
+    a = torch.randn(size, size, generator=gen)
+    b = torch.randn(size, size, generator=gen)
+    torch.mm(a, b)  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        torch.mm(a, b)
+        best = min(best, time.perf_counter() - started)
+    return 2 * size**3 / best
+
+
+# ---- reporting -------------------------------------------------------------------------------
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def print_table(rows: list[dict], peak: float, n_rows: int, epochs: int) -> None:
+    headers = [
+        "batch",
+        "aekit samples/s",
+        "minimal loop samples/s",
+        "ratio",
+        "aekit loop-only samples/s",
+        "aekit GFLOP/s",
+        "% of peak",
+    ]
+    cells = [
+        [
+            str(r["batch_size"]),
+            f"{r['aekit_samples_per_s']:,.0f}",
+            f"{r['minimal_samples_per_s']:,.0f}",
+            f"{r['ratio']:.3f}",
+            f"{r['aekit_loop_samples_per_s']:,.0f}",
+            f"{r['aekit_gflops']:.1f}",
+            f"{r['aekit_pct_of_peak']:.1f}%",
+        ]
+        for r in rows
+    ]
+    title = (
+        f"VAE 784-512-256-32 training throughput: MNIST {n_rows:,} rows x {epochs} epochs, "
+        f"median; matmul peak {peak / 1e9:.1f} GFLOP/s"
+    )
+    try:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title)
+        for h in headers:
+            table.add_column(h, justify="right")
+        for row in cells:
+            table.add_row(*row)
+        Console().print(table)
+    except ImportError:
+        print(title)
+        widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+        print("  ".join(h.rjust(w) for h, w in zip(headers, widths)))
+        for row in cells:
+            print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", default="../shared/data", help="folder holding mnist/")
+    parser.add_argument("--out", default="benchmarks/results/throughput.json")
+    parser.add_argument("--n-rows", type=int, default=20_000)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[128, 512])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="smoke run: 2,000 rows, 1 epoch")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when the bar fails")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.n_rows, args.epochs, args.repeats = 2_000, 1, 1
+
+    data_dir = Path(args.data_dir)
+    mnist = data_dir / "mnist" if (data_dir / "mnist").is_dir() else data_dir
+    X_all, _ = load_mnist(mnist, "train")
+    X_np = np.ascontiguousarray(X_all[: args.n_rows])
+    X_t = torch.from_numpy(X_np)
+    n = len(X_np)
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, {cpu_name()}; "
+        f"{n:,} rows x {args.epochs} epochs, batch sizes {args.batch_sizes}, "
+        f"{args.repeats} repeats"
+    )
+
+    peak = matmul_peak()
+    print(f"float32 matmul peak (best torch.mm 2048x2048): {peak / 1e9:.1f} GFLOP/s")
+
+    # Warm-up: first calls pay for allocator growth, oneDNN/MKL kernel selection, imports.
+    warm = X_np[: min(n, 2048)]
+    minimal_fit(torch.from_numpy(warm), 128, 1)
+    aekit_fit(warm, 128, 1)
+
+    raw: dict[int, dict[str, list[float]]] = {
+        b: {"minimal": [], "aekit": [], "aekit_loop": []} for b in args.batch_sizes
+    }
+    for rep in range(args.repeats):
+        for b in args.batch_sizes:
+            order = ("minimal", "aekit") if rep % 2 == 0 else ("aekit", "minimal")
+            for who in order:
+                if who == "minimal":
+                    raw[b]["minimal"].append(minimal_fit(X_t, b, args.epochs))
+                else:
+                    total, loop = aekit_fit(X_np, b, args.epochs)
+                    raw[b]["aekit"].append(total)
+                    raw[b]["aekit_loop"].append(loop)
+            print(
+                f"  repeat {rep + 1}, batch {b}: minimal {raw[b]['minimal'][-1]:.2f}s, "
+                f"aekit {raw[b]['aekit'][-1]:.2f}s (loop {raw[b]['aekit_loop'][-1]:.2f}s)",
+                flush=True,
+            )
+
+    flops_row = train_flops_per_row()
+    samples = n * args.epochs
+    rows = []
+    for b in args.batch_sizes:
+        t_min = statistics.median(raw[b]["minimal"])
+        t_ae = statistics.median(raw[b]["aekit"])
+        t_loop = statistics.median(raw[b]["aekit_loop"])
+        rate_ae = samples / t_ae
+        rows.append(
+            {
+                "batch_size": b,
+                "minimal_seconds": raw[b]["minimal"],
+                "aekit_seconds": raw[b]["aekit"],
+                "aekit_loop_seconds": raw[b]["aekit_loop"],
+                "minimal_samples_per_s": samples / t_min,
+                "aekit_samples_per_s": rate_ae,
+                "aekit_loop_samples_per_s": samples / t_loop,
+                "ratio": t_min / t_ae,
+                "loop_ratio": t_min / t_loop,
+                "aekit_gflops": rate_ae * flops_row / 1e9,
+                "aekit_pct_of_peak": 100 * rate_ae * flops_row / peak,
+                "minimal_gflops": samples / t_min * flops_row / 1e9,
+            }
+        )
+    print_table(rows, peak, n, args.epochs)
+    passed = all(r["ratio"] >= BAR for r in rows)
+    worst = min(r["ratio"] for r in rows)
+    verdict = "PASS" if passed else "FAIL"
+    print(f"{verdict}: worst aekit/minimal ratio {worst:.3f} (bar: >= {BAR})")
+
+    result = {
+        "benchmark": "throughput",
+        "bar": f"aekit fit samples/s >= {BAR} x minimal loop at every batch size",
+        "passed": passed,
+        "worst_ratio": worst,
+        "config": {
+            "n_rows": n,
+            "epochs": args.epochs,
+            "batch_sizes": args.batch_sizes,
+            "repeats": args.repeats,
+            "latent_dim": LATENT,
+            "hidden_layer_sizes": list(HIDDEN),
+            "quick": args.quick,
+        },
+        "machine": {
+            "cpu": cpu_name(),
+            "cpu_count": os.cpu_count(),
+            "torch_threads": torch.get_num_threads(),
+            "torch": torch.__version__,
+            "python": sys.version.split()[0],
+            "aekit": aekit.__version__,
+        },
+        "matmul_peak_gflops": peak / 1e9,
+        "train_flops_per_row": flops_row,
+        "results": rows,
+        "command": "python " + " ".join([sys.argv[0], *(argv or sys.argv[1:])]),
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {out}")
+    return 1 if (args.strict and not passed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Analytic truths about the pieces under the estimators."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch.distributions import Bernoulli, Normal
+
+import aekit
+from aekit.latent import Code, GaussianLatent
+from aekit.nets import ConvDecoder, ConvEncoder, MLPEncoder
+from aekit.objectives import (
+    BernoulliLikelihood,
+    Corruption,
+    GaussianLikelihood,
+    KLSparsity,
+    jacobian_frobenius_sq,
+)
+
+
+def test_closed_form_kl_equals_monte_carlo():
+    g = torch.Generator().manual_seed(0)
+    mean = torch.randn(4, 3, generator=g)
+    log_var = torch.randn(4, 3, generator=g) * 0.5
+    code = Code(mean, log_var)
+    closed = GaussianLatent.kl(code)
+    q = Normal(mean, torch.exp(0.5 * log_var))
+    z = q.sample((200_000,))
+    monte_carlo = (q.log_prob(z) - Normal(0.0, 1.0).log_prob(z)).sum(-1).mean(0)
+    torch.testing.assert_close(closed, monte_carlo, rtol=0.02, atol=0.01)
+
+
+def test_kl_of_standard_normal_to_itself_is_zero():
+    code = Code(torch.zeros(5, 4), torch.zeros(5, 4))
+    assert torch.equal(GaussianLatent.kl(code), torch.zeros(5))
+
+
+def test_reparameterized_samples_have_the_posterior_moments():
+    code = Code(torch.full((1, 2), 3.0), torch.log(torch.full((1, 2), 4.0)))
+    latent = GaussianLatent(1, 2)
+    z = latent.sample(
+        Code(code.mean.expand(100_000, 2), code.log_var.expand(100_000, 2)),
+        torch.Generator().manual_seed(0),
+    )
+    assert z.mean().item() == pytest.approx(3.0, abs=0.03)
+    assert z.std().item() == pytest.approx(2.0, abs=0.03)
+
+
+def test_likelihoods_match_torch_distributions():
+    g = torch.Generator().manual_seed(1)
+    logits, x01 = torch.randn(6, 5, generator=g), torch.rand(6, 5, generator=g).round()
+    expected = -Bernoulli(logits=logits).log_prob(x01).sum(1)
+    torch.testing.assert_close(BernoulliLikelihood().nll(logits, x01), expected)
+
+    gaussian = GaussianLikelihood(learn_scale=True)
+    with torch.no_grad():
+        gaussian.log_scale.fill_(math.log(0.7))
+    mu, x = torch.randn(6, 5, generator=g), torch.randn(6, 5, generator=g)
+    expected = -Normal(mu, 0.7).log_prob(x).sum(1)
+    torch.testing.assert_close(gaussian.nll(mu, x), expected)
+
+
+def test_contractive_penalty_of_a_linear_encoder_is_the_frobenius_norm_of_w():
+    X, _ = aekit.datasets.load_digits()
+    est = aekit.ContractiveAutoencoder(
+        hidden_layer_sizes=(), latent_dim=5, max_iter=2, random_state=0
+    ).fit(X[:200])
+    penalty = jacobian_frobenius_sq(est.model_.encode_code, torch.from_numpy(X[:10]))
+    w = est.model_.latent.head.weight.detach()
+    torch.testing.assert_close(penalty, w.pow(2).sum().expand(10))
+
+
+def test_exact_jacobian_penalty_matches_autograd_for_a_nonlinear_conv_encoder():
+    torch.manual_seed(0)
+    conv = ConvEncoder((1, 7, 5), (4, 6), "tanh")
+    encoder = torch.nn.Sequential(conv, torch.nn.Linear(conv.out_features, 3))
+    x = torch.randn(3, 1, 7, 5)
+    expected = torch.stack(
+        [
+            torch.autograd.functional.jacobian(lambda r: encoder(r.unsqueeze(0)).squeeze(0), row)
+            .pow(2)
+            .sum()
+            for row in x
+        ]
+    )
+    torch.testing.assert_close(jacobian_frobenius_sq(encoder, x), expected)
+
+
+def test_linear_autoencoder_with_squared_error_spans_the_pca_subspace():
+    # Three strong directions in 10-D plus small noise: a linear AE must find their span.
+    rng = np.random.default_rng(0)
+    basis = np.linalg.qr(rng.normal(size=(10, 3)))[0]
+    X = rng.normal(size=(600, 3)) * [5.0, 3.0, 2.0] @ basis.T + 0.05 * rng.normal(size=(600, 10))
+    est = aekit.Autoencoder(
+        hidden_layer_sizes=(),
+        latent_dim=3,
+        likelihood="gaussian",
+        learning_rate_init=1e-2,
+        max_iter=300,
+        batch_size=100,
+        random_state=0,
+    ).fit(X)
+    decoder_columns = est.model_.decoder.body[0].weight.detach().numpy()  # (10, 3)
+    Xs = (X - est.data_mean_) / est.data_scale_
+    pca = np.linalg.svd(Xs - Xs.mean(0), full_matrices=False)[2][:3].T  # (10, 3)
+    q_ae = np.linalg.qr(decoder_columns)[0]
+    cosines = np.linalg.svd(q_ae.T @ pca, compute_uv=False)  # cosines of principal angles
+    assert cosines.min() > 0.999
+
+
+def test_kl_sparsity_is_zero_at_the_target_and_positive_elsewhere():
+    term = KLSparsity(1.0, target=0.2)
+    at_target = term(None, Code(torch.full((8, 4), 0.2)), None)
+    assert at_target.item() == pytest.approx(0.0, abs=1e-6)
+    assert term(None, Code(torch.full((8, 4), 0.6)), None).item() > 0.1
+
+
+@pytest.mark.parametrize("noise", ["gaussian", "masking", "salt_pepper"])
+def test_corruptions_stay_in_range_and_hit_the_requested_fraction(noise):
+    x = torch.rand(2000, 50)
+    corrupt = Corruption(noise, 0.3, torch.zeros(50), torch.ones(50))
+    noisy = corrupt(x, torch.Generator().manual_seed(0))
+    assert noisy.min() >= 0 and noisy.max() <= 1
+    changed = (noisy != x).float().mean().item()
+    if noise == "gaussian":
+        assert changed > 0.99
+    else:
+        assert changed == pytest.approx(0.3, abs=0.01)
+    if noise == "salt_pepper":
+        hit = noisy != x
+        assert set(noisy[hit].unique().tolist()) <= {0.0, 1.0}
+
+
+@pytest.mark.parametrize("shape", [(1, 8, 8), (3, 7, 9), (1, 1, 5), (3, 33, 17), (1, 28, 28)])
+def test_conv_decoder_mirrors_the_encoder_for_any_image_size(shape):
+    encoder = ConvEncoder(shape, (8, 16), "relu")
+    decoder = ConvDecoder(4, shape, (8, 16), "relu")
+    features = encoder(torch.randn(2, *shape))
+    assert features.shape == (2, encoder.out_features)
+    assert decoder(torch.randn(2, 4)).shape == (2, *shape)
+
+
+def test_mlp_encoder_without_hidden_layers_is_the_identity():
+    x = torch.randn(3, 4)
+    assert torch.equal(MLPEncoder(4, (), "relu")(x), x)

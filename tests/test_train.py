@@ -1,0 +1,137 @@
+"""The trainer: determinism, resumption, early stopping, divergence."""
+
+import numpy as np
+import pytest
+import torch
+
+import aekit
+from aekit.latent import GaussianLatent
+from aekit.model import AutoencoderModel
+from aekit.nets import MLPDecoder, MLPEncoder, reset_parameters
+from aekit.objectives import BernoulliLikelihood, KLDivergence
+from aekit.train import TrainConfig, TrainingDivergedError, train
+
+
+@pytest.fixture(scope="module")
+def X():
+    return aekit.datasets.load_digits()[0][:400]
+
+
+def weights(est):
+    return {k: v.clone() for k, v in est.model_.state_dict().items()}
+
+
+def assert_same_weights(a, b):
+    assert a.keys() == b.keys()
+    for key in a:
+        torch.testing.assert_close(a[key], b[key], rtol=0, atol=0)
+
+
+SMALL = dict(hidden_layer_sizes=(32,), latent_dim=4, batch_size=64)
+
+
+def test_same_seed_gives_the_same_weights_and_another_seed_does_not(X):
+    a = aekit.DenoisingAutoencoder(max_iter=3, random_state=7, **SMALL).fit(X)
+    b = aekit.DenoisingAutoencoder(max_iter=3, random_state=7, **SMALL).fit(X)
+    c = aekit.DenoisingAutoencoder(max_iter=3, random_state=8, **SMALL).fit(X)
+    assert_same_weights(weights(a), weights(b))
+    assert a.loss_curve_ == b.loss_curve_
+    assert not torch.equal(weights(a)["latent.head.weight"], weights(c)["latent.head.weight"])
+
+
+def test_fitting_does_not_touch_the_global_random_state(X):
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    aekit.VAE(max_iter=1, random_state=0, **SMALL).fit(X)
+    assert torch.equal(torch.rand(3), expected)
+
+
+@pytest.mark.parametrize("kind", [aekit.VAE, aekit.DenoisingAutoencoder])
+def test_resumed_run_ends_with_the_weights_of_an_uninterrupted_one(X, tmp_path, kind):
+    params = dict(random_state=0, early_stopping=True, **SMALL)
+    uninterrupted = kind(max_iter=6, **params).fit(X)
+    kind(max_iter=3, checkpoint_dir=tmp_path, **params).fit(X)  # "killed" after 3 epochs
+    resumed = kind(max_iter=6, checkpoint_dir=tmp_path, **params).fit(X)
+    assert_same_weights(weights(resumed), weights(uninterrupted))
+    assert resumed.history_ == uninterrupted.history_
+    assert resumed.n_iter_ == 6
+
+
+def fresh_vae_model():
+    model = AutoencoderModel(
+        MLPEncoder(64, (32,), "relu"),
+        GaussianLatent(32, 4),
+        MLPDecoder(4, (32,), 64, "relu"),
+        BernoulliLikelihood(),
+        [KLDivergence(beta=1.0, warmup_epochs=0)],
+    )
+    reset_parameters(model, torch.Generator().manual_seed(11))
+    return model
+
+
+def test_interrupt_inside_training_resumes_from_the_last_checkpoint(X, tmp_path):
+    data = torch.from_numpy(X)
+    config = TrainConfig(
+        max_iter=5,
+        batch_size=64,
+        learning_rate=1e-3,
+        checkpoint_path=tmp_path / "ckpt.safetensors",
+        fingerprint="run",
+    )
+
+    def crash_after_two(report):
+        if report.epoch == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train(
+            fresh_vae_model(),
+            data,
+            config=config,
+            generator=torch.Generator().manual_seed(1),
+            callbacks=[crash_after_two],
+        )
+    resumed_model = fresh_vae_model()
+    resumed = train(resumed_model, data, config=config, generator=torch.Generator().manual_seed(1))
+
+    config.checkpoint_path = None
+    straight_model = fresh_vae_model()
+    straight = train(
+        straight_model, data, config=config, generator=torch.Generator().manual_seed(1)
+    )
+    assert resumed.history == straight.history
+    assert_same_weights(resumed_model.state_dict(), straight_model.state_dict())
+
+
+def test_checkpoint_of_another_run_is_refused(X, tmp_path):
+    aekit.Autoencoder(max_iter=1, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X)
+    with pytest.raises(ValueError, match="another run"):
+        aekit.Autoencoder(max_iter=2, random_state=1, checkpoint_dir=tmp_path, **SMALL).fit(X)
+    with pytest.raises(ValueError, match="another run"):
+        aekit.Autoencoder(max_iter=2, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X[:200])
+
+
+def test_early_stopping_stops_and_keeps_the_best_validation_weights(X):
+    est = aekit.Autoencoder(
+        max_iter=500,
+        early_stopping=True,
+        n_iter_no_change=3,
+        learning_rate_init=0.02,
+        random_state=0,
+        **SMALL,
+    ).fit(X)
+    assert est.n_iter_ < 500
+    best_epoch = int(np.argmax(est.validation_scores_))
+    assert est.n_iter_ - best_epoch - 1 >= 3  # it waited n_iter_no_change epochs
+    assert est.best_loss_ == pytest.approx(-max(est.validation_scores_))
+
+
+def test_a_diverging_run_stops_with_an_error_that_names_the_epoch(X):
+    wild = np.random.default_rng(0).normal(size=(200, 5)) * 1e30
+    with pytest.raises(ValueError, match=r"epoch \d+.*learning_rate_init"):
+        aekit.Autoencoder(
+            max_iter=5, likelihood="gaussian", random_state=0, learning_rate_init=1e12, **SMALL
+        ).fit(wild)
+    with pytest.raises(TrainingDivergedError):
+        aekit.VAE(max_iter=5, random_state=0, learning_rate_init=1e12, **SMALL).fit(X)
