@@ -1,30 +1,35 @@
 """aekit: every kind of autoencoder, practical.
 
 scikit-learn estimators on PyTorch modules, one composable machine underneath, safe model files.
+The estimators (and so torch) load on first use, which keeps ``import aekit`` and the command
+line's ``--help`` instant.
 """
+
+from importlib import import_module
+from typing import Any
 
 from aekit import datasets
 from aekit._version import __version__
-from aekit.estimators import (
-    VAE,
-    Autoencoder,
-    ConditionalVAE,
-    ContractiveAutoencoder,
-    DenoisingAutoencoder,
-    SparseAutoencoder,
-    VariationalAutoencoder,
-)
-from aekit.io import load
 
-__all__ = [
-    "VAE",
-    "Autoencoder",
-    "ConditionalVAE",
-    "ContractiveAutoencoder",
-    "DenoisingAutoencoder",
-    "SparseAutoencoder",
-    "VariationalAutoencoder",
-    "__version__",
-    "datasets",
-    "load",
-]
+_LAZY = {
+    "Autoencoder": "aekit.estimators",
+    "ConditionalVAE": "aekit.estimators",
+    "ContractiveAutoencoder": "aekit.estimators",
+    "DenoisingAutoencoder": "aekit.estimators",
+    "SparseAutoencoder": "aekit.estimators",
+    "VAE": "aekit.estimators",
+    "VariationalAutoencoder": "aekit.estimators",
+    "load": "aekit.io",
+}
+
+__all__ = [*sorted(_LAZY), "__version__", "datasets"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'aekit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

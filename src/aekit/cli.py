@@ -11,8 +11,12 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="aekit: every kind of autoencoder, practical.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="aekit: every kind of autoencoder, practical.",
+)
 
 
 @app.callback()
@@ -37,15 +41,20 @@ def demo(
     from aekit.plotting import image_grid
 
     X, y = aekit.datasets.load_digits()
-    cvae = aekit.ConditionalVAE(latent_dim=8, max_iter=epochs, random_state=0,
-                                verbose=not quiet).fit(X, y)
+    cvae = aekit.ConditionalVAE(
+        latent_dim=8, max_iter=epochs, random_state=0, verbose=not quiet
+    ).fit(X, y)
     out.mkdir(parents=True, exist_ok=True)
     model_path = out / "model.safetensors"
     cvae.save(model_path)
     labels = np.repeat(cvae.classes_, 10)
     samples = cvae.sample(len(labels), y=labels, random_state=0).reshape(-1, 8, 8)
-    ax = image_grid(samples, n_cols=10, row_labels=[str(c) for c in cvae.classes_],
-                    title="ConditionalVAE samples: one row per requested digit")
+    ax = image_grid(
+        samples,
+        n_cols=10,
+        row_labels=[str(c) for c in cvae.classes_],
+        title="ConditionalVAE samples: one row per requested digit",
+    )
     figure_path = out / "samples.png"
     ax.figure.savefig(figure_path, dpi=120, bbox_inches="tight")
     plt.close(ax.figure)
@@ -53,27 +62,18 @@ def demo(
 
 
 def main() -> None:
-    """Entry point: run the app, turning input errors into one line and exit code 2."""
+    """Entry point. Usage errors are typer's (exit 2); errors in the user's input or files end
+    with one line on stderr and exit 2 (``--debug`` shows the traceback instead)."""
     debug = "--debug" in sys.argv
     if debug:
         sys.argv.remove("--debug")
     try:
-        app(standalone_mode=False)
+        app()
     except (ValueError, FileNotFoundError, TypeError) as err:
         if debug:
             raise
         typer.echo(f"aekit: error: {err}", err=True)
         sys.exit(2)
-    except typer.Abort:
-        typer.echo("aekit: aborted", err=True)
-        sys.exit(130)
-    except Exception as err:  # click's own usage errors
-        import click
-
-        if isinstance(err, click.ClickException):
-            err.show()
-            sys.exit(2)
-        raise
 
 
 if __name__ == "__main__":

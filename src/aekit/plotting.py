@@ -16,8 +16,13 @@ def _axes(ax, figsize):
     return ax
 
 
-def image_grid(images: np.ndarray, n_cols: int, row_labels: Sequence[str] | None = None,
-               ax=None, title: str | None = None):
+def image_grid(
+    images: np.ndarray,
+    n_cols: int,
+    row_labels: Sequence[str] | None = None,
+    ax=None,
+    title: str | None = None,
+):
     """Tile ``images`` (n, C, H, W) or (n, H, W), row by row, into one picture."""
     images = np.asarray(images, dtype=np.float32)
     if images.ndim == 3:
@@ -27,15 +32,21 @@ def image_grid(images: np.ndarray, n_cols: int, row_labels: Sequence[str] | None
     pad = 1
     # White gaps between tiles: 0 is white under the reversed grey map used for one channel.
     background = 0.0 if c == 1 else 1.0
-    canvas = np.full((n_rows * (h + pad) + pad, n_cols * (w + pad) + pad, c), background,
-                     dtype=np.float32)
+    canvas = np.full(
+        (n_rows * (h + pad) + pad, n_cols * (w + pad) + pad, c), background, dtype=np.float32
+    )
     for i, image in enumerate(images):
         r, k = divmod(i, n_cols)
         top, left = pad + r * (h + pad), pad + k * (w + pad)
-        canvas[top:top + h, left:left + w] = np.clip(image.transpose(1, 2, 0), 0, 1)
+        canvas[top : top + h, left : left + w] = np.clip(image.transpose(1, 2, 0), 0, 1)
     ax = _axes(ax, (n_cols * 0.6 + 1, n_rows * 0.6 + 0.5))
-    ax.imshow(canvas[..., 0] if c == 1 else canvas, cmap="gray_r" if c == 1 else None,
-              vmin=0, vmax=1, interpolation="nearest")
+    ax.imshow(
+        canvas[..., 0] if c == 1 else canvas,
+        cmap="gray_r" if c == 1 else None,
+        vmin=0,
+        vmax=1,
+        interpolation="nearest",
+    )
     ax.set_xticks([])
     if row_labels is not None:
         ax.set_yticks([pad + r * (h + pad) + h / 2 for r in range(len(row_labels))])
