@@ -363,8 +363,8 @@ def test_folder_is_not_a_file(tmp_path):
             lambda h: h.update(params=[4, 16]),
             id="params-is-a-list",
             marks=pytest.mark.xfail(
-                reason="aekit.io.load does not convert the AttributeError of header['params'].items(): "
-                "AttributeError instead of ValueError",
+                reason="aekit.io.load does not convert the AttributeError of "
+                "header['params'].items() into its ValueError",
                 strict=True,
             ),
         ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -26,9 +27,11 @@ def _root() -> None:
 
 @app.command()
 def demo(
-    out: Path = typer.Option(Path("aekit-demo"), help="Folder for the model and the figure."),
-    epochs: int = typer.Option(40, help="Training epochs."),
-    quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+    out: Annotated[Path, typer.Option(help="Folder for the model and the figure.")] = Path(
+        "aekit-demo"
+    ),
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 40,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Train a ConditionalVAE on the bundled digits and draw ten samples of every digit."""
     import matplotlib
