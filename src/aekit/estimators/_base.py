@@ -195,6 +195,7 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
+        self.__dict__.pop("model_", None)  # a failed refit must not leave the old model usable
         self._check_params()
         flat = self._validate_X(X, reset=True)
         y_index = None
@@ -274,6 +275,9 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         val = result.history.get("val_loss")
         self.validation_scores_ = None if val is None else [-v for v in val]
         return self
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "model_")
 
     def _fingerprint(self, flat: np.ndarray, y_index: torch.Tensor | None) -> str:
         """Identifies a run for checkpoint resumption: parameters and data."""
