@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from aekit._serialization import load_tree, save_tree
 from aekit._version import __version__
 from aekit.estimators import ESTIMATORS, BaseAutoencoder
+from aekit.estimators._base import resolve_device
 
 FORMAT = "aekit-model"
 FORMAT_VERSION = 1
@@ -90,12 +91,16 @@ def load(path: str | os.PathLike, device: str = "cpu") -> BaseAutoencoder:
         raise ValueError(
             f"{path} is an aekit file but not a model (format {header.get('format')!r})."
         )
-    if header.get("format_version", 0) > FORMAT_VERSION:
+    version = header.get("format_version")
+    if not isinstance(version, int):
+        raise ValueError(f"{path} has no valid format_version in its header (got {version!r}).")
+    if version > FORMAT_VERSION:
         raise ValueError(
             f"{path} was written by aekit {header.get('aekit_version')} in model format "
             f"{header['format_version']}; this aekit ({__version__}) reads format "
             f"{FORMAT_VERSION}. Upgrade aekit to load it."
         )
+    device = str(resolve_device(device))
     cls = ESTIMATORS.get(header.get("class"))
     if cls is None:
         raise ValueError(f"{path} holds an unknown estimator class {header.get('class')!r}.")
@@ -103,7 +108,7 @@ def load(path: str | os.PathLike, device: str = "cpu") -> BaseAutoencoder:
         params = {k: tuple(v) if isinstance(v, list) else v for k, v in header["params"].items()}
         estimator = cls(**params)
         _restore(estimator, header["fitted"], tensors, device)
-    except (KeyError, TypeError, RuntimeError, ValueError) as err:
+    except (KeyError, TypeError, AttributeError, RuntimeError, ValueError) as err:
         raise ValueError(f"{path} does not hold a consistent {cls.__name__}: {err}") from None
     return estimator
 

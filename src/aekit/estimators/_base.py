@@ -39,6 +39,14 @@ _INFERENCE_BATCH = 2048
 _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir", "device"}
 
 
+def _is_int(value: Any, minimum: int) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+
+
 def resolve_device(device: str) -> torch.device:
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -71,17 +79,26 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         return None
 
     # ---- input handling ----------------------------------------------------------------------
-    def _check_params(self) -> None:
-        checks = {
-            "latent_dim": isinstance(self.latent_dim, (int, np.integer)) and self.latent_dim >= 1,
+    def _param_checks(self) -> dict[str, bool]:
+        """Each parameter's validity; kinds add their own."""
+        hidden = self.hidden_layer_sizes
+        return {
+            "latent_dim": _is_int(self.latent_dim, 1),
+            "hidden_layer_sizes": hidden is None
+            or (isinstance(hidden, (tuple, list)) and all(_is_int(h, 1) for h in hidden)),
             "architecture": self.architecture in ("mlp", "conv"),
-            "max_iter": isinstance(self.max_iter, (int, np.integer)) and self.max_iter >= 1,
-            "batch_size": self.batch_size == "auto"
-            or (isinstance(self.batch_size, (int, np.integer)) and self.batch_size >= 1),
-            "learning_rate_init": float(self.learning_rate_init) > 0,
-            "validation_fraction": 0 < float(self.validation_fraction) < 1,
-            "n_iter_no_change": int(self.n_iter_no_change) >= 1,
+            "max_iter": _is_int(self.max_iter, 1),
+            "batch_size": self.batch_size == "auto" or _is_int(self.batch_size, 1),
+            "learning_rate_init": _is_number(self.learning_rate_init)
+            and self.learning_rate_init > 0,
+            "validation_fraction": _is_number(self.validation_fraction)
+            and 0 < self.validation_fraction < 1,
+            "n_iter_no_change": _is_int(self.n_iter_no_change, 1),
+            "tol": _is_number(self.tol),
         }
+
+    def _check_params(self) -> None:
+        checks = self._param_checks()
         bad = [name for name, ok in checks.items() if not ok]
         if bad:
             raise ValueError(

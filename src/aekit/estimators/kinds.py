@@ -20,7 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._base import BaseAutoencoder, _is_int, _is_number
 from aekit.estimators._validation import as_labels
 from aekit.latent import DeterministicLatent, GaussianLatent
 from aekit.objectives import (
@@ -31,6 +31,7 @@ from aekit.objectives import (
     L1Sparsity,
     Term,
 )
+from aekit.objectives.corruption import NOISES
 
 
 class Autoencoder(BaseAutoencoder):
@@ -95,6 +96,14 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     _own_params: ClassVar[dict[str, Any]] = {"noise": "gaussian", "noise_level": 0.3}
 
+    def _param_checks(self) -> dict[str, bool]:
+        return {
+            **super()._param_checks(),
+            "noise": self.noise in NOISES,
+            "noise_level": _is_number(self.noise_level)
+            and 0 <= self.noise_level <= (1 if self.noise != "gaussian" else float("inf")),
+        }
+
     def _make_corruption(self, low: torch.Tensor, high: torch.Tensor) -> Corruption:
         return Corruption(self.noise, self.noise_level, low, high)
 
@@ -129,12 +138,16 @@ class SparseAutoencoder(BaseAutoencoder):
         "sparsity_target": 0.05,
     }
 
-    def _check_sparsity(self) -> None:
-        if self.sparsity not in ("l1", "kl"):
-            raise ValueError(f"sparsity={self.sparsity!r} is not supported; use 'l1' or 'kl'.")
+    def _param_checks(self) -> dict[str, bool]:
+        weight = self.sparsity_weight
+        return {
+            **super()._param_checks(),
+            "sparsity": self.sparsity in ("l1", "kl"),
+            "sparsity_weight": weight == "auto" or (_is_number(weight) and weight >= 0),
+            "sparsity_target": _is_number(self.sparsity_target) and 0 < self.sparsity_target < 1,
+        }
 
     def _make_latent(self, in_features: int) -> nn.Module:
-        self._check_sparsity()
         code_activation = "relu" if self.sparsity == "l1" else "logistic"
         return DeterministicLatent(in_features, self.latent_dim, code_activation)
 
@@ -162,12 +175,23 @@ class ContractiveAutoencoder(BaseAutoencoder):
 
     _own_params: ClassVar[dict[str, Any]] = {"contractive_weight": 0.1}
 
+    def _param_checks(self) -> dict[str, bool]:
+        weight = self.contractive_weight
+        return {**super()._param_checks(), "contractive_weight": _is_number(weight) and weight >= 0}
+
     def _make_terms(self) -> list[Term]:
         return [ContractivePenalty(self.contractive_weight)]
 
 
 class _VariationalBase(BaseAutoencoder):
     """Gaussian latent, KL term, and sampling from the prior."""
+
+    def _param_checks(self) -> dict[str, bool]:
+        return {
+            **super()._param_checks(),
+            "beta": _is_number(self.beta) and self.beta >= 0,
+            "kl_warmup": _is_int(self.kl_warmup, 0),
+        }
 
     def _make_latent(self, in_features: int) -> nn.Module:
         return GaussianLatent(in_features, self.latent_dim)
