@@ -236,7 +236,10 @@ def print_table(rows: list[dict], peak: float, n_rows: int, epochs: int, stat: s
             table.add_column(h, justify="right")
         for row in cells:
             table.add_row(*row)
-        Console().print(table)
+        console = Console()
+        if not console.is_terminal:  # a log file: don't squeeze the table into 80 columns
+            console = Console(width=160)
+        console.print(table)
     except ImportError:
         print(title)
         widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]

@@ -195,6 +195,7 @@ def test_conv_conditional_vae_generates_images(digits):
     assert cvae.sample(5, y=3).shape == (5, 1, 8, 8)
 
 
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")
 def test_fitted_state_and_inputs_of_every_container_type(digits):
     X_train = digits[0][:300]
     frame = pd.DataFrame(X_train, columns=[f"px{i}" for i in range(64)])
