@@ -24,6 +24,11 @@ def as_numeric_array(X: Any, name: str = "X") -> np.ndarray:
         raise ValueError(f"{name} is None; pass an array-like of shape (n_samples, n_features).")
     if _is_torch_tensor(X):
         X = X.detach().cpu().numpy()
+    if hasattr(X, "toarray") or hasattr(X, "tocsr"):  # scipy.sparse
+        raise TypeError(
+            f"Sparse data was passed for {name}, but dense data is required. Use "
+            f"{name}.toarray() to convert to a dense numpy array."
+        )
     if isinstance(X, pd.Series):
         X = X.to_frame()
     if isinstance(X, pd.DataFrame):
@@ -45,21 +50,33 @@ def as_numeric_array(X: Any, name: str = "X") -> np.ndarray:
     if array.dtype.kind in "OUSaV":
         try:
             array = array.astype(np.float64)
-        except (TypeError, ValueError):
+        except ValueError:
             raise ValueError(
                 f"{name} contains non-numeric values (dtype {array.dtype}); pass numbers only."
             ) from None
+        except TypeError as err:  # e.g. a dict inside an object array
+            raise TypeError(f"{name} contains a value that is not a number: {err}.") from None
     if array.dtype.kind == "c":
-        raise ValueError(f"{name} is complex; autoencoders here need real numbers.")
+        raise ValueError(f"Complex data not supported: {name} is complex; pass real numbers.")
     if array.ndim not in (2, 4):
-        hint = " Reshape a single feature with X.reshape(-1, 1)." if array.ndim == 1 else ""
+        hint = (
+            " Reshape your data either using X.reshape(-1, 1) if it has a single feature or "
+            "X.reshape(1, -1) if it is a single sample."
+            if array.ndim == 1
+            else ""
+        )
         raise ValueError(
             f"{name} must have 2 axes (n_samples, n_features) or 4 (n, C, H, W); got "
             f"shape {array.shape}.{hint}"
         )
+    if array.shape[0] == 0:
+        raise ValueError(
+            f"{name} is empty: 0 sample(s) (shape={array.shape}) while a minimum of 1 is required."
+        )
     if array.size == 0:
         raise ValueError(
-            f"{name} is empty (shape {array.shape}); pass at least one row and column."
+            f"{name} is empty: 0 feature(s) (shape={array.shape}) while a minimum of 1 is "
+            "required."
         )
     check_finite(array, name)
     return np.ascontiguousarray(array, dtype=np.float32)
