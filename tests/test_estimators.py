@@ -88,6 +88,20 @@ def test_conditional_vae_generates_the_requested_digit(digits, digit_classifier)
     assert (digit_classifier.predict(sevens) == 7).mean() > 0.8
 
 
+def test_conditional_vae_infers_labels_when_none_are_given(digits):
+    X_train, X_test, y_train, y_test = digits
+    cvae = aekit.ConditionalVAE(random_state=0).fit(X_train, y_train)
+    predicted = cvae.predict(X_test)
+    assert (predicted == y_test).mean() > 0.8  # Bayes' rule on the generative model
+    proba = cvae.predict_proba(X_test[:20])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(cvae.classes_[proba.argmax(1)], predicted[:20])
+    np.testing.assert_array_equal(cvae.transform(X_test), cvae.transform(X_test, predicted))
+    # Without labels, the score sums over them: it is at least the best label's ELBO - log 10.
+    best = cvae.score_samples(X_test, predicted)
+    assert (cvae.score_samples(X_test) >= best - np.log(10) - 1e-9).all()
+
+
 def test_conditional_vae_accepts_any_hashable_labels(digits):
     X_train, _, y_train, _ = digits
     names = np.array(

@@ -10,6 +10,7 @@ that kind: ``_make_latent`` (the bottleneck), ``_make_terms`` (regularizers) and
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import json
 import warnings
@@ -293,6 +294,11 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         self.validation_scores_ = None if val is None else [-v for v in val]
         return self
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]  # networks compute in float32
+        return tags
+
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "model_")
 
@@ -306,25 +312,36 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         return digest.hexdigest()
 
     # ---- fitted-model methods ------------------------------------------------------------------
+    def _inference_model(self) -> nn.Module:
+        """The fitted network for inference. On the CPU a float64 copy: float32 matrix products
+        differ in the last bit with the number of rows they are given, and a row's code or score
+        should not depend on which other rows share its call."""
+        model = self.model_
+        if next(model.parameters()).device.type == "cpu":
+            model = copy.deepcopy(model).to(torch.float64)
+        return model.eval()
+
     @torch.no_grad()
     def _batched(self, fn, X_model: torch.Tensor, y_index: torch.Tensor | None) -> torch.Tensor:
-        """``fn(x, y)`` over inference-sized batches on the model's device, concatenated."""
-        self.model_.eval()
-        device = next(self.model_.parameters()).device
+        """``fn(model, x, y)`` over inference-sized batches, concatenated on the CPU."""
+        model = self._inference_model()
+        parameter = next(model.parameters())
         out = []
         for start in range(0, len(X_model), _INFERENCE_BATCH):
-            x = X_model[start : start + _INFERENCE_BATCH].to(device)
-            yb = None if y_index is None else y_index[start : start + _INFERENCE_BATCH].to(device)
-            out.append(fn(x, yb).cpu())
+            x = X_model[start : start + _INFERENCE_BATCH].to(parameter.device, parameter.dtype)
+            yb = None if y_index is None else y_index[start : start + _INFERENCE_BATCH]
+            out.append(fn(model, x, None if yb is None else yb.to(parameter.device)).cpu())
         return torch.cat(out)
 
     def _encode(self, X: Any, y: Any = None) -> np.ndarray:
         check_is_fitted(self)
         flat = self._validate_X(X, reset=False)
         codes = self._batched(
-            self.model_.encode_code, self._to_model(flat), self._labels(y, len(flat))
+            lambda model, x, yb: model.encode_code(x, yb),
+            self._to_model(flat),
+            self._labels(y, len(flat)),
         )
-        return codes.numpy()
+        return codes.numpy().astype(np.float32)
 
     def _decode(self, Z: Any, y: Any = None) -> np.ndarray:
         check_is_fitted(self)
@@ -333,28 +350,32 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"Z must have shape (n, {self.latent_dim}) (the latent_dim); got {Z.shape}."
             )
-        model = self.model_
         means = self._batched(
-            lambda z, yb: model.likelihood.mean(model.decode(z, yb)),
+            lambda model, z, yb: model.likelihood.mean(model.decode(z, yb)),
             torch.from_numpy(Z),
             self._labels(y, len(Z)),
         )
-        return self._to_data(means)
+        return self._to_data(means.float())
 
     def _score_samples(self, X: Any, y: Any = None) -> np.ndarray:
         check_is_fitted(self)
         flat = self._validate_X(X, reset=False)
-        y_index = self._labels(y, len(flat))
+        return self._log_likelihood(self._to_model(flat), self._labels(y, len(flat)))
+
+    def _log_likelihood(self, X_model: torch.Tensor, y_index: torch.Tensor | None) -> np.ndarray:
+        """Per row, in nats, as a density of the data (not of the standardized data):
+        ``log p(x | h(x))`` for deterministic models, the ELBO for VAEs."""
         if self.model_.latent.stochastic:
             eps = torch.randn(
                 self._ELBO_DRAWS, self.latent_dim, generator=torch.Generator().manual_seed(0)
             )
-            model = self.model_
             scores = self._batched(
-                lambda x, yb: model.elbo(x, yb, eps.to(x.device)), self._to_model(flat), y_index
+                lambda model, x, yb: model.elbo(x, yb, eps.to(x.device, x.dtype)), X_model, y_index
             )
         else:
-            scores = -self._batched(self.model_.reconstruction_nll, self._to_model(flat), y_index)
+            scores = -self._batched(
+                lambda model, x, yb: model.reconstruction_nll(x, yb), X_model, y_index
+            )
         return scores.numpy().astype(np.float64) + self._log_det_scale()
 
     # Draws of eps averaged for a VAE's ELBO in score_samples (common to every row).

@@ -75,8 +75,7 @@ def as_numeric_array(X: Any, name: str = "X") -> np.ndarray:
         )
     if array.size == 0:
         raise ValueError(
-            f"{name} is empty: 0 feature(s) (shape={array.shape}) while a minimum of 1 is "
-            "required."
+            f"{name} is empty: 0 feature(s) (shape={array.shape}) while a minimum of 1 is required."
         )
     check_finite(array, name)
     return np.ascontiguousarray(array, dtype=np.float32)

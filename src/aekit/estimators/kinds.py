@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import torch
+from scipy.special import logsumexp, softmax
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
@@ -264,15 +265,42 @@ class ConditionalVAE(_VariationalBase):
     def fit(self, X: Any, y: Any = None) -> ConditionalVAE:
         """Fit on X with labels y (required). See :meth:`BaseAutoencoder.fit`."""
         if y is None:
-            raise ValueError("ConditionalVAE.fit needs the labels: call fit(X, y).")
+            raise ValueError(
+                "ConditionalVAE requires y to be passed, but the target y is None: call "
+                "fit(X, y) with one label per row."
+            )
         return super().fit(X, y)
 
-    def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> np.ndarray:
-        return self.fit(X, y, **fit_params).transform(X, y)
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags
+
+    def _class_log_likelihoods(self, X: Any) -> np.ndarray:
+        """ELBO of every row under every label, shape (n_samples, n_classes)."""
+        check_is_fitted(self)
+        X_model = self._to_model(self._validate_X(X, reset=False))
+        return np.stack(
+            [
+                self._log_likelihood(X_model, torch.full((len(X_model),), k, dtype=torch.long))
+                for k in range(len(self.classes_))
+            ],
+            axis=1,
+        )
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """``p(y | x)`` by Bayes' rule on the model: ``softmax_y ELBO(x, y)`` with a uniform
+        prior over ``classes_`` (the ELBO standing in for ``log p(x | y)``)."""
+        return softmax(self._class_log_likelihoods(X), axis=1)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The label under which the model explains each row best."""
+        best = self._class_log_likelihoods(X).argmax(axis=1)
+        return self.classes_[best]
 
     def transform(self, X: Any, y: Any = None) -> np.ndarray:
-        """Posterior mean of z given X and its labels y."""
-        return self._encode(X, y)
+        """Posterior mean of z given X and its labels y (when y is None, the predicted ones)."""
+        return self._encode(X, self.predict(X) if y is None else y)
 
     def inverse_transform(self, Z: Any, y: Any = None) -> np.ndarray:
         """Decode codes Z under labels y (one label, or one per row)."""
@@ -280,8 +308,11 @@ class ConditionalVAE(_VariationalBase):
         return self._decode(Z, self._broadcast_labels(y, len(np.asarray(Z))))
 
     def score_samples(self, X: Any, y: Any = None) -> np.ndarray:
-        """ELBO of each row given its label, in nats."""
-        return self._score_samples(X, y)
+        """ELBO of each row given its label, in nats. Without y, a bound on ``log p(x)`` that
+        sums over the labels: ``logsumexp_y ELBO(x, y) - log n_classes``."""
+        if y is not None:
+            return self._score_samples(X, y)
+        return logsumexp(self._class_log_likelihoods(X), axis=1) - np.log(len(self.classes_))
 
     def score(self, X: Any, y: Any = None) -> float:
         return float(np.mean(self.score_samples(X, y)))

@@ -1,0 +1,55 @@
+"""scikit-learn's own estimator checks, and the estimators inside scikit-learn's machinery."""
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import aekit
+
+TINY = dict(max_iter=2, hidden_layer_sizes=(8,), latent_dim=2, random_state=0)
+ESTIMATORS = [
+    aekit.Autoencoder(**TINY),
+    aekit.DenoisingAutoencoder(**TINY),
+    aekit.SparseAutoencoder(**TINY),
+    aekit.ContractiveAutoencoder(**TINY),
+    aekit.VariationalAutoencoder(**TINY),
+    aekit.ConditionalVAE(**TINY),
+]
+
+
+# No expected failures: every check passes for every estimator.
+@parametrize_with_checks(ESTIMATORS)
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def test_vae_features_in_a_grid_searched_pipeline_on_the_digits():
+    X, y = aekit.datasets.load_digits()
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("vae", aekit.VariationalAutoencoder(latent_dim=8, max_iter=15, random_state=0)),
+            ("classify", LogisticRegression(max_iter=500)),
+        ]
+    )
+    search = GridSearchCV(pipe, {"vae__beta": [0.5, 1.0]}, cv=2).fit(X[:600], y[:600])
+    assert search.best_params_["vae__beta"] in (0.5, 1.0)
+    # Features learned without labels carry the digit identity: far above chance (0.1).
+    assert search.score(X[600:], y[600:]) > 0.6
+
+
+def test_set_output_pandas_names_latent_columns_and_keeps_feature_names():
+    X, _ = aekit.datasets.load_digits()
+    frame = pd.DataFrame(X[:200], columns=[f"pixel_{i}" for i in range(64)])
+    est = aekit.Autoencoder(latent_dim=3, max_iter=2, random_state=0).set_output(transform="pandas")
+    Z = est.fit(frame).transform(frame)
+    assert isinstance(Z, pd.DataFrame) and list(Z.columns) == ["z0", "z1", "z2"]
+    assert list(est.feature_names_in_) == list(frame.columns)
+    cloned = clone(est)
+    assert cloned.get_params() == est.get_params() and not hasattr(cloned, "model_")
+    np.testing.assert_array_equal(Z.index, frame.index)
