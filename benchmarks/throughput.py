@@ -35,7 +35,7 @@ aekit's end-to-end ``fit`` reaches at least 0.95x the minimal loop's samples/s a
 size. The script prints PASS or FAIL and exits 0 either way (exit status 1 only with
 ``--strict``).
 
-Reproduce (from the repository root; about 2 minutes on 2 idle CPU cores)::
+Reproduce (from the repository root; about 1 minute on 2 idle CPU cores, longer when shared)::
 
     .venv/bin/python benchmarks/throughput.py --data-dir ../shared/data
 

@@ -1,11 +1,27 @@
-"""Figures drawn with matplotlib. Each function takes ``ax=None`` and returns the axes, so the
-same figure works in a notebook, a report or a saved PNG."""
+"""Figures drawn with matplotlib. Each function takes ``ax=None`` (or ``axes=None`` when it
+needs several panels) and returns what it drew on, so the same figure works in a notebook, a
+report or a saved PNG.
+
+Only numpy is imported here; matplotlib loads when a function first draws (and never switches
+the backend: :func:`aekit.report.write_figures` does that for files), and torch is never
+needed, so ``import aekit.plotting`` stays cheap. Images are (n, C, H, W), (n, H, W) or flat
+rows with an ``image_shape``; their pixels are shown on [0, 1].
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
+
+__all__ = [
+    "feature_reconstructions", "image_grid", "interpolation_strip", "latent_scatter",
+    "loss_curves", "real_vs_generated", "reconstruction_grid",
+]  # fmt: skip
+
+# Labels with at most this many distinct values get one colour each and a legend.
+_MAX_CATEGORIES = 20
 
 
 def _axes(ax, figsize):
@@ -16,6 +32,27 @@ def _axes(ax, figsize):
     return ax
 
 
+def _as_images(images: Any, image_shape: Sequence[int] | None = None) -> np.ndarray:
+    """``images`` as (n, C, H, W) floats; flat rows need ``image_shape`` (or are square).
+    Channel counts that matplotlib cannot show (not 1, 3 or 4) are shown as their mean."""
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim == 2:
+        if image_shape is None:
+            side = int(round(np.sqrt(images.shape[1])))
+            if side * side != images.shape[1]:
+                raise ValueError(
+                    f"rows of {images.shape[1]} values are not square images; pass image_shape."
+                )
+            image_shape = (1, side, side)
+        images = images.reshape(len(images), *image_shape)
+    images = images[:, None] if images.ndim == 3 else images
+    if images.ndim != 4:
+        raise ValueError(f"images must be (n, C, H, W), (n, H, W) or flat rows; got {images.shape}")
+    if images.shape[1] not in (1, 3, 4):
+        images = images.mean(axis=1, keepdims=True)
+    return images
+
+
 def image_grid(
     images: np.ndarray,
     n_cols: int,
@@ -23,13 +60,15 @@ def image_grid(
     ax=None,
     title: str | None = None,
 ):
-    """Tile ``images`` (n, C, H, W) or (n, H, W), row by row, into one picture."""
+    """Tile ``images`` (n, C, H, W) or (n, H, W), row by row, into one picture.
+
+    Pixel values are shown on [0, 1] (clipped); one channel is drawn dark on white.
+    """
     images = np.asarray(images, dtype=np.float32)
     if images.ndim == 3:
         images = images[:, None]
-    n, c, h, w = images.shape
+    (n, c, h, w), pad = images.shape, 1
     n_rows = -(-n // n_cols)
-    pad = 1
     # White gaps between tiles: 0 is white under the reversed grey map used for one channel.
     background = 0.0 if c == 1 else 1.0
     canvas = np.full(
@@ -53,6 +92,304 @@ def image_grid(
         ax.set_yticklabels(row_labels)
     else:
         ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def reconstruction_grid(
+    originals: Any,
+    reconstructions: Any,
+    n_cols: int = 8,
+    ax=None,
+    image_shape: Sequence[int] | None = None,
+    title: str | None = None,
+):
+    """Inputs and their reconstructions in alternating rows: a row of ``n_cols`` inputs, then
+    the same images after the autoencoder, and so on.
+
+    Parameters
+    ----------
+    originals, reconstructions : array-like of n images each
+    n_cols : int, default=8
+        Images per row.
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure when None.
+    image_shape : tuple (C, H, W), default=None
+        Shape of each image when the rows are flat (square single-channel when None).
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    originals = _as_images(originals, image_shape)
+    reconstructions = _as_images(reconstructions, image_shape)
+    if originals.shape != reconstructions.shape:
+        raise ValueError(
+            f"originals {originals.shape} and reconstructions {reconstructions.shape} differ."
+        )
+    n = len(originals)
+    n_cols = max(1, min(n_cols, n))
+    n_rows = -(-n // n_cols)
+    # Fill a short last row with white, like image_grid's background (0 under gray_r).
+    blank = np.full((n_cols, *originals.shape[1:]), float(originals.shape[1] != 1), np.float32)
+    tiles = []
+    for r in range(n_rows):
+        for source in (originals, reconstructions):
+            row = source[r * n_cols : (r + 1) * n_cols]
+            tiles.append(np.concatenate([row, blank[len(row) :]]))
+    labels = ["input", "reconstr."] * n_rows
+    return image_grid(np.concatenate(tiles), n_cols, row_labels=labels, ax=ax, title=title)
+
+
+def interpolation_strip(
+    images: Any,
+    ax=None,
+    image_shape: Sequence[int] | None = None,
+    tile_labels: Sequence[str] | None = None,
+    title: str | None = None,
+):
+    """One row of images, e.g. the decoded points of a line in latent space.
+
+    Parameters
+    ----------
+    images : array-like of n images
+    tile_labels : sequence of str, default=None
+        A caption under each image ("" for none).
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    images = _as_images(images, image_shape)
+    ax = image_grid(images, n_cols=len(images), ax=ax, title=title)
+    if tile_labels is not None:
+        _, _, h, w = images.shape
+        ax.set_xticks([1 + k * (w + 1) + w / 2 - 0.5 for k in range(len(tile_labels))])
+        ax.set_xticklabels(list(tile_labels), fontsize=8)
+        ax.tick_params(axis="x", length=0)
+    return ax
+
+
+def loss_curves(
+    history: Mapping[str, Sequence[float]], ax=None, log: bool | str = "auto", title: str = ""
+):
+    """Every objective term per epoch: training solid, validation (``val_`` prefix) dashed in
+    the same colour.
+
+    Parameters
+    ----------
+    history : mapping of str to sequence of float
+        E.g. an estimator's ``history_``: ``{"loss": [...], "kl": [...], "val_loss": [...]}``.
+    log : bool or "auto", default="auto"
+        Logarithmic y axis; "auto" uses one when every value is positive and the terms span
+        more than a factor of 50.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        With one line per entry of ``history``.
+    """
+    ax = _axes(ax, (6.4, 4.0))
+    names = list(history)
+    terms = [n for n in names if not n.startswith("val_")]
+    terms += [n[4:] for n in names if n.startswith("val_") and n[4:] not in terms]
+    values = []
+    for i, term in enumerate(terms):
+        color = f"C{i % 10}"  # the colour cycle's own colours, one per term
+        for key, style, suffix in ((term, "-", "train"), (f"val_{term}", "--", "validation")):
+            if key not in history:
+                continue
+            curve = np.asarray(history[key], dtype=np.float64)
+            values.append(curve[np.isfinite(curve)])
+            epochs = np.arange(1, len(curve) + 1)
+            marker = "o" if len(curve) <= 1 else None
+            ax.plot(epochs, curve, style, color=color, marker=marker, label=f"{term} ({suffix})")
+    flat = np.concatenate(values) if values else np.zeros(0)
+    if log == "auto":
+        log = bool(flat.size and flat.min() > 0 and flat.max() / flat.min() > 50)
+    if log:
+        ax.set_yscale("log")
+    ax.set(xlabel="epoch", ylabel="nats per row" + (" (log scale)" if log else ""), title=title)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(True, alpha=0.3)
+    if names:
+        ax.legend(fontsize=8, frameon=False)
+    return ax
+
+
+def feature_reconstructions(
+    X: Any,
+    X_hat: Any,
+    feature_names: Sequence[str] | None = None,
+    max_features: int = 8,
+    axes=None,
+    n_cols: int = 4,
+):
+    """True against reconstructed values, one scatter panel per feature, with the identity line
+    and R² in each title.
+
+    Parameters
+    ----------
+    X, X_hat : array-like of shape (n_samples, n_features)
+        Data and its reconstruction.
+    feature_names : sequence of str, default=None
+        Titles of the panels; ``x0, x1, ...`` when None.
+    max_features : int, default=8
+        Draw the first ``max_features`` features only.
+    axes : array of matplotlib Axes, default=None
+        At least as many as features drawn; a new figure (``n_cols`` panels wide) when None.
+
+    Returns
+    -------
+    axes : ndarray of matplotlib Axes
+        One per feature drawn.
+    """
+    X = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
+    X_hat = np.asarray(X_hat, dtype=np.float64).reshape(len(X_hat), -1)
+    if X.shape != X_hat.shape:
+        raise ValueError(f"X {X.shape} and X_hat {X_hat.shape} differ in shape.")
+    n = min(int(max_features), X.shape[1])
+    if feature_names is None:
+        feature_names = [f"x{j}" for j in range(X.shape[1])]
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        n_cols = max(1, min(n_cols, n))
+        n_rows = -(-n // n_cols)
+        fig, axes = plt.subplots(
+            n_rows, n_cols, figsize=(2.8 * n_cols, 2.6 * n_rows), squeeze=False
+        )
+        for extra in axes.ravel()[n:]:
+            extra.set_visible(False)
+        fig.supxlabel("true value")
+        fig.supylabel("reconstructed")
+    axes = np.ravel(axes)[:n]
+    for j, ax in enumerate(axes):
+        x, x_hat = X[:, j], X_hat[:, j]
+        ax.scatter(x, x_hat, s=6, alpha=0.5, linewidths=0)
+        low, high = np.nanmin([x.min(), x_hat.min()]), np.nanmax([x.max(), x_hat.max()])
+        ax.plot([low, high], [low, high], color="0.3", lw=0.8, ls="--")
+        variance = np.sum((x - x.mean()) ** 2)
+        r2 = 1 - np.sum((x - x_hat) ** 2) / variance if variance > 0 else float("nan")
+        ax.set_title(f"{feature_names[j]}  (R² {r2:.2f})", fontsize=9)
+        ax.tick_params(labelsize=7)
+    if len(axes):
+        axes[0].figure.tight_layout()
+    return axes
+
+
+def _pca_2d(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First two principal components of Z and the share of variance each explains."""
+    centred = Z - Z.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    total = float(np.sum(s**2)) or 1.0
+    return centred @ vt[:2].T, s[:2] ** 2 / total
+
+
+def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None):
+    """Codes in 2-D: as they are when ``latent_dim`` is 2, their first two principal components
+    when it is larger (the axis labels say so), against jitter when it is 1.
+
+    Parameters
+    ----------
+    Z : array-like of shape (n_samples, latent_dim)
+    labels : array-like of shape (n_samples,), default=None
+        Colours: one per class with a legend for up to 20 classes, a colour bar for numbers
+        with more distinct values; uncoloured when None.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    Z = np.asarray(Z, dtype=np.float64).reshape(len(Z), -1)
+    d = Z.shape[1]
+    if d == 1:
+        rng = np.random.default_rng(0)
+        points = np.column_stack([Z[:, 0], rng.uniform(-1, 1, len(Z))])
+        axis_names = ("z0", "random jitter (1-D code)")
+    elif d == 2:
+        points, axis_names = Z, ("z0", "z1")
+    else:
+        points, share = _pca_2d(Z)
+        axis_names = tuple(
+            f"PC{k + 1} of the {d}-D code ({100 * share[k]:.0f}% of variance)" for k in range(2)
+        )
+    ax = _axes(ax, (6.4, 5.0))
+    style = {"s": 10, "alpha": 0.8, "linewidths": 0}
+    if labels is None:
+        ax.scatter(points[:, 0], points[:, 1], color="C0", **style)
+    else:
+        labels = np.asarray(labels).ravel()
+        classes = np.unique(labels)
+        if len(classes) <= _MAX_CATEGORIES or labels.dtype.kind not in "iuf":
+            cmap = "tab10" if len(classes) <= 10 else "tab20"
+            import matplotlib
+
+            colours = matplotlib.colormaps[cmap]
+            for k, label in enumerate(classes[:_MAX_CATEGORIES]):
+                mask = labels == label
+                ax.scatter(
+                    points[mask, 0], points[mask, 1], color=colours(k), label=str(label), **style
+                )
+            rest = ~np.isin(labels, classes[:_MAX_CATEGORIES])
+            if rest.any():
+                ax.scatter(points[rest, 0], points[rest, 1], color="0.7", label="other", **style)
+            ax.legend(
+                title="label", fontsize=8, markerscale=1.5, frameon=False,
+                loc="center left", bbox_to_anchor=(1.0, 0.5),
+            )  # fmt: skip
+        else:
+            mappable = ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="viridis", **style)
+            ax.figure.colorbar(mappable, ax=ax, label="label")
+    ax.set(xlabel=axis_names[0], ylabel=axis_names[1])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def real_vs_generated(
+    X_real: Any,
+    X_generated: Any,
+    features: tuple[int, int] | None = None,
+    feature_names: Sequence[str] | None = None,
+    ax=None,
+    title: str | None = None,
+):
+    """Two features of real and generated rows on one scatter, to compare their joint spread.
+
+    Parameters
+    ----------
+    X_real, X_generated : array-like of shape (n, n_features)
+    features : (int, int), default=None
+        Column indices of the two features; when None the most correlated pair of the first 12
+        features of ``X_real`` (the pair whose joint shape says most about the model).
+    feature_names : sequence of str, default=None
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        With two scatter collections: real first, generated second.
+    """
+    X_real = np.asarray(X_real, dtype=np.float64).reshape(len(X_real), -1)
+    X_generated = np.asarray(X_generated, dtype=np.float64).reshape(len(X_generated), -1)
+    if features is None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = np.nan_to_num(np.abs(np.corrcoef(X_real[:, :12], rowvar=False)))
+        corr = np.atleast_2d(corr) - 2 * np.eye(min(12, X_real.shape[1]))
+        features = sorted(np.unravel_index(int(np.argmax(corr)), corr.shape))
+    i, j = (int(k) for k in features)
+    names = (
+        feature_names if feature_names is not None else [f"x{k}" for k in range(X_real.shape[1])]
+    )
+    ax = _axes(ax, (5.2, 4.6))
+    ax.scatter(X_real[:, i], X_real[:, j], s=10, alpha=0.5, linewidths=0, label="real")
+    ax.scatter(
+        X_generated[:, i], X_generated[:, j], s=10, alpha=0.5, linewidths=0, marker="^",
+        color="C3", label="generated",
+    )  # fmt: skip
+    ax.set(xlabel=str(names[i]), ylabel=str(names[j]))
+    ax.legend(frameon=False, fontsize=8)
     if title:
         ax.set_title(title)
     return ax

@@ -231,11 +231,13 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
 
         # Layers draw default weights from the global RNG when built; fork it so fitting leaves
         # the user's random stream untouched (the weights are re-drawn from the seed below).
+        model_space = X_model.numpy()  # still on the CPU; numpy's min/max is ~10x torch's here
+        low, high = model_space.min(axis=0), model_space.max(axis=0)
         with torch.random.fork_rng(devices=[]):
             model = self._build_model(
                 len(getattr(self, "classes_", ())),
-                X_model.min(dim=0).values,
-                X_model.max(dim=0).values,
+                torch.from_numpy(low),
+                torch.from_numpy(high),
             )
         if not model.terms and model.corruption is None and self.latent_dim >= flat.shape[1]:
             warnings.warn(
@@ -268,7 +270,7 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
                 if self.checkpoint_dir is None
                 else Path(self.checkpoint_dir) / "checkpoint.safetensors"
             ),
-            fingerprint=self._fingerprint(flat, y_index),
+            fingerprint="" if self.checkpoint_dir is None else self._fingerprint(flat, y_index),
         )
         progress = (
             ProgressBar(type(self).__name__, config.max_iter)
@@ -306,7 +308,7 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         """Identifies a run for checkpoint resumption: parameters and data."""
         params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
         digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=repr).encode())
-        digest.update(np.ascontiguousarray(flat).tobytes())
+        digest.update(np.ascontiguousarray(flat))
         if y_index is not None:
             digest.update(y_index.cpu().numpy().tobytes())
         return digest.hexdigest()

@@ -1,0 +1,3 @@
+from aekit.cli.app import main
+
+main()

@@ -1,0 +1,316 @@
+"""The commands. Each parses its options, calls the Python API and writes files atomically.
+
+Errors in the user's input end the program with one line on stderr and exit code 2 (``--debug``
+shows the traceback); usage errors are typer's, also exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from aekit.cli.data import DataOptions
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="aekit: every kind of autoencoder, practical.",
+)
+
+# The data options every command that reads DATA shares.
+LabelColumn = Annotated[
+    str | None, typer.Option(help="Column of a CSV/Parquet table that holds the labels.")
+]
+ImageShape = Annotated[
+    str | None, typer.Option(help="C,H,W: the rows of a table or array are images.")
+]
+ImageSize = Annotated[str | None, typer.Option(help="H,W: resize the images of a folder.")]
+Grayscale = Annotated[bool, typer.Option(help="Read the images of a folder as one channel.")]
+Output = Annotated[
+    Path, typer.Option("-o", "--output", help="File to write (.npy, .csv, .parquet).")
+]
+Run = Annotated[Path, typer.Argument(help="A RUN folder from 'aekit train', or a model file.")]
+Data = Annotated[str, typer.Argument(help="Table, array, IDX file, image folder, or 'digits'.")]
+
+
+def _load(run: Path):
+    import aekit
+    from aekit.cli.runs import model_path
+
+    return aekit.load(model_path(run))
+
+
+def _read(data: str, label_column, image_shape, image_size, grayscale):
+    from aekit.cli.data import load_data
+
+    return load_data(data, DataOptions(label_column, image_shape, image_size, grayscale))
+
+
+def _conditional(estimator) -> bool:
+    return hasattr(estimator, "classes_")
+
+
+@app.command()
+def train(
+    data: Annotated[str | None, typer.Argument(help="Training data (see 'aekit --help').")] = None,
+    model: Annotated[str, typer.Option(help="ae, dae, sparse, cae, vae or cvae.")] = "vae",
+    param: Annotated[
+        list[str] | None, typer.Option(help="An estimator parameter, name=value; repeatable.")
+    ] = None,
+    config: Annotated[Path | None, typer.Option(help="A config.toml from an earlier run.")] = None,
+    out: Annotated[Path, typer.Option(help="RUN folder to create.")] = Path("run"),
+    force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Train an autoencoder on DATA and leave model, config, metrics and figures in RUN."""
+    from aekit.cli import runs
+
+    document = runs.read_config(config) if config else {}
+    data_section = document.get("data", {})
+    data = data or data_section.get("path")
+    if data is None:
+        raise ValueError("give DATA, or a --config whose [data] section names it.")
+    options = {
+        "label_column": label_column or data_section.get("label_column"),
+        "image_shape": image_shape or data_section.get("image_shape"),
+        "image_size": image_size or data_section.get("image_size"),
+        "grayscale": grayscale or data_section.get("grayscale", False),
+    }
+    cls = runs.estimator_class(document.get("model", {}).get("class", model) if config else model)
+    params = runs.resolve_params(cls, document.get("params", {}), param or [])
+    runs.check_out(out, force)  # refuse before training, not after
+    X, y = _read(data, **options)
+    if getattr(cls, "_conditional", False) and y is None:
+        raise ValueError(f"{cls.__name__} needs labels: DATA has none (see --label-column).")
+    estimator = cls(**params).set_params(verbose=not quiet)
+    estimator.fit(X, y)  # unconditional kinds ignore y
+
+    from aekit.report import write_figures
+
+    with runs.staged_run(out, force) as staging:
+        estimator.save(staging / runs.MODEL_FILE)
+        _write_toml(staging / "config.toml", runs.config_document(estimator, data, options))
+        runs.write_metrics(staging / "metrics.csv", estimator.history_)
+        (staging / "command.txt").write_text(runs.command_line() + "\n")
+        write_figures(staging, estimator, X, y)
+    final = {k: round(v[-1], 4) for k, v in estimator.history_.items()}
+    typer.echo(f"{cls.__name__}: {estimator.n_iter_} epochs, {final}\nrun: {out}")
+
+
+def _write_toml(path: Path, document: dict[str, Any]) -> None:
+    import tomli_w
+
+    path.write_text(tomli_w.dumps(document))
+
+
+@app.command()
+def encode(
+    run: Run,
+    data: Data,
+    output: Output,
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Write the latent codes of DATA (columns z0, z1, ...)."""
+    from aekit.cli.data import write_table
+
+    estimator = _load(run)
+    X, y = _read(data, label_column, image_shape, image_size, grayscale)
+    Z = estimator.transform(X, y) if _conditional(estimator) else estimator.transform(X)
+    write_table(output, Z, list(estimator.get_feature_names_out()))
+    typer.echo(f"codes {Z.shape}: {output}")
+
+
+@app.command()
+def reconstruct(
+    run: Run,
+    data: Data,
+    output: Output,
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Write DATA passed through the autoencoder (on the data's scale)."""
+    from aekit.cli.data import write_table
+
+    estimator = _load(run)
+    X, y = _read(data, label_column, image_shape, image_size, grayscale)
+    if _conditional(estimator):
+        X_hat = estimator.inverse_transform(estimator.transform(X, y), y)
+    else:
+        X_hat = estimator.reconstruct(X)
+    names = getattr(estimator, "feature_names_in_", None)
+    columns = (
+        list(names) if names is not None else [f"x{i}" for i in range(estimator.n_features_in_)]
+    )
+    write_table(output, X_hat, columns)
+    typer.echo(f"reconstructions {X_hat.shape}: {output}")
+
+
+@app.command()
+def score(
+    run: Run,
+    data: Data,
+    output: Output,
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Write each row's score (log-likelihood in nats; higher = more normal) and its label."""
+    import numpy as np
+
+    from aekit.cli.data import write_table
+
+    estimator = _load(run)
+    X, y = _read(data, label_column, image_shape, image_size, grayscale)
+    scores = (
+        estimator.score_samples(X, y) if _conditional(estimator) else estimator.score_samples(X)
+    )
+    if y is None:
+        write_table(output, scores[:, None], ["score"])
+    else:
+        import pandas as pd
+
+        table = pd.DataFrame({"score": scores, "label": np.asarray(y)})
+        write_table(output, table.to_numpy(dtype=object), ["score", "label"])
+    typer.echo(f"scores of {len(scores)} rows (mean {scores.mean():.4g}): {output}")
+
+
+@app.command()
+def generate(
+    run: Run,
+    n: Annotated[int, typer.Option("-n", help="Number of samples.")] = 64,
+    label: Annotated[str | None, typer.Option(help="Label to generate (ConditionalVAE).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    output: Annotated[Path, typer.Option("-o", "--output", help="samples.png or .npy")] = Path(
+        "samples.png"
+    ),
+) -> None:
+    """Draw new samples from a VAE (or of one label from a ConditionalVAE)."""
+    import numpy as np
+
+    from aekit.cli.data import write_images, write_table
+
+    estimator = _load(run)
+    if not hasattr(estimator, "sample"):
+        raise ValueError(f"{type(estimator).__name__} is not generative; train a vae or cvae.")
+    y = None
+    if label is not None:
+        if not _conditional(estimator):
+            raise ValueError("--label needs a ConditionalVAE run.")
+        matches = [c for c in estimator.classes_ if str(c) == label]
+        if not matches:
+            known = ", ".join(str(c) for c in estimator.classes_)
+            raise ValueError(f"label {label!r} was not seen in training; known: {known}.")
+        y = matches[0]
+    samples = estimator.sample(n, y=y, random_state=seed)
+    if output.suffix.lower() == ".png":
+        if estimator.image_shape_ is None:
+            raise ValueError("PNG output needs an image model; write .npy or .csv instead.")
+        write_images(output, samples.reshape(n, *estimator.image_shape_))
+    else:
+        write_table(output, samples, [f"x{i}" for i in range(int(np.prod(samples.shape[1:])))])
+    typer.echo(f"{n} samples: {output}")
+
+
+@app.command()
+def report(run: Run) -> None:
+    """Write RUN/report.html: figures, final metrics and the command that reproduces the run."""
+    from aekit.report import write_report
+
+    if not (run / "metrics.csv").exists():
+        raise FileNotFoundError(f"{run} is not a RUN folder from 'aekit train'.")
+    typer.echo(f"report: {write_report(run)}")
+
+
+@app.command()
+def info(run: Run) -> None:
+    """Describe a trained model: class, parameters, data shape, training, versions."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from aekit._serialization import load_tree
+    from aekit.cli.runs import model_path
+
+    header, _ = load_tree(model_path(run))
+    if header.get("format") != "aekit-model":
+        raise ValueError(f"{run} is not an aekit model.")
+    fitted = header["fitted"]
+    table = Table(title=f"{header['class']} ({model_path(run)})", show_header=False)
+    history = fitted.get("history_", {})
+    rows = {
+        "features": fitted.get("n_features_in_"),
+        "image shape": fitted.get("image_shape_"),
+        "likelihood": fitted.get("likelihood_"),
+        "epochs": fitted.get("n_iter_"),
+        "final metrics": {k: round(v[-1], 4) for k, v in history.items() if v},
+        "classes": fitted.get("classes_"),
+        "parameters": header["params"],
+        "versions": f"aekit {header['aekit_version']}, torch {header['torch_version']}",
+    }
+    for key, value in rows.items():
+        if value is not None:
+            table.add_row(key, value if isinstance(value, str) else json.dumps(value))
+    Console().print(table)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the model and the figure.")] = Path(
+        "aekit-demo"
+    ),
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 40,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    """Train a ConditionalVAE on the bundled digits and draw ten samples of every digit."""
+    import numpy as np
+
+    import aekit
+    from aekit.cli.data import write_images
+
+    X, y = aekit.datasets.load_digits()
+    cvae = aekit.ConditionalVAE(latent_dim=8, max_iter=epochs, random_state=0, verbose=not quiet)
+    cvae.fit(X, y)
+    out.mkdir(parents=True, exist_ok=True)
+    model_file = out / "model.safetensors"
+    cvae.save(model_file)
+    labels = np.repeat(cvae.classes_, 10)
+    samples = cvae.sample(len(labels), y=labels, random_state=0).reshape(-1, 1, 8, 8)
+    figure_path = out / "samples.png"
+    write_images(figure_path, samples, n_cols=10)
+    typer.echo(f"model:   {model_file}\nsamples: {figure_path} (one row per digit, 0 to 9)")
+
+
+def main() -> None:
+    """Entry point: input errors become one line on stderr and exit code 2."""
+    debug = "--debug" in sys.argv
+    if debug:
+        sys.argv.remove("--debug")
+    try:
+        app()
+    except (ValueError, FileNotFoundError, TypeError, NotADirectoryError) as err:
+        if debug:
+            raise
+        typer.echo(f"aekit: error: {err}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("aekit: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

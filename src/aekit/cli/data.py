@@ -1,0 +1,132 @@
+"""What the commands read (DATA) and write (-o files), the same way for every command.
+
+DATA is a ``.csv`` or ``.parquet`` table (``--label-column`` names the labels), a ``.npy`` or
+``.npz`` array, an MNIST-style IDX images file, a folder of PNG/JPEG images (labels from
+sub-folder names), or ``digits`` (scikit-learn's bundled 8x8 digits).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from aekit import datasets
+from aekit._serialization import atomic_write
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
+
+
+@dataclass
+class DataOptions:
+    """The data options every command that reads DATA takes."""
+
+    label_column: str | None = None
+    image_shape: str | None = None  # "C,H,W": rows of a table or array are images
+    image_size: str | None = None  # "H,W": resize the images of a folder
+    grayscale: bool = False  # read the images of a folder as one channel
+
+
+def _ints(text: str, n: int, option: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(v) for v in text.replace("x", ",").split(","))
+    except ValueError:
+        values = ()
+    if len(values) != n or min(values) < 1:
+        raise ValueError(f"{option} takes {n} positive integers separated by commas, got {text!r}.")
+    return values
+
+
+def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
+    """Read DATA into ``(X, y)``; y is None when the data carry no labels."""
+    if spec == "digits":
+        return datasets.load_digits(as_images=True)
+    path = Path(spec)
+    if not path.exists():
+        raise FileNotFoundError(f"DATA {spec!r}: no such file or folder (or use 'digits').")
+    if path.is_dir():
+        X, y = load_image_folder(path, options)
+    elif path.suffix.lower() in {".csv", ".parquet", ".npy", ".npz"}:
+        X, y = datasets.load_array(path, label_column=options.label_column)
+    else:
+        X, y = datasets.load_mnist(path, as_images=True)
+    if options.image_shape:
+        shape = _ints(options.image_shape, 3, "--image-shape")
+        values = np.asarray(X, dtype=np.float32)
+        if values.ndim != 2 or values.shape[1] != int(np.prod(shape)):
+            raise ValueError(
+                f"--image-shape {options.image_shape} needs rows of {int(np.prod(shape))} values; "
+                f"DATA has shape {values.shape}."
+            )
+        X = values.reshape(len(values), *shape)
+    return X, y
+
+
+def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, np.ndarray | None]:
+    """Every PNG/JPEG under ``folder`` as ``(n, C, H, W)`` in [0, 1]; labels from sub-folders."""
+    from PIL import Image
+
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    if not files:
+        raise ValueError(f"{folder} holds no PNG or JPEG images.")
+    size = _ints(options.image_size, 2, "--image-size") if options.image_size else None
+    images = []
+    for file in files:
+        with Image.open(file) as image:
+            mode = "L" if options.grayscale or image.mode in ("L", "1", "I;16") else "RGB"
+            image = image.convert(mode)
+            if size is not None:
+                image = image.resize((size[1], size[0]))
+            images.append(np.asarray(image, dtype=np.float32) / 255.0)
+    shapes = {a.shape for a in images}
+    if len(shapes) > 1:
+        raise ValueError(
+            f"the images in {folder} have different sizes {sorted(shapes)[:3]}; pass "
+            "--image-size H,W to resize them."
+        )
+    channels = {a.ndim for a in images}
+    if len(channels) > 1:
+        raise ValueError(f"{folder} mixes grey and colour images; pass --grayscale.")
+    X = np.stack(images)
+    X = X[:, None] if X.ndim == 3 else X.transpose(0, 3, 1, 2)
+    parents = {f.parent for f in files}
+    y = np.array([f.parent.name for f in files]) if parents != {folder} else None
+    return X, y
+
+
+def write_table(path: Path, values: np.ndarray, columns: list[str]) -> None:
+    """Write a 2-D array as ``.npy``, ``.csv`` or ``.parquet`` (by suffix), atomically."""
+    suffix = path.suffix.lower()
+    if suffix == ".npy":
+        buffer = io.BytesIO()
+        np.save(buffer, values)
+        atomic_write(path, lambda tmp: Path(tmp).write_bytes(buffer.getvalue()))
+        return
+    import pandas as pd
+
+    frame = pd.DataFrame(np.asarray(values).reshape(len(values), -1), columns=columns)
+    if suffix == ".csv":
+        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+    elif suffix == ".parquet":
+        atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+    else:
+        raise ValueError(f"-o {path}: write .npy, .csv or .parquet.")
+
+
+def write_images(path: Path, images: np.ndarray, n_cols: int = 8) -> None:
+    """A grid of images (n, C, H, W) as one PNG, atomically."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from aekit.plotting import image_grid
+
+    ax = image_grid(images, n_cols=min(n_cols, len(images)))
+    atomic_write(
+        path, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
+    )
+    plt.close(ax.figure)

@@ -1,0 +1,135 @@
+"""The RUN folder a training run leaves behind, and the model names the CLI knows.
+
+RUN/model.safetensors  the model (``aekit.load``)
+RUN/config.toml        class, parameters and data options: ``aekit train --config`` re-runs it
+RUN/metrics.csv        every objective term per epoch, training and validation
+RUN/command.txt        the exact command that reproduces the run
+RUN/figures/*.png      the figures; ``aekit report RUN`` adds report.html
+
+A run is built in a hidden staging folder beside RUN and renamed into place only when complete,
+so a failed run leaves no RUN folder behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shlex
+import shutil
+import sys
+import tempfile
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+MODEL_FILE = "model.safetensors"
+MODELS = {
+    "autoencoder": "Autoencoder",
+    "ae": "Autoencoder",
+    "denoising": "DenoisingAutoencoder",
+    "dae": "DenoisingAutoencoder",
+    "sparse": "SparseAutoencoder",
+    "contractive": "ContractiveAutoencoder",
+    "cae": "ContractiveAutoencoder",
+    "vae": "VariationalAutoencoder",
+    "cvae": "ConditionalVAE",
+}
+
+
+def estimator_class(name: str) -> type:
+    from aekit.estimators import ESTIMATORS
+
+    cls = ESTIMATORS.get(MODELS.get(name.lower(), name))
+    if cls is None:
+        raise ValueError(f"unknown --model {name!r}; choose from {', '.join(sorted(MODELS))}.")
+    return cls
+
+
+def parse_value(text: str) -> Any:
+    """A ``--param`` value as TOML reads it (8, 0.5, true, [256, 128], "relu"), else a string."""
+    try:
+        value = tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+    return tuple(value) if isinstance(value, list) else value
+
+
+def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[str, Any]:
+    """Parameters from the config file, then ``--param name=value`` on top; names checked."""
+    valid = sorted(cls().get_params())
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in config.items()}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep:
+            raise ValueError(f"--param {pair!r} must look like name=value.")
+        params[name.strip()] = parse_value(text.strip())
+    unknown = sorted(set(params) - set(valid))
+    if unknown:
+        raise ValueError(
+            f"{cls.__name__} has no parameter {', '.join(unknown)}; valid: {', '.join(valid)}."
+        )
+    return params
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ValueError(f"cannot read --config {path}: {err}") from None
+
+
+def config_document(estimator: Any, data: str, data_options: dict[str, Any]) -> dict[str, Any]:
+    """What config.toml holds; TOML has no null, so None values are left out (the defaults)."""
+    params = {
+        k: list(v) if isinstance(v, tuple) else v
+        for k, v in estimator.get_params().items()
+        if v is not None and k not in ("verbose", "checkpoint_dir")
+    }
+    return {
+        "model": {"class": type(estimator).__name__},
+        "params": params,
+        "data": {"path": data, **{k: v for k, v in data_options.items() if v not in (None, False)}},
+    }
+
+
+def write_metrics(path: Path, history: dict[str, list[float]]) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(history)
+    frame.insert(0, "epoch", range(1, len(frame) + 1))
+    frame.to_csv(path, index=False)
+
+
+def command_line() -> str:
+    return shlex.join(["aekit", *sys.argv[1:]])
+
+
+def check_out(out: Path, overwrite: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder.")
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise ValueError(f"--out {out} exists and is not empty; choose another or pass --force.")
+
+
+@contextlib.contextmanager
+def staged_run(out: Path, overwrite: bool) -> Iterator[Path]:
+    """Yield a staging folder that becomes ``out`` when the block finishes without error."""
+    check_out(out, overwrite)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
+
+
+def model_path(run: Path) -> Path:
+    """RUN may be the folder or the model file itself."""
+    path = run / MODEL_FILE if run.is_dir() else run
+    if not path.exists():
+        raise FileNotFoundError(f"{run}: no aekit run or model file here.")
+    return path

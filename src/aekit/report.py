@@ -1,0 +1,401 @@
+"""Run reports: the figures of a fitted model, and one self-contained HTML page per run folder.
+
+A run folder (``aekit train DATA --out RUN``) holds ``model.safetensors``, ``config.toml``,
+``metrics.csv``, ``command.txt`` and ``figures/*.png``. :func:`write_figures` draws the figures
+that apply to a fitted estimator; :func:`write_report` gathers whatever the folder holds into
+``RUN/report.html``, every figure embedded, so the page needs no other file and no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from aekit import plotting
+
+__all__ = ["write_figures", "write_report"]
+
+_N_IMAGES, _N_SAMPLES, _N_STEPS = 16, 40, 8  # reconstructed, sampled, interpolated images
+_MAX_CLASSES = 20  # rows of samples.png for a ConditionalVAE (10 samples each)
+
+
+def _rows(values: Any, index: np.ndarray) -> Any:
+    """``values[index]`` for a DataFrame / Series (kept as such), tensor, array or list."""
+    if hasattr(values, "iloc"):
+        return values.iloc[index]
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    return np.asarray(values)[index]
+
+
+def _spread(labels: np.ndarray | None, k: int) -> np.ndarray:
+    """Indices of ``k`` rows, taking the classes in turn when there are labels."""
+    if labels is None:
+        return np.arange(k)
+    _, inverse = np.unique(labels, return_inverse=True)
+    rank = np.empty(len(labels), dtype=np.int64)
+    for c in range(inverse.max() + 1):
+        rank[inverse == c] = np.arange(np.sum(inverse == c))
+    return np.lexsort((inverse, rank))[:k]
+
+
+class _Data:
+    """A random subsample of the training data and the estimator's view of it: ``flat`` rows,
+    labels for colouring (``colour``: the user's) and conditioning (``cond``: a ConditionalVAE's,
+    given or predicted), codes ``Z`` and reconstructions ``X_hat``."""
+
+    def __init__(self, estimator: Any, X: Any, y: Any, max_rows: int, random_state: int):
+        rng = np.random.default_rng(random_state)
+        index = np.sort(rng.choice(len(X), size=min(len(X), max_rows), replace=False))
+        X = _rows(X, index)  # a DataFrame stays one, so the estimator sees its column names
+        self.estimator, self.name = estimator, type(estimator).__name__
+        names = getattr(estimator, "feature_names_in_", None)
+        self.features = None if names is None else [str(v) for v in names]
+        self.flat = np.asarray(X, dtype=np.float64).reshape(len(index), -1)
+        self.colour = None if y is None else np.asarray(_rows(y, index)).ravel()
+        self.conditional = hasattr(estimator, "classes_")
+        self.cond = None
+        if self.conditional:
+            self.cond = self.colour if y is not None else np.asarray(estimator.predict(X))
+        self.Z = np.asarray(estimator.transform(X, *[self.cond][: self.conditional]))
+        self.X_hat = self.decode(self.Z, self.cond).astype(np.float64).reshape(len(index), -1)
+        shape = getattr(estimator, "image_shape_", None)
+        self.image_shape = None if shape is None else tuple(int(v) for v in shape)
+        self.low, self.high = float(self.flat.min()), float(self.flat.max())
+
+    def decode(self, Z: np.ndarray, labels: Any) -> np.ndarray:
+        """``inverse_transform`` (under ``labels`` for a ConditionalVAE)."""
+        return np.asarray(self.estimator.inverse_transform(Z, *[labels][: self.conditional]))
+
+    def images(self, rows: np.ndarray) -> np.ndarray:
+        """Rows as (n, C, H, W) on [0, 1], scaled like the training data when it is not."""
+        rows = np.asarray(rows, dtype=np.float32).reshape(len(rows), *self.image_shape)
+        if self.low < 0 or self.high > 1:
+            rows = (rows - self.low) / max(self.high - self.low, 1e-12)
+        return rows
+
+
+def _figure_loss(data: _Data):
+    if not getattr(data.estimator, "history_", None):
+        return None
+    return plotting.loss_curves(data.estimator.history_, title=f"{data.name}: objective").figure
+
+
+def _figure_reconstructions(data: _Data):
+    if data.image_shape is not None:
+        pick = _spread(data.colour, min(_N_IMAGES, len(data.flat)))
+        originals, reconstructions = data.images(data.flat[pick]), data.images(data.X_hat[pick])
+        title = f"{data.name}: training inputs and their reconstructions"
+        return plotting.reconstruction_grid(originals, reconstructions, title=title).figure
+    axes = plotting.feature_reconstructions(data.flat, data.X_hat, feature_names=data.features)
+    d = data.flat.shape[1]
+    shown = f"the first {len(axes)} of {d} features" if d > len(axes) else "every feature"
+    axes[0].figure.suptitle(f"{data.name}: reconstruction of {shown}", y=1.02)
+    return axes[0].figure
+
+
+def _figure_latent(data: _Data):
+    given = " given their labels" if data.conditional else ""
+    title = f"{data.name}: codes of {len(data.Z)} training rows{given}"
+    return plotting.latent_scatter(data.Z, data.colour, title=title).figure
+
+
+def _figure_samples(data: _Data):
+    estimator, n = data.estimator, len(data.flat)
+    if not hasattr(estimator, "sample") or (data.image_shape is None and data.flat.shape[1] < 2):
+        return None
+    if data.image_shape is None:  # tables: real against generated rows, same labels
+        generated = estimator.sample(n, y=data.cond, random_state=0)  # VAE: y ignored
+        title = f"{data.name}: {n} real and {n} generated rows"
+        ax = plotting.real_vs_generated(data.flat, generated, None, data.features, title=title)
+        return ax.figure
+    if not data.conditional:
+        samples = data.images(estimator.sample(_N_SAMPLES, random_state=0))
+        return plotting.image_grid(samples, 10, title=f"{data.name}: samples").figure
+    classes = estimator.classes_[:_MAX_CLASSES]
+    samples = estimator.sample(len(classes) * 10, y=np.repeat(classes, 10), random_state=0)
+    more = f" (first {_MAX_CLASSES})" if len(estimator.classes_) > _MAX_CLASSES else ""
+    title = f"{data.name} samples: one row per label{more}"
+    return plotting.image_grid(
+        data.images(samples), 10, list(map(str, classes)), title=title
+    ).figure
+
+
+def _figure_interpolation(data: _Data):
+    if not hasattr(data.estimator, "sample") or data.image_shape is None or len(data.flat) < 2:
+        return None
+    a, b, label = 0, 1, None
+    if data.conditional:  # two rows of one label, decoded under that label
+        values, counts = np.unique(data.cond, return_counts=True)
+        if counts.max() < 2:
+            return None
+        label = values[np.argmax(counts >= 2)]
+        a, b = np.flatnonzero(data.cond == label)[:2]
+    elif data.colour is not None and len(np.unique(data.colour)) > 1:  # two different labels
+        b = int(np.flatnonzero(data.colour != data.colour[0])[0])
+    t = np.linspace(0, 1, _N_STEPS)[:, None]
+    decoded = data.decode((1 - t) * data.Z[a] + t * data.Z[b], None if label is None else label)
+    strip = data.images(np.concatenate([data.flat[[a]], decoded.reshape(_N_STEPS, -1),
+                                        data.flat[[b]]]))  # fmt: skip
+    tiles = ["input a", "t=0"] + [""] * (_N_STEPS - 2) + ["t=1", "input b"]
+    under = f", label {label}" if label is not None else ""
+    title = f"{data.name}: decoded (1-t)·μ(a) + t·μ(b){under}"
+    return plotting.interpolation_strip(strip, tile_labels=tiles, title=title).figure
+
+
+_FIGURES = {
+    "loss_curves.png": _figure_loss,
+    "reconstructions.png": _figure_reconstructions,
+    "latent.png": _figure_latent,
+    "samples.png": _figure_samples,
+    "interpolation.png": _figure_interpolation,
+}
+
+
+def write_figures(
+    run_dir: str | os.PathLike,
+    estimator: Any,
+    X: Any,
+    y: Any = None,
+    *,
+    max_rows: int = 300,
+    random_state: int = 0,
+) -> list[Path]:
+    """Draw the figures that apply to a fitted estimator into ``run_dir / "figures"``.
+
+    ``loss_curves.png`` (``history_``); ``reconstructions.png`` (images: inputs over their
+    reconstructions; tables: true against reconstructed per feature); ``latent.png`` (codes in
+    2-D, coloured by ``y``); for variational models ``samples.png`` (one row per label for a
+    ConditionalVAE; tables: real against generated rows) and, for images,
+    ``interpolation.png`` (a line between two codes, decoded).
+
+    Parameters
+    ----------
+    run_dir : path
+        The run folder (``figures/`` is created in it).
+    estimator : fitted aekit estimator
+    X : array-like or DataFrame
+        The training data as given to ``fit``; ``max_rows`` random rows of it are used.
+    y : array-like of shape (n_samples,), default=None
+        Labels: colour the latent plot and condition a ConditionalVAE (whose own predictions
+        are used when None).
+    max_rows, random_state : int, default=300, 0
+        Size and seed of the subsample.
+
+    Returns
+    -------
+    paths : list of Path
+        The PNG files written; a figure that fails is left out with a ``RuntimeWarning``.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder = Path(run_dir) / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    data = _Data(estimator, X, y, max_rows, random_state)
+    written = []
+    for name, draw in _FIGURES.items():
+        before = set(plt.get_fignums())
+        try:
+            fig = draw(data)
+            if fig is not None:
+                fig.savefig(folder / name, dpi=110, bbox_inches="tight")
+                written.append(folder / name)
+        except Exception as err:  # one broken figure must not cost the others (or the run)
+            message = f"aekit.report: {name} not drawn: {type(err).__name__}: {err}"
+            warnings.warn(message, RuntimeWarning, stacklevel=2)
+        finally:
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+    return written
+
+
+# ---- the HTML page --------------------------------------------------------------------------
+_CAPTIONS = {
+    "loss_curves.png": "Each objective term per epoch, in nats per row: training solid, "
+    "validation dashed.",
+    "reconstructions.png": "Training data against its reconstruction through the bottleneck.",
+    "latent.png": "Codes of a sample of training rows, coloured by label when there are labels "
+    "(first two principal components when the code is wider than 2).",
+    "samples.png": "New data generated by the model.",
+    "interpolation.png": "Decoded points on the straight line between two training inputs' "
+    "codes, the inputs themselves at the ends.",
+}
+_CSS = """body{margin:0;background:#f4f5f7;color:#1f2328;font:15px/1.5 system-ui,-apple-system,
+"Segoe UI",Roboto,Helvetica,Arial,sans-serif}main{max-width:1000px;margin:0 auto;padding:28px 24px}
+header{border-bottom:3px solid #3b6fb6;margin-bottom:20px;padding-bottom:8px}h1{margin:0}
+h1 small{color:#57606a;font-weight:400;font-size:17px}h2{font-size:19px;margin:0 0 10px}
+h3{font-size:14px;color:#57606a;margin:12px 0 4px}.meta,.note{color:#57606a;font-size:13px}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:0 18px}
+section{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:16px 20px;
+margin-bottom:18px}table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;
+padding:4px 10px;border-bottom:1px solid #eaeef2}thead th{color:#57606a;font-size:13px}
+td.num{text-align:right;font-variant-numeric:tabular-nums}pre{background:#1f2328;color:#e6edf3;
+padding:12px 14px;border-radius:6px;white-space:pre-wrap;word-break:break-all;font-size:13px}
+figure{margin:0 0 26px;text-align:center}figure img{max-width:100%;height:auto}
+figcaption{font-size:13px;color:#57606a;margin-top:6px}"""
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _float(text: str | None) -> float:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _number(text: str | None) -> str:
+    return f"{_float(text):.5g}" if _float(text) == _float(text) else (text or "–")
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    return "[" + ", ".join(map(_value, v)) + "]" if isinstance(v, list) else str(v)
+
+
+def _table(rows: list[list[str]], head: list[str] | None = None, numeric: bool = False) -> str:
+    td = '<td class="num">' if numeric else "<td>"
+    thead = "".join(f"<th>{_esc(h)}</th>" for h in head or [])
+    body = "".join(
+        f"<tr><th>{_esc(r[0])}</th>" + "".join(f"{td}{_esc(v)}</td>" for v in r[1:]) + "</tr>"
+        for r in rows
+    )
+    return f"<table><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _metrics_html(rows: list[dict[str, str]]) -> str:
+    last = rows[-1]
+    columns = [c for c in last if c and c != "epoch"]
+    terms = [c for c in columns if not c.startswith("val_")]
+    terms += [c[4:] for c in columns if c.startswith("val_") and c[4:] not in terms]
+    has_val = any(c.startswith("val_") for c in columns)
+    table = [[t, _number(last.get(t)), *([_number(last.get(f"val_{t}"))] * has_val)] for t in terms]
+    note = f"Epoch {last.get('epoch') or len(rows)}, the last of {len(rows)} recorded."
+    val = [(_float(r.get("val_loss")), r.get("epoch") or k + 1) for k, r in enumerate(rows)]
+    if val := [v for v in val if v[0] == v[0]]:  # not NaN
+        note += " Best validation loss {:.5g} at epoch {}.".format(*min(val))
+    head = ["term", "training", *(["validation"] * has_val)]
+    return f'<h2>Final metrics</h2><p class="note">{_esc(note)}</p>' + _table(table, head, True)
+
+
+def _params_html(config: dict) -> str:
+    def flat(table: dict, prefix: str = "") -> list[list[str]]:
+        return [
+            row
+            for key, v in table.items()
+            for row in (
+                flat(v, f"{prefix}{key}.") if isinstance(v, dict) else [[prefix + key, _value(v)]]
+            )
+        ]
+
+    top = [[k, _value(v)] for k, v in config.items() if not isinstance(v, dict)]
+    body = "".join(
+        f"<h3>[{_esc(k)}]</h3>{_table(flat(v))}" for k, v in config.items() if isinstance(v, dict)
+    )
+    return "<h2>Parameters</h2>" + (_table(top) if top else "") + body
+
+
+def _model_class(config: dict) -> str | None:
+    model = config.get("model")
+    for source in (model if isinstance(model, dict) else {}, config):
+        for key in ("class", "name", "kind", "estimator"):
+            if isinstance(source.get(key), str):
+                return source[key]
+    return model if isinstance(model, str) else None
+
+
+def _figure_html(path: Path) -> str:
+    data = path.read_bytes()
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return f'<p class="note">{_esc(path.name)} is not a PNG file; left out.</p>'
+    caption = _CAPTIONS.get(path.name, path.stem.replace("_", " ").capitalize() + ".")
+    return (
+        f'<figure><img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" '
+        f'alt="{_esc(path.stem)}"><figcaption><code>{_esc(path.name)}</code>: '
+        f"{_esc(caption)}</figcaption></figure>"
+    )
+
+
+def write_report(run_dir: str | os.PathLike) -> Path:
+    """Write ``run_dir / "report.html"`` (atomically): one self-contained page with the model
+    class, the final training and validation metrics (last row of ``metrics.csv``), the
+    parameters (``config.toml``), the command that reproduces the run (``command.txt``) and
+    every ``figures/*.png`` embedded as base64 data. Sections whose files are missing or
+    unreadable are left out, and a note names those files. Returns the report's path.
+    """
+    from aekit._version import __version__
+
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise FileNotFoundError(f"run folder {run_dir} does not exist.")
+    names = ["config.toml", "metrics.csv", "command.txt", "model.safetensors", "figures/"]
+    missing = [n for n in names if not (run_dir / n).exists()]
+    notes = [f"Not in this run folder: {', '.join(missing)}."] if missing else []
+    config, rows, command, sections = {}, [], "", []
+    try:
+        if (run_dir / "config.toml").is_file():
+            import tomllib  # Python 3.11+; on 3.10 the parameters are left out
+
+            config = tomllib.loads((run_dir / "config.toml").read_text(encoding="utf-8"))
+    except (ModuleNotFoundError, ValueError) as err:
+        notes.append(f"config.toml not shown: {err}")
+    try:
+        if (run_dir / "metrics.csv").is_file():
+            with (run_dir / "metrics.csv").open(newline="", encoding="utf-8") as handle:
+                rows = [row for row in csv.DictReader(handle) if any(row.values())]
+    except (csv.Error, ValueError) as err:
+        notes.append(f"metrics.csv not shown: {err}")
+    if (run_dir / "command.txt").is_file():
+        command = (run_dir / "command.txt").read_text(encoding="utf-8", errors="replace").strip()
+    if rows:
+        sections.append(_metrics_html(rows))
+    if config:
+        sections.append(_params_html(config))
+    parts = [f'<div class="grid">{"".join(f"<section>{s}</section>" for s in sections)}</div>']
+    if command:
+        parts.append(f"<section><h2>Reproduce this run</h2><pre>{_esc(command)}</pre></section>")
+    order = list(_FIGURES)
+    figures = sorted(
+        (run_dir / "figures").glob("*.png"),
+        key=lambda p: (order.index(p.name) if p.name in order else len(order), p.name),
+    )
+    if figures:
+        parts.append(f"<section><h2>Figures</h2>{''.join(map(_figure_html, figures))}</section>")
+    name = _model_class(config) or "aekit run"
+    meta = f"aekit {__version__} · run folder {run_dir.resolve().name}"
+    if (run_dir / "model.safetensors").is_file():
+        meta += (
+            f" · model.safetensors {(run_dir / 'model.safetensors').stat().st_size / 1e6:.2f} MB"
+        )
+    notes_html = "".join(f'<p class="note">{_esc(n)}</p>' for n in notes)
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{_esc(name)} run report</title><style>{_CSS}</style></head><body><main><header>"
+        f"<h1>{_esc(name)} <small>run report</small></h1>"
+        f'<p class="meta">{_esc(meta)}</p>{notes_html}</header>{"".join(parts)}</main>'
+        "</body></html>\n"
+    )
+    handle, temporary = tempfile.mkstemp(prefix=".report-", suffix=".tmp", dir=run_dir)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(page)
+        os.replace(temporary, run_dir / "report.html")
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return run_dir / "report.html"
