@@ -124,9 +124,8 @@ def _figure_samples(data: _Data):
     samples = estimator.sample(len(classes) * 10, y=np.repeat(classes, 10), random_state=0)
     more = f" (first {_MAX_CLASSES})" if len(estimator.classes_) > _MAX_CLASSES else ""
     title = f"{data.name} samples: one row per label{more}"
-    return plotting.image_grid(
-        data.images(samples), 10, list(map(str, classes)), title=title
-    ).figure
+    labels = [str(c) for c in classes]
+    return plotting.image_grid(data.images(samples), 10, labels, title=title).figure
 
 
 def _figure_interpolation(data: _Data):
@@ -377,10 +376,8 @@ def write_report(run_dir: str | os.PathLike) -> Path:
         parts.append(f"<section><h2>Figures</h2>{''.join(map(_figure_html, figures))}</section>")
     name = _model_class(config) or "aekit run"
     meta = f"aekit {__version__} · run folder {run_dir.resolve().name}"
-    if (run_dir / "model.safetensors").is_file():
-        meta += (
-            f" · model.safetensors {(run_dir / 'model.safetensors').stat().st_size / 1e6:.2f} MB"
-        )
+    if (model := run_dir / "model.safetensors").is_file():
+        meta += f" · model.safetensors {model.stat().st_size / 1e6:.2f} MB"
     notes_html = "".join(f'<p class="note">{_esc(n)}</p>' for n in notes)
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

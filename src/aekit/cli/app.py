@@ -86,6 +86,7 @@ def train(
     }
     cls = runs.estimator_class(document.get("model", {}).get("class", model) if config else model)
     params = runs.resolve_params(cls, document.get("params", {}), param or [])
+    params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
     runs.check_out(out, force)  # refuse before training, not after
     X, y = _read(data, **options)
     if getattr(cls, "_conditional", False) and y is None:
@@ -99,7 +100,8 @@ def train(
         estimator.save(staging / runs.MODEL_FILE)
         _write_toml(staging / "config.toml", runs.config_document(estimator, data, options))
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
-        (staging / "command.txt").write_text(runs.command_line() + "\n")
+        command = runs.reproducing_command(estimator, data, options, out)
+        (staging / "command.txt").write_text(command + "\n")
         write_figures(staging, estimator, X, y)
     final = {k: round(v[-1], 4) for k, v in estimator.history_.items()}
     typer.echo(f"{cls.__name__}: {estimator.n_iter_} epochs, {final}\nrun: {out}")

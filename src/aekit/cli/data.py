@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from aekit import datasets
-from aekit._serialization import atomic_write
+from aekit._files import atomic_write
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import shlex
 import shutil
-import sys
 import tempfile
 import tomllib
 from collections.abc import Iterator
@@ -100,8 +99,24 @@ def write_metrics(path: Path, history: dict[str, list[float]]) -> None:
     frame.to_csv(path, index=False)
 
 
-def command_line() -> str:
-    return shlex.join(["aekit", *sys.argv[1:]])
+def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out: Path) -> str:
+    """``aekit train`` with every setting spelled out: the class, each parameter that differs
+    from its default (so the seed too), and the data options."""
+    import tomli_w
+
+    defaults = type(estimator)().get_params()
+    words = ["aekit", "train", data, "--model", type(estimator).__name__]
+    for name, value in sorted(estimator.get_params().items()):
+        if name != "verbose" and value != defaults[name] and value is not None:
+            literal = tomli_w.dumps({"v": list(value) if isinstance(value, tuple) else value})
+            words += ["--param", f"{name}={literal.strip()[4:]}"]
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            words.append(flag)
+        elif value not in (None, False):
+            words += [flag, str(value)]
+    return shlex.join([*words, "--out", str(out)])
 
 
 def check_out(out: Path, overwrite: bool) -> None:
