@@ -113,81 +113,64 @@ def _write_toml(path: Path, document: dict[str, Any]) -> None:
     path.write_text(tomli_w.dumps(document))
 
 
-@app.command()
-def encode(
-    run: Run,
-    data: Data,
-    output: Output,
-    label_column: LabelColumn = None,
-    image_shape: ImageShape = None,
-    image_size: ImageSize = None,
-    grayscale: Grayscale = False,
-) -> None:
-    """Write the latent codes of DATA (columns z0, z1, ...)."""
-    from aekit.cli.data import write_table
-
-    estimator = _load(run)
-    X, y = _read(data, label_column, image_shape, image_size, grayscale)
+# ---- commands that read DATA, apply the model and write a table: one table row each --------
+def _codes(estimator, X, y):
     Z = estimator.transform(X, y) if _conditional(estimator) else estimator.transform(X)
-    write_table(output, Z, list(estimator.get_feature_names_out()))
-    typer.echo(f"codes {Z.shape}: {output}")
+    return Z, list(estimator.get_feature_names_out())
 
 
-@app.command()
-def reconstruct(
-    run: Run,
-    data: Data,
-    output: Output,
-    label_column: LabelColumn = None,
-    image_shape: ImageShape = None,
-    image_size: ImageSize = None,
-    grayscale: Grayscale = False,
-) -> None:
-    """Write DATA passed through the autoencoder (on the data's scale)."""
-    from aekit.cli.data import write_table
-
-    estimator = _load(run)
-    X, y = _read(data, label_column, image_shape, image_size, grayscale)
+def _reconstructions(estimator, X, y):
     if _conditional(estimator):
         X_hat = estimator.inverse_transform(estimator.transform(X, y), y)
     else:
         X_hat = estimator.reconstruct(X)
     names = getattr(estimator, "feature_names_in_", None)
-    columns = (
-        list(names) if names is not None else [f"x{i}" for i in range(estimator.n_features_in_)]
-    )
-    write_table(output, X_hat, columns)
-    typer.echo(f"reconstructions {X_hat.shape}: {output}")
+    n = estimator.n_features_in_
+    return X_hat, list(names) if names is not None else [f"x{i}" for i in range(n)]
 
 
-@app.command()
-def score(
-    run: Run,
-    data: Data,
-    output: Output,
-    label_column: LabelColumn = None,
-    image_shape: ImageShape = None,
-    image_size: ImageSize = None,
-    grayscale: Grayscale = False,
-) -> None:
-    """Write each row's score (log-likelihood in nats; higher = more normal) and its label."""
+def _scores(estimator, X, y):
     import numpy as np
 
-    from aekit.cli.data import write_table
-
-    estimator = _load(run)
-    X, y = _read(data, label_column, image_shape, image_size, grayscale)
     scores = (
         estimator.score_samples(X, y) if _conditional(estimator) else estimator.score_samples(X)
     )
     if y is None:
-        write_table(output, scores[:, None], ["score"])
-    else:
-        import pandas as pd
+        return scores[:, None], ["score"]
+    return np.column_stack([scores.astype(object), np.asarray(y, dtype=object)]), ["score", "label"]
 
-        table = pd.DataFrame({"score": scores, "label": np.asarray(y)})
-        write_table(output, table.to_numpy(dtype=object), ["score", "label"])
-    typer.echo(f"scores of {len(scores)} rows (mean {scores.mean():.4g}): {output}")
+
+DATA_COMMANDS = {
+    "encode": (_codes, "Write the latent codes of DATA (columns z0, z1, ...)."),
+    "reconstruct": (_reconstructions, "Write DATA passed through the autoencoder, on its scale."),
+    "score": (_scores, "Write each row's score (log-likelihood in nats; higher = more normal)."),
+}
+
+
+def _data_command(compute, doc: str):
+    def command(
+        run: Run,
+        data: Data,
+        output: Output,
+        label_column: LabelColumn = None,
+        image_shape: ImageShape = None,
+        image_size: ImageSize = None,
+        grayscale: Grayscale = False,
+    ) -> None:
+        from aekit.cli.data import write_table
+
+        estimator = _load(run)
+        X, y = _read(data, label_column, image_shape, image_size, grayscale)
+        values, columns = compute(estimator, X, y)
+        write_table(output, values, columns)
+        typer.echo(f"{len(values)} rows: {output}")
+
+    command.__doc__ = doc
+    return command
+
+
+for _name, (_compute, _doc) in DATA_COMMANDS.items():
+    app.command(_name)(_data_command(_compute, _doc))
 
 
 @app.command()
