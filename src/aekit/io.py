@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from aekit._serialization import load_tree, save_tree
 from aekit._version import __version__
 from aekit.estimators import ESTIMATORS, BaseAutoencoder
-from aekit.estimators._base import resolve_device
+from aekit.estimators._params import resolve_device
 
 FORMAT = "aekit-model"
 FORMAT_VERSION = 1

@@ -11,11 +11,14 @@ a ``"loss"`` entry (and any other named terms to record).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -111,6 +114,15 @@ def _finite_or_raise(means: dict[str, float], epoch: int, config: TrainConfig) -
             f"{means[bad[0]]}. Try a smaller learning_rate_init (now {config.learning_rate:g}), "
             "scaling the data (e.g. StandardScaler), or a smaller regularizer weight."
         )
+
+
+def fingerprint(params: dict, *arrays: np.ndarray | None) -> str:
+    """Identifies a run for checkpoint resumption: its parameters and its data."""
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=repr).encode())
+    for array in arrays:
+        if array is not None:
+            digest.update(np.ascontiguousarray(array))
+    return digest.hexdigest()
 
 
 def _adam(module: nn.Module, learning_rate: float) -> torch.optim.Adam:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import hashlib
-import json
 import warnings
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,37 +23,26 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
-from aekit.estimators._params import SHARED_DOC, SHARED_PARAMS, make_init
+from aekit.estimators._params import (
+    SHARED_DOC,
+    SHARED_PARAMS,
+    make_init,
+    raise_for_invalid,
+    resolve_device,
+    shared_param_checks,
+)
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators._validation import as_labels, as_numeric_array, encode_labels
 from aekit.latent import DeterministicLatent
 from aekit.model import AutoencoderModel
 from aekit.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, reset_parameters
 from aekit.objectives import Corruption, Term, choose_likelihood, make_likelihood
-from aekit.train import TrainConfig, train
+from aekit.train import TrainConfig, fingerprint, train
 
 DEFAULT_HIDDEN = {"mlp": (256, 128), "conv": (32, 64)}
 _INFERENCE_BATCH = 2048
 # Parameters that may change between a run and its resumption from a checkpoint.
 _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir", "device"}
-
-
-def _is_int(value: Any, minimum: int) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
-
-
-def resolve_device(device: str) -> torch.device:
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device='cuda' but PyTorch sees no GPU here; use 'cpu' or 'auto'.")
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"device={device!r} is not supported; use 'auto', 'cpu' or 'cuda'.")
-    return torch.device(device)
 
 
 class BaseAutoencoder(TransformerMixin, BaseEstimator):
@@ -82,33 +69,10 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
     # ---- input handling ----------------------------------------------------------------------
     def _param_checks(self) -> dict[str, bool]:
         """Each parameter's validity; kinds add their own."""
-        hidden = self.hidden_layer_sizes
-        return {
-            "latent_dim": _is_int(self.latent_dim, 1),
-            "hidden_layer_sizes": hidden is None
-            or (isinstance(hidden, (tuple, list)) and all(_is_int(h, 1) for h in hidden)),
-            "architecture": self.architecture in ("mlp", "conv"),
-            "max_iter": _is_int(self.max_iter, 1),
-            "batch_size": self.batch_size == "auto" or _is_int(self.batch_size, 1),
-            "learning_rate_init": _is_number(self.learning_rate_init)
-            and self.learning_rate_init > 0,
-            "validation_fraction": _is_number(self.validation_fraction)
-            and 0 < self.validation_fraction < 1,
-            "n_iter_no_change": _is_int(self.n_iter_no_change, 1),
-            "tol": _is_number(self.tol),
-        }
+        return shared_param_checks(self)
 
     def _check_params(self) -> None:
-        checks = self._param_checks()
-        bad = [name for name, ok in checks.items() if not ok]
-        if bad:
-            raise ValueError(
-                f"invalid parameter(s) of {type(self).__name__}: "
-                + "; ".join(f"{name}={getattr(self, name)!r}" for name in bad)
-                + ". See help(aekit."
-                + type(self).__name__
-                + ") for the valid values."
-            )
+        raise_for_invalid(self, self._param_checks())
 
     def _validate_X(self, X: Any, reset: bool) -> np.ndarray:
         """Checked float32 rows, flattened to (n, n_features); records the shapes on reset."""
@@ -248,6 +212,7 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=2,
             )
+        checkpoint_path, run_fingerprint = self._checkpoint(flat, y_index)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         reset_parameters(model, torch.Generator().manual_seed(seed))
         device = resolve_device(self.device)
@@ -265,26 +230,18 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
             n_iter_no_change=int(self.n_iter_no_change),
             tol=float(self.tol),
             patience_start=int(getattr(self, "kl_warmup", 0)),
-            checkpoint_path=(
-                None
-                if self.checkpoint_dir is None
-                else Path(self.checkpoint_dir) / "checkpoint.safetensors"
-            ),
-            fingerprint="" if self.checkpoint_dir is None else self._fingerprint(flat, y_index),
+            checkpoint_path=checkpoint_path,
+            fingerprint=run_fingerprint,
         )
-        progress = (
-            ProgressBar(type(self).__name__, config.max_iter)
-            if self.verbose
-            else contextlib.nullcontext()
-        )
-        with progress:
+        bar = ProgressBar(type(self).__name__, config.max_iter) if self.verbose else None
+        with bar or contextlib.nullcontext():
             result = train(
                 model,
                 X_model,
                 y_index,
                 config=config,
                 generator=generator,
-                callbacks=[progress] if self.verbose else [],
+                callbacks=[bar] if bar else [],
             )
 
         self.model_ = model
@@ -296,6 +253,18 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         self.validation_scores_ = None if val is None else [-v for v in val]
         return self
 
+    def _checkpoint(
+        self, flat: np.ndarray, y_index: torch.Tensor | None
+    ) -> tuple[Path | None, str]:
+        """Where to checkpoint, and the fingerprint (parameters and data) tying it to this run."""
+        if self.checkpoint_dir is None:
+            return None, ""
+        params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
+        labels = None if y_index is None else y_index.numpy()
+        return Path(self.checkpoint_dir) / "checkpoint.safetensors", fingerprint(
+            params, flat, labels
+        )
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float32"]  # networks compute in float32
@@ -303,15 +272,6 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "model_")
-
-    def _fingerprint(self, flat: np.ndarray, y_index: torch.Tensor | None) -> str:
-        """Identifies a run for checkpoint resumption: parameters and data."""
-        params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
-        digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=repr).encode())
-        digest.update(np.ascontiguousarray(flat))
-        if y_index is not None:
-            digest.update(y_index.cpu().numpy().tobytes())
-        return digest.hexdigest()
 
     # ---- fitted-model methods ------------------------------------------------------------------
     def _inference_model(self) -> nn.Module:

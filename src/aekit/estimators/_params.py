@@ -13,6 +13,9 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+import torch
+
 # Names follow scikit-learn's MLPRegressor where it has one.
 SHARED_PARAMS: dict[str, Any] = {
     "latent_dim": 8,
@@ -101,3 +104,51 @@ def make_init(defaults: dict[str, Any]) -> Callable[..., None]:
         ]
     )
     return __init__
+
+
+def is_int(value: Any, minimum: int) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+
+
+def shared_param_checks(est: Any) -> dict[str, bool]:
+    """Validity of each shared parameter."""
+    hidden = est.hidden_layer_sizes
+    return {
+        "latent_dim": is_int(est.latent_dim, 1),
+        "hidden_layer_sizes": hidden is None
+        or (isinstance(hidden, (tuple, list)) and all(is_int(h, 1) for h in hidden)),
+        "architecture": est.architecture in ("mlp", "conv"),
+        "max_iter": is_int(est.max_iter, 1),
+        "batch_size": est.batch_size == "auto" or is_int(est.batch_size, 1),
+        "learning_rate_init": is_number(est.learning_rate_init) and est.learning_rate_init > 0,
+        "validation_fraction": is_number(est.validation_fraction)
+        and 0 < est.validation_fraction < 1,
+        "n_iter_no_change": is_int(est.n_iter_no_change, 1),
+        "tol": is_number(est.tol),
+    }
+
+
+def resolve_device(device: str) -> torch.device:
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device='cuda' but PyTorch sees no GPU here; use 'cpu' or 'auto'.")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device={device!r} is not supported; use 'auto', 'cpu' or 'cuda'.")
+    return torch.device(device)
+
+
+def raise_for_invalid(estimator: Any, checks: dict[str, bool]) -> None:
+    """Raise one ValueError naming every parameter whose check failed."""
+    bad = [name for name, ok in checks.items() if not ok]
+    if bad:
+        name = type(estimator).__name__
+        values = "; ".join(f"{param}={getattr(estimator, param)!r}" for param in bad)
+        raise ValueError(
+            f"invalid parameter(s) of {name}: {values}. See help(aekit.{name}) for the valid "
+            "values."
+        )

@@ -21,7 +21,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from aekit.estimators._base import BaseAutoencoder, _is_int, _is_number
+from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._params import is_int, is_number
 from aekit.estimators._validation import as_labels
 from aekit.latent import DeterministicLatent, GaussianLatent
 from aekit.objectives import (
@@ -101,7 +102,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         return {
             **super()._param_checks(),
             "noise": self.noise in NOISES,
-            "noise_level": _is_number(self.noise_level)
+            "noise_level": is_number(self.noise_level)
             and 0 <= self.noise_level <= (1 if self.noise != "gaussian" else float("inf")),
         }
 
@@ -144,8 +145,8 @@ class SparseAutoencoder(BaseAutoencoder):
         return {
             **super()._param_checks(),
             "sparsity": self.sparsity in ("l1", "kl"),
-            "sparsity_weight": weight == "auto" or (_is_number(weight) and weight >= 0),
-            "sparsity_target": _is_number(self.sparsity_target) and 0 < self.sparsity_target < 1,
+            "sparsity_weight": weight == "auto" or (is_number(weight) and weight >= 0),
+            "sparsity_target": is_number(self.sparsity_target) and 0 < self.sparsity_target < 1,
         }
 
     def _make_latent(self, in_features: int) -> nn.Module:
@@ -178,7 +179,7 @@ class ContractiveAutoencoder(BaseAutoencoder):
 
     def _param_checks(self) -> dict[str, bool]:
         weight = self.contractive_weight
-        return {**super()._param_checks(), "contractive_weight": _is_number(weight) and weight >= 0}
+        return {**super()._param_checks(), "contractive_weight": is_number(weight) and weight >= 0}
 
     def _make_terms(self) -> list[Term]:
         return [ContractivePenalty(self.contractive_weight)]
@@ -190,8 +191,8 @@ class _VariationalBase(BaseAutoencoder):
     def _param_checks(self) -> dict[str, bool]:
         return {
             **super()._param_checks(),
-            "beta": _is_number(self.beta) and self.beta >= 0,
-            "kl_warmup": _is_int(self.kl_warmup, 0),
+            "beta": is_number(self.beta) and self.beta >= 0,
+            "kl_warmup": is_int(self.kl_warmup, 0),
         }
 
     def _make_latent(self, in_features: int) -> nn.Module:
