@@ -39,14 +39,13 @@ run (5,000 training rows, 2 epochs each, a minute or two). Nothing is downloaded
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
+from _common import command_line, machine_info, mnist_dir, print_table, write_result
 from sklearn.decomposition import PCA
 
 import aekit
@@ -106,7 +105,7 @@ def fit_aekit(
     }
 
 
-def print_table(rows: list[dict], title: str) -> None:
+def print_results(rows: list[dict], title: str) -> None:
     headers = [
         "latent",
         "PCA MSE",
@@ -140,25 +139,7 @@ def print_table(rows: list[dict], title: str) -> None:
         ]
         for r in rows
     ]
-    try:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=title)
-        for h in headers:
-            table.add_column(h, justify="right")
-        for row in cells:
-            table.add_row(*row)
-        console = Console()
-        if not console.is_terminal:  # a log file: don't squeeze the table into 80 columns
-            console = Console(width=160)
-        console.print(table)
-    except ImportError:
-        print(title)
-        widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
-        print("  ".join(h.rjust(w) for h, w in zip(headers, widths)))
-        for row in cells:
-            print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
+    print_table(title, headers, cells)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,8 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
 
-    data_dir = Path(args.data_dir)
-    mnist = data_dir / "mnist" if (data_dir / "mnist").is_dir() else data_dir
+    mnist = mnist_dir(args.data_dir)
     X, _ = load_mnist(mnist, "train")
     X_test, _ = load_mnist(mnist, "test")
     if args.n_train:
@@ -238,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     total_seconds = time.perf_counter() - total_started
 
-    print_table(
+    print_results(
         rows,
         f"MNIST test reconstruction MSE ({len(X):,} train / {len(X_test):,} test rows)",
     )
@@ -272,21 +252,12 @@ def main(argv: list[str] | None = None) -> int:
             "quick": args.quick,
         },
         "load_average_1min": {"start": load_start, "end": os.getloadavg()[0]},
-        "machine": {
-            "cpu_count": os.cpu_count(),
-            "torch_threads": torch.get_num_threads(),
-            "torch": torch.__version__,
-            "python": sys.version.split()[0],
-            "aekit": aekit.__version__,
-        },
+        "machine": machine_info(),
         "total_seconds": total_seconds,
         "results": rows,
-        "command": "python " + " ".join([sys.argv[0], *(argv or sys.argv[1:])]),
+        "command": command_line(argv),
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {out}")
+    write_result(args.out, result)
     return 1 if (args.strict and passed is False) else 0
 
 

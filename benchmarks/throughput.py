@@ -46,7 +46,6 @@ smoke test (2,000 rows, 1 epoch, 1 repeat). Nothing is downloaded.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -57,6 +56,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+from _common import command_line, machine_info, mnist_dir, print_table, write_result
 from torch import nn
 
 import aekit
@@ -199,7 +199,7 @@ def cpu_name() -> str:
     return platform.processor() or "unknown"
 
 
-def print_table(rows: list[dict], peak: float, n_rows: int, epochs: int, stat: str) -> None:
+def print_results(rows: list[dict], peak: float, n_rows: int, epochs: int, stat: str) -> None:
     headers = [
         "batch",
         "aekit samples/s",
@@ -227,25 +227,7 @@ def print_table(rows: list[dict], peak: float, n_rows: int, epochs: int, stat: s
         f"VAE 784-512-256-32 training throughput: MNIST {n_rows:,} rows x {epochs} epochs, "
         f"{stat} of repeats; matmul peak {peak / 1e9:.1f} GFLOP/s"
     )
-    try:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=title)
-        for h in headers:
-            table.add_column(h, justify="right")
-        for row in cells:
-            table.add_row(*row)
-        console = Console()
-        if not console.is_terminal:  # a log file: don't squeeze the table into 80 columns
-            console = Console(width=160)
-        console.print(table)
-    except ImportError:
-        print(title)
-        widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
-        print("  ".join(h.rjust(w) for h, w in zip(headers, widths)))
-        for row in cells:
-            print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
+    print_table(title, headers, cells)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,8 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
 
-    data_dir = Path(args.data_dir)
-    mnist = data_dir / "mnist" if (data_dir / "mnist").is_dir() else data_dir
+    mnist = mnist_dir(args.data_dir)
     X_all, _ = load_mnist(mnist, "train")
     X_np = np.ascontiguousarray(X_all[: args.n_rows])
     X_t = torch.from_numpy(X_np)
@@ -347,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
                 "minimal_gflops": samples / t_min * flops_row / 1e9,
             }
         )
-    print_table(rows, peak, n, args.epochs, args.stat)
+    print_results(rows, peak, n, args.epochs, args.stat)
     passed = all(r["ratio"] >= BAR for r in rows)
     worst = min(r["ratio"] for r in rows)
     verdict = "PASS" if passed else "FAIL"
@@ -373,24 +354,14 @@ def main(argv: list[str] | None = None) -> int:
             "hidden_layer_sizes": list(HIDDEN),
             "quick": args.quick,
         },
-        "machine": {
-            "cpu": cpu_name(),
-            "cpu_count": os.cpu_count(),
-            "torch_threads": torch.get_num_threads(),
-            "torch": torch.__version__,
-            "python": sys.version.split()[0],
-            "aekit": aekit.__version__,
-        },
+        "machine": {"cpu": cpu_name(), **machine_info()},
         "matmul_peak_gflops": peak / 1e9,
         "matmul_peak_samples_gflops": [p / 1e9 for p in peaks],
         "train_flops_per_row": flops_row,
         "results": rows,
-        "command": "python " + " ".join([sys.argv[0], *(argv or sys.argv[1:])]),
+        "command": command_line(argv),
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {out}")
+    write_result(args.out, result)
     return 1 if (args.strict and not passed) else 0
 
 

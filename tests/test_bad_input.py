@@ -9,32 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import CPU
 from safetensors.torch import load_file
 from sklearn.exceptions import NotFittedError
 
 import aekit
-from aekit.datasets import load_digits
 from aekit.model import AutoencoderModel
-
-CPU = {
-    "latent_dim": 4,
-    "hidden_layer_sizes": (16,),
-    "max_iter": 2,
-    "random_state": 0,
-    "device": "cpu",
-}
-
-
-@pytest.fixture(scope="module")
-def digits() -> tuple[np.ndarray, np.ndarray]:
-    X, y = load_digits()
-    return X[:60], y[:60]
-
-
-@pytest.fixture(scope="module")
-def images() -> np.ndarray:
-    X, _ = load_digits(as_images=True)
-    return X[:12]
 
 
 @pytest.fixture(scope="module")

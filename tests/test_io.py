@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import CPU
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 from sklearn.base import clone
@@ -19,16 +20,6 @@ from sklearn.exceptions import NotFittedError
 
 import aekit
 import aekit._serialization
-from aekit.datasets import load_digits
-
-# Tiny, fast models: a CPU run of a couple of epochs on a few dozen rows.
-CPU = {
-    "latent_dim": 4,
-    "hidden_layer_sizes": (16,),
-    "max_iter": 2,
-    "random_state": 0,
-    "device": "cpu",
-}
 
 UNCONDITIONAL_KINDS = [
     aekit.Autoencoder,
@@ -40,18 +31,6 @@ UNCONDITIONAL_KINDS = [
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def digits() -> tuple[np.ndarray, np.ndarray]:
-    X, y = load_digits()
-    return X[:80], y[:80]
-
-
-@pytest.fixture(scope="module")
-def images() -> np.ndarray:
-    X, _ = load_digits(as_images=True)
-    return X[:12]
 
 
 @pytest.fixture(scope="module")

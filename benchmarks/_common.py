@@ -1,0 +1,69 @@
+"""Pieces shared by the benchmark scripts: the results table, machine facts, the results file.
+
+The scripts run as ``python benchmarks/<name>.py``, so this folder is ``sys.path[0]`` and they
+import this module as ``_common`` from any working directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import torch
+
+import aekit
+
+
+def print_table(title: str, headers: list[str], cells: list[list[str]]) -> None:
+    """A right-aligned table: rich's when rich is installed, plain text otherwise."""
+    try:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title)
+        for h in headers:
+            table.add_column(h, justify="right")
+        for row in cells:
+            table.add_row(*row)
+        console = Console()
+        if not console.is_terminal:  # a log file: don't squeeze the table into 80 columns
+            console = Console(width=160)
+        console.print(table)
+    except ImportError:
+        print(title)
+        widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+        print("  ".join(h.rjust(w) for h, w in zip(headers, widths)))
+        for row in cells:
+            print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
+
+
+def mnist_dir(data_dir: str | Path) -> Path:
+    """The folder holding the MNIST files: ``data_dir/mnist`` when there is one, else data_dir."""
+    data_dir = Path(data_dir)
+    return data_dir / "mnist" if (data_dir / "mnist").is_dir() else data_dir
+
+
+def machine_info() -> dict:
+    """Core count and library versions, for the results file."""
+    return {
+        "cpu_count": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "python": sys.version.split()[0],
+        "aekit": aekit.__version__,
+    }
+
+
+def command_line(argv: list[str] | None) -> str:
+    """How the script was called, as recorded in the results file."""
+    return "python " + " ".join([sys.argv[0], *(argv or sys.argv[1:])])
+
+
+def write_result(path: str | Path, result: dict) -> None:
+    """Write ``result`` as indented JSON to ``path`` (creating its folder) and say so."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {out}")

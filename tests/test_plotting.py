@@ -1,0 +1,157 @@
+"""The plotting functions: each draws what it says on the axes it returns."""
+
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from aekit import plotting  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_importing_plotting_loads_neither_torch_nor_pyplot():
+    probe = (
+        "import sys, aekit.plotting; "
+        "assert 'torch' not in sys.modules, 'torch'; "
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot'"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_loss_curves_draw_one_line_per_term_validation_dashed():
+    history = {
+        "loss": [30.0, 20.0, 15.0],
+        "kl": [0.1, 1.0, 2.0],
+        "val_loss": [31.0, 21.0, 16.0],
+        "val_kl": [0.2, 1.1, 2.1],
+    }
+    ax = plotting.loss_curves(history, title="run")
+    assert len(ax.lines) == len(history)
+    styles = {line.get_label(): line.get_linestyle() for line in ax.lines}
+    assert styles == {
+        "loss (train)": "-",
+        "loss (validation)": "--",
+        "kl (train)": "-",
+        "kl (validation)": "--",
+    }
+    colours = {line.get_label(): line.get_color() for line in ax.lines}
+    assert colours["loss (train)"] == colours["loss (validation)"] != colours["kl (train)"]
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2, 3])
+    assert ax.get_yscale() == "log"  # 0.1 .. 31 spans more than a factor of 50
+    assert ax.get_title() == "run"
+
+
+def test_loss_curves_stay_linear_for_close_or_negative_values_and_draw_on_a_given_axes():
+    _, ax = plt.subplots()
+    out = plotting.loss_curves({"loss": [-3.0, -4.0], "reconstruction": [1.0, 2.0]}, ax=ax)
+    assert out is ax and ax.get_yscale() == "linear" and len(ax.lines) == 2
+    single = plotting.loss_curves({"loss": [5.0]})
+    assert single.lines[0].get_marker() == "o"  # one epoch still shows
+
+
+def test_reconstruction_grid_alternates_input_and_reconstruction_rows():
+    rng = np.random.default_rng(0)
+    originals, reconstructions = rng.random((5, 1, 8, 8)), rng.random((5, 1, 8, 8))
+    ax = plotting.reconstruction_grid(originals, reconstructions, n_cols=3)
+    # 2 rows of 3 images -> 4 tile rows (input, reconstr., input, reconstr.), 1-pixel gaps.
+    assert ax.images[0].get_array().shape == (4 * 9 + 1, 3 * 9 + 1)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["input", "reconstr."] * 2
+    canvas = np.asarray(ax.images[0].get_array())
+    np.testing.assert_allclose(canvas[1:9, 1:9], originals[0, 0], rtol=1e-6)
+    np.testing.assert_allclose(canvas[10:18, 1:9], reconstructions[0, 0], rtol=1e-6)
+
+
+def test_reconstruction_grid_takes_flat_rows_and_checks_shapes():
+    flat = np.random.default_rng(0).random((4, 3 * 6 * 5))
+    ax = plotting.reconstruction_grid(flat, flat, n_cols=4, image_shape=(3, 6, 5))
+    assert ax.images[0].get_array().shape == (2 * 7 + 1, 4 * 6 + 1, 3)
+    square = plotting.reconstruction_grid(np.zeros((2, 64)), np.zeros((2, 64)))
+    assert square.images[0].get_array().shape == (2 * 9 + 1, 2 * 9 + 1)
+    with pytest.raises(ValueError, match="not square"):
+        plotting.reconstruction_grid(np.zeros((2, 10)), np.zeros((2, 10)))
+    with pytest.raises(ValueError, match="differ"):
+        plotting.reconstruction_grid(np.zeros((2, 64)), np.zeros((3, 64)))
+
+
+def test_interpolation_strip_is_one_row_with_tile_labels():
+    images = np.linspace(0, 1, 6 * 64).reshape(6, 8, 8)
+    labels = ["a", "", "", "", "", "b"]
+    ax = plotting.interpolation_strip(images, tile_labels=labels, title="line")
+    assert ax.images[0].get_array().shape == (1 * 9 + 1, 6 * 9 + 1)
+    assert [t.get_text() for t in ax.get_xticklabels()] == labels
+    assert ax.get_title() == "line"
+
+
+def test_feature_reconstructions_draw_one_panel_per_feature_up_to_the_maximum():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 10))
+    axes = plotting.feature_reconstructions(X, X + 0.1, feature_names=list("abcdefghij"))
+    assert len(axes) == 8
+    assert [ax.get_title().split()[0] for ax in axes] == list("abcdefgh")
+    for j, ax in enumerate(axes):
+        assert len(ax.collections) == 1 and len(ax.lines) == 1  # the points and y = x
+        np.testing.assert_allclose(ax.collections[0].get_offsets()[:, 0], X[:, j])
+    assert "R² 0.99" in axes[0].get_title()
+    hidden = [a for a in axes[0].figure.axes if not a.get_visible()]
+    assert not hidden  # 8 panels fill 2 rows of 4
+
+
+def test_feature_reconstructions_use_given_axes_and_default_names():
+    X = np.arange(12.0).reshape(4, 3)
+    _, grid = plt.subplots(1, 3)
+    axes = plotting.feature_reconstructions(X, X, axes=grid)
+    assert list(axes) == list(grid)
+    assert [ax.get_title().split()[0] for ax in axes] == ["x0", "x1", "x2"]
+    with pytest.raises(ValueError, match="differ"):
+        plotting.feature_reconstructions(X, X[:, :2])
+
+
+def test_latent_scatter_projects_wide_codes_with_pca_and_colours_by_label():
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(60, 8)) * np.arange(1, 9)
+    labels = np.repeat(["cat", "dog", "owl"], 20)
+    ax = plotting.latent_scatter(Z, labels)
+    assert "PC1" in ax.get_xlabel() and "8-D" in ax.get_xlabel() and "PC2" in ax.get_ylabel()
+    assert len(ax.collections) == 3
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cat", "dog", "owl"]
+    points = np.concatenate([c.get_offsets() for c in ax.collections])
+    assert points.shape == (60, 2)
+
+
+def test_latent_scatter_without_labels_and_for_narrow_codes():
+    Z = np.random.default_rng(0).normal(size=(30, 2))
+    ax = plotting.latent_scatter(Z)
+    assert len(ax.collections) == 1 and ax.get_legend() is None
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("z0", "z1")
+    np.testing.assert_allclose(ax.collections[0].get_offsets(), Z)
+    one = plotting.latent_scatter(Z[:, :1])
+    assert one.get_xlabel() == "z0" and "jitter" in one.get_ylabel()
+
+
+def test_latent_scatter_uses_a_colour_bar_for_many_numeric_labels():
+    Z = np.random.default_rng(0).normal(size=(50, 3))
+    ax = plotting.latent_scatter(Z, labels=np.linspace(0, 1, 50))
+    assert len(ax.collections) == 1 and len(ax.figure.axes) == 2  # the points and a colour bar
+
+
+def test_real_vs_generated_picks_the_most_correlated_pair_by_default():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 4))
+    X[:, 3] = X[:, 1] * 2 + 0.01 * rng.normal(size=100)
+    ax = plotting.real_vs_generated(X, X[:40], feature_names=["a", "b", "c", "d"])
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("b", "d")
+    assert [len(c.get_offsets()) for c in ax.collections] == [100, 40]
+    chosen = plotting.real_vs_generated(X, X, features=(0, 2))
+    assert (chosen.get_xlabel(), chosen.get_ylabel()) == ("x0", "x2")

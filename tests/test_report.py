@@ -1,0 +1,180 @@
+"""Run reports: the figures a run folder gets, and the one self-contained HTML page."""
+
+import base64
+import html
+import io
+import re
+import warnings
+
+import matplotlib.image
+import numpy as np
+import pandas as pd
+import pytest
+
+import aekit
+from aekit.datasets import load_digits
+from aekit.report import write_figures, write_report
+
+ALL_FIGURES = {
+    "loss_curves.png",
+    "reconstructions.png",
+    "latent.png",
+    "samples.png",
+    "interpolation.png",
+}
+IMG = re.compile(r'<img\s[^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(as_images=True)
+    return X[:200], y[:200]
+
+
+@pytest.fixture(scope="module")
+def cvae(digits):
+    X, y = digits
+    params = {"max_iter": 2, "hidden_layer_sizes": (16,), "early_stopping": True}
+    return aekit.ConditionalVAE(**params, random_state=0).fit(X, y)  # early stopping: val_ terms
+
+
+@pytest.fixture(scope="module")
+def table():
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(120, 2))
+    values = np.column_stack([base, base @ rng.normal(size=(2, 8)), rng.normal(size=120)])
+    return pd.DataFrame(values * 3 + 10, columns=[f"col {j}" for j in range(11)])
+
+
+def written(paths, run_dir):
+    """Names of the written figures, after checking each is a decodable PNG in figures/."""
+    for path in paths:
+        assert path.parent == run_dir / "figures"
+        image = matplotlib.image.imread(path)
+        assert image.ndim == 3 and min(image.shape[:2]) > 50
+    assert sorted(paths) == sorted((run_dir / "figures").glob("*.png"))
+    return {path.name for path in paths}
+
+
+def strict_write_figures(*args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a figure that fails warns: fail the test instead
+        return write_figures(*args, **kwargs)
+
+
+def test_conditional_vae_on_images_gets_every_figure(tmp_path, digits, cvae):
+    X, y = digits
+    paths = strict_write_figures(tmp_path, cvae, X, y)
+    assert written(paths, tmp_path) == ALL_FIGURES
+
+
+def test_conditional_vae_without_labels_conditions_on_its_predictions(tmp_path, digits, cvae):
+    paths = strict_write_figures(tmp_path, cvae, digits[0][:50])
+    assert written(paths, tmp_path) == ALL_FIGURES
+
+
+def test_vae_on_flat_image_rows_with_labels_gets_every_figure(tmp_path, digits):
+    X, y = digits
+    flat = X.reshape(len(X), -1)
+    vae = aekit.VAE(max_iter=2, hidden_layer_sizes=(16,), image_shape=(1, 8, 8), random_state=0)
+    paths = strict_write_figures(tmp_path, vae.fit(flat), flat, y, max_rows=100)
+    assert written(paths, tmp_path) == ALL_FIGURES
+
+
+def test_tabular_autoencoder_gets_loss_reconstruction_and_latent_figures(tmp_path, table):
+    ae = aekit.Autoencoder(latent_dim=2, max_iter=2, hidden_layer_sizes=(16,), random_state=0)
+    paths = strict_write_figures(tmp_path, ae.fit(table), table)
+    assert written(paths, tmp_path) == {"loss_curves.png", "reconstructions.png", "latent.png"}
+
+
+def test_tabular_vae_also_compares_real_and_generated_rows(tmp_path, table):
+    vae = aekit.VAE(latent_dim=2, max_iter=2, hidden_layer_sizes=(16,), random_state=0)
+    labels = np.arange(len(table)) % 3
+    paths = strict_write_figures(tmp_path / "run", vae.fit(table), table, labels)
+    names = written(paths, tmp_path / "run")
+    assert names == {"loss_curves.png", "reconstructions.png", "latent.png", "samples.png"}
+
+
+def test_a_failing_figure_warns_and_the_others_are_still_written(tmp_path, table):
+    ae = aekit.Autoencoder(latent_dim=2, max_iter=2, hidden_layer_sizes=(16,), random_state=0)
+    ae.fit(table)
+    ae.history_ = {"loss": ["not", "numbers"]}
+    with pytest.warns(RuntimeWarning, match="loss_curves.png not drawn"):
+        paths = write_figures(tmp_path, ae, table)
+    assert written(paths, tmp_path) == {"reconstructions.png", "latent.png"}
+
+
+COMMAND = "aekit train digits.npz --model ConditionalVAE --latent-dim 8 --out 'runs/<a&b>'"
+
+
+def make_run(run_dir, cvae, digits):
+    """A run folder as the command line leaves it (with our own small files)."""
+    X, y = digits
+    write_figures(run_dir, cvae, X, y)
+    cvae.save(run_dir / "model.safetensors")
+    metrics = pd.DataFrame({"epoch": [1, 2], **cvae.history_})
+    metrics.to_csv(run_dir / "metrics.csv", index=False)
+    (run_dir / "config.toml").write_text(
+        '[model]\nclass = "ConditionalVAE"\n[params]\nlatent_dim = 8\n'
+        'hidden_layer_sizes = [16]\nearly_stopping = true\n[data]\nnote = "<script>x</script>"\n'
+    )
+    (run_dir / "command.txt").write_text(COMMAND + "\n")
+    return metrics
+
+
+def test_report_is_one_self_contained_page_with_every_figure_decodable(tmp_path, cvae, digits):
+    metrics = make_run(tmp_path, cvae, digits)
+    path = write_report(tmp_path)
+    assert path == tmp_path / "report.html"
+    page = path.read_text(encoding="utf-8")
+
+    images = IMG.findall(page)
+    assert len(images) == len(list((tmp_path / "figures").glob("*.png"))) == 5
+    for data in images:
+        png = base64.b64decode(data, validate=True)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        assert matplotlib.image.imread(io.BytesIO(png), format="png").ndim == 3
+    assert page.count("<img") == len(images)  # no other images, relative or remote
+    assert 'src="http' not in page and "figures/" not in page.replace("figures/*.png", "")
+    assert "<script" not in page and "<link" not in page and "@import" not in page
+
+    assert "<title>ConditionalVAE run report</title>" in page
+    assert f"<pre>{html.escape(COMMAND)}</pre>" in page
+    last = metrics.iloc[-1]
+    for term in ("loss", "reconstruction", "kl"):
+        assert f'<td class="num">{last[term]:.5g}</td>' in page
+        assert f'<td class="num">{last["val_" + term]:.5g}</td>' in page
+    assert "Epoch 2, the last of 2 recorded" in page
+    assert "<th>latent_dim</th><td>8</td>" in page
+    assert "<th>hidden_layer_sizes</th><td>[16]</td>" in page
+    assert "<th>early_stopping</th><td>true</td>" in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page  # config text is escaped, not run
+    assert "Not in this run folder" not in page
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file
+    (tmp_path / "other.txt").write_text("x")  # the report is as readable as any other file
+    assert path.stat().st_mode == (tmp_path / "other.txt").stat().st_mode
+
+
+def test_report_of_an_empty_folder_says_what_is_missing(tmp_path):
+    page = write_report(tmp_path).read_text(encoding="utf-8")
+    assert "<img" not in page and "<pre>" not in page and "Final metrics" not in page
+    for name in ("config.toml", "metrics.csv", "command.txt", "model.safetensors"):
+        assert name in page
+    assert "aekit run" in page
+
+
+def test_report_skips_unreadable_files_and_non_png_figures(tmp_path):
+    (tmp_path / "metrics.csv").write_text("epoch,loss\n1,3.5\n2,2.25\n")
+    (tmp_path / "config.toml").write_text("this is = = not toml")
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "broken.png").write_text("not a png")
+    page = write_report(tmp_path).read_text(encoding="utf-8")
+    assert '<td class="num">2.25</td>' in page and "validation" not in page
+    assert "config.toml not shown" in page and "Parameters" not in page
+    assert "broken.png is not a PNG file" in page and "<img" not in page
+    assert "command.txt" in page  # named as missing
+
+
+def test_report_without_a_run_folder_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        write_report(tmp_path / "nowhere")
