@@ -187,3 +187,12 @@ def test_help_answers_without_importing_torch():
 def test_bad_usage_exits_2_without_a_traceback():
     result = run("demo", "--epochs", "many")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_force_replaces_a_run_and_leaves_no_debris(cvae_run, tmp_path):
+    target = tmp_path / "replace"
+    assert invoke("train", "digits", *QUICK, "--out", target).exit_code == 0
+    result = invoke("train", "digits", "--model", "ae", *QUICK, "--out", target, "--force")
+    assert result.exit_code == 0, result.output
+    assert aekit.load(target / "model.safetensors").__class__.__name__ == "Autoencoder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["replace"]

@@ -20,6 +20,7 @@ from sklearn.exceptions import NotFittedError
 
 import aekit
 import aekit._serialization
+from aekit.datasets import load_digits
 
 UNCONDITIONAL_KINDS = [
     aekit.Autoencoder,
@@ -456,3 +457,19 @@ def test_clone_of_fitted_is_unfitted_and_refits_identically(fitted_ae, digits):
         twin.transform(digits[0])
     twin.fit(digits[0])
     np.testing.assert_array_equal(twin.transform(digits[0]), fitted_ae.transform(digits[0]))
+
+
+def test_save_with_path_params_and_pandas_string_labels_then_load_keeps_global_rng(tmp_path):
+    X, y = load_digits()
+    labels = pd.Series(np.array(["even", "odd"])[y[:60] % 2]).astype(object).to_numpy()
+    est = aekit.ConditionalVAE(
+        max_iter=1, random_state=0, checkpoint_dir=tmp_path / "ckpt", hidden_layer_sizes=(8,)
+    ).fit(X[:60], labels)
+    est.save(tmp_path / "m.safetensors")
+    torch.manual_seed(5)
+    expected = torch.rand(2)
+    torch.manual_seed(5)
+    loaded = aekit.load(tmp_path / "m.safetensors")
+    assert torch.equal(torch.rand(2), expected)
+    assert list(loaded.classes_) == ["even", "odd"]
+    assert loaded.get_params()["checkpoint_dir"] == str(tmp_path / "ckpt")

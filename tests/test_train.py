@@ -135,3 +135,15 @@ def test_a_diverging_run_stops_with_an_error_that_names_the_epoch(X):
         ).fit(wild)
     with pytest.raises(TrainingDivergedError):
         aekit.VAE(max_iter=5, random_state=0, learning_rate_init=1e12, **SMALL).fit(X)
+
+
+def test_checkpoints_need_a_fixed_seed_and_the_same_data_shape(X, tmp_path):
+    with pytest.raises(ValueError, match="needs an int random_state"):
+        aekit.Autoencoder(max_iter=1, checkpoint_dir=tmp_path, **SMALL).fit(X)
+    data = X[:48, :60]
+    aekit.Autoencoder(max_iter=1, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(data)
+    same_bytes_other_shape = data.reshape(72, 40)
+    with pytest.raises(ValueError, match="another run"):
+        aekit.Autoencoder(max_iter=2, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(
+            same_bytes_other_shape
+        )

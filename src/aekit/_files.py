@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 # The process umask, read once: reading it means setting it, which races with other threads.
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
+UMASK = os.umask(0o022)
+os.umask(UMASK)
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> None:
@@ -23,7 +23,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> Non
     os.close(fd)
     try:
         write(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the file the usual mode
+        with open(tmp, "rb+") as handle:  # on disk before the rename, so a crash keeps one
+            os.fsync(handle.fileno())  # whole version or the other
+        os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp creates 0600; give the file the usual mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

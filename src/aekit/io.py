@@ -33,6 +33,8 @@ def _to_json(value: Any) -> Any:
         return [_to_json(v) for v in value]
     if isinstance(value, dict):
         return {k: _to_json(v) for k, v in value.items()}
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
     return value
 
 
@@ -125,10 +127,7 @@ def _restore(
     estimator.likelihood_ = fitted["likelihood_"]
     estimator.n_iter_ = fitted["n_iter_"]
     estimator.history_ = fitted["history_"]
-    estimator.loss_curve_ = fitted["history_"]["loss"]
     estimator.best_loss_ = fitted["best_loss_"]
-    val = fitted["history_"].get("val_loss")
-    estimator.validation_scores_ = None if val is None else [-v for v in val]
     if fitted["classes_"] is not None:
         estimator.classes_ = np.asarray(fitted["classes_"], dtype=np.dtype(fitted["classes_dtype"]))
     for name in ("data_mean", "data_scale"):
@@ -137,7 +136,8 @@ def _restore(
     state = tensors["model"]
     n_classes = len(getattr(estimator, "classes_", ()))
     placeholder = torch.zeros(0)  # corruption bounds come back with the state dict
-    model = estimator._build_model(n_classes, placeholder, placeholder)
+    with torch.random.fork_rng(devices=[]):  # building draws default weights; keep the user's
+        model = estimator._build_model(n_classes, placeholder, placeholder)  # stream untouched
     if model.corruption is not None:
         model.corruption.low = torch.empty_like(state["corruption.low"])
         model.corruption.high = torch.empty_like(state["corruption.high"])

@@ -12,7 +12,6 @@ import base64
 import csv
 import html
 import os
-import uuid
 import warnings
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from aekit import plotting
+from aekit._files import atomic_write
 
 __all__ = ["write_figures", "write_report"]
 
@@ -386,13 +386,5 @@ def write_report(run_dir: str | os.PathLike) -> Path:
         f'<p class="meta">{_esc(meta)}</p>{notes_html}</header>{"".join(parts)}</main>'
         "</body></html>\n"
     )
-    # A temporary file beside the report, then an atomic rename (mkstemp's 0600 mode would make
-    # the report private; write_text honours the umask like any other file the run writes).
-    temporary = run_dir / f".report.html.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
-    try:
-        temporary.write_text(page, encoding="utf-8")
-        os.replace(temporary, run_dir / "report.html")
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    atomic_write(run_dir / "report.html", lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
     return run_dir / "report.html"

@@ -121,6 +121,7 @@ def fingerprint(params: dict, *arrays: np.ndarray | None) -> str:
     digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=repr).encode())
     for array in arrays:
         if array is not None:
+            digest.update(f"{array.shape}{array.dtype.str}".encode())
             digest.update(np.ascontiguousarray(array))
     return digest.hexdigest()
 
@@ -148,6 +149,7 @@ def train(
     """Fit ``module`` on ``(X, y)`` with Adam; returns the history. See the module docstring."""
     train_idx, val_idx = _split(len(X), config, generator)
     X_train, y_train = (X, y) if train_idx is None else (X[train_idx], _select(y, train_idx))
+    X_val, y_val = (None, None) if val_idx is None else (X[val_idx], _select(y, val_idx))
     optimizer = _adam(module, config.learning_rate)
     result = TrainResult(n_iter=0)
     no_improve, best_state = 0, None
@@ -172,10 +174,8 @@ def train(
         train_means = dict(zip(terms, (sums / len(X_train)).tolist()))
         _finite_or_raise(train_means, epoch + 1, config)
         val_means = None
-        if val_idx is not None:
-            val_terms = evaluate(
-                module, X[val_idx], _select(y, val_idx), generator, 4 * config.batch_size
-            )
+        if X_val is not None:
+            val_terms = evaluate(module, X_val, y_val, generator, 4 * config.batch_size)
             val_means = {name: float(value) for name, value in val_terms.items()}
             _finite_or_raise(val_means, epoch + 1, config)
 

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from aekit._files import UMASK
+
 MODEL_FILE = "model.safetensors"
 MODELS = {
     "autoencoder": "Autoencoder",
@@ -137,9 +139,15 @@ def staged_run(out: Path, overwrite: bool) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if out.exists():
-        shutil.rmtree(out)
-    staging.rename(out)
+    staging.chmod(0o777 & ~UMASK)  # mkdtemp makes it private; a run folder is an ordinary one
+    if out.exists():  # --force: move the old run aside first, so a crash never leaves neither
+        old = out.with_name(f".{out.name}.replaced")
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(out)
 
 
 def model_path(run: Path) -> Path:

@@ -42,7 +42,7 @@ from aekit.train import TrainConfig, fingerprint, train
 DEFAULT_HIDDEN = {"mlp": (256, 128), "conv": (32, 64)}
 _INFERENCE_BATCH = 2048
 # Parameters that may change between a run and its resumption from a checkpoint.
-_RESUMABLE = {"max_iter", "verbose", "checkpoint_dir", "device"}
+_RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
 
 
 class BaseAutoencoder(TransformerMixin, BaseEstimator):
@@ -183,6 +183,8 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         y_index = None
         if self._conditional:
             labels = as_labels(y, len(flat))
+            if labels.dtype == object:  # e.g. strings from pandas: give them a plain dtype
+                labels = np.asarray(labels.tolist())
             self.classes_, y_index = np.unique(labels, return_inverse=True)
             y_index = torch.from_numpy(y_index.astype(np.int64))
         self.likelihood_ = choose_likelihood(flat, self.likelihood)
@@ -247,11 +249,18 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         self.model_ = model
         self.n_iter_ = result.n_iter
         self.history_ = result.history
-        self.loss_curve_ = result.history["loss"]
         self.best_loss_ = result.best_loss
-        val = result.history.get("val_loss")
-        self.validation_scores_ = None if val is None else [-v for v in val]
         return self
+
+    @property
+    def loss_curve_(self) -> list[float]:
+        return self.history_["loss"]
+
+    @property
+    def validation_scores_(self) -> list[float] | None:
+        """Minus the validation loss per epoch (higher is better), with early stopping."""
+        val = self.history_.get("val_loss")
+        return None if val is None else [-v for v in val]
 
     def _checkpoint(
         self, flat: np.ndarray, y_index: torch.Tensor | None
@@ -259,6 +268,11 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         """Where to checkpoint, and the fingerprint (parameters and data) tying it to this run."""
         if self.checkpoint_dir is None:
             return None, ""
+        if not isinstance(self.random_state, (int, np.integer)):
+            raise ValueError(
+                "checkpoint_dir needs an int random_state: a resumed run must repeat the same "
+                "validation split and shuffles. Pass e.g. random_state=0."
+            )
         params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
         labels = None if y_index is None else y_index.numpy()
         return Path(self.checkpoint_dir) / "checkpoint.safetensors", fingerprint(

@@ -17,7 +17,7 @@ from aekit.train import EpochReport
 class ProgressBar:
     """Context manager and trainer callback: epoch m/n, loss, validation loss, time left."""
 
-    def __init__(self, description: str, total: int, start: int = 0) -> None:
+    def __init__(self, description: str, total: int) -> None:
         self.progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -28,7 +28,7 @@ class ProgressBar:
             TextColumn("left"),
             TimeRemainingColumn(),
         )
-        self.task = self.progress.add_task(description, total=total, completed=start, losses="")
+        self.task = self.progress.add_task(description, total=total, completed=0, losses="")
 
     def __enter__(self) -> ProgressBar:
         self.progress.start()

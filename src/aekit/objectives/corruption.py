@@ -1,9 +1,10 @@
 """Training-time input corruption for denoising autoencoders (Vincent et al. 2008).
 
 The encoder sees ``x~ ~ C(x~ | x)`` while the loss still compares the output with the clean
-``x``. Corruption works in the model's input space (standardized data, or [0, 1] data as is) and
-stays inside the training data's per-feature range ``[low, high]``, so corrupted inputs look like
-the noisy data the model will later be asked to clean.
+``x``. Corruption works in the model's input space (standardized data, or [0, 1] data as is):
+masking sets entries to 0 there (black pixels, or the feature's mean for standardized data), and
+Gaussian noise is clipped to the training data's per-feature range ``[low, high]``, so corrupted
+inputs look like the noisy data the model will later be asked to clean.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """Reconstruction likelihoods ``p(x | z)``: the decoder's output parametrises one per feature.
 
-Both report the negative log-likelihood summed over features, per row, in nats, so the VAE's
-ELBO is a true bound and regularizer weights mean the same thing for every kind.
+Both report the negative log-likelihood summed over features, per row, in nats, so regularizer
+weights mean the same thing for every kind. For binary data the Bernoulli NLL is exact and a VAE's
+ELBO a true bound; for grey levels in [0, 1] binary cross-entropy is the customary objective but
+not a normalised density (the continuous Bernoulli would need a normaliser), so scores there are
+comparable between rows and models, not absolute log-likelihoods.
 """
 
 from __future__ import annotations
