@@ -316,18 +316,13 @@ def test_load_array_parquet(tmp_path: Path) -> None:
     np.testing.assert_array_equal(y, [0, 1, 1])
 
 
-def test_load_array_empty_csv(tmp_path: Path) -> None:
-    path = tmp_path / "empty.csv"
-    path.write_text("")
-    with pytest.raises(ValueError, match="is empty") as info:
-        load_array(path)
-    assert str(path) in str(info.value)
-
-
-def test_load_array_ragged_csv(tmp_path: Path) -> None:
-    path = tmp_path / "ragged.csv"
-    path.write_text("a,b\n1,2\n3,4,5\n")
-    with pytest.raises(ValueError, match="line 3") as info:
+@pytest.mark.parametrize(
+    "content, problem", [("", "is empty"), ("a,b\n1,2\n3,4,5\n", "line 3")], ids=["empty", "ragged"]
+)
+def test_load_array_bad_csv_names_the_file(tmp_path: Path, content: str, problem: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    with pytest.raises(ValueError, match=problem) as info:
         load_array(path)
     assert str(path) in str(info.value)
 
