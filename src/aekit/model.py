@@ -11,6 +11,8 @@ model's space (standardized for Gaussian data, as is for [0, 1] data); ``y`` hol
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -111,3 +113,64 @@ class AutoencoderModel(nn.Module):
             ]
         ).mean(dim=0)
         return log_px - self.latent.kl(code)
+
+    def log_importance_weights(
+        self,
+        x: torch.Tensor,
+        y: torch.Tensor | None,
+        eps: torch.Tensor,
+        max_rows: int = 2048,
+    ) -> torch.Tensor:
+        """Log importance weights ``log w_i = log p(x, z_i) - log q(z_i | x)``, shape (k, n).
+
+        ``z_i = mu(x) + sigma(x) * eps_i`` for the standard-normal draws ``eps`` (k, latent_dim),
+        the same draws for every row (so a row's weights do not depend on its batch). Then
+        ``logsumexp_i log w_i - log k`` is the importance-weighted bound ``L_k`` of Burda et al.
+        (2015, eq. 8); ``L_1`` is a one-sample ELBO and ``L_k -> log p(x)`` as k grows.
+
+        Parameters
+        ----------
+        x : torch.Tensor of shape (n, ...)
+            Rows in the model's space.
+        y : torch.Tensor of shape (n,) or None
+            Class indices, for conditional models.
+        eps : torch.Tensor of shape (k, latent_dim)
+            Standard-normal draws.
+        max_rows : int, default=2048
+            Decode at most about this many (draw, row) pairs at once (at least one draw of every
+            row), which bounds memory for any k.
+
+        Returns
+        -------
+        log_w : torch.Tensor of shape (k, n)
+        """
+        code = self.encode(x, y)
+        n = len(x)
+        # log q(z|x) for z = mu + sigma * eps is, by the change of variables from eps,
+        # log N(z; mu, diag(sigma^2)) = log N(eps; 0, I) - sum_j log sigma_j; computing it from
+        # eps avoids dividing (z - mu) by a tiny sigma.
+        log_sigma = 0.5 * code.log_var.sum(dim=-1)  # (n,)
+        chunks = []
+        for e in eps.split(max(1, max_rows // n)):
+            c = len(e)
+            z = self.latent.sample(code, eps=e[:, None, :])  # (c, n, latent_dim), by broadcasting
+            flat_z = z.reshape(c * n, -1)
+            x_rep = x.expand(c, *x.shape).reshape(c * n, *x.shape[1:])
+            y_rep = None if y is None else y.repeat(c)
+            log_px_z = -self.likelihood.nll(self.decode(flat_z, y_rep), x_rep).view(c, n)
+            log_pz = _log_standard_normal(z)  # log N(z; 0, I), the prior
+            log_qz = _log_standard_normal(e)[:, None] - log_sigma
+            chunks.append(log_px_z + log_pz - log_qz)
+        return torch.cat(chunks)
+
+    def kl_per_unit(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """``KL(q(z_j|x) || N(0, 1))`` per row and latent unit, shape (n, latent_dim); each
+        row sums to the latent's KL. Each unit is passed to the latent's own closed form as a
+        one-dimensional code (Kingma & Welling 2014, App. B)."""
+        code = self.encode(x, y)
+        return self.latent.kl(Code(code.mean[..., None], code.log_var[..., None]))
+
+
+def _log_standard_normal(v: torch.Tensor) -> torch.Tensor:
+    """``log N(v; 0, I)`` over the last axis: ``-1/2 sum_j v_j^2 - d/2 log(2 pi)``."""
+    return -0.5 * v.pow(2).sum(dim=-1) - 0.5 * v.shape[-1] * math.log(2 * math.pi)

@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._generative import GenerativeMixin
 from aekit.estimators._params import is_int, is_number
 from aekit.estimators._validation import as_labels
 from aekit.latent import DeterministicLatent, GaussianLatent
@@ -185,8 +186,10 @@ class ContractiveAutoencoder(BaseAutoencoder):
         return [ContractivePenalty(self.contractive_weight)]
 
 
-class _VariationalBase(BaseAutoencoder):
-    """Gaussian latent, KL term, and sampling from the prior."""
+class _VariationalBase(GenerativeMixin, BaseAutoencoder):
+    """Gaussian latent, KL term, sampling from the prior, and the evaluation tools of
+    :class:`GenerativeMixin` (``elbo``, ``log_likelihood``, ``kl_per_unit``, ``active_units``,
+    ``interpolate``)."""
 
     def _param_checks(self) -> dict[str, bool]:
         return {
@@ -219,7 +222,9 @@ class VariationalAutoencoder(_VariationalBase):
     The encoder gives ``q(z|x) = N(mu(x), diag(sigma^2(x)))``; training maximises the ELBO
     ``E_q[log p(x|z)] - beta * KL(q(z|x) || N(0, I))`` through the reparameterization
     ``z = mu + sigma * eps``. ``transform`` returns ``mu`` (deterministic), ``score_samples``
-    the ELBO in nats, and ``sample`` decodes draws from the prior.
+    (or ``elbo``) the ELBO in nats, ``log_likelihood`` the importance-weighted estimate of
+    ``log p(x)`` (Burda et al. 2015), and ``sample`` decodes draws from the prior;
+    ``kl_per_unit``, ``active_units`` and ``interpolate`` inspect the latent space.
 
     Parameters
     ----------
@@ -249,7 +254,9 @@ class ConditionalVAE(_VariationalBase):
     ``sample(y=7)`` generates a 7.
 
     ``fit(X, y)`` needs the labels (any hashable values; kept in ``classes_``), and so do
-    ``transform``, ``inverse_transform`` and ``score_samples``.
+    ``transform``, ``inverse_transform`` and ``score_samples``. ``elbo``, ``log_likelihood``,
+    ``kl_per_unit``, ``active_units`` and ``interpolate`` work as for
+    :class:`VariationalAutoencoder`, given the labels.
 
     Parameters
     ----------

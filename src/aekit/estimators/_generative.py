@@ -1,0 +1,274 @@
+"""Evaluation tools for the variational kinds: bounds on ``log p(x)``, the use of the latent
+units, and walks through latent space.
+
+:class:`GenerativeMixin` joins :class:`aekit.estimators.kinds.VariationalAutoencoder` and
+:class:`aekit.estimators.kinds.ConditionalVAE` through their common base; it relies on
+:class:`aekit.estimators._base.BaseAutoencoder` for input checks, the data's scale and batched
+inference (a float64 copy of the network on the CPU, so a row's value never depends on the other
+rows of its call).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from scipy.special import logsumexp
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from aekit.estimators._base import _INFERENCE_BATCH
+from aekit.estimators._params import is_int, is_number
+
+INTERPOLATIONS = ("linear", "slerp")
+
+
+class GenerativeMixin:
+    """``elbo``, ``log_likelihood``, ``kl_per_unit``, ``active_units`` and ``interpolate`` for
+    estimators with a Gaussian latent."""
+
+    # ---- bounds on log p(x) ----------------------------------------------------------------------
+    def elbo(self, X: Any, y: Any = None) -> np.ndarray:
+        """Evidence lower bound per row, in nats: the same values as ``score_samples``.
+
+        ``ELBO(x) = E_q[log p(x|z)] - KL(q(z|x) || N(0, I))`` (Kingma & Welling 2014, eq. 3),
+        the expectation averaged over 16 draws of eps common to every row, as a density of the
+        data (standardization undone).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+            Rows to score.
+        y : array-like of shape (n_samples,), default=None
+            Labels, for a :class:`ConditionalVAE` (ignored otherwise). Without them, the bound
+            ``logsumexp_y ELBO(x, y) - log n_classes`` on ``log p(x)`` under a uniform label prior.
+
+        Returns
+        -------
+        elbo : ndarray of shape (n_samples,)
+        """
+        return self.score_samples(X, y) if self._conditional else self.score_samples(X)
+
+    def log_likelihood(
+        self, X: Any, y: Any = None, n_samples: int = 100, random_state: Any = 0
+    ) -> np.ndarray:
+        """Importance-weighted estimate of ``log p(x)`` per row, in nats (Burda et al. 2015).
+
+        ``L_k(x) = log (1/k) sum_i p(x, z_i) / q(z_i|x)``, ``z_i ~ q(z|x)`` (Burda et al. 2015,
+        eq. 8), computed with logsumexp. ``E[L_k]`` is a lower bound on ``log p(x)`` that never
+        decreases with k and tends to ``log p(x)``; ``L_1`` is a one-draw ELBO. The k draws of
+        eps are common to every row, so a row's value does not depend on the rows passed with it
+        and repeats exactly for the same ``random_state``. Like ``score_samples`` it is a density
+        of the data (standardization undone); for grey levels in [0, 1] under the Bernoulli
+        likelihood the numbers are comparable, not normalised.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+            Rows to score.
+        y : array-like of shape (n_samples,), default=None
+            Labels, for a :class:`ConditionalVAE` (ignored otherwise): then ``log p(x | y)``.
+            Without them, ``log p(x) = logsumexp_y log p(x | y) - log n_classes`` under a
+            uniform label prior, one estimate per class.
+        n_samples : int, default=100
+            Importance samples k per row (Burda et al. report k=5000 for test log-likelihoods).
+        random_state : int, RandomState instance or None, default=0
+            Seeds the draws.
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        if not is_int(n_samples, 1):
+            raise ValueError(f"n_samples={n_samples!r} must be an int of at least 1.")
+        flat = self._validate_X(X, reset=False)
+        X_model = self._to_model(flat)
+        seed = int(check_random_state(random_state).randint(0, 2**31 - 1))
+        eps = torch.randn(
+            int(n_samples), self.latent_dim, generator=torch.Generator().manual_seed(seed)
+        )
+        if not self._conditional or y is not None:
+            return self._importance_weighted(X_model, self._labels(y, len(flat)), eps)
+        per_class = [
+            self._importance_weighted(X_model, torch.full((len(flat),), c, dtype=torch.long), eps)
+            for c in range(len(self.classes_))
+        ]
+        return logsumexp(np.stack(per_class, axis=1), axis=1) - np.log(len(self.classes_))
+
+    def _importance_weighted(
+        self, X_model: torch.Tensor, y_index: torch.Tensor | None, eps: torch.Tensor
+    ) -> np.ndarray:
+        """``L_k`` per row for the draws ``eps`` (k, latent_dim), as a density of the data."""
+        log_k = math.log(len(eps))
+
+        def bound(model: torch.nn.Module, x: torch.Tensor, yb: torch.Tensor | None):
+            log_w = model.log_importance_weights(
+                x, yb, eps.to(x.device, x.dtype), max_rows=_INFERENCE_BATCH
+            )
+            return torch.logsumexp(log_w, dim=0) - log_k  # Burda et al. 2015, eq. 8
+
+        scores = self._batched(bound, X_model, y_index)
+        # + log |d x_std / d x|: a density of standardized x becomes one of the data x.
+        return scores.numpy().astype(np.float64) + self._log_det_scale()
+
+    # ---- use of the latent units -------------------------------------------------------------
+    def _model_inputs(self, X: Any, y: Any) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """X in the model's space and label indices (a ConditionalVAE without y: the predicted
+        labels, as in ``transform``)."""
+        check_is_fitted(self)
+        flat = self._validate_X(X, reset=False)
+        if self._conditional and y is None:
+            y = self.predict(X)
+        return self._to_model(flat), self._labels(y, len(flat))
+
+    def kl_per_unit(self, X: Any, y: Any = None) -> np.ndarray:
+        """Mean ``KL(q(z_j|x) || N(0, 1))`` over the rows of X for each latent unit j, in nats.
+
+        Per row ``KL_j = -1/2 (1 + log sigma_j^2 - mu_j^2 - sigma_j^2)`` (Kingma & Welling 2014,
+        App. B); the units' values sum to the mean KL term of the ELBO. A unit near 0 carries no
+        information about x (its posterior is the prior).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        y : array-like of shape (n_samples,), default=None
+            Labels, for a :class:`ConditionalVAE` (predicted when None, as in ``transform``).
+
+        Returns
+        -------
+        kl : ndarray of shape (latent_dim,)
+        """
+        X_model, labels = self._model_inputs(X, y)
+        kl = self._batched(lambda model, x, yb: model.kl_per_unit(x, yb), X_model, labels)
+        return kl.numpy().astype(np.float64).mean(axis=0)
+
+    def active_units(self, X: Any, y: Any = None, threshold: float = 0.01) -> int:
+        """Number of active latent units (Burda et al. 2015, sec. 5.2).
+
+        Unit j is active when ``A_j = Cov_x(E_{q(z|x)}[z_j]) > threshold``: its posterior mean
+        varies across the rows of X (population variance), so it tells the rows apart.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        y : array-like of shape (n_samples,), default=None
+            Labels, for a :class:`ConditionalVAE` (predicted when None, as in ``transform``).
+        threshold : float, default=0.01
+            The activity above which a unit counts (Burda et al. use 0.01).
+
+        Returns
+        -------
+        n_active : int
+        """
+        if not is_number(threshold) or threshold < 0:
+            raise ValueError(f"threshold={threshold!r} must be a number >= 0.")
+        X_model, labels = self._model_inputs(X, y)
+        means = self._batched(lambda model, x, yb: model.encode_code(x, yb), X_model, labels)
+        activity = means.numpy().astype(np.float64).var(axis=0)  # A_j, sec. 5.2
+        return int((activity > threshold).sum())
+
+    # ---- walks through latent space -----------------------------------------------------------
+    def interpolate(
+        self,
+        x_a: Any,
+        x_b: Any,
+        steps: int = 8,
+        method: str = "linear",
+        y: Any = None,
+    ) -> np.ndarray:
+        """Decode ``steps`` points on a path between the posterior means of two rows.
+
+        With ``t`` evenly spaced in [0, 1] (endpoints included) and codes ``a = mu(x_a)``,
+        ``b = mu(x_b)`` (those of ``transform``), ``"linear"`` decodes ``(1 - t) a + t b`` and
+        ``"slerp"`` the spherical interpolation ``sin((1 - t) w) / sin(w) a + sin(t w) / sin(w) b``
+        with ``cos w = a.b / (|a| |b|)`` (Shoemake 1985; White 2016), which keeps the path at
+        the norms typical of the prior instead of cutting through its low-density centre. Slerp
+        falls back to linear when a and b are (anti)parallel. The first and last rows equal the
+        reconstructions ``inverse_transform(transform(x))`` of x_a and x_b.
+
+        Parameters
+        ----------
+        x_a, x_b : array-like
+            One row each: shape (n_features,), (1, n_features), (C, H, W) or (1, C, H, W), or
+            one-row DataFrames.
+        steps : int, default=8
+            Number of points, at least 2.
+        method : {"linear", "slerp"}, default="linear"
+        y : label, default=None
+            For a :class:`ConditionalVAE` (required there): one label, used to encode both rows
+            and to decode every point.
+
+        Returns
+        -------
+        X_path : ndarray of shape (steps, ...) shaped like the training X's rows
+            Expected values of ``p(x|z)`` along the path (probabilities for Bernoulli data).
+        """
+        check_is_fitted(self)
+        if method not in INTERPOLATIONS:
+            raise ValueError(f"method={method!r} is not supported; use 'linear' or 'slerp'.")
+        if not is_int(steps, 2):
+            raise ValueError(f"steps={steps!r} must be an int of at least 2 (the endpoints).")
+        steps = int(steps)
+        pair_labels = path_labels = None
+        if self._conditional:
+            if y is None or np.ndim(y) != 0:
+                raise ValueError("ConditionalVAE.interpolate needs y: one label for the path.")
+            pair_labels = self._broadcast_labels(y, 2)
+            path_labels = self._broadcast_labels(y, steps)
+        a, b = self._encode(_two_rows(x_a, x_b), pair_labels).astype(np.float64)
+        t = np.linspace(0.0, 1.0, steps)[:, None]
+        path = _slerp(a, b, t) if method == "slerp" else _lerp(a, b, t)
+        # float32 codes like transform's: t = 0 and t = 1 give a and b exactly.
+        return self._decode(path.astype(np.float32), path_labels)
+
+
+def _lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``(1 - t) a + t b`` for each t (steps, 1): exactly a at t = 0 and b at t = 1."""
+    return (1.0 - t) * a + t * b
+
+
+def _slerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Spherical linear interpolation (Shoemake 1985) of unnormalised vectors (White 2016):
+    ``sin((1 - t) w) / sin(w) a + sin(t w) / sin(w) b``, ``w`` the angle between a and b."""
+    norms = np.linalg.norm(a) * np.linalg.norm(b)
+    if norms == 0:
+        return _lerp(a, b, t)
+    omega = np.arccos(np.clip(a @ b / norms, -1.0, 1.0))
+    sin_omega = np.sin(omega)
+    if sin_omega < 1e-6:  # (anti)parallel: the great circle is undefined
+        return _lerp(a, b, t)
+    return np.sin((1.0 - t) * omega) / sin_omega * a + np.sin(t * omega) / sin_omega * b
+
+
+def _two_rows(x_a: Any, x_b: Any) -> Any:
+    """Stack two single rows into one (2, ...) input; one-row DataFrames stay a DataFrame so
+    feature names are checked as in ``transform``."""
+    if isinstance(x_a, pd.DataFrame) and isinstance(x_b, pd.DataFrame):
+        rows = pd.concat([x_a, x_b], ignore_index=True)
+        if len(rows) != 2:
+            raise ValueError("x_a and x_b must be one row each.")
+        return rows
+    arrays = []
+    for name, x in (("x_a", x_a), ("x_b", x_b)):
+        if isinstance(x, torch.Tensor):
+            x = x.detach().cpu().numpy()
+        elif isinstance(x, (pd.Series, pd.DataFrame)):
+            x = x.to_numpy()
+        array = np.asarray(x)
+        if array.ndim in (1, 3):  # a bare row or image
+            array = array[None]
+        if array.ndim not in (2, 4) or len(array) != 1:
+            raise ValueError(
+                f"{name} must be one row: shape (n_features,), (1, n_features), (C, H, W) or "
+                f"(1, C, H, W); got {array.shape}."
+            )
+        arrays.append(array)
+    if arrays[0].shape != arrays[1].shape:
+        raise ValueError(
+            f"x_a and x_b must have the same shape; got {arrays[0].shape} and {arrays[1].shape}."
+        )
+    return np.concatenate(arrays)

@@ -1,0 +1,224 @@
+"""The VAEs' evaluation tools: ELBO, importance-weighted log-likelihood, KL per unit, active
+units and latent interpolation."""
+
+import numpy as np
+import pytest
+import torch
+from scipy.special import logsumexp
+
+import aekit
+from aekit.datasets import load_digits
+
+# Tiny CPU models (on a GPU inference would run in float32, where batch sizes show in last bits).
+TINY = {"hidden_layer_sizes": (32,), "learning_rate_init": 3e-3, "random_state": 0, "device": "cpu"}
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    X, y = load_digits()
+    return X[:1000], y[:1000], X[1500:1600], y[1500:1600]
+
+
+@pytest.fixture(scope="module")
+def vae(data) -> aekit.VAE:
+    X_train = data[0]
+    # A small beta leaves q(z|x) narrower than the true posterior, so the importance-weighted
+    # bound has nats to gain over the ELBO (on a well-fitted beta=1 model the gap is ~0.3 nats,
+    # about the Monte Carlo noise of the 16-draw ELBO).
+    return aekit.VAE(latent_dim=8, max_iter=30, beta=0.1, **TINY).fit(X_train)
+
+
+@pytest.fixture(scope="module")
+def cvae(data) -> aekit.ConditionalVAE:
+    X_train, y_train = data[0], data[1]
+    return aekit.ConditionalVAE(latent_dim=4, max_iter=30, **TINY).fit(X_train, y_train)
+
+
+def test_elbo_is_score_samples(vae, cvae, data):
+    _, _, X_test, y_test = data
+    np.testing.assert_array_equal(vae.elbo(X_test), vae.score_samples(X_test))
+    np.testing.assert_array_equal(cvae.elbo(X_test, y_test), cvae.score_samples(X_test, y_test))
+    np.testing.assert_array_equal(cvae.elbo(X_test), cvae.score_samples(X_test))
+
+
+def test_log_likelihood_bounds_the_elbo_and_tightens_with_k(vae, data):
+    X_test = data[2]
+    elbo = vae.elbo(X_test).mean()
+
+    def bound(k: int, seeds: int) -> float:
+        # The draws are common to every row, so averaging rows leaves their noise: average seeds.
+        return np.mean(
+            [vae.log_likelihood(X_test, n_samples=k, random_state=s).mean() for s in range(seeds)]
+        )
+
+    # E[L_1] is the ELBO; E[L_k] increases with k (Burda et al. 2015, Theorem 1).
+    k1, k5, k50 = bound(1, 64), bound(5, 16), bound(50, 4)
+    k500 = vae.log_likelihood(X_test, n_samples=500)
+    assert k1 == pytest.approx(elbo, abs=0.4)
+    assert k5 > k1 + 0.4
+    assert k50 > k5 + 0.2
+    assert k50 > elbo + 1
+    assert k500.mean() > k5 + 0.5  # one seed: compared with a clearly looser bound
+    assert k500.shape == (len(X_test),) and np.isfinite(k500).all()
+    # Deterministic given random_state; another seed draws other eps.
+    k50_0 = vae.log_likelihood(X_test, n_samples=50)
+    np.testing.assert_array_equal(vae.log_likelihood(X_test, n_samples=50, random_state=0), k50_0)
+    assert not np.array_equal(vae.log_likelihood(X_test, n_samples=50, random_state=1), k50_0)
+    with pytest.raises(ValueError, match="n_samples"):
+        vae.log_likelihood(X_test, n_samples=0)
+
+
+def test_log_likelihood_is_exact_for_a_linear_gaussian_model():
+    # No hidden layers and a Gaussian likelihood: z ~ N(0, I), x_std | z ~ N(W z + b, s^2 I),
+    # so p(x_std) = N(b, W W^T + s^2 I) exactly (probabilistic PCA, Tipping & Bishop 1999).
+    rng = np.random.default_rng(0)
+    mixing = np.array([[2.0, 0.3], [-1.0, 1.0], [0.5, -1.5]])
+    X = rng.standard_normal((1000, 2)) @ mixing.T + 0.3 * rng.standard_normal((1000, 3))
+    X = (X + [5.0, -2.0, 10.0]) * [1.0, 3.0, 0.2]  # scales the model must undo
+    vae = aekit.VAE(
+        hidden_layer_sizes=(),
+        latent_dim=2,
+        likelihood="gaussian",
+        max_iter=40,
+        learning_rate_init=1e-2,
+        random_state=0,
+        device="cpu",
+    ).fit(X)
+    model = vae.model_
+    (linear,) = model.decoder.body
+    W, b = linear.weight.detach().double(), linear.bias.detach().double()
+    log_s = model.likelihood.log_scale.detach().double().clamp(min=np.log(1e-3))
+    cov = W @ W.T + torch.exp(2 * log_s) * torch.eye(3, dtype=torch.float64)
+    X_eval = X[:200]
+    X_std = torch.from_numpy((X_eval - vae.data_mean_) / vae.data_scale_)
+    exact = torch.distributions.MultivariateNormal(b, cov).log_prob(X_std).numpy()
+    exact += vae._log_det_scale()  # a density of the data, as the estimator reports
+
+    estimate = vae.log_likelihood(X_eval, n_samples=2000)
+    np.testing.assert_allclose(estimate, exact, atol=0.05)
+    # The ELBO (a 16-draw Monte Carlo estimate) stays below log p(x) up to its noise.
+    assert vae.elbo(X_eval).mean() <= exact.mean() + 0.15
+    # Few draws: a looser bound, further from the exact value on average.
+    few = vae.log_likelihood(X_eval, n_samples=2)
+    assert np.abs(few - exact).mean() > np.abs(estimate - exact).mean()
+
+
+def test_results_do_not_depend_on_the_batch(vae, data, monkeypatch):
+    # The draws are common to every row and inference runs in float64, so a row's value is the
+    # same in any batch, up to float64 rounding (a matrix product's last bit can depend on the
+    # row's position in it, as for score_samples).
+    X_test = data[2]
+    same = {"rtol": 1e-12, "atol": 0}
+    full = vae.log_likelihood(X_test, n_samples=50)
+    np.testing.assert_allclose(vae.log_likelihood(X_test[7:19], n_samples=50), full[7:19], **same)
+    order = np.random.default_rng(0).permutation(len(X_test))
+    np.testing.assert_allclose(vae.log_likelihood(X_test[order], n_samples=50), full[order], **same)
+    single = [vae.log_likelihood(X_test[i : i + 1], n_samples=50)[0] for i in (0, 50, 99)]
+    np.testing.assert_allclose(single, full[[0, 50, 99]], **same)
+    kl = vae.kl_per_unit(X_test)
+    monkeypatch.setattr("aekit.estimators._base._INFERENCE_BATCH", 7)  # many small batches
+    np.testing.assert_allclose(vae.log_likelihood(X_test, n_samples=50), full, **same)
+    np.testing.assert_allclose(vae.kl_per_unit(X_test), kl, **same)
+
+
+def test_interpolate_hits_the_reconstructions_of_its_endpoints(vae, data):
+    X_test = data[2]
+    ends = vae.inverse_transform(vae.transform(X_test[:2]))
+    for method in ("linear", "slerp"):
+        path = vae.interpolate(X_test[0], X_test[1], steps=6, method=method)
+        assert path.shape == (6, X_test.shape[1])
+        np.testing.assert_array_equal(path[0], ends[0])
+        np.testing.assert_array_equal(path[-1], ends[1])
+        assert not np.allclose(path[1], path[0])
+    # One-row 2-D inputs work too, and the midpoint of a linear path decodes the mean code.
+    path = vae.interpolate(X_test[:1], X_test[1:2], steps=3)
+    middle = vae.inverse_transform(vae.transform(X_test[:2]).mean(axis=0, keepdims=True))
+    np.testing.assert_allclose(path[1], middle[0], rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="method"):
+        vae.interpolate(X_test[0], X_test[1], method="cubic")
+    with pytest.raises(ValueError, match="steps"):
+        vae.interpolate(X_test[0], X_test[1], steps=1)
+    with pytest.raises(ValueError, match="one row"):
+        vae.interpolate(X_test[:2], X_test[1])
+
+
+def test_slerp_keeps_the_norm_between_codes_of_equal_norm():
+    from aekit.estimators._generative import _slerp
+
+    a, b = np.array([3.0, 0.0]), np.array([0.0, 3.0])
+    path = _slerp(a, b, np.linspace(0, 1, 5)[:, None])
+    np.testing.assert_allclose(np.linalg.norm(path, axis=1), 3.0)
+    np.testing.assert_allclose(path[2], [3 / np.sqrt(2), 3 / np.sqrt(2)])
+    # Parallel codes: slerp is undefined and falls back to the straight line.
+    np.testing.assert_allclose(_slerp(a, 2 * a, np.array([[0.5]])), [[4.5, 0.0]])
+
+
+def test_a_large_beta_leaves_fewer_active_units(data):
+    X_train, _, X_test, _ = data
+    counts, kls = {}, {}
+    for beta in (1.0, 50.0):
+        model = aekit.VAE(latent_dim=4, max_iter=10, beta=beta, **TINY).fit(X_train)
+        counts[beta], kls[beta] = model.active_units(X_test), model.kl_per_unit(X_test)
+    assert counts[50.0] < counts[1.0]
+    assert kls[50.0].sum() < kls[1.0].sum()
+    # Burda et al.'s activity is the variance of the posterior mean across the data.
+    activity = model.transform(X_test).astype(np.float64).var(axis=0)
+    assert model.active_units(X_test, threshold=0.0) == int((activity > 0).sum())
+    with pytest.raises(ValueError, match="threshold"):
+        model.active_units(X_test, threshold=-1)
+
+
+def test_kl_per_unit_sums_to_the_mean_kl(vae, data):
+    X_test = data[2]
+    per_unit = vae.kl_per_unit(X_test)
+    assert per_unit.shape == (vae.latent_dim,) and (per_unit >= 0).all()
+    with torch.no_grad():
+        code = vae.model_.encode(torch.from_numpy(X_test))
+        mu, log_var = code.mean.double(), code.log_var.double()
+    expected = (-0.5 * (1 + log_var - mu**2 - log_var.exp())).mean(dim=0).numpy()
+    np.testing.assert_allclose(per_unit, expected, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(per_unit.sum(), vae.model_.latent.kl(code).mean().item(), rtol=1e-5)
+
+
+def test_conditional_vae_uses_the_labels(cvae, data):
+    _, _, X_test, y_test = data
+    right = cvae.log_likelihood(X_test, y_test, n_samples=20)
+    wrong = cvae.log_likelihood(X_test, (y_test + 1) % 10, n_samples=20)
+    assert right.mean() > wrong.mean() + 2
+    assert (right > wrong).mean() > 0.9
+    # Without labels: log p(x) = logsumexp_y log p(x | y) - log n_classes (uniform prior).
+    per_class = np.stack(
+        [cvae.log_likelihood(X_test, np.full(len(X_test), c), n_samples=20) for c in range(10)],
+        axis=1,
+    )
+    np.testing.assert_allclose(
+        cvae.log_likelihood(X_test, n_samples=20), logsumexp(per_class, axis=1) - np.log(10)
+    )
+    np.testing.assert_array_equal(per_class[np.arange(len(y_test)), y_test], right)
+
+    assert cvae.kl_per_unit(X_test, y_test).shape == (4,)
+    assert 0 <= cvae.active_units(X_test, y_test) <= 4
+    path = cvae.interpolate(X_test[0], X_test[1], steps=4, y=3)
+    ends = cvae.inverse_transform(cvae.transform(X_test[:2], [3, 3]), y=3)
+    assert path.shape == (4, X_test.shape[1])
+    np.testing.assert_array_equal(path[[0, -1]], ends)
+    with pytest.raises(ValueError, match="one label"):
+        cvae.interpolate(X_test[0], X_test[1])
+
+
+def test_images_keep_their_shape():
+    X, _ = load_digits(as_images=True)
+    vae = aekit.VAE(
+        architecture="conv",
+        hidden_layer_sizes=(4,),
+        latent_dim=2,
+        max_iter=2,
+        random_state=0,
+        device="cpu",
+    ).fit(X[:100])
+    ll = vae.log_likelihood(X[100:110], n_samples=10)
+    assert ll.shape == (10,) and np.isfinite(ll).all()
+    np.testing.assert_allclose(vae.log_likelihood(X[103:105], n_samples=10), ll[3:5], rtol=1e-12)
+    path = vae.interpolate(X[100], X[101], steps=3, method="slerp")
+    assert path.shape == (3, 1, 8, 8)
+    np.testing.assert_array_equal(path[0], vae.reconstruct(X[100:101])[0])
