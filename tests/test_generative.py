@@ -222,3 +222,29 @@ def test_images_keep_their_shape():
     path = vae.interpolate(X[100], X[101], steps=3, method="slerp")
     assert path.shape == (3, 1, 8, 8)
     np.testing.assert_array_equal(path[0], vae.reconstruct(X[100:101])[0])
+
+
+def _frechet(a, b):
+    from scipy.linalg import sqrtm
+
+    covariance_term = np.trace(
+        np.cov(a.T) + np.cov(b.T) - 2 * np.real(sqrtm(np.cov(a.T) @ np.cov(b.T)))
+    )
+    return float(((a.mean(0) - b.mean(0)) ** 2).sum() + covariance_term)
+
+
+def test_gmm_sampler_follows_the_training_codes_better_than_the_prior(tmp_path):
+    X, _ = aekit.datasets.load_digits()
+    params = dict(latent_dim=4, hidden_layer_sizes=(64,), max_iter=40, random_state=0)
+    prior = aekit.VAE(**params).fit(X)
+    gmm = aekit.VAE(sampler="gmm", **params).fit(X)
+    codes = gmm.transform(X)
+    gmm_codes = gmm.transform(gmm.sample(2000, random_state=0))
+    prior_codes = gmm.transform(
+        gmm._decode(np.random.default_rng(0).normal(size=(2000, 4)).astype(np.float32))
+    )
+    assert _frechet(gmm_codes, codes) < _frechet(prior_codes, codes)
+    assert prior.sampler_ is None and gmm.sampler_["means"].shape == (10, 4)
+    gmm.save(tmp_path / "gmm.safetensors")
+    loaded = aekit.load(tmp_path / "gmm.safetensors")
+    np.testing.assert_array_equal(loaded.sample(5, random_state=3), gmm.sample(5, random_state=3))

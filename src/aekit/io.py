@@ -76,6 +76,9 @@ def save(estimator: BaseAutoencoder, path: str | os.PathLike) -> None:
         "data_mean": None
         if estimator.data_mean_ is None
         else torch.from_numpy(np.asarray(estimator.data_mean_, dtype=np.float32)),
+        "sampler": None
+        if getattr(estimator, "sampler_", None) is None
+        else {k: torch.from_numpy(np.asarray(v)) for k, v in estimator.sampler_.items()},
         "data_scale": None
         if estimator.data_scale_ is None
         else torch.from_numpy(np.asarray(estimator.data_scale_, dtype=np.float32)),
@@ -133,6 +136,9 @@ def _restore(
     for name in ("data_mean", "data_scale"):
         value = tensors[name]
         setattr(estimator, f"{name}_", None if value is None else value.numpy())
+    if "sampler" in estimator.get_params():
+        mixture = tensors.get("sampler")
+        estimator.sampler_ = None if mixture is None else {k: v.numpy() for k, v in mixture.items()}
     state = tensors["model"]
     n_classes = len(getattr(estimator, "classes_", ()))
     placeholder = torch.zeros(0)  # corruption bounds come back with the state dict

@@ -250,7 +250,11 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         self.n_iter_ = result.n_iter
         self.history_ = result.history
         self.best_loss_ = result.best_loss
+        self._after_training(X_model, y_index, seed)
         return self
+
+    def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
+        """Hook: anything a kind fits on top of the trained network."""
 
     @property
     def loss_curve_(self) -> list[float]:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 from scipy.special import logsumexp, softmax
+from sklearn.mixture import GaussianMixture
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
@@ -196,7 +197,21 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             **super()._param_checks(),
             "beta": is_number(self.beta) and self.beta >= 0,
             "kl_warmup": is_int(self.kl_warmup, 0),
+            "sampler": self.sampler in ("prior", "gmm"),
         }
+
+    def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
+        self.sampler_ = None
+        if self.sampler == "gmm":
+            codes = self._batched(lambda model, x, yb: model.encode_code(x, yb), X_model, y_index)
+            mixture = GaussianMixture(
+                n_components=min(10, len(codes)), reg_covar=1e-4, random_state=seed
+            ).fit(codes.numpy())
+            self.sampler_ = {
+                "weights": mixture.weights_,
+                "means": mixture.means_,
+                "covariances": mixture.covariances_,
+            }
 
     def _make_latent(self, in_features: int) -> nn.Module:
         return GaussianLatent(in_features, self.latent_dim)
@@ -209,10 +224,18 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         if int(n_samples) < 1:
             raise ValueError(f"n_samples={n_samples!r} must be at least 1.")
         seed = int(check_random_state(random_state).randint(0, 2**31 - 1))
-        z = torch.randn(
-            int(n_samples), self.latent_dim, generator=torch.Generator().manual_seed(seed)
-        )
-        return self._decode(z.numpy(), y)
+        if self.sampler_ is None:  # the prior N(0, I)
+            z = torch.randn(
+                int(n_samples), self.latent_dim, generator=torch.Generator().manual_seed(seed)
+            ).numpy()
+        else:  # the mixture: a component by its weight, then z ~ N(mean_k, cov_k)
+            rng = np.random.default_rng(seed)
+            mix = self.sampler_
+            k = rng.choice(len(mix["weights"]), size=int(n_samples), p=mix["weights"])
+            chol = np.linalg.cholesky(mix["covariances"])[k]
+            eps = rng.standard_normal((int(n_samples), self.latent_dim))
+            z = mix["means"][k] + np.einsum("nij,nj->ni", chol, eps)
+        return self._decode(z.astype(np.float32), y)
 
 
 class VariationalAutoencoder(_VariationalBase):
@@ -233,10 +256,14 @@ class VariationalAutoencoder(_VariationalBase):
         reconstructions.
     kl_warmup : int, default=0
         Epochs over which the KL weight rises linearly to ``beta``.
+    sampler : {"prior", "gmm"}, default="prior"
+        Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
+        fitted to the training codes after training, which follows the codes the decoder
+        actually saw (the "aggregate posterior") and often gives cleaner samples.
     {shared_parameters}
     """
 
-    _own_params: ClassVar[dict[str, Any]] = {"beta": 1.0, "kl_warmup": 0}
+    _own_params: ClassVar[dict[str, Any]] = {"beta": 1.0, "kl_warmup": 0, "sampler": "prior"}
 
     def sample(self, n_samples: int = 1, y: Any = None, random_state: Any = None) -> np.ndarray:
         """Draw ``n_samples`` rows from the model: decode ``z ~ N(0, I)``.
@@ -264,10 +291,14 @@ class ConditionalVAE(_VariationalBase):
         Weight of the KL term.
     kl_warmup : int, default=0
         Epochs over which the KL weight rises linearly to ``beta``.
+    sampler : {"prior", "gmm"}, default="prior"
+        Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
+        fitted to the training codes after training, which follows the codes the decoder
+        actually saw (the "aggregate posterior") and often gives cleaner samples.
     {shared_parameters}
     """
 
-    _own_params: ClassVar[dict[str, Any]] = {"beta": 1.0, "kl_warmup": 0}
+    _own_params: ClassVar[dict[str, Any]] = {"beta": 1.0, "kl_warmup": 0, "sampler": "prior"}
     _conditional: ClassVar[bool] = True
 
     def fit(self, X: Any, y: Any = None) -> ConditionalVAE:
