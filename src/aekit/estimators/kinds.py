@@ -187,10 +187,29 @@ class ContractiveAutoencoder(BaseAutoencoder):
         return [ContractivePenalty(self.contractive_weight)]
 
 
+VARIATIONAL_PARAMS = {"beta": 1.0, "kl_warmup": 0, "sampler": "prior"}
+VARIATIONAL_DOC = """\
+    beta : float, default=1.0
+        Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
+        reconstructions.
+    kl_warmup : int, default=0
+        Epochs over which the KL weight rises linearly to ``beta``.
+    sampler : {"prior", "gmm"}, default="prior"
+        Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
+        fitted to the training codes after training, which follows the codes the decoder
+        actually saw (the "aggregate posterior") and often gives cleaner samples.
+"""
+
+
 class _VariationalBase(GenerativeMixin, BaseAutoencoder):
     """Gaussian latent, KL term, sampling from the prior, and the evaluation tools of
     :class:`GenerativeMixin` (``elbo``, ``log_likelihood``, ``kl_per_unit``, ``active_units``,
     ``interpolate``)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if cls.__doc__:
+            cls.__doc__ = cls.__doc__.replace("    {variational_parameters}\n", VARIATIONAL_DOC)
+        super().__init_subclass__(**kwargs)
 
     def _param_checks(self) -> dict[str, bool]:
         return {
@@ -251,19 +270,11 @@ class VariationalAutoencoder(_VariationalBase):
 
     Parameters
     ----------
-    beta : float, default=1.0
-        Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
-        reconstructions.
-    kl_warmup : int, default=0
-        Epochs over which the KL weight rises linearly to ``beta``.
-    sampler : {"prior", "gmm"}, default="prior"
-        Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
-        fitted to the training codes after training, which follows the codes the decoder
-        actually saw (the "aggregate posterior") and often gives cleaner samples.
+    {variational_parameters}
     {shared_parameters}
     """
 
-    _own_params: ClassVar[dict[str, Any]] = {"beta": 1.0, "kl_warmup": 0, "sampler": "prior"}
+    _own_params: ClassVar[dict[str, Any]] = VARIATIONAL_PARAMS
 
     def sample(self, n_samples: int = 1, y: Any = None, random_state: Any = None) -> np.ndarray:
         """Draw ``n_samples`` rows from the model: decode ``z ~ N(0, I)``.
@@ -287,18 +298,11 @@ class ConditionalVAE(_VariationalBase):
 
     Parameters
     ----------
-    beta : float, default=1.0
-        Weight of the KL term.
-    kl_warmup : int, default=0
-        Epochs over which the KL weight rises linearly to ``beta``.
-    sampler : {"prior", "gmm"}, default="prior"
-        Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
-        fitted to the training codes after training, which follows the codes the decoder
-        actually saw (the "aggregate posterior") and often gives cleaner samples.
+    {variational_parameters}
     {shared_parameters}
     """
 
-    _own_params: ClassVar[dict[str, Any]] = {"beta": 1.0, "kl_warmup": 0, "sampler": "prior"}
+    _own_params: ClassVar[dict[str, Any]] = VARIATIONAL_PARAMS
     _conditional: ClassVar[bool] = True
 
     def fit(self, X: Any, y: Any = None) -> ConditionalVAE:
