@@ -248,3 +248,35 @@ def test_gmm_sampler_follows_the_training_codes_better_than_the_prior(tmp_path):
     gmm.save(tmp_path / "gmm.safetensors")
     loaded = aekit.load(tmp_path / "gmm.safetensors")
     np.testing.assert_array_equal(loaded.sample(5, random_state=3), gmm.sample(5, random_state=3))
+
+
+def test_traversal_moves_one_unit_and_passes_through_the_reconstruction():
+    X, _ = aekit.datasets.load_digits()
+    vae = aekit.VAE(latent_dim=3, hidden_layer_sizes=(32,), max_iter=5, random_state=0).fit(X)
+    code = vae.transform(X[:1])[0]
+    grid = vae.traverse(X[0], values=[-2.0, float(code[1]), 2.0])
+    assert grid.shape == (3, 3, 64)
+    np.testing.assert_allclose(grid[1, 1], vae.reconstruct(X[:1])[0], atol=1e-6)
+    assert not np.allclose(grid[1, 0], grid[1, 2])
+
+
+def test_manifold_grid_needs_two_latent_units_and_spans_the_prior():
+    X, _ = aekit.datasets.load_digits()
+    vae = aekit.VAE(latent_dim=2, hidden_layer_sizes=(32,), max_iter=5, random_state=0).fit(X)
+    grid = vae.manifold_grid(n=5)
+    assert grid.shape == (5, 5, 64)
+    assert np.abs(grid[0, 0] - grid[-1, -1]).max() > 0.1  # opposite corners differ
+    with pytest.raises(ValueError, match="latent_dim=2"):
+        aekit.VAE(latent_dim=3, hidden_layer_sizes=(8,), max_iter=1).fit(X[:50]).manifold_grid()
+
+
+def test_conditional_style_transfer_changes_the_class():
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = aekit.datasets.load_digits()
+    classifier = LogisticRegression(max_iter=2000).fit(X, y)
+    cvae = aekit.ConditionalVAE(random_state=0).fit(X, y)
+    threes = X[y == 3][:40]
+    as_sevens = cvae.transfer(threes, y_from=3, y_to=7)
+    assert as_sevens.shape == threes.shape
+    assert (classifier.predict(as_sevens) == 7).mean() > 0.8

@@ -219,11 +219,48 @@ class GenerativeMixin:
                 raise ValueError("ConditionalVAE.interpolate needs y: one label for the path.")
             pair_labels = self._broadcast_labels(y, 2)
             path_labels = self._broadcast_labels(y, steps)
-        a, b = self._encode(_two_rows(x_a, x_b), pair_labels).astype(np.float64)
+        a, b = self._encode(_single_rows(x_a=x_a, x_b=x_b), pair_labels).astype(np.float64)
         t = np.linspace(0.0, 1.0, steps)[:, None]
         path = _slerp(a, b, t) if method == "slerp" else _lerp(a, b, t)
         # float32 codes like transform's: t = 0 and t = 1 give a and b exactly.
         return self._decode(path.astype(np.float32), path_labels)
+
+    def traverse(self, x: Any, values: Any = (-2, -1, 0, 1, 2), y: Any = None) -> np.ndarray:
+        """Latent traversals: vary one code unit at a time around ``mu(x)``, the others fixed.
+
+        Returns
+        -------
+        X_grid : ndarray of shape (latent_dim, len(values), ...)
+            Row ``j`` decodes ``mu(x)`` with unit ``j`` replaced by each of ``values``.
+        """
+        check_is_fitted(self)
+        values = np.asarray(values, dtype=np.float64).ravel()
+        labels = self._broadcast_labels(y, 1) if self._conditional else None
+        code = self._encode(_single_rows(x=x), labels)[0]
+        d = self.latent_dim
+        grid = np.repeat(code[None, None, :], d, axis=0).repeat(len(values), axis=1)
+        grid[np.arange(d), :, np.arange(d)] = values  # unit j of row j takes each value
+        decoded = self._decode(
+            grid.reshape(-1, d).astype(np.float32),
+            None if labels is None else np.repeat(labels, d * len(values)),
+        )
+        return decoded.reshape(d, len(values), *decoded.shape[1:])
+
+    def manifold_grid(self, n: int = 10, y: Any = None) -> np.ndarray:
+        """For ``latent_dim == 2``: decode an n x n grid of codes at the prior's quantiles
+        5%..95% in each unit (Kingma & Welling 2014, fig. 4). Shape (n, n, ...)."""
+        check_is_fitted(self)
+        if self.latent_dim != 2:
+            raise ValueError(f"manifold_grid needs latent_dim=2; this model has {self.latent_dim}.")
+        if not is_int(n, 2):
+            raise ValueError(f"n={n!r} must be an int of at least 2.")
+        from scipy.stats import norm
+
+        q = norm.ppf(np.linspace(0.05, 0.95, int(n)))
+        codes = np.stack(np.meshgrid(q, q[::-1], indexing="xy"), axis=-1).reshape(-1, 2)
+        labels = self._broadcast_labels(y, len(codes)) if self._conditional else None
+        decoded = self._decode(codes.astype(np.float32), labels)
+        return decoded.reshape(int(n), int(n), *decoded.shape[1:])
 
 
 def _lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -244,16 +281,17 @@ def _slerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
     return np.sin((1.0 - t) * omega) / sin_omega * a + np.sin(t * omega) / sin_omega * b
 
 
-def _two_rows(x_a: Any, x_b: Any) -> Any:
-    """Stack two single rows into one (2, ...) input; one-row DataFrames stay a DataFrame so
-    feature names are checked as in ``transform``."""
-    if isinstance(x_a, pd.DataFrame) and isinstance(x_b, pd.DataFrame):
-        rows = pd.concat([x_a, x_b], ignore_index=True)
-        if len(rows) != 2:
-            raise ValueError("x_a and x_b must be one row each.")
-        return rows
+def _single_rows(**rows: Any) -> Any:
+    """Stack single rows (given by name, for the error messages) into one (k, ...) input;
+    one-row DataFrames stay a DataFrame so feature names are checked as in ``transform``."""
+    names = ", ".join(rows)
+    if all(isinstance(x, pd.DataFrame) for x in rows.values()):
+        stacked = pd.concat(list(rows.values()), ignore_index=True)
+        if len(stacked) != len(rows):
+            raise ValueError(f"{names} must be one row each.")
+        return stacked
     arrays = []
-    for name, x in (("x_a", x_a), ("x_b", x_b)):
+    for name, x in rows.items():
         if isinstance(x, torch.Tensor):
             x = x.detach().cpu().numpy()
         elif isinstance(x, (pd.Series, pd.DataFrame)):
@@ -267,8 +305,6 @@ def _two_rows(x_a: Any, x_b: Any) -> Any:
                 f"(1, C, H, W); got {array.shape}."
             )
         arrays.append(array)
-    if arrays[0].shape != arrays[1].shape:
-        raise ValueError(
-            f"x_a and x_b must have the same shape; got {arrays[0].shape} and {arrays[1].shape}."
-        )
+    if len({a.shape for a in arrays}) > 1:
+        raise ValueError(f"{names} must have the same shape; got {[a.shape for a in arrays]}.")
     return np.concatenate(arrays)

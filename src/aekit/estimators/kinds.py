@@ -369,6 +369,12 @@ class ConditionalVAE(_VariationalBase):
             y = self.classes_[rng.randint(0, len(self.classes_), int(n_samples))]
         return self._sample(n_samples, self._broadcast_labels(y, int(n_samples)), rng)
 
+    def transfer(self, X: Any, y_from: Any, y_to: Any) -> np.ndarray:
+        """Style transfer: encode X under its labels ``y_from``, decode under ``y_to`` (one
+        label or one per row): the same style, another class."""
+        Z = self.transform(X, self._broadcast_labels(y_from, len(np.asarray(X))))
+        return self.inverse_transform(Z, y_to)
+
     @staticmethod
     def _broadcast_labels(y: Any, n: int) -> np.ndarray:
         if y is None:
