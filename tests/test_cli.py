@@ -196,3 +196,34 @@ def test_force_replaces_a_run_and_leaves_no_debris(cvae_run, tmp_path):
     assert result.exit_code == 0, result.output
     assert aekit.load(target / "model.safetensors").__class__.__name__ == "Autoencoder"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["replace"]
+
+
+def test_evaluate_and_interpolate(cvae_run, tmp_path):
+    import json
+
+    result = invoke("evaluate", cvae_run, "digits", "--n-samples", 5, "-o", tmp_path / "e.json")
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "e.json").read_text())
+    assert report["nll"] <= -report["elbo"] + 0.5  # the k-sample bound is the tighter one
+    assert report["rows"] == 1797 and len(report["kl_per_unit"]) == 4
+    result = invoke(
+        "interpolate",
+        cvae_run,
+        "digits",
+        "--from",
+        0,
+        "--to",
+        5,
+        "--steps",
+        6,
+        "--label",
+        3,
+        "-o",
+        tmp_path / "path.npy",
+    )
+    assert result.exit_code == 0, result.output
+    assert np.load(tmp_path / "path.npy").shape == (6, 1, 8, 8)
+    result = run(
+        "interpolate", cvae_run, "digits", "--from", 5000, "--label", 3, "-o", tmp_path / "x.png"
+    )
+    assert result.returncode == 2 and "outside DATA" in result.stderr

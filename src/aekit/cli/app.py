@@ -54,6 +54,31 @@ def _conditional(estimator) -> bool:
     return hasattr(estimator, "classes_")
 
 
+def _known_label(estimator, label: str):
+    """The class of a conditional model whose text is ``label``."""
+    if not _conditional(estimator):
+        raise ValueError("--label needs a ConditionalVAE run.")
+    matches = [c for c in estimator.classes_ if str(c) == label]
+    if not matches:
+        known = ", ".join(str(c) for c in estimator.classes_)
+        raise ValueError(f"label {label!r} was not seen in training; known: {known}.")
+    return matches[0]
+
+
+def _write_rows(estimator, rows, output: Path) -> None:
+    """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table."""
+    import numpy as np
+
+    from aekit.cli.data import write_images, write_table
+
+    if output.suffix.lower() == ".png":
+        if estimator.image_shape_ is None:
+            raise ValueError("PNG output needs an image model; write .npy or .csv instead.")
+        write_images(output, rows.reshape(len(rows), *estimator.image_shape_))
+    else:
+        write_table(output, rows, [f"x{i}" for i in range(int(np.prod(rows.shape[1:])))])
+
+
 @app.command()
 def train(
     data: Annotated[str | None, typer.Argument(help="Training data (see 'aekit --help').")] = None,
@@ -184,30 +209,81 @@ def generate(
     ),
 ) -> None:
     """Draw new samples from a VAE (or of one label from a ConditionalVAE)."""
-    import numpy as np
-
-    from aekit.cli.data import write_images, write_table
-
     estimator = _load(run)
     if not hasattr(estimator, "sample"):
         raise ValueError(f"{type(estimator).__name__} is not generative; train a vae or cvae.")
-    y = None
-    if label is not None:
-        if not _conditional(estimator):
-            raise ValueError("--label needs a ConditionalVAE run.")
-        matches = [c for c in estimator.classes_ if str(c) == label]
-        if not matches:
-            known = ", ".join(str(c) for c in estimator.classes_)
-            raise ValueError(f"label {label!r} was not seen in training; known: {known}.")
-        y = matches[0]
+    y = _known_label(estimator, label) if label is not None else None
     samples = estimator.sample(n, y=y, random_state=seed)
-    if output.suffix.lower() == ".png":
-        if estimator.image_shape_ is None:
-            raise ValueError("PNG output needs an image model; write .npy or .csv instead.")
-        write_images(output, samples.reshape(n, *estimator.image_shape_))
-    else:
-        write_table(output, samples, [f"x{i}" for i in range(int(np.prod(samples.shape[1:])))])
+    _write_rows(estimator, samples, output)
     typer.echo(f"{n} samples: {output}")
+
+
+@app.command()
+def evaluate(
+    run: Run,
+    data: Data,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Also write JSON.")] = None,
+    n_samples: Annotated[int, typer.Option(help="Importance samples k for the NLL.")] = 100,
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Print how well the model explains DATA as JSON: mean score; for VAEs the ELBO, the
+    importance-weighted NLL (nats per row), KL per unit and active units."""
+    import json
+
+    from aekit._files import atomic_write
+
+    estimator = _load(run)
+    X, y = _read(data, label_column, image_shape, image_size, grayscale)
+    labels = (y,) if _conditional(estimator) else ()
+    result = {"model": type(estimator).__name__, "rows": len(X)}
+    result["mean_score"] = float(estimator.score_samples(X, *labels).mean())
+    if hasattr(estimator, "log_likelihood"):
+        result["elbo"] = float(estimator.elbo(X, *labels).mean())
+        result["nll"] = -float(estimator.log_likelihood(X, *labels, n_samples=n_samples).mean())
+        result["importance_samples"] = n_samples
+        result["kl_per_unit"] = [round(float(v), 4) for v in estimator.kl_per_unit(X, *labels)]
+        result["active_units"] = int(estimator.active_units(X, *labels))
+    text = json.dumps(result, indent=2)
+    if output is not None:
+        atomic_write(output, lambda tmp: Path(tmp).write_text(text + "\n"))
+    typer.echo(text)
+
+
+@app.command()
+def interpolate(
+    run: Run,
+    data: Data,
+    start: Annotated[int, typer.Option("--from", help="Row of DATA to start from.")] = 0,
+    end: Annotated[int, typer.Option("--to", help="Row of DATA to end at.")] = 1,
+    steps: Annotated[int, typer.Option(help="Points on the path, endpoints included.")] = 8,
+    method: Annotated[str, typer.Option(help="linear or slerp.")] = "linear",
+    label: Annotated[str | None, typer.Option(help="Label (ConditionalVAE).")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="path.png or .npy")] = Path(
+        "interpolation.png"
+    ),
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Decode a path through latent space between two rows of DATA."""
+    import numpy as np
+
+    estimator = _load(run)
+    if not hasattr(estimator, "interpolate"):
+        raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
+    X, _ = _read(data, label_column, image_shape, image_size, grayscale)
+    rows = np.asarray(X)
+    for option, index in (("--from", start), ("--to", end)):
+        if not 0 <= index < len(rows):
+            raise ValueError(f"{option} {index} is outside DATA's {len(rows)} rows.")
+    y = _known_label(estimator, label) if label is not None else None
+    path = estimator.interpolate(rows[start], rows[end], steps=steps, method=method, y=y)
+    _write_rows(estimator, path, output)
+    typer.echo(f"{steps} points from row {start} to row {end}: {output}")
 
 
 @app.command()
