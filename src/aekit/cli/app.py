@@ -306,9 +306,10 @@ def info(run: Run) -> None:
 
     from aekit._serialization import load_tree
     from aekit.cli.runs import model_path
+    from aekit.io import FORMAT
 
     header, _ = load_tree(model_path(run))
-    if header.get("format") != "aekit-model":
+    if header.get("format") != FORMAT:  # the header alone: no weights are loaded
         raise ValueError(f"{run} is not an aekit model.")
     fitted = header["fitted"]
     table = Table(title=f"{header['class']} ({model_path(run)})", show_header=False)

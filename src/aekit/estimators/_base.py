@@ -345,21 +345,16 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
     def _log_likelihood(self, X_model: torch.Tensor, y_index: torch.Tensor | None) -> np.ndarray:
         """Per row, in nats, as a density of the data (not of the standardized data):
         ``log p(x | h(x))`` for deterministic models, the ELBO for VAEs."""
-        if self.model_.latent.stochastic:
-            eps = torch.randn(
-                self._ELBO_DRAWS, self.latent_dim, generator=torch.Generator().manual_seed(0)
-            )
-            scores = self._batched(
-                lambda model, x, yb: model.elbo(x, yb, eps.to(x.device, x.dtype)), X_model, y_index
-            )
-        else:
-            scores = -self._batched(
-                lambda model, x, yb: model.reconstruction_nll(x, yb), X_model, y_index
-            )
+        scores = self._batched(self._row_log_likelihood(), X_model, y_index)
         return scores.numpy().astype(np.float64) + self._log_det_scale()
 
-    # Draws of eps averaged for a VAE's ELBO in score_samples (common to every row).
-    _ELBO_DRAWS: ClassVar[int] = 16
+    def _row_log_likelihood(self):
+        """``fn(model, x, y)`` giving each row's log-likelihood in the model's space. A VAE's
+        ELBO averages 16 draws of eps common to every row, so no row depends on its batch."""
+        if not self.model_.latent.stochastic:
+            return lambda model, x, yb: -model.reconstruction_nll(x, yb)
+        eps = torch.randn(16, self.latent_dim, generator=torch.Generator().manual_seed(0))
+        return lambda model, x, yb: model.elbo(x, yb, eps.to(x.device, x.dtype))
 
     def transform(self, X: Any) -> np.ndarray:
         """Encode X: the latent code (for VAEs the posterior mean, never a random draw).

@@ -323,13 +323,14 @@ class ConditionalVAE(_VariationalBase):
         """ELBO of every row under every label, shape (n_samples, n_classes)."""
         check_is_fitted(self)
         X_model = self._to_model(self._validate_X(X, reset=False))
-        return np.stack(
-            [
-                self._log_likelihood(X_model, torch.full((len(X_model),), k, dtype=torch.long))
-                for k in range(len(self.classes_))
-            ],
-            axis=1,
-        )
+        row_log_likelihood = self._row_log_likelihood()
+
+        def every_label(model, x, _):  # one pass over X, one inference copy of the network
+            labels = [torch.full((len(x),), k, device=x.device) for k in range(len(self.classes_))]
+            return torch.stack([row_log_likelihood(model, x, yk) for yk in labels], dim=1)
+
+        scores = self._batched(every_label, X_model, None)
+        return scores.numpy().astype(np.float64) + self._log_det_scale()
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """``p(y | x)`` by Bayes' rule on the model: ``softmax_y ELBO(x, y)`` with a uniform
