@@ -473,3 +473,15 @@ def test_save_with_path_params_and_pandas_string_labels_then_load_keeps_global_r
     assert torch.equal(torch.rand(2), expected)
     assert list(loaded.classes_) == ["even", "odd"]
     assert loaded.get_params()["checkpoint_dir"] == str(tmp_path / "ckpt")
+
+
+def test_tree_files_round_trip_numpy_arrays_and_refuse_strings(tmp_path):
+    tree = {"codes": np.arange(12, dtype=np.uint8).reshape(3, 4), "w": torch.ones(2), "n": [1.5]}
+    aekit._serialization.save_tree(tmp_path / "t.aek", {"format": "x"}, tree)
+    header, back = aekit._serialization.load_tree(tmp_path / "t.aek")
+    assert isinstance(back["codes"], np.ndarray) and back["codes"].dtype == np.uint8
+    np.testing.assert_array_equal(back["codes"], tree["codes"])
+    assert torch.equal(back["w"], tree["w"]) and back["n"] == [1.5] and header["format"] == "x"
+    with pytest.raises(ValueError, match="only numeric arrays"):
+        aekit._serialization.save_tree(tmp_path / "s.aek", {}, {"names": np.array(["a", "b"])})
+    assert not (tmp_path / "s.aek").exists()

@@ -1,10 +1,11 @@
 """Safe, atomic files of tensors plus JSON: the format under model files and checkpoints.
 
-A nested structure of dicts, lists, numbers, strings and tensors is split into a JSON skeleton
-(tensors replaced by ``{"__tensor__": key}``) and a flat ``{key: tensor}`` dict, stored together in
-one safetensors file whose header metadata holds the JSON. Reading it back runs no code: no
-pickle anywhere. Writes go to a temporary file in the same folder and are renamed into place, so
-a crash never leaves a half-written file under the real name.
+A nested structure of dicts, lists, numbers, strings, tensors and numeric numpy arrays is split
+into a JSON skeleton (tensors replaced by ``{"__tensor__": key}``, arrays by
+``{"__array__": key}``) and a flat ``{key: tensor}`` dict, stored together in one safetensors
+file whose header metadata holds the JSON. Reading it back runs no code: no pickle anywhere.
+Writes go to a temporary file in the same folder and are renamed into place, so a crash never
+leaves a half-written file under the real name.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
@@ -21,6 +23,7 @@ from safetensors.torch import load_file, save_file
 from aekit._files import atomic_write
 
 _TENSOR = "__tensor__"
+_ARRAY = "__array__"  # a numpy array: stored as a tensor, read back as numpy
 METADATA_KEY = "aekit"
 
 
@@ -30,6 +33,14 @@ def flatten(tree: Any, tensors: dict[str, torch.Tensor], path: str = "t") -> Any
         # safetensors wants contiguous, non-shared storage
         tensors[path] = tree.detach().cpu().contiguous().clone()
         return {_TENSOR: path}
+    if isinstance(tree, np.ndarray):
+        if tree.dtype.kind not in "biuf":
+            raise ValueError(
+                f"only numeric arrays can be stored; {path} has dtype {tree.dtype}. "
+                "Keep strings in the JSON part."
+            )
+        tensors[path] = torch.from_numpy(np.ascontiguousarray(tree)).clone()
+        return {_ARRAY: path}
     if isinstance(tree, dict):
         return {str(k): flatten(v, tensors, f"{path}.{k}") for k, v in tree.items()}
     if isinstance(tree, (list, tuple)):
@@ -42,6 +53,8 @@ def unflatten(tree: Any, tensors: dict[str, torch.Tensor]) -> Any:
     if isinstance(tree, dict):
         if set(tree) == {_TENSOR}:
             return tensors[tree[_TENSOR]]
+        if set(tree) == {_ARRAY}:
+            return tensors[tree[_ARRAY]].numpy()
         return {k: unflatten(v, tensors) for k, v in tree.items()}
     if isinstance(tree, list):
         return [unflatten(v, tensors) for v in tree]

@@ -8,10 +8,12 @@ estimators, so a model file can never run code (no pickle, unlike ``torch.load``
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from typing import Any
 
 import numpy as np
 import torch
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from aekit._serialization import load_tree, save_tree
@@ -38,12 +40,86 @@ def _to_json(value: Any) -> Any:
     return value
 
 
-def save(estimator: BaseAutoencoder, path: str | os.PathLike) -> None:
-    """Write a fitted aekit estimator to ``path`` atomically."""
-    check_is_fitted(estimator)
-    params = estimator.get_params()
-    if not (params["random_state"] is None or isinstance(params["random_state"], int)):
+# Estimators built on top of the autoencoders (a detector, a hasher, a compressor, an imputer)
+# live in modules above this one. They are named here, so loading still only ever builds one of
+# aekit's own classes. Each implements ``_export_fitted() -> (fitted JSON, tree)`` and
+# ``_import_fitted(fitted, tree, device)``, and stores inner autoencoders with
+# :func:`export_estimator` / :func:`import_estimator`.
+COMPOSITES: dict[str, str] = {}
+
+
+def _estimator_class(name: Any) -> type:
+    if name in ESTIMATORS:
+        return ESTIMATORS[name]
+    if name in COMPOSITES:
+        return getattr(import_module(COMPOSITES[name]), name)
+    raise ValueError(f"unknown estimator class {name!r}")
+
+
+def _params_to_json(estimator: Any) -> dict[str, Any]:
+    """Constructor parameters as JSON; an estimator-valued parameter as its class + params."""
+    params = estimator.get_params(deep=False)
+    if "random_state" in params and not (
+        params["random_state"] is None or isinstance(params["random_state"], int)
+    ):
         params["random_state"] = None  # a RandomState object has no faithful JSON form
+    out = {}
+    for name, value in params.items():
+        if isinstance(value, BaseEstimator):
+            value = {"__estimator__": type(value).__name__, "params": _params_to_json(value)}
+        out[name] = _to_json(value)
+    return out
+
+
+def _params_from_json(params: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, value in params.items():
+        if isinstance(value, dict) and "__estimator__" in value:
+            value = _estimator_class(value["__estimator__"])(**_params_from_json(value["params"]))
+        elif isinstance(value, list):
+            value = tuple(value)
+        out[name] = value
+    return out
+
+
+def export_estimator(estimator: Any) -> tuple[dict[str, Any], Any]:
+    """``(document, tree)`` of a fitted estimator: JSON (class, params, fitted metadata) and
+    the tensors/arrays. Composite estimators call this for the autoencoders they hold."""
+    check_is_fitted(estimator)
+    if isinstance(estimator, BaseAutoencoder):
+        fitted, tree = _autoencoder_state(estimator)
+    else:
+        fitted, tree = estimator._export_fitted()
+    document = {
+        "class": type(estimator).__name__,
+        "params": _params_to_json(estimator),
+        "fitted": _to_json(fitted),
+    }
+    return document, tree
+
+
+def import_estimator(document: dict[str, Any], tree: Any, device: str = "cpu") -> Any:
+    """Inverse of :func:`export_estimator`. Raises ``ValueError`` for an inconsistent state."""
+    try:
+        return _import(document, tree, device)
+    except _INCONSISTENT as err:
+        raise ValueError(f"not a consistent {document.get('class')}: {err}") from None
+
+
+# What a damaged but parseable state raises while an estimator is rebuilt from it.
+_INCONSISTENT = (KeyError, TypeError, AttributeError, IndexError, RuntimeError, ValueError)
+
+
+def _import(document: dict[str, Any], tree: Any, device: str) -> Any:
+    estimator = _estimator_class(document.get("class"))(**_params_from_json(document["params"]))
+    if isinstance(estimator, BaseAutoencoder):
+        _restore(estimator, document["fitted"], tree, device)
+    else:
+        estimator._import_fitted(document["fitted"], tree, device)
+    return estimator
+
+
+def _autoencoder_state(estimator: BaseAutoencoder) -> tuple[dict[str, Any], Any]:
     classes = getattr(estimator, "classes_", None)
     if classes is not None and classes.dtype.kind not in "biufUS":
         raise ValueError(
@@ -62,15 +138,6 @@ def save(estimator: BaseAutoencoder, path: str | os.PathLike) -> None:
         "classes_": classes,
         "classes_dtype": None if classes is None else classes.dtype.str,
     }
-    header = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "aekit_version": __version__,
-        "torch_version": torch.__version__,
-        "class": type(estimator).__name__,
-        "params": _to_json(params),
-        "fitted": _to_json(fitted),
-    }
     tensors = {
         "model": estimator.model_.state_dict(),
         "data_mean": None
@@ -83,15 +150,28 @@ def save(estimator: BaseAutoencoder, path: str | os.PathLike) -> None:
         if estimator.data_scale_ is None
         else torch.from_numpy(np.asarray(estimator.data_scale_, dtype=np.float32)),
     }
-    save_tree(path, header, tensors)
+    return fitted, tensors
 
 
-def load(path: str | os.PathLike, device: str = "cpu") -> BaseAutoencoder:
+def save(estimator: Any, path: str | os.PathLike) -> None:
+    """Write a fitted aekit estimator to ``path`` atomically."""
+    document, tree = export_estimator(estimator)
+    header = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "aekit_version": __version__,
+        "torch_version": torch.__version__,
+        **document,
+    }
+    save_tree(path, header, tree)
+
+
+def load(path: str | os.PathLike, device: str = "cpu") -> Any:
     """Read a model written by :meth:`save`; no code in the file is ever run.
 
     Raises ``ValueError`` for a corrupt, truncated, foreign or newer-version file.
     """
-    header, tensors = load_tree(path)
+    header, tree = load_tree(path)
     if header.get("format") != FORMAT:
         raise ValueError(
             f"{path} is an aekit file but not a model (format {header.get('format')!r})."
@@ -106,16 +186,13 @@ def load(path: str | os.PathLike, device: str = "cpu") -> BaseAutoencoder:
             f"{FORMAT_VERSION}. Upgrade aekit to load it."
         )
     device = str(resolve_device(device))
-    cls = ESTIMATORS.get(header.get("class"))
-    if cls is None:
-        raise ValueError(f"{path} holds an unknown estimator class {header.get('class')!r}.")
+    name = header.get("class")
+    if name not in ESTIMATORS and name not in COMPOSITES:
+        raise ValueError(f"{path} holds an unknown estimator class {name!r}.")
     try:
-        params = {k: tuple(v) if isinstance(v, list) else v for k, v in header["params"].items()}
-        estimator = cls(**params)
-        _restore(estimator, header["fitted"], tensors, device)
-    except (KeyError, TypeError, AttributeError, RuntimeError, ValueError) as err:
-        raise ValueError(f"{path} does not hold a consistent {cls.__name__}: {err}") from None
-    return estimator
+        return _import(header, tree, device)
+    except _INCONSISTENT as err:
+        raise ValueError(f"{path} does not hold a consistent {name}: {err}") from None
 
 
 def _restore(

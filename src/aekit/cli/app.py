@@ -1,4 +1,4 @@
-"""The commands. Each parses its options, calls the Python API and writes files atomically.
+"""The core commands. Each parses its options, calls the Python API and writes files atomically.
 
 Errors in the user's input end the program with one line on stderr and exit code 2 (``--debug``
 shows the traceback); usage errors are typer's, also exit code 2.
@@ -12,71 +12,21 @@ from typing import Annotated, Any
 
 import typer
 
-from aekit.cli.data import DataOptions
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    help="aekit: every kind of autoencoder, practical.",
+from aekit.cli.common import (
+    Data,
+    Grayscale,
+    ImageShape,
+    ImageSize,
+    LabelColumn,
+    Output,
+    Run,
+    app,
+    is_conditional,
+    known_label,
+    load_run,
+    read_data,
+    write_rows,
 )
-
-# The data options every command that reads DATA shares.
-LabelColumn = Annotated[
-    str | None, typer.Option(help="Column of a CSV/Parquet table that holds the labels.")
-]
-ImageShape = Annotated[
-    str | None, typer.Option(help="C,H,W: the rows of a table or array are images.")
-]
-ImageSize = Annotated[str | None, typer.Option(help="H,W: resize the images of a folder.")]
-Grayscale = Annotated[bool, typer.Option(help="Read the images of a folder as one channel.")]
-Output = Annotated[
-    Path, typer.Option("-o", "--output", help="File to write (.npy, .csv, .parquet).")
-]
-Run = Annotated[Path, typer.Argument(help="A RUN folder from 'aekit train', or a model file.")]
-Data = Annotated[str, typer.Argument(help="Table, array, IDX file, image folder, or 'digits'.")]
-
-
-def _load(run: Path):
-    import aekit
-    from aekit.cli.runs import model_path
-
-    return aekit.load(model_path(run))
-
-
-def _read(data: str, label_column, image_shape, image_size, grayscale):
-    from aekit.cli.data import load_data
-
-    return load_data(data, DataOptions(label_column, image_shape, image_size, grayscale))
-
-
-def _conditional(estimator) -> bool:
-    return hasattr(estimator, "classes_")
-
-
-def _known_label(estimator, label: str):
-    """The class of a conditional model whose text is ``label``."""
-    if not _conditional(estimator):
-        raise ValueError("--label needs a ConditionalVAE run.")
-    matches = [c for c in estimator.classes_ if str(c) == label]
-    if not matches:
-        known = ", ".join(str(c) for c in estimator.classes_)
-        raise ValueError(f"label {label!r} was not seen in training; known: {known}.")
-    return matches[0]
-
-
-def _write_rows(estimator, rows, output: Path) -> None:
-    """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table."""
-    import numpy as np
-
-    from aekit.cli.data import write_images, write_table
-
-    if output.suffix.lower() == ".png":
-        if estimator.image_shape_ is None:
-            raise ValueError("PNG output needs an image model; write .npy or .csv instead.")
-        write_images(output, rows.reshape(len(rows), *estimator.image_shape_))
-    else:
-        write_table(output, rows, [f"x{i}" for i in range(int(np.prod(rows.shape[1:])))])
 
 
 @app.command()
@@ -113,7 +63,7 @@ def train(
     params = runs.resolve_params(cls, document.get("params", {}), param or [])
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
     runs.check_out(out, force)  # refuse before training, not after
-    X, y = _read(data, **options)
+    X, y = read_data(data, **options)
     if getattr(cls, "_conditional", False) and y is None:
         raise ValueError(f"{cls.__name__} needs labels: DATA has none (see --label-column).")
     estimator = cls(**params).set_params(verbose=not quiet)
@@ -140,12 +90,12 @@ def _write_toml(path: Path, document: dict[str, Any]) -> None:
 
 # ---- commands that read DATA, apply the model and write a table: one table row each --------
 def _codes(estimator, X, y):
-    Z = estimator.transform(X, y) if _conditional(estimator) else estimator.transform(X)
+    Z = estimator.transform(X, y) if is_conditional(estimator) else estimator.transform(X)
     return Z, list(estimator.get_feature_names_out())
 
 
 def _reconstructions(estimator, X, y):
-    if _conditional(estimator):
+    if is_conditional(estimator):
         X_hat = estimator.inverse_transform(estimator.transform(X, y), y)
     else:
         X_hat = estimator.reconstruct(X)
@@ -158,7 +108,7 @@ def _scores(estimator, X, y):
     import numpy as np
 
     scores = (
-        estimator.score_samples(X, y) if _conditional(estimator) else estimator.score_samples(X)
+        estimator.score_samples(X, y) if is_conditional(estimator) else estimator.score_samples(X)
     )
     if y is None:
         return scores[:, None], ["score"]
@@ -184,8 +134,8 @@ def _data_command(compute, doc: str):
     ) -> None:
         from aekit.cli.data import write_table
 
-        estimator = _load(run)
-        X, y = _read(data, label_column, image_shape, image_size, grayscale)
+        estimator = load_run(run)
+        X, y = read_data(data, label_column, image_shape, image_size, grayscale)
         values, columns = compute(estimator, X, y)
         write_table(output, values, columns)
         typer.echo(f"{len(values)} rows: {output}")
@@ -209,12 +159,12 @@ def generate(
     ),
 ) -> None:
     """Draw new samples from a VAE (or of one label from a ConditionalVAE)."""
-    estimator = _load(run)
+    estimator = load_run(run)
     if not hasattr(estimator, "sample"):
         raise ValueError(f"{type(estimator).__name__} is not generative; train a vae or cvae.")
-    y = _known_label(estimator, label) if label is not None else None
+    y = known_label(estimator, label) if label is not None else None
     samples = estimator.sample(n, y=y, random_state=seed)
-    _write_rows(estimator, samples, output)
+    write_rows(estimator, samples, output)
     typer.echo(f"{n} samples: {output}")
 
 
@@ -235,9 +185,9 @@ def evaluate(
 
     from aekit._files import atomic_write
 
-    estimator = _load(run)
-    X, y = _read(data, label_column, image_shape, image_size, grayscale)
-    labels = (y,) if _conditional(estimator) else ()
+    estimator = load_run(run)
+    X, y = read_data(data, label_column, image_shape, image_size, grayscale)
+    labels = (y,) if is_conditional(estimator) else ()
     result = {"model": type(estimator).__name__, "rows": len(X)}
     result["mean_score"] = float(estimator.score_samples(X, *labels).mean())
     if hasattr(estimator, "log_likelihood"):
@@ -272,17 +222,17 @@ def interpolate(
     """Decode a path through latent space between two rows of DATA."""
     import numpy as np
 
-    estimator = _load(run)
+    estimator = load_run(run)
     if not hasattr(estimator, "interpolate"):
         raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
-    X, _ = _read(data, label_column, image_shape, image_size, grayscale)
+    X, _ = read_data(data, label_column, image_shape, image_size, grayscale)
     rows = np.asarray(X)
     for option, index in (("--from", start), ("--to", end)):
         if not 0 <= index < len(rows):
             raise ValueError(f"{option} {index} is outside DATA's {len(rows)} rows.")
-    y = _known_label(estimator, label) if label is not None else None
+    y = known_label(estimator, label) if label is not None else None
     path = estimator.interpolate(rows[start], rows[end], steps=steps, method=method, y=y)
-    _write_rows(estimator, path, output)
+    write_rows(estimator, path, output)
     typer.echo(f"{steps} points from row {start} to row {end}: {output}")
 
 
@@ -355,6 +305,10 @@ def demo(
     figure_path = out / "samples.png"
     write_images(figure_path, samples, n_cols=10)
     typer.echo(f"model:   {model_file}\nsamples: {figure_path} (one row per digit, 0 to 9)")
+
+
+# Application commands live in their own modules and register themselves on ``app`` when imported
+# (each keeps torch out of module level, so ``aekit --help`` stays instant).
 
 
 def main() -> None:

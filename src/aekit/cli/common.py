@@ -1,0 +1,77 @@
+"""What every command shares: the typer app, the DATA/RUN/output options, model loading and
+reading DATA. Commands live in ``app.py`` (the core) and one module per application, each
+registering itself on :data:`app`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aekit.cli.data import DataOptions
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="aekit: every kind of autoencoder, practical.",
+)
+
+# The data options every command that reads DATA shares.
+LabelColumn = Annotated[
+    str | None, typer.Option(help="Column of a CSV/Parquet table that holds the labels.")
+]
+ImageShape = Annotated[
+    str | None, typer.Option(help="C,H,W: the rows of a table or array are images.")
+]
+ImageSize = Annotated[str | None, typer.Option(help="H,W: resize the images of a folder.")]
+Grayscale = Annotated[bool, typer.Option(help="Read the images of a folder as one channel.")]
+Output = Annotated[
+    Path, typer.Option("-o", "--output", help="File to write (.npy, .csv, .parquet).")
+]
+Run = Annotated[Path, typer.Argument(help="A RUN folder from 'aekit train', or a model file.")]
+Data = Annotated[str, typer.Argument(help="Table, array, IDX file, image folder, or 'digits'.")]
+
+
+def load_run(run: Path):
+    import aekit
+    from aekit.cli.runs import model_path
+
+    return aekit.load(model_path(run))
+
+
+def read_data(data: str, label_column, image_shape, image_size, grayscale):
+    from aekit.cli.data import load_data
+
+    return load_data(data, DataOptions(label_column, image_shape, image_size, grayscale))
+
+
+def is_conditional(estimator) -> bool:
+    return hasattr(estimator, "classes_")
+
+
+def known_label(estimator, label: str):
+    """The class of a conditional model whose text is ``label``."""
+    if not is_conditional(estimator):
+        raise ValueError("--label needs a ConditionalVAE run.")
+    matches = [c for c in estimator.classes_ if str(c) == label]
+    if not matches:
+        known = ", ".join(str(c) for c in estimator.classes_)
+        raise ValueError(f"label {label!r} was not seen in training; known: {known}.")
+    return matches[0]
+
+
+def write_rows(estimator, rows, output: Path) -> None:
+    """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table."""
+    import numpy as np
+
+    from aekit.cli.data import write_images, write_table
+
+    if output.suffix.lower() == ".png":
+        if estimator.image_shape_ is None:
+            raise ValueError("PNG output needs an image model; write .npy or .csv instead.")
+        write_images(output, rows.reshape(len(rows), *estimator.image_shape_))
+    else:
+        write_table(output, rows, [f"x{i}" for i in range(int(np.prod(rows.shape[1:])))])
