@@ -39,6 +39,10 @@ class AutoencoderModel(nn.Module):
         self.corruption = corruption
         self.n_classes = n_classes
         self.epoch = 0  # set by the trainer; drives weight schedules such as KL warm-up
+        # NaN in x marks missing entries: they enter the encoder as 0 and leave the likelihood,
+        # which then covers the observed entries only (the masked likelihood of MIWAE, Mattei &
+        # Frellsen 2019, eq. 4). Off by default so the hot loop never checks for NaN.
+        self.masks_missing = False
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch
@@ -81,12 +85,21 @@ class AutoencoderModel(nn.Module):
         generator: torch.Generator | None = None,
     ) -> dict[str, torch.Tensor]:
         """Loss and each named term (batch means). Corruption applies in training mode only."""
+        observed = None
+        if self.masks_missing:
+            observed = ~torch.isnan(x)
+            x = torch.where(observed, x, torch.zeros((), dtype=x.dtype, device=x.device))
         x_in = x
         if self.corruption is not None and self.training:
             x_in = self.corruption(x, generator)
         code = self.encode(x_in, y)
         output = self.decode(self.latent.sample(code, generator), y)
-        terms = {"reconstruction": self.likelihood.nll(output, x).mean()}
+        if observed is None:
+            reconstruction = self.likelihood.nll(output, x)
+        else:
+            nll = self.likelihood.nll_per_feature(output, x) * observed
+            reconstruction = nll.flatten(1).sum(dim=1)
+        terms = {"reconstruction": reconstruction.mean()}
         loss = terms["reconstruction"]
         for term in self.terms:
             value = term(x_in, code, self)

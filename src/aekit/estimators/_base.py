@@ -23,6 +23,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
+from aekit.estimators._data_scale import categorical_groups, fit_scale, value_range
 from aekit.estimators._params import (
     SHARED_DOC,
     SHARED_PARAMS,
@@ -48,6 +49,7 @@ _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
 class BaseAutoencoder(TransformerMixin, BaseEstimator):
     _own_params: ClassVar[dict[str, Any]] = {}
     _conditional: ClassVar[bool] = False
+    _masks_missing: ClassVar[bool] = False  # NaN = a missing entry, left out of the loss
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -76,7 +78,7 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
 
     def _validate_X(self, X: Any, reset: bool) -> np.ndarray:
         """Checked float32 rows, flattened to (n, n_features); records the shapes on reset."""
-        array = as_numeric_array(X)
+        array = as_numeric_array(X, allow_nan=self._masks_missing)
         flat = array.reshape(len(array), -1)
         validate_data(
             self, X if isinstance(X, pd.DataFrame) else flat, reset=reset, ensure_all_finite=False
@@ -151,8 +153,8 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
             encoder = MLPEncoder(self.n_features_in_ + k, hidden, act)
             decoder = MLPDecoder(d + k, hidden[::-1], self.n_features_in_, act)
         latent = self._make_latent(encoder.out_features)
-        likelihood = make_likelihood(self.likelihood_, learn_scale=latent.stochastic)
-        return AutoencoderModel(
+        likelihood = make_likelihood(self.likelihood_, latent.stochastic, categorical_groups(self))
+        model = AutoencoderModel(
             encoder,
             latent,
             decoder,
@@ -161,6 +163,8 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
             self._make_corruption(low, high),
             n_classes,
         )
+        model.masks_missing = self._masks_missing
+        return model
 
     def fit(self, X: Any, y: Any = None) -> BaseAutoencoder:
         """Fit the autoencoder to X.
@@ -188,17 +192,13 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
             self.classes_, y_index = np.unique(labels, return_inverse=True)
             y_index = torch.from_numpy(y_index.astype(np.int64))
         self.likelihood_ = choose_likelihood(flat, self.likelihood)
-        self.data_mean_, self.data_scale_ = None, None
-        if self.likelihood_ == "gaussian":
-            scale = flat.std(axis=0, dtype=np.float64)
-            self.data_mean_ = flat.mean(axis=0, dtype=np.float64).astype(np.float32)
-            self.data_scale_ = np.where(scale > 0, scale, 1.0).astype(np.float32)
+        self.data_mean_, self.data_scale_ = fit_scale(self, flat)
         X_model = self._to_model(flat)
 
         # Layers draw default weights from the global RNG when built; fork it so fitting leaves
         # the user's random stream untouched (the weights are re-drawn from the seed below).
         model_space = X_model.numpy()  # still on the CPU; numpy's min/max is ~10x torch's here
-        low, high = model_space.min(axis=0), model_space.max(axis=0)
+        low, high = value_range(model_space, self._masks_missing)
         with torch.random.fork_rng(devices=[]):
             model = self._build_model(
                 len(getattr(self, "classes_", ())),

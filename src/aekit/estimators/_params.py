@@ -24,6 +24,7 @@ SHARED_PARAMS: dict[str, Any] = {
     "image_shape": None,
     "activation": "relu",
     "likelihood": "auto",
+    "categorical_groups": None,
     "max_iter": 100,
     "batch_size": "auto",
     "learning_rate_init": 1e-3,
@@ -55,6 +56,11 @@ default="relu"
     likelihood : {"auto", "bernoulli", "gaussian"}, default="auto"
         Reconstruction likelihood. ``"auto"``: Bernoulli (binary cross-entropy on logits) when
         all of X lies in [0, 1], else Gaussian on standardized features with a linear output.
+    categorical_groups : tuple of (int, int), default=None
+        ``(start, stop)`` column ranges of X that each hold the one-hot code of a categorical
+        feature (``aekit.tabular.TabularEncoder().fit(df).categorical_groups_`` gives them).
+        Each group gets a softmax cross-entropy likelihood and is not standardized; the
+        reconstruction of a group is its categories' probabilities. ``architecture="mlp"`` only.
     max_iter : int, default=100
         Maximum number of epochs.
     batch_size : int or "auto", default="auto"
@@ -122,6 +128,18 @@ def shared_param_checks(est: Any) -> dict[str, bool]:
         "hidden_layer_sizes": hidden is None
         or (isinstance(hidden, (tuple, list)) and all(is_int(h, 1) for h in hidden)),
         "architecture": est.architecture in ("mlp", "conv"),
+        "categorical_groups": est.categorical_groups is None
+        or (
+            isinstance(est.categorical_groups, (tuple, list))
+            and all(
+                isinstance(g, (tuple, list))
+                and len(g) == 2
+                and is_int(g[0], 0)
+                and is_int(g[1], 2)
+                and g[1] - g[0] >= 2
+                for g in est.categorical_groups
+            )
+        ),
         "max_iter": is_int(est.max_iter, 1),
         "batch_size": est.batch_size == "auto" or is_int(est.batch_size, 1),
         "learning_rate_init": is_number(est.learning_rate_init) and est.learning_rate_init > 0,

@@ -18,8 +18,9 @@ def _is_torch_tensor(X: Any) -> bool:
     return type(X).__module__.startswith("torch") and hasattr(X, "detach")
 
 
-def as_numeric_array(X: Any, name: str = "X") -> np.ndarray:
-    """Return ``X`` as a finite float32 array with 2 (rows, features) or 4 (n, C, H, W) axes."""
+def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.ndarray:
+    """Return ``X`` as a finite float32 array with 2 (rows, features) or 4 (n, C, H, W) axes
+    (``allow_nan``: NaN may mark missing entries, infinity is still an error)."""
     if X is None:
         raise ValueError(f"{name} is None; pass an array-like of shape (n_samples, n_features).")
     if _is_torch_tensor(X):
@@ -77,7 +78,7 @@ def as_numeric_array(X: Any, name: str = "X") -> np.ndarray:
         raise ValueError(
             f"{name} is empty: 0 feature(s) (shape={array.shape}) while a minimum of 1 is required."
         )
-    check_finite(array, name)
+    check_finite(np.where(np.isnan(array), 0.0, array) if allow_nan else array, name)
     return np.ascontiguousarray(array, dtype=np.float32)
 
 

@@ -5,6 +5,7 @@ equation."""
 from aekit.objectives.corruption import Corruption
 from aekit.objectives.likelihoods import (
     BernoulliLikelihood,
+    CategoricalGroups,
     GaussianLikelihood,
     Likelihood,
     choose_likelihood,
@@ -21,6 +22,7 @@ from aekit.objectives.regularizers import (
 
 __all__ = [
     "BernoulliLikelihood",
+    "CategoricalGroups",
     "ContractivePenalty",
     "Corruption",
     "GaussianLikelihood",

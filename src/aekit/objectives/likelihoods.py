@@ -80,19 +80,69 @@ LIKELIHOODS = {"bernoulli": BernoulliLikelihood, "gaussian": GaussianLikelihood}
 
 def choose_likelihood(X: np.ndarray, likelihood: str) -> str:
     """Resolve ``likelihood="auto"``: Bernoulli when every value lies in [0, 1], else Gaussian."""
+    low, high = np.nanmin(X), np.nanmax(X)  # NaN marks a missing entry (imputation)
     if likelihood == "auto":
-        return "bernoulli" if X.min() >= 0 and X.max() <= 1 else "gaussian"
+        return "bernoulli" if low >= 0 and high <= 1 else "gaussian"
     if likelihood not in LIKELIHOODS:
         raise ValueError(
             f"likelihood={likelihood!r} is not supported; use 'auto', 'bernoulli' or 'gaussian'."
         )
-    if likelihood == "bernoulli" and (X.min() < 0 or X.max() > 1):
+    if likelihood == "bernoulli" and (low < 0 or high > 1):
         raise ValueError(
             "likelihood='bernoulli' needs data in [0, 1], but X ranges over "
-            f"[{X.min():.4g}, {X.max():.4g}]. Scale X to [0, 1] or use likelihood='gaussian'."
+            f"[{low:.4g}, {high:.4g}]. Scale X to [0, 1] or use likelihood='gaussian'."
         )
     return likelihood
 
 
-def make_likelihood(name: str, learn_scale: bool) -> Likelihood:
-    return BernoulliLikelihood() if name == "bernoulli" else GaussianLikelihood(learn_scale)
+def make_likelihood(
+    name: str, learn_scale: bool, categorical_groups: tuple[tuple[int, int], ...] | None = None
+) -> Likelihood:
+    base = BernoulliLikelihood() if name == "bernoulli" else GaussianLikelihood(learn_scale)
+    return CategoricalGroups(base, categorical_groups) if categorical_groups else base
+
+
+class CategoricalGroups(Likelihood):
+    """A base likelihood for most features, and a categorical one per one-hot group.
+
+    For a group of columns ``a:b`` holding the one-hot ``x`` of a categorical feature and the
+    logits ``o``, ``-log p = -sum_k x_k log softmax(o)_k`` (``F.cross_entropy``). The group's NLL
+    sits in its first column and its other columns hold 0, so summing over features still gives
+    ``-log p(x | z)`` per row, and masking a missing feature's columns drops its whole term.
+    ``mean`` is the softmax over each group: the probabilities of its categories.
+    """
+
+    def __init__(self, base: Likelihood, groups: tuple[tuple[int, int], ...]) -> None:
+        super().__init__()
+        self.base = base
+        self.name = base.name
+        self.groups = sorted((int(a), int(b)) for a, b in groups)
+
+    def _by_segment(self, n_features: int, plain, grouped) -> torch.Tensor:
+        """Concatenate ``plain(a, b)`` between groups and ``grouped(a, b)`` on each group."""
+        pieces, at = [], 0
+        for a, b in self.groups:
+            if at < a:
+                pieces.append(plain(at, a))
+            pieces.append(grouped(a, b))
+            at = b
+        if at < n_features:
+            pieces.append(plain(at, n_features))
+        return torch.cat(pieces, dim=1)
+
+    def nll_per_feature(self, output: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        base = self.base.nll_per_feature(output, x)
+
+        def group_nll(a: int, b: int) -> torch.Tensor:
+            nll = -(x[:, a:b] * F.log_softmax(output[:, a:b], dim=1)).sum(dim=1, keepdim=True)
+            return torch.cat([nll, nll.new_zeros(len(nll), b - a - 1)], dim=1)
+
+        return self._by_segment(x.shape[1], lambda a, b: base[:, a:b], group_nll)
+
+    def mean(self, output: torch.Tensor) -> torch.Tensor:
+        base = self.base.mean(output)
+        return self._by_segment(
+            output.shape[1],
+            lambda a, b: base[:, a:b],
+            lambda a, b: torch.softmax(output[:, a:b], dim=1),
+        )

@@ -1,0 +1,62 @@
+"""The data's scale and its one-hot groups: what ``fit`` learns about X before training.
+
+Gaussian data is standardized per feature (NaN-aware when NaN marks missing entries); the columns
+of a one-hot group keep their 0/1 values, since a softmax likelihood models them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def categorical_groups(estimator: Any) -> tuple[tuple[int, int], ...] | None:
+    """The estimator's ``categorical_groups`` as int pairs, or None."""
+    groups = estimator.categorical_groups
+    return None if not groups else tuple((int(a), int(b)) for a, b in groups)
+
+
+def check_categorical_groups(
+    flat: np.ndarray, groups: tuple[tuple[int, int], ...] | None, architecture: str
+) -> None:
+    """One-hot groups lie inside X, do not overlap, and hold one-hot rows (or missing ones)."""
+    groups = sorted(groups or ())
+    if groups and architecture != "mlp":
+        raise ValueError("categorical_groups needs architecture='mlp'.")
+    for (a, b), (c, _) in zip(groups, groups[1:] + [(flat.shape[1], None)]):
+        if b > c:
+            raise ValueError(
+                f"categorical_groups: group ({a}, {b}) overlaps the next group or runs past "
+                f"X's {flat.shape[1]} columns."
+            )
+        block = flat[:, a:b]
+        rows = block[~np.isnan(block).any(axis=1)]
+        if not (np.isin(rows, (0.0, 1.0)).all() and (rows.sum(axis=1) == 1).all()):
+            raise ValueError(
+                f"categorical_groups: columns {a}:{b} of X are not one-hot (each row one 1, "
+                "the rest 0). Encode categorical columns with aekit.tabular.TabularEncoder."
+            )
+
+
+def fit_scale(estimator: Any, flat: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Check the one-hot groups; ``(mean, scale)`` per feature for Gaussian data (the groups
+    keep mean 0 and scale 1), ``(None, None)`` for [0, 1] data."""
+    groups = categorical_groups(estimator)
+    check_categorical_groups(flat, groups, estimator.architecture)
+    if estimator.likelihood_ != "gaussian":
+        return None, None
+    nan_aware = estimator._masks_missing
+    std, mean = (np.nanstd, np.nanmean) if nan_aware else (np.std, np.mean)
+    scale = std(flat, axis=0, dtype=np.float64)
+    center = mean(flat, axis=0, dtype=np.float64)
+    for a, b in groups or ():
+        center[a:b], scale[a:b] = 0.0, 1.0
+    return center.astype(np.float32), np.where(scale > 0, scale, 1.0).astype(np.float32)
+
+
+def value_range(model_space: np.ndarray, nan_aware: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Per-feature minimum and maximum (the bounds of Gaussian and salt-and-pepper noise)."""
+    if nan_aware:
+        return np.nanmin(model_space, axis=0), np.nanmax(model_space, axis=0)
+    return model_space.min(axis=0), model_space.max(axis=0)

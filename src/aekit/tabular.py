@@ -1,0 +1,313 @@
+"""Mixed numeric/categorical tables as the numeric matrices autoencoders take, and back.
+
+:class:`TabularEncoder` standardizes numeric columns and one-hot encodes categorical ones
+(pandas ``category``, ``object``, string and ``bool`` columns). It records where each original
+column lives in the encoded matrix (``feature_groups_``), so a model can give every one-hot group
+a categorical likelihood (the ``categorical_groups`` parameter of the autoencoders) and
+``inverse_transform`` can turn a decoded matrix back into a DataFrame with the original columns,
+order and dtypes. Missing values are an error by default; with ``handle_missing="mask"`` they
+encode as 0 and :meth:`TabularEncoder.transform_with_mask` also returns which entries were
+observed, which is what an imputer trains on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+_MISSING_POLICIES = ("error", "mask")
+_UNKNOWN_POLICIES = ("error", "ignore")
+
+
+@dataclass(frozen=True)
+class FeatureGroup:
+    """One original column: its name, its columns in the encoded matrix, and its kind."""
+
+    name: str
+    start: int
+    stop: int
+    kind: str  # "numeric" or "categorical"
+
+    @property
+    def columns(self) -> slice:
+        return slice(self.start, self.stop)
+
+
+def _is_categorical(series: pd.Series) -> bool:
+    return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+
+
+def _as_frame(X: Any) -> pd.DataFrame:
+    if isinstance(X, pd.DataFrame):
+        return X
+    if isinstance(X, pd.Series):
+        return X.to_frame()
+    array = np.asarray(X)
+    if array.ndim != 2:
+        raise ValueError(
+            f"X must be a DataFrame or a 2-D array (n_samples, n_features); got shape "
+            f"{array.shape}."
+        )
+    return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+
+
+class TabularEncoder(TransformerMixin, BaseEstimator):
+    """Standardize numeric columns and one-hot encode categorical ones, reversibly.
+
+    Parameters
+    ----------
+    handle_missing : {"error", "mask"}, default="error"
+        ``"error"``: a missing value (NaN, None, NA) raises a ValueError naming its columns.
+        ``"mask"``: missing entries encode as 0 (the mean of a numeric column, no category of a
+        categorical one); :meth:`transform_with_mask` returns which entries were observed.
+    handle_unknown : {"error", "ignore"}, default="error"
+        A category not seen in fit raises a ValueError naming the column and value, or (with
+        ``"ignore"``) encodes as all zeros.
+
+    Attributes
+    ----------
+    feature_groups_ : list of FeatureGroup
+        Per original column, in order: name, ``start:stop`` in the encoded matrix, kind.
+    categorical_groups_ : tuple of (int, int)
+        ``(start, stop)`` of every one-hot group: pass it as an autoencoder's
+        ``categorical_groups``.
+    categories_ : dict of str to list
+        The categories of each categorical column, in the order of their one-hot columns.
+    mean_, scale_ : dict of str to float
+        The standardization of each numeric column (a constant column has scale 1).
+    n_features_out_ : int
+        Width of the encoded matrix.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from aekit.tabular import TabularEncoder
+    >>> df = pd.DataFrame({"age": [20.0, 40.0], "city": ["Oslo", "Rome"]})
+    >>> enc = TabularEncoder().fit(df)
+    >>> enc.transform(df).tolist()
+    [[-1.0, 1.0, 0.0], [1.0, 0.0, 1.0]]
+    >>> enc.inverse_transform(enc.transform(df)).equals(df)
+    True
+    """
+
+    def __init__(self, handle_missing: str = "error", handle_unknown: str = "error") -> None:
+        self.handle_missing = handle_missing
+        self.handle_unknown = handle_unknown
+
+    def fit(self, X: Any, y: Any = None) -> TabularEncoder:
+        """Learn each column's kind, scale and categories from X (NaN-aware)."""
+        if self.handle_missing not in _MISSING_POLICIES:
+            raise ValueError(
+                f"handle_missing={self.handle_missing!r} is not supported; use 'error' or 'mask'."
+            )
+        if self.handle_unknown not in _UNKNOWN_POLICIES:
+            raise ValueError(
+                f"handle_unknown={self.handle_unknown!r} is not supported; use 'error' or 'ignore'."
+            )
+        frame = _as_frame(X)
+        if len(frame) == 0 or frame.shape[1] == 0:
+            raise ValueError(f"X is empty (shape {frame.shape}); pass at least one row and column.")
+        self._check_missing(frame)
+        self.input_is_frame_ = isinstance(X, (pd.DataFrame, pd.Series))
+        self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
+        self.n_features_in_ = frame.shape[1]
+        self.dtypes_ = {str(c): str(frame[c].dtype) for c in frame.columns}
+        self.categories_, self.mean_, self.scale_ = {}, {}, {}
+        groups, start = [], 0
+        for column in frame.columns:
+            name, series = str(column), frame[column]
+            if _is_categorical(series):
+                values = series.dropna()
+                if isinstance(series.dtype, pd.CategoricalDtype):
+                    categories = list(series.cat.categories)
+                else:
+                    categories = sorted(set(values.tolist()), key=lambda v: (str(type(v)), v))
+                if not categories:
+                    raise ValueError(f"column {name!r} has no observed value; drop it.")
+                self.categories_[name] = [_json_value(c) for c in categories]
+                width, kind = len(categories), "categorical"
+            else:
+                values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+                if np.isinf(values).any():
+                    raise ValueError(f"column {name!r} holds infinite values; replace them.")
+                if np.isnan(values).all():
+                    raise ValueError(f"column {name!r} has no observed value; drop it.")
+                std = float(np.nanstd(values))
+                self.mean_[name] = float(np.nanmean(values))
+                self.scale_[name] = std if std > 0 else 1.0
+                width, kind = 1, "numeric"
+            groups.append(FeatureGroup(name, start, start + width, kind))
+            start += width
+        self.feature_groups_ = groups
+        self.n_features_out_ = start
+        return self
+
+    @property
+    def categorical_groups_(self) -> tuple[tuple[int, int], ...]:
+        check_is_fitted(self)
+        return tuple((g.start, g.stop) for g in self.feature_groups_ if g.kind == "categorical")
+
+    def _check_missing(self, frame: pd.DataFrame) -> None:
+        if self.handle_missing == "mask":
+            return
+        missing = [str(c) for c in frame.columns if frame[c].isna().any()]
+        if missing:
+            raise ValueError(
+                f"X has missing values in column(s) {', '.join(missing)}. Impute them first "
+                "(e.g. aekit.AutoencoderImputer), or pass handle_missing='mask' to encode them "
+                "as 0 with an observed-mask."
+            )
+
+    def _frame_for_transform(self, X: Any) -> pd.DataFrame:
+        check_is_fitted(self)
+        frame = _as_frame(X)
+        names = [str(c) for c in frame.columns]
+        if isinstance(X, (pd.DataFrame, pd.Series)) and self.input_is_frame_:
+            expected = list(self.feature_names_in_)
+            if names != expected:
+                missing = sorted(set(expected) - set(names))
+                extra = sorted(set(names) - set(expected))
+                raise ValueError(
+                    f"X's columns differ from those seen in fit: missing {missing}, unexpected "
+                    f"{extra}" + ("" if missing or extra else ", or in another order") + ". "
+                    f"Pass the columns {expected}."
+                )
+        elif frame.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {frame.shape[1]} columns but the encoder was fitted on "
+                f"{self.n_features_in_}."
+            )
+        else:
+            frame = frame.set_axis(list(self.feature_names_in_), axis=1)
+        self._check_missing(frame)
+        return frame
+
+    def transform_with_mask(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Encode X; also return the boolean mask of observed entries of the encoded matrix.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, n_features_out_), float32
+            Missing entries are 0.
+        observed : ndarray of bool, same shape
+            False on every column of a missing value (the whole one-hot group).
+        """
+        frame = self._frame_for_transform(X)
+        n = len(frame)
+        Z = np.zeros((n, self.n_features_out_), dtype=np.float32)
+        observed = np.ones((n, self.n_features_out_), dtype=bool)
+        for group in self.feature_groups_:
+            series = frame[group.name]
+            present = ~series.isna().to_numpy()
+            observed[:, group.columns] = present[:, None]
+            if group.kind == "numeric":
+                values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+                scaled = (values - self.mean_[group.name]) / self.scale_[group.name]
+                Z[:, group.start] = np.where(present, scaled, 0.0)
+                continue
+            Z[:, group.columns] = self._one_hot(group.name, series, present)
+        return Z, observed
+
+    def _one_hot(self, name: str, series: pd.Series, present: np.ndarray) -> np.ndarray:
+        categories = self.categories_[name]
+        index = {c: i for i, c in enumerate(categories)}
+        out = np.zeros((len(series), len(categories)), dtype=np.float32)
+        for row, value in enumerate(series.tolist()):
+            if not present[row]:
+                continue
+            column = index.get(_json_value(value))
+            if column is None:
+                if self.handle_unknown == "error":
+                    raise ValueError(
+                        f"column {name!r} has the category {value!r}, not seen in fit (known: "
+                        f"{categories[:10]}). Refit, or pass handle_unknown='ignore'."
+                    )
+                continue
+            out[row, column] = 1.0
+        return out
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Encode X: standardized numeric columns and one-hot groups, in column order."""
+        return self.transform_with_mask(X)[0]
+
+    def inverse_transform(self, Z: Any) -> pd.DataFrame:
+        """Decode a matrix back to a DataFrame: argmax per one-hot group (so probabilities
+        work too), de-standardized numerics, the original column order and dtypes."""
+        check_is_fitted(self)
+        Z = np.asarray(Z, dtype=np.float64)
+        if Z.ndim != 2 or Z.shape[1] != self.n_features_out_:
+            raise ValueError(
+                f"Z must have shape (n, {self.n_features_out_}) (the encoded width); got {Z.shape}."
+            )
+        columns = {}
+        for group in self.feature_groups_:
+            if group.kind == "numeric":
+                values = Z[:, group.start] * self.scale_[group.name] + self.mean_[group.name]
+            else:
+                categories = np.asarray(self.categories_[group.name], dtype=object)
+                values = categories[Z[:, group.columns].argmax(axis=1)]
+            columns[group.name] = _with_dtype(
+                values, self.dtypes_[group.name], self.categories_.get(group.name)
+            )
+        return pd.DataFrame(columns, columns=list(self.feature_names_in_))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """``name`` for numeric columns, ``name=category`` for one-hot columns."""
+        check_is_fitted(self)
+        names = []
+        for group in self.feature_groups_:
+            if group.kind == "numeric":
+                names.append(group.name)
+            else:
+                names.extend(f"{group.name}={c}" for c in self.categories_[group.name])
+        return np.asarray(names, dtype=object)
+
+    # ---- state for model files: everything is JSON (categories as lists) --------------------
+    def get_state(self) -> dict[str, Any]:
+        """The fitted state as a JSON-serializable dict."""
+        check_is_fitted(self)
+        return {
+            "input_is_frame": self.input_is_frame_,
+            "feature_names_in": list(self.feature_names_in_),
+            "dtypes": self.dtypes_,
+            "categories": self.categories_,
+            "mean": self.mean_,
+            "scale": self.scale_,
+            "groups": [[g.name, g.start, g.stop, g.kind] for g in self.feature_groups_],
+        }
+
+    def set_state(self, state: dict[str, Any]) -> TabularEncoder:
+        """Restore the state written by :meth:`get_state`."""
+        self.input_is_frame_ = bool(state["input_is_frame"])
+        self.feature_names_in_ = np.asarray(state["feature_names_in"], dtype=object)
+        self.n_features_in_ = len(self.feature_names_in_)
+        self.dtypes_ = dict(state["dtypes"])
+        self.categories_ = {k: list(v) for k, v in state["categories"].items()}
+        self.mean_ = {k: float(v) for k, v in state["mean"].items()}
+        self.scale_ = {k: float(v) for k, v in state["scale"].items()}
+        self.feature_groups_ = [
+            FeatureGroup(str(n), int(a), int(b), str(k)) for n, a, b, k in state["groups"]
+        ]
+        self.n_features_out_ = self.feature_groups_[-1].stop if self.feature_groups_ else 0
+        return self
+
+
+def _json_value(value: Any) -> Any:
+    """numpy scalars as Python ones, so categories compare equal and save as JSON."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _with_dtype(values: np.ndarray, dtype: str, categories: list | None) -> pd.Series:
+    if dtype == "category":
+        return pd.Series(pd.Categorical(values, categories=categories))
+    try:
+        if np.dtype(dtype).kind in "iu":  # integers come back rounded
+            return pd.Series(np.rint(values.astype(np.float64)).astype(dtype))
+        return pd.Series(values.astype(dtype))
+    except TypeError:  # a pandas extension dtype such as "string" or "Int64"
+        return pd.Series(values).astype(dtype)

@@ -1,0 +1,151 @@
+"""TabularEncoder round trips and errors; the categorical likelihood equals cross-entropy."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+import torch.nn.functional as F
+from sklearn.exceptions import NotFittedError
+
+import aekit
+from aekit.objectives import CategoricalGroups, GaussianLikelihood
+from aekit.tabular import TabularEncoder
+
+
+def mixed_frame(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "age": rng.normal(40, 10, n),
+            "city": pd.Categorical(rng.choice(["Oslo", "Rome", "Lima"], n)),
+            "count": rng.integers(0, 5, n),
+            "member": rng.random(n) < 0.5,
+            "plan": rng.choice(["basic", "pro"], n).astype(object),
+        }
+    )
+
+
+def test_round_trip_restores_the_frame_with_dtypes():
+    df = mixed_frame()
+    enc = TabularEncoder().fit(df)
+    Z = enc.transform(df)
+    assert Z.shape == (len(df), 1 + 3 + 1 + 2 + 2)
+    back = enc.inverse_transform(Z)
+    assert list(back.columns) == list(df.columns)
+    assert (back.dtypes == df.dtypes).all()
+    pd.testing.assert_frame_equal(back, df, check_exact=False, rtol=1e-5)
+
+
+def test_numeric_columns_are_standardized_and_groups_are_one_hot():
+    df = mixed_frame()
+    enc = TabularEncoder().fit(df)
+    Z = enc.transform(df)
+    age = enc.feature_groups_[0]
+    assert age.kind == "numeric"
+    assert abs(Z[:, age.start].mean()) < 1e-5 and abs(Z[:, age.start].std() - 1) < 1e-4
+    for a, b in enc.categorical_groups_:
+        assert np.array_equal(Z[:, a:b].sum(axis=1), np.ones(len(df)))
+    constant = TabularEncoder().fit(pd.DataFrame({"c": [3.0, 3.0]}))
+    assert constant.scale_["c"] == 1.0
+
+
+def test_unknown_category_names_column_and_value():
+    df = mixed_frame()
+    enc = TabularEncoder().fit(df)
+    other = df.copy()
+    other["plan"] = other["plan"].astype(object)
+    other.loc[0, "plan"] = "gold"
+    with pytest.raises(ValueError, match=r"'plan'.*'gold'"):
+        enc.transform(other)
+    ignoring = TabularEncoder(handle_unknown="ignore").fit(df)
+    a, b = ignoring.feature_groups_[4].start, ignoring.feature_groups_[4].stop
+    assert ignoring.transform(other)[0, a:b].sum() == 0
+
+
+def test_missing_values_error_or_mask():
+    df = mixed_frame()
+    df.loc[3, "age"] = np.nan
+    df.loc[5, "city"] = np.nan
+    with pytest.raises(ValueError, match=r"age, city.*handle_missing='mask'"):
+        TabularEncoder().fit(df)
+    enc = TabularEncoder(handle_missing="mask").fit(df)
+    Z, observed = enc.transform_with_mask(df)
+    city = enc.feature_groups_[1]
+    assert not observed[3, 0] and observed[4, 0]
+    assert not observed[5, city.columns].any() and observed[6, city.columns].all()
+    assert (Z[~observed] == 0).all()
+    assert observed.sum() == observed.size - 1 - 3
+
+
+def test_wrong_columns_and_not_fitted():
+    df = mixed_frame()
+    with pytest.raises(NotFittedError):
+        TabularEncoder().transform(df)
+    enc = TabularEncoder().fit(df)
+    with pytest.raises(ValueError, match="missing \\['plan'\\]"):
+        enc.transform(df.drop(columns="plan"))
+
+
+def test_state_round_trip_through_json():
+    import json
+
+    df = mixed_frame()
+    enc = TabularEncoder().fit(df)
+    state = json.loads(json.dumps(enc.get_state()))
+    again = TabularEncoder().set_state(state)
+    np.testing.assert_array_equal(again.transform(df), enc.transform(df))
+    pd.testing.assert_frame_equal(again.inverse_transform(enc.transform(df)), df, rtol=1e-5)
+
+
+def test_numeric_array_input_round_trips():
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    enc = TabularEncoder().fit(X)
+    np.testing.assert_allclose(enc.inverse_transform(enc.transform(X)).to_numpy(), X, rtol=1e-5)
+
+
+def test_categorical_nll_equals_cross_entropy_per_group():
+    torch.manual_seed(0)
+    groups = ((1, 4), (5, 7))
+    likelihood = CategoricalGroups(GaussianLikelihood(), groups)
+    output = torch.randn(6, 8)
+    labels = [torch.randint(0, b - a, (6,)) for a, b in groups]
+    x = torch.randn(6, 8)
+    for (a, b), label in zip(groups, labels):
+        x[:, a:b] = F.one_hot(label, b - a).float()
+    nll = likelihood.nll_per_feature(output, x)
+    for (a, b), label in zip(groups, labels):
+        expected = F.cross_entropy(output[:, a:b], label, reduction="none")
+        torch.testing.assert_close(nll[:, a], expected)
+        assert (nll[:, a + 1 : b] == 0).all()
+    plain = GaussianLikelihood().nll_per_feature(output, x)
+    torch.testing.assert_close(nll[:, [0, 4, 7]], plain[:, [0, 4, 7]])
+    probs = likelihood.mean(output)
+    torch.testing.assert_close(probs[:, 1:4].sum(1), torch.ones(6))
+
+
+def test_autoencoder_with_categorical_groups_fits_saves_and_decodes_probabilities(tmp_path):
+    df = mixed_frame(120)
+    enc = TabularEncoder().fit(df)
+    Z = enc.transform(df)
+    ae = aekit.Autoencoder(
+        latent_dim=3,
+        hidden_layer_sizes=(16,),
+        max_iter=5,
+        categorical_groups=enc.categorical_groups_,
+        random_state=0,
+    ).fit(Z)
+    a, b = enc.categorical_groups_[0]
+    assert ae.data_mean_[a:b].tolist() == [0, 0, 0] and ae.data_scale_[a:b].tolist() == [1] * 3
+    recon = ae.reconstruct(Z)
+    np.testing.assert_allclose(recon[:, a:b].sum(axis=1), 1.0, rtol=1e-5)
+    ae.save(tmp_path / "m.safetensors")
+    again = aekit.load(tmp_path / "m.safetensors")
+    np.testing.assert_array_equal(again.reconstruct(Z), recon)
+
+
+def test_categorical_groups_must_be_one_hot():
+    X = np.random.default_rng(0).normal(size=(10, 4))
+    with pytest.raises(ValueError, match="not one-hot"):
+        aekit.Autoencoder(latent_dim=2, max_iter=1, categorical_groups=((0, 2),)).fit(X)
+    with pytest.raises(ValueError, match="invalid parameter"):
+        aekit.Autoencoder(latent_dim=2, max_iter=1, categorical_groups=((0, 1),)).fit(X)
