@@ -13,10 +13,12 @@ from aekit._version import __version__
 
 _LAZY = {
     "Autoencoder": "aekit.estimators",
+    "AutoencoderImputer": "aekit.imputation",
     "ConditionalVAE": "aekit.estimators",
     "ContractiveAutoencoder": "aekit.estimators",
     "DenoisingAutoencoder": "aekit.estimators",
     "SparseAutoencoder": "aekit.estimators",
+    "TabularEncoder": "aekit.tabular",
     "VAE": "aekit.estimators",
     "VariationalAutoencoder": "aekit.estimators",
     "load": "aekit.io",

@@ -86,12 +86,16 @@ class AutoencoderModel(nn.Module):
     ) -> dict[str, torch.Tensor]:
         """Loss and each named term (batch means). Corruption applies in training mode only."""
         observed = None
+        x_in = x
         if self.masks_missing:
             observed = ~torch.isnan(x)
             x = torch.where(observed, x, torch.zeros((), dtype=x.dtype, device=x.device))
-        x_in = x
+            # Scale each row's observed entries by n_features / n_observed, as inverted dropout
+            # does, so rows with holes look like complete rows to the encoder (in expectation).
+            kept = observed.flatten(1).sum(dim=1).clamp(min=1).to(x.dtype)
+            x_in = x * (observed[0].numel() / kept).view(-1, *([1] * (x.dim() - 1)))
         if self.corruption is not None and self.training:
-            x_in = self.corruption(x, generator)
+            x_in = self.corruption(x_in, generator)
         code = self.encode(x_in, y)
         output = self.decode(self.latent.sample(code, generator), y)
         if observed is None:

@@ -89,9 +89,10 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     Parameters
     ----------
-    noise : {"gaussian", "masking", "salt_pepper"}, default="gaussian"
-        Corruption: additive Gaussian noise, entries set to 0, or entries set to their
-        feature's minimum or maximum.
+    noise : {"gaussian", "masking", "salt_pepper", "dropout"}, default="gaussian"
+        Corruption: additive Gaussian noise, entries set to 0, entries set to their
+        feature's minimum or maximum, or entries set to 0 with the others scaled by
+        ``1 / (1 - noise_level)`` (inverted dropout).
     noise_level : float, default=0.3
         Standard deviation of the Gaussian noise (in standardized units for Gaussian data, in
         the data's units for [0, 1] data), or the probability that an entry is corrupted.

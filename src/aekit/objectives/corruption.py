@@ -12,13 +12,16 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-NOISES = ("gaussian", "masking", "salt_pepper")
+NOISES = ("gaussian", "masking", "salt_pepper", "dropout")
 
 
 class Corruption(nn.Module):
     """Gaussian noise ``x + level * eps`` (clipped to the data range), masking (each entry set to
-    0 with probability ``level``) or salt-and-pepper (each entry set to ``low`` or ``high`` with
-    probability ``level``)."""
+    0 with probability ``level``), salt-and-pepper (each entry set to ``low`` or ``high`` with
+    probability ``level``) or dropout (masking whose kept entries are scaled by
+    ``1 / (1 - level)``, as ``nn.Dropout`` does, so the corrupted row has the clean row's
+    expectation and a network later fed complete rows sees inputs of the scale it trained on;
+    the input dropout of MIDA, Gondara & Wang 2018)."""
 
     def __init__(self, noise: str, level: float, low: torch.Tensor, high: torch.Tensor) -> None:
         super().__init__()
@@ -39,5 +42,7 @@ class Corruption(nn.Module):
         hit = torch.rand(x.shape, generator=generator, device=x.device) < self.level
         if self.noise == "masking":
             return x.masked_fill(hit, 0.0)
+        if self.noise == "dropout":
+            return x.masked_fill(hit, 0.0) / (1.0 - self.level) if self.level < 1 else x * 0
         salt = torch.rand(x.shape, generator=generator, device=x.device) < 0.5
         return torch.where(hit, torch.where(salt, self.high, self.low), x)

@@ -1,0 +1,119 @@
+"""AutoencoderImputer: beats column means on structured data, leaves observed entries alone,
+handles mixed DataFrames, works in a Pipeline, saves and loads, and rejects bad input."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LinearRegression
+from sklearn.pipeline import make_pipeline
+
+import aekit
+from aekit.imputation import AutoencoderImputer
+
+FAST = dict(hidden_layer_sizes=(64,), max_iter=60, random_state=0)
+
+
+def low_rank(n=400, d=12, rank=2, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, rank)) @ rng.normal(size=(rank, d)) + 0.05 * rng.normal(size=(n, d))
+    return X
+
+
+def remove(X, fraction, seed=1):
+    mask = np.random.default_rng(seed).random(X.shape) < fraction
+    X_missing = X.copy()
+    X_missing[mask] = np.nan
+    return X_missing, mask
+
+
+def rmse(a, b, mask):
+    return float(np.sqrt(np.mean((a[mask] - b[mask]) ** 2)))
+
+
+def test_beats_column_means_on_low_rank_data_and_keeps_observed_entries():
+    X = low_rank()
+    X_missing, mask = remove(X, 0.2)
+    filled = AutoencoderImputer(**FAST).fit_transform(X_missing)
+    means = SimpleImputer().fit_transform(X_missing)
+    assert not np.isnan(filled).any()
+    np.testing.assert_array_equal(filled[~mask], X_missing[~mask])
+    assert rmse(filled, X, mask) < 0.6 * rmse(means, X, mask)
+
+
+def test_refinement_passes_do_not_hurt():
+    X = low_rank(seed=2)
+    X_missing, mask = remove(X, 0.3, seed=3)
+    imputer = AutoencoderImputer(**FAST, n_refinements=1).fit(X_missing)
+    once = rmse(imputer.transform(X_missing), X, mask)
+    imputer.set_params(n_refinements=4)
+    assert rmse(imputer.transform(X_missing), X, mask) <= once * 1.02
+
+
+def test_mixed_dataframe_keeps_types_index_and_observed_values():
+    rng = np.random.default_rng(0)
+    n = 300
+    size = rng.normal(size=n)
+    df = pd.DataFrame(
+        {
+            "size": size,
+            "weight": 2 * size + 0.1 * rng.normal(size=n),
+            "kind": pd.Categorical(np.where(size > 0, "big", "small")),
+            "label": np.where(size > 0.5, "hi", "lo").astype(object),
+        },
+        index=np.arange(n) * 10,
+    )
+    holes = df.copy()
+    hit_kind = rng.random(n) < 0.2
+    hit_weight = rng.random(n) < 0.2
+    holes.loc[hit_kind, "kind"] = np.nan
+    holes.loc[hit_weight, "weight"] = np.nan
+    imputer = AutoencoderImputer(**FAST).fit(holes)
+    filled = imputer.transform(holes)
+    assert (filled.dtypes == df.dtypes).all() and filled.index.equals(df.index)
+    assert not filled.isna().any().any()
+    pd.testing.assert_frame_equal(filled[~hit_kind & ~hit_weight], holes[~hit_kind & ~hit_weight])
+    # the category follows from "size", which is observed: the model must have learned it
+    assert (filled.loc[hit_kind, "kind"] == df.loc[hit_kind, "kind"]).mean() > 0.85
+    error = np.abs(filled.loc[hit_weight, "weight"] - df.loc[hit_weight, "weight"]).mean()
+    assert error < 0.5 * np.abs(df["weight"] - df["weight"].mean()).mean()
+
+
+def test_in_a_pipeline():
+    X = low_rank()
+    y = X[:, 0] - X[:, 1]
+    X_missing, _ = remove(X, 0.1)
+    pipe = make_pipeline(AutoencoderImputer(**FAST), LinearRegression()).fit(X_missing, y)
+    assert pipe.score(X_missing, y) > 0.8
+
+
+def test_save_load_round_trip_and_damaged_file(tmp_path):
+    X = low_rank(n=120)
+    X_missing, _ = remove(X, 0.2)
+    frame = pd.DataFrame(X_missing, columns=[f"c{i}" for i in range(X.shape[1])])
+    imputer = AutoencoderImputer(hidden_layer_sizes=(16,), max_iter=3, random_state=0).fit(frame)
+    path = tmp_path / "imputer.safetensors"
+    imputer.save(path)
+    again = aekit.load(path)
+    assert isinstance(again, AutoencoderImputer)
+    pd.testing.assert_frame_equal(again.transform(frame), imputer.transform(frame))
+    path.write_bytes(path.read_bytes()[:-50])
+    with pytest.raises(ValueError):
+        aekit.load(path)
+
+
+def test_bad_input():
+    X = low_rank(n=50)
+    with pytest.raises(NotFittedError):
+        AutoencoderImputer().transform(X)
+    all_missing = X.copy()
+    all_missing[:, 3] = np.nan
+    with pytest.raises(ValueError, match="'x3' has no observed value"):
+        AutoencoderImputer(max_iter=1).fit(all_missing)
+    frame = pd.DataFrame(X, columns=[f"c{i}" for i in range(X.shape[1])])
+    imputer = AutoencoderImputer(hidden_layer_sizes=(8,), max_iter=1).fit(frame)
+    with pytest.raises(ValueError, match="missing \\['c0'\\]"):
+        imputer.transform(frame.drop(columns="c0"))
+    with pytest.raises(ValueError, match="mask_probability"):
+        AutoencoderImputer(mask_probability=1.5).fit(X)
