@@ -198,7 +198,7 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         # Layers draw default weights from the global RNG when built; fork it so fitting leaves
         # the user's random stream untouched (the weights are re-drawn from the seed below).
         model_space = X_model.numpy()  # still on the CPU; numpy's min/max is ~10x torch's here
-        low, high = value_range(model_space, self._masks_missing)
+        low, high = value_range(model_space, self._masks_missing, self.likelihood_)
         with torch.random.fork_rng(devices=[]):
             model = self._build_model(
                 len(getattr(self, "classes_", ())),

@@ -55,8 +55,15 @@ def fit_scale(estimator: Any, flat: np.ndarray) -> tuple[np.ndarray | None, np.n
     return center.astype(np.float32), np.where(scale > 0, scale, 1.0).astype(np.float32)
 
 
-def value_range(model_space: np.ndarray, nan_aware: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Per-feature minimum and maximum (the bounds of Gaussian and salt-and-pepper noise)."""
+def value_range(
+    model_space: np.ndarray, nan_aware: bool, likelihood: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds of Gaussian and salt-and-pepper noise: [0, 1] for every feature of [0, 1] data
+    (the Bernoulli likelihood's support; an image's always-black border pixels must still see
+    noise in training, as they will in noisy test images), else each feature's min and max."""
+    if likelihood == "bernoulli":
+        width = model_space.shape[1:]
+        return np.zeros(width, np.float32), np.ones(width, np.float32)
     if nan_aware:
         return np.nanmin(model_space, axis=0), np.nanmax(model_space, axis=0)
     return model_space.min(axis=0), model_space.max(axis=0)

@@ -1,0 +1,156 @@
+"""Application commands: ``aekit denoise`` (clean images with a trained denoiser) and
+``aekit impute`` (fill the missing values of a table)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aekit.cli.common import (
+    Data,
+    Grayscale,
+    ImageShape,
+    ImageSize,
+    Output,
+    Run,
+    app,
+    load_run,
+    read_data,
+    write_rows,
+)
+
+
+def _noise_spec(text: str) -> tuple[str, float]:
+    name, _, level = text.partition(":")
+    try:
+        return name, float(level)
+    except ValueError:
+        raise ValueError(
+            f"--add-noise takes NOISE:LEVEL, e.g. gaussian:0.3, masking:0.5 or salt_pepper:0.1; "
+            f"got {text!r}."
+        ) from None
+
+
+@app.command()
+def denoise(
+    run: Run,
+    data: Data,
+    output: Output,
+    add_noise: Annotated[
+        str | None,
+        typer.Option(help="Corrupt DATA first (NOISE:LEVEL, e.g. gaussian:0.3): a demo."),
+    ] = None,
+    figure: Annotated[
+        Path | None, typer.Option(help="PNG of noisy / denoised (/ clean) rows, 8 images.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of --add-noise.")] = 0,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Clean DATA with the DenoisingAutoencoder in RUN; write -o (.npy/.csv/.parquet, or .png
+    for a grid of the cleaned images)."""
+    import numpy as np
+
+    from aekit.denoising import corrupt, denoising_grid
+
+    estimator = load_run(run)
+    if not hasattr(estimator, "denoise"):
+        raise ValueError(
+            f"{run} holds a {type(estimator).__name__}, not a DenoisingAutoencoder; train one "
+            "with 'aekit train DATA --model dae'."
+        )
+    X, _ = read_data(data, None, image_shape, image_size, grayscale)
+    X = np.asarray(X, dtype=np.float32)
+    clean = None
+    if add_noise:
+        name, level = _noise_spec(add_noise)
+        clean, X = X, corrupt(X, name, level, random_state=seed, low=X.min(), high=X.max())
+    denoised = np.asarray(estimator.denoise(X))
+    write_rows(estimator, denoised.reshape(len(denoised), -1), output)
+    if figure is not None:
+        _write_figure(figure, estimator, X, denoised, clean, denoising_grid)
+    typer.echo(f"denoised {len(denoised)} rows: {output}")
+
+
+def _write_figure(path: Path, estimator, noisy, denoised, clean, draw) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from aekit._files import atomic_write
+
+    if estimator.image_shape_ is None:
+        raise ValueError("--figure needs an image model.")
+    shape = estimator.image_shape_
+    ax = draw(noisy, denoised, clean, image_shape=shape, title="noisy / denoised / clean")
+    atomic_write(path, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=120))
+    plt.close(ax.figure)
+
+
+@app.command()
+def impute(
+    data: Annotated[str, typer.Argument(help="A .csv/.parquet table or .npy array with gaps.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Filled table to write (.csv, .parquet, .npy).")
+    ],
+    model: Annotated[
+        Path | None, typer.Option(help="A saved AutoencoderImputer: fill without fitting.")
+    ] = None,
+    save_model: Annotated[
+        Path | None, typer.Option(help="Save the fitted imputer here (.safetensors).")
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(help="An AutoencoderImputer parameter, name=value; repeatable."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Fill the missing values (empty cells, NaN) of DATA: fit an AutoencoderImputer on DATA
+    itself (or load one with --model) and write the table with only its gaps filled."""
+    import numpy as np
+    import pandas as pd
+
+    import aekit
+    from aekit.cli.data import write_table
+    from aekit.cli.runs import resolve_params
+    from aekit.imputation import AutoencoderImputer
+
+    if output.suffix.lower() not in (".csv", ".parquet", ".npy"):
+        raise ValueError(f"-o {output}: write .csv, .parquet or .npy.")
+    X, _ = read_data(data, None, None, None, False)
+    if model is not None:
+        if param:
+            raise ValueError("--param sets up a new imputer; it cannot change a --model.")
+        imputer = aekit.load(model)
+        if not isinstance(imputer, AutoencoderImputer):
+            raise ValueError(f"{model} holds a {type(imputer).__name__}, not an imputer.")
+    else:
+        params = resolve_params(AutoencoderImputer, {}, param or [])
+        params.setdefault("random_state", 0)
+        imputer = AutoencoderImputer(**params).set_params(verbose=not quiet).fit(X)
+    filled = imputer.transform(X)
+    if isinstance(filled, pd.DataFrame):
+        _write_frame(output, filled)
+    else:
+        write_table(output, np.asarray(filled), [f"x{i}" for i in range(filled.shape[1])])
+    if save_model is not None and model is None:
+        imputer.save(save_model)
+    n_missing = int(pd.DataFrame(X).isna().to_numpy().sum())
+    typer.echo(f"filled {n_missing} missing values: {output}")
+
+
+def _write_frame(path: Path, frame) -> None:
+    """A DataFrame as .csv or .parquet (keeping its columns and types), atomically."""
+    from aekit._files import atomic_write
+
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+    elif suffix == ".parquet":
+        atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+    else:
+        raise ValueError(f"-o {path}: write a table as .csv or .parquet.")

@@ -1,0 +1,118 @@
+"""Denoising beats the noisy input (dense and conv); the noise, PSNR and figure helpers; the
+``aekit denoise`` and ``aekit impute`` commands."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import aekit
+from aekit.cli import app
+from aekit.denoising import corrupt, denoising_grid, psnr
+
+runner = CliRunner()
+
+
+def digits():
+    X, _ = aekit.datasets.load_digits()
+    return X.astype(np.float32)  # (1797, 64) in [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("architecture", "noise", "level"),
+    [("mlp", "gaussian", 0.3), ("conv", "gaussian", 0.3), ("mlp", "salt_pepper", 0.1)],
+)
+def test_denoiser_beats_the_noisy_input(architecture, noise, level):
+    X = digits()
+    train, test = X[:1500], X[1500:]
+    extra = {"image_shape": (1, 8, 8), "hidden_layer_sizes": (16, 32), "learning_rate_init": 3e-3}
+    kwargs = extra if architecture == "conv" else {"hidden_layer_sizes": (128,)}
+    dae = aekit.DenoisingAutoencoder(
+        latent_dim=16,
+        architecture=architecture,
+        noise=noise,
+        noise_level=level,
+        max_iter=40,
+        random_state=0,
+        **kwargs,
+    ).fit(train)
+    noisy = corrupt(test, noise, level, random_state=1)
+    cleaned = dae.denoise(noisy)
+    # PSNR of the whole test set (pooled MSE): a few images may escape salt-and-pepper noise
+    # entirely, and their own PSNR is infinite.
+    assert psnr(test[None], cleaned[None])[0] > psnr(test[None], noisy[None])[0] + 1.0
+
+
+def test_corrupt_is_seeded_and_in_range():
+    X = np.full((50, 20), 0.5, np.float32)
+    a = corrupt(X, "gaussian", 0.5, random_state=3)
+    np.testing.assert_array_equal(a, corrupt(X, "gaussian", 0.5, random_state=3))
+    assert a.min() >= 0 and a.max() <= 1 and not np.array_equal(a, X)
+    masked = corrupt(X, "masking", 0.5, random_state=0)
+    assert 0.4 < (masked == 0).mean() < 0.6 and set(np.unique(masked)) == {0.0, 0.5}
+    salt = corrupt(X, "salt_pepper", 0.2, random_state=0)
+    assert set(np.unique(salt)) == {0.0, 0.5, 1.0} and 0.15 < (salt != 0.5).mean() < 0.25
+    with pytest.raises(ValueError, match="noise='blur'"):
+        corrupt(X, "blur", 0.1)
+
+
+def test_psnr_matches_its_definition():
+    clean = np.zeros((2, 4))
+    estimate = np.array([[0.1] * 4, [0.2] * 4])
+    np.testing.assert_allclose(psnr(clean, estimate), [20.0, 10 * np.log10(1 / 0.04)])
+
+
+def test_denoising_grid_draws_three_labelled_rows():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    X = digits()[:8]
+    ax = denoising_grid(X, X, X, image_shape=(1, 8, 8))
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["noisy", "denoised", "clean"]
+
+
+def test_denoise_command_writes_images_figure_and_run_figure(tmp_path):
+    out = tmp_path / "run"
+    result = runner.invoke(
+        app,
+        ["train", "digits", "--model", "dae", "--param", "max_iter=2", "--param",
+         "hidden_layer_sizes=[16]", "--quiet", "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (out / "figures" / "denoising.png").exists()
+    png, npy, fig = tmp_path / "clean.png", tmp_path / "clean.npy", tmp_path / "fig.png"
+    args = ["denoise", str(out), "digits", "--add-noise", "gaussian:0.3"]
+    result = runner.invoke(app, [*args, "-o", str(npy), "--figure", str(fig)])
+    assert result.exit_code == 0, result.output
+    assert np.load(npy).shape == (1797, 64) and fig.stat().st_size > 0
+    assert runner.invoke(app, [*args, "-o", str(png)]).exit_code == 0 and png.exists()
+    bad = runner.invoke(app, ["denoise", str(out), "digits", "--add-noise", "x", "-o", str(npy)])
+    assert bad.exit_code != 0
+
+
+def test_impute_command_fills_a_mixed_csv_and_reuses_the_model(tmp_path):
+    rng = np.random.default_rng(0)
+    size = rng.normal(size=200)
+    frame = pd.DataFrame(
+        {"size": size, "double": 2 * size, "kind": np.where(size > 0, "big", "small")}
+    )
+    frame.loc[::5, "double"] = np.nan
+    frame.loc[1::7, "kind"] = None
+    source = tmp_path / "holes.csv"
+    frame.to_csv(source, index=False)
+    filled, model = tmp_path / "filled.csv", tmp_path / "imputer.safetensors"
+    quick = ["--param", "max_iter=5", "--param", "hidden_layer_sizes=[16]", "--quiet"]
+    result = runner.invoke(
+        app, ["impute", str(source), "-o", str(filled), "--save-model", str(model), *quick]
+    )
+    assert result.exit_code == 0, result.output
+    back = pd.read_csv(filled)
+    assert not back.isna().any().any() and list(back.columns) == ["size", "double", "kind"]
+    observed = frame["double"].notna()
+    np.testing.assert_allclose(back.loc[observed, "double"], frame.loc[observed, "double"])
+    again = tmp_path / "again.csv"
+    result = runner.invoke(app, ["impute", str(source), "-o", str(again), "--model", str(model)])
+    assert result.exit_code == 0, result.output
+    pd.testing.assert_frame_equal(pd.read_csv(again), back)
+    bad = runner.invoke(app, ["impute", str(source), "-o", str(tmp_path / "x.txt")])
+    assert bad.exit_code != 0 and not (tmp_path / "x.txt").exists()
