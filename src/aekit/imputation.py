@@ -73,6 +73,8 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         The table's encoding (its ``feature_groups_`` say which columns are categorical).
     autoencoder_ : DenoisingAutoencoder
         The trained network (on the encoded table).
+    fill_range_ : ndarray of shape (2, n_encoded)
+        Minimum and maximum of each encoded column's observed values; fills are clipped to it.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when fitted on a DataFrame.
@@ -147,6 +149,13 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         else:
             self.__dict__.pop("feature_names_in_", None)
         Z, observed = self.encoder_.transform_with_mask(X)
+        # Fills stay inside each encoded column's observed range, as IterativeImputer's
+        # min_value/max_value allow: a near-constant column has huge standardized values, and an
+        # extrapolating network must not turn one rare value into a wild guess.
+        observed_values = np.where(observed, Z, np.nan)
+        self.fill_range_ = np.stack(
+            [np.nanmin(observed_values, axis=0), np.nanmax(observed_values, axis=0)]
+        ).astype(np.float32)
         width = Z.shape[1]
         latent_dim = self.latent_dim or int(np.clip(width // 2, 2, 32))
         early = bool(self.early_stopping) and len(Z) >= 20  # room for a validation split
@@ -165,7 +174,7 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
             random_state=self.random_state,
             device=self.device,
             verbose=self.verbose,
-        ).fit(np.where(observed, Z, np.nan))
+        ).fit(observed_values)
         return self
 
     def _fill(self, Z: np.ndarray, observed: np.ndarray) -> np.ndarray:
@@ -177,7 +186,7 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         scale = Z.shape[1] / np.maximum((~missing).sum(axis=1, keepdims=True), 1)
         inputs = current * scale
         for _ in range(self.n_refinements if len(rows) else 0):
-            reconstruction = self.autoencoder_.reconstruct(inputs)
+            reconstruction = np.clip(self.autoencoder_.reconstruct(inputs), *self.fill_range_)
             current[missing] = reconstruction[missing]
             inputs = current
         filled = Z.copy()
@@ -235,9 +244,8 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         from aekit.io import export_estimator
 
         document, tree = export_estimator(self.autoencoder_)
-        return {"encoder": self.encoder_.get_state(), "autoencoder": document}, {
-            "autoencoder": tree
-        }
+        fitted = {"encoder": self.encoder_.get_state(), "autoencoder": document}
+        return fitted, {"autoencoder": tree, "fill_range": self.fill_range_}
 
     def _import_fitted(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
         from aekit.io import import_estimator
@@ -247,6 +255,7 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         if self.encoder_.input_is_frame_:
             self.feature_names_in_ = self.encoder_.feature_names_in_
         self.autoencoder_ = import_estimator(fitted["autoencoder"], tree["autoencoder"], device)
+        self.fill_range_ = np.asarray(tree["fill_range"], dtype=np.float32).reshape(2, -1)
 
     def save(self, path: str | Path) -> None:
         """Write the fitted imputer to ``path`` (JSON header + safetensors weights, one file)."""
