@@ -117,3 +117,36 @@ def test_bad_input():
         imputer.transform(frame.drop(columns="c0"))
     with pytest.raises(ValueError, match="mask_probability"):
         AutoencoderImputer(mask_probability=1.5).fit(X)
+
+
+def test_masked_likelihood_covers_observed_entries_only():
+    import torch
+
+    from aekit.imputation import _ObservedEntriesAutoencoder
+
+    X = low_rank(n=60, d=5)
+    X_missing, mask = remove(X, 0.3)
+    ae = _ObservedEntriesAutoencoder(latent_dim=2, hidden_layer_sizes=(8,), max_iter=2)
+    ae.fit(X_missing)
+    model = ae.model_.eval()
+    x = ae._to_model(X_missing)  # standardized, NaN kept
+    loss = model(x)["reconstruction"]
+    # By hand: the encoder sees missing entries as 0 and observed ones scaled by d / n_observed;
+    # the Gaussian NLL is summed over the observed entries only.
+    observed = ~torch.isnan(x)
+    filled = torch.nan_to_num(x)
+    scaled = filled * (x.shape[1] / observed.sum(1, keepdim=True))
+    output = model.decode(model.encode_code(scaled))
+    nll = model.likelihood.nll_per_feature(output, filled)[observed]
+    torch.testing.assert_close(loss, nll.sum() / len(x))
+
+
+def test_dropout_noise_keeps_the_expectation():
+    import torch
+
+    from aekit.objectives import Corruption
+
+    x = torch.full((20000, 4), 2.0)
+    noisy = Corruption("dropout", 0.25, torch.zeros(4), torch.ones(4))(x, None)
+    torch.testing.assert_close(noisy.unique(), torch.tensor([0.0, 2.0 / 0.75]))
+    torch.testing.assert_close(noisy.mean(), torch.tensor(2.0), atol=0.03, rtol=0)
