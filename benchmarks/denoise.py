@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--train-size", type=int, default=20000)
     parser.add_argument("--test-size", type=int, default=2000)
     parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--datasets", nargs="+", choices=list(DATASETS), default=list(DATASETS))
+    parser.add_argument("--noises", nargs="+", choices=list(SETTINGS), default=list(SETTINGS))
     parser.add_argument("--quick", action="store_true", help="1,000 images, 1 epoch")
     parser.add_argument("--out", default="benchmarks/results/denoise.json")
     args = parser.parse_args(argv)
@@ -89,13 +91,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     started = time.perf_counter()
     results: dict = {}
-    for dataset, folder in DATASETS.items():
-        path = Path(args.data_dir) / folder
+    for dataset in args.datasets:
+        path = Path(args.data_dir) / DATASETS[dataset]
         X_train = load_mnist(path, as_images=True)[0]  # (n, 1, 28, 28) in [0, 1]
         X_test = load_mnist(path, "test", as_images=True)[0][:n_test]
         pca = PCA(32, random_state=0).fit(X_train.reshape(len(X_train), -1))
         X_train = X_train[np.random.default_rng(0).permutation(len(X_train))[:n_train]]
-        for label, (noise, level) in SETTINGS.items():
+        for label in args.noises:
+            noise, level = SETTINGS[label]
             scores = {m: {"psnr": [], "ssim": []} for m in METHODS}
             for seed in range(args.seeds):
                 noisy = corrupt(X_test, noise, level, random_state=seed)
@@ -134,12 +137,14 @@ def main(argv: list[str] | None = None) -> None:
         ["dataset", "noise", "noisy input", "PCA-32", "aekit DAE"],
         cells,
     )
-    mnist = results["MNIST"]
-    bar = {
-        "MNIST gaussian 0.5 >= 20 dB": mnist["gaussian 0.5"]["aekit"]["psnr"] >= 20,
-        "MNIST gaussian 0.1 above the noisy input": mnist["gaussian 0.1"]["aekit"]["psnr"]
-        > mnist["gaussian 0.1"]["noisy"]["psnr"],
-    }
+    mnist, bar = results.get("MNIST", {}), {}
+    if "gaussian 0.5" in mnist:
+        bar["MNIST gaussian 0.5 >= 20 dB"] = mnist["gaussian 0.5"]["aekit"]["psnr"] >= 20
+    if "gaussian 0.1" in mnist:
+        low = mnist["gaussian 0.1"]
+        bar["MNIST gaussian 0.1 above the noisy input"] = (
+            low["aekit"]["psnr"] > low["noisy"]["psnr"]
+        )
     wall = time.perf_counter() - started
     print(f"bar met: {bar}; wall time {wall:.0f} s")
     write_result(
