@@ -13,9 +13,13 @@ from aekit._version import __version__
 
 _LAZY = {
     "Autoencoder": "aekit.estimators",
+    "Compressor": "aekit.compression",
     "ConditionalVAE": "aekit.estimators",
     "ContractiveAutoencoder": "aekit.estimators",
     "DenoisingAutoencoder": "aekit.estimators",
+    "HammingIndex": "aekit.hashing",
+    "SemanticHasher": "aekit.hashing",
+    "load_index": "aekit.hashing",
     "SparseAutoencoder": "aekit.estimators",
     "VAE": "aekit.estimators",
     "VariationalAutoencoder": "aekit.estimators",
