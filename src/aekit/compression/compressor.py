@@ -175,7 +175,10 @@ class Compressor(BaseEstimator):
         check_is_fitted(self)
         step = _check_step(self.step if step is None else step)
         array = as_numeric_array(X)
-        codes = self.autoencoder_.transform(array).astype(np.float64)
+        rows = (
+            array if self.autoencoder_.image_shape_ is not None else array.reshape(len(array), -1)
+        )
+        codes = self.autoencoder_.transform(rows).astype(np.float64)
         tables = symbol_tables(self.quantiles_, step)
         offsets = tables.clip(np.floor(codes / step + 0.5).astype(np.int64))
         return container.pack(
