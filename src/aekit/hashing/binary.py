@@ -96,15 +96,15 @@ class BinaryAutoencoder(BaseAutoencoder):
 
     Parameters
     ----------
-    similarity_weight : float, default=1.0
+    similarity_weight : float, default=300.0
         Weight of the :class:`NeighbourContrast` term against the reconstruction loss, per
         row; 0 gives a plain binary autoencoder.
-    temperature : float, default=0.2
+    temperature : float, default=0.1
         Softmax temperature of that term.
     {shared_parameters}
     """
 
-    _own_params: ClassVar[dict[str, Any]] = {"similarity_weight": 1.0, "temperature": 0.2}
+    _own_params: ClassVar[dict[str, Any]] = {"similarity_weight": 300.0, "temperature": 0.1}
 
     def _param_checks(self) -> dict[str, bool]:
         return {

@@ -44,9 +44,9 @@ class SemanticHasher(TransformerMixin, BaseEstimator):
     ----------
     n_bits : int, default=32
         Bits per code.
-    similarity_weight : float, default=1.0
+    similarity_weight : float, default=300.0
         Weight of the neighbour term against reconstruction; 0 gives a plain binary autoencoder.
-    temperature : float, default=0.2
+    temperature : float, default=0.1
         Softmax temperature of the neighbour term.
     hidden_layer_sizes : tuple of int, default=None
         Encoder widths (decoder mirrored); None is aekit's default for the architecture.
@@ -91,8 +91,8 @@ class SemanticHasher(TransformerMixin, BaseEstimator):
         self,
         n_bits: int = 32,
         *,
-        similarity_weight: float = 1.0,
-        temperature: float = 0.2,
+        similarity_weight: float = 300.0,
+        temperature: float = 0.1,
         hidden_layer_sizes: tuple[int, ...] | None = None,
         architecture: str = "mlp",
         image_shape: tuple[int, int, int] | None = None,
