@@ -4,6 +4,7 @@ ideal code length, and every kind of damaged input refused with a ValueError."""
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import aekit
 from aekit.compression import Compressor, container, entropy
@@ -131,3 +132,10 @@ def test_bad_input(compressor, digits):
         Compressor().compress(digits[1])
     with pytest.raises(ValueError, match="step"):
         Compressor(step=-1.0).fit(digits[1])
+
+
+@parametrize_with_checks(
+    [Compressor(2, hidden_layer_sizes=(8,), max_iter=2, random_state=0, device="cpu")]
+)
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)

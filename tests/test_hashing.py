@@ -4,6 +4,7 @@ against brute force, retrieval quality against chance, and model/index files."""
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import aekit
 from aekit.datasets import load_digits
@@ -158,3 +159,10 @@ def test_bad_parameters_and_unfitted():
         SemanticHasher(0).fit(np.zeros((10, 4)))
     with pytest.raises(NotFittedError):
         SemanticHasher().transform(np.zeros((2, 4)))
+
+
+@parametrize_with_checks(
+    [SemanticHasher(2, hidden_layer_sizes=(8,), max_iter=2, random_state=0, device="cpu")]
+)
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)

@@ -1,10 +1,12 @@
 """The autoencoder under :class:`aekit.SemanticHasher`: a binary bottleneck and a term that keeps
 neighbours' codes close.
 
-* :class:`BinaryLatent`: ``p = sigmoid(BN(W f + b))``; in training the decoder sees the hard bits
-  ``b = 1[p > 1/2]`` with the straight-through gradient ``db/dp = 1`` (Bengio et al. 2013), so
-  it learns to reconstruct from exactly the codes the index will store (Salakhutdinov & Hinton
-  2009 pushed codes to 0/1 with noise before the sigmoid instead).
+* :class:`BinaryLatent`: ``p = sigmoid(BN(W f + b))``; in training the decoder sees stochastic
+  bits ``b ~ Bernoulli(p)`` with the straight-through gradient ``db/dp = 1`` (Bengio et al.
+  2013), so it learns to reconstruct from binary codes, and the index stores ``1[p > 1/2]``
+  (Salakhutdinov & Hinton 2009 pushed codes to 0/1 with noise before the sigmoid instead). The
+  batch normalization keeps the bits balanced; without it the code collapsed to a constant in
+  our runs.
 * :class:`NeighbourContrast`: reconstruction alone spends bits on stroke thickness and slant as
   much as on shape, which Hamming ranking then cannot tell apart. This term treats each row's
   nearest neighbour in the batch (in input space) as its positive and the rest of the batch as

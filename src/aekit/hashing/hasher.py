@@ -74,6 +74,8 @@ class SemanticHasher(TransformerMixin, BaseEstimator):
         The fitted network.
     n_features_in_ : int
         Features seen in fit.
+    n_iter_ : int
+        Training epochs run.
 
     Examples
     --------
@@ -139,6 +141,12 @@ class SemanticHasher(TransformerMixin, BaseEstimator):
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "autoencoder_")
+
+    @property
+    def n_iter_(self) -> int:
+        """Training epochs run."""
+        check_is_fitted(self)
+        return self.autoencoder_.n_iter_
 
     def transform(self, X: Any) -> np.ndarray:
         """Binary codes of X.
