@@ -132,6 +132,8 @@ def test_bad_input(compressor, digits):
         Compressor().compress(digits[1])
     with pytest.raises(ValueError, match="step"):
         Compressor(step=-1.0).fit(digits[1])
+    with pytest.raises(ValueError, match="Compressor: rate_weight=-1"):
+        Compressor(rate_weight=-1).fit(digits[1])
 
 
 @parametrize_with_checks(

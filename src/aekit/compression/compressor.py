@@ -135,7 +135,13 @@ class Compressor(BaseEstimator):
         self : object
         """
         self.__dict__.pop("autoencoder_", None)
-        raise_for_invalid(self, {"step": is_number(self.step) and self.step > 0})
+        raise_for_invalid(
+            self,
+            {
+                "step": is_number(self.step) and self.step > 0,
+                "rate_weight": is_number(self.rate_weight) and self.rate_weight >= 0,
+            },
+        )
         params = {name: getattr(self, name) for name in _NETWORK_PARAMS}
         network = QuantizingAutoencoder(**params).fit(X)
         self.quantiles_ = fit_quantiles(network.transform(X))

@@ -130,7 +130,9 @@ class SemanticHasher(TransformerMixin, BaseEstimator):
             self,
             {
                 "n_bits": is_int(self.n_bits, 1),
-                "similarity_weight": is_number(self.similarity_weight),
+                "similarity_weight": is_number(self.similarity_weight)
+                and self.similarity_weight >= 0,
+                "temperature": is_number(self.temperature) and self.temperature > 0,
             },
         )
         params = {name: getattr(self, name) for name in _NETWORK_PARAMS}
