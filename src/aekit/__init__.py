@@ -14,9 +14,13 @@ from aekit._version import __version__
 _LAZY = {
     "Autoencoder": "aekit.estimators",
     "AutoencoderImputer": "aekit.imputation",
+    "Compressor": "aekit.compression",
     "ConditionalVAE": "aekit.estimators",
     "ContractiveAutoencoder": "aekit.estimators",
     "DenoisingAutoencoder": "aekit.estimators",
+    "HammingIndex": "aekit.hashing",
+    "SemanticHasher": "aekit.hashing",
+    "load_index": "aekit.hashing",
     "SparseAutoencoder": "aekit.estimators",
     "TabularEncoder": "aekit.tabular",
     "VAE": "aekit.estimators",

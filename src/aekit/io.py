@@ -48,6 +48,10 @@ def _to_json(value: Any) -> Any:
 COMPOSITES: dict[str, str] = {
     "AutoencoderImputer": "aekit.imputation",
     "_ObservedEntriesAutoencoder": "aekit.imputation",  # the imputer's inner model
+    "SemanticHasher": "aekit.hashing",
+    "BinaryAutoencoder": "aekit.hashing",
+    "Compressor": "aekit.compression",
+    "QuantizingAutoencoder": "aekit.compression",
 }
 
 

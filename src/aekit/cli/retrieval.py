@@ -1,0 +1,206 @@
+"""Commands for the applications of binary and quantized codes: semantic hashing and search,
+learned compression.
+
+    aekit train-hasher DATA --bits 32 --out hasher.safetensors
+    aekit index RUN DATA --out INDEX            (RUN: a hasher model file)
+    aekit search INDEX QUERY -k 10 [-o hits.csv]
+    aekit train-compressor DATA --latent-dim 32 --out compressor.safetensors
+    aekit compress RUN DATA -o file.aek [--step 1.0]
+    aekit decompress RUN file.aek -o out.npy|png
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aekit._files import atomic_write
+from aekit.cli.common import (
+    Data,
+    Grayscale,
+    ImageShape,
+    ImageSize,
+    LabelColumn,
+    Run,
+    app,
+    load_run,
+    read_data,
+    write_rows,
+)
+
+Param = Annotated[
+    list[str] | None, typer.Option(help="An estimator parameter, name=value; repeatable.")
+]
+ModelOut = Annotated[Path, typer.Option("--out", "-o", help="Model file to write.")]
+Quiet = Annotated[bool, typer.Option(help="No progress bar.")]
+
+
+def _train(cls_name: str, data: str, fixed: dict, param, out: Path, quiet: bool, options) -> None:
+    from aekit.cli import runs
+    from aekit.io import COMPOSITES
+
+    if out.exists() and out.is_dir():
+        raise ValueError(f"--out {out} is a folder; give a model file name.")
+    module = __import__(COMPOSITES[cls_name], fromlist=[cls_name])
+    cls = getattr(module, cls_name)
+    params = runs.resolve_params(cls, {}, param or [])
+    params = {"random_state": 0, **fixed, **params}  # --param wins; seeded so runs repeat
+    X, _ = read_data(data, **options)
+    estimator = cls(**params).set_params(verbose=not quiet)
+    estimator.fit(X)
+    estimator.save(out)
+    typer.echo(f"model: {out}")
+
+
+@app.command("train-hasher")
+def train_hasher(
+    data: Data,
+    bits: Annotated[int, typer.Option(help="Bits per code.")] = 32,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 30,
+    param: Param = None,
+    out: ModelOut = Path("hasher.safetensors"),
+    quiet: Quiet = False,
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Train a SemanticHasher on DATA (labels unused) and save it for 'aekit index'."""
+    options = dict(
+        label_column=label_column, image_shape=image_shape, image_size=image_size,
+        grayscale=grayscale,
+    )  # fmt: skip
+    fixed = {"n_bits": bits, "max_iter": epochs}
+    _train("SemanticHasher", data, fixed, param, out, quiet, options)
+
+
+@app.command()
+def index(
+    run: Run,
+    data: Data,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Index file to write.")] = Path(
+        "aekit.index"
+    ),
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Hash every row of DATA with the hasher in RUN into a Hamming index (hasher included)."""
+    hasher = load_run(run)
+    if not hasattr(hasher, "index"):
+        raise ValueError(f"{run} holds a {type(hasher).__name__}, not a SemanticHasher.")
+    X, _ = read_data(data, label_column, image_shape, image_size, grayscale)
+    built = hasher.index(X)
+    built.save(out)
+    typer.echo(f"index: {out} ({built.n_rows} rows, {built.n_bits} bits)")
+
+
+@app.command()
+def search(
+    index_file: Annotated[Path, typer.Argument(metavar="INDEX", help="From 'aekit index'.")],
+    query: Annotated[str, typer.Argument(help="Query rows (read like DATA).")],
+    k: Annotated[int, typer.Option("-k", help="Neighbours per query.")] = 10,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the hits as .csv/.parquet.")
+    ] = None,
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """The k nearest indexed rows of each QUERY row by Hamming distance (ties: lower row)."""
+    import numpy as np
+
+    from aekit.cli.data import write_table
+    from aekit.hashing import load_index
+
+    found = load_index(index_file)
+    if found.hasher is None:
+        raise ValueError(f"{index_file} holds codes without a hasher; query it from Python.")
+    Q, _ = read_data(query, label_column, image_shape, image_size, grayscale)
+    indices, distances = found.query(Q, k)
+    n, k = indices.shape
+    table = np.column_stack(
+        [np.repeat(np.arange(n), k), np.tile(np.arange(1, k + 1), n), indices.ravel(),
+         distances.ravel()]
+    )  # fmt: skip
+    columns = ["query", "rank", "index", "distance"]
+    if output is None:
+        typer.echo("\t".join(columns))
+        typer.echo("\n".join("\t".join(map(str, row)) for row in table.tolist()))
+        return
+    if output.suffix.lower() == ".npy":
+        raise ValueError("-o: write the hits as .csv or .parquet (a table with named columns).")
+    write_table(output, table, columns)
+    typer.echo(f"hits: {output} ({n} queries x {k})")
+
+
+@app.command("train-compressor")
+def train_compressor(
+    data: Data,
+    latent_dim: Annotated[int, typer.Option(help="Dimensions of the code.")] = 32,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 50,
+    param: Param = None,
+    out: ModelOut = Path("compressor.safetensors"),
+    quiet: Quiet = False,
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Train a Compressor on DATA and save it for 'aekit compress' / 'aekit decompress'."""
+    options = dict(
+        label_column=label_column, image_shape=image_shape, image_size=image_size,
+        grayscale=grayscale,
+    )  # fmt: skip
+    fixed = {"latent_dim": latent_dim, "max_iter": epochs}
+    _train("Compressor", data, fixed, param, out, quiet, options)
+
+
+def _load_compressor(run: Path):
+    compressor = load_run(run)
+    if not hasattr(compressor, "compress"):
+        raise ValueError(f"{run} holds a {type(compressor).__name__}, not a Compressor.")
+    return compressor
+
+
+@app.command()
+def compress(
+    run: Run,
+    data: Data,
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .aek file to write.")],
+    step: Annotated[
+        float | None, typer.Option(help="Quantization step (smaller = more bits).")
+    ] = None,
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Compress the rows of DATA with the Compressor in RUN into one self-describing file."""
+    compressor = _load_compressor(run)
+    X, _ = read_data(data, label_column, image_shape, image_size, grayscale)
+    payload = compressor.compress(X, step=step)
+    atomic_write(output, lambda tmp: Path(tmp).write_bytes(payload))
+    bits = 8 * len(payload) / len(X)
+    typer.echo(f"{output}: {len(payload)} bytes, {bits:.1f} bits per row")
+
+
+@app.command()
+def decompress(
+    run: Run,
+    file: Annotated[Path, typer.Argument(help="A .aek file from 'aekit compress'.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Rows as .npy/.csv/.parquet, or a .png grid.")
+    ],
+) -> None:
+    """Decode FILE with the Compressor in RUN that wrote it."""
+    compressor = _load_compressor(run)
+    if not file.is_file():
+        raise FileNotFoundError(f"no such file: {file}")
+    rows = compressor.decompress(file.read_bytes())
+    write_rows(compressor.autoencoder_, rows, output)
+    typer.echo(f"{output}: {len(rows)} rows")

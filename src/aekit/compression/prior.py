@@ -1,0 +1,56 @@
+"""The probability model the entropy coder uses: each code dimension's empirical distribution.
+
+After training, each dimension of the training codes is summarised by ``N_QUANTILES`` evenly
+spaced quantiles: a piecewise-linear CDF ``F_j``. For a quantization step ``step`` the symbol
+``s = round(z / step)`` has probability ``F_j((s + 1/2) step) - F_j((s - 1/2) step)``, mixed with
+a little uniform mass so values outside the training range still code in a bounded number of
+bits. The same quantiles serve every step, so one model compresses at any rate, and the model
+file stays small (a few kB) instead of holding the training codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+N_QUANTILES = 257
+UNIFORM_MASS = 1e-3  # share of each table spread evenly over the symbol range
+MARGIN = 2  # symbols kept beyond the training range on each side
+
+
+def fit_quantiles(codes: np.ndarray) -> np.ndarray:
+    """(latent_dim, N_QUANTILES) quantiles of each column of ``codes``, in float64."""
+    levels = np.linspace(0.0, 1.0, N_QUANTILES)
+    return np.quantile(np.asarray(codes, dtype=np.float64), levels, axis=0).T.copy()
+
+
+@dataclass
+class SymbolTables:
+    """Per dimension: the smallest symbol ``low[j]`` and the probabilities of symbols
+    ``low[j], low[j] + 1, ...`` (each row of ``probabilities`` sums to 1)."""
+
+    low: np.ndarray  # (latent_dim,) int64
+    probabilities: list[np.ndarray]
+
+    def clip(self, symbols: np.ndarray) -> np.ndarray:
+        """Symbols moved into each dimension's range, as offsets from ``low`` (0-based)."""
+        high = self.low + np.array([len(p) for p in self.probabilities]) - 1
+        return np.clip(symbols, self.low, high) - self.low
+
+
+def symbol_tables(quantiles: np.ndarray, step: float) -> SymbolTables:
+    """The tables for quantization step ``step`` (deterministic: encoder and decoder agree)."""
+    levels = np.linspace(0.0, 1.0, quantiles.shape[1])
+    lows, tables = [], []
+    for q in quantiles:
+        low = int(np.floor(q[0] / step + 0.5)) - MARGIN
+        high = int(np.floor(q[-1] / step + 0.5)) + MARGIN
+        edges = (np.arange(low, high + 2) - 0.5) * step
+        # np.interp needs increasing x: equal quantiles (a constant column) get a tiny spread
+        x = q + np.arange(len(q)) * 1e-12
+        mass = np.diff(np.interp(edges, x, levels, left=0.0, right=1.0))
+        mass = (1 - UNIFORM_MASS) * mass / max(mass.sum(), 1e-300) + UNIFORM_MASS / len(mass)
+        lows.append(low)
+        tables.append(mass)
+    return SymbolTables(np.asarray(lows, dtype=np.int64), tables)

@@ -1,0 +1,199 @@
+"""Semantic hashing (Salakhutdinov & Hinton 2009): an autoencoder with a binary bottleneck maps
+each row to ``n_bits`` bits, and rows whose codes are a small Hamming distance apart are similar.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from aekit.estimators._params import is_int, is_number, raise_for_invalid
+from aekit.hashing.binary import BinaryAutoencoder
+from aekit.hashing.index import HammingIndex
+
+# Parameters handed to the inner autoencoder unchanged.
+_NETWORK_PARAMS = (
+    "similarity_weight",
+    "temperature",
+    "hidden_layer_sizes",
+    "architecture",
+    "image_shape",
+    "max_iter",
+    "batch_size",
+    "learning_rate_init",
+    "random_state",
+    "device",
+    "verbose",
+)
+
+
+class SemanticHasher(TransformerMixin, BaseEstimator):
+    """Binary codes for fast similarity search, learned by an autoencoder.
+
+    The encoder ends in ``n_bits`` sigmoid units whose hard 0/1 values the decoder must
+    reconstruct the input from (straight-through gradients); a contrastive term pulls each row's
+    code towards that of its nearest neighbour in the batch, so Hamming distance between codes
+    follows distance in the data (see :mod:`aekit.hashing.binary`). Unsupervised: labels are
+    never used.
+
+    Parameters
+    ----------
+    n_bits : int, default=32
+        Bits per code.
+    similarity_weight : float, default=300.0
+        Weight of the neighbour term against reconstruction; 0 gives a plain binary autoencoder.
+    temperature : float, default=0.1
+        Softmax temperature of the neighbour term.
+    hidden_layer_sizes : tuple of int, default=None
+        Encoder widths (decoder mirrored); None is aekit's default for the architecture.
+    architecture : {"mlp", "conv"}, default="mlp"
+        Dense or convolutional networks.
+    image_shape : tuple (C, H, W), default=None
+        Image shape for ``architecture="conv"`` when X is 2-D.
+    max_iter : int, default=30
+        Training epochs.
+    batch_size : int, default=500
+        Rows per step; the neighbour term finds neighbours within a batch, so larger batches
+        give closer neighbours.
+    learning_rate_init : float, default=1e-3
+        Adam's learning rate.
+    random_state : int, RandomState or None, default=None
+        Seeds the weights and the shuffling.
+    device : {"auto", "cpu", "cuda"}, default="auto"
+        Where to train.
+    verbose : bool, default=False
+        Show a progress bar.
+
+    Attributes
+    ----------
+    autoencoder_ : BinaryAutoencoder
+        The fitted network.
+    n_features_in_ : int
+        Features seen in fit.
+    n_iter_ : int
+        Training epochs run.
+
+    Examples
+    --------
+    >>> from aekit import SemanticHasher
+    >>> from aekit.datasets import load_digits
+    >>> X, y = load_digits()
+    >>> hasher = SemanticHasher(n_bits=16, max_iter=5, random_state=0).fit(X)
+    >>> index = hasher.index(X)
+    >>> neighbours, distances = index.query(X[:3], k=5)
+    >>> neighbours.shape
+    (3, 5)
+    """
+
+    def __init__(
+        self,
+        n_bits: int = 32,
+        *,
+        similarity_weight: float = 300.0,
+        temperature: float = 0.1,
+        hidden_layer_sizes: tuple[int, ...] | None = None,
+        architecture: str = "mlp",
+        image_shape: tuple[int, int, int] | None = None,
+        max_iter: int = 30,
+        batch_size: int = 500,
+        learning_rate_init: float = 1e-3,
+        random_state: Any = None,
+        device: str = "auto",
+        verbose: bool = False,
+    ) -> None:
+        self.n_bits = n_bits
+        self.similarity_weight = similarity_weight
+        self.temperature = temperature
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.architecture = architecture
+        self.image_shape = image_shape
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    def fit(self, X: Any, y: Any = None) -> SemanticHasher:
+        """Train the hashing autoencoder on X (y is ignored: hashing is unsupervised).
+
+        Returns
+        -------
+        self : object
+        """
+        self.__dict__.pop("autoencoder_", None)
+        raise_for_invalid(
+            self,
+            {
+                "n_bits": is_int(self.n_bits, 1),
+                "similarity_weight": is_number(self.similarity_weight)
+                and self.similarity_weight >= 0,
+                "temperature": is_number(self.temperature) and self.temperature > 0,
+            },
+        )
+        params = {name: getattr(self, name) for name in _NETWORK_PARAMS}
+        network = BinaryAutoencoder(latent_dim=int(self.n_bits), **params)
+        self.autoencoder_ = network.fit(X)
+        self.n_features_in_ = network.n_features_in_
+        return self
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "autoencoder_")
+
+    @property
+    def n_iter_(self) -> int:
+        """Training epochs run."""
+        check_is_fitted(self)
+        return self.autoencoder_.n_iter_
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Binary codes of X.
+
+        Returns
+        -------
+        codes : ndarray of uint8, shape (n_samples, n_bits)
+            0/1 bits.
+        """
+        check_is_fitted(self)
+        return (self.autoencoder_.transform(X) > 0.5).astype(np.uint8)
+
+    def index(self, X: Any) -> HammingIndex:
+        """A :class:`HammingIndex` over the codes of X; its ``query(Q, k)`` hashes Q with this
+        hasher, and it saves with the hasher inside (``index.save(path)``)."""
+        return HammingIndex(self.transform(X), hasher=self)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """``bit0, bit1, ...``."""
+        check_is_fitted(self)
+        return np.asarray([f"bit{i}" for i in range(self.n_bits)], dtype=object)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the fitted hasher to ``path`` (JSON header + safetensors weights, one file)."""
+        from aekit.io import save
+
+        save(self, path)
+
+    # ---- the composite model-file protocol of aekit.io --------------------------------------
+    def _export_fitted(self) -> tuple[dict[str, Any], Any]:
+        from aekit.io import export_estimator
+
+        document, tree = export_estimator(self.autoencoder_)
+        return {"autoencoder": document}, {"autoencoder": tree}
+
+    def _import_fitted(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
+        from aekit.io import import_estimator
+
+        network = import_estimator(fitted["autoencoder"], tree["autoencoder"], device)
+        if not isinstance(network, BinaryAutoencoder) or network.latent_dim != self.n_bits:
+            raise ValueError("the stored network is not this hasher's binary autoencoder")
+        self.autoencoder_ = network
+        self.n_features_in_ = network.n_features_in_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = []  # codes are uint8 whatever X was
+        return tags

@@ -1,0 +1,195 @@
+"""A Hamming-distance index over binary codes: packed bits and a vectorized popcount.
+
+Codes of ``n_bits`` 0/1 values are packed eight to a byte (``np.packbits``) and the bytes padded
+to whole 64-bit words, so the distance between two codes is ``popcount(a XOR b)`` summed over a
+handful of words: 60 000 codes of 32 bits take 480 kB and one query scans them all in one numpy
+call. Queries run in batches whose XOR table stays under :data:`BATCH_BYTES`, so memory is
+bounded for any number of queries. Ties in distance are broken by row index (smaller first),
+which makes every answer deterministic.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from aekit._serialization import load_tree, save_tree
+from aekit._version import __version__
+
+FORMAT = "aekit-index"
+FORMAT_VERSION = 1
+BATCH_BYTES = 64 * 2**20  # the (queries, rows, words) XOR table of one batch stays under this
+
+# popcount of every byte, for numpy < 2.0 (which has no np.bitwise_count)
+_BYTE_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+
+
+def as_codes(codes: Any, n_bits: int | None = None, name: str = "codes") -> np.ndarray:
+    """``codes`` as a (n, n_bits) uint8 array of 0/1, or a ValueError saying what is wrong."""
+    array = np.asarray(codes)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must have shape (n, n_bits); got shape {array.shape}.")
+    if n_bits is not None and array.shape[1] != n_bits:
+        raise ValueError(f"{name} has {array.shape[1]} bits per row; the index holds {n_bits}.")
+    if array.dtype.kind not in "biuf" or not np.isin(array, (0, 1)).all():
+        raise ValueError(f"{name} must hold only 0 and 1 (binary codes).")
+    return array.astype(np.uint8)
+
+
+def pack_codes(codes: Any) -> np.ndarray:
+    """Pack (n, n_bits) 0/1 codes into (n, words) uint64, zero-padded to whole words."""
+    codes = as_codes(codes)
+    packed = np.packbits(codes, axis=1)  # (n, ceil(n_bits / 8)) bytes, big-endian bit order
+    n_bytes = -(-packed.shape[1] // 8) * 8
+    padded = np.zeros((len(packed), n_bytes), dtype=np.uint8)
+    padded[:, : packed.shape[1]] = packed
+    return padded.view(np.uint64)
+
+
+def popcount(words: np.ndarray) -> np.ndarray:
+    """Number of set bits of each uint64, as uint8."""
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(words)
+    as_bytes = words.view(np.uint8).reshape(*words.shape, 8)
+    return _BYTE_POPCOUNT[as_bytes].sum(axis=-1, dtype=np.uint8)
+
+
+def hamming_distances(packed_a: np.ndarray, packed_b: np.ndarray) -> np.ndarray:
+    """All pairwise Hamming distances, (len(a), len(b)) int32, of codes packed by
+    :func:`pack_codes` (the caller bounds len(a) * len(b))."""
+    xor = np.bitwise_xor(packed_a[:, None, :], packed_b[None, :, :])
+    return popcount(xor).sum(axis=-1, dtype=np.int32)
+
+
+def top_k(distances: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k smallest distances of each row, ties broken by column index.
+
+    numpy's stable sort of 8- and 16-bit integers is a radix sort: linear in the row length,
+    and, being stable, it keeps equal distances in index order. On 60 000 rows it is 4-7x
+    faster than ``np.partition`` of (distance, index) keys.
+    """
+    small = np.uint8 if distances.max(initial=0) < 2**8 else np.uint16
+    if distances.max(initial=0) < 2**16:
+        distances = distances.astype(small)
+    order = np.argsort(distances, axis=1, kind="stable")[:, :k]
+    return order.astype(np.int64), np.take_along_axis(distances, order, axis=1).astype(np.int32)
+
+
+class HammingIndex:
+    """Nearest neighbours by Hamming distance among binary codes.
+
+    Build it with :meth:`aekit.SemanticHasher.index` (then :meth:`query` takes data rows and
+    hashes them with that hasher) or from codes directly (then :meth:`query` takes codes).
+
+    Parameters
+    ----------
+    codes : array-like of shape (n_rows, n_bits)
+        The database's binary codes (0/1).
+    hasher : SemanticHasher, default=None
+        The fitted hasher that made ``codes``; saved with the index.
+
+    Attributes
+    ----------
+    n_bits : int
+    n_rows : int
+    packed : ndarray of uint64, shape (n_rows, words)
+    """
+
+    def __init__(self, codes: Any, hasher: Any = None) -> None:
+        codes = as_codes(codes)
+        self.n_bits = codes.shape[1]
+        self.n_rows = len(codes)
+        self.packed = pack_codes(codes)
+        self.hasher = hasher
+
+    def __len__(self) -> int:
+        return self.n_rows
+
+    def query(self, Q: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` nearest database rows of each query.
+
+        Parameters
+        ----------
+        Q : array-like
+            Data rows to hash with the index's hasher, or, for an index built from codes,
+            (n_queries, n_bits) binary codes.
+        k : int, default=10
+            Neighbours per query (at most the number of rows).
+
+        Returns
+        -------
+        indices : ndarray of int64, shape (n_queries, k)
+            Database rows, nearest first; equal distances in row order.
+        distances : ndarray of int32, shape (n_queries, k)
+            Their Hamming distances.
+        """
+        codes = Q if self.hasher is None else self.hasher.transform(Q)
+        return self.query_codes(codes, k)
+
+    def query_codes(self, codes: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`query` for binary codes, whatever built the index."""
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k:
+            raise ValueError(f"k={k!r} must be a positive integer.")
+        if k > self.n_rows:
+            raise ValueError(f"k={k} is more than the {self.n_rows} rows in the index.")
+        packed = pack_codes(as_codes(codes, self.n_bits, "Q"))
+        batch = max(1, BATCH_BYTES // (self.n_rows * self.packed.shape[1] * 8))
+        indices, distances = [], []
+        for start in range(0, len(packed), batch):
+            found = top_k(hamming_distances(packed[start : start + batch], self.packed), int(k))
+            indices.append(found[0])
+            distances.append(found[1])
+        return np.concatenate(indices), np.concatenate(distances)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the index, with its hasher, to one file atomically."""
+        from aekit.io import export_estimator
+
+        header: dict[str, Any] = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "aekit_version": __version__,
+            "n_bits": self.n_bits,
+            "n_rows": self.n_rows,
+            "hasher": None,
+        }
+        tree: dict[str, Any] = {"packed": self.packed.view(np.uint8)}
+        if self.hasher is not None:
+            header["hasher"], tree["hasher"] = export_estimator(self.hasher)
+        save_tree(path, header, tree)
+
+
+def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
+    """Read an index written by :meth:`HammingIndex.save`; ValueError for a damaged file."""
+    header, tree = load_tree(path)
+    if header.get("format") != FORMAT:
+        raise ValueError(
+            f"{path} is an aekit file but not an index (format {header.get('format')!r}); "
+            "make one with 'aekit index' or SemanticHasher.index(X).save(path)."
+        )
+    if header.get("format_version") != FORMAT_VERSION:
+        raise ValueError(
+            f"{path} is index format {header.get('format_version')!r}; this aekit "
+            f"({__version__}) reads format {FORMAT_VERSION}."
+        )
+    try:
+        n_bits, n_rows = int(header["n_bits"]), int(header["n_rows"])
+        packed = np.ascontiguousarray(tree["packed"], dtype=np.uint8)
+        words = -(-n_bits // 64)
+        if packed.shape != (n_rows, words * 8):
+            raise ValueError(f"packed codes of shape {packed.shape} for {n_rows} x {n_bits} bits")
+        hasher = None
+        if header["hasher"] is not None:
+            from aekit.io import import_estimator
+
+            hasher = import_estimator(header["hasher"], tree["hasher"], device)
+            if hasher.n_bits != n_bits:
+                raise ValueError(f"a {hasher.n_bits}-bit hasher for {n_bits}-bit codes")
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise ValueError(f"{path} does not hold a consistent index: {err}") from None
+    index = HammingIndex.__new__(HammingIndex)
+    index.n_bits, index.n_rows, index.hasher = n_bits, n_rows, hasher
+    index.packed = packed.view(np.uint64)
+    return index

@@ -1,0 +1,75 @@
+"""The hashing and compression commands, end to end on the bundled digits."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from aekit.cli import app
+from aekit.hashing import load_index
+
+runner = CliRunner()
+TINY = ["--quiet", "--param", "hidden_layer_sizes=[32]"]
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("retrieval")
+    result = invoke("train-hasher", "digits", "--bits", 16, "--epochs", 3, *TINY, "-o",
+                    folder / "hasher.safetensors")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = invoke("train-compressor", "digits", "--latent-dim", 8, "--epochs", 3, *TINY, "-o",
+                    folder / "compressor.safetensors")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def test_index_and_search(files):
+    index_path = files / "digits.index"
+    assert (
+        invoke("index", files / "hasher.safetensors", "digits", "--out", index_path).exit_code == 0
+    )
+    hits = files / "hits.csv"
+    result = invoke("search", index_path, "digits", "-k", 5, "-o", hits)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(hits)
+    assert list(table.columns) == ["query", "rank", "index", "distance"]
+    assert len(table) == 1797 * 5
+    from aekit.datasets import load_digits
+
+    X, _ = load_digits(as_images=True)
+    indices, distances = load_index(index_path).query(X, 5)  # the CLI answers as the API does
+    np.testing.assert_array_equal(table["index"].to_numpy(), indices.ravel())
+    np.testing.assert_array_equal(table["distance"].to_numpy(), distances.ravel())
+    printed = invoke("search", index_path, "digits", "-k", 2)
+    assert (
+        printed.exit_code == 0 and printed.output.splitlines()[0] == "query\trank\tindex\tdistance"
+    )
+
+
+def test_compress_and_decompress(files):
+    model, packed = files / "compressor.safetensors", files / "digits.aek"
+    result = invoke("compress", model, "digits", "-o", packed)
+    assert result.exit_code == 0, result.output
+    out = files / "restored.npy"
+    assert invoke("decompress", model, packed, "-o", out).exit_code == 0
+    assert np.load(out).shape == (1797, 1, 8, 8)
+    assert invoke("decompress", model, packed, "-o", files / "grid.png").exit_code == 0
+    assert (files / "grid.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_damaged_file_and_wrong_model_are_errors(files):
+    model, packed = files / "compressor.safetensors", files / "damaged.aek"
+    assert invoke("compress", model, "digits", "-o", packed).exit_code == 0
+    packed.write_bytes(packed.read_bytes()[:-7])
+    result = invoke("decompress", model, packed, "-o", files / "never.npy")
+    assert isinstance(result.exception, ValueError) and "truncated" in str(result.exception)
+    assert not (files / "never.npy").exists()
+    result = invoke("compress", files / "hasher.safetensors", "digits", "-o", files / "x.aek")
+    assert isinstance(result.exception, ValueError) and "not a Compressor" in str(result.exception)
+    result = invoke("search", files / "compressor.safetensors", "digits")
+    assert isinstance(result.exception, ValueError) and "not an index" in str(result.exception)

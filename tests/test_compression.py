@@ -1,0 +1,143 @@
+"""Learned compression: round trips, rate against distortion, the entropy coder against the
+ideal code length, and every kind of damaged input refused with a ValueError."""
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import aekit
+from aekit.compression import Compressor, container, entropy
+from aekit.compression.prior import fit_quantiles, symbol_tables
+from aekit.datasets import load_digits
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, _ = load_digits()
+    return X[:1400], X[1400:]
+
+
+@pytest.fixture(scope="module")
+def compressor(digits):
+    return Compressor(8, hidden_layer_sizes=(64,), max_iter=30, random_state=0, device="cpu").fit(
+        digits[0]
+    )
+
+
+def test_round_trip_shape_and_distortion(compressor, digits):
+    X_test = digits[1]
+    data = compressor.compress(X_test)
+    assert isinstance(data, bytes)
+    restored = compressor.decompress(data)
+    assert restored.shape == X_test.shape and restored.dtype == np.float32
+    mse = np.mean((restored - X_test) ** 2)
+    baseline = np.mean((X_test - digits[0].mean(axis=0)) ** 2)  # predicting the mean image
+    assert mse < 0.6 * baseline
+    bits_per_row = 8 * len(data) / len(X_test)
+    assert bits_per_row < 8 * 32  # far below the 64 4-bit pixels of the raw digit
+
+
+def test_more_bits_give_less_distortion(compressor, digits):
+    X_test = digits[1]
+    sizes, errors = [], []
+    for step in (4.0, 1.0, 0.25):
+        data = compressor.compress(X_test, step=step)
+        sizes.append(len(data))
+        errors.append(np.mean((compressor.decompress(data) - X_test) ** 2))
+    assert sizes[0] < sizes[1] < sizes[2]
+    assert errors[0] > errors[1] > errors[2]
+
+
+def test_images_keep_their_shape(compressor):
+    X, _ = load_digits(as_images=True)
+    assert compressor.decompress(compressor.compress(X[:5])).shape == (5, 1, 8, 8)
+
+
+def test_entropy_coder_reaches_the_ideal_code_length():
+    rng = np.random.default_rng(0)
+    codes = rng.laplace(size=(4000, 3)) * [1.0, 3.0, 0.2]
+    tables = symbol_tables(fit_quantiles(codes), step=0.5)
+    offsets = tables.clip(np.floor(codes / 0.5 + 0.5).astype(np.int64))
+    payload = entropy.encode(offsets, tables)
+    ideal_bits = -sum(
+        np.log2(tables.probabilities[j][offsets[:, j]]).sum() for j in range(codes.shape[1])
+    )
+    assert ideal_bits <= 8 * len(payload) <= ideal_bits * 1.01 + 64
+    np.testing.assert_array_equal(entropy.decode(payload, 4000, tables), offsets + tables.low)
+
+
+def test_container_round_trip():
+    box = container.Container(b"f" * 16, 3, (1, 28, 28), 0.75, 12, b"\x01\x02\x03\x04")
+    assert container.unpack(container.pack(box)) == box
+
+
+def test_model_round_trip(compressor, digits, tmp_path):
+    compressor.save(tmp_path / "compressor.safetensors")
+    loaded = aekit.load(tmp_path / "compressor.safetensors")
+    data = compressor.compress(digits[1][:20])
+    assert loaded.compress(digits[1][:20]) == data
+    np.testing.assert_array_equal(loaded.decompress(data), compressor.decompress(data))
+
+
+def test_damaged_model_file(compressor, tmp_path):
+    path = tmp_path / "compressor.safetensors"
+    compressor.save(path)
+    path.write_bytes(path.read_bytes()[:-50])
+    with pytest.raises(ValueError):
+        aekit.load(path)
+
+
+@pytest.fixture(scope="module")
+def data(compressor, digits):
+    return compressor.compress(digits[1][:50])
+
+
+@pytest.mark.parametrize("cut", [1, 10, 30, -1, -5])
+def test_truncated_data(compressor, data, cut):
+    with pytest.raises(ValueError, match="truncated|magic"):
+        compressor.decompress(data[:cut])
+
+
+def test_bit_flips_anywhere_are_detected(compressor, data):
+    for position in range(0, len(data), max(1, len(data) // 40)):
+        damaged = bytearray(data)
+        damaged[position] ^= 0x10
+        with pytest.raises(ValueError):
+            compressor.decompress(bytes(damaged))
+
+
+def test_foreign_bytes(compressor):
+    with pytest.raises(ValueError, match="not an aekit compressed file"):
+        compressor.decompress(b"\x89PNG\r\n\x1a\n" + bytes(100))
+
+
+def test_wrong_model_is_refused(compressor, digits, data):
+    other = Compressor(8, hidden_layer_sizes=(64,), max_iter=2, random_state=1, device="cpu")
+    other.fit(digits[0])
+    with pytest.raises(ValueError, match="another model"):
+        other.decompress(data)
+
+
+def test_bad_input(compressor, digits):
+    with pytest.raises(ValueError, match="step"):
+        compressor.compress(digits[1], step=0)
+    with pytest.raises(ValueError, match="features"):
+        compressor.compress(np.zeros((2, 10)))
+    with pytest.raises(ValueError, match="NaN"):
+        compressor.compress(np.full((2, 64), np.nan))
+    with pytest.raises(TypeError, match="bytes"):
+        compressor.decompress("not bytes")
+    with pytest.raises(NotFittedError):
+        Compressor().compress(digits[1])
+    with pytest.raises(ValueError, match="step"):
+        Compressor(step=-1.0).fit(digits[1])
+    with pytest.raises(ValueError, match="Compressor: rate_weight=-1"):
+        Compressor(rate_weight=-1).fit(digits[1])
+
+
+@parametrize_with_checks(
+    [Compressor(2, hidden_layer_sizes=(8,), max_iter=2, random_state=0, device="cpu")]
+)
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
