@@ -4,7 +4,7 @@ learned compression.
     aekit train-hasher DATA --bits 32 --out hasher.safetensors
     aekit index RUN DATA --out INDEX            (RUN: a hasher model file)
     aekit search INDEX QUERY -k 10 [-o hits.csv]
-    aekit train-compressor DATA --latent-dim 32 --out compressor.safetensors
+    aekit train-compressor DATA --latent-dim 128 --out compressor.safetensors
     aekit compress RUN DATA -o file.aek [--step 1.0]
     aekit decompress RUN file.aek -o out.npy|png
 """
@@ -141,8 +141,8 @@ def search(
 @app.command("train-compressor")
 def train_compressor(
     data: Data,
-    latent_dim: Annotated[int, typer.Option(help="Dimensions of the code.")] = 32,
-    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 50,
+    latent_dim: Annotated[int, typer.Option(help="Dimensions of the code.")] = 128,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 30,
     param: Param = None,
     out: ModelOut = Path("compressor.safetensors"),
     quiet: Quiet = False,
