@@ -45,7 +45,7 @@ def _to_json(value: Any) -> Any:
 # aekit's own classes. Each implements ``_export_fitted() -> (fitted JSON, tree)`` and
 # ``_import_fitted(fitted, tree, device)``, and stores inner autoencoders with
 # :func:`export_estimator` / :func:`import_estimator`.
-COMPOSITES: dict[str, str] = {}
+COMPOSITES: dict[str, str] = {"AnomalyDetector": "aekit.anomaly"}
 
 
 def _estimator_class(name: Any) -> type:
