@@ -57,11 +57,12 @@ BASELINES = {
 }
 
 
-def ecg_tutorial_baseline(X_normal: np.ndarray, X_test: np.ndarray, seed: int) -> np.ndarray:
+def ecg_tutorial_baseline(X_normal: np.ndarray, X_test: np.ndarray, seed: int):
     """The TensorFlow tutorial's detector ("Intro to Autoencoders", anomaly detection part):
     min-max scaling by the training data's global min and max, a dense 32-16-8 relu encoder and
     16-32-140 decoder with a sigmoid output, MAE loss, Adam, 20 epochs of batch 512; a beat is
-    normal when its MAE is below mean + 1 std of the training MAEs. Returns "is normal"."""
+    normal when its MAE is below mean + 1 std of the training MAEs. Returns ("is normal",
+    the test MAEs)."""
     low, high = X_normal.min(), X_normal.max()
     A = torch.tensor((X_normal - low) / (high - low), dtype=torch.float32)
     B = torch.tensor((X_test - low) / (high - low), dtype=torch.float32)
@@ -82,4 +83,4 @@ def ecg_tutorial_baseline(X_normal: np.ndarray, X_test: np.ndarray, seed: int) -
         train_mae = (model(A) - A).abs().mean(dim=1)
         test_mae = (model(B) - B).abs().mean(dim=1)
     threshold = train_mae.mean() + train_mae.std(unbiased=False)
-    return (test_mae < threshold).numpy()
+    return (test_mae < threshold).numpy(), test_mae.numpy()

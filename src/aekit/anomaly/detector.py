@@ -59,9 +59,11 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         Latent draws averaged in a VAE's score.
     n_estimators : int, default=3
         Autoencoders in the ensemble.
-    n_neighbors : int, default=5
-        k of the latent-distance term (distance to the k-th nearest training code); 0 turns it
-        off and scores by reconstruction alone.
+    n_neighbors : int or float, default=0.03
+        k of the latent-distance term (distance to the k-th nearest training code): an int, or
+        a float in (0, 1) for that fraction of the training rows (at least 5). A k above the
+        size of a cluster of anomalies in contaminated training data keeps that cluster from
+        looking normal. 0 turns the term off and scores by reconstruction alone.
     trim_fraction : float in [0, 0.5), default=0.0
         Robust training: after a first fit, drop this fraction of worst-reconstructed training
         rows and refit each member on the rest.
@@ -113,7 +115,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         score: str = "auto",
         n_draws: int = 16,
         n_estimators: int = 3,
-        n_neighbors: int = 5,
+        n_neighbors: int | float = 0.03,
         trim_fraction: float = 0.0,
         n_std: float = 1.0,
         percentile: float = 99.0,
@@ -149,7 +151,8 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
                 "score": self.score == "auto" or self.score in SCORES,
                 "n_draws": is_int(self.n_draws, 1),
                 "n_estimators": is_int(self.n_estimators, 1),
-                "n_neighbors": is_int(self.n_neighbors, 0),
+                "n_neighbors": is_int(self.n_neighbors, 0)
+                or (isinstance(self.n_neighbors, float) and 0 < self.n_neighbors < 1),
                 "trim_fraction": is_number(self.trim_fraction) and 0 <= self.trim_fraction < 0.5,
                 "n_std": is_number(self.n_std),
                 "percentile": is_number(self.percentile) and 0 < self.percentile < 100,
@@ -203,6 +206,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         if base is None:
             base = self._default_estimator(*A.shape)
         rng = check_random_state(self.random_state)
+        self.n_neighbors_ = _neighbors(self.n_neighbors, len(A))
         self.estimators_, self.error_scales_ = [], []
         self.codes_, self.distance_scales_ = [], []
         for _ in range(int(self.n_estimators)):
@@ -257,7 +261,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         errors = self._member_errors(member, A)
         self.estimators_.append(member)
         self.error_scales_.append(_spread(errors))
-        if self.n_neighbors:
+        if self.n_neighbors_:
             codes = member.transform(A)
             self.codes_.append(codes)
             self.distance_scales_.append(_spread(self._distances(codes, codes, training=True)))
@@ -265,7 +269,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
     # ---- scores -------------------------------------------------------------------------
     def _distances(self, train_codes, codes, training: bool) -> np.ndarray:
         """Distance to the k-th nearest training code; a training row does not count itself."""
-        k = min(int(self.n_neighbors) + training, len(train_codes))
+        k = min(self.n_neighbors_ + training, len(train_codes))
         distances, _ = NearestNeighbors(n_neighbors=k).fit(train_codes).kneighbors(codes)
         return distances[:, -1]
 
@@ -277,7 +281,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
             features, other = self._member_features(member, A)
             per_feature += features / self.error_scales_[m]
             rest += other / self.error_scales_[m]
-            if self.n_neighbors:
+            if self.n_neighbors_:
                 codes = member.transform(A)
                 distance = self._distances(self.codes_[m], codes, training)
                 rest += distance / self.distance_scales_[m]
@@ -363,6 +367,13 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         from aekit.anomaly.persistence import import_detector
 
         import_detector(self, fitted, tree, device)
+
+
+def _neighbors(n_neighbors: int | float, n_samples: int) -> int:
+    """The k of the latent distance: the int given, or a fraction of the rows (at least 5)."""
+    if isinstance(n_neighbors, float):
+        return max(5, int(n_neighbors * n_samples))
+    return int(n_neighbors)
 
 
 def _spread(values: np.ndarray) -> float:

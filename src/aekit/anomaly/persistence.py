@@ -21,6 +21,7 @@ def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
         "preprocessor": pre_fitted,
         "feature_names_in_": None if names is None else list(names),
         "threshold_": detector.threshold_,
+        "n_neighbors_": detector.n_neighbors_,
         "contamination_": detector.contamination_,
         "score_spread_": detector.score_spread_,
         "error_scales_": list(detector.error_scales_),
@@ -48,6 +49,7 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     if fitted["feature_names_in_"] is not None:
         detector.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
     detector.threshold_ = float(fitted["threshold_"])
+    detector.n_neighbors_ = int(fitted["n_neighbors_"])
     detector.offset_ = -detector.threshold_
     detector.contamination_ = float(fitted["contamination_"])
     detector.score_spread_ = float(fitted["score_spread_"])
