@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import aekit
 from aekit.anomaly import thresholds
@@ -130,13 +131,13 @@ def test_vae_scores_average_several_draws_reproducibly(data):
         latent_dim=2, hidden_layer_sizes=(16,), max_iter=30, batch_size=32, random_state=0
     )
     for score in ("reconstruction", "probability", "elbo"):
-        detector = _detector(estimator=vae, score=score, n_draws=8, n_neighbors=0).fit(X)
+        detector = _detector(estimator=vae, score_type=score, n_draws=8, n_neighbors=0).fit(X)
         first = detector.score_samples(X_all)
         np.testing.assert_array_equal(first, detector.score_samples(X_all))
         y = np.r_[np.zeros(len(X)), np.ones(len(outliers))]
         assert roc_auc_score(y, -first) > 0.95
     with pytest.raises(ValueError, match="VariationalAutoencoder"):
-        _detector(score="elbo").fit(X)
+        _detector(score_type="elbo").fit(X)
 
 
 def test_robust_training_on_contaminated_data(data):
@@ -206,3 +207,10 @@ def test_bad_input_errors(fitted, data):
         _detector(contamination=0.9).fit(X)
     with pytest.raises(ValueError, match="threshold"):
         _detector(threshold="magic").fit(X)
+
+
+# scikit-learn's own checks for outlier detectors (fit/predict agreement, contamination, input
+# validation, n_features_in_, cloning); a 2-epoch member keeps them fast.
+@parametrize_with_checks([_detector(estimator=_tiny_ae(max_iter=2, hidden_layer_sizes=(8,)))])
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)

@@ -51,7 +51,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
     preprocessing : {"auto", None}, default="auto"
         "auto": numeric columns standardized, categorical (pandas category/object/bool) columns
         one-hot encoded; stored with the model. None: X is used as given (numbers only).
-    score : {"auto", "reconstruction", "probability", "elbo"}, default="auto"
+    score_type : {"auto", "reconstruction", "probability", "elbo"}, default="auto"
         Per-row score of each autoencoder: squared reconstruction error, reconstruction
         probability (negative log-likelihood) or negative ELBO (VAEs only). "auto":
         "reconstruction".
@@ -112,7 +112,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         contamination: Any = "auto",
         threshold: str = "contamination",
         preprocessing: str | None = "auto",
-        score: str = "auto",
+        score_type: str = "auto",
         n_draws: int = 16,
         n_estimators: int = 3,
         n_neighbors: int | float = 0.03,
@@ -127,7 +127,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         self.contamination = contamination
         self.threshold = threshold
         self.preprocessing = preprocessing
-        self.score = score
+        self.score_type = score_type
         self.n_draws = n_draws
         self.n_estimators = n_estimators
         self.n_neighbors = n_neighbors
@@ -148,7 +148,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
                 "contamination": c == "auto" or (is_number(c) and 0 < c <= 0.5),
                 "threshold": self.threshold in thresholds.RULES,
                 "preprocessing": self.preprocessing in ("auto", None),
-                "score": self.score == "auto" or self.score in SCORES,
+                "score_type": self.score_type == "auto" or self.score_type in SCORES,
                 "n_draws": is_int(self.n_draws, 1),
                 "n_estimators": is_int(self.n_estimators, 1),
                 "n_neighbors": is_int(self.n_neighbors, 0)
@@ -201,7 +201,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         self._fit_preprocessing(X)
         A = self._encode_input(X)
         if len(A) < 2:
-            raise ValueError(f"X has {len(A)} row(s); an anomaly detector needs at least 2.")
+            raise ValueError(f"X has n_samples={len(A)}; a detector needs at least 2 rows.")
         base = self.estimator
         if base is None:
             base = self._default_estimator(*A.shape)
@@ -217,7 +217,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
                 kept = errors <= np.quantile(errors, 1 - self.trim_fraction)
                 member = clone(base).set_params(random_state=seed, verbose=False).fit(A[kept])
             self._add_member(member, A)
-        train_scores = self._anomaly_scores(A, training=True)
+        train_scores = self._anomaly_scores(A)
         self.threshold_ = self._threshold(train_scores, X_normal)
         self.offset_ = -self.threshold_
         self.contamination_ = float(np.mean(train_scores > self.threshold_))
@@ -247,7 +247,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         return self.preprocessor_.transform(X)
 
     def _score_kind(self) -> str:
-        return "reconstruction" if self.score == "auto" else self.score
+        return "reconstruction" if self.score_type == "auto" else self.score_type
 
     def _member_features(self, member, A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         X_model = member._to_model(A.astype(np.float32))
@@ -264,16 +264,20 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         if self.n_neighbors_:
             codes = member.transform(A)
             self.codes_.append(codes)
-            self.distance_scales_.append(_spread(self._distances(codes, codes, training=True)))
+            # The scale is the spread of each training row's distance to its k-th nearest *other*
+            # row, the distance a new normal row would have.
+            own = self._distances(codes, codes, exclude_self=True)
+            self.distance_scales_.append(_spread(own))
 
     # ---- scores -------------------------------------------------------------------------
-    def _distances(self, train_codes, codes, training: bool) -> np.ndarray:
-        """Distance to the k-th nearest training code; a training row does not count itself."""
-        k = min(self.n_neighbors_ + training, len(train_codes))
+    def _distances(self, train_codes, codes, exclude_self: bool = False) -> np.ndarray:
+        """Distance to the k-th nearest training code. Scored rows that are training rows count
+        themselves, so a row scores the same in fit as in predict (scikit-learn's checks ask it)."""
+        k = min(self.n_neighbors_ + exclude_self, len(train_codes))
         distances, _ = NearestNeighbors(n_neighbors=k).fit(train_codes).kneighbors(codes)
         return distances[:, -1]
 
-    def _contributions(self, A: np.ndarray, training: bool = False):
+    def _contributions(self, A: np.ndarray):
         """Each row's anomaly score split into ``(per encoded feature, rest)``, where ``rest`` is
         what belongs to no feature (latent distance, a VAE's KL), averaged over the members."""
         per_feature, rest = np.zeros(A.shape), np.zeros(len(A))
@@ -283,13 +287,13 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
             rest += other / self.error_scales_[m]
             if self.n_neighbors_:
                 codes = member.transform(A)
-                distance = self._distances(self.codes_[m], codes, training)
+                distance = self._distances(self.codes_[m], codes)
                 rest += distance / self.distance_scales_[m]
         n = len(self.estimators_)
         return per_feature / n, rest / n
 
-    def _anomaly_scores(self, A: np.ndarray, training: bool = False) -> np.ndarray:
-        per_feature, rest = self._contributions(A, training)
+    def _anomaly_scores(self, A: np.ndarray) -> np.ndarray:
+        per_feature, rest = self._contributions(A)
         return per_feature.sum(axis=1) + rest
 
     def _threshold(self, train_scores: np.ndarray, X_normal: Any) -> float:

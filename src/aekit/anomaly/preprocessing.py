@@ -77,8 +77,8 @@ class TabularPreprocessor:
         frame = self._frame(X, fitting=False)
         if len(frame.columns) != len(self.columns_):
             raise ValueError(
-                f"X has {len(frame.columns)} features, but the detector was fitted with "
-                f"{len(self.columns_)}; pass the same columns as in fit."
+                f"X has {len(frame.columns)} features, but AnomalyDetector is expecting "
+                f"{len(self.columns_)} features as input; pass the same columns as in fit."
             )
         names = [str(c) for c in frame.columns]
         if self.named_ and isinstance(X, pd.DataFrame) and names != self.columns_:
@@ -118,6 +118,7 @@ class TabularPreprocessor:
     def _frame(self, X: Any, fitting: bool) -> pd.DataFrame:
         if isinstance(X, pd.DataFrame):
             frame = X.copy()
+            frame.columns = [str(c) for c in frame.columns]
         else:
             # Not a table: numbers only. as_numeric_array checks them and names any NaN's
             # position; with handle_missing the NaNs pass through to be filled.
