@@ -214,3 +214,23 @@ def test_bad_input_errors(fitted, data):
 @parametrize_with_checks([_detector(estimator=_tiny_ae(max_iter=2, hidden_layer_sizes=(8,)))])
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
+
+
+def test_figures_show_the_threshold_and_the_curves_areas():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from aekit.anomaly.plots import roc_pr_curves, score_histogram
+
+    rng = np.random.RandomState(0)
+    scores = np.r_[rng.normal(size=200), rng.normal(3, 1, size=20)]
+    labels = np.r_[np.zeros(200), np.ones(20)]
+    ax = score_histogram(scores, threshold=2.5, labels=labels)
+    assert [line.get_xdata()[0] for line in ax.get_lines()] == [2.5]
+    axes = roc_pr_curves(scores, labels)
+    assert axes[0].get_legend().get_texts()[0].get_text() == (
+        f"ROC-AUC {roc_auc_score(labels, scores):.3f}"
+    )
+    plt.close("all")
