@@ -7,8 +7,9 @@ What makes it more than "reconstruction error above a cut-off" (each choice meas
    their spread on the training rows before averaging, so no member dominates;
 2. the distance of a row's code to its k-th nearest training code added to its error: a row can
    be reconstructed well and still sit where no training row does;
-3. robust training for contaminated data: the rows reconstructed worst are dropped and the
-   member is refitted on the rest;
+3. for contaminated training data, k of that distance grows with the data (3% of the rows), so
+   a small cluster of training anomalies cannot vouch for itself; optionally (``trim_fraction``)
+   the worst-reconstructed rows are dropped and each member refitted on the rest;
 4. thresholds that do not need the anomaly rate (peaks over threshold), per-feature explanations,
    and VAE scores averaged over several latent draws.
 """
@@ -221,8 +222,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         self.threshold_ = self._threshold(train_scores, X_normal)
         self.offset_ = -self.threshold_
         self.contamination_ = float(np.mean(train_scores > self.threshold_))
-        q25, q75 = np.percentile(train_scores, [25, 75])
-        self.score_spread_ = float(q75 - q25) / 1.349 or float(np.std(train_scores)) or 1.0
+        self.score_spread_ = _spread(train_scores) / 1.349  # the IQR of a normal is 1.349 sd
         return self
 
     def _fit_preprocessing(self, X: Any) -> None:
@@ -330,7 +330,10 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         A logistic function of the distance to the threshold, in units of the training scores'
         robust spread: 1/2 at the threshold, monotone in the score.
         """
-        z = (self.anomaly_score(X) - self.threshold_) / self.score_spread_
+        return self._probabilities(self.anomaly_score(X))
+
+    def _probabilities(self, anomaly_scores: np.ndarray) -> np.ndarray:
+        z = (anomaly_scores - self.threshold_) / self.score_spread_
         anomaly = 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
         return np.column_stack([1.0 - anomaly, anomaly])
 
