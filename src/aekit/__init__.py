@@ -12,6 +12,7 @@ from aekit import datasets
 from aekit._version import __version__
 
 _LAZY = {
+    "AnomalyDetector": "aekit.anomaly",
     "Autoencoder": "aekit.estimators",
     "AutoencoderImputer": "aekit.imputation",
     "Compressor": "aekit.compression",

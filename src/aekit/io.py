@@ -52,6 +52,7 @@ COMPOSITES: dict[str, str] = {
     "BinaryAutoencoder": "aekit.hashing",
     "Compressor": "aekit.compression",
     "QuantizingAutoencoder": "aekit.compression",
+    "AnomalyDetector": "aekit.anomaly",
 }
 
 

@@ -107,6 +107,10 @@ def _reconstructions(estimator, X, y):
 def _scores(estimator, X, y):
     import numpy as np
 
+    if hasattr(estimator, "explain"):  # a detector run: flag, probability and top features too
+        from aekit.cli.anomaly import detector_table
+
+        return detector_table(estimator, X, y)
     scores = (
         estimator.score_samples(X, y) if is_conditional(estimator) else estimator.score_samples(X)
     )
@@ -309,7 +313,7 @@ def demo(
 
 # Application commands live in their own modules and register themselves on ``app`` when imported
 # (each keeps torch out of module level, so ``aekit --help`` stays instant).
-from aekit.cli import applications, retrieval  # noqa: E402, F401
+from aekit.cli import anomaly, applications, retrieval  # noqa: E402, F401
 
 
 def main() -> None:

@@ -1,0 +1,183 @@
+"""Anomaly detection, side by side: aekit's AnomalyDetector (defaults) against PyOD's
+AutoEncoder and VAE (defaults), scikit-learn's IsolationForest, PCA reconstruction error and kNN
+distance, on the 16 ADBench "classical" sets; then ECG5000 against the TensorFlow tutorial.
+
+Protocols (ADBench sets):
+1. normal-only training: half of the normal rows (random, per seed) train; the other normal
+   rows plus all anomalies test.
+2. unsupervised: stratified 70/30 split; the training part keeps its anomalies, labels unused.
+Training sets above ``--max-train`` rows (only shuttle) are subsampled for every method alike.
+
+    python benchmarks/anomaly.py                 # 16 sets x 3 seeds x 2 protocols + ECG5000
+    python benchmarks/anomaly.py --quick         # 4 small sets, 1 seed
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from _common import command_line, machine_info, print_table, write_result
+from anomaly_baselines import BASELINES, ecg_tutorial_baseline
+from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.model_selection import train_test_split
+
+import aekit
+
+QUICK_SETS = ("4_breastw", "18_Ionosphere", "29_Pima", "42_WBC")
+
+
+def aekit_detector(X_train: np.ndarray, X_test: np.ndarray, seed: int) -> np.ndarray:
+    """The library's defaults, nothing tuned per data set."""
+    return aekit.AnomalyDetector(random_state=seed).fit(X_train).anomaly_score(X_test)
+
+
+METHODS = {"aekit": aekit_detector, **BASELINES}
+
+
+def split(X, y, protocol: int, seed: int, max_train: int):
+    rng = np.random.RandomState(seed)
+    if protocol == 1:
+        normal = rng.permutation(np.flatnonzero(y == 0))
+        half = len(normal) // 2
+        train, test = normal[:half], np.concatenate([normal[half:], np.flatnonzero(y == 1)])
+        X_train, X_test, y_test = X[train], X[test], y[test]
+    else:
+        X_train, X_test, _, y_test = train_test_split(
+            X, y, test_size=0.3, stratify=y, random_state=seed
+        )
+    if len(X_train) > max_train:
+        X_train = X_train[rng.permutation(len(X_train))[:max_train]]
+    return X_train, X_test, y_test
+
+
+def run_adbench(args, names: list[str], result: dict) -> dict:
+    results = result["adbench"] = {}
+    for protocol in (1, 2):
+        per_set = {}
+        for name in names:
+            data = np.load(Path(args.data_dir) / "adbench-classical" / f"{name}.npz")
+            X, y = data["X"].astype(np.float64), data["y"].astype(int)
+            runs = {m: {"roc_auc": [], "pr_auc": [], "fit_s": []} for m in METHODS}
+            for seed in args.seeds:
+                X_train, X_test, y_test = split(X, y, protocol, seed, args.max_train)
+                for method, detect in METHODS.items():
+                    started = time.perf_counter()
+                    scores = detect(X_train, X_test, seed)
+                    runs[method]["fit_s"].append(time.perf_counter() - started)
+                    runs[method]["roc_auc"].append(roc_auc_score(y_test, scores))
+                    runs[method]["pr_auc"].append(average_precision_score(y_test, scores))
+            per_set[name] = {
+                m: {k: float(np.mean(v)) for k, v in r.items()} | {"seeds": r}
+                for m, r in runs.items()
+            }
+            line = " ".join(f"{m}={per_set[name][m]['roc_auc']:.3f}" for m in METHODS)
+            print(f"protocol {protocol} {name}: {line}", flush=True)
+        results[f"protocol_{protocol}"] = per_set
+        _print_protocol(protocol, per_set)
+        write_result(args.out, result)  # keep what is done should a later part fail
+    return results
+
+
+def _mean(per_set: dict, method: str, key: str) -> float:
+    return float(np.mean([r[method][key] for r in per_set.values()]))
+
+
+def _print_protocol(protocol: int, per_set: dict) -> None:
+    title = {1: "normal-only training", 2: "unsupervised, contaminated training"}[protocol]
+    cells = [[name, *(f"{r[m]['roc_auc']:.3f}" for m in METHODS)] for name, r in per_set.items()]
+    for key, label in (("roc_auc", "mean ROC-AUC"), ("pr_auc", "mean PR-AUC")):
+        cells.append([label, *(f"{_mean(per_set, m, key):.3f}" for m in METHODS)])
+    cells.append(["total fit s", *(f"{_sum_time(per_set, m):.0f}" for m in METHODS)])
+    print_table(f"Protocol {protocol} ({title}): ROC-AUC", ["data set", *METHODS], cells)
+
+
+def _sum_time(per_set: dict, method: str) -> float:
+    return float(sum(sum(r[method]["seeds"]["fit_s"]) for r in per_set.values()))
+
+
+def run_ecg(args) -> dict:
+    """The TensorFlow autoencoder tutorial's protocol on ECG5000 (train file; class 1 normal):
+    80/20 split per seed, train on the normal training beats, threshold = mean + 1 std of the
+    training errors; accuracy, precision and recall with *normal* as the positive class, as the
+    tutorial reports them, and the threshold-free ROC-AUC (anomaly positive)."""
+    from sklearn.metrics import accuracy_score, precision_score, recall_score
+
+    table = np.loadtxt(Path(args.data_dir) / "ecg5000" / "ECG5000_TRAIN.txt")
+    X, normal = table[:, 1:], table[:, 0] == 1
+    out = {}
+    for method in ("aekit", "tf_tutorial"):
+        scores = {"accuracy": [], "precision": [], "recall": [], "roc_auc": [], "fit_s": []}
+        for seed in args.seeds:
+            X_train, X_test, n_train, n_test = train_test_split(
+                X, normal, test_size=0.2, random_state=21 + seed
+            )
+            started = time.perf_counter()
+            if method == "aekit":
+                detector = aekit.AnomalyDetector(threshold="mean_std", n_std=1.0, random_state=seed)
+                predicted_normal = detector.fit(X_train[n_train]).predict(X_test) == 1
+                anomaly_scores = detector.anomaly_score(X_test)
+            else:
+                predicted_normal, anomaly_scores = ecg_tutorial_baseline(
+                    X_train[n_train], X_test, seed
+                )
+            scores["fit_s"].append(time.perf_counter() - started)
+            scores["accuracy"].append(accuracy_score(n_test, predicted_normal))
+            scores["precision"].append(precision_score(n_test, predicted_normal))
+            scores["recall"].append(recall_score(n_test, predicted_normal))
+            scores["roc_auc"].append(roc_auc_score(~n_test, anomaly_scores))
+        out[method] = {k: float(np.mean(v)) for k, v in scores.items()} | {"seeds": scores}
+    cells = [
+        [
+            m,
+            *(f"{out[m][k]:.3f}" for k in ("accuracy", "precision", "recall", "roc_auc")),
+            f"{out[m]['fit_s']:.1f}",
+        ]
+        for m in out
+    ]
+    print_table(
+        "ECG5000 (TF tutorial protocol, normal = positive)",
+        ["method", "accuracy", "precision", "recall", "ROC-AUC", "fit s"],
+        cells,
+    )
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--max-train", type=int, default=10000)
+    parser.add_argument("--sets", nargs="+", default=None, help="ADBench file stems to run.")
+    parser.add_argument("--quick", action="store_true", help="4 small sets, 1 seed.")
+    parser.add_argument("--out", default="benchmarks/results/anomaly.json")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    if args.quick:
+        args.seeds = args.seeds[:1]
+    folder = Path(args.data_dir) / "adbench-classical"
+    names = args.sets or sorted(
+        (p.stem for p in folder.glob("*.npz")), key=lambda s: int(s.split("_")[0])
+    )
+    if args.quick:
+        names = [n for n in names if n in QUICK_SETS]
+    started = time.perf_counter()
+    result = {"command": command_line(argv), "machine": machine_info(), "seeds": args.seeds}
+    result["max_train"] = args.max_train
+    run_adbench(args, names, result)
+    result["means"] = {
+        protocol: {m: {k: _mean(per_set, m, k) for k in ("roc_auc", "pr_auc")} for m in METHODS}
+        for protocol, per_set in result["adbench"].items()
+    }
+    result["ecg5000"] = run_ecg(args)
+    result["wall_s"] = time.perf_counter() - started
+    print(f"wall time {result['wall_s']:.0f} s")
+    write_result(args.out, result)
+
+
+if __name__ == "__main__":
+    main()

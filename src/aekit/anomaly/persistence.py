@@ -1,0 +1,60 @@
+"""Saving a fitted :class:`AnomalyDetector` through :mod:`aekit.io`'s composite protocol: the
+members as their own documents and tensors, everything else as JSON or numeric arrays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from aekit.anomaly.preprocessing import TabularPreprocessor
+
+
+def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
+    from aekit.io import export_estimator
+
+    members = [export_estimator(member) for member in detector.estimators_]
+    pre_fitted, pre_arrays = detector.preprocessor_.state()
+    names = getattr(detector, "feature_names_in_", None)
+    fitted = {
+        "members": [document for document, _ in members],
+        "preprocessor": pre_fitted,
+        "feature_names_in_": None if names is None else list(names),
+        "threshold_": detector.threshold_,
+        "n_neighbors_": detector.n_neighbors_,
+        "contamination_": detector.contamination_,
+        "score_spread_": detector.score_spread_,
+        "error_scales_": list(detector.error_scales_),
+        "distance_scales_": list(detector.distance_scales_),
+    }
+    tree = {
+        "members": [member_tree for _, member_tree in members],
+        "preprocessor": pre_arrays,
+        "codes": [np.asarray(c, dtype=np.float32) for c in detector.codes_],
+    }
+    return fitted, tree
+
+
+def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], device: str) -> None:
+    from aekit.io import import_estimator
+
+    documents, trees = fitted["members"], tree["members"]
+    if len(documents) != len(trees) or not documents:
+        raise ValueError("the detector's members do not match their weights")
+    detector.estimators_ = [import_estimator(d, t, device) for d, t in zip(documents, trees)]
+    detector.preprocessor_ = TabularPreprocessor.from_state(
+        detector.handle_missing, fitted["preprocessor"], tree["preprocessor"]
+    )
+    detector.n_features_in_ = len(detector.preprocessor_.columns_)
+    if fitted["feature_names_in_"] is not None:
+        detector.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
+    detector.threshold_ = float(fitted["threshold_"])
+    detector.n_neighbors_ = int(fitted["n_neighbors_"])
+    detector.offset_ = -detector.threshold_
+    detector.contamination_ = float(fitted["contamination_"])
+    detector.score_spread_ = float(fitted["score_spread_"])
+    detector.error_scales_ = [float(v) for v in fitted["error_scales_"]]
+    detector.distance_scales_ = [float(v) for v in fitted["distance_scales_"]]
+    detector.codes_ = [np.asarray(c, dtype=np.float32) for c in tree["codes"]]
+    if len(detector.error_scales_) != len(detector.estimators_):
+        raise ValueError("the detector's scales do not match its members")

@@ -1,0 +1,119 @@
+"""``aekit detect``: fit an AnomalyDetector on DATA and leave model, scores and figures in RUN.
+``aekit score RUN DATA`` on a detector run writes the richer table of :func:`detector_table`.
+
+Labels (``--label-column``, or ``y`` in a .npz) are never used for training; they only draw the
+ROC and precision-recall curves. Any label other than 0/False/"normal"/1 (the normal classes
+named by ``--normal-label``) counts as an anomaly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aekit.cli.common import Data, LabelColumn, app, read_data
+
+TOP_FEATURES = 3
+
+
+def detector_table(detector, X, y):
+    """One row per row of X: score (higher = more normal), anomaly flag, probability of being
+    an anomaly, the top contributing features; and the given label, if any."""
+    import numpy as np
+    import pandas as pd
+
+    from aekit.anomaly.explain import top_features
+
+    frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X).reshape(len(X), -1))
+    if not isinstance(X, pd.DataFrame):
+        frame.columns = list(detector.preprocessor_.columns_)
+    contributions = detector.explain(frame)
+    scores = -contributions.sum(axis=1).to_numpy()
+    flags = scores - detector.offset_ < 0
+    proba = detector._probabilities(-scores)[:, 1]
+    top = [";".join(names) for names in top_features(contributions, TOP_FEATURES)]
+    columns = {"score": scores, "anomaly": flags, "probability": proba, "top_features": top}
+    if y is not None:
+        columns["label"] = np.asarray(y)
+    values = np.column_stack([np.asarray(v, dtype=object) for v in columns.values()])
+    return values, list(columns)
+
+
+def _as_anomaly(y, normal_label: str):
+    import numpy as np
+
+    return np.asarray([str(v) != normal_label for v in y])
+
+
+@app.command()
+def detect(
+    data: Data,
+    out: Annotated[Path, typer.Option(help="RUN folder to create.")] = Path("detect-run"),
+    contamination: Annotated[
+        str, typer.Option(help="Expected anomaly fraction, or 'auto' (no rate needed).")
+    ] = "auto",
+    threshold: Annotated[
+        str, typer.Option(help="contamination, mean_std or pot.")
+    ] = "contamination",
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    normal_label: Annotated[
+        str, typer.Option(help="The label value of normal rows (for the curves).")
+    ] = "0",
+    handle_missing: Annotated[bool, typer.Option(help="Fill missing values.")] = False,
+    param: Annotated[
+        list[str] | None, typer.Option(help="A detector parameter, name=value; repeatable.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
+    label_column: LabelColumn = None,
+) -> None:
+    """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the
+    score histogram (plus ROC and precision-recall curves when DATA has labels)."""
+    from aekit.cli import runs
+
+    rate = contamination if contamination == "auto" else _fraction(contamination)
+    runs.check_out(out, force)  # refuse before fitting, not after
+    X, y = read_data(data, label_column, None, None, False)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from aekit import AnomalyDetector
+    from aekit.anomaly.plots import roc_pr_curves, score_histogram
+    from aekit.cli.data import write_table
+
+    params = runs.resolve_params(AnomalyDetector, {}, param or [])
+    params.update(
+        contamination=rate, threshold=threshold, handle_missing=handle_missing, random_state=seed
+    )
+    detector = AnomalyDetector(**params).fit(X)
+    values, columns = detector_table(detector, X, y)
+    anomaly_scores = -values[:, 0].astype(float)
+    labels = None if y is None else _as_anomaly(y, normal_label)
+    with runs.staged_run(out, force) as staging:
+        detector.save(staging / runs.MODEL_FILE)
+        write_table(staging / "scores.csv", values, columns)
+        figures = staging / "figures"
+        figures.mkdir()
+        ax = score_histogram(anomaly_scores, detector.threshold_, labels)
+        ax.figure.savefig(figures / "score_histogram.png", dpi=120, bbox_inches="tight")
+        plt.close(ax.figure)
+        if labels is not None and 0 < labels.sum() < len(labels):
+            axes = roc_pr_curves(anomaly_scores, labels)
+            axes[0].figure.savefig(figures / "roc_pr.png", dpi=120, bbox_inches="tight")
+            plt.close(axes[0].figure)
+    flagged = int(values[:, 1].astype(bool).sum())
+    typer.echo(f"{flagged} of {len(values)} rows flagged (threshold {detector.threshold_:.4g})")
+    typer.echo(f"run: {out}")
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 0.5:
+        raise ValueError(f"--contamination must be 'auto' or a number in (0, 0.5]; got {text!r}.")
+    return value

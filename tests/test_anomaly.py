@@ -1,0 +1,236 @@
+"""AnomalyDetector: ranking, thresholds, explanations, VAE scoring, preprocessing, saving."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import roc_auc_score
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import aekit
+from aekit.anomaly import thresholds
+
+FEATURES = 6
+
+
+def _tiny_ae(**params):
+    defaults = dict(
+        latent_dim=2, hidden_layer_sizes=(16,), max_iter=40, batch_size=32, random_state=0
+    )
+    return aekit.Autoencoder(**{**defaults, **params})
+
+
+def _detector(**params):
+    defaults = dict(estimator=_tiny_ae(), n_estimators=1, random_state=0)
+    return aekit.AnomalyDetector(**{**defaults, **params})
+
+
+def _low_rank(n, seed=0):
+    """Rows on a 2-D plane in 6-D plus a little noise: an autoencoder can learn them."""
+    rng = np.random.RandomState(seed)
+    W = np.random.RandomState(123).normal(size=(2, FEATURES))
+    return rng.normal(size=(n, 2)) @ W + 0.05 * rng.normal(size=(n, FEATURES))
+
+
+@pytest.fixture(scope="module")
+def data():
+    X = _low_rank(400)
+    outliers = np.random.RandomState(1).uniform(-4, 4, size=(10, FEATURES))
+    return X, outliers
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, _ = data
+    return _detector().fit(X)
+
+
+def test_injected_outliers_are_ranked_first(data):
+    X, outliers = data
+    X_all = np.vstack([X, outliers])
+    detector = _detector(contamination=10 / len(X_all)).fit(X_all)  # contaminated training set
+    scores = detector.score_samples(X_all)
+    worst = np.argsort(scores)[:10]
+    assert set(worst) == set(range(len(X), len(X_all)))
+    assert set(np.flatnonzero(detector.predict(X_all) == -1)) >= set(worst[:8])
+
+
+def test_flagged_fraction_matches_contamination(data):
+    X, _ = data
+    detector = _detector(contamination=0.1).fit(X)
+    assert np.mean(detector.predict(X) == -1) == pytest.approx(0.1, abs=0.01)
+    assert detector.contamination_ == pytest.approx(0.1, abs=0.01)
+    np.testing.assert_allclose(
+        detector.decision_function(X), detector.score_samples(X) - detector.offset_
+    )
+    assert (detector.fit_predict(X) == detector.predict(X)).all()
+
+
+def test_auto_contamination_flags_outliers_without_the_rate(fitted, data):
+    X, outliers = data
+    assert fitted.contamination_ < 0.05  # the normal training rows are (nearly) all kept
+    assert (fitted.predict(outliers) == -1).mean() >= 0.9
+    assert (fitted.predict(_low_rank(200, seed=5)) == 1).mean() >= 0.95
+
+
+def test_mean_std_threshold_is_the_formula(data):
+    X, _ = data
+    # without the latent term a training row scores the same in fit and after it
+    detector = _detector(threshold="mean_std", n_std=2.0, n_neighbors=0).fit(X)
+    train = detector.anomaly_score(X)
+    assert detector.threshold_ == pytest.approx(train.mean() + 2.0 * train.std())
+
+
+def test_validation_threshold_is_a_percentile_of_clean_scores(data):
+    X, _ = data
+    clean = _low_rank(200, seed=7)
+    detector = _detector(threshold="validation", percentile=95.0).fit(X, X_normal=clean)
+    assert detector.threshold_ == pytest.approx(np.percentile(detector.anomaly_score(clean), 95))
+    with pytest.raises(ValueError, match="X_normal"):
+        _detector(threshold="validation").fit(X)
+
+
+def test_pot_threshold_sits_above_the_bulk():
+    scores = np.random.RandomState(0).exponential(size=20000)
+    z = thresholds.pot_threshold(scores, risk=1e-3)
+    # Exponential tail: P(S > z) = exp(-z), so the exact 1e-3 quantile is log(1000) = 6.91.
+    assert z > np.quantile(scores, 0.99)
+    assert z == pytest.approx(np.log(1000), rel=0.1)
+
+
+def test_predict_proba_is_a_monotone_probability(fitted, data):
+    X, outliers = data
+    X_all = np.vstack([X, outliers])
+    proba = fitted.predict_proba(X_all)
+    assert proba.shape == (len(X_all), 2)
+    assert ((proba >= 0) & (proba <= 1)).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    order = np.argsort(fitted.score_samples(X_all))
+    assert (np.diff(proba[order, 1]) <= 1e-12).all()  # less normal -> more likely an anomaly
+    assert ((proba[:, 1] > 0.5) == (fitted.predict(X_all) == -1)).all()
+
+
+def test_explain_singles_out_the_perturbed_feature(fitted, data):
+    X, _ = data
+    rows = pd.DataFrame(X[:20].copy(), columns=[f"f{i}" for i in range(FEATURES)])
+    rows.iloc[:, 3] += 6.0 * X[:, 3].std()
+    named = _detector().fit(pd.DataFrame(X, columns=rows.columns))
+    contributions = named.explain(rows)
+    assert list(contributions.columns) == [*rows.columns, "latent"]
+    features = contributions.drop(columns="latent")
+    assert (features.idxmax(axis=1) == "f3").mean() >= 0.9
+    np.testing.assert_allclose(contributions.sum(axis=1), named.anomaly_score(rows))
+
+
+def test_vae_scores_average_several_draws_reproducibly(data):
+    X, outliers = data
+    X_all = np.vstack([X, outliers])
+    vae = aekit.VAE(
+        latent_dim=2, hidden_layer_sizes=(16,), max_iter=30, batch_size=32, random_state=0
+    )
+    for score in ("reconstruction", "probability", "elbo"):
+        detector = _detector(estimator=vae, score_type=score, n_draws=8, n_neighbors=0).fit(X)
+        first = detector.score_samples(X_all)
+        np.testing.assert_array_equal(first, detector.score_samples(X_all))
+        y = np.r_[np.zeros(len(X)), np.ones(len(outliers))]
+        assert roc_auc_score(y, -first) > 0.95
+    with pytest.raises(ValueError, match="VariationalAutoencoder"):
+        _detector(score_type="elbo").fit(X)
+
+
+def test_robust_training_on_contaminated_data(data):
+    X, outliers = data
+    X_all = np.vstack([X, np.repeat(outliers, 4, axis=0)])  # 9% anomalies, in clusters
+    y = np.r_[np.zeros(len(X)), np.ones(4 * len(outliers))]
+    trimmed = _detector(trim_fraction=0.1, n_neighbors=0).fit(X_all)
+    assert roc_auc_score(y, trimmed.anomaly_score(X_all)) > 0.95
+
+
+def test_save_load_round_trip_and_damaged_file(tmp_path, fitted, data):
+    X, outliers = data
+    path = tmp_path / "detector.safetensors"
+    fitted.save(path)
+    loaded = aekit.load(path)
+    X_all = np.vstack([X, outliers])
+    np.testing.assert_allclose(loaded.score_samples(X_all), fitted.score_samples(X_all))
+    assert (loaded.predict(X_all) == fitted.predict(X_all)).all()
+    damaged = tmp_path / "damaged.safetensors"
+    damaged.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(ValueError):
+        aekit.load(damaged)
+
+
+def _mixed_frame(n, seed=0):
+    rng = np.random.RandomState(seed)
+    colour = rng.choice(["red", "green", "blue"], size=n)
+    level = {"red": 0.0, "green": 3.0, "blue": -3.0}
+    value = np.array([level[c] for c in colour]) + 0.1 * rng.normal(size=n)
+    return pd.DataFrame(
+        {
+            "value": value,
+            "twice": 2 * value + 0.1 * rng.normal(size=n),
+            "colour": pd.Categorical(colour),
+        }
+    )
+
+
+def test_categorical_columns_round_trip_and_explain(tmp_path):
+    frame = _mixed_frame(300)
+    detector = _detector().fit(frame)
+    assert detector.preprocessor_.categories_ == {"colour": ["blue", "green", "red"]}
+    odd = frame.iloc[:10].copy()
+    odd["colour"] = odd["colour"].map({"red": "blue", "green": "red", "blue": "green"})
+    assert (detector.anomaly_score(odd) > detector.anomaly_score(frame.iloc[:10])).all()
+    path = tmp_path / "mixed.safetensors"
+    detector.save(path)
+    loaded = aekit.load(path)
+    np.testing.assert_allclose(loaded.score_samples(odd), detector.score_samples(odd))
+    assert list(loaded.explain(odd).columns) == ["value", "twice", "colour", "latent"]
+    with pytest.raises(ValueError, match="categories not seen in fit"):
+        detector.predict(frame.assign(colour=["purple"] * len(frame)))
+
+
+def test_bad_input_errors(fitted, data):
+    X, _ = data
+    with pytest.raises(NotFittedError):
+        _detector().predict(X)
+    with_nan = X.copy()
+    with_nan[3, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        _detector().fit(with_nan)
+    assert np.isfinite(_detector(handle_missing=True).fit(with_nan).score_samples(with_nan)).all()
+    with pytest.raises(ValueError, match="features"):
+        fitted.predict(X[:, :4])
+    with pytest.raises(ValueError, match="contamination"):
+        _detector(contamination=0.9).fit(X)
+    with pytest.raises(ValueError, match="threshold"):
+        _detector(threshold="magic").fit(X)
+
+
+# scikit-learn's own checks for outlier detectors (fit/predict agreement, contamination, input
+# validation, n_features_in_, cloning); a 2-epoch member keeps them fast.
+@parametrize_with_checks([_detector(estimator=_tiny_ae(max_iter=2, hidden_layer_sizes=(8,)))])
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def test_figures_show_the_threshold_and_the_curves_areas():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from aekit.anomaly.plots import roc_pr_curves, score_histogram
+
+    rng = np.random.RandomState(0)
+    scores = np.r_[rng.normal(size=200), rng.normal(3, 1, size=20)]
+    labels = np.r_[np.zeros(200), np.ones(20)]
+    ax = score_histogram(scores, threshold=2.5, labels=labels)
+    assert [line.get_xdata()[0] for line in ax.get_lines()] == [2.5]
+    axes = roc_pr_curves(scores, labels)
+    assert axes[0].get_legend().get_texts()[0].get_text() == (
+        f"ROC-AUC {roc_auc_score(labels, scores):.3f}"
+    )
+    plt.close("all")

@@ -1,0 +1,90 @@
+"""``aekit detect`` and ``aekit score`` on a detector run."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import aekit
+from aekit.cli import app
+
+runner = CliRunner()
+QUICK = ["--param", "n_estimators=1"]
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def _table(n=200, seed=0):
+    """Two correlated numbers and a category tied to them; the last 5 rows break the ties."""
+    rng = np.random.RandomState(seed)
+    a = rng.normal(size=n)
+    frame = pd.DataFrame(
+        {"a": a, "b": 2 * a + 0.05 * rng.normal(size=n), "kind": np.where(a > 0, "up", "down")}
+    )
+    frame.loc[n - 5 :, "b"] += 4.0
+    frame["is_anomaly"] = (np.arange(n) >= n - 5).astype(int)
+    return frame
+
+
+@pytest.fixture(scope="module")
+def detector_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("detect")
+    data = folder / "table.csv"
+    _table().to_csv(data, index=False)
+    out = folder / "run"
+    result = invoke(
+        "detect", data, "--out", out, "--contamination", "0.025", "--label-column", "is_anomaly",
+        *QUICK,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return data, out
+
+
+def test_detect_writes_model_scores_and_figures(detector_run):
+    data, out = detector_run
+    assert (out / "figures" / "score_histogram.png").stat().st_size > 0
+    assert (out / "figures" / "roc_pr.png").stat().st_size > 0
+    scores = pd.read_csv(out / "scores.csv")
+    assert list(scores.columns) == ["score", "anomaly", "probability", "top_features", "label"]
+    assert scores["anomaly"].mean() == pytest.approx(0.025, abs=0.006)
+    flagged = set(scores.index[scores["anomaly"]])
+    assert flagged == set(range(195, 200))  # the 5 rows that break the a-b relation
+    top_two = scores["top_features"][195:].str.split(";").str[:2]
+    assert all({"a", "b"} & set(names) for names in top_two)  # the broken relation shows
+    detector = aekit.load(out / "model.safetensors")
+    assert isinstance(detector, aekit.AnomalyDetector)
+
+
+def test_score_on_a_detector_run(detector_run, tmp_path):
+    data, out = detector_run
+    output = tmp_path / "scores.csv"
+    result = invoke("score", out, data, "-o", output, "--label-column", "is_anomaly")
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(output)
+    np.testing.assert_allclose(scores["score"], pd.read_csv(out / "scores.csv")["score"])
+    assert scores["top_features"].str.split(";").str.len().eq(3).all()
+
+
+def test_detect_bad_input_is_one_line_exit_2(tmp_path):
+    data = tmp_path / "nan.csv"
+    frame = _table()
+    frame.loc[3, "a"] = np.nan
+    frame.to_csv(data, index=False)
+    out = tmp_path / "run"
+    result = subprocess.run(
+        [sys.executable, "-m", "aekit.cli", "detect", str(data), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("aekit: error: ") and "handle_missing" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()  # nothing half-written
+    bad = invoke("detect", data, "--out", out, "--contamination", "lots")
+    assert bad.exit_code != 0 and "contamination" in str(bad.exception)
