@@ -126,3 +126,34 @@ def test_oversampled_order_gives_the_labelled_rows_their_share():
     order = oversampled_order(y, torch.Generator().manual_seed(0), labelled_share=0.5)
     assert torch.equal(torch.unique(order), torch.arange(1000))  # every row at least once
     assert (order < 10).sum() == 990  # as many labelled rows as unlabelled ones
+
+
+def test_cli_trains_on_partly_labelled_table_and_predicts(digits, tmp_path):
+    """``aekit train`` with -1 in the label column, then ``aekit predict`` writes labels."""
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from aekit.cli import app
+
+    X, y, y_semi, train, _, _ = digits
+    frame = pd.DataFrame(X[train], columns=[f"p{i}" for i in range(64)])
+    frame["digit"] = y_semi[train]
+    frame.to_csv(tmp_path / "few.csv", index=False)
+    runner = CliRunner()
+    params = ["--param", "max_iter=10", "--param", "hidden_layer_sizes=[64]", "--quiet"]
+    result = runner.invoke(
+        app,
+        ["train", str(tmp_path / "few.csv"), "--label-column", "digit", "--model", "cvae",
+         *params, "--out", str(tmp_path / "run")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "labels.csv"
+    args = ["predict", str(tmp_path / "run"), str(tmp_path / "few.csv"), "--label-column"]
+    result = runner.invoke(app, [*args, "digit", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "accuracy" in result.output and "on the 100 labelled rows" in result.output
+    written = pd.read_csv(out)
+    assert list(written.columns) == ["label", *(f"p_{c}" for c in range(10))]
+    assert np.mean(written["label"].to_numpy() == y[train]) > 0.5
+    result = runner.invoke(app, ["predict", str(tmp_path / "run"), "digits", "-o", "x.txt"])
+    assert result.exit_code != 0  # bad suffix, clear error from the writers
