@@ -57,11 +57,10 @@ class ConditionalVAE(_VariationalBase):
         Train the classifier ``q(y|x)``: ``"auto"`` when y marks some rows unlabelled, True
         always (then fully labelled data train it too), False never (unlabelled rows are then
         an error).
-    classifier_weight : float, default=1.0
+    classifier_weight : float, default=0.1
         Weight ``alpha`` of the classifier's cross-entropy on the labelled rows, per row of the
-        data: Kingma et al.'s ``alpha = 0.1 * N`` on sums over N rows is 0.1 here. The default
-        is larger because the labelled rows make up half of every batch, which already
-        weights them up.
+        data: Kingma et al.'s ``alpha = 0.1 * N`` on sums over N rows (their eq. 9). On MNIST
+        codes with 100 labels, 1.0 gave the same accuracy.
     {variational_parameters}
     {shared_parameters}
     Attributes
@@ -86,7 +85,7 @@ class ConditionalVAE(_VariationalBase):
     _own_params: ClassVar[dict[str, Any]] = {
         **VARIATIONAL_PARAMS,
         "classifier": "auto",
-        "classifier_weight": 1.0,
+        "classifier_weight": 0.1,
     }
     _conditional: ClassVar[bool] = True
 
