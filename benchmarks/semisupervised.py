@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--m2-latent", type=int, default=16)
     parser.add_argument("--m2-hidden", type=int, nargs="+", default=[256])
     parser.add_argument("--m2-epochs", type=int, default=10)
-    parser.add_argument("--classifier-weight", type=float, default=0.1)
+    parser.add_argument("--classifier-weight", type=float, default=1.0)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 draw, few epochs")

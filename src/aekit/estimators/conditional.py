@@ -57,10 +57,11 @@ class ConditionalVAE(_VariationalBase):
         Train the classifier ``q(y|x)``: ``"auto"`` when y marks some rows unlabelled, True
         always (then fully labelled data train it too), False never (unlabelled rows are then
         an error).
-    classifier_weight : float, default=0.1
+    classifier_weight : float, default=1.0
         Weight ``alpha`` of the classifier's cross-entropy on the labelled rows, per row of the
-        data: Kingma et al.'s ``alpha = 0.1 * N`` on sums over N rows (their eq. 9). On MNIST
-        codes with 100 labels, 1.0 gave the same accuracy.
+        data: Kingma et al.'s ``alpha = 0.1 * N`` on sums over N rows (their eq. 9) is 0.1
+        here. 1.0 trains the classifier faster: on the digits with 10 labels per class it gave
+        clearly better accuracy after 15 epochs, on MNIST VAE codes the same as 0.1.
     {variational_parameters}
     {shared_parameters}
     Attributes
@@ -85,7 +86,7 @@ class ConditionalVAE(_VariationalBase):
     _own_params: ClassVar[dict[str, Any]] = {
         **VARIATIONAL_PARAMS,
         "classifier": "auto",
-        "classifier_weight": 0.1,
+        "classifier_weight": 1.0,
     }
     _conditional: ClassVar[bool] = True
 
