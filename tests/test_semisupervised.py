@@ -155,5 +155,7 @@ def test_cli_trains_on_partly_labelled_table_and_predicts(digits, tmp_path):
     written = pd.read_csv(out)
     assert list(written.columns) == ["label", *(f"p_{c}" for c in range(10))]
     assert np.mean(written["label"].to_numpy() == y[train]) > 0.5
-    result = runner.invoke(app, ["predict", str(tmp_path / "run"), "digits", "-o", "x.txt"])
-    assert result.exit_code != 0  # bad suffix, clear error from the writers
+    result = runner.invoke(app, [*args, "digit", "-o", str(tmp_path / "labels.txt")])
+    assert isinstance(result.exception, ValueError)  # main() turns it into exit code 2
+    assert "write .npy, .csv or .parquet" in str(result.exception)
+    assert not (tmp_path / "labels.txt").exists()
