@@ -26,7 +26,8 @@ Mean test accuracy of aekit M1+M2 with 100 labels at least 0.95 (published: 0.93
 M2 tutorial, 0.77 supervised-only; Kingma et al. 2014 report 0.880 for M2 and 0.967 for M1+M2).
 The script prints PASS or FAIL and exits 0 either way (1 with ``--strict``).
 
-Reproduce (from the repository root)::
+Reproduce (from the repository root; about 50 minutes single-threaded on the shared 2-core
+machine: the VAE 13 minutes, each M1+M2 fit 3 to 5)::
 
     .venv/bin/python benchmarks/semisupervised.py --data-dir ../shared/data
 
