@@ -145,6 +145,7 @@ def _autoencoder_state(estimator: BaseAutoencoder) -> tuple[dict[str, Any], Any]
         "best_loss_": estimator.best_loss_,
         "classes_": classes,
         "classes_dtype": None if classes is None else classes.dtype.str,
+        "semi_supervised_": getattr(estimator, "semi_supervised_", None),  # has q(y|x)
     }
     tensors = {
         "model": estimator.model_.state_dict(),
@@ -218,6 +219,8 @@ def _restore(
     estimator.best_loss_ = fitted["best_loss_"]
     if fitted["classes_"] is not None:
         estimator.classes_ = np.asarray(fitted["classes_"], dtype=np.dtype(fitted["classes_dtype"]))
+    if fitted.get("semi_supervised_") is not None:  # before _build_model, which reads it
+        estimator.semi_supervised_ = bool(fitted["semi_supervised_"])
     for name in ("data_mean", "data_scale"):
         value = tensors[name]
         setattr(estimator, f"{name}_", None if value is None else value.numpy())

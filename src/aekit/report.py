@@ -61,8 +61,12 @@ class _Data:
         self.colour = None if y is None else np.asarray(_rows(y, index)).ravel()
         self.conditional = hasattr(estimator, "classes_")
         self.cond = None
-        if self.conditional:
-            self.cond = self.colour if y is not None else np.asarray(estimator.predict(X))
+        if self.conditional:  # rows without a known label (-1: unlabelled) take the predicted one
+            known = None if y is None else np.isin(self.colour, estimator.classes_)
+            self.cond = self.colour if known is not None and known.all() else None
+            if self.cond is None:
+                predicted = np.asarray(estimator.predict(X))
+                self.cond = predicted if known is None else np.where(known, self.colour, predicted)
         self.Z = np.asarray(estimator.transform(X, *[self.cond][: self.conditional]))
         self.X_hat = self.decode(self.Z, self.cond).astype(np.float64).reshape(len(index), -1)
         shape = getattr(estimator, "image_shape_", None)

@@ -43,6 +43,10 @@ class TrainConfig:
     patience_start: int = 0  # epochs before stalls count (the loss rises during KL warm-up)
     checkpoint_path: Path | None = None
     fingerprint: str = ""  # identifies the run a checkpoint belongs to
+    # Row order of one epoch from the training labels (None without labels) and the generator;
+    # it may repeat rows, e.g. to oversample the few labelled rows of semi-supervised data.
+    # None: a random permutation of all rows.
+    epoch_order: Callable[[torch.Tensor | None, torch.Generator], torch.Tensor] | None = None
 
 
 @dataclass
@@ -163,15 +167,18 @@ def train(
         set_epoch(epoch)
         module.train()
         sums: torch.Tensor | None = None  # one stacked tensor: fewer tiny ops per step
-        order = torch.randperm(len(X_train), generator=generator, device=generator.device)
-        for index, size in _batches(len(X_train), config.batch_size, order):
+        if config.epoch_order is None:
+            order = torch.randperm(len(X_train), generator=generator, device=generator.device)
+        else:
+            order = config.epoch_order(y_train, generator)
+        for index, size in _batches(len(order), config.batch_size, order):
             terms = module(X_train[index], _select(y_train, index), generator)
             optimizer.zero_grad(set_to_none=True)
             terms["loss"].backward()
             optimizer.step()
             values = torch.stack([value.detach() for value in terms.values()]) * size
             sums = values if sums is None else sums + values
-        train_means = dict(zip(terms, (sums / len(X_train)).tolist()))
+        train_means = dict(zip(terms, (sums / len(order)).tolist()))
         _finite_or_raise(train_means, epoch + 1, config)
         val_means = None
         if X_val is not None:

@@ -1,10 +1,10 @@
 """Layer 5: scikit-learn estimators, one thin class per kind of autoencoder."""
 
 from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators.conditional import ConditionalVAE
 from aekit.estimators.kinds import (
     VAE,
     Autoencoder,
-    ConditionalVAE,
     ContractiveAutoencoder,
     DenoisingAutoencoder,
     SparseAutoencoder,

@@ -33,7 +33,7 @@ from aekit.estimators._params import (
     shared_param_checks,
 )
 from aekit.estimators._progress import ProgressBar
-from aekit.estimators._validation import as_labels, as_numeric_array, encode_labels
+from aekit.estimators._validation import as_labels, as_numeric_array, encode_labels, fit_labels
 from aekit.latent import DeterministicLatent
 from aekit.model import AutoencoderModel
 from aekit.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, reset_parameters
@@ -184,13 +184,7 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         self.__dict__.pop("model_", None)  # a failed refit must not leave the old model usable
         self._check_params()
         flat = self._validate_X(X, reset=True)
-        y_index = None
-        if self._conditional:
-            labels = as_labels(y, len(flat))
-            if labels.dtype == object:  # e.g. strings from pandas: give them a plain dtype
-                labels = np.asarray(labels.tolist())
-            self.classes_, y_index = np.unique(labels, return_inverse=True)
-            y_index = torch.from_numpy(y_index.astype(np.int64))
+        y_index = self._fit_labels(y, len(flat)) if self._conditional else None
         self.likelihood_ = choose_likelihood(flat, self.likelihood)
         self.data_mean_, self.data_scale_ = fit_scale(self, flat)
         X_model = self._to_model(flat)
@@ -234,6 +228,7 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
             patience_start=int(getattr(self, "kl_warmup", 0)),
             checkpoint_path=checkpoint_path,
             fingerprint=run_fingerprint,
+            epoch_order=getattr(self, "_epoch_order", None),  # a kind's own batch mix, if any
         )
         bar = ProgressBar(type(self).__name__, config.max_iter) if self.verbose else None
         with bar or contextlib.nullcontext():
@@ -252,6 +247,11 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         self.best_loss_ = result.best_loss
         self._after_training(X_model, y_index, seed)
         return self
+
+    def _fit_labels(self, y: Any, n_samples: int) -> torch.Tensor:
+        """Set ``classes_``; return each row's class index (conditional models)."""
+        self.classes_, index = fit_labels(as_labels(y, n_samples))
+        return torch.from_numpy(index)
 
     def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
         """Hook: anything a kind fits on top of the trained network."""

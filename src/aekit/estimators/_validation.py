@@ -130,3 +130,11 @@ def encode_labels(y: np.ndarray, classes: np.ndarray, name: str = "y") -> np.nda
             f"known labels are {classes.tolist()[:20]}."
         )
     return index.astype(np.int64)
+
+
+def fit_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted classes of ``y`` and each row's index among them (int64)."""
+    if y.dtype == object:  # e.g. strings from pandas: give them a plain dtype
+        y = np.asarray(y.tolist())
+    classes, index = np.unique(y, return_inverse=True)
+    return classes, index.astype(np.int64)

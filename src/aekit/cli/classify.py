@@ -1,0 +1,62 @@
+"""``aekit predict``: the labels a ConditionalVAE run gives DATA (its classifier q(y|x) when it
+was trained with unlabelled rows marked -1, else Bayes' rule on the ELBO under each label)."""
+
+from __future__ import annotations
+
+import typer
+
+from aekit.cli.common import (
+    Data,
+    Grayscale,
+    ImageShape,
+    ImageSize,
+    LabelColumn,
+    Output,
+    Run,
+    app,
+    is_conditional,
+    load_run,
+    read_data,
+)
+
+
+@app.command()
+def predict(
+    run: Run,
+    data: Data,
+    output: Output,
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Write the predicted label of each row of DATA and the probability of every class
+    (columns label, p_<class>...). When DATA has labels, print the accuracy on the rows whose
+    label is known (rows marked -1 are left out)."""
+    import numpy as np
+
+    from aekit.cli.data import write_table
+
+    estimator = load_run(run)
+    if not is_conditional(estimator):
+        raise ValueError(f"{run} is a {type(estimator).__name__}; predict needs a cvae run.")
+    X, y = read_data(data, label_column, image_shape, image_size, grayscale)
+    proba = estimator.predict_proba(X)
+    labels = estimator.classes_[proba.argmax(axis=1)]
+    if output.suffix.lower() == ".npy":  # one numeric array: the labels must be numbers
+        if labels.dtype.kind not in "biuf":
+            raise ValueError(
+                f"-o {output}: labels {labels[:3].tolist()}... are not numbers; "
+                "write .csv or .parquet."
+            )
+        values = np.column_stack([labels.astype(np.float64), proba])
+    else:  # a table keeps each label as it is (ints stay ints, strings strings)
+        values = np.column_stack([labels.astype(object), proba.astype(object)])
+    write_table(output, values, ["label", *(f"p_{c}" for c in estimator.classes_)])
+    message = f"{len(values)} rows: {output}"
+    if y is not None:
+        known = np.isin(np.asarray(y), estimator.classes_)
+        if known.any():
+            accuracy = float(np.mean(labels[known] == np.asarray(y)[known]))
+            message += f"; accuracy {accuracy:.4f} on the {int(known.sum())} labelled rows"
+    typer.echo(message)
