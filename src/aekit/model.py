@@ -39,6 +39,11 @@ class AutoencoderModel(nn.Module):
         self.corruption = corruption
         self.n_classes = n_classes
         self.epoch = 0  # set by the trainer; drives weight schedules such as KL warm-up
+        # Dynamic binarization (training only): every time a row is used, each value p in [0, 1]
+        # is redrawn as x ~ Bernoulli(p) for both the input and the target, so a grey-level
+        # image stands for a distribution of binary images (Salakhutdinov & Murray 2008;
+        # Burda et al. 2015, sec. 5).
+        self.dynamic_binarization = False
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch
@@ -80,7 +85,10 @@ class AutoencoderModel(nn.Module):
         y: torch.Tensor | None = None,
         generator: torch.Generator | None = None,
     ) -> dict[str, torch.Tensor]:
-        """Loss and each named term (batch means). Corruption applies in training mode only."""
+        """Loss and each named term (batch means). Binarization and corruption apply in training
+        mode only."""
+        if self.dynamic_binarization and self.training:
+            x = torch.bernoulli(x, generator=generator)
         x_in = x
         if self.corruption is not None and self.training:
             x_in = self.corruption(x, generator)
