@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     likelihood.add_argument("--save-model", default=None, help="also save the trained VAE here")
     conditional = parser.add_argument_group("conditional part")
     conditional.add_argument("--cvae-epochs", type=int, default=10)
-    conditional.add_argument("--classifier-epochs", type=int, default=3)
+    conditional.add_argument("--classifier-epochs", type=int, default=8)
     conditional.add_argument("--n-samples", type=int, default=5000, help="samples per FD")
     args = parser.parse_args(argv)
     if args.quick:
