@@ -11,8 +11,11 @@ Bernoulli(intensity) every time an image is used), Adam with a cosine learning-r
 ``numpy.random.default_rng(BINARIZE_SEED)``. Reported:
 
 * the test NLL from the importance-weighted bound ``-L_k`` (Burda et al. 2015, eq. 8) with
-  k = ``--k`` (5000) on the first ``--nll-rows`` test images (all 10,000 by default), and a
-  cheaper ``--k-full`` bound on all of them, with the seconds each took;
+  k = ``--k`` (5000) on ``--nll-rows`` test images (a random subset drawn with ``SUBSET_SEED``
+  unless all 10,000), and a cheaper ``--k-full`` bound on all of them, with the seconds each
+  took. Unless k = 5000 ran on all rows, the full-set figure is an estimate: the full-set
+  ``--k-full`` NLL minus what k = ``--k`` gains over ``--k-full`` on the subset; the bar is
+  then judged on that estimate and the output says so;
 * the test ELBO (16 draws), the number of active units (Burda et al. sec. 5.2, threshold 0.01),
   training wall time and the training loss (-ELBO on the binarized training batches) per epoch.
 
@@ -52,6 +55,7 @@ from aekit.datasets import load_mnist
 
 BAR_NLL, STRETCH_NLL = 86.76, 84.78
 BINARIZE_SEED = 20151101  # fixed: the test set is binarized once, identically in every run
+SUBSET_SEED = 0  # the test rows scored at k = --k when --nll-rows is below 10,000
 
 
 def binarize_once(X: np.ndarray, seed: int = BINARIZE_SEED) -> np.ndarray:
@@ -72,57 +76,70 @@ def run_likelihood(args: argparse.Namespace) -> dict:
     if args.quick:
         X, X_test = X[:5000], X_test[:500]
     X_test_bin = binarize_once(X_test)
-    vae = aekit.VAE(
-        latent_dim=args.latent,
-        hidden_layer_sizes=tuple(args.hidden),
-        activation=args.activation,
-        batch_size=args.batch_size,
-        learning_rate_init=args.lr,
-        learning_rate_schedule="cosine",
-        max_iter=args.epochs,
-        n_iter_no_change=args.epochs,  # train the whole budget: the schedule decides the end
-        kl_warmup=args.kl_warmup,
-        binarize="dynamic",
-        random_state=0,
-        device="cpu",
-        verbose=args.verbose,
-    )
-    print(f"likelihood: training {vae!r} on {len(X):,} rows", flush=True)
-    _, fit_seconds = timed(vae.fit, X)
-    print(f"  trained {vae.n_iter_} epochs in {fit_seconds:.0f}s", flush=True)
-    if args.save_model:
-        vae.save(args.save_model)
+    fit_seconds = None
+    if args.load_model:  # evaluate a model an earlier run saved (its training time is not here)
+        vae = aekit.load(args.load_model)
+        print(f"likelihood: evaluating {args.load_model}", flush=True)
+    else:
+        vae = aekit.VAE(
+            latent_dim=args.latent,
+            hidden_layer_sizes=tuple(args.hidden),
+            activation=args.activation,
+            batch_size=args.batch_size,
+            learning_rate_init=args.lr,
+            learning_rate_schedule="cosine",
+            max_iter=args.epochs,
+            n_iter_no_change=args.epochs,  # train the whole budget: the schedule decides the end
+            kl_warmup=args.kl_warmup,
+            binarize="dynamic",
+            random_state=0,
+            device="cpu",
+            verbose=args.verbose,
+        )
+        print(f"likelihood: training {vae!r} on {len(X):,} rows", flush=True)
+        _, fit_seconds = timed(vae.fit, X)
+        print(f"  trained {vae.n_iter_} epochs in {fit_seconds:.0f}s", flush=True)
+        if args.save_model:
+            vae.save(args.save_model)
 
     elbo, elbo_seconds = timed(vae.elbo, X_test_bin)
+    # A random subset (fixed seed) when k = --k on every row is too slow: the first rows of the
+    # MNIST test set are easier than the rest, so a prefix would flatter the model.
     n_rows = min(args.nll_rows, len(X_test_bin))
-    nll_k, k_seconds = timed(vae.log_likelihood, X_test_bin[:n_rows], n_samples=args.k)
+    subset = np.sort(np.random.default_rng(SUBSET_SEED).permutation(len(X_test_bin))[:n_rows])
+    nll_k, k_seconds = timed(vae.log_likelihood, X_test_bin[subset], n_samples=args.k)
     print(f"  NLL k={args.k} on {n_rows} rows: {-nll_k.mean():.2f} ({k_seconds:.0f}s)", flush=True)
     nll_full, full_seconds = timed(vae.log_likelihood, X_test_bin, n_samples=args.k_full)
     curve = vae.loss_curve_
-    milestones = sorted(
-        {e for e in (1, 5, 10, 25, 50, 100, 200, 400, len(curve)) if e <= len(curve)}
-    )
-    return {
+    marks = sorted({e for e in (1, 5, 10, 20, 30, 50, 100, 200, len(curve)) if e <= len(curve)})
+    result = {
         "n_train": len(X),
         "n_test": len(X_test_bin),
         "test_binarization_seed": BINARIZE_SEED,
         "params": {k: repr(v) for k, v in vae.get_params().items()},
+        "loaded_from": args.load_model,
         "fit_seconds": fit_seconds,
         "epochs": int(vae.n_iter_),
         "test_elbo": float(elbo.mean()),
         "elbo_seconds": elbo_seconds,
         "nll_k": args.k,
         "nll_rows": n_rows,
+        "nll_subset_seed": SUBSET_SEED if n_rows < len(X_test_bin) else None,
         "test_nll": float(-nll_k.mean()),
         "test_nll_sem": float(nll_k.std(ddof=1) / np.sqrt(n_rows)) if n_rows > 1 else None,
         "nll_seconds": k_seconds,
         "nll_k_full": args.k_full,
         "test_nll_full": float(-nll_full.mean()),
-        "test_nll_full_same_rows": float(-nll_full[:n_rows].mean()),
+        "test_nll_full_same_rows": float(-nll_full[subset].mean()),
         "nll_full_seconds": full_seconds,
         "active_units": vae.active_units(X_test_bin),
-        "train_loss_at_epoch": {str(e): curve[e - 1] for e in milestones},
+        "train_loss_at_epoch": {str(e): curve[e - 1] for e in marks},
     }
+    # On the full set at k = --k: the cheap full-set bound, tightened by what k = --k gains over
+    # k = --k-full on the subset (an estimate, labelled as one, when the subset is not all rows).
+    tightening = result["test_nll_full_same_rows"] - result["test_nll"]
+    result["estimated_full_nll"] = result["test_nll_full"] - tightening
+    return result
 
 
 def print_likelihood(r: dict) -> None:
@@ -134,13 +151,22 @@ def print_likelihood(r: dict) -> None:
             f"{r['nll_k']} ({r['nll_rows']:,})",
             f"{r['test_elbo']:.2f}",
             f"{r['active_units']}",
-            f"{r['fit_seconds']:.0f}",
+            "-" if r["fit_seconds"] is None else f"{r['fit_seconds']:.0f}",
             f"{r['epochs']}",
         ],
         [
             "aekit VAE",
             f"{r['test_nll_full']:.2f}",
             f"{r['nll_k_full']} ({r['n_test']:,})",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            "aekit VAE, estimate",
+            f"{r['estimated_full_nll']:.2f}",
+            f"{r['nll_k']} (10,000, est.)",
             "",
             "",
             "",
@@ -179,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     likelihood.add_argument("--nll-rows", type=int, default=300, help="test rows at --k")
     likelihood.add_argument("--k-full", type=int, default=50, help="k on the full test set")
     likelihood.add_argument("--save-model", default=None, help="also save the trained VAE here")
+    likelihood.add_argument("--load-model", default=None, help="evaluate this saved VAE instead")
     conditional = parser.add_argument_group("conditional part")
     conditional.add_argument("--cvae-epochs", type=int, default=10)
     conditional.add_argument("--classifier-epochs", type=int, default=8)
@@ -200,10 +227,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.part in ("all", "likelihood"):
         lik = run_likelihood(args)
         print_likelihood(lik)
-        lik["bar"] = f"test NLL <= {BAR_NLL} (stretch <= {STRETCH_NLL})"
-        lik["passed"] = lik["test_nll"] <= BAR_NLL
-        lik["stretch_passed"] = lik["test_nll"] <= STRETCH_NLL
-        print(f"{'PASS' if lik['passed'] else 'FAIL'}: NLL {lik['test_nll']:.2f} vs {BAR_NLL}")
+        lik["bar"] = f"full test set NLL (k=5000) <= {BAR_NLL} (stretch <= {STRETCH_NLL})"
+        full = lik["nll_rows"] == lik["n_test"] and lik["nll_k"] >= 5000
+        # Judged on the full test set only; otherwise on the estimate, and said so.
+        nll = lik["test_nll"] if full else lik["estimated_full_nll"]
+        lik["judged_on"] = "measured" if full else "estimate"
+        lik["passed"], lik["stretch_passed"] = nll <= BAR_NLL, nll <= STRETCH_NLL
+        verdict = "PASS" if lik["passed"] else "FAIL"
+        print(f"{verdict} ({lik['judged_on']}): full-test-set NLL {nll:.2f} vs {BAR_NLL}")
         result["likelihood"] = lik
     if args.part in ("all", "conditional"):
         from _conditional import print_conditional, run_conditional
