@@ -21,6 +21,7 @@ ALL_FIGURES = {
     "latent.png",
     "samples.png",
     "interpolation.png",
+    "traversal.png",  # latent_dim 2 would add manifold.png
 }
 IMG = re.compile(r'<img\s[^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
@@ -129,7 +130,7 @@ def test_report_is_one_self_contained_page_with_every_figure_decodable(tmp_path,
     page = path.read_text(encoding="utf-8")
 
     images = IMG.findall(page)
-    assert len(images) == len(list((tmp_path / "figures").glob("*.png"))) == 5
+    assert len(images) == len(list((tmp_path / "figures").glob("*.png"))) == len(ALL_FIGURES)
     for data in images:
         png = base64.b64decode(data, validate=True)
         assert png.startswith(b"\x89PNG\r\n\x1a\n")

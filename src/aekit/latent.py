@@ -53,6 +53,7 @@ class GaussianLatent(nn.Module):
 
     def __init__(self, in_features: int, latent_dim: int) -> None:
         super().__init__()
+        self.latent_dim = latent_dim
         self.head = nn.Linear(in_features, 2 * latent_dim)
 
     def forward(self, features: torch.Tensor) -> Code:

@@ -5,7 +5,8 @@ features an Inception-v3 network extracts from real and generated images. Incept
 not available offline, so aekit does not compute FID proper: :func:`frechet_distance` is the same
 formula applied to whatever features you give it, and :func:`classifier_features` extracts them
 from a classifier you train yourself (the last hidden layer of a scikit-learn
-:class:`~sklearn.neural_network.MLPClassifier`). Numbers from different feature extractors are
+:class:`~sklearn.neural_network.MLPClassifier`); ``benchmarks/generative.py`` trains a small CNN
+with a fixed seed and uses its penultimate layer. Numbers from different feature extractors are
 not comparable with each other, nor with published FIDs.
 
 Example

@@ -43,6 +43,13 @@ class AutoencoderModel(nn.Module):
         # which then covers the observed entries only (the masked likelihood of MIWAE, Mattei &
         # Frellsen 2019, eq. 4). Off by default so the hot loop never checks for NaN.
         self.masks_missing = False
+        # Dynamic binarization (training only): every time a row is used, each value p in [0, 1]
+        # is redrawn as x ~ Bernoulli(p) for both the input and the target, so a grey-level
+        # image stands for a distribution of binary images (Salakhutdinov & Murray 2008;
+        # Burda et al. 2015, sec. 5).
+        self.dynamic_binarization = False
+        # k > 1: train on the importance-weighted bound L_k instead of the ELBO (Gaussian latent).
+        self.importance_samples = 1
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch
@@ -84,7 +91,12 @@ class AutoencoderModel(nn.Module):
         y: torch.Tensor | None = None,
         generator: torch.Generator | None = None,
     ) -> dict[str, torch.Tensor]:
-        """Loss and each named term (batch means). Corruption applies in training mode only."""
+        """Loss and each named term (batch means). Binarization and corruption apply in training
+        mode only."""
+        if self.dynamic_binarization and self.training:
+            x = torch.bernoulli(x, generator=generator)
+        if self.importance_samples > 1:
+            return self._importance_weighted_loss(x, y, generator)
         observed = None
         x_in = x
         if self.masks_missing:
@@ -110,6 +122,20 @@ class AutoencoderModel(nn.Module):
             terms[term.name] = value
             loss = loss + term.current_weight(self.epoch) * value
         return {"loss": loss, **terms}
+
+    def _importance_weighted_loss(
+        self, x: torch.Tensor, y: torch.Tensor | None, generator: torch.Generator | None
+    ) -> dict[str, torch.Tensor]:
+        """``-L_k`` averaged over the batch, with k fresh draws per row: the IWAE objective
+        (Burda et al. 2015, eq. 8). Its gradient weights each draw by its normalised importance
+        weight, so the decoder learns from the draws that explain x best; k = 1 is the ELBO."""
+        k = self.importance_samples
+        eps = torch.randn(
+            (k, len(x), self.latent.latent_dim), generator=generator, device=x.device, dtype=x.dtype
+        )
+        log_w = self.log_importance_weights(x, y, eps, max_rows=k * len(x))  # one pass
+        bound = torch.logsumexp(log_w, dim=0) - math.log(k)
+        return {"loss": -bound.mean()}
 
     # -- evaluation ------------------------------------------------------------------------
     def reconstruction_nll(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
@@ -151,8 +177,8 @@ class AutoencoderModel(nn.Module):
             Rows in the model's space.
         y : torch.Tensor of shape (n,) or None
             Class indices, for conditional models.
-        eps : torch.Tensor of shape (k, latent_dim)
-            Standard-normal draws.
+        eps : torch.Tensor of shape (k, latent_dim) or (k, n, latent_dim)
+            Standard-normal draws: common to every row, or k for each row.
         max_rows : int, default=2048
             Decode at most about this many (draw, row) pairs at once (at least one draw of every
             row), which bounds memory for any k.
@@ -170,13 +196,14 @@ class AutoencoderModel(nn.Module):
         chunks = []
         for e in eps.split(max(1, max_rows // n)):
             c = len(e)
-            z = self.latent.sample(code, eps=e[:, None, :])  # (c, n, latent_dim), by broadcasting
+            e = e if e.dim() == 3 else e[:, None, :]  # (c, n or 1, latent_dim)
+            z = self.latent.sample(code, eps=e)  # (c, n, latent_dim), by broadcasting
             flat_z = z.reshape(c * n, -1)
             x_rep = x.expand(c, *x.shape).reshape(c * n, *x.shape[1:])
             y_rep = None if y is None else y.repeat(c)
             log_px_z = -self.likelihood.nll(self.decode(flat_z, y_rep), x_rep).view(c, n)
             log_pz = _log_standard_normal(z)  # log N(z; 0, I), the prior
-            log_qz = _log_standard_normal(e)[:, None] - log_sigma
+            log_qz = _log_standard_normal(e) - log_sigma  # (c, n)
             chunks.append(log_px_z + log_pz - log_qz)
         return torch.cat(chunks)
 

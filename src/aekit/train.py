@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ class TrainConfig:
     max_iter: int
     batch_size: int
     learning_rate: float
+    learning_rate_schedule: str = "constant"  # or "cosine": see learning_rate_at
     early_stopping: bool = False
     validation_fraction: float = 0.1
     n_iter_no_change: int = 10
@@ -130,6 +132,21 @@ def fingerprint(params: dict, *arrays: np.ndarray | None) -> str:
     return digest.hexdigest()
 
 
+LEARNING_RATE_SCHEDULES = ("constant", "cosine")
+
+
+def learning_rate_at(epoch: int, config: TrainConfig) -> float:
+    """The learning rate of epoch ``epoch`` (from 0).
+
+    ``"cosine"``: ``lr * (1 + cos(pi * epoch / max_iter)) / 2`` (Loshchilov & Hutter 2017,
+    eq. 5 without restarts, floor 0): large steps early, small ones to settle at the end. A
+    function of the epoch alone, so a run resumed from a checkpoint follows the same schedule.
+    """
+    if config.learning_rate_schedule == "cosine":
+        return config.learning_rate * 0.5 * (1.0 + math.cos(math.pi * epoch / config.max_iter))
+    return config.learning_rate
+
+
 def _adam(module: nn.Module, learning_rate: float) -> torch.optim.Adam:
     """Adam, fused into one kernel where PyTorch supports it: the per-tensor loop of the plain
     implementation costs more than the forward pass for small networks at small batches."""
@@ -165,6 +182,8 @@ def train(
         started = time.perf_counter()
         epoch = result.n_iter
         set_epoch(epoch)
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate_at(epoch, config)
         module.train()
         sums: torch.Tensor | None = None  # one stacked tensor: fewer tiny ops per step
         if config.epoch_order is None:

@@ -221,6 +221,7 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
             max_iter=int(self.max_iter),
             batch_size=min(200, len(flat)) if self.batch_size == "auto" else int(self.batch_size),
             learning_rate=float(self.learning_rate_init),
+            learning_rate_schedule=getattr(self, "learning_rate_schedule", "constant"),
             early_stopping=bool(self.early_stopping),
             validation_fraction=float(self.validation_fraction),
             n_iter_no_change=int(self.n_iter_no_change),

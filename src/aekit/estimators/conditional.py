@@ -22,7 +22,7 @@ from torch import nn
 from aekit.estimators._base import DEFAULT_HIDDEN
 from aekit.estimators._params import is_number
 from aekit.estimators._validation import as_labels, fit_labels
-from aekit.estimators.kinds import VARIATIONAL_PARAMS, _VariationalBase
+from aekit.estimators._variational import VARIATIONAL_PARAMS, _VariationalBase
 from aekit.nets import ConvEncoder, MLPEncoder
 from aekit.semisupervised_model import UNLABELLED, SemiSupervisedModel, oversampled_order
 

@@ -18,19 +18,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 import torch
-from sklearn.mixture import GaussianMixture
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from aekit.estimators._base import BaseAutoencoder
-from aekit.estimators._generative import GenerativeMixin
-from aekit.estimators._params import is_int, is_number
-from aekit.latent import DeterministicLatent, GaussianLatent
+from aekit.estimators._params import is_number
+from aekit.estimators._variational import VARIATIONAL_PARAMS, _VariationalBase
+from aekit.latent import DeterministicLatent
 from aekit.objectives import (
     ContractivePenalty,
     Corruption,
-    KLDivergence,
     KLSparsity,
     L1Sparsity,
     Term,
@@ -186,76 +182,6 @@ class ContractiveAutoencoder(BaseAutoencoder):
 
     def _make_terms(self) -> list[Term]:
         return [ContractivePenalty(self.contractive_weight)]
-
-
-VARIATIONAL_PARAMS = {"beta": 1.0, "kl_warmup": 0, "sampler": "prior"}
-VARIATIONAL_DOC = """\
-    beta : float, default=1.0
-        Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
-        reconstructions.
-    kl_warmup : int, default=0
-        Epochs over which the KL weight rises linearly to ``beta``.
-    sampler : {"prior", "gmm"}, default="prior"
-        Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
-        fitted to the training codes after training, which follows the codes the decoder
-        actually saw (the "aggregate posterior") and often gives cleaner samples.
-"""
-
-
-class _VariationalBase(GenerativeMixin, BaseAutoencoder):
-    """Gaussian latent, KL term, sampling from the prior, and the evaluation tools of
-    :class:`GenerativeMixin` (``elbo``, ``log_likelihood``, ``kl_per_unit``, ``active_units``,
-    ``interpolate``)."""
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        if cls.__doc__:
-            cls.__doc__ = cls.__doc__.replace("    {variational_parameters}\n", VARIATIONAL_DOC)
-        super().__init_subclass__(**kwargs)
-
-    def _param_checks(self) -> dict[str, bool]:
-        return {
-            **super()._param_checks(),
-            "beta": is_number(self.beta) and self.beta >= 0,
-            "kl_warmup": is_int(self.kl_warmup, 0),
-            "sampler": self.sampler in ("prior", "gmm"),
-        }
-
-    def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
-        self.sampler_ = None
-        if self.sampler == "gmm":
-            codes = self._batched(lambda model, x, yb: model.encode_code(x, yb), X_model, y_index)
-            mixture = GaussianMixture(
-                n_components=min(10, len(codes)), reg_covar=1e-4, random_state=seed
-            ).fit(codes.numpy())
-            self.sampler_ = {
-                "weights": mixture.weights_,
-                "means": mixture.means_,
-                "covariances": mixture.covariances_,
-            }
-
-    def _make_latent(self, in_features: int) -> nn.Module:
-        return GaussianLatent(in_features, self.latent_dim)
-
-    def _make_terms(self) -> list[Term]:
-        return [KLDivergence(self.beta, self.kl_warmup)]
-
-    def _sample(self, n_samples: int, y: Any, random_state: Any) -> np.ndarray:
-        check_is_fitted(self)
-        if int(n_samples) < 1:
-            raise ValueError(f"n_samples={n_samples!r} must be at least 1.")
-        seed = int(check_random_state(random_state).randint(0, 2**31 - 1))
-        if self.sampler_ is None:  # the prior N(0, I)
-            z = torch.randn(
-                int(n_samples), self.latent_dim, generator=torch.Generator().manual_seed(seed)
-            ).numpy()
-        else:  # the mixture: a component by its weight, then z ~ N(mean_k, cov_k)
-            rng = np.random.default_rng(seed)
-            mix = self.sampler_
-            k = rng.choice(len(mix["weights"]), size=int(n_samples), p=mix["weights"])
-            chol = np.linalg.cholesky(mix["covariances"])[k]
-            eps = rng.standard_normal((int(n_samples), self.latent_dim))
-            z = mix["means"][k] + np.einsum("nij,nj->ni", chol, eps)
-        return self._decode(z.astype(np.float32), y)
 
 
 class VariationalAutoencoder(_VariationalBase):

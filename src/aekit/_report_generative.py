@@ -1,0 +1,52 @@
+"""The run figures of image VAEs that walk through latent space: traversals and, for a 2-D
+latent, the manifold. Drawn by :func:`aekit.report.write_figures` from its ``_Data`` view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from aekit import plotting_generative
+
+TRAVERSAL_VALUES = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)  # in prior standard deviations
+MAX_TRAVERSED_UNITS = 10
+MANIFOLD_SIDE = 12
+
+
+def _is_image_vae(data: Any) -> bool:
+    return hasattr(data.estimator, "traverse") and data.image_shape is not None
+
+
+def figure_traversal(data: Any):
+    """Traversals around the first training row's code: one row per latent unit, the units that
+    carry the most information (largest mean KL) first, at most ``MAX_TRAVERSED_UNITS``."""
+    if not _is_image_vae(data):
+        return None
+    estimator = data.estimator
+    labels = (data.cond,) if data.conditional else ()
+    kl = estimator.kl_per_unit(data.flat, *labels)
+    units = np.argsort(-kl, kind="stable")[:MAX_TRAVERSED_UNITS]
+    label = (data.cond[0],) if data.conditional else ()
+    grid = estimator.traverse(data.flat[0], TRAVERSAL_VALUES, *label)[units]
+    images = data.images(grid.reshape(-1, grid[0, 0].size)).reshape(*grid.shape[:2], -1)
+    under = f", label {data.cond[0]}" if data.conditional else ""
+    title = f"{data.name}: one latent unit at a time around a training row's code{under}"
+    ax = plotting_generative.latent_traversal(
+        images, TRAVERSAL_VALUES, units=[int(u) for u in units], image_shape=data.image_shape,
+        title=title,
+    )  # fmt: skip
+    return ax.figure
+
+
+def figure_manifold(data: Any):
+    """For ``latent_dim == 2``: the decoded grid of codes at the prior's quantiles."""
+    if not _is_image_vae(data) or data.estimator.latent_dim != 2:
+        return None
+    label = (data.cond[0],) if data.conditional else ()
+    grid = data.estimator.manifold_grid(MANIFOLD_SIDE, *label)
+    images = data.images(grid.reshape(MANIFOLD_SIDE**2, -1))
+    under = f", label {data.cond[0]}" if data.conditional else ""
+    title = f"{data.name}: the learned 2-D manifold{under}"
+    grid = images.reshape(MANIFOLD_SIDE, MANIFOLD_SIDE, *images.shape[1:])
+    return plotting_generative.latent_manifold(grid, title=title).figure

@@ -1,0 +1,108 @@
+"""``aekit traverse`` and ``aekit manifold``: figures of a VAE's latent space."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aekit.cli.common import (
+    Data,
+    Grayscale,
+    ImageShape,
+    ImageSize,
+    LabelColumn,
+    Run,
+    app,
+    is_conditional,
+    known_label,
+    load_run,
+    read_data,
+)
+
+Label = Annotated[str | None, typer.Option(help="Label to decode under (ConditionalVAE).")]
+Figure = Annotated[Path, typer.Option("-o", "--output", help="PNG file to write.")]
+
+
+def _image_vae(estimator):
+    if not hasattr(estimator, "traverse"):
+        raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
+    if estimator.image_shape_ is None:
+        raise ValueError("this figure needs an image model (trained on images or image_shape).")
+    return estimator
+
+
+def _label(estimator, label: str | None):
+    if is_conditional(estimator) and label is None:
+        raise ValueError("a ConditionalVAE needs --label: the class to decode under.")
+    return () if label is None else (known_label(estimator, label),)
+
+
+def _values(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise ValueError(f"--values {text!r} must be numbers separated by commas.") from None
+    if not values:
+        raise ValueError("--values needs at least one number, e.g. -2,-1,0,1,2.")
+    return values
+
+
+@app.command()
+def traverse(
+    run: Run,
+    data: Data,
+    index: Annotated[int, typer.Option(help="Row of DATA whose code is traversed.")] = 0,
+    values: Annotated[str, typer.Option(help="Values each unit takes, comma-separated.")] = (
+        "-3,-2,-1,0,1,2,3"
+    ),
+    units: Annotated[int, typer.Option(help="Show the N most informative units (by KL).")] = 10,
+    label: Label = None,
+    output: Figure = Path("traversal.png"),
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Latent traversals around one row of DATA: one row of images per latent unit, each
+    decoding the row's code with that unit set to each of --values."""
+    import numpy as np
+
+    from aekit.plotting_generative import latent_traversal, save_figure
+
+    estimator = _image_vae(load_run(run))
+    grid_values = _values(values)
+    if units < 1:
+        raise ValueError(f"--units {units} must be at least 1.")
+    X, _ = read_data(data, label_column, image_shape, image_size, grayscale)
+    rows = np.asarray(X)
+    if not 0 <= index < len(rows):
+        raise ValueError(f"--index {index} is outside DATA's {len(rows)} rows.")
+    y = _label(estimator, label)
+    kl = estimator.kl_per_unit(rows[index : index + 1], *[np.asarray(y)][: len(y)])
+    shown = np.argsort(-kl, kind="stable")[:units]
+    grid = estimator.traverse(rows[index], grid_values, *y)[shown]
+    title = f"row {index}: one latent unit at a time"
+    ax = latent_traversal(
+        grid, grid_values, [int(u) for u in shown], estimator.image_shape_, title=title
+    )
+    save_figure(ax, output)
+    typer.echo(f"{len(shown)} units x {len(grid_values)} values around row {index}: {output}")
+
+
+@app.command()
+def manifold(
+    run: Run,
+    n: Annotated[int, typer.Option("-n", help="Images per side of the grid.")] = 12,
+    label: Label = None,
+    output: Figure = Path("manifold.png"),
+) -> None:
+    """The learned 2-D manifold of a VAE with latent_dim 2: an n x n grid of codes at the
+    prior's quantiles, decoded."""
+    from aekit.plotting_generative import latent_manifold, save_figure
+
+    estimator = _image_vae(load_run(run))
+    grid = estimator.manifold_grid(n, *_label(estimator, label))
+    save_figure(latent_manifold(grid, estimator.image_shape_, title="2-D latent manifold"), output)
+    typer.echo(f"{n} x {n} manifold: {output}")

@@ -1,0 +1,101 @@
+"""Figures of a VAE's latent space: traversals (one unit at a time) and the 2-D manifold.
+
+Like :mod:`aekit.plotting`, each function takes ``ax=None`` and returns the Axes it drew on;
+only numpy is imported here and matplotlib loads on the first draw. The arrays come from
+:meth:`VariationalAutoencoder.traverse` and :meth:`VariationalAutoencoder.manifold_grid`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from aekit.plotting import _as_images, image_grid
+
+__all__ = ["latent_manifold", "latent_traversal", "save_figure"]
+
+
+def latent_traversal(
+    grid: Any,
+    values: Sequence[float] | None = None,
+    units: Sequence[int] | None = None,
+    image_shape: Sequence[int] | None = None,
+    ax=None,
+    title: str | None = None,
+):
+    """Latent traversals: one row per latent unit, one column per value it takes.
+
+    Parameters
+    ----------
+    grid : array-like of shape (n_units, n_values, ...)
+        Decoded images, as returned by ``traverse`` (images or flat rows).
+    values : sequence of float, default=None
+        The unit's value in each column, written under the columns.
+    units : sequence of int, default=None
+        The unit shown in each row (default ``0, 1, ...``), written beside the rows as ``z_j``.
+    image_shape : (C, H, W), default=None
+        For flat rows that are not square one-channel images.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    grid = np.asarray(grid, dtype=np.float32)
+    if grid.ndim < 3:
+        raise ValueError(f"grid must be (n_units, n_values, ...); got shape {grid.shape}.")
+    n_units, n_values = grid.shape[:2]
+    units = range(n_units) if units is None else units
+    if len(units) != n_units:
+        raise ValueError(f"{len(units)} unit labels for {n_units} rows of the grid.")
+    images = _as_images(grid.reshape(n_units * n_values, *grid.shape[2:]), image_shape)
+    ax = image_grid(images, n_values, row_labels=[f"z{j}" for j in units], ax=ax, title=title)
+    if values is not None:
+        if len(values) != n_values:
+            raise ValueError(f"{len(values)} values for {n_values} columns of the grid.")
+        w = images.shape[-1]
+        ax.set_xticks([1 + k * (w + 1) + w / 2 - 0.5 for k in range(n_values)])
+        ax.set_xticklabels([f"{v:g}" for v in values], fontsize=8)
+        ax.tick_params(axis="x", length=0)
+    return ax
+
+
+def latent_manifold(
+    grid: Any, image_shape: Sequence[int] | None = None, ax=None, title: str | None = None
+):
+    """The learned 2-D manifold: an (n, n) grid of decoded codes, laid out as in latent space
+    (Kingma & Welling 2014, fig. 4): ``z_0`` grows to the right, ``z_1`` upwards.
+
+    Parameters
+    ----------
+    grid : array-like of shape (n, n, ...)
+        Decoded images from ``manifold_grid``.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    grid = np.asarray(grid, dtype=np.float32)
+    if grid.ndim < 3 or grid.shape[0] != grid.shape[1]:
+        raise ValueError(f"grid must be (n, n, ...); got shape {grid.shape}.")
+    n = grid.shape[0]
+    images = _as_images(grid.reshape(n * n, *grid.shape[2:]), image_shape)
+    ax = image_grid(images, n, ax=ax, title=title)
+    ax.set_xlabel("z0 →")
+    ax.set_ylabel("z1 →")
+    return ax
+
+
+def save_figure(ax, path) -> None:
+    """Write the figure holding ``ax`` as a PNG atomically (no half-written file) and close it."""
+    import matplotlib.pyplot as plt
+
+    from aekit._files import atomic_write
+
+    try:
+        atomic_write(
+            path, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
+        )
+    finally:
+        plt.close(ax.figure)

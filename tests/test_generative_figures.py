@@ -1,0 +1,104 @@
+"""Figures of a VAE's latent space: traversals and the 2-D manifold, from Python, in the run
+figures and from the command line."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+import aekit  # noqa: E402
+from aekit import plotting_generative  # noqa: E402
+from aekit.cli import app  # noqa: E402
+from aekit.datasets import load_digits  # noqa: E402
+from aekit.report import write_figures  # noqa: E402
+
+TINY = {"hidden_layer_sizes": (16,), "max_iter": 3, "random_state": 0, "device": "cpu"}
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(as_images=True)
+    return X[:300], y[:300]
+
+
+@pytest.fixture(scope="module")
+def vae2(digits):
+    return aekit.VAE(latent_dim=2, **TINY).fit(digits[0])
+
+
+def _tile(ax, row: int, col: int, size: int = 8) -> np.ndarray:
+    """The pixels of one tile of an image_grid (tiles are separated by one pixel)."""
+    canvas = np.asarray(ax.images[0].get_array())
+    top, left = 1 + row * (size + 1), 1 + col * (size + 1)
+    return canvas[top : top + size, left : left + size]
+
+
+def test_traversal_figure_shows_each_unit_in_its_row(vae2, digits):
+    values = [-2.0, 0.0, 2.0]
+    grid = vae2.traverse(digits[0][0], values)
+    ax = plotting_generative.latent_traversal(grid, values, units=[0, 1])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["z0", "z1"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["-2", "0", "2"]
+    np.testing.assert_allclose(_tile(ax, 1, 2), grid[1, 2, 0], atol=1e-6)
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="2 values for 3 columns"):
+        plotting_generative.latent_traversal(grid, [0, 1])
+    with pytest.raises(ValueError, match="n_units, n_values"):
+        plotting_generative.latent_traversal(grid[0, 0, 0])
+
+
+def test_manifold_figure_lays_out_the_grid(vae2):
+    grid = vae2.manifold_grid(n=4)
+    ax = plotting_generative.latent_manifold(grid)
+    np.testing.assert_allclose(_tile(ax, 3, 0), grid[3, 0, 0], atol=1e-6)
+    assert ax.get_xlabel().startswith("z0") and ax.get_ylabel().startswith("z1")
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match=r"\(n, n, ...\)"):
+        plotting_generative.latent_manifold(grid[:3])
+
+
+def test_run_figures_add_traversal_and_manifold_for_image_vaes(vae2, digits, tmp_path):
+    X, y = digits
+    names = {p.name for p in write_figures(tmp_path / "a", vae2, X, y)}
+    assert {"traversal.png", "manifold.png"} <= names
+    vae3 = aekit.VAE(latent_dim=3, **TINY).fit(X)
+    names = {p.name for p in write_figures(tmp_path / "b", vae3, X, y)}
+    assert "traversal.png" in names and "manifold.png" not in names
+    cvae = aekit.ConditionalVAE(latent_dim=2, **TINY).fit(X, y)
+    names = {p.name for p in write_figures(tmp_path / "c", cvae, X, y)}
+    assert {"traversal.png", "manifold.png"} <= names
+    ae = aekit.Autoencoder(latent_dim=2, **TINY).fit(X)
+    names = {p.name for p in write_figures(tmp_path / "d", ae, X, y)}
+    assert not {"traversal.png", "manifold.png"} & names
+
+
+def test_cli_traverse_and_manifold(vae2, digits, tmp_path):
+    runner = CliRunner()
+    model = tmp_path / "vae.aekit"
+    vae2.save(model)
+    out = tmp_path / "t.png"
+    result = runner.invoke(app, ["traverse", str(model), "digits", "--index", "3", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    result = runner.invoke(app, ["manifold", str(model), "-n", "5", "-o", str(tmp_path / "m.png")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "m.png").exists()
+    bad = runner.invoke(app, ["traverse", str(model), "digits", "--index", "5000"])
+    assert isinstance(bad.exception, ValueError) and "outside DATA" in str(bad.exception)
+    bad = runner.invoke(app, ["traverse", str(model), "digits", "--values", "a,b"])
+    assert isinstance(bad.exception, ValueError) and "--values" in str(bad.exception)
+    cvae = tmp_path / "cvae.aekit"
+    aekit.ConditionalVAE(latent_dim=3, **TINY).fit(*digits).save(cvae)
+    bad = runner.invoke(app, ["manifold", str(cvae), "--label", "1", "-o", str(tmp_path / "x.png")])
+    assert isinstance(bad.exception, ValueError) and "latent_dim=2" in str(bad.exception)
+    assert not (tmp_path / "x.png").exists()
+    bad = runner.invoke(app, ["traverse", str(cvae), "digits"])
+    assert isinstance(bad.exception, ValueError) and "--label" in str(bad.exception)
+    result = runner.invoke(
+        app, ["traverse", str(cvae), "digits", "--label", "4", "-o", str(tmp_path / "c.png")]
+    )
+    assert result.exit_code == 0, result.output

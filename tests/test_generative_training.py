@@ -1,0 +1,136 @@
+"""Training options of the variational kinds: dynamic binarization and the learning-rate
+schedule."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import aekit
+from aekit.datasets import load_digits
+from aekit.nets import MLPEncoder
+from aekit.train import TrainConfig, learning_rate_at
+
+TINY = {"hidden_layer_sizes": (16,), "random_state": 0, "device": "cpu", "latent_dim": 2}
+
+
+@pytest.fixture
+def seen_inputs():
+    """Every batch an MLP encoder receives while a test runs (training or not)."""
+    batches = []
+
+    def record(module, args):
+        if isinstance(module, MLPEncoder) and module.training:
+            batches.append(args[0].detach().clone())
+
+    handle = torch.nn.modules.module.register_module_forward_pre_hook(record)
+    yield batches
+    handle.remove()
+
+
+def test_dynamic_binarization_feeds_fresh_binary_images_every_epoch(seen_inputs):
+    X = load_digits()[0][:200]  # grey levels in [0, 1]
+    assert len(np.unique(X)) > 2
+    vae = aekit.VAE(binarize="dynamic", max_iter=2, batch_size=200, **TINY).fit(X)
+    assert len(seen_inputs) == 2  # one full batch per epoch
+    first, second = seen_inputs
+    for batch in seen_inputs:
+        assert set(torch.unique(batch).tolist()) <= {0.0, 1.0}
+    # Each pixel p is redrawn as Bernoulli(p): the draws differ between epochs, while their mean
+    # matches the grey levels' mean (a batch holds every row, in a new order each epoch).
+    assert not torch.equal(first.sum(dim=0), second.sum(dim=0))
+    assert first.mean().item() == pytest.approx(float(X.mean()), abs=0.01)
+    # Pixels that are exactly 0 stay 0 and pixels at 1 stay 1: the draw is Bernoulli(p).
+    always_zero = torch.from_numpy(X.max(axis=0) == 0)
+    assert first[:, always_zero].sum() == 0
+    assert vae.model_.dynamic_binarization
+
+
+def test_without_binarization_training_sees_the_grey_levels(seen_inputs):
+    X = load_digits()[0][:200]
+    aekit.VAE(max_iter=1, batch_size=200, **TINY).fit(X)
+    np.testing.assert_array_equal(seen_inputs[0].sort(dim=0).values, np.sort(X, axis=0))
+
+
+def test_binarize_is_validated_and_saved(tmp_path):
+    X = load_digits()[0][:100]
+    with pytest.raises(ValueError, match="binarize='static'"):
+        aekit.VAE(binarize="static", max_iter=1, **TINY).fit(X)
+    with pytest.raises(ValueError, match="Bernoulli likelihood"):
+        aekit.VAE(binarize="dynamic", max_iter=1, **TINY).fit(X * 4 - 2)
+    vae = aekit.ConditionalVAE(binarize="dynamic", max_iter=2, **TINY).fit(X, np.arange(100) % 3)
+    vae.save(tmp_path / "m.aekit")
+    loaded = aekit.load(tmp_path / "m.aekit")
+    assert loaded.binarize == "dynamic" and loaded.model_.dynamic_binarization
+    np.testing.assert_array_equal(
+        loaded.elbo(X, np.arange(100) % 3), vae.elbo(X, np.arange(100) % 3)
+    )
+
+
+def test_cosine_schedule_values():
+    config = TrainConfig(
+        max_iter=10, batch_size=1, learning_rate=0.1, learning_rate_schedule="cosine"
+    )
+    assert learning_rate_at(0, config) == pytest.approx(0.1)
+    assert learning_rate_at(5, config) == pytest.approx(0.05)  # half way: (1 + cos(pi/2)) / 2
+    assert learning_rate_at(9, config) == pytest.approx(0.05 * (1 + math.cos(0.9 * math.pi)))
+    steps = [learning_rate_at(e, config) for e in range(10)]
+    assert all(a > b for a, b in zip(steps, steps[1:]))
+    constant = TrainConfig(max_iter=10, batch_size=1, learning_rate=0.1)
+    assert {learning_rate_at(e, constant) for e in range(10)} == {0.1}
+
+
+def test_cosine_schedule_reaches_the_optimizer(monkeypatch):
+    seen = []
+    original = torch.optim.Adam.step
+
+    def step(self, *args, **kwargs):
+        seen.append(self.param_groups[0]["lr"])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.Adam, "step", step)
+    X = load_digits()[0][:100]
+    aekit.VAE(learning_rate_schedule="cosine", max_iter=4, batch_size=100, **TINY).fit(X)
+    assert seen == pytest.approx([1e-3 * (1 + math.cos(math.pi * e / 4)) / 2 for e in range(4)])
+    with pytest.raises(ValueError, match="learning_rate_schedule='step'"):
+        aekit.VAE(learning_rate_schedule="step", max_iter=1, **TINY).fit(X)
+
+
+def test_importance_weighted_objective_is_a_tighter_bound():
+    X = load_digits()[0]
+    X_train, X_test = X[:1000], X[1500:]
+    common = {**TINY, "latent_dim": 8, "hidden_layer_sizes": (32,), "learning_rate_init": 3e-3}
+    vae = aekit.VAE(max_iter=30, **common).fit(X_train)
+    iwae = aekit.VAE(max_iter=30, importance_samples=5, **common).fit(X_train)
+    assert iwae.model_.importance_samples == 5 and "kl" not in iwae.history_
+
+    # On one network, the training loss -L_5 lies below -ELBO on average (Burda et al. 2015,
+    # Theorem 1): averaged over many draws of the k samples per row.
+    model, x = vae.model_.train(), torch.from_numpy(X_test)
+    with torch.no_grad():
+        elbo_loss = np.mean([model(x, None, torch.Generator().manual_seed(s))["loss"].item()
+                             for s in range(20)])  # fmt: skip
+        model.importance_samples = 5
+        iw_loss = np.mean([model(x, None, torch.Generator().manual_seed(s))["loss"].item()
+                           for s in range(20)])  # fmt: skip
+        model.importance_samples = 1
+    assert iw_loss < elbo_loss - 0.2
+
+    # Trained on L_5, the model explains held-out digits better (its L_500 is higher) while its
+    # ELBO is looser: the IWAE trade-off Burda et al. report (sec. 5).
+    ll_vae, ll_iwae = (m.log_likelihood(X_test, n_samples=500).mean() for m in (vae, iwae))
+    assert ll_iwae > ll_vae + 0.2
+    gap = [m.log_likelihood(X_test, n_samples=500).mean() - m.elbo(X_test).mean()
+           for m in (vae, iwae)]  # fmt: skip
+    assert gap[1] > gap[0]
+
+
+def test_importance_samples_is_validated():
+    X = load_digits()[0][:100]
+    with pytest.raises(ValueError, match="importance_samples=0"):
+        aekit.VAE(importance_samples=0, max_iter=1, **TINY).fit(X)
+    with pytest.raises(ValueError, match="beta=1 and kl_warmup=0"):
+        aekit.VAE(importance_samples=3, beta=2.0, max_iter=1, **TINY).fit(X)
+    with pytest.raises(ValueError, match="beta=1 and kl_warmup=0"):
+        aekit.VAE(importance_samples=3, kl_warmup=5, max_iter=1, **TINY).fit(X)
