@@ -49,7 +49,7 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
     mask_probability : float, default=0.15
         Probability that an observed entry is hidden from the encoder in a training step, so
         the network learns to predict entries from the others (denoising by masking).
-    n_estimators : int, default=3
+    n_estimators : int, default=5
         Networks trained from different seeds; each fill is the mean of their reconstructions,
         which lowers the error of a single network's guess (at n_estimators times the cost).
     n_refinements : int, default=3
@@ -101,7 +101,7 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         latent_dim: int | None = None,
         hidden_layer_sizes: tuple[int, ...] = (128, 128),
         mask_probability: float = 0.15,
-        n_estimators: int = 3,
+        n_estimators: int = 5,
         n_refinements: int = 3,
         max_iter: int = 200,
         batch_size: int | str = "auto",
