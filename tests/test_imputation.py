@@ -51,6 +51,31 @@ def test_refinement_passes_do_not_hurt():
     assert rmse(imputer.transform(X_missing), X, mask) <= once * 1.02
 
 
+def test_n_estimators_averages_the_networks_reconstructions():
+    from copy import copy
+
+    X = low_rank(n=200, d=6, seed=4)
+    X_missing, mask = remove(X, 0.2, seed=5)
+    params = dict(hidden_layer_sizes=(16,), max_iter=20, n_refinements=1, random_state=0)
+    imputer = AutoencoderImputer(**params, n_estimators=2).fit(X_missing)
+    first, second = imputer.autoencoders_
+    assert first.random_state != second.random_state  # different seeds, different networks
+    singles = []
+    for network in imputer.autoencoders_:
+        single = copy(imputer)
+        single.autoencoders_ = [network]
+        singles.append(single.transform(X_missing))
+    assert not np.allclose(singles[0][mask], singles[1][mask])
+    # With one pass the fill is the mean of the two networks' reconstructions (away from the
+    # clipping to each column's observed range, which applies to the mean).
+    low, high = np.nanmin(X_missing, axis=0), np.nanmax(X_missing, axis=0)
+    inside = mask & np.all([(s > low) & (s < high) for s in singles], axis=0)
+    assert inside.sum() > 0.8 * mask.sum()
+    np.testing.assert_allclose(
+        imputer.transform(X_missing)[inside], np.mean(singles, axis=0)[inside], rtol=1e-5, atol=1e-5
+    )
+
+
 def test_mixed_dataframe_keeps_types_index_and_observed_values():
     rng = np.random.default_rng(0)
     n = 300
@@ -117,6 +142,8 @@ def test_bad_input():
         imputer.transform(frame.drop(columns="c0"))
     with pytest.raises(ValueError, match="mask_probability"):
         AutoencoderImputer(mask_probability=1.5).fit(X)
+    with pytest.raises(ValueError, match="n_estimators"):
+        AutoencoderImputer(n_estimators=0).fit(X)
 
 
 def test_masked_likelihood_covers_observed_entries_only():

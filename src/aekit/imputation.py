@@ -5,7 +5,8 @@ columns standardized, categorical ones one-hot), trains a denoising autoencoder 
 covers the observed entries only (the masked likelihood of MIWAE, Mattei & Frellsen 2019, eq. 4;
 missing entries enter the encoder as 0, the column mean) while extra entries are masked at random
 in training (the denoising imputer of Gondara & Wang 2018, "MIDA"), and then fills the missing
-entries with the reconstruction, re-encoding the filled rows a few times so each pass starts from
+entries with the reconstruction (averaged over ``n_estimators`` networks trained from different
+seeds), re-encoding the filled rows a few times so each pass starts from
 better guesses. Observed entries are returned untouched.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.estimators import DenoisingAutoencoder
@@ -44,9 +46,12 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         Size of the code; None means half the encoded width, between 2 and 32.
     hidden_layer_sizes : tuple of int, default=(128, 128)
         Widths of the encoder's hidden layers (the decoder mirrors them).
-    mask_probability : float, default=0.25
+    mask_probability : float, default=0.15
         Probability that an observed entry is hidden from the encoder in a training step, so
         the network learns to predict entries from the others (denoising by masking).
+    n_estimators : int, default=5
+        Networks trained from different seeds; each fill is the mean of their reconstructions,
+        which lowers the error of a single network's guess (at n_estimators times the cost).
     n_refinements : int, default=3
         Passes over the rows with missing values: each fills them with the reconstruction of
         the previous fill (the first starts from the column means).
@@ -58,7 +63,7 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         Adam's learning rate.
     early_stopping : bool, default=True
         Hold out 10% of the rows and keep the weights with the best held-out loss.
-    n_iter_no_change : int, default=10
+    n_iter_no_change : int, default=30
         Epochs without improvement before training stops.
     random_state : int, RandomState or None, default=None
         Seeds the weights, the shuffling and the masking.
@@ -71,8 +76,8 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
     ----------
     encoder_ : TabularEncoder
         The table's encoding (its ``feature_groups_`` say which columns are categorical).
-    autoencoder_ : DenoisingAutoencoder
-        The trained network (on the encoded table).
+    autoencoders_ : list of DenoisingAutoencoder
+        The ``n_estimators`` trained networks (on the encoded table).
     fill_range_ : ndarray of shape (2, n_encoded)
         Minimum and maximum of each encoded column's observed values; fills are clipped to it.
     n_features_in_ : int
@@ -95,13 +100,14 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         *,
         latent_dim: int | None = None,
         hidden_layer_sizes: tuple[int, ...] = (128, 128),
-        mask_probability: float = 0.25,
+        mask_probability: float = 0.15,
+        n_estimators: int = 5,
         n_refinements: int = 3,
         max_iter: int = 200,
         batch_size: int | str = "auto",
         learning_rate_init: float = 1e-3,
         early_stopping: bool = True,
-        n_iter_no_change: int = 10,
+        n_iter_no_change: int = 30,
         random_state: Any = None,
         device: str = "auto",
         verbose: bool = False,
@@ -109,6 +115,7 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         self.latent_dim = latent_dim
         self.hidden_layer_sizes = hidden_layer_sizes
         self.mask_probability = mask_probability
+        self.n_estimators = n_estimators
         self.n_refinements = n_refinements
         self.max_iter = max_iter
         self.batch_size = batch_size
@@ -132,13 +139,14 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         -------
         self : object
         """
-        self.__dict__.pop("autoencoder_", None)
+        self.__dict__.pop("autoencoders_", None)
         raise_for_invalid(
             self,
             {
                 "latent_dim": self.latent_dim is None or is_int(self.latent_dim, 1),
                 "mask_probability": is_number(self.mask_probability)
                 and 0 <= self.mask_probability < 1,
+                "n_estimators": is_int(self.n_estimators, 1),
                 "n_refinements": is_int(self.n_refinements, 1),
             },
         )
@@ -159,7 +167,17 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         width = Z.shape[1]
         latent_dim = self.latent_dim or int(np.clip(width // 2, 2, 32))
         early = bool(self.early_stopping) and len(Z) >= 20  # room for a validation split
-        self.autoencoder_ = _ObservedEntriesAutoencoder(
+        # One seed per network, drawn from random_state (None stays unseeded).
+        seeds = check_random_state(self.random_state).randint(2**31 - 1, size=self.n_estimators)
+        if self.random_state is None:
+            seeds = [None] * self.n_estimators
+        self.autoencoders_ = [
+            self._autoencoder(latent_dim, early, seed).fit(observed_values) for seed in seeds
+        ]
+        return self
+
+    def _autoencoder(self, latent_dim: int, early: bool, seed: Any) -> DenoisingAutoencoder:
+        return _ObservedEntriesAutoencoder(
             noise="dropout",
             noise_level=float(self.mask_probability),
             latent_dim=latent_dim,
@@ -171,14 +189,14 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
             learning_rate_init=self.learning_rate_init,
             early_stopping=early,
             n_iter_no_change=self.n_iter_no_change,
-            random_state=self.random_state,
+            random_state=None if seed is None else int(seed),
             device=self.device,
             verbose=self.verbose,
-        ).fit(observed_values)
-        return self
+        )
 
     def _fill(self, Z: np.ndarray, observed: np.ndarray) -> np.ndarray:
-        """Replace the unobserved entries of Z by the reconstruction, ``n_refinements`` times."""
+        """Replace the unobserved entries of Z by the mean reconstruction, ``n_refinements``
+        times."""
         rows = np.flatnonzero(~observed.all(axis=1))
         current, missing = Z[rows].copy(), ~observed[rows]  # missing entries start at 0 (mean)
         # The first pass sees the observed entries scaled by n_features / n_observed, as in
@@ -186,7 +204,8 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         scale = Z.shape[1] / np.maximum((~missing).sum(axis=1, keepdims=True), 1)
         inputs = current * scale
         for _ in range(self.n_refinements if len(rows) else 0):
-            reconstruction = np.clip(self.autoencoder_.reconstruct(inputs), *self.fill_range_)
+            reconstruction = np.mean([ae.reconstruct(inputs) for ae in self.autoencoders_], axis=0)
+            reconstruction = np.clip(reconstruction, *self.fill_range_)
             current[missing] = reconstruction[missing]
             inputs = current
         filled = Z.copy()
@@ -225,7 +244,7 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         return out
 
     def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "autoencoder_")
+        return hasattr(self, "autoencoders_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -243,9 +262,10 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
     def _export_fitted(self) -> tuple[dict[str, Any], Any]:
         from aekit.io import export_estimator
 
-        document, tree = export_estimator(self.autoencoder_)
-        fitted = {"encoder": self.encoder_.get_state(), "autoencoder": document}
-        return fitted, {"autoencoder": tree, "fill_range": self.fill_range_}
+        exported = [export_estimator(ae) for ae in self.autoencoders_]
+        fitted = {"encoder": self.encoder_.get_state(), "autoencoders": [d for d, _ in exported]}
+        trees = {str(i): tree for i, (_, tree) in enumerate(exported)}
+        return fitted, {"autoencoders": trees, "fill_range": self.fill_range_}
 
     def _import_fitted(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
         from aekit.io import import_estimator
@@ -254,7 +274,10 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
         self.n_features_in_ = self.encoder_.n_features_in_
         if self.encoder_.input_is_frame_:
             self.feature_names_in_ = self.encoder_.feature_names_in_
-        self.autoencoder_ = import_estimator(fitted["autoencoder"], tree["autoencoder"], device)
+        self.autoencoders_ = [
+            import_estimator(document, tree["autoencoders"][str(i)], device)
+            for i, document in enumerate(fitted["autoencoders"])
+        ]
         self.fill_range_ = np.asarray(tree["fill_range"], dtype=np.float32).reshape(2, -1)
 
     def save(self, path: str | Path) -> None:
