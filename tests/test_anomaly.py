@@ -179,7 +179,7 @@ def _mixed_frame(n, seed=0):
 def test_categorical_columns_round_trip_and_explain(tmp_path):
     frame = _mixed_frame(300)
     detector = _detector().fit(frame)
-    assert detector.preprocessor_.categories_ == {"colour": ["blue", "green", "red"]}
+    assert detector.encoder_.categories_ == {"colour": ["blue", "green", "red"]}
     odd = frame.iloc[:10].copy()
     odd["colour"] = odd["colour"].map({"red": "blue", "green": "red", "blue": "green"})
     assert (detector.anomaly_score(odd) > detector.anomaly_score(frame.iloc[:10])).all()
@@ -188,8 +188,28 @@ def test_categorical_columns_round_trip_and_explain(tmp_path):
     loaded = aekit.load(path)
     np.testing.assert_allclose(loaded.score_samples(odd), detector.score_samples(odd))
     assert list(loaded.explain(odd).columns) == ["value", "twice", "colour", "latent"]
-    with pytest.raises(ValueError, match="categories not seen in fit"):
+    with pytest.raises(ValueError, match="category 'purple', not seen in fit"):
         detector.predict(frame.assign(colour=["purple"] * len(frame)))
+
+
+def test_categorical_columns_get_a_categorical_likelihood_and_missing_values_encode():
+    frame = _mixed_frame(200)
+    detector = _detector().fit(frame)
+    assert detector.categorical_groups_ == ((2, 5),)  # value, twice, then colour's 3 indicators
+    assert detector.estimators_[0].categorical_groups == ((2, 5),)
+    holes = frame.astype({"colour": object})
+    holes.loc[[1, 2], "colour"] = None
+    holes.loc[3, "value"] = np.nan
+    with pytest.raises(ValueError, match="handle_missing=True"):
+        _detector().fit(holes)
+    # handle_missing=True: a missing number encodes as its mean, a missing category as no
+    # category; a column with missing training values is then modelled as numbers.
+    masked = _detector(handle_missing=True).fit(holes)
+    assert masked.categorical_groups_ == ()
+    assert np.isfinite(masked.score_samples(holes)).all()
+    np.testing.assert_allclose(masked.encoder_.transform(holes.iloc[[1]])[0, 2:], 0.0)
+    # missing values at predict time only: the categorical likelihood is kept
+    assert np.isfinite(_detector(handle_missing=True).fit(frame).score_samples(holes)).all()
 
 
 def test_bad_input_errors(fitted, data):

@@ -25,9 +25,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.anomaly import thresholds
-from aekit.anomaly.preprocessing import TabularPreprocessor
 from aekit.anomaly.scoring import SCORES, feature_scores
 from aekit.estimators._params import is_int, is_number, raise_for_invalid
+from aekit.estimators._validation import as_numeric_array
+from aekit.tabular import TabularEncoder
 
 _DRAW_SEED = 0  # the latent draws of VAE scores: fixed, so scores are reproducible
 
@@ -50,8 +51,11 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         of ``X_normal`` given to :meth:`fit`; or an extreme-value (generalized Pareto) tail fit at
         ``risk``.
     preprocessing : {"auto", None}, default="auto"
-        "auto": numeric columns standardized, categorical (pandas category/object/bool) columns
-        one-hot encoded; stored with the model. None: X is used as given (numbers only).
+        "auto": a :class:`aekit.tabular.TabularEncoder` standardizes numeric columns and one-hot
+        encodes categorical (pandas category/object/string/bool) ones; it is stored with the
+        model. Each one-hot group is given to the members as ``categorical_groups``, so they
+        model a categorical column with a softmax (categorical likelihood) rather than as
+        numbers. None: X is used as given (numbers only).
     score_type : {"auto", "reconstruction", "probability", "elbo"}, default="auto"
         Per-row score of each autoencoder: squared reconstruction error, reconstruction
         probability (negative log-likelihood) or negative ELBO (VAEs only). "auto":
@@ -76,8 +80,12 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         Probability of a normal row exceeding the threshold for ``"pot"`` and for
         ``contamination="auto"``.
     handle_missing : bool, default=False
-        False: missing values are an error. True: filled by the column's mean (numbers) or left
-        as no category (categories).
+        False: missing values (NaN, None) are an error. True: the encoder's ``"mask"`` policy: a
+        missing number encodes as 0 (its column's training mean), a missing category as an
+        all-zero one-hot group (no category), and the row is scored like any other. A
+        categorical column with missing values in the training data is modelled as numbers
+        (squared error on its indicators) rather than with a categorical likelihood, which
+        needs one category per row.
     random_state : int, RandomState or None, default=None
         Seeds the members' weights and training.
 
@@ -85,8 +93,10 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
     ----------
     estimators_ : list of autoencoders
         The fitted ensemble.
-    preprocessor_ : TabularPreprocessor or None
-        The fitted input encoding.
+    encoder_ : TabularEncoder
+        The fitted input encoding (with ``preprocessing=None``: the identity on numbers).
+    categorical_groups_ : tuple of (int, int)
+        The one-hot groups given to the members as ``categorical_groups``.
     threshold_ : float
         Anomaly score above which a row is an anomaly; ``offset_ = -threshold_``.
     contamination_ : float
@@ -175,6 +185,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
             likelihood="gaussian",
             max_iter=epochs,
             batch_size=batch,
+            categorical_groups=self.categorical_groups_ or None,
         )
 
     # ---- fitting ------------------------------------------------------------------------
@@ -206,6 +217,8 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         base = self.estimator
         if base is None:
             base = self._default_estimator(*A.shape)
+        elif self.categorical_groups_ and base.get_params().get("categorical_groups") is None:
+            base = clone(base).set_params(categorical_groups=self.categorical_groups_)
         rng = check_random_state(self.random_state)
         self.n_neighbors_ = _neighbors(self.n_neighbors, len(A))
         self.estimators_, self.error_scales_ = [], []
@@ -232,19 +245,70 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
             self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
         else:
             self.__dict__.pop("feature_names_in_", None)
-        pre = TabularPreprocessor(self.handle_missing).fit(X)
+        policy = "mask" if self.handle_missing else "error"
+        encoder = TabularEncoder(handle_missing=policy).fit(self._table(X))
         if self.preprocessing is None:
-            if pre.categories_:
+            if encoder.categories_:
                 raise ValueError(
                     f"preprocessing=None needs numeric X, but columns "
-                    f"{list(pre.categories_)[:5]} are categorical; use preprocessing='auto'."
+                    f"{list(encoder.categories_)[:5]} are categorical; use preprocessing='auto'."
                 )
-            pre.mean_, pre.scale_ = np.zeros_like(pre.mean_), np.ones_like(pre.scale_)
-        self.preprocessor_ = pre
-        self.n_features_in_ = len(pre.columns_)
+            encoder.mean_ = dict.fromkeys(encoder.mean_, 0.0)
+            encoder.scale_ = dict.fromkeys(encoder.scale_, 1.0)
+        self.encoder_ = encoder
+        self.n_features_in_ = encoder.n_features_in_
+        # A categorical likelihood needs one category per training row: a group with missing
+        # training values (all-zero rows under handle_missing) stays numeric.
+        _, observed = encoder.transform_with_mask(self._table(X))
+        self.categorical_groups_ = tuple(
+            (a, b) for a, b in encoder.categorical_groups_ if observed[:, a].all()
+        )
+
+    def _table(self, X: Any) -> Any:
+        """X checked for what the encoder does not check: a DataFrame's infinite numbers and
+        (unless ``handle_missing``) missing values, and anything else as a numeric 2-D array."""
+        import pandas as pd
+
+        if not isinstance(X, pd.DataFrame):
+            array = as_numeric_array(X, allow_nan=self.handle_missing)
+            if array.ndim != 2:
+                raise ValueError(
+                    f"X must be a 2-D table (n_samples, n_features); got shape {array.shape}."
+                )
+            array = array.astype(np.float64)
+            where = np.argwhere(np.isnan(array))
+        else:
+            numbers = X.select_dtypes("number").to_numpy(np.float64, na_value=np.nan)
+            if np.isinf(numbers).any():
+                raise ValueError("X contains infinite values; replace them.")
+            where = np.argwhere(X.isna().to_numpy())
+            array = X.set_axis([str(c) for c in X.columns], axis=1)  # e.g. integer names
+        if len(where) and not self.handle_missing:
+            cells = ", ".join(f"(row {r}, column {c})" for r, c in where[:3])
+            raise ValueError(
+                f"X contains missing values (NaN) at {cells}. Impute them, or pass "
+                "handle_missing=True to let the detector encode them."
+            )
+        return array
 
     def _encode_input(self, X: Any) -> np.ndarray:
-        return self.preprocessor_.transform(X)
+        table = self._table(X)
+        width = np.shape(table)[1] if np.ndim(table) == 2 else -1
+        if width != self.n_features_in_:
+            raise ValueError(
+                f"X has {width} features, but AnomalyDetector is expecting "
+                f"{self.n_features_in_} features as input; pass the same columns as in fit."
+            )
+        try:
+            return self.encoder_.transform(table)
+        except ValueError as err:  # the encoder's hint names its own option, not the detector's
+            message = str(err)
+            if "not seen in fit" not in message:
+                raise
+            raise ValueError(
+                message.split(" Refit")[0] + ". Refit on data that holds it, or map it to a "
+                "known category."
+            ) from None
 
     def _score_kind(self) -> str:
         return "reconstruction" if self.score_type == "auto" else self.score_type
@@ -353,7 +417,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
 
         check_is_fitted(self)
         per_feature, rest = self._contributions(self._encode_input(X))
-        return group_contributions(per_feature, rest, self.preprocessor_, X)
+        return group_contributions(per_feature, rest, self.encoder_, X)
 
     def save(self, path) -> None:
         """Write the fitted detector to ``path`` (JSON header + safetensors, one file)."""

@@ -7,18 +7,18 @@ from typing import Any
 
 import numpy as np
 
-from aekit.anomaly.preprocessing import TabularPreprocessor
+from aekit.tabular import TabularEncoder
 
 
 def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
     from aekit.io import export_estimator
 
     members = [export_estimator(member) for member in detector.estimators_]
-    pre_fitted, pre_arrays = detector.preprocessor_.state()
     names = getattr(detector, "feature_names_in_", None)
     fitted = {
         "members": [document for document, _ in members],
-        "preprocessor": pre_fitted,
+        "encoder": detector.encoder_.get_state(),
+        "categorical_groups_": [list(g) for g in detector.categorical_groups_],
         "feature_names_in_": None if names is None else list(names),
         "threshold_": detector.threshold_,
         "n_neighbors_": detector.n_neighbors_,
@@ -29,7 +29,6 @@ def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
     }
     tree = {
         "members": [member_tree for _, member_tree in members],
-        "preprocessor": pre_arrays,
         "codes": [np.asarray(c, dtype=np.float32) for c in detector.codes_],
     }
     return fitted, tree
@@ -42,10 +41,10 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     if len(documents) != len(trees) or not documents:
         raise ValueError("the detector's members do not match their weights")
     detector.estimators_ = [import_estimator(d, t, device) for d, t in zip(documents, trees)]
-    detector.preprocessor_ = TabularPreprocessor.from_state(
-        detector.handle_missing, fitted["preprocessor"], tree["preprocessor"]
-    )
-    detector.n_features_in_ = len(detector.preprocessor_.columns_)
+    policy = "mask" if detector.handle_missing else "error"
+    detector.encoder_ = TabularEncoder(handle_missing=policy).set_state(fitted["encoder"])
+    detector.n_features_in_ = detector.encoder_.n_features_in_
+    detector.categorical_groups_ = tuple((int(a), int(b)) for a, b in fitted["categorical_groups_"])
     if fitted["feature_names_in_"] is not None:
         detector.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
     detector.threshold_ = float(fitted["threshold_"])
