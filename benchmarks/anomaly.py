@@ -35,7 +35,8 @@ def aekit_detector(X_train: np.ndarray, X_test: np.ndarray, seed: int) -> np.nda
     return aekit.AnomalyDetector(random_state=seed).fit(X_train).anomaly_score(X_test)
 
 
-METHODS = {"aekit": aekit_detector, **BASELINES}
+ALL_METHODS = {"aekit": aekit_detector, **BASELINES}
+METHODS = dict(ALL_METHODS)  # narrowed by --methods
 
 
 def split(X, y, protocol: int, seed: int, max_train: int):
@@ -154,9 +155,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-train", type=int, default=10000)
     parser.add_argument("--sets", nargs="+", default=None, help="ADBench file stems to run.")
     parser.add_argument("--quick", action="store_true", help="4 small sets, 1 seed.")
+    parser.add_argument(
+        "--methods", nargs="+", default=list(ALL_METHODS), choices=list(ALL_METHODS),
+        help="ADBench methods to run (default all).",
+    )  # fmt: skip
+    parser.add_argument("--no-adbench", action="store_true", help="Only the ECG5000 part.")
     parser.add_argument("--out", default="benchmarks/results/anomaly.json")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    METHODS.clear()
+    METHODS.update({m: ALL_METHODS[m] for m in args.methods})
     if args.quick:
         args.seeds = args.seeds[:1]
     folder = Path(args.data_dir) / "adbench-classical"
@@ -168,11 +176,12 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     result = {"command": command_line(argv), "machine": machine_info(), "seeds": args.seeds}
     result["max_train"] = args.max_train
-    run_adbench(args, names, result)
-    result["means"] = {
-        protocol: {m: {k: _mean(per_set, m, k) for k in ("roc_auc", "pr_auc")} for m in METHODS}
-        for protocol, per_set in result["adbench"].items()
-    }
+    if not args.no_adbench:
+        run_adbench(args, names, result)
+        result["means"] = {
+            protocol: {m: {k: _mean(per_set, m, k) for k in ("roc_auc", "pr_auc")} for m in METHODS}
+            for protocol, per_set in result["adbench"].items()
+        }
     result["ecg5000"] = run_ecg(args)
     result["wall_s"] = time.perf_counter() - started
     print(f"wall time {result['wall_s']:.0f} s")

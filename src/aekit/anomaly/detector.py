@@ -5,8 +5,9 @@ What makes it more than "reconstruction error above a cut-off" (each choice meas
 
 1. an ensemble of small autoencoders fitted from different seeds, each member's errors divided by
    their spread on the training rows before averaging, so no member dominates;
-2. the distance of a row's code to its k-th nearest training code added to its error: a row can
-   be reconstructed well and still sit where no training row does;
+2. the distance of a row's code to its k-th nearest training code, and of the row itself to its
+   k-th nearest training row (``neighbor_space="both"``), added to its error: a row can be
+   reconstructed well and still sit where no training row does;
 3. for contaminated training data, k of that distance grows with the data (3% of the rows), so
    a small cluster of training anomalies cannot vouch for itself; optionally (``trim_fraction``)
    the worst-reconstructed rows are dropped and each member refitted on the rest;
@@ -69,6 +70,11 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         a float in (0, 1) for that fraction of the training rows (at least 5). A k above the
         size of a cluster of anomalies in contaminated training data keeps that cluster from
         looking normal. 0 turns the term off and scores by reconstruction alone.
+    neighbor_space : {"latent", "input", "both"}, default="both"
+        Where that distance is measured: between the members' codes, between the encoded
+        (standardized) input rows, or both terms added (each divided by its spread over the
+        training rows). The input-space term keeps the training rows with the model. "both"
+        scored best on the unsupervised ADBench protocol (benchmarks/anomaly.py).
     trim_fraction : float in [0, 0.5), default=0.0
         Robust training: after a first fit, drop this fraction of worst-reconstructed training
         rows and refit each member on the rest.
@@ -127,6 +133,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         n_draws: int = 16,
         n_estimators: int = 3,
         n_neighbors: int | float = 0.03,
+        neighbor_space: str = "both",
         trim_fraction: float = 0.0,
         n_std: float = 1.0,
         percentile: float = 99.0,
@@ -142,6 +149,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         self.n_draws = n_draws
         self.n_estimators = n_estimators
         self.n_neighbors = n_neighbors
+        self.neighbor_space = neighbor_space
         self.trim_fraction = trim_fraction
         self.n_std = n_std
         self.percentile = percentile
@@ -164,6 +172,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
                 "n_estimators": is_int(self.n_estimators, 1),
                 "n_neighbors": is_int(self.n_neighbors, 0)
                 or (isinstance(self.n_neighbors, float) and 0 < self.n_neighbors < 1),
+                "neighbor_space": self.neighbor_space in ("latent", "input", "both"),
                 "trim_fraction": is_number(self.trim_fraction) and 0 <= self.trim_fraction < 0.5,
                 "n_std": is_number(self.n_std),
                 "percentile": is_number(self.percentile) and 0 < self.percentile < 100,
@@ -223,6 +232,10 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         self.n_neighbors_ = _neighbors(self.n_neighbors, len(A))
         self.estimators_, self.error_scales_ = [], []
         self.codes_, self.distance_scales_ = [], []
+        self.inputs_, self.input_distance_scale_ = None, 1.0
+        if self.n_neighbors_ and self.neighbor_space in ("input", "both"):
+            self.inputs_ = A
+            self.input_distance_scale_ = _spread(self._distances(A, A, exclude_self=True))
         for _ in range(int(self.n_estimators)):
             seed = int(rng.randint(0, 2**31 - 1))
             member = clone(base).set_params(random_state=seed, verbose=False).fit(A)
@@ -325,7 +338,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         errors = self._member_errors(member, A)
         self.estimators_.append(member)
         self.error_scales_.append(_spread(errors))
-        if self.n_neighbors_:
+        if self.n_neighbors_ and self.neighbor_space in ("latent", "both"):
             codes = member.transform(A)
             self.codes_.append(codes)
             # The scale is the spread of each training row's distance to its k-th nearest *other*
@@ -343,17 +356,20 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
 
     def _contributions(self, A: np.ndarray):
         """Each row's anomaly score split into ``(per encoded feature, rest)``, where ``rest`` is
-        what belongs to no feature (latent distance, a VAE's KL), averaged over the members."""
+        what belongs to no feature (latent and input distances, a VAE's KL), averaged over the
+        members (the input distance is the same for all)."""
         per_feature, rest = np.zeros(A.shape), np.zeros(len(A))
         for m, member in enumerate(self.estimators_):
             features, other = self._member_features(member, A)
             per_feature += features / self.error_scales_[m]
             rest += other / self.error_scales_[m]
-            if self.n_neighbors_:
+            if self.codes_:
                 codes = member.transform(A)
                 distance = self._distances(self.codes_[m], codes)
                 rest += distance / self.distance_scales_[m]
         n = len(self.estimators_)
+        if self.inputs_ is not None:
+            rest += n * self._distances(self.inputs_, A) / self.input_distance_scale_
         return per_feature / n, rest / n
 
     def _anomaly_scores(self, A: np.ndarray) -> np.ndarray:
@@ -406,8 +422,8 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
 
         A column's share is its (standardized) reconstruction error averaged over the
         ensemble, summed over a categorical column's one-hot group. The column ``"latent"``
-        holds the part that belongs to no feature (distance in latent space, a VAE's KL); each
-        row sums to :meth:`anomaly_score`.
+        holds the part that belongs to no feature (the nearest-neighbour distances in latent or
+        input space, a VAE's KL); each row sums to :meth:`anomaly_score`.
 
         Returns
         -------

@@ -26,11 +26,14 @@ def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
         "score_spread_": detector.score_spread_,
         "error_scales_": list(detector.error_scales_),
         "distance_scales_": list(detector.distance_scales_),
+        "input_distance_scale_": detector.input_distance_scale_,
     }
     tree = {
         "members": [member_tree for _, member_tree in members],
         "codes": [np.asarray(c, dtype=np.float32) for c in detector.codes_],
     }
+    if detector.inputs_ is not None:  # the training rows of the input-space distance
+        tree["inputs"] = np.asarray(detector.inputs_, dtype=np.float32)
     return fitted, tree
 
 
@@ -55,5 +58,8 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     detector.error_scales_ = [float(v) for v in fitted["error_scales_"]]
     detector.distance_scales_ = [float(v) for v in fitted["distance_scales_"]]
     detector.codes_ = [np.asarray(c, dtype=np.float32) for c in tree["codes"]]
+    inputs = tree.get("inputs")
+    detector.inputs_ = None if inputs is None else np.asarray(inputs, dtype=np.float32)
+    detector.input_distance_scale_ = float(fitted.get("input_distance_scale_", 1.0))
     if len(detector.error_scales_) != len(detector.estimators_):
         raise ValueError("the detector's scales do not match its members")
