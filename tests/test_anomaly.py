@@ -148,6 +148,17 @@ def test_robust_training_on_contaminated_data(data):
     assert roc_auc_score(y, trimmed.anomaly_score(X_all)) > 0.95
 
 
+def test_threshold_holdout_sets_the_threshold_from_held_out_rows(data):
+    X, _ = data
+    in_sample = _detector(threshold="mean_std").fit(X)
+    held_out = _detector(threshold="mean_std", threshold_holdout=0.25).fit(X)
+    assert len(held_out.inputs_) == 300  # 100 of the 400 rows held out of training
+    # rows the ensemble saw score lower than new ones, so their threshold is lower
+    assert held_out.threshold_ > in_sample.threshold_
+    with pytest.raises(ValueError, match="threshold_holdout"):
+        _detector(threshold_holdout=0.999).fit(X[:10])
+
+
 def test_save_load_round_trip_and_damaged_file(tmp_path, fitted, data):
     X, outliers = data
     path = tmp_path / "detector.safetensors"

@@ -78,6 +78,12 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
     trim_fraction : float in [0, 0.5), default=0.0
         Robust training: after a first fit, drop this fraction of worst-reconstructed training
         rows and refit each member on the rest.
+    threshold_holdout : float in [0, 1), default=0.0
+        Fraction of the training rows held out of training (chosen at random) whose scores
+        alone set the ``"contamination"``, ``"mean_std"`` and ``"pot"`` thresholds. Rows the
+        ensemble was trained on score lower than new rows (it has fitted them, and each is its
+        own nearest neighbour), so a threshold from their scores flags too many new normal
+        rows; held-out scores are what new rows will score. 0: all rows train and set it.
     n_std : float, default=1.0
         k of the ``"mean_std"`` rule.
     percentile : float, default=99.0
@@ -106,7 +112,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
     threshold_ : float
         Anomaly score above which a row is an anomaly; ``offset_ = -threshold_``.
     contamination_ : float
-        Fraction of training rows flagged.
+        Fraction of training rows flagged (of the held-out rows, with ``threshold_holdout``).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Column names, when X was a DataFrame.
@@ -135,6 +141,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         n_neighbors: int | float = 0.03,
         neighbor_space: str = "both",
         trim_fraction: float = 0.0,
+        threshold_holdout: float = 0.0,
         n_std: float = 1.0,
         percentile: float = 99.0,
         risk: float = 1e-3,
@@ -151,6 +158,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         self.n_neighbors = n_neighbors
         self.neighbor_space = neighbor_space
         self.trim_fraction = trim_fraction
+        self.threshold_holdout = threshold_holdout
         self.n_std = n_std
         self.percentile = percentile
         self.risk = risk
@@ -174,6 +182,8 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
                 or (isinstance(self.n_neighbors, float) and 0 < self.n_neighbors < 1),
                 "neighbor_space": self.neighbor_space in ("latent", "input", "both"),
                 "trim_fraction": is_number(self.trim_fraction) and 0 <= self.trim_fraction < 0.5,
+                "threshold_holdout": is_number(self.threshold_holdout)
+                and 0 <= self.threshold_holdout < 1,
                 "n_std": is_number(self.n_std),
                 "percentile": is_number(self.percentile) and 0 < self.percentile < 100,
                 "risk": is_number(self.risk) and 0 < self.risk < 1,
@@ -223,12 +233,22 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         A = self._encode_input(X)
         if len(A) < 2:
             raise ValueError(f"X has n_samples={len(A)}; a detector needs at least 2 rows.")
+        rng = check_random_state(self.random_state)
+        held = None
+        n_held = int(round(float(self.threshold_holdout) * len(A)))
+        if n_held and self.threshold != "validation":
+            if not 1 <= n_held <= len(A) - 2:
+                raise ValueError(
+                    f"threshold_holdout={self.threshold_holdout} holds out {n_held} of "
+                    f"{len(A)} rows; leave at least 2 to train and hold out at least 1."
+                )
+            order = rng.permutation(len(A))
+            held, A = A[order[:n_held]], A[np.sort(order[n_held:])]
         base = self.estimator
         if base is None:
             base = self._default_estimator(*A.shape)
         elif self.categorical_groups_ and base.get_params().get("categorical_groups") is None:
             base = clone(base).set_params(categorical_groups=self.categorical_groups_)
-        rng = check_random_state(self.random_state)
         self.n_neighbors_ = _neighbors(self.n_neighbors, len(A))
         self.estimators_, self.error_scales_ = [], []
         self.codes_, self.distance_scales_ = [], []
@@ -244,7 +264,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
                 kept = errors <= np.quantile(errors, 1 - self.trim_fraction)
                 member = clone(base).set_params(random_state=seed, verbose=False).fit(A[kept])
             self._add_member(member, A)
-        train_scores = self._anomaly_scores(A)
+        train_scores = self._anomaly_scores(A if held is None else held)
         self.threshold_ = self._threshold(train_scores, X_normal)
         self.offset_ = -self.threshold_
         self.contamination_ = float(np.mean(train_scores > self.threshold_))
