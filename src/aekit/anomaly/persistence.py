@@ -44,6 +44,11 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     if len(documents) != len(trees) or not documents:
         raise ValueError("the detector's members do not match their weights")
     detector.estimators_ = [import_estimator(d, t, device) for d, t in zip(documents, trees)]
+    if "encoder" not in fitted:  # written before TabularEncoder replaced TabularPreprocessor
+        raise ValueError(
+            "this detector file predates aekit.tabular.TabularEncoder as the detector's input "
+            "encoding and cannot be read; refit the detector and save it again."
+        )
     policy = "mask" if detector.handle_missing else "error"
     detector.encoder_ = TabularEncoder(handle_missing=policy).set_state(fitted["encoder"])
     detector.n_features_in_ = detector.encoder_.n_features_in_
