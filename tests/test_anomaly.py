@@ -148,6 +148,17 @@ def test_robust_training_on_contaminated_data(data):
     assert roc_auc_score(y, trimmed.anomaly_score(X_all)) > 0.95
 
 
+def test_threshold_holdout_sets_the_threshold_from_held_out_rows(data):
+    X, _ = data
+    in_sample = _detector(threshold="mean_std").fit(X)
+    held_out = _detector(threshold="mean_std", threshold_holdout=0.25).fit(X)
+    assert len(held_out.inputs_) == 300  # 100 of the 400 rows held out of training
+    # rows the ensemble saw score lower than new ones, so their threshold is lower
+    assert held_out.threshold_ > in_sample.threshold_
+    with pytest.raises(ValueError, match="threshold_holdout"):
+        _detector(threshold_holdout=0.999).fit(X[:10])
+
+
 def test_save_load_round_trip_and_damaged_file(tmp_path, fitted, data):
     X, outliers = data
     path = tmp_path / "detector.safetensors"
@@ -160,6 +171,21 @@ def test_save_load_round_trip_and_damaged_file(tmp_path, fitted, data):
     damaged.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.raises(ValueError):
         aekit.load(damaged)
+
+
+@pytest.mark.parametrize("space", ["input", "both"])
+def test_input_space_neighbours_score_and_round_trip(tmp_path, data, space):
+    X, outliers = data
+    X_all = np.vstack([X, outliers])
+    detector = _detector(neighbor_space=space).fit(X)
+    y = np.r_[np.zeros(len(X)), np.ones(len(outliers))]
+    assert roc_auc_score(y, detector.anomaly_score(X_all)) > 0.95
+    assert len(detector.codes_) == (space == "both")
+    detector.save(tmp_path / "d.safetensors")
+    loaded = aekit.load(tmp_path / "d.safetensors")
+    np.testing.assert_allclose(loaded.score_samples(X_all), detector.score_samples(X_all))
+    explained = detector.explain(X_all)
+    np.testing.assert_allclose(explained.sum(axis=1), detector.anomaly_score(X_all), rtol=1e-6)
 
 
 def _mixed_frame(n, seed=0):
@@ -179,7 +205,7 @@ def _mixed_frame(n, seed=0):
 def test_categorical_columns_round_trip_and_explain(tmp_path):
     frame = _mixed_frame(300)
     detector = _detector().fit(frame)
-    assert detector.preprocessor_.categories_ == {"colour": ["blue", "green", "red"]}
+    assert detector.encoder_.categories_ == {"colour": ["blue", "green", "red"]}
     odd = frame.iloc[:10].copy()
     odd["colour"] = odd["colour"].map({"red": "blue", "green": "red", "blue": "green"})
     assert (detector.anomaly_score(odd) > detector.anomaly_score(frame.iloc[:10])).all()
@@ -188,8 +214,28 @@ def test_categorical_columns_round_trip_and_explain(tmp_path):
     loaded = aekit.load(path)
     np.testing.assert_allclose(loaded.score_samples(odd), detector.score_samples(odd))
     assert list(loaded.explain(odd).columns) == ["value", "twice", "colour", "latent"]
-    with pytest.raises(ValueError, match="categories not seen in fit"):
+    with pytest.raises(ValueError, match="category 'purple', not seen in fit"):
         detector.predict(frame.assign(colour=["purple"] * len(frame)))
+
+
+def test_categorical_columns_get_a_categorical_likelihood_and_missing_values_encode():
+    frame = _mixed_frame(200)
+    detector = _detector().fit(frame)
+    assert detector.categorical_groups_ == ((2, 5),)  # value, twice, then colour's 3 indicators
+    assert detector.estimators_[0].categorical_groups == ((2, 5),)
+    holes = frame.astype({"colour": object})
+    holes.loc[[1, 2], "colour"] = None
+    holes.loc[3, "value"] = np.nan
+    with pytest.raises(ValueError, match="handle_missing=True"):
+        _detector().fit(holes)
+    # handle_missing=True: a missing number encodes as its mean, a missing category as no
+    # category; a column with missing training values is then modelled as numbers.
+    masked = _detector(handle_missing=True).fit(holes)
+    assert masked.categorical_groups_ == ()
+    assert np.isfinite(masked.score_samples(holes)).all()
+    np.testing.assert_allclose(masked.encoder_.transform(holes.iloc[[1]])[0, 2:], 0.0)
+    # missing values at predict time only: the categorical likelihood is kept
+    assert np.isfinite(_detector(handle_missing=True).fit(frame).score_samples(holes)).all()
 
 
 def test_bad_input_errors(fitted, data):
@@ -210,8 +256,11 @@ def test_bad_input_errors(fitted, data):
 
 
 # scikit-learn's own checks for outlier detectors (fit/predict agreement, contamination, input
-# validation, n_features_in_, cloning); a 2-epoch member keeps them fast.
-@parametrize_with_checks([_detector(estimator=_tiny_ae(max_iter=2, hidden_layer_sizes=(8,)))])
+# validation, n_features_in_, cloning); a 2-epoch member keeps them fast. A set contamination:
+# the "auto" (POT) threshold need not flag any of the check's 300 training rows.
+@parametrize_with_checks(
+    [_detector(estimator=_tiny_ae(max_iter=2, hidden_layer_sizes=(8,)), contamination=0.1)]
+)
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
 

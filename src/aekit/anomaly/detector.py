@@ -5,8 +5,9 @@ What makes it more than "reconstruction error above a cut-off" (each choice meas
 
 1. an ensemble of small autoencoders fitted from different seeds, each member's errors divided by
    their spread on the training rows before averaging, so no member dominates;
-2. the distance of a row's code to its k-th nearest training code added to its error: a row can
-   be reconstructed well and still sit where no training row does;
+2. the distance of a row's code to its k-th nearest training code, and of the row itself to its
+   k-th nearest training row (``neighbor_space="both"``), added to its error: a row can be
+   reconstructed well and still sit where no training row does;
 3. for contaminated training data, k of that distance grows with the data (3% of the rows), so
    a small cluster of training anomalies cannot vouch for itself; optionally (``trim_fraction``)
    the worst-reconstructed rows are dropped and each member refitted on the rest;
@@ -25,9 +26,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.anomaly import thresholds
-from aekit.anomaly.preprocessing import TabularPreprocessor
 from aekit.anomaly.scoring import SCORES, feature_scores
 from aekit.estimators._params import is_int, is_number, raise_for_invalid
+from aekit.estimators._validation import as_numeric_array
+from aekit.tabular import TabularEncoder
 
 _DRAW_SEED = 0  # the latent draws of VAE scores: fixed, so scores are reproducible
 
@@ -50,8 +52,11 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         of ``X_normal`` given to :meth:`fit`; or an extreme-value (generalized Pareto) tail fit at
         ``risk``.
     preprocessing : {"auto", None}, default="auto"
-        "auto": numeric columns standardized, categorical (pandas category/object/bool) columns
-        one-hot encoded; stored with the model. None: X is used as given (numbers only).
+        "auto": a :class:`aekit.tabular.TabularEncoder` standardizes numeric columns and one-hot
+        encodes categorical (pandas category/object/string/bool) ones; it is stored with the
+        model. Each one-hot group is given to the members as ``categorical_groups``, so they
+        model a categorical column with a softmax (categorical likelihood) rather than as
+        numbers. None: X is used as given (numbers only).
     score_type : {"auto", "reconstruction", "probability", "elbo"}, default="auto"
         Per-row score of each autoencoder: squared reconstruction error, reconstruction
         probability (negative log-likelihood) or negative ELBO (VAEs only). "auto":
@@ -65,9 +70,20 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         a float in (0, 1) for that fraction of the training rows (at least 5). A k above the
         size of a cluster of anomalies in contaminated training data keeps that cluster from
         looking normal. 0 turns the term off and scores by reconstruction alone.
+    neighbor_space : {"latent", "input", "both"}, default="both"
+        Where that distance is measured: between the members' codes, between the encoded
+        (standardized) input rows, or both terms added (each divided by its spread over the
+        training rows). The input-space term keeps the training rows with the model. "both"
+        scored best on the unsupervised ADBench protocol (benchmarks/anomaly.py).
     trim_fraction : float in [0, 0.5), default=0.0
         Robust training: after a first fit, drop this fraction of worst-reconstructed training
         rows and refit each member on the rest.
+    threshold_holdout : float in [0, 1), default=0.0
+        Fraction of the training rows held out of training (chosen at random) whose scores
+        alone set the ``"contamination"``, ``"mean_std"`` and ``"pot"`` thresholds. Rows the
+        ensemble was trained on score lower than new rows (it has fitted them, and each is its
+        own nearest neighbour), so a threshold from their scores flags too many new normal
+        rows; held-out scores are what new rows will score. 0: all rows train and set it.
     n_std : float, default=1.0
         k of the ``"mean_std"`` rule.
     percentile : float, default=99.0
@@ -76,8 +92,12 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         Probability of a normal row exceeding the threshold for ``"pot"`` and for
         ``contamination="auto"``.
     handle_missing : bool, default=False
-        False: missing values are an error. True: filled by the column's mean (numbers) or left
-        as no category (categories).
+        False: missing values (NaN, None) are an error. True: the encoder's ``"mask"`` policy: a
+        missing number encodes as 0 (its column's training mean), a missing category as an
+        all-zero one-hot group (no category), and the row is scored like any other. A
+        categorical column with missing values in the training data is modelled as numbers
+        (squared error on its indicators) rather than with a categorical likelihood, which
+        needs one category per row.
     random_state : int, RandomState or None, default=None
         Seeds the members' weights and training.
 
@@ -85,12 +105,14 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
     ----------
     estimators_ : list of autoencoders
         The fitted ensemble.
-    preprocessor_ : TabularPreprocessor or None
-        The fitted input encoding.
+    encoder_ : TabularEncoder
+        The fitted input encoding (with ``preprocessing=None``: the identity on numbers).
+    categorical_groups_ : tuple of (int, int)
+        The one-hot groups given to the members as ``categorical_groups``.
     threshold_ : float
         Anomaly score above which a row is an anomaly; ``offset_ = -threshold_``.
     contamination_ : float
-        Fraction of training rows flagged.
+        Fraction of training rows flagged (of the held-out rows, with ``threshold_holdout``).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Column names, when X was a DataFrame.
@@ -117,7 +139,9 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         n_draws: int = 16,
         n_estimators: int = 3,
         n_neighbors: int | float = 0.03,
+        neighbor_space: str = "both",
         trim_fraction: float = 0.0,
+        threshold_holdout: float = 0.0,
         n_std: float = 1.0,
         percentile: float = 99.0,
         risk: float = 1e-3,
@@ -132,7 +156,9 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         self.n_draws = n_draws
         self.n_estimators = n_estimators
         self.n_neighbors = n_neighbors
+        self.neighbor_space = neighbor_space
         self.trim_fraction = trim_fraction
+        self.threshold_holdout = threshold_holdout
         self.n_std = n_std
         self.percentile = percentile
         self.risk = risk
@@ -154,7 +180,10 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
                 "n_estimators": is_int(self.n_estimators, 1),
                 "n_neighbors": is_int(self.n_neighbors, 0)
                 or (isinstance(self.n_neighbors, float) and 0 < self.n_neighbors < 1),
+                "neighbor_space": self.neighbor_space in ("latent", "input", "both"),
                 "trim_fraction": is_number(self.trim_fraction) and 0 <= self.trim_fraction < 0.5,
+                "threshold_holdout": is_number(self.threshold_holdout)
+                and 0 <= self.threshold_holdout < 1,
                 "n_std": is_number(self.n_std),
                 "percentile": is_number(self.percentile) and 0 < self.percentile < 100,
                 "risk": is_number(self.risk) and 0 < self.risk < 1,
@@ -175,6 +204,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
             likelihood="gaussian",
             max_iter=epochs,
             batch_size=batch,
+            categorical_groups=self.categorical_groups_ or None,
         )
 
     # ---- fitting ------------------------------------------------------------------------
@@ -203,13 +233,29 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         A = self._encode_input(X)
         if len(A) < 2:
             raise ValueError(f"X has n_samples={len(A)}; a detector needs at least 2 rows.")
+        rng = check_random_state(self.random_state)
+        held = None
+        n_held = int(round(float(self.threshold_holdout) * len(A)))
+        if n_held and self.threshold != "validation":
+            if not 1 <= n_held <= len(A) - 2:
+                raise ValueError(
+                    f"threshold_holdout={self.threshold_holdout} holds out {n_held} of "
+                    f"{len(A)} rows; leave at least 2 to train and hold out at least 1."
+                )
+            order = rng.permutation(len(A))
+            held, A = A[order[:n_held]], A[np.sort(order[n_held:])]
         base = self.estimator
         if base is None:
             base = self._default_estimator(*A.shape)
-        rng = check_random_state(self.random_state)
+        elif self.categorical_groups_ and base.get_params().get("categorical_groups") is None:
+            base = clone(base).set_params(categorical_groups=self.categorical_groups_)
         self.n_neighbors_ = _neighbors(self.n_neighbors, len(A))
         self.estimators_, self.error_scales_ = [], []
         self.codes_, self.distance_scales_ = [], []
+        self.inputs_, self.input_distance_scale_ = None, 1.0
+        if self.n_neighbors_ and self.neighbor_space in ("input", "both"):
+            self.inputs_ = A
+            self.input_distance_scale_ = _spread(self._distances(A, A, exclude_self=True))
         for _ in range(int(self.n_estimators)):
             seed = int(rng.randint(0, 2**31 - 1))
             member = clone(base).set_params(random_state=seed, verbose=False).fit(A)
@@ -218,7 +264,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
                 kept = errors <= np.quantile(errors, 1 - self.trim_fraction)
                 member = clone(base).set_params(random_state=seed, verbose=False).fit(A[kept])
             self._add_member(member, A)
-        train_scores = self._anomaly_scores(A)
+        train_scores = self._anomaly_scores(A if held is None else held)
         self.threshold_ = self._threshold(train_scores, X_normal)
         self.offset_ = -self.threshold_
         self.contamination_ = float(np.mean(train_scores > self.threshold_))
@@ -232,19 +278,70 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
             self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
         else:
             self.__dict__.pop("feature_names_in_", None)
-        pre = TabularPreprocessor(self.handle_missing).fit(X)
+        policy = "mask" if self.handle_missing else "error"
+        encoder = TabularEncoder(handle_missing=policy).fit(self._table(X))
         if self.preprocessing is None:
-            if pre.categories_:
+            if encoder.categories_:
                 raise ValueError(
                     f"preprocessing=None needs numeric X, but columns "
-                    f"{list(pre.categories_)[:5]} are categorical; use preprocessing='auto'."
+                    f"{list(encoder.categories_)[:5]} are categorical; use preprocessing='auto'."
                 )
-            pre.mean_, pre.scale_ = np.zeros_like(pre.mean_), np.ones_like(pre.scale_)
-        self.preprocessor_ = pre
-        self.n_features_in_ = len(pre.columns_)
+            encoder.mean_ = dict.fromkeys(encoder.mean_, 0.0)
+            encoder.scale_ = dict.fromkeys(encoder.scale_, 1.0)
+        self.encoder_ = encoder
+        self.n_features_in_ = encoder.n_features_in_
+        # A categorical likelihood needs one category per training row: a group with missing
+        # training values (all-zero rows under handle_missing) stays numeric.
+        _, observed = encoder.transform_with_mask(self._table(X))
+        self.categorical_groups_ = tuple(
+            (a, b) for a, b in encoder.categorical_groups_ if observed[:, a].all()
+        )
+
+    def _table(self, X: Any) -> Any:
+        """X checked for what the encoder does not check: a DataFrame's infinite numbers and
+        (unless ``handle_missing``) missing values, and anything else as a numeric 2-D array."""
+        import pandas as pd
+
+        if not isinstance(X, pd.DataFrame):
+            array = as_numeric_array(X, allow_nan=self.handle_missing)
+            if array.ndim != 2:
+                raise ValueError(
+                    f"X must be a 2-D table (n_samples, n_features); got shape {array.shape}."
+                )
+            array = array.astype(np.float64)
+            where = np.argwhere(np.isnan(array))
+        else:
+            numbers = X.select_dtypes("number").to_numpy(np.float64, na_value=np.nan)
+            if np.isinf(numbers).any():
+                raise ValueError("X contains infinite values; replace them.")
+            where = np.argwhere(X.isna().to_numpy())
+            array = X.set_axis([str(c) for c in X.columns], axis=1)  # e.g. integer names
+        if len(where) and not self.handle_missing:
+            cells = ", ".join(f"(row {r}, column {c})" for r, c in where[:3])
+            raise ValueError(
+                f"X contains missing values (NaN) at {cells}. Impute them, or pass "
+                "handle_missing=True to let the detector encode them."
+            )
+        return array
 
     def _encode_input(self, X: Any) -> np.ndarray:
-        return self.preprocessor_.transform(X)
+        table = self._table(X)
+        width = np.shape(table)[1] if np.ndim(table) == 2 else -1
+        if width != self.n_features_in_:
+            raise ValueError(
+                f"X has {width} features, but AnomalyDetector is expecting "
+                f"{self.n_features_in_} features as input; pass the same columns as in fit."
+            )
+        try:
+            return self.encoder_.transform(table)
+        except ValueError as err:  # the encoder's hint names its own option, not the detector's
+            message = str(err)
+            if "not seen in fit" not in message:
+                raise
+            raise ValueError(
+                message.split(" Refit")[0] + ". Refit on data that holds it, or map it to a "
+                "known category."
+            ) from None
 
     def _score_kind(self) -> str:
         return "reconstruction" if self.score_type == "auto" else self.score_type
@@ -261,7 +358,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         errors = self._member_errors(member, A)
         self.estimators_.append(member)
         self.error_scales_.append(_spread(errors))
-        if self.n_neighbors_:
+        if self.n_neighbors_ and self.neighbor_space in ("latent", "both"):
             codes = member.transform(A)
             self.codes_.append(codes)
             # The scale is the spread of each training row's distance to its k-th nearest *other*
@@ -279,17 +376,20 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
 
     def _contributions(self, A: np.ndarray):
         """Each row's anomaly score split into ``(per encoded feature, rest)``, where ``rest`` is
-        what belongs to no feature (latent distance, a VAE's KL), averaged over the members."""
+        what belongs to no feature (latent and input distances, a VAE's KL), averaged over the
+        members (the input distance is the same for all)."""
         per_feature, rest = np.zeros(A.shape), np.zeros(len(A))
         for m, member in enumerate(self.estimators_):
             features, other = self._member_features(member, A)
             per_feature += features / self.error_scales_[m]
             rest += other / self.error_scales_[m]
-            if self.n_neighbors_:
+            if self.codes_:
                 codes = member.transform(A)
                 distance = self._distances(self.codes_[m], codes)
                 rest += distance / self.distance_scales_[m]
         n = len(self.estimators_)
+        if self.inputs_ is not None:
+            rest += n * self._distances(self.inputs_, A) / self.input_distance_scale_
         return per_feature / n, rest / n
 
     def _anomaly_scores(self, A: np.ndarray) -> np.ndarray:
@@ -342,8 +442,8 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
 
         A column's share is its (standardized) reconstruction error averaged over the
         ensemble, summed over a categorical column's one-hot group. The column ``"latent"``
-        holds the part that belongs to no feature (distance in latent space, a VAE's KL); each
-        row sums to :meth:`anomaly_score`.
+        holds the part that belongs to no feature (the nearest-neighbour distances in latent or
+        input space, a VAE's KL); each row sums to :meth:`anomaly_score`.
 
         Returns
         -------
@@ -353,7 +453,7 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
 
         check_is_fitted(self)
         per_feature, rest = self._contributions(self._encode_input(X))
-        return group_contributions(per_feature, rest, self.preprocessor_, X)
+        return group_contributions(per_feature, rest, self.encoder_, X)
 
     def save(self, path) -> None:
         """Write the fitted detector to ``path`` (JSON header + safetensors, one file)."""

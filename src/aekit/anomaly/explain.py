@@ -12,17 +12,17 @@ LATENT_COLUMN = "latent"
 
 
 def group_contributions(
-    per_feature: np.ndarray, rest: np.ndarray, preprocessor, X: Any
+    per_feature: np.ndarray, rest: np.ndarray, encoder, X: Any
 ) -> pd.DataFrame | np.ndarray:
     """``(n, n_columns + 1)``: each input column's share, then the ``"latent"`` remainder.
 
     A DataFrame with the input's column names (and index) when X is a DataFrame, else an array.
     """
-    shares = np.column_stack(
-        [per_feature[:, group].sum(axis=1) for group in preprocessor.groups_] + [rest]
-    )
+    groups = encoder.feature_groups_  # an aekit.tabular.TabularEncoder's
+    shares = np.column_stack([per_feature[:, g.columns].sum(axis=1) for g in groups] + [rest])
     if isinstance(X, pd.DataFrame):
-        return pd.DataFrame(shares, columns=[*preprocessor.columns_, LATENT_COLUMN], index=X.index)
+        names = [g.name for g in groups]
+        return pd.DataFrame(shares, columns=[*names, LATENT_COLUMN], index=X.index)
     return shares
 
 

@@ -7,18 +7,18 @@ from typing import Any
 
 import numpy as np
 
-from aekit.anomaly.preprocessing import TabularPreprocessor
+from aekit.tabular import TabularEncoder
 
 
 def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
     from aekit.io import export_estimator
 
     members = [export_estimator(member) for member in detector.estimators_]
-    pre_fitted, pre_arrays = detector.preprocessor_.state()
     names = getattr(detector, "feature_names_in_", None)
     fitted = {
         "members": [document for document, _ in members],
-        "preprocessor": pre_fitted,
+        "encoder": detector.encoder_.get_state(),
+        "categorical_groups_": [list(g) for g in detector.categorical_groups_],
         "feature_names_in_": None if names is None else list(names),
         "threshold_": detector.threshold_,
         "n_neighbors_": detector.n_neighbors_,
@@ -26,12 +26,14 @@ def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
         "score_spread_": detector.score_spread_,
         "error_scales_": list(detector.error_scales_),
         "distance_scales_": list(detector.distance_scales_),
+        "input_distance_scale_": detector.input_distance_scale_,
     }
     tree = {
         "members": [member_tree for _, member_tree in members],
-        "preprocessor": pre_arrays,
         "codes": [np.asarray(c, dtype=np.float32) for c in detector.codes_],
     }
+    if detector.inputs_ is not None:  # the training rows of the input-space distance
+        tree["inputs"] = np.asarray(detector.inputs_, dtype=np.float32)
     return fitted, tree
 
 
@@ -42,10 +44,15 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     if len(documents) != len(trees) or not documents:
         raise ValueError("the detector's members do not match their weights")
     detector.estimators_ = [import_estimator(d, t, device) for d, t in zip(documents, trees)]
-    detector.preprocessor_ = TabularPreprocessor.from_state(
-        detector.handle_missing, fitted["preprocessor"], tree["preprocessor"]
-    )
-    detector.n_features_in_ = len(detector.preprocessor_.columns_)
+    if "encoder" not in fitted:  # written before TabularEncoder replaced TabularPreprocessor
+        raise ValueError(
+            "this detector file predates aekit.tabular.TabularEncoder as the detector's input "
+            "encoding and cannot be read; refit the detector and save it again."
+        )
+    policy = "mask" if detector.handle_missing else "error"
+    detector.encoder_ = TabularEncoder(handle_missing=policy).set_state(fitted["encoder"])
+    detector.n_features_in_ = detector.encoder_.n_features_in_
+    detector.categorical_groups_ = tuple((int(a), int(b)) for a, b in fitted["categorical_groups_"])
     if fitted["feature_names_in_"] is not None:
         detector.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
     detector.threshold_ = float(fitted["threshold_"])
@@ -56,5 +63,8 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     detector.error_scales_ = [float(v) for v in fitted["error_scales_"]]
     detector.distance_scales_ = [float(v) for v in fitted["distance_scales_"]]
     detector.codes_ = [np.asarray(c, dtype=np.float32) for c in tree["codes"]]
+    inputs = tree.get("inputs")
+    detector.inputs_ = None if inputs is None else np.asarray(inputs, dtype=np.float32)
+    detector.input_distance_scale_ = float(fitted.get("input_distance_scale_", 1.0))
     if len(detector.error_scales_) != len(detector.estimators_):
         raise ValueError("the detector's scales do not match its members")

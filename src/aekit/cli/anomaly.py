@@ -28,7 +28,7 @@ def detector_table(detector, X, y):
 
     frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X).reshape(len(X), -1))
     if not isinstance(X, pd.DataFrame):
-        frame.columns = list(detector.preprocessor_.columns_)
+        frame.columns = list(detector.encoder_.feature_names_in_)
     contributions = detector.explain(frame)
     scores = -contributions.sum(axis=1).to_numpy()
     flags = scores - detector.offset_ < 0
