@@ -21,20 +21,17 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.anomaly import thresholds
-from aekit.anomaly.scoring import SCORES, feature_scores
+from aekit.anomaly.ensemble import EnsembleScores, neighbor_count, robust_spread
+from aekit.anomaly.inputs import TableInput
+from aekit.anomaly.scoring import SCORES
 from aekit.estimators._params import is_int, is_number, raise_for_invalid
-from aekit.estimators._validation import as_numeric_array
-from aekit.tabular import TabularEncoder
-
-_DRAW_SEED = 0  # the latent draws of VAE scores: fixed, so scores are reproducible
 
 
-class AnomalyDetector(OutlierMixin, BaseEstimator):
+class AnomalyDetector(TableInput, EnsembleScores, OutlierMixin, BaseEstimator):
     """Unsupervised outlier detector built on aekit autoencoders.
 
     Parameters
@@ -249,13 +246,13 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
             base = self._default_estimator(*A.shape)
         elif self.categorical_groups_ and base.get_params().get("categorical_groups") is None:
             base = clone(base).set_params(categorical_groups=self.categorical_groups_)
-        self.n_neighbors_ = _neighbors(self.n_neighbors, len(A))
+        self.n_neighbors_ = neighbor_count(self.n_neighbors, len(A))
         self.estimators_, self.error_scales_ = [], []
         self.codes_, self.distance_scales_ = [], []
         self.inputs_, self.input_distance_scale_ = None, 1.0
         if self.n_neighbors_ and self.neighbor_space in ("input", "both"):
             self.inputs_ = A
-            self.input_distance_scale_ = _spread(self._distances(A, A, exclude_self=True))
+            self.input_distance_scale_ = robust_spread(self._distances(A, A, exclude_self=True))
         for _ in range(int(self.n_estimators)):
             seed = int(rng.randint(0, 2**31 - 1))
             member = clone(base).set_params(random_state=seed, verbose=False).fit(A)
@@ -268,133 +265,8 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         self.threshold_ = self._threshold(train_scores, X_normal)
         self.offset_ = -self.threshold_
         self.contamination_ = float(np.mean(train_scores > self.threshold_))
-        self.score_spread_ = _spread(train_scores) / 1.349  # the IQR of a normal is 1.349 sd
+        self.score_spread_ = robust_spread(train_scores) / 1.349  # the IQR of a normal is 1.349 sd
         return self
-
-    def _fit_preprocessing(self, X: Any) -> None:
-        import pandas as pd
-
-        if isinstance(X, pd.DataFrame):
-            self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
-        else:
-            self.__dict__.pop("feature_names_in_", None)
-        policy = "mask" if self.handle_missing else "error"
-        encoder = TabularEncoder(handle_missing=policy).fit(self._table(X))
-        if self.preprocessing is None:
-            if encoder.categories_:
-                raise ValueError(
-                    f"preprocessing=None needs numeric X, but columns "
-                    f"{list(encoder.categories_)[:5]} are categorical; use preprocessing='auto'."
-                )
-            encoder.mean_ = dict.fromkeys(encoder.mean_, 0.0)
-            encoder.scale_ = dict.fromkeys(encoder.scale_, 1.0)
-        self.encoder_ = encoder
-        self.n_features_in_ = encoder.n_features_in_
-        # A categorical likelihood needs one category per training row: a group with missing
-        # training values (all-zero rows under handle_missing) stays numeric.
-        _, observed = encoder.transform_with_mask(self._table(X))
-        self.categorical_groups_ = tuple(
-            (a, b) for a, b in encoder.categorical_groups_ if observed[:, a].all()
-        )
-
-    def _table(self, X: Any) -> Any:
-        """X checked for what the encoder does not check: a DataFrame's infinite numbers and
-        (unless ``handle_missing``) missing values, and anything else as a numeric 2-D array."""
-        import pandas as pd
-
-        if not isinstance(X, pd.DataFrame):
-            array = as_numeric_array(X, allow_nan=self.handle_missing)
-            if array.ndim != 2:
-                raise ValueError(
-                    f"X must be a 2-D table (n_samples, n_features); got shape {array.shape}."
-                )
-            array = array.astype(np.float64)
-            where = np.argwhere(np.isnan(array))
-        else:
-            numbers = X.select_dtypes("number").to_numpy(np.float64, na_value=np.nan)
-            if np.isinf(numbers).any():
-                raise ValueError("X contains infinite values; replace them.")
-            where = np.argwhere(X.isna().to_numpy())
-            array = X.set_axis([str(c) for c in X.columns], axis=1)  # e.g. integer names
-        if len(where) and not self.handle_missing:
-            cells = ", ".join(f"(row {r}, column {c})" for r, c in where[:3])
-            raise ValueError(
-                f"X contains missing values (NaN) at {cells}. Impute them, or pass "
-                "handle_missing=True to let the detector encode them."
-            )
-        return array
-
-    def _encode_input(self, X: Any) -> np.ndarray:
-        table = self._table(X)
-        width = np.shape(table)[1] if np.ndim(table) == 2 else -1
-        if width != self.n_features_in_:
-            raise ValueError(
-                f"X has {width} features, but AnomalyDetector is expecting "
-                f"{self.n_features_in_} features as input; pass the same columns as in fit."
-            )
-        try:
-            return self.encoder_.transform(table)
-        except ValueError as err:  # the encoder's hint names its own option, not the detector's
-            message = str(err)
-            if "not seen in fit" not in message:
-                raise
-            raise ValueError(
-                message.split(" Refit")[0] + ". Refit on data that holds it, or map it to a "
-                "known category."
-            ) from None
-
-    def _score_kind(self) -> str:
-        return "reconstruction" if self.score_type == "auto" else self.score_type
-
-    def _member_features(self, member, A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        X_model = member._to_model(A.astype(np.float32))
-        return feature_scores(member, X_model, self._score_kind(), int(self.n_draws), _DRAW_SEED)
-
-    def _member_errors(self, member, A: np.ndarray) -> np.ndarray:
-        per_feature, rest = self._member_features(member, A)
-        return per_feature.sum(axis=1) + rest
-
-    def _add_member(self, member, A: np.ndarray) -> None:
-        errors = self._member_errors(member, A)
-        self.estimators_.append(member)
-        self.error_scales_.append(_spread(errors))
-        if self.n_neighbors_ and self.neighbor_space in ("latent", "both"):
-            codes = member.transform(A)
-            self.codes_.append(codes)
-            # The scale is the spread of each training row's distance to its k-th nearest *other*
-            # row, the distance a new normal row would have.
-            own = self._distances(codes, codes, exclude_self=True)
-            self.distance_scales_.append(_spread(own))
-
-    # ---- scores -------------------------------------------------------------------------
-    def _distances(self, train_codes, codes, exclude_self: bool = False) -> np.ndarray:
-        """Distance to the k-th nearest training code. Scored rows that are training rows count
-        themselves, so a row scores the same in fit as in predict (scikit-learn's checks ask it)."""
-        k = min(self.n_neighbors_ + exclude_self, len(train_codes))
-        distances, _ = NearestNeighbors(n_neighbors=k).fit(train_codes).kneighbors(codes)
-        return distances[:, -1]
-
-    def _contributions(self, A: np.ndarray):
-        """Each row's anomaly score split into ``(per encoded feature, rest)``, where ``rest`` is
-        what belongs to no feature (latent and input distances, a VAE's KL), averaged over the
-        members (the input distance is the same for all)."""
-        per_feature, rest = np.zeros(A.shape), np.zeros(len(A))
-        for m, member in enumerate(self.estimators_):
-            features, other = self._member_features(member, A)
-            per_feature += features / self.error_scales_[m]
-            rest += other / self.error_scales_[m]
-            if self.codes_:
-                codes = member.transform(A)
-                distance = self._distances(self.codes_[m], codes)
-                rest += distance / self.distance_scales_[m]
-        n = len(self.estimators_)
-        if self.inputs_ is not None:
-            rest += n * self._distances(self.inputs_, A) / self.input_distance_scale_
-        return per_feature / n, rest / n
-
-    def _anomaly_scores(self, A: np.ndarray) -> np.ndarray:
-        per_feature, rest = self._contributions(A)
-        return per_feature.sum(axis=1) + rest
 
     def _threshold(self, train_scores: np.ndarray, X_normal: Any) -> float:
         rule = self.threshold
@@ -474,16 +346,3 @@ class AnomalyDetector(OutlierMixin, BaseEstimator):
         from aekit.anomaly.persistence import import_detector
 
         import_detector(self, fitted, tree, device)
-
-
-def _neighbors(n_neighbors: int | float, n_samples: int) -> int:
-    """The k of the latent distance: the int given, or a fraction of the rows (at least 5)."""
-    if isinstance(n_neighbors, float):
-        return max(5, int(n_neighbors * n_samples))
-    return int(n_neighbors)
-
-
-def _spread(values: np.ndarray) -> float:
-    """Robust scale of training scores (interquartile range), never zero."""
-    q25, q75 = np.percentile(values, [25, 75])
-    return float(q75 - q25) or float(np.std(values)) or 1.0

@@ -1,0 +1,86 @@
+"""The detector's score: an ensemble of autoencoders' errors plus nearest-neighbour distances.
+
+Each member's per-feature errors are divided by their spread (interquartile range) on the
+training rows, so no member dominates; the distance of a row's code to its k-th nearest training
+code (and of the row to its k-th nearest training row, ``neighbor_space="input"|"both"``) is
+added in the same units, because a row can be reconstructed well and still sit where no
+training row does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.neighbors import NearestNeighbors
+
+from aekit.anomaly.scoring import feature_scores
+
+_DRAW_SEED = 0  # the latent draws of VAE scores: fixed, so scores are reproducible
+
+
+class EnsembleScores:
+    """Mixin of :class:`AnomalyDetector`: add fitted members and score rows with them."""
+
+    def _score_kind(self) -> str:
+        return "reconstruction" if self.score_type == "auto" else self.score_type
+
+    def _member_features(self, member, A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        X_model = member._to_model(A.astype(np.float32))
+        return feature_scores(member, X_model, self._score_kind(), int(self.n_draws), _DRAW_SEED)
+
+    def _member_errors(self, member, A: np.ndarray) -> np.ndarray:
+        per_feature, rest = self._member_features(member, A)
+        return per_feature.sum(axis=1) + rest
+
+    def _add_member(self, member, A: np.ndarray) -> None:
+        errors = self._member_errors(member, A)
+        self.estimators_.append(member)
+        self.error_scales_.append(robust_spread(errors))
+        if self.n_neighbors_ and self.neighbor_space in ("latent", "both"):
+            codes = member.transform(A)
+            self.codes_.append(codes)
+            # The scale is the spread of each training row's distance to its k-th nearest *other*
+            # row, the distance a new normal row would have.
+            own = self._distances(codes, codes, exclude_self=True)
+            self.distance_scales_.append(robust_spread(own))
+
+    def _distances(self, train_codes, codes, exclude_self: bool = False) -> np.ndarray:
+        """Distance to the k-th nearest training code. Scored rows that are training rows count
+        themselves, so a row scores the same in fit as in predict (scikit-learn's checks ask it)."""
+        k = min(self.n_neighbors_ + exclude_self, len(train_codes))
+        distances, _ = NearestNeighbors(n_neighbors=k).fit(train_codes).kneighbors(codes)
+        return distances[:, -1]
+
+    def _contributions(self, A: np.ndarray):
+        """Each row's anomaly score split into ``(per encoded feature, rest)``, where ``rest`` is
+        what belongs to no feature (latent and input distances, a VAE's KL), averaged over the
+        members (the input distance is the same for all)."""
+        per_feature, rest = np.zeros(A.shape), np.zeros(len(A))
+        for m, member in enumerate(self.estimators_):
+            features, other = self._member_features(member, A)
+            per_feature += features / self.error_scales_[m]
+            rest += other / self.error_scales_[m]
+            if self.codes_:
+                codes = member.transform(A)
+                distance = self._distances(self.codes_[m], codes)
+                rest += distance / self.distance_scales_[m]
+        n = len(self.estimators_)
+        if self.inputs_ is not None:
+            rest += n * self._distances(self.inputs_, A) / self.input_distance_scale_
+        return per_feature / n, rest / n
+
+    def _anomaly_scores(self, A: np.ndarray) -> np.ndarray:
+        per_feature, rest = self._contributions(A)
+        return per_feature.sum(axis=1) + rest
+
+
+def neighbor_count(n_neighbors: int | float, n_samples: int) -> int:
+    """The k of the latent distance: the int given, or a fraction of the rows (at least 5)."""
+    if isinstance(n_neighbors, float):
+        return max(5, int(n_neighbors * n_samples))
+    return int(n_neighbors)
+
+
+def robust_spread(values: np.ndarray) -> float:
+    """Robust scale of training scores (interquartile range), never zero."""
+    q25, q75 = np.percentile(values, [25, 75])
+    return float(q75 - q25) or float(np.std(values)) or 1.0

@@ -1,0 +1,89 @@
+"""How the detector reads its input: any table (array or DataFrame, numeric or categorical)
+checked and encoded by :class:`aekit.tabular.TabularEncoder`, with the detector's own wording
+for missing values, infinite numbers and unseen categories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from aekit.estimators._validation import as_numeric_array
+from aekit.tabular import TabularEncoder
+
+
+class TableInput:
+    """Mixin of :class:`AnomalyDetector`: fit the encoding (``encoder_``,
+    ``categorical_groups_``, ``feature_names_in_``) and encode X with it."""
+
+    def _fit_preprocessing(self, X: Any) -> None:
+        import pandas as pd
+
+        if isinstance(X, pd.DataFrame):
+            self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
+        else:
+            self.__dict__.pop("feature_names_in_", None)
+        policy = "mask" if self.handle_missing else "error"
+        encoder = TabularEncoder(handle_missing=policy).fit(self._table(X))
+        if self.preprocessing is None:
+            if encoder.categories_:
+                raise ValueError(
+                    f"preprocessing=None needs numeric X, but columns "
+                    f"{list(encoder.categories_)[:5]} are categorical; use preprocessing='auto'."
+                )
+            encoder.mean_ = dict.fromkeys(encoder.mean_, 0.0)
+            encoder.scale_ = dict.fromkeys(encoder.scale_, 1.0)
+        self.encoder_ = encoder
+        self.n_features_in_ = encoder.n_features_in_
+        # A categorical likelihood needs one category per training row: a group with missing
+        # training values (all-zero rows under handle_missing) stays numeric.
+        _, observed = encoder.transform_with_mask(self._table(X))
+        self.categorical_groups_ = tuple(
+            (a, b) for a, b in encoder.categorical_groups_ if observed[:, a].all()
+        )
+
+    def _table(self, X: Any) -> Any:
+        """X checked for what the encoder does not check: a DataFrame's infinite numbers and
+        (unless ``handle_missing``) missing values, and anything else as a numeric 2-D array."""
+        import pandas as pd
+
+        if not isinstance(X, pd.DataFrame):
+            array = as_numeric_array(X, allow_nan=self.handle_missing)
+            if array.ndim != 2:
+                raise ValueError(
+                    f"X must be a 2-D table (n_samples, n_features); got shape {array.shape}."
+                )
+            array = array.astype(np.float64)
+            where = np.argwhere(np.isnan(array))
+        else:
+            numbers = X.select_dtypes("number").to_numpy(np.float64, na_value=np.nan)
+            if np.isinf(numbers).any():
+                raise ValueError("X contains infinite values; replace them.")
+            where = np.argwhere(X.isna().to_numpy())
+            array = X.set_axis([str(c) for c in X.columns], axis=1)  # e.g. integer names
+        if len(where) and not self.handle_missing:
+            cells = ", ".join(f"(row {r}, column {c})" for r, c in where[:3])
+            raise ValueError(
+                f"X contains missing values (NaN) at {cells}. Impute them, or pass "
+                "handle_missing=True to let the detector encode them."
+            )
+        return array
+
+    def _encode_input(self, X: Any) -> np.ndarray:
+        table = self._table(X)
+        width = np.shape(table)[1] if np.ndim(table) == 2 else -1
+        if width != self.n_features_in_:
+            raise ValueError(
+                f"X has {width} features, but AnomalyDetector is expecting "
+                f"{self.n_features_in_} features as input; pass the same columns as in fit."
+            )
+        try:
+            return self.encoder_.transform(table)
+        except ValueError as err:  # the encoder's hint names its own option, not the detector's
+            message = str(err)
+            if "not seen in fit" not in message:
+                raise
+            raise ValueError(
+                message.split(" Refit")[0] + ". Refit on data that holds it, or map it to a "
+                "known category."
+            ) from None
