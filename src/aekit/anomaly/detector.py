@@ -226,8 +226,7 @@ class AnomalyDetector(TableInput, EnsembleScores, OutlierMixin, BaseEstimator):
                 "threshold='validation' sets the threshold on clean rows: pass them as "
                 "fit(X, X_normal=...)."
             )
-        self._fit_preprocessing(X)
-        A = self._encode_input(X)
+        A = self._fit_preprocessing(X)
         if len(A) < 2:
             raise ValueError(f"X has n_samples={len(A)}; a detector needs at least 2 rows.")
         rng = check_random_state(self.random_state)

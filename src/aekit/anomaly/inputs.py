@@ -16,7 +16,8 @@ class TableInput:
     """Mixin of :class:`AnomalyDetector`: fit the encoding (``encoder_``,
     ``categorical_groups_``, ``feature_names_in_``) and encode X with it."""
 
-    def _fit_preprocessing(self, X: Any) -> None:
+    def _fit_preprocessing(self, X: Any) -> np.ndarray:
+        """Fit the encoding on X; return X encoded (checked and encoded once)."""
         import pandas as pd
 
         if isinstance(X, pd.DataFrame):
@@ -24,7 +25,8 @@ class TableInput:
         else:
             self.__dict__.pop("feature_names_in_", None)
         policy = "mask" if self.handle_missing else "error"
-        encoder = TabularEncoder(handle_missing=policy).fit(self._table(X))
+        table = self._table(X)
+        encoder = TabularEncoder(handle_missing=policy).fit(table)
         if self.preprocessing is None:
             if encoder.categories_:
                 raise ValueError(
@@ -37,10 +39,11 @@ class TableInput:
         self.n_features_in_ = encoder.n_features_in_
         # A categorical likelihood needs one category per training row: a group with missing
         # training values (all-zero rows under handle_missing) stays numeric.
-        _, observed = encoder.transform_with_mask(self._table(X))
+        encoded, observed = encoder.transform_with_mask(table)
         self.categorical_groups_ = tuple(
             (a, b) for a, b in encoder.categorical_groups_ if observed[:, a].all()
         )
+        return encoded
 
     def _table(self, X: Any) -> Any:
         """X checked for what the encoder does not check: a DataFrame's infinite numbers and

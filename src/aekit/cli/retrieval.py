@@ -38,13 +38,12 @@ Quiet = Annotated[bool, typer.Option(help="No progress bar.")]
 
 
 def _train(cls_name: str, data: str, fixed: dict, param, out: Path, quiet: bool, options) -> None:
+    import aekit
     from aekit.cli import runs
-    from aekit.io import COMPOSITES
 
     if out.exists() and out.is_dir():
         raise ValueError(f"--out {out} is a folder; give a model file name.")
-    module = __import__(COMPOSITES[cls_name], fromlist=[cls_name])
-    cls = getattr(module, cls_name)
+    cls = getattr(aekit, cls_name)  # aekit's lazy table of public classes
     params = runs.resolve_params(cls, {}, param or [])
     params = {"random_state": 0, **fixed, **params}  # --param wins; seeded so runs repeat
     X, _ = read_data(data, **options)
