@@ -12,7 +12,6 @@ better guesses. Observed entries are returned untouched.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from aekit._saving import SavesToFile
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators._params import is_int, is_number, raise_for_invalid
 from aekit.tabular import TabularEncoder
@@ -32,7 +32,7 @@ class _ObservedEntriesAutoencoder(DenoisingAutoencoder):
     _masks_missing = True
 
 
-class AutoencoderImputer(TransformerMixin, BaseEstimator):
+class AutoencoderImputer(SavesToFile, TransformerMixin, BaseEstimator):
     """Fill missing values with a denoising autoencoder trained on the observed entries.
 
     Works on numeric arrays and on pandas DataFrames mixing numeric and categorical columns
@@ -279,9 +279,3 @@ class AutoencoderImputer(TransformerMixin, BaseEstimator):
             for i, document in enumerate(fitted["autoencoders"])
         ]
         self.fill_range_ = np.asarray(tree["fill_range"], dtype=np.float32).reshape(2, -1)
-
-    def save(self, path: str | Path) -> None:
-        """Write the fitted imputer to ``path`` (JSON header + safetensors weights, one file)."""
-        from aekit.io import save
-
-        save(self, path)

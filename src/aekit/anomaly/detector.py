@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from aekit._saving import SavesToFile
 from aekit.anomaly import thresholds
 from aekit.anomaly.ensemble import EnsembleScores, neighbor_count, robust_spread
 from aekit.anomaly.inputs import TableInput
@@ -31,7 +32,7 @@ from aekit.anomaly.scoring import SCORES
 from aekit.estimators._params import is_int, is_number, raise_for_invalid
 
 
-class AnomalyDetector(TableInput, EnsembleScores, OutlierMixin, BaseEstimator):
+class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, BaseEstimator):
     """Unsupervised outlier detector built on aekit autoencoders.
 
     Parameters
@@ -325,12 +326,6 @@ class AnomalyDetector(TableInput, EnsembleScores, OutlierMixin, BaseEstimator):
         check_is_fitted(self)
         per_feature, rest = self._contributions(self._encode_input(X))
         return group_contributions(per_feature, rest, self.encoder_, X)
-
-    def save(self, path) -> None:
-        """Write the fitted detector to ``path`` (JSON header + safetensors, one file)."""
-        from aekit.io import save
-
-        save(self, path)
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "estimators_")

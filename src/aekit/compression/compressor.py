@@ -4,13 +4,13 @@ prior, in a self-describing container (see :mod:`aekit.compression.container`)."
 from __future__ import annotations
 
 import hashlib
-import os
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from aekit._saving import SavesToFile
 from aekit.compression import container, entropy
 from aekit.compression.prior import fit_quantiles, symbol_tables
 from aekit.compression.quantized import QuantizingAutoencoder
@@ -39,7 +39,7 @@ def _check_step(step: Any) -> float:
     return float(step)
 
 
-class Compressor(BaseEstimator):
+class Compressor(SavesToFile, BaseEstimator):
     """Lossy compression with an autoencoder: ``compress(X) -> bytes``, ``decompress(bytes)``.
 
     The encoder's code is rounded to multiples of ``step`` and the symbols are entropy-coded
@@ -226,12 +226,6 @@ class Compressor(BaseEstimator):
         symbols = entropy.decode(box.payload, box.n_rows, tables)
         rows = self.autoencoder_.inverse_transform((symbols * box.step).astype(np.float32))
         return np.asarray(rows, dtype=np.float32).reshape(box.n_rows, *box.row_shape)
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the fitted compressor to ``path`` (JSON header + safetensors, one file)."""
-        from aekit.io import save
-
-        save(self, path)
 
     # ---- the composite model-file protocol of aekit.io --------------------------------------
     def _export_fitted(self) -> tuple[dict[str, Any], Any]:

@@ -23,6 +23,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
+from aekit._saving import SavesToFile
 from aekit.estimators._data_scale import categorical_groups, fit_scale, value_range
 from aekit.estimators._params import (
     SHARED_DOC,
@@ -46,7 +47,7 @@ _INFERENCE_BATCH = 2048
 _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
 
 
-class BaseAutoencoder(TransformerMixin, BaseEstimator):
+class BaseAutoencoder(SavesToFile, TransformerMixin, BaseEstimator):
     _own_params: ClassVar[dict[str, Any]] = {}
     _conditional: ClassVar[bool] = False
     _masks_missing: ClassVar[bool] = False  # NaN = a missing entry, left out of the loss
@@ -392,9 +393,3 @@ class BaseAutoencoder(TransformerMixin, BaseEstimator):
         """Names of the code's columns: ``z0, z1, ...``."""
         check_is_fitted(self)
         return np.asarray([f"z{i}" for i in range(self.latent_dim)], dtype=object)
-
-    def save(self, path: str | Path) -> None:
-        """Write the fitted model to ``path`` (JSON header + safetensors weights, one file)."""
-        from aekit.io import save  # io is the layer above; imported on use
-
-        save(self, path)

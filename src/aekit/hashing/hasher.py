@@ -4,13 +4,13 @@ each row to ``n_bits`` bits, and rows whose codes are a small Hamming distance a
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from aekit._saving import SavesToFile
 from aekit.estimators._params import is_int, is_number, raise_for_invalid
 from aekit.hashing.binary import BinaryAutoencoder
 from aekit.hashing.index import HammingIndex
@@ -31,7 +31,7 @@ _NETWORK_PARAMS = (
 )
 
 
-class SemanticHasher(TransformerMixin, BaseEstimator):
+class SemanticHasher(SavesToFile, TransformerMixin, BaseEstimator):
     """Binary codes for fast similarity search, learned by an autoencoder.
 
     The encoder ends in ``n_bits`` sigmoid units whose hard 0/1 values the decoder must
@@ -170,12 +170,6 @@ class SemanticHasher(TransformerMixin, BaseEstimator):
         """``bit0, bit1, ...``."""
         check_is_fitted(self)
         return np.asarray([f"bit{i}" for i in range(self.n_bits)], dtype=object)
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Write the fitted hasher to ``path`` (JSON header + safetensors weights, one file)."""
-        from aekit.io import save
-
-        save(self, path)
 
     # ---- the composite model-file protocol of aekit.io --------------------------------------
     def _export_fitted(self) -> tuple[dict[str, Any], Any]:
