@@ -92,6 +92,7 @@ def run_likelihood(args: argparse.Namespace) -> dict:
             n_iter_no_change=args.epochs,  # train the whole budget: the schedule decides the end
             kl_warmup=args.kl_warmup,
             binarize="dynamic",
+            importance_samples=args.importance_samples,
             random_state=0,
             device="cpu",
             verbose=args.verbose,
@@ -201,13 +202,16 @@ def main(argv: list[str] | None = None) -> int:
     likelihood.add_argument("--batch-size", type=int, default=100)
     likelihood.add_argument("--lr", type=float, default=1e-3)
     likelihood.add_argument("--kl-warmup", type=int, default=10)
+    likelihood.add_argument(
+        "--importance-samples", type=int, default=1, help="train on the IWAE bound L_k (1: ELBO)"
+    )
     likelihood.add_argument("--k", type=int, default=5000, help="importance samples for the NLL")
     likelihood.add_argument("--nll-rows", type=int, default=300, help="test rows at --k")
     likelihood.add_argument("--k-full", type=int, default=50, help="k on the full test set")
     likelihood.add_argument("--save-model", default=None, help="also save the trained VAE here")
     likelihood.add_argument("--load-model", default=None, help="evaluate this saved VAE instead")
     conditional = parser.add_argument_group("conditional part")
-    conditional.add_argument("--cvae-epochs", type=int, default=10)
+    conditional.add_argument("--cvae-epochs", type=int, default=30)
     conditional.add_argument("--classifier-epochs", type=int, default=8)
     conditional.add_argument("--n-samples", type=int, default=5000, help="samples per FD")
     args = parser.parse_args(argv)

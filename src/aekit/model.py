@@ -193,7 +193,10 @@ class AutoencoderModel(nn.Module):
         # log N(z; mu, diag(sigma^2)) = log N(eps; 0, I) - sum_j log sigma_j; computing it from
         # eps avoids dividing (z - mu) by a tiny sigma.
         log_sigma = 0.5 * code.log_var.sum(dim=-1)  # (n,)
-        chunks = []
+        # Written into one tensor allocated up front: appending thousands of small chunks
+        # between the large decoded batches fragmented glibc's heap (20+ GB at k = 5000).
+        log_w = torch.empty(len(eps), n, dtype=x.dtype, device=x.device)
+        start = 0
         for e in eps.split(max(1, max_rows // n)):
             c = len(e)
             e = e if e.dim() == 3 else e[:, None, :]  # (c, n or 1, latent_dim)
@@ -204,8 +207,9 @@ class AutoencoderModel(nn.Module):
             log_px_z = -self.likelihood.nll(self.decode(flat_z, y_rep), x_rep).view(c, n)
             log_pz = _log_standard_normal(z)  # log N(z; 0, I), the prior
             log_qz = _log_standard_normal(e) - log_sigma  # (c, n)
-            chunks.append(log_px_z + log_pz - log_qz)
-        return torch.cat(chunks)
+            log_w[start : start + c] = log_px_z + log_pz - log_qz
+            start += c
+        return log_w
 
     def kl_per_unit(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         """``KL(q(z_j|x) || N(0, 1))`` per row and latent unit, shape (n, latent_dim); each
