@@ -12,9 +12,10 @@ per seed) and all 60,000 images are available without labels. Four classifiers, 
 * **LR aekit VAE**: an ``aekit.VAE(latent_dim=--latent)`` (dense ``--hidden``) trained on all
   60,000 images (no labels), then logistic regression on the labelled images' codes (posterior
   means). The pretrained encoder as a feature extractor.
-* **aekit M1+M2**: ``aekit.ConditionalVAE`` fitted on the same VAE codes of all 60,000 images with
-  the unlabelled ones marked ``-1`` (the M2 model of Kingma et al. 2014 stacked on M1, their
-  best configuration); its own ``predict``.
+* **aekit M1+M2**: ``aekit.ConditionalVAE`` fitted on the same VAE codes of all 60,000 images
+  (their active units: variance over the images above 0.01) with the unlabelled ones marked
+  ``-1`` (the M2 model of Kingma et al. 2014 stacked on M1, their best configuration); its own
+  ``predict``.
 
 The VAE (and PCA) see no labels, so they are trained once and shared by every draw; their fit
 time is reported once. Logistic regressions standardize their features first
@@ -26,8 +27,7 @@ Mean test accuracy of aekit M1+M2 with 100 labels at least 0.95 (published: 0.93
 M2 tutorial, 0.77 supervised-only; Kingma et al. 2014 report 0.880 for M2 and 0.967 for M1+M2).
 The script prints PASS or FAIL and exits 0 either way (1 with ``--strict``).
 
-Reproduce (from the repository root; about 50 minutes single-threaded on the shared 2-core
-machine: the VAE 13 minutes, each M1+M2 fit 3 to 5)::
+Reproduce (from the repository root; one thread)::
 
     .venv/bin/python benchmarks/semisupervised.py --data-dir ../shared/data
 
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=30, help="M1 VAE epochs")
     parser.add_argument("--m2-latent", type=int, default=16)
     parser.add_argument("--m2-hidden", type=int, nargs="+", default=[256])
-    parser.add_argument("--m2-epochs", type=int, default=10)
+    parser.add_argument("--m2-epochs", type=int, default=30)
     parser.add_argument("--classifier-weight", type=float, default=1.0)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
@@ -130,7 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     _, vae_s = timed(vae.fit, X)
     Z, Z_test = vae.transform(X), vae.transform(X_test)
-    print(f"PCA {pca_s:.0f}s, VAE {vae_s:.0f}s ({vae.n_iter_} epochs)", flush=True)
+    # M2 sees M1's active units only (Burda et al. 2015, sec. 5.2: Var_x E_q[z_j] > 0.01). The
+    # collapsed ones are near-constant codes that standardization would blow up into noise
+    # features; dropping them lifted M2 from 0.904 to 0.918 on one 100-label draw.
+    active = Z.var(axis=0) > 0.01
+    Z_m2, Z_m2_test = Z[:, active], Z_test[:, active]
+    print(f"PCA {pca_s:.0f}s, VAE {vae_s:.0f}s ({vae.n_iter_} epochs), {active.sum()} active units")
 
     runs = []
     for n_labels in args.labels:
@@ -144,9 +149,9 @@ def main(argv: list[str] | None = None) -> int:
                 run[name] = {"accuracy": acc, "seconds": s}
             y_semi = np.full(len(y), -1)
             y_semi[few] = y[few]
-            m2, s = timed(fit_m2, args, Z, y_semi, seed)
+            m2, s = timed(fit_m2, args, Z_m2, y_semi, seed)
             run["aekit M1+M2"] = {
-                "accuracy": float(np.mean(m2.predict(Z_test) == y_test)),
+                "accuracy": float(np.mean(m2.predict(Z_m2_test) == y_test)),
                 "seconds": s,
             }
             runs.append(run)
@@ -189,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             "command": command_line(argv),
             "config": vars(args),
             "pretraining_seconds": {"pca": pca_s, "vae": vae_s, "vae_epochs": vae.n_iter_},
+            "m1_active_units": int(active.sum()),
             "summary": summary,
             "runs": runs,
             "total_seconds": total_seconds,
