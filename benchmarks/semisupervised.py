@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hidden", type=int, nargs="+", default=[512, 256], help="M1 VAE")
     parser.add_argument("--epochs", type=int, default=30, help="M1 VAE epochs")
     parser.add_argument("--m2-latent", type=int, default=16)
-    parser.add_argument("--m2-hidden", type=int, nargs="+", default=[256])
+    parser.add_argument("--m2-hidden", type=int, nargs="+", default=[500, 500])
     parser.add_argument("--m2-epochs", type=int, default=30)
     parser.add_argument("--classifier-weight", type=float, default=1.0)
     parser.add_argument("--batch-size", type=int, default=256)
