@@ -10,8 +10,9 @@ per seed) and all 60,000 images are available without labels. Four classifiers, 
 * **LR PCA-50**: PCA with 50 components fitted on all 60,000 images (no labels), then logistic
   regression on the labelled images' components.
 * **LR aekit VAE**: an ``aekit.VAE(latent_dim=--latent)`` (dense ``--hidden``) trained on all
-  60,000 images (no labels), then logistic regression on the labelled images' codes (posterior
-  means). The pretrained encoder as a feature extractor.
+  60,000 images (no labels; ``--epochs`` with a cosine learning-rate schedule), then logistic
+  regression on the labelled images' codes (posterior means). The pretrained encoder as a
+  feature extractor.
 * **aekit M1+M2**: ``aekit.ConditionalVAE`` fitted on the same VAE codes of all 60,000 images
   (their active units: variance over the images above 0.01) with the unlabelled ones marked
   ``-1`` (the M2 model of Kingma et al. 2014 stacked on M1, their best configuration); its own
@@ -123,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--latent", type=int, default=50, help="M1 VAE latent size")
     parser.add_argument("--hidden", type=int, nargs="+", default=[512, 256], help="M1 VAE")
-    parser.add_argument("--epochs", type=int, default=30, help="M1 VAE epochs")
+    parser.add_argument("--epochs", type=int, default=60, help="M1 VAE epochs")
+    parser.add_argument("--schedule", default="cosine", choices=["constant", "cosine"], help="M1")
+    parser.add_argument("--binarize", default="none", choices=["none", "dynamic"], help="M1")
     parser.add_argument("--m2-latent", type=int, default=16)
     parser.add_argument("--m2-hidden", type=int, nargs="+", default=[500, 500])
     parser.add_argument("--m2-epochs", type=int, default=30)
@@ -155,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         hidden_layer_sizes=tuple(args.hidden),
         max_iter=args.epochs,
         batch_size=args.batch_size,
+        learning_rate_schedule=args.schedule,
+        binarize="dynamic" if args.binarize == "dynamic" else False,
         random_state=0,
         device="cpu",
     )
