@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from sklearn.feature_selection import VarianceThreshold
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
@@ -98,10 +99,11 @@ def test_string_labels_with_none_for_unlabelled(digits):
 
 
 def test_pipeline_of_encoder_features_and_m2(digits):
-    """M1+M2: the M2 model fitted on a VAE's codes, in one scikit-learn pipeline."""
+    """M1+M2: the M2 model fitted on a VAE's active units, in one scikit-learn pipeline."""
     X, y, y_semi, train, test, _ = digits
     pipe = make_pipeline(
-        aekit.VAE(latent_dim=8, max_iter=5, **TINY),
+        aekit.VAE(latent_dim=8, max_iter=30, **TINY),
+        VarianceThreshold(0.01),  # the VAE's active units (Burda et al. 2015, sec. 5.2)
         aekit.ConditionalVAE(latent_dim=4, max_iter=5, **TINY),
     ).fit(X[train], y_semi[train])
     assert pipe.predict(X[test]).shape == (len(test),)

@@ -49,7 +49,10 @@ class ConditionalVAE(_VariationalBase):
     (their eqs. 6-9), every batch holding about half labelled rows (drawn again when few), and
     ``predict`` / ``predict_proba`` use it. Without a classifier they apply Bayes' rule to the
     ELBO under each label (slower: one pass per class). Stacked on the codes of a VAE trained on
-    all rows (``make_pipeline(VAE(...), ConditionalVAE())``) this is their M1+M2 model.
+    all rows this is their M1+M2 model: ``make_pipeline(VAE(latent_dim=50),
+    VarianceThreshold(0.01), ConditionalVAE(latent_dim=16))``, where scikit-learn's
+    ``VarianceThreshold`` keeps the VAE's active units (the collapsed ones are near-constant
+    codes that standardization would blow up into noise features).
 
     Parameters
     ----------
