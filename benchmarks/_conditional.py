@@ -17,10 +17,10 @@ For each dataset (grey levels in [0, 1], no binarization):
 * **ConditionalVAE**: ``aekit.ConditionalVAE(latent_dim=4)`` (a small code leaves the digit's
   class to the label and only its style to z); ``--n-samples`` samples, the same
   number for every label; conditional accuracy = the classifier's agreement with the requested
-  label (``aekit.metrics.conditional_accuracy``). Bar on MNIST: >= 0.98 with a classifier of
-  >= 0.99 test accuracy.
-* **Diversity**: ``aekit.metrics.sample_diversity`` of 2,000 samples against 2,000 training
-  images (relative diversity about 1 for samples as spread as real data).
+  label (``aekit.generation.metrics.conditional_accuracy``). Bar on MNIST: >= 0.98 with a
+  classifier of >= 0.99 test accuracy.
+* **Diversity**: ``aekit.generation.metrics.sample_diversity`` of 2,000 samples against 2,000
+  training images (relative diversity about 1 for samples as spread as real data).
 
 Samples are the decoders' expected values (pixel probabilities). Sampling seeds: ``--seeds``
 (values are averaged over them).
@@ -37,8 +37,8 @@ from _common import print_table
 from torch import nn
 
 import aekit
-from aekit.datasets import load_mnist
-from aekit.metrics import conditional_accuracy, frechet_distance, sample_diversity
+from aekit.data.datasets import load_mnist
+from aekit.generation.metrics import conditional_accuracy, frechet_distance, sample_diversity
 
 CLASSIFIER_SEED = 0
 BAR_ACCURACY, BAR_CLASSIFIER = 0.98, 0.99

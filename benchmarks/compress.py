@@ -29,7 +29,7 @@ from PIL import Image
 from skimage.metrics import structural_similarity
 
 from aekit.compression import Compressor, container
-from aekit.datasets import load_mnist
+from aekit.data.datasets import load_mnist
 
 JPEG_QUALITIES = [1, 3, 5, 8, 10, 15, 20, 30, 40, 50, 60, 75, 90]
 WEBP_QUALITIES = [0, 5, 10, 20, 30, 40, 50, 60, 75, 90]

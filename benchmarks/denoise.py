@@ -32,7 +32,7 @@ from sklearn.decomposition import PCA
 from threadpoolctl import threadpool_limits
 
 import aekit
-from aekit.datasets import load_mnist
+from aekit.data.datasets import load_mnist
 from aekit.denoising import corrupt, psnr
 
 SETTINGS = {

@@ -56,7 +56,7 @@ import torch
 from _common import command_line, machine_info, print_table, write_result
 
 import aekit
-from aekit.datasets import load_mnist
+from aekit.data.datasets import load_mnist
 
 BAR_NLL, STRETCH_NLL = 86.76, 84.78
 BINARIZE_SEED = 20151101  # fixed: the test set is binarized once, identically in every run

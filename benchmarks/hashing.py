@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from _common import command_line, machine_info, mnist_dir, print_table, write_result
 
-from aekit.datasets import load_mnist
+from aekit.data.datasets import load_mnist
 from aekit.hashing import SemanticHasher, hamming_distances, pack_codes
 from aekit.hashing.index import HammingIndex
 

@@ -55,7 +55,7 @@ def load_tables(data_dir: Path, names: list[str], max_rows: int) -> dict[str, np
     tables = {}
     for name in names:
         if name == "digits":
-            X = aekit.datasets.load_digits()[0].astype(np.float64)
+            X = aekit.data.datasets.load_digits()[0].astype(np.float64)
         else:
             X = np.load(data_dir / "adbench-classical" / f"{name}.npz")["X"].astype(np.float64)
         if len(X) > max_rows:

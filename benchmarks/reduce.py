@@ -49,7 +49,7 @@ from _common import command_line, machine_info, mnist_dir, print_table, write_re
 from sklearn.decomposition import PCA
 
 import aekit
-from aekit.datasets import load_mnist
+from aekit.data.datasets import load_mnist
 
 BAR = 0.5
 BAR_LATENT = 16

@@ -53,7 +53,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import aekit
-from aekit.datasets import load_mnist
+from aekit.data.datasets import load_mnist
 
 BAR = 0.95
 BAR_LABELS = 100

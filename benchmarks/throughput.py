@@ -11,7 +11,7 @@ sizes 128 and 512, on the CPU:
 * **aekit**: ``aekit.VariationalAutoencoder(latent_dim=32, hidden_layer_sizes=(512, 256),
   batch_size=B, max_iter=E, n_iter_no_change=10**6, random_state=0, device="cpu").fit(X)``,
   timed end to end (input checks, data fingerprint, model building and the training loop: what a
-  user waits for). The time spent inside ``aekit.train.train`` alone is reported too ("loop").
+  user waits for). The time spent inside ``aekit.core.train.train`` alone is reported too ("loop").
 * **minimal**: the same network and objective written out by hand in this file (no loss
   accounting, no checks), the floor any wrapper is judged against.
 
@@ -61,7 +61,7 @@ from torch import nn
 
 import aekit
 import aekit.estimators._base as aekit_base
-from aekit.datasets import load_mnist
+from aekit.data.datasets import load_mnist
 
 LATENT = 32
 HIDDEN = (512, 256)
@@ -120,7 +120,7 @@ def minimal_fit(X: torch.Tensor, batch_size: int, epochs: int, seed: int = 0) ->
 
 # ---- aekit -----------------------------------------------------------------------------------
 class _LoopTimer:
-    """Wraps ``aekit.train.train`` as the estimators call it, to time the loop alone."""
+    """Wraps ``aekit.core.train.train`` as the estimators call it, to time the loop alone."""
 
     def __init__(self) -> None:
         self.seconds = 0.0

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from aekit.datasets import load_digits
+from aekit.data.datasets import load_digits
 
 # Tiny, fast models: a CPU run of a couple of epochs on a few dozen rows. Test modules import it
 # with `from conftest import CPU` (pytest puts tests/ on sys.path, as it has no __init__.py).

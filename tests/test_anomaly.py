@@ -271,7 +271,7 @@ def test_figures_show_the_threshold_and_the_curves_areas():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from aekit.anomaly.plots import roc_pr_curves, score_histogram
+    from aekit.viz.anomaly import roc_pr_curves, score_histogram
 
     rng = np.random.RandomState(0)
     scores = np.r_[rng.normal(size=200), rng.normal(3, 1, size=20)]

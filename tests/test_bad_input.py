@@ -14,7 +14,7 @@ from safetensors.torch import load_file
 from sklearn.exceptions import NotFittedError
 
 import aekit
-from aekit.model import AutoencoderModel
+from aekit.core.model import AutoencoderModel
 
 
 @pytest.fixture(scope="module")

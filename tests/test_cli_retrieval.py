@@ -39,7 +39,7 @@ def test_index_and_search(files):
     table = pd.read_csv(hits)
     assert list(table.columns) == ["query", "rank", "index", "distance"]
     assert len(table) == 1797 * 5
-    from aekit.datasets import load_digits
+    from aekit.data.datasets import load_digits
 
     X, _ = load_digits(as_images=True)
     indices, distances = load_index(index_path).query(X, 5)  # the CLI answers as the API does

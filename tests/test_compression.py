@@ -9,7 +9,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import aekit
 from aekit.compression import Compressor, container, entropy
 from aekit.compression.prior import fit_quantiles, symbol_tables
-from aekit.datasets import load_digits
+from aekit.data.datasets import load_digits
 
 
 @pytest.fixture(scope="module")

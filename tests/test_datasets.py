@@ -1,4 +1,4 @@
-"""Tests for aekit.datasets: IDX parsing, MNIST folders, digits, and array/table files."""
+"""Tests for aekit.data.datasets: IDX parsing, MNIST folders, digits, and array/table files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aekit.datasets import load_array, load_digits, load_mnist, read_idx
+from aekit.data.datasets import load_array, load_digits, load_mnist, read_idx
 
 # --- helpers -------------------------------------------------------------------------------------
 

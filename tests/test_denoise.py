@@ -8,13 +8,14 @@ from typer.testing import CliRunner
 
 import aekit
 from aekit.cli import app
-from aekit.denoising import corrupt, denoising_grid, psnr
+from aekit.denoising import corrupt, psnr
+from aekit.viz.denoising import denoising_grid
 
 runner = CliRunner()
 
 
 def digits():
-    X, _ = aekit.datasets.load_digits()
+    X, _ = aekit.data.datasets.load_digits()
     return X.astype(np.float32)  # (1797, 64) in [0, 1]
 
 

@@ -11,12 +11,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
 import aekit
-from aekit.objectives import jacobian_frobenius_sq
+from aekit.core.objectives import jacobian_frobenius_sq
 
 
 @pytest.fixture(scope="module")
 def digits():
-    X, y = aekit.datasets.load_digits()
+    X, y = aekit.data.datasets.load_digits()
     return train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
 
 

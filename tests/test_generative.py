@@ -7,7 +7,7 @@ import torch
 from scipy.special import logsumexp
 
 import aekit
-from aekit.datasets import load_digits
+from aekit.data.datasets import load_digits
 
 # Tiny CPU models (on a GPU inference would run in float32, where batch sizes show in last bits).
 TINY = {"hidden_layer_sizes": (32,), "learning_rate_init": 3e-3, "random_state": 0, "device": "cpu"}
@@ -234,7 +234,7 @@ def _frechet(a, b):
 
 
 def test_gmm_sampler_follows_the_training_codes_better_than_the_prior(tmp_path):
-    X, _ = aekit.datasets.load_digits()
+    X, _ = aekit.data.datasets.load_digits()
     params = dict(latent_dim=4, hidden_layer_sizes=(64,), max_iter=40, random_state=0)
     prior = aekit.VAE(**params).fit(X)
     gmm = aekit.VAE(sampler="gmm", **params).fit(X)
@@ -251,7 +251,7 @@ def test_gmm_sampler_follows_the_training_codes_better_than_the_prior(tmp_path):
 
 
 def test_traversal_moves_one_unit_and_passes_through_the_reconstruction():
-    X, _ = aekit.datasets.load_digits()
+    X, _ = aekit.data.datasets.load_digits()
     vae = aekit.VAE(latent_dim=3, hidden_layer_sizes=(32,), max_iter=5, random_state=0).fit(X)
     code = vae.transform(X[:1])[0]
     grid = vae.traverse(X[0], values=[-2.0, float(code[1]), 2.0])
@@ -261,7 +261,7 @@ def test_traversal_moves_one_unit_and_passes_through_the_reconstruction():
 
 
 def test_manifold_grid_needs_two_latent_units_and_spans_the_prior():
-    X, _ = aekit.datasets.load_digits()
+    X, _ = aekit.data.datasets.load_digits()
     vae = aekit.VAE(latent_dim=2, hidden_layer_sizes=(32,), max_iter=5, random_state=0).fit(X)
     grid = vae.manifold_grid(n=5)
     assert grid.shape == (5, 5, 64)
@@ -273,7 +273,7 @@ def test_manifold_grid_needs_two_latent_units_and_spans_the_prior():
 def test_conditional_style_transfer_changes_the_class():
     from sklearn.linear_model import LogisticRegression
 
-    X, y = aekit.datasets.load_digits()
+    X, y = aekit.data.datasets.load_digits()
     classifier = LogisticRegression(max_iter=2000).fit(X, y)
     cvae = aekit.ConditionalVAE(random_state=0).fit(X, y)
     threes = X[y == 3][:40]

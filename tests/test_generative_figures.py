@@ -11,10 +11,10 @@ import pytest  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 import aekit  # noqa: E402
-from aekit import plotting_generative  # noqa: E402
 from aekit.cli import app  # noqa: E402
-from aekit.datasets import load_digits  # noqa: E402
-from aekit.report import write_figures  # noqa: E402
+from aekit.data.datasets import load_digits  # noqa: E402
+from aekit.viz import generative as plotting_generative  # noqa: E402
+from aekit.viz.report import write_figures  # noqa: E402
 
 TINY = {"hidden_layer_sizes": (16,), "max_iter": 3, "random_state": 0, "device": "cpu"}
 

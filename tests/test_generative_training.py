@@ -8,9 +8,9 @@ import pytest
 import torch
 
 import aekit
-from aekit.datasets import load_digits
-from aekit.nets import MLPEncoder
-from aekit.train import TrainConfig, learning_rate_at
+from aekit.core.nets import MLPEncoder
+from aekit.core.train import TrainConfig, learning_rate_at
+from aekit.data.datasets import load_digits
 
 TINY = {"hidden_layer_sizes": (16,), "random_state": 0, "device": "cpu", "latent_dim": 2}
 

@@ -149,7 +149,7 @@ def test_bad_input():
 def test_masked_likelihood_covers_observed_entries_only():
     import torch
 
-    from aekit.imputation import _ObservedEntriesAutoencoder
+    from aekit.imputation.imputer import _ObservedEntriesAutoencoder
 
     X = low_rank(n=60, d=5)
     X_missing, mask = remove(X, 0.3)
@@ -171,7 +171,7 @@ def test_masked_likelihood_covers_observed_entries_only():
 def test_dropout_noise_keeps_the_expectation():
     import torch
 
-    from aekit.objectives import Corruption
+    from aekit.core.objectives import Corruption
 
     x = torch.full((20000, 4), 2.0)
     noisy = Corruption("dropout", 0.25, torch.zeros(4), torch.ones(4))(x, None)

@@ -19,8 +19,8 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 import aekit
-import aekit._serialization
-from aekit.datasets import load_digits
+import aekit.io.tensors
+from aekit.data.datasets import load_digits
 
 UNCONDITIONAL_KINDS = [
     aekit.Autoencoder,
@@ -384,7 +384,7 @@ def test_failed_save_keeps_the_previous_file(exc, tmp_path, digits, monkeypatch)
     before = path.read_bytes()
 
     new = aekit.Autoencoder(**{**CPU, "random_state": 1}).fit(X)
-    monkeypatch.setattr(aekit._serialization, "save_file", failing_save_file(exc))
+    monkeypatch.setattr(aekit.io.tensors, "save_file", failing_save_file(exc))
     with pytest.raises(type(exc)):
         new.save(path)
     monkeypatch.undo()
@@ -395,7 +395,7 @@ def test_failed_save_keeps_the_previous_file(exc, tmp_path, digits, monkeypatch)
 
 
 def test_failed_first_save_leaves_nothing(tmp_path, fitted_ae, monkeypatch):
-    monkeypatch.setattr(aekit._serialization, "save_file", failing_save_file(OSError("boom")))
+    monkeypatch.setattr(aekit.io.tensors, "save_file", failing_save_file(OSError("boom")))
     with pytest.raises(OSError, match="boom"):
         fitted_ae.save(tmp_path / "model.safetensors")
     assert os.listdir(tmp_path) == []
@@ -477,11 +477,11 @@ def test_save_with_path_params_and_pandas_string_labels_then_load_keeps_global_r
 
 def test_tree_files_round_trip_numpy_arrays_and_refuse_strings(tmp_path):
     tree = {"codes": np.arange(12, dtype=np.uint8).reshape(3, 4), "w": torch.ones(2), "n": [1.5]}
-    aekit._serialization.save_tree(tmp_path / "t.aek", {"format": "x"}, tree)
-    header, back = aekit._serialization.load_tree(tmp_path / "t.aek")
+    aekit.io.tensors.save_tree(tmp_path / "t.aek", {"format": "x"}, tree)
+    header, back = aekit.io.tensors.load_tree(tmp_path / "t.aek")
     assert isinstance(back["codes"], np.ndarray) and back["codes"].dtype == np.uint8
     np.testing.assert_array_equal(back["codes"], tree["codes"])
     assert torch.equal(back["w"], tree["w"]) and back["n"] == [1.5] and header["format"] == "x"
     with pytest.raises(ValueError, match="only numeric arrays"):
-        aekit._serialization.save_tree(tmp_path / "s.aek", {}, {"names": np.array(["a", "b"])})
+        aekit.io.tensors.save_tree(tmp_path / "s.aek", {}, {"names": np.array(["a", "b"])})
     assert not (tmp_path / "s.aek").exists()

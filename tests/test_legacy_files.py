@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import aekit
-from aekit.datasets import load_digits
+from aekit.data.datasets import load_digits
 
 FILES = Path(__file__).parent / "fixtures" / "format_v1"
 TOL = {"rtol": 1e-5, "atol": 1e-5}

@@ -5,8 +5,8 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
-from aekit.datasets import load_digits
-from aekit.metrics import (
+from aekit.data.datasets import load_digits
+from aekit.generation.metrics import (
     _output_layer,
     classifier_features,
     conditional_accuracy,

@@ -8,9 +8,9 @@ import torch
 from torch.distributions import Bernoulli, Normal
 
 import aekit
-from aekit.latent import Code, GaussianLatent
-from aekit.nets import ConvDecoder, ConvEncoder, MLPEncoder
-from aekit.objectives import (
+from aekit.core.latent import Code, GaussianLatent
+from aekit.core.nets import ConvDecoder, ConvEncoder, MLPEncoder
+from aekit.core.objectives import (
     BernoulliLikelihood,
     Corruption,
     GaussianLikelihood,
@@ -62,7 +62,7 @@ def test_likelihoods_match_torch_distributions():
 
 
 def test_contractive_penalty_of_a_linear_encoder_is_the_frobenius_norm_of_w():
-    X, _ = aekit.datasets.load_digits()
+    X, _ = aekit.data.datasets.load_digits()
     est = aekit.ContractiveAutoencoder(
         hidden_layer_sizes=(), latent_dim=5, max_iter=2, random_state=0
     ).fit(X[:200])

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from aekit import plotting  # noqa: E402
+from aekit.viz import plots as plotting  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,7 @@ def close_figures():
 
 def test_importing_plotting_loads_neither_torch_nor_pyplot():
     probe = (
-        "import sys, aekit.plotting; "
+        "import sys, aekit.viz.plots; "
         "assert 'torch' not in sys.modules, 'torch'; "
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot'"
     )

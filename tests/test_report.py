@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import aekit
-from aekit.datasets import load_digits
-from aekit.report import write_figures, write_report
+from aekit.data.datasets import load_digits
+from aekit.viz.report import write_figures, write_report
 
 ALL_FIGURES = {
     "loss_curves.png",

@@ -10,8 +10,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 import aekit
-from aekit.datasets import load_digits
-from aekit.semisupervised_model import oversampled_order
+from aekit.core.semisupervised import oversampled_order
+from aekit.data.datasets import load_digits
 
 TINY = {"hidden_layer_sizes": (64,), "batch_size": 128, "random_state": 0}
 

@@ -29,7 +29,7 @@ def test_scikit_learn_estimator_checks(estimator, check):
 
 
 def test_vae_features_in_a_grid_searched_pipeline_on_the_digits():
-    X, y = aekit.datasets.load_digits()
+    X, y = aekit.data.datasets.load_digits()
     pipe = Pipeline(
         [
             ("scale", StandardScaler()),
@@ -44,7 +44,7 @@ def test_vae_features_in_a_grid_searched_pipeline_on_the_digits():
 
 
 def test_set_output_pandas_names_latent_columns_and_keeps_feature_names():
-    X, _ = aekit.datasets.load_digits()
+    X, _ = aekit.data.datasets.load_digits()
     frame = pd.DataFrame(X[:200], columns=[f"pixel_{i}" for i in range(64)])
     est = aekit.Autoencoder(latent_dim=3, max_iter=2, random_state=0).set_output(transform="pandas")
     Z = est.fit(frame).transform(frame)

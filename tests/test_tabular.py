@@ -8,8 +8,8 @@ import torch.nn.functional as F
 from sklearn.exceptions import NotFittedError
 
 import aekit
-from aekit.objectives import CategoricalGroups, GaussianLikelihood
-from aekit.tabular import TabularEncoder
+from aekit.core.objectives import CategoricalGroups, GaussianLikelihood
+from aekit.data.tabular import TabularEncoder
 
 
 def mixed_frame(n=60, seed=0):

@@ -5,16 +5,16 @@ import pytest
 import torch
 
 import aekit
-from aekit.latent import GaussianLatent
-from aekit.model import AutoencoderModel
-from aekit.nets import MLPDecoder, MLPEncoder, reset_parameters
-from aekit.objectives import BernoulliLikelihood, KLDivergence
-from aekit.train import TrainConfig, TrainingDivergedError, train
+from aekit.core.latent import GaussianLatent
+from aekit.core.model import AutoencoderModel
+from aekit.core.nets import MLPDecoder, MLPEncoder, reset_parameters
+from aekit.core.objectives import BernoulliLikelihood, KLDivergence
+from aekit.core.train import TrainConfig, TrainingDivergedError, train
 
 
 @pytest.fixture(scope="module")
 def X():
-    return aekit.datasets.load_digits()[0][:400]
+    return aekit.data.datasets.load_digits()[0][:400]
 
 
 def weights(est):

@@ -50,7 +50,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         of ``X_normal`` given to :meth:`fit`; or an extreme-value (generalized Pareto) tail fit at
         ``risk``.
     preprocessing : {"auto", None}, default="auto"
-        "auto": a :class:`aekit.tabular.TabularEncoder` standardizes numeric columns and one-hot
+        "auto": an :class:`aekit.TabularEncoder` standardizes numeric columns and one-hot
         encodes categorical (pandas category/object/string/bool) ones; it is stored with the
         model. Each one-hot group is given to the members as ``categorical_groups``, so they
         model a categorical column with a softmax (categorical likelihood) rather than as
@@ -330,7 +330,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "estimators_")
 
-    # ---- saving: the composite protocol of aekit.io ------------------------------------------
+    # ---- saving: the composite protocol of aekit.io.model_file -----------------------------------
     def _export_fitted(self):
         from aekit.anomaly.persistence import export_detector
 

@@ -18,7 +18,7 @@ def group_contributions(
 
     A DataFrame with the input's column names (and index) when X is a DataFrame, else an array.
     """
-    groups = encoder.feature_groups_  # an aekit.tabular.TabularEncoder's
+    groups = encoder.feature_groups_  # an aekit.data.tabular.TabularEncoder's
     shares = np.column_stack([per_feature[:, g.columns].sum(axis=1) for g in groups] + [rest])
     if isinstance(X, pd.DataFrame):
         names = [g.name for g in groups]

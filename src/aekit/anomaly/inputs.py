@@ -1,5 +1,5 @@
 """How the detector reads its input: any table (array or DataFrame, numeric or categorical)
-checked and encoded by :class:`aekit.tabular.TabularEncoder`, with the detector's own wording
+checked and encoded by :class:`aekit.data.tabular.TabularEncoder`, with the detector's own wording
 for missing values, infinite numbers and unseen categories."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from aekit.estimators._validation import as_numeric_array
-from aekit.tabular import TabularEncoder
+from aekit.data.tabular import TabularEncoder
+from aekit.data.validation import as_numeric_array
 
 
 class TableInput:

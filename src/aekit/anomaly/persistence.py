@@ -1,4 +1,4 @@
-"""Saving a fitted :class:`AnomalyDetector` through :mod:`aekit.io`'s composite protocol: the
+"""Saving a fitted :class:`AnomalyDetector` through the composite protocol of model files: the
 members as their own documents and tensors, everything else as JSON or numeric arrays."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from aekit.tabular import TabularEncoder
+from aekit.data.tabular import TabularEncoder
 
 
 def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
-    from aekit.io import export_estimator
+    from aekit.io.model_file import export_estimator
 
     members = [export_estimator(member) for member in detector.estimators_]
     names = getattr(detector, "feature_names_in_", None)
@@ -38,7 +38,7 @@ def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], device: str) -> None:
-    from aekit.io import import_estimator
+    from aekit.io.model_file import import_estimator
 
     documents, trees = fitted["members"], tree["members"]
     if len(documents) != len(trees) or not documents:
@@ -46,7 +46,7 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     detector.estimators_ = [import_estimator(d, t, device) for d, t in zip(documents, trees)]
     if "encoder" not in fitted:  # written before TabularEncoder replaced TabularPreprocessor
         raise ValueError(
-            "this detector file predates aekit.tabular.TabularEncoder as the detector's input "
+            "this detector file predates aekit.data.tabular.TabularEncoder as the detector's input "
             "encoding and cannot be read; refit the detector and save it again."
         )
     policy = "mask" if detector.handle_missing else "error"

@@ -81,8 +81,8 @@ def detect(
     import matplotlib.pyplot as plt
 
     from aekit import AnomalyDetector
-    from aekit.anomaly.plots import roc_pr_curves, score_histogram
     from aekit.cli.data import write_table
+    from aekit.viz.anomaly import roc_pr_curves, score_histogram
 
     params = runs.resolve_params(AnomalyDetector, {}, param or [])
     params.update(

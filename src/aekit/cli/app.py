@@ -69,7 +69,7 @@ def train(
     estimator = cls(**params).set_params(verbose=not quiet)
     estimator.fit(X, y)  # unconditional kinds ignore y
 
-    from aekit.report import write_figures
+    from aekit.viz.report import write_figures
 
     with runs.staged_run(out, force) as staging:
         estimator.save(staging / runs.MODEL_FILE)
@@ -187,7 +187,7 @@ def evaluate(
     importance-weighted NLL (nats per row), KL per unit and active units."""
     import json
 
-    from aekit._files import atomic_write
+    from aekit.io.atomic import atomic_write
 
     estimator = load_run(run)
     X, y = read_data(data, label_column, image_shape, image_size, grayscale)
@@ -243,7 +243,7 @@ def interpolate(
 @app.command()
 def report(run: Run) -> None:
     """Write RUN/report.html: figures, final metrics and the command that reproduces the run."""
-    from aekit.report import write_report
+    from aekit.viz.report import write_report
 
     if not (run / "metrics.csv").exists():
         raise FileNotFoundError(f"{run} is not a RUN folder from 'aekit train'.")
@@ -258,9 +258,9 @@ def info(run: Run) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from aekit._serialization import load_tree
     from aekit.cli.runs import model_path
-    from aekit.io import FORMAT
+    from aekit.io.model_file import FORMAT
+    from aekit.io.tensors import load_tree
 
     header, _ = load_tree(model_path(run))
     if header.get("format") != FORMAT:  # the header alone: no weights are loaded
@@ -298,7 +298,7 @@ def demo(
     import aekit
     from aekit.cli.data import write_images
 
-    X, y = aekit.datasets.load_digits()
+    X, y = aekit.data.datasets.load_digits()
     cvae = aekit.ConditionalVAE(latent_dim=8, max_iter=epochs, random_state=0, verbose=not quiet)
     cvae.fit(X, y)
     out.mkdir(parents=True, exist_ok=True)

@@ -54,7 +54,8 @@ def denoise(
     for a grid of the cleaned images)."""
     import numpy as np
 
-    from aekit.denoising import corrupt, denoising_grid
+    from aekit.denoising import corrupt
+    from aekit.viz.denoising import denoising_grid
 
     estimator = load_run(run)
     if not hasattr(estimator, "denoise"):
@@ -81,7 +82,7 @@ def _write_figure(path: Path, estimator, noisy, denoised, clean, draw) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from aekit._files import atomic_write
+    from aekit.io.atomic import atomic_write
 
     if estimator.image_shape_ is None:
         raise ValueError("--figure needs an image model.")
@@ -145,7 +146,7 @@ def impute(
 
 def _write_frame(path: Path, frame) -> None:
     """A DataFrame as .csv or .parquet (keeping its columns and types), atomically."""
-    from aekit._files import atomic_write
+    from aekit.io.atomic import atomic_write
 
     suffix = path.suffix.lower()
     if suffix == ".csv":

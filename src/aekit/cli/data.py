@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from aekit import datasets
-from aekit._files import atomic_write
+from aekit.data import datasets
+from aekit.io.atomic import atomic_write
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
@@ -123,7 +123,7 @@ def write_images(path: Path, images: np.ndarray, n_cols: int = 8) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from aekit.plotting import image_grid
+    from aekit.viz.plots import image_grid
 
     ax = image_grid(images, n_cols=min(n_cols, len(images)))
     atomic_write(

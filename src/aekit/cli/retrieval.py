@@ -16,7 +16,6 @@ from typing import Annotated
 
 import typer
 
-from aekit._files import atomic_write
 from aekit.cli.common import (
     Data,
     Grayscale,
@@ -29,6 +28,7 @@ from aekit.cli.common import (
     read_data,
     write_rows,
 )
+from aekit.io.atomic import atomic_write
 
 Param = Annotated[
     list[str] | None, typer.Option(help="An estimator parameter, name=value; repeatable.")

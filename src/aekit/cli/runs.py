@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from aekit._files import UMASK
+from aekit.io.atomic import UMASK
 
 MODEL_FILE = "model.safetensors"
 MODELS = {

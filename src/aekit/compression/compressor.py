@@ -14,8 +14,8 @@ from aekit._saving import SavesToFile
 from aekit.compression import container, entropy
 from aekit.compression.prior import fit_quantiles, symbol_tables
 from aekit.compression.quantized import QuantizingAutoencoder
+from aekit.data.validation import as_numeric_array
 from aekit.estimators._params import is_number, raise_for_invalid
-from aekit.estimators._validation import as_numeric_array
 
 # Parameters handed to the inner autoencoder unchanged.
 _NETWORK_PARAMS = (
@@ -91,7 +91,7 @@ class Compressor(SavesToFile, BaseEstimator):
     Examples
     --------
     >>> from aekit import Compressor
-    >>> from aekit.datasets import load_digits
+    >>> from aekit.data.datasets import load_digits
     >>> X, _ = load_digits()
     >>> compressor = Compressor(latent_dim=8, max_iter=5, random_state=0).fit(X)
     >>> data = compressor.compress(X[:10])
@@ -227,15 +227,15 @@ class Compressor(SavesToFile, BaseEstimator):
         rows = self.autoencoder_.inverse_transform((symbols * box.step).astype(np.float32))
         return np.asarray(rows, dtype=np.float32).reshape(box.n_rows, *box.row_shape)
 
-    # ---- the composite model-file protocol of aekit.io --------------------------------------
+    # ---- the composite model-file protocol of aekit.io.model_file --------------------------------
     def _export_fitted(self) -> tuple[dict[str, Any], Any]:
-        from aekit.io import export_estimator
+        from aekit.io.model_file import export_estimator
 
         document, tree = export_estimator(self.autoencoder_)
         return {"autoencoder": document}, {"autoencoder": tree, "quantiles": self.quantiles_}
 
     def _import_fitted(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
-        from aekit.io import import_estimator
+        from aekit.io.model_file import import_estimator
 
         network = import_estimator(fitted["autoencoder"], tree["autoencoder"], device)
         quantiles = np.asarray(tree["quantiles"], dtype=np.float64)

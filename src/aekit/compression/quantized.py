@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 import torch
 from torch import nn
 
+from aekit.core.latent import Code, DeterministicLatent
+from aekit.core.objectives import L1Sparsity, Term
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._params import is_number
-from aekit.latent import Code, DeterministicLatent
-from aekit.objectives import L1Sparsity, Term
 
 
 class NoisyLatent(DeterministicLatent):

@@ -1,4 +1,4 @@
-"""Layer 5: the scikit-learn face of :class:`aekit.model.AutoencoderModel`.
+"""Layer 5: the scikit-learn face of :class:`aekit.core.model.AutoencoderModel`.
 
 ``BaseAutoencoder`` holds all shared behaviour: input checks, the data's scale, building the
 networks, calling the trainer, and the fitted-model methods. A kind of autoencoder is a thin
@@ -24,22 +24,22 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
 from aekit._saving import SavesToFile
+from aekit.core.devices import resolve_device
+from aekit.core.latent import DeterministicLatent
+from aekit.core.model import AutoencoderModel
+from aekit.core.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, reset_parameters
+from aekit.core.objectives import Corruption, Term, choose_likelihood, make_likelihood
+from aekit.core.train import TrainConfig, fingerprint, train
+from aekit.data.validation import as_labels, as_numeric_array, encode_labels, fit_labels
 from aekit.estimators._data_scale import categorical_groups, fit_scale, value_range
 from aekit.estimators._params import (
     SHARED_DOC,
     SHARED_PARAMS,
     make_init,
     raise_for_invalid,
-    resolve_device,
     shared_param_checks,
 )
 from aekit.estimators._progress import ProgressBar
-from aekit.estimators._validation import as_labels, as_numeric_array, encode_labels, fit_labels
-from aekit.latent import DeterministicLatent
-from aekit.model import AutoencoderModel
-from aekit.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, reset_parameters
-from aekit.objectives import Corruption, Term, choose_likelihood, make_likelihood
-from aekit.train import TrainConfig, fingerprint, train
 
 DEFAULT_HIDDEN = {"mlp": (256, 128), "conv": (32, 64)}
 _INFERENCE_BATCH = 2048

@@ -35,7 +35,7 @@ def check_categorical_groups(
         if not (np.isin(rows, (0.0, 1.0)).all() and (rows.sum(axis=1) == 1).all()):
             raise ValueError(
                 f"categorical_groups: columns {a}:{b} of X are not one-hot (each row one 1, "
-                "the rest 0). Encode categorical columns with aekit.tabular.TabularEncoder."
+                "the rest 0). Encode categorical columns with aekit.data.tabular.TabularEncoder."
             )
 
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import torch
 
 # Names follow scikit-learn's MLPRegressor where it has one.
 SHARED_PARAMS: dict[str, Any] = {
@@ -58,7 +57,7 @@ default="relu"
         all of X lies in [0, 1], else Gaussian on standardized features with a linear output.
     categorical_groups : tuple of (int, int), default=None
         ``(start, stop)`` column ranges of X that each hold the one-hot code of a categorical
-        feature (``aekit.tabular.TabularEncoder().fit(df).categorical_groups_`` gives them).
+        feature (``aekit.data.tabular.TabularEncoder().fit(df).categorical_groups_`` gives them).
         Each group gets a softmax cross-entropy likelihood and is not standardized; the
         reconstruction of a group is its categories' probabilities. ``architecture="mlp"`` only.
     max_iter : int, default=100
@@ -148,16 +147,6 @@ def shared_param_checks(est: Any) -> dict[str, bool]:
         "n_iter_no_change": is_int(est.n_iter_no_change, 1),
         "tol": is_number(est.tol),
     }
-
-
-def resolve_device(device: str) -> torch.device:
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device='cuda' but PyTorch sees no GPU here; use 'cpu' or 'auto'.")
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"device={device!r} is not supported; use 'auto', 'cpu' or 'cuda'.")
-    return torch.device(device)
 
 
 def raise_for_invalid(estimator: Any, checks: dict[str, bool]) -> None:

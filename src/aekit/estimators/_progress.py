@@ -11,7 +11,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from aekit.train import EpochReport
+from aekit.core.train import EpochReport
 
 
 class ProgressBar:

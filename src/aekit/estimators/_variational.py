@@ -18,12 +18,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from aekit.core.latent import GaussianLatent
+from aekit.core.objectives import KLDivergence, Term
+from aekit.core.train import LEARNING_RATE_SCHEDULES
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._generative import GenerativeMixin
 from aekit.estimators._params import is_int, is_number
-from aekit.latent import GaussianLatent
-from aekit.objectives import KLDivergence, Term
-from aekit.train import LEARNING_RATE_SCHEDULES
 
 VARIATIONAL_PARAMS = {
     "beta": 1.0,

@@ -4,7 +4,7 @@ With every row labelled it is the conditional VAE of Sohn et al. (2015). When so
 missing (``-1``, as in scikit-learn's semi-supervised estimators) it becomes the M2 model of
 Kingma et al. (2014): a classifier ``q(y|x)`` is trained with the VAE, the unlabelled rows
 contributing through the classifier's guess of their label (see
-:mod:`aekit.semisupervised_model`).
+:mod:`aekit.core.semisupervised`).
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from aekit.core.nets import ConvEncoder, MLPEncoder
+from aekit.core.semisupervised import UNLABELLED, SemiSupervisedModel, oversampled_order
+from aekit.data.validation import as_labels, fit_labels
 from aekit.estimators._base import DEFAULT_HIDDEN
 from aekit.estimators._params import is_number
-from aekit.estimators._validation import as_labels, fit_labels
 from aekit.estimators._variational import VARIATIONAL_PARAMS, _VariationalBase
-from aekit.nets import ConvEncoder, MLPEncoder
-from aekit.semisupervised_model import UNLABELLED, SemiSupervisedModel, oversampled_order
 
 # Share of each epoch's rows that are labelled when labels are few (labelled rows are drawn again
 # to reach it). A half keeps the classifier's gradient steady without starving the unlabelled
@@ -78,7 +78,7 @@ class ConditionalVAE(_VariationalBase):
     --------
     >>> import numpy as np
     >>> from aekit import ConditionalVAE
-    >>> from aekit.datasets import load_digits
+    >>> from aekit.data.datasets import load_digits
     >>> X, y = load_digits()
     >>> y_few = np.where(np.arange(len(y)) % 10 == 0, y, -1)   # 1 label in 10
     >>> cvae = ConditionalVAE(max_iter=3, random_state=0).fit(X, y_few)

@@ -20,18 +20,18 @@ import numpy as np
 import torch
 from torch import nn
 
-from aekit.estimators._base import BaseAutoencoder
-from aekit.estimators._params import is_number
-from aekit.estimators._variational import VARIATIONAL_PARAMS, _VariationalBase
-from aekit.latent import DeterministicLatent
-from aekit.objectives import (
+from aekit.core.latent import DeterministicLatent
+from aekit.core.objectives import (
     ContractivePenalty,
     Corruption,
     KLSparsity,
     L1Sparsity,
     Term,
 )
-from aekit.objectives.corruption import NOISES
+from aekit.core.objectives.corruption import NOISES
+from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._params import is_number
+from aekit.estimators._variational import VARIATIONAL_PARAMS, _VariationalBase
 
 
 class Autoencoder(BaseAutoencoder):
@@ -54,7 +54,7 @@ class Autoencoder(BaseAutoencoder):
     likelihood_ : str
         The reconstruction likelihood used, ``"bernoulli"`` or ``"gaussian"``.
     model_ : torch.nn.Module
-        The trained :class:`aekit.model.AutoencoderModel`.
+        The trained :class:`aekit.core.model.AutoencoderModel`.
     n_iter_ : int
         Epochs run.
     loss_curve_ : list of float
@@ -67,7 +67,7 @@ class Autoencoder(BaseAutoencoder):
     Examples
     --------
     >>> from aekit import Autoencoder
-    >>> from aekit.datasets import load_digits
+    >>> from aekit.data.datasets import load_digits
     >>> X, y = load_digits()
     >>> Z = Autoencoder(latent_dim=16, max_iter=5, random_state=0).fit(X).transform(X)
     >>> Z.shape

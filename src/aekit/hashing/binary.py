@@ -23,10 +23,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from aekit.core.latent import Code
+from aekit.core.objectives import Term
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._params import is_number
-from aekit.latent import Code
-from aekit.objectives import Term
 
 
 class BinaryLatent(nn.Module):

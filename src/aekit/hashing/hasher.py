@@ -80,7 +80,7 @@ class SemanticHasher(SavesToFile, TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> from aekit import SemanticHasher
-    >>> from aekit.datasets import load_digits
+    >>> from aekit.data.datasets import load_digits
     >>> X, y = load_digits()
     >>> hasher = SemanticHasher(n_bits=16, max_iter=5, random_state=0).fit(X)
     >>> index = hasher.index(X)
@@ -171,15 +171,15 @@ class SemanticHasher(SavesToFile, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         return np.asarray([f"bit{i}" for i in range(self.n_bits)], dtype=object)
 
-    # ---- the composite model-file protocol of aekit.io --------------------------------------
+    # ---- the composite model-file protocol of aekit.io.model_file --------------------------------
     def _export_fitted(self) -> tuple[dict[str, Any], Any]:
-        from aekit.io import export_estimator
+        from aekit.io.model_file import export_estimator
 
         document, tree = export_estimator(self.autoencoder_)
         return {"autoencoder": document}, {"autoencoder": tree}
 
     def _import_fitted(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
-        from aekit.io import import_estimator
+        from aekit.io.model_file import import_estimator
 
         network = import_estimator(fitted["autoencoder"], tree["autoencoder"], device)
         if not isinstance(network, BinaryAutoencoder) or network.latent_dim != self.n_bits:

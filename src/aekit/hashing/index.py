@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from aekit._serialization import load_tree, save_tree
 from aekit._version import __version__
+from aekit.io.tensors import load_tree, save_tree
 
 FORMAT = "aekit-index"
 FORMAT_VERSION = 1
@@ -145,7 +145,7 @@ class HammingIndex:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index, with its hasher, to one file atomically."""
-        from aekit.io import export_estimator
+        from aekit.io.model_file import export_estimator
 
         header: dict[str, Any] = {
             "format": FORMAT,
@@ -182,7 +182,7 @@ def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
             raise ValueError(f"packed codes of shape {packed.shape} for {n_rows} x {n_bits} bits")
         hasher = None
         if header["hasher"] is not None:
-            from aekit.io import import_estimator
+            from aekit.io.model_file import import_estimator
 
             hasher = import_estimator(header["hasher"], tree["hasher"], device)
             if hasher.n_bits != n_bits:

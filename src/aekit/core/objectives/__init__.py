@@ -2,8 +2,8 @@
 training-time input corruptions, each a small module with a name and a comment citing its
 equation."""
 
-from aekit.objectives.corruption import Corruption
-from aekit.objectives.likelihoods import (
+from aekit.core.objectives.corruption import Corruption
+from aekit.core.objectives.likelihoods import (
     BernoulliLikelihood,
     CategoricalGroups,
     GaussianLikelihood,
@@ -11,7 +11,7 @@ from aekit.objectives.likelihoods import (
     choose_likelihood,
     make_likelihood,
 )
-from aekit.objectives.regularizers import (
+from aekit.core.objectives.regularizers import (
     ContractivePenalty,
     KLDivergence,
     KLSparsity,

@@ -12,7 +12,7 @@ not comparable with each other, nor with published FIDs.
 Example
 -------
 >>> from sklearn.neural_network import MLPClassifier
->>> from aekit.datasets import load_digits
+>>> from aekit.data.datasets import load_digits
 >>> X, y = load_digits()
 >>> clf = MLPClassifier((64,), max_iter=300, random_state=0).fit(X[::2], y[::2])
 >>> real = classifier_features(clf, X[1::2])

@@ -16,10 +16,10 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from aekit._serialization import load_tree, save_tree
 from aekit._version import __version__
+from aekit.core.devices import resolve_device
 from aekit.estimators import ESTIMATORS, BaseAutoencoder
-from aekit.estimators._params import resolve_device
+from aekit.io.tensors import load_tree, save_tree
 
 FORMAT = "aekit-model"
 FORMAT_VERSION = 1
@@ -47,7 +47,7 @@ def _to_json(value: Any) -> Any:
 # :func:`export_estimator` / :func:`import_estimator`.
 COMPOSITES: dict[str, str] = {
     "AutoencoderImputer": "aekit.imputation",
-    "_ObservedEntriesAutoencoder": "aekit.imputation",  # the imputer's inner model
+    "_ObservedEntriesAutoencoder": "aekit.imputation.imputer",  # the imputer's inner model
     "SemanticHasher": "aekit.hashing",
     "BinaryAutoencoder": "aekit.hashing",
     "Compressor": "aekit.compression",

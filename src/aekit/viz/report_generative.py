@@ -1,5 +1,5 @@
 """The run figures of image VAEs that walk through latent space: traversals and, for a 2-D
-latent, the manifold. Drawn by :func:`aekit.report.write_figures` from its ``_Data`` view."""
+latent, the manifold. Drawn by :func:`aekit.viz.report.write_figures` from its ``_Data`` view."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from aekit import plotting_generative
+from aekit.viz import generative as plotting_generative
 
 TRAVERSAL_VALUES = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)  # in prior standard deviations
 MAX_TRAVERSED_UNITS = 10

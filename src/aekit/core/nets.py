@@ -8,7 +8,7 @@ Two architectures, both mirror images of themselves:
   ``output_padding`` that restores the size it came from, so no cropping is needed.
 
 An encoder maps its input to a flat feature vector (``out_features`` attribute); the latent head
-that turns features into a code lives in :mod:`aekit.latent`. A decoder maps a flat vector to the
+that turns features into a code lives in :mod:`aekit.core.latent`. A decoder maps a flat vector to
 output parameters (logits or means), shaped like the input.
 """
 

@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from aekit import denoising, plotting
-from aekit._files import atomic_write
-from aekit._report_generative import figure_manifold, figure_traversal
-from aekit._report_style import CSS as _CSS
+from aekit.io.atomic import atomic_write
+from aekit.viz import denoising
+from aekit.viz import plots as plotting
+from aekit.viz.report_generative import figure_manifold, figure_traversal
+from aekit.viz.report_style import CSS as _CSS
 
 __all__ = ["write_figures", "write_report"]
 
@@ -225,7 +226,7 @@ def write_figures(
                 fig.savefig(folder / name, dpi=110, bbox_inches="tight")
                 written.append(folder / name)
         except Exception as err:  # one broken figure must not cost the others (or the run)
-            message = f"aekit.report: {name} not drawn: {type(err).__name__}: {err}"
+            message = f"aekit.viz.report: {name} not drawn: {type(err).__name__}: {err}"
             warnings.warn(message, RuntimeWarning, stacklevel=2)
         finally:
             for number in set(plt.get_fignums()) - before:

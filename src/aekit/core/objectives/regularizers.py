@@ -12,7 +12,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from aekit.latent import Code, GaussianLatent
+from aekit.core.latent import Code, GaussianLatent
 
 
 class Term(nn.Module):

@@ -17,8 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from aekit.latent import Code
-from aekit.objectives import Corruption, Likelihood, Term
+from aekit.core.latent import Code
+from aekit.core.objectives import Corruption, Likelihood, Term
 
 
 class AutoencoderModel(nn.Module):

@@ -86,7 +86,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import pandas as pd
-    >>> from aekit.tabular import TabularEncoder
+    >>> from aekit.data.tabular import TabularEncoder
     >>> df = pd.DataFrame({"age": [20.0, 40.0], "city": ["Oslo", "Rome"]})
     >>> enc = TabularEncoder().fit(df)
     >>> enc.transform(df).tolist()

@@ -1,6 +1,6 @@
 """Imputation of missing values with a denoising autoencoder trained on the observed entries.
 
-:class:`AutoencoderImputer` encodes a table with :class:`aekit.tabular.TabularEncoder` (numeric
+:class:`AutoencoderImputer` encodes a table with :class:`aekit.data.tabular.TabularEncoder` (numeric
 columns standardized, categorical ones one-hot), trains a denoising autoencoder whose likelihood
 covers the observed entries only (the masked likelihood of MIWAE, Mattei & Frellsen 2019, eq. 4;
 missing entries enter the encoder as 0, the column mean) while extra entries are masked at random
@@ -21,9 +21,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from aekit._saving import SavesToFile
+from aekit.data.tabular import TabularEncoder
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators._params import is_int, is_number, raise_for_invalid
-from aekit.tabular import TabularEncoder
 
 
 class _ObservedEntriesAutoencoder(DenoisingAutoencoder):
@@ -260,9 +260,9 @@ class AutoencoderImputer(SavesToFile, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         return np.asarray(self.encoder_.feature_names_in_, dtype=object)
 
-    # ---- model files (aekit.io's composite protocol) -------------------------------------------
+    # ---- model files (aekit.io.model_file's composite protocol) ----------------------------------
     def _export_fitted(self) -> tuple[dict[str, Any], Any]:
-        from aekit.io import export_estimator
+        from aekit.io.model_file import export_estimator
 
         exported = [export_estimator(ae) for ae in self.autoencoders_]
         fitted = {"encoder": self.encoder_.get_state(), "autoencoders": [d for d, _ in exported]}
@@ -270,7 +270,7 @@ class AutoencoderImputer(SavesToFile, TransformerMixin, BaseEstimator):
         return fitted, {"autoencoders": trees, "fill_range": self.fill_range_}
 
     def _import_fitted(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
-        from aekit.io import import_estimator
+        from aekit.io.model_file import import_estimator
 
         self.encoder_ = TabularEncoder(handle_missing="mask").set_state(fitted["encoder"])
         self.n_features_in_ = self.encoder_.n_features_in_

@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from aekit.model import AutoencoderModel
+from aekit.core.model import AutoencoderModel
 
 UNLABELLED = -1
 

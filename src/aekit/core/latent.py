@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from aekit.nets import make_activation
+from aekit.core.nets import make_activation
 
 
 @dataclass

@@ -3,8 +3,8 @@ needs several panels) and returns what it drew on, so the same figure works in a
 report or a saved PNG.
 
 Only numpy is imported here; matplotlib loads when a function first draws (and never switches
-the backend: :func:`aekit.report.write_figures` does that for files), and torch is never
-needed, so ``import aekit.plotting`` stays cheap. Images are (n, C, H, W), (n, H, W) or flat
+the backend: :func:`aekit.viz.report.write_figures` does that for files), and torch is never
+needed, so ``import aekit.viz.plots`` stays cheap. Images are (n, C, H, W), (n, H, W) or flat
 rows with an ``image_shape``; their pixels are shown on [0, 1].
 """
 

@@ -1,6 +1,6 @@
 """Figures of a VAE's latent space: traversals (one unit at a time) and the 2-D manifold.
 
-Like :mod:`aekit.plotting`, each function takes ``ax=None`` and returns the Axes it drew on;
+Like :mod:`aekit.viz.plots`, each function takes ``ax=None`` and returns the Axes it drew on;
 only numpy is imported here and matplotlib loads on the first draw. The arrays come from
 :meth:`VariationalAutoencoder.traverse` and :meth:`VariationalAutoencoder.manifold_grid`.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from aekit.plotting import _as_images, image_grid
+from aekit.viz.plots import _as_images, image_grid
 
 __all__ = ["latent_manifold", "latent_traversal", "save_figure"]
 
@@ -91,7 +91,7 @@ def save_figure(ax, path) -> None:
     """Write the figure holding ``ax`` as a PNG atomically (no half-written file) and close it."""
     import matplotlib.pyplot as plt
 
-    from aekit._files import atomic_write
+    from aekit.io.atomic import atomic_write
 
     try:
         atomic_write(

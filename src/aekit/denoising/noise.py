@@ -1,16 +1,13 @@
-"""Denoising: corrupt clean images the way the benchmarks and figures do, score the cleaning,
-and draw noisy / denoised / clean rows.
+"""Denoising: corrupt clean images the way the benchmarks and figures do, and score the cleaning.
 
 The model is :class:`aekit.DenoisingAutoencoder` (dense or ``architecture="conv"``); its
 ``denoise(X)`` cleans. This module adds what an application around it needs: :func:`corrupt`
-(the three noises of Vincent et al. 2008 on data in ``[low, high]``, seeded), :func:`psnr`
-(peak signal-to-noise ratio per image) and :func:`denoising_grid` (the figure). Only numpy is
-imported at module level.
+(the three noises of Vincent et al. 2008 on data in ``[low, high]``, seeded) and :func:`psnr`
+(peak signal-to-noise ratio per image); :mod:`aekit.viz.denoising` draws the figure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -84,67 +81,3 @@ def psnr(clean: Any, estimate: Any, data_range: float = 1.0) -> np.ndarray:
     mse = ((clean - estimate) ** 2).reshape(len(clean), -1).mean(axis=1)
     with np.errstate(divide="ignore"):
         return 10 * np.log10(data_range**2 / mse)
-
-
-def denoising_grid(
-    noisy: Any,
-    denoised: Any,
-    clean: Any | None = None,
-    n_cols: int = 8,
-    ax=None,
-    image_shape: Sequence[int] | None = None,
-    title: str | None = None,
-):
-    """Rows of noisy images, their denoised versions and (when given) the clean originals.
-
-    Parameters
-    ----------
-    noisy, denoised : array-like of n images
-    clean : array-like of n images, default=None
-    n_cols : int, default=8
-        Images per row (the first ``n_cols`` images are shown).
-    ax : matplotlib Axes, default=None
-    image_shape : tuple (C, H, W), default=None
-        For flat rows (square single-channel when None).
-    title : str, default=None
-
-    Returns
-    -------
-    ax : matplotlib Axes
-    """
-    from aekit.plotting import _as_images, image_grid
-
-    rows = [("noisy", noisy), ("denoised", denoised)]
-    if clean is not None:
-        rows.append(("clean", clean))
-    images = [_as_images(images, image_shape)[:n_cols] for _, images in rows]
-    if len({im.shape for im in images}) != 1:
-        raise ValueError(f"the rows have different shapes: {[im.shape for im in images]}.")
-    return image_grid(
-        np.concatenate(images),
-        len(images[0]),
-        row_labels=[label for label, _ in rows],
-        ax=ax,
-        title=title,
-    )
-
-
-def run_figure(data: Any):
-    """The run figure of a DenoisingAutoencoder fitted on images: training images under the
-    model's own noise, denoised, and clean (``aekit.report`` calls this with its data)."""
-    estimator = data.estimator
-    if not hasattr(estimator, "denoise") or data.image_shape is None:
-        return None
-    pick = np.arange(min(8, len(data.flat)))
-    clean = data.flat[pick]
-    noise = "masking" if estimator.noise == "dropout" else estimator.noise
-    scale = 1.0 if estimator.data_scale_ is None else float(np.mean(estimator.data_scale_))
-    level = estimator.noise_level * (scale if noise == "gaussian" else 1.0)  # data units
-    noisy = corrupt(clean, noise, level, random_state=0, low=data.low, high=data.high)
-    shaped = noisy.reshape(len(pick), *data.image_shape)
-    denoised = np.asarray(estimator.denoise(shaped if estimator.input_ndim_ == 4 else noisy))
-    title = f"{data.name}: noisy ({estimator.noise}, {estimator.noise_level:g}), denoised, clean"
-    return denoising_grid(
-        data.images(noisy), data.images(denoised.reshape(len(pick), -1)), data.images(clean),
-        title=title,
-    ).figure  # fmt: skip

@@ -1,5 +1,5 @@
 """Figures of a detector's scores: the score histogram with its threshold, and (given labels) the
-ROC and precision-recall curves. Each returns the matplotlib Axes, like :mod:`aekit.plotting`."""
+ROC and precision-recall curves. Each returns the matplotlib Axes, like :mod:`aekit.viz.plots`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from aekit.plotting import _axes
+from aekit.viz.plots import _axes
 
 
 def score_histogram(anomaly_scores: Any, threshold: float, labels: Any = None, ax=None):

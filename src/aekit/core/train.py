@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from aekit._serialization import load_tree, save_tree
+from aekit.io.tensors import load_tree, save_tree
 
 CHECKPOINT_FORMAT = "aekit-checkpoint"
 

@@ -1,0 +1,2 @@
+"""Figures (drawn on matplotlib ``Figure`` objects, never switching the user's backend) and the
+HTML run report."""

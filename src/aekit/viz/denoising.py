@@ -1,0 +1,73 @@
+"""Denoising figures: rows of noisy, denoised and clean images."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from aekit.denoising import corrupt
+from aekit.viz.plots import _as_images, image_grid
+
+
+def denoising_grid(
+    noisy: Any,
+    denoised: Any,
+    clean: Any | None = None,
+    n_cols: int = 8,
+    ax=None,
+    image_shape: Sequence[int] | None = None,
+    title: str | None = None,
+):
+    """Rows of noisy images, their denoised versions and (when given) the clean originals.
+
+    Parameters
+    ----------
+    noisy, denoised : array-like of n images
+    clean : array-like of n images, default=None
+    n_cols : int, default=8
+        Images per row (the first ``n_cols`` images are shown).
+    ax : matplotlib Axes, default=None
+    image_shape : tuple (C, H, W), default=None
+        For flat rows (square single-channel when None).
+    title : str, default=None
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    rows = [("noisy", noisy), ("denoised", denoised)]
+    if clean is not None:
+        rows.append(("clean", clean))
+    images = [_as_images(images, image_shape)[:n_cols] for _, images in rows]
+    if len({im.shape for im in images}) != 1:
+        raise ValueError(f"the rows have different shapes: {[im.shape for im in images]}.")
+    return image_grid(
+        np.concatenate(images),
+        len(images[0]),
+        row_labels=[label for label, _ in rows],
+        ax=ax,
+        title=title,
+    )
+
+
+def run_figure(data: Any):
+    """The run figure of a DenoisingAutoencoder fitted on images: training images under the
+    model's own noise, denoised, and clean (``aekit.viz.report`` calls this with its data)."""
+    estimator = data.estimator
+    if not hasattr(estimator, "denoise") or data.image_shape is None:
+        return None
+    pick = np.arange(min(8, len(data.flat)))
+    clean = data.flat[pick]
+    noise = "masking" if estimator.noise == "dropout" else estimator.noise
+    scale = 1.0 if estimator.data_scale_ is None else float(np.mean(estimator.data_scale_))
+    level = estimator.noise_level * (scale if noise == "gaussian" else 1.0)  # data units
+    noisy = corrupt(clean, noise, level, random_state=0, low=data.low, high=data.high)
+    shaped = noisy.reshape(len(pick), *data.image_shape)
+    denoised = np.asarray(estimator.denoise(shaped if estimator.input_ndim_ == 4 else noisy))
+    title = f"{data.name}: noisy ({estimator.noise}, {estimator.noise_level:g}), denoised, clean"
+    return denoising_grid(
+        data.images(noisy), data.images(denoised.reshape(len(pick), -1)), data.images(clean),
+        title=title,
+    ).figure  # fmt: skip
