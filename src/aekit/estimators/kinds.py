@@ -216,12 +216,3 @@ class VariationalAutoencoder(_VariationalBase):
 
 VAE = VariationalAutoencoder
 
-
-def __getattr__(name: str) -> Any:
-    # ConditionalVAE moved to aekit.estimators.conditional (which imports this module);
-    # ``from aekit.estimators.kinds import ConditionalVAE`` keeps working.
-    if name == "ConditionalVAE":
-        from aekit.estimators.conditional import ConditionalVAE
-
-        return ConditionalVAE
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
