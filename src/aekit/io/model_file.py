@@ -16,13 +16,13 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from aekit._version import __version__
 from aekit.core.devices import resolve_device
 from aekit.estimators import ESTIMATORS, BaseAutoencoder
-from aekit.io.tensors import load_tree, save_tree
+from aekit.io.files import FileFormat, read_file, write_file
 
-FORMAT = "aekit-model"
-FORMAT_VERSION = 1
+MODEL = FileFormat("aekit-model", 1, "model")
+FORMAT = MODEL.name
+FORMAT_VERSION = MODEL.version
 
 
 def _to_json(value: Any) -> Any:
@@ -165,14 +165,7 @@ def _autoencoder_state(estimator: BaseAutoencoder) -> tuple[dict[str, Any], Any]
 def save(estimator: Any, path: str | os.PathLike) -> None:
     """Write a fitted aekit estimator to ``path`` atomically."""
     document, tree = export_estimator(estimator)
-    header = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "aekit_version": __version__,
-        "torch_version": torch.__version__,
-        **document,
-    }
-    save_tree(path, header, tree)
+    write_file(path, MODEL, document, tree)
 
 
 def load(path: str | os.PathLike, device: str = "cpu") -> Any:
@@ -180,20 +173,7 @@ def load(path: str | os.PathLike, device: str = "cpu") -> Any:
 
     Raises ``ValueError`` for a corrupt, truncated, foreign or newer-version file.
     """
-    header, tree = load_tree(path)
-    if header.get("format") != FORMAT:
-        raise ValueError(
-            f"{path} is an aekit file but not a model (format {header.get('format')!r})."
-        )
-    version = header.get("format_version")
-    if not isinstance(version, int):
-        raise ValueError(f"{path} has no valid format_version in its header (got {version!r}).")
-    if version > FORMAT_VERSION:
-        raise ValueError(
-            f"{path} was written by aekit {header.get('aekit_version')} in model format "
-            f"{header['format_version']}; this aekit ({__version__}) reads format "
-            f"{FORMAT_VERSION}. Upgrade aekit to load it."
-        )
+    header, tree = read_file(path, MODEL)
     device = str(resolve_device(device))
     name = header.get("class")
     if name not in ESTIMATORS and name not in COMPOSITES:
