@@ -1,5 +1,6 @@
-"""Saving a fitted :class:`AnomalyDetector` through the composite protocol of model files: the
-members as their own documents and tensors, everything else as JSON or numeric arrays."""
+"""The fitted state of an :class:`AnomalyDetector` in its model file (the detector's
+``_get_fitted_state`` / ``_set_fitted_state``): the members as their own documents and tensors,
+everything else as JSON or numeric arrays."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ from typing import Any
 import numpy as np
 
 from aekit.data.tabular import TabularEncoder
+from aekit.estimators.persistence import export_estimator, import_estimator
 
 
 def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
-    from aekit.io.model_file import export_estimator
-
     members = [export_estimator(member) for member in detector.estimators_]
     names = getattr(detector, "feature_names_in_", None)
     fitted = {
@@ -38,8 +38,6 @@ def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], device: str) -> None:
-    from aekit.io.model_file import import_estimator
-
     documents, trees = fitted["members"], tree["members"]
     if len(documents) != len(trees) or not documents:
         raise ValueError("the detector's members do not match their weights")

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from aekit.estimators.persistence import export_estimator, import_estimator
 from aekit.io.files import FileFormat, read_file, write_file
 
 INDEX = FileFormat(
@@ -145,8 +146,6 @@ class HammingIndex:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index, with its hasher, to one file atomically."""
-        from aekit.io.model_file import export_estimator
-
         document: dict[str, Any] = {"n_bits": self.n_bits, "n_rows": self.n_rows, "hasher": None}
         tree: dict[str, Any] = {"packed": self.packed.view(np.uint8)}
         if self.hasher is not None:
@@ -165,8 +164,6 @@ def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
             raise ValueError(f"packed codes of shape {packed.shape} for {n_rows} x {n_bits} bits")
         hasher = None
         if header["hasher"] is not None:
-            from aekit.io.model_file import import_estimator
-
             hasher = import_estimator(header["hasher"], tree["hasher"], device)
             if hasher.n_bits != n_bits:
                 raise ValueError(f"a {hasher.n_bits}-bit hasher for {n_bits}-bit codes")
