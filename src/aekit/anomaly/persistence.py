@@ -42,11 +42,6 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     if len(documents) != len(trees) or not documents:
         raise ValueError("the detector's members do not match their weights")
     detector.estimators_ = [import_estimator(d, t, device) for d, t in zip(documents, trees)]
-    if "encoder" not in fitted:  # written before TabularEncoder replaced TabularPreprocessor
-        raise ValueError(
-            "this detector file predates aekit.data.tabular.TabularEncoder as the detector's input "
-            "encoding and cannot be read; refit the detector and save it again."
-        )
     policy = "mask" if detector.handle_missing else "error"
     detector.encoder_ = TabularEncoder(handle_missing=policy).set_state(fitted["encoder"])
     detector.n_features_in_ = detector.encoder_.n_features_in_
@@ -63,6 +58,6 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     detector.codes_ = [np.asarray(c, dtype=np.float32) for c in tree["codes"]]
     inputs = tree.get("inputs")
     detector.inputs_ = None if inputs is None else np.asarray(inputs, dtype=np.float32)
-    detector.input_distance_scale_ = float(fitted.get("input_distance_scale_", 1.0))
+    detector.input_distance_scale_ = float(fitted["input_distance_scale_"])
     if len(detector.error_scales_) != len(detector.estimators_):
         raise ValueError("the detector's scales do not match its members")
