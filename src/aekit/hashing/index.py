@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from aekit.core.devices import resolve_device
 from aekit.estimators.persistence import export_estimator, import_estimator
 from aekit.io.files import FileFormat, read_file, write_file
 
@@ -154,8 +155,10 @@ class HammingIndex:
 
 
 def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
-    """Read an index written by :meth:`HammingIndex.save`; ValueError for a damaged file."""
+    """Read an index written by :meth:`HammingIndex.save`, its hasher's tensors on ``device``
+    ("auto", "cpu" or "cuda"); ValueError for a damaged file."""
     header, tree = read_file(path, INDEX)
+    device = str(resolve_device(device))  # a bad device is the caller's error, not the file's
     try:
         n_bits, n_rows = int(header["n_bits"]), int(header["n_rows"])
         packed = np.ascontiguousarray(tree["packed"], dtype=np.uint8)
