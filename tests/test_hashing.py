@@ -1,12 +1,18 @@
 """Semantic hashing: bit packing and Hamming distances against naive references, the index
 against brute force, retrieval quality against chance, and model/index files."""
 
+import json
+
 import numpy as np
 import pytest
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import aekit
+from aekit.core.devices import resolve_device
 from aekit.data.datasets import load_digits
 from aekit.hashing import HammingIndex, SemanticHasher, hamming_distances, load_index, pack_codes
 
@@ -138,6 +144,37 @@ def test_damaged_index_files_raise_value_error(hasher, digits_split, tmp_path):
     hasher.save(tmp_path / "model.safetensors")
     with pytest.raises(ValueError, match="not an index"):
         load_index(tmp_path / "model.safetensors")
+
+
+def test_load_index_resolves_the_device(hasher, digits_split, tmp_path):
+    """device="auto" is a device choice like aekit.load's, not a damaged file."""
+    X_train, _, X_test, _ = digits_split
+    index = hasher.index(X_train)
+    index.save(tmp_path / "digits.index")
+    loaded = load_index(tmp_path / "digits.index", device="auto")
+    model = loaded.hasher.autoencoder_.model_
+    assert next(model.parameters()).device.type == resolve_device("auto").type
+    if not torch.cuda.is_available():  # the same float64 inference copy: the same answers
+        for got, want in zip(loaded.query(X_test, k=8), index.query(X_test, k=8)):
+            np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without a GPU")
+def test_load_index_on_cuda_without_gpu_says_so(hasher, digits_split, tmp_path):
+    hasher.index(digits_split[0]).save(tmp_path / "digits.index")
+    with pytest.raises(ValueError, match="no GPU"):
+        load_index(tmp_path / "digits.index", device="cuda")
+
+
+def test_index_of_a_newer_format_asks_for_an_upgrade(tmp_path):
+    HammingIndex(np.zeros((3, 8), dtype=np.uint8)).save(tmp_path / "codes.index")
+    tensors = load_file(str(tmp_path / "codes.index"))
+    with safe_open(str(tmp_path / "codes.index"), framework="pt") as handle:
+        header = json.loads(handle.metadata()["aekit"])
+    header["format_version"] = 2
+    save_file(tensors, str(tmp_path / "future.index"), metadata={"aekit": json.dumps(header)})
+    with pytest.raises(ValueError, match=r"index format 2.*Upgrade aekit"):
+        load_index(tmp_path / "future.index")
 
 
 def test_bad_queries(hasher, digits_split):

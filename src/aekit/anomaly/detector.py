@@ -24,12 +24,13 @@ from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from aekit._saving import SavesToFile
 from aekit.anomaly import thresholds
 from aekit.anomaly.ensemble import EnsembleScores, neighbor_count, robust_spread
 from aekit.anomaly.inputs import TableInput
+from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
 from aekit.estimators._params import is_int, is_number, raise_for_invalid
+from aekit.estimators.persistence import SavesToFile
 
 
 class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, BaseEstimator):
@@ -330,13 +331,9 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "estimators_")
 
-    # ---- saving: the composite protocol of aekit.io.model_file -----------------------------------
-    def _export_fitted(self):
-        from aekit.anomaly.persistence import export_detector
-
+    # ---- model files (aekit.estimators.persistence), written by aekit.anomaly.persistence ------
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
         return export_detector(self)
 
-    def _import_fitted(self, fitted: dict, tree: Any, device: str) -> None:
-        from aekit.anomaly.persistence import import_detector
-
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
         import_detector(self, fitted, tree, device)

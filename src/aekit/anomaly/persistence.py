@@ -1,5 +1,6 @@
-"""Saving a fitted :class:`AnomalyDetector` through the composite protocol of model files: the
-members as their own documents and tensors, everything else as JSON or numeric arrays."""
+"""The fitted state of an :class:`AnomalyDetector` in its model file (the detector's
+``_get_fitted_state`` / ``_set_fitted_state``): the members as their own documents and tensors,
+everything else as JSON or numeric arrays."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ from typing import Any
 import numpy as np
 
 from aekit.data.tabular import TabularEncoder
+from aekit.estimators.persistence import export_estimator, import_estimator
 
 
 def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
-    from aekit.io.model_file import export_estimator
-
     members = [export_estimator(member) for member in detector.estimators_]
     names = getattr(detector, "feature_names_in_", None)
     fitted = {
@@ -38,17 +38,10 @@ def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], device: str) -> None:
-    from aekit.io.model_file import import_estimator
-
     documents, trees = fitted["members"], tree["members"]
     if len(documents) != len(trees) or not documents:
         raise ValueError("the detector's members do not match their weights")
     detector.estimators_ = [import_estimator(d, t, device) for d, t in zip(documents, trees)]
-    if "encoder" not in fitted:  # written before TabularEncoder replaced TabularPreprocessor
-        raise ValueError(
-            "this detector file predates aekit.data.tabular.TabularEncoder as the detector's input "
-            "encoding and cannot be read; refit the detector and save it again."
-        )
     policy = "mask" if detector.handle_missing else "error"
     detector.encoder_ = TabularEncoder(handle_missing=policy).set_state(fitted["encoder"])
     detector.n_features_in_ = detector.encoder_.n_features_in_
@@ -65,6 +58,6 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     detector.codes_ = [np.asarray(c, dtype=np.float32) for c in tree["codes"]]
     inputs = tree.get("inputs")
     detector.inputs_ = None if inputs is None else np.asarray(inputs, dtype=np.float32)
-    detector.input_distance_scale_ = float(fitted.get("input_distance_scale_", 1.0))
+    detector.input_distance_scale_ = float(fitted["input_distance_scale_"])
     if len(detector.error_scales_) != len(detector.estimators_):
         raise ValueError("the detector's scales do not match its members")

@@ -259,12 +259,10 @@ def info(run: Run) -> None:
     from rich.table import Table
 
     from aekit.cli.runs import model_path
-    from aekit.io.model_file import FORMAT
-    from aekit.io.tensors import load_tree
+    from aekit.io.files import read_file
+    from aekit.io.model_file import MODEL
 
-    header, _ = load_tree(model_path(run))
-    if header.get("format") != FORMAT:  # the header alone: no weights are loaded
-        raise ValueError(f"{run} is not an aekit model.")
+    header, _ = read_file(model_path(run), MODEL)  # the file alone: no estimator is built
     fitted = header["fitted"]
     table = Table(title=f"{header['class']} ({model_path(run)})", show_header=False)
     history = fitted.get("history_", {})

@@ -38,12 +38,12 @@ Quiet = Annotated[bool, typer.Option(help="No progress bar.")]
 
 
 def _train(cls_name: str, data: str, fixed: dict, param, out: Path, quiet: bool, options) -> None:
-    import aekit
+    from aekit import registry
     from aekit.cli import runs
 
     if out.exists() and out.is_dir():
         raise ValueError(f"--out {out} is a folder; give a model file name.")
-    cls = getattr(aekit, cls_name)  # aekit's lazy table of public classes
+    cls = registry.find_class(cls_name)
     params = runs.resolve_params(cls, {}, param or [])
     params = {"random_state": 0, **fixed, **params}  # --param wins; seeded so runs repeat
     X, _ = read_data(data, **options)

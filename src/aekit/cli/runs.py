@@ -1,4 +1,4 @@
-"""The RUN folder a training run leaves behind, and the model names the CLI knows.
+"""The RUN folder a training run leaves behind, and the class ``--model`` names.
 
 RUN/model.safetensors  the model (``aekit.load``)
 RUN/config.toml        class, parameters and data options: ``aekit train --config`` re-runs it
@@ -21,29 +21,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from aekit import registry
 from aekit.io.atomic import UMASK
 
 MODEL_FILE = "model.safetensors"
-MODELS = {
-    "autoencoder": "Autoencoder",
-    "ae": "Autoencoder",
-    "denoising": "DenoisingAutoencoder",
-    "dae": "DenoisingAutoencoder",
-    "sparse": "SparseAutoencoder",
-    "contractive": "ContractiveAutoencoder",
-    "cae": "ContractiveAutoencoder",
-    "vae": "VariationalAutoencoder",
-    "cvae": "ConditionalVAE",
-}
 
 
 def estimator_class(name: str) -> type:
-    from aekit.estimators import ESTIMATORS
-
-    cls = ESTIMATORS.get(MODELS.get(name.lower(), name))
-    if cls is None:
-        raise ValueError(f"unknown --model {name!r}; choose from {', '.join(sorted(MODELS))}.")
-    return cls
+    """The class of ``--model NAME``: a short name of ``registry.CLI_MODELS`` (any case) or the
+    class name of one of those kinds."""
+    models = registry.CLI_MODELS
+    class_name = models.get(name.lower(), name)
+    if class_name not in models.values():
+        raise ValueError(f"unknown --model {name!r}; choose from {', '.join(sorted(models))}.")
+    return registry.find_class(class_name)
 
 
 def parse_value(text: str) -> Any:

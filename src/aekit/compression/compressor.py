@@ -10,12 +10,12 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from aekit._saving import SavesToFile
 from aekit.compression import container, entropy
 from aekit.compression.prior import fit_quantiles, symbol_tables
 from aekit.compression.quantized import QuantizingAutoencoder
 from aekit.data.validation import as_numeric_array
 from aekit.estimators._params import is_number, raise_for_invalid
+from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 
 # Parameters handed to the inner autoencoder unchanged.
 _NETWORK_PARAMS = (
@@ -227,16 +227,12 @@ class Compressor(SavesToFile, BaseEstimator):
         rows = self.autoencoder_.inverse_transform((symbols * box.step).astype(np.float32))
         return np.asarray(rows, dtype=np.float32).reshape(box.n_rows, *box.row_shape)
 
-    # ---- the composite model-file protocol of aekit.io.model_file --------------------------------
-    def _export_fitted(self) -> tuple[dict[str, Any], Any]:
-        from aekit.io.model_file import export_estimator
-
+    # ---- model files (aekit.estimators.persistence): the network and the prior ----------------
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
         document, tree = export_estimator(self.autoencoder_)
         return {"autoencoder": document}, {"autoencoder": tree, "quantiles": self.quantiles_}
 
-    def _import_fitted(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
-        from aekit.io.model_file import import_estimator
-
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
         network = import_estimator(fitted["autoencoder"], tree["autoencoder"], device)
         quantiles = np.asarray(tree["quantiles"], dtype=np.float64)
         if not isinstance(network, QuantizingAutoencoder) or quantiles.shape[0] != self.latent_dim:

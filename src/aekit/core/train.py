@@ -23,9 +23,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from aekit.io.tensors import load_tree, save_tree
+from aekit.io.files import FileFormat, read_file, write_file
 
-CHECKPOINT_FORMAT = "aekit-checkpoint"
+CHECKPOINT = FileFormat("aekit-checkpoint", None, "checkpoint")
 
 
 class TrainingDivergedError(FloatingPointError, ValueError):
@@ -244,7 +244,6 @@ def _save_checkpoint(config, module, optimizer, generator, result, no_improve, b
         "best_model": best_state,
     }
     header = {
-        "format": CHECKPOINT_FORMAT,
         "fingerprint": config.fingerprint,
         "n_iter": result.n_iter,
         "history": result.history,
@@ -252,13 +251,11 @@ def _save_checkpoint(config, module, optimizer, generator, result, no_improve, b
         "stopped_early": result.stopped_early,
         "no_improve": no_improve,
     }
-    save_tree(config.checkpoint_path, header, state)
+    write_file(config.checkpoint_path, CHECKPOINT, header, state)
 
 
 def _resume(config, module, optimizer, generator):
-    header, state = load_tree(config.checkpoint_path)
-    if header.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"{config.checkpoint_path} is not an aekit checkpoint.")
+    header, state = read_file(config.checkpoint_path, CHECKPOINT)
     if header.get("fingerprint") != config.fingerprint:
         raise ValueError(
             f"{config.checkpoint_path} belongs to another run (different parameters or data). "

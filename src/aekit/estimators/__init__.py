@@ -11,20 +11,7 @@ from aekit.estimators.kinds import (
     VariationalAutoencoder,
 )
 
-ESTIMATORS = {
-    cls.__name__: cls
-    for cls in (
-        Autoencoder,
-        DenoisingAutoencoder,
-        SparseAutoencoder,
-        ContractiveAutoencoder,
-        VariationalAutoencoder,
-        ConditionalVAE,
-    )
-}
-
 __all__ = [
-    "ESTIMATORS",
     "VAE",
     "Autoencoder",
     "BaseAutoencoder",

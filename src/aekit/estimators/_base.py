@@ -23,7 +23,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
-from aekit._saving import SavesToFile
 from aekit.core.devices import resolve_device
 from aekit.core.latent import DeterministicLatent
 from aekit.core.model import AutoencoderModel
@@ -31,6 +30,7 @@ from aekit.core.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, re
 from aekit.core.objectives import Corruption, Term, choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, fingerprint, train
 from aekit.data.validation import as_labels, as_numeric_array, encode_labels, fit_labels
+from aekit.estimators._autoencoder_state import AutoencoderState
 from aekit.estimators._data_scale import categorical_groups, fit_scale, value_range
 from aekit.estimators._params import (
     SHARED_DOC,
@@ -47,7 +47,7 @@ _INFERENCE_BATCH = 2048
 _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
 
 
-class BaseAutoencoder(SavesToFile, TransformerMixin, BaseEstimator):
+class BaseAutoencoder(AutoencoderState, TransformerMixin, BaseEstimator):
     _own_params: ClassVar[dict[str, Any]] = {}
     _conditional: ClassVar[bool] = False
     _masks_missing: ClassVar[bool] = False  # NaN = a missing entry, left out of the loss

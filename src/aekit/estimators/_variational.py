@@ -139,3 +139,15 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             eps = rng.standard_normal((int(n_samples), self.latent_dim))
             z = mix["means"][k] + np.einsum("nij,nj->ni", chol, eps)
         return self._decode(z.astype(np.float32), y)
+
+    # ---- model files: the sampler is saved with the network ------------------------------------
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
+        fitted, tree = super()._get_fitted_state()
+        if self.sampler_ is not None:
+            tree["sampler"] = {k: torch.from_numpy(np.asarray(v)) for k, v in self.sampler_.items()}
+        return fitted, tree
+
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
+        super()._set_fitted_state(fitted, tree, device)
+        mixture = tree["sampler"]
+        self.sampler_ = None if mixture is None else {k: v.numpy() for k, v in mixture.items()}

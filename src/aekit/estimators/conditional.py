@@ -241,6 +241,26 @@ class ConditionalVAE(_VariationalBase):
         y = np.asarray(y)
         return np.full(n, y.item(), dtype=y.dtype) if y.ndim == 0 else as_labels(y, n)
 
+    # ---- model files: the labels and whether there is a classifier -----------------------------
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
+        fitted, tree = super()._get_fitted_state()
+        if self.classes_.dtype.kind not in "biufUS":
+            raise ValueError(
+                "only int, float, bool or string labels can be saved; got labels of dtype "
+                f"{self.classes_.dtype}."
+            )
+        fitted["classes_"] = self.classes_
+        fitted["classes_dtype"] = self.classes_.dtype.str
+        fitted["semi_supervised_"] = self.semi_supervised_
+        return fitted, tree
+
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
+        # Before the base builds the network, which has an input per class and, when
+        # semi-supervised, the classifier q(y|x).
+        self.classes_ = np.asarray(fitted["classes_"], dtype=np.dtype(fitted["classes_dtype"]))
+        self.semi_supervised_ = bool(fitted["semi_supervised_"])
+        super()._set_fitted_state(fitted, tree, device)
+
 
 def _unlabelled(labels: np.ndarray) -> np.ndarray:
     """Rows marked unlabelled: -1 for numeric labels; -1 or None in an object array."""

@@ -10,8 +10,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from aekit._saving import SavesToFile
 from aekit.estimators._params import is_int, is_number, raise_for_invalid
+from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 from aekit.hashing.binary import BinaryAutoencoder
 from aekit.hashing.index import HammingIndex
 
@@ -171,16 +171,12 @@ class SemanticHasher(SavesToFile, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         return np.asarray([f"bit{i}" for i in range(self.n_bits)], dtype=object)
 
-    # ---- the composite model-file protocol of aekit.io.model_file --------------------------------
-    def _export_fitted(self) -> tuple[dict[str, Any], Any]:
-        from aekit.io.model_file import export_estimator
-
+    # ---- model files (aekit.estimators.persistence): the network as its own document ----------
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
         document, tree = export_estimator(self.autoencoder_)
         return {"autoencoder": document}, {"autoencoder": tree}
 
-    def _import_fitted(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
-        from aekit.io.model_file import import_estimator
-
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
         network = import_estimator(fitted["autoencoder"], tree["autoencoder"], device)
         if not isinstance(network, BinaryAutoencoder) or network.latent_dim != self.n_bits:
             raise ValueError("the stored network is not this hasher's binary autoencoder")

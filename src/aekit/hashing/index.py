@@ -15,11 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from aekit._version import __version__
-from aekit.io.tensors import load_tree, save_tree
+from aekit.core.devices import resolve_device
+from aekit.estimators.persistence import export_estimator, import_estimator
+from aekit.io.files import FileFormat, read_file, write_file
 
-FORMAT = "aekit-index"
-FORMAT_VERSION = 1
+INDEX = FileFormat(
+    "aekit-index", 1, "index", "make one with 'aekit index' or SemanticHasher.index(X).save(path)."
+)
 BATCH_BYTES = 64 * 2**20  # the (queries, rows, words) XOR table of one batch stays under this
 
 # popcount of every byte, for numpy < 2.0 (which has no np.bitwise_count)
@@ -145,35 +147,18 @@ class HammingIndex:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index, with its hasher, to one file atomically."""
-        from aekit.io.model_file import export_estimator
-
-        header: dict[str, Any] = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "aekit_version": __version__,
-            "n_bits": self.n_bits,
-            "n_rows": self.n_rows,
-            "hasher": None,
-        }
+        document: dict[str, Any] = {"n_bits": self.n_bits, "n_rows": self.n_rows, "hasher": None}
         tree: dict[str, Any] = {"packed": self.packed.view(np.uint8)}
         if self.hasher is not None:
-            header["hasher"], tree["hasher"] = export_estimator(self.hasher)
-        save_tree(path, header, tree)
+            document["hasher"], tree["hasher"] = export_estimator(self.hasher)
+        write_file(path, INDEX, document, tree)
 
 
 def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
-    """Read an index written by :meth:`HammingIndex.save`; ValueError for a damaged file."""
-    header, tree = load_tree(path)
-    if header.get("format") != FORMAT:
-        raise ValueError(
-            f"{path} is an aekit file but not an index (format {header.get('format')!r}); "
-            "make one with 'aekit index' or SemanticHasher.index(X).save(path)."
-        )
-    if header.get("format_version") != FORMAT_VERSION:
-        raise ValueError(
-            f"{path} is index format {header.get('format_version')!r}; this aekit "
-            f"({__version__}) reads format {FORMAT_VERSION}."
-        )
+    """Read an index written by :meth:`HammingIndex.save`, its hasher's tensors on ``device``
+    ("auto", "cpu" or "cuda"); ValueError for a damaged file."""
+    header, tree = read_file(path, INDEX)
+    device = str(resolve_device(device))  # a bad device is the caller's error, not the file's
     try:
         n_bits, n_rows = int(header["n_bits"]), int(header["n_rows"])
         packed = np.ascontiguousarray(tree["packed"], dtype=np.uint8)
@@ -182,8 +167,6 @@ def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
             raise ValueError(f"packed codes of shape {packed.shape} for {n_rows} x {n_bits} bits")
         hasher = None
         if header["hasher"] is not None:
-            from aekit.io.model_file import import_estimator
-
             hasher = import_estimator(header["hasher"], tree["hasher"], device)
             if hasher.n_bits != n_bits:
                 raise ValueError(f"a {hasher.n_bits}-bit hasher for {n_bits}-bit codes")

@@ -20,10 +20,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from aekit._saving import SavesToFile
 from aekit.data.tabular import TabularEncoder
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators._params import is_int, is_number, raise_for_invalid
+from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 
 
 class _ObservedEntriesAutoencoder(DenoisingAutoencoder):
@@ -260,18 +260,14 @@ class AutoencoderImputer(SavesToFile, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         return np.asarray(self.encoder_.feature_names_in_, dtype=object)
 
-    # ---- model files (aekit.io.model_file's composite protocol) ----------------------------------
-    def _export_fitted(self) -> tuple[dict[str, Any], Any]:
-        from aekit.io.model_file import export_estimator
-
+    # ---- model files (aekit.estimators.persistence): each autoencoder as its own document -----
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
         exported = [export_estimator(ae) for ae in self.autoencoders_]
         fitted = {"encoder": self.encoder_.get_state(), "autoencoders": [d for d, _ in exported]}
         trees = {str(i): tree for i, (_, tree) in enumerate(exported)}
         return fitted, {"autoencoders": trees, "fill_range": self.fill_range_}
 
-    def _import_fitted(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
-        from aekit.io.model_file import import_estimator
-
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
         self.encoder_ = TabularEncoder(handle_missing="mask").set_state(fitted["encoder"])
         self.n_features_in_ = self.encoder_.n_features_in_
         if self.encoder_.input_is_frame_:

@@ -1,0 +1,73 @@
+"""What every fitted autoencoder saves: :class:`BaseAutoencoder`'s share of its model file.
+
+Kept beside ``_base.py`` (which inherits it) rather than in it, so that file stays about
+building and fitting. Kinds with more fitted state extend both methods with ``super()``: the
+variational kinds add their sampler, the conditional VAE its labels and classifier flag.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from aekit.estimators.persistence import SavesToFile
+
+
+def _float32(array: np.ndarray | None) -> torch.Tensor | None:
+    return None if array is None else torch.from_numpy(np.asarray(array, dtype=np.float32))
+
+
+class AutoencoderState(SavesToFile):
+    """``_get_fitted_state`` / ``_set_fitted_state`` of :class:`BaseAutoencoder`."""
+
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
+        # Model format 1 lists the conditional and variational keys for every autoencoder, as
+        # None where a kind has no such state; the kinds that have it fill them in.
+        fitted = {
+            "n_features_in_": self.n_features_in_,
+            "feature_names_in_": getattr(self, "feature_names_in_", None),
+            "input_ndim_": self.input_ndim_,
+            "image_shape_": self.image_shape_,
+            "likelihood_": self.likelihood_,
+            "n_iter_": self.n_iter_,
+            "history_": self.history_,
+            "best_loss_": self.best_loss_,
+            "classes_": None,
+            "classes_dtype": None,
+            "semi_supervised_": None,
+        }
+        tree = {
+            "model": self.model_.state_dict(),
+            "data_mean": _float32(self.data_mean_),
+            "sampler": None,
+            "data_scale": _float32(self.data_scale_),
+        }
+        return fitted, tree
+
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
+        self.n_features_in_ = fitted["n_features_in_"]
+        if fitted["feature_names_in_"] is not None:
+            self.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
+        self.input_ndim_ = fitted["input_ndim_"]
+        shape = fitted["image_shape_"]
+        self.image_shape_ = None if shape is None else tuple(shape)
+        self.likelihood_ = fitted["likelihood_"]
+        self.n_iter_ = fitted["n_iter_"]
+        self.history_ = fitted["history_"]
+        self.best_loss_ = fitted["best_loss_"]
+        for name in ("data_mean", "data_scale"):
+            value = tree[name]
+            setattr(self, f"{name}_", None if value is None else value.numpy())
+        state = tree["model"]
+        n_classes = len(getattr(self, "classes_", ()))  # set first by a conditional kind
+        placeholder = torch.zeros(0)  # corruption bounds come back with the state dict
+        # Building draws default weights from the global RNG: fork it, keep the user's stream.
+        with torch.random.fork_rng(devices=[]):
+            model = self._build_model(n_classes, placeholder, placeholder)
+        if model.corruption is not None:
+            model.corruption.low = torch.empty_like(state["corruption.low"])
+            model.corruption.high = torch.empty_like(state["corruption.high"])
+        model.load_state_dict(state, strict=True)
+        self.model_ = model.to(device).eval()

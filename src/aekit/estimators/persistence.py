@@ -1,0 +1,119 @@
+"""The estimators' side of model files: an estimator as a JSON document plus a tree of tensors.
+
+A document is ``{"class", "params", "fitted"}``: the class's name, its constructor parameters as
+JSON, and what fitting learned beyond the tensors. Each estimator owns its fitted state through
+two methods, ``_get_fitted_state() -> (fitted JSON, tree)`` and
+``_set_fitted_state(fitted, tree, device)``; subclasses extend them with ``super()``, and
+estimators that hold others (a detector, a hasher, a compressor, an imputer) store those with
+:func:`export_estimator` / :func:`import_estimator`. The file itself (header, versions, atomic
+writes, the format check) is :mod:`aekit.io.model_file`'s.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from aekit import registry
+from aekit.io.model_file import INCONSISTENT, write_model
+
+_ESTIMATOR = "__estimator__"  # an estimator-valued parameter: its class and its parameters
+
+
+def to_json(value: Any) -> Any:
+    """numpy values, tuples and paths as plain JSON values."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return value
+
+
+def params_to_json(estimator: Any) -> dict[str, Any]:
+    """Constructor parameters as JSON; an estimator-valued parameter as its class + params."""
+    params = estimator.get_params(deep=False)
+    if "random_state" in params and not (
+        params["random_state"] is None or isinstance(params["random_state"], int)
+    ):
+        params["random_state"] = None  # a RandomState object has no faithful JSON form
+    out = {}
+    for name, value in params.items():
+        if isinstance(value, BaseEstimator):
+            value = {_ESTIMATOR: type(value).__name__, "params": params_to_json(value)}
+        out[name] = to_json(value)
+    return out
+
+
+def params_from_json(params: dict[str, Any]) -> dict[str, Any]:
+    """Inverse of :func:`params_to_json`; JSON lists come back as tuples. An estimator-valued
+    parameter is built only from a class a model file may name (``aekit.registry``)."""
+    out = {}
+    for name, value in params.items():
+        if isinstance(value, dict) and _ESTIMATOR in value:
+            cls = registry.model_file_class(value[_ESTIMATOR])
+            value = cls(**params_from_json(value["params"]))
+        elif isinstance(value, list):
+            value = tuple(value)
+        out[name] = value
+    return out
+
+
+class SavesToFile:
+    """Mixin of every aekit estimator: ``save(path)`` writes a model file (JSON header +
+    safetensors; :func:`aekit.load` reads it back and never unpickles). A class using it
+    implements ``_get_fitted_state`` and ``_set_fitted_state``."""
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the fitted estimator to ``path`` (JSON header + safetensors weights, one file)."""
+        document, tree = export_estimator(self)
+        write_model(path, document, tree)
+
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
+        """``(fitted, tree)``: what fitting learned, as JSON and as tensors / numeric arrays."""
+        raise NotImplementedError
+
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
+        """Inverse of :meth:`_get_fitted_state` on an unfitted estimator with the saved
+        parameters; tensors go to ``device``."""
+        raise NotImplementedError
+
+    @classmethod
+    def _from_document(cls, document: dict[str, Any], tree: Any, device: str) -> Any:
+        """The estimator a document describes. Errors of a damaged document are left to the
+        caller, which knows what to name in its message (a file, an inner estimator)."""
+        estimator = cls(**params_from_json(document["params"]))
+        estimator._set_fitted_state(document["fitted"], tree, device)
+        return estimator
+
+
+def export_estimator(estimator: Any) -> tuple[dict[str, Any], Any]:
+    """``(document, tree)`` of a fitted estimator: JSON (class, params, fitted metadata) and
+    the tensors/arrays. Composite estimators call this for the estimators they hold."""
+    check_is_fitted(estimator)
+    fitted, tree = estimator._get_fitted_state()
+    document = {
+        "class": type(estimator).__name__,
+        "params": params_to_json(estimator),
+        "fitted": to_json(fitted),
+    }
+    return document, tree
+
+
+def import_estimator(document: dict[str, Any], tree: Any, device: str = "cpu") -> Any:
+    """Inverse of :func:`export_estimator`, tensors on ``device`` (a resolved device name).
+    Raises ``ValueError`` for an unknown class or an inconsistent state."""
+    try:
+        cls = registry.model_file_class(document.get("class"))
+        return cls._from_document(document, tree, device)
+    except INCONSISTENT as err:
+        raise ValueError(f"not a consistent {document.get('class')}: {err}") from None

@@ -1,0 +1,72 @@
+"""aekit's files: a header naming the file's format and version and the aekit and torch that wrote
+it, above a tree of tensors (:mod:`aekit.io.tensors`). Model files, index files and training
+checkpoints are all such files; they are written here and their header is checked here, once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from aekit._version import __version__
+from aekit.io.tensors import load_tree, save_tree
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """One kind of aekit file.
+
+    ``version`` is the newest version this aekit writes and reads; it reads every version from 1
+    up to it. ``None`` for files that carry no version (checkpoints: a checkpoint only ever
+    resumes the run that wrote it, which its fingerprint checks).
+    """
+
+    name: str  # the header's "format"
+    version: int | None
+    noun: str  # what messages call it: "model", "index"
+    hint: str = ""  # how to make such a file, added to the message for a file of another format
+
+    @property
+    def a_noun(self) -> str:
+        return f"{'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun}"
+
+
+def write_file(
+    path: str | os.PathLike, fmt: FileFormat, document: dict[str, Any], tree: Any
+) -> None:
+    """Write ``document`` (JSON) under a header of ``fmt`` and ``tree`` atomically to ``path``."""
+    header: dict[str, Any] = {"format": fmt.name}
+    if fmt.version is not None:
+        header["format_version"] = fmt.version
+    header.update(aekit_version=__version__, torch_version=torch.__version__)
+    save_tree(path, {**header, **document}, tree)
+
+
+def read_file(path: str | os.PathLike, fmt: FileFormat) -> tuple[dict[str, Any], Any]:
+    """Read a file written by :func:`write_file` with ``fmt``: ``(header, tree)``, the header
+    holding the document's keys.
+
+    Raises ``FileNotFoundError`` for a missing file and ``ValueError`` naming the file for
+    anything else that is not such a file: not an aekit file (see :func:`load_tree`), one of
+    another format, or a version this aekit cannot read.
+    """
+    header, tree = load_tree(path)
+    found = header.get("format")
+    if found != fmt.name:
+        hint = f"; {fmt.hint}" if fmt.hint else "."
+        raise ValueError(f"{path} is an aekit file but not {fmt.a_noun} (format {found!r}){hint}")
+    if fmt.version is None:
+        return header, tree
+    version = header.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"{path} has no valid format_version in its header (got {version!r}).")
+    if version > fmt.version:
+        raise ValueError(
+            f"{path} was written by aekit {header.get('aekit_version')} in {fmt.noun} format "
+            f"{version}; this aekit ({__version__}) reads format {fmt.version}. Upgrade aekit to "
+            "load it."
+        )
+    return header, tree

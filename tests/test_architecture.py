@@ -1,0 +1,169 @@
+"""The layers hold: no import cycle among aekit's modules, the file format (``aekit.io``) and the
+registry sit below everything else, and the registry names exactly aekit's public objects.
+
+Imports are read from the source with ``ast``, so an import inside a function counts as much as
+one at the top of a module: hiding an import in a function does not remove the dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import aekit
+from aekit import registry
+
+SRC = Path(aekit.__file__).resolve().parent.parent
+# What the file format and the registry may use: the format itself, the version, the device
+# names, and (for io's ``load``) the registry that turns a class name into a class.
+LOW_LAYERS = {
+    "aekit.registry": set(),
+    "aekit.io": {"aekit.io", "aekit._version", "aekit.core.devices", "aekit.registry"},
+}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(SRC).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted((SRC / "aekit").rglob("*.py"))}
+
+
+def _package_of(name: str) -> str:
+    """The package a module's relative imports start from."""
+    return name if MODULES[name].name == "__init__.py" else name.rpartition(".")[0]
+
+
+def _absolute(importer: str, node: ast.ImportFrom) -> str:
+    if not node.level:
+        return node.module or ""
+    base = _package_of(importer).split(".")
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join([*base, node.module] if node.module else base)
+
+
+def imports_of(name: str) -> set[str]:
+    """Every aekit module ``name`` imports, anywhere in the file. ``from aekit.x import y``
+    imports the module ``aekit.x.y`` when there is one, else ``aekit.x``."""
+    found = set()
+    for node in ast.walk(ast.parse(MODULES[name].read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(name, node)
+            for alias in node.names:
+                child = f"{module}.{alias.name}"
+                found.add(child if child in MODULES else module)
+    return {m for m in found if m in MODULES and m != name}
+
+
+GRAPH = {name: imports_of(name) for name in MODULES}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_import_graph_sees_the_modules():
+    assert "aekit.io.model_file" in GRAPH["aekit.estimators.persistence"]
+    assert "aekit.registry" in GRAPH["aekit.io.model_file"]
+    # relative imports and ``from package import module`` resolve to the module
+    assert "aekit.compression.container" in GRAPH["aekit.compression.compressor"]
+
+
+def test_no_import_cycles():
+    found = cycles(GRAPH)
+    assert not found, "import cycles among aekit's modules:\n" + "\n".join(
+        " <-> ".join(component) for component in found
+    )
+
+
+def test_cycle_finder_reports_a_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert cycles({"p": {"p.m"}, "p.m": {"p.n"}, "p.n": set()}) == []
+
+
+@pytest.mark.parametrize("layer", sorted(LOW_LAYERS))
+def test_low_layers_import_only_what_lies_below(layer):
+    allowed = LOW_LAYERS[layer]
+    members = [m for m in GRAPH if m == layer or m.startswith(layer + ".")]
+    assert members
+    wrong = {
+        f"{module} imports {target}"
+        for module in members
+        for target in GRAPH[module]
+        if not any(target == ok or target.startswith(ok + ".") for ok in allowed)
+    }
+    assert not wrong, sorted(wrong)
+
+
+# --- the registry and aekit's public names ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(set(aekit.__all__) - {"__version__", "datasets"}))
+def test_every_public_name_resolves_through_the_registry(name):
+    assert name in registry.PUBLIC
+    assert getattr(aekit, name) is registry.resolve(name)
+
+
+def test_public_names_are_the_registrys():
+    assert set(aekit.__all__) == {*registry.PUBLIC, "__version__", "datasets"}
+
+
+def test_model_file_classes_are_classes_that_save():
+    for name in registry.MODEL_FILE_CLASSES:
+        cls = registry.find_class(name)
+        assert isinstance(cls, type) and cls.__name__ == name
+        assert callable(cls.save)
+
+
+@pytest.mark.parametrize("name", ["NoSuchAutoencoder", "load", "load_index", "os:system", "", 3])
+def test_find_class_refuses_unknown_names_and_functions(name):
+    with pytest.raises(ValueError, match="unknown"):
+        registry.find_class(name)
+
+
+@pytest.mark.parametrize("name", ["TabularEncoder", "HammingIndex", "VAE", "load"])
+def test_model_files_name_only_estimators_that_save(name):
+    with pytest.raises(ValueError, match="unknown estimator class"):
+        registry.model_file_class(name)
+
+
+def test_cli_aliases_name_model_file_classes():
+    assert registry.CLI_MODELS["cvae"] == "ConditionalVAE"
+    assert set(registry.CLI_MODELS.values()) <= registry.MODEL_FILE_CLASSES
