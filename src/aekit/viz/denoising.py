@@ -60,7 +60,7 @@ def run_figure(data: Any):
         return None
     pick = np.arange(min(8, len(data.flat)))
     clean = data.flat[pick]
-    noise = "masking" if estimator.noise == "dropout" else estimator.noise
+    noise = estimator.noise
     scale = 1.0 if estimator.data_scale_ is None else float(np.mean(estimator.data_scale_))
     level = estimator.noise_level * (scale if noise == "gaussian" else 1.0)  # data units
     noisy = corrupt(clean, noise, level, random_state=0, low=data.low, high=data.high)
