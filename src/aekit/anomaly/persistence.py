@@ -7,8 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from aekit.data.tabular import TabularEncoder
-
 
 def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
     from aekit.io.model_file import export_estimator
@@ -49,8 +47,7 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
             "this detector file predates aekit.data.tabular.TabularEncoder as the detector's input "
             "encoding and cannot be read; refit the detector and save it again."
         )
-    policy = "mask" if detector.handle_missing else "error"
-    detector.encoder_ = TabularEncoder(handle_missing=policy).set_state(fitted["encoder"])
+    detector.encoder_ = detector._encoder().set_state(fitted["encoder"])
     detector.n_features_in_ = detector.encoder_.n_features_in_
     detector.categorical_groups_ = tuple((int(a), int(b)) for a, b in fitted["categorical_groups_"])
     if fitted["feature_names_in_"] is not None:
