@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from aekit.denoising import corrupt
-from aekit.viz.plots import _as_images, image_grid
+from aekit.viz.plots import as_images, image_grid
 
 
 def denoising_grid(
@@ -40,7 +40,7 @@ def denoising_grid(
     rows = [("noisy", noisy), ("denoised", denoised)]
     if clean is not None:
         rows.append(("clean", clean))
-    images = [_as_images(images, image_shape)[:n_cols] for _, images in rows]
+    images = [as_images(images, image_shape)[:n_cols] for _, images in rows]
     if len({im.shape for im in images}) != 1:
         raise ValueError(f"the rows have different shapes: {[im.shape for im in images]}.")
     return image_grid(

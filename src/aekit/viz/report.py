@@ -21,6 +21,7 @@ import numpy as np
 from aekit.io.atomic import atomic_write
 from aekit.viz import denoising
 from aekit.viz import plots as plotting
+from aekit.viz.figures import new_figure, save_figure
 from aekit.viz.report_generative import figure_manifold, figure_traversal
 from aekit.viz.report_style import CSS as _CSS
 
@@ -89,8 +90,6 @@ class _Data:
 
 
 def _figure_loss(data: _Data):
-    import matplotlib.pyplot as plt
-
     history = dict(getattr(data.estimator, "history_", None) or {})
     if not history:
         return None
@@ -98,7 +97,8 @@ def _figure_loss(data: _Data):
     loss = {k: history.pop(k) for k in ("loss", "val_loss") if k in history}
     split = bool(loss) and len({k.removeprefix("val_") for k in history}) >= 2
     panels = [(loss, "loss"), (history, "its terms")] if split else [({**loss, **history}, "")]
-    fig, axes = plt.subplots(1, len(panels), figsize=(6.4 * len(panels), 4.2), squeeze=False)
+    fig = new_figure((6.4 * len(panels), 4.2))
+    axes = fig.subplots(1, len(panels), squeeze=False)
     for ax, (part, what) in zip(axes[0], panels):
         plotting.loss_curves(part, ax=ax, title=f"{data.name}: {what or 'objective'} per epoch")
     return fig
@@ -209,28 +209,18 @@ def write_figures(
     paths : list of Path
         The PNG files written; a figure that fails is left out with a ``RuntimeWarning``.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     folder = Path(run_dir) / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     data = _Data(estimator, X, y, max_rows, random_state)
     written = []
     for name, draw in _FIGURES.items():
-        before = set(plt.get_fignums())
         try:
             fig = draw(data)
             if fig is not None:
-                fig.savefig(folder / name, dpi=110, bbox_inches="tight")
-                written.append(folder / name)
+                written.append(save_figure(fig, folder / name, dpi=110))
         except Exception as err:  # one broken figure must not cost the others (or the run)
             message = f"aekit.viz.report: {name} not drawn: {type(err).__name__}: {err}"
             warnings.warn(message, RuntimeWarning, stacklevel=2)
-        finally:
-            for number in set(plt.get_fignums()) - before:
-                plt.close(number)
     return written
 
 
