@@ -238,6 +238,18 @@ def test_categorical_columns_get_a_categorical_likelihood_and_missing_values_enc
     assert np.isfinite(_detector(handle_missing=True).fit(frame).score_samples(holes)).all()
 
 
+def test_preprocessing_none_reads_numbers_as_they_are_and_saves_so(tmp_path, data):
+    X, _ = data
+    detector = _detector(preprocessing=None, estimator=_tiny_ae(max_iter=2)).fit(X)
+    np.testing.assert_array_equal(detector.encoder_.transform(X), X.astype(np.float32))
+    detector.save(tmp_path / "raw.safetensors")
+    loaded = aekit.load(tmp_path / "raw.safetensors")
+    assert loaded.encoder_.get_params()["standardize"] is False
+    np.testing.assert_allclose(loaded.score_samples(X), detector.score_samples(X))
+    with pytest.raises(ValueError, match="preprocessing=None needs numeric X"):
+        _detector(preprocessing=None).fit(_mixed_frame(50))
+
+
 def test_bad_input_errors(fitted, data):
     X, _ = data
     with pytest.raises(NotFittedError):

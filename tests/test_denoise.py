@@ -57,6 +57,30 @@ def test_corrupt_is_seeded_and_in_range():
         corrupt(X, "blur", 0.1)
 
 
+def test_corrupt_draws_the_training_corruption_on_the_data_range():
+    import torch
+
+    from aekit.core.objectives import Corruption
+
+    X = np.random.default_rng(0).random((40, 30)).astype(np.float32)
+    for noise in ("gaussian", "masking", "salt_pepper", "dropout"):
+        model = Corruption(noise, 0.3, torch.tensor(0.0), torch.tensor(1.0))
+        expected = model(torch.from_numpy(X).double(), torch.Generator().manual_seed(5)).numpy()
+        np.testing.assert_allclose(corrupt(X, noise, 0.3, random_state=5), expected, rtol=1e-6)
+    # Another range: masking writes ``low``; entries left alone keep their exact values.
+    Y = 4 * X - 2
+    masked = corrupt(Y, "masking", 0.4, random_state=0, low=-2, high=2)
+    hit = masked != Y
+    assert 0.3 < hit.mean() < 0.5 and (masked[hit] == -2).all()
+    salt = corrupt(Y, "salt_pepper", 0.4, random_state=0, low=-2, high=2)
+    assert set(np.unique(salt[salt != Y])) <= {-2.0, 2.0}
+    dropped = corrupt(Y, "dropout", 0.5, random_state=0, low=-2, high=2)
+    kept = dropped != -2
+    np.testing.assert_allclose(dropped[kept], 2 * (Y[kept] + 2) - 2, rtol=1e-6)
+    with pytest.raises(ValueError, match="out of range"):
+        corrupt(X, "masking", 1.5)
+
+
 def test_psnr_matches_its_definition():
     clean = np.zeros((2, 4))
     estimate = np.array([[0.1] * 4, [0.2] * 4])

@@ -4,6 +4,8 @@ import base64
 import html
 import io
 import re
+import subprocess
+import sys
 import warnings
 
 import matplotlib.image
@@ -105,6 +107,27 @@ def test_a_failing_figure_warns_and_the_others_are_still_written(tmp_path, table
     assert written(paths, tmp_path) == {"reconstructions.png", "latent.png"}
 
 
+def test_figures_leave_the_users_backend_and_pyplot_alone(tmp_path):
+    # In a fresh interpreter: this test session has pyplot loaded and its backend chosen.
+    probe = f"""
+import sys, matplotlib
+matplotlib.use("svg")  # what a user may have chosen; any backend but Agg
+import aekit
+from aekit.viz import plots
+from aekit.viz.figures import save_figure
+from aekit.viz.report import write_figures
+X, y = aekit.data.datasets.load_digits(as_images=True)
+model = aekit.VAE(latent_dim=2, max_iter=1, hidden_layer_sizes=(8,), random_state=0)
+assert len(write_figures({str(tmp_path)!r}, model.fit(X[:60]), X[:60], y[:60])) >= 5
+save_figure(plots.latent_scatter(model.transform(X[:60]), y[:60]), {str(tmp_path / "z.svg")!r})
+assert "matplotlib.pyplot" not in sys.modules, "pyplot imported"
+assert matplotlib.get_backend() == "svg", matplotlib.get_backend()
+"""
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "z.svg").read_text().lstrip().startswith("<?xml")
+
+
 COMMAND = "aekit train digits.npz --model ConditionalVAE --latent-dim 8 --out 'runs/<a&b>'"
 
 
@@ -140,7 +163,8 @@ def test_report_is_one_self_contained_page_with_every_figure_decodable(tmp_path,
     assert "<script" not in page and "<link" not in page and "@import" not in page
 
     assert "<title>ConditionalVAE run report</title>" in page
-    assert f"<pre>{html.escape(COMMAND)}</pre>" in page
+    shown = re.search(r"<pre>(.*?)</pre>", page, re.DOTALL).group(1)
+    assert html.unescape(shown) == COMMAND and "<a&b>" not in shown  # escaped, however spelled
     last = metrics.iloc[-1]
     for term in ("loss", "reconstruction", "kl"):
         assert f'<td class="num">{last[term]:.5g}</td>' in page

@@ -49,6 +49,16 @@ def test_numeric_columns_are_standardized_and_groups_are_one_hot():
     assert constant.scale_["c"] == 1.0
 
 
+def test_standardize_false_passes_numbers_through_and_integer_names_work():
+    df = mixed_frame()
+    enc = TabularEncoder(standardize=False).fit(df)
+    np.testing.assert_array_equal(enc.transform(df)[:, 0], df["age"].to_numpy(np.float32))
+    assert set(enc.mean_.values()) == {0.0} and set(enc.scale_.values()) == {1.0}
+    numbered = df.set_axis(range(df.shape[1]), axis=1)
+    expected = TabularEncoder().fit(df).transform(df)
+    np.testing.assert_array_equal(TabularEncoder().fit(numbered).transform(numbered), expected)
+
+
 def test_unknown_category_names_column_and_value():
     df = mixed_frame()
     enc = TabularEncoder().fit(df)

@@ -24,17 +24,13 @@ class TableInput:
             self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
         else:
             self.__dict__.pop("feature_names_in_", None)
-        policy = "mask" if self.handle_missing else "error"
         table = self._table(X)
-        encoder = TabularEncoder(handle_missing=policy).fit(table)
-        if self.preprocessing is None:
-            if encoder.categories_:
-                raise ValueError(
-                    f"preprocessing=None needs numeric X, but columns "
-                    f"{list(encoder.categories_)[:5]} are categorical; use preprocessing='auto'."
-                )
-            encoder.mean_ = dict.fromkeys(encoder.mean_, 0.0)
-            encoder.scale_ = dict.fromkeys(encoder.scale_, 1.0)
+        encoder = self._encoder().fit(table)
+        if self.preprocessing is None and encoder.categories_:
+            raise ValueError(
+                f"preprocessing=None needs numeric X, but columns "
+                f"{list(encoder.categories_)[:5]} are categorical; use preprocessing='auto'."
+            )
         self.encoder_ = encoder
         self.n_features_in_ = encoder.n_features_in_
         # A categorical likelihood needs one category per training row: a group with missing
@@ -44,6 +40,14 @@ class TableInput:
             (a, b) for a, b in encoder.categorical_groups_ if observed[:, a].all()
         )
         return encoded
+
+    def _encoder(self) -> TabularEncoder:
+        """The unfitted encoding of the detector's parameters: NaN encodes under
+        ``handle_missing``, numbers are standardized unless ``preprocessing=None``."""
+        return TabularEncoder(
+            handle_missing="mask" if self.handle_missing else "error",
+            standardize=self.preprocessing is not None,
+        )
 
     def _table(self, X: Any) -> Any:
         """X checked for what the encoder does not check: a DataFrame's infinite numbers and

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from aekit.data.tabular import TabularEncoder
 from aekit.estimators.persistence import export_estimator, import_estimator
 
 
@@ -42,8 +41,7 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     if len(documents) != len(trees) or not documents:
         raise ValueError("the detector's members do not match their weights")
     detector.estimators_ = [import_estimator(d, t, device) for d, t in zip(documents, trees)]
-    policy = "mask" if detector.handle_missing else "error"
-    detector.encoder_ = TabularEncoder(handle_missing=policy).set_state(fitted["encoder"])
+    detector.encoder_ = detector._encoder().set_state(fitted["encoder"])
     detector.n_features_in_ = detector.encoder_.n_features_in_
     detector.categorical_groups_ = tuple((int(a), int(b)) for a, b in fitted["categorical_groups_"])
     if fitted["feature_names_in_"] is not None:

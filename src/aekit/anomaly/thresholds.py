@@ -67,11 +67,3 @@ def pot_threshold(scores: np.ndarray, risk: float, initial_quantile: float = 0.9
     if not np.isfinite(z):
         return float(np.quantile(scores, 1.0 - risk))
     return float(z)
-
-
-def auto_contamination(scores: np.ndarray, risk: float) -> float:
-    """The anomaly rate implied by the POT threshold: the fraction of ``scores`` above it.
-
-    This is what ``contamination="auto"`` uses, so the user need not know the rate.
-    """
-    return float(np.mean(np.asarray(scores) > pot_threshold(scores, risk)))

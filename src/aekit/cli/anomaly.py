@@ -75,14 +75,10 @@ def detect(
     rate = contamination if contamination == "auto" else _fraction(contamination)
     runs.check_out(out, force)  # refuse before fitting, not after
     X, y = read_data(data, label_column, None, None, False)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from aekit import AnomalyDetector
     from aekit.cli.data import write_table
     from aekit.viz.anomaly import roc_pr_curves, score_histogram
+    from aekit.viz.figures import save_figure
 
     params = runs.resolve_params(AnomalyDetector, {}, param or [])
     params.update(
@@ -96,14 +92,10 @@ def detect(
         detector.save(staging / runs.MODEL_FILE)
         write_table(staging / "scores.csv", values, columns)
         figures = staging / "figures"
-        figures.mkdir()
-        ax = score_histogram(anomaly_scores, detector.threshold_, labels)
-        ax.figure.savefig(figures / "score_histogram.png", dpi=120, bbox_inches="tight")
-        plt.close(ax.figure)
+        histogram = score_histogram(anomaly_scores, detector.threshold_, labels)
+        save_figure(histogram, figures / "score_histogram.png")
         if labels is not None and 0 < labels.sum() < len(labels):
-            axes = roc_pr_curves(anomaly_scores, labels)
-            axes[0].figure.savefig(figures / "roc_pr.png", dpi=120, bbox_inches="tight")
-            plt.close(axes[0].figure)
+            save_figure(roc_pr_curves(anomaly_scores, labels), figures / "roc_pr.png")
     flagged = int(values[:, 1].astype(bool).sum())
     typer.echo(f"{flagged} of {len(values)} rows flagged (threshold {detector.threshold_:.4g})")
     typer.echo(f"run: {out}")

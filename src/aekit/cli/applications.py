@@ -77,19 +77,12 @@ def denoise(
 
 
 def _write_figure(path: Path, estimator, noisy, denoised, clean, draw) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from aekit.io.atomic import atomic_write
+    from aekit.viz.figures import save_figure
 
     if estimator.image_shape_ is None:
         raise ValueError("--figure needs an image model.")
-    shape = estimator.image_shape_
-    ax = draw(noisy, denoised, clean, image_shape=shape, title="noisy / denoised / clean")
-    atomic_write(path, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=120))
-    plt.close(ax.figure)
+    title = "noisy / denoised / clean"
+    save_figure(draw(noisy, denoised, clean, image_shape=estimator.image_shape_, title=title), path)
 
 
 @app.command()

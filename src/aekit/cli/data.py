@@ -118,15 +118,7 @@ def write_table(path: Path, values: np.ndarray, columns: list[str]) -> None:
 
 def write_images(path: Path, images: np.ndarray, n_cols: int = 8) -> None:
     """A grid of images (n, C, H, W) as one PNG, atomically."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    from aekit.viz.figures import save_figure
     from aekit.viz.plots import image_grid
 
-    ax = image_grid(images, n_cols=min(n_cols, len(images)))
-    atomic_write(
-        path, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
-    )
-    plt.close(ax.figure)
+    save_figure(image_grid(images, n_cols=min(n_cols, len(images))), path)

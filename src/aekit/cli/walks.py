@@ -69,7 +69,8 @@ def traverse(
     decoding the row's code with that unit set to each of --values."""
     import numpy as np
 
-    from aekit.viz.generative import latent_traversal, save_figure
+    from aekit.viz.figures import save_figure
+    from aekit.viz.generative import latent_traversal
 
     estimator = _image_vae(load_run(run))
     grid_values = _values(values)
@@ -100,7 +101,8 @@ def manifold(
 ) -> None:
     """The learned 2-D manifold of a VAE with latent_dim 2: an n x n grid of codes at the
     prior's quantiles, decoded."""
-    from aekit.viz.generative import latent_manifold, save_figure
+    from aekit.viz.figures import save_figure
+    from aekit.viz.generative import latent_manifold
 
     estimator = _image_vae(load_run(run))
     grid = estimator.manifold_grid(n, *_label(estimator, label))

@@ -1,7 +1,8 @@
 """Mixed numeric/categorical tables as the numeric matrices autoencoders take, and back.
 
-:class:`TabularEncoder` standardizes numeric columns and one-hot encodes categorical ones
-(pandas ``category``, ``object``, string and ``bool`` columns). It records where each original
+:class:`TabularEncoder` standardizes numeric columns (:func:`aekit.data.scaling.standardization`)
+and one-hot encodes categorical ones (pandas ``category``, ``object``, string and ``bool``
+columns; scikit-learn's ``OneHotEncoder``), whole columns at a time. It records where each original
 column lives in the encoded matrix (``feature_groups_``), so a model can give every one-hot group
 a categorical likelihood (the ``categorical_groups`` parameter of the autoencoders) and
 ``inverse_transform`` can turn a decoded matrix back into a DataFrame with the original columns,
@@ -18,7 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils.validation import check_is_fitted
+
+from aekit.data.scaling import standardization
 
 _MISSING_POLICIES = ("error", "mask")
 _UNKNOWN_POLICIES = ("error", "ignore")
@@ -40,6 +44,29 @@ class FeatureGroup:
 
 def _is_categorical(series: pd.Series) -> bool:
     return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+
+
+def _categories(name: str, series: pd.Series) -> list:
+    """A categorical column's categories: a pandas ``category`` column's own, in their order;
+    else the observed values sorted (by type name first, so mixed types sort too)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = list(series.cat.categories)
+    else:
+        values = series.dropna().tolist()
+        categories = sorted(set(values), key=lambda v: (str(type(v)), v))
+    if not categories:
+        raise ValueError(f"column {name!r} has no observed value; drop it.")
+    return [_json_value(c) for c in categories]
+
+
+def _numbers(name: str, series: pd.Series) -> np.ndarray:
+    """A numeric column as float64 (NaN where missing), checked for values it cannot scale."""
+    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isinf(values).any():
+        raise ValueError(f"column {name!r} holds infinite values; replace them.")
+    if np.isnan(values).all():
+        raise ValueError(f"column {name!r} has no observed value; drop it.")
+    return values
 
 
 def _as_frame(X: Any) -> pd.DataFrame:
@@ -68,6 +95,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     handle_unknown : {"error", "ignore"}, default="error"
         A category not seen in fit raises a ValueError naming the column and value, or (with
         ``"ignore"``) encodes as all zeros.
+    standardize : bool, default=True
+        Standardize numeric columns (:func:`aekit.data.scaling.standardization`). False: they
+        pass through as they are (mean 0 and scale 1 in ``mean_`` and ``scale_``).
 
     Attributes
     ----------
@@ -95,9 +125,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, handle_missing: str = "error", handle_unknown: str = "error") -> None:
+    def __init__(
+        self, handle_missing: str = "error", handle_unknown: str = "error", standardize: bool = True
+    ) -> None:
         self.handle_missing = handle_missing
         self.handle_unknown = handle_unknown
+        self.standardize = standardize
 
     def fit(self, X: Any, y: Any = None) -> TabularEncoder:
         """Learn each column's kind, scale and categories from X (NaN-aware)."""
@@ -117,34 +150,25 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
         self.n_features_in_ = frame.shape[1]
         self.dtypes_ = {str(c): str(frame[c].dtype) for c in frame.columns}
-        self.categories_, self.mean_, self.scale_ = {}, {}, {}
-        groups, start = [], 0
+        self.categories_, numeric, groups, start = {}, [], [], 0
         for column in frame.columns:
             name, series = str(column), frame[column]
             if _is_categorical(series):
-                values = series.dropna()
-                if isinstance(series.dtype, pd.CategoricalDtype):
-                    categories = list(series.cat.categories)
-                else:
-                    categories = sorted(set(values.tolist()), key=lambda v: (str(type(v)), v))
-                if not categories:
-                    raise ValueError(f"column {name!r} has no observed value; drop it.")
-                self.categories_[name] = [_json_value(c) for c in categories]
-                width, kind = len(categories), "categorical"
+                self.categories_[name] = _categories(name, series)
+                width, kind = len(self.categories_[name]), "categorical"
             else:
-                values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-                if np.isinf(values).any():
-                    raise ValueError(f"column {name!r} holds infinite values; replace them.")
-                if np.isnan(values).all():
-                    raise ValueError(f"column {name!r} has no observed value; drop it.")
-                std = float(np.nanstd(values))
-                self.mean_[name] = float(np.nanmean(values))
-                self.scale_[name] = std if std > 0 else 1.0
+                numeric.append(_numbers(name, series))
                 width, kind = 1, "numeric"
             groups.append(FeatureGroup(name, start, start + width, kind))
             start += width
         self.feature_groups_ = groups
         self.n_features_out_ = start
+        names = [g.name for g in self._groups("numeric")]
+        mean, scale = np.zeros(len(names)), np.ones(len(names))
+        if names and self.standardize:
+            mean, scale = standardization(np.column_stack(numeric))
+        self.mean_ = dict(zip(names, mean.tolist()))
+        self.scale_ = dict(zip(names, scale.tolist()))
         return self
 
     @property
@@ -182,10 +206,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 f"X has {frame.shape[1]} columns but the encoder was fitted on "
                 f"{self.n_features_in_}."
             )
-        else:
-            frame = frame.set_axis(list(self.feature_names_in_), axis=1)
         self._check_missing(frame)
-        return frame
+        return frame.set_axis(list(self.feature_names_in_), axis=1)  # e.g. integer names
 
     def transform_with_mask(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
         """Encode X; also return the boolean mask of observed entries of the encoded matrix.
@@ -198,38 +220,46 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             False on every column of a missing value (the whole one-hot group).
         """
         frame = self._frame_for_transform(X)
-        n = len(frame)
-        Z = np.zeros((n, self.n_features_out_), dtype=np.float32)
-        observed = np.ones((n, self.n_features_out_), dtype=bool)
-        for group in self.feature_groups_:
-            series = frame[group.name]
-            present = ~series.isna().to_numpy()
-            observed[:, group.columns] = present[:, None]
-            if group.kind == "numeric":
-                values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-                scaled = (values - self.mean_[group.name]) / self.scale_[group.name]
-                Z[:, group.start] = np.where(present, scaled, 0.0)
-                continue
-            Z[:, group.columns] = self._one_hot(group.name, series, present)
+        widths = [g.stop - g.start for g in self.feature_groups_]
+        observed = np.repeat(frame.notna().to_numpy(), widths, axis=1)
+        Z = np.zeros(observed.shape, dtype=np.float32)
+        if numeric := self._groups("numeric"):
+            names = [g.name for g in numeric]
+            values = frame[names].to_numpy(dtype=np.float64, na_value=np.nan)
+            mean = np.array([self.mean_[n] for n in names])
+            scale = np.array([self.scale_[n] for n in names])
+            scaled = np.where(np.isnan(values), 0.0, (values - mean) / scale)
+            Z[:, [g.start for g in numeric]] = scaled
+        if categorical := self._groups("categorical"):
+            columns = np.concatenate([np.arange(g.start, g.stop) for g in categorical])
+            Z[:, columns] = self._one_hot(frame, [g.name for g in categorical])
         return Z, observed
 
-    def _one_hot(self, name: str, series: pd.Series, present: np.ndarray) -> np.ndarray:
-        categories = self.categories_[name]
-        index = {c: i for i, c in enumerate(categories)}
-        out = np.zeros((len(series), len(categories)), dtype=np.float32)
-        for row, value in enumerate(series.tolist()):
-            if not present[row]:
-                continue
-            column = index.get(_json_value(value))
-            if column is None:
-                if self.handle_unknown == "error":
-                    raise ValueError(
-                        f"column {name!r} has the category {value!r}, not seen in fit (known: "
-                        f"{categories[:10]}). Refit, or pass handle_unknown='ignore'."
-                    )
-                continue
-            out[row, column] = 1.0
-        return out
+    def _groups(self, kind: str) -> list[FeatureGroup]:
+        return [g for g in self.feature_groups_ if g.kind == kind]
+
+    def _one_hot(self, frame: pd.DataFrame, names: list[str]) -> np.ndarray:
+        """The one-hot groups of the categorical columns ``names``: pandas finds each value's
+        category (code -1 for a missing or unknown value), scikit-learn's OneHotEncoder spreads
+        the codes into groups, a code of -1 as all zeros."""
+        codes = np.column_stack(
+            [pd.Index(self.categories_[n]).get_indexer(frame[n]) for n in names]
+        )
+        unknown = (codes < 0) & frame[names].notna().to_numpy()
+        if unknown.any() and self.handle_unknown == "error":
+            column, row = np.argwhere(unknown.T)[0]  # the first, in column order like the message
+            name, categories = names[column], self.categories_[names[column]]
+            raise ValueError(
+                f"column {name!r} has the category {_json_value(frame[name].iloc[row])!r}, not "
+                f"seen in fit (known: {categories[:10]}). Refit, or pass handle_unknown='ignore'."
+            )
+        encoder = OneHotEncoder(
+            categories=[np.arange(len(self.categories_[n])) for n in names],
+            handle_unknown="ignore",
+            sparse_output=False,
+            dtype=np.float32,
+        )
+        return encoder.fit_transform(codes)  # the categories are given: fitting learns nothing
 
     def transform(self, X: Any) -> np.ndarray:
         """Encode X: standardized numeric columns and one-hot groups, in column order."""

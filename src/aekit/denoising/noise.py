@@ -2,8 +2,9 @@
 
 The model is :class:`aekit.DenoisingAutoencoder` (dense or ``architecture="conv"``); its
 ``denoise(X)`` cleans. This module adds what an application around it needs: :func:`corrupt`
-(the three noises of Vincent et al. 2008 on data in ``[low, high]``, seeded) and :func:`psnr`
-(peak signal-to-noise ratio per image); :mod:`aekit.viz.denoising` draws the figure.
+(the noises the model trains with, :class:`aekit.core.objectives.Corruption`, on data in
+``[low, high]``, seeded) and :func:`psnr` (peak signal-to-noise ratio per image);
+:mod:`aekit.viz.denoising` draws the figure.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import torch
 
-NOISES = ("gaussian", "masking", "salt_pepper")
+from aekit.core.objectives.corruption import NOISES, Corruption
+
+__all__ = ["NOISES", "corrupt", "psnr"]
 
 
 def corrupt(
@@ -23,19 +27,22 @@ def corrupt(
     low: float = 0.0,
     high: float = 1.0,
 ) -> np.ndarray:
-    """A corrupted copy of X (float32).
+    """A corrupted copy of X (float32), drawn by the corruption the models train with.
 
     Parameters
     ----------
     X : array-like
         Clean data in ``[low, high]`` (images in [0, 1] by default), any shape.
-    noise : {"gaussian", "masking", "salt_pepper"}, default="gaussian"
+    noise : {"gaussian", "masking", "salt_pepper", "dropout"}, default="gaussian"
         Additive Gaussian noise of standard deviation ``level`` clipped to ``[low, high]``; each
-        entry set to ``low`` with probability ``level``; or each entry set to ``low`` or
-        ``high`` (equally likely) with probability ``level``.
+        entry set to ``low`` with probability ``level``; each entry set to ``low`` or ``high``
+        (equally likely) with probability ``level``; or masking whose kept entries are
+        stretched away from ``low`` by ``1 / (1 - level)``, so each entry keeps its expected
+        value (their values may then exceed ``high``).
     level : float, default=0.3
+        The noise's standard deviation, or the probability that an entry is hit.
     random_state : int or None, default=None
-        Seed of the noise (numpy's ``default_rng``).
+        Seed of the noise (a ``torch.Generator``); None draws a fresh seed.
     low, high : float, default=0, 1
         The data's range.
 
@@ -43,20 +50,20 @@ def corrupt(
     -------
     X_noisy : ndarray of float32, shaped like X
     """
-    if noise not in NOISES:
-        raise ValueError(f"noise={noise!r} is not supported; use one of {list(NOISES)}.")
-    if not level >= 0 or (noise != "gaussian" and level > 1):
-        raise ValueError(f"level={level!r} is out of range: a probability in [0, 1] for {noise!r}.")
-    X = np.asarray(X, dtype=np.float32)
-    rng = np.random.default_rng(random_state)
-    if noise == "gaussian":
-        noisy = X + level * rng.standard_normal(X.shape, dtype=np.float32)
-        return np.clip(noisy, low, high)
-    hit = rng.random(X.shape) < level
-    if noise == "masking":
-        return np.where(hit, np.float32(low), X)
-    salt = rng.random(X.shape) < 0.5
-    return np.where(hit, np.where(salt, np.float32(high), np.float32(low)), X).astype(np.float32)
+    span = torch.tensor(float(high) - float(low), dtype=torch.float64)
+    corruption = Corruption(noise, level, torch.zeros((), dtype=torch.float64), span)  # checks
+    generator = torch.Generator()
+    if random_state is None:
+        generator.seed()
+    else:
+        generator.manual_seed(int(random_state))
+    # Corruption works in the model's input space, where masking writes 0: shifting the data
+    # by ``low`` makes 0 the data's ``low``. In float64 the shift and its undoing are exact for
+    # float32 values, so entries the noise does not hit come back unchanged.
+    shifted = torch.from_numpy(np.asarray(X, dtype=np.float64) - low)
+    with torch.no_grad():
+        noisy = corruption(shifted, generator)
+    return (noisy.numpy() + low).astype(np.float32)
 
 
 def psnr(clean: Any, estimate: Any, data_range: float = 1.0) -> np.ndarray:

@@ -1,7 +1,8 @@
 """The data's scale and its one-hot groups: what ``fit`` learns about X before training.
 
-Gaussian data is standardized per feature (NaN-aware when NaN marks missing entries); the columns
-of a one-hot group keep their 0/1 values, since a softmax likelihood models them.
+Gaussian data is standardized per feature (:func:`aekit.data.scaling.standardization`, which
+leaves out NaN, the missing entries of masked data); the columns of a one-hot group keep their 0/1
+values, since a softmax likelihood models them.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from aekit.data.scaling import standardization
 
 
 def categorical_groups(estimator: Any) -> tuple[tuple[int, int], ...] | None:
@@ -46,13 +49,11 @@ def fit_scale(estimator: Any, flat: np.ndarray) -> tuple[np.ndarray | None, np.n
     check_categorical_groups(flat, groups, estimator.architecture)
     if estimator.likelihood_ != "gaussian":
         return None, None
-    nan_aware = estimator._masks_missing
-    std, mean = (np.nanstd, np.nanmean) if nan_aware else (np.std, np.mean)
-    scale = std(flat, axis=0, dtype=np.float64)
-    center = mean(flat, axis=0, dtype=np.float64)
+    # NaN (a missing entry, only where the estimator masks them) is left out of the statistics.
+    center, scale = standardization(flat)
     for a, b in groups or ():
         center[a:b], scale[a:b] = 0.0, 1.0
-    return center.astype(np.float32), np.where(scale > 0, scale, 1.0).astype(np.float32)
+    return center.astype(np.float32), scale.astype(np.float32)
 
 
 def value_range(

@@ -1,5 +1,6 @@
 """Figures of a detector's scores: the score histogram with its threshold, and (given labels) the
-ROC and precision-recall curves. Each returns the matplotlib Axes, like :mod:`aekit.viz.plots`."""
+ROC and precision-recall curves. Each returns the matplotlib Axes, like :mod:`aekit.viz.plots`,
+drawn on a Figure of its own when none is given."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from aekit.viz.plots import _axes
+from aekit.viz.figures import new_axes, new_figure
 
 
 def score_histogram(anomaly_scores: Any, threshold: float, labels: Any = None, ax=None):
     """Histogram of anomaly scores (log counts) with the threshold as a vertical line; normal
     and anomalous rows in two colours when ``labels`` (1 = anomaly) are given."""
-    ax = _axes(ax, (6, 4))
+    ax = new_axes(ax, (6, 4))
     scores = np.asarray(anomaly_scores, dtype=float)
     bins = np.histogram_bin_edges(scores, bins=50)
     if labels is None:
@@ -32,11 +33,10 @@ def score_histogram(anomaly_scores: Any, threshold: float, labels: Any = None, a
 
 def roc_pr_curves(anomaly_scores: Any, labels: Any, axes=None):
     """ROC and precision-recall curves (anomaly = positive) on two Axes, with their areas."""
-    import matplotlib.pyplot as plt
     from sklearn.metrics import average_precision_score, precision_recall_curve, roc_curve
 
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(10, 4))
+        axes = new_figure((10, 4)).subplots(1, 2)
     labels = np.asarray(labels).astype(int)
     fpr, tpr, _ = roc_curve(labels, anomaly_scores)
     area = np.trapezoid(tpr, fpr)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from aekit.denoising import corrupt
-from aekit.viz.plots import _as_images, image_grid
+from aekit.viz.plots import as_images, image_grid
 
 
 def denoising_grid(
@@ -40,7 +40,7 @@ def denoising_grid(
     rows = [("noisy", noisy), ("denoised", denoised)]
     if clean is not None:
         rows.append(("clean", clean))
-    images = [_as_images(images, image_shape)[:n_cols] for _, images in rows]
+    images = [as_images(images, image_shape)[:n_cols] for _, images in rows]
     if len({im.shape for im in images}) != 1:
         raise ValueError(f"the rows have different shapes: {[im.shape for im in images]}.")
     return image_grid(
@@ -60,7 +60,7 @@ def run_figure(data: Any):
         return None
     pick = np.arange(min(8, len(data.flat)))
     clean = data.flat[pick]
-    noise = "masking" if estimator.noise == "dropout" else estimator.noise
+    noise = estimator.noise
     scale = 1.0 if estimator.data_scale_ is None else float(np.mean(estimator.data_scale_))
     level = estimator.noise_level * (scale if noise == "gaussian" else 1.0)  # data units
     noisy = corrupt(clean, noise, level, random_state=0, low=data.low, high=data.high)

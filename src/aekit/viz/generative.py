@@ -12,8 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from aekit.viz.plots import _as_images, image_grid
+from aekit.viz.figures import save_figure
+from aekit.viz.plots import as_images, image_grid
 
+# save_figure lives in aekit.viz.figures; it stays importable from here, where it used to be.
 __all__ = ["latent_manifold", "latent_traversal", "save_figure"]
 
 
@@ -49,7 +51,7 @@ def latent_traversal(
     units = range(n_units) if units is None else units
     if len(units) != n_units:
         raise ValueError(f"{len(units)} unit labels for {n_units} rows of the grid.")
-    images = _as_images(grid.reshape(n_units * n_values, *grid.shape[2:]), image_shape)
+    images = as_images(grid.reshape(n_units * n_values, *grid.shape[2:]), image_shape)
     ax = image_grid(images, n_values, row_labels=[f"z{j}" for j in units], ax=ax, title=title)
     if values is not None:
         if len(values) != n_values:
@@ -80,22 +82,8 @@ def latent_manifold(
     if grid.ndim < 3 or grid.shape[0] != grid.shape[1]:
         raise ValueError(f"grid must be (n, n, ...); got shape {grid.shape}.")
     n = grid.shape[0]
-    images = _as_images(grid.reshape(n * n, *grid.shape[2:]), image_shape)
+    images = as_images(grid.reshape(n * n, *grid.shape[2:]), image_shape)
     ax = image_grid(images, n, ax=ax, title=title)
     ax.set_xlabel("z0 →")
     ax.set_ylabel("z1 →")
     return ax
-
-
-def save_figure(ax, path) -> None:
-    """Write the figure holding ``ax`` as a PNG atomically (no half-written file) and close it."""
-    import matplotlib.pyplot as plt
-
-    from aekit.io.atomic import atomic_write
-
-    try:
-        atomic_write(
-            path, lambda tmp: ax.figure.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
-        )
-    finally:
-        plt.close(ax.figure)

@@ -1,11 +1,12 @@
 """Figures drawn with matplotlib. Each function takes ``ax=None`` (or ``axes=None`` when it
 needs several panels) and returns what it drew on, so the same figure works in a notebook, a
-report or a saved PNG.
+report or a saved PNG (:func:`aekit.viz.figures.save_figure`).
 
-Only numpy is imported here; matplotlib loads when a function first draws (and never switches
-the backend: :func:`aekit.viz.report.write_figures` does that for files), and torch is never
-needed, so ``import aekit.viz.plots`` stays cheap. Images are (n, C, H, W), (n, H, W) or flat
-rows with an ``image_shape``; their pixels are shown on [0, 1].
+Without ``ax`` a function draws on a new ``matplotlib.figure.Figure`` of its own, never through
+pyplot, so no backend is chosen or switched (:mod:`aekit.viz.figures` says why). Only numpy is
+imported here; matplotlib loads when a function first draws and torch is never needed, so
+``import aekit.viz.plots`` stays cheap. Images are (n, C, H, W), (n, H, W) or flat rows with an
+``image_shape``; their pixels are shown on [0, 1].
 """
 
 from __future__ import annotations
@@ -15,26 +16,31 @@ from typing import Any
 
 import numpy as np
 
+from aekit.viz.figures import new_axes, new_figure
+
 __all__ = [
-    "feature_reconstructions", "image_grid", "interpolation_strip", "latent_scatter",
-    "loss_curves", "real_vs_generated", "reconstruction_grid",
+    "as_images", "feature_reconstructions", "image_grid", "interpolation_strip",
+    "latent_scatter", "loss_curves", "real_vs_generated", "reconstruction_grid",
 ]  # fmt: skip
 
 # Labels with at most this many distinct values get one colour each and a legend.
 _MAX_CATEGORIES = 20
 
 
-def _axes(ax, figsize):
-    if ax is None:
-        import matplotlib.pyplot as plt
+def as_images(images: Any, image_shape: Sequence[int] | None = None) -> np.ndarray:
+    """Images as (n, C, H, W) float32, ready for :func:`image_grid`.
 
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
+    Parameters
+    ----------
+    images : array-like of shape (n, C, H, W), (n, H, W) or (n, n_pixels)
+        Flat rows need ``image_shape`` unless they are square one-channel images.
+    image_shape : (C, H, W), default=None
 
-
-def _as_images(images: Any, image_shape: Sequence[int] | None = None) -> np.ndarray:
-    """``images`` as (n, C, H, W) floats; flat rows need ``image_shape`` (or are square).
-    Channel counts that matplotlib cannot show (not 1, 3 or 4) are shown as their mean."""
+    Returns
+    -------
+    images : ndarray of shape (n, C, H, W)
+        Channel counts that matplotlib cannot show (not 1, 3 or 4) become their mean.
+    """
     images = np.asarray(images, dtype=np.float32)
     if images.ndim == 2:
         if image_shape is None:
@@ -78,7 +84,7 @@ def image_grid(
         r, k = divmod(i, n_cols)
         top, left = pad + r * (h + pad), pad + k * (w + pad)
         canvas[top : top + h, left : left + w] = np.clip(image.transpose(1, 2, 0), 0, 1)
-    ax = _axes(ax, (n_cols * 0.6 + 1, n_rows * 0.6 + 0.5))
+    ax = new_axes(ax, (n_cols * 0.6 + 1, n_rows * 0.6 + 0.5))
     ax.imshow(
         canvas[..., 0] if c == 1 else canvas,
         cmap="gray_r" if c == 1 else None,
@@ -122,8 +128,8 @@ def reconstruction_grid(
     -------
     ax : matplotlib Axes
     """
-    originals = _as_images(originals, image_shape)
-    reconstructions = _as_images(reconstructions, image_shape)
+    originals = as_images(originals, image_shape)
+    reconstructions = as_images(reconstructions, image_shape)
     if originals.shape != reconstructions.shape:
         raise ValueError(
             f"originals {originals.shape} and reconstructions {reconstructions.shape} differ."
@@ -161,7 +167,7 @@ def interpolation_strip(
     -------
     ax : matplotlib Axes
     """
-    images = _as_images(images, image_shape)
+    images = as_images(images, image_shape)
     ax = image_grid(images, n_cols=len(images), ax=ax, title=title)
     if tile_labels is not None:
         _, _, h, w = images.shape
@@ -190,7 +196,7 @@ def loss_curves(
     ax : matplotlib Axes
         With one line per entry of ``history``.
     """
-    ax = _axes(ax, (6.4, 4.0))
+    ax = new_axes(ax, (6.4, 4.0))
     names = list(history)
     terms = [n for n in names if not n.startswith("val_")]
     terms += [n[4:] for n in names if n.startswith("val_") and n[4:] not in terms]
@@ -253,13 +259,10 @@ def feature_reconstructions(
     if feature_names is None:
         feature_names = [f"x{j}" for j in range(X.shape[1])]
     if axes is None:
-        import matplotlib.pyplot as plt
-
         n_cols = max(1, min(n_cols, n))
         n_rows = -(-n // n_cols)
-        fig, axes = plt.subplots(
-            n_rows, n_cols, figsize=(2.8 * n_cols, 2.6 * n_rows), squeeze=False
-        )
+        fig = new_figure((2.8 * n_cols, 2.6 * n_rows))
+        axes = fig.subplots(n_rows, n_cols, squeeze=False)
         for extra in axes.ravel()[n:]:
             extra.set_visible(False)
         fig.supxlabel("true value")
@@ -315,7 +318,7 @@ def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None
         axis_names = tuple(
             f"PC{k + 1} of the {d}-D code ({100 * share[k]:.0f}% of variance)" for k in range(2)
         )
-    ax = _axes(ax, (6.4, 5.0))
+    ax = new_axes(ax, (6.4, 5.0))
     style = {"s": 10, "alpha": 0.8, "linewidths": 0}
     if labels is None:
         ax.scatter(points[:, 0], points[:, 1], color="C0", **style)
@@ -382,7 +385,7 @@ def real_vs_generated(
     names = (
         feature_names if feature_names is not None else [f"x{k}" for k in range(X_real.shape[1])]
     )
-    ax = _axes(ax, (5.2, 4.6))
+    ax = new_axes(ax, (5.2, 4.6))
     ax.scatter(X_real[:, i], X_real[:, j], s=10, alpha=0.5, linewidths=0, label="real")
     ax.scatter(
         X_generated[:, i], X_generated[:, j], s=10, alpha=0.5, linewidths=0, marker="^",

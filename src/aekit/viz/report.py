@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import base64
 import csv
-import html
+import functools
 import os
+import tomllib
 import warnings
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import numpy as np
 
 from aekit.io.atomic import atomic_write
 from aekit.viz import denoising
 from aekit.viz import plots as plotting
+from aekit.viz.figures import new_figure, save_figure
 from aekit.viz.report_generative import figure_manifold, figure_traversal
-from aekit.viz.report_style import CSS as _CSS
+from aekit.viz.report_style import CSS
 
 __all__ = ["write_figures", "write_report"]
 
@@ -89,8 +92,6 @@ class _Data:
 
 
 def _figure_loss(data: _Data):
-    import matplotlib.pyplot as plt
-
     history = dict(getattr(data.estimator, "history_", None) or {})
     if not history:
         return None
@@ -98,7 +99,8 @@ def _figure_loss(data: _Data):
     loss = {k: history.pop(k) for k in ("loss", "val_loss") if k in history}
     split = bool(loss) and len({k.removeprefix("val_") for k in history}) >= 2
     panels = [(loss, "loss"), (history, "its terms")] if split else [({**loss, **history}, "")]
-    fig, axes = plt.subplots(1, len(panels), figsize=(6.4 * len(panels), 4.2), squeeze=False)
+    fig = new_figure((6.4 * len(panels), 4.2))
+    axes = fig.subplots(1, len(panels), squeeze=False)
     for ax, (part, what) in zip(axes[0], panels):
         plotting.loss_curves(part, ax=ax, title=f"{data.name}: {what or 'objective'} per epoch")
     return fig
@@ -209,28 +211,18 @@ def write_figures(
     paths : list of Path
         The PNG files written; a figure that fails is left out with a ``RuntimeWarning``.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     folder = Path(run_dir) / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     data = _Data(estimator, X, y, max_rows, random_state)
     written = []
     for name, draw in _FIGURES.items():
-        before = set(plt.get_fignums())
         try:
             fig = draw(data)
             if fig is not None:
-                fig.savefig(folder / name, dpi=110, bbox_inches="tight")
-                written.append(folder / name)
+                written.append(save_figure(fig, folder / name, dpi=110))
         except Exception as err:  # one broken figure must not cost the others (or the run)
             message = f"aekit.viz.report: {name} not drawn: {type(err).__name__}: {err}"
             warnings.warn(message, RuntimeWarning, stacklevel=2)
-        finally:
-            for number in set(plt.get_fignums()) - before:
-                plt.close(number)
     return written
 
 
@@ -245,10 +237,6 @@ _CAPTIONS = {
     "traversal.png": "One latent unit varied at a time (most informative units first).",
     "manifold.png": "Codes on a grid at the prior's quantiles, decoded.",
 }
-
-
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def _float(text: str | None) -> float:
@@ -268,17 +256,9 @@ def _value(v: Any) -> str:
     return "[" + ", ".join(map(_value, v)) + "]" if isinstance(v, list) else str(v)
 
 
-def _table(rows: list[list[str]], head: list[str] | None = None, numeric: bool = False) -> str:
-    td = '<td class="num">' if numeric else "<td>"
-    thead = "".join(f"<th>{_esc(h)}</th>" for h in head or [])
-    body = "".join(
-        f"<tr><th>{_esc(r[0])}</th>" + "".join(f"{td}{_esc(v)}</td>" for v in r[1:]) + "</tr>"
-        for r in rows
-    )
-    return f"<table><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _metrics_html(rows: list[dict[str, str]]) -> str:
+def _metrics(rows: list[dict[str, str]]) -> dict[str, Any]:
+    """The last row of metrics.csv: one table row per term, training and validation side by
+    side, and a note on the epoch and the best validation loss."""
     last = rows[-1]
     columns = [c for c in last if c and c != "epoch"]
     terms = [c for c in columns if not c.startswith("val_")]
@@ -289,11 +269,13 @@ def _metrics_html(rows: list[dict[str, str]]) -> str:
     val = [(_float(r.get("val_loss")), r.get("epoch") or k + 1) for k, r in enumerate(rows)]
     if val := [v for v in val if v[0] == v[0]]:  # not NaN
         note += " Best validation loss {:.5g} at epoch {}.".format(*min(val))
-    head = ["term", "training", *(["validation"] * has_val)]
-    return f'<h2>Final metrics</h2><p class="note">{_esc(note)}</p>' + _table(table, head, True)
+    return {"note": note, "head": ["term", "training", *(["validation"] * has_val)], "rows": table}
 
 
-def _params_html(config: dict) -> str:
+def _params(config: dict) -> dict[str, Any]:
+    """config.toml as tables: its top-level keys, then one table per section (sub-sections
+    flattened to dotted keys)."""
+
     def flat(table: dict, prefix: str = "") -> list[list[str]]:
         return [
             row
@@ -304,10 +286,8 @@ def _params_html(config: dict) -> str:
         ]
 
     top = [[k, _value(v)] for k, v in config.items() if not isinstance(v, dict)]
-    body = "".join(
-        f"<h3>[{_esc(k)}]</h3>{_table(flat(v))}" for k, v in config.items() if isinstance(v, dict)
-    )
-    return "<h2>Parameters</h2>" + (_table(top) if top else "") + body
+    tables = [(k, flat(v)) for k, v in config.items() if isinstance(v, dict)]
+    return {"top": top, "tables": tables}
 
 
 def _model_class(config: dict) -> str | None:
@@ -319,16 +299,29 @@ def _model_class(config: dict) -> str | None:
     return model if isinstance(model, str) else None
 
 
-def _figure_html(path: Path) -> str:
+def _embedded(path: Path) -> dict[str, str | None]:
+    """A figure for the page: its PNG as base64 (None for a file that is not a PNG)."""
     data = path.read_bytes()
-    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return f'<p class="note">{_esc(path.name)} is not a PNG file; left out.</p>'
-    caption = _CAPTIONS.get(path.name, path.stem.replace("_", " ").capitalize() + ".")
-    return (
-        f'<figure><img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" '
-        f'alt="{_esc(path.stem)}"><figcaption><code>{_esc(path.name)}</code>: '
-        f"{_esc(caption)}</figcaption></figure>"
+    png = data.startswith(b"\x89PNG\r\n\x1a\n")
+    return {
+        "name": path.name,
+        "stem": path.stem,
+        "caption": _CAPTIONS.get(path.name, path.stem.replace("_", " ").capitalize() + "."),
+        "png": base64.b64encode(data).decode("ascii") if png else None,
+    }
+
+
+@functools.cache
+def _template() -> jinja2.Template:
+    # Autoescaping everywhere: a run folder's text (a config value, the command) is never markup.
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("aekit.viz"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
     )
+    return environment.get_template("report.html")
 
 
 def write_report(run_dir: str | os.PathLike) -> Path:
@@ -349,10 +342,8 @@ def write_report(run_dir: str | os.PathLike) -> Path:
     config, rows, command = {}, [], ""
     try:
         if (run_dir / "config.toml").is_file():
-            import tomllib  # Python 3.11+; on 3.10 the parameters are left out
-
             config = tomllib.loads((run_dir / "config.toml").read_text(encoding="utf-8"))
-    except (ModuleNotFoundError, ValueError) as err:
+    except ValueError as err:  # not TOML, or not UTF-8
         notes.append(f"config.toml not shown: {err}")
     try:
         if (run_dir / "metrics.csv").is_file():
@@ -362,29 +353,23 @@ def write_report(run_dir: str | os.PathLike) -> Path:
         notes.append(f"metrics.csv not shown: {err}")
     if (run_dir / "command.txt").is_file():
         command = (run_dir / "command.txt").read_text(encoding="utf-8", errors="replace").strip()
-    sections = ([_metrics_html(rows)] if rows else []) + ([_params_html(config)] if config else [])
-    parts = [f'<div class="grid">{"".join(f"<section>{s}</section>" for s in sections)}</div>']
-    if command:
-        parts.append(f"<section><h2>Reproduce this run</h2><pre>{_esc(command)}</pre></section>")
     order = list(_FIGURES)
     figures = sorted(
         (run_dir / "figures").glob("*.png"),
         key=lambda p: (order.index(p.name) if p.name in order else len(order), p.name),
     )
-    if figures:
-        parts.append(f"<section><h2>Figures</h2>{''.join(map(_figure_html, figures))}</section>")
-    name = _model_class(config) or "aekit run"
     meta = f"aekit {__version__} · run folder {run_dir.resolve().name}"
     if (model := run_dir / "model.safetensors").is_file():
         meta += f" · model.safetensors {model.stat().st_size / 1e6:.2f} MB"
-    notes_html = "".join(f'<p class="note">{_esc(n)}</p>' for n in notes)
-    page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{_esc(name)} run report</title><style>{_CSS}</style></head><body><main><header>"
-        f"<h1>{_esc(name)} <small>run report</small></h1>"
-        f'<p class="meta">{_esc(meta)}</p>{notes_html}</header>{"".join(parts)}</main>'
-        "</body></html>\n"
+    page = _template().render(
+        name=_model_class(config) or "aekit run",
+        meta=meta,
+        notes=notes,
+        css=CSS,
+        metrics=_metrics(rows) if rows else None,
+        params=_params(config) if config else None,
+        command=command,
+        figures=[_embedded(path) for path in figures],
     )
     atomic_write(run_dir / "report.html", lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
     return run_dir / "report.html"

@@ -1,0 +1,84 @@
+"""Where aekit's figures come from and how they reach a file.
+
+Every figure aekit draws is a ``matplotlib.figure.Figure`` of its own, never one of pyplot's:
+pyplot needs a backend (choosing one switches a notebook user's) and keeps each figure alive in
+its global list until closed, while a bare Figure needs neither and is freed with its last
+reference. To see one in a notebook, leave ``ax.figure`` as a cell's value, or draw on an Axes
+from ``plt.subplots()`` (every function takes ``ax=``). :func:`save_figure` is the one way a
+figure becomes a file.
+
+matplotlib loads on the first call, not on import, so importing the drawing modules stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from aekit.io.atomic import atomic_write
+
+__all__ = ["new_axes", "new_figure", "save_figure"]
+
+
+def new_figure(figsize: tuple[float, float]) -> Any:
+    """A new ``matplotlib.figure.Figure`` of ``figsize`` inches, outside pyplot.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        Width and height in inches.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize)
+
+
+def new_axes(ax: Any = None, figsize: tuple[float, float] = (6.4, 4.8)) -> Any:
+    """``ax`` itself, or when None the one Axes of a new Figure (:func:`new_figure`).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes or None, default=None
+        Where the caller asked to draw.
+    figsize : (float, float), default=(6.4, 4.8)
+        Size in inches of the new Figure.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    return new_figure(figsize).subplots() if ax is None else ax
+
+
+def save_figure(figure: Any, path: str | os.PathLike, dpi: int = 120) -> Path:
+    """Write a figure to ``path`` atomically (no half-written file), cropped to what it shows.
+
+    Parameters
+    ----------
+    figure : matplotlib Figure, Axes or array of Axes
+        The figure, or what was drawn on it.
+    path : path
+        The file; its suffix names the format (``.png``, ``.svg``, ``.pdf``, ...; PNG when it
+        has none). Missing folders are created.
+    dpi : int, default=120
+        Resolution of raster formats.
+
+    Returns
+    -------
+    path : Path
+    """
+    if isinstance(figure, np.ndarray):  # the axes of a multi-panel figure
+        figure = figure.flat[0]
+    figure = getattr(figure, "figure", figure)  # an Axes' figure; a Figure's own is itself
+    path = Path(path)
+    fmt = path.suffix.lstrip(".").lower() or "png"
+    # The format is named because the temporary file's suffix (.tmp) does not name one.
+    atomic_write(path, lambda tmp: figure.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight"))
+    return path
