@@ -2,8 +2,8 @@
 options (dynamic binarization, learning-rate schedule).
 
 :class:`_VariationalBase` is the common parent of
-:class:`aekit.estimators.kinds.VariationalAutoencoder` and
-:class:`aekit.estimators.kinds.ConditionalVAE`; the evaluation tools come from
+:class:`aekit.estimators.variational.VariationalAutoencoder` and
+:class:`aekit.estimators.conditional.ConditionalVAE`; the evaluation tools come from
 :class:`aekit.estimators._generative.GenerativeMixin`.
 """
 
