@@ -124,15 +124,3 @@ def is_int(value: Any, minimum: int) -> bool:
 
 def is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
-
-
-def raise_for_invalid(estimator: Any, checks: dict[str, bool]) -> None:
-    """Raise one ValueError naming every parameter whose check failed."""
-    bad = [name for name, ok in checks.items() if not ok]
-    if bad:
-        name = type(estimator).__name__
-        values = "; ".join(f"{param}={getattr(estimator, param)!r}" for param in bad)
-        raise ValueError(
-            f"invalid parameter(s) of {name}: {values}. See help(aekit.{name}) for the valid "
-            "values."
-        )
