@@ -132,7 +132,9 @@ def test_bad_input(compressor, digits):
         Compressor().compress(digits[1])
     with pytest.raises(ValueError, match="step"):
         Compressor(step=-1.0).fit(digits[1])
-    with pytest.raises(ValueError, match="Compressor: rate_weight=-1"):
+    with pytest.raises(
+        ValueError, match=r"'rate_weight' parameter of Compressor .* Got -1 instead"
+    ):
         Compressor(rate_weight=-1).fit(digits[1])
 
 

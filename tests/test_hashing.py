@@ -194,7 +194,9 @@ def test_bad_queries(hasher, digits_split):
 def test_bad_parameters_and_unfitted():
     with pytest.raises(ValueError, match="n_bits"):
         SemanticHasher(0).fit(np.zeros((10, 4)))
-    with pytest.raises(ValueError, match="SemanticHasher: temperature=0"):
+    with pytest.raises(
+        ValueError, match=r"'temperature' parameter of SemanticHasher .* Got 0 instead"
+    ):
         SemanticHasher(temperature=0).fit(np.zeros((10, 4)))
     with pytest.raises(NotFittedError):
         SemanticHasher().transform(np.zeros((2, 4)))

@@ -17,11 +17,13 @@ What makes it more than "reconstruction error above a cut-off" (each choice meas
 
 from __future__ import annotations
 
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.anomaly import thresholds
@@ -29,7 +31,7 @@ from aekit.anomaly.ensemble import EnsembleScores, neighbor_count, robust_spread
 from aekit.anomaly.inputs import TableInput
 from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
-from aekit.estimators._params import is_int, is_number, raise_for_invalid
+from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile
 
 
@@ -127,6 +129,27 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
     """
 
     _estimator_type = "outlier_detector"
+    _parameter_constraints: dict = {
+        "estimator": [None, BaseAutoencoder],  # members are scored through its internals
+        "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
+        "threshold": [StrOptions(set(thresholds.RULES))],
+        "preprocessing": [StrOptions({"auto"}), None],
+        "score_type": [StrOptions({"auto", *SCORES})],
+        "n_draws": [Interval(Integral, 1, None, closed="left")],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "n_neighbors": [
+            Interval(Integral, 0, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="neither"),
+        ],
+        "neighbor_space": [StrOptions({"latent", "input", "both"})],
+        "trim_fraction": [Interval(Real, 0, 0.5, closed="left")],
+        "threshold_holdout": [Interval(Real, 0, 1, closed="left")],
+        "n_std": [Interval(Real, None, None, closed="neither")],
+        "percentile": [Interval(Real, 0, 100, closed="neither")],
+        "risk": [Interval(Real, 0, 1, closed="neither")],
+        "handle_missing": ["boolean"],
+        "random_state": ["random_state"],
+    }
 
     def __init__(
         self,
@@ -164,32 +187,6 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.handle_missing = handle_missing
         self.random_state = random_state
 
-    # ---- parameters ----------------------------------------------------------------------
-    def _check_params(self) -> None:
-        c = self.contamination
-        raise_for_invalid(
-            self,
-            {
-                "estimator": self.estimator is None or hasattr(self.estimator, "_batched"),
-                "contamination": c == "auto" or (is_number(c) and 0 < c <= 0.5),
-                "threshold": self.threshold in thresholds.RULES,
-                "preprocessing": self.preprocessing in ("auto", None),
-                "score_type": self.score_type == "auto" or self.score_type in SCORES,
-                "n_draws": is_int(self.n_draws, 1),
-                "n_estimators": is_int(self.n_estimators, 1),
-                "n_neighbors": is_int(self.n_neighbors, 0)
-                or (isinstance(self.n_neighbors, float) and 0 < self.n_neighbors < 1),
-                "neighbor_space": self.neighbor_space in ("latent", "input", "both"),
-                "trim_fraction": is_number(self.trim_fraction) and 0 <= self.trim_fraction < 0.5,
-                "threshold_holdout": is_number(self.threshold_holdout)
-                and 0 <= self.threshold_holdout < 1,
-                "n_std": is_number(self.n_std),
-                "percentile": is_number(self.percentile) and 0 < self.percentile < 100,
-                "risk": is_number(self.risk) and 0 < self.risk < 1,
-                "handle_missing": isinstance(self.handle_missing, bool),
-            },
-        )
-
     def _default_estimator(self, n_samples: int, n_features: int):
         from aekit.estimators import Autoencoder
 
@@ -222,7 +219,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self : AnomalyDetector
         """
         self.__dict__.pop("estimators_", None)
-        self._check_params()
+        self._validate_params()
         if self.threshold == "validation" and X_normal is None:
             raise ValueError(
                 "threshold='validation' sets the threshold on clean rows: pass them as "

@@ -9,6 +9,8 @@ training row does.
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
@@ -75,9 +77,9 @@ class EnsembleScores:
 
 def neighbor_count(n_neighbors: int | float, n_samples: int) -> int:
     """The k of the latent distance: the int given, or a fraction of the rows (at least 5)."""
-    if isinstance(n_neighbors, float):
-        return max(5, int(n_neighbors * n_samples))
-    return int(n_neighbors)
+    if isinstance(n_neighbors, Integral):
+        return int(n_neighbors)
+    return max(5, int(n_neighbors * n_samples))
 
 
 def robust_spread(values: np.ndarray) -> float:

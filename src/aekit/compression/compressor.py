@@ -4,33 +4,21 @@ prior, in a self-describing container (see :mod:`aekit.compression.container`)."
 from __future__ import annotations
 
 import hashlib
+from numbers import Real
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.compression import container, entropy
 from aekit.compression.prior import fit_quantiles, symbol_tables
 from aekit.compression.quantized import QuantizingAutoencoder
 from aekit.data.validation import as_numeric_array
-from aekit.estimators._params import is_number, raise_for_invalid
+from aekit.estimators._composite import NetworkComposite, network_constraints
+from aekit.estimators._params import is_number
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
-
-# Parameters handed to the inner autoencoder unchanged.
-_NETWORK_PARAMS = (
-    "latent_dim",
-    "rate_weight",
-    "hidden_layer_sizes",
-    "architecture",
-    "image_shape",
-    "max_iter",
-    "batch_size",
-    "learning_rate_init",
-    "random_state",
-    "device",
-    "verbose",
-)
 
 
 def _check_step(step: Any) -> float:
@@ -39,7 +27,7 @@ def _check_step(step: Any) -> float:
     return float(step)
 
 
-class Compressor(SavesToFile, BaseEstimator):
+class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
     """Lossy compression with an autoencoder: ``compress(X) -> bytes``, ``decompress(bytes)``.
 
     The encoder's code is rounded to multiples of ``step`` and the symbols are entropy-coded
@@ -99,6 +87,19 @@ class Compressor(SavesToFile, BaseEstimator):
     (10, 64)
     """
 
+    _passed_on = (
+        *NetworkComposite._passed_on,
+        "latent_dim",
+        "rate_weight",
+        "architecture",
+        "image_shape",
+        "random_state",
+    )
+    _parameter_constraints: dict = {
+        "step": [Interval(Real, 0, None, closed="neither")],
+        **network_constraints(QuantizingAutoencoder, _passed_on),
+    }
+
     def __init__(
         self,
         latent_dim: int = 128,
@@ -136,15 +137,8 @@ class Compressor(SavesToFile, BaseEstimator):
         self : object
         """
         self.__dict__.pop("autoencoder_", None)
-        raise_for_invalid(
-            self,
-            {
-                "step": is_number(self.step) and self.step > 0,
-                "rate_weight": is_number(self.rate_weight) and self.rate_weight >= 0,
-            },
-        )
-        params = {name: getattr(self, name) for name in _NETWORK_PARAMS}
-        network = QuantizingAutoencoder(**params).fit(X)
+        self._validate_params()
+        network = QuantizingAutoencoder(**self._network_kwargs()).fit(X)
         self.quantiles_ = fit_quantiles(network.transform(X))
         self.n_features_in_ = network.n_features_in_
         self.autoencoder_ = network

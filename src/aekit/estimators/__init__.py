@@ -1,15 +1,26 @@
-"""Layer 5: scikit-learn estimators, one thin class per kind of autoencoder."""
+"""Layer 5: scikit-learn estimators, one thin class per kind of autoencoder, one kind a module.
+
+Each kind is a row of choices on :class:`BaseAutoencoder`:
+
+| kind                     | latent        | extra terms               | corruption | labels |
+|--------------------------|---------------|---------------------------|------------|--------|
+| Autoencoder              | deterministic | -                         | -          | -      |
+| DenoisingAutoencoder     | deterministic | -                         | noise      | -      |
+| SparseAutoencoder        | ReLU/sigmoid  | L1 or KL(rho || rho_hat)  | -          | -      |
+| ContractiveAutoencoder   | deterministic | ||dh/dx||_F^2             | -          | -      |
+| VariationalAutoencoder   | Gaussian      | beta * KL(q || N(0, I))   | -          | -      |
+| ConditionalVAE           | Gaussian      | beta * KL(q || N(0, I))   | -          | y      |
+
+ConditionalVAE also learns from partly labelled data (M2).
+"""
 
 from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators.autoencoder import Autoencoder
 from aekit.estimators.conditional import ConditionalVAE
-from aekit.estimators.kinds import (
-    VAE,
-    Autoencoder,
-    ContractiveAutoencoder,
-    DenoisingAutoencoder,
-    SparseAutoencoder,
-    VariationalAutoencoder,
-)
+from aekit.estimators.contractive import ContractiveAutoencoder
+from aekit.estimators.denoising import DenoisingAutoencoder
+from aekit.estimators.sparse import SparseAutoencoder
+from aekit.estimators.variational import VAE, VariationalAutoencoder
 
 __all__ = [
     "VAE",

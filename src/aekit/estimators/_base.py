@@ -1,9 +1,10 @@
 """Layer 5: the scikit-learn face of :class:`aekit.core.model.AutoencoderModel`.
 
 ``BaseAutoencoder`` holds all shared behaviour: input checks, the data's scale, building the
-networks, calling the trainer, and the fitted-model methods. A kind of autoencoder is a thin
-subclass that lists its own parameters (``_own_params``) and overrides the hooks that make it
-that kind: ``_make_latent`` (the bottleneck), ``_make_terms`` (regularizers) and
+networks, calling the trainer, and the fitted-model methods; its shared parameters come from
+:class:`aekit.estimators._params.AutoencoderParams`. A kind of autoencoder is a thin subclass
+that writes out its ``__init__`` and its ``_parameter_constraints`` and overrides the hooks that
+make it that kind: ``_make_latent`` (the bottleneck), ``_make_terms`` (regularizers) and
 ``_make_corruption`` (training-time noise).
 """
 
@@ -32,13 +33,7 @@ from aekit.core.train import TrainConfig, fingerprint, train
 from aekit.data.validation import as_labels, as_numeric_array, encode_labels, fit_labels
 from aekit.estimators._autoencoder_state import AutoencoderState
 from aekit.estimators._data_scale import categorical_groups, fit_scale, value_range
-from aekit.estimators._params import (
-    SHARED_DOC,
-    SHARED_PARAMS,
-    make_init,
-    raise_for_invalid,
-    shared_param_checks,
-)
+from aekit.estimators._params import AutoencoderParams
 from aekit.estimators._progress import ProgressBar
 
 DEFAULT_HIDDEN = {"mlp": (256, 128), "conv": (32, 64)}
@@ -47,17 +42,9 @@ _INFERENCE_BATCH = 2048
 _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
 
 
-class BaseAutoencoder(AutoencoderState, TransformerMixin, BaseEstimator):
-    _own_params: ClassVar[dict[str, Any]] = {}
+class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, BaseEstimator):
     _conditional: ClassVar[bool] = False
     _masks_missing: ClassVar[bool] = False  # NaN = a missing entry, left out of the loss
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "_own_params" in cls.__dict__:  # a public kind: give it its __init__ and docs
-            cls.__init__ = make_init({**SHARED_PARAMS, **cls._own_params})
-            if cls.__doc__:
-                cls.__doc__ = cls.__doc__.replace("    {shared_parameters}\n", SHARED_DOC)
 
     # ---- hooks that make a kind --------------------------------------------------------------
     def _make_latent(self, in_features: int) -> nn.Module:
@@ -70,13 +57,6 @@ class BaseAutoencoder(AutoencoderState, TransformerMixin, BaseEstimator):
         return None
 
     # ---- input handling ----------------------------------------------------------------------
-    def _param_checks(self) -> dict[str, bool]:
-        """Each parameter's validity; kinds add their own."""
-        return shared_param_checks(self)
-
-    def _check_params(self) -> None:
-        raise_for_invalid(self, self._param_checks())
-
     def _validate_X(self, X: Any, reset: bool) -> np.ndarray:
         """Checked float32 rows, flattened to (n, n_features); records the shapes on reset."""
         array = as_numeric_array(X, allow_nan=self._masks_missing)

@@ -1,8 +1,8 @@
 """Evaluation tools for the variational kinds: bounds on ``log p(x)``, the use of the latent
 units, and walks through latent space.
 
-:class:`GenerativeMixin` joins :class:`aekit.estimators.kinds.VariationalAutoencoder` and
-:class:`aekit.estimators.kinds.ConditionalVAE` through their common base; it relies on
+:class:`GenerativeMixin` joins :class:`aekit.estimators.variational.VariationalAutoencoder` and
+:class:`aekit.estimators.conditional.ConditionalVAE` through their common base; it relies on
 :class:`aekit.estimators._base.BaseAutoencoder` for input checks, the data's scale and batched
 inference (a float64 copy of the network on the CPU, so a row's value never depends on the other
 rows of its call).

@@ -2,19 +2,21 @@
 options (dynamic binarization, learning-rate schedule).
 
 :class:`_VariationalBase` is the common parent of
-:class:`aekit.estimators.kinds.VariationalAutoencoder` and
-:class:`aekit.estimators.kinds.ConditionalVAE`; the evaluation tools come from
+:class:`aekit.estimators.variational.VariationalAutoencoder` and
+:class:`aekit.estimators.conditional.ConditionalVAE`; the evaluation tools come from
 :class:`aekit.estimators._generative.GenerativeMixin`.
 """
 
 from __future__ import annotations
 
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import torch
 from sklearn.mixture import GaussianMixture
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
@@ -23,44 +25,6 @@ from aekit.core.objectives import KLDivergence, Term
 from aekit.core.train import LEARNING_RATE_SCHEDULES
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._generative import GenerativeMixin
-from aekit.estimators._params import is_int, is_number
-
-VARIATIONAL_PARAMS = {
-    "beta": 1.0,
-    "kl_warmup": 0,
-    "sampler": "prior",
-    "binarize": False,
-    "learning_rate_schedule": "constant",
-    "importance_samples": 1,
-}
-VARIATIONAL_DOC = """\
-    beta : float, default=1.0
-        Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
-        reconstructions.
-    kl_warmup : int, default=0
-        Epochs over which the KL weight rises linearly to ``beta``.
-    sampler : {"prior", "gmm"}, default="prior"
-        Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
-        fitted to the training codes after training, which follows the codes the decoder
-        actually saw (the "aggregate posterior") and often gives cleaner samples.
-    binarize : {False, "dynamic"}, default=False
-        ``"dynamic"``: in training, redraw every value p of X (in [0, 1]) as a binary
-        ``Bernoulli(p)`` each time its row is used, for the input and the target alike
-        (dynamic binarization, as in Burda et al. 2015 for MNIST); it regularizes and makes
-        the Bernoulli likelihood a true density of binary data. Needs the Bernoulli
-        likelihood. Evaluation methods score X as given, so binarize test data yourself
-        (once, with a fixed seed) to report binary log-likelihoods.
-    learning_rate_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"`` decays Adam's learning rate from ``learning_rate_init`` towards 0 over
-        ``max_iter`` epochs, ``lr_t = lr (1 + cos(pi t / max_iter)) / 2`` (Loshchilov &
-        Hutter 2017); the model settles into a better optimum at the end of a fixed budget.
-    importance_samples : int, default=1
-        k > 1 trains on the importance-weighted bound ``L_k`` (the IWAE objective, Burda et
-        al. 2015, eq. 8) with k draws of z per row instead of the ELBO: a tighter bound on
-        ``log p(x)`` and often a higher test log-likelihood, for about k times the decoder's
-        cost per step. ``L_k`` has no separate KL term, so it needs ``beta=1`` and
-        ``kl_warmup=0``.
-"""
 
 
 class _VariationalBase(GenerativeMixin, BaseAutoencoder):
@@ -68,21 +32,16 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
     :class:`GenerativeMixin` (``elbo``, ``log_likelihood``, ``kl_per_unit``, ``active_units``,
     ``interpolate``)."""
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        if cls.__doc__:
-            cls.__doc__ = cls.__doc__.replace("    {variational_parameters}\n", VARIATIONAL_DOC)
-        super().__init_subclass__(**kwargs)
-
-    def _param_checks(self) -> dict[str, bool]:
-        return {
-            **super()._param_checks(),
-            "beta": is_number(self.beta) and self.beta >= 0,
-            "kl_warmup": is_int(self.kl_warmup, 0),
-            "sampler": self.sampler in ("prior", "gmm"),
-            "binarize": self.binarize is False or self.binarize == "dynamic",
-            "learning_rate_schedule": self.learning_rate_schedule in LEARNING_RATE_SCHEDULES,
-            "importance_samples": is_int(self.importance_samples, 1),
-        }
+    # The variational parameters, which each variational kind stores in its own __init__.
+    _parameter_constraints: dict = {
+        **BaseAutoencoder._parameter_constraints,
+        "beta": [Interval(Real, 0, None, closed="left")],
+        "kl_warmup": [Interval(Integral, 0, None, closed="left")],
+        "sampler": [StrOptions({"prior", "gmm"})],
+        "binarize": [Options(bool, {False}), StrOptions({"dynamic"})],
+        "learning_rate_schedule": [StrOptions(set(LEARNING_RATE_SCHEDULES))],
+        "importance_samples": [Interval(Integral, 1, None, closed="left")],
+    }
 
     def _build_model(self, n_classes: int, low: torch.Tensor, high: torch.Tensor) -> nn.Module:
         dynamic = self.binarize == "dynamic"

@@ -10,12 +10,15 @@ contributing through the classifier's guess of their label (see
 from __future__ import annotations
 
 import numbers
+import os
+from numbers import Real
 from typing import Any, ClassVar
 
 import numpy as np
 import torch
 from scipy.special import logsumexp, softmax
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
@@ -23,8 +26,7 @@ from aekit.core.nets import ConvEncoder, MLPEncoder
 from aekit.core.semisupervised import UNLABELLED, SemiSupervisedModel, oversampled_order
 from aekit.data.validation import as_labels, fit_labels
 from aekit.estimators._base import DEFAULT_HIDDEN
-from aekit.estimators._params import is_number
-from aekit.estimators._variational import VARIATIONAL_PARAMS, _VariationalBase
+from aekit.estimators._variational import _VariationalBase
 
 # Share of each epoch's rows that are labelled when labels are few (labelled rows are drawn again
 # to reach it). A half keeps the classifier's gradient steady without starving the unlabelled
@@ -56,6 +58,77 @@ class ConditionalVAE(_VariationalBase):
 
     Parameters
     ----------
+    latent_dim : int, default=8
+        Size of the code (the bottleneck). Larger than the number of features makes the model
+        overcomplete.
+    hidden_layer_sizes : tuple of int, default=None
+        Widths of the encoder's hidden layers (the decoder mirrors them); for
+        ``architecture="conv"``, the channels of its stride-2 convolutions. None means
+        ``(256, 128)`` for ``"mlp"`` and ``(32, 64)`` for ``"conv"``.
+    architecture : {"mlp", "conv"}, default="mlp"
+        Dense networks for vectors, or convolutional ones for images.
+    image_shape : tuple (C, H, W), default=None
+        Image shape for ``architecture="conv"`` when X is 2-D; taken from X when X is 4-D.
+    activation : {"relu", "tanh", "logistic", "elu", "gelu", "silu", "leaky_relu"}, default="relu"
+        Hidden-layer activation.
+    likelihood : {"auto", "bernoulli", "gaussian"}, default="auto"
+        Reconstruction likelihood. ``"auto"``: Bernoulli (binary cross-entropy on logits) when
+        all of X lies in [0, 1], else Gaussian on standardized features with a linear output.
+    categorical_groups : tuple of (int, int), default=None
+        ``(start, stop)`` column ranges of X that each hold the one-hot code of a categorical
+        feature (``aekit.data.tabular.TabularEncoder().fit(df).categorical_groups_`` gives them).
+        Each group gets a softmax cross-entropy likelihood and is not standardized; the
+        reconstruction of a group is its categories' probabilities. ``architecture="mlp"`` only.
+    max_iter : int, default=100
+        Maximum number of epochs.
+    batch_size : int or "auto", default="auto"
+        Rows per gradient step; ``"auto"`` is ``min(200, n_samples)``.
+    learning_rate_init : float, default=1e-3
+        Adam's learning rate.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the rows, stop when the validation loss stalls and
+        keep the best weights. Otherwise training stops when the training loss stalls.
+    validation_fraction : float, default=0.1
+        Fraction of rows held out when ``early_stopping``.
+    n_iter_no_change : int, default=10
+        Epochs without an improvement of at least ``tol`` before stopping.
+    tol : float, default=1e-4
+        Smallest loss improvement (nats per row) that counts.
+    checkpoint_dir : str or path, default=None
+        Write ``checkpoint.safetensors`` there after every epoch; a later ``fit`` with the same
+        folder, parameters and data resumes from it.
+    random_state : int, RandomState or None, default=None
+        Seeds the weights, the shuffling and all noise, inside ``fit``; no global seeding.
+    device : {"auto", "cpu", "cuda"}, default="auto"
+        Where to train; ``"auto"`` takes a GPU when PyTorch sees one.
+    verbose : bool, default=False
+        Show a progress bar with the epoch, losses and time left.
+    beta : float, default=1.0
+        Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
+        reconstructions.
+    kl_warmup : int, default=0
+        Epochs over which the KL weight rises linearly to ``beta``.
+    sampler : {"prior", "gmm"}, default="prior"
+        Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
+        fitted to the training codes after training, which follows the codes the decoder
+        actually saw (the "aggregate posterior") and often gives cleaner samples.
+    binarize : {False, "dynamic"}, default=False
+        ``"dynamic"``: in training, redraw every value p of X (in [0, 1]) as a binary
+        ``Bernoulli(p)`` each time its row is used, for the input and the target alike
+        (dynamic binarization, as in Burda et al. 2015 for MNIST); it regularizes and makes
+        the Bernoulli likelihood a true density of binary data. Needs the Bernoulli
+        likelihood. Evaluation methods score X as given, so binarize test data yourself
+        (once, with a fixed seed) to report binary log-likelihoods.
+    learning_rate_schedule : {"constant", "cosine"}, default="constant"
+        ``"cosine"`` decays Adam's learning rate from ``learning_rate_init`` towards 0 over
+        ``max_iter`` epochs, ``lr_t = lr (1 + cos(pi t / max_iter)) / 2`` (Loshchilov &
+        Hutter 2017); the model settles into a better optimum at the end of a fixed budget.
+    importance_samples : int, default=1
+        k > 1 trains on the importance-weighted bound ``L_k`` (the IWAE objective, Burda et
+        al. 2015, eq. 8) with k draws of z per row instead of the ELBO: a tighter bound on
+        ``log p(x)`` and often a higher test log-likelihood, for about k times the decoder's
+        cost per step. ``L_k`` has no separate KL term, so it needs ``beta=1`` and
+        ``kl_warmup=0``.
     classifier : {"auto", True, False}, default="auto"
         Train the classifier ``q(y|x)``: ``"auto"`` when y marks some rows unlabelled, True
         always (then fully labelled data train it too), False never (unlabelled rows are then
@@ -65,8 +138,7 @@ class ConditionalVAE(_VariationalBase):
         data: Kingma et al.'s ``alpha = 0.1 * N`` on sums over N rows (their eq. 9) is 0.1
         here. 1.0 trains the classifier faster: on the digits with 10 labels per class it gave
         clearly better accuracy after 15 epochs, on MNIST VAE codes the same as 0.1.
-    {variational_parameters}
-    {shared_parameters}
+
     Attributes
     ----------
     classes_ : ndarray
@@ -86,12 +158,71 @@ class ConditionalVAE(_VariationalBase):
     ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], True)
     """
 
-    _own_params: ClassVar[dict[str, Any]] = {
-        **VARIATIONAL_PARAMS,
-        "classifier": "auto",
-        "classifier_weight": 1.0,
+    _parameter_constraints: dict = {
+        **_VariationalBase._parameter_constraints,
+        "classifier": [StrOptions({"auto"}), Options(bool, {True, False})],
+        "classifier_weight": [Interval(Real, 0, None, closed="left")],
     }
     _conditional: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        *,
+        latent_dim: int = 8,
+        hidden_layer_sizes: tuple[int, ...] | None = None,
+        architecture: str = "mlp",
+        image_shape: tuple[int, int, int] | None = None,
+        activation: str = "relu",
+        likelihood: str = "auto",
+        categorical_groups: tuple[tuple[int, int], ...] | None = None,
+        max_iter: int = 100,
+        batch_size: int | str = "auto",
+        learning_rate_init: float = 1e-3,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        tol: float = 1e-4,
+        checkpoint_dir: str | os.PathLike | None = None,
+        random_state: Any = None,
+        device: str = "auto",
+        verbose: bool = False,
+        beta: float = 1.0,
+        kl_warmup: int = 0,
+        sampler: str = "prior",
+        binarize: bool | str = False,
+        learning_rate_schedule: str = "constant",
+        importance_samples: int = 1,
+        classifier: bool | str = "auto",
+        classifier_weight: float = 1.0,
+    ) -> None:
+        super().__init__(
+            latent_dim=latent_dim,
+            hidden_layer_sizes=hidden_layer_sizes,
+            architecture=architecture,
+            image_shape=image_shape,
+            activation=activation,
+            likelihood=likelihood,
+            categorical_groups=categorical_groups,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            learning_rate_init=learning_rate_init,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            checkpoint_dir=checkpoint_dir,
+            random_state=random_state,
+            device=device,
+            verbose=verbose,
+        )
+        self.beta = beta
+        self.kl_warmup = kl_warmup
+        self.sampler = sampler
+        self.binarize = binarize
+        self.learning_rate_schedule = learning_rate_schedule
+        self.importance_samples = importance_samples
+        self.classifier = classifier
+        self.classifier_weight = classifier_weight
 
     def fit(self, X: Any, y: Any = None) -> ConditionalVAE:
         """Fit on X with labels y (required; ``-1`` marks unlabelled rows).
@@ -102,15 +233,6 @@ class ConditionalVAE(_VariationalBase):
                 "fit(X, y) with one label per row (-1 for an unlabelled row)."
             )
         return super().fit(X, y)
-
-    def _param_checks(self) -> dict[str, bool]:
-        weight = self.classifier_weight
-        return {
-            **super()._param_checks(),
-            "classifier": any(self.classifier is v for v in (True, False))
-            or self.classifier == "auto",
-            "classifier_weight": is_number(weight) and weight >= 0,
-        }
 
     # ---- semi-supervised learning (M2) -----------------------------------------------------
     def _fit_labels(self, y: Any, n_samples: int) -> torch.Tensor:

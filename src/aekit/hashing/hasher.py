@@ -4,34 +4,21 @@ each row to ``n_bits`` bits, and rows whose codes are a small Hamming distance a
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from aekit.estimators._params import is_int, is_number, raise_for_invalid
+from aekit.estimators._composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 from aekit.hashing.binary import BinaryAutoencoder
 from aekit.hashing.index import HammingIndex
 
-# Parameters handed to the inner autoencoder unchanged.
-_NETWORK_PARAMS = (
-    "similarity_weight",
-    "temperature",
-    "hidden_layer_sizes",
-    "architecture",
-    "image_shape",
-    "max_iter",
-    "batch_size",
-    "learning_rate_init",
-    "random_state",
-    "device",
-    "verbose",
-)
 
-
-class SemanticHasher(SavesToFile, TransformerMixin, BaseEstimator):
+class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstimator):
     """Binary codes for fast similarity search, learned by an autoencoder.
 
     The encoder ends in ``n_bits`` sigmoid units whose hard 0/1 values the decoder must
@@ -89,6 +76,19 @@ class SemanticHasher(SavesToFile, TransformerMixin, BaseEstimator):
     (3, 5)
     """
 
+    _passed_on = (
+        *NetworkComposite._passed_on,
+        "similarity_weight",
+        "temperature",
+        "architecture",
+        "image_shape",
+        "random_state",
+    )
+    _parameter_constraints: dict = {
+        "n_bits": [Interval(Integral, 1, None, closed="left")],
+        **network_constraints(BinaryAutoencoder, _passed_on),
+    }
+
     def __init__(
         self,
         n_bits: int = 32,
@@ -126,17 +126,8 @@ class SemanticHasher(SavesToFile, TransformerMixin, BaseEstimator):
         self : object
         """
         self.__dict__.pop("autoencoder_", None)
-        raise_for_invalid(
-            self,
-            {
-                "n_bits": is_int(self.n_bits, 1),
-                "similarity_weight": is_number(self.similarity_weight)
-                and self.similarity_weight >= 0,
-                "temperature": is_number(self.temperature) and self.temperature > 0,
-            },
-        )
-        params = {name: getattr(self, name) for name in _NETWORK_PARAMS}
-        network = BinaryAutoencoder(latent_dim=int(self.n_bits), **params)
+        self._validate_params()
+        network = BinaryAutoencoder(**self._network_kwargs(latent_dim=int(self.n_bits)))
         self.autoencoder_ = network.fit(X)
         self.n_features_in_ = network.n_features_in_
         return self

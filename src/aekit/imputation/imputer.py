@@ -12,17 +12,19 @@ better guesses. Observed entries are returned untouched.
 
 from __future__ import annotations
 
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.data.tabular import TabularEncoder
 from aekit.estimators import DenoisingAutoencoder
-from aekit.estimators._params import is_int, is_number, raise_for_invalid
+from aekit.estimators._composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 
 
@@ -32,7 +34,7 @@ class _ObservedEntriesAutoencoder(DenoisingAutoencoder):
     _masks_missing = True
 
 
-class AutoencoderImputer(SavesToFile, TransformerMixin, BaseEstimator):
+class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEstimator):
     """Fill missing values with a denoising autoencoder trained on the observed entries.
 
     Works on numeric arrays and on pandas DataFrames mixing numeric and categorical columns
@@ -97,6 +99,17 @@ class AutoencoderImputer(SavesToFile, TransformerMixin, BaseEstimator):
     False
     """
 
+    _passed_on = (*NetworkComposite._passed_on, "n_iter_no_change")
+    _parameter_constraints: dict = {
+        "latent_dim": [None, Interval(Integral, 1, None, closed="left")],
+        "mask_probability": [Interval(Real, 0, 1, closed="left")],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "n_refinements": [Interval(Integral, 1, None, closed="left")],
+        **network_constraints(
+            _ObservedEntriesAutoencoder, (*_passed_on, "early_stopping", "random_state")
+        ),
+    }
+
     def __init__(
         self,
         *,
@@ -142,16 +155,7 @@ class AutoencoderImputer(SavesToFile, TransformerMixin, BaseEstimator):
         self : object
         """
         self.__dict__.pop("autoencoders_", None)
-        raise_for_invalid(
-            self,
-            {
-                "latent_dim": self.latent_dim is None or is_int(self.latent_dim, 1),
-                "mask_probability": is_number(self.mask_probability)
-                and 0 <= self.mask_probability < 1,
-                "n_estimators": is_int(self.n_estimators, 1),
-                "n_refinements": is_int(self.n_refinements, 1),
-            },
-        )
+        self._validate_params()
         self.encoder_ = TabularEncoder(handle_missing="mask").fit(X)
         self.n_features_in_ = self.encoder_.n_features_in_
         if self.encoder_.input_is_frame_:
@@ -180,20 +184,15 @@ class AutoencoderImputer(SavesToFile, TransformerMixin, BaseEstimator):
 
     def _autoencoder(self, latent_dim: int, early: bool, seed: Any) -> DenoisingAutoencoder:
         return _ObservedEntriesAutoencoder(
-            noise="dropout",
-            noise_level=float(self.mask_probability),
-            latent_dim=latent_dim,
-            hidden_layer_sizes=self.hidden_layer_sizes,
-            likelihood="gaussian",
-            categorical_groups=self.encoder_.categorical_groups_ or None,
-            max_iter=self.max_iter,
-            batch_size=self.batch_size,
-            learning_rate_init=self.learning_rate_init,
-            early_stopping=early,
-            n_iter_no_change=self.n_iter_no_change,
-            random_state=None if seed is None else int(seed),
-            device=self.device,
-            verbose=self.verbose,
+            **self._network_kwargs(
+                noise="dropout",
+                noise_level=float(self.mask_probability),
+                latent_dim=latent_dim,
+                likelihood="gaussian",
+                categorical_groups=self.encoder_.categorical_groups_ or None,
+                early_stopping=early,
+                random_state=None if seed is None else int(seed),
+            )
         )
 
     def _fill(self, Z: np.ndarray, observed: np.ndarray) -> np.ndarray:

@@ -1,0 +1,137 @@
+"""Autoencoder: the plain kind, a bottleneck and nothing else."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from aekit.estimators._base import BaseAutoencoder
+
+
+class Autoencoder(BaseAutoencoder):
+    """Autoencoder trained to reconstruct its input through a bottleneck.
+
+    Undercomplete when ``latent_dim`` is below the number of features (a nonlinear PCA);
+    overcomplete otherwise, which warns because nothing stops it learning the identity.
+
+    Parameters
+    ----------
+    latent_dim : int, default=8
+        Size of the code (the bottleneck). Larger than the number of features makes the model
+        overcomplete.
+    hidden_layer_sizes : tuple of int, default=None
+        Widths of the encoder's hidden layers (the decoder mirrors them); for
+        ``architecture="conv"``, the channels of its stride-2 convolutions. None means
+        ``(256, 128)`` for ``"mlp"`` and ``(32, 64)`` for ``"conv"``.
+    architecture : {"mlp", "conv"}, default="mlp"
+        Dense networks for vectors, or convolutional ones for images.
+    image_shape : tuple (C, H, W), default=None
+        Image shape for ``architecture="conv"`` when X is 2-D; taken from X when X is 4-D.
+    activation : {"relu", "tanh", "logistic", "elu", "gelu", "silu", "leaky_relu"}, default="relu"
+        Hidden-layer activation.
+    likelihood : {"auto", "bernoulli", "gaussian"}, default="auto"
+        Reconstruction likelihood. ``"auto"``: Bernoulli (binary cross-entropy on logits) when
+        all of X lies in [0, 1], else Gaussian on standardized features with a linear output.
+    categorical_groups : tuple of (int, int), default=None
+        ``(start, stop)`` column ranges of X that each hold the one-hot code of a categorical
+        feature (``aekit.data.tabular.TabularEncoder().fit(df).categorical_groups_`` gives them).
+        Each group gets a softmax cross-entropy likelihood and is not standardized; the
+        reconstruction of a group is its categories' probabilities. ``architecture="mlp"`` only.
+    max_iter : int, default=100
+        Maximum number of epochs.
+    batch_size : int or "auto", default="auto"
+        Rows per gradient step; ``"auto"`` is ``min(200, n_samples)``.
+    learning_rate_init : float, default=1e-3
+        Adam's learning rate.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the rows, stop when the validation loss stalls and
+        keep the best weights. Otherwise training stops when the training loss stalls.
+    validation_fraction : float, default=0.1
+        Fraction of rows held out when ``early_stopping``.
+    n_iter_no_change : int, default=10
+        Epochs without an improvement of at least ``tol`` before stopping.
+    tol : float, default=1e-4
+        Smallest loss improvement (nats per row) that counts.
+    checkpoint_dir : str or path, default=None
+        Write ``checkpoint.safetensors`` there after every epoch; a later ``fit`` with the same
+        folder, parameters and data resumes from it.
+    random_state : int, RandomState or None, default=None
+        Seeds the weights, the shuffling and all noise, inside ``fit``; no global seeding.
+    device : {"auto", "cpu", "cuda"}, default="auto"
+        Where to train; ``"auto"`` takes a GPU when PyTorch sees one.
+    verbose : bool, default=False
+        Show a progress bar with the epoch, losses and time left.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen in fit (C*H*W for images).
+    feature_names_in_ : ndarray of str
+        Column names, when X was a DataFrame with string column names.
+    image_shape_ : tuple or None
+        (C, H, W) of the images, when the data are images.
+    likelihood_ : str
+        The reconstruction likelihood used, ``"bernoulli"`` or ``"gaussian"``.
+    model_ : torch.nn.Module
+        The trained :class:`aekit.core.model.AutoencoderModel`.
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : list of float
+        Training loss per epoch (nats per row).
+    validation_scores_ : list of float or None
+        Minus the validation loss per epoch, when ``early_stopping``.
+    history_ : dict of str to list of float
+        Every objective term per epoch, training and (``val_`` prefix) validation.
+
+    Examples
+    --------
+    >>> from aekit import Autoencoder
+    >>> from aekit.data.datasets import load_digits
+    >>> X, y = load_digits()
+    >>> Z = Autoencoder(latent_dim=16, max_iter=5, random_state=0).fit(X).transform(X)
+    >>> Z.shape
+    (1797, 16)
+    """
+
+    def __init__(
+        self,
+        *,
+        latent_dim: int = 8,
+        hidden_layer_sizes: tuple[int, ...] | None = None,
+        architecture: str = "mlp",
+        image_shape: tuple[int, int, int] | None = None,
+        activation: str = "relu",
+        likelihood: str = "auto",
+        categorical_groups: tuple[tuple[int, int], ...] | None = None,
+        max_iter: int = 100,
+        batch_size: int | str = "auto",
+        learning_rate_init: float = 1e-3,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        tol: float = 1e-4,
+        checkpoint_dir: str | os.PathLike | None = None,
+        random_state: Any = None,
+        device: str = "auto",
+        verbose: bool = False,
+    ) -> None:
+        super().__init__(
+            latent_dim=latent_dim,
+            hidden_layer_sizes=hidden_layer_sizes,
+            architecture=architecture,
+            image_shape=image_shape,
+            activation=activation,
+            likelihood=likelihood,
+            categorical_groups=categorical_groups,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            learning_rate_init=learning_rate_init,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            checkpoint_dir=checkpoint_dir,
+            random_state=random_state,
+            device=device,
+            verbose=verbose,
+        )

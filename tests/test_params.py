@@ -1,0 +1,83 @@
+"""One parameter system: every public estimator writes out its ``__init__``, documents each of
+its parameters in its docstring, and checks them with scikit-learn's table of constraints."""
+
+from __future__ import annotations
+
+import inspect
+import pydoc
+import re
+
+import pytest
+from sklearn.utils.estimator_checks import check_param_validation
+
+import aekit
+from aekit.compression import QuantizingAutoencoder
+from aekit.hashing import BinaryAutoencoder
+
+KINDS = [
+    aekit.Autoencoder,
+    aekit.DenoisingAutoencoder,
+    aekit.SparseAutoencoder,
+    aekit.ContractiveAutoencoder,
+    aekit.VariationalAutoencoder,
+    aekit.ConditionalVAE,
+]
+INNER = [BinaryAutoencoder, QuantizingAutoencoder]
+COMPOSITES = [
+    aekit.AnomalyDetector,
+    aekit.AutoencoderImputer,
+    aekit.SemanticHasher,
+    aekit.Compressor,
+]
+PUBLIC = [*KINDS, *INNER, *COMPOSITES, aekit.TabularEncoder]
+
+
+def documented_parameters(cls: type) -> list[str]:
+    """The names of the ``name : type`` lines of the numpydoc "Parameters" section."""
+    doc = inspect.getdoc(cls)
+    section = doc.split("Parameters\n----------\n", 1)[1]
+    section = re.split(r"\n\n\w[\w ]*\n-+\n", section)[0]  # up to the next section
+    return re.findall(r"^(\w+) : ", section, flags=re.MULTILINE)
+
+
+@pytest.mark.parametrize("cls", PUBLIC, ids=lambda cls: cls.__name__)
+def test_the_signature_lists_the_documented_parameters(cls):
+    signature = inspect.signature(cls.__init__)
+    assert "__signature__" not in vars(cls.__init__)  # written out, not generated
+    names = [name for name in signature.parameters if name != "self"]
+    assert names == documented_parameters(cls)
+    assert all(p.kind is not inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
+    text = pydoc.render_doc(cls, renderer=pydoc.plaintext)
+    for name in names:
+        assert str(signature.parameters[name]) in text  # help() shows it with its default...
+        assert f"{name} : " in text  # ...and its description
+
+
+@pytest.mark.parametrize("cls", [*KINDS, *INNER], ids=lambda cls: cls.__name__)
+def test_the_kinds_share_one_table_of_constraints(cls):
+    shared = aekit.estimators.BaseAutoencoder._parameter_constraints
+    assert cls._parameter_constraints.items() >= shared.items()
+
+
+TINY = dict(hidden_layer_sizes=(8,), max_iter=1, random_state=0)
+CHECKED = [
+    *(kind(latent_dim=2, **TINY) for kind in [*KINDS, *INNER]),
+    aekit.AnomalyDetector(estimator=aekit.Autoencoder(latent_dim=2, **TINY), n_estimators=1),
+    aekit.AutoencoderImputer(n_estimators=1, **TINY),
+    aekit.SemanticHasher(4, **TINY),
+    aekit.Compressor(2, **TINY),
+]
+
+
+@pytest.mark.parametrize("estimator", CHECKED, ids=lambda est: type(est).__name__)
+def test_scikit_learn_checks_every_parameter(estimator):
+    """A constraint for each parameter, and a bad type or value of any of them is scikit-learn's
+    InvalidParameterError naming the estimator, the parameter and the value, raised by fit."""
+    check_param_validation(type(estimator).__name__, estimator)
+
+
+def test_a_composite_checks_what_it_passes_on_under_its_own_name():
+    with pytest.raises(ValueError, match=r"'batch_size' parameter of SemanticHasher .* Got 0"):
+        aekit.SemanticHasher(batch_size=0).fit([[0.0, 1.0], [1.0, 0.0]])
+    with pytest.raises(ValueError, match=r"hidden_layer_sizes=\(0,\)"):
+        aekit.Compressor(hidden_layer_sizes=(0,)).fit([[0.0, 1.0], [1.0, 0.0]])
