@@ -1,4 +1,7 @@
-"""The trainer: determinism, resumption, early stopping, divergence."""
+"""The trainer: determinism, resumption, early stopping, divergence and the learning-rate
+schedule."""
+
+import math
 
 import numpy as np
 import pytest
@@ -10,6 +13,7 @@ from aekit.core.model import AutoencoderModel
 from aekit.core.nets import MLPDecoder, MLPEncoder, reset_parameters
 from aekit.core.objectives import BernoulliLikelihood, KLDivergence
 from aekit.core.train import TrainConfig, TrainingDivergedError, train
+from aekit.io.tensors import load_tree
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +151,61 @@ def test_checkpoints_need_a_fixed_seed_and_the_same_data_shape(X, tmp_path):
         aekit.Autoencoder(max_iter=2, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(
             same_bytes_other_shape
         )
+
+
+def cosine_config(tmp_path, max_iter):
+    return TrainConfig(
+        max_iter=max_iter,
+        batch_size=64,
+        learning_rate=1e-2,
+        learning_rate_schedule="cosine",
+        checkpoint_path=tmp_path / "ckpt.safetensors",
+        fingerprint="run",
+    )
+
+
+def test_cosine_schedule_is_checkpointed_and_a_resumed_run_is_exact(X, tmp_path):
+    data, config = torch.from_numpy(X), cosine_config(tmp_path, 5)
+
+    def crash_after_two(report):
+        if report.epoch == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train(fresh_vae_model(), data, config=config, generator=torch.Generator().manual_seed(1),
+              callbacks=[crash_after_two])  # fmt: skip
+    _, state = load_tree(config.checkpoint_path)
+    assert state["scheduler"]["last_epoch"] == 2  # the next epoch's, and its rate:
+    assert state["optimizer"]["param_groups"][0]["lr"] == 1e-2 * 0.5 * (
+        1 + math.cos(math.pi * 2 / 5)
+    )
+
+    resumed_model = fresh_vae_model()
+    resumed = train(resumed_model, data, config=config, generator=torch.Generator().manual_seed(1))
+    config.checkpoint_path = None
+    straight_model = fresh_vae_model()
+    straight = train(
+        straight_model, data, config=config, generator=torch.Generator().manual_seed(1)
+    )
+    assert resumed.history == straight.history
+    assert_same_weights(resumed_model.state_dict(), straight_model.state_dict())
+
+
+def test_resuming_with_a_larger_max_iter_follows_the_new_cosine_schedule(X, tmp_path, monkeypatch):
+    """max_iter may change on resumption: the epochs after it take their rates from the new
+    schedule (not the old run's last rate, 0 at its end)."""
+    data = torch.from_numpy(X)
+    train(fresh_vae_model(), data, config=cosine_config(tmp_path, 2),
+          generator=torch.Generator().manual_seed(1))  # fmt: skip
+    rates = []
+    step = torch.optim.Adam.step
+
+    def recording_step(self, *args, **kwargs):
+        rates.append(self.param_groups[0]["lr"])
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.Adam, "step", recording_step)
+    train(fresh_vae_model(), data, config=cosine_config(tmp_path, 4),
+          generator=torch.Generator().manual_seed(1))  # fmt: skip
+    per_epoch = sorted(set(rates), reverse=True)
+    assert per_epoch == [1e-2 * 0.5 * (1 + math.cos(math.pi * e / 4)) for e in (2, 3)]
