@@ -1,5 +1,5 @@
-"""The trainer: determinism, resumption, early stopping, divergence and the learning-rate
-schedule."""
+"""The trainer: determinism, resumption, early stopping, divergence, the epoch it hands the
+module, and the learning-rate schedule."""
 
 import math
 
@@ -151,6 +151,27 @@ def test_checkpoints_need_a_fixed_seed_and_the_same_data_shape(X, tmp_path):
         aekit.Autoencoder(max_iter=2, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(
             same_bytes_other_shape
         )
+
+
+class EpochRecorder(torch.nn.Module):
+    """A least-squares module that records (training?, epoch) for every batch it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.zeros(64))
+        self.seen: list[tuple[bool, int]] = []
+
+    def forward(self, x, y=None, generator=None, epoch=0):
+        self.seen.append((self.training, epoch))
+        return {"loss": (x @ self.weight - 1).pow(2).mean()}
+
+
+def test_the_trainer_hands_forward_the_epoch_in_training_and_validation(X):
+    module = EpochRecorder()
+    config = TrainConfig(max_iter=3, batch_size=100, learning_rate=1e-3, early_stopping=True)
+    train(module, torch.from_numpy(X), config=config, generator=torch.Generator().manual_seed(0))
+    # 360 training rows: four batches per epoch, then one validation batch of 40 rows.
+    assert module.seen == [pair for e in range(3) for pair in [(True, e)] * 4 + [(False, e)]]
 
 
 def cosine_config(tmp_path, max_iter):

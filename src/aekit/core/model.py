@@ -38,7 +38,6 @@ class AutoencoderModel(nn.Module):
         self.terms = nn.ModuleList(terms)
         self.corruption = corruption
         self.n_classes = n_classes
-        self.epoch = 0  # set by the trainer; drives weight schedules such as KL warm-up
         # NaN in x marks missing entries: they enter the encoder as 0 and leave the likelihood,
         # which then covers the observed entries only (the masked likelihood of MIWAE, Mattei &
         # Frellsen 2019, eq. 4). Off by default so the hot loop never checks for NaN.
@@ -50,9 +49,6 @@ class AutoencoderModel(nn.Module):
         self.dynamic_binarization = False
         # k > 1: train on the importance-weighted bound L_k instead of the ELBO (Gaussian latent).
         self.importance_samples = 1
-
-    def set_epoch(self, epoch: int) -> None:
-        self.epoch = epoch
 
     # -- conditioning: a one-hot label joins the encoder input and the decoder's latent input --
     def _one_hot(self, y: torch.Tensor | None) -> torch.Tensor | None:
@@ -90,8 +86,10 @@ class AutoencoderModel(nn.Module):
         x: torch.Tensor,
         y: torch.Tensor | None = None,
         generator: torch.Generator | None = None,
+        epoch: int = 0,
     ) -> dict[str, torch.Tensor]:
-        """Loss and each named term (batch means). Binarization and corruption apply in training
+        """Loss and each named term (batch means) in epoch ``epoch`` (from 0), which drives
+        weight schedules such as the KL warm-up. Binarization and corruption apply in training
         mode only."""
         if self.dynamic_binarization and self.training:
             x = torch.bernoulli(x, generator=generator)
@@ -120,7 +118,7 @@ class AutoencoderModel(nn.Module):
         for term in self.terms:
             value = term(x_in, code, self)
             terms[term.name] = value
-            loss = loss + term.current_weight(self.epoch) * value
+            loss = loss + term.current_weight(epoch) * value
         return {"loss": loss, **terms}
 
     def _importance_weighted_loss(

@@ -51,25 +51,27 @@ class SemiSupervisedModel(AutoencoderModel):
         self.classifier = classifier  # x -> logits of q(y|x), shape (n, n_classes)
         self.classifier_weight = float(classifier_weight)
 
-    def _kl_weight(self) -> float:
-        """The KL term's current weight (beta, with its warm-up), so ``L`` is the beta-ELBO."""
-        return sum(t.current_weight(self.epoch) for t in self.terms if t.name == "kl")
+    def _kl_weight(self, epoch: int) -> float:
+        """The KL term's weight in ``epoch`` (beta, with its warm-up), so ``L`` is the
+        beta-ELBO."""
+        return sum(t.current_weight(epoch) for t in self.terms if t.name == "kl")
 
     def _negative_elbo(
-        self, x: torch.Tensor, y: torch.Tensor, generator: torch.Generator | None
+        self, x: torch.Tensor, y: torch.Tensor, generator: torch.Generator | None, epoch: int
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """``L(x, y)`` per row (eq. 6) and its reconstruction and KL parts. ``log p(y) = -log K``
         is included so that ``U(x)`` bounds ``-log p(x)``; it is a constant for the gradients."""
         code = self.encode(x, y)
         nll = self.likelihood.nll(self.decode(self.latent.sample(code, generator), y), x)
         kl = self.latent.kl(code)
-        return nll + self._kl_weight() * kl + math.log(self.n_classes), nll, kl
+        return nll + self._kl_weight(epoch) * kl + math.log(self.n_classes), nll, kl
 
     def forward(
         self,
         x: torch.Tensor,
         y: torch.Tensor | None = None,
         generator: torch.Generator | None = None,
+        epoch: int = 0,
     ) -> dict[str, torch.Tensor]:
         if y is None:
             raise ValueError("the M2 model needs y: class indices, -1 for unlabelled rows.")
@@ -80,7 +82,7 @@ class SemiSupervisedModel(AutoencoderModel):
         # the unlabelled block is class-major, (k * n_u) rows, so .view(k, n_u) undoes it.
         x_all = torch.cat([x_l, x_u.repeat(k, *([1] * (x.dim() - 1)))])
         y_all = torch.cat([y_l, torch.arange(k, device=y.device).repeat_interleave(n_u)])
-        neg_elbo, nll, kl = self._negative_elbo(x_all, y_all, generator)
+        neg_elbo, nll, kl = self._negative_elbo(x_all, y_all, generator, epoch)
 
         logits = self.classifier(x)
         log_q = F.log_softmax(logits, dim=1)

@@ -1,5 +1,6 @@
-"""Layer 4: one training loop for any module whose ``forward(x, y, generator)`` returns a dict with
-a ``"loss"`` entry (and any other named terms to record).
+"""Layer 4: one training loop for any module whose ``forward(x, y, generator, epoch)`` returns a
+dict with a ``"loss"`` entry (and any other named terms to record); ``epoch`` counts from 0 and
+drives the module's weight schedules (e.g. the KL warm-up), in training and validation alike.
 
 * Batches are slices of one shuffled index tensor over in-memory tensors: no per-sample Python.
 * All randomness (split, shuffling, the module's noise) comes from one ``torch.Generator``.
@@ -88,12 +89,14 @@ def evaluate(
     y: torch.Tensor | None,
     generator: torch.Generator,
     batch_size: int,
+    epoch: int = 0,
 ) -> dict[str, torch.Tensor]:
-    """Mean of each term over all rows, in eval mode (no corruption, no dropout)."""
+    """Mean of each term over all rows, in eval mode (no corruption, no dropout), with the
+    weights of epoch ``epoch``."""
     module.eval()
     totals: dict[str, torch.Tensor] = {}
     for index, size in _batches(len(X), batch_size):
-        for name, value in module(X[index], _select(y, index), generator).items():
+        for name, value in module(X[index], _select(y, index), generator, epoch=epoch).items():
             totals[name] = totals.get(name, 0.0) + value.detach() * size
     return {name: total / len(X) for name, total in totals.items()}
 
@@ -193,11 +196,9 @@ def train(
     if config.checkpoint_path is not None and config.checkpoint_path.exists():
         result, no_improve, best_state = _resume(config, module, optimizer, scheduler, generator)
 
-    set_epoch = getattr(module, "set_epoch", lambda epoch: None)
     while result.n_iter < config.max_iter and not result.stopped_early:
         started = time.perf_counter()
         epoch = result.n_iter
-        set_epoch(epoch)
         module.train()
         sums: torch.Tensor | None = None  # one stacked tensor: fewer tiny ops per step
         if config.epoch_order is None:
@@ -205,7 +206,7 @@ def train(
         else:
             order = config.epoch_order(y_train, generator)
         for index, size in _batches(len(order), config.batch_size, order):
-            terms = module(X_train[index], _select(y_train, index), generator)
+            terms = module(X_train[index], _select(y_train, index), generator, epoch=epoch)
             optimizer.zero_grad(set_to_none=True)
             terms["loss"].backward()
             optimizer.step()
@@ -216,7 +217,7 @@ def train(
         _finite_or_raise(train_means, epoch + 1, config)
         val_means = None
         if X_val is not None:
-            val_terms = evaluate(module, X_val, y_val, generator, 4 * config.batch_size)
+            val_terms = evaluate(module, X_val, y_val, generator, 4 * config.batch_size, epoch)
             val_means = {name: float(value) for name, value in val_terms.items()}
             _finite_or_raise(val_means, epoch + 1, config)
 
