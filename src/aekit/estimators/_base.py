@@ -4,7 +4,8 @@
 networks, calling the trainer, and the fitted-model methods. A kind of autoencoder is a thin
 subclass that lists its own parameters (``_own_params``) and overrides the hooks that make it
 that kind: ``_make_latent`` (the bottleneck), ``_make_terms`` (regularizers) and
-``_make_corruption`` (training-time noise).
+``_make_corruption`` (training-time noise), and extend ``_train_config`` (the trainer's
+settings).
 """
 
 from __future__ import annotations
@@ -167,6 +168,32 @@ class BaseAutoencoder(SavesToFile, TransformerMixin, BaseEstimator):
         model.masks_missing = self._masks_missing
         return model
 
+    def _train_config(self, flat: np.ndarray, y_index: torch.Tensor | None) -> TrainConfig:
+        """The trainer's settings for the rows ``flat`` (labels ``y_index``, on the CPU); kinds
+        extend them with their own (``dataclasses.replace`` on ``super()``'s)."""
+        checkpoint_path, run_fingerprint = None, ""
+        if self.checkpoint_dir is not None:  # where to checkpoint, and the run it belongs to
+            if not isinstance(self.random_state, (int, np.integer)):
+                raise ValueError(
+                    "checkpoint_dir needs an int random_state: a resumed run must repeat the "
+                    "same validation split and shuffles. Pass e.g. random_state=0."
+                )
+            params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
+            labels = None if y_index is None else y_index.numpy()
+            checkpoint_path = Path(self.checkpoint_dir) / "checkpoint.safetensors"
+            run_fingerprint = fingerprint(params, flat, labels)  # the parameters and the data
+        return TrainConfig(
+            max_iter=int(self.max_iter),
+            batch_size=min(200, len(flat)) if self.batch_size == "auto" else int(self.batch_size),
+            learning_rate=float(self.learning_rate_init),
+            early_stopping=bool(self.early_stopping),
+            validation_fraction=float(self.validation_fraction),
+            n_iter_no_change=int(self.n_iter_no_change),
+            tol=float(self.tol),
+            checkpoint_path=checkpoint_path,
+            fingerprint=run_fingerprint,
+        )
+
     def fit(self, X: Any, y: Any = None) -> BaseAutoencoder:
         """Fit the autoencoder to X.
 
@@ -209,7 +236,7 @@ class BaseAutoencoder(SavesToFile, TransformerMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=2,
             )
-        checkpoint_path, run_fingerprint = self._checkpoint(flat, y_index)
+        config = self._train_config(flat, y_index)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         reset_parameters(model, torch.Generator().manual_seed(seed))
         device = resolve_device(self.device)
@@ -218,20 +245,6 @@ class BaseAutoencoder(SavesToFile, TransformerMixin, BaseEstimator):
         X_model = X_model.to(device)
         y_index = None if y_index is None else y_index.to(device)
 
-        config = TrainConfig(
-            max_iter=int(self.max_iter),
-            batch_size=min(200, len(flat)) if self.batch_size == "auto" else int(self.batch_size),
-            learning_rate=float(self.learning_rate_init),
-            learning_rate_schedule=getattr(self, "learning_rate_schedule", "constant"),
-            early_stopping=bool(self.early_stopping),
-            validation_fraction=float(self.validation_fraction),
-            n_iter_no_change=int(self.n_iter_no_change),
-            tol=float(self.tol),
-            patience_start=int(getattr(self, "kl_warmup", 0)),
-            checkpoint_path=checkpoint_path,
-            fingerprint=run_fingerprint,
-            epoch_order=getattr(self, "_epoch_order", None),  # a kind's own batch mix, if any
-        )
         bar = ProgressBar(type(self).__name__, config.max_iter) if self.verbose else None
         with bar or contextlib.nullcontext():
             result = train(
@@ -267,23 +280,6 @@ class BaseAutoencoder(SavesToFile, TransformerMixin, BaseEstimator):
         """Minus the validation loss per epoch (higher is better), with early stopping."""
         val = self.history_.get("val_loss")
         return None if val is None else [-v for v in val]
-
-    def _checkpoint(
-        self, flat: np.ndarray, y_index: torch.Tensor | None
-    ) -> tuple[Path | None, str]:
-        """Where to checkpoint, and the fingerprint (parameters and data) tying it to this run."""
-        if self.checkpoint_dir is None:
-            return None, ""
-        if not isinstance(self.random_state, (int, np.integer)):
-            raise ValueError(
-                "checkpoint_dir needs an int random_state: a resumed run must repeat the same "
-                "validation split and shuffles. Pass e.g. random_state=0."
-            )
-        params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
-        labels = None if y_index is None else y_index.numpy()
-        return Path(self.checkpoint_dir) / "checkpoint.safetensors", fingerprint(
-            params, flat, labels
-        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

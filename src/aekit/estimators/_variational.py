@@ -9,6 +9,7 @@ options (dynamic binarization, learning-rate schedule).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from torch import nn
 
 from aekit.core.latent import GaussianLatent
 from aekit.core.objectives import KLDivergence, Term
-from aekit.core.train import LEARNING_RATE_SCHEDULES
+from aekit.core.train import LEARNING_RATE_SCHEDULES, TrainConfig
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._generative import GenerativeMixin
 from aekit.estimators._params import is_int, is_number
@@ -102,6 +103,14 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         model.dynamic_binarization = dynamic
         model.importance_samples = int(self.importance_samples)
         return model
+
+    def _train_config(self, flat: np.ndarray, y_index: torch.Tensor | None) -> TrainConfig:
+        # The loss rises while the KL weight warms up: stalls count only after the warm-up.
+        return replace(
+            super()._train_config(flat, y_index),
+            learning_rate_schedule=self.learning_rate_schedule,
+            patience_start=int(self.kl_warmup),
+        )
 
     def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
         self.sampler_ = None

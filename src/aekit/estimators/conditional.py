@@ -10,6 +10,8 @@ contributing through the classifier's guess of their label (see
 from __future__ import annotations
 
 import numbers
+from dataclasses import replace
+from functools import partial
 from typing import Any, ClassVar
 
 import numpy as np
@@ -21,6 +23,7 @@ from torch import nn
 
 from aekit.core.nets import ConvEncoder, MLPEncoder
 from aekit.core.semisupervised import UNLABELLED, SemiSupervisedModel, oversampled_order
+from aekit.core.train import TrainConfig
 from aekit.data.validation import as_labels, fit_labels
 from aekit.estimators._base import DEFAULT_HIDDEN
 from aekit.estimators._params import is_number
@@ -149,11 +152,13 @@ class ConditionalVAE(_VariationalBase):
             body = MLPEncoder(self.n_features_in_, hidden, self.activation)
         return nn.Sequential(body, nn.Linear(body.out_features, n_classes))
 
-    def _epoch_order(self, y: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        """Rows of one epoch (the trainer's hook): labelled rows oversampled when few."""
-        if not self.semi_supervised_:  # exactly the trainer's own order
-            return torch.randperm(len(y), generator=generator, device=generator.device)
-        return oversampled_order(y, generator, _LABELLED_SHARE)
+    def _train_config(self, flat: np.ndarray, y_index: torch.Tensor | None) -> TrainConfig:
+        config = super()._train_config(flat, y_index)
+        if not self.semi_supervised_:  # the trainer's own shuffling of every row once
+            return config
+        # Semi-supervised epochs oversample the labelled rows when they are few.
+        order = partial(oversampled_order, labelled_share=_LABELLED_SHARE)
+        return replace(config, epoch_order=order)
 
     def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
         if self.semi_supervised_:  # unlabelled rows take the classifier's label (for sampler)
