@@ -9,6 +9,7 @@ import torch
 
 import aekit
 from aekit.core.nets import MLPEncoder
+from aekit.core.objectives import DynamicBinarization, ImportanceWeightedBound
 from aekit.core.train import TrainConfig, learning_rate_scheduler
 from aekit.data.datasets import load_digits
 
@@ -44,7 +45,7 @@ def test_dynamic_binarization_feeds_fresh_binary_images_every_epoch(seen_inputs)
     # Pixels that are exactly 0 stay 0 and pixels at 1 stay 1: the draw is Bernoulli(p).
     always_zero = torch.from_numpy(X.max(axis=0) == 0)
     assert first[:, always_zero].sum() == 0
-    assert vae.model_.dynamic_binarization
+    assert isinstance(vae.model_.objective, DynamicBinarization)
 
 
 def test_without_binarization_training_sees_the_grey_levels(seen_inputs):
@@ -62,7 +63,7 @@ def test_binarize_is_validated_and_saved(tmp_path):
     vae = aekit.ConditionalVAE(binarize="dynamic", max_iter=2, **TINY).fit(X, np.arange(100) % 3)
     vae.save(tmp_path / "m.aekit")
     loaded = aekit.load(tmp_path / "m.aekit")
-    assert loaded.binarize == "dynamic" and loaded.model_.dynamic_binarization
+    assert loaded.binarize == "dynamic" and isinstance(loaded.model_.objective, DynamicBinarization)
     np.testing.assert_array_equal(
         loaded.elbo(X, np.arange(100) % 3), vae.elbo(X, np.arange(100) % 3)
     )
@@ -116,18 +117,17 @@ def test_importance_weighted_objective_is_a_tighter_bound():
     common = {**TINY, "latent_dim": 8, "hidden_layer_sizes": (32,), "learning_rate_init": 3e-3}
     vae = aekit.VAE(max_iter=30, **common).fit(X_train)
     iwae = aekit.VAE(max_iter=30, importance_samples=5, **common).fit(X_train)
-    assert iwae.model_.importance_samples == 5 and "kl" not in iwae.history_
+    assert iwae.model_.objective.k == 5 and "kl" not in iwae.history_
 
     # On one network, the training loss -L_5 lies below -ELBO on average (Burda et al. 2015,
     # Theorem 1): averaged over many draws of the k samples per row.
     model, x = vae.model_.train(), torch.from_numpy(X_test)
+    iw_bound = ImportanceWeightedBound(5)
     with torch.no_grad():
         elbo_loss = np.mean([model(x, None, torch.Generator().manual_seed(s))["loss"].item()
                              for s in range(20)])  # fmt: skip
-        model.importance_samples = 5
-        iw_loss = np.mean([model(x, None, torch.Generator().manual_seed(s))["loss"].item()
-                           for s in range(20)])  # fmt: skip
-        model.importance_samples = 1
+        iw_loss = np.mean([iw_bound(model, x, None, torch.Generator().manual_seed(s), 0)["loss"]
+                           .item() for s in range(20)])  # fmt: skip
     assert iw_loss < elbo_loss - 0.2
 
     # Trained on L_5, the model explains held-out digits better (its L_500 is higher) while its

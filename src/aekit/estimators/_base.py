@@ -3,9 +3,8 @@
 ``BaseAutoencoder`` holds all shared behaviour: input checks, the data's scale, building the
 networks, calling the trainer, and the fitted-model methods. A kind of autoencoder is a thin
 subclass that lists its own parameters (``_own_params``) and overrides the hooks that make it
-that kind: ``_make_latent`` (the bottleneck), ``_make_terms`` (regularizers) and
-``_make_corruption`` (training-time noise), and extend ``_train_config`` (the trainer's
-settings).
+that kind: ``_make_latent``, ``_make_terms``, ``_make_corruption``, ``_make_objective`` and
+``_make_classifier`` (the model's pieces), and ``_train_config`` (the trainer's settings).
 """
 
 from __future__ import annotations
@@ -29,7 +28,8 @@ from aekit.core.devices import resolve_device
 from aekit.core.latent import DeterministicLatent
 from aekit.core.model import AutoencoderModel
 from aekit.core.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, reset_parameters
-from aekit.core.objectives import Corruption, Term, choose_likelihood, make_likelihood
+from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
+from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, fingerprint, train
 from aekit.data.validation import as_labels, as_numeric_array, encode_labels, fit_labels
 from aekit.estimators._data_scale import categorical_groups, fit_scale, value_range
@@ -51,7 +51,7 @@ _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
 class BaseAutoencoder(SavesToFile, TransformerMixin, BaseEstimator):
     _own_params: ClassVar[dict[str, Any]] = {}
     _conditional: ClassVar[bool] = False
-    _masks_missing: ClassVar[bool] = False  # NaN = a missing entry, left out of the loss
+    _masks_missing: ClassVar[bool] = False  # X may hold NaN (missing entries): see imputation
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -68,6 +68,14 @@ class BaseAutoencoder(SavesToFile, TransformerMixin, BaseEstimator):
         return []
 
     def _make_corruption(self, low: torch.Tensor, high: torch.Tensor) -> Corruption | None:
+        return None
+
+    def _make_objective(self) -> Objective:
+        """What training minimises: the reconstruction NLL plus the weighted terms."""
+        return PenalizedReconstruction()
+
+    def _make_classifier(self, n_classes: int) -> nn.Module | None:
+        """A classifier ``q(y|x)`` trained with the model (x -> logits), or None."""
         return None
 
     # ---- input handling ----------------------------------------------------------------------
@@ -156,7 +164,7 @@ class BaseAutoencoder(SavesToFile, TransformerMixin, BaseEstimator):
             decoder = MLPDecoder(d + k, hidden[::-1], self.n_features_in_, act)
         latent = self._make_latent(encoder.out_features)
         likelihood = make_likelihood(self.likelihood_, latent.stochastic, categorical_groups(self))
-        model = AutoencoderModel(
+        return AutoencoderModel(
             encoder,
             latent,
             decoder,
@@ -164,9 +172,9 @@ class BaseAutoencoder(SavesToFile, TransformerMixin, BaseEstimator):
             self._make_terms(),
             self._make_corruption(low, high),
             n_classes,
+            objective=self._make_objective(),
+            classifier=self._make_classifier(n_classes),
         )
-        model.masks_missing = self._masks_missing
-        return model
 
     def _train_config(self, flat: np.ndarray, y_index: torch.Tensor | None) -> TrainConfig:
         """The trainer's settings for the rows ``flat`` (labels ``y_index``, on the CPU); kinds

@@ -4,7 +4,7 @@ With every row labelled it is the conditional VAE of Sohn et al. (2015). When so
 missing (``-1``, as in scikit-learn's semi-supervised estimators) it becomes the M2 model of
 Kingma et al. (2014): a classifier ``q(y|x)`` is trained with the VAE, the unlabelled rows
 contributing through the classifier's guess of their label (see
-:mod:`aekit.core.semisupervised`).
+:mod:`aekit.core.objectives.semisupervised`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from aekit.core.nets import ConvEncoder, MLPEncoder
-from aekit.core.semisupervised import UNLABELLED, SemiSupervisedModel, oversampled_order
+from aekit.core.objectives import Objective, SemiSupervisedBound
+from aekit.core.semisupervised import UNLABELLED, oversampled_order
 from aekit.core.train import TrainConfig
 from aekit.data.validation import as_labels, fit_labels
 from aekit.estimators._base import DEFAULT_HIDDEN
@@ -136,15 +137,21 @@ class ConditionalVAE(_VariationalBase):
         full[~unlabelled] = index
         return torch.from_numpy(full)
 
-    def _build_model(self, n_classes: int, low: torch.Tensor, high: torch.Tensor) -> nn.Module:
-        model = super()._build_model(n_classes, low, high)
-        if not getattr(self, "semi_supervised_", False):
-            return model
-        return SemiSupervisedModel(model, self._make_classifier(n_classes), self.classifier_weight)
+    def _make_bound(self) -> Objective:
+        """M2's objective (eqs. 6-9 of Kingma et al.) when semi-supervised, its ``L(x, y)`` the
+        negative ELBO or, for ``importance_samples=k`` > 1, ``-L_k(x, y)``."""
+        if not self._has_classifier():
+            return super()._make_bound()
+        return SemiSupervisedBound(self.classifier_weight, int(self.importance_samples))
 
-    def _make_classifier(self, n_classes: int) -> nn.Module:
-        """``q(y|x)``: the encoder's architecture (without the label input) and a linear head
-        giving the logits."""
+    def _has_classifier(self) -> bool:
+        return bool(getattr(self, "semi_supervised_", False))  # unset in files from before M2
+
+    def _make_classifier(self, n_classes: int) -> nn.Module | None:
+        """``q(y|x)`` when semi-supervised: the encoder's architecture (without the label input)
+        and a linear head giving the logits."""
+        if not self._has_classifier():
+            return None
         hidden = tuple(self.hidden_layer_sizes or DEFAULT_HIDDEN[self.architecture])
         if self.architecture == "conv":
             body = ConvEncoder(self.image_shape_, hidden, self.activation)
