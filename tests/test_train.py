@@ -13,7 +13,7 @@ from aekit.core.model import AutoencoderModel
 from aekit.core.nets import MLPDecoder, MLPEncoder, reset_parameters
 from aekit.core.objectives import BernoulliLikelihood, KLDivergence
 from aekit.core.train import TrainConfig, TrainingDivergedError, train
-from aekit.io.tensors import load_tree
+from aekit.io.tensors import load_tree, save_tree
 
 
 @pytest.fixture(scope="module")
@@ -174,6 +174,12 @@ def test_the_trainer_hands_forward_the_epoch_in_training_and_validation(X):
     assert module.seen == [pair for e in range(3) for pair in [(True, e)] * 4 + [(False, e)]]
 
 
+def crash_after_two(report):
+    """A callback that "kills" the run after its second epoch (once it is checkpointed)."""
+    if report.epoch == 2:
+        raise KeyboardInterrupt
+
+
 def cosine_config(tmp_path, max_iter):
     return TrainConfig(
         max_iter=max_iter,
@@ -187,11 +193,6 @@ def cosine_config(tmp_path, max_iter):
 
 def test_cosine_schedule_is_checkpointed_and_a_resumed_run_is_exact(X, tmp_path):
     data, config = torch.from_numpy(X), cosine_config(tmp_path, 5)
-
-    def crash_after_two(report):
-        if report.epoch == 2:
-            raise KeyboardInterrupt
-
     with pytest.raises(KeyboardInterrupt):
         train(fresh_vae_model(), data, config=config, generator=torch.Generator().manual_seed(1),
               callbacks=[crash_after_two])  # fmt: skip
@@ -230,3 +231,22 @@ def test_resuming_with_a_larger_max_iter_follows_the_new_cosine_schedule(X, tmp_
           generator=torch.Generator().manual_seed(1))  # fmt: skip
     per_epoch = sorted(set(rates), reverse=True)
     assert per_epoch == [1e-2 * 0.5 * (1 + math.cos(math.pi * e / 4)) for e in (2, 3)]
+
+
+def test_a_checkpoint_without_scheduler_state_still_resumes_exactly(X, tmp_path):
+    """Checkpoints written before the scheduler was saved hold the epoch, which is enough."""
+    data, config = torch.from_numpy(X), cosine_config(tmp_path, 4)
+    with pytest.raises(KeyboardInterrupt):
+        train(fresh_vae_model(), data, config=config, generator=torch.Generator().manual_seed(1),
+              callbacks=[crash_after_two])  # fmt: skip
+    header, state = load_tree(config.checkpoint_path)
+    del state["scheduler"]
+    save_tree(config.checkpoint_path, header, state)
+    resumed_model = fresh_vae_model()
+    resumed = train(resumed_model, data, config=config, generator=torch.Generator().manual_seed(1))
+    config.checkpoint_path = None
+    straight_model = fresh_vae_model()
+    generator = torch.Generator().manual_seed(1)
+    straight = train(straight_model, data, config=config, generator=generator)
+    assert resumed.history == straight.history
+    assert_same_weights(resumed_model.state_dict(), straight_model.state_dict())

@@ -290,7 +290,10 @@ def _resume(config, module, optimizer, scheduler, generator):
     # JSON turned the optimizer's integer parameter ids into strings; Adam matches on ints.
     optimizer_state["state"] = {int(k): v for k, v in optimizer_state["state"].items()}
     optimizer.load_state_dict(optimizer_state)
-    scheduler.load_state_dict(state["scheduler"])
+    if "scheduler" in state:
+        scheduler.load_state_dict(state["scheduler"])
+    else:  # a checkpoint from before the scheduler was saved: the epoch is all it needs
+        scheduler.last_epoch = header["n_iter"]
     # The rate of the coming epoch from this run's schedule (the scheduler's factor is a closure
     # over this run's config, not saved): max_iter may have changed since the checkpoint (it is
     # resumable), and the cosine's period with it.
