@@ -9,7 +9,8 @@ import torch
 
 import aekit
 from aekit.core.nets import MLPEncoder
-from aekit.core.train import TrainConfig, learning_rate_at
+from aekit.core.objectives import DynamicBinarization, ImportanceWeightedBound
+from aekit.core.train import TrainConfig, learning_rate_scheduler
 from aekit.data.datasets import load_digits
 
 TINY = {"hidden_layer_sizes": (16,), "random_state": 0, "device": "cpu", "latent_dim": 2}
@@ -44,7 +45,7 @@ def test_dynamic_binarization_feeds_fresh_binary_images_every_epoch(seen_inputs)
     # Pixels that are exactly 0 stay 0 and pixels at 1 stay 1: the draw is Bernoulli(p).
     always_zero = torch.from_numpy(X.max(axis=0) == 0)
     assert first[:, always_zero].sum() == 0
-    assert vae.model_.dynamic_binarization
+    assert isinstance(vae.model_.objective, DynamicBinarization)
 
 
 def test_without_binarization_training_sees_the_grey_levels(seen_inputs):
@@ -62,23 +63,36 @@ def test_binarize_is_validated_and_saved(tmp_path):
     vae = aekit.ConditionalVAE(binarize="dynamic", max_iter=2, **TINY).fit(X, np.arange(100) % 3)
     vae.save(tmp_path / "m.aekit")
     loaded = aekit.load(tmp_path / "m.aekit")
-    assert loaded.binarize == "dynamic" and loaded.model_.dynamic_binarization
+    assert loaded.binarize == "dynamic" and isinstance(loaded.model_.objective, DynamicBinarization)
     np.testing.assert_array_equal(
         loaded.elbo(X, np.arange(100) % 3), vae.elbo(X, np.arange(100) % 3)
     )
+
+
+def learning_rates(config: TrainConfig, epochs: int) -> list[float]:
+    """The optimizer's learning rate in each epoch, the scheduler stepped once per epoch."""
+    optimizer = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=config.learning_rate)
+    scheduler = learning_rate_scheduler(optimizer, config)
+    rates = []
+    for _ in range(epochs):
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    return rates
 
 
 def test_cosine_schedule_values():
     config = TrainConfig(
         max_iter=10, batch_size=1, learning_rate=0.1, learning_rate_schedule="cosine"
     )
-    assert learning_rate_at(0, config) == pytest.approx(0.1)
-    assert learning_rate_at(5, config) == pytest.approx(0.05)  # half way: (1 + cos(pi/2)) / 2
-    assert learning_rate_at(9, config) == pytest.approx(0.05 * (1 + math.cos(0.9 * math.pi)))
-    steps = [learning_rate_at(e, config) for e in range(10)]
+    steps = learning_rates(config, 10)
+    # The closed form, to the last bit: lr (1 + cos(pi t / max_iter)) / 2 (Loshchilov & Hutter).
+    assert steps == [0.1 * 0.5 * (1.0 + math.cos(math.pi * e / 10)) for e in range(10)]
+    assert steps[0] == pytest.approx(0.1)
+    assert steps[5] == pytest.approx(0.05)  # half way: (1 + cos(pi/2)) / 2
     assert all(a > b for a, b in zip(steps, steps[1:]))
     constant = TrainConfig(max_iter=10, batch_size=1, learning_rate=0.1)
-    assert {learning_rate_at(e, constant) for e in range(10)} == {0.1}
+    assert set(learning_rates(constant, 10)) == {0.1}
 
 
 def test_cosine_schedule_reaches_the_optimizer(monkeypatch):
@@ -105,18 +119,17 @@ def test_importance_weighted_objective_is_a_tighter_bound():
     common = {**TINY, "latent_dim": 8, "hidden_layer_sizes": (32,), "learning_rate_init": 3e-3}
     vae = aekit.VAE(max_iter=30, **common).fit(X_train)
     iwae = aekit.VAE(max_iter=30, importance_samples=5, **common).fit(X_train)
-    assert iwae.model_.importance_samples == 5 and "kl" not in iwae.history_
+    assert iwae.model_.objective.k == 5 and "kl" not in iwae.history_
 
     # On one network, the training loss -L_5 lies below -ELBO on average (Burda et al. 2015,
     # Theorem 1): averaged over many draws of the k samples per row.
     model, x = vae.model_.train(), torch.from_numpy(X_test)
+    iw_bound = ImportanceWeightedBound(5)
     with torch.no_grad():
         elbo_loss = np.mean([model(x, None, torch.Generator().manual_seed(s))["loss"].item()
                              for s in range(20)])  # fmt: skip
-        model.importance_samples = 5
-        iw_loss = np.mean([model(x, None, torch.Generator().manual_seed(s))["loss"].item()
-                           for s in range(20)])  # fmt: skip
-        model.importance_samples = 1
+        iw_loss = np.mean([iw_bound(model, x, None, torch.Generator().manual_seed(s), 0)["loss"]
+                           .item() for s in range(20)])  # fmt: skip
     assert iw_loss < elbo_loss - 0.2
 
     # Trained on L_5, the model explains held-out digits better (its L_500 is higher) while its

@@ -9,11 +9,13 @@ from torch.distributions import Bernoulli, Normal
 
 import aekit
 from aekit.core.latent import Code, GaussianLatent
-from aekit.core.nets import ConvDecoder, ConvEncoder, MLPEncoder
+from aekit.core.model import AutoencoderModel
+from aekit.core.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder
 from aekit.core.objectives import (
     BernoulliLikelihood,
     Corruption,
     GaussianLikelihood,
+    KLDivergence,
     KLSparsity,
     jacobian_frobenius_sq,
 )
@@ -144,3 +146,23 @@ def test_conv_decoder_mirrors_the_encoder_for_any_image_size(shape):
 def test_mlp_encoder_without_hidden_layers_is_the_identity():
     x = torch.randn(3, 4)
     assert torch.equal(MLPEncoder(4, (), "relu")(x), x)
+
+
+def test_the_epoch_argument_drives_the_kl_warmup_weight():
+    """``forward(..., epoch=e)`` weighs the KL term by ``beta * min(1, (e + 1) / warmup)``; the
+    same draws give the same reconstruction and KL whatever the epoch."""
+    model = AutoencoderModel(
+        MLPEncoder(6, (8,), "relu"),
+        GaussianLatent(8, 2),
+        MLPDecoder(2, (8,), 6, "relu"),
+        BernoulliLikelihood(),
+        [KLDivergence(beta=2.0, warmup_epochs=4)],
+    )
+    x = torch.rand(5, 6, generator=torch.Generator().manual_seed(0))
+    first = model(x, None, torch.Generator().manual_seed(1), epoch=0)
+    for epoch in range(6):
+        terms = model(x, None, torch.Generator().manual_seed(1), epoch=epoch)
+        weight = 2.0 * min(1.0, (epoch + 1) / 4)
+        assert torch.equal(terms["kl"], first["kl"])
+        torch.testing.assert_close(terms["loss"], terms["reconstruction"] + weight * terms["kl"])
+    assert not hasattr(model, "epoch")  # the epoch is an argument, never the model's state

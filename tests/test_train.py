@@ -1,4 +1,7 @@
-"""The trainer: determinism, resumption, early stopping, divergence."""
+"""The trainer: determinism, resumption, early stopping, divergence, the epoch it hands the
+module, and the learning-rate schedule."""
+
+import math
 
 import numpy as np
 import pytest
@@ -10,6 +13,7 @@ from aekit.core.model import AutoencoderModel
 from aekit.core.nets import MLPDecoder, MLPEncoder, reset_parameters
 from aekit.core.objectives import BernoulliLikelihood, KLDivergence
 from aekit.core.train import TrainConfig, TrainingDivergedError, train
+from aekit.io.tensors import load_tree, save_tree
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +151,102 @@ def test_checkpoints_need_a_fixed_seed_and_the_same_data_shape(X, tmp_path):
         aekit.Autoencoder(max_iter=2, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(
             same_bytes_other_shape
         )
+
+
+class EpochRecorder(torch.nn.Module):
+    """A least-squares module that records (training?, epoch) for every batch it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.zeros(64))
+        self.seen: list[tuple[bool, int]] = []
+
+    def forward(self, x, y=None, generator=None, epoch=0):
+        self.seen.append((self.training, epoch))
+        return {"loss": (x @ self.weight - 1).pow(2).mean()}
+
+
+def test_the_trainer_hands_forward_the_epoch_in_training_and_validation(X):
+    module = EpochRecorder()
+    config = TrainConfig(max_iter=3, batch_size=100, learning_rate=1e-3, early_stopping=True)
+    train(module, torch.from_numpy(X), config=config, generator=torch.Generator().manual_seed(0))
+    # 360 training rows: four batches per epoch, then one validation batch of 40 rows.
+    assert module.seen == [pair for e in range(3) for pair in [(True, e)] * 4 + [(False, e)]]
+
+
+def crash_after_two(report):
+    """A callback that "kills" the run after its second epoch (once it is checkpointed)."""
+    if report.epoch == 2:
+        raise KeyboardInterrupt
+
+
+def cosine_config(tmp_path, max_iter):
+    return TrainConfig(
+        max_iter=max_iter,
+        batch_size=64,
+        learning_rate=1e-2,
+        learning_rate_schedule="cosine",
+        checkpoint_path=tmp_path / "ckpt.safetensors",
+        fingerprint="run",
+    )
+
+
+def test_cosine_schedule_is_checkpointed_and_a_resumed_run_is_exact(X, tmp_path):
+    data, config = torch.from_numpy(X), cosine_config(tmp_path, 5)
+    with pytest.raises(KeyboardInterrupt):
+        train(fresh_vae_model(), data, config=config, generator=torch.Generator().manual_seed(1),
+              callbacks=[crash_after_two])  # fmt: skip
+    _, state = load_tree(config.checkpoint_path)
+    assert state["scheduler"]["last_epoch"] == 2  # the next epoch's, and its rate:
+    assert state["optimizer"]["param_groups"][0]["lr"] == 1e-2 * 0.5 * (
+        1 + math.cos(math.pi * 2 / 5)
+    )
+
+    resumed_model = fresh_vae_model()
+    resumed = train(resumed_model, data, config=config, generator=torch.Generator().manual_seed(1))
+    config.checkpoint_path = None
+    straight_model = fresh_vae_model()
+    straight = train(
+        straight_model, data, config=config, generator=torch.Generator().manual_seed(1)
+    )
+    assert resumed.history == straight.history
+    assert_same_weights(resumed_model.state_dict(), straight_model.state_dict())
+
+
+def test_resuming_with_a_larger_max_iter_follows_the_new_cosine_schedule(X, tmp_path, monkeypatch):
+    """max_iter may change on resumption: the epochs after it take their rates from the new
+    schedule (not the old run's last rate, 0 at its end)."""
+    data = torch.from_numpy(X)
+    train(fresh_vae_model(), data, config=cosine_config(tmp_path, 2),
+          generator=torch.Generator().manual_seed(1))  # fmt: skip
+    rates = []
+    step = torch.optim.Adam.step
+
+    def recording_step(self, *args, **kwargs):
+        rates.append(self.param_groups[0]["lr"])
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.Adam, "step", recording_step)
+    train(fresh_vae_model(), data, config=cosine_config(tmp_path, 4),
+          generator=torch.Generator().manual_seed(1))  # fmt: skip
+    per_epoch = sorted(set(rates), reverse=True)
+    assert per_epoch == [1e-2 * 0.5 * (1 + math.cos(math.pi * e / 4)) for e in (2, 3)]
+
+
+def test_a_checkpoint_without_scheduler_state_still_resumes_exactly(X, tmp_path):
+    """Checkpoints written before the scheduler was saved hold the epoch, which is enough."""
+    data, config = torch.from_numpy(X), cosine_config(tmp_path, 4)
+    with pytest.raises(KeyboardInterrupt):
+        train(fresh_vae_model(), data, config=config, generator=torch.Generator().manual_seed(1),
+              callbacks=[crash_after_two])  # fmt: skip
+    header, state = load_tree(config.checkpoint_path)
+    del state["scheduler"]
+    save_tree(config.checkpoint_path, header, state)
+    resumed_model = fresh_vae_model()
+    resumed = train(resumed_model, data, config=config, generator=torch.Generator().manual_seed(1))
+    config.checkpoint_path = None
+    straight_model = fresh_vae_model()
+    generator = torch.Generator().manual_seed(1)
+    straight = train(straight_model, data, config=config, generator=generator)
+    assert resumed.history == straight.history
+    assert_same_weights(resumed_model.state_dict(), straight_model.state_dict())

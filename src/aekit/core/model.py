@@ -1,8 +1,10 @@
 """Layer 3: the one autoencoder machine every kind is built from.
 
 ``AutoencoderModel`` = encoder + latent bottleneck + decoder + likelihood + weighted terms
-(+ training-time corruption, + label conditioning). Like nanoGPT's model, ``forward`` returns the
-loss itself together with each named term, so the trainer needs to know nothing else.
+(+ training-time corruption, + label conditioning, + a classifier ``q(y|x)`` for M2) + the
+objective that says how they make a loss (:mod:`aekit.core.objectives.training`), all given when
+the model is built. Like nanoGPT's model, ``forward`` returns the loss itself together with each
+named term, so the trainer needs to know nothing else.
 
 Shapes: ``x`` is ``(n, D)`` for the MLP or ``(n, C, H, W)`` for the conv network, already in the
 model's space (standardized for Gaussian data, as is for [0, 1] data); ``y`` holds class indices
@@ -18,10 +20,32 @@ import torch.nn.functional as F
 from torch import nn
 
 from aekit.core.latent import Code
-from aekit.core.objectives import Corruption, Likelihood, Term
+from aekit.core.objectives import Corruption, Likelihood, Objective, PenalizedReconstruction, Term
 
 
 class AutoencoderModel(nn.Module):
+    """The networks and the pieces of the objective, fixed when the model is built.
+
+    Parameters
+    ----------
+    encoder, latent, decoder : nn.Module
+        ``x -> features -> Code -> likelihood parameters``.
+    likelihood : Likelihood
+        ``p(x | z)``.
+    terms : list of Term
+        Weighted regularizers (e.g. the KL term of a VAE); the objective decides how they enter.
+    corruption : Corruption or None, default=None
+        Training-time noise on the encoder's input (denoising).
+    n_classes : int, default=0
+        > 0 for a conditional model: a one-hot label joins the encoder's and decoder's inputs.
+    objective : Objective or None, default=None
+        What ``forward`` returns; None is :class:`PenalizedReconstruction` (the reconstruction
+        NLL plus the weighted terms).
+    classifier : nn.Module or None, default=None
+        ``q(y|x)``, x -> logits (n, n_classes), for the M2 objective; registered as
+        ``model.classifier`` only when given.
+    """
+
     def __init__(
         self,
         encoder: nn.Module,
@@ -31,6 +55,8 @@ class AutoencoderModel(nn.Module):
         terms: list[Term],
         corruption: Corruption | None = None,
         n_classes: int = 0,
+        objective: Objective | None = None,
+        classifier: nn.Module | None = None,
     ) -> None:
         super().__init__()
         self.encoder, self.latent, self.decoder = encoder, latent, decoder
@@ -38,21 +64,13 @@ class AutoencoderModel(nn.Module):
         self.terms = nn.ModuleList(terms)
         self.corruption = corruption
         self.n_classes = n_classes
-        self.epoch = 0  # set by the trainer; drives weight schedules such as KL warm-up
-        # NaN in x marks missing entries: they enter the encoder as 0 and leave the likelihood,
-        # which then covers the observed entries only (the masked likelihood of MIWAE, Mattei &
-        # Frellsen 2019, eq. 4). Off by default so the hot loop never checks for NaN.
-        self.masks_missing = False
-        # Dynamic binarization (training only): every time a row is used, each value p in [0, 1]
-        # is redrawn as x ~ Bernoulli(p) for both the input and the target, so a grey-level
-        # image stands for a distribution of binary images (Salakhutdinov & Murray 2008;
-        # Burda et al. 2015, sec. 5).
-        self.dynamic_binarization = False
-        # k > 1: train on the importance-weighted bound L_k instead of the ELBO (Gaussian latent).
-        self.importance_samples = 1
+        if classifier is not None:  # registered last: its weights are drawn after the VAE's
+            self.classifier = classifier
+        self.objective = PenalizedReconstruction() if objective is None else objective
+        self.objective.check(self)
 
-    def set_epoch(self, epoch: int) -> None:
-        self.epoch = epoch
+    def extra_repr(self) -> str:
+        return f"objective={self.objective!r}"  # not a module (it owns no parameters): say it
 
     # -- conditioning: a one-hot label joins the encoder input and the decoder's latent input --
     def _one_hot(self, y: torch.Tensor | None) -> torch.Tensor | None:
@@ -77,8 +95,10 @@ class AutoencoderModel(nn.Module):
         return self.latent(self.encoder(self._join(x, self._one_hot(y))))
 
     def encode_code(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        """The deterministic code: the posterior mean for VAEs."""
-        return self.encode(x, y).mean
+        """The deterministic code of rows as given: the posterior mean for VAEs. Rows first
+        become what the encoder saw in training (missing entries filled, for the masked
+        objective of imputation)."""
+        return self.encode(self.objective.encoder_input(x), y).mean
 
     def decode(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         """Likelihood parameters (logits or means), shaped like x."""
@@ -90,52 +110,12 @@ class AutoencoderModel(nn.Module):
         x: torch.Tensor,
         y: torch.Tensor | None = None,
         generator: torch.Generator | None = None,
+        epoch: int = 0,
     ) -> dict[str, torch.Tensor]:
-        """Loss and each named term (batch means). Binarization and corruption apply in training
-        mode only."""
-        if self.dynamic_binarization and self.training:
-            x = torch.bernoulli(x, generator=generator)
-        if self.importance_samples > 1:
-            return self._importance_weighted_loss(x, y, generator)
-        observed = None
-        x_in = x
-        if self.masks_missing:
-            observed = ~torch.isnan(x)
-            x = torch.where(observed, x, torch.zeros((), dtype=x.dtype, device=x.device))
-            # Scale each row's observed entries by n_features / n_observed, as inverted dropout
-            # does, so rows with holes look like complete rows to the encoder (in expectation).
-            kept = observed.flatten(1).sum(dim=1).clamp(min=1).to(x.dtype)
-            x_in = x * (observed[0].numel() / kept).view(-1, *([1] * (x.dim() - 1)))
-        if self.corruption is not None and self.training:
-            x_in = self.corruption(x_in, generator)
-        code = self.encode(x_in, y)
-        output = self.decode(self.latent.sample(code, generator), y)
-        if observed is None:
-            reconstruction = self.likelihood.nll(output, x)
-        else:
-            nll = self.likelihood.nll_per_feature(output, x) * observed
-            reconstruction = nll.flatten(1).sum(dim=1)
-        terms = {"reconstruction": reconstruction.mean()}
-        loss = terms["reconstruction"]
-        for term in self.terms:
-            value = term(x_in, code, self)
-            terms[term.name] = value
-            loss = loss + term.current_weight(self.epoch) * value
-        return {"loss": loss, **terms}
-
-    def _importance_weighted_loss(
-        self, x: torch.Tensor, y: torch.Tensor | None, generator: torch.Generator | None
-    ) -> dict[str, torch.Tensor]:
-        """``-L_k`` averaged over the batch, with k fresh draws per row: the IWAE objective
-        (Burda et al. 2015, eq. 8). Its gradient weights each draw by its normalised importance
-        weight, so the decoder learns from the draws that explain x best; k = 1 is the ELBO."""
-        k = self.importance_samples
-        eps = torch.randn(
-            (k, len(x), self.latent.latent_dim), generator=generator, device=x.device, dtype=x.dtype
-        )
-        log_w = self.log_importance_weights(x, y, eps, max_rows=k * len(x))  # one pass
-        bound = torch.logsumexp(log_w, dim=0) - math.log(k)
-        return {"loss": -bound.mean()}
+        """The objective's loss and each named term (batch means) for the batch ``x`` (and its
+        labels ``y``) in epoch ``epoch`` (from 0), which drives weight schedules such as the KL
+        warm-up. Binarization and corruption apply in training mode only."""
+        return self.objective(self, x, y, generator, epoch)
 
     # -- evaluation ------------------------------------------------------------------------
     def reconstruction_nll(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:

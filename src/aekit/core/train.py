@@ -1,12 +1,14 @@
-"""Layer 4: one training loop for any module whose ``forward(x, y, generator)`` returns a dict with
-a ``"loss"`` entry (and any other named terms to record).
+"""Layer 4: one training loop for any module whose ``forward(x, y, generator, epoch)`` returns a
+dict with a ``"loss"`` entry (and any other named terms to record); ``epoch`` counts from 0 and
+drives the module's weight schedules (e.g. the KL warm-up), in training and validation alike.
 
 * Batches are slices of one shuffled index tensor over in-memory tensors: no per-sample Python.
 * All randomness (split, shuffling, the module's noise) comes from one ``torch.Generator``.
 * Terms are summed on the device and read once per epoch, so the hot loop never synchronises.
-* ``checkpoint_path``: after every epoch the whole state (weights, optimizer, generator, history,
-  early-stopping state) is written atomically; the next call resumes from it and reaches the same
-  weights an uninterrupted run would.
+* The learning rate follows a torch scheduler, stepped once per epoch.
+* ``checkpoint_path``: after every epoch the whole state (weights, optimizer, learning-rate
+  scheduler, generator, history, early-stopping state) is written atomically; the next call
+  resumes from it and reaches the same weights an uninterrupted run would.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class TrainConfig:
     max_iter: int
     batch_size: int
     learning_rate: float
-    learning_rate_schedule: str = "constant"  # or "cosine": see learning_rate_at
+    learning_rate_schedule: str = "constant"  # or "cosine": see learning_rate_scheduler
     early_stopping: bool = False
     validation_fraction: float = 0.1
     n_iter_no_change: int = 10
@@ -87,12 +89,14 @@ def evaluate(
     y: torch.Tensor | None,
     generator: torch.Generator,
     batch_size: int,
+    epoch: int = 0,
 ) -> dict[str, torch.Tensor]:
-    """Mean of each term over all rows, in eval mode (no corruption, no dropout)."""
+    """Mean of each term over all rows, in eval mode (no corruption, no dropout), with the
+    weights of epoch ``epoch``."""
     module.eval()
     totals: dict[str, torch.Tensor] = {}
     for index, size in _batches(len(X), batch_size):
-        for name, value in module(X[index], _select(y, index), generator).items():
+        for name, value in module(X[index], _select(y, index), generator, epoch=epoch).items():
             totals[name] = totals.get(name, 0.0) + value.detach() * size
     return {name: total / len(X) for name, total in totals.items()}
 
@@ -135,16 +139,30 @@ def fingerprint(params: dict, *arrays: np.ndarray | None) -> str:
 LEARNING_RATE_SCHEDULES = ("constant", "cosine")
 
 
-def learning_rate_at(epoch: int, config: TrainConfig) -> float:
-    """The learning rate of epoch ``epoch`` (from 0).
+def learning_rate_scheduler(
+    optimizer: torch.optim.Optimizer, config: TrainConfig
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """The learning rate of each epoch (from 0) as a factor of ``config.learning_rate``; step it
+    once per epoch.
 
     ``"cosine"``: ``lr * (1 + cos(pi * epoch / max_iter)) / 2`` (Loshchilov & Hutter 2017,
-    eq. 5 without restarts, floor 0): large steps early, small ones to settle at the end. A
-    function of the epoch alone, so a run resumed from a checkpoint follows the same schedule.
+    eq. 5 without restarts, floor 0): large steps early, small ones to settle at the end.
+    ``LambdaLR`` computes it in closed form from the epoch (``CosineAnnealingLR`` updates the
+    rate recursively, which drifts from these values in the last bits), so a resumed run
+    follows the very same rates. ``"constant"``: the factor 1.
     """
     if config.learning_rate_schedule == "cosine":
-        return config.learning_rate * 0.5 * (1.0 + math.cos(math.pi * epoch / config.max_iter))
-    return config.learning_rate
+        max_iter = config.max_iter
+
+        def factor(epoch: int) -> float:
+            return 0.5 * (1.0 + math.cos(math.pi * epoch / max_iter))
+
+    else:
+
+        def factor(epoch: int) -> float:
+            return 1.0
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
 def _adam(module: nn.Module, learning_rate: float) -> torch.optim.Adam:
@@ -172,18 +190,15 @@ def train(
     X_train, y_train = (X, y) if train_idx is None else (X[train_idx], _select(y, train_idx))
     X_val, y_val = (None, None) if val_idx is None else (X[val_idx], _select(y, val_idx))
     optimizer = _adam(module, config.learning_rate)
+    scheduler = learning_rate_scheduler(optimizer, config)
     result = TrainResult(n_iter=0)
     no_improve, best_state = 0, None
     if config.checkpoint_path is not None and config.checkpoint_path.exists():
-        result, no_improve, best_state = _resume(config, module, optimizer, generator)
+        result, no_improve, best_state = _resume(config, module, optimizer, scheduler, generator)
 
-    set_epoch = getattr(module, "set_epoch", lambda epoch: None)
     while result.n_iter < config.max_iter and not result.stopped_early:
         started = time.perf_counter()
         epoch = result.n_iter
-        set_epoch(epoch)
-        for group in optimizer.param_groups:
-            group["lr"] = learning_rate_at(epoch, config)
         module.train()
         sums: torch.Tensor | None = None  # one stacked tensor: fewer tiny ops per step
         if config.epoch_order is None:
@@ -191,17 +206,18 @@ def train(
         else:
             order = config.epoch_order(y_train, generator)
         for index, size in _batches(len(order), config.batch_size, order):
-            terms = module(X_train[index], _select(y_train, index), generator)
+            terms = module(X_train[index], _select(y_train, index), generator, epoch=epoch)
             optimizer.zero_grad(set_to_none=True)
             terms["loss"].backward()
             optimizer.step()
             values = torch.stack([value.detach() for value in terms.values()]) * size
             sums = values if sums is None else sums + values
+        scheduler.step()  # the next epoch's learning rate
         train_means = dict(zip(terms, (sums / len(order)).tolist()))
         _finite_or_raise(train_means, epoch + 1, config)
         val_means = None
         if X_val is not None:
-            val_terms = evaluate(module, X_val, y_val, generator, 4 * config.batch_size)
+            val_terms = evaluate(module, X_val, y_val, generator, 4 * config.batch_size, epoch)
             val_means = {name: float(value) for name, value in val_terms.items()}
             _finite_or_raise(val_means, epoch + 1, config)
 
@@ -223,7 +239,9 @@ def train(
         result.stopped_early = no_improve >= config.n_iter_no_change
 
         if config.checkpoint_path is not None:
-            _save_checkpoint(config, module, optimizer, generator, result, no_improve, best_state)
+            _save_checkpoint(
+                config, module, optimizer, scheduler, generator, result, no_improve, best_state
+            )
         report = EpochReport(
             result.n_iter, config.max_iter, train_means, val_means, time.perf_counter() - started
         )
@@ -236,10 +254,13 @@ def train(
     return result
 
 
-def _save_checkpoint(config, module, optimizer, generator, result, no_improve, best_state):
+def _save_checkpoint(
+    config, module, optimizer, scheduler, generator, result, no_improve, best_state
+):
     state = {
         "model": module.state_dict(),
         "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
         "generator": generator.get_state(),
         "best_model": best_state,
     }
@@ -254,7 +275,7 @@ def _save_checkpoint(config, module, optimizer, generator, result, no_improve, b
     write_file(config.checkpoint_path, CHECKPOINT, header, state)
 
 
-def _resume(config, module, optimizer, generator):
+def _resume(config, module, optimizer, scheduler, generator):
     header, state = read_file(config.checkpoint_path, CHECKPOINT)
     if header.get("fingerprint") != config.fingerprint:
         raise ValueError(
@@ -266,6 +287,17 @@ def _resume(config, module, optimizer, generator):
     # JSON turned the optimizer's integer parameter ids into strings; Adam matches on ints.
     optimizer_state["state"] = {int(k): v for k, v in optimizer_state["state"].items()}
     optimizer.load_state_dict(optimizer_state)
+    if "scheduler" in state:
+        scheduler.load_state_dict(state["scheduler"])
+    else:  # a checkpoint from before the scheduler was saved: the epoch is all it needs
+        scheduler.last_epoch = header["n_iter"]
+    # The rate of the coming epoch from this run's schedule (the scheduler's factor is a closure
+    # over this run's config, not saved): max_iter may have changed since the checkpoint (it is
+    # resumable), and the cosine's period with it.
+    for group, base, factor in zip(
+        optimizer.param_groups, scheduler.base_lrs, scheduler.lr_lambdas, strict=True
+    ):
+        group["lr"] = base * factor(scheduler.last_epoch)
     generator.set_state(state["generator"])
     result = TrainResult(
         n_iter=header["n_iter"],

@@ -4,8 +4,8 @@
 networks, calling the trainer, and the fitted-model methods; its shared parameters come from
 :class:`aekit.estimators._params.AutoencoderParams`. A kind of autoencoder is a thin subclass
 that writes out its ``__init__`` and its ``_parameter_constraints`` and overrides the hooks that
-make it that kind: ``_make_latent`` (the bottleneck), ``_make_terms`` (regularizers) and
-``_make_corruption`` (training-time noise).
+make it that kind: ``_make_latent``, ``_make_terms``, ``_make_corruption``, ``_make_objective``
+and ``_make_classifier`` (the model's pieces), and ``_train_config`` (the trainer's settings).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from aekit.core.devices import resolve_device
 from aekit.core.latent import DeterministicLatent
 from aekit.core.model import AutoencoderModel
 from aekit.core.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, reset_parameters
-from aekit.core.objectives import Corruption, Term, choose_likelihood, make_likelihood
+from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
+from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, fingerprint, train
 from aekit.data.validation import as_labels, as_numeric_array, encode_labels, fit_labels
 from aekit.estimators._autoencoder_state import AutoencoderState
@@ -44,7 +45,7 @@ _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
 
 class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, BaseEstimator):
     _conditional: ClassVar[bool] = False
-    _masks_missing: ClassVar[bool] = False  # NaN = a missing entry, left out of the loss
+    _masks_missing: ClassVar[bool] = False  # X may hold NaN (missing entries): see imputation
 
     # ---- hooks that make a kind --------------------------------------------------------------
     def _make_latent(self, in_features: int) -> nn.Module:
@@ -54,6 +55,14 @@ class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, Bas
         return []
 
     def _make_corruption(self, low: torch.Tensor, high: torch.Tensor) -> Corruption | None:
+        return None
+
+    def _make_objective(self) -> Objective:
+        """What training minimises: the reconstruction NLL plus the weighted terms."""
+        return PenalizedReconstruction()
+
+    def _make_classifier(self, n_classes: int) -> nn.Module | None:
+        """A classifier ``q(y|x)`` trained with the model (x -> logits), or None."""
         return None
 
     # ---- input handling ----------------------------------------------------------------------
@@ -135,7 +144,7 @@ class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, Bas
             decoder = MLPDecoder(d + k, hidden[::-1], self.n_features_in_, act)
         latent = self._make_latent(encoder.out_features)
         likelihood = make_likelihood(self.likelihood_, latent.stochastic, categorical_groups(self))
-        model = AutoencoderModel(
+        return AutoencoderModel(
             encoder,
             latent,
             decoder,
@@ -143,9 +152,35 @@ class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, Bas
             self._make_terms(),
             self._make_corruption(low, high),
             n_classes,
+            objective=self._make_objective(),
+            classifier=self._make_classifier(n_classes),
         )
-        model.masks_missing = self._masks_missing
-        return model
+
+    def _train_config(self, flat: np.ndarray, y_index: torch.Tensor | None) -> TrainConfig:
+        """The trainer's settings for the rows ``flat`` (labels ``y_index``, on the CPU); kinds
+        extend them with their own (``dataclasses.replace`` on ``super()``'s)."""
+        checkpoint_path, run_fingerprint = None, ""
+        if self.checkpoint_dir is not None:  # where to checkpoint, and the run it belongs to
+            if not isinstance(self.random_state, (int, np.integer)):
+                raise ValueError(
+                    "checkpoint_dir needs an int random_state: a resumed run must repeat the "
+                    "same validation split and shuffles. Pass e.g. random_state=0."
+                )
+            params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
+            labels = None if y_index is None else y_index.numpy()
+            checkpoint_path = Path(self.checkpoint_dir) / "checkpoint.safetensors"
+            run_fingerprint = fingerprint(params, flat, labels)  # the parameters and the data
+        return TrainConfig(
+            max_iter=int(self.max_iter),
+            batch_size=min(200, len(flat)) if self.batch_size == "auto" else int(self.batch_size),
+            learning_rate=float(self.learning_rate_init),
+            early_stopping=bool(self.early_stopping),
+            validation_fraction=float(self.validation_fraction),
+            n_iter_no_change=int(self.n_iter_no_change),
+            tol=float(self.tol),
+            checkpoint_path=checkpoint_path,
+            fingerprint=run_fingerprint,
+        )
 
     def fit(self, X: Any, y: Any = None) -> BaseAutoencoder:
         """Fit the autoencoder to X.
@@ -189,7 +224,7 @@ class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, Bas
                 UserWarning,
                 stacklevel=2,
             )
-        checkpoint_path, run_fingerprint = self._checkpoint(flat, y_index)
+        config = self._train_config(flat, y_index)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         reset_parameters(model, torch.Generator().manual_seed(seed))
         device = resolve_device(self.device)
@@ -198,20 +233,6 @@ class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, Bas
         X_model = X_model.to(device)
         y_index = None if y_index is None else y_index.to(device)
 
-        config = TrainConfig(
-            max_iter=int(self.max_iter),
-            batch_size=min(200, len(flat)) if self.batch_size == "auto" else int(self.batch_size),
-            learning_rate=float(self.learning_rate_init),
-            learning_rate_schedule=getattr(self, "learning_rate_schedule", "constant"),
-            early_stopping=bool(self.early_stopping),
-            validation_fraction=float(self.validation_fraction),
-            n_iter_no_change=int(self.n_iter_no_change),
-            tol=float(self.tol),
-            patience_start=int(getattr(self, "kl_warmup", 0)),
-            checkpoint_path=checkpoint_path,
-            fingerprint=run_fingerprint,
-            epoch_order=getattr(self, "_epoch_order", None),  # a kind's own batch mix, if any
-        )
         bar = ProgressBar(type(self).__name__, config.max_iter) if self.verbose else None
         with bar or contextlib.nullcontext():
             result = train(
@@ -247,23 +268,6 @@ class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, Bas
         """Minus the validation loss per epoch (higher is better), with early stopping."""
         val = self.history_.get("val_loss")
         return None if val is None else [-v for v in val]
-
-    def _checkpoint(
-        self, flat: np.ndarray, y_index: torch.Tensor | None
-    ) -> tuple[Path | None, str]:
-        """Where to checkpoint, and the fingerprint (parameters and data) tying it to this run."""
-        if self.checkpoint_dir is None:
-            return None, ""
-        if not isinstance(self.random_state, (int, np.integer)):
-            raise ValueError(
-                "checkpoint_dir needs an int random_state: a resumed run must repeat the same "
-                "validation split and shuffles. Pass e.g. random_state=0."
-            )
-        params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
-        labels = None if y_index is None else y_index.numpy()
-        return Path(self.checkpoint_dir) / "checkpoint.safetensors", fingerprint(
-            params, flat, labels
-        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

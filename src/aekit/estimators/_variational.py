@@ -9,6 +9,7 @@ options (dynamic binarization, learning-rate schedule).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from numbers import Integral, Real
 from typing import Any
 
@@ -21,8 +22,15 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from aekit.core.latent import GaussianLatent
-from aekit.core.objectives import KLDivergence, Term
-from aekit.core.train import LEARNING_RATE_SCHEDULES
+from aekit.core.objectives import (
+    DynamicBinarization,
+    ImportanceWeightedBound,
+    KLDivergence,
+    Objective,
+    PenalizedReconstruction,
+    Term,
+)
+from aekit.core.train import LEARNING_RATE_SCHEDULES, TrainConfig
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._generative import GenerativeMixin
 
@@ -43,7 +51,9 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         "importance_samples": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def _build_model(self, n_classes: int, low: torch.Tensor, high: torch.Tensor) -> nn.Module:
+    def _make_objective(self) -> Objective:
+        """The bound of :meth:`_make_bound`, on dynamically binarized rows with
+        ``binarize="dynamic"``."""
         dynamic = self.binarize == "dynamic"
         if dynamic and self.likelihood_ != "bernoulli":
             raise ValueError(
@@ -57,10 +67,22 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
                 f"kl_warmup=0 (got beta={self.beta!r}, kl_warmup={self.kl_warmup!r}), or "
                 "importance_samples=1."
             )
-        model = super()._build_model(n_classes, low, high)
-        model.dynamic_binarization = dynamic
-        model.importance_samples = int(self.importance_samples)
-        return model
+        bound = self._make_bound()
+        return DynamicBinarization(bound) if dynamic else bound
+
+    def _make_bound(self) -> Objective:
+        """The negative bound on ``log p(x)`` trained on: ``-L_k`` for ``importance_samples=k``
+        > 1, else the negative beta-ELBO (the reconstruction NLL plus the KL term)."""
+        k = int(self.importance_samples)
+        return ImportanceWeightedBound(k) if k > 1 else PenalizedReconstruction()
+
+    def _train_config(self, flat: np.ndarray, y_index: torch.Tensor | None) -> TrainConfig:
+        # The loss rises while the KL weight warms up: stalls count only after the warm-up.
+        return replace(
+            super()._train_config(flat, y_index),
+            learning_rate_schedule=self.learning_rate_schedule,
+            patience_start=int(self.kl_warmup),
+        )
 
     def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
         self.sampler_ = None

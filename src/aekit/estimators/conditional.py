@@ -4,13 +4,15 @@ With every row labelled it is the conditional VAE of Sohn et al. (2015). When so
 missing (``-1``, as in scikit-learn's semi-supervised estimators) it becomes the M2 model of
 Kingma et al. (2014): a classifier ``q(y|x)`` is trained with the VAE, the unlabelled rows
 contributing through the classifier's guess of their label (see
-:mod:`aekit.core.semisupervised`).
+:mod:`aekit.core.objectives.semisupervised`).
 """
 
 from __future__ import annotations
 
 import numbers
 import os
+from dataclasses import replace
+from functools import partial
 from numbers import Real
 from typing import Any, ClassVar
 
@@ -23,7 +25,9 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from aekit.core.nets import ConvEncoder, MLPEncoder
-from aekit.core.semisupervised import UNLABELLED, SemiSupervisedModel, oversampled_order
+from aekit.core.objectives import Objective, SemiSupervisedBound
+from aekit.core.semisupervised import UNLABELLED, oversampled_order
+from aekit.core.train import TrainConfig
 from aekit.data.validation import as_labels, fit_labels
 from aekit.estimators._base import DEFAULT_HIDDEN
 from aekit.estimators._variational import _VariationalBase
@@ -255,15 +259,21 @@ class ConditionalVAE(_VariationalBase):
         full[~unlabelled] = index
         return torch.from_numpy(full)
 
-    def _build_model(self, n_classes: int, low: torch.Tensor, high: torch.Tensor) -> nn.Module:
-        model = super()._build_model(n_classes, low, high)
-        if not getattr(self, "semi_supervised_", False):
-            return model
-        return SemiSupervisedModel(model, self._make_classifier(n_classes), self.classifier_weight)
+    def _make_bound(self) -> Objective:
+        """M2's objective (eqs. 6-9 of Kingma et al.) when semi-supervised, its ``L(x, y)`` the
+        negative ELBO or, for ``importance_samples=k`` > 1, ``-L_k(x, y)``."""
+        if not self._has_classifier():
+            return super()._make_bound()
+        return SemiSupervisedBound(self.classifier_weight, int(self.importance_samples))
 
-    def _make_classifier(self, n_classes: int) -> nn.Module:
-        """``q(y|x)``: the encoder's architecture (without the label input) and a linear head
-        giving the logits."""
+    def _has_classifier(self) -> bool:
+        return bool(getattr(self, "semi_supervised_", False))  # unset in files from before M2
+
+    def _make_classifier(self, n_classes: int) -> nn.Module | None:
+        """``q(y|x)`` when semi-supervised: the encoder's architecture (without the label input)
+        and a linear head giving the logits."""
+        if not self._has_classifier():
+            return None
         hidden = tuple(self.hidden_layer_sizes or DEFAULT_HIDDEN[self.architecture])
         if self.architecture == "conv":
             body = ConvEncoder(self.image_shape_, hidden, self.activation)
@@ -271,11 +281,13 @@ class ConditionalVAE(_VariationalBase):
             body = MLPEncoder(self.n_features_in_, hidden, self.activation)
         return nn.Sequential(body, nn.Linear(body.out_features, n_classes))
 
-    def _epoch_order(self, y: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        """Rows of one epoch (the trainer's hook): labelled rows oversampled when few."""
-        if not self.semi_supervised_:  # exactly the trainer's own order
-            return torch.randperm(len(y), generator=generator, device=generator.device)
-        return oversampled_order(y, generator, _LABELLED_SHARE)
+    def _train_config(self, flat: np.ndarray, y_index: torch.Tensor | None) -> TrainConfig:
+        config = super()._train_config(flat, y_index)
+        if not self.semi_supervised_:  # the trainer's own shuffling of every row once
+            return config
+        # Semi-supervised epochs oversample the labelled rows when they are few.
+        order = partial(oversampled_order, labelled_share=_LABELLED_SHARE)
+        return replace(config, epoch_order=order)
 
     def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
         if self.semi_supervised_:  # unlabelled rows take the classifier's label (for sampler)

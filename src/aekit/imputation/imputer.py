@@ -22,6 +22,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from aekit.core.objectives import MaskedReconstruction, Objective
 from aekit.data.tabular import TabularEncoder
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators._composite import NetworkComposite, network_constraints
@@ -29,9 +30,13 @@ from aekit.estimators.persistence import SavesToFile, export_estimator, import_e
 
 
 class _ObservedEntriesAutoencoder(DenoisingAutoencoder):
-    """A DenoisingAutoencoder whose X may hold NaN: missing entries, left out of the loss."""
+    """A DenoisingAutoencoder whose X may hold NaN: missing entries, left out of the loss (the
+    masked objective), in ``fit`` and in ``transform``/``reconstruct`` alike."""
 
     _masks_missing = True
+
+    def _make_objective(self) -> Objective:
+        return MaskedReconstruction()
 
 
 class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEstimator):
@@ -200,10 +205,10 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         times."""
         rows = np.flatnonzero(~observed.all(axis=1))
         current, missing = Z[rows].copy(), ~observed[rows]  # missing entries start at 0 (mean)
-        # The first pass sees the observed entries scaled by n_features / n_observed, as in
-        # training; later passes see complete rows (the previous fill), which need no scaling.
-        scale = Z.shape[1] / np.maximum((~missing).sum(axis=1, keepdims=True), 1)
-        inputs = current * scale
+        # The first pass hands the rows with their holes (NaN), which the networks prepare as in
+        # training (aekit.core.objectives.missing.observed_entries); later passes see complete
+        # rows (the previous fill).
+        inputs = np.where(missing, np.float32(np.nan), current)
         for _ in range(self.n_refinements if len(rows) else 0):
             reconstruction = np.mean([ae.reconstruct(inputs) for ae in self.autoencoders_], axis=0)
             reconstruction = np.clip(reconstruction, *self.fill_range_)

@@ -1,0 +1,128 @@
+"""The objective of the M2 model of Kingma et al. (2014), "Semi-Supervised Learning with Deep
+Generative Models", sec. 3.1.2: a conditional VAE plus a classifier ``q(y|x)`` that learn from
+labelled and unlabelled rows at once.
+
+Generative model: ``p(y) = Cat(1/K)``, ``p(z) = N(0, I)``, ``p(x | y, z)`` the decoder.
+Inference: ``q(z | x, y)`` the conditional encoder and ``q(y | x)`` the classifier, which the
+model holds as ``model.classifier`` (the objective owns no parameters).
+
+Shapes: ``x`` is ``(n, D)`` or ``(n, C, H, W)`` in the model's space; ``y`` holds class indices
+``(n,)``, with ``-1`` marking an unlabelled row.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import torch
+import torch.nn.functional as F
+
+from aekit.core.objectives.training import Objective, Terms, importance_weighted_bound
+
+if TYPE_CHECKING:
+    from aekit.core.model import AutoencoderModel
+
+UNLABELLED = -1
+
+
+class SemiSupervisedBound(Objective):
+    """The per-row mean of Kingma et al.'s objective (eq. 9)::
+
+        J_alpha = sum_labelled L(x, y) + sum_unlabelled U(x) + alpha * E_labelled[-log q(y|x)]
+
+    with ``U(x) = sum_y q(y|x) L(x, y) - H(q(y|x))`` (eq. 7) and ``L(x, y)`` the negative bound
+    on ``log p(x, y)`` (eq. 6): ``-ELBO(x, y)`` with the KL term at its current weight (beta,
+    with its warm-up) for ``importance_samples=1``, else ``-L_k(x, y)``, the importance-weighted
+    bound of Burda et al. (2015, eq. 8) with k draws of z per (row, class). Both include
+    ``log p(y) = -log K`` so that ``U(x)`` bounds ``-log p(x)``; it is a constant for the
+    gradients. Scaled by the number of rows, the cross-entropy weight ``alpha`` is per row of the
+    data: the paper's ``alpha = 0.1 * N`` on sums over ``N`` rows is ``classifier_weight=0.1``.
+
+    Parameters
+    ----------
+    classifier_weight : float
+        ``alpha`` per row.
+    importance_samples : int, default=1
+        k: 1 trains on the ELBO, k > 1 on ``L_k``.
+    """
+
+    def __init__(self, classifier_weight: float, importance_samples: int = 1) -> None:
+        self.classifier_weight = float(classifier_weight)
+        self.importance_samples = int(importance_samples)
+
+    def check(self, model: AutoencoderModel) -> None:
+        if not model.n_classes or not model.latent.stochastic:
+            raise ValueError("M2 needs a conditional model with a Gaussian latent.")
+        if not hasattr(model, "classifier"):
+            raise ValueError("M2 needs a model with a classifier q(y|x).")
+
+    def negative_bound(
+        self,
+        model: AutoencoderModel,
+        x: torch.Tensor,
+        y: torch.Tensor,
+        generator: torch.Generator | None,
+        epoch: int,
+    ) -> Terms:
+        """``L(x, y)`` per row (eq. 6) as ``"bound"``, shape (n,); for the ELBO also its
+        reconstruction and KL parts."""
+        log_prior = math.log(model.n_classes)  # -log p(y)
+        if self.importance_samples > 1:
+            bound = importance_weighted_bound(model, x, y, self.importance_samples, generator)
+            return {"bound": -bound + log_prior}
+        code = model.encode(x, y)
+        nll = model.likelihood.nll(model.decode(model.latent.sample(code, generator), y), x)
+        kl = model.latent.kl(code)
+        # The KL term's current weight (beta, with its warm-up), so L is the negative beta-ELBO.
+        beta = sum(t.current_weight(epoch) for t in model.terms if t.name == "kl")
+        return {"bound": nll + beta * kl + log_prior, "reconstruction": nll, "kl": kl}
+
+    def __call__(
+        self,
+        model: AutoencoderModel,
+        x: torch.Tensor,
+        y: torch.Tensor | None,
+        generator: torch.Generator | None,
+        epoch: int,
+    ) -> Terms:
+        if y is None:
+            raise ValueError("the M2 model needs y: class indices, -1 for unlabelled rows.")
+        labelled = y != UNLABELLED
+        x_l, y_l, x_u = x[labelled], y[labelled], x[~labelled]
+        n_l, n_u, k = len(x_l), len(x_u), model.n_classes
+        # One pass of the VAE over the labelled rows and every unlabelled row under every class:
+        # the unlabelled block is class-major, (k * n_u) rows, so .view(k, n_u) undoes it.
+        x_all = torch.cat([x_l, x_u.repeat(k, *([1] * (x.dim() - 1)))])
+        y_all = torch.cat([y_l, torch.arange(k, device=y.device).repeat_interleave(n_u)])
+        parts = self.negative_bound(model, x_all, y_all, generator, epoch)
+        neg_bound = parts.pop("bound")
+
+        logits = model.classifier(x)
+        log_q = F.log_softmax(logits, dim=1)
+        q_u = log_q[~labelled].exp()  # (n_u, k)
+        unlabelled = (q_u * neg_bound[n_l:].view(k, n_u).T).sum(1) + (q_u * log_q[~labelled]).sum(
+            1
+        )  # eq. 7: E_q(y|x)[L(x, y)] - H(q(y|x)), the entropy written as + sum q log q
+        if n_l:
+            cross_entropy = F.cross_entropy(logits[labelled], y_l)
+        else:  # a batch of unlabelled rows only: the trainer still wants the same terms
+            cross_entropy = logits.sum() * 0.0
+        n = len(x)
+
+        def expected(per_row: torch.Tensor) -> torch.Tensor:
+            """Batch mean of a per-(row, class) quantity, unlabelled rows weighted by q(y|x)."""
+            return (per_row[:n_l].sum() + (q_u * per_row[n_l:].view(k, n_u).T).sum()) / n
+
+        loss = (neg_bound[:n_l].sum() + unlabelled.sum()) / n
+        return {
+            "loss": loss + self.classifier_weight * cross_entropy,
+            **{name: expected(value) for name, value in parts.items()},
+            "classification": cross_entropy,
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"SemiSupervisedBound(classifier_weight={self.classifier_weight}, "
+            f"importance_samples={self.importance_samples})"
+        )
