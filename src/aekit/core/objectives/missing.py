@@ -8,14 +8,9 @@ is the one place that prepares such rows, in training and at inference alike.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import torch
 
-from aekit.core.objectives.training import PenalizedReconstruction, Terms
-
-if TYPE_CHECKING:
-    from aekit.core.model import AutoencoderModel
+from aekit.core.objectives.training import AutoencoderModel, PenalizedReconstruction, Terms
 
 
 def observed_entries(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

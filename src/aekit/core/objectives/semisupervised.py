@@ -13,15 +13,16 @@ Shapes: ``x`` is ``(n, D)`` or ``(n, C, H, W)`` in the model's space; ``y`` hold
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import torch
 import torch.nn.functional as F
 
-from aekit.core.objectives.training import Objective, Terms, importance_weighted_bound
-
-if TYPE_CHECKING:
-    from aekit.core.model import AutoencoderModel
+from aekit.core.objectives.training import (
+    AutoencoderModel,
+    Objective,
+    Terms,
+    importance_weighted_bound,
+)
 
 UNLABELLED = -1
 

@@ -21,14 +21,36 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import torch
-
-if TYPE_CHECKING:
-    from aekit.core.model import AutoencoderModel
+from torch import nn
 
 Terms = dict[str, torch.Tensor]
+
+
+class AutoencoderModel(Protocol):
+    """What an objective uses of the model it trains (:class:`aekit.core.model.AutoencoderModel`
+    has all of it). Written as a protocol so this layer does not import the model, which is
+    built from objectives."""
+
+    training: bool
+    n_classes: int
+    latent: nn.Module
+    likelihood: nn.Module
+    terms: nn.ModuleList
+    corruption: nn.Module | None
+    classifier: nn.Module | None
+
+    def encode(self, x: torch.Tensor, y: torch.Tensor | None = None) -> Any: ...
+
+    def encode_code(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor: ...
+
+    def decode(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor: ...
+
+    def log_importance_weights(
+        self, x: torch.Tensor, y: torch.Tensor | None, eps: torch.Tensor, max_rows: int = 2048
+    ) -> torch.Tensor: ...
 
 
 class Objective:
