@@ -138,3 +138,15 @@ def fit_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         y = np.asarray(y.tolist())
     classes, index = np.unique(y, return_inverse=True)
     return classes, index.astype(np.int64)
+
+
+# Checks of single parameter values, for rules a scikit-learn constraint table cannot state (a
+# width inside a tuple, a method's argument): bool is an int to Python, never a count here.
+def is_int(value: Any, minimum: int) -> bool:
+    """Whether ``value`` is an int (Python or numpy, not bool) of at least ``minimum``."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum
+
+
+def is_number(value: Any) -> bool:
+    """Whether ``value`` is a real number (Python or numpy int or float, not bool)."""
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)

@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from aekit.estimators._composite import NetworkComposite, network_constraints
+from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 from aekit.hashing.binary import BinaryAutoencoder
 from aekit.hashing.index import HammingIndex

@@ -25,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 from aekit.core.objectives import MaskedReconstruction, Objective
 from aekit.data.tabular import TabularEncoder
 from aekit.estimators import DenoisingAutoencoder
-from aekit.estimators._composite import NetworkComposite, network_constraints
+from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 
 
