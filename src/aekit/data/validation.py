@@ -101,10 +101,16 @@ def check_finite(array: np.ndarray, name: str = "X") -> None:
     )
 
 
+class MissingLabelsError(ValueError):
+    """Labels ``y`` are required here and none were given: a conditional model's ``fit``, or
+    decoding under labels. A ``ValueError``; its own type lets a caller (the CLI) name the
+    option that supplies the labels."""
+
+
 def as_labels(y: Any, n_samples: int, name: str = "y") -> np.ndarray:
     """Return ``y`` as a 1-D array with one label per row."""
     if y is None:
-        raise ValueError(f"{name} is required: this model is conditioned on labels.")
+        raise MissingLabelsError(f"{name} is required: this model is conditioned on labels.")
     if _is_torch_tensor(y):
         y = y.detach().cpu().numpy()
     y = np.asarray(y)
