@@ -22,7 +22,8 @@ KINDS = [
     aekit.ConditionalVAE,
 ]
 METHODS = ["transform", "inverse_transform", "reconstruct", "score_samples", "score"]
-VARIATIONAL_METHODS = ["sample", "elbo", "log_likelihood", "kl_per_unit"]
+METHODS += ["reconstruction_error"]
+VARIATIONAL_METHODS = ["sample", "elbo", "log_likelihood", "kl_divergence", "kl_per_unit"]
 VARIATIONAL_METHODS += ["active_units", "interpolate", "traverse", "manifold_grid"]
 
 
@@ -51,6 +52,7 @@ def test_models_without_labels_ignore_y(kind, digits):
     np.testing.assert_array_equal(model.reconstruct(X, y), model.reconstruct(X))
     np.testing.assert_array_equal(model.score_samples(X, y), model.score_samples(X))
     assert model.score(X, y) == model.score(X)
+    np.testing.assert_array_equal(model.reconstruction_error(X, y), model.reconstruction_error(X))
     if not hasattr(model, "sample"):
         return
     np.testing.assert_array_equal(
@@ -60,6 +62,7 @@ def test_models_without_labels_ignore_y(kind, digits):
     np.testing.assert_array_equal(
         model.log_likelihood(X, y, n_samples=3), model.log_likelihood(X, n_samples=3)
     )
+    np.testing.assert_array_equal(model.kl_divergence(X, y), model.kl_divergence(X))
     np.testing.assert_array_equal(model.kl_per_unit(X, y), model.kl_per_unit(X))
     assert model.active_units(X, y) == model.active_units(X)
     np.testing.assert_array_equal(model.interpolate(X[0], X[1], y=3), model.interpolate(X[0], X[1]))

@@ -2,7 +2,8 @@
 
 ``BaseAutoencoder`` holds all shared behaviour: input checks (:mod:`aekit.estimators._inputs`),
 the data's scale (:mod:`aekit.estimators._data_scale`), building the networks, calling the
-trainer, and the fitted-model methods. Each public method takes labels ``y`` and hands them to
+trainer, and the fitted-model methods (with ``reconstruction_error`` from
+:mod:`aekit.estimators._reconstruction`). Each public method takes labels ``y`` and hands them to
 the label hooks of :mod:`aekit.estimators._labels`, which ignore them unless the kind conditions
 on labels. Its shared parameters come from
 :class:`aekit.estimators._params.AutoencoderParams`. A kind of autoencoder is a thin subclass
@@ -40,6 +41,7 @@ from aekit.estimators._inputs import InputChecks
 from aekit.estimators._labels import LabelHooks
 from aekit.estimators._params import AutoencoderParams
 from aekit.estimators._progress import ProgressBar
+from aekit.estimators._reconstruction import ReconstructionErrors
 
 DEFAULT_HIDDEN = {"mlp": (256, 128), "conv": (32, 64)}
 _INFERENCE_BATCH = 2048
@@ -48,6 +50,7 @@ _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
 
 
 class BaseAutoencoder(
+    ReconstructionErrors,
     LabelHooks,
     InputChecks,
     DataScale,

@@ -26,7 +26,7 @@ INTERPOLATIONS = ("linear", "slerp")
 
 
 class GenerativeMixin:
-    """``elbo``, ``log_likelihood``, ``kl_per_unit``, ``active_units`` and the
+    """``elbo``, ``log_likelihood``, ``kl_divergence``, ``kl_per_unit``, ``active_units`` and the
     walks (``interpolate``, ``traverse``, ``manifold_grid``) for estimators with a Gaussian
     latent. Each takes labels ``y``, ignored by models without labels."""
 
@@ -114,6 +114,32 @@ class GenerativeMixin:
         return scores.numpy().astype(np.float64) + self._log_det_scale()
 
     # ---- use of the latent units -------------------------------------------------------------
+    def kl_divergence(self, X: Any, y: Any = None) -> np.ndarray:
+        """``KL(q(z|x) || N(0, I))`` of each row, in nats: the ELBO's KL term.
+
+        ``KL = -1/2 sum_j (1 + log sigma_j^2 - mu_j^2 - sigma_j^2)`` in closed form (Kingma &
+        Welling 2014, App. B), so no draws are involved; the part of a row's negative ELBO that
+        belongs to no feature. ``reconstruction_error(X, metric="nll")`` (with its default 16
+        draws) plus this is ``-elbo(X)`` up to the constant ``sum_j log(s_j)`` of
+        standardization, and its mean over the rows is the sum of :meth:`kl_per_unit`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        y : array-like of shape (n_samples,), default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, predicted when
+            None (as in ``transform``).
+
+        Returns
+        -------
+        kl : ndarray of shape (n_samples,)
+        """
+        X_model, labels = self._model_inputs(X, y)
+        kl = self._batched(
+            lambda model, x, yb: model.latent.kl(model.encode(x, yb)), X_model, labels
+        )
+        return kl.numpy().astype(np.float64)
+
     def kl_per_unit(self, X: Any, y: Any = None) -> np.ndarray:
         """Mean ``KL(q(z_j|x) || N(0, 1))`` over the rows of X for each latent unit j, in nats.
 

@@ -37,7 +37,7 @@ from aekit.estimators._generative import GenerativeMixin
 
 class _VariationalBase(GenerativeMixin, BaseAutoencoder):
     """Gaussian latent, KL term, ``sample``, and the evaluation tools of
-    :class:`GenerativeMixin` (``elbo``, ``log_likelihood``, ``kl_per_unit``,
+    :class:`GenerativeMixin` (``elbo``, ``log_likelihood``, ``kl_divergence``, ``kl_per_unit``,
     ``active_units``, ``interpolate``, ...)."""
 
     # The variational parameters, which each variational kind stores in its own __init__.

@@ -44,10 +44,10 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
     ``fit(X, y)`` needs the labels (any hashable values; kept in ``classes_``). Every method
     of :class:`VariationalAutoencoder` takes them as ``y`` too: ``inverse_transform`` and the
     walks (``interpolate``, ``traverse``, ``manifold_grid``) need them; ``transform``,
-    ``reconstruct``, ``kl_per_unit`` and ``active_units`` use the predicted labels
-    (:meth:`predict`) when y is None; ``score_samples``, ``elbo`` and ``log_likelihood`` then sum
-    the labels out (``log p(x)`` under a uniform prior over ``classes_``), and ``sample`` draws
-    them.
+    ``reconstruct``, ``reconstruction_error``, ``kl_divergence``, ``kl_per_unit`` and
+    ``active_units`` use the predicted labels (:meth:`predict`) when y is None;
+    ``score_samples``, ``elbo`` and ``log_likelihood`` then sum the labels out (``log p(x)``
+    under a uniform prior over ``classes_``), and ``sample`` draws them.
 
     **Few labels** (semi-supervised learning, the M2 model of Kingma et al. 2014): mark the
     unlabelled rows of y with ``-1`` (or ``None`` in an object array of labels, e.g. strings);
