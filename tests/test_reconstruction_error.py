@@ -104,3 +104,13 @@ def test_bad_arguments_are_named(ae, table):
     with pytest.raises(NotFittedError):
         aekit.Autoencoder().reconstruction_error(table)
     assert not hasattr(ae, "kl_divergence")  # a deterministic code has no posterior
+
+
+def test_the_detector_turns_its_own_scores_into_probabilities(table):
+    detector = aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(table)
+    scores = detector.anomaly_score(table[:20])
+    np.testing.assert_array_equal(
+        detector.scores_to_proba(scores), detector.predict_proba(table[:20])
+    )
+    with pytest.raises(NotFittedError):
+        aekit.AnomalyDetector().scores_to_proba(scores)
