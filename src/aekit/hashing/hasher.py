@@ -141,8 +141,14 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         check_is_fitted(self)
         return self.autoencoder_.n_iter_
 
-    def transform(self, X: Any) -> np.ndarray:
+    def transform(self, X: Any, y: Any = None) -> np.ndarray:
         """Binary codes of X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        y : ignored
+            Not used; there so every aekit model is called alike (``transform(X, y)``).
 
         Returns
         -------

@@ -218,13 +218,15 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         filled[rows] = current
         return filled
 
-    def transform(self, X: Any) -> Any:
+    def transform(self, X: Any, y: Any = None) -> Any:
         """Fill the missing entries of X.
 
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
             The columns seen in fit.
+        y : ignored
+            Not used; there so every aekit model is called alike (``transform(X, y)``).
 
         Returns
         -------
