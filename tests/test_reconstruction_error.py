@@ -101,8 +101,8 @@ def test_bad_arguments_are_named(ae, table):
         ae.reconstruction_error(table, n_draws=0)
     with pytest.raises(ValueError, match="X has 4 features"):
         ae.reconstruction_error(table[:, :4])
-    with pytest.raises(NotFittedError):
-        aekit.Autoencoder().reconstruction_error(table)
+    with pytest.raises(NotFittedError):  # before the arguments are looked at
+        aekit.Autoencoder().reconstruction_error(table, metric="abs")
     assert not hasattr(ae, "kl_divergence")  # a deterministic code has no posterior
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from sklearn.utils.validation import check_is_fitted
 
 from aekit.data.validation import is_int
 
@@ -68,6 +69,7 @@ class ReconstructionErrors:
         errors : ndarray of shape (n_samples,) or (n_samples, n_features_in_)
             Float64.
         """
+        check_is_fitted(self)
         if metric not in METRICS:
             raise ValueError(f"metric={metric!r} is not supported; use 'squared' or 'nll'.")
         if not is_int(n_draws, 1):
