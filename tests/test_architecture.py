@@ -1,5 +1,6 @@
 """The layers hold: no import cycle among aekit's modules, the file format (``aekit.io``) and the
-registry sit below everything else, and the registry names exactly aekit's public objects.
+registry sit below everything else, the registry names exactly aekit's public objects, and a
+package uses only the public names of another (no ``_private`` module, name or attribute).
 
 Imports are read from the source with ``ast``, so an import inside a function counts as much as
 one at the top of a module: hiding an import in a function does not remove the dependency.
@@ -130,6 +131,129 @@ def test_low_layers_import_only_what_lies_below(layer):
         if not any(target == ok or target.startswith(ok + ".") for ok in allowed)
     }
     assert not wrong, sorted(wrong)
+
+
+# --- packages use each other's public names only ----------------------------------------------
+# aekit's packages; a module's package is the first name after ``aekit``. The foundation below
+# them (registry, moved module names, version) is everyone's.
+PACKAGES = {
+    *("core", "data", "estimators", "io", "anomaly", "hashing", "compression"),
+    *("imputation", "denoising", "generation", "viz", "cli"),
+}
+FOUNDATION = ("aekit.registry", "aekit._moved", "aekit._version")
+
+
+def package_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if parts[0] == "aekit" and len(parts) > 1 and parts[1] in PACKAGES else None
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_imports(name: str, tree: ast.AST) -> list[str]:
+    """The imports in module ``name`` of a ``_private`` module or name of another package:
+    ``from aekit.estimators._base import X``, ``from aekit.estimators.base import _x`` or
+    ``import aekit.estimators._base`` outside ``aekit.estimators``."""
+    home, found = package_of(name), []
+
+    def check(module: str, names: list[str]) -> None:
+        if any(module == f or module.startswith(f + ".") for f in FOUNDATION):
+            return
+        if package_of(module) in (None, home):
+            return
+        if any(_private(part) for part in module.split(".")):
+            found.append(f"{name} imports {module}")
+        found.extend(f"{name} imports {module}.{n}" for n in names if _private(n))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            check(_absolute(name, node), [alias.name for alias in node.names])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                check(alias.name, [])
+    return found
+
+
+def private_definitions(tree: ast.AST) -> set[str]:
+    """The ``_private`` names a module defines: functions, classes, and assigned names and
+    attributes (``_x = ...``, ``self._x = ...``)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                for part in ast.walk(target):
+                    names.add(part.id if isinstance(part, ast.Name) else getattr(part, "attr", ""))
+    return {n for n in names if _private(n)}
+
+
+TREES = {name: ast.parse(path.read_text()) for name, path in MODULES.items()}
+DEFINED: dict[str | None, set[str]] = {}
+for _name, _tree in TREES.items():
+    DEFINED.setdefault(package_of(_name), set()).update(private_definitions(_tree))
+
+
+def private_attribute_uses(name: str, tree: ast.AST, defined: dict) -> list[str]:
+    """Uses in module ``name`` of a ``_private`` attribute that only another package defines,
+    on anything but ``self``, ``cls``, ``super()`` or a base class of the class it is in (a
+    subclass extending its base's hooks and tables is the extension protocol)."""
+    home, found = package_of(name), []
+    own = defined.get(home, set())
+    elsewhere = set().union(*(names for package, names in defined.items() if package != home))
+
+    def visit(node: ast.AST, bases: frozenset[str]) -> None:
+        if isinstance(node, ast.ClassDef):
+            bases = bases | {ast.unparse(base) for base in node.bases}
+        if isinstance(node, ast.Attribute) and node.attr in elsewhere - own:
+            owner = ast.unparse(node.value)
+            if owner not in {"self", "cls", "super()", *bases}:
+                found.append(f"{name}:{node.lineno} uses {owner}.{node.attr}")
+        for child in ast.iter_child_nodes(node):
+            visit(child, bases)
+
+    visit(tree, frozenset())
+    return found
+
+
+def test_packages_import_no_private_module_or_name_of_another():
+    wrong = [line for name, tree in TREES.items() for line in private_imports(name, tree)]
+    assert not wrong, "make the name public where it belongs:\n" + "\n".join(wrong)
+
+
+def test_packages_use_no_private_attribute_of_another():
+    wrong = [
+        line for name, tree in TREES.items() for line in private_attribute_uses(name, tree, DEFINED)
+    ]
+    assert not wrong, "use (or add) a public method instead:\n" + "\n".join(wrong)
+
+
+def test_the_private_name_rules_catch_a_reach_into_another_package():
+    reach = ast.parse(
+        "from aekit.estimators._params import is_number\n"
+        "from aekit.estimators.composite import _passed_on\n"
+        "import aekit.estimators._base\n"
+        "from aekit.anomaly.scoring import SCORES\n"  # its own package: fine
+        "def score(member, detector):\n"
+        "    return member._to_model(1), detector._encoder()\n"
+    )
+    name = "aekit.anomaly.ensemble"
+    assert private_imports(name, reach) == [
+        f"{name} imports aekit.estimators._params",
+        f"{name} imports aekit.estimators.composite._passed_on",
+        f"{name} imports aekit.estimators._base",
+    ]
+    assert private_attribute_uses(name, reach, DEFINED) == [f"{name}:6 uses member._to_model"]
+    protocol = ast.parse(
+        "class Kind(BaseAutoencoder):\n"
+        "    _parameter_constraints = {**BaseAutoencoder._parameter_constraints}\n"
+        "    def fit(self, other):\n"
+        "        return self._to_model(1), super()._to_data(2), BaseAutoencoder._batched\n"
+    )
+    assert private_attribute_uses("aekit.hashing.binary", protocol, DEFINED) == []
+    assert private_attribute_uses("aekit.viz.report", protocol, DEFINED) == []
 
 
 # --- the registry and aekit's public names ------------------------------------------------------

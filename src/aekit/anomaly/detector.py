@@ -130,7 +130,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
 
     _estimator_type = "outlier_detector"
     _parameter_constraints: dict = {
-        "estimator": [None, BaseAutoencoder],  # members are scored through its internals
+        "estimator": [None, BaseAutoencoder],  # scored by its reconstruction_error
         "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
         "threshold": [StrOptions(set(thresholds.RULES))],
         "preprocessing": [StrOptions({"auto"}), None],
@@ -300,9 +300,24 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         A logistic function of the distance to the threshold, in units of the training scores'
         robust spread: 1/2 at the threshold, monotone in the score.
         """
-        return self._probabilities(self.anomaly_score(X))
+        return self.scores_to_proba(self.anomaly_score(X))
 
-    def _probabilities(self, anomaly_scores: np.ndarray) -> np.ndarray:
+    def scores_to_proba(self, anomaly_scores: Any) -> np.ndarray:
+        """:meth:`predict_proba` for anomaly scores already computed, e.g. the row sums of
+        :meth:`explain`, so they need not be computed again.
+
+        Parameters
+        ----------
+        anomaly_scores : array-like of shape (n_samples,)
+            Scores as :meth:`anomaly_score` gives them (higher = more anomalous).
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2)
+            ``(P(normal), P(anomaly))`` per row.
+        """
+        check_is_fitted(self)
+        anomaly_scores = np.asarray(anomaly_scores, dtype=np.float64)
         z = (anomaly_scores - self.threshold_) / self.score_spread_
         anomaly = 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
         return np.column_stack([1.0 - anomaly, anomaly])

@@ -16,8 +16,6 @@ from sklearn.neighbors import NearestNeighbors
 
 from aekit.anomaly.scoring import feature_scores
 
-_DRAW_SEED = 0  # the latent draws of VAE scores: fixed, so scores are reproducible
-
 
 class EnsembleScores:
     """Mixin of :class:`AnomalyDetector`: add fitted members and score rows with them."""
@@ -26,8 +24,7 @@ class EnsembleScores:
         return "reconstruction" if self.score_type == "auto" else self.score_type
 
     def _member_features(self, member, A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        X_model = member._to_model(A.astype(np.float32))
-        return feature_scores(member, X_model, self._score_kind(), int(self.n_draws), _DRAW_SEED)
+        return feature_scores(member, A, self._score_kind(), int(self.n_draws))
 
     def _member_errors(self, member, A: np.ndarray) -> np.ndarray:
         per_feature, rest = self._member_features(member, A)

@@ -9,49 +9,33 @@ into each feature's share, which is what :meth:`AnomalyDetector.explain` reports
 - ``"elbo"``: the negative ELBO, ``-E_q[log p(x | z)] + KL(q(z | x) || p(z))``
   (Kingma & Welling 2014, eq. 3); the KL part belongs to no feature.
 
-For a VAE every expectation over ``q(z | x)`` averages ``n_draws`` draws (PyOD's VAE scores one
-random draw, which makes its scores noisy). The draws ``eps`` are fixed by ``seed`` and shared
-by every row, so a row's score depends neither on the call nor on the other rows in it.
+Each is the autoencoder's public ``reconstruction_error`` (and ``kl_divergence``). For a VAE
+every expectation over ``q(z | x)`` averages ``n_draws`` draws (PyOD's VAE scores one random
+draw, which makes its scores noisy); the estimator fixes the draws ``eps`` and shares them
+between all rows, so a row's score depends neither on the call nor on the other rows in it.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 SCORES = ("reconstruction", "probability", "elbo")
+_METRIC = {"reconstruction": "squared", "probability": "nll", "elbo": "nll"}
 
 
 def feature_scores(
-    autoencoder, X_model: torch.Tensor, score: str, n_draws: int, seed: int
+    autoencoder, A: np.ndarray, score: str, n_draws: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(per_feature, rest)``: each row's per-feature scores ``(n, n_features)`` and the part of
-    its score that belongs to no feature ``(n,)`` (the KL of the ELBO, else zeros)."""
-    stochastic = autoencoder.model_.latent.stochastic
-    if score == "elbo" and not stochastic:
+    """``(per_feature, rest)`` for the encoded rows ``A``: each row's per-feature scores
+    ``(n, n_features)`` and the part of its score that belongs to no feature ``(n,)`` (the KL of
+    the ELBO, else zeros)."""
+    if score == "elbo" and not hasattr(autoencoder, "kl_divergence"):
         raise ValueError(
             "score='elbo' needs a VariationalAutoencoder; a deterministic autoencoder has no "
             "ELBO. Use score='reconstruction' or 'probability'."
         )
-    latent_dim = autoencoder.latent_dim
-    eps = torch.randn(n_draws, latent_dim, generator=torch.Generator().manual_seed(seed))
-
-    def per_row(model, x: torch.Tensor, _y) -> torch.Tensor:
-        code = model.encode(x)
-        if stochastic:
-            draws = [model.latent.sample(code, eps=e.to(x).expand_as(code.mean)) for e in eps]
-        else:
-            draws = [code.mean]
-        terms = torch.zeros_like(x)
-        for z in draws:
-            output = model.decode(z)
-            if score == "reconstruction":
-                terms += (x - model.likelihood.mean(output)) ** 2
-            else:
-                terms += model.likelihood.nll_per_feature(output, x)
-        terms = terms.flatten(1) / len(draws)
-        kl = model.latent.kl(code) if score == "elbo" else torch.zeros(len(x), dtype=x.dtype)
-        return torch.cat([terms, kl.reshape(-1, 1).to(terms)], dim=1)
-
-    out = autoencoder._batched(per_row, X_model, None).numpy().astype(np.float64)
-    return out[:, :-1], out[:, -1]
+    per_feature = autoencoder.reconstruction_error(
+        A, per_feature=True, metric=_METRIC[score], n_draws=n_draws
+    )
+    rest = autoencoder.kl_divergence(A) if score == "elbo" else np.zeros(len(A))
+    return per_feature, rest

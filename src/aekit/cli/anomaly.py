@@ -32,7 +32,7 @@ def detector_table(detector, X, y):
     contributions = detector.explain(frame)
     scores = -contributions.sum(axis=1).to_numpy()
     flags = scores - detector.offset_ < 0
-    proba = detector._probabilities(-scores)[:, 1]
+    proba = detector.scores_to_proba(-scores)[:, 1]
     top = [";".join(names) for names in top_features(contributions, TOP_FEATURES)]
     columns = {"score": scores, "anomaly": flags, "probability": proba, "top_features": top}
     if y is not None:

@@ -21,8 +21,8 @@ from aekit.cli.common import (
     Output,
     Run,
     app,
-    is_conditional,
     known_label,
+    labels_option,
     load_run,
     read_data,
     write_rows,
@@ -64,10 +64,9 @@ def train(
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
     runs.check_out(out, force)  # refuse before training, not after
     X, y = read_data(data, **options)
-    if getattr(cls, "_conditional", False) and y is None:
-        raise ValueError(f"{cls.__name__} needs labels: DATA has none (see --label-column).")
     estimator = cls(**params).set_params(verbose=not quiet)
-    estimator.fit(X, y)  # unconditional kinds ignore y
+    with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
+        estimator.fit(X, y)  # unconditional kinds ignore y
 
     from aekit.viz.report import write_figures
 
@@ -89,16 +88,14 @@ def _write_toml(path: Path, document: dict[str, Any]) -> None:
 
 
 # ---- commands that read DATA, apply the model and write a table: one table row each --------
+# DATA's labels (None when it has none) go to every model, which decides: a ConditionalVAE
+# conditions on them (or predicts them), the others ignore them.
 def _codes(estimator, X, y):
-    Z = estimator.transform(X, y) if is_conditional(estimator) else estimator.transform(X)
-    return Z, list(estimator.get_feature_names_out())
+    return estimator.transform(X, y), list(estimator.get_feature_names_out())
 
 
 def _reconstructions(estimator, X, y):
-    if is_conditional(estimator):
-        X_hat = estimator.inverse_transform(estimator.transform(X, y), y)
-    else:
-        X_hat = estimator.reconstruct(X)
+    X_hat = estimator.reconstruct(X, y)
     names = getattr(estimator, "feature_names_in_", None)
     n = estimator.n_features_in_
     return X_hat, list(names) if names is not None else [f"x{i}" for i in range(n)]
@@ -111,9 +108,7 @@ def _scores(estimator, X, y):
         from aekit.cli.anomaly import detector_table
 
         return detector_table(estimator, X, y)
-    scores = (
-        estimator.score_samples(X, y) if is_conditional(estimator) else estimator.score_samples(X)
-    )
+    scores = estimator.score_samples(X, y)
     if y is None:
         return scores[:, None], ["score"]
     return np.column_stack([scores.astype(object), np.asarray(y, dtype=object)]), ["score", "label"]
@@ -191,15 +186,14 @@ def evaluate(
 
     estimator = load_run(run)
     X, y = read_data(data, label_column, image_shape, image_size, grayscale)
-    labels = (y,) if is_conditional(estimator) else ()
     result = {"model": type(estimator).__name__, "rows": len(X)}
-    result["mean_score"] = float(estimator.score_samples(X, *labels).mean())
+    result["mean_score"] = float(estimator.score_samples(X, y).mean())
     if hasattr(estimator, "log_likelihood"):
-        result["elbo"] = float(estimator.elbo(X, *labels).mean())
-        result["nll"] = -float(estimator.log_likelihood(X, *labels, n_samples=n_samples).mean())
+        result["elbo"] = float(estimator.elbo(X, y).mean())
+        result["nll"] = -float(estimator.log_likelihood(X, y, n_samples=n_samples).mean())
         result["importance_samples"] = n_samples
-        result["kl_per_unit"] = [round(float(v), 4) for v in estimator.kl_per_unit(X, *labels)]
-        result["active_units"] = int(estimator.active_units(X, *labels))
+        result["kl_per_unit"] = [round(float(v), 4) for v in estimator.kl_per_unit(X, y)]
+        result["active_units"] = int(estimator.active_units(X, y))
     text = json.dumps(result, indent=2)
     if output is not None:
         atomic_write(output, lambda tmp: Path(tmp).write_text(text + "\n"))
@@ -235,7 +229,8 @@ def interpolate(
         if not 0 <= index < len(rows):
             raise ValueError(f"{option} {index} is outside DATA's {len(rows)} rows.")
     y = known_label(estimator, label) if label is not None else None
-    path = estimator.interpolate(rows[start], rows[end], steps=steps, method=method, y=y)
+    with labels_option(f"{type(estimator).__name__} needs --label: the class of the path."):
+        path = estimator.interpolate(rows[start], rows[end], steps=steps, method=method, y=y)
     write_rows(estimator, path, output)
     typer.echo(f"{steps} points from row {start} to row {end}: {output}")
 

@@ -14,7 +14,6 @@ from aekit.cli.common import (
     Output,
     Run,
     app,
-    is_conditional,
     load_run,
     read_data,
 )
@@ -38,7 +37,7 @@ def predict(
     from aekit.cli.data import write_table
 
     estimator = load_run(run)
-    if not is_conditional(estimator):
+    if not hasattr(estimator, "classes_"):  # the command reads the labels a model learned
         raise ValueError(f"{run} is a {type(estimator).__name__}; predict needs a cvae run.")
     X, y = read_data(data, label_column, image_shape, image_size, grayscale)
     proba = estimator.predict_proba(X)

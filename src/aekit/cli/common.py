@@ -5,6 +5,7 @@ registering itself on :data:`app`.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -48,19 +49,28 @@ def read_data(data: str, label_column, image_shape, image_size, grayscale):
     return load_data(data, DataOptions(label_column, image_shape, image_size, grayscale))
 
 
-def is_conditional(estimator) -> bool:
-    return hasattr(estimator, "classes_")
-
-
 def known_label(estimator, label: str):
-    """The class of a conditional model whose text is ``label``."""
-    if not is_conditional(estimator):
+    """The label of the model's ``classes_`` whose text is ``label`` (labels arrive as text)."""
+    classes = getattr(estimator, "classes_", None)  # the labels a model learned, if any
+    if classes is None:
         raise ValueError("--label needs a ConditionalVAE run.")
-    matches = [c for c in estimator.classes_ if str(c) == label]
+    matches = [c for c in classes if str(c) == label]
     if not matches:
-        known = ", ".join(str(c) for c in estimator.classes_)
+        known = ", ".join(str(c) for c in classes)
         raise ValueError(f"label {label!r} was not seen in training; known: {known}.")
     return matches[0]
+
+
+@contextlib.contextmanager
+def labels_option(message: str):
+    """The model decides whether it needs labels; when it needs some and got none, say which
+    option gives them (``message``) rather than the Python argument ``y``."""
+    from aekit.data.validation import MissingLabelsError
+
+    try:
+        yield
+    except MissingLabelsError:
+        raise ValueError(message) from None
 
 
 def write_rows(estimator, rows, output: Path) -> None:

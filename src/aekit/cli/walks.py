@@ -15,8 +15,8 @@ from aekit.cli.common import (
     LabelColumn,
     Run,
     app,
-    is_conditional,
     known_label,
+    labels_option,
     load_run,
     read_data,
 )
@@ -34,9 +34,12 @@ def _image_vae(estimator):
 
 
 def _label(estimator, label: str | None):
-    if is_conditional(estimator) and label is None:
-        raise ValueError("a ConditionalVAE needs --label: the class to decode under.")
-    return () if label is None else (known_label(estimator, label),)
+    """The model's label for ``--label``, or None: the model says whether it needs one."""
+    return None if label is None else known_label(estimator, label)
+
+
+def _needs_label(estimator):
+    return labels_option(f"a {type(estimator).__name__} needs --label: the class to decode under.")
 
 
 def _values(text: str) -> list[float]:
@@ -81,9 +84,10 @@ def traverse(
     if not 0 <= index < len(rows):
         raise ValueError(f"--index {index} is outside DATA's {len(rows)} rows.")
     y = _label(estimator, label)
-    kl = estimator.kl_per_unit(rows[index : index + 1], *[np.asarray(y)][: len(y)])
+    kl = estimator.kl_per_unit(rows[index : index + 1], None if y is None else [y])
     shown = np.argsort(-kl, kind="stable")[:units]
-    grid = estimator.traverse(rows[index], grid_values, *y)[shown]
+    with _needs_label(estimator):
+        grid = estimator.traverse(rows[index], grid_values, y=y)[shown]
     title = f"row {index}: one latent unit at a time"
     ax = latent_traversal(
         grid, grid_values, [int(u) for u in shown], estimator.image_shape_, title=title
@@ -105,6 +109,7 @@ def manifold(
     from aekit.viz.generative import latent_manifold
 
     estimator = _image_vae(load_run(run))
-    grid = estimator.manifold_grid(n, *_label(estimator, label))
+    with _needs_label(estimator):
+        grid = estimator.manifold_grid(n, y=_label(estimator, label))
     save_figure(latent_manifold(grid, estimator.image_shape_, title="2-D latent manifold"), output)
     typer.echo(f"{n} x {n} manifold: {output}")

@@ -15,9 +15,8 @@ from sklearn.utils.validation import check_is_fitted
 from aekit.compression import container, entropy
 from aekit.compression.prior import fit_quantiles, symbol_tables
 from aekit.compression.quantized import QuantizingAutoencoder
-from aekit.data.validation import as_numeric_array
-from aekit.estimators._composite import NetworkComposite, network_constraints
-from aekit.estimators._params import is_number
+from aekit.data.validation import as_numeric_array, is_number
+from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 
 

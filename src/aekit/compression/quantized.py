@@ -21,7 +21,7 @@ from torch import nn
 
 from aekit.core.latent import Code, DeterministicLatent
 from aekit.core.objectives import L1Sparsity, Term
-from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators import BaseAutoencoder
 
 
 class NoisyLatent(DeterministicLatent):

@@ -101,10 +101,16 @@ def check_finite(array: np.ndarray, name: str = "X") -> None:
     )
 
 
+class MissingLabelsError(ValueError):
+    """Labels ``y`` are required here and none were given: a conditional model's ``fit``, or
+    decoding under labels. A ``ValueError``; its own type lets a caller (the CLI) name the
+    option that supplies the labels."""
+
+
 def as_labels(y: Any, n_samples: int, name: str = "y") -> np.ndarray:
     """Return ``y`` as a 1-D array with one label per row."""
     if y is None:
-        raise ValueError(f"{name} is required: this model is conditioned on labels.")
+        raise MissingLabelsError(f"{name} is required: this model is conditioned on labels.")
     if _is_torch_tensor(y):
         y = y.detach().cpu().numpy()
     y = np.asarray(y)
@@ -138,3 +144,15 @@ def fit_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         y = np.asarray(y.tolist())
     classes, index = np.unique(y, return_inverse=True)
     return classes, index.astype(np.int64)
+
+
+# Checks of single parameter values, for rules a scikit-learn constraint table cannot state (a
+# width inside a tuple, a method's argument): bool is an int to Python, never a count here.
+def is_int(value: Any, minimum: int) -> bool:
+    """Whether ``value`` is an int (Python or numpy, not bool) of at least ``minimum``."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum
+
+
+def is_number(value: Any) -> bool:
+    """Whether ``value`` is a real number (Python or numpy int or float, not bool)."""
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)

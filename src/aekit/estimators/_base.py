@@ -1,7 +1,11 @@
 """Layer 5: the scikit-learn face of :class:`aekit.core.model.AutoencoderModel`.
 
-``BaseAutoencoder`` holds all shared behaviour: input checks, the data's scale, building the
-networks, calling the trainer, and the fitted-model methods; its shared parameters come from
+``BaseAutoencoder`` holds all shared behaviour: input checks (:mod:`aekit.estimators._inputs`),
+the data's scale (:mod:`aekit.estimators._data_scale`), building the networks, calling the
+trainer, and the fitted-model methods (with ``reconstruction_error`` from
+:mod:`aekit.estimators._reconstruction`). Each public method takes labels ``y`` and hands them to
+the label hooks of :mod:`aekit.estimators._labels`, which ignore them unless the kind conditions
+on labels. Its shared parameters come from
 :class:`aekit.estimators._params.AutoencoderParams`. A kind of autoencoder is a thin subclass
 that writes out its ``__init__`` and its ``_parameter_constraints`` and overrides the hooks that
 make it that kind: ``_make_latent``, ``_make_terms``, ``_make_corruption``, ``_make_objective``
@@ -14,14 +18,13 @@ import contextlib
 import copy
 import warnings
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
-import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from aekit.core.devices import resolve_device
@@ -31,11 +34,14 @@ from aekit.core.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, re
 from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
 from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, fingerprint, train
-from aekit.data.validation import as_labels, as_numeric_array, encode_labels, fit_labels
+from aekit.data.validation import as_numeric_array
 from aekit.estimators._autoencoder_state import AutoencoderState
-from aekit.estimators._data_scale import categorical_groups, fit_scale, value_range
+from aekit.estimators._data_scale import DataScale, categorical_groups, fit_scale, value_range
+from aekit.estimators._inputs import InputChecks
+from aekit.estimators._labels import LabelHooks
 from aekit.estimators._params import AutoencoderParams
 from aekit.estimators._progress import ProgressBar
+from aekit.estimators._reconstruction import ReconstructionErrors
 
 DEFAULT_HIDDEN = {"mlp": (256, 128), "conv": (32, 64)}
 _INFERENCE_BATCH = 2048
@@ -43,10 +49,16 @@ _INFERENCE_BATCH = 2048
 _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
 
 
-class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, BaseEstimator):
-    _conditional: ClassVar[bool] = False
-    _masks_missing: ClassVar[bool] = False  # X may hold NaN (missing entries): see imputation
-
+class BaseAutoencoder(
+    ReconstructionErrors,
+    LabelHooks,
+    InputChecks,
+    DataScale,
+    AutoencoderParams,
+    AutoencoderState,
+    TransformerMixin,
+    BaseEstimator,
+):
     # ---- hooks that make a kind --------------------------------------------------------------
     def _make_latent(self, in_features: int) -> nn.Module:
         return DeterministicLatent(in_features, self.latent_dim)
@@ -64,68 +76,6 @@ class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, Bas
     def _make_classifier(self, n_classes: int) -> nn.Module | None:
         """A classifier ``q(y|x)`` trained with the model (x -> logits), or None."""
         return None
-
-    # ---- input handling ----------------------------------------------------------------------
-    def _validate_X(self, X: Any, reset: bool) -> np.ndarray:
-        """Checked float32 rows, flattened to (n, n_features); records the shapes on reset."""
-        array = as_numeric_array(X, allow_nan=self._masks_missing)
-        flat = array.reshape(len(array), -1)
-        validate_data(
-            self, X if isinstance(X, pd.DataFrame) else flat, reset=reset, ensure_all_finite=False
-        )  # as_numeric_array already said where
-        if reset:
-            self.input_ndim_ = array.ndim
-            self.image_shape_ = self._resolve_image_shape(array)
-        elif array.ndim == 4 and tuple(array.shape[1:]) != tuple(self.image_shape_ or ()):
-            raise ValueError(
-                f"X has images of shape {tuple(array.shape[1:])} but the model was fitted on "
-                f"{self.image_shape_}."
-            )
-        return flat
-
-    def _resolve_image_shape(self, array: np.ndarray) -> tuple[int, int, int] | None:
-        given = tuple(int(v) for v in self.image_shape) if self.image_shape is not None else None
-        if array.ndim == 4:
-            found = tuple(int(v) for v in array.shape[1:])
-            if given is not None and given != found:
-                raise ValueError(f"image_shape={given} does not match X's images {found}.")
-            return found
-        if given is not None and (len(given) != 3 or int(np.prod(given)) != array.shape[1]):
-            raise ValueError(
-                f"image_shape={given} must be (C, H, W) with C*H*W equal to X's "
-                f"{array.shape[1]} features."
-            )
-        if self.architecture == "conv" and given is None:
-            raise ValueError(
-                "architecture='conv' needs images: pass X as (n, C, H, W) or set "
-                "image_shape=(C, H, W)."
-            )
-        return given
-
-    def _labels(self, y: Any, n_samples: int) -> torch.Tensor | None:
-        """Class indices for a conditional model (labels must have been seen in fit)."""
-        if not self._conditional:
-            return None
-        return torch.from_numpy(encode_labels(as_labels(y, n_samples), self.classes_))
-
-    # ---- the data's scale: Gaussian data is standardized, [0, 1] data is used as is ---------
-    def _to_model(self, flat: np.ndarray) -> torch.Tensor:
-        if self.data_mean_ is not None:
-            flat = (flat - self.data_mean_) / self.data_scale_
-        shape = self.image_shape_ if self.architecture == "conv" else (self.n_features_in_,)
-        return torch.from_numpy(np.ascontiguousarray(flat, dtype=np.float32)).view(-1, *shape)
-
-    def _to_data(self, x: torch.Tensor) -> np.ndarray:
-        flat = x.detach().cpu().numpy().reshape(len(x), -1)
-        if self.data_mean_ is not None:
-            flat = flat * self.data_scale_ + self.data_mean_
-        if self.input_ndim_ == 4:
-            return flat.reshape(len(flat), *self.image_shape_)
-        return flat
-
-    def _log_det_scale(self) -> float:
-        """``-sum log scale``: turns a density of standardized x into one of the data x."""
-        return 0.0 if self.data_scale_ is None else -float(np.log(self.data_scale_).sum())
 
     # ---- building and fitting ----------------------------------------------------------------
     def _build_model(self, n_classes: int, low: torch.Tensor, high: torch.Tensor) -> nn.Module:
@@ -200,7 +150,7 @@ class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, Bas
         self.__dict__.pop("model_", None)  # a failed refit must not leave the old model usable
         self._check_params()
         flat = self._validate_X(X, reset=True)
-        y_index = self._fit_labels(y, len(flat)) if self._conditional else None
+        y_index = self._fit_labels(y, len(flat))
         self.likelihood_ = choose_likelihood(flat, self.likelihood)
         self.data_mean_, self.data_scale_ = fit_scale(self, flat)
         X_model = self._to_model(flat)
@@ -251,11 +201,6 @@ class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, Bas
         self._after_training(X_model, y_index, seed)
         return self
 
-    def _fit_labels(self, y: Any, n_samples: int) -> torch.Tensor:
-        """Set ``classes_``; return each row's class index (conditional models)."""
-        self.classes_, index = fit_labels(as_labels(y, n_samples))
-        return torch.from_numpy(index)
-
     def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
         """Hook: anything a kind fits on top of the trained network."""
 
@@ -299,19 +244,24 @@ class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, Bas
             out.append(fn(model, x, None if yb is None else yb.to(parameter.device)).cpu())
         return torch.cat(out)
 
-    def _encode(self, X: Any, y: Any = None) -> np.ndarray:
+    def _model_inputs(self, X: Any, y: Any) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """X checked and in the model's space, and the class indices of its labels: y, or the
+        predicted ones when y is None (as in ``transform``); None for a model without labels."""
         check_is_fitted(self)
         flat = self._validate_X(X, reset=False)
+        return self._to_model(flat), self._labels(self._labels_or_predicted(X, y), len(flat))
+
+    def _encode(self, X: Any, y: Any = None) -> np.ndarray:
         codes = self._batched(
-            lambda model, x, yb: model.encode_code(x, yb),
-            self._to_model(flat),
-            self._labels(y, len(flat)),
+            lambda model, x, yb: model.encode_code(x, yb), *self._model_inputs(X, y)
         )
         return codes.numpy().astype(np.float32)
 
     def _decode(self, Z: Any, y: Any = None) -> np.ndarray:
         check_is_fitted(self)
         Z = as_numeric_array(Z, name="Z")
+        # The labels before Z's width: an error for missing labels names them whatever Z holds.
+        labels = self._labels(self._broadcast_labels(y, len(Z)), len(Z))
         if Z.ndim != 2 or Z.shape[1] != self.latent_dim:
             raise ValueError(
                 f"Z must have shape (n, {self.latent_dim}) (the latent_dim); got {Z.shape}."
@@ -319,14 +269,15 @@ class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, Bas
         means = self._batched(
             lambda model, z, yb: model.likelihood.mean(model.decode(z, yb)),
             torch.from_numpy(Z),
-            self._labels(y, len(Z)),
+            labels,
         )
         return self._to_data(means.float())
 
     def _score_samples(self, X: Any, y: Any = None) -> np.ndarray:
         check_is_fitted(self)
         flat = self._validate_X(X, reset=False)
-        return self._log_likelihood(self._to_model(flat), self._labels(y, len(flat)))
+        X_model = self._to_model(flat)
+        return self._over_labels(lambda labels: self._log_likelihood(X_model, labels), y, len(flat))
 
     def _log_likelihood(self, X_model: torch.Tensor, y_index: torch.Tensor | None) -> np.ndarray:
         """Per row, in nats, as a density of the data (not of the standardized data):
@@ -342,36 +293,88 @@ class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, Bas
         eps = torch.randn(16, self.latent_dim, generator=torch.Generator().manual_seed(0))
         return lambda model, x, yb: model.elbo(x, yb, eps.to(x.device, x.dtype))
 
-    def transform(self, X: Any) -> np.ndarray:
+    # ---- the public methods: y is passed through to the label hooks (ignored without labels) --
+    def transform(self, X: Any, y: Any = None) -> np.ndarray:
         """Encode X: the latent code (for VAEs the posterior mean, never a random draw).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        y : array-like of shape (n_samples,), default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one per row;
+            predicted (:meth:`ConditionalVAE.predict`) when None.
 
         Returns
         -------
         Z : ndarray of shape (n_samples, latent_dim)
         """
-        return self._encode(X)
+        return self._encode(X, y)
 
-    def inverse_transform(self, Z: Any) -> np.ndarray:
+    def inverse_transform(self, Z: Any, y: Any = None) -> np.ndarray:
         """Decode codes to data: probabilities for Bernoulli data, values on X's scale otherwise.
+
+        Parameters
+        ----------
+        Z : array-like of shape (n_samples, latent_dim)
+        y : label or array-like of shape (n_samples,), default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels (required):
+            one for every code, or one per code.
 
         Returns
         -------
         X_hat : ndarray shaped like the training X
         """
-        return self._decode(Z)
+        return self._decode(Z, y)
 
-    def reconstruct(self, X: Any) -> np.ndarray:
-        """``inverse_transform(transform(X))``: X passed through the bottleneck."""
-        return self.inverse_transform(self.transform(X))
+    def reconstruct(self, X: Any, y: Any = None) -> np.ndarray:
+        """``inverse_transform(transform(X, y), y)``: X passed through the bottleneck.
 
-    def score_samples(self, X: Any) -> np.ndarray:
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        y : array-like of shape (n_samples,), default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one per row,
+            used to encode and to decode; predicted when None, as in ``transform``.
+
+        Returns
+        -------
+        X_hat : ndarray shaped like X
+        """
+        labels = self._labels_or_predicted(X, y)  # predicted once, for both halves
+        return self.inverse_transform(self.transform(X, labels), labels)
+
+    def score_samples(self, X: Any, y: Any = None) -> np.ndarray:
         """Log-likelihood per row, higher = more normal: minus the reconstruction error
-        (``-log p(x | h(x))``) for deterministic models, the ELBO for VAEs, in nats."""
-        return self._score_samples(X)
+        (``-log p(x | h(x))``) for deterministic models, the ELBO for VAEs, in nats.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        y : array-like of shape (n_samples,), default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels: then the
+            ELBO given them; when None, ``logsumexp_y ELBO(x, y) - log n_classes``, a bound on
+            ``log p(x)`` under a uniform label prior.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
+        return self._score_samples(X, y)
 
     def score(self, X: Any, y: Any = None) -> float:
-        """Mean of :meth:`score_samples`."""
-        return float(np.mean(self.score_samples(X)))
+        """Mean of :meth:`score_samples`, in nats per row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        y : array-like of shape (n_samples,), default=None
+            As for :meth:`score_samples`: ignored by models without labels.
+
+        Returns
+        -------
+        score : float
+        """
+        return float(np.mean(self.score_samples(X, y)))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Names of the code's columns: ``z0, z1, ...``."""

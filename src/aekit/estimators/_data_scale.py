@@ -1,4 +1,5 @@
-"""The data's scale and its one-hot groups: what ``fit`` learns about X before training.
+"""The data's scale and its one-hot groups: what ``fit`` learns about X before training, and
+the way between the data and the model's space (:class:`DataScale`).
 
 Gaussian data is standardized per feature (:func:`aekit.data.scaling.standardization`, which
 leaves out NaN, the missing entries of masked data); the columns of a one-hot group keep their 0/1
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import torch
 
 from aekit.data.scaling import standardization
 
@@ -68,3 +70,26 @@ def value_range(
     if nan_aware:
         return np.nanmin(model_space, axis=0), np.nanmax(model_space, axis=0)
     return model_space.min(axis=0), model_space.max(axis=0)
+
+
+class DataScale:
+    """Mixin of :class:`aekit.estimators.BaseAutoencoder`: rows to and from the model's space,
+    where Gaussian data is standardized and [0, 1] data is used as is."""
+
+    def _to_model(self, flat: np.ndarray) -> torch.Tensor:
+        if self.data_mean_ is not None:
+            flat = (flat - self.data_mean_) / self.data_scale_
+        shape = self.image_shape_ if self.architecture == "conv" else (self.n_features_in_,)
+        return torch.from_numpy(np.ascontiguousarray(flat, dtype=np.float32)).view(-1, *shape)
+
+    def _to_data(self, x: torch.Tensor) -> np.ndarray:
+        flat = x.detach().cpu().numpy().reshape(len(x), -1)
+        if self.data_mean_ is not None:
+            flat = flat * self.data_scale_ + self.data_mean_
+        if self.input_ndim_ == 4:
+            return flat.reshape(len(flat), *self.image_shape_)
+        return flat
+
+    def _log_det_scale(self) -> float:
+        """``-sum log scale``: turns a density of standardized x into one of the data x."""
+        return 0.0 if self.data_scale_ is None else -float(np.log(self.data_scale_).sum())

@@ -16,19 +16,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
-from scipy.special import logsumexp
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from aekit.data.validation import is_int, is_number
 from aekit.estimators._base import _INFERENCE_BATCH
-from aekit.estimators._params import is_int, is_number
 
 INTERPOLATIONS = ("linear", "slerp")
 
 
 class GenerativeMixin:
-    """``elbo``, ``log_likelihood``, ``kl_per_unit``, ``active_units`` and ``interpolate`` for
-    estimators with a Gaussian latent."""
+    """``elbo``, ``log_likelihood``, ``kl_divergence``, ``kl_per_unit``, ``active_units`` and the
+    walks (``interpolate``, ``traverse``, ``manifold_grid``) for estimators with a Gaussian
+    latent. Each takes labels ``y``, ignored by models without labels."""
 
     # ---- bounds on log p(x) ----------------------------------------------------------------------
     def elbo(self, X: Any, y: Any = None) -> np.ndarray:
@@ -43,14 +43,15 @@ class GenerativeMixin:
         X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
             Rows to score.
         y : array-like of shape (n_samples,), default=None
-            Labels, for a :class:`ConditionalVAE` (ignored otherwise). Without them, the bound
-            ``logsumexp_y ELBO(x, y) - log n_classes`` on ``log p(x)`` under a uniform label prior.
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels; without them,
+            the bound ``logsumexp_y ELBO(x, y) - log n_classes`` on ``log p(x)`` under a uniform
+            label prior.
 
         Returns
         -------
         elbo : ndarray of shape (n_samples,)
         """
-        return self.score_samples(X, y) if self._conditional else self.score_samples(X)
+        return self.score_samples(X, y)
 
     def log_likelihood(
         self, X: Any, y: Any = None, n_samples: int = 100, random_state: Any = 0
@@ -70,7 +71,8 @@ class GenerativeMixin:
         X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
             Rows to score.
         y : array-like of shape (n_samples,), default=None
-            Labels, for a :class:`ConditionalVAE` (ignored otherwise): then ``log p(x | y)``.
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels: then
+            ``log p(x | y)``.
             Without them, ``log p(x) = logsumexp_y log p(x | y) - log n_classes`` under a
             uniform label prior, one estimate per class.
         n_samples : int, default=100
@@ -91,13 +93,9 @@ class GenerativeMixin:
         eps = torch.randn(
             int(n_samples), self.latent_dim, generator=torch.Generator().manual_seed(seed)
         )
-        if not self._conditional or y is not None:
-            return self._importance_weighted(X_model, self._labels(y, len(flat)), eps)
-        per_class = [
-            self._importance_weighted(X_model, torch.full((len(flat),), c, dtype=torch.long), eps)
-            for c in range(len(self.classes_))
-        ]
-        return logsumexp(np.stack(per_class, axis=1), axis=1) - np.log(len(self.classes_))
+        return self._over_labels(
+            lambda labels: self._importance_weighted(X_model, labels, eps), y, len(flat)
+        )
 
     def _importance_weighted(
         self, X_model: torch.Tensor, y_index: torch.Tensor | None, eps: torch.Tensor
@@ -116,14 +114,31 @@ class GenerativeMixin:
         return scores.numpy().astype(np.float64) + self._log_det_scale()
 
     # ---- use of the latent units -------------------------------------------------------------
-    def _model_inputs(self, X: Any, y: Any) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """X in the model's space and label indices (a ConditionalVAE without y: the predicted
-        labels, as in ``transform``)."""
-        check_is_fitted(self)
-        flat = self._validate_X(X, reset=False)
-        if self._conditional and y is None:
-            y = self.predict(X)
-        return self._to_model(flat), self._labels(y, len(flat))
+    def kl_divergence(self, X: Any, y: Any = None) -> np.ndarray:
+        """``KL(q(z|x) || N(0, I))`` of each row, in nats: the ELBO's KL term.
+
+        ``KL = -1/2 sum_j (1 + log sigma_j^2 - mu_j^2 - sigma_j^2)`` in closed form (Kingma &
+        Welling 2014, App. B), so no draws are involved; the part of a row's negative ELBO that
+        belongs to no feature. ``reconstruction_error(X, metric="nll")`` (with its default 16
+        draws) plus this is ``-elbo(X)`` up to the constant ``sum_j log(s_j)`` of
+        standardization, and its mean over the rows is the sum of :meth:`kl_per_unit`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        y : array-like of shape (n_samples,), default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, predicted when
+            None (as in ``transform``).
+
+        Returns
+        -------
+        kl : ndarray of shape (n_samples,)
+        """
+        X_model, labels = self._model_inputs(X, y)
+        kl = self._batched(
+            lambda model, x, yb: model.latent.kl(model.encode(x, yb)), X_model, labels
+        )
+        return kl.numpy().astype(np.float64)
 
     def kl_per_unit(self, X: Any, y: Any = None) -> np.ndarray:
         """Mean ``KL(q(z_j|x) || N(0, 1))`` over the rows of X for each latent unit j, in nats.
@@ -136,7 +151,8 @@ class GenerativeMixin:
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
         y : array-like of shape (n_samples,), default=None
-            Labels, for a :class:`ConditionalVAE` (predicted when None, as in ``transform``).
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, predicted when
+            None (as in ``transform``).
 
         Returns
         -------
@@ -156,7 +172,8 @@ class GenerativeMixin:
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
         y : array-like of shape (n_samples,), default=None
-            Labels, for a :class:`ConditionalVAE` (predicted when None, as in ``transform``).
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, predicted when
+            None (as in ``transform``).
         threshold : float, default=0.01
             The activity above which a unit counts (Burda et al. use 0.01).
 
@@ -199,8 +216,8 @@ class GenerativeMixin:
             Number of points, at least 2.
         method : {"linear", "slerp"}, default="linear"
         y : label, default=None
-            For a :class:`ConditionalVAE` (required there): one label, used to encode both rows
-            and to decode every point.
+            Ignored by models without labels. A :class:`ConditionalVAE`'s one label (required),
+            used to encode both rows and to decode every point.
 
         Returns
         -------
@@ -212,21 +229,26 @@ class GenerativeMixin:
             raise ValueError(f"method={method!r} is not supported; use 'linear' or 'slerp'.")
         if not is_int(steps, 2):
             raise ValueError(f"steps={steps!r} must be an int of at least 2 (the endpoints).")
-        steps = int(steps)
-        pair_labels = path_labels = None
-        if self._conditional:
-            if y is None or np.ndim(y) != 0:
-                raise ValueError("ConditionalVAE.interpolate needs y: one label for the path.")
-            pair_labels = self._broadcast_labels(y, 2)
-            path_labels = self._broadcast_labels(y, steps)
+        pair_labels = self._broadcast_labels(y, 2, one=True)
         a, b = self._encode(_single_rows(x_a=x_a, x_b=x_b), pair_labels).astype(np.float64)
-        t = np.linspace(0.0, 1.0, steps)[:, None]
+        t = np.linspace(0.0, 1.0, int(steps))[:, None]
         path = _slerp(a, b, t) if method == "slerp" else _lerp(a, b, t)
         # float32 codes like transform's: t = 0 and t = 1 give a and b exactly.
-        return self._decode(path.astype(np.float32), path_labels)
+        return self._decode(path.astype(np.float32), y)
 
     def traverse(self, x: Any, values: Any = (-2, -1, 0, 1, 2), y: Any = None) -> np.ndarray:
         """Latent traversals: vary one code unit at a time around ``mu(x)``, the others fixed.
+
+        Parameters
+        ----------
+        x : array-like
+            One row: shape (n_features,), (1, n_features), (C, H, W) or (1, C, H, W), or a
+            one-row DataFrame.
+        values : array-like of float, default=(-2, -1, 0, 1, 2)
+            The values each unit takes (the prior's standard deviations, for a VAE).
+        y : label, default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s label (required): one
+            label, used to encode x and to decode every point.
 
         Returns
         -------
@@ -235,20 +257,33 @@ class GenerativeMixin:
         """
         check_is_fitted(self)
         values = np.asarray(values, dtype=np.float64).ravel()
-        labels = self._broadcast_labels(y, 1) if self._conditional else None
-        code = self._encode(_single_rows(x=x), labels)[0]
+        label = self._broadcast_labels(y, 1)  # a ConditionalVAE's one label; None: y ignored
+        code = self._encode(_single_rows(x=x), label)[0]
         d = self.latent_dim
         grid = np.repeat(code[None, None, :], d, axis=0).repeat(len(values), axis=1)
         grid[np.arange(d), :, np.arange(d)] = values  # unit j of row j takes each value
         decoded = self._decode(
-            grid.reshape(-1, d).astype(np.float32),
-            None if labels is None else np.repeat(labels, d * len(values)),
+            grid.reshape(-1, d).astype(np.float32), None if label is None else label[0]
         )
         return decoded.reshape(d, len(values), *decoded.shape[1:])
 
     def manifold_grid(self, n: int = 10, y: Any = None) -> np.ndarray:
         """For ``latent_dim == 2``: decode an n x n grid of codes at the prior's quantiles
-        5%..95% in each unit (Kingma & Welling 2014, fig. 4). Shape (n, n, ...)."""
+        5%..95% in each unit (Kingma & Welling 2014, fig. 4).
+
+        Parameters
+        ----------
+        n : int, default=10
+            Codes per side of the grid, at least 2.
+        y : label or array-like of shape (n * n,), default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels (required): one
+            for the whole grid, or one per code.
+
+        Returns
+        -------
+        X_grid : ndarray of shape (n, n, ...)
+            Row 0 holds the largest value of the second unit, column 0 the smallest of the first.
+        """
         check_is_fitted(self)
         if self.latent_dim != 2:
             raise ValueError(f"manifold_grid needs latent_dim=2; this model has {self.latent_dim}.")
@@ -258,8 +293,7 @@ class GenerativeMixin:
 
         q = norm.ppf(np.linspace(0.05, 0.95, int(n)))
         codes = np.stack(np.meshgrid(q, q[::-1], indexing="xy"), axis=-1).reshape(-1, 2)
-        labels = self._broadcast_labels(y, len(codes)) if self._conditional else None
-        decoded = self._decode(codes.astype(np.float32), labels)
+        decoded = self._decode(codes.astype(np.float32), y)
         return decoded.reshape(int(n), int(n), *decoded.shape[1:])
 
 

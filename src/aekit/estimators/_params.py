@@ -16,13 +16,13 @@ import os
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
-import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from aekit.core.devices import DEVICES
 from aekit.core.nets import ACTIVATIONS
 from aekit.core.objectives.likelihoods import LIKELIHOODS
+from aekit.data.validation import is_int
 
 
 class AutoencoderParams:
@@ -116,11 +116,3 @@ def _is_column_range(group: Any) -> bool:
         and is_int(group[1], 2)
         and group[1] - group[0] >= 2
     )
-
-
-def is_int(value: Any, minimum: int) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)

@@ -36,9 +36,9 @@ from aekit.estimators._generative import GenerativeMixin
 
 
 class _VariationalBase(GenerativeMixin, BaseAutoencoder):
-    """Gaussian latent, KL term, sampling from the prior, and the evaluation tools of
-    :class:`GenerativeMixin` (``elbo``, ``log_likelihood``, ``kl_per_unit``, ``active_units``,
-    ``interpolate``)."""
+    """Gaussian latent, KL term, ``sample``, and the evaluation tools of
+    :class:`GenerativeMixin` (``elbo``, ``log_likelihood``, ``kl_divergence``, ``kl_per_unit``,
+    ``active_units``, ``interpolate``, ...)."""
 
     # The variational parameters, which each variational kind stores in its own __init__.
     _parameter_constraints: dict = {
@@ -103,23 +103,44 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
     def _make_terms(self) -> list[Term]:
         return [KLDivergence(self.beta, self.kl_warmup)]
 
-    def _sample(self, n_samples: int, y: Any, random_state: Any) -> np.ndarray:
+    def sample(self, n_samples: int = 1, y: Any = None, random_state: Any = None) -> np.ndarray:
+        """Draw ``n_samples`` rows from the model: decode codes ``z`` from ``sampler``'s
+        distribution (the prior ``N(0, I)`` or the mixture fitted to the training codes).
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of rows to generate.
+        y : label or array-like of shape (n_samples,), default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels of the rows:
+            one for all, one per row, or None for labels drawn uniformly from ``classes_``.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the draws (of the labels first, then of the codes).
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, ...) shaped like the training X
+            Expected values of ``p(x|z)`` (probabilities for Bernoulli data).
+        """
         check_is_fitted(self)
         if int(n_samples) < 1:
             raise ValueError(f"n_samples={n_samples!r} must be at least 1.")
-        seed = int(check_random_state(random_state).randint(0, 2**31 - 1))
+        n_samples = int(n_samples)
+        rng = check_random_state(random_state)
+        labels = self._sampling_labels(y, n_samples, rng)
+        seed = int(rng.randint(0, 2**31 - 1))
         if self.sampler_ is None:  # the prior N(0, I)
             z = torch.randn(
-                int(n_samples), self.latent_dim, generator=torch.Generator().manual_seed(seed)
+                n_samples, self.latent_dim, generator=torch.Generator().manual_seed(seed)
             ).numpy()
         else:  # the mixture: a component by its weight, then z ~ N(mean_k, cov_k)
-            rng = np.random.default_rng(seed)
+            draws = np.random.default_rng(seed)
             mix = self.sampler_
-            k = rng.choice(len(mix["weights"]), size=int(n_samples), p=mix["weights"])
+            k = draws.choice(len(mix["weights"]), size=n_samples, p=mix["weights"])
             chol = np.linalg.cholesky(mix["covariances"])[k]
-            eps = rng.standard_normal((int(n_samples), self.latent_dim))
+            eps = draws.standard_normal((n_samples, self.latent_dim))
             z = mix["means"][k] + np.einsum("nij,nj->ni", chol, eps)
-        return self._decode(z.astype(np.float32), y)
+        return self._decode(z.astype(np.float32), labels)
 
     # ---- model files: the sampler is saved with the network ------------------------------------
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:

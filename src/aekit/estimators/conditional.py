@@ -9,17 +9,15 @@ contributing through the classifier's guess of their label (see
 
 from __future__ import annotations
 
-import numbers
 import os
 from dataclasses import replace
 from functools import partial
 from numbers import Real
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import torch
-from scipy.special import logsumexp, softmax
-from sklearn.utils import check_random_state
+from scipy.special import softmax
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
@@ -28,8 +26,9 @@ from aekit.core.nets import ConvEncoder, MLPEncoder
 from aekit.core.objectives import Objective, SemiSupervisedBound
 from aekit.core.semisupervised import UNLABELLED, oversampled_order
 from aekit.core.train import TrainConfig
-from aekit.data.validation import as_labels, fit_labels
+from aekit.data.validation import MissingLabelsError
 from aekit.estimators._base import DEFAULT_HIDDEN
+from aekit.estimators._conditional_labels import ConditionalLabels
 from aekit.estimators._variational import _VariationalBase
 
 # Share of each epoch's rows that are labelled when labels are few (labelled rows are drawn again
@@ -38,14 +37,17 @@ from aekit.estimators._variational import _VariationalBase
 _LABELLED_SHARE = 0.5
 
 
-class ConditionalVAE(_VariationalBase):
+class ConditionalVAE(ConditionalLabels, _VariationalBase):
     """Conditional VAE (Sohn et al. 2015): encoder and decoder both see the one-hot label, so
     ``sample(y=7)`` generates a 7.
 
-    ``fit(X, y)`` needs the labels (any hashable values; kept in ``classes_``), and so do
-    ``transform``, ``inverse_transform`` and ``score_samples``. ``elbo``, ``log_likelihood``,
-    ``kl_per_unit``, ``active_units`` and ``interpolate`` work as for
-    :class:`VariationalAutoencoder`, given the labels.
+    ``fit(X, y)`` needs the labels (any hashable values; kept in ``classes_``). Every method
+    of :class:`VariationalAutoencoder` takes them as ``y`` too: ``inverse_transform`` and the
+    walks (``interpolate``, ``traverse``, ``manifold_grid``) need them; ``transform``,
+    ``reconstruct``, ``reconstruction_error``, ``kl_divergence``, ``kl_per_unit`` and
+    ``active_units`` use the predicted labels (:meth:`predict`) when y is None;
+    ``score_samples``, ``elbo`` and ``log_likelihood`` then sum the labels out (``log p(x)``
+    under a uniform prior over ``classes_``), and ``sample`` draws them.
 
     **Few labels** (semi-supervised learning, the M2 model of Kingma et al. 2014): mark the
     unlabelled rows of y with ``-1`` (or ``None`` in an object array of labels, e.g. strings);
@@ -167,7 +169,6 @@ class ConditionalVAE(_VariationalBase):
         "classifier": [StrOptions({"auto"}), Options(bool, {True, False})],
         "classifier_weight": [Interval(Real, 0, None, closed="left")],
     }
-    _conditional: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -232,33 +233,13 @@ class ConditionalVAE(_VariationalBase):
         """Fit on X with labels y (required; ``-1`` marks unlabelled rows).
         See :meth:`BaseAutoencoder.fit`."""
         if y is None:
-            raise ValueError(
+            raise MissingLabelsError(
                 "ConditionalVAE requires y to be passed, but the target y is None: call "
                 "fit(X, y) with one label per row (-1 for an unlabelled row)."
             )
         return super().fit(X, y)
 
     # ---- semi-supervised learning (M2) -----------------------------------------------------
-    def _fit_labels(self, y: Any, n_samples: int) -> torch.Tensor:
-        """``classes_`` from the labelled rows; unlabelled rows get the index -1."""
-        labels = as_labels(y, n_samples)
-        unlabelled = _unlabelled(labels)
-        if unlabelled.all():
-            raise ValueError(
-                f"y marks all {n_samples} rows unlabelled (-1): there is nothing to learn the "
-                "labels from. Label some rows, or fit a VariationalAutoencoder to unlabelled data."
-            )
-        if unlabelled.any() and self.classifier is False:
-            raise ValueError(
-                f"y marks {int(unlabelled.sum())} rows unlabelled (-1), which needs the "
-                "classifier q(y|x): use classifier='auto' or True, or drop those rows."
-            )
-        self.semi_supervised_ = self.classifier is True or bool(unlabelled.any())
-        self.classes_, index = fit_labels(labels[~unlabelled])
-        full = np.full(n_samples, UNLABELLED, dtype=np.int64)
-        full[~unlabelled] = index
-        return torch.from_numpy(full)
-
     def _make_bound(self) -> Objective:
         """M2's objective (eqs. 6-9 of Kingma et al.) when semi-supervised, its ``L(x, y)`` the
         negative ELBO or, for ``importance_samples=k`` > 1, ``-L_k(x, y)``."""
@@ -334,46 +315,11 @@ class ConditionalVAE(_VariationalBase):
         best = self._class_scores(X).argmax(axis=1)
         return self.classes_[best]
 
-    def transform(self, X: Any, y: Any = None) -> np.ndarray:
-        """Posterior mean of z given X and its labels y (when y is None, the predicted ones)."""
-        return self._encode(X, self.predict(X) if y is None else y)
-
-    def inverse_transform(self, Z: Any, y: Any = None) -> np.ndarray:
-        """Decode codes Z under labels y (one label, or one per row)."""
-        check_is_fitted(self)
-        return self._decode(Z, self._broadcast_labels(y, len(np.asarray(Z))))
-
-    def score_samples(self, X: Any, y: Any = None) -> np.ndarray:
-        """ELBO of each row given its label, in nats. Without y, a bound on ``log p(x)`` that
-        sums over the labels: ``logsumexp_y ELBO(x, y) - log n_classes``."""
-        if y is not None:
-            return self._score_samples(X, y)
-        return logsumexp(self._class_log_likelihoods(X), axis=1) - np.log(len(self.classes_))
-
-    def score(self, X: Any, y: Any = None) -> float:
-        return float(np.mean(self.score_samples(X, y)))
-
-    def sample(self, n_samples: int = 1, y: Any = None, random_state: Any = None) -> np.ndarray:
-        """Generate ``n_samples`` rows with label ``y``: one label for all rows, one per row, or
-        None for labels drawn uniformly from ``classes_``."""
-        check_is_fitted(self)
-        rng = check_random_state(random_state)
-        if y is None:
-            y = self.classes_[rng.randint(0, len(self.classes_), int(n_samples))]
-        return self._sample(n_samples, self._broadcast_labels(y, int(n_samples)), rng)
-
     def transfer(self, X: Any, y_from: Any, y_to: Any) -> np.ndarray:
         """Style transfer: encode X under its labels ``y_from``, decode under ``y_to`` (one
         label or one per row): the same style, another class."""
         Z = self.transform(X, self._broadcast_labels(y_from, len(np.asarray(X))))
         return self.inverse_transform(Z, y_to)
-
-    @staticmethod
-    def _broadcast_labels(y: Any, n: int) -> np.ndarray:
-        if y is None:
-            raise ValueError("ConditionalVAE needs labels y here: one label or one per row.")
-        y = np.asarray(y)
-        return np.full(n, y.item(), dtype=y.dtype) if y.ndim == 0 else as_labels(y, n)
 
     # ---- model files: the labels and whether there is a classifier -----------------------------
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
@@ -394,14 +340,3 @@ class ConditionalVAE(_VariationalBase):
         self.classes_ = np.asarray(fitted["classes_"], dtype=np.dtype(fitted["classes_dtype"]))
         self.semi_supervised_ = bool(fitted["semi_supervised_"])
         super()._set_fitted_state(fitted, tree, device)
-
-
-def _unlabelled(labels: np.ndarray) -> np.ndarray:
-    """Rows marked unlabelled: -1 for numeric labels; -1 or None in an object array."""
-    if labels.dtype.kind in "iuf":
-        return labels == UNLABELLED
-    if labels.dtype == object:
-        return np.array(
-            [v is None or (isinstance(v, numbers.Number) and v == UNLABELLED) for v in labels]
-        )
-    return np.zeros(len(labels), dtype=bool)

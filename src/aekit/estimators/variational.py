@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import numpy as np
-
 from aekit.estimators._variational import _VariationalBase
 
 
@@ -150,16 +148,6 @@ class VariationalAutoencoder(_VariationalBase):
         self.binarize = binarize
         self.learning_rate_schedule = learning_rate_schedule
         self.importance_samples = importance_samples
-
-    def sample(self, n_samples: int = 1, y: Any = None, random_state: Any = None) -> np.ndarray:
-        """Draw ``n_samples`` rows from the model: decode ``z ~ N(0, I)``.
-
-        Returns
-        -------
-        X : ndarray of shape (n_samples, ...) shaped like the training X
-            Expected values of ``p(x|z)`` (probabilities for Bernoulli data).
-        """
-        return self._sample(n_samples, None, random_state)
 
 
 VAE = VariationalAutoencoder

@@ -28,7 +28,7 @@ from torch import nn
 
 from aekit.core.latent import Code
 from aekit.core.objectives import Term
-from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators import BaseAutoencoder
 
 
 class BinaryLatent(nn.Module):

@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from aekit.estimators._composite import NetworkComposite, network_constraints
+from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 from aekit.hashing.binary import BinaryAutoencoder
 from aekit.hashing.index import HammingIndex
@@ -141,8 +141,14 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         check_is_fitted(self)
         return self.autoencoder_.n_iter_
 
-    def transform(self, X: Any) -> np.ndarray:
+    def transform(self, X: Any, y: Any = None) -> np.ndarray:
         """Binary codes of X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        y : ignored
+            Not used; there so every aekit model is called alike (``transform(X, y)``).
 
         Returns
         -------

@@ -25,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 from aekit.core.objectives import MaskedReconstruction, Objective
 from aekit.data.tabular import TabularEncoder
 from aekit.estimators import DenoisingAutoencoder
-from aekit.estimators._composite import NetworkComposite, network_constraints
+from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 
 
@@ -218,13 +218,15 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         filled[rows] = current
         return filled
 
-    def transform(self, X: Any) -> Any:
+    def transform(self, X: Any, y: Any = None) -> Any:
         """Fill the missing entries of X.
 
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
             The columns seen in fit.
+        y : ignored
+            Not used; there so every aekit model is called alike (``transform(X, y)``).
 
         Returns
         -------

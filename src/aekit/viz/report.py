@@ -51,10 +51,25 @@ def _spread(labels: np.ndarray | None, k: int) -> np.ndarray:
     return np.lexsort((inverse, rank))[:k]
 
 
+def _conditioning_labels(estimator: Any, X: Any, labels: np.ndarray | None) -> np.ndarray | None:
+    """The labels a model that learned some (``classes_``: a ConditionalVAE) conditions the rows
+    on: the given ones, rows without a known label (-1: unlabelled) taking the predicted one.
+    None for a model without labels: the user's labels then only colour the figures."""
+    classes = getattr(estimator, "classes_", None)
+    if classes is None:
+        return None
+    known = None if labels is None else np.isin(labels, classes)
+    if known is not None and known.all():
+        return labels
+    predicted = np.asarray(estimator.predict(X))
+    return predicted if known is None else np.where(known, labels, predicted)
+
+
 class _Data:
     """A random subsample of the training data and the estimator's view of it: ``flat`` rows,
-    labels for colouring (``colour``: the user's) and conditioning (``cond``: a ConditionalVAE's,
-    given or predicted), codes ``Z`` and reconstructions ``X_hat``."""
+    labels for colouring (``colour``: the user's) and conditioning (``cond``: those a
+    ConditionalVAE conditions on, given or predicted; None for other models), codes ``Z`` and
+    reconstructions ``X_hat``. Every model is called with ``cond`` as its ``y``."""
 
     def __init__(self, estimator: Any, X: Any, y: Any, max_rows: int, random_state: int):
         rng = np.random.default_rng(random_state)
@@ -65,23 +80,16 @@ class _Data:
         self.features = None if names is None else [str(v) for v in names]
         self.flat = np.asarray(X, dtype=np.float64).reshape(len(index), -1)
         self.colour = None if y is None else np.asarray(_rows(y, index)).ravel()
-        self.conditional = hasattr(estimator, "classes_")
-        self.cond = None
-        if self.conditional:  # rows without a known label (-1: unlabelled) take the predicted one
-            known = None if y is None else np.isin(self.colour, estimator.classes_)
-            self.cond = self.colour if known is not None and known.all() else None
-            if self.cond is None:
-                predicted = np.asarray(estimator.predict(X))
-                self.cond = predicted if known is None else np.where(known, self.colour, predicted)
-        self.Z = np.asarray(estimator.transform(X, *[self.cond][: self.conditional]))
+        self.cond = _conditioning_labels(estimator, X, self.colour)
+        self.Z = np.asarray(estimator.transform(X, self.cond))
         self.X_hat = self.decode(self.Z, self.cond).astype(np.float64).reshape(len(index), -1)
         shape = getattr(estimator, "image_shape_", None)
         self.image_shape = None if shape is None else tuple(int(v) for v in shape)
         self.low, self.high = float(self.flat.min()), float(self.flat.max())
 
     def decode(self, Z: np.ndarray, labels: Any) -> np.ndarray:
-        """``inverse_transform`` (under ``labels`` for a ConditionalVAE)."""
-        return np.asarray(self.estimator.inverse_transform(Z, *[labels][: self.conditional]))
+        """``inverse_transform`` under ``labels`` (ignored by models without labels)."""
+        return np.asarray(self.estimator.inverse_transform(Z, labels))
 
     def images(self, rows: np.ndarray) -> np.ndarray:
         """Rows as (n, C, H, W) on [0, 1], scaled like the training data when it is not."""
@@ -120,7 +128,7 @@ def _figure_reconstructions(data: _Data):
 
 
 def _figure_latent(data: _Data):
-    given = " given their labels" if data.conditional else ""
+    given = "" if data.cond is None else " given their labels"
     title = f"{data.name}: codes of {len(data.Z)} training rows{given}"
     return plotting.latent_scatter(data.Z, data.colour, title=title).figure
 
@@ -130,11 +138,11 @@ def _figure_samples(data: _Data):
     if not hasattr(estimator, "sample") or (data.image_shape is None and data.flat.shape[1] < 2):
         return None
     if data.image_shape is None:  # tables: real against generated rows, same labels
-        generated = estimator.sample(n, y=data.cond, random_state=0)  # VAE: y ignored
+        generated = estimator.sample(n, y=data.cond, random_state=0)  # same labels, if any
         title = f"{data.name}: {n} real and {n} generated rows"
         ax = plotting.real_vs_generated(data.flat, generated, None, data.features, title=title)
         return ax.figure
-    if not data.conditional:
+    if data.cond is None:  # no labels to give each row of images
         samples = data.images(estimator.sample(_N_SAMPLES, random_state=0))
         return plotting.image_grid(samples, 10, title=f"{data.name}: samples").figure
     classes = estimator.classes_[:_MAX_CLASSES]
@@ -149,7 +157,7 @@ def _figure_interpolation(data: _Data):
     if not hasattr(data.estimator, "sample") or data.image_shape is None or len(data.flat) < 2:
         return None
     rows, label = np.arange(len(data.flat)), None
-    if data.conditional:  # rows of one label, decoded under that label
+    if data.cond is not None:  # rows of one label, decoded under that label
         values, counts = np.unique(data.cond, return_counts=True)
         if counts.max() < 2:
             return None

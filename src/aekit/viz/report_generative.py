@@ -18,19 +18,22 @@ def _is_image_vae(data: Any) -> bool:
     return hasattr(data.estimator, "traverse") and data.image_shape is not None
 
 
+def _first_label(data: Any) -> Any:
+    """The label of the first row, which the walks decode under; None without labels."""
+    return None if data.cond is None else data.cond[0]
+
+
 def figure_traversal(data: Any):
     """Traversals around the first training row's code: one row per latent unit, the units that
     carry the most information (largest mean KL) first, at most ``MAX_TRAVERSED_UNITS``."""
     if not _is_image_vae(data):
         return None
-    estimator = data.estimator
-    labels = (data.cond,) if data.conditional else ()
-    kl = estimator.kl_per_unit(data.flat, *labels)
+    estimator, label = data.estimator, _first_label(data)
+    kl = estimator.kl_per_unit(data.flat, data.cond)
     units = np.argsort(-kl, kind="stable")[:MAX_TRAVERSED_UNITS]
-    label = (data.cond[0],) if data.conditional else ()
-    grid = estimator.traverse(data.flat[0], TRAVERSAL_VALUES, *label)[units]
+    grid = estimator.traverse(data.flat[0], TRAVERSAL_VALUES, y=label)[units]
     images = data.images(grid.reshape(-1, grid[0, 0].size)).reshape(*grid.shape[:2], -1)
-    under = f", label {data.cond[0]}" if data.conditional else ""
+    under = "" if label is None else f", label {label}"
     title = f"{data.name}: one latent unit at a time around a training row's code{under}"
     ax = plotting_generative.latent_traversal(
         images, TRAVERSAL_VALUES, units=[int(u) for u in units], image_shape=data.image_shape,
@@ -43,10 +46,10 @@ def figure_manifold(data: Any):
     """For ``latent_dim == 2``: the decoded grid of codes at the prior's quantiles."""
     if not _is_image_vae(data) or data.estimator.latent_dim != 2:
         return None
-    label = (data.cond[0],) if data.conditional else ()
-    grid = data.estimator.manifold_grid(MANIFOLD_SIDE, *label)
+    label = _first_label(data)
+    grid = data.estimator.manifold_grid(MANIFOLD_SIDE, y=label)
     images = data.images(grid.reshape(MANIFOLD_SIDE**2, -1))
-    under = f", label {data.cond[0]}" if data.conditional else ""
+    under = "" if label is None else f", label {label}"
     title = f"{data.name}: the learned 2-D manifold{under}"
     grid = images.reshape(MANIFOLD_SIDE, MANIFOLD_SIDE, *images.shape[1:])
     return plotting_generative.latent_manifold(grid, title=title).figure

@@ -1,0 +1,98 @@
+"""One code path for labels: every autoencoder's methods take ``y``, models without labels ignore
+it, and a ConditionalVAE uses, predicts, draws or sums out its labels, or says it needs them."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+import aekit
+from aekit.data.datasets import load_digits
+from aekit.data.validation import MissingLabelsError
+
+TINY = dict(hidden_layer_sizes=(16,), max_iter=2, random_state=0, device="cpu")
+KINDS = [
+    aekit.Autoencoder,
+    aekit.DenoisingAutoencoder,
+    aekit.SparseAutoencoder,
+    aekit.ContractiveAutoencoder,
+    aekit.VariationalAutoencoder,
+    aekit.ConditionalVAE,
+]
+METHODS = ["transform", "inverse_transform", "reconstruct", "score_samples", "score"]
+METHODS += ["reconstruction_error"]
+VARIATIONAL_METHODS = ["sample", "elbo", "log_likelihood", "kl_divergence", "kl_per_unit"]
+VARIATIONAL_METHODS += ["active_units", "interpolate", "traverse", "manifold_grid"]
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits()
+    return X[:120], y[:120]
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.__name__)
+def test_every_method_takes_y_with_default_none(kind):
+    methods = METHODS + (VARIATIONAL_METHODS if hasattr(kind, "sample") else [])
+    for method in methods:
+        parameter = inspect.signature(getattr(kind, method)).parameters.get("y")
+        assert parameter is not None and parameter.default is None, f"{kind.__name__}.{method}"
+        assert "y : " in inspect.getdoc(getattr(kind, method)), f"{kind.__name__}.{method}"
+
+
+@pytest.mark.parametrize("kind", KINDS[:-1], ids=lambda k: k.__name__)
+def test_models_without_labels_ignore_y(kind, digits):
+    X, y = digits
+    model = kind(latent_dim=2, **TINY).fit(X, y)
+    Z = model.transform(X)
+    np.testing.assert_array_equal(model.transform(X, y), Z)
+    np.testing.assert_array_equal(model.inverse_transform(Z, y), model.inverse_transform(Z))
+    np.testing.assert_array_equal(model.reconstruct(X, y), model.reconstruct(X))
+    np.testing.assert_array_equal(model.score_samples(X, y), model.score_samples(X))
+    assert model.score(X, y) == model.score(X)
+    np.testing.assert_array_equal(model.reconstruction_error(X, y), model.reconstruction_error(X))
+    if not hasattr(model, "sample"):
+        return
+    np.testing.assert_array_equal(
+        model.sample(3, 7, random_state=1), model.sample(3, random_state=1)
+    )
+    np.testing.assert_array_equal(model.elbo(X, y), model.elbo(X))
+    np.testing.assert_array_equal(
+        model.log_likelihood(X, y, n_samples=3), model.log_likelihood(X, n_samples=3)
+    )
+    np.testing.assert_array_equal(model.kl_divergence(X, y), model.kl_divergence(X))
+    np.testing.assert_array_equal(model.kl_per_unit(X, y), model.kl_per_unit(X))
+    assert model.active_units(X, y) == model.active_units(X)
+    np.testing.assert_array_equal(model.interpolate(X[0], X[1], y=3), model.interpolate(X[0], X[1]))
+    np.testing.assert_array_equal(model.traverse(X[0], y=3), model.traverse(X[0]))
+    np.testing.assert_array_equal(model.manifold_grid(3, y=3), model.manifold_grid(3))
+
+
+def test_a_conditional_vae_predicts_its_labels_where_it_can(digits):
+    X, y = digits
+    cvae = aekit.ConditionalVAE(latent_dim=2, **TINY).fit(X, y)
+    predicted = cvae.predict(X)
+    np.testing.assert_array_equal(cvae.reconstruct(X), cvae.reconstruct(X, predicted))
+    np.testing.assert_array_equal(
+        cvae.reconstruct(X, y), cvae.inverse_transform(cvae.transform(X, y), y)
+    )
+    np.testing.assert_array_equal(cvae.kl_per_unit(X), cvae.kl_per_unit(X, predicted))
+    assert cvae.score(X, y) == pytest.approx(cvae.score_samples(X, y).mean())
+    assert cvae.score(X) < cvae.score(X, y) + np.log(len(cvae.classes_))  # labels summed out
+    # Decoding needs labels: one for all codes, one per code, or an error saying so.
+    Z = cvae.transform(X[:3], y[:3])
+    np.testing.assert_array_equal(cvae.inverse_transform(Z, 4), cvae.inverse_transform(Z, [4] * 3))
+    for needs_labels in (
+        lambda: cvae.inverse_transform(Z),
+        lambda: cvae.traverse(X[0]),
+        lambda: cvae.manifold_grid(3),
+        lambda: cvae.interpolate(X[0], X[1]),
+        lambda: aekit.ConditionalVAE().fit(X),
+    ):
+        with pytest.raises(MissingLabelsError):
+            needs_labels()
+    with pytest.raises(ValueError, match="one label for the path") as error:
+        cvae.interpolate(X[0], X[1], y=[1, 2])
+    assert not isinstance(error.value, MissingLabelsError)  # labels given, of the wrong shape
