@@ -21,7 +21,7 @@ SRC = Path(aekit.__file__).resolve().parent.parent
 # names, and (for io's ``load``) the registry that turns a class name into a class.
 LOW_LAYERS = {
     "aekit.registry": set(),
-    "aekit.io": {"aekit.io", "aekit._version", "aekit.core.devices", "aekit.registry"},
+    "aekit.io": {"aekit.io", "aekit._version", "aekit.devices", "aekit.registry"},
 }
 
 
@@ -291,3 +291,45 @@ def test_model_files_name_only_estimators_that_save(name):
 def test_cli_aliases_name_model_file_classes():
     assert registry.CLI_MODELS["cvae"] == "ConditionalVAE"
     assert set(registry.CLI_MODELS.values()) <= registry.MODEL_FILE_CLASSES
+
+
+# The layers of the README's layout table: what each top-level part of aekit may import besides
+# itself. Applications build on the estimators; figures on the applications; the CLI on all.
+FOUNDATION = {"_version", "devices", "registry", "io"}
+APPLICATIONS = {"anomaly", "hashing", "compression", "imputation", "denoising", "generation"}
+ALLOWED = {
+    "_version": set(),
+    "_moved": set(),
+    "devices": set(),
+    "registry": set(),
+    "io": {"_version", "devices", "registry"},
+    "core": FOUNDATION,
+    "data": FOUNDATION,
+    "estimators": FOUNDATION | {"core", "data"},
+    **{app: FOUNDATION | {"core", "data", "estimators"} for app in APPLICATIONS},
+    "viz": FOUNDATION | {"core", "data", "estimators"} | APPLICATIONS,
+    "cli": FOUNDATION | {"core", "data", "estimators", "viz", "aekit"} | APPLICATIONS,
+    "aekit": {"_moved", "_version", "registry"},  # the package itself: lazy public names
+}
+
+
+def _part(module: str) -> str:
+    """``aekit.core.model`` -> ``core``; ``aekit`` -> ``aekit``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "aekit"
+
+
+@pytest.mark.parametrize("part", sorted(ALLOWED))
+def test_each_part_imports_only_the_layers_below_it(part):
+    wrong = sorted(
+        f"{module} imports {target}"
+        for module, targets in GRAPH.items()
+        if _part(module) == part
+        for target in targets
+        if _part(target) != part and _part(target) not in ALLOWED[part]
+    )
+    assert not wrong, "imports against the layering:\n  " + "\n  ".join(wrong)
+
+
+def test_every_part_of_aekit_has_a_place_in_the_layers():
+    assert {_part(module) for module in MODULES} <= set(ALLOWED)

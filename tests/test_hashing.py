@@ -12,7 +12,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import aekit
-from aekit.core.devices import resolve_device
+from aekit.devices import resolve_device
 from aekit.data.datasets import load_digits
 from aekit.hashing import HammingIndex, SemanticHasher, hamming_distances, load_index, pack_codes
 

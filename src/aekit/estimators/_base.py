@@ -27,7 +27,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from aekit.core.devices import resolve_device
+from aekit.devices import resolve_device
 from aekit.core.latent import DeterministicLatent
 from aekit.core.model import AutoencoderModel
 from aekit.core.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, reset_parameters

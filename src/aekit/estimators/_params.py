@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from aekit.core.devices import DEVICES
+from aekit.devices import DEVICES
 from aekit.core.nets import ACTIVATIONS
 from aekit.core.objectives.likelihoods import LIKELIHOODS
 from aekit.data.validation import is_int

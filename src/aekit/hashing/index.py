@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from aekit.core.devices import resolve_device
+from aekit.devices import resolve_device
 from aekit.estimators.persistence import export_estimator, import_estimator
 from aekit.io.files import FileFormat, read_file, write_file
 

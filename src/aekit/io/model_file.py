@@ -14,7 +14,7 @@ import os
 from typing import Any, Protocol
 
 from aekit import registry
-from aekit.core.devices import resolve_device
+from aekit.devices import resolve_device
 from aekit.io.files import FileFormat, read_file, write_file
 
 MODEL = FileFormat("aekit-model", 1, "model")
