@@ -4,13 +4,19 @@ units and latent interpolation."""
 import numpy as np
 import pytest
 import torch
+from conftest import DEVICE
 from scipy.special import logsumexp
 
 import aekit
 from aekit.data.datasets import load_digits
 
-# Tiny CPU models (on a GPU inference would run in float32, where batch sizes show in last bits).
-TINY = {"hidden_layer_sizes": (32,), "learning_rate_init": 3e-3, "random_state": 0, "device": "cpu"}
+# Tiny models, on the suite's device (inference is float64 there too: batching shows nowhere).
+TINY = {
+    "hidden_layer_sizes": (32,),
+    "learning_rate_init": 3e-3,
+    "random_state": 0,
+    "device": DEVICE,
+}
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +88,7 @@ def test_log_likelihood_is_exact_for_a_linear_gaussian_model():
         max_iter=40,
         learning_rate_init=1e-2,
         random_state=0,
-        device="cpu",
+        device=DEVICE,
     ).fit(X)
     model = vae.model_
     (linear,) = model.decoder.body
@@ -214,7 +220,7 @@ def test_images_keep_their_shape():
         latent_dim=2,
         max_iter=2,
         random_state=0,
-        device="cpu",
+        device=DEVICE,
     ).fit(X[:100])
     ll = vae.log_likelihood(X[100:110], n_samples=10)
     assert ll.shape == (10,) and np.isfinite(ll).all()
@@ -246,7 +252,7 @@ def test_gmm_sampler_follows_the_training_codes_better_than_the_prior(tmp_path):
     assert _frechet(gmm_codes, codes) < _frechet(prior_codes, codes)
     assert prior.sampler_ is None and gmm.sampler_["means"].shape == (10, 4)
     gmm.save(tmp_path / "gmm.safetensors")
-    loaded = aekit.load(tmp_path / "gmm.safetensors")
+    loaded = aekit.load(tmp_path / "gmm.safetensors", device=DEVICE)
     np.testing.assert_array_equal(loaded.sample(5, random_state=3), gmm.sample(5, random_state=3))
 
 

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from conftest import DEVICE
 
 import aekit
 from aekit.core.nets import MLPEncoder
@@ -13,7 +14,7 @@ from aekit.core.objectives import DynamicBinarization, ImportanceWeightedBound
 from aekit.core.train import TrainConfig, learning_rate_scheduler
 from aekit.data.datasets import load_digits
 
-TINY = {"hidden_layer_sizes": (16,), "random_state": 0, "device": "cpu", "latent_dim": 2}
+TINY = {"hidden_layer_sizes": (16,), "random_state": 0, "device": DEVICE, "latent_dim": 2}
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def test_binarize_is_validated_and_saved(tmp_path):
         aekit.VAE(binarize="dynamic", max_iter=1, **TINY).fit(X * 4 - 2)
     vae = aekit.ConditionalVAE(binarize="dynamic", max_iter=2, **TINY).fit(X, np.arange(100) % 3)
     vae.save(tmp_path / "m.aekit")
-    loaded = aekit.load(tmp_path / "m.aekit")
+    loaded = aekit.load(tmp_path / "m.aekit", device=DEVICE)
     assert loaded.binarize == "dynamic" and isinstance(loaded.model_.objective, DynamicBinarization)
     np.testing.assert_array_equal(
         loaded.elbo(X, np.arange(100) % 3), vae.elbo(X, np.arange(100) % 3)
