@@ -46,7 +46,8 @@ from aekit.estimators._reconstruction import ReconstructionErrors
 DEFAULT_HIDDEN = {"mlp": (256, 128), "conv": (32, 64)}
 _INFERENCE_BATCH = 2048
 # Parameters that may change between a run and its resumption from a checkpoint.
-_RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
+# compile changes how a step runs, not what it computes.
+_RESUMABLE = {"max_iter", "verbose", "checkpoint_dir", "compile"}
 
 
 class BaseAutoencoder(
@@ -130,6 +131,8 @@ class BaseAutoencoder(
             tol=float(self.tol),
             checkpoint_path=checkpoint_path,
             fingerprint=run_fingerprint,
+            precision=self.precision,
+            compile=bool(self.compile),
         )
 
     def fit(self, X: Any, y: Any = None) -> BaseAutoencoder:
