@@ -80,10 +80,19 @@ def compiled_forward(module: nn.Module, device: torch.device) -> Callable | None
         _compile_failed("this PyTorch has no torch.compile")
         return None
     try:
-        return torch.compile(module, mode="reduce-overhead" if device.type == "cuda" else None)
+        compiled = torch.compile(module, mode="reduce-overhead" if device.type == "cuda" else None)
     except Exception as error:  # e.g. a Python version torch.compile does not support yet
         _compile_failed(f"{type(error).__name__}: {error}")
         return None
+    mark_step = getattr(getattr(torch, "compiler", None), "cudagraph_mark_step_begin", None)
+    if device.type != "cuda" or mark_step is None:
+        return compiled
+
+    def step(*args, **kwargs):
+        mark_step()  # a new training step: the graphs may reuse the last step's memory
+        return compiled(*args, **kwargs)
+
+    return step
 
 
 def _compile_failed(why: str) -> None:
@@ -258,12 +267,13 @@ def train(
                 else:
                     forward, terms = _first_compiled_step(untried, module, x, yb, generator, epoch)
                     untried = None
+            # Read before the backward pass: a captured graph's outputs live in memory that its
+            # next replay reuses. float(): under autocast some terms come out in bfloat16.
+            values = torch.stack([value.detach().float() for value in terms.values()]) * size
+            sums = values if sums is None else sums + values
             optimizer.zero_grad(set_to_none=True)
             terms["loss"].backward()
             optimizer.step()
-            # float(): under autocast some terms come out in bfloat16
-            values = torch.stack([value.detach().float() for value in terms.values()]) * size
-            sums = values if sums is None else sums + values
         scheduler.step()  # the next epoch's learning rate
         train_means = dict(zip(terms, (sums / len(order)).tolist()))
         _finite_or_raise(train_means, epoch + 1, config)
