@@ -127,3 +127,24 @@ def test_compiled_steps_with_cuda_graphs_follow_the_eager_loss_curve(X):
     eager = _fit(aekit.VAE, X)
     compiled = _fit(aekit.VAE, X, compile=True)  # real inductor and CUDA graphs
     np.testing.assert_allclose(compiled.loss_curve_, eager.loss_curve_, rtol=1e-3)
+
+
+@pytest.mark.skipif(not ON_GPU, reason="host synchronisation is a CUDA matter")
+def test_the_training_loop_does_not_synchronise_with_the_host_per_step(X):
+    """CUDA's sync debug mode warns at every operation that waits for the GPU: a few per epoch
+    (the epoch's loss read once), never one per step (here 40 steps in 2 epochs)."""
+    from aekit.core.train import TrainConfig, train
+
+    est = aekit.VAE(**{**TINY, "max_iter": 1}, device="cuda").fit(X)  # a model to train on
+    data = torch.from_numpy(X).cuda()
+    config = TrainConfig(max_iter=2, batch_size=12, learning_rate=1e-3)
+    generator = torch.Generator("cuda").manual_seed(0)
+    torch.cuda.set_sync_debug_mode("warn")
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            train(est.model_, data, config=config, generator=generator)
+    finally:
+        torch.cuda.set_sync_debug_mode("default")
+    syncs = [w for w in caught if "synchroniz" in str(w.message)]
+    assert len(syncs) <= 10, [str(w.message) for w in syncs[:3]]
