@@ -269,8 +269,9 @@ def train(
                     untried = None
             # Read before the backward pass: a captured graph's outputs live in memory that its
             # next replay reuses. float(): under autocast some terms come out in bfloat16.
-            values = torch.stack([value.detach().float() for value in terms.values()]) * size
-            sums = values if sums is None else sums + values
+            values = torch.stack([value.detach().float() for value in terms.values()])
+            # One kernel a step, not two (a small network on a GPU is bound by launches).
+            sums = values * size if sums is None else sums.add_(values, alpha=size)
             optimizer.zero_grad(set_to_none=True)
             terms["loss"].backward()
             optimizer.step()
