@@ -92,8 +92,8 @@ def test_log_likelihood_is_exact_for_a_linear_gaussian_model():
     ).fit(X)
     model = vae.model_
     (linear,) = model.decoder.body
-    W, b = linear.weight.detach().double(), linear.bias.detach().double()
-    log_s = model.likelihood.log_scale.detach().double().clamp(min=np.log(1e-3))
+    W, b = linear.weight.detach().cpu().double(), linear.bias.detach().cpu().double()
+    log_s = model.likelihood.log_scale.detach().cpu().double().clamp(min=np.log(1e-3))
     cov = W @ W.T + torch.exp(2 * log_s) * torch.eye(3, dtype=torch.float64)
     X_eval = X[:200]
     X_std = torch.from_numpy((X_eval - vae.data_mean_) / vae.data_scale_)
@@ -179,8 +179,9 @@ def test_kl_per_unit_sums_to_the_mean_kl(vae, data):
     per_unit = vae.kl_per_unit(X_test)
     assert per_unit.shape == (vae.latent_dim,) and (per_unit >= 0).all()
     with torch.no_grad():
-        code = vae.model_.encode(torch.from_numpy(X_test))
-        mu, log_var = code.mean.double(), code.log_var.double()
+        device = next(vae.model_.parameters()).device  # the model's
+        code = vae.model_.encode(torch.from_numpy(X_test).to(device))
+        mu, log_var = code.mean.double().cpu(), code.log_var.double().cpu()
     expected = (-0.5 * (1 + log_var - mu**2 - log_var.exp())).mean(dim=0).numpy()
     np.testing.assert_allclose(per_unit, expected, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(per_unit.sum(), vae.model_.latent.kl(code).mean().item(), rtol=1e-5)

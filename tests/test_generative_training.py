@@ -124,13 +124,15 @@ def test_importance_weighted_objective_is_a_tighter_bound():
 
     # On one network, the training loss -L_5 lies below -ELBO on average (Burda et al. 2015,
     # Theorem 1): averaged over many draws of the k samples per row.
-    model, x = vae.model_.train(), torch.from_numpy(X_test)
+    model = vae.model_.train()
+    device = next(model.parameters()).device  # the model's: its data and its random draws
+    x = torch.from_numpy(X_test).to(device)
     iw_bound = ImportanceWeightedBound(5)
     with torch.no_grad():
-        elbo_loss = np.mean([model(x, None, torch.Generator().manual_seed(s))["loss"].item()
-                             for s in range(20)])  # fmt: skip
-        iw_loss = np.mean([iw_bound(model, x, None, torch.Generator().manual_seed(s), 0)["loss"]
-                           .item() for s in range(20)])  # fmt: skip
+        draws = [torch.Generator(device).manual_seed(s) for s in range(20)]
+        elbo_loss = np.mean([model(x, None, g)["loss"].item() for g in draws])
+        draws = [torch.Generator(device).manual_seed(s) for s in range(20)]
+        iw_loss = np.mean([iw_bound(model, x, None, g, 0)["loss"].item() for g in draws])
     assert iw_loss < elbo_loss - 0.2
 
     # Trained on L_5, the model explains held-out digits better (its L_500 is higher) while its

@@ -188,7 +188,9 @@ def test_reconstruct_takes_rows_with_holes_as_training_did():
     observed = ~torch.isnan(x)
     prepared = torch.nan_to_num(x) * (x.shape[1] / observed.sum(1, keepdim=True))
     with torch.no_grad():
-        codes = ae._inference_model().encode(prepared).mean.float().numpy()
+        model = ae._inference_model()
+        prepared = prepared.to(next(model.parameters()).device)  # the model's device
+        codes = model.encode(prepared).mean.float().cpu().numpy()
     np.testing.assert_allclose(filled, ae.inverse_transform(codes), rtol=1e-5, atol=1e-6)
     complete = ~mask.any(axis=1)  # complete rows are prepared by a factor of exactly 1
     np.testing.assert_array_equal(ae.reconstruct(X_missing[complete]), filled[complete])
