@@ -1,18 +1,42 @@
+import os
+
 import numpy as np
 import pytest
 import torch
 
+import aekit.devices
 from aekit.data.datasets import load_digits
 
-# Tiny, fast models: a CPU run of a couple of epochs on a few dozen rows. Test modules import it
-# with `from conftest import CPU` (pytest puts tests/ on sys.path, as it has no __init__.py).
+# The device the whole suite trains and infers on: `AEKIT_TEST_DEVICE=cuda make test` runs it
+# on a GPU. Unset, it is the CPU whatever the machine has, so CI (no GPU) and a GPU workstation
+# run the same suite unless asked otherwise. Tests pass it wherever they name a device
+# (`from conftest import DEVICE`), and the `pin_auto_device` fixture below makes "auto" mean it.
+DEVICE = os.environ.get("AEKIT_TEST_DEVICE", "cpu")
+ON_GPU = DEVICE == "cuda"
+if DEVICE not in ("cpu", "cuda"):
+    raise pytest.UsageError(f"AEKIT_TEST_DEVICE={DEVICE!r}: use 'cpu' or 'cuda'.")
+if ON_GPU and not torch.cuda.is_available():
+    raise pytest.UsageError("AEKIT_TEST_DEVICE=cuda but PyTorch sees no GPU here.")
+
+# Tiny, fast models: a run of a couple of epochs on a few dozen rows. Test modules import it
+# with `from conftest import CPU` (pytest puts tests/ on sys.path, as it has no __init__.py);
+# the name is historical: it trains on DEVICE.
 CPU = {
     "latent_dim": 4,
     "hidden_layer_sizes": (16,),
     "max_iter": 2,
     "random_state": 0,
-    "device": "cpu",
+    "device": DEVICE,
 }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pin_auto_device():
+    """device="auto" (every estimator's default) means DEVICE for the whole run, so a GPU
+    machine runs the CPU suite unless AEKIT_TEST_DEVICE=cuda, and that one runs all on CUDA."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(aekit.devices, "auto_device", lambda: torch.device(DEVICE))
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import DEVICE
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -163,14 +164,14 @@ def test_save_load_round_trip_and_damaged_file(tmp_path, fitted, data):
     X, outliers = data
     path = tmp_path / "detector.safetensors"
     fitted.save(path)
-    loaded = aekit.load(path)
+    loaded = aekit.load(path, device=DEVICE)
     X_all = np.vstack([X, outliers])
     np.testing.assert_allclose(loaded.score_samples(X_all), fitted.score_samples(X_all))
     assert (loaded.predict(X_all) == fitted.predict(X_all)).all()
     damaged = tmp_path / "damaged.safetensors"
     damaged.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.raises(ValueError):
-        aekit.load(damaged)
+        aekit.load(damaged, device=DEVICE)
 
 
 @pytest.mark.parametrize("space", ["input", "both"])
@@ -182,7 +183,7 @@ def test_input_space_neighbours_score_and_round_trip(tmp_path, data, space):
     assert roc_auc_score(y, detector.anomaly_score(X_all)) > 0.95
     assert len(detector.codes_) == (space == "both")
     detector.save(tmp_path / "d.safetensors")
-    loaded = aekit.load(tmp_path / "d.safetensors")
+    loaded = aekit.load(tmp_path / "d.safetensors", device=DEVICE)
     np.testing.assert_allclose(loaded.score_samples(X_all), detector.score_samples(X_all))
     explained = detector.explain(X_all)
     np.testing.assert_allclose(explained.sum(axis=1), detector.anomaly_score(X_all), rtol=1e-6)
@@ -211,7 +212,7 @@ def test_categorical_columns_round_trip_and_explain(tmp_path):
     assert (detector.anomaly_score(odd) > detector.anomaly_score(frame.iloc[:10])).all()
     path = tmp_path / "mixed.safetensors"
     detector.save(path)
-    loaded = aekit.load(path)
+    loaded = aekit.load(path, device=DEVICE)
     np.testing.assert_allclose(loaded.score_samples(odd), detector.score_samples(odd))
     assert list(loaded.explain(odd).columns) == ["value", "twice", "colour", "latent"]
     with pytest.raises(ValueError, match="category 'purple', not seen in fit"):
@@ -243,7 +244,7 @@ def test_preprocessing_none_reads_numbers_as_they_are_and_saves_so(tmp_path, dat
     detector = _detector(preprocessing=None, estimator=_tiny_ae(max_iter=2)).fit(X)
     np.testing.assert_array_equal(detector.encoder_.transform(X), X.astype(np.float32))
     detector.save(tmp_path / "raw.safetensors")
-    loaded = aekit.load(tmp_path / "raw.safetensors")
+    loaded = aekit.load(tmp_path / "raw.safetensors", device=DEVICE)
     assert loaded.encoder_.get_params()["standardize"] is False
     np.testing.assert_allclose(loaded.score_samples(X), detector.score_samples(X))
     with pytest.raises(ValueError, match="preprocessing=None needs numeric X"):

@@ -8,6 +8,7 @@ import tomllib
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import DEVICE
 from typer.testing import CliRunner
 
 import aekit
@@ -157,7 +158,7 @@ def test_image_folder_with_labels_from_subfolders(tmp_path):
             Image.fromarray(pixels).save(tmp_path / "img" / label / f"{i}.png")
     result = invoke("train", tmp_path / "img", "--model", "cvae", *QUICK, "--out", tmp_path / "run")
     assert result.exit_code == 0, result.output
-    model = aekit.load(tmp_path / "run" / "model.safetensors")
+    model = aekit.load(tmp_path / "run" / "model.safetensors", device=DEVICE)
     assert model.image_shape_ == (1, 9, 7) and list(model.classes_) == ["cat", "dog"]
 
 
@@ -172,7 +173,9 @@ def test_demo_trains_saves_a_loadable_model_and_draws_samples(tmp_path):
     result = run("demo", "--epochs", "2", "--quiet", "--out", tmp_path / "demo")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "demo" / "samples.png").read_bytes().startswith(b"\x89PNG")
-    assert aekit.load(tmp_path / "demo" / "model.safetensors").sample(3, y=5).shape == (3, 64)
+    assert aekit.load(tmp_path / "demo" / "model.safetensors", device=DEVICE).sample(
+        3, y=5
+    ).shape == (3, 64)
 
 
 def test_help_answers_without_importing_torch():
@@ -194,7 +197,9 @@ def test_force_replaces_a_run_and_leaves_no_debris(cvae_run, tmp_path):
     assert invoke("train", "digits", *QUICK, "--out", target).exit_code == 0
     result = invoke("train", "digits", "--model", "ae", *QUICK, "--out", target, "--force")
     assert result.exit_code == 0, result.output
-    assert aekit.load(target / "model.safetensors").__class__.__name__ == "Autoencoder"
+    assert (
+        aekit.load(target / "model.safetensors", device=DEVICE).__class__.__name__ == "Autoencoder"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["replace"]
 
 

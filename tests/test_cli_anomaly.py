@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import DEVICE
 from typer.testing import CliRunner
 
 import aekit
@@ -58,7 +59,7 @@ def test_detect_writes_model_scores_and_figures(detector_run):
     assert breaking <= set(scores["score"].nsmallest(6).index)  # lowest score = most anomalous
     top_two = scores["top_features"][195:].str.split(";").str[:2]
     assert all({"a", "b"} & set(names) for names in top_two)  # the broken relation shows
-    detector = aekit.load(out / "model.safetensors")
+    detector = aekit.load(out / "model.safetensors", device=DEVICE)
     assert isinstance(detector, aekit.AnomalyDetector)
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import DEVICE
 from typer.testing import CliRunner
 
 from aekit.cli import app
@@ -42,7 +43,9 @@ def test_index_and_search(files):
     from aekit.data.datasets import load_digits
 
     X, _ = load_digits(as_images=True)
-    indices, distances = load_index(index_path).query(X, 5)  # the CLI answers as the API does
+    indices, distances = load_index(index_path, device=DEVICE).query(
+        X, 5
+    )  # the CLI answers as the API does
     np.testing.assert_array_equal(table["index"].to_numpy(), indices.ravel())
     np.testing.assert_array_equal(table["distance"].to_numpy(), distances.ravel())
     printed = invoke("search", index_path, "digits", "-k", 2)

@@ -3,6 +3,7 @@ ideal code length, and every kind of damaged input refused with a ValueError."""
 
 import numpy as np
 import pytest
+from conftest import DEVICE
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -20,7 +21,7 @@ def digits():
 
 @pytest.fixture(scope="module")
 def compressor(digits):
-    return Compressor(8, hidden_layer_sizes=(64,), max_iter=30, random_state=0, device="cpu").fit(
+    return Compressor(8, hidden_layer_sizes=(64,), max_iter=30, random_state=0, device=DEVICE).fit(
         digits[0]
     )
 
@@ -74,7 +75,7 @@ def test_container_round_trip():
 
 def test_model_round_trip(compressor, digits, tmp_path):
     compressor.save(tmp_path / "compressor.safetensors")
-    loaded = aekit.load(tmp_path / "compressor.safetensors")
+    loaded = aekit.load(tmp_path / "compressor.safetensors", device=DEVICE)
     data = compressor.compress(digits[1][:20])
     assert loaded.compress(digits[1][:20]) == data
     np.testing.assert_array_equal(loaded.decompress(data), compressor.decompress(data))
@@ -85,7 +86,7 @@ def test_damaged_model_file(compressor, tmp_path):
     compressor.save(path)
     path.write_bytes(path.read_bytes()[:-50])
     with pytest.raises(ValueError):
-        aekit.load(path)
+        aekit.load(path, device=DEVICE)
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +114,7 @@ def test_foreign_bytes(compressor):
 
 
 def test_wrong_model_is_refused(compressor, digits, data):
-    other = Compressor(8, hidden_layer_sizes=(64,), max_iter=2, random_state=1, device="cpu")
+    other = Compressor(8, hidden_layer_sizes=(64,), max_iter=2, random_state=1, device=DEVICE)
     other.fit(digits[0])
     with pytest.raises(ValueError, match="another model"):
         other.decompress(data)
@@ -139,7 +140,7 @@ def test_bad_input(compressor, digits):
 
 
 @parametrize_with_checks(
-    [Compressor(2, hidden_layer_sizes=(8,), max_iter=2, random_state=0, device="cpu")]
+    [Compressor(2, hidden_layer_sizes=(8,), max_iter=2, random_state=0, device=DEVICE)]
 )
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)

@@ -26,7 +26,12 @@ def mse(a, b):
 
 def test_autoencoder_reconstructs_held_out_digits_better_than_pca(digits):
     X_train, X_test, _, _ = digits
-    est = aekit.Autoencoder(latent_dim=16, random_state=0).fit(X_train)
+    # 100 epochs of the default (256, 128) network left it within a few percent of PCA, ahead or
+    # behind by seed (and a CUDA run draws other shuffles than a CPU one): trained to
+    # convergence, one hidden layer beats PCA by about a third for every seed tried (0-5).
+    est = aekit.Autoencoder(
+        latent_dim=16, hidden_layer_sizes=(128,), max_iter=200, random_state=0
+    ).fit(X_train)
     pca = PCA(16).fit(X_train)
     ae_error = mse(est.reconstruct(X_test), X_test)
     pca_error = mse(pca.inverse_transform(pca.transform(X_test)), X_test)
@@ -62,7 +67,7 @@ def test_contractive_autoencoder_has_a_smaller_encoder_jacobian(digits):
     X_train, X_test, _, _ = digits
 
     def jacobian_norm(est):
-        x = torch.from_numpy(X_test)
+        x = torch.from_numpy(X_test).to(next(est.model_.parameters()).device)
         return jacobian_frobenius_sq(est.model_.encode_code, x).mean().item()
 
     contractive = aekit.ContractiveAutoencoder(random_state=0).fit(X_train)

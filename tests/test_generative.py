@@ -4,13 +4,19 @@ units and latent interpolation."""
 import numpy as np
 import pytest
 import torch
+from conftest import DEVICE
 from scipy.special import logsumexp
 
 import aekit
 from aekit.data.datasets import load_digits
 
-# Tiny CPU models (on a GPU inference would run in float32, where batch sizes show in last bits).
-TINY = {"hidden_layer_sizes": (32,), "learning_rate_init": 3e-3, "random_state": 0, "device": "cpu"}
+# Tiny models, on the suite's device (inference is float64 there too: batching shows nowhere).
+TINY = {
+    "hidden_layer_sizes": (32,),
+    "learning_rate_init": 3e-3,
+    "random_state": 0,
+    "device": DEVICE,
+}
 
 
 @pytest.fixture(scope="module")
@@ -82,12 +88,12 @@ def test_log_likelihood_is_exact_for_a_linear_gaussian_model():
         max_iter=40,
         learning_rate_init=1e-2,
         random_state=0,
-        device="cpu",
+        device=DEVICE,
     ).fit(X)
     model = vae.model_
     (linear,) = model.decoder.body
-    W, b = linear.weight.detach().double(), linear.bias.detach().double()
-    log_s = model.likelihood.log_scale.detach().double().clamp(min=np.log(1e-3))
+    W, b = linear.weight.detach().cpu().double(), linear.bias.detach().cpu().double()
+    log_s = model.likelihood.log_scale.detach().cpu().double().clamp(min=np.log(1e-3))
     cov = W @ W.T + torch.exp(2 * log_s) * torch.eye(3, dtype=torch.float64)
     X_eval = X[:200]
     X_std = torch.from_numpy((X_eval - vae.data_mean_) / vae.data_scale_)
@@ -173,8 +179,9 @@ def test_kl_per_unit_sums_to_the_mean_kl(vae, data):
     per_unit = vae.kl_per_unit(X_test)
     assert per_unit.shape == (vae.latent_dim,) and (per_unit >= 0).all()
     with torch.no_grad():
-        code = vae.model_.encode(torch.from_numpy(X_test))
-        mu, log_var = code.mean.double(), code.log_var.double()
+        device = next(vae.model_.parameters()).device  # the model's
+        code = vae.model_.encode(torch.from_numpy(X_test).to(device))
+        mu, log_var = code.mean.double().cpu(), code.log_var.double().cpu()
     expected = (-0.5 * (1 + log_var - mu**2 - log_var.exp())).mean(dim=0).numpy()
     np.testing.assert_allclose(per_unit, expected, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(per_unit.sum(), vae.model_.latent.kl(code).mean().item(), rtol=1e-5)
@@ -214,7 +221,7 @@ def test_images_keep_their_shape():
         latent_dim=2,
         max_iter=2,
         random_state=0,
-        device="cpu",
+        device=DEVICE,
     ).fit(X[:100])
     ll = vae.log_likelihood(X[100:110], n_samples=10)
     assert ll.shape == (10,) and np.isfinite(ll).all()
@@ -246,7 +253,7 @@ def test_gmm_sampler_follows_the_training_codes_better_than_the_prior(tmp_path):
     assert _frechet(gmm_codes, codes) < _frechet(prior_codes, codes)
     assert prior.sampler_ is None and gmm.sampler_["means"].shape == (10, 4)
     gmm.save(tmp_path / "gmm.safetensors")
-    loaded = aekit.load(tmp_path / "gmm.safetensors")
+    loaded = aekit.load(tmp_path / "gmm.safetensors", device=DEVICE)
     np.testing.assert_array_equal(loaded.sample(5, random_state=3), gmm.sample(5, random_state=3))
 
 

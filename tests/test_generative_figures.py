@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from conftest import DEVICE
 from typer.testing import CliRunner  # noqa: E402
 
 import aekit  # noqa: E402
@@ -16,7 +17,7 @@ from aekit.data.datasets import load_digits  # noqa: E402
 from aekit.viz import generative as plotting_generative  # noqa: E402
 from aekit.viz.report import write_figures  # noqa: E402
 
-TINY = {"hidden_layer_sizes": (16,), "max_iter": 3, "random_state": 0, "device": "cpu"}
+TINY = {"hidden_layer_sizes": (16,), "max_iter": 3, "random_state": 0, "device": DEVICE}
 
 
 @pytest.fixture(scope="module")

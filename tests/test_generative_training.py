@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from conftest import DEVICE
 
 import aekit
 from aekit.core.nets import MLPEncoder
@@ -13,7 +14,7 @@ from aekit.core.objectives import DynamicBinarization, ImportanceWeightedBound
 from aekit.core.train import TrainConfig, learning_rate_scheduler
 from aekit.data.datasets import load_digits
 
-TINY = {"hidden_layer_sizes": (16,), "random_state": 0, "device": "cpu", "latent_dim": 2}
+TINY = {"hidden_layer_sizes": (16,), "random_state": 0, "device": DEVICE, "latent_dim": 2}
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def test_binarize_is_validated_and_saved(tmp_path):
         aekit.VAE(binarize="dynamic", max_iter=1, **TINY).fit(X * 4 - 2)
     vae = aekit.ConditionalVAE(binarize="dynamic", max_iter=2, **TINY).fit(X, np.arange(100) % 3)
     vae.save(tmp_path / "m.aekit")
-    loaded = aekit.load(tmp_path / "m.aekit")
+    loaded = aekit.load(tmp_path / "m.aekit", device=DEVICE)
     assert loaded.binarize == "dynamic" and isinstance(loaded.model_.objective, DynamicBinarization)
     np.testing.assert_array_equal(
         loaded.elbo(X, np.arange(100) % 3), vae.elbo(X, np.arange(100) % 3)
@@ -123,13 +124,15 @@ def test_importance_weighted_objective_is_a_tighter_bound():
 
     # On one network, the training loss -L_5 lies below -ELBO on average (Burda et al. 2015,
     # Theorem 1): averaged over many draws of the k samples per row.
-    model, x = vae.model_.train(), torch.from_numpy(X_test)
+    model = vae.model_.train()
+    device = next(model.parameters()).device  # the model's: its data and its random draws
+    x = torch.from_numpy(X_test).to(device)
     iw_bound = ImportanceWeightedBound(5)
     with torch.no_grad():
-        elbo_loss = np.mean([model(x, None, torch.Generator().manual_seed(s))["loss"].item()
-                             for s in range(20)])  # fmt: skip
-        iw_loss = np.mean([iw_bound(model, x, None, torch.Generator().manual_seed(s), 0)["loss"]
-                           .item() for s in range(20)])  # fmt: skip
+        draws = [torch.Generator(device).manual_seed(s) for s in range(20)]
+        elbo_loss = np.mean([model(x, None, g)["loss"].item() for g in draws])
+        draws = [torch.Generator(device).manual_seed(s) for s in range(20)]
+        iw_loss = np.mean([iw_bound(model, x, None, g, 0)["loss"].item() for g in draws])
     assert iw_loss < elbo_loss - 0.2
 
     # Trained on L_5, the model explains held-out digits better (its L_500 is higher) while its

@@ -6,14 +6,15 @@ import json
 import numpy as np
 import pytest
 import torch
+from conftest import DEVICE
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import aekit
-from aekit.devices import resolve_device
 from aekit.data.datasets import load_digits
+from aekit.devices import resolve_device
 from aekit.hashing import HammingIndex, SemanticHasher, hamming_distances, load_index, pack_codes
 
 
@@ -76,7 +77,7 @@ def hasher(digits_split):
         max_iter=15,
         batch_size=200,
         random_state=0,
-        device="cpu",
+        device=DEVICE,
     ).fit(X_train)
 
 
@@ -108,7 +109,7 @@ def test_similarity_term_improves_retrieval(hasher, digits_split):
 
 def test_hasher_round_trip(hasher, digits_split, tmp_path):
     hasher.save(tmp_path / "hasher.safetensors")
-    loaded = aekit.load(tmp_path / "hasher.safetensors")
+    loaded = aekit.load(tmp_path / "hasher.safetensors", device=DEVICE)
     assert isinstance(loaded, SemanticHasher)
     np.testing.assert_array_equal(
         loaded.transform(digits_split[2]), hasher.transform(digits_split[2])
@@ -119,7 +120,7 @@ def test_index_round_trip_gives_identical_answers(hasher, digits_split, tmp_path
     X_train, _, X_test, _ = digits_split
     index = hasher.index(X_train)
     index.save(tmp_path / "digits.index")
-    loaded = load_index(tmp_path / "digits.index")
+    loaded = load_index(tmp_path / "digits.index", device=DEVICE)
     assert loaded.n_rows == len(X_train) and loaded.n_bits == 16
     for got, want in zip(loaded.query(X_test, k=8), index.query(X_test, k=8)):
         np.testing.assert_array_equal(got, want)
@@ -128,7 +129,7 @@ def test_index_round_trip_gives_identical_answers(hasher, digits_split, tmp_path
 def test_index_of_codes_round_trip(tmp_path):
     codes = np.random.default_rng(0).integers(0, 2, (30, 70))
     HammingIndex(codes).save(tmp_path / "codes.index")
-    loaded = load_index(tmp_path / "codes.index")
+    loaded = load_index(tmp_path / "codes.index", device=DEVICE)
     assert loaded.hasher is None
     for got, want in zip(loaded.query(codes[:4], 5), HammingIndex(codes).query(codes[:4], 5)):
         np.testing.assert_array_equal(got, want)
@@ -140,10 +141,10 @@ def test_damaged_index_files_raise_value_error(hasher, digits_split, tmp_path):
     truncated = tmp_path / "truncated.index"
     truncated.write_bytes(path.read_bytes()[:-100])
     with pytest.raises(ValueError, match="truncated or corrupt"):
-        load_index(truncated)
+        load_index(truncated, device=DEVICE)
     hasher.save(tmp_path / "model.safetensors")
     with pytest.raises(ValueError, match="not an index"):
-        load_index(tmp_path / "model.safetensors")
+        load_index(tmp_path / "model.safetensors", device=DEVICE)
 
 
 def test_load_index_resolves_the_device(hasher, digits_split, tmp_path):
@@ -154,9 +155,9 @@ def test_load_index_resolves_the_device(hasher, digits_split, tmp_path):
     loaded = load_index(tmp_path / "digits.index", device="auto")
     model = loaded.hasher.autoencoder_.model_
     assert next(model.parameters()).device.type == resolve_device("auto").type
-    if not torch.cuda.is_available():  # the same float64 inference copy: the same answers
-        for got, want in zip(loaded.query(X_test, k=8), index.query(X_test, k=8)):
-            np.testing.assert_array_equal(got, want)
+    # "auto" is the device the index was built on: the same float64 copy, the same answers.
+    for got, want in zip(loaded.query(X_test, k=8), index.query(X_test, k=8)):
+        np.testing.assert_array_equal(got, want)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without a GPU")
@@ -174,7 +175,7 @@ def test_index_of_a_newer_format_asks_for_an_upgrade(tmp_path):
     header["format_version"] = 2
     save_file(tensors, str(tmp_path / "future.index"), metadata={"aekit": json.dumps(header)})
     with pytest.raises(ValueError, match=r"index format 2.*Upgrade aekit"):
-        load_index(tmp_path / "future.index")
+        load_index(tmp_path / "future.index", device=DEVICE)
 
 
 def test_bad_queries(hasher, digits_split):
@@ -203,7 +204,7 @@ def test_bad_parameters_and_unfitted():
 
 
 @parametrize_with_checks(
-    [SemanticHasher(2, hidden_layer_sizes=(8,), max_iter=2, random_state=0, device="cpu")]
+    [SemanticHasher(2, hidden_layer_sizes=(8,), max_iter=2, random_state=0, device=DEVICE)]
 )
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)

@@ -4,6 +4,7 @@ handles mixed DataFrames, works in a Pipeline, saves and loads, and rejects bad 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import DEVICE
 from sklearn.exceptions import NotFittedError
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression
@@ -120,12 +121,12 @@ def test_save_load_round_trip_and_damaged_file(tmp_path):
     imputer = AutoencoderImputer(hidden_layer_sizes=(16,), max_iter=3, random_state=0).fit(frame)
     path = tmp_path / "imputer.safetensors"
     imputer.save(path)
-    again = aekit.load(path)
+    again = aekit.load(path, device=DEVICE)
     assert isinstance(again, AutoencoderImputer)
     pd.testing.assert_frame_equal(again.transform(frame), imputer.transform(frame))
     path.write_bytes(path.read_bytes()[:-50])
     with pytest.raises(ValueError):
-        aekit.load(path)
+        aekit.load(path, device=DEVICE)
 
 
 def test_bad_input():
@@ -157,6 +158,7 @@ def test_masked_likelihood_covers_observed_entries_only():
     ae.fit(X_missing)
     model = ae.model_.eval()
     x = ae._to_model(X_missing)  # standardized, NaN kept
+    x = x.to(next(model.parameters()).device)  # on the model's device
     loss = model(x)["reconstruction"]
     # By hand: the encoder sees missing entries as 0 and observed ones scaled by d / n_observed;
     # the Gaussian NLL is summed over the observed entries only.
@@ -186,7 +188,9 @@ def test_reconstruct_takes_rows_with_holes_as_training_did():
     observed = ~torch.isnan(x)
     prepared = torch.nan_to_num(x) * (x.shape[1] / observed.sum(1, keepdim=True))
     with torch.no_grad():
-        codes = ae._inference_model().encode(prepared).mean.float().numpy()
+        model = ae._inference_model()
+        prepared = prepared.to(next(model.parameters()).device)  # the model's device
+        codes = model.encode(prepared).mean.float().cpu().numpy()
     np.testing.assert_allclose(filled, ae.inverse_transform(codes), rtol=1e-5, atol=1e-6)
     complete = ~mask.any(axis=1)  # complete rows are prepared by a factor of exactly 1
     np.testing.assert_array_equal(ae.reconstruct(X_missing[complete]), filled[complete])

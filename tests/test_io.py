@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import CPU
+from conftest import CPU, DEVICE
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 from sklearn.base import clone
@@ -63,7 +63,7 @@ def saved(tmp_path, fitted_ae):
 
 def round_trip(estimator, path):
     estimator.save(path)
-    return aekit.load(path)
+    return aekit.load(path, device=DEVICE)
 
 
 def assert_same_weights(a, b) -> None:
@@ -200,7 +200,7 @@ def test_random_state_object_is_saved_as_none(digits, tmp_path):
 
 def test_saving_a_loaded_model_gives_the_same_bytes(saved, tmp_path):
     again = tmp_path / "again.safetensors"
-    aekit.load(saved).save(again)
+    aekit.load(saved, device=DEVICE).save(again)
     assert again.read_bytes() == saved.read_bytes()
 
 
@@ -236,7 +236,7 @@ def test_load_never_unpickles(saved, fitted_ae, digits, monkeypatch):
     monkeypatch.setattr(pickle, "loads", forbidden)
     monkeypatch.setattr(pickle, "Unpickler", forbidden)
     monkeypatch.setattr(torch, "load", forbidden)
-    loaded = aekit.load(saved)
+    loaded = aekit.load(saved, device=DEVICE)
     assert_same_outputs(fitted_ae, loaded, digits[0])
 
 
@@ -249,7 +249,7 @@ def test_truncated_file(keep, saved):
     n = int(len(data) * keep) if isinstance(keep, float) else keep % len(data)
     saved.write_bytes(data[:n])
     with pytest.raises(ValueError, match="truncated or corrupt"):
-        aekit.load(saved)
+        aekit.load(saved, device=DEVICE)
 
 
 @pytest.mark.parametrize(
@@ -265,35 +265,35 @@ def test_garbage_bytes(content, tmp_path):
     path = tmp_path / "garbage.safetensors"
     path.write_bytes(content)
     with pytest.raises(ValueError, match="not a readable aekit file"):
-        aekit.load(path)
+        aekit.load(path, device=DEVICE)
 
 
 def test_plain_safetensors_file_is_refused(tmp_path):
     path = tmp_path / "plain.safetensors"
     save_file({"w": torch.zeros(3, 2)}, str(path))
     with pytest.raises(ValueError, match="not written by aekit"):
-        aekit.load(path)
+        aekit.load(path, device=DEVICE)
 
 
 def test_safetensors_file_with_other_metadata_is_refused(tmp_path):
     path = tmp_path / "other.safetensors"
     save_file({"w": torch.zeros(3, 2)}, str(path), metadata={"format": "pt"})
     with pytest.raises(ValueError, match="not written by aekit"):
-        aekit.load(path)
+        aekit.load(path, device=DEVICE)
 
 
 def test_damaged_aekit_header(tmp_path):
     path = tmp_path / "damaged.safetensors"
     save_file({"w": torch.zeros(2)}, str(path), metadata={"aekit": '{"format": "aekit-mo'})
     with pytest.raises(ValueError, match="damaged aekit header"):
-        aekit.load(path)
+        aekit.load(path, device=DEVICE)
 
 
 def test_future_format_version_asks_for_an_upgrade(saved, tmp_path):
     future = tmp_path / "future.safetensors"
     rewrite_header(saved, future, lambda h: h.update(format_version=99))
     with pytest.raises(ValueError, match=r"(?i)format 99.*upgrade aekit"):
-        aekit.load(future)
+        aekit.load(future, device=DEVICE)
 
 
 @pytest.mark.parametrize("name", ["NoSuchAutoencoder", "BaseAutoencoder", "os.system"])
@@ -301,30 +301,30 @@ def test_unknown_class(name, saved, tmp_path):
     odd = tmp_path / "odd.safetensors"
     rewrite_header(saved, odd, lambda h: h.update({"class": name}))
     with pytest.raises(ValueError, match=f"unknown estimator class '{name}'"):
-        aekit.load(odd)
+        aekit.load(odd, device=DEVICE)
 
 
 def test_inconsistent_weights_are_refused(saved, tmp_path):
     odd = tmp_path / "odd.safetensors"
     rewrite_header(saved, odd, lambda h: h["params"].update(latent_dim=5))
     with pytest.raises(ValueError, match="does not hold a consistent Autoencoder"):
-        aekit.load(odd)
+        aekit.load(odd, device=DEVICE)
 
 
 def test_checkpoint_is_not_a_model(digits, tmp_path):
     aekit.Autoencoder(**CPU, checkpoint_dir=tmp_path).fit(digits[0])
     with pytest.raises(ValueError, match="not a model"):
-        aekit.load(tmp_path / "checkpoint.safetensors")
+        aekit.load(tmp_path / "checkpoint.safetensors", device=DEVICE)
 
 
 def test_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.safetensors"):
-        aekit.load(tmp_path / "nope.safetensors")
+        aekit.load(tmp_path / "nope.safetensors", device=DEVICE)
 
 
 def test_folder_is_not_a_file(tmp_path):
     with pytest.raises(FileNotFoundError):
-        aekit.load(tmp_path)
+        aekit.load(tmp_path, device=DEVICE)
 
 
 @pytest.mark.parametrize(
@@ -342,7 +342,7 @@ def test_malformed_header_raises_value_error(change, saved, tmp_path):
     odd = tmp_path / "odd.safetensors"
     rewrite_header(saved, odd, change)
     with pytest.raises(ValueError, match="odd.safetensors"):
-        aekit.load(odd)
+        aekit.load(odd, device=DEVICE)
 
 
 # --- load's device argument ----------------------------------------------------------------------
@@ -391,7 +391,7 @@ def test_failed_save_keeps_the_previous_file(exc, tmp_path, digits, monkeypatch)
 
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["model.safetensors"]  # no temporary file left
-    assert_same_outputs(old, aekit.load(path), X)
+    assert_same_outputs(old, aekit.load(path, device=DEVICE), X)
 
 
 def test_failed_first_save_leaves_nothing(tmp_path, fitted_ae, monkeypatch):
@@ -404,7 +404,7 @@ def test_failed_first_save_leaves_nothing(tmp_path, fitted_ae, monkeypatch):
 def test_save_creates_missing_folders(tmp_path, fitted_ae):
     path = tmp_path / "a" / "b" / "model.safetensors"
     fitted_ae.save(path)
-    assert aekit.load(path).n_features_in_ == 64
+    assert aekit.load(path, device=DEVICE).n_features_in_ == 64
     assert os.listdir(path.parent) == ["model.safetensors"]
 
 
@@ -435,7 +435,7 @@ def test_fitted_estimators_pickle(kind, fitted, digits):
 
 
 def test_loaded_estimator_pickles(saved, fitted_ae, digits):
-    copy = pickle.loads(pickle.dumps(aekit.load(saved)))
+    copy = pickle.loads(pickle.dumps(aekit.load(saved, device=DEVICE)))
     assert_same_outputs(fitted_ae, copy, digits[0])
 
 
@@ -469,7 +469,7 @@ def test_save_with_path_params_and_pandas_string_labels_then_load_keeps_global_r
     torch.manual_seed(5)
     expected = torch.rand(2)
     torch.manual_seed(5)
-    loaded = aekit.load(tmp_path / "m.safetensors")
+    loaded = aekit.load(tmp_path / "m.safetensors", device=DEVICE)
     assert torch.equal(torch.rand(2), expected)
     assert list(loaded.classes_) == ["even", "odd"]
     assert loaded.get_params()["checkpoint_dir"] == str(tmp_path / "ckpt")

@@ -7,12 +7,13 @@ import inspect
 
 import numpy as np
 import pytest
+from conftest import DEVICE
 
 import aekit
 from aekit.data.datasets import load_digits
 from aekit.data.validation import MissingLabelsError
 
-TINY = dict(hidden_layer_sizes=(16,), max_iter=2, random_state=0, device="cpu")
+TINY = dict(hidden_layer_sizes=(16,), max_iter=2, random_state=0, device=DEVICE)
 KINDS = [
     aekit.Autoencoder,
     aekit.DenoisingAutoencoder,

@@ -68,7 +68,8 @@ def test_contractive_penalty_of_a_linear_encoder_is_the_frobenius_norm_of_w():
     est = aekit.ContractiveAutoencoder(
         hidden_layer_sizes=(), latent_dim=5, max_iter=2, random_state=0
     ).fit(X[:200])
-    penalty = jacobian_frobenius_sq(est.model_.encode_code, torch.from_numpy(X[:10]))
+    x = torch.from_numpy(X[:10]).to(est.model_.latent.head.weight.device)  # the model's device
+    penalty = jacobian_frobenius_sq(est.model_.encode_code, x)
     w = est.model_.latent.head.weight.detach()
     torch.testing.assert_close(penalty, w.pow(2).sum().expand(10))
 
@@ -103,7 +104,7 @@ def test_linear_autoencoder_with_squared_error_spans_the_pca_subspace():
         batch_size=100,
         random_state=0,
     ).fit(X)
-    decoder_columns = est.model_.decoder.body[0].weight.detach().numpy()  # (10, 3)
+    decoder_columns = est.model_.decoder.body[0].weight.detach().cpu().numpy()  # (10, 3)
     Xs = (X - est.data_mean_) / est.data_scale_
     pca = np.linalg.svd(Xs - Xs.mean(0), full_matrices=False)[2][:3].T  # (10, 3)
     q_ae = np.linalg.qr(decoder_columns)[0]

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import DEVICE
 from sklearn.exceptions import NotFittedError
 
 import aekit
 from aekit.data.datasets import load_digits
 
-TINY = dict(hidden_layer_sizes=(16,), max_iter=3, random_state=0, device="cpu")
+TINY = dict(hidden_layer_sizes=(16,), max_iter=3, random_state=0, device=DEVICE)
 
 
 @pytest.fixture(scope="module")

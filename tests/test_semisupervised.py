@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from conftest import DEVICE
 from sklearn.feature_selection import VarianceThreshold
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -59,14 +60,14 @@ def test_predict_proba_is_the_classifier_and_a_distribution(digits, m2):
 def test_save_load_keeps_the_classifier_and_its_predictions(digits, m2, tmp_path):
     X, _, _, _, test, _ = digits
     m2.save(tmp_path / "m2.safetensors")
-    loaded = aekit.load(tmp_path / "m2.safetensors")
+    loaded = aekit.load(tmp_path / "m2.safetensors", device=DEVICE)
     assert loaded.semi_supervised_
     np.testing.assert_array_equal(loaded.predict_proba(X[test]), m2.predict_proba(X[test]))
     np.testing.assert_array_equal(loaded.transform(X[test]), m2.transform(X[test]))
     path = tmp_path / "damaged.safetensors"
     path.write_bytes((tmp_path / "m2.safetensors").read_bytes()[:-100])
     with pytest.raises(ValueError):
-        aekit.load(path)
+        aekit.load(path, device=DEVICE)
 
 
 def test_fully_labelled_data_work_as_before(digits):

@@ -83,13 +83,15 @@ def test_on_fixed_weights_the_iw_objective_lies_below_the_elbo_objective(few_lab
     """``E[L_k] >= E[L_1]`` for every (row, class) (Burda et al. 2015, Theorem 1), so the M2
     objective built on ``-L_k`` is lower in expectation, on labelled and unlabelled rows."""
     X, _, y_few = few_labels
-    model, x, y = m2_fits[1].model_.train(), torch.from_numpy(X[:60]), torch.from_numpy(y_few[:60])
+    model = m2_fits[1].model_.train()
+    device = next(model.parameters()).device  # the model's: its data and its random draws
+    x, y = torch.from_numpy(X[:60]).to(device), torch.from_numpy(y_few[:60]).to(device)
 
     def mean_loss(k: int) -> float:
         objective = SemiSupervisedBound(1.0, importance_samples=k)
         with torch.no_grad():
             return np.mean(
-                [objective(model, x, y, torch.Generator().manual_seed(s), 0)["loss"].item()
+                [objective(model, x, y, torch.Generator(device).manual_seed(s), 0)["loss"].item()
                  for s in range(20)]
             )  # fmt: skip
 
@@ -116,7 +118,7 @@ def negative_iw_bound(model, x, y, eps):
 @pytest.fixture(scope="module")
 def iw_model(m2_fits):
     """The k=3 M2 network in float64, in training mode, and binary rows (Bernoulli supports)."""
-    model = copy.deepcopy(m2_fits[3].model_).double().train()
+    model = copy.deepcopy(m2_fits[3].model_).cpu().double().train()  # the CPU's draws below
     X = torch.from_numpy(load_digits()[0][400:412]).double().round()
     return model, X
 

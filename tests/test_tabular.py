@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import DEVICE
 from sklearn.exceptions import NotFittedError
 
 import aekit
@@ -149,7 +150,7 @@ def test_autoencoder_with_categorical_groups_fits_saves_and_decodes_probabilitie
     recon = ae.reconstruct(Z)
     np.testing.assert_allclose(recon[:, a:b].sum(axis=1), 1.0, rtol=1e-5)
     ae.save(tmp_path / "m.safetensors")
-    again = aekit.load(tmp_path / "m.safetensors")
+    again = aekit.load(tmp_path / "m.safetensors", device=DEVICE)
     np.testing.assert_array_equal(again.reconstruct(Z), recon)
 
 

@@ -6,6 +6,9 @@ drives the module's weight schedules (e.g. the KL warm-up), in training and vali
 * All randomness (split, shuffling, the module's noise) comes from one ``torch.Generator``.
 * Terms are summed on the device and read once per epoch, so the hot loop never synchronises.
 * The learning rate follows a torch scheduler, stepped once per epoch.
+* ``precision="bf16"``: forward passes under bfloat16 autocast (weights, gradients and Adam stay
+  float32). ``compile=True``: the training forward through ``torch.compile`` (with CUDA graphs,
+  ``mode="reduce-overhead"``, on a GPU), falling back to eager with a warning where it fails.
 * ``checkpoint_path``: after every epoch the whole state (weights, optimizer, learning-rate
   scheduler, generator, history, early-stopping state) is written atomically; the next call
   resumes from it and reaches the same weights an uninterrupted run would.
@@ -13,10 +16,12 @@ drives the module's weight schedules (e.g. the KL warm-up), in training and vali
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +56,52 @@ class TrainConfig:
     # it may repeat rows, e.g. to oversample the few labelled rows of semi-supervised data.
     # None: a random permutation of all rows.
     epoch_order: Callable[[torch.Tensor | None, torch.Generator], torch.Tensor] | None = None
+    precision: str = "float32"  # or "bf16": see PRECISIONS
+    compile: bool = False  # torch.compile the training forward; see compiled_forward
+
+
+PRECISIONS = ("float32", "bf16")
+
+
+def autocast(precision: str, device: torch.device):
+    """The context of a forward pass: bfloat16 autocast for ``"bf16"`` (matmuls and convolutions
+    in bf16, reductions and losses in float32, as autocast decides per op), else nothing."""
+    if precision == "bf16":
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def compiled_forward(module: nn.Module, device: torch.device) -> Callable | None:
+    """``torch.compile(module)``, or None with a warning where this PyTorch cannot compile. On
+    CUDA ``mode="reduce-overhead"`` captures the step in CUDA graphs: a small network is bound
+    by kernel launches there, and a replayed graph launches them all at once. Shapes are static
+    but for the last, shorter batch of an epoch, which gets a graph of its own."""
+    if not hasattr(torch, "compile"):
+        _compile_failed("this PyTorch has no torch.compile")
+        return None
+    try:
+        compiled = torch.compile(module, mode="reduce-overhead" if device.type == "cuda" else None)
+    except Exception as error:  # e.g. a Python version torch.compile does not support yet
+        _compile_failed(f"{type(error).__name__}: {error}")
+        return None
+    mark_step = getattr(getattr(torch, "compiler", None), "cudagraph_mark_step_begin", None)
+    if device.type != "cuda" or mark_step is None:
+        return compiled
+
+    def step(*args, **kwargs):
+        mark_step()  # a new training step: the graphs may reuse the last step's memory
+        return compiled(*args, **kwargs)
+
+    return step
+
+
+def _compile_failed(why: str) -> None:
+    warnings.warn(
+        f"compile=True: compilation is unavailable here ({why}); training eagerly instead, with "
+        "the same results. Pass compile=False to silence this.",
+        RuntimeWarning,
+        stacklevel=3,
+    )
 
 
 @dataclass
@@ -97,7 +148,7 @@ def evaluate(
     totals: dict[str, torch.Tensor] = {}
     for index, size in _batches(len(X), batch_size):
         for name, value in module(X[index], _select(y, index), generator, epoch=epoch).items():
-            totals[name] = totals.get(name, 0.0) + value.detach() * size
+            totals[name] = totals.get(name, 0.0) + value.detach().float() * size
     return {name: total / len(X) for name, total in totals.items()}
 
 
@@ -193,6 +244,9 @@ def train(
     scheduler = learning_rate_scheduler(optimizer, config)
     result = TrainResult(n_iter=0)
     no_improve, best_state = 0, None
+    cast = autocast(config.precision, X.device)
+    forward: Callable = module
+    untried = compiled_forward(module, X.device) if config.compile else None
     if config.checkpoint_path is not None and config.checkpoint_path.exists():
         result, no_improve, best_state = _resume(config, module, optimizer, scheduler, generator)
 
@@ -206,18 +260,28 @@ def train(
         else:
             order = config.epoch_order(y_train, generator)
         for index, size in _batches(len(order), config.batch_size, order):
-            terms = module(X_train[index], _select(y_train, index), generator, epoch=epoch)
+            x, yb = X_train[index], _select(y_train, index)
+            with cast:
+                if untried is None:
+                    terms = forward(x, yb, generator, epoch=epoch)
+                else:
+                    forward, terms = _first_compiled_step(untried, module, x, yb, generator, epoch)
+                    untried = None
+            # Read before the backward pass: a captured graph's outputs live in memory that its
+            # next replay reuses. float(): under autocast some terms come out in bfloat16.
+            values = torch.stack([value.detach().float() for value in terms.values()])
+            # One kernel a step, not two (a small network on a GPU is bound by launches).
+            sums = values * size if sums is None else sums.add_(values, alpha=size)
             optimizer.zero_grad(set_to_none=True)
             terms["loss"].backward()
             optimizer.step()
-            values = torch.stack([value.detach() for value in terms.values()]) * size
-            sums = values if sums is None else sums + values
         scheduler.step()  # the next epoch's learning rate
         train_means = dict(zip(terms, (sums / len(order)).tolist()))
         _finite_or_raise(train_means, epoch + 1, config)
         val_means = None
         if X_val is not None:
-            val_terms = evaluate(module, X_val, y_val, generator, 4 * config.batch_size, epoch)
+            with cast:
+                val_terms = evaluate(module, X_val, y_val, generator, 4 * config.batch_size, epoch)
             val_means = {name: float(value) for name, value in val_terms.items()}
             _finite_or_raise(val_means, epoch + 1, config)
 
@@ -252,6 +316,19 @@ def train(
         module.load_state_dict(best_state)  # the weights that scored best on validation
     module.eval()
     return result
+
+
+def _first_compiled_step(compiled, module, x, y, generator, epoch):
+    """The terms of the first step and the forward for the others: the compiled one if this
+    step worked, else the eager module, after a warning. Compilation happens on the first call,
+    where a machine without a working compiler (no C++ toolchain for the CPU backend) fails."""
+    state = generator.get_state()  # a failed attempt must not shift the random stream
+    try:
+        return compiled, compiled(x, y, generator, epoch=epoch)
+    except Exception as error:
+        generator.set_state(state)
+        _compile_failed(f"{type(error).__name__}: {str(error).strip().splitlines()[0]}")
+        return module, module(x, y, generator, epoch=epoch)
 
 
 def _save_checkpoint(

@@ -27,7 +27,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from aekit.devices import resolve_device
 from aekit.core.latent import DeterministicLatent
 from aekit.core.model import AutoencoderModel
 from aekit.core.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, reset_parameters
@@ -35,6 +34,7 @@ from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction
 from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, fingerprint, train
 from aekit.data.validation import as_numeric_array
+from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
 from aekit.estimators._data_scale import DataScale, categorical_groups, fit_scale, value_range
 from aekit.estimators._inputs import InputChecks
@@ -46,7 +46,8 @@ from aekit.estimators._reconstruction import ReconstructionErrors
 DEFAULT_HIDDEN = {"mlp": (256, 128), "conv": (32, 64)}
 _INFERENCE_BATCH = 2048
 # Parameters that may change between a run and its resumption from a checkpoint.
-_RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
+# compile changes how a step runs, not what it computes.
+_RESUMABLE = {"max_iter", "verbose", "checkpoint_dir", "compile"}
 
 
 class BaseAutoencoder(
@@ -130,6 +131,8 @@ class BaseAutoencoder(
             tol=float(self.tol),
             checkpoint_path=checkpoint_path,
             fingerprint=run_fingerprint,
+            precision=self.precision,
+            compile=bool(self.compile),
         )
 
     def fit(self, X: Any, y: Any = None) -> BaseAutoencoder:
@@ -154,6 +157,9 @@ class BaseAutoencoder(
         self.likelihood_ = choose_likelihood(flat, self.likelihood)
         self.data_mean_, self.data_scale_ = fit_scale(self, flat)
         X_model = self._to_model(flat)
+        # Moved once, before the network is built: on CUDA the copy overlaps the host's work.
+        device = resolve_device(self.device)
+        X_device = to_device(X_model, device)
 
         # Layers draw default weights from the global RNG when built; fork it so fitting leaves
         # the user's random stream untouched (the weights are re-drawn from the seed below).
@@ -177,11 +183,10 @@ class BaseAutoencoder(
         config = self._train_config(flat, y_index)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         reset_parameters(model, torch.Generator().manual_seed(seed))
-        device = resolve_device(self.device)
         model.to(device)
         generator = torch.Generator(device).manual_seed(seed + 1)
-        X_model = X_model.to(device)
-        y_index = None if y_index is None else y_index.to(device)
+        X_model = X_device
+        y_index = None if y_index is None else to_device(y_index, device)
 
         bar = ProgressBar(type(self).__name__, config.max_iter) if self.verbose else None
         with bar or contextlib.nullcontext():
@@ -224,13 +229,12 @@ class BaseAutoencoder(
 
     # ---- fitted-model methods ------------------------------------------------------------------
     def _inference_model(self) -> nn.Module:
-        """The fitted network for inference. On the CPU a float64 copy: float32 matrix products
-        differ in the last bit with the number of rows they are given, and a row's code or score
-        should not depend on which other rows share its call."""
-        model = self.model_
-        if next(model.parameters()).device.type == "cpu":
-            model = copy.deepcopy(model).to(torch.float64)
-        return model.eval()
+        """The fitted network for inference: a float64 copy, on the device it trained on.
+        float32 matrix products differ in the last bits with the number of rows they are given
+        (on a GPU the library even picks other kernels by shape), and a row's code or score
+        should not depend on which other rows share its call. In float64 those differences stay
+        far below float32's resolution, so results agree across batchings and devices."""
+        return copy.deepcopy(self.model_).to(torch.float64).eval()
 
     @torch.no_grad()
     def _batched(self, fn, X_model: torch.Tensor, y_index: torch.Tensor | None) -> torch.Tensor:

@@ -4,8 +4,8 @@ units, and walks through latent space.
 :class:`GenerativeMixin` joins :class:`aekit.estimators.variational.VariationalAutoencoder` and
 :class:`aekit.estimators.conditional.ConditionalVAE` through their common base; it relies on
 :class:`aekit.estimators._base.BaseAutoencoder` for input checks, the data's scale and batched
-inference (a float64 copy of the network on the CPU, so a row's value never depends on the other
-rows of its call).
+inference (a float64 copy of the network on its device, so a row's value never depends on the
+other rows of its call).
 """
 
 from __future__ import annotations

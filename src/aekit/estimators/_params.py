@@ -19,10 +19,11 @@ from typing import Any, ClassVar
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from aekit.devices import DEVICES
 from aekit.core.nets import ACTIVATIONS
 from aekit.core.objectives.likelihoods import LIKELIHOODS
+from aekit.core.train import PRECISIONS
 from aekit.data.validation import is_int
+from aekit.devices import DEVICES
 
 
 class AutoencoderParams:
@@ -48,6 +49,8 @@ class AutoencoderParams:
         "checkpoint_dir": [None, str, os.PathLike],
         "random_state": ["random_state"],
         "device": [StrOptions(set(DEVICES)), torch.device],
+        "precision": [StrOptions(set(PRECISIONS))],
+        "compile": ["boolean"],
         "verbose": ["verbose"],
     }
 
@@ -71,6 +74,8 @@ class AutoencoderParams:
         checkpoint_dir: str | os.PathLike | None,
         random_state: Any,
         device: str,
+        precision: str,
+        compile: bool,
         verbose: bool,
     ) -> None:
         self.latent_dim = latent_dim
@@ -90,6 +95,8 @@ class AutoencoderParams:
         self.checkpoint_dir = checkpoint_dir
         self.random_state = random_state
         self.device = device
+        self.precision = precision
+        self.compile = compile
         self.verbose = verbose
 
     def _check_params(self) -> None:

@@ -10,6 +10,7 @@ comparable between rows and models, not absolute log-likelihoods.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import torch
@@ -80,7 +81,11 @@ LIKELIHOODS = {"bernoulli": BernoulliLikelihood, "gaussian": GaussianLikelihood}
 
 def choose_likelihood(X: np.ndarray, likelihood: str) -> str:
     """Resolve ``likelihood="auto"``: Bernoulli when every value lies in [0, 1], else Gaussian."""
-    low, high = np.nanmin(X), np.nanmax(X)  # NaN marks a missing entry (imputation)
+    with warnings.catch_warnings():  # a read-only array (a memmap) is only read here
+        warnings.simplefilter("ignore", UserWarning)
+        low, high = (float(v) for v in torch.aminmax(torch.from_numpy(X)))  # one pass, not two
+    if math.isnan(low) or math.isnan(high):  # NaN marks a missing entry (imputation)
+        low, high = float(np.nanmin(X)), float(np.nanmax(X))
     if likelihood == "auto":
         return "bernoulli" if low >= 0 and high <= 1 else "gaussian"
     if likelihood not in LIKELIHOODS:
