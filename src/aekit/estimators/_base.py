@@ -36,6 +36,7 @@ from aekit.estimators._autoencoder_state import AutoencoderState
 from aekit.estimators._data_scale import categorical_groups, fit_scale, value_range
 from aekit.estimators._params import AutoencoderParams
 from aekit.estimators._progress import ProgressBar
+from aekit.estimators.modules import ExportsModules
 
 DEFAULT_HIDDEN = {"mlp": (256, 128), "conv": (32, 64)}
 _INFERENCE_BATCH = 2048
@@ -43,7 +44,9 @@ _INFERENCE_BATCH = 2048
 _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
 
 
-class BaseAutoencoder(AutoencoderParams, AutoencoderState, TransformerMixin, BaseEstimator):
+class BaseAutoencoder(
+    AutoencoderParams, AutoencoderState, ExportsModules, TransformerMixin, BaseEstimator
+):
     _conditional: ClassVar[bool] = False
     _masks_missing: ClassVar[bool] = False  # X may hold NaN (missing entries): see imputation
 
