@@ -14,9 +14,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
-from aekit.anomaly.scoring import feature_scores
-
-_DRAW_SEED = 0  # the latent draws of VAE scores: fixed, so scores are reproducible
+from aekit.anomaly.scoring import DRAW_SEED, feature_scores
 
 
 class EnsembleScores:
@@ -27,7 +25,7 @@ class EnsembleScores:
 
     def _member_features(self, member, A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         X_model = member._to_model(A.astype(np.float32))
-        return feature_scores(member, X_model, self._score_kind(), int(self.n_draws), _DRAW_SEED)
+        return feature_scores(member, X_model, self._score_kind(), int(self.n_draws), DRAW_SEED)
 
     def _member_errors(self, member, A: np.ndarray) -> np.ndarray:
         per_feature, rest = self._member_features(member, A)

@@ -22,36 +22,52 @@ import torch
 SCORES = ("reconstruction", "probability", "elbo")
 
 
+DRAW_SEED = 0  # the latent draws of VAE scores: fixed, so scores are reproducible
+
+
+def score_draws(n_draws: int, latent_dim: int, seed: int = DRAW_SEED) -> torch.Tensor:
+    """The fixed standard-normal draws ``eps`` (n_draws, latent_dim) of a VAE member's score."""
+    return torch.randn(n_draws, latent_dim, generator=torch.Generator().manual_seed(seed))
+
+
+def row_feature_scores(model, x: torch.Tensor, score: str, eps: torch.Tensor) -> torch.Tensor:
+    """``(n, n_features + 1)`` for rows ``x`` in the model's space: each feature's score, then
+    the part that belongs to no feature (the KL of the ELBO, else 0). A plain torch function of
+    the network (``model``, an :class:`aekit.core.model.AutoencoderModel`), so an exported
+    detector computes exactly this in its graph."""
+    stochastic = model.latent.stochastic
+    code = model.encode(x)
+    if stochastic:
+        draws = [model.latent.sample(code, eps=e.to(x).expand_as(code.mean)) for e in eps]
+    else:
+        draws = [code.mean]
+    terms = torch.zeros_like(x)
+    for z in draws:
+        output = model.decode(z)
+        if score == "reconstruction":
+            terms += (x - model.likelihood.mean(output)) ** 2
+        else:
+            terms += model.likelihood.nll_per_feature(output, x)
+    terms = terms.flatten(1) / len(draws)
+    # x.new_zeros(x.shape[0]), not torch.zeros(len(x)): len() would fix the batch of a graph
+    kl = model.latent.kl(code) if score == "elbo" else x.new_zeros(x.shape[0])
+    return torch.cat([terms, kl.reshape(-1, 1).to(terms)], dim=1)
+
+
 def feature_scores(
     autoencoder, X_model: torch.Tensor, score: str, n_draws: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(per_feature, rest)``: each row's per-feature scores ``(n, n_features)`` and the part of
     its score that belongs to no feature ``(n,)`` (the KL of the ELBO, else zeros)."""
-    stochastic = autoencoder.model_.latent.stochastic
-    if score == "elbo" and not stochastic:
+    if score == "elbo" and not autoencoder.model_.latent.stochastic:
         raise ValueError(
             "score='elbo' needs a VariationalAutoencoder; a deterministic autoencoder has no "
             "ELBO. Use score='reconstruction' or 'probability'."
         )
-    latent_dim = autoencoder.latent_dim
-    eps = torch.randn(n_draws, latent_dim, generator=torch.Generator().manual_seed(seed))
+    eps = score_draws(n_draws, autoencoder.latent_dim, seed)
 
     def per_row(model, x: torch.Tensor, _y) -> torch.Tensor:
-        code = model.encode(x)
-        if stochastic:
-            draws = [model.latent.sample(code, eps=e.to(x).expand_as(code.mean)) for e in eps]
-        else:
-            draws = [code.mean]
-        terms = torch.zeros_like(x)
-        for z in draws:
-            output = model.decode(z)
-            if score == "reconstruction":
-                terms += (x - model.likelihood.mean(output)) ** 2
-            else:
-                terms += model.likelihood.nll_per_feature(output, x)
-        terms = terms.flatten(1) / len(draws)
-        kl = model.latent.kl(code) if score == "elbo" else torch.zeros(len(x), dtype=x.dtype)
-        return torch.cat([terms, kl.reshape(-1, 1).to(terms)], dim=1)
+        return row_feature_scores(model, x, score, eps)
 
     out = autoencoder._batched(per_row, X_model, None).numpy().astype(np.float64)
     return out[:, :-1], out[:, -1]
