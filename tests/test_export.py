@@ -101,6 +101,22 @@ def test_a_graph_that_fixes_the_batch_is_refused_with_a_clear_error(tmp_path):
         export_onnx(CountsRows(), [torch.zeros(2, 3)], tmp_path / "c.onnx", ["x"], ["y"])
 
 
+def test_log_sigmoid_is_exported_accurately(tmp_path):
+    """Binary cross-entropy with logits (the Bernoulli likelihood) goes through log_sigmoid,
+    whose default translation onnxruntime computes as -inf below about -17."""
+
+    class BCE(torch.nn.Module):
+        def forward(self, logits, x):
+            return torch.nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="none")
+
+    logits = torch.tensor([[-40.0, -15.0, -10.0, 0.0, 5.0, 40.0]])
+    x = torch.tensor([[0.0, 0.2, 1.0, 0.5, 0.3, 1.0]])
+    path = export_onnx(BCE(), [logits.repeat(2, 1), x.repeat(2, 1)], tmp_path / "b.onnx", "lx", "n")
+    got = session(path).run(None, {"l": logits.numpy(), "x": x.numpy()})[0]
+    expected = BCE()(logits.double(), x.double()).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+
+
 def test_missing_dependencies_name_the_extra():
     with pytest.raises(ImportError, match=r"aekit\[export\]"):
         require("onnx", "no_such_module_for_aekit")
