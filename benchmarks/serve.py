@@ -90,6 +90,7 @@ def start_server(model: Path, port: int, args: argparse.Namespace) -> subprocess
     command = [sys.executable, "-m", "aekit.cli", "serve", str(model), "--host", LOOPBACK]
     command += ["--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads)]
     command += ["--max-rows", str(max(args.rows))]
+    command += ["--batching" if args.batching else "--no-batching"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -166,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, nargs="+", default=[1, 256])
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=2, help="Inference threads per worker.")
+    parser.add_argument(
+        "--batching",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="The server's dynamic batching of concurrent requests (aekit serve --batching).",
+    )
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--max-seconds", type=float, default=300, help="Per scenario, at most.")
     parser.add_argument("--quick", action="store_true", help="200 requests per scenario.")
@@ -178,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     X, _ = load_digits()
     model = aekit.VAE(latent_dim=8, max_iter=args.epochs, random_state=0, device="cpu").fit(X)
     results: dict = {"command": command_line(argv), "machine": machine_info(), "scenarios": []}
+    results["load_average_before"] = os.getloadavg()  # other jobs on the machine slow both sides
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.safetensors"
         model.save(path)
@@ -212,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         results["scenarios"].append(scenario | direct(model, X, rows, min(args.requests, 2000)))
 
     results["rss_mb"] = rss
+    results["load_average_after"] = os.getloadavg()
     growth = rss["after_load"] - rss["after_warmup"]
     bar_runs = [
         s
@@ -244,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         f"server RSS: {rss['after_start']:.0f} MiB after start, {rss['after_warmup']:.0f} after "
         f"warm-up, {rss['after_load']:.0f} after the load (growth {growth:+.1f} MiB)"
     )
+    averages = ", ".join(f"{v:.1f}" for v in results["load_average_after"])
+    print(f"load average at the end: {averages} (on {os.cpu_count()} cores)")
     print("PASS" if passed else "FAIL", f"(bar: {BAR})")
     write_result(args.out, results)
     return 1 if args.strict and not passed else 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import threading
 import time
 import warnings
@@ -242,7 +243,7 @@ def test_the_api_key_is_required_on_v1_only(vae, table):
 
 def test_an_unexpected_error_is_a_500_without_traceback(vae, table, caplog):
     app = create_app(vae, LIMITS)
-    app.state.served.score = lambda rows: 1 / 0
+    app.state.served.compute = lambda name, rows: 1 / 0
     response = TestClient(app, raise_server_exceptions=False).post(
         "/v1/score", json={"rows": table.to_numpy()[:1].tolist()}
     )
@@ -254,7 +255,7 @@ def test_an_unexpected_error_is_a_500_without_traceback(vae, table, caplog):
 def test_a_slow_request_times_out_with_504(vae, table):
     app = create_app(vae, Limits(timeout_s=0.2))
     release = threading.Event()
-    app.state.served.score = lambda rows: release.wait(5)  # a computation that takes long
+    app.state.served.compute = lambda name, rows: release.wait(5)  # a long computation
     c = TestClient(app, raise_server_exceptions=False)
     response = c.post("/v1/score", json={"rows": table.to_numpy()[:1].tolist()})
     release.set()
@@ -267,13 +268,13 @@ def test_inference_runs_off_the_event_loop(vae, table):
     import httpx
 
     app = create_app(vae, LIMITS)
-    score = app.state.served.score
+    compute = app.state.served.compute
 
-    def slow(rows):
+    def slow(name, rows):
         time.sleep(0.5)
-        return score(rows)
+        return compute(name, rows)
 
-    app.state.served.score = slow
+    app.state.served.compute = slow
 
     async def scenario() -> tuple[float, float]:
         transport = httpx.ASGITransport(app=app)
@@ -305,3 +306,48 @@ def test_binding_checks_and_key_files(tmp_path):
     key_file.write_text("short\n")
     with pytest.raises(ValueError, match="no API key of at least 8 characters"):
         read_api_key(key_file)
+
+
+def concurrent_posts(app, bodies: list) -> list:
+    """The responses to ``bodies`` POSTed to /v1/score all at once."""
+    import httpx
+
+    async def scenario():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            headers = {"content-type": "application/json"}
+            requests = [  # json.dumps writes NaN, which Python's (and the server's) JSON reads
+                http.post("/v1/score", content=json.dumps(body), headers=headers) for body in bodies
+            ]
+            return await asyncio.gather(*requests)
+
+    return asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("batching", [True, False])
+def test_concurrent_small_requests_are_computed_together(vae, table, batching):
+    app = create_app(vae, Limits(threads=1, batching=batching))
+    compute, calls = app.state.served.compute, []
+
+    def counted(name, rows):
+        calls.append(len(rows))
+        time.sleep(0.05)  # busy long enough for the other requests to queue
+        return compute(name, rows)
+
+    app.state.served.compute = counted
+    rows = table.to_numpy()[:12]
+    bodies = [{"rows": rows[i : i + 1].tolist()} for i in range(12)]
+    bodies[5] = {"rows": [[float("nan")] * 4]}  # one bad request among them
+    responses = concurrent_posts(app, bodies)
+    for i, response in enumerate(responses):
+        if i == 5:
+            assert response.status_code == 422
+            assert response.json()["detail"] == api_message(vae.score_samples, [[np.nan] * 4])
+        else:
+            assert response.status_code == 200
+            expected = vae.score_samples(rows[i : i + 1])
+            np.testing.assert_allclose(response.json()["scores"], expected)
+    if batching:
+        assert max(calls) > 1 and sum(calls) > 12  # merged; the bad batch again request by request
+    else:
+        assert calls == [1] * 12

@@ -57,6 +57,9 @@ def serve(
     max_body_mb: Annotated[float, typer.Option(help="Request body size, at most (MiB).")] = 16.0,
     timeout: Annotated[float, typer.Option(help="Seconds a request may take.")] = 30.0,
     threads: Annotated[int, typer.Option(help="Inference threads per worker.")] = 2,
+    batching: Annotated[
+        bool, typer.Option(help="Compute concurrent small requests together.")
+    ] = True,
 ) -> None:
     """Serve RUN's model over HTTP (FastAPI + uvicorn): /healthz, /v1/model, /v1/encode,
     /v1/reconstruct, /v1/score, /v1/predict (detectors), /v1/generate (VAEs); docs at /docs."""
@@ -67,5 +70,5 @@ def serve(
 
     if min(max_rows, threads) < 1 or min(max_body_mb, timeout) <= 0:
         raise ValueError("--max-rows, --max-body-mb, --timeout and --threads must be positive.")
-    limits = Limits(int(max_body_mb * 2**20), max_rows, timeout, threads)
+    limits = Limits(int(max_body_mb * 2**20), max_rows, timeout, threads, batching)
     run_server(model_path(run), host, port, workers, api_key_file, insecure, limits)

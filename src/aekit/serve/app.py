@@ -18,7 +18,7 @@ import asyncio
 import functools
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -30,6 +30,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from aekit._version import __version__
+from aekit.serve.batching import Batcher
 from aekit.serve.bodies import CONTENT_TYPES, NPY, BodyError, parse, to_npy
 from aekit.serve.inference import Served
 
@@ -44,6 +45,7 @@ class Limits:
     max_rows: int = 10_000
     timeout_s: float = 30.0
     threads: int = 2  # inference threads per worker process
+    batching: bool = True  # merge concurrent small requests (aekit.serve.batching)
 
 
 class GenerateRequest(BaseModel):
@@ -137,15 +139,20 @@ def create_app(model: Any, limits: Limits | None = None, api_key: str | None = N
                 headers={"WWW-Authenticate": "Bearer"},
             )
 
-    async def infer(fn: Callable[[], Any]) -> Any:
-        """``fn()`` in the inference pool, within the timeout (504 after it)."""
-        future = asyncio.get_running_loop().run_in_executor(pool, fn)
+    async def in_time(awaitable: Awaitable[Any]) -> Any:
+        """``awaitable``'s result, or 504 once the timeout has passed."""
         try:
-            return await asyncio.wait_for(future, limits.timeout_s)
+            return await asyncio.wait_for(awaitable, limits.timeout_s)
         except TimeoutError:
             raise BodyError(
                 504, f"the request took longer than the timeout of {limits.timeout_s:g} s."
             ) from None
+
+    async def infer(fn: Callable[[], Any]) -> Any:
+        """``fn()`` in the inference pool, within the timeout."""
+        return await in_time(asyncio.get_running_loop().run_in_executor(pool, fn))
+
+    batcher = Batcher(served, infer, limits.threads, limits.max_rows) if limits.batching else None
 
     def respond(request: Request, result: tuple[np.ndarray, dict[str, Any]]) -> Response:
         array, document = result
@@ -164,6 +171,8 @@ def create_app(model: Any, limits: Limits | None = None, api_key: str | None = N
                 raise BodyError(
                     413, f"{len(rows)} rows exceed the limit of {limits.max_rows} rows per request."
                 )
+            if batcher is not None and batcher.accepts(name, rows):
+                return respond(request, await in_time(batcher.submit(name, rows)))
             compute = getattr(served, name)  # looked up per request: tests replace it
             return respond(request, await infer(functools.partial(compute, rows)))
 

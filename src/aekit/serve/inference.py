@@ -90,27 +90,39 @@ class Served:
         """A ConditionalVAE's labels: the given ones, else its prediction (as ``transform``)."""
         return labels[0] if labels[0] is not None else self.model.predict(X)
 
-    def encode(self, rows: Rows) -> tuple[np.ndarray, dict[str, Any]]:
+    def compute(self, name: str, rows: Rows) -> np.ndarray:
+        """The array of the per-row endpoint ``name`` (encode, reconstruct, score)."""
         X, labels = self._inputs(rows)
-        codes = self.model.transform(X, *labels)
-        names = [str(n) for n in self.model.get_feature_names_out()]
-        return codes, {"codes": codes.tolist(), "columns": names}
+        if name == "score":  # log-likelihood, or a detector's score_samples: higher = normal
+            return self.model.score_samples(X, *labels)
+        if name == "encode":
+            return self.model.transform(X, *labels)
+        if not labels:
+            return self.model.reconstruct(X)
+        y = self._labels_or_predicted(X, labels)
+        return self.model.inverse_transform(self.model.transform(X, y), y)
+
+    def document(self, name: str, array: np.ndarray) -> dict[str, Any]:
+        """The JSON answer of the per-row endpoint ``name`` for its array."""
+        if name == "score":
+            return {"scores": array.tolist()}
+        if name == "encode":
+            names = [str(n) for n in self.model.get_feature_names_out()]
+            return {"codes": array.tolist(), "columns": names}
+        return {"rows": array.tolist(), "columns": self.feature_names}
+
+    def _answer(self, name: str, rows: Rows) -> tuple[np.ndarray, dict[str, Any]]:
+        array = self.compute(name, rows)
+        return array, self.document(name, array)
+
+    def encode(self, rows: Rows) -> tuple[np.ndarray, dict[str, Any]]:
+        return self._answer("encode", rows)
 
     def reconstruct(self, rows: Rows) -> tuple[np.ndarray, dict[str, Any]]:
-        X, labels = self._inputs(rows)
-        if labels:
-            y = self._labels_or_predicted(X, labels)
-            X_hat = self.model.inverse_transform(self.model.transform(X, y), y)
-        else:
-            X_hat = self.model.reconstruct(X)
-        return X_hat, {"rows": X_hat.tolist(), "columns": self.feature_names}
+        return self._answer("reconstruct", rows)
 
     def score(self, rows: Rows) -> tuple[np.ndarray, dict[str, Any]]:
-        """Log-likelihood per row (autoencoders) or the detector's ``score_samples``: higher is
-        more normal either way."""
-        X, labels = self._inputs(rows)
-        scores = self.model.score_samples(X, *labels)
-        return scores, {"scores": scores.tolist()}
+        return self._answer("score", rows)
 
     def predict(self, rows: Rows) -> tuple[np.ndarray, dict[str, Any]]:
         """A detector's flag, probability of being an anomaly, score and top features."""
