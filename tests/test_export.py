@@ -36,12 +36,17 @@ def rows_of(which: str) -> np.ndarray:
     return X[:N_ROWS].reshape(-1, 1, 8, 8) if which == "images" else X[:N_ROWS]
 
 
-# Every kind; of the convolutional ones the plain and the conditional VAE (which covers the
-# Gaussian latent and the label channels), as each export of a VAE's score traces its 16 draws.
-ONNX_KINDS = sorted(set(KINDS) - {"Autoencoder-bernoulli", "VariationalAutoencoder-conv"})
+# Every kind, all three graphs; convolutional, the plain autoencoder (every conv op) and the
+# encoder and decoder of a ConditionalVAE (the label as constant channels). Each export of a
+# VAE's score traces its 16 draws (seconds), so conv VAE scores are left to
+# benchmarks/onnx_export.py, which checks every kind and architecture on trained models.
+ALL = ("encoder", "decoder", "score")
+ONNX_KINDS = {kind: ALL for kind in KINDS if kind not in {"Autoencoder-bernoulli"}}
+ONNX_KINDS.pop("VariationalAutoencoder-conv")
+ONNX_KINDS["ConditionalVAE-conv"] = ("encoder", "decoder")
 
 
-@pytest.mark.parametrize("kind", ONNX_KINDS)
+@pytest.mark.parametrize("kind", sorted(ONNX_KINDS))
 def test_onnxruntime_reproduces_the_python_api(kind, tmp_path):
     cls, params, which = KINDS[kind]
     X, y = kind_data(which)
@@ -54,11 +59,12 @@ def test_onnxruntime_reproduces_the_python_api(kind, tmp_path):
 
     codes = estimator.transform(rows, *given)
     expected = {
-        "encoder": ({"x": rows}, codes),
-        "decoder": ({"z": codes}, estimator.inverse_transform(codes, *given)),
-        "score": ({"x": rows}, estimator.score_samples(rows, *given)),
+        "encoder": lambda: ({"x": rows}, codes),
+        "decoder": lambda: ({"z": codes}, estimator.inverse_transform(codes, *given)),
+        "score": lambda: ({"x": rows}, estimator.score_samples(rows, *given)),
     }
-    for part, (inputs, want) in expected.items():
+    for part in ONNX_KINDS[kind]:
+        inputs, want = expected[part]()
         path = estimator.to_onnx(tmp_path / f"{part}.onnx", part=part)
         got = session(path).run(None, {**inputs, **feed})[0]
         assert got.shape == want.shape, part

@@ -192,7 +192,7 @@ def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):
         b"{not json": "not valid JSON",
         b'{"rows": []}': "non-empty list",
         b'{"rows": [[1, 2], [3]]}': "not a rectangular array",
-        b'{"data": 5}': "no",
+        b'{"data": 5}': "do not make a table",
         b'"text"': "must be an object",
     }
     for body, message in refused.items():
@@ -204,6 +204,13 @@ def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):
         "/v1/score", content=pickled.getvalue(), headers={"content-type": "application/x-npy"}
     )
     assert response.status_code == 422 and "allow_pickle" in response.json()["detail"]
+    scalar = io.BytesIO()
+    np.save(scalar, np.float32(1.0))
+    response = c.post(
+        "/v1/score", content=scalar.getvalue(), headers={"content-type": "application/x-npy"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == api_message(vae.score_samples, np.float32(1.0))
     wrong = c.post("/v1/score", content=b"a,b", headers={"content-type": "text/csv"})
     assert wrong.status_code == 415 and "application/x-npy" in wrong.json()["detail"]
     assert c.post("/v1/generate", json={"n": 0}).status_code == 422

@@ -49,7 +49,7 @@ class Rows:
     labels: Any = None
 
     def __len__(self) -> int:
-        return len(self.X)
+        return len(self.X) if np.ndim(self.X) else 0  # a scalar: the API says what is wrong
 
 
 def media_type(content_type: str | None) -> str:
