@@ -12,7 +12,9 @@ concurrent httpx clients (one ``httpx.AsyncClient``, keep-alive connections), ea
 bounded by a timeout and each scenario by ``--max-seconds``; the script stops by itself.
 
 Per scenario: requests/s and rows/s over the scenario's wall time, p50 and p99 latency of the
-requests, and the error count (any status but 200, or a transport error). The server's resident
+requests, the error count (any status but 200, or a transport error), and the CPU cores the
+server and the client kept busy (CPU seconds from /proc and the client's process time, over
+the wall time). The server's resident
 memory (RSS, the server process and its workers, from /proc) is read after start-up, after a
 warm-up of 100 requests, after each scenario and at the end. In the same run the Python API is
 called directly, ``model.score_samples(rows)`` in a loop in this process, for the same row
@@ -59,17 +61,29 @@ LOOPBACK = "127.0.0.1"
 BAR = {"concurrency": 32, "requests": 5000, "max_rss_growth_mb": 50.0}
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and its child processes (uvicorn's workers), in MiB."""
-    pids, total = {pid}, 0
+def _family(pid: int) -> dict[int, list[str]]:
+    """``/proc/PID/stat`` fields (after the command name) of ``pid`` and its children."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:  # a process that ended meanwhile
             continue
-        if int(fields[1]) == pid:  # its parent
-            pids.add(int(stat.parent.name))
-    for p in pids:
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:  # it, or its parent is pid
+            found[int(stat.parent.name)] = fields
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and its children so far (utime and stime)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(int(f[11]) + int(f[12]) for f in _family(pid).values()) / ticks
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its child processes (uvicorn's workers), in MiB."""
+    total = 0
+    for p in _family(pid):
         try:
             status = Path(f"/proc/{p}/status").read_text()
         except OSError:
@@ -200,11 +214,15 @@ def main(argv: list[str] | None = None) -> int:
             for rows in args.rows:
                 body = json.dumps({"rows": np.resize(X, (rows, X.shape[1])).tolist()}).encode()
                 for concurrency in args.concurrency:
+                    server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
                     latencies, errors, wall = asyncio.run(
                         load(url, body, args.requests, concurrency, args.max_seconds)
                     )
                     scenario = {"client": "http", "rows": rows, "concurrency": concurrency}
                     scenario |= figures(latencies, rows, wall) | {"errors": errors}
+                    # cores busy on each side: which one limits the rate on a small machine
+                    scenario["server_cores"] = (cpu_seconds(server.pid) - server_cpu) / wall
+                    scenario["client_cores"] = (time.process_time() - client_cpu) / wall
                     scenario["server_rss_mb"] = rss_mb(server.pid)
                     results["scenarios"].append(scenario)
                     print(f"  http rows={rows} concurrency={concurrency}: {scenario}", flush=True)
@@ -244,11 +262,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{s['rows_per_s']:,.0f}",
             f"{s['p50_ms']:.1f}",
             f"{s['p99_ms']:.1f}",
+            f"{s['server_cores']:.2f} / {s['client_cores']:.2f}" if "server_cores" in s else "-",
         ]
         for s in results["scenarios"]
     ]
     headers = ["client", "rows", "concurrency", "requests", "errors", "req/s", "rows/s"]
-    print_table("aekit serve: POST /v1/score", [*headers, "p50 ms", "p99 ms"], cells)
+    headers += ["p50 ms", "p99 ms", "cores server / client"]
+    print_table("aekit serve: POST /v1/score", headers, cells)
     print(
         f"server RSS: {rss['after_start']:.0f} MiB after start, {rss['after_warmup']:.0f} after "
         f"warm-up, {rss['after_load']:.0f} after the load (growth {growth:+.1f} MiB)"

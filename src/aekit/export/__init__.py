@@ -34,7 +34,11 @@ def _autoencoder_manifest(estimator: Any, directory: Path) -> dict[str, Any]:
     label = {"label": ["batch"]} if classes is not None else {}
     return {
         "files": files,
-        "inputs": {"encoder": {"x": row, **label}, "decoder": {"z": code, **label}},
+        "inputs": {
+            "encoder": {"x": row, **label},
+            "decoder": {"z": code, **label},
+            "score": {"x": row, **label},
+        },
         "outputs": {part: output for part, (_, _, output) in ONNX_PARTS.items()},
         "classes": None if classes is None else to_json(classes),
         "feature_names": None if names is None else [str(n) for n in names],
