@@ -307,8 +307,11 @@ ALLOWED = {
     "data": FOUNDATION,
     "estimators": FOUNDATION | {"core", "data"},
     **{app: FOUNDATION | {"core", "data", "estimators"} for app in APPLICATIONS},
+    "export": FOUNDATION | {"core", "data", "estimators"} | APPLICATIONS,
+    "serve": FOUNDATION | {"core", "data", "estimators", "export"} | APPLICATIONS,
     "viz": FOUNDATION | {"core", "data", "estimators"} | APPLICATIONS,
-    "cli": FOUNDATION | {"core", "data", "estimators", "viz", "aekit"} | APPLICATIONS,
+    "cli": FOUNDATION | {"core", "data", "estimators", "viz", "export", "serve", "aekit"}
+    | APPLICATIONS,
     "aekit": {"_moved", "_version", "registry"},  # the package itself: lazy public names
 }
 

@@ -28,6 +28,7 @@ PUBLIC: dict[str, str] = {
     "TabularEncoder": "aekit.data.tabular:TabularEncoder",
     "VAE": "aekit.estimators:VAE",
     "VariationalAutoencoder": "aekit.estimators:VariationalAutoencoder",
+    "export_onnx": "aekit.export:export_onnx",
     "load": "aekit.io.model_file:load",
     "load_index": "aekit.hashing:load_index",
 }

@@ -306,7 +306,7 @@ def demo(
 
 # Application commands live in their own modules and register themselves on ``app`` when imported
 # (each keeps torch out of module level, so ``aekit --help`` stays instant).
-from aekit.cli import anomaly, applications, classify, retrieval, walks  # noqa: E402, F401
+from aekit.cli import anomaly, applications, classify, retrieval, ship, walks  # noqa: E402, F401
 
 
 def main() -> None:

@@ -16,11 +16,30 @@ from __future__ import annotations
 import math
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from aekit.core.latent import Code
 from aekit.core.objectives import Corruption, Likelihood, Objective, PenalizedReconstruction, Term
+
+
+def one_hot_labels(y: torch.Tensor, n_classes: int) -> torch.Tensor:
+    """Labels as one-hot rows (n, n_classes): class indices (n,) are encoded, floating rows
+    (n, n_classes) are taken as given (one-hot or soft labels, e.g. from an exported module).
+    A comparison rather than ``torch.nn.functional.one_hot``, so that it traces into ONNX."""
+    if y.is_floating_point():
+        return y
+    classes = torch.arange(n_classes, device=y.device)
+    return (y[:, None] == classes).to(torch.get_default_dtype())
+
+
+def join_label(x: torch.Tensor, one_hot: torch.Tensor | None) -> torch.Tensor:
+    """Append the one-hot label to x: as features for vectors, as constant channels for
+    images (the label is then visible at every pixel)."""
+    if one_hot is None:
+        return x
+    if x.dim() == 4:
+        one_hot = one_hot[:, :, None, None].expand(-1, -1, *x.shape[2:])
+    return torch.cat([x, one_hot.to(x.dtype)], dim=1)
 
 
 class AutoencoderModel(nn.Module):
@@ -78,17 +97,9 @@ class AutoencoderModel(nn.Module):
             return None
         if y is None:
             raise ValueError("this model is conditional: pass the labels y.")
-        return F.one_hot(y, self.n_classes).to(torch.get_default_dtype())
+        return one_hot_labels(y, self.n_classes)
 
-    @staticmethod
-    def _join(x: torch.Tensor, one_hot: torch.Tensor | None) -> torch.Tensor:
-        """Append the one-hot label to x: as features for vectors, as constant channels for
-        images (the label is then visible at every pixel)."""
-        if one_hot is None:
-            return x
-        if x.dim() == 4:
-            one_hot = one_hot[:, :, None, None].expand(-1, -1, *x.shape[2:])
-        return torch.cat([x, one_hot.to(x.dtype)], dim=1)
+    _join = staticmethod(join_label)
 
     # -- the three stages ------------------------------------------------------------------
     def encode(self, x: torch.Tensor, y: torch.Tensor | None = None) -> Code:

@@ -42,6 +42,7 @@ from aekit.estimators._labels import LabelHooks
 from aekit.estimators._params import AutoencoderParams
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators._reconstruction import ReconstructionErrors
+from aekit.estimators.modules import ExportsModules
 
 DEFAULT_HIDDEN = {"mlp": (256, 128), "conv": (32, 64)}
 _INFERENCE_BATCH = 2048
@@ -57,6 +58,7 @@ class BaseAutoencoder(
     DataScale,
     AutoencoderParams,
     AutoencoderState,
+    ExportsModules,
     TransformerMixin,
     BaseEstimator,
 ):

@@ -1,0 +1,74 @@
+"""``aekit export`` and ``aekit serve``: a trained model as ONNX files, or behind an HTTP server.
+
+Both need optional dependencies (``aekit[export]``, ``aekit[serve]``); without them the command
+says which to install.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aekit.cli.common import Run, app, load_run
+
+
+def _needs(extra: str, *modules: str) -> None:
+    from importlib.util import find_spec
+
+    missing = [m for m in modules if find_spec(m) is None]
+    if missing:
+        raise ValueError(f"this command needs {', '.join(missing)}: pip install 'aekit[{extra}]'.")
+
+
+@app.command()
+def export(
+    run: Run,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Folder for the ONNX files.")
+    ] = Path("onnx"),
+) -> None:
+    """Write RUN's model as ONNX files (encoder, decoder and score graphs, or a detector's whole
+    score) and a manifest.json that says what each takes and gives."""
+    _needs("export", "onnx", "onnxscript")
+    from aekit.export import export_onnx
+
+    manifest = export_onnx(load_run(run), output)
+    files = sorted(p.name for p in output.glob("*.onnx"))
+    typer.echo(f"{', '.join(files)} and {manifest.name}: {output}")
+
+
+@app.command()
+def serve(
+    run: Run,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes, each with the model.")] = 1,
+    api_key_file: Annotated[
+        Path | None, typer.Option(help="File with the key /v1/ requests must send (Bearer).")
+    ] = None,
+    insecure: Annotated[
+        bool, typer.Option(help="Allow a non-loopback --host without an API key.")
+    ] = False,
+    max_rows: Annotated[int, typer.Option(help="Rows per request, at most.")] = 10_000,
+    max_body_mb: Annotated[float, typer.Option(help="Request body size, at most (MiB).")] = 16.0,
+    timeout: Annotated[float, typer.Option(help="Seconds a request may take.")] = 30.0,
+    threads: Annotated[int, typer.Option(help="Inference threads per worker.")] = 2,
+    batching: Annotated[
+        bool, typer.Option(help="Compute concurrent small requests together.")
+    ] = True,
+) -> None:
+    """Serve RUN's model over HTTP (FastAPI + uvicorn): /healthz, /v1/model, /v1/encode,
+    /v1/reconstruct, /v1/score, /v1/predict (detectors), /v1/generate (VAEs); docs at /docs."""
+    _needs("serve", "fastapi", "uvicorn")
+    from aekit.cli.runs import model_path
+    from aekit.serve.app import Limits
+    from aekit.serve.runner import serve as run_server
+
+    if min(max_rows, threads) < 1 or min(max_body_mb, timeout) <= 0:
+        raise ValueError("--max-rows, --max-body-mb, --timeout and --threads must be positive.")
+    limits = Limits(int(max_body_mb * 2**20), max_rows, timeout, threads, batching)
+    run_server(model_path(run), host, port, workers, api_key_file, insecure, limits)

@@ -1,0 +1,300 @@
+"""A fitted autoencoder's networks as standalone torch modules that take raw rows.
+
+:class:`ExportsModules` (a base of :class:`aekit.estimators.BaseAutoencoder`) gives every fitted
+autoencoder ``encoder_module()``, ``decoder_module()`` and ``score_module()``: deep copies of its
+networks (float32, on the CPU, in eval mode) wrapped with the estimator's input handling, so they
+compute ``transform``, ``inverse_transform`` and ``score_samples`` on their own:
+
+* the data's scale is built in: Gaussian data is standardized on the way in and un-standardized
+  on the way out (the Bernoulli kinds' [0, 1] data passes as is, and their decoder returns
+  probabilities); image models take ``(n, C, H, W)`` or flat ``(n, C*H*W)`` rows;
+* a :class:`aekit.ConditionalVAE`'s modules take a second input, the label: class indices
+  ``(n,)`` into ``classes_`` (int64), or one-hot (or soft) rows ``(n, n_classes)`` (float);
+* they are plain modules: they trace with ``torch.export.export``, train with any optimizer,
+  and move with ``.to(device)``. Changing them leaves the estimator as it was.
+
+They compute in float32 while the estimator's CPU inference uses a float64 copy, so they agree
+to float32 rounding (about 1e-6 on codes). Only the forward computation is copied: training-time
+noise (denoising corruption, dynamic binarization) and the classifier of a semi-supervised
+ConditionalVAE are not part of them.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+from sklearn.utils.validation import check_is_fitted
+from torch import nn
+
+from aekit._version import __version__
+from aekit.core.model import join_label, one_hot_labels
+
+# part -> (the module's method, its data input, its output); the label input is "label".
+ONNX_PARTS = {
+    "encoder": ("encoder_module", "x", "code"),
+    "decoder": ("decoder_module", "z", "x_hat"),
+    "score": ("score_module", "x", "score"),
+}
+
+
+def _float_copy(module: nn.Module) -> nn.Module:
+    return copy.deepcopy(module).to(device="cpu", dtype=torch.float32)
+
+
+class Scaling(nn.Module):
+    """Raw rows -> the network's input: flatten, ``(x - shift) / scale`` per feature, reshape to
+    ``shape``. ``inverse=True`` does the opposite: ``x * scale + shift``, reshaped to the data's
+    own shape. Shift 0 and scale 1 (data in [0, 1]) change nothing."""
+
+    def __init__(
+        self,
+        shift: torch.Tensor,
+        scale: torch.Tensor,
+        shape: tuple[int, ...],
+        inverse: bool = False,
+    ) -> None:
+        super().__init__()
+        self.register_buffer("shift", shift.to(torch.float32))
+        self.register_buffer("scale", scale.to(torch.float32))
+        self.shape = tuple(int(s) for s in shape)
+        self.inverse = inverse
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        flat = x.flatten(1)
+        flat = flat * self.scale + self.shift if self.inverse else (flat - self.shift) / self.scale
+        return flat.reshape(-1, *self.shape)
+
+    def extra_repr(self) -> str:
+        return f"shape={self.shape}, inverse={self.inverse}"
+
+
+class _Labelled(nn.Module):
+    """Shared by the modules: the one-hot label of a conditional model, checked."""
+
+    n_classes: int
+
+    def _label(self, y: torch.Tensor | None) -> torch.Tensor | None:
+        if not self.n_classes:
+            return None
+        if y is None:
+            raise ValueError(
+                f"this module is conditional: pass the labels, class indices (n,) or one-hot "
+                f"rows (n, {self.n_classes})."
+            )
+        return one_hot_labels(y, self.n_classes)
+
+
+class EncoderModule(_Labelled):
+    """Raw rows ``x`` (and labels ``y``) -> the code: the estimator's ``transform``.
+
+    For a VAE the code is the posterior mean ``mu(x)``; ``forward`` returns it alone.
+    """
+
+    def __init__(self, scaling: Scaling, model: nn.Module) -> None:
+        super().__init__()
+        self.scaling = scaling
+        self.encoder = _float_copy(model.encoder)
+        self.latent = _float_copy(model.latent)
+        # What the encoder reads (missing entries filled, for imputation models): a plain object.
+        self.objective = copy.deepcopy(model.objective)
+        self.n_classes = int(model.n_classes)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        rows = self.objective.encoder_input(self.scaling(x))
+        return self.latent(self.encoder(join_label(rows, self._label(y)))).mean
+
+
+class DecoderModule(_Labelled):
+    """Codes ``z`` (and labels ``y``) -> the expected rows on the data's scale: the estimator's
+    ``inverse_transform`` (probabilities for Bernoulli data, category probabilities for one-hot
+    groups)."""
+
+    def __init__(self, model: nn.Module, unscaling: Scaling) -> None:
+        super().__init__()
+        self.decoder = _float_copy(model.decoder)
+        self.likelihood = _float_copy(model.likelihood)
+        self.unscaling = unscaling
+        self.n_classes = int(model.n_classes)
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        output = self.decoder(join_label(z, self._label(y)))
+        return self.unscaling(self.likelihood.mean(output))
+
+
+class ScoreModule(_Labelled):
+    """Raw rows ``x`` (and labels ``y``) -> the log-likelihood per row in nats: the estimator's
+    ``score_samples`` (given the labels, for a ConditionalVAE), computed by the estimator's own
+    per-row function, a VAE's ELBO with the same 16 fixed draws."""
+
+    def __init__(
+        self,
+        scaling: Scaling,
+        model: nn.Module,
+        row_log_likelihood: Callable,
+        log_det_scale: float,
+    ) -> None:
+        super().__init__()
+        self.scaling = scaling
+        self.model = _float_copy(model)
+        self.row_log_likelihood = row_log_likelihood  # fn(model, x, y), eps inside for VAEs
+        self.log_det_scale = float(log_det_scale)
+        self.n_classes = int(model.n_classes)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        label = self._label(y)  # checked here, so a missing label fails with this message
+        return self.row_log_likelihood(self.model, self.scaling(x), label) + self.log_det_scale
+
+
+class ExportsModules:
+    """Mixin of :class:`aekit.estimators.BaseAutoencoder`: the fitted networks as standalone
+    torch modules (see :mod:`aekit.estimators.modules`)."""
+
+    def _scalings(self) -> tuple[Scaling, Scaling]:
+        """``(raw rows -> network input, network output -> rows shaped like X)``."""
+        n = int(self.n_features_in_)
+        shift = torch.zeros(n) if self.data_mean_ is None else torch.as_tensor(self.data_mean_)
+        scale = torch.ones(n) if self.data_scale_ is None else torch.as_tensor(self.data_scale_)
+        network = tuple(self.image_shape_) if self.architecture == "conv" else (n,)
+        data = tuple(self.image_shape_) if self.input_ndim_ == 4 else (n,)
+        return Scaling(shift, scale, network), Scaling(shift, scale, data, inverse=True)
+
+    def input_shape(self) -> tuple[int, ...]:
+        """The shape of one row as ``fit`` saw it: ``(n_features,)`` or ``(C, H, W)``."""
+        check_is_fitted(self)
+        return tuple(self.image_shape_) if self.input_ndim_ == 4 else (int(self.n_features_in_),)
+
+    def encoder_module(self) -> EncoderModule:
+        """The encoder as a standalone torch module: raw rows -> codes, as ``transform``.
+
+        A deep copy in float32, on the CPU, in eval mode, with the input's standardization
+        (Gaussian data) and reshaping (images) built in. ``module(x)`` takes a float tensor
+        shaped like X's rows; a ConditionalVAE's module also takes the labels,
+        ``module(x, y)`` with class indices into ``classes_`` or one-hot rows. It traces with
+        ``torch.export.export`` and trains like any module; the estimator is not changed.
+
+        Returns
+        -------
+        module : EncoderModule
+
+        Examples
+        --------
+        Fine-tune the encoder in plain PyTorch, here to predict the digit from the code with a
+        linear head (a VAE's module returns the posterior mean):
+
+        >>> import torch
+        >>> from aekit import VAE
+        >>> from aekit.datasets import load_digits
+        >>> X, y = load_digits()
+        >>> vae = VAE(latent_dim=8, max_iter=2, random_state=0).fit(X)
+        >>> encoder = vae.encoder_module().train()
+        >>> head = torch.nn.Linear(8, 10)
+        >>> params = [*encoder.parameters(), *head.parameters()]
+        >>> optimizer = torch.optim.Adam(params, lr=1e-3)
+        >>> x, target = torch.from_numpy(X), torch.from_numpy(y).long()
+        >>> for _ in range(5):
+        ...     optimizer.zero_grad()
+        ...     loss = torch.nn.functional.cross_entropy(head(encoder(x)), target)
+        ...     loss.backward()
+        ...     optimizer.step()
+        >>> encoder(x[:3]).shape
+        torch.Size([3, 8])
+        """
+        check_is_fitted(self)
+        return EncoderModule(self._scalings()[0], self.model_).eval()
+
+    def decoder_module(self) -> DecoderModule:
+        """The decoder as a standalone torch module: codes -> rows, as ``inverse_transform``.
+
+        A deep copy in float32, on the CPU, in eval mode: ``module(z)`` (``module(z, y)`` for a
+        ConditionalVAE) returns the likelihood's expected value on the data's scale
+        (standardization undone; probabilities for Bernoulli data), shaped like X's rows.
+
+        Returns
+        -------
+        module : DecoderModule
+        """
+        check_is_fitted(self)
+        return DecoderModule(self.model_, self._scalings()[1]).eval()
+
+    def score_module(self) -> ScoreModule:
+        """Each row's log-likelihood as a standalone torch module, as ``score_samples``.
+
+        ``module(x)`` (``module(x, y)`` for a ConditionalVAE: the ELBO given the label) returns
+        ``log p(x | h(x))`` for deterministic kinds and the ELBO for VAEs, with the same 16
+        fixed draws of eps as ``score_samples``, in nats, as a density of the raw data.
+
+        Returns
+        -------
+        module : ScoreModule
+        """
+        check_is_fitted(self)
+        scaling = self._scalings()[0]
+        fn = self._row_log_likelihood()
+        return ScoreModule(scaling, self.model_, fn, self._log_det_scale()).eval()
+
+    def to_onnx(self, path: str | os.PathLike, part: str = "encoder") -> Path:
+        """Write one of the fitted networks as an ONNX file that takes raw rows.
+
+        The graph is the module of :meth:`encoder_module`, :meth:`decoder_module` or
+        :meth:`score_module` (input scaling included) with a dynamic batch axis; onnxruntime
+        reproduces ``transform``, ``inverse_transform`` and ``score_samples`` to float32
+        rounding (within 1e-4 on the test models).
+
+        Inputs: ``x`` (float32, ``(batch, *input_shape())``) for ``"encoder"`` and ``"score"``,
+        ``z`` (float32, ``(batch, latent_dim)``) for ``"decoder"``; a ConditionalVAE's graphs
+        also take ``label`` (int64, ``(batch,)``), the index of each row's label in
+        ``classes_``. Outputs: ``code``, ``x_hat`` (shaped like X's rows) or ``score``. The
+        model's ``metadata_props`` hold the class, the part, the labels (``classes``, JSON), the
+        feature names and the input shape.
+
+        Parameters
+        ----------
+        path : str or path
+            The ``.onnx`` file to write.
+        part : {"encoder", "decoder", "score"}, default="encoder"
+
+        Returns
+        -------
+        path : Path
+
+        Raises
+        ------
+        ImportError
+            Without the optional dependencies (``pip install 'aekit[export]'``).
+        RuntimeError
+            If torch's ONNX exporter cannot translate an operation of the network.
+        """
+        from aekit.core.onnx import export_onnx
+
+        if part not in ONNX_PARTS:
+            raise ValueError(f"part={part!r} is not supported; use one of {sorted(ONNX_PARTS)}.")
+        check_is_fitted(self)
+        method, data_name, output = ONNX_PARTS[part]
+        module = getattr(self, method)()
+        rows = (2, self.latent_dim) if part == "decoder" else (2, *self.input_shape())
+        inputs, names = [torch.zeros(rows)], [data_name]
+        if module.n_classes:
+            inputs.append(torch.zeros(2, dtype=torch.int64))
+            names.append("label")
+        return export_onnx(module, inputs, path, names, [output], self._onnx_metadata(part))
+
+    def _onnx_metadata(self, part: str) -> dict[str, str]:
+        """What a reader of the ONNX file needs besides the graph, as JSON strings."""
+        from aekit.estimators.persistence import to_json
+
+        names = getattr(self, "feature_names_in_", None)
+        classes = getattr(self, "classes_", None)
+        return {
+            "aekit_version": __version__,
+            "class": type(self).__name__,
+            "part": part,
+            "input_shape": json.dumps(list(self.input_shape())),
+            "latent_dim": str(self.latent_dim),
+            "feature_names": json.dumps(None if names is None else [str(n) for n in names]),
+            "classes": json.dumps(None if classes is None else to_json(classes)),
+        }

@@ -1,0 +1,182 @@
+"""An :class:`aekit.AnomalyDetector`'s whole score as one ONNX graph.
+
+The graph computes what ``detector.anomaly_score`` computes, from the members' networks to the
+threshold: the standardization of the numeric columns, each member's per-feature errors
+(:func:`aekit.anomaly.scoring.row_feature_scores`, VAEs with the same fixed draws) divided by
+its training spread, the distance of each member's code to its k-th nearest training code and
+of the row to its k-th nearest training row (the neighbour tables are constants of the graph,
+the distances computed in float64), then the flag and the probability of ``predict_proba``.
+
+Its input ``x`` is the row as the detector's :class:`aekit.data.tabular.TabularEncoder` lays it
+out, before standardization: each numeric column's raw value, and each categorical column as the
+one-hot of its category (in the order of ``categories`` in the manifest). A table of numbers only
+goes in as it is. Outputs: ``anomaly_score`` (higher = more anomalous, ``-score_samples``),
+``is_anomaly`` (``anomaly_score > threshold``, ``predict == -1``) and ``probability`` (of being
+an anomaly, ``predict_proba[:, 1]``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from aekit._version import __version__
+from aekit.anomaly.scoring import row_feature_scores, score_draws
+from aekit.core.onnx import export_onnx
+from aekit.estimators.modules import Scaling
+
+OUTPUTS = ("anomaly_score", "is_anomaly", "probability")
+
+
+def _kth_distance(rows: torch.Tensor, table: torch.Tensor, k: int) -> torch.Tensor:
+    """Euclidean distance of each row to its k-th nearest row of ``table`` (float64), as
+    scikit-learn's ``NearestNeighbors(k).kneighbors`` gives it: ``|a|^2 + |b|^2 - 2 a.b``,
+    which needs no (n, N, d) tensor."""
+    rows = rows.to(torch.float64)
+    squared = (rows * rows).sum(1, keepdim=True) + (table * table).sum(1) - 2 * rows @ table.T
+    nearest = torch.topk(squared.clamp(min=0), k, dim=1, largest=False, sorted=True).values
+    return nearest[:, -1].sqrt()
+
+
+class _Member(nn.Module):
+    """One ensemble member: its score (divided by its spread) plus its latent distance term."""
+
+    def __init__(self, detector: Any, index: int) -> None:
+        super().__init__()
+        member = detector.estimators_[index]
+        score = member.score_module()  # a float32 copy of the network and its input scaling
+        self.scaling, self.model = score.scaling, score.model
+        self.kind = "reconstruction" if detector.score_type == "auto" else detector.score_type
+        self.register_buffer("eps", score_draws(int(detector.n_draws), member.latent_dim))
+        self.error_scale = float(detector.error_scales_[index])
+        self.has_codes = bool(detector.codes_)
+        if self.has_codes:
+            codes = torch.as_tensor(np.asarray(detector.codes_[index], dtype=np.float64))
+            self.register_buffer("codes", codes)
+            self.distance_scale = float(detector.distance_scales_[index])
+            self.k = min(int(detector.n_neighbors_), len(codes))
+
+    def forward(self, rows: torch.Tensor) -> torch.Tensor:
+        x = self.scaling(rows)
+        total = row_feature_scores(self.model, x, self.kind, self.eps).sum(1).to(torch.float64)
+        total = total / self.error_scale
+        if self.has_codes:
+            code = self.model.encode_code(x)  # the member's transform
+            total = total + _kth_distance(code, self.codes, self.k) / self.distance_scale
+        return total
+
+
+class DetectorScore(nn.Module):
+    """``x -> (anomaly_score, is_anomaly, probability)`` for a fitted AnomalyDetector (see the
+    module's docstring for the layout of ``x``)."""
+
+    def __init__(self, detector: Any) -> None:
+        super().__init__()
+        shift, scale = encoded_standardization(detector.encoder_)
+        self.standardize = Scaling(torch.as_tensor(shift), torch.as_tensor(scale), (len(shift),))
+        self.fill_missing = bool(detector.handle_missing)  # the "mask" policy: NaN encodes as 0
+        self.members = nn.ModuleList(_Member(detector, i) for i in range(len(detector.estimators_)))
+        self.has_inputs = detector.inputs_ is not None
+        if self.has_inputs:
+            inputs = np.asarray(detector.inputs_, dtype=np.float64)
+            self.register_buffer("inputs", torch.as_tensor(inputs))
+            self.input_scale = float(detector.input_distance_scale_)
+            self.k = min(int(detector.n_neighbors_), len(inputs))
+        self.threshold = float(detector.threshold_)
+        self.spread = float(detector.score_spread_)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        rows = self.standardize(x)
+        if self.fill_missing:
+            rows = torch.where(torch.isnan(rows), torch.zeros_like(rows), rows)
+        score = torch.stack([member(rows) for member in self.members]).mean(0)
+        if self.has_inputs:
+            score = score + _kth_distance(rows, self.inputs, self.k) / self.input_scale
+        z = ((score - self.threshold) / self.spread).clamp(-500, 500)
+        return score, score > self.threshold, torch.sigmoid(z)
+
+
+def encoded_standardization(encoder: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``(shift, scale)`` per encoded column: a numeric column's mean and scale, 0 and 1 on the
+    one-hot columns (which the encoder does not scale)."""
+    shift = np.zeros(encoder.n_features_out_, dtype=np.float32)
+    scale = np.ones(encoder.n_features_out_, dtype=np.float32)
+    for group in encoder.feature_groups_:
+        if group.kind == "numeric":
+            shift[group.start] = encoder.mean_[group.name]
+            scale[group.start] = encoder.scale_[group.name]
+    return shift, scale
+
+
+def input_layout(encoder: Any) -> list[dict[str, Any]]:
+    """The columns of the graph's input ``x``: each original column's name, kind, position and,
+    for a categorical one, its categories in the order of its one-hot columns."""
+    layout = []
+    for group in encoder.feature_groups_:
+        column: dict[str, Any] = {"name": group.name, "kind": group.kind, "start": group.start}
+        if group.kind == "categorical":
+            column["categories"] = list(encoder.categories_[group.name])
+        layout.append(column)
+    return layout
+
+
+def export_detector(detector: Any, directory: str | os.PathLike) -> dict[str, Any]:
+    """Write ``detector.onnx`` into ``directory``; return the manifest's entries for it.
+
+    Parameters
+    ----------
+    detector : AnomalyDetector
+        Fitted.
+    directory : str or path
+        Created if needed.
+
+    Returns
+    -------
+    manifest : dict
+        JSON: the file, its input layout and outputs, the threshold.
+    """
+    encoder = detector.encoder_
+    module = DetectorScore(detector).eval()
+    example = torch.zeros(2, encoder.n_features_out_)
+    path = Path(directory) / "detector.onnx"
+    metadata = {"aekit_version": __version__, "class": "AnomalyDetector", "part": "detector"}
+    export_onnx(module, [example], path, ["x"], list(OUTPUTS), metadata)
+    return {
+        "files": {"detector": path.name},
+        "inputs": {"x": ["batch", int(encoder.n_features_out_)]},
+        "outputs": list(OUTPUTS),
+        "columns": input_layout(encoder),
+        "handle_missing": bool(detector.handle_missing),
+        "threshold": float(detector.threshold_),
+        "score_spread": float(detector.score_spread_),
+    }
+
+
+def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
+    """The graph's input ``x`` for a table (a DataFrame, or an array in the column order), from
+    the manifest alone: numbers as they are, categories one-hot. A reference for other
+    languages; an unknown category is an error, as in the Python API."""
+    import pandas as pd
+
+    frame = table if isinstance(table, pd.DataFrame) else pd.DataFrame(np.asarray(table))
+    columns = manifest["columns"]
+    width = manifest["inputs"]["x"][1]
+    x = np.zeros((len(frame), width), dtype=np.float32)
+    for position, column in enumerate(columns):
+        values = frame.iloc[:, position]
+        if column["kind"] == "numeric":
+            x[:, column["start"]] = values.to_numpy(dtype=np.float32)
+            continue
+        categories = {json.dumps(c): i for i, c in enumerate(column["categories"])}
+        for row, value in enumerate(values.tolist()):
+            key = json.dumps(value.item() if isinstance(value, np.generic) else value)
+            if key not in categories:
+                raise ValueError(f"column {column['name']!r} has the unknown category {value!r}.")
+            x[row, column["start"] + categories[key]] = 1.0
+    return x

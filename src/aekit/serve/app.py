@@ -1,0 +1,231 @@
+"""The scoring server's FastAPI application: endpoints, limits, errors, authentication.
+
+``create_app(model)`` builds it around one loaded model (loaded once per worker process by
+:mod:`aekit.serve.runner`). Inference runs in a bounded pool of threads, never on the event
+loop, so health checks and other requests are answered while a large batch computes; a request
+that waits or computes longer than the timeout gets 504 (a computation already running finishes
+in its thread, its result dropped: Python cannot stop a thread).
+
+Status codes: 401 without the API key (when one is set), 413 for a body or a row count over the
+limit (the message names the limit), 415 for an unknown content type, 422 for invalid input with
+the Python API's own message, 504 on timeout, and 500 with no traceback for anything else (the
+traceback goes to the server's log).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from aekit._version import __version__
+from aekit.serve.batching import Batcher
+from aekit.serve.bodies import CONTENT_TYPES, NPY, BodyError, parse, to_npy
+from aekit.serve.inference import Served
+
+log = logging.getLogger("aekit.serve")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask of the server."""
+
+    max_body_bytes: int = 16 * 2**20  # 16 MiB: 4,000 rows of 1,000 float32 features in .npy
+    max_rows: int = 10_000
+    timeout_s: float = 30.0
+    threads: int = 2  # inference threads per worker process
+    batching: bool = True  # merge concurrent small requests (aekit.serve.batching)
+
+
+class GenerateRequest(BaseModel):
+    """``POST /v1/generate``: how many samples, of which label, from which seed."""
+
+    n: int = Field(1, ge=1, description="Number of samples.")
+    label: Any = Field(None, description="ConditionalVAE: the label of every sample.")
+    seed: int | None = Field(0, description="Random seed; null for fresh randomness.")
+
+
+# At module level: FastAPI reads the dependencies' annotations in this module's namespace.
+_BEARER = HTTPBearer(auto_error=False, description="The key of --api-key-file.")
+BINARY = CONTENT_TYPES[1:]
+_ROWS_BODY = {  # the request body of the row endpoints, for the OpenAPI docs
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "rows": {"type": "array", "items": {}},
+                        "columns": {"type": "array", "items": {"type": "string"}},
+                        "data": {"type": "array", "items": {"type": "array", "items": {}}},
+                        "labels": {"type": "array", "items": {}},
+                    },
+                },
+                "example": {"rows": [[0.1, 0.2, 0.3]]},
+            },
+            **{
+                kind: {"schema": {"type": "string", "format": "binary"}}
+                for kind in CONTENT_TYPES[1:]
+            },
+        },
+    }
+}
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it passes ``limit`` bytes (declared or sent)."""
+    message = f"the request body exceeds the limit of {limit} bytes."
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyError(413, message)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyError(413, message)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(model: Any, limits: Limits | None = None, api_key: str | None = None) -> FastAPI:
+    """The server's application for a fitted model.
+
+    Parameters
+    ----------
+    model : aekit autoencoder or AnomalyDetector
+        Fitted; served as it is (loaded once, by the caller).
+    limits : Limits, default=None
+        Body size, rows per request, timeout, inference threads; None: ``Limits()``.
+    api_key : str, default=None
+        When given, every ``/v1/`` request must send ``Authorization: Bearer <api_key>``.
+
+    Returns
+    -------
+    app : FastAPI
+    """
+    served = Served(model)
+    limits = Limits() if limits is None else limits
+    pool = ThreadPoolExecutor(max_workers=limits.threads, thread_name_prefix="aekit-inference")
+    app = FastAPI(
+        title=f"aekit: {type(model).__name__}",
+        version=__version__,
+        description="Scores, codes and samples of one aekit model. See GET /v1/model.",
+    )
+    app.state.served, app.state.limits = served, limits
+    app.router.add_event_handler("shutdown", functools.partial(pool.shutdown, wait=False))
+
+    def authorized(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+    ) -> None:
+        if api_key is None:
+            return
+        given = "" if credentials is None else credentials.credentials
+        if not hmac.compare_digest(given.encode(), api_key.encode()):
+            raise HTTPException(
+                401,
+                "missing or wrong API key: send the header 'Authorization: Bearer <key>'.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    async def in_time(awaitable: Awaitable[Any]) -> Any:
+        """``awaitable``'s result, or 504 once the timeout has passed."""
+        try:
+            return await asyncio.wait_for(awaitable, limits.timeout_s)
+        except TimeoutError:
+            raise BodyError(
+                504, f"the request took longer than the timeout of {limits.timeout_s:g} s."
+            ) from None
+
+    async def infer(fn: Callable[[], Any]) -> Any:
+        """``fn()`` in the inference pool, within the timeout."""
+        return await in_time(asyncio.get_running_loop().run_in_executor(pool, fn))
+
+    batcher = Batcher(served, infer, limits.threads, limits.max_rows) if limits.batching else None
+
+    def respond(request: Request, result: tuple[np.ndarray, dict[str, Any]]) -> Response:
+        array, document = result
+        if NPY in request.headers.get("accept", ""):  # bulk clients: the main array as .npy
+            return Response(to_npy(array), media_type=NPY)
+        return JSONResponse(document)
+
+    def rows_endpoint(name: str, doc: str) -> None:
+        async def endpoint(
+            request: Request,
+            label: str | None = Query(None, description="One label for every row (CVAE)."),
+        ) -> Response:
+            body = await read_body(request, limits.max_body_bytes)
+            rows = parse(body, request.headers.get("content-type"), label)
+            if len(rows) > limits.max_rows:
+                raise BodyError(
+                    413, f"{len(rows)} rows exceed the limit of {limits.max_rows} rows per request."
+                )
+            if batcher is not None and batcher.accepts(name, rows):
+                return respond(request, await in_time(batcher.submit(name, rows)))
+            compute = getattr(served, name)  # looked up per request: tests replace it
+            return respond(request, await infer(functools.partial(compute, rows)))
+
+        app.post(
+            f"/v1/{name}",
+            summary=doc,
+            dependencies=[Depends(authorized)],
+            openapi_extra=_ROWS_BODY,
+        )(endpoint)
+
+    @app.get("/healthz", summary="Liveness: the model is loaded and the server answers.")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "model": type(model).__name__}
+
+    @app.get("/v1/model", summary="The model: class, parameters, features, labels, version.")
+    async def describe(_: None = Depends(authorized)) -> dict[str, Any]:
+        return {**served.describe(), "limits": limits.__dict__}
+
+    docs = {
+        "encode": "Latent codes of the rows (posterior means for VAEs).",
+        "reconstruct": "The rows passed through the autoencoder, on their scale.",
+        "score": "Per-row score, higher = more normal (log-likelihood; detector: score_samples).",
+        "predict": "Detector: anomaly flag, probability, score and top features per row.",
+    }
+    for name in served.endpoints:
+        if name != "generate":
+            rows_endpoint(name, docs[name])
+
+    if served.generative:
+
+        @app.post("/v1/generate", summary="New samples (of one label for a ConditionalVAE).")
+        async def generate(
+            request: Request, spec: GenerateRequest, _: None = Depends(authorized)
+        ) -> Response:
+            if spec.n > limits.max_rows:
+                raise BodyError(
+                    413, f"n={spec.n} exceeds the limit of {limits.max_rows} rows per request."
+                )
+            call = functools.partial(served.generate, spec.n, spec.label, spec.seed)
+            return respond(request, await infer(call))
+
+    @app.exception_handler(BodyError)
+    async def refused(request: Request, err: BodyError) -> JSONResponse:
+        return JSONResponse({"detail": str(err)}, status_code=err.status)
+
+    @app.exception_handler(ValueError)
+    @app.exception_handler(TypeError)
+    async def invalid(request: Request, err: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(err)}, status_code=422)  # the Python API's message
+
+    @app.exception_handler(Exception)
+    async def failed(request: Request, err: Exception) -> JSONResponse:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=err)
+        return JSONResponse({"detail": "internal server error (see the server's log)."}, 500)
+
+    return app

@@ -1,0 +1,173 @@
+"""Request and response bodies of the scoring server: what a client may send, read into the
+arrays and DataFrames the Python API takes, and the errors that say what is wrong.
+
+Request bodies, by ``Content-Type``:
+
+* ``application/json``: an object with the rows under ``"rows"`` (a list of rows, each a list of
+  numbers or, for images, nested lists ``(C, H, W)``; or a list of records, objects keyed by
+  feature name) or under ``"columns"`` + ``"data"`` (pandas' "split" layout, for mixed
+  numeric/categorical tables); optional ``"labels"`` (one per row) or ``"label"`` (one for all)
+  for a ConditionalVAE. A bare JSON list is the rows.
+* ``application/x-npy``: one ``.npy`` array (numbers only; pickled objects are refused).
+* ``application/vnd.apache.arrow.stream`` or ``application/vnd.apache.arrow.file``: an Arrow
+  IPC table; a column ``label`` holds a ConditionalVAE's labels.
+
+For the binary formats a ``label`` query parameter gives one label for every row.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+JSON = "application/json"
+NPY = "application/x-npy"
+ARROW_STREAM = "application/vnd.apache.arrow.stream"
+ARROW_FILE = "application/vnd.apache.arrow.file"
+CONTENT_TYPES = (JSON, NPY, ARROW_STREAM, ARROW_FILE)
+LABEL_COLUMN = "label"
+
+
+class BodyError(ValueError):
+    """A request the server refuses, with its HTTP status and one-line message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Rows:
+    """What a request carries: the rows X (array or DataFrame) and the labels (or None)."""
+
+    X: Any
+    labels: Any = None
+
+    def __len__(self) -> int:
+        return len(self.X) if np.ndim(self.X) else 0  # a scalar: the API says what is wrong
+
+
+def media_type(content_type: str | None) -> str:
+    """The media type of a ``Content-Type`` header, without parameters; JSON when absent."""
+    return (content_type or JSON).split(";")[0].strip().lower()
+
+
+def parse(body: bytes, content_type: str | None, query_label: str | None) -> Rows:
+    """Read a request body of one of :data:`CONTENT_TYPES` into rows and labels.
+
+    Raises
+    ------
+    BodyError
+        415 for another content type, 422 for a body that is not of its type.
+    """
+    kind = media_type(content_type)
+    if kind == JSON:
+        rows = _from_json(body)
+    elif kind == NPY:
+        rows = Rows(_from_npy(body))
+    elif kind in (ARROW_STREAM, ARROW_FILE):
+        rows = _from_arrow(body, stream=kind == ARROW_STREAM)
+    else:
+        raise BodyError(
+            415, f"Content-Type {kind!r} is not supported; send one of {', '.join(CONTENT_TYPES)}."
+        )
+    if query_label is not None and rows.labels is None:
+        rows.labels = query_label
+    return rows
+
+
+def _from_json(body: bytes) -> Rows:
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise BodyError(422, f"the body is not valid JSON: {err}.") from None
+    if isinstance(document, list):
+        document = {"rows": document}
+    if not isinstance(document, dict):
+        raise BodyError(422, 'the JSON body must be an object with "rows", or a list of rows.')
+    labels = document.get("labels", document.get("label"))
+    if "columns" in document or "data" in document:
+        try:
+            frame = pd.DataFrame(document.get("data"), columns=document.get("columns"))
+        except (ValueError, TypeError) as err:
+            raise BodyError(422, f'"columns" and "data" do not make a table: {err}.') from None
+        return Rows(frame, labels)
+    if "rows" not in document:
+        raise BodyError(422, 'the JSON body has no "rows" (or "columns" and "data").')
+    rows = document["rows"]
+    if not isinstance(rows, list) or not rows:
+        raise BodyError(422, '"rows" must be a non-empty list of rows.')
+    if all(isinstance(r, dict) for r in rows):
+        return Rows(pd.DataFrame.from_records(rows), labels)
+    try:  # numbers stay as they are; anything else reaches the API, which names the problem
+        array = np.asarray(rows)
+    except ValueError as err:
+        raise BodyError(422, f"X is not a rectangular array: {err}") from None
+    if array.dtype == object and not any(isinstance(r, list) for r in rows):
+        raise BodyError(422, '"rows" must be a list of rows (lists) or of records (objects).')
+    return Rows(array, labels)
+
+
+def _from_npy(body: bytes) -> np.ndarray:
+    try:
+        return np.load(io.BytesIO(body), allow_pickle=False)
+    except ValueError as err:  # also "Object arrays cannot be loaded when allow_pickle=False"
+        raise BodyError(422, f"the body is not a numeric .npy array: {err}.") from None
+    except (OSError, EOFError) as err:
+        raise BodyError(422, f"the body is not a .npy file: {err}.") from None
+
+
+def _from_arrow(body: bytes, stream: bool) -> Rows:
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    try:
+        reader = ipc.open_stream(body) if stream else ipc.open_file(pa.BufferReader(body))
+        frame = reader.read_all().to_pandas()
+    except (pa.ArrowInvalid, OSError) as err:
+        raise BodyError(422, f"the body is not an Arrow IPC table: {err}.") from None
+    labels = None
+    if LABEL_COLUMN in frame.columns:
+        labels = frame.pop(LABEL_COLUMN).to_numpy()
+    return Rows(frame, labels)
+
+
+def order_columns(X: Any, feature_names: Any) -> Any:
+    """A DataFrame whose columns are the model's feature names in another order, put in the
+    model's order (records carry no order); anything else as it is, for the API to judge."""
+    if isinstance(X, pd.DataFrame) and feature_names is not None:
+        names = [str(n) for n in feature_names]
+        if sorted(map(str, X.columns)) == sorted(names) and list(map(str, X.columns)) != names:
+            return X[names]
+    return X
+
+
+def as_labels(labels: Any, n_rows: int, classes: np.ndarray) -> np.ndarray | None:
+    """One label for every row, or one per row; a label given as text (a query parameter)
+    becomes the class whose text it is, so ``?label=3`` means the class 3."""
+    if labels is None:
+        return None
+    array = np.asarray(labels)
+    if array.ndim != 0:
+        return array
+    value = array.item()
+    matches = [c for c in classes if c == value or str(c) == str(value)]
+    if not matches:  # the Python API's message for an unseen label
+        raise BodyError(
+            422,
+            f"y contains labels not seen in fit: [{value!r}]; known labels are "
+            f"{classes.tolist()[:20]}.",
+        )
+    return np.full(n_rows, matches[0], dtype=classes.dtype)
+
+
+def to_npy(array: np.ndarray) -> bytes:
+    """An array as the bytes of a ``.npy`` file."""
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    return buffer.getvalue()

@@ -1,0 +1,164 @@
+"""What each endpoint computes, on the Python API alone: a loaded model and the rows of a request
+in, arrays and JSON out. Nothing here knows HTTP; :mod:`aekit.serve.app` calls it in worker
+threads. The API's own ``ValueError`` / ``TypeError`` (NaN, wrong width, unknown category or
+label) pass through unchanged, so a client reads the message a Python user would.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from aekit._version import __version__
+from aekit.serve.bodies import Rows, as_labels, order_columns
+
+TOP_FEATURES = 3
+
+
+class Served:
+    """A fitted autoencoder or :class:`aekit.AnomalyDetector` behind the server's endpoints.
+
+    Parameters
+    ----------
+    model : aekit autoencoder or AnomalyDetector
+        Fitted, e.g. from :func:`aekit.load`.
+
+    Raises
+    ------
+    TypeError
+        For any other model (the composites: serve their inner autoencoder).
+    """
+
+    def __init__(self, model: Any) -> None:
+        from aekit.anomaly import AnomalyDetector
+        from aekit.estimators import BaseAutoencoder
+
+        self.model = model
+        self.detector = isinstance(model, AnomalyDetector)
+        if not (self.detector or isinstance(model, BaseAutoencoder)):
+            raise TypeError(
+                f"aekit serve serves autoencoders and anomaly detectors, not "
+                f"{type(model).__name__}."
+            )
+        self.classes = None if self.detector else getattr(model, "classes_", None)
+        names = getattr(model, "feature_names_in_", None)
+        self.feature_names = None if names is None else [str(n) for n in names]
+
+    @property
+    def endpoints(self) -> list[str]:
+        """The row endpoints this model answers (``generate`` takes no rows)."""
+        if self.detector:
+            return ["score", "predict"]
+        return ["encode", "reconstruct", "score"] + (["generate"] if self.generative else [])
+
+    @property
+    def generative(self) -> bool:
+        return not self.detector and hasattr(self.model, "sample")
+
+    def describe(self) -> dict[str, Any]:
+        """``GET /v1/model``: class, parameters, features, labels, versions."""
+        from aekit.estimators.persistence import params_to_json, to_json
+
+        model = self.model
+        info = {
+            "class": type(model).__name__,
+            "aekit_version": __version__,
+            "params": params_to_json(model),
+            "n_features_in": int(model.n_features_in_),
+            "feature_names": self.feature_names,
+            "endpoints": self.endpoints,
+        }
+        if self.detector:
+            info["threshold"] = float(model.threshold_)
+            info["columns"] = [str(n) for n in model.encoder_.feature_names_in_]
+        else:
+            info["input_shape"] = list(model.input_shape())
+            info["latent_dim"] = int(model.latent_dim)
+            info["classes"] = None if self.classes is None else to_json(self.classes)
+        return info
+
+    # ---- the endpoints ---------------------------------------------------------------------
+    def _inputs(self, rows: Rows) -> tuple[Any, tuple]:
+        """X in the model's column order, and the labels argument of a ConditionalVAE."""
+        X = order_columns(rows.X, self.feature_names)
+        if self.classes is None:
+            return X, ()
+        return X, (as_labels(rows.labels, len(rows), self.classes),)
+
+    def _labels_or_predicted(self, X: Any, labels: tuple) -> Any:
+        """A ConditionalVAE's labels: the given ones, else its prediction (as ``transform``)."""
+        return labels[0] if labels[0] is not None else self.model.predict(X)
+
+    def compute(self, name: str, rows: Rows) -> np.ndarray:
+        """The array of the per-row endpoint ``name`` (encode, reconstruct, score)."""
+        X, labels = self._inputs(rows)
+        if name == "score":  # log-likelihood, or a detector's score_samples: higher = normal
+            return self.model.score_samples(X, *labels)
+        if name == "encode":
+            return self.model.transform(X, *labels)
+        if not labels:
+            return self.model.reconstruct(X)
+        y = self._labels_or_predicted(X, labels)
+        return self.model.inverse_transform(self.model.transform(X, y), y)
+
+    def document(self, name: str, array: np.ndarray) -> dict[str, Any]:
+        """The JSON answer of the per-row endpoint ``name`` for its array."""
+        if name == "score":
+            return {"scores": array.tolist()}
+        if name == "encode":
+            names = [str(n) for n in self.model.get_feature_names_out()]
+            return {"codes": array.tolist(), "columns": names}
+        return {"rows": array.tolist(), "columns": self.feature_names}
+
+    def _answer(self, name: str, rows: Rows) -> tuple[np.ndarray, dict[str, Any]]:
+        array = self.compute(name, rows)
+        return array, self.document(name, array)
+
+    def encode(self, rows: Rows) -> tuple[np.ndarray, dict[str, Any]]:
+        return self._answer("encode", rows)
+
+    def reconstruct(self, rows: Rows) -> tuple[np.ndarray, dict[str, Any]]:
+        return self._answer("reconstruct", rows)
+
+    def score(self, rows: Rows) -> tuple[np.ndarray, dict[str, Any]]:
+        return self._answer("score", rows)
+
+    def predict(self, rows: Rows) -> tuple[np.ndarray, dict[str, Any]]:
+        """A detector's flag, probability of being an anomaly, score and top features."""
+        import pandas as pd
+
+        from aekit.anomaly.explain import top_features
+
+        detector = self.model
+        X = rows.X
+        columns = [str(n) for n in detector.encoder_.feature_names_in_]
+        if not isinstance(X, pd.DataFrame):  # explain names features after a DataFrame's columns
+            array = np.asarray(X)
+            if array.ndim == 2 and array.shape[1] == len(columns):
+                X = pd.DataFrame(array, columns=columns)
+        X = order_columns(X, columns)
+        contributions = detector.explain(X)
+        if not isinstance(contributions, pd.DataFrame):  # rows the API refused to frame
+            raise ValueError(f"X must have the detector's {len(columns)} columns: {columns}.")
+        scores = -contributions.sum(axis=1).to_numpy()
+        anomaly = scores < -detector.threshold_  # predict's rule: decision_function < 0
+        probability = detector.predict_proba(X)[:, 1]
+        result = {
+            "anomaly": anomaly.tolist(),
+            "probability": probability.tolist(),
+            "scores": scores.tolist(),
+            "top_features": top_features(contributions, TOP_FEATURES),
+        }
+        return probability, result
+
+    def generate(self, n: int, label: Any, seed: int | None) -> tuple[np.ndarray, dict]:
+        """``n`` samples (of ``label`` for a ConditionalVAE; uniform labels when None)."""
+        if self.classes is not None:
+            y = None if label is None else as_labels(label, n, self.classes)
+            samples = self.model.sample(n, y=y, random_state=seed)
+        else:
+            if label is not None:
+                raise ValueError(f"{type(self.model).__name__} takes no label; drop it.")
+            samples = self.model.sample(n, random_state=seed)
+        return samples, {"rows": samples.tolist()}

@@ -1,0 +1,139 @@
+"""Starting the scoring server: the checks before it binds, and uvicorn with one or more workers.
+
+The model is loaded in the starting process first, so a missing, corrupt or unservable model file
+stops ``aekit serve`` with one line before anything listens. With one worker that model is
+served as it is; with ``workers > 1`` uvicorn starts worker processes that each load it once,
+from the settings this process leaves in the environment (:func:`app_from_environment`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from aekit.serve.app import Limits, create_app
+
+ENVIRONMENT = "AEKIT_SERVE_SETTINGS"  # JSON settings for uvicorn's worker processes
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # another host name: it may resolve to any interface
+        return False
+
+
+def check_bind(host: str, api_key: str | None, insecure: bool) -> None:
+    """Refuse to listen beyond this machine without an API key, unless told to."""
+    if not is_loopback(host) and api_key is None and not insecure:
+        raise ValueError(
+            f"--host {host} accepts connections from other machines: give --api-key-file, or "
+            "--insecure to serve without a key."
+        )
+
+
+def read_api_key(path: str | os.PathLike | None) -> str | None:
+    """The key in ``path`` (its first line, stripped), or None without a path."""
+    if path is None:
+        return None
+    lines = Path(path).read_text().splitlines()
+    key = lines[0].strip() if lines else ""
+    if len(key) < 8:
+        raise ValueError(f"{path} holds no API key of at least 8 characters on its first line.")
+    return key
+
+
+def load_model(path: str | os.PathLike) -> Any:
+    """The model a file holds, checked to be one the server serves (one-line errors)."""
+    from aekit.io.model_file import load
+    from aekit.serve.inference import Served
+
+    model = load(path)
+    Served(model)  # TypeError for a model the server does not serve
+    return model
+
+
+def _torch_threads(workers: int, threads: int) -> None:
+    """Share the CPUs between the workers' inference threads instead of oversubscribing them."""
+    import torch
+
+    torch.set_num_threads(max(1, (os.cpu_count() or 1) // (workers * threads)))
+
+
+def app_from_environment():
+    """uvicorn's factory in each worker process: the model loaded once, from the settings."""
+    settings = json.loads(os.environ[ENVIRONMENT])
+    limits = Limits(**settings["limits"])
+    _torch_threads(settings["workers"], limits.threads)
+    model = load_model(settings["model"])
+    return create_app(model, limits, read_api_key(settings["api_key_file"]))
+
+
+def serve(
+    model_path: str | os.PathLike,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    api_key_file: str | os.PathLike | None = None,
+    insecure: bool = False,
+    limits: Limits | None = None,
+) -> None:
+    """Serve a model file until interrupted.
+
+    Parameters
+    ----------
+    model_path : str or path
+        A model file from ``estimator.save`` (an autoencoder or an AnomalyDetector).
+    host : str, default="127.0.0.1"
+        Where to listen; other than loopback only with an API key or ``insecure``.
+    port : int, default=8000
+    workers : int, default=1
+        Worker processes, each with its own copy of the model.
+    api_key_file : str or path, default=None
+        A file whose first line is the key every ``/v1/`` request must send as
+        ``Authorization: Bearer <key>``.
+    insecure : bool, default=False
+        Allow a non-loopback ``host`` without a key.
+    limits : Limits, default=None
+        None: ``Limits()``.
+
+    Raises
+    ------
+    ValueError, FileNotFoundError, TypeError
+        Before listening: a bad model file, key file or binding.
+    """
+    import uvicorn
+
+    limits = Limits() if limits is None else limits
+    if workers < 1:
+        raise ValueError(f"--workers {workers} must be at least 1.")
+    api_key = read_api_key(api_key_file)
+    check_bind(host, api_key, insecure)
+    model = load_model(model_path)  # fails here, with one line, before anything listens
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "log_level": "info",
+        "timeout_keep_alive": 5,
+    }
+    if workers == 1:
+        _torch_threads(1, limits.threads)
+        uvicorn.run(create_app(model, limits, api_key), **options)
+        return
+    settings = {
+        "model": os.fspath(Path(model_path).resolve()),
+        "api_key_file": None if api_key_file is None else os.fspath(Path(api_key_file).resolve()),
+        "limits": asdict(limits),
+        "workers": workers,
+    }
+    os.environ[ENVIRONMENT] = json.dumps(settings)
+    del model  # each worker loads its own
+    uvicorn.run("aekit.serve.runner:app_from_environment", factory=True, workers=workers, **options)

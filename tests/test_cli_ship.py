@@ -1,0 +1,158 @@
+"""``aekit export`` and ``aekit serve`` as a user runs them: the export folder, one real uvicorn
+server (with an API key) answering over HTTP, the refusals before it starts, and the workers'
+factory that loads the model in each worker process."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from conftest import CPU
+from typer.testing import CliRunner
+
+import aekit
+from aekit.cli import app
+
+httpx = pytest.importorskip("httpx")
+pytest.importorskip("uvicorn")
+KEY = "a-key-for-the-real-server"
+
+
+def aekit_cli(*args, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "aekit.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory):
+    X = np.random.RandomState(0).normal(size=(100, 5)).astype(np.float32)
+    path = tmp_path_factory.mktemp("ship") / "model.safetensors"
+    aekit.Autoencoder(**CPU).fit(X).save(path)
+    return path, X
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(model_file, tmp_path_factory):
+    """``aekit serve`` in its own process, on a free loopback port; always terminated."""
+    path, _ = model_file
+    key_file = tmp_path_factory.mktemp("key") / "api-key"
+    key_file.write_text(KEY + "\n")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aekit.cli", "serve", path, "--port", str(port)]
+        + ["--api-key-file", str(key_file), "--max-rows", "50"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                output = process.stdout.read()
+                pytest.fail(f"aekit serve exited with {process.returncode}: {output}")
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("aekit serve did not answer /healthz within 90 s")
+            time.sleep(0.25)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_real_server_scores_with_the_key_and_refuses_without(server, model_file):
+    path, X = model_file
+    model = aekit.load(path)
+    auth = {"Authorization": f"Bearer {KEY}"}
+    with httpx.Client(base_url=server, timeout=30) as http:
+        for _ in range(3):  # keep-alive: the same connection serves again
+            response = http.post("/v1/score", json={"rows": X[:7].tolist()}, headers=auth)
+            assert response.status_code == 200
+            np.testing.assert_allclose(response.json()["scores"], model.score_samples(X[:7]))
+        assert http.post("/v1/score", json={"rows": X[:7].tolist()}).status_code == 401
+        limited = http.post("/v1/encode", json={"rows": X[:60].tolist()}, headers=auth)
+        assert limited.status_code == 413 and "50 rows" in limited.json()["detail"]
+        bad = http.post("/v1/encode", json={"rows": [[1, 2]]}, headers=auth)
+        assert bad.status_code == 422 and "expecting 5 features" in bad.json()["detail"]
+        assert http.get("/v1/model", headers=auth).json()["class"] == "Autoencoder"
+
+
+def test_a_corrupt_model_file_stops_serve_with_one_line(tmp_path, model_file):
+    corrupt = tmp_path / "model.safetensors"
+    data = model_file[0].read_bytes()
+    corrupt.write_bytes(data[: len(data) // 2])
+    result = aekit_cli("serve", corrupt, "--port", free_port())
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("aekit: error:"), result.stderr
+
+
+def test_serve_refuses_a_public_address_without_a_key(model_file):
+    result = aekit_cli("serve", model_file[0], "--host", "0.0.0.0", "--port", free_port())
+    assert result.returncode == 2
+    assert "give --api-key-file, or --insecure" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_export_writes_the_onnx_files_and_a_manifest(model_file, tmp_path):
+    out = tmp_path / "onnx"
+    result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "decoder.onnx",
+        "encoder.onnx",
+        "manifest.json",
+        "score.onnx",
+    ]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["class"] == "Autoencoder" and manifest["latent_dim"] == 4
+    assert manifest["inputs"]["encoder"] == {"x": ["batch", 5]}
+
+
+def test_each_worker_loads_the_model_from_the_settings(model_file, tmp_path, monkeypatch):
+    """What uvicorn's worker processes run (--workers > 1): the factory, in this process."""
+    import warnings
+
+    from aekit.serve import runner
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
+    key_file = tmp_path / "key"
+    key_file.write_text(KEY)
+    settings = {
+        "model": str(model_file[0]),
+        "api_key_file": str(key_file),
+        "limits": {"max_body_bytes": 1000, "max_rows": 3, "timeout_s": 5.0, "threads": 1},
+        "workers": 2,
+    }
+    monkeypatch.setenv(runner.ENVIRONMENT, json.dumps(settings))
+    client = TestClient(runner.app_from_environment())
+    info = client.get("/v1/model", headers={"Authorization": f"Bearer {KEY}"}).json()
+    assert info["limits"]["max_rows"] == 3 and info["class"] == "Autoencoder"
+    assert client.get("/v1/model").status_code == 401

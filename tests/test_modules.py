@@ -1,0 +1,138 @@
+"""``encoder_module()``, ``decoder_module()`` and ``score_module()``: standalone torch modules that
+take raw rows and reproduce ``transform``, ``inverse_transform`` and ``score_samples``."""
+
+from __future__ import annotations
+
+import doctest
+
+import numpy as np
+import pytest
+import torch
+from conftest import CPU
+
+import aekit
+from aekit.data.datasets import load_digits
+from aekit.estimators import modules
+
+CONV = {**CPU, "architecture": "conv", "hidden_layer_sizes": (4, 8)}
+KINDS = {
+    "Autoencoder": (aekit.Autoencoder, CPU, "gaussian"),
+    "Autoencoder-bernoulli": (aekit.Autoencoder, CPU, "digits"),
+    "DenoisingAutoencoder": (aekit.DenoisingAutoencoder, CPU, "gaussian"),
+    "SparseAutoencoder": (aekit.SparseAutoencoder, CPU, "gaussian"),
+    "ContractiveAutoencoder": (aekit.ContractiveAutoencoder, CPU, "digits"),
+    "VariationalAutoencoder": (aekit.VariationalAutoencoder, CPU, "gaussian"),
+    "ConditionalVAE": (aekit.ConditionalVAE, CPU, "digits"),
+    "Autoencoder-conv": (aekit.Autoencoder, CONV, "images"),
+    "VariationalAutoencoder-conv": (aekit.VariationalAutoencoder, CONV, "images"),
+    "ConditionalVAE-conv": (aekit.ConditionalVAE, CONV, "images"),
+}
+
+
+def kind_data(which: str) -> tuple[np.ndarray, np.ndarray]:
+    """Small data of each type: Gaussian rows far from standardized, the [0, 1] digits flat, or
+    as (n, 1, 8, 8) images; with the digits' labels (conditional kinds use them)."""
+    X, y = load_digits()
+    if which == "gaussian":
+        rows = np.random.RandomState(0).normal(size=(120, 6)).astype(np.float32)
+        return rows * np.arange(1, 7, dtype=np.float32) + 10.0, y[:120]
+    if which == "images":
+        return X[:120].reshape(-1, 1, 8, 8), y[:120]
+    return X[:120], y[:120]
+
+
+@pytest.fixture(scope="module", params=sorted(KINDS))
+def fitted(request):
+    cls, params, which = KINDS[request.param]
+    X, y = kind_data(which)
+    conditional = cls is aekit.ConditionalVAE
+    estimator = cls(**params).fit(X, y if conditional else None)
+    return estimator, X, (y if conditional else None)
+
+
+def _labels(y) -> tuple:
+    return () if y is None else (torch.from_numpy(np.asarray(y)).long(),)
+
+
+def test_modules_reproduce_the_python_api(fitted):
+    estimator, X, y = fitted
+    given = () if y is None else (y,)
+    with torch.no_grad():
+        codes = estimator.encoder_module()(torch.from_numpy(X), *_labels(y)).numpy()
+        rows = estimator.decoder_module()(torch.from_numpy(codes), *_labels(y)).numpy()
+        scores = estimator.score_module()(torch.from_numpy(X), *_labels(y)).numpy()
+    np.testing.assert_allclose(codes, estimator.transform(X, *given), rtol=0, atol=1e-5)
+    expected = estimator.inverse_transform(codes, *given)
+    assert rows.shape == expected.shape == X.shape
+    np.testing.assert_allclose(rows, expected, rtol=0, atol=1e-5)
+    # a score sums over every feature: float32 rounding grows with the magnitude (~40 nats)
+    np.testing.assert_allclose(scores, estimator.score_samples(X, *given), rtol=1e-6, atol=1e-4)
+
+
+def test_modules_are_float32_cpu_eval_copies(fitted):
+    estimator, X, y = fitted
+    for module in (estimator.encoder_module(), estimator.decoder_module()):
+        assert not module.training
+        assert {p.dtype for p in module.parameters()} == {torch.float32}
+        assert {p.device.type for p in module.parameters()} == {"cpu"}
+        model_params = {id(p) for p in estimator.model_.parameters()}
+        assert not model_params & {id(p) for p in module.parameters()}
+    given = () if y is None else (y[:5],)
+    before = estimator.transform(X[:5], *given)
+    encoder = estimator.encoder_module()
+    with torch.no_grad():
+        for p in encoder.parameters():
+            p.add_(1.0)
+    np.testing.assert_array_equal(estimator.transform(X[:5], *given), before)
+
+
+def test_modules_trace_with_torch_export(fitted):
+    estimator, X, y = fitted
+    x = torch.from_numpy(X[:3])
+    labels = tuple(t[:3] for t in _labels(y))
+    program = torch.export.export(estimator.encoder_module(), (x, *labels))
+    with torch.no_grad():
+        expected = estimator.encoder_module()(x, *labels)
+    torch.testing.assert_close(program.module()(x, *labels), expected)
+    z = torch.zeros(3, estimator.latent_dim)
+    torch.export.export(estimator.decoder_module(), (z, *labels))
+
+
+def test_images_also_enter_flat(fitted):
+    estimator, X, y = fitted
+    if X.ndim != 4:
+        pytest.skip("vectors")
+    with torch.no_grad():
+        flat = estimator.encoder_module()(torch.from_numpy(X.reshape(len(X), -1)), *_labels(y))
+        images = estimator.encoder_module()(torch.from_numpy(X), *_labels(y))
+    torch.testing.assert_close(flat, images)
+
+
+def test_conditional_modules_take_indices_or_one_hot_and_need_a_label():
+    X, y = kind_data("digits")
+    cvae = aekit.ConditionalVAE(**CPU).fit(X, y)
+    index = torch.from_numpy(y).long()
+    one_hot = torch.nn.functional.one_hot(index, len(cvae.classes_)).float()
+    encoder = cvae.encoder_module()
+    with torch.no_grad():
+        x = torch.from_numpy(X)
+        torch.testing.assert_close(encoder(x, one_hot), encoder(x, index))
+    with pytest.raises(ValueError, match="this module is conditional: pass the labels"):
+        encoder(torch.from_numpy(X))
+    with pytest.raises(ValueError, match="this module is conditional"):
+        cvae.decoder_module()(torch.zeros(2, CPU["latent_dim"]))
+
+
+def test_unfitted_estimators_have_no_modules():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        aekit.Autoencoder().encoder_module()
+
+
+def test_the_fine_tuning_example_runs():
+    """The docstring's example (doctest), which trains the encoder in plain PyTorch."""
+    finder = doctest.DocTestFinder()
+    (test,) = finder.find(modules.ExportsModules.encoder_module, "encoder_module", globs={})
+    result = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS).run(test)
+    assert result.failed == 0 and result.attempted > 5

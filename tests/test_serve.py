@@ -1,0 +1,360 @@
+"""The scoring server through FastAPI's TestClient: every endpoint against the Python API, every
+body format, the bad inputs (422 with the API's own message), limits (413), auth (401), errors
+without tracebacks, the timeout, and inference off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import threading
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.ipc as ipc
+import pytest
+from conftest import CPU
+
+import aekit
+from aekit.data.datasets import load_digits
+
+pytest.importorskip("fastapi")
+with warnings.catch_warnings():  # starlette's notice about the httpx it still uses
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from fastapi.testclient import TestClient
+
+from aekit.serve.app import Limits, create_app  # noqa: E402
+from aekit.serve.runner import check_bind, is_loopback, read_api_key  # noqa: E402
+
+KEY = "s3cret-key-for-tests"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+LIMITS = Limits(max_body_bytes=200_000, max_rows=100, timeout_s=10.0)
+
+
+def client(model, limits=LIMITS, api_key=None) -> TestClient:
+    return TestClient(create_app(model, limits, api_key), raise_server_exceptions=False)
+
+
+def api_message(fn, *args) -> str:
+    """The message the Python API gives for the same input."""
+    with pytest.raises((ValueError, TypeError)) as info:
+        fn(*args)
+    return str(info.value)
+
+
+@pytest.fixture(scope="module")
+def table():
+    rng = np.random.RandomState(0)
+    return pd.DataFrame(rng.normal(size=(150, 4)) * [1, 2, 3, 4] + 5, columns=list("abcd"))
+
+
+@pytest.fixture(scope="module")
+def vae(table):
+    return aekit.VAE(**CPU).fit(table)
+
+
+@pytest.fixture(scope="module")
+def cvae():
+    X, y = load_digits()
+    return aekit.ConditionalVAE(**CPU).fit(X[:100], y[:100])
+
+
+@pytest.fixture(scope="module")
+def detector():
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(
+        {
+            "amount": rng.normal(size=200) * 30 + 100,
+            "city": rng.choice(["Oslo", "Rome", "Lima"], 200),
+            "hour": rng.normal(size=200) * 4 + 12,
+        }
+    )
+    base = aekit.Autoencoder(latent_dim=2, hidden_layer_sizes=(8,), max_iter=2, device="cpu")
+    return aekit.AnomalyDetector(base, n_estimators=1, random_state=0).fit(frame), frame
+
+
+def test_health_model_and_docs(vae):
+    c = client(vae, api_key=KEY)
+    assert c.get("/healthz").json() == {"status": "ok", "model": "VariationalAutoencoder"}
+    info = c.get("/v1/model", headers=AUTH).json()
+    assert info["class"] == "VariationalAutoencoder" and info["feature_names"] == list("abcd")
+    assert info["aekit_version"] == aekit.__version__ and info["params"]["latent_dim"] == 4
+    assert info["endpoints"] == ["encode", "reconstruct", "score", "generate"]
+    assert c.get("/docs").status_code == 200
+    paths = c.get("/openapi.json").json()["paths"]
+    assert {"/v1/encode", "/v1/reconstruct", "/v1/score", "/v1/generate"} <= set(paths)
+    assert "/v1/predict" not in paths  # a detector's endpoint
+
+
+def test_endpoints_return_what_the_python_api_returns(vae, table):
+    c = client(vae)
+    rows = table.iloc[:5]
+    body = {"rows": rows.to_numpy().tolist()}
+    codes = c.post("/v1/encode", json=body).json()
+    np.testing.assert_allclose(codes["codes"], vae.transform(rows), rtol=1e-6)
+    assert codes["columns"] == ["z0", "z1", "z2", "z3"]
+    np.testing.assert_allclose(
+        c.post("/v1/reconstruct", json=body).json()["rows"], vae.reconstruct(rows), rtol=1e-6
+    )
+    scores = c.post("/v1/score", json=body).json()["scores"]
+    np.testing.assert_allclose(scores, vae.score_samples(rows), rtol=1e-12)
+    samples = c.post("/v1/generate", json={"n": 3, "seed": 1}).json()["rows"]
+    np.testing.assert_allclose(samples, vae.sample(3, random_state=1), rtol=1e-6)
+
+
+def test_every_body_format_gives_the_same_scores(vae, table):
+    c = client(vae)
+    rows = table.iloc[:6]
+    expected = vae.score_samples(rows)
+    records = rows[list("dcba")].to_dict(orient="records")  # any key order
+    split = rows.to_dict(orient="split", index=False)
+    npy = io.BytesIO()
+    np.save(npy, rows.to_numpy())
+    stream, file = io.BytesIO(), io.BytesIO()
+    arrow = pa.Table.from_pandas(rows, preserve_index=False)
+    with ipc.new_stream(stream, arrow.schema) as writer:
+        writer.write_table(arrow)
+    with ipc.new_file(file, arrow.schema) as writer:
+        writer.write_table(arrow)
+    bodies = [
+        ("application/json", {"rows": records}),
+        ("application/json", split),
+        ("application/json", rows.to_numpy().tolist()),  # a bare list of rows
+        ("application/x-npy", npy.getvalue()),
+        ("application/vnd.apache.arrow.stream", stream.getvalue()),
+        ("application/vnd.apache.arrow.file", file.getvalue()),
+    ]
+    for kind, body in bodies:
+        options = {"json": body} if kind == "application/json" else {"content": body}
+        response = c.post("/v1/score", headers={"content-type": kind}, **options)
+        assert response.status_code == 200, (kind, response.text)
+        np.testing.assert_allclose(response.json()["scores"], expected, rtol=1e-12, err_msg=kind)
+    as_npy = c.post("/v1/encode", json=split, headers={"accept": "application/x-npy"})
+    assert as_npy.headers["content-type"] == "application/x-npy"
+    np.testing.assert_allclose(np.load(io.BytesIO(as_npy.content)), vae.transform(rows))
+
+
+def test_conditional_labels_per_row_one_for_all_and_generate(cvae):
+    c = client(cvae)
+    X, y = load_digits()
+    got = c.post("/v1/encode", json={"rows": X[:4].tolist(), "labels": y[:4].tolist()}).json()
+    np.testing.assert_allclose(got["codes"], cvae.transform(X[:4], y[:4]), rtol=1e-6)
+    npy = io.BytesIO()
+    np.save(npy, X[:4])
+    scored = c.post(
+        "/v1/score?label=3", content=npy.getvalue(), headers={"content-type": "application/x-npy"}
+    )
+    np.testing.assert_allclose(scored.json()["scores"], cvae.score_samples(X[:4], [3] * 4))
+    unlabelled = c.post("/v1/score", json={"rows": X[:4].tolist()}).json()["scores"]
+    np.testing.assert_allclose(unlabelled, cvae.score_samples(X[:4]))
+    samples = c.post("/v1/generate", json={"n": 2, "label": 7, "seed": 0}).json()["rows"]
+    np.testing.assert_allclose(samples, cvae.sample(2, y=7, random_state=0), rtol=1e-6)
+    unseen = c.post("/v1/encode", json={"rows": X[:2].tolist(), "labels": [1, 42]})
+    assert unseen.status_code == 422
+    assert unseen.json()["detail"] == api_message(cvae.transform, X[:2], [1, 42])
+    assert "not seen in fit: [42]" in c.post("/v1/generate", json={"label": 42}).json()["detail"]
+
+
+def test_detector_predict_and_score(detector):
+    model, frame = detector
+    c = client(model)
+    rows = frame.iloc[:8]
+    got = c.post("/v1/predict", json={"rows": rows.to_dict(orient="records")}).json()
+    assert got["anomaly"] == list(model.predict(rows) == -1)
+    np.testing.assert_allclose(got["probability"], model.predict_proba(rows)[:, 1], rtol=1e-9)
+    np.testing.assert_allclose(got["scores"], model.score_samples(rows), rtol=1e-9)
+    assert all(len(t) == 3 and set(t) <= set(frame.columns) for t in got["top_features"])
+    split = c.post("/v1/score", json=rows.to_dict(orient="split", index=False)).json()
+    np.testing.assert_allclose(split["scores"], model.score_samples(rows), rtol=1e-9)
+    assert c.post("/v1/encode", json={"rows": [[1, 2, 3]]}).status_code == 404
+    unknown = rows.iloc[:1].assign(city="Paris")
+    response = c.post("/v1/predict", json={"rows": unknown.to_dict(orient="records")})
+    assert response.status_code == 422
+    assert response.json()["detail"] == api_message(model.predict, unknown)
+
+
+def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):
+    c = client(vae)
+    width = table.to_numpy()[:2, :3]
+    cases = [
+        (b'{"rows": [[NaN, 1, 2, 3]]}', np.array([[np.nan, 1, 2, 3]])),
+        (b'{"rows": [[1, 2, 3]]}', width),
+        (b'{"rows": [["a", 1, 2, 3]]}', [["a", 1, 2, 3]]),
+    ]
+    for body, same in cases:
+        response = c.post("/v1/score", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422, body
+        assert response.json()["detail"] == api_message(vae.score_samples, same)
+    refused = {
+        b"{not json": "not valid JSON",
+        b'{"rows": []}': "non-empty list",
+        b'{"rows": [[1, 2], [3]]}': "not a rectangular array",
+        b'{"data": 5}': "do not make a table",
+        b'"text"': "must be an object",
+    }
+    for body, message in refused.items():
+        response = c.post("/v1/score", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422 and message in response.json()["detail"], body
+    pickled = io.BytesIO()
+    np.save(pickled, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    response = c.post(
+        "/v1/score", content=pickled.getvalue(), headers={"content-type": "application/x-npy"}
+    )
+    assert response.status_code == 422 and "allow_pickle" in response.json()["detail"]
+    scalar = io.BytesIO()
+    np.save(scalar, np.float32(1.0))
+    response = c.post(
+        "/v1/score", content=scalar.getvalue(), headers={"content-type": "application/x-npy"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == api_message(vae.score_samples, np.float32(1.0))
+    wrong = c.post("/v1/score", content=b"a,b", headers={"content-type": "text/csv"})
+    assert wrong.status_code == 415 and "application/x-npy" in wrong.json()["detail"]
+    assert c.post("/v1/generate", json={"n": 0}).status_code == 422
+
+
+def test_limits_give_413_with_the_limit(vae):
+    c = client(vae, Limits(max_body_bytes=2_000, max_rows=10))
+    rows = {"rows": [[1.0, 2.0, 3.0, 4.0]] * 11}
+    response = c.post("/v1/score", json=rows)
+    assert response.status_code == 413
+    assert response.json()["detail"] == "11 rows exceed the limit of 10 rows per request."
+    big = {"rows": [[1.0, 2.0, 3.0, 4.0]] * 200}
+    response = c.post("/v1/score", json=big)
+    assert response.status_code == 413
+    assert response.json()["detail"] == "the request body exceeds the limit of 2000 bytes."
+
+    def chunks():  # no Content-Length: the server counts what arrives
+        for _ in range(50):
+            yield b" " * 100
+
+    streamed = c.post("/v1/score", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413 and "2000 bytes" in streamed.json()["detail"]
+    assert c.post("/v1/generate", json={"n": 11}).status_code == 413
+
+
+def test_the_api_key_is_required_on_v1_only(vae, table):
+    c = client(vae, api_key=KEY)
+    body = {"rows": table.to_numpy()[:2].tolist()}
+    for headers in ({}, {"Authorization": "Bearer wrong-key"}, {"Authorization": KEY}):
+        response = c.post("/v1/score", json=body, headers=headers)
+        assert response.status_code == 401 and "API key" in response.json()["detail"]
+        assert response.headers["www-authenticate"] == "Bearer"
+    assert c.get("/v1/model").status_code == 401
+    assert c.post("/v1/score", json=body, headers=AUTH).status_code == 200
+    assert c.get("/healthz").status_code == 200
+
+
+def test_an_unexpected_error_is_a_500_without_traceback(vae, table, caplog):
+    app = create_app(vae, LIMITS)
+    app.state.served.compute = lambda name, rows: 1 / 0
+    response = TestClient(app, raise_server_exceptions=False).post(
+        "/v1/score", json={"rows": table.to_numpy()[:1].tolist()}
+    )
+    assert response.status_code == 500
+    assert response.json() == {"detail": "internal server error (see the server's log)."}
+    assert "Traceback" not in response.text and "ZeroDivisionError" not in response.text
+
+
+def test_a_slow_request_times_out_with_504(vae, table):
+    app = create_app(vae, Limits(timeout_s=0.2))
+    release = threading.Event()
+    app.state.served.compute = lambda name, rows: release.wait(5)  # a long computation
+    c = TestClient(app, raise_server_exceptions=False)
+    response = c.post("/v1/score", json={"rows": table.to_numpy()[:1].tolist()})
+    release.set()
+    assert response.status_code == 504
+    assert response.json()["detail"] == "the request took longer than the timeout of 0.2 s."
+
+
+def test_inference_runs_off_the_event_loop(vae, table):
+    """While one request computes for a while, /healthz is answered at once."""
+    import httpx
+
+    app = create_app(vae, LIMITS)
+    compute = app.state.served.compute
+
+    def slow(name, rows):
+        time.sleep(0.5)
+        return compute(name, rows)
+
+    app.state.served.compute = slow
+
+    async def scenario() -> tuple[float, float]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            start = time.perf_counter()
+            body = {"rows": table.to_numpy()[:2].tolist()}
+            slow_request = asyncio.create_task(http.post("/v1/score", json=body))
+            await asyncio.sleep(0.05)
+            assert (await http.get("/healthz")).status_code == 200
+            health = time.perf_counter() - start
+            assert (await slow_request).status_code == 200
+            return health, time.perf_counter() - start
+
+    health, total = asyncio.run(scenario())
+    assert health < 0.4 < total
+
+
+def test_binding_checks_and_key_files(tmp_path):
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("example.org")
+    check_bind("127.0.0.1", None, insecure=False)
+    check_bind("0.0.0.0", KEY, insecure=False)
+    check_bind("0.0.0.0", None, insecure=True)
+    with pytest.raises(ValueError, match="--api-key-file, or --insecure"):
+        check_bind("0.0.0.0", None, insecure=False)
+    key_file = tmp_path / "key"
+    key_file.write_text(f"{KEY}\n")
+    assert read_api_key(key_file) == KEY
+    key_file.write_text("short\n")
+    with pytest.raises(ValueError, match="no API key of at least 8 characters"):
+        read_api_key(key_file)
+
+
+def concurrent_posts(app, bodies: list) -> list:
+    """The responses to ``bodies`` POSTed to /v1/score all at once."""
+    import httpx
+
+    async def scenario():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            headers = {"content-type": "application/json"}
+            requests = [  # json.dumps writes NaN, which Python's (and the server's) JSON reads
+                http.post("/v1/score", content=json.dumps(body), headers=headers) for body in bodies
+            ]
+            return await asyncio.gather(*requests)
+
+    return asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("batching", [True, False])
+def test_concurrent_small_requests_are_computed_together(vae, table, batching):
+    app = create_app(vae, Limits(threads=1, batching=batching))
+    compute, calls = app.state.served.compute, []
+
+    def counted(name, rows):
+        calls.append(len(rows))
+        time.sleep(0.05)  # busy long enough for the other requests to queue
+        return compute(name, rows)
+
+    app.state.served.compute = counted
+    rows = table.to_numpy()[:12]
+    bodies = [{"rows": rows[i : i + 1].tolist()} for i in range(12)]
+    bodies[5] = {"rows": [[float("nan")] * 4]}  # one bad request among them
+    responses = concurrent_posts(app, bodies)
+    for i, response in enumerate(responses):
+        if i == 5:
+            assert response.status_code == 422
+            assert response.json()["detail"] == api_message(vae.score_samples, [[np.nan] * 4])
+        else:
+            assert response.status_code == 200
+            expected = vae.score_samples(rows[i : i + 1])
+            np.testing.assert_allclose(response.json()["scores"], expected)
+    if batching:
+        assert max(calls) > 1 and sum(calls) > 12  # merged; the bad batch again request by request
+    else:
+        assert calls == [1] * 12
