@@ -12,8 +12,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import aekit
-from aekit.devices import resolve_device
 from aekit.data.datasets import load_digits
+from aekit.devices import resolve_device
 from aekit.hashing import HammingIndex, SemanticHasher, hamming_distances, load_index, pack_codes
 
 

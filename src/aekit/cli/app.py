@@ -6,7 +6,6 @@ shows the traceback); usage errors are typer's, also exit code 2.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,15 +61,13 @@ def train(
     cls = runs.estimator_class(document.get("model", {}).get("class", model) if config else model)
     params = runs.resolve_params(cls, document.get("params", {}), param or [])
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
-    runs.check_out(out, force)  # refuse before training, not after
-    X, y = read_data(data, **options)
-    estimator = cls(**params).set_params(verbose=not quiet)
-    with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
-        estimator.fit(X, y)  # unconditional kinds ignore y
-
     from aekit.viz.report import write_figures
 
-    with runs.staged_run(out, force) as staging:
+    with runs.claimed_run(out, force) as staging:  # claimed before training, not after
+        X, y = read_data(data, **options)
+        estimator = cls(**params).set_params(verbose=not quiet)
+        with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
+            estimator.fit(X, y)  # unconditional kinds ignore y
         estimator.save(staging / runs.MODEL_FILE)
         _write_toml(staging / "config.toml", runs.config_document(estimator, data, options))
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
@@ -311,19 +308,9 @@ from aekit.cli import anomaly, applications, classify, retrieval, walks  # noqa:
 
 def main() -> None:
     """Entry point: input errors become one line on stderr and exit code 2."""
-    debug = "--debug" in sys.argv
-    if debug:
-        sys.argv.remove("--debug")
-    try:
-        app()
-    except (ValueError, FileNotFoundError, TypeError, NotADirectoryError) as err:
-        if debug:
-            raise
-        typer.echo(f"aekit: error: {err}", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        typer.echo("aekit: interrupted", err=True)
-        sys.exit(130)
+    from aekit.cli.errors import run_cli
+
+    run_cli(app)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,35 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    help="aekit: every kind of autoencoder, practical.",
+    help="aekit: every kind of autoencoder, practical.\n\n"
+    "DATA is a table (.csv, .parquet; --label-column names its label column), an array (.npy), "
+    "an IDX file (MNIST's format, optionally .gz), a folder of images (.png, .jpg; subfolders "
+    "are labels), or 'digits' (scikit-learn's bundled 8x8 digits).",
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from aekit._version import __version__
+
+        typer.echo(f"aekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the Python traceback of an error.")
+    ] = False,
+) -> None:
+    """aekit: every kind of autoencoder, practical."""
+
 
 # The data options every command that reads DATA shares.
 LabelColumn = Annotated[

@@ -27,7 +27,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from aekit.devices import resolve_device
 from aekit.core.latent import DeterministicLatent
 from aekit.core.model import AutoencoderModel
 from aekit.core.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, reset_parameters
@@ -35,6 +34,7 @@ from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction
 from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, fingerprint, train
 from aekit.data.validation import as_numeric_array
+from aekit.devices import resolve_device
 from aekit.estimators._autoencoder_state import AutoencoderState
 from aekit.estimators._data_scale import DataScale, categorical_groups, fit_scale, value_range
 from aekit.estimators._inputs import InputChecks

@@ -19,10 +19,10 @@ from typing import Any, ClassVar
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from aekit.devices import DEVICES
 from aekit.core.nets import ACTIVATIONS
 from aekit.core.objectives.likelihoods import LIKELIHOODS
 from aekit.data.validation import is_int
+from aekit.devices import DEVICES
 
 
 class AutoencoderParams:
