@@ -116,9 +116,22 @@ DATA_COMMANDS = {
     "reconstruct": (_reconstructions, "Write DATA passed through the autoencoder, on its scale."),
     "score": (_scores, "Write each row's score (log-likelihood in nats; higher = more normal)."),
 }
+NEEDS = {"encode": "transform", "reconstruct": "reconstruct", "score": "score_samples"}
 
 
-def _data_command(compute, doc: str):
+def _check_kind(name: str, estimator, run: Path) -> None:
+    """Refuse, in one line, a model that cannot do what command ``name`` asks."""
+    if not hasattr(estimator, NEEDS[name]):
+        kind = type(estimator).__name__
+        a_kind = f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
+        hint = "; score a detector run with 'aekit score'" if hasattr(estimator, "explain") else ""
+        raise ValueError(
+            f"{run} holds {a_kind}; 'aekit {name}' needs an autoencoder run from 'aekit train'"
+            f"{hint}."
+        )
+
+
+def _data_command(name: str, compute, doc: str):
     def command(
         run: Run,
         data: Data,
@@ -131,6 +144,7 @@ def _data_command(compute, doc: str):
         from aekit.cli.data import write_table
 
         estimator = load_run(run)
+        _check_kind(name, estimator, run)
         X, y = read_data(data, label_column, image_shape, image_size, grayscale)
         values, columns = compute(estimator, X, y)
         write_table(output, values, columns)
@@ -141,7 +155,7 @@ def _data_command(compute, doc: str):
 
 
 for _name, (_compute, _doc) in DATA_COMMANDS.items():
-    app.command(_name)(_data_command(_compute, _doc))
+    app.command(_name)(_data_command(_name, _compute, _doc))
 
 
 @app.command()
@@ -220,16 +234,30 @@ def interpolate(
     estimator = load_run(run)
     if not hasattr(estimator, "interpolate"):
         raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
-    X, _ = read_data(data, label_column, image_shape, image_size, grayscale)
+    X, labels = read_data(data, label_column, image_shape, image_size, grayscale)
     rows = np.asarray(X)
     for option, index in (("--from", start), ("--to", end)):
         if not 0 <= index < len(rows):
             raise ValueError(f"{option} {index} is outside DATA's {len(rows)} rows.")
     y = known_label(estimator, label) if label is not None else None
-    with labels_option(f"{type(estimator).__name__} needs --label: the class of the path."):
+    if y is None and labels is not None and getattr(estimator, "classes_", None) is not None:
+        y = _shared_label(estimator, labels, start, end)
+    hint = "the class of the path (DATA has no labels)"
+    with labels_option(f"{type(estimator).__name__} needs --label: {hint}."):
         path = estimator.interpolate(rows[start], rows[end], steps=steps, method=method, y=y)
     write_rows(estimator, path, output)
     typer.echo(f"{steps} points from row {start} to row {end}: {output}")
+
+
+def _shared_label(estimator, labels, start: int, end: int):
+    """The label both ends of a ConditionalVAE's path share (its walk stays within one)."""
+    a, b = labels[start], labels[end]
+    if a != b:
+        raise ValueError(
+            f"rows {start} and {end} have labels {a} and {b}; a {type(estimator).__name__} walks "
+            f"within one label: pass --label {a} (or {b}), or two rows of one label."
+        )
+    return a if a in set(estimator.classes_.tolist()) else None
 
 
 @app.command()
@@ -304,12 +332,16 @@ def demo(
 # Application commands live in their own modules and register themselves on ``app`` when imported
 # (each keeps torch out of module level, so ``aekit --help`` stays instant).
 from aekit.cli import anomaly, applications, classify, retrieval, walks  # noqa: E402, F401
+from aekit.cli.outputs import check_outputs_first  # noqa: E402
+
+check_outputs_first(app)  # every command checks where it will write before it does any work
 
 
 def main() -> None:
     """Entry point: input errors become one line on stderr and exit code 2."""
     from aekit.cli.errors import run_cli
 
+    check_outputs_first(app)  # again, for commands registered since (by other modules)
     run_cli(app)
 
 

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import typer
 
 STAGING = ".aekit-staging"
 _LOCK = ".lock"
@@ -127,3 +130,48 @@ def _commit(staging: Path, out: Path, overwrite: bool) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         staging.rename(out)
+
+
+# The options through which commands write, by parameter name: files, except ``--out`` of the
+# commands that create a folder.
+FILE_OPTIONS = {
+    "output": "-o/--output",
+    "save_model": "--save-model",
+    "figure": "--figure",
+    "out": "--out",
+}
+FOLDER_COMMANDS = {"train", "detect", "demo"}  # their --out is a folder
+
+
+def check_outputs(command: str, arguments: dict[str, object]) -> None:
+    """Check every output path among a command's ``arguments`` (see :data:`FILE_OPTIONS`)."""
+    for name, option in FILE_OPTIONS.items():
+        path = arguments.get(name)
+        if not isinstance(path, Path):
+            continue
+        if name == "out" and command in FOLDER_COMMANDS:
+            if path.exists() and not path.is_dir():
+                raise ValueError(f"--out {path} is a file, not a folder.")
+            check_writable_folder(path.parent, option)
+        else:
+            check_file(path, option)
+
+
+def check_outputs_first(app: typer.Typer) -> None:
+    """Make every command of ``app`` check its output paths before it does any work."""
+    for info in app.registered_commands:
+        callback = info.callback
+        if callback is None or getattr(callback, "_outputs_checked", False):
+            continue
+        name = info.name or callback.__name__.replace("_", "-")
+        info.callback = _checked(callback, name)
+
+
+def _checked(callback: Callable[..., object], name: str) -> Callable[..., object]:
+    @functools.wraps(callback)
+    def command(*args: object, **kwargs: object) -> object:
+        check_outputs(name, kwargs)
+        return callback(*args, **kwargs)
+
+    command._outputs_checked = True  # type: ignore[attr-defined]
+    return command
