@@ -282,7 +282,8 @@ def info(run: Run) -> None:
     from aekit.io.files import read_file
     from aekit.io.model_file import MODEL
 
-    header, _ = read_file(model_path(run), MODEL)  # the file alone: no estimator is built
+    load_run(run)  # validated as every other command validates it: the file and the estimator
+    header, _ = read_file(model_path(run), MODEL)
     fitted = header["fitted"]
     table = Table(title=f"{header['class']} ({model_path(run)})", show_header=False)
     history = fitted.get("history_", {})

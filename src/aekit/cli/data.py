@@ -8,6 +8,7 @@ sub-folder names), or ``digits`` (scikit-learn's bundled 8x8 digits).
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,8 +52,14 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         X, y = load_image_folder(path, options)
     elif path.suffix.lower() in {".csv", ".parquet", ".npy", ".npz"}:
         X, y = datasets.load_array(path, label_column=options.label_column)
-    else:
+    elif _looks_like_idx(path):
         X, y = datasets.load_mnist(path, as_images=True)
+    else:
+        raise ValueError(
+            f"DATA {spec!r}: not a table (.csv, .parquet), an array (.npy, .npz), an IDX file "
+            "or an image folder; a text table reads as .csv."
+        )
+    y = _blank_labels(y)
     if options.image_shape:
         shape = _ints(options.image_shape, 3, "--image-shape")
         values = np.asarray(X, dtype=np.float32)
@@ -63,6 +70,31 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             )
         X = values.reshape(len(values), *shape)
     return X, y
+
+
+def _blank_labels(y: np.ndarray | None) -> np.ndarray | None:
+    """Blank label cells mark unlabelled rows, as -1 (numbers) or None (text) do; said once."""
+    if y is None or y.dtype.kind not in "fO":
+        return y
+    blank = np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in y])
+    if not blank.any():
+        return y
+    warnings.warn(
+        f"{int(blank.sum())} rows have a blank label: read as unlabelled (-1).", stacklevel=3
+    )
+    y = y.copy()
+    if y.dtype.kind == "f":
+        y[blank] = -1
+        return y.astype(np.int64) if np.array_equal(y, np.round(y)) else y
+    y[blank] = None
+    return y
+
+
+def _looks_like_idx(path: Path) -> bool:
+    """An IDX file starts with two zero bytes; gzip with 1f 8b (IDX files come gzipped)."""
+    with open(path, "rb") as handle:
+        start = handle.read(2)
+    return start in (b"\x00\x00", b"\x1f\x8b")
 
 
 def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, np.ndarray | None]:

@@ -381,8 +381,10 @@ def _read_table(path: Path, suffix: str) -> pd.DataFrame:
             return pd.read_parquet(path)
         except ValueError as exc:  # pyarrow's ArrowInvalid is a ValueError
             raise ValueError(f"cannot read {path} as Parquet: {exc}") from None
+    from aekit.data.table_checks import read_csv
+
     try:
-        return pd.read_csv(path)
+        return read_csv(path)
     except pd.errors.EmptyDataError:
         raise ValueError(f"file {path} is empty.") from None
     except pd.errors.ParserError as exc:

@@ -121,7 +121,10 @@ def as_labels(y: Any, n_samples: int, name: str = "y") -> np.ndarray:
     if len(y) != n_samples:
         raise ValueError(f"{name} has {len(y)} labels but X has {n_samples} rows.")
     if y.dtype.kind == "f" and not np.isfinite(y).all():
-        raise ValueError(f"{name} contains {int((~np.isfinite(y)).sum())} NaN or infinite labels.")
+        raise ValueError(
+            f"{name} contains {int((~np.isfinite(y)).sum())} NaN or infinite labels; a "
+            "ConditionalVAE takes -1 for an unlabelled row."
+        )
     return y
 
 
