@@ -107,21 +107,24 @@ def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, n
     size = _ints(options.image_size, 2, "--image-size") if options.image_size else None
     images = []
     for file in files:
-        with Image.open(file) as image:
-            mode = "L" if options.grayscale or image.mode in ("L", "1", "I;16") else "RGB"
-            image = image.convert(mode)
-            if size is not None:
-                image = image.resize((size[1], size[0]))
-            images.append(np.asarray(image, dtype=np.float32) / 255.0)
+        try:
+            with Image.open(file) as image:
+                mode = "L" if options.grayscale or image.mode in ("L", "1", "I;16") else "RGB"
+                image = image.convert(mode)
+                if size is not None:
+                    image = image.resize((size[1], size[0]))
+                images.append(np.asarray(image, dtype=np.float32) / 255.0)
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
+            raise ValueError(f"{file} is not a readable image: {err}") from None
+    channels = {a.ndim for a in images}
+    if len(channels) > 1:  # before the sizes: a grey and a colour image differ in shape too
+        raise ValueError(f"{folder} mixes grey and colour images; pass --grayscale.")
     shapes = {a.shape for a in images}
     if len(shapes) > 1:
         raise ValueError(
             f"the images in {folder} have different sizes {sorted(shapes)[:3]}; pass "
             "--image-size H,W to resize them."
         )
-    channels = {a.ndim for a in images}
-    if len(channels) > 1:
-        raise ValueError(f"{folder} mixes grey and colour images; pass --grayscale.")
     X = np.stack(images)
     X = X[:, None] if X.ndim == 3 else X.transpose(0, 3, 1, 2)
     parents = {f.parent for f in files}
