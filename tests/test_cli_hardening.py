@@ -245,8 +245,9 @@ def table(n=30, seed=0) -> pd.DataFrame:
         (lambda t, p: t.to_csv(p, index=False, sep=";"), "separated by ';'"),
         (lambda t, p: p.write_bytes("a,b\n1,caf\xe9\n".encode("latin-1")), "not UTF-8"),
         (lambda t, p: p.write_text(",b\n1,2\n3,4\n"), "have no name"),
+        (lambda t, p: p.write_text("a,b\n"), "no data rows"),
     ],
-    ids=["no-header", "semicolons", "latin-1", "unnamed"],
+    ids=["no-header", "semicolons", "latin-1", "unnamed", "header-only"],
 )
 def test_a_table_read_wrongly_is_refused(write, words, tmp_path):
     write(table(), tmp_path / "t.csv")
@@ -309,3 +310,28 @@ def test_warnings_are_one_line_each(tmp_path):
     assert result.returncode == 0, result.stderr
     lines = result.stderr.strip().splitlines()
     assert lines and all(line.startswith("aekit: warning: ") for line in lines), result.stderr
+
+
+# --- 12, 20: smaller ones -------------------------------------------------------------------------
+
+
+def test_encode_reads_the_label_column_the_run_recorded(tmp_path):
+    table(40).assign(kind=["x", "y"] * 20).to_csv(tmp_path / "t.csv", index=False)
+    run_args = ["--label-column", "kind", "--model", "ae", *QUICK, "--out", tmp_path / "R"]
+    assert invoke("train", tmp_path / "t.csv", *run_args).exit_code == 0
+    result = invoke("encode", tmp_path / "R", tmp_path / "t.csv", "-o", tmp_path / "z.csv")
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(tmp_path / "z.csv")) == 40
+
+
+def test_impute_without_holes_trains_nothing(tmp_path):
+    table().to_csv(tmp_path / "t.csv", index=False)
+    refused(invoke("impute", tmp_path / "t.csv", "-o", tmp_path / "f.csv"), "no missing values")
+    assert not (tmp_path / "f.csv").exists()
+
+
+@pytest.mark.parametrize("command", ["train-hasher", "train-compressor"])
+def test_a_model_file_is_not_replaced_without_force(command, tmp_path):
+    (tmp_path / "m.safetensors").write_text("mine")
+    refused(invoke(command, "digits", "-o", tmp_path / "m.safetensors"), "--force")
+    assert (tmp_path / "m.safetensors").read_text() == "mine"

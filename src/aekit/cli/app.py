@@ -24,6 +24,7 @@ from aekit.cli.common import (
     labels_option,
     load_run,
     read_data,
+    recorded_label_column,
     write_rows,
 )
 
@@ -145,6 +146,7 @@ def _data_command(name: str, compute, doc: str):
 
         estimator = load_run(run)
         _check_kind(name, estimator, run)
+        label_column = label_column or recorded_label_column(run, data)  # as the run read it
         X, y = read_data(data, label_column, image_shape, image_size, grayscale)
         values, columns = compute(estimator, X, y)
         write_table(output, values, columns)
@@ -164,14 +166,20 @@ def generate(
     n: Annotated[int, typer.Option("-n", help="Number of samples.")] = 64,
     label: Annotated[str | None, typer.Option(help="Label to generate (ConditionalVAE).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    output: Annotated[Path, typer.Option("-o", "--output", help="samples.png or .npy")] = Path(
-        "samples.png"
-    ),
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="PNG, .npy or .csv [samples.png, or .csv for tables]"),
+    ] = None,
 ) -> None:
     """Draw new samples from a VAE (or of one label from a ConditionalVAE)."""
+    from aekit.cli.outputs import check_file
+
     estimator = load_run(run)
     if not hasattr(estimator, "sample"):
         raise ValueError(f"{type(estimator).__name__} is not generative; train a vae or cvae.")
+    if output is None:
+        output = Path("samples.png" if estimator.image_shape_ is not None else "samples.csv")
+        check_file(output)
     y = known_label(estimator, label) if label is not None else None
     samples = estimator.sample(n, y=y, random_state=seed)
     write_rows(estimator, samples, output)

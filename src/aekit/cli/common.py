@@ -70,6 +70,34 @@ def load_run(run: Path):
     return aekit.load(model_path(run))
 
 
+def recorded_label_column(run: Path, data: str) -> str | None:
+    """The label column RUN's config.toml recorded, when the table DATA has that column."""
+    import tomllib
+
+    config = run / "config.toml"
+    path = Path(data)
+    if not (config.is_file() and path.is_file() and path.suffix.lower() in (".csv", ".parquet")):
+        return None
+    try:
+        column = tomllib.loads(config.read_text()).get("data", {}).get("label_column")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    if not isinstance(column, str):
+        return None
+    import pandas as pd
+
+    try:
+        if path.suffix.lower() == ".csv":
+            names = pd.read_csv(path, nrows=0).columns
+        else:
+            import pyarrow.parquet as pq
+
+            names = pq.read_schema(path).names
+    except (ValueError, OSError, UnicodeDecodeError):
+        return None
+    return column if column in names else None
+
+
 def read_data(data: str, label_column, image_shape, image_size, grayscale):
     from aekit.cli.data import load_data
 
@@ -100,8 +128,13 @@ def labels_option(message: str):
         raise ValueError(message) from None
 
 
+MAX_GRID = 256  # images in one PNG grid; more make an image nobody can look at
+
+
 def write_rows(estimator, rows, output: Path) -> None:
     """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table."""
+    import warnings
+
     import numpy as np
 
     from aekit.cli.data import write_images, write_table
@@ -109,6 +142,12 @@ def write_rows(estimator, rows, output: Path) -> None:
     if output.suffix.lower() == ".png":
         if estimator.image_shape_ is None:
             raise ValueError("PNG output needs an image model; write .npy or .csv instead.")
+        if len(rows) > MAX_GRID:
+            warnings.warn(
+                f"{output} shows the first {MAX_GRID} of {len(rows)} images; write .npy for all.",
+                stacklevel=2,
+            )
+            rows = rows[:MAX_GRID]
         write_images(output, rows.reshape(len(rows), *estimator.image_shape_))
     else:
         write_table(output, rows, [f"x{i}" for i in range(int(np.prod(rows.shape[1:])))])

@@ -53,6 +53,8 @@ def read_csv(path: Path) -> pd.DataFrame:
         raise ValueError(
             f"{path} is not UTF-8 text ({err.reason} at byte {err.start}); save it as UTF-8."
         ) from None
+    if len(table) == 0:
+        raise ValueError(f"{path} has a header row but no data rows.")
     if table.shape[1] == 1 and ";" in str(table.columns[0]):
         raise ValueError(f"{path} looks separated by ';'; aekit reads comma-separated files.")
     return check_header(path, table)
