@@ -6,6 +6,7 @@ traceback instead); an interrupt exits 130.
 from __future__ import annotations
 
 import re
+import signal
 import sys
 import warnings
 from collections.abc import Callable
@@ -17,6 +18,20 @@ _SILENCED = (
     r"X does not have valid feature names",
     r"X has feature names, but",
 )
+
+
+# Python advice in messages of the layers below, as the command line says it.
+_ADVICE = (
+    (r"\bpass handle_missing=True\b", "pass --handle-missing"),
+    (r"\bhandle_missing=True\b", "--handle-missing"),
+    (r"\s*See help\(aekit\.[\w.]+\)\.?", ""),
+)
+
+
+def for_the_command_line(text: str) -> str:
+    for pattern, replacement in _ADVICE:
+        text = re.sub(pattern, replacement, text)
+    return text
 
 
 def one_line(text: str) -> str:
@@ -33,13 +48,17 @@ def error_message(err: BaseException) -> str:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    text = one_line(str(message))
+    text = for_the_command_line(one_line(str(message)))
     if text not in _shown:  # each warning once per command
         _shown.add(text)
         typer.echo(f"aekit: warning: {text}", err=True)
 
 
 _shown: set[str] = set()
+
+
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def run_cli(app: Callable[[], object]) -> None:
@@ -50,12 +69,14 @@ def run_cli(app: Callable[[], object]) -> None:
     for pattern in _SILENCED:
         warnings.filterwarnings("ignore", message=pattern)
     warnings.showwarning = _show_warning
+    # A terminated command unwinds like an interrupted one, so its staging folder is removed.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except (ValueError, OSError, TypeError) as err:
         if debug:
             raise
-        typer.echo(f"aekit: error: {error_message(err)}", err=True)
+        typer.echo(f"aekit: error: {for_the_command_line(error_message(err))}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("aekit: interrupted", err=True)

@@ -41,7 +41,7 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
         if bad:
             raise ValueError(
                 f"{name} has non-numeric columns: {', '.join(bad)}. Encode them as numbers "
-                "(e.g. OneHotEncoder) or drop them."
+                "(aekit.TabularEncoder one-hot encodes them reversibly) or drop them."
             )
         X = X.to_numpy(dtype=np.float64, na_value=np.nan)
     try:
