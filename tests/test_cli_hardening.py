@@ -335,3 +335,13 @@ def test_a_model_file_is_not_replaced_without_force(command, tmp_path):
     (tmp_path / "m.safetensors").write_text("mine")
     refused(invoke(command, "digits", "-o", tmp_path / "m.safetensors"), "--force")
     assert (tmp_path / "m.safetensors").read_text() == "mine"
+
+
+def test_one_row_is_refused_and_a_huge_cell_is_said(tmp_path):
+    table(1).to_csv(tmp_path / "one.csv", index=False)
+    refused(invoke("train", tmp_path / "one.csv", *QUICK, "--out", tmp_path / "R"), "1 row")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv"]
+    from aekit.cli.data import check_training_data
+
+    with pytest.warns(UserWarning, match="as large as 1e"):
+        check_training_data(np.array([[1.0, 1e30], [2.0, 3.0]]))

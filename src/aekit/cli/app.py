@@ -62,10 +62,12 @@ def train(
     cls = runs.estimator_class(document.get("model", {}).get("class", model) if config else model)
     params = runs.resolve_params(cls, document.get("params", {}), param or [])
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
+    from aekit.cli.data import check_training_data
     from aekit.viz.report import write_figures
 
     with runs.claimed_run(out, force) as staging:  # claimed before training, not after
         X, y = read_data(data, **options)
+        check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
         with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
             estimator.fit(X, y)  # unconditional kinds ignore y

@@ -72,6 +72,26 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     return X, y
 
 
+HUGE = 1e15  # a cell this large is far more likely a typo or a sentinel than a measurement
+
+
+def check_training_data(X: Any) -> None:
+    """What no estimator refuses but a training command should say: too few rows to learn
+    from, and cells so large that they must be mistakes."""
+    if len(X) < 2:
+        raise ValueError(f"DATA has {len(X)} row; training needs at least 2.")
+    try:
+        values = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        return  # a mixed table: its numeric columns are checked by the estimator
+    largest = float(np.nanmax(np.abs(values))) if values.size else 0.0
+    if largest >= HUGE:
+        warnings.warn(
+            f"DATA has values as large as {largest:.3g}; check for typos or sentinel values.",
+            stacklevel=2,
+        )
+
+
 def _blank_labels(y: np.ndarray | None) -> np.ndarray | None:
     """Blank label cells mark unlabelled rows, as -1 (numbers) or None (text) do; said once."""
     if y is None or y.dtype.kind not in "fO":
