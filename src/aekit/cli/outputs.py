@@ -23,6 +23,8 @@ from pathlib import Path
 
 import typer
 
+from aekit.io.atomic import UMASK
+
 STAGING = ".aekit-staging"
 _LOCK = ".lock"
 
@@ -75,7 +77,7 @@ def remove_stale_staging(folder: Path) -> None:
         return
     for staging in folder.glob(f".*{STAGING}"):
         try:
-            handle = open(staging / _LOCK, "a")  # noqa: SIM115 (held while the folder moves)
+            handle = open(staging / _LOCK)  # noqa: SIM115 (held while the folder moves)
         except OSError:
             continue  # being committed or removed by its owner
         with handle:
@@ -100,15 +102,21 @@ def claimed_run(out: Path, overwrite: bool) -> Iterator[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out.parent)
     staging = staging_folder(out)
+    # The staging folder appears under its name already holding its locked file: made under a
+    # private name, locked, then renamed, which fails if the name is taken (never empty).
+    claim = Path(tempfile.mkdtemp(prefix=f".{out.name}.claim-", dir=out.parent))
+    lock = open(claim / _LOCK, "a")  # noqa: SIM115 (held for the whole command)
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     try:
-        staging.mkdir()
-    except FileExistsError:
+        claim.rename(staging)
+    except OSError:
+        lock.close()
+        shutil.rmtree(claim, ignore_errors=True)
         raise ValueError(
             f"another aekit command is writing --out {out} now; wait for it or choose another."
         ) from None
-    lock = open(staging / _LOCK, "a")  # noqa: SIM115 (held for the whole command)
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        staging.chmod(0o777 & ~UMASK)  # mkdtemp makes it private; a RUN is an ordinary folder
         yield staging
         _commit(staging, out, overwrite)
     except BaseException:
