@@ -233,6 +233,20 @@ def test_a_corrupt_image_is_named(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["img"]
 
 
+def test_mixed_grey_and_colour_images_suggest_grayscale(tmp_path):
+    from PIL import Image
+
+    from aekit.cli.data import DataOptions, load_image_folder
+
+    (tmp_path / "img").mkdir()
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / "img" / "grey.png")
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(tmp_path / "img" / "rgb.png")
+    with pytest.raises(ValueError, match="mixes grey and colour images; pass --grayscale"):
+        load_image_folder(tmp_path / "img", DataOptions())
+    X, _ = load_image_folder(tmp_path / "img", DataOptions(grayscale=True))
+    assert X.shape == (2, 1, 8, 8)
+
+
 def table(n=30, seed=0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     return pd.DataFrame(rng.normal(size=(n, 4)), columns=["a", "b", "c", "d"])
