@@ -299,6 +299,7 @@ def info(run: Run) -> None:
     history = fitted.get("history_", {})
     rows = {
         "features": fitted.get("n_features_in_"),
+        "layers": _layers(header["params"], fitted.get("n_features_in_")),
         "image shape": fitted.get("image_shape_"),
         "likelihood": fitted.get("likelihood_"),
         "epochs": fitted.get("n_iter_"),
@@ -311,6 +312,14 @@ def info(run: Run) -> None:
         if value is not None:
             table.add_row(key, value if isinstance(value, str) else json.dumps(value))
     Console().print(table)
+
+
+def _layers(params: dict[str, Any], n_features: Any) -> str | None:
+    """The encoder's widths, input to code (the decoder mirrors them), or None if unknown."""
+    hidden, latent = params.get("hidden_layer_sizes"), params.get("latent_dim")
+    if not isinstance(hidden, list) or latent is None or n_features is None:
+        return None
+    return " -> ".join(str(v) for v in [n_features, *hidden, latent])
 
 
 @app.command()
