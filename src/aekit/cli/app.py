@@ -273,10 +273,12 @@ def _shared_label(estimator, labels, start: int, end: int):
 @app.command()
 def report(run: Run) -> None:
     """Write RUN/report.html: figures, final metrics and the command that reproduces the run."""
+    from aekit.cli.outputs import check_file
     from aekit.viz.report import write_report
 
     if not (run / "metrics.csv").exists():
         raise FileNotFoundError(f"{run} is not a RUN folder from 'aekit train'.")
+    check_file(run / "report.html", "RUN")
     typer.echo(f"report: {write_report(run)}")
 
 
