@@ -90,7 +90,7 @@ def test_detect_bad_input_is_one_line_exit_2(tmp_path):
         timeout=300,
     )
     assert result.returncode == 2
-    assert result.stderr.startswith("aekit: error: ") and "handle_missing" in result.stderr
+    assert result.stderr.startswith("aekit: error: ") and "--handle-missing" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()  # nothing half-written
     bad = invoke("detect", data, "--out", out, "--contamination", "lots")
