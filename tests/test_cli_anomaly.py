@@ -51,12 +51,15 @@ def test_detect_writes_model_scores_and_figures(detector_run):
     assert (out / "figures" / "score_histogram.png").stat().st_size > 0
     assert (out / "figures" / "roc_pr.png").stat().st_size > 0
     scores = pd.read_csv(out / "scores.csv")
-    assert list(scores.columns) == ["score", "anomaly", "probability", "top_features", "label"]
+    columns = ["anomaly_score", "anomaly", "probability", "top_features", "label"]
+    assert list(scores.columns) == columns
     assert scores["anomaly"].mean() == pytest.approx(0.025, abs=0.006)
     flagged = set(scores.index[scores["anomaly"]])
     breaking = set(range(195, 200))  # the 5 rows that break the a-b relation
     assert len(flagged & breaking) >= 4
-    assert breaking <= set(scores["score"].nsmallest(6).index)  # lowest score = most anomalous
+    assert breaking <= set(scores["anomaly_score"].nlargest(6).index)  # highest = most anomalous
+    threshold = aekit.load(out / "model.safetensors").threshold_  # the printed threshold's scale
+    assert (scores["anomaly"] == (scores["anomaly_score"] > threshold)).all()
     top_two = scores["top_features"][195:].str.split(";").str[:2]
     assert all({"a", "b"} & set(names) for names in top_two)  # the broken relation shows
     detector = aekit.load(out / "model.safetensors", device=DEVICE)
@@ -69,7 +72,9 @@ def test_score_on_a_detector_run(detector_run, tmp_path):
     result = invoke("score", out, data, "-o", output, "--label-column", "is_anomaly")
     assert result.exit_code == 0, result.output
     scores = pd.read_csv(output)
-    np.testing.assert_allclose(scores["score"], pd.read_csv(out / "scores.csv")["score"])
+    np.testing.assert_allclose(
+        scores["anomaly_score"], pd.read_csv(out / "scores.csv")["anomaly_score"]
+    )
     assert scores["top_features"].str.split(";").str.len().eq(3).all()
 
 
@@ -86,7 +91,7 @@ def test_detect_bad_input_is_one_line_exit_2(tmp_path):
         timeout=300,
     )
     assert result.returncode == 2
-    assert result.stderr.startswith("aekit: error: ") and "handle_missing" in result.stderr
+    assert result.stderr.startswith("aekit: error: ") and "--handle-missing" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()  # nothing half-written
     bad = invoke("detect", data, "--out", out, "--contamination", "lots")

@@ -2,8 +2,9 @@
 ``aekit score RUN DATA`` on a detector run writes the richer table of :func:`detector_table`.
 
 Labels (``--label-column``, or ``y`` in a .npz) are never used for training; they only draw the
-ROC and precision-recall curves. Any label other than 0/False/"normal"/1 (the normal classes
-named by ``--normal-label``) counts as an anomaly.
+ROC and precision-recall curves. Any label other than the normal one (``--normal-label``; by
+default 0, False or "normal" when present, else the most frequent label) counts as an anomaly.
+Scores are anomaly scores, higher = more anomalous, on the scale of the printed threshold.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ TOP_FEATURES = 3
 
 
 def detector_table(detector, X, y):
-    """One row per row of X: score (higher = more normal), anomaly flag, probability of being
-    an anomaly, the top contributing features; and the given label, if any."""
+    """One row per row of X: anomaly score (higher = more anomalous, the scale of the detector's
+    ``threshold_``), anomaly flag, probability of being an anomaly, the top contributing
+    features; and the given label, if any."""
     import numpy as np
     import pandas as pd
 
@@ -30,21 +32,43 @@ def detector_table(detector, X, y):
     if not isinstance(X, pd.DataFrame):
         frame.columns = list(detector.encoder_.feature_names_in_)
     contributions = detector.explain(frame)
-    scores = -contributions.sum(axis=1).to_numpy()
-    flags = scores - detector.offset_ < 0
-    proba = detector.scores_to_proba(-scores)[:, 1]
+    scores = contributions.sum(axis=1).to_numpy()
+    flags = scores > detector.threshold_
+    proba = detector.scores_to_proba(scores)[:, 1]
     top = [";".join(names) for names in top_features(contributions, TOP_FEATURES)]
-    columns = {"score": scores, "anomaly": flags, "probability": proba, "top_features": top}
+    columns = {"anomaly_score": scores, "anomaly": flags, "probability": proba, "top_features": top}
     if y is not None:
         columns["label"] = np.asarray(y)
     values = np.column_stack([np.asarray(v, dtype=object) for v in columns.values()])
     return values, list(columns)
 
 
-def _as_anomaly(y, normal_label: str):
+def _as_anomaly(y, normal_label: str | None):
+    """Which rows are anomalies by their label: every label but ``normal_label``; without
+    one, the label called 0, False or normal, else the most frequent label (said in a warning)."""
+    import warnings
+    from collections import Counter
+
     import numpy as np
 
-    return np.asarray([str(v) != normal_label for v in y])
+    texts = [str(v) for v in y]
+    counts = Counter(texts)
+    if normal_label is None:
+        named = [t for t in ("0", "False", "normal", "0.0") if t in counts]
+        normal_label = named[0] if named else counts.most_common(1)[0][0]
+        if not named:
+            warnings.warn(
+                f"taking the most frequent label {normal_label!r} as normal; "
+                "set --normal-label to choose.",
+                stacklevel=2,
+            )
+    elif normal_label not in counts:
+        known = ", ".join(sorted(counts)[:10])
+        raise ValueError(f"--normal-label {normal_label!r} is not a label of DATA: {known}.")
+    labels = np.asarray([t != normal_label for t in texts])
+    if labels.all() or not labels.any():
+        warnings.warn("every row has the same label: no ROC/PR curves drawn.", stacklevel=2)
+    return labels
 
 
 @app.command()
@@ -59,8 +83,12 @@ def detect(
     ] = "contamination",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     normal_label: Annotated[
-        str, typer.Option(help="The label value of normal rows (for the curves).")
-    ] = "0",
+        str | None,
+        typer.Option(
+            help="The label of normal rows (for the curves); default: 0, False or normal if "
+            "present, else the most frequent label."
+        ),
+    ] = None,
     handle_missing: Annotated[bool, typer.Option(help="Fill missing values.")] = False,
     param: Annotated[
         list[str] | None, typer.Option(help="A detector parameter, name=value; repeatable.")
@@ -73,22 +101,24 @@ def detect(
     from aekit.cli import runs
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
-    runs.check_out(out, force)  # refuse before fitting, not after
-    X, y = read_data(data, label_column, None, None, False)
-    from aekit import AnomalyDetector
-    from aekit.cli.data import write_table
-    from aekit.viz.anomaly import roc_pr_curves, score_histogram
-    from aekit.viz.figures import save_figure
+    with runs.claimed_run(out, force) as staging:  # claimed before fitting, not after
+        X, y = read_data(data, label_column, None, None, False)
+        from aekit import AnomalyDetector
+        from aekit.cli.data import write_table
+        from aekit.viz.anomaly import roc_pr_curves, score_histogram
+        from aekit.viz.figures import save_figure
 
-    params = runs.resolve_params(AnomalyDetector, {}, param or [])
-    params.update(
-        contamination=rate, threshold=threshold, handle_missing=handle_missing, random_state=seed
-    )
-    detector = AnomalyDetector(**params).fit(X)
-    values, columns = detector_table(detector, X, y)
-    anomaly_scores = -values[:, 0].astype(float)
-    labels = None if y is None else _as_anomaly(y, normal_label)
-    with runs.staged_run(out, force) as staging:
+        params = runs.resolve_params(AnomalyDetector, {}, param or [])
+        params.update(
+            contamination=rate,
+            threshold=threshold,
+            handle_missing=handle_missing,
+            random_state=seed,
+        )
+        detector = AnomalyDetector(**params).fit(X)
+        values, columns = detector_table(detector, X, y)
+        anomaly_scores = values[:, 0].astype(float)
+        labels = None if y is None else _as_anomaly(y, normal_label)
         detector.save(staging / runs.MODEL_FILE)
         write_table(staging / "scores.csv", values, columns)
         figures = staging / "figures"

@@ -6,7 +6,6 @@ shows the traceback); usage errors are typer's, also exit code 2.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +24,7 @@ from aekit.cli.common import (
     labels_option,
     load_run,
     read_data,
+    recorded_label_column,
     write_rows,
 )
 
@@ -62,15 +62,15 @@ def train(
     cls = runs.estimator_class(document.get("model", {}).get("class", model) if config else model)
     params = runs.resolve_params(cls, document.get("params", {}), param or [])
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
-    runs.check_out(out, force)  # refuse before training, not after
-    X, y = read_data(data, **options)
-    estimator = cls(**params).set_params(verbose=not quiet)
-    with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
-        estimator.fit(X, y)  # unconditional kinds ignore y
-
+    from aekit.cli.data import check_training_data
     from aekit.viz.report import write_figures
 
-    with runs.staged_run(out, force) as staging:
+    with runs.claimed_run(out, force) as staging:  # claimed before training, not after
+        X, y = read_data(data, **options)
+        check_training_data(X)
+        estimator = cls(**params).set_params(verbose=not quiet)
+        with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
+            estimator.fit(X, y)  # unconditional kinds ignore y
         estimator.save(staging / runs.MODEL_FILE)
         _write_toml(staging / "config.toml", runs.config_document(estimator, data, options))
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
@@ -119,9 +119,22 @@ DATA_COMMANDS = {
     "reconstruct": (_reconstructions, "Write DATA passed through the autoencoder, on its scale."),
     "score": (_scores, "Write each row's score (log-likelihood in nats; higher = more normal)."),
 }
+NEEDS = {"encode": "transform", "reconstruct": "reconstruct", "score": "score_samples"}
 
 
-def _data_command(compute, doc: str):
+def _check_kind(name: str, estimator, run: Path) -> None:
+    """Refuse, in one line, a model that cannot do what command ``name`` asks."""
+    if not hasattr(estimator, NEEDS[name]):
+        kind = type(estimator).__name__
+        a_kind = f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
+        hint = "; score a detector run with 'aekit score'" if hasattr(estimator, "explain") else ""
+        raise ValueError(
+            f"{run} holds {a_kind}; 'aekit {name}' needs an autoencoder run from 'aekit train'"
+            f"{hint}."
+        )
+
+
+def _data_command(name: str, compute, doc: str):
     def command(
         run: Run,
         data: Data,
@@ -134,6 +147,8 @@ def _data_command(compute, doc: str):
         from aekit.cli.data import write_table
 
         estimator = load_run(run)
+        _check_kind(name, estimator, run)
+        label_column = label_column or recorded_label_column(run, data)  # as the run read it
         X, y = read_data(data, label_column, image_shape, image_size, grayscale)
         values, columns = compute(estimator, X, y)
         write_table(output, values, columns)
@@ -144,7 +159,7 @@ def _data_command(compute, doc: str):
 
 
 for _name, (_compute, _doc) in DATA_COMMANDS.items():
-    app.command(_name)(_data_command(_compute, _doc))
+    app.command(_name)(_data_command(_name, _compute, _doc))
 
 
 @app.command()
@@ -153,14 +168,20 @@ def generate(
     n: Annotated[int, typer.Option("-n", help="Number of samples.")] = 64,
     label: Annotated[str | None, typer.Option(help="Label to generate (ConditionalVAE).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    output: Annotated[Path, typer.Option("-o", "--output", help="samples.png or .npy")] = Path(
-        "samples.png"
-    ),
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="PNG, .npy or .csv [samples.png, or .csv for tables]"),
+    ] = None,
 ) -> None:
     """Draw new samples from a VAE (or of one label from a ConditionalVAE)."""
+    from aekit.cli.outputs import check_file
+
     estimator = load_run(run)
     if not hasattr(estimator, "sample"):
         raise ValueError(f"{type(estimator).__name__} is not generative; train a vae or cvae.")
+    if output is None:
+        output = Path("samples.png" if estimator.image_shape_ is not None else "samples.csv")
+        check_file(output)
     y = known_label(estimator, label) if label is not None else None
     samples = estimator.sample(n, y=y, random_state=seed)
     write_rows(estimator, samples, output)
@@ -223,25 +244,41 @@ def interpolate(
     estimator = load_run(run)
     if not hasattr(estimator, "interpolate"):
         raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
-    X, _ = read_data(data, label_column, image_shape, image_size, grayscale)
+    X, labels = read_data(data, label_column, image_shape, image_size, grayscale)
     rows = np.asarray(X)
     for option, index in (("--from", start), ("--to", end)):
         if not 0 <= index < len(rows):
             raise ValueError(f"{option} {index} is outside DATA's {len(rows)} rows.")
     y = known_label(estimator, label) if label is not None else None
-    with labels_option(f"{type(estimator).__name__} needs --label: the class of the path."):
+    if y is None and labels is not None and getattr(estimator, "classes_", None) is not None:
+        y = _shared_label(estimator, labels, start, end)
+    hint = "the class of the path (DATA has no labels)"
+    with labels_option(f"{type(estimator).__name__} needs --label: {hint}."):
         path = estimator.interpolate(rows[start], rows[end], steps=steps, method=method, y=y)
     write_rows(estimator, path, output)
     typer.echo(f"{steps} points from row {start} to row {end}: {output}")
 
 
+def _shared_label(estimator, labels, start: int, end: int):
+    """The label both ends of a ConditionalVAE's path share (its walk stays within one)."""
+    a, b = labels[start], labels[end]
+    if a != b:
+        raise ValueError(
+            f"rows {start} and {end} have labels {a} and {b}; a {type(estimator).__name__} walks "
+            f"within one label: pass --label {a} (or {b}), or two rows of one label."
+        )
+    return a if a in set(estimator.classes_.tolist()) else None
+
+
 @app.command()
 def report(run: Run) -> None:
     """Write RUN/report.html: figures, final metrics and the command that reproduces the run."""
+    from aekit.cli.outputs import check_file
     from aekit.viz.report import write_report
 
     if not (run / "metrics.csv").exists():
         raise FileNotFoundError(f"{run} is not a RUN folder from 'aekit train'.")
+    check_file(run / "report.html", "RUN")
     typer.echo(f"report: {write_report(run)}")
 
 
@@ -257,12 +294,14 @@ def info(run: Run) -> None:
     from aekit.io.files import read_file
     from aekit.io.model_file import MODEL
 
-    header, _ = read_file(model_path(run), MODEL)  # the file alone: no estimator is built
+    load_run(run)  # validated as every other command validates it: the file and the estimator
+    header, _ = read_file(model_path(run), MODEL)
     fitted = header["fitted"]
     table = Table(title=f"{header['class']} ({model_path(run)})", show_header=False)
     history = fitted.get("history_", {})
     rows = {
         "features": fitted.get("n_features_in_"),
+        "layers": _layers(header["params"], fitted.get("n_features_in_")),
         "image shape": fitted.get("image_shape_"),
         "likelihood": fitted.get("likelihood_"),
         "epochs": fitted.get("n_iter_"),
@@ -275,6 +314,14 @@ def info(run: Run) -> None:
         if value is not None:
             table.add_row(key, value if isinstance(value, str) else json.dumps(value))
     Console().print(table)
+
+
+def _layers(params: dict[str, Any], n_features: Any) -> str | None:
+    """The encoder's widths, input to code (the decoder mirrors them), or None if unknown."""
+    hidden, latent = params.get("hidden_layer_sizes"), params.get("latent_dim")
+    if not isinstance(hidden, list) or latent is None or n_features is None:
+        return None
+    return " -> ".join(str(v) for v in [n_features, *hidden, latent])
 
 
 @app.command()
@@ -307,23 +354,17 @@ def demo(
 # Application commands live in their own modules and register themselves on ``app`` when imported
 # (each keeps torch out of module level, so ``aekit --help`` stays instant).
 from aekit.cli import anomaly, applications, classify, retrieval, ship, walks  # noqa: E402, F401
+from aekit.cli.outputs import check_outputs_first  # noqa: E402
+
+check_outputs_first(app)  # every command checks where it will write before it does any work
 
 
 def main() -> None:
     """Entry point: input errors become one line on stderr and exit code 2."""
-    debug = "--debug" in sys.argv
-    if debug:
-        sys.argv.remove("--debug")
-    try:
-        app()
-    except (ValueError, FileNotFoundError, TypeError, NotADirectoryError) as err:
-        if debug:
-            raise
-        typer.echo(f"aekit: error: {err}", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        typer.echo("aekit: interrupted", err=True)
-        sys.exit(130)
+    from aekit.cli.errors import run_cli
+
+    check_outputs_first(app)  # again, for commands registered since (by other modules)
+    run_cli(app)
 
 
 if __name__ == "__main__":

@@ -116,6 +116,8 @@ def impute(
     if output.suffix.lower() not in (".csv", ".parquet", ".npy"):
         raise ValueError(f"-o {output}: write .csv, .parquet or .npy.")
     X, _ = read_data(data, None, None, None, False)
+    if model is None and not pd.DataFrame(X).isna().to_numpy().any():
+        raise ValueError(f"{data} has no missing values (empty cells or NaN): nothing to fill.")
     if model is not None:
         if param:
             raise ValueError("--param sets up a new imputer; it cannot change a --model.")

@@ -17,8 +17,35 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    help="aekit: every kind of autoencoder, practical.",
+    help="aekit: every kind of autoencoder, practical.\n\n"
+    "DATA is a table (.csv, .parquet; --label-column names its label column), an array (.npy), "
+    "an IDX file (MNIST's format, optionally .gz), a folder of images (.png, .jpg; subfolders "
+    "are labels), or 'digits' (scikit-learn's bundled 8x8 digits).",
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from aekit._version import __version__
+
+        typer.echo(f"aekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the Python traceback of an error.")
+    ] = False,
+) -> None:
+    """aekit: every kind of autoencoder, practical."""
+
 
 # The data options every command that reads DATA shares.
 LabelColumn = Annotated[
@@ -41,6 +68,34 @@ def load_run(run: Path):
     from aekit.cli.runs import model_path
 
     return aekit.load(model_path(run))
+
+
+def recorded_label_column(run: Path, data: str) -> str | None:
+    """The label column RUN's config.toml recorded, when the table DATA has that column."""
+    import tomllib
+
+    config = run / "config.toml"
+    path = Path(data)
+    if not (config.is_file() and path.is_file() and path.suffix.lower() in (".csv", ".parquet")):
+        return None
+    try:
+        column = tomllib.loads(config.read_text()).get("data", {}).get("label_column")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    if not isinstance(column, str):
+        return None
+    import pandas as pd
+
+    try:
+        if path.suffix.lower() == ".csv":
+            names = pd.read_csv(path, nrows=0).columns
+        else:
+            import pyarrow.parquet as pq
+
+            names = pq.read_schema(path).names
+    except (ValueError, OSError, UnicodeDecodeError):
+        return None
+    return column if column in names else None
 
 
 def read_data(data: str, label_column, image_shape, image_size, grayscale):
@@ -73,8 +128,13 @@ def labels_option(message: str):
         raise ValueError(message) from None
 
 
+MAX_GRID = 256  # images in one PNG grid; more make an image nobody can look at
+
+
 def write_rows(estimator, rows, output: Path) -> None:
     """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table."""
+    import warnings
+
     import numpy as np
 
     from aekit.cli.data import write_images, write_table
@@ -82,6 +142,12 @@ def write_rows(estimator, rows, output: Path) -> None:
     if output.suffix.lower() == ".png":
         if estimator.image_shape_ is None:
             raise ValueError("PNG output needs an image model; write .npy or .csv instead.")
+        if len(rows) > MAX_GRID:
+            warnings.warn(
+                f"{output} shows the first {MAX_GRID} of {len(rows)} images; write .npy for all.",
+                stacklevel=2,
+            )
+            rows = rows[:MAX_GRID]
         write_images(output, rows.reshape(len(rows), *estimator.image_shape_))
     else:
         write_table(output, rows, [f"x{i}" for i in range(int(np.prod(rows.shape[1:])))])

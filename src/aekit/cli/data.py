@@ -8,6 +8,7 @@ sub-folder names), or ``digits`` (scikit-learn's bundled 8x8 digits).
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,8 +52,14 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         X, y = load_image_folder(path, options)
     elif path.suffix.lower() in {".csv", ".parquet", ".npy", ".npz"}:
         X, y = datasets.load_array(path, label_column=options.label_column)
-    else:
+    elif _looks_like_idx(path):
         X, y = datasets.load_mnist(path, as_images=True)
+    else:
+        raise ValueError(
+            f"DATA {spec!r}: not a table (.csv, .parquet), an array (.npy, .npz), an IDX file "
+            "or an image folder; a text table reads as .csv."
+        )
+    y = _blank_labels(y)
     if options.image_shape:
         shape = _ints(options.image_shape, 3, "--image-shape")
         values = np.asarray(X, dtype=np.float32)
@@ -65,6 +72,51 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     return X, y
 
 
+HUGE = 1e15  # a cell this large is far more likely a typo or a sentinel than a measurement
+
+
+def check_training_data(X: Any) -> None:
+    """What no estimator refuses but a training command should say: too few rows to learn
+    from, and cells so large that they must be mistakes."""
+    if len(X) < 2:
+        raise ValueError(f"DATA has {len(X)} row; training needs at least 2.")
+    try:
+        values = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        return  # a mixed table: its numeric columns are checked by the estimator
+    largest = float(np.nanmax(np.abs(values))) if values.size else 0.0
+    if largest >= HUGE:
+        warnings.warn(
+            f"DATA has values as large as {largest:.3g}; check for typos or sentinel values.",
+            stacklevel=2,
+        )
+
+
+def _blank_labels(y: np.ndarray | None) -> np.ndarray | None:
+    """Blank label cells mark unlabelled rows, as -1 (numbers) or None (text) do; said once."""
+    if y is None or y.dtype.kind not in "fO":
+        return y
+    blank = np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in y])
+    if not blank.any():
+        return y
+    warnings.warn(
+        f"{int(blank.sum())} rows have a blank label: read as unlabelled (-1).", stacklevel=3
+    )
+    y = y.copy()
+    if y.dtype.kind == "f":
+        y[blank] = -1
+        return y.astype(np.int64) if np.array_equal(y, np.round(y)) else y
+    y[blank] = None
+    return y
+
+
+def _looks_like_idx(path: Path) -> bool:
+    """An IDX file starts with two zero bytes; gzip with 1f 8b (IDX files come gzipped)."""
+    with open(path, "rb") as handle:
+        start = handle.read(2)
+    return start in (b"\x00\x00", b"\x1f\x8b")
+
+
 def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, np.ndarray | None]:
     """Every PNG/JPEG under ``folder`` as ``(n, C, H, W)`` in [0, 1]; labels from sub-folders."""
     from PIL import Image
@@ -75,21 +127,24 @@ def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, n
     size = _ints(options.image_size, 2, "--image-size") if options.image_size else None
     images = []
     for file in files:
-        with Image.open(file) as image:
-            mode = "L" if options.grayscale or image.mode in ("L", "1", "I;16") else "RGB"
-            image = image.convert(mode)
-            if size is not None:
-                image = image.resize((size[1], size[0]))
-            images.append(np.asarray(image, dtype=np.float32) / 255.0)
+        try:
+            with Image.open(file) as image:
+                mode = "L" if options.grayscale or image.mode in ("L", "1", "I;16") else "RGB"
+                image = image.convert(mode)
+                if size is not None:
+                    image = image.resize((size[1], size[0]))
+                images.append(np.asarray(image, dtype=np.float32) / 255.0)
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
+            raise ValueError(f"{file} is not a readable image: {err}") from None
+    channels = {a.ndim for a in images}
+    if len(channels) > 1:  # before the sizes: a grey and a colour image differ in shape too
+        raise ValueError(f"{folder} mixes grey and colour images; pass --grayscale.")
     shapes = {a.shape for a in images}
     if len(shapes) > 1:
         raise ValueError(
             f"the images in {folder} have different sizes {sorted(shapes)[:3]}; pass "
             "--image-size H,W to resize them."
         )
-    channels = {a.ndim for a in images}
-    if len(channels) > 1:
-        raise ValueError(f"{folder} mixes grey and colour images; pass --grayscale.")
     X = np.stack(images)
     X = X[:, None] if X.ndim == 3 else X.transpose(0, 3, 1, 2)
     parents = {f.parent for f in files}

@@ -37,12 +37,18 @@ ModelOut = Annotated[Path, typer.Option("--out", "-o", help="Model file to write
 Quiet = Annotated[bool, typer.Option(help="No progress bar.")]
 
 
+Force = Annotated[bool, typer.Option(help="Replace an existing model file.")]
+
+
 def _train(cls_name: str, data: str, fixed: dict, param, out: Path, quiet: bool, options) -> None:
+    force = options.pop("force")
     from aekit import registry
     from aekit.cli import runs
 
     if out.exists() and out.is_dir():
         raise ValueError(f"--out {out} is a folder; give a model file name.")
+    if out.exists() and not force:
+        raise ValueError(f"-o {out} exists; choose another or pass --force.")
     cls = registry.find_class(cls_name)
     params = runs.resolve_params(cls, {}, param or [])
     params = {"random_state": 0, **fixed, **params}  # --param wins; seeded so runs repeat
@@ -60,6 +66,7 @@ def train_hasher(
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 30,
     param: Param = None,
     out: ModelOut = Path("hasher.safetensors"),
+    force: Force = False,
     quiet: Quiet = False,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
@@ -69,7 +76,7 @@ def train_hasher(
     """Train a SemanticHasher on DATA (labels unused) and save it for 'aekit index'."""
     options = dict(
         label_column=label_column, image_shape=image_shape, image_size=image_size,
-        grayscale=grayscale,
+        grayscale=grayscale, force=force,
     )  # fmt: skip
     fixed = {"n_bits": bits, "max_iter": epochs}
     _train("SemanticHasher", data, fixed, param, out, quiet, options)
@@ -144,6 +151,7 @@ def train_compressor(
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 30,
     param: Param = None,
     out: ModelOut = Path("compressor.safetensors"),
+    force: Force = False,
     quiet: Quiet = False,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
@@ -153,7 +161,7 @@ def train_compressor(
     """Train a Compressor on DATA and save it for 'aekit compress' / 'aekit decompress'."""
     options = dict(
         label_column=label_column, image_shape=image_shape, image_size=image_size,
-        grayscale=grayscale,
+        grayscale=grayscale, force=force,
     )  # fmt: skip
     fixed = {"latent_dim": latent_dim, "max_iter": epochs}
     _train("Compressor", data, fixed, param, out, quiet, options)

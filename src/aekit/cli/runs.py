@@ -6,23 +6,19 @@ RUN/metrics.csv        every objective term per epoch, training and validation
 RUN/command.txt        the exact command that reproduces the run
 RUN/figures/*.png      the figures; ``aekit report RUN`` adds report.html
 
-A run is built in a hidden staging folder beside RUN and renamed into place only when complete,
-so a failed run leaves no RUN folder behind.
+A run is built in a hidden staging folder beside RUN, claimed before any work, and renamed into
+place only when complete, so a failed run leaves no RUN folder behind (:mod:`aekit.cli.outputs`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import shlex
-import shutil
-import tempfile
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from aekit import registry
-from aekit.io.atomic import UMASK
+from aekit.cli.outputs import check_out, claimed_run  # noqa: F401 (the commands use them)
 
 MODEL_FILE = "model.safetensors"
 
@@ -110,35 +106,6 @@ def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out:
         elif value not in (None, False):
             words += [flag, str(value)]
     return shlex.join([*words, "--out", str(out)])
-
-
-def check_out(out: Path, overwrite: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out} is a file, not a folder.")
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise ValueError(f"--out {out} exists and is not empty; choose another or pass --force.")
-
-
-@contextlib.contextmanager
-def staged_run(out: Path, overwrite: bool) -> Iterator[Path]:
-    """Yield a staging folder that becomes ``out`` when the block finishes without error."""
-    check_out(out, overwrite)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    staging.chmod(0o777 & ~UMASK)  # mkdtemp makes it private; a run folder is an ordinary one
-    if out.exists():  # --force: move the old run aside first, so a crash never leaves neither
-        old = out.with_name(f".{out.name}.replaced")
-        shutil.rmtree(old, ignore_errors=True)
-        out.rename(old)
-        staging.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(out)
 
 
 def model_path(run: Path) -> Path:

@@ -105,6 +105,8 @@ class QuantizingAutoencoder(BaseAutoencoder):
         lambda of ``distortion + lambda * rate`` (see :mod:`aekit.compression.quantized`).
     """
 
+    _shown_as = "Compressor"  # in progress bars
+
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
         "rate_weight": [Interval(Real, 0, None, closed="left")],

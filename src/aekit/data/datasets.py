@@ -16,12 +16,13 @@ import gzip
 import math
 import os
 import struct
-import zipfile
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from aekit.data.npy import load_npy, load_npz
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -207,7 +208,7 @@ def load_array(
                 f"label_column={label_column!r} applies to .csv and .parquet tables only; "
                 f"a {suffix} file carries no columns (a .npz file gives labels under key 'y')."
             )
-        return (_load_npy(path), None) if suffix == ".npy" else _load_npz(path)
+        return (load_npy(path), None) if suffix == ".npy" else load_npz(path)
 
     table = _read_table(path, suffix)
     if label_column is None:
@@ -307,69 +308,7 @@ def _read_idx(path: Path, expect: int | None = None) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8, offset=header_size).reshape(shape)
 
 
-# --- .npy / .npz / tables ----------------------------------------------------------------------
-
-
-def _numpy_error(path: Path, exc: ValueError) -> ValueError:
-    # np.load with allow_pickle=False refuses in two ways; translate both into what to do.
-    message = str(exc)
-    if "Object arrays" in message:
-        return ValueError(
-            f"{path} holds an object array (Python objects, not numbers); aekit loads numeric "
-            "arrays only and never unpickles, because unpickling can run arbitrary code. "
-            "Save the data as a numeric array, e.g. X.astype(np.float32)."
-        )
-    if "pickle" in message:
-        return ValueError(
-            f"{path} is not a NumPy {path.suffix} file: NumPy would read it as a pickle, and "
-            "aekit never unpickles, because unpickling can run arbitrary code."
-        )
-    return ValueError(f"cannot read {path}: {message}")
-
-
-def _load_npy(path: Path) -> np.ndarray:
-    try:
-        return np.load(path, allow_pickle=False)
-    except ValueError as exc:
-        raise _numpy_error(path, exc) from None
-
-
-def _load_npz(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
-    try:
-        loaded = np.load(path, allow_pickle=False)
-    except zipfile.BadZipFile as exc:
-        raise ValueError(f"{path} is not a valid .npz (zip) archive: {exc}") from None
-    except ValueError as exc:
-        raise _numpy_error(path, exc) from None
-    if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise ValueError(f"{path} holds a single .npy array, not an .npz archive; name it .npy.")
-    # The NpzFile keeps the zip open; the with-block closes it once the arrays are read.
-    with loaded as archive:
-        keys = list(archive.files)
-        x_key = _pick_x_key(path, keys)
-        try:
-            # Members are only decoded on access, so object arrays are refused here.
-            X = archive[x_key]
-            y = archive["y"] if "y" in keys else None
-        except ValueError as exc:
-            raise _numpy_error(path, exc) from None
-        except zipfile.BadZipFile as exc:
-            raise ValueError(f"{path} is a damaged .npz (zip) archive: {exc}") from None
-    return X, y
-
-
-def _pick_x_key(path: Path, keys: list[str]) -> str:
-    for key in ("X", "x"):
-        if key in keys:
-            return key
-    # Without an explicit X, a lone array (besides the labels) is unambiguous.
-    others = [key for key in keys if key != "y"]
-    if len(others) == 1:
-        return others[0]
-    raise ValueError(
-        f"{path} has no array named 'X' or 'x' and {len(others)} other candidates; "
-        f"its arrays are {keys}. Save the data under 'X' (and labels under 'y')."
-    )
+# --- tables (.npy and .npz: aekit.data.npy) ------------------------------------------------
 
 
 def _read_table(path: Path, suffix: str) -> pd.DataFrame:
@@ -379,10 +318,12 @@ def _read_table(path: Path, suffix: str) -> pd.DataFrame:
     if suffix == ".parquet":
         try:
             return pd.read_parquet(path)
-        except ValueError as exc:  # pyarrow's ArrowInvalid is a ValueError
+        except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             raise ValueError(f"cannot read {path} as Parquet: {exc}") from None
+    from aekit.data.table_checks import read_csv
+
     try:
-        return pd.read_csv(path)
+        return read_csv(path)
     except pd.errors.EmptyDataError:
         raise ValueError(f"file {path} is empty.") from None
     except pd.errors.ParserError as exc:

@@ -41,7 +41,7 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
         if bad:
             raise ValueError(
                 f"{name} has non-numeric columns: {', '.join(bad)}. Encode them as numbers "
-                "(e.g. OneHotEncoder) or drop them."
+                "(aekit.TabularEncoder one-hot encodes them reversibly) or drop them."
             )
         X = X.to_numpy(dtype=np.float64, na_value=np.nan)
     try:
@@ -126,7 +126,10 @@ def as_labels(y: Any, n_samples: int, name: str = "y") -> np.ndarray:
     if len(y) != n_samples:
         raise ValueError(f"{name} has {len(y)} labels but X has {n_samples} rows.")
     if y.dtype.kind == "f" and not np.isfinite(y).all():
-        raise ValueError(f"{name} contains {int((~np.isfinite(y)).sum())} NaN or infinite labels.")
+        raise ValueError(
+            f"{name} contains {int((~np.isfinite(y)).sum())} NaN or infinite labels; a "
+            "ConditionalVAE takes -1 for an unlabelled row."
+        )
     return y
 
 

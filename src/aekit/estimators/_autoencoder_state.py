@@ -19,6 +19,25 @@ def _float32(array: np.ndarray | None) -> torch.Tensor | None:
     return None if array is None else torch.from_numpy(np.asarray(array, dtype=np.float32))
 
 
+def check_shapes(skeleton: torch.nn.Module, state: dict[str, Any]) -> None:
+    """``ValueError`` unless ``state`` holds exactly the tensors of ``skeleton``, shape for
+    shape (the corruption bounds excepted: their size comes from the data)."""
+    if not isinstance(state, dict):
+        raise ValueError("the weights are not a tree of named tensors")
+    expected = {k: tuple(v.shape) for k, v in skeleton.state_dict().items()}
+    for key in sorted(set(expected) | set(state)):
+        if key.startswith("corruption."):
+            continue
+        if key not in state or key not in expected:
+            raise ValueError(f"weight {key} is missing or unexpected for the saved parameters")
+        found = tuple(getattr(state[key], "shape", ()))
+        if found != expected[key]:
+            raise ValueError(
+                f"weight {key} has shape {list(found)}; the saved parameters need "
+                f"{list(expected[key])}"
+            )
+
+
 class AutoencoderState(SavesToFile):
     """``_get_fitted_state`` / ``_set_fitted_state`` of :class:`BaseAutoencoder`."""
 
@@ -63,6 +82,11 @@ class AutoencoderState(SavesToFile):
         state = tree["model"]
         n_classes = len(getattr(self, "classes_", ()))  # set first by a conditional kind
         placeholder = torch.zeros(0)  # corruption bounds come back with the state dict
+        # The header's sizes are checked against the stored tensors on the meta device first,
+        # which allocates nothing: a header cannot make loading build a network larger than
+        # the file's own weights.
+        with torch.device("meta"):
+            check_shapes(self._build_model(n_classes, placeholder, placeholder), state)
         # Building draws default weights from the global RNG: fork it, keep the user's stream.
         with torch.random.fork_rng(devices=[]):
             model = self._build_model(n_classes, placeholder, placeholder)

@@ -62,6 +62,13 @@ class BaseAutoencoder(
     TransformerMixin,
     BaseEstimator,
 ):
+    # The name progress bars show: a network inside a public estimator shows that estimator's.
+    _shown_as: str | None = None
+
+    @property
+    def _shown_name(self) -> str:
+        return self._shown_as or type(self).__name__
+
     # ---- hooks that make a kind --------------------------------------------------------------
     def _make_latent(self, in_features: int) -> nn.Module:
         return DeterministicLatent(in_features, self.latent_dim)
@@ -190,7 +197,7 @@ class BaseAutoencoder(
         X_model = X_device
         y_index = None if y_index is None else to_device(y_index, device)
 
-        bar = ProgressBar(type(self).__name__, config.max_iter) if self.verbose else None
+        bar = ProgressBar(self._shown_name, config.max_iter) if self.verbose else None
         with bar or contextlib.nullcontext():
             result = train(
                 model,

@@ -161,6 +161,8 @@ class BinaryAutoencoder(BaseAutoencoder):
         Softmax temperature of that term.
     """
 
+    _shown_as = "SemanticHasher"  # in progress bars
+
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
         "similarity_weight": [Interval(Real, 0, None, closed="left")],

@@ -33,6 +33,8 @@ class _ObservedEntriesAutoencoder(DenoisingAutoencoder):
     """A DenoisingAutoencoder whose X may hold NaN: missing entries, left out of the loss (the
     masked objective), in ``fit`` and in ``transform``/``reconstruct`` alike."""
 
+    _shown_as = "AutoencoderImputer"  # in progress bars
+
     _masks_missing = True
 
     def _make_objective(self) -> Objective:

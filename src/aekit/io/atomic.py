@@ -19,7 +19,10 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> Non
     """Call ``write(tmp_path)`` then rename the temporary file onto ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:  # name the file the user asked for, not the temporary one
+        raise type(err)(err.errno, err.strerror, str(path)) from None
     os.close(fd)
     try:
         write(tmp)

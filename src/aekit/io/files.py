@@ -12,7 +12,7 @@ from typing import Any
 import torch
 
 from aekit._version import __version__
-from aekit.io.tensors import load_tree, save_tree
+from aekit.io.tensors import CHECKSUMS, load_tree, save_tree
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class FileFormat:
     version: int | None
     noun: str  # what messages call it: "model", "index"
     hint: str = ""  # how to make such a file, added to the message for a file of another format
+    checksummed_since: int | None = None  # from this version on, a file without checksums is bad
 
     @property
     def a_noun(self) -> str:
@@ -53,13 +54,18 @@ def read_file(path: str | os.PathLike, fmt: FileFormat) -> tuple[dict[str, Any],
     anything else that is not such a file: not an aekit file (see :func:`load_tree`), one of
     another format, or a version this aekit cannot read.
     """
-    header, tree = load_tree(path)
+    header, tree = load_tree(path, check=lambda raw: _check_header(path, raw, fmt))
+    header.pop(CHECKSUMS, None)
+    return header, tree
+
+
+def _check_header(path: str | os.PathLike, header: dict[str, Any], fmt: FileFormat) -> None:
     found = header.get("format")
     if found != fmt.name:
         hint = f"; {fmt.hint}" if fmt.hint else "."
         raise ValueError(f"{path} is an aekit file but not {fmt.a_noun} (format {found!r}){hint}")
     if fmt.version is None:
-        return header, tree
+        return
     version = header.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ValueError(f"{path} has no valid format_version in its header (got {version!r}).")
@@ -69,4 +75,8 @@ def read_file(path: str | os.PathLike, fmt: FileFormat) -> tuple[dict[str, Any],
             f"{version}; this aekit ({__version__}) reads format {fmt.version}. Upgrade aekit to "
             "load it."
         )
-    return header, tree
+    since = fmt.checksummed_since
+    if since is not None and version >= since and CHECKSUMS not in header:
+        raise ValueError(
+            f"{path} is damaged: {fmt.noun} format {version} has checksums; it has none."
+        )

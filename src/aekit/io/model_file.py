@@ -17,7 +17,9 @@ from aekit import registry
 from aekit.devices import resolve_device
 from aekit.io.files import FileFormat, read_file, write_file
 
-MODEL = FileFormat("aekit-model", 1, "model")
+# Format 2: the header carries SHA-256 checksums of itself and of every tensor, verified on load.
+# Format 1 files have none and still load.
+MODEL = FileFormat("aekit-model", 2, "model", checksummed_since=2)
 FORMAT = MODEL.name
 FORMAT_VERSION = MODEL.version
 

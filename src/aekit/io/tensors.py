@@ -6,12 +6,18 @@ into a JSON skeleton (tensors replaced by ``{"__tensor__": key}``, arrays by
 file whose header metadata holds the JSON. Reading it back runs no code: no pickle anywhere.
 Writes go to a temporary file in the same folder and are renamed into place, so a crash never
 leaves a half-written file under the real name.
+
+Files written now prove their integrity: the header holds, under ``sha256``, the SHA-256 of
+each tensor's bytes and of the header itself, checked on every read (files written before
+aekit kept checksums have none and load as before).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +31,42 @@ from aekit.io.atomic import atomic_write
 _TENSOR = "__tensor__"
 _ARRAY = "__array__"  # a numpy array: stored as a tensor, read back as numpy
 METADATA_KEY = "aekit"
+CHECKSUMS = "sha256"  # header key: {"header": hex digest, "tensors": {key: hex digest}}
+
+
+def tensor_digest(tensor: torch.Tensor) -> str:
+    """SHA-256 of a tensor's bytes, as stored (row-major, its own dtype)."""
+    flat = tensor.detach().cpu().contiguous().reshape(-1)
+    return hashlib.sha256(flat.view(torch.uint8).numpy().tobytes()).hexdigest()
+
+
+def header_digest(header: dict[str, Any]) -> str:
+    """SHA-256 of the header's JSON (its checksums left out), keys sorted."""
+    document = {k: v for k, v in header.items() if k != CHECKSUMS}
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), allow_nan=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def with_checksums(header: dict[str, Any], tensors: dict[str, torch.Tensor]) -> dict[str, Any]:
+    """``header`` with its ``sha256`` entry: of every tensor and of the header itself."""
+    sums = {"tensors": {k: tensor_digest(v) for k, v in tensors.items()}}
+    sums["header"] = header_digest(header)
+    return {**header, CHECKSUMS: sums}
+
+
+def verify_checksums(path: Path, header: dict[str, Any], tensors: dict[str, torch.Tensor]) -> None:
+    """Raise ``ValueError`` naming the file and the damaged part if a checksum does not match."""
+    sums = header[CHECKSUMS]
+    if not isinstance(sums, dict) or not isinstance(sums.get("tensors"), dict):
+        raise ValueError(f"{path} has a damaged aekit header: malformed {CHECKSUMS!r} entry.")
+    if sums.get("header") != header_digest(header):
+        raise ValueError(f"{path} is damaged: its header does not match its checksum.")
+    expected = sums["tensors"]
+    for key in sorted(set(expected) | set(tensors)):
+        if key not in tensors or key not in expected:
+            raise ValueError(f"{path} is damaged: tensor {key} is missing or unexpected.")
+        if tensor_digest(tensors[key]) != expected[key]:
+            raise ValueError(f"{path} is damaged: tensor {key} does not match its checksum.")
 
 
 def flatten(tree: Any, tensors: dict[str, torch.Tensor], path: str = "t") -> Any:
@@ -65,12 +107,17 @@ def save_tree(path: str | os.PathLike, header: dict[str, Any], tree: Any) -> Non
     """Write ``header`` (JSON) and ``tree`` (any nesting of tensors) atomically to ``path``."""
     tensors: dict[str, torch.Tensor] = {}
     skeleton = flatten(tree, tensors)
-    metadata = {METADATA_KEY: json.dumps({**header, "tree": skeleton})}
+    document = with_checksums({**header, "tree": skeleton}, tensors)
+    metadata = {METADATA_KEY: json.dumps(document)}
     atomic_write(path, lambda tmp: save_file(tensors, tmp, metadata=metadata))
 
 
-def load_tree(path: str | os.PathLike) -> tuple[dict[str, Any], Any]:
-    """Read a file written by :func:`save_tree`: ``(header, tree)``.
+def load_tree(
+    path: str | os.PathLike, check: Callable[[dict[str, Any]], object] | None = None
+) -> tuple[dict[str, Any], Any]:
+    """Read a file written by :func:`save_tree`: ``(header, tree)``; the header keeps its
+    ``sha256`` entry (verified here) when it has one. ``check(header)``, if given, runs on
+    the raw header before the checksums are verified.
 
     Raises ``ValueError`` naming the file for anything that is not such a file (a truncated or
     corrupt file, another program's safetensors, plain text).
@@ -90,6 +137,15 @@ def load_tree(path: str | os.PathLike) -> tuple[dict[str, Any], Any]:
         raise ValueError(f"{path} is a safetensors file but was not written by aekit.")
     try:
         header = json.loads(metadata[METADATA_KEY])
+        if not isinstance(header, dict):
+            raise TypeError("the header is not a JSON object")
+    except (json.JSONDecodeError, TypeError) as err:
+        raise ValueError(f"{path} has a damaged aekit header: {err!r}") from None
+    if check is not None:  # what the header says it is comes first: a newer file asks to upgrade
+        check(header)
+    if CHECKSUMS in header:
+        verify_checksums(path, header, tensors)
+    try:
         tree = unflatten(header.pop("tree"), tensors)
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
         raise ValueError(f"{path} has a damaged aekit header: {err!r}") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import csv
 import functools
+import numbers
 import os
 import tomllib
 import warnings
@@ -130,7 +131,18 @@ def _figure_reconstructions(data: _Data):
 def _figure_latent(data: _Data):
     given = "" if data.cond is None else " given their labels"
     title = f"{data.name}: codes of {len(data.Z)} training rows{given}"
-    return plotting.latent_scatter(data.Z, data.colour, title=title).figure
+    colour = data.colour
+    if colour is not None and getattr(data.estimator, "classes_", None) is not None:
+        colour = _unlabelled_named(colour)
+    return plotting.latent_scatter(data.Z, colour, title=title).figure
+
+
+def _unlabelled_named(labels: np.ndarray) -> np.ndarray:
+    """Labels as text, the unlabelled rows of few-label training (-1 or None) as 'unlabelled'."""
+    marks = [v is None or (isinstance(v, numbers.Number) and v == -1) for v in labels]
+    if not any(marks):
+        return labels
+    return np.array(["unlabelled" if m else str(v) for v, m in zip(labels, marks, strict=True)])
 
 
 def _figure_samples(data: _Data):

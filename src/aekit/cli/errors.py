@@ -1,0 +1,83 @@
+"""The one error path of the command line: every input or file-system error, and every warning,
+reaches the user as one line on stderr. Input errors exit with code 2 (``--debug`` shows the
+traceback instead); an interrupt exits 130.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import sys
+import warnings
+from collections.abc import Callable
+
+import typer
+
+# Messages of libraries below aekit that say nothing a command-line user can act on.
+_SILENCED = (
+    r"X does not have valid feature names",
+    r"X has feature names, but",
+)
+
+
+# Python advice in messages of the layers below, as the command line says it.
+_ADVICE = (
+    (r"\bpass handle_missing=True\b", "pass --handle-missing"),
+    (r"\bhandle_missing=True\b", "--handle-missing"),
+    (r"\s*See help\(aekit\.[\w.]+\)\.?", ""),
+)
+
+
+def for_the_command_line(text: str) -> str:
+    for pattern, replacement in _ADVICE:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+def one_line(text: str) -> str:
+    """``text`` with its lines joined and runs of blanks collapsed."""
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+def error_message(err: BaseException) -> str:
+    """What the user reads for ``err``: an ``OSError`` as 'what: file', others as their text."""
+    if isinstance(err, OSError) and err.strerror and err.filename is not None:
+        target = f"{err.filename} -> {err.filename2}" if err.filename2 else err.filename
+        return one_line(f"{err.strerror}: {target}")
+    return one_line(str(err)) or type(err).__name__
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    text = for_the_command_line(one_line(str(message)))
+    if text not in _shown:  # each warning once per command
+        _shown.add(text)
+        typer.echo(f"aekit: warning: {text}", err=True)
+
+
+_shown: set[str] = set()
+
+
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def run_cli(app: Callable[[], object]) -> None:
+    """Run the typer ``app`` with aekit's error path around it."""
+    debug = "--debug" in sys.argv
+    if debug:
+        sys.argv.remove("--debug")
+    for pattern in _SILENCED:
+        warnings.filterwarnings("ignore", message=pattern)
+    warnings.showwarning = _show_warning
+    # A terminated command unwinds like an interrupted one, so its staging folder is removed.
+    signal.signal(signal.SIGTERM, _terminated)
+    try:
+        app()
+    except (ValueError, OSError, TypeError) as err:
+        if debug:
+            raise
+        typer.echo(f"aekit: error: {for_the_command_line(error_message(err))}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("aekit: interrupted", err=True)
+        sys.exit(130)

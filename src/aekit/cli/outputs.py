@@ -1,0 +1,185 @@
+"""Outputs are checked before any work: every command resolves the files and folders it will
+write and refuses, in one line, a folder where a file is expected, a path it cannot write, or an
+existing RUN without ``--force``, before it reads DATA or trains.
+
+A RUN folder is claimed at once and exclusively: its staging folder ``.RUN.aekit-staging`` beside
+it is created with ``mkdir`` (which only one process can do) and holds a file locked with
+``flock`` for the life of the command. A second command writing the same RUN is refused; the
+staging folder of a killed command (its lock released by the kernel) is removed by the next
+command that writes a RUN in the same folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import functools
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import typer
+
+from aekit.io.atomic import UMASK
+
+STAGING = ".aekit-staging"
+_LOCK = ".lock"
+
+
+def _nearest_existing(path: Path) -> Path:
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def check_writable_folder(folder: Path, option: str) -> None:
+    """``folder`` exists and can take new files, or can be created: checked by creating one."""
+    base = _nearest_existing(folder)
+    if not base.is_dir():
+        raise ValueError(f"{option}: {base} is a file, not a folder.")
+    try:
+        with tempfile.TemporaryFile(dir=base):
+            pass
+    except OSError as err:
+        raise ValueError(f"cannot write {option} under {base}: {err.strerror}.") from None
+
+
+def check_file(path: Path | None, option: str = "-o/--output") -> None:
+    """``path`` can be written as a file: not a folder, in a folder that takes new files."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise ValueError(f"{option} {path} is a folder; give a file name inside it.")
+    check_writable_folder(path.parent, option)
+
+
+def check_out(out: Path, overwrite: bool) -> None:
+    """``--out`` can become a RUN folder: not a file, not a non-empty folder without --force."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder.")
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise ValueError(f"--out {out} exists and is not empty; choose another or pass --force.")
+    check_writable_folder(out.parent, "--out")
+
+
+def staging_folder(out: Path) -> Path:
+    return out.parent / f".{out.name}{STAGING}"
+
+
+def remove_stale_staging(folder: Path) -> None:
+    """Remove the staging folders in ``folder`` that no live command holds (left by a killed
+    one), with a warning each."""
+    if not folder.is_dir():
+        return
+    for staging in folder.glob(f".*{STAGING}"):
+        try:
+            handle = open(staging / _LOCK)  # noqa: SIM115 (held while the folder moves)
+        except OSError:
+            continue  # being committed or removed by its owner
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a live command holds it
+            doomed = staging.with_name(f"{staging.name}.stale-{os.getpid()}")
+            try:
+                staging.rename(doomed)
+            except OSError:
+                continue
+        shutil.rmtree(doomed, ignore_errors=True)
+        warnings.warn(f"removed {staging}, left by an interrupted aekit command.", stacklevel=2)
+
+
+@contextlib.contextmanager
+def claimed_run(out: Path, overwrite: bool) -> Iterator[Path]:
+    """Claim ``out`` and yield its staging folder; the staging folder becomes ``out`` when the
+    block finishes without error and is removed on any error."""
+    check_out(out, overwrite)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out.parent)
+    staging = staging_folder(out)
+    # The staging folder appears under its name already holding its locked file: made under a
+    # private name, locked, then renamed, which fails if the name is taken (never empty).
+    claim = Path(tempfile.mkdtemp(prefix=f".{out.name}.claim-", dir=out.parent))
+    lock = open(claim / _LOCK, "a")  # noqa: SIM115 (held for the whole command)
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        claim.rename(staging)
+    except OSError:
+        lock.close()
+        shutil.rmtree(claim, ignore_errors=True)
+        raise ValueError(
+            f"another aekit command is writing --out {out} now; wait for it or choose another."
+        ) from None
+    try:
+        staging.chmod(0o777 & ~UMASK)  # mkdtemp makes it private; a RUN is an ordinary folder
+        yield staging
+        _commit(staging, out, overwrite)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        lock.close()
+
+
+def _commit(staging: Path, out: Path, overwrite: bool) -> None:
+    (staging / _LOCK).unlink()
+    if out.exists() and not overwrite and (not out.is_dir() or any(out.iterdir())):
+        raise ValueError(f"--out {out} was created by someone else meanwhile; nothing written.")
+    if out.exists():  # --force: move the old run aside first, so a crash never leaves neither
+        old = out.with_name(f".{out.name}.replaced")
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(out)
+
+
+# The options through which commands write, by parameter name: files, except ``--out`` of the
+# commands that create a folder.
+FILE_OPTIONS = {
+    "output": "-o/--output",
+    "save_model": "--save-model",
+    "figure": "--figure",
+    "out": "--out",
+}
+FOLDER_COMMANDS = {"train", "detect", "demo"}  # their --out is a folder
+
+
+def check_outputs(command: str, arguments: dict[str, object]) -> None:
+    """Check every output path among a command's ``arguments`` (see :data:`FILE_OPTIONS`)."""
+    for name, option in FILE_OPTIONS.items():
+        path = arguments.get(name)
+        if not isinstance(path, Path):
+            continue
+        if name == "out" and command in FOLDER_COMMANDS:
+            if path.exists() and not path.is_dir():
+                raise ValueError(f"--out {path} is a file, not a folder.")
+            check_writable_folder(path.parent, option)
+        else:
+            check_file(path, option)
+
+
+def check_outputs_first(app: typer.Typer) -> None:
+    """Make every command of ``app`` check its output paths before it does any work."""
+    for info in app.registered_commands:
+        callback = info.callback
+        if callback is None or getattr(callback, "_outputs_checked", False):
+            continue
+        name = info.name or callback.__name__.replace("_", "-")
+        info.callback = _checked(callback, name)
+
+
+def _checked(callback: Callable[..., object], name: str) -> Callable[..., object]:
+    @functools.wraps(callback)
+    def command(*args: object, **kwargs: object) -> object:
+        check_outputs(name, kwargs)
+        return callback(*args, **kwargs)
+
+    command._outputs_checked = True  # type: ignore[attr-defined]
+    return command

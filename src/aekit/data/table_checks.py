@@ -1,0 +1,60 @@
+"""Checks that catch a table read wrongly, not only a table that is wrong: a CSV without a
+header row (its first row would become the column names and be lost), a pandas index written as
+a column, columns without a name, a file in another encoding.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def _is_number(text: object) -> bool:
+    try:
+        float(str(text))
+    except ValueError:
+        return False
+    return True
+
+
+def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
+    """The table with a written pandas index dropped (with a warning); ``ValueError`` for a
+    header row of numbers (a file without a header) or for unnamed columns."""
+    names = [str(c) for c in table.columns]
+    if names and all(_is_number(n.rsplit(".", 1)[0] if n.count(".") > 1 else n) for n in names):
+        raise ValueError(
+            f"{path}: its first row ({', '.join(names[:4])}{', ...' if len(names) > 4 else ''}) "
+            "is numbers, not column names; add a header row naming the columns."
+        )
+    if names and names[0] == "Unnamed: 0":
+        first = table.iloc[:, 0]
+        if pd.api.types.is_integer_dtype(first) and np.array_equal(first, np.arange(len(table))):
+            warnings.warn(
+                f"{path}: dropped its first column, unnamed and counting 0, 1, 2, ...: a "
+                "pandas index written with the data.",
+                stacklevel=3,
+            )
+            table = table.iloc[:, 1:]
+            names = names[1:]
+    unnamed = [n for n in names if n.startswith("Unnamed: ")]
+    if unnamed:
+        raise ValueError(f"{path}: {len(unnamed)} column(s) have no name in the header row.")
+    return table
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """``pd.read_csv`` with messages that name the file and the fix."""
+    try:
+        table = pd.read_csv(path)
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"{path} is not UTF-8 text ({err.reason} at byte {err.start}); save it as UTF-8."
+        ) from None
+    if len(table) == 0:
+        raise ValueError(f"{path} has a header row but no data rows.")
+    if table.shape[1] == 1 and ";" in str(table.columns[0]):
+        raise ValueError(f"{path} looks separated by ';'; aekit reads comma-separated files.")
+    return check_header(path, table)
