@@ -310,7 +310,8 @@ ALLOWED = {
     "export": FOUNDATION | {"core", "data", "estimators"} | APPLICATIONS,
     "serve": FOUNDATION | {"core", "data", "estimators", "export"} | APPLICATIONS,
     "viz": FOUNDATION | {"core", "data", "estimators"} | APPLICATIONS,
-    "cli": FOUNDATION | {"core", "data", "estimators", "viz", "export", "serve", "aekit"}
+    "cli": FOUNDATION
+    | {"core", "data", "estimators", "viz", "export", "serve", "aekit"}
     | APPLICATIONS,
     "aekit": {"_moved", "_version", "registry"},  # the package itself: lazy public names
 }
