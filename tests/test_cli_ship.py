@@ -134,6 +134,21 @@ def test_export_writes_the_onnx_files_and_a_manifest(model_file, tmp_path):
     assert manifest["inputs"]["encoder"] == {"x": ["batch", 5]}
 
 
+def test_export_into_its_folder_again_and_refusal_of_a_file(model_file, tmp_path):
+    """-o names a folder: exporting twice replaces the files; a file there is refused first."""
+    out = tmp_path / "onnx"
+    for _ in range(2):
+        result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    (tmp_path / "afile").write_text("")
+    result = aekit_cli("export", model_file[0], "-o", tmp_path / "afile")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"aekit: error: -o/--output {tmp_path / 'afile'} is a file; give a folder for the ONNX "
+        "files."
+    )
+
+
 def test_each_worker_loads_the_model_from_the_settings(model_file, tmp_path, monkeypatch):
     """What uvicorn's worker processes run (--workers > 1): the factory, in this process."""
     import warnings

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from aekit.cli.common import Run, app, load_run
+from aekit.cli.outputs import check_writable_folder
 
 
 def _needs(extra: str, *modules: str) -> None:
@@ -25,18 +26,22 @@ def _needs(extra: str, *modules: str) -> None:
 @app.command()
 def export(
     run: Run,
-    output: Annotated[
+    folder: Annotated[
         Path, typer.Option("-o", "--output", help="Folder for the ONNX files.")
     ] = Path("onnx"),
 ) -> None:
     """Write RUN's model as ONNX files (encoder, decoder and score graphs, or a detector's whole
     score) and a manifest.json that says what each takes and gives."""
+    # -o names a folder here (the files inside are replaced), so it is checked as one
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"-o/--output {folder} is a file; give a folder for the ONNX files.")
+    check_writable_folder(folder, "-o/--output")
     _needs("export", "onnx", "onnxscript")
     from aekit.export import export_onnx
 
-    manifest = export_onnx(load_run(run), output)
-    files = sorted(p.name for p in output.glob("*.onnx"))
-    typer.echo(f"{', '.join(files)} and {manifest.name}: {output}")
+    manifest = export_onnx(load_run(run), folder)
+    files = sorted(p.name for p in folder.glob("*.onnx"))
+    typer.echo(f"{', '.join(files)} and {manifest.name}: {folder}")
 
 
 @app.command()
