@@ -28,7 +28,7 @@ The bar
 Issue 18: at concurrency 32, 5,000 requests with 0 errors, and RSS growth under 50 MB (after
 the warm-up to the end). Prints PASS or FAIL; exit status 1 on FAIL only with ``--strict``.
 
-Reproduce (from the repository root; about 4 minutes on 2 CPU cores)::
+Reproduce (from the repository root; about 20 minutes on 2 shared CPU cores)::
 
     .venv/bin/python benchmarks/serve.py
 

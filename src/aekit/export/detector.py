@@ -78,7 +78,7 @@ class DetectorScore(nn.Module):
 
     def __init__(self, detector: Any) -> None:
         super().__init__()
-        shift, scale = encoded_standardization(detector.encoder_)
+        shift, scale = _encoded_standardization(detector.encoder_)
         self.standardize = Scaling(torch.as_tensor(shift), torch.as_tensor(scale), (len(shift),))
         self.fill_missing = bool(detector.handle_missing)  # the "mask" policy: NaN encodes as 0
         self.members = nn.ModuleList(_Member(detector, i) for i in range(len(detector.estimators_)))
@@ -102,7 +102,7 @@ class DetectorScore(nn.Module):
         return score, score > self.threshold, torch.sigmoid(z)
 
 
-def encoded_standardization(encoder: Any) -> tuple[np.ndarray, np.ndarray]:
+def _encoded_standardization(encoder: Any) -> tuple[np.ndarray, np.ndarray]:
     """``(shift, scale)`` per encoded column: a numeric column's mean and scale, 0 and 1 on the
     one-hot columns (which the encoder does not scale)."""
     shift = np.zeros(encoder.n_features_out_, dtype=np.float32)
@@ -114,7 +114,7 @@ def encoded_standardization(encoder: Any) -> tuple[np.ndarray, np.ndarray]:
     return shift, scale
 
 
-def input_layout(encoder: Any) -> list[dict[str, Any]]:
+def _input_layout(encoder: Any) -> list[dict[str, Any]]:
     """The columns of the graph's input ``x``: each original column's name, kind, position and,
     for a categorical one, its categories in the order of its one-hot columns."""
     layout = []
@@ -151,7 +151,7 @@ def export_detector(detector: Any, directory: str | os.PathLike) -> dict[str, An
         "files": {"detector": path.name},
         "inputs": {"x": ["batch", int(encoder.n_features_out_)]},
         "outputs": list(OUTPUTS),
-        "columns": input_layout(encoder),
+        "columns": _input_layout(encoder),
         "handle_missing": bool(detector.handle_missing),
         "threshold": float(detector.threshold_),
         "score_spread": float(detector.score_spread_),
@@ -159,9 +159,25 @@ def export_detector(detector: Any, directory: str | os.PathLike) -> dict[str, An
 
 
 def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
-    """The graph's input ``x`` for a table (a DataFrame, or an array in the column order), from
-    the manifest alone: numbers as they are, categories one-hot. A reference for other
-    languages; an unknown category is an error, as in the Python API."""
+    """The graph's input ``x`` for a table, from the manifest alone: numbers as they are,
+    categories one-hot. A reference for other languages.
+
+    Parameters
+    ----------
+    manifest : dict
+        The ``manifest.json`` of an exported detector.
+    table : DataFrame or array-like of shape (n_samples, n_columns)
+        The detector's columns, in their order (a DataFrame's names are not checked).
+
+    Returns
+    -------
+    x : ndarray of shape (n_samples, n_encoded), float32
+
+    Raises
+    ------
+    ValueError
+        For a category the detector has not seen, as in the Python API.
+    """
     import pandas as pd
 
     frame = table if isinstance(table, pd.DataFrame) else pd.DataFrame(np.asarray(table))
