@@ -54,6 +54,23 @@ def test_train_leaves_model_config_metrics_command_and_figures(cvae_run):
     assert {"loss_curves.png", "latent.png", "samples.png"} <= figures
 
 
+def test_train_says_why_training_stopped(tmp_path):
+    """The epoch budget, or which loss stalled (the trainer's rule, with its numbers)."""
+    budget = invoke("train", "digits", "--model", "ae", *QUICK, "--out", tmp_path / "a")
+    assert budget.exit_code == 0, budget.output
+    assert "stopped: reached max_iter=2" in budget.output
+    stalled = invoke(
+        "train", "digits", "--model", "ae", "--quiet", "--param", "hidden_layer_sizes=[16]",
+        "--param", "max_iter=50", "--param", "tol=1e9", "--param", "n_iter_no_change=2",
+        "--out", tmp_path / "b",
+    )  # fmt: skip
+    assert stalled.exit_code == 0, stalled.output
+    assert (
+        "stopped: the training loss did not improve by tol=1e+09 for n_iter_no_change=2 epochs"
+        in stalled.output
+    )
+
+
 def test_config_toml_reruns_the_same_training(cvae_run, tmp_path):
     result = invoke(
         "train", "--config", cvae_run / "config.toml", "--out", tmp_path / "again", "--quiet"

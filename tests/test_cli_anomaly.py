@@ -96,3 +96,18 @@ def test_detect_bad_input_is_one_line_exit_2(tmp_path):
     assert not out.exists()  # nothing half-written
     bad = invoke("detect", data, "--out", out, "--contamination", "lots")
     assert bad.exit_code != 0 and "contamination" in str(bad.exception)
+
+
+def test_detect_takes_images_as_rows_of_pixels(tmp_path):
+    """``aekit detect digits``: the bundled digits load as 1x8x8 images; the detector scores
+    their 64 pixels as columns instead of refusing a 4-D table."""
+    out = tmp_path / "DET"
+    result = invoke("detect", "digits", "--out", out, "--param", "n_estimators=1")
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(out / "scores.csv")
+    assert len(scores) == 1797 and scores["anomaly_score"].notna().all()
+    rescored = invoke("score", out, "digits", "-o", tmp_path / "again.csv")
+    assert rescored.exit_code == 0, rescored.output
+    np.testing.assert_allclose(
+        pd.read_csv(tmp_path / "again.csv")["anomaly_score"], scores["anomaly_score"], rtol=1e-6
+    )

@@ -103,6 +103,8 @@ def detect(
     rate = contamination if contamination == "auto" else _fraction(contamination)
     with runs.claimed_run(out, force) as staging:  # claimed before fitting, not after
         X, y = read_data(data, label_column, None, None, False)
+        if getattr(X, "ndim", 2) > 2:  # images: the detector scores their pixels as columns
+            X = X.reshape(len(X), -1)
         from aekit import AnomalyDetector
         from aekit.cli.data import write_table
         from aekit.viz.anomaly import roc_pr_curves, score_histogram

@@ -78,7 +78,19 @@ def train(
         (staging / "command.txt").write_text(command + "\n")
         write_figures(staging, estimator, X, y)
     final = {k: round(v[-1], 4) for k, v in estimator.history_.items()}
-    typer.echo(f"{cls.__name__}: {estimator.n_iter_} epochs, {final}\nrun: {out}")
+    typer.echo(f"{cls.__name__}: {estimator.n_iter_} epochs, {final}")
+    typer.echo(f"stopped: {_why_stopped(estimator)}\nrun: {out}")
+
+
+def _why_stopped(estimator) -> str:
+    """Why training ended: the epoch budget, or the loss that stalled (the trainer's rule)."""
+    if estimator.n_iter_ >= estimator.max_iter:
+        return f"reached max_iter={estimator.max_iter}"
+    watched = "validation" if estimator.early_stopping else "training"
+    return (
+        f"the {watched} loss did not improve by tol={estimator.tol:g} for "
+        f"n_iter_no_change={estimator.n_iter_no_change} epochs"
+    )
 
 
 def _write_toml(path: Path, document: dict[str, Any]) -> None:
