@@ -202,12 +202,45 @@ class AutoencoderModel(nn.Module):
             start += c
         return log_w
 
+    def entry_errors(
+        self,
+        x: torch.Tensor,
+        y: torch.Tensor | None,
+        metric: str,
+        eps: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """Each entry's reconstruction error, shape (n, n_features) with images flattened:
+        ``(x_j - E[x_j | z])^2`` (``metric="squared"``) or ``-log p(x_j | z)`` (``"nll"``),
+        averaged over the draws ``z = mu + sigma * eps`` (S, latent_dim) for a Gaussian latent,
+        or through the code itself for a deterministic one (``eps`` None). One definition for
+        the estimators' ``reconstruction_error`` and an exported detector's graph."""
+        code = self.encode(self.objective.encoder_input(x), y)
+        if eps is None:
+            draws = [code.mean]
+        else:
+            draws = [self.latent.sample(code, eps=e.to(x).expand_as(code.mean)) for e in eps]
+        errors = torch.zeros_like(x)
+        for z in draws:
+            output = self.decode(z, y)
+            if metric == "squared":
+                errors += (x - self.likelihood.mean(output)) ** 2
+            else:
+                errors += self.likelihood.nll_per_feature(output, x)
+        return errors.flatten(1) / len(draws)
+
     def kl_per_unit(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         """``KL(q(z_j|x) || N(0, 1))`` per row and latent unit, shape (n, latent_dim); each
         row sums to the latent's KL. Each unit is passed to the latent's own closed form as a
         one-dimensional code (Kingma & Welling 2014, App. B)."""
         code = self.encode(x, y)
         return self.latent.kl(Code(code.mean[..., None], code.log_var[..., None]))
+
+
+def fixed_draws(n_draws: int, latent_dim: int, seed: int = 0) -> torch.Tensor:
+    """Standard-normal draws ``eps`` (n_draws, latent_dim) from a fixed seed: the draws every
+    evaluation of an expectation over ``q(z|x)`` shares (ELBO scores, reconstruction errors,
+    exported graphs), so a row's value repeats exactly and never depends on its batch."""
+    return torch.randn(n_draws, latent_dim, generator=torch.Generator().manual_seed(seed))
 
 
 def _log_standard_normal(v: torch.Tensor) -> torch.Tensor:

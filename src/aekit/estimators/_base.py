@@ -28,7 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from aekit.core.latent import DeterministicLatent
-from aekit.core.model import AutoencoderModel
+from aekit.core.model import AutoencoderModel, fixed_draws
 from aekit.core.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, reset_parameters
 from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
 from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
@@ -303,7 +303,7 @@ class BaseAutoencoder(
         ELBO averages 16 draws of eps common to every row, so no row depends on its batch."""
         if not self.model_.latent.stochastic:
             return lambda model, x, yb: -model.reconstruction_nll(x, yb)
-        eps = torch.randn(16, self.latent_dim, generator=torch.Generator().manual_seed(0))
+        eps = fixed_draws(16, self.latent_dim)
         return lambda model, x, yb: model.elbo(x, yb, eps.to(x.device, x.dtype))
 
     # ---- the public methods: y is passed through to the label hooks (ignored without labels) --

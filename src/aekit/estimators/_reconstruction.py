@@ -13,12 +13,10 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
+from aekit.core.model import fixed_draws
 from aekit.data.validation import is_int
 
 METRICS = ("squared", "nll")
-# The draws of eps behind a VAE's expectations: a fixed seed, the one the ELBO of score_samples
-# uses, so errors repeat exactly and agree with it.
-_DRAW_SEED = 0
 
 
 class ReconstructionErrors:
@@ -75,25 +73,11 @@ class ReconstructionErrors:
         if not is_int(n_draws, 1):
             raise ValueError(f"n_draws={n_draws!r} must be an int of at least 1.")
         X_model, labels = self._model_inputs(X, y)
-        eps = None
-        if self.model_.latent.stochastic:
-            generator = torch.Generator().manual_seed(_DRAW_SEED)
-            eps = torch.randn(int(n_draws), self.latent_dim, generator=generator)
+        stochastic = self.model_.latent.stochastic
+        eps = fixed_draws(int(n_draws), self.latent_dim) if stochastic else None
 
         def entry_errors(model: torch.nn.Module, x: torch.Tensor, yb: torch.Tensor | None):
-            code = model.encode(model.objective.encoder_input(x), yb)
-            if eps is None:
-                draws = [code.mean]
-            else:
-                draws = [model.latent.sample(code, eps=e.to(x).expand_as(code.mean)) for e in eps]
-            errors = torch.zeros_like(x)
-            for z in draws:
-                output = model.decode(z, yb)
-                if metric == "squared":
-                    errors += (x - model.likelihood.mean(output)) ** 2
-                else:
-                    errors += model.likelihood.nll_per_feature(output, x)
-            return errors.flatten(1) / len(draws)
+            return model.entry_errors(x, yb, metric, None if eps is None else eps.to(x))
 
         errors = self._batched(entry_errors, X_model, labels).numpy().astype(np.float64)
         return errors if per_feature else errors.sum(axis=1)

@@ -2,10 +2,11 @@
 
 The graph computes what ``detector.anomaly_score`` computes, from the members' networks to the
 threshold: the standardization of the numeric columns, each member's per-feature errors
-(:func:`aekit.anomaly.scoring.row_feature_scores`, VAEs with the same fixed draws) divided by
-its training spread, the distance of each member's code to its k-th nearest training code and
-of the row to its k-th nearest training row (the neighbour tables are constants of the graph,
-the distances computed in float64), then the flag and the probability of ``predict_proba``.
+(:meth:`aekit.core.model.AutoencoderModel.entry_errors`, VAEs with the same fixed draws, plus the
+KL for ``score_type="elbo"``) divided by its training spread, the distance of each member's
+code to its k-th nearest training code and of the row to its k-th nearest training row (the
+neighbour tables are constants of the graph, the distances computed in float64), then the flag
+and the probability of ``predict_proba``.
 
 Its input ``x`` is the row as the detector's :class:`aekit.data.tabular.TabularEncoder` lays it
 out, before standardization: each numeric column's raw value, and each categorical column as the
@@ -27,7 +28,8 @@ import torch
 from torch import nn
 
 from aekit._version import __version__
-from aekit.anomaly.scoring import row_feature_scores, score_draws
+from aekit.anomaly.scoring import METRICS
+from aekit.core.model import fixed_draws
 from aekit.core.onnx import export_onnx
 from aekit.estimators.modules import Scaling
 
@@ -53,7 +55,8 @@ class _Member(nn.Module):
         score = member.score_module()  # a float32 copy of the network and its input scaling
         self.scaling, self.model = score.scaling, score.model
         self.kind = "reconstruction" if detector.score_type == "auto" else detector.score_type
-        self.register_buffer("eps", score_draws(int(detector.n_draws), member.latent_dim))
+        draws = fixed_draws(int(detector.n_draws), member.latent_dim)  # those of its scores
+        self.register_buffer("eps", draws if self.model.latent.stochastic else None)
         self.error_scale = float(detector.error_scales_[index])
         self.has_codes = bool(detector.codes_)
         if self.has_codes:
@@ -64,7 +67,10 @@ class _Member(nn.Module):
 
     def forward(self, rows: torch.Tensor) -> torch.Tensor:
         x = self.scaling(rows)
-        total = row_feature_scores(self.model, x, self.kind, self.eps).sum(1).to(torch.float64)
+        total = self.model.entry_errors(x, None, METRICS[self.kind], self.eps).sum(1)
+        if self.kind == "elbo":  # the part of the negative ELBO that belongs to no feature
+            total = total + self.model.latent.kl(self.model.encode(x))
+        total = total.to(torch.float64)
         total = total / self.error_scale
         if self.has_codes:
             code = self.model.encode_code(x)  # the member's transform
