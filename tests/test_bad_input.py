@@ -142,9 +142,11 @@ def test_one_dimensional_X(fitted):
         fitted.transform(np.zeros(64))
 
 
-def test_three_dimensional_X():
-    with pytest.raises(ValueError, match=r"2 axes .* or 4 \(n, C, H, W\); got shape \(4, 8, 8\)"):
-        aekit.Autoencoder(**CPU).fit(np.zeros((4, 8, 8)))
+def test_five_dimensional_X():
+    with pytest.raises(
+        ValueError, match=r"2 axes .* or 4 \(n, C, H, W\); got shape \(4, 1, 2, 8, 8\)"
+    ):
+        aekit.Autoencoder(**CPU).fit(np.zeros((4, 1, 2, 8, 8)))
 
 
 def test_ragged_rows():

@@ -164,7 +164,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
         step : float, default=None
             Quantization step; None uses the ``step`` parameter.
 

@@ -51,13 +51,19 @@ class QuantizingAutoencoder(BaseAutoencoder):
         Size of the code (the bottleneck). Larger than the number of features makes the model
         overcomplete.
     hidden_layer_sizes : tuple of int, default=None
-        Widths of the encoder's hidden layers (the decoder mirrors them); for
-        ``architecture="conv"``, the channels of its stride-2 convolutions. None means
-        ``(256, 128)`` for ``"mlp"`` and ``(32, 64)`` for ``"conv"``.
-    architecture : {"mlp", "conv"}, default="mlp"
-        Dense networks for vectors, or convolutional ones for images.
+        Widths of the encoder's hidden layers (the decoder mirrors them); for ``"conv"`` and
+        ``"conv1d"``, the channels of its stride-2 convolutions; for ``"lstm"``/``"gru"``, the
+        widths of its stacked recurrent layers. None means ``(256, 128)`` for ``"mlp"``,
+        ``(32, 64)`` for ``"conv"``, ``(32, 16)`` for ``"conv1d"`` and ``(64,)`` for the RNNs.
+    architecture : {"mlp", "conv", "conv1d", "lstm", "gru"}, default="mlp"
+        Dense networks for vectors, 3x3 convolutions for images, width-7 1-D convolutions or
+        a recurrent sequence-to-sequence network for sequences.
     image_shape : tuple (C, H, W), default=None
         Image shape for ``architecture="conv"`` when X is 2-D; taken from X when X is 4-D.
+    sequence_shape : tuple (channels, length), default=None
+        Sequence shape for ``"conv1d"``, ``"lstm"`` and ``"gru"`` when X is 2-D (a row holds
+        channel 0's steps, then channel 1's, ...); taken from X when X is 3-D
+        ``(n, channels, length)``.
     activation : {"relu", "tanh", "logistic", "elu", "gelu", "silu", "leaky_relu"}, default="relu"
         Hidden-layer activation.
     likelihood : {"auto", "bernoulli", "gaussian"}, default="auto"
@@ -119,6 +125,7 @@ class QuantizingAutoencoder(BaseAutoencoder):
         hidden_layer_sizes: tuple[int, ...] | None = None,
         architecture: str = "mlp",
         image_shape: tuple[int, int, int] | None = None,
+        sequence_shape: tuple[int, int] | None = None,
         activation: str = "relu",
         likelihood: str = "auto",
         categorical_groups: tuple[tuple[int, int], ...] | None = None,
@@ -142,6 +149,7 @@ class QuantizingAutoencoder(BaseAutoencoder):
             hidden_layer_sizes=hidden_layer_sizes,
             architecture=architecture,
             image_shape=image_shape,
+            sequence_shape=sequence_shape,
             activation=activation,
             likelihood=likelihood,
             categorical_groups=categorical_groups,

@@ -6,9 +6,9 @@ objective that says how they make a loss (:mod:`aekit.core.objectives.training`)
 the model is built. Like nanoGPT's model, ``forward`` returns the loss itself together with each
 named term, so the trainer needs to know nothing else.
 
-Shapes: ``x`` is ``(n, D)`` for the MLP or ``(n, C, H, W)`` for the conv network, already in the
-model's space (standardized for Gaussian data, as is for [0, 1] data); ``y`` holds class indices
-``(n,)`` for conditional models.
+Shapes: ``x`` is ``(n, D)`` for the MLP, ``(n, C, H, W)`` for the conv network or ``(n, C, L)``
+for the sequence networks (conv1d, lstm, gru), already in the model's space (standardized for
+Gaussian data, as is for [0, 1] data); ``y`` holds class indices ``(n,)`` for conditional models.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ def one_hot_labels(y: torch.Tensor, n_classes: int) -> torch.Tensor:
 
 def join_label(x: torch.Tensor, one_hot: torch.Tensor | None) -> torch.Tensor:
     """Append the one-hot label to x: as features for vectors, as constant channels for
-    images (the label is then visible at every pixel)."""
+    images and sequences (the label is then visible at every pixel or step)."""
     if one_hot is None:
         return x
-    if x.dim() == 4:
-        one_hot = one_hot[:, :, None, None].expand(-1, -1, *x.shape[2:])
+    if x.dim() > 2:
+        one_hot = one_hot[(..., *[None] * (x.dim() - 2))].expand(-1, -1, *x.shape[2:])
     return torch.cat([x, one_hot.to(x.dtype)], dim=1)
 
 

@@ -19,8 +19,8 @@ def _is_torch_tensor(X: Any) -> bool:
 
 
 def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.ndarray:
-    """Return ``X`` as a finite float32 array with 2 (rows, features) or 4 (n, C, H, W) axes
-    (``allow_nan``: NaN may mark missing entries, infinity is still an error)."""
+    """Return ``X`` as a finite float32 array with 2 (rows, features), 3 (n, C, L) or 4
+    (n, C, H, W) axes (``allow_nan``: NaN may mark missing entries, infinity is still an error)."""
     if X is None:
         raise ValueError(f"{name} is None; pass an array-like of shape (n_samples, n_features).")
     if _is_torch_tensor(X):
@@ -59,7 +59,7 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
             raise TypeError(f"{name} contains a value that is not a number: {err}.") from None
     if array.dtype.kind == "c":
         raise ValueError(f"Complex data not supported: {name} is complex; pass real numbers.")
-    if array.ndim not in (2, 4):
+    if array.ndim not in (2, 3, 4):
         hint = (
             " Reshape your data either using X.reshape(-1, 1) if it has a single feature or "
             "X.reshape(1, -1) if it is a single sample."
@@ -67,8 +67,8 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
             else ""
         )
         raise ValueError(
-            f"{name} must have 2 axes (n_samples, n_features) or 4 (n, C, H, W); got "
-            f"shape {array.shape}.{hint}"
+            f"{name} must have 2 axes (n_samples, n_features), 3 (n, channels, length) or 4 "
+            f"(n, C, H, W); got shape {array.shape}.{hint}"
         )
     if array.shape[0] == 0:
         raise ValueError(

@@ -49,6 +49,7 @@ class AutoencoderState(SavesToFile):
             "feature_names_in_": getattr(self, "feature_names_in_", None),
             "input_ndim_": self.input_ndim_,
             "image_shape_": self.image_shape_,
+            "sequence_shape_": self.sequence_shape_,
             "likelihood_": self.likelihood_,
             "n_iter_": self.n_iter_,
             "history_": self.history_,
@@ -72,6 +73,8 @@ class AutoencoderState(SavesToFile):
         self.input_ndim_ = fitted["input_ndim_"]
         shape = fitted["image_shape_"]
         self.image_shape_ = None if shape is None else tuple(shape)
+        shape = fitted.get("sequence_shape_")  # absent from files written before sequences
+        self.sequence_shape_ = None if shape is None else tuple(shape)
         self.likelihood_ = fitted["likelihood_"]
         self.n_iter_ = fitted["n_iter_"]
         self.history_ = fitted["history_"]

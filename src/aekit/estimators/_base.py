@@ -27,9 +27,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from aekit.core.architectures import DEFAULT_HIDDEN, make_decoder, make_encoder
 from aekit.core.latent import DeterministicLatent
 from aekit.core.model import AutoencoderModel, fixed_draws
-from aekit.core.nets import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder, reset_parameters
+from aekit.core.nets import reset_parameters
 from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
 from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, fingerprint, train
@@ -44,7 +45,6 @@ from aekit.estimators._progress import ProgressBar
 from aekit.estimators._reconstruction import ReconstructionErrors
 from aekit.estimators.modules import ExportsModules
 
-DEFAULT_HIDDEN = {"mlp": (256, 128), "conv": (32, 64)}
 _INFERENCE_BATCH = 2048
 # Parameters that may change between a run and its resumption from a checkpoint.
 # compile changes how a step runs, not what it computes.
@@ -94,14 +94,11 @@ class BaseAutoencoder(
             if self.hidden_layer_sizes is None
             else self.hidden_layer_sizes
         )
-        d, k, act = self.latent_dim, n_classes, self.activation
-        if self.architecture == "conv":
-            c, h, w = self.image_shape_
-            encoder = ConvEncoder((c + k, h, w), hidden, act)
-            decoder = ConvDecoder(d + k, self.image_shape_, hidden, act)
-        else:
-            encoder = MLPEncoder(self.n_features_in_ + k, hidden, act)
-            decoder = MLPDecoder(d + k, hidden[::-1], self.n_features_in_, act)
+        d, k, arch, act = self.latent_dim, n_classes, self.architecture, self.activation
+        shape = self._network_shape()
+        # The one-hot label joins the encoder's input as k more features or channels.
+        encoder = make_encoder(arch, (shape[0] + k, *shape[1:]), hidden, act)
+        decoder = make_decoder(arch, d + k, shape, hidden, act)
         latent = self._make_latent(encoder.out_features)
         likelihood = make_likelihood(self.likelihood_, latent.stochastic, categorical_groups(self))
         return AutoencoderModel(
@@ -149,7 +146,7 @@ class BaseAutoencoder(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
             Training data: numpy array, torch tensor, pandas DataFrame or nested lists.
         y : array-like of shape (n_samples,), default=None
             Labels, used by conditional models only.
@@ -312,7 +309,7 @@ class BaseAutoencoder(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
         y : array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one per row;
             predicted (:meth:`ConditionalVAE.predict`) when None.
@@ -344,7 +341,7 @@ class BaseAutoencoder(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
         y : array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one per row,
             used to encode and to decode; predicted when None, as in ``transform``.
@@ -362,7 +359,7 @@ class BaseAutoencoder(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
         y : array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels: then the
             ELBO given them; when None, ``logsumexp_y ELBO(x, y) - log n_classes``, a bound on
@@ -379,7 +376,7 @@ class BaseAutoencoder(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
         y : array-like of shape (n_samples,), default=None
             As for :meth:`score_samples`: ignored by models without labels.
 

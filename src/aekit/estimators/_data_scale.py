@@ -76,19 +76,31 @@ class DataScale:
     """Mixin of :class:`aekit.estimators.BaseAutoencoder`: rows to and from the model's space,
     where Gaussian data is standardized and [0, 1] data is used as is."""
 
+    def _network_shape(self) -> tuple[int, ...]:
+        """One row as the network takes it: ``(D,)``, ``(C, H, W)`` or ``(C, L)``."""
+        if self.architecture == "mlp":
+            return (int(self.n_features_in_),)
+        shape = self.image_shape_ if self.architecture == "conv" else self.sequence_shape_
+        return tuple(int(v) for v in shape)
+
+    def _data_shape(self) -> tuple[int, ...]:
+        """One row as ``fit`` saw it: images and sequences come back shaped as they went in."""
+        shape = {4: self.image_shape_, 3: getattr(self, "sequence_shape_", None)}.get(
+            self.input_ndim_
+        )
+        return (int(self.n_features_in_),) if shape is None else tuple(int(v) for v in shape)
+
     def _to_model(self, flat: np.ndarray) -> torch.Tensor:
         if self.data_mean_ is not None:
             flat = (flat - self.data_mean_) / self.data_scale_
-        shape = self.image_shape_ if self.architecture == "conv" else (self.n_features_in_,)
+        shape = self._network_shape()
         return torch.from_numpy(np.ascontiguousarray(flat, dtype=np.float32)).view(-1, *shape)
 
     def _to_data(self, x: torch.Tensor) -> np.ndarray:
         flat = x.detach().cpu().numpy().reshape(len(x), -1)
         if self.data_mean_ is not None:
             flat = flat * self.data_scale_ + self.data_mean_
-        if self.input_ndim_ == 4:
-            return flat.reshape(len(flat), *self.image_shape_)
-        return flat
+        return flat.reshape(len(flat), *self._data_shape())
 
     def _log_det_scale(self) -> float:
         """``-sum log scale``: turns a density of standardized x into one of the data x."""

@@ -1,5 +1,5 @@
-"""Input checks of the autoencoders: X as the float rows the networks take, and its images'
-shape, with errors that say what is wrong and how to fix it."""
+"""Input checks of the autoencoders: X as the float rows the networks take, and the shape of
+its images or sequences, with errors that say what is wrong and how to fix it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import validate_data
 
+from aekit.core.architectures import SEQUENCE_ARCHITECTURES
 from aekit.data.validation import as_numeric_array
+
+# parameter -> (the ndim of an X made of such rows, the row's shape in words, what it is,
+# the architectures that need it)
+_SHAPES = {
+    "image_shape": (4, "(C, H, W)", "images", {"conv"}),
+    "sequence_shape": (3, "(channels, length)", "sequences", set(SEQUENCE_ARCHITECTURES)),
+}
+_HINTS = {"sequence_shape": " Rows of one series' values: sequence_shape=(1, n_features)."}
 
 
 class InputChecks:
@@ -26,29 +35,43 @@ class InputChecks:
         )  # as_numeric_array already said where
         if reset:
             self.input_ndim_ = array.ndim
-            self.image_shape_ = self._resolve_image_shape(array)
-        elif array.ndim == 4 and tuple(array.shape[1:]) != tuple(self.image_shape_ or ()):
+            self.image_shape_ = self._resolve_shape(array, "image_shape")
+            self.sequence_shape_ = self._resolve_shape(array, "sequence_shape")
+            return flat
+        for name, (ndim, _, what, _) in _SHAPES.items():
+            fitted = getattr(self, f"{name}_", None)
+            if array.ndim == ndim and fitted is not None and tuple(array.shape[1:]) != fitted:
+                raise ValueError(
+                    f"X has {what} of shape {tuple(array.shape[1:])} but the model was fitted "
+                    f"on {fitted}."
+                )
+        if array.ndim == 4 and self.image_shape_ is None:
             raise ValueError(
                 f"X has images of shape {tuple(array.shape[1:])} but the model was fitted on "
-                f"{self.image_shape_}."
+                "rows, not images."
             )
         return flat
 
-    def _resolve_image_shape(self, array: np.ndarray) -> tuple[int, int, int] | None:
-        given = tuple(int(v) for v in self.image_shape) if self.image_shape is not None else None
-        if array.ndim == 4:
+    def _resolve_shape(self, array: np.ndarray, name: str) -> tuple[int, ...] | None:
+        """The images' or sequences' shape: X's own when X is shaped so, else the parameter's
+        (checked against X's number of features); an error if the architecture needs one."""
+        ndim, form, what, needed_by = _SHAPES[name]
+        value = getattr(self, name)
+        given = tuple(int(v) for v in value) if value is not None else None
+        if array.ndim == ndim:
             found = tuple(int(v) for v in array.shape[1:])
             if given is not None and given != found:
-                raise ValueError(f"image_shape={given} does not match X's images {found}.")
+                raise ValueError(f"{name}={given} does not match X's {what} {found}.")
             return found
-        if given is not None and (len(given) != 3 or int(np.prod(given)) != array.shape[1]):
+        n_features = int(np.prod(array.shape[1:]))
+        if given is not None and (len(given) != ndim - 1 or int(np.prod(given)) != n_features):
+            product = "*".join(form.strip("()").split(", "))
             raise ValueError(
-                f"image_shape={given} must be (C, H, W) with C*H*W equal to X's "
-                f"{array.shape[1]} features."
+                f"{name}={given} must be {form} with {product} equal to X's {n_features} features."
             )
-        if self.architecture == "conv" and given is None:
+        if self.architecture in needed_by and given is None:
             raise ValueError(
-                "architecture='conv' needs images: pass X as (n, C, H, W) or set "
-                "image_shape=(C, H, W)."
+                f"architecture={self.architecture!r} needs {what}: pass X as (n, "
+                f"{form.strip('()')}) or set {name}={form}.{_HINTS.get(name, '')}"
             )
         return given

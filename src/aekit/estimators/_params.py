@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from aekit.core.architectures import ARCHITECTURES
 from aekit.core.nets import ACTIVATIONS
 from aekit.core.objectives.likelihoods import LIKELIHOODS
 from aekit.core.train import PRECISIONS
@@ -34,8 +35,9 @@ class AutoencoderParams:
     _parameter_constraints: ClassVar[dict[str, list]] = {
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "hidden_layer_sizes": [None, tuple, list],
-        "architecture": [StrOptions({"mlp", "conv"})],
+        "architecture": [StrOptions(set(ARCHITECTURES))],
         "image_shape": [None, "array-like"],
+        "sequence_shape": [None, "array-like"],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "likelihood": [StrOptions({"auto", *LIKELIHOODS})],
         "categorical_groups": [None, tuple, list],
@@ -61,6 +63,7 @@ class AutoencoderParams:
         hidden_layer_sizes: tuple[int, ...] | None,
         architecture: str,
         image_shape: tuple[int, int, int] | None,
+        sequence_shape: tuple[int, int] | None,
         activation: str,
         likelihood: str,
         categorical_groups: tuple[tuple[int, int], ...] | None,
@@ -82,6 +85,7 @@ class AutoencoderParams:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.architecture = architecture
         self.image_shape = image_shape
+        self.sequence_shape = sequence_shape
         self.activation = activation
         self.likelihood = likelihood
         self.categorical_groups = categorical_groups

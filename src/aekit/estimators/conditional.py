@@ -22,12 +22,11 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from aekit.core.nets import ConvEncoder, MLPEncoder
+from aekit.core.architectures import DEFAULT_HIDDEN, make_encoder
 from aekit.core.objectives import Objective, SemiSupervisedBound
 from aekit.core.semisupervised import UNLABELLED, oversampled_order
 from aekit.core.train import TrainConfig
 from aekit.data.validation import MissingLabelsError
-from aekit.estimators._base import DEFAULT_HIDDEN
 from aekit.estimators._conditional_labels import ConditionalLabels
 from aekit.estimators._variational import _VariationalBase
 
@@ -68,13 +67,19 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         Size of the code (the bottleneck). Larger than the number of features makes the model
         overcomplete.
     hidden_layer_sizes : tuple of int, default=None
-        Widths of the encoder's hidden layers (the decoder mirrors them); for
-        ``architecture="conv"``, the channels of its stride-2 convolutions. None means
-        ``(256, 128)`` for ``"mlp"`` and ``(32, 64)`` for ``"conv"``.
-    architecture : {"mlp", "conv"}, default="mlp"
-        Dense networks for vectors, or convolutional ones for images.
+        Widths of the encoder's hidden layers (the decoder mirrors them); for ``"conv"`` and
+        ``"conv1d"``, the channels of its stride-2 convolutions; for ``"lstm"``/``"gru"``, the
+        widths of its stacked recurrent layers. None means ``(256, 128)`` for ``"mlp"``,
+        ``(32, 64)`` for ``"conv"``, ``(32, 16)`` for ``"conv1d"`` and ``(64,)`` for the RNNs.
+    architecture : {"mlp", "conv", "conv1d", "lstm", "gru"}, default="mlp"
+        Dense networks for vectors, 3x3 convolutions for images, width-7 1-D convolutions or
+        a recurrent sequence-to-sequence network for sequences.
     image_shape : tuple (C, H, W), default=None
         Image shape for ``architecture="conv"`` when X is 2-D; taken from X when X is 4-D.
+    sequence_shape : tuple (channels, length), default=None
+        Sequence shape for ``"conv1d"``, ``"lstm"`` and ``"gru"`` when X is 2-D (a row holds
+        channel 0's steps, then channel 1's, ...); taken from X when X is 3-D
+        ``(n, channels, length)``.
     activation : {"relu", "tanh", "logistic", "elu", "gelu", "silu", "leaky_relu"}, default="relu"
         Hidden-layer activation.
     likelihood : {"auto", "bernoulli", "gaussian"}, default="auto"
@@ -186,6 +191,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         hidden_layer_sizes: tuple[int, ...] | None = None,
         architecture: str = "mlp",
         image_shape: tuple[int, int, int] | None = None,
+        sequence_shape: tuple[int, int] | None = None,
         activation: str = "relu",
         likelihood: str = "auto",
         categorical_groups: tuple[tuple[int, int], ...] | None = None,
@@ -216,6 +222,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
             hidden_layer_sizes=hidden_layer_sizes,
             architecture=architecture,
             image_shape=image_shape,
+            sequence_shape=sequence_shape,
             activation=activation,
             likelihood=likelihood,
             categorical_groups=categorical_groups,
@@ -269,10 +276,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         if not self._has_classifier():
             return None
         hidden = tuple(self.hidden_layer_sizes or DEFAULT_HIDDEN[self.architecture])
-        if self.architecture == "conv":
-            body = ConvEncoder(self.image_shape_, hidden, self.activation)
-        else:
-            body = MLPEncoder(self.n_features_in_, hidden, self.activation)
+        body = make_encoder(self.architecture, self._network_shape(), hidden, self.activation)
         return nn.Sequential(body, nn.Linear(body.out_features, n_classes))
 
     def _train_config(self, flat: np.ndarray, y_index: torch.Tensor | None) -> TrainConfig:

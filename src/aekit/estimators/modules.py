@@ -159,14 +159,14 @@ class ExportsModules:
         n = int(self.n_features_in_)
         shift = torch.zeros(n) if self.data_mean_ is None else torch.as_tensor(self.data_mean_)
         scale = torch.ones(n) if self.data_scale_ is None else torch.as_tensor(self.data_scale_)
-        network = tuple(self.image_shape_) if self.architecture == "conv" else (n,)
-        data = tuple(self.image_shape_) if self.input_ndim_ == 4 else (n,)
+        network, data = self._network_shape(), self._data_shape()
         return Scaling(shift, scale, network), Scaling(shift, scale, data, inverse=True)
 
     def input_shape(self) -> tuple[int, ...]:
-        """The shape of one row as ``fit`` saw it: ``(n_features,)`` or ``(C, H, W)``."""
+        """The shape of one row as ``fit`` saw it: ``(n_features,)``, ``(C, H, W)`` or
+        ``(C, L)``."""
         check_is_fitted(self)
-        return tuple(self.image_shape_) if self.input_ndim_ == 4 else (int(self.n_features_in_),)
+        return self._data_shape()
 
     def encoder_module(self) -> EncoderModule:
         """The encoder as a standalone torch module: raw rows -> codes, as ``transform``.
