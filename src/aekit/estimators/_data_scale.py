@@ -2,8 +2,8 @@
 the way between the data and the model's space (:class:`DataScale`).
 
 Gaussian data is standardized per feature (:func:`aekit.data.scaling.standardization`, which
-leaves out NaN, the missing entries of masked data); the columns of a one-hot group keep their 0/1
-values, since a softmax likelihood models them.
+leaves out NaN, the missing entries of masked data), or per channel when the rows are sequences;
+the columns of a one-hot group keep their 0/1 values, since a softmax likelihood models them.
 """
 
 from __future__ import annotations
@@ -52,10 +52,24 @@ def fit_scale(estimator: Any, flat: np.ndarray) -> tuple[np.ndarray | None, np.n
     if estimator.likelihood_ != "gaussian":
         return None, None
     # NaN (a missing entry, only where the estimator masks them) is left out of the statistics.
-    center, scale = standardization(flat)
+    if estimator.sequence_shape_ is not None:  # rows are sequences, whatever the network
+        center, scale = _per_channel(flat, estimator.sequence_shape_)
+    else:
+        center, scale = standardization(flat)
     for a, b in groups or ():
         center[a:b], scale[a:b] = 0.0, 1.0
     return center.astype(np.float32), scale.astype(np.float32)
+
+
+def _per_channel(flat: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """One mean and scale per channel, over every row and step, repeated along the steps. A
+    sequence network shares its weights over time (a convolution's kernel, a recurrent cell), so
+    a value must mean the same at every step: standardizing each step on its own would rescale
+    each position of the signal differently and distort its shape."""
+    channels, length = shape
+    steps = flat.reshape(len(flat), channels, length).transpose(0, 2, 1).reshape(-1, channels)
+    center, scale = standardization(steps)
+    return np.repeat(center, length), np.repeat(scale, length)
 
 
 def value_range(
