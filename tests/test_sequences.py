@@ -130,6 +130,26 @@ def test_rows_with_a_sequence_shape_are_the_same_sequences(architecture):
     )
 
 
+def test_sequences_are_standardized_per_channel_not_per_step():
+    X = sines(30, 23, seed=0, channels=2) * np.array([[1.0], [100.0]], np.float32) + 5.0
+    model = aekit.Autoencoder(**small("conv1d")).fit(X)
+    mean, scale = model.data_mean_.reshape(2, 23), model.data_scale_.reshape(2, 23)
+    np.testing.assert_allclose(mean, X.mean(axis=(0, 2))[:, None].repeat(23, 1), rtol=1e-5)
+    np.testing.assert_allclose(scale, X.std(axis=(0, 2))[:, None].repeat(23, 1), rtol=1e-4)
+
+
+def test_onnxruntime_reproduces_a_conv1d_autoencoders_score(tmp_path):
+    # The score's graph holds every layer: scaling, convolutions, code, transposed convolutions.
+    ort = pytest.importorskip("onnxruntime")
+    X = sines(40, 23, seed=0, channels=2)
+    model = aekit.Autoencoder(**small("conv1d")).fit(X)
+    path = model.to_onnx(tmp_path / "score.onnx", part="score")
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(
+        session.run(None, {"x": X})[0], model.score_samples(X), rtol=0, atol=1e-4
+    )
+
+
 def test_a_dense_network_takes_sequences_and_gives_them_back():
     X = sines(30, 23, seed=0, channels=2)
     model = aekit.Autoencoder(**small("mlp")).fit(X)
