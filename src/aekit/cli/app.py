@@ -315,6 +315,7 @@ def info(run: Run) -> None:
         "features": fitted.get("n_features_in_"),
         "layers": _layers(header["params"], fitted.get("n_features_in_")),
         "image shape": fitted.get("image_shape_"),
+        "sequence shape": fitted.get("sequence_shape_"),
         "likelihood": fitted.get("likelihood_"),
         "epochs": fitted.get("n_iter_"),
         "final metrics": {k: round(v[-1], 4) for k, v in history.items() if v},
