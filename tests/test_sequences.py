@@ -195,3 +195,15 @@ def test_sequences_of_another_shape_than_in_fit_are_refused():
 def test_a_recurrent_network_needs_a_layer():
     with pytest.raises(ValueError, match=r"'gru' needs at least one recurrent layer"):
         aekit.Autoencoder(**small("gru", hidden_layer_sizes=())).fit(sines(10, 5, seed=0))
+
+
+def test_hashing_and_compression_take_sequences():
+    X = sines(40, 23, seed=0, channels=2)
+    network = {"hidden_layer_sizes": (4, 8), "max_iter": 2, "random_state": 0, "device": DEVICE}
+    rows = X.reshape(40, -1)
+    hasher = aekit.SemanticHasher(
+        n_bits=8, architecture="conv1d", sequence_shape=(2, 23), **network
+    ).fit(rows)
+    assert hasher.transform(rows).shape == (40, 8)
+    compressor = aekit.Compressor(latent_dim=4, architecture="conv1d", **network).fit(X)
+    assert compressor.decompress(compressor.compress(X)).shape == X.shape

@@ -49,10 +49,12 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         Default quantization step of :meth:`compress`; training assumes 1.
     hidden_layer_sizes : tuple of int, default=None
         Encoder widths (or conv channels); None is aekit's default for the architecture.
-    architecture : {"mlp", "conv"}, default="mlp"
-        Dense or convolutional networks.
+    architecture : {"mlp", "conv", "conv1d", "lstm", "gru"}, default="mlp"
+        Dense, convolutional (images, sequences) or recurrent networks.
     image_shape : tuple (C, H, W), default=None
         Image shape for ``architecture="conv"`` when X is 2-D.
+    sequence_shape : tuple (channels, length), default=None
+        Sequence shape for ``"conv1d"``, ``"lstm"`` and ``"gru"`` when X is 2-D.
     max_iter : int, default=30
         Training epochs.
     batch_size : int or "auto", default="auto"
@@ -92,6 +94,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         "rate_weight",
         "architecture",
         "image_shape",
+        "sequence_shape",
         "random_state",
     )
     _parameter_constraints: dict = {
@@ -108,6 +111,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         hidden_layer_sizes: tuple[int, ...] | None = None,
         architecture: str = "mlp",
         image_shape: tuple[int, int, int] | None = None,
+        sequence_shape: tuple[int, int] | None = None,
         max_iter: int = 30,
         batch_size: int | str = "auto",
         learning_rate_init: float = 1e-3,
@@ -121,6 +125,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.architecture = architecture
         self.image_shape = image_shape
+        self.sequence_shape = sequence_shape
         self.max_iter = max_iter
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init

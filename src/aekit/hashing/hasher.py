@@ -37,10 +37,12 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         Softmax temperature of the neighbour term.
     hidden_layer_sizes : tuple of int, default=None
         Encoder widths (decoder mirrored); None is aekit's default for the architecture.
-    architecture : {"mlp", "conv"}, default="mlp"
-        Dense or convolutional networks.
+    architecture : {"mlp", "conv", "conv1d", "lstm", "gru"}, default="mlp"
+        Dense, convolutional (images, sequences) or recurrent networks.
     image_shape : tuple (C, H, W), default=None
         Image shape for ``architecture="conv"`` when X is 2-D.
+    sequence_shape : tuple (channels, length), default=None
+        Sequence shape for ``"conv1d"``, ``"lstm"`` and ``"gru"`` when X is 2-D.
     max_iter : int, default=30
         Training epochs.
     batch_size : int, default=500
@@ -82,6 +84,7 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         "temperature",
         "architecture",
         "image_shape",
+        "sequence_shape",
         "random_state",
     )
     _parameter_constraints: dict = {
@@ -98,6 +101,7 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         hidden_layer_sizes: tuple[int, ...] | None = None,
         architecture: str = "mlp",
         image_shape: tuple[int, int, int] | None = None,
+        sequence_shape: tuple[int, int] | None = None,
         max_iter: int = 30,
         batch_size: int = 500,
         learning_rate_init: float = 1e-3,
@@ -111,6 +115,7 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         self.hidden_layer_sizes = hidden_layer_sizes
         self.architecture = architecture
         self.image_shape = image_shape
+        self.sequence_shape = sequence_shape
         self.max_iter = max_iter
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
