@@ -45,8 +45,9 @@ class ReconstructionErrors:
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one per row;
             predicted when None, as in ``transform``.
         per_feature : bool, default=False
-            Return every entry's error, shape (n_samples, n_features_in_) with images flattened
-            in (C, H, W) order, instead of each row's sum over its entries.
+            Return every entry's error, shape (n_samples, n_features_in_) with images and
+            sequences flattened in (C, H, W) or (C, L) order, instead of each row's sum over its
+            entries.
         metric : {"squared", "nll"}, default="squared"
             ``"squared"``: ``(x_j - x_hat_j)^2`` with ``x_hat = E[x | z]`` the decoded mean (a
             categorical group's entries against its categories' probabilities). ``"nll"``: the
