@@ -8,6 +8,7 @@ quantity itself). The model adds ``weight * value`` to the loss.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 
 import torch
 from torch import nn
@@ -85,7 +86,13 @@ class ContractivePenalty(Term):
     name = "contractive"
 
     def forward(self, x_in: torch.Tensor, code: Code, model: nn.Module) -> torch.Tensor:
-        return jacobian_frobenius_sq(model.encode_code, x_in).mean()
+        # The penalty is a gradient that training differentiates again; cuDNN's fused LSTM/GRU
+        # kernels have no double backward (nor a backward in eval mode, as in validation), so
+        # recurrent encoders take PyTorch's own kernels here. (Not yet run on a GPU.)
+        recurrent = any(isinstance(m, nn.RNNBase) for m in model.encoder.modules())
+        # (cuDNN's other flags concern only its own kernels, so disabling it is all it takes.)
+        with torch.backends.cudnn.flags(enabled=False) if recurrent else nullcontext():
+            return jacobian_frobenius_sq(model.encode_code, x_in).mean()
 
 
 class KLDivergence(Term):
