@@ -1,11 +1,13 @@
 """Layer 1: plain ``nn.Module`` builders for encoders and decoders.
 
-Two architectures, both mirror images of themselves:
+Dense and convolutional networks, each decoder the mirror image of its encoder (the recurrent
+ones are in :mod:`aekit.core.recurrent`, the table of names in :mod:`aekit.core.architectures`):
 
-* ``mlp``: vectors (tabular rows, flattened images, signals).
-* ``conv``: images ``(C, H, W)`` of any size, odd sizes included. Each stride-2 convolution
-  rounds its output size up; the mirrored transposed convolution gets exactly the
-  ``output_padding`` that restores the size it came from, so no cropping is needed.
+* ``MLPEncoder``/``MLPDecoder``: vectors (tabular rows, flattened images, signals).
+* ``ConvEncoder``/``ConvDecoder``: images ``(C, H, W)`` or sequences ``(C, L)`` of any size, odd
+  sizes included, by 2-D or 1-D convolutions. Each stride-2 convolution rounds its output size
+  up; the mirrored transposed convolution gets exactly the ``output_padding`` that restores the
+  size it came from, so no cropping is needed.
 
 An encoder maps its input to a flat feature vector (``out_features`` attribute); the latent head
 that turns features into a code lives in :mod:`aekit.core.latent`. A decoder maps a flat vector to
