@@ -51,6 +51,7 @@ class AutoencoderParams:
         "device": [StrOptions(set(DEVICES)), torch.device],
         "precision": [StrOptions(set(PRECISIONS))],
         "compile": ["boolean"],
+        "distributed": [StrOptions({"auto"}), "boolean"],
         "verbose": ["verbose"],
     }
 
@@ -76,6 +77,7 @@ class AutoencoderParams:
         device: str,
         precision: str,
         compile: bool,
+        distributed: bool | str,
         verbose: bool,
     ) -> None:
         self.latent_dim = latent_dim
@@ -97,6 +99,7 @@ class AutoencoderParams:
         self.device = device
         self.precision = precision
         self.compile = compile
+        self.distributed = distributed
         self.verbose = verbose
 
     def _check_params(self) -> None:
