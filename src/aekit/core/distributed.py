@@ -72,6 +72,17 @@ def wanted(distributed: bool | str) -> bool:
     return bool(distributed)
 
 
+def rank() -> int:
+    """This process's rank: the process group's once joined, torchrun's ``RANK`` before, and 0
+    for a process on its own. Rank 0 writes what a training leaves (model, figures, RUN)."""
+    if _initialized():
+        return torch.distributed.get_rank()
+    try:
+        return int(os.environ.get("RANK", "0")) if launched() else 0
+    except ValueError:
+        return 0
+
+
 def _initialized() -> bool:
     return torch.distributed.is_available() and torch.distributed.is_initialized()
 

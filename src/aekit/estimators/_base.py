@@ -202,7 +202,8 @@ class BaseAutoencoder(
         X_model = X_device
         y_index = None if y_index is None else to_device(y_index, device)
 
-        bar = ProgressBar(self._shown_name, config.max_iter) if self.verbose else None
+        shown = self.verbose and distributed.rank() == 0  # one bar for all processes
+        bar = ProgressBar(self._shown_name, config.max_iter) if shown else None
         with bar or contextlib.nullcontext():
             result = train(
                 model,
