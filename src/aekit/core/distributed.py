@@ -44,6 +44,7 @@ DEFAULT_TIMEOUT_S = 600.0
 _ERROR_KEY = "aekit/error"
 _SEEN_KEY = "aekit/error-seen"
 _GRACE_S = 10.0  # how long a failing process waits for the others to read its message
+_READ_WAIT_S = 2.0  # how long the others look for it (it is written before they can fail)
 
 
 class ProcessLostError(RuntimeError):
@@ -245,7 +246,7 @@ class Group:
             yield
         except Exception as error:
             store = _store()
-            peer = _read(store, wait=_GRACE_S if _is_collective(error) else 0.0)
+            peer = _read(store, wait=_READ_WAIT_S if _is_collective(error) else 0.0)
             if peer is not None and not peer.startswith(f"{self.rank}\n"):
                 _count_in(store)
                 raise _rebuilt(peer, self.world_size) from error
