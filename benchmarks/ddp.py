@@ -25,9 +25,18 @@ cores for its matrix products, and 2 processes add an all-reduce of the gradient
 parameters, 5 MB) every step. The point here is that the processes follow the one-process
 optimisation; DDP pays off with one process per GPU or per machine.
 
+The bar, ``--digits``: ``aekit train digits`` (the default VAE, 100 epochs of the 1,797
+bundled digits as 1x8x8 images, batch 200) by one process and by 2 gloo processes under
+torchrun, the codes of all digits compared after 3, 10, 30 and 100 epochs (one run each,
+resuming its own checkpoint). Float rounding differs between the two (the gradient of a batch
+is summed in another order), and training amplifies any difference over the epochs; as the
+yardstick of that amplification, a third run is one process whose initial weights were
+multiplied by ``1 + 2**-23`` (about one unit in the last place of float32).
+
 Reproduce (from the repository root; a few minutes on 2 idle CPU cores)::
 
     .venv/bin/python benchmarks/ddp.py --data-dir ../shared/data
+    .venv/bin/python benchmarks/ddp.py --digits   # the bar: results/ddp-digits.json
 
 Results go to ``benchmarks/results/ddp.json`` (``--out``). ``--quick``: 2,000 rows, 3 epochs.
 """
@@ -102,6 +111,67 @@ def worker(args: argparse.Namespace) -> None:
     (work / f"{args.name}.json").write_text(
         json.dumps({"fit_s": seconds, "epoch_s": epochs, "n_iter": vae.n_iter_})
     )
+
+
+DIGITS_EPOCHS = (3, 10, 30, 100)
+
+
+def digits_worker(args: argparse.Namespace) -> None:
+    """What ``aekit train digits`` fits, stopped after each of DIGITS_EPOCHS to save codes."""
+    import torch
+
+    torch.set_num_threads(1)
+    import aekit
+    import aekit.estimators._base as base
+    from aekit.cli.common import read_data
+    from aekit.core import distributed
+
+    if args.nudge:  # every initial weight times 1 + 2**-23: the float yardstick
+        real_reset = base.reset_parameters
+
+        def nudged(module, generator):
+            real_reset(module, generator)
+            with torch.no_grad():
+                for parameter in module.parameters():
+                    parameter.mul_(1 + 2**-23)
+
+        base.reset_parameters = nudged
+    X, y = read_data("digits", None, None, None, False)
+    vae = aekit.VAE(random_state=0, checkpoint_dir=Path(args.work) / f"{args.name}-ckpt")
+    for epochs in DIGITS_EPOCHS:
+        vae.set_params(max_iter=epochs).fit(X, y)  # resumes the last stop
+        if distributed.rank() == 0:
+            np.save(Path(args.work) / f"{args.name}-{epochs}.npy", vae.transform(X))
+
+
+def digits_bar(args) -> None:
+    from _common import command_line, machine_info, print_table, write_result
+
+    with tempfile.TemporaryDirectory() as work:
+        args.work = work
+        for name, processes, nudge in [("one", 1, False), ("two", 2, False), ("nudged", 1, True)]:
+            command = _command(args, name, processes, 1, None) + ["--digits"]
+            command += ["--nudge"] if nudge else []
+            subprocess.run(command, env=_environment(), check=True)
+        codes = {
+            (name, e): np.load(Path(work) / f"{name}-{e}.npy")
+            for name in ("one", "two", "nudged")
+            for e in DIGITS_EPOCHS
+        }
+    rows, result = [], {}
+    for e in DIGITS_EPOCHS:
+        two = float(np.abs(codes["two", e] - codes["one", e]).max())
+        nudged = float(np.abs(codes["nudged", e] - codes["one", e]).max())
+        scale = float(np.abs(codes["one", e]).max())
+        result[e] = {"two_processes": two, "nudged_one_process": nudged, "largest_code": scale}
+        rows.append([str(e), f"{two:.1e}", f"{nudged:.1e}", f"{scale:.2f}"])
+    print_table(
+        "aekit train digits (VAE): largest code difference from 1 process",
+        ["epochs", "2 processes (torchrun)", "1 process, weights x (1 + 2^-23)", "largest code"],
+        rows,
+    )
+    out = Path(args.out).with_name("ddp-digits.json") if args.out_default else Path(args.out)
+    write_result(out, {"command": command_line(None), "machine": machine_info(), "epochs": result})
 
 
 # ---- the launches -----------------------------------------------------------------------
@@ -188,9 +258,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--checkpoint-dir", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--digits", action="store_true", help="the digits bar (see above)")
+    parser.add_argument("--nudge", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.out_default = args.out == parser.get_default("out")
     if args.worker:
-        return worker(args)
+        return digits_worker(args) if args.digits else worker(args)
+    if args.digits:
+        return digits_bar(args)
     if args.quick:
         args.n_rows, args.epochs = 2000, 3
     from _common import command_line, machine_info, print_table, write_result
