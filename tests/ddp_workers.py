@@ -78,19 +78,21 @@ def launch(target, *args, world_size: int = 2) -> list[int]:
 class TinyDenoiser(nn.Module):
     """A module as the trainer wants it, with noise drawn per row; it can be told to fail."""
 
-    def __init__(self, fail: str = "", rank: int = 0) -> None:
+    def __init__(self, fail: str = "", rank: int = 0, out: Path | None = None) -> None:
         super().__init__()
         with torch.random.fork_rng(devices=[]):  # the same weights in every process
             torch.manual_seed(0)
             self.net = nn.Sequential(nn.Linear(8, 3), nn.Tanh(), nn.Linear(3, 8))
-        self.fail, self.rank, self.steps = fail, rank, 0
+        self.fail, self.rank, self.steps, self.out = fail, rank, 0, out
 
     def forward(self, x, y, generator, epoch=0):
         if self.training:
             self.steps += 1
             if self.rank == 1 and self.fail == "raise" and self.steps == 3:
+                (self.out / "failed_at").write_text(str(time.time()))
                 raise ValueError("row 7 of the shard is bad")
             if self.rank == 1 and self.fail == "kill" and self.steps == 12:  # 2nd of epoch 3
+                (self.out / "failed_at").write_text(str(time.time()))
                 os.kill(os.getpid(), signal.SIGKILL)
             x_in = x + 0.1 * sharding.randn(x.shape, generator=generator, dtype=x.dtype)
         else:
@@ -118,12 +120,10 @@ def tiny_fit(module: nn.Module, config: TrainConfig) -> dict[str, np.ndarray]:
     return {k: v.detach().numpy().copy() for k, v in module.state_dict().items()}
 
 
-def _record(path: Path, error: BaseException, started: float) -> None:
-    path.write_text(
-        json.dumps(
-            {"type": type(error).__name__, "message": str(error), "s": time.time() - started}
-        )
-    )
+def _record(path: Path, error: BaseException) -> None:
+    """The error a rank stopped with, and when (to compare with ``failed_at``)."""
+    caught = time.time()
+    path.write_text(json.dumps({"type": type(error).__name__, "message": str(error), "at": caught}))
 
 
 def vae_then_raise(rank: int, out: Path) -> None:
@@ -144,8 +144,7 @@ def killed_in_epoch_3(rank: int, out: Path) -> None:
 
 
 def _tiny_fails(fail: str, rank: int, out: Path, checkpoint: Path | None) -> None:
-    started = time.time()
     try:
-        tiny_fit(TinyDenoiser(fail, rank), tiny_config(checkpoint, True))
+        tiny_fit(TinyDenoiser(fail, rank, out), tiny_config(checkpoint, True))
     except Exception as error:
-        _record(out / f"{fail}{rank}.json", error, started)
+        _record(out / f"{fail}{rank}.json", error)

@@ -50,18 +50,20 @@ def test_two_processes_reach_the_weights_of_one(two_ranks):
 
 
 def test_a_rank_that_raises_stops_every_rank_with_its_message(two_ranks):
+    failed_at = float((two_ranks / "failed_at").read_text())
     for rank in (0, 1):
         error = json.loads((two_ranks / f"raise{rank}.json").read_text())
         assert error["type"] == "ValueError", error
         assert "row 7 of the shard is bad" in error["message"]
-        assert error["s"] < 30, error  # within the grace period, not the 60 s timeout
+        assert error["at"] - failed_at < 15, error  # the grace period, not the 60 s timeout
     assert "raised by rank 1 of 2" in json.loads((two_ranks / "raise0.json").read_text())["message"]
 
 
 def test_a_killed_rank_stops_the_others_and_the_checkpoint_resumes(tmp_path):
     assert launch(killed_in_epoch_3, tmp_path) == [0, -signal.SIGKILL]
     error = json.loads((tmp_path / "kill0.json").read_text())
-    assert error["type"] == "ProcessLostError" and error["s"] < 30, error
+    assert error["type"] == "ProcessLostError", error
+    assert error["at"] - float((tmp_path / "failed_at").read_text()) < 15, error
     # The state of a checkpoint is the same on every rank: the rerun here is one process.
     resumed = tiny_fit(TinyDenoiser(), tiny_config(tmp_path / "tiny.safetensors", False))
     uninterrupted = tiny_fit(TinyDenoiser(), tiny_config(None, False))

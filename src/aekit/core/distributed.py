@@ -15,12 +15,13 @@ by ``torchrun``. The trainer sees a :class:`Group`; for one process every method
 * **One decision for all.** Epoch sums and validation sums are all-reduced, then rank 0's copy
   broadcast, so early stopping and divergence checks read identical numbers on every process.
   Rank 0 writes checkpoints while the others wait at a barrier.
-* **Faults.** A process that raises records ``rank r: message`` in the group's store and closes
-  its connections; the others, whose collectives then fail, raise that message, and the first
-  waits (a few seconds) until they have read it, so every process exits with the one root cause
-  (see :meth:`Group.failures`). A process that dies without raising (``kill -9``) leaves no
-  message: the others fail with :class:`ProcessLostError` (gloo at once; NCCL when torchrun stops
-  them or at the collective timeout).
+* **Faults.** A process that raises records ``rank r: message`` in the group's store (torchrun's,
+  or rank 0's) before its error ends it; the others, whose collectives fail when its connections
+  close (gloo at once, NCCL at the timeout unless torchrun stops them first), raise that message,
+  so every process exits with the one root cause (see :meth:`Group.failures`). A process that
+  dies without raising (``kill -9``) leaves no message: the others raise
+  :class:`ProcessLostError`. A process that catches the error and lives on leaves the others
+  waiting until the collective timeout, after which they raise its message.
 """
 
 from __future__ import annotations
@@ -42,9 +43,7 @@ from aekit.core.sharding import Shard, holding
 TIMEOUT_ENV = "AEKIT_DISTRIBUTED_TIMEOUT"
 DEFAULT_TIMEOUT_S = 600.0
 _ERROR_KEY = "aekit/error"
-_SEEN_KEY = "aekit/error-seen"
-_GRACE_S = 10.0  # how long a failing process waits for the others to read its message
-_READ_WAIT_S = 2.0  # how long the others look for it (it is written before they can fail)
+_READ_WAIT_S = 0.5  # how long the others look for it (it is written before they can fail)
 
 
 class ProcessLostError(RuntimeError):
@@ -248,17 +247,14 @@ class Group:
             store = _store()
             peer = _read(store, wait=_READ_WAIT_S if _is_collective(error) else 0.0)
             if peer is not None and not peer.startswith(f"{self.rank}\n"):
-                _count_in(store)
                 raise _rebuilt(peer, self.world_size) from error
             if _is_collective(error):
                 raise ProcessLostError(
                     f"another process of this training stopped without a message (killed, or "
-                    f"its machine lost); rank {self.rank} of {self.world_size} stops too: "
-                    f"{str(error).strip().splitlines()[0] if str(error).strip() else error!r}"
+                    f"its machine lost); rank {self.rank} of {self.world_size} stops too. "
+                    f"{_first_sentence(error)}"
                 ) from error
-            _record(store, self.rank, error)
-            _count_in(store)
-            _close_and_wait(store, self.world_size)
+            _record(store, self.rank, error)  # then leave: exiting closes the connections
             raise
 
 
@@ -277,6 +273,13 @@ def _is_collective(error: BaseException) -> bool:
     return isinstance(error, RuntimeError) and any(
         mark in text for mark in ("Gloo", "gloo", "NCCL", "Connection closed", "Timed out")
     )
+
+
+def _first_sentence(error: BaseException) -> str:
+    """The gist of a communication error: gloo's first sentence, without its source path."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+    text = text.split(". ")[0].rstrip(".")
+    return (text.split("] ", 1)[1] if text.startswith("[") and "] " in text else text) + "."
 
 
 def _record(store, rank: int, error: BaseException) -> None:
@@ -299,32 +302,6 @@ def _read(store, wait: float) -> str | None:
             return None
         if time.monotonic() >= deadline:
             return None
-        time.sleep(0.05)
-
-
-def _count_in(store) -> None:
-    """This process has an error to raise (its own, or another's it has read)."""
-    if store is None:
-        return
-    with contextlib.suppress(Exception):
-        store.add(_SEEN_KEY, 1)
-
-
-def _close_and_wait(store, world_size: int) -> None:
-    """Close this process's connections, so the others' collectives fail now rather than at
-    the timeout, and give them a moment to read the message before this process exits (a
-    launcher stops the others as soon as one exits)."""
-    with contextlib.suppress(Exception):
-        torch.distributed.destroy_process_group()
-    if store is None:
-        return
-    deadline = time.monotonic() + _GRACE_S
-    while time.monotonic() < deadline:
-        try:
-            if store.add(_SEEN_KEY, 0) >= world_size:
-                return
-        except Exception:
-            return
         time.sleep(0.05)
 
 
