@@ -7,7 +7,7 @@ by ``torchrun``. The trainer sees a :class:`Group`; for one process every method
   caller initialized already is used as it is.
 * **Same optimisation as one process.** ``batch_size`` is the global batch: every process draws
   the same permutation (same seed) and takes a contiguous part of each global batch
-  (:meth:`Group.shard`), its noise drawn as one process would (:mod:`aekit.core.sharding`).
+  (:meth:`Group.shards`), its noise drawn as one process would (:mod:`aekit.core.sharding`).
   DDP averages the processes' gradients, so each process scales its batch-mean loss by
   ``world_size * rows / batch_rows`` (:meth:`Group.scale`): the average is then the gradient of
   the global batch mean, uneven last batches included. A process left without a row in a tiny
@@ -42,12 +42,13 @@ from aekit.core.sharding import Shard, holding
 
 TIMEOUT_ENV = "AEKIT_DISTRIBUTED_TIMEOUT"
 DEFAULT_TIMEOUT_S = 600.0
-_ERROR_KEY = "aekit/error"
-_READ_WAIT_S = 0.5  # how long the others look for it (it is written before they can fail)
+_READ_WAIT_S = 0.5  # how long a process whose collective failed looks for a peer's message
+_trainings = 0  # Groups made by this process: every process makes them in the same order
 
 
 class ProcessLostError(RuntimeError):
-    """Another process of the training stopped without a message (killed, or its machine lost)."""
+    """Another process of the training stopped without a message (killed, its machine lost, or
+    stuck past the collective timeout)."""
 
 
 def launched() -> bool:
@@ -153,6 +154,12 @@ class Group:
             self.world_size = torch.distributed.get_world_size()
         else:
             self.rank, self.world_size = 0, 1
+        global _trainings
+        _trainings += 1
+        # Where a failing process leaves its message: one key per training and per restart of
+        # torchrun's workers, so that no later training reads an old message.
+        restart = os.environ.get("TORCHELASTIC_RESTART_COUNT", "0")
+        self.error_key = f"aekit/error/{restart}/{_trainings}"
 
     @property
     def is_main(self) -> bool:
@@ -245,16 +252,18 @@ class Group:
             yield
         except Exception as error:
             store = _store()
-            peer = _read(store, wait=_READ_WAIT_S if _is_collective(error) else 0.0)
+            wait = _READ_WAIT_S if _is_collective(error) else 0.0
+            peer = _read(store, self.error_key, wait)
             if peer is not None and not peer.startswith(f"{self.rank}\n"):
                 raise _rebuilt(peer, self.world_size) from error
             if _is_collective(error):
                 raise ProcessLostError(
-                    f"another process of this training stopped without a message (killed, or "
-                    f"its machine lost); rank {self.rank} of {self.world_size} stops too. "
+                    "another process of this training stopped without a message (killed, its "
+                    f"machine lost, or stuck past {TIMEOUT_ENV}); rank {self.rank} of "
+                    f"{self.world_size} stops too. "
                     f"{_first_sentence(error)}"
                 ) from error
-            _record(store, self.rank, error)  # then leave: exiting closes the connections
+            _record(store, self.error_key, self.rank, error)  # exiting closes the connections
             raise
 
 
@@ -282,22 +291,22 @@ def _first_sentence(error: BaseException) -> str:
     return (text.split("] ", 1)[1] if text.startswith("[") and "] " in text else text) + "."
 
 
-def _record(store, rank: int, error: BaseException) -> None:
+def _record(store, key: str, rank: int, error: BaseException) -> None:
     if store is None:
         return
     message = f"{rank}\n{type(error).__name__}\n{error}"
     with contextlib.suppress(Exception):
-        store.compare_set(_ERROR_KEY, "", message)  # the first failure is the root cause
+        store.compare_set(key, "", message)  # the first failure is the root cause
 
 
-def _read(store, wait: float) -> str | None:
+def _read(store, key: str, wait: float) -> str | None:
     if store is None:
         return None
     deadline = time.monotonic() + wait
     while True:
         try:
-            if store.check([_ERROR_KEY]):
-                return store.get(_ERROR_KEY).decode()
+            if store.check([key]):
+                return store.get(key).decode()
         except Exception:  # the store went with a killed rank 0
             return None
         if time.monotonic() >= deadline:
