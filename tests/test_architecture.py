@@ -314,6 +314,7 @@ ALLOWED = {
     | {"core", "data", "estimators", "viz", "export", "serve", "aekit"}
     | APPLICATIONS,
     "aekit": {"_moved", "_version", "registry"},  # the package itself: lazy public names
+    "__main__": {"cli"},  # python -m aekit (torchrun -m aekit): the command line
 }
 
 

@@ -9,6 +9,7 @@ Scores are anomaly scores, higher = more anomalous, on the scale of the printed 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -99,9 +100,11 @@ def detect(
     """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the
     score histogram (plus ROC and precision-recall curves when DATA has labels)."""
     from aekit.cli import runs
+    from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
-    with runs.claimed_run(out, force) as staging:  # claimed before fitting, not after
+    writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
+    with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         X, y = read_data(data, label_column, None, None, False)
         if getattr(X, "ndim", 2) > 2:  # images: the detector scores their pixels as columns
             X = X.reshape(len(X), -1)
@@ -118,6 +121,8 @@ def detect(
             random_state=seed,
         )
         detector = AnomalyDetector(**params).fit(X)
+        if not writes:
+            return
         values, columns = detector_table(detector, X, y)
         anomaly_scores = values[:, 0].astype(float)
         labels = None if y is None else _as_anomaly(y, normal_label)

@@ -6,6 +6,7 @@ shows the traceback); usage errors are typer's, also exit code 2.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -63,14 +64,19 @@ def train(
     params = runs.resolve_params(cls, document.get("params", {}), param or [])
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
     from aekit.cli.data import check_training_data
+    from aekit.core import distributed
     from aekit.viz.report import write_figures
 
-    with runs.claimed_run(out, force) as staging:  # claimed before training, not after
+    # Under torchrun every process trains (DDP); rank 0 alone claims and writes RUN.
+    writes = distributed.rank() == 0
+    with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         X, y = read_data(data, **options)
         check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
         with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
             estimator.fit(X, y)  # unconditional kinds ignore y
+        if not writes:
+            return
         estimator.save(staging / runs.MODEL_FILE)
         _write_toml(staging / "config.toml", runs.config_document(estimator, data, options))
         runs.write_metrics(staging / "metrics.csv", estimator.history_)

@@ -55,8 +55,11 @@ def _train(cls_name: str, data: str, fixed: dict, param, out: Path, quiet: bool,
     X, _ = read_data(data, **options)
     estimator = cls(**params).set_params(verbose=not quiet)
     estimator.fit(X)
-    estimator.save(out)
-    typer.echo(f"model: {out}")
+    from aekit.core import distributed
+
+    if distributed.rank() == 0:  # under torchrun every process fits, rank 0 writes
+        estimator.save(out)
+        typer.echo(f"model: {out}")
 
 
 @app.command("train-hasher")

@@ -19,6 +19,7 @@ import torch
 from sklearn.utils._param_validation import Interval
 from torch import nn
 
+from aekit.core import sharding
 from aekit.core.latent import Code, DeterministicLatent
 from aekit.core.objectives import L1Sparsity, Term
 from aekit.estimators import BaseAutoencoder
@@ -31,7 +32,8 @@ class NoisyLatent(DeterministicLatent):
         if not self.training:
             return code.mean
         z = code.mean
-        noise = torch.rand(z.shape, generator=generator, device=z.device, dtype=z.dtype) - 0.5
+        noise = sharding.rand(z.shape, generator=generator, device=z.device, dtype=z.dtype)
+        noise = noise - 0.5
         return z + noise
 
 
@@ -105,6 +107,11 @@ class QuantizingAutoencoder(BaseAutoencoder):
         a faster step after a compilation of some seconds, for long runs of small networks.
         Where compilation is unavailable, a ``RuntimeWarning`` says so and training runs
         eagerly, with the same results.
+    distributed : "auto" or bool, default="auto"
+        Train with PyTorch's DistributedDataParallel over the processes ``torchrun`` started
+        (NCCL on GPUs, gloo on CPUs): ``"auto"`` does when the environment says
+        ``WORLD_SIZE > 1``, ``False`` trains each process on its own. ``batch_size`` is the
+        global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
     rate_weight : float, default=0.01
@@ -141,6 +148,7 @@ class QuantizingAutoencoder(BaseAutoencoder):
         device: str = "auto",
         precision: str = "float32",
         compile: bool = False,
+        distributed: bool | str = "auto",
         verbose: bool = False,
         rate_weight: float = 0.01,
     ) -> None:
@@ -165,6 +173,7 @@ class QuantizingAutoencoder(BaseAutoencoder):
             device=device,
             precision=precision,
             compile=compile,
+            distributed=distributed,
             verbose=verbose,
         )
         self.rate_weight = rate_weight

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from aekit.core import sharding
 from aekit.core.nets import make_activation
 
 
@@ -65,7 +66,7 @@ class GaussianLatent(nn.Module):
     ) -> torch.Tensor:
         """Reparameterized draw ``z = mu + sigma * eps`` (eps from ``generator`` unless given)."""
         if eps is None:
-            eps = torch.randn(
+            eps = sharding.randn(
                 code.mean.shape, generator=generator, device=code.mean.device, dtype=code.mean.dtype
             )
         return code.mean + torch.exp(0.5 * code.log_var) * eps

@@ -12,11 +12,16 @@ drives the module's weight schedules (e.g. the KL warm-up), in training and vali
 * ``checkpoint_path``: after every epoch the whole state (weights, optimizer, learning-rate
   scheduler, generator, history, early-stopping state) is written atomically; the next call
   resumes from it and reaches the same weights an uninterrupted run would.
+* ``distributed=True``: one process of several started by torchrun, under DDP; each takes its
+  part of every global batch and all follow the one-process optimisation (see
+  :mod:`aekit.core.distributed`). The state is the same on every process, so a checkpoint
+  resumes on any number of them; rank 0 writes it and runs the callbacks.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import math
@@ -30,6 +35,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from aekit.core.distributed import Group
+from aekit.core.sharding import holding
 from aekit.io.files import FileFormat, read_file, write_file
 
 CHECKPOINT = FileFormat("aekit-checkpoint", None, "checkpoint")
@@ -58,6 +65,7 @@ class TrainConfig:
     epoch_order: Callable[[torch.Tensor | None, torch.Generator], torch.Tensor] | None = None
     precision: str = "float32"  # or "bf16": see PRECISIONS
     compile: bool = False  # torch.compile the training forward; see compiled_forward
+    distributed: bool = False  # DDP over torchrun's processes; see aekit.core.distributed
 
 
 PRECISIONS = ("float32", "bf16")
@@ -141,15 +149,19 @@ def evaluate(
     generator: torch.Generator,
     batch_size: int,
     epoch: int = 0,
+    group: Group | None = None,
 ) -> dict[str, torch.Tensor]:
     """Mean of each term over all rows, in eval mode (no corruption, no dropout), with the
-    weights of epoch ``epoch``."""
+    weights of epoch ``epoch``; under a distributed ``group`` each process evaluates its part
+    of every batch and the means are the whole's."""
+    group = group or Group(False, X.device)
     module.eval()
     totals: dict[str, torch.Tensor] = {}
-    for index, size in _batches(len(X), batch_size):
+    for index, rows, _ in group.shards(_batches(len(X), batch_size)):
         for name, value in module(X[index], _select(y, index), generator, epoch=epoch).items():
-            totals[name] = totals.get(name, 0.0) + value.detach().float() * size
-    return {name: total / len(X) for name, total in totals.items()}
+            totals[name] = totals.get(name, 0.0) + value.detach().float() * rows
+    summed = group.sum(torch.stack(list(totals.values())))
+    return {name: total / len(X) for name, total in zip(totals, summed, strict=True)}
 
 
 def _split(n: int, config: TrainConfig, generator: torch.Generator):
@@ -237,6 +249,20 @@ def train(
     callbacks: Sequence[Callable[[EpochReport], None]] = (),
 ) -> TrainResult:
     """Fit ``module`` on ``(X, y)`` with Adam; returns the history. See the module docstring."""
+    group = Group(config.distributed, X.device)
+    with group.failures(), holding(None):  # one error for all processes; no shard left held
+        return _train(module, X, y, config, generator, callbacks, group)
+
+
+def _train(
+    module: nn.Module,
+    X: torch.Tensor,
+    y: torch.Tensor | None,
+    config: TrainConfig,
+    generator: torch.Generator,
+    callbacks: Sequence[Callable[[EpochReport], None]],
+    group: Group,
+) -> TrainResult:
     train_idx, val_idx = _split(len(X), config, generator)
     X_train, y_train = (X, y) if train_idx is None else (X[train_idx], _select(y, train_idx))
     X_val, y_val = (None, None) if val_idx is None else (X[val_idx], _select(y, val_idx))
@@ -245,10 +271,11 @@ def train(
     result = TrainResult(n_iter=0)
     no_improve, best_state = 0, None
     cast = autocast(config.precision, X.device)
-    forward: Callable = module
-    untried = compiled_forward(module, X.device) if config.compile else None
+    forward: Callable = group.wrap(module)
+    untried = compiled_forward(forward, X.device) if config.compile else None
     if config.checkpoint_path is not None and config.checkpoint_path.exists():
         result, no_improve, best_state = _resume(config, module, optimizer, scheduler, generator)
+    group.same_everywhere(result.n_iter, f"the epoch resumed from {config.checkpoint_path}")
 
     while result.n_iter < config.max_iter and not result.stopped_early:
         started = time.perf_counter()
@@ -259,29 +286,32 @@ def train(
             order = torch.randperm(len(X_train), generator=generator, device=generator.device)
         else:
             order = config.epoch_order(y_train, generator)
-        for index, size in _batches(len(order), config.batch_size, order):
+        # index: this process's rows of the global batch (all of it for one process)
+        for index, rows, size in group.shards(_batches(len(order), config.batch_size, order)):
             x, yb = X_train[index], _select(y_train, index)
             with cast:
                 if untried is None:
                     terms = forward(x, yb, generator, epoch=epoch)
                 else:
-                    forward, terms = _first_compiled_step(untried, module, x, yb, generator, epoch)
+                    forward, terms = _first_compiled_step(untried, forward, x, yb, generator, epoch)
                     untried = None
             # Read before the backward pass: a captured graph's outputs live in memory that its
             # next replay reuses. float(): under autocast some terms come out in bfloat16.
             values = torch.stack([value.detach().float() for value in terms.values()])
             # One kernel a step, not two (a small network on a GPU is bound by launches).
-            sums = values * size if sums is None else sums.add_(values, alpha=size)
+            sums = values * rows if sums is None else sums.add_(values, alpha=rows)
             optimizer.zero_grad(set_to_none=True)
-            terms["loss"].backward()
+            group.scale(terms["loss"], rows, size).backward()
             optimizer.step()
         scheduler.step()  # the next epoch's learning rate
-        train_means = dict(zip(terms, (sums / len(order)).tolist()))
+        train_means = dict(zip(terms, (group.sum(sums) / len(order)).tolist()))
         _finite_or_raise(train_means, epoch + 1, config)
         val_means = None
         if X_val is not None:
             with cast:
-                val_terms = evaluate(module, X_val, y_val, generator, 4 * config.batch_size, epoch)
+                val_terms = evaluate(
+                    module, X_val, y_val, generator, 4 * config.batch_size, epoch, group
+                )
             val_means = {name: float(value) for name, value in val_terms.items()}
             _finite_or_raise(val_means, epoch + 1, config)
 
@@ -302,14 +332,14 @@ def train(
                 best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
         result.stopped_early = no_improve >= config.n_iter_no_change
 
+        group.agree(generator)  # the next permutation is the same everywhere, whatever was drawn
         if config.checkpoint_path is not None:
-            _save_checkpoint(
-                config, module, optimizer, scheduler, generator, result, no_improve, best_state
-            )
+            save = (config, module, optimizer, scheduler, generator, result, no_improve, best_state)
+            group.on_main(functools.partial(_save_checkpoint, *save))
         report = EpochReport(
             result.n_iter, config.max_iter, train_means, val_means, time.perf_counter() - started
         )
-        for callback in callbacks:
+        for callback in callbacks if group.is_main else ():
             callback(report)
 
     if best_state is not None:

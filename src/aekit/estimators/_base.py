@@ -27,6 +27,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from aekit.core import distributed
 from aekit.core.architectures import DEFAULT_HIDDEN, make_decoder, make_encoder
 from aekit.core.latent import DeterministicLatent
 from aekit.core.model import AutoencoderModel, fixed_draws
@@ -47,8 +48,9 @@ from aekit.estimators.modules import ExportsModules
 
 _INFERENCE_BATCH = 2048
 # Parameters that may change between a run and its resumption from a checkpoint.
-# compile changes how a step runs, not what it computes.
-_RESUMABLE = {"max_iter", "verbose", "checkpoint_dir", "compile"}
+# compile and distributed change how a step runs, not what it computes (a checkpoint of N
+# processes resumes on any number of them).
+_RESUMABLE = {"max_iter", "verbose", "checkpoint_dir", "compile", "distributed"}
 
 
 class BaseAutoencoder(
@@ -139,6 +141,7 @@ class BaseAutoencoder(
             fingerprint=run_fingerprint,
             precision=self.precision,
             compile=bool(self.compile),
+            distributed=distributed.wanted(self.distributed),
         )
 
     def fit(self, X: Any, y: Any = None) -> BaseAutoencoder:
@@ -165,6 +168,8 @@ class BaseAutoencoder(
         X_model = self._to_model(flat)
         # Moved once, before the network is built: on CUDA the copy overlaps the host's work.
         device = resolve_device(self.device)
+        if distributed.wanted(self.distributed):  # one GPU per process (torchrun's LOCAL_RANK)
+            device = distributed.local_device(device)
         X_device = to_device(X_model, device)
 
         # Layers draw default weights from the global RNG when built; fork it so fitting leaves
@@ -194,7 +199,8 @@ class BaseAutoencoder(
         X_model = X_device
         y_index = None if y_index is None else to_device(y_index, device)
 
-        bar = ProgressBar(self._shown_name, config.max_iter) if self.verbose else None
+        shown = self.verbose and distributed.rank() == 0  # one bar for all processes
+        bar = ProgressBar(self._shown_name, config.max_iter) if shown else None
         with bar or contextlib.nullcontext():
             result = train(
                 model,

@@ -53,6 +53,7 @@ class AutoencoderParams:
         "device": [StrOptions(set(DEVICES)), torch.device],
         "precision": [StrOptions(set(PRECISIONS))],
         "compile": ["boolean"],
+        "distributed": [StrOptions({"auto"}), "boolean"],
         "verbose": ["verbose"],
     }
 
@@ -79,6 +80,7 @@ class AutoencoderParams:
         device: str,
         precision: str,
         compile: bool,
+        distributed: bool | str,
         verbose: bool,
     ) -> None:
         self.latent_dim = latent_dim
@@ -101,6 +103,7 @@ class AutoencoderParams:
         self.device = device
         self.precision = precision
         self.compile = compile
+        self.distributed = distributed
         self.verbose = verbose
 
     def _check_params(self) -> None:

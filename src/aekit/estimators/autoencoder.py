@@ -74,6 +74,11 @@ class Autoencoder(BaseAutoencoder):
         a faster step after a compilation of some seconds, for long runs of small networks.
         Where compilation is unavailable, a ``RuntimeWarning`` says so and training runs
         eagerly, with the same results.
+    distributed : "auto" or bool, default="auto"
+        Train with PyTorch's DistributedDataParallel over the processes ``torchrun`` started
+        (NCCL on GPUs, gloo on CPUs): ``"auto"`` does when the environment says
+        ``WORLD_SIZE > 1``, ``False`` trains each process on its own. ``batch_size`` is the
+        global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
 
@@ -131,6 +136,7 @@ class Autoencoder(BaseAutoencoder):
         device: str = "auto",
         precision: str = "float32",
         compile: bool = False,
+        distributed: bool | str = "auto",
         verbose: bool = False,
     ) -> None:
         super().__init__(
@@ -154,5 +160,6 @@ class Autoencoder(BaseAutoencoder):
             device=device,
             precision=precision,
             compile=compile,
+            distributed=distributed,
             verbose=verbose,
         )

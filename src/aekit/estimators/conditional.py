@@ -121,6 +121,11 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         a faster step after a compilation of some seconds, for long runs of small networks.
         Where compilation is unavailable, a ``RuntimeWarning`` says so and training runs
         eagerly, with the same results.
+    distributed : "auto" or bool, default="auto"
+        Train with PyTorch's DistributedDataParallel over the processes ``torchrun`` started
+        (NCCL on GPUs, gloo on CPUs): ``"auto"`` does when the environment says
+        ``WORLD_SIZE > 1``, ``False`` trains each process on its own. ``batch_size`` is the
+        global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
     beta : float, default=1.0
@@ -207,6 +212,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         device: str = "auto",
         precision: str = "float32",
         compile: bool = False,
+        distributed: bool | str = "auto",
         verbose: bool = False,
         beta: float = 1.0,
         kl_warmup: int = 0,
@@ -238,6 +244,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
             device=device,
             precision=precision,
             compile=compile,
+            distributed=distributed,
             verbose=verbose,
         )
         self.beta = beta

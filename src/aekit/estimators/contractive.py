@@ -78,6 +78,11 @@ class ContractiveAutoencoder(BaseAutoencoder):
         a faster step after a compilation of some seconds, for long runs of small networks.
         Where compilation is unavailable, a ``RuntimeWarning`` says so and training runs
         eagerly, with the same results.
+    distributed : "auto" or bool, default="auto"
+        Train with PyTorch's DistributedDataParallel over the processes ``torchrun`` started
+        (NCCL on GPUs, gloo on CPUs): ``"auto"`` does when the environment says
+        ``WORLD_SIZE > 1``, ``False`` trains each process on its own. ``batch_size`` is the
+        global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
     contractive_weight : float, default=0.1
@@ -112,6 +117,7 @@ class ContractiveAutoencoder(BaseAutoencoder):
         device: str = "auto",
         precision: str = "float32",
         compile: bool = False,
+        distributed: bool | str = "auto",
         verbose: bool = False,
         contractive_weight: float = 0.1,
     ) -> None:
@@ -136,6 +142,7 @@ class ContractiveAutoencoder(BaseAutoencoder):
             device=device,
             precision=precision,
             compile=compile,
+            distributed=distributed,
             verbose=verbose,
         )
         self.contractive_weight = contractive_weight

@@ -81,6 +81,11 @@ class DenoisingAutoencoder(BaseAutoencoder):
         a faster step after a compilation of some seconds, for long runs of small networks.
         Where compilation is unavailable, a ``RuntimeWarning`` says so and training runs
         eagerly, with the same results.
+    distributed : "auto" or bool, default="auto"
+        Train with PyTorch's DistributedDataParallel over the processes ``torchrun`` started
+        (NCCL on GPUs, gloo on CPUs): ``"auto"`` does when the environment says
+        ``WORLD_SIZE > 1``, ``False`` trains each process on its own. ``batch_size`` is the
+        global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
     noise : {"gaussian", "masking", "salt_pepper", "dropout"}, default="gaussian"
@@ -121,6 +126,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         device: str = "auto",
         precision: str = "float32",
         compile: bool = False,
+        distributed: bool | str = "auto",
         verbose: bool = False,
         noise: str = "gaussian",
         noise_level: float = 0.3,
@@ -146,6 +152,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
             device=device,
             precision=precision,
             compile=compile,
+            distributed=distributed,
             verbose=verbose,
         )
         self.noise = noise

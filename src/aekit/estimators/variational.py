@@ -79,6 +79,11 @@ class VariationalAutoencoder(_VariationalBase):
         a faster step after a compilation of some seconds, for long runs of small networks.
         Where compilation is unavailable, a ``RuntimeWarning`` says so and training runs
         eagerly, with the same results.
+    distributed : "auto" or bool, default="auto"
+        Train with PyTorch's DistributedDataParallel over the processes ``torchrun`` started
+        (NCCL on GPUs, gloo on CPUs): ``"auto"`` does when the environment says
+        ``WORLD_SIZE > 1``, ``False`` trains each process on its own. ``batch_size`` is the
+        global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
     beta : float, default=1.0
@@ -132,6 +137,7 @@ class VariationalAutoencoder(_VariationalBase):
         device: str = "auto",
         precision: str = "float32",
         compile: bool = False,
+        distributed: bool | str = "auto",
         verbose: bool = False,
         beta: float = 1.0,
         kl_warmup: int = 0,
@@ -161,6 +167,7 @@ class VariationalAutoencoder(_VariationalBase):
             device=device,
             precision=precision,
             compile=compile,
+            distributed=distributed,
             verbose=verbose,
         )
         self.beta = beta

@@ -26,6 +26,7 @@ import torch.nn.functional as F
 from sklearn.utils._param_validation import Interval
 from torch import nn
 
+from aekit.core import sharding
 from aekit.core.latent import Code
 from aekit.core.objectives import Term
 from aekit.estimators import BaseAutoencoder
@@ -61,7 +62,7 @@ class BinaryLatent(nn.Module):
         # stochastic binary units: b ~ Bernoulli(p), whose expectation is p, with the
         # straight-through gradient db/dp = 1; a hard threshold here lets every unit saturate
         # to a constant early on, where the sigmoid's gradient vanishes
-        uniform = torch.rand(p.shape, generator=generator, device=p.device, dtype=p.dtype)
+        uniform = sharding.rand(p.shape, generator=generator, device=p.device, dtype=p.dtype)
         bits = (uniform < p).to(p.dtype)
         return bits + p - p.detach()
 
@@ -158,6 +159,11 @@ class BinaryAutoencoder(BaseAutoencoder):
         a faster step after a compilation of some seconds, for long runs of small networks.
         Where compilation is unavailable, a ``RuntimeWarning`` says so and training runs
         eagerly, with the same results.
+    distributed : "auto" or bool, default="auto"
+        Train with PyTorch's DistributedDataParallel over the processes ``torchrun`` started
+        (NCCL on GPUs, gloo on CPUs): ``"auto"`` does when the environment says
+        ``WORLD_SIZE > 1``, ``False`` trains each process on its own. ``batch_size`` is the
+        global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
     similarity_weight : float, default=300.0
@@ -198,6 +204,7 @@ class BinaryAutoencoder(BaseAutoencoder):
         device: str = "auto",
         precision: str = "float32",
         compile: bool = False,
+        distributed: bool | str = "auto",
         verbose: bool = False,
         similarity_weight: float = 300.0,
         temperature: float = 0.1,
@@ -223,6 +230,7 @@ class BinaryAutoencoder(BaseAutoencoder):
             device=device,
             precision=precision,
             compile=compile,
+            distributed=distributed,
             verbose=verbose,
         )
         self.similarity_weight = similarity_weight

@@ -12,6 +12,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from aekit.core import sharding
+
 NOISES = ("gaussian", "masking", "salt_pepper", "dropout")
 
 
@@ -37,12 +39,12 @@ class Corruption(nn.Module):
 
     def forward(self, x: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
         if self.noise == "gaussian":
-            eps = torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
+            eps = sharding.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
             return torch.clamp(x + self.level * eps, self.low, self.high)
-        hit = torch.rand(x.shape, generator=generator, device=x.device) < self.level
+        hit = sharding.rand(x.shape, generator=generator, device=x.device) < self.level
         if self.noise == "masking":
             return x.masked_fill(hit, 0.0)
         if self.noise == "dropout":
             return x.masked_fill(hit, 0.0) / (1.0 - self.level) if self.level < 1 else x * 0
-        salt = torch.rand(x.shape, generator=generator, device=x.device) < 0.5
+        salt = sharding.rand(x.shape, generator=generator, device=x.device) < 0.5
         return torch.where(hit, torch.where(salt, self.high, self.low), x)

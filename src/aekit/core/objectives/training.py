@@ -26,6 +26,8 @@ from typing import Any, Protocol
 import torch
 from torch import nn
 
+from aekit.core import sharding
+
 Terms = dict[str, torch.Tensor]
 
 
@@ -137,8 +139,12 @@ def importance_weighted_bound(
     """``L_k(x) = log (1/k) sum_i w_i`` per row, shape (n,), with ``k`` fresh draws of z per row
     (Burda et al. 2015, eq. 8): ``w_i = p(x, z_i) / q(z_i | x)``, ``z_i ~ q(z | x)``. ``L_1`` is
     a one-draw ELBO, and ``E[L_k]`` rises towards ``log p(x)`` with k (their Theorem 1)."""
-    eps = torch.randn(
-        (k, len(x), model.latent.latent_dim), generator=generator, device=x.device, dtype=x.dtype
+    eps = sharding.randn(
+        (k, len(x), model.latent.latent_dim),
+        generator=generator,
+        device=x.device,
+        dtype=x.dtype,
+        row_dim=1,
     )
     log_w = model.log_importance_weights(x, y, eps, max_rows=k * len(x))  # one pass, (k, n)
     return torch.logsumexp(log_w, dim=0) - math.log(k)
@@ -205,7 +211,7 @@ class DynamicBinarization(Objective):
         epoch: int,
     ) -> Terms:
         if model.training:
-            x = torch.bernoulli(x, generator=generator)
+            x = sharding.bernoulli(x, generator=generator)
         return self.objective(model, x, y, generator, epoch)
 
     def encoder_input(self, x: torch.Tensor) -> torch.Tensor:

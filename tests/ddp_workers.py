@@ -1,0 +1,150 @@
+"""The processes of tests/test_distributed.py: what each rank runs, and how they are launched.
+A module of its own, importing only torch and aekit's core, because every spawned process imports
+it: a test module would make each of them import pytest and scikit-learn as well."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import socket
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from aekit.core import sharding
+from aekit.core.train import TrainConfig, train
+
+JOIN_TIMEOUT_S = 120  # per launch; a healthy launch takes a few seconds
+VAE = {
+    "latent_dim": 4,
+    "hidden_layer_sizes": (32,),
+    "batch_size": 64,
+    "early_stopping": True,  # validation sums reduced across processes
+    "n_iter_no_change": 100,
+    "random_state": 0,
+    "device": "cpu",
+}
+# 641 rows: 64 for validation, 577 = 9 * 64 + 1 for training, so each epoch ends with a batch of
+# one row, which leaves rank 0 without a row of its own.
+N_ROWS = 641
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _entry(target, rank: int, world_size: int, port: int, args: tuple) -> None:
+    os.environ.update(
+        RANK=str(rank),
+        LOCAL_RANK=str(rank),
+        WORLD_SIZE=str(world_size),
+        MASTER_ADDR="127.0.0.1",
+        MASTER_PORT=str(port),
+        AEKIT_DISTRIBUTED_TIMEOUT="60",
+    )
+    torch.set_num_threads(1)
+    target(rank, *args)
+
+
+def launch(target, *args, world_size: int = 2) -> list[int]:
+    """Run ``target(rank, *args)`` in ``world_size`` spawned processes, as torchrun would;
+    their exit codes. Processes still running at the timeout are killed and the test fails."""
+    context = multiprocessing.get_context("spawn")
+    port = _free_port()
+    processes = [
+        context.Process(target=_entry, args=(target, rank, world_size, port, args))
+        for rank in range(world_size)
+    ]
+    for process in processes:
+        process.start()
+    deadline = time.monotonic() + JOIN_TIMEOUT_S
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    hung = [rank for rank, process in enumerate(processes) if process.is_alive()]
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    assert not hung, f"ranks {hung} still running after {JOIN_TIMEOUT_S} s: a hang"
+    return [process.exitcode for process in processes]
+
+
+class TinyDenoiser(nn.Module):
+    """A module as the trainer wants it, with noise drawn per row; it can be told to fail."""
+
+    def __init__(self, fail: str = "", rank: int = 0, out: Path | None = None) -> None:
+        super().__init__()
+        with torch.random.fork_rng(devices=[]):  # the same weights in every process
+            torch.manual_seed(0)
+            self.net = nn.Sequential(nn.Linear(8, 3), nn.Tanh(), nn.Linear(3, 8))
+        self.fail, self.rank, self.steps, self.out = fail, rank, 0, out
+
+    def forward(self, x, y, generator, epoch=0):
+        if self.training:
+            self.steps += 1
+            if self.rank == 1 and self.fail == "raise" and self.steps == 3:
+                (self.out / "failed_at").write_text(str(time.time()))
+                raise ValueError("row 7 of the shard is bad")
+            if self.rank == 1 and self.fail == "kill" and self.steps == 12:  # 2nd of epoch 3
+                (self.out / "failed_at").write_text(str(time.time()))
+                os.kill(os.getpid(), signal.SIGKILL)
+            x_in = x + 0.1 * sharding.randn(x.shape, generator=generator, dtype=x.dtype)
+        else:
+            x_in = x
+        return {"loss": (self.net(x_in) - x).pow(2).sum(dim=1).mean()}
+
+
+def tiny_rows() -> torch.Tensor:
+    return torch.randn(300, 8, generator=torch.Generator().manual_seed(1))
+
+
+def tiny_config(checkpoint: Path | None, distributed: bool, max_iter: int = 4) -> TrainConfig:
+    return TrainConfig(
+        max_iter=max_iter,
+        batch_size=64,  # 300 = 4 * 64 + 44: an uneven last batch
+        learning_rate=1e-2,
+        checkpoint_path=checkpoint,
+        fingerprint="tiny",
+        distributed=distributed,
+    )
+
+
+def tiny_fit(module: nn.Module, config: TrainConfig) -> dict[str, np.ndarray]:
+    train(module, tiny_rows(), config=config, generator=torch.Generator().manual_seed(2))
+    return {k: v.detach().numpy().copy() for k, v in module.state_dict().items()}
+
+
+def _record(path: Path, error: BaseException) -> None:
+    """The error a rank stopped with, and when (to compare with ``failed_at``)."""
+    caught = time.time()
+    path.write_text(json.dumps({"type": type(error).__name__, "message": str(error), "at": caught}))
+
+
+def vae_then_raise(rank: int, out: Path) -> None:
+    """The VAE twice (the second fit resumes the 2 ranks' checkpoint), then a rank that raises."""
+    import aekit
+    from aekit.data.datasets import load_digits
+
+    X, _ = load_digits()
+    vae = aekit.VAE(max_iter=2, checkpoint_dir=out / "ckpt", **VAE).fit(X[:N_ROWS])
+    vae.set_params(max_iter=3).fit(X[:N_ROWS])  # resumes epoch 3 from the 2 ranks' checkpoint
+    np.save(out / f"codes{rank}.npy", vae.transform(X[:N_ROWS]))
+    (out / f"history{rank}.json").write_text(json.dumps(vae.history_))
+    _tiny_fails("raise", rank, out, None)
+
+
+def killed_in_epoch_3(rank: int, out: Path) -> None:
+    _tiny_fails("kill", rank, out, out / "tiny.safetensors")
+
+
+def _tiny_fails(fail: str, rank: int, out: Path, checkpoint: Path | None) -> None:
+    try:
+        tiny_fit(TinyDenoiser(fail, rank, out), tiny_config(checkpoint, True))
+    except Exception as error:
+        _record(out / f"{fail}{rank}.json", error)

@@ -1,0 +1,124 @@
+"""Training on several processes (DDP): 2 gloo processes on localhost reach the weights of one
+process, resume each other's checkpoints, and stop together, with the root cause, when one
+raises or is killed. The processes (tests/ddp_workers.py) are started with ``spawn`` and joined
+with a hard timeout, so a broken collective fails the test instead of hanging CI."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from ddp_workers import (
+    N_ROWS,
+    VAE,
+    TinyDenoiser,
+    killed_in_epoch_3,
+    launch,
+    tiny_config,
+    tiny_fit,
+    vae_then_raise,
+)
+from sklearn.utils._param_validation import InvalidParameterError
+
+import aekit
+from aekit.core import distributed, sharding
+from aekit.data.datasets import load_digits
+
+
+@pytest.fixture(scope="module")
+def two_ranks(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ddp")
+    assert launch(vae_then_raise, out) == [0, 0]
+    return out
+
+
+def test_two_processes_reach_the_weights_of_one(two_ranks):
+    X, _ = load_digits()
+    one = aekit.VAE(max_iter=3, distributed=False, **VAE).fit(X[:N_ROWS])
+    codes = [np.load(two_ranks / f"codes{rank}.npy") for rank in (0, 1)]
+    np.testing.assert_array_equal(codes[0], codes[1])  # DDP keeps the ranks identical
+    np.testing.assert_allclose(codes[0], one.transform(X[:N_ROWS]), atol=1e-5)
+    history = json.loads((two_ranks / "history0.json").read_text())
+    assert history == json.loads((two_ranks / "history1.json").read_text())
+    np.testing.assert_allclose(history["val_loss"], one.history_["val_loss"], rtol=1e-5)
+    # the checkpoint both resumed from: one file, by rank 0
+    assert [p.name for p in (two_ranks / "ckpt").iterdir()] == ["checkpoint.safetensors"]
+
+
+def test_a_rank_that_raises_stops_every_rank_with_its_message(two_ranks):
+    failed_at = float((two_ranks / "failed_at").read_text())
+    for rank in (0, 1):
+        error = json.loads((two_ranks / f"raise{rank}.json").read_text())
+        assert error["type"] == "ValueError", error
+        assert "row 7 of the shard is bad" in error["message"]
+        assert error["at"] - failed_at < 15, error  # the grace period, not the 60 s timeout
+    assert "raised by rank 1 of 2" in json.loads((two_ranks / "raise0.json").read_text())["message"]
+
+
+def test_a_killed_rank_stops_the_others_and_the_checkpoint_resumes(tmp_path):
+    assert launch(killed_in_epoch_3, tmp_path) == [0, -signal.SIGKILL]
+    error = json.loads((tmp_path / "kill0.json").read_text())
+    assert error["type"] == "ProcessLostError", error
+    assert error["at"] - float((tmp_path / "failed_at").read_text()) < 15, error
+    # The state of a checkpoint is the same on every rank: the rerun here is one process.
+    resumed = tiny_fit(TinyDenoiser(), tiny_config(tmp_path / "tiny.safetensors", False))
+    uninterrupted = tiny_fit(TinyDenoiser(), tiny_config(None, False))
+    for name, value in uninterrupted.items():
+        np.testing.assert_allclose(resumed[name], value, atol=1e-6)
+
+
+# ---- in one process -----------------------------------------------------------------------
+@pytest.mark.parametrize("row_dim", [0, 1])
+def test_sharded_draws_are_the_rows_of_the_global_draw(row_dim):
+    shape = (5, 3) if row_dim == 0 else (2, 5, 3)
+    whole = torch.Generator().manual_seed(0)
+    expected = {
+        "randn": sharding.randn(shape, generator=whole, row_dim=row_dim),
+        "rand": sharding.rand(shape, generator=whole, row_dim=row_dim),
+    }
+    for start, stop in [(0, 2), (2, 5)]:
+        part = torch.Generator().manual_seed(0)
+        local = (*shape[:row_dim], stop - start, *shape[row_dim + 1 :])
+        with sharding.holding(sharding.Shard(start, stop, 5)):
+            got = {
+                "randn": sharding.randn(local, generator=part, row_dim=row_dim),
+                "rand": sharding.rand(local, generator=part, row_dim=row_dim),
+            }
+        for name, value in got.items():
+            assert torch.equal(value, expected[name].narrow(row_dim, start, stop - start))
+        assert torch.equal(part.get_state(), whole.get_state())  # generators stay in step
+
+
+def test_sharded_bernoulli_is_the_rows_of_the_global_draw():
+    p = torch.rand(7, 4, generator=torch.Generator().manual_seed(3))
+    expected = sharding.bernoulli(p, generator=torch.Generator().manual_seed(0))
+    with sharding.holding(sharding.Shard(3, 7, 7)):
+        got = sharding.bernoulli(p[3:], generator=torch.Generator().manual_seed(0))
+    assert torch.equal(got, expected[3:])
+
+
+@pytest.mark.parametrize("world_size", [1, 2, 3])
+def test_batch_shards_split_every_batch_among_the_ranks(world_size):
+    for size in range(8):
+        parts = [distributed.batch_shard(size, r, world_size) for r in range(world_size)]
+        assert parts[0][0] == 0 and parts[-1][1] == size
+        assert all(a[1] == b[0] for a, b in zip(parts, parts[1:], strict=False))
+        assert max(b - a for a, b in parts) - min(b - a for a, b in parts) <= 1
+
+
+def test_distributed_parameter_is_checked(monkeypatch):
+    X = np.random.default_rng(0).random((20, 4))
+    with pytest.raises(InvalidParameterError, match="distributed"):
+        aekit.Autoencoder(distributed="yes", max_iter=1).fit(X)
+    monkeypatch.delenv("WORLD_SIZE", raising=False)
+    with pytest.raises(ValueError, match="torchrun"):
+        aekit.Autoencoder(distributed=True, max_iter=1).fit(X)
+    monkeypatch.setenv("WORLD_SIZE", "1")  # torchrun with one process: trains alone
+    assert aekit.Autoencoder(max_iter=1, latent_dim=2).fit(X).n_iter_ == 1
+    monkeypatch.setenv(distributed.TIMEOUT_ENV, "soon")
+    with pytest.raises(ValueError, match="AEKIT_DISTRIBUTED_TIMEOUT"):
+        distributed.timeout()
