@@ -24,7 +24,7 @@ from aekit.cli.common import (
     labels_option,
     load_run,
     read_data,
-    recorded_label_column,
+    read_for_run,
     write_rows,
 )
 
@@ -46,7 +46,7 @@ def train(
     grayscale: Grayscale = False,
 ) -> None:
     """Train an autoencoder on DATA and leave model, config, metrics and figures in RUN."""
-    from aekit.cli import runs
+    from aekit.cli import runs, tables
 
     document = runs.read_config(config) if config else {}
     data_section = document.get("data", {})
@@ -67,6 +67,11 @@ def train(
 
     with runs.claimed_run(out, force) as staging:  # claimed before training, not after
         X, y = read_data(data, **options)
+        encoder = tables.fit_encoder(X)  # text columns: one-hot, each a categorical likelihood
+        if encoder is not None:
+            X = encoder.transform(X)
+            params["categorical_groups"] = encoder.categorical_groups_
+            tables.save_encoder(staging, encoder)
         check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
         with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
@@ -102,18 +107,21 @@ def _write_toml(path: Path, document: dict[str, Any]) -> None:
 # ---- commands that read DATA, apply the model and write a table: one table row each --------
 # DATA's labels (None when it has none) go to every model, which decides: a ConditionalVAE
 # conditions on them (or predicts them), the others ignore them.
-def _codes(estimator, X, y):
+def _codes(estimator, X, y, encoder):
     return estimator.transform(X, y), list(estimator.get_feature_names_out())
 
 
-def _reconstructions(estimator, X, y):
+def _reconstructions(estimator, X, y, encoder):
     X_hat = estimator.reconstruct(X, y)
+    if encoder is not None:  # back into the table's own columns, text ones included
+        frame = encoder.inverse_transform(X_hat)
+        return frame.to_numpy(dtype=object), list(frame.columns)
     names = getattr(estimator, "feature_names_in_", None)
     n = estimator.n_features_in_
     return X_hat, list(names) if names is not None else [f"x{i}" for i in range(n)]
 
 
-def _scores(estimator, X, y):
+def _scores(estimator, X, y, encoder):
     import numpy as np
 
     if hasattr(estimator, "explain"):  # a detector run: flag, probability and top features too
@@ -157,12 +165,12 @@ def _data_command(name: str, compute, doc: str):
         grayscale: Grayscale = False,
     ) -> None:
         from aekit.cli.data import write_table
+        from aekit.cli.tables import run_encoder
 
         estimator = load_run(run)
         _check_kind(name, estimator, run)
-        label_column = label_column or recorded_label_column(run, data)  # as the run read it
-        X, y = read_data(data, label_column, image_shape, image_size, grayscale)
-        values, columns = compute(estimator, X, y)
+        X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
+        values, columns = compute(estimator, X, y, run_encoder(run))
         write_table(output, values, columns)
         typer.echo(f"{len(values)} rows: {output}")
 
@@ -194,9 +202,11 @@ def generate(
     if output is None:
         output = Path("samples.png" if estimator.image_shape_ is not None else "samples.csv")
         check_file(output)
+    from aekit.cli.tables import run_encoder
+
     y = known_label(estimator, label) if label is not None else None
     samples = estimator.sample(n, y=y, random_state=seed)
-    write_rows(estimator, samples, output)
+    write_rows(estimator, samples, output, run_encoder(run))
     typer.echo(f"{n} samples: {output}")
 
 
@@ -218,7 +228,7 @@ def evaluate(
     from aekit.io.atomic import atomic_write
 
     estimator = load_run(run)
-    X, y = read_data(data, label_column, image_shape, image_size, grayscale)
+    X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
     result = {"model": type(estimator).__name__, "rows": len(X)}
     result["mean_score"] = float(estimator.score_samples(X, y).mean())
     if hasattr(estimator, "log_likelihood"):
@@ -256,7 +266,7 @@ def interpolate(
     estimator = load_run(run)
     if not hasattr(estimator, "interpolate"):
         raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
-    X, labels = read_data(data, label_column, image_shape, image_size, grayscale)
+    X, labels = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
     rows = np.asarray(X)
     for option, index in (("--from", start), ("--to", end)):
         if not 0 <= index < len(rows):
@@ -267,7 +277,9 @@ def interpolate(
     hint = "the class of the path (DATA has no labels)"
     with labels_option(f"{type(estimator).__name__} needs --label: {hint}."):
         path = estimator.interpolate(rows[start], rows[end], steps=steps, method=method, y=y)
-    write_rows(estimator, path, output)
+    from aekit.cli.tables import run_encoder
+
+    write_rows(estimator, path, output, run_encoder(run))
     typer.echo(f"{steps} points from row {start} to row {end}: {output}")
 
 

@@ -109,7 +109,7 @@ def impute(
     import pandas as pd
 
     import aekit
-    from aekit.cli.data import write_table
+    from aekit.cli.data import write_frame, write_table
     from aekit.cli.runs import resolve_params
     from aekit.imputation import AutoencoderImputer
 
@@ -130,23 +130,10 @@ def impute(
         imputer = AutoencoderImputer(**params).set_params(verbose=not quiet).fit(X)
     filled = imputer.transform(X)
     if isinstance(filled, pd.DataFrame):
-        _write_frame(output, filled)
+        write_frame(output, filled)
     else:
         write_table(output, np.asarray(filled), [f"x{i}" for i in range(filled.shape[1])])
     if save_model is not None and model is None:
         imputer.save(save_model)
     n_missing = int(pd.DataFrame(X).isna().to_numpy().sum())
     typer.echo(f"filled {n_missing} missing values: {output}")
-
-
-def _write_frame(path: Path, frame) -> None:
-    """A DataFrame as .csv or .parquet (keeping its columns and types), atomically."""
-    from aekit.io.atomic import atomic_write
-
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
-    elif suffix == ".parquet":
-        atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
-    else:
-        raise ValueError(f"-o {path}: write a table as .csv or .parquet.")

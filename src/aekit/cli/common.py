@@ -104,6 +104,16 @@ def read_data(data: str, label_column, image_shape, image_size, grayscale):
     return load_data(data, DataOptions(label_column, image_shape, image_size, grayscale))
 
 
+def read_for_run(run: Path, data: str, label_column, image_shape, image_size, grayscale):
+    """DATA as RUN's model reads it: labels from the column RUN's training recorded (unless
+    ``label_column`` names one), text columns encoded as in training (:mod:`aekit.cli.tables`)."""
+    from aekit.cli import tables
+
+    label_column = label_column or recorded_label_column(run, data)
+    X, y = read_data(data, label_column, image_shape, image_size, grayscale)
+    return tables.encoded(tables.run_encoder(run), X), y
+
+
 def known_label(estimator, label: str):
     """The label of the model's ``classes_`` whose text is ``label`` (labels arrive as text)."""
     classes = getattr(estimator, "classes_", None)  # the labels a model learned, if any
@@ -131,13 +141,14 @@ def labels_option(message: str):
 MAX_GRID = 256  # images in one PNG grid; more make an image nobody can look at
 
 
-def write_rows(estimator, rows, output: Path) -> None:
-    """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table."""
+def write_rows(estimator, rows, output: Path, encoder=None) -> None:
+    """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table; with the
+    ``encoder`` of a RUN trained on text columns, as rows of that table."""
     import warnings
 
     import numpy as np
 
-    from aekit.cli.data import write_images, write_table
+    from aekit.cli.data import write_frame, write_images, write_table
 
     if output.suffix.lower() == ".png":
         if estimator.image_shape_ is None:
@@ -149,5 +160,7 @@ def write_rows(estimator, rows, output: Path) -> None:
             )
             rows = rows[:MAX_GRID]
         write_images(output, rows.reshape(len(rows), *estimator.image_shape_))
+    elif encoder is not None and output.suffix.lower() != ".npy":
+        write_frame(output, encoder.inverse_transform(rows))
     else:
         write_table(output, rows, [f"x{i}" for i in range(int(np.prod(rows.shape[1:])))])

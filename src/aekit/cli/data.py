@@ -171,6 +171,17 @@ def write_table(path: Path, values: np.ndarray, columns: list[str]) -> None:
         raise ValueError(f"-o {path}: write .npy, .csv or .parquet.")
 
 
+def write_frame(path: Path, frame) -> None:
+    """A DataFrame as .csv or .parquet (keeping its columns and types), atomically."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+    elif suffix == ".parquet":
+        atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+    else:
+        raise ValueError(f"-o {path}: write a table as .csv or .parquet.")
+
+
 def write_images(path: Path, images: np.ndarray, n_cols: int = 8) -> None:
     """A grid of images (n, C, H, W) as one PNG, atomically."""
     from aekit.viz.figures import save_figure
