@@ -378,9 +378,11 @@ def demo(
 # Application commands live in their own modules and register themselves on ``app`` when imported
 # (each keeps torch out of module level, so ``aekit --help`` stays instant).
 from aekit.cli import anomaly, applications, classify, retrieval, ship, walks  # noqa: E402, F401
+from aekit.cli.csv_options import add_csv_options  # noqa: E402
 from aekit.cli.outputs import check_outputs_first  # noqa: E402
 
 check_outputs_first(app)  # every command checks where it will write before it does any work
+add_csv_options(app)  # every command that reads DATA takes --sep, --encoding, --no-header
 
 
 def main() -> None:
@@ -388,6 +390,7 @@ def main() -> None:
     from aekit.cli.errors import run_cli
 
     check_outputs_first(app)  # again, for commands registered since (by other modules)
+    add_csv_options(app)
     run_cli(app)
 
 

@@ -86,14 +86,17 @@ def recorded_label_column(run: Path, data: str) -> str | None:
         return None
     import pandas as pd
 
+    from aekit.cli.csv_options import current
+
     try:
         if path.suffix.lower() == ".csv":
-            names = pd.read_csv(path, nrows=0).columns
+            first = pd.read_csv(path, nrows=1, sep=current.sep, encoding=current.encoding)
+            names = first.columns if current.header else [f"x{i}" for i in range(first.shape[1])]
         else:
             import pyarrow.parquet as pq
 
             names = pq.read_schema(path).names
-    except (ValueError, OSError, UnicodeDecodeError):
+    except (ValueError, OSError, LookupError):  # UnicodeDecodeError and pandas' are ValueErrors
         return None
     return column if column in names else None
 

@@ -51,7 +51,11 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     if path.is_dir():
         X, y = load_image_folder(path, options)
     elif path.suffix.lower() in {".csv", ".parquet", ".npy", ".npz"}:
-        X, y = datasets.load_array(path, label_column=options.label_column)
+        from aekit.cli import csv_options  # the running command's --sep, --encoding, --no-header
+
+        X, y = datasets.load_array(
+            path, label_column=options.label_column, csv=csv_options.current.kwargs()
+        )
     elif _looks_like_idx(path):
         X, y = datasets.load_mnist(path, as_images=True)
     else:
