@@ -40,6 +40,13 @@ def train(
     out: Annotated[Path, typer.Option(help="RUN folder to create.")] = Path("run"),
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(help="Folder to checkpoint every epoch into, so a killed run can resume."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Continue the run checkpointed in --checkpoint.")
+    ] = False,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
@@ -65,6 +72,9 @@ def train(
     from aekit.cli.data import check_training_data
     from aekit.viz.report import write_figures
 
+    resumed_from = runs.checkpoint_epoch(checkpoint, resume)  # checked before any work
+    if checkpoint is not None:
+        params["checkpoint_dir"] = str(checkpoint)
     with runs.claimed_run(out, force) as staging:  # claimed before training, not after
         X, y = read_data(data, **options)
         encoder = tables.fit_encoder(X)  # text columns: one-hot, each a categorical likelihood
@@ -74,10 +84,14 @@ def train(
             tables.save_encoder(staging, encoder)
         check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
+        if resumed_from is not None:
+            typer.echo(f"resumed from epoch {resumed_from} ({checkpoint})")
+        started = runs.Stopwatch()
         with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
             estimator.fit(X, y)  # unconditional kinds ignore y
         estimator.save(staging / runs.MODEL_FILE)
-        _write_toml(staging / "config.toml", runs.config_document(estimator, data, options))
+        document = runs.config_document(estimator, data, options)
+        _write_toml(staging / "config.toml", {**document, "run": started.record(len(X))})
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
         command = runs.reproducing_command(estimator, data, options, out)
         (staging / "command.txt").write_text(command + "\n")
@@ -323,7 +337,12 @@ def info(run: Run) -> None:
     fitted = header["fitted"]
     table = Table(title=f"{header['class']} ({model_path(run)})", show_header=False)
     history = fitted.get("history_", {})
+    record = _run_record(run)  # what the command that made RUN noted: rows, time, date
+    seconds = record.get("train_seconds")
     rows = {
+        "rows": record.get("rows"),
+        "training time": None if seconds is None else f"{seconds:g} s",
+        "date": record.get("date"),
         "features": fitted.get("n_features_in_"),
         "layers": _layers(header["params"], fitted.get("n_features_in_")),
         "image shape": fitted.get("image_shape_"),
@@ -338,6 +357,17 @@ def info(run: Run) -> None:
         if value is not None:
             table.add_row(key, value if isinstance(value, str) else json.dumps(value))
     Console().print(table)
+
+
+def _run_record(run: Path) -> dict[str, Any]:
+    """RUN/config.toml's [run] section ({} for a bare model file or an older RUN)."""
+    import tomllib
+
+    try:
+        record = tomllib.loads((run / "config.toml").read_text()).get("run", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
 def _layers(params: dict[str, Any], n_features: Any) -> str | None:

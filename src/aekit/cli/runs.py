@@ -21,6 +21,7 @@ from aekit import registry
 from aekit.cli.outputs import check_out, claimed_run  # noqa: F401 (the commands use them)
 
 MODEL_FILE = "model.safetensors"
+CHECKPOINT_FILE = "checkpoint.safetensors"  # what checkpoint_dir holds (aekit.core.train)
 
 
 def estimator_class(name: str) -> type:
@@ -96,7 +97,9 @@ def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out:
     defaults = type(estimator)().get_params()
     words = ["aekit", "train", data, "--model", type(estimator).__name__]
     for name, value in sorted(estimator.get_params().items()):
-        if name != "verbose" and value != defaults[name] and value is not None:
+        if name in ("verbose", "checkpoint_dir"):  # how to watch or resume, not what to train
+            continue
+        if value != defaults[name] and value is not None:
             literal = tomli_w.dumps({"v": list(value) if isinstance(value, tuple) else value})
             words += ["--param", f"{name}={literal.strip()[4:]}"]
     for name, value in options.items():
@@ -106,6 +109,52 @@ def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out:
         elif value not in (None, False):
             words += [flag, str(value)]
     return shlex.join([*words, "--out", str(out)])
+
+
+class Stopwatch:
+    """When a command started its work, and what config.toml's [run] section records of it."""
+
+    def __init__(self) -> None:
+        import datetime
+        import time
+
+        self.date = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        self.start = time.perf_counter()
+
+    def record(self, rows: int) -> dict[str, Any]:
+        import time
+
+        seconds = round(time.perf_counter() - self.start, 2)
+        return {"rows": int(rows), "train_seconds": seconds, "date": self.date}
+
+
+def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
+    """The epoch ``--resume`` continues from (None without --resume); a checkpoint folder that
+    already holds a run needs --resume, and --resume needs one."""
+    if checkpoint is None:
+        if resume:
+            raise ValueError("--resume needs --checkpoint DIR, the folder the run checkpointed in.")
+        return None
+    from aekit.cli.outputs import check_writable_folder
+
+    if checkpoint.exists() and not checkpoint.is_dir():
+        raise ValueError(f"--checkpoint {checkpoint} is a file, not a folder.")
+    check_writable_folder(checkpoint, "--checkpoint")
+    path = checkpoint / CHECKPOINT_FILE
+    if not resume:
+        if path.exists():
+            raise ValueError(
+                f"--checkpoint {checkpoint} holds a run already; pass --resume to continue it, "
+                "or choose another folder."
+            )
+        return None
+    if not path.is_file():
+        raise ValueError(f"--resume: {checkpoint} holds no checkpoint ({CHECKPOINT_FILE}).")
+    from aekit.core.train import CHECKPOINT
+    from aekit.io.files import read_file
+
+    header, _ = read_file(path, CHECKPOINT)
+    return int(header.get("n_iter", 0))
 
 
 def model_path(run: Path) -> Path:
