@@ -117,11 +117,13 @@ def detect(
             handle_missing=handle_missing,
             random_state=seed,
         )
+        started = runs.Stopwatch()
         detector = AnomalyDetector(**params).fit(X)
         values, columns = detector_table(detector, X, y)
         anomaly_scores = values[:, 0].astype(float)
         labels = None if y is None else _as_anomaly(y, normal_label)
         detector.save(staging / runs.MODEL_FILE)
+        runs.write_record(staging, detector, data, started, len(X))
         write_table(staging / "scores.csv", values, columns)
         figures = staging / "figures"
         histogram = score_histogram(anomaly_scores, detector.threshold_, labels)
