@@ -77,3 +77,20 @@ def test_data_of_another_shape_is_refused_in_one_line(mixed_run, tmp_path):
     result = invoke("encode", mixed_run, tmp_path / "x.npy", "-o", tmp_path / "z.csv")
     assert isinstance(result.exception, ValueError)
     assert "table with text columns" in str(result.exception)
+
+
+def test_an_unseen_category_is_flagged_and_explained_not_fatal(table, tmp_path):
+    path, frame = table
+    out = tmp_path / "D"
+    result = invoke("detect", path, "--label-column", "kind", "--param", "n_estimators=1",
+                    "--quiet", "--out", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    new = frame.drop(columns="kind").assign(colour=["purple"] + list(frame["colour"][1:]))
+    new.to_csv(tmp_path / "new.csv", index=False)
+    with pytest.warns(UserWarning, match="1 rows hold a category not seen in training"):
+        result = invoke("score", out, tmp_path / "new.csv", "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(tmp_path / "s.csv")
+    assert bool(scores["anomaly"][0]) and scores["probability"][0] == 1.0
+    assert scores["top_features"][0].startswith("colour=purple (unseen)")
+    assert len(scores) == 40 and np.isfinite(scores["anomaly_score"]).all()

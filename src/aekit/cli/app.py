@@ -230,6 +230,7 @@ def evaluate(
     data: Data,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Also write JSON.")] = None,
     n_samples: Annotated[int, typer.Option(help="Importance samples k for the NLL.")] = 100,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
@@ -239,18 +240,26 @@ def evaluate(
     importance-weighted NLL (nats per row), KL per unit and active units."""
     import json
 
+    from aekit.cli.progress import phases
     from aekit.io.atomic import atomic_write
 
     estimator = load_run(run)
     X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
     result = {"model": type(estimator).__name__, "rows": len(X)}
-    result["mean_score"] = float(estimator.score_samples(X, y).mean())
-    if hasattr(estimator, "log_likelihood"):
-        result["elbo"] = float(estimator.elbo(X, y).mean())
-        result["nll"] = -float(estimator.log_likelihood(X, y, n_samples=n_samples).mean())
-        result["importance_samples"] = n_samples
-        result["kl_per_unit"] = [round(float(v), 4) for v in estimator.kl_per_unit(X, y)]
-        result["active_units"] = int(estimator.active_units(X, y))
+    variational = hasattr(estimator, "log_likelihood")
+    with phases("evaluate", 5 if variational else 1, quiet) as start:
+        start("scores")
+        result["mean_score"] = float(estimator.score_samples(X, y).mean())
+        if variational:
+            start("ELBO")
+            result["elbo"] = float(estimator.elbo(X, y).mean())
+            start(f"NLL ({n_samples} importance samples)")
+            result["nll"] = -float(estimator.log_likelihood(X, y, n_samples=n_samples).mean())
+            result["importance_samples"] = n_samples
+            start("KL per unit")
+            result["kl_per_unit"] = [round(float(v), 4) for v in estimator.kl_per_unit(X, y)]
+            start("active units")
+            result["active_units"] = int(estimator.active_units(X, y))
     text = json.dumps(result, indent=2)
     if output is not None:
         atomic_write(output, lambda tmp: Path(tmp).write_text(text + "\n"))
