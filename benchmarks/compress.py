@@ -12,13 +12,22 @@ RIFF container; the bar is judged against JPEG's scan-only rate, the harder comp
 Reconstructions are rounded to 8 bits for every codec; PSNR and SSIM (scikit-image, data range
 1) are averaged over images. Bar: aekit's PSNR above JPEG's at every JPEG rate <= 1 bpp.
 
+Every dataset also gets two reference points: lzma (lossless, preset 9e) of the test pixels at
+the data's own precision (8 bits; the bundled digits' 17 levels 0-16), and aekit at its default
+quantization step (``step="auto"``, chosen at fit from the training rows), the rate a user gets
+without choosing one. ``--datasets digits`` runs scikit-learn's bundled 8x8 digits (no download;
+a 75/25 split, seed 0); ``--hidden`` with no widths uses the Compressor's default networks.
+
     python benchmarks/compress.py [--data-dir ../shared/data] [--quick]
+    python benchmarks/compress.py --datasets digits --hidden \
+        --out benchmarks/results/compress_digits.json
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import lzma
 import time
 from pathlib import Path
 
@@ -29,7 +38,7 @@ from PIL import Image
 from skimage.metrics import structural_similarity
 
 from aekit.compression import Compressor, container
-from aekit.data.datasets import load_mnist
+from aekit.data.datasets import load_digits, load_mnist
 
 JPEG_QUALITIES = [1, 3, 5, 8, 10, 15, 20, 30, 40, 50, 60, 75, 90]
 WEBP_QUALITIES = [0, 5, 10, 20, 30, 40, 50, 60, 75, 90]
@@ -41,9 +50,10 @@ def quality_metrics(original: np.ndarray, restored: np.ndarray) -> tuple[float, 
     restored = np.round(np.clip(restored, 0, 1) * 255) / 255
     mse = ((original - restored) ** 2).reshape(len(original), -1).mean(axis=1)
     psnr = 10 * np.log10(1.0 / np.maximum(mse, 1e-10))
+    side = original.shape[-1]
     ssim = [
-        structural_similarity(a, b, data_range=1.0)
-        for a, b in zip(original.reshape(-1, 28, 28), restored.reshape(-1, 28, 28))
+        structural_similarity(a, b, data_range=1.0, win_size=min(7, side))
+        for a, b in zip(original.reshape(-1, side, side), restored.reshape(-1, side, side))
     ]
     return float(psnr.mean()), float(np.mean(ssim))
 
@@ -56,7 +66,8 @@ def jpeg_scan_bytes(data: bytes) -> int:
 
 
 def pillow_curve(images: np.ndarray, fmt: str, qualities: list[int]) -> list[dict]:
-    pixels = np.round(images.reshape(-1, 28, 28) * 255).astype(np.uint8)
+    side = images.shape[-1]
+    pixels = np.round(images.reshape(-1, side, side) * 255).astype(np.uint8)
     points = []
     for quality in qualities:
         total, payload, restored = 0, 0, []
@@ -68,7 +79,7 @@ def pillow_curve(images: np.ndarray, fmt: str, qualities: list[int]) -> list[dic
             payload += jpeg_scan_bytes(data) if fmt == "JPEG" else len(data) - 20
             with Image.open(io.BytesIO(data)) as decoded:
                 restored.append(np.asarray(decoded.convert("L"), dtype=np.float32) / 255)
-        psnr, ssim = quality_metrics(images.reshape(-1, 28, 28), np.stack(restored))
+        psnr, ssim = quality_metrics(images.reshape(-1, side, side), np.stack(restored))
         n_pixels = pixels.size
         points.append(
             {
@@ -82,7 +93,18 @@ def pillow_curve(images: np.ndarray, fmt: str, qualities: list[int]) -> list[dic
     return points
 
 
-def aekit_curve(compressor: Compressor, images: np.ndarray, steps: list[float]) -> list[dict]:
+def lzma_point(images: np.ndarray, levels: int) -> dict:
+    """Lossless: lzma of the pixels at the data's own precision (``levels`` - 1 = the maximum)."""
+    pixels = np.round(images * (levels - 1)).astype(np.uint8)
+    data = lzma.compress(pixels.tobytes(), preset=9 | lzma.PRESET_EXTREME)
+    bpp = 8 * len(data) / pixels.size
+    return {"bpp": bpp, "bytes": len(data)}
+
+
+def aekit_curve(
+    compressor: Compressor, images: np.ndarray, steps: list[float | None]
+) -> list[dict]:
+    """Rate and quality at each step; None is the compressor's default (its ``step_``)."""
     points = []
     for step in steps:
         data = compressor.compress(images, step=step)
@@ -91,7 +113,8 @@ def aekit_curve(compressor: Compressor, images: np.ndarray, steps: list[float]) 
         n_pixels = images[0].size * len(images)
         points.append(
             {
-                "step": step,
+                "step": compressor.step_ if step is None else step,
+                "default": step is None,
                 "bpp": 8 * len(data) / n_pixels,
                 "bpp_payload": 8 * (len(data) - HEADER_BYTES) / n_pixels,
                 "psnr": psnr,
@@ -159,6 +182,19 @@ def name_rate(name: str) -> str:
     return "bpp_payload" if "payload" in name else "bpp"
 
 
+def load(dataset: str, data_dir: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """Training and test images (n, 1, H, W) in [0, 1], and the data's number of levels."""
+    if dataset == "digits":
+        X, _ = load_digits(as_images=True)
+        order = np.random.default_rng(0).permutation(len(X))
+        cut = int(0.75 * len(X))
+        return X[order[:cut]], X[order[cut:]], 17
+    folder = Path(data_dir) / dataset
+    X_train, _ = load_mnist(folder, "train", as_images=True)
+    X_test, _ = load_mnist(folder, "test", as_images=True)
+    return X_train, X_test, 256
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default="../shared/data")
@@ -168,7 +204,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--latent-dim", type=int, default=128)
     parser.add_argument("--rate-weight", type=float, default=0.001)
     parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--hidden", type=int, nargs="+", default=[512, 256])
+    parser.add_argument("--hidden", type=int, nargs="*", default=[512, 256])
     parser.add_argument("--steps", type=float, nargs="+", default=STEPS)
     parser.add_argument("--n-train", type=int, default=None, help="first N training images")
     parser.add_argument("--n-test", type=int, default=None, help="first N test images")
@@ -180,9 +216,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     curves, results, rows = {}, {}, []
     for dataset in args.datasets:
-        folder = Path(args.data_dir) / dataset
-        X_train, _ = load_mnist(folder, "train", as_images=True)
-        X_test, _ = load_mnist(folder, "test", as_images=True)
+        X_train, X_test, levels = load(dataset, args.data_dir)
         epochs = args.epochs
         X_train, X_test = X_train[: args.n_train], X_test[: args.n_test]
         if args.quick:
@@ -193,7 +227,7 @@ def main(argv: list[str] | None = None) -> dict:
             compressor = Compressor(
                 args.latent_dim,
                 rate_weight=args.rate_weight,
-                hidden_layer_sizes=tuple(args.hidden),
+                hidden_layer_sizes=tuple(args.hidden) or None,
                 max_iter=epochs,
                 random_state=seed,
                 device="cpu",
@@ -202,17 +236,27 @@ def main(argv: list[str] | None = None) -> dict:
                 f"{dataset} seed {seed}: fit {time.perf_counter() - fit_started:.0f} s", flush=True
             )
             methods[f"aekit (seed {seed})"] = aekit_curve(compressor, X_test, args.steps)
+            methods[f"aekit default step (seed {seed})"] = aekit_curve(compressor, X_test, [None])
+        lossless = lzma_point(X_test, levels)
         methods["JPEG"] = pillow_curve(X_test, "JPEG", JPEG_QUALITIES)
         methods["WebP"] = pillow_curve(X_test, "WEBP", WEBP_QUALITIES)
         methods["JPEG scan only (payload)"] = methods["JPEG"]
         methods["WebP bitstream (payload)"] = methods["WebP"]
         curves[dataset] = methods
         ours = methods[f"aekit (seed {args.seeds[0]})"]
+        default = methods[f"aekit default step (seed {args.seeds[0]})"][0]
+        print(
+            f"{dataset}: default step {default['step']}: {default['bpp']:.3f} bpp at "
+            f"{default['psnr']:.2f} dB; lzma lossless {lossless['bpp']:.3f} bpp",
+            flush=True,
+        )
         met_scan, checks_scan = bar_against(ours, methods["JPEG"], "bpp_payload")
         met_full, checks_full = bar_against(ours, methods["JPEG"], "bpp")
         results[dataset] = {
             "curves": {k: v for k, v in methods.items() if "payload" not in k},
             "bar_vs_jpeg_scan_only": {"met": met_scan, "checks": checks_scan},
+            "lzma_lossless": lossless,
+            "default_step_below_lossless": default["bpp"] < lossless["bpp"],
             "bar_vs_jpeg_full_file": {
                 "met": met_full,
                 "checks": checks_full,
@@ -224,6 +268,7 @@ def main(argv: list[str] | None = None) -> dict:
                 continue
             for p in points:
                 knob = f"step {p['step']}" if "step" in p else f"q {p['quality']}"
+                knob += " (default)" if p.get("default") else ""
                 rows.append(
                     [
                         dataset,

@@ -255,9 +255,9 @@ def table(n=30, seed=0) -> pd.DataFrame:
 @pytest.mark.parametrize(
     "write, words",
     [
-        (lambda t, p: t.to_csv(p, index=False, header=False), "is numbers, not column names"),
+        (lambda t, p: t.to_csv(p, index=False, header=False), "looks like data, not column names"),
         (lambda t, p: t.to_csv(p, index=False, sep=";"), "separated by ';'"),
-        (lambda t, p: p.write_bytes("a,b\n1,caf\xe9\n".encode("latin-1")), "not UTF-8"),
+        (lambda t, p: p.write_bytes("a,b\n1,caf\xe9\n".encode("latin-1")), "--encoding"),
         (lambda t, p: p.write_text(",b\n1,2\n3,4\n"), "have no name"),
         (lambda t, p: p.write_text("a,b\n"), "no data rows"),
     ],

@@ -144,8 +144,7 @@ def test_export_into_its_folder_again_and_refusal_of_a_file(model_file, tmp_path
     result = aekit_cli("export", model_file[0], "-o", tmp_path / "afile")
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        f"aekit: error: -o/--output {tmp_path / 'afile'} is a file; give a folder for the ONNX "
-        "files."
+        f"aekit: error: --out {tmp_path / 'afile'} is a file; give a folder for the ONNX files."
     )
 
 

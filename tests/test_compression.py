@@ -144,3 +144,24 @@ def test_bad_input(compressor, digits):
 )
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
+
+
+def test_the_default_step_is_the_largest_within_the_tolerance():
+    # Codes = rows + unit noise, decoded as themselves: error 1 unrounded; rounding to a step s
+    # adds s^2 / 12 (uniform rounding error), within 10% while s <= sqrt(1.2) = 1.095.
+    from aekit.compression.step import choose_step
+
+    rng = np.random.default_rng(0)
+    rows = rng.uniform(-50, 50, size=(4000, 8))
+    codes = rows + rng.normal(size=rows.shape)
+    step = choose_step(rows, codes, lambda c: c, lambda c, s: np.floor(c / s + 0.5) * s)
+    assert step == 1.0
+
+
+def test_a_fitted_compressor_keeps_its_chosen_step(tmp_path, digits):
+    compressor = Compressor(latent_dim=8, max_iter=2, random_state=0).fit(digits[0])
+    assert compressor.step_ in (0.25, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+    compressor.save(tmp_path / "c.safetensors")
+    loaded = aekit.load(tmp_path / "c.safetensors")
+    assert loaded.step_ == compressor.step_
+    assert loaded.compress(digits[0]) == compressor.compress(digits[0])

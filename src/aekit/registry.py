@@ -60,6 +60,13 @@ MODEL_FILE_CLASSES: frozenset[str] = frozenset(
     }
 )
 
+# The parameters that set a network's widths, in the order its layers take them: the hidden
+# layers (widths, or channels of a convolutional network), then the code (the first of these
+# names a document has). Names only: ``aekit.io`` reads them to refuse a model file whose header
+# asks for a network larger than the weights it stores, before any estimator is imported.
+HIDDEN_WIDTHS = "hidden_layer_sizes"
+CODE_WIDTHS = ("latent_dim", "n_bits")
+
 # ``aekit train --model NAME``: short names of the kinds the command line trains; it also takes
 # their class names.
 CLI_MODELS: dict[str, str] = {

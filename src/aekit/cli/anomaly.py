@@ -32,16 +32,50 @@ def detector_table(detector, X, y):
     frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X).reshape(len(X), -1))
     if not isinstance(X, pd.DataFrame):
         frame.columns = list(detector.encoder_.feature_names_in_)
+    frame, unseen = _unseen_categories(detector, frame)
     contributions = detector.explain(frame)
     scores = contributions.sum(axis=1).to_numpy()
     flags = scores > detector.threshold_
     proba = detector.scores_to_proba(scores)[:, 1]
     top = [";".join(names) for names in top_features(contributions, TOP_FEATURES)]
+    for row, cells in unseen.items():  # a category never seen in training: flagged, and why
+        flags[row], proba[row] = True, 1.0
+        top[row] = ";".join([*cells, top[row]])
     columns = {"anomaly_score": scores, "anomaly": flags, "probability": proba, "top_features": top}
     if y is not None:
         columns["label"] = np.asarray(y)
     values = np.column_stack([np.asarray(v, dtype=object) for v in columns.values()])
     return values, list(columns)
+
+
+def _unseen_categories(detector, frame):
+    """``frame`` with every category the detector never saw replaced by a known one (so the
+    rest of the row is scored), and per row the cells that held one, as 'column=value
+    (unseen)'. Such rows are flagged whatever their score, with one warning for all."""
+    import warnings
+
+    unseen: dict[int, list[str]] = {}
+    replaced = frame
+    for column, known in detector.encoder_.categories_.items():
+        if column not in frame.columns:
+            continue
+        cells = frame[column]
+        new = (cells.notna() & ~cells.isin(known)).to_numpy()
+        if not new.any():
+            continue
+        if replaced is frame:
+            replaced = frame.copy()
+        for row in new.nonzero()[0]:
+            unseen.setdefault(int(row), []).append(f"{column}={cells.iloc[row]} (unseen)")
+        replaced.loc[new, column] = known[0]
+    if unseen:
+        example = next(iter(unseen.values()))[0]
+        warnings.warn(
+            f"{len(unseen)} rows hold a category not seen in training (e.g. {example}): "
+            "flagged as anomalies, the rest of each row scored as usual.",
+            stacklevel=3,
+        )
+    return replaced, unseen
 
 
 def _as_anomaly(y, normal_label: str | None):
@@ -95,11 +129,13 @@ def detect(
         list[str] | None, typer.Option(help="A detector parameter, name=value; repeatable.")
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     label_column: LabelColumn = None,
 ) -> None:
     """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the
     score histogram (plus ROC and precision-recall curves when DATA has labels)."""
     from aekit.cli import runs
+    from aekit.cli.progress import phases
     from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
@@ -120,19 +156,26 @@ def detect(
             handle_missing=handle_missing,
             random_state=seed,
         )
-        detector = AnomalyDetector(**params).fit(X)
-        if not writes:
-            return
-        values, columns = detector_table(detector, X, y)
-        anomaly_scores = values[:, 0].astype(float)
-        labels = None if y is None else _as_anomaly(y, normal_label)
-        detector.save(staging / runs.MODEL_FILE)
-        write_table(staging / "scores.csv", values, columns)
-        figures = staging / "figures"
-        histogram = score_histogram(anomaly_scores, detector.threshold_, labels)
-        save_figure(histogram, figures / "score_histogram.png")
-        if labels is not None and 0 < labels.sum() < len(labels):
-            save_figure(roc_pr_curves(anomaly_scores, labels), figures / "roc_pr.png")
+        started = runs.Stopwatch()
+        with phases("detect", 3, quiet or not writes) as start:
+            detector = AnomalyDetector(**params)
+            start(f"fitting {detector.n_estimators} autoencoder(s) on {len(X)} rows")
+            detector.fit(X)
+            if not writes:
+                return
+            start("scoring and explaining every row")
+            values, columns = detector_table(detector, X, y)
+            anomaly_scores = values[:, 0].astype(float)
+            labels = None if y is None else _as_anomaly(y, normal_label)
+            start("writing the model, scores and figures")
+            detector.save(staging / runs.MODEL_FILE)
+            runs.write_record(staging, detector, data, started, len(X))
+            write_table(staging / "scores.csv", values, columns)
+            figures = staging / "figures"
+            histogram = score_histogram(anomaly_scores, detector.threshold_, labels)
+            save_figure(histogram, figures / "score_histogram.png")
+            if labels is not None and 0 < labels.sum() < len(labels):
+                save_figure(roc_pr_curves(anomaly_scores, labels), figures / "roc_pr.png")
     flagged = int(values[:, 1].astype(bool).sum())
     typer.echo(f"{flagged} of {len(values)} rows flagged (threshold {detector.threshold_:.4g})")
     typer.echo(f"run: {out}")

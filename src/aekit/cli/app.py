@@ -25,7 +25,7 @@ from aekit.cli.common import (
     labels_option,
     load_run,
     read_data,
-    recorded_label_column,
+    read_for_run,
     write_rows,
 )
 
@@ -41,13 +41,20 @@ def train(
     out: Annotated[Path, typer.Option(help="RUN folder to create.")] = Path("run"),
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(help="Folder to checkpoint every epoch into, so a killed run can resume."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Continue the run checkpointed in --checkpoint.")
+    ] = False,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = False,
 ) -> None:
     """Train an autoencoder on DATA and leave model, config, metrics and figures in RUN."""
-    from aekit.cli import runs
+    from aekit.cli import runs, tables
 
     document = runs.read_config(config) if config else {}
     data_section = document.get("data", {})
@@ -67,18 +74,31 @@ def train(
     from aekit.core import distributed
     from aekit.viz.report import write_figures
 
+    resumed_from = runs.checkpoint_epoch(checkpoint, resume)  # checked before any work
+    if checkpoint is not None:
+        params["checkpoint_dir"] = str(checkpoint)
     # Under torchrun every process trains (DDP); rank 0 alone claims and writes RUN.
     writes = distributed.rank() == 0
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         X, y = read_data(data, **options)
+        encoder = tables.fit_encoder(X)  # text columns: one-hot, each a categorical likelihood
+        if encoder is not None:
+            X = encoder.transform(X)
+            params["categorical_groups"] = encoder.categorical_groups_
+            if writes:
+                tables.save_encoder(staging, encoder)
         check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
+        if resumed_from is not None and writes:
+            typer.echo(f"resumed from epoch {resumed_from} ({checkpoint})")
+        started = runs.Stopwatch()
         with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
             estimator.fit(X, y)  # unconditional kinds ignore y
         if not writes:
             return
         estimator.save(staging / runs.MODEL_FILE)
-        _write_toml(staging / "config.toml", runs.config_document(estimator, data, options))
+        document = runs.config_document(estimator, data, options)
+        _write_toml(staging / "config.toml", {**document, "run": started.record(len(X))})
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
         command = runs.reproducing_command(estimator, data, options, out)
         (staging / "command.txt").write_text(command + "\n")
@@ -108,18 +128,21 @@ def _write_toml(path: Path, document: dict[str, Any]) -> None:
 # ---- commands that read DATA, apply the model and write a table: one table row each --------
 # DATA's labels (None when it has none) go to every model, which decides: a ConditionalVAE
 # conditions on them (or predicts them), the others ignore them.
-def _codes(estimator, X, y):
+def _codes(estimator, X, y, encoder):
     return estimator.transform(X, y), list(estimator.get_feature_names_out())
 
 
-def _reconstructions(estimator, X, y):
+def _reconstructions(estimator, X, y, encoder):
     X_hat = estimator.reconstruct(X, y)
+    if encoder is not None:  # back into the table's own columns, text ones included
+        frame = encoder.inverse_transform(X_hat)
+        return frame.to_numpy(dtype=object), list(frame.columns)
     names = getattr(estimator, "feature_names_in_", None)
     n = estimator.n_features_in_
     return X_hat, list(names) if names is not None else [f"x{i}" for i in range(n)]
 
 
-def _scores(estimator, X, y):
+def _scores(estimator, X, y, encoder):
     import numpy as np
 
     if hasattr(estimator, "explain"):  # a detector run: flag, probability and top features too
@@ -163,12 +186,12 @@ def _data_command(name: str, compute, doc: str):
         grayscale: Grayscale = False,
     ) -> None:
         from aekit.cli.data import write_table
+        from aekit.cli.tables import run_encoder
 
         estimator = load_run(run)
         _check_kind(name, estimator, run)
-        label_column = label_column or recorded_label_column(run, data)  # as the run read it
-        X, y = read_data(data, label_column, image_shape, image_size, grayscale)
-        values, columns = compute(estimator, X, y)
+        X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
+        values, columns = compute(estimator, X, y, run_encoder(run))
         write_table(output, values, columns)
         typer.echo(f"{len(values)} rows: {output}")
 
@@ -200,9 +223,11 @@ def generate(
     if output is None:
         output = Path("samples.png" if estimator.image_shape_ is not None else "samples.csv")
         check_file(output)
+    from aekit.cli.tables import run_encoder
+
     y = known_label(estimator, label) if label is not None else None
     samples = estimator.sample(n, y=y, random_state=seed)
-    write_rows(estimator, samples, output)
+    write_rows(estimator, samples, output, run_encoder(run))
     typer.echo(f"{n} samples: {output}")
 
 
@@ -212,6 +237,7 @@ def evaluate(
     data: Data,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Also write JSON.")] = None,
     n_samples: Annotated[int, typer.Option(help="Importance samples k for the NLL.")] = 100,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
@@ -221,18 +247,26 @@ def evaluate(
     importance-weighted NLL (nats per row), KL per unit and active units."""
     import json
 
+    from aekit.cli.progress import phases
     from aekit.io.atomic import atomic_write
 
     estimator = load_run(run)
-    X, y = read_data(data, label_column, image_shape, image_size, grayscale)
+    X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
     result = {"model": type(estimator).__name__, "rows": len(X)}
-    result["mean_score"] = float(estimator.score_samples(X, y).mean())
-    if hasattr(estimator, "log_likelihood"):
-        result["elbo"] = float(estimator.elbo(X, y).mean())
-        result["nll"] = -float(estimator.log_likelihood(X, y, n_samples=n_samples).mean())
-        result["importance_samples"] = n_samples
-        result["kl_per_unit"] = [round(float(v), 4) for v in estimator.kl_per_unit(X, y)]
-        result["active_units"] = int(estimator.active_units(X, y))
+    variational = hasattr(estimator, "log_likelihood")
+    with phases("evaluate", 5 if variational else 1, quiet) as start:
+        start("scores")
+        result["mean_score"] = float(estimator.score_samples(X, y).mean())
+        if variational:
+            start("ELBO")
+            result["elbo"] = float(estimator.elbo(X, y).mean())
+            start(f"NLL ({n_samples} importance samples)")
+            result["nll"] = -float(estimator.log_likelihood(X, y, n_samples=n_samples).mean())
+            result["importance_samples"] = n_samples
+            start("KL per unit")
+            result["kl_per_unit"] = [round(float(v), 4) for v in estimator.kl_per_unit(X, y)]
+            start("active units")
+            result["active_units"] = int(estimator.active_units(X, y))
     text = json.dumps(result, indent=2)
     if output is not None:
         atomic_write(output, lambda tmp: Path(tmp).write_text(text + "\n"))
@@ -262,7 +296,7 @@ def interpolate(
     estimator = load_run(run)
     if not hasattr(estimator, "interpolate"):
         raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
-    X, labels = read_data(data, label_column, image_shape, image_size, grayscale)
+    X, labels = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
     rows = np.asarray(X)
     for option, index in (("--from", start), ("--to", end)):
         if not 0 <= index < len(rows):
@@ -273,7 +307,9 @@ def interpolate(
     hint = "the class of the path (DATA has no labels)"
     with labels_option(f"{type(estimator).__name__} needs --label: {hint}."):
         path = estimator.interpolate(rows[start], rows[end], steps=steps, method=method, y=y)
-    write_rows(estimator, path, output)
+    from aekit.cli.tables import run_encoder
+
+    write_rows(estimator, path, output, run_encoder(run))
     typer.echo(f"{steps} points from row {start} to row {end}: {output}")
 
 
@@ -317,7 +353,12 @@ def info(run: Run) -> None:
     fitted = header["fitted"]
     table = Table(title=f"{header['class']} ({model_path(run)})", show_header=False)
     history = fitted.get("history_", {})
+    record = _run_record(run)  # what the command that made RUN noted: rows, time, date
+    seconds = record.get("train_seconds")
     rows = {
+        "rows": record.get("rows"),
+        "training time": None if seconds is None else f"{seconds:g} s",
+        "date": record.get("date"),
         "features": fitted.get("n_features_in_"),
         "layers": _layers(header["params"], fitted.get("n_features_in_")),
         "image shape": fitted.get("image_shape_"),
@@ -333,6 +374,17 @@ def info(run: Run) -> None:
         if value is not None:
             table.add_row(key, value if isinstance(value, str) else json.dumps(value))
     Console().print(table)
+
+
+def _run_record(run: Path) -> dict[str, Any]:
+    """RUN/config.toml's [run] section ({} for a bare model file or an older RUN)."""
+    import tomllib
+
+    try:
+        record = tomllib.loads((run / "config.toml").read_text()).get("run", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
 def _layers(params: dict[str, Any], n_features: Any) -> str | None:
@@ -373,9 +425,11 @@ def demo(
 # Application commands live in their own modules and register themselves on ``app`` when imported
 # (each keeps torch out of module level, so ``aekit --help`` stays instant).
 from aekit.cli import anomaly, applications, classify, retrieval, ship, walks  # noqa: E402, F401
+from aekit.cli.csv_options import add_csv_options  # noqa: E402
 from aekit.cli.outputs import check_outputs_first  # noqa: E402
 
 check_outputs_first(app)  # every command checks where it will write before it does any work
+add_csv_options(app)  # every command that reads DATA takes --sep, --encoding, --no-header
 
 
 def main() -> None:
@@ -383,6 +437,7 @@ def main() -> None:
     from aekit.cli.errors import run_cli
 
     check_outputs_first(app)  # again, for commands registered since (by other modules)
+    add_csv_options(app)
     run_cli(app)
 
 

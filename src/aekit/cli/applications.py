@@ -101,6 +101,11 @@ def impute(
         list[str] | None,
         typer.Option(help="An AutoencoderImputer parameter, name=value; repeatable."),
     ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Also a RUN folder: the imputer, config.toml, metrics.csv, command.txt."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Fill the missing values (empty cells, NaN) of DATA: fit an AutoencoderImputer on DATA
@@ -109,12 +114,17 @@ def impute(
     import pandas as pd
 
     import aekit
-    from aekit.cli.data import write_table
+    from aekit.cli import runs
+    from aekit.cli.data import write_frame, write_table
     from aekit.cli.runs import resolve_params
     from aekit.imputation import AutoencoderImputer
 
     if output.suffix.lower() not in (".csv", ".parquet", ".npy"):
         raise ValueError(f"-o {output}: write .csv, .parquet or .npy.")
+    if out is not None and model is not None:
+        raise ValueError("--out records a new imputer's fit; with --model nothing is fitted.")
+    if out is not None:
+        runs.check_out(out, force)
     X, _ = read_data(data, None, None, None, False)
     if model is None and not pd.DataFrame(X).isna().to_numpy().any():
         raise ValueError(f"{data} has no missing values (empty cells or NaN): nothing to fill.")
@@ -127,26 +137,18 @@ def impute(
     else:
         params = resolve_params(AutoencoderImputer, {}, param or [])
         params.setdefault("random_state", 0)
+        started = runs.Stopwatch()
         imputer = AutoencoderImputer(**params).set_params(verbose=not quiet).fit(X)
+        if out is not None:
+            with runs.claimed_run(out, force) as staging:
+                imputer.save(staging / runs.MODEL_FILE)
+                runs.write_record(staging, imputer, data, started, len(X))
     filled = imputer.transform(X)
     if isinstance(filled, pd.DataFrame):
-        _write_frame(output, filled)
+        write_frame(output, filled)
     else:
         write_table(output, np.asarray(filled), [f"x{i}" for i in range(filled.shape[1])])
     if save_model is not None and model is None:
         imputer.save(save_model)
     n_missing = int(pd.DataFrame(X).isna().to_numpy().sum())
     typer.echo(f"filled {n_missing} missing values: {output}")
-
-
-def _write_frame(path: Path, frame) -> None:
-    """A DataFrame as .csv or .parquet (keeping its columns and types), atomically."""
-    from aekit.io.atomic import atomic_write
-
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
-    elif suffix == ".parquet":
-        atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
-    else:
-        raise ValueError(f"-o {path}: write a table as .csv or .parquet.")

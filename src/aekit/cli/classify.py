@@ -15,7 +15,7 @@ from aekit.cli.common import (
     Run,
     app,
     load_run,
-    read_data,
+    read_for_run,
 )
 
 
@@ -38,8 +38,8 @@ def predict(
 
     estimator = load_run(run)
     if not hasattr(estimator, "classes_"):  # the command reads the labels a model learned
-        raise ValueError(f"{run} is a {type(estimator).__name__}; predict needs a cvae run.")
-    X, y = read_data(data, label_column, image_shape, image_size, grayscale)
+        raise ValueError(f"{run} holds a {type(estimator).__name__}; predict needs a cvae run.")
+    X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
     proba = estimator.predict_proba(X)
     labels = estimator.classes_[proba.argmax(axis=1)]
     if output.suffix.lower() == ".npy":  # one numeric array: the labels must be numbers

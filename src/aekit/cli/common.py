@@ -86,14 +86,17 @@ def recorded_label_column(run: Path, data: str) -> str | None:
         return None
     import pandas as pd
 
+    from aekit.cli.csv_options import current
+
     try:
         if path.suffix.lower() == ".csv":
-            names = pd.read_csv(path, nrows=0).columns
+            first = pd.read_csv(path, nrows=1, sep=current.sep, encoding=current.encoding)
+            names = first.columns if current.header else [f"x{i}" for i in range(first.shape[1])]
         else:
             import pyarrow.parquet as pq
 
             names = pq.read_schema(path).names
-    except (ValueError, OSError, UnicodeDecodeError):
+    except (ValueError, OSError, LookupError):  # UnicodeDecodeError and pandas' are ValueErrors
         return None
     return column if column in names else None
 
@@ -102,6 +105,16 @@ def read_data(data: str, label_column, image_shape, image_size, grayscale):
     from aekit.cli.data import load_data
 
     return load_data(data, DataOptions(label_column, image_shape, image_size, grayscale))
+
+
+def read_for_run(run: Path, data: str, label_column, image_shape, image_size, grayscale):
+    """DATA as RUN's model reads it: labels from the column RUN's training recorded (unless
+    ``label_column`` names one), text columns encoded as in training (:mod:`aekit.cli.tables`)."""
+    from aekit.cli import tables
+
+    label_column = label_column or recorded_label_column(run, data)
+    X, y = read_data(data, label_column, image_shape, image_size, grayscale)
+    return tables.encoded(tables.run_encoder(run), X), y
 
 
 def known_label(estimator, label: str):
@@ -131,13 +144,14 @@ def labels_option(message: str):
 MAX_GRID = 256  # images in one PNG grid; more make an image nobody can look at
 
 
-def write_rows(estimator, rows, output: Path) -> None:
-    """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table."""
+def write_rows(estimator, rows, output: Path, encoder=None) -> None:
+    """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table; with the
+    ``encoder`` of a RUN trained on text columns, as rows of that table."""
     import warnings
 
     import numpy as np
 
-    from aekit.cli.data import write_images, write_table
+    from aekit.cli.data import write_frame, write_images, write_table
 
     if output.suffix.lower() == ".png":
         if estimator.image_shape_ is None:
@@ -149,5 +163,7 @@ def write_rows(estimator, rows, output: Path) -> None:
             )
             rows = rows[:MAX_GRID]
         write_images(output, rows.reshape(len(rows), *estimator.image_shape_))
+    elif encoder is not None and output.suffix.lower() != ".npy":
+        write_frame(output, encoder.inverse_transform(rows))
     else:
         write_table(output, rows, [f"x{i}" for i in range(int(np.prod(rows.shape[1:])))])

@@ -51,7 +51,11 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     if path.is_dir():
         X, y = load_image_folder(path, options)
     elif path.suffix.lower() in {".csv", ".parquet", ".npy", ".npz"}:
-        X, y = datasets.load_array(path, label_column=options.label_column)
+        from aekit.cli import csv_options  # the running command's --sep, --encoding, --no-header
+
+        X, y = datasets.load_array(
+            path, label_column=options.label_column, csv=csv_options.current.kwargs()
+        )
     elif _looks_like_idx(path):
         X, y = datasets.load_mnist(path, as_images=True)
     else:
@@ -169,6 +173,17 @@ def write_table(path: Path, values: np.ndarray, columns: list[str]) -> None:
         atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
     else:
         raise ValueError(f"-o {path}: write .npy, .csv or .parquet.")
+
+
+def write_frame(path: Path, frame) -> None:
+    """A DataFrame as .csv or .parquet (keeping its columns and types), atomically."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+    elif suffix == ".parquet":
+        atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+    else:
+        raise ValueError(f"-o {path}: write a table as .csv or .parquet.")
 
 
 def write_images(path: Path, images: np.ndarray, n_cols: int = 8) -> None:

@@ -25,6 +25,25 @@ _ADVICE = (
     (r"\bpass handle_missing=True\b", "pass --handle-missing"),
     (r"\bhandle_missing=True\b", "--handle-missing"),
     (r"\s*See help\(aekit\.[\w.]+\)\.?", ""),
+    (
+        r"\bRemove or impute them first \(e\.g\. sklearn\.impute\.SimpleImputer\)\.",
+        "Fill them with 'aekit impute' first, or remove those rows.",
+    ),
+    (
+        r"^X has non-numeric columns: (.+?)\. Encode them as numbers \(aekit\.TabularEncoder "
+        r"one-hot encodes them reversibly\) or drop them\.",
+        r"DATA has text columns (\1) that this model cannot read: drop them, or name the "
+        r"label column with --label-column ('aekit train' encodes text columns itself).",
+    ),
+    (r"^X (contains|has) ", r"DATA \1 "),
+    (r"\bencoding='([\w-]+)'", r"--encoding \1"),
+    (r"\bread it with sep='(.)'", r"pass --sep '\1'"),
+    (r"\bread it with header=False", "pass --no-header"),
+    (
+        r"Use a smaller latent_dim, or a DenoisingAutoencoder, SparseAutoencoder or "
+        r"ContractiveAutoencoder\.",
+        "Use a smaller latent_dim (--param latent_dim=N), or --model dae, sparse or cae.",
+    ),
 )
 
 

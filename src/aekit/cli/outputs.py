@@ -148,7 +148,8 @@ FILE_OPTIONS = {
     "figure": "--figure",
     "out": "--out",
 }
-FOLDER_COMMANDS = {"train", "detect", "demo"}  # their --out is a folder
+FOLDER_COMMANDS = {"train", "detect", "demo", "impute", "train-hasher", "train-compressor"}
+MODEL_SUFFIX = ".safetensors"  # train-hasher/-compressor --out NAME.safetensors: a model file
 
 
 def check_outputs(command: str, arguments: dict[str, object]) -> None:
@@ -157,7 +158,7 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
         path = arguments.get(name)
         if not isinstance(path, Path):
             continue
-        if name == "out" and command in FOLDER_COMMANDS:
+        if name == "out" and command in FOLDER_COMMANDS and path.suffix != MODEL_SUFFIX:
             if path.exists() and not path.is_dir():
                 raise ValueError(f"--out {path} is a file, not a folder.")
             check_writable_folder(path.parent, option)
@@ -175,9 +176,15 @@ def check_outputs_first(app: typer.Typer) -> None:
         info.callback = _checked(callback, name)
 
 
+# The running command: its name, function and arguments (what command.txt spells out).
+current_call: tuple[str, Callable[..., object], dict[str, object]] | None = None
+
+
 def _checked(callback: Callable[..., object], name: str) -> Callable[..., object]:
     @functools.wraps(callback)
     def command(*args: object, **kwargs: object) -> object:
+        global current_call
+        current_call = (name, callback, kwargs)
         check_outputs(name, kwargs)
         return callback(*args, **kwargs)
 

@@ -11,6 +11,7 @@ learned compression.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -33,33 +34,66 @@ from aekit.io.atomic import atomic_write
 Param = Annotated[
     list[str] | None, typer.Option(help="An estimator parameter, name=value; repeatable.")
 ]
-ModelOut = Annotated[Path, typer.Option("--out", "-o", help="Model file to write.")]
+ModelFile = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Model file to write (no RUN folder).")
+]
+RunOut = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="RUN folder to create: the model, config.toml, metrics.csv, command.txt "
+        "('aekit report' reads it). A .safetensors name writes the model file alone, as -o.",
+    ),
+]
 Quiet = Annotated[bool, typer.Option(help="No progress bar.")]
 
 
-Force = Annotated[bool, typer.Option(help="Replace an existing model file.")]
+Force = Annotated[bool, typer.Option(help="Replace an existing model file or RUN folder.")]
 
 
-def _train(cls_name: str, data: str, fixed: dict, param, out: Path, quiet: bool, options) -> None:
+def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, options) -> None:
+    """Fit ``cls_name`` on DATA and write ``where``: ``(model_file, run_folder)``, one given."""
     force = options.pop("force")
     from aekit import registry
     from aekit.cli import runs
 
-    if out.exists() and out.is_dir():
-        raise ValueError(f"--out {out} is a folder; give a model file name.")
-    if out.exists() and not force:
-        raise ValueError(f"-o {out} exists; choose another or pass --force.")
+    model_file, run = where
+    if model_file is not None and model_file.exists() and not force:
+        raise ValueError(f"-o {model_file} exists; choose another or pass --force.")
     cls = registry.find_class(cls_name)
     params = runs.resolve_params(cls, {}, param or [])
     params = {"random_state": 0, **fixed, **params}  # --param wins; seeded so runs repeat
-    X, _ = read_data(data, **options)
-    estimator = cls(**params).set_params(verbose=not quiet)
-    estimator.fit(X)
     from aekit.core import distributed
 
-    if distributed.rank() == 0:  # under torchrun every process fits, rank 0 writes
-        estimator.save(out)
-        typer.echo(f"model: {out}")
+    writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes
+    if run is None:
+        X, _ = read_data(data, **options)
+        estimator = cls(**params).set_params(verbose=not quiet).fit(X)
+        if writes:
+            estimator.save(model_file)
+            typer.echo(f"model: {model_file}")
+        return
+    with runs.claimed_run(run, force) if writes else contextlib.nullcontext() as staging:
+        X, _ = read_data(data, **options)
+        started = runs.Stopwatch()
+        estimator = cls(**params).set_params(verbose=not quiet).fit(X)
+        if not writes:
+            return
+        estimator.save(staging / runs.MODEL_FILE)
+        runs.write_record(staging, estimator, data, started, len(X))
+    typer.echo(f"run: {run}")
+
+
+def _model_or_run(output: Path | None, out: Path | None, default: str):
+    """``(model_file, run_folder)`` from -o and --out: --out NAME.safetensors is the older
+    spelling of -o; neither gives the model file ``default``."""
+    if output is not None and out is not None:
+        raise ValueError("give -o FILE (a model file) or --out RUN (a folder), not both.")
+    if out is not None and out.suffix == ".safetensors":
+        return out, None
+    if out is not None:
+        return None, out
+    return output or Path(default), None
 
 
 @app.command("train-hasher")
@@ -68,7 +102,8 @@ def train_hasher(
     bits: Annotated[int, typer.Option(help="Bits per code.")] = 32,
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 30,
     param: Param = None,
-    out: ModelOut = Path("hasher.safetensors"),
+    output: ModelFile = None,
+    out: RunOut = None,
     force: Force = False,
     quiet: Quiet = False,
     label_column: LabelColumn = None,
@@ -76,22 +111,24 @@ def train_hasher(
     image_size: ImageSize = None,
     grayscale: Grayscale = False,
 ) -> None:
-    """Train a SemanticHasher on DATA (labels unused) and save it for 'aekit index'."""
+    """Train a SemanticHasher on DATA (labels unused) and save it for 'aekit index': as a model
+    file (-o, default hasher.safetensors) or in a RUN folder (--out)."""
     options = dict(
         label_column=label_column, image_shape=image_shape, image_size=image_size,
         grayscale=grayscale, force=force,
     )  # fmt: skip
     fixed = {"n_bits": bits, "max_iter": epochs}
-    _train("SemanticHasher", data, fixed, param, out, quiet, options)
+    where = _model_or_run(output, out, "hasher.safetensors")
+    _train("SemanticHasher", data, fixed, param, where, quiet, options)
 
 
 @app.command()
 def index(
     run: Run,
     data: Data,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Index file to write.")] = Path(
-        "aekit.index"
-    ),
+    out: Annotated[
+        Path, typer.Option("-o", "--output", "--out", help="Index file to write.")
+    ] = Path("aekit.index"),
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
@@ -153,7 +190,8 @@ def train_compressor(
     latent_dim: Annotated[int, typer.Option(help="Dimensions of the code.")] = 128,
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 30,
     param: Param = None,
-    out: ModelOut = Path("compressor.safetensors"),
+    output: ModelFile = None,
+    out: RunOut = None,
     force: Force = False,
     quiet: Quiet = False,
     label_column: LabelColumn = None,
@@ -161,13 +199,15 @@ def train_compressor(
     image_size: ImageSize = None,
     grayscale: Grayscale = False,
 ) -> None:
-    """Train a Compressor on DATA and save it for 'aekit compress' / 'aekit decompress'."""
+    """Train a Compressor on DATA and save it for 'aekit compress' / 'aekit decompress': as a
+    model file (-o, default compressor.safetensors) or in a RUN folder (--out)."""
     options = dict(
         label_column=label_column, image_shape=image_shape, image_size=image_size,
         grayscale=grayscale, force=force,
     )  # fmt: skip
     fixed = {"latent_dim": latent_dim, "max_iter": epochs}
-    _train("Compressor", data, fixed, param, out, quiet, options)
+    where = _model_or_run(output, out, "compressor.safetensors")
+    _train("Compressor", data, fixed, param, where, quiet, options)
 
 
 def _load_compressor(run: Path):

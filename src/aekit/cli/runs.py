@@ -21,6 +21,7 @@ from aekit import registry
 from aekit.cli.outputs import check_out, claimed_run  # noqa: F401 (the commands use them)
 
 MODEL_FILE = "model.safetensors"
+CHECKPOINT_FILE = "checkpoint.safetensors"  # what checkpoint_dir holds (aekit.core.train)
 
 
 def estimator_class(name: str) -> type:
@@ -83,7 +84,8 @@ def config_document(estimator: Any, data: str, data_options: dict[str, Any]) -> 
 def write_metrics(path: Path, history: dict[str, list[float]]) -> None:
     import pandas as pd
 
-    frame = pd.DataFrame(history)
+    # Series: the members of an ensemble may stop after different numbers of epochs.
+    frame = pd.DataFrame({k: pd.Series(v, dtype=float) for k, v in history.items()})
     frame.insert(0, "epoch", range(1, len(frame) + 1))
     frame.to_csv(path, index=False)
 
@@ -96,7 +98,9 @@ def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out:
     defaults = type(estimator)().get_params()
     words = ["aekit", "train", data, "--model", type(estimator).__name__]
     for name, value in sorted(estimator.get_params().items()):
-        if name != "verbose" and value != defaults[name] and value is not None:
+        if name in ("verbose", "checkpoint_dir"):  # how to watch or resume, not what to train
+            continue
+        if value != defaults[name] and value is not None:
             literal = tomli_w.dumps({"v": list(value) if isinstance(value, tuple) else value})
             words += ["--param", f"{name}={literal.strip()[4:]}"]
     for name, value in options.items():
@@ -106,6 +110,132 @@ def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out:
         elif value not in (None, False):
             words += [flag, str(value)]
     return shlex.join([*words, "--out", str(out)])
+
+
+class Stopwatch:
+    """When a command started its work, and what config.toml's [run] section records of it."""
+
+    def __init__(self) -> None:
+        import datetime
+        import time
+
+        self.date = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        self.start = time.perf_counter()
+
+    def record(self, rows: int) -> dict[str, Any]:
+        import time
+
+        seconds = round(time.perf_counter() - self.start, 2)
+        return {"rows": int(rows), "train_seconds": seconds, "date": self.date}
+
+
+def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
+    """The epoch ``--resume`` continues from (None without --resume); a checkpoint folder that
+    already holds a run needs --resume, and --resume needs one."""
+    if checkpoint is None:
+        if resume:
+            raise ValueError("--resume needs --checkpoint DIR, the folder the run checkpointed in.")
+        return None
+    from aekit.cli.outputs import check_writable_folder
+
+    if checkpoint.exists() and not checkpoint.is_dir():
+        raise ValueError(f"--checkpoint {checkpoint} is a file, not a folder.")
+    check_writable_folder(checkpoint, "--checkpoint")
+    path = checkpoint / CHECKPOINT_FILE
+    if not resume:
+        if path.exists():
+            raise ValueError(
+                f"--checkpoint {checkpoint} holds a run already; pass --resume to continue it, "
+                "or choose another folder."
+            )
+        return None
+    if not path.is_file():
+        raise ValueError(f"--resume: {checkpoint} holds no checkpoint ({CHECKPOINT_FILE}).")
+    from aekit.core.train import CHECKPOINT
+    from aekit.io.files import read_file
+
+    header, _ = read_file(path, CHECKPOINT)
+    return int(header.get("n_iter", 0))
+
+
+def training_history(estimator: Any) -> dict[str, list[float]]:
+    """Per-epoch losses of an estimator, or of the networks it holds (``member<i>_<term>``
+    for an ensemble or an imputer's several networks)."""
+    own = getattr(estimator, "history_", None)
+    if own:
+        return own
+    inner = getattr(estimator, "autoencoder_", None)
+    if inner is not None:
+        return training_history(inner)
+    members = getattr(estimator, "estimators_", None) or getattr(estimator, "autoencoders_", [])
+    history: dict[str, list[float]] = {}
+    for i, member in enumerate(members):
+        history.update({f"member{i}_{k}": v for k, v in training_history(member).items()})
+    return history
+
+
+def typed_command() -> str:
+    """The running command with every argument and every option that differs from its default
+    (the seeds included, so it reproduces the run): what command.txt holds."""
+    import inspect
+
+    import typer
+
+    from aekit.cli import csv_options, outputs
+
+    assert outputs.current_call is not None, "called outside a command"
+    name, callback, arguments = outputs.current_call
+    words = ["aekit", name]
+    for param in inspect.signature(callback, eval_str=True).parameters.values():
+        value = arguments.get(param.name)
+        if value is None or value == param.default or value in ((), [], False):
+            continue
+        infos = getattr(param.annotation, "__metadata__", ())
+        if any(isinstance(info, typer.models.ArgumentInfo) for info in infos):
+            words.append(str(value))
+            continue
+        declared = [d for info in infos for d in getattr(info, "param_decls", ()) or ()]
+        flag = max(declared, key=len) if declared else "--" + param.name.replace("_", "-")
+        if value is True:
+            words.append(flag)
+        else:
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                words += [flag, str(item)]
+    csv = csv_options.current
+    for flag, value, default in (("--sep", csv.sep, ","), ("--encoding", csv.encoding, "utf-8")):
+        if value != default:
+            words += [flag, value]
+    if not csv.header:
+        words.append("--no-header")
+    return shlex.join(words)
+
+
+def write_record(folder: Path, estimator: Any, data: str, started: Stopwatch, rows: int) -> None:
+    """config.toml, metrics.csv and command.txt of a command that fits a model other than
+    ``aekit train`` (detect, impute, train-hasher, train-compressor), so ``aekit report`` and
+    ``aekit info`` read its folder as they read a training RUN."""
+    import tomli_w
+
+    from aekit.estimators.persistence import params_to_json
+
+    document = {
+        "model": {"class": type(estimator).__name__},
+        "params": _without_none(params_to_json(estimator)),
+        "data": {"path": data},
+        "run": started.record(rows),
+    }
+    (folder / "config.toml").write_text(tomli_w.dumps(document))
+    write_metrics(folder / "metrics.csv", training_history(estimator))
+    (folder / "command.txt").write_text(typed_command() + "\n")
+
+
+def _without_none(value: Any) -> Any:
+    """TOML has no null: None values (the defaults) are left out, at every depth."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value if v is not None]
+    return value
 
 
 def model_path(run: Path) -> Path:

@@ -27,15 +27,16 @@ def _needs(extra: str, *modules: str) -> None:
 def export(
     run: Run,
     folder: Annotated[
-        Path, typer.Option("-o", "--output", help="Folder for the ONNX files.")
+        Path,
+        typer.Option("--out", "-o", "--output", help="Folder for the ONNX files (-o: older)."),
     ] = Path("onnx"),
 ) -> None:
     """Write RUN's model as ONNX files (encoder, decoder and score graphs, or a detector's whole
     score) and a manifest.json that says what each takes and gives."""
     # -o names a folder here (the files inside are replaced), so it is checked as one
     if folder.exists() and not folder.is_dir():
-        raise ValueError(f"-o/--output {folder} is a file; give a folder for the ONNX files.")
-    check_writable_folder(folder, "-o/--output")
+        raise ValueError(f"--out {folder} is a file; give a folder for the ONNX files.")
+    check_writable_folder(folder, "--out")
     _needs("export", "onnx", "onnxscript")
     from aekit.export import export_onnx
 

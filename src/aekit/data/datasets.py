@@ -162,7 +162,7 @@ def load_mnist(
 
 
 def load_array(
-    path: PathLike, label_column: str | None = None
+    path: PathLike, label_column: str | None = None, *, csv: dict | None = None
 ) -> tuple[np.ndarray | pd.DataFrame, np.ndarray | None]:
     """Load a data file by its suffix.
 
@@ -174,6 +174,10 @@ def load_array(
         ``.parquet`` table.
     label_column : str, optional
         For tables only: the column to take out of ``X`` and return as ``y``.
+    csv : dict, optional
+        How to read a ``.csv`` file: ``sep``, ``encoding``, ``header`` (False: the file has no
+        header row; its columns are named x0, x1, ...), as
+        :func:`aekit.data.table_checks.read_csv` takes them.
 
     Returns
     -------
@@ -210,7 +214,7 @@ def load_array(
             )
         return (load_npy(path), None) if suffix == ".npy" else load_npz(path)
 
-    table = _read_table(path, suffix)
+    table = _read_table(path, suffix, csv or {})
     if label_column is None:
         return table, None
     if label_column not in table.columns:
@@ -311,7 +315,7 @@ def _read_idx(path: Path, expect: int | None = None) -> np.ndarray:
 # --- tables (.npy and .npz: aekit.data.npy) ------------------------------------------------
 
 
-def _read_table(path: Path, suffix: str) -> pd.DataFrame:
+def _read_table(path: Path, suffix: str, csv: dict) -> pd.DataFrame:
     # Imported here so that loading arrays or IDX files does not pay for importing pandas.
     import pandas as pd
 
@@ -323,7 +327,7 @@ def _read_table(path: Path, suffix: str) -> pd.DataFrame:
     from aekit.data.table_checks import read_csv
 
     try:
-        return read_csv(path)
+        return read_csv(path, **csv)
     except pd.errors.EmptyDataError:
         raise ValueError(f"file {path} is empty.") from None
     except pd.errors.ParserError as exc:

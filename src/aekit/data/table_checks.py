@@ -24,10 +24,16 @@ def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
     """The table with a written pandas index dropped (with a warning); ``ValueError`` for a
     header row of numbers (a file without a header) or for unnamed columns."""
     names = [str(c) for c in table.columns]
-    if names and all(_is_number(n.rsplit(".", 1)[0] if n.count(".") > 1 else n) for n in names):
+    # pandas renames a repeated name "5.1" to "5.1.1"; a name is data when it is a number or one
+    # of its own column's values (a text cell of a first data row), and some name is a number.
+    bases = [n.rsplit(".", 1)[0] if n.count(".") > 1 else n for n in names]
+    looks_like_data = [
+        _is_number(b) or b in set(table.iloc[:, i].astype(str)) for i, b in enumerate(bases)
+    ]
+    if names and all(looks_like_data) and any(_is_number(b) for b in bases):
         raise ValueError(
             f"{path}: its first row ({', '.join(names[:4])}{', ...' if len(names) > 4 else ''}) "
-            "is numbers, not column names; add a header row naming the columns."
+            "looks like data, not column names; add a header row, or read it with header=False."
         )
     if names and names[0] == "Unnamed: 0":
         first = table.iloc[:, 0]
@@ -45,16 +51,25 @@ def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    """``pd.read_csv`` with messages that name the file and the fix."""
+def read_csv(
+    path: Path, sep: str = ",", encoding: str = "utf-8", header: bool = True
+) -> pd.DataFrame:
+    """``pd.read_csv`` with messages that name the file and the fix. ``header=False``: the file
+    has no header row, and its columns are named x0, x1, ..."""
     try:
-        table = pd.read_csv(path)
+        table = pd.read_csv(path, sep=sep, encoding=encoding, header=0 if header else None)
     except UnicodeDecodeError as err:
         raise ValueError(
-            f"{path} is not UTF-8 text ({err.reason} at byte {err.start}); save it as UTF-8."
+            f"{path} is not {encoding} text ({err.reason} at byte {err.start}); give its "
+            "encoding, e.g. encoding='latin-1', or save it as UTF-8."
         ) from None
+    except LookupError:
+        raise ValueError(f"unknown text encoding {encoding!r}, e.g. utf-8 or latin-1.") from None
     if len(table) == 0:
         raise ValueError(f"{path} has a header row but no data rows.")
-    if table.shape[1] == 1 and ";" in str(table.columns[0]):
-        raise ValueError(f"{path} looks separated by ';'; aekit reads comma-separated files.")
+    if table.shape[1] == 1 and sep != ";" and ";" in str(table.columns[0]):
+        raise ValueError(f"{path} looks separated by ';'; read it with sep=';'.")
+    if not header:
+        table.columns = [f"x{i}" for i in range(table.shape[1])]
+        return table
     return check_header(path, table)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from aekit import registry
 from aekit.devices import resolve_device
 from aekit.io.files import FileFormat, read_file, write_file
+from aekit.io.sizes import check_sizes
 
 # Format 2: the header carries SHA-256 checksums of itself and of every tensor, verified on load.
 # Format 1 files have none and still load.
@@ -47,6 +48,7 @@ def load(path: str | os.PathLike, device: str = "cpu") -> Any:
     Raises ``ValueError`` for a corrupt, truncated, foreign or newer-version file.
     """
     header, tree = read_file(path, MODEL)
+    check_sizes(path, header, tree)  # before the estimators (and scikit-learn) are imported
     device = str(resolve_device(device))
     name = header.get("class")
     try:

@@ -1,0 +1,103 @@
+"""Tables with text (categorical) columns in a training RUN: ``aekit train`` encodes them with
+aekit's :class:`~aekit.data.tabular.TabularEncoder` (numeric columns standardized, categorical ones
+one-hot, each group given a categorical likelihood through the autoencoder's
+``categorical_groups``), as ``detect`` and ``impute`` do, and keeps the encoding beside the model
+as ``RUN/encoder.json`` (plain JSON). Every command that later reads DATA for that RUN encodes it
+the same way, and ``reconstruct``/``generate`` decode their rows back into the table's columns.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ENCODER_FILE = "encoder.json"
+
+
+def has_text_columns(X: Any) -> bool:
+    """Whether ``X`` is a table with a column that is neither numbers nor booleans."""
+    import pandas as pd
+
+    if not isinstance(X, pd.DataFrame):
+        return False
+    return any(not _numeric(X[c]) for c in X.columns)
+
+
+def _numeric(series) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def check_no_typos(X: Any) -> None:
+    """``ValueError`` for a text column whose cells are mostly numbers: a typo in a numeric
+    column, which one-hot encoding would silently turn into one category per number."""
+    for column in X.columns:
+        cells = X[column].dropna()
+        if _numeric(cells) or cells.empty:
+            continue
+        numbers = np.array([_is_number(v) for v in cells])
+        if numbers.mean() >= 0.5 and not numbers.all():
+            text = cells[~numbers]
+            raise ValueError(
+                f"column {column!r} holds numbers but also text ({text.iloc[0]!r} in row "
+                f"{int(text.index[0]) + 1}); fix those cells, or make every cell text."
+            )
+
+
+def fit_encoder(X: Any):
+    """A TabularEncoder fitted on ``X`` when it has text columns, else None."""
+    if not has_text_columns(X):
+        return None
+    from aekit.data.tabular import TabularEncoder
+
+    check_no_typos(X)
+    return TabularEncoder().fit(X)
+
+
+def save_encoder(folder: Path, encoder) -> None:
+    (folder / ENCODER_FILE).write_text(json.dumps(encoder.get_state(), indent=1) + "\n")
+
+
+def run_encoder(run: Path):
+    """The encoder a RUN folder keeps, or None (a RUN of numeric data, or a bare model file)."""
+    path = run / ENCODER_FILE
+    if not (run.is_dir() and path.is_file()):
+        return None
+    from aekit.data.tabular import TabularEncoder
+
+    try:
+        return TabularEncoder().set_state(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as err:
+        raise ValueError(f"{path} is damaged ({err}); train the RUN again.") from None
+
+
+def encoded(encoder, X: Any, source: str = "DATA") -> Any:
+    """``X`` as the model reads it: through ``encoder`` when there is one."""
+    if encoder is None:
+        return X
+    import pandas as pd
+
+    if not isinstance(X, pd.DataFrame):
+        raise ValueError(
+            f"the model was trained on a table with text columns; give {source} as a .csv or "
+            ".parquet table with the same columns."
+        )
+    return encoder.transform(X)
+
+
+def decoded(encoder, rows: Any):
+    """Model-space ``rows`` as ``(values, columns)`` of the table the encoder was fitted on."""
+    frame = encoder.inverse_transform(rows)
+    return frame, list(frame.columns)

@@ -1,0 +1,65 @@
+"""Issue 20, missing features: ``aekit train --checkpoint DIR [--resume]`` and what a RUN records
+of its training (rows, time, date), which ``aekit info`` shows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from typer.testing import CliRunner
+
+from aekit.cli import app
+
+runner = CliRunner()
+QUICK = ["--model", "ae", "--param", "hidden_layer_sizes=[8]", "--param", "latent_dim=2"]
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path):
+    data = tmp_path / "t.csv"
+    pd.DataFrame(np.random.default_rng(0).normal(size=(30, 3)), columns=list("abc")).to_csv(
+        data, index=False
+    )
+    first = ["train", data, *QUICK, "--quiet", "--checkpoint", tmp_path / "ck"]
+    assert invoke(*first, "--param", "max_iter=2", "--out", tmp_path / "A").exit_code == 0
+    again = invoke(*first, "--param", "max_iter=3", "--out", tmp_path / "B")
+    assert "pass --resume" in str(again.exception)  # never continued by accident
+    result = invoke(*first, "--param", "max_iter=3", "--resume", "--out", tmp_path / "B")
+    assert result.exit_code == 0, result.output
+    assert "resumed from epoch 2" in result.output and "3 epochs" in result.output
+    assert len(pd.read_csv(tmp_path / "B" / "metrics.csv")) == 3
+    missing = invoke("train", data, "--resume", "--checkpoint", tmp_path / "none", "--out", "C")
+    assert "holds no checkpoint" in str(missing.exception)
+    info = invoke("info", tmp_path / "B")
+    assert info.exit_code == 0, info.output
+    assert "30" in next(line for line in info.output.splitlines() if "rows" in line)
+    assert "training time" in info.output and "date" in info.output
+
+
+def test_detect_impute_and_train_hasher_leave_a_record_report_reads(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(40, 3)), columns=list("abc"))
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    frame.iloc[3, 1] = np.nan
+    frame.to_csv(tmp_path / "holes.csv", index=False)
+    tiny = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]"]
+    commands = {
+        "D": ["detect", tmp_path / "t.csv", "--param", "n_estimators=1"],
+        "I": ["impute", tmp_path / "holes.csv", "-o", tmp_path / "f.csv", *tiny, "--quiet"],
+        "H": ["train-hasher", tmp_path / "t.csv", "--epochs", 2, "--bits", 8, "--quiet"],
+    }
+    for name, words in commands.items():
+        result = invoke(*words, "--out", tmp_path / name)
+        assert result.exit_code == 0, result.output
+        run = tmp_path / name
+        assert (run / "model.safetensors").is_file() and (run / "metrics.csv").is_file()
+        assert (run / "command.txt").read_text().startswith(f"aekit {words[0]} ")
+        assert "rows = 40" in (run / "config.toml").read_text()
+        assert invoke("report", run).exit_code == 0 and (run / "report.html").is_file()
+    assert "--bits 8 --epochs 2" in (tmp_path / "H" / "command.txt").read_text()
+    # The older spelling --out NAME.safetensors still writes the model file alone.
+    words = commands["H"]
+    assert invoke(*words, "--out", tmp_path / "h.safetensors").exit_code == 0
+    assert (tmp_path / "h.safetensors").is_file()

@@ -1,0 +1,96 @@
+"""Issue 20, item 13 and the label column of item 12: ``aekit train`` takes tables with text
+columns (aekit's TabularEncoder, kept as RUN/encoder.json), and every later command reads DATA
+as the run did: the same encoding, the label column config.toml recorded."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from aekit.cli import app
+
+runner = CliRunner()
+QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    """40 rows: two numeric columns, a text column and a text label."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "size": rng.normal(10, 2, 40),
+            "weight": rng.normal(3, 1, 40),
+            "colour": rng.choice(["red", "green", "blue"], 40),
+            "kind": rng.choice(["cat", "dog"], 40),
+        }
+    )
+    path = tmp_path_factory.mktemp("tables") / "pets.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+@pytest.fixture(scope="module")
+def mixed_run(table):
+    path, _ = table
+    out = path.parent / "run"
+    result = invoke("train", path, "--model", "vae", "--label-column", "kind", *QUICK, "--out", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_train_encodes_text_columns_and_keeps_the_encoding(mixed_run):
+    state = json.loads((mixed_run / "encoder.json").read_text())
+    assert state["categories"] == {"colour": ["blue", "green", "red"]}  # the label is not one
+    assert state["feature_names_in"] == ["size", "weight", "colour"]
+
+
+def test_reconstruct_and_generate_give_rows_of_the_table(mixed_run, table, tmp_path):
+    path, frame = table
+    assert invoke("reconstruct", mixed_run, path, "-o", tmp_path / "r.csv").exit_code == 0
+    rebuilt = pd.read_csv(tmp_path / "r.csv")
+    assert list(rebuilt.columns) == ["size", "weight", "colour"]
+    assert set(rebuilt["colour"]) <= {"red", "green", "blue"} and len(rebuilt) == len(frame)
+    result = invoke("generate", mixed_run, "-n", "5", "-o", tmp_path / "s.parquet")
+    assert result.exit_code == 0, result.output
+    assert list(pd.read_parquet(tmp_path / "s.parquet").columns) == ["size", "weight", "colour"]
+
+
+def test_encode_reuses_the_recorded_label_column(mixed_run, table, tmp_path):
+    # No --label-column: the text label "kind" is taken out as training took it out.
+    path, _ = table
+    result = invoke("encode", mixed_run, path, "-o", tmp_path / "z.csv")
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "z.csv").shape == (40, 8)
+
+
+def test_data_of_another_shape_is_refused_in_one_line(mixed_run, tmp_path):
+    np.save(tmp_path / "x.npy", np.zeros((3, 5), dtype=np.float32))
+    result = invoke("encode", mixed_run, tmp_path / "x.npy", "-o", tmp_path / "z.csv")
+    assert isinstance(result.exception, ValueError)
+    assert "table with text columns" in str(result.exception)
+
+
+def test_an_unseen_category_is_flagged_and_explained_not_fatal(table, tmp_path):
+    path, frame = table
+    out = tmp_path / "D"
+    result = invoke("detect", path, "--label-column", "kind", "--param", "n_estimators=1",
+                    "--quiet", "--out", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    new = frame.drop(columns="kind").assign(colour=["purple"] + list(frame["colour"][1:]))
+    new.to_csv(tmp_path / "new.csv", index=False)
+    with pytest.warns(UserWarning, match="1 rows hold a category not seen in training"):
+        result = invoke("score", out, tmp_path / "new.csv", "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(tmp_path / "s.csv")
+    assert bool(scores["anomaly"][0]) and scores["probability"][0] == 1.0
+    assert scores["top_features"][0].startswith("colour=purple (unseen)")
+    assert len(scores) == 40 and np.isfinite(scores["anomaly_score"]).all()
