@@ -145,7 +145,10 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
             detector = clone(base)
         elif base is not None:
             base = clone(base)
-            if "sequence_shape" in base.get_params() and base.get_params()["sequence_shape"] is None:
+            if (
+                "sequence_shape" in base.get_params()
+                and base.get_params()["sequence_shape"] is None
+            ):
                 base.set_params(sequence_shape=(n_channels, int(self.window)))
             detector = AnomalyDetector(
                 estimator=base, n_estimators=1, n_neighbors=0, preprocessing=None
@@ -168,15 +171,16 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         if not parts:
             raise ValueError("X holds no series.")
         read = [
-            read_series(p, self.time_column, self.value_columns, self.handle_missing)
-            for p in parts
+            read_series(p, self.time_column, self.value_columns, self.handle_missing) for p in parts
         ]
         names = read[0][1]
         if any(n != names for _, n in read):
             raise ValueError("every series of X must have the same value columns.")
         widths = {s.values.shape[1] for s, _ in read}
         if len(widths) > 1:
-            raise ValueError(f"every series of X must have the same channels; got {sorted(widths)}.")
+            raise ValueError(
+                f"every series of X must have the same channels; got {sorted(widths)}."
+            )
         series = [s for s, _ in read]
         for s in series:
             if len(s.values) < int(self.window):
@@ -223,7 +227,10 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         self.mean_ = values.mean(axis=0)
         scale = values.std(axis=0)
         self.scale_ = np.where(scale > 0, scale, 1.0)  # a constant channel: errors in its units
-        rows = [self._rows(s.values, window_starts(len(s.values), self.window, self.stride)) for s in series]
+        rows = [
+            self._rows(s.values, window_starts(len(s.values), self.window, self.stride))
+            for s in series
+        ]
         self.detector_ = self._window_detector(self.n_features_in_).fit(np.concatenate(rows))
         train_scores = np.concatenate([self._point_shares(s).sum(axis=1) for s in series])
         self.threshold_ = self._threshold(train_scores)
@@ -341,5 +348,19 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
 
 
 def default_window_detector() -> AnomalyDetector:
-    """The window detector of ``estimator=None`` (chosen on NAB; see the README)."""
-    return AnomalyDetector(preprocessing=None)
+    """The window detector of ``estimator=None``, chosen on NAB (``benchmarks/timeseries.py
+    --cv``; see the README): one small dense autoencoder (about 40 epochs: NAB's training parts
+    are a few hundred to three thousand windows) plus the distance to the 5th nearest training
+    window, in latent and input space."""
+    from aekit.estimators import Autoencoder
+
+    member = Autoencoder(
+        hidden_layer_sizes=(64, 32),
+        latent_dim=8,
+        likelihood="gaussian",
+        max_iter=40,
+        batch_size=64,
+    )
+    return AnomalyDetector(
+        estimator=member, n_estimators=1, n_neighbors=5, neighbor_space="both", preprocessing=None
+    )

@@ -84,7 +84,9 @@ def _time_numbers(frame, time_column: str) -> np.ndarray:
                 f"{err}"
             ) from None
         if stamps.isna().any():
-            raise ValueError(f"time column {time_column!r} has empty timestamps; fill or drop them.")
+            raise ValueError(
+                f"time column {time_column!r} has empty timestamps; fill or drop them."
+            )
         t = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(np.float64)
     if np.isnan(t).any():
         raise ValueError(f"time column {time_column!r} has empty timestamps; fill or drop them.")

@@ -46,9 +46,7 @@ def sliding_windows(series, length: int, stride: int = 1) -> np.ndarray:
     _check(length, stride)
     array = np.asarray(series)
     if array.ndim not in (1, 2):
-        raise ValueError(
-            f"series must be (time,) or (time, channels); got shape {array.shape}."
-        )
+        raise ValueError(f"series must be (time,) or (time, channels); got shape {array.shape}.")
     count = n_windows(len(array), int(length), int(stride))
     if count == 0:
         raise ValueError(

@@ -50,7 +50,9 @@ def series_figure(
     x = np.arange(len(scores)) if time is None else np.asarray(time)
     figure = new_figure((11, 5))
     top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
-    names = channel_names if channel_names is not None else [f"x{i}" for i in range(values.shape[1])]
+    names = (
+        channel_names if channel_names is not None else [f"x{i}" for i in range(values.shape[1])]
+    )
     for channel, name in zip(values.T, names):
         top.plot(x, channel, linewidth=0.7, label=str(name))
     if labels is not None:
@@ -63,7 +65,8 @@ def series_figure(
             ax.axvspan(x[first], x[last], color="tab:red", alpha=0.2, linewidth=0)
     top.set_ylabel("value")
     top.set_title(
-        "series, flagged spans in red" + (", labelled anomalies in grey" if labels is not None else "")
+        "series, flagged spans in red"
+        + (", labelled anomalies in grey" if labels is not None else "")
     )
     if values.shape[1] <= 10:
         top.legend(loc="upper left", fontsize="small")
