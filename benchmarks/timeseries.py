@@ -12,9 +12,9 @@ The window methods share everything but the model: the series standardized with 
 part's mean and standard deviation, windows of ``--window`` points (stride 1), each point scored
 by the mean score of the windows covering it (``aekit.timeseries.spread_windows``).
 
-``--cv`` chooses among the variants of :data:`VARIANTS` honestly: the labelled series are split
-into two halves (alternately, by name); the variant best on one half (mean VUS-PR) is measured on
-the other, and the table reports both (in-fold and out-of-fold).
+``--cv`` chooses among the variants of :data:`VARIANTS` named in ``--methods`` honestly: the
+labelled series are split into two halves (alternately, by name); the variant best on one half
+(mean VUS-PR) is measured on the other, and the table reports both (in-fold and out-of-fold).
 
     python benchmarks/timeseries.py --threads 1
     python benchmarks/timeseries.py --cv --methods aekit ae_only knn_input both_k5 --threads 1
@@ -272,7 +272,10 @@ def main(argv: list[str] | None = None) -> None:
         "per_series": {m: per_method[m] for m in args.methods},
     }
     if args.cv:
-        result["cv"] = cross_validate(per_method, args.methods, labelled)
+        candidates = [m for m in args.methods if m in VARIANTS]
+        if not candidates:
+            parser.error(f"--cv chooses among the variants; name some of {sorted(VARIANTS)}")
+        result["cv"] = cross_validate(per_method, candidates, labelled)
         for fold in result["cv"]["folds"]:
             print(
                 f"picked {fold['picked']}: VUS-PR in-fold {fold['in_fold']['vus_pr']:.3f}, "

@@ -22,9 +22,11 @@ def series_table(detector, X, y=None):
     import numpy as np
     import pandas as pd
 
+    from aekit.anomaly.explain import LATENT_COLUMN
+
     contributions = detector.explain(X)
     scores = contributions.sum(axis=1).to_numpy()
-    channels = contributions.drop(columns=["latent"])
+    channels = contributions.drop(columns=[LATENT_COLUMN])
     top = np.asarray(channels.columns, dtype=object)[np.argmax(channels.to_numpy(), axis=1)]
     columns = {}
     if detector.time_column is not None:
@@ -84,8 +86,9 @@ def detect_series(
     rate = contamination if contamination == "auto" else _fraction(contamination)
     with runs.claimed_run(out, force) as staging:  # claimed before fitting, not after
         X, y = read_data(data, label_column, None, None, False)
+        import tomli_w
+
         from aekit import SeriesAnomalyDetector
-        from aekit.cli.app import _write_toml
         from aekit.cli.data import write_table
         from aekit.viz.figures import save_figure
         from aekit.viz.series import series_figure
@@ -116,7 +119,8 @@ def detect_series(
         )
         save_figure(figure, staging / FIGURE)
         options = {"label_column": label_column}
-        _write_toml(staging / "config.toml", runs.config_document(detector, data, options))
+        document = runs.config_document(detector, data, options)
+        (staging / "config.toml").write_text(tomli_w.dumps(document))
         flags = {
             "time_column": time_column,
             "value_columns": value_columns,

@@ -24,12 +24,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.anomaly import AnomalyDetector, thresholds
+from aekit.anomaly.explain import LATENT_COLUMN
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 from aekit.timeseries.inputs import HANDLE_MISSING, Series, is_several, read_series
 from aekit.timeseries.windows import spread_windows, window_starts
-
-LATENT_COLUMN = "latent"  # as AnomalyDetector.explain calls the share that is no feature's
 
 
 class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
