@@ -348,9 +348,9 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
 
 def default_window_detector() -> AnomalyDetector:
     """The window detector of ``estimator=None``, chosen on NAB (``benchmarks/timeseries.py
-    --cv``; see the README): one small dense autoencoder (about 40 epochs: NAB's training parts
-    are a few hundred to three thousand windows) plus the distance to the 5th nearest training
-    window, in latent and input space."""
+    --cv``; see the README): one small dense autoencoder (40 epochs: NAB's training parts are a
+    few hundred to three thousand windows) whose scaled error is added to the distance of the
+    window to its 5th nearest training window (input space, standardized values)."""
     from aekit.estimators import Autoencoder
 
     member = Autoencoder(
@@ -361,5 +361,5 @@ def default_window_detector() -> AnomalyDetector:
         batch_size=64,
     )
     return AnomalyDetector(
-        estimator=member, n_estimators=1, n_neighbors=5, neighbor_space="both", preprocessing=None
+        estimator=member, n_estimators=1, n_neighbors=5, neighbor_space="input", preprocessing=None
     )
