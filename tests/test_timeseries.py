@@ -70,7 +70,7 @@ def _wave(n, seed=0, channels=1):
 def _quick(**kwargs):
     """A small window detector: one short-trained autoencoder plus the neighbour distances."""
     member = aekit.Autoencoder(
-        hidden_layer_sizes=(32,), latent_dim=4, max_iter=40, device=DEVICE, random_state=0
+        hidden_layer_sizes=(32,), latent_dim=4, max_iter=20, device=DEVICE, random_state=0
     )
     inner = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)
     return SeriesAnomalyDetector(window=PERIOD, estimator=inner, random_state=0, **kwargs)
