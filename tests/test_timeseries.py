@@ -198,3 +198,15 @@ def test_series_figure_shades_the_flagged_spans(fitted):
     assert isinstance(figure, Figure)
     top, bottom = figure.axes
     assert len(bottom.patches) == len(spans(scores > fitted.threshold_)) >= 1
+
+
+def test_the_default_detector_finds_the_shape_anomaly():
+    from sklearn.metrics import roc_auc_score
+
+    detector = SeriesAnomalyDetector(window=PERIOD, random_state=0).fit(_wave(300))
+    inner = detector.detector_
+    assert inner.n_neighbors == 5 and inner.neighbor_space == "input"  # the NAB-chosen default
+    test = _shape_anomaly()
+    truth = np.zeros(len(test), bool)
+    truth[800:850] = True
+    assert roc_auc_score(truth, detector.anomaly_score(test)) > 0.95
