@@ -307,11 +307,13 @@ ALLOWED = {
     "data": FOUNDATION,
     "estimators": FOUNDATION | {"core", "data"},
     **{app: FOUNDATION | {"core", "data", "estimators"} for app in APPLICATIONS},
+    # Series detection is a composition of the row detector: the one application built on another.
+    "timeseries": FOUNDATION | {"core", "data", "estimators", "anomaly"},
     "export": FOUNDATION | {"core", "data", "estimators"} | APPLICATIONS,
     "serve": FOUNDATION | {"core", "data", "estimators", "export"} | APPLICATIONS,
-    "viz": FOUNDATION | {"core", "data", "estimators"} | APPLICATIONS,
+    "viz": FOUNDATION | {"core", "data", "estimators", "timeseries"} | APPLICATIONS,
     "cli": FOUNDATION
-    | {"core", "data", "estimators", "viz", "export", "serve", "aekit"}
+    | {"core", "data", "estimators", "viz", "export", "serve", "aekit", "timeseries"}
     | APPLICATIONS,
     "aekit": {"_moved", "_version", "registry"},  # the package itself: lazy public names
     "__main__": {"cli"},  # python -m aekit (torchrun -m aekit): the command line

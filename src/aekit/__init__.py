@@ -14,7 +14,7 @@ from aekit._version import __version__
 _moved.install()
 
 # Sub-packages and moved modules reachable as attributes, e.g. ``aekit.datasets.load_digits()``.
-_MODULES = {"data", "datasets", "denoising", "metrics", "tabular", "plotting", "viz"}
+_MODULES = {"data", "datasets", "denoising", "metrics", "tabular", "plotting", "timeseries", "viz"}
 
 __all__ = [*sorted(registry.PUBLIC), "__version__", "datasets"]
 

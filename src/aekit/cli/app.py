@@ -145,6 +145,10 @@ def _reconstructions(estimator, X, y, encoder):
 def _scores(estimator, X, y, encoder):
     import numpy as np
 
+    if hasattr(estimator, "time_column"):  # a series detector run: one row per time point
+        from aekit.cli.series import series_table
+
+        return series_table(estimator, X, y)
     if hasattr(estimator, "explain"):  # a detector run: flag, probability and top features too
         from aekit.cli.anomaly import detector_table
 
@@ -424,7 +428,15 @@ def demo(
 
 # Application commands live in their own modules and register themselves on ``app`` when imported
 # (each keeps torch out of module level, so ``aekit --help`` stays instant).
-from aekit.cli import anomaly, applications, classify, retrieval, ship, walks  # noqa: E402, F401
+from aekit.cli import (  # noqa: E402, F401
+    anomaly,
+    applications,
+    classify,
+    retrieval,
+    series,
+    ship,
+    walks,
+)
 from aekit.cli.csv_options import add_csv_options  # noqa: E402
 from aekit.cli.outputs import check_outputs_first  # noqa: E402
 

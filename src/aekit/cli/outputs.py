@@ -148,7 +148,15 @@ FILE_OPTIONS = {
     "figure": "--figure",
     "out": "--out",
 }
-FOLDER_COMMANDS = {"train", "detect", "demo", "impute", "train-hasher", "train-compressor"}
+FOLDER_COMMANDS = {
+    "train",
+    "detect",
+    "demo",
+    "detect-series",
+    "impute",
+    "train-hasher",
+    "train-compressor",
+}
 MODEL_SUFFIX = ".safetensors"  # train-hasher/-compressor --out NAME.safetensors: a model file
 
 

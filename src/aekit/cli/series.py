@@ -1,0 +1,166 @@
+"""``aekit detect-series``: fit a SeriesAnomalyDetector on the series in DATA and leave model,
+per-point scores, the figure, config.toml and command.txt in RUN. ``aekit score RUN new.csv`` on
+such a run writes the table of :func:`series_table` for the new series.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aekit.cli.common import Data, LabelColumn, app, read_data
+
+FIGURE = "figures/series.png"
+
+
+def series_table(detector, X, y=None):
+    """One row per time point: its timestamp (when the detector has a time column), anomaly
+    score (higher = more anomalous, the scale of ``threshold_``), flag, the channel that
+    contributes most, and the given label, if any."""
+    import numpy as np
+    import pandas as pd
+
+    from aekit.anomaly.explain import LATENT_COLUMN
+
+    contributions = detector.explain(X)
+    scores = contributions.sum(axis=1).to_numpy()
+    channels = contributions.drop(columns=[LATENT_COLUMN])
+    top = np.asarray(channels.columns, dtype=object)[np.argmax(channels.to_numpy(), axis=1)]
+    columns = {}
+    if detector.time_column is not None:
+        columns[detector.time_column] = pd.DataFrame(X)[detector.time_column].to_numpy()
+    columns.update(anomaly_score=scores, anomaly=scores > detector.threshold_, top_channel=top)
+    if y is not None:
+        columns["label"] = np.asarray(y)
+    values = np.column_stack([np.asarray(v, dtype=object) for v in columns.values()])
+    return values, list(columns)
+
+
+def _value_columns(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise ValueError(f"--value-columns takes column names separated by commas, got {text!r}.")
+    return names
+
+
+@app.command("detect-series")
+def detect_series(
+    data: Data,
+    out: Annotated[Path, typer.Option(help="RUN folder to create.")] = Path("series-run"),
+    time_column: Annotated[
+        str | None, typer.Option(help="Column of timestamps (dates or numbers), evenly spaced.")
+    ] = None,
+    value_columns: Annotated[
+        str | None, typer.Option(help="a,b: the channels; default: every numeric column.")
+    ] = None,
+    window: Annotated[int, typer.Option(help="Points per window.")] = 64,
+    stride: Annotated[int, typer.Option(help="Points between windows.")] = 1,
+    contamination: Annotated[
+        str, typer.Option(help="Expected anomaly fraction, or 'auto' (no rate needed).")
+    ] = "auto",
+    threshold: Annotated[
+        str, typer.Option(help="contamination, mean_std or pot.")
+    ] = "contamination",
+    handle_missing: Annotated[
+        str, typer.Option(help="error, or interpolate (NaN and missing timestamps).")
+    ] = "error",
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    param: Annotated[
+        list[str] | None, typer.Option(help="A detector parameter, name=value; repeatable.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
+    label_column: LabelColumn = None,
+) -> None:
+    """Fit a series anomaly detector on DATA (one series: a table of time points, or an array);
+    write RUN/model.safetensors, RUN/scores.csv (one row per point), RUN/figures/series.png,
+    RUN/config.toml and RUN/command.txt."""
+    import shlex
+
+    from aekit.cli import runs
+    from aekit.cli.anomaly import _as_anomaly, _fraction
+
+    rate = contamination if contamination == "auto" else _fraction(contamination)
+    with runs.claimed_run(out, force) as staging:  # claimed before fitting, not after
+        X, y = read_data(data, label_column, None, None, False)
+        import tomli_w
+
+        from aekit import SeriesAnomalyDetector
+        from aekit.cli.data import write_table
+        from aekit.viz.figures import save_figure
+        from aekit.viz.series import series_figure
+
+        params = runs.resolve_params(SeriesAnomalyDetector, {}, param or [])
+        params.update(
+            window=window,
+            stride=stride,
+            time_column=time_column,
+            value_columns=_value_columns(value_columns),
+            contamination=rate,
+            threshold=threshold,
+            handle_missing=handle_missing,
+            random_state=seed,
+        )
+        detector = SeriesAnomalyDetector(**params).fit(X)
+        values, columns = series_table(detector, X, y)
+        detector.save(staging / runs.MODEL_FILE)
+        write_table(staging / "scores.csv", values, columns)
+        labels = None if y is None else _as_anomaly(y, None)
+        figure = series_figure(
+            _channels(detector, X),
+            values[:, columns.index("anomaly_score")].astype(float),
+            detector.threshold_,
+            time=_time_axis(detector, X),
+            channel_names=getattr(detector, "feature_names_in_", None),
+            labels=labels,
+        )
+        save_figure(figure, staging / FIGURE)
+        options = {"label_column": label_column}
+        document = runs.config_document(detector, data, options)
+        (staging / "config.toml").write_text(tomli_w.dumps(document))
+        flags = {
+            "time_column": time_column,
+            "value_columns": value_columns,
+            "window": window,
+            "stride": stride,
+            "contamination": contamination,
+            "threshold": threshold,
+            "handle_missing": handle_missing,
+            "seed": seed,
+            "label_column": label_column,
+        }
+        words = ["aekit", "detect-series", data]
+        for name, value in flags.items():
+            if value is not None:
+                words += ["--" + name.replace("_", "-"), str(value)]
+        for pair in param or []:
+            words += ["--param", pair]
+        (staging / "command.txt").write_text(shlex.join([*words, "--out", str(out)]) + "\n")
+    flagged = int(values[:, columns.index("anomaly")].astype(bool).sum())
+    typer.echo(
+        f"{flagged} of {len(values)} points flagged (threshold {detector.threshold_:.4g})\n"
+        f"run: {out}"
+    )
+
+
+def _channels(detector, X):
+    """The values the detector read, as ``(time, channels)``."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(X, pd.DataFrame):
+        names = detector.feature_names_in_
+        return X[list(names)].to_numpy(np.float64, na_value=np.nan)
+    return np.asarray(X, dtype=np.float64)
+
+
+def _time_axis(detector, X):
+    import pandas as pd
+
+    if detector.time_column is None:
+        return None
+    column = X[detector.time_column]
+    return column.to_numpy() if pd.api.types.is_numeric_dtype(column) else pd.to_datetime(column)

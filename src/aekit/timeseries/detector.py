@@ -1,0 +1,365 @@
+"""``SeriesAnomalyDetector``: one anomaly score per time point of a series, from how unusual the
+windows covering that point are.
+
+The series is standardized per channel (training mean and standard deviation), cut into sliding
+windows of ``window`` points, each window a row of ``channels * window`` values (channel-major,
+the ``(channels, length)`` layout of a sequence network); a row detector (an
+:class:`aekit.AnomalyDetector`) scores the windows, and each point gets the mean score of the
+windows that cover it (:func:`aekit.timeseries.average_windows`). A window's score splits into
+one share per channel (its errors on that channel) plus the part that belongs to no channel (the
+nearest-window distances), so :meth:`explain` splits each point's score the same way.
+
+Why this default (measured in ``benchmarks/timeseries.py`` on NAB, choices cross-validated over
+halves of the series): see the README's time-series table.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from aekit.anomaly import AnomalyDetector, thresholds
+from aekit.anomaly.explain import LATENT_COLUMN
+from aekit.estimators import BaseAutoencoder
+from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
+from aekit.timeseries.inputs import HANDLE_MISSING, Series, is_several, read_series
+from aekit.timeseries.windows import spread_windows, window_starts
+
+
+class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
+    """Anomaly detector for time series: one score per time point, from sliding windows.
+
+    Parameters
+    ----------
+    window : int, default=64
+        Points per window. A point's score looks at the ``window`` points before and after it.
+    stride : int, default=1
+        Points between consecutive windows (at most ``window``). Larger strides fit and score
+        faster; every point is still covered (a last window ends at the last point).
+    estimator : AnomalyDetector, aekit autoencoder or None, default=None
+        What scores the windows (rows of ``channels * window`` values, channel-major, so a
+        sequence network with ``sequence_shape=(channels, window)`` takes them as they are; that
+        parameter is set when the estimator has it unset). An :class:`aekit.AnomalyDetector`
+        is cloned and used as given. An autoencoder is scored by its reconstruction error alone
+        (``AnomalyDetector(estimator, n_estimators=1, n_neighbors=0)``). None: the default
+        detector, chosen on NAB (see the module docstring).
+    time_column : str or None, default=None
+        Column of a DataFrame holding the timestamps (dates or numbers); it must increase, and
+        evenly (see ``handle_missing``). None: rows are evenly spaced points.
+    value_columns : list of str, str or None, default=None
+        The channels of a DataFrame; None: every numeric column but the time column.
+    contamination : "auto" or float in (0, 0.5], default="auto"
+        Expected fraction of anomalous points for ``threshold="contamination"``; "auto": peaks
+        over threshold at ``risk``.
+    threshold : {"contamination", "mean_std", "pot"}, default="contamination"
+        How ``threshold_`` is set from the training points' scores (as
+        :class:`aekit.AnomalyDetector` does).
+    n_std : float, default=3.0
+        k of the ``"mean_std"`` rule (mean + k std of the training scores).
+    risk : float, default=1e-3
+        Probability of a normal point exceeding the threshold, for ``"pot"`` and "auto".
+    handle_missing : {"error", "interpolate"}, default="error"
+        Missing values (NaN) and missing timestamps (gaps in an evenly spaced time column):
+        an error, or filled by linear interpolation in time on the regular grid (the median
+        step); scores are then given at the original rows.
+    random_state : int, RandomState or None, default=None
+        Seeds the window detector.
+
+    Attributes
+    ----------
+    detector_ : AnomalyDetector
+        The fitted window detector.
+    mean_, scale_ : ndarray of shape (n_channels,)
+        Per-channel standardization of the training series.
+    threshold_ : float
+        Score above which a point is an anomaly; ``offset_ = -threshold_``.
+    n_features_in_ : int
+        Channels.
+    feature_names_in_ : ndarray of str
+        The value columns, when fitted on DataFrames.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from aekit import SeriesAnomalyDetector
+    >>> t = np.arange(2000)
+    >>> series = np.sin(2 * np.pi * t / 50)
+    >>> detector = SeriesAnomalyDetector(window=50, random_state=0).fit(series[:1000])
+    >>> test = series.copy(); test[1500:1510] += 2
+    >>> scores = -detector.score_samples(test)   # one per point, higher = more anomalous
+    >>> bool(scores[1500:1510].mean() > np.percentile(scores, 99))
+    True
+    """
+
+    _estimator_type = "outlier_detector"
+    _parameter_constraints: dict = {
+        "window": [Interval(Integral, 2, None, closed="left")],
+        "stride": [Interval(Integral, 1, None, closed="left")],
+        "estimator": [None, AnomalyDetector, BaseAutoencoder],
+        "time_column": [None, str],
+        "value_columns": [None, str, list, tuple],
+        "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
+        "threshold": [StrOptions({"contamination", "mean_std", "pot"})],
+        "n_std": [Interval(Real, None, None, closed="neither")],
+        "risk": [Interval(Real, 0, 1, closed="neither")],
+        "handle_missing": [StrOptions(set(HANDLE_MISSING))],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        window: int = 64,
+        stride: int = 1,
+        estimator: Any = None,
+        time_column: str | None = None,
+        value_columns: Any = None,
+        contamination: Any = "auto",
+        threshold: str = "contamination",
+        n_std: float = 3.0,
+        risk: float = 1e-3,
+        handle_missing: str = "error",
+        random_state: Any = None,
+    ) -> None:
+        self.window = window
+        self.stride = stride
+        self.estimator = estimator
+        self.time_column = time_column
+        self.value_columns = value_columns
+        self.contamination = contamination
+        self.threshold = threshold
+        self.n_std = n_std
+        self.risk = risk
+        self.handle_missing = handle_missing
+        self.random_state = random_state
+
+    # ---- the window detector ---------------------------------------------------------------
+    def _window_detector(self, n_channels: int) -> AnomalyDetector:
+        base = self.estimator
+        if isinstance(base, AnomalyDetector):
+            detector = clone(base)
+        elif base is not None:
+            base = clone(base)
+            if (
+                "sequence_shape" in base.get_params()
+                and base.get_params()["sequence_shape"] is None
+            ):
+                base.set_params(sequence_shape=(n_channels, int(self.window)))
+            detector = AnomalyDetector(
+                estimator=base, n_estimators=1, n_neighbors=0, preprocessing=None
+            )
+        else:
+            detector = default_window_detector()
+        return detector.set_params(random_state=self.random_state)
+
+    def _rows(self, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """The windows starting at ``starts`` of standardized ``values`` ``(time, channels)``,
+        as rows ``(n_windows, channels * window)`` in channel-major order."""
+        z = (values - self.mean_) / self.scale_
+        index = starts[:, None] + np.arange(int(self.window))  # (n_windows, window)
+        return np.ascontiguousarray(z[index].transpose(0, 2, 1)).reshape(len(starts), -1)
+
+    # ---- reading series ----------------------------------------------------------------------
+    def _read(self, X: Any, fitting: bool = False) -> tuple[list[Series], bool]:
+        several = is_several(X)
+        parts = list(X) if several else [X]
+        if not parts:
+            raise ValueError("X holds no series.")
+        read = [
+            read_series(p, self.time_column, self.value_columns, self.handle_missing) for p in parts
+        ]
+        names = read[0][1]
+        if any(n != names for _, n in read):
+            raise ValueError("every series of X must have the same value columns.")
+        widths = {s.values.shape[1] for s, _ in read}
+        if len(widths) > 1:
+            raise ValueError(
+                f"every series of X must have the same channels; got {sorted(widths)}."
+            )
+        series = [s for s, _ in read]
+        for s in series:
+            if len(s.values) < int(self.window):
+                raise ValueError(
+                    f"a series has {len(s.values)} points, fewer than window={self.window}; "
+                    "use a smaller window or a longer series."
+                )
+        if fitting:
+            self.n_features_in_ = widths.pop()
+            if names is not None:
+                self.feature_names_in_ = np.asarray(names, dtype=object)
+            else:
+                self.__dict__.pop("feature_names_in_", None)
+        elif series[0].values.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {series[0].values.shape[1]} channels, but SeriesAnomalyDetector was "
+                f"fitted on {self.n_features_in_}; pass the same value columns as in fit."
+            )
+        return series, several
+
+    # ---- fitting -----------------------------------------------------------------------------
+    def fit(self, X: Any, y: Any = None) -> SeriesAnomalyDetector:
+        """Fit on one series or several (a list), and set the threshold on their points.
+
+        Parameters
+        ----------
+        X : DataFrame, array of shape (time,) or (time, channels), or a list of those
+            Training series; they may hold anomalies, but the fewer the better.
+        y : ignored
+
+        Returns
+        -------
+        self : SeriesAnomalyDetector
+        """
+        self.__dict__.pop("detector_", None)
+        self._validate_params()
+        if self.stride > self.window:
+            raise ValueError(
+                f"stride={self.stride} is larger than window={self.window}: points between "
+                "windows would get no score; use stride <= window."
+            )
+        series, _ = self._read(X, fitting=True)
+        values = np.concatenate([s.values for s in series])
+        self.mean_ = values.mean(axis=0)
+        scale = values.std(axis=0)
+        self.scale_ = np.where(scale > 0, scale, 1.0)  # a constant channel: errors in its units
+        rows = [
+            self._rows(s.values, window_starts(len(s.values), self.window, self.stride))
+            for s in series
+        ]
+        self.detector_ = self._window_detector(self.n_features_in_).fit(np.concatenate(rows))
+        train_scores = np.concatenate([self._point_shares(s).sum(axis=1) for s in series])
+        self.threshold_ = self._threshold(train_scores)
+        self.offset_ = -self.threshold_
+        return self
+
+    def _threshold(self, scores: np.ndarray) -> float:
+        if self.threshold == "contamination" and self.contamination != "auto":
+            return thresholds.contamination_threshold(scores, float(self.contamination))
+        if self.threshold == "mean_std":
+            return thresholds.mean_std_threshold(scores, float(self.n_std))
+        return thresholds.pot_threshold(scores, float(self.risk))
+
+    # ---- scoring -----------------------------------------------------------------------------
+    def _point_shares(self, series: Series) -> np.ndarray:
+        """``(n_grid, channels + 1)``: each grid point's score split into channel shares and
+        the latent remainder (each the mean over the windows covering the point)."""
+        n, channels = series.values.shape
+        starts = window_starts(n, self.window, self.stride)
+        shares = np.asarray(self.detector_.explain(self._rows(series.values, starts)))
+        per_channel = shares[:, :-1].reshape(len(starts), channels, -1).sum(axis=2)
+        per_window = np.column_stack([per_channel, shares[:, -1]])
+        return spread_windows(per_window, starts, self.window, n)
+
+    def _per_series(self, X: Any, what) -> Any:
+        check_is_fitted(self)
+        series, several = self._read(X)
+        out = [s.to_rows(what(self._point_shares(s))) for s in series]
+        return out if several else out[0]
+
+    def anomaly_score(self, X: Any) -> Any:
+        """Anomaly score per time point, higher = more anomalous (``-score_samples``).
+
+        Returns
+        -------
+        scores : ndarray of shape (time,), or a list of them when X is a list of series
+        """
+        return self._per_series(X, lambda shares: shares.sum(axis=1))
+
+    def score_samples(self, X: Any) -> Any:
+        """Normality score per time point, higher = more normal (scikit-learn's sign)."""
+        scores = self.anomaly_score(X)
+        return [-s for s in scores] if isinstance(scores, list) else -scores
+
+    def decision_function(self, X: Any) -> Any:
+        """``score_samples(X) - offset_``: negative at anomalous points."""
+        scores = self.score_samples(X)
+        if isinstance(scores, list):
+            return [s - self.offset_ for s in scores]
+        return scores - self.offset_
+
+    def predict(self, X: Any) -> Any:
+        """+1 at normal points, -1 at anomalous ones (one array per series)."""
+        decision = self.decision_function(X)
+        if isinstance(decision, list):
+            return [np.where(d < 0, -1, 1) for d in decision]
+        return np.where(decision < 0, -1, 1)
+
+    def explain(self, X: Any) -> Any:
+        """Each channel's share of each point's anomaly score.
+
+        A channel's share is the windows' errors on that channel; the column ``"latent"`` holds
+        what belongs to no channel (distances to the nearest training windows). Each row sums to
+        :meth:`anomaly_score`.
+
+        Returns
+        -------
+        contributions : DataFrame of shape (time, channels + 1) (with X's index when X is a
+            DataFrame), or a list of them for a list of series
+        """
+        import pandas as pd
+
+        names = getattr(self, "feature_names_in_", None)
+        columns = [*(names if names is not None else [f"x{i}" for i in range(self.n_features_in_)])]
+        shares = self._per_series(X, lambda s: s)
+        parts = list(X) if is_several(X) else [X]
+        frames = [
+            pd.DataFrame(
+                values,
+                columns=[*columns, LATENT_COLUMN],
+                index=part.index if isinstance(part, (pd.DataFrame, pd.Series)) else None,
+            )
+            for values, part in zip(shares if isinstance(shares, list) else [shares], parts)
+        ]
+        return frames if is_several(X) else frames[0]
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "detector_")
+
+    # ---- model files -------------------------------------------------------------------------
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
+        document, tree = export_estimator(self.detector_)
+        names = getattr(self, "feature_names_in_", None)
+        fitted = {
+            "detector": document,
+            "mean_": self.mean_.tolist(),
+            "scale_": self.scale_.tolist(),
+            "threshold_": self.threshold_,
+            "n_features_in_": self.n_features_in_,
+            "feature_names_in_": None if names is None else list(names),
+        }
+        return fitted, {"detector": tree}
+
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
+        self.detector_ = import_estimator(fitted["detector"], tree["detector"], device)
+        self.mean_ = np.asarray(fitted["mean_"], dtype=np.float64)
+        self.scale_ = np.asarray(fitted["scale_"], dtype=np.float64)
+        self.n_features_in_ = int(fitted["n_features_in_"])
+        if fitted["feature_names_in_"] is not None:
+            self.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
+        self.threshold_ = float(fitted["threshold_"])
+        self.offset_ = -self.threshold_
+        if self.mean_.shape != (self.n_features_in_,) or self.scale_.shape != self.mean_.shape:
+            raise ValueError("the series detector's standardization does not match its channels")
+
+
+def default_window_detector() -> AnomalyDetector:
+    """The window detector of ``estimator=None``, chosen on NAB (``benchmarks/timeseries.py
+    --cv``; see the README): one small dense autoencoder (40 epochs: NAB's training parts are a
+    few hundred to three thousand windows) whose scaled error is added to the distance of the
+    window to its 5th nearest training window (input space, standardized values)."""
+    from aekit.estimators import Autoencoder
+
+    member = Autoencoder(
+        hidden_layer_sizes=(64, 32),
+        latent_dim=8,
+        likelihood="gaussian",
+        max_iter=40,
+        batch_size=64,
+    )
+    return AnomalyDetector(
+        estimator=member, n_estimators=1, n_neighbors=5, neighbor_space="input", preprocessing=None
+    )

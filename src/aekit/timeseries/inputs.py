@@ -1,0 +1,170 @@
+"""How :class:`SeriesAnomalyDetector` reads its input: one series or several, each a DataFrame
+(optionally with a time column), a ``(time,)`` or ``(time, channels)`` array, or a list of those.
+
+A series with a time column must be sorted and evenly spaced: windows assume one step between
+points. Missing timestamps (a gap in the grid) and missing values (NaN) are an error, unless
+``handle_missing="interpolate"``: the series is then put on its regular grid (the median step)
+and its gaps filled by linear interpolation in time; scores come back on the original rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+HANDLE_MISSING = ("error", "interpolate")
+
+
+@dataclass
+class Series:
+    """One series as the detector uses it: ``values`` on an even grid ``(n_grid, channels)``,
+    and where the original rows sit on that grid (``rows``; None when they are the grid)."""
+
+    values: np.ndarray
+    grid_time: np.ndarray | None = None
+    row_time: np.ndarray | None = None
+
+    def to_rows(self, per_point: np.ndarray) -> np.ndarray:
+        """Values computed on the grid, at the original rows (linear in time)."""
+        if self.row_time is None:
+            return per_point
+        if per_point.ndim == 1:
+            return np.interp(self.row_time, self.grid_time, per_point)
+        columns = [np.interp(self.row_time, self.grid_time, c) for c in per_point.T]
+        return np.column_stack(columns)
+
+
+def is_several(X: Any) -> bool:
+    """A list or tuple of series (not a nested list that is one 2-D array)."""
+    import pandas as pd
+
+    if not isinstance(X, (list, tuple)) or not X:
+        return False
+    return all(isinstance(s, (np.ndarray, pd.DataFrame, pd.Series)) for s in X)
+
+
+def value_names(frame, time_column: str | None, value_columns: Any) -> list[str]:
+    """The value columns of a DataFrame: those named, else every numeric column but the time."""
+    if value_columns is not None:
+        names = [value_columns] if isinstance(value_columns, str) else list(value_columns)
+        missing = [c for c in names if c not in frame.columns]
+        if missing:
+            raise ValueError(
+                f"value_columns {missing} are not columns of X; it has {list(frame.columns)}."
+            )
+        return [str(c) for c in names]
+    numeric = frame.drop(columns=[time_column] if time_column else []).select_dtypes("number")
+    if numeric.shape[1] == 0:
+        raise ValueError(
+            "X has no numeric value columns; name them with value_columns "
+            f"(columns: {list(frame.columns)})."
+        )
+    return [str(c) for c in numeric.columns]
+
+
+def _time_numbers(frame, time_column: str) -> np.ndarray:
+    """The time column as float64 (seconds for datetimes), checked strictly increasing."""
+    import pandas as pd
+
+    if time_column not in frame.columns:
+        raise ValueError(
+            f"time_column {time_column!r} is not a column of X; it has {list(frame.columns)}."
+        )
+    column = frame[time_column]
+    if pd.api.types.is_numeric_dtype(column):
+        t = column.to_numpy(np.float64)
+    else:
+        try:
+            stamps = pd.to_datetime(column)
+        except (ValueError, TypeError) as err:
+            raise ValueError(
+                f"time column {time_column!r} holds values that are neither numbers nor dates: "
+                f"{err}"
+            ) from None
+        if stamps.isna().any():
+            raise ValueError(
+                f"time column {time_column!r} has empty timestamps; fill or drop them."
+            )
+        t = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(np.float64)
+    if np.isnan(t).any():
+        raise ValueError(f"time column {time_column!r} has empty timestamps; fill or drop them.")
+    steps = np.diff(t)
+    if (steps <= 0).any():
+        row = int(np.argmax(steps <= 0)) + 1
+        raise ValueError(
+            f"time column {time_column!r} is not strictly increasing (row {row}); sort X by "
+            "time and drop repeated timestamps."
+        )
+    return t
+
+
+def read_series(
+    X: Any, time_column: str | None, value_columns: Any, handle_missing: str
+) -> tuple[Series, list[str] | None]:
+    """One series and its channel names (None for an array)."""
+    import pandas as pd
+
+    if isinstance(X, pd.Series):
+        X = X.to_frame()
+    if isinstance(X, pd.DataFrame):
+        names = value_names(X, time_column, value_columns)
+        values = X[names].to_numpy(np.float64, na_value=np.nan)
+        t = _time_numbers(X, time_column) if time_column is not None else None
+    else:
+        if time_column is not None:
+            raise ValueError(
+                f"time_column={time_column!r} needs a DataFrame; an array's rows are taken as "
+                "evenly spaced points."
+            )
+        try:
+            values = np.asarray(X, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError("X must hold numbers: a (time,) or (time, channels) array.") from None
+        if values.ndim == 1:
+            values = values[:, None]
+        if values.ndim != 2:
+            raise ValueError(
+                f"a series must be (time,) or (time, channels); got shape {values.shape}."
+            )
+        names, t = None, None
+    if np.isinf(values).any():
+        raise ValueError("X contains infinite values; replace them.")
+    return _on_grid(values, t, handle_missing), names
+
+
+def _on_grid(values: np.ndarray, t: np.ndarray | None, handle_missing: str) -> Series:
+    nan_rows = np.flatnonzero(np.isnan(values).any(axis=1))
+    gaps = np.array([], dtype=int)
+    if t is not None and len(t) > 2:
+        steps = np.diff(t)
+        step = float(np.median(steps))
+        gaps = np.flatnonzero(~np.isclose(steps, step, rtol=1e-6, atol=0))
+    if handle_missing == "error":
+        if len(nan_rows):
+            raise ValueError(
+                f"X has missing values (NaN) in rows {nan_rows[:3].tolist()}; fill them, or pass "
+                "handle_missing='interpolate'."
+            )
+        if len(gaps):
+            raise ValueError(
+                f"the time column is not evenly spaced (after row {int(gaps[0])}: missing or "
+                "irregular timestamps); resample it, or pass handle_missing='interpolate'."
+            )
+        return Series(values)
+    if t is None:
+        t = np.arange(len(values), dtype=np.float64)
+        step = 1.0
+    elif len(t) <= 2:
+        step = float(np.diff(t)[0]) if len(t) == 2 else 1.0
+    if not len(nan_rows) and not len(gaps):
+        return Series(values)
+    grid = t[0] + step * np.arange(int(round((t[-1] - t[0]) / step)) + 1)
+    filled = []
+    for channel in values.T:
+        seen = ~np.isnan(channel)
+        if not seen.any():
+            raise ValueError("a value column of X is empty (all NaN); drop it.")
+        filled.append(np.interp(grid, t[seen], channel[seen]))
+    return Series(np.column_stack(filled), grid_time=grid, row_time=t)

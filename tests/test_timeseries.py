@@ -1,0 +1,212 @@
+"""Sliding windows and their inverse, and ``SeriesAnomalyDetector`` on series made here."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import DEVICE
+
+import aekit
+from aekit.timeseries import SeriesAnomalyDetector, average_windows, sliding_windows
+from aekit.timeseries.windows import spread_windows, window_starts
+
+# ---- windows ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(101,), (101, 3)])
+@pytest.mark.parametrize("length,stride", [(1, 1), (8, 1), (8, 3), (8, 8), (101, 1)])
+def test_windows_are_a_view_and_average_back_to_the_series(shape, length, stride):
+    series = np.random.RandomState(0).normal(size=shape)
+    windows = sliding_windows(series, length, stride)
+    assert np.shares_memory(windows, series)  # no copy
+    count = (shape[0] - length) // stride + 1
+    assert windows.shape == (count, length, *shape[1:])
+    for i in (0, count - 1):
+        np.testing.assert_array_equal(windows[i], series[i * stride : i * stride + length])
+    back = average_windows(windows, shape[0], stride)
+    covered = (count - 1) * stride + length  # points after the last whole window: NaN
+    np.testing.assert_array_equal(back[:covered], series[:covered])  # exact round trip
+    assert np.isnan(back[covered:]).all()
+
+
+def test_average_windows_means_overlapping_outputs():
+    # Three windows of length 2, stride 1, over 4 points, each window a constant value v_i:
+    # point 0 sees v0, point 1 (v0 + v1) / 2, point 2 (v1 + v2) / 2, point 3 v2.
+    windows = np.array([[1.0, 1.0], [3.0, 3.0], [8.0, 8.0]])
+    np.testing.assert_allclose(average_windows(windows, 4), [1.0, 2.0, 5.5, 8.0])
+    starts = window_starts(4, 2)
+    np.testing.assert_allclose(spread_windows([1.0, 3.0, 8.0], starts, 2, 4), [1, 2, 5.5, 8])
+
+
+def test_window_starts_cover_the_last_point():
+    starts = window_starts(10, 4, 4)  # 0, 4 and a last window 6..9
+    np.testing.assert_array_equal(starts, [0, 4, 6])
+
+
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: sliding_windows(np.zeros(5), 6), "fewer than one window"),
+        (lambda: sliding_windows(np.zeros((5, 2, 2)), 2), "time, channels"),
+        (lambda: sliding_windows(np.zeros(5), 2, stride=0), "stride"),
+        (lambda: average_windows(np.zeros((4, 3)), 5), "too short"),
+    ],
+)
+def test_window_errors_name_the_problem(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+# ---- the detector ------------------------------------------------------------------------------
+PERIOD = 25
+
+
+def _wave(n, seed=0, channels=1):
+    t = np.arange(n)
+    rng = np.random.RandomState(seed)
+    wave = np.sin(2 * np.pi * t / PERIOD)[:, None] + 0.05 * rng.normal(size=(n, channels))
+    return wave[:, 0] if channels == 1 else wave
+
+
+def _quick(**kwargs):
+    """A small window detector: one short-trained autoencoder plus the neighbour distances."""
+    member = aekit.Autoencoder(
+        hidden_layer_sizes=(32,), latent_dim=4, max_iter=20, device=DEVICE, random_state=0
+    )
+    inner = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)
+    return SeriesAnomalyDetector(window=PERIOD, estimator=inner, random_state=0, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return _quick().fit(_wave(600))
+
+
+def _shape_anomaly(n=1200, at=800, width=50):
+    """The wave at double frequency for ``width`` points: same values, same amplitude, so no
+    single point is unusual; only the shape is."""
+    test = _wave(n, seed=1)
+    t = np.arange(width)
+    test[at : at + width] = np.sin(4 * np.pi * t / PERIOD)
+    return test
+
+
+def test_detector_finds_a_shape_anomaly_that_point_statistics_miss(fitted):
+    from sklearn.metrics import roc_auc_score
+
+    test = _shape_anomaly()
+    truth = np.zeros(len(test), bool)
+    truth[800:850] = True
+    scores = fitted.anomaly_score(test)
+    assert scores.shape == test.shape
+    assert roc_auc_score(truth, scores) > 0.95
+    # The baseline: a point's distance from the training mean in training standard deviations.
+    z = np.abs(test - fitted.mean_[0]) / fitted.scale_[0]
+    assert roc_auc_score(truth, z) < 0.75
+    flags = fitted.predict(test)
+    assert set(np.unique(flags)) <= {-1, 1}
+    assert (flags[800:850] == -1).mean() > 0.5 and (flags[:700] == -1).mean() < 0.05
+    np.testing.assert_allclose(fitted.decision_function(test), -scores - fitted.offset_)
+
+
+def test_explain_splits_scores_by_channel():
+    train = _wave(600, channels=2)
+    test = _wave(900, seed=1, channels=2)
+    test[600:640, 1] += 3.0  # only the second channel breaks
+    detector = _quick().fit(train)
+    shares = detector.explain(test)
+    assert list(shares.columns) == ["x0", "x1", "latent"]
+    np.testing.assert_allclose(shares.sum(axis=1), detector.anomaly_score(test))
+    assert (shares["x1"].iloc[600:640] > 3 * shares["x0"].iloc[600:640]).all()
+
+
+def test_save_and_load_give_the_same_scores(fitted, tmp_path):
+    path = tmp_path / "series.safetensors"
+    fitted.save(path)
+    loaded = aekit.load(path)
+    test = _shape_anomaly()
+    assert isinstance(loaded, SeriesAnomalyDetector)
+    np.testing.assert_allclose(loaded.anomaly_score(test), fitted.anomaly_score(test), rtol=1e-6)
+    assert loaded.threshold_ == fitted.threshold_
+
+
+def test_several_series_in_and_out(fitted):
+    detector = _quick().fit([_wave(300), _wave(400, seed=2)])
+    scores = detector.score_samples([_wave(100, seed=3), _wave(150, seed=4)])
+    assert [len(s) for s in scores] == [100, 150]
+    assert len(detector.predict([_wave(100)])) == 1
+
+
+def _frame(n=300):
+    stamps = pd.date_range("2024-01-01", periods=n, freq="5min")
+    return pd.DataFrame({"timestamp": stamps.astype(str), "value": _wave(n), "other": "a"})
+
+
+def test_a_dataframe_with_a_time_column():
+    frame = _frame()
+    detector = _quick(time_column="timestamp").fit(frame)
+    assert list(detector.feature_names_in_) == ["value"]
+    shares = detector.explain(frame.iloc[100:])
+    assert list(shares.index) == list(range(100, 300))
+
+
+def test_missing_timestamps_and_values_are_an_error_or_interpolated():
+    frame = _frame()
+    gappy = frame.drop(index=range(150, 160))
+    with pytest.raises(ValueError, match="not evenly spaced.*handle_missing='interpolate'"):
+        _quick(time_column="timestamp").fit(gappy)
+    holes = frame.copy()
+    holes.loc[40, "value"] = np.nan
+    with pytest.raises(ValueError, match="missing values.*rows \\[40\\]"):
+        _quick(time_column="timestamp").fit(holes)
+    detector = _quick(time_column="timestamp", handle_missing="interpolate").fit(gappy)
+    scores = detector.anomaly_score(holes.drop(index=range(200, 203)))
+    assert scores.shape == (297,) and np.isfinite(scores).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs,X,match",
+    [
+        ({"window": 50}, np.zeros(30), "fewer than window=50"),
+        ({"stride": 60}, np.zeros(300), "stride=60 is larger than window"),
+        ({"time_column": "t"}, np.zeros(300), "needs a DataFrame"),
+        ({"time_column": "t"}, pd.DataFrame({"t": [3, 2, 1] * 40, "v": 1.0}), "not strictly"),
+        ({"value_columns": ["nope"]}, pd.DataFrame({"v": np.zeros(40)}), "not columns of X"),
+    ],
+)
+def test_bad_series_are_clear_errors(kwargs, X, match):
+    with pytest.raises(ValueError, match=match):
+        SeriesAnomalyDetector(**{"window": 25, **kwargs}).fit(X)
+
+
+def test_an_autoencoder_as_estimator_scores_by_reconstruction_alone():
+    member = aekit.Autoencoder(hidden_layer_sizes=(16,), latent_dim=3, max_iter=5, random_state=0)
+    detector = SeriesAnomalyDetector(window=PERIOD, estimator=member, random_state=0)
+    detector.fit(_wave(300))
+    assert detector.detector_.n_neighbors == 0 and detector.detector_.n_estimators == 1
+    assert detector.anomaly_score(_wave(200)).shape == (200,)
+
+
+def test_series_figure_shades_the_flagged_spans(fitted):
+    from matplotlib.figure import Figure
+
+    from aekit.viz.series import series_figure, spans
+
+    assert spans([0, 1, 1, 0, 1]) == [(1, 2), (4, 4)]
+    test = _shape_anomaly()
+    scores = fitted.anomaly_score(test)
+    figure = series_figure(test, scores, fitted.threshold_)
+    assert isinstance(figure, Figure)
+    top, bottom = figure.axes
+    assert len(bottom.patches) == len(spans(scores > fitted.threshold_)) >= 1
+
+
+def test_the_default_detector_finds_the_shape_anomaly():
+    from sklearn.metrics import roc_auc_score
+
+    detector = SeriesAnomalyDetector(window=PERIOD, random_state=0).fit(_wave(300))
+    inner = detector.detector_
+    assert inner.n_neighbors == 5 and inner.neighbor_space == "input"  # the NAB-chosen default
+    test = _shape_anomaly()
+    truth = np.zeros(len(test), bool)
+    truth[800:850] = True
+    assert roc_auc_score(truth, detector.anomaly_score(test)) > 0.95
