@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 import torch
 
+from aekit.core.rows import LazyRows
 from aekit.data.scaling import standardization
+from aekit.estimators._disk import DiskRows, model_rows
 
 
 def categorical_groups(estimator: Any) -> tuple[tuple[int, int], ...] | None:
@@ -44,15 +46,22 @@ def check_categorical_groups(
             )
 
 
-def fit_scale(estimator: Any, flat: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+def fit_scale(
+    estimator: Any, flat: np.ndarray | DiskRows
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Check the one-hot groups; ``(mean, scale)`` per feature for Gaussian data (the groups
-    keep mean 0 and scale 1), ``(None, None)`` for [0, 1] data."""
+    keep mean 0 and scale 1), ``(None, None)`` for [0, 1] data. Rows on disk were checked, and
+    their statistics found, by ``fit``'s streaming pass (``flat.stats``)."""
     groups = categorical_groups(estimator)
-    check_categorical_groups(flat, groups, estimator.architecture)
+    if not isinstance(flat, DiskRows):
+        check_categorical_groups(flat, groups, estimator.architecture)
     if estimator.likelihood_ != "gaussian":
         return None, None
-    # NaN (a missing entry, only where the estimator masks them) is left out of the statistics.
-    center, scale = standardization(flat)
+    if isinstance(flat, DiskRows):
+        center, scale = flat.stats.mean.copy(), flat.stats.scale
+    else:
+        # NaN (a missing entry, only where the estimator masks them) is left out.
+        center, scale = standardization(flat)
     for a, b in groups or ():
         center[a:b], scale[a:b] = 0.0, 1.0
     return center.astype(np.float32), scale.astype(np.float32)
@@ -76,10 +85,12 @@ class DataScale:
     """Mixin of :class:`aekit.estimators.BaseAutoencoder`: rows to and from the model's space,
     where Gaussian data is standardized and [0, 1] data is used as is."""
 
-    def _to_model(self, flat: np.ndarray) -> torch.Tensor:
+    def _to_model(self, flat: np.ndarray | DiskRows) -> torch.Tensor | LazyRows:
+        shape = self.image_shape_ if self.architecture == "conv" else (self.n_features_in_,)
+        if isinstance(flat, DiskRows):  # read and standardized a batch at a time
+            return model_rows(flat, tuple(shape), self.data_mean_, self.data_scale_)
         if self.data_mean_ is not None:
             flat = (flat - self.data_mean_) / self.data_scale_
-        shape = self.image_shape_ if self.architecture == "conv" else (self.n_features_in_,)
         return torch.from_numpy(np.ascontiguousarray(flat, dtype=np.float32)).view(-1, *shape)
 
     def _to_data(self, x: torch.Tensor) -> np.ndarray:

@@ -1,0 +1,84 @@
+"""Everything ``fit`` needs to know about the whole data, from one streaming pass.
+
+Each chunk contributes its count, mean and sum of squared deviations ``M2`` per column, merged
+with the running totals by Chan, Golub & LeVeque's parallel update (1979; "Updating formulae and
+a pairwise algorithm for computing sample variances", eq. 2.1b):
+
+    n = n_a + n_b,   delta = mean_b - mean_a,
+    mean = mean_a + delta * n_b / n,   M2 = M2_a + M2_b + delta**2 * n_a * n_b / n,
+
+which stays accurate where the textbook ``E[x**2] - E[x]**2`` loses every digit (a column of
+large values with a small spread). The same pass finds each column's minimum and maximum, checks
+every value (NaN or infinity is an error naming the row), runs any extra per-chunk check, and
+hashes the rows as float32 for the checkpoint fingerprint, so nothing reads the data twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from aekit.data.readers import RowReader
+
+
+@dataclass
+class RowStats:
+    """Per-column statistics of a row source (float64), and the SHA-256 of its float32 rows."""
+
+    n: np.ndarray  # non-missing values per column
+    mean: np.ndarray
+    m2: np.ndarray  # sum of squared deviations from the mean
+    low: np.ndarray
+    high: np.ndarray
+    digest: str
+
+    @property
+    def scale(self) -> np.ndarray:
+        """Population standard deviation (ddof=0), 1 for a constant column, as
+        :func:`aekit.data.scaling.standardization` (scikit-learn's ``StandardScaler``) gives."""
+        std = np.sqrt(self.m2 / np.maximum(self.n, 1))
+        # StandardScaler's rule for a constant column: a scale this small is taken as 1.
+        tiny = std < 10 * np.finfo(np.float64).eps * np.maximum(np.abs(self.mean), 1.0)
+        return np.where(tiny, 1.0, std)
+
+
+def content_digest(rows: np.ndarray) -> str:
+    """SHA-256 of an in-memory array's shape, dtype and bytes (the same as a stream's)."""
+    digest = hashlib.sha256(f"{rows.shape}{rows.dtype.str}".encode())
+    digest.update(np.ascontiguousarray(rows))
+    return digest.hexdigest()
+
+
+def row_stats(
+    reader: RowReader,
+    chunk_rows: int = 65536,
+    check: Callable[[np.ndarray, int], None] | None = None,
+) -> RowStats:
+    """One pass over ``reader``; ``check(rows, first_row)`` sees each chunk too."""
+    d = reader.n_features
+    n, mean, m2 = np.zeros(d), np.zeros(d), np.zeros(d)
+    low, high = np.full(d, np.inf), np.full(d, -np.inf)
+    # Hashed as the float32 (n, features) array an in-memory fit would hash.
+    digest = hashlib.sha256(f"{(len(reader), d)}{np.dtype(np.float32).str}".encode())
+    for start, rows in reader.chunks(chunk_rows):  # read() checks for NaN/inf, naming the row
+        if check is not None:
+            check(rows, start)
+        digest.update(rows)
+        rows64 = rows.astype(np.float64)
+        present = ~np.isnan(rows64)
+        n_b = present.sum(axis=0).astype(np.float64)
+        mean_b = np.nansum(rows64, axis=0) / np.maximum(n_b, 1)
+        m2_b = np.nansum((rows64 - mean_b) ** 2, axis=0)
+        total = n + n_b
+        delta = mean_b - mean
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(total > 0, n_b / total, 0.0)
+            mean = mean + delta * share
+            m2 = m2 + m2_b + np.where(total > 0, delta**2 * n * n_b / total, 0.0)
+        n = total
+        low = np.fmin(low, np.nanmin(np.where(present, rows64, np.inf), axis=0))
+        high = np.fmax(high, np.nanmax(np.where(present, rows64, -np.inf), axis=0))
+    return RowStats(n, mean, m2, low, high, digest.hexdigest())
