@@ -23,6 +23,7 @@ from aekit.cli.common import (
     known_label,
     labels_option,
     load_run,
+    open_data,
     read_data,
     recorded_label_column,
     write_rows,
@@ -63,10 +64,11 @@ def train(
     params = runs.resolve_params(cls, document.get("params", {}), param or [])
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
     from aekit.cli.data import check_training_data
+    from aekit.data.lazy import Dataset
     from aekit.viz.report import write_figures
 
     with runs.claimed_run(out, force) as staging:  # claimed before training, not after
-        X, y = read_data(data, **options)
+        X, y = open_data(data, **options, min_bytes=LAZY_BYTES)  # on disk when it is large
         check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
         with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
@@ -76,6 +78,8 @@ def train(
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
         command = runs.reproducing_command(estimator, data, options, out)
         (staging / "command.txt").write_text(command + "\n")
+        if isinstance(X, Dataset):  # on disk: the figures draw a sample, read alone
+            X, y = X.sample(2000)
         write_figures(staging, estimator, X, y)
     final = {k: round(v[-1], 4) for k, v in estimator.history_.items()}
     typer.echo(f"{cls.__name__}: {estimator.n_iter_} epochs, {final}")
@@ -146,6 +150,11 @@ def _check_kind(name: str, estimator, run: Path) -> None:
         )
 
 
+# DATA at least this large (as float32 rows) is trained on from disk, a batch at a time.
+LAZY_BYTES = 64 * 2**20
+STREAM_ROWS = 65536  # rows per chunk of the data commands: their memory is one chunk
+
+
 def _data_command(name: str, compute, doc: str):
     def command(
         run: Run,
@@ -156,18 +165,34 @@ def _data_command(name: str, compute, doc: str):
         image_size: ImageSize = None,
         grayscale: Grayscale = False,
     ) -> None:
-        from aekit.cli.data import write_table
+        from aekit.data.writers import write_batches
+        from aekit.estimators.streaming import chunks_of
 
         estimator = load_run(run)
         _check_kind(name, estimator, run)
         label_column = label_column or recorded_label_column(run, data)  # as the run read it
-        X, y = read_data(data, label_column, image_shape, image_size, grayscale)
-        values, columns = compute(estimator, X, y)
-        write_table(output, values, columns)
-        typer.echo(f"{len(values)} rows: {output}")
+        # Read, computed and written a chunk at a time (DATA on disk is never loaded whole).
+        X, y = open_data(data, label_column, image_shape, image_size, grayscale)
+        columns: list[str] = []
+
+        def tables():
+            for part, labels in chunks_of(X, y, STREAM_ROWS):
+                values, names = compute(estimator, part, labels)
+                columns[:] = names
+                yield values
+
+        tables = tables()
+        first = next(tables)  # the first chunk names the columns
+        n = write_batches(output, _chain(first, tables), len(X), columns)
+        typer.echo(f"{n} rows: {output}")
 
     command.__doc__ = doc
     return command
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
 
 
 for _name, (_compute, _doc) in DATA_COMMANDS.items():

@@ -41,6 +41,37 @@ def _ints(text: str, n: int, option: str) -> tuple[int, ...]:
     return values
 
 
+def on_disk(spec: str) -> bool:
+    """Whether DATA can be read a batch at a time: a .npy or .parquet file, or a folder of
+    Parquet files."""
+    path = Path(spec)
+    if path.is_dir():
+        return any(path.glob("**/*.parquet"))
+    return path.is_file() and path.suffix.lower() in {".npy", ".parquet"}
+
+
+def open_data(spec: str, options: DataOptions, min_bytes: int = 0) -> tuple[Any, Any]:
+    """DATA as a lazy :class:`aekit.data.lazy.Dataset` (and its labels) where it can be read a
+    batch at a time and holds at least ``min_bytes`` of float32 rows; else :func:`load_data`."""
+    from aekit.data.lazy import Dataset, open_dataset
+
+    if not on_disk(spec):
+        return load_data(spec, options)
+    dataset = open_dataset(spec, label_column=options.label_column)
+    if len(dataset) * dataset.reader.n_features * 4 < min_bytes:
+        return load_data(spec, options)
+    if options.image_shape:
+        shape = _ints(options.image_shape, 3, "--image-shape")
+        if int(np.prod(shape)) != dataset.reader.n_features:
+            raise ValueError(
+                f"--image-shape {options.image_shape} needs rows of {int(np.prod(shape))} "
+                f"values; DATA has shape {dataset.shape}."
+            )
+        dataset.reader.row_shape = shape
+    y = _blank_labels(dataset.labels)
+    return Dataset(dataset.reader, options.label_column, y), y
+
+
 def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     """Read DATA into ``(X, y)``; y is None when the data carry no labels."""
     if spec == "digits":
@@ -80,6 +111,10 @@ def check_training_data(X: Any) -> None:
     from, and cells so large that they must be mistakes."""
     if len(X) < 2:
         raise ValueError(f"DATA has {len(X)} row; training needs at least 2.")
+    from aekit.data.lazy import Dataset
+
+    if isinstance(X, Dataset):  # on disk: fit's streaming pass checks every value
+        return
     try:
         values = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError):

@@ -80,12 +80,29 @@ class Dataset:
         rows = self.reader.read(start, len(self) if stop is None else stop)
         return rows.reshape(len(rows), *self.reader.row_shape)
 
+    def frame(self, rows: np.ndarray):
+        """Rows as an estimator takes them: a DataFrame with the table's column names, or an
+        array shaped ``(k, *shape[1:])``."""
+        if self.reader.named_columns:
+            import pandas as pd
+
+            return pd.DataFrame(rows.reshape(len(rows), -1), columns=self.columns)
+        return rows.reshape(len(rows), *self.reader.row_shape)
+
+    def sample(self, n: int, random_state: int = 0):
+        """``(X, y)`` of ``n`` random rows (in file order), e.g. for figures."""
+        rng = np.random.default_rng(random_state)
+        ids = np.sort(rng.choice(len(self), size=min(n, len(self)), replace=False))
+        labels = self.labels
+        return self.frame(self.reader.gather(ids)), None if labels is None else labels[ids]
+
     def iter_batches(self, rows: int = 65536):
-        """``(X, y)`` chunks in order (y None without labels), each at most ``rows`` long."""
+        """``(X, y)`` chunks in order, each at most ``rows`` long: X as :meth:`frame` gives
+        it, y None without labels."""
         labels = self.labels
         for start in range(0, len(self), rows):
             y = None if labels is None else labels[start : start + rows]
-            yield self.read(start, start + rows), y
+            yield self.frame(self.reader.read(start, start + rows)), y
 
 
 def open_dataset(
