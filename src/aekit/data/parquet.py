@@ -109,7 +109,8 @@ class ParquetReader(RowReader):
                 rows[:, j] = column.to_numpy(zero_copy_only=False)  # nulls become NaN
         except _arrow_errors() as err:
             raise ValueError(
-                f"{self.describe_group(g)} cannot be read (corrupt or truncated?): {err}"
+                f"{self.describe_group(g)} cannot be read (corrupt or truncated?): "
+                + " ".join(str(err).split())
             ) from None
         self.cache[g] = rows
         while len(self.cache) > self.cache_groups:
