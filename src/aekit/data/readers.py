@@ -98,19 +98,29 @@ def check_rows(rows: np.ndarray, ids: np.ndarray, where: str, allow_nan: bool = 
 
 def is_memory_mapped(X: Any) -> bool:
     """Whether ``X`` is a numpy array whose data lie in a memory-mapped file."""
-    if isinstance(X, np.memmap):
-        return True
+    return isinstance(X, np.memmap) or _mapping_of(X) is not None
+
+
+def _mapping_of(X: Any) -> mmap.mmap | None:
+    """The ``mmap`` under a (view of a) memory-mapped array, or None."""
     base = getattr(X, "base", None)
-    while base is not None:
-        if isinstance(base, (mmap.mmap, np.memmap)):
-            return True
+    while base is not None and not isinstance(base, mmap.mmap):
         base = getattr(base, "base", None)
-    return False
+    return base
 
 
 class ArrayReader(RowReader):
     """Rows of a (memory-mapped) numpy array of 2 (n, features) or 4 (n, C, H, W) axes; each
-    read converts just its rows to float32."""
+    read converts just its rows to float32.
+
+    The pages of a memory-mapped file that a process has read count in its resident memory
+    until it lets go of them, so one epoch over a memmap would end holding the whole file.
+    After every ``RELEASE_BYTES`` read the reader gives the pages back
+    (``madvise(MADV_DONTNEED)``): they stay in the kernel's page cache, where the next read
+    finds them without touching the disk, but no longer in this process.
+    """
+
+    RELEASE_BYTES = 256 * 2**20
 
     def __init__(self, array: np.ndarray, path: Path | None = None):
         if array.ndim not in (2, 4):
@@ -123,6 +133,7 @@ class ArrayReader(RowReader):
         if array.shape[0] == 0 or array[:1].size == 0:
             raise ValueError(f"{path or 'X'} is empty (shape {array.shape}).")
         self.array, self.path = array, path
+        self.mapping, self.unreleased = _mapping_of(array), 0
         self.row_shape = tuple(int(v) for v in array.shape[1:])
         self.columns = [f"x{i}" for i in range(self.n_features)]
         self.dtypes = dict.fromkeys(self.columns, array.dtype.name)
@@ -132,11 +143,22 @@ class ArrayReader(RowReader):
 
     def _rows(self, start: int, stop: int) -> np.ndarray:
         part = self.array[start:stop]
-        return np.array(part.reshape(len(part), -1), dtype=np.float32)  # a copy, never a view
+        rows = np.array(part.reshape(len(part), -1), dtype=np.float32)  # a copy, never a view
+        self._release(part.nbytes)
+        return rows
 
     def _take(self, ids: np.ndarray) -> np.ndarray:
         part = self.array[ids]  # numpy fancy indexing reads only these rows' pages
+        self._release(part.nbytes)
         return np.ascontiguousarray(part.reshape(len(part), -1), dtype=np.float32)
+
+    def _release(self, nbytes: int) -> None:
+        if self.mapping is None or not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        self.unreleased += nbytes
+        if self.unreleased >= self.RELEASE_BYTES:
+            self.mapping.madvise(mmap.MADV_DONTNEED)
+            self.unreleased = 0
 
 
 def open_npy(path: Path) -> ArrayReader:

@@ -1,8 +1,8 @@
 """Tables written a batch at a time, complete or not at all.
 
 :func:`write_batches` writes an iterable of 2-D chunks (one row per input row) to ``.parquet``
-(one row group per chunk), ``.npy`` (the header first, the file's full size known from the row
-count, each chunk written into place) or ``.csv``, under a temporary name beside the target,
+(one row group per chunk), ``.npy`` (the header first, from the row count, then each chunk
+appended) or ``.csv``, under a temporary name beside the target,
 renamed onto it only when the last chunk is in (:func:`aekit.io.atomic.atomic_write`): an error
 or a kill midway leaves no half-written output. Memory holds one chunk.
 """
@@ -71,21 +71,24 @@ def _parquet(tmp: str, chunks, n_rows: int, columns) -> int:
 
 
 def _npy(tmp: str, chunks, n_rows: int, columns) -> int:
-    out, count = None, 0
-    for chunk in chunks:
-        if chunk.dtype == object:
-            raise ValueError("this output holds text columns; write it as .parquet or .csv.")
-        if out is None:  # the whole file's header, from the first chunk's row shape and dtype
-            shape = (n_rows, *chunk.shape[1:])
-            out = np.lib.format.open_memmap(tmp, mode="w+", dtype=chunk.dtype, shape=shape)
-        out[count : count + len(chunk)] = chunk
-        count += len(chunk)
-    if out is None:
-        with open(tmp, "wb") as handle:  # np.save(name) would add ".npy" to the name
+    # The header first (the row count is known), then each chunk appended with plain writes:
+    # a memory-mapped output would hold every written page in this process's memory.
+    count = 0
+    with open(tmp, "wb") as handle:
+        for chunk in chunks:
+            if chunk.dtype == object:
+                raise ValueError("this output holds text columns; write it as .parquet or .csv.")
+            if count == 0:
+                header = {
+                    "descr": np.lib.format.dtype_to_descr(chunk.dtype),
+                    "fortran_order": False,
+                    "shape": (n_rows, *chunk.shape[1:]),
+                }
+                np.lib.format.write_array_header_2_0(handle, header)
+            handle.write(np.ascontiguousarray(chunk).tobytes())
+            count += len(chunk)
+        if count == 0:
             np.save(handle, np.zeros((0, len(columns)), np.float32))
-    else:
-        out.flush()
-        del out
     return count
 
 
