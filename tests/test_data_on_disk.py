@@ -78,7 +78,7 @@ def test_streaming_statistics_match_numpy_across_chunks():
     X = (np.random.RandomState(1).normal(size=(1000, 4)) * [1, 1e-3, 10, 0] + 1e5).astype(
         np.float32
     )
-    stats = row_stats(ArrayReader(X), chunk_rows=97)  # uneven chunks
+    stats = row_stats(ArrayReader(X), chunk=97)  # uneven chunks
     X64 = X.astype(np.float64)
     np.testing.assert_allclose(stats.mean, X64.mean(0), rtol=1e-12)
     np.testing.assert_allclose(stats.m2 / len(X), X64.var(0), rtol=1e-9, atol=1e-12)

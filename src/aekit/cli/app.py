@@ -152,7 +152,6 @@ def _check_kind(name: str, estimator, run: Path) -> None:
 
 # DATA at least this large (as float32 rows) is trained on from disk, a batch at a time.
 LAZY_BYTES = 64 * 2**20
-STREAM_ROWS = 65536  # rows per chunk of the data commands: their memory is one chunk
 
 
 def _data_command(name: str, compute, doc: str):
@@ -176,7 +175,7 @@ def _data_command(name: str, compute, doc: str):
         columns: list[str] = []
 
         def tables():
-            for part, labels in chunks_of(X, y, STREAM_ROWS):
+            for part, labels in chunks_of(X, y):  # memory: one chunk
                 values, names = compute(estimator, part, labels)
                 columns[:] = names
                 yield values

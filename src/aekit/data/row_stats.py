@@ -52,33 +52,56 @@ def content_digest(rows: np.ndarray) -> str:
     return digest.hexdigest()
 
 
+CHUNK_BYTES = 8 * 2**20  # float32 rows per chunk of the pass: its float64 temporaries stay small
+
+
+def chunk_rows(n_features: int, chunk_bytes: int = CHUNK_BYTES) -> int:
+    """Rows per chunk of ``chunk_bytes`` of float32 (at least 1)."""
+    return max(1, chunk_bytes // (4 * max(1, n_features)))
+
+
 def row_stats(
     reader: RowReader,
-    chunk_rows: int = 65536,
+    chunk: int | None = None,
     check: Callable[[np.ndarray, int], None] | None = None,
+    digest: bool = True,
 ) -> RowStats:
-    """One pass over ``reader``; ``check(rows, first_row)`` sees each chunk too."""
+    """One pass over ``reader`` in chunks of ``chunk`` rows (default: some 8 MiB);
+    ``check(rows, first_row)`` sees each chunk too; ``digest=False`` skips the hash (only a
+    checkpoint needs it)."""
     d = reader.n_features
     n, mean, m2 = np.zeros(d), np.zeros(d), np.zeros(d)
     low, high = np.full(d, np.inf), np.full(d, -np.inf)
     # Hashed as the float32 (n, features) array an in-memory fit would hash.
-    digest = hashlib.sha256(f"{(len(reader), d)}{np.dtype(np.float32).str}".encode())
-    for start, rows in reader.chunks(chunk_rows):  # read() checks for NaN/inf, naming the row
+    hashed = hashlib.sha256(f"{(len(reader), d)}{np.dtype(np.float32).str}".encode())
+    for start, rows in reader.chunks(chunk or chunk_rows(d)):  # read() checks NaN/inf by row
         if check is not None:
             check(rows, start)
-        digest.update(rows)
-        rows64 = rows.astype(np.float64)
-        present = ~np.isnan(rows64)
-        n_b = present.sum(axis=0).astype(np.float64)
-        mean_b = np.nansum(rows64, axis=0) / np.maximum(n_b, 1)
-        m2_b = np.nansum((rows64 - mean_b) ** 2, axis=0)
+        if digest:
+            hashed.update(rows)
+        n_b, mean_b, m2_b, low_b, high_b = _chunk_moments(rows, reader.allow_nan)
         total = n + n_b
-        delta = mean_b - mean
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(total > 0, n_b / total, 0.0)
-            mean = mean + delta * share
+        with np.errstate(invalid="ignore", divide="ignore"):  # columns with no values yet
+            delta = mean_b - mean
+            mean = np.where(total > 0, mean + delta * n_b / total, 0.0)
             m2 = m2 + m2_b + np.where(total > 0, delta**2 * n * n_b / total, 0.0)
         n = total
-        low = np.fmin(low, np.nanmin(np.where(present, rows64, np.inf), axis=0))
-        high = np.fmax(high, np.nanmax(np.where(present, rows64, -np.inf), axis=0))
-    return RowStats(n, mean, m2, low, high, digest.hexdigest())
+        low, high = np.fmin(low, low_b), np.fmax(high, high_b)
+    return RowStats(n, mean, m2, low, high, hashed.hexdigest() if digest else "")
+
+
+def _chunk_moments(rows: np.ndarray, allow_nan: bool):
+    """Count, mean, M2, min and max per column of one chunk, in float64 (NaN left out)."""
+    if not allow_nan:  # read() has refused NaN: the plain (and fast) reductions
+        mean_b = rows.mean(axis=0, dtype=np.float64)
+        m2_b = ((rows - mean_b) ** 2).sum(axis=0)
+        count = np.full(rows.shape[1], float(len(rows)))
+        return count, mean_b, m2_b, rows.min(axis=0), rows.max(axis=0)
+    present = ~np.isnan(rows)
+    count = present.sum(axis=0).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_b = np.nansum(rows, axis=0, dtype=np.float64) / np.maximum(count, 1)
+        m2_b = np.nansum((rows - mean_b) ** 2, axis=0)
+        low_b = np.where(count > 0, np.nanmin(np.where(present, rows, np.inf), axis=0), np.inf)
+        high_b = np.where(count > 0, np.nanmax(np.where(present, rows, -np.inf), axis=0), -np.inf)
+    return count, mean_b, m2_b, low_b, high_b

@@ -236,7 +236,8 @@ class BaseAutoencoder(
         """``fit``'s view of rows on disk: the streaming pass (checks, value range, scale,
         fingerprint), then the rows in the model's space on ``device`` and the noise bounds."""
         groups = categorical_groups(self)
-        fit_pass(flat, lambda rows, _: check_categorical_groups(rows, groups, self.architecture))
+        check = lambda rows, _: check_categorical_groups(rows, groups, self.architecture)  # noqa: E731
+        fit_pass(flat, check, digest=self.checkpoint_dir is not None)
         self.likelihood_ = likelihood_of(flat, self.likelihood)
         self.data_mean_, self.data_scale_ = fit_scale(self, flat)
         X_model = self._to_model(flat).to(device)

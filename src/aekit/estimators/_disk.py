@@ -56,9 +56,10 @@ def labels_of(X: Any, y: Any) -> Any:
     return None if found is None else found[1]
 
 
-def fit_pass(rows: DiskRows, check) -> RowStats:
-    """The streaming pass of ``fit`` (``check(chunk, first_row)`` runs on every chunk)."""
-    rows.stats = row_stats(rows.reader, check=check)
+def fit_pass(rows: DiskRows, check, digest: bool) -> RowStats:
+    """The streaming pass of ``fit`` (``check(chunk, first_row)`` runs on every chunk; the
+    rows are hashed for a checkpoint's fingerprint when ``digest``)."""
+    rows.stats = row_stats(rows.reader, check=check, digest=digest)
     return rows.stats
 
 

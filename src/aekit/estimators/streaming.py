@@ -22,14 +22,25 @@ from typing import Any
 import numpy as np
 
 from aekit.data.lazy import Dataset
+from aekit.data.row_stats import chunk_rows
 from aekit.data.writers import write_batches
 
-BATCH_ROWS = 65536
+BATCH_ROWS = 65536  # rows per chunk at most; fewer for wide rows (CHUNK_BYTES of float32)
+CHUNK_BYTES = 32 * 2**20
 
 
-def chunks_of(X: Any, y: Any = None, batch_rows: int = BATCH_ROWS) -> Iterator[tuple[Any, Any]]:
-    """``(X, y)`` chunks of ``batch_rows`` rows, in order: a dataset's read from disk (with its
-    own labels when y is None), an array's or DataFrame's sliced."""
+def default_batch_rows(X: Any) -> int:
+    """Rows per chunk: ``BATCH_ROWS``, or fewer so that a chunk holds ``CHUNK_BYTES``."""
+    shape = X.shape if hasattr(X, "shape") else np.shape(X)
+    width = int(np.prod(shape[1:])) if len(shape) > 1 else 1
+    return min(BATCH_ROWS, chunk_rows(width, CHUNK_BYTES))
+
+
+def chunks_of(X: Any, y: Any = None, batch_rows: int | None = None) -> Iterator[tuple[Any, Any]]:
+    """``(X, y)`` chunks of ``batch_rows`` rows (default :func:`default_batch_rows`), in order:
+    a dataset's read from disk (with its own labels when y is None), an array's or DataFrame's
+    sliced."""
+    batch_rows = batch_rows or default_batch_rows(X)
     if isinstance(X, Dataset) and y is None:
         yield from X.iter_batches(batch_rows)
         return
@@ -44,7 +55,7 @@ def chunks_of(X: Any, y: Any = None, batch_rows: int = BATCH_ROWS) -> Iterator[t
 
 def iter_outputs(
     estimator: Any, X: Any, method: str = "score_samples", y: Any = None,
-    batch_rows: int = BATCH_ROWS,
+    batch_rows: int | None = None,
 ) -> Iterator[np.ndarray]:  # fmt: skip
     """``getattr(estimator, method)`` over chunks of X, one output array per chunk.
 
@@ -57,7 +68,8 @@ def iter_outputs(
     y : array-like, default=None
         Labels, one per row (default: the dataset's own, if it has a label column). Passed to
         the method only when given.
-    batch_rows : int, default=65536
+    batch_rows : int, optional
+        Rows per chunk; default 65,536, or fewer so that a chunk of float32 rows is 32 MiB.
 
     Yields
     ------
@@ -67,7 +79,7 @@ def iter_outputs(
     fn = getattr(estimator, method, None)
     if fn is None:
         raise ValueError(f"{type(estimator).__name__} has no method {method!r}.")
-    for part, labels in chunks_of(X, y, int(batch_rows)):
+    for part, labels in chunks_of(X, y, batch_rows):
         out = fn(part) if labels is None else fn(part, labels)
         yield np.asarray(out)
 
@@ -88,7 +100,7 @@ def output_columns(estimator: Any, method: str, first: np.ndarray) -> list[str]:
 
 def write_outputs(
     estimator: Any, X: Any, out: str | Path, method: str = "score_samples", y: Any = None,
-    batch_rows: int = BATCH_ROWS,
+    batch_rows: int | None = None,
 ) -> Path:  # fmt: skip
     """Write ``getattr(estimator, method)`` of every row of X to ``out`` (``.parquet``,
     ``.npy`` or ``.csv``), a chunk at a time; see :func:`iter_outputs` for the parameters.
