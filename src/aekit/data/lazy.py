@@ -80,6 +80,12 @@ class Dataset:
         rows = self.reader.read(start, len(self) if stop is None else stop)
         return rows.reshape(len(rows), *self.reader.row_shape)
 
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        """Every row in memory (``np.asarray(dataset)``): how code that needs all rows at once
+        (e.g. a detector's nearest neighbours) takes a dataset."""
+        rows = self.read()
+        return rows if dtype is None else rows.astype(dtype, copy=False)
+
     def frame(self, rows: np.ndarray):
         """Rows as an estimator takes them: a DataFrame with the table's column names, or an
         array shaped ``(k, *shape[1:])``."""
