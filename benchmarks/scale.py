@@ -13,9 +13,10 @@ What it measures
    process). Bar: the fit on the 2.5 GB memmap (800,000 rows) peaks under 1.2 GB.
 3. **Scoring** (``score``): ``aekit score RUN DATA -o scores.parquet`` as a subprocess on a
    synthetic Parquet table (16 float32 columns, ``--score-rows`` rows; an autoencoder 16-32-4,
-   trained on its first 50,000 rows), on a 1,000,000-row prefix of it, and on ADBench ``donors`` (619,326 rows x 10,
-   converted to Parquet): rows/s and peak RSS. Bar: the 1M-row score peaks under 1 GB. And a
-   Parquet file with a corrupt row group must exit with code 2 and one line on stderr.
+   trained on its first 50,000 rows), on a 1,000,000-row prefix of it, and on ADBench
+   ``donors`` (619,326 rows x 10, converted to Parquet): rows/s and peak RSS. Bar: the 1M-row
+   score peaks under 1 GB. And a Parquet file with a corrupt row group must exit with code 2
+   and one line on stderr.
 
 Files go to ``--tmp`` (default ``/tmp/aekit-scale``) and are deleted at the end (``--keep`` to
 keep them). Reproduce (about 30 minutes on 2 shared CPU cores)::

@@ -164,9 +164,12 @@ class BaseAutoencoder(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
-            Training data: numpy array, torch tensor, pandas DataFrame or nested lists.
+            Training data: numpy array, torch tensor, pandas DataFrame or nested lists. A
+            memory-mapped array (``np.load(path, mmap_mode="r")``, 64 MiB or more) or a dataset
+            from :func:`aekit.open_dataset` stays on disk: one streaming pass for the data's
+            statistics, then each batch is read as it is needed.
         y : array-like of shape (n_samples,), default=None
-            Labels, used by conditional models only.
+            Labels, used by conditional models only (default: a dataset's own labels).
 
         Returns
         -------
