@@ -238,3 +238,20 @@ def test_a_large_csv_is_refused_with_the_way_to_convert_it(tmp_path, monkeypatch
         aekit.open_dataset(path)
     converted = aekit.open_dataset(lazy.csv_to_parquet(path, tmp_path / "t.parquet"))
     np.testing.assert_array_equal(converted.read(), np.arange(30.0).reshape(10, 3))
+
+
+def test_an_image_folder_is_read_when_its_rows_are(tmp_path):
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for label in ("cat", "dog"):
+        (tmp_path / label).mkdir()
+        for i in range(5):
+            pixels = rng.integers(0, 256, size=(6, 5), dtype=np.uint8)
+            Image.fromarray(pixels).save(tmp_path / label / f"{i}.png")
+    ds = aekit.open_dataset(tmp_path)
+    assert ds.shape == (10, 1, 6, 5) and list(ds.labels) == ["cat"] * 5 + ["dog"] * 5
+    first = np.asarray(Image.open(tmp_path / "cat" / "0.png"), dtype=np.float32) / 255
+    np.testing.assert_array_equal(ds.read(0, 1)[0, 0], first)
+    ae = aekit.Autoencoder(**SMALL).fit(ds)
+    assert ae.image_shape_ == (1, 6, 5) and ae.reconstruct(ds).shape == (10, 1, 6, 5)
