@@ -13,6 +13,7 @@ one into the batches the trainer indexes.
 from __future__ import annotations
 
 import mmap
+import os
 from pathlib import Path
 from typing import Any
 
@@ -113,14 +114,12 @@ class ArrayReader(RowReader):
     """Rows of a (memory-mapped) numpy array of 2 (n, features) or 4 (n, C, H, W) axes; each
     read converts just its rows to float32.
 
-    The pages of a memory-mapped file that a process has read count in its resident memory
-    until it lets go of them, so one epoch over a memmap would end holding the whole file.
-    After every ``RELEASE_BYTES`` read the reader gives the pages back
-    (``madvise(MADV_DONTNEED)``): they stay in the kernel's page cache, where the next read
-    finds them without touching the disk, but no longer in this process.
+    A memory-mapped array's rows are read from its file with ``pread`` into this reader's own
+    buffers, not through the mapping: the pages of a mapping that a process touches count in its
+    resident memory (and a page fault maps some 300 KiB around a row read at random), so an
+    epoch through the mapping would end holding much of the file. Read with ``pread``, rows come
+    from the kernel's page cache all the same, and memory holds one batch.
     """
-
-    RELEASE_BYTES = 256 * 2**20
 
     def __init__(self, array: np.ndarray, path: Path | None = None):
         if array.ndim not in (2, 4):
@@ -133,32 +132,65 @@ class ArrayReader(RowReader):
         if array.shape[0] == 0 or array[:1].size == 0:
             raise ValueError(f"{path or 'X'} is empty (shape {array.shape}).")
         self.array, self.path = array, path
-        self.mapping, self.unreleased = _mapping_of(array), 0
         self.row_shape = tuple(int(v) for v in array.shape[1:])
         self.columns = [f"x{i}" for i in range(self.n_features)]
         self.dtypes = dict.fromkeys(self.columns, array.dtype.name)
+        self.layout = _file_layout(array)  # (file name, byte of row 0, row stride) or None
+        self.fd = None if self.layout is None else os.open(self.layout[0], os.O_RDONLY)
+
+    def __del__(self) -> None:
+        if getattr(self, "fd", None) is not None:
+            os.close(self.fd)
 
     def __len__(self) -> int:
         return len(self.array)
 
     def _rows(self, start: int, stop: int) -> np.ndarray:
-        part = self.array[start:stop]
-        rows = np.array(part.reshape(len(part), -1), dtype=np.float32)  # a copy, never a view
-        self._release(part.nbytes)
-        return rows
+        if self.fd is None:
+            part = self.array[start:stop]
+            return np.array(part.reshape(len(part), -1), dtype=np.float32)  # a copy, not a view
+        return self._take(np.arange(start, stop))
 
     def _take(self, ids: np.ndarray) -> np.ndarray:
-        part = self.array[ids]  # numpy fancy indexing reads only these rows' pages
-        self._release(part.nbytes)
-        return np.ascontiguousarray(part.reshape(len(part), -1), dtype=np.float32)
+        if self.fd is None:
+            part = self.array[ids]
+            return np.ascontiguousarray(part.reshape(len(part), -1), dtype=np.float32)
+        name, first, stride = self.layout
+        dtype, width = self.array.dtype, self.n_features
+        out = np.empty((len(ids), width), dtype)
+        row_bytes = width * dtype.itemsize
+        contiguous = stride == row_bytes and len(ids) > 1 and np.all(np.diff(ids) == 1)
+        spans = [(0, len(ids))] if contiguous else ((k, k + 1) for k in range(len(ids)))
+        view = memoryview(out).cast("B")
+        for a, b in spans:
+            at = first + int(ids[a]) * stride
+            got = os.preadv(self.fd, [view[a * row_bytes : b * row_bytes]], at)
+            if got != (b - a) * row_bytes:
+                raise ValueError(
+                    f"{self.path or name} is truncated: row {int(ids[a])} (byte offset {at}) "
+                    f"lies past its end. Write the file again."
+                )
+        return out if dtype == np.float32 else out.astype(np.float32)
 
-    def _release(self, nbytes: int) -> None:
-        if self.mapping is None or not hasattr(mmap, "MADV_DONTNEED"):
-            return
-        self.unreleased += nbytes
-        if self.unreleased >= self.RELEASE_BYTES:
-            self.mapping.madvise(mmap.MADV_DONTNEED)
-            self.unreleased = 0
+
+def _file_layout(array: np.ndarray) -> tuple[str, int, int] | None:
+    """Where a memory-mapped array's rows lie in its file: (file name, byte offset of row 0,
+    bytes from one row to the next), or None when its rows are not each contiguous there."""
+    root, base = None, array
+    while base is not None and not isinstance(base, mmap.mmap):
+        if isinstance(base, np.memmap):
+            root = base
+        base = getattr(base, "base", None)
+    if base is None or root is None or not getattr(root, "filename", None):
+        return None
+    row = array[:1]
+    if not (row.flags.c_contiguous or array.ndim == 1) or not array.dtype.isnative:
+        return None
+    if array.strides[0] <= 0:
+        return None
+    mapped_from = root.offset - root.offset % mmap.ALLOCATIONGRANULARITY
+    start = array.__array_interface__["data"][0] - np.frombuffer(base, np.uint8).ctypes.data
+    return root.filename, mapped_from + start, array.strides[0]
 
 
 def open_npy(path: Path) -> ArrayReader:
