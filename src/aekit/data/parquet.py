@@ -110,7 +110,7 @@ class ParquetReader(RowReader):
         except _arrow_errors() as err:
             raise ValueError(
                 f"{self.describe_group(g)} cannot be read (corrupt or truncated?): "
-                + " ".join(str(err).split())
+                + " ".join("".join(c for c in str(err) if c.isprintable() or c.isspace()).split())
             ) from None
         self.cache[g] = rows
         while len(self.cache) > self.cache_groups:
