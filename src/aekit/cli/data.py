@@ -1,8 +1,9 @@
 """What the commands read (DATA) and write (-o files), the same way for every command.
 
-DATA is a ``.csv`` or ``.parquet`` table (``--label-column`` names the labels), a ``.npy`` or
-``.npz`` array, an MNIST-style IDX images file, a folder of PNG/JPEG images (labels from
-sub-folder names), or ``digits`` (scikit-learn's bundled 8x8 digits).
+DATA is a ``.csv`` or ``.parquet`` table (``--label-column`` names the labels) or a folder of
+Parquet files, a ``.npy`` or ``.npz`` array, an MNIST-style IDX images file, a folder of
+PNG/JPEG images (labels from sub-folder names), or ``digits`` (scikit-learn's bundled 8x8
+digits). Large ``.npy`` and Parquet DATA are read a batch at a time (:func:`open_data`).
 """
 
 from __future__ import annotations
@@ -79,7 +80,12 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     path = Path(spec)
     if not path.exists():
         raise FileNotFoundError(f"DATA {spec!r}: no such file or folder (or use 'digits').")
-    if path.is_dir():
+    if path.is_dir() and on_disk(spec):  # a folder of Parquet files, read whole here
+        from aekit.data.lazy import open_dataset
+
+        dataset = open_dataset(path, label_column=options.label_column)
+        X, y = dataset.frame(dataset.reader.read(0, len(dataset))), dataset.labels
+    elif path.is_dir():
         X, y = load_image_folder(path, options)
     elif path.suffix.lower() in {".csv", ".parquet", ".npy", ".npz"}:
         X, y = datasets.load_array(path, label_column=options.label_column)
