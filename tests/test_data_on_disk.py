@@ -37,6 +37,12 @@ def digits():
     return load_digits()
 
 
+def named(X):
+    """X with the column names write_parquet gives it (a model fitted on them scores the file
+    without scikit-learn's feature-name warning)."""
+    return pd.DataFrame(X, columns=[f"p{i}" for i in range(X.shape[1])])
+
+
 def write_parquet(path, X, y=None, rows_per_group=200, names=None):
     frame = pd.DataFrame(X, columns=names or [f"p{i}" for i in range(X.shape[1])])
     if y is not None:
@@ -143,17 +149,17 @@ def test_a_parquet_fit_resumes_to_the_uninterrupted_weights(digits, tmp_path):
 def test_outputs_stream_to_files_equal_to_the_in_memory_results(digits, tmp_path):
     X, y = digits
     ds = aekit.open_dataset(write_parquet(tmp_path / "d.parquet", X, y), label_column="label")
-    vae = aekit.VAE(**SMALL).fit(X)
+    vae = aekit.VAE(**SMALL).fit(named(X))
     aekit.write_outputs(vae, ds, tmp_path / "s.parquet", batch_rows=500)
     aekit.write_outputs(vae, ds, tmp_path / "z.npy", method="transform", batch_rows=500)
     scores = pd.read_parquet(tmp_path / "s.parquet")["score"].to_numpy()
-    np.testing.assert_allclose(scores, vae.score_samples(X), rtol=1e-12)
-    np.testing.assert_allclose(np.load(tmp_path / "z.npy"), vae.transform(X), atol=1e-6)
+    np.testing.assert_allclose(scores, vae.score_samples(named(X)), rtol=1e-12)
+    np.testing.assert_allclose(np.load(tmp_path / "z.npy"), vae.transform(named(X)), atol=1e-6)
 
 
 def test_aekit_score_streams_a_parquet_file(digits, tmp_path):
     X, _ = digits
-    aekit.VAE(**SMALL).fit(X).save(tmp_path / "m.safetensors")
+    aekit.VAE(**SMALL).fit(named(X)).save(tmp_path / "m.safetensors")
     data = write_parquet(tmp_path / "d.parquet", X)
     result = CliRunner().invoke(
         app,
@@ -175,7 +181,7 @@ def corrupt_row_group(path, group):
 
 def test_a_corrupt_row_group_is_named_and_no_output_is_left(digits, tmp_path):
     X, _ = digits
-    vae = aekit.VAE(**SMALL).fit(X)
+    vae = aekit.VAE(**SMALL).fit(named(X))
     path = write_parquet(tmp_path / "d.parquet", X)
     corrupt_row_group(path, 3)
     with pytest.raises(ValueError, match=r"d\.parquet row group 3 \(rows 600 onwards\)"):
