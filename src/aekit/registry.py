@@ -30,8 +30,11 @@ PUBLIC: dict[str, str] = {
     "VAE": "aekit.estimators:VAE",
     "VariationalAutoencoder": "aekit.estimators:VariationalAutoencoder",
     "export_onnx": "aekit.export:export_onnx",
+    "iter_outputs": "aekit.estimators.streaming:iter_outputs",
     "load": "aekit.io.model_file:load",
     "load_index": "aekit.hashing:load_index",
+    "open_dataset": "aekit.data.lazy:open_dataset",
+    "write_outputs": "aekit.estimators.streaming:write_outputs",
 }
 # Classes that are not public but that composites hold, so their model files name them.
 INNER: dict[str, str] = {

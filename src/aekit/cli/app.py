@@ -24,8 +24,10 @@ from aekit.cli.common import (
     known_label,
     labels_option,
     load_run,
+    open_data,
     read_data,
     read_for_run,
+    recorded_label_column,
     write_rows,
 )
 
@@ -72,6 +74,7 @@ def train(
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
     from aekit.cli.data import check_training_data
     from aekit.core import distributed
+    from aekit.data.lazy import Dataset
     from aekit.viz.report import write_figures
 
     resumed_from = runs.checkpoint_epoch(checkpoint, resume)  # checked before any work
@@ -80,7 +83,7 @@ def train(
     # Under torchrun every process trains (DDP); rank 0 alone claims and writes RUN.
     writes = distributed.rank() == 0
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
-        X, y = read_data(data, **options)
+        X, y = open_data(data, **options, min_bytes=LAZY_BYTES)  # on disk when it is large
         encoder = tables.fit_encoder(X)  # text columns: one-hot, each a categorical likelihood
         if encoder is not None:
             X = encoder.transform(X)
@@ -102,6 +105,8 @@ def train(
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
         command = runs.reproducing_command(estimator, data, options, out)
         (staging / "command.txt").write_text(command + "\n")
+        if isinstance(X, Dataset):  # on disk: the figures draw a sample, read alone
+            X, y = X.sample(2000)
         write_figures(staging, estimator, X, y)
     final = {k: round(v[-1], 4) for k, v in estimator.history_.items()}
     typer.echo(f"{cls.__name__}: {estimator.n_iter_} epochs, {final}")
@@ -179,6 +184,10 @@ def _check_kind(name: str, estimator, run: Path) -> None:
         )
 
 
+# DATA at least this large (as float32 rows) is trained on from disk, a batch at a time.
+LAZY_BYTES = 64 * 2**20
+
+
 def _data_command(name: str, compute, doc: str):
     def command(
         run: Run,
@@ -189,18 +198,40 @@ def _data_command(name: str, compute, doc: str):
         image_size: ImageSize = None,
         grayscale: Grayscale = False,
     ) -> None:
-        from aekit.cli.data import write_table
-        from aekit.cli.tables import run_encoder
+        from aekit.cli.tables import encoded, run_encoder
+        from aekit.data.writers import write_batches
+        from aekit.estimators.streaming import chunks_of
 
         estimator = load_run(run)
         _check_kind(name, estimator, run)
-        X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
-        values, columns = compute(estimator, X, y, run_encoder(run))
-        write_table(output, values, columns)
-        typer.echo(f"{len(values)} rows: {output}")
+        label_column = label_column or recorded_label_column(run, data)  # as the run read it
+        encoder = run_encoder(run)  # text columns are encoded as in training
+        if hasattr(estimator, "time_column"):  # a series is scored whole: a point's score
+            X, y = read_data(data, label_column, image_shape, image_size, grayscale)  # needs
+            parts = iter([(X, y)])  # the windows around it
+        else:  # read, computed and written a chunk at a time (DATA on disk is never loaded whole)
+            X, y = open_data(data, label_column, image_shape, image_size, grayscale)
+            parts = chunks_of(X, y)
+        columns: list[str] = []
+
+        def tables():
+            for part, labels in parts:  # memory: one chunk
+                values, names = compute(estimator, encoded(encoder, part), labels, encoder)
+                columns[:] = names
+                yield values
+
+        tables = tables()
+        first = next(tables)  # the first chunk names the columns
+        n = write_batches(output, _chain(first, tables), len(X), columns)
+        typer.echo(f"{n} rows: {output}")
 
     command.__doc__ = doc
     return command
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
 
 
 for _name, (_compute, _doc) in DATA_COMMANDS.items():

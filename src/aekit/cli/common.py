@@ -117,6 +117,14 @@ def read_for_run(run: Path, data: str, label_column, image_shape, image_size, gr
     return tables.encoded(tables.run_encoder(run), X), y
 
 
+def open_data(data: str, label_column, image_shape, image_size, grayscale, min_bytes: int = 0):
+    """DATA lazily where it can be read a batch at a time (see :func:`aekit.cli.data.open_data`)."""
+    from aekit.cli.data import open_data as open_
+
+    options = DataOptions(label_column, image_shape, image_size, grayscale)
+    return open_(data, options, min_bytes)
+
+
 def known_label(estimator, label: str):
     """The label of the model's ``classes_`` whose text is ``label`` (labels arrive as text)."""
     classes = getattr(estimator, "classes_", None)  # the labels a model learned, if any

@@ -1,8 +1,9 @@
 """What the commands read (DATA) and write (-o files), the same way for every command.
 
-DATA is a ``.csv`` or ``.parquet`` table (``--label-column`` names the labels), a ``.npy`` or
-``.npz`` array, an MNIST-style IDX images file, a folder of PNG/JPEG images (labels from
-sub-folder names), or ``digits`` (scikit-learn's bundled 8x8 digits).
+DATA is a ``.csv`` or ``.parquet`` table (``--label-column`` names the labels) or a folder of
+Parquet files, a ``.npy`` or ``.npz`` array, an MNIST-style IDX images file, a folder of
+PNG/JPEG images (labels from sub-folder names), or ``digits`` (scikit-learn's bundled 8x8
+digits). Large ``.npy`` and Parquet DATA are read a batch at a time (:func:`open_data`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,37 @@ def _ints(text: str, n: int, option: str) -> tuple[int, ...]:
     return values
 
 
+def on_disk(spec: str) -> bool:
+    """Whether DATA can be read a batch at a time: a .npy or .parquet file, or a folder of
+    Parquet files."""
+    path = Path(spec)
+    if path.is_dir():
+        return any(path.glob("**/*.parquet"))
+    return path.is_file() and path.suffix.lower() in {".npy", ".parquet"}
+
+
+def open_data(spec: str, options: DataOptions, min_bytes: int = 0) -> tuple[Any, Any]:
+    """DATA as a lazy :class:`aekit.data.lazy.Dataset` (and its labels) where it can be read a
+    batch at a time and holds at least ``min_bytes`` of float32 rows; else :func:`load_data`."""
+    from aekit.data.lazy import Dataset, open_dataset
+
+    if not on_disk(spec):
+        return load_data(spec, options)
+    dataset = open_dataset(spec, label_column=options.label_column)
+    if len(dataset) * dataset.reader.n_features * 4 < min_bytes:
+        return load_data(spec, options)
+    if options.image_shape:
+        shape = _ints(options.image_shape, 3, "--image-shape")
+        if int(np.prod(shape)) != dataset.reader.n_features:
+            raise ValueError(
+                f"--image-shape {options.image_shape} needs rows of {int(np.prod(shape))} "
+                f"values; DATA has shape {dataset.shape}."
+            )
+        dataset.reader.row_shape = shape
+    y = _blank_labels(dataset.labels)
+    return Dataset(dataset.reader, options.label_column, y), y
+
+
 def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     """Read DATA into ``(X, y)``; y is None when the data carry no labels."""
     if spec == "digits":
@@ -48,7 +80,12 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     path = Path(spec)
     if not path.exists():
         raise FileNotFoundError(f"DATA {spec!r}: no such file or folder (or use 'digits').")
-    if path.is_dir():
+    if path.is_dir() and on_disk(spec):  # a folder of Parquet files, read whole here
+        from aekit.data.lazy import open_dataset
+
+        dataset = open_dataset(path, label_column=options.label_column)
+        X, y = dataset.frame(dataset.reader.read(0, len(dataset))), dataset.labels
+    elif path.is_dir():
         X, y = load_image_folder(path, options)
     elif path.suffix.lower() in {".csv", ".parquet", ".npy", ".npz"}:
         from aekit.cli import csv_options  # the running command's --sep, --encoding, --no-header
@@ -84,6 +121,10 @@ def check_training_data(X: Any) -> None:
     from, and cells so large that they must be mistakes."""
     if len(X) < 2:
         raise ValueError(f"DATA has {len(X)} row; training needs at least 2.")
+    from aekit.data.lazy import Dataset
+
+    if isinstance(X, Dataset):  # on disk: fit's streaming pass checks every value
+        return
     try:
         values = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError):

@@ -3,6 +3,8 @@ dict with a ``"loss"`` entry (and any other named terms to record); ``epoch`` co
 drives the module's weight schedules (e.g. the KL warm-up), in training and validation alike.
 
 * Batches are slices of one shuffled index tensor over in-memory tensors: no per-sample Python.
+  X may instead be :class:`aekit.core.rows.LazyRows` (rows on disk): a batch then reads just
+  its rows, and the epoch's order comes from :func:`aekit.core.rows.epoch_order`.
 * All randomness (split, shuffling, the module's noise) comes from one ``torch.Generator``.
 * Terms are summed on the device and read once per epoch, so the hot loop never synchronises.
 * The learning rate follows a torch scheduler, stepped once per epoch.
@@ -35,6 +37,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from aekit.core import rows
 from aekit.core.distributed import Group
 from aekit.core.sharding import holding
 from aekit.io.files import FileFormat, read_file, write_file
@@ -141,6 +144,11 @@ def _select(t: torch.Tensor | None, index) -> torch.Tensor | None:
     return None if t is None else t[index]
 
 
+def _rows_of(X, y, index: torch.Tensor):
+    """Rows ``index`` of X (a view of lazy rows: nothing read yet) and of y."""
+    return rows.subset(X, index), _select(y, index)
+
+
 @torch.no_grad()
 def evaluate(
     module: nn.Module,
@@ -157,9 +165,9 @@ def evaluate(
     group = group or Group(False, X.device)
     module.eval()
     totals: dict[str, torch.Tensor] = {}
-    for index, rows, _ in group.shards(_batches(len(X), batch_size)):
+    for index, held, _ in group.shards(_batches(len(X), batch_size)):
         for name, value in module(X[index], _select(y, index), generator, epoch=epoch).items():
-            totals[name] = totals.get(name, 0.0) + value.detach().float() * rows
+            totals[name] = totals.get(name, 0.0) + value.detach().float() * held
     summed = group.sum(torch.stack(list(totals.values())))
     return {name: total / len(X) for name, total in zip(totals, summed, strict=True)}
 
@@ -189,13 +197,20 @@ def _finite_or_raise(means: dict[str, float], epoch: int, config: TrainConfig) -
         )
 
 
-def fingerprint(params: dict, *arrays: np.ndarray | None) -> str:
-    """Identifies a run for checkpoint resumption: its parameters and its data."""
+def fingerprint(params: dict, *arrays: np.ndarray | str | None) -> str:
+    """Identifies a run for checkpoint resumption: its parameters and its data. Each array
+    counts by the SHA-256 of its shape, dtype and bytes; a ``str`` is that digest already (data
+    on disk, hashed by the streaming pass of :mod:`aekit.data.row_stats`), so the same rows give
+    the same fingerprint from memory or from disk."""
     digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=repr).encode())
     for array in arrays:
-        if array is not None:
-            digest.update(f"{array.shape}{array.dtype.str}".encode())
-            digest.update(np.ascontiguousarray(array))
+        if array is None:
+            continue
+        if not isinstance(array, str):
+            content = hashlib.sha256(f"{array.shape}{array.dtype.str}".encode())
+            content.update(np.ascontiguousarray(array))
+            array = content.hexdigest()
+        digest.update(array.encode())
     return digest.hexdigest()
 
 
@@ -241,7 +256,7 @@ def _adam(module: nn.Module, learning_rate: float) -> torch.optim.Adam:
 
 def train(
     module: nn.Module,
-    X: torch.Tensor,
+    X: torch.Tensor | rows.LazyRows,
     y: torch.Tensor | None = None,
     *,
     config: TrainConfig,
@@ -256,16 +271,16 @@ def train(
 
 def _train(
     module: nn.Module,
-    X: torch.Tensor,
+    X: torch.Tensor | rows.LazyRows,
     y: torch.Tensor | None,
     config: TrainConfig,
     generator: torch.Generator,
     callbacks: Sequence[Callable[[EpochReport], None]],
     group: Group,
 ) -> TrainResult:
-    train_idx, val_idx = _split(len(X), config, generator)
-    X_train, y_train = (X, y) if train_idx is None else (X[train_idx], _select(y, train_idx))
-    X_val, y_val = (None, None) if val_idx is None else (X[val_idx], _select(y, val_idx))
+    train_idx, val_idx = (rows.split_order(X, i) for i in _split(len(X), config, generator))
+    X_train, y_train = (X, y) if train_idx is None else _rows_of(X, y, train_idx)
+    X_val, y_val = (None, None) if val_idx is None else _rows_of(X, y, val_idx)
     optimizer = _adam(module, config.learning_rate)
     scheduler = learning_rate_scheduler(optimizer, config)
     result = TrainResult(n_iter=0)
@@ -283,11 +298,11 @@ def _train(
         module.train()
         sums: torch.Tensor | None = None  # one stacked tensor: fewer tiny ops per step
         if config.epoch_order is None:
-            order = torch.randperm(len(X_train), generator=generator, device=generator.device)
+            order = rows.epoch_order(X_train, generator)  # torch.randperm for a tensor
         else:
             order = config.epoch_order(y_train, generator)
         # index: this process's rows of the global batch (all of it for one process)
-        for index, rows, size in group.shards(_batches(len(order), config.batch_size, order)):
+        for index, held, size in group.shards(_batches(len(order), config.batch_size, order)):
             x, yb = X_train[index], _select(y_train, index)
             with cast:
                 if untried is None:
@@ -299,9 +314,9 @@ def _train(
             # next replay reuses. float(): under autocast some terms come out in bfloat16.
             values = torch.stack([value.detach().float() for value in terms.values()])
             # One kernel a step, not two (a small network on a GPU is bound by launches).
-            sums = values * rows if sums is None else sums.add_(values, alpha=rows)
+            sums = values * held if sums is None else sums.add_(values, alpha=held)
             optimizer.zero_grad(set_to_none=True)
-            group.scale(terms["loss"], rows, size).backward()
+            group.scale(terms["loss"], held, size).backward()
             optimizer.step()
         scheduler.step()  # the next epoch's learning rate
         train_means = dict(zip(terms, (group.sum(sums) / len(order)).tolist()))

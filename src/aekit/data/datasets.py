@@ -8,6 +8,8 @@ its own.
 * :func:`load_mnist`: a folder of MNIST or Fashion-MNIST IDX files, plain or gzipped.
 * :func:`read_idx`: one IDX file as a raw ``uint8`` array.
 * :func:`load_array`: ``.npy``, ``.npz``, ``.csv`` or ``.parquet`` by suffix.
+* :func:`open_dataset`: the same files (and folders of Parquet files or images) opened lazily,
+  read a batch at a time (:mod:`aekit.data.lazy`).
 """
 
 from __future__ import annotations
@@ -22,12 +24,21 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from aekit.data.lazy import Dataset, csv_to_parquet, open_dataset
 from aekit.data.npy import load_npy, load_npz
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["load_array", "load_digits", "load_mnist", "read_idx"]
+__all__ = [
+    "Dataset",
+    "csv_to_parquet",
+    "load_array",
+    "load_digits",
+    "load_mnist",
+    "open_dataset",
+    "read_idx",
+]
 
 PathLike = str | os.PathLike[str]
 

@@ -38,7 +38,20 @@ from aekit.core.train import TrainConfig, fingerprint, train
 from aekit.data.validation import as_numeric_array
 from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
-from aekit.estimators._data_scale import DataScale, categorical_groups, fit_scale, value_range
+from aekit.estimators._data_scale import (
+    DataScale,
+    categorical_groups,
+    check_categorical_groups,
+    fit_scale,
+    value_range,
+)
+from aekit.estimators._disk import (
+    DiskRows,
+    fit_pass,
+    labels_of,
+    likelihood_of,
+    model_range,
+)
 from aekit.estimators._inputs import InputChecks
 from aekit.estimators._labels import LabelHooks
 from aekit.estimators._params import AutoencoderParams
@@ -128,7 +141,8 @@ class BaseAutoencoder(
             params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
             labels = None if y_index is None else y_index.numpy()
             checkpoint_path = Path(self.checkpoint_dir) / "checkpoint.safetensors"
-            run_fingerprint = fingerprint(params, flat, labels)  # the parameters and the data
+            data = flat.stats.digest if isinstance(flat, DiskRows) else flat  # hashed in its pass
+            run_fingerprint = fingerprint(params, data, labels)  # the parameters and the data
         return TrainConfig(
             max_iter=int(self.max_iter),
             batch_size=min(200, len(flat)) if self.batch_size == "auto" else int(self.batch_size),
@@ -150,9 +164,12 @@ class BaseAutoencoder(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-            Training data: numpy array, torch tensor, pandas DataFrame or nested lists.
+            Training data: numpy array, torch tensor, pandas DataFrame or nested lists. A
+            memory-mapped array (``np.load(path, mmap_mode="r")``, 64 MiB or more) or a dataset
+            from :func:`aekit.open_dataset` stays on disk: one streaming pass for the data's
+            statistics, then each batch is read as it is needed.
         y : array-like of shape (n_samples,), default=None
-            Labels, used by conditional models only.
+            Labels, used by conditional models only (default: a dataset's own labels).
 
         Returns
         -------
@@ -162,20 +179,23 @@ class BaseAutoencoder(
         self.__dict__.pop("model_", None)  # a failed refit must not leave the old model usable
         self._check_params()
         flat = self._validate_X(X, reset=True)
-        y_index = self._fit_labels(y, len(flat))
-        self.likelihood_ = choose_likelihood(flat, self.likelihood)
-        self.data_mean_, self.data_scale_ = fit_scale(self, flat)
-        X_model = self._to_model(flat)
-        # Moved once, before the network is built: on CUDA the copy overlaps the host's work.
+        y_index = self._fit_labels(labels_of(X, y), len(flat))
         device = resolve_device(self.device)
         if distributed.wanted(self.distributed):  # one GPU per process (torchrun's LOCAL_RANK)
             device = distributed.local_device(device)
-        X_device = to_device(X_model, device)
+        if isinstance(flat, DiskRows):  # on disk: one streaming pass, then batches from disk
+            X_device, low, high = self._prepare_disk(flat, device)
+        else:
+            self.likelihood_ = choose_likelihood(flat, self.likelihood)
+            self.data_mean_, self.data_scale_ = fit_scale(self, flat)
+            X_model = self._to_model(flat)
+            # Moved once, before the network is built: on CUDA the copy overlaps the host's work.
+            X_device = to_device(X_model, device)
+            model_space = X_model.numpy()  # still on the CPU; numpy's min/max is ~10x torch's
+            low, high = value_range(model_space, self._masks_missing, self.likelihood_)
 
         # Layers draw default weights from the global RNG when built; fork it so fitting leaves
         # the user's random stream untouched (the weights are re-drawn from the seed below).
-        model_space = X_model.numpy()  # still on the CPU; numpy's min/max is ~10x torch's here
-        low, high = value_range(model_space, self._masks_missing, self.likelihood_)
         with torch.random.fork_rng(devices=[]):
             model = self._build_model(
                 len(getattr(self, "classes_", ())),
@@ -218,6 +238,20 @@ class BaseAutoencoder(
         self._after_training(X_model, y_index, seed)
         return self
 
+    def _prepare_disk(self, flat: DiskRows, device: torch.device):
+        """``fit``'s view of rows on disk: the streaming pass (checks, value range, scale,
+        fingerprint), then the rows in the model's space on ``device`` and the noise bounds."""
+        groups = categorical_groups(self)
+        check = lambda rows, _: check_categorical_groups(rows, groups, self.architecture)  # noqa: E731
+        fit_pass(flat, check, digest=self.checkpoint_dir is not None)
+        self.likelihood_ = likelihood_of(flat, self.likelihood)
+        self.data_mean_, self.data_scale_ = fit_scale(self, flat)
+        X_model = self._to_model(flat).to(device)
+        low, high = model_range(
+            flat, self.data_mean_, self.data_scale_, X_model.shape, self.likelihood_
+        )
+        return X_model, low, high
+
     def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
         """Hook: anything a kind fits on top of the trained network."""
 
@@ -250,15 +284,19 @@ class BaseAutoencoder(
 
     @torch.no_grad()
     def _batched(self, fn, X_model: torch.Tensor, y_index: torch.Tensor | None) -> torch.Tensor:
-        """``fn(model, x, y)`` over inference-sized batches, concatenated on the CPU."""
+        """``fn(model, x, y)`` over inference-sized batches, written into one output on the
+        CPU allocated at the first batch (rows on disk are read a batch at a time)."""
         model = self._inference_model()
         parameter = next(model.parameters())
-        out = []
+        out = None
         for start in range(0, len(X_model), _INFERENCE_BATCH):
             x = X_model[start : start + _INFERENCE_BATCH].to(parameter.device, parameter.dtype)
             yb = None if y_index is None else y_index[start : start + _INFERENCE_BATCH]
-            out.append(fn(model, x, None if yb is None else yb.to(parameter.device)).cpu())
-        return torch.cat(out)
+            result = fn(model, x, None if yb is None else yb.to(parameter.device)).cpu()
+            if out is None:
+                out = torch.empty((len(X_model), *result.shape[1:]), dtype=result.dtype)
+            out[start : start + len(result)] = result
+        return out
 
     def _model_inputs(self, X: Any, y: Any) -> tuple[torch.Tensor, torch.Tensor | None]:
         """X checked and in the model's space, and the class indices of its labels: y, or the

@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 import torch
 
+from aekit.core.rows import LazyRows
 from aekit.data.scaling import standardization
+from aekit.estimators._disk import DiskRows, model_rows
 
 
 def categorical_groups(estimator: Any) -> tuple[tuple[int, int], ...] | None:
@@ -44,16 +46,28 @@ def check_categorical_groups(
             )
 
 
-def fit_scale(estimator: Any, flat: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+def fit_scale(
+    estimator: Any, flat: np.ndarray | DiskRows
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Check the one-hot groups; ``(mean, scale)`` per feature for Gaussian data (the groups
-    keep mean 0 and scale 1), ``(None, None)`` for [0, 1] data."""
+    keep mean 0 and scale 1), ``(None, None)`` for [0, 1] data. Rows on disk were checked, and
+    their statistics found, by ``fit``'s streaming pass (``flat.stats``)."""
     groups = categorical_groups(estimator)
-    check_categorical_groups(flat, groups, estimator.architecture)
+    if not isinstance(flat, DiskRows):
+        check_categorical_groups(flat, groups, estimator.architecture)
     if estimator.likelihood_ != "gaussian":
         return None, None
     # NaN (a missing entry, only where the estimator masks them) is left out of the statistics.
-    if estimator.sequence_shape_ is not None:  # rows are sequences, whatever the network
-        center, scale = _per_channel(flat, estimator.sequence_shape_)
+    sequences = estimator.sequence_shape_
+    if isinstance(flat, DiskRows):  # found by fit's streaming pass
+        stats = flat.stats
+        center, scale = (
+            (stats.mean.copy(), stats.scale)
+            if sequences is None
+            else _pooled_per_channel(stats.n, stats.mean, stats.m2, sequences)
+        )
+    elif sequences is not None:  # rows are sequences, whatever the network
+        center, scale = _per_channel(flat, sequences)
     else:
         center, scale = standardization(flat)
     for a, b in groups or ():
@@ -70,6 +84,23 @@ def _per_channel(flat: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, 
     steps = flat.reshape(len(flat), channels, length).transpose(0, 2, 1).reshape(-1, channels)
     center, scale = standardization(steps)
     return np.repeat(center, length), np.repeat(scale, length)
+
+
+def _pooled_per_channel(
+    n: np.ndarray, mean: np.ndarray, m2: np.ndarray, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_per_channel` from per-column counts, means and sums of squared deviations (rows
+    on disk): each channel's steps pooled by Chan et al.'s rule,
+    ``M2 = sum M2_i + sum n_i (mean_i - mean)^2``."""
+    channels, length = shape
+    n, mean, m2 = (v.reshape(channels, length).astype(np.float64) for v in (n, mean, m2))
+    total = np.maximum(n.sum(axis=1), 1)
+    center = (n * mean).sum(axis=1) / total
+    pooled = m2.sum(axis=1) + (n * (mean - center[:, None]) ** 2).sum(axis=1)
+    std = np.sqrt(pooled / total)
+    # StandardScaler's rule for a constant channel: a scale this small is taken as 1.
+    std = np.where(std < 10 * np.finfo(np.float64).eps * np.maximum(np.abs(center), 1.0), 1.0, std)
+    return np.repeat(center, length), np.repeat(std, length)
 
 
 def value_range(
@@ -104,10 +135,12 @@ class DataScale:
         )
         return (int(self.n_features_in_),) if shape is None else tuple(int(v) for v in shape)
 
-    def _to_model(self, flat: np.ndarray) -> torch.Tensor:
+    def _to_model(self, flat: np.ndarray | DiskRows) -> torch.Tensor | LazyRows:
+        shape = self._network_shape()
+        if isinstance(flat, DiskRows):  # read and standardized a batch at a time
+            return model_rows(flat, shape, self.data_mean_, self.data_scale_)
         if self.data_mean_ is not None:
             flat = (flat - self.data_mean_) / self.data_scale_
-        shape = self._network_shape()
         return torch.from_numpy(np.ascontiguousarray(flat, dtype=np.float32)).view(-1, *shape)
 
     def _to_data(self, x: torch.Tensor) -> np.ndarray:

@@ -11,6 +11,7 @@ from sklearn.utils.validation import validate_data
 
 from aekit.core.architectures import SEQUENCE_ARCHITECTURES
 from aekit.data.validation import as_numeric_array
+from aekit.estimators._disk import DiskRows, disk_rows
 
 # parameter -> (the ndim of an X made of such rows, the row's shape in words, what it is,
 # the architectures that need it)
@@ -26,8 +27,13 @@ class InputChecks:
 
     _masks_missing: ClassVar[bool] = False  # X may hold NaN (missing entries): see imputation
 
-    def _validate_X(self, X: Any, reset: bool) -> np.ndarray:
-        """Checked float32 rows, flattened to (n, n_features); records the shapes on reset."""
+    def _validate_X(self, X: Any, reset: bool) -> np.ndarray | DiskRows:
+        """Checked float32 rows, flattened to (n, n_features); records the shapes on reset.
+        Data on disk (a dataset, a large memmap) come back as :class:`DiskRows`, unread: each
+        batch is checked as it is read."""
+        on_disk = disk_rows(X, self._masks_missing)
+        if on_disk is not None:
+            return self._validate_disk(on_disk, reset)
         array = as_numeric_array(X, allow_nan=self._masks_missing)
         flat = array.reshape(len(array), -1)
         validate_data(
@@ -51,6 +57,34 @@ class InputChecks:
                 "rows, not images."
             )
         return flat
+
+    def _validate_disk(self, rows: DiskRows, reset: bool) -> DiskRows:
+        """What ``validate_data`` checks of an array, from the reader's header."""
+        reader = rows.reader
+        one_row = np.zeros((1, *reader.row_shape), np.float32)  # the shape without the data
+        if reset:
+            self.n_features_in_ = reader.n_features
+            if reader.named_columns:  # a table's columns, as validate_data keeps a DataFrame's
+                self.feature_names_in_ = np.asarray(reader.columns, dtype=object)
+            else:
+                self.__dict__.pop("feature_names_in_", None)
+            self.input_ndim_ = one_row.ndim
+            self.image_shape_ = self._resolve_shape(one_row, "image_shape")
+            self.sequence_shape_ = self._resolve_shape(one_row, "sequence_shape")
+            return rows
+        if reader.n_features != self.n_features_in_:
+            raise ValueError(
+                f"X has {reader.n_features} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        for name, (ndim, _, what, _) in _SHAPES.items():
+            fitted = getattr(self, f"{name}_", None)
+            if one_row.ndim == ndim and tuple(one_row.shape[1:]) != tuple(fitted or ()):
+                raise ValueError(
+                    f"X has {what} of shape {tuple(one_row.shape[1:])} but the model was fitted "
+                    f"on {fitted}."
+                )
+        return rows
 
     def _resolve_shape(self, array: np.ndarray, name: str) -> tuple[int, ...] | None:
         """The images' or sequences' shape: X's own when X is shaped so, else the parameter's

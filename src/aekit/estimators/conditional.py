@@ -28,6 +28,7 @@ from aekit.core.semisupervised import UNLABELLED, oversampled_order
 from aekit.core.train import TrainConfig
 from aekit.data.validation import MissingLabelsError
 from aekit.estimators._conditional_labels import ConditionalLabels
+from aekit.estimators._disk import labels_of
 from aekit.estimators._variational import _VariationalBase
 
 # Share of each epoch's rows that are labelled when labels are few (labelled rows are drawn again
@@ -259,6 +260,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
     def fit(self, X: Any, y: Any = None) -> ConditionalVAE:
         """Fit on X with labels y (required; ``-1`` marks unlabelled rows).
         See :meth:`BaseAutoencoder.fit`."""
+        y = labels_of(X, y)  # a dataset opened with a label_column carries its labels
         if y is None:
             raise MissingLabelsError(
                 "ConditionalVAE requires y to be passed, but the target y is None: call "

@@ -86,6 +86,12 @@ def choose_likelihood(X: np.ndarray, likelihood: str) -> str:
         low, high = (float(v) for v in torch.aminmax(torch.from_numpy(X)))  # one pass, not two
     if math.isnan(low) or math.isnan(high):  # NaN marks a missing entry (imputation)
         low, high = float(np.nanmin(X)), float(np.nanmax(X))
+    return likelihood_for_range(low, high, likelihood)
+
+
+def likelihood_for_range(low: float, high: float, likelihood: str) -> str:
+    """:func:`choose_likelihood` from the data's smallest and largest value (data on disk give
+    them from a streaming pass)."""
     if likelihood == "auto":
         return "bernoulli" if low >= 0 and high <= 1 else "gaussian"
     if likelihood not in LIKELIHOODS:

@@ -1,0 +1,250 @@
+"""Datasets on disk that are never loaded whole: :func:`open_dataset` and :class:`Dataset`.
+
+Every estimator and command accepts a :class:`Dataset` where it accepts an array: ``fit`` makes
+one streaming pass for the data's statistics (:mod:`aekit.data.row_stats`) and then reads each
+batch from disk; inference reads and writes batch by batch. Large ``np.memmap`` arrays (and
+``np.load(path, mmap_mode="r")``) are treated the same way (:func:`lazy_reader`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from aekit.data.readers import ArrayReader, ImageFolderReader, RowReader, is_memory_mapped, open_npy
+
+__all__ = ["CSV_LIMIT_BYTES", "Dataset", "csv_to_parquet", "lazy_reader", "open_dataset"]
+
+# A CSV up to this size is read into memory; a larger one is refused with the way to convert it.
+CSV_LIMIT_BYTES = 256 * 2**20
+# A memory-mapped array at least this large is read batch by batch; a smaller one is copied, as
+# any array is (cheaper than a second path for data that fit in memory many times over).
+MEMMAP_LAZY_BYTES = 64 * 2**20
+
+
+class Dataset:
+    """A table or array on disk, read a batch at a time.
+
+    Attributes
+    ----------
+    path : Path
+    columns : list of str
+        The feature columns (``x0, x1, ...`` for arrays and images).
+    dtypes : dict of str to str
+        Each feature column's type as stored.
+    shape : tuple of int
+        ``(n_rows, n_features)``, or ``(n_rows, C, H, W)`` for images.
+    label_column : str or None
+    labels : ndarray or None
+        One label per row (read from the label column only, on first use), or None.
+
+    Notes
+    -----
+    ``len(dataset)``, ``columns``, ``dtypes`` and ``shape`` come from file headers (Parquet
+    footers, the ``.npy`` header, a directory listing) without reading any data.
+    """
+
+    def __init__(self, reader: RowReader, label_column: str | None = None, labels=None):
+        self.reader, self.label_column, self._labels = reader, label_column, labels
+        self.path = reader.path
+
+    def __len__(self) -> int:
+        return len(self.reader)
+
+    def __repr__(self) -> str:
+        return f"Dataset({str(self.path)!r}, rows={len(self)}, features={self.reader.n_features})"
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.reader.columns)
+
+    @property
+    def dtypes(self) -> dict[str, str]:
+        return dict(self.reader.dtypes)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.reader.shape
+
+    @property
+    def labels(self) -> np.ndarray | None:
+        if self._labels is None and self.label_column is not None:
+            self._labels = self.reader.read_labels()  # type: ignore[attr-defined]
+        return self._labels
+
+    def read(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """Rows ``start:stop`` as float32, shaped ``(k, *shape[1:])``."""
+        rows = self.reader.read(start, len(self) if stop is None else stop)
+        return rows.reshape(len(rows), *self.reader.row_shape)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        """Every row in memory (``np.asarray(dataset)``): how code that needs all rows at once
+        (e.g. a detector's nearest neighbours) takes a dataset."""
+        rows = self.read()
+        return rows if dtype is None else rows.astype(dtype, copy=False)
+
+    def frame(self, rows: np.ndarray):
+        """Rows as an estimator takes them: a DataFrame with the table's column names, or an
+        array shaped ``(k, *shape[1:])``."""
+        if self.reader.named_columns:
+            import pandas as pd
+
+            return pd.DataFrame(rows.reshape(len(rows), -1), columns=self.columns)
+        return rows.reshape(len(rows), *self.reader.row_shape)
+
+    def sample(self, n: int, random_state: int = 0):
+        """``(X, y)`` of ``n`` random rows (in file order), e.g. for figures."""
+        rng = np.random.default_rng(random_state)
+        ids = np.sort(rng.choice(len(self), size=min(n, len(self)), replace=False))
+        labels = self.labels
+        return self.frame(self.reader.gather(ids)), None if labels is None else labels[ids]
+
+    def iter_batches(self, rows: int = 65536):
+        """``(X, y)`` chunks in order, each at most ``rows`` long: X as :meth:`frame` gives
+        it, y None without labels."""
+        labels = self.labels
+        for start in range(0, len(self), rows):
+            y = None if labels is None else labels[start : start + rows]
+            yield self.frame(self.reader.read(start, start + rows)), y
+
+
+def open_dataset(
+    path: str | os.PathLike,
+    label_column: str | None = None,
+    columns: list[str] | None = None,
+    *,
+    image_size: tuple[int, int] | None = None,
+    grayscale: bool = False,
+    cache_groups: int = 4,
+) -> Dataset:
+    """Open a data file or folder lazily.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.npy`` file (memory-mapped), a ``.parquet`` file or a folder of them (read one row
+        group at a time; the files must share a schema), a ``.csv`` file (up to
+        ``CSV_LIMIT_BYTES``, read into memory; convert a larger one with
+        :func:`csv_to_parquet`), or a folder of PNG/JPEG images (labels from sub-folders).
+    label_column : str, optional
+        Tables only: the column holding labels, left out of the features.
+    columns : list of str, optional
+        Tables only: the feature columns (default: every numeric column but the label).
+    image_size, grayscale : optional
+        Image folders only: resize every image to ``(H, W)``; read them as one channel.
+    cache_groups : int, default=4
+        Parquet only: row groups kept in memory; also the trainer's shuffle window (see
+        :mod:`aekit.core.rows`).
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    ValueError
+        For a damaged file (naming the file and the row group or byte offset), Parquet files
+        whose schemas differ (naming the column), non-numeric feature columns, an unknown
+        suffix or a CSV above the size limit.
+    FileNotFoundError
+        If ``path`` does not exist.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such file or folder: {path}")
+    suffix = path.suffix.lower()
+    table = label_column is not None or columns is not None
+    if path.is_dir():
+        if any(path.glob("**/*.parquet")):
+            return _parquet(path, label_column, columns, cache_groups)
+        if table:
+            raise ValueError(f"label_column and columns apply to tables; {path} holds images.")
+        reader = ImageFolderReader(path, image_size, grayscale)
+        return Dataset(reader, labels=reader.labels)
+    if suffix == ".parquet":
+        return _parquet(path, label_column, columns, cache_groups)
+    if suffix == ".npy":
+        if table:
+            raise ValueError(f"label_column and columns apply to tables, not to {path}.")
+        return Dataset(open_npy(path))
+    if suffix == ".csv":
+        return _csv(path, label_column, columns)
+    raise ValueError(
+        f"cannot open {path} lazily: use a .npy, .parquet or .csv file, a folder of Parquet "
+        "files or a folder of images."
+    )
+
+
+def _parquet(path, label_column, columns, cache_groups) -> Dataset:
+    from aekit.data.parquet import ParquetReader
+
+    return Dataset(ParquetReader(path, columns, label_column, cache_groups), label_column)
+
+
+def _csv(path: Path, label_column, columns) -> Dataset:
+    size = path.stat().st_size
+    if size > CSV_LIMIT_BYTES:
+        raise ValueError(
+            f"{path} is {size / 2**20:.0f} MiB, over the {CSV_LIMIT_BYTES // 2**20} MiB that a "
+            "CSV is read into memory; convert it once to Parquet, which is read a row group at "
+            f"a time: aekit.datasets.csv_to_parquet({str(path)!r}, 'data.parquet')."
+        )
+    from aekit.data.table_checks import read_csv
+    from aekit.data.validation import as_numeric_array
+
+    try:
+        table = read_csv(path)
+    except Exception as err:  # pandas' parser and empty-data errors: say which file
+        raise ValueError(f"cannot read {path} as CSV: {err}") from None
+    y = None
+    if label_column is not None:
+        if label_column not in table.columns:
+            raise ValueError(
+                f"label_column={label_column!r} is not a column of {path}; the columns are "
+                f"{list(table.columns)[:20]}."
+            )
+        y = table.pop(label_column).to_numpy()
+    if columns is not None:
+        table = table[list(columns)]
+    reader = ArrayReader(as_numeric_array(table, name=str(path), allow_nan=True), path)
+    reader.columns, reader.named_columns = [str(c) for c in table.columns], True
+    reader.dtypes = {str(c): str(t) for c, t in table.dtypes.items()}
+    return Dataset(reader, label_column, y)
+
+
+def csv_to_parquet(csv: str | os.PathLike, parquet: str | os.PathLike, rows: int = 65536) -> Path:
+    """Convert a CSV file of any size to Parquet, streaming (``rows`` per row group).
+
+    Returns the Parquet path; written under a temporary name and renamed when complete.
+    """
+    import pyarrow.csv as pv
+    import pyarrow.parquet as pq
+
+    from aekit.io.atomic import atomic_write
+
+    csv, parquet = Path(csv), Path(parquet)
+
+    def write(tmp: str) -> None:
+        reader = pv.open_csv(csv, read_options=pv.ReadOptions(block_size=1 << 24))
+        with pq.ParquetWriter(tmp, reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch, row_group_size=rows)
+
+    try:
+        atomic_write(parquet, write)
+    except (OSError, ValueError) as err:
+        raise ValueError(f"cannot convert {csv} to Parquet: {err}") from None
+    return parquet
+
+
+def lazy_reader(X: Any) -> tuple[RowReader, Any] | None:
+    """``(reader, labels)`` when ``X`` is to be read batch by batch: a :class:`Dataset`, or a
+    memory-mapped array of at least ``MEMMAP_LAZY_BYTES``; None for anything else."""
+    if isinstance(X, Dataset):
+        return X.reader, X.labels
+    if isinstance(X, np.ndarray) and X.nbytes >= MEMMAP_LAZY_BYTES and is_memory_mapped(X):
+        return ArrayReader(X, Path(X.filename) if getattr(X, "filename", None) else None), None
+    return None

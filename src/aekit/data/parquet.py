@@ -1,0 +1,176 @@
+"""A Parquet file, or a folder of them, as a :class:`aekit.data.readers.RowReader`.
+
+Only the footers are read when it opens (row counts, schema): ``len()``, the columns and their
+types cost no data. Rows are read one row group at a time with pyarrow, and the last few row
+groups read are kept (``cache_groups``), so a batch of rows from the same few row groups - what
+the trainer's Parquet shuffle asks for, see :mod:`aekit.core.rows` - reads each group once.
+Memory is therefore about ``cache_groups`` row groups: write files with row groups of some
+10,000-100,000 rows (``pyarrow.parquet.write_table(..., row_group_size=...)``).
+
+Damage is named where it is: a row group that cannot be decoded by file and row group, a
+folder whose files disagree on a column by that column.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from aekit.data.readers import RowReader
+
+_NUMERIC = "biuf"
+
+
+def _arrow_errors() -> tuple[type[BaseException], ...]:
+    import pyarrow as pa
+
+    return (OSError, ValueError, pa.ArrowException)
+
+
+class ParquetReader(RowReader):
+    """Rows of the numeric ``columns`` (default: every column but ``label_column``)."""
+
+    def __init__(
+        self,
+        path: Path,
+        columns: list[str] | None = None,
+        label_column: str | None = None,
+        cache_groups: int = 4,
+    ):
+        import pyarrow.parquet as pq
+
+        self.path, self.label_column = path, label_column
+        files = sorted(path.glob("**/*.parquet")) if path.is_dir() else [path]
+        if not files:
+            raise ValueError(f"{path} holds no .parquet files.")
+        self.files, self.handles, counts = files, [], []
+        for file in files:
+            try:
+                handle = pq.ParquetFile(file)
+            except _arrow_errors() as err:
+                raise ValueError(f"cannot read {file} as Parquet: {err}") from None
+            self.handles.append(handle)
+            meta = handle.metadata
+            counts.append([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
+        schema = self.handles[0].schema_arrow
+        for file, handle in zip(files[1:], self.handles[1:]):
+            _check_same_schema(files[0], schema, file, handle.schema_arrow)
+        names = list(schema.names)
+        if label_column is not None and label_column not in names:
+            raise ValueError(
+                f"label_column={label_column!r} is not a column of {path}; the columns are "
+                f"{names[:20]}."
+            )
+        if columns is None:
+            columns = [n for n in names if n != label_column]
+        missing = [c for c in columns if c not in names]
+        if missing:
+            raise ValueError(f"columns {missing} are not in {path}; its columns are {names[:20]}.")
+        types = {n: schema.field(n).type for n in columns}
+        bad = [n for n, t in types.items() if not _numeric(t)]
+        if bad:
+            raise ValueError(
+                f"{path} has non-numeric columns {bad[:10]}; pass columns=[...] naming numeric "
+                "ones, or encode them (aekit.TabularEncoder) and write the table again."
+            )
+        if not columns:
+            raise ValueError(f"{path} has no feature columns left besides {label_column!r}.")
+        self.columns, self.named_columns = list(columns), True
+        self.dtypes = {n: str(t) for n, t in types.items()}
+        self.row_shape = (len(self.columns),)
+        # One entry per (file, row group), in reading order; groups[g] is its first row.
+        self.parts = [(f, g) for f, groups in enumerate(counts) for g in range(len(groups))]
+        sizes = np.array([n for groups in counts for n in groups], dtype=np.int64)
+        self.groups = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        self.n_rows = int(sizes.sum())
+        self.cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        self.cache_groups = max(1, int(cache_groups))
+
+    def __len__(self) -> int:
+        return self.n_rows
+
+    def describe_group(self, g: int) -> str:
+        f, group = self.parts[g]
+        first = int(self.groups[g])
+        return f"{self.files[f]} row group {group} (rows {first} onwards)"
+
+    def group(self, g: int) -> np.ndarray:
+        """Row group ``g`` (counted over all files) as float32 ``(rows, features)``."""
+        if g in self.cache:
+            self.cache.move_to_end(g)
+            return self.cache[g]
+        f, group = self.parts[g]
+        try:
+            table = self.handles[f].read_row_group(group, columns=self.columns)
+            rows = np.empty((table.num_rows, len(self.columns)), np.float32)
+            for j, column in enumerate(table.columns):
+                rows[:, j] = column.to_numpy(zero_copy_only=False)  # nulls become NaN
+        except _arrow_errors() as err:
+            raise ValueError(
+                f"{self.describe_group(g)} cannot be read (corrupt or truncated?): "
+                + " ".join("".join(c for c in str(err) if c.isprintable() or c.isspace()).split())
+            ) from None
+        self.cache[g] = rows
+        while len(self.cache) > self.cache_groups:
+            self.cache.popitem(last=False)
+        return rows
+
+    def _group_of(self, ids: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.groups, ids, side="right") - 1
+
+    def _rows(self, start: int, stop: int) -> np.ndarray:
+        return self._take(np.arange(start, stop, dtype=np.int64))
+
+    def _take(self, ids: np.ndarray) -> np.ndarray:
+        out = np.empty((len(ids), len(self.columns)), np.float32)
+        owner = self._group_of(ids)
+        for g in np.unique(owner):
+            at = np.flatnonzero(owner == g)
+            out[at] = self.group(int(g))[ids[at] - self.groups[g]]
+        return out
+
+    def read_labels(self) -> np.ndarray:
+        """The label column of every row, without reading the feature columns."""
+        import pyarrow as pa
+
+        try:
+            parts = [h.read(columns=[self.label_column]).column(0) for h in self.handles]
+        except _arrow_errors() as err:
+            raise ValueError(
+                f"cannot read column {self.label_column!r} of {self.path}: {err}"
+            ) from None
+        return pa.chunked_array([c for p in parts for c in p.chunks]).to_numpy(zero_copy_only=False)
+
+
+def _numeric(arrow_type) -> bool:
+    import pyarrow as pa
+
+    return bool(
+        pa.types.is_integer(arrow_type)
+        or pa.types.is_floating(arrow_type)
+        or pa.types.is_boolean(arrow_type)
+    )
+
+
+def _check_same_schema(first: Path, schema, file: Path, other) -> None:
+    """Every file of a folder has the first file's columns with the first file's types."""
+    for field in schema:
+        if field.name not in other.names:
+            raise ValueError(
+                f"column {field.name!r} is in {first} but not in {file}: the files of a Parquet "
+                "folder must share one schema."
+            )
+        found = other.field(field.name).type
+        if found != field.type:
+            raise ValueError(
+                f"column {field.name!r} is {field.type} in {first} but {found} in {file}: the "
+                "files of a Parquet folder must share one schema."
+            )
+    extra = [n for n in other.names if n not in schema.names]
+    if extra:
+        raise ValueError(
+            f"column {extra[0]!r} is in {file} but not in {first}: the files of a Parquet folder "
+            "must share one schema."
+        )

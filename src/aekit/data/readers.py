@@ -1,0 +1,279 @@
+"""Row readers: data on disk read a few rows at a time, never whole.
+
+A reader knows its length, its columns and the shape of one row, and hands out float32 rows as
+``(k, n_features)`` arrays: :meth:`RowReader.read` for a range, :meth:`RowReader.gather` for any
+row ids in any order. Readers are numpy-only (no torch); :class:`aekit.core.rows.LazyRows` turns
+one into the batches the trainer indexes.
+
+* :class:`ArrayReader` - a ``.npy`` file memory-mapped (:func:`open_npy`), or any ``np.memmap``.
+* :class:`aekit.data.parquet.ParquetReader` - a Parquet file or folder, one row group at a time.
+* :class:`ImageFolderReader` - a folder of PNG/JPEG images, decoded when a row is asked for.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+_MAX_POSITIONS = 5
+
+
+class RowReader:
+    """The interface of a row source (see the module docstring). ``groups`` are the first row
+    of each block that is cheap to read whole (a Parquet row group), or None when any row is as
+    cheap as any other (a memmap): the shuffle of :mod:`aekit.core.rows` keeps to blocks."""
+
+    path: Path | None = None
+    columns: list[str]
+    dtypes: dict[str, str]
+    row_shape: tuple[int, ...]  # one row: (n_features,) or (C, H, W)
+    groups: np.ndarray | None = None
+    allow_nan: bool = False  # NaN marks missing entries (imputation); infinity is still an error
+    named_columns: bool = False  # a table's own column names, not x0, x1, ...
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def n_features(self) -> int:
+        return int(np.prod(self.row_shape))
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (len(self), *self.row_shape)
+
+    def _rows(self, start: int, stop: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def _take(self, ids: np.ndarray) -> np.ndarray:
+        return np.concatenate([self._rows(int(i), int(i) + 1) for i in ids])
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``start:stop`` as checked float32 ``(k, n_features)``."""
+        stop = min(stop, len(self))
+        rows = self._rows(start, stop)
+        check_rows(rows, np.arange(start, stop), self.describe(), self.allow_nan)
+        return rows
+
+    def gather(self, ids: np.ndarray) -> np.ndarray:
+        """Rows ``ids`` (any order, repeats allowed) as checked float32 ``(k, n_features)``."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if len(ids) and (ids.min() < 0 or ids.max() >= len(self)):
+            raise IndexError(f"row ids must lie in [0, {len(self)}) for {self.describe()}.")
+        rows = self._take(ids)
+        check_rows(rows, ids, self.describe(), self.allow_nan)
+        return rows
+
+    def chunks(self, rows: int = 65536):
+        """``(start, rows)`` over the whole source, in order."""
+        for start in range(0, len(self), rows):
+            yield start, self.read(start, start + rows)
+
+    def describe(self) -> str:
+        return str(self.path) if self.path is not None else "X"
+
+
+def check_rows(rows: np.ndarray, ids: np.ndarray, where: str, allow_nan: bool = False) -> None:
+    """NaN or infinity in a batch is an error naming the source's row ids (found mid-stream,
+    so the message says where in the file, not where in the batch)."""
+    if np.isfinite(rows.sum()):  # the fast path of aekit.data.validation.check_finite
+        return
+    bad = np.isinf(rows) if allow_nan else ~np.isfinite(rows)
+    if not bad.any():
+        return
+    rows_at, cols_at = np.nonzero(bad)
+    where_ = ", ".join(
+        f"(row {int(ids[r])}, column {c})"
+        for r, c in zip(rows_at[:_MAX_POSITIONS], cols_at[:_MAX_POSITIONS])
+    )
+    kind = "infinite values" if allow_nan else "NaN or infinite values"
+    raise ValueError(
+        f"{where} contains {kind}, first at {where_}. Remove or impute those rows first "
+        "(e.g. sklearn.impute.SimpleImputer)."
+    )
+
+
+def is_memory_mapped(X: Any) -> bool:
+    """Whether ``X`` is a numpy array whose data lie in a memory-mapped file."""
+    return isinstance(X, np.memmap) or _mapping_of(X) is not None
+
+
+def _mapping_of(X: Any) -> mmap.mmap | None:
+    """The ``mmap`` under a (view of a) memory-mapped array, or None."""
+    base = getattr(X, "base", None)
+    while base is not None and not isinstance(base, mmap.mmap):
+        base = getattr(base, "base", None)
+    return base
+
+
+class ArrayReader(RowReader):
+    """Rows of a (memory-mapped) numpy array of 2 (n, features) or 4 (n, C, H, W) axes; each
+    read converts just its rows to float32.
+
+    A memory-mapped array's rows are read from its file with ``pread`` into this reader's own
+    buffers, not through the mapping: the pages of a mapping that a process touches count in its
+    resident memory (and a page fault maps some 300 KiB around a row read at random), so an
+    epoch through the mapping would end holding much of the file. Read with ``pread``, rows come
+    from the kernel's page cache all the same, and memory holds one batch.
+    """
+
+    def __init__(self, array: np.ndarray, path: Path | None = None):
+        if array.ndim not in (2, 4):
+            raise ValueError(
+                f"{path or 'X'} must have 2 axes (n_samples, n_features) or 4 (n, C, H, W); "
+                f"got shape {array.shape}."
+            )
+        if array.dtype.kind not in "biuf":
+            raise ValueError(f"{path or 'X'} holds {array.dtype} values; aekit reads numbers only.")
+        if array.shape[0] == 0 or array[:1].size == 0:
+            raise ValueError(f"{path or 'X'} is empty (shape {array.shape}).")
+        self.array, self.path = array, path
+        self.row_shape = tuple(int(v) for v in array.shape[1:])
+        self.columns = [f"x{i}" for i in range(self.n_features)]
+        self.dtypes = dict.fromkeys(self.columns, array.dtype.name)
+        self.layout = _file_layout(array)  # (file name, byte of row 0, row stride) or None
+        self.fd = None if self.layout is None else os.open(self.layout[0], os.O_RDONLY)
+
+    def __del__(self) -> None:
+        if getattr(self, "fd", None) is not None:
+            os.close(self.fd)
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def _rows(self, start: int, stop: int) -> np.ndarray:
+        if self.fd is None:
+            part = self.array[start:stop]
+            return np.array(part.reshape(len(part), -1), dtype=np.float32)  # a copy, not a view
+        return self._take(np.arange(start, stop))
+
+    def _take(self, ids: np.ndarray) -> np.ndarray:
+        if self.fd is None:
+            part = self.array[ids]
+            return np.ascontiguousarray(part.reshape(len(part), -1), dtype=np.float32)
+        name, first, stride = self.layout
+        dtype, width = self.array.dtype, self.n_features
+        out = np.empty((len(ids), width), dtype)
+        row_bytes = width * dtype.itemsize
+        contiguous = stride == row_bytes and len(ids) > 1 and np.all(np.diff(ids) == 1)
+        spans = [(0, len(ids))] if contiguous else ((k, k + 1) for k in range(len(ids)))
+        view = memoryview(out).cast("B")
+        for a, b in spans:
+            at = first + int(ids[a]) * stride
+            got = os.preadv(self.fd, [view[a * row_bytes : b * row_bytes]], at)
+            if got != (b - a) * row_bytes:
+                raise ValueError(
+                    f"{self.path or name} is truncated: row {int(ids[a])} (byte offset {at}) "
+                    f"lies past its end. Write the file again."
+                )
+        return out if dtype == np.float32 else out.astype(np.float32)
+
+
+def _file_layout(array: np.ndarray) -> tuple[str, int, int] | None:
+    """Where a memory-mapped array's rows lie in its file: (file name, byte offset of row 0,
+    bytes from one row to the next), or None when its rows are not each contiguous there."""
+    root, base = None, array
+    while base is not None and not isinstance(base, mmap.mmap):
+        if isinstance(base, np.memmap):
+            root = base
+        base = getattr(base, "base", None)
+    if base is None or root is None or not getattr(root, "filename", None):
+        return None
+    row = array[:1]
+    if not (row.flags.c_contiguous or array.ndim == 1) or not array.dtype.isnative:
+        return None
+    if array.strides[0] <= 0:
+        return None
+    mapped_from = root.offset - root.offset % mmap.ALLOCATIONGRANULARITY
+    start = array.__array_interface__["data"][0] - np.frombuffer(base, np.uint8).ctypes.data
+    return root.filename, mapped_from + start, array.strides[0]
+
+
+def open_npy(path: Path) -> ArrayReader:
+    """A ``.npy`` file memory-mapped after checking its header against its size, so a truncated
+    file is refused with the offset where its data fall short, before any batch is read."""
+    try:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            header = (
+                np.lib.format.read_array_header_1_0
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0
+            )
+            shape, fortran, dtype = header(handle)
+            offset = handle.tell()
+    except (ValueError, OSError, SyntaxError, EOFError) as err:
+        raise ValueError(f"{path} is not a readable .npy file (damaged header?): {err}") from None
+    if dtype.hasobject:
+        raise ValueError(
+            f"{path} holds an object array; aekit reads numeric arrays only and never unpickles."
+        )
+    expected = offset + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    size = path.stat().st_size
+    if size < expected:
+        row_bytes = int(np.prod(shape[1:], dtype=np.int64)) * dtype.itemsize or 1
+        raise ValueError(
+            f"{path} is truncated: its header promises shape {shape} ({expected} bytes) but the "
+            f"file has {size}; the data end at byte offset {size} (row "
+            f"{(size - offset) // row_bytes}). Write the file again."
+        )
+    array = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape,
+                      order="F" if fortran else "C")  # fmt: skip
+    return ArrayReader(array, path)
+
+
+class ImageFolderReader(RowReader):
+    """Every PNG/JPEG under a folder, one row each, decoded when read, in [0, 1]; labels from
+    sub-folder names. All images must share a size, or ``image_size=(H, W)`` resizes them."""
+
+    SUFFIXES = (".png", ".jpg", ".jpeg")
+
+    def __init__(self, folder: Path, image_size=None, grayscale: bool = False):
+        self.path = folder
+        self.files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in self.SUFFIXES)
+        if not self.files:
+            raise ValueError(f"{folder} holds no PNG or JPEG images.")
+        self.image_size, self.grayscale = image_size, grayscale
+        first = self._image(0)
+        self.row_shape = tuple(int(v) for v in first.shape)
+        self.columns = [f"x{i}" for i in range(self.n_features)]
+        self.dtypes = dict.fromkeys(self.columns, "float32")
+        parents = {f.parent for f in self.files}
+        self.labels = np.array([f.parent.name for f in self.files]) if parents != {folder} else None
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def _image(self, i: int) -> np.ndarray:
+        from PIL import Image
+
+        file = self.files[i]
+        try:
+            with Image.open(file) as image:
+                mode = "L" if self.grayscale or image.mode in ("L", "1", "I;16") else "RGB"
+                image = image.convert(mode)
+                if self.image_size is not None:
+                    image = image.resize((self.image_size[1], self.image_size[0]))
+                pixels = np.asarray(image, dtype=np.float32) / 255.0
+        except (OSError, SyntaxError, ValueError) as err:
+            raise ValueError(f"{file} is not a readable image: {err}") from None
+        pixels = pixels[None] if pixels.ndim == 2 else pixels.transpose(2, 0, 1)
+        if hasattr(self, "row_shape") and pixels.shape != self.row_shape:
+            raise ValueError(
+                f"{file} has shape {pixels.shape}, the first image {self.row_shape}; pass "
+                "image_size=(H, W) to resize them all."
+            )
+        return pixels
+
+    def _rows(self, start: int, stop: int) -> np.ndarray:
+        return self._take(np.arange(start, stop))
+
+    def _take(self, ids: np.ndarray) -> np.ndarray:
+        out = np.empty((len(ids), self.n_features), np.float32)
+        for k, i in enumerate(ids):
+            out[k] = self._image(int(i)).ravel()
+        return out

@@ -1,0 +1,120 @@
+"""Inference on data of any size, a chunk at a time: :func:`iter_outputs` and
+:func:`write_outputs`.
+
+Any fitted estimator's per-row method (``transform``, ``reconstruct``, ``score_samples``,
+``predict``, a detector's ``anomaly_score`` ...) runs on chunks of ``batch_rows`` rows read from
+X (a :class:`aekit.data.lazy.Dataset`, a memmap, an array or a DataFrame); the outputs are
+yielded, or written chunk by chunk to a ``.parquet``, ``.npy`` or ``.csv`` file
+(:func:`aekit.data.writers.write_batches`, atomic). Memory holds a chunk, whatever the data's
+size. Inference is float64 and row by row, so chunking changes outputs by float64 rounding at
+most (~1e-14 of a score).
+
+>>> from aekit.datasets import open_dataset                                # doctest: +SKIP
+>>> write_outputs(vae, open_dataset("big.parquet"), "scores.parquet")      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from aekit.data.lazy import Dataset
+from aekit.data.row_stats import chunk_rows
+from aekit.data.writers import write_batches
+
+BATCH_ROWS = 65536  # rows per chunk at most; fewer for wide rows (CHUNK_BYTES of float32)
+CHUNK_BYTES = 32 * 2**20
+
+
+def default_batch_rows(X: Any) -> int:
+    """Rows per chunk: ``BATCH_ROWS``, or fewer so that a chunk holds ``CHUNK_BYTES``."""
+    shape = X.shape if hasattr(X, "shape") else np.shape(X)
+    width = int(np.prod(shape[1:])) if len(shape) > 1 else 1
+    return min(BATCH_ROWS, chunk_rows(width, CHUNK_BYTES))
+
+
+def chunks_of(X: Any, y: Any = None, batch_rows: int | None = None) -> Iterator[tuple[Any, Any]]:
+    """``(X, y)`` chunks of ``batch_rows`` rows (default :func:`default_batch_rows`), in order:
+    a dataset's read from disk (with its own labels when y is None), an array's or DataFrame's
+    sliced."""
+    batch_rows = batch_rows or default_batch_rows(X)
+    if isinstance(X, Dataset) and y is None:
+        yield from X.iter_batches(batch_rows)
+        return
+    labels = None if y is None else np.asarray(y)
+    for start in range(0, len(X), batch_rows):
+        if isinstance(X, Dataset):
+            part = X.frame(X.reader.read(start, start + batch_rows))
+        else:
+            part = (X.iloc if hasattr(X, "iloc") else X)[start : start + batch_rows]
+        yield part, None if labels is None else labels[start : start + batch_rows]
+
+
+def iter_outputs(
+    estimator: Any, X: Any, method: str = "score_samples", y: Any = None,
+    batch_rows: int | None = None,
+) -> Iterator[np.ndarray]:  # fmt: skip
+    """``getattr(estimator, method)`` over chunks of X, one output array per chunk.
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+    X : Dataset, array-like or DataFrame
+    method : str, default="score_samples"
+        A method taking ``(X)`` or ``(X, y)`` and returning one output row per input row.
+    y : array-like, default=None
+        Labels, one per row (default: the dataset's own, if it has a label column). Passed to
+        the method only when given.
+    batch_rows : int, optional
+        Rows per chunk; default 65,536, or fewer so that a chunk of float32 rows is 32 MiB.
+
+    Yields
+    ------
+    ndarray
+        The method's output for each chunk, in order.
+    """
+    fn = getattr(estimator, method, None)
+    if fn is None:
+        raise ValueError(f"{type(estimator).__name__} has no method {method!r}.")
+    for part, labels in chunks_of(X, y, batch_rows):
+        out = fn(part) if labels is None else fn(part, labels)
+        yield np.asarray(out)
+
+
+def output_columns(estimator: Any, method: str, first: np.ndarray) -> list[str]:
+    """Column names for a method's output: ``z0..`` for codes, the features for
+    reconstructions, the method's name for one value per row."""
+    if first.ndim == 1:
+        return ["score" if method == "score_samples" else method]
+    width = int(np.prod(first.shape[1:]))
+    if method == "transform" and hasattr(estimator, "get_feature_names_out"):
+        return [str(c) for c in estimator.get_feature_names_out()]
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None and len(names) == width:
+        return [str(c) for c in names]
+    return [f"x{i}" for i in range(width)]
+
+
+def write_outputs(
+    estimator: Any, X: Any, out: str | Path, method: str = "score_samples", y: Any = None,
+    batch_rows: int | None = None,
+) -> Path:  # fmt: skip
+    """Write ``getattr(estimator, method)`` of every row of X to ``out`` (``.parquet``,
+    ``.npy`` or ``.csv``), a chunk at a time; see :func:`iter_outputs` for the parameters.
+    Nothing is left under ``out`` if anything fails midway. Returns ``out``."""
+    outputs = iter_outputs(estimator, X, method, y, batch_rows)
+    first = next(outputs, None)
+    if first is None:
+        raise ValueError("X has no rows.")
+    columns = output_columns(estimator, method, first)
+
+    def chunks():
+        yield first.reshape(len(first), -1) if first.ndim == 1 else first
+        for chunk in outputs:
+            yield chunk.reshape(len(chunk), -1) if chunk.ndim == 1 else chunk
+
+    write_batches(out, chunks(), len(X), columns)
+    return Path(out)

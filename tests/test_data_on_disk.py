@@ -1,0 +1,263 @@
+"""Data larger than memory: memmaps and lazy datasets train and infer batch by batch, to the
+results of the same rows in memory; statistics come from one streaming pass; the Parquet shuffle
+keeps to a few row groups; damaged files are named where they are damaged."""
+
+import signal
+import sys
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import torch
+from typer.testing import CliRunner
+
+import aekit
+from aekit.cli import app
+from aekit.cli.app import main
+from aekit.core.rows import LazyRows, epoch_order
+from aekit.data import lazy
+from aekit.data.datasets import load_digits
+from aekit.data.parquet import ParquetReader
+from aekit.data.readers import ArrayReader
+from aekit.data.row_stats import row_stats
+
+SMALL = {"max_iter": 2, "hidden_layer_sizes": (16,), "latent_dim": 3, "random_state": 0}
+
+
+@pytest.fixture
+def lazy_memmaps(monkeypatch):
+    """Every memmap is read from disk, however small (the default copies small ones)."""
+    monkeypatch.setattr(lazy, "MEMMAP_LAZY_BYTES", 0)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits()
+
+
+def named(X):
+    """X with the column names write_parquet gives it (a model fitted on them scores the file
+    without scikit-learn's feature-name warning)."""
+    return pd.DataFrame(X, columns=[f"p{i}" for i in range(X.shape[1])])
+
+
+def write_parquet(path, X, y=None, rows_per_group=200, names=None):
+    frame = pd.DataFrame(X, columns=names or [f"p{i}" for i in range(X.shape[1])])
+    if y is not None:
+        frame["label"] = y
+    pq.write_table(
+        pa.Table.from_pandas(frame, preserve_index=False), path, row_group_size=rows_per_group
+    )
+    return path
+
+
+# --- fitting from disk ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", [aekit.Autoencoder, aekit.VAE])
+def test_a_memmap_fits_to_the_weights_of_the_array_in_memory(cls, digits, tmp_path, lazy_memmaps):
+    X = digits[0]
+    np.save(tmp_path / "x.npy", X)
+    on_disk = np.load(tmp_path / "x.npy", mmap_mode="r")
+    a, b = cls(**SMALL).fit(X), cls(**SMALL).fit(on_disk)
+    for p, q in zip(a.model_.parameters(), b.model_.parameters(), strict=True):
+        assert torch.equal(p, q)
+    np.testing.assert_array_equal(a.score_samples(X), b.score_samples(on_disk))
+
+
+def test_gaussian_data_on_disk_standardize_and_split_as_in_memory(tmp_path, lazy_memmaps):
+    # A large offset with a small spread: the naive E[x^2] - E[x]^2 would lose the variance.
+    X = (np.random.RandomState(0).normal(size=(600, 6)) + 1e4).astype(np.float32)
+    np.save(tmp_path / "g.npy", X)
+    on_disk = np.load(tmp_path / "g.npy", mmap_mode="r")
+    params = {**SMALL, "early_stopping": True}
+    a = aekit.DenoisingAutoencoder(**params).fit(X)
+    b = aekit.DenoisingAutoencoder(**params).fit(on_disk)
+    np.testing.assert_array_equal(a.data_scale_, b.data_scale_)
+    np.testing.assert_array_equal(a.data_mean_, b.data_mean_)
+    assert a.history_ == b.history_  # the same validation split, noise and batches
+
+
+def test_streaming_statistics_match_numpy_across_chunks():
+    X = (np.random.RandomState(1).normal(size=(1000, 4)) * [1, 1e-3, 10, 0] + 1e5).astype(
+        np.float32
+    )
+    stats = row_stats(ArrayReader(X), chunk=97)  # uneven chunks
+    X64 = X.astype(np.float64)
+    np.testing.assert_allclose(stats.mean, X64.mean(0), rtol=1e-12)
+    np.testing.assert_allclose(stats.m2 / len(X), X64.var(0), rtol=1e-9, atol=1e-12)
+    assert stats.scale[3] == 1.0  # a constant column, as StandardScaler has it
+    np.testing.assert_array_equal(stats.low, X64.min(0))
+
+
+def test_a_parquet_dataset_tells_its_shape_and_labels_without_reading_rows(
+    digits, tmp_path, monkeypatch
+):
+    X, y = digits
+    path = write_parquet(tmp_path / "d.parquet", X, y)
+
+    def no_reading(self, g):
+        raise AssertionError("read a row group")
+
+    monkeypatch.setattr(ParquetReader, "group", no_reading)
+    ds = aekit.open_dataset(path, label_column="label")
+    assert len(ds) == len(X) and ds.shape == X.shape
+    assert ds.columns[:2] == ["p0", "p1"] and ds.dtypes["p0"] == "float"
+    np.testing.assert_array_equal(ds.labels, y)
+
+
+def test_a_conditional_model_fits_a_parquet_dataset_with_its_labels(digits, tmp_path):
+    X, y = digits
+    ds = aekit.open_dataset(write_parquet(tmp_path / "d.parquet", X, y), label_column="label")
+    cvae = aekit.ConditionalVAE(**SMALL).fit(ds)
+    np.testing.assert_array_equal(cvae.classes_, np.arange(10))
+    assert list(cvae.feature_names_in_[:2]) == ["p0", "p1"]
+    assert cvae.transform(ds, ds.labels).shape == (len(X), 3)
+
+
+def test_the_parquet_shuffle_keeps_to_a_window_of_row_groups(tmp_path):
+    X = np.arange(2000, dtype=np.float32).reshape(-1, 1)
+    reader = ParquetReader(
+        write_parquet(tmp_path / "o.parquet", X, rows_per_group=100), cache_groups=3
+    )
+    rows = LazyRows(reader, (1,))
+    order = epoch_order(rows, torch.Generator().manual_seed(0))
+    assert sorted(order.tolist()) == list(range(2000))  # every row once
+    assert torch.equal(order, epoch_order(rows, torch.Generator().manual_seed(0)))
+    groups = order.numpy() // 100
+    for start in range(0, 1800, 300):  # each window of 3 groups' rows is contiguous
+        assert len(set(groups[start : start + 300])) == 3
+    assert len(set(groups[1800:])) == 2  # 20 groups: the last window has 2
+    assert not np.array_equal(order.numpy(), np.sort(order.numpy()))
+
+
+def test_a_parquet_fit_resumes_to_the_uninterrupted_weights(digits, tmp_path):
+    ds = aekit.open_dataset(write_parquet(tmp_path / "d.parquet", digits[0]))
+    whole = aekit.Autoencoder(**{**SMALL, "max_iter": 3}).fit(ds)
+    params = {**SMALL, "checkpoint_dir": tmp_path / "ck"}
+    aekit.Autoencoder(**{**params, "max_iter": 1}).fit(ds)
+    resumed = aekit.Autoencoder(**{**params, "max_iter": 3}).fit(ds)
+    for p, q in zip(whole.model_.parameters(), resumed.model_.parameters(), strict=True):
+        assert torch.equal(p, q)
+
+
+# --- streaming inference ----------------------------------------------------------------------
+
+
+def test_outputs_stream_to_files_equal_to_the_in_memory_results(digits, tmp_path):
+    X, y = digits
+    ds = aekit.open_dataset(write_parquet(tmp_path / "d.parquet", X, y), label_column="label")
+    vae = aekit.VAE(**SMALL).fit(named(X))
+    aekit.write_outputs(vae, ds, tmp_path / "s.parquet", batch_rows=500)
+    aekit.write_outputs(vae, ds, tmp_path / "z.npy", method="transform", batch_rows=500)
+    scores = pd.read_parquet(tmp_path / "s.parquet")["score"].to_numpy()
+    np.testing.assert_allclose(scores, vae.score_samples(named(X)), rtol=1e-12)
+    np.testing.assert_allclose(np.load(tmp_path / "z.npy"), vae.transform(named(X)), atol=1e-6)
+
+
+def test_aekit_score_streams_a_parquet_file(digits, tmp_path):
+    X, _ = digits
+    aekit.VAE(**SMALL).fit(named(X)).save(tmp_path / "m.safetensors")
+    data = write_parquet(tmp_path / "d.parquet", X)
+    result = CliRunner().invoke(
+        app,
+        ["score", str(tmp_path / "m.safetensors"), str(data), "-o", str(tmp_path / "s.parquet")],
+    )
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_parquet(tmp_path / "s.parquet")) == len(X)
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+def corrupt_row_group(path, group):
+    offset = pq.ParquetFile(path).metadata.row_group(group).column(0).data_page_offset
+    data = bytearray(path.read_bytes())
+    data[offset : offset + 40] = b"\xff" * 40
+    path.write_bytes(bytes(data))
+
+
+def test_a_corrupt_row_group_is_named_and_no_output_is_left(digits, tmp_path):
+    X, _ = digits
+    vae = aekit.VAE(**SMALL).fit(named(X))
+    path = write_parquet(tmp_path / "d.parquet", X)
+    corrupt_row_group(path, 3)
+    with pytest.raises(ValueError, match=r"d\.parquet row group 3 \(rows 600 onwards\)"):
+        aekit.write_outputs(vae, aekit.open_dataset(path), tmp_path / "s.parquet", batch_rows=100)
+    assert list(tmp_path.iterdir()) == [path]  # nothing half-written
+
+
+def test_the_command_line_says_a_corrupt_row_group_in_one_line(
+    digits, tmp_path, monkeypatch, capsys
+):
+    X, _ = digits
+    aekit.VAE(**SMALL).fit(X).save(tmp_path / "m.safetensors")
+    path = write_parquet(tmp_path / "d.parquet", X)
+    corrupt_row_group(path, 1)
+    out = tmp_path / "s.parquet"
+    argv = ["aekit", "score", str(tmp_path / "m.safetensors"), str(path), "-o", str(out)]
+    monkeypatch.setattr(sys, "argv", argv)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # main's handler: not in pytest
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 2
+    stderr = capsys.readouterr().err
+    assert stderr.count("\n") == 1 and "d.parquet row group 1" in stderr
+    assert not out.exists()
+
+
+def test_a_truncated_npy_names_the_file_and_the_offset(tmp_path):
+    path = tmp_path / "t.npy"
+    np.save(path, np.ones((100, 8), np.float32))
+    path.write_bytes(path.read_bytes()[:-100])
+    with pytest.raises(ValueError, match=r"t\.npy is truncated.*byte offset \d+ \(row 96\)"):
+        aekit.open_dataset(path)
+
+
+def test_parquet_files_that_disagree_name_the_column(tmp_path):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    write_parquet(folder / "a.parquet", np.zeros((5, 2), np.float32), names=["u", "v"])
+    write_parquet(folder / "b.parquet", np.zeros((5, 2), np.float64), names=["u", "v"])
+    with pytest.raises(ValueError, match="column 'u' is float in .*a.parquet but double in"):
+        aekit.open_dataset(folder)
+    write_parquet(folder / "b.parquet", np.zeros((5, 2), np.float32), names=["u", "w"])
+    with pytest.raises(ValueError, match="column 'v' is in .*a.parquet but not in"):
+        aekit.open_dataset(folder)
+
+
+def test_a_nan_found_mid_stream_names_its_row(tmp_path, lazy_memmaps):
+    X = np.ones((500, 4), np.float32)
+    X[437, 2] = np.nan
+    np.save(tmp_path / "n.npy", X)
+    with pytest.raises(ValueError, match=r"row 437, column 2"):
+        aekit.Autoencoder(**SMALL).fit(np.load(tmp_path / "n.npy", mmap_mode="r"))
+
+
+def test_a_large_csv_is_refused_with_the_way_to_convert_it(tmp_path, monkeypatch):
+    path = tmp_path / "t.csv"
+    pd.DataFrame(np.arange(30.0).reshape(10, 3), columns=list("abc")).to_csv(path, index=False)
+    monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", 10)
+    with pytest.raises(ValueError, match="csv_to_parquet"):
+        aekit.open_dataset(path)
+    converted = aekit.open_dataset(lazy.csv_to_parquet(path, tmp_path / "t.parquet"))
+    np.testing.assert_array_equal(converted.read(), np.arange(30.0).reshape(10, 3))
+
+
+def test_an_image_folder_is_read_when_its_rows_are(tmp_path):
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for label in ("cat", "dog"):
+        (tmp_path / label).mkdir()
+        for i in range(5):
+            pixels = rng.integers(0, 256, size=(6, 5), dtype=np.uint8)
+            Image.fromarray(pixels).save(tmp_path / label / f"{i}.png")
+    ds = aekit.open_dataset(tmp_path)
+    assert ds.shape == (10, 1, 6, 5) and list(ds.labels) == ["cat"] * 5 + ["dog"] * 5
+    first = np.asarray(Image.open(tmp_path / "cat" / "0.png"), dtype=np.float32) / 255
+    np.testing.assert_array_equal(ds.read(0, 1)[0, 0], first)
+    ae = aekit.Autoencoder(**SMALL).fit(ds)
+    assert ae.image_shape_ == (1, 6, 5) and ae.reconstruct(ds).shape == (10, 1, 6, 5)
