@@ -22,6 +22,8 @@ PUBLIC: dict[str, str] = {
     "ConditionalVAE": "aekit.estimators:ConditionalVAE",
     "ContractiveAutoencoder": "aekit.estimators:ContractiveAutoencoder",
     "DenoisingAutoencoder": "aekit.estimators:DenoisingAutoencoder",
+    "FineTunedClassifier": "aekit.pretraining:FineTunedClassifier",
+    "FineTunedRegressor": "aekit.pretraining:FineTunedRegressor",
     "HammingIndex": "aekit.hashing:HammingIndex",
     "SemanticHasher": "aekit.hashing:SemanticHasher",
     "SparseAutoencoder": "aekit.estimators:SparseAutoencoder",
@@ -56,6 +58,8 @@ MODEL_FILE_CLASSES: frozenset[str] = frozenset(
         "AutoencoderImputer",
         "SemanticHasher",
         "Compressor",
+        "FineTunedClassifier",
+        "FineTunedRegressor",
         *INNER,
     }
 )
