@@ -101,8 +101,13 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         self.verbose = verbose
 
     # ---- what a subclass says about its targets ------------------------------------------------
-    def _fit_targets(self, y: Any, n_samples: int) -> torch.Tensor:
-        """Learn the targets' form (classes, scale); the training targets as a tensor."""
+    def _checked_target(self, y: Any) -> Any:
+        """y, after the checks of this task that come before scikit-learn's."""
+        return y
+
+    def _fit_targets(self, y: np.ndarray) -> torch.Tensor:
+        """Learn the targets' form (classes, scale) from the checked y; the training targets
+        as a tensor."""
         raise NotImplementedError
 
     def _n_outputs(self) -> int:
@@ -116,6 +121,13 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         flat = array.reshape(len(array), -1)
         validate_data(self, X if isinstance(X, pd.DataFrame) else flat, reset=reset)
         return array, flat
+
+    def _validate_y(self, flat: np.ndarray, y: Any) -> np.ndarray:
+        """y checked by scikit-learn's rules against the rows (its messages, its warnings)."""
+        _, y = validate_data(
+            self, flat, y, reset=False, multi_output=self._task == "regression", dtype=None
+        )
+        return y
 
     def _check_params(self) -> None:
         self._validate_params()  # scikit-learn's table: InvalidParameterError
@@ -199,7 +211,9 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         self.__dict__.pop("network_", None)  # a failed refit must not leave the old one usable
         self._check_params()
         array, flat = self._validate_X(X, reset=True)
-        targets = self._fit_targets(y, len(flat))
+        targets = self._fit_targets(self._validate_y(flat, self._checked_target(y)))
+        if len(flat) < 2:
+            raise ValueError(f"n_samples={len(flat)}: fitting needs at least 2 labelled rows.")
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         pretrained = self.init == "pretrained"
         ae = self._autoencoder(array, X_unlabeled, seed, pretrained)

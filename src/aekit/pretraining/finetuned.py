@@ -11,7 +11,7 @@ import torch
 from scipy.special import softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from aekit.data.validation import as_labels, encode_labels, fit_labels
 from aekit.pretraining._base import BaseFineTuned
@@ -101,13 +101,12 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
 
     _task = "classification"
 
-    def _fit_targets(self, y: Any, n_samples: int) -> torch.Tensor:
-        y = column_or_1d(as_labels(y, n_samples), warn=True)
+    def _fit_targets(self, y: np.ndarray) -> torch.Tensor:
         check_classification_targets(y)
         self.classes_, index = fit_labels(y)
         if len(self.classes_) < 2:
             raise ValueError(
-                f"y has one class only ({self.classes_[0]!r}); a classifier needs at least 2."
+                f"y has 1 class only ({self.classes_[0]!r}); a classifier needs at least 2."
             )
         return torch.from_numpy(index)
 
@@ -116,15 +115,18 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
 
     def decision_function(self, X: Any) -> np.ndarray:
         """The logits, shape (n_samples, n_classes) (for 2 classes, the second minus the first)."""
+        check_is_fitted(self)
         logits = self._outputs(X)
         return logits[:, 1] - logits[:, 0] if len(self.classes_) == 2 else logits
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """The probability of each of ``classes_`` for each row (softmax of the logits)."""
+        check_is_fitted(self)
         return softmax(self._outputs(X), axis=1)
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable label of each row."""
+        check_is_fitted(self)
         return self.classes_[self._outputs(X).argmax(axis=1)]
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
@@ -169,26 +171,21 @@ class FineTunedRegressor(RegressorMixin, BaseFineTuned):
 
     _task = "regression"
 
-    def _fit_targets(self, y: Any, n_samples: int) -> torch.Tensor:
-        if y is None:
-            raise ValueError("y is required: a regressor learns from targets.")
+    def _checked_target(self, y: Any) -> Any:
         values = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
-        if values.dtype.kind not in "biuf":
-            example = values.ravel()[:1].tolist()
+        if values.dtype.kind in "USO" and any(isinstance(v, (str, bytes)) for v in values.flat):
+            example = next(v for v in values.flat if isinstance(v, (str, bytes)))
             raise ValueError(
-                f"FineTunedRegressor takes numeric targets; y holds {values.dtype} values such as "
-                f"{example}. For labels use aekit.FineTunedClassifier."
+                f"FineTunedRegressor takes numeric targets; y holds text such as {example!r}. "
+                "For labels use aekit.FineTunedClassifier."
             )
-        if values.ndim == 2 and values.shape[1] == 1:
-            values = column_or_1d(values, warn=True)
-        if values.ndim not in (1, 2) or len(values) != n_samples:
-            raise ValueError(
-                f"y must have shape ({n_samples},) or ({n_samples}, n_targets); got {values.shape}."
-            )
-        if not np.isfinite(values).all():
-            raise ValueError("y contains NaN or infinite targets; remove those rows first.")
+        return y
+
+    def _fit_targets(self, y: np.ndarray) -> torch.Tensor:
+        values = np.asarray(y, dtype=np.float64)
+        n_samples = len(values)
         self.n_outputs_ = 1 if values.ndim == 1 else values.shape[1]
-        table = values.reshape(n_samples, -1).astype(np.float64)
+        table = values.reshape(n_samples, -1)
         self.y_mean_ = table.mean(axis=0)
         std = table.std(axis=0)
         self.y_scale_ = np.where(std > 0, std, 1.0)  # a constant target stays as it is
@@ -198,8 +195,14 @@ class FineTunedRegressor(RegressorMixin, BaseFineTuned):
     def _n_outputs(self) -> int:
         return int(self.n_outputs_)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True  # y may be (n_samples, n_targets)
+        return tags
+
     def predict(self, X: Any) -> np.ndarray:
         """The predicted targets, shape (n_samples,) or (n_samples, n_targets) as y was."""
+        check_is_fitted(self)
         values = self._outputs(X) * self.y_scale_ + self.y_mean_
         return values[:, 0] if self._y_1d else values
 
