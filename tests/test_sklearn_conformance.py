@@ -55,15 +55,16 @@ def test_set_output_pandas_names_latent_columns_and_keeps_feature_names():
     np.testing.assert_array_equal(Z.index, frame.index)
 
 
-FINE_TUNED = dict(
-    max_iter=60, learning_rate_init=0.02, encoder_lr_factor=1.0, early_stopping=False, random_state=0
-)
+# The checks' data are 2-D blobs: an encoder of 16 units and a 1-d code, fine-tuned at full speed.
+ENCODER = {**TINY, "latent_dim": 1, "hidden_layer_sizes": (16,)}
+FINE_TUNED = dict(max_iter=60, learning_rate_init=0.02, encoder_lr_factor=1.0, random_state=0)
+FINE_TUNED["early_stopping"] = False
 
 
 @parametrize_with_checks(
     [
-        aekit.FineTunedClassifier(aekit.Autoencoder(**{**TINY, "latent_dim": 1, "hidden_layer_sizes": (16,)}), **FINE_TUNED),
-        aekit.FineTunedRegressor(aekit.Autoencoder(**{**TINY, "latent_dim": 1, "hidden_layer_sizes": (16,)}), **FINE_TUNED),
+        aekit.FineTunedClassifier(aekit.Autoencoder(**ENCODER), **FINE_TUNED),
+        aekit.FineTunedRegressor(aekit.Autoencoder(**ENCODER), **FINE_TUNED),
     ]
 )
 def test_fine_tuning_estimators_pass_scikit_learn_checks(estimator, check):

@@ -365,7 +365,7 @@ def demo(
 
 # Application commands live in their own modules and register themselves on ``app`` when imported
 # (each keeps torch out of module level, so ``aekit --help`` stays instant).
-from aekit.cli import anomaly, applications, classify, retrieval, ship, walks  # noqa: E402, F401
+from aekit.cli import anomaly, applications, classify, finetune, retrieval, ship, walks  # noqa: E402, F401
 from aekit.cli.outputs import check_outputs_first  # noqa: E402
 
 check_outputs_first(app)  # every command checks where it will write before it does any work

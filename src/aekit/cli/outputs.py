@@ -148,7 +148,7 @@ FILE_OPTIONS = {
     "figure": "--figure",
     "out": "--out",
 }
-FOLDER_COMMANDS = {"train", "detect", "demo"}  # their --out is a folder
+FOLDER_COMMANDS = {"train", "detect", "demo", "finetune"}  # their --out is a folder
 
 
 def check_outputs(command: str, arguments: dict[str, object]) -> None:

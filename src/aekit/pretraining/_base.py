@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import math
 import os
 import warnings
+from functools import partial
 from numbers import Integral, Real
 from pathlib import Path
 from typing import Any, ClassVar
@@ -49,6 +51,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         "encoder_lr_factor": [Interval(Real, 0, None, closed="neither")],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "min_rows_per_epoch": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "early_stopping": ["boolean"],
@@ -71,6 +74,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         encoder_lr_factor: float = 0.1,
         activation: str = "relu",
         max_iter: int = 200,
+        min_rows_per_epoch: int = 2000,
         batch_size: int | str = "auto",
         learning_rate_init: float = 1e-3,
         early_stopping: bool = True,
@@ -89,6 +93,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         self.encoder_lr_factor = encoder_lr_factor
         self.activation = activation
         self.max_iter = max_iter
+        self.min_rows_per_epoch = min_rows_per_epoch
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
         self.early_stopping = early_stopping
@@ -114,20 +119,19 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         raise NotImplementedError
 
     # ---- input ---------------------------------------------------------------------------------
-    def _validate_X(self, X: Any, reset: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Checked float32 rows as given (2-D, or images (n, C, H, W)) and flattened to
-        (n, n_features) (the encoder takes both)."""
+    def _validate_X(self, X: Any, reset: bool, y: Any = None) -> tuple[np.ndarray, np.ndarray, Any]:
+        """Checked float32 rows as given (2-D, or images (n, C, H, W)), flattened to
+        (n, n_features) (the encoder takes both); in ``fit`` (``reset``) also y, checked by
+        scikit-learn's rules against the rows (its messages and warnings)."""
         array = as_numeric_array(X)
         flat = array.reshape(len(array), -1)
-        validate_data(self, X if isinstance(X, pd.DataFrame) else flat, reset=reset)
-        return array, flat
-
-    def _validate_y(self, flat: np.ndarray, y: Any) -> np.ndarray:
-        """y checked by scikit-learn's rules against the rows (its messages, its warnings)."""
-        _, y = validate_data(
-            self, flat, y, reset=False, multi_output=self._task == "regression", dtype=None
-        )
-        return y
+        rows = X if isinstance(X, pd.DataFrame) else flat
+        if not reset:
+            validate_data(self, rows, reset=False)
+            return array, flat, None
+        regression = self._task == "regression"
+        _, y = validate_data(self, rows, y, reset=True, multi_output=regression, dtype=None)
+        return array, flat, y
 
     def _check_params(self) -> None:
         self._validate_params()  # scikit-learn's table: InvalidParameterError
@@ -138,9 +142,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
             )
 
     # ---- the pretrained autoencoder ------------------------------------------------------------
-    def _autoencoder(
-        self, rows: np.ndarray, X_unlabeled: Any, seed: int, pretrained: bool
-    ) -> Any:
+    def _autoencoder(self, rows: np.ndarray, X_unlabeled: Any, seed: int, pretrained: bool) -> Any:
         """The fitted autoencoder: the given one if fitted, else a copy of it (or a default
         :class:`aekit.Autoencoder`) fitted on the rows of X and ``X_unlabeled``. With
         ``init="random"`` an unfitted one is only built (one epoch on two rows), to give the
@@ -155,7 +157,10 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
                     stacklevel=3,
                 )
             return given
-        ae = Autoencoder(device=self.device, verbose=self.verbose) if given is None else clone(given)
+        if given is None:
+            ae = Autoencoder(device=self.device, verbose=self.verbose)
+        else:
+            ae = clone(given)
         if ae.get_params().get("random_state", 0) is None:
             ae.set_params(random_state=seed)  # the fine-tuner's seed makes the whole fit repeat
         if not pretrained:
@@ -210,8 +215,8 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         """
         self.__dict__.pop("network_", None)  # a failed refit must not leave the old one usable
         self._check_params()
-        array, flat = self._validate_X(X, reset=True)
-        targets = self._fit_targets(self._validate_y(flat, self._checked_target(y)))
+        array, flat, y = self._validate_X(X, reset=True, y=self._checked_target(y))
+        targets = self._fit_targets(y)
         if len(flat) < 2:
             raise ValueError(f"n_samples={len(flat)}: fitting needs at least 2 labelled rows.")
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
@@ -256,9 +261,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
                     "checkpoint_dir needs an int random_state: a resumed run must repeat the "
                     "same validation split and shuffles. Pass e.g. random_state=0."
                 )
-            params = {
-                k: v for k, v in self.get_params(deep=False).items() if k not in _RESUMABLE
-            }
+            params = {k: v for k, v in self.get_params(deep=False).items() if k not in _RESUMABLE}
             params["autoencoder"] = repr(params["autoencoder"])
             # The run is its parameters, its data and the encoder it starts from.
             weights = [t.detach().cpu().numpy() for t in network.encoder.state_dict().values()]
@@ -279,6 +282,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
             checkpoint_path=checkpoint_path,
             fingerprint=run_fingerprint,
             parameter_groups=lambda module: groups,
+            epoch_order=partial(repeated_order, min_rows=int(self.min_rows_per_epoch)),
         )
 
     def __sklearn_is_fitted__(self) -> bool:
@@ -291,7 +295,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         Computed by a float64 copy of the network, so a row's output does not depend on the
         rows that share its call (as every aekit estimator's inference)."""
         check_is_fitted(self)
-        _, flat = self._validate_X(X, reset=False)
+        _, flat, _ = self._validate_X(X, reset=False)
         network = copy.deepcopy(self.network_).to(torch.float64).eval()
         device = next(network.parameters()).device
         rows = torch.from_numpy(flat)
@@ -334,6 +338,17 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         _check_state(network, tree["network"])
         network.load_state_dict(tree["network"], strict=True)
         self.network_ = network.to(device).eval()
+
+
+def repeated_order(y: torch.Tensor, generator: torch.Generator, min_rows: int) -> torch.Tensor:
+    """One epoch's row order: shuffled passes over all ``len(y)`` rows, as many as it takes to
+    reach ``min_rows``. With 100 labelled rows one pass is a single step; repeating it makes an
+    epoch (and so ``max_iter`` and the patience of early stopping) a comparable number of
+    steps whatever the number of labels."""
+    n = len(y)
+    passes = max(1, math.ceil(min_rows / n))
+    device = generator.device
+    return torch.cat([torch.randperm(n, generator=generator, device=device) for _ in range(passes)])
 
 
 def _is_fitted(estimator: Any) -> bool:

@@ -40,6 +40,10 @@ _PARAMETERS = """
         Activation between the head's layers.
     max_iter : int, default=200
         Training epochs at most.
+    min_rows_per_epoch : int, default=2000
+        An epoch makes shuffled passes over the labelled rows until it has seen this many, so
+        that with few labels (100 rows are one step) ``max_iter`` and ``n_iter_no_change`` still
+        count enough steps.
     batch_size : int or "auto", default="auto"
         Rows per step; "auto" is min(200, n_samples).
     learning_rate_init : float, default=1e-3
@@ -174,7 +178,7 @@ class FineTunedRegressor(RegressorMixin, BaseFineTuned):
     def _checked_target(self, y: Any) -> Any:
         values = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
         if values.dtype.kind in "USO" and any(isinstance(v, (str, bytes)) for v in values.flat):
-            example = next(v for v in values.flat if isinstance(v, (str, bytes)))
+            example = str(next(v for v in values.flat if isinstance(v, (str, bytes))))
             raise ValueError(
                 f"FineTunedRegressor takes numeric targets; y holds text such as {example!r}. "
                 "For labels use aekit.FineTunedClassifier."
