@@ -233,12 +233,14 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
             network.freeze_encoder()
         config = self._train_config(flat, targets, network, pretrained)
         network.to(device)
+        rows = torch.from_numpy(flat).to(device)
+        network.set_code_scale(rows)
         generator = torch.Generator(device).manual_seed(seed + 1)
         bar = _progress(self) if self.verbose else None
         with bar or contextlib.nullcontext():
             result = train(
                 network,
-                torch.from_numpy(flat).to(device),
+                rows,
                 targets.to(device),
                 config=config,
                 generator=generator,

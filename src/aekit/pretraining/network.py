@@ -68,12 +68,27 @@ class FineTuningNetwork(nn.Module):
     ) -> None:
         super().__init__()
         self.encoder = encoder
+        # The codes' mean and scale over the training rows, fixed before training: the head
+        # sees standardized codes whatever scale pretraining left them at (set_code_scale).
+        self.register_buffer("code_mean", torch.zeros(latent_dim))
+        self.register_buffer("code_scale", torch.ones(latent_dim))
         self.head = mlp([latent_dim, *head_layer_sizes, n_outputs], activation, False)
         self.task = task
 
     def outputs(self, x: torch.Tensor) -> torch.Tensor:
         """Logits ``(n, n_classes)`` or standardized predictions ``(n, n_targets)``."""
-        return self.head(self.encoder(x))
+        return self.head((self.encoder(x) - self.code_mean) / self.code_scale)
+
+    @torch.no_grad()
+    def set_code_scale(self, x: torch.Tensor, batch_size: int = 2048) -> None:
+        """Standardize the head's input by the mean and standard deviation of the codes of the
+        rows ``x`` (a constant code keeps scale 1)."""
+        codes = torch.cat(
+            [self.encoder(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
+        )
+        std = codes.std(dim=0) if len(codes) > 1 else torch.ones_like(codes[0])
+        self.code_mean.copy_(codes.mean(dim=0))
+        self.code_scale.copy_(torch.where(std > 1e-8, std, torch.ones_like(std)))
 
     def forward(
         self,
