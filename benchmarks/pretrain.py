@@ -111,12 +111,25 @@ def methods(models: dict, args) -> dict:
         ).fit(X, y)
     }
     for kind, (model, _) in models.items():
-        out[f"{kind} fine-tuned"] = lambda X, y, s, m=model: aekit.FineTunedClassifier(
-            m, fine_tune=args.fine_tune, random_state=s, **common
-        ).fit(X, y)
+        out[f"{kind} fine-tuned"] = lambda X, y, s, m=model: _chosen_on_validation(
+            [
+                aekit.FineTunedClassifier(
+                    m, fine_tune=args.fine_tune, encoder_lr_factor=f, random_state=s, **common
+                ).fit(X, y)
+                for f in args.encoder_lr_factors
+            ]
+        )
     for kind, (model, _) in models.items():
         out[f"LR on {kind} codes"] = lambda X, y, s, m=model: _FrozenCodes(m).fit(X, y)
     return out
+
+
+def _chosen_on_validation(fitted: list):
+    """The candidate with the lowest loss on its own validation split (10% of the labelled
+    rows; the same split for every candidate, as they share the seed): no test rows used."""
+    best = min(fitted, key=lambda estimator: estimator.best_loss_)
+    best.chosen_factor = best.encoder_lr_factor
+    return best
 
 
 class _FrozenCodes:
@@ -148,6 +161,7 @@ def run_grid(name, X_train, y_train, X_test, y_test, models, args, metric) -> li
                 epochs = getattr(estimator, "n_iter_", None)
                 rows.append(
                     dict(
+                        factor=getattr(estimator, "chosen_factor", None),
                         dataset=name,
                         labels=n,
                         draw=draw,
@@ -157,9 +171,11 @@ def run_grid(name, X_train, y_train, X_test, y_test, models, args, metric) -> li
                         epochs=epochs,
                     )
                 )
+                factor = rows[-1]["factor"]
                 print(
                     f"{name} {n} labels draw {draw}: {method} {score:.4f} ({seconds:.0f} s"
-                    f"{'' if epochs is None else f', {epochs} epochs'})",
+                    f"{'' if epochs is None else f', {epochs} epochs'}"
+                    f"{'' if factor is None else f', factor {factor}'})",
                     flush=True,
                 )
     return rows
@@ -226,6 +242,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pretrain-epochs", type=int, default=20)
     parser.add_argument("--noise-level", type=float, default=0.25)
     parser.add_argument("--fine-tune", default="all", choices=["all", "gradual", "head"])
+    parser.add_argument(
+        "--encoder-lr-factors",
+        nargs="+",
+        type=float,
+        default=[0.1, 0.01],
+        help="fine-tune with each, keep the one with the lowest validation loss",
+    )
     parser.add_argument("--max-iter", type=int, default=200)
     parser.add_argument("--patience", type=int, default=10)
     parser.add_argument("--campaign", action=argparse.BooleanOptionalAction, default=True)
