@@ -45,6 +45,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from _common import command_line, machine_info, print_table, write_result
+from _greedy import stacked_dae
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import train_test_split
@@ -55,7 +56,7 @@ import aekit
 from aekit.data.datasets import load_mnist
 
 DATASETS = {"MNIST": "mnist", "Fashion-MNIST": "fashion-mnist"}
-KINDS = ("AE", "DAE", "VAE")
+KINDS = ("AE", "DAE", "VAE", "SDAE")  # SDAE: greedy layer-wise, stacked denoising AEs
 
 
 def pretrained_models(X, args, cache: Path, name: str) -> dict:
@@ -73,6 +74,7 @@ def pretrained_models(X, args, cache: Path, name: str) -> dict:
             noise="masking", noise_level=args.noise_level, **shared
         ),
         "VAE": lambda: aekit.VAE(**shared),
+        "SDAE": lambda: _Greedy(args),
     }
     models = {}
     for kind in args.kinds:
@@ -88,6 +90,17 @@ def pretrained_models(X, args, cache: Path, name: str) -> dict:
         print(f"{name} {kind}: pretrained in {seconds:.0f} s")
         models[kind] = (model, seconds)
     return models
+
+
+class _Greedy:
+    """``fit(X)`` gives the greedily pretrained stack (see ``_greedy.py``) as an autoencoder."""
+
+    def __init__(self, args) -> None:
+        self.args = args
+
+    def fit(self, X):
+        a = self.args
+        return stacked_dae(X, list(a.hidden), a.latent, a.pretrain_epochs, a.noise_level)
 
 
 def draw_labels(y: np.ndarray, n: int, seed: int) -> np.ndarray:
@@ -236,7 +249,7 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="one draw only where every training image is labelled",
     )
-    parser.add_argument("--kinds", nargs="+", default=list(KINDS), choices=list(KINDS))
+    parser.add_argument("--kinds", nargs="+", default=["AE", "DAE", "VAE"], choices=list(KINDS))
     parser.add_argument("--hidden", nargs="+", type=int, default=[512, 256])
     parser.add_argument("--latent", type=int, default=32)
     parser.add_argument("--pretrain-epochs", type=int, default=20)
