@@ -33,6 +33,10 @@ Reproduce (from the repository root)::
 
 ``--datasets MNIST --labels 100 1000 --draws 2`` runs a reduced grid; pretrained models are
 kept in ``--cache`` (default ``benchmarks/results/pretrain-cache``) so a rerun skips them.
+``--kinds SDAE`` adds greedy layer-wise pretraining (stacked denoising autoencoders,
+``_greedy.py``). The encoder's learning-rate factor of each fine-tuned fit is chosen among
+``--encoder-lr-factors`` by the loss on the labelled rows' validation split. The README's
+figures come from the reduced run it names (3 draws, capped epochs).
 Results go to ``benchmarks/results/pretrain.json`` (``--out``).
 """
 
