@@ -296,7 +296,15 @@ def test_cli_aliases_name_model_file_classes():
 # The layers of the README's layout table: what each top-level part of aekit may import besides
 # itself. Applications build on the estimators; figures on the applications; the CLI on all.
 FOUNDATION = {"_version", "devices", "registry", "io"}
-APPLICATIONS = {"anomaly", "hashing", "compression", "imputation", "denoising", "generation"}
+APPLICATIONS = {
+    "anomaly",
+    "hashing",
+    "compression",
+    "imputation",
+    "denoising",
+    "generation",
+    "pretraining",
+}
 ALLOWED = {
     "_version": set(),
     "_moved": set(),

@@ -53,3 +53,20 @@ def test_set_output_pandas_names_latent_columns_and_keeps_feature_names():
     cloned = clone(est)
     assert cloned.get_params() == est.get_params() and not hasattr(cloned, "model_")
     np.testing.assert_array_equal(Z.index, frame.index)
+
+
+# The checks' data are 2-D blobs: an encoder of 16 units and a 1-d code, fine-tuned at full speed.
+ENCODER = {**TINY, "latent_dim": 1, "hidden_layer_sizes": (16,)}
+FINE_TUNED = dict(max_iter=60, learning_rate_init=0.02, encoder_lr_factor=1.0, random_state=0)
+FINE_TUNED["min_rows_per_epoch"] = 1  # one pass per epoch: the checks fit many times
+FINE_TUNED["early_stopping"] = False
+
+
+@parametrize_with_checks(
+    [
+        aekit.FineTunedClassifier(aekit.Autoencoder(**ENCODER), **FINE_TUNED),
+        aekit.FineTunedRegressor(aekit.Autoencoder(**ENCODER), **FINE_TUNED),
+    ]
+)
+def test_fine_tuning_estimators_pass_scikit_learn_checks(estimator, check):
+    check(estimator)

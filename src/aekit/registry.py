@@ -22,6 +22,8 @@ PUBLIC: dict[str, str] = {
     "ConditionalVAE": "aekit.estimators:ConditionalVAE",
     "ContractiveAutoencoder": "aekit.estimators:ContractiveAutoencoder",
     "DenoisingAutoencoder": "aekit.estimators:DenoisingAutoencoder",
+    "FineTunedClassifier": "aekit.pretraining:FineTunedClassifier",
+    "FineTunedRegressor": "aekit.pretraining:FineTunedRegressor",
     "HammingIndex": "aekit.hashing:HammingIndex",
     "SemanticHasher": "aekit.hashing:SemanticHasher",
     "SeriesAnomalyDetector": "aekit.timeseries:SeriesAnomalyDetector",
@@ -61,6 +63,8 @@ MODEL_FILE_CLASSES: frozenset[str] = frozenset(
         "AutoencoderImputer",
         "SemanticHasher",
         "Compressor",
+        "FineTunedClassifier",
+        "FineTunedRegressor",
         *INNER,
     }
 )

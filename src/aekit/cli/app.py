@@ -463,6 +463,7 @@ from aekit.cli import (  # noqa: E402, F401
     anomaly,
     applications,
     classify,
+    finetune,
     retrieval,
     series,
     ship,

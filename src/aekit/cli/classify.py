@@ -1,5 +1,6 @@
 """``aekit predict``: the labels a ConditionalVAE run gives DATA (its classifier q(y|x) when it
-was trained with unlabelled rows marked -1, else Bayes' rule on the ELBO under each label)."""
+was trained with unlabelled rows marked -1, else Bayes' rule on the ELBO under each label), or
+a fine-tuned run (``aekit finetune``) its labels or its regression targets."""
 
 from __future__ import annotations
 
@@ -30,16 +31,22 @@ def predict(
     grayscale: Grayscale = False,
 ) -> None:
     """Write the predicted label of each row of DATA and the probability of every class
-    (columns label, p_<class>...). When DATA has labels, print the accuracy on the rows whose
-    label is known (rows marked -1 are left out)."""
+    (columns label, p_<class>...), or a regression run's predictions (columns prediction...).
+    When DATA has labels, print the accuracy on the rows whose label is known (rows marked -1
+    are left out), or a regression run's R^2."""
     import numpy as np
 
     from aekit.cli.data import write_table
 
     estimator = load_run(run)
-    if not hasattr(estimator, "classes_"):  # the command reads the labels a model learned
-        raise ValueError(f"{run} holds a {type(estimator).__name__}; predict needs a cvae run.")
     X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
+    if hasattr(estimator, "y_mean_"):  # a fine-tuned regressor
+        _write_predictions(estimator, X, y, output)
+        return
+    if not hasattr(estimator, "classes_"):  # the command reads the labels a model learned
+        raise ValueError(
+            f"{run} is a {type(estimator).__name__}; predict needs a cvae or a finetune run."
+        )
     proba = estimator.predict_proba(X)
     labels = estimator.classes_[proba.argmax(axis=1)]
     if output.suffix.lower() == ".npy":  # one numeric array: the labels must be numbers
@@ -58,4 +65,24 @@ def predict(
         if known.any():
             accuracy = float(np.mean(labels[known] == np.asarray(y)[known]))
             message += f"; accuracy {accuracy:.4f} on the {int(known.sum())} labelled rows"
+    typer.echo(message)
+
+
+def _write_predictions(estimator, X, y, output) -> None:
+    """A regressor's predictions (columns prediction, or prediction_0, ... for several
+    targets) and, given DATA's targets, its R^2 on them."""
+    import numpy as np
+
+    from aekit.cli.data import write_table
+
+    values = estimator.predict(X).reshape(len(X), -1)
+    names = (
+        ["prediction"]
+        if values.shape[1] == 1
+        else [f"prediction_{i}" for i in range(values.shape[1])]
+    )
+    write_table(output, values, names)
+    message = f"{len(values)} rows: {output}"
+    if y is not None:
+        message += f"; R^2 {estimator.score(X, np.asarray(y, dtype=np.float64)):.4f}"
     typer.echo(message)

@@ -152,6 +152,7 @@ FOLDER_COMMANDS = {
     "train",
     "detect",
     "demo",
+    "finetune",
     "detect-series",
     "impute",
     "train-hasher",

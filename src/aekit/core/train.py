@@ -69,6 +69,21 @@ class TrainConfig:
     precision: str = "float32"  # or "bf16": see PRECISIONS
     compile: bool = False  # torch.compile the training forward; see compiled_forward
     distributed: bool = False  # DDP over torchrun's processes; see aekit.core.distributed
+    # The parameters to train, in groups with their own learning rates (e.g. a pretrained
+    # encoder slower than a new head): a function of the module. None: every parameter that
+    # requires a gradient, at ``learning_rate``.
+    parameter_groups: Callable[[nn.Module], list[ParameterGroup]] | None = None
+
+
+@dataclass
+class ParameterGroup:
+    """Parameters trained at ``learning_rate * lr_factor`` from epoch ``first_epoch`` (from 0)
+    on, and not changed before it (a learning rate of 0: gradual unfreezing, Howard & Ruder
+    2018, sec. 3.2). The learning-rate schedule multiplies every group's rate alike."""
+
+    params: list[nn.Parameter]
+    lr_factor: float = 1.0
+    first_epoch: int = 0
 
 
 PRECISIONS = ("float32", "bf16")
@@ -240,18 +255,43 @@ def learning_rate_scheduler(
         def factor(epoch: int) -> float:
             return 1.0
 
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+    # One factor per parameter group: 0 before a group's first epoch (its base rate already
+    # holds its lr_factor); a single group starting at epoch 0 is the plain schedule.
+    starts = [group.get("first_epoch", 0) for group in optimizer.param_groups]
+    factors = [_from_epoch(factor, start) for start in starts]
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factors)
 
 
-def _adam(module: nn.Module, learning_rate: float) -> torch.optim.Adam:
+def _from_epoch(factor: Callable[[int], float], start: int) -> Callable[[int], float]:
+    if start <= 0:
+        return factor
+    return lambda epoch: factor(epoch) if epoch >= start else 0.0
+
+
+def _parameter_groups(module: nn.Module, config: TrainConfig) -> list[dict]:
+    """The optimizer's parameter groups: one of every trainable parameter, or the config's."""
+    if config.parameter_groups is None:
+        return [{"params": [p for p in module.parameters() if p.requires_grad]}]
+    return [
+        {
+            "params": [p for p in group.params if p.requires_grad],
+            "lr": config.learning_rate * group.lr_factor,
+            "first_epoch": group.first_epoch,
+        }
+        for group in config.parameter_groups(module)
+    ]
+
+
+def _adam(module: nn.Module, config: TrainConfig) -> torch.optim.Adam:
     """Adam, fused into one kernel where PyTorch supports it: the per-tensor loop of the plain
     implementation costs more than the forward pass for small networks at small batches."""
-    params = [p for p in module.parameters() if p.requires_grad]
+    groups = [group for group in _parameter_groups(module, config) if group["params"]]
+    params = [p for group in groups for p in group["params"]]
     fusable = all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in params)
     try:
-        return torch.optim.Adam(params, lr=learning_rate, fused=fusable or None)
+        return torch.optim.Adam(groups, lr=config.learning_rate, fused=fusable or None)
     except (RuntimeError, TypeError):  # an older PyTorch without fused Adam on this device
-        return torch.optim.Adam(params, lr=learning_rate)
+        return torch.optim.Adam(groups, lr=config.learning_rate)
 
 
 def train(
@@ -281,7 +321,7 @@ def _train(
     train_idx, val_idx = (rows.split_order(X, i) for i in _split(len(X), config, generator))
     X_train, y_train = (X, y) if train_idx is None else _rows_of(X, y, train_idx)
     X_val, y_val = (None, None) if val_idx is None else _rows_of(X, y, val_idx)
-    optimizer = _adam(module, config.learning_rate)
+    optimizer = _adam(module, config)
     scheduler = learning_rate_scheduler(optimizer, config)
     result = TrainResult(n_iter=0)
     no_improve, best_state = 0, None

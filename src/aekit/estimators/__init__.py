@@ -15,6 +15,7 @@ ConditionalVAE also learns from partly labelled data (M2).
 """
 
 from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._progress import ProgressBar
 from aekit.estimators.autoencoder import Autoencoder
 from aekit.estimators.conditional import ConditionalVAE
 from aekit.estimators.contractive import ContractiveAutoencoder
@@ -29,6 +30,7 @@ __all__ = [
     "ConditionalVAE",
     "ContractiveAutoencoder",
     "DenoisingAutoencoder",
+    "ProgressBar",
     "SparseAutoencoder",
     "VariationalAutoencoder",
 ]

@@ -1,0 +1,88 @@
+"""``aekit finetune RUN DATA --label-column y --out RUN2``: fine-tune the encoder of an
+autoencoder run on DATA's labels (:class:`aekit.FineTunedClassifier`, or
+:class:`aekit.FineTunedRegressor` with ``--task regression``); ``aekit predict RUN2 DATA``
+then predicts. RUN2 holds model.safetensors (the autoencoder inside), metrics.csv and
+command.txt, staged and claimed as ``aekit train``'s RUN is.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aekit.cli.common import Data, Grayscale, ImageShape, ImageSize, LabelColumn, app, load_run
+from aekit.cli.common import Run as RunArgument
+
+TASKS = {"classification": "FineTunedClassifier", "regression": "FineTunedRegressor"}
+
+
+@app.command()
+def finetune(
+    run: RunArgument,
+    data: Data,
+    out: Annotated[Path, typer.Option(help="RUN folder to create.")] = Path("finetune-run"),
+    task: Annotated[str, typer.Option(help="classification or regression.")] = "classification",
+    param: Annotated[
+        list[str] | None,
+        typer.Option(help="A parameter of the fine-tuning estimator, name=value; repeatable."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    label_column: LabelColumn = None,
+    image_shape: ImageShape = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = False,
+) -> None:
+    """Fine-tune the encoder of RUN (an autoencoder run) with a new head on DATA's labels
+    (rows labelled -1, or blank, are left out for classification) and leave the model in OUT."""
+    import numpy as np
+
+    from aekit import registry
+    from aekit.cli import runs
+    from aekit.cli.common import read_data
+
+    if task not in TASKS:
+        raise ValueError(f"--task {task!r}: choose classification or regression.")
+    cls = registry.find_class(TASKS[task])
+    params = runs.resolve_params(cls, {}, param or [])
+    params.setdefault("random_state", 0)  # a run must be repeatable from its command
+    with runs.claimed_run(out, force) as staging:  # claimed before any work
+        autoencoder = load_run(run)
+        if not hasattr(autoencoder, "encoder_module"):
+            raise ValueError(
+                f"{run} holds a {type(autoencoder).__name__}; finetune needs an autoencoder run "
+                "from 'aekit train'."
+            )
+        X, y = read_data(data, label_column, image_shape, image_size, grayscale)
+        if y is None:
+            raise ValueError(f"DATA {data} has no labels; name their column with --label-column.")
+        if task == "classification":
+            labelled = np.array([v is not None and not (v == -1) for v in y.tolist()])
+            if not labelled.all():
+                typer.echo(f"{int((~labelled).sum())} unlabelled rows left out", err=True)
+                X, y = np.asarray(X)[labelled], y[labelled]
+        estimator = cls(autoencoder, **params).set_params(verbose=not quiet)
+        estimator.fit(X, y)
+        estimator.save(staging / runs.MODEL_FILE)
+        runs.write_metrics(staging / "metrics.csv", estimator.history_)
+        options = {
+            "--task": task,
+            "--label-column": label_column,
+            "--image-shape": image_shape,
+            "--image-size": image_size,
+        }
+        words = ["aekit", "finetune", str(run), data]
+        for flag, value in options.items():
+            words += [flag, str(value)] if value is not None else []
+        words += ["--grayscale"] if grayscale else []
+        for name, value in sorted(params.items()):
+            words += [
+                "--param",
+                f"{name}={value!r}" if isinstance(value, str) else f"{name}={value}",
+            ]
+        (staging / "command.txt").write_text(shlex.join([*words, "--out", str(out)]) + "\n")
+    final = {k: round(v[-1], 4) for k, v in estimator.history_.items()}
+    typer.echo(f"{cls.__name__}: {estimator.n_iter_} epochs, {final}\nrun: {out}")

@@ -1,0 +1,387 @@
+"""What the fine-tuning estimators share: the pretrained autoencoder, the network, training
+with the one trainer, inference, and their model files. The public classes
+(:mod:`aekit.pretraining.finetuned`) add only their targets: labels or numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import math
+import os
+import warnings
+from functools import partial
+from numbers import Integral, Real
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import BaseEstimator, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from aekit.core.nets import ACTIVATIONS, reset_parameters
+from aekit.core.train import TrainConfig, fingerprint, train
+from aekit.data.validation import as_numeric_array, is_int
+from aekit.devices import DEVICES, resolve_device
+from aekit.estimators import Autoencoder, ProgressBar
+from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
+from aekit.pretraining.network import FINE_TUNE, FineTuningNetwork
+
+_INFERENCE_BATCH = 2048
+# Parameters that may change between a run and its resumption from a checkpoint.
+_RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
+
+
+class BaseFineTuned(SavesToFile, BaseEstimator):
+    """An autoencoder's encoder with a new head, trained on labelled rows. See
+    :class:`aekit.FineTunedClassifier` for the parameters."""
+
+    _task: ClassVar[str]  # "classification" or "regression"
+
+    _parameter_constraints: ClassVar[dict[str, list]] = {
+        "autoencoder": [None, HasMethods(["fit", "encoder_module"])],
+        "head_layer_sizes": [tuple, list],
+        "fine_tune": [StrOptions(set(FINE_TUNE))],
+        "init": [StrOptions({"pretrained", "random"})],
+        "encoder_lr_factor": [Interval(Real, 0, None, closed="neither")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "min_rows_per_epoch": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, None, None, closed="neither")],
+        "checkpoint_dir": [None, str, os.PathLike],
+        "random_state": ["random_state"],
+        "device": [StrOptions(set(DEVICES)), torch.device],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        autoencoder: Any = None,
+        *,
+        head_layer_sizes: tuple[int, ...] = (),
+        fine_tune: str = "all",
+        init: str = "pretrained",
+        encoder_lr_factor: float = 0.1,
+        activation: str = "relu",
+        max_iter: int = 200,
+        min_rows_per_epoch: int = 2000,
+        batch_size: int | str = "auto",
+        learning_rate_init: float = 1e-3,
+        early_stopping: bool = True,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        tol: float = 1e-4,
+        checkpoint_dir: str | os.PathLike | None = None,
+        random_state: Any = None,
+        device: str = "auto",
+        verbose: bool = False,
+    ) -> None:
+        self.autoencoder = autoencoder
+        self.head_layer_sizes = head_layer_sizes
+        self.fine_tune = fine_tune
+        self.init = init
+        self.encoder_lr_factor = encoder_lr_factor
+        self.activation = activation
+        self.max_iter = max_iter
+        self.min_rows_per_epoch = min_rows_per_epoch
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.checkpoint_dir = checkpoint_dir
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    # ---- what a subclass says about its targets ------------------------------------------------
+    def _checked_target(self, y: Any) -> Any:
+        """y, after the checks of this task that come before scikit-learn's."""
+        return y
+
+    def _fit_targets(self, y: np.ndarray) -> torch.Tensor:
+        """Learn the targets' form (classes, scale) from the checked y; the training targets
+        as a tensor."""
+        raise NotImplementedError
+
+    def _n_outputs(self) -> int:
+        raise NotImplementedError
+
+    # ---- input ---------------------------------------------------------------------------------
+    def _validate_X(self, X: Any, reset: bool, y: Any = None) -> tuple[np.ndarray, np.ndarray, Any]:
+        """Checked float32 rows as given (2-D, or images (n, C, H, W)), flattened to
+        (n, n_features) (the encoder takes both); in ``fit`` (``reset``) also y, checked by
+        scikit-learn's rules against the rows (its messages and warnings)."""
+        array = as_numeric_array(X)
+        flat = array.reshape(len(array), -1)
+        rows = X if isinstance(X, pd.DataFrame) else flat
+        if not reset:
+            validate_data(self, rows, reset=False)
+            return array, flat, None
+        regression = self._task == "regression"
+        _, y = validate_data(self, rows, y, reset=True, multi_output=regression, dtype=None)
+        return array, flat, y
+
+    def _check_params(self) -> None:
+        self._validate_params()  # scikit-learn's table: InvalidParameterError
+        if not all(is_int(width, 1) for width in self.head_layer_sizes):
+            raise ValueError(
+                f"head_layer_sizes={self.head_layer_sizes!r} must hold ints of at least 1 "
+                "(the head's hidden widths; () for a linear head)."
+            )
+
+    # ---- the pretrained autoencoder ------------------------------------------------------------
+    def _autoencoder(self, rows: np.ndarray, X_unlabeled: Any, seed: int, pretrained: bool) -> Any:
+        """The fitted autoencoder: the given one if fitted, else a copy of it (or a default
+        :class:`aekit.Autoencoder`) fitted on the rows of X and ``X_unlabeled``. With
+        ``init="random"`` an unfitted one is only built (one epoch on two rows), to give the
+        network its shape: its weights are drawn afresh."""
+        given = self.autoencoder
+        if given is not None and _is_fitted(given):
+            if X_unlabeled is not None:
+                warnings.warn(
+                    "X_unlabeled is only used to fit an unfitted autoencoder, and the given one "
+                    "is fitted: it is ignored. Pass an unfitted autoencoder to pretrain on it.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+            return given
+        if given is None:
+            ae = Autoencoder(device=self.device, verbose=self.verbose)
+        else:
+            ae = clone(given)
+        if ae.get_params().get("random_state", 0) is None:
+            ae.set_params(random_state=seed)  # the fine-tuner's seed makes the whole fit repeat
+        if not pretrained:
+            return ae.set_params(max_iter=1, early_stopping=False, verbose=False).fit(rows[:2])
+        if self.checkpoint_dir is not None and ae.get_params().get("checkpoint_dir", 0) is None:
+            ae.set_params(checkpoint_dir=Path(self.checkpoint_dir) / "autoencoder")
+        if X_unlabeled is not None:
+            rows = _stacked(rows, X_unlabeled)
+        return ae.fit(rows)
+
+    def _check_autoencoder(self, ae: Any, n_features: int) -> None:
+        width = int(np.prod(ae.input_shape()))
+        if width != n_features:
+            raise ValueError(
+                f"X has {n_features} features but the autoencoder takes {width} "
+                f"(input shape {ae.input_shape()}); pass rows like those it was fitted on, or "
+                "an unfitted autoencoder to fit on X."
+            )
+        if getattr(ae, "classes_", None) is not None:
+            raise ValueError(
+                f"a {type(ae).__name__} encodes rows given their labels, which are what this "
+                "estimator predicts; pretrain an unconditional autoencoder (e.g. aekit.VAE)."
+            )
+
+    def _build_network(self, ae: Any) -> FineTuningNetwork:
+        encoder = ae.encoder_module().train()
+        return FineTuningNetwork(
+            encoder,
+            int(ae.latent_dim),
+            tuple(int(w) for w in self.head_layer_sizes),
+            self._n_outputs(),
+            self._task,
+            self.activation,
+        )
+
+    # ---- fitting ---------------------------------------------------------------------------
+    def fit(self, X: Any, y: Any, X_unlabeled: Any = None) -> BaseFineTuned:
+        """Pretrain the autoencoder if it is not fitted, then train the encoder and the head.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+            Labelled rows, as the autoencoder takes them.
+        y : array-like of shape (n_samples,) (or (n_samples, n_targets) for regression)
+            Targets.
+        X_unlabeled : array-like, default=None
+            More rows without targets, to pretrain an unfitted autoencoder on (with X).
+
+        Returns
+        -------
+        self : object
+        """
+        self.__dict__.pop("network_", None)  # a failed refit must not leave the old one usable
+        self._check_params()
+        array, flat, y = self._validate_X(X, reset=True, y=self._checked_target(y))
+        targets = self._fit_targets(y)
+        if len(flat) < 2:
+            raise ValueError(f"n_samples={len(flat)}: fitting needs at least 2 labelled rows.")
+        seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
+        pretrained = self.init == "pretrained"
+        ae = self._autoencoder(array, X_unlabeled, seed, pretrained)
+        self._check_autoencoder(ae, flat.shape[1])
+        device = resolve_device(self.device)
+        with torch.random.fork_rng(devices=[]):  # building draws from the global RNG
+            network = self._build_network(ae)
+        reset_parameters(network.head, torch.Generator().manual_seed(seed))
+        if not pretrained:
+            network.reset_encoder(torch.Generator().manual_seed(seed + 2))
+        if self.fine_tune == "head":
+            network.freeze_encoder()
+        config = self._train_config(flat, targets, network, pretrained)
+        network.to(device)
+        rows = torch.from_numpy(flat).to(device)
+        network.set_code_scale(rows)
+        generator = torch.Generator(device).manual_seed(seed + 1)
+        bar = _progress(self) if self.verbose else None
+        with bar or contextlib.nullcontext():
+            result = train(
+                network,
+                rows,
+                targets.to(device),
+                config=config,
+                generator=generator,
+                callbacks=[bar] if bar else [],
+            )
+        self.autoencoder_ = ae
+        self.n_iter_ = result.n_iter
+        self.history_ = result.history
+        self.best_loss_ = result.best_loss
+        self.network_ = network
+        return self
+
+    def _train_config(
+        self, flat: np.ndarray, targets: torch.Tensor, network: FineTuningNetwork, pretrained: bool
+    ) -> TrainConfig:
+        checkpoint_path, run_fingerprint = None, ""
+        if self.checkpoint_dir is not None:
+            if not isinstance(self.random_state, (int, np.integer)):
+                raise ValueError(
+                    "checkpoint_dir needs an int random_state: a resumed run must repeat the "
+                    "same validation split and shuffles. Pass e.g. random_state=0."
+                )
+            params = {k: v for k, v in self.get_params(deep=False).items() if k not in _RESUMABLE}
+            params["autoencoder"] = repr(params["autoencoder"])
+            # The run is its parameters, its data and the encoder it starts from.
+            weights = [t.detach().cpu().numpy() for t in network.encoder.state_dict().values()]
+            checkpoint_path = Path(self.checkpoint_dir) / "checkpoint.safetensors"
+            run_fingerprint = fingerprint(params, flat, targets.numpy(), *weights)
+        groups = network.parameter_groups(self.fine_tune, self.encoder_lr_factor, pretrained)
+        n_layers = len(groups) - 1 if self.fine_tune == "gradual" else 0
+        return TrainConfig(
+            max_iter=int(self.max_iter),
+            batch_size=min(200, len(flat)) if self.batch_size == "auto" else int(self.batch_size),
+            learning_rate=float(self.learning_rate_init),
+            early_stopping=bool(self.early_stopping),
+            validation_fraction=float(self.validation_fraction),
+            n_iter_no_change=int(self.n_iter_no_change),
+            tol=float(self.tol),
+            # Gradual unfreezing: no stopping before every layer has had its turn.
+            patience_start=n_layers,
+            checkpoint_path=checkpoint_path,
+            fingerprint=run_fingerprint,
+            parameter_groups=lambda module: groups,
+            epoch_order=partial(repeated_order, min_rows=int(self.min_rows_per_epoch)),
+        )
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "network_")
+
+    # ---- inference -------------------------------------------------------------------------
+    @torch.no_grad()
+    def _outputs(self, X: Any) -> np.ndarray:
+        """The head's outputs (logits, or standardized predictions) for every row, float64.
+        Computed by a float64 copy of the network, so a row's output does not depend on the
+        rows that share its call (as every aekit estimator's inference)."""
+        check_is_fitted(self)
+        _, flat, _ = self._validate_X(X, reset=False)
+        network = copy.deepcopy(self.network_).to(torch.float64).eval()
+        device = next(network.parameters()).device
+        rows = torch.from_numpy(flat)
+        out = [
+            network.outputs(rows[start : start + _INFERENCE_BATCH].to(device, torch.float64)).cpu()
+            for start in range(0, len(rows), _INFERENCE_BATCH)
+        ]
+        return torch.cat(out).numpy()
+
+    @property
+    def loss_curve_(self) -> list[float]:
+        """The training loss per epoch."""
+        return self.history_["loss"]
+
+    # ---- model files: the autoencoder as its own document, and the fine-tuned network ---------
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
+        document, tree = export_estimator(self.autoencoder_)
+        fitted = {
+            "autoencoder": document,
+            "n_features_in_": self.n_features_in_,
+            "feature_names_in_": getattr(self, "feature_names_in_", None),
+            "n_iter_": self.n_iter_,
+            "history_": self.history_,
+            "best_loss_": self.best_loss_,
+        }
+        state = {k: v.detach().cpu() for k, v in self.network_.state_dict().items()}
+        return fitted, {"autoencoder": tree, "network": state}
+
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
+        ae = import_estimator(fitted["autoencoder"], tree["autoencoder"], device)
+        self.autoencoder_ = ae
+        self.n_features_in_ = fitted["n_features_in_"]
+        if fitted["feature_names_in_"] is not None:
+            self.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
+        self.n_iter_ = fitted["n_iter_"]
+        self.history_ = fitted["history_"]
+        self.best_loss_ = fitted["best_loss_"]
+        with torch.random.fork_rng(devices=[]):
+            network = self._build_network(ae)
+        _check_state(network, tree["network"])
+        network.load_state_dict(tree["network"], strict=True)
+        self.network_ = network.to(device).eval()
+
+
+def repeated_order(y: torch.Tensor, generator: torch.Generator, min_rows: int) -> torch.Tensor:
+    """One epoch's row order: shuffled passes over all ``len(y)`` rows, as many as it takes to
+    reach ``min_rows``. With 100 labelled rows one pass is a single step; repeating it makes an
+    epoch (and so ``max_iter`` and the patience of early stopping) a comparable number of
+    steps whatever the number of labels."""
+    n = len(y)
+    passes = max(1, math.ceil(min_rows / n))
+    device = generator.device
+    return torch.cat([torch.randperm(n, generator=generator, device=device) for _ in range(passes)])
+
+
+def _is_fitted(estimator: Any) -> bool:
+    try:
+        check_is_fitted(estimator)
+    except NotFittedError:
+        return False
+    return True
+
+
+def _stacked(rows: np.ndarray, X_unlabeled: Any) -> np.ndarray:
+    """The labelled rows and the unlabelled ones in one array, shaped as X's rows."""
+    more = as_numeric_array(X_unlabeled, name="X_unlabeled")
+    if more.shape[1:] != rows.shape[1:]:
+        raise ValueError(
+            f"X_unlabeled has rows of shape {more.shape[1:]} but X has {rows.shape[1:]}; both "
+            "are rows of the same data."
+        )
+    return np.concatenate([rows, more])
+
+
+def _check_state(network: torch.nn.Module, state: Any) -> None:
+    """``ValueError`` unless ``state`` holds exactly ``network``'s tensors, shape for shape."""
+    if not isinstance(state, dict):
+        raise ValueError("the network's weights are not a tree of named tensors")
+    expected = {k: tuple(v.shape) for k, v in network.state_dict().items()}
+    found = {k: tuple(getattr(v, "shape", ())) for k, v in state.items()}
+    if expected != found:
+        wrong = sorted(k for k in set(expected) | set(found) if expected.get(k) != found.get(k))
+        raise ValueError(f"the network's weights do not fit its parameters: {wrong[:3]}")
+
+
+def _progress(estimator: Any) -> ProgressBar:
+    return ProgressBar(type(estimator).__name__, int(estimator.max_iter))

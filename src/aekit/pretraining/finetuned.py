@@ -1,0 +1,223 @@
+"""Fine-tuning estimators: an autoencoder's encoder, pretrained on rows with or without labels,
+plus a new head, trained on the labelled rows (Hinton & Salakhutdinov 2006; Erhan et al. 2010,
+"Why does unsupervised pre-training help deep learning?")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from scipy.special import softmax
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from aekit.data.validation import as_labels, encode_labels, fit_labels
+from aekit.pretraining._base import BaseFineTuned
+
+_PARAMETERS = """
+    Parameters
+    ----------
+    autoencoder : aekit autoencoder or None, default=None
+        Where the encoder comes from. A fitted one is used as it is (it is not changed); an
+        unfitted one is cloned and fitted first on X and ``X_unlabeled``; None fits a default
+        :class:`aekit.Autoencoder`. Unconditional kinds only (a VAE's encoder gives its
+        posterior mean). ``sklearn.base.clone`` clones it unfitted, so cross-validation
+        pretrains again in every fold, on that fold's rows only.
+    head_layer_sizes : tuple of int, default=()
+        Hidden widths of the head on top of the code; () is a linear head.
+    fine_tune : {"all", "head", "gradual"}, default="all"
+        Which layers train: all of them (the pretrained ones at ``encoder_lr_factor`` times the
+        learning rate), the head only (the encoder frozen), or the head first and then one more
+        pretrained layer per epoch from the top (gradual unfreezing, Howard & Ruder 2018).
+    init : {"pretrained", "random"}, default="pretrained"
+        ``"random"`` draws the encoder's weights afresh: the same network trained from scratch,
+        every layer at ``learning_rate_init`` (the control that pretraining must beat).
+    encoder_lr_factor : float, default=0.1
+        Learning rate of the pretrained layers relative to the head's.
+    activation : str, default="relu"
+        Activation between the head's layers.
+    max_iter : int, default=200
+        Training epochs at most.
+    min_rows_per_epoch : int, default=2000
+        An epoch makes shuffled passes over the labelled rows until it has seen this many, so
+        that with few labels (100 rows are one step) ``max_iter`` and ``n_iter_no_change`` still
+        count enough steps.
+    batch_size : int or "auto", default="auto"
+        Rows per step; "auto" is min(200, n_samples).
+    learning_rate_init : float, default=1e-3
+        Adam's learning rate for the head.
+    early_stopping : bool, default=True
+        Hold out ``validation_fraction`` of the labelled rows, stop when their loss stops
+        improving and keep the weights that scored best on them.
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=10
+        Epochs without an improvement of ``tol`` before stopping.
+    tol : float, default=1e-4
+    checkpoint_dir : str or path, default=None
+        An atomic checkpoint after each epoch (and the autoencoder's in ``autoencoder/``, when
+        it is fitted here); a later ``fit`` resumes. Needs an int ``random_state``.
+    random_state : int, RandomState or None, default=None
+        Seeds the head, the split, the shuffles (and an unfitted autoencoder without one).
+    device : {"auto", "cpu", "cuda"}, default="auto"
+    verbose : bool, default=False
+        A progress bar.
+"""
+
+_ATTRIBUTES = """
+    autoencoder_ : aekit autoencoder
+        The fitted autoencoder the encoder came from (before fine-tuning).
+    network_ : torch.nn.Module
+        The fine-tuned network: ``network_.encoder`` (raw rows -> code) and ``network_.head``.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when X was a DataFrame with string column names.
+    n_iter_ : int
+        Epochs run.
+    history_ : dict of list of float
+        ``loss`` (and ``val_loss``) per epoch.
+"""
+
+
+class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
+    __doc__ = f"""A classifier that fine-tunes a pretrained autoencoder's encoder.
+
+    The encoder (raw rows -> code, the autoencoder's input scaling included) gets a new head
+    that outputs one logit per class and the whole network is trained on the labelled rows
+    with cross-entropy, by aekit's trainer (early stopping, checkpoints, seeding, devices).
+    Pretraining on many unlabelled rows helps most when labels are few.
+    {_PARAMETERS}
+    Attributes
+    ----------
+    classes_ : ndarray
+        The labels seen in ``fit``, sorted.{_ATTRIBUTES}
+    Examples
+    --------
+    >>> import aekit
+    >>> from aekit.data import load_digits
+    >>> X, y = load_digits()
+    >>> ae = aekit.Autoencoder(latent_dim=16, max_iter=20, random_state=0).fit(X)
+    >>> clf = aekit.FineTunedClassifier(ae, random_state=0).fit(X[:200], y[:200])
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 10)
+    """
+
+    _task = "classification"
+
+    def _fit_targets(self, y: np.ndarray) -> torch.Tensor:
+        check_classification_targets(y)
+        self.classes_, index = fit_labels(y)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"y has 1 class only ({self.classes_[0]!r}); a classifier needs at least 2."
+            )
+        return torch.from_numpy(index)
+
+    def _n_outputs(self) -> int:
+        return len(self.classes_)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The logits, shape (n_samples, n_classes) (for 2 classes, the second minus the first)."""
+        check_is_fitted(self)
+        logits = self._outputs(X)
+        return logits[:, 1] - logits[:, 0] if len(self.classes_) == 2 else logits
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """The probability of each of ``classes_`` for each row (softmax of the logits)."""
+        check_is_fitted(self)
+        return softmax(self._outputs(X), axis=1)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable label of each row."""
+        check_is_fitted(self)
+        return self.classes_[self._outputs(X).argmax(axis=1)]
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Accuracy on ``(X, y)``; a label of y never seen in ``fit`` is a ``ValueError``."""
+        check_is_fitted(self)
+        y = as_labels(y, len(X))
+        encode_labels(np.asarray(y.tolist()) if y.dtype == object else y, self.classes_)
+        return super().score(X, y, sample_weight)
+
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
+        fitted, tree = super()._get_fitted_state()
+        if self.classes_.dtype.kind not in "biufUS":
+            raise ValueError(f"labels of dtype {self.classes_.dtype} cannot be saved.")
+        fitted["classes_"] = self.classes_.tolist()
+        fitted["classes_dtype"] = self.classes_.dtype.str
+        return fitted, tree
+
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
+        self.classes_ = np.asarray(fitted["classes_"], dtype=np.dtype(fitted["classes_dtype"]))
+        super()._set_fitted_state(fitted, tree, device)
+
+
+class FineTunedRegressor(RegressorMixin, BaseFineTuned):
+    __doc__ = f"""A regressor that fine-tunes a pretrained autoencoder's encoder.
+
+    As :class:`FineTunedClassifier`, with a head that outputs the targets, trained on the mean
+    squared error of the standardized targets (predictions come back on y's scale).
+    {_PARAMETERS}
+    Attributes
+    ----------
+    y_mean_, y_scale_ : ndarray of shape (n_targets,)
+        The targets' standardization.{_ATTRIBUTES}
+    Examples
+    --------
+    >>> import aekit
+    >>> from aekit.data import load_digits
+    >>> X, y = load_digits()
+    >>> reg = aekit.FineTunedRegressor(max_iter=5, random_state=0).fit(X[:200], y[:200] / 9)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    """
+
+    _task = "regression"
+
+    def _checked_target(self, y: Any) -> Any:
+        values = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
+        if values.dtype.kind in "USO" and any(isinstance(v, (str, bytes)) for v in values.flat):
+            example = str(next(v for v in values.flat if isinstance(v, (str, bytes))))
+            raise ValueError(
+                f"FineTunedRegressor takes numeric targets; y holds text such as {example!r}. "
+                "For labels use aekit.FineTunedClassifier."
+            )
+        return y
+
+    def _fit_targets(self, y: np.ndarray) -> torch.Tensor:
+        values = np.asarray(y, dtype=np.float64)
+        n_samples = len(values)
+        self.n_outputs_ = 1 if values.ndim == 1 else values.shape[1]
+        table = values.reshape(n_samples, -1)
+        self.y_mean_ = table.mean(axis=0)
+        std = table.std(axis=0)
+        self.y_scale_ = np.where(std > 0, std, 1.0)  # a constant target stays as it is
+        self._y_1d = values.ndim == 1
+        return torch.from_numpy(((table - self.y_mean_) / self.y_scale_).astype(np.float32))
+
+    def _n_outputs(self) -> int:
+        return int(self.n_outputs_)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True  # y may be (n_samples, n_targets)
+        return tags
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The predicted targets, shape (n_samples,) or (n_samples, n_targets) as y was."""
+        check_is_fitted(self)
+        values = self._outputs(X) * self.y_scale_ + self.y_mean_
+        return values[:, 0] if self._y_1d else values
+
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
+        fitted, tree = super()._get_fitted_state()
+        fitted.update(y_mean_=self.y_mean_, y_scale_=self.y_scale_, y_1d=self._y_1d)
+        return fitted, tree
+
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
+        self.y_mean_ = np.asarray(fitted["y_mean_"], dtype=np.float64).reshape(-1)
+        self.y_scale_ = np.asarray(fitted["y_scale_"], dtype=np.float64).reshape(-1)
+        self.n_outputs_ = len(self.y_mean_)
+        self._y_1d = bool(fitted["y_1d"])
+        super()._set_fitted_state(fitted, tree, device)

@@ -1,0 +1,163 @@
+"""Fine-tuning estimators: which layers train under each strategy, the pretrained autoencoder
+left as it was, model files, bad input, and the command line (finetune, then predict)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from conftest import CPU
+from typer.testing import CliRunner
+
+import aekit
+from aekit.cli import app
+from aekit.data.datasets import load_digits
+from aekit.pretraining.network import layers_with_weights
+
+X, Y = load_digits()
+X_L, Y_L = X[:300], Y[:300]
+QUICK = dict(max_iter=2, min_rows_per_epoch=300, early_stopping=False, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def ae():
+    return aekit.Autoencoder(**{**CPU, "max_iter": 5}).fit(X[:600])
+
+
+def weights(module: torch.nn.Module) -> list[torch.Tensor]:
+    return [layer.weight.detach().clone() for layer in layers_with_weights(module)]
+
+
+def changed(before: list[torch.Tensor], module: torch.nn.Module) -> list[bool]:
+    return [not torch.equal(b, a.cpu()) for b, a in zip(before, weights(module))]
+
+
+def test_each_strategy_trains_the_layers_it_says(ae):
+    start = weights(ae.encoder_module())  # the encoder every fine-tuner starts from
+    assert len(start) == 2  # the hidden layer and the code layer
+    head = aekit.FineTunedClassifier(ae, fine_tune="head", **QUICK).fit(X_L, Y_L)
+    assert changed(start, head.network_.encoder) == [False, False]
+    every = aekit.FineTunedClassifier(ae, fine_tune="all", **QUICK).fit(X_L, Y_L)
+    assert changed(start, every.network_.encoder) == [True, True]
+    # gradual: the head alone in epoch 0, the code layer joins in epoch 1, the next in epoch 2
+    for epochs, expected in [(1, [False, False]), (2, [False, True]), (3, [True, True])]:
+        params = {**QUICK, "max_iter": epochs}
+        gradual = aekit.FineTunedClassifier(ae, fine_tune="gradual", **params).fit(X_L, Y_L)
+        assert changed(start, gradual.network_.encoder) == expected, epochs
+    # the pretrained autoencoder is left as it was
+    assert not any(changed(start, ae.encoder_module()))
+
+
+def test_the_encoder_learns_slower_than_the_head(ae):
+    """encoder_lr_factor scales the pretrained layers' steps against the head's (Adam's step is
+    about the learning rate, so the first step moves each weight by about lr * factor)."""
+    params = {**QUICK, "max_iter": 1, "min_rows_per_epoch": 1, "batch_size": 300}
+    start = weights(ae.encoder_module())
+    steps = {}
+    for factor in (1.0, 0.01):
+        fitted = aekit.FineTunedClassifier(ae, encoder_lr_factor=factor, **params).fit(X_L, Y_L)
+        after = weights(fitted.network_.encoder)
+        steps[factor] = max(float((a - b).abs().max()) for a, b in zip(after, start))
+    lr = QUICK.get("learning_rate_init", 1e-3)
+    assert steps[1.0] == pytest.approx(lr, rel=0.01)
+    assert steps[0.01] == pytest.approx(0.01 * lr, rel=0.01)
+
+
+def test_random_init_is_the_same_network_from_scratch(ae):
+    scratch = aekit.FineTunedClassifier(ae, init="random", **QUICK).fit(X_L, Y_L)
+    shapes = [w.shape for w in weights(scratch.network_.encoder)]
+    assert shapes == [w.shape for w in weights(ae.encoder_module())]
+    assert all(changed(weights(ae.encoder_module()), scratch.network_.encoder))
+
+
+def test_an_unfitted_autoencoder_is_fitted_on_X_and_X_unlabeled():
+    rng = np.random.RandomState(0)
+    X_lab, X_unl = rng.normal(size=(40, 5)), rng.normal(loc=3.0, size=(160, 5))
+    y = (X_lab[:, 0] > 0).astype(int)
+    given = aekit.Autoencoder(**CPU)
+    clf = aekit.FineTunedClassifier(given, **QUICK).fit(X_lab, y, X_unlabeled=X_unl)
+    assert not hasattr(given, "model_")  # a clone was fitted, not the parameter
+    # its standardization is that of all 200 rows (Gaussian data), not of the 40 labelled
+    stacked = np.vstack([X_lab, X_unl]).astype(np.float32)
+    np.testing.assert_allclose(clf.autoencoder_.data_mean_, stacked.mean(axis=0), atol=1e-5)
+
+
+def test_save_and_load_give_the_same_predictions_and_the_autoencoder(ae, tmp_path):
+    clf = aekit.FineTunedClassifier(ae, head_layer_sizes=(8,), **QUICK).fit(X_L, Y_L.astype(str))
+    clf.save(tmp_path / "clf.safetensors")
+    same = aekit.load(tmp_path / "clf.safetensors")
+    np.testing.assert_array_equal(same.predict_proba(X[600:]), clf.predict_proba(X[600:]))
+    assert list(same.predict(X[600:620])) == list(clf.predict(X[600:620]))
+    np.testing.assert_array_equal(same.autoencoder_.transform(X[:50]), ae.transform(X[:50]))
+    reg = aekit.FineTunedRegressor(ae, **QUICK).fit(X_L, np.column_stack([Y_L, -Y_L]))
+    reg.save(tmp_path / "reg.safetensors")
+    loaded = aekit.load(tmp_path / "reg.safetensors")
+    assert loaded.predict(X[:5]).shape == (5, 2)
+    np.testing.assert_array_equal(loaded.predict(X[600:]), reg.predict(X[600:]))
+
+
+def test_checkpoints_resume_to_the_weights_of_an_uninterrupted_run(ae, tmp_path):
+    params = {**QUICK, "checkpoint_dir": tmp_path}
+    aekit.FineTunedClassifier(ae, **{**params, "max_iter": 1}).fit(X_L, Y_L)
+    resumed = aekit.FineTunedClassifier(ae, **params).fit(X_L, Y_L)
+    whole = aekit.FineTunedClassifier(ae, **QUICK).fit(X_L, Y_L)
+    np.testing.assert_array_equal(resumed.predict_proba(X[600:]), whole.predict_proba(X[600:]))
+
+
+def test_a_regressor_learns_a_target_of_the_rows(ae):
+    """The ink of a digit (its mean pixel) from the encoder: R^2 far above predicting the mean."""
+    ink = X.mean(axis=1) * 100.0
+    reg = aekit.FineTunedRegressor(ae, learning_rate_init=0.01, random_state=0).fit(
+        X[:600], ink[:600]
+    )
+    assert reg.score(X[600:], ink[600:]) > 0.8
+
+
+def test_bad_input_is_a_clear_value_error(ae):
+    with pytest.raises(ValueError, match="X has 10 features but the autoencoder takes 64"):
+        aekit.FineTunedClassifier(ae, **QUICK).fit(X_L[:, :10], Y_L)
+    clf = aekit.FineTunedClassifier(ae, **QUICK).fit(X_L, Y_L % 3)
+    with pytest.raises(ValueError, match=r"labels not seen in fit: \[7, 9\]"):
+        clf.score(X[:20], np.r_[np.zeros(18, int), 7, 9])
+    with pytest.raises(ValueError, match="takes numeric targets; y holds text such as 'a'"):
+        aekit.FineTunedRegressor(ae, **QUICK).fit(X_L[:4], ["a", "b", "c", "d"])
+    cvae = aekit.ConditionalVAE(**CPU).fit(X_L, Y_L)
+    with pytest.raises(ValueError, match="encodes rows given their labels"):
+        aekit.FineTunedClassifier(cvae, **QUICK).fit(X_L, Y_L)
+
+
+def test_finetune_then_predict_on_the_command_line(ae, tmp_path):
+    runner = CliRunner()
+    ae.save(tmp_path / "ae.safetensors")
+    table = tmp_path / "rows.csv"
+    frame = np.column_stack([X[:200], Y[:200]])
+    np.savetxt(
+        table,
+        frame,
+        delimiter=",",
+        header=",".join([*map(str, range(64)), "y"]),
+        comments="",
+        fmt="%g",
+    )
+    out = tmp_path / "ft"
+    args = [
+        "finetune",
+        tmp_path / "ae.safetensors",
+        table,
+        "--label-column",
+        "y",
+        "--out",
+        out,
+        "--param",
+        "max_iter=3",
+        "--quiet",
+    ]
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"model.safetensors", "metrics.csv", "command.txt"}
+    assert isinstance(aekit.load(out / "model.safetensors"), aekit.FineTunedClassifier)
+    args = ["predict", out, table, "--label-column", "y", "-o", tmp_path / "p.csv"]
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0 and "accuracy" in result.output, result.output
+    again = runner.invoke(app, ["finetune", str(out), str(table), "--out", str(tmp_path / "x")])
+    assert again.exit_code != 0 and "needs an autoencoder run" in str(again.exception)
