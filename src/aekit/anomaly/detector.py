@@ -79,6 +79,13 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
     trim_fraction : float in [0, 0.5), default=0.0
         Robust training: after a first fit, drop this fraction of worst-reconstructed training
         rows and refit each member on the rest.
+    max_samples : int or None, default=10000
+        At most this many training rows are used: a larger X is subsampled at random (seeded by
+        ``random_state``) before anything else, so fitting a table of a million rows costs
+        about what 10,000 rows cost, and the neighbour terms keep (and query) only those rows.
+        The members see a few thousand gradient steps whatever the size, and the k-th
+        neighbour distance of a 10,000-row sample ranks rows much as the full table's does
+        (``benchmarks/anomaly.py --large`` measures it). None: every row.
     threshold_holdout : float in [0, 1), default=0.0
         Fraction of the training rows held out of training (chosen at random) whose scores
         alone set the ``"contamination"``, ``"mean_std"`` and ``"pot"`` thresholds. Rows the
@@ -143,6 +150,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         ],
         "neighbor_space": [StrOptions({"latent", "input", "both"})],
         "trim_fraction": [Interval(Real, 0, 0.5, closed="left")],
+        "max_samples": [Interval(Integral, 2, None, closed="left"), None],
         "threshold_holdout": [Interval(Real, 0, 1, closed="left")],
         "n_std": [Interval(Real, None, None, closed="neither")],
         "percentile": [Interval(Real, 0, 100, closed="neither")],
@@ -163,6 +171,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         n_neighbors: int | float = 0.03,
         neighbor_space: str = "both",
         trim_fraction: float = 0.0,
+        max_samples: int | None = 10_000,
         threshold_holdout: float = 0.0,
         n_std: float = 1.0,
         percentile: float = 99.0,
@@ -180,6 +189,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.n_neighbors = n_neighbors
         self.neighbor_space = neighbor_space
         self.trim_fraction = trim_fraction
+        self.max_samples = max_samples
         self.threshold_holdout = threshold_holdout
         self.n_std = n_std
         self.percentile = percentile
@@ -229,6 +239,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         if len(A) < 2:
             raise ValueError(f"X has n_samples={len(A)}; a detector needs at least 2 rows.")
         rng = check_random_state(self.random_state)
+        if self.max_samples is not None and len(A) > self.max_samples:
+            A = A[np.sort(rng.choice(len(A), self.max_samples, replace=False))]
         held = None
         n_held = int(round(float(self.threshold_holdout) * len(A)))
         if n_held and self.threshold != "validation":

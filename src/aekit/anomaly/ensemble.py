@@ -16,6 +16,8 @@ from sklearn.neighbors import NearestNeighbors
 
 from aekit.anomaly.scoring import feature_scores
 
+_BLOCK_ENTRIES = 2_000_000  # neighbour distances held at once while scoring (16 MB of float64)
+
 
 class EnsembleScores:
     """Mixin of :class:`AnomalyDetector`: add fitted members and score rows with them."""
@@ -46,8 +48,14 @@ class EnsembleScores:
         """Distance to the k-th nearest training code. Scored rows that are training rows count
         themselves, so a row scores the same in fit as in predict (scikit-learn's checks ask it)."""
         k = min(self.n_neighbors_ + exclude_self, len(train_codes))
-        distances, _ = NearestNeighbors(n_neighbors=k).fit(train_codes).kneighbors(codes)
-        return distances[:, -1]
+        index = NearestNeighbors(n_neighbors=k).fit(train_codes)
+        # Queried in blocks: kneighbors returns all k distances per row, so (rows x k) floats at
+        # once would be gigabytes for a large table with k = 3% of the rows.
+        block = max(1, _BLOCK_ENTRIES // k)
+        parts = [
+            index.kneighbors(codes[i : i + block])[0][:, -1] for i in range(0, len(codes), block)
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0)
 
     def _contributions(self, A: np.ndarray):
         """Each row's anomaly score split into ``(per encoded feature, rest)``, where ``rest`` is
