@@ -204,6 +204,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cv-folds", type=int, default=5)
     parser.add_argument("--cv-cache", default="benchmarks/results/anomaly_cv_runs")
     parser.add_argument("--max-test", type=int, default=20000, help="--cv: test rows cap.")
+    parser.add_argument("--cv-large-max-train", type=int, default=5000)
+    parser.add_argument("--cv-large-max-test", type=int, default=10000)
     parser.add_argument("--out", default="benchmarks/results/anomaly.json")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -33,6 +34,19 @@ from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile
+
+
+def member_epochs(n_samples: int, batch: int) -> int:
+    """Epochs of a default member: 30, but at least 200 and at most 1000 gradient steps.
+
+    The members' training is most of the detector's time, and PyOD's AutoEncoder (10 epochs of
+    batch 32) is the yardstick: 30 epochs of batch 128 are about as many rows seen. Small sets
+    get at least 200 steps (a network needs them whatever the rows), large ones at most 1000,
+    enough for a 64-32 network on tabular rows (cross-validated: ``benchmarks/anomaly.py --cv``).
+    """
+    per_epoch = int(np.ceil(n_samples / batch))
+    low, high = int(np.ceil(200 / per_epoch)), max(1, 1000 // per_epoch)
+    return int(np.clip(30, low, high)) if low <= high else high
 
 
 class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, BaseEstimator):
@@ -79,6 +93,11 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
     trim_fraction : float in [0, 0.5), default=0.0
         Robust training: after a first fit, drop this fraction of worst-reconstructed training
         rows and refit each member on the rest.
+    density_trim : float in [0, 0.5), default=0.0
+        Robust training without a first fit: the members learn from all but this fraction of
+        training rows, those farthest from their k-th nearest other row (k = 3% of the rows,
+        at least 5); low-density rows are where anomalies in unlabelled data sit. The scales
+        and neighbour terms still use every row.
     max_samples : int or None, default=10000
         At most this many training rows are used: a larger X is subsampled at random (seeded by
         ``random_state``) before anything else, so fitting a table of a million rows costs
@@ -150,6 +169,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         ],
         "neighbor_space": [StrOptions({"latent", "input", "both"})],
         "trim_fraction": [Interval(Real, 0, 0.5, closed="left")],
+        "density_trim": [Interval(Real, 0, 0.5, closed="left")],
         "max_samples": [Interval(Integral, 2, None, closed="left"), None],
         "threshold_holdout": [Interval(Real, 0, 1, closed="left")],
         "n_std": [Interval(Real, None, None, closed="neither")],
@@ -171,6 +191,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         n_neighbors: int | float = 0.03,
         neighbor_space: str = "both",
         trim_fraction: float = 0.0,
+        density_trim: float = 0.0,
         max_samples: int | None = 10_000,
         threshold_holdout: float = 0.0,
         n_std: float = 1.0,
@@ -189,6 +210,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.n_neighbors = n_neighbors
         self.neighbor_space = neighbor_space
         self.trim_fraction = trim_fraction
+        self.density_trim = density_trim
         self.max_samples = max_samples
         self.threshold_holdout = threshold_holdout
         self.n_std = n_std
@@ -201,14 +223,11 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         from aekit.estimators import Autoencoder
 
         batch = min(128, n_samples)
-        # About 3000 gradient steps whatever the data size: 20 epochs of a large set, up to 300
-        # of a small one (a fixed epoch count under-trains small sets or wastes time on big).
-        epochs = int(np.clip(3000 * batch / n_samples, 20, 300))
         return Autoencoder(
             latent_dim=int(np.clip(n_features // 2, 2, 8)),
             hidden_layer_sizes=(64, 32),
             likelihood="gaussian",
-            max_iter=epochs,
+            max_iter=member_epochs(n_samples, batch),
             batch_size=batch,
             categorical_groups=self.categorical_groups_ or None,
         )
@@ -263,9 +282,10 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         if self.n_neighbors_ and self.neighbor_space in ("input", "both"):
             self.inputs_ = A
             self.input_distance_scale_ = robust_spread(self._distances(A, A, exclude_self=True))
+        rows = self._dense_rows(A)
         for _ in range(int(self.n_estimators)):
             seed = int(rng.randint(0, 2**31 - 1))
-            member = clone(base).set_params(random_state=seed, verbose=False).fit(A)
+            member = clone(base).set_params(random_state=seed, verbose=False).fit(rows)
             if self.trim_fraction > 0:  # robust refit without the worst-reconstructed rows
                 errors = self._member_errors(member, A)
                 kept = errors <= np.quantile(errors, 1 - self.trim_fraction)
@@ -277,6 +297,20 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.contamination_ = float(np.mean(train_scores > self.threshold_))
         self.score_spread_ = robust_spread(train_scores) / 1.349  # the IQR of a normal is 1.349 sd
         return self
+
+    def _dense_rows(self, A: np.ndarray) -> np.ndarray:
+        """The training rows the members learn from: with ``density_trim``, all but that
+        fraction of rows farthest from their k-th nearest other row (k = 3% of the rows, at
+        least 5, so a small cluster of anomalies is far from its k-th neighbour too). Anomalies
+        in unlabelled data sit mostly in low-density places; a member that never learns to
+        reconstruct them keeps their errors high (the training-side counterpart of the
+        neighbour terms). The scales and neighbour terms still use every row."""
+        if not self.density_trim:
+            return A
+        k = neighbor_count(0.03, len(A))
+        far = NearestNeighbors(n_neighbors=min(k + 1, len(A))).fit(A).kneighbors(A)[0][:, -1]
+        kept = far <= np.quantile(far, 1.0 - float(self.density_trim))
+        return A[kept] if kept.sum() >= 2 else A
 
     def _threshold(self, train_scores: np.ndarray, X_normal: Any) -> float:
         rule = self.threshold
