@@ -38,31 +38,25 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.neighbors import NearestNeighbors
 
 import aekit
-from aekit.anomaly.ensemble import robust_spread
+from aekit.anomaly.detector import default_member
+from aekit.anomaly.ensemble import robust_spread, tail_spread
 
 N_MEMBERS = 3
 TRIM = 0.1
+DENOISE = 0.5
 VARIANTS = ("ae_fast", "dae_fast", "dae_trim")
 K_CHOICES = ("off", 5, 0.01, 0.03)
 CV_BASELINES = ("knn", "iforest", "pca", "pyod_ae")
 
 
-def _budget_epochs(n: int, batch: int, epochs: int, min_steps: int, max_steps: int) -> int:
-    steps_per_epoch = int(np.ceil(n / batch))
-    return int(np.clip(epochs, np.ceil(min_steps / steps_per_epoch), max_steps // steps_per_epoch))
-
-
 def training_variants(n: int, d: int) -> dict:
-    """The member autoencoders of the grid, for n training rows of d encoded features."""
-    latent = int(np.clip(d // 2, 2, 8))
-    batch = min(128, n)
-    fast = _budget_epochs(n, batch, 30, 200, 1000)
-    common = dict(latent_dim=latent, hidden_layer_sizes=(64, 32), likelihood="gaussian")
-    common |= dict(batch_size=batch, device="cpu")
+    """The member autoencoders of the grid, for n training rows of d encoded features: the
+    detector's own default member (``aekit.anomaly.detector.default_member``), plain or
+    denoising; "dae_trim" is the denoising one trained with ``density_trim=TRIM``."""
     return {
-        "ae_fast": aekit.Autoencoder(max_iter=fast, **common),
-        "dae_fast": aekit.DenoisingAutoencoder(max_iter=fast, noise_level=0.5, **common),
-        "dae_trim": aekit.DenoisingAutoencoder(max_iter=fast, noise_level=0.5, **common),
+        "ae_fast": default_member(n, d, (), 0.0),
+        "dae_fast": default_member(n, d, (), DENOISE),
+        "dae_trim": default_member(n, d, (), DENOISE),
     }
 
 
@@ -123,7 +117,7 @@ SCALERS = {
     # how a part is put in common units before the parts are added (robust_spread is the
     # detector's: the interquartile range of the part's values on the training rows)
     "iqr": robust_spread,
-    "q99": lambda v: float(np.quantile(v, 0.99) - np.median(v)) or robust_spread(v),
+    "tail": tail_spread,  # part_scale="tail": 99th percentile minus median
 }
 WEIGHTS = (0.5, 1.0, 2.0)  # of the reconstruction errors against the distances
 

@@ -49,6 +49,32 @@ def member_epochs(n_samples: int, batch: int) -> int:
     return int(np.clip(30, low, high)) if low <= high else high
 
 
+DEFAULT_NOISE = 0.5  # Gaussian noise (standardized units) of the default members; 0: plain
+
+
+def default_member(
+    n_samples: int, n_features: int, categorical_groups: tuple = (), noise_level: float = 0.0
+):
+    """The default member for ``n_samples`` rows of ``n_features`` encoded columns: a dense
+    64-32 network, a code of ``clip(n_features // 2, 2, 8)``, Gaussian likelihood,
+    :func:`member_epochs` of batch 128; with ``noise_level`` a denoising autoencoder (Gaussian
+    corruption of that standard deviation), else a plain one."""
+    from aekit.estimators import Autoencoder, DenoisingAutoencoder
+
+    batch = min(128, n_samples)
+    params = dict(
+        latent_dim=int(np.clip(n_features // 2, 2, 8)),
+        hidden_layer_sizes=(64, 32),
+        likelihood="gaussian",
+        max_iter=member_epochs(n_samples, batch),
+        batch_size=batch,
+        categorical_groups=tuple(categorical_groups) or None,
+    )
+    if noise_level:
+        return DenoisingAutoencoder(noise="gaussian", noise_level=noise_level, **params)
+    return Autoencoder(**params)
+
+
 class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, BaseEstimator):
     """Unsupervised outlier detector built on aekit autoencoders.
 
@@ -93,6 +119,14 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
     trim_fraction : float in [0, 0.5), default=0.0
         Robust training: after a first fit, drop this fraction of worst-reconstructed training
         rows and refit each member on the rest.
+    part_scale : {"tail", "iqr"}, default="iqr"
+        The unit each part of the score (a member's errors, a neighbour distance) is divided by
+        before the parts are added, measured on the training rows: "tail", the 99th percentile
+        minus the median, so a part with a long tail (the errors of a few hard rows) does not
+        drown a part with a short one; "iqr", the interquartile range.
+    reconstruction_weight : float, default=1.0
+        Weight of the members' errors against the neighbour distances (folded into
+        ``error_scales_``).
     density_trim : float in [0, 0.5), default=0.0
         Robust training without a first fit: the members learn from all but this fraction of
         training rows, those farthest from their k-th nearest other row (k = 3% of the rows,
@@ -169,6 +203,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         ],
         "neighbor_space": [StrOptions({"latent", "input", "both"})],
         "trim_fraction": [Interval(Real, 0, 0.5, closed="left")],
+        "part_scale": [StrOptions({"tail", "iqr"})],
+        "reconstruction_weight": [Interval(Real, 0, None, closed="neither")],
         "density_trim": [Interval(Real, 0, 0.5, closed="left")],
         "max_samples": [Interval(Integral, 2, None, closed="left"), None],
         "threshold_holdout": [Interval(Real, 0, 1, closed="left")],
@@ -191,6 +227,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         n_neighbors: int | float = 0.03,
         neighbor_space: str = "both",
         trim_fraction: float = 0.0,
+        part_scale: str = "iqr",
+        reconstruction_weight: float = 1.0,
         density_trim: float = 0.0,
         max_samples: int | None = 10_000,
         threshold_holdout: float = 0.0,
@@ -210,6 +248,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.n_neighbors = n_neighbors
         self.neighbor_space = neighbor_space
         self.trim_fraction = trim_fraction
+        self.part_scale = part_scale
+        self.reconstruction_weight = reconstruction_weight
         self.density_trim = density_trim
         self.max_samples = max_samples
         self.threshold_holdout = threshold_holdout
@@ -220,17 +260,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.random_state = random_state
 
     def _default_estimator(self, n_samples: int, n_features: int):
-        from aekit.estimators import Autoencoder
-
-        batch = min(128, n_samples)
-        return Autoencoder(
-            latent_dim=int(np.clip(n_features // 2, 2, 8)),
-            hidden_layer_sizes=(64, 32),
-            likelihood="gaussian",
-            max_iter=member_epochs(n_samples, batch),
-            batch_size=batch,
-            categorical_groups=self.categorical_groups_ or None,
-        )
+        return default_member(n_samples, n_features, self.categorical_groups_, DEFAULT_NOISE)
 
     # ---- fitting ------------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None, X_normal: Any = None) -> AnomalyDetector:
@@ -281,7 +311,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.inputs_, self.input_distance_scale_ = None, 1.0
         if self.n_neighbors_ and self.neighbor_space in ("input", "both"):
             self.inputs_ = A
-            self.input_distance_scale_ = robust_spread(self._distances(A, A, exclude_self=True))
+            own = self._distances(A, A, exclude_self=True)
+            self.input_distance_scale_ = self._part_spread(own)
         rows = self._dense_rows(A)
         for _ in range(int(self.n_estimators)):
             seed = int(rng.randint(0, 2**31 - 1))

@@ -35,14 +35,24 @@ class EnsembleScores:
     def _add_member(self, member, A: np.ndarray) -> None:
         errors = self._member_errors(member, A)
         self.estimators_.append(member)
-        self.error_scales_.append(robust_spread(errors))
+        # A weight on the errors is a smaller scale: error / (spread / w) = w * error / spread.
+        self.error_scales_.append(self._part_spread(errors) / float(self.reconstruction_weight))
         if self.n_neighbors_ and self.neighbor_space in ("latent", "both"):
             codes = member.transform(A)
             self.codes_.append(codes)
             # The scale is the spread of each training row's distance to its k-th nearest *other*
             # row, the distance a new normal row would have.
             own = self._distances(codes, codes, exclude_self=True)
-            self.distance_scales_.append(robust_spread(own))
+            self.distance_scales_.append(self._part_spread(own))
+
+    def _part_spread(self, values: np.ndarray) -> float:
+        """The unit a part of the score (a member's errors, a neighbour distance) is divided by
+        before the parts are added: ``part_scale="tail"``: the spread of its upper tail on the
+        training rows (99th percentile minus median), so a part whose tail is long (errors of a
+        few hard rows) does not drown a part with a short one; "iqr": the interquartile range."""
+        if self.part_scale == "tail":
+            return tail_spread(values)
+        return robust_spread(values)
 
     def _distances(self, train_codes, codes, exclude_self: bool = False) -> np.ndarray:
         """Distance to the k-th nearest training code. Scored rows that are training rows count
@@ -85,6 +95,12 @@ def neighbor_count(n_neighbors: int | float, n_samples: int) -> int:
     if isinstance(n_neighbors, Integral):
         return int(n_neighbors)
     return max(5, int(n_neighbors * n_samples))
+
+
+def tail_spread(values: np.ndarray) -> float:
+    """Spread of the upper tail of training scores (99th percentile minus median), never zero."""
+    q50, q99 = np.percentile(values, [50, 99])
+    return float(q99 - q50) or robust_spread(values)
 
 
 def robust_spread(values: np.ndarray) -> float:
