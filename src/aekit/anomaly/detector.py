@@ -112,28 +112,28 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         "reconstruction".
     n_draws : int, default=16
         Latent draws averaged in a VAE's score.
-    n_estimators : int, default=1
-        Autoencoders in the ensemble. One cross-validated as well as three (the neighbour term
-        carries most of the score) at a third of the time.
+    n_estimators : int, default=3
+        Autoencoders in the ensemble. One cross-validates almost as well (0.8785 against 0.8786
+        mean ROC-AUC) at a third of the training time.
     n_neighbors : int or float, default=0.03
         k of the latent-distance term (distance to the k-th nearest training code): an int, or
         a float in (0, 1) for that fraction of the training rows (at least 5). A k above the
         size of a cluster of anomalies in contaminated training data keeps that cluster from
         looking normal. 0 turns the term off and scores by reconstruction alone.
-    neighbor_space : {"latent", "input", "both"}, default="input"
+    neighbor_space : {"latent", "input", "both"}, default="both"
         Where that distance is measured: between the members' codes, between the encoded
         (standardized) input rows, or both terms added (each divided by its spread over the
-        training rows). The input-space term keeps the training rows with the model. "input"
+        training rows). The input-space term keeps the training rows with the model. "both"
         was picked by cross-validation over 25 ADBench sets (``benchmarks/anomaly.py --cv``).
     trim_fraction : float in [0, 0.5), default=0.0
         Robust training: after a first fit, drop this fraction of worst-reconstructed training
         rows and refit each member on the rest.
-    part_scale : {"tail", "iqr"}, default="tail"
+    part_scale : {"tail", "iqr"}, default="iqr"
         The unit each part of the score (a member's errors, a neighbour distance) is divided by
         before the parts are added, measured on the training rows: "tail", the 99th percentile
         minus the median, so a part with a long tail (the errors of a few hard rows) does not
         drown a part with a short one; "iqr", the interquartile range.
-    reconstruction_weight : float, default=1.0
+    reconstruction_weight : float, default=0.5
         Weight of the members' errors against the neighbour distances (folded into
         ``error_scales_``).
     density_trim : float in [0, 0.5), default=0.1
@@ -232,12 +232,12 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         preprocessing: str | None = "auto",
         score_type: str = "auto",
         n_draws: int = 16,
-        n_estimators: int = 1,
+        n_estimators: int = 3,
         n_neighbors: int | float = 0.03,
-        neighbor_space: str = "input",
+        neighbor_space: str = "both",
         trim_fraction: float = 0.0,
-        part_scale: str = "tail",
-        reconstruction_weight: float = 1.0,
+        part_scale: str = "iqr",
+        reconstruction_weight: float = 0.5,
         density_trim: float = 0.1,
         max_samples: int | None = 10_000,
         threshold_holdout: float = 0.0,
