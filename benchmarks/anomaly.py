@@ -10,6 +10,9 @@ Training sets above ``--max-train`` rows (only shuttle) are subsampled for every
 
     python benchmarks/anomaly.py                 # 16 sets x 3 seeds x 2 protocols + ECG5000
     python benchmarks/anomaly.py --quick         # 4 small sets, 1 seed
+    python benchmarks/anomaly.py --cv --seeds 0  # defaults by cross-validation over 25 sets
+    python benchmarks/anomaly.py --large         # the 9 large sets: AUCs, time, peak memory
+    python benchmarks/anomaly.py --large --sets 11_donors --all-rows --threads 2 --methods aekit
 """
 
 from __future__ import annotations
