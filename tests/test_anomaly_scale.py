@@ -69,3 +69,11 @@ def test_density_trim_fits_and_ranks_the_contamination_first():
     X = np.vstack([rng.normal(size=(300, 4)), rng.uniform(5, 6, size=(6, 4))])
     scores = _tiny(density_trim=0.05, n_neighbors=0).fit(X).anomaly_score(X)
     assert set(np.argsort(-scores)[:6]) == set(range(300, 306))
+
+
+def test_scores_in_blocks_of_rows_equal_the_one_shot_scores(monkeypatch):
+    X = np.random.RandomState(5).normal(size=(120, 4))
+    detector = _tiny().fit(X)
+    one_shot = detector.anomaly_score(X)
+    monkeypatch.setattr(ensemble, "_BLOCK_ROWS", 7)
+    np.testing.assert_array_equal(detector.anomaly_score(X), one_shot)

@@ -16,6 +16,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from aekit.anomaly.scoring import feature_scores
 
+_BLOCK_ROWS = 65_536  # rows scored at once
 _BLOCK_ENTRIES = 2_000_000  # neighbour distances held at once while scoring (16 MB of float64)
 
 
@@ -86,8 +87,13 @@ class EnsembleScores:
         return per_feature / n, rest / n
 
     def _anomaly_scores(self, A: np.ndarray) -> np.ndarray:
-        per_feature, rest = self._contributions(A)
-        return per_feature.sum(axis=1) + rest
+        # In blocks of rows: a row's score depends on no other row, and the members' per-row
+        # intermediates of a million-row table at once would take gigabytes.
+        blocks = []
+        for start in range(0, max(len(A), 1), _BLOCK_ROWS):
+            per_feature, rest = self._contributions(A[start : start + _BLOCK_ROWS])
+            blocks.append(per_feature.sum(axis=1) + rest)
+        return np.concatenate(blocks)
 
 
 def neighbor_count(n_neighbors: int | float, n_samples: int) -> int:
