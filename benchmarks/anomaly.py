@@ -10,6 +10,9 @@ Training sets above ``--max-train`` rows (only shuttle) are subsampled for every
 
     python benchmarks/anomaly.py                 # 16 sets x 3 seeds x 2 protocols + ECG5000
     python benchmarks/anomaly.py --quick         # 4 small sets, 1 seed
+    python benchmarks/anomaly.py --cv --seeds 0  # defaults by cross-validation over 25 sets
+    python benchmarks/anomaly.py --large         # the 9 large sets: AUCs, time, peak memory
+    python benchmarks/anomaly.py --large --sets 11_donors --all-rows --threads 2 --methods aekit
 """
 
 from __future__ import annotations
@@ -154,6 +157,28 @@ def run_ecg(args) -> dict:
     return out
 
 
+def all_sets(data_dir: str) -> list[tuple[str, Path]]:
+    """The 16 classical and 9 large shared ADBench sets, as (stem, path)."""
+    files = [*(Path(data_dir) / "adbench-classical").glob("*.npz")]
+    files += (Path(data_dir) / "adbench-large").glob("*.npz")
+    return sorted(((p.stem, p) for p in files), key=lambda s: int(s[0].split("_")[0]))
+
+
+def run_cv(args, argv) -> None:
+    import anomaly_cv
+
+    started = time.perf_counter()
+    sets = all_sets(args.data_dir)
+    if args.sets:
+        sets = [s for s in sets if s[0] in args.sets]
+    runs = anomaly_cv.collect(args, sets, split)
+    result = {"command": command_line(argv), "machine": machine_info(), "seeds": args.seeds}
+    result |= {"max_train": args.max_train, "max_test": args.max_test}
+    result |= anomaly_cv.summarize(runs, args)
+    result["wall_s"] = time.perf_counter() - started
+    write_result(args.out.replace("anomaly.json", "anomaly_cv.json"), result)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", default="../shared/data")
@@ -167,6 +192,23 @@ def main(argv: list[str] | None = None) -> None:
         help="ADBench methods to run (default all).",
     )  # fmt: skip
     parser.add_argument("--no-adbench", action="store_true", help="Only the ECG5000 part.")
+    parser.add_argument(
+        "--cv", action="store_true",
+        help="Choose the detector's defaults by leave-group-out cross-validation over the 16 + 9 "
+        "shared sets (anomaly_cv.py) instead of the usual comparison.",
+    )  # fmt: skip
+    parser.add_argument(
+        "--large", action="store_true",
+        help="The 9 large sets (anomaly_large.py): every method's ROC-AUC, PR-AUC, time and "
+        "peak memory, each in its own process.",
+    )  # fmt: skip
+    parser.add_argument("--all-rows", action="store_true", help="--large: fit and score all rows.")
+    parser.add_argument("--large-timeout", type=float, default=1800.0)
+    parser.add_argument("--cv-folds", type=int, default=5)
+    parser.add_argument("--cv-cache", default="benchmarks/results/anomaly_cv_runs")
+    parser.add_argument("--max-test", type=int, default=20000, help="--cv: test rows cap.")
+    parser.add_argument("--cv-large-max-train", type=int, default=5000)
+    parser.add_argument("--cv-large-max-test", type=int, default=10000)
     parser.add_argument("--out", default="benchmarks/results/anomaly.json")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -180,6 +222,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     if args.quick:
         names = [n for n in names if n in QUICK_SETS]
+    if args.cv:
+        run_cv(args, argv)
+        return
+    if args.large:
+        from anomaly_large import run_large
+
+        started = time.perf_counter()
+        result = {"command": command_line(argv), "machine": machine_info(), "seeds": args.seeds}
+        result |= {"max_train": args.max_train, "all_rows": args.all_rows}
+        result["large"] = run_large(args, list(METHODS), args.sets)
+        result["wall_s"] = time.perf_counter() - started
+        write_result(args.out.replace("anomaly.json", "anomaly_large.json"), result)
+        return
     started = time.perf_counter()
     result = {"command": command_line(argv), "machine": machine_info(), "seeds": args.seeds}
     result["max_train"] = args.max_train

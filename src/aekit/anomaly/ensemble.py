@@ -16,6 +16,9 @@ from sklearn.neighbors import NearestNeighbors
 
 from aekit.anomaly.scoring import feature_scores
 
+_BLOCK_ROWS = 65_536  # rows scored at once
+_BLOCK_ENTRIES = 2_000_000  # neighbour distances held at once while scoring (16 MB of float64)
+
 
 class EnsembleScores:
     """Mixin of :class:`AnomalyDetector`: add fitted members and score rows with them."""
@@ -33,21 +36,37 @@ class EnsembleScores:
     def _add_member(self, member, A: np.ndarray) -> None:
         errors = self._member_errors(member, A)
         self.estimators_.append(member)
-        self.error_scales_.append(robust_spread(errors))
+        # A weight on the errors is a smaller scale: error / (spread / w) = w * error / spread.
+        self.error_scales_.append(self._part_spread(errors) / float(self.reconstruction_weight))
         if self.n_neighbors_ and self.neighbor_space in ("latent", "both"):
             codes = member.transform(A)
             self.codes_.append(codes)
             # The scale is the spread of each training row's distance to its k-th nearest *other*
             # row, the distance a new normal row would have.
             own = self._distances(codes, codes, exclude_self=True)
-            self.distance_scales_.append(robust_spread(own))
+            self.distance_scales_.append(self._part_spread(own))
+
+    def _part_spread(self, values: np.ndarray) -> float:
+        """The unit a part of the score (a member's errors, a neighbour distance) is divided by
+        before the parts are added: ``part_scale="tail"``: the spread of its upper tail on the
+        training rows (99th percentile minus median), so a part whose tail is long (errors of a
+        few hard rows) does not drown a part with a short one; "iqr": the interquartile range."""
+        if self.part_scale == "tail":
+            return tail_spread(values)
+        return robust_spread(values)
 
     def _distances(self, train_codes, codes, exclude_self: bool = False) -> np.ndarray:
         """Distance to the k-th nearest training code. Scored rows that are training rows count
         themselves, so a row scores the same in fit as in predict (scikit-learn's checks ask it)."""
         k = min(self.n_neighbors_ + exclude_self, len(train_codes))
-        distances, _ = NearestNeighbors(n_neighbors=k).fit(train_codes).kneighbors(codes)
-        return distances[:, -1]
+        index = NearestNeighbors(n_neighbors=k).fit(train_codes)
+        # Queried in blocks: kneighbors returns all k distances per row, so (rows x k) floats at
+        # once would be gigabytes for a large table with k = 3% of the rows.
+        block = max(1, _BLOCK_ENTRIES // k)
+        parts = [
+            index.kneighbors(codes[i : i + block])[0][:, -1] for i in range(0, len(codes), block)
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0)
 
     def _contributions(self, A: np.ndarray):
         """Each row's anomaly score split into ``(per encoded feature, rest)``, where ``rest`` is
@@ -68,8 +87,13 @@ class EnsembleScores:
         return per_feature / n, rest / n
 
     def _anomaly_scores(self, A: np.ndarray) -> np.ndarray:
-        per_feature, rest = self._contributions(A)
-        return per_feature.sum(axis=1) + rest
+        # In blocks of rows: a row's score depends on no other row, and the members' per-row
+        # intermediates of a million-row table at once would take gigabytes.
+        blocks = []
+        for start in range(0, max(len(A), 1), _BLOCK_ROWS):
+            per_feature, rest = self._contributions(A[start : start + _BLOCK_ROWS])
+            blocks.append(per_feature.sum(axis=1) + rest)
+        return np.concatenate(blocks)
 
 
 def neighbor_count(n_neighbors: int | float, n_samples: int) -> int:
@@ -77,6 +101,12 @@ def neighbor_count(n_neighbors: int | float, n_samples: int) -> int:
     if isinstance(n_neighbors, Integral):
         return int(n_neighbors)
     return max(5, int(n_neighbors * n_samples))
+
+
+def tail_spread(values: np.ndarray) -> float:
+    """Spread of the upper tail of training scores (99th percentile minus median), never zero."""
+    q50, q99 = np.percentile(values, [50, 99])
+    return float(q99 - q50) or robust_spread(values)
 
 
 def robust_spread(values: np.ndarray) -> float:

@@ -1,0 +1,359 @@
+"""Choosing the detector's defaults by cross-validation across data sets (``anomaly.py --cv``).
+
+A default tuned on the sets a benchmark reports looks better there than on new data. Here every
+candidate configuration of :class:`aekit.AnomalyDetector` is scored on the 25 shared ADBench sets
+(16 classical + 9 large), both protocols; then, leave-group-out: the sets are split into
+``--cv-folds`` groups, a configuration is picked on the other groups' sets (best mean ROC-AUC over
+both protocols: one default must serve clean and contaminated data alike), measured on the held-out
+group, and the groups rotate. The out-of-fold figure (each set scored by a configuration chosen
+without it) is what a user with new data should expect; the in-sample one (one configuration
+chosen on all 25) is printed beside it.
+
+The grid is cheap because the expensive part, the members' training, is shared: for each
+*training variant* (the member autoencoder and its step budget) three members are fitted once per
+run, and each candidate's score is computed from their parts exactly as the detector adds them::
+
+    score = mean_m( err_m / IQR(err_m) + d_k(code_m) / IQR(d_k(code_m)) ) + d_k(x) / IQR(d_k(x))
+
+(``aekit.anomaly.ensemble``; ``d_k`` the distance to the k-th nearest training row, the IQR over
+the training rows, a training row's distance to its k-th nearest *other* row). A candidate is a
+training variant, a member count, the latent term's k (or off) and the input term's k (or off).
+Its time is the sum of the parts it uses (its members' fits and scores, its distance queries).
+
+Test sets above ``--max-test`` rows (20,000) are subsampled (per class, so the anomaly rate is
+kept) and training rows capped at ``--max-train`` (10,000, as in the main benchmark); for the 9
+large sets the caps are ``--cv-large-max-train`` (5,000) and ``--cv-large-max-test`` (10,000),
+which keeps the 25 x 2 runs affordable on a shared 2-core CPU (the neighbour queries with k = 3%
+of the rows dominate there). ``anomaly.py --large`` measures the large sets without those caps.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from anomaly_baselines import BASELINES
+from sklearn.neighbors import NearestNeighbors
+
+import aekit
+from aekit.anomaly.detector import default_member
+from aekit.anomaly.ensemble import robust_spread, tail_spread
+
+N_MEMBERS = 3
+TRIM = 0.1
+DENOISE = 0.5
+VARIANTS = ("ae_fast", "dae_fast", "dae_trim")
+K_CHOICES = ("off", 5, 0.01, 0.03)
+CV_BASELINES = ("knn", "iforest", "pca", "pyod_ae")
+
+
+def training_variants(n: int, d: int) -> dict:
+    """The member autoencoders of the grid, for n training rows of d encoded features: the
+    detector's own default member (``aekit.anomaly.detector.default_member``), plain or
+    denoising; "dae_trim" is the denoising one trained with ``density_trim=TRIM``."""
+    return {
+        "ae_fast": default_member(n, d, (), 0.0),
+        "dae_fast": default_member(n, d, (), DENOISE),
+        "dae_trim": default_member(n, d, (), DENOISE),
+    }
+
+
+def _kth(train: np.ndarray, rows: np.ndarray, ks: list[int]) -> tuple[dict, float]:
+    """For each k: (the training rows' distance to their k-th nearest *other* row, each of
+    ``rows``' distance to its k-th nearest training row); plus the seconds taken."""
+    started = time.perf_counter()
+    k_max = min(max(ks) + 1, len(train))
+    index = NearestNeighbors(n_neighbors=k_max).fit(train)
+    own = index.kneighbors(train)[0]
+    test = index.kneighbors(rows, n_neighbors=min(max(ks), len(train)))[0]
+    out = {k: (own[:, min(k, k_max - 1)], test[:, min(k, test.shape[1]) - 1]) for k in ks}
+    return out, time.perf_counter() - started
+
+
+def _k_value(k, n: int) -> int:
+    return int(k) if isinstance(k, int) else max(5, int(k * n))
+
+
+def candidate_parts(X_train: np.ndarray, X_test: np.ndarray, seed: int) -> dict:
+    """Every part of every candidate's score, as flat ``{key: array}``: each part's values on the
+    training rows (which set its scale) and on X_test, and each part's seconds."""
+    started = time.perf_counter()
+    shell = aekit.AnomalyDetector(n_neighbors=0, random_state=seed)
+    A = shell._fit_preprocessing(X_train)
+    B = shell._encode_input(X_test)
+    parts: dict = {"prep_s": time.perf_counter() - started}
+    ks = sorted({_k_value(k, len(A)) for k in K_CHOICES[1:]})
+    parts |= {f"k/{k}": _k_value(k, len(A)) for k in K_CHOICES[1:]}
+    inputs, parts["input_s"] = _kth(A, B, ks)
+    for k, (own, test) in inputs.items():
+        parts[f"input/{k}/train"], parts[f"input/{k}/test"] = own, test
+    rng = np.random.RandomState(seed)
+    seeds = [int(rng.randint(0, 2**31 - 1)) for _ in range(N_MEMBERS)]
+    # Density trimming (robust training under contamination): the members of "dae_trim" train
+    # without the TRIM rows farthest from their k-th (3%) nearest neighbour.
+    far = inputs[_k_value(0.03, len(A))][0]
+    kept = A[far <= np.quantile(far, 1 - TRIM)]
+    for name, base in training_variants(*A.shape).items():
+        for m, member_seed in enumerate(seeds):
+            key = f"{name}/{m}"
+            t0 = time.perf_counter()
+            member = base.set_params(random_state=member_seed).fit(
+                kept if name.endswith("trim") else A
+            )
+            parts[f"{key}/fit_s"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            parts[f"{key}/error/train"] = shell._member_errors(member, A)
+            parts[f"{key}/error/test"] = shell._member_errors(member, B)
+            parts[f"{key}/score_s"] = time.perf_counter() - t0
+            latent, parts[f"{key}/latent_s"] = _kth(member.transform(A), member.transform(B), ks)
+            for k, (own, test) in latent.items():
+                parts[f"{key}/latent/{k}/train"], parts[f"{key}/latent/{k}/test"] = own, test
+    return parts
+
+
+SCALERS = {
+    # how a part is put in common units before the parts are added (robust_spread is the
+    # detector's: the interquartile range of the part's values on the training rows)
+    "iqr": robust_spread,
+    "tail": tail_spread,  # part_scale="tail": 99th percentile minus median
+}
+WEIGHTS = (0.5, 1.0, 2.0)  # of the reconstruction errors against the distances
+
+
+# (latent k, input k) as the detector can have them: one n_neighbors, in neighbor_space
+# "latent", "input" or "both", or 0 for none.
+NEIGHBOURS = [("off", "off")] + [
+    pair for k in K_CHOICES[1:] for pair in ((k, "off"), ("off", k), (k, k))
+]
+
+
+def candidates() -> list[tuple]:
+    out = []
+    for variant in VARIANTS:
+        for m in (1, N_MEMBERS):
+            for k_latent, k_input in NEIGHBOURS:
+                for scaler in SCALERS:
+                    for weight in WEIGHTS:
+                        out.append((variant, m, k_latent, k_input, scaler, weight))
+    return out
+
+
+def candidate_name(c: tuple) -> str:
+    variant, m, k_latent, k_input, scaler, weight = c
+    return f"{variant}/m{m}/lat{k_latent}/in{k_input}/{scaler}/w{weight:g}"
+
+
+def candidate_score(parts: dict, c: tuple) -> tuple[np.ndarray, float]:
+    """The candidate's score of the test rows, as the detector adds its parts, and its seconds."""
+    variant, m, k_latent, k_input, scaler, weight = c
+    spreads = parts.setdefault(f"spread/{scaler}", {})  # each part's unit, computed once
+
+    def spread(values: np.ndarray) -> float:
+        key = id(values)
+        if key not in spreads:
+            spreads[key] = SCALERS[scaler](values)
+        return spreads[key]
+
+    seconds = float(parts["prep_s"])
+    score = 0.0
+    for i in range(m):
+        key = f"{variant}/{i}"
+        error = parts[f"{key}/error/test"] / spread(parts[f"{key}/error/train"])
+        score = score + weight * error / m
+        seconds += float(parts[f"{key}/fit_s"] + parts[f"{key}/score_s"])
+        if k_latent != "off":
+            k = int(parts[f"k/{k_latent}"])
+            latent = parts[f"{key}/latent/{k}/test"] / spread(parts[f"{key}/latent/{k}/train"])
+            score = score + latent / m
+            seconds += float(parts[f"{key}/latent_s"])
+    if k_input != "off":
+        k = int(parts[f"k/{k_input}"])
+        score = score + parts[f"input/{k}/test"] / spread(parts[f"input/{k}/train"])
+        seconds += float(parts["input_s"])
+    return score, seconds
+
+
+def cap_test(X_test, y_test, max_test: int, seed: int):
+    if len(y_test) <= max_test:
+        return X_test, y_test
+    rng = np.random.RandomState(seed + 1)
+    keep = []
+    for label in (0, 1):
+        rows = np.flatnonzero(y_test == label)
+        n = max(1, int(round(max_test * len(rows) / len(y_test))))
+        keep.append(rng.choice(rows, size=min(n, len(rows)), replace=False))
+    keep = np.sort(np.concatenate(keep))
+    return X_test[keep], y_test[keep]
+
+
+def run_one(X, y, protocol: int, seed: int, caps: tuple[int, int], split) -> dict:
+    """The parts of every candidate and every baseline's figures on one (set, protocol, seed)."""
+    X_train, X_test, y_test = split(X, y, protocol, seed, caps[0])
+    X_test, y_test = cap_test(X_test, y_test, caps[1], seed)
+    parts = candidate_parts(X_train, X_test, seed)
+    parts["y_test"] = y_test
+    for method in CV_BASELINES:
+        started = time.perf_counter()
+        score = BASELINES[method](X_train, X_test, seed)
+        parts[f"baseline/{method}"] = score
+        parts[f"baseline/{method}/s"] = time.perf_counter() - started
+    return parts
+
+
+def _grid_key() -> str:
+    """A short fingerprint of the grid, naming the cached figures of a run."""
+    import hashlib
+
+    text = repr((candidates(), CV_BASELINES, sorted(SCALERS)))
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def evaluate(parts: dict) -> dict:
+    """``{method: {roc_auc, pr_auc, s}}`` for every candidate and baseline of one run."""
+    y = parts["y_test"]
+    out = {}
+    for c in candidates():
+        score, seconds = candidate_score(parts, c)
+        out[candidate_name(c)] = _metrics(y, score, seconds)
+    for method in CV_BASELINES:
+        out[method] = _metrics(y, parts[f"baseline/{method}"], parts[f"baseline/{method}/s"])
+    return out
+
+
+def _metrics(y, score, seconds) -> dict:
+    roc, ap = _roc_ap(np.asarray(y), np.asarray(score, dtype=np.float64))
+    return {"roc_auc": roc, "pr_auc": ap, "s": float(seconds)}
+
+
+def _roc_ap(y: np.ndarray, score: np.ndarray) -> tuple[float, float]:
+    """scikit-learn's ``roc_auc_score`` and ``average_precision_score`` (ties as they treat
+    them), from one sort: the grid asks for thousands of them."""
+    order = np.argsort(-score, kind="mergesort")
+    s, hit = score[order], y[order].astype(np.float64)
+    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]  # the end of each run of equal scores
+    tp, fp = np.cumsum(hit)[last], np.cumsum(1 - hit)[last]
+    n_pos, n_neg = tp[-1], fp[-1]
+    tpr, fpr = np.r_[0, tp] / n_pos, np.r_[0, fp] / n_neg
+    roc = float(np.trapezoid(tpr, fpr))
+    ap = float(np.sum(np.diff(np.r_[0, tp]) / n_pos * tp / (tp + fp)))
+    return roc, ap
+
+
+def collect(args, sets: list[tuple[str, Path]], split) -> dict:
+    """``runs[set][protocol][seed] = {method: metrics}``; each run's parts cached (``.npz``) in
+    ``--cv-cache``, so a changed grid of combinations needs no refit."""
+    cache = Path(args.cv_cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    runs: dict = {}
+    for name, path in sets:
+        data = None
+        caps = (args.max_train, args.max_test)
+        if path.parent.name == "adbench-large":
+            caps = (args.cv_large_max_train, args.cv_large_max_test)
+        for protocol in (1, 2):
+            for seed in args.seeds:
+                file = cache / f"{name}_p{protocol}_s{seed}_t{caps[0]}_{caps[1]}.npz"
+                figures = file.with_suffix(f".{_grid_key()}.json")
+                if figures.exists():  # this run already evaluated on this grid
+                    runs.setdefault(name, {}).setdefault(protocol, {})[seed] = json.loads(
+                        figures.read_text()
+                    )
+                    continue
+                if file.exists():
+                    with np.load(file) as stored:
+                        parts = {k: stored[k] for k in stored.files}
+                else:
+                    if data is None:
+                        loaded = np.load(path)
+                        data = loaded["X"].astype(np.float64), loaded["y"].astype(int)
+                    started = time.perf_counter()
+                    parts = run_one(*data, protocol, seed, caps, split)
+                    np.savez(file, **{k: np.asarray(v) for k, v in parts.items()})
+                    took = time.perf_counter() - started
+                    print(f"  {name} p{protocol} s{seed}: {took:.0f} s", flush=True)
+                result = evaluate(parts)
+                figures.write_text(json.dumps(result))
+                runs.setdefault(name, {}).setdefault(protocol, {})[seed] = result
+    return runs
+
+
+def per_set_means(runs: dict, method: str, protocol: int, key: str) -> dict:
+    return {
+        name: float(np.mean([r[method][key] for r in by_p[protocol].values()]))
+        for name, by_p in runs.items()
+    }
+
+
+def objective(runs: dict, method: str, names) -> float:
+    """What a default is chosen by: mean ROC-AUC over the sets and both protocols."""
+    return float(
+        np.mean([per_set_means(runs, method, p, "roc_auc")[n] for p in (1, 2) for n in names])
+    )
+
+
+def cross_validate(runs: dict, pool: list[str], n_folds: int, seed: int) -> dict:
+    """Leave-group-out: which candidate each fold picks, and the out-of-fold figures."""
+    names = sorted(runs)
+    order = np.random.RandomState(seed).permutation(len(names))
+    folds = [sorted(names[i] for i in order[f::n_folds]) for f in range(n_folds)]
+    picks, held = [], {}
+    for fold in folds:
+        train = [n for n in names if n not in fold]
+        best = max(pool, key=lambda c: objective(runs, c, train))
+        picks.append({"held_out": fold, "picked": best})
+        for n in fold:
+            held[n] = best
+    return {"folds": picks, "held_out_pick": held}
+
+
+def out_of_fold(runs: dict, held: dict, protocol: int, key: str) -> dict:
+    return {n: per_set_means(runs, held[n], protocol, key)[n] for n in runs}
+
+
+def summarize(runs: dict, args) -> dict:
+    """In-sample and out-of-fold means against the baselines, printed and returned."""
+    from _common import print_table
+
+    pool = [candidate_name(c) for c in candidates()]
+    today = candidate_name(("ae_fast", 3, 0.03, 0.03, "iqr", 1.0))
+    names = sorted(runs)
+    in_sample = max(pool, key=lambda c: objective(runs, c, names))
+    cv = cross_validate(runs, pool, args.cv_folds, seed=0)
+    rows, table = {}, []
+    columns = {"out-of-fold pick": None, f"in-sample pick ({in_sample})": in_sample}
+    columns |= {f"0.x scoring, fast members ({today})": today} | {b: b for b in CV_BASELINES}
+    for label, method in columns.items():
+        figures = {}
+        for protocol in (1, 2):
+            for key in ("roc_auc", "pr_auc"):
+                if method is None:
+                    values = out_of_fold(runs, cv["held_out_pick"], protocol, key)
+                else:
+                    values = per_set_means(runs, method, protocol, key)
+                figures[f"p{protocol}_{key}"] = float(np.mean(list(values.values())))
+        if method is None:
+            seconds = sum(
+                r[cv["held_out_pick"][n]]["s"]
+                for n, by_p in runs.items()
+                for p in (1, 2)
+                for r in by_p[p].values()
+            )
+        else:
+            seconds = sum(
+                r[method]["s"] for by_p in runs.values() for p in (1, 2) for r in by_p[p].values()
+            )
+        figures["seconds"] = float(seconds)
+        rows[label] = figures
+        table.append(
+            [label, *(f"{figures[k]:.3f}" for k in sorted(figures) if k != "seconds")]
+            + [f"{seconds:.0f}"]
+        )
+    headers = ["method", "P1 PR-AUC", "P1 ROC-AUC", "P2 PR-AUC", "P2 ROC-AUC", "seconds"]
+    print_table(f"Cross-validated defaults, {len(names)} sets, both protocols", headers, table)
+    for fold in cv["folds"]:
+        print(f"fold {fold['held_out']}: picked {fold['picked']}")
+    ranking = sorted(pool, key=lambda c: -objective(runs, c, names))[:10]
+    print("top candidates in sample:", *(f"{c} {objective(runs, c, names):.4f}" for c in ranking))
+    return {"figures": rows, "cv": cv, "in_sample_pick": in_sample, "top_in_sample": ranking}
