@@ -171,6 +171,7 @@ def test_missing_timestamps_and_values_are_an_error_or_interpolated():
         ({"time_column": "t"}, np.zeros(300), "needs a DataFrame"),
         ({"time_column": "t"}, pd.DataFrame({"t": [3, 2, 1] * 40, "v": 1.0}), "not strictly"),
         ({"value_columns": ["nope"]}, pd.DataFrame({"v": np.zeros(40)}), "not columns of X"),
+        ({"time_column": "nope"}, pd.DataFrame({"v": np.zeros(40)}), "'nope' is not a column"),
     ],
 )
 def test_bad_series_are_clear_errors(kwargs, X, match):

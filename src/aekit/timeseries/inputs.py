@@ -45,8 +45,17 @@ def is_several(X: Any) -> bool:
     return all(isinstance(s, (np.ndarray, pd.DataFrame, pd.Series)) for s in X)
 
 
+def check_time_column(frame, time_column: str) -> None:
+    if time_column not in frame.columns:
+        raise ValueError(
+            f"time_column {time_column!r} is not a column of X; it has {list(frame.columns)}."
+        )
+
+
 def value_names(frame, time_column: str | None, value_columns: Any) -> list[str]:
     """The value columns of a DataFrame: those named, else every numeric column but the time."""
+    if time_column is not None:
+        check_time_column(frame, time_column)
     if value_columns is not None:
         names = [value_columns] if isinstance(value_columns, str) else list(value_columns)
         missing = [c for c in names if c not in frame.columns]
@@ -68,10 +77,7 @@ def _time_numbers(frame, time_column: str) -> np.ndarray:
     """The time column as float64 (seconds for datetimes), checked strictly increasing."""
     import pandas as pd
 
-    if time_column not in frame.columns:
-        raise ValueError(
-            f"time_column {time_column!r} is not a column of X; it has {list(frame.columns)}."
-        )
+    check_time_column(frame, time_column)
     column = frame[time_column]
     if pd.api.types.is_numeric_dtype(column):
         t = column.to_numpy(np.float64)
