@@ -15,6 +15,7 @@ ConditionalVAE also learns from partly labelled data (M2).
 """
 
 from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._params import TRAINING_CONSTRAINTS
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators.autoencoder import Autoencoder
 from aekit.estimators.conditional import ConditionalVAE
@@ -24,6 +25,7 @@ from aekit.estimators.sparse import SparseAutoencoder
 from aekit.estimators.variational import VAE, VariationalAutoencoder
 
 __all__ = [
+    "TRAINING_CONSTRAINTS",
     "VAE",
     "Autoencoder",
     "BaseAutoencoder",

@@ -26,6 +26,21 @@ from aekit.core.train import PRECISIONS
 from aekit.data.validation import is_int
 from aekit.devices import DEVICES
 
+# The parameters of the one trainer (aekit.core.train), as every estimator that trains with it
+# names and checks them (scikit-learn's MLPRegressor names where it has one).
+TRAINING_CONSTRAINTS: dict[str, list] = {
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "tol": [Interval(Real, None, None, closed="neither")],
+    "checkpoint_dir": [None, str, os.PathLike],
+    "random_state": ["random_state"],
+    "device": [StrOptions(set(DEVICES)), torch.device],
+}
+
 
 class AutoencoderParams:
     """The shared parameters of :class:`aekit.estimators.BaseAutoencoder`: their storage, their
@@ -41,16 +56,7 @@ class AutoencoderParams:
         "activation": [StrOptions(set(ACTIVATIONS))],
         "likelihood": [StrOptions({"auto", *LIKELIHOODS})],
         "categorical_groups": [None, tuple, list],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, None, None, closed="neither")],
-        "checkpoint_dir": [None, str, os.PathLike],
-        "random_state": ["random_state"],
-        "device": [StrOptions(set(DEVICES)), torch.device],
+        **TRAINING_CONSTRAINTS,
         "precision": [StrOptions(set(PRECISIONS))],
         "compile": ["boolean"],
         "distributed": [StrOptions({"auto"}), "boolean"],

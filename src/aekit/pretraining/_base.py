@@ -27,8 +27,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from aekit.core.nets import ACTIVATIONS, reset_parameters
 from aekit.core.train import TrainConfig, fingerprint, train
 from aekit.data.validation import as_numeric_array, is_int
-from aekit.devices import DEVICES, resolve_device
-from aekit.estimators import Autoencoder, ProgressBar
+from aekit.devices import resolve_device
+from aekit.estimators import TRAINING_CONSTRAINTS, Autoencoder, ProgressBar
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 from aekit.pretraining.network import FINE_TUNE, FineTuningNetwork
 
@@ -50,17 +50,8 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         "init": [StrOptions({"pretrained", "random"})],
         "encoder_lr_factor": [Interval(Real, 0, None, closed="neither")],
         "activation": [StrOptions(set(ACTIVATIONS))],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
         "min_rows_per_epoch": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, None, None, closed="neither")],
-        "checkpoint_dir": [None, str, os.PathLike],
-        "random_state": ["random_state"],
-        "device": [StrOptions(set(DEVICES)), torch.device],
+        **TRAINING_CONSTRAINTS,
         "verbose": ["verbose"],
     }
 
