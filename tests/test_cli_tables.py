@@ -94,3 +94,31 @@ def test_an_unseen_category_is_flagged_and_explained_not_fatal(table, tmp_path):
     assert bool(scores["anomaly"][0]) and scores["probability"][0] == 1.0
     assert scores["top_features"][0].startswith("colour=purple (unseen)")
     assert len(scores) == 40 and np.isfinite(scores["anomaly_score"]).all()
+
+
+def test_a_parquet_table_with_text_columns_trains_and_encodes(table, tmp_path):
+    # A Parquet DATA with text columns is read whole and one-hot encoded, as a CSV is (the
+    # lazy on-disk reader takes numbers only).
+    _, frame = table
+    parquet = tmp_path / "pets.parquet"
+    frame.to_parquet(parquet)
+    out = tmp_path / "run"
+    args = ["--model", "ae", "--label-column", "kind", *QUICK, "--out", out]
+    result = invoke("train", parquet, *args)
+    assert result.exit_code == 0, result.output
+    result = invoke("encode", out, parquet, "-o", tmp_path / "z.csv")
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(tmp_path / "z.csv")) == len(frame)
+
+
+def test_finetune_and_predict_read_the_table_as_the_run_did(mixed_run, table, tmp_path):
+    # No --label-column anywhere: finetune takes RUN's recorded one, and its own run records it
+    # (with RUN's text-column encoding) for predict.
+    path, frame = table
+    out = tmp_path / "ft"
+    result = invoke("finetune", mixed_run, path, "--param", "max_iter=2", "--quiet", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert (out / "encoder.json").is_file()
+    result = invoke("predict", out, path, "-o", tmp_path / "p.csv")
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_csv(tmp_path / "p.csv")["label"]) <= set(frame["kind"])

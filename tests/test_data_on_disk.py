@@ -80,6 +80,25 @@ def test_gaussian_data_on_disk_standardize_and_split_as_in_memory(tmp_path, lazy
     assert a.history_ == b.history_  # the same validation split, noise and batches
 
 
+def test_sequences_on_disk_fit_as_in_memory(tmp_path, lazy_memmaps):
+    # (n, channels, length) on disk: the per-channel statistics come from the streaming pass
+    # (channels pooled by Chan's rule) and the conv1d fit equals the in-memory one.
+    rng = np.random.RandomState(2)
+    steps = np.arange(16)
+    X = np.stack(
+        [np.sin(steps / 3 + rng.uniform(0, 6, 200)[:, None]), rng.normal(5, 2, (200, 16))], axis=1
+    ).astype(np.float32)
+    np.save(tmp_path / "s.npy", X)
+    on_disk = np.load(tmp_path / "s.npy", mmap_mode="r")
+    params = {"architecture": "conv1d", "latent_dim": 3, "max_iter": 2, "random_state": 0}
+    a = aekit.Autoencoder(**params).fit(X)
+    b = aekit.Autoencoder(**params).fit(on_disk)
+    assert b.sequence_shape_ == (2, 16)
+    np.testing.assert_allclose(b.data_mean_, a.data_mean_, rtol=1e-6)
+    np.testing.assert_allclose(b.data_scale_, a.data_scale_, rtol=1e-6)
+    np.testing.assert_allclose(b.transform(X), a.transform(X), atol=1e-5)
+
+
 def test_streaming_statistics_match_numpy_across_chunks():
     X = (np.random.RandomState(1).normal(size=(1000, 4)) * [1, 1e-3, 10, 0] + 1e5).astype(
         np.float32

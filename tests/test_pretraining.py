@@ -154,7 +154,8 @@ def test_finetune_then_predict_on_the_command_line(ae, tmp_path):
     ]
     result = runner.invoke(app, [str(a) for a in args])
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"model.safetensors", "metrics.csv", "command.txt"}
+    files = {p.name for p in out.iterdir()}
+    assert files == {"model.safetensors", "metrics.csv", "command.txt", "config.toml"}
     assert isinstance(aekit.load(out / "model.safetensors"), aekit.FineTunedClassifier)
     args = ["predict", out, table, "--label-column", "y", "-o", tmp_path / "p.csv"]
     result = runner.invoke(app, [str(a) for a in args])

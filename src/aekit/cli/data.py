@@ -51,13 +51,28 @@ def on_disk(spec: str) -> bool:
     return path.is_file() and path.suffix.lower() in {".npy", ".parquet"}
 
 
+def _has_text_columns(spec: str, label_column: str | None) -> bool:
+    """Whether a Parquet DATA has a feature column that is not numbers (from its schema alone;
+    a folder's files share one schema, which reading them checks)."""
+    path = Path(spec)
+    if path.suffix.lower() != ".parquet" and not path.is_dir():
+        return False
+    import pyarrow.parquet as pq
+
+    from aekit.data.parquet import is_numeric_type
+
+    first = path if path.is_file() else min(path.glob("**/*.parquet"))
+    schema = pq.read_schema(first)
+    return any(not is_numeric_type(f.type) for f in schema if f.name != label_column)
+
+
 def open_data(spec: str, options: DataOptions, min_bytes: int = 0) -> tuple[Any, Any]:
     """DATA as a lazy :class:`aekit.data.lazy.Dataset` (and its labels) where it can be read a
     batch at a time and holds at least ``min_bytes`` of float32 rows; else :func:`load_data`."""
     from aekit.data.lazy import Dataset, open_dataset
 
-    if not on_disk(spec):
-        return load_data(spec, options)
+    if not on_disk(spec) or _has_text_columns(spec, options.label_column):
+        return load_data(spec, options)  # text columns: read whole, one-hot encoded as in training
     dataset = open_dataset(spec, label_column=options.label_column)
     if len(dataset) * dataset.reader.n_features * 4 < min_bytes:
         return load_data(spec, options)

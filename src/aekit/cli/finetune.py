@@ -1,12 +1,14 @@
 """``aekit finetune RUN DATA --label-column y --out RUN2``: fine-tune the encoder of an
 autoencoder run on DATA's labels (:class:`aekit.FineTunedClassifier`, or
 :class:`aekit.FineTunedRegressor` with ``--task regression``); ``aekit predict RUN2 DATA``
-then predicts. RUN2 holds model.safetensors (the autoencoder inside), metrics.csv and
-command.txt, staged and claimed as ``aekit train``'s RUN is.
+then predicts. RUN2 holds model.safetensors (the autoencoder inside), metrics.csv,
+command.txt, config.toml (the label column, so predict reads DATA as finetune did) and RUN's
+encoder.json when RUN had text columns, staged and claimed as ``aekit train``'s RUN is.
 """
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 from pathlib import Path
 from typing import Annotated
@@ -39,24 +41,30 @@ def finetune(
     """Fine-tune the encoder of RUN (an autoencoder run) with a new head on DATA's labels
     (rows labelled -1, or blank, are left out for classification) and leave the model in OUT."""
     import numpy as np
+    import tomli_w
 
     from aekit import registry
-    from aekit.cli import runs
-    from aekit.cli.common import read_data
+    from aekit.cli import runs, tables
+    from aekit.cli.common import read_for_run, recorded_label_column
+    from aekit.core import distributed
 
     if task not in TASKS:
         raise ValueError(f"--task {task!r}: choose classification or regression.")
     cls = registry.find_class(TASKS[task])
     params = runs.resolve_params(cls, {}, param or [])
     params.setdefault("random_state", 0)  # a run must be repeatable from its command
-    with runs.claimed_run(out, force) as staging:  # claimed before any work
+    # Under torchrun every process fits, rank 0 alone claims and writes OUT.
+    writes = distributed.rank() == 0
+    with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         autoencoder = load_run(run)
         if not hasattr(autoencoder, "encoder_module"):
             raise ValueError(
                 f"{run} holds a {type(autoencoder).__name__}; finetune needs an autoencoder run "
                 "from 'aekit train'."
             )
-        X, y = read_data(data, label_column, image_shape, image_size, grayscale)
+        # DATA as RUN read it: its recorded label column, its text columns one-hot encoded.
+        label_column = label_column or recorded_label_column(run, data)
+        X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
         if y is None:
             raise ValueError(f"DATA {data} has no labels; name their column with --label-column.")
         if task == "classification":
@@ -64,10 +72,21 @@ def finetune(
             if not labelled.all():
                 typer.echo(f"{int((~labelled).sum())} unlabelled rows left out", err=True)
                 X, y = np.asarray(X)[labelled], y[labelled]
-        estimator = cls(autoencoder, **params).set_params(verbose=not quiet)
+        estimator = cls(autoencoder, **params).set_params(verbose=not quiet and writes)
         estimator.fit(X, y)
+        if not writes:
+            return
         estimator.save(staging / runs.MODEL_FILE)
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
+        encoder = tables.run_encoder(run)
+        if encoder is not None:  # predict reads DATA through it, as RUN did
+            tables.save_encoder(staging, encoder)
+        data_section = {"path": data, "label_column": label_column}
+        document = {
+            "model": {"class": cls.__name__},
+            "data": {k: v for k, v in data_section.items() if v is not None},
+        }
+        (staging / "config.toml").write_text(tomli_w.dumps(document))
         options = {
             "--task": task,
             "--label-column": label_column,

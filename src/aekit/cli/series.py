@@ -5,6 +5,7 @@ such a run writes the table of :func:`series_table` for the new series.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -82,9 +83,11 @@ def detect_series(
 
     from aekit.cli import runs
     from aekit.cli.anomaly import _as_anomaly, _fraction
+    from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
-    with runs.claimed_run(out, force) as staging:  # claimed before fitting, not after
+    writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
+    with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         X, y = read_data(data, label_column, None, None, False)
         import tomli_w
 
@@ -105,6 +108,8 @@ def detect_series(
             random_state=seed,
         )
         detector = SeriesAnomalyDetector(**params).fit(X)
+        if not writes:
+            return
         values, columns = series_table(detector, X, y)
         detector.save(staging / runs.MODEL_FILE)
         write_table(staging / "scores.csv", values, columns)

@@ -69,7 +69,7 @@ class ParquetReader(RowReader):
         if missing:
             raise ValueError(f"columns {missing} are not in {path}; its columns are {names[:20]}.")
         types = {n: schema.field(n).type for n in columns}
-        bad = [n for n, t in types.items() if not _numeric(t)]
+        bad = [n for n, t in types.items() if not is_numeric_type(t)]
         if bad:
             raise ValueError(
                 f"{path} has non-numeric columns {bad[:10]}; pass columns=[...] naming numeric "
@@ -144,7 +144,8 @@ class ParquetReader(RowReader):
         return pa.chunked_array([c for p in parts for c in p.chunks]).to_numpy(zero_copy_only=False)
 
 
-def _numeric(arrow_type) -> bool:
+def is_numeric_type(arrow_type) -> bool:
+    """Whether a Parquet (Arrow) column type holds numbers aekit reads as features."""
     import pyarrow as pa
 
     return bool(

@@ -111,8 +111,8 @@ def _mapping_of(X: Any) -> mmap.mmap | None:
 
 
 class ArrayReader(RowReader):
-    """Rows of a (memory-mapped) numpy array of 2 (n, features) or 4 (n, C, H, W) axes; each
-    read converts just its rows to float32.
+    """Rows of a (memory-mapped) numpy array of 2 (n, features), 3 (n, C, L: sequences) or 4
+    (n, C, H, W) axes; each read converts just its rows to float32.
 
     A memory-mapped array's rows are read from its file with ``pread`` into this reader's own
     buffers, not through the mapping: the pages of a mapping that a process touches count in its
@@ -122,10 +122,10 @@ class ArrayReader(RowReader):
     """
 
     def __init__(self, array: np.ndarray, path: Path | None = None):
-        if array.ndim not in (2, 4):
+        if array.ndim not in (2, 3, 4):
             raise ValueError(
-                f"{path or 'X'} must have 2 axes (n_samples, n_features) or 4 (n, C, H, W); "
-                f"got shape {array.shape}."
+                f"{path or 'X'} must have 2 axes (n_samples, n_features), 3 (n, C, L) or 4 "
+                f"(n, C, H, W); got shape {array.shape}."
             )
         if array.dtype.kind not in "biuf":
             raise ValueError(f"{path or 'X'} holds {array.dtype} values; aekit reads numbers only.")
