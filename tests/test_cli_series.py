@@ -62,6 +62,9 @@ def test_detect_series_writes_a_run(series_run):
     assert len(scores) == 400 and set(scores["top_channel"]) <= {"a", "b"}
     detector = aekit.load(out / "model.safetensors")
     assert detector.window == 24 and list(detector.feature_names_in_) == ["a", "b"]
+    # the window network's losses, so 'aekit report' reads the run as it reads a training RUN
+    metrics = pd.read_csv(out / "metrics.csv")
+    assert len(metrics) == detector.detector_.estimators_[0].n_iter_
 
 
 def test_score_on_a_series_run_scores_new_points(series_run):
@@ -87,3 +90,10 @@ def test_detect_series_refuses_bad_columns_before_writing(series_run, tmp_path):
     assert isinstance(result.exception, ValueError)  # aekit's one-line error, exit 2
     assert "value_columns ['nope'] are not columns" in error_message(result.exception)
     assert not out.exists()  # nothing half-written
+
+
+def test_report_on_a_series_run(series_run):
+    _, out = series_run
+    result = invoke("report", out)
+    assert result.exit_code == 0, result.output
+    assert "series.png" in (out / "report.html").read_text()

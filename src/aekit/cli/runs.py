@@ -164,7 +164,8 @@ def training_history(estimator: Any) -> dict[str, list[float]]:
     own = getattr(estimator, "history_", None)
     if own:
         return own
-    inner = getattr(estimator, "autoencoder_", None)
+    # a fine-tuner's or a series detector's inner model
+    inner = getattr(estimator, "autoencoder_", None) or getattr(estimator, "detector_", None)
     if inner is not None:
         return training_history(inner)
     members = getattr(estimator, "estimators_", None) or getattr(estimator, "autoencoders_", [])

@@ -126,6 +126,7 @@ def detect_series(
         options = {"label_column": label_column}
         document = runs.config_document(detector, data, options)
         (staging / "config.toml").write_text(tomli_w.dumps(document))
+        runs.write_metrics(staging / "metrics.csv", runs.training_history(detector))
         flags = {
             "time_column": time_column,
             "value_columns": value_columns,
