@@ -280,3 +280,25 @@ def test_an_image_folder_is_read_when_its_rows_are(tmp_path):
     np.testing.assert_array_equal(ds.read(0, 1)[0, 0], first)
     ae = aekit.Autoencoder(**SMALL).fit(ds)
     assert ae.image_shape_ == (1, 6, 5) and ae.reconstruct(ds).shape == (10, 1, 6, 5)
+
+
+def test_a_detector_reads_only_its_sample_of_a_table_on_disk(digits, tmp_path, lazy_memmaps):
+    # max_samples rows drawn as from rows in memory, read alone: the same fit (without
+    # preprocessing, whose statistics would come from the sample), and the file never read whole.
+    X = digits[0]
+    np.save(tmp_path / "x.npy", X)
+    on_disk = np.load(tmp_path / "x.npy", mmap_mode="r")
+    member = aekit.Autoencoder(**SMALL)
+    params = {"estimator": member, "n_estimators": 1, "max_samples": 300, "random_state": 0}
+    a = aekit.AnomalyDetector(preprocessing=None, **params).fit(X)
+    b = aekit.AnomalyDetector(preprocessing=None, **params).fit(on_disk)
+    np.testing.assert_array_equal(a.score_samples(X), b.score_samples(X))
+    dataset = aekit.open_dataset(write_parquet(tmp_path / "d.parquet", X))
+
+    def read_whole(*args, **kwargs):
+        raise AssertionError("the whole file was read")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lazy.Dataset, "__array__", read_whole)
+        detector = aekit.AnomalyDetector(**params).fit(dataset)
+    assert detector.score_samples(named(X[:5])).shape == (5,)

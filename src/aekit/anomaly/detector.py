@@ -36,7 +36,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from aekit.anomaly import thresholds
 from aekit.anomaly.ensemble import EnsembleScores, neighbor_count, robust_spread
-from aekit.anomaly.inputs import TableInput
+from aekit.anomaly.inputs import TableInput, sampled_rows
 from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
 from aekit.estimators import BaseAutoencoder
@@ -147,7 +147,9 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         about what 10,000 rows cost, and the neighbour terms keep (and query) only those rows.
         The members see a few thousand gradient steps whatever the size, and the k-th
         neighbour distance of a 10,000-row sample ranks rows much as the full table's does
-        (``benchmarks/anomaly.py --large`` measures it). None: every row.
+        (``benchmarks/anomaly.py --large`` measures it). A table on disk (a dataset from
+        :func:`aekit.open_dataset`, a large memmap) has only those rows read, and its
+        preprocessing statistics come from them. None: every row.
     threshold_holdout : float in [0, 1), default=0.0
         Fraction of the training rows held out of training (chosen at random) whose scores
         alone set the ``"contamination"``, ``"mean_std"`` and ``"pot"`` thresholds. Rows the
@@ -293,10 +295,10 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
                 "threshold='validation' sets the threshold on clean rows: pass them as "
                 "fit(X, X_normal=...)."
             )
-        A = self._fit_preprocessing(X)
+        rng = check_random_state(self.random_state)
+        A = self._fit_preprocessing(sampled_rows(X, self.max_samples, rng))
         if len(A) < 2:
             raise ValueError(f"X has n_samples={len(A)}; a detector needs at least 2 rows.")
-        rng = check_random_state(self.random_state)
         if self.max_samples is not None and len(A) > self.max_samples:
             A = A[np.sort(rng.choice(len(A), self.max_samples, replace=False))]
         held = None

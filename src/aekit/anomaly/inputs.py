@@ -94,3 +94,19 @@ class TableInput:
                 message.split(" Refit")[0] + ". Refit on data that holds it, or map it to a "
                 "known category."
             ) from None
+
+
+def sampled_rows(X: Any, max_samples: int | None, rng: np.random.RandomState) -> Any:
+    """X, or, for a table on disk (an :func:`aekit.open_dataset` dataset or a large memmap)
+    longer than ``max_samples``, just the rows fit would keep, read alone: drawn as fit draws
+    them from rows in memory (the same rows, the same random stream after), so a detector
+    reads a few thousand rows of a large file, not all of it. Its preprocessing statistics then
+    come from those rows."""
+    from aekit.data.lazy import Dataset, lazy_reader
+
+    found = lazy_reader(X)
+    if found is None or max_samples is None or len(X) <= max_samples:
+        return X
+    reader = found[0]
+    rows = reader.gather(np.sort(rng.choice(len(X), max_samples, replace=False)))
+    return X.frame(rows) if isinstance(X, Dataset) else rows.reshape(len(rows), *reader.row_shape)
