@@ -15,7 +15,7 @@ ConditionalVAE also learns from partly labelled data (M2).
 """
 
 from aekit.estimators._base import BaseAutoencoder
-from aekit.estimators._params import TRAINING_CONSTRAINTS
+from aekit.estimators._params import TRAINING_CONSTRAINTS, trainer_config
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators.autoencoder import Autoencoder
 from aekit.estimators.conditional import ConditionalVAE
@@ -35,4 +35,5 @@ __all__ = [
     "ProgressBar",
     "SparseAutoencoder",
     "VariationalAutoencoder",
+    "trainer_config",
 ]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,7 +33,7 @@ from aekit.core.model import AutoencoderModel, fixed_draws
 from aekit.core.nets import reset_parameters
 from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
 from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
-from aekit.core.train import TrainConfig, fingerprint, train
+from aekit.core.train import TrainConfig, train
 from aekit.data.validation import as_numeric_array
 from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
@@ -54,7 +53,7 @@ from aekit.estimators._disk import (
 )
 from aekit.estimators._inputs import InputChecks
 from aekit.estimators._labels import LabelHooks
-from aekit.estimators._params import AutoencoderParams
+from aekit.estimators._params import AutoencoderParams, trainer_config
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators._reconstruction import ReconstructionErrors
 from aekit.estimators.modules import ExportsModules
@@ -131,28 +130,17 @@ class BaseAutoencoder(
     def _train_config(self, flat: np.ndarray, y_index: torch.Tensor | None) -> TrainConfig:
         """The trainer's settings for the rows ``flat`` (labels ``y_index``, on the CPU); kinds
         extend them with their own (``dataclasses.replace`` on ``super()``'s)."""
-        checkpoint_path, run_fingerprint = None, ""
-        if self.checkpoint_dir is not None:  # where to checkpoint, and the run it belongs to
-            if not isinstance(self.random_state, (int, np.integer)):
-                raise ValueError(
-                    "checkpoint_dir needs an int random_state: a resumed run must repeat the "
-                    "same validation split and shuffles. Pass e.g. random_state=0."
-                )
+
+        def run_identity():  # the parameters and the data
             params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
             labels = None if y_index is None else y_index.numpy()
-            checkpoint_path = Path(self.checkpoint_dir) / "checkpoint.safetensors"
             data = flat.stats.digest if isinstance(flat, DiskRows) else flat  # hashed in its pass
-            run_fingerprint = fingerprint(params, data, labels)  # the parameters and the data
-        return TrainConfig(
-            max_iter=int(self.max_iter),
-            batch_size=min(200, len(flat)) if self.batch_size == "auto" else int(self.batch_size),
-            learning_rate=float(self.learning_rate_init),
-            early_stopping=bool(self.early_stopping),
-            validation_fraction=float(self.validation_fraction),
-            n_iter_no_change=int(self.n_iter_no_change),
-            tol=float(self.tol),
-            checkpoint_path=checkpoint_path,
-            fingerprint=run_fingerprint,
+            return params, data, labels
+
+        return trainer_config(
+            self,
+            len(flat),
+            run_identity,
             precision=self.precision,
             compile=bool(self.compile),
             distributed=distributed.wanted(self.distributed),

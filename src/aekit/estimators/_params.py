@@ -13,16 +13,19 @@ does nothing else (scikit-learn's MLPClassifier does the same over BaseMultilaye
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from numbers import Integral, Real
+from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from aekit.core.architectures import ARCHITECTURES
 from aekit.core.nets import ACTIVATIONS
 from aekit.core.objectives.likelihoods import LIKELIHOODS
-from aekit.core.train import PRECISIONS
+from aekit.core.train import PRECISIONS, TrainConfig, fingerprint
 from aekit.data.validation import is_int
 from aekit.devices import DEVICES
 
@@ -40,6 +43,37 @@ TRAINING_CONSTRAINTS: dict[str, list] = {
     "random_state": ["random_state"],
     "device": [StrOptions(set(DEVICES)), torch.device],
 }
+
+
+def trainer_config(
+    estimator: Any, n_rows: int, run_identity: Callable[[], tuple], **settings: Any
+) -> TrainConfig:
+    """The trainer's settings from ``estimator``'s parameters of :data:`TRAINING_CONSTRAINTS`
+    for ``n_rows`` training rows, plus ``settings`` of its own. With a ``checkpoint_dir`` the
+    run is identified by ``fingerprint(*run_identity())`` (its parameters and its data, called
+    only then), so a later fit resumes only the same run."""
+    checkpoint_path, run_fingerprint = None, ""
+    if estimator.checkpoint_dir is not None:
+        if not isinstance(estimator.random_state, (int, np.integer)):
+            raise ValueError(
+                "checkpoint_dir needs an int random_state: a resumed run must repeat the "
+                "same validation split and shuffles. Pass e.g. random_state=0."
+            )
+        checkpoint_path = Path(estimator.checkpoint_dir) / "checkpoint.safetensors"
+        run_fingerprint = fingerprint(*run_identity())
+    batch_size = estimator.batch_size
+    return TrainConfig(
+        max_iter=int(estimator.max_iter),
+        batch_size=min(200, n_rows) if batch_size == "auto" else int(batch_size),
+        learning_rate=float(estimator.learning_rate_init),
+        early_stopping=bool(estimator.early_stopping),
+        validation_fraction=float(estimator.validation_fraction),
+        n_iter_no_change=int(estimator.n_iter_no_change),
+        tol=float(estimator.tol),
+        checkpoint_path=checkpoint_path,
+        fingerprint=run_fingerprint,
+        **settings,
+    )
 
 
 class AutoencoderParams:

@@ -25,10 +25,10 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from aekit.core.nets import ACTIVATIONS, reset_parameters
-from aekit.core.train import TrainConfig, fingerprint, train
+from aekit.core.train import TrainConfig, train
 from aekit.data.validation import as_numeric_array, is_int
 from aekit.devices import resolve_device
-from aekit.estimators import TRAINING_CONSTRAINTS, Autoencoder, ProgressBar
+from aekit.estimators import TRAINING_CONSTRAINTS, Autoencoder, ProgressBar, trainer_config
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 from aekit.pretraining.network import FINE_TUNE, FineTuningNetwork
 
@@ -247,33 +247,21 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
     def _train_config(
         self, flat: np.ndarray, targets: torch.Tensor, network: FineTuningNetwork, pretrained: bool
     ) -> TrainConfig:
-        checkpoint_path, run_fingerprint = None, ""
-        if self.checkpoint_dir is not None:
-            if not isinstance(self.random_state, (int, np.integer)):
-                raise ValueError(
-                    "checkpoint_dir needs an int random_state: a resumed run must repeat the "
-                    "same validation split and shuffles. Pass e.g. random_state=0."
-                )
+
+        def run_identity():  # its parameters, its data and the encoder it starts from
             params = {k: v for k, v in self.get_params(deep=False).items() if k not in _RESUMABLE}
             params["autoencoder"] = repr(params["autoencoder"])
-            # The run is its parameters, its data and the encoder it starts from.
             weights = [t.detach().cpu().numpy() for t in network.encoder.state_dict().values()]
-            checkpoint_path = Path(self.checkpoint_dir) / "checkpoint.safetensors"
-            run_fingerprint = fingerprint(params, flat, targets.numpy(), *weights)
+            return params, flat, targets.numpy(), *weights
+
         groups = network.parameter_groups(self.fine_tune, self.encoder_lr_factor, pretrained)
         n_layers = len(groups) - 1 if self.fine_tune == "gradual" else 0
-        return TrainConfig(
-            max_iter=int(self.max_iter),
-            batch_size=min(200, len(flat)) if self.batch_size == "auto" else int(self.batch_size),
-            learning_rate=float(self.learning_rate_init),
-            early_stopping=bool(self.early_stopping),
-            validation_fraction=float(self.validation_fraction),
-            n_iter_no_change=int(self.n_iter_no_change),
-            tol=float(self.tol),
+        return trainer_config(
+            self,
+            len(flat),
+            run_identity,
             # Gradual unfreezing: no stopping before every layer has had its turn.
             patience_start=n_layers,
-            checkpoint_path=checkpoint_path,
-            fingerprint=run_fingerprint,
             parameter_groups=lambda module: groups,
             epoch_order=partial(repeated_order, min_rows=int(self.min_rows_per_epoch)),
         )
