@@ -285,7 +285,13 @@ def _parameter_groups(module: nn.Module, config: TrainConfig) -> list[dict]:
 def _adam(module: nn.Module, config: TrainConfig) -> torch.optim.Adam:
     """Adam, fused into one kernel where PyTorch supports it: the per-tensor loop of the plain
     implementation costs more than the forward pass for small networks at small batches."""
-    groups = [group for group in _parameter_groups(module, config) if group["params"]]
+    return _adam_over(
+        [group for group in _parameter_groups(module, config) if group["params"]], config
+    )
+
+
+def _adam_over(groups: list[dict], config: TrainConfig) -> torch.optim.Adam:
+    """:func:`_adam` of parameter groups given as the optimizer takes them."""
     params = [p for group in groups for p in group["params"]]
     fusable = all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in params)
     try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,7 @@ from aekit.core.model import AutoencoderModel, fixed_draws
 from aekit.core.nets import reset_parameters
 from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
 from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
-from aekit.core.train import TrainConfig, train
+from aekit.core.train import TrainConfig, TrainResult, train
 from aekit.data.validation import as_numeric_array
 from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
@@ -63,6 +64,19 @@ _INFERENCE_BATCH = 2048
 # compile and distributed change how a step runs, not what it computes (a checkpoint of N
 # processes resumes on any number of them).
 _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir", "compile", "distributed"}
+
+
+@dataclass
+class FitRun:
+    """One ``fit`` ready for the trainer: the seeded network, the rows (and labels) on its
+    device, the trainer's settings and random stream, and the seed they came from."""
+
+    model: nn.Module
+    X: Any  # torch.Tensor, or aekit.core.rows.LazyRows for rows on disk
+    y: torch.Tensor | None
+    config: TrainConfig
+    generator: torch.Generator
+    seed: int
 
 
 class BaseAutoencoder(
@@ -164,6 +178,25 @@ class BaseAutoencoder(
         self : object
             The fitted estimator.
         """
+        run = self._start_fit(X, y)
+        shown = self.verbose and distributed.rank() == 0  # one bar for all processes
+        bar = ProgressBar(self._shown_name, run.config.max_iter) if shown else None
+        with bar or contextlib.nullcontext():
+            result = train(
+                run.model,
+                run.X,
+                run.y,
+                config=run.config,
+                generator=run.generator,
+                callbacks=[bar] if bar else [],
+            )
+        self._finish_fit(run, result)
+        return self
+
+    def _start_fit(self, X: Any, y: Any) -> FitRun:
+        """Everything ``fit`` does before the trainer: checks, the data's scale, the network
+        with its seeded weights, the trainer's settings and random stream. Split from ``fit`` so
+        that :mod:`aekit.estimators.stacked` can train several members' runs at once."""
         self.__dict__.pop("model_", None)  # a failed refit must not leave the old model usable
         self._check_params()
         flat = self._validate_X(X, reset=True)
@@ -197,34 +230,24 @@ class BaseAutoencoder(
                 "identity map. Use a smaller latent_dim, or a DenoisingAutoencoder, "
                 "SparseAutoencoder or ContractiveAutoencoder.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         config = self._train_config(flat, y_index)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         reset_parameters(model, torch.Generator().manual_seed(seed))
         model.to(device)
         generator = torch.Generator(device).manual_seed(seed + 1)
-        X_model = X_device
         y_index = None if y_index is None else to_device(y_index, device)
+        return FitRun(model, X_device, y_index, config, generator, seed)
 
-        shown = self.verbose and distributed.rank() == 0  # one bar for all processes
-        bar = ProgressBar(self._shown_name, config.max_iter) if shown else None
-        with bar or contextlib.nullcontext():
-            result = train(
-                model,
-                X_model,
-                y_index,
-                config=config,
-                generator=generator,
-                callbacks=[bar] if bar else [],
-            )
-
-        self.model_ = model
+    def _finish_fit(self, run: FitRun, result: TrainResult) -> None:
+        """What ``fit`` does after the trainer: keep the network, its history and the kind's
+        extras (``_after_training``)."""
+        self.model_ = run.model
         self.n_iter_ = result.n_iter
         self.history_ = result.history
         self.best_loss_ = result.best_loss
-        self._after_training(X_model, y_index, seed)
-        return self
+        self._after_training(run.X, run.y, run.seed)
 
     def _prepare_disk(self, flat: DiskRows, device: torch.device):
         """``fit``'s view of rows on disk: the streaming pass (checks, value range, scale,
