@@ -37,6 +37,7 @@ from sklearn.utils.validation import check_is_fitted
 from aekit.anomaly import thresholds
 from aekit.anomaly.ensemble import EnsembleScores, neighbor_count, robust_spread
 from aekit.anomaly.inputs import TableInput, sampled_rows
+from aekit.anomaly.members import MEMBER_TRAINING, fit_members
 from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
 from aekit.estimators import BaseAutoencoder
@@ -170,6 +171,14 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         categorical column with missing values in the training data is modelled as numbers
         (squared error on its indicators) rather than with a categorical likelihood, which
         needs one category per row.
+    member_training : {"auto", "stacked", "sequential"}, default="auto"
+        How the members are trained: "stacked" trains them together, as one batched network
+        (:func:`aekit.estimators.stacked.fit_stacked`), each with its own seed, random streams
+        and early stopping, so they are the members "sequential" (one after another) gives, up
+        to float rounding, and are saved, loaded and exported alike. Only dense (``"mlp"``)
+        :class:`aekit.Autoencoder` and :class:`aekit.DenoisingAutoencoder` members stack;
+        "stacked" with another ``estimator`` (a VAE, a convolutional network) is an error.
+        "auto": stacked where the members stack and there are several, else sequential.
     random_state : int, RandomState or None, default=None
         Seeds the members' weights and training.
 
@@ -223,6 +232,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         "percentile": [Interval(Real, 0, 100, closed="neither")],
         "risk": [Interval(Real, 0, 1, closed="neither")],
         "handle_missing": ["boolean"],
+        "member_training": [StrOptions(set(MEMBER_TRAINING))],
         "random_state": ["random_state"],
     }
 
@@ -247,6 +257,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         percentile: float = 99.0,
         risk: float = 1e-3,
         handle_missing: bool = False,
+        member_training: str = "auto",
         random_state: Any = None,
     ) -> None:
         self.estimator = estimator
@@ -268,6 +279,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.percentile = percentile
         self.risk = risk
         self.handle_missing = handle_missing
+        self.member_training = member_training
         self.random_state = random_state
 
     def _default_estimator(self, n_samples: int, n_features: int):
@@ -325,13 +337,15 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
             own = self._distances(A, A, exclude_self=True)
             self.input_distance_scale_ = self._part_spread(own)
         rows = self._dense_rows(A)
-        for _ in range(int(self.n_estimators)):
-            seed = int(rng.randint(0, 2**31 - 1))
-            member = clone(base).set_params(random_state=seed, verbose=False).fit(rows)
-            if self.trim_fraction > 0:  # robust refit without the worst-reconstructed rows
+        seeds = [int(rng.randint(0, 2**31 - 1)) for _ in range(int(self.n_estimators))]
+        members = fit_members(base, [rows] * len(seeds), seeds, self.member_training)
+        if self.trim_fraction > 0:  # robust refit without the worst-reconstructed rows
+            kept = []
+            for member in members:
                 errors = self._member_errors(member, A)
-                kept = errors <= np.quantile(errors, 1 - self.trim_fraction)
-                member = clone(base).set_params(random_state=seed, verbose=False).fit(A[kept])
+                kept.append(A[errors <= np.quantile(errors, 1 - self.trim_fraction)])
+            members = fit_members(base, kept, seeds, self.member_training)
+        for member in members:
             self._add_member(member, A)
         train_scores = self._anomaly_scores(A if held is None else held)
         self.threshold_ = self._threshold(train_scores, X_normal)
