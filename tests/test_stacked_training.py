@@ -1,11 +1,13 @@
 """Members trained together (aekit.core.stacked, aekit.estimators.stacked, the detector's
 ``member_training``) are the members trained one after another, up to float rounding.
 
-Tolerances: a stacked step multiplies the members' weights in one batched product, which adds
-in another order than one member's product, so the weights differ by float32 rounding (about
-1e-7 of their size) after a step. Over a few epochs that stays below 1e-5; over the hundreds of
-Adam steps of a detector's members a few parameters whose gradients are near 0 (where Adam's
-step is the sign of noise) drift further, so a full fit is compared by its scores' ranks.
+Tolerances: a stacked step multiplies each member's rows by its weights in one batched product
+(``baddbmm``), which may add in another order than one member's product, so weights differ by
+float32 rounding (about 1e-7 of their size) after a step. Measured on the CPU: under 3e-7 after
+25 epochs, and a detector's scores within 4e-7 of their range after a few hundred steps per
+member. The bounds below (1e-5 on weights, 1e-4 of the range on scores) leave room for other
+kernels on other devices and still fail on any difference of random streams or of bookkeeping
+(those move weights by 1e-2, scores by percents).
 """
 
 from __future__ import annotations
@@ -107,9 +109,9 @@ def test_a_stacked_detector_scores_as_a_sequential_one(table, trim):
     stacked = _detector(member_training="stacked", trim_fraction=trim).fit(table)
     sequential = _detector(member_training="sequential", trim_fraction=trim).fit(table)
     a, b = stacked.anomaly_score(table), sequential.anomaly_score(table)
-    assert spearmanr(a, b)[0] > 0.999
-    assert np.abs(a - b).max() < 0.02 * np.ptp(b)
-    assert stacked.threshold_ == pytest.approx(sequential.threshold_, rel=0.02)
+    assert spearmanr(a, b)[0] > 0.9999
+    assert np.abs(a - b).max() < 1e-4 * np.ptp(b)
+    assert stacked.threshold_ == pytest.approx(sequential.threshold_, rel=1e-4)
     assert all(type(m) is aekit.DenoisingAutoencoder for m in stacked.estimators_)
 
 

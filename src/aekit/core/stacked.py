@@ -3,16 +3,19 @@ would train it alone (a file of its own: the one loop of the trainer stays the r
 this is its ensemble form, used where small members would otherwise train one after another).
 
 Why: the anomaly detector's members are small dense networks. Trained one after another, a
-step is a few tiny kernels per member, bound by launches (GPU) or per-op dispatch (CPU). Stacked
-with ``torch.func.stack_module_state`` and run under ``torch.vmap``, a step of all M members is
-one batched matrix product per layer, one backward pass and one fused Adam step.
+step is a few tiny kernels per member, bound by launches (GPU) or per-op dispatch (CPU). Here
+each linear layer of the M members becomes one grouped layer holding their M weight matrices
+(``_GroupedLinear``: ``torch.baddbmm``), so a step of all M members is one batched matrix
+product per layer, one backward pass and one fused Adam step over the stacked weights. (The same
+under ``torch.vmap`` of ``torch.func.functional_call`` over ``torch.func.stack_module_state``
+costs twice as long a step on a CPU, in the interpreter: dense networks do not need it.)
 
 The same members as sequential training, up to float rounding:
 
 * Each member keeps its own ``torch.Generator``, drawn in the order ``train`` draws it: the
   validation split, each epoch's permutation, each batch's corruption. The corruption is drawn
-  outside ``vmap`` by the member's own corruption module (``vmap`` cannot draw from a given
-  generator); the objective then sees the corrupted rows, as ``PenalizedReconstruction`` would.
+  by the member's own corruption module, one member at a time; the grouped network then sees
+  the corrupted rows, as ``PenalizedReconstruction`` would.
 * The loss is the sum of the members' losses, so the gradient of member m's weights is that of
   its own loss, ``d(sum_j L_j) / d theta_m = dL_m / d theta_m``; Adam is elementwise, and the
   learning-rate schedule depends on the epoch alone: nothing couples the members (no shared
@@ -49,7 +52,9 @@ from aekit.core.train import (
 
 def unstackable(module: nn.Module, config: TrainConfig) -> str | None:
     """Why ``module`` (an :class:`aekit.core.model.AutoencoderModel`) cannot be trained by
-    :func:`train_stacked` under ``config``, or None when it can."""
+    :func:`train_stacked` under ``config``, or None when it can: the plain reconstruction
+    objective without weighted terms, a deterministic code without labels, and weights in
+    linear layers only (activations between them act on any shape)."""
     settings = {
         "checkpoint_path": "a checkpoint",
         "distributed": "distributed training",
@@ -60,26 +65,63 @@ def unstackable(module: nn.Module, config: TrainConfig) -> str | None:
     for name, what in settings.items():
         if getattr(config, name):
             return f"{what} is trained one network at a time"
-    if type(getattr(module, "objective", None)) is not PenalizedReconstruction:
-        return "only the plain reconstruction objective is stacked"
+    if type(getattr(module, "objective", None)) is not PenalizedReconstruction or len(module.terms):
+        return "only the plain reconstruction objective, without weighted terms, is stacked"
     if module.latent.stochastic or module.n_classes:
-        return "a stochastic or conditional code draws noise inside the network"
+        return "a stochastic or conditional code is not stacked"
+    for name, layer in module.named_modules():
+        trained = [p for p in layer.parameters(recurse=False) if p.requires_grad]
+        if trained and not isinstance(layer, nn.Linear):
+            return f"{name} ({type(layer).__name__}) is not a linear layer"
     return None
 
 
-class _Objective(nn.Module):
-    """A member's objective on rows its corruption already drew (``x_in``): the loss of
-    :class:`PenalizedReconstruction`, whose ``__call__`` is this with ``x_in = corrupt(x)``."""
+class _GroupedLinear(nn.Module):
+    """M linear layers on M batches at once: ``y_m = x_m A_m + b_m`` for x (M, batch, in), with
+    ``A_m`` member m's ``weight.T`` (M, in, out) and ``b_m`` its bias (M, 1, out), in one
+    ``torch.baddbmm``. The stacked tensors are the optimizer's, held here as plain attributes."""
 
-    def __init__(self, model: nn.Module) -> None:
+    def __init__(self, weight: torch.Tensor, bias: torch.Tensor | None) -> None:
         super().__init__()
-        self.model = model
+        self.weight, self.bias = weight, bias
 
-    def forward(self, x: torch.Tensor, x_in: torch.Tensor, epoch: int) -> dict[str, torch.Tensor]:
-        model = self.model
-        return PenalizedReconstruction.penalized(
-            model, x, x_in, None, None, epoch, model.likelihood.nll
-        )
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.bias is None:
+            return torch.bmm(x, self.weight)
+        return torch.baddbmm(self.bias, x, self.weight)
+
+
+def _grouped(modules: Sequence[nn.Module]):
+    """One network computing all M members: a copy of the first with each linear layer made a
+    :class:`_GroupedLinear` of the M members' weights, and without corruption (its rows come
+    corrupted); and those stacked weights by layer name."""
+    template = copy.deepcopy(modules[0])
+    template.corruption = None
+    stacks: dict[str, tuple[torch.Tensor, torch.Tensor | None]] = {}
+    for name, layer in list(template.named_modules()):
+        if not isinstance(layer, nn.Linear):
+            continue
+        layers = [module.get_submodule(name) for module in modules]
+        weight = torch.stack([one.weight.detach().T for one in layers]).contiguous()
+        bias = None
+        if layer.bias is not None:
+            bias = torch.stack([one.bias.detach() for one in layers])[:, None, :].contiguous()
+            bias.requires_grad_()
+        template.set_submodule(name, _GroupedLinear(weight.requires_grad_(), bias))
+        stacks[name] = (weight, bias)
+    return template, stacks
+
+
+def _terms(model: nn.Module, x: torch.Tensor, x_in: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Each member's terms, shape (M,), for its rows x (M, batch, D) and its encoder's input
+    x_in: :class:`PenalizedReconstruction` of a model without weighted terms and with a
+    deterministic code (``sample`` is the code), i.e. the batch mean of ``-log p(x | z)``; the
+    likelihood sees the M x batch rows as rows."""
+    output = model.decode(model.encode(x_in).mean)
+    n_members, batch = x.shape[:2]
+    nll = model.likelihood.nll(output.flatten(0, 1), x.flatten(0, 1)).view(n_members, batch)
+    reconstruction = nll.mean(dim=1)
+    return {"loss": reconstruction, "reconstruction": reconstruction}
 
 
 def train_stacked(
@@ -106,9 +148,8 @@ def train_stacked(
         )
     n_members, data = len(modules), torch.stack(list(X))  # (M, n, ...)
     device = data.device
-    step = _stacked_objective(modules[0])
-    params, buffers = _stack_state(modules)
-    trainable = [p for p in params.values() if p.requires_grad]
+    model, stacks = _grouped(modules)
+    trainable = [t for pair in stacks.values() for t in pair if t is not None]
     optimizer = _adam_over([{"params": trainable}], config)
     scheduler = learning_rate_scheduler(optimizer, config)
     cast = autocast(config.precision, device)
@@ -138,7 +179,7 @@ def train_stacked(
             x = data[members, order[:, index]]  # (M, batch, ...): each member's own rows
             x_in = _corrupted(modules, x, generators, final)
             with cast:
-                terms = step(params, buffers, x, x_in, epoch)
+                terms = _terms(model, x, x_in)
             values = torch.stack([value.detach().float() for value in terms.values()])  # (T, M)
             sums = values * size if sums is None else sums.add_(values, alpha=size)
             optimizer.zero_grad(set_to_none=True)
@@ -150,25 +191,25 @@ def train_stacked(
         val_means = None
         if val_rows is not None:
             with cast:
-                val_means = _evaluate(step, params, buffers, data, val_rows, config, epoch).T
+                val_means = _evaluate(model, data, val_rows, config).T
             val_means = val_means.tolist()
         for m in range(n_members):
             if final[m] is not None:
                 continue
             train = dict(zip(names, train_means[m]))
             val = None if val_means is None else dict(zip(names, val_means[m]))
-            if _stops(results[m], train, val, epoch, config, no_improve, best, m, params):
-                final[m] = best[m] if best[m] is not None else _member_state(params, m)
+            if _stops(results[m], train, val, epoch, config, no_improve, best, m, stacks):
+                final[m] = best[m] if best[m] is not None else _member_state(stacks, m)
         epoch += 1
 
     for m, module in enumerate(modules):
-        state = final[m] if final[m] is not None else best[m] or _member_state(params, m)
+        state = final[m] if final[m] is not None else best[m] or _member_state(stacks, m)
         module.load_state_dict({**module.state_dict(), **state})
         module.eval()
     return results
 
 
-def _stops(result, train, val, epoch, config, no_improve, best, m, params) -> bool:
+def _stops(result, train, val, epoch, config, no_improve, best, m, stacks) -> bool:
     """One member's bookkeeping after an epoch, as :func:`aekit.core.train.train` does it:
     the history, the best loss (and weights, on validation) and whether it stops now."""
     _finite_or_raise(train, epoch + 1, config)
@@ -186,44 +227,19 @@ def _stops(result, train, val, epoch, config, no_improve, best, m, params) -> bo
     if in_warmup or current < result.best_loss:
         result.best_loss = current
         if val:
-            best[m] = _member_state(params, m)
+            best[m] = _member_state(stacks, m)
     result.stopped_early = no_improve[m] >= config.n_iter_no_change
     return result.stopped_early
 
 
-def _stacked_objective(module: nn.Module):
-    """``step(params, buffers, x, x_in, epoch)``: every member's terms, each of shape (M,),
-    from the stacked weights and rows (M, batch, ...). One template network, without its
-    corruption (the rows come corrupted), whose weights ``functional_call`` replaces by each
-    member's under ``vmap``."""
-    template = copy.deepcopy(module)
-    template.corruption = None
-    objective = _Objective(template)
-
-    def member(params, buffers, x, x_in, epoch):
-        return torch.func.functional_call(objective, (params, buffers), (x, x_in, epoch))
-
-    return torch.vmap(member, in_dims=(0, 0, 0, 0, None))
-
-
-def _stack_state(modules: Sequence[nn.Module]):
-    """The members' parameters and buffers stacked on a new first axis (M, ...), named as in
-    :class:`_Objective` (the corruption's buffers stay with each member)."""
-    params, buffers = torch.func.stack_module_state(list(modules))
-    params = {f"model.{name}": value for name, value in params.items()}
-    buffers = {
-        f"model.{name}": value
-        for name, value in buffers.items()
-        if not name.startswith("corruption.")
-    }
-    return params, buffers
-
-
-def _member_state(params: dict[str, torch.Tensor], m: int) -> dict[str, torch.Tensor]:
-    """Member m's weights, copied out of the stack, named as in its own network."""
-    return {
-        name.removeprefix("model."): value[m].detach().clone() for name, value in params.items()
-    }
+def _member_state(stacks: dict, m: int) -> dict[str, torch.Tensor]:
+    """Member m's weights copied out of the stacks, named as in its own network."""
+    state = {}
+    for name, (weight, bias) in stacks.items():
+        state[f"{name}.weight"] = weight[m].detach().T.clone()
+        if bias is not None:
+            state[f"{name}.bias"] = bias[m, 0].detach().clone()
+    return state
 
 
 def _corrupted(modules, x: torch.Tensor, generators, final) -> torch.Tensor:
@@ -242,14 +258,14 @@ def _corrupted(modules, x: torch.Tensor, generators, final) -> torch.Tensor:
 
 
 @torch.no_grad()
-def _evaluate(step, params, buffers, data, val_rows, config, epoch) -> torch.Tensor:
+def _evaluate(model, data, val_rows, config) -> torch.Tensor:
     """Each member's mean terms (T, M) over its validation rows, as
     :func:`aekit.core.train.evaluate` computes them (no corruption, batches of 4 x batch_size)."""
     members = torch.arange(len(val_rows), device=data.device)[:, None]
     totals: torch.Tensor | None = None
     for index, size in _batches(val_rows.shape[1], 4 * config.batch_size):
         x = data[members, val_rows[:, index]]
-        terms = step(params, buffers, x, x, epoch)
+        terms = _terms(model, x, x)
         values = torch.stack([value.detach().float() for value in terms.values()]) * size
         totals = values if totals is None else totals + values
     return totals / val_rows.shape[1]
