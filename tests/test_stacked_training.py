@@ -22,6 +22,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import aekit
 from aekit.core.stacked import train_stacked
+from aekit.core.train import TrainConfig
 from aekit.estimators.stacked import fit_stacked, stack_refusal
 
 SEEDS = (11, 22, 33)
@@ -161,7 +162,7 @@ def test_stacking_refuses_members_that_differ():
         train_stacked(
             [model, model],
             [torch.zeros(4, 6), torch.zeros(5, 6)],
-            config=aekit.core.train.TrainConfig(max_iter=1, batch_size=2, learning_rate=1e-3),
+            config=TrainConfig(max_iter=1, batch_size=2, learning_rate=1e-3),
             generators=[torch.Generator(), torch.Generator()],
         )
 
