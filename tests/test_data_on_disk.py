@@ -302,3 +302,35 @@ def test_a_detector_reads_only_its_sample_of_a_table_on_disk(digits, tmp_path, l
         patch.setattr(lazy.Dataset, "__array__", read_whole)
         detector = aekit.AnomalyDetector(**params).fit(dataset)
     assert detector.score_samples(named(X[:5])).shape == (5,)
+
+
+# --- the form: score_samples(ds, out=...) ------------------------------------------------
+
+
+def test_inference_methods_write_to_a_file_given_out(digits, tmp_path, monkeypatch):
+    X, y = digits
+    ds = aekit.open_dataset(write_parquet(tmp_path / "d.parquet", X, y), label_column="label")
+    vae = aekit.VAE(**SMALL).fit(named(X))
+    monkeypatch.setattr(aekit.estimators.streaming, "BATCH_ROWS", 500)  # several chunks
+    assert vae.score_samples(ds, out=tmp_path / "s.parquet") == tmp_path / "s.parquet"
+    scores = pd.read_parquet(tmp_path / "s.parquet")["score"].to_numpy()
+    np.testing.assert_allclose(scores, vae.score_samples(named(X)), rtol=1e-12)
+    vae.transform(ds, out=tmp_path / "z.npy")
+    np.testing.assert_allclose(np.load(tmp_path / "z.npy"), vae.transform(named(X)), atol=1e-6)
+    detector = aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(named(X))
+    detector.predict(ds, out=tmp_path / "p.csv")  # takes no y: the dataset's labels stay out
+    np.testing.assert_array_equal(
+        pd.read_csv(tmp_path / "p.csv")["predict"], detector.predict(named(X))
+    )
+
+
+def test_a_dataset_whose_columns_differ_from_fit_is_refused(digits, tmp_path):
+    X, _ = digits
+    ae = aekit.Autoencoder(**SMALL).fit(aekit.open_dataset(write_parquet(tmp_path / "a.parquet", X)))
+    names = [f"p{i}" for i in range(X.shape[1] - 1)] + ["other"]
+    renamed = aekit.open_dataset(write_parquet(tmp_path / "b.parquet", X, names=names))
+    with pytest.raises(ValueError, match="feature names should match"):
+        ae.transform(renamed)
+    with pytest.raises(ValueError, match="feature names should match"):
+        ae.score_samples(renamed, out=tmp_path / "s.parquet")
+    assert not (tmp_path / "s.parquet").exists()
