@@ -29,6 +29,8 @@ VAE = {
     "random_state": 0,
     "device": "cpu",
 }
+HANG_S = 30  # the longest the stuck rank of hangs_in_epoch_1 stays stuck
+HANG_TIMEOUT_S = 3  # the collective timeout of that launch
 # 641 rows: 64 for validation, 577 = 9 * 64 + 1 for training, so each epoch ends with a batch of
 # one row, which leaves rank 0 without a row of its own.
 N_ROWS = 641
@@ -40,26 +42,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _entry(target, rank: int, world_size: int, port: int, args: tuple) -> None:
+def _entry(target, rank: int, world_size: int, port: int, timeout_s: float, args: tuple) -> None:
     os.environ.update(
         RANK=str(rank),
         LOCAL_RANK=str(rank),
         WORLD_SIZE=str(world_size),
         MASTER_ADDR="127.0.0.1",
         MASTER_PORT=str(port),
-        AEKIT_DISTRIBUTED_TIMEOUT="60",
+        AEKIT_DISTRIBUTED_TIMEOUT=str(timeout_s),
     )
     torch.set_num_threads(1)
     target(rank, *args)
 
 
-def launch(target, *args, world_size: int = 2) -> list[int]:
-    """Run ``target(rank, *args)`` in ``world_size`` spawned processes, as torchrun would;
-    their exit codes. Processes still running at the timeout are killed and the test fails."""
+def launch(target, *args, world_size: int = 2, timeout_s: float = 60) -> list[int]:
+    """Run ``target(rank, *args)`` in ``world_size`` spawned processes, as torchrun would, with
+    a collective timeout (AEKIT_DISTRIBUTED_TIMEOUT) of ``timeout_s``; their exit codes.
+    Processes still running at JOIN_TIMEOUT_S are killed and the test fails."""
     context = multiprocessing.get_context("spawn")
     port = _free_port()
     processes = [
-        context.Process(target=_entry, args=(target, rank, world_size, port, args))
+        context.Process(target=_entry, args=(target, rank, world_size, port, timeout_s, args))
         for rank in range(world_size)
     ]
     for process in processes:
@@ -94,6 +97,11 @@ class TinyDenoiser(nn.Module):
             if self.rank == 1 and self.fail == "kill" and self.steps == 12:  # 2nd of epoch 3
                 (self.out / "failed_at").write_text(str(time.time()))
                 os.kill(os.getpid(), signal.SIGKILL)
+            if self.rank == 1 and self.fail == "hang" and self.steps == 3:  # stuck, silent,
+                (self.out / "failed_at").write_text(str(time.time()))  # until rank 0 gave up
+                deadline = time.monotonic() + HANG_S
+                while not (self.out / "hang0.json").exists() and time.monotonic() < deadline:
+                    time.sleep(0.05)
             x_in = x + 0.1 * sharding.randn(x.shape, generator=generator, dtype=x.dtype)
         else:
             x_in = x
@@ -141,6 +149,16 @@ def vae_then_raise(rank: int, out: Path) -> None:
 
 def killed_in_epoch_3(rank: int, out: Path) -> None:
     _tiny_fails("kill", rank, out, out / "tiny.safetensors")
+
+
+def hangs_in_epoch_1(rank: int, out: Path) -> None:
+    """Rank 1 stops answering in its 3rd step; rank 0 must give up at the collective timeout.
+    The ranks start together (a file barrier), so the short timeout cannot fire while one of
+    them is still importing."""
+    (out / f"ready{rank}").touch()
+    while not all((out / f"ready{r}").exists() for r in (0, 1)):
+        time.sleep(0.02)
+    _tiny_fails("hang", rank, out, None)
 
 
 def _tiny_fails(fail: str, rank: int, out: Path, checkpoint: Path | None) -> None:

@@ -2,6 +2,7 @@
 results of the same rows in memory; statistics come from one streaming pass; the Parquet shuffle
 keeps to a few row groups; damaged files are named where they are damaged."""
 
+import contextlib
 import signal
 import sys
 
@@ -10,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import sklearn.base
 import torch
 from typer.testing import CliRunner
 
@@ -22,6 +24,7 @@ from aekit.data.datasets import load_digits
 from aekit.data.parquet import ParquetReader
 from aekit.data.readers import ArrayReader
 from aekit.data.row_stats import row_stats
+from aekit.data.tabular import TabularEncoder
 
 SMALL = {"max_iter": 2, "hidden_layer_sizes": (16,), "latent_dim": 3, "random_state": 0}
 
@@ -326,7 +329,9 @@ def test_inference_methods_write_to_a_file_given_out(digits, tmp_path, monkeypat
 
 def test_a_dataset_whose_columns_differ_from_fit_is_refused(digits, tmp_path):
     X, _ = digits
-    ae = aekit.Autoencoder(**SMALL).fit(aekit.open_dataset(write_parquet(tmp_path / "a.parquet", X)))
+    ae = aekit.Autoencoder(**SMALL).fit(
+        aekit.open_dataset(write_parquet(tmp_path / "a.parquet", X))
+    )
     names = [f"p{i}" for i in range(X.shape[1] - 1)] + ["other"]
     renamed = aekit.open_dataset(write_parquet(tmp_path / "b.parquet", X, names=names))
     with pytest.raises(ValueError, match="feature names should match"):
@@ -334,3 +339,70 @@ def test_a_dataset_whose_columns_differ_from_fit_is_refused(digits, tmp_path):
     with pytest.raises(ValueError, match="feature names should match"):
         ae.score_samples(renamed, out=tmp_path / "s.parquet")
     assert not (tmp_path / "s.parquet").exists()
+
+
+# --- the applications fit from disk -------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def no_whole_reads_context():
+    """Inside it, reading a dataset whole (np.asarray of it), or encoding a table in memory, is
+    an error."""
+
+    def read_whole(*args, **kwargs):
+        raise AssertionError("the whole file was read")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lazy.Dataset, "__array__", read_whole)
+        patch.setattr(TabularEncoder, "fit", read_whole)
+        yield
+
+
+def same_weights(a, b):
+    for p, q in zip(a.model_.parameters(), b.model_.parameters(), strict=True):
+        assert torch.equal(p, q)
+
+
+@pytest.mark.parametrize("kind", ["hasher", "compressor"])
+def test_hasher_and_compressor_fit_from_disk_to_the_in_memory_model(
+    kind, digits, tmp_path, monkeypatch
+):
+    from aekit.compression import prior
+
+    X = digits[0]
+    np.save(tmp_path / "x.npy", X)
+    monkeypatch.setattr(prior, "PRIOR_ROWS", 1000)  # the prior from a sample of rows, read alone
+    model = {
+        "hasher": aekit.SemanticHasher(n_bits=8, max_iter=2, batch_size=200, random_state=0),
+        "compressor": aekit.Compressor(latent_dim=8, max_iter=2, random_state=0),
+    }[kind]
+    in_memory = sklearn.base.clone(model).fit(X)
+    with no_whole_reads_context():
+        on_disk = sklearn.base.clone(model).fit(aekit.open_dataset(tmp_path / "x.npy"))
+    same_weights(in_memory.autoencoder_, on_disk.autoencoder_)
+    if kind == "compressor":
+        np.testing.assert_array_equal(in_memory.quantiles_, on_disk.quantiles_)
+        assert in_memory.step_ == on_disk.step_
+        assert on_disk.decompress(on_disk.compress(X[:5])).shape == (5, 64)
+
+
+def test_the_imputer_fits_from_disk_to_the_in_memory_imputer(digits, tmp_path, lazy_memmaps):
+    X = digits[0].copy()
+    X[np.random.default_rng(0).random(X.shape) < 0.1] = np.nan
+    np.save(tmp_path / "x.npy", X)
+    params = {"n_estimators": 1, "max_iter": 2, "hidden_layer_sizes": (16,), "random_state": 0}
+    in_memory = aekit.AutoencoderImputer(**params).fit(X)
+    with no_whole_reads_context():
+        memmap = aekit.AutoencoderImputer(**params).fit(np.load(tmp_path / "x.npy", mmap_mode="r"))
+    assert memmap.encoder_.mean_ == pytest.approx(in_memory.encoder_.mean_, rel=1e-12)
+    np.testing.assert_array_equal(memmap.fill_range_, in_memory.fill_range_)
+    same_weights(in_memory.autoencoders_[0], memmap.autoencoders_[0])
+    np.testing.assert_array_equal(memmap.transform(X), in_memory.transform(X))
+    # A Parquet table: its column names, the rows filled a chunk at a time into a file.
+    ds = aekit.open_dataset(write_parquet(tmp_path / "x.parquet", X))
+    with no_whole_reads_context():
+        imputer = aekit.AutoencoderImputer(**params).fit(ds)
+        imputer.transform(ds, out=tmp_path / "filled.parquet")
+    filled = pd.read_parquet(tmp_path / "filled.parquet")
+    assert list(filled.columns) == ds.columns and not filled.isna().any().any()
+    np.testing.assert_array_equal(filled.to_numpy()[~np.isnan(X)], X[~np.isnan(X)])

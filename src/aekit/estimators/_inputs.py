@@ -75,7 +75,9 @@ class InputChecks:
         # scikit-learn's own checks of the feature count and names (those of a fitted
         # DataFrame against a table's columns), on one row of zeros shaped as the file's rows.
         flat_row = one_row.reshape(1, -1)
-        header = pd.DataFrame(flat_row, columns=reader.columns) if reader.named_columns else flat_row
+        header = (
+            pd.DataFrame(flat_row, columns=reader.columns) if reader.named_columns else flat_row
+        )
         validate_data(self, header, reset=False)
         for name, (ndim, _, what, _) in _SHAPES.items():
             fitted = getattr(self, f"{name}_", None)
