@@ -345,16 +345,17 @@ def test_a_dataset_whose_columns_differ_from_fit_is_refused(digits, tmp_path):
 
 
 @contextlib.contextmanager
-def no_whole_reads_context():
-    """Inside it, reading a dataset whole (np.asarray of it), or encoding a table in memory, is
-    an error."""
+def no_whole_reads_context(encoding: bool = False):
+    """Inside it, reading a dataset whole (np.asarray of it) is an error, and so is (with
+    ``encoding``) fitting a table's encoding in memory."""
 
     def read_whole(*args, **kwargs):
         raise AssertionError("the whole file was read")
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(lazy.Dataset, "__array__", read_whole)
-        patch.setattr(TabularEncoder, "fit", read_whole)
+        if encoding:
+            patch.setattr(TabularEncoder, "fit", read_whole)
         yield
 
 
@@ -392,7 +393,7 @@ def test_the_imputer_fits_from_disk_to_the_in_memory_imputer(digits, tmp_path, l
     np.save(tmp_path / "x.npy", X)
     params = {"n_estimators": 1, "max_iter": 2, "hidden_layer_sizes": (16,), "random_state": 0}
     in_memory = aekit.AutoencoderImputer(**params).fit(X)
-    with no_whole_reads_context():
+    with no_whole_reads_context(encoding=True):
         memmap = aekit.AutoencoderImputer(**params).fit(np.load(tmp_path / "x.npy", mmap_mode="r"))
     assert memmap.encoder_.mean_ == pytest.approx(in_memory.encoder_.mean_, rel=1e-12)
     np.testing.assert_array_equal(memmap.fill_range_, in_memory.fill_range_)
@@ -400,9 +401,81 @@ def test_the_imputer_fits_from_disk_to_the_in_memory_imputer(digits, tmp_path, l
     np.testing.assert_array_equal(memmap.transform(X), in_memory.transform(X))
     # A Parquet table: its column names, the rows filled a chunk at a time into a file.
     ds = aekit.open_dataset(write_parquet(tmp_path / "x.parquet", X))
-    with no_whole_reads_context():
+    with no_whole_reads_context(encoding=True):
         imputer = aekit.AutoencoderImputer(**params).fit(ds)
         imputer.transform(ds, out=tmp_path / "filled.parquet")
     filled = pd.read_parquet(tmp_path / "filled.parquet")
     assert list(filled.columns) == ds.columns and not filled.isna().any().any()
     np.testing.assert_array_equal(filled.to_numpy()[~np.isnan(X)], X[~np.isnan(X)])
+
+
+# --- evaluate, detect and impute read DATA on disk a chunk at a time ----------------------------
+
+CHUNK = 500  # rows per read in the test below (digits: 1797 rows, so 4 chunks)
+
+
+@pytest.fixture
+def small_reads(monkeypatch):
+    """DATA files are read from disk however small, CHUNK rows at a time: a read of more rows,
+    or of the whole file through np.asarray, fails the test."""
+    from aekit.cli import common
+    from aekit.data import row_stats as stats_module
+    from aekit.estimators import streaming
+
+    monkeypatch.setattr(common, "LAZY_BYTES", 0)
+    monkeypatch.setattr(streaming, "BATCH_ROWS", CHUNK)
+    monkeypatch.setattr(stats_module, "CHUNK_BYTES", CHUNK * 64 * 4)  # digits' 64 float32
+    for name in ("_rows", "_take"):
+        original = getattr(ArrayReader, name)
+
+        def checked(self, *args, _original=original):
+            rows = _original(self, *args)
+            assert len(rows) <= CHUNK, f"{len(rows)} rows read at once"
+            return rows
+
+        monkeypatch.setattr(ArrayReader, name, checked)
+    with no_whole_reads_context():
+        yield
+
+
+def test_evaluate_detect_and_impute_stream_data_on_disk(digits, tmp_path, small_reads):
+    import json
+
+    X = digits[0]
+    np.save(tmp_path / "x.npy", X)
+    runner = CliRunner()
+
+    def invoke(*args):
+        result = runner.invoke(app, [str(a) for a in args])
+        assert result.exit_code == 0, result.output
+        return result
+
+    vae = aekit.VAE(**SMALL).fit(X)
+    vae.save(tmp_path / "vae.safetensors")
+    invoke("evaluate", tmp_path / "vae.safetensors", tmp_path / "x.npy", "--n-samples", 3,
+           "-o", tmp_path / "e.json")  # fmt: skip
+    report = json.loads((tmp_path / "e.json").read_text())
+    assert report["rows"] == len(X)
+    assert report["mean_score"] == pytest.approx(vae.score_samples(X).mean(), rel=1e-12)
+    assert report["nll"] == pytest.approx(-vae.log_likelihood(X, n_samples=3).mean(), rel=1e-12)
+    assert report["kl_per_unit"] == pytest.approx(vae.kl_per_unit(X), abs=1e-4)
+    assert report["active_units"] == vae.active_units(X)
+
+    invoke("detect", tmp_path / "x.npy", "--out", tmp_path / "det", "--quiet",
+           "--param", "n_estimators=1", "--param", f"max_samples={CHUNK}")  # fmt: skip
+    detector = aekit.load(tmp_path / "det" / "model.safetensors")
+    scores = pd.read_csv(tmp_path / "det" / "scores.csv")["anomaly_score"].to_numpy()
+    assert len(scores) == len(X)
+    np.testing.assert_allclose(scores, detector.anomaly_score(X), rtol=1e-12)
+
+    holes = X.copy()
+    holes[np.random.default_rng(0).random(X.shape) < 0.1] = np.nan
+    np.save(tmp_path / "holes.npy", holes)
+    params = {"n_estimators": 1, "max_iter": 2, "hidden_layer_sizes": [16]}
+    options = [a for k, v in params.items() for a in ("--param", f"{k}={v}")]
+    invoke("impute", tmp_path / "holes.npy", "-o", tmp_path / "f.npy", "--quiet", *options)
+    imputer = aekit.AutoencoderImputer(**params, random_state=0).fit(holes)
+    filled, observed = np.load(tmp_path / "f.npy"), ~np.isnan(holes)
+    np.testing.assert_array_equal(filled[observed], holes[observed])
+    # The streaming pass's mean and scale differ from the in-memory ones in the last bits.
+    np.testing.assert_allclose(filled, imputer.transform(holes), rtol=1e-5, atol=1e-6)
