@@ -438,7 +438,7 @@ def small_reads(monkeypatch):
         yield
 
 
-def test_evaluate_detect_and_impute_stream_data_on_disk(digits, tmp_path, small_reads):
+def test_evaluate_detect_impute_and_train_hasher_stream_data_on_disk(digits, tmp_path, small_reads):
     import json
 
     X = digits[0]
@@ -467,6 +467,11 @@ def test_evaluate_detect_and_impute_stream_data_on_disk(digits, tmp_path, small_
     scores = pd.read_csv(tmp_path / "det" / "scores.csv")["anomaly_score"].to_numpy()
     assert len(scores) == len(X)
     np.testing.assert_allclose(scores, detector.anomaly_score(X), rtol=1e-12)
+
+    invoke("train-hasher", tmp_path / "x.npy", "--bits", 8, "--epochs", 1, "-o",
+           tmp_path / "hasher.safetensors", "--quiet")  # fmt: skip
+    hasher = aekit.SemanticHasher(n_bits=8, max_iter=1, random_state=0).fit(X)
+    same_weights(hasher.autoencoder_, aekit.load(tmp_path / "hasher.safetensors").autoencoder_)
 
     holes = X.copy()
     holes[np.random.default_rng(0).random(X.shape) < 0.1] = np.nan
