@@ -49,10 +49,13 @@ class Sums:
 
         rows = len(X)
         self.rows += rows
-        self.score += float(estimator.score_samples(X, y).sum())
         if not self.variational:
+            self.score += float(estimator.score_samples(X, y).sum())
             return
-        self.elbo += float(estimator.elbo(X, y).sum())
+        # A VAE's score is its ELBO (GenerativeMixin.elbo returns score_samples): computed once.
+        elbo = float(estimator.elbo(X, y).sum())
+        self.score += elbo
+        self.elbo += elbo
         self.nll -= float(estimator.log_likelihood(X, y, n_samples=self.n_samples).sum())
         self.kl = self.kl + estimator.kl_per_unit(X, y) * rows
         codes = estimator.transform(X, y).astype(np.float64)  # the posterior means
