@@ -29,7 +29,7 @@ VAE = {
     "random_state": 0,
     "device": "cpu",
 }
-HANG_S = 30  # the longest the stuck rank of hangs_in_epoch_1 stays stuck
+HANG_S = 30  # the longest the stuck rank of stuck_in_round_3 stays stuck
 HANG_TIMEOUT_S = 3  # the collective timeout of that launch
 # 641 rows: 64 for validation, 577 = 9 * 64 + 1 for training, so each epoch ends with a batch of
 # one row, which leaves rank 0 without a row of its own.
@@ -97,11 +97,6 @@ class TinyDenoiser(nn.Module):
             if self.rank == 1 and self.fail == "kill" and self.steps == 12:  # 2nd of epoch 3
                 (self.out / "failed_at").write_text(str(time.time()))
                 os.kill(os.getpid(), signal.SIGKILL)
-            if self.rank == 1 and self.fail == "hang" and self.steps == 3:  # stuck, silent,
-                (self.out / "failed_at").write_text(str(time.time()))  # until rank 0 gave up
-                deadline = time.monotonic() + HANG_S
-                while not (self.out / "hang0.json").exists() and time.monotonic() < deadline:
-                    time.sleep(0.05)
             x_in = x + 0.1 * sharding.randn(x.shape, generator=generator, dtype=x.dtype)
         else:
             x_in = x
@@ -151,14 +146,31 @@ def killed_in_epoch_3(rank: int, out: Path) -> None:
     _tiny_fails("kill", rank, out, out / "tiny.safetensors")
 
 
-def hangs_in_epoch_1(rank: int, out: Path) -> None:
-    """Rank 1 stops answering in its 3rd step; rank 0 must give up at the collective timeout.
-    The ranks start together (a file barrier), so the short timeout cannot fire while one of
-    them is still importing."""
+def stuck_in_round_3(rank: int, out: Path) -> None:
+    """The trainer's collectives (Group.sum, as for epoch and validation sums; DDP's gradient
+    all-reduce runs on the same process group and timeout) under ``Group.failures``; rank 1
+    stops answering before round 3 until rank 0 has given up. (The trainer itself is not used:
+    building DDP imports torch._dynamo, 5 s a process here, which the other tests pay.) The
+    ranks start together (a file barrier), so the short timeout cannot fire while one of them
+    is still importing."""
+    from aekit.core.distributed import Group
+
     (out / f"ready{rank}").touch()
     while not all((out / f"ready{r}").exists() for r in (0, 1)):
         time.sleep(0.02)
-    _tiny_fails("hang", rank, out, None)
+    try:
+        group = Group(True, torch.device("cpu"))
+        with group.failures():
+            for round_ in range(6):
+                if rank == 1 and round_ == 3:  # stuck, silent, until rank 0 gave up
+                    (out / "failed_at").write_text(str(time.time()))
+                    deadline = time.monotonic() + HANG_S
+                    while not (out / "hang0.json").exists() and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                group.sum(torch.ones(3))
+    except Exception as error:
+        _record(out / f"hang{rank}.json", error)
+    os._exit(0)  # skip the interpreter's teardown (2 s of this test otherwise): all is written
 
 
 def _tiny_fails(fail: str, rank: int, out: Path, checkpoint: Path | None) -> None:

@@ -17,9 +17,9 @@ from ddp_workers import (
     N_ROWS,
     VAE,
     TinyDenoiser,
-    hangs_in_epoch_1,
     killed_in_epoch_3,
     launch,
+    stuck_in_round_3,
     tiny_config,
     tiny_fit,
     vae_then_raise,
@@ -77,7 +77,7 @@ def test_a_stuck_rank_stops_the_others_at_the_collective_timeout(tmp_path):
     # Rank 1 stops answering without dying: rank 0 cannot tell, and waits for the collective
     # timeout (AEKIT_DISTRIBUTED_TIMEOUT, 3 s here), then stops with an error that names it
     # instead of hanging; rank 1, woken later, finds rank 0 gone and stops too.
-    assert launch(hangs_in_epoch_1, tmp_path, timeout_s=HANG_TIMEOUT_S) == [0, 0]
+    assert launch(stuck_in_round_3, tmp_path, timeout_s=HANG_TIMEOUT_S) == [0, 0]
     failed_at = float((tmp_path / "failed_at").read_text())
     first = json.loads((tmp_path / "hang0.json").read_text())
     assert first["type"] == "ProcessLostError", first
