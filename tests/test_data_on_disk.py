@@ -320,7 +320,8 @@ def test_inference_methods_write_to_a_file_given_out(digits, tmp_path, monkeypat
     np.testing.assert_allclose(scores, vae.score_samples(named(X)), rtol=1e-12)
     vae.transform(ds, out=tmp_path / "z.npy")
     np.testing.assert_allclose(np.load(tmp_path / "z.npy"), vae.transform(named(X)), atol=1e-6)
-    detector = aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(named(X))
+    member = aekit.Autoencoder(**SMALL)
+    detector = aekit.AnomalyDetector(member, n_estimators=1, random_state=0).fit(named(X))
     detector.predict(ds, out=tmp_path / "p.csv")  # takes no y: the dataset's labels stay out
     np.testing.assert_array_equal(
         pd.read_csv(tmp_path / "p.csv")["predict"], detector.predict(named(X))

@@ -131,20 +131,18 @@ def writes_to_file(method: Callable) -> Callable:
     path, every row's output is written there a chunk at a time (:func:`write_outputs`, flat
     memory, atomic) and the path is returned instead of the array. The chunks call the method
     itself (without ``out``), so a subclass that overrides it is streamed too."""
-    name = method.__name__
-    takes_y = "y" in inspect.signature(method).parameters
+    name, signature = method.__name__, inspect.signature(method)
+    rows = next(iter(list(signature.parameters)[1:]))  # X, or Z for inverse_transform
 
     @functools.wraps(method)
     def method_or_file(self, *args, out: str | Path | None = None, **kwargs):
         if out is None:
             return method(self, *args, **kwargs)
-        bound = inspect.signature(method).bind(self, *args, **kwargs)
-        X, y = bound.arguments.get("X", bound.arguments.get("Z")), bound.arguments.get("y")
-        if set(bound.arguments) - {"self", "X", "Z", "y"}:
-            raise ValueError(f"{name}(..., out=...) takes X{' and y' if takes_y else ''} only.")
-        return write_outputs(self, X, out, method=name, y=y)
+        given = signature.bind(self, *args, **kwargs).arguments
+        if set(given) - {"self", rows, "y"}:
+            raise ValueError(f"{name}(..., out=...) takes only {rows} and y.")
+        return write_outputs(self, given[rows], out, method=name, y=given.get("y"))
 
-    signature = inspect.signature(method)
     keyword = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
     method_or_file.__signature__ = signature.replace(
         parameters=[*signature.parameters.values(), keyword]
