@@ -401,10 +401,11 @@ def test_the_imputer_fits_from_disk_to_the_in_memory_imputer(digits, tmp_path, l
     same_weights(in_memory.autoencoders_[0], memmap.autoencoders_[0])
     np.testing.assert_array_equal(memmap.transform(X), in_memory.transform(X))
     # A Parquet table: its column names, the rows filled a chunk at a time into a file.
-    ds = aekit.open_dataset(write_parquet(tmp_path / "x.parquet", X))
+    path = write_parquet(tmp_path / "x.parquet", X)
     with no_whole_reads_context(encoding=True):
-        imputer = aekit.AutoencoderImputer(**params).fit(ds)
-        imputer.transform(ds, out=tmp_path / "filled.parquet")
+        imputer = aekit.AutoencoderImputer(**params).fit(aekit.open_dataset(path))
+        imputer.transform(aekit.open_dataset(path), out=tmp_path / "filled.parquet")
+    ds = aekit.open_dataset(path)
     filled = pd.read_parquet(tmp_path / "filled.parquet")
     assert list(filled.columns) == ds.columns and not filled.isna().any().any()
     np.testing.assert_array_equal(filled.to_numpy()[~np.isnan(X)], X[~np.isnan(X)])

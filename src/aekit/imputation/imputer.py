@@ -27,7 +27,7 @@ from aekit.data.tabular import TabularEncoder
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
-from aekit.estimators.streaming import writes_to_file
+from aekit.estimators.streaming import write_outputs
 from aekit.imputation.on_disk import fit_on_disk, on_disk_reader
 
 
@@ -229,13 +229,12 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         filled[rows] = current
         return filled
 
-    @writes_to_file
-    def transform(self, X: Any, y: Any = None) -> Any:
+    def transform(self, X: Any, y: Any = None, *, out: Any = None) -> Any:
         """Fill the missing entries of X.
 
         Parameters
         ----------
-        X : DataFrame or array-like of shape (n_samples, n_features)
+        X : DataFrame, array-like of shape (n_samples, n_features), or a table on disk
             The columns seen in fit.
         y : ignored
             Not used; there so every aekit model is called alike (``transform(X, y)``).
@@ -248,9 +247,14 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         -------
         X_filled : DataFrame or ndarray
             A DataFrame for a DataFrame (same index, columns and dtypes), else a float array.
-            Observed entries are returned exactly as given.
+            Observed entries are returned exactly as given. The path ``out`` when given.
         """
         check_is_fitted(self)
+        reader = on_disk_reader(X)
+        if reader is not None:
+            reader.allow_nan = True  # NaN marks the gaps to fill, not damage
+        if out is not None:
+            return write_outputs(self, X, out, method="transform")
         Z, observed = self.encoder_.transform_with_mask(X)
         decoded = self.encoder_.inverse_transform(self._fill(Z, observed))
         missing = np.column_stack(
