@@ -192,6 +192,8 @@ def _as_table(X):
 def _write_scores(path: Path, detector, X, y):
     """RUN/scores.csv (:func:`detector_table`), computed and written a chunk at a time; every
     row's anomaly score (for the figures) and the number of rows flagged."""
+    import itertools
+
     import numpy as np
 
     from aekit.data.writers import write_batches
@@ -209,13 +211,8 @@ def _write_scores(path: Path, detector, X, y):
 
     chunks = tables()
     first = next(chunks)  # names the columns
-    write_batches(path, _chain(first, chunks), len(X), columns)
+    write_batches(path, itertools.chain([first], chunks), len(X), columns)
     return np.concatenate(scores), flagged[0]
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
 
 
 def _fraction(text: str) -> float:
