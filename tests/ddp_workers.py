@@ -29,6 +29,8 @@ VAE = {
     "random_state": 0,
     "device": "cpu",
 }
+HANG_S = 30  # the longest the stuck rank of stuck_in_round_3 stays stuck
+HANG_TIMEOUT_S = 3  # the collective timeout of that launch
 # 641 rows: 64 for validation, 577 = 9 * 64 + 1 for training, so each epoch ends with a batch of
 # one row, which leaves rank 0 without a row of its own.
 N_ROWS = 641
@@ -40,26 +42,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _entry(target, rank: int, world_size: int, port: int, args: tuple) -> None:
+def _entry(target, rank: int, world_size: int, port: int, timeout_s: float, args: tuple) -> None:
     os.environ.update(
         RANK=str(rank),
         LOCAL_RANK=str(rank),
         WORLD_SIZE=str(world_size),
         MASTER_ADDR="127.0.0.1",
         MASTER_PORT=str(port),
-        AEKIT_DISTRIBUTED_TIMEOUT="60",
+        AEKIT_DISTRIBUTED_TIMEOUT=str(timeout_s),
     )
     torch.set_num_threads(1)
     target(rank, *args)
 
 
-def launch(target, *args, world_size: int = 2) -> list[int]:
-    """Run ``target(rank, *args)`` in ``world_size`` spawned processes, as torchrun would;
-    their exit codes. Processes still running at the timeout are killed and the test fails."""
+def launch(target, *args, world_size: int = 2, timeout_s: float = 60) -> list[int]:
+    """Run ``target(rank, *args)`` in ``world_size`` spawned processes, as torchrun would, with
+    a collective timeout (AEKIT_DISTRIBUTED_TIMEOUT) of ``timeout_s``; their exit codes.
+    Processes still running at JOIN_TIMEOUT_S are killed and the test fails."""
     context = multiprocessing.get_context("spawn")
     port = _free_port()
     processes = [
-        context.Process(target=_entry, args=(target, rank, world_size, port, args))
+        context.Process(target=_entry, args=(target, rank, world_size, port, timeout_s, args))
         for rank in range(world_size)
     ]
     for process in processes:
@@ -141,6 +144,33 @@ def vae_then_raise(rank: int, out: Path) -> None:
 
 def killed_in_epoch_3(rank: int, out: Path) -> None:
     _tiny_fails("kill", rank, out, out / "tiny.safetensors")
+
+
+def stuck_in_round_3(rank: int, out: Path) -> None:
+    """The trainer's collectives (Group.sum, as for epoch and validation sums; DDP's gradient
+    all-reduce runs on the same process group and timeout) under ``Group.failures``; rank 1
+    stops answering before round 3 until rank 0 has given up. (The trainer itself is not used:
+    building DDP imports torch._dynamo, 5 s a process here, which the other tests pay.) The
+    ranks start together (a file barrier), so the short timeout cannot fire while one of them
+    is still importing."""
+    from aekit.core.distributed import Group
+
+    (out / f"ready{rank}").touch()
+    while not all((out / f"ready{r}").exists() for r in (0, 1)):
+        time.sleep(0.02)
+    try:
+        group = Group(True, torch.device("cpu"))
+        with group.failures():
+            for round_ in range(6):
+                if rank == 1 and round_ == 3:  # stuck, silent, until rank 0 gave up
+                    (out / "failed_at").write_text(str(time.time()))
+                    deadline = time.monotonic() + HANG_S
+                    while not (out / "hang0.json").exists() and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                group.sum(torch.ones(3))
+    except Exception as error:
+        _record(out / f"hang{rank}.json", error)
+    os._exit(0)  # skip the interpreter's teardown (2 s of this test otherwise): all is written
 
 
 def _tiny_fails(fail: str, rank: int, out: Path, checkpoint: Path | None) -> None:

@@ -2,6 +2,7 @@
 results of the same rows in memory; statistics come from one streaming pass; the Parquet shuffle
 keeps to a few row groups; damaged files are named where they are damaged."""
 
+import contextlib
 import signal
 import sys
 
@@ -10,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import sklearn.base
 import torch
 from typer.testing import CliRunner
 
@@ -22,6 +24,7 @@ from aekit.data.datasets import load_digits
 from aekit.data.parquet import ParquetReader
 from aekit.data.readers import ArrayReader
 from aekit.data.row_stats import row_stats
+from aekit.data.tabular import TabularEncoder
 
 SMALL = {"max_iter": 2, "hidden_layer_sizes": (16,), "latent_dim": 3, "random_state": 0}
 
@@ -302,3 +305,184 @@ def test_a_detector_reads_only_its_sample_of_a_table_on_disk(digits, tmp_path, l
         patch.setattr(lazy.Dataset, "__array__", read_whole)
         detector = aekit.AnomalyDetector(**params).fit(dataset)
     assert detector.score_samples(named(X[:5])).shape == (5,)
+
+
+# --- the issue's form: score_samples(ds, out=...) ------------------------------------------------
+
+
+def test_inference_methods_write_to_a_file_given_out(digits, tmp_path, monkeypatch):
+    X, y = digits
+    ds = aekit.open_dataset(write_parquet(tmp_path / "d.parquet", X, y), label_column="label")
+    vae = aekit.VAE(**SMALL).fit(named(X))
+    monkeypatch.setattr(aekit.estimators.streaming, "BATCH_ROWS", 500)  # several chunks
+    assert vae.score_samples(ds, out=tmp_path / "s.parquet") == tmp_path / "s.parquet"
+    scores = pd.read_parquet(tmp_path / "s.parquet")["score"].to_numpy()
+    np.testing.assert_allclose(scores, vae.score_samples(named(X)), rtol=1e-12)
+    vae.transform(ds, out=tmp_path / "z.npy")
+    np.testing.assert_allclose(np.load(tmp_path / "z.npy"), vae.transform(named(X)), atol=1e-6)
+    member = aekit.Autoencoder(**SMALL)
+    detector = aekit.AnomalyDetector(member, n_estimators=1, random_state=0).fit(named(X))
+    detector.predict(ds, out=tmp_path / "p.csv")  # takes no y: the dataset's labels stay out
+    np.testing.assert_array_equal(
+        pd.read_csv(tmp_path / "p.csv")["predict"], detector.predict(named(X))
+    )
+
+
+def test_a_dataset_whose_columns_differ_from_fit_is_refused(digits, tmp_path):
+    X, _ = digits
+    ae = aekit.Autoencoder(**SMALL).fit(
+        aekit.open_dataset(write_parquet(tmp_path / "a.parquet", X))
+    )
+    names = [f"p{i}" for i in range(X.shape[1] - 1)] + ["other"]
+    renamed = aekit.open_dataset(write_parquet(tmp_path / "b.parquet", X, names=names))
+    with pytest.raises(ValueError, match="feature names should match"):
+        ae.transform(renamed)
+    with pytest.raises(ValueError, match="feature names should match"):
+        ae.score_samples(renamed, out=tmp_path / "s.parquet")
+    assert not (tmp_path / "s.parquet").exists()
+
+
+# --- the applications fit from disk -------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def no_whole_reads_context(encoding: bool = False):
+    """Inside it, reading a dataset whole (np.asarray of it) is an error, and so is (with
+    ``encoding``) fitting a table's encoding in memory."""
+
+    def read_whole(*args, **kwargs):
+        raise AssertionError("the whole file was read")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lazy.Dataset, "__array__", read_whole)
+        if encoding:
+            patch.setattr(TabularEncoder, "fit", read_whole)
+        yield
+
+
+def same_weights(a, b):
+    for p, q in zip(a.model_.parameters(), b.model_.parameters(), strict=True):
+        assert torch.equal(p, q)
+
+
+@pytest.mark.parametrize("kind", ["hasher", "compressor"])
+def test_hasher_and_compressor_fit_from_disk_to_the_in_memory_model(
+    kind, digits, tmp_path, monkeypatch
+):
+    from aekit.compression import prior
+
+    X = digits[0]
+    np.save(tmp_path / "x.npy", X)
+    monkeypatch.setattr(prior, "PRIOR_ROWS", 1000)  # the prior from a sample of rows, read alone
+    model = {
+        "hasher": aekit.SemanticHasher(n_bits=8, max_iter=2, batch_size=200, random_state=0),
+        "compressor": aekit.Compressor(latent_dim=8, max_iter=2, random_state=0),
+    }[kind]
+    in_memory = sklearn.base.clone(model).fit(X)
+    with no_whole_reads_context():
+        on_disk = sklearn.base.clone(model).fit(aekit.open_dataset(tmp_path / "x.npy"))
+    same_weights(in_memory.autoencoder_, on_disk.autoencoder_)
+    if kind == "compressor":
+        np.testing.assert_array_equal(in_memory.quantiles_, on_disk.quantiles_)
+        assert in_memory.step_ == on_disk.step_
+        assert on_disk.decompress(on_disk.compress(X[:5])).shape == (5, 64)
+
+
+def test_the_imputer_fits_from_disk_to_the_in_memory_imputer(digits, tmp_path, lazy_memmaps):
+    X = digits[0].copy()
+    X[np.random.default_rng(0).random(X.shape) < 0.1] = np.nan
+    np.save(tmp_path / "x.npy", X)
+    params = {"n_estimators": 1, "max_iter": 2, "hidden_layer_sizes": (16,), "random_state": 0}
+    in_memory = aekit.AutoencoderImputer(**params).fit(X)
+    with no_whole_reads_context(encoding=True):
+        memmap = aekit.AutoencoderImputer(**params).fit(np.load(tmp_path / "x.npy", mmap_mode="r"))
+    assert memmap.encoder_.mean_ == pytest.approx(in_memory.encoder_.mean_, rel=1e-12)
+    np.testing.assert_array_equal(memmap.fill_range_, in_memory.fill_range_)
+    same_weights(in_memory.autoencoders_[0], memmap.autoencoders_[0])
+    np.testing.assert_array_equal(memmap.transform(X), in_memory.transform(X))
+    # A Parquet table: its column names, the rows filled a chunk at a time into a file.
+    path = write_parquet(tmp_path / "x.parquet", X)
+    with no_whole_reads_context(encoding=True):
+        imputer = aekit.AutoencoderImputer(**params).fit(aekit.open_dataset(path))
+        imputer.transform(aekit.open_dataset(path), out=tmp_path / "filled.parquet")
+    ds = aekit.open_dataset(path)
+    filled = pd.read_parquet(tmp_path / "filled.parquet")
+    assert list(filled.columns) == ds.columns and not filled.isna().any().any()
+    np.testing.assert_array_equal(filled.to_numpy()[~np.isnan(X)], X[~np.isnan(X)])
+
+
+# --- evaluate, detect and impute read DATA on disk a chunk at a time ----------------------------
+
+CHUNK = 500  # rows per read in the test below (digits: 1797 rows, so 4 chunks)
+
+
+@pytest.fixture
+def small_reads(monkeypatch):
+    """DATA files are read from disk however small, CHUNK rows at a time: a read of more rows,
+    or of the whole file through np.asarray, fails the test."""
+    from aekit.cli import common
+    from aekit.data import row_stats as stats_module
+    from aekit.estimators import streaming
+
+    monkeypatch.setattr(common, "LAZY_BYTES", 0)
+    monkeypatch.setattr(streaming, "BATCH_ROWS", CHUNK)
+    monkeypatch.setattr(stats_module, "CHUNK_BYTES", CHUNK * 64 * 4)  # digits' 64 float32
+    for name in ("_rows", "_take"):
+        original = getattr(ArrayReader, name)
+
+        def checked(self, *args, _original=original):
+            rows = _original(self, *args)
+            assert len(rows) <= CHUNK, f"{len(rows)} rows read at once"
+            return rows
+
+        monkeypatch.setattr(ArrayReader, name, checked)
+    with no_whole_reads_context():
+        yield
+
+
+def test_evaluate_detect_impute_and_train_hasher_stream_data_on_disk(digits, tmp_path, small_reads):
+    import json
+
+    X = digits[0]
+    np.save(tmp_path / "x.npy", X)
+    runner = CliRunner()
+
+    def invoke(*args):
+        result = runner.invoke(app, [str(a) for a in args])
+        assert result.exit_code == 0, result.output
+        return result
+
+    vae = aekit.VAE(**SMALL).fit(X)
+    vae.save(tmp_path / "vae.safetensors")
+    invoke("evaluate", tmp_path / "vae.safetensors", tmp_path / "x.npy", "--n-samples", 3,
+           "-o", tmp_path / "e.json")  # fmt: skip
+    report = json.loads((tmp_path / "e.json").read_text())
+    assert report["rows"] == len(X)
+    assert report["mean_score"] == pytest.approx(vae.score_samples(X).mean(), rel=1e-12)
+    assert report["nll"] == pytest.approx(-vae.log_likelihood(X, n_samples=3).mean(), rel=1e-12)
+    assert report["kl_per_unit"] == pytest.approx(vae.kl_per_unit(X), abs=1e-4)
+    assert report["active_units"] == vae.active_units(X)
+
+    invoke("detect", tmp_path / "x.npy", "--out", tmp_path / "det", "--quiet",
+           "--param", "n_estimators=1", "--param", f"max_samples={CHUNK}")  # fmt: skip
+    detector = aekit.load(tmp_path / "det" / "model.safetensors")
+    scores = pd.read_csv(tmp_path / "det" / "scores.csv")["anomaly_score"].to_numpy()
+    assert len(scores) == len(X)
+    np.testing.assert_allclose(scores, detector.anomaly_score(X), rtol=1e-12)
+
+    invoke("train-hasher", tmp_path / "x.npy", "--bits", 8, "--epochs", 1, "-o",
+           tmp_path / "hasher.safetensors", "--quiet")  # fmt: skip
+    hasher = aekit.SemanticHasher(n_bits=8, max_iter=1, random_state=0).fit(X)
+    same_weights(hasher.autoencoder_, aekit.load(tmp_path / "hasher.safetensors").autoencoder_)
+
+    holes = X.copy()
+    holes[np.random.default_rng(0).random(X.shape) < 0.1] = np.nan
+    np.save(tmp_path / "holes.npy", holes)
+    params = {"n_estimators": 1, "max_iter": 2, "hidden_layer_sizes": [16]}
+    options = [a for k, v in params.items() for a in ("--param", f"{k}={v}")]
+    invoke("impute", tmp_path / "holes.npy", "-o", tmp_path / "f.npy", "--quiet", *options)
+    imputer = aekit.AutoencoderImputer(**params, random_state=0).fit(holes)
+    filled, observed = np.load(tmp_path / "f.npy"), ~np.isnan(holes)
+    np.testing.assert_array_equal(filled[observed], holes[observed])
+    # The streaming pass's mean and scale differ from the in-memory ones in the last bits.
+    np.testing.assert_allclose(filled, imputer.transform(holes), rtol=1e-5, atol=1e-6)

@@ -141,3 +141,22 @@ def test_impute_command_fills_a_mixed_csv_and_reuses_the_model(tmp_path):
     pd.testing.assert_frame_equal(pd.read_csv(again), back)
     bad = runner.invoke(app, ["impute", str(source), "-o", str(tmp_path / "x.txt")])
     assert bad.exit_code != 0 and not (tmp_path / "x.txt").exists()
+
+
+def test_impute_writes_on_rank_0_alone(tmp_path, monkeypatch):
+    # Under torchrun every process fits (DDP) and runs the command to its end: only rank 0
+    # may write the filled table, the model and the RUN folder.
+    from aekit.core import distributed
+
+    frame = pd.DataFrame(np.random.default_rng(1).normal(size=(40, 3)), columns=list("abc"))
+    frame.loc[::4, "b"] = np.nan
+    frame.to_csv(tmp_path / "holes.csv", index=False)
+    quick = ["--param", "max_iter=1", "--param", "n_estimators=1", "--quiet"]
+    written = {"filled.csv", "m.safetensors", "run"}
+    for rank, expected in ((1, set()), (0, written)):
+        monkeypatch.setattr(distributed, "rank", lambda rank=rank: rank)
+        args = ["impute", str(tmp_path / "holes.csv"), "-o", str(tmp_path / "filled.csv")]
+        args += ["--save-model", str(tmp_path / "m.safetensors"), "--out", str(tmp_path / "run")]
+        result = runner.invoke(app, [*args, *quick])
+        assert result.exit_code == 0, result.output
+        assert {p.name for p in tmp_path.iterdir()} - {"holes.csv"} == expected

@@ -13,11 +13,13 @@ import numpy as np
 import pytest
 import torch
 from ddp_workers import (
+    HANG_TIMEOUT_S,
     N_ROWS,
     VAE,
     TinyDenoiser,
     killed_in_epoch_3,
     launch,
+    stuck_in_round_3,
     tiny_config,
     tiny_fit,
     vae_then_raise,
@@ -69,6 +71,20 @@ def test_a_killed_rank_stops_the_others_and_the_checkpoint_resumes(tmp_path):
     uninterrupted = tiny_fit(TinyDenoiser(), tiny_config(None, False))
     for name, value in uninterrupted.items():
         np.testing.assert_allclose(resumed[name], value, atol=1e-6)
+
+
+def test_a_stuck_rank_stops_the_others_at_the_collective_timeout(tmp_path):
+    # Rank 1 stops answering without dying: rank 0 cannot tell, and waits for the collective
+    # timeout (AEKIT_DISTRIBUTED_TIMEOUT, 3 s here), then stops with an error that names it
+    # instead of hanging; rank 1, woken later, finds rank 0 gone and stops too.
+    assert launch(stuck_in_round_3, tmp_path, timeout_s=HANG_TIMEOUT_S) == [0, 0]
+    failed_at = float((tmp_path / "failed_at").read_text())
+    first = json.loads((tmp_path / "hang0.json").read_text())
+    assert first["type"] == "ProcessLostError", first
+    assert "stuck past AEKIT_DISTRIBUTED_TIMEOUT" in first["message"]
+    assert HANG_TIMEOUT_S - 0.5 < first["at"] - failed_at < HANG_TIMEOUT_S + 10, first
+    second = json.loads((tmp_path / "hang1.json").read_text())
+    assert second["type"] == "ProcessLostError" and second["at"] >= first["at"], second
 
 
 # ---- in one process -----------------------------------------------------------------------

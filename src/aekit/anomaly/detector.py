@@ -42,6 +42,7 @@ from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile
+from aekit.estimators.streaming import writes_to_file
 
 
 def member_epochs(n_samples: int, batch: int) -> int:
@@ -379,19 +380,25 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
             return thresholds.percentile_threshold(clean, float(self.percentile))
         return thresholds.pot_threshold(train_scores, float(self.risk))  # "pot" and "auto"
 
+    @writes_to_file
     def anomaly_score(self, X: Any) -> np.ndarray:
         """Anomaly score per row, higher = more anomalous (``-score_samples``)."""
         check_is_fitted(self)
         return self._anomaly_scores(self._encode_input(X))
 
+    @writes_to_file
     def score_samples(self, X: Any) -> np.ndarray:
-        """Normality score per row, higher = more normal (scikit-learn's sign)."""
+        """Normality score per row, higher = more normal (scikit-learn's sign). With
+        ``out=PATH`` (any of these four methods), the values are written there a chunk at a
+        time (:func:`aekit.write_outputs`) and PATH is returned."""
         return -self.anomaly_score(X)
 
+    @writes_to_file
     def decision_function(self, X: Any) -> np.ndarray:
         """``score_samples(X) - offset_``: negative for anomalies."""
         return self.score_samples(X) - self.offset_
 
+    @writes_to_file
     def predict(self, X: Any) -> np.ndarray:
         """+1 for normal rows, -1 for anomalies."""
         return np.where(self.decision_function(X) < 0, -1, 1)

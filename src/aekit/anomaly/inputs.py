@@ -97,16 +97,20 @@ class TableInput:
 
 
 def sampled_rows(X: Any, max_samples: int | None, rng: np.random.RandomState) -> Any:
-    """X, or, for a table on disk (an :func:`aekit.open_dataset` dataset or a large memmap)
-    longer than ``max_samples``, just the rows fit would keep, read alone: drawn as fit draws
-    them from rows in memory (the same rows, the same random stream after), so a detector
-    reads a few thousand rows of a large file, not all of it. Its preprocessing statistics then
-    come from those rows."""
+    """X, or, for a table on disk (an :func:`aekit.open_dataset` dataset or a large memmap),
+    the rows fit keeps, read alone, as a dataset's frame (its column names) or an array: all
+    of them up to ``max_samples``, else ``max_samples`` drawn as fit draws them from rows in
+    memory (the same rows, the same random stream after), so a detector reads a few thousand
+    rows of a large file, not all of it. Its preprocessing statistics then come from those
+    rows."""
     from aekit.data.lazy import Dataset, lazy_reader
 
     found = lazy_reader(X)
-    if found is None or max_samples is None or len(X) <= max_samples:
+    if found is None:
         return X
     reader = found[0]
-    rows = reader.gather(np.sort(rng.choice(len(X), max_samples, replace=False)))
+    if max_samples is None or len(X) <= max_samples:  # every row is fit's
+        rows = reader.read(0, len(X))
+    else:
+        rows = reader.gather(np.sort(rng.choice(len(X), max_samples, replace=False)))
     return X.frame(rows) if isinstance(X, Dataset) else rows.reshape(len(rows), *reader.row_shape)

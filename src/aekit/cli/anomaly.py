@@ -15,7 +15,8 @@ from typing import Annotated
 
 import typer
 
-from aekit.cli.common import Data, LabelColumn, app, read_data
+from aekit.cli import common
+from aekit.cli.common import Data, LabelColumn, app, open_data
 
 TOP_FEATURES = 3
 
@@ -141,11 +142,11 @@ def detect(
     rate = contamination if contamination == "auto" else _fraction(contamination)
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
-        X, y = read_data(data, label_column, None, None, False)
-        if getattr(X, "ndim", 2) > 2:  # images: the detector scores their pixels as columns
-            X = X.reshape(len(X), -1)
+        # A large .npy or Parquet DATA stays on disk: fit reads its max_samples rows, and the
+        # rows are scored a chunk at a time.
+        X, y = open_data(data, label_column, None, None, False, min_bytes=common.LAZY_BYTES)
+        X = _as_table(X)
         from aekit import AnomalyDetector
-        from aekit.cli.data import write_table
         from aekit.viz.anomaly import roc_pr_curves, score_histogram
         from aekit.viz.figures import save_figure
 
@@ -164,21 +165,54 @@ def detect(
             if not writes:
                 return
             start("scoring and explaining every row")
-            values, columns = detector_table(detector, X, y)
-            anomaly_scores = values[:, 0].astype(float)
             labels = None if y is None else _as_anomaly(y, normal_label)
-            start("writing the model, scores and figures")
+            anomaly_scores, flagged = _write_scores(staging / "scores.csv", detector, X, y)
+            start("writing the model and figures")
             detector.save(staging / runs.MODEL_FILE)
             runs.write_record(staging, detector, data, started, len(X))
-            write_table(staging / "scores.csv", values, columns)
             figures = staging / "figures"
             histogram = score_histogram(anomaly_scores, detector.threshold_, labels)
             save_figure(histogram, figures / "score_histogram.png")
             if labels is not None and 0 < labels.sum() < len(labels):
                 save_figure(roc_pr_curves(anomaly_scores, labels), figures / "roc_pr.png")
-    flagged = int(values[:, 1].astype(bool).sum())
-    typer.echo(f"{flagged} of {len(values)} rows flagged (threshold {detector.threshold_:.4g})")
+    typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
     typer.echo(f"run: {out}")
+
+
+def _as_table(X):
+    """Images as rows of pixels (the detector scores them as columns), on disk or in memory."""
+    from aekit.data.lazy import Dataset
+
+    if isinstance(X, Dataset):
+        X.reader.row_shape = (X.reader.n_features,)
+        return X
+    return X.reshape(len(X), -1) if getattr(X, "ndim", 2) > 2 else X
+
+
+def _write_scores(path: Path, detector, X, y):
+    """RUN/scores.csv (:func:`detector_table`), computed and written a chunk at a time; every
+    row's anomaly score (for the figures) and the number of rows flagged."""
+    import itertools
+
+    import numpy as np
+
+    from aekit.data.writers import write_batches
+    from aekit.estimators.streaming import chunks_of
+
+    scores, flagged, columns = [], [0], []
+
+    def tables():
+        for part, labels in chunks_of(X, y):  # memory: one chunk of rows
+            values, names = detector_table(detector, part, labels)
+            columns[:] = names
+            scores.append(values[:, 0].astype(float))
+            flagged[0] += int(values[:, 1].astype(bool).sum())
+            yield values
+
+    chunks = tables()
+    first = next(chunks)  # names the columns
+    write_batches(path, itertools.chain([first], chunks), len(X), columns)
+    return np.concatenate(scores), flagged[0]
 
 
 def _fraction(text: str) -> float:

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from aekit.cli import common
 from aekit.cli.common import (
     Data,
     Grayscale,
@@ -83,7 +84,7 @@ def train(
     # Under torchrun every process trains (DDP); rank 0 alone claims and writes RUN.
     writes = distributed.rank() == 0
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
-        X, y = open_data(data, **options, min_bytes=LAZY_BYTES)  # on disk when it is large
+        X, y = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # on disk when large
         encoder = tables.fit_encoder(X)  # text columns: one-hot, each a categorical likelihood
         if encoder is not None:
             X = encoder.transform(X)
@@ -184,10 +185,6 @@ def _check_kind(name: str, estimator, run: Path) -> None:
         )
 
 
-# DATA at least this large (as float32 rows) is trained on from disk, a batch at a time.
-LAZY_BYTES = 64 * 2**20
-
-
 def _data_command(name: str, compute, doc: str):
     def command(
         run: Run,
@@ -264,48 +261,6 @@ def generate(
     samples = estimator.sample(n, y=y, random_state=seed)
     write_rows(estimator, samples, output, run_encoder(run))
     typer.echo(f"{n} samples: {output}")
-
-
-@app.command()
-def evaluate(
-    run: Run,
-    data: Data,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Also write JSON.")] = None,
-    n_samples: Annotated[int, typer.Option(help="Importance samples k for the NLL.")] = 100,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
-    label_column: LabelColumn = None,
-    image_shape: ImageShape = None,
-    image_size: ImageSize = None,
-    grayscale: Grayscale = False,
-) -> None:
-    """Print how well the model explains DATA as JSON: mean score; for VAEs the ELBO, the
-    importance-weighted NLL (nats per row), KL per unit and active units."""
-    import json
-
-    from aekit.cli.progress import phases
-    from aekit.io.atomic import atomic_write
-
-    estimator = load_run(run)
-    X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
-    result = {"model": type(estimator).__name__, "rows": len(X)}
-    variational = hasattr(estimator, "log_likelihood")
-    with phases("evaluate", 5 if variational else 1, quiet) as start:
-        start("scores")
-        result["mean_score"] = float(estimator.score_samples(X, y).mean())
-        if variational:
-            start("ELBO")
-            result["elbo"] = float(estimator.elbo(X, y).mean())
-            start(f"NLL ({n_samples} importance samples)")
-            result["nll"] = -float(estimator.log_likelihood(X, y, n_samples=n_samples).mean())
-            result["importance_samples"] = n_samples
-            start("KL per unit")
-            result["kl_per_unit"] = [round(float(v), 4) for v in estimator.kl_per_unit(X, y)]
-            start("active units")
-            result["active_units"] = int(estimator.active_units(X, y))
-    text = json.dumps(result, indent=2)
-    if output is not None:
-        atomic_write(output, lambda tmp: Path(tmp).write_text(text + "\n"))
-    typer.echo(text)
 
 
 @app.command()
@@ -463,6 +418,7 @@ from aekit.cli import (  # noqa: E402, F401
     anomaly,
     applications,
     classify,
+    evaluate,
     finetune,
     retrieval,
     series,

@@ -109,24 +109,27 @@ def impute(
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Fill the missing values (empty cells, NaN) of DATA: fit an AutoencoderImputer on DATA
-    itself (or load one with --model) and write the table with only its gaps filled."""
-    import numpy as np
-    import pandas as pd
-
+    itself (or load one with --model) and write the table with only its gaps filled. A large
+    .npy or Parquet DATA stays on disk: the imputer fits from it a batch at a time and the
+    table is filled and written a chunk at a time. Under torchrun every process fits (DDP) and
+    rank 0 alone writes."""
     import aekit
     from aekit.cli import runs
-    from aekit.cli.data import write_frame, write_table
+    from aekit.cli.common import LAZY_BYTES, open_data
     from aekit.cli.runs import resolve_params
+    from aekit.core import distributed
     from aekit.imputation import AutoencoderImputer
 
     if output.suffix.lower() not in (".csv", ".parquet", ".npy"):
         raise ValueError(f"-o {output}: write .csv, .parquet or .npy.")
     if out is not None and model is not None:
         raise ValueError("--out records a new imputer's fit; with --model nothing is fitted.")
-    if out is not None:
+    writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes
+    if out is not None and writes:
         runs.check_out(out, force)
-    X, _ = read_data(data, None, None, None, False)
-    if model is None and not pd.DataFrame(X).isna().to_numpy().any():
+    X, _ = open_data(data, None, None, None, False, min_bytes=LAZY_BYTES)
+    n_missing = _missing_values(X)
+    if model is None and not n_missing:
         raise ValueError(f"{data} has no missing values (empty cells or NaN): nothing to fill.")
     if model is not None:
         if param:
@@ -138,17 +141,48 @@ def impute(
         params = resolve_params(AutoencoderImputer, {}, param or [])
         params.setdefault("random_state", 0)
         started = runs.Stopwatch()
-        imputer = AutoencoderImputer(**params).set_params(verbose=not quiet).fit(X)
-        if out is not None:
+        imputer = AutoencoderImputer(**params).set_params(verbose=not quiet and writes).fit(X)
+        if out is not None and writes:
             with runs.claimed_run(out, force) as staging:
                 imputer.save(staging / runs.MODEL_FILE)
                 runs.write_record(staging, imputer, data, started, len(X))
+    if not writes:
+        return
+    _write_filled(output, imputer, X)
+    if save_model is not None and model is None:
+        imputer.save(save_model)
+    typer.echo(f"filled {n_missing} missing values: {output}")
+
+
+def _missing_values(X) -> int:
+    """Missing cells (NaN, empty) in DATA; a table on disk is counted a chunk at a time."""
+    import numpy as np
+    import pandas as pd
+
+    from aekit.data.lazy import Dataset
+    from aekit.data.row_stats import chunk_rows
+
+    if isinstance(X, Dataset):
+        X.reader.allow_nan = True  # NaN marks the gaps
+        chunks = X.reader.chunks(chunk_rows(X.reader.n_features))
+        return sum(int(np.isnan(rows).sum()) for _, rows in chunks)
+    return int(pd.DataFrame(X).isna().to_numpy().sum())
+
+
+def _write_filled(output: Path, imputer, X) -> None:
+    """The filled table: a DataFrame keeps its columns and types; DATA on disk is filled and
+    written a chunk at a time."""
+    import numpy as np
+    import pandas as pd
+
+    from aekit.cli.data import write_frame, write_table
+    from aekit.data.lazy import Dataset
+
+    if isinstance(X, Dataset):
+        imputer.transform(X, out=output)
+        return
     filled = imputer.transform(X)
     if isinstance(filled, pd.DataFrame):
         write_frame(output, filled)
     else:
         write_table(output, np.asarray(filled), [f"x{i}" for i in range(filled.shape[1])])
-    if save_model is not None and model is None:
-        imputer.save(save_model)
-    n_missing = int(pd.DataFrame(X).isna().to_numpy().sum())
-    typer.echo(f"filled {n_missing} missing values: {output}")

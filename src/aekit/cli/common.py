@@ -117,6 +117,11 @@ def read_for_run(run: Path, data: str, label_column, image_shape, image_size, gr
     return tables.encoded(tables.run_encoder(run), X), y
 
 
+# DATA at least this large (as float32 rows) is fitted on from disk, a batch at a time (train,
+# detect, impute); smaller DATA is read whole, in the column types of the file, as before.
+LAZY_BYTES = 64 * 2**20
+
+
 def open_data(data: str, label_column, image_shape, image_size, grayscale, min_bytes: int = 0):
     """DATA lazily where it can be read a batch at a time (see :func:`aekit.cli.data.open_data`)."""
     from aekit.cli.data import open_data as open_

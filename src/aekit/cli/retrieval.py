@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from aekit.cli import common
 from aekit.cli.common import (
     Data,
     Grayscale,
@@ -26,6 +27,7 @@ from aekit.cli.common import (
     Run,
     app,
     load_run,
+    open_data,
     read_data,
     write_rows,
 )
@@ -67,14 +69,14 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
 
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes
     if run is None:
-        X, _ = read_data(data, **options)
+        X, _ = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # large .npy/Parquet: lazy
         estimator = cls(**params).set_params(verbose=not quiet).fit(X)
         if writes:
             estimator.save(model_file)
             typer.echo(f"model: {model_file}")
         return
     with runs.claimed_run(run, force) if writes else contextlib.nullcontext() as staging:
-        X, _ = read_data(data, **options)
+        X, _ = open_data(data, **options, min_bytes=common.LAZY_BYTES)
         started = runs.Stopwatch()
         estimator = cls(**params).set_params(verbose=not quiet).fit(X)
         if not writes:

@@ -13,9 +13,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.compression import container, entropy
-from aekit.compression.prior import fit_quantiles, symbol_tables
+from aekit.compression.prior import fit_quantiles, prior_ids, symbol_tables
 from aekit.compression.quantized import QuantizingAutoencoder
 from aekit.compression.step import MAX_ROWS, choose_step
+from aekit.data.lazy import rows_at
 from aekit.data.validation import as_numeric_array, is_number
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
@@ -25,6 +26,14 @@ def _check_step(step: Any) -> float:
     if not is_number(step) or not np.isfinite(step) or step <= 0:
         raise ValueError(f"step={step!r} must be a positive number (smaller = more bits).")
     return float(step)
+
+
+def _codes_at(network: QuantizingAutoencoder, X: Any, ids: np.ndarray) -> np.ndarray:
+    """The codes of rows ``ids`` of X, read and encoded a block at a time."""
+    block = 8192
+    return np.concatenate(
+        [network.transform(rows_at(X, ids[i : i + block])) for i in range(0, len(ids), block)]
+    )
 
 
 class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
@@ -78,7 +87,11 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
     autoencoder_ : QuantizingAutoencoder
         The fitted network.
     quantiles_ : ndarray of shape (latent_dim, 257)
-        Each code dimension's quantiles on the training data: the prior.
+        Each code dimension's quantiles on the training data: the prior. From every training
+        row up to 65,536 rows, else from 65,536 of them drawn at random (seed 0;
+        :data:`aekit.compression.prior.PRIOR_ROWS`), so fit keeps a bounded number of codes
+        and a table on disk (an :func:`aekit.open_dataset` dataset, a large memmap) is read a
+        batch at a time, never whole.
     n_features_in_ : int
         Features seen in fit.
     step_ : float
@@ -149,21 +162,26 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         """
         self.__dict__.pop("autoencoder_", None)
         self._validate_params()
-        network = QuantizingAutoencoder(**self._network_kwargs()).fit(X)
-        codes = network.transform(X)
+        network = QuantizingAutoencoder(**self._network_kwargs()).fit(X)  # data on disk: lazy
+        ids = prior_ids(len(X))  # the rows of the prior: all, or PRIOR_ROWS of a larger X
+        codes = network.transform(X) if ids is None else _codes_at(network, X, ids)
         self.quantiles_ = fit_quantiles(codes)
         self.n_features_in_ = network.n_features_in_
         self.autoencoder_ = network
         self.__dict__.pop("_fingerprint", None)
-        self.step_ = self._auto_step(X, codes) if self.step == "auto" else float(self.step)
+        auto = self.step == "auto"
+        self.step_ = self._auto_step(X, ids, codes) if auto else float(self.step)
         return self
 
-    def _auto_step(self, X: Any, codes: np.ndarray) -> float:
-        """The step of :func:`aekit.compression.step.choose_step` on up to MAX_ROWS rows."""
-        rows = as_numeric_array(X)
-        if len(rows) > MAX_ROWS:
-            keep = np.random.default_rng(0).choice(len(rows), MAX_ROWS, replace=False)
-            rows, codes = rows[keep], codes[keep]
+    def _auto_step(self, X: Any, ids: np.ndarray | None, codes: np.ndarray) -> float:
+        """The step of :func:`aekit.compression.step.choose_step` on up to MAX_ROWS of the
+        prior's rows (``ids`` of X, or all of X), read alone when X is on disk."""
+        keep = None
+        if len(codes) > MAX_ROWS:
+            keep = np.random.default_rng(0).choice(len(codes), MAX_ROWS, replace=False)
+            codes = codes[keep]
+        at = keep if ids is None else ids if keep is None else ids[keep]
+        rows = as_numeric_array(X if at is None else rows_at(X, at))  # on disk: those rows alone
 
         def rounded(values: np.ndarray, step: float) -> np.ndarray:
             tables = symbol_tables(self.quantiles_, step)

@@ -16,7 +16,14 @@ import numpy as np
 
 from aekit.data.readers import ArrayReader, ImageFolderReader, RowReader, is_memory_mapped, open_npy
 
-__all__ = ["CSV_LIMIT_BYTES", "Dataset", "csv_to_parquet", "lazy_reader", "open_dataset"]
+__all__ = [
+    "CSV_LIMIT_BYTES",
+    "Dataset",
+    "csv_to_parquet",
+    "lazy_reader",
+    "open_dataset",
+    "rows_at",
+]
 
 # A CSV up to this size is read into memory; a larger one is refused with the way to convert it.
 CSV_LIMIT_BYTES = 256 * 2**20
@@ -248,3 +255,19 @@ def lazy_reader(X: Any) -> tuple[RowReader, Any] | None:
     if isinstance(X, np.ndarray) and X.nbytes >= MEMMAP_LAZY_BYTES and is_memory_mapped(X):
         return ArrayReader(X, Path(X.filename) if getattr(X, "filename", None) else None), None
     return None
+
+
+def rows_at(X: Any, ids: np.ndarray) -> Any:
+    """Rows ``ids`` of X as an estimator takes them, reading only those rows from disk: a
+    dataset's as :meth:`Dataset.frame` gives them, a large memmap's as an array, a DataFrame's
+    with its index and columns, anything else indexed as an array."""
+    found = lazy_reader(X)
+    if found is not None:
+        reader = found[0]
+        rows = reader.gather(np.asarray(ids, dtype=np.int64))
+        return (
+            X.frame(rows) if isinstance(X, Dataset) else rows.reshape(len(rows), *reader.row_shape)
+        )
+    if hasattr(X, "iloc"):
+        return X.iloc[ids]
+    return np.asarray(X)[ids]

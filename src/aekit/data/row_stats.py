@@ -55,9 +55,9 @@ def content_digest(rows: np.ndarray) -> str:
 CHUNK_BYTES = 8 * 2**20  # float32 rows per chunk of the pass: its float64 temporaries stay small
 
 
-def chunk_rows(n_features: int, chunk_bytes: int = CHUNK_BYTES) -> int:
-    """Rows per chunk of ``chunk_bytes`` of float32 (at least 1)."""
-    return max(1, chunk_bytes // (4 * max(1, n_features)))
+def chunk_rows(n_features: int, chunk_bytes: int | None = None) -> int:
+    """Rows per chunk of ``chunk_bytes`` (default :data:`CHUNK_BYTES`) of float32 (at least 1)."""
+    return max(1, (chunk_bytes or CHUNK_BYTES) // (4 * max(1, n_features)))
 
 
 def row_stats(
@@ -80,14 +80,22 @@ def row_stats(
         if digest:
             hashed.update(rows)
         n_b, mean_b, m2_b, low_b, high_b = _chunk_moments(rows, reader.allow_nan)
-        total = n + n_b
-        with np.errstate(invalid="ignore", divide="ignore"):  # columns with no values yet
-            delta = mean_b - mean
-            mean = np.where(total > 0, mean + delta * n_b / total, 0.0)
-            m2 = m2 + m2_b + np.where(total > 0, delta**2 * n * n_b / total, 0.0)
-        n = total
+        n, mean, m2 = merge_moments((n, mean, m2), (n_b, mean_b, m2_b))
         low, high = np.fmin(low, low_b), np.fmax(high, high_b)
     return RowStats(n, mean, m2, low, high, hashed.hexdigest() if digest else "")
+
+
+def merge_moments(a: tuple, b: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(n, mean, M2)`` of two parts merged by Chan et al.'s update (the module docstring);
+    per column, a column without values in both parts keeps mean 0."""
+    n_a, mean_a, m2_a = a
+    n_b, mean_b, m2_b = b
+    total = n_a + n_b
+    with np.errstate(invalid="ignore", divide="ignore"):  # columns with no values yet
+        delta = mean_b - mean_a
+        mean = np.where(total > 0, mean_a + delta * n_b / total, 0.0)
+        m2 = m2_a + m2_b + np.where(total > 0, delta**2 * n_a * n_b / total, 0.0)
+    return total, mean, m2
 
 
 def _chunk_moments(rows: np.ndarray, allow_nan: bool):

@@ -58,6 +58,7 @@ from aekit.estimators._params import AutoencoderParams, trainer_config
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators._reconstruction import ReconstructionErrors
 from aekit.estimators.modules import ExportsModules
+from aekit.estimators.streaming import writes_to_file
 
 _INFERENCE_BATCH = 2048
 # Parameters that may change between a run and its resumption from a checkpoint.
@@ -359,6 +360,7 @@ class BaseAutoencoder(
         return lambda model, x, yb: model.elbo(x, yb, eps.to(x.device, x.dtype))
 
     # ---- the public methods: y is passed through to the label hooks (ignored without labels) --
+    @writes_to_file
     def transform(self, X: Any, y: Any = None) -> np.ndarray:
         """Encode X: the latent code (for VAEs the posterior mean, never a random draw).
 
@@ -368,13 +370,19 @@ class BaseAutoencoder(
         y : array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one per row;
             predicted (:meth:`ConditionalVAE.predict`) when None.
+        out : str or path-like, optional
+            Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
+            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
+            on disk) and return the path.
 
         Returns
         -------
         Z : ndarray of shape (n_samples, latent_dim)
+            (the path ``out`` when given)
         """
         return self._encode(X, y)
 
+    @writes_to_file
     def inverse_transform(self, Z: Any, y: Any = None) -> np.ndarray:
         """Decode codes to data: probabilities for Bernoulli data, values on X's scale otherwise.
 
@@ -384,13 +392,19 @@ class BaseAutoencoder(
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels (required):
             one for every code, or one per code.
+        out : str or path-like, optional
+            Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
+            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
+            on disk) and return the path.
 
         Returns
         -------
         X_hat : ndarray shaped like the training X
+            (the path ``out`` when given)
         """
         return self._decode(Z, y)
 
+    @writes_to_file
     def reconstruct(self, X: Any, y: Any = None) -> np.ndarray:
         """``inverse_transform(transform(X, y), y)``: X passed through the bottleneck.
 
@@ -400,14 +414,20 @@ class BaseAutoencoder(
         y : array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one per row,
             used to encode and to decode; predicted when None, as in ``transform``.
+        out : str or path-like, optional
+            Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
+            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
+            on disk) and return the path.
 
         Returns
         -------
         X_hat : ndarray shaped like X
+            (the path ``out`` when given)
         """
         labels = self._labels_or_predicted(X, y)  # predicted once, for both halves
         return self.inverse_transform(self.transform(X, labels), labels)
 
+    @writes_to_file
     def score_samples(self, X: Any, y: Any = None) -> np.ndarray:
         """Log-likelihood per row, higher = more normal: minus the reconstruction error
         (``-log p(x | h(x))``) for deterministic models, the ELBO for VAEs, in nats.
@@ -419,10 +439,15 @@ class BaseAutoencoder(
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels: then the
             ELBO given them; when None, ``logsumexp_y ELBO(x, y) - log n_classes``, a bound on
             ``log p(x)`` under a uniform label prior.
+        out : str or path-like, optional
+            Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
+            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
+            on disk) and return the path.
 
         Returns
         -------
         scores : ndarray of shape (n_samples,)
+            (the path ``out`` when given)
         """
         return self._score_samples(X, y)
 

@@ -72,11 +72,13 @@ class InputChecks:
             self.image_shape_ = self._resolve_shape(one_row, "image_shape")
             self.sequence_shape_ = self._resolve_shape(one_row, "sequence_shape")
             return rows
-        if reader.n_features != self.n_features_in_:
-            raise ValueError(
-                f"X has {reader.n_features} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input."
-            )
+        # scikit-learn's own checks of the feature count and names (those of a fitted
+        # DataFrame against a table's columns), on one row of zeros shaped as the file's rows.
+        flat_row = one_row.reshape(1, -1)
+        header = (
+            pd.DataFrame(flat_row, columns=reader.columns) if reader.named_columns else flat_row
+        )
+        validate_data(self, header, reset=False)
         for name, (ndim, _, what, _) in _SHAPES.items():
             fitted = getattr(self, f"{name}_", None)
             if one_row.ndim == ndim and tuple(one_row.shape[1:]) != tuple(fitted or ()):

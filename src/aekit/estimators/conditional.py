@@ -30,6 +30,7 @@ from aekit.data.validation import MissingLabelsError
 from aekit.estimators._conditional_labels import ConditionalLabels
 from aekit.estimators._disk import labels_of
 from aekit.estimators._variational import _VariationalBase
+from aekit.estimators.streaming import writes_to_file
 
 # Share of each epoch's rows that are labelled when labels are few (labelled rows are drawn again
 # to reach it). A half keeps the classifier's gradient steady without starving the unlabelled
@@ -336,8 +337,10 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         ``classes_`` (the ELBO standing in for ``log p(x | y)``)."""
         return softmax(self._class_scores(X), axis=1)
 
+    @writes_to_file
     def predict(self, X: Any) -> np.ndarray:
-        """The most probable label of each row (see :meth:`predict_proba`)."""
+        """The most probable label of each row (see :meth:`predict_proba`); with ``out=PATH``,
+        written there a chunk at a time and PATH returned (see :meth:`transform`)."""
         best = self._class_scores(X).argmax(axis=1)
         return self.classes_[best]
 

@@ -11,11 +11,16 @@ most (~1e-14 of a score).
 
 >>> from aekit.datasets import open_dataset                                # doctest: +SKIP
 >>> write_outputs(vae, open_dataset("big.parquet"), "scores.parquet")      # doctest: +SKIP
+
+The inference methods take the same route through an ``out=`` keyword (:func:`writes_to_file`):
+``vae.score_samples(open_dataset("big.parquet"), out="scores.parquet")`` is the call above.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +72,7 @@ def iter_outputs(
         A method taking ``(X)`` or ``(X, y)`` and returning one output row per input row.
     y : array-like, default=None
         Labels, one per row (default: the dataset's own, if it has a label column). Passed to
-        the method only when given.
+        the method only when there are some and the method takes ``y``.
     batch_rows : int, optional
         Rows per chunk; default 65,536, or fewer so that a chunk of float32 rows is 32 MiB.
 
@@ -79,8 +84,9 @@ def iter_outputs(
     fn = getattr(estimator, method, None)
     if fn is None:
         raise ValueError(f"{type(estimator).__name__} has no method {method!r}.")
+    takes_y = "y" in inspect.signature(fn).parameters  # a detector's methods take X alone
     for part, labels in chunks_of(X, y, batch_rows):
-        out = fn(part) if labels is None else fn(part, labels)
+        out = fn(part, labels) if labels is not None and takes_y else fn(part)
         yield np.asarray(out)
 
 
@@ -118,3 +124,27 @@ def write_outputs(
 
     write_batches(out, chunks(), len(X), columns)
     return Path(out)
+
+
+def writes_to_file(method: Callable) -> Callable:
+    """Give a per-row inference method ``method(self, X[, y])`` an ``out=`` keyword: with a
+    path, every row's output is written there a chunk at a time (:func:`write_outputs`, flat
+    memory, atomic) and the path is returned instead of the array. The chunks call the method
+    itself (without ``out``), so a subclass that overrides it is streamed too."""
+    name, signature = method.__name__, inspect.signature(method)
+    rows = next(iter(list(signature.parameters)[1:]))  # X, or Z for inverse_transform
+
+    @functools.wraps(method)
+    def method_or_file(self, *args, out: str | Path | None = None, **kwargs):
+        if out is None:
+            return method(self, *args, **kwargs)
+        given = signature.bind(self, *args, **kwargs).arguments
+        if set(given) - {"self", rows, "y"}:
+            raise ValueError(f"{name}(..., out=...) takes only {rows} and y.")
+        return write_outputs(self, given[rows], out, method=name, y=given.get("y"))
+
+    keyword = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
+    method_or_file.__signature__ = signature.replace(
+        parameters=[*signature.parameters.values(), keyword]
+    )
+    return method_or_file

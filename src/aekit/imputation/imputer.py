@@ -27,6 +27,8 @@ from aekit.data.tabular import TabularEncoder
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
+from aekit.estimators.streaming import write_outputs
+from aekit.imputation.on_disk import fit_on_disk, on_disk_reader
 
 
 class _ObservedEntriesAutoencoder(DenoisingAutoencoder):
@@ -153,8 +155,11 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
 
         Parameters
         ----------
-        X : DataFrame or array-like of shape (n_samples, n_features)
-            Data with missing values (NaN, None or pd.NA).
+        X : DataFrame, array-like of shape (n_samples, n_features), or a table on disk
+            Data with missing values (NaN, None or pd.NA). A numeric dataset from
+            :func:`aekit.open_dataset` or a memory-mapped array of 64 MiB or more stays on disk:
+            the encoding comes from one streaming pass and the networks read a batch at a time
+            (:mod:`aekit.imputation.on_disk`).
         y : ignored
 
         Returns
@@ -163,23 +168,27 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         """
         self.__dict__.pop("autoencoders_", None)
         self._validate_params()
-        self.encoder_ = TabularEncoder(handle_missing="mask").fit(X)
+        reader = on_disk_reader(X)
+        if reader is not None:  # one streaming pass, then batches read from disk
+            self.encoder_, observed_values, self.fill_range_ = fit_on_disk(reader)
+        else:
+            self.encoder_ = TabularEncoder(handle_missing="mask").fit(X)
+            Z, observed = self.encoder_.transform_with_mask(X)
+            # Fills stay inside each encoded column's observed range, as IterativeImputer's
+            # min_value/max_value allow: a near-constant column has huge standardized values,
+            # and an extrapolating network must not turn one rare value into a wild guess.
+            observed_values = np.where(observed, Z, np.nan)
+            self.fill_range_ = np.stack(
+                [np.nanmin(observed_values, axis=0), np.nanmax(observed_values, axis=0)]
+            ).astype(np.float32)
         self.n_features_in_ = self.encoder_.n_features_in_
         if self.encoder_.input_is_frame_:
             self.feature_names_in_ = self.encoder_.feature_names_in_
         else:
             self.__dict__.pop("feature_names_in_", None)
-        Z, observed = self.encoder_.transform_with_mask(X)
-        # Fills stay inside each encoded column's observed range, as IterativeImputer's
-        # min_value/max_value allow: a near-constant column has huge standardized values, and an
-        # extrapolating network must not turn one rare value into a wild guess.
-        observed_values = np.where(observed, Z, np.nan)
-        self.fill_range_ = np.stack(
-            [np.nanmin(observed_values, axis=0), np.nanmax(observed_values, axis=0)]
-        ).astype(np.float32)
-        width = Z.shape[1]
+        width = self.encoder_.n_features_out_
         latent_dim = self.latent_dim or int(np.clip(width // 2, 2, 32))
-        early = bool(self.early_stopping) and len(Z) >= 20  # room for a validation split
+        early = bool(self.early_stopping) and len(observed_values) >= 20  # a validation split
         # One seed per network, drawn from random_state (None stays unseeded).
         seeds = check_random_state(self.random_state).randint(2**31 - 1, size=self.n_estimators)
         if self.random_state is None:
@@ -220,23 +229,32 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         filled[rows] = current
         return filled
 
-    def transform(self, X: Any, y: Any = None) -> Any:
+    def transform(self, X: Any, y: Any = None, *, out: Any = None) -> Any:
         """Fill the missing entries of X.
 
         Parameters
         ----------
-        X : DataFrame or array-like of shape (n_samples, n_features)
+        X : DataFrame, array-like of shape (n_samples, n_features), or a table on disk
             The columns seen in fit.
         y : ignored
             Not used; there so every aekit model is called alike (``transform(X, y)``).
+        out : str or path-like, optional
+            Write the filled rows to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a
+            time instead (:func:`aekit.write_outputs`: flat memory for a dataset on disk) and
+            return the path.
 
         Returns
         -------
         X_filled : DataFrame or ndarray
             A DataFrame for a DataFrame (same index, columns and dtypes), else a float array.
-            Observed entries are returned exactly as given.
+            Observed entries are returned exactly as given. The path ``out`` when given.
         """
         check_is_fitted(self)
+        reader = on_disk_reader(X)
+        if reader is not None:
+            reader.allow_nan = True  # NaN marks the gaps to fill, not damage
+        if out is not None:
+            return write_outputs(self, X, out, method="transform")
         Z, observed = self.encoder_.transform_with_mask(X)
         decoded = self.encoder_.inverse_transform(self._fill(Z, observed))
         missing = np.column_stack(
