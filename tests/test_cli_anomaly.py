@@ -78,6 +78,26 @@ def test_score_on_a_detector_run(detector_run, tmp_path):
     assert scores["top_features"].str.split(";").str.len().eq(3).all()
 
 
+def test_evaluate_on_a_detector_run_reports_its_auc(detector_run, tmp_path):
+    """The detector's figures against DATA's labels: its ROC-AUC equals sklearn's on the scores
+    of ``aekit score`` (the 5 rows that break the ties are found)."""
+    import json
+
+    from sklearn.metrics import roc_auc_score
+
+    data, out = detector_run
+    result = invoke("evaluate", out, data, "--label-column", "is_anomaly", "--quiet")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output[result.output.index("{") :])
+    scores = aekit.load(out / "model.safetensors", device=DEVICE).score_samples(
+        pd.read_csv(data).drop(columns="is_anomaly")
+    )
+    truth = _table()["is_anomaly"].to_numpy()
+    assert figures["roc_auc"] == pytest.approx(roc_auc_score(truth, -scores))
+    assert figures["roc_auc"] > 0.9
+    assert figures["mean_score"] == pytest.approx(scores.mean())
+
+
 def test_detect_bad_input_is_one_line_exit_2(tmp_path):
     data = tmp_path / "nan.csv"
     frame = _table()

@@ -299,14 +299,14 @@ def test_blank_labels_are_unlabelled(labels, tmp_path):
 
 
 def test_text_labels_take_the_most_frequent_as_normal():
-    from aekit.cli.anomaly import _as_anomaly
+    from aekit.cli.anomaly import as_anomaly
 
     y = np.array(["B"] * 8 + ["M"] * 2)
     with pytest.warns(UserWarning, match="'B' as normal"):
-        assert _as_anomaly(y, None).tolist() == [False] * 8 + [True] * 2
-    assert _as_anomaly(np.array([0, 0, 1]), None).tolist() == [False, False, True]
+        assert as_anomaly(y, None).tolist() == [False] * 8 + [True] * 2
+    assert as_anomaly(np.array([0, 0, 1]), None).tolist() == [False, False, True]
     with pytest.raises(ValueError, match="not a label of DATA"):
-        _as_anomaly(y, "0")
+        as_anomaly(y, "0")
 
 
 # --- the one error path ---------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def _unseen_categories(detector, frame):
     return replaced, unseen
 
 
-def _as_anomaly(y, normal_label: str | None):
+def as_anomaly(y, normal_label: str | None):
     """Which rows are anomalies by their label: every label but ``normal_label``; without
     one, the label called 0, False or normal, else the most frequent label (said in a warning)."""
     import warnings
@@ -165,7 +165,7 @@ def detect(
             if not writes:
                 return
             start("scoring and explaining every row")
-            labels = None if y is None else _as_anomaly(y, normal_label)
+            labels = None if y is None else as_anomaly(y, normal_label)
             anomaly_scores, flagged = _write_scores(staging / "scores.csv", detector, X, y)
             start("writing the model and figures")
             detector.save(staging / runs.MODEL_FILE)

@@ -41,8 +41,12 @@ class Sums:
         self.rows, self.score, self.elbo, self.nll = 0, 0.0, 0.0, 0.0
         self.kl: Any = 0.0
         self.moments: tuple | None = None  # (n, mean, M2) of the posterior means, per unit
+        self.scores: list = []  # a detector's per-row scores, kept when DATA has labels
+        self.labels: list = []
 
     def add(self, estimator, X, y) -> None:
+        import inspect
+
         import numpy as np
 
         from aekit.data.row_stats import merge_moments
@@ -50,7 +54,14 @@ class Sums:
         rows = len(X)
         self.rows += rows
         if not self.variational:
-            self.score += float(estimator.score_samples(X, y).sum())
+            if "y" in inspect.signature(estimator.score_samples).parameters:
+                scores = estimator.score_samples(X, y)
+            else:  # a detector: its score needs no label; labels, if any, are the truth
+                scores = estimator.score_samples(X)
+                if y is not None:
+                    self.scores.append(scores)
+                    self.labels.append(np.asarray(y))
+            self.score += float(scores.sum())
             return
         # A VAE's score is its ELBO (GenerativeMixin.elbo returns score_samples): computed once.
         elbo = float(estimator.elbo(X, y).sum())
@@ -65,6 +76,8 @@ class Sums:
 
     def result(self) -> dict[str, Any]:
         out: dict[str, Any] = {"mean_score": self.score / self.rows}
+        if self.labels:
+            out.update(_detection_figures(self.scores, self.labels))
         if self.variational:
             n, _, m2 = self.moments
             activity = m2 / n  # A_j = Cov_x(E_q[z_j]), Burda et al. 2015, sec. 5.2
@@ -76,6 +89,24 @@ class Sums:
                 active_units=int((activity > ACTIVITY_THRESHOLD).sum()),
             )
         return out
+
+
+def _detection_figures(scores: list, labels: list) -> dict[str, float]:
+    """A detector's ROC-AUC and PR-AUC against DATA's labels (anomalies as ``aekit detect``
+    reads them: every label but the normal one); lower ``score_samples`` = more anomalous."""
+    import numpy as np
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    from aekit.cli.anomaly import as_anomaly
+
+    anomalous = as_anomaly(np.concatenate(labels), None)
+    if anomalous.all() or not anomalous.any():
+        return {}
+    anomaly_scores = -np.concatenate(scores)
+    return {
+        "roc_auc": float(roc_auc_score(anomalous, anomaly_scores)),
+        "pr_auc": float(average_precision_score(anomalous, anomaly_scores)),
+    }
 
 
 @app.command()
@@ -91,7 +122,8 @@ def evaluate(
     grayscale: Grayscale = False,
 ) -> None:
     """Print how well the model explains DATA as JSON: mean score; for VAEs the ELBO, the
-    importance-weighted NLL (nats per row), KL per unit and active units."""
+    importance-weighted NLL (nats per row), KL per unit and active units; for a detector given
+    labels (``--label-column``), its ROC-AUC and PR-AUC."""
     import json
     import math
 

@@ -82,7 +82,7 @@ def detect_series(
     import shlex
 
     from aekit.cli import runs
-    from aekit.cli.anomaly import _as_anomaly, _fraction
+    from aekit.cli.anomaly import as_anomaly, _fraction
     from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
@@ -113,7 +113,7 @@ def detect_series(
         values, columns = series_table(detector, X, y)
         detector.save(staging / runs.MODEL_FILE)
         write_table(staging / "scores.csv", values, columns)
-        labels = None if y is None else _as_anomaly(y, None)
+        labels = None if y is None else as_anomaly(y, None)
         figure = series_figure(
             _channels(detector, X),
             values[:, columns.index("anomaly_score")].astype(float),
