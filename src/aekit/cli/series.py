@@ -82,7 +82,7 @@ def detect_series(
     import shlex
 
     from aekit.cli import runs
-    from aekit.cli.anomaly import as_anomaly, _fraction
+    from aekit.cli.anomaly import _fraction, as_anomaly
     from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
