@@ -207,6 +207,7 @@ def test_the_default_detector_finds_the_shape_anomaly():
     detector = SeriesAnomalyDetector(window=PERIOD, random_state=0).fit(_wave(300))
     inner = detector.detector_
     assert inner.n_neighbors == 5 and inner.neighbor_space == "input"  # the NAB-chosen default
+    assert inner.input_neighbors_ == 5 and inner.input_distance_ == "kth"  # whatever the tables'
     test = _shape_anomaly()
     truth = np.zeros(len(test), bool)
     truth[800:850] = True

@@ -125,6 +125,17 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         (standardized) input rows, or both terms added (each divided by its spread over the
         training rows). The input-space term keeps the training rows with the model. "both"
         was picked by cross-validation over 25 ADBench sets (``benchmarks/anomaly.py --cv``).
+    input_neighbors : int, float or None, default=None
+        k of the input-space term, as ``n_neighbors`` is given (an int, or a fraction of the
+        training rows, at least 5); None: ``n_neighbors``. Its own k because the two terms
+        want different ones: a small k in input space is plain kNN detection, the strongest
+        normal-only baseline, while a large k in latent space keeps a cluster of anomalies in
+        contaminated data from looking normal (cross-validated: ``benchmarks/anomaly.py --cv``).
+        Unused unless ``neighbor_space`` is "input" or "both" and ``n_neighbors`` is not 0.
+    input_distance : {"kth", "mean"}, default="kth"
+        The input-space term of a row: its distance to the k-th nearest training row, or the
+        mean of its distances to the k nearest (less noisy than one distance, which a single
+        stray training row can set).
     trim_fraction : float in [0, 0.5), default=0.0
         Robust training: after a first fit, drop this fraction of worst-reconstructed training
         rows and refit each member on the rest.
@@ -213,6 +224,12 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
             Interval(RealNotInt, 0, 1, closed="neither"),
         ],
         "neighbor_space": [StrOptions({"latent", "input", "both"})],
+        "input_neighbors": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="neither"),
+            None,
+        ],
+        "input_distance": [StrOptions({"kth", "mean"})],
         "trim_fraction": [Interval(Real, 0, 0.5, closed="left")],
         "part_scale": [StrOptions({"tail", "iqr"})],
         "reconstruction_weight": [Interval(Real, 0, None, closed="neither")],
@@ -237,6 +254,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         n_estimators: int = 3,
         n_neighbors: int | float = 0.03,
         neighbor_space: str = "both",
+        input_neighbors: int | float | None = None,
+        input_distance: str = "kth",
         trim_fraction: float = 0.0,
         part_scale: str = "iqr",
         reconstruction_weight: float = 0.5,
@@ -258,6 +277,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.n_estimators = n_estimators
         self.n_neighbors = n_neighbors
         self.neighbor_space = neighbor_space
+        self.input_neighbors = input_neighbors
+        self.input_distance = input_distance
         self.trim_fraction = trim_fraction
         self.part_scale = part_scale
         self.reconstruction_weight = reconstruction_weight
@@ -320,9 +341,12 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.estimators_, self.error_scales_ = [], []
         self.codes_, self.distance_scales_ = [], []
         self.inputs_, self.input_distance_scale_ = None, 1.0
+        k_input = self.n_neighbors if self.input_neighbors is None else self.input_neighbors
+        self.input_neighbors_ = neighbor_count(k_input, len(A))
+        self.input_distance_ = self.input_distance
         if self.n_neighbors_ and self.neighbor_space in ("input", "both"):
             self.inputs_ = A
-            own = self._distances(A, A, exclude_self=True)
+            own = self._input_distances(A, exclude_self=True)
             self.input_distance_scale_ = self._part_spread(own)
         rows = self._dense_rows(A)
         for _ in range(int(self.n_estimators)):

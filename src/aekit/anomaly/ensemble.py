@@ -55,18 +55,37 @@ class EnsembleScores:
             return tail_spread(values)
         return robust_spread(values)
 
-    def _distances(self, train_codes, codes, exclude_self: bool = False) -> np.ndarray:
-        """Distance to the k-th nearest training code. Scored rows that are training rows count
-        themselves, so a row scores the same in fit as in predict (scikit-learn's checks ask it)."""
-        k = min(self.n_neighbors_ + exclude_self, len(train_codes))
+    def _distances(
+        self,
+        train_codes,
+        codes,
+        exclude_self: bool = False,
+        k: int | None = None,
+        mean: bool = False,
+    ) -> np.ndarray:
+        """Distance to the k-th nearest training code (k: ``n_neighbors_`` unless given), or
+        with ``mean`` the mean distance to the k nearest. Scored rows that are training rows
+        count themselves, so a row scores the same in fit as in predict (scikit-learn's checks
+        ask it); ``exclude_self`` (a training row's own distance, which sets the scale) skips
+        the row itself, its nearest."""
+        k = min((self.n_neighbors_ if k is None else k) + exclude_self, len(train_codes))
         index = NearestNeighbors(n_neighbors=k).fit(train_codes)
+        first = int(exclude_self) if mean and k > 1 else k - 1  # the columns the term uses
+
+        def term(rows: np.ndarray) -> np.ndarray:
+            return index.kneighbors(rows)[0][:, first:].mean(axis=1)
+
         # Queried in blocks: kneighbors returns all k distances per row, so (rows x k) floats at
         # once would be gigabytes for a large table with k = 3% of the rows.
         block = max(1, _BLOCK_ENTRIES // k)
-        parts = [
-            index.kneighbors(codes[i : i + block])[0][:, -1] for i in range(0, len(codes), block)
-        ]
+        parts = [term(codes[i : i + block]) for i in range(0, len(codes), block)]
         return np.concatenate(parts) if parts else np.zeros(0)
+
+    def _input_distances(self, A: np.ndarray, exclude_self: bool = False) -> np.ndarray:
+        """The input-space term of rows A: their distance to the training rows ``inputs_``
+        (``input_neighbors_``; the k-th nearest, or the mean over the k nearest)."""
+        mean = self.input_distance_ == "mean"
+        return self._distances(self.inputs_, A, exclude_self, self.input_neighbors_, mean)
 
     def _contributions(self, A: np.ndarray):
         """Each row's anomaly score split into ``(per encoded feature, rest)``, where ``rest`` is
@@ -83,7 +102,7 @@ class EnsembleScores:
                 rest += distance / self.distance_scales_[m]
         n = len(self.estimators_)
         if self.inputs_ is not None:
-            rest += n * self._distances(self.inputs_, A) / self.input_distance_scale_
+            rest += n * self._input_distances(A) / self.input_distance_scale_
         return per_feature / n, rest / n
 
     def _anomaly_scores(self, A: np.ndarray) -> np.ndarray:
@@ -97,7 +116,7 @@ class EnsembleScores:
 
 
 def neighbor_count(n_neighbors: int | float, n_samples: int) -> int:
-    """The k of the latent distance: the int given, or a fraction of the rows (at least 5)."""
+    """A neighbour term's k: the int given, or a fraction of the rows (at least 5)."""
     if isinstance(n_neighbors, Integral):
         return int(n_neighbors)
     return max(5, int(n_neighbors * n_samples))
