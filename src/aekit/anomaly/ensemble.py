@@ -2,9 +2,9 @@
 
 Each member's per-feature errors are divided by their spread (interquartile range) on the
 training rows, so no member dominates; the distance of a row's code to its k-th nearest training
-code (and of the row to its k-th nearest training row, ``neighbor_space="input"|"both"``) is
-added in the same units, because a row can be reconstructed well and still sit where no
-training row does.
+code (and the row's distance to its training rows, ``neighbor_space="input"|"both"``: to the
+``input_neighbors``-th nearest, or the mean over that many) is added in the same units, because
+a row can be reconstructed well and still sit where no training row does.
 """
 
 from __future__ import annotations
@@ -87,10 +87,11 @@ class EnsembleScores:
         mean = self.input_distance_ == "mean"
         return self._distances(self.inputs_, A, exclude_self, self.input_neighbors_, mean)
 
-    def _contributions(self, A: np.ndarray):
+    def _contributions(self, A: np.ndarray, exclude_self: bool = False):
         """Each row's anomaly score split into ``(per encoded feature, rest)``, where ``rest`` is
         what belongs to no feature (latent and input distances, a VAE's KL), averaged over the
-        members (the input distance is the same for all)."""
+        members (the input distance is the same for all). ``exclude_self``: A are the training
+        rows, each scored without itself among its neighbours."""
         per_feature, rest = np.zeros(A.shape), np.zeros(len(A))
         for m, member in enumerate(self.estimators_):
             features, other = self._member_features(member, A)
@@ -98,19 +99,20 @@ class EnsembleScores:
             rest += other / self.error_scales_[m]
             if self.codes_:
                 codes = member.transform(A)
-                distance = self._distances(self.codes_[m], codes)
+                distance = self._distances(self.codes_[m], codes, exclude_self)
                 rest += distance / self.distance_scales_[m]
         n = len(self.estimators_)
         if self.inputs_ is not None:
-            rest += n * self._input_distances(A) / self.input_distance_scale_
+            rest += n * self._input_distances(A, exclude_self) / self.input_distance_scale_
         return per_feature / n, rest / n
 
-    def _anomaly_scores(self, A: np.ndarray) -> np.ndarray:
+    def _anomaly_scores(self, A: np.ndarray, exclude_self: bool = False) -> np.ndarray:
         # In blocks of rows: a row's score depends on no other row, and the members' per-row
         # intermediates of a million-row table at once would take gigabytes.
         blocks = []
         for start in range(0, max(len(A), 1), _BLOCK_ROWS):
-            per_feature, rest = self._contributions(A[start : start + _BLOCK_ROWS])
+            block = A[start : start + _BLOCK_ROWS]
+            per_feature, rest = self._contributions(block, exclude_self)
             blocks.append(per_feature.sum(axis=1) + rest)
         return np.concatenate(blocks)
 
