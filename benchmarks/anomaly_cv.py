@@ -365,7 +365,7 @@ def summarize(runs: dict, args) -> dict:
     cv = cross_validate(runs, pool, args.cv_folds, seed=0)
     rows, table = {}, []
     columns = {"out-of-fold pick": None, f"in-sample pick ({in_sample})": in_sample}
-    columns |= {f"1.0 defaults ({previous})": previous}
+    columns |= {f"previous defaults ({previous})": previous}
     columns |= {f"0.x scoring, fast members ({today})": today} | {b: b for b in CV_BASELINES}
     for label, method in columns.items():
         figures = {}

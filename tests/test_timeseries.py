@@ -72,7 +72,7 @@ def _quick(**kwargs):
     member = aekit.Autoencoder(
         hidden_layer_sizes=(32,), latent_dim=4, max_iter=20, device=DEVICE, random_state=0
     )
-    # The input term of the tabular defaults before 1.1 (k = 3%, k-th distance): the series
+    # The previous tabular defaults' input term (k = 3%, k-th distance): the series
     # threshold is fitted to the training points' own scores, and with a mean over the 3
     # nearest windows (one of them the window itself) those are far below a new window's.
     inner = aekit.AnomalyDetector(
