@@ -400,3 +400,29 @@ def summarize(runs: dict, args) -> dict:
     ranking = sorted(pool, key=lambda c: -objective(runs, c, names))[:10]
     print("top candidates in sample:", *(f"{c} {objective(runs, c, names):.4f}" for c in ranking))
     return {"figures": rows, "cv": cv, "in_sample_pick": in_sample, "top_in_sample": ranking}
+
+
+def check_defaults(args, runs: dict, sets: list[tuple[str, Path]], split, pick: str) -> dict:
+    """``--cv-check SET ...``: a real ``AnomalyDetector()`` (the library's defaults) fitted and
+    scored on those sets' runs, its ROC-AUC beside the cache-computed one of ``pick`` (the
+    in-sample pick, which the defaults should be): equal when the defaults are the pick and the
+    recombination is the detector's own arithmetic."""
+    out = {}
+    for name, path in sets:
+        if name not in args.cv_check:
+            continue
+        loaded = np.load(path)
+        X, y = loaded["X"].astype(np.float64), loaded["y"].astype(int)
+        caps = (args.max_train, args.max_test)
+        if path.parent.name == "adbench-large":
+            caps = (args.cv_large_max_train, args.cv_large_max_test)
+        for protocol in (1, 2):
+            for seed in args.seeds:
+                X_train, X_test, y_test = _run_rows(X, y, protocol, seed, caps, split)
+                detector = aekit.AnomalyDetector(random_state=seed).fit(X_train)
+                roc = _roc_ap(y_test, detector.anomaly_score(X_test))[0]
+                cached = runs[name][protocol][seed][pick]["roc_auc"]
+                out[f"{name}/p{protocol}/s{seed}"] = {"detector": roc, "cache": cached}
+                label = f"check {name} p{protocol} s{seed}"
+                print(f"{label}: AnomalyDetector() {roc:.6f}, {pick} {cached:.6f}")
+    return out
