@@ -100,7 +100,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         How ``offset_`` is set from the training scores: their ``1 - contamination`` quantile;
         ``mean + n_std * std`` (the TensorFlow tutorial's rule); the ``percentile`` of the scores
         of ``X_normal`` given to :meth:`fit`; or an extreme-value (generalized Pareto) tail fit at
-        ``risk``.
+        ``risk``. ``mean + n_std * std`` and the tail fit use the training rows scored without
+        themselves among their neighbours, as a new row would score.
     preprocessing : {"auto", None}, default="auto"
         "auto": an :class:`aekit.TabularEncoder` standardizes numeric columns and one-hot
         encodes categorical (pandas category/object/string/bool) ones; it is stored with the
