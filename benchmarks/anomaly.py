@@ -175,6 +175,9 @@ def run_cv(args, argv) -> None:
     result = {"command": command_line(argv), "machine": machine_info(), "seeds": args.seeds}
     result |= {"max_train": args.max_train, "max_test": args.max_test}
     result |= anomaly_cv.summarize(runs, args)
+    if args.cv_check:
+        pick = result["in_sample_pick"]
+        result["check"] = anomaly_cv.check_defaults(args, runs, sets, split, pick)
     result["wall_s"] = time.perf_counter() - started
     write_result(args.out.replace("anomaly.json", "anomaly_cv.json"), result)
 
@@ -205,6 +208,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--all-rows", action="store_true", help="--large: fit and score all rows.")
     parser.add_argument("--large-timeout", type=float, default=1800.0)
     parser.add_argument("--cv-folds", type=int, default=5)
+    parser.add_argument(
+        "--cv-check", nargs="*", default=[],
+        help="--cv: sets on which a real AnomalyDetector() is compared with the cached figure "
+        "of the in-sample pick.",
+    )  # fmt: skip
     parser.add_argument("--cv-cache", default="benchmarks/results/anomaly_cv_runs")
     parser.add_argument("--max-test", type=int, default=20000, help="--cv: test rows cap.")
     parser.add_argument("--cv-large-max-train", type=int, default=5000)

@@ -13,12 +13,14 @@ The grid is cheap because the expensive part, the members' training, is shared: 
 *training variant* (the member autoencoder and its step budget) three members are fitted once per
 run, and each candidate's score is computed from their parts exactly as the detector adds them::
 
-    score = mean_m( err_m / IQR(err_m) + d_k(code_m) / IQR(d_k(code_m)) ) + d_k(x) / IQR(d_k(x))
+    score = mean_m( w err_m / IQR(err_m) + d_k(code_m) / IQR(d_k(code_m)) ) + D_j(x) / IQR(D_j(x))
 
 (``aekit.anomaly.ensemble``; ``d_k`` the distance to the k-th nearest training row, the IQR over
-the training rows, a training row's distance to its k-th nearest *other* row). A candidate is a
-training variant, a member count, the latent term's k (or off) and the input term's k (or off).
-Its time is the sum of the parts it uses (its members' fits and scores, its distance queries).
+the training rows, a training row's distance to its k-th nearest *other* row; ``D_j`` the input
+term: the distance to the j-th nearest, or the mean distance to the j nearest). A candidate is a
+training variant, a member count, the latent term's k (or off), the input term's kind and j (or
+off; ``input_neighbors``, ``input_distance``), the scale and the weight w. Its time is the sum of
+the parts it uses (its members' fits and scores, its distance queries).
 
 Test sets above ``--max-test`` rows (20,000) are subsampled (per class, so the anomaly rate is
 kept) and training rows capped at ``--max-train`` (10,000, as in the main benchmark); for the 9
@@ -46,6 +48,8 @@ TRIM = 0.1
 DENOISE = 0.5
 VARIANTS = ("ae_fast", "dae_fast", "dae_trim")
 K_CHOICES = ("off", 5, 0.01, 0.03)
+INPUT_K_CHOICES = (3, 5, 0.01, 0.03)  # j of the input term (input_neighbors)
+INPUT_KINDS = ("kth", "mean")  # input_distance
 CV_BASELINES = ("knn", "iforest", "pca", "pyod_ae")
 
 
@@ -60,16 +64,35 @@ def training_variants(n: int, d: int) -> dict:
     }
 
 
-def _kth(train: np.ndarray, rows: np.ndarray, ks: list[int]) -> tuple[dict, float]:
+def _kth(
+    train: np.ndarray, rows: np.ndarray, ks: list[int], mean: bool = False
+) -> tuple[dict, float]:
     """For each k: (the training rows' distance to their k-th nearest *other* row, each of
-    ``rows``' distance to its k-th nearest training row); plus the seconds taken."""
+    ``rows``' distance to its k-th nearest training row); plus the seconds taken. With
+    ``mean``, also ``("mean", k)``: the mean distance to the k nearest (others)."""
     started = time.perf_counter()
     k_max = min(max(ks) + 1, len(train))
     index = NearestNeighbors(n_neighbors=k_max).fit(train)
     own = index.kneighbors(train)[0]
     test = index.kneighbors(rows, n_neighbors=min(max(ks), len(train)))[0]
     out = {k: (own[:, min(k, k_max - 1)], test[:, min(k, test.shape[1]) - 1]) for k in ks}
+    if mean:
+        for k in ks:
+            out["mean", k] = own[:, 1 : k + 1].mean(axis=1), test[:, :k].mean(axis=1)
     return out, time.perf_counter() - started
+
+
+def input_parts(A: np.ndarray, B: np.ndarray) -> dict:
+    """The input term's parts of every candidate: ``input/{k}/...`` (k-th distance) and
+    ``input/mean/{k}/...`` (mean over the k nearest), for the latent term's k too (the density
+    trim uses the 3% one)."""
+    parts: dict = {f"k/{k}": _k_value(k, len(A)) for k in K_CHOICES[1:] + INPUT_K_CHOICES}
+    ks = sorted({int(v) for v in parts.values()})
+    distances, parts["input_s"] = _kth(A, B, ks, mean=True)
+    for k in ks:
+        parts[f"input/{k}/train"], parts[f"input/{k}/test"] = distances[k]
+        parts[f"input/mean/{k}/train"], parts[f"input/mean/{k}/test"] = distances["mean", k]
+    return parts
 
 
 def _k_value(k, n: int) -> int:
@@ -85,15 +108,12 @@ def candidate_parts(X_train: np.ndarray, X_test: np.ndarray, seed: int) -> dict:
     B = shell._encode_input(X_test)
     parts: dict = {"prep_s": time.perf_counter() - started}
     ks = sorted({_k_value(k, len(A)) for k in K_CHOICES[1:]})
-    parts |= {f"k/{k}": _k_value(k, len(A)) for k in K_CHOICES[1:]}
-    inputs, parts["input_s"] = _kth(A, B, ks)
-    for k, (own, test) in inputs.items():
-        parts[f"input/{k}/train"], parts[f"input/{k}/test"] = own, test
+    parts |= input_parts(A, B)
     rng = np.random.RandomState(seed)
     seeds = [int(rng.randint(0, 2**31 - 1)) for _ in range(N_MEMBERS)]
     # Density trimming (robust training under contamination): the members of "dae_trim" train
     # without the TRIM rows farthest from their k-th (3%) nearest neighbour.
-    far = inputs[_k_value(0.03, len(A))][0]
+    far = parts[f"input/{_k_value(0.03, len(A))}/train"]
     kept = A[far <= np.quantile(far, 1 - TRIM)]
     for name, base in training_variants(*A.shape).items():
         for m, member_seed in enumerate(seeds):
@@ -119,14 +139,13 @@ SCALERS = {
     "iqr": robust_spread,
     "tail": tail_spread,  # part_scale="tail": 99th percentile minus median
 }
-WEIGHTS = (0.5, 1.0, 2.0)  # of the reconstruction errors against the distances
+WEIGHTS = (0.25, 0.5, 1.0, 2.0)  # of the reconstruction errors against the distances
 
 
-# (latent k, input k) as the detector can have them: one n_neighbors, in neighbor_space
-# "latent", "input" or "both", or 0 for none.
-NEIGHBOURS = [("off", "off")] + [
-    pair for k in K_CHOICES[1:] for pair in ((k, "off"), ("off", k), (k, k))
-]
+# (latent k, input term) as the detector can have them: n_neighbors with neighbor_space
+# "latent", "input" or "both" (or 0 for none), the input term (input_neighbors, input_distance)
+INPUT_TERMS = ["off"] + [(kind, k) for kind in INPUT_KINDS for k in INPUT_K_CHOICES]
+NEIGHBOURS = [(k_latent, term) for k_latent in K_CHOICES for term in INPUT_TERMS]
 
 
 def candidates() -> list[tuple]:
@@ -141,13 +160,14 @@ def candidates() -> list[tuple]:
 
 
 def candidate_name(c: tuple) -> str:
-    variant, m, k_latent, k_input, scaler, weight = c
+    variant, m, k_latent, term, scaler, weight = c
+    k_input = "off" if term == "off" else f"{term[1]}" + ("mean" if term[0] == "mean" else "")
     return f"{variant}/m{m}/lat{k_latent}/in{k_input}/{scaler}/w{weight:g}"
 
 
 def candidate_score(parts: dict, c: tuple) -> tuple[np.ndarray, float]:
     """The candidate's score of the test rows, as the detector adds its parts, and its seconds."""
-    variant, m, k_latent, k_input, scaler, weight = c
+    variant, m, k_latent, term, scaler, weight = c
     spreads = parts.setdefault(f"spread/{scaler}", {})  # each part's unit, computed once
 
     def spread(values: np.ndarray) -> float:
@@ -168,9 +188,10 @@ def candidate_score(parts: dict, c: tuple) -> tuple[np.ndarray, float]:
             latent = parts[f"{key}/latent/{k}/test"] / spread(parts[f"{key}/latent/{k}/train"])
             score = score + latent / m
             seconds += float(parts[f"{key}/latent_s"])
-    if k_input != "off":
-        k = int(parts[f"k/{k_input}"])
-        score = score + parts[f"input/{k}/test"] / spread(parts[f"input/{k}/train"])
+    if term != "off":
+        kind, k_input = term
+        key = f"input/{'mean/' if kind == 'mean' else ''}{int(parts[f'k/{k_input}'])}"
+        score = score + parts[f"{key}/test"] / spread(parts[f"{key}/train"])
         seconds += float(parts["input_s"])
     return score, seconds
 
@@ -188,10 +209,14 @@ def cap_test(X_test, y_test, max_test: int, seed: int):
     return X_test[keep], y_test[keep]
 
 
+def _run_rows(X, y, protocol: int, seed: int, caps: tuple[int, int], split):
+    X_train, X_test, y_test = split(X, y, protocol, seed, caps[0])
+    return (X_train, *cap_test(X_test, y_test, caps[1], seed))
+
+
 def run_one(X, y, protocol: int, seed: int, caps: tuple[int, int], split) -> dict:
     """The parts of every candidate and every baseline's figures on one (set, protocol, seed)."""
-    X_train, X_test, y_test = split(X, y, protocol, seed, caps[0])
-    X_test, y_test = cap_test(X_test, y_test, caps[1], seed)
+    X_train, X_test, y_test = _run_rows(X, y, protocol, seed, caps, split)
     parts = candidate_parts(X_train, X_test, seed)
     parts["y_test"] = y_test
     for method in CV_BASELINES:
@@ -200,6 +225,20 @@ def run_one(X, y, protocol: int, seed: int, caps: tuple[int, int], split) -> dic
         parts[f"baseline/{method}"] = score
         parts[f"baseline/{method}/s"] = time.perf_counter() - started
     return parts
+
+
+def add_input_parts(parts: dict, X, y, protocol: int, seed: int, caps, split) -> bool:
+    """Add to a run's cached parts the input terms a newer grid has (they need no member, so
+    an older cache is brought up to date in seconds, without refitting); True if it changed."""
+    needed = [f"input/mean/{_k_value(k, 2)}/test" for k in INPUT_K_CHOICES if isinstance(k, int)]
+    if all(key in parts for key in needed):
+        return False
+    X_train, X_test, y_test = _run_rows(X, y, protocol, seed, caps, split)
+    if not np.array_equal(y_test, parts["y_test"]):
+        raise ValueError("the cached run was made on other rows; delete the cache and rerun")
+    shell = aekit.AnomalyDetector(n_neighbors=0, random_state=seed)
+    parts |= input_parts(shell._fit_preprocessing(X_train), shell._encode_input(X_test))
+    return True
 
 
 def _grid_key() -> str:
@@ -261,13 +300,15 @@ def collect(args, sets: list[tuple[str, Path]], split) -> dict:
                         figures.read_text()
                     )
                     continue
+                if data is None:
+                    loaded = np.load(path)
+                    data = loaded["X"].astype(np.float64), loaded["y"].astype(int)
                 if file.exists():
                     with np.load(file) as stored:
                         parts = {k: stored[k] for k in stored.files}
+                    if add_input_parts(parts, *data, protocol, seed, caps, split):
+                        np.savez(file, **{k: np.asarray(v) for k, v in parts.items()})
                 else:
-                    if data is None:
-                        loaded = np.load(path)
-                        data = loaded["X"].astype(np.float64), loaded["y"].astype(int)
                     started = time.perf_counter()
                     parts = run_one(*data, protocol, seed, caps, split)
                     np.savez(file, **{k: np.asarray(v) for k, v in parts.items()})
@@ -317,12 +358,14 @@ def summarize(runs: dict, args) -> dict:
     from _common import print_table
 
     pool = [candidate_name(c) for c in candidates()]
-    today = candidate_name(("ae_fast", 3, 0.03, 0.03, "iqr", 1.0))
+    today = candidate_name(("ae_fast", 3, 0.03, ("kth", 0.03), "iqr", 1.0))
+    previous = candidate_name(("dae_trim", 3, 0.03, ("kth", 0.03), "iqr", 0.5))
     names = sorted(runs)
     in_sample = max(pool, key=lambda c: objective(runs, c, names))
     cv = cross_validate(runs, pool, args.cv_folds, seed=0)
     rows, table = {}, []
     columns = {"out-of-fold pick": None, f"in-sample pick ({in_sample})": in_sample}
+    columns |= {f"previous defaults ({previous})": previous}
     columns |= {f"0.x scoring, fast members ({today})": today} | {b: b for b in CV_BASELINES}
     for label, method in columns.items():
         figures = {}
@@ -357,3 +400,29 @@ def summarize(runs: dict, args) -> dict:
     ranking = sorted(pool, key=lambda c: -objective(runs, c, names))[:10]
     print("top candidates in sample:", *(f"{c} {objective(runs, c, names):.4f}" for c in ranking))
     return {"figures": rows, "cv": cv, "in_sample_pick": in_sample, "top_in_sample": ranking}
+
+
+def check_defaults(args, runs: dict, sets: list[tuple[str, Path]], split, pick: str) -> dict:
+    """``--cv-check SET ...``: a real ``AnomalyDetector()`` (the library's defaults) fitted and
+    scored on those sets' runs, its ROC-AUC beside the cache-computed one of ``pick`` (the
+    in-sample pick, which the defaults should be): equal when the defaults are the pick and the
+    recombination is the detector's own arithmetic."""
+    out = {}
+    for name, path in sets:
+        if name not in args.cv_check:
+            continue
+        loaded = np.load(path)
+        X, y = loaded["X"].astype(np.float64), loaded["y"].astype(int)
+        caps = (args.max_train, args.max_test)
+        if path.parent.name == "adbench-large":
+            caps = (args.cv_large_max_train, args.cv_large_max_test)
+        for protocol in (1, 2):
+            for seed in args.seeds:
+                X_train, X_test, y_test = _run_rows(X, y, protocol, seed, caps, split)
+                detector = aekit.AnomalyDetector(random_state=seed).fit(X_train)
+                roc = _roc_ap(y_test, detector.anomaly_score(X_test))[0]
+                cached = runs[name][protocol][seed][pick]["roc_auc"]
+                out[f"{name}/p{protocol}/s{seed}"] = {"detector": roc, "cache": cached}
+                label = f"check {name} p{protocol} s{seed}"
+                print(f"{label}: AnomalyDetector() {roc:.6f}, {pick} {cached:.6f}")
+    return out

@@ -56,8 +56,12 @@ def test_detect_writes_model_scores_and_figures(detector_run):
     assert scores["anomaly"].mean() == pytest.approx(0.025, abs=0.006)
     flagged = set(scores.index[scores["anomaly"]])
     breaking = set(range(195, 200))  # the 5 rows that break the a-b relation
-    assert len(flagged & breaking) >= 4
-    assert breaking <= set(scores["anomaly_score"].nlargest(6).index)  # highest = most anomalous
+    # 3 of them flagged at the 2.5% cut, all 5 among the 10 highest scores (ROC-AUC ~0.98).
+    # The cross-validated defaults (input term: mean distance to the 3 nearest rows) let two of
+    # the five, each other's near neighbours, sit just below the sparsest normal rows of this
+    # 200-row toy; the previous defaults (k = 3%) flagged 4 and had all 5 in the top 6.
+    assert len(flagged & breaking) >= 3
+    assert breaking <= set(scores["anomaly_score"].nlargest(10).index)  # highest = most anomalous
     threshold = aekit.load(out / "model.safetensors").threshold_  # the printed threshold's scale
     assert (scores["anomaly"] == (scores["anomaly_score"] > threshold)).all()
     top_two = scores["top_features"][195:].str.split(";").str[:2]

@@ -144,7 +144,7 @@ def mixed_table(n: int, seed: int) -> pd.DataFrame:
     )
 
 
-@pytest.mark.parametrize("case", ["numeric", "mixed", "vae-elbo"])
+@pytest.mark.parametrize("case", ["numeric", "mixed", "vae-elbo", "input-mean"])
 def test_detector_graph_reproduces_the_detector(case, tmp_path):
     rng = np.random.RandomState(0)
     if case == "mixed":
@@ -154,6 +154,8 @@ def test_detector_graph_reproduces_the_detector(case, tmp_path):
         train, test = rng.normal(size=(300, 5)) * 3 + 1, rng.normal(size=(N_ROWS, 5)) * 4
         estimator = (aekit.VAE if case == "vae-elbo" else aekit.Autoencoder)(**SMALL)
     extra = {"score_type": "elbo", "n_draws": 2} if case == "vae-elbo" else {}
+    if case == "input-mean":  # the input term as the mean distance to its own k nearest
+        extra = {"input_neighbors": 4, "input_distance": "mean", "n_neighbors": 9}
     detector = aekit.AnomalyDetector(estimator, **DETECTOR, **extra).fit(train)
 
     manifest_path = aekit.export_onnx(detector, tmp_path)

@@ -78,6 +78,7 @@ def test_autoencoder_files_of_format_1_give_their_outputs(name, expected, data):
 def test_a_detector_file_of_format_1_scores_as_before(expected, data):
     detector = aekit.load(FILES / "detector.safetensors", device="cpu")
     assert type(detector) is aekit.AnomalyDetector
+    assert (detector.input_neighbors, detector.input_distance) == (None, "kth")  # as it was fitted
     scores = detector.score_samples(data["table"])
     np.testing.assert_allclose(scores, expected["detector.score_samples"], rtol=1e-5, atol=1e-4)
     np.testing.assert_array_equal(detector.predict(data["table"]), expected["detector.predict"])

@@ -72,7 +72,17 @@ def _quick(**kwargs):
     member = aekit.Autoencoder(
         hidden_layer_sizes=(32,), latent_dim=4, max_iter=20, device=DEVICE, random_state=0
     )
-    inner = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)
+    # The previous tabular defaults' input term (k = 3%, k-th distance): the series
+    # threshold is fitted to the training points' own scores, and with a mean over the 3
+    # nearest windows (one of them the window itself) those are far below a new window's.
+    inner = aekit.AnomalyDetector(
+        estimator=member,
+        n_estimators=1,
+        preprocessing=None,
+        input_neighbors=0.03,
+        input_distance="kth",
+        reconstruction_weight=0.5,
+    )
     return SeriesAnomalyDetector(window=PERIOD, estimator=inner, random_state=0, **kwargs)
 
 
@@ -207,6 +217,7 @@ def test_the_default_detector_finds_the_shape_anomaly():
     detector = SeriesAnomalyDetector(window=PERIOD, random_state=0).fit(_wave(300))
     inner = detector.detector_
     assert inner.n_neighbors == 5 and inner.neighbor_space == "input"  # the NAB-chosen default
+    assert inner.input_neighbors_ == 5 and inner.input_distance_ == "kth"  # whatever the tables'
     test = _shape_anomaly()
     truth = np.zeros(len(test), bool)
     truth[800:850] = True

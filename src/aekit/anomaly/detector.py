@@ -9,9 +9,10 @@ some sets, measured on the others), from a small grid of the choices below:
    denoising ones (Gaussian noise of 0.5 standard deviations on the standardized input: a member
    that learns to undo noise cannot learn the identity, so rows off the data's manifold keep
    their errors) trained for a bounded number of steps (:func:`member_epochs`);
-2. the distance of a row's code to its k-th nearest training code, and/or of the row itself to
-   its k-th nearest training row (``neighbor_space``), added to its error: a row can be
-   reconstructed well and still sit where no training row does;
+2. the distance of a row's code to its k-th nearest training code, and/or the row's own mean
+   distance to its few nearest training rows (``neighbor_space``, ``input_neighbors``,
+   ``input_distance``), added to its error: a row can be reconstructed well and still sit where
+   no training row does;
 3. each part put in common units before they are added (``part_scale``, ``reconstruction_weight``)
    so that one part does not drown another that works on the data at hand;
 4. for contaminated training data, robust training (``density_trim``: the members do not learn
@@ -101,7 +102,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         How ``offset_`` is set from the training scores: their ``1 - contamination`` quantile;
         ``mean + n_std * std`` (the TensorFlow tutorial's rule); the ``percentile`` of the scores
         of ``X_normal`` given to :meth:`fit`; or an extreme-value (generalized Pareto) tail fit at
-        ``risk``.
+        ``risk``. ``mean + n_std * std`` and the tail fit use the training rows scored without
+        themselves among their neighbours, as a new row would score.
     preprocessing : {"auto", None}, default="auto"
         "auto": an :class:`aekit.TabularEncoder` standardizes numeric columns and one-hot
         encodes categorical (pandas category/object/string/bool) ones; it is stored with the
@@ -116,7 +118,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         Latent draws averaged in a VAE's score.
     n_estimators : int, default=3
         Autoencoders in the ensemble. The best one-member configuration cross-validates almost
-        as well (0.8785 against 0.8786 mean ROC-AUC) at a third of the training time.
+        as well (0.8820 against 0.8839 mean ROC-AUC) at a third of the training time.
     n_neighbors : int or float, default=0.03
         k of the latent-distance term (distance to the k-th nearest training code): an int, or
         a float in (0, 1) for that fraction of the training rows (at least 5). A k above the
@@ -127,6 +129,17 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         (standardized) input rows, or both terms added (each divided by its spread over the
         training rows). The input-space term keeps the training rows with the model. "both"
         was picked by cross-validation over 25 ADBench sets (``benchmarks/anomaly.py --cv``).
+    input_neighbors : int, float or None, default=3
+        k of the input-space term, as ``n_neighbors`` is given (an int, or a fraction of the
+        training rows, at least 5); None: ``n_neighbors``. Its own k because the two terms
+        want different ones: a small k in input space is plain kNN detection, the strongest
+        normal-only baseline, while a large k in latent space keeps a cluster of anomalies in
+        contaminated data from looking normal (cross-validated: ``benchmarks/anomaly.py --cv``).
+        Unused unless ``neighbor_space`` is "input" or "both" and ``n_neighbors`` is not 0.
+    input_distance : {"kth", "mean"}, default="mean"
+        The input-space term of a row: its distance to the k-th nearest training row, or the
+        mean of its distances to the k nearest (less noisy than one distance, which a single
+        stray training row can set; cross-validated with ``input_neighbors``).
     trim_fraction : float in [0, 0.5), default=0.0
         Robust training: after a first fit, drop this fraction of worst-reconstructed training
         rows and refit each member on the rest.
@@ -135,7 +148,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         before the parts are added, measured on the training rows: "tail", the 99th percentile
         minus the median, so a part with a long tail (the errors of a few hard rows) does not
         drown a part with a short one; "iqr", the interquartile range.
-    reconstruction_weight : float, default=0.5
+    reconstruction_weight : float, default=0.25
         Weight of the members' errors against the neighbour distances (folded into
         ``error_scales_``).
     density_trim : float in [0, 0.5), default=0.1
@@ -223,6 +236,12 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
             Interval(RealNotInt, 0, 1, closed="neither"),
         ],
         "neighbor_space": [StrOptions({"latent", "input", "both"})],
+        "input_neighbors": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="neither"),
+            None,
+        ],
+        "input_distance": [StrOptions({"kth", "mean"})],
         "trim_fraction": [Interval(Real, 0, 0.5, closed="left")],
         "part_scale": [StrOptions({"tail", "iqr"})],
         "reconstruction_weight": [Interval(Real, 0, None, closed="neither")],
@@ -248,9 +267,11 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         n_estimators: int = 3,
         n_neighbors: int | float = 0.03,
         neighbor_space: str = "both",
+        input_neighbors: int | float | None = 3,
+        input_distance: str = "mean",
         trim_fraction: float = 0.0,
         part_scale: str = "iqr",
-        reconstruction_weight: float = 0.5,
+        reconstruction_weight: float = 0.25,
         density_trim: float = 0.1,
         max_samples: int | None = 10_000,
         threshold_holdout: float = 0.0,
@@ -270,6 +291,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.n_estimators = n_estimators
         self.n_neighbors = n_neighbors
         self.neighbor_space = neighbor_space
+        self.input_neighbors = input_neighbors
+        self.input_distance = input_distance
         self.trim_fraction = trim_fraction
         self.part_scale = part_scale
         self.reconstruction_weight = reconstruction_weight
@@ -333,9 +356,12 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.estimators_, self.error_scales_ = [], []
         self.codes_, self.distance_scales_ = [], []
         self.inputs_, self.input_distance_scale_ = None, 1.0
+        k_input = self.n_neighbors if self.input_neighbors is None else self.input_neighbors
+        self.input_neighbors_ = neighbor_count(k_input, len(A))
+        self.input_distance_ = self.input_distance
         if self.n_neighbors_ and self.neighbor_space in ("input", "both"):
             self.inputs_ = A
-            own = self._distances(A, A, exclude_self=True)
+            own = self._input_distances(A, exclude_self=True)
             self.input_distance_scale_ = self._part_spread(own)
         rows = self._dense_rows(A)
         seeds = [int(rng.randint(0, 2**31 - 1)) for _ in range(int(self.n_estimators))]
@@ -348,8 +374,13 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
             members = fit_members(base, kept, seeds, self.member_training)
         for member in members:
             self._add_member(member, A)
-        train_scores = self._anomaly_scores(A if held is None else held)
-        self.threshold_ = self._threshold(train_scores, X_normal)
+        train_scores = fresh = self._anomaly_scores(A if held is None else held)
+        if held is None and (self.codes_ or self.inputs_ is not None):
+            # What a new normal row scores: a training row is its own nearest neighbour (its
+            # distance 0 is a third of a mean over 3), so its score is lower than a new row's
+            # and a tail fitted to those scores flags too many new rows.
+            fresh = self._anomaly_scores(A, exclude_self=True)
+        self.threshold_ = self._threshold(train_scores, fresh, X_normal)
         self.offset_ = -self.threshold_
         self.contamination_ = float(np.mean(train_scores > self.threshold_))
         self.score_spread_ = robust_spread(train_scores) / 1.349  # the IQR of a normal is 1.349 sd
@@ -369,16 +400,20 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         kept = far <= np.quantile(far, 1.0 - float(self.density_trim))
         return A[kept] if kept.sum() >= 2 else A
 
-    def _threshold(self, train_scores: np.ndarray, X_normal: Any) -> float:
+    def _threshold(self, train_scores: np.ndarray, fresh: np.ndarray, X_normal: Any) -> float:
+        """``offset_``'s threshold. The rules that model the scores of new normal rows
+        ("mean_std", "pot") fit ``fresh``, the training rows scored without themselves among
+        their neighbours; a contamination is a fraction of the training rows' own scores (so
+        that ``predict`` flags that fraction of them)."""
         rule = self.threshold
         if rule == "contamination" and self.contamination != "auto":
             return thresholds.contamination_threshold(train_scores, float(self.contamination))
         if rule == "mean_std":
-            return thresholds.mean_std_threshold(train_scores, float(self.n_std))
+            return thresholds.mean_std_threshold(fresh, float(self.n_std))
         if rule == "validation":
             clean = self._anomaly_scores(self._encode_input(X_normal))
             return thresholds.percentile_threshold(clean, float(self.percentile))
-        return thresholds.pot_threshold(train_scores, float(self.risk))  # "pot" and "auto"
+        return thresholds.pot_threshold(fresh, float(self.risk))  # "pot" and "auto"
 
     @writes_to_file
     def anomaly_score(self, X: Any) -> np.ndarray:

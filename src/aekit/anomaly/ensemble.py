@@ -2,9 +2,9 @@
 
 Each member's per-feature errors are divided by their spread (interquartile range) on the
 training rows, so no member dominates; the distance of a row's code to its k-th nearest training
-code (and of the row to its k-th nearest training row, ``neighbor_space="input"|"both"``) is
-added in the same units, because a row can be reconstructed well and still sit where no
-training row does.
+code (and the row's distance to its training rows, ``neighbor_space="input"|"both"``: to the
+``input_neighbors``-th nearest, or the mean over that many) is added in the same units, because
+a row can be reconstructed well and still sit where no training row does.
 """
 
 from __future__ import annotations
@@ -55,23 +55,43 @@ class EnsembleScores:
             return tail_spread(values)
         return robust_spread(values)
 
-    def _distances(self, train_codes, codes, exclude_self: bool = False) -> np.ndarray:
-        """Distance to the k-th nearest training code. Scored rows that are training rows count
-        themselves, so a row scores the same in fit as in predict (scikit-learn's checks ask it)."""
-        k = min(self.n_neighbors_ + exclude_self, len(train_codes))
+    def _distances(
+        self,
+        train_codes,
+        codes,
+        exclude_self: bool = False,
+        k: int | None = None,
+        mean: bool = False,
+    ) -> np.ndarray:
+        """Distance to the k-th nearest training code (k: ``n_neighbors_`` unless given), or
+        with ``mean`` the mean distance to the k nearest. Scored rows that are training rows
+        count themselves, so a row scores the same in fit as in predict (scikit-learn's checks
+        ask it); ``exclude_self`` (a training row's own distance, which sets the scale) skips
+        the row itself, its nearest."""
+        k = min((self.n_neighbors_ if k is None else k) + exclude_self, len(train_codes))
         index = NearestNeighbors(n_neighbors=k).fit(train_codes)
+        first = int(exclude_self) if mean and k > 1 else k - 1  # the columns the term uses
+
+        def term(rows: np.ndarray) -> np.ndarray:
+            return index.kneighbors(rows)[0][:, first:].mean(axis=1)
+
         # Queried in blocks: kneighbors returns all k distances per row, so (rows x k) floats at
         # once would be gigabytes for a large table with k = 3% of the rows.
         block = max(1, _BLOCK_ENTRIES // k)
-        parts = [
-            index.kneighbors(codes[i : i + block])[0][:, -1] for i in range(0, len(codes), block)
-        ]
+        parts = [term(codes[i : i + block]) for i in range(0, len(codes), block)]
         return np.concatenate(parts) if parts else np.zeros(0)
 
-    def _contributions(self, A: np.ndarray):
+    def _input_distances(self, A: np.ndarray, exclude_self: bool = False) -> np.ndarray:
+        """The input-space term of rows A: their distance to the training rows ``inputs_``
+        (``input_neighbors_``; the k-th nearest, or the mean over the k nearest)."""
+        mean = self.input_distance_ == "mean"
+        return self._distances(self.inputs_, A, exclude_self, self.input_neighbors_, mean)
+
+    def _contributions(self, A: np.ndarray, exclude_self: bool = False):
         """Each row's anomaly score split into ``(per encoded feature, rest)``, where ``rest`` is
         what belongs to no feature (latent and input distances, a VAE's KL), averaged over the
-        members (the input distance is the same for all)."""
+        members (the input distance is the same for all). ``exclude_self``: A are the training
+        rows, each scored without itself among its neighbours."""
         per_feature, rest = np.zeros(A.shape), np.zeros(len(A))
         for m, member in enumerate(self.estimators_):
             features, other = self._member_features(member, A)
@@ -79,25 +99,26 @@ class EnsembleScores:
             rest += other / self.error_scales_[m]
             if self.codes_:
                 codes = member.transform(A)
-                distance = self._distances(self.codes_[m], codes)
+                distance = self._distances(self.codes_[m], codes, exclude_self)
                 rest += distance / self.distance_scales_[m]
         n = len(self.estimators_)
         if self.inputs_ is not None:
-            rest += n * self._distances(self.inputs_, A) / self.input_distance_scale_
+            rest += n * self._input_distances(A, exclude_self) / self.input_distance_scale_
         return per_feature / n, rest / n
 
-    def _anomaly_scores(self, A: np.ndarray) -> np.ndarray:
+    def _anomaly_scores(self, A: np.ndarray, exclude_self: bool = False) -> np.ndarray:
         # In blocks of rows: a row's score depends on no other row, and the members' per-row
         # intermediates of a million-row table at once would take gigabytes.
         blocks = []
         for start in range(0, max(len(A), 1), _BLOCK_ROWS):
-            per_feature, rest = self._contributions(A[start : start + _BLOCK_ROWS])
+            block = A[start : start + _BLOCK_ROWS]
+            per_feature, rest = self._contributions(block, exclude_self)
             blocks.append(per_feature.sum(axis=1) + rest)
         return np.concatenate(blocks)
 
 
 def neighbor_count(n_neighbors: int | float, n_samples: int) -> int:
-    """The k of the latent distance: the int given, or a fraction of the rows (at least 5)."""
+    """A neighbour term's k: the int given, or a fraction of the rows (at least 5)."""
     if isinstance(n_neighbors, Integral):
         return int(n_neighbors)
     return max(5, int(n_neighbors * n_samples))

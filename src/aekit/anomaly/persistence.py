@@ -21,6 +21,8 @@ def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
         "feature_names_in_": None if names is None else list(names),
         "threshold_": detector.threshold_,
         "n_neighbors_": detector.n_neighbors_,
+        "input_neighbors_": detector.input_neighbors_,
+        "input_distance_": detector.input_distance_,
         "contamination_": detector.contamination_,
         "score_spread_": detector.score_spread_,
         "error_scales_": list(detector.error_scales_),
@@ -48,6 +50,12 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
         detector.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
     detector.threshold_ = float(fitted["threshold_"])
     detector.n_neighbors_ = int(fitted["n_neighbors_"])
+    if "input_neighbors_" in fitted:
+        detector.input_neighbors_ = int(fitted["input_neighbors_"])
+        detector.input_distance_ = str(fitted["input_distance_"])
+    else:  # a file from before these options: one k-th distance, as the model was fitted with
+        detector.input_neighbors_, detector.input_distance_ = detector.n_neighbors_, "kth"
+        detector.input_neighbors, detector.input_distance = None, "kth"
     detector.offset_ = -detector.threshold_
     detector.contamination_ = float(fitted["contamination_"])
     detector.score_spread_ = float(fitted["score_spread_"])

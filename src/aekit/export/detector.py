@@ -4,9 +4,10 @@ The graph computes what ``detector.anomaly_score`` computes, from the members' n
 threshold: the standardization of the numeric columns, each member's per-feature errors
 (:meth:`aekit.core.model.AutoencoderModel.entry_errors`, VAEs with the same fixed draws, plus the
 KL for ``score_type="elbo"``) divided by its training spread, the distance of each member's
-code to its k-th nearest training code and of the row to its k-th nearest training row (the
-neighbour tables are constants of the graph, the distances computed in float64), then the flag
-and the probability of ``predict_proba``.
+code to its k-th nearest training code and of the row to its ``input_neighbors_``-th nearest
+training row (or its mean distance to that many, ``input_distance="mean"``; the neighbour tables
+are constants of the graph, the distances computed in float64), then the flag and the
+probability of ``predict_proba``.
 
 Its input ``x`` is the row as the detector's :class:`aekit.data.tabular.TabularEncoder` lays it
 out, before standardization: each numeric column's raw value, and each categorical column as the
@@ -36,14 +37,17 @@ from aekit.estimators.modules import Scaling
 OUTPUTS = ("anomaly_score", "is_anomaly", "probability")
 
 
-def _kth_distance(rows: torch.Tensor, table: torch.Tensor, k: int) -> torch.Tensor:
-    """Euclidean distance of each row to its k-th nearest row of ``table`` (float64), as
-    scikit-learn's ``NearestNeighbors(k).kneighbors`` gives it: ``|a|^2 + |b|^2 - 2 a.b``,
-    which needs no (n, N, d) tensor."""
+def _kth_distance(
+    rows: torch.Tensor, table: torch.Tensor, k: int, mean: bool = False
+) -> torch.Tensor:
+    """Euclidean distance of each row to its k-th nearest row of ``table`` (float64), or with
+    ``mean`` the mean distance to its k nearest, as scikit-learn's
+    ``NearestNeighbors(k).kneighbors`` gives them: ``|a|^2 + |b|^2 - 2 a.b``, which needs no
+    (n, N, d) tensor."""
     rows = rows.to(torch.float64)
     squared = (rows * rows).sum(1, keepdim=True) + (table * table).sum(1) - 2 * rows @ table.T
     nearest = torch.topk(squared.clamp(min=0), k, dim=1, largest=False, sorted=True).values
-    return nearest[:, -1].sqrt()
+    return nearest.sqrt().mean(1) if mean else nearest[:, -1].sqrt()
 
 
 class _Member(nn.Module):
@@ -93,7 +97,8 @@ class DetectorScore(nn.Module):
             inputs = np.asarray(detector.inputs_, dtype=np.float64)
             self.register_buffer("inputs", torch.as_tensor(inputs))
             self.input_scale = float(detector.input_distance_scale_)
-            self.k = min(int(detector.n_neighbors_), len(inputs))
+            self.k = min(int(detector.input_neighbors_), len(inputs))
+            self.mean = detector.input_distance_ == "mean"
         self.threshold = float(detector.threshold_)
         self.spread = float(detector.score_spread_)
 
@@ -103,7 +108,8 @@ class DetectorScore(nn.Module):
             rows = torch.where(torch.isnan(rows), torch.zeros_like(rows), rows)
         score = torch.stack([member(rows) for member in self.members]).mean(0)
         if self.has_inputs:
-            score = score + _kth_distance(rows, self.inputs, self.k) / self.input_scale
+            distance = _kth_distance(rows, self.inputs, self.k, self.mean)
+            score = score + distance / self.input_scale
         z = ((score - self.threshold) / self.spread).clamp(-500, 500)
         return score, score > self.threshold, torch.sigmoid(z)
 

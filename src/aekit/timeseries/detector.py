@@ -368,6 +368,8 @@ def default_window_detector() -> AnomalyDetector:
         n_estimators=1,
         n_neighbors=5,
         neighbor_space="input",
+        input_neighbors=None,  # the one k above
+        input_distance="kth",
         preprocessing=None,
         part_scale="iqr",
         reconstruction_weight=1.0,
