@@ -45,9 +45,14 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         What scores the windows (rows of ``channels * window`` values, channel-major, so a
         sequence network with ``sequence_shape=(channels, window)`` takes them as they are; that
         parameter is set when the estimator has it unset). An :class:`aekit.AnomalyDetector`
-        is cloned and used as given. An autoencoder is scored by its reconstruction error alone
-        (``AnomalyDetector(estimator, n_estimators=1, n_neighbors=0)``). None: the default
-        detector, chosen on NAB (see the module docstring).
+        is cloned and used as given; its neighbour terms should use a k of 5 or more with the
+        k-th distance (``input_neighbors=5, input_distance="kth"``, as the default here): the
+        threshold is fitted to the training points' own scores, and overlapping training
+        windows are each other's near duplicates, so with a mean over the 3 nearest (the
+        tabular default) those scores sit far below a new window's and "auto" flags most
+        points (or set ``contamination``). An autoencoder is scored by its reconstruction
+        error alone (``AnomalyDetector(estimator, n_estimators=1, n_neighbors=0)``). None: the
+        default detector, chosen on NAB (see the module docstring).
     time_column : str or None, default=None
         Column of a DataFrame holding the timestamps (dates or numbers); it must increase, and
         evenly (see ``handle_missing``). None: rows are evenly spaced points.
