@@ -40,8 +40,8 @@ from anomaly_baselines import BASELINES
 from sklearn.neighbors import NearestNeighbors
 
 import aekit
-from aekit.anomaly.detector import default_member
 from aekit.anomaly.ensemble import robust_spread, tail_spread
+from aekit.anomaly.members import default_member
 
 N_MEMBERS = 3
 TRIM = 0.1
@@ -55,7 +55,7 @@ CV_BASELINES = ("knn", "iforest", "pca", "pyod_ae")
 
 def training_variants(n: int, d: int) -> dict:
     """The member autoencoders of the grid, for n training rows of d encoded features: the
-    detector's own default member (``aekit.anomaly.detector.default_member``), plain or
+    detector's own default member (``aekit.anomaly.members.default_member``), plain or
     denoising; "dae_trim" is the denoising one trained with ``density_trim=TRIM``."""
     return {
         "ae_fast": default_member(n, d, (), 0.0),

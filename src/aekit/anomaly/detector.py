@@ -8,7 +8,7 @@ some sets, measured on the others), from a small grid of the choices below:
    their spread on the training rows before averaging, so no member dominates; by default
    denoising ones (Gaussian noise of 0.5 standard deviations on the standardized input: a member
    that learns to undo noise cannot learn the identity, so rows off the data's manifold keep
-   their errors) trained for a bounded number of steps (:func:`member_epochs`);
+   their errors) trained for a bounded number of steps (``members.member_epochs``);
 2. the distance of a row's code to its k-th nearest training code, and/or the row's own mean
    distance to its few nearest training rows (``neighbor_space``, ``input_neighbors``,
    ``input_distance``), added to its error: a row can be reconstructed well and still sit where
@@ -38,51 +38,12 @@ from sklearn.utils.validation import check_is_fitted
 from aekit.anomaly import thresholds
 from aekit.anomaly.ensemble import EnsembleScores, neighbor_count, robust_spread
 from aekit.anomaly.inputs import TableInput, sampled_rows
-from aekit.anomaly.members import MEMBER_TRAINING, fit_members
+from aekit.anomaly.members import DEFAULT_NOISE, MEMBER_TRAINING, default_member, fit_members
 from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile
 from aekit.estimators.streaming import writes_to_file
-
-
-def member_epochs(n_samples: int, batch: int) -> int:
-    """Epochs of a default member: 30, but at least 200 and at most 1000 gradient steps.
-
-    The members' training is most of the detector's time, and PyOD's AutoEncoder (10 epochs of
-    batch 32) is the yardstick: 30 epochs of batch 128 are about as many rows seen. Small sets
-    get at least 200 steps (a network needs them whatever the rows), large ones at most 1000,
-    enough for a 64-32 network on tabular rows (cross-validated: ``benchmarks/anomaly.py --cv``).
-    """
-    per_epoch = int(np.ceil(n_samples / batch))
-    low, high = int(np.ceil(200 / per_epoch)), max(1, 1000 // per_epoch)
-    return int(np.clip(30, low, high)) if low <= high else high
-
-
-DEFAULT_NOISE = 0.5  # Gaussian noise (standardized units) of the default members; 0: plain
-
-
-def default_member(
-    n_samples: int, n_features: int, categorical_groups: tuple = (), noise_level: float = 0.0
-):
-    """The default member for ``n_samples`` rows of ``n_features`` encoded columns: a dense
-    64-32 network, a code of ``clip(n_features // 2, 2, 8)``, Gaussian likelihood,
-    :func:`member_epochs` of batch 128; with ``noise_level`` a denoising autoencoder (Gaussian
-    corruption of that standard deviation), else a plain one."""
-    from aekit.estimators import Autoencoder, DenoisingAutoencoder
-
-    batch = min(128, n_samples)
-    params = dict(
-        latent_dim=int(np.clip(n_features // 2, 2, 8)),
-        hidden_layer_sizes=(64, 32),
-        likelihood="gaussian",
-        max_iter=member_epochs(n_samples, batch),
-        batch_size=batch,
-        categorical_groups=tuple(categorical_groups) or None,
-    )
-    if noise_level:
-        return DenoisingAutoencoder(noise="gaussian", noise_level=noise_level, **params)
-    return Autoencoder(**params)
 
 
 class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, BaseEstimator):

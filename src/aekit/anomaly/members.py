@@ -1,4 +1,5 @@
-"""How the detector's ensemble members are trained: together (stacked) or one after another.
+"""The detector's ensemble members: the default member, and how members are trained, together
+(stacked) or one after another.
 
 A file of its own so that :mod:`aekit.anomaly.detector` only asks for fitted members. Stacked
 training (:func:`aekit.estimators.stacked.fit_stacked`) gives the members sequential training
@@ -45,3 +46,42 @@ def fit_members(base: Any, datasets: Sequence[np.ndarray], seeds: Sequence[int],
     for group in by_rows.values():
         fit_stacked([members[m] for m in group], [datasets[m] for m in group])
     return members
+
+
+def member_epochs(n_samples: int, batch: int) -> int:
+    """Epochs of a default member: 30, but at least 200 and at most 1000 gradient steps.
+
+    The members' training is most of the detector's time, and PyOD's AutoEncoder (10 epochs of
+    batch 32) is the yardstick: 30 epochs of batch 128 are about as many rows seen. Small sets
+    get at least 200 steps (a network needs them whatever the rows), large ones at most 1000,
+    enough for a 64-32 network on tabular rows (cross-validated: ``benchmarks/anomaly.py --cv``).
+    """
+    per_epoch = int(np.ceil(n_samples / batch))
+    low, high = int(np.ceil(200 / per_epoch)), max(1, 1000 // per_epoch)
+    return int(np.clip(30, low, high)) if low <= high else high
+
+
+DEFAULT_NOISE = 0.5  # Gaussian noise (standardized units) of the default members; 0: plain
+
+
+def default_member(
+    n_samples: int, n_features: int, categorical_groups: tuple = (), noise_level: float = 0.0
+):
+    """The default member for ``n_samples`` rows of ``n_features`` encoded columns: a dense
+    64-32 network, a code of ``clip(n_features // 2, 2, 8)``, Gaussian likelihood,
+    :func:`member_epochs` of batch 128; with ``noise_level`` a denoising autoencoder (Gaussian
+    corruption of that standard deviation), else a plain one."""
+    from aekit.estimators import Autoencoder, DenoisingAutoencoder
+
+    batch = min(128, n_samples)
+    params = dict(
+        latent_dim=int(np.clip(n_features // 2, 2, 8)),
+        hidden_layer_sizes=(64, 32),
+        likelihood="gaussian",
+        max_iter=member_epochs(n_samples, batch),
+        batch_size=batch,
+        categorical_groups=tuple(categorical_groups) or None,
+    )
+    if noise_level:
+        return DenoisingAutoencoder(noise="gaussian", noise_level=noise_level, **params)
+    return Autoencoder(**params)
