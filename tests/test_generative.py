@@ -122,7 +122,7 @@ def test_results_do_not_depend_on_the_batch(vae, data, monkeypatch):
     single = [vae.log_likelihood(X_test[i : i + 1], n_samples=50)[0] for i in (0, 50, 99)]
     np.testing.assert_allclose(single, full[[0, 50, 99]], **same)
     kl = vae.kl_per_unit(X_test)
-    monkeypatch.setattr("aekit.estimators._base._INFERENCE_BATCH", 7)  # many small batches
+    monkeypatch.setattr("aekit.estimators._inference._INFERENCE_BATCH", 7)  # many small batches
     np.testing.assert_allclose(vae.log_likelihood(X_test, n_samples=50), full, **same)
     np.testing.assert_allclose(vae.kl_per_unit(X_test), kl, **same)
 

@@ -1,21 +1,19 @@
 """Layer 5: the scikit-learn face of :class:`aekit.core.model.AutoencoderModel`.
 
 ``BaseAutoencoder`` holds all shared behaviour: input checks (:mod:`aekit.estimators._inputs`),
-the data's scale (:mod:`aekit.estimators._data_scale`), building the networks, calling the
-trainer, and the fitted-model methods (with ``reconstruction_error`` from
-:mod:`aekit.estimators._reconstruction`). Each public method takes labels ``y`` and hands them to
-the label hooks of :mod:`aekit.estimators._labels`, which ignore them unless the kind conditions
-on labels. Its shared parameters come from
-:class:`aekit.estimators._params.AutoencoderParams`. A kind of autoencoder is a thin subclass
-that writes out its ``__init__`` and its ``_parameter_constraints`` and overrides the hooks that
-make it that kind: ``_make_latent``, ``_make_terms``, ``_make_corruption``, ``_make_objective``
-and ``_make_classifier`` (the model's pieces), and ``_train_config`` (the trainer's settings).
+the data's scale (:mod:`aekit.estimators._data_scale`), building the networks and calling the
+trainer (here), and the fitted-model methods (:mod:`aekit.estimators._inference`, with
+``reconstruction_error`` from :mod:`aekit.estimators._reconstruction`). Its shared parameters
+come from :class:`aekit.estimators._params.AutoencoderParams`. A kind of autoencoder is a thin
+subclass that writes out its ``__init__`` and its ``_parameter_constraints`` and overrides the
+hooks that make it that kind: ``_make_latent``, ``_make_terms``, ``_make_corruption``,
+``_make_objective`` and ``_make_classifier`` (the model's pieces), and ``_train_config`` (the
+trainer's settings).
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -24,18 +22,16 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from aekit.core import distributed
 from aekit.core.architectures import DEFAULT_HIDDEN, make_decoder, make_encoder
 from aekit.core.latent import DeterministicLatent
-from aekit.core.model import AutoencoderModel, fixed_draws
+from aekit.core.model import AutoencoderModel
 from aekit.core.nets import reset_parameters
 from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
 from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, TrainResult, train
-from aekit.data.validation import as_numeric_array
 from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
 from aekit.estimators._data_scale import (
@@ -52,15 +48,14 @@ from aekit.estimators._disk import (
     likelihood_of,
     model_range,
 )
+from aekit.estimators._inference import FittedInference
 from aekit.estimators._inputs import InputChecks
 from aekit.estimators._labels import LabelHooks
 from aekit.estimators._params import AutoencoderParams, trainer_config
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators._reconstruction import ReconstructionErrors
 from aekit.estimators.modules import ExportsModules
-from aekit.estimators.streaming import writes_to_file
 
-_INFERENCE_BATCH = 2048
 # Parameters that may change between a run and its resumption from a checkpoint.
 # compile and distributed change how a step runs, not what it computes (a checkpoint of N
 # processes resumes on any number of them).
@@ -81,6 +76,7 @@ class FitRun:
 
 
 class BaseAutoencoder(
+    FittedInference,
     ReconstructionErrors,
     LabelHooks,
     InputChecks,
@@ -284,189 +280,3 @@ class BaseAutoencoder(
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "model_")
-
-    # ---- fitted-model methods ------------------------------------------------------------------
-    def _inference_model(self) -> nn.Module:
-        """The fitted network for inference: a float64 copy, on the device it trained on.
-        float32 matrix products differ in the last bits with the number of rows they are given
-        (on a GPU the library even picks other kernels by shape), and a row's code or score
-        should not depend on which other rows share its call. In float64 those differences stay
-        far below float32's resolution, so results agree across batchings and devices."""
-        return copy.deepcopy(self.model_).to(torch.float64).eval()
-
-    @torch.no_grad()
-    def _batched(self, fn, X_model: torch.Tensor, y_index: torch.Tensor | None) -> torch.Tensor:
-        """``fn(model, x, y)`` over inference-sized batches, written into one output on the
-        CPU allocated at the first batch (rows on disk are read a batch at a time)."""
-        model = self._inference_model()
-        parameter = next(model.parameters())
-        out = None
-        for start in range(0, len(X_model), _INFERENCE_BATCH):
-            x = X_model[start : start + _INFERENCE_BATCH].to(parameter.device, parameter.dtype)
-            yb = None if y_index is None else y_index[start : start + _INFERENCE_BATCH]
-            result = fn(model, x, None if yb is None else yb.to(parameter.device)).cpu()
-            if out is None:
-                out = torch.empty((len(X_model), *result.shape[1:]), dtype=result.dtype)
-            out[start : start + len(result)] = result
-        return out
-
-    def _model_inputs(self, X: Any, y: Any) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """X checked and in the model's space, and the class indices of its labels: y, or the
-        predicted ones when y is None (as in ``transform``); None for a model without labels."""
-        check_is_fitted(self)
-        flat = self._validate_X(X, reset=False)
-        return self._to_model(flat), self._labels(self._labels_or_predicted(X, y), len(flat))
-
-    def _encode(self, X: Any, y: Any = None) -> np.ndarray:
-        codes = self._batched(
-            lambda model, x, yb: model.encode_code(x, yb), *self._model_inputs(X, y)
-        )
-        return codes.numpy().astype(np.float32)
-
-    def _decode(self, Z: Any, y: Any = None) -> np.ndarray:
-        check_is_fitted(self)
-        Z = as_numeric_array(Z, name="Z")
-        # The labels before Z's width: an error for missing labels names them whatever Z holds.
-        labels = self._labels(self._broadcast_labels(y, len(Z)), len(Z))
-        if Z.ndim != 2 or Z.shape[1] != self.latent_dim:
-            raise ValueError(
-                f"Z must have shape (n, {self.latent_dim}) (the latent_dim); got {Z.shape}."
-            )
-        means = self._batched(
-            lambda model, z, yb: model.likelihood.mean(model.decode(z, yb)),
-            torch.from_numpy(Z),
-            labels,
-        )
-        return self._to_data(means.float())
-
-    def _score_samples(self, X: Any, y: Any = None) -> np.ndarray:
-        check_is_fitted(self)
-        flat = self._validate_X(X, reset=False)
-        X_model = self._to_model(flat)
-        return self._over_labels(lambda labels: self._log_likelihood(X_model, labels), y, len(flat))
-
-    def _log_likelihood(self, X_model: torch.Tensor, y_index: torch.Tensor | None) -> np.ndarray:
-        """Per row, in nats, as a density of the data (not of the standardized data):
-        ``log p(x | h(x))`` for deterministic models, the ELBO for VAEs."""
-        scores = self._batched(self._row_log_likelihood(), X_model, y_index)
-        return scores.numpy().astype(np.float64) + self._log_det_scale()
-
-    def _row_log_likelihood(self):
-        """``fn(model, x, y)`` giving each row's log-likelihood in the model's space. A VAE's
-        ELBO averages 16 draws of eps common to every row, so no row depends on its batch."""
-        if not self.model_.latent.stochastic:
-            return lambda model, x, yb: -model.reconstruction_nll(x, yb)
-        eps = fixed_draws(16, self.latent_dim)
-        return lambda model, x, yb: model.elbo(x, yb, eps.to(x.device, x.dtype))
-
-    # ---- the public methods: y is passed through to the label hooks (ignored without labels) --
-    @writes_to_file
-    def transform(self, X: Any, y: Any = None) -> np.ndarray:
-        """Encode X: the latent code (for VAEs the posterior mean, never a random draw).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-        y : array-like of shape (n_samples,), default=None
-            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one per row;
-            predicted (:meth:`ConditionalVAE.predict`) when None.
-        out : str or path-like, optional
-            Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
-            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
-            on disk) and return the path.
-
-        Returns
-        -------
-        Z : ndarray of shape (n_samples, latent_dim)
-            (the path ``out`` when given)
-        """
-        return self._encode(X, y)
-
-    @writes_to_file
-    def inverse_transform(self, Z: Any, y: Any = None) -> np.ndarray:
-        """Decode codes to data: probabilities for Bernoulli data, values on X's scale otherwise.
-
-        Parameters
-        ----------
-        Z : array-like of shape (n_samples, latent_dim)
-        y : label or array-like of shape (n_samples,), default=None
-            Ignored by models without labels. A :class:`ConditionalVAE`'s labels (required):
-            one for every code, or one per code.
-        out : str or path-like, optional
-            Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
-            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
-            on disk) and return the path.
-
-        Returns
-        -------
-        X_hat : ndarray shaped like the training X
-            (the path ``out`` when given)
-        """
-        return self._decode(Z, y)
-
-    @writes_to_file
-    def reconstruct(self, X: Any, y: Any = None) -> np.ndarray:
-        """``inverse_transform(transform(X, y), y)``: X passed through the bottleneck.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-        y : array-like of shape (n_samples,), default=None
-            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one per row,
-            used to encode and to decode; predicted when None, as in ``transform``.
-        out : str or path-like, optional
-            Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
-            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
-            on disk) and return the path.
-
-        Returns
-        -------
-        X_hat : ndarray shaped like X
-            (the path ``out`` when given)
-        """
-        labels = self._labels_or_predicted(X, y)  # predicted once, for both halves
-        return self.inverse_transform(self.transform(X, labels), labels)
-
-    @writes_to_file
-    def score_samples(self, X: Any, y: Any = None) -> np.ndarray:
-        """Log-likelihood per row, higher = more normal: minus the reconstruction error
-        (``-log p(x | h(x))``) for deterministic models, the ELBO for VAEs, in nats.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-        y : array-like of shape (n_samples,), default=None
-            Ignored by models without labels. A :class:`ConditionalVAE`'s labels: then the
-            ELBO given them; when None, ``logsumexp_y ELBO(x, y) - log n_classes``, a bound on
-            ``log p(x)`` under a uniform label prior.
-        out : str or path-like, optional
-            Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
-            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
-            on disk) and return the path.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,)
-            (the path ``out`` when given)
-        """
-        return self._score_samples(X, y)
-
-    def score(self, X: Any, y: Any = None) -> float:
-        """Mean of :meth:`score_samples`, in nats per row.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-        y : array-like of shape (n_samples,), default=None
-            As for :meth:`score_samples`: ignored by models without labels.
-
-        Returns
-        -------
-        score : float
-        """
-        return float(np.mean(self.score_samples(X, y)))
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Names of the code's columns: ``z0, z1, ...``."""
-        check_is_fitted(self)
-        return np.asarray([f"z{i}" for i in range(self.latent_dim)], dtype=object)

@@ -20,7 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.data.validation import is_int, is_number
-from aekit.estimators._base import _INFERENCE_BATCH
+from aekit.estimators._inference import _INFERENCE_BATCH
 
 INTERPOLATIONS = ("linear", "slerp")
 
