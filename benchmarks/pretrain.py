@@ -11,18 +11,24 @@ Then, on the labelled images, scored on the 10,000 test images (accuracy, mean Â
 draws):
 
 * **scratch**: ``FineTunedClassifier(init="random")``: the same network (encoder 784-512-256-
-  latent and the head), its weights drawn afresh, every layer at the head's learning rate.
-* **AE / DAE / VAE fine-tuned**: ``FineTunedClassifier(pretrained, fine_tune="all")``: the
-  pretrained encoder at ``encoder_lr_factor`` times the head's learning rate.
+  latent and the head, ``--head`` hidden widths), its weights drawn afresh, every layer at the
+  head's learning rate.
+* **AE / DAE / VAE fine-tuned**: ``FineTunedClassifier(pretrained, fine_tune=...)`` for each
+  of ``--fine-tune`` (``"all"``: the pretrained encoder at each of ``--encoder-lr-factors``
+  times the head's learning rate; ``"head"``: the encoder frozen), the candidate that did best
+  on the labelled rows' own validation split kept.
 * **LR on frozen codes**: ``LogisticRegression`` on the standardized codes of each pretrained
   encoder (``transform``), its encoder unchanged.
 
-Everything else is the estimators' defaults: early stopping on 10% of the labelled rows (the
-weights that did best on them are kept), so nothing is chosen by the test set. ``--max-iter``
-and ``--patience`` cap the epochs and the patience (the all-labels case costs most). The
-``campaign`` part (``--campaign``) is ADBench's ``5_campaign.npz`` as binary classification:
-1% of a stratified 70% training split labelled, every training row unlabelled for
-pretraining, balanced accuracy on the other 30%.
+Early stopping on 10% of the labelled rows for every network, watching their accuracy
+(``--early-stopping-metric``; the loss for campaign, see there), the weights that did best on
+them kept, so nothing is chosen by the test set. The defaults (a 128-unit code, a 256-unit
+head, stopping on accuracy, the candidates) were chosen on the last 5,000 training images
+held out (labels drawn from the other 55,000), the same way for scratch and fine-tuned.
+``--max-iter`` and ``--patience`` cap the epochs and the patience (the all-labels case costs
+most). The ``campaign`` part (``--campaign``) is ADBench's ``5_campaign.npz`` as binary
+classification: a stratified 1% of a stratified 70% training split labelled, every training
+row unlabelled for pretraining, balanced accuracy on the other 30%.
 
 The bar (issue #17): on MNIST, the best fine-tuned encoder beats scratch by at least 5 points
 with 100 labels, 2 points with 1,000, and is at most 0.3 points worse with all labels.
@@ -31,12 +37,11 @@ Reproduce (from the repository root)::
 
     .venv/bin/python benchmarks/pretrain.py --data-dir ../shared/data
 
-``--datasets MNIST --labels 100 1000 --draws 2`` runs a reduced grid; pretrained models are
-kept in ``--cache`` (default ``benchmarks/results/pretrain-cache``) so a rerun skips them.
-``--kinds SDAE`` adds greedy layer-wise pretraining (stacked denoising autoencoders,
-``_greedy.py``). The encoder's learning-rate factor of each fine-tuned fit is chosen among
-``--encoder-lr-factors`` by the loss on the labelled rows' validation split. The README's
-figures come from the reduced run it names (3 draws, capped epochs).
+runs the issue's whole grid (5 draws, both datasets, campaign). ``--datasets MNIST --labels 100
+1000 --draws 2`` runs a reduced grid (``--datasets`` with no name: campaign only); pretrained
+models are kept in ``--cache`` (default ``benchmarks/results/pretrain-cache``) so a rerun skips
+them. ``--kinds SDAE`` adds greedy layer-wise pretraining (stacked denoising autoencoders,
+``_greedy.py``). The README's figures come from the reduced runs it names.
 Results go to ``benchmarks/results/pretrain.json`` (``--out``).
 """
 
