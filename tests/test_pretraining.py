@@ -96,6 +96,21 @@ def test_save_and_load_give_the_same_predictions_and_the_autoencoder(ae, tmp_pat
     np.testing.assert_array_equal(loaded.predict(X[600:]), reg.predict(X[600:]))
 
 
+def test_early_stopping_on_accuracy_keeps_the_best_validation_accuracy(ae, tmp_path):
+    """The validation error rate (1 - accuracy, in steps of 1/30 for 30 validation rows) is
+    what stopping watched, and the saved file keeps the setting."""
+    params = {**QUICK, "early_stopping": True, "max_iter": 8, "n_iter_no_change": 3}
+    clf = aekit.FineTunedClassifier(ae, early_stopping_metric="accuracy", **params)
+    clf.fit(X_L, Y_L)
+    errors = np.array(clf.history_["val_error"])
+    assert clf.best_loss_ == pytest.approx(errors.min())
+    np.testing.assert_allclose(errors * 30, np.round(errors * 30), atol=1e-4)
+    by_loss = aekit.FineTunedClassifier(ae, **params).fit(X_L, Y_L)
+    assert by_loss.best_loss_ == pytest.approx(min(by_loss.history_["val_loss"]))
+    clf.save(tmp_path / "clf.safetensors")
+    assert aekit.load(tmp_path / "clf.safetensors").early_stopping_metric == "accuracy"
+
+
 def test_checkpoints_resume_to_the_weights_of_an_uninterrupted_run(ae, tmp_path):
     params = {**QUICK, "checkpoint_dir": tmp_path}
     aekit.FineTunedClassifier(ae, **{**params, "max_iter": 1}).fit(X_L, Y_L)
@@ -121,6 +136,8 @@ def test_bad_input_is_a_clear_value_error(ae):
         clf.score(X[:20], np.r_[np.zeros(18, int), 7, 9])
     with pytest.raises(ValueError, match="takes numeric targets; y holds text such as 'a'"):
         aekit.FineTunedRegressor(ae, **QUICK).fit(X_L[:4], ["a", "b", "c", "d"])
+    with pytest.raises(ValueError, match="early_stopping_metric='accuracy' is for classifiers"):
+        aekit.FineTunedRegressor(ae, early_stopping_metric="accuracy", **QUICK).fit(X_L, Y_L)
     cvae = aekit.ConditionalVAE(**CPU).fit(X_L, Y_L)
     with pytest.raises(ValueError, match="encodes rows given their labels"):
         aekit.FineTunedClassifier(cvae, **QUICK).fit(X_L, Y_L)

@@ -174,6 +174,43 @@ def test_the_trainer_hands_forward_the_epoch_in_training_and_validation(X):
     assert module.seen == [pair for e in range(3) for pair in [(True, e)] * 4 + [(False, e)]]
 
 
+class ScriptedError(torch.nn.Module):
+    """A loss that falls every epoch (so stopping on it never stops) and an "error" term that
+    follows a script by epoch; it records its weight at each validation, i.e. each epoch's."""
+
+    def __init__(self, errors: list[float]) -> None:
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.zeros(1))
+        self.errors, self.validated = errors, []
+
+    def forward(self, x, y=None, generator=None, epoch=0):
+        if not self.training:
+            self.validated.append(self.weight.item())
+        loss = (self.weight - 1e3).pow(2).sum() + 0 * x.sum()
+        return {"loss": loss, "error": torch.tensor(self.errors[epoch])}
+
+
+def test_early_stopping_watches_the_term_named_by_monitor(X):
+    errors = [0.5, 0.2, 0.3, 0.2, 0.4, 0.1, 0.0, 0.0]
+    data = torch.from_numpy(X)
+
+    def fit(module, **settings):
+        config = TrainConfig(max_iter=8, batch_size=100, learning_rate=1.0, early_stopping=True,
+                             n_iter_no_change=3, **settings)  # fmt: skip
+        return train(module, data, config=config, generator=torch.Generator().manual_seed(0))
+
+    by_error = ScriptedError(errors)
+    result = fit(by_error, monitor="error")
+    # best error 0.2 at epoch 2; epochs 3-5 do not beat it: stop after 5, keep epoch 2's weights
+    assert result.n_iter == 5 and result.best_loss == pytest.approx(0.2)
+    assert by_error.weight.item() == by_error.validated[1] != by_error.validated[-1]
+    by_loss = ScriptedError(errors)
+    fit(by_loss)
+    assert len(by_loss.validated) == 8  # the loss improves every epoch: no stop
+    with pytest.raises(ValueError, match="watches 'accuracy', which the module does not output"):
+        fit(ScriptedError(errors), monitor="accuracy")
+
+
 def crash_after_two(report):
     """A callback that "kills" the run after its second epoch (once it is checkpointed)."""
     if report.epoch == 2:

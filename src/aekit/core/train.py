@@ -60,6 +60,10 @@ class TrainConfig:
     n_iter_no_change: int = 10
     tol: float = 1e-4
     patience_start: int = 0  # epochs before stalls count (the loss rises during KL warm-up)
+    # The term of the module's output that early stopping watches, lower being better: "loss",
+    # or e.g. a classifier's "error" (1 - accuracy; scikit-learn's MLPClassifier stops on
+    # validation accuracy, which few validation rows measure less noisily than their loss).
+    monitor: str = "loss"
     checkpoint_path: Path | None = None
     fingerprint: str = ""  # identifies the run a checkpoint belongs to
     # Row order of one epoch from the training labels (None without labels) and the generator;
@@ -383,8 +387,15 @@ def _train(
         result.n_iter = epoch + 1
 
         # Early stopping as in scikit-learn's MLP: stop after n_iter_no_change epochs without
-        # improving the best loss by tol (validation loss if early_stopping, else training loss).
-        current = val_means["loss"] if val_means else train_means["loss"]
+        # improving the best loss by tol (validation loss if early_stopping, else training loss;
+        # config.monitor names the term, "loss" by default).
+        watched = val_means if val_means else train_means
+        if config.monitor not in watched:
+            raise ValueError(
+                f"early stopping watches {config.monitor!r}, which the module does not output "
+                f"(it outputs {sorted(watched)}); monitor one of those."
+            )
+        current = watched[config.monitor]
         in_warmup = epoch < config.patience_start
         no_improve = 0 if in_warmup or current < result.best_loss - config.tol else no_improve + 1
         if in_warmup or current < result.best_loss:

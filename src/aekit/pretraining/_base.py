@@ -52,6 +52,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         "activation": [StrOptions(set(ACTIVATIONS))],
         "min_rows_per_epoch": [Interval(Integral, 1, None, closed="left")],
         **TRAINING_CONSTRAINTS,
+        "early_stopping_metric": [StrOptions({"loss", "accuracy"})],
         "verbose": ["verbose"],
     }
 
@@ -72,6 +73,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
         tol: float = 1e-4,
+        early_stopping_metric: str = "loss",
         checkpoint_dir: str | os.PathLike | None = None,
         random_state: Any = None,
         device: str = "auto",
@@ -91,6 +93,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.early_stopping_metric = early_stopping_metric
         self.checkpoint_dir = checkpoint_dir
         self.random_state = random_state
         self.device = device
@@ -130,6 +133,11 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
             raise ValueError(
                 f"head_layer_sizes={self.head_layer_sizes!r} must hold ints of at least 1 "
                 "(the head's hidden widths; () for a linear head)."
+            )
+        if self.early_stopping_metric == "accuracy" and self._task != "classification":
+            raise ValueError(
+                "early_stopping_metric='accuracy' is for classifiers; a regressor stops on its "
+                "validation loss: use early_stopping_metric='loss'."
             )
 
     # ---- the pretrained autoencoder ------------------------------------------------------------
@@ -262,6 +270,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
             run_identity,
             # Gradual unfreezing: no stopping before every layer has had its turn.
             patience_start=n_layers,
+            monitor="error" if self.early_stopping_metric == "accuracy" else "loss",
             parameter_groups=lambda module: groups,
             epoch_order=partial(repeated_order, min_rows=int(self.min_rows_per_epoch)),
         )

@@ -55,6 +55,12 @@ _PARAMETERS = """
     n_iter_no_change : int, default=10
         Epochs without an improvement of ``tol`` before stopping.
     tol : float, default=1e-4
+    early_stopping_metric : {"loss", "accuracy"}, default="loss"
+        What early stopping watches on the validation rows (and which weights it keeps): their
+        loss, or a classifier's accuracy (as scikit-learn's ``MLPClassifier``). With few
+        labels the validation loss is noisy and can rise while the accuracy still improves
+        (an overconfident network), stopping too early; a regressor takes "loss" only.
+        ``best_loss_`` is then the best validation error rate (1 - accuracy).
     checkpoint_dir : str or path, default=None
         An atomic checkpoint after each epoch (and the autoencoder's in ``autoencoder/``, when
         it is fitted here); a later ``fit`` resumes. Needs an int ``random_state``.
@@ -76,7 +82,10 @@ _ATTRIBUTES = """
     n_iter_ : int
         Epochs run.
     history_ : dict of list of float
-        ``loss`` (and ``val_loss``) per epoch.
+        ``loss`` (and ``val_loss``) per epoch; a classifier's ``error`` (and ``val_error``)
+        too.
+    best_loss_ : float
+        The best value early stopping saw (validation loss, or error rate).
 """
 
 

@@ -98,10 +98,12 @@ class FineTuningNetwork(nn.Module):
         epoch: int = 0,
     ) -> dict[str, torch.Tensor]:
         """The batch's mean loss, as the trainer wants it (``generator`` and ``epoch`` unused:
-        nothing here is random or scheduled)."""
+        nothing here is random or scheduled), and a classifier's error rate."""
         outputs = self.outputs(x)
         if self.task == "classification":
-            return {"loss": F.cross_entropy(outputs, y)}
+            # "error" (1 - accuracy) is reported, not trained on: early stopping may watch it.
+            error = (outputs.detach().argmax(dim=1) != y).float().mean()
+            return {"loss": F.cross_entropy(outputs, y), "error": error}
         return {"loss": (outputs - y).pow(2).sum(dim=1).mean()}
 
     def parameter_groups(
