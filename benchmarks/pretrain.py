@@ -43,11 +43,14 @@ models are kept in ``--cache`` (default ``benchmarks/results/pretrain-cache``) s
 them. ``--kinds SDAE`` adds greedy layer-wise pretraining (stacked denoising autoencoders,
 ``_greedy.py``). The README's figures come from the reduced runs it names.
 Results go to ``benchmarks/results/pretrain.json`` (``--out``).
+
+``--readme`` runs the five reduced runs behind the README's tables (``README_RUNS``).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -359,5 +362,32 @@ def main(argv: list[str] | None = None) -> None:
     )
 
 
+# The README's tables, as run (reduced from the issue's grid for CPU time; the README says how).
+README_RUNS = (
+    [
+        f"--datasets {data} --labels 100 1000 --draws 5 --encoder-lr-factors 0.1 --no-campaign "
+        f"--out benchmarks/results/pretrain-{stem}.json"
+        for data, stem in (("MNIST", "mnist-few"), ("Fashion-MNIST", "fashion"))
+    ]
+    + [
+        f"--datasets {data} --labels 10000 60000 --draws 1 --kinds DAE --fine-tune all "
+        "--encoder-lr-factors 0.1 --max-iter 30 --patience 5 --no-campaign "
+        f"--out benchmarks/results/pretrain-{stem}.json"
+        for data, stem in (("MNIST", "mnist-many"), ("Fashion-MNIST", "fashion-many"))
+    ]
+    + ["--datasets --campaign --draws 5 --out benchmarks/results/pretrain-campaign.json"]
+)
+
+
+def readme(argv: list[str]) -> None:
+    """``--readme``: the five runs behind the README's pretraining tables, one after another
+    (other options given, e.g. ``--data-dir``, ``--threads``, are passed to each)."""
+    for run in README_RUNS:
+        main(run.split() + argv)
+
+
 if __name__ == "__main__":
-    main()
+    if "--readme" in sys.argv[1:]:
+        readme([a for a in sys.argv[1:] if a != "--readme"])
+    else:
+        main()
