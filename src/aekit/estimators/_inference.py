@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from sklearn.base import TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
@@ -24,8 +25,10 @@ from aekit.estimators.streaming import writes_to_file
 _INFERENCE_BATCH = 2048
 
 
-class FittedInference:
-    """Mixin: the fitted-model methods (``model_`` set by ``fit``)."""
+class FittedInference(TransformerMixin):
+    """Mixin: the fitted-model methods (``model_`` set by ``fit``). A ``TransformerMixin`` so
+    that scikit-learn wraps the ``transform`` defined here for ``set_output`` (it wraps only
+    methods a class defines itself)."""
 
     # ---- fitted-model methods ------------------------------------------------------------------
     def _inference_model(self) -> nn.Module:
