@@ -419,12 +419,19 @@ CHUNK = 500  # rows per read in the test below (digits: 1797 rows, so 4 chunks)
 @pytest.fixture
 def small_reads(monkeypatch):
     """DATA files are read from disk however small, CHUNK rows at a time: a read of more rows,
-    or of the whole file through np.asarray, fails the test."""
+    of the whole file through np.asarray, or of DATA whole by the commands' loader, fails the
+    test."""
     from aekit.cli import common
+    from aekit.cli import data as data_module
     from aekit.data import row_stats as stats_module
     from aekit.estimators import streaming
 
     monkeypatch.setattr(common, "LAZY_BYTES", 0)
+
+    def whole(spec, options):
+        raise AssertionError(f"{spec} was read whole")
+
+    monkeypatch.setattr(data_module, "load_data", whole)
     monkeypatch.setattr(streaming, "BATCH_ROWS", CHUNK)
     monkeypatch.setattr(stats_module, "CHUNK_BYTES", CHUNK * 64 * 4)  # digits' 64 float32
     for name in ("_rows", "_take"):
@@ -486,3 +493,44 @@ def test_evaluate_detect_impute_and_train_hasher_stream_data_on_disk(digits, tmp
     np.testing.assert_array_equal(filled[observed], holes[observed])
     # The streaming pass's mean and scale differ from the in-memory ones in the last bits.
     np.testing.assert_allclose(filled, imputer.transform(holes), rtol=1e-5, atol=1e-6)
+
+
+def test_denoise_index_search_and_compress_stream_data_on_disk(digits, tmp_path, small_reads):
+    from aekit.hashing import load_index
+
+    X = digits[0]
+    np.save(tmp_path / "x.npy", X)
+    rows = X.astype(np.float32)  # as the commands read them, whole (before) or from disk
+    runner = CliRunner()
+
+    def invoke(*args):
+        result = runner.invoke(app, [str(a) for a in args])
+        assert result.exit_code == 0, result.output
+        return result
+
+    dae = aekit.DenoisingAutoencoder(**SMALL).fit(X)
+    dae.save(tmp_path / "dae.safetensors")
+    invoke("denoise", tmp_path / "dae.safetensors", tmp_path / "x.npy", "-o", tmp_path / "d.npy")
+    np.testing.assert_array_equal(np.load(tmp_path / "d.npy"), dae.denoise(rows))
+    # --add-noise draws its noise over DATA in memory: above LAZY_BYTES (0 here) it says so.
+    noisy = ["denoise", tmp_path / "dae.safetensors", tmp_path / "x.npy", "-o", tmp_path / "n.npy"]
+    result = runner.invoke(app, [str(a) for a in noisy] + ["--add-noise", "gaussian:0.3"])
+    assert "--add-noise corrupts DATA in memory" in str(result.exception)
+    assert not (tmp_path / "n.npy").exists()
+
+    hasher = aekit.SemanticHasher(n_bits=8, max_iter=1, random_state=0).fit(X)
+    hasher.save(tmp_path / "hasher.safetensors")
+    invoke("index", tmp_path / "hasher.safetensors", tmp_path / "x.npy", "-o", tmp_path / "i")
+    built = hasher.index(rows)
+    np.testing.assert_array_equal(load_index(tmp_path / "i").packed, built.packed)
+    invoke("search", tmp_path / "i", tmp_path / "x.npy", "-k", 3, "-o", tmp_path / "hits.csv")
+    hits = pd.read_csv(tmp_path / "hits.csv")
+    indices, distances = built.query(rows, 3)
+    np.testing.assert_array_equal(hits["query"], np.repeat(np.arange(len(X)), 3))
+    np.testing.assert_array_equal(hits["index"], indices.ravel())
+    np.testing.assert_array_equal(hits["distance"], distances.ravel())
+
+    compressor = aekit.Compressor(4, hidden_layer_sizes=(16,), max_iter=1, random_state=0)
+    compressor.fit(X).save(tmp_path / "c.safetensors")
+    invoke("compress", tmp_path / "c.safetensors", tmp_path / "x.npy", "-o", tmp_path / "x.aek")
+    assert (tmp_path / "x.aek").read_bytes() == compressor.compress(rows)

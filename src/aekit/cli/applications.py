@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
+from aekit.cli import common
 from aekit.cli.common import (
+    MAX_GRID,
     Data,
     Grayscale,
     ImageShape,
@@ -17,9 +19,11 @@ from aekit.cli.common import (
     Run,
     app,
     load_run,
-    read_data,
+    open_data,
     write_rows,
 )
+
+FIGURE_ROWS = 8  # images per row of --figure (denoising_grid's n_cols)
 
 
 def _noise_spec(text: str) -> tuple[str, float]:
@@ -51,10 +55,12 @@ def denoise(
     grayscale: Grayscale = False,
 ) -> None:
     """Clean DATA with the DenoisingAutoencoder in RUN; write -o (.npy/.csv/.parquet, or .png
-    for a grid of the cleaned images)."""
+    for a grid of the cleaned images). A .npy or Parquet DATA is read, cleaned and written a
+    chunk at a time; --add-noise corrupts DATA in memory (up to 64 MiB of float32 rows)."""
     import numpy as np
 
-    from aekit.denoising import corrupt
+    from aekit.data.writers import write_batches
+    from aekit.estimators.streaming import chunks_of
     from aekit.viz.denoising import denoising_grid
 
     estimator = load_run(run)
@@ -63,17 +69,53 @@ def denoise(
             f"{run} holds a {type(estimator).__name__}, not a DenoisingAutoencoder; train one "
             "with 'aekit train DATA --model dae'."
         )
-    X, _ = read_data(data, None, image_shape, image_size, grayscale)
-    X = np.asarray(X, dtype=np.float32)
-    clean = None
+    options = (None, image_shape, image_size, grayscale)
     if add_noise:
-        name, level = _noise_spec(add_noise)
-        clean, X = X, corrupt(X, name, level, random_state=seed, low=X.min(), high=X.max())
-    denoised = np.asarray(estimator.denoise(X))
-    write_rows(estimator, denoised.reshape(len(denoised), -1), output)
+        X, clean = _noisy(data, options, add_noise, seed)
+    else:  # read, cleaned and written a chunk at a time: DATA on disk is never read whole
+        X, _ = open_data(data, *options)
+        clean = None
+    png = output.suffix.lower() == ".png"
+    shown: dict[str, list] = {"noisy": [], "denoised": []}  # the figure's first rows
+
+    def denoised_chunks():
+        for part, _ in chunks_of(X, None, MAX_GRID if png else None):  # memory: one chunk
+            noisy = np.asarray(part, dtype=np.float32)
+            denoised = np.asarray(estimator.denoise(noisy))
+            if sum(map(len, shown["noisy"])) < FIGURE_ROWS:
+                shown["noisy"].append(noisy[:FIGURE_ROWS])
+                shown["denoised"].append(denoised[:FIGURE_ROWS])
+            yield denoised.reshape(len(denoised), -1)
+
+    if png:  # a grid shows the first MAX_GRID images: only those are cleaned
+        write_rows(estimator, next(denoised_chunks()), output, n_rows=len(X))
+    else:
+        columns = [f"x{i}" for i in range(int(np.prod(X.shape[1:])))]
+        write_batches(output, denoised_chunks(), len(X), columns)
     if figure is not None:
-        _write_figure(figure, estimator, X, denoised, clean, denoising_grid)
-    typer.echo(f"denoised {len(denoised)} rows: {output}")
+        noisy, denoised = (np.concatenate(shown[name]) for name in ("noisy", "denoised"))
+        _write_figure(figure, estimator, noisy, denoised, clean, denoising_grid)
+    typer.echo(f"denoised {len(X)} rows: {output}")
+
+
+def _noisy(data: str, options: tuple, add_noise: str, seed: int):
+    """``(noisy, clean)`` rows of DATA for --add-noise. The noise is drawn for all rows at once
+    (one torch generator over the whole array), so DATA is read whole: up to LAZY_BYTES."""
+    import numpy as np
+
+    from aekit.data.lazy import Dataset
+    from aekit.denoising import corrupt
+
+    name, level = _noise_spec(add_noise)
+    X, _ = open_data(data, *options, min_bytes=common.LAZY_BYTES)
+    if isinstance(X, Dataset):
+        raise ValueError(
+            f"--add-noise corrupts DATA in memory, up to {common.LAZY_BYTES // 2**20} MiB of "
+            f"float32 rows; {data} holds {len(X) * X.reader.n_features * 4 / 2**20:.0f} MiB: "
+            "denoise a smaller sample of it."
+        )
+    clean = np.asarray(X, dtype=np.float32)
+    return corrupt(clean, name, level, random_state=seed, low=clean.min(), high=clean.max()), clean
 
 
 def _write_figure(path: Path, estimator, noisy, denoised, clean, draw) -> None:

@@ -157,9 +157,10 @@ def labels_option(message: str):
 MAX_GRID = 256  # images in one PNG grid; more make an image nobody can look at
 
 
-def write_rows(estimator, rows, output: Path, encoder=None) -> None:
+def write_rows(estimator, rows, output: Path, encoder=None, n_rows: int | None = None) -> None:
     """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table; with the
-    ``encoder`` of a RUN trained on text columns, as rows of that table."""
+    ``encoder`` of a RUN trained on text columns, as rows of that table. ``n_rows``: the rows
+    there are in all, when ``rows`` holds only the first (a PNG grid shows at most MAX_GRID)."""
     import warnings
 
     import numpy as np
@@ -169,9 +170,10 @@ def write_rows(estimator, rows, output: Path, encoder=None) -> None:
     if output.suffix.lower() == ".png":
         if estimator.image_shape_ is None:
             raise ValueError("PNG output needs an image model; write .npy or .csv instead.")
-        if len(rows) > MAX_GRID:
+        n_rows = len(rows) if n_rows is None else n_rows
+        if n_rows > MAX_GRID:
             warnings.warn(
-                f"{output} shows the first {MAX_GRID} of {len(rows)} images; write .npy for all.",
+                f"{output} shows the first {MAX_GRID} of {n_rows} images; write .npy for all.",
                 stacklevel=2,
             )
             rows = rows[:MAX_GRID]

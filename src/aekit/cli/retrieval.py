@@ -28,7 +28,6 @@ from aekit.cli.common import (
     app,
     load_run,
     open_data,
-    read_data,
     write_rows,
 )
 from aekit.io.atomic import atomic_write
@@ -140,8 +139,14 @@ def index(
     hasher = load_run(run)
     if not hasattr(hasher, "index"):
         raise ValueError(f"{run} holds a {type(hasher).__name__}, not a SemanticHasher.")
-    X, _ = read_data(data, label_column, image_shape, image_size, grayscale)
-    built = hasher.index(X)
+    import numpy as np
+
+    from aekit.estimators.streaming import iter_outputs
+    from aekit.hashing import HammingIndex
+
+    X, _ = open_data(data, label_column, image_shape, image_size, grayscale)
+    codes = np.concatenate(list(iter_outputs(hasher, X, "transform")))  # hashed chunk by chunk
+    built = HammingIndex(codes, hasher=hasher)  # as hasher.index(X): n_bits per row in memory
     built.save(out)
     typer.echo(f"index: {out} ({built.n_rows} rows, {built.n_bits} bits)")
 
@@ -168,8 +173,13 @@ def search(
     found = load_index(index_file)
     if found.hasher is None:
         raise ValueError(f"{index_file} holds codes without a hasher; query it from Python.")
-    Q, _ = read_data(query, label_column, image_shape, image_size, grayscale)
-    indices, distances = found.query(Q, k)
+    from aekit.estimators.streaming import chunks_of
+
+    Q, _ = open_data(query, label_column, image_shape, image_size, grayscale)
+    hits = [found.query(part, k) for part, _ in chunks_of(Q)]  # queries read chunk by chunk
+    if not hits:
+        raise ValueError(f"QUERY {query} has no rows.")
+    indices, distances = (np.concatenate([hit[i] for hit in hits]) for i in (0, 1))
     n, k = indices.shape
     table = np.column_stack(
         [np.repeat(np.arange(n), k), np.tile(np.arange(1, k + 1), n), indices.ravel(),
@@ -234,8 +244,8 @@ def compress(
 ) -> None:
     """Compress the rows of DATA with the Compressor in RUN into one self-describing file."""
     compressor = _load_compressor(run)
-    X, _ = read_data(data, label_column, image_shape, image_size, grayscale)
-    payload = compressor.compress(X, step=step)
+    X, _ = open_data(data, label_column, image_shape, image_size, grayscale)
+    payload = compressor.compress(X, step=step)  # DATA on disk: encoded a chunk at a time
     atomic_write(output, lambda tmp: Path(tmp).write_bytes(payload))
     bits = 8 * len(payload) / len(X)
     typer.echo(f"{output}: {len(payload)} bytes, {bits:.1f} bits per row")

@@ -16,10 +16,11 @@ from aekit.compression import container, entropy
 from aekit.compression.prior import fit_quantiles, prior_ids, symbol_tables
 from aekit.compression.quantized import QuantizingAutoencoder
 from aekit.compression.step import MAX_ROWS, choose_step
-from aekit.data.lazy import rows_at
+from aekit.data.lazy import lazy_reader, rows_at
 from aekit.data.validation import as_numeric_array, is_number
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
+from aekit.estimators.streaming import chunks_of
 
 
 def _check_step(step: Any) -> float:
@@ -214,6 +215,8 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            A dataset on disk (:func:`aekit.datasets.open_dataset`, a large memmap) is read and
+            encoded a chunk at a time: memory holds its codes, not its rows.
         step : float, default=None
             Quantization step; None uses ``step_`` (the ``step`` parameter, or the one chosen).
 
@@ -223,23 +226,31 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         """
         check_is_fitted(self)
         step = _check_step(self.step_ if step is None else step)
-        array = as_numeric_array(X)
-        rows = (
-            array if self.autoencoder_.image_shape_ is not None else array.reshape(len(array), -1)
-        )
-        codes = self.autoencoder_.transform(rows).astype(np.float64)
+        if lazy_reader(X) is None:
+            array = as_numeric_array(X)
+            n_rows, row_shape, codes = len(array), array.shape[1:], self._codes(array)
+        else:  # on disk: read and encoded a chunk at a time; the codes are held, not the rows
+            parts = [self._codes(as_numeric_array(part)) for part, _ in chunks_of(X)]
+            n_rows, row_shape = len(X), X.shape[1:]
+            codes = np.concatenate(parts) if parts else np.empty((0, self.latent_dim))
         tables = symbol_tables(self.quantiles_, step)
         offsets = tables.clip(np.floor(codes / step + 0.5).astype(np.int64))
         return container.pack(
             container.Container(
                 fingerprint=self.fingerprint(),
-                n_rows=len(array),
-                row_shape=tuple(int(v) for v in array.shape[1:]),
+                n_rows=n_rows,
+                row_shape=tuple(int(v) for v in row_shape),
                 step=step,
                 latent_dim=int(self.latent_dim),
                 payload=entropy.encode(offsets, tables),
             )
         )
+
+    def _codes(self, array: np.ndarray) -> np.ndarray:
+        """The network's codes of rows (images as images, anything else flattened), float64."""
+        flat = self.autoencoder_.image_shape_ is None
+        rows = array.reshape(len(array), -1) if flat else array
+        return self.autoencoder_.transform(rows).astype(np.float64)
 
     def decompress(self, data: bytes) -> np.ndarray:
         """Rows from bytes made by :meth:`compress` of this model.
