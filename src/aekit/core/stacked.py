@@ -38,15 +38,14 @@ import torch
 from torch import nn
 
 from aekit.core.objectives import PenalizedReconstruction
+from aekit.core.optimizers import adam_over, learning_rate_scheduler
 from aekit.core.train import (
     TrainConfig,
     TrainResult,
-    _adam_over,
     _batches,
     _finite_or_raise,
     _split,
     autocast,
-    learning_rate_scheduler,
 )
 
 
@@ -150,7 +149,7 @@ def train_stacked(
     device = data.device
     model, stacks = _grouped(modules)
     trainable = [t for pair in stacks.values() for t in pair if t is not None]
-    optimizer = _adam_over([{"params": trainable}], config)
+    optimizer = adam_over([{"params": trainable}], config)
     scheduler = learning_rate_scheduler(optimizer, config)
     cast = autocast(config.precision, device)
     members = torch.arange(n_members, device=device)[:, None]

@@ -26,19 +26,19 @@ import contextlib
 import functools
 import hashlib
 import json
-import math
 import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
 from aekit.core import rows
+from aekit.core.config import TrainConfig
 from aekit.core.distributed import Group
+from aekit.core.optimizers import adam, learning_rate_scheduler
 from aekit.core.sharding import holding
 from aekit.io.files import FileFormat, read_file, write_file
 
@@ -47,47 +47,6 @@ CHECKPOINT = FileFormat("aekit-checkpoint", None, "checkpoint")
 
 class TrainingDivergedError(FloatingPointError, ValueError):
     """The loss became NaN or infinite. A ``ValueError`` too, as scikit-learn raises for this."""
-
-
-@dataclass
-class TrainConfig:
-    max_iter: int
-    batch_size: int
-    learning_rate: float
-    learning_rate_schedule: str = "constant"  # or "cosine": see learning_rate_scheduler
-    early_stopping: bool = False
-    validation_fraction: float = 0.1
-    n_iter_no_change: int = 10
-    tol: float = 1e-4
-    patience_start: int = 0  # epochs before stalls count (the loss rises during KL warm-up)
-    # The term of the module's output that early stopping watches, lower being better: "loss",
-    # or e.g. a classifier's "error" (1 - accuracy; scikit-learn's MLPClassifier stops on
-    # validation accuracy, which few validation rows measure less noisily than their loss).
-    monitor: str = "loss"
-    checkpoint_path: Path | None = None
-    fingerprint: str = ""  # identifies the run a checkpoint belongs to
-    # Row order of one epoch from the training labels (None without labels) and the generator;
-    # it may repeat rows, e.g. to oversample the few labelled rows of semi-supervised data.
-    # None: a random permutation of all rows.
-    epoch_order: Callable[[torch.Tensor | None, torch.Generator], torch.Tensor] | None = None
-    precision: str = "float32"  # or "bf16": see PRECISIONS
-    compile: bool = False  # torch.compile the training forward; see compiled_forward
-    distributed: bool = False  # DDP over torchrun's processes; see aekit.core.distributed
-    # The parameters to train, in groups with their own learning rates (e.g. a pretrained
-    # encoder slower than a new head): a function of the module. None: every parameter that
-    # requires a gradient, at ``learning_rate``.
-    parameter_groups: Callable[[nn.Module], list[ParameterGroup]] | None = None
-
-
-@dataclass
-class ParameterGroup:
-    """Parameters trained at ``learning_rate * lr_factor`` from epoch ``first_epoch`` (from 0)
-    on, and not changed before it (a learning rate of 0: gradual unfreezing, Howard & Ruder
-    2018, sec. 3.2). The learning-rate schedule multiplies every group's rate alike."""
-
-    params: list[nn.Parameter]
-    lr_factor: float = 1.0
-    first_epoch: int = 0
 
 
 PRECISIONS = ("float32", "bf16")
@@ -233,77 +192,6 @@ def fingerprint(params: dict, *arrays: np.ndarray | str | None) -> str:
     return digest.hexdigest()
 
 
-LEARNING_RATE_SCHEDULES = ("constant", "cosine")
-
-
-def learning_rate_scheduler(
-    optimizer: torch.optim.Optimizer, config: TrainConfig
-) -> torch.optim.lr_scheduler.LambdaLR:
-    """The learning rate of each epoch (from 0) as a factor of ``config.learning_rate``; step it
-    once per epoch.
-
-    ``"cosine"``: ``lr * (1 + cos(pi * epoch / max_iter)) / 2`` (Loshchilov & Hutter 2017,
-    eq. 5 without restarts, floor 0): large steps early, small ones to settle at the end.
-    ``LambdaLR`` computes it in closed form from the epoch (``CosineAnnealingLR`` updates the
-    rate recursively, which drifts from these values in the last bits), so a resumed run
-    follows the very same rates. ``"constant"``: the factor 1.
-    """
-    if config.learning_rate_schedule == "cosine":
-        max_iter = config.max_iter
-
-        def factor(epoch: int) -> float:
-            return 0.5 * (1.0 + math.cos(math.pi * epoch / max_iter))
-
-    else:
-
-        def factor(epoch: int) -> float:
-            return 1.0
-
-    # One factor per parameter group: 0 before a group's first epoch (its base rate already
-    # holds its lr_factor); a single group starting at epoch 0 is the plain schedule.
-    starts = [group.get("first_epoch", 0) for group in optimizer.param_groups]
-    factors = [_from_epoch(factor, start) for start in starts]
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, factors)
-
-
-def _from_epoch(factor: Callable[[int], float], start: int) -> Callable[[int], float]:
-    if start <= 0:
-        return factor
-    return lambda epoch: factor(epoch) if epoch >= start else 0.0
-
-
-def _parameter_groups(module: nn.Module, config: TrainConfig) -> list[dict]:
-    """The optimizer's parameter groups: one of every trainable parameter, or the config's."""
-    if config.parameter_groups is None:
-        return [{"params": [p for p in module.parameters() if p.requires_grad]}]
-    return [
-        {
-            "params": [p for p in group.params if p.requires_grad],
-            "lr": config.learning_rate * group.lr_factor,
-            "first_epoch": group.first_epoch,
-        }
-        for group in config.parameter_groups(module)
-    ]
-
-
-def _adam(module: nn.Module, config: TrainConfig) -> torch.optim.Adam:
-    """Adam, fused into one kernel where PyTorch supports it: the per-tensor loop of the plain
-    implementation costs more than the forward pass for small networks at small batches."""
-    return _adam_over(
-        [group for group in _parameter_groups(module, config) if group["params"]], config
-    )
-
-
-def _adam_over(groups: list[dict], config: TrainConfig) -> torch.optim.Adam:
-    """:func:`_adam` of parameter groups given as the optimizer takes them."""
-    params = [p for group in groups for p in group["params"]]
-    fusable = all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in params)
-    try:
-        return torch.optim.Adam(groups, lr=config.learning_rate, fused=fusable or None)
-    except (RuntimeError, TypeError):  # an older PyTorch without fused Adam on this device
-        return torch.optim.Adam(groups, lr=config.learning_rate)
-
-
 def train(
     module: nn.Module,
     X: torch.Tensor | rows.LazyRows,
@@ -331,7 +219,7 @@ def _train(
     train_idx, val_idx = (rows.split_order(X, i) for i in _split(len(X), config, generator))
     X_train, y_train = (X, y) if train_idx is None else _rows_of(X, y, train_idx)
     X_val, y_val = (None, None) if val_idx is None else _rows_of(X, y, val_idx)
-    optimizer = _adam(module, config)
+    optimizer = adam(module, config)
     scheduler = learning_rate_scheduler(optimizer, config)
     result = TrainResult(n_iter=0)
     no_improve, best_state = 0, None

@@ -30,7 +30,8 @@ from aekit.core.objectives import (
     PenalizedReconstruction,
     Term,
 )
-from aekit.core.train import LEARNING_RATE_SCHEDULES, TrainConfig
+from aekit.core.optimizers import LEARNING_RATE_SCHEDULES
+from aekit.core.train import TrainConfig
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._generative import GenerativeMixin
 

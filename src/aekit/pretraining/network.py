@@ -24,8 +24,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from aekit.core.config import ParameterGroup
 from aekit.core.nets import mlp, reset_parameters
-from aekit.core.train import ParameterGroup
 
 FINE_TUNE = ("all", "head", "gradual")
 TASKS = ("classification", "regression")

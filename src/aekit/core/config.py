@@ -1,0 +1,54 @@
+"""Layer 4: the trainer's settings (:class:`TrainConfig`) and its parameter groups, in a file
+of their own so that the training loop (:mod:`aekit.core.train`) and the optimizer
+(:mod:`aekit.core.optimizers`) both read them without importing each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+
+@dataclass
+class TrainConfig:
+    max_iter: int
+    batch_size: int
+    learning_rate: float
+    learning_rate_schedule: str = "constant"  # or "cosine": see learning_rate_scheduler
+    early_stopping: bool = False
+    validation_fraction: float = 0.1
+    n_iter_no_change: int = 10
+    tol: float = 1e-4
+    patience_start: int = 0  # epochs before stalls count (the loss rises during KL warm-up)
+    # The term of the module's output that early stopping watches, lower being better: "loss",
+    # or e.g. a classifier's "error" (1 - accuracy; scikit-learn's MLPClassifier stops on
+    # validation accuracy, which few validation rows measure less noisily than their loss).
+    monitor: str = "loss"
+    checkpoint_path: Path | None = None
+    fingerprint: str = ""  # identifies the run a checkpoint belongs to
+    # Row order of one epoch from the training labels (None without labels) and the generator;
+    # it may repeat rows, e.g. to oversample the few labelled rows of semi-supervised data.
+    # None: a random permutation of all rows.
+    epoch_order: Callable[[torch.Tensor | None, torch.Generator], torch.Tensor] | None = None
+    precision: str = "float32"  # or "bf16": see PRECISIONS
+    compile: bool = False  # torch.compile the training forward; see compiled_forward
+    distributed: bool = False  # DDP over torchrun's processes; see aekit.core.distributed
+    # The parameters to train, in groups with their own learning rates (e.g. a pretrained
+    # encoder slower than a new head): a function of the module. None: every parameter that
+    # requires a gradient, at ``learning_rate``.
+    parameter_groups: Callable[[nn.Module], list[ParameterGroup]] | None = None
+
+
+@dataclass
+class ParameterGroup:
+    """Parameters trained at ``learning_rate * lr_factor`` from epoch ``first_epoch`` (from 0)
+    on, and not changed before it (a learning rate of 0: gradual unfreezing, Howard & Ruder
+    2018, sec. 3.2). The learning-rate schedule multiplies every group's rate alike."""
+
+    params: list[nn.Parameter]
+    lr_factor: float = 1.0
+    first_epoch: int = 0
