@@ -1,0 +1,126 @@
+"""``aekit encode|reconstruct|score RUN DATA -o OUT``: read DATA, apply the model in RUN and
+write one table row per DATA row, a chunk at a time (DATA on disk is never loaded whole)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from aekit.cli.common import (
+    Data,
+    Grayscale,
+    ImageShape,
+    ImageSize,
+    LabelColumn,
+    Output,
+    Run,
+    app,
+    load_run,
+    open_data,
+    read_data,
+    recorded_label_column,
+)
+
+
+# DATA's labels (None when it has none) go to every model, which decides: a ConditionalVAE
+# conditions on them (or predicts them), the others ignore them.
+def _codes(estimator, X, y, encoder):
+    return estimator.transform(X, y), list(estimator.get_feature_names_out())
+
+
+def _reconstructions(estimator, X, y, encoder):
+    X_hat = estimator.reconstruct(X, y)
+    if encoder is not None:  # back into the table's own columns, text ones included
+        frame = encoder.inverse_transform(X_hat)
+        return frame.to_numpy(dtype=object), list(frame.columns)
+    names = getattr(estimator, "feature_names_in_", None)
+    n = estimator.n_features_in_
+    return X_hat, list(names) if names is not None else [f"x{i}" for i in range(n)]
+
+
+def _scores(estimator, X, y, encoder):
+    import numpy as np
+
+    if hasattr(estimator, "time_column"):  # a series detector run: one row per time point
+        from aekit.cli.series import series_table
+
+        return series_table(estimator, X, y)
+    if hasattr(estimator, "explain"):  # a detector run: flag, probability and top features too
+        from aekit.cli.anomaly import detector_table
+
+        return detector_table(estimator, X, y)
+    scores = estimator.score_samples(X, y)
+    if y is None:
+        return scores[:, None], ["score"]
+    return np.column_stack([scores.astype(object), np.asarray(y, dtype=object)]), ["score", "label"]
+
+
+DATA_COMMANDS = {
+    "encode": (_codes, "Write the latent codes of DATA (columns z0, z1, ...)."),
+    "reconstruct": (_reconstructions, "Write DATA passed through the autoencoder, on its scale."),
+    "score": (_scores, "Write each row's score (log-likelihood in nats; higher = more normal)."),
+}
+NEEDS = {"encode": "transform", "reconstruct": "reconstruct", "score": "score_samples"}
+
+
+def _check_kind(name: str, estimator, run: Path) -> None:
+    """Refuse, in one line, a model that cannot do what command ``name`` asks."""
+    if not hasattr(estimator, NEEDS[name]):
+        kind = type(estimator).__name__
+        a_kind = f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
+        hint = "; score a detector run with 'aekit score'" if hasattr(estimator, "explain") else ""
+        raise ValueError(
+            f"{run} holds {a_kind}; 'aekit {name}' needs an autoencoder run from 'aekit train'"
+            f"{hint}."
+        )
+
+
+def _data_command(name: str, compute, doc: str):
+    def command(
+        run: Run,
+        data: Data,
+        output: Output,
+        label_column: LabelColumn = None,
+        image_shape: ImageShape = None,
+        image_size: ImageSize = None,
+        grayscale: Grayscale = False,
+    ) -> None:
+        from aekit.cli.tables import encoded, run_encoder
+        from aekit.data.writers import write_batches
+        from aekit.estimators.streaming import chunks_of
+
+        estimator = load_run(run)
+        _check_kind(name, estimator, run)
+        label_column = label_column or recorded_label_column(run, data)  # as the run read it
+        encoder = run_encoder(run)  # text columns are encoded as in training
+        if hasattr(estimator, "time_column"):  # a series is scored whole: a point's score
+            X, y = read_data(data, label_column, image_shape, image_size, grayscale)  # needs
+            parts = iter([(X, y)])  # the windows around it
+        else:  # read, computed and written a chunk at a time (DATA on disk is never loaded whole)
+            X, y = open_data(data, label_column, image_shape, image_size, grayscale)
+            parts = chunks_of(X, y)
+        columns: list[str] = []
+
+        def tables():
+            for part, labels in parts:  # memory: one chunk
+                values, names = compute(estimator, encoded(encoder, part), labels, encoder)
+                columns[:] = names
+                yield values
+
+        tables = tables()
+        first = next(tables)  # the first chunk names the columns
+        n = write_batches(output, _chain(first, tables), len(X), columns)
+        typer.echo(f"{n} rows: {output}")
+
+    command.__doc__ = doc
+    return command
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+for _name, (_compute, _doc) in DATA_COMMANDS.items():
+    app.command(_name)(_data_command(_name, _compute, _doc))
