@@ -171,8 +171,8 @@ def run_cv(args, argv) -> None:
     sets = all_sets(args.data_dir)
     if args.sets:
         sets = [s for s in sets if s[0] in args.sets]
-    if args.cv_variants is None:
-        args.cv_variants = list(anomaly_cv.VARIANTS)
+    if args.cv_variants:
+        anomaly_cv.use_variants(args.cv_variants)
     runs = anomaly_cv.collect(args, sets, split)
     result = {"command": command_line(argv), "machine": machine_info(), "seeds": args.seeds}
     result |= {"max_train": args.max_train, "max_test": args.max_test}
@@ -222,7 +222,8 @@ def main(argv: list[str] | None = None) -> None:
     )  # fmt: skip
     parser.add_argument(
         "--cv-variants", nargs="+", default=None,
-        help="--cv: choose among these training variants' candidates only (default all).",
+        help="--cv: the member kinds of the grid (default ae_fast dae_fast dae_trim; the DDAE "
+        "kinds ddae_fast ddae_trim ddae2_trim on request).",
     )  # fmt: skip
     parser.add_argument("--max-test", type=int, default=20000, help="--cv: test rows cap.")
     parser.add_argument("--cv-large-max-train", type=int, default=5000)

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 from anomaly_baselines import BASELINES
+from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 
 import aekit
@@ -46,8 +47,24 @@ from aekit.anomaly.members import default_member
 N_MEMBERS = 3
 TRIM = 0.1
 DENOISE = 0.5
-DDAE_MAX = 1.0  # "ddae_trim": each row's noise level drawn from U(0, DDAE_MAX) at every step
-VARIANTS = ("ae_fast", "dae_fast", "dae_trim", "ddae_trim")
+DDAE_MAX = 1.0  # "ddae_*": each row's noise level drawn from U(0, DDAE_MAX) at every step
+GRID_VARIANTS = ("ae_fast", "dae_fast", "dae_trim")  # the grid the defaults are chosen on
+DDAE_VARIANTS = ("ddae_fast", "ddae_trim", "ddae2_trim")  # tried, not adopted (README)
+VARIANTS = GRID_VARIANTS  # the training variants of this run (--cv-variants)
+
+
+def use_variants(names: list[str]) -> None:
+    """``--cv-variants``: the training variants this run fits and chooses among (the grid, its
+    cache key and its figures follow them; the default grid is ``GRID_VARIANTS``)."""
+    unknown = sorted(set(names) - set(GRID_VARIANTS + DDAE_VARIANTS))
+    if unknown:
+        raise ValueError(
+            f"--cv-variants: unknown {unknown}; use some of {list(GRID_VARIANTS + DDAE_VARIANTS)}"
+        )
+    global VARIANTS
+    VARIANTS = tuple(names)
+
+
 K_CHOICES = ("off", 5, 0.01, 0.03)
 INPUT_K_CHOICES = (3, 5, 0.01, 0.03)  # j of the input term (input_neighbors)
 INPUT_KINDS = ("kth", "mean")  # input_distance
@@ -57,14 +74,18 @@ CV_BASELINES = ("knn", "iforest", "pca", "pyod_ae")
 def training_variants(n: int, d: int) -> dict:
     """The member autoencoders of the grid, for n training rows of d encoded features: the
     detector's own default member (``aekit.anomaly.members.default_member``), plain or
-    denoising; "dae_trim" is the denoising one trained with ``density_trim=TRIM``; "ddae_trim"
-    the same with a noise level per row drawn from ``U(0, DDAE_MAX)`` (``noise_schedule=
-    "uniform"``, DDAE-style: a range of noise levels, not one)."""
+    denoising; "dae_trim" is the denoising one trained with ``density_trim=TRIM``; "ddae_fast"
+    and "ddae_trim" the same with a noise level per row drawn from ``U(0, DDAE_MAX)``
+    (``noise_schedule="uniform"``, DDAE-style: a range of noise levels, not one), "ddae2_trim"
+    from ``U(0, 2 DDAE_MAX)``."""
+    ddae = default_member(n, d, (), DDAE_MAX).set_params(noise_schedule="uniform")
     return {
         "ae_fast": default_member(n, d, (), 0.0),
         "dae_fast": default_member(n, d, (), DENOISE),
         "dae_trim": default_member(n, d, (), DENOISE),
-        "ddae_trim": default_member(n, d, (), DDAE_MAX).set_params(noise_schedule="uniform"),
+        "ddae_fast": ddae,
+        "ddae_trim": clone(ddae),
+        "ddae2_trim": clone(ddae).set_params(noise_level=2 * DDAE_MAX),
     }
 
 
@@ -131,7 +152,7 @@ def member_parts(parts: dict, A: np.ndarray, B: np.ndarray, seed: int) -> bool:
     missing = {
         name: base
         for name, base in training_variants(*A.shape).items()
-        if f"{name}/0/fit_s" not in parts
+        if name in VARIANTS and f"{name}/0/fit_s" not in parts
     }
     for name, base in missing.items():
         for m, member_seed in enumerate(seeds):
@@ -389,9 +410,7 @@ def summarize(runs: dict, args) -> dict:
     """In-sample and out-of-fold means against the baselines, printed and returned."""
     from _common import print_table
 
-    # --cv-variants: pick among the candidates of those training variants only (what the grid
-    # gives without a variant, e.g. the pick before "ddae_trim" was added)
-    pool = [candidate_name(c) for c in candidates() if c[0] in args.cv_variants]
+    pool = [candidate_name(c) for c in candidates()]
     today = candidate_name(("ae_fast", 3, 0.03, ("kth", 0.03), "iqr", 1.0))
     previous = candidate_name(("dae_trim", 3, 0.03, ("kth", 0.03), "iqr", 0.5))
     names = sorted(runs)
@@ -399,8 +418,11 @@ def summarize(runs: dict, args) -> dict:
     cv = cross_validate(runs, pool, args.cv_folds, seed=0)
     rows, table = {}, []
     columns = {"out-of-fold pick": None, f"in-sample pick ({in_sample})": in_sample}
-    columns |= {f"previous defaults ({previous})": previous}
-    columns |= {f"0.x scoring, fast members ({today})": today} | {b: b for b in CV_BASELINES}
+    if previous in pool:  # (a run of other --cv-variants has neither)
+        columns |= {f"previous defaults ({previous})": previous}
+    if today in pool:
+        columns |= {f"0.x scoring, fast members ({today})": today}
+    columns |= {b: b for b in CV_BASELINES}
     for label, method in columns.items():
         figures = {}
         for protocol in protocols(runs):
@@ -432,7 +454,8 @@ def summarize(runs: dict, args) -> dict:
             + [f"{seconds:.0f}"]
         )
     headers = ["method", "P1 PR-AUC", "P1 ROC-AUC", "P2 PR-AUC", "P2 ROC-AUC", "seconds"]
-    print_table(f"Cross-validated defaults, {len(names)} sets, both protocols", headers, table)
+    chosen_on = " and ".join(f"protocol {p}" for p in protocols(runs))
+    print_table(f"Cross-validated defaults, {len(names)} sets, {chosen_on}", headers, table)
     for fold in cv["folds"]:
         print(f"fold {fold['held_out']}: picked {fold['picked']}")
     ranking = sorted(pool, key=lambda c: -objective(runs, c, names))[:10]
