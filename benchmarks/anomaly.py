@@ -171,6 +171,8 @@ def run_cv(args, argv) -> None:
     sets = all_sets(args.data_dir)
     if args.sets:
         sets = [s for s in sets if s[0] in args.sets]
+    if args.cv_variants:
+        anomaly_cv.use_variants(args.cv_variants)
     runs = anomaly_cv.collect(args, sets, split)
     result = {"command": command_line(argv), "machine": machine_info(), "seeds": args.seeds}
     result |= {"max_train": args.max_train, "max_test": args.max_test}
@@ -214,6 +216,15 @@ def main(argv: list[str] | None = None) -> None:
         "of the in-sample pick.",
     )  # fmt: skip
     parser.add_argument("--cv-cache", default="benchmarks/results/anomaly_cv_runs")
+    parser.add_argument(
+        "--cv-protocols", type=int, nargs="+", default=[1, 2], choices=[1, 2],
+        help="--cv: run and choose on these protocols only (a new member kind: protocol 1 first).",
+    )  # fmt: skip
+    parser.add_argument(
+        "--cv-variants", nargs="+", default=None,
+        help="--cv: the member kinds of the grid (default ae_fast dae_fast dae_trim; the DDAE "
+        "kinds ddae_fast ddae_trim ddae2_trim on request).",
+    )  # fmt: skip
     parser.add_argument("--max-test", type=int, default=20000, help="--cv: test rows cap.")
     parser.add_argument("--cv-large-max-train", type=int, default=5000)
     parser.add_argument("--cv-large-max-test", type=int, default=10000)

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 from anomaly_baselines import BASELINES
+from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 
 import aekit
@@ -46,7 +47,24 @@ from aekit.anomaly.members import default_member
 N_MEMBERS = 3
 TRIM = 0.1
 DENOISE = 0.5
-VARIANTS = ("ae_fast", "dae_fast", "dae_trim")
+DDAE_MAX = 1.0  # "ddae_*": each row's noise level drawn from U(0, DDAE_MAX) at every step
+GRID_VARIANTS = ("ae_fast", "dae_fast", "dae_trim")  # the grid the defaults are chosen on
+DDAE_VARIANTS = ("ddae_fast", "ddae_trim", "ddae2_trim")  # tried, not adopted (README)
+VARIANTS = GRID_VARIANTS  # the training variants of this run (--cv-variants)
+
+
+def use_variants(names: list[str]) -> None:
+    """``--cv-variants``: the training variants this run fits and chooses among (the grid, its
+    cache key and its figures follow them; the default grid is ``GRID_VARIANTS``)."""
+    unknown = sorted(set(names) - set(GRID_VARIANTS + DDAE_VARIANTS))
+    if unknown:
+        raise ValueError(
+            f"--cv-variants: unknown {unknown}; use some of {list(GRID_VARIANTS + DDAE_VARIANTS)}"
+        )
+    global VARIANTS
+    VARIANTS = tuple(names)
+
+
 K_CHOICES = ("off", 5, 0.01, 0.03)
 INPUT_K_CHOICES = (3, 5, 0.01, 0.03)  # j of the input term (input_neighbors)
 INPUT_KINDS = ("kth", "mean")  # input_distance
@@ -56,11 +74,18 @@ CV_BASELINES = ("knn", "iforest", "pca", "pyod_ae")
 def training_variants(n: int, d: int) -> dict:
     """The member autoencoders of the grid, for n training rows of d encoded features: the
     detector's own default member (``aekit.anomaly.members.default_member``), plain or
-    denoising; "dae_trim" is the denoising one trained with ``density_trim=TRIM``."""
+    denoising; "dae_trim" is the denoising one trained with ``density_trim=TRIM``; "ddae_fast"
+    and "ddae_trim" the same with a noise level per row drawn from ``U(0, DDAE_MAX)``
+    (``noise_schedule="uniform"``, DDAE-style: a range of noise levels, not one), "ddae2_trim"
+    from ``U(0, 2 DDAE_MAX)``."""
+    ddae = default_member(n, d, (), DDAE_MAX).set_params(noise_schedule="uniform")
     return {
         "ae_fast": default_member(n, d, (), 0.0),
         "dae_fast": default_member(n, d, (), DENOISE),
         "dae_trim": default_member(n, d, (), DENOISE),
+        "ddae_fast": ddae,
+        "ddae_trim": clone(ddae),
+        "ddae2_trim": clone(ddae).set_params(noise_level=2 * DDAE_MAX),
     }
 
 
@@ -107,15 +132,29 @@ def candidate_parts(X_train: np.ndarray, X_test: np.ndarray, seed: int) -> dict:
     A = shell._fit_preprocessing(X_train)
     B = shell._encode_input(X_test)
     parts: dict = {"prep_s": time.perf_counter() - started}
-    ks = sorted({_k_value(k, len(A)) for k in K_CHOICES[1:]})
     parts |= input_parts(A, B)
+    member_parts(parts, A, B, seed)
+    return parts
+
+
+def member_parts(parts: dict, A: np.ndarray, B: np.ndarray, seed: int) -> bool:
+    """Fit the members of every training variant not yet in ``parts`` and add their parts
+    (errors, latent distances, seconds); True if any was added. A variant added to the grid is
+    fitted into an older cache this way, the cached variants untouched."""
+    ks = sorted({_k_value(k, len(A)) for k in K_CHOICES[1:]})
     rng = np.random.RandomState(seed)
     seeds = [int(rng.randint(0, 2**31 - 1)) for _ in range(N_MEMBERS)]
-    # Density trimming (robust training under contamination): the members of "dae_trim" train
-    # without the TRIM rows farthest from their k-th (3%) nearest neighbour.
+    shell = aekit.AnomalyDetector(n_neighbors=0, random_state=seed)
+    # Density trimming (robust training under contamination): the members of the "_trim"
+    # variants train without the TRIM rows farthest from their k-th (3%) nearest neighbour.
     far = parts[f"input/{_k_value(0.03, len(A))}/train"]
     kept = A[far <= np.quantile(far, 1 - TRIM)]
-    for name, base in training_variants(*A.shape).items():
+    missing = {
+        name: base
+        for name, base in training_variants(*A.shape).items()
+        if name in VARIANTS and f"{name}/0/fit_s" not in parts
+    }
+    for name, base in missing.items():
         for m, member_seed in enumerate(seeds):
             key = f"{name}/{m}"
             t0 = time.perf_counter()
@@ -130,7 +169,7 @@ def candidate_parts(X_train: np.ndarray, X_test: np.ndarray, seed: int) -> dict:
             latent, parts[f"{key}/latent_s"] = _kth(member.transform(A), member.transform(B), ks)
             for k, (own, test) in latent.items():
                 parts[f"{key}/latent/{k}/train"], parts[f"{key}/latent/{k}/test"] = own, test
-    return parts
+    return bool(missing)
 
 
 SCALERS = {
@@ -227,17 +266,20 @@ def run_one(X, y, protocol: int, seed: int, caps: tuple[int, int], split) -> dic
     return parts
 
 
-def add_input_parts(parts: dict, X, y, protocol: int, seed: int, caps, split) -> bool:
-    """Add to a run's cached parts the input terms a newer grid has (they need no member, so
-    an older cache is brought up to date in seconds, without refitting); True if it changed."""
+def add_new_parts(parts: dict, X, y, protocol: int, seed: int, caps, split) -> bool:
+    """Add to a run's cached parts what a newer grid has: input terms (they need no member, so
+    seconds) and training variants (only their members are fitted); True if it changed."""
     needed = [f"input/mean/{_k_value(k, 2)}/test" for k in INPUT_K_CHOICES if isinstance(k, int)]
+    needed += [f"{name}/0/fit_s" for name in VARIANTS]
     if all(key in parts for key in needed):
         return False
     X_train, X_test, y_test = _run_rows(X, y, protocol, seed, caps, split)
     if not np.array_equal(y_test, parts["y_test"]):
         raise ValueError("the cached run was made on other rows; delete the cache and rerun")
     shell = aekit.AnomalyDetector(n_neighbors=0, random_state=seed)
-    parts |= input_parts(shell._fit_preprocessing(X_train), shell._encode_input(X_test))
+    A, B = shell._fit_preprocessing(X_train), shell._encode_input(X_test)
+    parts |= input_parts(A, B)
+    member_parts(parts, A, B, seed)
     return True
 
 
@@ -291,7 +333,7 @@ def collect(args, sets: list[tuple[str, Path]], split) -> dict:
         caps = (args.max_train, args.max_test)
         if path.parent.name == "adbench-large":
             caps = (args.cv_large_max_train, args.cv_large_max_test)
-        for protocol in (1, 2):
+        for protocol in args.cv_protocols:
             for seed in args.seeds:
                 file = cache / f"{name}_p{protocol}_s{seed}_t{caps[0]}_{caps[1]}.npz"
                 figures = file.with_suffix(f".{_grid_key()}.json")
@@ -306,8 +348,11 @@ def collect(args, sets: list[tuple[str, Path]], split) -> dict:
                 if file.exists():
                     with np.load(file) as stored:
                         parts = {k: stored[k] for k in stored.files}
-                    if add_input_parts(parts, *data, protocol, seed, caps, split):
+                    started = time.perf_counter()
+                    if add_new_parts(parts, *data, protocol, seed, caps, split):
                         np.savez(file, **{k: np.asarray(v) for k, v in parts.items()})
+                        took = time.perf_counter() - started
+                        print(f"  {name} p{protocol} s{seed}: new parts, {took:.0f} s", flush=True)
                 else:
                     started = time.perf_counter()
                     parts = run_one(*data, protocol, seed, caps, split)
@@ -327,10 +372,18 @@ def per_set_means(runs: dict, method: str, protocol: int, key: str) -> dict:
     }
 
 
+def protocols(runs: dict) -> list[int]:
+    """The protocols the runs hold: both, or the one ``--cv-protocols`` asked for."""
+    return sorted(next(iter(runs.values())))
+
+
 def objective(runs: dict, method: str, names) -> float:
-    """What a default is chosen by: mean ROC-AUC over the sets and both protocols."""
+    """What a default is chosen by: mean ROC-AUC over the sets and the protocols run (both
+    unless ``--cv-protocols`` says otherwise)."""
     return float(
-        np.mean([per_set_means(runs, method, p, "roc_auc")[n] for p in (1, 2) for n in names])
+        np.mean(
+            [per_set_means(runs, method, p, "roc_auc")[n] for p in protocols(runs) for n in names]
+        )
     )
 
 
@@ -365,11 +418,14 @@ def summarize(runs: dict, args) -> dict:
     cv = cross_validate(runs, pool, args.cv_folds, seed=0)
     rows, table = {}, []
     columns = {"out-of-fold pick": None, f"in-sample pick ({in_sample})": in_sample}
-    columns |= {f"previous defaults ({previous})": previous}
-    columns |= {f"0.x scoring, fast members ({today})": today} | {b: b for b in CV_BASELINES}
+    if previous in pool:  # (a run of other --cv-variants has neither)
+        columns |= {f"previous defaults ({previous})": previous}
+    if today in pool:
+        columns |= {f"0.x scoring, fast members ({today})": today}
+    columns |= {b: b for b in CV_BASELINES}
     for label, method in columns.items():
         figures = {}
-        for protocol in (1, 2):
+        for protocol in protocols(runs):
             for key in ("roc_auc", "pr_auc"):
                 if method is None:
                     values = out_of_fold(runs, cv["held_out_pick"], protocol, key)
@@ -380,26 +436,34 @@ def summarize(runs: dict, args) -> dict:
             seconds = sum(
                 r[cv["held_out_pick"][n]]["s"]
                 for n, by_p in runs.items()
-                for p in (1, 2)
+                for p in protocols(runs)
                 for r in by_p[p].values()
             )
         else:
             seconds = sum(
-                r[method]["s"] for by_p in runs.values() for p in (1, 2) for r in by_p[p].values()
+                r[method]["s"]
+                for by_p in runs.values()
+                for p in protocols(runs)
+                for r in by_p[p].values()
             )
         figures["seconds"] = float(seconds)
         rows[label] = figures
         table.append(
-            [label, *(f"{figures[k]:.3f}" for k in sorted(figures) if k != "seconds")]
+            [label]
+            + [f"{figures.get(k, np.nan):.3f}" for k in sorted(FIGURES)]
             + [f"{seconds:.0f}"]
         )
     headers = ["method", "P1 PR-AUC", "P1 ROC-AUC", "P2 PR-AUC", "P2 ROC-AUC", "seconds"]
-    print_table(f"Cross-validated defaults, {len(names)} sets, both protocols", headers, table)
+    chosen_on = " and ".join(f"protocol {p}" for p in protocols(runs))
+    print_table(f"Cross-validated defaults, {len(names)} sets, {chosen_on}", headers, table)
     for fold in cv["folds"]:
         print(f"fold {fold['held_out']}: picked {fold['picked']}")
     ranking = sorted(pool, key=lambda c: -objective(runs, c, names))[:10]
     print("top candidates in sample:", *(f"{c} {objective(runs, c, names):.4f}" for c in ranking))
     return {"figures": rows, "cv": cv, "in_sample_pick": in_sample, "top_in_sample": ranking}
+
+
+FIGURES = ("p1_pr_auc", "p1_roc_auc", "p2_pr_auc", "p2_roc_auc")
 
 
 def check_defaults(args, runs: dict, sets: list[tuple[str, Path]], split, pick: str) -> dict:
@@ -416,7 +480,7 @@ def check_defaults(args, runs: dict, sets: list[tuple[str, Path]], split, pick: 
         caps = (args.max_train, args.max_test)
         if path.parent.name == "adbench-large":
             caps = (args.cv_large_max_train, args.cv_large_max_test)
-        for protocol in (1, 2):
+        for protocol in args.cv_protocols:
             for seed in args.seeds:
                 X_train, X_test, y_test = _run_rows(X, y, protocol, seed, caps, split)
                 detector = aekit.AnomalyDetector(random_state=seed).fit(X_train)

@@ -355,6 +355,7 @@ BAD_PARAMS = [
     (aekit.Autoencoder, {"device": "tpu"}, rejected("device", "tpu")),
     (aekit.DenoisingAutoencoder, {"noise": "foo"}, rejected("noise", "foo")),
     (aekit.DenoisingAutoencoder, {"noise": "masking", "noise_level": 2}, r"noise_level=2"),
+    (aekit.DenoisingAutoencoder, {"noise_schedule": "foo"}, rejected("noise_schedule", "foo")),
     (aekit.SparseAutoencoder, {"sparsity": "foo"}, rejected("sparsity", "foo")),
     (
         aekit.SparseAutoencoder,

@@ -44,6 +44,24 @@ def test_denoiser_beats_the_noisy_input(architecture, noise, level):
     assert psnr(test[None], cleaned[None])[0] > psnr(test[None], noisy[None])[0] + 1.0
 
 
+def test_a_noise_level_range_denoiser_saves_loads_and_cleans_medium_and_heavy_noise(tmp_path):
+    # DDAE-style training (a level per row from U(0, 0.6)): one model cleans both a medium and a
+    # heavy corruption better than the noisy input is, and its file keeps the schedule.
+    X = digits()
+    dae = aekit.DenoisingAutoencoder(
+        latent_dim=16, hidden_layer_sizes=(128,), max_iter=40, noise_level=0.6,
+        noise_schedule="uniform", random_state=0, device="cpu",
+    ).fit(X[:1500])  # fmt: skip
+    test = X[1500:]
+    for level in (0.3, 0.6):
+        noisy = corrupt(test, "gaussian", level, random_state=1)
+        assert psnr(test[None], dae.denoise(noisy)[None])[0] > psnr(test[None], noisy[None])[0] + 1
+    dae.save(tmp_path / "m.safetensors")
+    loaded = aekit.load(tmp_path / "m.safetensors")
+    assert loaded.get_params()["noise_schedule"] == "uniform"
+    np.testing.assert_allclose(loaded.denoise(test), dae.denoise(test), rtol=1e-6, atol=1e-6)
+
+
 def test_corrupt_is_seeded_and_in_range():
     X = np.full((50, 20), 0.5, np.float32)
     a = corrupt(X, "gaussian", 0.5, random_state=3)

@@ -135,6 +135,27 @@ def test_corruptions_stay_in_range_and_hit_the_requested_fraction(noise):
         assert set(noisy[hit].unique().tolist()) <= {0.0, 1.0}
 
 
+def test_uniform_schedule_draws_each_rows_level_from_zero_to_the_level():
+    # Unbounded range, so the noise is level * eps unclipped: a row's sample standard deviation
+    # over 400 entries estimates its level (to ~4%); the levels are U(0, 0.8) across rows.
+    x, inf = torch.zeros(3000, 400), torch.full((400,), float("inf"))
+    uniform = Corruption("gaussian", 0.8, -inf, inf, schedule="uniform")
+    levels = uniform(x, torch.Generator().manual_seed(0)).std(dim=1)
+    deciles = torch.quantile(levels, torch.linspace(0.1, 0.9, 9))
+    torch.testing.assert_close(deciles, 0.8 * torch.linspace(0.1, 0.9, 9), rtol=0, atol=0.03)
+    fixed = Corruption("gaussian", 0.8, -inf, inf)(x, torch.Generator().manual_seed(0))
+    assert fixed.std(dim=1).min() > 0.7  # the fixed schedule: every row at 0.8
+    # the fixed schedule draws what it drew before the option existed: level * randn
+    torch.testing.assert_close(
+        fixed, 0.8 * torch.randn(3000, 400, generator=torch.Generator().manual_seed(0))
+    )
+    masked = Corruption("masking", 0.6, -inf, inf, schedule="uniform")(x + 1, None)
+    hit = (masked == 0).float().mean(dim=1)  # each row's fraction masked ~ its level, U(0, 0.6)
+    assert hit.mean().item() == pytest.approx(0.3, abs=0.02) and hit.max().item() < 0.7
+    with pytest.raises(ValueError, match="noise_schedule='linear'"):
+        Corruption("gaussian", 0.8, -inf, inf, schedule="linear")
+
+
 @pytest.mark.parametrize("shape", [(1, 8, 8), (3, 7, 9), (1, 1, 5), (3, 33, 17), (1, 28, 28)])
 def test_conv_decoder_mirrors_the_encoder_for_any_image_size(shape):
     encoder = ConvEncoder(shape, (8, 16), "relu")

@@ -52,8 +52,16 @@ def _both_ways(base, X, seeds=SEEDS):
         aekit.DenoisingAutoencoder(
             latent_dim=2, hidden_layer_sizes=(16,), max_iter=4, batch_size=50, noise_level=0.5
         ),
+        aekit.DenoisingAutoencoder(
+            latent_dim=2,
+            hidden_layer_sizes=(16,),
+            max_iter=4,
+            batch_size=50,
+            noise_level=1.0,
+            noise_schedule="uniform",
+        ),  # fmt: skip
     ],
-    ids=["plain", "denoising"],
+    ids=["plain", "denoising", "noise-level-range"],
 )
 def test_stacked_members_are_the_sequential_ones(base):
     X = _rows()

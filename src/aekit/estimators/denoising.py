@@ -11,7 +11,7 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from aekit.core.objectives import Corruption
-from aekit.core.objectives.corruption import NOISES
+from aekit.core.objectives.corruption import NOISES, SCHEDULES
 from aekit.estimators._base import BaseAutoencoder
 
 
@@ -95,12 +95,17 @@ class DenoisingAutoencoder(BaseAutoencoder):
     noise_level : float, default=0.3
         Standard deviation of the Gaussian noise (in standardized units for Gaussian data, in
         the data's units for [0, 1] data), or the probability that an entry is corrupted.
+    noise_schedule : {"fixed", "uniform"}, default="fixed"
+        ``"fixed"``: every row corrupted at ``noise_level``. ``"uniform"``: each row's level drawn
+        from ``U(0, noise_level)`` at every step, so the network learns to undo every amount of
+        noise up to ``noise_level`` (the noise-level range of DDAE, Sattarov et al. 2025).
     """
 
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
         "noise": [StrOptions(set(NOISES))],
         "noise_level": [Interval(Real, 0, None, closed="left")],
+        "noise_schedule": [StrOptions(set(SCHEDULES))],
     }
 
     def __init__(
@@ -130,6 +135,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         verbose: bool = False,
         noise: str = "gaussian",
         noise_level: float = 0.3,
+        noise_schedule: str = "fixed",
     ) -> None:
         super().__init__(
             latent_dim=latent_dim,
@@ -157,6 +163,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         )
         self.noise = noise
         self.noise_level = noise_level
+        self.noise_schedule = noise_schedule
 
     def _check_params(self) -> None:
         super()._check_params()
@@ -167,7 +174,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
             )
 
     def _make_corruption(self, low: torch.Tensor, high: torch.Tensor) -> Corruption:
-        return Corruption(self.noise, self.noise_level, low, high)
+        return Corruption(self.noise, self.noise_level, low, high, self.noise_schedule)
 
     def denoise(self, X: Any) -> np.ndarray:
         """Clean noisy X: the same as :meth:`reconstruct`."""

@@ -5,6 +5,10 @@ The encoder sees ``x~ ~ C(x~ | x)`` while the loss still compares the output wit
 masking sets entries to 0 there (black pixels, or the feature's mean for standardized data), and
 Gaussian noise is clipped to the training data's per-feature range ``[low, high]``, so corrupted
 inputs look like the noisy data the model will later be asked to clean.
+
+``schedule="uniform"`` draws each row's level afresh, ``level * u`` with ``u ~ U(0, 1)``, so one
+network learns to undo every amount of noise up to ``level`` (the range of noise levels of a
+diffusion-scaled denoising autoencoder, DDAE, Sattarov et al. 2025), instead of one amount.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from torch import nn
 from aekit.core import sharding
 
 NOISES = ("gaussian", "masking", "salt_pepper", "dropout")
+SCHEDULES = ("fixed", "uniform")  # one level for every row, or a level per row in [0, level)
 
 
 class Corruption(nn.Module):
@@ -23,28 +28,52 @@ class Corruption(nn.Module):
     probability ``level``) or dropout (masking whose kept entries are scaled by
     ``1 / (1 - level)``, as ``nn.Dropout`` does, so the corrupted row has the clean row's
     expectation and a network later fed complete rows sees inputs of the scale it trained on;
-    the input dropout of MIDA, Gondara & Wang 2018)."""
+    the input dropout of MIDA, Gondara & Wang 2018). ``schedule="uniform"``: each row's level
+    drawn from ``U(0, level)`` at every step (see the module's docstring)."""
 
-    def __init__(self, noise: str, level: float, low: torch.Tensor, high: torch.Tensor) -> None:
+    def __init__(
+        self,
+        noise: str,
+        level: float,
+        low: torch.Tensor,
+        high: torch.Tensor,
+        schedule: str = "fixed",
+    ) -> None:
         super().__init__()
         if noise not in NOISES:
             raise ValueError(f"noise={noise!r} is not supported; use one of {list(NOISES)}.")
+        if schedule not in SCHEDULES:
+            raise ValueError(
+                f"noise_schedule={schedule!r} is not supported; use one of {list(SCHEDULES)}."
+            )
         if not 0 <= level or (noise != "gaussian" and level > 1):
             raise ValueError(
                 f"noise_level={level!r} is out of range: a probability in [0, 1] for {noise!r}."
             )
-        self.noise, self.level = noise, float(level)
+        self.noise, self.level, self.schedule = noise, float(level), schedule
         self.register_buffer("low", low)
         self.register_buffer("high", high)
 
+    def _levels(self, x: torch.Tensor, generator: torch.Generator | None):
+        """The level of each row: ``level``, or (``"uniform"``) ``level * u``, u ~ U(0, 1) per
+        row, shaped to broadcast over the row's entries. Drawn before the noise, so the fixed
+        schedule draws exactly what it drew before the option existed."""
+        if self.schedule == "fixed":
+            return self.level
+        u = sharding.rand((x.shape[0],), generator=generator, device=x.device, dtype=x.dtype)
+        return self.level * u.view(-1, *([1] * (x.dim() - 1)))
+
     def forward(self, x: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
+        level = self._levels(x, generator)
         if self.noise == "gaussian":
             eps = sharding.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
-            return torch.clamp(x + self.level * eps, self.low, self.high)
-        hit = sharding.rand(x.shape, generator=generator, device=x.device) < self.level
+            return torch.clamp(x + level * eps, self.low, self.high)
+        hit = sharding.rand(x.shape, generator=generator, device=x.device) < level
         if self.noise == "masking":
             return x.masked_fill(hit, 0.0)
         if self.noise == "dropout":
+            if self.schedule == "uniform":  # u < 1, so every row's level is below 1
+                return x.masked_fill(hit, 0.0) / (1.0 - level)
             return x.masked_fill(hit, 0.0) / (1.0 - self.level) if self.level < 1 else x * 0
         salt = sharding.rand(x.shape, generator=generator, device=x.device) < 0.5
         return torch.where(hit, torch.where(salt, self.high, self.low), x)
