@@ -28,7 +28,9 @@ def write_batches(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise ValueError(f"-o {path}: write {', '.join(SUFFIXES)}.")
+        raise ValueError(
+            f"cannot write {path}: the output must end in {', '.join(SUFFIXES)}; choose one."
+        )
     written = [0]
 
     def write(tmp: str) -> None:
