@@ -335,13 +335,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
             members = fit_members(base, kept, seeds, self.member_training)
         for member in members:
             self._add_member(member, A)
-        train_scores = fresh = self._anomaly_scores(A if held is None else held)
-        if held is None and (self.codes_ or self.inputs_ is not None):
-            # What a new normal row scores: a training row is its own nearest neighbour (its
-            # distance 0 is a third of a mean over 3), so its score is lower than a new row's
-            # and a tail fitted to those scores flags too many new rows.
-            fresh = self._anomaly_scores(A, exclude_self=True)
-        self.threshold_ = self._threshold(train_scores, fresh, X_normal)
+        train_scores = self._anomaly_scores(A if held is None else held)
+        self.threshold_ = self._threshold(train_scores, None if held is not None else A, X_normal)
         self.offset_ = -self.threshold_
         self.contamination_ = float(np.mean(train_scores > self.threshold_))
         self.score_spread_ = robust_spread(train_scores) / 1.349  # the IQR of a normal is 1.349 sd
@@ -361,20 +356,31 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         kept = far <= np.quantile(far, 1.0 - float(self.density_trim))
         return A[kept] if kept.sum() >= 2 else A
 
-    def _threshold(self, train_scores: np.ndarray, fresh: np.ndarray, X_normal: Any) -> float:
-        """``offset_``'s threshold. The rules that model the scores of new normal rows
-        ("mean_std", "pot") fit ``fresh``, the training rows scored without themselves among
-        their neighbours; a contamination is a fraction of the training rows' own scores (so
-        that ``predict`` flags that fraction of them)."""
+    def _threshold(self, train_scores: np.ndarray, A: np.ndarray | None, X_normal: Any) -> float:
+        """``offset_``'s threshold from ``train_scores``, the scores of the training rows ``A``
+        (None: of rows held out of training). A contamination is a fraction of those scores (so
+        that ``predict`` flags that fraction of them); the rules that model the scores of new
+        normal rows ("mean_std", "pot") fit :meth:`_new_row_scores` instead."""
         rule = self.threshold
         if rule == "contamination" and self.contamination != "auto":
             return thresholds.contamination_threshold(train_scores, float(self.contamination))
-        if rule == "mean_std":
-            return thresholds.mean_std_threshold(fresh, float(self.n_std))
         if rule == "validation":
             clean = self._anomaly_scores(self._encode_input(X_normal))
             return thresholds.percentile_threshold(clean, float(self.percentile))
+        fresh = self._new_row_scores(train_scores, A)
+        if rule == "mean_std":
+            return thresholds.mean_std_threshold(fresh, float(self.n_std))
         return thresholds.pot_threshold(fresh, float(self.risk))  # "pot" and "auto"
+
+    def _new_row_scores(self, train_scores: np.ndarray, A: np.ndarray | None) -> np.ndarray:
+        """What a new normal row scores: the training rows ``A`` scored without themselves
+        among their neighbours (a second scoring pass, made only for the rules that need it).
+        A training row is its own nearest neighbour (its distance 0 is a third of a mean over
+        3), so its own score is lower than a new row's and a tail fitted to those scores flags
+        too many new rows. Held-out rows, or scores without neighbour terms, already are."""
+        if A is None or not (self.codes_ or self.inputs_ is not None):
+            return train_scores
+        return self._anomaly_scores(A, exclude_self=True)
 
     @writes_to_file
     def anomaly_score(self, X: Any) -> np.ndarray:
