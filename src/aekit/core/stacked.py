@@ -46,6 +46,7 @@ from aekit.core.train import (
     _finite_or_raise,
     _split,
     autocast,
+    record_epoch,
 )
 
 
@@ -209,25 +210,15 @@ def train_stacked(
 
 
 def _stops(result, train, val, epoch, config, no_improve, best, m, stacks) -> bool:
-    """One member's bookkeeping after an epoch, as :func:`aekit.core.train.train` does it:
-    the history, the best loss (and weights, on validation) and whether it stops now."""
+    """One member's bookkeeping after an epoch, as :func:`aekit.core.train.train` does it
+    (:func:`aekit.core.train.record_epoch`): the history, the best loss (and weights, on
+    validation) and whether it stops now."""
     _finite_or_raise(train, epoch + 1, config)
     if val is not None:
         _finite_or_raise(val, epoch + 1, config)
-    for name, value in train.items():
-        result.history.setdefault(name, []).append(value)
-    for name, value in (val or {}).items():
-        result.history.setdefault(f"val_{name}", []).append(value)
-    result.n_iter = epoch + 1
-    current = val["loss"] if val else train["loss"]
-    in_warmup = epoch < config.patience_start
-    improved = current < result.best_loss - config.tol
-    no_improve[m] = 0 if in_warmup or improved else no_improve[m] + 1
-    if in_warmup or current < result.best_loss:
-        result.best_loss = current
-        if val:
-            best[m] = _member_state(stacks, m)
-    result.stopped_early = no_improve[m] >= config.n_iter_no_change
+    no_improve[m], new_best = record_epoch(result, train, val, epoch, config, no_improve[m])
+    if new_best and val:
+        best[m] = _member_state(stacks, m)
     return result.stopped_early
 
 

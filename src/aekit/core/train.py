@@ -268,29 +268,11 @@ def _train(
             val_means = {name: float(value) for name, value in val_terms.items()}
             _finite_or_raise(val_means, epoch + 1, config)
 
-        for name, value in train_means.items():
-            result.history.setdefault(name, []).append(value)
-        for name, value in (val_means or {}).items():
-            result.history.setdefault(f"val_{name}", []).append(value)
-        result.n_iter = epoch + 1
-
-        # Early stopping as in scikit-learn's MLP: stop after n_iter_no_change epochs without
-        # improving the best loss by tol (validation loss if early_stopping, else training loss;
-        # config.monitor names the term, "loss" by default).
-        watched = val_means if val_means else train_means
-        if config.monitor not in watched:
-            raise ValueError(
-                f"early stopping watches {config.monitor!r}, which the module does not output "
-                f"(it outputs {sorted(watched)}); monitor one of those."
-            )
-        current = watched[config.monitor]
-        in_warmup = epoch < config.patience_start
-        no_improve = 0 if in_warmup or current < result.best_loss - config.tol else no_improve + 1
-        if in_warmup or current < result.best_loss:
-            result.best_loss = current
-            if val_means:
-                best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
-        result.stopped_early = no_improve >= config.n_iter_no_change
+        no_improve, new_best = record_epoch(
+            result, train_means, val_means, epoch, config, no_improve
+        )
+        if new_best and val_means:
+            best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
 
         group.agree(generator)  # the next permutation is the same everywhere, whatever was drawn
         if config.checkpoint_path is not None:
@@ -306,6 +288,43 @@ def _train(
         module.load_state_dict(best_state)  # the weights that scored best on validation
     module.eval()
     return result
+
+
+def record_epoch(
+    result: TrainResult,
+    train_means: dict[str, float],
+    val_means: dict[str, float] | None,
+    epoch: int,
+    config: TrainConfig,
+    no_improve: int,
+) -> tuple[int, bool]:
+    """Epoch ``epoch``'s means into ``result`` (history, ``n_iter``, best loss, whether it stops
+    now); returns the epochs without improvement so far and whether this epoch is the new best
+    (whose weights to keep when validating). Shared with :mod:`aekit.core.stacked`.
+
+    Early stopping as in scikit-learn's MLP: stop after n_iter_no_change epochs without
+    improving the best loss by tol (validation loss if early_stopping, else training loss;
+    config.monitor names the term, "loss" by default).
+    """
+    for name, value in train_means.items():
+        result.history.setdefault(name, []).append(value)
+    for name, value in (val_means or {}).items():
+        result.history.setdefault(f"val_{name}", []).append(value)
+    result.n_iter = epoch + 1
+    watched = val_means if val_means else train_means
+    if config.monitor not in watched:
+        raise ValueError(
+            f"early stopping watches {config.monitor!r}, which the module does not output "
+            f"(it outputs {sorted(watched)}); monitor one of those."
+        )
+    current = watched[config.monitor]
+    in_warmup = epoch < config.patience_start
+    no_improve = 0 if in_warmup or current < result.best_loss - config.tol else no_improve + 1
+    new_best = in_warmup or current < result.best_loss
+    if new_best:
+        result.best_loss = current
+    result.stopped_early = no_improve >= config.n_iter_no_change
+    return no_improve, new_best
 
 
 def _first_compiled_step(compiled, module, x, y, generator, epoch):
