@@ -164,6 +164,30 @@ def all_sets(data_dir: str) -> list[tuple[str, Path]]:
     return sorted(((p.stem, p) for p in files), key=lambda s: int(s[0].split("_")[0]))
 
 
+def check_data(parser, args) -> None:
+    """Exit with one line when the sets a run needs are not under ``--data-dir`` (run from another
+    folder, the default ``../shared/data`` points elsewhere, and an empty table says nothing) or
+    ``--sets`` names one that is not there."""
+    needed = []
+    if args.cv or args.large:
+        needed.append("adbench-large")
+    if args.cv or not (args.large or args.no_adbench):
+        needed.append("adbench-classical")
+    if not (args.cv or args.large):
+        needed.append("ecg5000")
+    for folder in needed:
+        if not any((Path(args.data_dir) / folder).glob("*")):
+            parser.error(
+                f"nothing in {Path(args.data_dir) / folder}; pass --data-dir, the folder that "
+                "holds adbench-classical/, adbench-large/ and ecg5000/ (default ../shared/data, "
+                "relative to where you run)"
+            )
+    known = {name for name, _ in all_sets(args.data_dir)}
+    unknown = sorted(set(args.sets or ()) - known)
+    if unknown:
+        parser.error(f"--sets: {unknown} not under {args.data_dir}; known: {sorted(known)}")
+
+
 def run_cv(args, argv) -> None:
     import anomaly_cv
 
@@ -241,6 +265,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     if args.quick:
         names = [n for n in names if n in QUICK_SETS]
+    check_data(parser, args)
     if args.cv:
         run_cv(args, argv)
         return
