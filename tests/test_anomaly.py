@@ -101,6 +101,45 @@ def test_pot_threshold_sits_above_the_bulk():
     assert z == pytest.approx(np.log(1000), rel=0.1)
 
 
+def _contaminated_exponential(n_anomalies, seed=0):
+    rng = np.random.RandomState(seed)
+    normal = rng.exponential(size=2000 - n_anomalies)
+    planted = np.quantile(normal, 0.99) * rng.uniform(1.5, 7, n_anomalies)
+    return np.concatenate([normal, planted]), planted
+
+
+def test_robust_pot_flags_planted_tail_the_plain_fit_overshoots():
+    for n_planted, recall in ((20, 0.9), (60, 0.6)):  # 1% and 3% of the rows
+        scores, planted = _contaminated_exponential(n_planted)
+        plain = thresholds.pot_threshold(scores, risk=1e-3)
+        robust = thresholds.robust_pot_threshold(scores, risk=1e-3)
+        assert plain > planted.max()  # a heavy fitted tail: nothing would be flagged
+        assert (planted > robust).mean() >= recall
+    # ... while new normal rows stay mostly below it (exact 1e-3 quantile: log(1000) = 6.91)
+    fresh = np.random.RandomState(1).exponential(size=100_000)
+    assert (fresh > robust).mean() < 0.01
+
+
+def test_robust_pot_on_clean_scores_stays_near_the_true_quantile():
+    scores = np.random.RandomState(0).exponential(size=20000)
+    censored = thresholds.pot_threshold(scores, 1e-3, initial_quantile=0.7, censor_quantile=0.9)
+    assert censored == pytest.approx(np.log(1000), rel=0.1)
+    robust = thresholds.robust_pot_threshold(scores, risk=1e-3)
+    assert robust == pytest.approx(np.log(1000), rel=0.1)
+    assert robust <= thresholds.pot_threshold(scores, risk=1e-3)
+
+
+def test_auto_threshold_flags_anomalies_among_the_training_rows():
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 6)
+    X[:10] += rng.choice([-1, 1], (10, 6)) * 4  # 10 planted rows, 3% of the table
+    detector = aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(X)
+    flagged = detector.predict(X) == -1
+    assert flagged[:10].all() and flagged[10:].sum() <= 3
+    plain = aekit.AnomalyDetector(n_estimators=1, threshold="pot", random_state=0).fit(X)
+    assert (plain.predict(X[:10]) == -1).sum() <= 2  # the plain tail fit overshoots them
+
+
 def test_predict_proba_is_a_monotone_probability(fitted, data):
     X, outliers = data
     X_all = np.vstack([X, outliers])

@@ -58,7 +58,10 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         30 epochs but 200 to 1000 gradient steps; :func:`default_member`).
     contamination : "auto" or float in (0, 0.5], default="auto"
         Expected fraction of anomalies, for ``threshold="contamination"``. "auto" needs no rate:
-        the threshold is then found by peaks over threshold (see ``risk``).
+        the threshold is then found by peaks over threshold (see ``risk``), robust to a few
+        percent of anomalies among the training rows
+        (:func:`aekit.anomaly.thresholds.robust_pot_threshold`; ``threshold="pot"`` is the plain
+        fit, for clean training rows).
     threshold : {"contamination", "mean_std", "validation", "pot"}, default="contamination"
         How ``offset_`` is set from the training scores: their ``1 - contamination`` quantile;
         ``mean + n_std * std`` (the TensorFlow tutorial's rule); the ``percentile`` of the scores
@@ -138,7 +141,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         Percentile of the clean scores for the ``"validation"`` rule.
     risk : float, default=1e-3
         Probability of a normal row exceeding the threshold for ``"pot"`` and for
-        ``contamination="auto"``.
+        ``contamination="auto"`` (which, robust to contaminated training rows, flags more: on
+        clean data about 0.5% of new normal rows at 1e-3, the plain ``"pot"`` fit 0.2-0.3%).
     handle_missing : bool, default=False
         False: missing values (NaN, None) are an error. True: the encoder's ``"mask"`` policy: a
         missing number encodes as 0 (its column's training mean), a missing category as an
@@ -370,7 +374,9 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         fresh = self._new_row_scores(train_scores, A)
         if rule == "mean_std":
             return thresholds.mean_std_threshold(fresh, float(self.n_std))
-        return thresholds.pot_threshold(fresh, float(self.risk))  # "pot" and "auto"
+        if rule == "pot":
+            return thresholds.pot_threshold(fresh, float(self.risk))
+        return thresholds.robust_pot_threshold(fresh, float(self.risk))  # contamination="auto"
 
     def _new_row_scores(self, train_scores: np.ndarray, A: np.ndarray | None) -> np.ndarray:
         """What a new normal row scores: the training rows ``A`` scored without themselves

@@ -60,7 +60,8 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         The channels of a DataFrame; None: every numeric column but the time column.
     contamination : "auto" or float in (0, 0.5], default="auto"
         Expected fraction of anomalous points for ``threshold="contamination"``; "auto": peaks
-        over threshold at ``risk``.
+        over threshold at ``risk``, robust to a few anomalies in the training series
+        (:func:`aekit.anomaly.thresholds.robust_pot_threshold`).
     threshold : {"contamination", "mean_std", "pot"}, default="contamination"
         How ``threshold_`` is set from the training points' scores (as
         :class:`aekit.AnomalyDetector` does).
@@ -246,7 +247,9 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
             return thresholds.contamination_threshold(scores, float(self.contamination))
         if self.threshold == "mean_std":
             return thresholds.mean_std_threshold(scores, float(self.n_std))
-        return thresholds.pot_threshold(scores, float(self.risk))
+        if self.threshold == "pot":
+            return thresholds.pot_threshold(scores, float(self.risk))
+        return thresholds.robust_pot_threshold(scores, float(self.risk))  # contamination="auto"
 
     # ---- scoring -----------------------------------------------------------------------------
     def _point_shares(self, series: Series) -> np.ndarray:
