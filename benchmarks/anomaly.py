@@ -181,7 +181,11 @@ def check_data(parser, args) -> None:
     if not (args.cv or args.large):
         needed.append("ecg5000")
     for folder in needed:
-        if not any((Path(args.data_dir) / folder).glob("*")):
+        if not any(
+            (Path(args.data_dir) / folder).glob(
+                "*.npz" if folder.startswith("adbench") else "*.txt"
+            )
+        ):
             parser.error(
                 f"nothing in {Path(args.data_dir) / folder}; pass --data-dir, the folder that "
                 "holds adbench-classical/, adbench-large/ and ecg5000/ (default ../shared/data, "

@@ -99,7 +99,19 @@ def test_evaluate_on_a_detector_run_reports_its_auc(detector_run, tmp_path):
     truth = _table()["is_anomaly"].to_numpy()
     assert figures["roc_auc"] == pytest.approx(roc_auc_score(truth, -scores))
     assert figures["roc_auc"] > 0.9
-    assert figures["mean_score"] == pytest.approx(scores.mean())
+    anomaly_scores = pd.read_csv(out / "scores.csv")["anomaly_score"]  # the same sign
+    assert figures["mean_anomaly_score"] == pytest.approx(-scores.mean())
+    assert figures["mean_anomaly_score"] == pytest.approx(anomaly_scores.mean(), rel=1e-5)
+
+
+def test_a_param_that_has_its_own_option_is_refused(tmp_path):
+    data = tmp_path / "table.csv"
+    _table().drop(columns="is_anomaly").to_csv(data, index=False)
+    for pair, flag in (("handle_missing=True", "--handle-missing"), ("random_state=3", "--seed")):
+        result = invoke("detect", data, "--out", tmp_path / "run", "--param", pair)
+        # a ValueError: `python -m aekit.cli` prints it as one line and exits 2 (test below)
+        assert isinstance(result.exception, ValueError) and flag in str(result.exception)
+        assert not (tmp_path / "run").exists()
 
 
 def test_detect_bad_input_is_one_line_exit_2(tmp_path):

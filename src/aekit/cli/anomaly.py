@@ -151,7 +151,8 @@ def detect(
         from aekit.viz.figures import save_figure
 
         params = runs.resolve_params(AnomalyDetector, {}, param or [])
-        params.update(
+        params = runs.with_options(
+            params,
             contamination=rate,
             threshold=threshold,
             handle_missing=handle_missing,

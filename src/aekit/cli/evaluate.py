@@ -41,6 +41,7 @@ class Sums:
         self.rows, self.score, self.elbo, self.nll = 0, 0.0, 0.0, 0.0
         self.kl: Any = 0.0
         self.moments: tuple | None = None  # (n, mean, M2) of the posterior means, per unit
+        self.detector = False
         self.scores: list = []  # a detector's per-row scores, kept when DATA has labels
         self.labels: list = []
 
@@ -58,6 +59,7 @@ class Sums:
                 scores = estimator.score_samples(X, y)
             else:  # a detector: its score needs no label; labels, if any, are the truth
                 scores = estimator.score_samples(X)
+                self.detector = True
                 if y is not None:
                     self.scores.append(scores)
                     self.labels.append(np.asarray(y))
@@ -76,6 +78,8 @@ class Sums:
 
     def result(self) -> dict[str, Any]:
         out: dict[str, Any] = {"mean_score": self.score / self.rows}
+        if self.detector:  # in scores.csv's sign: higher = more anomalous (score_samples' negative)
+            out = {"mean_anomaly_score": -self.score / self.rows}
         if self.labels:
             out.update(_detection_figures(self.scores, self.labels))
         if self.variational:

@@ -60,6 +60,21 @@ def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[
     return params
 
 
+OPTION_FLAGS = {"random_state": "--seed"}  # the options whose flag is not the parameter's name
+
+
+def with_options(params: dict[str, Any], **options: Any) -> dict[str, Any]:
+    """``params`` (from ``--param``) with the command's own options added; a ``--param`` naming
+    one of them is refused, since the option (given or at its default) would silently win."""
+    clash = sorted(set(params) & set(options))
+    if clash:
+        flags = ", ".join(OPTION_FLAGS.get(name, f"--{name.replace('_', '-')}") for name in clash)
+        raise ValueError(
+            f"--param {', '.join(clash)}: this command has its own option for it; use {flags}."
+        )
+    return {**params, **options}
+
+
 def read_config(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text())

@@ -97,7 +97,8 @@ def detect_series(
         from aekit.viz.series import series_figure
 
         params = runs.resolve_params(SeriesAnomalyDetector, {}, param or [])
-        params.update(
+        params = runs.with_options(
+            params,
             window=window,
             stride=stride,
             time_column=time_column,
