@@ -133,6 +133,12 @@ def test_exponential_tail_threshold_is_exact_for_an_exponential_tail():
     assert plain == pytest.approx(3.29, rel=0.05)
 
 
+def test_too_few_scores_for_a_tail_fit_warn():
+    with pytest.warns(UserWarning, match="too few to fit a tail"):
+        z = thresholds.pot_threshold(np.arange(30.0), risk=1e-3)
+    assert z == pytest.approx(np.quantile(np.arange(30.0), 1 - 1e-3))
+
+
 def test_thresholds_refuse_scores_they_cannot_fit():
     for bad in (np.array([]), np.array([1.0, np.nan, 2.0] * 20), np.array([1.0, np.inf] * 20)):
         with pytest.raises(ValueError, match="scores"):

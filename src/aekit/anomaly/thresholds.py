@@ -57,6 +57,13 @@ def pot_threshold(scores: np.ndarray, risk: float, initial_quantile: float = 0.9
     excesses = scores[scores > t] - t
     n, n_t = len(scores), len(excesses)
     if n_t < 10 or np.ptp(excesses) == 0 or risk * n >= n_t:
+        if n_t < 10:
+            warnings.warn(
+                f"only {n} training scores: too few to fit a tail (about 100 are needed), so "
+                f"the threshold is their {1 - risk:g} quantile and flags almost none of them; "
+                "give the expected anomaly rate (contamination=...) instead.",
+                stacklevel=3,
+            )
         return float(np.quantile(scores, 1.0 - min(risk, 1.0)))
     with warnings.catch_warnings():  # scipy's optimizer may warn on awkward tails; result is
         warnings.simplefilter("ignore")  # checked for finiteness below
