@@ -140,9 +140,21 @@ def test_too_few_scores_for_a_tail_fit_warn():
 
 
 def test_thresholds_refuse_scores_they_cannot_fit():
+    rules = (
+        lambda s: thresholds.robust_pot_threshold(s, risk=1e-3),
+        lambda s: thresholds.mean_std_threshold(s, n_std=1.0),
+        lambda s: thresholds.contamination_threshold(s, 0.1),
+    )
     for bad in (np.array([]), np.array([1.0, np.nan, 2.0] * 20), np.array([1.0, np.inf] * 20)):
-        with pytest.raises(ValueError, match="scores"):
-            thresholds.robust_pot_threshold(bad, risk=1e-3)
+        for rule in rules:
+            with pytest.raises(ValueError, match="scores"):
+                rule(bad)
+
+
+def test_tied_scores_leave_the_plain_fit_to_decide():
+    scores = np.r_[np.zeros(700), np.ones(280), np.linspace(1.0, 1.01, 20)]
+    assert thresholds.exponential_tail_threshold(scores, risk=1e-3) == np.inf
+    assert thresholds.robust_pot_threshold(scores, 1e-3) == thresholds.pot_threshold(scores, 1e-3)
 
 
 def test_auto_threshold_flags_anomalies_among_the_training_rows():
@@ -153,8 +165,8 @@ def test_auto_threshold_flags_anomalies_among_the_training_rows():
         detector = aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(X)
         flagged = detector.predict(X) == -1
         assert flagged[:10].sum() >= 8 and flagged[10:].sum() <= 2, seed
-    plain = aekit.AnomalyDetector(n_estimators=1, threshold="pot", random_state=0).fit(X)
-    assert (plain.predict(X[:10]) == -1).sum() <= 2  # the plain tail fit overshoots them
+        plain = aekit.AnomalyDetector(n_estimators=1, threshold="pot", random_state=0).fit(X)
+        assert (plain.predict(X[:10]) == -1).sum() <= 2, seed  # the plain fit overshoots them
 
 
 def test_predict_proba_is_a_monotone_probability(fitted, data):

@@ -100,6 +100,7 @@ def test_evaluate_on_a_detector_run_reports_its_auc(detector_run, tmp_path):
     assert figures["roc_auc"] == pytest.approx(roc_auc_score(truth, -scores))
     assert figures["roc_auc"] > 0.9
     anomaly_scores = pd.read_csv(out / "scores.csv")["anomaly_score"]  # the same sign
+    assert figures["mean_score"] == pytest.approx(scores.mean())  # score_samples' sign
     assert figures["mean_anomaly_score"] == pytest.approx(-scores.mean())
     assert figures["mean_anomaly_score"] == pytest.approx(anomaly_scores.mean(), rel=1e-5)
 

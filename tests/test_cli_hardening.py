@@ -359,3 +359,35 @@ def test_one_row_is_refused_and_a_huge_cell_is_said(tmp_path):
 
     with pytest.warns(UserWarning, match="as large as 1e"):
         check_training_data(np.array([[1.0, 1e30], [2.0, 3.0]]))
+
+
+def test_a_param_the_command_has_an_option_for_is_refused(tmp_path):
+    """An option always has a value (given or its default), so a --param for the same
+    parameter would silently win or lose; it is refused, naming the option."""
+    table().to_csv(tmp_path / "t.csv", index=False)
+    model = tmp_path / "h.safetensors"
+    cases = {
+        "--bits": ["train-hasher", tmp_path / "t.csv", "--param", "n_bits=8", "-o", model],
+        "--epochs": ["train-compressor", tmp_path / "t.csv", "--param", "max_iter=1", "-o", model],
+        "--quiet": [
+            "train",
+            tmp_path / "t.csv",
+            "--param",
+            "verbose=True",
+            "--out",
+            tmp_path / "R",
+        ],
+        "--checkpoint": [
+            "train",
+            tmp_path / "t.csv",
+            "--checkpoint",
+            tmp_path / "ckA",
+            "--param",
+            f"checkpoint_dir={tmp_path / 'ckB'}",
+            "--out",
+            tmp_path / "R",
+        ],  # fmt: skip
+    }
+    for flag, words in cases.items():
+        refused(invoke(*words), flag)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]

@@ -24,16 +24,19 @@ RULES = ("contamination", "mean_std", "validation", "pot")
 
 def contamination_threshold(scores: np.ndarray, contamination: float) -> float:
     """The score above which a fraction ``contamination`` of ``scores`` lies."""
+    scores = finite_scores(scores)
     return float(np.quantile(scores, 1.0 - contamination))
 
 
 def mean_std_threshold(scores: np.ndarray, n_std: float) -> float:
     """``mean + n_std * std`` of the scores (population std, as numpy/TensorFlow compute it)."""
+    scores = finite_scores(scores)
     return float(np.mean(scores) + n_std * np.std(scores))
 
 
 def percentile_threshold(scores: np.ndarray, percentile: float) -> float:
     """The ``percentile``-th percentile (0-100) of the scores of normal rows."""
+    scores = finite_scores(scores)
     return float(np.percentile(scores, percentile))
 
 
@@ -59,10 +62,11 @@ def pot_threshold(scores: np.ndarray, risk: float, initial_quantile: float = 0.9
     if n_t < 10 or np.ptp(excesses) == 0 or risk * n >= n_t:
         if n_t < 10:
             warnings.warn(
-                f"only {n} training scores: too few to fit a tail (about 100 are needed), so "
-                f"the threshold is their {1 - risk:g} quantile and flags almost none of them; "
-                "give the expected anomaly rate (contamination=...) instead.",
-                stacklevel=3,
+                f"only {n_t} of {n} training scores lie above their {initial_quantile:g} "
+                "quantile (fewer than about 100 rows, or ties): too few to fit a tail, so the "
+                "threshold is a rough one; give the expected anomaly rate (contamination=...) "
+                "if you know it.",
+                stacklevel=2,
             )
         return float(np.quantile(scores, 1.0 - min(risk, 1.0)))
     with warnings.catch_warnings():  # scipy's optimizer may warn on awkward tails; result is
@@ -96,6 +100,8 @@ def exponential_tail_threshold(
     """
     scores = finite_scores(scores)
     q_lower, q_upper = np.quantile(scores, [lower, upper])
+    if q_upper <= q_lower:  # tied scores: no tail to draw (inf leaves the plain fit to decide)
+        return float("inf")
     sigma = (q_upper - q_lower) / np.log((1.0 - lower) / (1.0 - upper))
     return float(q_lower + sigma * np.log((1.0 - lower) / risk))
 

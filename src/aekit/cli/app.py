@@ -77,7 +77,7 @@ def train(
 
     resumed_from = runs.checkpoint_epoch(checkpoint, resume)  # checked before any work
     if checkpoint is not None:
-        params["checkpoint_dir"] = str(checkpoint)
+        params = runs.with_options(params, checkpoint_dir=str(checkpoint))
     # Under torchrun every process trains (DDP); rank 0 alone claims and writes RUN.
     writes = distributed.rank() == 0
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:

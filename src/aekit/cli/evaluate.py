@@ -78,8 +78,8 @@ class Sums:
 
     def result(self) -> dict[str, Any]:
         out: dict[str, Any] = {"mean_score": self.score / self.rows}
-        if self.detector:  # in scores.csv's sign: higher = more anomalous (score_samples' negative)
-            out = {"mean_anomaly_score": -self.score / self.rows}
+        if self.detector:  # also in scores.csv's sign: higher = more anomalous
+            out["mean_anomaly_score"] = -self.score / self.rows
         if self.labels:
             out.update(_detection_figures(self.scores, self.labels))
         if self.variational:

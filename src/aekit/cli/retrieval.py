@@ -63,7 +63,7 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
         raise ValueError(f"-o {model_file} exists; choose another or pass --force.")
     cls = registry.find_class(cls_name)
     params = runs.resolve_params(cls, {}, param or [])
-    params = {"random_state": 0, **fixed, **params}  # --param wins; seeded so runs repeat
+    params = {"random_state": 0, **runs.with_options(params, **fixed)}  # seeded: runs repeat
     from aekit.core import distributed
 
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes

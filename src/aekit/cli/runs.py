@@ -51,6 +51,8 @@ def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[
         name, sep, text = pair.partition("=")
         if not sep:
             raise ValueError(f"--param {pair!r} must look like name=value.")
+        if name.strip() == "verbose":  # every command sets it from --quiet, which would win
+            raise ValueError("--param verbose: use --quiet (progress is on by default).")
         params[name.strip()] = parse_value(text.strip())
     unknown = sorted(set(params) - set(valid))
     if unknown:
@@ -60,7 +62,13 @@ def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[
     return params
 
 
-OPTION_FLAGS = {"random_state": "--seed"}  # the options whose flag is not the parameter's name
+# the options whose flag is not the parameter's name
+OPTION_FLAGS = {
+    "random_state": "--seed",
+    "max_iter": "--epochs",
+    "n_bits": "--bits",
+    "checkpoint_dir": "--checkpoint",
+}
 
 
 def with_options(params: dict[str, Any], **options: Any) -> dict[str, Any]:
