@@ -366,7 +366,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         """``offset_``'s threshold from ``train_scores``, the scores of the training rows ``A``
         (None: of rows held out of training). A contamination is a fraction of those scores (so
         that ``predict`` flags that fraction of them); the rules that model the scores of new
-        normal rows ("mean_std", "pot") fit :meth:`_new_row_scores` instead."""
+        normal rows ("mean_std", "pot", contamination="auto") fit :meth:`_new_row_scores`."""
         rule = self.threshold
         if rule == "contamination" and self.contamination != "auto":
             return thresholds.contamination_threshold(train_scores, float(self.contamination))
@@ -374,11 +374,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
             clean = self._anomaly_scores(self._encode_input(X_normal))
             return thresholds.percentile_threshold(clean, float(self.percentile))
         fresh = self._new_row_scores(train_scores, A)
-        if rule == "mean_std":
-            return thresholds.mean_std_threshold(fresh, float(self.n_std))
-        if rule == "pot":
-            return thresholds.pot_threshold(fresh, float(self.risk))
-        return thresholds.robust_pot_threshold(fresh, float(self.risk))  # contamination="auto"
+        return thresholds.new_row_threshold(fresh, rule, float(self.n_std), float(self.risk))
 
     def _new_row_scores(self, train_scores: np.ndarray, A: np.ndarray | None) -> np.ndarray:
         """What a new normal row scores: the training rows ``A`` scored without themselves

@@ -122,6 +122,17 @@ def robust_pot_threshold(scores: np.ndarray, risk: float) -> float:
     return min(pot_threshold(scores, risk), exponential_tail_threshold(scores, risk))
 
 
+def new_row_threshold(scores: np.ndarray, rule: str, n_std: float, risk: float) -> float:
+    """The threshold of a rule that models the scores of new normal rows: ``"mean_std"``,
+    ``"pot"`` (the plain tail fit), else ``contamination="auto"`` (:func:`robust_pot_threshold`).
+    Shared by :class:`aekit.AnomalyDetector` and :class:`aekit.SeriesAnomalyDetector`."""
+    if rule == "mean_std":
+        return mean_std_threshold(scores, n_std)
+    if rule == "pot":
+        return pot_threshold(scores, risk)
+    return robust_pot_threshold(scores, risk)
+
+
 def finite_scores(scores: np.ndarray) -> np.ndarray:
     """``scores`` as float64, refusing what no threshold can be fitted to."""
     scores = np.asarray(scores, dtype=np.float64).ravel()

@@ -245,11 +245,9 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
     def _threshold(self, scores: np.ndarray) -> float:
         if self.threshold == "contamination" and self.contamination != "auto":
             return thresholds.contamination_threshold(scores, float(self.contamination))
-        if self.threshold == "mean_std":
-            return thresholds.mean_std_threshold(scores, float(self.n_std))
-        if self.threshold == "pot":
-            return thresholds.pot_threshold(scores, float(self.risk))
-        return thresholds.robust_pot_threshold(scores, float(self.risk))  # contamination="auto"
+        return thresholds.new_row_threshold(
+            scores, self.threshold, float(self.n_std), float(self.risk)
+        )
 
     # ---- scoring -----------------------------------------------------------------------------
     def _point_shares(self, series: Series) -> np.ndarray:
