@@ -43,10 +43,12 @@ class TableInput:
 
     def _encoder(self) -> TabularEncoder:
         """The unfitted encoding of the detector's parameters: NaN encodes under
-        ``handle_missing``, numbers are standardized unless ``preprocessing=None``."""
+        ``handle_missing``, numbers are standardized unless ``preprocessing=None``, numeric
+        one-hot groups found with ``preprocessing="auto"``."""
         return TabularEncoder(
             handle_missing="mask" if self.handle_missing else "error",
             standardize=self.preprocessing is not None,
+            detect_one_hot=self.preprocessing == "auto",
         )
 
     def _table(self, X: Any) -> Any:

@@ -22,6 +22,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils.validation import check_is_fitted
 
+from aekit.data.one_hot import one_hot_runs
 from aekit.data.scaling import standardization
 
 _MISSING_POLICIES = ("error", "mask")
@@ -98,14 +99,23 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     standardize : bool, default=True
         Standardize numeric columns (:func:`aekit.data.scaling.standardization`). False: they
         pass through as they are (mean 0 and scale 1 in ``mean_`` and ``scale_``).
+    detect_one_hot : bool, default=False
+        Find numeric columns that are already one-hot encoded (adjacent 0/1 columns with
+        exactly one 1 in every fit row, as ``pandas.get_dummies`` writes them;
+        :func:`aekit.data.one_hot.one_hot_runs`), keep them as 0/1 instead of standardizing
+        them and list them in ``categorical_groups_``, so a model treats them as the one
+        categorical column they encode. They stay numeric columns in and out
+        (``inverse_transform`` returns them as numbers).
 
     Attributes
     ----------
     feature_groups_ : list of FeatureGroup
         Per original column, in order: name, ``start:stop`` in the encoded matrix, kind.
     categorical_groups_ : tuple of (int, int)
-        ``(start, stop)`` of every one-hot group: pass it as an autoencoder's
-        ``categorical_groups``.
+        ``(start, stop)`` of every one-hot group (those found by ``detect_one_hot`` too): pass
+        it as an autoencoder's ``categorical_groups``.
+    one_hot_groups_ : tuple of (int, int)
+        ``(start, stop)`` of the numeric columns ``detect_one_hot`` found to be one-hot groups.
     categories_ : dict of str to list
         The categories of each categorical column, in the order of their one-hot columns.
     mean_, scale_ : dict of str to float
@@ -126,11 +136,16 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     """
 
     def __init__(
-        self, handle_missing: str = "error", handle_unknown: str = "error", standardize: bool = True
+        self,
+        handle_missing: str = "error",
+        handle_unknown: str = "error",
+        standardize: bool = True,
+        detect_one_hot: bool = False,
     ) -> None:
         self.handle_missing = handle_missing
         self.handle_unknown = handle_unknown
         self.standardize = standardize
+        self.detect_one_hot = detect_one_hot
 
     def fit(self, X: Any, y: Any = None) -> TabularEncoder:
         """Learn each column's kind, scale and categories from X (NaN-aware)."""
@@ -167,14 +182,35 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         mean, scale = np.zeros(len(names)), np.ones(len(names))
         if names and self.standardize:
             mean, scale = standardization(np.column_stack(numeric))
+        self.one_hot_groups_ = self._find_one_hot(numeric) if self.detect_one_hot else ()
+        for start, stop in self.one_hot_groups_:  # kept as 0/1: one category, one unit
+            at = [i for i, g in enumerate(self._groups("numeric")) if start <= g.start < stop]
+            mean[at], scale[at] = 0.0, 1.0
         self.mean_ = dict(zip(names, mean.tolist()))
         self.scale_ = dict(zip(names, scale.tolist()))
         return self
 
+    def _find_one_hot(self, numeric: list[np.ndarray]) -> tuple[tuple[int, int], ...]:
+        """The encoded ``(start, stop)`` of one-hot runs among the numeric columns, searched
+        within each stretch of numeric columns that are adjacent in the table."""
+        groups = self._groups("numeric")
+        found, first = [], 0
+        for i in range(1, len(groups) + 1):
+            if i == len(groups) or groups[i].start != groups[i - 1].stop:  # a stretch ends
+                if i - first >= 2:
+                    stretch = np.column_stack(numeric[first:i])
+                    found += [
+                        (groups[first + a].start, groups[first + b - 1].stop)
+                        for a, b in one_hot_runs(stretch)
+                    ]
+                first = i
+        return tuple(found)
+
     @property
     def categorical_groups_(self) -> tuple[tuple[int, int], ...]:
         check_is_fitted(self)
-        return tuple((g.start, g.stop) for g in self.feature_groups_ if g.kind == "categorical")
+        declared = [(g.start, g.stop) for g in self.feature_groups_ if g.kind == "categorical"]
+        return tuple(sorted(declared + list(self.one_hot_groups_)))
 
     def _check_missing(self, frame: pd.DataFrame) -> None:
         if self.handle_missing == "mask":
@@ -309,6 +345,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             "mean": self.mean_,
             "scale": self.scale_,
             "groups": [[g.name, g.start, g.stop, g.kind] for g in self.feature_groups_],
+            "one_hot_groups": [list(group) for group in self.one_hot_groups_],
         }
 
     def set_state(self, state: dict[str, Any]) -> TabularEncoder:
@@ -324,6 +361,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             FeatureGroup(str(n), int(a), int(b), str(k)) for n, a, b, k in state["groups"]
         ]
         self.n_features_out_ = self.feature_groups_[-1].stop if self.feature_groups_ else 0
+        # (files written before detect_one_hot existed have none)
+        self.one_hot_groups_ = tuple((int(a), int(b)) for a, b in state.get("one_hot_groups", []))
         return self
 
 

@@ -1,0 +1,50 @@
+"""Finding categorical columns that arrive already one-hot encoded as numbers.
+
+``pandas.get_dummies`` or scikit-learn's ``OneHotEncoder`` turn one categorical column into
+adjacent 0/1 columns with exactly one 1 per row. Standardizing those columns like measurements
+weights each category by its rarity (a category held by 1% of the rows becomes a jump of about
+10 standard units), so a rare but normal category drowns every other column in a distance or a
+squared error. Found, they can be kept as 0/1 and modelled as one categorical column, exactly as
+if the original column had been passed (``TabularEncoder(detect_one_hot=True)``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def one_hot_runs(values: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, stop)`` of every run of adjacent columns of ``values`` (rows x columns) that
+    is a one-hot encoding: at least two columns, each holding only 0 and 1 (both seen), and
+    every row with exactly one 1 among them.
+
+    One pass with two pointers: columns are added to the run on the right; while some row holds
+    two 1s the run cannot be a group, so columns are dropped on the left; when every row holds
+    exactly one 1 the run is a group and a new run starts after it. A column that is not 0/1
+    (or holds a NaN) ends the run.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    runs: list[tuple[int, int]] = []
+    start, ones = None, None
+    for j in range(values.shape[1]):
+        column = values[:, j]
+        if not _is_indicator(column):
+            start, ones = None, None
+            continue
+        if start is None:
+            start, ones = j, column.copy()
+        else:
+            ones += column
+        while (ones > 1).any():  # some row holds two 1s: drop columns on the left
+            ones -= values[:, start]
+            start += 1
+        if j > start and (ones == 1).all():
+            runs.append((start, j + 1))
+            start, ones = None, None
+    return runs
+
+
+def _is_indicator(column: np.ndarray) -> bool:
+    """A column holding 0s and 1s, both, and nothing else."""
+    zero, one = column == 0, column == 1
+    return bool((zero | one).all() and zero.any() and one.any())

@@ -1,0 +1,102 @@
+"""Categorical columns that arrive as numeric dummies are found and modelled as categories."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import DEVICE
+
+import aekit
+from aekit.data.one_hot import one_hot_runs
+from aekit.data.tabular import TabularEncoder
+
+
+def table_and_dummies(n=300, seed=0):
+    """A table whose categorical columns come last, and ``pandas.get_dummies`` of it (which
+    writes each categorical column's dummies where the columns were: after the numbers)."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "b": rng.normal(size=n),
+            "city": pd.Categorical(rng.choice(["x", "y", "z"], n, p=[0.9, 0.08, 0.02])),
+            "plan": pd.Categorical(rng.choice(["basic", "pro"], n)),
+        }
+    )
+    return frame, pd.get_dummies(frame, dtype=float)
+
+
+def test_runs_are_exactly_the_dummy_groups():
+    _, dummies = table_and_dummies()
+    assert list(dummies.columns[2:]) == ["city_x", "city_y", "city_z", "plan_basic", "plan_pro"]
+    assert one_hot_runs(dummies.to_numpy()) == [(2, 5), (5, 7)]
+
+
+def test_an_indicator_before_a_group_is_left_out_even_when_it_never_overlaps_the_first():
+    rng = np.random.default_rng(1)
+    category = rng.integers(0, 3, 200)
+    group = np.eye(3)[category]
+    # 1 only where the group's *second* column is 1: adding it to the run gives a row with two
+    # 1s only at the second column, so the left pointer must move past it there
+    indicator = ((category == 1) & (rng.random(200) < 0.5)).astype(float)
+    X = np.column_stack([indicator, group])
+    assert one_hot_runs(X) == [(1, 4)]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        np.array([0.0, 2.0, 0.0, 2.0]),  # not 0/1
+        np.array([0.0, 1.0, np.nan, 1.0]),  # a missing value
+    ],
+)
+def test_a_column_that_is_not_an_indicator_ends_the_run(column):
+    complement = (column != 0).astype(float)  # would make a group with an indicator column
+    X = np.column_stack([column, 1 - complement])
+    assert one_hot_runs(X) == []
+
+
+def test_a_column_and_its_complement_are_a_group_but_one_column_or_a_constant_is_not():
+    x = np.array([0.0, 1.0, 1.0, 0.0])
+    assert one_hot_runs(np.column_stack([x, 1 - x])) == [(0, 2)]
+    assert one_hot_runs(x[:, None]) == []
+    assert one_hot_runs(np.column_stack([np.ones(4), np.zeros(4)])) == []
+
+
+def test_encoder_keeps_found_dummies_as_0_1_and_gives_them_as_categorical_groups():
+    _, dummies = table_and_dummies()
+    encoder = TabularEncoder(detect_one_hot=True).fit(dummies)
+    Z = encoder.transform(dummies)
+    np.testing.assert_array_equal(Z[:, 2:], dummies.to_numpy()[:, 2:])
+    assert abs(Z[:, :2].mean()) < 1e-6  # the numbers are still standardized
+    assert encoder.one_hot_groups_ == ((2, 5), (5, 7))
+    assert encoder.categorical_groups_ == ((2, 5), (5, 7))
+    pd.testing.assert_frame_equal(encoder.inverse_transform(Z), dummies, rtol=1e-5)
+    # default: dummies standardized like any number (a category of 2% becomes about +7)
+    plain = TabularEncoder().fit(dummies)
+    assert plain.categorical_groups_ == () and plain.transform(dummies)[:, 4].max() > 5
+
+
+def test_encoder_state_keeps_the_groups_and_older_states_have_none():
+    _, dummies = table_and_dummies()
+    state = json.loads(json.dumps(TabularEncoder(detect_one_hot=True).fit(dummies).get_state()))
+    restored = TabularEncoder().set_state(state)
+    assert restored.categorical_groups_ == ((2, 5), (5, 7))
+    del state["one_hot_groups"]
+    assert TabularEncoder().set_state(state).categorical_groups_ == ()
+
+
+def test_detector_on_dummies_is_the_detector_on_the_categorical_table(tmp_path):
+    frame, dummies = table_and_dummies()
+    params = dict(random_state=0, n_estimators=1)
+    on_frame = aekit.AnomalyDetector(**params).fit(frame)
+    on_dummies = aekit.AnomalyDetector(**params).fit(dummies.to_numpy())
+    assert on_dummies.categorical_groups_ == on_frame.categorical_groups_ == ((2, 5), (5, 7))
+    scores = on_dummies.anomaly_score(dummies.to_numpy())
+    np.testing.assert_allclose(scores, on_frame.anomaly_score(frame), rtol=1e-4)
+    on_dummies.save(tmp_path / "detector.safetensors")
+    loaded = aekit.load(tmp_path / "detector.safetensors", device=DEVICE)
+    np.testing.assert_allclose(loaded.anomaly_score(dummies.to_numpy()), scores, rtol=1e-6)
+    standardized = aekit.AnomalyDetector(preprocessing="standardize", **params)
+    assert standardized.fit(dummies.to_numpy()).categorical_groups_ == ()
