@@ -144,11 +144,20 @@ def mixed_table(n: int, seed: int) -> pd.DataFrame:
     )
 
 
-@pytest.mark.parametrize("case", ["numeric", "mixed", "vae-elbo", "input-mean"])
+def dummies(n: int, seed: int) -> np.ndarray:
+    """Numbers, then a categorical column as pandas.get_dummies writes it (found as one)."""
+    table = mixed_table(n, seed)
+    return pd.get_dummies(table[["amount", "hour", "city"]], dtype=float).to_numpy()
+
+
+@pytest.mark.parametrize("case", ["numeric", "mixed", "dummies", "vae-elbo", "input-mean"])
 def test_detector_graph_reproduces_the_detector(case, tmp_path):
     rng = np.random.RandomState(0)
     if case == "mixed":
         train, test = mixed_table(300, 0), mixed_table(N_ROWS, 1)
+        estimator = aekit.Autoencoder(**SMALL)
+    elif case == "dummies":
+        train, test = dummies(300, 0), dummies(N_ROWS, 1)
         estimator = aekit.Autoencoder(**SMALL)
     else:
         train, test = rng.normal(size=(300, 5)) * 3 + 1, rng.normal(size=(N_ROWS, 5)) * 4
@@ -157,6 +166,7 @@ def test_detector_graph_reproduces_the_detector(case, tmp_path):
     if case == "input-mean":  # the input term as the mean distance to its own k nearest
         extra = {"input_neighbors": 4, "input_distance": "mean", "n_neighbors": 9}
     detector = aekit.AnomalyDetector(estimator, **DETECTOR, **extra).fit(train)
+    assert (detector.categorical_groups_ == ((2, 5),)) == (case == "dummies")
 
     manifest_path = aekit.export_onnx(detector, tmp_path)
     manifest = json.loads(manifest_path.read_text())
