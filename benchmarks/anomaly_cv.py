@@ -71,18 +71,19 @@ INPUT_KINDS = ("kth", "mean")  # input_distance
 CV_BASELINES = ("knn", "iforest", "pca", "pyod_ae")
 
 
-def training_variants(n: int, d: int) -> dict:
-    """The member autoencoders of the grid, for n training rows of d encoded features: the
+def training_variants(n: int, d: int, groups: tuple = ()) -> dict:
+    """The member autoencoders of the grid, for n training rows of d encoded features (``groups``
+    the encoded categorical columns, given to the members as the detector gives them): the
     detector's own default member (``aekit.anomaly.members.default_member``), plain or
     denoising; "dae_trim" is the denoising one trained with ``density_trim=TRIM``; "ddae_fast"
     and "ddae_trim" the same with a noise level per row drawn from ``U(0, DDAE_MAX)``
     (``noise_schedule="uniform"``, DDAE-style: a range of noise levels, not one), "ddae2_trim"
     from ``U(0, 2 DDAE_MAX)``."""
-    ddae = default_member(n, d, (), DDAE_MAX).set_params(noise_schedule="uniform")
+    ddae = default_member(n, d, groups, DDAE_MAX).set_params(noise_schedule="uniform")
     return {
-        "ae_fast": default_member(n, d, (), 0.0),
-        "dae_fast": default_member(n, d, (), DENOISE),
-        "dae_trim": default_member(n, d, (), DENOISE),
+        "ae_fast": default_member(n, d, groups, 0.0),
+        "dae_fast": default_member(n, d, groups, DENOISE),
+        "dae_trim": default_member(n, d, groups, DENOISE),
         "ddae_fast": ddae,
         "ddae_trim": clone(ddae),
         "ddae2_trim": clone(ddae).set_params(noise_level=2 * DDAE_MAX),
@@ -133,11 +134,11 @@ def candidate_parts(X_train: np.ndarray, X_test: np.ndarray, seed: int) -> dict:
     B = shell._encode_input(X_test)
     parts: dict = {"prep_s": time.perf_counter() - started}
     parts |= input_parts(A, B)
-    member_parts(parts, A, B, seed)
+    member_parts(parts, A, B, seed, shell.categorical_groups_)
     return parts
 
 
-def member_parts(parts: dict, A: np.ndarray, B: np.ndarray, seed: int) -> bool:
+def member_parts(parts: dict, A: np.ndarray, B: np.ndarray, seed: int, groups: tuple) -> bool:
     """Fit the members of every training variant not yet in ``parts`` and add their parts
     (errors, latent distances, seconds); True if any was added. A variant added to the grid is
     fitted into an older cache this way, the cached variants untouched."""
@@ -151,7 +152,7 @@ def member_parts(parts: dict, A: np.ndarray, B: np.ndarray, seed: int) -> bool:
     kept = A[far <= np.quantile(far, 1 - TRIM)]
     missing = {
         name: base
-        for name, base in training_variants(*A.shape).items()
+        for name, base in training_variants(*A.shape, groups).items()
         if name in VARIANTS and f"{name}/0/fit_s" not in parts
     }
     for name, base in missing.items():
@@ -279,7 +280,7 @@ def add_new_parts(parts: dict, X, y, protocol: int, seed: int, caps, split) -> b
     shell = aekit.AnomalyDetector(n_neighbors=0, random_state=seed)
     A, B = shell._fit_preprocessing(X_train), shell._encode_input(X_test)
     parts |= input_parts(A, B)
-    member_parts(parts, A, B, seed)
+    member_parts(parts, A, B, seed, shell.categorical_groups_)
     return True
 
 
