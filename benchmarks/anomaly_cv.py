@@ -200,14 +200,17 @@ def candidates() -> list[tuple]:
 
 
 def candidate_name(c: tuple) -> str:
-    variant, m, k_latent, term, scaler, weight = c
+    variant, m, k_latent, term, scaler, weight, *input_weight = c
     k_input = "off" if term == "off" else f"{term[1]}" + ("mean" if term[0] == "mean" else "")
-    return f"{variant}/m{m}/lat{k_latent}/in{k_input}/{scaler}/w{weight:g}"
+    name = f"{variant}/m{m}/lat{k_latent}/in{k_input}/{scaler}/w{weight:g}"
+    return name + "".join(f"/iw{w:g}" for w in input_weight if w != 1)
 
 
 def candidate_score(parts: dict, c: tuple) -> tuple[np.ndarray, float]:
-    """The candidate's score of the test rows, as the detector adds its parts, and its seconds."""
-    variant, m, k_latent, term, scaler, weight = c
+    """The candidate's score of the test rows, as the detector adds its parts, and its seconds.
+    A 7th element is the input term's weight (``input_weight``; 1 when absent, as in the grid)."""
+    variant, m, k_latent, term, scaler, weight, *rest = c
+    input_weight = rest[0] if rest else 1.0
     spreads = parts.setdefault(f"spread/{scaler}", {})  # each part's unit, computed once
 
     def spread(values: np.ndarray) -> float:
@@ -231,7 +234,7 @@ def candidate_score(parts: dict, c: tuple) -> tuple[np.ndarray, float]:
     if term != "off":
         kind, k_input = term
         key = f"input/{'mean/' if kind == 'mean' else ''}{int(parts[f'k/{k_input}'])}"
-        score = score + parts[f"{key}/test"] / spread(parts[f"{key}/train"])
+        score = score + input_weight * parts[f"{key}/test"] / spread(parts[f"{key}/train"])
         seconds += float(parts["input_s"])
     return score, seconds
 
@@ -388,15 +391,16 @@ def objective(runs: dict, method: str, names) -> float:
     )
 
 
-def cross_validate(runs: dict, pool: list[str], n_folds: int, seed: int) -> dict:
-    """Leave-group-out: which candidate each fold picks, and the out-of-fold figures."""
+def cross_validate(runs: dict, pool: list[str], n_folds: int, seed: int, rule=objective) -> dict:
+    """Leave-group-out: which candidate each fold picks by ``rule(runs, candidate, sets)``
+    (default: :func:`objective`), and the out-of-fold figures."""
     names = sorted(runs)
     order = np.random.RandomState(seed).permutation(len(names))
     folds = [sorted(names[i] for i in order[f::n_folds]) for f in range(n_folds)]
     picks, held = [], {}
     for fold in folds:
         train = [n for n in names if n not in fold]
-        best = max(pool, key=lambda c: objective(runs, c, train))
+        best = max(pool, key=lambda c: rule(runs, c, train))
         picks.append({"held_out": fold, "picked": best})
         for n in fold:
             held[n] = best

@@ -103,3 +103,19 @@ def test_mean_std_threshold_flags_new_normal_rows_as_it_flags_the_training_rows(
     flagged_new = np.mean(detector.anomaly_score(new) > detector.threshold_)
     assert flagged_new == pytest.approx(np.mean(fresh > detector.threshold_), abs=0.02)
     assert flagged_new < 0.08
+
+
+@pytest.mark.filterwarnings("ignore:latent_dim=1")
+def test_input_weight_scales_only_the_input_term():
+    """The score is linear in the weight: the part it adds at 3 is twice the part at 2, and the
+    unit of the term is its spread divided by the weight."""
+    new = np.array([[2.0], [20.0], [-5.0]])
+    fitted = {
+        w: _tiny(neighbor_space="both", n_neighbors=2, input_neighbors=2, input_weight=w).fit(TRAIN)
+        for w in (1.0, 2.0, 3.0)
+    }
+    score = {w: d.anomaly_score(new) for w, d in fitted.items()}
+    one_term = score[2.0] - score[1.0]
+    assert (one_term > 0).all()
+    np.testing.assert_allclose(score[3.0] - score[1.0], 2 * one_term, rtol=1e-6)
+    assert fitted[2.0].input_distance_scale_ == pytest.approx(fitted[1.0].input_distance_scale_ / 2)

@@ -165,6 +165,7 @@ def test_detector_graph_reproduces_the_detector(case, tmp_path):
     extra = {"score_type": "elbo", "n_draws": 2} if case == "vae-elbo" else {}
     if case == "input-mean":  # the input term as the mean distance to its own k nearest
         extra = {"input_neighbors": 4, "input_distance": "mean", "n_neighbors": 9}
+        extra["input_weight"] = 2.0  # folded into the term's unit, which the graph reads
     detector = aekit.AnomalyDetector(estimator, **DETECTOR, **extra).fit(train)
     assert (detector.categorical_groups_ == ((2, 5),)) == (case == "dummies")
 

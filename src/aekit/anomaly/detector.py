@@ -121,6 +121,11 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
     reconstruction_weight : float, default=0.25
         Weight of the members' errors against the neighbour distances (folded into
         ``error_scales_``).
+    input_weight : float, default=1.0
+        Weight of the input-space term against the other parts (folded into
+        ``input_distance_scale_``): above 1 the score leans towards plain kNN detection, the
+        strongest baseline on clean training rows, and away from the latent term that guards
+        contaminated ones.
     density_trim : float in [0, 0.5), default=0.1
         Robust training without a first fit: the members learn from all but this fraction of
         training rows, those farthest from their k-th nearest other row (k = 3% of the rows,
@@ -218,6 +223,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         "trim_fraction": [Interval(Real, 0, 0.5, closed="left")],
         "part_scale": [StrOptions({"tail", "iqr"})],
         "reconstruction_weight": [Interval(Real, 0, None, closed="neither")],
+        "input_weight": [Interval(Real, 0, None, closed="neither")],
         "density_trim": [Interval(Real, 0, 0.5, closed="left")],
         "max_samples": [Interval(Integral, 2, None, closed="left"), None],
         "threshold_holdout": [Interval(Real, 0, 1, closed="left")],
@@ -245,6 +251,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         trim_fraction: float = 0.0,
         part_scale: str = "iqr",
         reconstruction_weight: float = 0.25,
+        input_weight: float = 1.0,
         density_trim: float = 0.1,
         max_samples: int | None = 10_000,
         threshold_holdout: float = 0.0,
@@ -269,6 +276,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.trim_fraction = trim_fraction
         self.part_scale = part_scale
         self.reconstruction_weight = reconstruction_weight
+        self.input_weight = input_weight
         self.density_trim = density_trim
         self.max_samples = max_samples
         self.threshold_holdout = threshold_holdout
@@ -335,7 +343,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         if self.n_neighbors_ and self.neighbor_space in ("input", "both"):
             self.inputs_ = A
             own = self._input_distances(A, exclude_self=True)
-            self.input_distance_scale_ = self._part_spread(own)
+            # a weight on the term is a smaller unit, as for reconstruction_weight
+            self.input_distance_scale_ = self._part_spread(own) / float(self.input_weight)
         rows = self._dense_rows(A)
         seeds = [int(rng.randint(0, 2**31 - 1)) for _ in range(int(self.n_estimators))]
         members = fit_members(base, [rows] * len(seeds), seeds, self.member_training)
