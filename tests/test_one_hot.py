@@ -100,3 +100,38 @@ def test_detector_on_dummies_is_the_detector_on_the_categorical_table(tmp_path):
     np.testing.assert_allclose(loaded.anomaly_score(dummies.to_numpy()), scores, rtol=1e-6)
     standardized = aekit.AnomalyDetector(preprocessing="standardize", **params)
     assert standardized.fit(dummies.to_numpy()).categorical_groups_ == ()
+
+
+def test_bool_dummies_as_pandas_writes_them_by_default_are_found_and_decode_as_bools():
+    frame, _ = table_and_dummies()
+    dummies = pd.get_dummies(frame)  # bool columns since pandas 2
+    assert all(pd.api.types.is_bool_dtype(t) for t in dummies.dtypes.iloc[2:])
+    params = dict(random_state=0, n_estimators=1)
+    on_frame = aekit.AnomalyDetector(**params).fit(frame)
+    on_dummies = aekit.AnomalyDetector(**params).fit(dummies)
+    assert on_dummies.categorical_groups_ == ((2, 5), (5, 7))
+    np.testing.assert_allclose(
+        on_dummies.anomaly_score(dummies), on_frame.anomaly_score(frame), rtol=1e-4
+    )
+    encoder = on_dummies.encoder_
+    back = encoder.inverse_transform(encoder.transform(dummies))
+    pd.testing.assert_frame_equal(back.iloc[:, 2:], dummies.iloc[:, 2:])
+
+
+def test_rows_that_break_a_found_group_are_scored_with_a_warning_naming_the_columns():
+    _, dummies = table_and_dummies()
+    detector = aekit.AnomalyDetector(random_state=0, n_estimators=1).fit(dummies.to_numpy())
+    broken = dummies.to_numpy()[:3].copy()
+    broken[0, 2:5] = [1, 1, 0]  # two cities at once
+    broken[1, 2:5] = [0, 0, 0]  # none
+    with pytest.warns(UserWarning, match=r"2 of 3 rows break the one-hot group \['x2', 'x3'"):
+        scores = detector.anomaly_score(broken)
+    assert np.isfinite(scores).all()
+
+
+def test_too_few_rows_to_tell_a_group_from_chance_find_none():
+    _, dummies = table_and_dummies(n=30)
+    assert TabularEncoder(detect_one_hot=True).fit(dummies).one_hot_groups_ == ((2, 5), (5, 7))
+    fewer = dummies.iloc[1:]
+    assert one_hot_runs(fewer.to_numpy()) == [(2, 5), (5, 7)]  # the columns still are groups
+    assert TabularEncoder(detect_one_hot=True).fit(fewer).one_hot_groups_ == ()

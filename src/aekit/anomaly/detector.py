@@ -73,11 +73,14 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         encodes categorical (pandas category/object/string/bool) ones; it is stored with the
         model. Each one-hot group is given to the members as ``categorical_groups``, so they
         model a categorical column with a softmax (categorical likelihood) rather than as
-        numbers. Numeric columns that are already one-hot (adjacent 0/1 columns with exactly
-        one 1 per row, as ``pandas.get_dummies`` writes them) are found and treated the same
-        way: kept as 0/1, not standardized, which would weight each category by its rarity
-        (``TabularEncoder(detect_one_hot=True)``; on ADBench's campaign, whose 9 categorical
-        columns arrive as dummies, ROC-AUC 0.754 -> 0.860 with clean training rows).
+        numbers. Columns that are already one-hot (adjacent numeric or bool 0/1 columns with
+        exactly one 1 per row, as ``pandas.get_dummies`` writes them) are found and treated
+        the same way: kept as 0/1, not standardized, which would weight each category by its
+        rarity (``TabularEncoder(detect_one_hot=True)``, which says when it does not look;
+        on ADBench's campaign, whose 9 categorical columns arrive as dummies, ROC-AUC 0.754 ->
+        0.853 with clean training rows). A new row that breaks a found group (two categories,
+        none) is scored as given, with a warning: as 0/1 columns it stands out less than as
+        standardized numbers.
         "standardize": the same without that search (every numeric column standardized).
         None: X is used as given (numbers only).
     score_type : {"auto", "reconstruction", "probability", "elbo"}, default="auto"
@@ -125,7 +128,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         Weight of the input-space term against the other parts (folded into
         ``input_distance_scale_``): above 1 the score leans towards plain kNN detection, the
         strongest baseline on clean training rows, and away from the latent term that guards
-        contaminated ones.
+        contaminated ones (``benchmarks/anomaly_input_weight.py`` measures the trade). Unused
+        when there is no input term (``neighbor_space="latent"`` or ``n_neighbors=0``).
     density_trim : float in [0, 0.5), default=0.1
         Robust training without a first fit: the members learn from all but this fraction of
         training rows, those farthest from their k-th nearest other row (k = 3% of the rows,

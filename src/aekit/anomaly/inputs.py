@@ -93,8 +93,8 @@ class TableInput:
             if "not seen in fit" not in message:
                 raise
             raise ValueError(
-                message.split(" Refit")[0] + ". Refit on data that holds it, or map it to a "
-                "known category."
+                message.split(" Refit")[0].rstrip(".") + ". Refit on data that holds it, or map "
+                "it to a known category."
             ) from None
 
 

@@ -11,6 +11,39 @@ if the original column had been passed (``TabularEncoder(detect_one_hot=True)``)
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+
+# Below this many rows, independent 0/1 columns can sum to one on every row by chance (two
+# columns are exact complements on n rows with probability about 2**-n).
+MIN_ROWS = 30
+
+
+def one_hot_column_runs(frame: pd.DataFrame) -> list[list[str]]:
+    """The names of the columns of every one-hot run (:func:`one_hot_runs`) among adjacent
+    numeric or bool columns of ``frame`` (pandas.get_dummies writes bools by default); none
+    under ``MIN_ROWS`` rows."""
+    if len(frame) < MIN_ROWS:
+        return []
+    runs, stretch = [], []
+    for column in [*frame.columns, None]:  # None: the end closes the last stretch
+        if column is not None and pd.api.types.is_numeric_dtype(frame[column]):  # bools too
+            stretch.append(column)
+            continue
+        if len(stretch) >= 2:
+            values = np.column_stack(
+                [frame[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in stretch]
+            )
+            runs += [[str(c) for c in stretch[a:b]] for a, b in one_hot_runs(values)]
+        stretch = []
+    return runs
+
+
+def broken_one_hot_rows(Z: np.ndarray, observed: np.ndarray, group: tuple[int, int]) -> int:
+    """How many rows of the encoded matrix ``Z`` (their observed entries) break a one-hot group
+    found in fit: not 0/1, or not exactly one 1 (two categories at once, or none)."""
+    block, seen = Z[:, group[0] : group[1]], observed[:, group[0] : group[1]].all(axis=1)
+    indicator = ((block == 0) | (block == 1)).all(axis=1)
+    return int((seen & ~(indicator & (block.sum(axis=1) == 1))).sum())
 
 
 def one_hot_runs(values: np.ndarray) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ observed, which is what an imputer trains on.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from aekit.data.one_hot import one_hot_runs
+from aekit.data.one_hot import broken_one_hot_rows, one_hot_column_runs
 from aekit.data.scaling import standardization
 
 _MISSING_POLICIES = ("error", "mask")
@@ -100,12 +101,15 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         Standardize numeric columns (:func:`aekit.data.scaling.standardization`). False: they
         pass through as they are (mean 0 and scale 1 in ``mean_`` and ``scale_``).
     detect_one_hot : bool, default=False
-        Find numeric columns that are already one-hot encoded (adjacent 0/1 columns with
-        exactly one 1 in every fit row, as ``pandas.get_dummies`` writes them;
-        :func:`aekit.data.one_hot.one_hot_runs`), keep them as 0/1 instead of standardizing
-        them and list them in ``categorical_groups_``, so a model treats them as the one
-        categorical column they encode. They stay numeric columns in and out
-        (``inverse_transform`` returns them as numbers).
+        Find columns that are already one-hot encoded: adjacent numeric or bool 0/1 columns
+        with exactly one 1 in every fit row, as ``pandas.get_dummies`` writes them (bools by
+        default) (:func:`aekit.data.one_hot.one_hot_column_runs`; not under 30 rows, where
+        independent 0/1 columns can do so by chance; not where a column holds a missing
+        value). They are kept as 0/1 instead of standardized (or, for bools, split in two)
+        and listed in ``categorical_groups_``, so a model treats them as the one categorical
+        column they encode; ``inverse_transform`` returns them in their own dtype. A row
+        that later breaks a group (two 1s, none, another value) is encoded as given, with a
+        warning. A category never seen in fit is an all-zero column, outside the group.
 
     Attributes
     ----------
@@ -165,10 +169,13 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
         self.n_features_in_ = frame.shape[1]
         self.dtypes_ = {str(c): str(frame[c].dtype) for c in frame.columns}
+        # dummies of a categorical column (numbers, or bools as pandas.get_dummies writes them)
+        runs = one_hot_column_runs(frame) if self.detect_one_hot else []
+        dummies = {name for run in runs for name in run}
         self.categories_, numeric, groups, start = {}, [], [], 0
         for column in frame.columns:
             name, series = str(column), frame[column]
-            if _is_categorical(series):
+            if _is_categorical(series) and name not in dummies:
                 self.categories_[name] = _categories(name, series)
                 width, kind = len(self.categories_[name]), "categorical"
             else:
@@ -182,29 +189,13 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         mean, scale = np.zeros(len(names)), np.ones(len(names))
         if names and self.standardize:
             mean, scale = standardization(np.column_stack(numeric))
-        self.one_hot_groups_ = self._find_one_hot(numeric) if self.detect_one_hot else ()
-        for start, stop in self.one_hot_groups_:  # kept as 0/1: one category, one unit
-            at = [i for i, g in enumerate(self._groups("numeric")) if start <= g.start < stop]
-            mean[at], scale[at] = 0.0, 1.0
         self.mean_ = dict(zip(names, mean.tolist()))
         self.scale_ = dict(zip(names, scale.tolist()))
+        for name in dummies:  # kept as 0/1: one category, one unit
+            self.mean_[name], self.scale_[name] = 0.0, 1.0
+        at = {g.name: g for g in groups}
+        self.one_hot_groups_ = tuple((at[run[0]].start, at[run[-1]].stop) for run in runs)
         return self
-
-    def _find_one_hot(self, numeric: list[np.ndarray]) -> tuple[tuple[int, int], ...]:
-        """The encoded ``(start, stop)`` of one-hot runs among the numeric columns, searched
-        within each stretch of numeric columns that are adjacent in the table."""
-        groups = self._groups("numeric")
-        found, first = [], 0
-        for i in range(1, len(groups) + 1):
-            if i == len(groups) or groups[i].start != groups[i - 1].stop:  # a stretch ends
-                if i - first >= 2:
-                    stretch = np.column_stack(numeric[first:i])
-                    found += [
-                        (groups[first + a].start, groups[first + b - 1].stop)
-                        for a, b in one_hot_runs(stretch)
-                    ]
-                first = i
-        return tuple(found)
 
     @property
     def categorical_groups_(self) -> tuple[tuple[int, int], ...]:
@@ -269,7 +260,25 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if categorical := self._groups("categorical"):
             columns = np.concatenate([np.arange(g.start, g.stop) for g in categorical])
             Z[:, columns] = self._one_hot(frame, [g.name for g in categorical])
+        self._warn_broken_dummies(Z, observed)
         return Z, observed
+
+    def _warn_broken_dummies(self, Z: np.ndarray, observed: np.ndarray) -> None:
+        """Rows that break a one-hot group found in fit (two categories at once, none, a value
+        other than 0/1) are encoded as given; say so, since as 0/1 columns they stand out less
+        than they did as standardized numbers."""
+        for start, stop in self.one_hot_groups_:
+            if broken := broken_one_hot_rows(Z, observed, (start, stop)):
+                columns = [g.name for g in self.feature_groups_ if start <= g.start < stop]
+                warnings.warn(
+                    f"{broken} of {len(Z)} rows break the one-hot group {columns} found in fit "
+                    "(not exactly one 1 among those columns); they are encoded as given, as 0/1 "
+                    "columns. Fix them if they are errors, or refit with detect_one_hot=False "
+                    "(AnomalyDetector: preprocessing='standardize') to treat the columns as "
+                    "plain numbers.",
+                    UserWarning,
+                    stacklevel=4,
+                )
 
     def _groups(self, kind: str) -> list[FeatureGroup]:
         return [g for g in self.feature_groups_ if g.kind == kind]
@@ -375,6 +384,8 @@ def _with_dtype(values: np.ndarray, dtype: str, categories: list | None) -> pd.S
     if dtype == "category":
         return pd.Series(pd.Categorical(values, categories=categories))
     try:
+        if np.dtype(dtype).kind == "b" and values.dtype.kind == "f":  # a bool dummy, decoded
+            return pd.Series(values >= 0.5)
         if np.dtype(dtype).kind in "iu":  # integers come back rounded
             return pd.Series(np.rint(values.astype(np.float64)).astype(dtype))
         return pd.Series(values.astype(dtype))
