@@ -80,6 +80,12 @@ def test_score_on_a_detector_run(detector_run, tmp_path):
         scores["anomaly_score"], pd.read_csv(out / "scores.csv")["anomaly_score"]
     )
     assert scores["top_features"].str.split(";").str.len().eq(3).all()
+    # without --label-column: the run recorded it, so it is left out of the features again
+    again = invoke("score", out, data, "-o", tmp_path / "again.csv")
+    assert again.exit_code == 0, again.output
+    np.testing.assert_allclose(
+        pd.read_csv(tmp_path / "again.csv")["anomaly_score"], scores["anomaly_score"]
+    )
 
 
 def test_evaluate_on_a_detector_run_reports_its_auc(detector_run, tmp_path):

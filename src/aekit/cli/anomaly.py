@@ -170,7 +170,7 @@ def detect(
             anomaly_scores, flagged = _write_scores(staging / "scores.csv", detector, X, y)
             start("writing the model and figures")
             detector.save(staging / runs.MODEL_FILE)
-            runs.write_record(staging, detector, data, started, len(X))
+            runs.write_record(staging, detector, data, started, len(X), label_column)
             figures = staging / "figures"
             histogram = score_histogram(anomaly_scores, detector.threshold_, labels)
             save_figure(histogram, figures / "score_histogram.png")

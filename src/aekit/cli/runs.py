@@ -234,10 +234,18 @@ def typed_command() -> str:
     return shlex.join(words)
 
 
-def write_record(folder: Path, estimator: Any, data: str, started: Stopwatch, rows: int) -> None:
+def write_record(
+    folder: Path,
+    estimator: Any,
+    data: str,
+    started: Stopwatch,
+    rows: int,
+    label_column: str | None = None,
+) -> None:
     """config.toml, metrics.csv and command.txt of a command that fits a model other than
     ``aekit train`` (detect, impute, train-hasher, train-compressor), so ``aekit report`` and
-    ``aekit info`` read its folder as they read a training RUN."""
+    ``aekit info`` read its folder as they read a training RUN (and ``aekit score`` leaves the
+    recorded ``label_column`` out of the features, as after ``aekit train``)."""
     import tomli_w
 
     from aekit.estimators.persistence import params_to_json
@@ -245,7 +253,7 @@ def write_record(folder: Path, estimator: Any, data: str, started: Stopwatch, ro
     document = {
         "model": {"class": type(estimator).__name__},
         "params": _without_none(params_to_json(estimator)),
-        "data": {"path": data},
+        "data": {"path": data} | ({"label_column": label_column} if label_column else {}),
         "run": started.record(rows),
     }
     (folder / "config.toml").write_text(tomli_w.dumps(document))
