@@ -154,3 +154,13 @@ def test_detect_takes_images_as_rows_of_pixels(tmp_path):
     np.testing.assert_allclose(
         pd.read_csv(tmp_path / "again.csv")["anomaly_score"], scores["anomaly_score"], rtol=1e-6
     )
+
+
+def test_detect_says_which_dummies_it_models_as_categorical(tmp_path):
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"amount": rng.normal(size=200)})
+    table = table.join(pd.get_dummies(pd.Series(rng.choice(list("xyz"), 200), name="k")))
+    table.to_csv(tmp_path / "d.csv", index=False)
+    result = invoke("detect", tmp_path / "d.csv", "--out", tmp_path / "run", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "one-hot columns modelled as categorical: x..z (3 columns)" in result.output

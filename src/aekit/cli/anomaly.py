@@ -176,8 +176,22 @@ def detect(
             save_figure(histogram, figures / "score_histogram.png")
             if labels is not None and 0 < labels.sum() < len(labels):
                 save_figure(roc_pr_curves(anomaly_scores, labels), figures / "roc_pr.png")
+    if found := _one_hot_groups(detector.encoder_):
+        typer.echo(f"one-hot columns modelled as categorical: {found}")
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
     typer.echo(f"run: {out}")
+
+
+def _one_hot_groups(encoder, shown: int = 3) -> str:
+    """The dummy groups the encoder found, as ``a..c (3 columns)``, the first ``shown`` of them."""
+    names = [g.name for g in encoder.feature_groups_]
+    starts = [g.start for g in encoder.feature_groups_]
+    found = [
+        f"{names[starts.index(a)]}..{names[starts.index(b - 1)]} ({b - a} columns)"
+        for a, b in encoder.one_hot_groups_
+    ]
+    more = f" and {len(found) - shown} more" if len(found) > shown else ""
+    return ", ".join(found[:shown]) + more
 
 
 def _as_table(X):
