@@ -124,9 +124,10 @@ def test_rows_that_break_a_found_group_are_scored_with_a_warning_naming_the_colu
     broken = dummies.to_numpy()[:3].copy()
     broken[0, 2:5] = [1, 1, 0]  # two cities at once
     broken[1, 2:5] = [0, 0, 0]  # none
-    with pytest.warns(UserWarning, match=r"2 of 3 rows break the one-hot group \['x2', 'x3'"):
+    with pytest.warns(UserWarning, match=r"2 of 3 rows break the one-hot group \['x2', 'x3'") as w:
         scores = detector.anomaly_score(broken)
     assert np.isfinite(scores).all()
+    assert w[0].filename == __file__  # the warning names the caller's line, not aekit's
 
 
 def test_too_few_rows_to_tell_a_group_from_chance_find_none():
@@ -135,3 +136,24 @@ def test_too_few_rows_to_tell_a_group_from_chance_find_none():
     fewer = dummies.iloc[1:]
     assert one_hot_runs(fewer.to_numpy()) == [(2, 5), (5, 7)]  # the columns still are groups
     assert TabularEncoder(detect_one_hot=True).fit(fewer).one_hot_groups_ == ()
+
+
+def test_an_unused_category_inside_a_group_belongs_to_it_and_at_its_edge_is_left_out():
+    rng = np.random.default_rng(2)
+    held = np.eye(3)[rng.choice([0, 2], 100)]  # the middle category never occurs
+    assert one_hot_runs(held) == [(0, 3)]
+    assert one_hot_runs(held[:, [0, 2, 1]]) == [(0, 2)]  # unused last: outside
+    assert one_hot_runs(held[:, [1, 0, 2]]) == [(1, 3)]  # unused first: outside
+    constant = np.column_stack([np.ones(100), np.zeros(100)])  # all-ones, all-zeros: no group
+    assert one_hot_runs(constant) == []
+
+
+@pytest.mark.parametrize("dtype", [float, "boolean"])
+def test_decoding_found_dummies_puts_a_1_at_each_groups_largest_value(dtype):
+    _, dummies = table_and_dummies()
+    dummies = dummies.astype({c: dtype for c in dummies.columns[2:]})
+    encoder = TabularEncoder(detect_one_hot=True).fit(dummies)
+    probabilities = np.array([[0.0, 0.0, 0.4, 0.3, 0.3, 0.45, 0.55]])  # rows of softmax output
+    back = encoder.inverse_transform(probabilities)
+    assert list(back.dtypes)[2:] == list(dummies.dtypes)[2:]
+    assert back.iloc[0, 2:].astype(float).tolist() == [1, 0, 0, 0, 1]

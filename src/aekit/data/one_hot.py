@@ -48,8 +48,11 @@ def broken_one_hot_rows(Z: np.ndarray, observed: np.ndarray, group: tuple[int, i
 
 def one_hot_runs(values: np.ndarray) -> list[tuple[int, int]]:
     """``(start, stop)`` of every run of adjacent columns of ``values`` (rows x columns) that
-    is a one-hot encoding: at least two columns, each holding only 0 and 1 (both seen), and
-    every row with exactly one 1 among them.
+    is a one-hot encoding: columns holding only 0 and 1, every row with exactly one 1 among
+    them, starting and ending with a column that holds both (so at least two such columns).
+    An all-zero column inside a run is a category no row holds (an unused level, or one the
+    sample missed) and belongs to the group; at its edges it is left out (it could as well be
+    a constant column of its own).
 
     One pass with two pointers: columns are added to the run on the right; while some row holds
     two 1s the run cannot be a group, so columns are dropped on the left; when every row holds
@@ -61,23 +64,30 @@ def one_hot_runs(values: np.ndarray) -> list[tuple[int, int]]:
     start, ones = None, None
     for j in range(values.shape[1]):
         column = values[:, j]
-        if not _is_indicator(column):
+        kind = _indicator_kind(column)
+        if kind is None:
             start, ones = None, None
             continue
         if start is None:
+            if kind == "zero":  # a run starts with a column that holds a 1
+                continue
             start, ones = j, column.copy()
         else:
             ones += column
         while (ones > 1).any():  # some row holds two 1s: drop columns on the left
             ones -= values[:, start]
             start += 1
+            while _indicator_kind(values[:, start]) == "zero":  # nor an all-zero one
+                start += 1
         if j > start and (ones == 1).all():
             runs.append((start, j + 1))
             start, ones = None, None
     return runs
 
 
-def _is_indicator(column: np.ndarray) -> bool:
-    """A column holding 0s and 1s, both, and nothing else."""
+def _indicator_kind(column: np.ndarray) -> str | None:
+    """ "both": 0s and 1s, both seen; "zero": only 0s; None: anything else (all 1s too)."""
     zero, one = column == 0, column == 1
-    return bool((zero | one).all() and zero.any() and one.any())
+    if not (zero | one).all() or not zero.any():
+        return None
+    return "zero" if zero.all() else "both"

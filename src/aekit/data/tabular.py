@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -109,7 +110,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         and listed in ``categorical_groups_``, so a model treats them as the one categorical
         column they encode; ``inverse_transform`` returns them in their own dtype. A row
         that later breaks a group (two 1s, none, another value) is encoded as given, with a
-        warning. A category never seen in fit is an all-zero column, outside the group.
+        warning. An all-zero column (a category no fit row holds) inside a group belongs
+        to it; at the group's edge it stays a constant number column.
 
     Attributes
     ----------
@@ -277,7 +279,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                     "(AnomalyDetector: preprocessing='standardize') to treat the columns as "
                     "plain numbers.",
                     UserWarning,
-                    stacklevel=4,
+                    stacklevel=_caller_level(),
                 )
 
     def _groups(self, kind: str) -> list[FeatureGroup]:
@@ -312,13 +314,18 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     def inverse_transform(self, Z: Any) -> pd.DataFrame:
         """Decode a matrix back to a DataFrame: argmax per one-hot group (so probabilities
-        work too), de-standardized numerics, the original column order and dtypes."""
+        work too; found dummies come back as a 1 at the argmax, 0 elsewhere), de-standardized
+        numerics, the original column order and dtypes."""
         check_is_fitted(self)
-        Z = np.asarray(Z, dtype=np.float64)
+        Z = np.array(Z, dtype=np.float64)  # a copy: found dummies are rewritten below
         if Z.ndim != 2 or Z.shape[1] != self.n_features_out_:
             raise ValueError(
                 f"Z must have shape (n, {self.n_features_out_}) (the encoded width); got {Z.shape}."
             )
+        for start, stop in self.one_hot_groups_:
+            block = np.zeros((len(Z), stop - start))
+            block[np.arange(len(Z)), Z[:, start:stop].argmax(axis=1)] = 1.0
+            Z[:, start:stop] = block
         columns = {}
         for group in self.feature_groups_:
             if group.kind == "numeric":
@@ -375,6 +382,21 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return self
 
 
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first caller outside aekit and scikit-learn (which wraps
+    ``transform``), for a warning raised by the function that calls this: it then names the
+    user's line, whichever of the detector's methods led there."""
+    import sys
+
+    import sklearn
+
+    inside = (str(Path(__file__).parents[1]), str(Path(sklearn.__file__).parent))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(inside):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def _json_value(value: Any) -> Any:
     """numpy scalars as Python ones, so categories compare equal and save as JSON."""
     return value.item() if isinstance(value, np.generic) else value
@@ -384,8 +406,8 @@ def _with_dtype(values: np.ndarray, dtype: str, categories: list | None) -> pd.S
     if dtype == "category":
         return pd.Series(pd.Categorical(values, categories=categories))
     try:
-        if np.dtype(dtype).kind == "b" and values.dtype.kind == "f":  # a bool dummy, decoded
-            return pd.Series(values >= 0.5)
+        if pd.api.types.is_bool_dtype(dtype) and values.dtype.kind == "f":  # a bool dummy
+            return pd.Series(values >= 0.5).astype(dtype)
         if np.dtype(dtype).kind in "iu":  # integers come back rounded
             return pd.Series(np.rint(values.astype(np.float64)).astype(dtype))
         return pd.Series(values.astype(dtype))
