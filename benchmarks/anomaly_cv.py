@@ -326,6 +326,16 @@ def _roc_ap(y: np.ndarray, score: np.ndarray) -> tuple[float, float]:
     return roc, ap
 
 
+# The encoding the cached parts were made with, in their file names: a cache from an older
+# encoding is not reused ("oh": numeric dummies found and modelled as categorical columns).
+ENCODING = "oh"
+
+
+def cache_file(cache: Path, name: str, protocol: int, seed: int, caps: tuple[int, int]) -> Path:
+    """Where a run's parts are cached."""
+    return Path(cache) / f"{name}_p{protocol}_s{seed}_t{caps[0]}_{caps[1]}_{ENCODING}.npz"
+
+
 def collect(args, sets: list[tuple[str, Path]], split) -> dict:
     """``runs[set][protocol][seed] = {method: metrics}``; each run's parts cached (``.npz``) in
     ``--cv-cache``, so a changed grid of combinations needs no refit."""
@@ -339,7 +349,7 @@ def collect(args, sets: list[tuple[str, Path]], split) -> dict:
             caps = (args.cv_large_max_train, args.cv_large_max_test)
         for protocol in args.cv_protocols:
             for seed in args.seeds:
-                file = cache / f"{name}_p{protocol}_s{seed}_t{caps[0]}_{caps[1]}.npz"
+                file = cache_file(cache, name, protocol, seed, caps)
                 figures = file.with_suffix(f".{_grid_key()}.json")
                 if figures.exists():  # this run already evaluated on this grid
                     runs.setdefault(name, {}).setdefault(protocol, {})[seed] = json.loads(

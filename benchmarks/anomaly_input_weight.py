@@ -46,11 +46,11 @@ def candidates() -> list[tuple]:
 
 def collect(cache: Path, seeds: list[int]) -> dict:
     """``runs[set][protocol][seed] = {candidate: metrics}`` from the cached parts."""
-    from anomaly_cv import _metrics, candidate_name, candidate_score
+    from anomaly_cv import ENCODING, _metrics, candidate_name, candidate_score
 
     pool = candidates()
     runs: dict = {}
-    files = sorted(cache.glob("*_p[12]_s*_t*.npz"))
+    files = sorted(cache.glob(f"*_p[12]_s*_t*_{ENCODING}.npz"))
     for file in files:
         name, protocol, seed = re.match(r"(.*)_p(\d)_s(\d+)_t", file.name).groups()
         if int(seed) not in seeds:

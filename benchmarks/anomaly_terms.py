@@ -105,7 +105,7 @@ def terms(A: np.ndarray, B: np.ndarray, far: np.ndarray) -> dict:
 def run_terms(args) -> dict:
     """``runs[set][protocol][0] = {candidate: metrics}`` as ``anomaly_cv`` keeps them."""
     from anomaly import all_sets, split
-    from anomaly_cv import _k_value, _metrics, _run_rows, candidate_score
+    from anomaly_cv import _k_value, _metrics, _run_rows, cache_file, candidate_score
 
     runs: dict = {}
     for name, path in all_sets(args.data_dir):
@@ -114,7 +114,7 @@ def run_terms(args) -> dict:
         loaded = np.load(path)
         X, y = loaded["X"].astype(np.float64), loaded["y"].astype(int)
         for protocol in (1, 2):
-            file = Path(args.cv_cache) / f"{name}_p{protocol}_s0_t{caps[0]}_{caps[1]}.npz"
+            file = cache_file(args.cv_cache, name, protocol, 0, caps)
             if not file.exists():
                 raise SystemExit(f"{file} missing: run anomaly.py --cv --seeds 0 --cv-cache first")
             with np.load(file) as stored:
