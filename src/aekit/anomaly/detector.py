@@ -78,9 +78,9 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         the same way: kept as 0/1, not standardized, which would weight each category by its
         rarity (``TabularEncoder(detect_one_hot=True)``, which says when it does not look;
         on ADBench's campaign, whose 9 categorical columns arrive as dummies, ROC-AUC 0.761 ->
-        0.852 with clean training rows, ``benchmarks/anomaly_dummies.py``). A new row that breaks a found group (two categories,
-        none) is scored as given, with a warning: as 0/1 columns it stands out less than as
-        standardized numbers.
+        0.852 with clean training rows, ``benchmarks/anomaly_dummies.py``). A new row that
+        breaks a found group (two categories, none) is scored as given, with a warning: as 0/1
+        columns it stands out less than as standardized numbers.
         "standardize": the same without that search (every numeric column standardized).
         None: X is used as given (numbers only).
     score_type : {"auto", "reconstruction", "probability", "elbo"}, default="auto"

@@ -184,12 +184,7 @@ def detect(
 
 def _one_hot_groups(encoder, shown: int = 3) -> str:
     """The dummy groups the encoder found, as ``a..c (3 columns)``, the first ``shown`` of them."""
-    names = [g.name for g in encoder.feature_groups_]
-    starts = [g.start for g in encoder.feature_groups_]
-    found = [
-        f"{names[starts.index(a)]}..{names[starts.index(b - 1)]} ({b - a} columns)"
-        for a, b in encoder.one_hot_groups_
-    ]
+    found = [f"{c[0]}..{c[-1]} ({len(c)} columns)" for c in encoder.one_hot_columns_]
     more = f" and {len(found) - shown} more" if len(found) > shown else ""
     return ", ".join(found[:shown]) + more
 

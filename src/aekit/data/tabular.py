@@ -122,6 +122,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         it as an autoencoder's ``categorical_groups``.
     one_hot_groups_ : tuple of (int, int)
         ``(start, stop)`` of the numeric columns ``detect_one_hot`` found to be one-hot groups.
+    one_hot_columns_ : list of list of str
+        The names of those columns, group by group.
     categories_ : dict of str to list
         The categories of each categorical column, in the order of their one-hot columns.
     mean_, scale_ : dict of str to float
@@ -200,6 +202,15 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return self
 
     @property
+    def one_hot_columns_(self) -> list[list[str]]:
+        """The names of the columns of each group in ``one_hot_groups_``."""
+        check_is_fitted(self)
+        return [
+            [g.name for g in self.feature_groups_ if start <= g.start < stop]
+            for start, stop in self.one_hot_groups_
+        ]
+
+    @property
     def categorical_groups_(self) -> tuple[tuple[int, int], ...]:
         check_is_fitted(self)
         declared = [(g.start, g.stop) for g in self.feature_groups_ if g.kind == "categorical"]
@@ -269,9 +280,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         """Rows that break a one-hot group found in fit (two categories at once, none, a value
         other than 0/1) are encoded as given; say so, since as 0/1 columns they stand out less
         than they did as standardized numbers."""
-        for start, stop in self.one_hot_groups_:
-            if broken := broken_one_hot_rows(Z, observed, (start, stop)):
-                columns = [g.name for g in self.feature_groups_ if start <= g.start < stop]
+        for group, columns in zip(self.one_hot_groups_, self.one_hot_columns_, strict=True):
+            if broken := broken_one_hot_rows(Z, observed, group):
                 warnings.warn(
                     f"{broken} of {len(Z)} rows break the one-hot group {columns} found in fit "
                     "(not exactly one 1 among those columns); they are encoded as given, as 0/1 "
