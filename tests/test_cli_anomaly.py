@@ -121,6 +121,16 @@ def test_a_param_that_has_its_own_option_is_refused(tmp_path):
         assert not (tmp_path / "run").exists()
 
 
+def test_a_param_can_be_none(tmp_path):
+    data = tmp_path / "table.csv"
+    _table().drop(columns=["is_anomaly", "kind"]).to_csv(data, index=False)  # numbers only
+    pairs = ["--param", "preprocessing=None", "--param", "max_samples=none", "--quiet"]
+    result = invoke("detect", data, "--out", tmp_path / "run", *pairs)
+    assert result.exit_code == 0, result.output
+    detector = aekit.load(tmp_path / "run" / "model.safetensors")
+    assert detector.preprocessing is None and detector.max_samples is None
+
+
 def test_detect_bad_input_is_one_line_exit_2(tmp_path):
     data = tmp_path / "nan.csv"
     frame = _table()

@@ -35,7 +35,10 @@ def estimator_class(name: str) -> type:
 
 
 def parse_value(text: str) -> Any:
-    """A ``--param`` value as TOML reads it (8, 0.5, true, [256, 128], "relu"), else a string."""
+    """A ``--param`` value as TOML reads it (8, 0.5, true, [256, 128], "relu"), else a string;
+    ``none`` or ``null`` (any case) is None, which TOML cannot write."""
+    if text.lower() in ("none", "null"):
+        return None
     try:
         value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
