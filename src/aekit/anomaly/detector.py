@@ -73,15 +73,10 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         encodes categorical (pandas category/object/string/bool) ones; it is stored with the
         model. Each one-hot group is given to the members as ``categorical_groups``, so they
         model a categorical column with a softmax (categorical likelihood) rather than as
-        numbers. Columns that are already one-hot (adjacent numeric or bool 0/1 columns with
-        exactly one 1 per row, as ``pandas.get_dummies`` writes them) are found and treated
-        the same way: kept as 0/1, not standardized, which would weight each category by its
-        rarity (``TabularEncoder(detect_one_hot=True)``, which says when it does not look;
-        on ADBench's campaign, whose 9 categorical columns arrive as dummies, ROC-AUC 0.761 ->
-        0.852 with clean training rows, ``benchmarks/anomaly_dummies.py``). A new row that
-        breaks a found group (two categories, none) is scored as given, with a warning: as 0/1
-        columns it stands out less than as standardized numbers.
-        "standardize": the same without that search (every numeric column standardized).
+        numbers. Dummies (``pandas.get_dummies`` output) are found and treated the same way,
+        not standardized, which would weight each category by its rarity
+        (``TabularEncoder(detect_one_hot=True)``; ADBench's campaign: ROC-AUC 0.761 -> 0.852,
+        ``benchmarks/anomaly_dummies.py``). "standardize": without that search.
         None: X is used as given (numbers only).
     score_type : {"auto", "reconstruction", "probability", "elbo"}, default="auto"
         Per-row score of each autoencoder: squared reconstruction error, reconstruction

@@ -5,10 +5,15 @@ adjacent 0/1 columns with exactly one 1 per row. Standardizing those columns lik
 weights each category by its rarity (a category held by 1% of the rows becomes a jump of about
 10 standard units), so a rare but normal category drowns every other column in a distance or a
 squared error. Found, they can be kept as 0/1 and modelled as one categorical column, exactly as
-if the original column had been passed (``TabularEncoder(detect_one_hot=True)``).
+if the original column had been passed (``TabularEncoder(detect_one_hot=True)``), which warns
+of new rows that break a group found in fit.
 """
 
 from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -36,6 +41,38 @@ def one_hot_column_runs(frame: pd.DataFrame) -> list[list[str]]:
             runs += [[str(c) for c in stretch[a:b]] for a, b in one_hot_runs(values)]
         stretch = []
     return runs
+
+
+def warn_broken_rows(
+    Z: np.ndarray, observed: np.ndarray, groups: tuple, columns: list[list[str]]
+) -> None:
+    """Warn, naming its columns, of each group (``(start, stop)`` in the encoded ``Z``) that
+    some rows break: they are encoded as given, and as 0/1 columns they stand out less than
+    they did as standardized numbers."""
+    for group, names in zip(groups, columns, strict=True):
+        if broken := broken_one_hot_rows(Z, observed, group):
+            warnings.warn(
+                f"{broken} of {len(Z)} rows break the one-hot group {names} found in fit "
+                "(not exactly one 1 among those columns); they are encoded as given, as 0/1 "
+                "columns. Fix them if they are errors, or refit with detect_one_hot=False "
+                "(AnomalyDetector: preprocessing='standardize') to treat the columns as "
+                "plain numbers.",
+                UserWarning,
+                stacklevel=_caller_level(),
+            )
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first caller outside aekit and scikit-learn (which wraps
+    ``transform``), for a warning raised by the function that calls this: it then names the
+    user's line, whichever of the detector's methods led there."""
+    import sklearn
+
+    inside = (str(Path(__file__).parents[1]), str(Path(sklearn.__file__).parent))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(inside):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def broken_one_hot_rows(Z: np.ndarray, observed: np.ndarray, group: tuple[int, int]) -> int:

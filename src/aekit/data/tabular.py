@@ -13,9 +13,7 @@ observed, which is what an imputer trains on.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,7 +22,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from aekit.data.one_hot import broken_one_hot_rows, one_hot_column_runs
+from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
 
 _MISSING_POLICIES = ("error", "mask")
@@ -273,24 +271,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if categorical := self._groups("categorical"):
             columns = np.concatenate([np.arange(g.start, g.stop) for g in categorical])
             Z[:, columns] = self._one_hot(frame, [g.name for g in categorical])
-        self._warn_broken_dummies(Z, observed)
+        warn_broken_rows(Z, observed, self.one_hot_groups_, self.one_hot_columns_)
         return Z, observed
-
-    def _warn_broken_dummies(self, Z: np.ndarray, observed: np.ndarray) -> None:
-        """Rows that break a one-hot group found in fit (two categories at once, none, a value
-        other than 0/1) are encoded as given; say so, since as 0/1 columns they stand out less
-        than they did as standardized numbers."""
-        for group, columns in zip(self.one_hot_groups_, self.one_hot_columns_, strict=True):
-            if broken := broken_one_hot_rows(Z, observed, group):
-                warnings.warn(
-                    f"{broken} of {len(Z)} rows break the one-hot group {columns} found in fit "
-                    "(not exactly one 1 among those columns); they are encoded as given, as 0/1 "
-                    "columns. Fix them if they are errors, or refit with detect_one_hot=False "
-                    "(AnomalyDetector: preprocessing='standardize') to treat the columns as "
-                    "plain numbers.",
-                    UserWarning,
-                    stacklevel=_caller_level(),
-                )
 
     def _groups(self, kind: str) -> list[FeatureGroup]:
         return [g for g in self.feature_groups_ if g.kind == kind]
@@ -390,21 +372,6 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         # (files written before detect_one_hot existed have none)
         self.one_hot_groups_ = tuple((int(a), int(b)) for a, b in state.get("one_hot_groups", []))
         return self
-
-
-def _caller_level() -> int:
-    """The ``stacklevel`` of the first caller outside aekit and scikit-learn (which wraps
-    ``transform``), for a warning raised by the function that calls this: it then names the
-    user's line, whichever of the detector's methods led there."""
-    import sys
-
-    import sklearn
-
-    inside = (str(Path(__file__).parents[1]), str(Path(sklearn.__file__).parent))
-    frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_code.co_filename.startswith(inside):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def _json_value(value: Any) -> Any:
