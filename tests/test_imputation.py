@@ -139,7 +139,7 @@ def test_bad_input():
         AutoencoderImputer(max_iter=1).fit(all_missing)
     frame = pd.DataFrame(X, columns=[f"c{i}" for i in range(X.shape[1])])
     imputer = AutoencoderImputer(hidden_layer_sizes=(8,), max_iter=1).fit(frame)
-    with pytest.raises(ValueError, match="missing \\['c0'\\]"):
+    with pytest.raises(ValueError, match="X lacks \\['c0'\\]"):
         imputer.transform(frame.drop(columns="c0"))
     with pytest.raises(ValueError, match="mask_probability"):
         AutoencoderImputer(mask_probability=1.5).fit(X)

@@ -93,8 +93,12 @@ def test_wrong_columns_and_not_fitted():
     with pytest.raises(NotFittedError):
         TabularEncoder().transform(df)
     enc = TabularEncoder().fit(df)
-    with pytest.raises(ValueError, match="missing \\['plan'\\]"):
+    with pytest.raises(ValueError, match="X lacks \\['plan'\\]"):
         enc.transform(df.drop(columns="plan"))
+    with pytest.raises(ValueError, match="has \\['label'\\], which fit did not have"):
+        enc.transform(df.assign(label=1))
+    with pytest.raises(ValueError, match="in another order; pass them in fit's order"):
+        enc.transform(df[df.columns[::-1]])
 
 
 def test_state_round_trip_through_json():

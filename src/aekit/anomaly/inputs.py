@@ -65,11 +65,15 @@ class TableInput:
             array = array.astype(np.float64)
             where = np.argwhere(np.isnan(array))
         else:
-            numbers = X.select_dtypes("number").to_numpy(np.float64, na_value=np.nan)
-            if np.isinf(numbers).any():
-                raise ValueError("X contains infinite values; replace them.")
-            where = np.argwhere(X.isna().to_numpy())
             array = X.set_axis([str(c) for c in X.columns], axis=1)  # e.g. integer names
+            numbers = array.select_dtypes("number")
+            infinite = np.isinf(numbers.to_numpy(np.float64, na_value=np.nan))
+            if infinite.any():
+                columns = sorted({numbers.columns[c] for c in np.nonzero(infinite)[1]})
+                raise ValueError(f"X holds infinite values in columns {columns}; replace them.")
+            where = [(r, repr(array.columns[c])) for r, c in np.argwhere(X.isna().to_numpy())]
+        if len(array) == 0:
+            raise ValueError("X has no rows; pass at least one.")
         if len(where) and not self.handle_missing:
             cells = ", ".join(f"(row {r}, column {c})" for r, c in where[:3])
             raise ValueError(
@@ -81,7 +85,8 @@ class TableInput:
     def _encode_input(self, X: Any) -> np.ndarray:
         table = self._table(X)
         width = np.shape(table)[1] if np.ndim(table) == 2 else -1
-        if width != self.n_features_in_:
+        named = hasattr(table, "columns") and self.encoder_.input_is_frame_
+        if width != self.n_features_in_ and not named:  # a table's columns: the encoder names them
             raise ValueError(
                 f"X has {width} features, but AnomalyDetector is expecting "
                 f"{self.n_features_in_} features as input; pass the same columns as in fit."

@@ -58,11 +58,11 @@ def warn_broken_rows(
                 "(AnomalyDetector: preprocessing='standardize') to treat the columns as "
                 "plain numbers.",
                 UserWarning,
-                stacklevel=_caller_level(),
+                stacklevel=caller_level(),
             )
 
 
-def _caller_level() -> int:
+def caller_level() -> int:
     """The ``stacklevel`` of the first caller outside aekit and scikit-learn (which wraps
     ``transform``), for a warning raised by the function that calls this: it then names the
     user's line, whichever of the detector's methods led there."""

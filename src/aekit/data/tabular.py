@@ -22,8 +22,16 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils.validation import check_is_fitted
 
+from aekit.data.column_checks import (
+    check_column_kind,
+    column_mismatch,
+    json_value,
+    numeric_values,
+    warn_many_categories,
+)
 from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
+from aekit.data.validation import check_float32_range
 
 _MISSING_POLICIES = ("error", "mask")
 _UNKNOWN_POLICIES = ("error", "ignore")
@@ -57,7 +65,7 @@ def _categories(name: str, series: pd.Series) -> list:
         categories = sorted(set(values), key=lambda v: (str(type(v)), v))
     if not categories:
         raise ValueError(f"column {name!r} has no observed value; drop it.")
-    return [_json_value(c) for c in categories]
+    return [json_value(c) for c in categories]
 
 
 def _numbers(name: str, series: pd.Series) -> np.ndarray:
@@ -177,8 +185,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.categories_, numeric, groups, start = {}, [], [], 0
         for column in frame.columns:
             name, series = str(column), frame[column]
+            check_column_kind(name, series)
             if _is_categorical(series) and name not in dummies:
                 self.categories_[name] = _categories(name, series)
+                warn_many_categories(name, series, len(self.categories_[name]))
                 width, kind = len(self.categories_[name]), "categorical"
             else:
                 numeric.append(_numbers(name, series))
@@ -211,7 +221,13 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     @property
     def categorical_groups_(self) -> tuple[tuple[int, int], ...]:
         check_is_fitted(self)
-        declared = [(g.start, g.stop) for g in self.feature_groups_ if g.kind == "categorical"]
+        # A column with one category is constant: no categorical likelihood to model (a group
+        # needs two categories), so it is left a constant 0/1 column.
+        declared = [
+            (g.start, g.stop)
+            for g in self.feature_groups_
+            if g.kind == "categorical" and g.stop - g.start >= 2
+        ]
         return tuple(sorted(declared + list(self.one_hot_groups_)))
 
     def _check_missing(self, frame: pd.DataFrame) -> None:
@@ -232,13 +248,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if isinstance(X, (pd.DataFrame, pd.Series)) and self.input_is_frame_:
             expected = list(self.feature_names_in_)
             if names != expected:
-                missing = sorted(set(expected) - set(names))
-                extra = sorted(set(names) - set(expected))
-                raise ValueError(
-                    f"X's columns differ from those seen in fit: missing {missing}, unexpected "
-                    f"{extra}" + ("" if missing or extra else ", or in another order") + ". "
-                    f"Pass the columns {expected}."
-                )
+                raise ValueError(column_mismatch(names, expected))
         elif frame.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {frame.shape[1]} columns but the encoder was fitted on "
@@ -263,10 +273,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         Z = np.zeros(observed.shape, dtype=np.float32)
         if numeric := self._groups("numeric"):
             names = [g.name for g in numeric]
-            values = frame[names].to_numpy(dtype=np.float64, na_value=np.nan)
+            values = numeric_values(frame, names)
             mean = np.array([self.mean_[n] for n in names])
             scale = np.array([self.scale_[n] for n in names])
             scaled = np.where(np.isnan(values), 0.0, (values - mean) / scale)
+            check_float32_range(scaled, "X (standardized by fit's mean and scale)", names)
             Z[:, [g.start for g in numeric]] = scaled
         if categorical := self._groups("categorical"):
             columns = np.concatenate([np.arange(g.start, g.stop) for g in categorical])
@@ -289,7 +300,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             column, row = np.argwhere(unknown.T)[0]  # the first, in column order like the message
             name, categories = names[column], self.categories_[names[column]]
             raise ValueError(
-                f"column {name!r} has the category {_json_value(frame[name].iloc[row])!r}, not "
+                f"column {name!r} has the category {json_value(frame[name].iloc[row])!r}, not "
                 f"seen in fit (known: {categories[:10]}). Refit, or pass handle_unknown='ignore'."
             )
         encoder = OneHotEncoder(
@@ -372,11 +383,6 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         # (files written before detect_one_hot existed have none)
         self.one_hot_groups_ = tuple((int(a), int(b)) for a, b in state.get("one_hot_groups", []))
         return self
-
-
-def _json_value(value: Any) -> Any:
-    """numpy scalars as Python ones, so categories compare equal and save as JSON."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _with_dtype(values: np.ndarray, dtype: str, categories: list | None) -> pd.Series:

@@ -79,7 +79,28 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
             f"{name} is empty: 0 feature(s) (shape={array.shape}) while a minimum of 1 is required."
         )
     check_finite(np.where(np.isnan(array), 0.0, array) if allow_nan else array, name)
+    check_float32_range(array, name)
     return np.ascontiguousarray(array, dtype=np.float32)
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def check_float32_range(array: np.ndarray, name: str = "X", columns: list | None = None) -> None:
+    """Raise if a finite value of ``array`` would become infinite as float32 (the models'
+    precision), naming where (``columns``: the columns' names), rather than report an infinity
+    the user never wrote."""
+    if array.dtype.itemsize <= 4 or array.dtype.kind != "f":
+        return
+    flat = array.reshape(len(array), -1)
+    too_large = np.abs(flat) > _FLOAT32_MAX
+    if too_large.any():
+        row, column = np.argwhere(too_large)[0]
+        where = f"column {columns[column]!r}" if columns is not None else f"column {column}"
+        raise ValueError(
+            f"{name} holds {flat[row, column]:g} at (row {row}, {where}), beyond float32's "
+            "range (about ±3.4e38) that the models compute in; rescale it."
+        )
 
 
 def check_finite(array: np.ndarray, name: str = "X") -> None:

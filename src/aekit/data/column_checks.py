@@ -1,0 +1,104 @@
+"""What a table's columns may hold, checked where the encoder meets them, with messages that
+name the column at fault: dates (refused), an identifier or numbers read as text (warned of), a
+non-number in a numeric column, and columns that differ from those seen in fit.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aekit.data.one_hot import caller_level
+
+
+def json_value(value: Any) -> Any:
+    """numpy scalars as Python ones, so categories compare equal, save as JSON and print plainly
+    in a message."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def check_column_kind(name: str, series: pd.Series) -> None:
+    """Refuse dates and durations: as categories every timestamp would be its own one-hot
+    column (and a model file cannot hold them), as numbers their unit is arbitrary."""
+    types = pd.api.types
+    if (
+        types.is_datetime64_any_dtype(series)
+        or types.is_timedelta64_dtype(series)
+        or isinstance(series.dtype, pd.PeriodDtype)
+    ):
+        raise ValueError(
+            f"column {name!r} holds dates or durations ({series.dtype}); convert it to numbers "
+            f"first (e.g. X[{name!r}].dt.hour or .dt.dayofweek, or the elapsed seconds) or drop it."
+        )
+
+
+# A categorical column with more categories than this, most of its values distinct, is more
+# likely an identifier or numbers read as text than categories (each its own one-hot column).
+_MANY_CATEGORIES = 50
+
+
+def warn_many_categories(name: str, series: pd.Series, n_categories: int) -> None:
+    """Warn when a categorical column looks like something else: over ``_MANY_CATEGORIES``
+    categories, more than half of its values distinct."""
+    observed = series.dropna()
+    if n_categories <= _MANY_CATEGORIES or n_categories <= len(observed) / 2:
+        return
+    as_numbers = pd.to_numeric(observed, errors="coerce")
+    if as_numbers.notna().mean() >= 0.9:  # numbers read as text, because of a few cells
+        first_bad = observed[as_numbers.isna()].iloc[0]
+        why = (
+            f"mostly numbers, but {json_value(first_bad)!r} is not one, so the column was read "
+            "as text; fix those cells (or pd.to_numeric(..., errors='coerce'))"
+        )
+    else:
+        why = "an identifier or free text? drop it, or group its values"
+    warnings.warn(
+        f"column {name!r} has {n_categories} distinct values in {len(observed)} rows, each "
+        f"encoded as its own one-hot category: {why}.",
+        UserWarning,
+        stacklevel=caller_level(),
+    )
+
+
+def numeric_values(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """The columns ``names`` (numeric in fit) as float64, or a ValueError naming the first
+    column and value that is not a number."""
+    try:
+        return frame[names].to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        for name in names:
+            parsed = pd.to_numeric(frame[name], errors="coerce")
+            bad = parsed.isna() & frame[name].notna()
+            if bad.any():
+                row = int(np.argmax(bad.to_numpy()))
+                raise ValueError(
+                    f"column {name!r} holds {json_value(frame[name].iloc[row])!r} (row {row}), "
+                    "not a number; it held numbers in fit. Fix the value, or refit if the column "
+                    "is categorical."
+                ) from None
+        raise
+
+
+def column_mismatch(names: list[str], expected: list[str]) -> str:
+    """Why a table's columns are not those seen in fit, naming them, and the fix."""
+    missing = [c for c in expected if c not in names]
+    extra = [c for c in names if c not in expected]
+    if not missing and not extra:
+        return (
+            f"X has the columns seen in fit in another order; pass them in fit's order: "
+            f"X[{_shortened(expected)}]."
+        )
+    problems = []
+    if missing:
+        problems.append(f"lacks {_shortened(missing)}")
+    if extra:
+        problems.append(f"has {_shortened(extra)}, which fit did not have (a label? leave it out)")
+    return f"X {' and '.join(problems)}. Pass the columns seen in fit: {_shortened(expected)}."
+
+
+def _shortened(names: list[str], at_most: int = 10) -> str:
+    shown = ", ".join(repr(n) for n in names[:at_most])
+    return f"[{shown}{', ...' if len(names) > at_most else ''}]"

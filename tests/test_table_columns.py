@@ -1,0 +1,95 @@
+"""Columns a real table brings that a tutorial's does not: a constant text or bool column, dates,
+an identifier, numbers read as text; and messages that name the column at fault."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aekit
+from aekit.data.tabular import TabularEncoder
+
+
+def table(n: int = 200, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "b": rng.normal(size=n),
+            "city": rng.choice(["x", "y", "z"], n),
+            "country": "FR",  # one category: a constant column
+            "member": True,  # as pandas.get_dummies writes a category every row holds
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def detector() -> aekit.AnomalyDetector:
+    return aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(table())
+
+
+def test_a_constant_text_or_bool_column_is_not_a_categorical_group(detector):
+    # Such a column used to reach the members as a one-column categorical group, which they
+    # refuse ("at least 2 columns each"), so fit failed.
+    encoder = TabularEncoder().fit(table())
+    assert encoder.categorical_groups_ == ((2, 5),)  # city's three categories, alone
+    assert detector.categorical_groups_ == ((2, 5),)
+    scores = detector.anomaly_score(table(seed=1))
+    assert np.isfinite(scores).all()
+    with pytest.raises(ValueError, match="'country' has the category 'DE'"):
+        detector.anomaly_score(table(seed=1).assign(country="DE"))
+
+
+def test_dates_are_refused_at_fit_naming_the_column():
+    # As categories, every timestamp became a one-hot column and save failed afterwards.
+    dated = table().assign(when=pd.date_range("2024-01-01", periods=200, freq="h"))
+    with pytest.raises(ValueError, match="column 'when' holds dates or durations"):
+        aekit.AnomalyDetector(n_estimators=1).fit(dated)
+    with pytest.raises(ValueError, match="'took' holds dates or durations"):
+        TabularEncoder().fit(table().assign(took=pd.to_timedelta(np.arange(200), unit="s")))
+
+
+def test_an_identifier_or_numbers_read_as_text_are_warned_of():
+    ids = table().assign(user=[f"u{i}" for i in range(200)])
+    with pytest.warns(UserWarning, match="'user' has 200 distinct values in 200 rows.*identifier"):
+        TabularEncoder().fit(ids)
+    numbers = table().assign(x=np.arange(200.0).astype(object))
+    numbers.loc[7, "x"] = "n/a"
+    with pytest.warns(UserWarning, match="mostly numbers, but 'n/a' is not one"):
+        TabularEncoder().fit(numbers)
+    with warnings.catch_warnings():  # a few categories, repeated: no warning
+        warnings.simplefilter("error")
+        TabularEncoder().fit(table())
+
+
+def test_messages_name_the_columns(detector):
+    X = table(seed=1)
+    cases = {
+        "X has no rows": X.iloc[:0],
+        "X lacks \\['a'\\]": X.drop(columns="a"),
+        "has \\['y'\\], which fit did not have \\(a label\\? leave it out\\)": X.assign(y=0),
+        "in another order; pass them in fit's order": X[X.columns[::-1]],
+        "column 'b' holds 'abc' \\(row 2\\), not a number": X.assign(
+            b=X["b"].astype(object).where(X.index != 2, "abc")
+        ),
+        "infinite values in columns \\['b'\\]": X.assign(b=X["b"].where(X.index != 4, np.inf)),
+        "\\(row 4, column 'b'\\)": X.assign(b=X["b"].where(X.index != 4, np.nan)),
+    }
+    for message, bad in cases.items():
+        with pytest.raises(ValueError, match=message):
+            detector.anomaly_score(bad)
+
+
+def test_a_finite_value_beyond_float32_is_named_not_called_infinite(detector):
+    # 1e39 is finite in float64 but infinite in the models' float32: the message used to say
+    # "0 NaN and 1 infinite values", a value the user never wrote.
+    X = table(seed=1)
+    with pytest.raises(ValueError, match="e\\+39 at \\(row 3, column 'a'\\), beyond"):
+        detector.anomaly_score(X.assign(a=X["a"].where(X.index != 3, 1e39)))
+    numbers = np.random.default_rng(0).normal(size=(50, 3))
+    numbers[5, 2] = -1e39
+    with pytest.raises(ValueError, match="holds -1e\\+39 at \\(row 5, column 2\\), beyond float32"):
+        aekit.Autoencoder(max_iter=1).fit(numbers)
