@@ -119,3 +119,22 @@ def test_input_weight_scales_only_the_input_term():
     assert (one_term > 0).all()
     np.testing.assert_allclose(score[3.0] - score[1.0], 2 * one_term, rtol=1e-6)
     assert fitted[2.0].input_distance_scale_ == pytest.approx(fitted[1.0].input_distance_scale_ / 2)
+
+
+def test_explain_splits_the_input_distance_over_the_columns():
+    # Training rows (0, 0), (0, 1), (3, 0), (3, 1); the row (6, 2)'s nearest is (3, 1), 3 away
+    # in the first column and 1 in the second: ||d|| = sqrt(10), split as 9 / sqrt(10) and
+    # 1 / sqrt(10). Before, the whole distance went to "latent", so a row far out in one column
+    # was explained by no column.
+    train = np.array([[0.0, 0.0], [0.0, 1.0], [3.0, 0.0], [3.0, 1.0]] * 10)
+    detector = _tiny(neighbor_space="input", n_neighbors=1, input_distance="kth").fit(train)
+    shares = detector._input_distance_shares(np.array([[6.0, 2.0]]))[0]
+    np.testing.assert_allclose(shares, [9 / np.sqrt(10), 1 / np.sqrt(10)], rtol=1e-6)
+    explained = detector.explain(np.array([[6.0, 2.0], [0.0, 0.0]]))
+    errors_only = _tiny(n_neighbors=0).fit(train).explain(np.array([[6.0, 2.0], [0.0, 0.0]]))
+    scale = detector.input_distance_scale_
+    np.testing.assert_allclose(explained[0, :2] - errors_only[0, :2], shares / scale, rtol=1e-4)
+    assert explained[0, 2] == pytest.approx(0.0, abs=1e-6)  # nothing left to "latent"
+    np.testing.assert_allclose(
+        explained.sum(axis=1), detector.anomaly_score(np.array([[6.0, 2.0], [0.0, 0.0]]))
+    )

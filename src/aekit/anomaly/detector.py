@@ -455,9 +455,11 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         """Each input column's share of each row's anomaly score.
 
         A column's share is its (standardized) reconstruction error averaged over the
-        ensemble, summed over a categorical column's one-hot group. The column ``"latent"``
-        holds the part that belongs to no feature (the nearest-neighbour distances in latent or
-        input space, a VAE's KL); each row sums to :meth:`anomaly_score`.
+        ensemble plus its part of the input-space neighbour distance (each neighbour's distance
+        split over the columns in proportion to their squared differences), summed over a
+        categorical column's one-hot group. The column ``"latent"`` holds the part that belongs
+        to no feature (the neighbour distance in latent space, a VAE's KL); each row sums to
+        :meth:`anomaly_score`.
 
         Returns
         -------

@@ -87,11 +87,36 @@ class EnsembleScores:
         mean = self.input_distance_ == "mean"
         return self._distances(self.inputs_, A, exclude_self, self.input_neighbors_, mean)
 
+    def _input_distance_shares(self, A: np.ndarray, exclude_self: bool = False) -> np.ndarray:
+        """The input term of rows A split over their encoded columns (it sums to
+        :meth:`_input_distances`): the distance to a neighbour b, ||a - b||, is shared by the
+        columns in proportion to their squared differences, (a_i - b_i)^2 / ||a - b||, and the
+        neighbours are combined as the term combines them (the k-th alone, or the mean over the
+        k nearest). A row far from every training row then shows which columns put it there."""
+        mean = self.input_distance_ == "mean"
+        k = min(self.input_neighbors_ + exclude_self, len(self.inputs_))
+        first = int(exclude_self) if mean and k > 1 else k - 1  # the neighbours the term uses
+        index = NearestNeighbors(n_neighbors=k).fit(self.inputs_)
+        shares = np.zeros(A.shape)
+        # (rows x neighbours x columns) differences at once: a block's worth
+        block = max(1, _BLOCK_ENTRIES // (k * max(A.shape[1], 1)))
+        for start in range(0, len(A), block):
+            rows = A[start : start + block]
+            distance, neighbour = index.kneighbors(rows)
+            distance, neighbour = distance[:, first:], neighbour[:, first:]
+            squared = (rows[:, None, :] - self.inputs_[neighbour]) ** 2
+            with np.errstate(invalid="ignore", divide="ignore"):
+                split = np.where(distance[..., None] > 0, squared / distance[..., None], 0.0)
+            shares[start : start + block] = split.mean(axis=1)
+        return shares
+
     def _contributions(self, A: np.ndarray, exclude_self: bool = False):
-        """Each row's anomaly score split into ``(per encoded feature, rest)``, where ``rest`` is
-        what belongs to no feature (latent and input distances, a VAE's KL), averaged over the
-        members (the input distance is the same for all). ``exclude_self``: A are the training
-        rows, each scored without itself among its neighbours."""
+        """Each row's anomaly score split into ``(per encoded feature, rest)``: the members'
+        per-feature errors and the input distance split over the columns
+        (:meth:`_input_distance_shares`), and ``rest``, what belongs to no feature (latent
+        distances, a VAE's KL), averaged over the members (the input distance is the same for
+        all). ``exclude_self``: A are the training rows, each scored without itself among its
+        neighbours."""
         per_feature, rest = np.zeros(A.shape), np.zeros(len(A))
         for m, member in enumerate(self.estimators_):
             features, other = self._member_features(member, A)
@@ -103,7 +128,8 @@ class EnsembleScores:
                 rest += distance / self.distance_scales_[m]
         n = len(self.estimators_)
         if self.inputs_ is not None:
-            rest += n * self._input_distances(A, exclude_self) / self.input_distance_scale_
+            shares = self._input_distance_shares(A, exclude_self)
+            per_feature += n * shares / self.input_distance_scale_
         return per_feature / n, rest / n
 
     def _anomaly_scores(self, A: np.ndarray, exclude_self: bool = False) -> np.ndarray:
