@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -364,3 +366,39 @@ def test_figures_show_the_threshold_and_the_curves_areas():
         f"ROC-AUC {roc_auc_score(labels, scores):.3f}"
     )
     plt.close("all")
+
+
+@pytest.mark.parametrize(
+    ("params", "fit_normal", "named"),
+    [
+        ({"threshold": "pot", "contamination": 0.05}, False, "contamination=0.05 has"),
+        (
+            {"threshold": "mean_std", "risk": 0.01, "percentile": 95.0},
+            False,
+            "percentile=95.0, risk=0.01 have",
+        ),
+        ({}, True, "X_normal has no effect with threshold='contamination'"),
+    ],
+)
+def test_threshold_options_the_rule_does_not_read_are_warned_of(params, fit_normal, named):
+    # contamination=0.05 beside threshold="pot" used to be ignored without a word.
+    X = np.random.default_rng(0).normal(size=(120, 3))
+    detector = aekit.AnomalyDetector(n_estimators=1, random_state=0, **params)
+    with pytest.warns(UserWarning, match=named):
+        detector.fit(X, X_normal=X[:40] if fit_normal else None)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"contamination": 0.05},
+        {"threshold": "pot", "risk": 0.01},
+        {"risk": 0.01},
+        {"n_std": 2.0, "threshold": "mean_std"},
+    ],
+)
+def test_threshold_options_the_rule_reads_are_not_warned_of(params):
+    X = np.random.default_rng(0).normal(size=(120, 3))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*no effect with threshold")
+        aekit.AnomalyDetector(n_estimators=1, random_state=0, **params).fit(X)

@@ -306,6 +306,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         """
         self.__dict__.pop("estimators_", None)
         self._validate_params()
+        thresholds.warn_unused_options(self, given_normal_rows=X_normal is not None)
         if self.threshold == "validation" and X_normal is None:
             raise ValueError(
                 "threshold='validation' sets the threshold on clean rows: pass them as "

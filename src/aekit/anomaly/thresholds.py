@@ -133,6 +133,41 @@ def new_row_threshold(scores: np.ndarray, rule: str, n_std: float, risk: float) 
     return robust_pot_threshold(scores, risk)
 
 
+# The options each rule reads, and their defaults (an option left at its default is not news).
+_READ_BY = {"contamination": "contamination", "n_std": "mean_std", "percentile": "validation"}
+_DEFAULTS = {"contamination": "auto", "n_std": 1.0, "percentile": 99.0, "risk": 1e-3}
+
+
+def warn_unused_options(estimator, given_normal_rows: bool = False) -> None:
+    """Warn, naming them, of threshold options set away from their default that the chosen
+    ``threshold`` rule does not read (``contamination=0.05`` beside ``threshold="pot"`` used to
+    be ignored without a word), and of normal rows given to a rule other than "validation"."""
+    params = estimator.get_params(deep=False)
+    rule = params["threshold"]
+    unused = [
+        f"{name}={params[name]!r}"
+        for name, default in _DEFAULTS.items()
+        if name in params and params[name] != default and not _reads(rule, name, params)
+    ]
+    if given_normal_rows and rule != "validation":
+        unused.append("X_normal")
+    if unused:
+        one = len(unused) == 1
+        warnings.warn(
+            f"{', '.join(unused)} {'has' if one else 'have'} no effect with threshold={rule!r}; "
+            f"drop {'it' if one else 'them'} or choose the rule that reads "
+            f"{'it' if one else 'them'}.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _reads(rule: str, name: str, params: dict) -> bool:
+    if name == "risk":  # the tail fits: "pot", and the default rule's contamination="auto"
+        return rule == "pot" or (rule == "contamination" and params["contamination"] == "auto")
+    return _READ_BY[name] == rule
+
+
 def finite_scores(scores: np.ndarray) -> np.ndarray:
     """``scores`` as float64, refusing what no threshold can be fitted to."""
     scores = np.asarray(scores, dtype=np.float64).ravel()
