@@ -93,3 +93,28 @@ def test_a_finite_value_beyond_float32_is_named_not_called_infinite(detector):
     numbers[5, 2] = -1e39
     with pytest.raises(ValueError, match="holds -1e\\+39 at \\(row 5, column 2\\), beyond float32"):
         aekit.Autoencoder(max_iter=1).fit(numbers)
+
+
+def test_a_nullable_integer_column_decodes_rounded():
+    # Decoding a fractional value into pandas' nullable "Int64" raised "cannot safely cast
+    # non-equivalent object to int64", so AutoencoderImputer failed on such a column with pd.NA.
+    frame = pd.DataFrame({"n": pd.array([1, 2, None, 4] * 10, dtype="Int64")})
+    encoder = TabularEncoder(handle_missing="mask").fit(frame)
+    Z = encoder.transform(frame)
+    Z[2, 0] = (2.6 - encoder.mean_["n"]) / encoder.scale_["n"]  # an imputed 2.6
+    decoded = encoder.inverse_transform(Z)["n"]
+    assert decoded.dtype == "Int64"
+    assert decoded.tolist()[:4] == [1, 2, 3, 4]
+
+
+def test_advice_names_only_what_the_caller_can_do():
+    # The encoder's messages named its own options (handle_unknown='ignore',
+    # handle_missing='mask'), which AutoencoderImputer, the autoencoders and the command line
+    # do not have.
+    imputer = aekit.AutoencoderImputer(max_iter=1, random_state=0).fit(table())
+    with pytest.raises(ValueError, match="'DE', not seen in fit .*map it to a known") as caught:
+        imputer.transform(table(seed=1).assign(country="DE"))
+    assert "handle_unknown" not in str(caught.value)
+    holes = table().assign(a=lambda t: t["a"].where(t.index != 3))
+    with pytest.raises(ValueError, match="Impute them first \\(aekit.AutoencoderImputer"):
+        TabularEncoder().fit(holes)

@@ -77,7 +77,7 @@ def test_missing_values_error_or_mask():
     df = mixed_frame()
     df.loc[3, "age"] = np.nan
     df.loc[5, "city"] = np.nan
-    with pytest.raises(ValueError, match=r"age, city.*handle_missing='mask'"):
+    with pytest.raises(ValueError, match=r"age, city. Impute them first \(aekit.Autoencoder"):
         TabularEncoder().fit(df)
     enc = TabularEncoder(handle_missing="mask").fit(df)
     Z, observed = enc.transform_with_mask(df)

@@ -237,8 +237,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if missing:
             raise ValueError(
                 f"X has missing values in column(s) {', '.join(missing)}. Impute them first "
-                "(e.g. aekit.AutoencoderImputer), or pass handle_missing='mask' to encode them "
-                "as 0 with an observed-mask."
+                "(aekit.AutoencoderImputer; on the command line, aekit impute). (TabularEncoder "
+                "itself encodes them as 0 with an observed-mask under handle_missing='mask'.)"
             )
 
     def _frame_for_transform(self, X: Any) -> pd.DataFrame:
@@ -301,7 +301,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             name, categories = names[column], self.categories_[names[column]]
             raise ValueError(
                 f"column {name!r} has the category {json_value(frame[name].iloc[row])!r}, not "
-                f"seen in fit (known: {categories[:10]}). Refit, or pass handle_unknown='ignore'."
+                f"seen in fit (known: {categories[:10]}). Refit on data that holds it, or map it "
+                "to a known category."
             )
         encoder = OneHotEncoder(
             categories=[np.arange(len(self.categories_[n])) for n in names],
@@ -388,11 +389,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 def _with_dtype(values: np.ndarray, dtype: str, categories: list | None) -> pd.Series:
     if dtype == "category":
         return pd.Series(pd.Categorical(values, categories=categories))
+    if pd.api.types.is_bool_dtype(dtype) and values.dtype.kind == "f":  # a bool dummy
+        return pd.Series(values >= 0.5).astype(dtype)
+    if pd.api.types.is_integer_dtype(dtype) and values.dtype.kind == "f":
+        values = np.rint(values)  # integers come back rounded (nullable "Int64" too)
     try:
-        if pd.api.types.is_bool_dtype(dtype) and values.dtype.kind == "f":  # a bool dummy
-            return pd.Series(values >= 0.5).astype(dtype)
-        if np.dtype(dtype).kind in "iu":  # integers come back rounded
-            return pd.Series(np.rint(values.astype(np.float64)).astype(dtype))
         return pd.Series(values.astype(dtype))
     except TypeError:  # a pandas extension dtype such as "string" or "Int64"
         return pd.Series(values).astype(dtype)
