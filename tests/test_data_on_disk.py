@@ -534,3 +534,13 @@ def test_denoise_index_search_and_compress_stream_data_on_disk(digits, tmp_path,
     compressor.fit(X).save(tmp_path / "c.safetensors")
     invoke("compress", tmp_path / "c.safetensors", tmp_path / "x.npy", "-o", tmp_path / "x.aek")
     assert (tmp_path / "x.aek").read_bytes() == compressor.compress(rows)
+
+
+def test_an_empty_dataset_is_refused_by_name(tmp_path):
+    # It failed deep in the trainer with "range() arg 3 must not be zero".
+    path = tmp_path / "empty.parquet"
+    pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=float)}).to_parquet(
+        path
+    )
+    with pytest.raises(ValueError, match="empty.parquet has no rows"):
+        aekit.Autoencoder(max_iter=1).fit(aekit.open_dataset(path))

@@ -44,6 +44,8 @@ def disk_rows(X: Any, allow_nan: bool) -> DiskRows | None:
     if found is None:
         return None
     reader, labels = found
+    if len(reader) == 0:  # as an empty in-memory array is refused, before any work
+        raise ValueError(f"{reader.describe()} has no rows; pass data with at least one row.")
     reader.allow_nan = allow_nan
     return DiskRows(reader, labels)
 
