@@ -15,6 +15,7 @@ returns one number; the detector flags rows scoring above it.
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import numpy as np
@@ -133,9 +134,8 @@ def new_row_threshold(scores: np.ndarray, rule: str, n_std: float, risk: float) 
     return robust_pot_threshold(scores, risk)
 
 
-# The options each rule reads, and their defaults (an option left at its default is not news).
+# The rule that reads each option ("risk": see _reads).
 _READ_BY = {"contamination": "contamination", "n_std": "mean_std", "percentile": "validation"}
-_DEFAULTS = {"contamination": "auto", "n_std": 1.0, "percentile": 99.0, "risk": 1e-3}
 
 
 def warn_unused_options(estimator, given_normal_rows: bool = False) -> None:
@@ -143,11 +143,14 @@ def warn_unused_options(estimator, given_normal_rows: bool = False) -> None:
     ``threshold`` rule does not read (``contamination=0.05`` beside ``threshold="pot"`` used to
     be ignored without a word), and of normal rows given to a rule other than "validation"."""
     params = estimator.get_params(deep=False)
+    defaults = inspect.signature(type(estimator)).parameters  # left at its default: not news
     rule = params["threshold"]
     unused = [
         f"{name}={params[name]!r}"
-        for name, default in _DEFAULTS.items()
-        if name in params and params[name] != default and not _reads(rule, name, params)
+        for name in (*_READ_BY, "risk")
+        if name in params
+        and params[name] != defaults[name].default
+        and not _reads(rule, name, params)
     ]
     if given_normal_rows and rule != "validation":
         unused.append("X_normal")
