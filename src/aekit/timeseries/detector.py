@@ -63,7 +63,9 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         Column of a DataFrame holding the timestamps (dates or numbers); it must increase, and
         evenly (see ``handle_missing``). None: rows are evenly spaced points.
     value_columns : list of str, str or None, default=None
-        The channels of a DataFrame; None: every numeric column but the time column.
+        The channels of a DataFrame, picked by name; None: every numeric column but the time
+        column, and a DataFrame scored must then have the same ones in the same order (a
+        ValueError otherwise, as scikit-learn checks feature names).
     contamination : "auto" or float in (0, 0.5], default="auto"
         Expected fraction of anomalous points for ``threshold="contamination"``; "auto": peaks
         over threshold at ``risk``, robust to a few anomalies in the training series
