@@ -132,7 +132,9 @@ def neighbor_count(n_neighbors: int | float, n_samples: int) -> int:
 # networks and float64 distances (under 1e-7 even for thousands of features). A constant
 # training series is where it matters: every training window is the same, so its errors
 # differ by rounding alone (interquartile range 4e-26 on NAB's art_flatline; that part's
-# scores, divided by it, reached 1e11 on the training points and 7e27 on a bump).
+# scores, divided by it, reached 1e11 on the training points and 7e27 on a bump). With
+# preprocessing=None the parts are in X's own units: data in units so small that real spreads
+# fall below this should be scaled first.
 SPREAD_RESOLUTION = 1e-6
 
 
