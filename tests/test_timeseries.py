@@ -222,3 +222,22 @@ def test_the_default_detector_finds_the_shape_anomaly():
     truth = np.zeros(len(test), bool)
     truth[800:850] = True
     assert roc_auc_score(truth, detector.anomaly_score(test)) > 0.95
+
+
+def test_a_constant_series_gets_a_threshold_just_above_itself():
+    """Every training window is the same, so the parts of their scores differ by rounding alone;
+    divided by that spread they reached 1e11 (threshold) and 7e27 (a bump) on NAB's art_flatline.
+    7.77 also has a standard deviation of 4e-15 as computed, not 0."""
+    flat = np.full(300, 7.77)
+    detector = _quick().fit(flat)
+    assert detector.mean_[0] == 7.77 and detector.scale_[0] == 1.0  # its own units, exactly
+    own = detector.anomaly_score(flat)
+    assert own.max() < detector.threshold_ < own.max() + 1e-5  # (was 1e11)
+    assert (detector.predict(flat) == 1).all()
+    bump = flat.copy()
+    bump[150:155] += 5.0
+    scores = detector.anomaly_score(bump)
+    assert np.isfinite(scores).all() and scores[150:155].min() > 10 * detector.threshold_
+    flagged = detector.predict(bump) == -1
+    reach = slice(150 - PERIOD + 1, 155 + PERIOD - 1)  # the points whose windows hold the bump
+    assert flagged[150:155].all() and not np.delete(flagged, np.r_[reach]).any()

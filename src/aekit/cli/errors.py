@@ -24,6 +24,9 @@ _SILENCED = (
 _ADVICE = (
     (r"\bpass handle_missing=True\b", "pass --handle-missing"),
     (r"\bhandle_missing=True\b", "--handle-missing"),
+    (r"\bhandle_missing='interpolate'", "--handle-missing interpolate"),  # detect-series
+    (r"\bvalue_columns=(\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
+    (r"\bname them with value_columns\b", "name them with --value-columns"),
     (r"\s*See help\(aekit\.[\w.]+\)\.?", ""),
     (
         r"\bRemove or impute them first \(e\.g\. sklearn\.impute\.SimpleImputer\)\.",
@@ -36,6 +39,7 @@ _ADVICE = (
         r"label column with --label-column ('aekit train' encodes text columns itself).",
     ),
     (r"^X (contains|has) ", r"DATA \1 "),
+    (r"^X's ", "DATA's "),
     (r"\bencoding='([\w-]+)'", r"--encoding \1"),
     (r"\bread it with sep='(.)'", r"pass --sep '\1'"),
     (r"\bread it with header=False", "pass --no-header"),
@@ -45,6 +49,12 @@ _ADVICE = (
         "Use a smaller latent_dim (--param latent_dim=N), or --model dae, sparse or cae.",
     ),
 )
+
+
+def _comma_list(text: str) -> str:
+    """A Python list of names as written in a message (``['a', 'b']``) as an option takes it
+    (``a,b``)."""
+    return ",".join(re.findall(r"'([^']*)'", text))
 
 
 def for_the_command_line(text: str) -> str:
