@@ -1,5 +1,7 @@
 """Sliding windows and their inverse, and ``SeriesAnomalyDetector`` on series made here."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -241,3 +243,15 @@ def test_a_constant_series_gets_a_threshold_just_above_itself():
     flagged = detector.predict(bump) == -1
     reach = slice(150 - PERIOD + 1, 155 + PERIOD - 1)  # the points whose windows hold the bump
     assert flagged[150:155].all() and not np.delete(flagged, np.r_[reach]).any()
+
+
+def test_threshold_options_the_rule_does_not_read_are_warned_of():
+    # n_std defaults to 3 here (1 in AnomalyDetector): only options moved off this class's own
+    # defaults count.
+    series = np.sin(np.arange(400) / 5.0)
+    detector = aekit.SeriesAnomalyDetector(window=16, threshold="pot", contamination=0.05)
+    with pytest.warns(UserWarning, match="contamination=0.05 has no effect with threshold='pot'"):
+        detector.set_params(random_state=0).fit(series)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*no effect with threshold")
+        aekit.SeriesAnomalyDetector(window=16, threshold="pot", random_state=0).fit(series)

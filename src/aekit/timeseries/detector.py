@@ -232,6 +232,7 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         """
         self.__dict__.pop("detector_", None)
         self._validate_params()
+        thresholds.warn_unused_options(self)
         if self.stride > self.window:
             raise ValueError(
                 f"stride={self.stride} is larger than window={self.window}: points between "
@@ -310,9 +311,11 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
     def explain(self, X: Any) -> Any:
         """Each channel's share of each point's anomaly score.
 
-        A channel's share is the windows' errors on that channel; the column ``"latent"`` holds
-        what belongs to no channel (distances to the nearest training windows). Each row sums to
-        :meth:`anomaly_score`.
+        A channel's share is the windows' errors on that channel plus its part of the distance
+        to the nearest training windows (split over the values in proportion to their squared
+        differences, :meth:`aekit.AnomalyDetector.explain`); the column ``"latent"`` holds what
+        belongs to no channel (distances between the members' codes: none for the default
+        window detector). Each row sums to :meth:`anomaly_score`.
 
         Returns
         -------
