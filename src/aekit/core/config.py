@@ -25,9 +25,12 @@ class TrainConfig:
     tol: float = 1e-4
     patience_start: int = 0  # epochs before stalls count (the loss rises during KL warm-up)
     # The term of the module's output that early stopping watches, lower being better: "loss",
-    # or e.g. a classifier's "error" (1 - accuracy; scikit-learn's MLPClassifier stops on
-    # validation accuracy, which few validation rows measure less noisily than their loss).
+    # or e.g. a classifier's "error" (1 - accuracy, as scikit-learn's MLPClassifier stops on
+    # validation accuracy).
     monitor: str = "loss"
+    # A term that decides between epochs tied on ``monitor`` (lower wins), e.g. "loss" for an
+    # error rate, which moves in steps of 1 / n_validation_rows and so ties often.
+    tie_break: str | None = None
     checkpoint_path: Path | None = None
     fingerprint: str = ""  # identifies the run a checkpoint belongs to
     # Row order of one epoch from the training labels (None without labels) and the generator;

@@ -109,6 +109,7 @@ class TrainResult:
     n_iter: int
     history: dict[str, list[float]] = field(default_factory=dict)
     best_loss: float = float("inf")
+    best_tie: float = float("inf")  # the best epoch's tie_break term
     stopped_early: bool = False
 
 
@@ -318,11 +319,17 @@ def record_epoch(
             f"(it outputs {sorted(watched)}); monitor one of those."
         )
     current = watched[config.monitor]
+    tie = watched.get(config.tie_break, 0.0) if config.tie_break else 0.0
     in_warmup = epoch < config.patience_start
     no_improve = 0 if in_warmup or current < result.best_loss - config.tol else no_improve + 1
-    new_best = in_warmup or current < result.best_loss
+    # Among epochs tied on the monitored term, the lower tie-break term wins. An error rate on
+    # ten validation rows ties on most epochs, and keeping the first of them kept an early,
+    # under-trained network (digits, 100 labels: test accuracy 0.68 against 0.85 stopping on
+    # the loss). Ties do not reset the patience: only the monitored term does.
+    tied_but_better = current == result.best_loss and tie < result.best_tie
+    new_best = in_warmup or current < result.best_loss or tied_but_better
     if new_best:
-        result.best_loss = current
+        result.best_loss, result.best_tie = current, tie
     result.stopped_early = no_improve >= config.n_iter_no_change
     return no_improve, new_best
 
@@ -355,6 +362,7 @@ def _save_checkpoint(
         "n_iter": result.n_iter,
         "history": result.history,
         "best_loss": result.best_loss,
+        "best_tie": result.best_tie,
         "stopped_early": result.stopped_early,
         "no_improve": no_improve,
     }
@@ -389,6 +397,7 @@ def _resume(config, module, optimizer, scheduler, generator):
         n_iter=header["n_iter"],
         history=header["history"],
         best_loss=header["best_loss"],
+        best_tie=header.get("best_tie", float("inf")),  # absent before ties were broken
         stopped_early=header["stopped_early"],
     )
     return result, header["no_improve"], state["best_model"]

@@ -271,6 +271,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
             # Gradual unfreezing: no stopping before every layer has had its turn.
             patience_start=n_layers,
             monitor="error" if self.early_stopping_metric == "accuracy" else "loss",
+            tie_break="loss" if self.early_stopping_metric == "accuracy" else None,
             parameter_groups=lambda module: groups,
             epoch_order=partial(repeated_order, min_rows=int(self.min_rows_per_epoch)),
         )
