@@ -18,7 +18,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="aekit: every kind of autoencoder, practical.\n\n"
-    "DATA is a table (.csv, .parquet; --label-column names its label column), an array (.npy), "
+    "DATA is a table (.csv, .tsv, .parquet; a text table may be compressed: .csv.gz, .bz2, "
+    ".xz, .zip; --label-column names its label column), an array (.npy), "
     "an IDX file (MNIST's format, optionally .gz), a folder of images (.png, .jpg; subfolders "
     "are labels), or 'digits' (scikit-learn's bundled 8x8 digits).",
 )
@@ -74,9 +75,11 @@ def recorded_label_column(run: Path, data: str) -> str | None:
     """The label column RUN's config.toml recorded, when the table DATA has that column."""
     import tomllib
 
+    from aekit.data.file_kinds import TABLE_SUFFIXES, csv_separator, data_suffix
+
     config = run / "config.toml"
     path = Path(data)
-    if not (config.is_file() and path.is_file() and path.suffix.lower() in (".csv", ".parquet")):
+    if not (config.is_file() and path.is_file() and data_suffix(path) in TABLE_SUFFIXES):
         return None
     try:
         column = tomllib.loads(config.read_text()).get("data", {}).get("label_column")
@@ -89,8 +92,9 @@ def recorded_label_column(run: Path, data: str) -> str | None:
     from aekit.cli.csv_options import current
 
     try:
-        if path.suffix.lower() == ".csv":
-            first = pd.read_csv(path, nrows=1, sep=current.sep, encoding=current.encoding)
+        if data_suffix(path) != ".parquet":  # a text table, perhaps compressed
+            sep = csv_separator(path, current.sep)
+            first = pd.read_csv(path, nrows=1, sep=sep, encoding=current.encoding)
             names = first.columns if current.header else [f"x{i}" for i in range(first.shape[1])]
         else:
             import pyarrow.parquet as pq
