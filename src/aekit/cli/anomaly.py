@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from aekit.cli import common
-from aekit.cli.common import Data, LabelColumn, app, open_data
+from aekit.cli.common import Data, LabelColumn, NormalLabel, app, open_data
 
 TOP_FEATURES = 3
 
@@ -79,9 +79,10 @@ def _unseen_categories(detector, frame):
     return replaced, unseen
 
 
-def as_anomaly(y, normal_label: str | None):
+def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
     """Which rows are anomalies by their label: every label but ``normal_label``; without
-    one, the label called 0, False or normal, else the most frequent label (said in a warning)."""
+    one, the label the run recorded (``recorded``, when it is one of y's), else the label
+    called 0, False or normal, else the most frequent label (said in a warning)."""
     import warnings
     from collections import Counter
 
@@ -89,6 +90,8 @@ def as_anomaly(y, normal_label: str | None):
 
     texts = [str(v) for v in y]
     counts = Counter(texts)
+    if normal_label is None and recorded in counts:
+        normal_label = recorded  # checked when the run was made, as --normal-label
     if normal_label is None:
         named = [t for t in ("0", "False", "normal", "0.0") if t in counts]
         normal_label = named[0] if named else counts.most_common(1)[0][0]
@@ -118,13 +121,7 @@ def detect(
         str, typer.Option(help="contamination, mean_std or pot.")
     ] = "contamination",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    normal_label: Annotated[
-        str | None,
-        typer.Option(
-            help="The label of normal rows (for the curves); default: 0, False or normal if "
-            "present, else the most frequent label."
-        ),
-    ] = None,
+    normal_label: NormalLabel = None,
     handle_missing: Annotated[bool, typer.Option(help="Fill missing values.")] = False,
     param: Annotated[
         list[str] | None, typer.Option(help="A detector parameter, name=value; repeatable.")
@@ -170,7 +167,9 @@ def detect(
             anomaly_scores, flagged = _write_scores(staging / "scores.csv", detector, X, y)
             start("writing the model and figures")
             detector.save(staging / runs.MODEL_FILE)
-            runs.write_record(staging, detector, data, started, len(X), label_column)
+            runs.write_record(
+                staging, detector, data, started, len(X), label_column, normal_label
+            )  # evaluate reads the same rows as normal
             figures = staging / "figures"
             histogram = score_histogram(anomaly_scores, detector.threshold_, labels)
             save_figure(histogram, figures / "score_histogram.png")

@@ -52,6 +52,13 @@ def _options(
 LabelColumn = Annotated[
     str | None, typer.Option(help="Column of a CSV/Parquet table that holds the labels.")
 ]
+NormalLabel = Annotated[
+    str | None,
+    typer.Option(
+        help="The label of normal rows; every other label is an anomaly. Default: 0, False or "
+        "normal if present, else the most frequent label."
+    ),
+]
 ImageShape = Annotated[
     str | None, typer.Option(help="C,H,W: the rows of a table or array are images.")
 ]
@@ -71,21 +78,31 @@ def load_run(run: Path):
     return aekit.load(model_path(run))
 
 
-def recorded_label_column(run: Path, data: str) -> str | None:
-    """The label column RUN's config.toml recorded, when the table DATA has that column."""
+def _recorded_data(run: Path, name: str) -> str | None:
+    """The ``name`` entry of the [data] section of RUN's config.toml (None when absent)."""
     import tomllib
 
+    try:
+        value = tomllib.loads((run / "config.toml").read_text()).get("data", {}).get(name)
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def recorded_normal_label(run: Path) -> str | None:
+    """The ``--normal-label`` RUN's ``aekit detect`` (or ``detect-series``) was given."""
+    return _recorded_data(run, "normal_label")
+
+
+def recorded_label_column(run: Path, data: str) -> str | None:
+    """The label column RUN's config.toml recorded, when the table DATA has that column."""
     from aekit.data.file_kinds import TABLE_SUFFIXES, csv_separator, data_suffix
 
-    config = run / "config.toml"
     path = Path(data)
-    if not (config.is_file() and path.is_file() and data_suffix(path) in TABLE_SUFFIXES):
+    if not (path.is_file() and data_suffix(path) in TABLE_SUFFIXES):
         return None
-    try:
-        column = tomllib.loads(config.read_text()).get("data", {}).get("label_column")
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
-    if not isinstance(column, str):
+    column = _recorded_data(run, "label_column")
+    if column is None:
         return None
     import pandas as pd
 

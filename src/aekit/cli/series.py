@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from aekit.cli.common import Data, LabelColumn, app, read_data
+from aekit.cli.common import Data, LabelColumn, NormalLabel, app, read_data
 
 FIGURE = "figures/series.png"
 
@@ -75,6 +75,7 @@ def detect_series(
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
     label_column: LabelColumn = None,
+    normal_label: NormalLabel = None,
 ) -> None:
     """Fit a series anomaly detector on DATA (one series: a table of time points, or an array);
     write RUN/model.safetensors, RUN/scores.csv (one row per point), RUN/figures/series.png,
@@ -114,7 +115,7 @@ def detect_series(
         values, columns = series_table(detector, X, y)
         detector.save(staging / runs.MODEL_FILE)
         write_table(staging / "scores.csv", values, columns)
-        labels = None if y is None else as_anomaly(y, None)
+        labels = None if y is None else as_anomaly(y, normal_label)
         figure = series_figure(
             _channels(detector, X),
             values[:, columns.index("anomaly_score")].astype(float),
@@ -124,7 +125,7 @@ def detect_series(
             labels=labels,
         )
         save_figure(figure, staging / FIGURE)
-        options = {"label_column": label_column}
+        options = {"label_column": label_column, "normal_label": normal_label}
         document = runs.config_document(detector, data, options)
         (staging / "config.toml").write_text(tomli_w.dumps(document))
         runs.write_metrics(staging / "metrics.csv", runs.training_history(detector))
@@ -138,6 +139,7 @@ def detect_series(
             "handle_missing": handle_missing,
             "seed": seed,
             "label_column": label_column,
+            "normal_label": normal_label,
         }
         words = ["aekit", "detect-series", data]
         for name, value in flags.items():

@@ -1,0 +1,117 @@
+"""``aekit detect``'s options reach the commands that read its run: the normal label is
+recorded and read back by ``evaluate``, which can also be told one; a threshold rule refuses the
+options it would ignore; a table with labels prints the figures they give."""
+
+import json
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import aekit
+from aekit.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def _table(n=120, seed=0):
+    """Two tied numbers and a category; the last 8 rows break the tie, labelled 'fraud'."""
+    rng = np.random.RandomState(seed)
+    a = rng.normal(size=n)
+    frame = pd.DataFrame(
+        {"a": a, "b": 2 * a + 0.05 * rng.normal(size=n), "kind": np.where(a > 0, "up", "down")}
+    )
+    frame.loc[n - 8 :, "b"] += 4.0
+    frame["y"] = np.where(np.arange(n) >= n - 8, "fraud", "ok")
+    return frame
+
+
+@pytest.fixture(scope="module")
+def quick():
+    """A small member network: the commands' behaviour, not the detector's, is under test."""
+    from aekit.anomaly import detector as module
+
+    def member(n_samples, n_features, groups=(), noise=0.0):
+        return aekit.Autoencoder(
+            hidden_layer_sizes=(8,), latent_dim=2, max_iter=5, categorical_groups=groups or None
+        )
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "default_member", member)
+        yield
+
+
+@pytest.fixture(scope="module")
+def labelled_run(quick, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("det")
+    _table().to_csv(folder / "t.csv", index=False)
+    out = folder / "run"
+    result = invoke(
+        "detect", folder / "t.csv", "--out", out, "--label-column", "y", "--normal-label", "ok",
+        "--param", "n_estimators=1", "--quiet",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return folder / "t.csv", out, result.output
+
+
+def _figures(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output[result.output.index("{") :])
+
+
+def test_detect_records_the_normal_label_and_evaluate_reads_it(labelled_run, recwarn):
+    data, out, _ = labelled_run
+    config = tomllib.loads((out / "config.toml").read_text())
+    assert config["data"]["normal_label"] == "ok" and config["data"]["label_column"] == "y"
+    recorded = _figures(invoke("evaluate", out, data, "--quiet"))
+    assert not [w for w in recwarn if "most frequent" in str(w.message)]  # no guess
+    given = _figures(invoke("evaluate", out, data, "--quiet", "--normal-label", "ok"))
+    assert recorded["roc_auc"] == given["roc_auc"] > 0.9
+    # the other label as normal: the anomalies are the other rows, ROC-AUC is 1 - AUC exactly
+    flipped = _figures(invoke("evaluate", out, data, "--quiet", "--normal-label", "fraud"))
+    assert flipped["roc_auc"] == pytest.approx(1 - given["roc_auc"])
+    bad = invoke("evaluate", out, data, "--quiet", "--normal-label", "nope")
+    assert isinstance(bad.exception, ValueError) and "not a label of DATA" in str(bad.exception)
+
+
+def test_a_recorded_normal_label_that_data_lacks_is_not_forced(labelled_run, tmp_path):
+    """Labels of another kind in the evaluated DATA (0/1 here): the recorded 'ok' does not apply,
+    and the usual rule (0 is normal) does."""
+    data, out, _ = labelled_run
+    table = _table().assign(y=lambda f: (f["y"] == "fraud").astype(int))
+    table.to_csv(tmp_path / "numeric.csv", index=False)
+    numeric = _figures(invoke("evaluate", out, tmp_path / "numeric.csv", "--quiet"))
+    text = _figures(invoke("evaluate", out, data, "--quiet"))
+    assert numeric["roc_auc"] == pytest.approx(text["roc_auc"])
+
+
+def test_detect_series_takes_and_records_the_normal_label(tmp_path, recwarn):
+    from aekit.timeseries import detector as module
+
+    t = np.arange(150)
+    frame = pd.DataFrame(
+        {"v": np.sin(t / 4), "y": np.where((t > 100) & (t < 106), "spike", "calm")}
+    )
+    frame.loc[101:105, "v"] += 3.0
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    small = aekit.AnomalyDetector(
+        estimator=aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=5),
+        n_estimators=1,
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "default_window_detector", lambda: small)
+        result = invoke(
+            "detect-series", tmp_path / "s.csv", "--window", 8, "--label-column", "y",
+            "--normal-label", "calm", "--out", tmp_path / "run",
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert not [w for w in recwarn if "most frequent" in str(w.message)]
+    config = tomllib.loads((tmp_path / "run" / "config.toml").read_text())
+    assert config["data"]["normal_label"] == "calm"
+    assert "--normal-label calm" in (tmp_path / "run" / "command.txt").read_text()
