@@ -115,3 +115,58 @@ def test_detect_series_takes_and_records_the_normal_label(tmp_path, recwarn):
     config = tomllib.loads((tmp_path / "run" / "config.toml").read_text())
     assert config["data"]["normal_label"] == "calm"
     assert "--normal-label calm" in (tmp_path / "run" / "command.txt").read_text()
+
+
+def test_detect_prints_the_figures_its_labels_give(labelled_run):
+    from sklearn.metrics import roc_auc_score
+
+    _, out, printed = labelled_run
+    scores = pd.read_csv(out / "scores.csv")
+    auc = roc_auc_score(scores["label"] == "fraud", scores["anomaly_score"])
+    assert f"ROC-AUC {auc:.4f}" in printed and "PR-AUC" in printed
+
+
+@pytest.mark.parametrize(
+    "options, flag",
+    [
+        (["--threshold", "mean_std", "--contamination", "0.05"], "--contamination 0.05"),
+        (["--param", "n_std=2"], "--param n_std=2"),  # the default rule reads no n_std
+        (["--threshold", "pot", "--param", "percentile=95"], "--param percentile=95"),
+        (["--normal-rows", "t.csv"], "--normal-rows t.csv"),
+    ],
+)
+def test_a_setting_the_threshold_rule_ignores_is_refused(tmp_path, options, flag):
+    _table().to_csv(tmp_path / "t.csv", index=False)
+    out = tmp_path / "run"
+    result = invoke("detect", tmp_path / "t.csv", "--out", out, *options)
+    assert isinstance(result.exception, ValueError), result.output
+    assert str(result.exception).startswith(f"{flag} has no effect with --threshold")
+    assert not out.exists()
+
+
+def test_detect_series_refuses_a_setting_its_rule_ignores(tmp_path):
+    pd.DataFrame({"v": np.sin(np.arange(50))}).to_csv(tmp_path / "s.csv", index=False)
+    options = ["--contamination", "0.1", "--param", "risk=0.01"]  # a rate: no tail, no risk
+    result = invoke("detect-series", tmp_path / "s.csv", "--out", tmp_path / "run", *options)
+    assert isinstance(result.exception, ValueError)
+    assert "--param risk=0.01 has no effect" in str(result.exception)
+
+
+def test_the_validation_threshold_takes_normal_rows_from_a_file(quick, tmp_path):
+    table = _table()
+    table.to_csv(tmp_path / "t.csv", index=False)
+    refused = invoke("detect", tmp_path / "t.csv", "--threshold", "validation")
+    assert "--normal-rows FILE" in str(refused.exception)  # not fit(X, X_normal=...)
+    clean = table[table["y"] == "ok"].iloc[:60]  # its label column is left out
+    clean.to_csv(tmp_path / "clean.csv", index=False)
+    out = tmp_path / "run"
+    result = invoke(
+        "detect", tmp_path / "t.csv", "--label-column", "y", "--normal-label", "ok",
+        "--threshold", "validation",
+        "--normal-rows", tmp_path / "clean.csv", "--param", "percentile=90",
+        "--param", "n_estimators=1", "--out", out, "--quiet",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    detector = aekit.load(out / "model.safetensors")
+    rows = clean.drop(columns="y")
+    assert detector.threshold_ == pytest.approx(np.percentile(detector.anomaly_score(rows), 90))

@@ -2,8 +2,9 @@
 ``aekit score RUN DATA`` on a detector run writes the richer table of :func:`detector_table`.
 
 Labels (``--label-column``, or ``y`` in a .npz) are never used for training; they only draw the
-ROC and precision-recall curves. Any label other than the normal one (``--normal-label``; by
-default 0, False or "normal" when present, else the most frequent label) counts as an anomaly.
+ROC and precision-recall curves and give the printed ROC-AUC and PR-AUC. Any label other than
+the normal one (``--normal-label``; by default 0, False or "normal" when present, else the most
+frequent label) counts as an anomaly.
 Scores are anomaly scores, higher = more anomalous, on the scale of the printed threshold.
 """
 
@@ -118,8 +119,16 @@ def detect(
         str, typer.Option(help="Expected anomaly fraction, or 'auto' (no rate needed).")
     ] = "auto",
     threshold: Annotated[
-        str, typer.Option(help="contamination, mean_std or pot.")
+        str, typer.Option(help="contamination, mean_std, pot, or validation (--normal-rows).")
     ] = "contamination",
+    normal_rows: Annotated[
+        str | None,
+        typer.Option(
+            help="Rows known to be normal (a table with DATA's columns), for --threshold "
+            "validation: the threshold is the percentile (--param percentile, default 99) of "
+            "their scores."
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     normal_label: NormalLabel = None,
     handle_missing: Annotated[bool, typer.Option(help="Fill missing values.")] = False,
@@ -132,34 +141,43 @@ def detect(
 ) -> None:
     """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the
     score histogram (plus ROC and precision-recall curves when DATA has labels)."""
+    from aekit import AnomalyDetector
     from aekit.cli import runs
     from aekit.cli.progress import phases
+    from aekit.cli.threshold_options import given_settings, refuse_unused
     from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
+    params = runs.resolve_params(AnomalyDetector, {}, param or [])
+    given = given_settings(contamination, params, normal_rows=normal_rows)
+    refuse_unused(threshold, contamination, given)  # before any work: nothing is ignored
+    if threshold == "validation" and normal_rows is None:
+        raise ValueError(
+            "--threshold validation sets the threshold on rows known to be normal: give them "
+            "with --normal-rows FILE."
+        )
+    params = runs.with_options(
+        params,
+        contamination=rate,
+        threshold=threshold,
+        handle_missing=handle_missing,
+        random_state=seed,
+    )
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         # A large .npy or Parquet DATA stays on disk: fit reads its max_samples rows, and the
         # rows are scored a chunk at a time.
         X, y = open_data(data, label_column, None, None, False, min_bytes=common.LAZY_BYTES)
         X = _as_table(X)
-        from aekit import AnomalyDetector
+        clean = None if normal_rows is None else _normal_rows(normal_rows, label_column)
         from aekit.viz.anomaly import roc_pr_curves, score_histogram
         from aekit.viz.figures import save_figure
 
-        params = runs.resolve_params(AnomalyDetector, {}, param or [])
-        params = runs.with_options(
-            params,
-            contamination=rate,
-            threshold=threshold,
-            handle_missing=handle_missing,
-            random_state=seed,
-        )
         started = runs.Stopwatch()
         with phases("detect", 3, quiet or not writes) as start:
             detector = AnomalyDetector(**params)
             start(f"fitting {detector.n_estimators} autoencoder(s) on {len(X)} rows")
-            detector.fit(X)
+            detector.fit(X, X_normal=clean)
             if not writes:
                 return
             start("scoring and explaining every row")
@@ -178,7 +196,43 @@ def detect(
     if found := _one_hot_groups(detector.encoder_):
         typer.echo(f"one-hot columns modelled as categorical: {found}")
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
+    if labels is not None:
+        figures = detection_figures(anomaly_scores, labels)
+        typer.echo(
+            f"against --label-column {label_column}: ROC-AUC {figures['roc_auc']:.4f}, "
+            f"PR-AUC {figures['pr_auc']:.4f} (on the training rows; new rows: aekit evaluate)"
+            if figures
+            else "every row has the same label: no ROC-AUC"
+        )
     typer.echo(f"run: {out}")
+
+
+def detection_figures(anomaly_scores, anomalous) -> dict[str, float]:
+    """ROC-AUC and PR-AUC of anomaly scores (higher = more anomalous) against which rows are
+    anomalies (:func:`as_anomaly`); {} when every row has the same label."""
+    import numpy as np
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    anomalous = np.asarray(anomalous, dtype=bool)
+    if anomalous.all() or not anomalous.any():
+        return {}
+    return {
+        "roc_auc": float(roc_auc_score(anomalous, anomaly_scores)),
+        "pr_auc": float(average_precision_score(anomalous, anomaly_scores)),
+    }
+
+
+def _normal_rows(path: str, label_column: str | None):
+    """The rows of ``--normal-rows`` as DATA's rows are read (a label column among them is left
+    out, so a labelled file of clean rows serves as it is)."""
+    import pandas as pd
+
+    from aekit.cli.common import read_data
+
+    X, _ = read_data(path, None, None, None, False)
+    if isinstance(X, pd.DataFrame) and label_column in X.columns:
+        X = X.drop(columns=label_column)
+    return _as_table(X)
 
 
 def _one_hot_groups(encoder, shown: int = 3) -> str:

@@ -104,18 +104,11 @@ def _detection_figures(
     """A detector's ROC-AUC and PR-AUC against DATA's labels (anomalies as ``aekit detect``
     reads them: every label but the normal one); lower ``score_samples`` = more anomalous."""
     import numpy as np
-    from sklearn.metrics import average_precision_score, roc_auc_score
 
-    from aekit.cli.anomaly import as_anomaly
+    from aekit.cli.anomaly import as_anomaly, detection_figures
 
     anomalous = as_anomaly(np.concatenate(labels), normal_label, recorded)
-    if anomalous.all() or not anomalous.any():
-        return {}
-    anomaly_scores = -np.concatenate(scores)
-    return {
-        "roc_auc": float(roc_auc_score(anomalous, anomaly_scores)),
-        "pr_auc": float(average_precision_score(anomalous, anomaly_scores)),
-    }
+    return detection_figures(-np.concatenate(scores), anomalous)
 
 
 @app.command()

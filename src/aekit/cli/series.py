@@ -82,22 +82,24 @@ def detect_series(
     RUN/config.toml and RUN/command.txt."""
     import shlex
 
+    from aekit import SeriesAnomalyDetector
     from aekit.cli import runs
     from aekit.cli.anomaly import _fraction, as_anomaly
+    from aekit.cli.threshold_options import given_settings, refuse_unused
     from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
+    params = runs.resolve_params(SeriesAnomalyDetector, {}, param or [])
+    refuse_unused(threshold, contamination, given_settings(contamination, params))
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         X, y = read_data(data, label_column, None, None, False)
         import tomli_w
 
-        from aekit import SeriesAnomalyDetector
         from aekit.cli.data import write_table
         from aekit.viz.figures import save_figure
         from aekit.viz.series import series_figure
 
-        params = runs.resolve_params(SeriesAnomalyDetector, {}, param or [])
         params = runs.with_options(
             params,
             window=window,
