@@ -20,11 +20,46 @@ _SILENCED = (
 )
 
 
+# Advice that names an option of a fitting command: (pattern, the option, the advice in a
+# command that has it, the advice elsewhere, e.g. in 'aekit score', which reads a fitted model).
+_OPTION_ADVICE = (
+    (
+        r"\bImpute them, or pass handle_missing=True to let the detector encode them\.",
+        "handle_missing",
+        "Fill them with 'aekit impute' first, or pass --handle-missing to let the detector "
+        "encode them.",
+        "Fill them with 'aekit impute' first, or refit with 'aekit detect --handle-missing' so "
+        "that the detector encodes them.",
+    ),
+    (
+        r"\bpass handle_missing='interpolate'",
+        "handle_missing",
+        "pass --handle-missing interpolate",
+        "refit with 'aekit detect-series --handle-missing interpolate'",
+    ),
+    (r"\bpass handle_missing=True\b", "handle_missing", "pass --handle-missing", None),
+)
+
 # Python advice in messages of the layers below, as the command line says it.
 _ADVICE = (
-    (r"\bpass handle_missing=True\b", "pass --handle-missing"),
-    (r"\bhandle_missing=True\b", "--handle-missing"),
     (r"\s*See help\(aekit\.[\w.]+\)\.?", ""),
+    (
+        r"\bImpute them first \(e\.g\. aekit\.AutoencoderImputer\), or pass "
+        r"handle_missing='mask' to encode them as 0 with an observed-mask\.",
+        "Fill them with 'aekit impute' first, or remove those rows.",
+    ),
+    (
+        r"\bRefit, or pass handle_unknown='ignore'\.",
+        "Refit on data that holds it, or map it to a known category.",
+    ),
+    (
+        r"'torchrun --nproc_per_node=2 script\.py', or pass distributed='auto'",
+        "'torchrun --nproc_per_node=2 -m aekit train ...', or drop --param distributed",
+    ),
+    (r"\bpass image_shape\.", "pass --image-shape C,H,W."),
+    (r"\bset image_shape=\(C, H, W\)", "pass --image-shape C,H,W"),
+    (r"\bset sequence_shape=\(([^)]*)\)", r"pass --param 'sequence_shape=[\1]'"),
+    (r"\bsequence_shape=\(([^)]*)\)", r"--param 'sequence_shape=[\1]'"),
     (
         r"\bRemove or impute them first \(e\.g\. sklearn\.impute\.SimpleImputer\)\.",
         "Fill them with 'aekit impute' first, or remove those rows.",
@@ -47,10 +82,25 @@ _ADVICE = (
 )
 
 
-def for_the_command_line(text: str) -> str:
+def for_the_command_line(text: str, options: set[str] | None = None) -> str:
+    """``text`` with Python advice said as the command line's; ``options``: the parameters of
+    the running command (by default those of :data:`aekit.cli.outputs.current_call`), so that a
+    message names an option only where the command has it."""
+    if options is None:
+        options = _running_options()
+    for pattern, option, with_it, elsewhere in _OPTION_ADVICE:
+        advice = with_it if option in options else elsewhere
+        if advice is not None:
+            text = re.sub(pattern, advice, text)
     for pattern, replacement in _ADVICE:
         text = re.sub(pattern, replacement, text)
     return text
+
+
+def _running_options() -> set[str]:
+    from aekit.cli import outputs
+
+    return set() if outputs.current_call is None else set(outputs.current_call[2])
 
 
 def one_line(text: str) -> str:
