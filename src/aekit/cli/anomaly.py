@@ -25,7 +25,14 @@ TOP_FEATURES = 3
 def detector_table(detector, X, y):
     """One row per row of X: anomaly score (higher = more anomalous, the scale of the detector's
     ``threshold_``), anomaly flag, probability of being an anomaly, the top contributing
-    features; and the given label, if any."""
+    features; and the given label, if any.
+
+    A row holding a category never seen in training cannot be scored: the model has no column
+    for that category (its categorical likelihood there is 0, so ``-log p`` is unbounded). The
+    row is flagged with anomaly score ``inf`` and probability 1 - the values that agree with the
+    flag, so that a sort by score puts it first - and its top features name the unseen cell
+    first, then the largest shares of its other columns (scored with a known category in its
+    place)."""
     import numpy as np
     import pandas as pd
 
@@ -36,13 +43,16 @@ def detector_table(detector, X, y):
         frame.columns = list(detector.encoder_.feature_names_in_)
     frame, unseen = _unseen_categories(detector, frame)
     contributions = detector.explain(frame)
-    scores = contributions.sum(axis=1).to_numpy()
+    scores = contributions.sum(axis=1).to_numpy(copy=True)  # written to below
     flags = scores > detector.threshold_
     proba = detector.scores_to_proba(scores)[:, 1]
     top = [";".join(names) for names in top_features(contributions, TOP_FEATURES)]
     for row, cells in unseen.items():  # a category never seen in training: flagged, and why
-        flags[row], proba[row] = True, 1.0
-        top[row] = ";".join([*cells, top[row]])
+        scores[row], flags[row], proba[row] = np.inf, True, 1.0
+        others = top_features(contributions.iloc[[row]], contributions.shape[1])[0]
+        rest = [name for name in others if name not in cells]  # each column named once
+        named = [*cells.values(), *rest]
+        top[row] = ";".join(named[: max(TOP_FEATURES, len(cells))])
     columns = {"anomaly_score": scores, "anomaly": flags, "probability": proba, "top_features": top}
     if y is not None:
         columns["label"] = np.asarray(y)
@@ -53,10 +63,10 @@ def detector_table(detector, X, y):
 def _unseen_categories(detector, frame):
     """``frame`` with every category the detector never saw replaced by a known one (so the
     rest of the row is scored), and per row the cells that held one, as 'column=value
-    (unseen)'. Such rows are flagged whatever their score, with one warning for all."""
+    (unseen)' by column. Such rows are flagged whatever their score, with one warning for all."""
     import warnings
 
-    unseen: dict[int, list[str]] = {}
+    unseen: dict[int, dict[str, str]] = {}
     replaced = frame
     for column, known in detector.encoder_.categories_.items():
         if column not in frame.columns:
@@ -68,13 +78,14 @@ def _unseen_categories(detector, frame):
         if replaced is frame:
             replaced = frame.copy()
         for row in new.nonzero()[0]:
-            unseen.setdefault(int(row), []).append(f"{column}={cells.iloc[row]} (unseen)")
+            unseen.setdefault(int(row), {})[column] = f"{column}={cells.iloc[row]} (unseen)"
         replaced.loc[new, column] = known[0]
     if unseen:
-        example = next(iter(unseen.values()))[0]
+        example = next(iter(next(iter(unseen.values())).values()))
         warnings.warn(
-            f"{len(unseen)} rows hold a category not seen in training (e.g. {example}): "
-            "flagged as anomalies, the rest of each row scored as usual.",
+            f"{len(unseen)} row(s) hold a category not seen in training (e.g. {example}): "
+            "flagged as anomalies with anomaly_score inf (the model cannot score a category it "
+            "never saw).",
             stacklevel=3,
         )
     return replaced, unseen
