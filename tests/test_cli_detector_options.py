@@ -170,3 +170,12 @@ def test_the_validation_threshold_takes_normal_rows_from_a_file(quick, tmp_path)
     detector = aekit.load(out / "model.safetensors")
     rows = clean.drop(columns="y")
     assert detector.threshold_ == pytest.approx(np.percentile(detector.anomaly_score(rows), 90))
+
+
+def test_info_and_help_of_a_detector_say_only_what_is_true(labelled_run):
+    _, out, _ = labelled_run
+    info = invoke("info", out)
+    assert info.exit_code == 0, info.output
+    assert "final metrics" not in info.output and "AnomalyDetector" in info.output  # no '{}'
+    text = " ".join(invoke("score", "--help").output.split())
+    assert "higher = more normal" in text and "anomaly_score, higher = more anomalous" in text
