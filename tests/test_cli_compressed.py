@@ -12,6 +12,14 @@ import pytest
 from aekit.cli.data import DataOptions, load_data
 
 
+@pytest.fixture(autouse=True)
+def default_csv_options(monkeypatch):
+    """load_data reads CSV as the last command was told to (--sep ...): here, the defaults."""
+    from aekit.cli import csv_options
+
+    monkeypatch.setattr(csv_options, "current", csv_options.CsvOptions())
+
+
 def _table(n=40):
     rng = np.random.RandomState(0)
     return pd.DataFrame(
