@@ -14,6 +14,7 @@ import aekit
 from aekit.cli import app
 
 runner = CliRunner()
+QUICK = ["--param", "n_estimators=1", "--quiet"]
 
 
 def invoke(*args):
@@ -127,36 +128,52 @@ def test_detect_prints_the_figures_its_labels_give(labelled_run):
 
 
 @pytest.mark.parametrize(
-    "options, flag",
+    "options, said",
     [
-        (["--threshold", "mean_std", "--contamination", "0.05"], "--contamination 0.05"),
-        (["--param", "n_std=2"], "--param n_std=2"),  # the default rule reads no n_std
-        (["--threshold", "pot", "--param", "percentile=95"], "--param percentile=95"),
-        (["--normal-rows", "t.csv"], "--normal-rows t.csv"),
+        (["--threshold", "mean_std", "--contamination", "0.05"], "--contamination 0.05 has"),
+        (["--param", "n_std=2"], "--param n_std=2 has"),  # the default rule reads no n_std
+        (["--normal-rows", "t.csv"], "--normal-rows has"),
     ],
 )
-def test_a_setting_the_threshold_rule_ignores_is_refused(tmp_path, options, flag):
-    _table().to_csv(tmp_path / "t.csv", index=False)
-    out = tmp_path / "run"
-    result = invoke("detect", tmp_path / "t.csv", "--out", out, *options)
-    assert isinstance(result.exception, ValueError), result.output
-    assert str(result.exception).startswith(f"{flag} has no effect with --threshold")
-    assert not out.exists()
+def test_a_setting_the_threshold_rule_ignores_is_warned_of_in_flags(quick, tmp_path, options, said):
+    """fit warns of it (aekit.anomaly.thresholds.warn_unused_options); the command line says
+    it with its own flags."""
+    from aekit.cli.errors import for_the_command_line
+
+    _table().drop(columns="y").to_csv(tmp_path / "t.csv", index=False)
+    options = [str(tmp_path / o) if o == "t.csv" else o for o in options]
+    with pytest.warns(UserWarning, match="no effect with threshold") as caught:
+        result = invoke("detect", tmp_path / "t.csv", "--out", tmp_path / "run", *options,
+                        "--param", "n_estimators=1", "--quiet")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    line = next(for_the_command_line(str(w.message)) for w in caught if "effect" in str(w.message))
+    assert line.startswith(said) and "--threshold " in line and "=" not in line.split("--param")[0]
 
 
-def test_detect_series_refuses_a_setting_its_rule_ignores(tmp_path):
-    pd.DataFrame({"v": np.sin(np.arange(50))}).to_csv(tmp_path / "s.csv", index=False)
-    options = ["--contamination", "0.1", "--param", "risk=0.01"]  # a rate: no tail, no risk
-    result = invoke("detect-series", tmp_path / "s.csv", "--out", tmp_path / "run", *options)
-    assert isinstance(result.exception, ValueError)
-    assert "--param risk=0.01 has no effect" in str(result.exception)
+def test_detect_series_warns_of_a_setting_its_rule_ignores(tmp_path):
+    from aekit.timeseries import detector as module
+
+    pd.DataFrame({"v": np.sin(np.arange(80) / 3)}).to_csv(tmp_path / "s.csv", index=False)
+    small = aekit.AnomalyDetector(
+        estimator=aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=3),
+        n_estimators=1,
+    )
+    options = ["--contamination", "0.1", "--param", "risk=0.01", "--window", "8"]  # a rate: no risk
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "default_window_detector", lambda: small)
+        with pytest.warns(UserWarning, match=r"risk=0\.01 has no effect"):
+            result = invoke("detect-series", tmp_path / "s.csv", "--out", tmp_path / "r", *options)
+    assert result.exit_code == 0, result.output
 
 
 def test_the_validation_threshold_takes_normal_rows_from_a_file(quick, tmp_path):
+    from aekit.cli.errors import for_the_command_line
+
     table = _table()
     table.to_csv(tmp_path / "t.csv", index=False)
-    refused = invoke("detect", tmp_path / "t.csv", "--threshold", "validation")
-    assert "--normal-rows FILE" in str(refused.exception)  # not fit(X, X_normal=...)
+    refused = invoke("detect", tmp_path / "t.csv", "--threshold", "validation", *QUICK)
+    line = for_the_command_line(str(refused.exception))  # as run_cli prints it
+    assert "give them with --normal-rows FILE" in line and "fit(" not in line
     clean = table[table["y"] == "ok"].iloc[:60]  # its label column is left out
     clean.to_csv(tmp_path / "clean.csv", index=False)
     out = tmp_path / "run"

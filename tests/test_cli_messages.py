@@ -104,7 +104,8 @@ def test_the_flags_the_messages_name_exist():
     from aekit.cli import app
     from aekit.cli.errors import _ADVICE, _OPTION_ADVICE
 
-    texts = [r for _, r in _ADVICE] + [t for *_, a, b in _OPTION_ADVICE for t in (a, b) if t]
+    texts = [r for _, r in _ADVICE if isinstance(r, str)]
+    texts += [t for *_, a, b in _OPTION_ADVICE for t in (a, b) if t]
     every = set().union(*(_flags(c.callback) for c in app.registered_commands))
     for text in texts:
         for command, flag in re.findall(r"'aekit ([\w-]+) (--[\w-]+)", text):

@@ -155,18 +155,12 @@ def detect(
     from aekit import AnomalyDetector
     from aekit.cli import runs
     from aekit.cli.progress import phases
-    from aekit.cli.threshold_options import given_settings, refuse_unused
     from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
+    # A setting the threshold rule does not read is warned of by fit (thresholds.
+    # warn_unused_options), in the command line's words (aekit.cli.errors).
     params = runs.resolve_params(AnomalyDetector, {}, param or [])
-    given = given_settings(contamination, params, normal_rows=normal_rows)
-    refuse_unused(threshold, contamination, given)  # before any work: nothing is ignored
-    if threshold == "validation" and normal_rows is None:
-        raise ValueError(
-            "--threshold validation sets the threshold on rows known to be normal: give them "
-            "with --normal-rows FILE."
-        )
     params = runs.with_options(
         params,
         contamination=rate,

@@ -38,19 +38,36 @@ _OPTION_ADVICE = (
         "refit with 'aekit detect-series --handle-missing interpolate'",
     ),
     (r"\bpass handle_missing=True\b", "handle_missing", "pass --handle-missing", None),
+    (
+        r"\bpass them as fit\(X, X_normal=\.\.\.\)",
+        "normal_rows",
+        "give them with --normal-rows FILE",
+        None,
+    ),
 )
+
+
+def _unused_settings(match: re.Match) -> str:
+    """aekit.anomaly.thresholds.warn_unused_options' warning with the command line's flags."""
+    flags = {"contamination": "--contamination ", "X_normal": "--normal-rows"}
+    names = []
+    for item in match[1].split(", "):
+        name, _, value = item.partition("=")
+        flag = flags.get(name)
+        names.append(f"--param {item}" if flag is None else flag + value.strip("'"))
+    return f"{', '.join(names)} {match[2]} no effect with --threshold {match[3]}"
+
 
 # Python advice in messages of the layers below, as the command line says it.
 _ADVICE = (
+    (r"^(.+?) (has|have) no effect with threshold='(\w+)'", _unused_settings),
+    (r"^threshold='(\w+)'", r"--threshold \1"),
     (r"\s*See help\(aekit\.[\w.]+\)\.?", ""),
-    (
-        r"\bImpute them first \(e\.g\. aekit\.AutoencoderImputer\), or pass "
-        r"handle_missing='mask' to encode them as 0 with an observed-mask\.",
+    (  # a table with text columns ('aekit train' encodes them): no handle_missing here
+        r"\bImpute them first \(aekit\.AutoencoderImputer; on the command line, aekit "
+        r"impute\)\. \(TabularEncoder itself encodes them as 0 with an observed-mask under "
+        r"handle_missing='mask'\.\)",
         "Fill them with 'aekit impute' first, or remove those rows.",
-    ),
-    (
-        r"\bRefit, or pass handle_unknown='ignore'\.",
-        "Refit on data that holds it, or map it to a known category.",
     ),
     (
         r"'torchrun --nproc_per_node=2 script\.py', or pass distributed='auto'",

@@ -83,14 +83,13 @@ def detect_series(
     import shlex
 
     from aekit import SeriesAnomalyDetector
+    from aekit.anomaly.thresholds import warn_unused_options
     from aekit.cli import runs
     from aekit.cli.anomaly import _fraction, as_anomaly
-    from aekit.cli.threshold_options import given_settings, refuse_unused
     from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
     params = runs.resolve_params(SeriesAnomalyDetector, {}, param or [])
-    refuse_unused(threshold, contamination, given_settings(contamination, params))
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         X, y = read_data(data, label_column, None, None, False)
@@ -111,7 +110,10 @@ def detect_series(
             handle_missing=handle_missing,
             random_state=seed,
         )
-        detector = SeriesAnomalyDetector(**params).fit(X)
+        detector = SeriesAnomalyDetector(**params)
+        # a setting the threshold rule does not read, warned of as AnomalyDetector.fit does
+        warn_unused_options(detector)
+        detector.fit(X)
         if not writes:
             return
         values, columns = series_table(detector, X, y)
