@@ -159,6 +159,31 @@ def test_tied_scores_leave_the_plain_fit_to_decide():
     assert thresholds.robust_pot_threshold(scores, 1e-3) == thresholds.pot_threshold(scores, 1e-3)
 
 
+def test_parts_and_scores_tied_up_to_rounding_stay_in_their_own_units():
+    from aekit.anomaly import ensemble
+
+    rng = np.random.RandomState(0)
+    rounding = 1e-3 + 1e-20 * rng.normal(size=500)  # the errors of identical training rows
+    assert ensemble.robust_spread(rounding) == ensemble.tail_spread(rounding) == 1.0
+    ordinary = 1e-3 * rng.exponential(size=500)  # small, but real: the plain spreads
+    q25, q50, q75, q99 = np.percentile(ordinary, [25, 50, 75, 99])
+    assert ensemble.robust_spread(ordinary) == q75 - q25
+    assert ensemble.tail_spread(ordinary) == q99 - q50
+    for rule in ("contamination", "mean_std", "pot"):  # nothing flagged by rounding
+        threshold = thresholds.new_row_threshold(rounding, rule, 3.0, 1e-3)
+        assert rounding.max() < threshold < rounding.max() + 1e-5
+
+
+def test_identical_training_rows_give_a_finite_threshold_and_flag_a_change():
+    X = np.tile([7.77, 1.3, -2.0, 0.1], (200, 1))
+    detector = _detector(estimator=_tiny_ae(max_iter=5)).fit(X)
+    assert detector.threshold_ < 1.0  # was 1e15: the errors' spread was their rounding
+    assert (detector.predict(X) == 1).all()
+    changed = X[:3].copy()
+    changed[0, 1] += 1.0
+    assert list(detector.predict(changed)) == [-1, 1, 1]
+
+
 def test_auto_threshold_flags_anomalies_among_the_training_rows():
     for seed in range(5):
         rng = np.random.RandomState(seed)

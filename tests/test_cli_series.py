@@ -97,3 +97,53 @@ def test_report_on_a_series_run(series_run):
     result = invoke("report", out)
     assert result.exit_code == 0, result.output
     assert "series.png" in (out / "report.html").read_text()
+
+
+def _quick_detector(patch):
+    from aekit.timeseries import detector as module
+
+    member = aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=2)
+    quick = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)
+    patch.setattr(module, "default_window_detector", lambda: quick)
+
+
+def test_detect_series_quiet_and_daylight_saving_timestamps(tmp_path, monkeypatch):
+    """--quiet turns the progress bar off, as for 'aekit detect'; a zone-aware time column as
+    pandas writes it (its UTC offset changes at daylight saving time) is read as instants."""
+    from aekit.cli import progress
+
+    _quick_detector(monkeypatch)
+    seen, phases = [], progress.phases
+
+    def spy(title, total, quiet):
+        seen.append(quiet)
+        return phases(title, total, quiet)
+
+    monkeypatch.setattr(progress, "phases", spy)
+    stamps = pd.date_range("2024-10-26 12:00", periods=120, freq="h", tz="Europe/Paris")
+    frame = pd.DataFrame({"timestamp": stamps, "value": np.sin(np.arange(120) / 4)})
+    frame.to_csv(tmp_path / "paris.csv", index=False)  # "+02:00" then "+01:00"
+    base = ["detect-series", tmp_path / "paris.csv", "--time-column", "timestamp", "--window", 12]
+    result = invoke(*base, "--quiet", "--out", tmp_path / "quiet")
+    assert result.exit_code == 0, result.output
+    result = invoke(*base, "--out", tmp_path / "loud")
+    assert result.exit_code == 0, result.output
+    assert seen == [True, False]
+    assert len(pd.read_csv(tmp_path / "quiet" / "scores.csv")) == 120
+
+
+def test_detect_series_errors_give_the_command_line_spelling(tmp_path):
+    from aekit.cli.errors import error_message, for_the_command_line
+    from aekit.timeseries.inputs import check_value_names
+
+    gappy = _frame(100, 0).drop(index=range(40, 45))
+    gappy.to_csv(tmp_path / "gappy.csv", index=False)
+    result = invoke("detect-series", tmp_path / "gappy.csv", "--time-column", "timestamp")
+    assert isinstance(result.exception, ValueError)
+    message = for_the_command_line(error_message(result.exception))
+    assert "not evenly spaced" in message and "pass --handle-missing interpolate." in message
+    with pytest.raises(ValueError) as error:
+        check_value_names(np.array(["a", "b"]), ["b", "a"], "SeriesAnomalyDetector")
+    message = for_the_command_line(str(error.value))
+    assert message.startswith("DATA's value columns ['b', 'a'] differ")
+    assert "fit with --value-columns a,b to pick" in message

@@ -1,5 +1,7 @@
 """Sliding windows and their inverse, and ``SeriesAnomalyDetector`` on series made here."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -222,3 +224,34 @@ def test_the_default_detector_finds_the_shape_anomaly():
     truth = np.zeros(len(test), bool)
     truth[800:850] = True
     assert roc_auc_score(truth, detector.anomaly_score(test)) > 0.95
+
+
+def test_a_constant_series_gets_a_threshold_just_above_itself():
+    """Every training window is the same, so the parts of their scores differ by rounding alone;
+    divided by that spread they reached 1e11 (threshold) and 7e27 (a bump) on NAB's art_flatline.
+    7.77 also has a standard deviation of 4e-15 as computed, not 0."""
+    flat = np.full(300, 7.77)
+    detector = _quick().fit(flat)
+    assert detector.mean_[0] == 7.77 and detector.scale_[0] == 1.0  # its own units, exactly
+    own = detector.anomaly_score(flat)
+    assert own.max() < detector.threshold_ < own.max() + 1e-5  # (was 1e11)
+    assert (detector.predict(flat) == 1).all()
+    bump = flat.copy()
+    bump[150:155] += 5.0
+    scores = detector.anomaly_score(bump)
+    assert np.isfinite(scores).all() and scores[150:155].min() > 10 * detector.threshold_
+    flagged = detector.predict(bump) == -1
+    reach = slice(150 - PERIOD + 1, 155 + PERIOD - 1)  # the points whose windows hold the bump
+    assert flagged[150:155].all() and not np.delete(flagged, np.r_[reach]).any()
+
+
+def test_threshold_options_the_rule_does_not_read_are_warned_of():
+    # n_std defaults to 3 here (1 in AnomalyDetector): only options moved off this class's own
+    # defaults count.
+    series = np.sin(np.arange(400) / 5.0)
+    detector = aekit.SeriesAnomalyDetector(window=16, threshold="pot", contamination=0.05)
+    with pytest.warns(UserWarning, match="contamination=0.05 has no effect with threshold='pot'"):
+        detector.set_params(random_state=0).fit(series)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*no effect with threshold")
+        aekit.SeriesAnomalyDetector(window=16, threshold="pot", random_state=0).fit(series)

@@ -150,13 +150,34 @@ def neighbor_count(n_neighbors: int | float, n_samples: int) -> int:
     return max(5, int(n_neighbors * n_samples))
 
 
+# The smallest spread a part can have: a part is divided by its spread, so a spread made of
+# rounding alone would blow rounding up into scores. The parts are in the units of standardized
+# data (squared errors and distances in training standard deviations, log-likelihoods in nats):
+# a millionth of one is far below any real spread (a sum of squared errors over the features
+# varies by 1e-2 or more between rows of real data) and far above the rounding of the float32
+# networks and float64 distances (under 1e-7 even for thousands of features). A constant
+# training series is where it matters: every training window is the same, so its errors
+# differ by rounding alone (interquartile range 4e-26 on NAB's art_flatline; that part's
+# scores, divided by it, reached 1e11 on the training points and 7e27 on a bump). With
+# preprocessing=None the parts are in X's own units: data in units so small that real spreads
+# fall below this should be scaled first.
+SPREAD_RESOLUTION = 1e-6
+
+
 def tail_spread(values: np.ndarray) -> float:
-    """Spread of the upper tail of training scores (99th percentile minus median), never zero."""
+    """Spread of the upper tail of training scores (99th percentile minus median); where that is
+    below :data:`SPREAD_RESOLUTION`, :func:`robust_spread`."""
     q50, q99 = np.percentile(values, [50, 99])
-    return float(q99 - q50) or robust_spread(values)
+    tail = float(q99 - q50)
+    return tail if tail > SPREAD_RESOLUTION else robust_spread(values)
 
 
 def robust_spread(values: np.ndarray) -> float:
-    """Robust scale of training scores (interquartile range), never zero."""
+    """Robust scale of training scores: the interquartile range; where that is below
+    :data:`SPREAD_RESOLUTION` (most scores tied), the standard deviation; where that is too
+    (every training score the same, up to rounding), 1: the part stays in its own units."""
     q25, q75 = np.percentile(values, [25, 75])
-    return float(q75 - q25) or float(np.std(values)) or 1.0
+    for spread in (float(q75 - q25), float(np.std(values))):
+        if spread > SPREAD_RESOLUTION:
+            return spread
+    return 1.0

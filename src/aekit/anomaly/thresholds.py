@@ -20,6 +20,8 @@ import warnings
 
 import numpy as np
 
+from aekit.anomaly.ensemble import SPREAD_RESOLUTION
+
 RULES = ("contamination", "mean_std", "validation", "pot")
 
 
@@ -126,7 +128,14 @@ def robust_pot_threshold(scores: np.ndarray, risk: float) -> float:
 def new_row_threshold(scores: np.ndarray, rule: str, n_std: float, risk: float) -> float:
     """The threshold of a rule that models the scores of new normal rows: ``"mean_std"``,
     ``"pot"`` (the plain tail fit), else ``contamination="auto"`` (:func:`robust_pot_threshold`).
-    Shared by :class:`aekit.AnomalyDetector` and :class:`aekit.SeriesAnomalyDetector`."""
+    Shared by :class:`aekit.AnomalyDetector` and :class:`aekit.SeriesAnomalyDetector`.
+
+    Scores all the same up to rounding (a constant training series, whose windows are all the
+    same) have no tail to fit, and a new normal row scores the same: the threshold is then
+    just above them, so rounding flags nothing and any real change is flagged."""
+    scores = finite_scores(scores)
+    if np.ptp(scores) <= SPREAD_RESOLUTION:
+        return float(scores.max() + SPREAD_RESOLUTION)
     if rule == "mean_std":
         return mean_std_threshold(scores, n_std)
     if rule == "pot":

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from aekit.cli import common
-from aekit.cli.common import Data, LabelColumn, NormalLabel, app, open_data
+from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app, open_data
 
 TOP_FEATURES = 3
 
@@ -147,7 +147,7 @@ def detect(
         list[str] | None, typer.Option(help="A detector parameter, name=value; repeatable.")
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    quiet: Quiet = False,
     label_column: LabelColumn = None,
 ) -> None:
     """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the

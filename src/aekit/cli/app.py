@@ -19,6 +19,7 @@ from aekit.cli.common import (
     ImageShape,
     ImageSize,
     LabelColumn,
+    Quiet,
     Run,
     app,
     known_label,
@@ -40,7 +41,7 @@ def train(
     config: Annotated[Path | None, typer.Option(help="A config.toml from an earlier run.")] = None,
     out: Annotated[Path, typer.Option(help="RUN folder to create.")] = Path("run"),
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    quiet: Quiet = False,
     checkpoint: Annotated[
         Path | None,
         typer.Option(help="Folder to checkpoint every epoch into, so a killed run can resume."),
@@ -288,7 +289,7 @@ def demo(
         "aekit-demo"
     ),
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 40,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Train a ConditionalVAE on the bundled digits and draw ten samples of every digit."""
     import numpy as np

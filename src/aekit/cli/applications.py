@@ -16,6 +16,7 @@ from aekit.cli.common import (
     ImageShape,
     ImageSize,
     Output,
+    Quiet,
     Run,
     app,
     load_run,
@@ -148,7 +149,7 @@ def impute(
         typer.Option(help="Also a RUN folder: the imputer, config.toml, metrics.csv, command.txt."),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Fill the missing values (empty cells, NaN) of DATA: fit an AutoencoderImputer on DATA
     itself (or load one with --model) and write the table with only its gaps filled. A large

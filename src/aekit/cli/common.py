@@ -69,6 +69,7 @@ Output = Annotated[
 ]
 Run = Annotated[Path, typer.Argument(help="A RUN folder from 'aekit train', or a model file.")]
 Data = Annotated[str, typer.Argument(help="Table, array, IDX file, image folder, or 'digits'.")]
+Quiet = Annotated[bool, typer.Option(help="No progress bar.")]
 
 
 def load_run(run: Path):

@@ -62,6 +62,9 @@ def _unused_settings(match: re.Match) -> str:
 _ADVICE = (
     (r"^(.+?) (has|have) no effect with threshold='(\w+)'", _unused_settings),
     (r"^threshold='(\w+)'", r"--threshold \1"),
+    (r"\bhandle_missing='interpolate'", "--handle-missing interpolate"),  # detect-series
+    (r"\bvalue_columns=(\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
+    (r"\bname them with value_columns\b", "name them with --value-columns"),
     (r"\s*See help\(aekit\.[\w.]+\)\.?", ""),
     (  # a table with text columns ('aekit train' encodes them): no handle_missing here
         r"\bImpute them first \(aekit\.AutoencoderImputer; on the command line, aekit "
@@ -88,6 +91,7 @@ _ADVICE = (
         r"label column with --label-column ('aekit train' encodes text columns itself).",
     ),
     (r"^X (contains|has) ", r"DATA \1 "),
+    (r"^X's ", "DATA's "),
     (r"\bencoding='([\w-]+)'", r"--encoding \1"),
     (r"\bread it with sep='(.)'", r"pass --sep '\1'"),
     (r"\bread it with header=False", "pass --no-header"),
@@ -97,6 +101,12 @@ _ADVICE = (
         "Use a smaller latent_dim (--param latent_dim=N), or --model dae, sparse or cae.",
     ),
 )
+
+
+def _comma_list(text: str) -> str:
+    """A Python list of names as written in a message (``['a', 'b']``) as an option takes it
+    (``a,b``)."""
+    return ",".join(re.findall(r"'([^']*)'", text))
 
 
 def for_the_command_line(text: str, options: set[str] | None = None) -> str:

@@ -15,7 +15,16 @@ from typing import Annotated
 
 import typer
 
-from aekit.cli.common import Data, Grayscale, ImageShape, ImageSize, LabelColumn, app, load_run
+from aekit.cli.common import (
+    Data,
+    Grayscale,
+    ImageShape,
+    ImageSize,
+    LabelColumn,
+    Quiet,
+    app,
+    load_run,
+)
 from aekit.cli.common import Run as RunArgument
 
 TASKS = {"classification": "FineTunedClassifier", "regression": "FineTunedRegressor"}
@@ -32,7 +41,7 @@ def finetune(
         typer.Option(help="A parameter of the fine-tuning estimator, name=value; repeatable."),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
-    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    quiet: Quiet = False,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,

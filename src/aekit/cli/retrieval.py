@@ -24,6 +24,7 @@ from aekit.cli.common import (
     ImageShape,
     ImageSize,
     LabelColumn,
+    Quiet,
     Run,
     app,
     load_run,
@@ -46,7 +47,6 @@ RunOut = Annotated[
         "('aekit report' reads it). A .safetensors name writes the model file alone, as -o.",
     ),
 ]
-Quiet = Annotated[bool, typer.Option(help="No progress bar.")]
 
 
 Force = Annotated[bool, typer.Option(help="Replace an existing model file or RUN folder.")]

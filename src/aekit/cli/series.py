@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from aekit.cli.common import Data, LabelColumn, NormalLabel, app, read_data
+from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app, read_data
 
 FIGURE = "figures/series.png"
 
@@ -74,6 +74,7 @@ def detect_series(
         list[str] | None, typer.Option(help="A detector parameter, name=value; repeatable.")
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
+    quiet: Quiet = False,
     label_column: LabelColumn = None,
     normal_label: NormalLabel = None,
 ) -> None:
@@ -83,9 +84,9 @@ def detect_series(
     import shlex
 
     from aekit import SeriesAnomalyDetector
-    from aekit.anomaly.thresholds import warn_unused_options
     from aekit.cli import runs
     from aekit.cli.anomaly import _fraction, as_anomaly
+    from aekit.cli.progress import phases
     from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
@@ -110,29 +111,31 @@ def detect_series(
             handle_missing=handle_missing,
             random_state=seed,
         )
-        detector = SeriesAnomalyDetector(**params)
-        # a setting the threshold rule does not read, warned of as AnomalyDetector.fit does
-        warn_unused_options(detector)
-        detector.fit(X)
-        if not writes:
-            return
-        values, columns = series_table(detector, X, y)
-        detector.save(staging / runs.MODEL_FILE)
-        write_table(staging / "scores.csv", values, columns)
-        labels = None if y is None else as_anomaly(y, normal_label)
-        figure = series_figure(
-            _channels(detector, X),
-            values[:, columns.index("anomaly_score")].astype(float),
-            detector.threshold_,
-            time=_time_axis(detector, X),
-            channel_names=getattr(detector, "feature_names_in_", None),
-            labels=labels,
-        )
-        save_figure(figure, staging / FIGURE)
-        options = {"label_column": label_column, "normal_label": normal_label}
-        document = runs.config_document(detector, data, options)
-        (staging / "config.toml").write_text(tomli_w.dumps(document))
-        runs.write_metrics(staging / "metrics.csv", runs.training_history(detector))
+        with phases("detect-series", 3, quiet or not writes) as start:
+            detector = SeriesAnomalyDetector(**params)
+            start(f"fitting the window detector on {len(X)} points")
+            detector.fit(X)  # warns of threshold settings its rule does not read
+            if not writes:
+                return
+            start("scoring and explaining every point")
+            values, columns = series_table(detector, X, y)
+            start("writing the model and figure")
+            detector.save(staging / runs.MODEL_FILE)
+            write_table(staging / "scores.csv", values, columns)
+            labels = None if y is None else as_anomaly(y, normal_label)
+            figure = series_figure(
+                _channels(detector, X),
+                values[:, columns.index("anomaly_score")].astype(float),
+                detector.threshold_,
+                time=_time_axis(detector, X),
+                channel_names=getattr(detector, "feature_names_in_", None),
+                labels=labels,
+            )
+            save_figure(figure, staging / FIGURE)
+            options = {"label_column": label_column, "normal_label": normal_label}
+            document = runs.config_document(detector, data, options)
+            (staging / "config.toml").write_text(tomli_w.dumps(document))
+            runs.write_metrics(staging / "metrics.csv", runs.training_history(detector))
         flags = {
             "time_column": time_column,
             "value_columns": value_columns,
@@ -173,7 +176,12 @@ def _channels(detector, X):
 def _time_axis(detector, X):
     import pandas as pd
 
+    from aekit.timeseries.inputs import parse_times
+
     if detector.time_column is None:
         return None
     column = X[detector.time_column]
-    return column.to_numpy() if pd.api.types.is_numeric_dtype(column) else pd.to_datetime(column)
+    if pd.api.types.is_numeric_dtype(column):
+        return column.to_numpy()
+    # In UTC without a zone: the figure draws datetime64 (a zone-aware column is objects).
+    return parse_times(column, detector.time_column).dt.tz_localize(None)

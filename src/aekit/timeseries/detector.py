@@ -27,7 +27,13 @@ from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.anomaly.explain import LATENT_COLUMN
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
-from aekit.timeseries.inputs import HANDLE_MISSING, Series, is_several, read_series
+from aekit.timeseries.inputs import (
+    HANDLE_MISSING,
+    Series,
+    check_value_names,
+    is_several,
+    read_series,
+)
 from aekit.timeseries.windows import spread_windows, window_starts
 
 
@@ -57,7 +63,9 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         Column of a DataFrame holding the timestamps (dates or numbers); it must increase, and
         evenly (see ``handle_missing``). None: rows are evenly spaced points.
     value_columns : list of str, str or None, default=None
-        The channels of a DataFrame; None: every numeric column but the time column.
+        The channels of a DataFrame, picked by name; None: every numeric column but the time
+        column, and a DataFrame scored must then have the same ones in the same order (a
+        ValueError otherwise, as scikit-learn checks feature names).
     contamination : "auto" or float in (0, 0.5], default="auto"
         Expected fraction of anomalous points for ``threshold="contamination"``; "auto": peaks
         over threshold at ``risk``, robust to a few anomalies in the training series
@@ -187,23 +195,25 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
                 f"every series of X must have the same channels; got {sorted(widths)}."
             )
         series = [s for s, _ in read]
-        for s in series:
-            if len(s.values) < int(self.window):
-                raise ValueError(
-                    f"a series has {len(s.values)} points, fewer than window={self.window}; "
-                    "use a smaller window or a longer series."
-                )
         if fitting:
             self.n_features_in_ = widths.pop()
             if names is not None:
                 self.feature_names_in_ = np.asarray(names, dtype=object)
             else:
                 self.__dict__.pop("feature_names_in_", None)
-        elif series[0].values.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {series[0].values.shape[1]} channels, but SeriesAnomalyDetector was "
-                f"fitted on {self.n_features_in_}; pass the same value columns as in fit."
-            )
+        else:
+            check_value_names(getattr(self, "feature_names_in_", None), names, type(self).__name__)
+            if series[0].values.shape[1] != self.n_features_in_:
+                raise ValueError(
+                    f"X has {series[0].values.shape[1]} channels, but SeriesAnomalyDetector was "
+                    f"fitted on {self.n_features_in_}; pass the same value columns as in fit."
+                )
+        for s in series:
+            if len(s.values) < int(self.window):
+                raise ValueError(
+                    f"a series has {len(s.values)} points, fewer than window={self.window}; "
+                    "use a smaller window or a longer series."
+                )
         return series, several
 
     # ---- fitting -----------------------------------------------------------------------------
@@ -222,6 +232,7 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         """
         self.__dict__.pop("detector_", None)
         self._validate_params()
+        thresholds.warn_unused_options(self)
         if self.stride > self.window:
             raise ValueError(
                 f"stride={self.stride} is larger than window={self.window}: points between "
@@ -229,9 +240,12 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
             )
         series, _ = self._read(X, fitting=True)
         values = np.concatenate([s.values for s in series])
-        self.mean_ = values.mean(axis=0)
-        scale = values.std(axis=0)
-        self.scale_ = np.where(scale > 0, scale, 1.0)  # a constant channel: errors in its units
+        # A constant channel is centred on its value exactly and keeps its own units (scale 1):
+        # its mean and standard deviation as computed carry rounding (a channel of 7.77s has a
+        # std of 4e-15), which dividing by that std would turn into values of order 1.
+        constant = np.ptp(values, axis=0) == 0
+        self.mean_ = np.where(constant, values[0], values.mean(axis=0))
+        self.scale_ = np.where(constant, 1.0, values.std(axis=0))
         rows = [
             self._rows(s.values, window_starts(len(s.values), self.window, self.stride))
             for s in series
@@ -297,9 +311,11 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
     def explain(self, X: Any) -> Any:
         """Each channel's share of each point's anomaly score.
 
-        A channel's share is the windows' errors on that channel; the column ``"latent"`` holds
-        what belongs to no channel (distances to the nearest training windows). Each row sums to
-        :meth:`anomaly_score`.
+        A channel's share is the windows' errors on that channel plus its part of the distance
+        to the nearest training windows (split over the values in proportion to their squared
+        differences, :meth:`aekit.AnomalyDetector.explain`); the column ``"latent"`` holds what
+        belongs to no channel (distances between the members' codes: none for the default
+        window detector). Each row sums to :meth:`anomaly_score`.
 
         Returns
         -------

@@ -73,6 +73,57 @@ def value_names(frame, time_column: str | None, value_columns: Any) -> list[str]
     return [str(c) for c in numeric.columns]
 
 
+def check_value_names(fitted: Any, given: list[str] | None, owner: str) -> None:
+    """Channels are read by position, so the value columns of a series scored must be those of
+    fit, in the same order (as scikit-learn checks a DataFrame's feature names): other names or
+    another order are an error; names on one side only a warning (scikit-learn's wording)."""
+    import warnings
+
+    if fitted is None and given is None:
+        return
+    if fitted is None or given is None:
+        message = (
+            f"X has feature names, but {owner} was fitted without feature names"
+            if fitted is None
+            else f"X does not have valid feature names, but {owner} was fitted with feature names"
+        )
+        warnings.warn(message, stacklevel=2)
+        return
+    expected = [str(n) for n in fitted]
+    if given == expected:
+        return
+    missing = [n for n in expected if n not in given]
+    unexpected = [n for n in given if n not in expected]
+    if missing or unexpected:
+        what = f"missing {missing}, unexpected {unexpected}"
+    else:
+        what = "the same columns in another order"
+    raise ValueError(
+        f"X's value columns {given} differ from those seen in fit {expected} ({what}); pass "
+        f"the columns {expected} in that order, or fit with value_columns={expected} to pick "
+        "the channels by name."
+    )
+
+
+def parse_times(column, time_column: str):
+    """A column of dates as UTC instants. A zone's UTC offset changes at daylight saving time,
+    and pandas writes a zone-aware column as text with each row's own offset
+    (``2024-03-31 01:00:00+01:00``, then ``03:00:00+02:00``): those are valid instants, which
+    pandas reads only when asked to put them on one zone. Dates without a zone stay as they are
+    (read as UTC: the steps between them do not change)."""
+    import pandas as pd
+
+    try:
+        return pd.to_datetime(column, utc=True)
+    except (ValueError, TypeError) as err:
+        # pandas' advice after its message ("You might want to try: passing format=...") is
+        # about its own arguments, which the caller does not pass.
+        reason = str(err).split("You might want to try")[0].strip()
+        raise ValueError(
+            f"time column {time_column!r} holds values that are neither numbers nor dates: {reason}"
+        ) from None
+
+
 def _time_numbers(frame, time_column: str) -> np.ndarray:
     """The time column as float64 (seconds for datetimes), checked strictly increasing."""
     import pandas as pd
@@ -82,13 +133,7 @@ def _time_numbers(frame, time_column: str) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(column):
         t = column.to_numpy(np.float64)
     else:
-        try:
-            stamps = pd.to_datetime(column)
-        except (ValueError, TypeError) as err:
-            raise ValueError(
-                f"time column {time_column!r} holds values that are neither numbers nor dates: "
-                f"{err}"
-            ) from None
+        stamps = parse_times(column, time_column)
         if stamps.isna().any():
             raise ValueError(
                 f"time column {time_column!r} has empty timestamps; fill or drop them."
@@ -115,6 +160,7 @@ def read_series(
     if isinstance(X, pd.Series):
         X = X.to_frame()
     if isinstance(X, pd.DataFrame):
+        _check_points(len(X))
         names = value_names(X, time_column, value_columns)
         values = X[names].to_numpy(np.float64, na_value=np.nan)
         t = _time_numbers(X, time_column) if time_column is not None else None
@@ -134,10 +180,16 @@ def read_series(
             raise ValueError(
                 f"a series must be (time,) or (time, channels); got shape {values.shape}."
             )
+        _check_points(len(values))
         names, t = None, None
     if np.isinf(values).any():
         raise ValueError("X contains infinite values; replace them.")
     return _on_grid(values, t, handle_missing), names
+
+
+def _check_points(n_points: int) -> None:
+    if n_points == 0:
+        raise ValueError("the series has no points (X is empty); give it at least window points.")
 
 
 def _on_grid(values: np.ndarray, t: np.ndarray | None, handle_missing: str) -> Series:

@@ -1,0 +1,84 @@
+"""What ``SeriesAnomalyDetector`` reads: channels by name, empty series, and timestamps whose UTC
+offset changes at daylight saving time."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aekit
+from aekit.timeseries import SeriesAnomalyDetector
+
+
+def _tiny(**params):
+    """A window detector that fits in a fraction of a second: what is read is under test."""
+    member = aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=2, random_state=0)
+    inner = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)
+    return SeriesAnomalyDetector(window=10, estimator=inner, random_state=0, **params)
+
+
+def _channels(n=120):
+    t = np.arange(n)
+    rng = np.random.RandomState(0)
+    return pd.DataFrame(
+        {"a": np.sin(t / 4), "b": np.cos(t / 4), "c": rng.normal(size=n), "note": "x"}
+    )
+
+
+def test_channels_are_matched_by_name_not_position():
+    frame = _channels()
+    detector = _tiny().fit(frame)
+    scores = detector.score_samples(frame)
+    with pytest.raises(ValueError, match=r"another order.*pass the columns \['a', 'b', 'c'\]"):
+        detector.score_samples(frame[["b", "a", "c"]])
+    with pytest.raises(ValueError, match=r"missing \['c'\], unexpected \['z'\]"):
+        detector.score_samples(frame.rename(columns={"c": "z"}))
+    with pytest.raises(ValueError, match=r"missing \[\], unexpected \['d'\]"):
+        detector.score_samples(frame.assign(d=1.0))
+    # With value_columns the channels are picked by name: any order of X's columns scores the same.
+    named = _tiny(value_columns=["a", "b", "c"]).fit(frame)
+    np.testing.assert_allclose(named.score_samples(frame[["c", "note", "b", "a"]]), scores)
+
+
+def test_names_on_one_side_only_warn_as_scikit_learn_does():
+    frame = _channels()
+    by_frame, by_array = _tiny().fit(frame), _tiny().fit(frame[["a", "b", "c"]].to_numpy())
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        by_frame.score_samples(frame[["a", "b", "c"]].to_numpy())
+    with pytest.warns(UserWarning, match="X has feature names, but SeriesAnomalyDetector"):
+        scores = by_array.score_samples(frame)
+    np.testing.assert_allclose(scores, by_array.score_samples(frame[["a", "b", "c"]].to_numpy()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the same kind of input on both sides: no warning
+        by_frame.score_samples(frame)
+
+
+def test_an_empty_series_is_a_clear_error():
+    frame = pd.DataFrame({"time": np.arange(120) * 60.0, "a": np.sin(np.arange(120) / 4)})
+    empty = [np.zeros(0), np.zeros((0, 2)), frame.iloc[:0], frame.iloc[:0].astype(str)]
+    for X in empty:
+        with pytest.raises(ValueError, match="the series has no points"):
+            _tiny(time_column="time" if isinstance(X, pd.DataFrame) else None).fit(X)
+    with pytest.raises(ValueError, match="the series has no points"):
+        _tiny(time_column="time").fit(frame).score_samples(frame.iloc[:0])
+    with pytest.raises(ValueError, match="the series has no points"):
+        _tiny().fit(frame.to_numpy()).score_samples(np.zeros((0, 2)))
+    with pytest.raises(ValueError, match="5 points, fewer than window=10"):  # as before
+        _tiny(time_column="time").fit(frame).score_samples(frame.iloc[:5])
+
+
+def test_timestamps_whose_utc_offset_changes_are_instants():
+    # Hourly across the spring change of Europe/Paris, as pandas writes such a column to CSV:
+    # "... 01:00:00+01:00" then "... 03:00:00+02:00", one hour apart.
+    stamps = pd.date_range("2024-03-30 12:00", periods=120, freq="h", tz="Europe/Paris")
+    frame = pd.DataFrame({"time": stamps.astype(str), "a": np.sin(np.arange(120) / 4)})
+    assert frame["time"].str[-6:].nunique() == 2
+    detector = _tiny(time_column="time").fit(frame)  # evenly spaced: one hour in UTC
+    assert detector.score_samples(frame).shape == (120,)
+    assert detector.score_samples(frame.assign(time=stamps)).shape == (120,)  # zone-aware dates
+    broken = frame.copy()
+    broken.loc[7, "time"] = "2024-13-45 99:00"
+    with pytest.raises(ValueError, match="neither numbers nor dates: time data") as error:
+        detector.score_samples(broken)
+    assert "You might want to try" not in str(error.value)  # pandas' advice on its own arguments
