@@ -174,3 +174,27 @@ def test_detect_says_which_dummies_it_models_as_categorical(tmp_path):
     result = invoke("detect", tmp_path / "d.csv", "--out", tmp_path / "run", "--quiet")
     assert result.exit_code == 0, result.output
     assert "one-hot columns modelled as categorical: x..z (3 columns)" in result.output
+
+
+def test_score_ranks_a_row_with_an_unseen_category_first(detector_run, tmp_path):
+    """A category never seen in training: the written columns agree (inf score above the
+    threshold, flag, probability 1), the unseen cell is named once and first, and the other
+    rows score as they do without it."""
+    data, out = detector_run
+    new = _table().drop(columns="is_anomaly").iloc[:20].copy()
+    new.loc[3, "kind"] = "sideways"
+    new.to_csv(tmp_path / "new.csv", index=False)
+    with pytest.warns(UserWarning, match="not seen in training"):
+        result = invoke("score", out, tmp_path / "new.csv", "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(tmp_path / "s.csv")
+    row = scores.loc[3]
+    assert row["anomaly_score"] == np.inf and row["anomaly"] and row["probability"] == 1.0
+    assert scores["anomaly_score"].idxmax() == 3  # a sort by score shows it first
+    names = row["top_features"].split(";")
+    assert names[0] == "kind=sideways (unseen)" and len(names) == 3
+    assert "kind" not in names[1:] and set(names[1:]) == {"a", "b"}
+    alone = invoke("score", out, data, "-o", tmp_path / "all.csv")  # the same rows, all known
+    assert alone.exit_code == 0, alone.output
+    known = pd.read_csv(tmp_path / "all.csv").iloc[:20].drop(index=3)
+    np.testing.assert_allclose(scores.drop(index=3)["anomaly_score"], known["anomaly_score"])

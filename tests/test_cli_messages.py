@@ -37,3 +37,107 @@ def test_an_overcomplete_code_points_to_the_models():
     texts = [for_the_command_line(str(w.message)) for w in caught]
     assert any("--model dae, sparse or cae" in t for t in texts), texts
     assert not any("DenoisingAutoencoder" in t for t in texts)
+
+
+def _command_options(name: str) -> set[str]:
+    import inspect
+
+    from aekit.cli import app
+
+    (info,) = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name]
+    return set(inspect.signature(info.callback).parameters)
+
+
+def test_a_message_names_an_option_only_where_the_command_has_it():
+    """NaN for a detector: 'pass --handle-missing' in detect, which has the option; in score,
+    which has not, the fix is to refit (or fill the gaps)."""
+    X = pd.DataFrame({"a": [1.0, np.nan, 3.0] * 10, "b": np.arange(30.0)})
+    with pytest.raises(ValueError) as caught:
+        aekit.AnomalyDetector(n_estimators=1).fit(X)
+    text = str(caught.value)
+    detect = for_the_command_line(text, _command_options("detect"))
+    score = for_the_command_line(text, _command_options("score"))
+    assert "pass --handle-missing" in detect and "handle_missing=True" not in detect
+    assert "refit with 'aekit detect --handle-missing'" in score and "pass --" not in score
+    series = (
+        "X has missing values (NaN) in rows [3]; fill them, or pass handle_missing='interpolate'."
+    )
+    assert "pass --handle-missing interpolate" in for_the_command_line(
+        series, _command_options("detect-series")
+    )
+    assert "refit with 'aekit detect-series --handle-missing interpolate'" in (
+        for_the_command_line(series, _command_options("score"))
+    )
+
+
+def test_score_on_a_detector_run_with_gaps_says_to_refit(tmp_path):
+    """End to end: the error 'aekit score' ends with, read as run_cli reads it."""
+    from typer.testing import CliRunner
+
+    from aekit.cli import app
+
+    X = pd.DataFrame({"a": np.arange(30.0), "b": np.arange(30.0) % 7})
+    small = aekit.Autoencoder(hidden_layer_sizes=(4,), latent_dim=1, max_iter=2)
+    detector = aekit.AnomalyDetector(estimator=small, n_estimators=1, contamination=0.1)
+    detector.fit(X).save(tmp_path / "d.safetensors")
+    X.assign(a=np.where(np.arange(30) == 4, np.nan, X["a"])).to_csv(
+        tmp_path / "nan.csv", index=False
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "score",
+            str(tmp_path / "d.safetensors"),
+            str(tmp_path / "nan.csv"),
+            "-o",
+            str(tmp_path / "s.csv"),
+        ],
+    )
+    line = for_the_command_line(str(result.exception))  # the running command's options
+    assert "aekit detect --handle-missing" in line and "pass --handle-missing" not in line
+
+
+def test_the_flags_the_messages_name_exist():
+    """Every --flag a translated message names belongs to a command (to the one it quotes)."""
+    import re
+
+    from aekit.cli import app
+    from aekit.cli.errors import _ADVICE, _OPTION_ADVICE
+
+    texts = [r for _, r in _ADVICE if isinstance(r, str)]
+    texts += [t for *_, a, b in _OPTION_ADVICE for t in (a, b) if t]
+    every = set().union(*(_flags(c.callback) for c in app.registered_commands))
+    for text in texts:
+        for command, flag in re.findall(r"'aekit ([\w-]+) (--[\w-]+)", text):
+            assert flag in _flags(_callback(command)), (command, flag)
+        for flag in re.findall(r"(--[a-z][\w-]*)", re.sub(r"'torchrun[^']*'", "", text)):
+            assert flag in every, flag
+
+
+def _callback(name: str):
+    from aekit.cli import app
+
+    return next(
+        c.callback for c in app.registered_commands if (c.name or c.callback.__name__) == name
+    )
+
+
+def _flags(callback) -> set[str]:
+    import inspect
+
+    return {"--" + p.replace("_", "-") for p in inspect.signature(callback).parameters}
+
+
+def test_a_text_table_s_messages_name_no_python_option():
+    """'aekit train' encodes text columns itself: its gaps and unseen categories have no
+    handle_missing or handle_unknown on the command line."""
+    frame = pd.DataFrame({"a": [1.0, np.nan], "kind": ["x", "y"]})
+    with pytest.raises(ValueError) as gaps:
+        aekit.TabularEncoder().fit(frame)
+    encoder = aekit.TabularEncoder().fit(frame.fillna(0.0))
+    with pytest.raises(ValueError) as unseen:
+        encoder.transform(pd.DataFrame({"a": [1.0], "kind": ["z"]}))
+    for caught in (gaps, unseen):
+        line = for_the_command_line(str(caught.value), set())
+        assert "handle_" not in line and "aekit." not in line, line
+    assert "'aekit impute'" in for_the_command_line(str(gaps.value), set())

@@ -87,13 +87,15 @@ def test_an_unseen_category_is_flagged_and_explained_not_fatal(table, tmp_path):
     assert result.exit_code == 0, result.output
     new = frame.drop(columns="kind").assign(colour=["purple"] + list(frame["colour"][1:]))
     new.to_csv(tmp_path / "new.csv", index=False)
-    with pytest.warns(UserWarning, match="1 rows hold a category not seen in training"):
+    with pytest.warns(UserWarning, match=r"1 row\(s\) hold a category not seen in training"):
         result = invoke("score", out, tmp_path / "new.csv", "-o", tmp_path / "s.csv")
     assert result.exit_code == 0, result.output
     scores = pd.read_csv(tmp_path / "s.csv")
     assert bool(scores["anomaly"][0]) and scores["probability"][0] == 1.0
     assert scores["top_features"][0].startswith("colour=purple (unseen)")
-    assert len(scores) == 40 and np.isfinite(scores["anomaly_score"]).all()
+    # its score agrees with the flag (inf: the model cannot score the category); the rest finite
+    assert scores["anomaly_score"][0] == np.inf and len(scores) == 40
+    assert np.isfinite(scores["anomaly_score"][1:]).all()
 
 
 def test_a_parquet_table_with_text_columns_trains_and_encodes(table, tmp_path):

@@ -2,8 +2,9 @@
 ``aekit score RUN DATA`` on a detector run writes the richer table of :func:`detector_table`.
 
 Labels (``--label-column``, or ``y`` in a .npz) are never used for training; they only draw the
-ROC and precision-recall curves. Any label other than the normal one (``--normal-label``; by
-default 0, False or "normal" when present, else the most frequent label) counts as an anomaly.
+ROC and precision-recall curves and give the printed ROC-AUC and PR-AUC. Any label other than
+the normal one (``--normal-label``; by default 0, False or "normal" when present, else the most
+frequent label) counts as an anomaly.
 Scores are anomaly scores, higher = more anomalous, on the scale of the printed threshold.
 """
 
@@ -16,7 +17,7 @@ from typing import Annotated
 import typer
 
 from aekit.cli import common
-from aekit.cli.common import Data, LabelColumn, Quiet, app, open_data
+from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app, open_data
 
 TOP_FEATURES = 3
 
@@ -24,7 +25,14 @@ TOP_FEATURES = 3
 def detector_table(detector, X, y):
     """One row per row of X: anomaly score (higher = more anomalous, the scale of the detector's
     ``threshold_``), anomaly flag, probability of being an anomaly, the top contributing
-    features; and the given label, if any."""
+    features; and the given label, if any.
+
+    A row holding a category never seen in training cannot be scored: the model has no column
+    for that category (its categorical likelihood there is 0, so ``-log p`` is unbounded). The
+    row is flagged with anomaly score ``inf`` and probability 1 - the values that agree with the
+    flag, so that a sort by score puts it first - and its top features name the unseen cell
+    first, then the largest shares of its other columns (scored with a known category in its
+    place)."""
     import numpy as np
     import pandas as pd
 
@@ -35,13 +43,16 @@ def detector_table(detector, X, y):
         frame.columns = list(detector.encoder_.feature_names_in_)
     frame, unseen = _unseen_categories(detector, frame)
     contributions = detector.explain(frame)
-    scores = contributions.sum(axis=1).to_numpy()
+    scores = contributions.sum(axis=1).to_numpy(copy=True)  # written to below
     flags = scores > detector.threshold_
     proba = detector.scores_to_proba(scores)[:, 1]
     top = [";".join(names) for names in top_features(contributions, TOP_FEATURES)]
     for row, cells in unseen.items():  # a category never seen in training: flagged, and why
-        flags[row], proba[row] = True, 1.0
-        top[row] = ";".join([*cells, top[row]])
+        scores[row], flags[row], proba[row] = np.inf, True, 1.0
+        others = top_features(contributions.iloc[[row]], contributions.shape[1])[0]
+        rest = [name for name in others if name not in cells]  # each column named once
+        named = [*cells.values(), *rest]
+        top[row] = ";".join(named[: max(TOP_FEATURES, len(cells))])
     columns = {"anomaly_score": scores, "anomaly": flags, "probability": proba, "top_features": top}
     if y is not None:
         columns["label"] = np.asarray(y)
@@ -52,10 +63,10 @@ def detector_table(detector, X, y):
 def _unseen_categories(detector, frame):
     """``frame`` with every category the detector never saw replaced by a known one (so the
     rest of the row is scored), and per row the cells that held one, as 'column=value
-    (unseen)'. Such rows are flagged whatever their score, with one warning for all."""
+    (unseen)' by column. Such rows are flagged whatever their score, with one warning for all."""
     import warnings
 
-    unseen: dict[int, list[str]] = {}
+    unseen: dict[int, dict[str, str]] = {}
     replaced = frame
     for column, known in detector.encoder_.categories_.items():
         if column not in frame.columns:
@@ -67,21 +78,23 @@ def _unseen_categories(detector, frame):
         if replaced is frame:
             replaced = frame.copy()
         for row in new.nonzero()[0]:
-            unseen.setdefault(int(row), []).append(f"{column}={cells.iloc[row]} (unseen)")
+            unseen.setdefault(int(row), {})[column] = f"{column}={cells.iloc[row]} (unseen)"
         replaced.loc[new, column] = known[0]
     if unseen:
-        example = next(iter(unseen.values()))[0]
+        example = next(iter(next(iter(unseen.values())).values()))
         warnings.warn(
-            f"{len(unseen)} rows hold a category not seen in training (e.g. {example}): "
-            "flagged as anomalies, the rest of each row scored as usual.",
+            f"{len(unseen)} row(s) hold a category not seen in training (e.g. {example}): "
+            "flagged as anomalies with anomaly_score inf (the model cannot score a category it "
+            "never saw).",
             stacklevel=3,
         )
     return replaced, unseen
 
 
-def as_anomaly(y, normal_label: str | None):
+def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
     """Which rows are anomalies by their label: every label but ``normal_label``; without
-    one, the label called 0, False or normal, else the most frequent label (said in a warning)."""
+    one, the label the run recorded (``recorded``, when it is one of y's), else the label
+    called 0, False or normal, else the most frequent label (said in a warning)."""
     import warnings
     from collections import Counter
 
@@ -89,6 +102,8 @@ def as_anomaly(y, normal_label: str | None):
 
     texts = [str(v) for v in y]
     counts = Counter(texts)
+    if normal_label is None and recorded in counts:
+        normal_label = recorded  # checked when the run was made, as --normal-label
     if normal_label is None:
         named = [t for t in ("0", "False", "normal", "0.0") if t in counts]
         normal_label = named[0] if named else counts.most_common(1)[0][0]
@@ -115,16 +130,18 @@ def detect(
         str, typer.Option(help="Expected anomaly fraction, or 'auto' (no rate needed).")
     ] = "auto",
     threshold: Annotated[
-        str, typer.Option(help="contamination, mean_std or pot.")
+        str, typer.Option(help="contamination, mean_std, pot, or validation (--normal-rows).")
     ] = "contamination",
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    normal_label: Annotated[
+    normal_rows: Annotated[
         str | None,
         typer.Option(
-            help="The label of normal rows (for the curves); default: 0, False or normal if "
-            "present, else the most frequent label."
+            help="Rows known to be normal (a table with DATA's columns), for --threshold "
+            "validation: the threshold is the percentile (--param percentile, default 99) of "
+            "their scores."
         ),
     ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    normal_label: NormalLabel = None,
     handle_missing: Annotated[bool, typer.Option(help="Fill missing values.")] = False,
     param: Annotated[
         list[str] | None, typer.Option(help="A detector parameter, name=value; repeatable.")
@@ -135,34 +152,37 @@ def detect(
 ) -> None:
     """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the
     score histogram (plus ROC and precision-recall curves when DATA has labels)."""
+    from aekit import AnomalyDetector
     from aekit.cli import runs
     from aekit.cli.progress import phases
     from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
+    # A setting the threshold rule does not read is warned of by fit (thresholds.
+    # warn_unused_options), in the command line's words (aekit.cli.errors).
+    params = runs.resolve_params(AnomalyDetector, {}, param or [])
+    params = runs.with_options(
+        params,
+        contamination=rate,
+        threshold=threshold,
+        handle_missing=handle_missing,
+        random_state=seed,
+    )
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         # A large .npy or Parquet DATA stays on disk: fit reads its max_samples rows, and the
         # rows are scored a chunk at a time.
         X, y = open_data(data, label_column, None, None, False, min_bytes=common.LAZY_BYTES)
         X = _as_table(X)
-        from aekit import AnomalyDetector
+        clean = None if normal_rows is None else _normal_rows(normal_rows, label_column)
         from aekit.viz.anomaly import roc_pr_curves, score_histogram
         from aekit.viz.figures import save_figure
 
-        params = runs.resolve_params(AnomalyDetector, {}, param or [])
-        params = runs.with_options(
-            params,
-            contamination=rate,
-            threshold=threshold,
-            handle_missing=handle_missing,
-            random_state=seed,
-        )
         started = runs.Stopwatch()
         with phases("detect", 3, quiet or not writes) as start:
             detector = AnomalyDetector(**params)
             start(f"fitting {detector.n_estimators} autoencoder(s) on {len(X)} rows")
-            detector.fit(X)
+            detector.fit(X, X_normal=clean)
             if not writes:
                 return
             start("scoring and explaining every row")
@@ -170,7 +190,9 @@ def detect(
             anomaly_scores, flagged = _write_scores(staging / "scores.csv", detector, X, y)
             start("writing the model and figures")
             detector.save(staging / runs.MODEL_FILE)
-            runs.write_record(staging, detector, data, started, len(X), label_column)
+            runs.write_record(
+                staging, detector, data, started, len(X), label_column, normal_label
+            )  # evaluate reads the same rows as normal
             figures = staging / "figures"
             histogram = score_histogram(anomaly_scores, detector.threshold_, labels)
             save_figure(histogram, figures / "score_histogram.png")
@@ -179,7 +201,43 @@ def detect(
     if found := _one_hot_groups(detector.encoder_):
         typer.echo(f"one-hot columns modelled as categorical: {found}")
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
+    if labels is not None:
+        figures = detection_figures(anomaly_scores, labels)
+        typer.echo(
+            f"against --label-column {label_column}: ROC-AUC {figures['roc_auc']:.4f}, "
+            f"PR-AUC {figures['pr_auc']:.4f} (on the training rows; new rows: aekit evaluate)"
+            if figures
+            else "every row has the same label: no ROC-AUC"
+        )
     typer.echo(f"run: {out}")
+
+
+def detection_figures(anomaly_scores, anomalous) -> dict[str, float]:
+    """ROC-AUC and PR-AUC of anomaly scores (higher = more anomalous) against which rows are
+    anomalies (:func:`as_anomaly`); {} when every row has the same label."""
+    import numpy as np
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    anomalous = np.asarray(anomalous, dtype=bool)
+    if anomalous.all() or not anomalous.any():
+        return {}
+    return {
+        "roc_auc": float(roc_auc_score(anomalous, anomaly_scores)),
+        "pr_auc": float(average_precision_score(anomalous, anomaly_scores)),
+    }
+
+
+def _normal_rows(path: str, label_column: str | None):
+    """The rows of ``--normal-rows`` as DATA's rows are read (a label column among them is left
+    out, so a labelled file of clean rows serves as it is)."""
+    import pandas as pd
+
+    from aekit.cli.common import read_data
+
+    X, _ = read_data(path, None, None, None, False)
+    if isinstance(X, pd.DataFrame) and label_column in X.columns:
+        X = X.drop(columns=label_column)
+    return _as_table(X)
 
 
 def _one_hot_groups(encoder, shown: int = 3) -> str:

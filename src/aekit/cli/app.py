@@ -253,7 +253,7 @@ def info(run: Run) -> None:
         "sequence shape": fitted.get("sequence_shape_"),
         "likelihood": fitted.get("likelihood_"),
         "epochs": fitted.get("n_iter_"),
-        "final metrics": {k: round(v[-1], 4) for k, v in history.items() if v},
+        "final metrics": {k: round(v[-1], 4) for k, v in history.items() if v} or None,
         "classes": fitted.get("classes_"),
         "parameters": header["params"],
         "versions": f"aekit {header['aekit_version']}, torch {header['torch_version']}",

@@ -59,7 +59,14 @@ def _scores(estimator, X, y, encoder):
 DATA_COMMANDS = {
     "encode": (_codes, "Write the latent codes of DATA (columns z0, z1, ...)."),
     "reconstruct": (_reconstructions, "Write DATA passed through the autoencoder, on its scale."),
-    "score": (_scores, "Write each row's score (log-likelihood in nats; higher = more normal)."),
+    "score": (
+        _scores,
+        "Write each row's score. An autoencoder run: its log-likelihood in nats, higher = more "
+        "normal (column score). A detector run (aekit detect): anomaly_score, higher = more "
+        "anomalous, on the scale of its threshold, with anomaly, probability and top_features; "
+        "a row with a category never seen in training scores inf (flagged, probability 1, its "
+        "unseen cell named first). A series run (aekit detect-series): one row per time point.",
+    ),
 }
 NEEDS = {"encode": "transform", "reconstruct": "reconstruct", "score": "score_samples"}
 

@@ -18,7 +18,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="aekit: every kind of autoencoder, practical.\n\n"
-    "DATA is a table (.csv, .parquet; --label-column names its label column), an array (.npy), "
+    "DATA is a table (.csv, .tsv, .parquet; a text table may be compressed: .csv.gz, .bz2, "
+    ".xz, .zip; --label-column names its label column), an array (.npy), "
     "an IDX file (MNIST's format, optionally .gz), a folder of images (.png, .jpg; subfolders "
     "are labels), or 'digits' (scikit-learn's bundled 8x8 digits).",
 )
@@ -51,6 +52,13 @@ def _options(
 LabelColumn = Annotated[
     str | None, typer.Option(help="Column of a CSV/Parquet table that holds the labels.")
 ]
+NormalLabel = Annotated[
+    str | None,
+    typer.Option(
+        help="The label of normal rows; every other label is an anomaly. Default: 0, False or "
+        "normal if present, else the most frequent label."
+    ),
+]
 ImageShape = Annotated[
     str | None, typer.Option(help="C,H,W: the rows of a table or array are images.")
 ]
@@ -71,27 +79,40 @@ def load_run(run: Path):
     return aekit.load(model_path(run))
 
 
-def recorded_label_column(run: Path, data: str) -> str | None:
-    """The label column RUN's config.toml recorded, when the table DATA has that column."""
+def _recorded_data(run: Path, name: str) -> str | None:
+    """The ``name`` entry of the [data] section of RUN's config.toml (None when absent)."""
     import tomllib
 
-    config = run / "config.toml"
-    path = Path(data)
-    if not (config.is_file() and path.is_file() and path.suffix.lower() in (".csv", ".parquet")):
-        return None
     try:
-        column = tomllib.loads(config.read_text()).get("data", {}).get("label_column")
-    except (OSError, tomllib.TOMLDecodeError):
+        value = tomllib.loads((run / "config.toml").read_text()).get("data", {}).get(name)
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
         return None
-    if not isinstance(column, str):
+    return value if isinstance(value, str) else None
+
+
+def recorded_normal_label(run: Path) -> str | None:
+    """The ``--normal-label`` RUN's ``aekit detect`` (or ``detect-series``) was given."""
+    return _recorded_data(run, "normal_label")
+
+
+def recorded_label_column(run: Path, data: str) -> str | None:
+    """The label column RUN's config.toml recorded, when the table DATA has that column."""
+    from aekit.data.file_kinds import TABLE_SUFFIXES, csv_separator, data_suffix
+
+    path = Path(data)
+    if not (path.is_file() and data_suffix(path) in TABLE_SUFFIXES):
+        return None
+    column = _recorded_data(run, "label_column")
+    if column is None:
         return None
     import pandas as pd
 
     from aekit.cli.csv_options import current
 
     try:
-        if path.suffix.lower() == ".csv":
-            first = pd.read_csv(path, nrows=1, sep=current.sep, encoding=current.encoding)
+        if data_suffix(path) != ".parquet":  # a text table, perhaps compressed
+            sep = csv_separator(path, current.sep)
+            first = pd.read_csv(path, nrows=1, sep=sep, encoding=current.encoding)
             names = first.columns if current.header else [f"x{i}" for i in range(first.shape[1])]
         else:
             import pyarrow.parquet as pq

@@ -1,6 +1,7 @@
 """What the commands read (DATA) and write (-o files), the same way for every command.
 
-DATA is a ``.csv`` or ``.parquet`` table (``--label-column`` names the labels) or a folder of
+DATA is a ``.csv``, ``.tsv`` or ``.parquet`` table (``--label-column`` names the labels; a text
+table may be compressed, ``table.csv.gz``: :mod:`aekit.data.file_kinds`) or a folder of
 Parquet files, a ``.npy`` or ``.npz`` array, an MNIST-style IDX images file, a folder of
 PNG/JPEG images (labels from sub-folder names), or ``digits`` (scikit-learn's bundled 8x8
 digits). Large ``.npy`` and Parquet DATA are read a batch at a time (:func:`open_data`).
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from aekit.data import datasets
+from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.io.atomic import atomic_write
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
@@ -102,7 +104,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         X, y = dataset.frame(dataset.reader.read(0, len(dataset))), dataset.labels
     elif path.is_dir():
         X, y = load_image_folder(path, options)
-    elif path.suffix.lower() in {".csv", ".parquet", ".npy", ".npz"}:
+    elif data_suffix(path) in TABLE_SUFFIXES + ARRAY_SUFFIXES:  # table.csv.gz too
         from aekit.cli import csv_options  # the running command's --sep, --encoding, --no-header
 
         X, y = datasets.load_array(
@@ -112,8 +114,9 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         X, y = datasets.load_mnist(path, as_images=True)
     else:
         raise ValueError(
-            f"DATA {spec!r}: not a table (.csv, .parquet), an array (.npy, .npz), an IDX file "
-            "or an image folder; a text table reads as .csv."
+            f"DATA {spec!r}: not a table (.csv, .tsv, .parquet; .csv.gz and other compressed "
+            "text tables too), an array (.npy, .npz), an IDX file or an image folder; a text "
+            "table reads as .csv."
         )
     y = _blank_labels(y)
     if options.image_shape:
@@ -171,10 +174,21 @@ def _blank_labels(y: np.ndarray | None) -> np.ndarray | None:
 
 
 def _looks_like_idx(path: Path) -> bool:
-    """An IDX file starts with two zero bytes; gzip with 1f 8b (IDX files come gzipped)."""
+    """An IDX file starts with two zero bytes, plain or gzipped (MNIST's files come gzipped):
+    a gzipped file is looked into, so that other gzipped data get the message of an unknown
+    file, not that of a damaged IDX file."""
+    import gzip
+    import zlib
+
     with open(path, "rb") as handle:
         start = handle.read(2)
-    return start in (b"\x00\x00", b"\x1f\x8b")
+    if start != b"\x1f\x8b":
+        return start == b"\x00\x00"
+    try:
+        with gzip.open(path, "rb") as handle:
+            return handle.read(2) == b"\x00\x00"
+    except (EOFError, OSError, zlib.error):
+        return True  # a damaged gzip: datasets.read_idx says what is wrong with it
 
 
 def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, np.ndarray | None]:

@@ -20,14 +20,66 @@ _SILENCED = (
 )
 
 
+# Advice that names an option of a fitting command: (pattern, the option, the advice in a
+# command that has it, the advice elsewhere, e.g. in 'aekit score', which reads a fitted model).
+_OPTION_ADVICE = (
+    (
+        r"\bImpute them, or pass handle_missing=True to let the detector encode them\.",
+        "handle_missing",
+        "Fill them with 'aekit impute' first, or pass --handle-missing to let the detector "
+        "encode them.",
+        "Fill them with 'aekit impute' first, or refit with 'aekit detect --handle-missing' so "
+        "that the detector encodes them.",
+    ),
+    (
+        r"\bpass handle_missing='interpolate'",
+        "handle_missing",
+        "pass --handle-missing interpolate",
+        "refit with 'aekit detect-series --handle-missing interpolate'",
+    ),
+    (r"\bpass handle_missing=True\b", "handle_missing", "pass --handle-missing", None),
+    (
+        r"\bpass them as fit\(X, X_normal=\.\.\.\)",
+        "normal_rows",
+        "give them with --normal-rows FILE",
+        None,
+    ),
+)
+
+
+def _unused_settings(match: re.Match) -> str:
+    """aekit.anomaly.thresholds.warn_unused_options' warning with the command line's flags."""
+    flags = {"contamination": "--contamination ", "X_normal": "--normal-rows"}
+    names = []
+    for item in match[1].split(", "):
+        name, _, value = item.partition("=")
+        flag = flags.get(name)
+        names.append(f"--param {item}" if flag is None else flag + value.strip("'"))
+    return f"{', '.join(names)} {match[2]} no effect with --threshold {match[3]}"
+
+
 # Python advice in messages of the layers below, as the command line says it.
 _ADVICE = (
-    (r"\bpass handle_missing=True\b", "pass --handle-missing"),
-    (r"\bhandle_missing=True\b", "--handle-missing"),
+    (r"^(.+?) (has|have) no effect with threshold='(\w+)'", _unused_settings),
+    (r"^threshold='(\w+)'", r"--threshold \1"),
     (r"\bhandle_missing='interpolate'", "--handle-missing interpolate"),  # detect-series
     (r"\bvalue_columns=(\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
     (r"\bname them with value_columns\b", "name them with --value-columns"),
     (r"\s*See help\(aekit\.[\w.]+\)\.?", ""),
+    (  # a table with text columns ('aekit train' encodes them): no handle_missing here
+        r"\bImpute them first \(aekit\.AutoencoderImputer; on the command line, aekit "
+        r"impute\)\. \(TabularEncoder itself encodes them as 0 with an observed-mask under "
+        r"handle_missing='mask'\.\)",
+        "Fill them with 'aekit impute' first, or remove those rows.",
+    ),
+    (
+        r"'torchrun --nproc_per_node=2 script\.py', or pass distributed='auto'",
+        "'torchrun --nproc_per_node=2 -m aekit train ...', or drop --param distributed",
+    ),
+    (r"\bpass image_shape\.", "pass --image-shape C,H,W."),
+    (r"\bset image_shape=\(C, H, W\)", "pass --image-shape C,H,W"),
+    (r"\bset sequence_shape=\(([^)]*)\)", r"pass --param 'sequence_shape=[\1]'"),
+    (r"\bsequence_shape=\(([^)]*)\)", r"--param 'sequence_shape=[\1]'"),
     (
         r"\bRemove or impute them first \(e\.g\. sklearn\.impute\.SimpleImputer\)\.",
         "Fill them with 'aekit impute' first, or remove those rows.",
@@ -57,10 +109,25 @@ def _comma_list(text: str) -> str:
     return ",".join(re.findall(r"'([^']*)'", text))
 
 
-def for_the_command_line(text: str) -> str:
+def for_the_command_line(text: str, options: set[str] | None = None) -> str:
+    """``text`` with Python advice said as the command line's; ``options``: the parameters of
+    the running command (by default those of :data:`aekit.cli.outputs.current_call`), so that a
+    message names an option only where the command has it."""
+    if options is None:
+        options = _running_options()
+    for pattern, option, with_it, elsewhere in _OPTION_ADVICE:
+        advice = with_it if option in options else elsewhere
+        if advice is not None:
+            text = re.sub(pattern, advice, text)
     for pattern, replacement in _ADVICE:
         text = re.sub(pattern, replacement, text)
     return text
+
+
+def _running_options() -> set[str]:
+    from aekit.cli import outputs
+
+    return set() if outputs.current_call is None else set(outputs.current_call[2])
 
 
 def one_line(text: str) -> str:

@@ -22,6 +22,7 @@ from aekit.cli.common import (
     ImageShape,
     ImageSize,
     LabelColumn,
+    NormalLabel,
     Quiet,
     Run,
     app,
@@ -29,6 +30,7 @@ from aekit.cli.common import (
     open_data,
     read_data,
     recorded_label_column,
+    recorded_normal_label,
 )
 
 ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s, as GenerativeMixin.active_units
@@ -37,8 +39,9 @@ ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s, as GenerativeMixin.active_units
 class Sums:
     """Running sums of the evaluation's per-row figures over chunks."""
 
-    def __init__(self, variational: bool, n_samples: int) -> None:
+    def __init__(self, variational: bool, n_samples: int, normal: tuple = (None, None)) -> None:
         self.variational, self.n_samples = variational, n_samples
+        self.normal = normal  # (--normal-label, the one RUN recorded), see as_anomaly
         self.rows, self.score, self.elbo, self.nll = 0, 0.0, 0.0, 0.0
         self.kl: Any = 0.0
         self.moments: tuple | None = None  # (n, mean, M2) of the posterior means, per unit
@@ -82,7 +85,7 @@ class Sums:
         if self.detector:  # also in scores.csv's sign: higher = more anomalous
             out["mean_anomaly_score"] = -self.score / self.rows
         if self.labels:
-            out.update(_detection_figures(self.scores, self.labels))
+            out.update(_detection_figures(self.scores, self.labels, *self.normal))
         if self.variational:
             n, _, m2 = self.moments
             activity = m2 / n  # A_j = Cov_x(E_q[z_j]), Burda et al. 2015, sec. 5.2
@@ -96,22 +99,17 @@ class Sums:
         return out
 
 
-def _detection_figures(scores: list, labels: list) -> dict[str, float]:
+def _detection_figures(
+    scores: list, labels: list, normal_label: str | None = None, recorded: str | None = None
+) -> dict[str, float]:
     """A detector's ROC-AUC and PR-AUC against DATA's labels (anomalies as ``aekit detect``
     reads them: every label but the normal one); lower ``score_samples`` = more anomalous."""
     import numpy as np
-    from sklearn.metrics import average_precision_score, roc_auc_score
 
-    from aekit.cli.anomaly import as_anomaly
+    from aekit.cli.anomaly import as_anomaly, detection_figures
 
-    anomalous = as_anomaly(np.concatenate(labels), None)
-    if anomalous.all() or not anomalous.any():
-        return {}
-    anomaly_scores = -np.concatenate(scores)
-    return {
-        "roc_auc": float(roc_auc_score(anomalous, anomaly_scores)),
-        "pr_auc": float(average_precision_score(anomalous, anomaly_scores)),
-    }
+    anomalous = as_anomaly(np.concatenate(labels), normal_label, recorded)
+    return detection_figures(-np.concatenate(scores), anomalous)
 
 
 @app.command()
@@ -122,13 +120,15 @@ def evaluate(
     n_samples: Annotated[int, typer.Option(help="Importance samples k for the NLL.")] = 100,
     quiet: Quiet = False,
     label_column: LabelColumn = None,
+    normal_label: NormalLabel = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = False,
 ) -> None:
     """Print how well the model explains DATA as JSON: mean score; for VAEs the ELBO, the
     importance-weighted NLL (nats per row), KL per unit and active units; for a detector given
-    labels (``--label-column``), its ROC-AUC and PR-AUC."""
+    labels (``--label-column``), its ROC-AUC and PR-AUC (normal rows: ``--normal-label``, else
+    the one ``aekit detect --normal-label`` recorded in RUN)."""
     import json
     import math
 
@@ -149,7 +149,7 @@ def evaluate(
         batch = default_batch_rows(X)
         parts = chunks_of(X, y, batch)
     variational = hasattr(estimator, "log_likelihood")
-    sums = Sums(variational, n_samples)
+    sums = Sums(variational, n_samples, (normal_label, recorded_normal_label(run)))
     with phases("evaluate", math.ceil(len(X) / batch), quiet) as start:
         for i, (part, labels) in enumerate(parts):
             start(f"rows {i * batch:,} to {min(len(X), (i + 1) * batch):,}")

@@ -244,11 +244,13 @@ def write_record(
     started: Stopwatch,
     rows: int,
     label_column: str | None = None,
+    normal_label: str | None = None,
 ) -> None:
     """config.toml, metrics.csv and command.txt of a command that fits a model other than
     ``aekit train`` (detect, impute, train-hasher, train-compressor), so ``aekit report`` and
     ``aekit info`` read its folder as they read a training RUN (and ``aekit score`` leaves the
-    recorded ``label_column`` out of the features, as after ``aekit train``)."""
+    recorded ``label_column`` out of the features, as after ``aekit train``; ``aekit evaluate``
+    takes the recorded ``normal_label`` as the label of normal rows)."""
     import tomli_w
 
     from aekit.estimators.persistence import params_to_json
@@ -256,7 +258,9 @@ def write_record(
     document = {
         "model": {"class": type(estimator).__name__},
         "params": _without_none(params_to_json(estimator)),
-        "data": {"path": data} | ({"label_column": label_column} if label_column else {}),
+        "data": {"path": data}
+        | ({"label_column": label_column} if label_column else {})
+        | ({"normal_label": normal_label} if normal_label is not None else {}),
         "run": started.record(rows),
     }
     (folder / "config.toml").write_text(tomli_w.dumps(document))

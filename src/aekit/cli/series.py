@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from aekit.cli.common import Data, LabelColumn, Quiet, app, read_data
+from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app, read_data
 
 FIGURE = "figures/series.png"
 
@@ -76,29 +76,30 @@ def detect_series(
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
     quiet: Quiet = False,
     label_column: LabelColumn = None,
+    normal_label: NormalLabel = None,
 ) -> None:
     """Fit a series anomaly detector on DATA (one series: a table of time points, or an array);
     write RUN/model.safetensors, RUN/scores.csv (one row per point), RUN/figures/series.png,
     RUN/config.toml and RUN/command.txt."""
     import shlex
 
+    from aekit import SeriesAnomalyDetector
     from aekit.cli import runs
     from aekit.cli.anomaly import _fraction, as_anomaly
     from aekit.cli.progress import phases
     from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
+    params = runs.resolve_params(SeriesAnomalyDetector, {}, param or [])
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         X, y = read_data(data, label_column, None, None, False)
         import tomli_w
 
-        from aekit import SeriesAnomalyDetector
         from aekit.cli.data import write_table
         from aekit.viz.figures import save_figure
         from aekit.viz.series import series_figure
 
-        params = runs.resolve_params(SeriesAnomalyDetector, {}, param or [])
         params = runs.with_options(
             params,
             window=window,
@@ -113,7 +114,7 @@ def detect_series(
         with phases("detect-series", 3, quiet or not writes) as start:
             detector = SeriesAnomalyDetector(**params)
             start(f"fitting the window detector on {len(X)} points")
-            detector.fit(X)
+            detector.fit(X)  # warns of threshold settings its rule does not read
             if not writes:
                 return
             start("scoring and explaining every point")
@@ -121,7 +122,7 @@ def detect_series(
             start("writing the model and figure")
             detector.save(staging / runs.MODEL_FILE)
             write_table(staging / "scores.csv", values, columns)
-            labels = None if y is None else as_anomaly(y, None)
+            labels = None if y is None else as_anomaly(y, normal_label)
             figure = series_figure(
                 _channels(detector, X),
                 values[:, columns.index("anomaly_score")].astype(float),
@@ -131,7 +132,7 @@ def detect_series(
                 labels=labels,
             )
             save_figure(figure, staging / FIGURE)
-            options = {"label_column": label_column}
+            options = {"label_column": label_column, "normal_label": normal_label}
             document = runs.config_document(detector, data, options)
             (staging / "config.toml").write_text(tomli_w.dumps(document))
             runs.write_metrics(staging / "metrics.csv", runs.training_history(detector))
@@ -145,6 +146,7 @@ def detect_series(
             "handle_missing": handle_missing,
             "seed": seed,
             "label_column": label_column,
+            "normal_label": normal_label,
         }
         words = ["aekit", "detect-series", data]
         for name, value in flags.items():

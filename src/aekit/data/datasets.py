@@ -7,7 +7,8 @@ its own.
 * :func:`load_digits`: scikit-learn's bundled 8x8 digits, no download needed.
 * :func:`load_mnist`: a folder of MNIST or Fashion-MNIST IDX files, plain or gzipped.
 * :func:`read_idx`: one IDX file as a raw ``uint8`` array.
-* :func:`load_array`: ``.npy``, ``.npz``, ``.csv`` or ``.parquet`` by suffix.
+* :func:`load_array`: ``.npy``, ``.npz``, ``.csv`` (also compressed, ``.csv.gz``), ``.tsv`` or
+  ``.parquet`` by suffix (:func:`aekit.data.file_kinds.data_suffix`).
 * :func:`open_dataset`: the same files (and folders of Parquet files or images) opened lazily,
   read a batch at a time (:mod:`aekit.data.lazy`).
 """
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.data.lazy import Dataset, csv_to_parquet, open_dataset
 from aekit.data.npy import load_npy, load_npz
 
@@ -51,9 +53,6 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _MNIST_SPLITS = {"train": "train", "test": "t10k"}
 _IMAGES_STEM = "images-idx3-ubyte"
 _LABELS_STEM = "labels-idx1-ubyte"
-
-_ARRAY_SUFFIXES = (".npy", ".npz")
-_TABLE_SUFFIXES = (".csv", ".parquet")
 
 
 def load_digits(as_images: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -181,8 +180,9 @@ def load_array(
     ----------
     path : str or path-like
         A ``.npy`` file (one array), a ``.npz`` file (``X`` under key ``"X"`` or ``"x"``, or
-        its only array other than ``"y"``; labels under ``"y"`` if present), or a ``.csv`` or
-        ``.parquet`` table.
+        its only array other than ``"y"``; labels under ``"y"`` if present), or a ``.csv``,
+        ``.tsv`` (tab-separated) or ``.parquet`` table. A text table may be compressed as
+        pandas infers it from the name: ``.csv.gz``, ``.csv.bz2``, ``.csv.xz``, ``.csv.zip``.
     label_column : str, optional
         For tables only: the column to take out of ``X`` and return as ``y``.
     csv : dict, optional
@@ -208,8 +208,8 @@ def load_array(
         (pickles are never loaded: they can run arbitrary code).
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    supported = _ARRAY_SUFFIXES + _TABLE_SUFFIXES
+    suffix = data_suffix(path)  # ".csv" for a compressed table.csv.gz too
+    supported = ARRAY_SUFFIXES + TABLE_SUFFIXES
     if suffix not in supported:
         raise ValueError(
             f"cannot load {path}: suffix {suffix or '(none)'!r} is not supported; "
@@ -217,7 +217,7 @@ def load_array(
         )
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    if suffix in _ARRAY_SUFFIXES:
+    if suffix in ARRAY_SUFFIXES:
         if label_column is not None:
             raise ValueError(
                 f"label_column={label_column!r} applies to .csv and .parquet tables only; "

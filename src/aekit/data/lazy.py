@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from aekit.data.file_kinds import TEXT_TABLES, data_suffix
 from aekit.data.readers import ArrayReader, ImageFolderReader, RowReader, is_memory_mapped, open_npy
 
 __all__ = [
@@ -133,9 +134,10 @@ def open_dataset(
     ----------
     path : str or path-like
         A ``.npy`` file (memory-mapped), a ``.parquet`` file or a folder of them (read one row
-        group at a time; the files must share a schema), a ``.csv`` file (up to
-        ``CSV_LIMIT_BYTES``, read into memory; convert a larger one with
-        :func:`csv_to_parquet`), or a folder of PNG/JPEG images (labels from sub-folders).
+        group at a time; the files must share a schema), a ``.csv`` or ``.tsv`` file (also
+        compressed, ``.csv.gz``; up to ``CSV_LIMIT_BYTES``, read into memory; convert a larger
+        one with :func:`csv_to_parquet`), or a folder of PNG/JPEG images (labels from
+        sub-folders).
     label_column : str, optional
         Tables only: the column holding labels, left out of the features.
     columns : list of str, optional
@@ -177,7 +179,7 @@ def open_dataset(
         if table:
             raise ValueError(f"label_column and columns apply to tables, not to {path}.")
         return Dataset(open_npy(path))
-    if suffix == ".csv":
+    if data_suffix(path) in TEXT_TABLES:  # also compressed: table.csv.gz
         return _csv(path, label_column, columns)
     raise ValueError(
         f"cannot open {path} lazily: use a .npy, .parquet or .csv file, a folder of Parquet "

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from aekit.data.file_kinds import csv_separator, data_suffix
+
 
 def _is_number(text: object) -> bool:
     try:
@@ -55,9 +57,16 @@ def read_csv(
     path: Path, sep: str = ",", encoding: str = "utf-8", header: bool = True
 ) -> pd.DataFrame:
     """``pd.read_csv`` with messages that name the file and the fix. ``header=False``: the file
-    has no header row, and its columns are named x0, x1, ..."""
+    has no header row, and its columns are named x0, x1, ... A ``.tsv`` file is read with tabs
+    unless ``sep`` says otherwise; a compressed one (``table.csv.gz``) is decompressed as pandas
+    infers from its name."""
+    sep = csv_separator(path, sep)
     try:
         table = pd.read_csv(path, sep=sep, encoding=encoding, header=0 if header else None)
+    except (EOFError, OSError) as err:  # a cut-off or damaged compressed file
+        if data_suffix(path) == Path(path).suffix.lower():
+            raise
+        raise ValueError(f"{path} is not a readable {Path(path).suffix} file: {err}") from None
     except UnicodeDecodeError as err:
         raise ValueError(
             f"{path} is not {encoding} text ({err.reason} at byte {err.start}); give its "

@@ -1,0 +1,198 @@
+"""``aekit detect``'s options reach the commands that read its run: the normal label is
+recorded and read back by ``evaluate``, which can also be told one; a threshold rule refuses the
+options it would ignore; a table with labels prints the figures they give."""
+
+import json
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import aekit
+from aekit.cli import app
+
+runner = CliRunner()
+QUICK = ["--param", "n_estimators=1", "--quiet"]
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def _table(n=120, seed=0):
+    """Two tied numbers and a category; the last 8 rows break the tie, labelled 'fraud'."""
+    rng = np.random.RandomState(seed)
+    a = rng.normal(size=n)
+    frame = pd.DataFrame(
+        {"a": a, "b": 2 * a + 0.05 * rng.normal(size=n), "kind": np.where(a > 0, "up", "down")}
+    )
+    frame.loc[n - 8 :, "b"] += 4.0
+    frame["y"] = np.where(np.arange(n) >= n - 8, "fraud", "ok")
+    return frame
+
+
+@pytest.fixture(scope="module")
+def quick():
+    """A small member network: the commands' behaviour, not the detector's, is under test."""
+    from aekit.anomaly import detector as module
+
+    def member(n_samples, n_features, groups=(), noise=0.0):
+        return aekit.Autoencoder(
+            hidden_layer_sizes=(8,), latent_dim=2, max_iter=5, categorical_groups=groups or None
+        )
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "default_member", member)
+        yield
+
+
+@pytest.fixture(scope="module")
+def labelled_run(quick, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("det")
+    _table().to_csv(folder / "t.csv", index=False)
+    out = folder / "run"
+    result = invoke(
+        "detect", folder / "t.csv", "--out", out, "--label-column", "y", "--normal-label", "ok",
+        "--param", "n_estimators=1", "--quiet",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return folder / "t.csv", out, result.output
+
+
+def _figures(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output[result.output.index("{") :])
+
+
+def test_detect_records_the_normal_label_and_evaluate_reads_it(labelled_run, recwarn):
+    data, out, _ = labelled_run
+    config = tomllib.loads((out / "config.toml").read_text())
+    assert config["data"]["normal_label"] == "ok" and config["data"]["label_column"] == "y"
+    recorded = _figures(invoke("evaluate", out, data, "--quiet"))
+    assert not [w for w in recwarn if "most frequent" in str(w.message)]  # no guess
+    given = _figures(invoke("evaluate", out, data, "--quiet", "--normal-label", "ok"))
+    assert recorded["roc_auc"] == given["roc_auc"] > 0.9
+    # the other label as normal: the anomalies are the other rows, ROC-AUC is 1 - AUC exactly
+    flipped = _figures(invoke("evaluate", out, data, "--quiet", "--normal-label", "fraud"))
+    assert flipped["roc_auc"] == pytest.approx(1 - given["roc_auc"])
+    bad = invoke("evaluate", out, data, "--quiet", "--normal-label", "nope")
+    assert isinstance(bad.exception, ValueError) and "not a label of DATA" in str(bad.exception)
+
+
+def test_a_recorded_normal_label_that_data_lacks_is_not_forced(labelled_run, tmp_path):
+    """Labels of another kind in the evaluated DATA (0/1 here): the recorded 'ok' does not apply,
+    and the usual rule (0 is normal) does."""
+    data, out, _ = labelled_run
+    table = _table().assign(y=lambda f: (f["y"] == "fraud").astype(int))
+    table.to_csv(tmp_path / "numeric.csv", index=False)
+    numeric = _figures(invoke("evaluate", out, tmp_path / "numeric.csv", "--quiet"))
+    text = _figures(invoke("evaluate", out, data, "--quiet"))
+    assert numeric["roc_auc"] == pytest.approx(text["roc_auc"])
+
+
+def test_detect_series_takes_and_records_the_normal_label(tmp_path, recwarn):
+    from aekit.timeseries import detector as module
+
+    t = np.arange(150)
+    frame = pd.DataFrame(
+        {"v": np.sin(t / 4), "y": np.where((t > 100) & (t < 106), "spike", "calm")}
+    )
+    frame.loc[101:105, "v"] += 3.0
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    small = aekit.AnomalyDetector(
+        estimator=aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=5),
+        n_estimators=1,
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "default_window_detector", lambda: small)
+        result = invoke(
+            "detect-series", tmp_path / "s.csv", "--window", 8, "--label-column", "y",
+            "--normal-label", "calm", "--out", tmp_path / "run",
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert not [w for w in recwarn if "most frequent" in str(w.message)]
+    config = tomllib.loads((tmp_path / "run" / "config.toml").read_text())
+    assert config["data"]["normal_label"] == "calm"
+    assert "--normal-label calm" in (tmp_path / "run" / "command.txt").read_text()
+
+
+def test_detect_prints_the_figures_its_labels_give(labelled_run):
+    from sklearn.metrics import roc_auc_score
+
+    _, out, printed = labelled_run
+    scores = pd.read_csv(out / "scores.csv")
+    auc = roc_auc_score(scores["label"] == "fraud", scores["anomaly_score"])
+    assert f"ROC-AUC {auc:.4f}" in printed and "PR-AUC" in printed
+
+
+@pytest.mark.parametrize(
+    "options, said",
+    [
+        (["--threshold", "mean_std", "--contamination", "0.05"], "--contamination 0.05 has"),
+        (["--param", "n_std=2"], "--param n_std=2 has"),  # the default rule reads no n_std
+        (["--normal-rows", "t.csv"], "--normal-rows has"),
+    ],
+)
+def test_a_setting_the_threshold_rule_ignores_is_warned_of_in_flags(quick, tmp_path, options, said):
+    """fit warns of it (aekit.anomaly.thresholds.warn_unused_options); the command line says
+    it with its own flags."""
+    from aekit.cli.errors import for_the_command_line
+
+    _table().drop(columns="y").to_csv(tmp_path / "t.csv", index=False)
+    options = [str(tmp_path / o) if o == "t.csv" else o for o in options]
+    with pytest.warns(UserWarning, match="no effect with threshold") as caught:
+        result = invoke("detect", tmp_path / "t.csv", "--out", tmp_path / "run", *options,
+                        "--param", "n_estimators=1", "--quiet")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    line = next(for_the_command_line(str(w.message)) for w in caught if "effect" in str(w.message))
+    assert line.startswith(said) and "--threshold " in line and "=" not in line.split("--param")[0]
+
+
+def test_detect_series_warns_of_a_setting_its_rule_ignores(tmp_path):
+    from aekit.timeseries import detector as module
+
+    pd.DataFrame({"v": np.sin(np.arange(80) / 3)}).to_csv(tmp_path / "s.csv", index=False)
+    small = aekit.AnomalyDetector(
+        estimator=aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=3),
+        n_estimators=1,
+    )
+    options = ["--contamination", "0.1", "--param", "risk=0.01", "--window", "8"]  # a rate: no risk
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "default_window_detector", lambda: small)
+        with pytest.warns(UserWarning, match=r"risk=0\.01 has no effect"):
+            result = invoke("detect-series", tmp_path / "s.csv", "--out", tmp_path / "r", *options)
+    assert result.exit_code == 0, result.output
+
+
+def test_the_validation_threshold_takes_normal_rows_from_a_file(quick, tmp_path):
+    from aekit.cli.errors import for_the_command_line
+
+    table = _table()
+    table.to_csv(tmp_path / "t.csv", index=False)
+    refused = invoke("detect", tmp_path / "t.csv", "--threshold", "validation", *QUICK)
+    line = for_the_command_line(str(refused.exception))  # as run_cli prints it
+    assert "give them with --normal-rows FILE" in line and "fit(" not in line
+    clean = table[table["y"] == "ok"].iloc[:60]  # its label column is left out
+    clean.to_csv(tmp_path / "clean.csv", index=False)
+    out = tmp_path / "run"
+    result = invoke(
+        "detect", tmp_path / "t.csv", "--label-column", "y", "--normal-label", "ok",
+        "--threshold", "validation",
+        "--normal-rows", tmp_path / "clean.csv", "--param", "percentile=90",
+        "--param", "n_estimators=1", "--out", out, "--quiet",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    detector = aekit.load(out / "model.safetensors")
+    rows = clean.drop(columns="y")
+    assert detector.threshold_ == pytest.approx(np.percentile(detector.anomaly_score(rows), 90))
+
+
+def test_info_and_help_of_a_detector_say_only_what_is_true(labelled_run):
+    _, out, _ = labelled_run
+    info = invoke("info", out)
+    assert info.exit_code == 0, info.output
+    assert "final metrics" not in info.output and "AnomalyDetector" in info.output  # no '{}'
+    text = " ".join(invoke("score", "--help").output.split())
+    assert "higher = more normal" in text and "anomaly_score, higher = more anomalous" in text
