@@ -196,3 +196,16 @@ def test_info_and_help_of_a_detector_say_only_what_is_true(labelled_run):
     assert "final metrics" not in info.output and "AnomalyDetector" in info.output  # no '{}'
     text = " ".join(invoke("score", "--help").output.split())
     assert "higher = more normal" in text and "anomaly_score, higher = more anomalous" in text
+
+
+def test_column_messages_give_command_line_advice():
+    # aekit.data.column_checks' messages are written for Python (X[[...]], "leave it out").
+    from aekit.cli.errors import for_the_command_line
+
+    order = (
+        "X has the columns seen in fit in another order; pass them in fit's order: X[['a', 'b']]."
+    )
+    assert for_the_command_line(order, set()).endswith("put them in fit's order: a, b.")
+    extra = "X has ['y'], which fit did not have (a label? leave it out). Pass the columns ..."
+    assert "(a label? name it with --label-column)" in for_the_command_line(extra, {"label_column"})
+    assert "(a label? drop it from DATA)" in for_the_command_line(extra, set())

@@ -38,6 +38,12 @@ _OPTION_ADVICE = (
         "refit with 'aekit detect-series --handle-missing interpolate'",
     ),
     (r"\bpass handle_missing=True\b", "handle_missing", "pass --handle-missing", None),
+    (  # aekit.data.column_checks.column_mismatch
+        r"\(a label\? leave it out\)",
+        "label_column",
+        "(a label? name it with --label-column)",
+        "(a label? drop it from DATA)",
+    ),
     (
         r"\bpass them as fit\(X, X_normal=\.\.\.\)",
         "normal_rows",
@@ -89,6 +95,10 @@ _ADVICE = (
         r"one-hot encodes them reversibly\) or drop them\.",
         r"DATA has text columns (\1) that this model cannot read: drop them, or name the "
         r"label column with --label-column ('aekit train' encodes text columns itself).",
+    ),
+    (
+        r"\bpass them in fit's order: X\[(\[[^\]]*\])\]",
+        lambda m: "put them in fit's order: " + _comma_list(m[1]).replace(",", ", "),
     ),
     (r"^X (contains|has) ", r"DATA \1 "),
     (r"^X's ", "DATA's "),
