@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from aekit.cli import app
 from aekit.cli.errors import error_message
 from aekit.cli.outputs import INPUT_ARGUMENTS, check_outputs
+from aekit.hashing import load_index
 
 runner = CliRunner()
 QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--param", "latent_dim=2",
@@ -134,6 +135,9 @@ def test_denoise_figure_of_a_table_model_is_refused_first(tables, tmp_path):
                     "--figure", tmp_path / "f.png")  # fmt: skip
     refused(result, "--figure needs an image model")
     assert not (tmp_path / "c.npy").exists()
+    # --- 4: denoise leaves out the label column DT recorded (it has no column for it)
+    ok(invoke("denoise", tmp_path / "DT", tables / "t.csv", "-o", tmp_path / "c.npy"))
+    assert np.load(tmp_path / "c.npy").shape == (40, 4)
 
 
 # --- 3: a missing folder of an output file is an error, not created -------------------------------
@@ -154,3 +158,32 @@ def test_a_missing_output_folder_is_not_created(args, tables, images, tmp_path):
     args = [a.format(missing=missing, tmp=tmp_path, **names) for a in args]
     refused(invoke(*args), f"folder {missing} does not exist; create it first")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- 4: the recorded label column is left out wherever DATA comes from ---------------------------
+
+
+def test_a_parquet_folder_drops_the_recorded_label_column(tmp_path):
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for i in range(2):
+        labelled(20, seed=i).to_parquet(parts / f"part{i}.parquet", index=False)
+    ok(invoke("train", parts, "--model", "cvae", "--label-column", "y", *QUICK,
+              "--out", tmp_path / "CP"))  # fmt: skip
+    for command in ("predict", "encode", "score"):
+        ok(invoke(command, tmp_path / "CP", parts, "-o", tmp_path / f"{command}.csv"))
+        assert len(pd.read_csv(tmp_path / f"{command}.csv")) == 40
+    assert set(pd.read_csv(tmp_path / "predict.csv")["label"]) <= {"u", "v"}
+
+
+@pytest.mark.parametrize("train", ["train-compressor", "train-hasher"])
+def test_a_hasher_or_compressor_run_records_its_label_column(train, tables, tmp_path):
+    options = ["--epochs", 1, "--quiet", "--param", "hidden_layer_sizes=[8]"]
+    ok(invoke(train, tables / "t.csv", "--label-column", "y", *options, "--out", tmp_path / "M"))
+    if train == "train-hasher":
+        ok(invoke("index", tmp_path / "M", tables / "t.csv", "--out", tmp_path / "t.index"))
+        assert load_index(tmp_path / "t.index").n_rows == 40
+        return
+    ok(invoke("compress", tmp_path / "M", tables / "t.csv", "-o", tmp_path / "t.aek"))
+    ok(invoke("decompress", tmp_path / "M", tmp_path / "t.aek", "-o", tmp_path / "r.npy"))
+    assert np.load(tmp_path / "r.npy").shape == (40, 4)  # the four features, not the label

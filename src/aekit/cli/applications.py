@@ -15,11 +15,13 @@ from aekit.cli.common import (
     Grayscale,
     ImageShape,
     ImageSize,
+    LabelColumn,
     Output,
     Run,
     app,
     load_run,
     open_data,
+    run_label_column,
     write_rows,
 )
 
@@ -50,6 +52,7 @@ def denoise(
         Path | None, typer.Option(help="PNG of noisy / denoised (/ clean) rows, 8 images.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of --add-noise.")] = 0,
+    label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = False,
@@ -74,7 +77,8 @@ def denoise(
     if (figure is not None or output.suffix.lower() == ".png") and estimator.image_shape_ is None:
         option = "--figure" if figure is not None else "-o .png"
         raise ValueError(f"{option} needs an image model; write -o .npy, .csv or .parquet.")
-    options = (None, image_shape, image_size, grayscale)
+    label_column = run_label_column(run, data, label_column)  # left out, as in training
+    options = (label_column, image_shape, image_size, grayscale)
     if add_noise:
         X, clean = _noisy(data, options, add_noise, seed)
     else:  # read, cleaned and written a chunk at a time: DATA on disk is never read whole
