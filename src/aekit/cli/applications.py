@@ -15,12 +15,14 @@ from aekit.cli.common import (
     Grayscale,
     ImageShape,
     ImageSize,
+    LabelColumn,
     Output,
     Quiet,
     Run,
     app,
     load_run,
     open_data,
+    run_label_column,
     write_rows,
 )
 
@@ -51,6 +53,7 @@ def denoise(
         Path | None, typer.Option(help="PNG of noisy / denoised (/ clean) rows, 8 images.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of --add-noise.")] = 0,
+    label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = False,
@@ -60,17 +63,23 @@ def denoise(
     chunk at a time; --add-noise corrupts DATA in memory (up to 64 MiB of float32 rows)."""
     import numpy as np
 
-    from aekit.data.writers import write_batches
+    from aekit.data.writers import SUFFIXES, write_batches
     from aekit.estimators.streaming import chunks_of
     from aekit.viz.denoising import denoising_grid
 
+    if output.suffix.lower() not in (*SUFFIXES, ".png"):  # before any work: nothing half done
+        raise ValueError(f"-o {output}: write .npy, .csv, .parquet, or .png for a grid.")
     estimator = load_run(run)
     if not hasattr(estimator, "denoise"):
         raise ValueError(
             f"{run} holds a {type(estimator).__name__}, not a DenoisingAutoencoder; train one "
             "with 'aekit train DATA --model dae'."
         )
-    options = (None, image_shape, image_size, grayscale)
+    if (figure is not None or output.suffix.lower() == ".png") and estimator.image_shape_ is None:
+        option = "--figure" if figure is not None else "-o .png"
+        raise ValueError(f"{option} needs an image model; write -o .npy, .csv or .parquet.")
+    label_column = run_label_column(run, data, label_column)  # left out, as in training
+    options = (label_column, image_shape, image_size, grayscale)
     if add_noise:
         X, clean = _noisy(data, options, add_noise, seed)
     else:  # read, cleaned and written a chunk at a time: DATA on disk is never read whole
@@ -122,8 +131,6 @@ def _noisy(data: str, options: tuple, add_noise: str, seed: int):
 def _write_figure(path: Path, estimator, noisy, denoised, clean, draw) -> None:
     from aekit.viz.figures import save_figure
 
-    if estimator.image_shape_ is None:
-        raise ValueError("--figure needs an image model.")
     title = "noisy / denoised / clean"
     save_figure(draw(noisy, denoised, clean, image_shape=estimator.image_shape_, title=title), path)
 

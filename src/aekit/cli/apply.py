@@ -19,7 +19,7 @@ from aekit.cli.common import (
     load_run,
     open_data,
     read_data,
-    recorded_label_column,
+    run_label_column,
 )
 
 
@@ -99,7 +99,7 @@ def _data_command(name: str, compute, doc: str):
 
         estimator = load_run(run)
         _check_kind(name, estimator, run)
-        label_column = label_column or recorded_label_column(run, data)  # as the run read it
+        label_column = run_label_column(run, data, label_column)  # as the run read it
         encoder = run_encoder(run)  # text columns are encoded as in training
         if hasattr(estimator, "time_column"):  # a series is scored whole: a point's score
             X, y = read_data(data, label_column, image_shape, image_size, grayscale)  # needs

@@ -129,12 +129,29 @@ def read_data(data: str, label_column, image_shape, image_size, grayscale):
     return load_data(data, DataOptions(label_column, image_shape, image_size, grayscale))
 
 
+def run_label_column(run: Path, data: str, label_column: str | None) -> str | None:
+    """The label column of DATA for RUN's model: ``label_column`` (--label-column) when given,
+    else the one RUN's training recorded when DATA has it (a folder of Parquet files by its
+    first file's columns, which all its files share). Every command that reads DATA for a RUN
+    asks here, so the recorded label never reaches the model as a feature."""
+    if label_column:
+        return label_column
+    folder = Path(data)
+    if folder.is_dir():
+        from aekit.cli.data import on_disk
+
+        if not on_disk(data):
+            return None  # an image folder: its labels are its sub-folders
+        data = str(min(folder.glob("**/*.parquet")))
+    return recorded_label_column(run, data)
+
+
 def read_for_run(run: Path, data: str, label_column, image_shape, image_size, grayscale):
     """DATA as RUN's model reads it: labels from the column RUN's training recorded (unless
     ``label_column`` names one), text columns encoded as in training (:mod:`aekit.cli.tables`)."""
     from aekit.cli import tables
 
-    label_column = label_column or recorded_label_column(run, data)
+    label_column = run_label_column(run, data, label_column)
     X, y = read_data(data, label_column, image_shape, image_size, grayscale)
     return tables.encoded(tables.run_encoder(run), X), y
 

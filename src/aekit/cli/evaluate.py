@@ -29,8 +29,8 @@ from aekit.cli.common import (
     load_run,
     open_data,
     read_data,
-    recorded_label_column,
     recorded_normal_label,
+    run_label_column,
 )
 
 ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s, as GenerativeMixin.active_units
@@ -138,7 +138,7 @@ def evaluate(
     from aekit.io.atomic import atomic_write
 
     estimator = load_run(run)
-    label_column = label_column or recorded_label_column(run, data)  # as the run read it
+    label_column = run_label_column(run, data, label_column)  # as the run read it
     encoder = run_encoder(run)  # text columns are encoded as in training
     options = (label_column, image_shape, image_size, grayscale)
     if hasattr(estimator, "time_column"):  # a series is scored whole: a point needs its windows

@@ -54,7 +54,7 @@ def finetune(
 
     from aekit import registry
     from aekit.cli import runs, tables
-    from aekit.cli.common import read_for_run, recorded_label_column
+    from aekit.cli.common import read_for_run, run_label_column
     from aekit.core import distributed
 
     if task not in TASKS:
@@ -72,7 +72,7 @@ def finetune(
                 "from 'aekit train'."
             )
         # DATA as RUN read it: its recorded label column, its text columns one-hot encoded.
-        label_column = label_column or recorded_label_column(run, data)
+        label_column = run_label_column(run, data, label_column)
         X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
         if y is None:
             raise ValueError(f"DATA {data} has no labels; name their column with --label-column.")

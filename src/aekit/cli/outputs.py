@@ -54,6 +54,9 @@ def check_file(path: Path | None, option: str = "-o/--output") -> None:
         return
     if path.is_dir():
         raise ValueError(f"{option} {path} is a folder; give a file name inside it.")
+    if not path.absolute().parent.exists():  # a typo in a folder name is not a request for one
+        folder = path.parent
+        raise ValueError(f"{option} {path}: folder {folder} does not exist; create it first.")
     check_writable_folder(path.parent, option)
 
 
@@ -161,6 +164,47 @@ FOLDER_COMMANDS = {
 MODEL_SUFFIX = ".safetensors"  # train-hasher/-compressor --out NAME.safetensors: a model file
 
 
+# The arguments through which commands read files, by parameter name: an output that is one of
+# them would be replaced by what was computed from it.
+INPUT_ARGUMENTS = {
+    "data": "DATA",
+    "query": "QUERY",
+    "file": "FILE",
+    "index_file": "INDEX",
+    "run": "RUN",
+    "model": "--model",
+    "config": "--config",
+}
+
+
+def check_not_input(path: Path, option: str, arguments: dict[str, object]) -> None:
+    """``path`` is none of the files the command reads (the same file once links and relative
+    paths are resolved): writing it would destroy the input before anyone could look back."""
+    if not path.is_file():
+        return
+    for name, argument in INPUT_ARGUMENTS.items():
+        source = arguments.get(name)
+        if isinstance(source, (str, Path)) and Path(source).is_file():
+            if os.path.samefile(source, path):
+                raise ValueError(
+                    f"{option} {path} is {argument} itself: writing it would replace the input; "
+                    "choose another file."
+                )
+
+
+def check_figure(path: Path, option: str) -> None:
+    """``path`` names a format matplotlib writes (PNG when it has no suffix, as save_figure)."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    formats = FigureCanvasBase.get_supported_filetypes()
+    fmt = path.suffix.lstrip(".").lower() or "png"
+    if fmt not in formats:
+        raise ValueError(
+            f"{option} {path}: cannot draw a figure as .{fmt}; use .png, .svg or .pdf "
+            f"(or {', '.join(sorted(set(formats) - {'png', 'svg', 'pdf'}))})."
+        )
+
+
 def check_outputs(command: str, arguments: dict[str, object]) -> None:
     """Check every output path among a command's ``arguments`` (see :data:`FILE_OPTIONS`)."""
     for name, option in FILE_OPTIONS.items():
@@ -173,6 +217,9 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
             check_writable_folder(path.parent, option)
         else:
             check_file(path, option)
+            check_not_input(path, option, arguments)
+        if name == "figure":
+            check_figure(path, option)
 
 
 def check_outputs_first(app: typer.Typer) -> None:

@@ -29,6 +29,7 @@ from aekit.cli.common import (
     app,
     load_run,
     open_data,
+    run_label_column,
     write_rows,
 )
 from aekit.io.atomic import atomic_write
@@ -81,7 +82,8 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
         if not writes:
             return
         estimator.save(staging / runs.MODEL_FILE)
-        runs.write_record(staging, estimator, data, started, len(X))
+        # the label column X left out, recorded so that index and compress leave it out too
+        runs.write_record(staging, estimator, data, started, len(X), options["label_column"])
     typer.echo(f"run: {run}")
 
 
@@ -144,6 +146,7 @@ def index(
     from aekit.estimators.streaming import iter_outputs
     from aekit.hashing import HammingIndex
 
+    label_column = run_label_column(run, data, label_column)  # left out, as in training
     X, _ = open_data(data, label_column, image_shape, image_size, grayscale)
     codes = np.concatenate(list(iter_outputs(hasher, X, "transform")))  # hashed chunk by chunk
     built = HammingIndex(codes, hasher=hasher)  # as hasher.index(X): n_bits per row in memory
@@ -244,6 +247,7 @@ def compress(
 ) -> None:
     """Compress the rows of DATA with the Compressor in RUN into one self-describing file."""
     compressor = _load_compressor(run)
+    label_column = run_label_column(run, data, label_column)  # left out, as in training
     X, _ = open_data(data, label_column, image_shape, image_size, grayscale)
     payload = compressor.compress(X, step=step)  # DATA on disk: encoded a chunk at a time
     atomic_write(output, lambda tmp: Path(tmp).write_bytes(payload))

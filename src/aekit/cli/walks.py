@@ -19,6 +19,7 @@ from aekit.cli.common import (
     labels_option,
     load_run,
     read_data,
+    run_label_column,
 )
 
 Label = Annotated[str | None, typer.Option(help="Label to decode under (ConditionalVAE).")]
@@ -79,6 +80,7 @@ def traverse(
     grid_values = _values(values)
     if units < 1:
         raise ValueError(f"--units {units} must be at least 1.")
+    label_column = run_label_column(run, data, label_column)  # left out, as in training
     X, _ = read_data(data, label_column, image_shape, image_size, grayscale)
     rows = np.asarray(X)
     if not 0 <= index < len(rows):

@@ -1,0 +1,189 @@
+"""Where the commands write, and what they read for a RUN (review 6): an output that is the
+input is refused, an output's format and folder are checked before any work, and the label
+column a run recorded is left out of DATA by every command that reads DATA for that run,
+whatever DATA is (a CSV, a folder of Parquet files)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from aekit.cli import app
+from aekit.cli.errors import error_message
+from aekit.cli.outputs import INPUT_ARGUMENTS, check_outputs
+from aekit.hashing import load_index
+
+runner = CliRunner()
+QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--param", "latent_dim=2",
+         "--quiet"]  # fmt: skip
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def ok(result):
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def refused(result, *words: str) -> str:
+    assert isinstance(result.exception, ValueError), result.output
+    message = error_message(result.exception)
+    for word in words:
+        assert word in message, message
+    return message
+
+
+def labelled(n: int = 40, seed: int = 0) -> pd.DataFrame:
+    """Four numeric columns and a label column ``y`` (text, so a model fed it would fail)."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(rng.normal(size=(n, 4)).astype(np.float32), columns=list("abcd"))
+    return frame.assign(y=["u", "v"] * (n // 2))
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("outputs")
+
+
+@pytest.fixture(scope="module")
+def tables(folder) -> Path:
+    """t.csv (features a-d and label y) and an AE run R trained on it with --label-column y."""
+    labelled().to_csv(folder / "t.csv", index=False)
+    ok(invoke("train", folder / "t.csv", "--model", "ae", "--label-column", "y", *QUICK,
+              "--out", folder / "R"))  # fmt: skip
+    return folder
+
+
+@pytest.fixture(scope="module")
+def images(folder) -> Path:
+    """x.npy (40 rows of 4x4 images) and a denoising run D trained on them."""
+    rows = np.random.default_rng(1).uniform(size=(40, 16)).astype(np.float32)
+    np.save(folder / "x.npy", rows)
+    ok(invoke("train", folder / "x.npy", "--image-shape", "1,4,4", "--model", "dae", *QUICK,
+              "--out", folder / "D"))  # fmt: skip
+    return folder
+
+
+# --- 1: an output that is the input is refused, the input left as it was -------------------------
+
+
+@pytest.mark.parametrize(
+    "command, data",
+    [
+        (["encode", "R"], "t.csv"),
+        (["reconstruct", "R"], "t.csv"),
+        (["score", "R"], "t.csv"),
+        (["denoise", "D"], "x.npy"),
+        (["impute"], "holes.csv"),
+    ],
+    ids=lambda v: v[0] if isinstance(v, list) else v,
+)
+@pytest.mark.parametrize("spelling", ["same", "link"])
+def test_an_output_that_is_the_input_is_refused(command, data, spelling, tables, images, tmp_path):
+    holes = labelled().drop(columns="y")
+    holes.iloc[3, 1] = np.nan
+    holes.to_csv(tables / "holes.csv", index=False)
+    data = Path(shutil.copy(tables / data, tmp_path))  # what a failure would replace: a copy
+    output = data
+    if spelling == "link":  # another name for the same file
+        output = tmp_path / f"link{data.suffix}"
+        output.symlink_to(data)
+    before = data.read_bytes()
+    args = [tables / a if a in ("R", "D") else a for a in command]
+    refused(invoke(*args, data, "-o", output), "is DATA itself", "choose another file")
+    assert data.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", sorted(INPUT_ARGUMENTS))
+def test_no_input_argument_can_be_an_output(name, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("a\n1\n")
+    with pytest.raises(ValueError, match=f"is {INPUT_ARGUMENTS[name]} itself"):
+        check_outputs("any", {name: str(source), "output": Path(tmp_path / "." / "in.csv")})
+    check_outputs("any", {name: str(source), "output": tmp_path / "other.csv"})  # no error
+
+
+# --- 2: a figure or output that cannot be written stops the command before it writes anything ---
+
+
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        (["-o", "c.npy", "--figure", "f.txt"], ["--figure", "cannot draw a figure as .txt"]),
+        (["-o", "c.txt", "--figure", "f.png"], ["-o", "write .npy, .csv, .parquet"]),
+    ],
+)
+def test_denoise_checks_its_outputs_before_writing_any(options, words, images, tmp_path):
+    options = [tmp_path / o if "." in o else o for o in options]
+    result = invoke("denoise", images / "D", images / "x.npy", "--image-shape", "1,4,4",
+                    "--add-noise", "masking:0.3", *options)  # fmt: skip
+    refused(result, *words)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_denoise_figure_of_a_table_model_is_refused_first(tables, tmp_path):
+    ok(invoke("train", tables / "t.csv", "--model", "dae", "--label-column", "y", *QUICK,
+              "--out", tmp_path / "DT"))  # fmt: skip
+    result = invoke("denoise", tmp_path / "DT", tables / "t.csv", "-o", tmp_path / "c.npy",
+                    "--figure", tmp_path / "f.png")  # fmt: skip
+    refused(result, "--figure needs an image model")
+    assert not (tmp_path / "c.npy").exists()
+    # --- 4: denoise leaves out the label column DT recorded (it has no column for it)
+    ok(invoke("denoise", tmp_path / "DT", tables / "t.csv", "-o", tmp_path / "c.npy"))
+    assert np.load(tmp_path / "c.npy").shape == (40, 4)
+
+
+# --- 3: a missing folder of an output file is an error, not created -------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["encode", "{R}", "{t}", "-o", "{missing}/z.csv"],
+        ["impute", "{t}", "-o", "{tmp}/f.csv", "--save-model", "{missing}/m.safetensors"],
+        ["denoise", "{D}", "{x}", "-o", "{tmp}/c.npy", "--figure", "{missing}/f.png"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_missing_output_folder_is_not_created(args, tables, images, tmp_path):
+    missing = tmp_path / "no" / "such"
+    names = dict(R=tables / "R", D=images / "D", t=tables / "t.csv", x=images / "x.npy")
+    args = [a.format(missing=missing, tmp=tmp_path, **names) for a in args]
+    refused(invoke(*args), f"folder {missing} does not exist; create it first")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- 4: the recorded label column is left out wherever DATA comes from ---------------------------
+
+
+def test_a_parquet_folder_drops_the_recorded_label_column(tmp_path):
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for i in range(2):
+        labelled(20, seed=i).to_parquet(parts / f"part{i}.parquet", index=False)
+    ok(invoke("train", parts, "--model", "cvae", "--label-column", "y", *QUICK,
+              "--out", tmp_path / "CP"))  # fmt: skip
+    for command in ("predict", "encode", "score"):
+        ok(invoke(command, tmp_path / "CP", parts, "-o", tmp_path / f"{command}.csv"))
+        assert len(pd.read_csv(tmp_path / f"{command}.csv")) == 40
+    assert set(pd.read_csv(tmp_path / "predict.csv")["label"]) <= {"u", "v"}
+
+
+@pytest.mark.parametrize("train", ["train-compressor", "train-hasher"])
+def test_a_hasher_or_compressor_run_records_its_label_column(train, tables, tmp_path):
+    options = ["--epochs", 1, "--quiet", "--param", "hidden_layer_sizes=[8]"]
+    ok(invoke(train, tables / "t.csv", "--label-column", "y", *options, "--out", tmp_path / "M"))
+    if train == "train-hasher":
+        ok(invoke("index", tmp_path / "M", tables / "t.csv", "--out", tmp_path / "t.index"))
+        assert load_index(tmp_path / "t.index").n_rows == 40
+        return
+    ok(invoke("compress", tmp_path / "M", tables / "t.csv", "-o", tmp_path / "t.aek"))
+    ok(invoke("decompress", tmp_path / "M", tmp_path / "t.aek", "-o", tmp_path / "r.npy"))
+    assert np.load(tmp_path / "r.npy").shape == (40, 4)  # the four features, not the label
