@@ -40,7 +40,10 @@ def export(
     _needs("export", "onnx", "onnxscript")
     from aekit.export import export_onnx
 
-    manifest = export_onnx(load_run(run), folder)
+    try:
+        manifest = export_onnx(load_run(run), folder)
+    except RuntimeError as err:  # a network the exporter cannot translate: one line, exit 2
+        raise ValueError(str(err)) from err
     files = sorted(p.name for p in folder.glob("*.onnx"))
     typer.echo(f"{', '.join(files)} and {manifest.name}: {folder}")
 
