@@ -148,6 +148,20 @@ def test_a_failed_export_leaves_nothing_behind(tmp_path, monkeypatch):
     assert not (tmp_path / "refused").exists()
 
 
+def test_a_label_index_out_of_range_is_refused_or_nan_never_a_plausible_row(tmp_path):
+    """A one-hot made by comparison matched no class for 70 or -1: the module and its graph
+    decoded an all-zero label into ordinary-looking rows."""
+    X, y = load_digits()
+    cvae = aekit.ConditionalVAE(**CPU).fit(X[:100], y[:100])
+    module, z = cvae.decoder_module(), cvae.transform(X[:4], y[:4]).astype(np.float32)
+    with pytest.raises(ValueError, match=r"label indices must lie in 0\.\.9.*\[70, -1\]"):
+        module(torch.from_numpy(z), torch.tensor([70, -1, 3, 0]))
+    graph = session(cvae.to_onnx(tmp_path / "decoder.onnx", part="decoder"))
+    rows = graph.run(None, {"z": z, "label": np.array([70, -1, 3, 0])})[0]
+    assert np.isnan(rows[:2]).all()
+    np.testing.assert_allclose(rows[2:], cvae.inverse_transform(z[2:], [3, 0]), atol=1e-5)
+
+
 def test_log_sigmoid_is_exported_accurately(tmp_path):
     """Binary cross-entropy with logits (the Bernoulli likelihood) goes through log_sigmoid,
     whose default translation onnxruntime computes as -inf below about -17."""
