@@ -148,6 +148,27 @@ def test_export_into_its_folder_again_and_refusal_of_a_file(model_file, tmp_path
     )
 
 
+def test_a_failed_export_says_why_in_one_line_and_leaves_no_folder(model_file, tmp_path):
+    """A network the exporter cannot translate (here its decoder, after the encoder was
+    written) was a traceback, exit 1, and a folder of graphs without a manifest."""
+    from aekit.core import onnx
+
+    def fails_on_the_decoder(module, inputs, path, *args, **kwargs):
+        if path.name == "decoder.onnx":
+            raise RuntimeError("ONNX export of DecoderModule failed: an untranslatable op.")
+        return written(module, inputs, path, *args, **kwargs)
+
+    written = onnx.export_onnx
+    out = tmp_path / "onnx"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(onnx, "export_onnx", fails_on_the_decoder)
+        result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(out)])
+    # a ValueError is what the command line's error path prints as one line, exit 2
+    assert isinstance(result.exception, ValueError), result.exception
+    assert str(result.exception) == "ONNX export of DecoderModule failed: an untranslatable op."
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_each_worker_loads_the_model_from_the_settings(model_file, tmp_path, monkeypatch):
     """What uvicorn's worker processes run (--workers > 1): the factory, in this process."""
     import warnings

@@ -124,3 +124,54 @@ def test_finetune_and_predict_read_the_table_as_the_run_did(mixed_run, table, tm
     result = invoke("predict", out, path, "-o", tmp_path / "p.csv")
     assert result.exit_code == 0, result.output
     assert set(pd.read_csv(tmp_path / "p.csv")["label"]) <= set(frame["kind"])
+
+
+def test_serve_takes_rows_of_the_table_and_encodes_them_as_score_does(
+    mixed_run, table, tmp_path, monkeypatch
+):
+    """aekit serve RUN answered 422 'X has non-numeric columns: colour' for the table it was
+    trained on: the RUN's encoder.json was not applied to requests."""
+    pytest.importorskip("fastapi")
+    import warnings
+
+    import uvicorn
+
+    from aekit.serve import runner
+
+    with warnings.catch_warnings():  # starlette's notice about the httpx it still uses
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    started = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(app=app))
+    monkeypatch.setattr(runner, "_torch_threads", lambda *_: None)  # this process's threads
+    assert invoke("serve", mixed_run).exit_code == 0
+    client = TestClient(started["app"], raise_server_exceptions=False)
+
+    path, frame = table
+    assert invoke("score", mixed_run, path, "-o", tmp_path / "s.csv").exit_code == 0
+    expected = pd.read_csv(tmp_path / "s.csv")["score"].to_numpy()
+    rows = frame.drop(columns="kind")
+    split = {"columns": list(rows.columns), "data": rows.to_numpy().tolist()}
+    records = rows[["colour", "weight", "size"]].to_dict(orient="records")  # any key order
+    for body in (split, {"rows": records}):
+        response = client.post("/v1/score", json=body)
+        assert response.status_code == 200, response.text
+        np.testing.assert_allclose(response.json()["scores"], expected, rtol=1e-9)
+
+    rebuilt = client.post("/v1/reconstruct", json=split).json()
+    assert rebuilt["columns"] == ["size", "weight", "colour"] and len(rebuilt["rows"]) == 40
+    assert {row[2] for row in rebuilt["rows"]} <= {"red", "green", "blue"}
+    assert client.get("/v1/model").json()["columns"] == ["size", "weight", "colour"]
+    numbers = client.post("/v1/score", json={"rows": [[1.0, 2.0, 3.0]]})
+    assert numbers.status_code == 422 and "send the rows as records" in numbers.json()["detail"]
+
+    settings = {  # --workers 2: each worker process loads the encoder too
+        "model": str(mixed_run / "model.safetensors"),
+        "encoder": str(mixed_run / "encoder.json"),
+        "api_key_file": None,
+        "limits": {},
+        "workers": 2,
+    }
+    monkeypatch.setenv(runner.ENVIRONMENT, json.dumps(settings))
+    worker = TestClient(runner.app_from_environment())
+    np.testing.assert_allclose(worker.post("/v1/score", json=split).json()["scores"], expected)

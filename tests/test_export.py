@@ -107,6 +107,61 @@ def test_a_graph_that_fixes_the_batch_is_refused_with_a_clear_error(tmp_path):
         export_onnx(CountsRows(), [torch.zeros(2, 3)], tmp_path / "c.onnx", ["x"], ["y"])
 
 
+def test_a_categorical_group_keeps_the_score_graphs_batch_dynamic(tmp_path):
+    """The categorical likelihood's per-feature NLL padded its group with zeros sized by
+    len(rows), which fixed the score graph's batch: export failed for any model trained on a
+    table with a text column (aekit train's one-hot groups)."""
+    rng = np.random.RandomState(0)
+    numbers = rng.normal(size=(80, 3)) * [1, 5, 20] + 7
+    colour = np.eye(3)[rng.randint(0, 3, 80)]  # one-hot in columns 2:5, numbers either side
+    X = np.hstack([numbers[:, :2], colour, numbers[:, 2:]]).astype(np.float32)
+    estimator = aekit.Autoencoder(categorical_groups=((2, 5),), **CPU).fit(X)
+    graph = session(estimator.to_onnx(tmp_path / "score.onnx", part="score"))
+    for n in (1, 7, 80):
+        got = graph.run(None, {"x": X[:n]})[0]
+        np.testing.assert_allclose(got, estimator.score_samples(X[:n]), rtol=0, atol=1e-4)
+
+
+def test_a_failed_export_leaves_nothing_behind(tmp_path, monkeypatch):
+    """No folder it created, no temporary files beside it; an existing folder keeps its files
+    as they were. (Graphs written before the failure: test_cli_ship, test_io's staged_folder.)"""
+    from aekit.core import onnx
+
+    estimator = aekit.Autoencoder(**CPU).fit(kind_data("gaussian")[0])
+
+    def fails(module, inputs, path, *args, **kwargs):
+        raise RuntimeError("ONNX export of EncoderModule failed: for the test.")
+
+    monkeypatch.setattr(onnx, "export_onnx", fails)
+    with pytest.raises(RuntimeError, match="for the test"):
+        aekit.export_onnx(estimator, tmp_path / "new")
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "manifest.json").write_text("{}")
+    with pytest.raises(RuntimeError, match="for the test"):
+        aekit.export_onnx(estimator, tmp_path / "old")
+    assert [p.name for p in tmp_path.iterdir()] == ["old"]
+    assert [p.name for p in (tmp_path / "old").iterdir()] == ["manifest.json"]
+    assert (tmp_path / "old" / "manifest.json").read_text() == "{}"
+    with pytest.raises(TypeError, match="cannot be exported"):  # refused before any file
+        aekit.export_onnx(aekit.TabularEncoder(), tmp_path / "refused")
+    assert not (tmp_path / "refused").exists()
+
+
+def test_a_label_index_out_of_range_is_refused_or_nan_never_a_plausible_row(tmp_path):
+    """A one-hot made by comparison matched no class for 70 or -1: the module and its graph
+    decoded an all-zero label into ordinary-looking rows."""
+    X, y = load_digits()
+    cvae = aekit.ConditionalVAE(**CPU).fit(X[:100], y[:100])
+    module, z = cvae.decoder_module(), cvae.transform(X[:4], y[:4]).astype(np.float32)
+    with pytest.raises(ValueError, match=r"label indices must lie in 0\.\.9.*\[70, -1\]"):
+        module(torch.from_numpy(z), torch.tensor([70, -1, 3, 0]))
+    graph = session(cvae.to_onnx(tmp_path / "decoder.onnx", part="decoder"))
+    rows = graph.run(None, {"z": z, "label": np.array([70, -1, 3, 0])})[0]
+    assert np.isnan(rows[:2]).all()
+    np.testing.assert_allclose(rows[2:], cvae.inverse_transform(z[2:], [3, 0]), atol=1e-5)
+
+
 def test_log_sigmoid_is_exported_accurately(tmp_path):
     """Binary cross-entropy with logits (the Bernoulli likelihood) goes through log_sigmoid,
     whose default translation onnxruntime computes as -inf below about -17."""

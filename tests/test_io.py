@@ -423,6 +423,28 @@ def test_saved_file_respects_umask(tmp_path, fitted_ae):
     assert (tmp_path / "model.safetensors").stat().st_mode & 0o777 == 0o644
 
 
+def test_staged_folder_moves_its_files_in_together_or_leaves_all_as_it_was(tmp_path):
+    from aekit.io.atomic import staged_folder
+
+    with pytest.raises(KeyboardInterrupt), staged_folder(tmp_path / "new") as staging:
+        (staging / "a.onnx").write_text("half")
+        raise KeyboardInterrupt
+    assert os.listdir(tmp_path) == []  # no folder, no temporary one beside it
+    with staged_folder(tmp_path / "new") as staging:
+        (staging / "a.onnx").write_text("1")
+    assert os.listdir(tmp_path / "new") == ["a.onnx"]
+    (tmp_path / "new" / "mine.txt").write_text("kept")
+    with staged_folder(tmp_path / "new", last="manifest.json") as staging:
+        for name in ("manifest.json", "a.onnx", "b.onnx"):
+            (staging / name).write_text("2")
+    files = {p.name: p for p in (tmp_path / "new").iterdir()}
+    assert sorted(files) == ["a.onnx", "b.onnx", "manifest.json", "mine.txt"]
+    assert files["a.onnx"].read_text() == "2" and files["mine.txt"].read_text() == "kept"
+    # the manifest moves in last, so whoever sees it sees the graphs it names
+    assert files["manifest.json"].stat().st_ctime_ns >= files["b.onnx"].stat().st_ctime_ns
+    assert os.listdir(tmp_path) == ["new"]
+
+
 # --- pickle and clone ----------------------------------------------------------------------------
 
 

@@ -40,7 +40,10 @@ def export(
     _needs("export", "onnx", "onnxscript")
     from aekit.export import export_onnx
 
-    manifest = export_onnx(load_run(run), folder)
+    try:
+        manifest = export_onnx(load_run(run), folder)
+    except RuntimeError as err:  # a network the exporter cannot translate: one line, exit 2
+        raise ValueError(str(err)) from err
     files = sorted(p.name for p in folder.glob("*.onnx"))
     typer.echo(f"{', '.join(files)} and {manifest.name}: {folder}")
 
@@ -68,13 +71,19 @@ def serve(
     ] = True,
 ) -> None:
     """Serve RUN's model over HTTP (FastAPI + uvicorn): /healthz, /v1/model, /v1/encode,
-    /v1/reconstruct, /v1/score, /v1/predict (detectors), /v1/generate (VAEs); docs at /docs."""
+    /v1/reconstruct, /v1/score, /v1/predict (detectors), /v1/generate (VAEs); docs at /docs.
+    A RUN trained on a table with text columns takes rows of that table (records, or "columns"
+    and "data"), encoded as 'aekit score' encodes them."""
     _needs("serve", "fastapi", "uvicorn")
     from aekit.cli.runs import model_path
+    from aekit.cli.tables import ENCODER_FILE
     from aekit.serve.app import Limits
     from aekit.serve.runner import serve as run_server
 
     if min(max_rows, threads) < 1 or min(max_body_mb, timeout) <= 0:
         raise ValueError("--max-rows, --max-body-mb, --timeout and --threads must be positive.")
     limits = Limits(int(max_body_mb * 2**20), max_rows, timeout, threads, batching)
-    run_server(model_path(run), host, port, workers, api_key_file, insecure, limits)
+    path = model_path(run)
+    # a RUN trained on text columns: requests are encoded as 'aekit score RUN DATA' encodes them
+    encoder = run / ENCODER_FILE if run.is_dir() and (run / ENCODER_FILE).is_file() else None
+    run_server(path, host, port, workers, api_key_file, insecure, limits, encoder)

@@ -75,12 +75,9 @@ def run_encoder(run: Path):
     path = run / ENCODER_FILE
     if not (run.is_dir() and path.is_file()):
         return None
-    from aekit.data.tabular import TabularEncoder
+    from aekit.data.encoder_file import read_encoder  # the scoring server reads it too
 
-    try:
-        return TabularEncoder().set_state(json.loads(path.read_text()))
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as err:
-        raise ValueError(f"{path} is damaged ({err}); train the RUN again.") from None
+    return read_encoder(path)
 
 
 def encoded(encoder, X: Any, source: str = "DATA") -> Any:

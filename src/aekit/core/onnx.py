@@ -21,6 +21,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from aekit.io.atomic import atomic_write
+
 EXPORT_EXTRA = "pip install 'aekit[export]'"  # what installs the exporter's dependencies
 
 
@@ -135,6 +137,5 @@ def export_onnx(
     for key, value in (metadata or {}).items():
         entry = proto.metadata_props.add()
         entry.key, entry.value = str(key), str(value)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save_model(proto, os.fspath(path))
+    atomic_write(path, lambda tmp: onnx.save_model(proto, tmp))  # never half a file
     return path

@@ -9,7 +9,9 @@ compute ``transform``, ``inverse_transform`` and ``score_samples`` on their own:
   on the way out (the Bernoulli kinds' [0, 1] data passes as is, and their decoder returns
   probabilities); image models take ``(n, C, H, W)`` or flat ``(n, C*H*W)`` rows;
 * a :class:`aekit.ConditionalVAE`'s modules take a second input, the label: class indices
-  ``(n,)`` into ``classes_`` (int64), or one-hot (or soft) rows ``(n, n_classes)`` (float);
+  ``(n,)`` into ``classes_`` (int64; one outside ``0..n_classes-1`` is a ``ValueError``, and
+  NaN outputs for its row in a traced or ONNX graph), or one-hot (or soft) rows
+  ``(n, n_classes)`` (float);
 * they are plain modules: they trace with ``torch.export.export``, train with any optimizer,
   and move with ``.to(device)``. Changing them leaves the estimator as it was.
 
@@ -73,6 +75,12 @@ class Scaling(nn.Module):
         return f"shape={self.shape}, inverse={self.inverse}"
 
 
+def _tracing() -> bool:
+    """Whether torch.export / the ONNX exporter is tracing the module (no data checks then)."""
+    is_compiling = getattr(torch.compiler, "is_compiling", None)  # torch >= 2.3
+    return bool(is_compiling and is_compiling())
+
+
 class _Labelled(nn.Module):
     """Shared by the modules: the one-hot label of a conditional model, checked."""
 
@@ -86,7 +94,20 @@ class _Labelled(nn.Module):
                 f"this module is conditional: pass the labels, class indices (n,) or one-hot "
                 f"rows (n, {self.n_classes})."
             )
-        return one_hot_labels(y, self.n_classes)
+        one_hot = one_hot_labels(y, self.n_classes)
+        if y.is_floating_point():
+            return one_hot
+        if not _tracing() and len(y) and (int(y.min()) < 0 or int(y.max()) >= self.n_classes):
+            wrong = y[(y < 0) | (y >= self.n_classes)][:5].tolist()
+            raise ValueError(
+                f"label indices must lie in 0..{self.n_classes - 1} (positions in the model's "
+                f"classes_), got {wrong}."
+            )
+        # A traced graph (ONNX) cannot raise: an index outside 0..n-1 matches no class, so its
+        # one-hot row is all zeros and dividing by the row's sum makes it NaN, which runs
+        # through the network into NaN outputs for that row instead of plausible numbers.
+        # Valid rows sum to exactly 1, so they are unchanged.
+        return one_hot / one_hot.sum(dim=1, keepdim=True)
 
 
 class EncoderModule(_Labelled):
@@ -248,7 +269,8 @@ class ExportsModules:
         Inputs: ``x`` (float32, ``(batch, *input_shape())``) for ``"encoder"`` and ``"score"``,
         ``z`` (float32, ``(batch, latent_dim)``) for ``"decoder"``; a ConditionalVAE's graphs
         also take ``label`` (int64, ``(batch,)``), the index of each row's label in
-        ``classes_``. Outputs: ``code``, ``x_hat`` (shaped like X's rows) or ``score``. The
+        ``classes_``; a graph cannot raise, so an index outside ``0..n_classes-1`` gives that
+        row NaN outputs. Outputs: ``code``, ``x_hat`` (shaped like X's rows) or ``score``. The
         model's ``metadata_props`` hold the class, the part, the labels (``classes``, JSON), the
         feature names and the input shape.
 

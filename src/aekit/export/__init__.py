@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aekit._version import __version__
-from aekit.io.atomic import atomic_write
+from aekit.io.atomic import staged_folder
 
 MANIFEST = "manifest.json"
 
@@ -55,7 +55,8 @@ def export_onnx(model: Any, directory: str | os.PathLike) -> Path:
         Fitted. Composites that hold other networks (hasher, compressor, imputer) are not
         exported: export their inner autoencoder.
     directory : str or path
-        Created if needed; files of the same names are replaced.
+        Created if needed; files of the same names are replaced. The files are written in a
+        hidden folder beside it and moved in at the end, so a failed export changes nothing.
 
     Returns
     -------
@@ -72,24 +73,24 @@ def export_onnx(model: Any, directory: str | os.PathLike) -> Path:
     from aekit.anomaly import AnomalyDetector
     from aekit.estimators import BaseAutoencoder
 
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    if isinstance(model, AnomalyDetector):
-        from aekit.export.detector import export_detector
-
-        entries = export_detector(model, directory)
-    elif isinstance(model, BaseAutoencoder):
-        entries = _autoencoder_manifest(model, directory)
-    else:
+    if not isinstance(model, AnomalyDetector | BaseAutoencoder):
         raise TypeError(
             f"{type(model).__name__} cannot be exported to ONNX; export an autoencoder or an "
             "AnomalyDetector (a composite's inner autoencoder for the others)."
         )
-    manifest = {"aekit_version": __version__, "class": type(model).__name__, **entries}
-    path = directory / MANIFEST
-    text = json.dumps(manifest, indent=2)
-    atomic_write(path, lambda tmp: Path(tmp).write_text(text + "\n"))
-    return path
+    directory = Path(directory)
+    # Written beside the folder and moved in at the end: a failed export leaves no graph
+    # without its manifest, and no folder it created.
+    with staged_folder(directory, last=MANIFEST) as staging:
+        if isinstance(model, AnomalyDetector):
+            from aekit.export.detector import export_detector
+
+            entries = export_detector(model, staging)
+        else:
+            entries = _autoencoder_manifest(model, staging)
+        manifest = {"aekit_version": __version__, "class": type(model).__name__, **entries}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    return directory / MANIFEST
 
 
 __all__ = ["MANIFEST", "export_onnx"]

@@ -99,7 +99,9 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def create_app(model: Any, limits: Limits | None = None, api_key: str | None = None) -> FastAPI:
+def create_app(
+    model: Any, limits: Limits | None = None, api_key: str | None = None, encoder: Any = None
+) -> FastAPI:
     """The server's application for a fitted model.
 
     Parameters
@@ -110,12 +112,15 @@ def create_app(model: Any, limits: Limits | None = None, api_key: str | None = N
         Body size, rows per request, timeout, inference threads; None: ``Limits()``.
     api_key : str, default=None
         When given, every ``/v1/`` request must send ``Authorization: Bearer <api_key>``.
+    encoder : TabularEncoder, default=None
+        The table encoding of a RUN trained on text columns (``RUN/encoder.json``): requests
+        send the table's columns and are encoded as ``aekit score`` encodes them.
 
     Returns
     -------
     app : FastAPI
     """
-    served = Served(model)
+    served = Served(model, encoder)
     limits = Limits() if limits is None else limits
     pool = ThreadPoolExecutor(max_workers=limits.threads, thread_name_prefix="aekit-inference")
     app = FastAPI(

@@ -2,6 +2,12 @@
 in, arrays and JSON out. Nothing here knows HTTP; :mod:`aekit.serve.app` calls it in worker
 threads. The API's own ``ValueError`` / ``TypeError`` (NaN, wrong width, unknown category or
 label) pass through unchanged, so a client reads the message a Python user would.
+
+A model trained by ``aekit train`` on a table with text columns is served with the RUN's
+encoder (``RUN/encoder.json``, :class:`aekit.data.tabular.TabularEncoder`): requests send the
+table's own columns (records, or ``"columns"`` + ``"data"``), which are encoded as ``aekit score
+RUN table.csv`` encodes them, and ``reconstruct`` answers rows of those columns (its ``.npy``
+answer holds the model's encoded numbers, as text cannot go into a ``.npy``).
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ class Served:
     ----------
     model : aekit autoencoder or AnomalyDetector
         Fitted, e.g. from :func:`aekit.load`.
+    encoder : TabularEncoder, default=None
+        The table encoding the model was trained through (a RUN's ``encoder.json``): rows are
+        tables of its columns, encoded before the model sees them.
 
     Raises
     ------
@@ -30,11 +39,11 @@ class Served:
         For any other model (the composites: serve their inner autoencoder).
     """
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, encoder: Any = None) -> None:
         from aekit.anomaly import AnomalyDetector
         from aekit.estimators import BaseAutoencoder
 
-        self.model = model
+        self.model, self.encoder = model, encoder
         self.detector = isinstance(model, AnomalyDetector)
         if not (self.detector or isinstance(model, BaseAutoencoder)):
             raise TypeError(
@@ -76,15 +85,31 @@ class Served:
             info["input_shape"] = list(model.input_shape())
             info["latent_dim"] = int(model.latent_dim)
             info["classes"] = None if self.classes is None else to_json(self.classes)
+        if self.encoder is not None:  # what requests send: the table's columns
+            info["columns"] = [str(n) for n in self.encoder.feature_names_in_]
         return info
 
     # ---- the endpoints ---------------------------------------------------------------------
     def _inputs(self, rows: Rows) -> tuple[Any, tuple]:
         """X in the model's column order, and the labels argument of a ConditionalVAE."""
-        X = order_columns(rows.X, self.feature_names)
+        X = self._encoded(rows.X) if self.encoder is not None else rows.X
+        X = order_columns(X, self.feature_names)
         if self.classes is None:
             return X, ()
         return X, (as_labels(rows.labels, len(rows), self.classes),)
+
+    def _encoded(self, X: Any) -> np.ndarray:
+        """A request's table through the RUN's encoder (``aekit score RUN table.csv``'s)."""
+        import pandas as pd
+
+        columns = [str(n) for n in self.encoder.feature_names_in_]
+        if not isinstance(X, pd.DataFrame):
+            raise ValueError(
+                "the model was trained on a table with text columns; send the rows as records "
+                '(objects keyed by column) or as "columns" and "data", with the columns '
+                f"{columns}."
+            )
+        return self.encoder.transform(order_columns(X, columns))
 
     def _labels_or_predicted(self, X: Any, labels: tuple) -> Any:
         """A ConditionalVAE's labels: the given ones, else its prediction (as ``transform``)."""
@@ -109,6 +134,9 @@ class Served:
         if name == "encode":
             names = [str(n) for n in self.model.get_feature_names_out()]
             return {"codes": array.tolist(), "columns": names}
+        if self.encoder is not None:  # back into the table's columns, text included
+            table = self.encoder.inverse_transform(array).to_dict(orient="split")
+            return {"rows": table["data"], "columns": table["columns"]}
         return {"rows": array.tolist(), "columns": self.feature_names}
 
     def _answer(self, name: str, rows: Rows) -> tuple[np.ndarray, dict[str, Any]]:

@@ -50,6 +50,15 @@ def read_api_key(path: str | os.PathLike | None) -> str | None:
     return key
 
 
+def load_encoder(path: str | os.PathLike | None) -> Any:
+    """The table encoder a RUN keeps beside its model (``encoder.json``), or None."""
+    if path is None:
+        return None
+    from aekit.data.encoder_file import read_encoder
+
+    return read_encoder(path)
+
+
 def load_model(path: str | os.PathLike) -> Any:
     """The model a file holds, checked to be one the server serves (one-line errors)."""
     from aekit.io.model_file import load
@@ -72,8 +81,8 @@ def app_from_environment():
     settings = json.loads(os.environ[ENVIRONMENT])
     limits = Limits(**settings["limits"])
     _torch_threads(settings["workers"], limits.threads)
-    model = load_model(settings["model"])
-    return create_app(model, limits, read_api_key(settings["api_key_file"]))
+    model, encoder = load_model(settings["model"]), load_encoder(settings.get("encoder"))
+    return create_app(model, limits, read_api_key(settings["api_key_file"]), encoder)
 
 
 def serve(
@@ -84,6 +93,7 @@ def serve(
     api_key_file: str | os.PathLike | None = None,
     insecure: bool = False,
     limits: Limits | None = None,
+    encoder_path: str | os.PathLike | None = None,
 ) -> None:
     """Serve a model file until interrupted.
 
@@ -103,6 +113,9 @@ def serve(
         Allow a non-loopback ``host`` without a key.
     limits : Limits, default=None
         None: ``Limits()``.
+    encoder_path : str or path, default=None
+        A RUN's ``encoder.json`` (a model trained on a table with text columns): requests send
+        the table's columns, encoded through it.
 
     Raises
     ------
@@ -117,6 +130,7 @@ def serve(
     api_key = read_api_key(api_key_file)
     check_bind(host, api_key, insecure)
     model = load_model(model_path)  # fails here, with one line, before anything listens
+    encoder = load_encoder(encoder_path)
     options: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -126,14 +140,15 @@ def serve(
     }
     if workers == 1:
         _torch_threads(1, limits.threads)
-        uvicorn.run(create_app(model, limits, api_key), **options)
+        uvicorn.run(create_app(model, limits, api_key, encoder), **options)
         return
     settings = {
         "model": os.fspath(Path(model_path).resolve()),
         "api_key_file": None if api_key_file is None else os.fspath(Path(api_key_file).resolve()),
+        "encoder": None if encoder_path is None else os.fspath(Path(encoder_path).resolve()),
         "limits": asdict(limits),
         "workers": workers,
     }
     os.environ[ENVIRONMENT] = json.dumps(settings)
-    del model  # each worker loads its own
+    del model, encoder  # each worker loads its own
     uvicorn.run("aekit.serve.runner:app_from_environment", factory=True, workers=workers, **options)

@@ -146,7 +146,9 @@ class CategoricalGroups(Likelihood):
 
         def group_nll(a: int, b: int) -> torch.Tensor:
             nll = -(x[:, a:b] * F.log_softmax(output[:, a:b], dim=1)).sum(dim=1, keepdim=True)
-            return torch.cat([nll, nll.new_zeros(len(nll), b - a - 1)], dim=1)
+            # zeros padded on, not new_zeros(len(nll), ...): len() would make the batch a
+            # constant of a traced graph, and the ONNX export refuses such a graph
+            return F.pad(nll, (0, b - a - 1))
 
         return self._by_segment(x.shape[1], lambda a, b: base[:, a:b], group_nll)
 
