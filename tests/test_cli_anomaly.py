@@ -198,3 +198,20 @@ def test_score_ranks_a_row_with_an_unseen_category_first(detector_run, tmp_path)
     assert alone.exit_code == 0, alone.output
     known = pd.read_csv(tmp_path / "all.csv").iloc[:20].drop(index=3)
     np.testing.assert_allclose(scores.drop(index=3)["anomaly_score"], known["anomaly_score"])
+
+
+def test_score_takes_an_unseen_value_in_a_bool_column(tmp_path):
+    # A bool column fitted as True/False and scored as yes/no: the stand-in category (a bool)
+    # was written into a text column, which pandas refused ("Invalid value 'False'").
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"a": rng.normal(size=120), "flag": rng.random(120) > 0.5})
+    table.to_csv(tmp_path / "t.csv", index=False)
+    out = tmp_path / "run"
+    assert invoke("detect", tmp_path / "t.csv", "--out", out, *QUICK, "--quiet").exit_code == 0
+    table.iloc[:5].assign(flag=["yes", "no", "yes", "no", "yes"]).to_csv(
+        tmp_path / "n.csv", index=False
+    )
+    with pytest.warns(UserWarning, match="flag=yes \\(unseen\\)"):
+        result = invoke("score", out, tmp_path / "n.csv", "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0, result.output
+    assert (pd.read_csv(tmp_path / "s.csv")["anomaly_score"] == np.inf).all()

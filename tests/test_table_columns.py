@@ -118,3 +118,24 @@ def test_advice_names_only_what_the_caller_can_do():
     holes = table().assign(a=lambda t: t["a"].where(t.index != 3))
     with pytest.raises(ValueError, match="Impute them first \\(aekit.AutoencoderImputer"):
         TabularEncoder().fit(holes)
+
+
+def test_dates_written_as_text_are_refused_too():
+    # Read from a CSV they are text: they became one category per date, and any new date then
+    # scored inf on the command line.
+    days = pd.date_range("2024-01-01", periods=200, freq="D").strftime("%Y-%m-%d")
+    with pytest.raises(ValueError, match="'day' holds dates as text \\(e.g. '2024-01-01'\\)"):
+        TabularEncoder().fit(table().assign(day=days))
+    stamps = pd.date_range("2024-01-01", periods=200, freq="h", tz="Europe/Paris").astype(str)
+    with pytest.raises(ValueError, match="'when' holds dates as text"):
+        TabularEncoder().fit(table().assign(when=stamps))
+    TabularEncoder().fit(table().assign(code=["2024-AB", "x"] * 100))  # not dates: fine
+
+
+def test_imputer_fills_a_nullable_integer_column_fitted_as_floats():
+    # transform assigned fractional fills into the Int64 column: "cannot safely cast".
+    frame = table()[["a", "b"]].assign(n=np.arange(200) % 5 * 1.0)
+    imputer = aekit.AutoencoderImputer(max_iter=2, random_state=0).fit(frame)
+    new = frame.iloc[:4].assign(n=pd.array([1, None, 3, None], dtype="Int64"))
+    filled = imputer.transform(new)["n"]
+    assert filled.dtype == "Int64" and filled.notna().all() and filled.iloc[0] == 1

@@ -82,3 +82,12 @@ def test_timestamps_whose_utc_offset_changes_are_instants():
     with pytest.raises(ValueError, match="neither numbers nor dates: time data") as error:
         detector.score_samples(broken)
     assert "You might want to try" not in str(error.value)  # pandas' advice on its own arguments
+
+
+def test_a_channel_with_a_text_cell_is_an_error():
+    # select_dtypes("number") dropped a channel that held one typo, silently.
+    stamps = pd.date_range("2024-01-01", periods=120, freq="h")
+    frame = pd.DataFrame({"t": stamps, "a": np.sin(np.arange(120) / 5.0), "b": np.arange(120.0)})
+    typo = frame.assign(a=frame["a"].astype(object).where(frame.index != 7, "n/a?"))
+    with pytest.raises(ValueError, match="column 'a' holds 'n/a\\?' \\(row 7\\), not a number"):
+        aekit.SeriesAnomalyDetector(window=16, time_column="t").fit(typo)

@@ -79,6 +79,8 @@ def _unseen_categories(detector, frame):
             replaced = frame.copy()
         for row in new.nonzero()[0]:
             unseen.setdefault(int(row), {})[column] = f"{column}={cells.iloc[row]} (unseen)"
+        # object first: a known category of another type (a bool in a column read as text)
+        replaced[column] = replaced[column].astype(object)
         replaced.loc[new, column] = known[0]
     if unseen:
         example = next(iter(next(iter(unseen.values())).values()))

@@ -20,9 +20,14 @@ def json_value(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+# An ISO 8601 date, with or without a time and a UTC offset: how CSV files write dates.
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
+
+
 def check_column_kind(name: str, series: pd.Series) -> None:
-    """Refuse dates and durations: as categories every timestamp would be its own one-hot
-    column (and a model file cannot hold them), as numbers their unit is arbitrary."""
+    """Refuse dates and durations, also dates read from a CSV as text: as categories every
+    date would be its own one-hot column (a new date then unknown, and a model file cannot
+    hold timestamps), as numbers their unit is arbitrary."""
     types = pd.api.types
     if (
         types.is_datetime64_any_dtype(series)
@@ -32,6 +37,15 @@ def check_column_kind(name: str, series: pd.Series) -> None:
         raise ValueError(
             f"column {name!r} holds dates or durations ({series.dtype}); convert it to numbers "
             f"first (e.g. X[{name!r}].dt.hour or .dt.dayofweek, or the elapsed seconds) or drop it."
+        )
+    if types.is_numeric_dtype(series) or types.is_bool_dtype(series):
+        return
+    distinct = pd.Series(series.dropna().unique()[:200]).astype(str)
+    if len(distinct) and distinct.str.match(_ISO_DATE).mean() >= 0.9:
+        raise ValueError(
+            f"column {name!r} holds dates as text (e.g. {distinct.iloc[0]!r}); as categories "
+            "every date would be its own column and a new date unknown. Convert it to numbers "
+            "first (e.g. the day of the week, or the days elapsed) or drop it."
         )
 
 

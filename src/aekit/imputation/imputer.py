@@ -265,7 +265,13 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             for j in range(out.shape[1]):
                 rows = np.flatnonzero(missing[:, j])
                 if len(rows):
-                    out.iloc[rows, j] = decoded.iloc[rows, j].to_numpy()
+                    fills = decoded.iloc[rows, j].to_numpy()
+                    if (
+                        pd.api.types.is_integer_dtype(out.dtypes.iloc[j])
+                        and fills.dtype.kind == "f"
+                    ):
+                        fills = np.rint(fills)  # an integer column (e.g. Int64 with pd.NA)
+                    out.iloc[rows, j] = fills
             return out
         out = np.array(X, dtype=np.float64)  # a copy; numeric arrays come back as floats
         out[missing] = decoded.to_numpy(dtype=np.float64)[missing]

@@ -64,13 +64,35 @@ def value_names(frame, time_column: str | None, value_columns: Any) -> list[str]
                 f"value_columns {missing} are not columns of X; it has {list(frame.columns)}."
             )
         return [str(c) for c in names]
-    numeric = frame.drop(columns=[time_column] if time_column else []).select_dtypes("number")
+    rest = frame.drop(columns=[time_column] if time_column else [])
+    numeric = rest.select_dtypes("number")
+    _check_text_columns(rest.drop(columns=numeric.columns))
     if numeric.shape[1] == 0:
         raise ValueError(
             "X has no numeric value columns; name them with value_columns "
             f"(columns: {list(frame.columns)})."
         )
     return [str(c) for c in numeric.columns]
+
+
+def _check_text_columns(text) -> None:
+    """Columns left out of the channels because they are not numbers (as documented) must not
+    be channels with a typo: one that holds numbers but for a few cells is an error, naming the
+    cell, rather than a channel silently dropped."""
+    import pandas as pd
+
+    from aekit.data.column_checks import json_value
+
+    for name in text.columns:
+        cells = text[name].dropna()
+        numbers = pd.to_numeric(cells, errors="coerce")
+        if len(cells) and numbers.notna().mean() >= 0.9:
+            row = int(np.flatnonzero(numbers.isna().to_numpy())[0])
+            raise ValueError(
+                f"column {name!r} holds {json_value(cells.iloc[row])!r} (row "
+                f"{cells.index[row]}), not a number, among numbers; fix it or name the channels "
+                "with value_columns."
+            )
 
 
 def check_value_names(fitted: Any, given: list[str] | None, owner: str) -> None:
