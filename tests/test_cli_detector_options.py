@@ -209,3 +209,26 @@ def test_column_messages_give_command_line_advice():
     extra = "X has ['y'], which fit did not have (a label? leave it out). Pass the columns ..."
     assert "(a label? name it with --label-column)" in for_the_command_line(extra, {"label_column"})
     assert "(a label? drop it from DATA)" in for_the_command_line(extra, set())
+
+
+def test_blank_labels_are_left_out_of_the_figures(quick, tmp_path):
+    # A blank label is read as unlabelled (-1); it was then counted as an anomaly in ROC/PR.
+    from aekit.cli.anomaly import labelled_rows
+
+    assert labelled_rows(np.array([0, 1, -1, 0])).tolist() == [True, True, False, True]
+    assert labelled_rows(np.array([1, -1, 1])).all()  # scikit-learn's anomaly label
+    assert labelled_rows(np.array(["ok", None, "bad"], dtype=object)).tolist() == [1, 0, 1]
+    table = _table()
+    table["y"] = (table["y"] == "fraud").astype(float)
+    table.loc[3, "y"] = np.nan
+    table.to_csv(tmp_path / "t.csv", index=False)
+    out = tmp_path / "run"
+    with pytest.warns(UserWarning, match="blank label"):
+        result = invoke("detect", tmp_path / "t.csv", "--label-column", "y", "--out", out, *QUICK)
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(out / "scores.csv")
+    kept = scores.drop(index=3)
+    from sklearn.metrics import roc_auc_score
+
+    expected = roc_auc_score(kept["label"] == 1, kept["anomaly_score"])
+    assert f"ROC-AUC {expected:.4f}" in result.output

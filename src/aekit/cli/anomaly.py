@@ -93,6 +93,20 @@ def _unseen_categories(detector, frame):
     return replaced, unseen
 
 
+def labelled_rows(y):
+    """Which rows have a label: not blank. aekit reads a blank label cell as None (text) or -1
+    (numbers, :func:`aekit.cli.data.read_data`), so -1 beside a 0 is a blank; beside 1 alone it
+    is scikit-learn's anomaly label and counts."""
+    import numpy as np
+
+    values = np.asarray(y, dtype=object)
+    blank = np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in values])
+    texts = {str(v) for v in values[~blank]}
+    if "-1" in texts and "0" in texts:
+        blank |= np.array([str(v) == "-1" for v in values])
+    return ~blank
+
+
 def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
     """Which rows are anomalies by their label: every label but ``normal_label``; without
     one, the label the run recorded (``recorded``, when it is one of y's), else the label
@@ -188,23 +202,31 @@ def detect(
             if not writes:
                 return
             start("scoring and explaining every row")
-            labels = None if y is None else as_anomaly(y, normal_label)
+            keep = None if y is None else labelled_rows(y)  # blank labels: left out of figures
+            labels = (
+                None
+                if y is None
+                else as_anomaly(
+                    [label for label, kept in zip(y, keep, strict=True) if kept], normal_label
+                )
+            )
             anomaly_scores, flagged = _write_scores(staging / "scores.csv", detector, X, y)
+            labelled = anomaly_scores if keep is None else anomaly_scores[keep]
             start("writing the model and figures")
             detector.save(staging / runs.MODEL_FILE)
             runs.write_record(
                 staging, detector, data, started, len(X), label_column, normal_label
             )  # evaluate reads the same rows as normal
             figures = staging / "figures"
-            histogram = score_histogram(anomaly_scores, detector.threshold_, labels)
+            histogram = score_histogram(labelled, detector.threshold_, labels)
             save_figure(histogram, figures / "score_histogram.png")
             if labels is not None and 0 < labels.sum() < len(labels):
-                save_figure(roc_pr_curves(anomaly_scores, labels), figures / "roc_pr.png")
+                save_figure(roc_pr_curves(labelled, labels), figures / "roc_pr.png")
     if found := _one_hot_groups(detector.encoder_):
         typer.echo(f"one-hot columns modelled as categorical: {found}")
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
     if labels is not None:
-        figures = detection_figures(anomaly_scores, labels)
+        figures = detection_figures(labelled, labels)
         typer.echo(
             f"against --label-column {label_column}: ROC-AUC {figures['roc_auc']:.4f}, "
             f"PR-AUC {figures['pr_auc']:.4f} (on the training rows; new rows: aekit evaluate)"

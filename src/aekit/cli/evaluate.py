@@ -106,10 +106,12 @@ def _detection_figures(
     reads them: every label but the normal one); lower ``score_samples`` = more anomalous."""
     import numpy as np
 
-    from aekit.cli.anomaly import as_anomaly, detection_figures
+    from aekit.cli.anomaly import as_anomaly, detection_figures, labelled_rows
 
-    anomalous = as_anomaly(np.concatenate(labels), normal_label, recorded)
-    return detection_figures(-np.concatenate(scores), anomalous)
+    y = np.concatenate(labels)
+    keep = labelled_rows(y)  # a blank label is no label: left out
+    anomalous = as_anomaly(y[keep], normal_label, recorded)
+    return detection_figures(-np.concatenate(scores)[keep], anomalous)
 
 
 @app.command()
