@@ -232,3 +232,21 @@ def test_blank_labels_are_left_out_of_the_figures(quick, tmp_path):
 
     expected = roc_auc_score(kept["label"] == 1, kept["anomaly_score"])
     assert f"ROC-AUC {expected:.4f}" in result.output
+
+
+def test_review_wording_on_the_command_line():
+    from aekit.cli.anomaly import as_anomaly
+    from aekit.cli.errors import for_the_command_line
+
+    # labels read as floats: --normal-label 1 is the label 1.0
+    assert as_anomaly(np.array([1.0, 2.0, 1.0]), "1").tolist() == [False, True, False]
+    assert for_the_command_line("X lacks ['a']. Pass ...", set()).startswith("DATA lacks")
+    assert for_the_command_line("X holds infinite values ...", set()).startswith("DATA holds")
+    warning = (
+        "3 of 9 rows break the one-hot group ['x', 'y'] found in fit (...). Fix them if they are "
+        "errors, or refit with detect_one_hot=False (AnomalyDetector: "
+        "preprocessing='standardize') to treat the columns as plain numbers."
+    )
+    assert "refit with --param preprocessing=standardize to treat" in for_the_command_line(
+        warning, set()
+    )

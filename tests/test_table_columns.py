@@ -75,7 +75,9 @@ def test_messages_name_the_columns(detector):
         "column 'b' holds 'abc' \\(row 2\\), not a number": X.assign(
             b=X["b"].astype(object).where(X.index != 2, "abc")
         ),
-        "infinite values in columns \\['b'\\]": X.assign(b=X["b"].where(X.index != 4, np.inf)),
+        "infinite values in columns \\['b'\\] \\(first at row 4\\)": X.assign(
+            b=X["b"].where(X.index != 4, np.inf)
+        ),
         "\\(row 4, column 'b'\\)": X.assign(b=X["b"].where(X.index != 4, np.nan)),
     }
     for message, bad in cases.items():

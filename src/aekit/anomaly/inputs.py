@@ -69,8 +69,12 @@ class TableInput:
             numbers = array.select_dtypes("number")
             infinite = np.isinf(numbers.to_numpy(np.float64, na_value=np.nan))
             if infinite.any():
-                columns = sorted({numbers.columns[c] for c in np.nonzero(infinite)[1]})
-                raise ValueError(f"X holds infinite values in columns {columns}; replace them.")
+                rows, cols = np.nonzero(infinite)
+                columns = sorted({numbers.columns[c] for c in cols})
+                raise ValueError(
+                    f"X holds infinite values in columns {columns} (first at row {rows[0]}); "
+                    "replace them."
+                )
             where = [(r, repr(array.columns[c])) for r, c in np.argwhere(X.isna().to_numpy())]
         if len(array) == 0:
             raise ValueError("X has no rows; pass at least one.")

@@ -107,6 +107,21 @@ def labelled_rows(y):
     return ~blank
 
 
+def _same_number(text: str, labels) -> str | None:
+    """The label among ``labels`` that is the number ``text`` (1 and 1.0), if any."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    for label in labels:
+        try:
+            if float(label) == value:
+                return label
+        except ValueError:
+            continue
+    return None
+
+
 def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
     """Which rows are anomalies by their label: every label but ``normal_label``; without
     one, the label the run recorded (``recorded``, when it is one of y's), else the label
@@ -129,6 +144,8 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
                 "set --normal-label to choose.",
                 stacklevel=2,
             )
+    elif normal_label not in counts and (same := _same_number(normal_label, counts)):
+        normal_label = same  # '--normal-label 1' for labels read as 1.0
     elif normal_label not in counts:
         known = ", ".join(sorted(counts)[:10])
         raise ValueError(f"--normal-label {normal_label!r} is not a label of DATA: {known}.")

@@ -17,6 +17,7 @@ import typer
 _SILENCED = (
     r"X does not have valid feature names",
     r"X has feature names, but",
+    r"Could not infer format",  # pandas parsing dates; a bad one is an error of its own
 )
 
 
@@ -100,7 +101,11 @@ _ADVICE = (
         r"\bpass them in fit's order: X\[(\[[^\]]*\])\]",
         lambda m: "put them in fit's order: " + _comma_list(m[1]).replace(",", ", "),
     ),
-    (r"^X (contains|has) ", r"DATA \1 "),
+    (r"^X (contains|has|holds|lacks) ", r"DATA \1 "),
+    (  # aekit.data.one_hot's warning names the encoder's option and the detector's
+        r"refit with detect_one_hot=False \(AnomalyDetector: preprocessing='standardize'\)",
+        "refit with --param preprocessing=standardize",
+    ),
     (r"^X's ", "DATA's "),
     (r"\bencoding='([\w-]+)'", r"--encoding \1"),
     (r"\bread it with sep='(.)'", r"pass --sep '\1'"),
