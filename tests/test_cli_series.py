@@ -147,3 +147,31 @@ def test_detect_series_errors_give_the_command_line_spelling(tmp_path):
     message = for_the_command_line(str(error.value))
     assert message.startswith("DATA's value columns ['b', 'a'] differ")
     assert "fit with --value-columns a,b to pick" in message
+
+
+def test_detect_series_prints_roc_auc_against_labels_as_detect_does(tmp_path):
+    from sklearn.metrics import roc_auc_score
+
+    from aekit.timeseries import detector as module
+
+    quick = aekit.AnomalyDetector(
+        estimator=aekit.Autoencoder(hidden_layer_sizes=(16,), latent_dim=3, max_iter=10),
+        n_estimators=1,
+        preprocessing=None,
+    )
+    frame = _frame(300, 0).drop(columns="note")
+    frame.loc[200:210, "a"] += 3.0
+    frame["y"] = np.where((frame.index >= 200) & (frame.index <= 210), 1.0, 0.0)
+    frame.loc[5, "y"] = np.nan  # a blank label: left out
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    out = tmp_path / "run"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "default_window_detector", lambda: quick)
+        result = invoke(
+            "detect-series", tmp_path / "s.csv", "--time-column", "timestamp",
+            "--label-column", "y", "--window", 24, "--out", out, "--quiet",
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(out / "scores.csv").drop(index=5)
+    expected = roc_auc_score(frame["y"].drop(index=5) == 1, scores["anomaly_score"])
+    assert f"against --label-column y: ROC-AUC {expected:.4f}" in result.output

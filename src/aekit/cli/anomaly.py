@@ -219,16 +219,10 @@ def detect(
             if not writes:
                 return
             start("scoring and explaining every row")
-            keep = None if y is None else labelled_rows(y)  # blank labels: left out of figures
-            labels = (
-                None
-                if y is None
-                else as_anomaly(
-                    [label for label, kept in zip(y, keep, strict=True) if kept], normal_label
-                )
-            )
             anomaly_scores, flagged = _write_scores(staging / "scores.csv", detector, X, y)
-            labelled = anomaly_scores if keep is None else anomaly_scores[keep]
+            labelled, labels = (anomaly_scores, None)  # the rows with a label, and theirs
+            if y is not None:
+                labelled, labels = by_label(anomaly_scores, y, normal_label)
             start("writing the model and figures")
             detector.save(staging / runs.MODEL_FILE)
             runs.write_record(
@@ -243,14 +237,26 @@ def detect(
         typer.echo(f"one-hot columns modelled as categorical: {found}")
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
     if labels is not None:
-        figures = detection_figures(labelled, labels)
-        typer.echo(
-            f"against --label-column {label_column}: ROC-AUC {figures['roc_auc']:.4f}, "
-            f"PR-AUC {figures['pr_auc']:.4f} (on the training rows; new rows: aekit evaluate)"
-            if figures
-            else "every row has the same label: no ROC-AUC"
-        )
+        typer.echo(label_line(label_column, detection_figures(labelled, labels)))
     typer.echo(f"run: {out}")
+
+
+def by_label(anomaly_scores, y, normal_label: str | None):
+    """The scores of the rows that have a label (:func:`labelled_rows`) and which of those are
+    anomalies (:func:`as_anomaly`), for the figures and the printed ROC-AUC."""
+    keep = labelled_rows(y)
+    labels = as_anomaly([label for label, kept in zip(y, keep, strict=True) if kept], normal_label)
+    return anomaly_scores[keep], labels
+
+
+def label_line(label_column, figures: dict[str, float]) -> str:
+    """What ``detect`` and ``detect-series`` print of the training rows' labels."""
+    if not figures:
+        return "every row has the same label: no ROC-AUC"
+    return (
+        f"against --label-column {label_column}: ROC-AUC {figures['roc_auc']:.4f}, "
+        f"PR-AUC {figures['pr_auc']:.4f} (on the training rows; new rows: aekit evaluate)"
+    )
 
 
 def detection_figures(anomaly_scores, anomalous) -> dict[str, float]:

@@ -85,7 +85,7 @@ def detect_series(
 
     from aekit import SeriesAnomalyDetector
     from aekit.cli import runs
-    from aekit.cli.anomaly import _fraction, as_anomaly
+    from aekit.cli.anomaly import _fraction, as_anomaly, by_label, detection_figures, label_line
     from aekit.cli.progress import phases
     from aekit.core import distributed
 
@@ -156,10 +156,11 @@ def detect_series(
             words += ["--param", pair]
         (staging / "command.txt").write_text(shlex.join([*words, "--out", str(out)]) + "\n")
     flagged = int(values[:, columns.index("anomaly")].astype(bool).sum())
-    typer.echo(
-        f"{flagged} of {len(values)} points flagged (threshold {detector.threshold_:.4g})\n"
-        f"run: {out}"
-    )
+    typer.echo(f"{flagged} of {len(values)} points flagged (threshold {detector.threshold_:.4g})")
+    if y is not None:  # as detect prints it
+        scores = values[:, columns.index("anomaly_score")].astype(float)
+        typer.echo(label_line(label_column, detection_figures(*by_label(scores, y, normal_label))))
+    typer.echo(f"run: {out}")
 
 
 def _channels(detector, X):
