@@ -250,3 +250,18 @@ def test_review_wording_on_the_command_line():
     assert "refit with --param preprocessing=standardize to treat" in for_the_command_line(
         warning, set()
     )
+
+
+def test_normal_rows_errors_name_the_option_before_any_training(tmp_path):
+    # They were blamed on DATA ("DATA 'missing.csv': no such file") or on X, after training.
+    table = _table().drop(columns="y")
+    table.to_csv(tmp_path / "t.csv", index=False)
+    table.drop(columns="b").to_csv(tmp_path / "short.csv", index=False)
+    base = ["detect", tmp_path / "t.csv", "--out", tmp_path / "r", "--threshold", "validation"]
+    missing = invoke(*base, "--normal-rows", tmp_path / "missing.csv")
+    assert f"--normal-rows {tmp_path / 'missing.csv'}: no such file" in str(missing.exception)
+    short = invoke(*base, "--normal-rows", tmp_path / "short.csv")
+    assert "must have DATA's columns" in str(short.exception) and "lacks ['b']" in str(
+        short.exception
+    )
+    assert not (tmp_path / "r").exists()  # refused before the run was made

@@ -207,7 +207,7 @@ def detect(
         # rows are scored a chunk at a time.
         X, y = open_data(data, label_column, None, None, False, min_bytes=common.LAZY_BYTES)
         X = _as_table(X)
-        clean = None if normal_rows is None else _normal_rows(normal_rows, label_column)
+        clean = None if normal_rows is None else _normal_rows(normal_rows, label_column, X)
         from aekit.viz.anomaly import roc_pr_curves, score_histogram
         from aekit.viz.figures import save_figure
 
@@ -274,16 +274,30 @@ def detection_figures(anomaly_scores, anomalous) -> dict[str, float]:
     }
 
 
-def _normal_rows(path: str, label_column: str | None):
+def _normal_rows(path: str, label_column: str | None, data):
     """The rows of ``--normal-rows`` as DATA's rows are read (a label column among them is left
-    out, so a labelled file of clean rows serves as it is)."""
+    out, so a labelled file of clean rows serves as it is), checked against DATA's columns
+    before any training; its errors name the option, not DATA."""
     import pandas as pd
 
     from aekit.cli.common import read_data
 
-    X, _ = read_data(path, None, None, None, False)
+    try:
+        X, _ = read_data(path, None, None, None, False)
+    except (OSError, ValueError) as err:
+        text = str(err).replace(f"DATA {path!r}: ", "").replace(" (or use 'digits')", "")
+        text = text.replace("DATA ", "the file ")
+        raise ValueError(f"--normal-rows {path}: {text}") from None
     if isinstance(X, pd.DataFrame) and label_column in X.columns:
         X = X.drop(columns=label_column)
+    columns = list(getattr(data, "columns", []))
+    if isinstance(X, pd.DataFrame) and columns and list(X.columns) != columns:
+        missing = [c for c in columns if c not in X.columns]
+        extra = [c for c in X.columns if c not in columns]
+        raise ValueError(
+            f"--normal-rows {path} must have DATA's columns in DATA's order {columns[:10]}; it "
+            f"lacks {missing[:10]} and has {extra[:10]} besides."
+        )
     return _as_table(X)
 
 
