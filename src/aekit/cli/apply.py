@@ -83,6 +83,16 @@ def _check_kind(name: str, estimator, run: Path) -> None:
         )
 
 
+def _check_text_output(name: str, estimator, output: Path) -> None:
+    """A detector's scores hold text (top features or channel), which a .npy cannot: refused
+    before DATA is read, not after the first chunk is scored."""
+    if name == "score" and hasattr(estimator, "explain") and output.suffix.lower() == ".npy":
+        raise ValueError(
+            f"-o {output}: a detector's scores hold text (its top_features or top_channel); "
+            "write them as .csv or .parquet."
+        )
+
+
 def _data_command(name: str, compute, doc: str):
     def command(
         run: Run,
@@ -99,6 +109,7 @@ def _data_command(name: str, compute, doc: str):
 
         estimator = load_run(run)
         _check_kind(name, estimator, run)
+        _check_text_output(name, estimator, output)
         label_column = run_label_column(run, data, label_column)  # as the run read it
         encoder = run_encoder(run)  # text columns are encoded as in training
         if hasattr(estimator, "time_column"):  # a series is scored whole: a point's score
