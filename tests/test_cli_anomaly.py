@@ -215,3 +215,12 @@ def test_score_takes_an_unseen_value_in_a_bool_column(tmp_path):
         result = invoke("score", out, tmp_path / "n.csv", "-o", tmp_path / "s.csv")
     assert result.exit_code == 0, result.output
     assert (pd.read_csv(tmp_path / "s.csv")["anomaly_score"] == np.inf).all()
+
+
+def test_score_refuses_a_npy_output_of_a_detector_before_reading_data(detector_run, tmp_path):
+    # It was refused by the writer, after the first chunk was scored.
+    _, out = detector_run
+    result = invoke("score", out, tmp_path / "no-such.csv", "-o", tmp_path / "s.npy")
+    assert result.exit_code != 0
+    assert "hold text (its top_features or top_channel)" in str(result.exception)
+    assert not (tmp_path / "s.npy").exists()
