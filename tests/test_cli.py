@@ -249,3 +249,18 @@ def test_evaluate_and_interpolate(cvae_run, tmp_path):
         "interpolate", cvae_run, "digits", "--from", 5000, "--label", 3, "-o", tmp_path / "x.png"
     )
     assert result.returncode == 2 and "outside DATA" in result.stderr
+
+
+def test_train_takes_epochs_as_train_hasher_does(cvae_run, tmp_path):
+    # 'aekit train --epochs 5' failed with "No such option: --epochs"; --param max_iter was the
+    # only way. --epochs also overrides a --config's max_iter, and is refused beside --param.
+    small = ["--model", "ae", "--quiet", "--param", "hidden_layer_sizes=[16]"]
+    result = invoke("train", "digits", *small, "--epochs", 3, "--out", tmp_path / "a")
+    assert result.exit_code == 0, result.output
+    assert "stopped: reached max_iter=3" in result.output
+    again = invoke("train", "--config", cvae_run / "config.toml", "--epochs", 1, "--quiet",
+                   "--out", tmp_path / "b")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert aekit.load(tmp_path / "b" / "model.safetensors").n_iter_ == 1
+    both = invoke("train", "digits", *small, "--epochs", 3, "--param", "max_iter=4")
+    assert both.exit_code != 0 and "use --epochs" in str(both.exception)

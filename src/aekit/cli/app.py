@@ -53,6 +53,9 @@ def train(
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = False,
+    epochs: Annotated[
+        int | None, typer.Option(help="Training epochs (max_iter; default: the model's).")
+    ] = None,
 ) -> None:
     """Train an autoencoder on DATA and leave model, config, metrics and figures in RUN."""
     from aekit.cli import runs, tables
@@ -70,6 +73,9 @@ def train(
     }
     cls = runs.estimator_class(document.get("model", {}).get("class", model) if config else model)
     params = runs.resolve_params(cls, document.get("params", {}), param or [])
+    if epochs is not None:  # over a --config's max_iter; beside --param max_iter, refused
+        runs.with_options(runs.resolve_params(cls, {}, param or []), max_iter=epochs)
+        params["max_iter"] = epochs
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
     from aekit.cli.data import check_training_data
     from aekit.core import distributed
