@@ -68,9 +68,9 @@ class EnsembleScores:
         count themselves, so a row scores the same in fit as in predict (scikit-learn's checks
         ask it); ``exclude_self`` (a training row's own distance, which sets the scale) skips
         the row itself, its nearest."""
-        k = min((self.n_neighbors_ if k is None else k) + exclude_self, len(train_codes))
-        index = NearestNeighbors(n_neighbors=k).fit(train_codes)
-        first = int(exclude_self) if mean and k > 1 else k - 1  # the columns the term uses
+        index, k, first = _neighbour_index(
+            train_codes, self.n_neighbors_ if k is None else k, exclude_self, mean
+        )
 
         def term(rows: np.ndarray) -> np.ndarray:
             return index.kneighbors(rows)[0][:, first:].mean(axis=1)
@@ -94,9 +94,7 @@ class EnsembleScores:
         neighbours are combined as the term combines them (the k-th alone, or the mean over the
         k nearest). A row far from every training row then shows which columns put it there."""
         mean = self.input_distance_ == "mean"
-        k = min(self.input_neighbors_ + exclude_self, len(self.inputs_))
-        first = int(exclude_self) if mean and k > 1 else k - 1  # the neighbours the term uses
-        index = NearestNeighbors(n_neighbors=k).fit(self.inputs_)
+        index, k, first = _neighbour_index(self.inputs_, self.input_neighbors_, exclude_self, mean)
         shares = np.zeros(A.shape)
         # (rows x neighbours x columns) differences at once: a block's worth
         block = max(1, _BLOCK_ENTRIES // (k * max(A.shape[1], 1)))
@@ -141,6 +139,17 @@ class EnsembleScores:
             per_feature, rest = self._contributions(block, exclude_self)
             blocks.append(per_feature.sum(axis=1) + rest)
         return np.concatenate(blocks)
+
+
+def _neighbour_index(
+    train: np.ndarray, k: int, exclude_self: bool, mean: bool
+) -> tuple[NearestNeighbors, int, int]:
+    """The index over ``train`` a neighbour term queries, the neighbours it asks for (one more
+    with ``exclude_self``: the row itself, its nearest, is skipped) and the first of them the
+    term uses (the k-th alone, or from the first other one for a mean)."""
+    k = min(k + exclude_self, len(train))
+    first = int(exclude_self) if mean and k > 1 else k - 1
+    return NearestNeighbors(n_neighbors=k).fit(train), k, first
 
 
 def neighbor_count(n_neighbors: int | float, n_samples: int) -> int:
