@@ -99,8 +99,10 @@ def labelled_rows(y):
     is scikit-learn's anomaly label and counts."""
     import numpy as np
 
+    from aekit.cli.data import blank_cells
+
     values = np.asarray(y, dtype=object)
-    blank = np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in values])
+    blank = blank_cells(values)
     texts = {str(v) for v in values[~blank]}
     if "-1" in texts and "0" in texts:
         blank |= np.array([str(v) == "-1" for v in values])
@@ -241,12 +243,12 @@ def detect(
     typer.echo(f"run: {out}")
 
 
-def by_label(anomaly_scores, y, normal_label: str | None):
+def by_label(anomaly_scores, y, normal_label: str | None, recorded: str | None = None):
     """The scores of the rows that have a label (:func:`labelled_rows`) and which of those are
     anomalies (:func:`as_anomaly`), for the figures and the printed ROC-AUC."""
     keep = labelled_rows(y)
-    labels = as_anomaly([label for label, kept in zip(y, keep, strict=True) if kept], normal_label)
-    return anomaly_scores[keep], labels
+    kept = [label for label, has_one in zip(y, keep, strict=True) if has_one]
+    return anomaly_scores[keep], as_anomaly(kept, normal_label, recorded)
 
 
 def label_line(label_column, figures: dict[str, float]) -> str:

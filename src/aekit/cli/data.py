@@ -155,11 +155,16 @@ def check_training_data(X: Any) -> None:
         )
 
 
+def blank_cells(values: np.ndarray) -> np.ndarray:
+    """Which cells of a label column are blank: None, or NaN (how pandas reads an empty cell)."""
+    return np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in values])
+
+
 def _blank_labels(y: np.ndarray | None) -> np.ndarray | None:
     """Blank label cells mark unlabelled rows, as -1 (numbers) or None (text) do; said once."""
     if y is None or y.dtype.kind not in "fO":
         return y
-    blank = np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in y])
+    blank = blank_cells(y)
     if not blank.any():
         return y
     warnings.warn(

@@ -106,12 +106,10 @@ def _detection_figures(
     reads them: every label but the normal one); lower ``score_samples`` = more anomalous."""
     import numpy as np
 
-    from aekit.cli.anomaly import as_anomaly, detection_figures, labelled_rows
+    from aekit.cli.anomaly import by_label, detection_figures
 
-    y = np.concatenate(labels)
-    keep = labelled_rows(y)  # a blank label is no label: left out
-    anomalous = as_anomaly(y[keep], normal_label, recorded)
-    return detection_figures(-np.concatenate(scores)[keep], anomalous)
+    labelled = by_label(-np.concatenate(scores), np.concatenate(labels), normal_label, recorded)
+    return detection_figures(*labelled)  # a blank label is no label: left out
 
 
 @app.command()
