@@ -177,7 +177,7 @@ def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
         return None
     if not path.is_file():
         raise ValueError(f"--resume: {checkpoint} holds no checkpoint ({CHECKPOINT_FILE}).")
-    from aekit.core.train import CHECKPOINT
+    from aekit.core.checkpoint import CHECKPOINT
     from aekit.io.files import read_file
 
     header, _ = read_file(path, CHECKPOINT)

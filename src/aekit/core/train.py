@@ -35,14 +35,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from aekit.core import rows
+from aekit.core import checkpoint, rows
 from aekit.core.config import TrainConfig
 from aekit.core.distributed import Group
 from aekit.core.optimizers import adam, learning_rate_scheduler
 from aekit.core.sharding import holding
-from aekit.io.files import FileFormat, read_file, write_file
-
-CHECKPOINT = FileFormat("aekit-checkpoint", None, "checkpoint")
 
 
 class TrainingDivergedError(FloatingPointError, ValueError):
@@ -278,7 +275,7 @@ def _train(
         group.agree(generator)  # the next permutation is the same everywhere, whatever was drawn
         if config.checkpoint_path is not None:
             save = (config, module, optimizer, scheduler, generator, result, no_improve, best_state)
-            group.on_main(functools.partial(_save_checkpoint, *save))
+            group.on_main(functools.partial(checkpoint.save, *save))
         report = EpochReport(
             result.n_iter, config.max_iter, train_means, val_means, time.perf_counter() - started
         )
@@ -347,52 +344,9 @@ def _first_compiled_step(compiled, module, x, y, generator, epoch):
         return module, module(x, y, generator, epoch=epoch)
 
 
-def _save_checkpoint(
-    config, module, optimizer, scheduler, generator, result, no_improve, best_state
-):
-    state = {
-        "model": module.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "scheduler": scheduler.state_dict(),
-        "generator": generator.get_state(),
-        "best_model": best_state,
-    }
-    header = {
-        "fingerprint": config.fingerprint,
-        "n_iter": result.n_iter,
-        "history": result.history,
-        "best_loss": result.best_loss,
-        "best_tie": result.best_tie,
-        "stopped_early": result.stopped_early,
-        "no_improve": no_improve,
-    }
-    write_file(config.checkpoint_path, CHECKPOINT, header, state)
-
-
 def _resume(config, module, optimizer, scheduler, generator):
-    header, state = read_file(config.checkpoint_path, CHECKPOINT)
-    if header.get("fingerprint") != config.fingerprint:
-        raise ValueError(
-            f"{config.checkpoint_path} belongs to another run (different parameters or data). "
-            "Use a new checkpoint_dir, or delete this one to start afresh."
-        )
-    module.load_state_dict(state["model"])
-    optimizer_state = state["optimizer"]
-    # JSON turned the optimizer's integer parameter ids into strings; Adam matches on ints.
-    optimizer_state["state"] = {int(k): v for k, v in optimizer_state["state"].items()}
-    optimizer.load_state_dict(optimizer_state)
-    if "scheduler" in state:
-        scheduler.load_state_dict(state["scheduler"])
-    else:  # a checkpoint from before the scheduler was saved: the epoch is all it needs
-        scheduler.last_epoch = header["n_iter"]
-    # The rate of the coming epoch from this run's schedule (the scheduler's factor is a closure
-    # over this run's config, not saved): max_iter may have changed since the checkpoint (it is
-    # resumable), and the cosine's period with it.
-    for group, base, factor in zip(
-        optimizer.param_groups, scheduler.base_lrs, scheduler.lr_lambdas, strict=True
-    ):
-        group["lr"] = base * factor(scheduler.last_epoch)
-    generator.set_state(state["generator"])
+    """The state of the checkpointed run (see :mod:`aekit.core.checkpoint`), as the loop's."""
+    header, best_state = checkpoint.restore(config, module, optimizer, scheduler, generator)
     result = TrainResult(
         n_iter=header["n_iter"],
         history=header["history"],
@@ -400,4 +354,4 @@ def _resume(config, module, optimizer, scheduler, generator):
         best_tie=header.get("best_tie", float("inf")),  # absent before ties were broken
         stopped_early=header["stopped_early"],
     )
-    return result, header["no_improve"], state["best_model"]
+    return result, header["no_improve"], best_state

@@ -1,0 +1,63 @@
+"""Checkpoints of the training loop (:mod:`aekit.core.train`): after every epoch the whole
+state - weights, optimizer, learning-rate scheduler, generator, history and early-stopping
+state - in one file (JSON header + safetensors), written atomically, and read back so that a
+resumed run reaches the weights an uninterrupted one would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aekit.io.files import FileFormat, read_file, write_file
+
+CHECKPOINT = FileFormat("aekit-checkpoint", None, "checkpoint")
+
+
+def save(config, module, optimizer, scheduler, generator, result, no_improve, best_state) -> None:
+    """Write the whole state after an epoch (``result``: the loop's history and early-stopping
+    state), atomically, to ``config.checkpoint_path``."""
+    state = {
+        "model": module.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "generator": generator.get_state(),
+        "best_model": best_state,
+    }
+    header = {
+        "fingerprint": config.fingerprint,
+        "n_iter": result.n_iter,
+        "history": result.history,
+        "best_loss": result.best_loss,
+        "best_tie": result.best_tie,
+        "stopped_early": result.stopped_early,
+        "no_improve": no_improve,
+    }
+    write_file(config.checkpoint_path, CHECKPOINT, header, state)
+
+
+def restore(config, module, optimizer, scheduler, generator) -> tuple[dict, Any]:
+    """Load the checkpoint of this run into the module, optimizer, scheduler and generator;
+    return its header (history, early-stopping state) and the best weights so far."""
+    header, state = read_file(config.checkpoint_path, CHECKPOINT)
+    if header.get("fingerprint") != config.fingerprint:
+        raise ValueError(
+            f"{config.checkpoint_path} belongs to another run (different parameters or data). "
+            "Use a new checkpoint_dir, or delete this one to start afresh."
+        )
+    module.load_state_dict(state["model"])
+    optimizer_state = state["optimizer"]
+    # JSON turned the optimizer's integer parameter ids into strings; Adam matches on ints.
+    optimizer_state["state"] = {int(k): v for k, v in optimizer_state["state"].items()}
+    optimizer.load_state_dict(optimizer_state)
+    if "scheduler" in state:
+        scheduler.load_state_dict(state["scheduler"])
+    else:  # a checkpoint from before the scheduler was saved: the epoch is all it needs
+        scheduler.last_epoch = header["n_iter"]
+    # The rate of the coming epoch from this run's schedule (the scheduler's factor is a closure
+    # over this run's config, not saved): max_iter may have changed since the checkpoint (it is
+    # resumable), and the cosine's period with it.
+    for group, base, factor in zip(
+        optimizer.param_groups, scheduler.base_lrs, scheduler.lr_lambdas, strict=True
+    ):
+        group["lr"] = base * factor(scheduler.last_epoch)
+    generator.set_state(state["generator"])
+    return header, state["best_model"]
