@@ -1,5 +1,6 @@
 """``aekit detect`` and ``aekit score`` on a detector run."""
 
+import json
 import subprocess
 import sys
 
@@ -7,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import DEVICE
+from sklearn.metrics import roc_auc_score
 from typer.testing import CliRunner
 
 import aekit
@@ -198,6 +200,27 @@ def test_score_ranks_a_row_with_an_unseen_category_first(detector_run, tmp_path)
     assert alone.exit_code == 0, alone.output
     known = pd.read_csv(tmp_path / "all.csv").iloc[:20].drop(index=3)
     np.testing.assert_allclose(scores.drop(index=3)["anomaly_score"], known["anomaly_score"])
+
+
+def test_evaluate_ranks_an_unseen_category_as_score_does(detector_run, tmp_path):
+    # evaluate refused the file that score scores ("not seen in fit"); now the row ranks first
+    # (inf), its label counts, and the means are over the rows the model can score.
+    data, out = detector_run
+    new = _table().iloc[150:].copy()  # 45 normal rows and the 5 planted anomalies
+    new.loc[150, ["kind", "is_anomaly"]] = ["sideways", 1]
+    new.to_csv(tmp_path / "new.csv", index=False)
+    with pytest.warns(UserWarning, match="not seen in training"):
+        result = invoke("evaluate", out, tmp_path / "new.csv", "--label-column", "is_anomaly")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output[result.output.index("{") :])
+    assert figures["rows_with_unseen_category"] == 1
+    with pytest.warns(UserWarning, match="not seen in training"):
+        known = invoke("score", out, tmp_path / "new.csv", "-o", tmp_path / "s.csv")
+    scores = pd.read_csv(tmp_path / "s.csv")["anomaly_score"]
+    assert figures["mean_anomaly_score"] == pytest.approx(scores.iloc[1:].mean(), rel=1e-5)
+    ranked = scores.replace(np.inf, scores[np.isfinite(scores)].max() + 1)
+    assert known.exit_code == 0
+    assert figures["roc_auc"] == pytest.approx(roc_auc_score(new["is_anomaly"], ranked))
 
 
 def test_score_takes_an_unseen_value_in_a_bool_column(tmp_path):

@@ -60,6 +60,23 @@ def detector_table(detector, X, y):
     return values, list(columns)
 
 
+def scores_with_unseen(detector, X):
+    """``detector.score_samples(X)`` (lower = more anomalous), with a row holding a category
+    never seen in training at ``-inf`` instead of an error: the sign of ``score_samples`` for
+    the ``inf`` anomaly score that :func:`detector_table` gives it, so ``aekit evaluate`` ranks
+    the rows as ``aekit score`` does."""
+    import numpy as np
+    import pandas as pd
+
+    categories = getattr(getattr(detector, "encoder_", None), "categories_", None)
+    if not categories or not isinstance(X, pd.DataFrame):
+        return detector.score_samples(X)  # no categorical column: nothing can be unseen
+    frame, unseen = _unseen_categories(detector, X)
+    scores = np.array(detector.score_samples(frame), dtype=np.float64)
+    scores[list(unseen)] = -np.inf
+    return scores
+
+
 def _unseen_categories(detector, frame):
     """``frame`` with every category the detector never saw replaced by a known one (so the
     rest of the row is scored), and per row the cells that held one, as 'column=value
@@ -270,6 +287,12 @@ def detection_figures(anomaly_scores, anomalous) -> dict[str, float]:
     anomalous = np.asarray(anomalous, dtype=bool)
     if anomalous.all() or not anomalous.any():
         return {}
+    # inf (a category never seen in training) ranks above every finite score; the metrics only
+    # read the order, and scikit-learn refuses infinite scores
+    anomaly_scores = np.asarray(anomaly_scores, dtype=np.float64)
+    finite = anomaly_scores[np.isfinite(anomaly_scores)]
+    top = finite.max() + 1.0 if finite.size else 0.0
+    anomaly_scores = np.where(np.isposinf(anomaly_scores), top, anomaly_scores)
     return {
         "roc_auc": float(roc_auc_score(anomalous, anomaly_scores)),
         "pr_auc": float(average_precision_score(anomalous, anomaly_scores)),

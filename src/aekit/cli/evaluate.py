@@ -43,6 +43,7 @@ class Sums:
         self.variational, self.n_samples = variational, n_samples
         self.normal = normal  # (--normal-label, the one RUN recorded), see as_anomaly
         self.rows, self.score, self.elbo, self.nll = 0, 0.0, 0.0, 0.0
+        self.unseen = 0  # a detector's rows holding a category never seen in training
         self.kl: Any = 0.0
         self.moments: tuple | None = None  # (n, mean, M2) of the posterior means, per unit
         self.detector = False
@@ -62,11 +63,16 @@ class Sums:
             if "y" in inspect.signature(estimator.score_samples).parameters:
                 scores = estimator.score_samples(X, y)
             else:  # a detector: its score needs no label; labels, if any, are the truth
-                scores = estimator.score_samples(X)
+                from aekit.cli.anomaly import scores_with_unseen
+
+                scores = scores_with_unseen(estimator, X)  # -inf: an unseen category
                 self.detector = True
                 if y is not None:
                     self.scores.append(scores)
                     self.labels.append(np.asarray(y))
+                unseen = np.isneginf(scores)
+                self.unseen += int(unseen.sum())
+                scores = scores[~unseen]  # the means are over the rows the model can score
             self.score += float(scores.sum())
             return
         # A VAE's score is its ELBO (GenerativeMixin.elbo returns score_samples): computed once.
@@ -81,9 +87,12 @@ class Sums:
         self.moments = part if self.moments is None else merge_moments(self.moments, part)
 
     def result(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"mean_score": self.score / self.rows}
+        scored = self.rows - self.unseen
+        out: dict[str, Any] = {"mean_score": self.score / scored if scored else None}
         if self.detector:  # also in scores.csv's sign: higher = more anomalous
-            out["mean_anomaly_score"] = -self.score / self.rows
+            out["mean_anomaly_score"] = -self.score / scored if scored else None
+        if self.unseen:  # scored inf, as aekit score does; left out of the means above
+            out["rows_with_unseen_category"] = self.unseen
         if self.labels:
             out.update(_detection_figures(self.scores, self.labels, *self.normal))
         if self.variational:
