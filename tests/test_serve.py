@@ -170,10 +170,23 @@ def test_detector_predict_and_score(detector):
     split = c.post("/v1/score", json=rows.to_dict(orient="split", index=False)).json()
     np.testing.assert_allclose(split["scores"], model.score_samples(rows), rtol=1e-9)
     assert c.post("/v1/encode", json={"rows": [[1, 2, 3]]}).status_code == 404
-    unknown = rows.iloc[:1].assign(city="Paris")
-    response = c.post("/v1/predict", json={"rows": unknown.to_dict(orient="records")})
-    assert response.status_code == 422
-    assert response.json()["detail"] == api_message(model.predict, unknown)
+    # A category never seen in training failed the whole request (422); now that row alone is
+    # flagged, with no score (JSON has no inf) and the cell named, and the others as before.
+    unknown = rows.copy()
+    unknown.loc[unknown.index[2], "city"] = "Paris"
+    with pytest.warns(UserWarning, match="city=Paris"):
+        response = c.post("/v1/predict", json={"rows": unknown.to_dict(orient="records")})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["scores"][2] is None and answer["anomaly"][2] and answer["probability"][2] == 1
+    assert answer["top_features"][2][0] == "city=Paris (unseen)"
+    others = [0, 1, 3, 4, 5, 6, 7]
+    assert [answer["anomaly"][i] for i in others] == [got["anomaly"][i] for i in others]
+    expected = [got["scores"][i] for i in others]
+    assert [answer["scores"][i] for i in others] == pytest.approx(expected)
+    with pytest.warns(UserWarning, match="city=Paris"):
+        scored = c.post("/v1/score", json={"rows": unknown.to_dict(orient="records")}).json()
+    assert scored["scores"][2] is None and scored["scores"][:2] == pytest.approx(got["scores"][:2])
 
 
 def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):

@@ -25,89 +25,23 @@ TOP_FEATURES = 3
 def detector_table(detector, X, y):
     """One row per row of X: anomaly score (higher = more anomalous, the scale of the detector's
     ``threshold_``), anomaly flag, probability of being an anomaly, the top contributing
-    features; and the given label, if any.
-
-    A row holding a category never seen in training cannot be scored: the model has no column
-    for that category (its categorical likelihood there is 0, so ``-log p`` is unbounded). The
-    row is flagged with anomaly score ``inf`` and probability 1 - the values that agree with the
-    flag, so that a sort by score puts it first - and its top features name the unseen cell
-    first, then the largest shares of its other columns (scored with a known category in its
-    place)."""
+    features; and the given label, if any. A row holding a category never seen in training is
+    scored ``inf`` and flagged, its unseen cell named first
+    (:func:`aekit.anomaly.unseen.explained_rows`)."""
     import numpy as np
     import pandas as pd
 
-    from aekit.anomaly.explain import top_features
+    from aekit.anomaly.unseen import explained_rows
 
     frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X).reshape(len(X), -1))
     if not isinstance(X, pd.DataFrame):
         frame.columns = list(detector.encoder_.feature_names_in_)
-    frame, unseen = _unseen_categories(detector, frame)
-    contributions = detector.explain(frame)
-    scores = contributions.sum(axis=1).to_numpy(copy=True)  # written to below
-    flags = scores > detector.threshold_
-    proba = detector.scores_to_proba(scores)[:, 1]
-    top = [";".join(names) for names in top_features(contributions, TOP_FEATURES)]
-    for row, cells in unseen.items():  # a category never seen in training: flagged, and why
-        scores[row], flags[row], proba[row] = np.inf, True, 1.0
-        others = top_features(contributions.iloc[[row]], contributions.shape[1])[0]
-        rest = [name for name in others if name not in cells]  # each column named once
-        named = [*cells.values(), *rest]
-        top[row] = ";".join(named[: max(TOP_FEATURES, len(cells))])
-    columns = {"anomaly_score": scores, "anomaly": flags, "probability": proba, "top_features": top}
+    columns = explained_rows(detector, frame, TOP_FEATURES)
+    columns["top_features"] = [";".join(names) for names in columns["top_features"]]
     if y is not None:
         columns["label"] = np.asarray(y)
     values = np.column_stack([np.asarray(v, dtype=object) for v in columns.values()])
     return values, list(columns)
-
-
-def scores_with_unseen(detector, X):
-    """``detector.score_samples(X)`` (lower = more anomalous), with a row holding a category
-    never seen in training at ``-inf`` instead of an error: the sign of ``score_samples`` for
-    the ``inf`` anomaly score that :func:`detector_table` gives it, so ``aekit evaluate`` ranks
-    the rows as ``aekit score`` does."""
-    import numpy as np
-    import pandas as pd
-
-    categories = getattr(getattr(detector, "encoder_", None), "categories_", None)
-    if not categories or not isinstance(X, pd.DataFrame):
-        return detector.score_samples(X)  # no categorical column: nothing can be unseen
-    frame, unseen = _unseen_categories(detector, X)
-    scores = np.array(detector.score_samples(frame), dtype=np.float64)
-    scores[list(unseen)] = -np.inf
-    return scores
-
-
-def _unseen_categories(detector, frame):
-    """``frame`` with every category the detector never saw replaced by a known one (so the
-    rest of the row is scored), and per row the cells that held one, as 'column=value
-    (unseen)' by column. Such rows are flagged whatever their score, with one warning for all."""
-    import warnings
-
-    unseen: dict[int, dict[str, str]] = {}
-    replaced = frame
-    for column, known in detector.encoder_.categories_.items():
-        if column not in frame.columns:
-            continue
-        cells = frame[column]
-        new = (cells.notna() & ~cells.isin(known)).to_numpy()
-        if not new.any():
-            continue
-        if replaced is frame:
-            replaced = frame.copy()
-        for row in new.nonzero()[0]:
-            unseen.setdefault(int(row), {})[column] = f"{column}={cells.iloc[row]} (unseen)"
-        # object first: a known category of another type (a bool in a column read as text)
-        replaced[column] = replaced[column].astype(object)
-        replaced.loc[new, column] = known[0]
-    if unseen:
-        example = next(iter(next(iter(unseen.values())).values()))
-        warnings.warn(
-            f"{len(unseen)} row(s) hold a category not seen in training (e.g. {example}): "
-            "flagged as anomalies with anomaly_score inf (the model cannot score a category it "
-            "never saw).",
-            stacklevel=3,
-        )
-    return replaced, unseen
 
 
 def labelled_rows(y):

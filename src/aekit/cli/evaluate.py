@@ -63,7 +63,7 @@ class Sums:
             if "y" in inspect.signature(estimator.score_samples).parameters:
                 scores = estimator.score_samples(X, y)
             else:  # a detector: its score needs no label; labels, if any, are the truth
-                from aekit.cli.anomaly import scores_with_unseen
+                from aekit.anomaly.unseen import scores_with_unseen
 
                 scores = scores_with_unseen(estimator, X)  # -inf: an unseen category
                 self.detector = True

@@ -119,6 +119,10 @@ class Served:
         """The array of the per-row endpoint ``name`` (encode, reconstruct, score)."""
         X, labels = self._inputs(rows)
         if name == "score":  # log-likelihood, or a detector's score_samples: higher = normal
+            if self.detector:  # -inf (JSON null) for a category never seen in training
+                from aekit.anomaly.unseen import scores_with_unseen
+
+                return scores_with_unseen(self.model, X)
             return self.model.score_samples(X, *labels)
         if name == "encode":
             return self.model.transform(X, *labels)
@@ -130,7 +134,7 @@ class Served:
     def document(self, name: str, array: np.ndarray) -> dict[str, Any]:
         """The JSON answer of the per-row endpoint ``name`` for its array."""
         if name == "score":
-            return {"scores": array.tolist()}
+            return {"scores": _json_numbers(array)}
         if name == "encode":
             names = [str(n) for n in self.model.get_feature_names_out()]
             return {"codes": array.tolist(), "columns": names}
@@ -156,7 +160,7 @@ class Served:
         """A detector's flag, probability of being an anomaly, score and top features."""
         import pandas as pd
 
-        from aekit.anomaly.explain import top_features
+        from aekit.anomaly.unseen import explained_rows
 
         detector = self.model
         X = rows.X
@@ -166,17 +170,17 @@ class Served:
             if array.ndim == 2 and array.shape[1] == len(columns):
                 X = pd.DataFrame(array, columns=columns)
         X = order_columns(X, columns)
-        contributions = detector.explain(X)
-        if not isinstance(contributions, pd.DataFrame):  # rows the API refused to frame
+        if not isinstance(X, pd.DataFrame):  # rows the API refused to frame
             raise ValueError(f"X must have the detector's {len(columns)} columns: {columns}.")
-        scores = -contributions.sum(axis=1).to_numpy()
-        anomaly = scores < -detector.threshold_  # predict's rule: decision_function < 0
-        probability = detector.predict_proba(X)[:, 1]
+        # a category never seen in training: scored -inf (JSON null), flagged, named first;
+        # refusing it would fail the whole request for one row
+        rows_out = explained_rows(detector, X, TOP_FEATURES)
+        probability = rows_out["probability"]
         result = {
-            "anomaly": anomaly.tolist(),
+            "anomaly": rows_out["anomaly"].tolist(),
             "probability": probability.tolist(),
-            "scores": scores.tolist(),
-            "top_features": top_features(contributions, TOP_FEATURES),
+            "scores": _json_numbers(-rows_out["anomaly_score"]),
+            "top_features": rows_out["top_features"],
         }
         return probability, result
 
@@ -190,3 +194,9 @@ class Served:
                 raise ValueError(f"{type(self.model).__name__} takes no label; drop it.")
             samples = self.model.sample(n, random_state=seed)
         return samples, {"rows": samples.tolist()}
+
+
+def _json_numbers(values: np.ndarray) -> list:
+    """``values`` as a JSON list; -inf (a row a detector cannot score: a category never seen in
+    training) as null, since JSON has no infinity."""
+    return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=np.float64)]

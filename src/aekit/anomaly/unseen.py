@@ -1,0 +1,86 @@
+"""Rows holding a category the detector never saw in training, scored instead of refused.
+
+The model has no column for such a category: its categorical likelihood there is 0, so
+``-log p`` is unbounded. Python's ``score_samples``, ``predict`` and ``explain`` refuse such a
+row (``ValueError``, as scikit-learn's encoders do); the batch surfaces (``aekit score``,
+``aekit evaluate``, ``aekit serve``) score it here instead, so one new category does not sink a
+whole file or request: the row gets anomaly score ``inf``, is flagged with probability 1, and
+its top features name the unseen cell first, then the largest shares of its other columns
+(scored with a known category in the unseen one's place).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aekit.anomaly.explain import top_features
+
+
+def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """``frame`` with every category the detector never saw replaced by a known one (so the
+    rest of the row is scored), and per row the cells that held one, as 'column=value
+    (unseen)' by column. One warning names an example."""
+    unseen: dict[int, dict[str, str]] = {}
+    replaced = frame
+    for column, known in detector.encoder_.categories_.items():
+        if column not in frame.columns:
+            continue
+        cells = frame[column]
+        new = (cells.notna() & ~cells.isin(known)).to_numpy()
+        if not new.any():
+            continue
+        if replaced is frame:
+            replaced = frame.copy()
+        for row in new.nonzero()[0]:
+            unseen.setdefault(int(row), {})[column] = f"{column}={cells.iloc[row]} (unseen)"
+        # object first: a known category of another type (a bool in a column read as text)
+        replaced[column] = replaced[column].astype(object)
+        replaced.loc[new, column] = known[0]
+    if unseen:
+        example = next(iter(next(iter(unseen.values())).values()))
+        warnings.warn(
+            f"{len(unseen)} row(s) hold a category not seen in training (e.g. {example}): "
+            "flagged as anomalies with anomaly_score inf (the model cannot score a category it "
+            "never saw).",
+            stacklevel=3,
+        )
+    return replaced, unseen
+
+
+def _has_categories(detector: Any, X: Any) -> bool:
+    categories = getattr(getattr(detector, "encoder_", None), "categories_", None)
+    return bool(categories) and isinstance(X, pd.DataFrame)
+
+
+def scores_with_unseen(detector: Any, X: Any) -> np.ndarray:
+    """``detector.score_samples(X)`` (lower = more anomalous), with a row holding an unseen
+    category at ``-inf``: the sign of ``score_samples`` for its ``inf`` anomaly score."""
+    if not _has_categories(detector, X):
+        return detector.score_samples(X)  # no categorical column: nothing can be unseen
+    frame, unseen = replace_unseen(detector, X)
+    scores = np.array(detector.score_samples(frame), dtype=np.float64)
+    scores[list(unseen)] = -np.inf
+    return scores
+
+
+def explained_rows(detector: Any, X: pd.DataFrame, n_top: int) -> dict[str, Any]:
+    """Per row of X: ``anomaly_score`` (higher = more anomalous, the scale of ``threshold_``;
+    ``inf`` for an unseen category), ``anomaly`` (the flag), ``probability`` (of being an
+    anomaly) and ``top_features`` (the ``n_top`` largest shares, as lists of names)."""
+    frame, unseen = replace_unseen(detector, X) if _has_categories(detector, X) else (X, {})
+    contributions = detector.explain(frame)
+    scores = contributions.sum(axis=1).to_numpy(copy=True)  # written to below
+    flags = scores > detector.threshold_
+    proba = detector.scores_to_proba(scores)[:, 1]
+    top = top_features(contributions, n_top)
+    for row, cells in unseen.items():  # a category never seen in training: flagged, and why
+        scores[row], flags[row], proba[row] = np.inf, True, 1.0
+        others = top_features(contributions.iloc[[row]], contributions.shape[1])[0]
+        rest = [name for name in others if name not in cells]  # each column named once
+        named = [*cells.values(), *rest]
+        top[row] = named[: max(n_top, len(cells))]
+    return {"anomaly_score": scores, "anomaly": flags, "probability": proba, "top_features": top}
