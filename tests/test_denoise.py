@@ -161,6 +161,25 @@ def test_impute_command_fills_a_mixed_csv_and_reuses_the_model(tmp_path):
     assert bad.exit_code != 0 and not (tmp_path / "x.txt").exists()
 
 
+def test_impute_fills_an_integer_column_with_whole_numbers(tmp_path):
+    # A CSV integer column with empty cells is read as floats; its fills came back as 1.73.
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=200)
+    frame = pd.DataFrame({"a": a, "kids": np.clip(np.round(1.5 + a), 0, None).astype(int)})
+    text = frame.astype({"kids": "Int64"})
+    text.loc[::6, "kids"] = pd.NA  # written as empty cells, the rest as "2", not "2.0"
+    text.to_csv(tmp_path / "holes.csv", index=False)
+    quick = ["--param", "max_iter=5", "--param", "hidden_layer_sizes=[16]", "--quiet"]
+    result = runner.invoke(
+        app, ["impute", str(tmp_path / "holes.csv"), "-o", str(tmp_path / "f.csv"), *quick]
+    )
+    assert result.exit_code == 0, result.output
+    back = pd.read_csv(tmp_path / "f.csv")
+    assert back["kids"].dtype.kind == "i"  # every cell a whole number, written as one
+    np.testing.assert_array_equal(back["kids"][1::6], frame["kids"][1::6])  # observed kept
+    assert back["a"].dtype.kind == "f"  # a float column stays as it was
+
+
 def test_impute_writes_on_rank_0_alone(tmp_path, monkeypatch):
     # Under torchrun every process fits (DDP) and runs the command to its end: only rank 0
     # may write the filled table, the model and the RUN folder.

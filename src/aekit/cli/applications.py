@@ -178,6 +178,7 @@ def impute(
     if out is not None and writes:
         runs.check_out(out, force)
     X, _ = open_data(data, None, None, None, False, min_bytes=LAZY_BYTES)
+    X = _whole_number_columns(X)
     n_missing = _missing_values(X)
     if model is None and not n_missing:
         raise ValueError(f"{data} has no missing values (empty cells or NaN): nothing to fill.")
@@ -202,6 +203,28 @@ def impute(
     if save_model is not None and model is None:
         imputer.save(save_model)
     typer.echo(f"filled {n_missing} missing values: {output}")
+
+
+def _whole_number_columns(X):
+    """DATA with each float column whose observed values are all whole numbers, and that has
+    gaps, as pandas' nullable ``Int64``: a file's integer column with empty cells is read as
+    floats, and the imputer fills an integer column with whole numbers (rounded), so a count
+    comes back 2, not 1.73, and is written as an integer again."""
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(X, pd.DataFrame):
+        return X  # an array (.npy) or a table on disk: its floats are floats
+    columns = {}
+    for name, values in X.items():
+        if values.dtype.kind != "f" or not values.isna().any():
+            continue
+        observed = values.dropna().to_numpy()
+        if observed.size and np.all(observed == np.round(observed)) and np.all(
+            np.abs(observed) < 2**53  # beyond that every float is whole: not a sign of integers
+        ):
+            columns[name] = "Int64"
+    return X.astype(columns) if columns else X
 
 
 def _missing_values(X) -> int:
