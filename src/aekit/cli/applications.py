@@ -220,13 +220,9 @@ def _whole_number_columns(X):
         if values.dtype.kind != "f" or not values.isna().any():
             continue
         observed = values.dropna().to_numpy()
-        if (
-            observed.size
-            and np.all(observed == np.round(observed))
-            and np.all(
-                np.abs(observed) < 2**53  # beyond that every float is whole: not a sign of integers
-            )
-        ):
+        # beyond 2**53 every float is whole: not a sign of an integer column
+        whole = np.all(observed == np.round(observed)) and np.all(np.abs(observed) < 2**53)
+        if observed.size and whole:
             columns[name] = "Int64"
     return X.astype(columns) if columns else X
 
