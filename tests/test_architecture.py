@@ -269,6 +269,17 @@ def test_public_names_are_the_registrys():
     assert set(aekit.__all__) == {*registry.PUBLIC, "__version__", "datasets"}
 
 
+def test_every_package_is_an_attribute_of_aekit():
+    # The README writes aekit.generation.metrics.frechet_distance after a bare "import aekit";
+    # it was an AttributeError.
+    packages = {
+        p.name for p in Path(aekit.__file__).parent.iterdir() if (p / "__init__.py").exists()
+    }
+    for name in packages - {"cli", "core", "estimators", "serve", "io"}:  # internal layers
+        assert getattr(aekit, name).__name__ == f"aekit.{name}"
+    assert callable(aekit.generation.metrics.frechet_distance)
+
+
 def test_model_file_classes_are_classes_that_save():
     for name in registry.MODEL_FILE_CLASSES:
         cls = registry.find_class(name)

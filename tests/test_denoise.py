@@ -103,6 +103,10 @@ def test_psnr_matches_its_definition():
     clean = np.zeros((2, 4))
     estimate = np.array([[0.1] * 4, [0.2] * 4])
     np.testing.assert_allclose(psnr(clean, estimate), [20.0, 10 * np.log10(1 / 0.04)])
+    # one flat image is one figure (it was 4, one per pixel, inf where a pixel matched)
+    np.testing.assert_allclose(psnr(clean[0], estimate[0]), [20.0])
+    with pytest.raises(ValueError, match="shape"):
+        psnr(np.zeros((0, 4)), np.zeros((0, 4)))
 
 
 def test_denoising_grid_draws_three_labelled_rows():

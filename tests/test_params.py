@@ -81,3 +81,15 @@ def test_a_composite_checks_what_it_passes_on_under_its_own_name():
         aekit.SemanticHasher(batch_size=0).fit([[0.0, 1.0], [1.0, 0.0]])
     with pytest.raises(ValueError, match=r"hidden_layer_sizes=\(0,\)"):
         aekit.Compressor(hidden_layer_sizes=(0,)).fit([[0.0, 1.0], [1.0, 0.0]])
+
+
+@pytest.mark.parametrize("cls", [aekit.Autoencoder, aekit.ConditionalVAE])
+def test_an_int_hidden_layer_sizes_is_one_layer_as_in_mlpregressor(cls):
+    # hidden_layer_sizes=32 was refused although the README says parameters follow MLPRegressor
+    import numpy as np
+
+    X = np.random.default_rng(0).random((40, 6))
+    y = np.arange(40) % 2
+    one = cls(hidden_layer_sizes=32, max_iter=1, random_state=0).fit(X, y)
+    same = cls(hidden_layer_sizes=(32,), max_iter=1, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(one.transform(X, y), same.transform(X, y))

@@ -14,7 +14,10 @@ from aekit._version import __version__
 _moved.install()
 
 # Sub-packages and moved modules reachable as attributes, e.g. ``aekit.datasets.load_digits()``.
-_MODULES = {"data", "datasets", "denoising", "metrics", "tabular", "plotting", "timeseries", "viz"}
+_MODULES = {
+    *("data", "datasets", "denoising", "metrics", "tabular", "plotting", "timeseries", "viz"),
+    *("anomaly", "compression", "generation", "hashing", "imputation", "pretraining", "export"),
+}
 
 __all__ = [*sorted(registry.PUBLIC), "__version__", "datasets"]
 

@@ -284,6 +284,7 @@ def _run_record(run: Path) -> dict[str, Any]:
 def _layers(params: dict[str, Any], n_features: Any) -> str | None:
     """The encoder's widths, input to code (the decoder mirrors them), or None if unknown."""
     hidden, latent = params.get("hidden_layer_sizes"), params.get("latent_dim")
+    hidden = [hidden] if isinstance(hidden, int) else hidden  # one layer
     if not isinstance(hidden, list) or latent is None or n_features is None:
         return None
     return " -> ".join(str(v) for v in [n_features, *hidden, latent])

@@ -72,7 +72,7 @@ def psnr(clean: Any, estimate: Any, data_range: float = 1.0) -> np.ndarray:
     Parameters
     ----------
     clean, estimate : array-like of shape (n, ...)
-        One image (or row) per leading index.
+        One image (or row) per leading index; a 1-D array is one row.
     data_range : float, default=1.0
         ``max - min`` of the clean data's scale.
 
@@ -85,6 +85,10 @@ def psnr(clean: Any, estimate: Any, data_range: float = 1.0) -> np.ndarray:
     estimate = np.asarray(estimate, dtype=np.float64)
     if clean.shape != estimate.shape:
         raise ValueError(f"clean {clean.shape} and estimate {estimate.shape} differ in shape.")
+    if clean.ndim == 0 or clean.size == 0:
+        raise ValueError(f"psnr needs images or rows of shape (n, ...); got shape {clean.shape}.")
+    if clean.ndim == 1:  # one row: one figure, not one per pixel
+        clean, estimate = clean[None], estimate[None]
     mse = ((clean - estimate) ** 2).reshape(len(clean), -1).mean(axis=1)
     with np.errstate(divide="ignore"):
         return 10 * np.log10(data_range**2 / mse)

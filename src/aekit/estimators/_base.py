@@ -51,7 +51,7 @@ from aekit.estimators._disk import (
 from aekit.estimators._inference import FittedInference
 from aekit.estimators._inputs import InputChecks
 from aekit.estimators._labels import LabelHooks
-from aekit.estimators._params import AutoencoderParams, trainer_config
+from aekit.estimators._params import AutoencoderParams, layer_widths, trainer_config
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators._reconstruction import ReconstructionErrors
 from aekit.estimators.modules import ExportsModules
@@ -114,11 +114,7 @@ class BaseAutoencoder(
 
     # ---- building and fitting ----------------------------------------------------------------
     def _build_model(self, n_classes: int, low: torch.Tensor, high: torch.Tensor) -> nn.Module:
-        hidden = tuple(
-            DEFAULT_HIDDEN[self.architecture]
-            if self.hidden_layer_sizes is None
-            else self.hidden_layer_sizes
-        )
+        hidden = layer_widths(self.hidden_layer_sizes, DEFAULT_HIDDEN[self.architecture])
         d, k, arch, act = self.latent_dim, n_classes, self.architecture, self.activation
         shape = self._network_shape()
         # The one-hot label joins the encoder's input as k more features or channels.

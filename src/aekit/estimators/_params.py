@@ -83,7 +83,7 @@ class AutoencoderParams:
     # Names follow scikit-learn's MLPRegressor where it has one.
     _parameter_constraints: ClassVar[dict[str, list]] = {
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
-        "hidden_layer_sizes": [None, tuple, list],
+        "hidden_layer_sizes": [None, tuple, list, Interval(Integral, 1, None, closed="left")],
         "architecture": [StrOptions(set(ARCHITECTURES))],
         "image_shape": [None, "array-like"],
         "sequence_shape": [None, "array-like"],
@@ -150,7 +150,7 @@ class AutoencoderParams:
         """The table of constraints, then the rules it cannot express; kinds add theirs."""
         self._validate_params()  # scikit-learn's BaseEstimator: InvalidParameterError
         hidden = self.hidden_layer_sizes
-        if hidden is not None and not all(is_int(width, 1) for width in hidden):
+        if hidden is not None and not all(is_int(width, 1) for width in layer_widths(hidden)):
             raise ValueError(
                 f"hidden_layer_sizes={hidden!r} must hold ints of at least 1 (layer widths)."
             )
@@ -160,6 +160,14 @@ class AutoencoderParams:
                 f"categorical_groups={groups!r} must hold (start, stop) column ranges with "
                 "0 <= start and at least 2 columns each."
             )
+
+
+def layer_widths(hidden: Any, default: tuple[int, ...] = ()) -> tuple[int, ...]:
+    """``hidden_layer_sizes`` as a tuple of widths: ``default`` for None, and one layer for an
+    int, as MLPRegressor reads ``hidden_layer_sizes=32``."""
+    if hidden is None:
+        return tuple(default)
+    return (hidden,) if isinstance(hidden, Integral) else tuple(hidden)
 
 
 def _is_column_range(group: Any) -> bool:

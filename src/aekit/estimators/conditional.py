@@ -29,6 +29,7 @@ from aekit.core.train import TrainConfig
 from aekit.data.validation import MissingLabelsError
 from aekit.estimators._conditional_labels import ConditionalLabels
 from aekit.estimators._disk import labels_of
+from aekit.estimators._params import layer_widths
 from aekit.estimators._variational import _VariationalBase
 from aekit.estimators.streaming import writes_to_file
 
@@ -68,7 +69,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
     latent_dim : int, default=8
         Size of the code (the bottleneck). Larger than the number of features makes the model
         overcomplete.
-    hidden_layer_sizes : tuple of int, default=None
+    hidden_layer_sizes : int or tuple of int, default=None
         Widths of the encoder's hidden layers (the decoder mirrors them); for ``"conv"`` and
         ``"conv1d"``, the channels of its stride-2 convolutions; for ``"lstm"``/``"gru"``, the
         widths of its stacked recurrent layers. None means ``(256, 128)`` for ``"mlp"``,
@@ -285,7 +286,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         and a linear head giving the logits."""
         if not self._has_classifier():
             return None
-        hidden = tuple(self.hidden_layer_sizes or DEFAULT_HIDDEN[self.architecture])
+        hidden = layer_widths(self.hidden_layer_sizes, DEFAULT_HIDDEN[self.architecture])
         body = make_encoder(self.architecture, self._network_shape(), hidden, self.activation)
         return nn.Sequential(body, nn.Linear(body.out_features, n_classes))
 

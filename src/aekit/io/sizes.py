@@ -44,6 +44,7 @@ def _width(value: Any) -> int | None:
 def least_weights(params: dict[str, Any]) -> int:
     """The fewest weights a network built from ``params`` can have (the bound above)."""
     hidden = params.get(registry.HIDDEN_WIDTHS)
+    hidden = [hidden] if isinstance(hidden, int) else hidden  # one layer, as MLPRegressor reads it
     widths = [_width(w) for w in hidden] if isinstance(hidden, list) else []
     code = next((params[n] for n in registry.CODE_WIDTHS if n in params), None)
     widths = [w for w in [*widths, _width(code)] if w is not None]
