@@ -162,7 +162,7 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         threshold: str = "contamination",
         n_std: float = 3.0,
         risk: float = 1e-3,
-        likelihood_window: int = 1000,
+        likelihood_window: int = likelihood.WINDOW,
         handle_missing: str = "error",
         random_state: Any = None,
     ) -> None:
@@ -293,7 +293,7 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         return self
 
     def _warn_unused_window(self) -> None:
-        if self.threshold != "likelihood" and self.likelihood_window != 1000:
+        if self.threshold != "likelihood" and self.likelihood_window != likelihood.WINDOW:
             import warnings
 
             warnings.warn(

@@ -27,6 +27,7 @@ import numpy as np
 
 from aekit.anomaly.ensemble import SPREAD_RESOLUTION
 
+WINDOW = 1000  # SeriesAnomalyDetector's likelihood_window: the order of NAB's series (1k-22k)
 AVERAGE = 10  # the paper's short-term averaging window (raw scores)
 MIN_HISTORY = (
     100  # the paper's estimationSamples: means needed before the Gaussian is a series' own
