@@ -2,6 +2,8 @@
 follows a series that drifts, reads no point after the one it flags, and is saved with the
 model; and :func:`aekit.timeseries.likelihood.tail_probability` against a direct computation."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy.special import ndtr
@@ -96,6 +98,9 @@ def test_likelihood_options_unread_by_the_rule_are_refused_or_warned(detectors):
         default.anomaly_likelihood(_wave(300))
     with pytest.warns(UserWarning, match="likelihood_window=50 has no effect"):
         _quick(likelihood_window=50).fit(_wave(300))
+    with warnings.catch_warnings():  # risk is the likelihood's epsilon: read, not warned of
+        warnings.filterwarnings("error", message=".*no effect with threshold")
+        _quick(threshold="likelihood", risk=1e-5, likelihood_window=50).fit(_wave(300))
 
 
 def test_tail_probability_is_the_gaussian_tail_of_the_trailing_means():
