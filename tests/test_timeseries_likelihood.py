@@ -6,6 +6,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import ndtr
 from test_timeseries import PERIOD, _quick, _wave
 
@@ -116,3 +118,14 @@ def test_tail_probability_is_the_gaussian_tail_of_the_trailing_means():
         expected = ndtr(-(np.nanmean(window) - past.mean()) / past.std())
         np.testing.assert_allclose(q[t], expected, rtol=1e-9)
     assert (q[:24] == 0.5).all()  # fewer than 20 means before t, no prior: never flagged
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), cut=st.integers(1, 299), history=st.integers(2, 120))
+def test_tail_probability_reads_no_later_score(seed, cut, history):
+    rng = np.random.RandomState(seed)
+    scores = rng.gamma(2.0, size=300)
+    other = scores.copy()
+    other[cut:] = rng.gamma(5.0, size=300 - cut) * 10.0  # another future
+    q = [tail_probability(s, history, min(history, 20), 1e-6, (2.0, 1.4)) for s in (scores, other)]
+    np.testing.assert_array_equal(q[0][:cut], q[1][:cut])

@@ -29,9 +29,7 @@ from aekit.anomaly.ensemble import SPREAD_RESOLUTION
 
 WINDOW = 1000  # SeriesAnomalyDetector's likelihood_window: the order of NAB's series (1k-22k)
 AVERAGE = 10  # the paper's short-term averaging window (raw scores)
-MIN_HISTORY = (
-    100  # the paper's estimationSamples: means needed before the Gaussian is a series' own
-)
+MIN_HISTORY = 100  # the paper's estimationSamples: means before a series has its own Gaussian
 FLOOR = 0.1  # smallest sigma, as a fraction of the training means' std (the paper floors variance)
 
 
