@@ -175,3 +175,29 @@ def test_detect_series_prints_roc_auc_against_labels_as_detect_does(tmp_path):
     scores = pd.read_csv(out / "scores.csv").drop(index=5)
     expected = roc_auc_score(frame["y"].drop(index=5) == 1, scores["anomaly_score"])
     assert f"against --label-column y: ROC-AUC {expected:.4f}" in result.output
+
+
+def test_detect_series_with_the_likelihood_rule(tmp_path, monkeypatch):
+    """--threshold likelihood: the flags are the model's predict (not the score above
+    threshold_), scores.csv gains the likelihood, command.txt the window; aekit score too."""
+    _quick_detector(monkeypatch)
+    frame = _frame(600, 0).drop(columns="note")
+    frame.loc[300:, "a"] += 2.0  # a lasting shift
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    out = tmp_path / "run"
+    result = invoke(
+        "detect-series", tmp_path / "s.csv", "--time-column", "timestamp", "--window", 24,
+        "--threshold", "likelihood", "--likelihood-window", 150, "--out", out, "--quiet",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "points flagged (likelihood above 1 - 0.001)" in result.output
+    detector = aekit.load(out / "model.safetensors")
+    assert detector.threshold == "likelihood" and detector.likelihood_window == 150
+    scores = pd.read_csv(out / "scores.csv")
+    assert list(scores.columns)[-1] == "likelihood"
+    np.testing.assert_array_equal(scores["anomaly"], detector.predict(frame) == -1)
+    assert scores["anomaly"].iloc[300:320].any() and not scores["anomaly"].iloc[460:].any()
+    assert "--threshold likelihood --likelihood-window 150" in (out / "command.txt").read_text()
+    result = invoke("score", out, tmp_path / "s.csv", "-o", tmp_path / "new.csv")
+    assert result.exit_code == 0, result.output
+    assert "likelihood" in pd.read_csv(tmp_path / "new.csv").columns

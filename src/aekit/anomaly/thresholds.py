@@ -175,8 +175,11 @@ def warn_unused_options(estimator, given_normal_rows: bool = False) -> None:
 
 
 def _reads(rule: str, name: str, params: dict) -> bool:
-    if name == "risk":  # the tail fits: "pot", and the default rule's contamination="auto"
-        return rule == "pot" or (rule == "contamination" and params["contamination"] == "auto")
+    if name == "risk":  # the tail fits: "pot", the default rule's contamination="auto", and
+        # the series detector's "likelihood" (its largest tail probability flagged)
+        return rule in ("pot", "likelihood") or (
+            rule == "contamination" and params["contamination"] == "auto"
+        )
     return _READ_BY[name] == rule
 
 

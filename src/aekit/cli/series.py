@@ -18,8 +18,9 @@ FIGURE = "figures/series.png"
 
 def series_table(detector, X, y=None):
     """One row per time point: its timestamp (when the detector has a time column), anomaly
-    score (higher = more anomalous, the scale of ``threshold_``), flag, the channel that
-    contributes most, and the given label, if any."""
+    score (higher = more anomalous, the scale of ``threshold_``), flag (``predict``), the
+    channel that contributes most, the anomaly likelihood when the detector flags by it, and
+    the given label, if any."""
     import numpy as np
     import pandas as pd
 
@@ -32,7 +33,11 @@ def series_table(detector, X, y=None):
     columns = {}
     if detector.time_column is not None:
         columns[detector.time_column] = pd.DataFrame(X)[detector.time_column].to_numpy()
-    columns.update(anomaly_score=scores, anomaly=scores > detector.threshold_, top_channel=top)
+    by_likelihood = detector.threshold == "likelihood"
+    flags = detector.predict(X) == -1 if by_likelihood else scores > detector.threshold_
+    columns.update(anomaly_score=scores, anomaly=flags, top_channel=top)
+    if by_likelihood:
+        columns["likelihood"] = detector.anomaly_likelihood(X)
     if y is not None:
         columns["label"] = np.asarray(y)
     values = np.column_stack([np.asarray(v, dtype=object) for v in columns.values()])
@@ -64,8 +69,15 @@ def detect_series(
         str, typer.Option(help="Expected anomaly fraction, or 'auto' (no rate needed).")
     ] = "auto",
     threshold: Annotated[
-        str, typer.Option(help="contamination, mean_std or pot.")
+        str,
+        typer.Option(
+            help="contamination, mean_std, pot, or likelihood (follows drift: each point "
+            "against the scores of the --likelihood-window points before it)."
+        ),
     ] = "contamination",
+    likelihood_window: Annotated[
+        int, typer.Option(help="Trailing points of --threshold likelihood.")
+    ] = 1000,
     handle_missing: Annotated[
         str, typer.Option(help="error, or interpolate (NaN and missing timestamps).")
     ] = "error",
@@ -108,6 +120,7 @@ def detect_series(
             value_columns=_value_columns(value_columns),
             contamination=rate,
             threshold=threshold,
+            likelihood_window=likelihood_window,
             handle_missing=handle_missing,
             random_state=seed,
         )
@@ -123,13 +136,15 @@ def detect_series(
             detector.save(staging / runs.MODEL_FILE)
             write_table(staging / "scores.csv", values, columns)
             labels = None if y is None else as_anomaly(y, normal_label)
+            by_likelihood = detector.threshold == "likelihood"  # no line on the score
             figure = series_figure(
                 _channels(detector, X),
                 values[:, columns.index("anomaly_score")].astype(float),
-                detector.threshold_,
+                None if by_likelihood else detector.threshold_,
                 time=_time_axis(detector, X),
                 channel_names=getattr(detector, "feature_names_in_", None),
                 labels=labels,
+                flags=values[:, columns.index("anomaly")].astype(bool),
             )
             save_figure(figure, staging / FIGURE)
             options = {"label_column": label_column, "normal_label": normal_label}
@@ -143,6 +158,7 @@ def detect_series(
             "stride": stride,
             "contamination": contamination,
             "threshold": threshold,
+            "likelihood_window": likelihood_window if threshold == "likelihood" else None,
             "handle_missing": handle_missing,
             "seed": seed,
             "label_column": label_column,
@@ -156,7 +172,12 @@ def detect_series(
             words += ["--param", pair]
         (staging / "command.txt").write_text(shlex.join([*words, "--out", str(out)]) + "\n")
     flagged = int(values[:, columns.index("anomaly")].astype(bool).sum())
-    typer.echo(f"{flagged} of {len(values)} points flagged (threshold {detector.threshold_:.4g})")
+    rule = (
+        f"likelihood above 1 - {detector.risk:g}"
+        if detector.threshold == "likelihood"
+        else f"threshold {detector.threshold_:.4g}"
+    )
+    typer.echo(f"{flagged} of {len(values)} points flagged ({rule})")
     if y is not None:  # as detect prints it
         scores = values[:, columns.index("anomaly_score")].astype(float)
         typer.echo(label_line(label_column, detection_figures(*by_label(scores, y, normal_label))))

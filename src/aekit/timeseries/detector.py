@@ -9,6 +9,11 @@ windows that cover it (:func:`aekit.timeseries.average_windows`). A window's sco
 one share per channel (its errors on that channel) plus the part that belongs to no channel (the
 nearest-window distances), so :meth:`explain` splits each point's score the same way.
 
+``threshold="likelihood"`` flags by the anomaly likelihood instead
+(:mod:`aekit.timeseries.likelihood`): the score of the window that ends at each point, against the
+scores of the ``likelihood_window`` points before it, so a series that drifts after the part it
+was fitted on stops being flagged once the new level has become its recent past.
+
 Why this default (measured in ``benchmarks/timeseries.py`` on NAB, choices cross-validated over
 halves of the series): see the README's time-series table.
 """
@@ -27,6 +32,7 @@ from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.anomaly.explain import LATENT_COLUMN
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
+from aekit.timeseries import likelihood
 from aekit.timeseries.inputs import (
     HANDLE_MISSING,
     Series,
@@ -70,13 +76,27 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         Expected fraction of anomalous points for ``threshold="contamination"``; "auto": peaks
         over threshold at ``risk``, robust to a few anomalies in the training series
         (:func:`aekit.anomaly.thresholds.robust_pot_threshold`).
-    threshold : {"contamination", "mean_std", "pot"}, default="contamination"
+    threshold : {"contamination", "mean_std", "pot", "likelihood"}, default="contamination"
         How ``threshold_`` is set from the training points' scores (as
-        :class:`aekit.AnomalyDetector` does).
+        :class:`aekit.AnomalyDetector` does), or ``"likelihood"``: a point is flagged when its
+        anomaly likelihood exceeds ``1 - risk`` (Ahmad et al. 2017; :meth:`anomaly_likelihood`):
+        the mean score of the last 10 windows ending at or before it, against a Gaussian of
+        those means over the ``likelihood_window`` points before it. It follows drift (a lasting
+        change stops being flagged after about ``likelihood_window`` points, and so does an
+        anomaly that lasts that long), and a point's flag reads only that point and the ones
+        before it. :meth:`predict` and :meth:`decision_function` then use the likelihood;
+        :meth:`anomaly_score`, :meth:`explain` and ``threshold_`` (the "auto" threshold of the
+        raw score, for reference) are unchanged.
     n_std : float, default=3.0
         k of the ``"mean_std"`` rule (mean + k std of the training scores).
     risk : float, default=1e-3
-        Probability of a normal point exceeding the threshold, for ``"pot"`` and "auto".
+        Probability of a normal point exceeding the threshold, for ``"pot"`` and "auto"; for
+        ``"likelihood"`` the largest Gaussian tail probability flagged (the paper's epsilon;
+        it used 1e-5 to 1e-4, stricter).
+    likelihood_window : int, default=1000
+        Trailing points whose window scores give the Gaussian of ``"likelihood"`` (the paper's
+        historic window, 8640 there: a month of 5-minute points); until a series has shown
+        ``min(100, likelihood_window)`` points of its own, the training series' scores stand in.
     handle_missing : {"error", "interpolate"}, default="error"
         Missing values (NaN) and missing timestamps (gaps in an evenly spaced time column):
         an error, or filled by linear interpolation in time on the regular grid (the median
@@ -91,7 +111,12 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
     mean_, scale_ : ndarray of shape (n_channels,)
         Per-channel standardization of the training series.
     threshold_ : float
-        Score above which a point is an anomaly; ``offset_ = -threshold_``.
+        Score above which a point is an anomaly; ``offset_ = -threshold_``. With
+        ``threshold="likelihood"`` the "auto" threshold, not used to flag.
+    likelihood_prior_ : ndarray of shape (2,)
+        With ``threshold="likelihood"``: mean and standard deviation of the training series'
+        averaged window scores (the Gaussian of a series' first points, and 10% of its standard
+        deviation the smallest one used).
     n_features_in_ : int
         Channels.
     feature_names_in_ : ndarray of str
@@ -118,9 +143,10 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         "time_column": [None, str],
         "value_columns": [None, str, list, tuple],
         "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
-        "threshold": [StrOptions({"contamination", "mean_std", "pot"})],
+        "threshold": [StrOptions({"contamination", "mean_std", "pot", "likelihood"})],
         "n_std": [Interval(Real, None, None, closed="neither")],
         "risk": [Interval(Real, 0, 1, closed="neither")],
+        "likelihood_window": [Interval(Integral, 2, None, closed="left")],
         "handle_missing": [StrOptions(set(HANDLE_MISSING))],
         "random_state": ["random_state"],
     }
@@ -136,6 +162,7 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         threshold: str = "contamination",
         n_std: float = 3.0,
         risk: float = 1e-3,
+        likelihood_window: int = likelihood.WINDOW,
         handle_missing: str = "error",
         random_state: Any = None,
     ) -> None:
@@ -148,6 +175,7 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         self.threshold = threshold
         self.n_std = n_std
         self.risk = risk
+        self.likelihood_window = likelihood_window
         self.handle_missing = handle_missing
         self.random_state = random_state
 
@@ -233,6 +261,7 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         self.__dict__.pop("detector_", None)
         self._validate_params()
         thresholds.warn_unused_options(self)
+        self._warn_unused_window()
         if self.stride > self.window:
             raise ValueError(
                 f"stride={self.stride} is larger than window={self.window}: points between "
@@ -254,7 +283,25 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         train_scores = np.concatenate([self._point_shares(s).sum(axis=1) for s in series])
         self.threshold_ = self._threshold(train_scores)
         self.offset_ = -self.threshold_
+        self.__dict__.pop("likelihood_prior_", None)
+        if self.threshold == "likelihood":
+            averaged = np.concatenate(
+                [likelihood.moving_average(self._causal_scores(s)) for s in series]
+            )
+            averaged = averaged[np.isfinite(averaged)]
+            self.likelihood_prior_ = np.array([averaged.mean(), averaged.std()])
         return self
+
+    def _warn_unused_window(self) -> None:
+        if self.threshold != "likelihood" and self.likelihood_window != likelihood.WINDOW:
+            import warnings
+
+            warnings.warn(
+                f"likelihood_window={self.likelihood_window!r} has no effect with "
+                f"threshold={self.threshold!r}; drop it or use threshold='likelihood'.",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def _threshold(self, scores: np.ndarray) -> float:
         if self.threshold == "contamination" and self.contamination != "auto":
@@ -274,11 +321,62 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         per_window = np.column_stack([per_channel, shares[:, -1]])
         return spread_windows(per_window, starts, self.window, n)
 
-    def _per_series(self, X: Any, what) -> Any:
+    def _causal_scores(self, series: Series) -> np.ndarray:
+        """``(n_grid,)``: the score of the window ending at each grid point (every window,
+        whatever the stride), NaN for the first ``window - 1`` points, which end none."""
+        n = len(series.values)
+        starts = np.arange(n - int(self.window) + 1)
+        scores = np.full(n, np.nan)
+        scores[int(self.window) - 1 :] = self.detector_.anomaly_score(
+            self._rows(series.values, starts)
+        )
+        return scores
+
+    def _tail_probability(self, series: Series) -> np.ndarray:
+        """``(n_grid,)``: q_t of :mod:`aekit.timeseries.likelihood` (small = anomalous)."""
+        if not hasattr(self, "likelihood_prior_"):
+            raise ValueError(
+                f"this detector was fitted with threshold={self.threshold!r}, which keeps no "
+                "likelihood state; refit it with threshold='likelihood'."
+            )
+        return likelihood.detector_tail_probability(
+            self._causal_scores(series), self.likelihood_window, self.likelihood_prior_
+        )
+
+    def _per_series(self, X: Any, what, points=None) -> Any:
+        """``what`` of each series' per-point values: ``points(series)`` on its grid (by
+        default the channel shares of :meth:`_point_shares`), given at the original rows."""
         check_is_fitted(self)
         series, several = self._read(X)
-        out = [s.to_rows(what(self._point_shares(s))) for s in series]
+        points = points or self._point_shares
+        out = [s.to_rows(what(points(s))) for s in series]
         return out if several else out[0]
+
+    def causal_score(self, X: Any) -> Any:
+        """Score of the window that ends at each point (the window detector's score, on the
+        scale of :meth:`anomaly_score`), NaN for the first ``window - 1`` points; unlike
+        :meth:`anomaly_score` (the mean over every window covering a point, later ones too) it
+        reads only the point and the ones before it. Every window is scored, whatever the
+        ``stride``.
+
+        Returns
+        -------
+        scores : ndarray of shape (time,), or a list of them when X is a list of series
+        """
+        return self._per_series(X, lambda s: s, self._causal_scores)
+
+    def anomaly_likelihood(self, X: Any) -> Any:
+        """The anomaly likelihood of each point (Ahmad et al. 2017), for a detector fitted
+        with ``threshold="likelihood"``: ``1 - Q((m_t - mu_t) / sigma_t)``, with m_t the mean
+        :meth:`causal_score` of the last 10 points and mu_t, sigma_t those means' over the
+        ``likelihood_window`` points before t (:mod:`aekit.timeseries.likelihood`); 0.5 where
+        there is none yet. Flagged above ``1 - risk``. Each series of X is its own history.
+
+        Returns
+        -------
+        likelihood : ndarray of shape (time,), or a list of them when X is a list of series
+        """
+        return self._per_series(X, lambda q: 1.0 - q, self._tail_probability)
 
     def anomaly_score(self, X: Any) -> Any:
         """Anomaly score per time point, higher = more anomalous (``-score_samples``).
@@ -295,7 +393,14 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         return [-s for s in scores] if isinstance(scores, list) else -scores
 
     def decision_function(self, X: Any) -> Any:
-        """``score_samples(X) - offset_``: negative at anomalous points."""
+        """``score_samples(X) - offset_``: negative at anomalous points. With
+        ``threshold="likelihood"``: ``log10(q_t / risk)``, q_t = 1 - likelihood (also negative
+        exactly at the flagged points)."""
+        if self.threshold == "likelihood":
+            risk = float(self.risk)
+            return self._per_series(
+                X, lambda q: np.log10(np.maximum(q, 1e-300) / risk), self._tail_probability
+            )
         scores = self.score_samples(X)
         if isinstance(scores, list):
             return [s - self.offset_ for s in scores]
@@ -350,6 +455,9 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
             "mean_": self.mean_.tolist(),
             "scale_": self.scale_.tolist(),
             "threshold_": self.threshold_,
+            "likelihood_prior_": (
+                self.likelihood_prior_.tolist() if hasattr(self, "likelihood_prior_") else None
+            ),
             "n_features_in_": self.n_features_in_,
             "feature_names_in_": None if names is None else list(names),
         }
@@ -364,6 +472,9 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
             self.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
         self.threshold_ = float(fitted["threshold_"])
         self.offset_ = -self.threshold_
+        prior = fitted.get("likelihood_prior_")  # absent from files written before it
+        if prior is not None:
+            self.likelihood_prior_ = np.asarray(prior, dtype=np.float64)
         if self.mean_.shape != (self.n_features_in_,) or self.scale_.shape != self.mean_.shape:
             raise ValueError("the series detector's standardization does not match its channels")
 

@@ -20,10 +20,11 @@ def spans(flags: Any) -> list[tuple[int, int]]:
 def series_figure(
     values: Any,
     anomaly_scores: Any,
-    threshold: float,
+    threshold: float | None,
     time: Any = None,
     channel_names: Any = None,
     labels: Any = None,
+    flags: Any = None,
 ):
     """The series (top) and its anomaly score with the threshold (bottom), on one time axis;
     points scoring above the threshold shaded red on both panels, labelled anomalies (``labels``,
@@ -34,11 +35,15 @@ def series_figure(
     values : array-like of shape (time,) or (time, channels)
     anomaly_scores : array-like of shape (time,)
         Higher = more anomalous, on the scale of ``threshold``.
-    threshold : float
+    threshold : float or None
+        Drawn as a line; None: no line (a rule that flags by something else than the score).
     time : array-like of shape (time,), default=None
         The x axis (timestamps or numbers); the point index when None.
     channel_names : list of str, default=None
     labels : array-like of shape (time,), default=None
+    flags : array-like of bool of shape (time,), default=None
+        The flagged points, when they are not those scoring above ``threshold``
+        (``SeriesAnomalyDetector(threshold="likelihood")``).
 
     Returns
     -------
@@ -59,8 +64,11 @@ def series_figure(
         for first, last in spans(labels):
             top.axvspan(x[first], x[last], color="grey", alpha=0.25, linewidth=0)
     bottom.plot(x, scores, color="black", linewidth=0.7, label="anomaly score")
-    bottom.axhline(threshold, color="tab:red", linestyle="--", label=f"threshold {threshold:.3g}")
-    for first, last in spans(scores > threshold):
+    if threshold is not None:
+        label = f"threshold {threshold:.3g}"
+        bottom.axhline(threshold, color="tab:red", linestyle="--", label=label)
+    flags = scores > threshold if flags is None else np.asarray(flags, dtype=bool)
+    for first, last in spans(flags):
         for ax in (top, bottom):
             ax.axvspan(x[first], x[last], color="tab:red", alpha=0.2, linewidth=0)
     top.set_ylabel("value")

@@ -1,0 +1,122 @@
+"""The anomaly likelihood: how unusual the last few raw scores are against the scores of a
+trailing stretch of the same series (Ahmad, Lavin, Purdy & Agha 2017, "Unsupervised real-time
+anomaly detection for streaming data", Neurocomputing 262, section 4.3).
+
+A fixed threshold on the raw score keeps flagging a series that has drifted away from the part
+the model was fitted on: every window of the new level is far from the training windows. The
+likelihood instead compares the mean of the last ``average`` raw scores,
+
+    m_t = mean(s_{t-average+1}, ..., s_t),
+
+with a Gaussian fitted to those means over the ``history`` points before t (mean mu_t, standard
+deviation sigma_t), and reports the tail probability
+
+    q_t = Q((m_t - mu_t) / sigma_t) = P(N(0, 1) > (m_t - mu_t) / sigma_t)
+
+(the paper's likelihood is ``1 - q_t``; a point is flagged when ``q_t < epsilon``). A lasting
+change raises ``m_t`` at once, so its first points are flagged, and then enters the trailing
+window, which widens and shifts the Gaussian until the new level is ordinary: after about
+``history`` points it is no longer flagged. Only high scores count (one-sided; the paper's code
+flips low means too). Everything is computed for a whole series at once with cumulative sums,
+and ``q_t`` reads ``s`` at ``t`` and before only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aekit.anomaly.ensemble import SPREAD_RESOLUTION
+
+WINDOW = 1000  # SeriesAnomalyDetector's likelihood_window: the order of NAB's series (1k-22k)
+AVERAGE = 10  # the paper's short-term averaging window (raw scores)
+MIN_HISTORY = 100  # the paper's estimationSamples: means before a series has its own Gaussian
+FLOOR = 0.1  # smallest sigma, as a fraction of the training means' std (the paper floors variance)
+
+
+def _window_sums(values: np.ndarray, first: np.ndarray, stop: np.ndarray):
+    """Count, sum and sum of squares of the finite ``values[first[t]:stop[t]]`` for every t."""
+    finite = np.isfinite(values)
+    v = np.where(finite, values, 0.0)
+    count = np.concatenate([[0], np.cumsum(finite)])
+    total = np.concatenate([[0.0], np.cumsum(v)])
+    squares = np.concatenate([[0.0], np.cumsum(v * v)])
+    return (
+        count[stop] - count[first],
+        total[stop] - total[first],
+        squares[stop] - squares[first],
+    )
+
+
+def moving_average(scores: np.ndarray, length: int = AVERAGE) -> np.ndarray:
+    """Mean of the finite scores among the last ``length`` (t included); NaN where none is."""
+    scores = np.asarray(scores, dtype=np.float64)
+    t = np.arange(len(scores))
+    n, total, _ = _window_sums(scores, np.maximum(t - length + 1, 0), t + 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
+def tail_probability(
+    scores: np.ndarray,
+    history: int,
+    min_history: int,
+    floor: float,
+    prior: tuple[float, float] | None = None,
+    average: int = AVERAGE,
+) -> np.ndarray:
+    """``q_t`` of the module docstring for every point of one series of raw scores.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (time,)
+        Raw anomaly scores, higher = more anomalous; NaN where a point has none yet (before
+        the first whole window).
+    history : int
+        Trailing points whose averaged scores give the Gaussian (the paper's 8640).
+    min_history : int
+        Fewer averaged scores than this before t: the Gaussian is ``prior`` (or, without one,
+        ``q_t = 0.5``, never flagged: the paper's probationary period).
+    floor : float
+        Smallest sigma used: a flat stretch (sigma near 0) would otherwise flag any rounding.
+    prior : (mean, std) or None
+        The Gaussian of the averaged scores of the training series.
+    average : int, default=10
+
+    Returns
+    -------
+    q : ndarray of shape (time,), in (0, 1]; 0.5 where there is no averaged score.
+    """
+    from scipy.special import ndtr
+
+    m = moving_average(scores, average)
+    t = np.arange(len(m))
+    n, total, squares = _window_sums(m, np.maximum(t - history, 0), t)  # before t only
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mu = total / np.maximum(n, 1)
+        sigma = np.sqrt(np.maximum(squares / np.maximum(n, 1) - mu * mu, 0.0))
+    early = n < min_history
+    if prior is not None:
+        mu = np.where(early, prior[0], mu)
+        sigma = np.where(early, prior[1], sigma)
+    z = (m - mu) / np.maximum(sigma, floor)
+    q = ndtr(-z)  # Q(z) = P(N(0, 1) > z)
+    undefined = ~np.isfinite(m) | (early if prior is None else False)
+    return np.where(undefined, 0.5, q)
+
+
+def detector_tail_probability(
+    scores: np.ndarray, likelihood_window: int, prior: tuple[float, float]
+) -> np.ndarray:
+    """``q_t`` as ``SeriesAnomalyDetector(threshold="likelihood")`` computes it from one series'
+    window scores (:meth:`~aekit.SeriesAnomalyDetector.causal_score`): the Gaussian of the last
+    ``likelihood_window`` points once there are ``MIN_HISTORY`` of them (fewer: the training
+    series' ``prior``), sigma at least ``FLOOR`` times the prior's."""
+    mean, std = (float(v) for v in prior)
+    window = int(likelihood_window)
+    return tail_probability(
+        scores,
+        history=window,
+        min_history=min(MIN_HISTORY, window),
+        floor=max(FLOOR * std, SPREAD_RESOLUTION),
+        prior=(mean, std),
+    )

@@ -1,0 +1,131 @@
+"""``SeriesAnomalyDetector(threshold="likelihood")``: the anomaly likelihood (Ahmad et al. 2017)
+follows a series that drifts, reads no point after the one it flags, and is saved with the
+model; and :func:`aekit.timeseries.likelihood.tail_probability` against a direct computation."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.special import ndtr
+from test_timeseries import PERIOD, _quick, _wave
+
+import aekit
+from aekit.timeseries.likelihood import moving_average, tail_probability
+
+SHIFT, HISTORY = 1500, 300
+
+
+@pytest.fixture(scope="module")
+def detectors():
+    """The same window detector fitted on a stationary wave, with the default rule and with
+    the likelihood."""
+    train = _wave(1000)
+    default = _quick().fit(train)
+    adaptive = _quick(threshold="likelihood", likelihood_window=HISTORY, risk=1e-4).fit(train)
+    return default, adaptive
+
+
+def _level_shift(n=3000):
+    """The wave, lifted by 1.5 for good from SHIFT on: a drift the model never saw."""
+    series = _wave(n, seed=1)
+    series[SHIFT:] += 1.5
+    return series
+
+
+def test_a_lasting_level_shift_stops_being_flagged_after_the_window(detectors):
+    default, adaptive = detectors
+    series = _level_shift()
+    flags = adaptive.predict(series) == -1
+    assert flags[SHIFT : SHIFT + 20].all()  # the change itself is news
+    assert not flags[SHIFT + HISTORY :].any()  # the new level has become the recent past
+    assert flags[PERIOD:SHIFT].mean() < 0.01  # and the stationary stretch before it is quiet
+    # The fixed threshold compares every window of the new level with the training windows.
+    assert (default.predict(series)[SHIFT + HISTORY :] == -1).mean() > 0.95
+
+
+def test_a_spike_on_a_stationary_series_is_flagged_by_both(detectors):
+    series = _wave(2000, seed=2)
+    series[1500:1504] += 3.0
+    for detector in detectors:
+        flags = detector.predict(series) == -1
+        assert flags[1500:1504].all(), detector.threshold
+        assert flags[PERIOD:1300].mean() < 0.02  # quiet away from it
+
+
+def test_a_flag_reads_no_later_point(detectors):
+    _, adaptive = detectors
+    series = _level_shift()
+    other = series.copy()
+    other[2000:] = np.random.RandomState(3).normal(scale=5.0, size=len(series) - 2000)
+    for method in (adaptive.predict, adaptive.anomaly_likelihood, adaptive.causal_score):
+        np.testing.assert_array_equal(method(series)[:2000], method(other)[:2000])
+    # The default score averages the windows covering a point, later ones included.
+    default, _ = detectors
+    assert not np.array_equal(
+        default.anomaly_score(series)[:2000], default.anomaly_score(other)[:2000]
+    )
+
+
+def test_likelihood_state_survives_save_and_load(detectors, tmp_path):
+    _, adaptive = detectors
+    adaptive.save(tmp_path / "m.safetensors")
+    loaded = aekit.load(tmp_path / "m.safetensors")
+    assert loaded.threshold == "likelihood" and loaded.likelihood_window == HISTORY
+    np.testing.assert_array_equal(loaded.likelihood_prior_, adaptive.likelihood_prior_)
+    series = _level_shift(2200)
+    np.testing.assert_allclose(
+        loaded.anomaly_likelihood(series), adaptive.anomaly_likelihood(series), atol=1e-9
+    )
+    np.testing.assert_array_equal(loaded.predict(series), adaptive.predict(series))
+
+
+@pytest.mark.parametrize(
+    "params,match",
+    [
+        ({"threshold": "likelyhood"}, "'threshold' parameter"),
+        ({"threshold": "likelihood", "likelihood_window": 1}, "'likelihood_window' parameter"),
+        ({"threshold": "likelihood", "likelihood_window": 2.5}, "'likelihood_window' parameter"),
+    ],
+)
+def test_bad_likelihood_options_name_the_option(params, match):
+    with pytest.raises(ValueError, match=match):
+        aekit.SeriesAnomalyDetector(window=PERIOD, **params).fit(_wave(200))
+
+
+def test_likelihood_options_unread_by_the_rule_are_refused_or_warned(detectors):
+    default, _ = detectors
+    with pytest.raises(ValueError, match="refit it with threshold='likelihood'"):
+        default.anomaly_likelihood(_wave(300))
+    with pytest.warns(UserWarning, match="likelihood_window=50 has no effect"):
+        _quick(likelihood_window=50).fit(_wave(300))
+    with warnings.catch_warnings():  # risk is the likelihood's epsilon: read, not warned of
+        warnings.filterwarnings("error", message=".*no effect with threshold")
+        _quick(threshold="likelihood", risk=1e-5, likelihood_window=50).fit(_wave(300))
+
+
+def test_tail_probability_is_the_gaussian_tail_of_the_trailing_means():
+    scores = np.random.RandomState(0).gamma(2.0, size=400)
+    scores[:5] = np.nan  # points before the first window
+    history, average = 50, 10
+    q = tail_probability(scores, history, min_history=20, floor=1e-9, average=average)
+    m = moving_average(scores, average)
+    for t in (30, 80, 399):
+        past = m[max(t - history, 0) : t]
+        past = past[np.isfinite(past)]
+        window = scores[t - average + 1 : t + 1]
+        expected = ndtr(-(np.nanmean(window) - past.mean()) / past.std())
+        np.testing.assert_allclose(q[t], expected, rtol=1e-9)
+    assert (q[:24] == 0.5).all()  # fewer than 20 means before t, no prior: never flagged
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), cut=st.integers(1, 299), history=st.integers(2, 120))
+def test_tail_probability_reads_no_later_score(seed, cut, history):
+    rng = np.random.RandomState(seed)
+    scores = rng.gamma(2.0, size=300)
+    other = scores.copy()
+    other[cut:] = rng.gamma(5.0, size=300 - cut) * 10.0  # another future
+    q = [tail_probability(s, history, min(history, 20), 1e-6, (2.0, 1.4)) for s in (scores, other)]
+    np.testing.assert_array_equal(q[0][:cut], q[1][:cut])
