@@ -28,9 +28,7 @@ def check_n_cols(n_cols: Any, name: str = "n_cols") -> int:
     return int(n_cols)
 
 
-def _channels_first(
-    images: np.ndarray, image_shape: Sequence[int] | None, name: str
-) -> np.ndarray:
+def _channels_first(images: np.ndarray, image_shape: Sequence[int] | None, name: str) -> np.ndarray:
     """A 4-D array as (n, C, H, W), the layout aekit's image models use. (n, H, W, C) is
     recognised by a last axis of 1, 3 or 4 channels where the second axis is not one, or by an
     ``image_shape`` (C, H, W) that the array's last three axes hold as (H, W, C)."""

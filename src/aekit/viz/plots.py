@@ -27,6 +27,7 @@ __all__ = [
     "latent_scatter", "loss_curves", "real_vs_generated", "reconstruction_grid",
 ]  # fmt: skip
 
+
 def image_grid(
     images: Any,
     n_cols: int = 8,
