@@ -34,11 +34,8 @@ def _points(Z: np.ndarray) -> tuple[np.ndarray, tuple[str, str]]:
     """The 2-D points drawn for codes Z and the names of their axes."""
     d = Z.shape[1]
     if d == 1:
-        rng = np.random.default_rng(0)
-        return np.column_stack([Z[:, 0], rng.uniform(-1, 1, len(Z))]), (
-            "z0",
-            "random jitter (1-D code)",
-        )
+        jitter = np.random.default_rng(0).uniform(-1, 1, len(Z))
+        return np.column_stack([Z[:, 0], jitter]), ("z0", "random jitter (1-D code)")
     if d == 2:
         return Z, ("z0", "z1")
     points, share = _pca_2d(Z)
@@ -49,6 +46,7 @@ def _points(Z: np.ndarray) -> tuple[np.ndarray, tuple[str, str]]:
 
 
 def _check_labels(labels: Any, n: int) -> np.ndarray:
+    """One label per code, as a 1-D array (a single column is taken as one)."""
     labels = np.asarray(labels)
     if labels.ndim == 2 and labels.shape[1] == 1:
         labels = labels[:, 0]
