@@ -51,7 +51,7 @@ def image_grid(
         Where to draw; a new figure when None.
     title : str, default=None
     image_shape : (C, H, W), default=None
-        For flat rows.
+        For flat rows, or to say which layout 4-D images have when both fit.
 
     Returns
     -------
@@ -117,11 +117,13 @@ def reconstruction_grid(
     image_shape : tuple (C, H, W), default=None
         Shape of each image when the rows are flat (square single-channel when None).
 
-    Both sets share one scale: :func:`image_grid` says how pixels off [0, 1] are shown.
-
     Returns
     -------
     ax : matplotlib Axes
+
+    Notes
+    -----
+    Both sets share one scale: :func:`image_grid` says how pixels off [0, 1] are shown.
     """
     originals = as_images(originals, image_shape, name="originals")
     reconstructions = as_images(reconstructions, image_shape, name="reconstructions")
