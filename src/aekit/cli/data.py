@@ -266,4 +266,5 @@ def write_images(path: Path, images: np.ndarray, n_cols: int = 8) -> None:
     from aekit.viz.figures import save_figure
     from aekit.viz.plots import image_grid
 
-    save_figure(image_grid(images, n_cols=min(n_cols, len(images))), path)
+    # image_shape: the images' own (C, H, W), so tiny images are never read as channels-last
+    save_figure(image_grid(images, min(n_cols, len(images)), image_shape=images.shape[1:]), path)

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from aekit.denoising import corrupt
-from aekit.viz.plots import as_images, image_grid
+from aekit.viz.inputs import as_images, check_n_cols
+from aekit.viz.plots import image_grid
 
 
 def denoising_grid(
@@ -40,7 +41,8 @@ def denoising_grid(
     rows = [("noisy", noisy), ("denoised", denoised)]
     if clean is not None:
         rows.append(("clean", clean))
-    images = [as_images(images, image_shape)[:n_cols] for _, images in rows]
+    n_cols = check_n_cols(n_cols)
+    images = [as_images(images, image_shape, name)[:n_cols] for name, images in rows]
     if len({im.shape for im in images}) != 1:
         raise ValueError(f"the rows have different shapes: {[im.shape for im in images]}.")
     return image_grid(
@@ -49,6 +51,7 @@ def denoising_grid(
         row_labels=[label for label, _ in rows],
         ax=ax,
         title=title,
+        image_shape=images[0].shape[1:],  # the layout as_images read, not guessed again
     )
 
 
@@ -69,5 +72,5 @@ def run_figure(data: Any):
     title = f"{data.name}: noisy ({estimator.noise}, {estimator.noise_level:g}), denoised, clean"
     return denoising_grid(
         data.images(noisy), data.images(denoised.reshape(len(pick), -1)), data.images(clean),
-        title=title,
+        image_shape=data.image_shape, title=title,
     ).figure  # fmt: skip

@@ -52,7 +52,9 @@ def latent_traversal(
     if len(units) != n_units:
         raise ValueError(f"{len(units)} unit labels for {n_units} rows of the grid.")
     images = as_images(grid.reshape(n_units * n_values, *grid.shape[2:]), image_shape)
-    ax = image_grid(images, n_values, row_labels=[f"z{j}" for j in units], ax=ax, title=title)
+    ax = image_grid(
+        images, n_values, [f"z{j}" for j in units], ax, title, image_shape=images.shape[1:]
+    )
     if values is not None:
         if len(values) != n_values:
             raise ValueError(f"{len(values)} values for {n_values} columns of the grid.")
@@ -83,7 +85,7 @@ def latent_manifold(
         raise ValueError(f"grid must be (n, n, ...); got shape {grid.shape}.")
     n = grid.shape[0]
     images = as_images(grid.reshape(n * n, *grid.shape[2:]), image_shape)
-    ax = image_grid(images, n, ax=ax, title=title)
+    ax = image_grid(images, n, ax=ax, title=title, image_shape=images.shape[1:])
     ax.set_xlabel("z0 →")
     ax.set_ylabel("z1 →")
     return ax

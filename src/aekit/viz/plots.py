@@ -5,8 +5,10 @@ report or a saved PNG (:func:`aekit.viz.figures.save_figure`).
 Without ``ax`` a function draws on a new ``matplotlib.figure.Figure`` of its own, never through
 pyplot, so no backend is chosen or switched (:mod:`aekit.viz.figures` says why). Only numpy is
 imported here; matplotlib loads when a function first draws and torch is never needed, so
-``import aekit.viz.plots`` stays cheap. Images are (n, C, H, W), (n, H, W) or flat rows with an
-``image_shape``; their pixels are shown on [0, 1].
+``import aekit.viz.plots`` stays cheap. Images are (n, C, H, W), (n, H, W, C), (n, H, W) or
+flat rows (square, or with an ``image_shape``); their pixels are shown on [0, 1], scaled from
+their own range when they leave it. What each function accepts is checked first
+(:mod:`aekit.viz.inputs`).
 """
 
 from __future__ import annotations
@@ -17,64 +19,55 @@ from typing import Any
 import numpy as np
 
 from aekit.viz.figures import new_axes, new_figure
+from aekit.viz.inputs import as_images, check_n_cols, to_unit_range
+from aekit.viz.latent import latent_scatter
 
 __all__ = [
     "as_images", "feature_reconstructions", "image_grid", "interpolation_strip",
     "latent_scatter", "loss_curves", "real_vs_generated", "reconstruction_grid",
 ]  # fmt: skip
 
-# Labels with at most this many distinct values get one colour each and a legend.
-_MAX_CATEGORIES = 20
-
-
-def as_images(images: Any, image_shape: Sequence[int] | None = None) -> np.ndarray:
-    """Images as (n, C, H, W) float32, ready for :func:`image_grid`.
-
-    Parameters
-    ----------
-    images : array-like of shape (n, C, H, W), (n, H, W) or (n, n_pixels)
-        Flat rows need ``image_shape`` unless they are square one-channel images.
-    image_shape : (C, H, W), default=None
-
-    Returns
-    -------
-    images : ndarray of shape (n, C, H, W)
-        Channel counts that matplotlib cannot show (not 1, 3 or 4) become their mean.
-    """
-    images = np.asarray(images, dtype=np.float32)
-    if images.ndim == 2:
-        if image_shape is None:
-            side = int(round(np.sqrt(images.shape[1])))
-            if side * side != images.shape[1]:
-                raise ValueError(
-                    f"rows of {images.shape[1]} values are not square images; pass image_shape."
-                )
-            image_shape = (1, side, side)
-        images = images.reshape(len(images), *image_shape)
-    images = images[:, None] if images.ndim == 3 else images
-    if images.ndim != 4:
-        raise ValueError(f"images must be (n, C, H, W), (n, H, W) or flat rows; got {images.shape}")
-    if images.shape[1] not in (1, 3, 4):
-        images = images.mean(axis=1, keepdims=True)
-    return images
-
 
 def image_grid(
-    images: np.ndarray,
-    n_cols: int,
+    images: Any,
+    n_cols: int = 8,
     row_labels: Sequence[str] | None = None,
     ax=None,
     title: str | None = None,
+    image_shape: Sequence[int] | None = None,
 ):
-    """Tile ``images`` (n, C, H, W) or (n, H, W), row by row, into one picture.
+    """Tile images, row by row, into one picture.
 
-    Pixel values are shown on [0, 1] (clipped); one channel is drawn dark on white.
+    Parameters
+    ----------
+    images : array-like of shape (n, C, H, W), (n, H, W, C), (n, H, W) or (n, n_pixels)
+        Flat rows are square one-channel images when their width is a square, else need
+        ``image_shape`` (:func:`aekit.viz.inputs.as_images` reads the layouts).
+    n_cols : int, default=8
+        Images per row (at most ``n``).
+    row_labels : sequence of str, default=None
+        Written beside the rows, one per row.
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure when None.
+    title : str, default=None
+    image_shape : (C, H, W), default=None
+        For flat rows, or to say which layout 4-D images have when both fit.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+
+    Notes
+    -----
+    Pixels are drawn on [0, 1], one channel dark on white; images with any pixel outside it
+    (0-255, standardized) are all scaled together from their own minimum and maximum.
     """
-    images = np.asarray(images, dtype=np.float32)
-    if images.ndim == 3:
-        images = images[:, None]
+    images = to_unit_range(as_images(images, image_shape))
+    n_cols = min(check_n_cols(n_cols), len(images))
     (n, c, h, w), pad = images.shape, 1
     n_rows = -(-n // n_cols)
+    if row_labels is not None and len(row_labels) != n_rows:
+        raise ValueError(f"{len(row_labels)} row_labels for {n_rows} rows of images.")
     # White gaps between tiles: 0 is white under the reversed grey map used for one channel.
     background = 0.0 if c == 1 else 1.0
     canvas = np.full(
@@ -83,7 +76,7 @@ def image_grid(
     for i, image in enumerate(images):
         r, k = divmod(i, n_cols)
         top, left = pad + r * (h + pad), pad + k * (w + pad)
-        canvas[top : top + h, left : left + w] = np.clip(image.transpose(1, 2, 0), 0, 1)
+        canvas[top : top + h, left : left + w] = image.transpose(1, 2, 0)
     ax = new_axes(ax, (n_cols * 0.6 + 1, n_rows * 0.6 + 0.5))
     ax.imshow(
         canvas[..., 0] if c == 1 else canvas,
@@ -127,15 +120,22 @@ def reconstruction_grid(
     Returns
     -------
     ax : matplotlib Axes
+
+    Notes
+    -----
+    Both sets share one scale: :func:`image_grid` says how pixels off [0, 1] are shown.
     """
-    originals = as_images(originals, image_shape)
-    reconstructions = as_images(reconstructions, image_shape)
+    originals = as_images(originals, image_shape, name="originals")
+    reconstructions = as_images(reconstructions, image_shape, name="reconstructions")
     if originals.shape != reconstructions.shape:
         raise ValueError(
             f"originals {originals.shape} and reconstructions {reconstructions.shape} differ."
         )
+    # One scale for both, before the white blanks below join them.
+    both = to_unit_range(np.concatenate([originals, reconstructions]), "the images")
+    originals, reconstructions = both[: len(originals)], both[len(originals) :]
     n = len(originals)
-    n_cols = max(1, min(n_cols, n))
+    n_cols = min(check_n_cols(n_cols), n)
     n_rows = -(-n // n_cols)
     # Fill a short last row with white, like image_grid's background (0 under gray_r).
     blank = np.full((n_cols, *originals.shape[1:]), float(originals.shape[1] != 1), np.float32)
@@ -145,7 +145,9 @@ def reconstruction_grid(
             row = source[r * n_cols : (r + 1) * n_cols]
             tiles.append(np.concatenate([row, blank[len(row) :]]))
     labels = ["input", "reconstr."] * n_rows
-    return image_grid(np.concatenate(tiles), n_cols, row_labels=labels, ax=ax, title=title)
+    return image_grid(
+        np.concatenate(tiles), n_cols, labels, ax, title, image_shape=originals.shape[1:]
+    )
 
 
 def interpolation_strip(
@@ -168,7 +170,7 @@ def interpolation_strip(
     ax : matplotlib Axes
     """
     images = as_images(images, image_shape)
-    ax = image_grid(images, n_cols=len(images), ax=ax, title=title)
+    ax = image_grid(images, len(images), ax=ax, title=title, image_shape=images.shape[1:])
     if tile_labels is not None:
         _, _, h, w = images.shape
         ax.set_xticks([1 + k * (w + 1) + w / 2 - 0.5 for k in range(len(tile_labels))])
@@ -255,11 +257,14 @@ def feature_reconstructions(
     X_hat = np.asarray(X_hat, dtype=np.float64).reshape(len(X_hat), -1)
     if X.shape != X_hat.shape:
         raise ValueError(f"X {X.shape} and X_hat {X_hat.shape} differ in shape.")
-    n = min(int(max_features), X.shape[1])
+    if X.size == 0:
+        raise ValueError(f"X is empty (shape {X.shape}): nothing to draw.")
+    n = min(check_n_cols(max_features, "max_features"), X.shape[1])
+    n_cols = check_n_cols(n_cols)
     if feature_names is None:
         feature_names = [f"x{j}" for j in range(X.shape[1])]
     if axes is None:
-        n_cols = max(1, min(n_cols, n))
+        n_cols = min(n_cols, n)
         n_rows = -(-n // n_cols)
         fig = new_figure((2.8 * n_cols, 2.6 * n_rows))
         axes = fig.subplots(n_rows, n_cols, squeeze=False)
@@ -280,75 +285,6 @@ def feature_reconstructions(
     if len(axes):
         axes[0].figure.tight_layout()
     return axes
-
-
-def _pca_2d(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First two principal components of Z and the share of variance each explains."""
-    centred = Z - Z.mean(axis=0)
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    total = float(np.sum(s**2)) or 1.0
-    return centred @ vt[:2].T, s[:2] ** 2 / total
-
-
-def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None):
-    """Codes in 2-D: as they are when ``latent_dim`` is 2, their first two principal components
-    when it is larger (the axis labels say so), against jitter when it is 1.
-
-    Parameters
-    ----------
-    Z : array-like of shape (n_samples, latent_dim)
-    labels : array-like of shape (n_samples,), default=None
-        Colours: one per class with a legend for up to 20 classes, a colour bar for numbers
-        with more distinct values; uncoloured when None.
-
-    Returns
-    -------
-    ax : matplotlib Axes
-    """
-    Z = np.asarray(Z, dtype=np.float64).reshape(len(Z), -1)
-    d = Z.shape[1]
-    if d == 1:
-        rng = np.random.default_rng(0)
-        points = np.column_stack([Z[:, 0], rng.uniform(-1, 1, len(Z))])
-        axis_names = ("z0", "random jitter (1-D code)")
-    elif d == 2:
-        points, axis_names = Z, ("z0", "z1")
-    else:
-        points, share = _pca_2d(Z)
-        axis_names = tuple(
-            f"PC{k + 1} of the {d}-D code ({100 * share[k]:.0f}% of variance)" for k in range(2)
-        )
-    ax = new_axes(ax, (6.4, 5.0))
-    style = {"s": 10, "alpha": 0.8, "linewidths": 0}
-    if labels is None:
-        ax.scatter(points[:, 0], points[:, 1], color="C0", **style)
-    else:
-        labels = np.asarray(labels).ravel()
-        classes = np.unique(labels)
-        if len(classes) <= _MAX_CATEGORIES or labels.dtype.kind not in "iuf":
-            cmap = "tab10" if len(classes) <= 10 else "tab20"
-            import matplotlib
-
-            colours = matplotlib.colormaps[cmap]
-            for k, label in enumerate(classes[:_MAX_CATEGORIES]):
-                mask = labels == label
-                ax.scatter(
-                    points[mask, 0], points[mask, 1], color=colours(k), label=str(label), **style
-                )
-            rest = ~np.isin(labels, classes[:_MAX_CATEGORIES])
-            if rest.any():
-                ax.scatter(points[rest, 0], points[rest, 1], color="0.7", label="other", **style)
-            ax.legend(
-                title="label", fontsize=8, markerscale=1.5, frameon=False,
-                loc="center left", bbox_to_anchor=(1.0, 0.5),
-            )  # fmt: skip
-        else:
-            mappable = ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="viridis", **style)
-            ax.figure.colorbar(mappable, ax=ax, label="label")
-    ax.set(xlabel=axis_names[0], ylabel=axis_names[1])
-    if title:
-        ax.set_title(title)
-    return ax
 
 
 def real_vs_generated(

@@ -120,7 +120,9 @@ def _figure_reconstructions(data: _Data):
         pick = _spread(data.colour, min(_N_IMAGES, len(data.flat)))
         originals, reconstructions = data.images(data.flat[pick]), data.images(data.X_hat[pick])
         title = f"{data.name}: training inputs and their reconstructions"
-        return plotting.reconstruction_grid(originals, reconstructions, title=title).figure
+        return plotting.reconstruction_grid(
+            originals, reconstructions, image_shape=data.image_shape, title=title
+        ).figure
     axes = plotting.feature_reconstructions(data.flat, data.X_hat, feature_names=data.features)
     d = data.flat.shape[1]
     shown = f"the first {len(axes)} of {d} features" if d > len(axes) else "every feature"
@@ -138,11 +140,12 @@ def _figure_latent(data: _Data):
 
 
 def _unlabelled_named(labels: np.ndarray) -> np.ndarray:
-    """Labels as text, the unlabelled rows of few-label training (-1 or None) as 'unlabelled'."""
+    """The unlabelled rows of few-label training (-1 or None) as None, which latent_scatter
+    draws grey as 'unlabelled'."""
     marks = [v is None or (isinstance(v, numbers.Number) and v == -1) for v in labels]
     if not any(marks):
         return labels
-    return np.array(["unlabelled" if m else str(v) for v, m in zip(labels, marks, strict=True)])
+    return np.array([None if m else v for v, m in zip(labels, marks, strict=True)], dtype=object)
 
 
 def _figure_samples(data: _Data):
@@ -156,13 +159,15 @@ def _figure_samples(data: _Data):
         return ax.figure
     if data.cond is None:  # no labels to give each row of images
         samples = data.images(estimator.sample(_N_SAMPLES, random_state=0))
-        return plotting.image_grid(samples, 10, title=f"{data.name}: samples").figure
+        title = f"{data.name}: samples"
+        return plotting.image_grid(samples, 10, title=title, image_shape=data.image_shape).figure
     classes = estimator.classes_[:_MAX_CLASSES]
     samples = estimator.sample(len(classes) * 10, y=np.repeat(classes, 10), random_state=0)
     more = f" (first {_MAX_CLASSES})" if len(estimator.classes_) > _MAX_CLASSES else ""
     title = f"{data.name} samples: one row per label{more}"
     labels = [str(c) for c in classes]
-    return plotting.image_grid(data.images(samples), 10, labels, title=title).figure
+    images = data.images(samples)
+    return plotting.image_grid(images, 10, labels, title=title, image_shape=data.image_shape).figure
 
 
 def _figure_interpolation(data: _Data):
@@ -185,7 +190,9 @@ def _figure_interpolation(data: _Data):
     tiles = ["input a", "t=0"] + [""] * (_N_STEPS - 2) + ["t=1", "input b"]
     under = f", label {label}" if label is not None else ""
     title = f"{data.name}: decoded (1-t)·μ(a) + t·μ(b){under}"
-    return plotting.interpolation_strip(strip, tile_labels=tiles, title=title).figure
+    return plotting.interpolation_strip(
+        strip, image_shape=data.image_shape, tile_labels=tiles, title=title
+    ).figure
 
 
 _FIGURES = {

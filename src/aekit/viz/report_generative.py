@@ -52,4 +52,4 @@ def figure_manifold(data: Any):
     under = "" if label is None else f", label {label}"
     title = f"{data.name}: the learned 2-D manifold{under}"
     grid = images.reshape(MANIFOLD_SIDE, MANIFOLD_SIDE, *images.shape[1:])
-    return plotting_generative.latent_manifold(grid, title=title).figure
+    return plotting_generative.latent_manifold(grid, data.image_shape, title=title).figure

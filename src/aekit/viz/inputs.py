@@ -1,0 +1,159 @@
+"""What the figure functions accept, checked before anything is drawn: images in a layout they
+can tell apart, pixels on a scale they can show, codes without NaN, one label per code, and a
+positive column count. Each refusal is a ``ValueError`` naming the argument and the fix, since a
+figure drawn from misread input looks plausible and is wrong (averaged over the height, clipped
+to black, coloured by the wrong rows).
+
+Only numpy is imported here (pandas, for its missing-value test, only when labels are objects).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["as_images", "check_codes", "check_n_cols", "missing_labels", "to_unit_range"]
+
+# Channel counts matplotlib can show: grey, RGB, RGBA.
+SHOWABLE_CHANNELS = (1, 3, 4)
+
+
+def check_n_cols(n_cols: Any, name: str = "n_cols") -> int:
+    """``n_cols`` as an int, refused unless it is a whole number of at least 1."""
+    if isinstance(n_cols, bool) or not isinstance(n_cols, numbers.Integral) or n_cols < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1; got {n_cols!r}.")
+    return int(n_cols)
+
+
+def _channels_first(images: np.ndarray, image_shape: Sequence[int] | None, name: str) -> np.ndarray:
+    """A 4-D array as (n, C, H, W), the layout aekit's image models use. (n, H, W, C) is
+    recognised by a last axis of 1, 3 or 4 channels where the second axis is not one, or by an
+    ``image_shape`` (C, H, W) that the array's last three axes hold as (H, W, C)."""
+    if image_shape is not None:
+        c, h, w = (int(v) for v in image_shape)
+        if images.shape[1:] == (c, h, w):
+            return images
+        if images.shape[1:] == (h, w, c):
+            return images.transpose(0, 3, 1, 2)
+        raise ValueError(
+            f"{name} of shape {images.shape} hold neither (C, H, W) = {(c, h, w)} nor "
+            f"(H, W, C) = {(h, w, c)} images; pass the image_shape they have."
+        )
+    first = images.shape[1] in SHOWABLE_CHANNELS
+    last = images.shape[-1] in SHOWABLE_CHANNELS
+    if first and not last:
+        return images
+    if last and not first:
+        return images.transpose(0, 3, 1, 2)
+    if first and last:
+        raise ValueError(
+            f"{name} of shape {images.shape}: the channels could be the second axis or the last; "
+            "say which with image_shape=(C, H, W)."
+        )
+    if images.shape[1] < images.shape[-1]:  # many channels first: shown as their mean
+        return images
+    raise ValueError(
+        f"{name} of shape {images.shape}: neither the second axis nor the last is 1, 3 or 4 "
+        "channels and the second is not the smaller, so the channel axis is unclear; pass "
+        "(n, C, H, W) (more than 4 channels are shown as their mean) or image_shape=(C, H, W)."
+    )
+
+
+def as_images(
+    images: Any, image_shape: Sequence[int] | None = None, name: str = "images"
+) -> np.ndarray:
+    """Images as (n, C, H, W) float32, ready for :func:`aekit.viz.plots.image_grid`.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, C, H, W), (n, H, W, C), (n, H, W) or (n, n_pixels)
+        Flat rows are square one-channel images when their width is a square (64 -> 8 x 8),
+        else need ``image_shape``. (n, H, W, C) is recognised by C in 1, 3 or 4 where the second
+        axis is not; a shape that fits both layouts is refused unless ``image_shape`` says which.
+    image_shape : (C, H, W), default=None
+        The shape of one image: of flat rows, or of 4-D images in either layout.
+    name : str, default="images"
+        The argument's name in error messages.
+
+    Returns
+    -------
+    images : ndarray of shape (n, C, H, W)
+        More channels than 1, 3 or 4 become their mean (matplotlib cannot show them).
+    """
+    images = np.asarray(images, dtype=np.float32)
+    if images.size == 0:
+        raise ValueError(f"{name} is empty (shape {images.shape}): nothing to draw.")
+    if images.ndim == 2:
+        if image_shape is None:
+            side = int(round(np.sqrt(images.shape[1])))
+            if side * side != images.shape[1]:
+                raise ValueError(
+                    f"{name}: rows of {images.shape[1]} values are not square images; "
+                    "pass image_shape=(C, H, W)."
+                )
+            image_shape = (1, side, side)
+        if int(np.prod(image_shape)) != images.shape[1]:
+            raise ValueError(
+                f"{name}: rows of {images.shape[1]} values do not hold images of "
+                f"image_shape={tuple(image_shape)}."
+            )
+        images = images.reshape(len(images), *image_shape)
+    images = images[:, None] if images.ndim == 3 else images
+    if images.ndim != 4:
+        raise ValueError(
+            f"{name} must be (n, C, H, W), (n, H, W, C), (n, H, W) or flat rows; got shape "
+            f"{images.shape}."
+        )
+    images = _channels_first(images, image_shape, name)
+    if images.shape[1] not in SHOWABLE_CHANNELS:
+        images = images.mean(axis=1, keepdims=True)
+    return images
+
+
+def to_unit_range(images: np.ndarray, name: str = "images") -> np.ndarray:
+    """Pixels on [0, 1] for drawing: as they are when they lie on it, else the whole set scaled
+    from its own minimum and maximum (0-255 pixels, standardized data, a reconstruction that
+    overshoots), one scale for every tile so that tiles stay comparable. Clipping instead would
+    draw 0-255 images as solid blocks. Non-finite pixels are refused."""
+    finite = np.isfinite(images)
+    if not finite.all():
+        raise ValueError(
+            f"{name} hold {int(np.sum(~finite))} NaN or infinite pixels (a diverged model?); "
+            "draw finite images."
+        )
+    low, high = float(images.min()), float(images.max())
+    if low >= 0.0 and high <= 1.0:
+        return images
+    return (images - low) / max(high - low, 1e-12)
+
+
+def check_codes(Z: Any) -> np.ndarray:
+    """Codes as (n, d) float64, refused when empty or holding NaN or infinite values."""
+    Z = np.asarray(Z, dtype=np.float64)
+    if Z.size == 0:
+        raise ValueError(f"Z is empty (shape {Z.shape}): nothing to draw; pass (n, latent_dim).")
+    Z = Z.reshape(len(Z), -1) if Z.ndim else Z.reshape(1, 1)
+    bad = ~np.isfinite(Z).all(axis=1)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        shown = ", ".join(map(str, rows[:5])) + (", ..." if len(rows) > 5 else "")
+        raise ValueError(
+            f"Z has NaN or infinite codes in {len(rows)} of {len(Z)} rows ({shown}), e.g. from "
+            "a model that diverged; drop them first: keep = np.isfinite(Z).all(axis=1); "
+            "latent_scatter(Z[keep], labels[keep])."
+        )
+    return Z
+
+
+def missing_labels(labels: np.ndarray) -> np.ndarray:
+    """Which of the (1-D) ``labels`` are missing: None, NaN, or pandas' NA."""
+    if labels.dtype.kind == "f":
+        return np.isnan(labels)
+    if labels.dtype.kind != "O":
+        return np.zeros(len(labels), dtype=bool)
+    import pandas as pd
+
+    return np.asarray(pd.isna(labels), dtype=bool)

@@ -1,0 +1,145 @@
+"""The scatter of codes in 2-D, coloured by label. Like :mod:`aekit.viz.plots` (which also
+exports it), only numpy is imported here and matplotlib loads on the first draw."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from aekit.viz.figures import new_axes
+from aekit.viz.inputs import check_codes, missing_labels
+
+__all__ = ["latent_scatter"]
+
+# Labels with at most this many distinct values get one colour each and a legend.
+MAX_CATEGORIES = 20
+STYLE = {"s": 10, "alpha": 0.8, "linewidths": 0}
+UNLABELLED = {"color": "0.8", "label": "unlabelled"}  # light grey, drawn under the others
+
+
+def _pca_2d(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First two principal components of Z and the share of variance each explains; a zero
+    column (and share) for a component Z does not have (one row, or all rows on a line)."""
+    centred = Z - Z.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    total = float(np.sum(s**2)) or 1.0
+    points, share = centred @ vt[:2].T, s[:2] ** 2 / total
+    missing = 2 - points.shape[1]
+    return np.pad(points, ((0, 0), (0, missing))), np.pad(share, (0, missing))
+
+
+def _points(Z: np.ndarray) -> tuple[np.ndarray, tuple[str, str]]:
+    """The 2-D points drawn for codes Z and the names of their axes."""
+    d = Z.shape[1]
+    if d == 1:
+        jitter = np.random.default_rng(0).uniform(-1, 1, len(Z))
+        return np.column_stack([Z[:, 0], jitter]), ("z0", "random jitter (1-D code)")
+    if d == 2:
+        return Z, ("z0", "z1")
+    points, share = _pca_2d(Z)
+    names = tuple(
+        f"PC{k + 1} of the {d}-D code ({100 * share[k]:.0f}% of variance)" for k in range(2)
+    )
+    return points, names
+
+
+def _check_labels(labels: Any, n: int) -> np.ndarray:
+    """One label per code, as a 1-D array (a single column is taken as one)."""
+    labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim != 1 or len(labels) != n:
+        raise ValueError(
+            f"labels of shape {labels.shape} for {n} rows of Z; pass one label per row of Z "
+            "(None or NaN for an unlabelled row)."
+        )
+    return labels
+
+
+def _classes(known: np.ndarray) -> list:
+    """The distinct labels, sorted when they can be (a mix of numbers and text cannot: then in
+    order of first appearance)."""
+    try:
+        return list(np.unique(known))
+    except TypeError:
+        return list(dict.fromkeys(known.tolist()))
+
+
+def _numbers(known: np.ndarray) -> np.ndarray | None:
+    """The labels as floats when they are all numbers (not booleans), else None."""
+    if known.dtype.kind in "iuf":
+        return known.astype(np.float64)
+    if known.dtype.kind == "O" and all(
+        isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_) for v in known
+    ):
+        return known.astype(np.float64)
+    return None
+
+
+def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None):
+    """Codes in 2-D: as they are when ``latent_dim`` is 2, their first two principal components
+    when it is larger (the axis labels say so), against jitter when it is 1.
+
+    Parameters
+    ----------
+    Z : array-like of shape (n_samples, latent_dim)
+        At least one row; NaN or infinite codes are refused (drop those rows first).
+    labels : array-like of shape (n_samples,), default=None
+        Colours: one per class with a legend for up to 20 classes, a colour bar for numbers
+        with more distinct values; uncoloured when None. Missing labels (None, NaN, pandas' NA)
+        mark unlabelled rows, drawn light grey as "unlabelled".
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure when None.
+    title : str, default=None
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    Z = check_codes(Z)
+    points, axis_names = _points(Z)
+    ax = new_axes(ax, (6.4, 5.0))
+    if labels is None:
+        ax.scatter(points[:, 0], points[:, 1], color="C0", **STYLE)
+    else:
+        labels = _check_labels(labels, len(Z))
+        missing = missing_labels(labels)
+        if missing.any():
+            ax.scatter(points[missing, 0], points[missing, 1], **UNLABELLED, **STYLE)
+        _coloured(ax, points[~missing], labels[~missing], legend=missing.any())
+    ax.set(xlabel=axis_names[0], ylabel=axis_names[1])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _coloured(ax: Any, points: np.ndarray, known: np.ndarray, legend: bool) -> None:
+    """The labelled points: one colour per class, or a colour bar for many numbers. ``legend``:
+    there are unlabelled points (already drawn) to name in a legend."""
+    classes = _classes(known)
+    values = _numbers(known)
+    if len(classes) > MAX_CATEGORIES and values is not None:
+        mappable = ax.scatter(points[:, 0], points[:, 1], c=values, cmap="viridis", **STYLE)
+        ax.figure.colorbar(mappable, ax=ax, label="label")
+        if legend:
+            ax.legend(fontsize=8, frameon=False)
+        return
+    import matplotlib
+
+    colours = matplotlib.colormaps["tab10" if len(classes) <= 10 else "tab20"]
+    shown = classes[:MAX_CATEGORIES]
+    as_list = known.tolist()
+    for k, label in enumerate(shown):
+        mask = np.array([v == label for v in as_list], dtype=bool)
+        ax.scatter(points[mask, 0], points[mask, 1], color=colours(k), label=str(label), **STYLE)
+    if len(classes) > MAX_CATEGORIES:
+        other = np.array([v not in shown for v in as_list], dtype=bool)
+        ax.scatter(points[other, 0], points[other, 1], color="0.5", label="other", **STYLE)
+    handles, names = ax.get_legend_handles_labels()
+    order = sorted(range(len(names)), key=lambda i: names[i] == UNLABELLED["label"])  # it last
+    ax.legend(
+        [handles[i] for i in order], [names[i] for i in order], title="label", fontsize=8,
+        markerscale=1.5, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5),
+    )  # fmt: skip
