@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 import torch
 from conftest import CPU
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 from typer.testing import CliRunner
 
 import aekit
@@ -80,6 +82,27 @@ def test_an_unfitted_autoencoder_is_fitted_on_X_and_X_unlabeled():
     # its standardization is that of all 200 rows (Gaussian data), not of the 40 labelled
     stacked = np.vstack([X_lab, X_unl]).astype(np.float32)
     np.testing.assert_allclose(clf.autoencoder_.data_mean_, stacked.mean(axis=0), atol=1e-5)
+
+
+def test_cross_validation_fine_tunes_the_given_fitted_autoencoder(ae):
+    """clone (hence cross_val_score) keeps a fitted autoencoder: each fold scores exactly as a
+    fine-tuner fitted by hand on it, and the user's autoencoder is left as it was."""
+    before = {k: v.clone() for k, v in ae.model_.state_dict().items()}
+    params = {**QUICK, "fine_tune": "head", "max_iter": 10, "learning_rate_init": 0.01}
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    X_cv, y_cv = X[600:750], Y[600:750]
+    cv_scores = cross_val_score(aekit.FineTunedClassifier(ae, **params), X_cv, y_cv, cv=folds)
+    by_hand = [
+        aekit.FineTunedClassifier(ae, **params).fit(X_cv[fit], y_cv[fit]).score(X_cv[s], y_cv[s])
+        for fit, s in folds.split(X_cv, y_cv)
+    ]
+    np.testing.assert_array_equal(cv_scores, by_hand)
+    after = ae.model_.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    cloned = clone(aekit.FineTunedRegressor(ae, **params))
+    assert cloned.autoencoder is not ae  # a copy: set_params on a clone cannot reach the user's
+    unfitted = clone(aekit.FineTunedClassifier(aekit.Autoencoder(**CPU), **params)).autoencoder
+    assert isinstance(unfitted, aekit.Autoencoder) and not hasattr(unfitted, "model_")
 
 
 def test_save_and_load_give_the_same_predictions_and_the_autoencoder(ae, tmp_path):

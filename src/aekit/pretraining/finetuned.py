@@ -23,8 +23,9 @@ _PARAMETERS = """
         Where the encoder comes from. A fitted one is used as it is (it is not changed); an
         unfitted one is cloned and fitted first on X and ``X_unlabeled``; None fits a default
         :class:`aekit.Autoencoder`. Unconditional kinds only (a VAE's encoder gives its
-        posterior mean). ``sklearn.base.clone`` clones it unfitted, so cross-validation
-        pretrains again in every fold, on that fold's rows only.
+        posterior mean). ``sklearn.base.clone`` (cross-validation, grid search) keeps a
+        fitted one, as a copy with its weights, so every fold fine-tunes the same encoder; an
+        unfitted one is cloned unfitted, so every fold pretrains its own on that fold's rows.
     head_layer_sizes : tuple of int, default=()
         Hidden widths of the head on top of the code; () is a linear head.
     fine_tune : {"all", "head", "gradual"}, default="all"
