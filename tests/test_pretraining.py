@@ -3,6 +3,8 @@ left as it was, model files, bad input, and the command line (finetune, then pre
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -202,3 +204,16 @@ def test_finetune_then_predict_on_the_command_line(ae, tmp_path):
     assert result.exit_code == 0 and "accuracy" in result.output, result.output
     again = runner.invoke(app, ["finetune", str(out), str(table), "--out", str(tmp_path / "x")])
     assert again.exit_code != 0 and "needs an autoencoder run" in str(again.exception)
+
+
+def test_minus_one_beside_other_classes_is_a_class_with_a_warning(ae):
+    """ConditionalVAE reads -1 as an unlabelled row; a classifier learns it as a class, and
+    says so when it looks like that mark (beside 0..9), not for a {-1, 1} labelling."""
+    marked = np.where(np.arange(len(Y_L)) % 3 == 0, Y_L, -1)
+    with pytest.warns(UserWarning, match="-1 beside 10 other classes.*X_unlabeled"):
+        clf = aekit.FineTunedClassifier(ae, **QUICK).fit(X_L, marked)
+    assert clf.classes_.tolist() == list(range(-1, 10))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        binary = aekit.FineTunedClassifier(ae, **QUICK).fit(X_L, np.where(Y_L < 5, -1, 1))
+    assert binary.classes_.tolist() == [-1, 1]
