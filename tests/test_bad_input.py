@@ -219,11 +219,14 @@ def test_cvae_labels_not_one_per_row(digits):
         aekit.ConditionalVAE(**CPU).fit(X, y.reshape(6, 10))
 
 
-def test_cvae_nan_labels(digits):
-    X, _ = digits
-    y = np.where(np.arange(len(X)) == 3, np.nan, 1.0)
-    with pytest.raises(ValueError, match="1 NaN or infinite labels"):
-        aekit.ConditionalVAE(**CPU).fit(X, y)
+def test_cvae_infinite_and_missing_labels(digits, fitted_cvae):
+    """NaN marks an unlabelled row in fit (test_semisupervised); infinity is no label, and
+    where every row needs a label a missing one is refused."""
+    X, y = digits
+    with pytest.raises(ValueError, match="1 infinite labels"):
+        aekit.ConditionalVAE(**CPU).fit(X, np.where(np.arange(len(X)) == 3, np.inf, y % 2))
+    with pytest.raises(ValueError, match="1 missing labels .* first at row 1; every row needs"):
+        fitted_cvae.transform(X[:3], pd.Series(["cat", pd.NA, "dog"], dtype="string"))
 
 
 def test_cvae_decoding_needs_labels(fitted_cvae):

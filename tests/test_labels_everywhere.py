@@ -97,3 +97,23 @@ def test_a_conditional_vae_predicts_its_labels_where_it_can(digits):
     with pytest.raises(ValueError, match="one label for the path") as error:
         cvae.interpolate(X[0], X[1], y=[1, 2])
     assert not isinstance(error.value, MissingLabelsError)  # labels given, of the wrong shape
+
+
+def test_one_label_stands_for_every_row_in_every_method_that_takes_y(digits):
+    """A ConditionalVAE reads one label as that label for every row wherever it takes y, as it
+    does for decoding and sampling; labels of another shape are refused in the same words."""
+    X, y = digits
+    cvae = aekit.ConditionalVAE(latent_dim=2, **TINY).fit(X, y)
+    rows, label = X[:5], y[7]
+    every = np.full(len(rows), label)
+    for method in METHODS + VARIATIONAL_METHODS[1:6]:
+        if method == "inverse_transform":
+            args = (cvae.transform(rows, every),)
+        else:
+            args = (rows,)
+        np.testing.assert_array_equal(
+            getattr(cvae, method)(*args, label), getattr(cvae, method)(*args, every), method
+        )
+    for method in ("transform", "score_samples", "inverse_transform"):
+        with pytest.raises(ValueError, match=r"y must be 1-D \(one label, or one per row\)"):
+            getattr(cvae, method)(np.zeros((5, 2)) if method[0] == "i" else rows, [every] * 2)

@@ -3,10 +3,14 @@ left as it was, model files, bad input, and the command line (finetune, then pre
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
 from conftest import CPU
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 from typer.testing import CliRunner
 
 import aekit
@@ -80,6 +84,27 @@ def test_an_unfitted_autoencoder_is_fitted_on_X_and_X_unlabeled():
     # its standardization is that of all 200 rows (Gaussian data), not of the 40 labelled
     stacked = np.vstack([X_lab, X_unl]).astype(np.float32)
     np.testing.assert_allclose(clf.autoencoder_.data_mean_, stacked.mean(axis=0), atol=1e-5)
+
+
+def test_cross_validation_fine_tunes_the_given_fitted_autoencoder(ae):
+    """clone (hence cross_val_score) keeps a fitted autoencoder: each fold scores exactly as a
+    fine-tuner fitted by hand on it, and the user's autoencoder is left as it was."""
+    before = {k: v.clone() for k, v in ae.model_.state_dict().items()}
+    params = {**QUICK, "fine_tune": "head", "max_iter": 10, "learning_rate_init": 0.01}
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    X_cv, y_cv = X[600:750], Y[600:750]
+    cv_scores = cross_val_score(aekit.FineTunedClassifier(ae, **params), X_cv, y_cv, cv=folds)
+    by_hand = [
+        aekit.FineTunedClassifier(ae, **params).fit(X_cv[fit], y_cv[fit]).score(X_cv[s], y_cv[s])
+        for fit, s in folds.split(X_cv, y_cv)
+    ]
+    np.testing.assert_array_equal(cv_scores, by_hand)
+    after = ae.model_.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    cloned = clone(aekit.FineTunedRegressor(ae, **params))
+    assert cloned.autoencoder is not ae  # a copy: set_params on a clone cannot reach the user's
+    unfitted = clone(aekit.FineTunedClassifier(aekit.Autoencoder(**CPU), **params)).autoencoder
+    assert isinstance(unfitted, aekit.Autoencoder) and not hasattr(unfitted, "model_")
 
 
 def test_save_and_load_give_the_same_predictions_and_the_autoencoder(ae, tmp_path):
@@ -179,3 +204,16 @@ def test_finetune_then_predict_on_the_command_line(ae, tmp_path):
     assert result.exit_code == 0 and "accuracy" in result.output, result.output
     again = runner.invoke(app, ["finetune", str(out), str(table), "--out", str(tmp_path / "x")])
     assert again.exit_code != 0 and "needs an autoencoder run" in str(again.exception)
+
+
+def test_minus_one_beside_other_classes_is_a_class_with_a_warning(ae):
+    """ConditionalVAE reads -1 as an unlabelled row; a classifier learns it as a class, and
+    says so when it looks like that mark (beside 0..9), not for a {-1, 1} labelling."""
+    marked = np.where(np.arange(len(Y_L)) % 3 == 0, Y_L, -1)
+    with pytest.warns(UserWarning, match="-1 beside 10 other classes.*X_unlabeled"):
+        clf = aekit.FineTunedClassifier(ae, **QUICK).fit(X_L, marked)
+    assert clf.classes_.tolist() == list(range(-1, 10))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        binary = aekit.FineTunedClassifier(ae, **QUICK).fit(X_L, np.where(Y_L < 5, -1, 1))
+    assert binary.classes_.tolist() == [-1, 1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from conftest import DEVICE
@@ -97,6 +98,34 @@ def test_string_labels_with_none_for_unlabelled(digits):
     cvae = aekit.ConditionalVAE(latent_dim=4, max_iter=1, **TINY).fit(X[train], labels)
     assert sorted(cvae.classes_.tolist()) == sorted(names.tolist())
     assert set(cvae.predict(X[:20]).tolist()) <= set(names.tolist())
+
+
+def test_missing_labels_from_pandas_are_unlabelled_rows_like_minus_one(digits):
+    """An empty cell as pandas reads it (NaN in an object column, NA in a "string" or nullable
+    "Int64" column) marks an unlabelled row: the same model as -1, with the column's labels."""
+    X, y = digits[:2]
+    rows, labelled = X[:200], np.arange(200) % 4 == 0
+    params = dict(latent_dim=2, max_iter=1, **TINY)
+    marked = aekit.ConditionalVAE(**params).fit(rows, np.where(labelled, y[:200], -1))
+    texts = pd.Series(y[:200].astype(str)).where(labelled)  # NaN where unlabelled
+    numbers = pd.Series(y[:200]).where(labelled).astype("Int64")
+    columns = [texts, texts.astype(object), texts.astype("string"), numbers]
+    for column in columns:
+        cvae = aekit.ConditionalVAE(**params).fit(rows, column)
+        assert cvae.semi_supervised_ and len(cvae.classes_) == 10, column.dtype
+        assert cvae.classes_.dtype.kind == ("i" if column.dtype == "Int64" else "U")
+        np.testing.assert_array_equal(
+            cvae.predict_proba(X[200:260]), marked.predict_proba(X[200:260])
+        )
+
+
+def test_continuous_labels_are_refused_as_a_classifier_refuses_them(digits):
+    X = digits[0][:40]
+    continuous = np.random.default_rng(0).random(40)
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        aekit.ConditionalVAE(max_iter=1).fit(X, continuous)
+    with pytest.raises(ValueError, match="Unknown label type: continuous"):
+        aekit.FineTunedClassifier(aekit.Autoencoder(max_iter=1)).fit(X, continuous)
 
 
 def test_pipeline_of_encoder_features_and_m2(digits):

@@ -156,8 +156,11 @@ def check_training_data(X: Any) -> None:
 
 
 def blank_cells(values: np.ndarray) -> np.ndarray:
-    """Which cells of a label column are blank: None, or NaN (how pandas reads an empty cell)."""
-    return np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in values])
+    """Which cells of a label column are blank: None, NaN or NA (how pandas reads an empty
+    cell), as every estimator reads a missing label."""
+    from aekit.data.validation import missing_labels
+
+    return missing_labels(np.asarray(values))
 
 
 def _blank_labels(y: np.ndarray | None) -> np.ndarray | None:

@@ -6,6 +6,7 @@ a float32 numpy array of 2 or 4 dimensions here, or a ``ValueError`` says what i
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -133,24 +134,66 @@ class MissingLabelsError(ValueError):
     option that supplies the labels."""
 
 
-def as_labels(y: Any, n_samples: int, name: str = "y") -> np.ndarray:
-    """Return ``y`` as a 1-D array with one label per row."""
+# The label value that marks a row without a label, as in scikit-learn's semi-supervised
+# estimators (a missing value, as pandas reads an empty cell, marks one too).
+UNLABELLED_LABEL = -1
+
+
+def missing_labels(labels: np.ndarray) -> np.ndarray:
+    """Which of a 1-D array's labels are missing values: None, NaN, or pandas' NA and NaT (an
+    empty cell as pandas reads it, in an object, float, "string" or nullable-integer column)."""
+    return np.asarray(pd.isna(labels), dtype=bool).reshape(len(labels))
+
+
+def unlabelled_rows(labels: np.ndarray) -> np.ndarray:
+    """Which rows a 1-D array of labels marks unlabelled: ``-1`` (a number, also inside an
+    object array) or a missing value (:func:`missing_labels`). The one reading of the
+    convention, for a conditional model's ``fit`` and the command line's label columns."""
+    missing = missing_labels(labels)
+    if labels.dtype.kind in "iuf":
+        return missing | (labels == UNLABELLED_LABEL)
+    if labels.dtype != object:  # strings, booleans: no number marks a row
+        return missing
+    marked = [
+        not gone and isinstance(v, numbers.Number) and not isinstance(v, bool) and v == -1
+        for v, gone in zip(labels, missing)
+    ]
+    return missing | np.array(marked, dtype=bool)
+
+
+def as_labels(
+    y: Any, n_samples: int, name: str = "y", one: bool = False, missing: bool = False
+) -> np.ndarray:
+    """Return ``y`` as a 1-D array with one label per row.
+
+    ``one``: a single label is given to every row. ``missing``: a label may be missing
+    (:func:`missing_labels`, an unlabelled row); otherwise a missing label is an error. A pandas
+    column of an extension dtype ("string", nullable "Int64") keeps its values (ints stay
+    ints), with None for its missing ones."""
     if y is None:
         raise MissingLabelsError(f"{name} is required: this model is conditioned on labels.")
     if _is_torch_tensor(y):
         y = y.detach().cpu().numpy()
+    if isinstance(getattr(y, "dtype", None), pd.api.extensions.ExtensionDtype):
+        y = pd.Series(y).astype(object).where(lambda s: s.notna(), None).to_numpy()
     y = np.asarray(y)
+    if one and y.ndim == 0:
+        y = np.full(n_samples, y.item(), dtype=y.dtype)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
     if y.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (one label per row); got shape {y.shape}.")
+        what = "one label, or one per row" if one else "one label per row"
+        raise ValueError(f"{name} must be 1-D ({what}); got shape {y.shape}.")
     if len(y) != n_samples:
         raise ValueError(f"{name} has {len(y)} labels but X has {n_samples} rows.")
-    if y.dtype.kind == "f" and not np.isfinite(y).all():
+    gone = missing_labels(y)
+    if gone.any() and not missing:
         raise ValueError(
-            f"{name} contains {int((~np.isfinite(y)).sum())} NaN or infinite labels; a "
-            "ConditionalVAE takes -1 for an unlabelled row."
+            f"{name} has {int(gone.sum())} missing labels (None, NaN or NA), first at row "
+            f"{int(np.argmax(gone))}; every row needs a label here."
         )
+    if y.dtype.kind == "f" and np.isinf(y).any():
+        raise ValueError(f"{name} contains {int(np.isinf(y).sum())} infinite labels.")
     return y
 
 

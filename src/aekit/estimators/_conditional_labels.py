@@ -1,6 +1,6 @@
-"""How :class:`aekit.ConditionalVAE` reads labels: those of ``fit`` (``-1`` marking an unlabelled
-row, for the M2 model of Kingma et al. 2014), one per row, predicted when missing, broadcast for
-decoding, drawn for sampling, or summed out of a density.
+"""How :class:`aekit.ConditionalVAE` reads labels: those of ``fit`` (``-1`` or a missing value
+marking an unlabelled row, for the M2 model of Kingma et al. 2014); elsewhere one label for every
+row or one per row, predicted when y is None, drawn for sampling, or summed out of a density.
 
 These are the :class:`aekit.estimators._labels.LabelHooks` a conditional model overrides; the
 public methods of :class:`aekit.estimators.BaseAutoencoder` and its variational kinds call them
@@ -9,43 +9,51 @@ with whatever ``y`` they were given.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import torch
 from scipy.special import logsumexp
+from sklearn.utils.multiclass import type_of_target
 
 from aekit.core.semisupervised import UNLABELLED
-from aekit.data.validation import MissingLabelsError, as_labels, encode_labels, fit_labels
+from aekit.data.validation import (
+    MissingLabelsError,
+    as_labels,
+    encode_labels,
+    fit_labels,
+    unlabelled_rows,
+)
 
 
 class ConditionalLabels:
     """Mixin of :class:`aekit.ConditionalVAE`, ahead of its base in the MRO."""
 
     def _fit_labels(self, y: Any, n_samples: int) -> torch.Tensor:
-        """``classes_`` from the labelled rows; unlabelled rows get the index -1."""
-        labels = as_labels(y, n_samples)
-        unlabelled = _unlabelled(labels)
+        """``classes_`` from the labelled rows; unlabelled rows (-1, or a missing label: None,
+        NaN, pandas' NA) get the index -1."""
+        labels = as_labels(y, n_samples, missing=True)
+        unlabelled = unlabelled_rows(labels)
         if unlabelled.all():
             raise ValueError(
-                f"y marks all {n_samples} rows unlabelled (-1): there is nothing to learn the "
-                "labels from. Label some rows, or fit a VariationalAutoencoder to unlabelled data."
+                f"y marks all {n_samples} rows unlabelled (-1 or missing): there is nothing to "
+                "learn the labels from. Label some rows, or fit a VariationalAutoencoder to "
+                "unlabelled data."
             )
         if unlabelled.any() and self.classifier is False:
             raise ValueError(
-                f"y marks {int(unlabelled.sum())} rows unlabelled (-1), which needs the "
-                "classifier q(y|x): use classifier='auto' or True, or drop those rows."
+                f"y marks {int(unlabelled.sum())} rows unlabelled (-1 or missing), which needs "
+                "the classifier q(y|x): use classifier='auto' or True, or drop those rows."
             )
         self.semi_supervised_ = self.classifier is True or bool(unlabelled.any())
-        self.classes_, index = fit_labels(labels[~unlabelled])
+        self.classes_, index = fit_labels(_discrete(labels[~unlabelled]))
         full = np.full(n_samples, UNLABELLED, dtype=np.int64)
         full[~unlabelled] = index
         return torch.from_numpy(full)
 
     def _labels(self, y: Any, n_samples: int) -> torch.Tensor:
-        return torch.from_numpy(encode_labels(as_labels(y, n_samples), self.classes_))
+        return torch.from_numpy(encode_labels(as_labels(y, n_samples, one=True), self.classes_))
 
     def _labels_or_predicted(self, X: Any, y: Any) -> Any:
         return self.predict(X) if y is None else y
@@ -58,8 +66,7 @@ class ConditionalLabels:
             raise MissingLabelsError(
                 "ConditionalVAE needs labels y here: one label or one per row."
             )
-        y = np.asarray(y)
-        return np.full(n, y.item(), dtype=y.dtype) if y.ndim == 0 else as_labels(y, n)
+        return as_labels(y, n, one=True)
 
     def _sampling_labels(self, y: Any, n: int, rng: np.random.RandomState) -> np.ndarray:
         if y is None:  # uniform over the classes
@@ -78,12 +85,18 @@ class ConditionalLabels:
         return logsumexp(np.stack(per_class, axis=1), axis=1) - np.log(n_classes)
 
 
-def _unlabelled(labels: np.ndarray) -> np.ndarray:
-    """Rows marked unlabelled: -1 for numeric labels; -1 or None in an object array."""
-    if labels.dtype.kind in "iuf":
-        return labels == UNLABELLED
-    if labels.dtype == object:
-        return np.array(
-            [v is None or (isinstance(v, numbers.Number) and v == UNLABELLED) for v in labels]
+def _discrete(labels: np.ndarray) -> np.ndarray:
+    """The labelled rows' labels, refused unless they are classes (scikit-learn's
+    ``type_of_target``, as its classifiers read y): the model has one input per class, and
+    continuous values would make every row its own class."""
+    if labels.dtype == object:  # pandas' values (ints of a nullable column): a plain dtype
+        labels = np.asarray(labels.tolist())
+    kind = type_of_target(labels, input_name="y")
+    if kind not in ("binary", "multiclass"):
+        raise ValueError(
+            f"Unknown label type: {kind} (y holds values such as {labels[:2].tolist()}). A "
+            "ConditionalVAE is conditioned on classes: pass discrete labels (e.g. bin a "
+            "continuous target with np.digitize), and -1 or a missing value for an unlabelled "
+            "row."
         )
-    return np.zeros(len(labels), dtype=bool)
+    return labels

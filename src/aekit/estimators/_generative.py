@@ -42,7 +42,7 @@ class GenerativeMixin:
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
             Rows to score.
-        y : array-like of shape (n_samples,), default=None
+        y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels; without them,
             the bound ``logsumexp_y ELBO(x, y) - log n_classes`` on ``log p(x)`` under a uniform
             label prior.
@@ -70,7 +70,7 @@ class GenerativeMixin:
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
             Rows to score.
-        y : array-like of shape (n_samples,), default=None
+        y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels: then
             ``log p(x | y)``.
             Without them, ``log p(x) = logsumexp_y log p(x | y) - log n_classes`` under a
@@ -126,7 +126,7 @@ class GenerativeMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-        y : array-like of shape (n_samples,), default=None
+        y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, predicted when
             None (as in ``transform``).
 
@@ -150,7 +150,7 @@ class GenerativeMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-        y : array-like of shape (n_samples,), default=None
+        y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, predicted when
             None (as in ``transform``).
 
@@ -171,7 +171,7 @@ class GenerativeMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-        y : array-like of shape (n_samples,), default=None
+        y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, predicted when
             None (as in ``transform``).
         threshold : float, default=0.01

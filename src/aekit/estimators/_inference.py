@@ -112,9 +112,9 @@ class FittedInference(TransformerMixin):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-        y : array-like of shape (n_samples,), default=None
-            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one per row;
-            predicted (:meth:`ConditionalVAE.predict`) when None.
+        y : label or array-like of shape (n_samples,), default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one for all
+            rows or one per row; predicted (:meth:`ConditionalVAE.predict`) when None.
         out : str or path-like, optional
             Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
             chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
@@ -156,9 +156,10 @@ class FittedInference(TransformerMixin):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-        y : array-like of shape (n_samples,), default=None
-            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one per row,
-            used to encode and to decode; predicted when None, as in ``transform``.
+        y : label or array-like of shape (n_samples,), default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one for all
+            rows or one per row, used to encode and to decode; predicted when None, as in
+            ``transform``.
         out : str or path-like, optional
             Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
             chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
@@ -180,7 +181,7 @@ class FittedInference(TransformerMixin):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-        y : array-like of shape (n_samples,), default=None
+        y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels: then the
             ELBO given them; when None, ``logsumexp_y ELBO(x, y) - log n_classes``, a bound on
             ``log p(x)`` under a uniform label prior.
@@ -202,7 +203,7 @@ class FittedInference(TransformerMixin):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-        y : array-like of shape (n_samples,), default=None
+        y : label or array-like of shape (n_samples,), default=None
             As for :meth:`score_samples`: ignored by models without labels.
 
         Returns

@@ -41,9 +41,9 @@ class ReconstructionErrors:
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
             Rows to reconstruct, checked as in ``transform``.
-        y : array-like of shape (n_samples,), default=None
-            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one per row;
-            predicted when None, as in ``transform``.
+        y : label or array-like of shape (n_samples,), default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one for all
+            rows or one per row; predicted when None, as in ``transform``.
         per_feature : bool, default=False
             Return every entry's error, shape (n_samples, n_features_in_) with images and
             sequences flattened in (C, H, W) or (C, L) order, instead of each row's sum over its

@@ -43,8 +43,10 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
     """Conditional VAE (Sohn et al. 2015): encoder and decoder both see the one-hot label, so
     ``sample(y=7)`` generates a 7.
 
-    ``fit(X, y)`` needs the labels (any hashable values; kept in ``classes_``). Every method
-    of :class:`VariationalAutoencoder` takes them as ``y`` too: ``inverse_transform`` and the
+    ``fit(X, y)`` needs the labels: classes (ints, strings, ...; kept in ``classes_``), read
+    as scikit-learn's classifiers read y, so continuous values are refused. Every method
+    of :class:`VariationalAutoencoder` takes them as ``y`` too, one label for every row or one
+    per row: ``inverse_transform`` and the
     walks (``interpolate``, ``traverse``, ``manifold_grid``) need them; ``transform``,
     ``reconstruct``, ``reconstruction_error``, ``kl_divergence``, ``kl_per_unit`` and
     ``active_units`` use the predicted labels (:meth:`predict`) when y is None;
@@ -52,10 +54,11 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
     under a uniform prior over ``classes_``), and ``sample`` draws them.
 
     **Few labels** (semi-supervised learning, the M2 model of Kingma et al. 2014): mark the
-    unlabelled rows of y with ``-1`` (or ``None`` in an object array of labels, e.g. strings);
-    they never become a class. A classifier network ``q(y|x)`` (an MLP or a conv net like the
-    encoder) is then trained with the VAE on ``J = sum_labelled -ELBO(x, y) + sum_unlabelled
-    [E_q(y|x) -ELBO(x, y) - H(q(y|x))] + classifier_weight * N * mean_labelled -log q(y|x)``
+    unlabelled rows of y with ``-1`` or a missing value (``None``, NaN, or pandas' NA: an empty
+    cell of a pandas column, whatever its dtype); they never become a class. A classifier
+    network ``q(y|x)`` (an MLP or a conv net like the encoder) is then trained with the VAE on
+    ``J = sum_labelled -ELBO(x, y) + sum_unlabelled [E_q(y|x) -ELBO(x, y) - H(q(y|x))] +
+    classifier_weight * N * mean_labelled -log q(y|x)``
     (their eqs. 6-9), every batch holding about half labelled rows (drawn again when few), and
     ``predict`` / ``predict_proba`` use it. Without a classifier they apply Bayes' rule to the
     ELBO under each label (slower: one pass per class). Stacked on the codes of a VAE trained on
@@ -63,6 +66,17 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
     VarianceThreshold(0.01), ConditionalVAE(latent_dim=16))``, where scikit-learn's
     ``VarianceThreshold`` keeps the VAE's active units (the collapsed ones are near-constant
     codes that standardization would blow up into noise features).
+
+    **Model selection.** ``score(X, y)`` is the mean ELBO given the labels, as every aekit
+    autoencoder's score is its mean log-likelihood, so ``cross_val_score`` and
+    ``GridSearchCV`` rank by it unless given a ``scoring`` (and, as it needs every row
+    labelled, give NaN for a test fold holding an unlabelled row). The model is not a
+    scikit-learn classifier on purpose: a classifier's ``score`` is its accuracy, and its
+    stratified folds and accuracy would take the ``-1`` of unlabelled rows for a class. To rank
+    by accuracy on the labelled rows of each test fold, pass ``scoring=labelled_accuracy``,
+    with ``def labelled_accuracy(est, X, y): labelled = y != -1; return
+    np.mean(est.predict(X[labelled]) == y[labelled])`` (plain ``scoring="accuracy"`` counts
+    every unlabelled row as an error).
 
     Parameters
     ----------
@@ -260,13 +274,13 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         self.classifier_weight = classifier_weight
 
     def fit(self, X: Any, y: Any = None) -> ConditionalVAE:
-        """Fit on X with labels y (required; ``-1`` marks unlabelled rows).
+        """Fit on X with labels y (required; ``-1`` or a missing value marks an unlabelled row).
         See :meth:`BaseAutoencoder.fit`."""
         y = labels_of(X, y)  # a dataset opened with a label_column carries its labels
         if y is None:
             raise MissingLabelsError(
                 "ConditionalVAE requires y to be passed, but the target y is None: call "
-                "fit(X, y) with one label per row (-1 for an unlabelled row)."
+                "fit(X, y) with one label per row (-1 or None for an unlabelled row)."
             )
         return super().fit(X, y)
 

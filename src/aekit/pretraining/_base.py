@@ -279,6 +279,21 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "network_")
 
+    def __sklearn_clone__(self) -> BaseFineTuned:
+        """scikit-learn's ``clone`` (``cross_val_score``, ``GridSearchCV``): unfitted, as usual,
+        but a *fitted* autoencoder is kept fitted. It is the pretrained encoder the user chose,
+        not a setting: cloning it unfitted would pretrain a new one on each fold's few labelled
+        rows, silently. The clone gets a deep copy (weights included), so nothing done to a
+        clone (``set_params(autoencoder__...)`` in a grid search) reaches the user's. An
+        unfitted autoencoder is cloned unfitted, and pretrained in every fold."""
+        given = self.autoencoder
+        if given is None or not _is_fitted(given):
+            return super().__sklearn_clone__()
+        params = self.get_params(deep=False)
+        del params["autoencoder"]
+        params = {name: clone(value, safe=False) for name, value in params.items()}
+        return type(self)(copy.deepcopy(given), **params)
+
     # ---- inference -------------------------------------------------------------------------
     @torch.no_grad()
     def _outputs(self, X: Any) -> np.ndarray:

@@ -4,6 +4,7 @@ plus a new head, trained on the labelled rows (Hinton & Salakhutdinov 2006; Erha
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from aekit.data.validation import as_labels, encode_labels, fit_labels
+from aekit.data.validation import UNLABELLED_LABEL, as_labels, encode_labels, fit_labels
 from aekit.pretraining._base import BaseFineTuned
 
 _PARAMETERS = """
@@ -23,8 +24,9 @@ _PARAMETERS = """
         Where the encoder comes from. A fitted one is used as it is (it is not changed); an
         unfitted one is cloned and fitted first on X and ``X_unlabeled``; None fits a default
         :class:`aekit.Autoencoder`. Unconditional kinds only (a VAE's encoder gives its
-        posterior mean). ``sklearn.base.clone`` clones it unfitted, so cross-validation
-        pretrains again in every fold, on that fold's rows only.
+        posterior mean). ``sklearn.base.clone`` (cross-validation, grid search) keeps a
+        fitted one, as a copy with its weights, so every fold fine-tunes the same encoder; an
+        unfitted one is cloned unfitted, so every fold pretrains its own on that fold's rows.
     head_layer_sizes : tuple of int, default=()
         Hidden widths of the head on top of the code; () is a linear head.
     fine_tune : {"all", "head", "gradual"}, default="all"
@@ -96,6 +98,11 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
     that outputs one logit per class and the whole network is trained on the labelled rows
     with cross-entropy, by aekit's trainer (early stopping, checkpoints, seeding, devices).
     Pretraining on many unlabelled rows helps most when labels are few.
+
+    Every label of y is a class, -1 too: unlabelled rows go in ``X_unlabeled`` (to pretrain an
+    unfitted autoencoder), not in y. As -1 marks an unlabelled row for
+    :class:`aekit.ConditionalVAE`, y holding -1 beside two or more other classes gives a
+    ``UserWarning`` (-1 beside one other class, as in {{-1, 1}}, is a plain binary labelling).
     {_PARAMETERS}
     Attributes
     ----------
@@ -121,6 +128,7 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
             raise ValueError(
                 f"y has 1 class only ({self.classes_[0]!r}); a classifier needs at least 2."
             )
+        _warn_of_unlabelled_marker(self.classes_)
         return torch.from_numpy(index)
 
     def _n_outputs(self) -> int:
@@ -230,3 +238,20 @@ class FineTunedRegressor(RegressorMixin, BaseFineTuned):
         self.n_outputs_ = len(self.y_mean_)
         self._y_1d = bool(fitted["y_1d"])
         super()._set_fitted_state(fitted, tree, device)
+
+
+def _warn_of_unlabelled_marker(classes: np.ndarray) -> None:
+    """-1 beside two or more other classes looks like the mark of unlabelled rows (that of
+    :class:`aekit.ConditionalVAE` and scikit-learn's semi-supervised estimators), which a
+    classifier would learn as a class: say so. -1 beside one class ({-1, 1}) is a common
+    binary labelling and passes quietly."""
+    if classes.dtype.kind not in "iuf" or UNLABELLED_LABEL not in classes or len(classes) < 3:
+        return
+    warnings.warn(
+        f"y holds -1 beside {len(classes) - 1} other classes: FineTunedClassifier learns -1 as "
+        "a class. If -1 marks unlabelled rows (as for aekit.ConditionalVAE), fit on the "
+        "labelled rows only, and pass the others as X_unlabeled with an unfitted autoencoder "
+        "to pretrain on them.",
+        UserWarning,
+        stacklevel=4,
+    )
