@@ -44,7 +44,7 @@ from _common import command_line, machine_info, print_table, write_result
 
 import aekit
 from aekit.data.datasets import load_digits
-from aekit.export.detector import encode_rows
+from aekit.export.table import encode_rows
 
 N_ROWS = 1000
 KINDS = [
