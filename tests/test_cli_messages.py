@@ -141,3 +141,15 @@ def test_a_text_table_s_messages_name_no_python_option():
         line = for_the_command_line(str(caught.value), set())
         assert "handle_" not in line and "aekit." not in line, line
     assert "'aekit impute'" in for_the_command_line(str(gaps.value), set())
+
+
+def test_a_count_names_the_commands_option():
+    """The count sample() and log_likelihood() check is -n in 'aekit generate' and --n-samples
+    in 'aekit evaluate', where it read as the Python parameter n_samples."""
+    with pytest.raises(ValueError) as caught:
+        aekit.VAE(max_iter=1, latent_dim=2).fit(np.eye(4)).sample(0)
+    text = str(caught.value)
+    generate = for_the_command_line(text, _command_options("generate"))
+    assert generate == "-n 0 must be an int of at least 1."
+    evaluate = for_the_command_line(text, _command_options("evaluate"))
+    assert evaluate == "--n-samples 0 must be an int of at least 1."

@@ -51,6 +51,9 @@ _OPTION_ADVICE = (
         "give them with --normal-rows FILE",
         None,
     ),
+    # aekit.data.validation.check_count: the count of 'aekit generate' / 'aekit evaluate'
+    (r"^n_samples=(-?\d+) must be", "n", r"-n \1 must be", None),
+    (r"^n_samples=(-?\d+) must be", "n_samples", r"--n-samples \1 must be", None),
 )
 
 
