@@ -1,6 +1,8 @@
 """Denoising beats the noisy input (dense and conv); the noise, PSNR and figure helpers; the
 ``aekit denoise`` and ``aekit impute`` commands."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -97,6 +99,34 @@ def test_corrupt_draws_the_training_corruption_on_the_data_range():
     np.testing.assert_allclose(dropped[kept], 2 * (Y[kept] + 2) - 2, rtol=1e-6)
     with pytest.raises(ValueError, match="out of range"):
         corrupt(X, "masking", 1.5)
+
+
+@pytest.mark.parametrize(
+    "noise, level, says",
+    [
+        (
+            "gaussian",
+            -1.0,
+            "the standard deviation of the added noise, a finite number of at least 0",
+        ),
+        ("gaussian", float("inf"), "the standard deviation"),
+        ("gaussian", float("nan"), "the standard deviation"),
+        ("masking", 1.5, "the probability that an entry is hit, in [0, 1]"),
+        ("salt_pepper", -0.1, "the probability that an entry is hit, in [0, 1]"),
+    ],
+)
+def test_a_noise_level_out_of_range_says_what_the_level_is(noise, level, says):
+    """gaussian:-1 was reported as 'a probability in [0, 1]', and gaussian:inf was taken."""
+    from aekit.cli.applications import _noise_spec
+
+    with pytest.raises(ValueError) as caught:
+        corrupt(np.zeros(3), noise, level)
+    start = f"noise_level={level!r} is out of range for noise={noise!r}: it is "
+    assert str(caught.value).startswith(start) and says in str(caught.value)
+    spec = f"{noise}:{level}"
+    with pytest.raises(ValueError, match=rf"^--add-noise {re.escape(spec)}: the LEVEL of {noise} "):
+        _noise_spec(spec)
+    assert _noise_spec(f"{noise}:0.5") == (noise, 0.5)
 
 
 def test_psnr_matches_its_definition():

@@ -30,14 +30,23 @@ FIGURE_ROWS = 8  # images per row of --figure (denoising_grid's n_cols)
 
 
 def _noise_spec(text: str) -> tuple[str, float]:
+    from aekit.core.objectives.corruption import NOISES, noise_level_rule, valid_noise_level
+
     name, _, level = text.partition(":")
     try:
-        return name, float(level)
+        number = float(level)
     except ValueError:
         raise ValueError(
             f"--add-noise takes NOISE:LEVEL, e.g. gaussian:0.3, masking:0.5 or salt_pepper:0.1; "
             f"got {text!r}."
         ) from None
+    if name not in NOISES:
+        raise ValueError(f"--add-noise {text}: NOISE is one of {', '.join(NOISES)}.")
+    if not valid_noise_level(name, number):
+        raise ValueError(
+            f"--add-noise {text}: the LEVEL of {name} noise is {noise_level_rule(name)}."
+        )
+    return name, number
 
 
 @app.command()
