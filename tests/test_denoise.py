@@ -175,8 +175,11 @@ def test_impute_command_fills_a_mixed_csv_and_reuses_the_model(tmp_path):
     frame.to_csv(source, index=False)
     filled, model = tmp_path / "filled.csv", tmp_path / "imputer.safetensors"
     quick = ["--param", "max_iter=5", "--param", "hidden_layer_sizes=[16]", "--quiet"]
+    run = tmp_path / "run"  # --out keeps a RUN folder, which --model reads as well
     result = runner.invoke(
-        app, ["impute", str(source), "-o", str(filled), "--save-model", str(model), *quick]
+        app,
+        ["impute", str(source), "-o", str(filled), "--save-model", str(model), *quick]
+        + ["--out", str(run)],
     )
     assert result.exit_code == 0, result.output
     back = pd.read_csv(filled)
@@ -186,6 +189,9 @@ def test_impute_command_fills_a_mixed_csv_and_reuses_the_model(tmp_path):
     again = tmp_path / "again.csv"
     result = runner.invoke(app, ["impute", str(source), "-o", str(again), "--model", str(model)])
     assert result.exit_code == 0, result.output
+    pd.testing.assert_frame_equal(pd.read_csv(again), back)
+    result = runner.invoke(app, ["impute", str(source), "-o", str(again), "--model", str(run)])
+    assert result.exit_code == 0, result.output  # was 'no such file: run'
     pd.testing.assert_frame_equal(pd.read_csv(again), back)
     bad = runner.invoke(app, ["impute", str(source), "-o", str(tmp_path / "x.txt")])
     assert bad.exit_code != 0 and not (tmp_path / "x.txt").exists()

@@ -151,7 +151,10 @@ def impute(
         Path, typer.Option("-o", "--output", help="Filled table to write (.csv, .parquet, .npy).")
     ],
     model: Annotated[
-        Path | None, typer.Option(help="A saved AutoencoderImputer: fill without fitting.")
+        Path | None,
+        typer.Option(
+            help="A saved imputer (--save-model file or --out RUN): fill without fitting."
+        ),
     ] = None,
     save_model: Annotated[
         Path | None, typer.Option(help="Save the fitted imputer here (.safetensors).")
@@ -172,7 +175,6 @@ def impute(
     .npy or Parquet DATA stays on disk: the imputer fits from it a batch at a time and the
     table is filled and written a chunk at a time. Under torchrun every process fits (DDP) and
     rank 0 alone writes."""
-    import aekit
     from aekit.cli import runs
     from aekit.cli.common import LAZY_BYTES, open_data
     from aekit.cli.runs import resolve_params
@@ -193,7 +195,7 @@ def impute(
     if model is not None:
         if param:
             raise ValueError("--param sets up a new imputer; it cannot change a --model.")
-        imputer = aekit.load(model)
+        imputer = load_run(model)  # a model file, or the RUN folder of 'aekit impute --out'
         if not isinstance(imputer, AutoencoderImputer):
             raise ValueError(f"{model} holds a {type(imputer).__name__}, not an imputer.")
     else:
