@@ -250,6 +250,44 @@ def test_cvae_sample_with_unseen_label(fitted_cvae):
     assert fitted_cvae.sample(3, y="dog", random_state=0).shape == (3, 64)
 
 
+# Counts: one shared check (aekit.data.validation.check_count). A float was cut short by int()
+# (sample(2.5) drew 2 rows), and a count below its minimum named no type.
+COUNTS = {
+    "sample": lambda m, X, n: m.sample(n, y="dog"),
+    "log_likelihood": lambda m, X, n: m.log_likelihood(X, n_samples=n),
+    "reconstruction_error": lambda m, X, n: m.reconstruction_error(X, n_draws=n),
+}
+COUNT_NAMES = {
+    "sample": "n_samples",
+    "log_likelihood": "n_samples",
+    "reconstruction_error": "n_draws",
+}
+
+
+@pytest.mark.parametrize("call", COUNTS)
+@pytest.mark.parametrize("bad", [2.5, np.float64(3.0), True, "3", 0, -2])
+def test_counts_must_be_ints_of_at_least_one(call, bad, fitted_cvae, digits):
+    name = COUNT_NAMES[call]
+    if isinstance(bad, int) and not isinstance(bad, bool):
+        pattern = rf"^{name}={bad} must be an int of at least 1\.$"
+    else:
+        pattern = rf"^{name}={re.escape(repr(bad))} is a {type(bad).__name__}; give an int of at"
+    with pytest.raises(ValueError, match=pattern):
+        COUNTS[call](fitted_cvae, digits[0][:4], bad)
+
+
+def test_path_and_grid_counts_name_their_minimum(fitted_cvae, digits):
+    X = digits[0]
+    with pytest.raises(
+        ValueError, match=r"^steps=4\.0 is a float; give an int of at least 2 \(the"
+    ):
+        fitted_cvae.interpolate(X[0], X[1], steps=4.0, y="cat")
+    with pytest.raises(
+        ValueError, match=r"^steps=1 must be an int of at least 2 \(the endpoints\)"
+    ):
+        fitted_cvae.interpolate(X[0], X[1], steps=1, y="cat")
+
+
 # --- not fitted ----------------------------------------------------------------------------------
 
 UNFITTED_CALLS = {

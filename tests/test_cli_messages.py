@@ -141,3 +141,64 @@ def test_a_text_table_s_messages_name_no_python_option():
         line = for_the_command_line(str(caught.value), set())
         assert "handle_" not in line and "aekit." not in line, line
     assert "'aekit impute'" in for_the_command_line(str(gaps.value), set())
+
+
+def test_a_count_names_the_commands_option():
+    """The count sample() and log_likelihood() check is -n in 'aekit generate' and --n-samples
+    in 'aekit evaluate', where it read as the Python parameter n_samples."""
+    with pytest.raises(ValueError) as caught:
+        aekit.VAE(max_iter=1, latent_dim=2).fit(np.eye(4)).sample(0)
+    text = str(caught.value)
+    generate = for_the_command_line(text, _command_options("generate"))
+    assert generate == "-n 0 must be an int of at least 1."
+    evaluate = for_the_command_line(text, _command_options("evaluate"))
+    assert evaluate == "--n-samples 0 must be an int of at least 1."
+
+
+def test_inner_networks_are_named_in_the_commands_words(tmp_path):
+    """'aekit compress' on rows of the wrong width said 'QuantizingAutoencoder is expecting 64
+    features': a class the user of 'aekit train-compressor' never named. Every network that a
+    composite holds (aekit.registry.INNER) has the command line's words."""
+    from typer.testing import CliRunner
+
+    from aekit.cli import app
+    from aekit.cli.errors import INNER_NAMES
+    from aekit.registry import INNER
+
+    assert set(INNER_NAMES) == set(INNER)
+    X = np.random.default_rng(0).random((30, 6)).astype(np.float32)
+    small = {"latent_dim": 2, "hidden_layer_sizes": (4,), "max_iter": 1, "random_state": 0}
+    aekit.Compressor(**small).fit(X).save(tmp_path / "c.safetensors")
+    np.save(tmp_path / "narrow.npy", X[:, :5])
+    result = CliRunner().invoke(
+        app, ["compress", str(tmp_path / "c.safetensors"), str(tmp_path / "narrow.npy")]
+        + ["-o", str(tmp_path / "x.aez")]
+    )  # fmt: skip
+    line = for_the_command_line(str(result.exception))
+    assert line == "DATA has 5 features, but the compressor is expecting 6 features as input."
+    hasher = aekit.SemanticHasher(n_bits=4, hidden_layer_sizes=(4,), max_iter=1).fit(X)
+    with pytest.raises(ValueError) as caught:
+        hasher.transform(X[:, :5])
+    assert "the hasher is expecting 6" in for_the_command_line(str(caught.value))
+
+
+def test_python_advice_on_gaps_and_widths_reads_as_the_command_line():
+    """The readers' NaN message named sklearn's SimpleImputer, a table's width 'the encoder'
+    (a TabularEncoder, not the autoencoder's encoder), and a shape 'X's images'."""
+    from aekit.data.readers import check_rows
+
+    with pytest.raises(ValueError) as caught:
+        check_rows(np.array([[1.0, np.nan]]), np.array([0]), "a.npy")
+    gaps = for_the_command_line(str(caught.value))
+    assert gaps.endswith("Fill them with 'aekit impute' first, or remove those rows.")
+    encoder = aekit.TabularEncoder().fit(pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]}))
+    with pytest.raises(ValueError) as caught:
+        encoder.transform(np.zeros((2, 3)))
+    assert for_the_command_line(str(caught.value)) == (
+        "DATA has 3 columns but the model was fitted on 2."
+    )
+    with pytest.raises(ValueError) as caught:
+        aekit.Autoencoder(architecture="conv", image_shape=(1, 4, 16), max_iter=1).fit(
+            np.zeros((4, 1, 8, 8), dtype=np.float32)
+        )
+    assert "does not match DATA's images" in for_the_command_line(str(caught.value))

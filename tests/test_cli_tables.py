@@ -175,3 +175,24 @@ def test_serve_takes_rows_of_the_table_and_encodes_them_as_score_does(
     monkeypatch.setenv(runner.ENVIRONMENT, json.dumps(settings))
     worker = TestClient(runner.app_from_environment())
     np.testing.assert_allclose(worker.post("/v1/score", json=split).json()["scores"], expected)
+
+
+def test_the_figures_of_a_table_name_its_columns(table, tmp_path, monkeypatch):
+    """reconstructions.png titled the encoded columns x0..x3: the model was fitted on the
+    encoded matrix, which has no names; the run's encoding has them."""
+    from aekit.viz import plots
+
+    drawn = []
+
+    def spy(X, X_hat, feature_names=None, **kwargs):
+        drawn.append(feature_names)
+        return original(X, X_hat, feature_names=feature_names, **kwargs)
+
+    original = plots.feature_reconstructions
+    monkeypatch.setattr(plots, "feature_reconstructions", spy)
+    path, _ = table
+    out = tmp_path / "run"
+    result = invoke("train", path, "--model", "ae", "--label-column", "kind", *QUICK, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert drawn == [["size", "weight", "colour=blue", "colour=green", "colour=red"]]
+    assert (out / "figures" / "reconstructions.png").stat().st_size > 0

@@ -1,6 +1,8 @@
 """Denoising beats the noisy input (dense and conv); the noise, PSNR and figure helpers; the
 ``aekit denoise`` and ``aekit impute`` commands."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -99,6 +101,34 @@ def test_corrupt_draws_the_training_corruption_on_the_data_range():
         corrupt(X, "masking", 1.5)
 
 
+@pytest.mark.parametrize(
+    "noise, level, says",
+    [
+        (
+            "gaussian",
+            -1.0,
+            "the standard deviation of the added noise, a finite number of at least 0",
+        ),
+        ("gaussian", float("inf"), "the standard deviation"),
+        ("gaussian", float("nan"), "the standard deviation"),
+        ("masking", 1.5, "the probability that an entry is hit, in [0, 1]"),
+        ("salt_pepper", -0.1, "the probability that an entry is hit, in [0, 1]"),
+    ],
+)
+def test_a_noise_level_out_of_range_says_what_the_level_is(noise, level, says):
+    """gaussian:-1 was reported as 'a probability in [0, 1]', and gaussian:inf was taken."""
+    from aekit.cli.applications import _noise_spec
+
+    with pytest.raises(ValueError) as caught:
+        corrupt(np.zeros(3), noise, level)
+    start = f"noise_level={level!r} is out of range for noise={noise!r}: it is "
+    assert str(caught.value).startswith(start) and says in str(caught.value)
+    spec = f"{noise}:{level}"
+    with pytest.raises(ValueError, match=rf"^--add-noise {re.escape(spec)}: the LEVEL of {noise} "):
+        _noise_spec(spec)
+    assert _noise_spec(f"{noise}:0.5") == (noise, 0.5)
+
+
 def test_psnr_matches_its_definition():
     clean = np.zeros((2, 4))
     estimate = np.array([[0.1] * 4, [0.2] * 4])
@@ -149,8 +179,11 @@ def test_impute_command_fills_a_mixed_csv_and_reuses_the_model(tmp_path):
     frame.to_csv(source, index=False)
     filled, model = tmp_path / "filled.csv", tmp_path / "imputer.safetensors"
     quick = ["--param", "max_iter=5", "--param", "hidden_layer_sizes=[16]", "--quiet"]
+    run = tmp_path / "run"  # --out keeps a RUN folder, which --model reads as well
     result = runner.invoke(
-        app, ["impute", str(source), "-o", str(filled), "--save-model", str(model), *quick]
+        app,
+        ["impute", str(source), "-o", str(filled), "--save-model", str(model), *quick]
+        + ["--out", str(run)],
     )
     assert result.exit_code == 0, result.output
     back = pd.read_csv(filled)
@@ -160,6 +193,9 @@ def test_impute_command_fills_a_mixed_csv_and_reuses_the_model(tmp_path):
     again = tmp_path / "again.csv"
     result = runner.invoke(app, ["impute", str(source), "-o", str(again), "--model", str(model)])
     assert result.exit_code == 0, result.output
+    pd.testing.assert_frame_equal(pd.read_csv(again), back)
+    result = runner.invoke(app, ["impute", str(source), "-o", str(again), "--model", str(run)])
+    assert result.exit_code == 0, result.output  # was 'no such file: run'
     pd.testing.assert_frame_equal(pd.read_csv(again), back)
     bad = runner.invoke(app, ["impute", str(source), "-o", str(tmp_path / "x.txt")])
     assert bad.exit_code != 0 and not (tmp_path / "x.txt").exists()

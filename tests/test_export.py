@@ -15,7 +15,7 @@ from test_modules import KINDS, kind_data
 import aekit
 from aekit.core.onnx import export_onnx, require
 from aekit.data.datasets import load_digits
-from aekit.export.detector import encode_rows
+from aekit.export.table import encode_rows
 
 ort = pytest.importorskip("onnxruntime")
 N_ROWS = 1000

@@ -112,7 +112,8 @@ def train(
         (staging / "command.txt").write_text(command + "\n")
         if isinstance(X, Dataset):  # on disk: the figures draw a sample, read alone
             X, y = X.sample(2000)
-        write_figures(staging, estimator, X, y)
+        names = None if encoder is None else encoder.get_feature_names_out()  # city=Oslo, ...
+        write_figures(staging, estimator, X, y, feature_names=names)
     final = {k: round(v[-1], 4) for k, v in estimator.history_.items()}
     typer.echo(f"{cls.__name__}: {estimator.n_iter_} epochs, {final}")
     typer.echo(f"stopped: {_why_stopped(estimator)}\nrun: {out}")

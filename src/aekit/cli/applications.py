@@ -30,14 +30,23 @@ FIGURE_ROWS = 8  # images per row of --figure (denoising_grid's n_cols)
 
 
 def _noise_spec(text: str) -> tuple[str, float]:
+    from aekit.core.objectives.corruption import NOISES, noise_level_rule, valid_noise_level
+
     name, _, level = text.partition(":")
     try:
-        return name, float(level)
+        number = float(level)
     except ValueError:
         raise ValueError(
             f"--add-noise takes NOISE:LEVEL, e.g. gaussian:0.3, masking:0.5 or salt_pepper:0.1; "
             f"got {text!r}."
         ) from None
+    if name not in NOISES:
+        raise ValueError(f"--add-noise {text}: NOISE is one of {', '.join(NOISES)}.")
+    if not valid_noise_level(name, number):
+        raise ValueError(
+            f"--add-noise {text}: the LEVEL of {name} noise is {noise_level_rule(name)}."
+        )
+    return name, number
 
 
 @app.command()
@@ -142,7 +151,10 @@ def impute(
         Path, typer.Option("-o", "--output", help="Filled table to write (.csv, .parquet, .npy).")
     ],
     model: Annotated[
-        Path | None, typer.Option(help="A saved AutoencoderImputer: fill without fitting.")
+        Path | None,
+        typer.Option(
+            help="A saved imputer (--save-model file or --out RUN): fill without fitting."
+        ),
     ] = None,
     save_model: Annotated[
         Path | None, typer.Option(help="Save the fitted imputer here (.safetensors).")
@@ -163,7 +175,6 @@ def impute(
     .npy or Parquet DATA stays on disk: the imputer fits from it a batch at a time and the
     table is filled and written a chunk at a time. Under torchrun every process fits (DDP) and
     rank 0 alone writes."""
-    import aekit
     from aekit.cli import runs
     from aekit.cli.common import LAZY_BYTES, open_data
     from aekit.cli.runs import resolve_params
@@ -185,7 +196,7 @@ def impute(
     if model is not None:
         if param:
             raise ValueError("--param sets up a new imputer; it cannot change a --model.")
-        imputer = aekit.load(model)
+        imputer = load_run(model)  # a model file, or the RUN folder of 'aekit impute --out'
         if not isinstance(imputer, AutoencoderImputer):
             raise ValueError(f"{model} holds a {type(imputer).__name__}, not an imputer.")
     else:

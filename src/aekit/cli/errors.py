@@ -51,6 +51,9 @@ _OPTION_ADVICE = (
         "give them with --normal-rows FILE",
         None,
     ),
+    # aekit.data.validation.check_count: the count of 'aekit generate' / 'aekit evaluate'
+    (r"^n_samples=(-?\d+) must be", "n", r"-n \1 must be", None),
+    (r"^n_samples=(-?\d+) must be", "n_samples", r"--n-samples \1 must be", None),
 )
 
 
@@ -65,8 +68,21 @@ def _unused_settings(match: re.Match) -> str:
     return f"{', '.join(names)} {match[2]} no effect with --threshold {match[3]}"
 
 
+# The networks inside composites (aekit.registry.INNER), which a command's user never named:
+# 'aekit compress' reads a model of 'aekit train-compressor', not a QuantizingAutoencoder.
+INNER_NAMES = {
+    "QuantizingAutoencoder": "the compressor",
+    "BinaryAutoencoder": "the hasher",
+    "_ObservedEntriesAutoencoder": "the imputer",
+}
+
 # Python advice in messages of the layers below, as the command line says it.
 _ADVICE = (
+    *((rf"\b{re.escape(name)}\b", words) for name, words in INNER_NAMES.items()),
+    (
+        r"^(X|DATA) has (\d+) columns but the encoder was fitted on",
+        r"\1 has \2 columns but the model was fitted on",
+    ),
     (r"^(.+?) (has|have) no effect with threshold='(\w+)'", _unused_settings),
     (r"^threshold='(\w+)'", r"--threshold \1"),
     (r"\bhandle_missing='interpolate'", "--handle-missing interpolate"),  # detect-series
@@ -88,7 +104,7 @@ _ADVICE = (
     (r"\bset sequence_shape=\(([^)]*)\)", r"pass --param 'sequence_shape=[\1]'"),
     (r"\bsequence_shape=\(([^)]*)\)", r"--param 'sequence_shape=[\1]'"),
     (
-        r"\bRemove or impute them first \(e\.g\. sklearn\.impute\.SimpleImputer\)\.",
+        r"\bRemove or impute (them|those rows) first \(e\.g\. sklearn\.impute\.SimpleImputer\)\.",
         "Fill them with 'aekit impute' first, or remove those rows.",
     ),
     (
@@ -106,7 +122,7 @@ _ADVICE = (
         r"refit with detect_one_hot=False \(AnomalyDetector: preprocessing='standardize'\)",
         "refit with --param preprocessing=standardize",
     ),
-    (r"^X's ", "DATA's "),
+    (r"\bX's ", "DATA's "),  # the data the command read, wherever the message names it
     (r"\bencoding='([\w-]+)'", r"--encoding \1"),
     (r"\bread it with sep='(.)'", r"pass --sep '\1'"),
     (r"\bread it with header=False", "pass --no-header"),

@@ -140,7 +140,10 @@ def index(
     """Hash every row of DATA with the hasher in RUN into a Hamming index (hasher included)."""
     hasher = load_run(run)
     if not hasattr(hasher, "index"):
-        raise ValueError(f"{run} holds a {type(hasher).__name__}, not a SemanticHasher.")
+        raise ValueError(
+            f"{run} holds a {type(hasher).__name__}, not a hasher; train one with "
+            "'aekit train-hasher'."
+        )
     import numpy as np
 
     from aekit.estimators.streaming import iter_outputs
@@ -228,7 +231,10 @@ def train_compressor(
 def _load_compressor(run: Path):
     compressor = load_run(run)
     if not hasattr(compressor, "compress"):
-        raise ValueError(f"{run} holds a {type(compressor).__name__}, not a Compressor.")
+        raise ValueError(
+            f"{run} holds a {type(compressor).__name__}, not a compressor; train one with "
+            "'aekit train-compressor'."
+        )
     return compressor
 
 

@@ -32,16 +32,18 @@ def export(
     ] = Path("onnx"),
 ) -> None:
     """Write RUN's model as ONNX files (encoder, decoder and score graphs, or a detector's whole
-    score) and a manifest.json that says what each takes and gives."""
+    score) and a manifest.json that says what each takes and gives (for a table with text
+    columns, its "columns": where each column goes in the graphs' rows)."""
     # -o names a folder here (the files inside are replaced), so it is checked as one
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"--out {folder} is a file; give a folder for the ONNX files.")
     check_writable_folder(folder, "--out")
     _needs("export", "onnx", "onnxscript")
+    from aekit.cli.tables import run_encoder
     from aekit.export import export_onnx
 
-    try:
-        manifest = export_onnx(load_run(run), folder)
+    try:  # a RUN trained on text columns: its graphs take the table's rows, as a detector's do
+        manifest = export_onnx(load_run(run), folder, table_encoder=run_encoder(run))
     except RuntimeError as err:  # a network the exporter cannot translate: one line, exit 2
         raise ValueError(str(err)) from err
     files = sorted(p.name for p in folder.glob("*.onnx"))

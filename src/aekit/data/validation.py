@@ -225,6 +225,18 @@ def is_int(value: Any, minimum: int) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum
 
 
+def check_count(value: Any, name: str, minimum: int = 1, what: str = "") -> int:
+    """``value`` as an int, or a ``ValueError`` naming ``name``: a count (of samples, draws,
+    steps) is an int of at least ``minimum``, never a float such as 2.5 that ``int()`` would
+    silently cut short, nor a bool. ``what`` is said after the rule, e.g. "(the endpoints)"."""
+    rule = f"an int of at least {minimum}{' ' + what if what else ''}"
+    if not is_int(value, -(2**63)):
+        raise ValueError(f"{name}={value!r} is a {type(value).__name__}; give {rule}.")
+    if value < minimum:
+        raise ValueError(f"{name}={value!r} must be {rule}.")
+    return int(value)
+
+
 def is_number(value: Any) -> bool:
     """Whether ``value`` is a real number (Python or numpy int or float, not bool)."""
     return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)

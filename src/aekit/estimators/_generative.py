@@ -19,7 +19,7 @@ import torch
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from aekit.data.validation import is_int, is_number
+from aekit.data.validation import check_count, is_number
 from aekit.estimators._inference import _INFERENCE_BATCH
 
 INTERPOLATIONS = ("linear", "slerp")
@@ -85,8 +85,7 @@ class GenerativeMixin:
         log_likelihood : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        if not is_int(n_samples, 1):
-            raise ValueError(f"n_samples={n_samples!r} must be an int of at least 1.")
+        check_count(n_samples, "n_samples")
         flat = self._validate_X(X, reset=False)
         X_model = self._to_model(flat)
         seed = int(check_random_state(random_state).randint(0, 2**31 - 1))
@@ -227,8 +226,7 @@ class GenerativeMixin:
         check_is_fitted(self)
         if method not in INTERPOLATIONS:
             raise ValueError(f"method={method!r} is not supported; use 'linear' or 'slerp'.")
-        if not is_int(steps, 2):
-            raise ValueError(f"steps={steps!r} must be an int of at least 2 (the endpoints).")
+        check_count(steps, "steps", 2, "(the endpoints)")
         pair_labels = self._broadcast_labels(y, 2, one=True)
         a, b = self._encode(_single_rows(x_a=x_a, x_b=x_b), pair_labels).astype(np.float64)
         t = np.linspace(0.0, 1.0, int(steps))[:, None]
@@ -287,8 +285,7 @@ class GenerativeMixin:
         check_is_fitted(self)
         if self.latent_dim != 2:
             raise ValueError(f"manifold_grid needs latent_dim=2; this model has {self.latent_dim}.")
-        if not is_int(n, 2):
-            raise ValueError(f"n={n!r} must be an int of at least 2.")
+        check_count(n, "n", 2)
         from scipy.stats import norm
 
         q = norm.ppf(np.linspace(0.05, 0.95, int(n)))

@@ -14,7 +14,7 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.core.model import fixed_draws
-from aekit.data.validation import is_int
+from aekit.data.validation import check_count
 
 METRICS = ("squared", "nll")
 
@@ -71,8 +71,7 @@ class ReconstructionErrors:
         check_is_fitted(self)
         if metric not in METRICS:
             raise ValueError(f"metric={metric!r} is not supported; use 'squared' or 'nll'.")
-        if not is_int(n_draws, 1):
-            raise ValueError(f"n_draws={n_draws!r} must be an int of at least 1.")
+        check_count(n_draws, "n_draws")
         X_model, labels = self._model_inputs(X, y)
         stochastic = self.model_.latent.stochastic
         eps = fixed_draws(int(n_draws), self.latent_dim) if stochastic else None

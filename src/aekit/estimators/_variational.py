@@ -32,6 +32,7 @@ from aekit.core.objectives import (
 )
 from aekit.core.optimizers import LEARNING_RATE_SCHEDULES
 from aekit.core.train import TrainConfig
+from aekit.data.validation import check_count
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._generative import GenerativeMixin
 
@@ -124,9 +125,7 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             Expected values of ``p(x|z)`` (probabilities for Bernoulli data).
         """
         check_is_fitted(self)
-        if int(n_samples) < 1:
-            raise ValueError(f"n_samples={n_samples!r} must be at least 1.")
-        n_samples = int(n_samples)
+        n_samples = check_count(n_samples, "n_samples")
         rng = check_random_state(random_state)
         labels = self._sampling_labels(y, n_samples, rng)
         seed = int(rng.randint(0, 2**31 - 1))

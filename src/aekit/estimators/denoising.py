@@ -11,7 +11,12 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from aekit.core.objectives import Corruption
-from aekit.core.objectives.corruption import NOISES, SCHEDULES
+from aekit.core.objectives.corruption import (
+    NOISES,
+    SCHEDULES,
+    noise_level_rule,
+    valid_noise_level,
+)
 from aekit.estimators._base import BaseAutoencoder
 
 
@@ -167,10 +172,10 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     def _check_params(self) -> None:
         super()._check_params()
-        if self.noise != "gaussian" and self.noise_level > 1:
+        if not valid_noise_level(self.noise, self.noise_level):  # the constraints say >= 0
             raise ValueError(
-                f"noise_level={self.noise_level!r} is a probability for noise={self.noise!r} and "
-                "must be at most 1 (only noise='gaussian' takes a larger level)."
+                f"noise_level={self.noise_level!r} is out of range for noise={self.noise!r}: it "
+                f"is {noise_level_rule(self.noise)} (only noise='gaussian' takes a level over 1)."
             )
 
     def _make_corruption(self, low: torch.Tensor, high: torch.Tensor) -> Corruption:

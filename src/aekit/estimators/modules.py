@@ -291,19 +291,10 @@ class ExportsModules:
         RuntimeError
             If torch's ONNX exporter cannot translate an operation of the network.
         """
-        from aekit.core.onnx import export_onnx
-
         if part not in ONNX_PARTS:
             raise ValueError(f"part={part!r} is not supported; use one of {sorted(ONNX_PARTS)}.")
         check_is_fitted(self)
-        method, data_name, output = ONNX_PARTS[part]
-        module = getattr(self, method)()
-        rows = (2, self.latent_dim) if part == "decoder" else (2, *self.input_shape())
-        inputs, names = [torch.zeros(rows)], [data_name]
-        if module.n_classes:
-            inputs.append(torch.zeros(2, dtype=torch.int64))
-            names.append("label")
-        return export_onnx(module, inputs, path, names, [output], self._onnx_metadata(part))
+        return write_part(self, getattr(self, ONNX_PARTS[part][0])(), path, part)
 
     def _onnx_metadata(self, part: str) -> dict[str, str]:
         """What a reader of the ONNX file needs besides the graph, as JSON strings."""
@@ -320,3 +311,22 @@ class ExportsModules:
             "feature_names": json.dumps(None if names is None else [str(n) for n in names]),
             "classes": json.dumps(None if classes is None else to_json(classes)),
         }
+
+
+def write_part(
+    estimator: ExportsModules, module: nn.Module, path: str | os.PathLike, part: str
+) -> Path:
+    """``module`` as the ONNX file of the fitted ``estimator``'s ``part``, with that part's
+    example inputs, input and output names and metadata (see
+    :meth:`ExportsModules.to_onnx`). ``module`` is the part's own module, or one wrapped around
+    it that takes and gives tensors of the same shapes (:mod:`aekit.export`'s table layout)."""
+    from aekit.core.onnx import export_onnx
+
+    _, data_name, output = ONNX_PARTS[part]
+    rows = (2, estimator.latent_dim) if part == "decoder" else (2, *estimator.input_shape())
+    inputs, names = [torch.zeros(rows)], [data_name]
+    if module.n_classes:
+        inputs.append(torch.zeros(2, dtype=torch.int64))
+        names.append("label")
+    metadata = estimator._onnx_metadata(part)
+    return export_onnx(module, inputs, path, names, [output], metadata)

@@ -5,7 +5,10 @@
 :class:`aekit.AnomalyDetector` ``detector.onnx``, its whole score in one graph
 (:mod:`aekit.export.detector`); and ``manifest.json``, which says what each file takes and
 gives: input names and shapes, the labels of a ConditionalVAE (its ``label`` input is an index
-into them), the feature names, the detector's input layout and threshold.
+into them), the feature names, the detector's threshold, and the table layout of ``x``
+(``columns``, :mod:`aekit.export.table`) for a detector or an autoencoder exported with its
+table encoder.
+An autoencoder's graphs are written by :mod:`aekit.export.autoencoder`.
 """
 
 from __future__ import annotations
@@ -21,32 +24,7 @@ from aekit.io.atomic import staged_folder
 MANIFEST = "manifest.json"
 
 
-def _autoencoder_manifest(estimator: Any, directory: Path) -> dict[str, Any]:
-    from aekit.estimators.modules import ONNX_PARTS
-    from aekit.estimators.persistence import to_json
-
-    files = {}
-    for part in ONNX_PARTS:
-        files[part] = estimator.to_onnx(directory / f"{part}.onnx", part=part).name
-    classes = getattr(estimator, "classes_", None)
-    names = getattr(estimator, "feature_names_in_", None)
-    row, code = ["batch", *estimator.input_shape()], ["batch", int(estimator.latent_dim)]
-    label = {"label": ["batch"]} if classes is not None else {}
-    return {
-        "files": files,
-        "inputs": {
-            "encoder": {"x": row, **label},
-            "decoder": {"z": code, **label},
-            "score": {"x": row, **label},
-        },
-        "outputs": {part: output for part, (_, _, output) in ONNX_PARTS.items()},
-        "classes": None if classes is None else to_json(classes),
-        "feature_names": None if names is None else [str(n) for n in names],
-        "latent_dim": int(estimator.latent_dim),
-    }
-
-
-def export_onnx(model: Any, directory: str | os.PathLike) -> Path:
+def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = None) -> Path:
     """Write a fitted autoencoder or anomaly detector as ONNX files and a manifest.
 
     Parameters
@@ -57,6 +35,12 @@ def export_onnx(model: Any, directory: str | os.PathLike) -> Path:
     directory : str or path
         Created if needed; files of the same names are replaced. The files are written in a
         hidden folder beside it and moved in at the end, so a failed export changes nothing.
+    table_encoder : TabularEncoder, default=None
+        For an autoencoder fitted through one (``aekit train`` on a table with text columns
+        keeps it as ``RUN/encoder.json``): its graphs then take and give the table's rows as
+        a detector's graph takes them, numeric columns raw and categorical ones one-hot, and
+        the manifest's ``columns`` say where each column goes
+        (:func:`aekit.export.table.encode_rows`). A detector holds its own.
 
     Returns
     -------
@@ -66,7 +50,11 @@ def export_onnx(model: Any, directory: str | os.PathLike) -> Path:
     Raises
     ------
     TypeError
-        For a model that is neither.
+        For a model that is neither, or a ``table_encoder`` that is not a fitted
+        TabularEncoder.
+    ValueError
+        For a ``table_encoder`` whose width is not the autoencoder's, or one given with a
+        detector.
     ImportError
         Without the optional dependencies (``pip install 'aekit[export]'``).
     """
@@ -78,6 +66,7 @@ def export_onnx(model: Any, directory: str | os.PathLike) -> Path:
             f"{type(model).__name__} cannot be exported to ONNX; export an autoencoder or an "
             "AnomalyDetector (a composite's inner autoencoder for the others)."
         )
+    _check_table_encoder(model, table_encoder)
     directory = Path(directory)
     # Written beside the folder and moved in at the end: a failed export leaves no graph
     # without its manifest, and no folder it created.
@@ -87,10 +76,32 @@ def export_onnx(model: Any, directory: str | os.PathLike) -> Path:
 
             entries = export_detector(model, staging)
         else:
-            entries = _autoencoder_manifest(model, staging)
+            from aekit.export.autoencoder import export_autoencoder
+
+            entries = export_autoencoder(model, staging, table_encoder)
         manifest = {"aekit_version": __version__, "class": type(model).__name__, **entries}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return directory / MANIFEST
+
+
+def _check_table_encoder(model: Any, table_encoder: Any) -> None:
+    from sklearn.utils.validation import check_is_fitted
+
+    from aekit.anomaly import AnomalyDetector
+    from aekit.data.tabular import TabularEncoder
+
+    if table_encoder is None:
+        return
+    if not isinstance(table_encoder, TabularEncoder):
+        raise TypeError(
+            f"table_encoder is a {type(table_encoder).__name__}; give the fitted "
+            "aekit.TabularEncoder the autoencoder was fitted through, or None."
+        )
+    check_is_fitted(table_encoder)
+    if isinstance(model, AnomalyDetector):
+        raise ValueError(
+            "an AnomalyDetector exports with its own table encoding; leave table_encoder None."
+        )
 
 
 __all__ = ["MANIFEST", "export_onnx"]

@@ -9,17 +9,16 @@ training row (or its mean distance to that many, ``input_distance="mean"``; the 
 are constants of the graph, the distances computed in float64), then the flag and the
 probability of ``predict_proba``.
 
-Its input ``x`` is the row as the detector's :class:`aekit.data.tabular.TabularEncoder` lays it
-out, before standardization: each numeric column's raw value, and each categorical column as the
-one-hot of its category (in the order of ``categories`` in the manifest). A table of numbers only
-goes in as it is. Outputs: ``anomaly_score`` (higher = more anomalous, ``-score_samples``),
+Its input ``x`` is the row in the table layout of :mod:`aekit.export.table` (the detector's
+:class:`aekit.data.tabular.TabularEncoder`'s, before standardization: each numeric column's raw
+value, each categorical column as the one-hot of its category). A table of numbers only goes in
+as it is. Outputs: ``anomaly_score`` (higher = more anomalous, ``-score_samples``),
 ``is_anomaly`` (``anomaly_score > threshold``, ``predict == -1``) and ``probability`` (of being
 an anomaly, ``predict_proba[:, 1]``).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -33,8 +32,11 @@ from aekit.anomaly.scoring import METRICS
 from aekit.core.model import fixed_draws
 from aekit.core.onnx import export_onnx
 from aekit.estimators.modules import Scaling
+from aekit.export.table import encode_rows, input_layout, standardization
 
 OUTPUTS = ("anomaly_score", "is_anomaly", "probability")
+# encode_rows (aekit.export.table) is named here too: where the README first pointed
+__all__ = ["OUTPUTS", "DetectorScore", "encode_rows", "export_detector"]
 
 
 def _kth_distance(
@@ -88,7 +90,7 @@ class DetectorScore(nn.Module):
 
     def __init__(self, detector: Any) -> None:
         super().__init__()
-        shift, scale = _encoded_standardization(detector.encoder_)
+        shift, scale = standardization(detector.encoder_)
         self.standardize = Scaling(torch.as_tensor(shift), torch.as_tensor(scale), (len(shift),))
         self.fill_missing = bool(detector.handle_missing)  # the "mask" policy: NaN encodes as 0
         self.members = nn.ModuleList(_Member(detector, i) for i in range(len(detector.estimators_)))
@@ -112,30 +114,6 @@ class DetectorScore(nn.Module):
             score = score + distance / self.input_scale
         z = ((score - self.threshold) / self.spread).clamp(-500, 500)
         return score, score > self.threshold, torch.sigmoid(z)
-
-
-def _encoded_standardization(encoder: Any) -> tuple[np.ndarray, np.ndarray]:
-    """``(shift, scale)`` per encoded column: a numeric column's mean and scale, 0 and 1 on the
-    one-hot columns (which the encoder does not scale)."""
-    shift = np.zeros(encoder.n_features_out_, dtype=np.float32)
-    scale = np.ones(encoder.n_features_out_, dtype=np.float32)
-    for group in encoder.feature_groups_:
-        if group.kind == "numeric":
-            shift[group.start] = encoder.mean_[group.name]
-            scale[group.start] = encoder.scale_[group.name]
-    return shift, scale
-
-
-def _input_layout(encoder: Any) -> list[dict[str, Any]]:
-    """The columns of the graph's input ``x``: each original column's name, kind, position and,
-    for a categorical one, its categories in the order of its one-hot columns."""
-    layout = []
-    for group in encoder.feature_groups_:
-        column: dict[str, Any] = {"name": group.name, "kind": group.kind, "start": group.start}
-        if group.kind == "categorical":
-            column["categories"] = list(encoder.categories_[group.name])
-        layout.append(column)
-    return layout
 
 
 def export_detector(detector: Any, directory: str | os.PathLike) -> dict[str, Any]:
@@ -163,48 +141,8 @@ def export_detector(detector: Any, directory: str | os.PathLike) -> dict[str, An
         "files": {"detector": path.name},
         "inputs": {"x": ["batch", int(encoder.n_features_out_)]},
         "outputs": list(OUTPUTS),
-        "columns": _input_layout(encoder),
+        "columns": input_layout(encoder),
         "handle_missing": bool(detector.handle_missing),
         "threshold": float(detector.threshold_),
         "score_spread": float(detector.score_spread_),
     }
-
-
-def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
-    """The graph's input ``x`` for a table, from the manifest alone: numbers as they are,
-    categories one-hot. A reference for other languages.
-
-    Parameters
-    ----------
-    manifest : dict
-        The ``manifest.json`` of an exported detector.
-    table : DataFrame or array-like of shape (n_samples, n_columns)
-        The detector's columns, in their order (a DataFrame's names are not checked).
-
-    Returns
-    -------
-    x : ndarray of shape (n_samples, n_encoded), float32
-
-    Raises
-    ------
-    ValueError
-        For a category the detector has not seen, as in the Python API.
-    """
-    import pandas as pd
-
-    frame = table if isinstance(table, pd.DataFrame) else pd.DataFrame(np.asarray(table))
-    columns = manifest["columns"]
-    width = manifest["inputs"]["x"][1]
-    x = np.zeros((len(frame), width), dtype=np.float32)
-    for position, column in enumerate(columns):
-        values = frame.iloc[:, position]
-        if column["kind"] == "numeric":
-            x[:, column["start"]] = values.to_numpy(dtype=np.float32)
-            continue
-        categories = {json.dumps(c): i for i, c in enumerate(column["categories"])}
-        for row, value in enumerate(values.tolist()):
-            key = json.dumps(value.item() if isinstance(value, np.generic) else value)
-            if key not in categories:
-                raise ValueError(f"column {column['name']!r} has the unknown category {value!r}.")
-            x[row, column["start"] + categories[key]] = 1.0
-    return x

@@ -72,12 +72,16 @@ class _Data:
     ConditionalVAE conditions on, given or predicted; None for other models), codes ``Z`` and
     reconstructions ``X_hat``. Every model is called with ``cond`` as its ``y``."""
 
-    def __init__(self, estimator: Any, X: Any, y: Any, max_rows: int, random_state: int):
+    def __init__(
+        self, estimator: Any, X: Any, y: Any, max_rows: int, random_state: int,
+        feature_names: Any = None,
+    ) -> None:  # fmt: skip
         rng = np.random.default_rng(random_state)
         index = np.sort(rng.choice(len(X), size=min(len(X), max_rows), replace=False))
         X = _rows(X, index)  # a DataFrame stays one, so the estimator sees its column names
         self.estimator, self.name = estimator, type(estimator).__name__
         names = getattr(estimator, "feature_names_in_", None)
+        names = names if feature_names is None else feature_names
         self.features = None if names is None else [str(v) for v in names]
         self.flat = np.asarray(X, dtype=np.float64).reshape(len(index), -1)
         self.colour = None if y is None else np.asarray(_rows(y, index)).ravel()
@@ -209,7 +213,7 @@ _FIGURES = {
 
 def write_figures(
     run_dir: str | os.PathLike, estimator: Any, X: Any, y: Any = None, *, max_rows: int = 300,
-    random_state: int = 0,
+    random_state: int = 0, feature_names: Any = None,
 ) -> list[Path]:  # fmt: skip
     """Draw the figures that apply to a fitted estimator into ``run_dir / "figures"``.
 
@@ -232,6 +236,10 @@ def write_figures(
         are used when None).
     max_rows, random_state : int, default=300, 0
         Size and seed of the subsample.
+    feature_names : sequence of str, default=None
+        The names of X's columns in the figures of a table, for an X without them (the
+        encoded matrix of a table with text columns: ``TabularEncoder.get_feature_names_out()``);
+        None: the estimator's ``feature_names_in_``, else ``x0, x1, ...``.
 
     Returns
     -------
@@ -240,7 +248,7 @@ def write_figures(
     """
     folder = Path(run_dir) / "figures"
     folder.mkdir(parents=True, exist_ok=True)
-    data = _Data(estimator, X, y, max_rows, random_state)
+    data = _Data(estimator, X, y, max_rows, random_state, feature_names)
     written = []
     for name, draw in _FIGURES.items():
         try:

@@ -13,6 +13,8 @@ diffusion-scaled denoising autoencoder, DDAE, Sattarov et al. 2025), instead of 
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
@@ -20,6 +22,18 @@ from aekit.core import sharding
 
 NOISES = ("gaussian", "masking", "salt_pepper", "dropout")
 SCHEDULES = ("fixed", "uniform")  # one level for every row, or a level per row in [0, level)
+
+
+def noise_level_rule(noise: str) -> str:
+    """What ``level`` is for ``noise``, and its valid range, as a message says it."""
+    if noise == "gaussian":
+        return "the standard deviation of the added noise, a finite number of at least 0"
+    return "the probability that an entry is hit, in [0, 1]"
+
+
+def valid_noise_level(noise: str, level: float) -> bool:
+    """Whether ``level`` is in range for ``noise`` (:func:`noise_level_rule`); NaN is not."""
+    return 0 <= level < math.inf if noise == "gaussian" else 0 <= level <= 1
 
 
 class Corruption(nn.Module):
@@ -46,9 +60,10 @@ class Corruption(nn.Module):
             raise ValueError(
                 f"noise_schedule={schedule!r} is not supported; use one of {list(SCHEDULES)}."
             )
-        if not 0 <= level or (noise != "gaussian" and level > 1):
+        if not valid_noise_level(noise, level):
             raise ValueError(
-                f"noise_level={level!r} is out of range: a probability in [0, 1] for {noise!r}."
+                f"noise_level={level!r} is out of range for noise={noise!r}: it is "
+                f"{noise_level_rule(noise)}."
             )
         self.noise, self.level, self.schedule = noise, float(level), schedule
         self.register_buffer("low", low)

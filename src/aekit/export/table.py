@@ -1,0 +1,93 @@
+"""The table layout of an exported graph's rows, shared by every graph that reads a table.
+
+A model fitted through a :class:`aekit.data.tabular.TabularEncoder` (an
+:class:`aekit.AnomalyDetector`, or an autoencoder that ``aekit train`` fitted on a table with text
+columns) reads standardized numbers and one-hot groups. Its exported graph instead takes ``x`` as
+the table's own values, laid out as the encoder lays them out before standardizing: each numeric
+column's raw value, and each categorical column as the one-hot of its category (in the order of
+its ``categories``); the graph standardizes. ``manifest.json``'s ``columns``
+(:func:`input_layout`) say where each column goes, and :func:`encode_rows` builds ``x`` from the
+manifest alone.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+
+def standardization(encoder: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``(shift, scale)`` per encoded column: a numeric column's mean and scale, 0 and 1 on the
+    one-hot columns (which the encoder does not scale)."""
+    shift = np.zeros(encoder.n_features_out_, dtype=np.float32)
+    scale = np.ones(encoder.n_features_out_, dtype=np.float32)
+    for group in encoder.feature_groups_:
+        if group.kind == "numeric":
+            shift[group.start] = encoder.mean_[group.name]
+            scale[group.start] = encoder.scale_[group.name]
+    return shift, scale
+
+
+def input_layout(encoder: Any) -> list[dict[str, Any]]:
+    """The manifest's ``columns``: each original column's name, kind, position in ``x`` and, for
+    a categorical one, its categories in the order of its one-hot columns."""
+    layout = []
+    for group in encoder.feature_groups_:
+        column: dict[str, Any] = {"name": group.name, "kind": group.kind, "start": group.start}
+        if group.kind == "categorical":
+            column["categories"] = list(encoder.categories_[group.name])
+        layout.append(column)
+    return layout
+
+
+def _width(columns: list[dict[str, Any]]) -> int:
+    """The width of ``x``: one entry per numeric column, one per category."""
+    return max((c["start"] + len(c.get("categories", [None])) for c in columns), default=0)
+
+
+def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
+    """A graph's input ``x`` for a table, from the manifest alone: numbers as they are,
+    categories one-hot. A reference for other languages.
+
+    Parameters
+    ----------
+    manifest : dict
+        The ``manifest.json`` of an exported model that has ``columns`` (a detector, or an
+        autoencoder exported with the table encoder it was fitted through).
+    table : DataFrame or array-like of shape (n_samples, n_columns)
+        The model's columns, in their order (a DataFrame's names are not checked).
+
+    Returns
+    -------
+    x : ndarray of shape (n_samples, n_encoded), float32
+
+    Raises
+    ------
+    ValueError
+        For a category the model has not seen, as in the Python API; for a manifest without
+        ``columns``.
+    """
+    import pandas as pd
+
+    if not manifest.get("columns"):
+        raise ValueError(
+            "the manifest has no 'columns': its model reads numbers only; give it the rows "
+            "as they are."
+        )
+    frame = table if isinstance(table, pd.DataFrame) else pd.DataFrame(np.asarray(table))
+    columns = manifest["columns"]
+    x = np.zeros((len(frame), _width(columns)), dtype=np.float32)
+    for position, column in enumerate(columns):
+        values = frame.iloc[:, position]
+        if column["kind"] == "numeric":
+            x[:, column["start"]] = values.to_numpy(dtype=np.float32)
+            continue
+        categories = {json.dumps(c): i for i, c in enumerate(column["categories"])}
+        for row, value in enumerate(values.tolist()):
+            key = json.dumps(value.item() if isinstance(value, np.generic) else value)
+            if key not in categories:
+                raise ValueError(f"column {column['name']!r} has the unknown category {value!r}.")
+            x[row, column["start"] + categories[key]] = 1.0
+    return x
