@@ -21,10 +21,10 @@ from aekit.cli.common import (
     Run,
     app,
     load_run,
-    open_data,
-    run_label_column,
+    run_data_options,
     write_rows,
 )
+from aekit.cli.data import DataOptions, open_data
 
 FIGURE_ROWS = 8  # images per row of --figure (denoising_grid's n_cols)
 
@@ -78,12 +78,12 @@ def denoise(
     if (figure is not None or output.suffix.lower() == ".png") and estimator.image_shape_ is None:
         option = "--figure" if figure is not None else "-o .png"
         raise ValueError(f"{option} needs an image model; write -o .npy, .csv or .parquet.")
-    label_column = run_label_column(run, data, label_column)  # left out, as in training
-    options = (label_column, image_shape, image_size, grayscale)
+    # as in training: the label column left out, the images at the recorded size
+    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     if add_noise:
         X, clean = _noisy(data, options, add_noise, seed)
     else:  # read, cleaned and written a chunk at a time: DATA on disk is never read whole
-        X, _ = open_data(data, *options)
+        X, _ = open_data(data, options)
         clean = None
     png = output.suffix.lower() == ".png"
     shown: dict[str, list] = {"noisy": [], "denoised": []}  # the figure's first rows
@@ -108,7 +108,7 @@ def denoise(
     typer.echo(f"denoised {len(X)} rows: {output}")
 
 
-def _noisy(data: str, options: tuple, add_noise: str, seed: int):
+def _noisy(data: str, options: DataOptions, add_noise: str, seed: int):
     """``(noisy, clean)`` rows of DATA for --add-noise. The noise is drawn for all rows at once
     (one torch generator over the whole array), so DATA is read whole: up to LAZY_BYTES."""
     import numpy as np
@@ -117,7 +117,7 @@ def _noisy(data: str, options: tuple, add_noise: str, seed: int):
     from aekit.denoising import corrupt
 
     name, level = _noise_spec(add_noise)
-    X, _ = open_data(data, *options, min_bytes=common.LAZY_BYTES)
+    X, _ = open_data(data, options, min_bytes=common.LAZY_BYTES)
     if isinstance(X, Dataset):
         raise ValueError(
             f"--add-noise corrupts DATA in memory, up to {common.LAZY_BYTES // 2**20} MiB of "
@@ -165,7 +165,7 @@ def impute(
     rank 0 alone writes."""
     import aekit
     from aekit.cli import runs
-    from aekit.cli.common import LAZY_BYTES, open_data
+    from aekit.cli.common import LAZY_BYTES
     from aekit.cli.runs import resolve_params
     from aekit.core import distributed
     from aekit.imputation import AutoencoderImputer
@@ -177,7 +177,7 @@ def impute(
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes
     if out is not None and writes:
         runs.check_out(out, force)
-    X, _ = open_data(data, None, None, None, False, min_bytes=LAZY_BYTES)
+    X, _ = open_data(data, DataOptions(), min_bytes=LAZY_BYTES)
     n_missing = _missing_values(X)
     if model is None and not n_missing:
         raise ValueError(f"{data} has no missing values (empty cells or NaN): nothing to fill.")

@@ -17,9 +17,7 @@ from aekit.cli.common import (
     Run,
     app,
     load_run,
-    open_data,
-    read_data,
-    run_label_column,
+    run_data_options,
 )
 
 
@@ -103,6 +101,7 @@ def _data_command(name: str, compute, doc: str):
         image_size: ImageSize = None,
         grayscale: Grayscale = False,
     ) -> None:
+        from aekit.cli.data import load_data, open_data
         from aekit.cli.tables import encoded, run_encoder
         from aekit.data.writers import write_batches
         from aekit.estimators.streaming import chunks_of
@@ -110,13 +109,14 @@ def _data_command(name: str, compute, doc: str):
         estimator = load_run(run)
         _check_kind(name, estimator, run)
         _check_text_output(name, estimator, output)
-        label_column = run_label_column(run, data, label_column)  # as the run read it
+        # as the run read DATA: its label column, image size and shape
+        options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
         encoder = run_encoder(run)  # text columns are encoded as in training
         if hasattr(estimator, "time_column"):  # a series is scored whole: a point's score
-            X, y = read_data(data, label_column, image_shape, image_size, grayscale)  # needs
-            parts = iter([(X, y)])  # the windows around it
+            X, y = load_data(data, options)  # needs the windows around it
+            parts = iter([(X, y)])
         else:  # read, computed and written a chunk at a time (DATA on disk is never loaded whole)
-            X, y = open_data(data, label_column, image_shape, image_size, grayscale)
+            X, y = open_data(data, options)
             parts = chunks_of(X, y)
         columns: list[str] = []
 

@@ -34,7 +34,7 @@ class DataOptions:
     grayscale: bool = False  # read the images of a folder as one channel
 
 
-def _ints(text: str, n: int, option: str) -> tuple[int, ...]:
+def parse_ints(text: str, n: int, option: str) -> tuple[int, ...]:
     try:
         values = tuple(int(v) for v in text.replace("x", ",").split(","))
     except ValueError:
@@ -79,7 +79,7 @@ def open_data(spec: str, options: DataOptions, min_bytes: int = 0) -> tuple[Any,
     if len(dataset) * dataset.reader.n_features * 4 < min_bytes:
         return load_data(spec, options)
     if options.image_shape:
-        shape = _ints(options.image_shape, 3, "--image-shape")
+        shape = parse_ints(options.image_shape, 3, "--image-shape")
         if int(np.prod(shape)) != dataset.reader.n_features:
             raise ValueError(
                 f"--image-shape {options.image_shape} needs rows of {int(np.prod(shape))} "
@@ -120,8 +120,10 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         )
     y = _blank_labels(y)
     if options.image_shape:
-        shape = _ints(options.image_shape, 3, "--image-shape")
+        shape = parse_ints(options.image_shape, 3, "--image-shape")
         values = np.asarray(X, dtype=np.float32)
+        if values.shape[1:] == shape:  # images already (a 4-D array, an image folder)
+            return values, y
         if values.ndim != 2 or values.shape[1] != int(np.prod(shape)):
             raise ValueError(
                 f"--image-shape {options.image_shape} needs rows of {int(np.prod(shape))} values; "
@@ -203,7 +205,7 @@ def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, n
     files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
         raise ValueError(f"{folder} holds no PNG or JPEG images.")
-    size = _ints(options.image_size, 2, "--image-size") if options.image_size else None
+    size = parse_ints(options.image_size, 2, "--image-size") if options.image_size else None
     images = []
     for file in files:
         try:

@@ -29,9 +29,10 @@ from aekit.cli.common import (
     app,
     load_run,
     open_data,
-    run_label_column,
+    run_data_options,
     write_rows,
 )
+from aekit.cli.data import open_data as open_run_data
 from aekit.io.atomic import atomic_write
 
 Param = Annotated[
@@ -82,8 +83,9 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
         if not writes:
             return
         estimator.save(staging / runs.MODEL_FILE)
-        # the label column X left out, recorded so that index and compress leave it out too
-        runs.write_record(staging, estimator, data, started, len(X), options["label_column"])
+        # the label column X left out and the image options, recorded so that index and
+        # compress read DATA as training did
+        runs.write_record(staging, estimator, data, started, len(X), options)
     typer.echo(f"run: {run}")
 
 
@@ -146,8 +148,9 @@ def index(
     from aekit.estimators.streaming import iter_outputs
     from aekit.hashing import HammingIndex
 
-    label_column = run_label_column(run, data, label_column)  # left out, as in training
-    X, _ = open_data(data, label_column, image_shape, image_size, grayscale)
+    # as in training: the label column left out, the images at the recorded size
+    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    X, _ = open_run_data(data, options)
     codes = np.concatenate(list(iter_outputs(hasher, X, "transform")))  # hashed chunk by chunk
     built = HammingIndex(codes, hasher=hasher)  # as hasher.index(X): n_bits per row in memory
     built.save(out)
@@ -247,8 +250,9 @@ def compress(
 ) -> None:
     """Compress the rows of DATA with the Compressor in RUN into one self-describing file."""
     compressor = _load_compressor(run)
-    label_column = run_label_column(run, data, label_column)  # left out, as in training
-    X, _ = open_data(data, label_column, image_shape, image_size, grayscale)
+    # as in training: the label column left out, the images at the recorded size
+    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    X, _ = open_run_data(data, options)
     payload = compressor.compress(X, step=step)  # DATA on disk: encoded a chunk at a time
     atomic_write(output, lambda tmp: Path(tmp).write_bytes(payload))
     bits = 8 * len(payload) / len(X)

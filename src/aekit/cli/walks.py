@@ -18,9 +18,9 @@ from aekit.cli.common import (
     known_label,
     labels_option,
     load_run,
-    read_data,
-    run_label_column,
+    run_data_options,
 )
+from aekit.cli.data import load_data
 
 Label = Annotated[str | None, typer.Option(help="Label to decode under (ConditionalVAE).")]
 Figure = Annotated[Path, typer.Option("-o", "--output", help="PNG file to write.")]
@@ -80,8 +80,9 @@ def traverse(
     grid_values = _values(values)
     if units < 1:
         raise ValueError(f"--units {units} must be at least 1.")
-    label_column = run_label_column(run, data, label_column)  # left out, as in training
-    X, _ = read_data(data, label_column, image_shape, image_size, grayscale)
+    # as in training: the label column left out, the images at the recorded size
+    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    X, _ = load_data(data, options)
     rows = np.asarray(X)
     if not 0 <= index < len(rows):
         raise ValueError(f"--index {index} is outside DATA's {len(rows)} rows.")
