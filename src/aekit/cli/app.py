@@ -295,6 +295,7 @@ def demo(
         "aekit-demo"
     ),
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 40,
+    force: Annotated[bool, typer.Option(help="Replace the model in an existing folder.")] = False,
     quiet: Quiet = False,
 ) -> None:
     """Train a ConditionalVAE on the bundled digits and draw ten samples of every digit."""

@@ -63,12 +63,10 @@ def denoise(
     chunk at a time; --add-noise corrupts DATA in memory (up to 64 MiB of float32 rows)."""
     import numpy as np
 
-    from aekit.data.writers import SUFFIXES, write_batches
+    from aekit.data.writers import write_batches
     from aekit.estimators.streaming import chunks_of
     from aekit.viz.denoising import denoising_grid
 
-    if output.suffix.lower() not in (*SUFFIXES, ".png"):  # before any work: nothing half done
-        raise ValueError(f"-o {output}: write .npy, .csv, .parquet, or .png for a grid.")
     estimator = load_run(run)
     if not hasattr(estimator, "denoise"):
         raise ValueError(
@@ -155,7 +153,9 @@ def impute(
         Path | None,
         typer.Option(help="Also a RUN folder: the imputer, config.toml, metrics.csv, command.txt."),
     ] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Replace an existing RUN folder or --save-model file.")
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Fill the missing values (empty cells, NaN) of DATA: fit an AutoencoderImputer on DATA
@@ -170,8 +170,6 @@ def impute(
     from aekit.core import distributed
     from aekit.imputation import AutoencoderImputer
 
-    if output.suffix.lower() not in (".csv", ".parquet", ".npy"):
-        raise ValueError(f"-o {output}: write .csv, .parquet or .npy.")
     if out is not None and model is not None:
         raise ValueError("--out records a new imputer's fit; with --model nothing is fitted.")
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes

@@ -61,8 +61,10 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
     from aekit.cli import runs
 
     model_file, run = where
-    if model_file is not None and model_file.exists() and not force:
-        raise ValueError(f"-o {model_file} exists; choose another or pass --force.")
+    if model_file is not None:  # given, checked already (cli.outputs); not so the default
+        from aekit.cli.outputs import check_model_file
+
+        check_model_file(model_file, "-o", force)
     cls = registry.find_class(cls_name)
     params = runs.resolve_params(cls, {}, param or [])
     params = {"random_state": 0, **runs.with_options(params, **fixed)}  # seeded: runs repeat
@@ -134,6 +136,7 @@ def index(
     out: Annotated[
         Path, typer.Option("-o", "--output", "--out", help="Index file to write.")
     ] = Path("aekit.index"),
+    force: Annotated[bool, typer.Option(help="Replace an existing index file.")] = False,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
@@ -196,8 +199,6 @@ def search(
         typer.echo("\t".join(columns))
         typer.echo("\n".join("\t".join(map(str, row)) for row in table.tolist()))
         return
-    if output.suffix.lower() == ".npy":
-        raise ValueError("-o: write the hits as .csv or .parquet (a table with named columns).")
     write_table(output, table, columns)
     typer.echo(f"hits: {output} ({n} queries x {k})")
 
