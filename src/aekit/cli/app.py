@@ -21,6 +21,7 @@ from aekit.cli.common import (
     LabelColumn,
     Quiet,
     Run,
+    a_kind,
     app,
     known_label,
     labels_option,
@@ -212,7 +213,7 @@ def _shared_label(estimator, labels, start: int, end: int):
     a, b = labels[start], labels[end]
     if a != b:
         raise ValueError(
-            f"rows {start} and {end} have labels {a} and {b}; a {type(estimator).__name__} walks "
+            f"rows {start} and {end} have labels {a} and {b}; {a_kind(estimator)} walks "
             f"within one label: pass --label {a} (or {b}), or two rows of one label."
         )
     return a if a in set(estimator.classes_.tolist()) else None

@@ -19,6 +19,7 @@ from aekit.cli.common import (
     Output,
     Quiet,
     Run,
+    a_kind,
     app,
     load_run,
     run_data_options,
@@ -70,7 +71,7 @@ def denoise(
     estimator = load_run(run)
     if not hasattr(estimator, "denoise"):
         raise ValueError(
-            f"{run} holds a {type(estimator).__name__}, not a DenoisingAutoencoder; train one "
+            f"{run} holds {a_kind(estimator)}, not a DenoisingAutoencoder; train one "
             "with 'aekit train DATA --model dae'."
         )
     if (figure is not None or output.suffix.lower() == ".png") and estimator.image_shape_ is None:
@@ -184,7 +185,7 @@ def impute(
             raise ValueError("--param sets up a new imputer; it cannot change a --model.")
         imputer = aekit.load(model)
         if not isinstance(imputer, AutoencoderImputer):
-            raise ValueError(f"{model} holds a {type(imputer).__name__}, not an imputer.")
+            raise ValueError(f"{model} holds {a_kind(imputer)}, not an imputer.")
     else:
         params = resolve_params(AutoencoderImputer, {}, param or [])
         params.setdefault("random_state", 0)

@@ -15,6 +15,7 @@ from aekit.cli.common import (
     LabelColumn,
     Output,
     Run,
+    a_kind,
     app,
     load_run,
     run_data_options,
@@ -72,12 +73,10 @@ NEEDS = {"encode": "transform", "reconstruct": "reconstruct", "score": "score_sa
 def _check_kind(name: str, estimator, run: Path) -> None:
     """Refuse, in one line, a model that cannot do what command ``name`` asks."""
     if not hasattr(estimator, NEEDS[name]):
-        kind = type(estimator).__name__
-        a_kind = f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
         hint = "; score a detector run with 'aekit score'" if hasattr(estimator, "explain") else ""
         raise ValueError(
-            f"{run} holds {a_kind}; 'aekit {name}' needs an autoencoder run from 'aekit train'"
-            f"{hint}."
+            f"{run} holds {a_kind(estimator)}; 'aekit {name}' needs an autoencoder run from "
+            f"'aekit train'{hint}."
         )
 
 

@@ -210,6 +210,12 @@ def open_data(data: str, label_column, image_shape, image_size, grayscale, min_b
     return open_(data, options, min_bytes)
 
 
+def a_kind(estimator) -> str:
+    """The estimator's class with its article: "an Autoencoder", "a VariationalAutoencoder"."""
+    kind = type(estimator).__name__
+    return f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
+
+
 def known_label(estimator, label: str):
     """The label of the model's ``classes_`` whose text is ``label`` (labels arrive as text)."""
     classes = getattr(estimator, "classes_", None)  # the labels a model learned, if any
@@ -249,7 +255,7 @@ def write_rows(estimator, rows, output: Path, encoder=None, n_rows: int | None =
 
     if output.suffix.lower() == ".png":
         if estimator.image_shape_ is None:
-            raise ValueError("PNG output needs an image model; write .npy or .csv instead.")
+            raise ValueError("PNG output needs an image model; write .npy, .csv or .parquet.")
         n_rows = len(rows) if n_rows is None else n_rows
         if n_rows > MAX_GRID:
             warnings.warn(

@@ -22,6 +22,7 @@ from aekit.cli.common import (
     ImageSize,
     LabelColumn,
     Quiet,
+    a_kind,
     app,
     load_run,
 )
@@ -71,7 +72,7 @@ def finetune(
         autoencoder = load_run(run)
         if not hasattr(autoencoder, "encoder_module"):
             raise ValueError(
-                f"{run} holds a {type(autoencoder).__name__}; finetune needs an autoencoder run "
+                f"{run} holds {a_kind(autoencoder)}; finetune needs an autoencoder run "
                 "from 'aekit train'."
             )
         # DATA as RUN read it: its recorded label column and image options, its text columns

@@ -26,6 +26,7 @@ from aekit.cli.common import (
     LabelColumn,
     Quiet,
     Run,
+    a_kind,
     app,
     load_run,
     open_data,
@@ -145,7 +146,7 @@ def index(
     """Hash every row of DATA with the hasher in RUN into a Hamming index (hasher included)."""
     hasher = load_run(run)
     if not hasattr(hasher, "index"):
-        raise ValueError(f"{run} holds a {type(hasher).__name__}, not a SemanticHasher.")
+        raise ValueError(f"{run} holds {a_kind(hasher)}, not a SemanticHasher.")
     import numpy as np
 
     from aekit.estimators.streaming import iter_outputs
@@ -232,7 +233,7 @@ def train_compressor(
 def _load_compressor(run: Path):
     compressor = load_run(run)
     if not hasattr(compressor, "compress"):
-        raise ValueError(f"{run} holds a {type(compressor).__name__}, not a Compressor.")
+        raise ValueError(f"{run} holds {a_kind(compressor)}, not a Compressor.")
     return compressor
 
 

@@ -14,6 +14,7 @@ from aekit.cli.common import (
     ImageSize,
     LabelColumn,
     Run,
+    a_kind,
     app,
     known_label,
     labels_option,
@@ -40,7 +41,7 @@ def _label(estimator, label: str | None):
 
 
 def _needs_label(estimator):
-    return labels_option(f"a {type(estimator).__name__} needs --label: the class to decode under.")
+    return labels_option(f"{a_kind(estimator)} needs --label: the class to decode under.")
 
 
 def _values(text: str) -> list[float]:
