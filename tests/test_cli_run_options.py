@@ -103,3 +103,34 @@ def test_hasher_and_compressor_runs_record_them(folder):
     ok(invoke("train-compressor", folder / "img", "--latent-dim", "4", "--epochs", "2", *SIZE,
               "--quiet", "--out", folder / "C"))  # fmt: skip
     ok(invoke("compress", folder / "C", folder / "img", "-o", folder / "c.aek"))
+
+
+def test_a_bare_model_file_names_the_options_that_read_the_images(folder):
+    """No config.toml beside a model file: the model's own image shape says what to pass
+    (before: 'DATA has 360 features, but ... is expecting 64')."""
+    from aekit.cli.errors import for_the_command_line
+
+    model = folder / "R" / "model.safetensors"
+    result = invoke("encode", model, folder / "img", "-o", folder / "bare.npy")
+    message = for_the_command_line(refused(result, "images of shape (3, 12, 10)"))
+    assert message == (
+        "DATA has images of shape (3, 12, 10) but the model was fitted on (1, 8, 8). "
+        "Pass --image-size 8,8 --grayscale to read them as the model does."
+    )
+    ok(invoke("encode", model, folder / "img", *SIZE, "-o", folder / "bare.npy"))
+
+
+def test_a_recorded_image_shape_takes_data_already_so_shaped(tmp_path):
+    """A run trained on flat rows with --image-shape reads a (n, C, H, W) array too."""
+    rows = np.random.default_rng(0).random((20, 16)).astype(np.float32)
+    np.save(tmp_path / "flat.npy", rows)
+    np.save(tmp_path / "images.npy", rows.reshape(20, 1, 4, 4))
+    ok(invoke("train", tmp_path / "flat.npy", "--model", "ae", "--image-shape", "1,4,4", *QUICK,
+              "--out", tmp_path / "R"))  # fmt: skip
+    for name in ("flat", "images"):
+        ok(
+            invoke(
+                "encode", tmp_path / "R", tmp_path / f"{name}.npy", "-o", tmp_path / f"{name}.csv"
+            )
+        )
+    assert (tmp_path / "flat.csv").read_text() == (tmp_path / "images.csv").read_text()
