@@ -134,3 +134,13 @@ def test_a_recorded_image_shape_takes_data_already_so_shaped(tmp_path):
             )
         )
     assert (tmp_path / "flat.csv").read_text() == (tmp_path / "images.csv").read_text()
+
+
+def test_an_option_given_wins_over_the_recorded_one(folder):
+    """--no-grayscale reads the colour images R was not trained on: the model says so."""
+    from aekit.cli.errors import for_the_command_line
+
+    colour = ["--no-grayscale", "-o", folder / "c.npy"]
+    result = invoke("encode", folder / "R", folder / "img", *colour)
+    message = for_the_command_line(refused(result, "images of shape (3, 8, 8)"))
+    assert message.endswith("Pass --grayscale to read them as the model does.")

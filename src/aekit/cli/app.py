@@ -53,7 +53,7 @@ def train(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
     epochs: Annotated[
         int | None, typer.Option(help="Training epochs (max_iter; default: the model's).")
     ] = None,
@@ -70,7 +70,7 @@ def train(
         "label_column": label_column or data_section.get("label_column"),
         "image_shape": image_shape or data_section.get("image_shape"),
         "image_size": image_size or data_section.get("image_size"),
-        "grayscale": grayscale or data_section.get("grayscale", False),
+        "grayscale": data_section.get("grayscale", False) if grayscale is None else grayscale,
     }
     cls = runs.estimator_class(document.get("model", {}).get("class", model) if config else model)
     params = runs.resolve_params(cls, document.get("params", {}), param or [])
@@ -183,7 +183,7 @@ def interpolate(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Decode a path through latent space between two rows of DATA."""
     import numpy as np

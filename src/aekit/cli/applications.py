@@ -57,7 +57,7 @@ def denoise(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Clean DATA with the DenoisingAutoencoder in RUN; write -o (.npy/.csv/.parquet, or .png
     for a grid of the cleaned images). A .npy or Parquet DATA is read, cleaned and written a

@@ -98,7 +98,7 @@ def _data_command(name: str, compute, doc: str):
         label_column: LabelColumn = None,
         image_shape: ImageShape = None,
         image_size: ImageSize = None,
-        grayscale: Grayscale = False,
+        grayscale: Grayscale = None,
     ) -> None:
         from aekit.cli.data import load_data, open_data
         from aekit.cli.tables import encoded, run_encoder

@@ -29,7 +29,7 @@ def predict(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Write the predicted label of each row of DATA and the probability of every class
     (columns label, p_<class>...), or a regression run's predictions (columns prediction...).

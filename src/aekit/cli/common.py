@@ -63,7 +63,14 @@ ImageShape = Annotated[
     str | None, typer.Option(help="C,H,W: the rows of a table or array are images.")
 ]
 ImageSize = Annotated[str | None, typer.Option(help="H,W: resize the images of a folder.")]
-Grayscale = Annotated[bool, typer.Option(help="Read the images of a folder as one channel.")]
+Grayscale = Annotated[
+    bool | None,
+    typer.Option(
+        help="Read the images of a folder as one channel (default: as RUN or --config recorded, "
+        "else no).",
+        show_default=False,
+    ),
+]
 Output = Annotated[
     Path, typer.Option("-o", "--output", help="File to write (.npy, .csv, .parquet).")
 ]
@@ -182,7 +189,7 @@ def run_data_options(
         run_label_column(run, data, label_column),
         given["image_shape"],
         given["image_size"],
-        grayscale or bool(_recorded_data(run, "grayscale", bool)),
+        bool(_recorded_data(run, "grayscale", bool)) if grayscale is None else grayscale,
     )
 
 

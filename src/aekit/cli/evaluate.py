@@ -122,7 +122,7 @@ def evaluate(
     normal_label: NormalLabel = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Print how well the model explains DATA as JSON: mean score; for VAEs the ELBO, the
     importance-weighted NLL (nats per row), KL per unit and active units; for a detector given

@@ -46,7 +46,7 @@ def finetune(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Fine-tune the encoder of RUN (an autoencoder run) with a new head on DATA's labels
     (rows labelled -1, or blank, are left out for classification) and leave the model in OUT."""

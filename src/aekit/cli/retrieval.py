@@ -117,7 +117,7 @@ def train_hasher(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Train a SemanticHasher on DATA (labels unused) and save it for 'aekit index': as a model
     file (-o, default hasher.safetensors) or in a RUN folder (--out)."""
@@ -141,7 +141,7 @@ def index(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Hash every row of DATA with the hasher in RUN into a Hamming index (hasher included)."""
     hasher = load_run(run)
@@ -172,7 +172,7 @@ def search(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """The k nearest indexed rows of each QUERY row by Hamming distance (ties: lower row)."""
     import numpy as np
@@ -217,7 +217,7 @@ def train_compressor(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Train a Compressor on DATA and save it for 'aekit compress' / 'aekit decompress': as a
     model file (-o, default compressor.safetensors) or in a RUN folder (--out)."""
@@ -248,7 +248,7 @@ def compress(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Compress the rows of DATA with the Compressor in RUN into one self-describing file."""
     compressor = _load_compressor(run)

@@ -68,7 +68,7 @@ def traverse(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Latent traversals around one row of DATA: one row of images per latent unit, each
     decoding the row's code with that unit set to each of --values."""
