@@ -88,3 +88,21 @@ def test_force_replaces_an_index(tmp_path):
     from aekit.hashing import load_index
 
     assert load_index(index).n_rows == 30
+
+
+def test_text_a_npy_cannot_hold_is_refused_before_any_row_is_computed(tmp_path):
+    """Text labels in a score table, text columns in a reconstructed table: refused once DATA
+    is open, naming -o (before: 'this output holds text columns' after the first chunk)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"a": rng.normal(size=30), "city": ["Oslo", "Rome", "Lima"] * 10})
+    table.assign(y=["u", "v"] * 15).to_csv(tmp_path / "t.csv", index=False)
+    result = invoke("train", tmp_path / "t.csv", "--model", "ae", "--label-column", "y",
+                    "--epochs", "1", "--param", "hidden_layer_sizes=[4]", "--param",
+                    "latent_dim=2", "--quiet", "--out", tmp_path / "R")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for command, words in (("score", "labels, which are text"), ("reconstruct", "text columns")):
+        result = invoke(command, tmp_path / "R", tmp_path / "t.csv", "-o", tmp_path / "o.npy")
+        assert refused(result, words).startswith(f"-o {tmp_path / 'o.npy'}: ")
+    assert not (tmp_path / "o.npy").exists()

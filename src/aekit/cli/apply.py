@@ -90,6 +90,25 @@ def _check_text_output(name: str, estimator, output: Path) -> None:
         )
 
 
+def _check_text_rows(name: str, output: Path, encoder, y) -> None:
+    """Text a .npy cannot hold, known once DATA is open, before any row is computed: the text
+    labels a score table carries, or the text columns of a reconstructed table."""
+    if output.suffix.lower() != ".npy":
+        return
+    import numpy as np
+
+    if name == "score" and y is not None and np.asarray(y).dtype.kind not in "biuf":
+        raise ValueError(
+            f"-o {output}: the scores carry DATA's labels, which are text; write them as .csv "
+            "or .parquet."
+        )
+    if name == "reconstruct" and encoder is not None:
+        raise ValueError(
+            f"-o {output}: the reconstructed table has text columns, as DATA has; write it as "
+            ".csv or .parquet."
+        )
+
+
 def _data_command(name: str, compute, doc: str):
     def command(
         run: Run,
@@ -117,6 +136,7 @@ def _data_command(name: str, compute, doc: str):
         else:  # read, computed and written a chunk at a time (DATA on disk is never loaded whole)
             X, y = open_data(data, options)
             parts = chunks_of(X, y)
+        _check_text_rows(name, output, encoder, y)
         columns: list[str] = []
 
         def tables():
