@@ -183,7 +183,7 @@ def run_data_options(
             raise ValueError(
                 f"{option} {given[name]}: {run} was trained with {option} {recorded} (its "
                 f"config.toml) and its model reads images of that {noun} only; leave {option} "
-                "out, or train a run on the new shape."
+                f"out, or train a run on the new {noun}."
             )
     return DataOptions(
         run_label_column(run, data, label_column),
