@@ -106,3 +106,10 @@ def test_text_a_npy_cannot_hold_is_refused_before_any_row_is_computed(tmp_path):
         result = invoke(command, tmp_path / "R", tmp_path / "t.csv", "-o", tmp_path / "o.npy")
         assert refused(result, words).startswith(f"-o {tmp_path / 'o.npy'}: ")
     assert not (tmp_path / "o.npy").exists()
+
+
+def test_save_model_beside_model_is_refused(tmp_path):
+    """impute --model fits nothing, so --save-model had nothing to save: it was ignored."""
+    models = ["--model", tmp_path / "m.safetensors", "--save-model", tmp_path / "new.safetensors"]
+    result = invoke("impute", tmp_path / "DATA", "-o", tmp_path / "f.csv", *models)
+    refused(result, "--save-model", "with --model nothing is fitted")

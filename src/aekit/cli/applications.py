@@ -173,6 +173,8 @@ def impute(
 
     if out is not None and model is not None:
         raise ValueError("--out records a new imputer's fit; with --model nothing is fitted.")
+    if save_model is not None and model is not None:  # it was ignored, unsaid
+        raise ValueError("--save-model saves a new imputer; with --model nothing is fitted.")
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes
     if out is not None and writes:
         runs.check_out(out, force)
@@ -198,7 +200,7 @@ def impute(
     if not writes:
         return
     _write_filled(output, imputer, X)
-    if save_model is not None and model is None:
+    if save_model is not None:
         imputer.save(save_model)
     typer.echo(f"filled {n_missing} missing values: {output}")
 
