@@ -178,9 +178,8 @@ def detect(
                 labelled, labels = by_label(anomaly_scores, y, normal_label)
             start("writing the model and figures")
             detector.save(staging / runs.MODEL_FILE)
-            runs.write_record(
-                staging, detector, data, started, len(X), label_column, normal_label
-            )  # evaluate reads the same rows as normal
+            recorded = {"label_column": label_column}  # evaluate reads the same normal rows
+            runs.write_record(staging, detector, data, started, len(X), recorded, normal_label)
             figures = staging / "figures"
             histogram = score_histogram(labelled, detector.threshold_, labels)
             save_figure(histogram, figures / "score_histogram.png")

@@ -21,6 +21,7 @@ from aekit.cli.common import (
     LabelColumn,
     Quiet,
     Run,
+    a_kind,
     app,
     known_label,
     labels_option,
@@ -52,7 +53,7 @@ def train(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
     epochs: Annotated[
         int | None, typer.Option(help="Training epochs (max_iter; default: the model's).")
     ] = None,
@@ -69,7 +70,7 @@ def train(
         "label_column": label_column or data_section.get("label_column"),
         "image_shape": image_shape or data_section.get("image_shape"),
         "image_size": image_size or data_section.get("image_size"),
-        "grayscale": grayscale or data_section.get("grayscale", False),
+        "grayscale": data_section.get("grayscale", False) if grayscale is None else grayscale,
     }
     cls = runs.estimator_class(document.get("model", {}).get("class", model) if config else model)
     params = runs.resolve_params(cls, document.get("params", {}), param or [])
@@ -183,7 +184,7 @@ def interpolate(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Decode a path through latent space between two rows of DATA."""
     import numpy as np
@@ -213,7 +214,7 @@ def _shared_label(estimator, labels, start: int, end: int):
     a, b = labels[start], labels[end]
     if a != b:
         raise ValueError(
-            f"rows {start} and {end} have labels {a} and {b}; a {type(estimator).__name__} walks "
+            f"rows {start} and {end} have labels {a} and {b}; {a_kind(estimator)} walks "
             f"within one label: pass --label {a} (or {b}), or two rows of one label."
         )
     return a if a in set(estimator.classes_.tolist()) else None
@@ -297,6 +298,7 @@ def demo(
         "aekit-demo"
     ),
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 40,
+    force: Annotated[bool, typer.Option(help="Replace the model in an existing folder.")] = False,
     quiet: Quiet = False,
 ) -> None:
     """Train a ConditionalVAE on the bundled digits and draw ten samples of every digit."""

@@ -19,12 +19,13 @@ from aekit.cli.common import (
     Output,
     Quiet,
     Run,
+    a_kind,
     app,
     load_run,
-    open_data,
-    run_label_column,
+    run_data_options,
     write_rows,
 )
+from aekit.cli.data import DataOptions, open_data
 
 FIGURE_ROWS = 8  # images per row of --figure (denoising_grid's n_cols)
 
@@ -65,34 +66,32 @@ def denoise(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Clean DATA with the DenoisingAutoencoder in RUN; write -o (.npy/.csv/.parquet, or .png
     for a grid of the cleaned images). A .npy or Parquet DATA is read, cleaned and written a
     chunk at a time; --add-noise corrupts DATA in memory (up to 64 MiB of float32 rows)."""
     import numpy as np
 
-    from aekit.data.writers import SUFFIXES, write_batches
+    from aekit.data.writers import write_batches
     from aekit.estimators.streaming import chunks_of
     from aekit.viz.denoising import denoising_grid
 
-    if output.suffix.lower() not in (*SUFFIXES, ".png"):  # before any work: nothing half done
-        raise ValueError(f"-o {output}: write .npy, .csv, .parquet, or .png for a grid.")
     estimator = load_run(run)
     if not hasattr(estimator, "denoise"):
         raise ValueError(
-            f"{run} holds a {type(estimator).__name__}, not a DenoisingAutoencoder; train one "
+            f"{run} holds {a_kind(estimator)}, not a DenoisingAutoencoder; train one "
             "with 'aekit train DATA --model dae'."
         )
     if (figure is not None or output.suffix.lower() == ".png") and estimator.image_shape_ is None:
         option = "--figure" if figure is not None else "-o .png"
         raise ValueError(f"{option} needs an image model; write -o .npy, .csv or .parquet.")
-    label_column = run_label_column(run, data, label_column)  # left out, as in training
-    options = (label_column, image_shape, image_size, grayscale)
+    # as in training: the label column left out, the images at the recorded size
+    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     if add_noise:
         X, clean = _noisy(data, options, add_noise, seed)
     else:  # read, cleaned and written a chunk at a time: DATA on disk is never read whole
-        X, _ = open_data(data, *options)
+        X, _ = open_data(data, options)
         clean = None
     png = output.suffix.lower() == ".png"
     shown: dict[str, list] = {"noisy": [], "denoised": []}  # the figure's first rows
@@ -117,7 +116,7 @@ def denoise(
     typer.echo(f"denoised {len(X)} rows: {output}")
 
 
-def _noisy(data: str, options: tuple, add_noise: str, seed: int):
+def _noisy(data: str, options: DataOptions, add_noise: str, seed: int):
     """``(noisy, clean)`` rows of DATA for --add-noise. The noise is drawn for all rows at once
     (one torch generator over the whole array), so DATA is read whole: up to LAZY_BYTES."""
     import numpy as np
@@ -126,7 +125,7 @@ def _noisy(data: str, options: tuple, add_noise: str, seed: int):
     from aekit.denoising import corrupt
 
     name, level = _noise_spec(add_noise)
-    X, _ = open_data(data, *options, min_bytes=common.LAZY_BYTES)
+    X, _ = open_data(data, options, min_bytes=common.LAZY_BYTES)
     if isinstance(X, Dataset):
         raise ValueError(
             f"--add-noise corrupts DATA in memory, up to {common.LAZY_BYTES // 2**20} MiB of "
@@ -167,7 +166,9 @@ def impute(
         Path | None,
         typer.Option(help="Also a RUN folder: the imputer, config.toml, metrics.csv, command.txt."),
     ] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Replace an existing RUN folder or --save-model file.")
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Fill the missing values (empty cells, NaN) of DATA: fit an AutoencoderImputer on DATA
@@ -176,19 +177,19 @@ def impute(
     table is filled and written a chunk at a time. Under torchrun every process fits (DDP) and
     rank 0 alone writes."""
     from aekit.cli import runs
-    from aekit.cli.common import LAZY_BYTES, open_data
+    from aekit.cli.common import LAZY_BYTES
     from aekit.cli.runs import resolve_params
     from aekit.core import distributed
     from aekit.imputation import AutoencoderImputer
 
-    if output.suffix.lower() not in (".csv", ".parquet", ".npy"):
-        raise ValueError(f"-o {output}: write .csv, .parquet or .npy.")
     if out is not None and model is not None:
         raise ValueError("--out records a new imputer's fit; with --model nothing is fitted.")
+    if save_model is not None and model is not None:  # it was ignored, unsaid
+        raise ValueError("--save-model saves a new imputer; with --model nothing is fitted.")
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes
     if out is not None and writes:
         runs.check_out(out, force)
-    X, _ = open_data(data, None, None, None, False, min_bytes=LAZY_BYTES)
+    X, _ = open_data(data, DataOptions(), min_bytes=LAZY_BYTES)
     X = _whole_number_columns(X)
     n_missing = _missing_values(X)
     if model is None and not n_missing:
@@ -198,7 +199,7 @@ def impute(
             raise ValueError("--param sets up a new imputer; it cannot change a --model.")
         imputer = load_run(model)  # a model file, or the RUN folder of 'aekit impute --out'
         if not isinstance(imputer, AutoencoderImputer):
-            raise ValueError(f"{model} holds a {type(imputer).__name__}, not an imputer.")
+            raise ValueError(f"{model} holds {a_kind(imputer)}, not an imputer.")
     else:
         params = resolve_params(AutoencoderImputer, {}, param or [])
         params.setdefault("random_state", 0)
@@ -211,7 +212,7 @@ def impute(
     if not writes:
         return
     _write_filled(output, imputer, X)
-    if save_model is not None and model is None:
+    if save_model is not None:
         imputer.save(save_model)
     typer.echo(f"filled {n_missing} missing values: {output}")
 

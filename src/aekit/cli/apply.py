@@ -15,11 +15,10 @@ from aekit.cli.common import (
     LabelColumn,
     Output,
     Run,
+    a_kind,
     app,
     load_run,
-    open_data,
-    read_data,
-    run_label_column,
+    run_data_options,
 )
 
 
@@ -74,12 +73,10 @@ NEEDS = {"encode": "transform", "reconstruct": "reconstruct", "score": "score_sa
 def _check_kind(name: str, estimator, run: Path) -> None:
     """Refuse, in one line, a model that cannot do what command ``name`` asks."""
     if not hasattr(estimator, NEEDS[name]):
-        kind = type(estimator).__name__
-        a_kind = f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
         hint = "; score a detector run with 'aekit score'" if hasattr(estimator, "explain") else ""
         raise ValueError(
-            f"{run} holds {a_kind}; 'aekit {name}' needs an autoencoder run from 'aekit train'"
-            f"{hint}."
+            f"{run} holds {a_kind(estimator)}; 'aekit {name}' needs an autoencoder run from "
+            f"'aekit train'{hint}."
         )
 
 
@@ -93,6 +90,25 @@ def _check_text_output(name: str, estimator, output: Path) -> None:
         )
 
 
+def _check_text_rows(name: str, output: Path, encoder, y) -> None:
+    """Text a .npy cannot hold, known once DATA is open, before any row is computed: the text
+    labels a score table carries, or the text columns of a reconstructed table."""
+    if output.suffix.lower() != ".npy":
+        return
+    import numpy as np
+
+    if name == "score" and y is not None and np.asarray(y).dtype.kind not in "biuf":
+        raise ValueError(
+            f"-o {output}: the scores carry DATA's labels, which are text; write them as .csv "
+            "or .parquet."
+        )
+    if name == "reconstruct" and encoder is not None:
+        raise ValueError(
+            f"-o {output}: the reconstructed table has text columns, as DATA has; write it as "
+            ".csv or .parquet."
+        )
+
+
 def _data_command(name: str, compute, doc: str):
     def command(
         run: Run,
@@ -101,8 +117,9 @@ def _data_command(name: str, compute, doc: str):
         label_column: LabelColumn = None,
         image_shape: ImageShape = None,
         image_size: ImageSize = None,
-        grayscale: Grayscale = False,
+        grayscale: Grayscale = None,
     ) -> None:
+        from aekit.cli.data import load_data, open_data
         from aekit.cli.tables import encoded, run_encoder
         from aekit.data.writers import write_batches
         from aekit.estimators.streaming import chunks_of
@@ -110,14 +127,16 @@ def _data_command(name: str, compute, doc: str):
         estimator = load_run(run)
         _check_kind(name, estimator, run)
         _check_text_output(name, estimator, output)
-        label_column = run_label_column(run, data, label_column)  # as the run read it
+        # as the run read DATA: its label column, image size and shape
+        options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
         encoder = run_encoder(run)  # text columns are encoded as in training
         if hasattr(estimator, "time_column"):  # a series is scored whole: a point's score
-            X, y = read_data(data, label_column, image_shape, image_size, grayscale)  # needs
-            parts = iter([(X, y)])  # the windows around it
+            X, y = load_data(data, options)  # needs the windows around it
+            parts = iter([(X, y)])
         else:  # read, computed and written a chunk at a time (DATA on disk is never loaded whole)
-            X, y = open_data(data, label_column, image_shape, image_size, grayscale)
+            X, y = open_data(data, options)
             parts = chunks_of(X, y)
+        _check_text_rows(name, output, encoder, y)
         columns: list[str] = []
 
         def tables():

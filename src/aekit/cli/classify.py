@@ -14,6 +14,7 @@ from aekit.cli.common import (
     LabelColumn,
     Output,
     Run,
+    a_kind,
     app,
     load_run,
     read_for_run,
@@ -28,7 +29,7 @@ def predict(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Write the predicted label of each row of DATA and the probability of every class
     (columns label, p_<class>...), or a regression run's predictions (columns prediction...).
@@ -45,7 +46,7 @@ def predict(
         return
     if not hasattr(estimator, "classes_"):  # the command reads the labels a model learned
         raise ValueError(
-            f"{run} is a {type(estimator).__name__}; predict needs a cvae or a finetune run."
+            f"{run} holds {a_kind(estimator)}; predict needs a cvae or a finetune run."
         )
     proba = estimator.predict_proba(X)
     labels = estimator.classes_[proba.argmax(axis=1)]

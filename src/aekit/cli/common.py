@@ -63,7 +63,14 @@ ImageShape = Annotated[
     str | None, typer.Option(help="C,H,W: the rows of a table or array are images.")
 ]
 ImageSize = Annotated[str | None, typer.Option(help="H,W: resize the images of a folder.")]
-Grayscale = Annotated[bool, typer.Option(help="Read the images of a folder as one channel.")]
+Grayscale = Annotated[
+    bool | None,
+    typer.Option(
+        help="Read the images of a folder as one channel (default: as RUN or --config recorded, "
+        "else no).",
+        show_default=False,
+    ),
+]
 Output = Annotated[
     Path, typer.Option("-o", "--output", help="File to write (.npy, .csv, .parquet).")
 ]
@@ -79,15 +86,16 @@ def load_run(run: Path):
     return aekit.load(model_path(run))
 
 
-def _recorded_data(run: Path, name: str) -> str | None:
-    """The ``name`` entry of the [data] section of RUN's config.toml (None when absent)."""
+def _recorded_data(run: Path, name: str, kind: type = str):
+    """The ``name`` entry of the [data] section of RUN's config.toml, when it is a ``kind``
+    (None when absent)."""
     import tomllib
 
     try:
         value = tomllib.loads((run / "config.toml").read_text()).get("data", {}).get(name)
     except (OSError, tomllib.TOMLDecodeError, AttributeError):
         return None
-    return value if isinstance(value, str) else None
+    return value if isinstance(value, kind) else None
 
 
 def recorded_normal_label(run: Path) -> str | None:
@@ -146,13 +154,53 @@ def run_label_column(run: Path, data: str, label_column: str | None) -> str | No
     return recorded_label_column(run, data)
 
 
-def read_for_run(run: Path, data: str, label_column, image_shape, image_size, grayscale):
-    """DATA as RUN's model reads it: labels from the column RUN's training recorded (unless
-    ``label_column`` names one), text columns encoded as in training (:mod:`aekit.cli.tables`)."""
-    from aekit.cli import tables
+# The image options RUN's model fixes: images of another shape or size are rows of another width.
+FIXED_IMAGE_OPTIONS = {
+    "image_shape": ("--image-shape", 3, "shape"),
+    "image_size": ("--image-size", 2, "size"),
+}
 
-    label_column = run_label_column(run, data, label_column)
-    X, y = read_data(data, label_column, image_shape, image_size, grayscale)
+
+def run_data_options(
+    run: Path, data: str, label_column, image_shape, image_size, grayscale
+) -> DataOptions:
+    """The data options with which RUN's model reads DATA: each given on the command line, else
+    the one RUN's training recorded in config.toml (the label column when DATA has it,
+    :func:`run_label_column`; --image-shape, --image-size, --grayscale). Every command that
+    reads DATA for a RUN asks here, so DATA reaches the model in the shape it was trained on.
+    A shape or size given that differs from the recorded one is refused, naming both: the
+    model takes rows of the recorded width only."""
+    from aekit.cli.data import parse_ints
+
+    given = {"image_shape": image_shape, "image_size": image_size}
+    for name, (option, n, noun) in FIXED_IMAGE_OPTIONS.items():
+        recorded = _recorded_data(run, name)
+        if given[name] is None:
+            given[name] = recorded
+        elif recorded is not None and parse_ints(given[name], n, option) != parse_ints(
+            recorded, n, option
+        ):
+            raise ValueError(
+                f"{option} {given[name]}: {run} was trained with {option} {recorded} (its "
+                f"config.toml) and its model reads images of that {noun} only; leave {option} "
+                f"out, or train a run on the new {noun}."
+            )
+    return DataOptions(
+        run_label_column(run, data, label_column),
+        given["image_shape"],
+        given["image_size"],
+        bool(_recorded_data(run, "grayscale", bool)) if grayscale is None else grayscale,
+    )
+
+
+def read_for_run(run: Path, data: str, label_column, image_shape, image_size, grayscale):
+    """DATA as RUN's model reads it: with RUN's recorded data options (:func:`run_data_options`),
+    text columns encoded as in training (:mod:`aekit.cli.tables`)."""
+    from aekit.cli import tables
+    from aekit.cli.data import load_data
+
+    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    X, y = load_data(data, options)
     return tables.encoded(tables.run_encoder(run), X), y
 
 
@@ -167,6 +215,12 @@ def open_data(data: str, label_column, image_shape, image_size, grayscale, min_b
 
     options = DataOptions(label_column, image_shape, image_size, grayscale)
     return open_(data, options, min_bytes)
+
+
+def a_kind(estimator) -> str:
+    """The estimator's class with its article: "an Autoencoder", "a VariationalAutoencoder"."""
+    kind = type(estimator).__name__
+    return f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
 
 
 def known_label(estimator, label: str):
@@ -208,7 +262,7 @@ def write_rows(estimator, rows, output: Path, encoder=None, n_rows: int | None =
 
     if output.suffix.lower() == ".png":
         if estimator.image_shape_ is None:
-            raise ValueError("PNG output needs an image model; write .npy or .csv instead.")
+            raise ValueError("PNG output needs an image model; write .npy, .csv or .parquet.")
         n_rows = len(rows) if n_rows is None else n_rows
         if n_rows > MAX_GRID:
             warnings.warn(

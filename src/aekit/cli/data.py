@@ -34,7 +34,7 @@ class DataOptions:
     grayscale: bool = False  # read the images of a folder as one channel
 
 
-def _ints(text: str, n: int, option: str) -> tuple[int, ...]:
+def parse_ints(text: str, n: int, option: str) -> tuple[int, ...]:
     try:
         values = tuple(int(v) for v in text.replace("x", ",").split(","))
     except ValueError:
@@ -76,10 +76,11 @@ def open_data(spec: str, options: DataOptions, min_bytes: int = 0) -> tuple[Any,
     if not on_disk(spec) or _has_text_columns(spec, options.label_column):
         return load_data(spec, options)  # text columns: read whole, one-hot encoded as in training
     dataset = open_dataset(spec, label_column=options.label_column)
+    _check_rows(spec, len(dataset))
     if len(dataset) * dataset.reader.n_features * 4 < min_bytes:
         return load_data(spec, options)
     if options.image_shape:
-        shape = _ints(options.image_shape, 3, "--image-shape")
+        shape = parse_ints(options.image_shape, 3, "--image-shape")
         if int(np.prod(shape)) != dataset.reader.n_features:
             raise ValueError(
                 f"--image-shape {options.image_shape} needs rows of {int(np.prod(shape))} "
@@ -101,6 +102,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         from aekit.data.lazy import open_dataset
 
         dataset = open_dataset(path, label_column=options.label_column)
+        _check_rows(spec, len(dataset))
         X, y = dataset.frame(dataset.reader.read(0, len(dataset))), dataset.labels
     elif path.is_dir():
         X, y = load_image_folder(path, options)
@@ -118,10 +120,13 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             "text tables too), an array (.npy, .npz), an IDX file or an image folder; a text "
             "table reads as .csv."
         )
+    _check_rows(spec, len(X))
     y = _blank_labels(y)
     if options.image_shape:
-        shape = _ints(options.image_shape, 3, "--image-shape")
+        shape = parse_ints(options.image_shape, 3, "--image-shape")
         values = np.asarray(X, dtype=np.float32)
+        if values.shape[1:] == shape:  # images already (a 4-D array, an image folder)
+            return values, y
         if values.ndim != 2 or values.shape[1] != int(np.prod(shape)):
             raise ValueError(
                 f"--image-shape {options.image_shape} needs rows of {int(np.prod(shape))} values; "
@@ -131,6 +136,13 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     return X, y
 
 
+def _check_rows(spec: str, n_rows: int) -> None:
+    """DATA with no rows (a Parquet table with its schema alone) gives no command anything to
+    do: said here, as the readers of a .npy or CSV say it, not by a step further on."""
+    if n_rows == 0:
+        raise ValueError(f"DATA {spec} has no rows; give a table or array with at least one.")
+
+
 HUGE = 1e15  # a cell this large is far more likely a typo or a sentinel than a measurement
 
 
@@ -138,7 +150,8 @@ def check_training_data(X: Any) -> None:
     """What no estimator refuses but a training command should say: too few rows to learn
     from, and cells so large that they must be mistakes."""
     if len(X) < 2:
-        raise ValueError(f"DATA has {len(X)} row; training needs at least 2.")
+        rows = "no rows" if len(X) == 0 else "1 row"
+        raise ValueError(f"DATA has {rows}; training needs at least 2.")
     from aekit.data.lazy import Dataset
 
     if isinstance(X, Dataset):  # on disk: fit's streaming pass checks every value
@@ -206,7 +219,7 @@ def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, n
     files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
         raise ValueError(f"{folder} holds no PNG or JPEG images.")
-    size = _ints(options.image_size, 2, "--image-size") if options.image_size else None
+    size = parse_ints(options.image_size, 2, "--image-size") if options.image_size else None
     images = []
     for file in files:
         try:

@@ -21,6 +21,20 @@ _SILENCED = (
 )
 
 
+def _image_options(match: re.Match) -> str:
+    """aekit.estimators._inputs' images of another shape, with the options that read DATA's
+    images as the model reads them (a RUN's recorded ones are used unasked: these are for a
+    bare model file, an index or a RUN from before they were recorded)."""
+    channels, height, width, fitted_channels, fitted_height, fitted_width = map(int, match.groups())
+    options = []
+    if (height, width) != (fitted_height, fitted_width):
+        options.append(f"--image-size {fitted_height},{fitted_width}")
+    if fitted_channels == 1 and channels != 1:
+        options.append("--grayscale")
+    advice = f" Pass {' '.join(options)} to read them as the model does." if options else ""
+    return f"{match[0]}{advice}"
+
+
 # Advice that names an option of a fitting command: (pattern, the option, the advice in a
 # command that has it, the advice elsewhere, e.g. in 'aekit score', which reads a fitted model).
 _OPTION_ADVICE = (
@@ -82,6 +96,11 @@ _ADVICE = (
     (
         r"^(X|DATA) has (\d+) columns but the encoder was fitted on",
         r"\1 has \2 columns but the model was fitted on",
+    ),
+    (  # every command that applies a model to DATA's images takes --image-size, --grayscale
+        r"\bhas images of shape \((\d+), (\d+), (\d+)\) but the model was fitted on "
+        r"\((\d+), (\d+), (\d+)\)\.",
+        _image_options,
     ),
     (r"^(.+?) (has|have) no effect with threshold='(\w+)'", _unused_settings),
     (r"^threshold='(\w+)'", r"--threshold \1"),

@@ -27,11 +27,10 @@ from aekit.cli.common import (
     Run,
     app,
     load_run,
-    open_data,
-    read_data,
     recorded_normal_label,
-    run_label_column,
+    run_data_options,
 )
+from aekit.cli.data import load_data, open_data
 
 ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s, as GenerativeMixin.active_units
 
@@ -132,7 +131,7 @@ def evaluate(
     normal_label: NormalLabel = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Print how well the model explains DATA as JSON: mean score; for VAEs the ELBO, the
     importance-weighted NLL (nats per row), KL per unit and active units; for a detector given
@@ -147,14 +146,14 @@ def evaluate(
     from aekit.io.atomic import atomic_write
 
     estimator = load_run(run)
-    label_column = run_label_column(run, data, label_column)  # as the run read it
+    # as the run read DATA: its label column, image size and shape
+    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     encoder = run_encoder(run)  # text columns are encoded as in training
-    options = (label_column, image_shape, image_size, grayscale)
     if hasattr(estimator, "time_column"):  # a series is scored whole: a point needs its windows
-        X, y = read_data(data, *options)
+        X, y = load_data(data, options)
         batch, parts = len(X), iter([(X, y)])
     else:  # read and evaluated a chunk at a time
-        X, y = open_data(data, *options)
+        X, y = open_data(data, options)
         batch = default_batch_rows(X)
         parts = chunks_of(X, y, batch)
     variational = hasattr(estimator, "log_likelihood")

@@ -22,6 +22,7 @@ from aekit.cli.common import (
     ImageSize,
     LabelColumn,
     Quiet,
+    a_kind,
     app,
     load_run,
 )
@@ -45,16 +46,19 @@ def finetune(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Fine-tune the encoder of RUN (an autoencoder run) with a new head on DATA's labels
     (rows labelled -1, or blank, are left out for classification) and leave the model in OUT."""
+    import dataclasses
+
     import numpy as np
     import tomli_w
 
     from aekit import registry
     from aekit.cli import runs, tables
-    from aekit.cli.common import read_for_run, run_label_column
+    from aekit.cli.common import run_data_options
+    from aekit.cli.data import load_data
     from aekit.core import distributed
 
     if task not in TASKS:
@@ -68,12 +72,15 @@ def finetune(
         autoencoder = load_run(run)
         if not hasattr(autoencoder, "encoder_module"):
             raise ValueError(
-                f"{run} holds a {type(autoencoder).__name__}; finetune needs an autoencoder run "
+                f"{run} holds {a_kind(autoencoder)}; finetune needs an autoencoder run "
                 "from 'aekit train'."
             )
-        # DATA as RUN read it: its recorded label column, its text columns one-hot encoded.
-        label_column = run_label_column(run, data, label_column)
-        X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
+        # DATA as RUN read it: its recorded label column and image options, its text columns
+        # one-hot encoded; OUT records the same options, so predict reads DATA as here.
+        options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+        encoder = tables.run_encoder(run)
+        X, y = load_data(data, options)
+        X = tables.encoded(encoder, X)
         if y is None:
             raise ValueError(f"DATA {data} has no labels; name their column with --label-column.")
         if task == "classification":
@@ -87,25 +94,15 @@ def finetune(
             return
         estimator.save(staging / runs.MODEL_FILE)
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
-        encoder = tables.run_encoder(run)
         if encoder is not None:  # predict reads DATA through it, as RUN did
             tables.save_encoder(staging, encoder)
-        data_section = {"path": data, "label_column": label_column}
-        document = {
-            "model": {"class": cls.__name__},
-            "data": {k: v for k, v in data_section.items() if v is not None},
-        }
+        recorded = {k: v for k, v in dataclasses.asdict(options).items() if v not in (None, False)}
+        document = {"model": {"class": cls.__name__}, "data": {"path": data, **recorded}}
         (staging / "config.toml").write_text(tomli_w.dumps(document))
-        options = {
-            "--task": task,
-            "--label-column": label_column,
-            "--image-shape": image_shape,
-            "--image-size": image_size,
-        }
-        words = ["aekit", "finetune", str(run), data]
-        for flag, value in options.items():
-            words += [flag, str(value)] if value is not None else []
-        words += ["--grayscale"] if grayscale else []
+        words = ["aekit", "finetune", str(run), data, "--task", task]
+        for name, value in recorded.items():
+            flag = "--" + name.replace("_", "-")
+            words += [flag] if value is True else [flag, str(value)]
         for name, value in sorted(params.items()):
             words += [
                 "--param",

@@ -60,6 +60,12 @@ def check_file(path: Path | None, option: str = "-o/--output") -> None:
     check_writable_folder(path.parent, option)
 
 
+def check_model_file(path: Path, option: str, overwrite: bool) -> None:
+    """A model file (or index) is not replaced without --force, as a RUN is not."""
+    if path.exists() and not overwrite:
+        raise ValueError(f"{option} {path} exists; choose another or pass --force.")
+
+
 def check_out(out: Path, overwrite: bool) -> None:
     """``--out`` can become a RUN folder: not a file, not a non-empty folder without --force."""
     if out.exists() and not out.is_dir():
@@ -162,6 +168,15 @@ FOLDER_COMMANDS = {
     "train-compressor",
 }
 MODEL_SUFFIX = ".safetensors"  # train-hasher/-compressor --out NAME.safetensors: a model file
+# The file options through which a command writes a model (an index holds its hasher), by
+# command. An existing model, like an existing RUN, is refused without --force; the files of
+# results (-o codes, scores, figures) are replaced.
+MODEL_FILES = {
+    "train-hasher": {"output", "out"},
+    "train-compressor": {"output", "out"},
+    "impute": {"save_model"},
+    "index": {"out"},
+}
 
 
 # The arguments through which commands read files, by parameter name: an output that is one of
@@ -205,21 +220,54 @@ def check_figure(path: Path, option: str) -> None:
         )
 
 
+# The formats -o/--output takes, by command, and a note on them for the message: checked before
+# any work (the writers check again, but only once the first chunk is computed).
+TABLES = (".npy", ".csv", ".parquet")
+ROWS = ((*TABLES, ".png"), ".png: a grid of the images of an image model")  # common.write_rows
+OUTPUT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
+    "encode": (TABLES, ""),
+    "reconstruct": (TABLES, ""),
+    "score": (TABLES, ""),
+    "predict": (TABLES, ""),
+    "impute": (TABLES, ""),
+    "denoise": ROWS,
+    "generate": ROWS,
+    "interpolate": ROWS,
+    "decompress": ROWS,
+    "search": ((".csv", ".parquet"), "the hits are a table with named columns"),
+}
+FIGURE_OUTPUTS = {"traverse", "manifold"}  # -o is a figure
+
+
+def check_format(command: str, path: Path) -> None:
+    """``path`` (-o/--output of ``command``) ends in a suffix the command writes."""
+    if command in FIGURE_OUTPUTS:
+        check_figure(path, "-o/--output")
+        return
+    suffixes, note = OUTPUT_FORMATS.get(command, ((), ""))
+    if suffixes and path.suffix.lower() not in suffixes:
+        listed = f"{', '.join(suffixes[:-1])} or {suffixes[-1]}"
+        raise ValueError(f"-o {path}: write {listed}{f' ({note})' if note else ''}.")
+
+
 def check_outputs(command: str, arguments: dict[str, object]) -> None:
     """Check every output path among a command's ``arguments`` (see :data:`FILE_OPTIONS`)."""
     for name, option in FILE_OPTIONS.items():
         path = arguments.get(name)
         if not isinstance(path, Path):
             continue
+        force = bool(arguments.get("force"))
         if name == "out" and command in FOLDER_COMMANDS and path.suffix != MODEL_SUFFIX:
-            if path.exists() and not path.is_dir():
-                raise ValueError(f"--out {path} is a file, not a folder.")
-            check_writable_folder(path.parent, option)
+            check_out(path, force)  # a RUN: claimed again, at once, by claimed_run
         else:
             check_file(path, option)
             check_not_input(path, option, arguments)
+            if name in MODEL_FILES.get(command, ()):
+                check_model_file(path, option, force)
         if name == "figure":
             check_figure(path, option)
+        if name == "output":
+            check_format(command, path)
 
 
 def check_outputs_first(app: typer.Typer) -> None:

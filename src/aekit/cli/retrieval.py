@@ -26,12 +26,14 @@ from aekit.cli.common import (
     LabelColumn,
     Quiet,
     Run,
+    a_kind,
     app,
     load_run,
     open_data,
-    run_label_column,
+    run_data_options,
     write_rows,
 )
+from aekit.cli.data import open_data as open_run_data
 from aekit.io.atomic import atomic_write
 
 Param = Annotated[
@@ -60,8 +62,10 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
     from aekit.cli import runs
 
     model_file, run = where
-    if model_file is not None and model_file.exists() and not force:
-        raise ValueError(f"-o {model_file} exists; choose another or pass --force.")
+    if model_file is not None:  # given, checked already (cli.outputs); not so the default
+        from aekit.cli.outputs import check_model_file
+
+        check_model_file(model_file, "-o", force)
     cls = registry.find_class(cls_name)
     params = runs.resolve_params(cls, {}, param or [])
     params = {"random_state": 0, **runs.with_options(params, **fixed)}  # seeded: runs repeat
@@ -82,8 +86,9 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
         if not writes:
             return
         estimator.save(staging / runs.MODEL_FILE)
-        # the label column X left out, recorded so that index and compress leave it out too
-        runs.write_record(staging, estimator, data, started, len(X), options["label_column"])
+        # the label column X left out and the image options, recorded so that index and
+        # compress read DATA as training did
+        runs.write_record(staging, estimator, data, started, len(X), options)
     typer.echo(f"run: {run}")
 
 
@@ -112,7 +117,7 @@ def train_hasher(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Train a SemanticHasher on DATA (labels unused) and save it for 'aekit index': as a model
     file (-o, default hasher.safetensors) or in a RUN folder (--out)."""
@@ -132,25 +137,26 @@ def index(
     out: Annotated[
         Path, typer.Option("-o", "--output", "--out", help="Index file to write.")
     ] = Path("aekit.index"),
+    force: Annotated[bool, typer.Option(help="Replace an existing index file.")] = False,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Hash every row of DATA with the hasher in RUN into a Hamming index (hasher included)."""
     hasher = load_run(run)
     if not hasattr(hasher, "index"):
         raise ValueError(
-            f"{run} holds a {type(hasher).__name__}, not a hasher; train one with "
-            "'aekit train-hasher'."
+            f"{run} holds {a_kind(hasher)}, not a hasher; train one with 'aekit train-hasher'."
         )
     import numpy as np
 
     from aekit.estimators.streaming import iter_outputs
     from aekit.hashing import HammingIndex
 
-    label_column = run_label_column(run, data, label_column)  # left out, as in training
-    X, _ = open_data(data, label_column, image_shape, image_size, grayscale)
+    # as in training: the label column left out, the images at the recorded size
+    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    X, _ = open_run_data(data, options)
     codes = np.concatenate(list(iter_outputs(hasher, X, "transform")))  # hashed chunk by chunk
     built = HammingIndex(codes, hasher=hasher)  # as hasher.index(X): n_bits per row in memory
     built.save(out)
@@ -168,7 +174,7 @@ def search(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """The k nearest indexed rows of each QUERY row by Hamming distance (ties: lower row)."""
     import numpy as np
@@ -196,8 +202,6 @@ def search(
         typer.echo("\t".join(columns))
         typer.echo("\n".join("\t".join(map(str, row)) for row in table.tolist()))
         return
-    if output.suffix.lower() == ".npy":
-        raise ValueError("-o: write the hits as .csv or .parquet (a table with named columns).")
     write_table(output, table, columns)
     typer.echo(f"hits: {output} ({n} queries x {k})")
 
@@ -215,7 +219,7 @@ def train_compressor(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Train a Compressor on DATA and save it for 'aekit compress' / 'aekit decompress': as a
     model file (-o, default compressor.safetensors) or in a RUN folder (--out)."""
@@ -232,7 +236,7 @@ def _load_compressor(run: Path):
     compressor = load_run(run)
     if not hasattr(compressor, "compress"):
         raise ValueError(
-            f"{run} holds a {type(compressor).__name__}, not a compressor; train one with "
+            f"{run} holds {a_kind(compressor)}, not a compressor; train one with "
             "'aekit train-compressor'."
         )
     return compressor
@@ -249,12 +253,13 @@ def compress(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Compress the rows of DATA with the Compressor in RUN into one self-describing file."""
     compressor = _load_compressor(run)
-    label_column = run_label_column(run, data, label_column)  # left out, as in training
-    X, _ = open_data(data, label_column, image_shape, image_size, grayscale)
+    # as in training: the label column left out, the images at the recorded size
+    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    X, _ = open_run_data(data, options)
     payload = compressor.compress(X, step=step)  # DATA on disk: encoded a chunk at a time
     atomic_write(output, lambda tmp: Path(tmp).write_bytes(payload))
     bits = 8 * len(payload) / len(X)

@@ -243,14 +243,15 @@ def write_record(
     data: str,
     started: Stopwatch,
     rows: int,
-    label_column: str | None = None,
+    data_options: dict[str, Any] | None = None,
     normal_label: str | None = None,
 ) -> None:
     """config.toml, metrics.csv and command.txt of a command that fits a model other than
     ``aekit train`` (detect, impute, train-hasher, train-compressor), so ``aekit report`` and
-    ``aekit info`` read its folder as they read a training RUN (and ``aekit score`` leaves the
-    recorded ``label_column`` out of the features, as after ``aekit train``; ``aekit evaluate``
-    takes the recorded ``normal_label`` as the label of normal rows)."""
+    ``aekit info`` read its folder as they read a training RUN (and the commands that read DATA
+    for it read it with the recorded ``data_options``, as after ``aekit train``: the label
+    column left out, the images at their size; ``aekit evaluate`` takes the recorded
+    ``normal_label`` as the label of normal rows)."""
     import tomli_w
 
     from aekit.estimators.persistence import params_to_json
@@ -259,7 +260,7 @@ def write_record(
         "model": {"class": type(estimator).__name__},
         "params": _without_none(params_to_json(estimator)),
         "data": {"path": data}
-        | ({"label_column": label_column} if label_column else {})
+        | {k: v for k, v in (data_options or {}).items() if v not in (None, False)}
         | ({"normal_label": normal_label} if normal_label is not None else {}),
         "run": started.record(rows),
     }

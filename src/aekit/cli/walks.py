@@ -14,13 +14,14 @@ from aekit.cli.common import (
     ImageSize,
     LabelColumn,
     Run,
+    a_kind,
     app,
     known_label,
     labels_option,
     load_run,
-    read_data,
-    run_label_column,
+    run_data_options,
 )
+from aekit.cli.data import load_data
 
 Label = Annotated[str | None, typer.Option(help="Label to decode under (ConditionalVAE).")]
 Figure = Annotated[Path, typer.Option("-o", "--output", help="PNG file to write.")]
@@ -40,7 +41,7 @@ def _label(estimator, label: str | None):
 
 
 def _needs_label(estimator):
-    return labels_option(f"a {type(estimator).__name__} needs --label: the class to decode under.")
+    return labels_option(f"{a_kind(estimator)} needs --label: the class to decode under.")
 
 
 def _values(text: str) -> list[float]:
@@ -67,7 +68,7 @@ def traverse(
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
-    grayscale: Grayscale = False,
+    grayscale: Grayscale = None,
 ) -> None:
     """Latent traversals around one row of DATA: one row of images per latent unit, each
     decoding the row's code with that unit set to each of --values."""
@@ -80,8 +81,9 @@ def traverse(
     grid_values = _values(values)
     if units < 1:
         raise ValueError(f"--units {units} must be at least 1.")
-    label_column = run_label_column(run, data, label_column)  # left out, as in training
-    X, _ = read_data(data, label_column, image_shape, image_size, grayscale)
+    # as in training: the label column left out, the images at the recorded size
+    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    X, _ = load_data(data, options)
     rows = np.asarray(X)
     if not 0 <= index < len(rows):
         raise ValueError(f"--index {index} is outside DATA's {len(rows)} rows.")

@@ -36,6 +36,8 @@ class InputChecks:
             return self._validate_disk(on_disk, reset)
         array = as_numeric_array(X, allow_nan=self._masks_missing)
         flat = array.reshape(len(array), -1)
+        if not reset and array.ndim == 4:  # images of another size or colour: said so, not
+            self._check_shape(array)  # that their feature count differs
         validate_data(
             self, X if isinstance(X, pd.DataFrame) else flat, reset=reset, ensure_all_finite=False
         )  # as_numeric_array already said where
@@ -43,7 +45,12 @@ class InputChecks:
             self.input_ndim_ = array.ndim
             self.image_shape_ = self._resolve_shape(array, "image_shape")
             self.sequence_shape_ = self._resolve_shape(array, "sequence_shape")
-            return flat
+        else:
+            self._check_shape(array)
+        return flat
+
+    def _check_shape(self, array: np.ndarray) -> None:
+        """Images or sequences of the shape the model was fitted on."""
         for name, (ndim, _, what, _) in _SHAPES.items():
             fitted = getattr(self, f"{name}_", None)
             if array.ndim == ndim and fitted is not None and tuple(array.shape[1:]) != fitted:
@@ -56,7 +63,6 @@ class InputChecks:
                 f"X has images of shape {tuple(array.shape[1:])} but the model was fitted on "
                 "rows, not images."
             )
-        return flat
 
     def _validate_disk(self, rows: DiskRows, reset: bool) -> DiskRows:
         """What ``validate_data`` checks of an array, from the reader's header."""

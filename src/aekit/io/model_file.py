@@ -45,8 +45,11 @@ def write_model(path: str | os.PathLike, document: dict[str, Any], tree: Any) ->
 def load(path: str | os.PathLike, device: str = "cpu") -> Any:
     """Read a model written by ``estimator.save(path)``; no code in the file is ever run.
 
-    Raises ``ValueError`` for a corrupt, truncated, foreign or newer-version file.
+    Raises ``ValueError`` for a corrupt, truncated, foreign or newer-version file, and
+    ``FileNotFoundError`` for a folder, naming the model file inside (if any).
     """
+    if os.path.isdir(path):
+        raise FileNotFoundError(_folder_message(path))  # as before: no model file there
     header, tree = read_file(path, MODEL)
     check_sizes(path, header, tree)  # before the estimators (and scikit-learn) are imported
     device = str(resolve_device(device))
@@ -59,3 +62,19 @@ def load(path: str | os.PathLike, device: str = "cpu") -> Any:
         return cls._from_document(header, tree, device)
     except INCONSISTENT as err:
         raise ValueError(f"{path} does not hold a consistent {name}: {err}") from None
+
+
+def _folder_message(path: str | os.PathLike) -> str:
+    """What to pass instead of a folder: the model file in it (a RUN folder of 'aekit train'
+    holds model.safetensors), else what a model file is."""
+    files = sorted(p for p in os.listdir(path) if p.endswith(".safetensors"))
+    if "model.safetensors" in files:
+        files = ["model.safetensors"]
+    if len(files) == 1:
+        return f"{path} is a folder; load the model file in it: {os.path.join(path, files[0])}."
+    if files:
+        return f"{path} is a folder; load one of the model files in it: {', '.join(files[:5])}."
+    return (
+        f"{path} is a folder and holds no model file (.safetensors); pass the file that "
+        "estimator.save wrote (a RUN folder of 'aekit train' holds it as model.safetensors)."
+    )

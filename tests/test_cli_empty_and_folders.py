@@ -1,0 +1,56 @@
+"""Messages of review 7: DATA with no rows is said to have none, by the reader, for every
+command (an empty Parquet table made 'aekit encode' crash); ``aekit.load`` given a folder says it
+is one and names the model file to pass."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import aekit
+from aekit.cli import app
+from aekit.cli.data import DataOptions, check_training_data, open_data
+from aekit.cli.errors import error_message
+
+
+def test_the_row_count_is_said_in_words():
+    with pytest.raises(ValueError, match=r"^DATA has no rows; training needs at least 2\.$"):
+        check_training_data(np.empty((0, 3)))
+    with pytest.raises(ValueError, match=r"^DATA has 1 row; training needs at least 2\.$"):
+        check_training_data(np.ones((1, 3)))
+
+
+def test_a_table_without_rows_is_refused_when_read(tmp_path):
+    """An empty Parquet table (its schema alone): before, encode stopped on a StopIteration
+    traceback, train said 'DATA has 0 row' and a folder of them 'cannot reshape array'."""
+    empty, no_rows = tmp_path / "e.parquet", pd.DataFrame({"a": pd.Series([], dtype="float32")})
+    no_rows.to_parquet(empty)
+    (tmp_path / "folder").mkdir()
+    no_rows.to_parquet(tmp_path / "folder" / "p.parquet")
+    for spec in (empty, tmp_path / "folder"):
+        with pytest.raises(ValueError, match=r"has no rows; give a table or array with at least"):
+            open_data(str(spec), DataOptions())  # as encode, reconstruct, score read DATA
+    result = CliRunner().invoke(app, ["train", str(empty), "--out", str(tmp_path / "R")])
+    assert error_message(result.exception) == (
+        f"DATA {empty} has no rows; give a table or array with at least one."
+    )
+
+
+def test_load_of_a_folder_names_the_model_file_in_it(tmp_path):
+    run = tmp_path / "RUN"
+    run.mkdir()
+    with pytest.raises(FileNotFoundError, match="holds no model file .* model.safetensors"):
+        aekit.load(run)
+    (run / "model.safetensors").write_bytes(b"")
+    (run / "other.safetensors").write_bytes(b"")
+    with pytest.raises(FileNotFoundError, match="is a folder; load the model file in it: .*RUN"):
+        aekit.load(run)
+
+
+def test_a_class_is_named_with_its_article():
+    from aekit.cli.common import a_kind
+
+    assert a_kind(aekit.Autoencoder()) == "an Autoencoder"
+    assert a_kind(aekit.VAE()) == "a VariationalAutoencoder"

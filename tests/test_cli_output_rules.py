@@ -1,0 +1,115 @@
+"""What the commands write, checked first and by one rule (review 7): an -o suffix a command
+cannot write is refused before RUN or DATA is read, in one message that lists what it writes;
+an existing model output (a RUN, a model file, an index) is refused without --force, nothing
+written."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from aekit.cli import app
+from aekit.cli.errors import error_message
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def refused(result, *words: str) -> str:
+    assert isinstance(result.exception, ValueError), result.output
+    message = error_message(result.exception)
+    for word in words:
+        assert word in message, message
+    return message
+
+
+TABLES = ".npy, .csv or .parquet"
+ROWS = ".npy, .csv, .parquet or .png"
+
+
+@pytest.mark.parametrize(
+    "command, inputs, listed",
+    [
+        ("encode", ["RUN", "DATA"], TABLES),
+        ("reconstruct", ["RUN", "DATA"], TABLES),
+        ("score", ["RUN", "DATA"], TABLES),
+        ("predict", ["RUN", "DATA"], TABLES),
+        ("impute", ["DATA"], TABLES),
+        ("denoise", ["RUN", "DATA"], ROWS),
+        ("generate", ["RUN"], ROWS),  # .png was not listed
+        ("interpolate", ["RUN", "DATA"], ROWS),
+        ("decompress", ["RUN", "FILE"], ROWS),
+        ("search", ["INDEX", "QUERY"], ".csv or .parquet"),
+        ("traverse", ["RUN", "DATA"], "cannot draw a figure as .txt"),
+    ],
+)
+def test_an_output_suffix_is_refused_before_anything_is_read(command, inputs, listed, tmp_path):
+    """RUN and DATA do not exist: a command that read them first would say so instead."""
+    output = tmp_path / "out.txt"
+    result = invoke(command, *(tmp_path / name for name in inputs), "-o", output)
+    message = refused(result, listed)
+    assert message.startswith(("-o ", "-o/--output ")) and str(output) in message
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (["impute", "DATA", "-o", "f.csv", "--save-model", "OLD"], "--save-model"),
+        (["index", "RUN", "DATA", "--out", "OLD"], "--out"),
+        (["train-hasher", "DATA", "-o", "OLD"], "-o"),
+        (["demo", "--out", "FOLDER"], "--out"),
+    ],
+)
+def test_an_existing_model_output_needs_force(args, option, tmp_path):
+    """impute --save-model, index --out and demo --out replaced silently before."""
+    (tmp_path / "FOLDER").mkdir()
+    (tmp_path / "FOLDER" / "model.safetensors").write_text("mine")
+    (tmp_path / "OLD").write_text("mine")
+    result = invoke(*(tmp_path / a if a.isupper() else a for a in args))
+    refused(result, option, "exists", "--force")
+    assert (tmp_path / "OLD").read_text() == "mine"
+    assert (tmp_path / "FOLDER" / "model.safetensors").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["FOLDER", "OLD"]
+
+
+def test_force_replaces_an_index(tmp_path):
+    data, hasher, index = tmp_path / "x.npy", tmp_path / "h.safetensors", tmp_path / "i.index"
+    np.save(data, np.random.default_rng(0).normal(size=(30, 5)).astype(np.float32))
+    result = invoke("train-hasher", data, "--bits", "4", "--epochs", "1", "--quiet", "-o", hasher)
+    assert result.exit_code == 0, result.output
+    index.write_text("mine")
+    result = invoke("index", hasher, data, "--out", index, "--force")
+    assert result.exit_code == 0, result.output
+    from aekit.hashing import load_index
+
+    assert load_index(index).n_rows == 30
+
+
+def test_text_a_npy_cannot_hold_is_refused_before_any_row_is_computed(tmp_path):
+    """Text labels in a score table, text columns in a reconstructed table: refused once DATA
+    is open, naming -o (before: 'this output holds text columns' after the first chunk)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"a": rng.normal(size=30), "city": ["Oslo", "Rome", "Lima"] * 10})
+    table.assign(y=["u", "v"] * 15).to_csv(tmp_path / "t.csv", index=False)
+    result = invoke("train", tmp_path / "t.csv", "--model", "ae", "--label-column", "y",
+                    "--epochs", "1", "--param", "hidden_layer_sizes=[4]", "--param",
+                    "latent_dim=2", "--quiet", "--out", tmp_path / "R")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for command, words in (("score", "labels, which are text"), ("reconstruct", "text columns")):
+        result = invoke(command, tmp_path / "R", tmp_path / "t.csv", "-o", tmp_path / "o.npy")
+        assert refused(result, words).startswith(f"-o {tmp_path / 'o.npy'}: ")
+    assert not (tmp_path / "o.npy").exists()
+
+
+def test_save_model_beside_model_is_refused(tmp_path):
+    """impute --model fits nothing, so --save-model had nothing to save: it was ignored."""
+    models = ["--model", tmp_path / "m.safetensors", "--save-model", tmp_path / "new.safetensors"]
+    result = invoke("impute", tmp_path / "DATA", "-o", tmp_path / "f.csv", *models)
+    refused(result, "--save-model", "with --model nothing is fitted")
