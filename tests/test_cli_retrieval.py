@@ -72,6 +72,12 @@ def test_damaged_file_and_wrong_model_are_errors(files):
     result = invoke("decompress", model, packed, "-o", files / "never.npy")
     assert isinstance(result.exception, ValueError) and "truncated" in str(result.exception)
     assert not (files / "never.npy").exists()
+    # Review 7, finding 3: a step too small for the model's tables is refused, naming the
+    # smallest one, before anything is written.
+    result = invoke("compress", model, "digits", "-o", files / "x.aek", "--step", "1e-9")
+    assert isinstance(result.exception, ValueError), result.output
+    assert "smallest step this model supports" in str(result.exception)
+    assert not (files / "x.aek").exists()
     result = invoke("compress", files / "hasher.safetensors", "digits", "-o", files / "x.aek")
     assert isinstance(result.exception, ValueError)
     assert str(result.exception).endswith(

@@ -165,3 +165,37 @@ def test_a_fitted_compressor_keeps_its_chosen_step(tmp_path, digits):
     loaded = aekit.load(tmp_path / "c.safetensors")
     assert loaded.step_ == compressor.step_
     assert loaded.compress(digits[0]) == compressor.compress(digits[0])
+
+
+# Review 7, finding 3: a step's tables grow as 1 / step (1e-6 took 853 MB, 1e-9 killed the
+# process); a step below the smallest the model supports is refused, naming it, before any
+# table is built.
+def test_a_step_below_the_smallest_is_refused_naming_it(compressor, digits):
+    from aekit.compression.prior import MAX_SYMBOLS, smallest_step
+
+    smallest = smallest_step(compressor.quantiles_)
+    named = rf"smallest step this model supports, {smallest:.3g}\b.* step >= {smallest:.3g}\."
+    for step in (1e-300, 1e-9, 0.99 * smallest):
+        with pytest.raises(ValueError, match=named):
+            compressor.compress(digits[1][:2], step=step)
+    # The smallest step itself (as the message writes it) works, within the symbol cap.
+    tables = symbol_tables(compressor.quantiles_, float(f"{smallest:.3g}"))
+    assert max(len(p) for p in tables.probabilities) <= MAX_SYMBOLS
+    X = digits[1][:20]
+    restored = compressor.decompress(compressor.compress(X, step=float(f"{smallest:.3g}")))
+    unrounded = compressor.autoencoder_.reconstruct(X)
+    assert np.abs(restored - unrounded).max() < 1e-3  # rounding that fine changes ~nothing
+
+
+def test_bytes_announcing_a_tiny_step_are_refused(compressor, digits):
+    box = container.unpack(compressor.compress(digits[1][:2]))
+    box.step = 1e-12  # a damaged or forged header, CRC recomputed
+    with pytest.raises(ValueError, match="smallest step this model supports"):
+        compressor.decompress(container.pack(box))
+
+
+def test_a_step_parameter_below_the_smallest_is_refused_at_fit(digits):
+    with pytest.raises(ValueError, match=r"step=1e-12 is below the smallest step"):
+        Compressor(2, hidden_layer_sizes=(8,), max_iter=1, step=1e-12, device=DEVICE).fit(
+            digits[0][:50]
+        )

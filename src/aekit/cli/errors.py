@@ -142,9 +142,10 @@ _ADVICE = (
         "refit with --param preprocessing=standardize",
     ),
     (r"\bX's ", "DATA's "),  # the data the command read, wherever the message names it
-    (r"\bencoding='([\w-]+)'", r"--encoding \1"),
-    (r"\bread it with sep='(.)'", r"pass --sep '\1'"),
-    (r"\bread it with header=False", "pass --no-header"),
+    # aekit.data.table_checks names load_array's csv= options
+    (r"\bcsv=\{'encoding': '([\w-]+)'\}", r"--encoding \1"),
+    (r"\bread it with csv=\{'sep': '(.)'\}", r"pass --sep '\1'"),
+    (r"\bread it with csv=\{'header': False\}", "pass --no-header"),
     (
         r"Use a smaller latent_dim, or a DenoisingAutoencoder, SparseAutoencoder or "
         r"ContractiveAutoencoder\.",

@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.compression import container, entropy
-from aekit.compression.prior import fit_quantiles, prior_ids, symbol_tables
+from aekit.compression.prior import check_step, fit_quantiles, prior_ids, symbol_tables
 from aekit.compression.quantized import QuantizingAutoencoder
 from aekit.compression.step import MAX_ROWS, choose_step
 from aekit.data.lazy import lazy_reader, rows_at
@@ -171,7 +171,8 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         self.autoencoder_ = network
         self.__dict__.pop("_fingerprint", None)
         auto = self.step == "auto"
-        self.step_ = self._auto_step(X, ids, codes) if auto else float(self.step)
+        step = self._auto_step(X, ids, codes) if auto else float(self.step)
+        self.step_ = check_step(self.quantiles_, step)
         return self
 
     def _auto_step(self, X: Any, ids: np.ndarray | None, codes: np.ndarray) -> float:
@@ -219,13 +220,16 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             encoded a chunk at a time: memory holds its codes, not its rows.
         step : float, default=None
             Quantization step; None uses ``step_`` (the ``step`` parameter, or the one chosen).
+            A step below the smallest the model supports (its code's span split into
+            :data:`aekit.compression.prior.MAX_SYMBOLS` symbols) is refused with a
+            ``ValueError`` that names it.
 
         Returns
         -------
         data : bytes
         """
         check_is_fitted(self)
-        step = _check_step(self.step_ if step is None else step)
+        step = check_step(self.quantiles_, _check_step(self.step_ if step is None else step))
         if lazy_reader(X) is None:
             array = as_numeric_array(X)
             n_rows, row_shape, codes = len(array), array.shape[1:], self._codes(array)

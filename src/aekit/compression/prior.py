@@ -23,6 +23,12 @@ N_QUANTILES = 257
 PRIOR_ROWS = 65536
 UNIFORM_MASS = 1e-3  # share of each table spread evenly over the symbol range
 MARGIN = 2  # symbols kept beyond the training range on each side
+# Symbols per code dimension, at most. A dimension's table holds (its codes' span) / step
+# symbols, so memory and time grow as 1 / step (step 1e-6 over a span of a few units: ~1 GB,
+# 1e-9: the process is killed). 2**16 symbols split the span into 65,000 steps, rounding far
+# finer than the network's own error, in tables of 512 kB per dimension (64 MB at latent_dim
+# 128); :func:`smallest_step` turns the cap into the smallest step a model supports.
+MAX_SYMBOLS = 2**16
 
 
 def fit_quantiles(codes: np.ndarray) -> np.ndarray:
@@ -45,8 +51,38 @@ class SymbolTables:
         return np.clip(symbols, self.low, high) - self.low
 
 
+def smallest_step(quantiles: np.ndarray) -> float:
+    """The smallest step whose tables hold at most :data:`MAX_SYMBOLS` symbols in every
+    dimension, rounded up to 3 significant digits (so the figure a message shows is accepted).
+
+    A dimension spanning ``w = q[-1] - q[0]`` has at most ``w / step + 2 MARGIN + 2`` symbols
+    (the two rounded ends add one each). Codes far from 0 must also stay exact integers in
+    float64 after ``z / step``: step >= max|q| / 2**40 keeps them well inside 2**53."""
+    widest = float(np.max(quantiles[:, -1] - quantiles[:, 0], initial=0.0))
+    largest = float(np.max(np.abs(quantiles), initial=0.0))
+    step = max(widest / (MAX_SYMBOLS - 2 * MARGIN - 2), largest * 2.0**-40, 1e-300)
+    unit = 10.0 ** (np.floor(np.log10(step)) - 2)
+    return float(np.ceil(step / unit) * unit)
+
+
+def check_step(quantiles: np.ndarray, step: float) -> float:
+    """``step``, or ``ValueError`` naming the smallest step the model supports, before any
+    table is allocated."""
+    smallest = smallest_step(quantiles)
+    if step < smallest:
+        raise ValueError(
+            f"step={step:.4g} is below the smallest step this model supports, {smallest:.3g}: "
+            f"its tables would need over {MAX_SYMBOLS} symbols per code dimension (memory "
+            f"grows as 1 / step) for rounding far finer than the network's error. Use "
+            f"step >= {smallest:.3g}."
+        )
+    return step
+
+
 def symbol_tables(quantiles: np.ndarray, step: float) -> SymbolTables:
-    """The tables for quantization step ``step`` (deterministic: encoder and decoder agree)."""
+    """The tables for quantization step ``step`` (deterministic: encoder and decoder agree).
+    ``ValueError`` for a step below :func:`smallest_step`."""
+    check_step(quantiles, step)
     levels = np.linspace(0.0, 1.0, quantiles.shape[1])
     lows, tables = [], []
     for q in quantiles:

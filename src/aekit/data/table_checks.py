@@ -22,10 +22,22 @@ def _is_number(text: object) -> bool:
     return True
 
 
+def _is_pandas_range_header(names: list[str]) -> bool:
+    """A header ``0,1,2,...,n-1``: the default column names pandas writes for a DataFrame made
+    from an array (``pd.DataFrame(X).to_csv(path, index=False)``). Read as names, not data, when
+    there are 3 or more: a first data row counting 0, 1, 2, ... exactly is far less likely than
+    such a file, while a first row ``0,1`` of two binary columns is common."""
+    return len(names) >= 3 and names == [str(i) for i in range(len(names))]
+
+
 def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
     """The table with a written pandas index dropped (with a warning); ``ValueError`` for a
-    header row of numbers (a file without a header) or for unnamed columns."""
+    header row of numbers (a file without a header) or for unnamed columns. A header
+    ``0,1,...,n-1`` (pandas' names for an array's columns) is names (see
+    :func:`_is_pandas_range_header`)."""
     names = [str(c) for c in table.columns]
+    if _is_pandas_range_header(names):
+        return table
     # pandas renames a repeated name "5.1" to "5.1.1"; a name is data when it is a number or one
     # of its own column's values (a text cell of a first data row), and some name is a number.
     bases = [n.rsplit(".", 1)[0] if n.count(".") > 1 else n for n in names]
@@ -35,7 +47,8 @@ def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
     if names and all(looks_like_data) and any(_is_number(b) for b in bases):
         raise ValueError(
             f"{path}: its first row ({', '.join(names[:4])}{', ...' if len(names) > 4 else ''}) "
-            "looks like data, not column names; add a header row, or read it with header=False."
+            "looks like data, not column names; add a header row, or read it with "
+            "csv={'header': False}."
         )
     if names and names[0] == "Unnamed: 0":
         first = table.iloc[:, 0]
@@ -59,7 +72,9 @@ def read_csv(
     """``pd.read_csv`` with messages that name the file and the fix. ``header=False``: the file
     has no header row, and its columns are named x0, x1, ... A ``.tsv`` file is read with tabs
     unless ``sep`` says otherwise; a compressed one (``table.csv.gz``) is decompressed as pandas
-    infers from its name."""
+    infers from its name. The fixes the messages give are written as
+    :func:`aekit.data.datasets.load_array` takes these options (``csv={'header': False}``); the
+    command line rewrites them as its own (``--no-header``, see :mod:`aekit.cli.errors`)."""
     sep = csv_separator(path, sep)
     try:
         table = pd.read_csv(path, sep=sep, encoding=encoding, header=0 if header else None)
@@ -70,14 +85,14 @@ def read_csv(
     except UnicodeDecodeError as err:
         raise ValueError(
             f"{path} is not {encoding} text ({err.reason} at byte {err.start}); give its "
-            "encoding, e.g. encoding='latin-1', or save it as UTF-8."
+            "encoding, e.g. csv={'encoding': 'latin-1'}, or save it as UTF-8."
         ) from None
     except LookupError:
         raise ValueError(f"unknown text encoding {encoding!r}, e.g. utf-8 or latin-1.") from None
     if len(table) == 0:
         raise ValueError(f"{path} has a header row but no data rows.")
     if table.shape[1] == 1 and sep != ";" and ";" in str(table.columns[0]):
-        raise ValueError(f"{path} looks separated by ';'; read it with sep=';'.")
+        raise ValueError(f"{path} looks separated by ';'; read it with csv={{'sep': ';'}}.")
     if not header:
         table.columns = [f"x{i}" for i in range(table.shape[1])]
         return table

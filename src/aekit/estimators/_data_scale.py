@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from aekit.core.objectives.likelihoods import check_bernoulli_range, data_range
 from aekit.core.rows import LazyRows
 from aekit.data.scaling import standardization
 from aekit.estimators._disk import DiskRows, model_rows
@@ -136,12 +137,22 @@ class DataScale:
         return (int(self.n_features_in_),) if shape is None else tuple(int(v) for v in shape)
 
     def _to_model(self, flat: np.ndarray | DiskRows) -> torch.Tensor | LazyRows:
+        """Rows in the model's space: every X a fitted model takes, at ``fit`` and after (rows
+        on disk are checked a batch at a time as they are read)."""
         shape = self._network_shape()
         if isinstance(flat, DiskRows):  # read and standardized a batch at a time
-            return model_rows(flat, shape, self.data_mean_, self.data_scale_)
+            return model_rows(flat, shape, self.data_mean_, self.data_scale_, self._check_range)
+        self._check_range(flat)
         if self.data_mean_ is not None:
             flat = (flat - self.data_mean_) / self.data_scale_
         return torch.from_numpy(np.ascontiguousarray(flat, dtype=np.float32)).view(-1, *shape)
+
+    def _check_range(self, flat: np.ndarray) -> None:
+        """The rows of a Bernoulli model must lie in [0, 1], as ``fit`` requires of its X: the
+        same check for every X that reaches the network (``transform``, ``reconstruct``,
+        ``score_samples``, ``elbo``, ``reconstruction_error``, ...)."""
+        if self.likelihood_ == "bernoulli" and flat.size:
+            check_bernoulli_range(*data_range(flat), fitted=True)
 
     def _to_data(self, x: torch.Tensor) -> np.ndarray:
         flat = x.detach().cpu().numpy().reshape(len(x), -1)

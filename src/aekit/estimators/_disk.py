@@ -70,16 +70,20 @@ def likelihood_of(rows: DiskRows, likelihood: str) -> str:
     return likelihood_for_range(float(np.min(stats.low)), float(np.max(stats.high)), likelihood)
 
 
-def model_rows(rows: DiskRows, shape: tuple[int, ...], mean, scale) -> LazyRows:
-    """The rows in the model's space, read on demand: standardized when ``mean`` is given."""
-    if mean is None:
+def model_rows(rows: DiskRows, shape: tuple[int, ...], mean, scale, check=None) -> LazyRows:
+    """The rows in the model's space, read on demand: ``check(batch)`` on each batch as read,
+    then standardized when ``mean`` is given."""
+    mean32 = None if mean is None else np.asarray(mean, np.float32)
+    scale32 = None if scale is None else np.asarray(scale, np.float32)
+
+    def transform(batch: np.ndarray) -> np.ndarray:
+        if check is not None:
+            check(batch)
+        return batch if mean32 is None else (batch - mean32) / scale32
+
+    if check is None and mean is None:
         return LazyRows(rows.reader, shape)
-    mean32, scale32 = np.asarray(mean, np.float32), np.asarray(scale, np.float32)
-
-    def standardize(batch: np.ndarray) -> np.ndarray:
-        return (batch - mean32) / scale32
-
-    return LazyRows(rows.reader, shape, transform=standardize)
+    return LazyRows(rows.reader, shape, transform=transform)
 
 
 def model_range(rows: DiskRows, mean, scale, shape, likelihood: str):

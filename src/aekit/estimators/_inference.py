@@ -25,6 +25,13 @@ from aekit.estimators.streaming import writes_to_file
 _INFERENCE_BATCH = 2048
 
 
+def _row_shape(X: Any) -> tuple[int, ...]:
+    """The shape of one row of X (an array, tensor, DataFrame, dataset or nested lists), which
+    the checks have already accepted as the model's rows."""
+    shape = X.shape if hasattr(X, "shape") else np.shape(X)
+    return tuple(int(v) for v in shape[1:])
+
+
 class FittedInference(TransformerMixin):
     """Mixin: the fitted-model methods (``model_`` set by ``fit``). A ``TransformerMixin`` so
     that scikit-learn wraps the ``transform`` defined here for ``set_output`` (it wraps only
@@ -145,7 +152,9 @@ class FittedInference(TransformerMixin):
         Returns
         -------
         X_hat : ndarray shaped like the training X
-            (the path ``out`` when given)
+            Rows shaped as fit's X rows were: flat, ``(n, C, H, W)`` or ``(n, C, L)`` (Z
+            carries no shape; :meth:`reconstruct` gives back X's own). (The path ``out`` when
+            given.)
         """
         return self._decode(Z, y)
 
@@ -168,10 +177,14 @@ class FittedInference(TransformerMixin):
         Returns
         -------
         X_hat : ndarray shaped like X
-            (the path ``out`` when given)
+            Rows shaped as X's rows, whatever shape ``fit`` saw: flat rows give flat rows,
+            images ``(n, C, H, W)`` give images, sequences ``(n, C, L)`` give sequences
+            (:meth:`inverse_transform`, which sees only codes, gives rows shaped like fit's X).
+            (The path ``out`` when given.)
         """
         labels = self._labels_or_predicted(X, y)  # predicted once, for both halves
-        return self.inverse_transform(self.transform(X, labels), labels)
+        X_hat = self.inverse_transform(self.transform(X, labels), labels)
+        return X_hat.reshape(len(X_hat), *_row_shape(X))
 
     @writes_to_file
     def score_samples(self, X: Any, y: Any = None) -> np.ndarray:

@@ -79,14 +79,41 @@ class GaussianLikelihood(Likelihood):
 LIKELIHOODS = {"bernoulli": BernoulliLikelihood, "gaussian": GaussianLikelihood}
 
 
-def choose_likelihood(X: np.ndarray, likelihood: str) -> str:
-    """Resolve ``likelihood="auto"``: Bernoulli when every value lies in [0, 1], else Gaussian."""
+def data_range(X: np.ndarray) -> tuple[float, float]:
+    """The smallest and largest value of X, leaving out NaN (a missing entry, in imputation)."""
     with warnings.catch_warnings():  # a read-only array (a memmap) is only read here
         warnings.simplefilter("ignore", UserWarning)
         low, high = (float(v) for v in torch.aminmax(torch.from_numpy(X)))  # one pass, not two
-    if math.isnan(low) or math.isnan(high):  # NaN marks a missing entry (imputation)
-        low, high = float(np.nanmin(X)), float(np.nanmax(X))
-    return likelihood_for_range(low, high, likelihood)
+    if math.isnan(low) or math.isnan(high):
+        with warnings.catch_warnings():  # all NaN: (nan, nan), which no check refuses
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low, high = float(np.nanmin(X)), float(np.nanmax(X))
+    return low, high
+
+
+def choose_likelihood(X: np.ndarray, likelihood: str) -> str:
+    """Resolve ``likelihood="auto"``: Bernoulli when every value lies in [0, 1], else Gaussian."""
+    return likelihood_for_range(*data_range(X), likelihood)
+
+
+def check_bernoulli_range(low: float, high: float, fitted: bool) -> None:
+    """``ValueError`` unless [low, high] lies in [0, 1], the support of the Bernoulli likelihood.
+
+    Both at ``fit`` and for a fitted model's new X: outside [0, 1] the "log-likelihood"
+    ``x log p + (1 - x) log(1 - p)`` is none at all and grows without bound as ``x`` leaves the
+    interval (at x = -5 it is ``-5 log p + 6 log(1 - p)``, large and positive for p near 0), so
+    such rows would score as the most normal ones."""
+    if low >= 0 and high <= 1:
+        return
+    fix = (
+        "The model was fitted on data in [0, 1]; scale X as its training data was scaled."
+        if fitted
+        else "Scale X to [0, 1] or use likelihood='gaussian'."
+    )
+    raise ValueError(
+        f"likelihood='bernoulli' needs data in [0, 1], but X ranges over "
+        f"[{low:.4g}, {high:.4g}]. {fix}"
+    )
 
 
 def likelihood_for_range(low: float, high: float, likelihood: str) -> str:
@@ -98,11 +125,8 @@ def likelihood_for_range(low: float, high: float, likelihood: str) -> str:
         raise ValueError(
             f"likelihood={likelihood!r} is not supported; use 'auto', 'bernoulli' or 'gaussian'."
         )
-    if likelihood == "bernoulli" and (low < 0 or high > 1):
-        raise ValueError(
-            "likelihood='bernoulli' needs data in [0, 1], but X ranges over "
-            f"[{low:.4g}, {high:.4g}]. Scale X to [0, 1] or use likelihood='gaussian'."
-        )
+    if likelihood == "bernoulli":
+        check_bernoulli_range(low, high, fitted=False)
     return likelihood
 
 
