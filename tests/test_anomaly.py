@@ -427,3 +427,17 @@ def test_threshold_options_the_rule_reads_are_not_warned_of(params):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*no effect with threshold")
         aekit.AnomalyDetector(n_estimators=1, random_state=0, **params).fit(X)
+
+
+def test_a_member_left_on_auto_scores_rows_outside_the_training_range():
+    # "auto" picked Bernoulli on [0, 1] training rows, and the member then refused (ValueError)
+    # the very rows a detector is for: a pixel at 1.5 is an anomaly, not an error.
+    X = np.random.default_rng(0).random((200, 6))
+    member = aekit.Autoencoder(hidden_layer_sizes=(16,), latent_dim=2, max_iter=5)
+    detector = aekit.AnomalyDetector(
+        estimator=member, n_estimators=1, preprocessing=None, random_state=0
+    ).fit(X)
+    assert detector.estimators_[0].likelihood_ == "gaussian" and member.likelihood == "auto"
+    odd = X[:5].copy()
+    odd[:, 0] = 1.5
+    assert (detector.anomaly_score(odd) > detector.anomaly_score(X[:5])).all()

@@ -52,7 +52,9 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
     Parameters
     ----------
     estimator : aekit autoencoder, default=None
-        The autoencoder to fit (cloned for every ensemble member, with its own seed). None: a
+        The autoencoder to fit (cloned for every ensemble member, with its own seed; its
+        ``likelihood="auto"`` is made Gaussian, as a Bernoulli member could not score rows
+        outside [0, 1]: set ``likelihood="bernoulli"`` to keep one). None: a
         small dense :class:`aekit.DenoisingAutoencoder` sized to the data (Gaussian noise of 0.5
         standardized units, hidden layers (64, 32), code of ``clip(n_features // 2, 2, 8)``,
         30 epochs but 200 to 1000 gradient steps; :func:`default_member`).
@@ -331,8 +333,10 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         base = self.estimator
         if base is None:
             base = self._default_estimator(*A.shape)
-        elif self.categorical_groups_ and base.get_params().get("categorical_groups") is None:
-            base = clone(base).set_params(categorical_groups=self.categorical_groups_)
+        else:
+            base = _member_for_new_rows(base)
+            if self.categorical_groups_ and base.get_params().get("categorical_groups") is None:
+                base = clone(base).set_params(categorical_groups=self.categorical_groups_)
         self.n_neighbors_ = neighbor_count(self.n_neighbors, len(A))
         self.estimators_, self.error_scales_ = [], []
         self.codes_, self.distance_scales_ = [], []
@@ -481,3 +485,15 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
 
     def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
         import_detector(self, fitted, tree, device)
+
+
+def _member_for_new_rows(base: Any) -> Any:
+    """``base`` with ``likelihood="auto"`` made Gaussian.
+
+    "auto" picks Bernoulli when the training rows lie in [0, 1] (raw [0, 1] data, or
+    standardized rows of constant columns, all 0), and a Bernoulli member refuses every later
+    row outside [0, 1]: a detector exists to score rows that leave its training data, so its
+    members must take any row. A member set to ``likelihood="bernoulli"`` keeps it."""
+    if base.get_params().get("likelihood") != "auto":
+        return base
+    return clone(base).set_params(likelihood="gaussian")

@@ -111,10 +111,6 @@ class Served:
             )
         return self.encoder.transform(order_columns(X, columns))
 
-    def _labels_or_predicted(self, X: Any, labels: tuple) -> Any:
-        """A ConditionalVAE's labels: the given ones, else its prediction (as ``transform``)."""
-        return labels[0] if labels[0] is not None else self.model.predict(X)
-
     def compute(self, name: str, rows: Rows) -> np.ndarray:
         """The array of the per-row endpoint ``name`` (encode, reconstruct, score)."""
         X, labels = self._inputs(rows)
@@ -126,10 +122,7 @@ class Served:
             return self.model.score_samples(X, *labels)
         if name == "encode":
             return self.model.transform(X, *labels)
-        if not labels:
-            return self.model.reconstruct(X)
-        y = self._labels_or_predicted(X, labels)
-        return self.model.inverse_transform(self.model.transform(X, y), y)
+        return self.model.reconstruct(X, *labels)  # a CVAE predicts labels it is not given
 
     def document(self, name: str, array: np.ndarray) -> dict[str, Any]:
         """The JSON answer of the per-row endpoint ``name`` for its array."""
