@@ -12,13 +12,10 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
+from cli_helpers import invoke, refused
 
 import aekit
-from aekit.cli import app
-from aekit.cli.errors import error_message
 
-runner = CliRunner()
 QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[16]", "--quiet"]
 
 
@@ -30,20 +27,6 @@ def run(*args, cwd=None):
         cwd=cwd,
         timeout=300,
     )
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def refused(result, *words: str) -> str:
-    """The command failed with an input error (exit 2 from ``aekit``) whose message has
-    ``words``; the message as the user reads it."""
-    assert isinstance(result.exception, (ValueError, OSError)), result.output
-    message = error_message(result.exception)
-    for word in words:
-        assert word in message, message
-    return message
 
 
 def one_line_exit_2(result) -> str:

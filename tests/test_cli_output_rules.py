@@ -7,25 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
-
-from aekit.cli import app
-from aekit.cli.errors import error_message
-
-runner = CliRunner()
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def refused(result, *words: str) -> str:
-    assert isinstance(result.exception, ValueError), result.output
-    message = error_message(result.exception)
-    for word in words:
-        assert word in message, message
-    return message
-
+from cli_helpers import invoke, refused
 
 TABLES = ".npy, .csv or .parquet"
 ROWS = ".npy, .csv, .parquet or .png"

@@ -11,33 +11,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
+from cli_helpers import invoke, ok, refused
 
-from aekit.cli import app
-from aekit.cli.errors import error_message
 from aekit.cli.outputs import INPUT_ARGUMENTS, check_outputs
 from aekit.hashing import load_index
 
-runner = CliRunner()
 QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--param", "latent_dim=2",
          "--quiet"]  # fmt: skip
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def ok(result):
-    assert result.exit_code == 0, result.output
-    return result
-
-
-def refused(result, *words: str) -> str:
-    assert isinstance(result.exception, ValueError), result.output
-    message = error_message(result.exception)
-    for word in words:
-        assert word in message, message
-    return message
 
 
 def labelled(n: int = 40, seed: int = 0) -> pd.DataFrame:
