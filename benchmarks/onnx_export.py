@@ -106,16 +106,24 @@ def one_kind(cls, architecture: str, which: str, epochs: int, folder: Path) -> d
     # A feature's values are standardized ones times its standard deviation (up to 1,000 here):
     # float32 rounding of the network's output grows with it, in the API's float32 output too.
     scale = 1.0 if model.data_scale_ is None else model.data_scale_.reshape(X_hat.shape[1:])
-    return {
-        "encoder": float(np.abs(encoded - codes).max()),
-        "decoder": float(np.abs(decoded - X_hat).max()),
-        "decoder_scaled": float((np.abs(decoded - X_hat) / np.maximum(1, scale)).max()),
-        "decoder_magnitude": float(np.abs(X_hat).max()),
-        "score": float(np.abs(onnx_scores - scores).max()),
-        "score_magnitude": float(np.abs(scores).max()),
+    return differences((encoded, codes), (decoded, X_hat), (onnx_scores, scores), scale) | {
         "export_s": export_s,
         "score_python_s": python_s,
         "score_onnx_s": onnx_s,
+    }
+
+
+def differences(codes: tuple, rows: tuple, scores: tuple, scale) -> dict:
+    """The largest |ONNX - API| of the codes, the decoded rows (also over each feature's scale,
+    at least 1) and the scores, each pair given as (onnx, api), with the API's magnitudes."""
+    decoded, X_hat = rows
+    return {
+        "encoder": float(np.abs(codes[0] - codes[1]).max()),
+        "decoder": float(np.abs(decoded - X_hat).max()),
+        "decoder_scaled": float((np.abs(decoded - X_hat) / np.maximum(1, scale)).max()),
+        "decoder_magnitude": float(np.abs(X_hat).max()),
+        "score": float(np.abs(scores[0] - scores[1]).max()),
+        "score_magnitude": float(np.abs(scores[1]).max()),
     }
 
 
@@ -162,13 +170,7 @@ def table_autoencoder(epochs: int, folder: Path) -> dict:
     # the API's rows in the graph's layout: numeric columns back on the table's scale
     shift, scale = standardization(encoder)
     X_hat = model.inverse_transform(codes) * scale + shift
-    return {
-        "encoder": float(np.abs(onnx_codes - codes).max()),
-        "decoder": float(np.abs(decoded - X_hat).max()),
-        "decoder_scaled": float((np.abs(decoded - X_hat) / np.maximum(1, scale)).max()),
-        "decoder_magnitude": float(np.abs(X_hat).max()),
-        "score": float(np.abs(onnx_scores - scores).max()),
-        "score_magnitude": float(np.abs(scores).max()),
+    return differences((onnx_codes, codes), (decoded, X_hat), (onnx_scores, scores), scale) | {
         "export_s": export_s,
         "score_python_s": python_s,
         "score_onnx_s": onnx_s,
