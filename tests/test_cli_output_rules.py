@@ -26,6 +26,7 @@ ROWS = ".npy, .csv, .parquet or .png"
         ("interpolate", ["RUN", "DATA"], ROWS),
         ("decompress", ["RUN", "FILE"], ROWS),
         ("search", ["INDEX", "QUERY"], ".csv or .parquet"),
+        ("compress", ["RUN", "DATA"], "write .aek"),  # any suffix, a model file included
         ("traverse", ["RUN", "DATA"], "cannot draw a figure as .txt"),
     ],
 )
@@ -95,3 +96,21 @@ def test_save_model_beside_model_is_refused(tmp_path):
     models = ["--model", tmp_path / "m.safetensors", "--save-model", tmp_path / "new.safetensors"]
     result = invoke("impute", tmp_path / "DATA", "-o", tmp_path / "f.csv", *models)
     refused(result, "--save-model", "with --model nothing is fitted")
+
+
+@pytest.mark.parametrize("inside", ["cat/0.png", "new.png"])
+def test_an_output_inside_the_data_folder_is_refused(inside, tmp_path):
+    # denoise -o images/cat/0.png replaced a training image with a grid; a new file there
+    # would be read as one more image by the next command
+    from PIL import Image
+
+    (tmp_path / "images" / "cat").mkdir(parents=True)
+    for i in range(4):
+        Image.new("L", (8, 8), color=40 * i).save(tmp_path / "images" / "cat" / f"{i}.png")
+    before = (tmp_path / "images" / "cat" / "0.png").read_bytes()
+    output = tmp_path / "images" / inside
+    refused(invoke("denoise", tmp_path / "RUN", tmp_path / "images", "-o", output), "inside DATA")
+    assert (tmp_path / "images" / "cat" / "0.png").read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "images").rglob("*.png")) == [
+        f"{i}.png" for i in range(4)
+    ]

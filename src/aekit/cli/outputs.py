@@ -181,6 +181,7 @@ MODEL_FILES = {
 
 # The arguments through which commands read files, by parameter name: an output that is one of
 # them would be replaced by what was computed from it.
+DATA_ARGUMENTS = {"data", "query"}  # folders of images or Parquet files: every file is data
 INPUT_ARGUMENTS = {
     "data": "DATA",
     "query": "QUERY",
@@ -194,17 +195,24 @@ INPUT_ARGUMENTS = {
 
 def check_not_input(path: Path, option: str, arguments: dict[str, object]) -> None:
     """``path`` is none of the files the command reads (the same file once links and relative
-    paths are resolved): writing it would destroy the input before anyone could look back."""
-    if not path.is_file():
-        return
+    paths are resolved), nor inside a DATA folder it reads: writing it would destroy the input
+    before anyone could look back, or make the output one of the folder's images or tables."""
     for name, argument in INPUT_ARGUMENTS.items():
         source = arguments.get(name)
-        if isinstance(source, (str, Path)) and Path(source).is_file():
-            if os.path.samefile(source, path):
-                raise ValueError(
-                    f"{option} {path} is {argument} itself: writing it would replace the input; "
-                    "choose another file."
-                )
+        if not isinstance(source, (str, Path)):
+            continue
+        source = Path(source)
+        if source.is_file() and path.is_file() and os.path.samefile(source, path):
+            raise ValueError(
+                f"{option} {path} is {argument} itself: writing it would replace the input; "
+                "choose another file."
+            )
+        inside = name in DATA_ARGUMENTS and source.is_dir()  # a RUN folder may take outputs
+        if inside and path.resolve().is_relative_to(source.resolve()):
+            raise ValueError(
+                f"{option} {path} is inside {argument} {source}: it would replace or join the "
+                "files read from there; write it outside that folder."
+            )
 
 
 def check_figure(path: Path, option: str) -> None:
@@ -235,6 +243,7 @@ OUTPUT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
     "interpolate": ROWS,
     "decompress": ROWS,
     "search": ((".csv", ".parquet"), "the hits are a table with named columns"),
+    "compress": ((".aek",), "aekit's compressed rows, read by 'aekit decompress'"),
 }
 FIGURE_OUTPUTS = {"traverse", "manifold"}  # -o is a figure
 
@@ -246,7 +255,9 @@ def check_format(command: str, path: Path) -> None:
         return
     suffixes, note = OUTPUT_FORMATS.get(command, ((), ""))
     if suffixes and path.suffix.lower() not in suffixes:
-        listed = f"{', '.join(suffixes[:-1])} or {suffixes[-1]}"
+        listed = (
+            f"{', '.join(suffixes[:-1])} or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
+        )
         raise ValueError(f"-o {path}: write {listed}{f' ({note})' if note else ''}.")
 
 
