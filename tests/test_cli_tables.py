@@ -161,6 +161,9 @@ def test_serve_takes_rows_of_the_table_and_encodes_them_as_score_does(
     rebuilt = client.post("/v1/reconstruct", json=split).json()
     assert rebuilt["columns"] == ["size", "weight", "colour"] and len(rebuilt["rows"]) == 40
     assert {row[2] for row in rebuilt["rows"]} <= {"red", "green", "blue"}
+    # a .npy answer held the standardized encoding, not the table's scale: refused, 406
+    npy = client.post("/v1/reconstruct", json=split, headers={"accept": "application/x-npy"})
+    assert npy.status_code == 406 and "ask for JSON" in npy.json()["detail"]
     assert client.get("/v1/model").json()["columns"] == ["size", "weight", "colour"]
     numbers = client.post("/v1/score", json={"rows": [[1.0, 2.0, 3.0]]})
     assert numbers.status_code == 422 and "send the rows as records" in numbers.json()["detail"]

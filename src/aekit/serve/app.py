@@ -159,9 +159,12 @@ def create_app(
 
     batcher = Batcher(served, infer, limits.threads, limits.max_rows) if limits.batching else None
 
+    def wants_npy(request: Request) -> bool:
+        return NPY in request.headers.get("accept", "")
+
     def respond(request: Request, result: tuple[np.ndarray, dict[str, Any]]) -> Response:
         array, document = result
-        if NPY in request.headers.get("accept", ""):  # bulk clients: the main array as .npy
+        if wants_npy(request):  # bulk clients: the main array as .npy
             return Response(to_npy(array), media_type=NPY)
         return JSONResponse(document)
 
@@ -170,6 +173,12 @@ def create_app(
             request: Request,
             label: str | None = Query(None, description="One label for every row (CVAE)."),
         ) -> Response:
+            if name == "reconstruct" and served.encoder is not None and wants_npy(request):
+                raise BodyError(  # the table's rows hold text, which a .npy cannot
+                    406,
+                    "this model reconstructs rows of a table with text columns, which a .npy "
+                    "cannot hold; ask for JSON (drop 'Accept: application/x-npy').",
+                )
             body = await read_body(request, limits.max_body_bytes)
             rows = parse(body, request.headers.get("content-type"), label)
             if len(rows) > limits.max_rows:

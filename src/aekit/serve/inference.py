@@ -6,8 +6,8 @@ label) pass through unchanged, so a client reads the message a Python user would
 A model trained by ``aekit train`` on a table with text columns is served with the RUN's
 encoder (``RUN/encoder.json``, :class:`aekit.data.tabular.TabularEncoder`): requests send the
 table's own columns (records, or ``"columns"`` + ``"data"``), which are encoded as ``aekit score
-RUN table.csv`` encodes them, and ``reconstruct`` answers rows of those columns (its ``.npy``
-answer holds the model's encoded numbers, as text cannot go into a ``.npy``).
+RUN table.csv`` encodes them, and ``reconstruct`` answers rows of those columns (JSON only: a
+``.npy`` answer is refused, 406, as text cannot go into one).
 """
 
 from __future__ import annotations
