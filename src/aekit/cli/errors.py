@@ -73,13 +73,18 @@ _OPTION_ADVICE = (
 
 def _unused_settings(match: re.Match) -> str:
     """aekit.anomaly.thresholds.warn_unused_options' warning with the command line's flags."""
-    flags = {"contamination": "--contamination ", "X_normal": "--normal-rows"}
+    flags = {
+        "contamination": "--contamination ",
+        "X_normal": "--normal-rows",
+        "likelihood_window": "--likelihood-window ",  # detect-series
+    }
     names = []
     for item in match[1].split(", "):
         name, _, value = item.partition("=")
         flag = flags.get(name)
         names.append(f"--param {item}" if flag is None else flag + value.strip("'"))
-    return f"{', '.join(names)} {match[2]} no effect with --threshold {match[3]}"
+    rule = f"--threshold {match[3]}" + (" (the default)" if match[3] == "contamination" else "")
+    return f"{', '.join(names)} {match[2]} no effect with {rule}"
 
 
 # The networks inside composites (aekit.registry.INNER), which a command's user never named:
