@@ -1,6 +1,6 @@
 """Figures of a detector's scores: the score histogram with its threshold, and (given labels) the
 ROC and precision-recall curves. Like :mod:`aekit.viz.plots`, each draws on a Figure of its own
-when given no Axes; the input is checked first (:mod:`aekit.viz.inputs`).
+when given no Axes; the input is checked first (:mod:`aekit.viz.score_inputs`).
 
 Infinite scores (an unseen category scores +inf) are drawn, not refused: the histogram puts them
 in the bin of the largest finite score and says so in its title; the curves need only the order
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from aekit.viz.figures import new_axes, new_figure
-from aekit.viz.inputs import (
+from aekit.viz.score_inputs import (
     check_axes,
     check_binary_labels,
     check_scores,

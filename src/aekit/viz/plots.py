@@ -8,7 +8,7 @@ imported here; matplotlib loads when a function first draws and torch is never n
 ``import aekit.viz.plots`` stays cheap. Images are (n, C, H, W), (n, H, W, C), (n, H, W) or
 flat rows (square, or with an ``image_shape``); their pixels are shown on [0, 1], scaled from
 their own range when they leave it. What each function accepts is checked first
-(:mod:`aekit.viz.inputs`).
+(:mod:`aekit.viz.inputs`, :mod:`aekit.viz.score_inputs`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 
 from aekit.viz.figures import new_axes, new_figure
-from aekit.viz.inputs import as_images, check_axes, check_n_cols, check_table, to_unit_range
+from aekit.viz.inputs import as_images, check_n_cols, to_unit_range
 from aekit.viz.latent import latent_scatter
+from aekit.viz.score_inputs import check_axes, check_table
 
 __all__ = [
     "as_images", "feature_reconstructions", "image_grid", "interpolation_strip",

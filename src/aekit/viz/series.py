@@ -1,6 +1,6 @@
 """The figure of a series detector: the series, its anomaly score with the threshold, and the
 flagged spans shaded on both (and, given labels, the labelled spans). The input is checked first
-(:mod:`aekit.viz.inputs`); infinite scores are drawn at the largest finite one, as the legend
+(:mod:`aekit.viz.score_inputs`); infinite scores are drawn at the largest finite one, as the legend
 says, and still flagged."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from aekit.viz.figures import new_figure
-from aekit.viz.inputs import (
+from aekit.viz.score_inputs import (
     check_axes,
     check_binary_labels,
     check_length,
