@@ -2,9 +2,10 @@
 HTML run report.
 
 Every figure function is reachable from here, e.g. ``aekit.viz.latent_scatter(Z, y)``; each
-takes ``ax=None`` and returns the Axes it drew on (``series_figure`` returns its Figure), and
-:func:`save_figure` writes any of them to a file. The names load their module on first use, so
-``import aekit.viz`` imports neither matplotlib nor the report's jinja2.
+takes ``ax=None`` and returns the Axes it drew on, except the multi-panel ``roc_pr_curves``,
+``feature_reconstructions`` and ``series_figure``, which take ``axes=None`` (``series_figure``
+returns its Figure), and :func:`save_figure` writes any of them to a file. The names load their
+module on first use, so ``import aekit.viz`` imports neither matplotlib nor the report's jinja2.
 """
 
 from importlib import import_module
@@ -31,7 +32,7 @@ _HOMES = {
     "write_report": "report",
 }
 
-_MODULES = {*_HOMES.values(), "report_generative", "report_style"}
+_MODULES = {*_HOMES.values(), "report_generative", "report_style", "score_inputs"}
 
 __all__ = sorted(_HOMES)
 

@@ -4,8 +4,8 @@ Every figure aekit draws is a ``matplotlib.figure.Figure`` of its own, never one
 pyplot needs a backend (choosing one switches a notebook user's) and keeps each figure alive in
 its global list until closed, while a bare Figure needs neither and is freed with its last
 reference. To see one in a notebook, leave ``ax.figure`` as a cell's value, or draw on an Axes
-from ``plt.subplots()`` (every function takes ``ax=``). :func:`save_figure` is the one way a
-figure becomes a file.
+from ``plt.subplots()`` (every function takes ``ax=``, or ``axes=`` when it draws several).
+:func:`save_figure` is the one way a figure becomes a file.
 
 matplotlib loads on the first call, not on import, so importing the drawing modules stays cheap.
 """

@@ -5,6 +5,7 @@ figure drawn from misread input looks plausible and is wrong (averaged over the 
 to black, coloured by the wrong rows).
 
 Only numpy is imported here (pandas, for its missing-value test, only when labels are objects).
+Scores, thresholds, anomaly labels and tables are checked in :mod:`aekit.viz.score_inputs`.
 """
 
 from __future__ import annotations

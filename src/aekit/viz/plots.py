@@ -8,7 +8,7 @@ imported here; matplotlib loads when a function first draws and torch is never n
 ``import aekit.viz.plots`` stays cheap. Images are (n, C, H, W), (n, H, W, C), (n, H, W) or
 flat rows (square, or with an ``image_shape``); their pixels are shown on [0, 1], scaled from
 their own range when they leave it. What each function accepts is checked first
-(:mod:`aekit.viz.inputs`).
+(:mod:`aekit.viz.inputs`, :mod:`aekit.viz.score_inputs`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 from aekit.viz.figures import new_axes, new_figure
 from aekit.viz.inputs import as_images, check_n_cols, to_unit_range
 from aekit.viz.latent import latent_scatter
+from aekit.viz.score_inputs import check_axes, check_table
 
 __all__ = [
     "as_images", "feature_reconstructions", "image_grid", "interpolation_strip",
@@ -189,6 +190,7 @@ def loss_curves(
     ----------
     history : mapping of str to sequence of float
         E.g. an estimator's ``history_``: ``{"loss": [...], "kl": [...], "val_loss": [...]}``.
+        NaN or infinite epochs (a diverged run) are left out of the line, which shows a gap.
     log : bool or "auto", default="auto"
         Logarithmic y axis; "auto" uses one when every value is positive and the terms span
         more than a factor of 50.
@@ -198,17 +200,18 @@ def loss_curves(
     ax : matplotlib Axes
         With one line per entry of ``history``.
     """
+    curves = _check_history(history)
     ax = new_axes(ax, (6.4, 4.0))
-    names = list(history)
+    names = list(curves)
     terms = [n for n in names if not n.startswith("val_")]
     terms += [n[4:] for n in names if n.startswith("val_") and n[4:] not in terms]
     values = []
     for i, term in enumerate(terms):
         color = f"C{i % 10}"  # the colour cycle's own colours, one per term
         for key, style, suffix in ((term, "-", "train"), (f"val_{term}", "--", "validation")):
-            if key not in history:
+            if key not in curves:
                 continue
-            curve = np.asarray(history[key], dtype=np.float64)
+            curve = curves[key]
             values.append(curve[np.isfinite(curve)])
             epochs = np.arange(1, len(curve) + 1)
             marker = "o" if len(curve) <= 1 else None
@@ -221,9 +224,32 @@ def loss_curves(
     ax.set(xlabel="epoch", ylabel="nats per row" + (" (log scale)" if log else ""), title=title)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(True, alpha=0.3)
-    if names:
-        ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=8, frameon=False)
     return ax
+
+
+def _check_history(history: Any) -> dict[str, np.ndarray]:
+    """``history`` as name -> 1-D float array, refused unless a non-empty mapping of names to
+    sequences of numbers."""
+    if not isinstance(history, Mapping):
+        raise ValueError(
+            f"history must be a mapping of names to per-epoch values (an estimator's history_); "
+            f"got {type(history).__name__}."
+        )
+    if not history:
+        raise ValueError("history is empty: nothing to draw (was the estimator fitted?).")
+    curves = {}
+    for name, values in history.items():
+        try:
+            curve = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"history[{name!r}] must be numbers, one per epoch.") from None
+        if curve.ndim != 1:
+            raise ValueError(
+                f"history[{name!r}] must be 1-D, one value per epoch; got shape {curve.shape}."
+            )
+        curves[str(name)] = curve
+    return curves
 
 
 def feature_reconstructions(
@@ -240,7 +266,7 @@ def feature_reconstructions(
     Parameters
     ----------
     X, X_hat : array-like of shape (n_samples, n_features)
-        Data and its reconstruction.
+        Data and its reconstruction, finite (NaN would leave R² undefined).
     feature_names : sequence of str, default=None
         Titles of the panels; ``x0, x1, ...`` when None.
     max_features : int, default=8
@@ -253,17 +279,15 @@ def feature_reconstructions(
     axes : ndarray of matplotlib Axes
         One per feature drawn.
     """
-    X = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
-    X_hat = np.asarray(X_hat, dtype=np.float64).reshape(len(X_hat), -1)
+    X, X_hat = check_table(X, "X"), check_table(X_hat, "X_hat")
     if X.shape != X_hat.shape:
         raise ValueError(f"X {X.shape} and X_hat {X_hat.shape} differ in shape.")
-    if X.size == 0:
-        raise ValueError(f"X is empty (shape {X.shape}): nothing to draw.")
     n = min(check_n_cols(max_features, "max_features"), X.shape[1])
     n_cols = check_n_cols(n_cols)
-    if feature_names is None:
-        feature_names = [f"x{j}" for j in range(X.shape[1])]
-    if axes is None:
+    feature_names = _feature_names(feature_names, X.shape[1])
+    if axes is not None:
+        axes = check_axes(axes, n)
+    else:
         n_cols = min(n_cols, n)
         n_rows = -(-n // n_cols)
         fig = new_figure((2.8 * n_cols, 2.6 * n_rows))
@@ -276,7 +300,7 @@ def feature_reconstructions(
     for j, ax in enumerate(axes):
         x, x_hat = X[:, j], X_hat[:, j]
         ax.scatter(x, x_hat, s=6, alpha=0.5, linewidths=0)
-        low, high = np.nanmin([x.min(), x_hat.min()]), np.nanmax([x.max(), x_hat.max()])
+        low, high = min(x.min(), x_hat.min()), max(x.max(), x_hat.max())
         ax.plot([low, high], [low, high], color="0.3", lw=0.8, ls="--")
         variance = np.sum((x - x.mean()) ** 2)
         r2 = 1 - np.sum((x - x_hat) ** 2) / variance if variance > 0 else float("nan")
@@ -300,6 +324,7 @@ def real_vs_generated(
     Parameters
     ----------
     X_real, X_generated : array-like of shape (n, n_features)
+        Finite, with the same columns.
     features : (int, int), default=None
         Column indices of the two features; when None the most correlated pair of the first 12
         features of ``X_real`` (the pair whose joint shape says most about the model).
@@ -310,17 +335,22 @@ def real_vs_generated(
     ax : matplotlib Axes
         With two scatter collections: real first, generated second.
     """
-    X_real = np.asarray(X_real, dtype=np.float64).reshape(len(X_real), -1)
-    X_generated = np.asarray(X_generated, dtype=np.float64).reshape(len(X_generated), -1)
+    X_real, X_generated = check_table(X_real, "X_real"), check_table(X_generated, "X_generated")
+    d = X_real.shape[1]
+    if X_generated.shape[1] != d:
+        raise ValueError(
+            f"X_real has {d} columns and X_generated {X_generated.shape[1]}: generated rows must "
+            "have the real rows' columns."
+        )
+    if d < 2:
+        raise ValueError(f"X_real has {d} column: the scatter needs two features.")
+    names = _feature_names(feature_names, d)
     if features is None:
         with np.errstate(invalid="ignore", divide="ignore"):
             corr = np.nan_to_num(np.abs(np.corrcoef(X_real[:, :12], rowvar=False)))
         corr = np.atleast_2d(corr) - 2 * np.eye(min(12, X_real.shape[1]))
         features = sorted(np.unravel_index(int(np.argmax(corr)), corr.shape))
-    i, j = (int(k) for k in features)
-    names = (
-        feature_names if feature_names is not None else [f"x{k}" for k in range(X_real.shape[1])]
-    )
+    i, j = _two_features(features, d)
     ax = new_axes(ax, (5.2, 4.6))
     ax.scatter(X_real[:, i], X_real[:, j], s=10, alpha=0.5, linewidths=0, label="real")
     ax.scatter(
@@ -332,3 +362,24 @@ def real_vs_generated(
     if title:
         ax.set_title(title)
     return ax
+
+
+def _feature_names(feature_names: Sequence[str] | None, d: int) -> list[str]:
+    """One name per column: ``x0, x1, ...`` when None, else refused unless ``d`` of them."""
+    if feature_names is None:
+        return [f"x{j}" for j in range(d)]
+    if len(feature_names) != d:
+        raise ValueError(
+            f"{len(feature_names)} feature_names for {d} columns; pass one per column."
+        )
+    return [str(name) for name in feature_names]
+
+
+def _two_features(features: Any, d: int) -> tuple[int, int]:
+    """``features`` as two column indices in [0, d), else refused."""
+    pair = np.asarray(features)
+    if pair.shape != (2,) or pair.dtype.kind not in "iu" or not ((-d <= pair) & (pair < d)).all():
+        raise ValueError(
+            f"features must be two column indices below {d}, e.g. (0, 1); got {features!r}."
+        )
+    return int(pair[0]) % d, int(pair[1]) % d

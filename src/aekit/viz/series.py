@@ -1,5 +1,7 @@
 """The figure of a series detector: the series, its anomaly score with the threshold, and the
-flagged spans shaded on both (and, given labels, the labelled spans)."""
+flagged spans shaded on both (and, given labels, the labelled spans). The input is checked first
+(:mod:`aekit.viz.score_inputs`); infinite scores are drawn at the largest finite one, as the legend
+says, and still flagged."""
 
 from __future__ import annotations
 
@@ -8,6 +10,14 @@ from typing import Any
 import numpy as np
 
 from aekit.viz.figures import new_figure
+from aekit.viz.score_inputs import (
+    check_axes,
+    check_binary_labels,
+    check_length,
+    check_scores,
+    check_threshold,
+    infinite_note,
+)
 
 
 def spans(flags: Any) -> list[tuple[int, int]]:
@@ -20,11 +30,12 @@ def spans(flags: Any) -> list[tuple[int, int]]:
 def series_figure(
     values: Any,
     anomaly_scores: Any,
-    threshold: float | None,
+    threshold: float | None = None,
     time: Any = None,
     channel_names: Any = None,
     labels: Any = None,
     flags: Any = None,
+    axes=None,
 ):
     """The series (top) and its anomaly score with the threshold (bottom), on one time axis;
     points scoring above the threshold shaded red on both panels, labelled anomalies (``labels``,
@@ -34,9 +45,11 @@ def series_figure(
     ----------
     values : array-like of shape (time,) or (time, channels)
     anomaly_scores : array-like of shape (time,)
-        Higher = more anomalous, on the scale of ``threshold``.
-    threshold : float or None
-        Drawn as a line; None: no line (a rule that flags by something else than the score).
+        Higher = more anomalous, on the scale of ``threshold``. +inf (a window unlike any seen)
+        is drawn at the largest finite score, counted in the legend, and flagged.
+    threshold : float or None, default=None
+        Drawn as a line, points above it flagged; None: no line (a rule that flags by
+        something else than the score: pass its ``flags``), and nothing flagged without them.
     time : array-like of shape (time,), default=None
         The x axis (timestamps or numbers); the point index when None.
     channel_names : list of str, default=None
@@ -44,30 +57,48 @@ def series_figure(
     flags : array-like of bool of shape (time,), default=None
         The flagged points, when they are not those scoring above ``threshold``
         (``SeriesAnomalyDetector(threshold="likelihood")``).
+    axes : sequence of two matplotlib Axes, default=None
+        The series on the first, the score on the second; a new figure when None.
 
     Returns
     -------
     figure : matplotlib.figure.Figure
+        The figure of the Axes drawn on.
     """
-    values = np.asarray(values, dtype=float)
-    values = values[:, None] if values.ndim == 1 else values
-    scores = np.asarray(anomaly_scores, dtype=float)
-    x = np.arange(len(scores)) if time is None else np.asarray(time)
-    figure = new_figure((11, 5))
-    top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+    scores = check_scores(anomaly_scores)
+    n = len(scores)
+    threshold = check_threshold(threshold)
+    values = check_length(values, n, "values", "anomaly_scores").astype(float)
+    values = values.reshape(n, -1)
+    x = np.arange(n) if time is None else check_length(time, n, "time", "anomaly_scores")
+    labels = None if labels is None else check_binary_labels(labels, n)
+    if flags is not None:
+        flags = check_length(flags, n, "flags", "anomaly_scores").astype(bool)
+    elif threshold is not None:
+        flags = scores > threshold
+    else:
+        flags = np.zeros(n, dtype=bool)
     names = (
         channel_names if channel_names is not None else [f"x{i}" for i in range(values.shape[1])]
     )
+    if len(names) != values.shape[1]:
+        raise ValueError(f"{len(names)} channel_names for {values.shape[1]} channels of values.")
+    scores, note = infinite_note(scores)
+    if axes is None:
+        figure = new_figure((11, 5))
+        axes = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+    top, bottom = check_axes(axes, 2)[:2]
+    figure = top.figure
     for channel, name in zip(values.T, names):
         top.plot(x, channel, linewidth=0.7, label=str(name))
     if labels is not None:
         for first, last in spans(labels):
             top.axvspan(x[first], x[last], color="grey", alpha=0.25, linewidth=0)
-    bottom.plot(x, scores, color="black", linewidth=0.7, label="anomaly score")
+    score_label = "anomaly score" + (f" ({note})" if note else "")
+    bottom.plot(x, scores, color="black", linewidth=0.7, label=score_label)
     if threshold is not None:
         label = f"threshold {threshold:.3g}"
         bottom.axhline(threshold, color="tab:red", linestyle="--", label=label)
-    flags = scores > threshold if flags is None else np.asarray(flags, dtype=bool)
     for first, last in spans(flags):
         for ax in (top, bottom):
             ax.axvspan(x[first], x[last], color="tab:red", alpha=0.2, linewidth=0)

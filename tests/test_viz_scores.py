@@ -1,0 +1,132 @@
+"""What the score and table figures accept (score_histogram, roc_pr_curves, series_figure,
+feature_reconstructions, real_vs_generated, loss_curves): input that used to fail inside
+matplotlib or sklearn, or draw a wrong picture silently, is a ValueError naming the argument;
+infinite scores (an unseen category scores +inf) are drawn, with a note."""
+
+import inspect
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from sklearn.metrics import average_precision_score, roc_auc_score  # noqa: E402
+
+import aekit  # noqa: E402
+from aekit.viz.anomaly import roc_pr_curves, score_histogram  # noqa: E402
+from aekit.viz.figures import new_figure  # noqa: E402
+from aekit.viz.plots import feature_reconstructions, loss_curves, real_vs_generated  # noqa: E402
+from aekit.viz.series import series_figure  # noqa: E402
+
+RNG = np.random.RandomState(0)
+SCORES = np.r_[RNG.normal(size=90), RNG.normal(4, 1, size=10)]
+LABELS = np.r_[np.zeros(90), np.ones(10)]
+
+
+def counts(ax) -> np.ndarray:
+    return np.array([patch.get_height() for patch in ax.patches])
+
+
+def test_score_histogram_counts_infinite_scores_in_the_top_bin_and_says_so():
+    ax = score_histogram(np.r_[SCORES, np.inf, np.inf], 0.5)
+    plain = score_histogram(SCORES, 0.5)
+    # The two +inf rows land in the last bin, which is the finite maximum's.
+    assert counts(ax).sum() == len(SCORES) + 2
+    assert counts(ax)[-1] == counts(plain)[-1] + 2
+    assert "2 +inf scores drawn at the finite maximum" in ax.get_title()
+    assert plain.get_title() == ""
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: score_histogram(np.r_[SCORES, np.nan], 0.5), "anomaly_scores hold 1 NaN"),
+        (lambda: score_histogram([], 0.5), "anomaly_scores is empty"),
+        (lambda: score_histogram([np.inf, np.inf], 0.5), "every one of the 2"),
+        (lambda: score_histogram(SCORES, 0.5, labels=np.ones(5)), "labels has 5 entries"),
+        (lambda: score_histogram(SCORES, "high"), "threshold must be a number, or None"),
+        (lambda: score_histogram(SCORES, np.nan), "pass None"),
+        (lambda: roc_pr_curves(SCORES, np.array(["a", "b"] * 50)), "labels must be 1 .anomaly"),
+        (lambda: roc_pr_curves(SCORES, np.r_[LABELS[:-1], np.nan]), "labels must be 1"),
+        (lambda: roc_pr_curves(SCORES, np.zeros(100)), "both anomalies"),
+        (lambda: roc_pr_curves(SCORES, LABELS, axes=[new_figure((2, 2)).subplots()]), "2 panels"),
+        (lambda: series_figure(SCORES, SCORES[:90], 0.9), "values has 100 entries for 90"),
+        (lambda: series_figure(SCORES, SCORES, 0.9, time=np.arange(5)), "time has 5"),
+        (lambda: series_figure(SCORES, SCORES, 0.9, flags=[True]), "flags has 1"),
+        (lambda: series_figure(SCORES, SCORES, 0.9, labels=LABELS * 2), "labels must be 1"),
+        (lambda: series_figure(SCORES, SCORES, 0.9, channel_names=["a", "b"]), "2 channel_names"),
+    ],
+)
+def test_bad_scores_labels_and_thresholds_are_refused_by_name(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_a_threshold_of_none_draws_no_line():
+    ax = score_histogram(SCORES, None, labels=LABELS)
+    assert len(ax.get_lines()) == 0 and len(ax.patches) == 100  # two histograms of 50 bins
+    figure = series_figure(SCORES, SCORES, None)
+    top, bottom = figure.axes
+    assert len(bottom.get_lines()) == 1  # the score, no threshold line
+    assert len(top.patches) == 0  # nothing flagged without a threshold or flags
+    flagged = series_figure(SCORES, SCORES, None, flags=SCORES > 3)
+    assert len(flagged.axes[0].patches) > 0
+
+
+def test_curves_rank_infinite_scores_highest_exactly():
+    scores = SCORES.copy()
+    scores[[95, 96, 5]] = np.inf  # two anomalies and one normal row from an unseen category
+    axes = roc_pr_curves(scores, LABELS)
+    finite = np.where(np.isinf(scores), 1e6, scores)  # the same order, finite
+    roc = axes[0].get_legend().get_texts()[0].get_text()
+    pr = axes[1].get_legend().get_texts()[0].get_text()
+    assert roc == f"ROC-AUC {roc_auc_score(LABELS, finite):.3f}"
+    assert pr == f"PR-AUC {average_precision_score(LABELS, finite):.3f}"
+    assert "3 +inf scores ranked highest" in axes[0].get_title()
+
+
+def test_series_figure_draws_infinite_scores_at_the_finite_maximum_and_flags_them():
+    scores = SCORES.copy()
+    scores[50] = np.inf
+    axes = new_figure((6, 4)).subplots(2, 1)
+    figure = series_figure(SCORES, scores, 3.0, axes=axes)
+    assert figure is axes[0].figure
+    line = axes[1].get_lines()[0]
+    assert np.max(line.get_ydata()) == np.max(SCORES[np.isfinite(scores)])
+    assert "1 +inf score drawn at the finite maximum" in line.get_label()
+    spans = [p.get_x() for p in axes[1].patches]  # flagged spans start where scores pass 3
+    assert 50 in spans
+
+
+def test_tables_are_checked_before_drawing():
+    X = RNG.rand(60, 5)
+    holed = X.copy()
+    holed[3, 2] = np.nan
+    with pytest.raises(ValueError, match=r"X_hat has NaN or infinite values in 1 of 60 rows \(3\)"):
+        feature_reconstructions(X, holed)
+    with pytest.raises(ValueError, match="3 feature_names for 5 columns"):
+        feature_reconstructions(X, X, feature_names=list("abc"))
+    with pytest.raises(ValueError, match="X_real has 5 columns and X_generated 4"):
+        real_vs_generated(X, X[:30, :4], features=(0, 1))
+    with pytest.raises(ValueError, match="two column indices below 5"):
+        real_vs_generated(X, X, features=(0, 5))
+    with pytest.raises(ValueError, match="X_generated has NaN"):
+        real_vs_generated(X, holed)
+    with pytest.raises(ValueError, match="history is empty"):
+        loss_curves({})
+    with pytest.raises(ValueError, match="history must be a mapping"):
+        loss_curves([1.0, 2.0])
+    with pytest.raises(ValueError, match=r"history\['loss'\] must be numbers"):
+        loss_curves({"loss": ["a", "b"]})
+
+
+def test_every_figure_function_takes_ax_or_axes_as_the_readme_says():
+    # Multi-panel figures take axes= (a sequence of Axes), the others ax=: README "Figures".
+    multi = {"roc_pr_curves", "feature_reconstructions", "series_figure"}
+    for name in aekit.viz.__all__:
+        if name in {"as_images", "save_figure", "write_figures", "write_report"}:
+            continue
+        params = inspect.signature(getattr(aekit.viz, name)).parameters
+        assert ("axes" if name in multi else "ax") in params, name
+        assert ("ax" if name in multi else "axes") not in params, name
