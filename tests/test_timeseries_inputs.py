@@ -91,3 +91,39 @@ def test_a_channel_with_a_text_cell_is_an_error():
     typo = frame.assign(a=frame["a"].astype(object).where(frame.index != 7, "n/a?"))
     with pytest.raises(ValueError, match="column 'a' holds 'n/a\\?' \\(row 7\\), not a number"):
         aekit.SeriesAnomalyDetector(window=16, time_column="t").fit(typo)
+
+
+def test_unnamed_series_and_integer_columns_are_channels_by_position():
+    # They raised KeyError: the channel names were made strings, then looked up in X.
+    v = np.sin(np.arange(120) / 4)
+    by_array = _tiny().fit(np.c_[v, v[::-1]])
+    frame = pd.DataFrame(np.c_[v, v[::-1]])  # columns 0, 1: no feature names, as scikit-learn
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_allclose(
+            _tiny().fit(frame).score_samples(frame), by_array.score_samples(frame)
+        )
+        unnamed = _tiny().fit(pd.Series(v))
+        np.testing.assert_allclose(unnamed.score_samples(pd.Series(v)), unnamed.score_samples(v))
+    assert not hasattr(unnamed, "feature_names_in_")
+    named = _tiny().fit(pd.Series(v, name="v"))
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        named.score_samples(pd.Series(v))
+
+
+def test_a_bool_column_is_a_0_1_channel_and_a_date_column_needs_time_column():
+    v = np.sin(np.arange(120) / 4)
+    flags = pd.DataFrame({"v": v, "on": v > 0})
+    detector, numbers = _tiny().fit(flags), flags.astype(float)
+    assert list(detector.feature_names_in_) == ["v", "on"]
+    np.testing.assert_allclose(
+        detector.score_samples(flags), _tiny().fit(numbers).score_samples(numbers)
+    )
+    dated = pd.DataFrame({"ts": pd.date_range("2024", periods=120, freq="h"), "v": v})
+    with pytest.raises(
+        ValueError, match="date column 'ts' but no time_column; pass time_column='ts'"
+    ):
+        _tiny().fit(dated)
+    as_text = pd.DataFrame({"v": v, "w": v.astype(str)})
+    with pytest.raises(ValueError, match="column 'w' holds numbers stored as text"):
+        _tiny().fit(as_text)

@@ -70,8 +70,10 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         evenly (see ``handle_missing``). None: rows are evenly spaced points.
     value_columns : list of str, str or None, default=None
         The channels of a DataFrame, picked by name; None: every numeric column but the time
-        column, and a DataFrame scored must then have the same ones in the same order (a
-        ValueError otherwise, as scikit-learn checks feature names).
+        column (a bool column is a 0/1 channel; a date column without ``time_column`` is an
+        error), and a DataFrame scored must then have the same ones in the same order (a
+        ValueError otherwise, as scikit-learn checks feature names). Columns not named by
+        strings (an unnamed Series, a DataFrame of an array) are channels by position.
     contamination : "auto" or float in (0, 0.5], default="auto"
         Expected fraction of anomalous points for ``threshold="contamination"``; "auto": peaks
         over threshold at ``risk``, robust to a few anomalies in the training series

@@ -52,8 +52,9 @@ def check_time_column(frame, time_column: str) -> None:
         )
 
 
-def value_names(frame, time_column: str | None, value_columns: Any) -> list[str]:
-    """The value columns of a DataFrame: those named, else every numeric column but the time."""
+def value_names(frame, time_column: str | None, value_columns: Any) -> list:
+    """The value columns of a DataFrame, as its own labels: those named, else every numeric or
+    bool column (a bool is a 0/1 channel: a flag such as "machine on") but the time."""
     if time_column is not None:
         check_time_column(frame, time_column)
     if value_columns is not None:
@@ -63,22 +64,42 @@ def value_names(frame, time_column: str | None, value_columns: Any) -> list[str]
             raise ValueError(
                 f"value_columns {missing} are not columns of X; it has {list(frame.columns)}."
             )
-        return [str(c) for c in names]
+        return names
     rest = frame.drop(columns=[time_column] if time_column else [])
-    numeric = rest.select_dtypes("number")
-    _check_text_columns(rest.drop(columns=numeric.columns))
+    numeric = rest.select_dtypes(["number", "bool"])
+    _check_date_columns(rest, time_column)
+    _check_text_columns(rest.drop(columns=numeric.columns).select_dtypes(exclude="datetime"))
     if numeric.shape[1] == 0:
         raise ValueError(
             "X has no numeric value columns; name them with value_columns "
             f"(columns: {list(frame.columns)})."
         )
-    return [str(c) for c in numeric.columns]
+    return list(numeric.columns)
+
+
+def channel_names(labels: list) -> list[str] | None:
+    """The channels' names as scikit-learn keeps feature names: strings, or None when no label
+    is a string (an unnamed Series, a DataFrame of an array: columns 0, 1, ...), which are then
+    channels by position, like an array's."""
+    if not any(isinstance(c, str) for c in labels):
+        return None
+    return [str(c) for c in labels]
+
+
+def _check_date_columns(rest, time_column: str | None) -> None:
+    """A date column is a time axis, not a channel: without time_column, say which to name."""
+    dates = list(rest.select_dtypes(["datetime", "datetimetz"]).columns)
+    if dates and time_column is None:
+        raise ValueError(
+            f"X has a date column {dates[0]!r} but no time_column; pass "
+            f"time_column={dates[0]!r} to use it as the time axis, or drop it."
+        )
 
 
 def _check_text_columns(text) -> None:
     """Columns left out of the channels because they are not numbers (as documented) must not
     be channels with a typo: one that holds numbers but for a few cells is an error, naming the
-    cell, rather than a channel silently dropped."""
+    cell, rather than a channel silently dropped; one that holds only numbers, as text, too."""
     import pandas as pd
 
     from aekit.data.column_checks import json_value
@@ -86,13 +107,19 @@ def _check_text_columns(text) -> None:
     for name in text.columns:
         cells = text[name].dropna()
         numbers = pd.to_numeric(cells, errors="coerce")
-        if len(cells) and numbers.notna().mean() >= 0.9:
-            row = int(np.flatnonzero(numbers.isna().to_numpy())[0])
+        if not len(cells) or numbers.notna().mean() < 0.9:
+            continue
+        if numbers.notna().all():
             raise ValueError(
-                f"column {name!r} holds {json_value(cells.iloc[row])!r} (row "
-                f"{cells.index[row]}), not a number, among numbers; fix it or name the channels "
-                "with value_columns."
+                f"column {name!r} holds numbers stored as text ({text[name].dtype}); convert "
+                "it with pd.to_numeric, or name the channels with value_columns."
             )
+        row = int(np.flatnonzero(numbers.isna().to_numpy())[0])
+        raise ValueError(
+            f"column {name!r} holds {json_value(cells.iloc[row])!r} (row "
+            f"{cells.index[row]}), not a number, among numbers; fix it or name the channels "
+            "with value_columns."
+        )
 
 
 def check_value_names(fitted: Any, given: list[str] | None, owner: str) -> None:
@@ -183,8 +210,9 @@ def read_series(
         X = X.to_frame()
     if isinstance(X, pd.DataFrame):
         _check_points(len(X))
-        names = value_names(X, time_column, value_columns)
-        values = X[names].to_numpy(np.float64, na_value=np.nan)
+        labels = value_names(X, time_column, value_columns)
+        values = X[labels].to_numpy(np.float64, na_value=np.nan)
+        names = channel_names(labels)
         t = _time_numbers(X, time_column) if time_column is not None else None
     else:
         if time_column is not None:
