@@ -1,10 +1,13 @@
 """How :class:`SeriesAnomalyDetector` reads its input: one series or several, each a DataFrame
 (optionally with a time column), a ``(time,)`` or ``(time, channels)`` array, or a list of those.
 
-A series with a time column must be sorted and evenly spaced: windows assume one step between
-points. Missing timestamps (a gap in the grid) and missing values (NaN) are an error, unless
-``handle_missing="interpolate"``: the series is then put on its regular grid (the median step)
-and its gaps filled by linear interpolation in time; scores come back on the original rows.
+A series with a time column (or a DatetimeIndex, used when there is no time column) must be
+sorted and evenly spaced: windows assume one step between points, in calendar units where those
+are what is even (months, days in local time: :mod:`aekit.timeseries.time_axis`). Missing
+timestamps (a gap in the grid) and missing values (NaN) are an error, unless
+``handle_missing="interpolate"``: the series is then put on its regular grid (the median step,
+named in the messages) and its gaps filled by linear interpolation in time; scores come back on
+the original rows.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from aekit.timeseries.time_axis import TimeAxis, date_axis, numeric_axis
 
 HANDLE_MISSING = ("error", "interpolate")
 
@@ -25,6 +30,7 @@ class Series:
     values: np.ndarray
     grid_time: np.ndarray | None = None
     row_time: np.ndarray | None = None
+    step: str | None = None  # the time step, where the series has a time axis
 
     def to_rows(self, per_point: np.ndarray) -> np.ndarray:
         """Values computed on the grid, at the original rows (linear in time)."""
@@ -46,10 +52,16 @@ def is_several(X: Any) -> bool:
 
 
 def check_time_column(frame, time_column: str) -> None:
-    if time_column not in frame.columns:
+    if time_column in frame.columns:
+        return
+    if time_column in frame.index.names:
         raise ValueError(
-            f"time_column {time_column!r} is not a column of X; it has {list(frame.columns)}."
+            f"time_column {time_column!r} is X's index, not a column; pass X.reset_index() "
+            "(or, for a DatetimeIndex, time_column=None: the index is then the time axis)."
         )
+    raise ValueError(
+        f"time_column {time_column!r} is not a column of X; it has {list(frame.columns)}."
+    )
 
 
 def value_names(frame, time_column: str | None, value_columns: Any) -> list:
@@ -154,6 +166,33 @@ def check_value_names(fitted: Any, given: list[str] | None, owner: str) -> None:
     )
 
 
+def check_steps(series: list[Series], fitted: str | None, fitting: bool) -> None:
+    """Windows of ``window`` points span ``window`` steps: a series sampled every minute scored
+    by a detector fitted on hourly ones compares an hour with two days and a half. Warned of,
+    not refused (the caller may know the dynamics do not depend on the step)."""
+    import warnings
+
+    steps = [s.step for s in series if s.step is not None]
+    if fitting:
+        if len(set(steps)) > 1:
+            warnings.warn(
+                f"the series of X have different time steps {sorted(set(steps))}; windows of "
+                "the same number of points then span different stretches of time.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return
+    other = sorted({s for s in steps if s != fitted}) if fitted is not None else []
+    if other:
+        warnings.warn(
+            f"X is sampled every {other[0]!r}, but the detector was fitted on series sampled "
+            f"every {fitted!r}: a window then spans another stretch of time; resample X to "
+            f"{fitted!r}.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 def parse_times(column, time_column: str):
     """A column of dates as UTC instants. A zone's UTC offset changes at daylight saving time,
     and pandas writes a zone-aware column as text with each row's own offset
@@ -173,14 +212,13 @@ def parse_times(column, time_column: str):
         ) from None
 
 
-def _time_numbers(frame, time_column: str) -> np.ndarray:
-    """The time column as float64 (seconds for datetimes), checked strictly increasing."""
+def _time_axis(column, time_column: str) -> TimeAxis:
+    """The time column (or index, as a Series) as positions on an even axis, checked strictly
+    increasing (as instants)."""
     import pandas as pd
 
-    check_time_column(frame, time_column)
-    column = frame[time_column]
     if pd.api.types.is_numeric_dtype(column):
-        t = column.to_numpy(np.float64)
+        t, stamps = column.to_numpy(np.float64), None
     else:
         stamps = parse_times(column, time_column)
         if stamps.isna().any():
@@ -197,7 +235,7 @@ def _time_numbers(frame, time_column: str) -> np.ndarray:
             f"time column {time_column!r} is not strictly increasing (row {row}); sort X by "
             "time and drop repeated timestamps."
         )
-    return t
+    return numeric_axis(t) if stamps is None else date_axis(column, stamps)
 
 
 def read_series(
@@ -213,7 +251,12 @@ def read_series(
         labels = value_names(X, time_column, value_columns)
         values = X[labels].to_numpy(np.float64, na_value=np.nan)
         names = channel_names(labels)
-        t = _time_numbers(X, time_column) if time_column is not None else None
+        if time_column is not None:
+            axis = _time_axis(X[time_column], time_column)
+        elif isinstance(X.index, pd.DatetimeIndex):
+            axis = _time_axis(X.index.to_series(index=np.arange(len(X))), "(the index)")
+        else:
+            axis = None
     else:
         if time_column is not None:
             raise ValueError(
@@ -231,10 +274,10 @@ def read_series(
                 f"a series must be (time,) or (time, channels); got shape {values.shape}."
             )
         _check_points(len(values))
-        names, t = None, None
+        names, axis = None, None
     if np.isinf(values).any():
         raise ValueError("X contains infinite values; replace them.")
-    return _on_grid(values, t, handle_missing), names
+    return _on_grid(values, axis, handle_missing), names
 
 
 def _check_points(n_points: int) -> None:
@@ -242,7 +285,9 @@ def _check_points(n_points: int) -> None:
         raise ValueError("the series has no points (X is empty); give it at least window points.")
 
 
-def _on_grid(values: np.ndarray, t: np.ndarray | None, handle_missing: str) -> Series:
+def _on_grid(values: np.ndarray, axis: TimeAxis | None, handle_missing: str) -> Series:
+    t = None if axis is None else axis.t
+    named = None if axis is None else axis.step
     nan_rows = np.flatnonzero(np.isnan(values).any(axis=1))
     gaps = np.array([], dtype=int)
     if t is not None and len(t) > 2:
@@ -258,16 +303,17 @@ def _on_grid(values: np.ndarray, t: np.ndarray | None, handle_missing: str) -> S
         if len(gaps):
             raise ValueError(
                 f"the time column is not evenly spaced (after row {int(gaps[0])}: missing or "
-                "irregular timestamps); resample it, or pass handle_missing='interpolate'."
+                f"irregular timestamps; the step is {named}, the grid interpolation fills); "
+                "resample it, or pass handle_missing='interpolate'."
             )
-        return Series(values)
+        return Series(values, step=named)
     if t is None:
         t = np.arange(len(values), dtype=np.float64)
         step = 1.0
     elif len(t) <= 2:
         step = float(np.diff(t)[0]) if len(t) == 2 else 1.0
     if not len(nan_rows) and not len(gaps):
-        return Series(values)
+        return Series(values, step=named)
     grid = t[0] + step * np.arange(int(round((t[-1] - t[0]) / step)) + 1)
     filled = []
     for channel in values.T:
@@ -275,4 +321,4 @@ def _on_grid(values: np.ndarray, t: np.ndarray | None, handle_missing: str) -> S
         if not seen.any():
             raise ValueError("a value column of X is empty (all NaN); drop it.")
         filled.append(np.interp(grid, t[seen], channel[seen]))
-    return Series(np.column_stack(filled), grid_time=grid, row_time=t)
+    return Series(np.column_stack(filled), grid_time=grid, row_time=t, step=named)
