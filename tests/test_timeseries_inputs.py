@@ -125,6 +125,8 @@ def test_a_bool_column_is_a_0_1_channel_and_a_date_column_needs_time_column():
         ValueError, match="date column 'ts' but no time_column; pass time_column='ts'"
     ):
         _tiny().fit(dated)
+    zoned = dated.assign(utc=dated["ts"].dt.tz_localize("UTC"))  # a second date: not a channel
+    assert list(_tiny(time_column="ts").fit(zoned).feature_names_in_) == ["v"]
     as_text = pd.DataFrame({"v": v, "w": v.astype(str)})
     with pytest.raises(ValueError, match="column 'w' holds numbers stored as text"):
         _tiny().fit(as_text)
@@ -181,6 +183,8 @@ def test_a_datetime_index_is_the_time_axis(tmp_path):
         detector.score_samples(frame.iloc[::2])  # every other row: another step
     with pytest.warns(UserWarning, match="sampled every 'min'.*resample X to 'h'"):
         detector.score_samples(_hourly(freq="min"))
+    with pytest.raises(ValueError, match="X's DatetimeIndex is not strictly increasing"):
+        detector.score_samples(frame.iloc[::-1])
     path = tmp_path / "detector.safetensors"
     detector.save(path)
     assert aekit.load(path).time_step_ == "h"

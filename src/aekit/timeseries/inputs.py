@@ -80,7 +80,9 @@ def value_names(frame, time_column: str | None, value_columns: Any) -> list:
     rest = frame.drop(columns=[time_column] if time_column else [])
     numeric = rest.select_dtypes(["number", "bool"])
     _check_date_columns(rest, time_column)
-    _check_text_columns(rest.drop(columns=numeric.columns).select_dtypes(exclude="datetime"))
+    _check_text_columns(
+        rest.drop(columns=numeric.columns).select_dtypes(exclude=["datetime", "datetimetz"])
+    )
     if numeric.shape[1] == 0:
         raise ValueError(
             "X has no numeric value columns; name them with value_columns "
@@ -212,27 +214,27 @@ def parse_times(column, time_column: str):
         ) from None
 
 
-def _time_axis(column, time_column: str) -> TimeAxis:
+def _time_axis(column, time_column: str | None) -> TimeAxis:
     """The time column (or index, as a Series) as positions on an even axis, checked strictly
-    increasing (as instants)."""
+    increasing (as instants). ``time_column`` None: the column is X's DatetimeIndex."""
     import pandas as pd
+
+    what = "X's DatetimeIndex" if time_column is None else f"time column {time_column!r}"
 
     if pd.api.types.is_numeric_dtype(column):
         t, stamps = column.to_numpy(np.float64), None
     else:
         stamps = parse_times(column, time_column)
         if stamps.isna().any():
-            raise ValueError(
-                f"time column {time_column!r} has empty timestamps; fill or drop them."
-            )
+            raise ValueError(f"{what} has empty timestamps; fill or drop them.")
         t = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(np.float64)
     if np.isnan(t).any():
-        raise ValueError(f"time column {time_column!r} has empty timestamps; fill or drop them.")
+        raise ValueError(f"{what} has empty timestamps; fill or drop them.")
     steps = np.diff(t)
     if (steps <= 0).any():
         row = int(np.argmax(steps <= 0)) + 1
         raise ValueError(
-            f"time column {time_column!r} is not strictly increasing (row {row}); sort X by "
+            f"{what} is not strictly increasing (row {row}); sort X by "
             "time and drop repeated timestamps."
         )
     return numeric_axis(t) if stamps is None else date_axis(column, stamps)
@@ -254,7 +256,7 @@ def read_series(
         if time_column is not None:
             axis = _time_axis(X[time_column], time_column)
         elif isinstance(X.index, pd.DatetimeIndex):
-            axis = _time_axis(X.index.to_series(index=np.arange(len(X))), "(the index)")
+            axis = _time_axis(X.index.to_series(index=np.arange(len(X))), None)
         else:
             axis = None
     else:
