@@ -153,16 +153,17 @@ def test_calendar_regular_time_axes_are_even(freq, tz, step):
         assert series.step == step and series.row_time is None  # the rows are the grid
 
 
-def test_a_calendar_gap_is_named_and_filled_on_its_calendar_grid():
-    stamps = pd.date_range("2010-01-01", periods=150, freq="MS")
+@pytest.mark.parametrize(("freq", "step"), [("MS", "1 month"), ("B", "B")])
+def test_a_calendar_gap_is_named_and_filled_on_its_calendar_grid(freq, step):
+    stamps = pd.date_range("2010-01-01", periods=150, freq=freq)
     values = np.sin(np.arange(150) / 4)
     gappy = pd.DataFrame({"t": stamps, "v": values}).drop(index=[60, 61])
-    with pytest.raises(ValueError, match="after row 59.*the step is 1 month"):
+    with pytest.raises(ValueError, match=f"after row 59.*the step is {step}"):
         read_series(gappy, "t", None, "error")
     series, _ = read_series(gappy, "t", None, "interpolate")
-    assert len(series.values) == 150  # one point per month, the two missing months filled
+    assert len(series.values) == 150  # one point per step (no weekends), the two missing filled
     np.testing.assert_allclose(series.values[[59, 62], 0], values[[59, 62]])
-    # The filled months lie on the straight line between their neighbours.
+    # The filled points lie on the straight line between their neighbours.
     np.testing.assert_allclose(
         series.values[60:62, 0], values[59] + (values[62] - values[59]) * np.array([1, 2]) / 3
     )

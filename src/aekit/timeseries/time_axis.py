@@ -9,8 +9,9 @@ on which the steps are all equal (as one median step):
 2. wall-clock seconds in the column's own zone: daily or weekly in local time;
 3. months (year * 12 + month), when every date is the same day of its month (or every one a
    month's last day) at the same time of day: monthly, quarterly, yearly;
-4. pandas' inferred frequency (``pd.infer_freq``: business days, for instance): the rows are
-   then its consecutive steps.
+4. business days (``np.busday_count``), when every date is a weekday at the same time of day;
+5. pandas' inferred frequency (``pd.infer_freq``: week-of-month dates, for instance): the rows
+   are then its consecutive steps.
 
 A series with gaps is even on none of them; it is put on the one whose median step the most
 steps equal (where its gaps are counted and, with ``handle_missing="interpolate"``, filled), and
@@ -53,9 +54,9 @@ def date_axis(column, stamps) -> TimeAxis:
         wall = (local - local.iloc[0]).dt.total_seconds().to_numpy(np.float64)
         if (np.diff(wall) > 0).all():
             candidates.append((wall, None))
-        months = _months(local)
-        if months is not None:
-            candidates.append((months, "month"))
+        for t, unit in ((_months(local), "month"), (_business_days(local), "B")):
+            if t is not None:
+                candidates.append((t, unit))
     for t, unit in candidates:
         if _even(t):
             return TimeAxis(t, _step_name(t, unit))
@@ -105,6 +106,14 @@ def _months(local) -> np.ndarray | None:
     return (local.dt.year * 12 + local.dt.month - 1).to_numpy(np.float64)
 
 
+def _business_days(local) -> np.ndarray | None:
+    """Weekdays since the first date, when every date is a weekday at the same time of day."""
+    if (local.dt.day_of_week >= 5).any() or (local - local.dt.normalize()).nunique() != 1:
+        return None
+    days = local.dt.normalize().to_numpy("datetime64[D]")
+    return np.busday_count(days[0], days).astype(np.float64)
+
+
 def _even(t: np.ndarray) -> bool:
     return len(t) < 3 or _share_at_median(t) == 1.0
 
@@ -120,6 +129,8 @@ def _step_name(t: np.ndarray, unit: str | None) -> str:
     import pandas as pd
 
     step = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    if unit == "B":
+        return "B" if step == 1 else f"{step:g}B"
     if unit == "month":
         return f"{step:g} month" + ("s" if step != 1 else "")
     if step <= 0:
