@@ -186,6 +186,8 @@ def test_a_datetime_index_is_the_time_axis(tmp_path):
         detector.score_samples(_hourly(freq="min"))
     with pytest.raises(ValueError, match="X's DatetimeIndex is not strictly increasing"):
         detector.score_samples(frame.iloc[::-1])
+    with pytest.warns(UserWarning, match=r"different time steps \['2h', 'h'\]"):
+        _tiny().fit([frame, frame.iloc[::2]])
     path = tmp_path / "detector.safetensors"
     detector.save(path)
     assert aekit.load(path).time_step_ == "h"
