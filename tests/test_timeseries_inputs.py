@@ -9,6 +9,7 @@ import pytest
 
 import aekit
 from aekit.timeseries import SeriesAnomalyDetector
+from aekit.timeseries.inputs import read_series
 
 
 def _tiny(**params):
@@ -91,3 +92,117 @@ def test_a_channel_with_a_text_cell_is_an_error():
     typo = frame.assign(a=frame["a"].astype(object).where(frame.index != 7, "n/a?"))
     with pytest.raises(ValueError, match="column 'a' holds 'n/a\\?' \\(row 7\\), not a number"):
         aekit.SeriesAnomalyDetector(window=16, time_column="t").fit(typo)
+
+
+def test_unnamed_series_and_integer_columns_are_channels_by_position():
+    # They raised KeyError: the channel names were made strings, then looked up in X.
+    v = np.sin(np.arange(120) / 4)
+    by_array = _tiny().fit(np.c_[v, v[::-1]])
+    frame = pd.DataFrame(np.c_[v, v[::-1]])  # columns 0, 1: no feature names, as scikit-learn
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_allclose(
+            _tiny().fit(frame).score_samples(frame), by_array.score_samples(frame)
+        )
+        unnamed = _tiny().fit(pd.Series(v))
+        np.testing.assert_allclose(unnamed.score_samples(pd.Series(v)), unnamed.score_samples(v))
+    assert not hasattr(unnamed, "feature_names_in_")
+    named = _tiny().fit(pd.Series(v, name="v"))
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        named.score_samples(pd.Series(v))
+
+
+def test_a_bool_column_is_a_0_1_channel_and_a_date_column_needs_time_column():
+    v = np.sin(np.arange(120) / 4)
+    flags = pd.DataFrame({"v": v, "on": v > 0})
+    detector, numbers = _tiny().fit(flags), flags.astype(float)
+    assert list(detector.feature_names_in_) == ["v", "on"]
+    np.testing.assert_allclose(
+        detector.score_samples(flags), _tiny().fit(numbers).score_samples(numbers)
+    )
+    dated = pd.DataFrame({"ts": pd.date_range("2024", periods=120, freq="h"), "v": v})
+    with pytest.raises(
+        ValueError, match="date column 'ts' but no time_column; pass time_column='ts'"
+    ):
+        _tiny().fit(dated)
+    zoned = dated.assign(utc=dated["ts"].dt.tz_localize("UTC"))  # a second date: not a channel
+    assert list(_tiny(time_column="ts").fit(zoned).feature_names_in_) == ["v"]
+    as_text = pd.DataFrame({"v": v, "w": v.astype(str)})
+    with pytest.raises(ValueError, match="column 'w' holds numbers stored as text"):
+        _tiny().fit(as_text)
+
+
+@pytest.mark.parametrize(
+    ("freq", "tz", "step"),
+    [
+        ("MS", None, "1 month"),
+        ("ME", None, "1 month"),
+        ("QS", None, "3 months"),
+        ("D", "Europe/Paris", "D"),
+        ("B", None, "B"),
+        ("h", "Europe/Paris", "h"),
+    ],
+)
+def test_calendar_regular_time_axes_are_even(freq, tz, step):
+    # Months of 28-31 days and days of 23 or 25 hours across daylight saving were refused as
+    # "missing or irregular timestamps".
+    stamps = pd.date_range("2010-01-01", periods=150, freq=freq, tz=tz)
+    frame = pd.DataFrame({"t": stamps, "v": np.sin(np.arange(150) / 4)})
+    for given in (frame, frame.assign(t=stamps.astype(str))):  # as read back from a CSV
+        series, _ = read_series(given, "t", None, "error")
+        assert series.step == step and series.row_time is None  # the rows are the grid
+
+
+@pytest.mark.parametrize(("freq", "step"), [("MS", "1 month"), ("B", "B")])
+def test_a_calendar_gap_is_named_and_filled_on_its_calendar_grid(freq, step):
+    stamps = pd.date_range("2010-01-01", periods=150, freq=freq)
+    values = np.sin(np.arange(150) / 4)
+    gappy = pd.DataFrame({"t": stamps, "v": values}).drop(index=[60, 61])
+    with pytest.raises(ValueError, match=f"after row 59.*the step is {step}"):
+        read_series(gappy, "t", None, "error")
+    series, _ = read_series(gappy, "t", None, "interpolate")
+    assert len(series.values) == 150  # one point per step (no weekends), the two missing filled
+    np.testing.assert_allclose(series.values[[59, 62], 0], values[[59, 62]])
+    # The filled points lie on the straight line between their neighbours.
+    np.testing.assert_allclose(
+        series.values[60:62, 0], values[59] + (values[62] - values[59]) * np.array([1, 2]) / 3
+    )
+
+
+def _hourly(n=120, freq="h"):
+    index = pd.date_range("2024-01-01", periods=n, freq=freq, name="timestamp")
+    return pd.DataFrame({"v": np.sin(np.arange(n) / 4)}, index=index)
+
+
+def test_a_datetime_index_is_the_time_axis(tmp_path):
+    frame = _hourly()
+    detector = _tiny().fit(frame)
+    assert detector.time_step_ == "h"
+    with pytest.raises(ValueError, match="not evenly spaced.*the step is h"):
+        detector.score_samples(frame.drop(index=frame.index[[30, 31]]))  # a gap: refused
+    with pytest.warns(UserWarning, match="sampled every '2h', but the detector was fitted"):
+        detector.score_samples(frame.iloc[::2])  # every other row: another step
+    with pytest.warns(UserWarning, match="sampled every 'min'.*resample X to 'h'"):
+        detector.score_samples(_hourly(freq="min"))
+    with pytest.raises(ValueError, match="X's DatetimeIndex is not strictly increasing"):
+        detector.score_samples(frame.iloc[::-1])
+    with pytest.warns(UserWarning, match=r"different time steps \['2h', 'h'\]"):
+        _tiny().fit([frame, frame.iloc[::2]])
+    path = tmp_path / "detector.safetensors"
+    detector.save(path)
+    assert aekit.load(path).time_step_ == "h"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the same step, also from a time column: no warning
+        detector.score_samples(frame)
+        _tiny(time_column="timestamp").fit(frame.reset_index()).score_samples(frame.reset_index())
+
+
+def test_time_column_naming_the_index_suggests_reset_index():
+    with pytest.raises(ValueError, match=r"'timestamp' is X's index.*X.reset_index\(\)"):
+        _tiny(time_column="timestamp").fit(_hourly())
+
+
+def test_causal_score_is_nan_before_the_first_whole_window():
+    v = np.sin(np.arange(120) / 4)
+    scores = _tiny().fit(v).causal_score(v)
+    assert np.isnan(scores[:9]).all() and np.isfinite(scores[9:]).all()  # window=10, as documented

@@ -36,6 +36,7 @@ from aekit.timeseries import likelihood
 from aekit.timeseries.inputs import (
     HANDLE_MISSING,
     Series,
+    check_steps,
     check_value_names,
     is_several,
     read_series,
@@ -67,11 +68,15 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         default detector, chosen on NAB (see the module docstring).
     time_column : str or None, default=None
         Column of a DataFrame holding the timestamps (dates or numbers); it must increase, and
-        evenly (see ``handle_missing``). None: rows are evenly spaced points.
+        evenly (see ``handle_missing``): in instants, local days, months or pandas' inferred
+        frequency (:mod:`aekit.timeseries.time_axis`). None: a DatetimeIndex of X if it has
+        one, else rows are evenly spaced points.
     value_columns : list of str, str or None, default=None
         The channels of a DataFrame, picked by name; None: every numeric column but the time
-        column, and a DataFrame scored must then have the same ones in the same order (a
-        ValueError otherwise, as scikit-learn checks feature names).
+        column (a bool column is a 0/1 channel; a date column without ``time_column`` is an
+        error), and a DataFrame scored must then have the same ones in the same order (a
+        ValueError otherwise, as scikit-learn checks feature names). Columns not named by
+        strings (an unnamed Series, a DataFrame of an array) are channels by position.
     contamination : "auto" or float in (0, 0.5], default="auto"
         Expected fraction of anomalous points for ``threshold="contamination"``; "auto": peaks
         over threshold at ``risk``, robust to a few anomalies in the training series
@@ -121,6 +126,10 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         Channels.
     feature_names_in_ : ndarray of str
         The value columns, when fitted on DataFrames.
+    time_step_ : str or None
+        The training series' time step ("h", "D", "1 month", ...; None without a time axis):
+        a series scored with another step is warned of, since a window then spans another
+        stretch of time.
 
     Examples
     --------
@@ -223,7 +232,9 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
                 f"every series of X must have the same channels; got {sorted(widths)}."
             )
         series = [s for s, _ in read]
+        check_steps(series, getattr(self, "time_step_", None), fitting)
         if fitting:
+            self.time_step_ = next((s.step for s in series if s.step is not None), None)
             self.n_features_in_ = widths.pop()
             if names is not None:
                 self.feature_names_in_ = np.asarray(names, dtype=object)
@@ -362,6 +373,9 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         Returns
         -------
         scores : ndarray of shape (time,), or a list of them when X is a list of series
+            NaN for the first ``window - 1`` points of each series (no window ends there):
+            metrics such as ``roc_auc_score`` refuse NaN, so score ``scores[window - 1:]``
+            against ``labels[window - 1:]``.
         """
         return self._per_series(X, lambda s: s, self._causal_scores)
 
@@ -459,6 +473,7 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
                 self.likelihood_prior_.tolist() if hasattr(self, "likelihood_prior_") else None
             ),
             "n_features_in_": self.n_features_in_,
+            "time_step_": self.time_step_,
             "feature_names_in_": None if names is None else list(names),
         }
         return fitted, {"detector": tree}
@@ -468,6 +483,7 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         self.mean_ = np.asarray(fitted["mean_"], dtype=np.float64)
         self.scale_ = np.asarray(fitted["scale_"], dtype=np.float64)
         self.n_features_in_ = int(fitted["n_features_in_"])
+        self.time_step_ = fitted.get("time_step_")  # absent from files written before it
         if fitted["feature_names_in_"] is not None:
             self.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
         self.threshold_ = float(fitted["threshold_"])

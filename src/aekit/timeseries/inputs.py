@@ -1,10 +1,13 @@
 """How :class:`SeriesAnomalyDetector` reads its input: one series or several, each a DataFrame
 (optionally with a time column), a ``(time,)`` or ``(time, channels)`` array, or a list of those.
 
-A series with a time column must be sorted and evenly spaced: windows assume one step between
-points. Missing timestamps (a gap in the grid) and missing values (NaN) are an error, unless
-``handle_missing="interpolate"``: the series is then put on its regular grid (the median step)
-and its gaps filled by linear interpolation in time; scores come back on the original rows.
+A series with a time column (or a DatetimeIndex, used when there is no time column) must be
+sorted and evenly spaced: windows assume one step between points, in calendar units where those
+are what is even (months, days in local time: :mod:`aekit.timeseries.time_axis`). Missing
+timestamps (a gap in the grid) and missing values (NaN) are an error, unless
+``handle_missing="interpolate"``: the series is then put on its regular grid (the median step,
+named in the messages) and its gaps filled by linear interpolation in time; scores come back on
+the original rows.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from aekit.timeseries.time_axis import TimeAxis, date_axis, numeric_axis
 
 HANDLE_MISSING = ("error", "interpolate")
 
@@ -25,6 +30,7 @@ class Series:
     values: np.ndarray
     grid_time: np.ndarray | None = None
     row_time: np.ndarray | None = None
+    step: str | None = None  # the time step, where the series has a time axis
 
     def to_rows(self, per_point: np.ndarray) -> np.ndarray:
         """Values computed on the grid, at the original rows (linear in time)."""
@@ -46,14 +52,21 @@ def is_several(X: Any) -> bool:
 
 
 def check_time_column(frame, time_column: str) -> None:
-    if time_column not in frame.columns:
+    if time_column in frame.columns:
+        return
+    if time_column in frame.index.names:
         raise ValueError(
-            f"time_column {time_column!r} is not a column of X; it has {list(frame.columns)}."
+            f"time_column {time_column!r} is X's index, not a column; pass X.reset_index() "
+            "(or, for a DatetimeIndex, time_column=None: the index is then the time axis)."
         )
+    raise ValueError(
+        f"time_column {time_column!r} is not a column of X; it has {list(frame.columns)}."
+    )
 
 
-def value_names(frame, time_column: str | None, value_columns: Any) -> list[str]:
-    """The value columns of a DataFrame: those named, else every numeric column but the time."""
+def value_names(frame, time_column: str | None, value_columns: Any) -> list:
+    """The value columns of a DataFrame, as its own labels: those named, else every numeric or
+    bool column (a bool is a 0/1 channel: a flag such as "machine on") but the time."""
     if time_column is not None:
         check_time_column(frame, time_column)
     if value_columns is not None:
@@ -63,22 +76,44 @@ def value_names(frame, time_column: str | None, value_columns: Any) -> list[str]
             raise ValueError(
                 f"value_columns {missing} are not columns of X; it has {list(frame.columns)}."
             )
-        return [str(c) for c in names]
+        return names
     rest = frame.drop(columns=[time_column] if time_column else [])
-    numeric = rest.select_dtypes("number")
-    _check_text_columns(rest.drop(columns=numeric.columns))
+    numeric = rest.select_dtypes(["number", "bool"])
+    _check_date_columns(rest, time_column)
+    _check_text_columns(
+        rest.drop(columns=numeric.columns).select_dtypes(exclude=["datetime", "datetimetz"])
+    )
     if numeric.shape[1] == 0:
         raise ValueError(
             "X has no numeric value columns; name them with value_columns "
             f"(columns: {list(frame.columns)})."
         )
-    return [str(c) for c in numeric.columns]
+    return list(numeric.columns)
+
+
+def channel_names(labels: list) -> list[str] | None:
+    """The channels' names as scikit-learn keeps feature names: strings, or None when no label
+    is a string (an unnamed Series, a DataFrame of an array: columns 0, 1, ...), which are then
+    channels by position, like an array's."""
+    if not any(isinstance(c, str) for c in labels):
+        return None
+    return [str(c) for c in labels]
+
+
+def _check_date_columns(rest, time_column: str | None) -> None:
+    """A date column is a time axis, not a channel: without time_column, say which to name."""
+    dates = list(rest.select_dtypes(["datetime", "datetimetz"]).columns)
+    if dates and time_column is None:
+        raise ValueError(
+            f"X has a date column {dates[0]!r} but no time_column; pass "
+            f"time_column={dates[0]!r} to use it as the time axis, or drop it."
+        )
 
 
 def _check_text_columns(text) -> None:
     """Columns left out of the channels because they are not numbers (as documented) must not
     be channels with a typo: one that holds numbers but for a few cells is an error, naming the
-    cell, rather than a channel silently dropped."""
+    cell, rather than a channel silently dropped; one that holds only numbers, as text, too."""
     import pandas as pd
 
     from aekit.data.column_checks import json_value
@@ -86,13 +121,19 @@ def _check_text_columns(text) -> None:
     for name in text.columns:
         cells = text[name].dropna()
         numbers = pd.to_numeric(cells, errors="coerce")
-        if len(cells) and numbers.notna().mean() >= 0.9:
-            row = int(np.flatnonzero(numbers.isna().to_numpy())[0])
+        if not len(cells) or numbers.notna().mean() < 0.9:
+            continue
+        if numbers.notna().all():
             raise ValueError(
-                f"column {name!r} holds {json_value(cells.iloc[row])!r} (row "
-                f"{cells.index[row]}), not a number, among numbers; fix it or name the channels "
-                "with value_columns."
+                f"column {name!r} holds numbers stored as text ({text[name].dtype}); convert "
+                "it with pd.to_numeric, or name the channels with value_columns."
             )
+        row = int(np.flatnonzero(numbers.isna().to_numpy())[0])
+        raise ValueError(
+            f"column {name!r} holds {json_value(cells.iloc[row])!r} (row "
+            f"{cells.index[row]}), not a number, among numbers; fix it or name the channels "
+            "with value_columns."
+        )
 
 
 def check_value_names(fitted: Any, given: list[str] | None, owner: str) -> None:
@@ -127,6 +168,33 @@ def check_value_names(fitted: Any, given: list[str] | None, owner: str) -> None:
     )
 
 
+def check_steps(series: list[Series], fitted: str | None, fitting: bool) -> None:
+    """Windows of ``window`` points span ``window`` steps: a series sampled every minute scored
+    by a detector fitted on hourly ones compares an hour with two days and a half. Warned of,
+    not refused (the caller may know the dynamics do not depend on the step)."""
+    import warnings
+
+    steps = [s.step for s in series if s.step is not None]
+    if fitting:
+        if len(set(steps)) > 1:
+            warnings.warn(
+                f"the series of X have different time steps {sorted(set(steps))}; windows of "
+                "the same number of points then span different stretches of time.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return
+    other = sorted({s for s in steps if s != fitted}) if fitted is not None else []
+    if other:
+        warnings.warn(
+            f"X is sampled every {other[0]!r}, but the detector was fitted on series sampled "
+            f"every {fitted!r}: a window then spans another stretch of time; resample X to "
+            f"{fitted!r}.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 def parse_times(column, time_column: str):
     """A column of dates as UTC instants. A zone's UTC offset changes at daylight saving time,
     and pandas writes a zone-aware column as text with each row's own offset
@@ -146,31 +214,30 @@ def parse_times(column, time_column: str):
         ) from None
 
 
-def _time_numbers(frame, time_column: str) -> np.ndarray:
-    """The time column as float64 (seconds for datetimes), checked strictly increasing."""
+def _time_axis(column, time_column: str | None) -> TimeAxis:
+    """The time column (or index, as a Series) as positions on an even axis, checked strictly
+    increasing (as instants). ``time_column`` None: the column is X's DatetimeIndex."""
     import pandas as pd
 
-    check_time_column(frame, time_column)
-    column = frame[time_column]
+    what = "X's DatetimeIndex" if time_column is None else f"time column {time_column!r}"
+
     if pd.api.types.is_numeric_dtype(column):
-        t = column.to_numpy(np.float64)
+        t, stamps = column.to_numpy(np.float64), None
     else:
         stamps = parse_times(column, time_column)
         if stamps.isna().any():
-            raise ValueError(
-                f"time column {time_column!r} has empty timestamps; fill or drop them."
-            )
+            raise ValueError(f"{what} has empty timestamps; fill or drop them.")
         t = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(np.float64)
     if np.isnan(t).any():
-        raise ValueError(f"time column {time_column!r} has empty timestamps; fill or drop them.")
+        raise ValueError(f"{what} has empty timestamps; fill or drop them.")
     steps = np.diff(t)
     if (steps <= 0).any():
         row = int(np.argmax(steps <= 0)) + 1
         raise ValueError(
-            f"time column {time_column!r} is not strictly increasing (row {row}); sort X by "
+            f"{what} is not strictly increasing (row {row}); sort X by "
             "time and drop repeated timestamps."
         )
-    return t
+    return numeric_axis(t) if stamps is None else date_axis(column, stamps)
 
 
 def read_series(
@@ -183,9 +250,15 @@ def read_series(
         X = X.to_frame()
     if isinstance(X, pd.DataFrame):
         _check_points(len(X))
-        names = value_names(X, time_column, value_columns)
-        values = X[names].to_numpy(np.float64, na_value=np.nan)
-        t = _time_numbers(X, time_column) if time_column is not None else None
+        labels = value_names(X, time_column, value_columns)
+        values = X[labels].to_numpy(np.float64, na_value=np.nan)
+        names = channel_names(labels)
+        if time_column is not None:
+            axis = _time_axis(X[time_column], time_column)
+        elif isinstance(X.index, pd.DatetimeIndex):
+            axis = _time_axis(X.index.to_series(index=np.arange(len(X))), None)
+        else:
+            axis = None
     else:
         if time_column is not None:
             raise ValueError(
@@ -203,10 +276,10 @@ def read_series(
                 f"a series must be (time,) or (time, channels); got shape {values.shape}."
             )
         _check_points(len(values))
-        names, t = None, None
+        names, axis = None, None
     if np.isinf(values).any():
         raise ValueError("X contains infinite values; replace them.")
-    return _on_grid(values, t, handle_missing), names
+    return _on_grid(values, axis, handle_missing), names
 
 
 def _check_points(n_points: int) -> None:
@@ -214,7 +287,9 @@ def _check_points(n_points: int) -> None:
         raise ValueError("the series has no points (X is empty); give it at least window points.")
 
 
-def _on_grid(values: np.ndarray, t: np.ndarray | None, handle_missing: str) -> Series:
+def _on_grid(values: np.ndarray, axis: TimeAxis | None, handle_missing: str) -> Series:
+    t = None if axis is None else axis.t
+    named = None if axis is None else axis.step
     nan_rows = np.flatnonzero(np.isnan(values).any(axis=1))
     gaps = np.array([], dtype=int)
     if t is not None and len(t) > 2:
@@ -230,16 +305,17 @@ def _on_grid(values: np.ndarray, t: np.ndarray | None, handle_missing: str) -> S
         if len(gaps):
             raise ValueError(
                 f"the time column is not evenly spaced (after row {int(gaps[0])}: missing or "
-                "irregular timestamps); resample it, or pass handle_missing='interpolate'."
+                f"irregular timestamps; the step is {named}, the grid interpolation fills); "
+                "resample it, or pass handle_missing='interpolate'."
             )
-        return Series(values)
+        return Series(values, step=named)
     if t is None:
         t = np.arange(len(values), dtype=np.float64)
         step = 1.0
     elif len(t) <= 2:
         step = float(np.diff(t)[0]) if len(t) == 2 else 1.0
     if not len(nan_rows) and not len(gaps):
-        return Series(values)
+        return Series(values, step=named)
     grid = t[0] + step * np.arange(int(round((t[-1] - t[0]) / step)) + 1)
     filled = []
     for channel in values.T:
@@ -247,4 +323,4 @@ def _on_grid(values: np.ndarray, t: np.ndarray | None, handle_missing: str) -> S
         if not seen.any():
             raise ValueError("a value column of X is empty (all NaN); drop it.")
         filled.append(np.interp(grid, t[seen], channel[seen]))
-    return Series(np.column_stack(filled), grid_time=grid, row_time=t)
+    return Series(np.column_stack(filled), grid_time=grid, row_time=t, step=named)
