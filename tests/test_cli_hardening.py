@@ -374,3 +374,15 @@ def test_a_param_the_command_has_an_option_for_is_refused(tmp_path):
     for flag, words in cases.items():
         refused(invoke(*words), flag)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
+
+
+def test_predict_says_which_labels_it_left_out_of_the_accuracy(tmp_path):
+    # A label the model never learned was silently counted as unlabelled ("accuracy on the 1
+    # labelled rows"), where score and evaluate refuse it.
+    table(40).assign(kind=["x", "y"] * 20).to_csv(tmp_path / "t.csv", index=False)
+    run_args = ["--label-column", "kind", "--model", "cvae", *QUICK, "--out", tmp_path / "R"]
+    assert invoke("train", tmp_path / "t.csv", *run_args).exit_code == 0
+    table(10).assign(kind=["x"] + ["bird"] * 9).to_csv(tmp_path / "n.csv", index=False)
+    with pytest.warns(UserWarning, match=r"9 rows have labels the model never learned \(bird"):
+        result = invoke("predict", tmp_path / "R", tmp_path / "n.csv", "-o", tmp_path / "p.csv")
+    assert result.exit_code == 0 and "on the 1 labelled rows" in result.output
