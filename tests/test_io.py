@@ -273,6 +273,15 @@ def test_garbage_bytes(content, tmp_path):
         aekit.load(path, device=DEVICE)
 
 
+@pytest.mark.parametrize("name", ["table.csv", "rows.csv.gz", "codes.npy", "t.parquet"])
+def test_a_data_file_given_as_a_model_is_named_as_data(name, tmp_path):
+    # 'aekit info table.csv' said "truncated or corrupt? ... header too large"
+    path = tmp_path / name
+    path.write_bytes(b"a,b\n1,2\n")
+    with pytest.raises(ValueError, match="is a data file, not an aekit model"):
+        aekit.load(path, device=DEVICE)
+
+
 def test_plain_safetensors_file_is_refused(tmp_path):
     path = tmp_path / "plain.safetensors"
     save_file({"w": torch.zeros(3, 2)}, str(path))

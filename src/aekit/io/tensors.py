@@ -112,6 +112,11 @@ def save_tree(path: str | os.PathLike, header: dict[str, Any], tree: Any) -> Non
     atomic_write(path, lambda tmp: save_file(tensors, tmp, metadata=metadata))
 
 
+# Files that hold data, never a model (the layers above read them as DATA).
+_DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".parquet", ".npy", ".npz", ".json", ".png", ".jpg"}
+_TEXT_GZ = (".csv.gz", ".tsv.gz", ".csv.zip", ".csv.bz2", ".csv.xz", ".csv.zst")
+
+
 def load_tree(
     path: str | os.PathLike, check: Callable[[dict[str, Any]], object] | None = None
 ) -> tuple[dict[str, Any], Any]:
@@ -130,6 +135,10 @@ def load_tree(
         with safe_open(path, framework="pt") as handle:
             metadata = handle.metadata() or {}
     except (SafetensorError, OSError, ValueError, RuntimeError) as err:
+        if path.suffix.lower() in _DATA_SUFFIXES or path.name.lower().endswith(_TEXT_GZ):
+            raise ValueError(  # e.g. 'aekit info table.csv': data where a model was expected
+                f"{path} is a data file, not an aekit model: give a model file (.safetensors)."
+            ) from None
         raise ValueError(
             f"{path} is not a readable aekit file (truncated or corrupt?): {err}"
         ) from None
