@@ -206,3 +206,12 @@ def test_causal_score_is_nan_before_the_first_whole_window():
     v = np.sin(np.arange(120) / 4)
     scores = _tiny().fit(v).causal_score(v)
     assert np.isnan(scores[:9]).all() and np.isfinite(scores[9:]).all()  # window=10, as documented
+
+
+def test_a_text_column_left_out_of_the_channels_is_named_at_fit():
+    # detect-series on a table with a text column dropped it from the channels without a word
+    with pytest.warns(UserWarning, match="text column\\(s\\) note left out of the channels"):
+        _tiny().fit(_channels())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # channels named: nothing left out unsaid
+        _tiny(value_columns=["a", "b", "c"]).fit(_channels())

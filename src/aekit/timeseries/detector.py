@@ -40,6 +40,7 @@ from aekit.timeseries.inputs import (
     check_value_names,
     is_several,
     read_series,
+    warn_left_out_text,
 )
 from aekit.timeseries.windows import spread_windows, window_starts
 
@@ -234,6 +235,8 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         series = [s for s, _ in read]
         check_steps(series, getattr(self, "time_step_", None), fitting)
         if fitting:
+            if self.value_columns is None:
+                warn_left_out_text(parts[0], self.time_column)
             self.time_step_ = next((s.step for s in series if s.step is not None), None)
             self.n_features_in_ = widths.pop()
             if names is not None:

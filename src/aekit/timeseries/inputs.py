@@ -91,6 +91,26 @@ def value_names(frame, time_column: str | None, value_columns: Any) -> list:
     return list(numeric.columns)
 
 
+def warn_left_out_text(X: Any, time_column: str | None) -> None:
+    """At fit, name the text columns of a DataFrame that are not channels: only numbers (and
+    bools) are scored, as documented, but a column the user meant as a channel must not vanish
+    unsaid (a column of numbers with a few typos is an error instead: :func:`value_names`)."""
+    import warnings
+
+    import pandas as pd
+
+    if not isinstance(X, pd.DataFrame):
+        return
+    rest = X.drop(columns=[time_column] if time_column in X.columns else [])
+    text = rest.select_dtypes(exclude=["number", "bool", "datetime", "datetimetz"]).columns
+    if len(text):
+        warnings.warn(
+            f"text column(s) {', '.join(map(str, text))} left out of the channels (only "
+            "numbers are scored); to choose the channels, name them with value_columns.",
+            stacklevel=4,
+        )
+
+
 def channel_names(labels: list) -> list[str] | None:
     """The channels' names as scikit-learn keeps feature names: strings, or None when no label
     is a string (an unnamed Series, a DataFrame of an array: columns 0, 1, ...), which are then
