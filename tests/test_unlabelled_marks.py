@@ -24,9 +24,8 @@ def test_the_rule_on_every_kind_of_label():
         expected
     )
     assert unlabelled_rows(np.array([-1.0, 3.0, np.nan, -1, 2])).tolist() == expected
-    assert unlabelled_rows(pd.Series([-1, 3, None, None, 2], dtype="Int64").to_numpy()).tolist() == (
-        expected
-    )
+    nullable = pd.Series([-1, 3, None, None, 2], dtype="Int64").to_numpy()
+    assert unlabelled_rows(nullable).tolist() == expected
     # "-1.5", "x-1" and True are labels; -1 is no blank cell of a label column (it is a value)
     assert not unlabelled_rows(np.array(["-1.5", "x-1", "1"])).any()
     assert not unlabelled_rows(np.array([True, False])).any()

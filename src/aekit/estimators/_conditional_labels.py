@@ -50,8 +50,8 @@ class ConditionalLabels:
         classes, index = fit_labels(_discrete(labels[~unlabelled]))
         if len(classes) < 2:  # one input per class: with one, y says nothing and predict is fixed
             raise ValueError(
-                f"y has 1 labelled class only ({classes.tolist()[0]!r}; -1, missing values and empty "
-                "text mark unlabelled rows); a ConditionalVAE needs at least 2. Label rows "
+                f"y has 1 labelled class only ({classes.tolist()[0]!r}; -1, missing values and "
+                "empty text mark unlabelled rows); a ConditionalVAE needs at least 2. Label rows "
                 "of another class, or fit a VariationalAutoencoder to rows of one class."
             )
         self.semi_supervised_ = self.classifier is True or bool(unlabelled.any())
