@@ -149,7 +149,9 @@ def blank_labels(labels: np.ndarray) -> np.ndarray:
     """Which of a 1-D array's labels are blank: a missing value (:func:`missing_labels`) or
     text that is empty or only spaces (an empty cell of a CSV read as text, a Parquet "")."""
     blank = missing_labels(labels)
-    if labels.dtype.kind in "US" or labels.dtype == object:
+    if labels.dtype.kind == "U":
+        return blank | (np.char.strip(labels) == "")
+    if labels.dtype.kind == "S" or labels.dtype == object:
         blank |= np.array([_is_text(v) and not _text(v).strip() for v in labels], dtype=bool)
     return blank
 
@@ -166,7 +168,10 @@ def unlabelled_rows(labels: np.ndarray) -> np.ndarray:
     missing = missing_labels(labels)
     if labels.dtype.kind in "iuf":
         return missing | (labels == UNLABELLED_LABEL)
-    if labels.dtype.kind not in "USO":  # booleans, dates: no value marks a row
+    if labels.dtype.kind == "U":  # text alone: vectorized (a CSV's column of names)
+        text = np.char.strip(labels)
+        return missing | (text == "") | (text == str(UNLABELLED_LABEL))
+    if labels.dtype.kind not in "SO":  # booleans, dates: no value marks a row
         return missing
     marked = [
         gone
