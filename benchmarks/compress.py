@@ -203,7 +203,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--datasets", nargs="+", default=["mnist", "fashion-mnist"])
     parser.add_argument("--latent-dim", type=int, default=128)
     parser.add_argument("--rate-weight", type=float, default=0.001)
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument(
+        "--epochs",
+        type=lambda v: v if v == "auto" else int(v),
+        default="auto",
+        help="max_iter; 'auto' (the default): 30, more on small data (1,000 gradient steps)",
+    )
     parser.add_argument("--hidden", type=int, nargs="*", default=[512, 256])
     parser.add_argument("--steps", type=float, nargs="+", default=STEPS)
     parser.add_argument("--n-train", type=int, default=None, help="first N training images")

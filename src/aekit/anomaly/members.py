@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 
+from aekit.estimators.epochs import epochs_for_steps
 from aekit.estimators.stacked import fit_stacked, stack_refusal
 
 MEMBER_TRAINING = ("auto", "stacked", "sequential")
@@ -56,9 +57,7 @@ def member_epochs(n_samples: int, batch: int) -> int:
     get at least 200 steps (a network needs them whatever the rows), large ones at most 1000,
     enough for a 64-32 network on tabular rows (cross-validated: ``benchmarks/anomaly.py --cv``).
     """
-    per_epoch = int(np.ceil(n_samples / batch))
-    low, high = int(np.ceil(200 / per_epoch)), max(1, 1000 // per_epoch)
-    return int(np.clip(30, low, high)) if low <= high else high
+    return epochs_for_steps(n_samples, batch, 30, min_steps=200, max_steps=1000)
 
 
 DEFAULT_NOISE = 0.5  # Gaussian noise (standardized units) of the default members; 0: plain

@@ -170,10 +170,11 @@ def check_training_data(X: Any) -> None:
 
 def blank_cells(values: np.ndarray) -> np.ndarray:
     """Which cells of a label column are blank: None, NaN or NA (how pandas reads an empty
-    cell), as every estimator reads a missing label."""
-    from aekit.data.validation import missing_labels
+    cell) or empty text, as every estimator reads a missing label
+    (:func:`aekit.data.validation.blank_labels`)."""
+    from aekit.data.validation import blank_labels
 
-    return missing_labels(np.asarray(values))
+    return blank_labels(np.asarray(values))
 
 
 def _blank_labels(y: np.ndarray | None) -> np.ndarray | None:

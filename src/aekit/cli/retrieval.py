@@ -210,7 +210,10 @@ def search(
 def train_compressor(
     data: Data,
     latent_dim: Annotated[int, typer.Option(help="Dimensions of the code.")] = 128,
-    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 30,
+    epochs: Annotated[
+        int | None,
+        typer.Option(help="Training epochs [default: 30, more on small data: 1,000 steps]."),
+    ] = None,
     param: Param = None,
     output: ModelFile = None,
     out: RunOut = None,
@@ -227,7 +230,7 @@ def train_compressor(
         label_column=label_column, image_shape=image_shape, image_size=image_size,
         grayscale=grayscale, force=force,
     )  # fmt: skip
-    fixed = {"latent_dim": latent_dim, "max_iter": epochs}
+    fixed = {"latent_dim": latent_dim, "max_iter": "auto" if epochs is None else epochs}
     where = _model_or_run(output, out, "compressor.safetensors")
     _train("Compressor", data, fixed, param, where, quiet, options)
 

@@ -4,11 +4,13 @@ prior, in a self-describing container (see :mod:`aekit.compression.container`)."
 from __future__ import annotations
 
 import hashlib
-from numbers import Real
+import warnings
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -19,6 +21,7 @@ from aekit.compression.step import MAX_ROWS, choose_step
 from aekit.data.lazy import lazy_reader, rows_at
 from aekit.data.validation import as_numeric_array, is_number
 from aekit.estimators.composite import NetworkComposite, network_constraints
+from aekit.estimators.epochs import epochs_for_steps
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 from aekit.estimators.streaming import chunks_of
 
@@ -27,6 +30,13 @@ def _check_step(step: Any) -> float:
     if not is_number(step) or not np.isfinite(step) or step <= 0:
         raise ValueError(f"step={step!r} must be a positive number (smaller = more bits).")
     return float(step)
+
+
+# max_iter="auto": 30 epochs (the setting of benchmarks/compress.py on 60,000 rows, 9,000 steps),
+# but at least MIN_STEPS gradient steps. 30 epochs of 300 digits (60 steps) left the network near
+# its initial weights (decompressed MSE 0.074, the mean row's 0.073); 1,000 steps give 0.003.
+DEFAULT_EPOCHS = 30
+MIN_STEPS = 1000
 
 
 def _codes_at(network: QuantizingAutoencoder, X: Any, ids: np.ndarray) -> np.ndarray:
@@ -56,8 +66,8 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
     latent_dim : int, default=128
         Dimensions of the code.
     rate_weight : float, default=0.001
-        Rate-distortion weight lambda used in training. The defaults (128, 0.001, 30 epochs) are
-        the settings measured in ``benchmarks/compress.py``.
+        Rate-distortion weight lambda used in training. The defaults (128, 0.001, 30 epochs on
+        MNIST's 60,000 rows) are the settings measured in ``benchmarks/compress.py``.
     step : float or "auto", default="auto"
         Default quantization step of :meth:`compress` (training assumes 1). "auto": the largest
         of 0.25 ... 8 whose rounding adds at most 10% to the squared reconstruction error of
@@ -70,8 +80,10 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         Image shape for ``architecture="conv"`` when X is 2-D.
     sequence_shape : tuple (channels, length), default=None
         Sequence shape for ``"conv1d"``, ``"lstm"`` and ``"gru"`` when X is 2-D.
-    max_iter : int, default=30
-        Training epochs.
+    max_iter : int or "auto", default="auto"
+        Training epochs. "auto": 30, raised on small data to give at least 1,000 gradient
+        steps (:func:`aekit.estimators.epochs.epochs_for_steps`; 300 rows in batches of 200
+        train 500 epochs).
     batch_size : int or "auto", default="auto"
         Rows per step.
     learning_rate_init : float, default=1e-3
@@ -98,6 +110,12 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
     step_ : float
         The step :meth:`compress` uses by default: ``step``, or the one "auto" chose.
 
+    Warns
+    -----
+    ConvergenceWarning
+        From :meth:`fit`, when the training rows decompressed at ``step_`` are no closer to
+        themselves than the mean training row is (the network learned nothing usable).
+
     Examples
     --------
     >>> from aekit import Compressor
@@ -110,7 +128,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
     """
 
     _passed_on = (
-        *NetworkComposite._passed_on,
+        *(name for name in NetworkComposite._passed_on if name != "max_iter"),  # resolved in fit
         "latent_dim",
         "rate_weight",
         "architecture",
@@ -120,6 +138,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
     )
     _parameter_constraints: dict = {
         "step": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
+        "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         **network_constraints(QuantizingAutoencoder, _passed_on),
     }
 
@@ -133,7 +152,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         architecture: str = "mlp",
         image_shape: tuple[int, int, int] | None = None,
         sequence_shape: tuple[int, int] | None = None,
-        max_iter: int = 30,
+        max_iter: int | str = "auto",
         batch_size: int | str = "auto",
         learning_rate_init: float = 1e-3,
         random_state: Any = None,
@@ -163,37 +182,70 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         """
         self.__dict__.pop("autoencoder_", None)
         self._validate_params()
-        network = QuantizingAutoencoder(**self._network_kwargs()).fit(X)  # data on disk: lazy
+        network = QuantizingAutoencoder(**self._network_kwargs(max_iter=self._epochs(len(X))))
+        network.fit(X)  # data on disk: lazy
         ids = prior_ids(len(X))  # the rows of the prior: all, or PRIOR_ROWS of a larger X
         codes = network.transform(X) if ids is None else _codes_at(network, X, ids)
         self.quantiles_ = fit_quantiles(codes)
         self.n_features_in_ = network.n_features_in_
         self.autoencoder_ = network
         self.__dict__.pop("_fingerprint", None)
+        rows, codes = self._checked_rows(X, ids, codes)
         auto = self.step == "auto"
-        step = self._auto_step(X, ids, codes) if auto else float(self.step)
+        step = self._auto_step(rows, codes) if auto else float(self.step)
         self.step_ = check_step(self.quantiles_, step)
+        self._warn_if_no_better_than_mean(rows, codes)
         return self
 
-    def _auto_step(self, X: Any, ids: np.ndarray | None, codes: np.ndarray) -> float:
-        """The step of :func:`aekit.compression.step.choose_step` on up to MAX_ROWS of the
-        prior's rows (``ids`` of X, or all of X), read alone when X is on disk."""
+    def _epochs(self, n_samples: int) -> int:
+        """``max_iter``, or for "auto" :data:`DEFAULT_EPOCHS` with at least :data:`MIN_STEPS`
+        gradient steps of the network's batch (``batch_size``; "auto" is min(200, n))."""
+        if self.max_iter != "auto":
+            return int(self.max_iter)
+        batch = min(200, n_samples) if self.batch_size == "auto" else int(self.batch_size)
+        return epochs_for_steps(n_samples, max(1, batch), DEFAULT_EPOCHS, MIN_STEPS)
+
+    def _checked_rows(
+        self, X: Any, ids: np.ndarray | None, codes: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Up to MAX_ROWS of the prior's rows (``ids`` of X, or all of X) and their codes (float64),
+        read alone when X is on disk: the rows the step is chosen and the fit checked on."""
         keep = None
         if len(codes) > MAX_ROWS:
             keep = np.random.default_rng(0).choice(len(codes), MAX_ROWS, replace=False)
             codes = codes[keep]
         at = keep if ids is None else ids if keep is None else ids[keep]
         rows = as_numeric_array(X if at is None else rows_at(X, at))  # on disk: those rows alone
+        return rows, codes.astype(np.float64)
 
-        def rounded(values: np.ndarray, step: float) -> np.ndarray:
-            tables = symbol_tables(self.quantiles_, step)
-            offsets = tables.clip(np.floor(values / step + 0.5).astype(np.int64))
-            return ((offsets + tables.low) * step).astype(np.float32)  # as decompress decodes
+    def _rounded(self, values: np.ndarray, step: float) -> np.ndarray:
+        """Codes rounded to ``step`` and clipped to the prior, as :meth:`decompress` decodes."""
+        tables = symbol_tables(self.quantiles_, step)
+        offsets = tables.clip(np.floor(values / step + 0.5).astype(np.int64))
+        return ((offsets + tables.low) * step).astype(np.float32)
 
-        def decode(values: np.ndarray) -> np.ndarray:
-            return np.asarray(self.autoencoder_.inverse_transform(values.astype(np.float32)))
+    def _decode(self, values: np.ndarray) -> np.ndarray:
+        return np.asarray(self.autoencoder_.inverse_transform(values.astype(np.float32)))
 
-        return choose_step(rows, codes.astype(np.float64), decode, rounded)
+    def _auto_step(self, rows: np.ndarray, codes: np.ndarray) -> float:
+        """The step of :func:`aekit.compression.step.choose_step` on ``rows``."""
+        return choose_step(rows, codes, self._decode, self._rounded)
+
+    def _warn_if_no_better_than_mean(self, rows: np.ndarray, codes: np.ndarray) -> None:
+        """A ConvergenceWarning when ``rows`` decompressed at ``step_`` are no closer to
+        themselves than their mean row is: such a model stores nothing of a row."""
+        flat = rows.reshape(len(rows), -1).astype(np.float64)
+        decoded = self._decode(self._rounded(codes, self.step_)).reshape(len(rows), -1)
+        error = float(np.mean((decoded - flat) ** 2))
+        baseline = float(np.mean((flat - flat.mean(axis=0)) ** 2))
+        if baseline > 0 and error >= baseline:  # constant rows: nothing beyond the mean
+            warnings.warn(
+                f"Compressor: the training rows decompress with a squared error of {error:.4g}, "
+                f"no better than their mean row ({baseline:.4g}); the network has not learned. "
+                "Train longer (a larger max_iter) or with a larger learning_rate_init.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "autoencoder_")

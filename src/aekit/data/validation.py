@@ -145,20 +145,49 @@ def missing_labels(labels: np.ndarray) -> np.ndarray:
     return np.asarray(pd.isna(labels), dtype=bool).reshape(len(labels))
 
 
+def blank_labels(labels: np.ndarray) -> np.ndarray:
+    """Which of a 1-D array's labels are blank: a missing value (:func:`missing_labels`) or
+    text that is empty or only spaces (an empty cell of a CSV read as text, a Parquet "")."""
+    blank = missing_labels(labels)
+    if labels.dtype.kind == "U":
+        return blank | (np.char.strip(labels) == "")
+    if labels.dtype.kind == "S" or labels.dtype == object:
+        blank |= np.array([_is_text(v) and not _text(v).strip() for v in labels], dtype=bool)
+    return blank
+
+
 def unlabelled_rows(labels: np.ndarray) -> np.ndarray:
     """Which rows a 1-D array of labels marks unlabelled: ``-1`` (a number, also inside an
-    object array) or a missing value (:func:`missing_labels`). The one reading of the
-    convention, for a conditional model's ``fit`` and the command line's label columns."""
+    object array, or the text "-1", as a CSV's label column of names holds it) or a blank label
+    (:func:`blank_labels`: a missing value, empty text). The one reading of the convention, for
+    a conditional model's ``fit``, the command line's label columns and scoring (e.g. the
+    accuracy of a semi-supervised model on its labelled rows: ``~unlabelled_rows(y)``)."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be 1-D (one per row), not of shape {labels.shape}.")
     missing = missing_labels(labels)
     if labels.dtype.kind in "iuf":
         return missing | (labels == UNLABELLED_LABEL)
-    if labels.dtype != object:  # strings, booleans: no number marks a row
+    if labels.dtype.kind == "U":  # text alone: vectorized (a CSV's column of names)
+        text = np.char.strip(labels)
+        return missing | (text == "") | (text == str(UNLABELLED_LABEL))
+    if labels.dtype.kind not in "SO":  # booleans, dates: no value marks a row
         return missing
     marked = [
-        not gone and isinstance(v, numbers.Number) and not isinstance(v, bool) and v == -1
+        gone
+        or (_is_text(v) and _text(v).strip() in ("", str(UNLABELLED_LABEL)))
+        or (isinstance(v, numbers.Number) and not isinstance(v, bool) and v == UNLABELLED_LABEL)
         for v, gone in zip(labels, missing)
     ]
-    return missing | np.array(marked, dtype=bool)
+    return np.array(marked, dtype=bool)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, (str, bytes))
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
 
 
 def as_labels(

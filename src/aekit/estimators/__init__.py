@@ -21,6 +21,7 @@ from aekit.estimators.autoencoder import Autoencoder
 from aekit.estimators.conditional import ConditionalVAE
 from aekit.estimators.contractive import ContractiveAutoencoder
 from aekit.estimators.denoising import DenoisingAutoencoder
+from aekit.estimators.scoring import labelled_accuracy
 from aekit.estimators.sparse import SparseAutoencoder
 from aekit.estimators.variational import VAE, VariationalAutoencoder
 
@@ -35,5 +36,6 @@ __all__ = [
     "ProgressBar",
     "SparseAutoencoder",
     "VariationalAutoencoder",
+    "labelled_accuracy",
     "trainer_config",
 ]

@@ -31,8 +31,9 @@ class ConditionalLabels:
     """Mixin of :class:`aekit.ConditionalVAE`, ahead of its base in the MRO."""
 
     def _fit_labels(self, y: Any, n_samples: int) -> torch.Tensor:
-        """``classes_`` from the labelled rows; unlabelled rows (-1, or a missing label: None,
-        NaN, pandas' NA) get the index -1."""
+        """``classes_`` from the labelled rows, at least 2; unlabelled rows
+        (:func:`aekit.data.validation.unlabelled_rows`: -1 or "-1", a missing label, empty
+        text) get the index -1."""
         labels = as_labels(y, n_samples, missing=True)
         unlabelled = unlabelled_rows(labels)
         if unlabelled.all():
@@ -46,8 +47,15 @@ class ConditionalLabels:
                 f"y marks {int(unlabelled.sum())} rows unlabelled (-1 or missing), which needs "
                 "the classifier q(y|x): use classifier='auto' or True, or drop those rows."
             )
+        classes, index = fit_labels(_discrete(labels[~unlabelled]))
+        if len(classes) < 2:  # one input per class: with one, y says nothing and predict is fixed
+            raise ValueError(
+                f"y has 1 labelled class only ({classes.tolist()[0]!r}; -1, missing values and "
+                "empty text mark unlabelled rows); a ConditionalVAE needs at least 2. Label rows "
+                "of another class, or fit a VariationalAutoencoder to rows of one class."
+            )
         self.semi_supervised_ = self.classifier is True or bool(unlabelled.any())
-        self.classes_, index = fit_labels(_discrete(labels[~unlabelled]))
+        self.classes_ = classes
         full = np.full(n_samples, UNLABELLED, dtype=np.int64)
         full[~unlabelled] = index
         return torch.from_numpy(full)

@@ -73,10 +73,9 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
     labelled, give NaN for a test fold holding an unlabelled row). The model is not a
     scikit-learn classifier on purpose: a classifier's ``score`` is its accuracy, and its
     stratified folds and accuracy would take the ``-1`` of unlabelled rows for a class. To rank
-    by accuracy on the labelled rows of each test fold, pass ``scoring=labelled_accuracy``,
-    with ``def labelled_accuracy(est, X, y): labelled = y != -1; return
-    np.mean(est.predict(X[labelled]) == y[labelled])`` (plain ``scoring="accuracy"`` counts
-    every unlabelled row as an error).
+    by accuracy on the labelled rows of each test fold, pass
+    ``scoring=aekit.estimators.labelled_accuracy`` (plain ``scoring="accuracy"`` counts every
+    unlabelled row as an error).
 
     Parameters
     ----------
