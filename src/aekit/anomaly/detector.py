@@ -462,13 +462,16 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         A column's share is its (standardized) reconstruction error averaged over the
         ensemble plus its part of the input-space neighbour distance (each neighbour's distance
         split over the columns in proportion to their squared differences), summed over a
-        categorical column's one-hot group. The column ``"latent"`` holds the part that belongs
-        to no feature (the neighbour distance in latent space, a VAE's KL); each row sums to
-        :meth:`anomaly_score`.
+        categorical column's one-hot group. The last column, ``"latent"``, holds the part that
+        belongs to no feature (the neighbour distance in latent space, a VAE's KL); each row sums
+        to :meth:`anomaly_score`.
 
         Returns
         -------
-        contributions : DataFrame (when X is one) or ndarray of shape (n_samples, n_features + 1)
+        contributions : DataFrame or ndarray of shape (n_samples, n_features + 1)
+            A DataFrame when X is one: X's column names as given (integer names stay integers)
+            and X's index, then ``"latent"`` (``"_latent"`` if X has a column named "latent").
+            An ndarray when X is an array, the latent part in the last column.
         """
         from aekit.anomaly.explain import group_contributions
 
