@@ -30,7 +30,6 @@ from aekit.estimators.persistence import SavesToFile, export_estimator, import_e
 from aekit.estimators.streaming import write_outputs
 from aekit.imputation.on_disk import fit_on_disk, on_disk_reader
 
-
 _MIN_ROWS = 2  # one row shows no relation between columns: every fill would be its value
 
 
@@ -257,7 +256,8 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             A DataFrame for a DataFrame (same index, columns and dtypes), else an array of X's
             dtype: a float32 array stays float32, an integer one integer (fills rounded); an
             object array (numbers beside None or pd.NA) comes back float64, or object where
-            it holds text. Observed entries are returned exactly as given. The path ``out`` when given.
+            it holds text. Observed entries are returned exactly as given. The path ``out``
+            when given.
         """
         check_is_fitted(self)
         reader = on_disk_reader(X)
