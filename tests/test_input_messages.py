@@ -40,3 +40,7 @@ def test_composites_name_themselves_in_feature_count_errors(make):
     call = model.compress if make is aekit.Compressor else model.transform
     with pytest.raises(ValueError, match=f"but {make.__name__} is expecting 8 features"):
         call(X[:, :5])
+    named = make(max_iter=1, random_state=0).fit(pd.DataFrame(X, columns=list("abcdefgh")))
+    call = named.compress if make is aekit.Compressor else named.transform
+    with pytest.warns(UserWarning, match=f"but {make.__name__} was fitted with feature names"):
+        call(X[:3])

@@ -3,6 +3,7 @@ its images or sequences, with errors that say what is wrong and how to fix it.""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
@@ -52,14 +53,22 @@ class InputChecks:
     def _sklearn_checks(self, X: Any, reset: bool, **options: Any) -> None:
         """scikit-learn's ``validate_data`` (feature count and names), its errors naming the
         public estimator a network serves (``_shown_name``: "Compressor is expecting 64
-        features", not the internal "QuantizingAutoencoder")."""
-        try:
+        features", not the internal "QuantizingAutoencoder"), and so do its warnings."""
+        internal, shown = type(self).__name__, self._shown_name
+        if shown == internal:
             validate_data(self, X, reset=reset, **options)
-        except ValueError as err:
-            internal, shown = type(self).__name__, self._shown_name
-            if shown == internal or internal not in str(err):
-                raise
-            raise ValueError(str(err).replace(internal, shown)) from None
+            return
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                validate_data(self, X, reset=reset, **options)
+            except ValueError as err:
+                if internal not in str(err):
+                    raise
+                raise ValueError(str(err).replace(internal, shown)) from None
+        for warning in caught:  # e.g. "X does not have valid feature names, but ..."
+            message = str(warning.message).replace(internal, shown)
+            warnings.warn(message, warning.category, stacklevel=4)
 
     def _check_shape(self, array: np.ndarray) -> None:
         """Images or sequences of the shape the model was fitted on."""
