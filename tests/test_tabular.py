@@ -112,6 +112,18 @@ def test_state_round_trip_through_json():
     pd.testing.assert_frame_equal(again.inverse_transform(enc.transform(df)), df, rtol=1e-5)
 
 
+def test_integer_column_names_come_back_as_given_and_through_a_file():
+    import json
+
+    numbered = mixed_frame().set_axis(range(5), axis=1)
+    enc = TabularEncoder().fit(numbered)
+    back = enc.inverse_transform(enc.transform(numbered))
+    assert list(back.columns) == [0, 1, 2, 3, 4]  # was '0', '1', ...: back[1] a KeyError
+    pd.testing.assert_frame_equal(back, numbered, rtol=1e-5)
+    again = TabularEncoder().set_state(json.loads(json.dumps(enc.get_state())))
+    assert list(again.inverse_transform(enc.transform(numbered)).columns) == [0, 1, 2, 3, 4]
+
+
 def test_numeric_array_input_round_trips():
     X = np.random.default_rng(0).normal(size=(20, 3))
     enc = TabularEncoder().fit(X)

@@ -36,7 +36,12 @@ from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.anomaly import thresholds
-from aekit.anomaly.ensemble import EnsembleScores, neighbor_count, robust_spread
+from aekit.anomaly.ensemble import (
+    EnsembleScores,
+    neighbor_count,
+    robust_spread,
+    warn_k_above_rows,
+)
 from aekit.anomaly.inputs import TableInput, sampled_rows
 from aekit.anomaly.members import DEFAULT_NOISE, MEMBER_TRAINING, default_member, fit_members
 from aekit.anomaly.persistence import export_detector, import_detector
@@ -93,7 +98,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         k of the latent-distance term (distance to the k-th nearest training code): an int, or
         a float in (0, 1) for that fraction of the training rows (at least 5). A k above the
         size of a cluster of anomalies in contaminated training data keeps that cluster from
-        looking normal. 0 turns the term off and scores by reconstruction alone.
+        looking normal. 0 turns the term off and scores by reconstruction alone. An int k not
+        below the training rows is warned of (the distance is then to the farthest of them).
     neighbor_space : {"latent", "input", "both"}, default="both"
         Where that distance is measured: between the members' codes, between the encoded
         (standardized) input rows, or both terms added (each divided by its spread over the
@@ -315,7 +321,10 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
                 "fit(X, X_normal=...)."
             )
         rng = check_random_state(self.random_state)
-        A = self._fit_preprocessing(sampled_rows(X, self.max_samples, rng))
+        X = sampled_rows(X, self.max_samples, rng)
+        if hasattr(X, "__len__") and len(X) < 2:  # before the encoding: an empty X says so too
+            raise ValueError(f"X has n_samples={len(X)}; a detector needs at least 2 rows.")
+        A = self._fit_preprocessing(X)
         if len(A) < 2:
             raise ValueError(f"X has n_samples={len(A)}; a detector needs at least 2 rows.")
         if self.max_samples is not None and len(A) > self.max_samples:
@@ -343,6 +352,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         self.inputs_, self.input_distance_scale_ = None, 1.0
         k_input = self.n_neighbors if self.input_neighbors is None else self.input_neighbors
         self.input_neighbors_ = neighbor_count(k_input, len(A))
+        warn_k_above_rows(self, len(A))
         self.input_distance_ = self.input_distance
         if self.n_neighbors_ and self.neighbor_space in ("input", "both"):
             self.inputs_ = A
@@ -462,13 +472,16 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         A column's share is its (standardized) reconstruction error averaged over the
         ensemble plus its part of the input-space neighbour distance (each neighbour's distance
         split over the columns in proportion to their squared differences), summed over a
-        categorical column's one-hot group. The column ``"latent"`` holds the part that belongs
-        to no feature (the neighbour distance in latent space, a VAE's KL); each row sums to
-        :meth:`anomaly_score`.
+        categorical column's one-hot group. The last column, ``"latent"``, holds the part that
+        belongs to no feature (the neighbour distance in latent space, a VAE's KL); each row sums
+        to :meth:`anomaly_score`.
 
         Returns
         -------
-        contributions : DataFrame (when X is one) or ndarray of shape (n_samples, n_features + 1)
+        contributions : DataFrame or ndarray of shape (n_samples, n_features + 1)
+            A DataFrame when X is one: X's column names as given (integer names stay integers)
+            and X's index, then ``"latent"`` (``"_latent"`` if X has a column named "latent").
+            An ndarray when X is an array, the latent part in the last column.
         """
         from aekit.anomaly.explain import group_contributions
 

@@ -159,6 +159,34 @@ def neighbor_count(n_neighbors: int | float, n_samples: int) -> int:
     return max(5, int(n_neighbors * n_samples))
 
 
+def warn_k_above_rows(detector, n_rows: int) -> None:
+    """Warn where a neighbour term's k is not below the training rows (``n_neighbors=1000``
+    on 300 rows was taken without a word): a training row has only ``n_rows - 1`` others, so
+    the term is cut to the farthest of them and no longer means what k says."""
+    import warnings
+
+    k_input = detector.input_neighbors
+    given = {
+        "n_neighbors": detector.n_neighbors,
+        "input_neighbors": detector.n_neighbors if k_input is None else k_input,
+    }
+    terms = {"n_neighbors": detector.n_neighbors_}
+    if detector.n_neighbors_ and detector.neighbor_space in ("input", "both"):
+        terms["input_neighbors"] = detector.input_neighbors_
+    if detector.neighbor_space == "input":
+        terms.pop("n_neighbors")
+    for name, k in terms.items():
+        # a fraction's k is at least 5 on purpose, not a k chosen for these rows
+        if isinstance(given[name], Integral) and k >= n_rows:
+            warnings.warn(
+                f"{name} gives k={k}, but there are {n_rows} training rows (each has "
+                f"{n_rows - 1} others): the distance is cut to the farthest of them; "
+                f"choose {name} below {n_rows}, or a fraction of the rows (e.g. 0.03).",
+                UserWarning,
+                stacklevel=3,
+            )
+
+
 # The smallest spread a part can have: a part is divided by its spread, so a spread made of
 # rounding alone would blow rounding up into scores. The parts are in the units of standardized
 # data (squared errors and distances in training standard deviations, log-likelihoods in nats):

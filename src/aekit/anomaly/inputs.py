@@ -56,8 +56,14 @@ class TableInput:
         (unless ``handle_missing``) missing values, and anything else as a numeric 2-D array."""
         import pandas as pd
 
+        if isinstance(X, pd.Series):  # df.iloc[0] is a row turned into a column of values
+            raise ValueError(
+                "X is a pandas Series; pass a DataFrame, e.g. df.iloc[[0]] (double brackets) "
+                "for one row, or series.to_frame() for one column."
+            )
         if not isinstance(X, pd.DataFrame):
-            array = as_numeric_array(X, allow_nan=self.handle_missing)
+            # NaN is let through here, to be refused below with handle_missing named
+            array = as_numeric_array(X, allow_nan=True)
             if array.ndim != 2:
                 raise ValueError(
                     f"X must be a 2-D table (n_samples, n_features); got shape {array.shape}."

@@ -11,6 +11,10 @@ returns one number; the detector flags rows scoring above it.
   ``risk`` (Siffer et al. 2017, "Anomaly Detection in Streams with Extreme Value Theory", eq. 1).
 - ``contamination="auto"``: :func:`robust_pot_threshold`, that fit kept from overshooting when a
   few anomalies are among the training rows.
+
+Whatever the rule, a threshold that lands on training scores tied with it (a table of
+categories alone scores each combination the same) is moved just above them
+(:func:`above_ties`), so that float rounding does not decide whether those rows are flagged.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ RULES = ("contamination", "mean_std", "validation", "pot")
 def contamination_threshold(scores: np.ndarray, contamination: float) -> float:
     """The score above which a fraction ``contamination`` of ``scores`` lies."""
     scores = finite_scores(scores)
-    return float(np.quantile(scores, 1.0 - contamination))
+    return above_ties(float(np.quantile(scores, 1.0 - contamination)), scores)
 
 
 def mean_std_threshold(scores: np.ndarray, n_std: float) -> float:
@@ -40,7 +44,7 @@ def mean_std_threshold(scores: np.ndarray, n_std: float) -> float:
 def percentile_threshold(scores: np.ndarray, percentile: float) -> float:
     """The ``percentile``-th percentile (0-100) of the scores of normal rows."""
     scores = finite_scores(scores)
-    return float(np.percentile(scores, percentile))
+    return above_ties(float(np.percentile(scores, percentile)), scores)
 
 
 def pot_threshold(scores: np.ndarray, risk: float, initial_quantile: float = 0.9) -> float:
@@ -137,10 +141,30 @@ def new_row_threshold(scores: np.ndarray, rule: str, n_std: float, risk: float) 
     if np.ptp(scores) <= SPREAD_RESOLUTION:
         return float(scores.max() + SPREAD_RESOLUTION)
     if rule == "mean_std":
-        return mean_std_threshold(scores, n_std)
+        return above_ties(mean_std_threshold(scores, n_std), scores)
     if rule == "pot":
-        return pot_threshold(scores, risk)
-    return robust_pot_threshold(scores, risk)
+        return above_ties(pot_threshold(scores, risk), scores)
+    return above_ties(robust_pot_threshold(scores, risk), scores)
+
+
+def above_ties(threshold: float, scores: np.ndarray) -> float:
+    """``threshold``, or, where training scores lie on it up to rounding, just above them.
+
+    Rows whose scores are tied (a table of categories alone scores every row of a combination
+    the same; a quantile of such scores is one of them) score the same later only up to float
+    rounding (a row scored alone or among others, 1e-16 apart): a threshold equal to their
+    score would flag some and not others at random (the series detector's rule for tied
+    scores, :func:`new_row_threshold`, is the same). The cluster of scores within
+    ``SPREAD_RESOLUTION`` (relative above 1) of the threshold, and of each other going up, is
+    put below it: those rows are normal, as "above the threshold" reads them."""
+    tolerance = SPREAD_RESOLUTION * max(1.0, abs(threshold))
+    ordered = np.sort(np.asarray(scores, dtype=np.float64).ravel())
+    start = int(np.searchsorted(ordered, threshold - tolerance))
+    if start == len(ordered) or ordered[start] > threshold + tolerance:
+        return float(threshold)  # no training score on it
+    gaps = np.flatnonzero(np.diff(ordered[start:]) > tolerance)
+    top = ordered[start + gaps[0]] if len(gaps) else ordered[-1]
+    return float(max(threshold, top) + tolerance)
 
 
 # The rule that reads each option ("risk": see _reads).

@@ -24,11 +24,9 @@ def series_table(detector, X, y=None):
     import numpy as np
     import pandas as pd
 
-    from aekit.anomaly.explain import LATENT_COLUMN
-
     contributions = detector.explain(X)
     scores = contributions.sum(axis=1).to_numpy()
-    channels = contributions.drop(columns=[LATENT_COLUMN])
+    channels = contributions.iloc[:, :-1]  # the last column: the latent remainder
     top = np.asarray(channels.columns, dtype=object)[np.argmax(channels.to_numpy(), axis=1)]
     columns = {}
     if detector.time_column is not None:

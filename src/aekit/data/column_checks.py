@@ -82,7 +82,8 @@ def numeric_values(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
     column and value that is not a number."""
     try:
         return frame[names].to_numpy(dtype=np.float64, na_value=np.nan)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):  # an object column: numbers beside None, pd.NA or text
+        columns = []
         for name in names:
             parsed = pd.to_numeric(frame[name], errors="coerce")
             bad = parsed.isna() & frame[name].notna()
@@ -93,7 +94,8 @@ def numeric_values(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
                     "not a number; it held numbers in fit. Fix the value, or refit if the column "
                     "is categorical."
                 ) from None
-        raise
+            columns.append(parsed.to_numpy(dtype=np.float64, na_value=np.nan))
+        return np.column_stack(columns) if columns else np.zeros((len(frame), 0))
 
 
 def column_mismatch(names: list[str], expected: list[str]) -> str:

@@ -132,6 +132,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         The names of those columns, group by group.
     categories_ : dict of str to list
         The categories of each categorical column, in the order of their one-hot columns.
+    feature_names_in_ : ndarray of str
+        The input's column names as text (the keys of ``categories_``, ``mean_``, ...).
+    column_labels_ : list of str or int
+        The input's column names as given, for :meth:`inverse_transform`'s frame: integer
+        names (a ``pd.DataFrame(array)``) stay integers.
     mean_, scale_ : dict of str to float
         The standardization of each numeric column (a constant column has scale 1).
     n_features_out_ : int
@@ -177,6 +182,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self._check_missing(frame)
         self.input_is_frame_ = isinstance(X, (pd.DataFrame, pd.Series))
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
+        self.column_labels_ = [_label(c) for c in frame.columns]
         self.n_features_in_ = frame.shape[1]
         self.dtypes_ = {str(c): str(frame[c].dtype) for c in frame.columns}
         # dummies of a categorical column (numbers, or bools as pandas.get_dummies writes them)
@@ -340,7 +346,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             columns[group.name] = _with_dtype(
                 values, self.dtypes_[group.name], self.categories_.get(group.name)
             )
-        return pd.DataFrame(columns, columns=list(self.feature_names_in_))
+        frame = pd.DataFrame(columns, columns=list(self.feature_names_in_))
+        return frame.set_axis(self.column_labels_, axis=1)  # as given: integer names stay ints
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """``name`` for numeric columns, ``name=category`` for one-hot columns."""
@@ -360,6 +367,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return {
             "input_is_frame": self.input_is_frame_,
             "feature_names_in": list(self.feature_names_in_),
+            "column_labels": self.column_labels_,
             "dtypes": self.dtypes_,
             "categories": self.categories_,
             "mean": self.mean_,
@@ -373,6 +381,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.input_is_frame_ = bool(state["input_is_frame"])
         self.feature_names_in_ = np.asarray(state["feature_names_in"], dtype=object)
         self.n_features_in_ = len(self.feature_names_in_)
+        # (files written before the labels were kept have the names alone)
+        self.column_labels_ = list(state.get("column_labels", self.feature_names_in_))
         self.dtypes_ = dict(state["dtypes"])
         self.categories_ = {k: list(v) for k, v in state["categories"].items()}
         self.mean_ = {k: float(v) for k, v in state["mean"].items()}
@@ -384,6 +394,15 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         # (files written before detect_one_hot existed have none)
         self.one_hot_groups_ = tuple((int(a), int(b)) for a, b in state.get("one_hot_groups", []))
         return self
+
+
+def _label(column: Any) -> str | int:
+    """A column's label as :meth:`TabularEncoder.inverse_transform` gives it back: an integer
+    (``pd.DataFrame(array)``'s names) stays one, anything else is its text; both are JSON, so
+    model files keep them."""
+    if isinstance(column, (int, np.integer)) and not isinstance(column, (bool, np.bool_)):
+        return int(column)
+    return str(column)
 
 
 def _with_dtype(values: np.ndarray, dtype: str, categories: list | None) -> pd.Series:

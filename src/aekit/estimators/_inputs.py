@@ -3,6 +3,7 @@ its images or sequences, with errors that say what is wrong and how to fix it.""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
@@ -38,8 +39,8 @@ class InputChecks:
         flat = array.reshape(len(array), -1)
         if not reset and array.ndim == 4:  # images of another size or colour: said so, not
             self._check_shape(array)  # that their feature count differs
-        validate_data(
-            self, X if isinstance(X, pd.DataFrame) else flat, reset=reset, ensure_all_finite=False
+        self._sklearn_checks(
+            X if isinstance(X, pd.DataFrame) else flat, reset=reset, ensure_all_finite=False
         )  # as_numeric_array already said where
         if reset:
             self.input_ndim_ = array.ndim
@@ -48,6 +49,26 @@ class InputChecks:
         else:
             self._check_shape(array)
         return flat
+
+    def _sklearn_checks(self, X: Any, reset: bool, **options: Any) -> None:
+        """scikit-learn's ``validate_data`` (feature count and names), its errors naming the
+        public estimator a network serves (``_shown_name``: "Compressor is expecting 64
+        features", not the internal "QuantizingAutoencoder"), and so do its warnings."""
+        internal, shown = type(self).__name__, self._shown_name
+        if shown == internal:
+            validate_data(self, X, reset=reset, **options)
+            return
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                validate_data(self, X, reset=reset, **options)
+            except ValueError as err:
+                if internal not in str(err):
+                    raise
+                raise ValueError(str(err).replace(internal, shown)) from None
+        for warning in caught:  # e.g. "X does not have valid feature names, but ..."
+            message = str(warning.message).replace(internal, shown)
+            warnings.warn(message, warning.category, stacklevel=4)
 
     def _check_shape(self, array: np.ndarray) -> None:
         """Images or sequences of the shape the model was fitted on."""
@@ -84,7 +105,7 @@ class InputChecks:
         header = (
             pd.DataFrame(flat_row, columns=reader.columns) if reader.named_columns else flat_row
         )
-        validate_data(self, header, reset=False)
+        self._sklearn_checks(header, reset=False)
         for name, (ndim, _, what, _) in _SHAPES.items():
             fitted = getattr(self, f"{name}_", None)
             if one_row.ndim == ndim and tuple(one_row.shape[1:]) != tuple(fitted or ()):

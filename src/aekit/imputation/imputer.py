@@ -30,6 +30,8 @@ from aekit.estimators.persistence import SavesToFile, export_estimator, import_e
 from aekit.estimators.streaming import write_outputs
 from aekit.imputation.on_disk import fit_on_disk, on_disk_reader
 
+_MIN_ROWS = 2  # one row shows no relation between columns: every fill would be its value
+
 
 class _ObservedEntriesAutoencoder(DenoisingAutoencoder):
     """A DenoisingAutoencoder whose X may hold NaN: missing entries, left out of the loss (the
@@ -172,6 +174,11 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         if reader is not None:  # one streaming pass, then batches read from disk
             self.encoder_, observed_values, self.fill_range_ = fit_on_disk(reader)
         else:
+            if len(X) < _MIN_ROWS:  # (an empty X too: one minimum, one message)
+                raise ValueError(
+                    f"X has n_samples={len(X)}; AutoencoderImputer learns how the columns "
+                    f"relate from at least {_MIN_ROWS} rows (many more to fill well)."
+                )
             self.encoder_ = TabularEncoder(handle_missing="mask").fit(X)
             Z, observed = self.encoder_.transform_with_mask(X)
             # Fills stay inside each encoded column's observed range, as IterativeImputer's
@@ -246,8 +253,11 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         Returns
         -------
         X_filled : DataFrame or ndarray
-            A DataFrame for a DataFrame (same index, columns and dtypes), else a float array.
-            Observed entries are returned exactly as given. The path ``out`` when given.
+            A DataFrame for a DataFrame (same index, columns and dtypes), else an array of X's
+            dtype: a float32 array stays float32, an integer one integer (fills rounded); an
+            object array (numbers beside None or pd.NA) comes back float64, or object where
+            it holds text. Observed entries are returned exactly as given. The path ``out``
+            when given.
         """
         check_is_fitted(self)
         reader = on_disk_reader(X)
@@ -255,6 +265,8 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             reader.allow_nan = True  # NaN marks the gaps to fill, not damage
         if out is not None:
             return write_outputs(self, X, out, method="transform")
+        if len(X) == 0:
+            raise ValueError("X has no rows; pass at least one row to fill.")
         Z, observed = self.encoder_.transform_with_mask(X)
         decoded = self.encoder_.inverse_transform(self._fill(Z, observed))
         missing = np.column_stack(
@@ -273,9 +285,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
                         fills = np.rint(fills)  # an integer column (e.g. Int64 with pd.NA)
                     out.iloc[rows, j] = fills
             return out
-        out = np.array(X, dtype=np.float64)  # a copy; numeric arrays come back as floats
-        out[missing] = decoded.to_numpy(dtype=np.float64)[missing]
-        return out
+        return _filled_array(np.asarray(X), decoded, missing)
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "autoencoders_")
@@ -309,3 +319,22 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             for i, document in enumerate(fitted["autoencoders"])
         ]
         self.fill_range_ = np.asarray(tree["fill_range"], dtype=np.float32).reshape(2, -1)
+
+
+def _filled_array(given: np.ndarray, decoded: pd.DataFrame, missing: np.ndarray) -> np.ndarray:
+    """X (an array) with its ``missing`` entries taken from ``decoded``, in X's dtype: a float
+    array keeps its precision, an integer array its integers (fills rounded, as for an integer
+    column of a DataFrame), an object array becomes float64 where every entry is then a
+    number (None and pd.NA were the holes), else stays object."""
+    if given.dtype.kind in "fiu":
+        out = given.astype(np.float64)  # a copy; exact for floats and integers below 2**53
+        out[missing] = decoded.to_numpy(dtype=np.float64)[missing]
+        if given.dtype.kind in "iu":
+            out = np.rint(out)
+        return out.astype(given.dtype)
+    out = np.array(given, dtype=object)
+    out[missing] = decoded.to_numpy(dtype=object)[missing]
+    try:
+        return out.astype(np.float64)
+    except (TypeError, ValueError):  # text: categorical columns given as an array
+        return out

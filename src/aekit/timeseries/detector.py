@@ -29,7 +29,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.anomaly import AnomalyDetector, thresholds
-from aekit.anomaly.explain import LATENT_COLUMN
+from aekit.anomaly.explain import remainder_column
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 from aekit.timeseries import likelihood
@@ -453,7 +453,7 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
         frames = [
             pd.DataFrame(
                 values,
-                columns=[*columns, LATENT_COLUMN],
+                columns=[*columns, remainder_column(columns)],
                 index=part.index if isinstance(part, (pd.DataFrame, pd.Series)) else None,
             )
             for values, part in zip(shares if isinstance(shares, list) else [shares], parts)

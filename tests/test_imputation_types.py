@@ -1,0 +1,50 @@
+"""AutoencoderImputer returns X's type: array dtypes, pd.NA in an object array, too few rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aekit.imputation import AutoencoderImputer
+
+TINY = dict(hidden_layer_sizes=(8,), n_estimators=1, max_iter=3, random_state=0)
+
+
+def _holes(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3)) * [1.0, 10.0, 100.0]
+    mask = rng.random(X.shape) < 0.15
+    return np.where(mask, np.nan, X), mask
+
+
+def test_float32_and_integer_arrays_keep_their_dtype():
+    X, mask = _holes()
+    single = X.astype(np.float32)
+    filled = AutoencoderImputer(**TINY).fit(single).transform(single)
+    assert filled.dtype == np.float32  # was float64
+    assert not np.isnan(filled).any()
+    np.testing.assert_array_equal(filled[~mask], single[~mask])
+    counts = np.rint(np.nan_to_num(X[:, :2], nan=3.0)).astype(np.int32)
+    assert AutoencoderImputer(**TINY).fit(counts).transform(counts).dtype == np.int32
+
+
+def test_pd_na_in_an_object_array_is_a_hole_to_fill():
+    X, mask = _holes()
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    imputer = AutoencoderImputer(**TINY).fit(frame)
+    rows = X[:5].astype(object)
+    rows[np.isnan(X[:5])] = pd.NA  # was TypeError: float() ... NAType
+    filled = imputer.transform(rows)
+    assert filled.dtype == np.float64 and not np.isnan(filled).any()
+    np.testing.assert_allclose(filled, imputer.transform(X[:5]))
+
+
+def test_empty_and_one_row_tables_are_refused_alike():
+    X, _ = _holes()
+    imputer = AutoencoderImputer(**TINY).fit(pd.DataFrame(X))
+    with pytest.raises(ValueError, match="X has no rows"):  # was a reshape error
+        imputer.transform(pd.DataFrame(X).iloc[:0])
+    for rows in (X[:1], X[:0]):  # one row was accepted; an empty X said "at least one row"
+        with pytest.raises(ValueError, match="at least 2 rows"):
+            AutoencoderImputer(**TINY).fit(rows)

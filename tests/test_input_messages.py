@@ -1,0 +1,46 @@
+"""Messages for bad input that name the fix: the detector's missing values, Series rows, too
+few rows and too large a k; the public estimator's name in a composite's feature-count error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aekit
+
+
+def _detector(**params):
+    member = aekit.Autoencoder(latent_dim=2, hidden_layer_sizes=(8,), max_iter=3, random_state=0)
+    return aekit.AnomalyDetector(estimator=member, n_estimators=1, random_state=0, **params)
+
+
+def test_detector_messages_name_the_fix():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=40), "colour": rng.choice(["r", "g"], 40)})
+    holes = rng.normal(size=(40, 3))
+    holes[3, 1] = np.nan
+    with pytest.raises(ValueError, match="handle_missing=True"):  # was: "e.g. SimpleImputer"
+        _detector().fit(holes)
+    assert _detector(handle_missing=True).fit(holes).predict(holes[:4]).shape == (4,)
+    detector = _detector().fit(frame)
+    with pytest.raises(ValueError, match=r"pandas Series; pass a DataFrame, e.g. df.iloc\[\[0\]\]"):
+        detector.predict(frame.iloc[0])  # was: "X has non-numeric columns: 0"
+    for rows in (frame.iloc[:0], frame.iloc[:1]):  # one minimum (empty: "a minimum of 1")
+        with pytest.raises(ValueError, match="needs at least 2 rows"):
+            _detector().fit(rows)
+    with pytest.warns(UserWarning, match="n_neighbors gives k=100, but there are 40 training"):
+        _detector(n_neighbors=100).fit(frame)
+
+
+@pytest.mark.parametrize("make", [aekit.Compressor, aekit.SemanticHasher])
+def test_composites_name_themselves_in_feature_count_errors(make):
+    X = np.random.default_rng(0).random((40, 8))
+    model = make(max_iter=1, random_state=0).fit(X)
+    call = model.compress if make is aekit.Compressor else model.transform
+    with pytest.raises(ValueError, match=f"but {make.__name__} is expecting 8 features"):
+        call(X[:, :5])
+    named = make(max_iter=1, random_state=0).fit(pd.DataFrame(X, columns=list("abcdefgh")))
+    call = named.compress if make is aekit.Compressor else named.transform
+    with pytest.warns(UserWarning, match=f"but {make.__name__} was fitted with feature names"):
+        call(X[:3])
