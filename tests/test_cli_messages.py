@@ -172,14 +172,15 @@ def test_inner_networks_are_named_in_the_commands_words(tmp_path):
     np.save(tmp_path / "narrow.npy", X[:, :5])
     result = CliRunner().invoke(
         app, ["compress", str(tmp_path / "c.safetensors"), str(tmp_path / "narrow.npy")]
-        + ["-o", str(tmp_path / "x.aez")]
+        + ["-o", str(tmp_path / "x.aek")]
     )  # fmt: skip
     line = for_the_command_line(str(result.exception))
-    assert line == "DATA has 5 features, but the compressor is expecting 6 features as input."
+    # the public class the user's command trained (aekit.Compressor), not its inner network
+    assert line == "DATA has 5 features, but Compressor is expecting 6 features as input."
     hasher = aekit.SemanticHasher(n_bits=4, hidden_layer_sizes=(4,), max_iter=1).fit(X)
     with pytest.raises(ValueError) as caught:
         hasher.transform(X[:, :5])
-    assert "the hasher is expecting 6" in for_the_command_line(str(caught.value))
+    assert "SemanticHasher is expecting 6" in for_the_command_line(str(caught.value))
 
 
 def test_python_advice_on_gaps_and_widths_reads_as_the_command_line():
