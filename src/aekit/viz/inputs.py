@@ -131,22 +131,32 @@ def to_unit_range(images: np.ndarray, name: str = "images") -> np.ndarray:
     return (images - low) / max(high - low, 1e-12)
 
 
+def first_rows(rows: np.ndarray, n: int = 5) -> str:
+    """The first ``n`` of ``rows`` for a message: ``3, 8, 12, ...``."""
+    return ", ".join(map(str, rows[:n])) + (", ..." if len(rows) > n else "")
+
+
 def check_codes(Z: Any) -> np.ndarray:
     """Codes as (n, d) float64, refused when empty or holding NaN or infinite values."""
     Z = np.asarray(Z, dtype=np.float64)
     if Z.size == 0:
         raise ValueError(f"Z is empty (shape {Z.shape}): nothing to draw; pass (n, latent_dim).")
     Z = Z.reshape(len(Z), -1) if Z.ndim else Z.reshape(1, 1)
-    bad = ~np.isfinite(Z).all(axis=1)
+    check_finite_rows(
+        Z, "Z has NaN or infinite codes", "e.g. from a model that diverged; drop them first: "
+        "keep = np.isfinite(Z).all(axis=1); latent_scatter(Z[keep], labels[keep])."
+    )  # fmt: skip
+    return Z
+
+
+def check_finite_rows(X: np.ndarray, problem: str, advice: str) -> None:
+    """Refuse a 2-D ``X`` with NaN or infinite values, naming the first rows that hold them."""
+    bad = ~np.isfinite(X).all(axis=1)
     if bad.any():
         rows = np.flatnonzero(bad)
-        shown = ", ".join(map(str, rows[:5])) + (", ..." if len(rows) > 5 else "")
         raise ValueError(
-            f"Z has NaN or infinite codes in {len(rows)} of {len(Z)} rows ({shown}), e.g. from "
-            "a model that diverged; drop them first: keep = np.isfinite(Z).all(axis=1); "
-            "latent_scatter(Z[keep], labels[keep])."
+            f"{problem} in {len(rows)} of {len(X)} rows ({first_rows(rows)}), {advice}"
         )
-    return Z
 
 
 def missing_labels(labels: np.ndarray) -> np.ndarray:

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from aekit.viz.inputs import check_finite_rows, first_rows
+
 __all__ = [
     "check_axes", "check_binary_labels", "check_length", "check_scores", "check_table",
     "check_threshold", "infinite_note",
@@ -35,7 +37,7 @@ def check_scores(scores: Any, name: str = "anomaly_scores") -> np.ndarray:
     nan = np.isnan(scores)
     if nan.any():
         rows = np.flatnonzero(nan)
-        shown = ", ".join(map(str, rows[:5])) + (", ..." if len(rows) > 5 else "")
+        shown = first_rows(rows)
         raise ValueError(
             f"{name} hold {len(rows)} NaN scores (rows {shown}); drop them first: "
             "keep = ~np.isnan(scores)."
@@ -120,14 +122,10 @@ def check_table(X: Any, name: str = "X") -> np.ndarray:
     if X.ndim == 0 or X.size == 0:
         raise ValueError(f"{name} is empty (shape {X.shape}): nothing to draw.")
     X = X.reshape(len(X), -1)
-    bad = ~np.isfinite(X).all(axis=1)
-    if bad.any():
-        rows = np.flatnonzero(bad)
-        shown = ", ".join(map(str, rows[:5])) + (", ..." if len(rows) > 5 else "")
-        raise ValueError(
-            f"{name} has NaN or infinite values in {len(rows)} of {len(X)} rows ({shown}); "
-            "drop them first: keep = np.isfinite(X).all(axis=1)."
-        )
+    check_finite_rows(
+        X, f"{name} has NaN or infinite values", "drop them first: "
+        "keep = np.isfinite(X).all(axis=1)."
+    )  # fmt: skip
     return X
 
 
