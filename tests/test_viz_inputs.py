@@ -61,7 +61,7 @@ def test_latent_scatter_refuses_labels_of_another_length_empty_codes_and_nan_cod
         plots.latent_scatter(bad)
 
 
-@pytest.mark.parametrize("missing", [None, np.nan, pd.NA])
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA, ""])  # "": an empty CSV cell as text
 def test_latent_scatter_draws_missing_labels_grey_as_unlabelled(missing):
     labels = pd.Series(["b", "a"] * 15, dtype=object if missing is not pd.NA else "string")
     labels[[0, 5]] = missing

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_images", "check_codes", "check_n_cols", "missing_labels", "to_unit_range"]
+__all__ = ["as_images", "check_codes", "check_n_cols", "to_unit_range"]
 
 # Channel counts matplotlib can show: grey, RGB, RGBA.
 SHOWABLE_CHANNELS = (1, 3, 4)
@@ -157,14 +157,3 @@ def check_finite_rows(X: np.ndarray, problem: str, advice: str) -> None:
         raise ValueError(
             f"{problem} in {len(rows)} of {len(X)} rows ({first_rows(rows)}), {advice}"
         )
-
-
-def missing_labels(labels: np.ndarray) -> np.ndarray:
-    """Which of the (1-D) ``labels`` are missing: None, NaN, or pandas' NA."""
-    if labels.dtype.kind == "f":
-        return np.isnan(labels)
-    if labels.dtype.kind != "O":
-        return np.zeros(len(labels), dtype=bool)
-    import pandas as pd
-
-    return np.asarray(pd.isna(labels), dtype=bool)

@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from aekit.data.validation import blank_labels
 from aekit.viz.figures import new_axes
-from aekit.viz.inputs import check_codes, missing_labels
+from aekit.viz.inputs import check_codes
 
 __all__ = ["latent_scatter"]
 
@@ -105,7 +106,7 @@ def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None
         ax.scatter(points[:, 0], points[:, 1], color="C0", **STYLE)
     else:
         labels = _check_labels(labels, len(Z))
-        missing = missing_labels(labels)
+        missing = blank_labels(labels)  # None, NaN, NA or empty text: unlabelled
         if missing.any():
             ax.scatter(points[missing, 0], points[missing, 1], **UNLABELLED, **STYLE)
         _coloured(ax, points[~missing], labels[~missing], legend=missing.any())
