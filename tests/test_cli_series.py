@@ -65,6 +65,11 @@ def test_detect_series_writes_a_run(series_run):
     # the window network's losses, so 'aekit report' reads the run as it reads a training RUN
     metrics = pd.read_csv(out / "metrics.csv")
     assert len(metrics) == detector.detector_.estimators_[0].n_iter_
+    # its [run] section, which 'aekit info' shows (rows, training time, date), was missing
+    import tomllib
+
+    run = tomllib.loads((out / "config.toml").read_text())["run"]
+    assert run["rows"] == 400 and run["train_seconds"] > 0 and run["date"]
 
 
 def test_score_on_a_series_run_scores_new_points(series_run):

@@ -125,7 +125,9 @@ def detect_series(
         with phases("detect-series", 3, quiet or not writes) as start:
             detector = SeriesAnomalyDetector(**params)
             start(f"fitting the window detector on {len(X)} points")
+            started = runs.Stopwatch()
             detector.fit(X)  # warns of threshold settings its rule does not read
+            record = started.record(len(X))  # config.toml's [run]: what aekit info shows
             if not writes:
                 return
             start("scoring and explaining every point")
@@ -146,7 +148,7 @@ def detect_series(
             )
             save_figure(figure, staging / FIGURE)
             options = {"label_column": label_column, "normal_label": normal_label}
-            document = runs.config_document(detector, data, options)
+            document = runs.config_document(detector, data, options) | {"run": record}
             (staging / "config.toml").write_text(tomli_w.dumps(document))
             runs.write_metrics(staging / "metrics.csv", runs.training_history(detector))
         flags = {
