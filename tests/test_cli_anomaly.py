@@ -7,19 +7,13 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import invoke
 from conftest import DEVICE
 from sklearn.metrics import roc_auc_score
-from typer.testing import CliRunner
 
 import aekit
-from aekit.cli import app
 
-runner = CliRunner()
 QUICK = ["--param", "n_estimators=1"]
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def _table(n=200, seed=0):

@@ -8,17 +8,11 @@ import tomllib
 import numpy as np
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
+from cli_helpers import invoke
 
 import aekit
-from aekit.cli import app
 
-runner = CliRunner()
 QUICK = ["--param", "n_estimators=1", "--quiet"]
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def _table(n=120, seed=0):

@@ -114,7 +114,6 @@ def save_tree(path: str | os.PathLike, header: dict[str, Any], tree: Any) -> Non
 
 # Files that hold data, never a model (the layers above read them as DATA).
 _DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".parquet", ".npy", ".npz", ".json", ".png", ".jpg"}
-_TEXT_GZ = (".csv.gz", ".tsv.gz", ".csv.zip", ".csv.bz2", ".csv.xz", ".csv.zst")
 
 
 def load_tree(
@@ -135,7 +134,7 @@ def load_tree(
         with safe_open(path, framework="pt") as handle:
             metadata = handle.metadata() or {}
     except (SafetensorError, OSError, ValueError, RuntimeError) as err:
-        if path.suffix.lower() in _DATA_SUFFIXES or path.name.lower().endswith(_TEXT_GZ):
+        if any(suffix.lower() in _DATA_SUFFIXES for suffix in path.suffixes):  # also .csv.gz
             raise ValueError(  # e.g. 'aekit info table.csv': data where a model was expected
                 f"{path} is a data file, not an aekit model: give a model file (.safetensors)."
             ) from None
