@@ -43,7 +43,13 @@ from aekit.anomaly.ensemble import (
     warn_k_above_rows,
 )
 from aekit.anomaly.inputs import TableInput, sampled_rows
-from aekit.anomaly.members import DEFAULT_NOISE, MEMBER_TRAINING, default_member, fit_members
+from aekit.anomaly.members import (
+    DEFAULT_NOISE,
+    MEMBER_TRAINING,
+    default_member,
+    fit_members,
+    member_for_new_rows,
+)
 from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
 from aekit.estimators import BaseAutoencoder
@@ -343,7 +349,7 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
         if base is None:
             base = self._default_estimator(*A.shape)
         else:
-            base = _member_for_new_rows(base)
+            base = member_for_new_rows(base)
             if self.categorical_groups_ and base.get_params().get("categorical_groups") is None:
                 base = clone(base).set_params(categorical_groups=self.categorical_groups_)
         self.n_neighbors_ = neighbor_count(self.n_neighbors, len(A))
@@ -498,15 +504,3 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
 
     def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
         import_detector(self, fitted, tree, device)
-
-
-def _member_for_new_rows(base: Any) -> Any:
-    """``base`` with ``likelihood="auto"`` made Gaussian.
-
-    "auto" picks Bernoulli when the training rows lie in [0, 1] (raw [0, 1] data, or
-    standardized rows of constant columns, all 0), and a Bernoulli member refuses every later
-    row outside [0, 1]: a detector exists to score rows that leave its training data, so its
-    members must take any row. A member set to ``likelihood="bernoulli"`` keeps it."""
-    if base.get_params().get("likelihood") != "auto":
-        return base
-    return clone(base).set_params(likelihood="gaussian")

@@ -84,3 +84,15 @@ def default_member(
     if noise_level:
         return DenoisingAutoencoder(noise="gaussian", noise_level=noise_level, **params)
     return Autoencoder(**params)
+
+
+def member_for_new_rows(base: Any) -> Any:
+    """``base`` with ``likelihood="auto"`` made Gaussian.
+
+    "auto" picks Bernoulli when the training rows lie in [0, 1] (raw [0, 1] data, or
+    standardized rows of constant columns, all 0), and a Bernoulli member refuses every later
+    row outside [0, 1]: a detector exists to score rows that leave its training data, so its
+    members must take any row. A member set to ``likelihood="bernoulli"`` keeps it."""
+    if base.get_params().get("likelihood") != "auto":
+        return base
+    return clone(base).set_params(likelihood="gaussian")
