@@ -16,6 +16,11 @@ was fitted on stops being flagged once the new level has become its recent past.
 
 Why this default (measured in ``benchmarks/timeseries.py`` on NAB, choices cross-validated over
 halves of the series): see the README's time-series table.
+
+This file holds the estimator, its fit and its default window detector; how it reads series is
+:mod:`aekit.timeseries.series_input`, what it says about each point once fitted (scores,
+likelihood, flags, explanations) :mod:`aekit.timeseries.point_scores`, and its model file
+:mod:`aekit.timeseries.persistence`.
 """
 
 from __future__ import annotations
@@ -26,26 +31,19 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
 
 from aekit.anomaly import AnomalyDetector, thresholds
-from aekit.anomaly.explain import remainder_column
 from aekit.estimators import BaseAutoencoder
-from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
+from aekit.estimators.persistence import SavesToFile
 from aekit.timeseries import likelihood
-from aekit.timeseries.inputs import (
-    HANDLE_MISSING,
-    Series,
-    check_steps,
-    check_value_names,
-    is_several,
-    read_series,
-    warn_left_out_text,
-)
-from aekit.timeseries.windows import spread_windows, window_starts
+from aekit.timeseries.inputs import HANDLE_MISSING
+from aekit.timeseries.persistence import export_series_detector, import_series_detector
+from aekit.timeseries.point_scores import PointScores
+from aekit.timeseries.series_input import SeriesInput
+from aekit.timeseries.windows import window_starts
 
 
-class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
+class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin, BaseEstimator):
     """Anomaly detector for time series: one score per time point, from sliding windows.
 
     Parameters
@@ -208,56 +206,6 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
             detector = default_window_detector()
         return detector.set_params(random_state=self.random_state)
 
-    def _rows(self, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-        """The windows starting at ``starts`` of standardized ``values`` ``(time, channels)``,
-        as rows ``(n_windows, channels * window)`` in channel-major order."""
-        z = (values - self.mean_) / self.scale_
-        index = starts[:, None] + np.arange(int(self.window))  # (n_windows, window)
-        return np.ascontiguousarray(z[index].transpose(0, 2, 1)).reshape(len(starts), -1)
-
-    # ---- reading series ----------------------------------------------------------------------
-    def _read(self, X: Any, fitting: bool = False) -> tuple[list[Series], bool]:
-        several = is_several(X)
-        parts = list(X) if several else [X]
-        if not parts:
-            raise ValueError("X holds no series.")
-        read = [
-            read_series(p, self.time_column, self.value_columns, self.handle_missing) for p in parts
-        ]
-        names = read[0][1]
-        if any(n != names for _, n in read):
-            raise ValueError("every series of X must have the same value columns.")
-        widths = {s.values.shape[1] for s, _ in read}
-        if len(widths) > 1:
-            raise ValueError(
-                f"every series of X must have the same channels; got {sorted(widths)}."
-            )
-        series = [s for s, _ in read]
-        check_steps(series, getattr(self, "time_step_", None), fitting)
-        if fitting:
-            if self.value_columns is None:
-                warn_left_out_text(parts[0], self.time_column)
-            self.time_step_ = next((s.step for s in series if s.step is not None), None)
-            self.n_features_in_ = widths.pop()
-            if names is not None:
-                self.feature_names_in_ = np.asarray(names, dtype=object)
-            else:
-                self.__dict__.pop("feature_names_in_", None)
-        else:
-            check_value_names(getattr(self, "feature_names_in_", None), names, type(self).__name__)
-            if series[0].values.shape[1] != self.n_features_in_:
-                raise ValueError(
-                    f"X has {series[0].values.shape[1]} channels, but SeriesAnomalyDetector was "
-                    f"fitted on {self.n_features_in_}; pass the same value columns as in fit."
-                )
-        for s in series:
-            if len(s.values) < int(self.window):
-                raise ValueError(
-                    f"a series has {len(s.values)} points, fewer than window={self.window}; "
-                    "use a smaller window or a longer series."
-                )
-        return series, several
-
     # ---- fitting -----------------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None) -> SeriesAnomalyDetector:
         """Fit on one series or several (a list), and set the threshold on their points.
@@ -324,178 +272,15 @@ class SeriesAnomalyDetector(SavesToFile, OutlierMixin, BaseEstimator):
             scores, self.threshold, float(self.n_std), float(self.risk)
         )
 
-    # ---- scoring -----------------------------------------------------------------------------
-    def _point_shares(self, series: Series) -> np.ndarray:
-        """``(n_grid, channels + 1)``: each grid point's score split into channel shares and
-        the latent remainder (each the mean over the windows covering the point)."""
-        n, channels = series.values.shape
-        starts = window_starts(n, self.window, self.stride)
-        shares = np.asarray(self.detector_.explain(self._rows(series.values, starts)))
-        per_channel = shares[:, :-1].reshape(len(starts), channels, -1).sum(axis=2)
-        per_window = np.column_stack([per_channel, shares[:, -1]])
-        return spread_windows(per_window, starts, self.window, n)
-
-    def _causal_scores(self, series: Series) -> np.ndarray:
-        """``(n_grid,)``: the score of the window ending at each grid point (every window,
-        whatever the stride), NaN for the first ``window - 1`` points, which end none."""
-        n = len(series.values)
-        starts = np.arange(n - int(self.window) + 1)
-        scores = np.full(n, np.nan)
-        scores[int(self.window) - 1 :] = self.detector_.anomaly_score(
-            self._rows(series.values, starts)
-        )
-        return scores
-
-    def _tail_probability(self, series: Series) -> np.ndarray:
-        """``(n_grid,)``: q_t of :mod:`aekit.timeseries.likelihood` (small = anomalous)."""
-        if not hasattr(self, "likelihood_prior_"):
-            raise ValueError(
-                f"this detector was fitted with threshold={self.threshold!r}, which keeps no "
-                "likelihood state; refit it with threshold='likelihood'."
-            )
-        return likelihood.detector_tail_probability(
-            self._causal_scores(series), self.likelihood_window, self.likelihood_prior_
-        )
-
-    def _per_series(self, X: Any, what, points=None) -> Any:
-        """``what`` of each series' per-point values: ``points(series)`` on its grid (by
-        default the channel shares of :meth:`_point_shares`), given at the original rows."""
-        check_is_fitted(self)
-        series, several = self._read(X)
-        points = points or self._point_shares
-        out = [s.to_rows(what(points(s))) for s in series]
-        return out if several else out[0]
-
-    def causal_score(self, X: Any) -> Any:
-        """Score of the window that ends at each point (the window detector's score, on the
-        scale of :meth:`anomaly_score`), NaN for the first ``window - 1`` points; unlike
-        :meth:`anomaly_score` (the mean over every window covering a point, later ones too) it
-        reads only the point and the ones before it. Every window is scored, whatever the
-        ``stride``.
-
-        Returns
-        -------
-        scores : ndarray of shape (time,), or a list of them when X is a list of series
-            NaN for the first ``window - 1`` points of each series (no window ends there):
-            metrics such as ``roc_auc_score`` refuse NaN, so score ``scores[window - 1:]``
-            against ``labels[window - 1:]``.
-        """
-        return self._per_series(X, lambda s: s, self._causal_scores)
-
-    def anomaly_likelihood(self, X: Any) -> Any:
-        """The anomaly likelihood of each point (Ahmad et al. 2017), for a detector fitted
-        with ``threshold="likelihood"``: ``1 - Q((m_t - mu_t) / sigma_t)``, with m_t the mean
-        :meth:`causal_score` of the last 10 points and mu_t, sigma_t those means' over the
-        ``likelihood_window`` points before t (:mod:`aekit.timeseries.likelihood`); 0.5 where
-        there is none yet. Flagged above ``1 - risk``. Each series of X is its own history.
-
-        Returns
-        -------
-        likelihood : ndarray of shape (time,), or a list of them when X is a list of series
-        """
-        return self._per_series(X, lambda q: 1.0 - q, self._tail_probability)
-
-    def anomaly_score(self, X: Any) -> Any:
-        """Anomaly score per time point, higher = more anomalous (``-score_samples``).
-
-        Returns
-        -------
-        scores : ndarray of shape (time,), or a list of them when X is a list of series
-        """
-        return self._per_series(X, lambda shares: shares.sum(axis=1))
-
-    def score_samples(self, X: Any) -> Any:
-        """Normality score per time point, higher = more normal (scikit-learn's sign)."""
-        scores = self.anomaly_score(X)
-        return [-s for s in scores] if isinstance(scores, list) else -scores
-
-    def decision_function(self, X: Any) -> Any:
-        """``score_samples(X) - offset_``: negative at anomalous points. With
-        ``threshold="likelihood"``: ``log10(q_t / risk)``, q_t = 1 - likelihood (also negative
-        exactly at the flagged points)."""
-        if self.threshold == "likelihood":
-            risk = float(self.risk)
-            return self._per_series(
-                X, lambda q: np.log10(np.maximum(q, 1e-300) / risk), self._tail_probability
-            )
-        scores = self.score_samples(X)
-        if isinstance(scores, list):
-            return [s - self.offset_ for s in scores]
-        return scores - self.offset_
-
-    def predict(self, X: Any) -> Any:
-        """+1 at normal points, -1 at anomalous ones (one array per series)."""
-        decision = self.decision_function(X)
-        if isinstance(decision, list):
-            return [np.where(d < 0, -1, 1) for d in decision]
-        return np.where(decision < 0, -1, 1)
-
-    def explain(self, X: Any) -> Any:
-        """Each channel's share of each point's anomaly score.
-
-        A channel's share is the windows' errors on that channel plus its part of the distance
-        to the nearest training windows (split over the values in proportion to their squared
-        differences, :meth:`aekit.AnomalyDetector.explain`); the column ``"latent"`` holds what
-        belongs to no channel (distances between the members' codes: none for the default
-        window detector). Each row sums to :meth:`anomaly_score`.
-
-        Returns
-        -------
-        contributions : DataFrame of shape (time, channels + 1) (with X's index when X is a
-            DataFrame), or a list of them for a list of series
-        """
-        import pandas as pd
-
-        names = getattr(self, "feature_names_in_", None)
-        columns = [*(names if names is not None else [f"x{i}" for i in range(self.n_features_in_)])]
-        shares = self._per_series(X, lambda s: s)
-        parts = list(X) if is_several(X) else [X]
-        frames = [
-            pd.DataFrame(
-                values,
-                columns=[*columns, remainder_column(columns)],
-                index=part.index if isinstance(part, (pd.DataFrame, pd.Series)) else None,
-            )
-            for values, part in zip(shares if isinstance(shares, list) else [shares], parts)
-        ]
-        return frames if is_several(X) else frames[0]
-
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "detector_")
 
-    # ---- model files -------------------------------------------------------------------------
+    # ---- model files (aekit.estimators.persistence), written by aekit.timeseries.persistence --
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
-        document, tree = export_estimator(self.detector_)
-        names = getattr(self, "feature_names_in_", None)
-        fitted = {
-            "detector": document,
-            "mean_": self.mean_.tolist(),
-            "scale_": self.scale_.tolist(),
-            "threshold_": self.threshold_,
-            "likelihood_prior_": (
-                self.likelihood_prior_.tolist() if hasattr(self, "likelihood_prior_") else None
-            ),
-            "n_features_in_": self.n_features_in_,
-            "time_step_": self.time_step_,
-            "feature_names_in_": None if names is None else list(names),
-        }
-        return fitted, {"detector": tree}
+        return export_series_detector(self)
 
     def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
-        self.detector_ = import_estimator(fitted["detector"], tree["detector"], device)
-        self.mean_ = np.asarray(fitted["mean_"], dtype=np.float64)
-        self.scale_ = np.asarray(fitted["scale_"], dtype=np.float64)
-        self.n_features_in_ = int(fitted["n_features_in_"])
-        self.time_step_ = fitted.get("time_step_")  # absent from files written before it
-        if fitted["feature_names_in_"] is not None:
-            self.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
-        self.threshold_ = float(fitted["threshold_"])
-        self.offset_ = -self.threshold_
-        prior = fitted.get("likelihood_prior_")  # absent from files written before it
-        if prior is not None:
-            self.likelihood_prior_ = np.asarray(prior, dtype=np.float64)
-        if self.mean_.shape != (self.n_features_in_,) or self.scale_.shape != self.mean_.shape:
-            raise ValueError("the series detector's standardization does not match its channels")
+        import_series_detector(self, fitted, tree, device)
 
 
 def default_window_detector() -> AnomalyDetector:

@@ -1,0 +1,51 @@
+"""The fitted state of a :class:`SeriesAnomalyDetector` in its model file (the detector's
+``_get_fitted_state`` / ``_set_fitted_state``): the window detector as its own document and
+tensors, the standardization, threshold and likelihood prior as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from aekit.estimators.persistence import export_estimator, import_estimator
+
+
+def export_series_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
+    document, tree = export_estimator(detector.detector_)
+    names = getattr(detector, "feature_names_in_", None)
+    fitted = {
+        "detector": document,
+        "mean_": detector.mean_.tolist(),
+        "scale_": detector.scale_.tolist(),
+        "threshold_": detector.threshold_,
+        "likelihood_prior_": (
+            detector.likelihood_prior_.tolist() if hasattr(detector, "likelihood_prior_") else None
+        ),
+        "n_features_in_": detector.n_features_in_,
+        "time_step_": detector.time_step_,
+        "feature_names_in_": None if names is None else list(names),
+    }
+    return fitted, {"detector": tree}
+
+
+def import_series_detector(
+    detector, fitted: dict[str, Any], tree: dict[str, Any], device: str
+) -> None:
+    detector.detector_ = import_estimator(fitted["detector"], tree["detector"], device)
+    detector.mean_ = np.asarray(fitted["mean_"], dtype=np.float64)
+    detector.scale_ = np.asarray(fitted["scale_"], dtype=np.float64)
+    detector.n_features_in_ = int(fitted["n_features_in_"])
+    detector.time_step_ = fitted.get("time_step_")  # absent from files written before it
+    if fitted["feature_names_in_"] is not None:
+        detector.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
+    detector.threshold_ = float(fitted["threshold_"])
+    detector.offset_ = -detector.threshold_
+    prior = fitted.get("likelihood_prior_")  # absent from files written before it
+    if prior is not None:
+        detector.likelihood_prior_ = np.asarray(prior, dtype=np.float64)
+    if (
+        detector.mean_.shape != (detector.n_features_in_,)
+        or detector.scale_.shape != detector.mean_.shape
+    ):
+        raise ValueError("the series detector's standardization does not match its channels")
