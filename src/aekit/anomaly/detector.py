@@ -21,6 +21,10 @@ some sets, measured on the others), from a small grid of the choices below:
 5. at most ``max_samples`` training rows, so a table of a million rows fits in seconds;
 6. thresholds that do not need the anomaly rate (peaks over threshold), per-feature explanations,
    and VAE scores averaged over several latent draws.
+
+This file holds the estimator and its fit; the rest is in mixins, one idea each: reading tables
+(``inputs``), training members (``members``), scoring rows (``ensemble``), setting the threshold
+(``threshold_fit``), public scores and explanations (``outputs``); model files: ``persistence``.
 """
 
 from __future__ import annotations
@@ -28,36 +32,38 @@ from __future__ import annotations
 from numbers import Integral, Real
 from typing import Any
 
-import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
-from sklearn.utils.validation import check_is_fitted
 
 from aekit.anomaly import thresholds
-from aekit.anomaly.ensemble import (
-    EnsembleScores,
-    neighbor_count,
-    robust_spread,
-    warn_k_above_rows,
-)
-from aekit.anomaly.inputs import TableInput, sampled_rows
+from aekit.anomaly.ensemble import EnsembleScores, warn_k_above_rows
+from aekit.anomaly.inputs import TableInput
 from aekit.anomaly.members import (
     DEFAULT_NOISE,
     MEMBER_TRAINING,
+    MemberTraining,
     default_member,
-    fit_members,
     member_for_new_rows,
 )
+from aekit.anomaly.outputs import DetectorOutputs
 from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
+from aekit.anomaly.threshold_fit import ThresholdFit
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile
-from aekit.estimators.streaming import writes_to_file
 
 
-class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, BaseEstimator):
+class AnomalyDetector(
+    TableInput,
+    MemberTraining,
+    EnsembleScores,
+    ThresholdFit,
+    DetectorOutputs,
+    SavesToFile,
+    OutlierMixin,
+    BaseEstimator,
+):
     """Unsupervised outlier detector built on aekit autoencoders.
 
     Parameters
@@ -327,24 +333,8 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
                 "fit(X, X_normal=...)."
             )
         rng = check_random_state(self.random_state)
-        X = sampled_rows(X, self.max_samples, rng)
-        if hasattr(X, "__len__") and len(X) < 2:  # before the encoding: an empty X says so too
-            raise ValueError(f"X has n_samples={len(X)}; a detector needs at least 2 rows.")
-        A = self._fit_preprocessing(X)
-        if len(A) < 2:
-            raise ValueError(f"X has n_samples={len(A)}; a detector needs at least 2 rows.")
-        if self.max_samples is not None and len(A) > self.max_samples:
-            A = A[np.sort(rng.choice(len(A), self.max_samples, replace=False))]
-        held = None
-        n_held = int(round(float(self.threshold_holdout) * len(A)))
-        if n_held and self.threshold != "validation":
-            if not 1 <= n_held <= len(A) - 2:
-                raise ValueError(
-                    f"threshold_holdout={self.threshold_holdout} holds out {n_held} of "
-                    f"{len(A)} rows; leave at least 2 to train and hold out at least 1."
-                )
-            order = rng.permutation(len(A))
-            held, A = A[order[:n_held]], A[np.sort(order[n_held:])]
+        A = self._training_rows(X, rng)
+        held, A = self._held_out(A, rng)
         base = self.estimator
         if base is None:
             base = self._default_estimator(*A.shape)
@@ -352,148 +342,13 @@ class AnomalyDetector(TableInput, EnsembleScores, SavesToFile, OutlierMixin, Bas
             base = member_for_new_rows(base)
             if self.categorical_groups_ and base.get_params().get("categorical_groups") is None:
                 base = clone(base).set_params(categorical_groups=self.categorical_groups_)
-        self.n_neighbors_ = neighbor_count(self.n_neighbors, len(A))
-        self.estimators_, self.error_scales_ = [], []
-        self.codes_, self.distance_scales_ = [], []
-        self.inputs_, self.input_distance_scale_ = None, 1.0
-        k_input = self.n_neighbors if self.input_neighbors is None else self.input_neighbors
-        self.input_neighbors_ = neighbor_count(k_input, len(A))
+        self._start_ensemble(A)
         warn_k_above_rows(self, len(A))
-        self.input_distance_ = self.input_distance
-        if self.n_neighbors_ and self.neighbor_space in ("input", "both"):
-            self.inputs_ = A
-            own = self._input_distances(A, exclude_self=True)
-            # a weight on the term is a smaller unit, as for reconstruction_weight
-            self.input_distance_scale_ = self._part_spread(own) / float(self.input_weight)
-        rows = self._dense_rows(A)
         seeds = [int(rng.randint(0, 2**31 - 1)) for _ in range(int(self.n_estimators))]
-        members = fit_members(base, [rows] * len(seeds), seeds, self.member_training)
-        if self.trim_fraction > 0:  # robust refit without the worst-reconstructed rows
-            kept = []
-            for member in members:
-                errors = self._member_errors(member, A)
-                kept.append(A[errors <= np.quantile(errors, 1 - self.trim_fraction)])
-            members = fit_members(base, kept, seeds, self.member_training)
-        for member in members:
-            self._add_member(member, A)
+        self._fit_members(base, A, seeds)
         train_scores = self._anomaly_scores(A if held is None else held)
-        self.threshold_ = self._threshold(train_scores, None if held is not None else A, X_normal)
-        self.offset_ = -self.threshold_
-        self.contamination_ = float(np.mean(train_scores > self.threshold_))
-        self.score_spread_ = robust_spread(train_scores) / 1.349  # the IQR of a normal is 1.349 sd
+        self._fit_threshold(train_scores, None if held is not None else A, X_normal)
         return self
-
-    def _dense_rows(self, A: np.ndarray) -> np.ndarray:
-        """The training rows the members learn from: with ``density_trim``, all but that
-        fraction of rows farthest from their k-th nearest other row (k = 3% of the rows, at
-        least 5, so a small cluster of anomalies is far from its k-th neighbour too). Anomalies
-        in unlabelled data sit mostly in low-density places; a member that never learns to
-        reconstruct them keeps their errors high (the training-side counterpart of the
-        neighbour terms). The scales and neighbour terms still use every row."""
-        if not self.density_trim:
-            return A
-        k = neighbor_count(0.03, len(A))
-        far = NearestNeighbors(n_neighbors=min(k + 1, len(A))).fit(A).kneighbors(A)[0][:, -1]
-        kept = far <= np.quantile(far, 1.0 - float(self.density_trim))
-        return A[kept] if kept.sum() >= 2 else A
-
-    def _threshold(self, train_scores: np.ndarray, A: np.ndarray | None, X_normal: Any) -> float:
-        """``offset_``'s threshold from ``train_scores``, the scores of the training rows ``A``
-        (None: of rows held out of training). A contamination is a fraction of those scores (so
-        that ``predict`` flags that fraction of them); the rules that model the scores of new
-        normal rows ("mean_std", "pot", contamination="auto") fit :meth:`_new_row_scores`."""
-        rule = self.threshold
-        if rule == "contamination" and self.contamination != "auto":
-            return thresholds.contamination_threshold(train_scores, float(self.contamination))
-        if rule == "validation":
-            clean = self._anomaly_scores(self._encode_input(X_normal))
-            return thresholds.percentile_threshold(clean, float(self.percentile))
-        fresh = self._new_row_scores(train_scores, A)
-        return thresholds.new_row_threshold(fresh, rule, float(self.n_std), float(self.risk))
-
-    def _new_row_scores(self, train_scores: np.ndarray, A: np.ndarray | None) -> np.ndarray:
-        """What a new normal row scores: the training rows ``A`` scored without themselves
-        among their neighbours (a second scoring pass, made only for the rules that need it).
-        A training row is its own nearest neighbour (its distance 0 is a third of a mean over
-        3), so its own score is lower than a new row's and a tail fitted to those scores flags
-        too many new rows. Held-out rows, or scores without neighbour terms, already are."""
-        if A is None or not (self.codes_ or self.inputs_ is not None):
-            return train_scores
-        return self._anomaly_scores(A, exclude_self=True)
-
-    @writes_to_file
-    def anomaly_score(self, X: Any) -> np.ndarray:
-        """Anomaly score per row, higher = more anomalous (``-score_samples``)."""
-        check_is_fitted(self)
-        return self._anomaly_scores(self._encode_input(X))
-
-    @writes_to_file
-    def score_samples(self, X: Any) -> np.ndarray:
-        """Normality score per row, higher = more normal (scikit-learn's sign). With
-        ``out=PATH`` (any of these four methods), the values are written there a chunk at a
-        time (:func:`aekit.write_outputs`) and PATH is returned."""
-        return -self.anomaly_score(X)
-
-    @writes_to_file
-    def decision_function(self, X: Any) -> np.ndarray:
-        """``score_samples(X) - offset_``: negative for anomalies."""
-        return self.score_samples(X) - self.offset_
-
-    @writes_to_file
-    def predict(self, X: Any) -> np.ndarray:
-        """+1 for normal rows, -1 for anomalies."""
-        return np.where(self.decision_function(X) < 0, -1, 1)
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """``(P(normal), P(anomaly))`` per row, shape (n_samples, 2).
-
-        A logistic function of the distance to the threshold, in units of the training scores'
-        robust spread: 1/2 at the threshold, monotone in the score.
-        """
-        return self.scores_to_proba(self.anomaly_score(X))
-
-    def scores_to_proba(self, anomaly_scores: Any) -> np.ndarray:
-        """:meth:`predict_proba` for anomaly scores already computed, e.g. the row sums of
-        :meth:`explain`, so they need not be computed again.
-
-        Parameters
-        ----------
-        anomaly_scores : array-like of shape (n_samples,)
-            Scores as :meth:`anomaly_score` gives them (higher = more anomalous).
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, 2)
-            ``(P(normal), P(anomaly))`` per row.
-        """
-        check_is_fitted(self)
-        anomaly_scores = np.asarray(anomaly_scores, dtype=np.float64)
-        z = (anomaly_scores - self.threshold_) / self.score_spread_
-        anomaly = 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
-        return np.column_stack([1.0 - anomaly, anomaly])
-
-    def explain(self, X: Any):
-        """Each input column's share of each row's anomaly score.
-
-        A column's share is its (standardized) reconstruction error averaged over the
-        ensemble plus its part of the input-space neighbour distance (each neighbour's distance
-        split over the columns in proportion to their squared differences), summed over a
-        categorical column's one-hot group. The last column, ``"latent"``, holds the part that
-        belongs to no feature (the neighbour distance in latent space, a VAE's KL); each row sums
-        to :meth:`anomaly_score`.
-
-        Returns
-        -------
-        contributions : DataFrame or ndarray of shape (n_samples, n_features + 1)
-            A DataFrame when X is one: X's column names as given (integer names stay integers)
-            and X's index, then ``"latent"`` (``"_latent"`` if X has a column named "latent").
-            An ndarray when X is an array, the latent part in the last column.
-        """
-        from aekit.anomaly.explain import group_contributions
-
-        check_is_fitted(self)
-        per_feature, rest = self._contributions(self._encode_input(X))
-        return group_contributions(per_feature, rest, self.encoder_, X)
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "estimators_")

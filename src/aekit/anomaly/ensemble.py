@@ -21,7 +21,8 @@ _BLOCK_ENTRIES = 2_000_000  # neighbour distances held at once while scoring (16
 
 
 class EnsembleScores:
-    """Mixin of :class:`AnomalyDetector`: add fitted members and score rows with them."""
+    """Mixin of :class:`AnomalyDetector`: start the ensemble on the training rows, add fitted
+    members and score rows with them."""
 
     def _score_kind(self) -> str:
         return "reconstruction" if self.score_type == "auto" else self.score_type
@@ -32,6 +33,22 @@ class EnsembleScores:
     def _member_errors(self, member, A: np.ndarray) -> np.ndarray:
         per_feature, rest = self._member_features(member, A)
         return per_feature.sum(axis=1) + rest
+
+    def _start_ensemble(self, A: np.ndarray) -> None:
+        """An empty ensemble on the training rows A: the neighbour terms' k, and the input-space
+        term (the rows kept, their scale) when there is one."""
+        self.n_neighbors_ = neighbor_count(self.n_neighbors, len(A))
+        self.estimators_, self.error_scales_ = [], []
+        self.codes_, self.distance_scales_ = [], []
+        self.inputs_, self.input_distance_scale_ = None, 1.0
+        k_input = self.n_neighbors if self.input_neighbors is None else self.input_neighbors
+        self.input_neighbors_ = neighbor_count(k_input, len(A))
+        self.input_distance_ = self.input_distance
+        if self.n_neighbors_ and self.neighbor_space in ("input", "both"):
+            self.inputs_ = A
+            own = self._input_distances(A, exclude_self=True)
+            # a weight on the term is a smaller unit, as for reconstruction_weight
+            self.input_distance_scale_ = self._part_spread(own) / float(self.input_weight)
 
     def _add_member(self, member, A: np.ndarray) -> None:
         errors = self._member_errors(member, A)

@@ -41,6 +41,20 @@ class TableInput:
         )
         return encoded
 
+    def _training_rows(self, X: Any, rng: np.random.RandomState) -> np.ndarray:
+        """The rows fit uses, encoded (fitting the encoding): at most ``max_samples`` of X,
+        drawn by ``rng`` (of a table on disk only those are read, :func:`sampled_rows`); at
+        least 2."""
+        X = sampled_rows(X, self.max_samples, rng)
+        if hasattr(X, "__len__") and len(X) < 2:  # before the encoding: an empty X says so too
+            raise ValueError(f"X has n_samples={len(X)}; a detector needs at least 2 rows.")
+        A = self._fit_preprocessing(X)
+        if len(A) < 2:
+            raise ValueError(f"X has n_samples={len(A)}; a detector needs at least 2 rows.")
+        if self.max_samples is not None and len(A) > self.max_samples:
+            A = A[np.sort(rng.choice(len(A), self.max_samples, replace=False))]
+        return A
+
     def _encoder(self) -> TabularEncoder:
         """The unfitted encoding of the detector's parameters: NaN encodes under
         ``handle_missing``, numbers are standardized unless ``preprocessing=None``, numeric

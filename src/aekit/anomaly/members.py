@@ -1,5 +1,5 @@
-"""The detector's ensemble members: the default member, and how members are trained, together
-(stacked) or one after another.
+"""The detector's ensemble members: the default member, the rows they learn from, and how
+members are trained, together (stacked) or one after another.
 
 A file of its own so that :mod:`aekit.anomaly.detector` only asks for fitted members. Stacked
 training (:func:`aekit.estimators.stacked.fit_stacked`) gives the members sequential training
@@ -15,7 +15,9 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.neighbors import NearestNeighbors
 
+from aekit.anomaly.ensemble import neighbor_count
 from aekit.estimators.epochs import epochs_for_steps
 from aekit.estimators.stacked import fit_stacked, stack_refusal
 
@@ -96,3 +98,37 @@ def member_for_new_rows(base: Any) -> Any:
     if base.get_params().get("likelihood") != "auto":
         return base
     return clone(base).set_params(likelihood="gaussian")
+
+
+class MemberTraining:
+    """Mixin of :class:`AnomalyDetector`: fit its members on the training rows (the ensemble's
+    ``estimators_``, ``error_scales_`` and codes, through ``EnsembleScores._add_member``)."""
+
+    def _fit_members(self, base: Any, A: np.ndarray, seeds: Sequence[int]) -> None:
+        """A member of ``base`` per seed, fitted on the rows of A it learns from
+        (:meth:`_dense_rows`); with ``trim_fraction``, each refitted without its
+        worst-reconstructed rows; each then added to the ensemble with its scales."""
+        rows = self._dense_rows(A)
+        members = fit_members(base, [rows] * len(seeds), seeds, self.member_training)
+        if self.trim_fraction > 0:  # robust refit without the worst-reconstructed rows
+            kept = []
+            for member in members:
+                errors = self._member_errors(member, A)
+                kept.append(A[errors <= np.quantile(errors, 1 - self.trim_fraction)])
+            members = fit_members(base, kept, seeds, self.member_training)
+        for member in members:
+            self._add_member(member, A)
+
+    def _dense_rows(self, A: np.ndarray) -> np.ndarray:
+        """The training rows the members learn from: with ``density_trim``, all but that
+        fraction of rows farthest from their k-th nearest other row (k = 3% of the rows, at
+        least 5, so a small cluster of anomalies is far from its k-th neighbour too). Anomalies
+        in unlabelled data sit mostly in low-density places; a member that never learns to
+        reconstruct them keeps their errors high (the training-side counterpart of the
+        neighbour terms). The scales and neighbour terms still use every row."""
+        if not self.density_trim:
+            return A
+        k = neighbor_count(0.03, len(A))
+        far = NearestNeighbors(n_neighbors=min(k + 1, len(A))).fit(A).kneighbors(A)[0][:, -1]
+        kept = far <= np.quantile(far, 1.0 - float(self.density_trim))
+        return A[kept] if kept.sum() >= 2 else A
