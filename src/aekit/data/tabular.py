@@ -8,7 +8,8 @@ a categorical likelihood (the ``categorical_groups`` parameter of the autoencode
 ``inverse_transform`` can turn a decoded matrix back into a DataFrame with the original columns,
 order and dtypes. Missing values are an error by default; with ``handle_missing="mask"`` they
 encode as 0 and :meth:`TabularEncoder.transform_with_mask` also returns which entries were
-observed, which is what an imputer trains on.
+observed, which is what an imputer trains on. How single columns are read, one-hot encoded and
+given back in their dtype is :mod:`aekit.data.column_values`.
 """
 
 from __future__ import annotations
@@ -19,15 +20,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.data.column_checks import (
     check_column_kind,
     column_mismatch,
-    json_value,
     numeric_values,
     warn_many_categories,
+)
+from aekit.data.column_values import (
+    as_frame,
+    categories_of,
+    column_label,
+    is_categorical,
+    numbers_of,
+    one_hot,
+    with_dtype,
 )
 from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
@@ -49,47 +57,6 @@ class FeatureGroup:
     @property
     def columns(self) -> slice:
         return slice(self.start, self.stop)
-
-
-def _is_categorical(series: pd.Series) -> bool:
-    return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
-
-
-def _categories(name: str, series: pd.Series) -> list:
-    """A categorical column's categories: a pandas ``category`` column's own, in their order;
-    else the observed values sorted (by type name first, so mixed types sort too)."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        categories = list(series.cat.categories)
-    else:
-        values = series.dropna().tolist()
-        categories = sorted(set(values), key=lambda v: (str(type(v)), v))
-    if not categories:
-        raise ValueError(f"column {name!r} has no observed value; drop it.")
-    return [json_value(c) for c in categories]
-
-
-def _numbers(name: str, series: pd.Series) -> np.ndarray:
-    """A numeric column as float64 (NaN where missing), checked for values it cannot scale."""
-    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    if np.isinf(values).any():
-        raise ValueError(f"column {name!r} holds infinite values; replace them.")
-    if np.isnan(values).all():
-        raise ValueError(f"column {name!r} has no observed value; drop it.")
-    return values
-
-
-def _as_frame(X: Any) -> pd.DataFrame:
-    if isinstance(X, pd.DataFrame):
-        return X
-    if isinstance(X, pd.Series):
-        return X.to_frame()
-    array = np.asarray(X)
-    if array.ndim != 2:
-        raise ValueError(
-            f"X must be a DataFrame or a 2-D array (n_samples, n_features); got shape "
-            f"{array.shape}."
-        )
-    return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
 
 
 class TabularEncoder(TransformerMixin, BaseEstimator):
@@ -176,13 +143,13 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"handle_unknown={self.handle_unknown!r} is not supported; use 'error' or 'ignore'."
             )
-        frame = _as_frame(X)
+        frame = as_frame(X)
         if len(frame) == 0 or frame.shape[1] == 0:
             raise ValueError(f"X is empty (shape {frame.shape}); pass at least one row and column.")
         self._check_missing(frame)
         self.input_is_frame_ = isinstance(X, (pd.DataFrame, pd.Series))
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
-        self.column_labels_ = [_label(c) for c in frame.columns]
+        self.column_labels_ = [column_label(c) for c in frame.columns]
         self.n_features_in_ = frame.shape[1]
         self.dtypes_ = {str(c): str(frame[c].dtype) for c in frame.columns}
         # dummies of a categorical column (numbers, or bools as pandas.get_dummies writes them)
@@ -192,12 +159,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         for column in frame.columns:
             name, series = str(column), frame[column]
             check_column_kind(name, series)
-            if _is_categorical(series) and name not in dummies:
-                self.categories_[name] = _categories(name, series)
+            if is_categorical(series) and name not in dummies:
+                self.categories_[name] = categories_of(name, series)
                 warn_many_categories(name, series, len(self.categories_[name]))
                 width, kind = len(self.categories_[name]), "categorical"
             else:
-                numeric.append(_numbers(name, series))
+                numeric.append(numbers_of(name, series))
                 width, kind = 1, "numeric"
             groups.append(FeatureGroup(name, start, start + width, kind))
             start += width
@@ -249,7 +216,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     def _frame_for_transform(self, X: Any) -> pd.DataFrame:
         check_is_fitted(self)
-        frame = _as_frame(X)
+        frame = as_frame(X)
         names = [str(c) for c in frame.columns]
         if isinstance(X, (pd.DataFrame, pd.Series)) and self.input_is_frame_:
             expected = list(self.feature_names_in_)
@@ -287,36 +254,14 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             Z[:, [g.start for g in numeric]] = scaled
         if categorical := self._groups("categorical"):
             columns = np.concatenate([np.arange(g.start, g.stop) for g in categorical])
-            Z[:, columns] = self._one_hot(frame, [g.name for g in categorical])
+            Z[:, columns] = one_hot(
+                frame, [g.name for g in categorical], self.categories_, self.handle_unknown
+            )
         warn_broken_rows(Z, observed, self.one_hot_groups_, self.one_hot_columns_)
         return Z, observed
 
     def _groups(self, kind: str) -> list[FeatureGroup]:
         return [g for g in self.feature_groups_ if g.kind == kind]
-
-    def _one_hot(self, frame: pd.DataFrame, names: list[str]) -> np.ndarray:
-        """The one-hot groups of the categorical columns ``names``: pandas finds each value's
-        category (code -1 for a missing or unknown value), scikit-learn's OneHotEncoder spreads
-        the codes into groups, a code of -1 as all zeros."""
-        codes = np.column_stack(
-            [pd.Index(self.categories_[n]).get_indexer(frame[n]) for n in names]
-        )
-        unknown = (codes < 0) & frame[names].notna().to_numpy()
-        if unknown.any() and self.handle_unknown == "error":
-            column, row = np.argwhere(unknown.T)[0]  # the first, in column order like the message
-            name, categories = names[column], self.categories_[names[column]]
-            raise ValueError(
-                f"column {name!r} has the category {json_value(frame[name].iloc[row])!r}, not "
-                f"seen in fit (known: {categories[:10]}). Refit on data that holds it, or map it "
-                "to a known category."
-            )
-        encoder = OneHotEncoder(
-            categories=[np.arange(len(self.categories_[n])) for n in names],
-            handle_unknown="ignore",
-            sparse_output=False,
-            dtype=np.float32,
-        )
-        return encoder.fit_transform(codes)  # the categories are given: fitting learns nothing
 
     def transform(self, X: Any) -> np.ndarray:
         """Encode X: standardized numeric columns and one-hot groups, in column order."""
@@ -343,7 +288,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             else:
                 categories = np.asarray(self.categories_[group.name], dtype=object)
                 values = categories[Z[:, group.columns].argmax(axis=1)]
-            columns[group.name] = _with_dtype(
+            columns[group.name] = with_dtype(
                 values, self.dtypes_[group.name], self.categories_.get(group.name)
             )
         frame = pd.DataFrame(columns, columns=list(self.feature_names_in_))
@@ -394,25 +339,3 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         # (files written before detect_one_hot existed have none)
         self.one_hot_groups_ = tuple((int(a), int(b)) for a, b in state.get("one_hot_groups", []))
         return self
-
-
-def _label(column: Any) -> str | int:
-    """A column's label as :meth:`TabularEncoder.inverse_transform` gives it back: an integer
-    (``pd.DataFrame(array)``'s names) stays one, anything else is its text; both are JSON, so
-    model files keep them."""
-    if isinstance(column, (int, np.integer)) and not isinstance(column, (bool, np.bool_)):
-        return int(column)
-    return str(column)
-
-
-def _with_dtype(values: np.ndarray, dtype: str, categories: list | None) -> pd.Series:
-    if dtype == "category":
-        return pd.Series(pd.Categorical(values, categories=categories))
-    if pd.api.types.is_bool_dtype(dtype) and values.dtype.kind == "f":  # a bool dummy
-        return pd.Series(values >= 0.5).astype(dtype)
-    if pd.api.types.is_integer_dtype(dtype) and values.dtype.kind == "f":
-        values = np.rint(values)  # integers come back rounded (nullable "Int64" too)
-    try:
-        return pd.Series(values.astype(dtype))
-    except TypeError:  # a pandas extension dtype such as "string" or "Int64"
-        return pd.Series(values).astype(dtype)

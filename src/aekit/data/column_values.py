@@ -1,0 +1,105 @@
+"""A table's columns as :class:`aekit.data.tabular.TabularEncoder` reads and writes them: any
+table as a DataFrame, a column's kind, categories and numbers, the one-hot block of its
+categories, and decoded values back in the column's own dtype and label.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.preprocessing import OneHotEncoder
+
+from aekit.data.column_checks import json_value
+
+
+def is_categorical(series: pd.Series) -> bool:
+    """Whether a column is encoded as categories: any column but a numeric one, and bools."""
+    return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+
+
+def categories_of(name: str, series: pd.Series) -> list:
+    """A categorical column's categories: a pandas ``category`` column's own, in their order;
+    else the observed values sorted (by type name first, so mixed types sort too)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = list(series.cat.categories)
+    else:
+        values = series.dropna().tolist()
+        categories = sorted(set(values), key=lambda v: (str(type(v)), v))
+    if not categories:
+        raise ValueError(f"column {name!r} has no observed value; drop it.")
+    return [json_value(c) for c in categories]
+
+
+def numbers_of(name: str, series: pd.Series) -> np.ndarray:
+    """A numeric column as float64 (NaN where missing), checked for values it cannot scale."""
+    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isinf(values).any():
+        raise ValueError(f"column {name!r} holds infinite values; replace them.")
+    if np.isnan(values).all():
+        raise ValueError(f"column {name!r} has no observed value; drop it.")
+    return values
+
+
+def as_frame(X: Any) -> pd.DataFrame:
+    """X as a DataFrame: a Series is its one column, an array gets columns x0, x1, ..."""
+    if isinstance(X, pd.DataFrame):
+        return X
+    if isinstance(X, pd.Series):
+        return X.to_frame()
+    array = np.asarray(X)
+    if array.ndim != 2:
+        raise ValueError(
+            f"X must be a DataFrame or a 2-D array (n_samples, n_features); got shape "
+            f"{array.shape}."
+        )
+    return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
+
+
+def one_hot(
+    frame: pd.DataFrame, names: list[str], categories: dict[str, list], handle_unknown: str
+) -> np.ndarray:
+    """The one-hot groups of the categorical columns ``names``: pandas finds each value's
+    category (code -1 for a missing or unknown value), scikit-learn's OneHotEncoder spreads
+    the codes into groups, a code of -1 as all zeros."""
+    codes = np.column_stack([pd.Index(categories[n]).get_indexer(frame[n]) for n in names])
+    unknown = (codes < 0) & frame[names].notna().to_numpy()
+    if unknown.any() and handle_unknown == "error":
+        column, row = np.argwhere(unknown.T)[0]  # the first, in column order like the message
+        name, known = names[column], categories[names[column]]
+        raise ValueError(
+            f"column {name!r} has the category {json_value(frame[name].iloc[row])!r}, not "
+            f"seen in fit (known: {known[:10]}). Refit on data that holds it, or map it "
+            "to a known category."
+        )
+    encoder = OneHotEncoder(
+        categories=[np.arange(len(categories[n])) for n in names],
+        handle_unknown="ignore",
+        sparse_output=False,
+        dtype=np.float32,
+    )
+    return encoder.fit_transform(codes)  # the categories are given: fitting learns nothing
+
+
+def column_label(column: Any) -> str | int:
+    """A column's label as :meth:`~aekit.data.tabular.TabularEncoder.inverse_transform` gives
+    it back: an integer (``pd.DataFrame(array)``'s names) stays one, anything else is its text;
+    both are JSON, so model files keep them."""
+    if isinstance(column, (int, np.integer)) and not isinstance(column, (bool, np.bool_)):
+        return int(column)
+    return str(column)
+
+
+def with_dtype(values: np.ndarray, dtype: str, categories: list | None) -> pd.Series:
+    """Decoded values as a column of ``dtype``, the dtype the column had in fit."""
+    if dtype == "category":
+        return pd.Series(pd.Categorical(values, categories=categories))
+    if pd.api.types.is_bool_dtype(dtype) and values.dtype.kind == "f":  # a bool dummy
+        return pd.Series(values >= 0.5).astype(dtype)
+    if pd.api.types.is_integer_dtype(dtype) and values.dtype.kind == "f":
+        values = np.rint(values)  # integers come back rounded (nullable "Int64" too)
+    try:
+        return pd.Series(values.astype(dtype))
+    except TypeError:  # a pandas extension dtype such as "string" or "Int64"
+        return pd.Series(values).astype(dtype)
