@@ -32,7 +32,10 @@ _HOMES = {
     "write_report": "report",
 }
 
-_MODULES = {*_HOMES.values(), "report_generative", "report_style", "score_inputs"}
+_MODULES = {
+    *_HOMES.values(),
+    *("report_figures", "report_generative", "report_style", "score_inputs"),
+}
 
 __all__ = sorted(_HOMES)
 

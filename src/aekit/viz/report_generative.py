@@ -1,5 +1,6 @@
 """The run figures of image VAEs that walk through latent space: traversals and, for a 2-D
-latent, the manifold. Drawn by :func:`aekit.viz.report.write_figures` from its ``_Data`` view."""
+latent, the manifold. Drawn by :func:`aekit.viz.report.write_figures` from its ``_Data``
+view (:mod:`aekit.viz.report_figures`)."""
 
 from __future__ import annotations
 
