@@ -172,7 +172,8 @@ def detect(
             if not writes:
                 return
             start("scoring and explaining every row")
-            anomaly_scores, flagged = _write_scores(staging / "scores.csv", detector, X, y)
+            scores_file = staging / "scores.csv"
+            anomaly_scores, flagged = _write_scores(scores_file, detector, X, y, data)
             labelled, labels = (anomaly_scores, None)  # the rows with a label, and theirs
             if y is not None:
                 labelled, labels = by_label(anomaly_scores, y, normal_label)
@@ -276,13 +277,15 @@ def _as_table(X):
     return X.reshape(len(X), -1) if getattr(X, "ndim", 2) > 2 else X
 
 
-def _write_scores(path: Path, detector, X, y):
-    """RUN/scores.csv (:func:`detector_table`), computed and written a chunk at a time; every
-    row's anomaly score (for the figures) and the number of rows flagged."""
+def _write_scores(path: Path, detector, X, y, data: str):
+    """RUN/scores.csv (:func:`detector_table`, DATA's id column first), computed and written a
+    chunk at a time; every row's anomaly score (for the figures) and the number of rows
+    flagged."""
     import itertools
 
     import numpy as np
 
+    from aekit.cli.columns import with_ids
     from aekit.data.writers import write_batches
     from aekit.estimators.streaming import chunks_of
 
@@ -296,9 +299,9 @@ def _write_scores(path: Path, detector, X, y):
             flagged[0] += int(values[:, 1].astype(bool).sum())
             yield values
 
-    chunks = tables()
+    chunks, names = with_ids(data, tables(), columns, path)
     first = next(chunks)  # names the columns
-    write_batches(path, itertools.chain([first], chunks), len(X), columns)
+    write_batches(path, itertools.chain([first], chunks), len(X), names)
     return np.concatenate(scores), flagged[0]
 
 

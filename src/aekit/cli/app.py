@@ -333,11 +333,13 @@ from aekit.cli import (  # noqa: E402, F401
     ship,
     walks,
 )
-from aekit.cli.csv_options import add_csv_options  # noqa: E402
+from aekit.cli.table_options import add_table_options  # noqa: E402
 from aekit.cli.outputs import check_outputs_first  # noqa: E402
 
 check_outputs_first(app)  # every command checks where it will write before it does any work
-add_csv_options(app)  # every command that reads DATA takes --sep, --encoding, --no-header
+# every command that reads DATA takes --sep, --encoding, --no-header, --id-column and
+# --ignore-column, each by default as the RUN it reads recorded it
+add_table_options(app)
 
 
 def main() -> None:
@@ -345,7 +347,7 @@ def main() -> None:
     from aekit.cli.errors import run_cli
 
     check_outputs_first(app)  # again, for commands registered since (by other modules)
-    add_csv_options(app)
+    add_table_options(app)
     run_cli(app)
 
 

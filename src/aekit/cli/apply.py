@@ -119,6 +119,7 @@ def _data_command(name: str, compute, doc: str):
         image_size: ImageSize = None,
         grayscale: Grayscale = None,
     ) -> None:
+        from aekit.cli.columns import with_ids
         from aekit.cli.data import load_data, open_data
         from aekit.cli.tables import encoded, run_encoder
         from aekit.data.writers import write_batches
@@ -145,9 +146,10 @@ def _data_command(name: str, compute, doc: str):
                 columns[:] = names
                 yield values
 
-        tables = tables()
-        first = next(tables)  # the first chunk names the columns
-        n = write_batches(output, _chain(first, tables), len(X), columns)
+        # DATA's id column (--id-column) first, in DATA's row order
+        rows, names = with_ids(data, tables(), columns, output)
+        first = next(rows)  # the first chunk names the columns
+        n = write_batches(output, _chain(first, rows), len(X), names)
         typer.echo(f"{n} rows: {output}")
 
     command.__doc__ = doc

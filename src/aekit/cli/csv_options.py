@@ -1,16 +1,14 @@
 """``--sep``, ``--encoding`` and ``--no-header``: how every command that reads DATA reads a CSV
-file. They are added in one place to each command that has a DATA (or QUERY) argument, by
-extending its signature, rather than written out in twenty commands; the running command's
-choice is :data:`current`, which :func:`aekit.cli.data.load_data` passes to the CSV reader.
+file. The running command's choice is :data:`current` (set by :mod:`aekit.cli.table_options`,
+which adds the options to every command with a DATA or QUERY argument and takes those left out
+from the RUN the command reads), which :func:`aekit.cli.data.load_data` passes to the CSV
+reader.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -24,57 +22,69 @@ class CsvOptions:
     def kwargs(self) -> dict[str, object]:
         return asdict(self)
 
+    def record(self) -> dict[str, Any]:
+        """What config.toml's [data] section keeps of them: those that differ from the
+        defaults, named as the options are."""
+        record: dict[str, Any] = {}
+        if self.sep != ",":
+            record["sep"] = self.sep
+        if self.encoding != "utf-8":
+            record["encoding"] = self.encoding
+        if not self.header:
+            record["no_header"] = True
+        return record
 
-current = CsvOptions()  # the running command's, set by the wrapper below
+    def flags(self) -> list[str]:
+        """The options as typed (command.txt)."""
+        words = []
+        for flag, value, default in (("--sep", self.sep, ","), ("--encoding", self.encoding, "utf-8")):
+            if value != default:
+                words += [flag, r"\t" if value == "\t" else value]
+        return words + ([] if self.header else ["--no-header"])
 
-DATA_PARAMETERS = ("data", "query")  # the arguments through which commands read DATA
 
-_OPTIONS = {
-    "sep": Annotated[str, typer.Option(help="Column separator of a CSV DATA file.")],
+current = CsvOptions()  # the running command's
+
+OPTIONS = {
+    "sep": Annotated[
+        str | None,
+        typer.Option(
+            help="Column separator of a CSV DATA file (default: ',', or as RUN recorded).",
+            show_default=False,
+        ),
+    ],
     "encoding": Annotated[
-        str, typer.Option(help="Text encoding of a CSV DATA file, e.g. latin-1.")
+        str | None,
+        typer.Option(
+            help="Text encoding of a CSV DATA file, e.g. latin-1 (default: utf-8, or as RUN "
+            "recorded).",
+            show_default=False,
+        ),
     ],
     "no_header": Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--no-header", help="A CSV DATA file has no header row (columns x0, x1, ...)."
+            "--no-header/--header",
+            help="A CSV DATA file has no header row (columns x0, x1, ...), or has one "
+            "(default: it has, or as RUN recorded).",
+            show_default=False,
         ),
     ],
 }
-_DEFAULTS = {"sep": ",", "encoding": "utf-8", "no_header": False}
+DEFAULTS: dict[str, Any] = {"sep": None, "encoding": None, "no_header": None}
 
 
-def add_csv_options(app: typer.Typer) -> None:
-    """Give every command of ``app`` that reads DATA the CSV options."""
-    for info in app.registered_commands:
-        callback = info.callback
-        if callback is None or getattr(callback, "_csv_options", False):
-            continue
-        signature = inspect.signature(callback, eval_str=True)
-        if not any(name in signature.parameters for name in DATA_PARAMETERS):
-            continue
-        info.callback = _with_csv_options(callback, signature)
-
-
-def _with_csv_options(
-    callback: Callable[..., object], signature: inspect.Signature
-) -> Callable[..., object]:
-    @functools.wraps(callback)
-    def command(*args: object, sep: str, encoding: str, no_header: bool, **kwargs: object):
-        global current
-        if len(sep) != 1 and sep != r"\t":
-            raise ValueError(f"--sep takes one character, e.g. ';' or '\\t'; got {sep!r}.")
-        current = CsvOptions("\t" if sep == r"\t" else sep, encoding, not no_header)
-        return callback(*args, **kwargs)
-
-    extra = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=_DEFAULTS[name],
-                          annotation=annotation)
-        for name, annotation in _OPTIONS.items()
-    ]  # fmt: skip
-    command.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*signature.parameters.values(), *extra]
-    )
-    command.__annotations__ = {**callback.__annotations__, **_OPTIONS}
-    command._csv_options = True  # type: ignore[attr-defined]
-    return command
+def resolve(
+    sep: str | None, encoding: str | None, no_header: bool | None, recorded: dict
+) -> CsvOptions:
+    """The options of the running command: each typed one, else the one ``recorded`` (a
+    config.toml's [data] section), else the default."""
+    if sep is None:
+        sep = recorded.get("sep") if isinstance(recorded.get("sep"), str) else ","
+    if encoding is None:
+        encoding = recorded.get("encoding") if isinstance(recorded.get("encoding"), str) else None
+    if no_header is None:
+        no_header = recorded.get("no_header") is True
+    if len(sep) != 1 and sep != r"\t":
+        raise ValueError(f"--sep takes one character, e.g. ';' or '\\t'; got {sep!r}.")
+    return CsvOptions("\t" if sep == r"\t" else sep, encoding or "utf-8", not no_header)

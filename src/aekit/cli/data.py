@@ -55,27 +55,34 @@ def on_disk(spec: str) -> bool:
 
 def _has_text_columns(spec: str, label_column: str | None) -> bool:
     """Whether a Parquet DATA has a feature column that is not numbers (from its schema alone;
-    a folder's files share one schema, which reading them checks)."""
+    a folder's files share one schema, which reading them checks); the id and ignored columns
+    (:mod:`aekit.cli.columns`) are no features."""
     path = Path(spec)
     if path.suffix.lower() != ".parquet" and not path.is_dir():
         return False
     import pyarrow.parquet as pq
 
+    from aekit.cli import columns
     from aekit.data.parquet import is_numeric_type
 
     first = path if path.is_file() else min(path.glob("**/*.parquet"))
     schema = pq.read_schema(first)
-    return any(not is_numeric_type(f.type) for f in schema if f.name != label_column)
+    others = {label_column, columns.current.id_column, *columns.current.ignore_columns}
+    return any(not is_numeric_type(f.type) for f in schema if f.name not in others)
 
 
 def open_data(spec: str, options: DataOptions, min_bytes: int = 0) -> tuple[Any, Any]:
     """DATA as a lazy :class:`aekit.data.lazy.Dataset` (and its labels) where it can be read a
     batch at a time and holds at least ``min_bytes`` of float32 rows; else :func:`load_data`."""
+    from aekit.cli import columns
     from aekit.data.lazy import Dataset, open_dataset
 
     if not on_disk(spec) or _has_text_columns(spec, options.label_column):
         return load_data(spec, options)  # text columns: read whole, one-hot encoded as in training
-    dataset = open_dataset(spec, label_column=options.label_column)
+    if Path(spec).suffix.lower() == ".npy":
+        columns.features(spec, np.empty((0, 0)))  # an array has no columns to name
+    features = columns.disk_features(spec, options.label_column)
+    dataset = open_dataset(spec, label_column=options.label_column, columns=features)
     _check_rows(spec, len(dataset))
     if len(dataset) * dataset.reader.n_features * 4 < min_bytes:
         return load_data(spec, options)
@@ -92,28 +99,36 @@ def open_data(spec: str, options: DataOptions, min_bytes: int = 0) -> tuple[Any,
 
 
 def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
-    """Read DATA into ``(X, y)``; y is None when the data carry no labels."""
+    """Read DATA into ``(X, y)``; y is None when the data carry no labels. A table's id and
+    ignored columns (:mod:`aekit.cli.columns`) are left out of X."""
+    from aekit.cli import columns
+
     if spec == "digits":
-        return datasets.load_digits(as_images=True)
+        X, y = datasets.load_digits(as_images=True)
+        return columns.features(spec, X), y  # refuses the column options: no columns
     path = Path(spec)
     if not path.exists():
         raise FileNotFoundError(f"DATA {spec!r}: no such file or folder (or use 'digits').")
     if path.is_dir() and on_disk(spec):  # a folder of Parquet files, read whole here
         from aekit.data.lazy import open_dataset
 
-        dataset = open_dataset(path, label_column=options.label_column)
+        features = columns.disk_features(spec, options.label_column)
+        dataset = open_dataset(path, label_column=options.label_column, columns=features)
         _check_rows(spec, len(dataset))
         X, y = dataset.frame(dataset.reader.read(0, len(dataset))), dataset.labels
     elif path.is_dir():
         X, y = load_image_folder(path, options)
+        X = columns.features(spec, X)  # refuses the column options: no columns
     elif data_suffix(path) in TABLE_SUFFIXES + ARRAY_SUFFIXES:  # table.csv.gz too
         from aekit.cli import csv_options  # the running command's --sep, --encoding, --no-header
 
         X, y = datasets.load_array(
             path, label_column=options.label_column, csv=csv_options.current.kwargs()
         )
+        X = columns.features(spec, X, options.label_column)  # arrays have no columns
     elif _looks_like_idx(path):
         X, y = datasets.load_mnist(path, as_images=True)
+        X = columns.features(spec, X)
     else:
         raise ValueError(
             f"DATA {spec!r}: not a table (.csv, .tsv, .parquet; .csv.gz and other compressed "

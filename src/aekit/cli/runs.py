@@ -94,7 +94,10 @@ def read_config(path: Path) -> dict[str, Any]:
 
 
 def config_document(estimator: Any, data: str, data_options: dict[str, Any]) -> dict[str, Any]:
-    """What config.toml holds; TOML has no null, so None values are left out (the defaults)."""
+    """What config.toml holds; TOML has no null, so None values are left out (the defaults).
+    [data] holds the table options too (:func:`aekit.cli.table_options.record`)."""
+    from aekit.cli import table_options
+
     params = {
         k: list(v) if isinstance(v, tuple) else v
         for k, v in estimator.get_params().items()
@@ -103,7 +106,9 @@ def config_document(estimator: Any, data: str, data_options: dict[str, Any]) -> 
     return {
         "model": {"class": type(estimator).__name__},
         "params": params,
-        "data": {"path": data, **{k: v for k, v in data_options.items() if v not in (None, False)}},
+        "data": {"path": data}
+        | {k: v for k, v in data_options.items() if v not in (None, False)}
+        | table_options.record(),
     }
 
 
@@ -135,7 +140,9 @@ def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out:
             words.append(flag)
         elif value not in (None, False):
             words += [flag, str(value)]
-    return shlex.join([*words, "--out", str(out)])
+    from aekit.cli import table_options
+
+    return shlex.join([*words, *table_options.flags(), "--out", str(out)])
 
 
 class Stopwatch:
@@ -208,7 +215,7 @@ def typed_command() -> str:
 
     import typer
 
-    from aekit.cli import csv_options, outputs
+    from aekit.cli import outputs, table_options
 
     assert outputs.current_call is not None, "called outside a command"
     name, callback, arguments = outputs.current_call
@@ -228,13 +235,7 @@ def typed_command() -> str:
         else:
             for item in value if isinstance(value, (list, tuple)) else [value]:
                 words += [flag, str(item)]
-    csv = csv_options.current
-    for flag, value, default in (("--sep", csv.sep, ","), ("--encoding", csv.encoding, "utf-8")):
-        if value != default:
-            words += [flag, value]
-    if not csv.header:
-        words.append("--no-header")
-    return shlex.join(words)
+    return shlex.join([*words, *table_options.flags()])
 
 
 def write_record(
@@ -254,6 +255,7 @@ def write_record(
     ``normal_label`` as the label of normal rows)."""
     import tomli_w
 
+    from aekit.cli import table_options
     from aekit.estimators.persistence import params_to_json
 
     document = {
@@ -261,7 +263,8 @@ def write_record(
         "params": _without_none(params_to_json(estimator)),
         "data": {"path": data}
         | {k: v for k, v in (data_options or {}).items() if v not in (None, False)}
-        | ({"normal_label": normal_label} if normal_label is not None else {}),
+        | ({"normal_label": normal_label} if normal_label is not None else {})
+        | table_options.record(),
         "run": started.record(rows),
     }
     (folder / "config.toml").write_text(tomli_w.dumps(document))

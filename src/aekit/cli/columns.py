@@ -1,0 +1,248 @@
+"""``--id-column`` and ``--ignore-column``: columns of a DATA table that are not features.
+
+The id column (a customer number, a file name) is left out of what the model reads and written
+as the first column of every per-row table a command writes (scores, codes, predictions), so
+each result can be traced to its row; an imputed table keeps it where it was. Ignored columns
+are left out of the features and of the outputs. Both are recorded in a RUN's config.toml and
+reused by the commands that read DATA for it (:mod:`aekit.cli.table_options`).
+
+The readers (:mod:`aekit.cli.data`) drop the columns with :func:`features` (tables in memory) or
+:func:`disk_features` (Parquet read a batch at a time), which keep the ids of the DATA read;
+the commands that write per-row tables prepend them with :func:`with_ids`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+
+@dataclass(frozen=True)
+class ColumnOptions:
+    id_column: str | None = None
+    ignore_columns: tuple[str, ...] = ()
+    # where a recorded option came from ("RUN (its config.toml)"), None when typed: a typed
+    # name missing from DATA is a typo, a recorded id missing from new DATA needs other words,
+    # and a recorded ignored column missing from new DATA is simply not there to leave out
+    id_source: str | None = None
+    ignore_source: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        """What config.toml's [data] section keeps of them."""
+        record: dict[str, Any] = {}
+        if self.id_column is not None:
+            record["id_column"] = self.id_column
+        if self.ignore_columns:
+            record["ignore_columns"] = list(self.ignore_columns)
+        return record
+
+    def flags(self) -> list[str]:
+        """The options as typed (command.txt)."""
+        words = [] if self.id_column is None else ["--id-column", self.id_column]
+        for name in self.ignore_columns:
+            words += ["--ignore-column", name]
+        return words
+
+
+current = ColumnOptions()  # the running command's, set by aekit.cli.table_options
+
+OPTIONS = {
+    "id_column": Annotated[
+        str | None,
+        typer.Option(
+            help="A column of a table DATA that identifies its rows: not a feature, written as "
+            "the first column of every per-row output (default: as RUN recorded).",
+            show_default=False,
+        ),
+    ],
+    "ignore_column": Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A column of a table DATA to leave out of the features; repeatable (default: "
+            "as RUN recorded).",
+            show_default=False,
+        ),
+    ],
+}
+DEFAULTS: dict[str, Any] = {"id_column": None, "ignore_column": None}
+
+
+def resolve(
+    id_column: str | None, ignore_column: list[str] | None, recorded: dict, source: str | None
+) -> ColumnOptions:
+    """The options of the running command: each typed one, else the one ``recorded`` (a
+    config.toml's [data] section, read from ``source``)."""
+    ignored = tuple(ignore_column or ())
+    from_record = {"id": id_column is None, "ignore": not ignored}
+    if id_column is None and isinstance(recorded.get("id_column"), str):
+        id_column = recorded["id_column"]
+    else:
+        from_record["id"] = False
+    listed = recorded.get("ignore_columns")
+    if not ignored and isinstance(listed, list) and all(isinstance(v, str) for v in listed):
+        ignored = tuple(listed)
+    else:
+        from_record["ignore"] = False
+    if id_column is not None and id_column in ignored:
+        raise ValueError(
+            f"--id-column {id_column} is also an --ignore-column; an id column is left out of "
+            "the features already, and kept in the outputs."
+        )
+    return ColumnOptions(
+        id_column,
+        ignored,
+        source if from_record["id"] else None,
+        source if from_record["ignore"] else None,
+    )
+
+
+# The ids of each DATA read by the running command, by DATA's name, in its row order.
+_ids: dict[str, np.ndarray] = {}
+
+
+def forget_ids() -> None:
+    """A new command: the ids an earlier one read (in the same process) are not its DATA's."""
+    _ids.clear()
+
+
+def ids_of(spec: str) -> np.ndarray | None:
+    """The id column of DATA ``spec`` as its reader found it; None without --id-column."""
+    return _ids.get(spec) if current.id_column is not None else None
+
+
+def _check_present(spec: str, names: list[str], label_column: str | None) -> list[str]:
+    """The ignored columns that DATA has; an id column or a typed ignored column it lacks is
+    a ValueError naming the columns it has."""
+    options = current
+    shown = ", ".join(str(n) for n in names[:8]) + (", ..." if len(names) > 8 else "")
+    for option, name in (("--id-column", options.id_column), *(
+        ("--ignore-column", n) for n in options.ignore_columns
+    )):  # fmt: skip
+        if name is not None and name == label_column:
+            raise ValueError(
+                f"{option} {name} is the --label-column too; a column is one or the other."
+            )
+    if options.id_column is not None and options.id_column not in names:
+        if options.id_source is not None:
+            raise ValueError(
+                f"{options.id_source} recorded --id-column {options.id_column}, which DATA "
+                f"{spec} lacks (its columns: {shown}); add that column, or pass --id-column "
+                "naming DATA's own."
+            )
+        raise ValueError(
+            f"--id-column {options.id_column}: DATA {spec} has no such column; its columns: "
+            f"{shown}."
+        )
+    missing = [n for n in options.ignore_columns if n not in names]
+    if missing and options.ignore_source is None:
+        raise ValueError(
+            f"--ignore-column {missing[0]}: DATA {spec} has no such column; its columns: {shown}."
+        )
+    return [n for n in options.ignore_columns if n in names]
+
+
+def _named(option_in_use: bool, spec: str) -> None:
+    """A typed option on DATA without column names (an array, images) is refused; a recorded
+    one does not apply to it."""
+    typed = (current.id_column is not None and current.id_source is None) or (
+        current.ignore_columns and current.ignore_source is None
+    )
+    if option_in_use and typed:
+        raise ValueError(
+            f"--id-column and --ignore-column name columns of a table (.csv, .parquet); DATA "
+            f"{spec} has none."
+        )
+
+
+def features(spec: str, X: Any, label_column: str | None = None) -> Any:
+    """``X`` (DATA ``spec`` as read) without its id and ignored columns; the ids kept for
+    :func:`ids_of`. Anything but a table is returned as it is."""
+    import pandas as pd
+
+    if current.id_column is None and not current.ignore_columns:
+        return X
+    if not isinstance(X, pd.DataFrame):
+        _named(True, spec)
+        return X
+    names = [str(c) for c in X.columns]
+    dropped = _check_present(spec, names, label_column)
+    if current.id_column is not None:
+        _ids[spec] = X[current.id_column].to_numpy()
+        dropped = [current.id_column, *dropped]
+    return X.drop(columns=dropped)
+
+
+def disk_features(spec: str, label_column: str | None = None) -> list[str] | None:
+    """The feature columns of a Parquet DATA read a batch at a time (a file, or a folder whose
+    files share its first file's columns) without its id and ignored columns, the ids read
+    (one column, file by file in the reader's order) for :func:`ids_of`; None when there is
+    nothing to leave out (the reader's default columns)."""
+    if current.id_column is None and not current.ignore_columns:
+        return None
+    import pyarrow.parquet as pq
+
+    path = Path(spec)
+    files = sorted(path.glob("**/*.parquet")) if path.is_dir() else [path]
+    names = list(pq.read_schema(files[0]).names)
+    dropped = set(_check_present(spec, names, label_column))
+    if current.id_column is not None:
+        parts = [pq.read_table(f, columns=[current.id_column]).column(0) for f in files]
+        _ids[spec] = np.concatenate([p.to_numpy() for p in parts])
+        dropped.add(current.id_column)
+    return [n for n in names if n not in dropped and n != label_column]
+
+
+def with_ids(
+    spec: str, chunks: Iterable[np.ndarray], columns: list[str], output: Path
+) -> tuple[Iterator[np.ndarray], list[str]]:
+    """Per-row ``chunks`` of DATA ``spec`` (in its row order) with its id column first, and
+    the column names to match (``columns`` is filled by the first chunk, so read it once the
+    first chunk is out). A .npy holds numbers alone: there the ids are left out, said once."""
+    ids = ids_of(spec)
+    if ids is None:
+        return iter(chunks), columns
+    if output.suffix.lower() == ".npy":
+        warnings.warn(
+            f"-o {output}: a .npy holds no {current.id_column} column; write .csv or .parquet "
+            "to keep each row's id.",
+            stacklevel=2,
+        )
+        return iter(chunks), columns
+    named = [current.id_column]
+
+    def chunked() -> Iterator[np.ndarray]:
+        start = 0
+        for chunk in chunks:
+            values = np.asarray(chunk).reshape(len(chunk), -1)
+            if len(named) == 1:
+                named.extend(columns)
+            part = ids[start : start + len(values)].astype(object)
+            start += len(values)
+            if len(part) != len(values):
+                raise ValueError(_unpaired(spec, len(ids)))
+            yield np.column_stack([part, _objects(values)])
+        if start != len(ids):
+            raise ValueError(_unpaired(spec, len(ids)))
+
+    return chunked(), named
+
+
+def _unpaired(spec: str, n_ids: int) -> str:
+    return (
+        f"the output has other rows than DATA {spec}'s {n_ids}: its {current.id_column} column "
+        "cannot be paired with them; leave --id-column out."
+    )
+
+
+def _objects(values: np.ndarray) -> np.ndarray:
+    """``values`` as objects beside the ids, each number keeping its type: float32 codes
+    stay float32 (a CSV writes 0.1, not 0.10000000149011612, as without ids)."""
+    if values.dtype == np.float32:
+        return np.frompyfunc(np.float32, 1, 1)(values)
+    return values.astype(object)

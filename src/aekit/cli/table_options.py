@@ -1,0 +1,101 @@
+"""The options that say how a command reads a DATA table: its CSV format (``--sep``,
+``--encoding``, ``--no-header``: :mod:`aekit.cli.csv_options`) and which of its columns are not
+features (``--id-column``, ``--ignore-column``: :mod:`aekit.cli.columns`).
+
+They are added in one place to each command that has a DATA (or QUERY) argument, by extending
+its signature, rather than written out in twenty commands. A command that reads DATA for a RUN
+(its RUN argument, ``impute --model RUN``, ``train --config FILE``) takes each option not typed
+from the [data] section of that RUN's config.toml, where the command that made the RUN recorded
+it (:func:`record`), so DATA is read as it was in training; a typed option wins.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from aekit.cli import columns, csv_options
+
+DATA_PARAMETERS = ("data", "query")  # the arguments through which commands read DATA
+
+_OPTIONS = {**csv_options.OPTIONS, **columns.OPTIONS}
+_DEFAULTS = {**csv_options.DEFAULTS, **columns.DEFAULTS}
+
+
+def add_table_options(app: typer.Typer) -> None:
+    """Give every command of ``app`` that reads DATA the table options."""
+    for info in app.registered_commands:
+        callback = info.callback
+        if callback is None or getattr(callback, "_table_options", False):
+            continue
+        signature = inspect.signature(callback, eval_str=True)
+        if not any(name in signature.parameters for name in DATA_PARAMETERS):
+            continue
+        info.callback = _with_table_options(callback, signature)
+
+
+def recorded_data(arguments: dict[str, object]) -> tuple[dict[str, Any], str | None]:
+    """The [data] section the command's settings come from, and its name for messages: a RUN
+    folder's config.toml (the RUN argument, or impute's ``--model``), or ``--config``'s file;
+    ({}, None) for none (a bare model file, a new run)."""
+    config = arguments.get("config")
+    run = arguments.get("run", arguments.get("model"))
+    if isinstance(config, Path):
+        path, source = config, f"--config {config}"
+    elif isinstance(run, Path) and run.is_dir():
+        path, source = run / "config.toml", f"{run} (its config.toml)"
+    else:
+        return {}, None
+    try:
+        section = tomllib.loads(path.read_text()).get("data", {})
+    except (OSError, tomllib.TOMLDecodeError):  # said by the command that reads it
+        return {}, None
+    return (section, source) if isinstance(section, dict) else ({}, None)
+
+
+def record() -> dict[str, Any]:
+    """The running command's table options as config.toml's [data] section keeps them."""
+    return {**csv_options.current.record(), **columns.current.record()}
+
+
+def flags() -> list[str]:
+    """The running command's table options as typed (command.txt)."""
+    return [*csv_options.current.flags(), *columns.current.flags()]
+
+
+def _with_table_options(
+    callback: Callable[..., object], signature: inspect.Signature
+) -> Callable[..., object]:
+    @functools.wraps(callback)
+    def command(
+        *args: object,
+        sep: str | None,
+        encoding: str | None,
+        no_header: bool | None,
+        id_column: str | None,
+        ignore_column: list[str] | None,
+        **kwargs: object,
+    ):
+        recorded, source = recorded_data(kwargs)
+        csv_options.current = csv_options.resolve(sep, encoding, no_header, recorded)
+        columns.current = columns.resolve(id_column, ignore_column, recorded, source)
+        columns.forget_ids()
+        return callback(*args, **kwargs)
+
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=_DEFAULTS[name],
+                          annotation=annotation)
+        for name, annotation in _OPTIONS.items()
+    ]  # fmt: skip
+    command.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), *extra]
+    )
+    command.__annotations__ = {**callback.__annotations__, **_OPTIONS}
+    command._table_options = True  # type: ignore[attr-defined]
+    return command
