@@ -108,8 +108,11 @@ def denoise(
     if png:  # a grid shows the first MAX_GRID images: only those are cleaned
         write_rows(estimator, next(denoised_chunks()), output, n_rows=len(X))
     else:
+        from aekit.cli.columns import with_ids
+
         columns = [f"x{i}" for i in range(int(np.prod(X.shape[1:])))]
-        write_batches(output, denoised_chunks(), len(X), columns)
+        rows, names = with_ids(data, denoised_chunks(), columns, output)  # --id-column first
+        write_batches(output, rows, len(X), names)
     if figure is not None:
         noisy, denoised = (np.concatenate(shown[name]) for name in ("noisy", "denoised"))
         _write_figure(figure, estimator, noisy, denoised, clean, denoising_grid)
@@ -211,7 +214,7 @@ def impute(
                 runs.write_record(staging, imputer, data, started, len(X))
     if not writes:
         return
-    _write_filled(output, imputer, X)
+    _write_filled(output, imputer, X, data)
     if save_model is not None:
         imputer.save(save_model)
     typer.echo(f"filled {n_missing} missing values: {output}")
@@ -254,20 +257,29 @@ def _missing_values(X) -> int:
     return int(pd.DataFrame(X).isna().to_numpy().sum())
 
 
-def _write_filled(output: Path, imputer, X) -> None:
-    """The filled table: a DataFrame keeps its columns and types; DATA on disk is filled and
-    written a chunk at a time."""
+def _write_filled(output: Path, imputer, X, data: str) -> None:
+    """The filled table: a DataFrame keeps its columns and types, its id and ignored columns
+    back in place; DATA on disk is filled and written a chunk at a time."""
+    import warnings
+
     import numpy as np
     import pandas as pd
 
+    from aekit.cli import columns
     from aekit.cli.data import write_frame, write_table
     from aekit.data.lazy import Dataset
 
     if isinstance(X, Dataset):
+        if columns.current.id_column or columns.current.ignore_columns:
+            warnings.warn(
+                f"{output} holds the filled feature columns alone: a table filled a chunk at a "
+                "time leaves its --id-column and --ignore-column columns out.",
+                stacklevel=2,
+            )
         imputer.transform(X, out=output)
         return
     filled = imputer.transform(X)
     if isinstance(filled, pd.DataFrame):
-        write_frame(output, filled)
+        write_frame(output, columns.put_back(data, filled))  # id, ignored columns in place
     else:
         write_table(output, np.asarray(filled), [f"x{i}" for i in range(filled.shape[1])])

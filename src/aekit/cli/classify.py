@@ -37,12 +37,13 @@ def predict(
     are left out), or a regression run's R^2."""
     import numpy as np
 
+    from aekit.cli.columns import with_ids_table
     from aekit.cli.data import write_table
 
     estimator = load_run(run)
     X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
     if hasattr(estimator, "y_mean_"):  # a fine-tuned regressor
-        _write_predictions(estimator, X, y, output)
+        _write_predictions(estimator, X, y, output, data)
         return
     if not hasattr(estimator, "classes_"):  # the command reads the labels a model learned
         raise ValueError(
@@ -59,7 +60,8 @@ def predict(
         values = np.column_stack([labels.astype(np.float64), proba])
     else:  # a table keeps each label as it is (ints stay ints, strings strings)
         values = np.column_stack([labels.astype(object), proba.astype(object)])
-    write_table(output, values, ["label", *(f"p_{c}" for c in estimator.classes_)])
+    names = ["label", *(f"p_{c}" for c in estimator.classes_)]
+    write_table(output, *with_ids_table(data, values, names, output))  # --id-column first
     message = f"{len(values)} rows: {output}"
     if y is not None:
         known = np.isin(np.asarray(y), estimator.classes_)
@@ -87,11 +89,12 @@ def _warn_of_unknown_labels(unknown, classes) -> None:
         )
 
 
-def _write_predictions(estimator, X, y, output) -> None:
+def _write_predictions(estimator, X, y, output, data: str) -> None:
     """A regressor's predictions (columns prediction, or prediction_0, ... for several
-    targets) and, given DATA's targets, its R^2 on them."""
+    targets; DATA's --id-column first) and, given DATA's targets, its R^2 on them."""
     import numpy as np
 
+    from aekit.cli.columns import with_ids_table
     from aekit.cli.data import write_table
 
     values = estimator.predict(X).reshape(len(X), -1)
@@ -100,7 +103,7 @@ def _write_predictions(estimator, X, y, output) -> None:
         if values.shape[1] == 1
         else [f"prediction_{i}" for i in range(values.shape[1])]
     )
-    write_table(output, values, names)
+    write_table(output, *with_ids_table(data, values, names, output))
     message = f"{len(values)} rows: {output}"
     if y is not None:
         message += f"; R^2 {estimator.score(X, np.asarray(y, dtype=np.float64)):.4f}"

@@ -102,13 +102,17 @@ def resolve(
     )
 
 
-# The ids of each DATA read by the running command, by DATA's name, in its row order.
+# The ids of each DATA read by the running command, by DATA's name, in its row order; and the
+# columns left out of a table read whole, with the names of all its columns (impute puts them
+# back in place).
 _ids: dict[str, np.ndarray] = {}
+_left_out: dict[str, tuple[Any, list[str]]] = {}
 
 
 def forget_ids() -> None:
     """A new command: the ids an earlier one read (in the same process) are not its DATA's."""
     _ids.clear()
+    _left_out.clear()
 
 
 def ids_of(spec: str) -> np.ndarray | None:
@@ -175,7 +179,21 @@ def features(spec: str, X: Any, label_column: str | None = None) -> Any:
     if current.id_column is not None:
         _ids[spec] = X[current.id_column].to_numpy()
         dropped = [current.id_column, *dropped]
+    _left_out[spec] = (X[dropped], list(X.columns))
     return X.drop(columns=dropped)
+
+
+def put_back(spec: str, frame: Any) -> Any:
+    """``frame`` (the features of the table DATA ``spec``, row for row) with the columns
+    :func:`features` left out back in their places: an imputed table is DATA with its gaps
+    filled, so its id and ignored columns come back too (unfilled)."""
+    if spec not in _left_out:
+        return frame
+    left_out, order = _left_out[spec]
+    import pandas as pd
+
+    whole = pd.concat([left_out.reset_index(drop=True), frame.reset_index(drop=True)], axis=1)
+    return whole[[c for c in order if c in whole.columns]]
 
 
 def disk_features(spec: str, label_column: str | None = None) -> list[str] | None:
@@ -231,6 +249,15 @@ def with_ids(
             raise ValueError(_unpaired(spec, len(ids)))
 
     return chunked(), named
+
+
+def with_ids_table(
+    spec: str, values: np.ndarray, columns: list[str], output: Path
+) -> tuple[np.ndarray, list[str]]:
+    """:func:`with_ids` for a table written at once."""
+    rows, names = with_ids(spec, [values], list(columns), output)
+    parts = list(rows)
+    return (parts[0] if parts else values), names
 
 
 def _unpaired(spec: str, n_ids: int) -> str:

@@ -59,6 +59,22 @@ _OPTION_ADVICE = (
         "(a label? name it with --label-column)",
         "(a label? drop it from DATA)",
     ),
+    (  # the same, where the command takes the column options (aekit.cli.columns)
+        r"\(a label\? name it with --label-column\)",
+        "id_column",
+        "(a label? name it with --label-column; an identifier, or a column to leave out? "
+        "--id-column, --ignore-column)",
+        None,
+    ),
+    (  # aekit.data.column_checks.warn_many_categories: an id column read as categories
+        r"^column (['\"])(.+?)\1 (has \d+ distinct values in \d+ rows, each encoded as its own "
+        r"one-hot category): an identifier or free text\? drop it, or group its values\.",
+        "id_column",
+        r"column \1\2\1 \3: an identifier or free text? pass --id-column \2 (left out of "
+        r"the features, written beside each row's result) or --ignore-column \2, or group its "
+        r"values.",
+        None,
+    ),
     (
         r"\bpass them as fit\(X, X_normal=\.\.\.\)",
         "normal_rows",
@@ -181,9 +197,16 @@ def for_the_command_line(text: str, options: set[str] | None = None) -> str:
 
 
 def _running_options() -> set[str]:
-    from aekit.cli import outputs
+    """The parameters of the running command, the table options added to those that read
+    DATA (:mod:`aekit.cli.table_options`) included."""
+    from aekit.cli import outputs, table_options
 
-    return set() if outputs.current_call is None else set(outputs.current_call[2])
+    if outputs.current_call is None:
+        return set()
+    names = set(outputs.current_call[2])
+    if names & set(table_options.DATA_PARAMETERS):
+        names |= table_options.OPTION_NAMES
+    return names
 
 
 def one_line(text: str) -> str:

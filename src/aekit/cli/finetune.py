@@ -56,7 +56,7 @@ def finetune(
     import tomli_w
 
     from aekit import registry
-    from aekit.cli import runs, tables
+    from aekit.cli import runs, table_options, tables
     from aekit.cli.common import run_data_options
     from aekit.cli.data import load_data
     from aekit.core import distributed
@@ -97,12 +97,15 @@ def finetune(
         if encoder is not None:  # predict reads DATA through it, as RUN did
             tables.save_encoder(staging, encoder)
         recorded = {k: v for k, v in dataclasses.asdict(options).items() if v not in (None, False)}
+        recorded |= table_options.record()  # --sep ... --id-column, as read here
         document = {"model": {"class": cls.__name__}, "data": {"path": data, **recorded}}
         (staging / "config.toml").write_text(tomli_w.dumps(document))
         words = ["aekit", "finetune", str(run), data, "--task", task]
-        for name, value in recorded.items():
+        for name, value in dataclasses.asdict(options).items():
             flag = "--" + name.replace("_", "-")
-            words += [flag] if value is True else [flag, str(value)]
+            if value not in (None, False):
+                words += [flag] if value is True else [flag, str(value)]
+        words += table_options.flags()
         for name, value in sorted(params.items()):
             words += [
                 "--param",

@@ -179,6 +179,7 @@ def search(
     """The k nearest indexed rows of each QUERY row by Hamming distance (ties: lower row)."""
     import numpy as np
 
+    from aekit.cli.columns import current, ids_of
     from aekit.cli.data import write_table
     from aekit.hashing import load_index
 
@@ -198,6 +199,10 @@ def search(
          distances.ravel()]
     )  # fmt: skip
     columns = ["query", "rank", "index", "distance"]
+    query_ids = ids_of(query)
+    if query_ids is not None:  # each hit names its query row by QUERY's --id-column too
+        table = np.column_stack([np.repeat(query_ids, k).astype(object), table.astype(object)])
+        columns = [current.id_column, *columns]
     if output is None:
         typer.echo("\t".join(columns))
         typer.echo("\n".join("\t".join(map(str, row)) for row in table.tolist()))

@@ -94,7 +94,7 @@ def detect_series(
     import shlex
 
     from aekit import SeriesAnomalyDetector
-    from aekit.cli import runs
+    from aekit.cli import runs, table_options
     from aekit.cli.anomaly import _fraction, as_anomaly, by_label, detection_figures, label_line
     from aekit.cli.progress import phases
     from aekit.core import distributed
@@ -106,6 +106,7 @@ def detect_series(
         X, y = read_data(data, label_column, None, None, False)
         import tomli_w
 
+        from aekit.cli.columns import with_ids_table
         from aekit.cli.data import write_table
         from aekit.viz.figures import save_figure
         from aekit.viz.series import series_figure
@@ -134,7 +135,8 @@ def detect_series(
             values, columns = series_table(detector, X, y)
             start("writing the model and figure")
             detector.save(staging / runs.MODEL_FILE)
-            write_table(staging / "scores.csv", values, columns)
+            scores = staging / "scores.csv"
+            write_table(scores, *with_ids_table(data, values, columns, scores))  # id first
             labels = None if y is None else as_anomaly(y, normal_label)
             by_likelihood = detector.threshold == "likelihood"  # no line on the score
             figure = series_figure(
@@ -170,6 +172,7 @@ def detect_series(
                 words += ["--" + name.replace("_", "-"), str(value)]
         for pair in param or []:
             words += ["--param", pair]
+        words += table_options.flags()  # --sep ... --id-column, as DATA was read
         (staging / "command.txt").write_text(shlex.join([*words, "--out", str(out)]) + "\n")
     flagged = int(values[:, columns.index("anomaly")].astype(bool).sum())
     rule = (

@@ -26,6 +26,7 @@ DATA_PARAMETERS = ("data", "query")  # the arguments through which commands read
 
 _OPTIONS = {**csv_options.OPTIONS, **columns.OPTIONS}
 _DEFAULTS = {**csv_options.DEFAULTS, **columns.DEFAULTS}
+OPTION_NAMES = set(_OPTIONS)
 
 
 def add_table_options(app: typer.Typer) -> None:

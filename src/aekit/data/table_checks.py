@@ -91,8 +91,11 @@ def read_csv(
         raise ValueError(f"unknown text encoding {encoding!r}, e.g. utf-8 or latin-1.") from None
     if len(table) == 0:
         raise ValueError(f"{path} has a header row but no data rows.")
-    if table.shape[1] == 1 and sep != ";" and ";" in str(table.columns[0]):
-        raise ValueError(f"{path} looks separated by ';'; read it with csv={{'sep': ';'}}.")
+    for other in (";", ","):  # one column whose name holds the other separator: misread
+        if table.shape[1] == 1 and sep != other and other in str(table.columns[0]):
+            raise ValueError(
+                f"{path} looks separated by {other!r}; read it with csv={{'sep': {other!r}}}."
+            )
     if not header:
         table.columns = [f"x{i}" for i in range(table.shape[1])]
         return table
