@@ -371,3 +371,34 @@ def test_concurrent_small_requests_are_computed_together(vae, table, batching):
         assert max(calls) > 1 and sum(calls) > 12  # merged; the bad batch again request by request
     else:
         assert calls == [1] * 12
+
+
+def test_a_runs_id_column_is_echoed_and_ignored_columns_dropped(detector, vae, table):
+    # A RUN made with --id-column / --ignore-column: rows that carry those columns were a 422
+    # (columns fit did not have); now they are left out, and each row's id comes back.
+    model, frame = detector
+    c = TestClient(
+        create_app(model, LIMITS, None, None, id_column="customer", ignore_columns=("notes",)),
+        raise_server_exceptions=False,
+    )
+    rows = frame.iloc[:5]
+    plain = c.post("/v1/score", json={"rows": rows.to_dict(orient="records")}).json()
+    assert "ids" not in plain
+    tagged = rows.assign(customer=["k1", "k2", "k3", "", "k5"], notes="text")
+    split = tagged.to_dict(orient="split", index=False)
+    split["data"][3][split["columns"].index("customer")] = None  # a row without its id
+    for endpoint in ("score", "predict"):
+        answer = c.post(f"/v1/{endpoint}", json=split)
+        assert answer.status_code == 200, answer.text
+        got = answer.json()
+        assert got["ids"] == ["k1", "k2", "k3", None, "k5"]
+        assert got["scores"] == pytest.approx(plain["scores"])
+    # without the options the same rows are refused, as before
+    refused = client(model).post("/v1/score", json=split)
+    assert refused.status_code == 422 and "customer" in refused.json()["detail"]
+    # the autoencoders' endpoints too, through the batcher
+    v = TestClient(create_app(vae, LIMITS, None, None, id_column="id"))
+    body = table.iloc[:3].assign(id=[7, 8, 9]).to_dict(orient="records")
+    got = v.post("/v1/encode", json={"rows": body}).json()
+    assert got["ids"] == [7, 8, 9]
+    np.testing.assert_allclose(got["codes"], vae.transform(table.iloc[:3]), rtol=1e-5)

@@ -77,7 +77,9 @@ def serve(
     A RUN trained on a table with text columns takes rows of that table (records, or "columns"
     and "data"), encoded as 'aekit score' encodes them."""
     _needs("serve", "fastapi", "uvicorn")
+    from aekit.cli import columns
     from aekit.cli.runs import model_path
+    from aekit.cli.table_options import recorded_data
     from aekit.cli.tables import ENCODER_FILE
     from aekit.serve.app import Limits
     from aekit.serve.runner import serve as run_server
@@ -88,4 +90,7 @@ def serve(
     path = model_path(run)
     # a RUN trained on text columns: requests are encoded as 'aekit score RUN DATA' encodes them
     encoder = run / ENCODER_FILE if run.is_dir() and (run / ENCODER_FILE).is_file() else None
-    run_server(path, host, port, workers, api_key_file, insecure, limits, encoder)
+    # the id column (echoed as "ids") and ignored columns RUN recorded: not features
+    recorded = columns.resolve(None, None, *recorded_data({"run": run}))
+    chosen = {"id_column": recorded.id_column, "ignore_columns": recorded.ignore_columns}
+    run_server(path, host, port, workers, api_key_file, insecure, limits, encoder, chosen)

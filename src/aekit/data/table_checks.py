@@ -91,8 +91,10 @@ def read_csv(
         raise ValueError(f"unknown text encoding {encoding!r}, e.g. utf-8 or latin-1.") from None
     if len(table) == 0:
         raise ValueError(f"{path} has a header row but no data rows.")
-    for other in (";", ","):  # one column whose name holds the other separator: misread
-        if table.shape[1] == 1 and sep != other and other in str(table.columns[0]):
+    # one column whose name (or first cell, without a header) holds the other separator
+    first = str(table.columns[0] if header else table.iloc[0, 0])
+    for other in (";", ","):
+        if table.shape[1] == 1 and sep != other and other in first:
             raise ValueError(
                 f"{path} looks separated by {other!r}; read it with csv={{'sep': {other!r}}}."
             )

@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 
 from aekit._version import __version__
 from aekit.serve.batching import Batcher
-from aekit.serve.bodies import CONTENT_TYPES, NPY, BodyError, parse, to_npy
+from aekit.serve.bodies import CONTENT_TYPES, NPY, BodyError, parse, split_columns, to_npy
 from aekit.serve.inference import Served
 
 log = logging.getLogger("aekit.serve")
@@ -100,7 +100,12 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def create_app(
-    model: Any, limits: Limits | None = None, api_key: str | None = None, encoder: Any = None
+    model: Any,
+    limits: Limits | None = None,
+    api_key: str | None = None,
+    encoder: Any = None,
+    id_column: str | None = None,
+    ignore_columns: tuple[str, ...] = (),
 ) -> FastAPI:
     """The server's application for a fitted model.
 
@@ -115,6 +120,12 @@ def create_app(
     encoder : TabularEncoder, default=None
         The table encoding of a RUN trained on text columns (``RUN/encoder.json``): requests
         send the table's columns and are encoded as ``aekit score`` encodes them.
+    id_column : str, default=None
+        A column of the rows that identifies them, not a feature (a RUN's recorded
+        ``--id-column``): left out of what the model reads, and echoed as ``"ids"`` in a JSON
+        answer to rows that carry it.
+    ignore_columns : tuple of str, default=()
+        Columns of the rows that are no features (a RUN's ``--ignore-column``): left out.
 
     Returns
     -------
@@ -162,10 +173,14 @@ def create_app(
     def wants_npy(request: Request) -> bool:
         return NPY in request.headers.get("accept", "")
 
-    def respond(request: Request, result: tuple[np.ndarray, dict[str, Any]]) -> Response:
+    def respond(
+        request: Request, result: tuple[np.ndarray, dict[str, Any]], ids: list | None = None
+    ) -> Response:
         array, document = result
         if wants_npy(request):  # bulk clients: the main array as .npy
             return Response(to_npy(array), media_type=NPY)
+        if ids is not None:  # each row's id beside its result
+            document = {"ids": ids, **document}
         return JSONResponse(document)
 
     def rows_endpoint(name: str, doc: str) -> None:
@@ -181,14 +196,15 @@ def create_app(
                 )
             body = await read_body(request, limits.max_body_bytes)
             rows = parse(body, request.headers.get("content-type"), label)
+            rows, ids = split_columns(rows, id_column, tuple(ignore_columns))
             if len(rows) > limits.max_rows:
                 raise BodyError(
                     413, f"{len(rows)} rows exceed the limit of {limits.max_rows} rows per request."
                 )
             if batcher is not None and batcher.accepts(name, rows):
-                return respond(request, await in_time(batcher.submit(name, rows)))
+                return respond(request, await in_time(batcher.submit(name, rows)), ids)
             compute = getattr(served, name)  # looked up per request: tests replace it
-            return respond(request, await infer(functools.partial(compute, rows)))
+            return respond(request, await infer(functools.partial(compute, rows)), ids)
 
         app.post(
             f"/v1/{name}",

@@ -137,6 +137,25 @@ def _from_arrow(body: bytes, stream: bool) -> Rows:
     return Rows(frame, labels)
 
 
+def split_columns(
+    rows: Rows, id_column: str | None, ignore_columns: tuple[str, ...] = ()
+) -> tuple[Rows, list | None]:
+    """The rows of a table without the RUN's id and ignored columns (``aekit detect ...
+    --id-column NAME --ignore-column NAME``, recorded in its config.toml), which are no
+    features; and the ids, one per row, for the answer to echo (None when the rows carry
+    none). Rows without those columns, or not a table, are returned as they are."""
+    X = rows.X
+    if not isinstance(X, pd.DataFrame):
+        return rows, None
+    present = [c for c in (id_column, *ignore_columns) if c is not None and c in X.columns]
+    if not present:
+        return rows, None
+    ids = None
+    if id_column in X.columns:  # JSON has no NaN: a missing id is null
+        ids = [None if pd.isna(v) else v for v in X[id_column].tolist()]
+    return Rows(X.drop(columns=present), rows.labels), ids
+
+
 def order_columns(X: Any, feature_names: Any) -> Any:
     """A DataFrame whose columns are the model's feature names in another order, put in the
     model's order (records carry no order); anything else as it is, for the API to judge."""

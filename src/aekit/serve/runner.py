@@ -82,7 +82,9 @@ def app_from_environment():
     limits = Limits(**settings["limits"])
     _torch_threads(settings["workers"], limits.threads)
     model, encoder = load_model(settings["model"]), load_encoder(settings.get("encoder"))
-    return create_app(model, limits, read_api_key(settings["api_key_file"]), encoder)
+    key = read_api_key(settings["api_key_file"])
+    columns = settings.get("columns", {})
+    return create_app(model, limits, key, encoder, **columns)
 
 
 def serve(
@@ -94,6 +96,7 @@ def serve(
     insecure: bool = False,
     limits: Limits | None = None,
     encoder_path: str | os.PathLike | None = None,
+    columns: dict[str, Any] | None = None,
 ) -> None:
     """Serve a model file until interrupted.
 
@@ -116,6 +119,9 @@ def serve(
     encoder_path : str or path, default=None
         A RUN's ``encoder.json`` (a model trained on a table with text columns): requests send
         the table's columns, encoded through it.
+    columns : dict, default=None
+        ``id_column`` and ``ignore_columns`` of :func:`aekit.serve.app.create_app` (a RUN's
+        recorded ``--id-column`` and ``--ignore-column``).
 
     Raises
     ------
@@ -140,13 +146,14 @@ def serve(
     }
     if workers == 1:
         _torch_threads(1, limits.threads)
-        uvicorn.run(create_app(model, limits, api_key, encoder), **options)
+        uvicorn.run(create_app(model, limits, api_key, encoder, **(columns or {})), **options)
         return
     settings = {
         "model": os.fspath(Path(model_path).resolve()),
         "api_key_file": None if api_key_file is None else os.fspath(Path(api_key_file).resolve()),
         "encoder": None if encoder_path is None else os.fspath(Path(encoder_path).resolve()),
         "limits": asdict(limits),
+        "columns": columns or {},
         "workers": workers,
     }
     os.environ[ENVIRONMENT] = json.dumps(settings)

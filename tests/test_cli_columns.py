@@ -1,0 +1,174 @@
+"""``--id-column`` and ``--ignore-column`` (columns that are no features), and the CSV options
+``--sep``, ``--encoding``, ``--no-header``: recorded in a RUN's config.toml and reused by the
+commands that read DATA for it; the id column first in every per-row output."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok, refused
+
+QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+DETECT = ["--param", "n_estimators=1", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def customers(tmp_path_factory):
+    """40 customers: a unique text id, three numbers, a free-text note; rows shuffled so that
+    row order and id order differ."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(40, 3)).round(3), columns=["a", "b", "c"])
+    frame.insert(0, "customer_id", [f"C{i:03d}" for i in rng.permutation(40)])
+    frame["notes"] = [f"called on day {i}" for i in range(40)]
+    folder = tmp_path_factory.mktemp("customers")
+    frame.to_csv(folder / "cust.csv", index=False)
+    frame[["a", "b", "c"]].to_csv(folder / "plain.csv", index=False)
+    return folder, frame
+
+
+@pytest.fixture(scope="module")
+def detected(customers):
+    folder, _ = customers
+    out = folder / "DET"
+    options = ["--id-column", "customer_id", "--ignore-column", "notes"]
+    ok(invoke("detect", folder / "cust.csv", *options, *DETECT, "--out", out))
+    return out
+
+
+def test_detect_records_the_options_and_scores_carry_the_ids(customers, detected):
+    import tomllib
+
+    folder, frame = customers
+    data = tomllib.loads((detected / "config.toml").read_text())["data"]
+    assert data["id_column"] == "customer_id" and data["ignore_columns"] == ["notes"]
+    command = (detected / "command.txt").read_text()
+    assert "--id-column customer_id --ignore-column notes" in command
+    scores = pd.read_csv(detected / "scores.csv")
+    assert scores.columns[0] == "customer_id"
+    assert scores["customer_id"].tolist() == frame["customer_id"].tolist()  # row order kept
+    # A later command reads the recorded options: ids first again, the same scores.
+    out = folder / "s.csv"
+    ok(invoke("score", detected, folder / "cust.csv", "-o", out))
+    again = pd.read_csv(out)
+    pd.testing.assert_frame_equal(again, scores)
+
+
+def test_ignored_and_id_columns_do_not_change_the_model(customers, detected):
+    # Given the same seed, the detector fitted with the columns left out is the detector
+    # fitted on the file without them.
+    folder, _ = customers
+    plain = folder / "PLAIN"
+    ok(invoke("detect", folder / "plain.csv", *DETECT, "--out", plain))
+    with_columns = pd.read_csv(detected / "scores.csv")
+    without = pd.read_csv(plain / "scores.csv")
+    np.testing.assert_allclose(with_columns["anomaly_score"], without["anomaly_score"], rtol=1e-6)
+
+
+def test_train_and_the_row_commands(customers, tmp_path):
+    folder, frame = customers
+    run = tmp_path / "RUN"
+    ok(invoke("train", folder / "cust.csv", "--model", "ae", *QUICK, "--out", run,
+              "--id-column", "customer_id", "--ignore-column", "notes"))  # fmt: skip
+    for command, first_value in (("encode", "z0"), ("reconstruct", "a"), ("score", "score")):
+        out = tmp_path / f"{command}.parquet"
+        ok(invoke(command, run, folder / "cust.csv", "-o", out))
+        table = pd.read_parquet(out)
+        assert list(table.columns[:2]) == ["customer_id", first_value], command
+        assert table["customer_id"].tolist() == frame["customer_id"].tolist()
+    # the model read three features: no id, no notes, nothing one-hot encoded
+    assert not (run / "encoder.json").exists()
+    # a typed option wins: an id column that is not one names the columns that are
+    message = refused(
+        invoke("score", run, folder / "cust.csv", "--id-column", "nope", "-o", tmp_path / "x.csv"),
+        "--id-column nope", "customer_id, a, b, c, notes",
+    )  # fmt: skip
+    assert "no such column" in message
+
+
+def test_a_recorded_id_column_missing_from_new_data_is_named(customers, detected, tmp_path):
+    folder, _ = customers
+    message = refused(
+        invoke("score", detected, folder / "plain.csv", "-o", tmp_path / "x.csv"),
+        "recorded --id-column customer_id", "plain.csv", "a, b, c",
+    )  # fmt: skip
+    assert "\n" not in message
+    # an ignored column absent from new DATA is simply not there to leave out
+    without_notes = tmp_path / "no_notes.csv"
+    pd.read_csv(folder / "cust.csv").drop(columns="notes").to_csv(without_notes, index=False)
+    ok(invoke("score", detected, without_notes, "-o", tmp_path / "y.csv"))
+    # but a typed one is a typo
+    refused(
+        invoke("score", detected, without_notes, "--ignore-column", "notes", "-o", tmp_path / "z.csv"),
+        "--ignore-column notes", "no such column",
+    )  # fmt: skip
+
+
+def test_column_options_on_data_without_columns_are_refused(tmp_path):
+    np.save(tmp_path / "x.npy", np.zeros((5, 3), np.float32))
+    refused(
+        invoke("detect", tmp_path / "x.npy", "--id-column", "a", *DETECT, "--out", tmp_path / "R"),
+        "--id-column", "name columns of a table",
+    )  # fmt: skip
+    assert not (tmp_path / "R").exists()
+
+
+def test_the_warning_of_an_identifier_names_the_options(customers, tmp_path):
+    # 60 distinct ids in 60 rows: a column of one-hot categories, one per row
+    from aekit.cli.errors import for_the_command_line
+
+    warning = (
+        "column 'customer_id' has 60 distinct values in 60 rows, each encoded as its own one-hot "
+        "category: an identifier or free text? drop it, or group its values."
+    )
+    text = for_the_command_line(warning, {"data", "id_column"})
+    assert "pass --id-column customer_id" in text and "--ignore-column customer_id" in text
+    assert for_the_command_line(warning, {"run"}) == warning  # no such option there
+
+
+def test_csv_options_are_recorded_and_reused(tmp_path):
+    from aekit.cli.errors import for_the_command_line
+
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(rng.normal(size=(30, 3)).round(3), columns=["a", "b", "c"])
+    frame.insert(0, "id", range(100, 130))
+    path = tmp_path / "semi.csv"
+    frame.to_csv(path, sep=";", index=False, header=False)
+    run = tmp_path / "RUN"
+    options = ["--sep", ";", "--no-header", "--id-column", "x0"]
+    ok(invoke("train", path, "--model", "ae", *QUICK, "--out", run, *options))
+    out = tmp_path / "z.csv"
+    ok(invoke("encode", run, path, "-o", out))  # read as train read it, with no options
+    codes = pd.read_csv(out)
+    assert codes.columns[0] == "x0" and codes["x0"].tolist() == list(range(100, 130))
+    assert codes.shape == (30, 1 + 8)
+    # a typed option wins over the recorded one: the same rows written with ',' and a header
+    comma = tmp_path / "comma.csv"
+    frame.set_axis(["x0", "x1", "x2", "x3"], axis=1).to_csv(comma, index=False)
+    message = refused(invoke("encode", run, comma, "-o", out), "looks separated by ','")
+    assert "pass --sep ','" in for_the_command_line(message, set())
+    ok(invoke("encode", run, comma, "--sep", ",", "--header", "-o", tmp_path / "z2.csv"))
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "z2.csv"), codes)
+    assert "--sep ';' --no-header --id-column x0" in (run / "command.txt").read_text()
+
+
+def test_predict_impute_and_series_carry_the_id(customers, tmp_path):
+    folder, frame = customers
+    holes = frame.copy()
+    holes.loc[::5, "b"] = np.nan
+    holes.to_csv(tmp_path / "holes.csv", index=False)
+    filled = tmp_path / "filled.csv"
+    ok(invoke("impute", tmp_path / "holes.csv", "-o", filled, "--param", "max_iter=2", "--quiet",
+              "--id-column", "customer_id", "--ignore-column", "notes"))  # fmt: skip
+    table = pd.read_csv(filled)
+    assert list(table.columns) == list(frame.columns)  # the id and notes in place
+    assert table["customer_id"].tolist() == frame["customer_id"].tolist()
+    assert table["notes"].tolist() == frame["notes"].tolist() and not table["b"].isna().any()
+    series = pd.DataFrame({"point": [f"p{i}" for i in range(80)], "v": np.sin(np.arange(80) / 4)})
+    series.to_csv(tmp_path / "series.csv", index=False)
+    run = tmp_path / "SER"
+    ok(invoke("detect-series", tmp_path / "series.csv", "--window", 8, "--id-column", "point",
+              "--quiet", "--out", run))  # fmt: skip
+    scores = pd.read_csv(run / "scores.csv")
+    assert scores.columns[0] == "point" and scores["point"].tolist() == series["point"].tolist()
+    assert "--id-column point" in (run / "command.txt").read_text()
