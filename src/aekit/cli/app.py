@@ -333,8 +333,8 @@ from aekit.cli import (  # noqa: E402, F401
     ship,
     walks,
 )
-from aekit.cli.table_options import add_table_options  # noqa: E402
 from aekit.cli.outputs import check_outputs_first  # noqa: E402
+from aekit.cli.table_options import add_table_options  # noqa: E402
 
 check_outputs_first(app)  # every command checks where it will write before it does any work
 # every command that reads DATA takes --sep, --encoding, --no-header, --id-column and

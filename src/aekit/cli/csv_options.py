@@ -37,9 +37,10 @@ class CsvOptions:
     def flags(self) -> list[str]:
         """The options as typed (command.txt)."""
         words = []
-        for flag, value, default in (("--sep", self.sep, ","), ("--encoding", self.encoding, "utf-8")):
-            if value != default:
-                words += [flag, r"\t" if value == "\t" else value]
+        if self.sep != ",":
+            words += ["--sep", r"\t" if self.sep == "\t" else self.sep]
+        if self.encoding != "utf-8":
+            words += ["--encoding", self.encoding]
         return words + ([] if self.header else ["--no-header"])
 
 
