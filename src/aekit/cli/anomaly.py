@@ -239,10 +239,12 @@ def _normal_rows(path: str, label_column: str | None, data):
     before any training; its errors name the option, not DATA."""
     import pandas as pd
 
+    from aekit.cli import columns
     from aekit.cli.common import read_data
 
     try:
-        X, _ = read_data(path, None, None, None, False)
+        with columns.where_present():  # DATA's id and ignored columns are left out, if there
+            X, _ = read_data(path, None, None, None, False)
     except (OSError, ValueError) as err:
         text = str(err).replace(f"DATA {path!r}: ", "").replace(" (or use 'digits')", "")
         text = text.replace("DATA ", "the file ")

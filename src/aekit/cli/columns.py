@@ -13,6 +13,7 @@ the commands that write per-row tables prepend them with :func:`with_ids`.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -132,6 +133,8 @@ def _check_present(spec: str, names: list[str], label_column: str | None) -> lis
             raise ValueError(
                 f"{option} {name} is the --label-column too; a column is one or the other."
             )
+    if _where_present:
+        return [n for n in options.ignore_columns if n in names]
     if options.id_column is not None and options.id_column not in names:
         if options.id_source is not None:
             raise ValueError(
@@ -164,6 +167,22 @@ def _named(option_in_use: bool, spec: str) -> None:
         )
 
 
+_where_present = False
+
+
+@contextlib.contextmanager
+def where_present() -> Iterator[None]:
+    """Within: the id and ignored columns are left out of a table where it has them, and a
+    table without them is read as it is (``detect --normal-rows``: rows with DATA's features,
+    with or without its id and ignored columns)."""
+    global _where_present
+    _where_present = True
+    try:
+        yield
+    finally:
+        _where_present = False
+
+
 def features(spec: str, X: Any, label_column: str | None = None) -> Any:
     """``X`` (DATA ``spec`` as read) without its id and ignored columns; the ids kept for
     :func:`ids_of`. Anything but a table is returned as it is."""
@@ -176,7 +195,7 @@ def features(spec: str, X: Any, label_column: str | None = None) -> Any:
         return X
     names = [str(c) for c in X.columns]
     dropped = _check_present(spec, names, label_column)
-    if current.id_column is not None:
+    if current.id_column in names:
         _ids[spec] = X[current.id_column].to_numpy()
         dropped = [current.id_column, *dropped]
     _left_out[spec] = (X[dropped], list(X.columns))
@@ -209,7 +228,7 @@ def disk_features(spec: str, label_column: str | None = None) -> list[str] | Non
     files = sorted(path.glob("**/*.parquet")) if path.is_dir() else [path]
     names = list(pq.read_schema(files[0]).names)
     dropped = set(_check_present(spec, names, label_column))
-    if current.id_column is not None:
+    if current.id_column in names:
         parts = [pq.read_table(f, columns=[current.id_column]).column(0) for f in files]
         _ids[spec] = np.concatenate([p.to_numpy() for p in parts])
         dropped.add(current.id_column)

@@ -75,6 +75,13 @@ _OPTION_ADVICE = (
         r"values.",
         None,
     ),
+    (  # aekit.timeseries.inputs: text columns of a series left out of the channels
+        r"\bto choose the channels, name them with value_columns\.",
+        "id_column",
+        "to choose the channels, name them with --value-columns; to leave one out quietly, "
+        "--id-column (it is then written beside each point's score) or --ignore-column.",
+        None,
+    ),
     (
         r"\bpass them as fit\(X, X_normal=\.\.\.\)",
         "normal_rows",
