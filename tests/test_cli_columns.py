@@ -170,3 +170,31 @@ def test_predict_impute_and_series_carry_the_id(customers, tmp_path):
     scores = pd.read_csv(run / "scores.csv")
     assert scores.columns[0] == "point" and scores["point"].tolist() == series["point"].tolist()
     assert "--id-column point" in (run / "command.txt").read_text()
+
+
+def test_parquet_read_a_batch_at_a_time_keeps_the_ids(customers, detected, tmp_path):
+    # 'score' reads Parquet lazily (a file, or a folder of files in name order): the text id
+    # column is left out of the reader's columns and read alone, in the reader's row order.
+    folder, frame = customers
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    frame.iloc[25:].to_parquet(parts / "b.parquet", index=False)
+    frame.iloc[:25].to_parquet(parts / "a.parquet", index=False)
+    out = tmp_path / "s.csv"
+    ok(invoke("score", detected, parts, "-o", out))
+    scores = pd.read_csv(out)
+    expected = pd.read_csv(detected / "scores.csv")
+    pd.testing.assert_frame_equal(scores, expected)
+
+
+def test_normal_rows_may_carry_the_columns_or_not(customers, tmp_path):
+    folder, _ = customers
+    options = ["--id-column", "customer_id", "--ignore-column", "notes", "--threshold",
+               "validation", *DETECT]  # fmt: skip
+    printed = []
+    for clean in ("cust.csv", "plain.csv"):  # the same rows, with and without the columns
+        out = tmp_path / clean
+        result = ok(invoke("detect", folder / "cust.csv", *options, "--normal-rows",
+                           folder / clean, "--out", out))  # fmt: skip
+        printed.append(result.output.split("threshold ")[1].split(")")[0])
+    assert printed[0] == printed[1]

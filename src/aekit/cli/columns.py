@@ -58,7 +58,7 @@ OPTIONS = {
         str | None,
         typer.Option(
             help="A column of a table DATA that identifies its rows: not a feature, written as "
-            "the first column of every per-row output (default: as RUN recorded).",
+            "the first column of every per-row output (default: none, or the one RUN recorded).",
             show_default=False,
         ),
     ],
@@ -66,7 +66,7 @@ OPTIONS = {
         list[str] | None,
         typer.Option(
             help="A column of a table DATA to leave out of the features; repeatable (default: "
-            "as RUN recorded).",
+            "none, or those RUN recorded).",
             show_default=False,
         ),
     ],
@@ -79,28 +79,19 @@ def resolve(
 ) -> ColumnOptions:
     """The options of the running command: each typed one, else the one ``recorded`` (a
     config.toml's [data] section, read from ``source``)."""
-    ignored = tuple(ignore_column or ())
-    from_record = {"id": id_column is None, "ignore": not ignored}
+    id_source = ignore_source = None
     if id_column is None and isinstance(recorded.get("id_column"), str):
-        id_column = recorded["id_column"]
-    else:
-        from_record["id"] = False
+        id_column, id_source = recorded["id_column"], source
+    ignored = tuple(ignore_column or ())
     listed = recorded.get("ignore_columns")
     if not ignored and isinstance(listed, list) and all(isinstance(v, str) for v in listed):
-        ignored = tuple(listed)
-    else:
-        from_record["ignore"] = False
+        ignored, ignore_source = tuple(listed), source
     if id_column is not None and id_column in ignored:
         raise ValueError(
             f"--id-column {id_column} is also an --ignore-column; an id column is left out of "
             "the features already, and kept in the outputs."
         )
-    return ColumnOptions(
-        id_column,
-        ignored,
-        source if from_record["id"] else None,
-        source if from_record["ignore"] else None,
-    )
+    return ColumnOptions(id_column, ignored, id_source, ignore_source)
 
 
 # The ids of each DATA read by the running command, by DATA's name, in its row order; and the
@@ -154,13 +145,13 @@ def _check_present(spec: str, names: list[str], label_column: str | None) -> lis
     return [n for n in options.ignore_columns if n in names]
 
 
-def _named(option_in_use: bool, spec: str) -> None:
-    """A typed option on DATA without column names (an array, images) is refused; a recorded
-    one does not apply to it."""
+def no_columns(spec: str) -> None:
+    """DATA ``spec`` has no named columns (an array, images): a typed option is refused, a
+    recorded one does not apply to it."""
     typed = (current.id_column is not None and current.id_source is None) or (
         current.ignore_columns and current.ignore_source is None
     )
-    if option_in_use and typed:
+    if typed:
         raise ValueError(
             f"--id-column and --ignore-column name columns of a table (.csv, .parquet); DATA "
             f"{spec} has none."
@@ -191,7 +182,7 @@ def features(spec: str, X: Any, label_column: str | None = None) -> Any:
     if current.id_column is None and not current.ignore_columns:
         return X
     if not isinstance(X, pd.DataFrame):
-        _named(True, spec)
+        no_columns(spec)
         return X
     names = [str(c) for c in X.columns]
     dropped = _check_present(spec, names, label_column)

@@ -50,14 +50,14 @@ OPTIONS = {
     "sep": Annotated[
         str | None,
         typer.Option(
-            help="Column separator of a CSV DATA file (default: ',', or as RUN recorded).",
+            help="Column separator of a CSV DATA file (default: ',', or the one RUN recorded).",
             show_default=False,
         ),
     ],
     "encoding": Annotated[
         str | None,
         typer.Option(
-            help="Text encoding of a CSV DATA file, e.g. latin-1 (default: utf-8, or as RUN "
+            help="Text encoding of a CSV DATA file, e.g. latin-1 (default: utf-8, or the one RUN "
             "recorded).",
             show_default=False,
         ),
