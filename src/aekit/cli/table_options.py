@@ -84,10 +84,14 @@ def _with_table_options(
         **kwargs: object,
     ):
         recorded, source = recorded_data(kwargs)
-        csv_options.current = csv_options.resolve(sep, encoding, no_header, recorded)
-        columns.current = columns.resolve(id_column, ignore_column, recorded, source)
-        columns.forget_ids()
-        return callback(*args, **kwargs)
+        try:
+            csv_options.current = csv_options.resolve(sep, encoding, no_header, recorded)
+            columns.current = columns.resolve(id_column, ignore_column, recorded, source)
+            return callback(*args, **kwargs)
+        finally:  # the next command in this process (or a direct load_data) starts afresh
+            csv_options.current = csv_options.CsvOptions()
+            columns.current = columns.ColumnOptions()
+            columns.forget_ids()
 
     extra = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=_DEFAULTS[name],
