@@ -170,6 +170,30 @@ def test_predict_impute_and_series_carry_the_id(customers, tmp_path):
     scores = pd.read_csv(run / "scores.csv")
     assert scores.columns[0] == "point" and scores["point"].tolist() == series["point"].tolist()
     assert "--id-column point" in (run / "command.txt").read_text()
+    labelled = frame.assign(kind=np.where(frame["a"] > 0, "up", "down"))
+    labelled.to_csv(tmp_path / "labelled.csv", index=False)
+    cvae = tmp_path / "CVAE"
+    ok(
+        invoke(
+            "train",
+            tmp_path / "labelled.csv",
+            "--model",
+            "cvae",
+            "--label-column",
+            "kind",
+            *QUICK,
+            "--out",
+            cvae,
+            "--id-column",
+            "customer_id",
+            "--ignore-column",
+            "notes",
+        )
+    )
+    ok(invoke("predict", cvae, tmp_path / "labelled.csv", "-o", tmp_path / "p.csv"))
+    predicted = pd.read_csv(tmp_path / "p.csv")
+    assert list(predicted.columns) == ["customer_id", "label", "p_down", "p_up"]
+    assert predicted["customer_id"].tolist() == frame["customer_id"].tolist()
 
 
 def test_parquet_read_a_batch_at_a_time_keeps_the_ids(customers, detected, tmp_path):
@@ -198,3 +222,17 @@ def test_normal_rows_may_carry_the_columns_or_not(customers, tmp_path):
                            folder / clean, "--out", out))  # fmt: skip
         printed.append(result.output.split("threshold ")[1].split(")")[0])
     assert printed[0] == printed[1]
+
+
+def test_search_hits_name_their_query_by_its_id(customers, tmp_path):
+    folder, frame = customers
+    run, index = tmp_path / "H", tmp_path / "h.index"
+    options = ["--id-column", "customer_id", "--ignore-column", "notes"]
+    ok(invoke("train-hasher", folder / "cust.csv", "--bits", 8, "--epochs", 2, "--quiet",
+              "--out", run, *options))  # fmt: skip
+    ok(invoke("index", run, folder / "cust.csv", "-o", index))  # the options from RUN
+    hits = tmp_path / "hits.csv"
+    ok(invoke("search", index, folder / "cust.csv", "-k", 2, "-o", hits, *options))
+    table = pd.read_csv(hits)
+    assert list(table.columns) == ["customer_id", "query", "rank", "index", "distance"]
+    assert table["customer_id"].tolist() == np.repeat(frame["customer_id"], 2).tolist()
