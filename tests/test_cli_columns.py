@@ -173,23 +173,9 @@ def test_predict_impute_and_series_carry_the_id(customers, tmp_path):
     labelled = frame.assign(kind=np.where(frame["a"] > 0, "up", "down"))
     labelled.to_csv(tmp_path / "labelled.csv", index=False)
     cvae = tmp_path / "CVAE"
-    ok(
-        invoke(
-            "train",
-            tmp_path / "labelled.csv",
-            "--model",
-            "cvae",
-            "--label-column",
-            "kind",
-            *QUICK,
-            "--out",
-            cvae,
-            "--id-column",
-            "customer_id",
-            "--ignore-column",
-            "notes",
-        )
-    )
+    options = ["--label-column", "kind", "--id-column", "customer_id", "--ignore-column", "notes"]
+    data = tmp_path / "labelled.csv"
+    ok(invoke("train", data, "--model", "cvae", *QUICK, *options, "--out", cvae))
     ok(invoke("predict", cvae, tmp_path / "labelled.csv", "-o", tmp_path / "p.csv"))
     predicted = pd.read_csv(tmp_path / "p.csv")
     assert list(predicted.columns) == ["customer_id", "label", "p_down", "p_up"]
