@@ -173,8 +173,8 @@ class AnomalyDetector(
         Probability of a normal row exceeding the threshold for ``"pot"`` and for
         ``contamination="auto"``: the target, which the tail fit meets on clean, light-tailed
         scores. "auto", robust to anomalies among the training rows, flags more where scores
-        are heavy-tailed (25 ADBench sets, clean training rows: 0.95% of new normal rows at
-        1e-3, ``"pot"`` 0.27%, some sets 3-4%; ``benchmarks/thresholds.py``).
+        are heavy-tailed (25 ADBench sets, clean training rows: 1.28% of new normal rows at
+        1e-3, ``"pot"`` 0.26%, some sets 3-5%; ``benchmarks/thresholds.py``).
     handle_missing : bool, default=False
         False: missing values (NaN, None) are an error. True: the encoder's ``"mask"`` policy: a
         missing number encodes as 0 (its column's training mean), a missing category as an
