@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from aekit.timeseries.grid import Series, on_grid
+from aekit.timeseries.step_names import same_step
 from aekit.timeseries.time_axis import TimeAxis, date_axis, numeric_axis
 
 HANDLE_MISSING = ("error", "interpolate")
@@ -174,7 +175,10 @@ def check_steps(series: list[Series], fitted: str | None, fitting: bool) -> None
     not refused (the caller may know the dynamics do not depend on the step)."""
     import warnings
 
-    steps = list(dict.fromkeys(s.step for s in series if s.step is not None))  # in order
+    steps = []  # in order, those within jitter of one another once
+    for step in (s.step for s in series if s.step is not None):
+        if not any(same_step(step, seen) for seen in steps):
+            steps.append(step)
     if fitting:
         if len(steps) > 1:
             warnings.warn(
@@ -184,7 +188,7 @@ def check_steps(series: list[Series], fitted: str | None, fitting: bool) -> None
                 stacklevel=4,
             )
         return
-    other = [s for s in steps if s != fitted] if fitted is not None else []
+    other = [s for s in steps if not same_step(s, fitted)] if fitted is not None else []
     if other:
         warnings.warn(
             f"X is sampled every {other[0]}, but the detector was fitted on series sampled "

@@ -4,7 +4,8 @@ like with like.
 
 Pandas' frequency codes ("h", "5min", "390s", "B") are short but not words; a step is named in
 the largest unit of which it is a whole number (within 0.1%, so that a jittered step of 299.9 s
-still reads "5 minutes"), else in seconds to 3 significant digits.
+still reads "5 minutes"), else in seconds to 3 significant digits. A step of months, business
+days or a numeric time column's own units is named in those.
 """
 
 from __future__ import annotations
@@ -33,8 +34,14 @@ def duration_name(seconds: float) -> str:
         count = _whole(seconds / size)
         if count is not None:
             return _count(count, unit)
-    count = _whole(seconds)
-    return _count(count if count is not None else float(f"{seconds:.3g}"), "second")
+    return _count(_rounded(seconds), "second")
+
+
+def _rounded(value: float) -> float:
+    """``value`` whole (within 0.1%) or to 3 significant digits: a jittered step's name is
+    not its every digit."""
+    count = _whole(value)
+    return count if count is not None else float(f"{value:.3g}")
 
 
 def step_name(step: float, unit: str | None) -> str:
@@ -48,13 +55,37 @@ def step_name(step: float, unit: str | None) -> str:
         return _count(step / 12, "year") if step % 12 == 0 else _count(step, "month")
     if unit == "B":
         return _count(step, "business day")
-    return _count(step, "time-column unit")
+    return _count(_rounded(step), "time-column unit")
 
 
 def frequency_name(freq: str) -> str:
     """A pandas frequency that is no fixed duration (week of month, "WOM-1MON"): its code, said
     to be one."""
     return f"one {freq!r} period (pandas frequency)"
+
+
+def same_step(a: str, b: str) -> bool:
+    """Whether two step names are one step: equal, or the same kind of unit within 10% (the
+    jitter :func:`aekit.timeseries.time_axis.regular_step` counts as one step), so that two
+    jittered series, whose regular steps differ by a fraction of a percent, are not warned of."""
+    if a == b:
+        return True
+    first, second = _measure(a), _measure(b)
+    if first is None or second is None or first[0] != second[0]:
+        return False
+    return abs(first[1] - second[1]) <= 0.1 * max(first[1], second[1])
+
+
+def _measure(name: str) -> tuple[str, float] | None:
+    """A name of :func:`step_name` as (kind of unit, size in its smallest unit), else None."""
+    sizes = {"second": ("s", 1.0), "month": ("month", 1.0), "year": ("month", 12.0)}
+    sizes |= {unit: ("s", size) for unit, size in _UNITS}
+    sizes |= {"business day": ("B", 1.0), "time-column unit": ("number", 1.0)}
+    found = re.fullmatch(r"(\S+) (.+?)s?", name)
+    if found is None or found[2] not in sizes:
+        return None
+    kind, size = sizes[found[2]]
+    return kind, float(found[1]) * size
 
 
 def from_saved(name: str | None) -> str | None:
