@@ -120,3 +120,14 @@ def test_steps_in_calendar_units_and_as_saved_by_older_model_files():
     assert from_saved(None) is None
     assert same_step("5 minutes", "300 seconds") and same_step("12 months", "1 year")
     assert not same_step("1 hour", "2 hours") and not same_step("1 day", "1 business day")
+
+
+def test_a_gap_over_a_daylight_saving_change_is_whole_local_days():
+    # Daily in Paris, the 23-hour day of 2024-03-31 inside a gap: in UTC that gap was 71 hours,
+    # "irregular", and the grid UTC days, as many of its steps being regular as in local days.
+    stamps = pd.date_range("2024-03-01", periods=120, freq="D", tz="Europe/Paris")
+    frame = pd.DataFrame({"t": stamps.astype(str), "v": np.arange(120.0)}).drop(index=[30, 31])
+    with pytest.raises(ValueError, match=r"step is 1 day, with 1 gap \(.*row 29: 3 days\); "):
+        read_series(frame, "t", None, "error")
+    series, _ = read_series(frame, "t", None, "interpolate")
+    np.testing.assert_allclose(series.values[:, 0], np.arange(120.0))  # one point a local day

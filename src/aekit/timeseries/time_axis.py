@@ -98,7 +98,7 @@ def date_axis(column, stamps) -> TimeAxis:
         if freq is not None:
             rows = np.arange(len(local), dtype=np.float64)
             return TimeAxis(rows, 1.0, frequency_name(freq), "row")
-    t, unit = max(candidates, key=lambda c: _share_regular(c[0]))
+    t, unit = max(candidates, key=lambda c: _fit_with_gaps(c[0]))
     return _axis(t, unit)
 
 
@@ -158,3 +158,15 @@ def _share_regular(t: np.ndarray) -> float:
     if not len(steps) or (steps <= 0).any():
         return 0.0
     return float(np.isclose(steps, regular_step(t), rtol=1e-6, atol=0).mean())
+
+
+def _fit_with_gaps(t: np.ndarray) -> tuple[float, float]:
+    """How well a series with gaps sits on axis ``t``: the share of its steps that are the
+    regular step, then (on a tie) the share that are a whole number of them. A daily series in
+    a zone with daylight saving, whose 23-hour day falls in a gap, has as many regular steps in
+    UTC as in local days, but only in local days is that gap a whole number of days."""
+    share = _share_regular(t)
+    if not share:
+        return 0.0, 0.0
+    multiples = np.diff(t) / regular_step(t)
+    return share, float(np.isclose(multiples, np.round(multiples), rtol=1e-6, atol=0).mean())
