@@ -103,8 +103,9 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         ``min(100, likelihood_window)`` points of its own, the training series' scores stand in.
     handle_missing : {"error", "interpolate"}, default="error"
         Missing values (NaN) and missing timestamps (gaps in an evenly spaced time column):
-        an error, or filled by linear interpolation in time on the regular grid (the median
-        step); scores are then given at the original rows.
+        an error, or filled by linear interpolation in time on the regular grid (the most
+        common step, jitter of up to 10% counted as that step); scores are then given at the
+        original rows.
     random_state : int, RandomState or None, default=None
         Seeds the window detector.
 
@@ -126,7 +127,8 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
     feature_names_in_ : ndarray of str
         The value columns, when fitted on DataFrames.
     time_step_ : str or None
-        The training series' time step ("h", "D", "1 month", ...; None without a time axis):
+        The training series' time step in words ("1 hour", "5 minutes", "1 month", "1
+        business day", ...; None without a time axis):
         a series scored with another step is warned of, since a window then spans another
         stretch of time.
 

@@ -5,41 +5,22 @@ A series with a time column (or a DatetimeIndex, used when there is no time colu
 sorted and evenly spaced: windows assume one step between points, in calendar units where those
 are what is even (months, days in local time: :mod:`aekit.timeseries.time_axis`). Missing
 timestamps (a gap in the grid) and missing values (NaN) are an error, unless
-``handle_missing="interpolate"``: the series is then put on its regular grid (the median step,
-named in the messages) and its gaps filled by linear interpolation in time; scores come back on
-the original rows.
+``handle_missing="interpolate"``: the series is then put on its regular grid (its most common
+step, named in the messages: :mod:`aekit.timeseries.grid`) and its gaps filled by linear
+interpolation in time; scores come back on the original rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from aekit.timeseries.grid import Series, on_grid
+from aekit.timeseries.step_names import same_step
 from aekit.timeseries.time_axis import TimeAxis, date_axis, numeric_axis
 
 HANDLE_MISSING = ("error", "interpolate")
-
-
-@dataclass
-class Series:
-    """One series as the detector uses it: ``values`` on an even grid ``(n_grid, channels)``,
-    and where the original rows sit on that grid (``rows``; None when they are the grid)."""
-
-    values: np.ndarray
-    grid_time: np.ndarray | None = None
-    row_time: np.ndarray | None = None
-    step: str | None = None  # the time step, where the series has a time axis
-
-    def to_rows(self, per_point: np.ndarray) -> np.ndarray:
-        """Values computed on the grid, at the original rows (linear in time)."""
-        if self.row_time is None:
-            return per_point
-        if per_point.ndim == 1:
-            return np.interp(self.row_time, self.grid_time, per_point)
-        columns = [np.interp(self.row_time, self.grid_time, c) for c in per_point.T]
-        return np.column_stack(columns)
 
 
 def is_several(X: Any) -> bool:
@@ -194,22 +175,25 @@ def check_steps(series: list[Series], fitted: str | None, fitting: bool) -> None
     not refused (the caller may know the dynamics do not depend on the step)."""
     import warnings
 
-    steps = [s.step for s in series if s.step is not None]
+    steps = []  # in order, those within jitter of one another once
+    for step in (s.step for s in series if s.step is not None):
+        if not any(same_step(step, seen) for seen in steps):
+            steps.append(step)
     if fitting:
-        if len(set(steps)) > 1:
+        if len(steps) > 1:
             warnings.warn(
-                f"the series of X have different time steps {sorted(set(steps))}; windows of "
+                f"the series of X have different time steps ({', '.join(steps)}); windows of "
                 "the same number of points then span different stretches of time.",
                 UserWarning,
                 stacklevel=4,
             )
         return
-    other = sorted({s for s in steps if s != fitted}) if fitted is not None else []
+    other = [s for s in steps if not same_step(s, fitted)] if fitted is not None else []
     if other:
         warnings.warn(
-            f"X is sampled every {other[0]!r}, but the detector was fitted on series sampled "
-            f"every {fitted!r}: a window then spans another stretch of time; resample X to "
-            f"{fitted!r}.",
+            f"X is sampled every {other[0]}, but the detector was fitted on series sampled "
+            f"every {fitted}: a window then spans another stretch of time; resample X to one "
+            f"point every {fitted}.",
             UserWarning,
             stacklevel=4,
         )
@@ -299,48 +283,9 @@ def read_series(
         names, axis = None, None
     if np.isinf(values).any():
         raise ValueError("X contains infinite values; replace them.")
-    return _on_grid(values, axis, handle_missing), names
+    return on_grid(values, axis, handle_missing), names
 
 
 def _check_points(n_points: int) -> None:
     if n_points == 0:
         raise ValueError("the series has no points (X is empty); give it at least window points.")
-
-
-def _on_grid(values: np.ndarray, axis: TimeAxis | None, handle_missing: str) -> Series:
-    t = None if axis is None else axis.t
-    named = None if axis is None else axis.step
-    nan_rows = np.flatnonzero(np.isnan(values).any(axis=1))
-    gaps = np.array([], dtype=int)
-    if t is not None and len(t) > 2:
-        steps = np.diff(t)
-        step = float(np.median(steps))
-        gaps = np.flatnonzero(~np.isclose(steps, step, rtol=1e-6, atol=0))
-    if handle_missing == "error":
-        if len(nan_rows):
-            raise ValueError(
-                f"X has missing values (NaN) in rows {nan_rows[:3].tolist()}; fill them, or pass "
-                "handle_missing='interpolate'."
-            )
-        if len(gaps):
-            raise ValueError(
-                f"the time column is not evenly spaced (after row {int(gaps[0])}: missing or "
-                f"irregular timestamps; the step is {named}, the grid interpolation fills); "
-                "resample it, or pass handle_missing='interpolate'."
-            )
-        return Series(values, step=named)
-    if t is None:
-        t = np.arange(len(values), dtype=np.float64)
-        step = 1.0
-    elif len(t) <= 2:
-        step = float(np.diff(t)[0]) if len(t) == 2 else 1.0
-    if not len(nan_rows) and not len(gaps):
-        return Series(values, step=named)
-    grid = t[0] + step * np.arange(int(round((t[-1] - t[0]) / step)) + 1)
-    filled = []
-    for channel in values.T:
-        seen = ~np.isnan(channel)
-        if not seen.any():
-            raise ValueError("a value column of X is empty (all NaN); drop it.")
-        filled.append(np.interp(grid, t[seen], channel[seen]))
-    return Series(np.column_stack(filled), grid_time=grid, row_time=t, step=named)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from aekit.estimators.persistence import export_estimator, import_estimator
+from aekit.timeseries.step_names import from_saved
 
 
 def export_series_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -36,7 +37,9 @@ def import_series_detector(
     detector.mean_ = np.asarray(fitted["mean_"], dtype=np.float64)
     detector.scale_ = np.asarray(fitted["scale_"], dtype=np.float64)
     detector.n_features_in_ = int(fitted["n_features_in_"])
-    detector.time_step_ = fitted.get("time_step_")  # absent from files written before it
+    # Absent from files written before it; in pandas codes ("h") in those written before the
+    # steps were named in words ("1 hour"), which a series scored now is compared with.
+    detector.time_step_ = from_saved(fitted.get("time_step_"))
     if fitted["feature_names_in_"] is not None:
         detector.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
     detector.threshold_ = float(fitted["threshold_"])

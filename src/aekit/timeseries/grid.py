@@ -1,0 +1,100 @@
+"""A series on its regular time grid: windows assume one step between points, so a series
+whose time axis has gaps (missing timestamps: a step of several regular steps) or irregular
+steps (not a whole number of them), or missing values (NaN), is refused with a message that
+counts and places them, or, with ``handle_missing="interpolate"``, resampled onto the grid of
+its regular step (:func:`aekit.timeseries.time_axis.regular_step`) by linear interpolation in
+time; outputs computed on the grid are given back at the original rows (:meth:`Series.to_rows`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from aekit.timeseries.step_names import step_name
+from aekit.timeseries.time_axis import TimeAxis
+
+
+@dataclass
+class Series:
+    """One series as the detector uses it: ``values`` on an even grid ``(n_grid, channels)``,
+    and where the original rows sit on that grid (``rows``; None when they are the grid)."""
+
+    values: np.ndarray
+    grid_time: np.ndarray | None = None
+    row_time: np.ndarray | None = None
+    step: str | None = None  # the time step, where the series has a time axis
+
+    def to_rows(self, per_point: np.ndarray) -> np.ndarray:
+        """Values computed on the grid, at the original rows (linear in time)."""
+        if self.row_time is None:
+            return per_point
+        if per_point.ndim == 1:
+            return np.interp(self.row_time, self.grid_time, per_point)
+        columns = [np.interp(self.row_time, self.grid_time, c) for c in per_point.T]
+        return np.column_stack(columns)
+
+
+def on_grid(values: np.ndarray, axis: TimeAxis | None, handle_missing: str) -> Series:
+    """``values`` ``(rows, channels)`` at the times of ``axis`` (None: evenly spaced rows) as a
+    :class:`Series` on its regular grid; refused (``handle_missing="error"``) when that needs
+    any filling."""
+    named = None if axis is None else axis.step
+    nan_rows = np.flatnonzero(np.isnan(values).any(axis=1))
+    off = _off_grid(axis)
+    if handle_missing == "error":
+        if len(nan_rows):
+            raise ValueError(
+                f"X has missing values (NaN) in rows {nan_rows[:3].tolist()}; fill them, or pass "
+                "handle_missing='interpolate'."
+            )
+        if len(off):
+            raise ValueError(_gap_message(axis, off))
+        return Series(values, step=named)
+    if not len(nan_rows) and not len(off):
+        return Series(values, step=named)
+    if axis is None:
+        t, step = np.arange(len(values), dtype=np.float64), 1.0
+    else:
+        t, step = axis.t, axis.spacing
+    grid = t[0] + step * np.arange(int(round((t[-1] - t[0]) / step)) + 1)
+    filled = []
+    for channel in values.T:
+        seen = ~np.isnan(channel)
+        if not seen.any():
+            raise ValueError("a value column of X is empty (all NaN); drop it.")
+        filled.append(np.interp(grid, t[seen], channel[seen]))
+    return Series(np.column_stack(filled), grid_time=grid, row_time=t, step=named)
+
+
+def _off_grid(axis: TimeAxis | None) -> np.ndarray:
+    """The rows after which the next step is not the regular one."""
+    if axis is None or len(axis.t) <= 2:
+        return np.array([], dtype=int)
+    steps = np.diff(axis.t)
+    return np.flatnonzero(~np.isclose(steps, axis.spacing, rtol=1e-6, atol=0))
+
+
+def _gap_message(axis: TimeAxis, off: np.ndarray) -> str:
+    """How many steps are gaps (a whole number of regular steps: missing timestamps) and how
+    many are irregular, where the first of each is, and the two ways out."""
+    multiples = np.diff(axis.t)[off] / axis.spacing
+    whole = np.isclose(multiples, np.round(multiples), rtol=1e-6, atol=0)
+    found = []
+    for kind, rows, why in (
+        ("gap", off[whole], "missing timestamps"),
+        ("irregular step", off[~whole], f"not a whole number of {axis.step}"),
+    ):
+        if len(rows):
+            first = int(rows[0])
+            length = step_name(float(axis.t[first + 1] - axis.t[first]), axis.unit)
+            found.append(
+                f"{len(rows)} {kind}{'s' if len(rows) > 1 else ''} ({why}; the first after "
+                f"row {first}: {length})"
+            )
+    return (
+        f"the time column is not evenly spaced: its step is {axis.step}, with "
+        f"{' and '.join(found)}; resample X to one point every {axis.step}, or fill that "
+        "grid by linear interpolation: pass handle_missing='interpolate'."
+    )

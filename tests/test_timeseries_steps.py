@@ -1,0 +1,133 @@
+"""The time step of a series: its most common step (not the median, which a series with many
+gaps puts between two steps), the same at fit and score, named in words, its gaps counted and
+filled on its own grid."""
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aekit
+from aekit.timeseries import SeriesAnomalyDetector
+from aekit.timeseries.inputs import read_series
+from aekit.timeseries.step_names import duration_name, from_saved, same_step, step_name
+
+
+def _tiny(**params):
+    """A window detector that fits in a fraction of a second: what is read is under test."""
+    member = aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=2, random_state=0)
+    inner = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)
+    return SeriesAnomalyDetector(window=10, estimator=inner, random_state=0, **params)
+
+
+def _five_minutes(n=300, keep=0.55, seed=0):
+    """A wave every 5 minutes, and the same with 45% of its points missing (as NAB's traffic
+    series: most steps 5 minutes, many 10, 15 or more)."""
+    stamps = pd.date_range("2015-09-08 11:39", periods=n, freq="5min")
+    full = pd.DataFrame({"timestamp": stamps, "value": np.sin(np.arange(n) / 6.0)})
+    kept = np.random.default_rng(seed).random(n) < keep
+    kept[[0, 1, -1]] = True  # rows 0 -> 1 five minutes apart, as in speed_7578
+    return full, full[kept].reset_index(drop=True)
+
+
+def test_a_series_with_many_gaps_is_on_its_most_common_step():
+    full, gappy = _five_minutes()
+    steps = gappy["timestamp"].diff().dt.total_seconds().to_numpy()[1:]
+    assert np.median(steps) > 300  # the premise: the median step was no step of the series
+    gaps = np.flatnonzero(steps != 300)
+    expected = (
+        f"its step is 5 minutes, with {len(gaps)} gaps (missing timestamps; the first after "
+        f"row {gaps[0]}: {steps[gaps[0]] / 60:g} minutes); resample X to one point every 5 "
+        "minutes, or fill that grid by linear interpolation: pass handle_missing='interpolate'."
+    )
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        read_series(gappy, "timestamp", None, "error")
+    series, _ = read_series(gappy, "timestamp", None, "interpolate")
+    assert series.step == "5 minutes"
+    np.testing.assert_array_equal(np.diff(series.grid_time), 300.0)  # the true 5-minute grid
+    assert len(series.values) == len(full)
+    # Every kept row is on the grid with its own value; the missing ones on the line between.
+    on_grid = np.searchsorted(series.grid_time, series.row_time)
+    np.testing.assert_allclose(series.values[on_grid, 0], gappy["value"])
+    # Fit on the gappy stretch, scored on the whole series: the same step, so no warning.
+    detector = _tiny(time_column="timestamp", handle_missing="interpolate").fit(gappy)
+    assert detector.time_step_ == "5 minutes"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert detector.score_samples(full).shape == (len(full),)
+
+
+def test_jittered_timestamps_are_irregular_steps_of_their_regular_step():
+    rng = np.random.default_rng(1)
+    n = 200
+    # A logger every 10 minutes, give or take one (NAB's TravelTime_451).
+    minutes = 10 * np.arange(n) + rng.choice([-1, 0, 0, 0, 1], n)
+    stamps = pd.Timestamp("2015-07-10") + pd.to_timedelta(minutes, unit="min")
+    frame = pd.DataFrame({"t": stamps, "v": np.sin(minutes / 30.0)})
+    with pytest.raises(ValueError, match=r"its step is 10 minutes, with \d+ irregular steps "):
+        read_series(frame, "t", None, "error")
+    series, _ = read_series(frame, "t", None, "interpolate")
+    np.testing.assert_array_equal(np.diff(series.grid_time), 600.0)
+    # Linear interpolation of a slow sine at the grid's times: close to the sine itself.
+    grid_minutes = (series.grid_time + 60 * minutes[0]) / 60
+    np.testing.assert_allclose(series.values[:, 0], np.sin(grid_minutes / 30.0), atol=0.01)
+    # Numbers with jitter: the regular step is near 1, and a second draw is not another step.
+    times = [np.arange(150) + np.random.default_rng(s).uniform(-0.05, 0.05, 150) for s in (2, 3)]
+    parts = [pd.DataFrame({"t": t, "v": np.sin(t / 4)}) for t in times]
+    series, _ = read_series(parts[0], "t", None, "interpolate")
+    assert abs(np.diff(series.grid_time)[0] - 1) < 0.02
+    detector = _tiny(time_column="t", handle_missing="interpolate").fit(parts[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        detector.score_samples(parts[1])
+
+
+@pytest.mark.parametrize(
+    ("seconds", "name"),
+    [
+        (1, "1 second"),
+        (0.5, "0.5 seconds"),
+        (300, "5 minutes"),
+        (299.9, "5 minutes"),  # jitter: within 0.1% of whole minutes
+        (301, "301 seconds"),
+        (390, "390 seconds"),
+        (3600, "1 hour"),
+        (5400, "90 minutes"),
+        (129600, "36 hours"),
+        (86400, "1 day"),
+        (604800, "1 week"),
+    ],
+)
+def test_a_step_in_seconds_reads_as_a_duration(seconds, name):
+    assert duration_name(seconds) == name
+
+
+def test_steps_in_calendar_units_and_as_saved_by_older_model_files():
+    assert [step_name(k, "month") for k in (1, 3, 12, 24)] == [
+        "1 month",
+        "3 months",
+        "1 year",
+        "2 years",
+    ]
+    assert step_name(2, "B") == "2 business days" and step_name(60, "number") == (
+        "60 time-column units"
+    )
+    saved = {"h": "1 hour", "5min": "5 minutes", "390s": "390 seconds", "D": "1 day"}
+    saved |= {"2B": "2 business days", "60": "60 time-column units", "1 month": "1 month"}
+    assert {old: from_saved(old) for old in saved} == saved
+    assert from_saved(None) is None
+    assert same_step("5 minutes", "300 seconds") and same_step("12 months", "1 year")
+    assert not same_step("1 hour", "2 hours") and not same_step("1 day", "1 business day")
+
+
+def test_a_gap_over_a_daylight_saving_change_is_whole_local_days():
+    # Daily in Paris, the 23-hour day of 2024-03-31 inside a gap: in UTC that gap was 71 hours,
+    # "irregular", and the grid UTC days, as many of its steps being regular as in local days.
+    stamps = pd.date_range("2024-03-01", periods=120, freq="D", tz="Europe/Paris")
+    frame = pd.DataFrame({"t": stamps.astype(str), "v": np.arange(120.0)}).drop(index=[30, 31])
+    with pytest.raises(ValueError, match=r"step is 1 day, with 1 gap \(.*row 29: 3 days\); "):
+        read_series(frame, "t", None, "error")
+    series, _ = read_series(frame, "t", None, "interpolate")
+    np.testing.assert_allclose(series.values[:, 0], np.arange(120.0))  # one point a local day
