@@ -40,6 +40,7 @@ class _ObservedEntriesAutoencoder(DenoisingAutoencoder):
     masked objective), in ``fit`` and in ``transform``/``reconstruct`` alike."""
 
     _shown_as = "AutoencoderImputer"  # in progress bars
+    _checks_convergence = False  # n_estimators networks: one warning each would be noise
 
     _masks_missing = True
 
