@@ -2,6 +2,7 @@
 ``aekit denoise`` and ``aekit impute`` commands."""
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -237,3 +238,26 @@ def test_impute_writes_on_rank_0_alone(tmp_path, monkeypatch):
         result = runner.invoke(app, [*args, *quick])
         assert result.exit_code == 0, result.output
         assert {p.name for p in tmp_path.iterdir()} - {"holes.csv"} == expected
+
+
+@pytest.mark.parametrize("scale", [1.0, 10.0], ids=["unit", "gaussian"])
+def test_denoise_clips_noisy_data_to_the_range_the_training_noise_was_clipped_to(scale):
+    # X + N(0, 0.3) leaves [0, 1]: denoise refused it ("scale X as its training data was
+    # scaled"), though noisy input is what it is for and training clipped its noise the same way.
+    X = digits()[:300] * scale  # [0, 1] (Bernoulli), or [0, 10] (Gaussian, standardized)
+    dae = aekit.DenoisingAutoencoder(hidden_layer_sizes=(16,), max_iter=2, random_state=0)
+    dae.fit(X)
+    noisy = X + np.random.default_rng(0).normal(0, 0.3 * scale, X.shape).astype(np.float32)
+    low, high = X.min(axis=0), X.max(axis=0)
+    if scale == 1.0:
+        low, high = 0.0, 1.0  # a model of [0, 1] data: its noise was clipped to [0, 1]
+    outside = int(((noisy < low) | (noisy > high)).sum())
+    with pytest.warns(UserWarning, match=f"denoise clipped {outside} of {noisy.size} values"):
+        cleaned = dae.denoise(noisy)
+    with warnings.catch_warnings():  # already in range: nothing clipped, nothing said
+        warnings.simplefilter("error")
+        expected = dae.denoise(np.clip(noisy, low, high))
+    np.testing.assert_allclose(cleaned, expected, rtol=1e-5, atol=1e-5 * scale)
+    if scale == 1.0:  # reconstruct clips nothing; its refusal says what to do
+        with pytest.raises(ValueError, match=re.escape("noisy data: clip it, np.clip(X, 0, 1)")):
+            dae.reconstruct(noisy)

@@ -48,3 +48,18 @@ def test_empty_and_one_row_tables_are_refused_alike():
     for rows in (X[:1], X[:0]):  # one row was accepted; an empty X said "at least one row"
         with pytest.raises(ValueError, match="at least 2 rows"):
             AutoencoderImputer(**TINY).fit(rows)
+
+
+def test_a_numeric_column_with_a_stray_text_cell_is_refused_naming_it():
+    # One 'abc' made the column categories: its holes were filled with its most frequent value,
+    # written as text, without a word.
+    X, _ = _holes()
+    frame = pd.DataFrame(X, columns=["a", "glucose", "c"]).astype({"glucose": object})
+    frame.loc[2, "glucose"] = "abc"
+    with pytest.raises(
+        ValueError, match="'glucose' holds numbers but also text: 'abc' \\(row 2\\)"
+    ):
+        AutoencoderImputer(**TINY).fit(frame)
+    coerced = frame.assign(glucose=pd.to_numeric(frame["glucose"], errors="coerce"))
+    filled = AutoencoderImputer(**TINY).fit_transform(coerced)  # the fix the message gives
+    assert filled["glucose"].dtype == np.float64 and not filled.isna().any().any()

@@ -117,3 +117,27 @@ def test_one_label_stands_for_every_row_in_every_method_that_takes_y(digits):
     for method in ("transform", "score_samples", "inverse_transform"):
         with pytest.raises(ValueError, match=r"y must be 1-D \(one label, or one per row\)"):
             getattr(cvae, method)(np.zeros((5, 2)) if method[0] == "i" else rows, [every] * 2)
+
+
+def test_a_label_written_as_another_type_is_the_class_it_writes(digits):
+    # Labels from folder names are text: sample(y=7) was refused ("labels not seen in fit: [7];
+    # known ['0', ...]") while `aekit generate --label 7` worked on the same model.
+    X, y = digits
+    texts = aekit.ConditionalVAE(latent_dim=2, **TINY).fit(X, y.astype(str))
+    rows = X[:4]
+    for method in ("transform", "reconstruct", "score_samples", "elbo"):
+        np.testing.assert_array_equal(
+            getattr(texts, method)(rows, 7), getattr(texts, method)(rows, "7"), method
+        )
+    Z = texts.transform(rows, [1, 2, 3, 4])
+    np.testing.assert_array_equal(
+        texts.inverse_transform(Z, [1, 2, 3, 4]), texts.inverse_transform(Z, list("1234"))
+    )
+    np.testing.assert_array_equal(
+        texts.sample(3, y=7, random_state=0), texts.sample(3, y="7", random_state=0)
+    )
+    np.testing.assert_array_equal(texts.transfer(rows, 1, 2), texts.transfer(rows, "1", "2"))
+    numbers = aekit.ConditionalVAE(latent_dim=2, **TINY).fit(X, y)  # and the other way round
+    np.testing.assert_array_equal(numbers.transform(rows, "7"), numbers.transform(rows, 7))
+    with pytest.raises(ValueError, match=r"labels not seen in fit: \[11\]; known labels are"):
+        texts.sample(2, y=11)  # a true unknown is still refused, named as given

@@ -159,6 +159,9 @@ def test_bad_input_is_a_clear_value_error(ae):
     clf = aekit.FineTunedClassifier(ae, **QUICK).fit(X_L, Y_L % 3)
     with pytest.raises(ValueError, match=r"labels not seen in fit: \[7, 9\]"):
         clf.score(X[:20], np.r_[np.zeros(18, int), 7, 9])
+    # Labels written as text ('0', '1', '2', as a CSV column of names gives them) are the
+    # classes they write, as ConditionalVAE reads them; they were an accuracy of 0.
+    assert clf.score(X[:20], (Y[:20] % 3).astype(str)) == clf.score(X[:20], Y[:20] % 3)
     with pytest.raises(ValueError, match="takes numeric targets; y holds text such as 'a'"):
         aekit.FineTunedRegressor(ae, **QUICK).fit(X_L[:4], ["a", "b", "c", "d"])
     with pytest.raises(ValueError, match="early_stopping_metric='accuracy' is for classifiers"):

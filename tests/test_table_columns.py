@@ -58,8 +58,32 @@ def test_an_identifier_or_numbers_read_as_text_are_warned_of():
         TabularEncoder().fit(ids)
     numbers = table().assign(x=np.arange(200.0).astype(object))
     numbers.loc[7, "x"] = "n/a"
-    with pytest.warns(UserWarning, match="mostly numbers, but 'n/a' is not one"):
+    with pytest.warns(UserWarning, match="'x' holds numbers but also text: 'n/a' \\(row 7\\)"):
         TabularEncoder().fit(numbers)
+
+
+def test_a_stray_text_cell_is_named_however_few_the_distinct_numbers():
+    # A measurement with 11 distinct values and one typo was one-hot encoded without a word
+    # (the warning needed over 50 categories, most of them distinct).
+    typo = table().assign(x=np.arange(200) % 11).astype({"x": object})
+    typo.loc[[2, 9], "x"] = ["abc", "?"]
+    with pytest.warns(
+        UserWarning, match="'x' holds numbers but also text: 'abc' \\(row 2\\) and 1"
+    ):
+        TabularEncoder().fit(typo)
+    with warnings.catch_warnings():  # the user's own categories, numbers or not: no warning
+        warnings.simplefilter("error")
+        TabularEncoder().fit(typo.astype({"x": "category"}))
+        TabularEncoder().fit(typo.assign(x=np.where(np.arange(200) < 150, "a", "1")))
+
+
+def test_an_object_column_of_numbers_is_numbers():
+    # An object array (floats beside None) was one-hot encoded, and over 50 distinct values
+    # crashed the warning with an IndexError.
+    X = np.random.default_rng(0).normal(size=(200, 2)).astype(object)
+    X[3, 0] = None
+    encoder = TabularEncoder(handle_missing="mask").fit(X)
+    assert [g.kind for g in encoder.feature_groups_] == ["numeric", "numeric"]
     with warnings.catch_warnings():  # a few categories, repeated: no warning
         warnings.simplefilter("error")
         TabularEncoder().fit(table())

@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 import aekit
 from aekit.timeseries import SeriesAnomalyDetector
@@ -52,6 +53,7 @@ def test_names_on_one_side_only_warn_as_scikit_learn_does():
     np.testing.assert_allclose(scores, by_array.score_samples(frame[["a", "b", "c"]].to_numpy()))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the same kind of input on both sides: no warning
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a tiny fit, on purpose
         by_frame.score_samples(frame)
 
 
@@ -101,6 +103,7 @@ def test_unnamed_series_and_integer_columns_are_channels_by_position():
     frame = pd.DataFrame(np.c_[v, v[::-1]])  # columns 0, 1: no feature names, as scikit-learn
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a tiny fit, on purpose
         np.testing.assert_allclose(
             _tiny().fit(frame).score_samples(frame), by_array.score_samples(frame)
         )
@@ -194,6 +197,7 @@ def test_a_datetime_index_is_the_time_axis(tmp_path):
     assert aekit.load(path).time_step_ == "1 hour"
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the same step, also from a time column: no warning
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a tiny fit, on purpose
         detector.score_samples(frame)
         _tiny(time_column="timestamp").fit(frame.reset_index()).score_samples(frame.reset_index())
 
@@ -215,4 +219,5 @@ def test_a_text_column_left_out_of_the_channels_is_named_at_fit():
         _tiny().fit(_channels())
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # channels named: nothing left out unsaid
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a tiny fit, on purpose
         _tiny(value_columns=["a", "b", "c"]).fit(_channels())

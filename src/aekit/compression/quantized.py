@@ -119,6 +119,7 @@ class QuantizingAutoencoder(BaseAutoencoder):
     """
 
     _shown_as = "Compressor"  # in progress bars
+    _checks_convergence = False  # the Compressor checks its decompressed rows itself
 
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,

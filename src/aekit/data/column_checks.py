@@ -1,6 +1,7 @@
 """What a table's columns may hold, checked where the encoder meets them, with messages that
-name the column at fault: dates (refused), an identifier or numbers read as text (warned of), a
-non-number in a numeric column, and columns that differ from those seen in fit.
+name the column at fault: dates (refused), an identifier or numbers read as text (warned of; the
+imputer refuses the latter), a non-number in a numeric column, and columns that differ from those
+seen in fit.
 """
 
 from __future__ import annotations
@@ -49,29 +50,76 @@ def check_column_kind(name: str, series: pd.Series) -> None:
         )
 
 
+# A text column at least half of whose cells are numbers holds measurements with a few bad cells
+# (a typo, a '?' marking a gap): as categories every number would be its own one-hot column and a
+# fill or a score would treat 148.0 and 149.0 as unrelated (aekit train refuses the same table).
+_MOSTLY_NUMBERS = 0.5
+
+
+def text_among_numbers(series: pd.Series) -> tuple[int, Any, int] | None:
+    """``(row, value, count)``: the first cell (by position) that is not a number in a text
+    column that is mostly numbers, and how many such cells there are; None for any other
+    column. A pandas ``category`` column is categories by the user's choice, never flagged."""
+    if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+        return None
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return None
+    observed = series.notna().to_numpy()
+    text = observed & pd.to_numeric(series, errors="coerce").isna().to_numpy()
+    n_text, n_observed = int(text.sum()), int(observed.sum())
+    if n_text == 0 or n_observed - n_text < _MOSTLY_NUMBERS * n_observed:
+        return None
+    row = int(np.argmax(text))
+    return row, json_value(series.iloc[row]), n_text
+
+
+def text_among_numbers_message(name: str, found: tuple[int, Any, int]) -> str:
+    """What :func:`text_among_numbers` found, and the fixes."""
+    row, value, n_text = found
+    others = f" and {n_text - 1} other cell{'s' if n_text > 2 else ''}" if n_text > 1 else ""
+    return (
+        f"column {name!r} holds numbers but also text: {value!r} (row {row}){others}, so it "
+        f"was read as text, each of its values a category. Fix those cells, or make them "
+        f"missing values with X[{name!r}] = pd.to_numeric(X[{name!r}], errors='coerce'); if the "
+        f"column really is categories, say so with X[{name!r}].astype('category')."
+    )
+
+
+def warn_text_among_numbers(name: str, series: pd.Series) -> bool:
+    """Warn of a column that is numbers except for a few text cells; whether it is one."""
+    found = text_among_numbers(series)
+    if found is not None:
+        warnings.warn(
+            text_among_numbers_message(name, found),
+            UserWarning,
+            stacklevel=caller_level(),
+        )
+    return found is not None
+
+
+def check_numbers_not_text(frame: pd.DataFrame, who: str) -> None:
+    """ValueError for the first column of ``frame`` that is numbers except for a few text
+    cells, for ``who``, an estimator that would otherwise fill or model them as categories."""
+    for column in frame.columns:
+        if (found := text_among_numbers(frame[column])) is not None:
+            raise ValueError(f"{who}: {text_among_numbers_message(str(column), found)}")
+
+
 # A categorical column with more categories than this, most of its values distinct, is more
-# likely an identifier or numbers read as text than categories (each its own one-hot column).
+# likely an identifier than categories (each its own one-hot column).
 _MANY_CATEGORIES = 50
 
 
 def warn_many_categories(name: str, series: pd.Series, n_categories: int) -> None:
-    """Warn when a categorical column looks like something else: over ``_MANY_CATEGORIES``
-    categories, more than half of its values distinct."""
+    """Warn when a categorical column looks like an identifier or free text: over
+    ``_MANY_CATEGORIES`` categories, more than half of its values distinct."""
     observed = series.dropna()
     if n_categories <= _MANY_CATEGORIES or n_categories <= len(observed) / 2:
         return
-    as_numbers = pd.to_numeric(observed, errors="coerce")
-    if as_numbers.notna().mean() >= 0.9:  # numbers read as text, because of a few cells
-        first_bad = observed[as_numbers.isna()].iloc[0]
-        why = (
-            f"mostly numbers, but {json_value(first_bad)!r} is not one, so the column was read "
-            "as text; fix those cells (or pd.to_numeric(..., errors='coerce'))"
-        )
-    else:
-        why = "an identifier or free text? drop it, or group its values"
     warnings.warn(
         f"column {name!r} has {n_categories} distinct values in {len(observed)} rows, each "
-        f"encoded as its own one-hot category: {why}.",
+        "encoded as its own one-hot category: an identifier or free text? drop it, or group "
+        "its values.",
         UserWarning,
         stacklevel=caller_level(),
     )

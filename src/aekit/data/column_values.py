@@ -15,8 +15,17 @@ from aekit.data.column_checks import json_value
 
 
 def is_categorical(series: pd.Series) -> bool:
-    """Whether a column is encoded as categories: any column but a numeric one, and bools."""
-    return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+    """Whether a column is encoded as categories: any column but a numeric one, and bools. An
+    object column holding only numbers (floats beside None or pd.NA, as an object array gives
+    them) is numbers: as categories every value would be its own one-hot column."""
+    if pd.api.types.is_bool_dtype(series):
+        return True
+    if pd.api.types.is_object_dtype(series):
+        return pd.api.types.infer_dtype(series, skipna=True) not in _NUMBERS
+    return not pd.api.types.is_numeric_dtype(series)
+
+
+_NUMBERS = ("integer", "floating", "mixed-integer-float", "decimal")
 
 
 def categories_of(name: str, series: pd.Series) -> list:

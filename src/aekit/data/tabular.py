@@ -27,6 +27,7 @@ from aekit.data.column_checks import (
     column_mismatch,
     numeric_values,
     warn_many_categories,
+    warn_text_among_numbers,
 )
 from aekit.data.column_values import (
     as_frame,
@@ -161,7 +162,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             check_column_kind(name, series)
             if is_categorical(series) and name not in dummies:
                 self.categories_[name] = categories_of(name, series)
-                warn_many_categories(name, series, len(self.categories_[name]))
+                if not warn_text_among_numbers(name, series):
+                    warn_many_categories(name, series, len(self.categories_[name]))
                 width, kind = len(self.categories_[name]), "categorical"
             else:
                 numeric.append(numbers_of(name, series))

@@ -227,16 +227,49 @@ def as_labels(
 
 
 def encode_labels(y: np.ndarray, classes: np.ndarray, name: str = "y") -> np.ndarray:
-    """Indices of ``y`` in the sorted ``classes``; unseen labels are an error that names them."""
-    index = np.searchsorted(classes, y)
-    index = np.clip(index, 0, len(classes) - 1)
-    unseen = classes[index] != y
+    """Indices of ``y`` in the sorted ``classes`` (a label written as another type matched by
+    :func:`known_labels`); unseen labels are an error that names them."""
+    index, unseen = _indices(y, classes)
     if unseen.any():
+        y = known_labels(y, classes)
+        index, unseen = _indices(y, classes)
+    if unseen.any():
+        known = set(classes.tolist())
+        unknown = sorted({v for v in y.tolist() if v not in known}, key=str)
         raise ValueError(
-            f"{name} contains labels not seen in fit: {sorted(set(y[unseen].tolist()))[:10]}; "
-            f"known labels are {classes.tolist()[:20]}."
+            f"{name} contains labels not seen in fit: {unknown[:10]}; known labels are "
+            f"{classes.tolist()[:20]}."
         )
     return index.astype(np.int64)
+
+
+def _indices(y: np.ndarray, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each label's index in the sorted ``classes``, and whether it is not there."""
+    try:
+        index = np.clip(np.searchsorted(classes, y), 0, len(classes) - 1)
+        return index, np.asarray(classes[index] != y, dtype=bool).reshape(len(y))
+    except TypeError:  # labels numpy cannot order beside the classes (None, mixed objects)
+        return np.zeros(len(y), dtype=np.intp), np.ones(len(y), dtype=bool)
+
+
+def known_labels(y: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """``y`` with each label that is not one of ``classes`` but is written as exactly one of
+    them replaced by it: ``7`` is the class ``'7'`` of a model whose labels came from folder
+    names (text), and ``'7'`` the class ``7`` of one fitted on integers, as ``aekit generate
+    --label 7`` reads it. Any other label is left as it is, to be refused as unseen."""
+    if len(classes) == 0:  # nothing to match
+        return y
+    by_text: dict[str, list] = {}
+    for c in classes.tolist():
+        by_text.setdefault(str(c), []).append(c)
+    known = set(classes.tolist())
+    matched = [
+        v if v in known or len(by_text.get(str(v), ())) != 1 else by_text[str(v)][0]
+        for v in y.tolist()
+    ]
+    if all(v in known for v in matched):
+        return np.asarray(matched, dtype=classes.dtype)
+    return np.asarray(matched, dtype=object)  # some unseen: each kept as given, for the message
 
 
 def fit_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,6 +1,7 @@
 """Tables written a batch at a time, complete or not at all.
 
-:func:`write_batches` writes an iterable of 2-D chunks (one row per input row) to ``.parquet``
+:func:`write_batches` writes an iterable of chunks (one row per input row; a
+``.npy`` keeps their shape, a table flattens each row into its columns) to ``.parquet``
 (one row group per chunk), ``.npy`` (the header first, from the row count, then each chunk
 appended) or ``.csv``, under a temporary name beside the target,
 renamed onto it only when the last chunk is in (:func:`aekit.io.atomic.atomic_write`): an error

@@ -34,6 +34,7 @@ from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, TrainResult, train
 from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
+from aekit.estimators._convergence import ConvergenceCheck
 from aekit.estimators._data_scale import (
     DataScale,
     categorical_groups,
@@ -84,6 +85,7 @@ class BaseAutoencoder(
     AutoencoderParams,
     AutoencoderState,
     ExportsModules,
+    ConvergenceCheck,
     TransformerMixin,
     BaseEstimator,
 ):
@@ -241,6 +243,7 @@ class BaseAutoencoder(
         self.history_ = result.history
         self.best_loss_ = result.best_loss
         self._after_training(run.X, run.y, run.seed)
+        self._warn_if_no_better_than_mean(run.X, run.y)
 
     def _prepare_disk(self, flat: DiskRows, device: torch.device):
         """``fit``'s view of rows on disk: the streaming pass (checks, value range, scale,

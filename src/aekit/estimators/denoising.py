@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import warnings
 from numbers import Real
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
 
 from aekit.core.objectives import Corruption
 from aekit.core.objectives.corruption import (
@@ -17,6 +20,7 @@ from aekit.core.objectives.corruption import (
     noise_level_rule,
     valid_noise_level,
 )
+from aekit.data.lazy import Dataset
 from aekit.estimators._base import BaseAutoencoder
 
 
@@ -182,5 +186,65 @@ class DenoisingAutoencoder(BaseAutoencoder):
         return Corruption(self.noise, self.noise_level, low, high, self.noise_schedule)
 
     def denoise(self, X: Any) -> np.ndarray:
-        """Clean noisy X: the same as :meth:`reconstruct`."""
-        return self.reconstruct(X)
+        """Clean noisy X: :meth:`reconstruct` of X clipped to the range training's noise was.
+
+        Noisy data is by definition off the clean data's range (``X + N(0, sigma)`` of images
+        in [0, 1] leaves it), and in training the noise was clipped to that range ([0, 1] for
+        data in [0, 1], else each feature's training minimum and maximum), so X is clipped to
+        it too, as the model saw its noisy inputs, with a warning counting the clipped values
+        (``np.clip`` X first to silence it). :meth:`reconstruct` clips nothing: a value outside
+        [0, 1] given to a model of [0, 1] data is an error there. Data on disk (a dataset) is
+        passed on as it is.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+
+        Returns
+        -------
+        X_clean : ndarray shaped like X
+        """
+        check_is_fitted(self)
+        return self.reconstruct(self._within_noise_range(X))
+
+    def _within_noise_range(self, X: Any) -> Any:
+        """X clipped to the range the training noise was clipped to, in X's own space."""
+        if isinstance(X, Dataset) or self.model_.corruption is None:
+            return X
+        low, high = (
+            getattr(self.model_.corruption, bound).detach().cpu().numpy().reshape(-1)
+            for bound in ("low", "high")
+        )
+        frame = X if isinstance(X, pd.DataFrame) else None
+        values = np.asarray(X if frame is None else X.to_numpy())
+        if values.dtype.kind not in "f":
+            values = values.astype(np.float32)
+        flat = values.reshape(len(values), -1)
+        if flat.shape[1] != len(low):  # a wrong width: reconstruct says so in its words
+            return X
+        # Compared where the bounds were taken, in float32 rows standardized as fit did: a
+        # value at a feature's training extreme is then exactly on its bound, never outside.
+        model = flat.astype(np.float32)
+        if self.data_mean_ is not None:
+            model = self._to_model(model).numpy().reshape(len(flat), -1)
+        below, above = model < low, model > high
+        outside = int(np.count_nonzero(below | above))
+        if not outside:
+            return X
+        if self.likelihood_ == "bernoulli":
+            where, fix = "[0, 1], the range of the training data", "np.clip(X, 0, 1)"
+        else:
+            where, fix = "each feature's training minimum and maximum", "np.clip(X, low, high)"
+        warnings.warn(
+            f"denoise clipped {outside} of {flat.size} values of X ({outside / flat.size:.1%}) "
+            f"to {where}, as the training noise was; clip X yourself ({fix}) to silence this.",
+            UserWarning,
+            stacklevel=3,  # the user's call of denoise
+        )
+        if self.data_mean_ is not None:  # the bounds on X's scale
+            low, high = (v * self.data_scale_ + self.data_mean_ for v in (low, high))
+        clipped = np.where(below, low, np.where(above, high, flat))
+        clipped = clipped.astype(values.dtype).reshape(values.shape)
+        if frame is None:
+            return clipped
+        return pd.DataFrame(clipped, index=frame.index, columns=frame.columns)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -116,13 +117,9 @@ def write_outputs(
     if first is None:
         raise ValueError("X has no rows.")
     columns = output_columns(estimator, method, first)
-
-    def chunks():
-        yield first.reshape(len(first), -1) if first.ndim == 1 else first
-        for chunk in outputs:
-            yield chunk.reshape(len(chunk), -1) if chunk.ndim == 1 else chunk
-
-    write_batches(out, chunks(), len(X), columns)
+    # Chunks go as the method gives them, so a .npy holds the shape the method returns (one
+    # score per row stays (n,), images stay (n, C, H, W)); tables flatten each row into columns.
+    write_batches(out, itertools.chain([first], outputs), len(X), columns)
     return Path(out)
 
 

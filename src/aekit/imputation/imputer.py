@@ -23,6 +23,8 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.core.objectives import MaskedReconstruction, Objective
+from aekit.data.column_checks import check_numbers_not_text
+from aekit.data.column_values import as_frame
 from aekit.data.tabular import TabularEncoder
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators.composite import NetworkComposite, network_constraints
@@ -38,6 +40,7 @@ class _ObservedEntriesAutoencoder(DenoisingAutoencoder):
     masked objective), in ``fit`` and in ``transform``/``reconstruct`` alike."""
 
     _shown_as = "AutoencoderImputer"  # in progress bars
+    _checks_convergence = False  # n_estimators networks: one warning each would be noise
 
     _masks_missing = True
 
@@ -179,6 +182,9 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
                     f"X has n_samples={len(X)}; AutoencoderImputer learns how the columns "
                     f"relate from at least {_MIN_ROWS} rows (many more to fill well)."
                 )
+            # Refused, not warned of as TabularEncoder does: a column of numbers with a stray
+            # text cell would be filled with its most frequent value, written as text.
+            check_numbers_not_text(as_frame(X), "AutoencoderImputer fills numbers")
             self.encoder_ = TabularEncoder(handle_missing="mask").fit(X)
             Z, observed = self.encoder_.transform_with_mask(X)
             # Fills stay inside each encoded column's observed range, as IterativeImputer's

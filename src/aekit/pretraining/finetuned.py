@@ -14,7 +14,13 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from aekit.data.validation import UNLABELLED_LABEL, as_labels, encode_labels, fit_labels
+from aekit.data.validation import (
+    UNLABELLED_LABEL,
+    as_labels,
+    encode_labels,
+    fit_labels,
+    known_labels,
+)
 from aekit.pretraining._base import BaseFineTuned
 
 _PARAMETERS = """
@@ -153,8 +159,9 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Accuracy on ``(X, y)``; a label of y never seen in ``fit`` is a ``ValueError``."""
         check_is_fitted(self)
-        y = as_labels(y, len(X))
-        encode_labels(np.asarray(y.tolist()) if y.dtype == object else y, self.classes_)
+        y = as_labels(y, len(X))  # 7 for the class '7' too, as ConditionalVAE reads it
+        y = known_labels(np.asarray(y.tolist()) if y.dtype == object else y, self.classes_)
+        encode_labels(y, self.classes_)
         return super().score(X, y, sample_weight)
 
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:

@@ -106,7 +106,8 @@ def check_bernoulli_range(low: float, high: float, fitted: bool) -> None:
     if low >= 0 and high <= 1:
         return
     fix = (
-        "The model was fitted on data in [0, 1]; scale X as its training data was scaled."
+        "The model was fitted on data in [0, 1]; scale X as its training data was scaled "
+        "(noisy data: clip it, np.clip(X, 0, 1); a DenoisingAutoencoder's denoise does)."
         if fitted
         else "Scale X to [0, 1] or use likelihood='gaussian'."
     )

@@ -1,0 +1,80 @@
+"""After ``fit``: a ``ConvergenceWarning`` when the network reconstructs its training rows no
+better than their mean row does.
+
+A network stopped before it learned (too few epochs for the data, a too small learning rate)
+decodes every code to about the mean row: a ConditionalVAE on 500 images for 15 epochs sampled
+the same grey blob for every label, and nothing said so. The mean row is the best constant
+reconstruction (it minimises the squared error over constants), so a model that does not beat
+it has learned nothing about any row. The check reads a few rows, spread over the training set,
+in the model's space (standardized data, or [0, 1] data as is: one scale for every feature),
+as :class:`aekit.Compressor` does for its decompressed rows.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import torch
+from sklearn.exceptions import ConvergenceWarning
+
+from aekit.data.one_hot import caller_level
+
+CHECK_ROWS = 1000  # rows reconstructed for the check: a fraction of an epoch's cost
+
+
+class ConvergenceCheck:
+    """Mixin of :class:`aekit.estimators.BaseAutoencoder`: the check, run by ``fit``."""
+
+    # False for networks inside an application that checks its own result (the Compressor's
+    # decompressed rows) or whose reconstruction is not its purpose.
+    _checks_convergence = True
+
+    def _warn_if_no_better_than_mean(self, X_model, y_index: torch.Tensor | None) -> None:
+        if not (self._checks_convergence and isinstance(X_model, torch.Tensor)):
+            return  # rows on disk are not read again for a check
+        errors = _reconstruction_and_mean_errors(self, X_model, y_index)
+        if errors is None:
+            return
+        error, baseline = errors
+        if baseline > 0 and error >= baseline:  # constant rows: nothing beyond the mean
+            warnings.warn(
+                f"{self._shown_name}: after {self.n_iter_} epoch{'s' * (self.n_iter_ != 1)} "
+                f"(max_iter={self.max_iter}) "
+                f"the network reconstructs its training rows with a squared error of "
+                f"{error:.4g}, no better than their mean row ({baseline:.4g}); it has not "
+                "learned, and its codes, samples and scores say little. Train longer (a larger "
+                "max_iter) or with a larger learning_rate_init.",
+                ConvergenceWarning,
+                stacklevel=caller_level(),
+            )
+
+
+def _reconstruction_and_mean_errors(
+    estimator, X_model: torch.Tensor, y_index: torch.Tensor | None
+) -> tuple[float, float] | None:
+    """Mean squared error, over up to ``CHECK_ROWS`` evenly spaced training rows in the model's
+    space, of their reconstructions and of their mean row (missing entries left out); None
+    when no labelled row is left (a ConditionalVAE's unlabelled rows have no label to decode
+    with)."""
+    n = len(X_model)
+    rows = torch.from_numpy(np.unique(np.linspace(0, n - 1, min(n, CHECK_ROWS)).astype(np.int64)))
+    x = X_model[rows.to(X_model.device)]
+    labels = None if y_index is None else y_index[rows.to(y_index.device)]
+    if labels is not None:
+        labelled = labels >= 0
+        x, labels = x[labelled.to(x.device)], labels[labelled]
+    if len(x) == 0:
+        return None
+    reconstructed = estimator._batched(
+        lambda model, xb, yb: model.likelihood.mean(model.decode(model.encode_code(xb, yb), yb)),
+        x,
+        labels,
+    )
+    given = x.detach().cpu().double().numpy().reshape(len(x), -1)
+    out = reconstructed.double().numpy().reshape(len(x), -1)
+    with warnings.catch_warnings():  # a column missing in every checked row: left out
+        warnings.simplefilter("ignore", RuntimeWarning)
+        error = float(np.nanmean((out - given) ** 2))
+        baseline = float(np.nanmean((given - np.nanmean(given, axis=0)) ** 2))
+    return error, baseline

@@ -1,0 +1,36 @@
+"""A network that learned nothing says so: after fit, an autoencoder whose reconstructions of its
+training rows are no closer to them than their mean row warns (sklearn's ConvergenceWarning,
+naming max_iter), as the Compressor does; one that learned stays silent."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+import aekit
+
+KINDS = [aekit.Autoencoder, aekit.DenoisingAutoencoder, aekit.VAE, aekit.ConditionalVAE]
+
+
+def low_rank_rows(n: int = 400, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Rows on a 2-D plane in 10-D (plus a little noise), labelled by a side of the plane: a
+    structure any of the kinds can learn in a few hundred steps."""
+    rng = np.random.default_rng(seed)
+    codes = rng.normal(size=(n, 2))
+    X = codes @ rng.normal(size=(2, 10)) + 0.05 * rng.normal(size=(n, 10))
+    return X.astype(np.float32), (codes[:, 0] > 0).astype(int)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.__name__)
+def test_one_epoch_warns_and_a_trained_network_does_not(kind):
+    X, y = low_rank_rows()
+    with pytest.warns(ConvergenceWarning, match=r"after 1 epoch \(max_iter=1\).*no better"):
+        kind(latent_dim=2, hidden_layer_sizes=(32,), max_iter=1, random_state=0).fit(X, y)
+    trained = kind(
+        latent_dim=2, hidden_layer_sizes=(32,), max_iter=60, learning_rate_init=1e-2,
+        batch_size=50, random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        trained.fit(X, y)
