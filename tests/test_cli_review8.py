@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import invoke, ok
+from cli_helpers import invoke, ok, refused
 
 QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
 
@@ -33,3 +33,33 @@ def test_the_scores_of_a_labelled_run_write_as_npy(labelled, tmp_path):
     assert scores.dtype == np.float64 and scores.shape == (60, 2)
     np.testing.assert_array_equal(scores[:, 1], frame["label"])
     np.testing.assert_allclose(scores[:, 0], pd.read_csv(tmp_path / "s.csv")["score"])
+
+
+@pytest.fixture(scope="module")
+def flat_compressed(tmp_path_factory):
+    """A compressor trained on 300 flat rows of 16 values (4x4 images), and its .aek file."""
+    folder = tmp_path_factory.mktemp("flat")
+    rows = np.random.default_rng(0).uniform(size=(300, 16)).astype(np.float32)
+    np.save(folder / "rows.npy", rows)
+    model = folder / "c.safetensors"
+    ok(invoke("train-compressor", folder / "rows.npy", "--latent-dim", "2", "--epochs", "1",
+              "-o", model))  # fmt: skip
+    ok(invoke("compress", model, folder / "rows.npy", "-o", folder / "rows.aek"))
+    return model, folder / "rows.aek"
+
+
+def test_decompress_draws_flat_rows_given_their_shape(flat_compressed, tmp_path):
+    from PIL import Image
+
+    model, packed = flat_compressed
+    line = refused(invoke("decompress", model, packed, "-o", tmp_path / "x.png"), "--image-shape")
+    assert "flat rows of 16 values" in line and not (tmp_path / "x.png").exists()
+    result = ok(invoke("decompress", model, packed, "-o", tmp_path / "x.png",
+                       "--image-shape", "1,4,4"))  # fmt: skip
+    # the grid holds 256 of the 300 rows, and the last line says so (it said "300 rows")
+    assert "a grid of the first 256 of 300 rows" in result.output
+    assert Image.open(tmp_path / "x.png").size[0] > 0
+    refused(invoke("decompress", model, packed, "-o", tmp_path / "y.png", "--image-shape",
+                   "1,4,5"), "needs rows of 20 values", "hold 16")  # fmt: skip
+    ok(invoke("decompress", model, packed, "-o", tmp_path / "x.npy"))
+    assert np.load(tmp_path / "x.npy").shape == (300, 16)

@@ -165,8 +165,8 @@ def generate(
 
     y = known_label(estimator, label) if label is not None else None
     samples = estimator.sample(n, y=y, random_state=seed)
-    write_rows(estimator, samples, output, run_encoder(run))
-    typer.echo(f"{n} samples: {output}")
+    shown = write_rows(estimator, samples, output, run_encoder(run))
+    typer.echo(f"{n} samples: {output}" + (f" (a grid of the first {shown})" if shown < n else ""))
 
 
 @app.command()

@@ -250,10 +250,19 @@ def labels_option(message: str):
 MAX_GRID = 256  # images in one PNG grid; more make an image nobody can look at
 
 
-def write_rows(estimator, rows, output: Path, encoder=None, n_rows: int | None = None) -> None:
+def write_rows(
+    estimator,
+    rows,
+    output: Path,
+    encoder=None,
+    n_rows: int | None = None,
+    image_shape: tuple[int, ...] | None = None,
+) -> int:
     """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table; with the
     ``encoder`` of a RUN trained on text columns, as rows of that table. ``n_rows``: the rows
-    there are in all, when ``rows`` holds only the first (a PNG grid shows at most MAX_GRID)."""
+    there are in all, when ``rows`` holds only the first (a PNG grid shows at most MAX_GRID).
+    ``image_shape``: (C, H, W) to draw the flat rows of a model trained on them. Returns the
+    number of rows written (a grid's: at most MAX_GRID)."""
     import warnings
 
     import numpy as np
@@ -261,8 +270,13 @@ def write_rows(estimator, rows, output: Path, encoder=None, n_rows: int | None =
     from aekit.cli.data import write_frame, write_images, write_table
 
     if output.suffix.lower() == ".png":
-        if estimator.image_shape_ is None:
-            raise ValueError("PNG output needs an image model; write .npy, .csv or .parquet.")
+        shape = image_shape or estimator.image_shape_
+        if shape is None:
+            raise ValueError(
+                f"PNG output needs images, and {type(estimator).__name__} was trained on flat "
+                f"rows of {int(np.prod(rows.shape[1:]))} values (train with --image-shape C,H,W "
+                "for an image model); write .npy, .csv or .parquet."
+            )
         n_rows = len(rows) if n_rows is None else n_rows
         if n_rows > MAX_GRID:
             warnings.warn(
@@ -270,8 +284,17 @@ def write_rows(estimator, rows, output: Path, encoder=None, n_rows: int | None =
                 stacklevel=2,
             )
             rows = rows[:MAX_GRID]
-        write_images(output, rows.reshape(len(rows), *estimator.image_shape_))
+        write_images(output, rows.reshape(len(rows), *shape))
+        return len(rows)
     elif encoder is not None and output.suffix.lower() != ".npy":
         write_frame(output, encoder.inverse_transform(rows))
     else:
         write_table(output, rows, [f"x{i}" for i in range(int(np.prod(rows.shape[1:])))])
+    return len(rows)
+
+
+def written(output: Path, n_written: int, n_rows: int, what: str = "rows") -> str:
+    """What a command that wrote rows says: all of them, or the first (a PNG grid)."""
+    if n_written == n_rows:
+        return f"{output}: {n_rows} {what}"
+    return f"{output}: a grid of the first {n_written} of {n_rows} {what}"
