@@ -63,3 +63,10 @@ def test_decompress_draws_flat_rows_given_their_shape(flat_compressed, tmp_path)
                    "1,4,5"), "needs rows of 20 values", "hold 16")  # fmt: skip
     ok(invoke("decompress", model, packed, "-o", tmp_path / "x.npy"))
     assert np.load(tmp_path / "x.npy").shape == (300, 16)
+
+
+def test_command_txt_writes_a_list_parameter_on_one_line(labelled):
+    # tomli_w spread --param 'hidden_layer_sizes=[\n    8,\n]' over three lines
+    folder, _ = labelled
+    text = (folder / "RUN" / "command.txt").read_text()
+    assert text.count("\n") == 1 and "--param 'hidden_layer_sizes=[8]'" in text, text
