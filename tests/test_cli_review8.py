@@ -70,3 +70,22 @@ def test_command_txt_writes_a_list_parameter_on_one_line(labelled):
     folder, _ = labelled
     text = (folder / "RUN" / "command.txt").read_text()
     assert text.count("\n") == 1 and "--param 'hidden_layer_sizes=[8]'" in text, text
+
+
+def test_impute_and_hasher_runs_leave_figures_for_the_report(labelled, tmp_path):
+    # impute --out RUN and train-hasher --out RUN left no figures/ folder, not even a loss curve
+    folder, frame = labelled
+    holes = frame.drop(columns="label").copy()
+    holes.iloc[::7, 1] = np.nan
+    holes.to_csv(tmp_path / "holes.csv", index=False)
+    ok(invoke("impute", tmp_path / "holes.csv", "-o", tmp_path / "f.csv", "--out",
+              tmp_path / "IMP", "--param", "max_iter=2", "--quiet"))  # fmt: skip
+    ok(invoke("train-hasher", folder / "lab.csv", "--label-column", "label", "--bits", "4",
+              "--epochs", "2", "--quiet", "--out", tmp_path / "HASH"))  # fmt: skip
+    assert [p.name for p in (tmp_path / "IMP" / "figures").iterdir()] == ["loss_curves.png"]
+    drawn = {p.name for p in (tmp_path / "HASH" / "figures").iterdir()}
+    assert {"loss_curves.png", "reconstructions.png", "latent.png"} <= drawn
+    for run in ("IMP", "HASH"):
+        ok(invoke("report", tmp_path / run))
+        page = (tmp_path / run / "report.html").read_text()
+        assert "data:image/png;base64" in page and "Not in this run folder" not in page

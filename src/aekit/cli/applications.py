@@ -216,6 +216,9 @@ def impute(
             with runs.claimed_run(out, force) as staging:
                 imputer.save(staging / runs.MODEL_FILE)
                 runs.write_record(staging, imputer, data, started, len(X))
+                from aekit.cli.run_figures import write_fit_figures
+
+                write_fit_figures(staging, imputer, X)
     if not writes:
         return
     _write_filled(output, imputer, X, data)

@@ -36,6 +36,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.data import open_data as open_run_data
 from aekit.cli.data import parse_ints
+from aekit.cli.run_figures import write_fit_figures
 from aekit.io.atomic import atomic_write
 
 Param = Annotated[
@@ -91,6 +92,7 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
         # the label column X left out and the image options, recorded so that index and
         # compress read DATA as training did
         runs.write_record(staging, estimator, data, started, len(X), options)
+        write_fit_figures(staging, estimator, X)
     typer.echo(f"run: {run}")
 
 
