@@ -89,3 +89,23 @@ def test_impute_and_hasher_runs_leave_figures_for_the_report(labelled, tmp_path)
         ok(invoke("report", tmp_path / run))
         page = (tmp_path / run / "report.html").read_text()
         assert "data:image/png;base64" in page and "Not in this run folder" not in page
+
+
+def test_evaluate_names_the_labels_detect_never_saw(tmp_path):
+    # with --normal-label ok recorded, 'weird' and a typo 'OK' were counted as anomalies silently
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame(rng.normal(size=(80, 3)), columns=list("abc"))
+    train["y"] = np.where(np.arange(80) < 8, "fraud", "ok")
+    train.to_csv(tmp_path / "train.csv", index=False)
+    new = pd.DataFrame(rng.normal(size=(20, 3)), columns=list("abc"))
+    new["y"] = ["ok"] * 14 + ["weird"] * 3 + ["OK"] * 2 + ["fraud"]
+    new.to_csv(tmp_path / "new.csv", index=False)
+    ok(invoke("detect", tmp_path / "train.csv", "--label-column", "y", "--normal-label", "ok",
+              "--param", "n_estimators=1", "--quiet", "--out", tmp_path / "DET"))  # fmt: skip
+    with pytest.warns(UserWarning) as caught:
+        ok(invoke("evaluate", tmp_path / "DET", tmp_path / "new.csv", "--quiet"))
+    said = [str(w.message) for w in caught if "never saw" in str(w.message)]
+    assert said == [
+        "5 rows have labels that detect never saw (weird 3, OK 2; known: fraud, ok): counted "
+        "as anomalies."
+    ]

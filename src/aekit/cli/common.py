@@ -103,6 +103,35 @@ def recorded_normal_label(run: Path) -> str | None:
     return _recorded_data(run, "normal_label")
 
 
+def recorded_labels(run: Path) -> list[str] | None:
+    """The labels ``aekit detect --label-column`` saw in training (as text), when recorded."""
+    labels = _recorded_data(run, "labels", list)
+    return None if labels is None else [str(v) for v in labels]
+
+
+def warn_of_unknown_labels(unknown, known, never: str, outcome: str) -> None:
+    """Say which labels of DATA the model does not know (the unlabelled marks, -1 or blank,
+    aside), how many rows have each, and what became of them (``outcome``); ``never``: how the
+    model does not know them ("the model never learned")."""
+    import warnings
+    from collections import Counter
+
+    from aekit.data.validation import unlabelled_rows
+
+    unknown = unknown[~unlabelled_rows(unknown)] if len(unknown) else unknown
+    if not len(unknown):
+        return
+    counts = Counter(str(v) for v in unknown).most_common()
+    shown = ", ".join(f"{name} {n}" for name, n in counts[:5]) + (
+        ", ..." if len(counts) > 5 else ""
+    )
+    warnings.warn(
+        f"{len(unknown)} rows have labels {never} ({shown}; known: "
+        f"{', '.join(str(c) for c in known)}): {outcome}.",
+        stacklevel=3,
+    )
+
+
 def recorded_label_column(run: Path, data: str) -> str | None:
     """The label column RUN's config.toml recorded, when the table DATA has that column."""
     from aekit.data.file_kinds import TABLE_SUFFIXES, csv_separator, data_suffix
