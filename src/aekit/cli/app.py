@@ -98,11 +98,12 @@ def train(
                 tables.save_encoder(staging, encoder)
         check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
-        if resumed_from is not None and writes:
-            typer.echo(f"resumed from epoch {resumed_from} ({checkpoint})")
         started = runs.Stopwatch()
         with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
             estimator.fit(X, y)  # unconditional kinds ignore y
+        # said once fit has restored it: a checkpoint of another run is refused in fit
+        if resumed_from is not None and writes:
+            typer.echo(f"resumed from epoch {resumed_from} ({checkpoint})")
         if not writes:
             return
         estimator.save(staging / runs.MODEL_FILE)
