@@ -109,3 +109,27 @@ def test_evaluate_names_the_labels_detect_never_saw(tmp_path):
         "5 rows have labels that detect never saw (weird 3, OK 2; known: fraud, ok): counted "
         "as anomalies."
     ]
+
+
+def test_an_empty_csv_reads_the_same_lazily_and_whole(tmp_path):
+    # open_dataset said pandas' "No columns to parse from file", load_array "file ... is empty"
+    from aekit.data.datasets import load_array
+    from aekit.data.lazy import open_dataset
+
+    (tmp_path / "empty.csv").write_text("")
+    messages = []
+    for read in (load_array, open_dataset):
+        with pytest.raises(ValueError) as caught:
+            read(tmp_path / "empty.csv")
+        messages.append(str(caught.value))
+    assert messages == [f"file {tmp_path / 'empty.csv'} is empty."] * 2
+
+
+def test_complex_numbers_are_named_with_the_fix(tmp_path):
+    np.save(tmp_path / "c.npy", np.ones((10, 3)) * (1 + 2j))
+    line = refused(invoke("train", tmp_path / "c.npy", "--out", tmp_path / "R"), "complex")
+    assert "np.real(X) or np.abs(X)" in line and "numbers only" not in line
+    import aekit
+
+    with pytest.raises(ValueError, match=r"Complex data not supported.*np\.real\(X\)"):
+        aekit.Autoencoder(max_iter=1).fit(np.ones((10, 3)) * 1j)
