@@ -133,3 +133,25 @@ def test_complex_numbers_are_named_with_the_fix(tmp_path):
 
     with pytest.raises(ValueError, match=r"Complex data not supported.*np\.real\(X\)"):
         aekit.Autoencoder(max_iter=1).fit(np.ones((10, 3)) * 1j)
+
+
+def _idx(path, array: np.ndarray) -> None:
+    """An IDX file of unsigned bytes (MNIST's format): magic 0x08<ndim>, sizes, values."""
+    import struct
+
+    header = struct.pack(">HBB", 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    path.write_bytes(header + array.astype(np.uint8).tobytes())
+
+
+def test_train_says_and_records_the_labels_file_beside_an_idx_file(tmp_path):
+    # the labels came quietly from train-labels-idx1-ubyte beside the images
+    rng = np.random.default_rng(0)
+    _idx(tmp_path / "train-images-idx3-ubyte", rng.integers(0, 256, (30, 4, 4)))
+    _idx(tmp_path / "train-labels-idx1-ubyte", rng.integers(0, 3, 30))
+    result = ok(invoke("train", tmp_path / "train-images-idx3-ubyte", *QUICK,
+                       "--out", tmp_path / "R"))  # fmt: skip
+    labels = tmp_path / "train-labels-idx1-ubyte"
+    assert f"labels: 30 from {labels}, beside DATA" in result.output
+    assert f'labels_file = "{labels}"' in (tmp_path / "R" / "config.toml").read_text()
+    command = (tmp_path / "R" / "command.txt").read_text()
+    assert command.count("\n") == 1 and command.endswith(f"  # labels from {labels}\n")

@@ -251,6 +251,12 @@ def _find_plain_or_gz(folder: Path, name: str) -> Path:
     raise FileNotFoundError(f"{folder} has neither {candidates[0].name} nor {candidates[1].name}.")
 
 
+def mnist_labels_file(images_path: PathLike) -> Path | None:
+    """The labels file :func:`load_mnist` reads beside an IDX images file (``train-images`` ->
+    ``train-labels``, gzipped or not), or None when there is none."""
+    return _labels_sibling(Path(images_path))
+
+
 def _labels_sibling(images_path: Path) -> Path | None:
     name = images_path.name
     if _IMAGES_STEM not in name:
