@@ -135,7 +135,7 @@ def read_csv(
             raise ValueError(
                 f"{path} looks separated by {other!r}; read it with csv={{'sep': {other!r}}}."
             )
-    if decimal != ",":
+    if decimal != "," and sep != ",":  # in a ','-separated file "1,234" is more likely thousands
         commas = _decimal_comma_columns(table)
         if commas:
             shown = ", ".join(repr(c) for c in commas[:4]) + (", ..." if len(commas) > 4 else "")
