@@ -203,7 +203,10 @@ def seen_labels(y) -> list[str] | None:
     too many to be classes)."""
     if y is None:
         return None
-    texts = sorted({str(v) for v, has_one in zip(y, labelled_rows(y), strict=True) if has_one})
+    from aekit.cli.common import label_text
+
+    kept = zip(y, labelled_rows(y), strict=True)
+    texts = sorted({label_text(v) for v, has_one in kept if has_one})
     return texts if 0 < len(texts) <= MAX_RECORDED_LABELS else None
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -101,6 +101,14 @@ def _recorded_data(run: Path, name: str, kind: type = str):
 def recorded_normal_label(run: Path) -> str | None:
     """The ``--normal-label`` RUN's ``aekit detect`` (or ``detect-series``) was given."""
     return _recorded_data(run, "normal_label")
+
+
+def label_text(value: Any) -> str:
+    """A label as config.toml records it: a whole float as the integer (1.0 -> "1"), so that
+    labels read as floats (a column with a blank cell) match those read as integers."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def recorded_labels(run: Path) -> list[str] | None:

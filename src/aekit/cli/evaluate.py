@@ -26,6 +26,7 @@ from aekit.cli.common import (
     Quiet,
     Run,
     app,
+    label_text,
     load_run,
     recorded_labels,
     recorded_normal_label,
@@ -131,7 +132,7 @@ def _warn_of_labels_not_seen(run: Path, labels: list) -> None:
     if seen is None or not labels:
         return
     y = np.concatenate(labels)
-    unknown = y[~np.isin(y.astype(str), seen)]
+    unknown = y[~np.isin([label_text(v) for v in y], seen)]
     warn_of_unknown_labels(unknown, seen, "that detect never saw", "counted as anomalies")
 
 
