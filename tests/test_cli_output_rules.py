@@ -114,3 +114,17 @@ def test_an_output_inside_the_data_folder_is_refused(inside, tmp_path):
     assert sorted(p.name for p in (tmp_path / "images").rglob("*.png")) == [
         f"{i}.png" for i in range(4)
     ]
+
+
+@pytest.mark.parametrize("command", ["train", "detect", "train-hasher"])
+def test_a_run_folder_inside_the_data_folder_is_refused(command, tmp_path):
+    # train pngs --out pngs/RUNX was accepted: the next command read the run's figures as
+    # images of a class RUNX
+    from PIL import Image
+
+    (tmp_path / "images" / "cat").mkdir(parents=True)
+    for i in range(4):
+        Image.new("L", (8, 8), color=40 * i).save(tmp_path / "images" / "cat" / f"{i}.png")
+    run = tmp_path / "images" / "RUNX"
+    refused(invoke(command, tmp_path / "images", "--out", run), "--out", "inside DATA")
+    assert [p.name for p in (tmp_path / "images").iterdir()] == ["cat"]

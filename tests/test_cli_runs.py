@@ -26,6 +26,11 @@ def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path):
     assert invoke(*first, "--param", "max_iter=2", "--out", tmp_path / "A").exit_code == 0
     again = invoke(*first, "--param", "max_iter=3", "--out", tmp_path / "B")
     assert "pass --resume" in str(again.exception)  # never continued by accident
+    # another run's checkpoint: refused, without first saying it was resumed
+    other = invoke(*first, "--param", "max_iter=3", "--param", "latent_dim=1", "--resume",
+                   "--out", tmp_path / "X")  # fmt: skip
+    assert "belongs to another run" in str(other.exception)
+    assert "resumed" not in other.output and not (tmp_path / "X").exists()
     result = invoke(*first, "--param", "max_iter=3", "--resume", "--out", tmp_path / "B")
     assert result.exit_code == 0, result.output
     assert "resumed from epoch 2" in result.output and "3 epochs" in result.output

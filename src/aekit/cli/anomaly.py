@@ -179,7 +179,8 @@ def detect(
                 labelled, labels = by_label(anomaly_scores, y, normal_label)
             start("writing the model and figures")
             detector.save(staging / runs.MODEL_FILE)
-            recorded = {"label_column": label_column}  # evaluate reads the same normal rows
+            # evaluate reads the same normal rows, and says which labels detect never saw
+            recorded = {"label_column": label_column, "labels": seen_labels(y)}
             runs.write_record(staging, detector, data, started, len(X), recorded, normal_label)
             figures = staging / "figures"
             histogram = score_histogram(labelled, detector.threshold_, labels)
@@ -192,6 +193,21 @@ def detect(
     if labels is not None:
         typer.echo(label_line(label_column, detection_figures(labelled, labels)))
     typer.echo(f"run: {out}")
+
+
+MAX_RECORDED_LABELS = 100  # more distinct labels than this are no classes worth listing
+
+
+def seen_labels(y) -> list[str] | None:
+    """The distinct labels of the labelled rows, as text, for config.toml (None: no labels, or
+    too many to be classes)."""
+    if y is None:
+        return None
+    from aekit.cli.common import label_text
+
+    kept = zip(y, labelled_rows(y), strict=True)
+    texts = sorted({label_text(v) for v, has_one in kept if has_one})
+    return texts if 0 < len(texts) <= MAX_RECORDED_LABELS else None
 
 
 def by_label(anomaly_scores, y, normal_label: str | None, recorded: str | None = None):

@@ -7,6 +7,7 @@ shows the traceback); usage errors are typer's, also exit code 2.
 from __future__ import annotations
 
 import contextlib
+import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -78,7 +79,7 @@ def train(
         runs.with_options(runs.resolve_params(cls, {}, param or []), max_iter=epochs)
         params["max_iter"] = epochs
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
-    from aekit.cli.data import check_training_data
+    from aekit.cli.data import check_training_data, idx_labels_file
     from aekit.core import distributed
     from aekit.data.lazy import Dataset
     from aekit.viz.report import write_figures
@@ -98,18 +99,23 @@ def train(
                 tables.save_encoder(staging, encoder)
         check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
-        if resumed_from is not None and writes:
-            typer.echo(f"resumed from epoch {resumed_from} ({checkpoint})")
         started = runs.Stopwatch()
         with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
             estimator.fit(X, y)  # unconditional kinds ignore y
+        # said once fit has restored it: a checkpoint of another run is refused in fit
+        if resumed_from is not None and writes:
+            typer.echo(f"resumed from epoch {resumed_from} ({checkpoint})")
         if not writes:
             return
         estimator.save(staging / runs.MODEL_FILE)
-        document = runs.config_document(estimator, data, options)
+        labels_file = idx_labels_file(data)  # an IDX file's labels: from the file beside it
+        recorded = {**options, "labels_file": None if labels_file is None else str(labels_file)}
+        document = runs.config_document(estimator, data, recorded)
         _write_toml(staging / "config.toml", {**document, "run": started.record(len(X))})
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
         command = runs.reproducing_command(estimator, data, options, out)
+        if labels_file is not None:  # a shell comment: the command reads them again by itself
+            command += f"  # labels from {shlex.quote(str(labels_file))}"
         (staging / "command.txt").write_text(command + "\n")
         if isinstance(X, Dataset):  # on disk: the figures draw a sample, read alone
             X, y = X.sample(2000)
@@ -165,8 +171,8 @@ def generate(
 
     y = known_label(estimator, label) if label is not None else None
     samples = estimator.sample(n, y=y, random_state=seed)
-    write_rows(estimator, samples, output, run_encoder(run))
-    typer.echo(f"{n} samples: {output}")
+    shown = write_rows(estimator, samples, output, run_encoder(run))
+    typer.echo(f"{n} samples: {output}" + (f" (a grid of the first {shown})" if shown < n else ""))
 
 
 @app.command()

@@ -105,8 +105,9 @@ def denoise(
                 shown["denoised"].append(denoised[:FIGURE_ROWS])
             yield denoised.reshape(len(denoised), -1)
 
+    n_written = len(X)
     if png:  # a grid shows the first MAX_GRID images: only those are cleaned
-        write_rows(estimator, next(denoised_chunks()), output, n_rows=len(X))
+        n_written = write_rows(estimator, next(denoised_chunks()), output, n_rows=len(X))
     else:
         from aekit.cli.columns import with_ids
 
@@ -116,7 +117,10 @@ def denoise(
     if figure is not None:
         noisy, denoised = (np.concatenate(shown[name]) for name in ("noisy", "denoised"))
         _write_figure(figure, estimator, noisy, denoised, clean, denoising_grid)
-    typer.echo(f"denoised {len(X)} rows: {output}")
+    if n_written < len(X):
+        typer.echo(f"denoised the first {n_written} of {len(X)} rows: {output}")
+    else:
+        typer.echo(f"denoised {len(X)} rows: {output}")
 
 
 def _noisy(data: str, options: DataOptions, add_noise: str, seed: int):
@@ -212,6 +216,9 @@ def impute(
             with runs.claimed_run(out, force) as staging:
                 imputer.save(staging / runs.MODEL_FILE)
                 runs.write_record(staging, imputer, data, started, len(X))
+                from aekit.cli.run_figures import write_fit_figures
+
+                write_fit_figures(staging, imputer, X)
     if not writes:
         return
     _write_filled(output, imputer, X, data)

@@ -18,6 +18,7 @@ from aekit.cli.common import (
     app,
     load_run,
     read_for_run,
+    warn_of_unknown_labels,
 )
 
 
@@ -65,28 +66,14 @@ def predict(
     message = f"{len(values)} rows: {output}"
     if y is not None:
         known = np.isin(np.asarray(y), estimator.classes_)
-        _warn_of_unknown_labels(np.asarray(y)[~known], estimator.classes_)
+        warn_of_unknown_labels(
+            np.asarray(y)[~known], estimator.classes_, "the model never learned",
+            "left out of the accuracy",
+        )  # fmt: skip
         if known.any():
             accuracy = float(np.mean(labels[known] == np.asarray(y)[known]))
             message += f"; accuracy {accuracy:.4f} on the {int(known.sum())} labelled rows"
     typer.echo(message)
-
-
-def _warn_of_unknown_labels(unknown, classes) -> None:
-    """Labels of DATA the model never learned (not the unlabelled marks, -1 or blank) are left
-    out of the accuracy: said, as score and evaluate refuse them."""
-    import warnings
-
-    from aekit.data.validation import unlabelled_rows
-
-    unknown = unknown[~unlabelled_rows(unknown)] if len(unknown) else unknown
-    if len(unknown):
-        names = sorted({str(v) for v in unknown})
-        warnings.warn(
-            f"{len(unknown)} rows have labels the model never learned ({', '.join(names[:5])}; "
-            f"it knows {', '.join(str(c) for c in classes)}): left out of the accuracy.",
-            stacklevel=2,
-        )
 
 
 def _write_predictions(estimator, X, y, output, data: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -101,6 +101,43 @@ def _recorded_data(run: Path, name: str, kind: type = str):
 def recorded_normal_label(run: Path) -> str | None:
     """The ``--normal-label`` RUN's ``aekit detect`` (or ``detect-series``) was given."""
     return _recorded_data(run, "normal_label")
+
+
+def label_text(value: Any) -> str:
+    """A label as config.toml records it: a whole float as the integer (1.0 -> "1"), so that
+    labels read as floats (a column with a blank cell) match those read as integers."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def recorded_labels(run: Path) -> list[str] | None:
+    """The labels ``aekit detect --label-column`` saw in training (as text), when recorded."""
+    labels = _recorded_data(run, "labels", list)
+    return None if labels is None else [str(v) for v in labels]
+
+
+def warn_of_unknown_labels(unknown, known, never: str, outcome: str) -> None:
+    """Say which labels of DATA the model does not know (the unlabelled marks, -1 or blank,
+    aside), how many rows have each, and what became of them (``outcome``); ``never``: how the
+    model does not know them ("the model never learned")."""
+    import warnings
+    from collections import Counter
+
+    from aekit.data.validation import unlabelled_rows
+
+    unknown = unknown[~unlabelled_rows(unknown)] if len(unknown) else unknown
+    if not len(unknown):
+        return
+    counts = Counter(str(v) for v in unknown).most_common()
+    shown = ", ".join(f"{name} {n}" for name, n in counts[:5]) + (
+        ", ..." if len(counts) > 5 else ""
+    )
+    warnings.warn(
+        f"{len(unknown)} rows have labels {never} ({shown}; known: "
+        f"{', '.join(str(c) for c in known)}): {outcome}.",
+        stacklevel=3,
+    )
 
 
 def recorded_label_column(run: Path, data: str) -> str | None:
@@ -250,10 +287,19 @@ def labels_option(message: str):
 MAX_GRID = 256  # images in one PNG grid; more make an image nobody can look at
 
 
-def write_rows(estimator, rows, output: Path, encoder=None, n_rows: int | None = None) -> None:
+def write_rows(
+    estimator,
+    rows,
+    output: Path,
+    encoder=None,
+    n_rows: int | None = None,
+    image_shape: tuple[int, ...] | None = None,
+) -> int:
     """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table; with the
     ``encoder`` of a RUN trained on text columns, as rows of that table. ``n_rows``: the rows
-    there are in all, when ``rows`` holds only the first (a PNG grid shows at most MAX_GRID)."""
+    there are in all, when ``rows`` holds only the first (a PNG grid shows at most MAX_GRID).
+    ``image_shape``: (C, H, W) to draw the flat rows of a model trained on them. Returns the
+    number of rows written (a grid's: at most MAX_GRID)."""
     import warnings
 
     import numpy as np
@@ -261,8 +307,13 @@ def write_rows(estimator, rows, output: Path, encoder=None, n_rows: int | None =
     from aekit.cli.data import write_frame, write_images, write_table
 
     if output.suffix.lower() == ".png":
-        if estimator.image_shape_ is None:
-            raise ValueError("PNG output needs an image model; write .npy, .csv or .parquet.")
+        shape = image_shape or estimator.image_shape_
+        if shape is None:
+            raise ValueError(
+                f"PNG output needs images, and {type(estimator).__name__} was trained on flat "
+                f"rows of {int(np.prod(rows.shape[1:]))} values (train with --image-shape C,H,W "
+                "for an image model); write .npy, .csv or .parquet."
+            )
         n_rows = len(rows) if n_rows is None else n_rows
         if n_rows > MAX_GRID:
             warnings.warn(
@@ -270,8 +321,17 @@ def write_rows(estimator, rows, output: Path, encoder=None, n_rows: int | None =
                 stacklevel=2,
             )
             rows = rows[:MAX_GRID]
-        write_images(output, rows.reshape(len(rows), *estimator.image_shape_))
+        write_images(output, rows.reshape(len(rows), *shape))
+        return len(rows)
     elif encoder is not None and output.suffix.lower() != ".npy":
         write_frame(output, encoder.inverse_transform(rows))
     else:
         write_table(output, rows, [f"x{i}" for i in range(int(np.prod(rows.shape[1:])))])
+    return len(rows)
+
+
+def written(output: Path, n_written: int, n_rows: int, what: str = "rows") -> str:
+    """What a command that wrote rows says: all of them, or the first (a PNG grid)."""
+    if n_written == n_rows:
+        return f"{output}: {n_rows} {what}"
+    return f"{output}: a grid of the first {n_written} of {n_rows} {what}"

@@ -128,6 +128,11 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         X = columns.features(spec, X, options.label_column)  # arrays have no columns
     elif _looks_like_idx(path):
         X, y = datasets.load_mnist(path, as_images=True)
+        if y is not None:  # taken from the file beside DATA: said, as no option asked for it
+            import typer
+
+            labels = datasets.mnist_labels_file(path)
+            typer.echo(f"labels: {len(y)} from {labels}, beside DATA", err=True)
         X = columns.features(spec, X)
     else:
         raise ValueError(
@@ -149,6 +154,15 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             )
         X = values.reshape(len(values), *shape)
     return X, y
+
+
+def idx_labels_file(spec: str) -> Path | None:
+    """The labels file beside an IDX images file DATA, which :func:`load_data` reads its labels
+    from; None for any other DATA."""
+    path = Path(spec)
+    if not path.is_file() or data_suffix(path) in TABLE_SUFFIXES + ARRAY_SUFFIXES:
+        return None
+    return datasets.mnist_labels_file(path) if _looks_like_idx(path) else None
 
 
 def _check_rows(spec: str, n_rows: int) -> None:

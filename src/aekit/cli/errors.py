@@ -175,6 +175,8 @@ _ADVICE = (
     (r"\bcsv=\{'encoding': '([\w-]+)'\}", r"--encoding \1"),
     (r"\bread it with csv=\{'sep': '(.)'\}", r"pass --sep '\1'"),
     (r"\bread it with csv=\{'header': False\}", "pass --no-header"),
+    (r"\bread it with csv=\{'decimal': '(.)'\}", r"pass --decimal '\1'"),
+    (r"\be\.g\. csv=\{'sep': ';', 'decimal': ','\}", "e.g. --sep ';' --decimal ','"),
     (
         r"Use a smaller latent_dim, or a DenoisingAutoencoder, SparseAutoencoder or "
         r"ContractiveAutoencoder\.",

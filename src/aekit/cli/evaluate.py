@@ -26,9 +26,12 @@ from aekit.cli.common import (
     Quiet,
     Run,
     app,
+    label_text,
     load_run,
+    recorded_labels,
     recorded_normal_label,
     run_data_options,
+    warn_of_unknown_labels,
 )
 from aekit.cli.data import load_data, open_data
 
@@ -120,6 +123,19 @@ def _detection_figures(
     return detection_figures(*labelled)  # a blank label is no label: left out
 
 
+def _warn_of_labels_not_seen(run: Path, labels: list) -> None:
+    """A detector's ROC-AUC counts every label but the normal one as an anomaly: labels that
+    ``aekit detect`` never saw (a typo 'OK' of 'ok', a new class) are said, with their rows."""
+    import numpy as np
+
+    seen = recorded_labels(run)
+    if seen is None or not labels:
+        return
+    y = np.concatenate(labels)
+    unknown = y[~np.isin([label_text(v) for v in y], seen)]
+    warn_of_unknown_labels(unknown, seen, "that detect never saw", "counted as anomalies")
+
+
 @app.command()
 def evaluate(
     run: Run,
@@ -162,6 +178,7 @@ def evaluate(
         for i, (part, labels) in enumerate(parts):
             start(f"rows {i * batch:,} to {min(len(X), (i + 1) * batch):,}")
             sums.add(estimator, encoded(encoder, part), labels)
+    _warn_of_labels_not_seen(run, sums.labels)
     result = {"model": type(estimator).__name__, "rows": len(X), **sums.result()}
     text = json.dumps(result, indent=2)
     if output is not None:

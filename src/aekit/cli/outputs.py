@@ -272,9 +272,10 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
             check_out(path, force)  # a RUN: claimed again, at once, by claimed_run
         else:
             check_file(path, option)
-            check_not_input(path, option, arguments)
             if name in MODEL_FILES.get(command, ()):
                 check_model_file(path, option, force)
+        # a RUN too: inside an image folder, its figures would join the images read next time
+        check_not_input(path, option, arguments)
         if name == "figure":
             check_figure(path, option)
         if name == "output":

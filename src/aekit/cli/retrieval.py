@@ -32,8 +32,11 @@ from aekit.cli.common import (
     open_data,
     run_data_options,
     write_rows,
+    written,
 )
 from aekit.cli.data import open_data as open_run_data
+from aekit.cli.data import parse_ints
+from aekit.cli.run_figures import write_fit_figures
 from aekit.io.atomic import atomic_write
 
 Param = Annotated[
@@ -89,6 +92,7 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
         # the label column X left out and the image options, recorded so that index and
         # compress read DATA as training did
         runs.write_record(staging, estimator, data, started, len(X), options)
+        write_fit_figures(staging, estimator, X)
     typer.echo(f"run: {run}")
 
 
@@ -281,11 +285,44 @@ def decompress(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Rows as .npy/.csv/.parquet, or a .png grid.")
     ],
+    image_shape: Annotated[
+        str | None,
+        typer.Option(
+            help="C,H,W: draw the rows of a compressor trained on flat rows as images in a "
+            ".png grid (e.g. 1,28,28 for MNIST's 784 values).",
+        ),
+    ] = None,
 ) -> None:
     """Decode FILE with the Compressor in RUN that wrote it."""
     compressor = _load_compressor(run)
     if not file.is_file():
         raise FileNotFoundError(f"no such file: {file}")
     rows = compressor.decompress(file.read_bytes())
-    write_rows(compressor.autoencoder_, rows, output)
-    typer.echo(f"{output}: {len(rows)} rows")
+    shape = _drawn_shape(image_shape, rows, output, compressor.autoencoder_.image_shape_)
+    n = write_rows(compressor.autoencoder_, rows, output, image_shape=shape)
+    typer.echo(written(output, n, len(rows)))
+
+
+def _drawn_shape(image_shape: str | None, rows, output: Path, trained) -> tuple[int, ...] | None:
+    """decompress --image-shape: the shape to draw each row in, checked against the rows; a
+    .png of the flat rows of a compressor trained on them needs it."""
+    import numpy as np
+
+    values = int(np.prod(rows.shape[1:]))
+    if image_shape is None:
+        if output.suffix.lower() == ".png" and trained is None:
+            raise ValueError(
+                f"-o {output}: the compressor was trained on flat rows of {values} values; pass "
+                "--image-shape C,H,W to draw them as images (e.g. 1,28,28 for 784), or write "
+                ".npy, .csv or .parquet."
+            )
+        return None
+    if output.suffix.lower() != ".png":
+        raise ValueError(f"--image-shape draws a .png grid; -o {output} is a table, leave it out.")
+    shape = parse_ints(image_shape, 3, "--image-shape")
+    if int(np.prod(shape)) != values:
+        raise ValueError(
+            f"--image-shape {image_shape} needs rows of {int(np.prod(shape))} values; "
+            f"the decompressed rows hold {values}."
+        )
+    return shape

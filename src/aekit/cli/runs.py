@@ -124,16 +124,13 @@ def write_metrics(path: Path, history: dict[str, list[float]]) -> None:
 def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out: Path) -> str:
     """``aekit train`` with every setting spelled out: the class, each parameter that differs
     from its default (so the seed too), and the data options."""
-    import tomli_w
-
     defaults = type(estimator)().get_params()
     words = ["aekit", "train", data, "--model", type(estimator).__name__]
     for name, value in sorted(estimator.get_params().items()):
         if name in ("verbose", "checkpoint_dir"):  # how to watch or resume, not what to train
             continue
         if value != defaults[name] and value is not None:
-            literal = tomli_w.dumps({"v": list(value) if isinstance(value, tuple) else value})
-            words += ["--param", f"{name}={literal.strip()[4:]}"]
+            words += ["--param", f"{name}={toml_literal(value)}"]
     for name, value in options.items():
         flag = "--" + name.replace("_", "-")
         if value is True:
@@ -143,6 +140,19 @@ def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out:
     from aekit.cli import table_options
 
     return shlex.join([*words, *table_options.flags(), "--out", str(out)])
+
+
+def toml_literal(value: Any) -> str:
+    """``value`` as a TOML value on one line, as ``--param`` reads it back (:func:`parse_value`):
+    tomli_w writes an array over several lines, which spread command.txt's ``--param``."""
+    import tomli_w
+
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{tomli_w.dumps({k: 0}).split(' = ')[0]} = {toml_literal(v)}"
+                               for k, v in value.items()) + "}"  # fmt: skip
+    return tomli_w.dumps({"v": value}).strip()[4:]
 
 
 class Stopwatch:

@@ -186,8 +186,9 @@ def load_array(
     label_column : str, optional
         For tables only: the column to take out of ``X`` and return as ``y``.
     csv : dict, optional
-        How to read a ``.csv`` file: ``sep``, ``encoding``, ``header`` (False: the file has no
-        header row; its columns are named x0, x1, ...), as
+        How to read a ``.csv`` file: ``sep``, ``decimal`` (',' for numbers written 0,5),
+        ``encoding``, ``header`` (False: the file has no header row; its columns are named x0,
+        x1, ...), as
         :func:`aekit.data.table_checks.read_csv` takes them.
 
     Returns
@@ -248,6 +249,12 @@ def _find_plain_or_gz(folder: Path, name: str) -> Path:
         if candidate.is_file():
             return candidate
     raise FileNotFoundError(f"{folder} has neither {candidates[0].name} nor {candidates[1].name}.")
+
+
+def mnist_labels_file(images_path: PathLike) -> Path | None:
+    """The labels file :func:`load_mnist` reads beside an IDX images file (``train-images`` ->
+    ``train-labels``, gzipped or not), or None when there is none."""
+    return _labels_sibling(Path(images_path))
 
 
 def _labels_sibling(images_path: Path) -> Path | None:
@@ -337,11 +344,4 @@ def _read_table(path: Path, suffix: str, csv: dict) -> pd.DataFrame:
             raise ValueError(f"cannot read {path} as Parquet: {exc}") from None
     from aekit.data.table_checks import read_csv
 
-    try:
-        return read_csv(path, **csv)
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"file {path} is empty.") from None
-    except pd.errors.ParserError as exc:
-        # pandas' message says which line has how many fields, e.g. "Expected 3 fields in
-        # line 4, saw 5"; keep it so the user can find the ragged row.
-        raise ValueError(f"cannot parse {path}: {str(exc).strip()}") from None
+    return read_csv(path, **csv)  # its messages name the file (empty, ragged rows)

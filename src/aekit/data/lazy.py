@@ -127,6 +127,7 @@ def open_dataset(
     image_size: tuple[int, int] | None = None,
     grayscale: bool = False,
     cache_groups: int = 4,
+    csv: dict | None = None,
 ) -> Dataset:
     """Open a data file or folder lazily.
 
@@ -147,6 +148,9 @@ def open_dataset(
     cache_groups : int, default=4
         Parquet only: row groups kept in memory; also the trainer's shuffle window (see
         :mod:`aekit.core.rows`).
+    csv : dict, optional
+        CSV only: how to read it (``sep``, ``decimal``, ``encoding``, ``header``), as
+        :func:`aekit.data.datasets.load_array` takes them.
 
     Returns
     -------
@@ -180,7 +184,7 @@ def open_dataset(
             raise ValueError(f"label_column and columns apply to tables, not to {path}.")
         return Dataset(open_npy(path))
     if data_suffix(path) in TEXT_TABLES:  # also compressed: table.csv.gz
-        return _csv(path, label_column, columns)
+        return _csv(path, label_column, columns, csv or {})
     raise ValueError(
         f"cannot open {path} lazily: use a .npy, .parquet or .csv file, a folder of Parquet "
         "files or a folder of images."
@@ -193,7 +197,7 @@ def _parquet(path, label_column, columns, cache_groups) -> Dataset:
     return Dataset(ParquetReader(path, columns, label_column, cache_groups), label_column)
 
 
-def _csv(path: Path, label_column, columns) -> Dataset:
+def _csv(path: Path, label_column, columns, csv: dict) -> Dataset:
     size = path.stat().st_size
     if size > CSV_LIMIT_BYTES:
         raise ValueError(
@@ -205,8 +209,10 @@ def _csv(path: Path, label_column, columns) -> Dataset:
     from aekit.data.validation import as_numeric_array
 
     try:
-        table = read_csv(path)
-    except Exception as err:  # pandas' parser and empty-data errors: say which file
+        table = read_csv(path, **csv)  # its ValueErrors name the file and the fix
+    except (ValueError, TypeError):
+        raise
+    except Exception as err:  # anything else pandas raises: say which file
         raise ValueError(f"cannot read {path} as CSV: {err}") from None
     y = None
     if label_column is not None:

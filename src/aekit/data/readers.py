@@ -127,6 +127,11 @@ class ArrayReader(RowReader):
                 f"{path or 'X'} must have 2 axes (n_samples, n_features), 3 (n, C, L) or 4 "
                 f"(n, C, H, W); got shape {array.shape}."
             )
+        if array.dtype.kind == "c":
+            raise ValueError(
+                f"{path or 'X'} holds complex numbers ({array.dtype}), which aekit does not "
+                "support; pass their real part or magnitude (np.real(X) or np.abs(X))."
+            )
         if array.dtype.kind not in "biuf":
             raise ValueError(f"{path or 'X'} holds {array.dtype} values; aekit reads numbers only.")
         if array.shape[0] == 0 or array[:1].size == 0:

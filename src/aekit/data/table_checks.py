@@ -66,18 +66,55 @@ def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _decimal_comma_columns(table: pd.DataFrame) -> list[str]:
+    """The text columns whose values nearly all (90%) are numbers once ',' is read as the
+    decimal mark, and some of them hold a ',': numbers written as in most of Europe (0,5) and
+    read with '.', which one-hot encoding would make one category per value."""
+    found = []
+    for name in table.columns:
+        column = table[name]
+        if not (column.dtype == object or pd.api.types.is_string_dtype(column)):
+            continue
+        values = column.dropna().astype(str).str.strip()
+        if len(values) == 0 or not values.str.contains(",", regex=False).any():
+            continue
+        parsed = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce")
+        if parsed.notna().mean() >= 0.9:
+            found.append(str(name))
+    return found
+
+
 def read_csv(
-    path: Path, sep: str = ",", encoding: str = "utf-8", header: bool = True
+    path: Path,
+    sep: str = ",",
+    encoding: str = "utf-8",
+    header: bool = True,
+    decimal: str = ".",
 ) -> pd.DataFrame:
     """``pd.read_csv`` with messages that name the file and the fix. ``header=False``: the file
     has no header row, and its columns are named x0, x1, ... A ``.tsv`` file is read with tabs
     unless ``sep`` says otherwise; a compressed one (``table.csv.gz``) is decompressed as pandas
-    infers from its name. The fixes the messages give are written as
+    infers from its name. ``decimal``: the numbers' decimal mark (',' in most of Europe); a
+    file whose numbers are written with ',' and read with '.' is refused, naming the columns.
+    The fixes the messages give are written as
     :func:`aekit.data.datasets.load_array` takes these options (``csv={'header': False}``); the
     command line rewrites them as its own (``--no-header``, see :mod:`aekit.cli.errors`)."""
     sep = csv_separator(path, sep)
+    if decimal == sep:
+        raise ValueError(
+            f"{path}: the decimal mark {decimal!r} is also the separator; give the file's "
+            "separator too, e.g. csv={'sep': ';', 'decimal': ','}."
+        )
     try:
-        table = pd.read_csv(path, sep=sep, encoding=encoding, header=0 if header else None)
+        table = pd.read_csv(
+            path, sep=sep, encoding=encoding, header=0 if header else None, decimal=decimal
+        )
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"file {path} is empty.") from None
+    except pd.errors.ParserError as err:
+        # pandas' message says which line has how many fields, e.g. "Expected 3 fields in
+        # line 4, saw 5"; kept so that the user can find the ragged row.
+        raise ValueError(f"cannot parse {path}: {str(err).strip()}") from None
     except (EOFError, OSError) as err:  # a cut-off or damaged compressed file
         if data_suffix(path) == Path(path).suffix.lower():
             raise
@@ -97,6 +134,15 @@ def read_csv(
         if table.shape[1] == 1 and sep != other and other in first:
             raise ValueError(
                 f"{path} looks separated by {other!r}; read it with csv={{'sep': {other!r}}}."
+            )
+    if decimal != "," and sep != ",":  # in a ','-separated file "1,234" is more likely thousands
+        commas = _decimal_comma_columns(table)
+        if commas:
+            shown = ", ".join(repr(c) for c in commas[:4]) + (", ..." if len(commas) > 4 else "")
+            raise ValueError(
+                f"{path}: {len(commas)} column(s) ({shown}) hold numbers written with a decimal "
+                "comma (e.g. 0,5), which would be read as text; read it with "
+                "csv={'decimal': ','}."
             )
     if not header:
         table.columns = [f"x{i}" for i in range(table.shape[1])]

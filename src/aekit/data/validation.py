@@ -59,7 +59,10 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
         except TypeError as err:  # e.g. a dict inside an object array
             raise TypeError(f"{name} contains a value that is not a number: {err}.") from None
     if array.dtype.kind == "c":
-        raise ValueError(f"Complex data not supported: {name} is complex; pass real numbers.")
+        raise ValueError(
+            f"Complex data not supported: {name} is complex; pass its real part or magnitude "
+            "(np.real(X) or np.abs(X))."
+        )
     if array.ndim not in (2, 3, 4):
         hint = (
             " Reshape your data either using X.reshape(-1, 1) if it has a single feature or "

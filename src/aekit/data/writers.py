@@ -79,8 +79,8 @@ def _npy(tmp: str, chunks, n_rows: int, columns) -> int:
     count = 0
     with open(tmp, "wb") as handle:
         for chunk in chunks:
-            if chunk.dtype == object:
-                raise ValueError("this output holds text columns; write it as .parquet or .csv.")
+            if chunk.dtype == object:  # numbers beside numbers of another type (a score and
+                chunk = _as_numbers(chunk)  # an integer label) or text, which .npy cannot hold
             if count == 0:
                 header = {
                     "descr": np.lib.format.dtype_to_descr(chunk.dtype),
@@ -93,6 +93,14 @@ def _npy(tmp: str, chunks, n_rows: int, columns) -> int:
         if count == 0:
             np.save(handle, np.zeros((0, len(columns)), np.float32))
     return count
+
+
+def _as_numbers(chunk: np.ndarray) -> np.ndarray:
+    """An object chunk as float64 when every cell is a number (None a NaN); text refused."""
+    try:
+        return chunk.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("this output holds text columns; write it as .parquet or .csv.") from None
 
 
 def _csv(tmp: str, chunks, n_rows: int, columns) -> int:

@@ -1,0 +1,47 @@
+"""The figures of a RUN that a command other than ``aekit train`` leaves (train-hasher,
+train-compressor, impute), so that ``aekit report`` shows what it shows for a training RUN: the
+figures of the autoencoder a hasher or compressor holds (its loss curve, reconstructions and
+codes, drawn by :func:`aekit.viz.report.write_figures`), or the loss curves of an imputer's
+networks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def write_fit_figures(folder: Path, estimator: Any, X: Any) -> None:
+    """Draw ``folder/figures/*.png`` for ``estimator``, fitted on ``X``."""
+    from aekit.data.lazy import Dataset
+    from aekit.viz.report import write_figures
+
+    inner = getattr(estimator, "autoencoder_", None)  # a SemanticHasher's, a Compressor's
+    if inner is not None:
+        if isinstance(X, Dataset):  # on disk: the figures draw a sample, read alone
+            X, _ = X.sample(2000)
+        write_figures(folder, inner, X)
+        return
+    _write_member_losses(folder / "figures" / "loss_curves.png", estimator)
+
+
+def _write_member_losses(path: Path, estimator: Any) -> None:
+    """One loss curve per network (an imputer's several): training solid, validation dashed."""
+    from aekit.cli.runs import training_history
+    from aekit.viz.figures import save_figure
+    from aekit.viz.plots import loss_curves
+
+    history = training_history(estimator)
+    curves = {}
+    for key, values in history.items():  # member0_loss, member0_val_loss, or loss, val_loss
+        if key.endswith("_val_loss"):
+            curves[f"val_{key.removesuffix('_val_loss')}"] = values
+        elif key.endswith("_loss"):
+            curves[key.removesuffix("_loss")] = values
+        elif key in ("loss", "val_loss"):
+            curves[key] = values
+    if not curves:
+        return
+    title = f"{type(estimator).__name__}: loss per epoch of each network"
+    ax = loss_curves(curves, title=title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_figure(ax.figure, path)

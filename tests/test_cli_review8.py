@@ -1,0 +1,157 @@
+"""Review 8 (real data, command line): a labelled run's scores as .npy, the one-line
+command.txt, and the messages the review found misleading."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok, refused
+
+QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory):
+    """60 rows of four numbers and an integer label column, and a run trained on them."""
+    folder = tmp_path_factory.mktemp("labelled")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 4)), columns=list("abcd"))
+    frame["label"] = rng.integers(0, 3, 60)
+    frame.to_csv(folder / "lab.csv", index=False)
+    ok(invoke("train", folder / "lab.csv", "--label-column", "label", "--model", "ae", *QUICK,
+              "--out", folder / "RUN"))  # fmt: skip
+    return folder, frame
+
+
+def test_the_scores_of_a_labelled_run_write_as_npy(labelled, tmp_path):
+    # "this output holds text columns": the scores and the integer labels, stacked as objects
+    folder, frame = labelled
+    ok(invoke("score", folder / "RUN", folder / "lab.csv", "-o", tmp_path / "s.npy"))
+    ok(invoke("score", folder / "RUN", folder / "lab.csv", "-o", tmp_path / "s.csv"))
+    scores = np.load(tmp_path / "s.npy")
+    assert scores.dtype == np.float64 and scores.shape == (60, 2)
+    np.testing.assert_array_equal(scores[:, 1], frame["label"])
+    np.testing.assert_allclose(scores[:, 0], pd.read_csv(tmp_path / "s.csv")["score"])
+
+
+@pytest.fixture(scope="module")
+def flat_compressed(tmp_path_factory):
+    """A compressor trained on 300 flat rows of 16 values (4x4 images), and its .aek file."""
+    folder = tmp_path_factory.mktemp("flat")
+    rows = np.random.default_rng(0).uniform(size=(300, 16)).astype(np.float32)
+    np.save(folder / "rows.npy", rows)
+    model = folder / "c.safetensors"
+    ok(invoke("train-compressor", folder / "rows.npy", "--latent-dim", "2", "--epochs", "1",
+              "-o", model))  # fmt: skip
+    ok(invoke("compress", model, folder / "rows.npy", "-o", folder / "rows.aek"))
+    return model, folder / "rows.aek"
+
+
+def test_decompress_draws_flat_rows_given_their_shape(flat_compressed, tmp_path):
+    from PIL import Image
+
+    model, packed = flat_compressed
+    line = refused(invoke("decompress", model, packed, "-o", tmp_path / "x.png"), "--image-shape")
+    assert "flat rows of 16 values" in line and not (tmp_path / "x.png").exists()
+    result = ok(invoke("decompress", model, packed, "-o", tmp_path / "x.png",
+                       "--image-shape", "1,4,4"))  # fmt: skip
+    # the grid holds 256 of the 300 rows, and the last line says so (it said "300 rows")
+    assert "a grid of the first 256 of 300 rows" in result.output
+    assert Image.open(tmp_path / "x.png").size[0] > 0
+    refused(invoke("decompress", model, packed, "-o", tmp_path / "y.png", "--image-shape",
+                   "1,4,5"), "needs rows of 20 values", "hold 16")  # fmt: skip
+    ok(invoke("decompress", model, packed, "-o", tmp_path / "x.npy"))
+    assert np.load(tmp_path / "x.npy").shape == (300, 16)
+
+
+def test_command_txt_writes_a_list_parameter_on_one_line(labelled):
+    # tomli_w spread --param 'hidden_layer_sizes=[\n    8,\n]' over three lines
+    folder, _ = labelled
+    text = (folder / "RUN" / "command.txt").read_text()
+    assert text.count("\n") == 1 and "--param 'hidden_layer_sizes=[8]'" in text, text
+
+
+def test_impute_and_hasher_runs_leave_figures_for_the_report(labelled, tmp_path):
+    # impute --out RUN and train-hasher --out RUN left no figures/ folder, not even a loss curve
+    folder, frame = labelled
+    holes = frame.drop(columns="label").copy()
+    holes.iloc[::7, 1] = np.nan
+    holes.to_csv(tmp_path / "holes.csv", index=False)
+    ok(invoke("impute", tmp_path / "holes.csv", "-o", tmp_path / "f.csv", "--out",
+              tmp_path / "IMP", "--param", "max_iter=2", "--quiet"))  # fmt: skip
+    ok(invoke("train-hasher", folder / "lab.csv", "--label-column", "label", "--bits", "4",
+              "--epochs", "2", "--quiet", "--out", tmp_path / "HASH"))  # fmt: skip
+    assert [p.name for p in (tmp_path / "IMP" / "figures").iterdir()] == ["loss_curves.png"]
+    drawn = {p.name for p in (tmp_path / "HASH" / "figures").iterdir()}
+    assert {"loss_curves.png", "reconstructions.png", "latent.png"} <= drawn
+    for run in ("IMP", "HASH"):
+        ok(invoke("report", tmp_path / run))
+        page = (tmp_path / run / "report.html").read_text()
+        assert "data:image/png;base64" in page and "Not in this run folder" not in page
+
+
+def test_evaluate_names_the_labels_detect_never_saw(tmp_path):
+    # with --normal-label ok recorded, 'weird' and a typo 'OK' were counted as anomalies silently
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame(rng.normal(size=(80, 3)), columns=list("abc"))
+    train["y"] = np.where(np.arange(80) < 8, "fraud", "ok")
+    train.to_csv(tmp_path / "train.csv", index=False)
+    new = pd.DataFrame(rng.normal(size=(20, 3)), columns=list("abc"))
+    new["y"] = ["ok"] * 14 + ["weird"] * 3 + ["OK"] * 2 + ["fraud"]
+    new.to_csv(tmp_path / "new.csv", index=False)
+    ok(invoke("detect", tmp_path / "train.csv", "--label-column", "y", "--normal-label", "ok",
+              "--param", "n_estimators=1", "--quiet", "--out", tmp_path / "DET"))  # fmt: skip
+    with pytest.warns(UserWarning) as caught:
+        ok(invoke("evaluate", tmp_path / "DET", tmp_path / "new.csv", "--quiet"))
+    said = [str(w.message) for w in caught if "never saw" in str(w.message)]
+    assert said == [
+        "5 rows have labels that detect never saw (weird 3, OK 2; known: fraud, ok): counted "
+        "as anomalies."
+    ]
+
+
+def test_an_empty_csv_reads_the_same_lazily_and_whole(tmp_path):
+    # open_dataset said pandas' "No columns to parse from file", load_array "file ... is empty"
+    from aekit.data.datasets import load_array
+    from aekit.data.lazy import open_dataset
+
+    (tmp_path / "empty.csv").write_text("")
+    messages = []
+    for read in (load_array, open_dataset):
+        with pytest.raises(ValueError) as caught:
+            read(tmp_path / "empty.csv")
+        messages.append(str(caught.value))
+    assert messages == [f"file {tmp_path / 'empty.csv'} is empty."] * 2
+
+
+def test_complex_numbers_are_named_with_the_fix(tmp_path):
+    np.save(tmp_path / "c.npy", np.ones((10, 3)) * (1 + 2j))
+    line = refused(invoke("train", tmp_path / "c.npy", "--out", tmp_path / "R"), "complex")
+    assert "np.real(X) or np.abs(X)" in line and "numbers only" not in line
+    import aekit
+
+    with pytest.raises(ValueError, match=r"Complex data not supported.*np\.real\(X\)"):
+        aekit.Autoencoder(max_iter=1).fit(np.ones((10, 3)) * 1j)
+
+
+def _idx(path, array: np.ndarray) -> None:
+    """An IDX file of unsigned bytes (MNIST's format): magic 0x08<ndim>, sizes, values."""
+    import struct
+
+    header = struct.pack(">HBB", 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    path.write_bytes(header + array.astype(np.uint8).tobytes())
+
+
+def test_train_says_and_records_the_labels_file_beside_an_idx_file(tmp_path):
+    # the labels came quietly from train-labels-idx1-ubyte beside the images
+    rng = np.random.default_rng(0)
+    _idx(tmp_path / "train-images-idx3-ubyte", rng.integers(0, 256, (30, 4, 4)))
+    _idx(tmp_path / "train-labels-idx1-ubyte", rng.integers(0, 3, 30))
+    result = ok(invoke("train", tmp_path / "train-images-idx3-ubyte", *QUICK,
+                       "--out", tmp_path / "R"))  # fmt: skip
+    labels = tmp_path / "train-labels-idx1-ubyte"
+    assert f"labels: 30 from {labels}, beside DATA" in result.output
+    assert f'labels_file = "{labels}"' in (tmp_path / "R" / "config.toml").read_text()
+    command = (tmp_path / "R" / "command.txt").read_text()
+    assert command.count("\n") == 1 and command.endswith(f"  # labels from {labels}\n")

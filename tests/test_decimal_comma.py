@@ -1,0 +1,57 @@
+"""Review 8, item 1: numbers written with a decimal comma (0,5) in a ';'-separated file are
+refused when read with '.', naming ``--decimal ','`` (``csv={'decimal': ','}`` in Python), and
+read as numbers with it; train records it for the commands that read DATA for the RUN."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok
+
+from aekit.cli.errors import error_message, for_the_command_line
+from aekit.data.datasets import load_array
+from aekit.data.lazy import open_dataset
+
+QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def european(tmp_path_factory):
+    """40 rows of three numbers written 0,123 and a text column, separated by ';'."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(40, 3)), columns=["a", "b", "c"])
+    frame["region"] = rng.choice(["nord", "süd"], 40)
+    path = tmp_path_factory.mktemp("csv") / "eu.csv"
+    frame.to_csv(path, sep=";", decimal=",", index=False)
+    return path, frame
+
+
+def test_python_refuses_the_misread_and_reads_it_with_the_decimal_option(european):
+    path, frame = european
+    with pytest.raises(ValueError, match=r"3 column\(s\) \('a', 'b', 'c'\).*csv=\{'decimal'"):
+        load_array(path, csv={"sep": ";"})
+    X, _ = load_array(path, csv={"sep": ";", "decimal": ","})
+    np.testing.assert_allclose(X[["a", "b", "c"]].to_numpy(), frame[["a", "b", "c"]])
+    numbers = frame[["a", "b"]].to_numpy()
+    lazy = open_dataset(path, columns=["a", "b"], csv={"sep": ";", "decimal": ","})
+    np.testing.assert_allclose(lazy.reader.read(0, 40), numbers, rtol=1e-6)
+
+
+def test_the_command_line_names_the_option_and_records_it(european, tmp_path):
+    path, _ = european
+    result = invoke("train", path, "--sep", ";", "--model", "ae", *QUICK, "--out", tmp_path / "X")
+    line = for_the_command_line(error_message(result.exception))
+    assert "decimal comma" in line and "pass --decimal ','" in line and len(line) < 200, line
+    assert not (tmp_path / "X").exists()
+    run = tmp_path / "R"
+    ok(invoke("train", path, "--sep", ";", "--decimal", ",", "--model", "ae", *QUICK,
+              "--out", run))  # fmt: skip
+    dtypes = json.loads((run / "encoder.json").read_text())["dtypes"]
+    assert [dtypes[c] for c in "abc"] == ["float64"] * 3
+    assert "--decimal ," in (run / "command.txt").read_text()
+    # score reads DATA for RUN with the recorded --sep and --decimal
+    ok(invoke("score", run, path, "-o", tmp_path / "s.csv"))
+    assert len(pd.read_csv(tmp_path / "s.csv")) == 40
