@@ -33,6 +33,12 @@ def test_exact_duplicate_rows_are_dropped_with_a_count_and_scored_as_their_first
     with pytest.warns(UserWarning, match="dropped 3 rows repeating an earlier row exactly"):
         series, _ = read_series(doubled, "timestamp", None, "error")
     np.testing.assert_array_equal(series.values[:, 0], frame["value"])  # the grid as without
+    gap = doubled.drop(index=[44, 45])  # rows 41, 42 of frame: messages count the rows given
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="first after row 43: 15 min"):
+        read_series(gap, "timestamp", None, "error")
+    blank = doubled.assign(value=doubled["value"].where(doubled.index != 30))
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match=r"in rows \[30\]"):
+        read_series(blank, "timestamp", None, "error")
     member = aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=2, random_state=0)
     inner = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)
     detector = SeriesAnomalyDetector(window=8, estimator=inner, time_column="timestamp")

@@ -68,8 +68,8 @@ def on_grid(
     if handle_missing == "error":
         if len(nan_rows):
             raise ValueError(
-                f"X has missing values (NaN) in rows {nan_rows[:3].tolist()}; fill them, or pass "
-                "handle_missing='interpolate'."
+                f"X has missing values (NaN) in rows {_rows(axis, nan_rows[:3])}; fill them, or "
+                "pass handle_missing='interpolate'."
             )
         if len(off):
             raise ValueError(_gap_message(axis, off, what))
@@ -100,6 +100,11 @@ def _off_grid(axis: TimeAxis | None) -> np.ndarray:
     return np.flatnonzero(~np.isclose(steps, axis.spacing, rtol=1e-6, atol=0))
 
 
+def _rows(axis: TimeAxis | None, points: np.ndarray) -> list[int]:
+    """Rows of X for points of the axis (they differ once repeated timestamps are merged)."""
+    return [int(p) if axis is None else axis.row(int(p)) for p in points]
+
+
 def _warn_invented(grid: np.ndarray, axis: TimeAxis, what: str) -> None:
     """Warn when more than INVENTED_SHARE of the grid points have no row within half a step."""
     t, step = axis.t, axis.spacing
@@ -113,7 +118,7 @@ def _warn_invented(grid: np.ndarray, axis: TimeAxis, what: str) -> None:
     warnings.warn(
         f"handle_missing='interpolate' made up {invented} of the {len(grid)} points "
         f"({invented / len(grid):.0%}) of the grid of {what} (one point every {axis.step}): "
-        f"they have no row within half a step; the longest gap, after row {row}, is "
+        f"they have no row within half a step; the longest gap, after row {axis.row(row)}, is "
         f"{step_name(float(gaps[row]), axis.unit)} ({gaps[row] / step:.0f} steps). Windows "
         "over long gaps score straight lines; cut the series at its long gaps and fit the "
         "pieces as a list.",
@@ -137,7 +142,7 @@ def _gap_message(axis: TimeAxis, off: np.ndarray, what: str) -> str:
             length = step_name(float(axis.t[first + 1] - axis.t[first]), axis.unit)
             found.append(
                 f"{len(rows)} {kind}{'s' if len(rows) > 1 else ''} ({why}; the first after "
-                f"row {first}: {length})"
+                f"row {axis.row(first)}: {length})"
             )
     return (
         f"{what} is not evenly spaced: its step is {axis.step}, with "

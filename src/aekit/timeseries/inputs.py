@@ -244,6 +244,8 @@ def _time_axis(
         t = t[firsts]
         stamps = None if stamps is None else stamps.iloc[firsts].reset_index(drop=True)
     axis = numeric_axis(t) if stamps is None else date_axis(column, stamps)
+    if inverse is not None:
+        axis.rows = np.r_[firsts[1:] - 1, len(inverse) - 1]  # the last row of each time
     return axis, values, inverse
 
 
