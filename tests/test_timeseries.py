@@ -181,7 +181,11 @@ def test_missing_timestamps_and_values_are_an_error_or_interpolated():
         ({"window": 50}, np.zeros(30), "fewer than window=50"),
         ({"stride": 60}, np.zeros(300), "stride=60 is larger than window"),
         ({"time_column": "t"}, np.zeros(300), "needs a DataFrame"),
-        ({"time_column": "t"}, pd.DataFrame({"t": [3, 2, 1] * 40, "v": 1.0}), "not strictly"),
+        (
+            {"time_column": "t"},
+            pd.DataFrame({"t": [3, 2, 1] * 40, "v": 1.0}),
+            "back in time at row 1: 2 after 3",
+        ),
         ({"value_columns": ["nope"]}, pd.DataFrame({"v": np.zeros(40)}), "not columns of X"),
         ({"time_column": "nope"}, pd.DataFrame({"v": np.zeros(40)}), "'nope' is not a column"),
     ],

@@ -209,4 +209,4 @@ def _time_axis(detector, X):
     if pd.api.types.is_numeric_dtype(column):
         return column.to_numpy()
     # In UTC without a zone: the figure draws datetime64 (a zone-aware column is objects).
-    return parse_times(column, detector.time_column).dt.tz_localize(None)
+    return parse_times(column, f"time column {detector.time_column!r}").dt.tz_localize(None)

@@ -105,7 +105,10 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         Missing values (NaN) and missing timestamps (gaps in an evenly spaced time column):
         an error, or filled by linear interpolation in time on the regular grid (the most
         common step, jitter of up to 10% counted as that step); scores are then given at the
-        original rows.
+        original rows. Rows at one timestamp with different values are averaged onto the grid
+        with "interpolate", an error otherwise; exact duplicate rows are dropped either way,
+        and a step back in time is always an error (:mod:`aekit.timeseries.repeats`). A warning
+        says when interpolation makes up more than a fifth of the grid points.
     random_state : int, RandomState or None, default=None
         Seeds the window detector.
 

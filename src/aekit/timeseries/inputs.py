@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from aekit.timeseries.grid import Series, on_grid
+from aekit.timeseries.repeats import check_order, merge_repeats
 from aekit.timeseries.step_names import same_step
 from aekit.timeseries.time_axis import TimeAxis, date_axis, numeric_axis
 
@@ -199,7 +200,7 @@ def check_steps(series: list[Series], fitted: str | None, fitting: bool) -> None
         )
 
 
-def parse_times(column, time_column: str):
+def parse_times(column, what: str):
     """A column of dates as UTC instants. A zone's UTC offset changes at daylight saving time,
     and pandas writes a zone-aware column as text with each row's own offset
     (``2024-03-31 01:00:00+01:00``, then ``03:00:00+02:00``): those are valid instants, which
@@ -214,34 +215,38 @@ def parse_times(column, time_column: str):
         # about its own arguments, which the caller does not pass.
         reason = str(err).split("You might want to try")[0].strip()
         raise ValueError(
-            f"time column {time_column!r} holds values that are neither numbers nor dates: {reason}"
+            f"{what} holds values that are neither numbers nor dates: {reason}"
         ) from None
 
 
-def _time_axis(column, time_column: str | None) -> TimeAxis:
-    """The time column (or index, as a Series) as positions on an even axis, checked strictly
-    increasing (as instants). ``time_column`` None: the column is X's DatetimeIndex."""
+def _time_axis(
+    column, what: str, values: np.ndarray, handle_missing: str
+) -> tuple[TimeAxis, np.ndarray, np.ndarray | None]:
+    """The time column (or index, as a Series) as positions on an even axis, and the values
+    on it: a step back is refused, rows sharing a timestamp merged
+    (:mod:`aekit.timeseries.repeats`); ``inverse``: each row's place among the distinct times
+    (None when no time repeats)."""
     import pandas as pd
-
-    what = "X's DatetimeIndex" if time_column is None else f"time column {time_column!r}"
 
     if pd.api.types.is_numeric_dtype(column):
         t, stamps = column.to_numpy(np.float64), None
     else:
-        stamps = parse_times(column, time_column)
+        stamps = parse_times(column, what)
         if stamps.isna().any():
             raise ValueError(f"{what} has empty timestamps; fill or drop them.")
         t = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(np.float64)
     if np.isnan(t).any():
         raise ValueError(f"{what} has empty timestamps; fill or drop them.")
-    steps = np.diff(t)
-    if (steps <= 0).any():
-        row = int(np.argmax(steps <= 0)) + 1
-        raise ValueError(
-            f"{what} is not strictly increasing (row {row}); sort X by "
-            "time and drop repeated timestamps."
-        )
-    return numeric_axis(t) if stamps is None else date_axis(column, stamps)
+    check_order(t, column, what)
+    firsts, values, inverse = merge_repeats(t, values, handle_missing, what)
+    if inverse is not None:
+        column = column.iloc[firsts].reset_index(drop=True)
+        t = t[firsts]
+        stamps = None if stamps is None else stamps.iloc[firsts].reset_index(drop=True)
+    axis = numeric_axis(t) if stamps is None else date_axis(column, stamps)
+    if inverse is not None:
+        axis.rows = np.r_[firsts[1:] - 1, len(inverse) - 1]  # the last row of each time
+    return axis, values, inverse
 
 
 def read_series(
@@ -257,12 +262,14 @@ def read_series(
         labels = value_names(X, time_column, value_columns)
         values = X[labels].to_numpy(np.float64, na_value=np.nan)
         names = channel_names(labels)
+        column, what, inverse = None, "the time column", None
         if time_column is not None:
-            axis = _time_axis(X[time_column], time_column)
+            column, what = X[time_column], f"time column {time_column!r}"
         elif isinstance(X.index, pd.DatetimeIndex):
-            axis = _time_axis(X.index.to_series(index=np.arange(len(X))), None)
-        else:
-            axis = None
+            column, what = X.index.to_series(index=np.arange(len(X))), "the index"
+        axis = None
+        if column is not None:
+            axis, values, inverse = _time_axis(column, what, values, handle_missing)
     else:
         if time_column is not None:
             raise ValueError(
@@ -280,10 +287,10 @@ def read_series(
                 f"a series must be (time,) or (time, channels); got shape {values.shape}."
             )
         _check_points(len(values))
-        names, axis = None, None
+        names, axis, what, inverse = None, None, "the time column", None
     if np.isinf(values).any():
         raise ValueError("X contains infinite values; replace them.")
-    return on_grid(values, axis, handle_missing), names
+    return on_grid(values, axis, handle_missing, what).at_rows(inverse, axis), names
 
 
 def _check_points(n_points: int) -> None:

@@ -42,7 +42,7 @@ _JITTER = 0.1
 
 @dataclass
 class TimeAxis:
-    """``t``: each row's position (float64, strictly increasing), in ``unit`` (None: seconds;
+    """``t``: each time's position (float64, strictly increasing), in ``unit`` (None: seconds;
     "month", "B" for business days, "number" for a numeric column's own units, "row" for rows
     of a pandas frequency); ``spacing``: the regular step on that axis; ``step``: that step in
     words ("1 hour", "1 month", "1 business day", :mod:`aekit.timeseries.step_names`)."""
@@ -51,6 +51,13 @@ class TimeAxis:
     spacing: float
     step: str
     unit: str | None = None
+    # The row of X that each point of ``t`` stands for in messages (the last of the rows that
+    # share its time), when repeated timestamps were merged; None: point i is row i.
+    rows: np.ndarray | None = None
+
+    def row(self, point: int) -> int:
+        """The row of X named for ``point`` of ``t``."""
+        return point if self.rows is None else int(self.rows[point])
 
 
 def regular_step(t: np.ndarray) -> float:

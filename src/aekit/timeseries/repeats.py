@@ -1,0 +1,88 @@
+"""Timestamps that do not increase: a step back in time, and rows that share a timestamp.
+
+Windows need one point per time. Real logs break this two ways (NAB has both):
+
+* **A step back** (``machine_temperature_system_failure``, row 10149: 02:55 then 02:00, and
+  the hour 02:00-02:55 logged a second time with other readings): a clock reset or a stretch
+  replayed, not rows shuffled, so the rows are never sorted silently; the error names the row,
+  both timestamps and the fix for rows that are only out of order (``X.sort_values(time)``).
+* **Repeated timestamps**, mostly the hour a clock skips at daylight saving time logged as
+  twelve rows at 03:00 (NAB's AWS series on 2014-03-09). A row equal to an earlier one (same
+  time, same values) is one reading written twice: dropped, with a warning that counts them.
+  Rows at one time with different values are several readings of one grid point: with
+  ``handle_missing="interpolate"``, which already resamples the series onto its grid, they are
+  averaged (the least-squares value of that point, as resampling by mean does), with a warning;
+  otherwise an error naming that option and the pandas fix (``X.groupby(time).mean()``), since
+  which reading is right is the user's call.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+
+def check_order(t: np.ndarray, labels, what: str) -> None:
+    """Refuse a step back in time: ``t`` the positions, ``labels`` the timestamps as given (a
+    pandas Series, for the message), ``what`` the axis in words ("time column 'ts'", "the
+    index")."""
+    back = np.flatnonzero(np.diff(t) < 0)
+    if not len(back):
+        return
+    row = int(back[0]) + 1
+    repeats = len(t) - len(np.unique(t))
+    also = f"; {_rows(repeats)} repeat earlier timestamps" if repeats else ""
+    others = f"; {len(back) - 1} more steps back" if len(back) > 1 else ""
+    sort = "X.sort_index()" if what == "the index" else f"X.sort_values({what.split()[-1]})"
+    raise ValueError(
+        f"{what} goes back in time at row {row}: {labels.iloc[row]} after "
+        f"{labels.iloc[row - 1]} in row {row - 1}{others}{also}. Rows are not sorted silently "
+        f"(a clock reset or a replayed stretch is not a shuffle); if they are only out of "
+        f"order, sort them: {sort}."
+    )
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'s' if n != 1 else ''}"
+
+
+def merge_repeats(
+    t: np.ndarray, values: np.ndarray, handle_missing: str, what: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Rows of non-decreasing ``t`` that share a time, as one row each: ``(firsts, values,
+    inverse)``, ``firsts`` the first row of each time, ``values`` one row per time, ``inverse``
+    each original row's time (an index into ``firsts``; None when no time repeats)."""
+    new_time = np.r_[True, np.diff(t) > 0]
+    if new_time.all():
+        return np.arange(len(t)), values, None
+    import pandas as pd
+
+    inverse = np.cumsum(new_time) - 1
+    frame = pd.DataFrame(values).assign(_time=inverse)
+    copies = frame.duplicated().to_numpy()  # NaN equals NaN here: a blank read twice
+    kept = frame[~copies]
+    conflicts = int(kept["_time"].duplicated().sum())
+    firsts = np.flatnonzero(new_time)
+    if conflicts and handle_missing != "interpolate":
+        time = what.split()[-1] if what != "the index" else "X.index"
+        raise ValueError(
+            f"{what} repeats {_times(kept)} with different values (first at row "
+            f"{int(kept.index[kept['_time'].duplicated()][0])}); average them onto the regular "
+            f"grid with handle_missing='interpolate', or beforehand: "
+            f"X.groupby({time}).mean()."
+        )
+    said = []
+    if copies.any():
+        said.append(f"dropped {_rows(int(copies.sum()))} repeating an earlier row exactly")
+    if conflicts:
+        said.append(f"averaged the rows of {_times(kept)} that have different values")
+    warnings.warn(f"{what} repeats timestamps: {'; '.join(said)}.", UserWarning, stacklevel=5)
+    merged = kept.groupby("_time").mean().to_numpy(np.float64)
+    return firsts, merged, inverse
+
+
+def _times(kept) -> str:
+    """How many timestamps hold more than one distinct row."""
+    n = int(kept["_time"].value_counts().gt(1).sum())
+    return f"{n} timestamp{'s' if n > 1 else ''}"

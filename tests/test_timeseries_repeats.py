@@ -1,0 +1,101 @@
+"""Timestamps that do not increase (repeated rows, one time with different values, a step back)
+and long interpolated gaps, as in NAB's logs (:mod:`aekit.timeseries.repeats`,
+:mod:`aekit.timeseries.grid`)."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import aekit
+from aekit.timeseries import SeriesAnomalyDetector
+from aekit.timeseries.inputs import read_series
+
+
+def _frame(n=60, start="2024-03-10 00:00"):
+    times = pd.date_range(start, periods=n, freq="5min")
+    values = np.sin(np.arange(n) / 3)
+    return pd.DataFrame({"timestamp": times.strftime("%Y-%m-%d %H:%M:%S"), "value": values})
+
+
+def _repeat(frame, row, copies, values=None):
+    """``frame`` with ``copies`` more rows at the time of ``row`` (its value, or ``values``)."""
+    extra = frame.iloc[[row] * copies].copy()
+    if values is not None:
+        extra["value"] = values
+    return pd.concat([frame.iloc[: row + 1], extra, frame.iloc[row + 1 :]], ignore_index=True)
+
+
+def test_exact_duplicate_rows_are_dropped_with_a_count_and_scored_as_their_first():
+    frame = _frame()
+    doubled = _repeat(frame, 20, 3)  # a reading written four times (NAB's AWS series)
+    with pytest.warns(UserWarning, match="dropped 3 rows repeating an earlier row exactly"):
+        series, _ = read_series(doubled, "timestamp", None, "error")
+    np.testing.assert_array_equal(series.values[:, 0], frame["value"])  # the grid as without
+    gap = doubled.drop(index=[44, 45])  # rows 41, 42 of frame: messages count the rows given
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="first after row 43: 15 min"):
+        read_series(gap, "timestamp", None, "error")
+    blank = doubled.assign(value=doubled["value"].where(doubled.index != 30))
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match=r"in rows \[30\]"):
+        read_series(blank, "timestamp", None, "error")
+    member = aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=2, random_state=0)
+    inner = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)
+    detector = SeriesAnomalyDetector(window=8, estimator=inner, time_column="timestamp")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = detector.fit(doubled).score_samples(doubled)
+        plain = detector.score_samples(frame)
+    assert len(scores) == len(doubled)  # one score per row given, the copies included
+    np.testing.assert_allclose(scores[20:24], plain[20])
+    np.testing.assert_allclose(np.delete(scores, [21, 22, 23]), plain)
+
+
+def test_one_time_with_different_values_is_refused_or_averaged_with_interpolate():
+    frame = _repeat(_frame(), 20, 2, values=[5.0, -1.0])
+    with pytest.raises(
+        ValueError,
+        match=r"repeats 1 timestamp with different values \(first "
+        r"at row 21\).*handle_missing='interpolate'.*groupby\('timestamp'\)",
+    ):
+        read_series(frame, "timestamp", None, "error")
+    with pytest.warns(UserWarning, match="averaged the rows of 1 timestamp"):
+        series, _ = read_series(frame, "timestamp", None, "interpolate")
+    assert series.values.shape == (60, 1)
+    expected = (np.sin(20 / 3) + 5.0 - 1.0) / 3  # the mean of the three readings at that time
+    assert series.values[20, 0] == pytest.approx(expected)
+
+
+def test_a_step_back_in_time_names_the_row_both_times_and_the_sort():
+    frame = _frame()
+    replayed = pd.concat([frame.iloc[:30], frame.iloc[18:]], ignore_index=True)  # 12 rows again
+    for handle_missing in ("error", "interpolate"):
+        with pytest.raises(
+            ValueError,
+            match=r"goes back in time at row 30: 2024-03-10 01:30:00 after 2024-03-10 "
+            r"02:25:00 in row 29; 12 rows repeat earlier timestamps.*"
+            r"X.sort_values\('timestamp'\)",
+        ):
+            read_series(replayed, "timestamp", None, handle_missing)
+
+
+def test_interpolation_that_makes_up_most_points_is_warned_of_with_the_longest_gap():
+    frame = _frame(200)
+    long_gap = frame.drop(index=range(40, 160))  # 120 of 200 points made up
+    with pytest.warns(
+        UserWarning,
+        match=r"made up 120 of the 200 points \(60%\).*after row "
+        r"39, is 605 minutes \(121 steps\)",
+    ):
+        read_series(long_gap, "timestamp", None, "interpolate")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a few missing points: no warning
+        read_series(frame.drop(index=range(40, 60)), "timestamp", None, "interpolate")
+
+
+def test_messages_about_a_datetime_index_say_the_index():
+    frame = _frame().set_index(pd.DatetimeIndex(_frame()["timestamp"]))[["value"]]
+    with pytest.raises(ValueError, match="^the index is not evenly spaced"):
+        read_series(frame.drop(index=frame.index[[30, 31]]), None, None, "error")
+    with pytest.raises(ValueError, match=r"^the index goes back in time.*X.sort_index\(\)"):
+        read_series(frame.iloc[::-1], None, None, "error")
