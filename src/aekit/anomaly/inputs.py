@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from aekit.data.tabular import TabularEncoder
-from aekit.data.validation import as_numeric_array
+from aekit.data.validation import as_numeric_array, reject_sparse
 
 
 class TableInput:
@@ -45,6 +45,7 @@ class TableInput:
         """The rows fit uses, encoded (fitting the encoding): at most ``max_samples`` of X,
         drawn by ``rng`` (of a table on disk only those are read, :func:`sampled_rows`); at
         least 2."""
+        reject_sparse(X)  # before len(X), which scipy refuses
         X = sampled_rows(X, self.max_samples, rng)
         if hasattr(X, "__len__") and len(X) < 2:  # before the encoding: an empty X says so too
             raise ValueError(f"X has n_samples={len(X)}; a detector needs at least 2 rows.")

@@ -12,6 +12,7 @@ import pandas as pd
 from sklearn.preprocessing import OneHotEncoder
 
 from aekit.data.column_checks import json_value
+from aekit.data.validation import reject_sparse
 
 
 def is_categorical(series: pd.Series) -> bool:
@@ -53,6 +54,7 @@ def numbers_of(name: str, series: pd.Series) -> np.ndarray:
 
 def as_frame(X: Any) -> pd.DataFrame:
     """X as a DataFrame: a Series is its one column, an array gets columns x0, x1, ..."""
+    reject_sparse(X)
     if isinstance(X, pd.DataFrame):
         return X
     if isinstance(X, pd.Series):
