@@ -116,7 +116,7 @@ class TableInput:
                 f"X has {width} features, but AnomalyDetector is expecting "
                 f"{self.n_features_in_} features as input; pass the same columns as in fit."
             )
-        return self.encoder_.transform(table)
+        return self.encoder_.transform_with_mask(table, type(self).__name__)[0]
 
 
 def sampled_rows(X: Any, max_samples: int | None, rng: np.random.RandomState) -> Any:

@@ -276,7 +276,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             return write_outputs(self, X, out, method="transform")
         if len(X) == 0:
             raise ValueError("X has no rows; pass at least one row to fill.")
-        Z, observed = self.encoder_.transform_with_mask(X)
+        Z, observed = self.encoder_.transform_with_mask(X, type(self).__name__)
         decoded = self.encoder_.inverse_transform(self._fill(Z, observed))
         missing = np.column_stack(
             [~observed[:, group.start] for group in self.encoder_.feature_groups_]
