@@ -52,3 +52,53 @@ def test_feature_names_are_checked_as_scikit_learn_checks_them():
     imputer = aekit.AutoencoderImputer(max_iter=1, random_state=0).fit(A)
     with pytest.warns(UserWarning, match="X has feature names, but AutoencoderImputer was"):
         imputer.transform(frame)
+
+
+def _table_with(column: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame(np.random.RandomState(1).normal(size=(len(column), 2)), columns=["u", "v"])
+    frame["cust_id"] = column
+    return frame
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        np.arange(200),  # 0..n-1
+        np.arange(1, 201),  # 1..n
+        np.random.RandomState(2).permutation(np.arange(5000, 5200)),  # a shuffled run
+    ],
+)
+def test_a_row_number_column_is_warned_of(ids):
+    with pytest.warns(UserWarning, match=r"column 'cust_id' holds the 200 distinct consecutive"):
+        aekit.TabularEncoder().fit(_table_with(ids))
+    with pytest.warns(UserWarning, match=r"drop it \(X\.drop\(columns=\['cust_id'\]\)\)"):
+        aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(_table_with(ids))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.random.RandomState(3).randint(18, 90, 200),  # ages: repeated values
+        np.random.RandomState(4).poisson(3.0, 200),  # counts
+        np.arange(0, 400, 2),  # distinct, not consecutive (a step of 2)
+        np.arange(12),  # a handful of rows: too few to judge
+    ],
+)
+def test_ordinary_integer_features_are_not_warned_of(values):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        aekit.TabularEncoder().fit(_table_with(values))
+
+
+def test_the_command_line_names_id_column_for_a_row_number():
+    from aekit.cli.errors import for_the_command_line
+
+    with pytest.warns(UserWarning) as caught:
+        aekit.TabularEncoder().fit(_table_with(np.arange(100)))
+    message = str(caught[0].message)
+    said = for_the_command_line(message, {"id_column"})
+    assert said.endswith(
+        "; pass --id-column cust_id (left out of the features, written beside each row's "
+        "result) or --ignore-column cust_id."
+    ), said
+    assert "X.drop" not in for_the_command_line(message, set())

@@ -28,6 +28,7 @@ from aekit.data.column_checks import (
     column_mismatch,
     numeric_values,
     warn_many_categories,
+    warn_row_number,
     warn_text_among_numbers,
 )
 from aekit.data.column_values import (
@@ -39,7 +40,7 @@ from aekit.data.column_values import (
     one_hot,
     with_dtype,
 )
-from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
+from aekit.data.one_hot import caller_level, one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
 from aekit.data.validation import check_float32_range
 
@@ -69,13 +70,13 @@ def warn_feature_names(named: bool, fitted_named: bool, owner: str) -> None:
         warnings.warn(
             f"X has feature names, but {owner} was fitted without feature names",
             UserWarning,
-            stacklevel=3,
+            stacklevel=caller_level(),
         )
     elif fitted_named and not named:
         warnings.warn(
             f"X does not have valid feature names, but {owner} was fitted with feature names",
             UserWarning,
-            stacklevel=3,
+            stacklevel=caller_level(),
         )
 
 
@@ -185,6 +186,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                     warn_many_categories(name, series, len(self.categories_[name]))
                 width, kind = len(self.categories_[name]), "categorical"
             else:
+                warn_row_number(name, series)
                 numeric.append(numbers_of(name, series))
                 width, kind = 1, "numeric"
             groups.append(FeatureGroup(name, start, start + width, kind))
