@@ -102,3 +102,19 @@ def test_the_command_line_names_id_column_for_a_row_number():
         "result) or --ignore-column cust_id."
     ), said
     assert "X.drop" not in for_the_command_line(message, set())
+
+
+def test_a_detector_run_on_numbers_refuses_npy_scores_as_the_readme_says(tmp_path):
+    from pathlib import Path
+
+    from cli_helpers import invoke, refused
+
+    np.save(tmp_path / "a.npy", A.astype(np.float32))
+    run = tmp_path / "run"
+    made = invoke("detect", tmp_path / "a.npy", "--out", run, "--param", "n_estimators=1")
+    assert made.exit_code == 0, made.output
+    result = invoke("score", run, tmp_path / "a.npy", "-o", tmp_path / "s.npy")
+    refused(result, "hold text (its top_features or top_channel), whatever DATA holds")
+    assert not (tmp_path / "s.npy").exists()
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    assert "so `-o x.npy` is refused, whatever DATA holds" in readme  # the rule, where stated
