@@ -118,3 +118,52 @@ def test_a_detector_run_on_numbers_refuses_npy_scores_as_the_readme_says(tmp_pat
     assert not (tmp_path / "s.npy").exists()
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     assert "so `-o x.npy` is refused, whatever DATA holds" in readme  # the rule, where stated
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    r = np.random.RandomState(0)
+    X = pd.DataFrame(r.normal(size=(80, 3)), columns=["f0", "f1", "f2"])
+    X["flag"] = r.rand(80) > 0.5
+    X["city"] = r.choice(["a", "b", "c"], 80)
+    return X, aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(X)
+
+
+def test_a_duplicated_column_is_said_duplicated(mixed):
+    X, det = mixed
+    with pytest.raises(ValueError, match=r"\['f1'\] more than once \(duplicated\)") as err:
+        det.score_samples(pd.concat([X, X[["f1"]]], axis=1))  # was "in another order"
+    assert "another order" not in str(err.value)
+    with pytest.raises(ValueError, match="in another order"):  # a true reordering still is
+        det.score_samples(X[X.columns[::-1]])
+
+
+@pytest.mark.parametrize("dtype", [int, float])
+def test_a_bool_column_arriving_as_numbers_is_told_to_cast(mixed, dtype):
+    X, det = mixed
+    with pytest.raises(ValueError, match=r"was bool in fit .* X\['flag'\]\.astype\(bool\)"):
+        det.score_samples(X.assign(flag=X["flag"].astype(dtype)))
+    unseen = X.assign(city=["z"] * len(X))  # another unseen category: no cast suggested
+    with pytest.raises(ValueError, match="Refit on data that holds it"):
+        det.score_samples(unseen)
+
+
+def test_explain_of_a_mixed_tables_array_asks_for_the_dataframe(mixed):
+    X, det = mixed
+    with pytest.raises(ValueError, match=r"pass the DataFrame itself \(not df.to_numpy\(\)\)"):
+        det.explain(X.to_numpy())  # was "non-numeric values (dtype object); pass numbers only"
+    numeric = aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(A)
+    assert numeric.explain(A).shape == (len(A), A.shape[1] + 1)  # arrays still explained
+
+
+def test_missing_values_name_the_position_and_the_index_label(mixed):
+    X, det = mixed
+    shuffled = X.sample(frac=1, random_state=0)
+    shuffled.iloc[2, 0] = np.nan
+    label = shuffled.index[2]
+    with pytest.raises(ValueError, match=rf"row at position 2 \(index label {label}\)"):
+        det.score_samples(shuffled)
+    plain = X.copy()
+    plain.iloc[2, 0] = np.inf
+    with pytest.raises(ValueError, match=r"first at row 2\)"):  # default index: plain "row 2"
+        det.score_samples(plain)

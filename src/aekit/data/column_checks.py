@@ -181,6 +181,13 @@ def column_mismatch(names: list[str], expected: list[str]) -> str:
     """Why a table's columns are not those seen in fit, naming them, and the fix."""
     missing = [c for c in expected if c not in names]
     extra = [c for c in names if c not in expected]
+    repeated = [c for c in dict.fromkeys(names) if names.count(c) > max(expected.count(c), 1)]
+    if repeated:  # e.g. pd.concat([X, X[["f1"]]], axis=1): not an order to fix
+        return (
+            f"X has the column(s) {_shortened(repeated)} more than once (duplicated); keep one "
+            f"of each (X.loc[:, ~X.columns.duplicated()]) and pass the columns seen in fit: "
+            f"{_shortened(expected)}."
+        )
     if not missing and not extra:
         return (
             f"X has the columns seen in fit in another order; pass them in fit's order: "
