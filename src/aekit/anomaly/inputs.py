@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from aekit.data.tabular import TabularEncoder
-from aekit.data.validation import as_numeric_array
+from aekit.data.validation import as_numeric_array, reject_sparse
 
 
 class TableInput:
@@ -45,6 +46,7 @@ class TableInput:
         """The rows fit uses, encoded (fitting the encoding): at most ``max_samples`` of X,
         drawn by ``rng`` (of a table on disk only those are read, :func:`sampled_rows`); at
         least 2."""
+        reject_sparse(X)  # before len(X), which scipy refuses
         X = sampled_rows(X, self.max_samples, rng)
         if hasattr(X, "__len__") and len(X) < 2:  # before the encoding: an empty X says so too
             raise ValueError(f"X has n_samples={len(X)}; a detector needs at least 2 rows.")
@@ -83,7 +85,7 @@ class TableInput:
                     f"X must be a 2-D table (n_samples, n_features); got shape {array.shape}."
                 )
             array = array.astype(np.float64)
-            where = np.argwhere(np.isnan(array))
+            where = [(f"row {r}", c) for r, c in np.argwhere(np.isnan(array))[:3]]
         else:
             array = X.set_axis([str(c) for c in X.columns], axis=1)  # e.g. integer names
             numbers = array.select_dtypes("number")
@@ -92,14 +94,17 @@ class TableInput:
                 rows, cols = np.nonzero(infinite)
                 columns = sorted({numbers.columns[c] for c in cols})
                 raise ValueError(
-                    f"X holds infinite values in columns {columns} (first at row {rows[0]}); "
-                    "replace them."
+                    f"X holds infinite values in columns {columns} (first at "
+                    f"{row_named(X, rows[0])}); replace them."
                 )
-            where = [(r, repr(array.columns[c])) for r, c in np.argwhere(X.isna().to_numpy())]
+            where = [
+                (row_named(X, r), repr(array.columns[c]))
+                for r, c in np.argwhere(X.isna().to_numpy())[:3]
+            ]
         if len(array) == 0:
             raise ValueError("X has no rows; pass at least one.")
         if len(where) and not self.handle_missing:
-            cells = ", ".join(f"(row {r}, column {c})" for r, c in where[:3])
+            cells = ", ".join(f"({r}, column {c})" for r, c in where)
             raise ValueError(
                 f"X contains missing values (NaN) at {cells}. Impute them, or pass "
                 "handle_missing=True to let the detector encode them."
@@ -107,6 +112,15 @@ class TableInput:
         return array
 
     def _encode_input(self, X: Any) -> np.ndarray:
+        if self.encoder_.categories_ and isinstance(X, np.ndarray) and X.dtype == object:
+            # df.to_numpy() of a table with text columns: its numbers and text are all there,
+            # its column names and dtypes are not, and the encoding needs them
+            raise ValueError(
+                f"X is an array of mixed values (dtype object), but {type(self).__name__} was "
+                f"fitted on a DataFrame with categorical columns "
+                f"{list(self.encoder_.categories_)[:5]}; pass the DataFrame itself (not "
+                "df.to_numpy()), with the columns seen in fit."
+            )
         table = self._table(X)
         width = np.shape(table)[1] if np.ndim(table) == 2 else -1
         named = hasattr(table, "columns") and self.encoder_.input_is_frame_
@@ -115,7 +129,19 @@ class TableInput:
                 f"X has {width} features, but AnomalyDetector is expecting "
                 f"{self.n_features_in_} features as input; pass the same columns as in fit."
             )
-        return self.encoder_.transform(table)
+        return self.encoder_.transform_with_mask(table, type(self).__name__)[0]
+
+
+def row_named(X: Any, position: int) -> str:
+    """A row of DataFrame X as a message names it: "row N" (its position) where the index is
+    the default 0..n-1, else "row at position N (index label L)", so that a shuffled or
+    labelled index does not send the user to the wrong row."""
+    index = X.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return f"row {position}"
+    label = index[position]
+    label = label.item() if isinstance(label, np.generic) else label  # 26, not np.int64(26)
+    return f"row at position {position} (index label {label!r})"
 
 
 def sampled_rows(X: Any, max_samples: int | None, rng: np.random.RandomState) -> Any:

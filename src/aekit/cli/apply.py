@@ -85,8 +85,9 @@ def _check_text_output(name: str, estimator, output: Path) -> None:
     before DATA is read, not after the first chunk is scored."""
     if name == "score" and hasattr(estimator, "explain") and output.suffix.lower() == ".npy":
         raise ValueError(
-            f"-o {output}: a detector's scores hold text (its top_features or top_channel); "
-            "write them as .csv or .parquet."
+            f"-o {output}: a detector's scores hold text (its top_features or top_channel), "
+            "whatever DATA holds; write them as .csv or .parquet (its anomaly_score column is "
+            "the scores alone)."
         )
 
 

@@ -75,6 +75,13 @@ _OPTION_ADVICE = (
         r"values.",
         None,
     ),
+    (  # aekit.data.column_checks.warn_row_number: an integer id column read as a measurement
+        r"; drop it \(X\.drop\(columns=\[(['\"])(.+?)\1\]\)\)\.",
+        "id_column",
+        r"; pass --id-column \2 (left out of the features, written beside each row's result) "
+        r"or --ignore-column \2.",
+        r"; leave it out of DATA.",
+    ),
     (  # aekit.timeseries.inputs: text columns of a series left out of the channels
         r"\bto choose the channels, name them with value_columns\.",
         "id_column",

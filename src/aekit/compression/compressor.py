@@ -19,7 +19,7 @@ from aekit.compression.prior import check_step, fit_quantiles, prior_ids, symbol
 from aekit.compression.quantized import QuantizingAutoencoder
 from aekit.compression.step import MAX_ROWS, choose_step
 from aekit.data.lazy import lazy_reader, rows_at
-from aekit.data.validation import as_numeric_array, is_number
+from aekit.data.validation import as_numeric_array, is_number, reject_sparse
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.epochs import epochs_for_steps
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
@@ -182,6 +182,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         """
         self.__dict__.pop("autoencoder_", None)
         self._validate_params()
+        reject_sparse(X)  # before len(X), which scipy refuses
         network = QuantizingAutoencoder(**self._network_kwargs(max_iter=self._epochs(len(X))))
         network.fit(X)  # data on disk: lazy
         ids = prior_ids(len(X))  # the rows of the prior: all, or PRIOR_ROWS of a larger X

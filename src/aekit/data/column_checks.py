@@ -125,6 +125,37 @@ def warn_many_categories(name: str, series: pd.Series, n_categories: int) -> Non
     )
 
 
+# Fewer rows than this are not judged: in a handful of rows an ordinary integer column (ages,
+# counts) may well be a run of distinct consecutive values.
+_ROW_NUMBER_MIN_ROWS = 20
+
+
+def warn_row_number(name: str, series: pd.Series) -> bool:
+    """Warn when an integer column looks like a row number or identifier: its values distinct
+    and consecutive (0..n-1, 1..n, or any run of n consecutive integers, in any order), so
+    max - min = n - 1 with n distinct values. Modelled as a measurement it carries the row
+    order into the scores (a leak when rows are ordered by time or by label). Ordinary integer
+    features (ages, counts) repeat values, or skip some, once there are a few dozen rows.
+    Whether it warned."""
+    if not pd.api.types.is_integer_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return False
+    values = series.dropna().to_numpy(dtype=np.int64)
+    n = len(values)
+    if n < _ROW_NUMBER_MIN_ROWS or len(series) != n:  # a missing value: not a row number
+        return False
+    low, high = int(values.min()), int(values.max())
+    if high - low != n - 1 or len(np.unique(values)) != n:
+        return False
+    warnings.warn(
+        f"column {name!r} holds the {n} distinct consecutive integers {low}..{high}, one per "
+        "row: a row number or identifier? it is modelled as a measurement, which carries the "
+        f"row order into the results; drop it (X.drop(columns=[{name!r}])).",
+        UserWarning,
+        stacklevel=caller_level(),
+    )
+    return True
+
+
 def numeric_values(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
     """The columns ``names`` (numeric in fit) as float64, or a ValueError naming the first
     column and value that is not a number."""
@@ -150,6 +181,13 @@ def column_mismatch(names: list[str], expected: list[str]) -> str:
     """Why a table's columns are not those seen in fit, naming them, and the fix."""
     missing = [c for c in expected if c not in names]
     extra = [c for c in names if c not in expected]
+    repeated = [c for c in dict.fromkeys(names) if names.count(c) > max(expected.count(c), 1)]
+    if repeated:  # e.g. pd.concat([X, X[["f1"]]], axis=1): not an order to fix
+        return (
+            f"X has the column(s) {_shortened(repeated)} more than once (duplicated); keep one "
+            f"of each (X.loc[:, ~X.columns.duplicated()]) and pass the columns seen in fit: "
+            f"{_shortened(expected)}."
+        )
     if not missing and not extra:
         return (
             f"X has the columns seen in fit in another order; pass them in fit's order: "

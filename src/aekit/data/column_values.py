@@ -12,6 +12,7 @@ import pandas as pd
 from sklearn.preprocessing import OneHotEncoder
 
 from aekit.data.column_checks import json_value
+from aekit.data.validation import reject_sparse
 
 
 def is_categorical(series: pd.Series) -> bool:
@@ -53,6 +54,7 @@ def numbers_of(name: str, series: pd.Series) -> np.ndarray:
 
 def as_frame(X: Any) -> pd.DataFrame:
     """X as a DataFrame: a Series is its one column, an array gets columns x0, x1, ..."""
+    reject_sparse(X)
     if isinstance(X, pd.DataFrame):
         return X
     if isinstance(X, pd.Series):
@@ -77,10 +79,10 @@ def one_hot(
     if unknown.any() and handle_unknown == "error":
         column, row = np.argwhere(unknown.T)[0]  # the first, in column order like the message
         name, known = names[column], categories[names[column]]
+        value = json_value(frame[name].iloc[row])
         raise ValueError(
-            f"column {name!r} has the category {json_value(frame[name].iloc[row])!r}, not "
-            f"seen in fit (known: {known[:10]}). Refit on data that holds it, or map it "
-            "to a known category."
+            f"column {name!r} has the category {value!r}, not seen in fit (known: "
+            f"{known[:10]}). {_bool_hint(name, value, known)}"
         )
     encoder = OneHotEncoder(
         categories=[np.arange(len(categories[n])) for n in names],
@@ -89,6 +91,17 @@ def one_hot(
         dtype=np.float32,
     )
     return encoder.fit_transform(codes)  # the categories are given: fitting learns nothing
+
+
+def _bool_hint(name: str, value: Any, known: list) -> str:
+    """The fix for an unseen category: a bool column of fit that arrives as 0/1 or 0.0/1.0
+    (a CSV or numpy round trip) is cast back; anything else is refitted or mapped."""
+    if known and all(isinstance(k, bool) for k in known) and value in (0, 1):
+        return (
+            f"The column was bool in fit and holds numbers here: cast it with "
+            f"X[{name!r}].astype(bool)."
+        )
+    return "Refit on data that holds it, or map it to a known category."
 
 
 def column_label(column: Any) -> str | int:

@@ -14,6 +14,7 @@ given back in their dtype is :mod:`aekit.data.column_values`.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from aekit.data.column_checks import (
     column_mismatch,
     numeric_values,
     warn_many_categories,
+    warn_row_number,
     warn_text_among_numbers,
 )
 from aekit.data.column_values import (
@@ -38,7 +40,7 @@ from aekit.data.column_values import (
     one_hot,
     with_dtype,
 )
-from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
+from aekit.data.one_hot import caller_level, one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
 from aekit.data.validation import check_float32_range
 
@@ -58,6 +60,24 @@ class FeatureGroup:
     @property
     def columns(self) -> slice:
         return slice(self.start, self.stop)
+
+
+def warn_feature_names(named: bool, fitted_named: bool, owner: str) -> None:
+    """scikit-learn's warnings (``sklearn.utils.validation._check_feature_names``, worded as
+    there) when X's columns are named and fit's were not, or the reverse: the columns are then
+    matched by position alone, which a reordered DataFrame silently breaks."""
+    if named and not fitted_named:
+        warnings.warn(
+            f"X has feature names, but {owner} was fitted without feature names",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
+    elif fitted_named and not named:
+        warnings.warn(
+            f"X does not have valid feature names, but {owner} was fitted with feature names",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
 
 
 class TabularEncoder(TransformerMixin, BaseEstimator):
@@ -166,6 +186,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                     warn_many_categories(name, series, len(self.categories_[name]))
                 width, kind = len(self.categories_[name]), "categorical"
             else:
+                warn_row_number(name, series)
                 numeric.append(numbers_of(name, series))
                 width, kind = 1, "numeric"
             groups.append(FeatureGroup(name, start, start + width, kind))
@@ -216,11 +237,16 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 "itself encodes them as 0 with an observed-mask under handle_missing='mask'.)"
             )
 
-    def _frame_for_transform(self, X: Any) -> pd.DataFrame:
+    def _frame_for_transform(self, X: Any, owner: str = "TabularEncoder") -> pd.DataFrame:
         check_is_fitted(self)
         frame = as_frame(X)
         names = [str(c) for c in frame.columns]
-        if isinstance(X, (pd.DataFrame, pd.Series)) and self.input_is_frame_:
+        named = isinstance(X, (pd.DataFrame, pd.Series))
+        # the names fit gave an array's columns (x0, x1, ...; explain's, and the frames the
+        # command line and the server make of array rows) are the model's own: no warning
+        own_names = not self.input_is_frame_ and names == list(self.feature_names_in_)
+        warn_feature_names(named and not own_names, self.input_is_frame_, owner)
+        if named and self.input_is_frame_:
             expected = list(self.feature_names_in_)
             if names != expected:
                 raise ValueError(column_mismatch(names, expected))
@@ -232,8 +258,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self._check_missing(frame)
         return frame.set_axis(list(self.feature_names_in_), axis=1)  # e.g. integer names
 
-    def transform_with_mask(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Encode X; also return the boolean mask of observed entries of the encoded matrix.
+    def transform_with_mask(
+        self, X: Any, owner: str = "TabularEncoder"
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Encode X; also return the boolean mask of observed entries of the encoded matrix
+        (``owner``: the estimator whose encoding this is, named in the feature-name warning).
 
         Returns
         -------
@@ -242,7 +271,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         observed : ndarray of bool, same shape
             False on every column of a missing value (the whole one-hot group).
         """
-        frame = self._frame_for_transform(X)
+        frame = self._frame_for_transform(X, owner)
         widths = [g.stop - g.start for g in self.feature_groups_]
         observed = np.repeat(frame.notna().to_numpy(), widths, axis=1)
         Z = np.zeros(observed.shape, dtype=np.float32)

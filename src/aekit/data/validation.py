@@ -19,6 +19,18 @@ def _is_torch_tensor(X: Any) -> bool:
     return type(X).__module__.startswith("torch") and hasattr(X, "detach")
 
 
+def reject_sparse(X: Any, name: str = "X") -> None:
+    """Refuse a scipy.sparse matrix or array with scikit-learn's own message (its estimators
+    without sparse support say the same): aekit's networks read dense rows. Called first by
+    every reader of tables, before anything (``len``) that sparse input would make a raw
+    scipy error."""
+    if hasattr(X, "toarray") or hasattr(X, "tocsr"):  # scipy.sparse
+        raise TypeError(
+            f"Sparse data was passed for {name}, but dense data is required. Use "
+            f"{name}.toarray() to convert to a dense numpy array."
+        )
+
+
 def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.ndarray:
     """Return ``X`` as a finite float32 array with 2 (rows, features), 3 (n, C, L) or 4
     (n, C, H, W) axes (``allow_nan``: NaN may mark missing entries, infinity is still an error)."""
@@ -26,11 +38,7 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
         raise ValueError(f"{name} is None; pass an array-like of shape (n_samples, n_features).")
     if _is_torch_tensor(X):
         X = X.detach().cpu().numpy()
-    if hasattr(X, "toarray") or hasattr(X, "tocsr"):  # scipy.sparse
-        raise TypeError(
-            f"Sparse data was passed for {name}, but dense data is required. Use "
-            f"{name}.toarray() to convert to a dense numpy array."
-        )
+    reject_sparse(X, name)
     if isinstance(X, pd.Series):
         X = X.to_frame()
     if isinstance(X, pd.DataFrame):

@@ -17,6 +17,7 @@ ConditionalVAE also learns from partly labelled data (M2).
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._params import TRAINING_CONSTRAINTS, trainer_config
 from aekit.estimators._progress import ProgressBar
+from aekit.estimators.anomaly_scoring import anomaly_roc_auc
 from aekit.estimators.autoencoder import Autoencoder
 from aekit.estimators.conditional import ConditionalVAE
 from aekit.estimators.contractive import ContractiveAutoencoder
@@ -36,6 +37,7 @@ __all__ = [
     "ProgressBar",
     "SparseAutoencoder",
     "VariationalAutoencoder",
+    "anomaly_roc_auc",
     "labelled_accuracy",
     "trainer_config",
 ]

@@ -26,6 +26,7 @@ from aekit.core.objectives import MaskedReconstruction, Objective
 from aekit.data.column_checks import check_numbers_not_text
 from aekit.data.column_values import as_frame
 from aekit.data.tabular import TabularEncoder
+from aekit.data.validation import reject_sparse
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
@@ -173,6 +174,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         """
         self.__dict__.pop("autoencoders_", None)
         self._validate_params()
+        reject_sparse(X)  # before len(X), which scipy refuses
         reader = on_disk_reader(X)
         if reader is not None:  # one streaming pass, then batches read from disk
             self.encoder_, observed_values, self.fill_range_ = fit_on_disk(reader)
@@ -266,6 +268,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             when given.
         """
         check_is_fitted(self)
+        reject_sparse(X)
         reader = on_disk_reader(X)
         if reader is not None:
             reader.allow_nan = True  # NaN marks the gaps to fill, not damage
@@ -273,7 +276,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             return write_outputs(self, X, out, method="transform")
         if len(X) == 0:
             raise ValueError("X has no rows; pass at least one row to fill.")
-        Z, observed = self.encoder_.transform_with_mask(X)
+        Z, observed = self.encoder_.transform_with_mask(X, type(self).__name__)
         decoded = self.encoder_.inverse_transform(self._fill(Z, observed))
         missing = np.column_stack(
             [~observed[:, group.start] for group in self.encoder_.feature_groups_]

@@ -1,0 +1,41 @@
+"""aekit.estimators.anomaly_roc_auc: cross-validation's ROC-AUC of a detector with y = 1 for
+anomalies (scoring="roc_auc" ranks by decision_function, high = normal, and gives 1 - AUC)."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+import aekit
+from aekit.estimators import anomaly_roc_auc
+
+
+def _planted():
+    r = np.random.RandomState(0)
+    X = np.vstack([r.normal(size=(150, 4)), r.normal(loc=4.0, size=(10, 4))])
+    y = np.r_[np.zeros(150, int), np.ones(10, int)]
+    return X, y
+
+
+def test_it_is_roc_auc_score_of_the_anomaly_score_per_fold():
+    X, y = _planted()
+    det = aekit.AnomalyDetector(n_estimators=1, random_state=0)
+    cv = StratifiedKFold(2, shuffle=True, random_state=0)
+    got = cross_val_score(det, X, y, scoring=anomaly_roc_auc, cv=cv)
+    expected = [
+        roc_auc_score(y[test], clone(det).fit(X[train]).anomaly_score(X[test]))
+        for train, test in cv.split(X, y)
+    ]
+    np.testing.assert_allclose(got, expected)
+    assert got.min() > 0.9  # the planted rows are found
+    plain = cross_val_score(det, X, y, scoring="roc_auc", cv=cv)  # the trap it avoids
+    np.testing.assert_allclose(plain, 1 - got)
+
+
+def test_labels_other_than_0_1_are_refused():
+    X, y = _planted()
+    det = aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(X)
+    with pytest.raises(ValueError, match=r"1 for anomalies.*pass y == -1"):
+        anomaly_roc_auc(det, X, np.where(y == 1, -1, 1))
+    assert np.isnan(anomaly_roc_auc(det, X[:5], y[:5]))  # one class: nothing to rank
