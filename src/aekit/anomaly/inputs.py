@@ -16,8 +16,9 @@ class TableInput:
     """Mixin of :class:`AnomalyDetector`: fit the encoding (``encoder_``,
     ``categorical_groups_``, ``feature_names_in_``) and encode X with it."""
 
-    def _fit_preprocessing(self, X: Any) -> np.ndarray:
-        """Fit the encoding on X; return X encoded (checked and encoded once)."""
+    def _fit_preprocessing(self, X: Any, rows: np.ndarray | None = None) -> np.ndarray:
+        """Fit the encoding on X (on its ``rows`` alone, if given: X is checked whole, the
+        statistics come from those rows); return those rows encoded."""
         import pandas as pd
 
         if isinstance(X, pd.DataFrame):
@@ -25,6 +26,8 @@ class TableInput:
         else:
             self.__dict__.pop("feature_names_in_", None)
         table = self._table(X)
+        if rows is not None:
+            table = table.iloc[rows] if hasattr(table, "iloc") else table[rows]
         encoder = self._encoder().fit(table)
         if self.preprocessing is None and encoder.categories_:
             raise ValueError(
@@ -42,17 +45,22 @@ class TableInput:
         return encoded
 
     def _training_rows(self, X: Any, rng: np.random.RandomState) -> np.ndarray:
-        """The rows fit uses, encoded (fitting the encoding): at most ``max_samples`` of X,
-        drawn by ``rng`` (of a table on disk only those are read, :func:`sampled_rows`); at
+        """The rows fit uses, encoded (fitting the encoding on them alone): at most
+        ``max_samples`` of X, drawn by ``rng`` before anything else (of a table on disk only
+        those are read, :func:`sampled_rows`), so X in memory and on disk give one model; at
         least 2."""
         X = sampled_rows(X, self.max_samples, rng)
         if hasattr(X, "__len__") and len(X) < 2:  # before the encoding: an empty X says so too
             raise ValueError(f"X has n_samples={len(X)}; a detector needs at least 2 rows.")
-        A = self._fit_preprocessing(X)
+        # In memory the draw is the one a table on disk gets (sampled_rows), on X's rows as
+        # given; X is still checked whole (its NaN and infinite values named by row).
+        n = len(X) if hasattr(X, "__len__") else None
+        rows = None
+        if self.max_samples is not None and n is not None and n > self.max_samples:
+            rows = sample_ids(n, self.max_samples, rng)
+        A = self._fit_preprocessing(X, rows)
         if len(A) < 2:
             raise ValueError(f"X has n_samples={len(A)}; a detector needs at least 2 rows.")
-        if self.max_samples is not None and len(A) > self.max_samples:
-            A = A[np.sort(rng.choice(len(A), self.max_samples, replace=False))]
         return A
 
     def _encoder(self) -> TabularEncoder:
@@ -134,5 +142,11 @@ def sampled_rows(X: Any, max_samples: int | None, rng: np.random.RandomState) ->
     if max_samples is None or len(X) <= max_samples:  # every row is fit's
         rows = reader.read(0, len(X))
     else:
-        rows = reader.gather(np.sort(rng.choice(len(X), max_samples, replace=False)))
+        rows = reader.gather(sample_ids(len(X), max_samples, rng))
     return X.frame(rows) if isinstance(X, Dataset) else rows.reshape(len(rows), *reader.row_shape)
+
+
+def sample_ids(n: int, max_samples: int, rng: np.random.RandomState) -> np.ndarray:
+    """The ``max_samples`` rows of ``n`` that fit keeps, in file order: one draw for a table
+    in memory and on disk alike."""
+    return np.sort(rng.choice(n, max_samples, replace=False))
