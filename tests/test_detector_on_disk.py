@@ -4,6 +4,7 @@ draws, the encoding of bool and text columns)."""
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import aekit
 from aekit.anomaly.inputs import sample_ids, sampled_rows
@@ -52,3 +53,49 @@ def test_rows_in_memory_in_a_memmap_and_in_parquet_give_one_detector(tmp_path, m
     drawn = sampled_rows(aekit.open_dataset(tmp_path / "x.parquet"), 150, np.random.RandomState(0))
     ids = sample_ids(len(frame), 150, np.random.RandomState(0))
     np.testing.assert_array_equal(drawn.to_numpy(), frame.to_numpy()[ids])
+
+
+def mixed(n=120, seed=1):
+    """Numbers (float32, as a dataset reads them), a bool column and a text column."""
+    rng = np.random.RandomState(seed)
+    frame = table(n, seed)
+    frame["flag"] = rng.rand(n) < 0.3
+    frame["bucket"] = pd.Series(rng.choice(["low", "mid", "high"], n), dtype="str")
+    return frame
+
+
+def folder_of(frame, path):
+    """The rows split over two Parquet files of one folder."""
+    path.mkdir()
+    half = len(frame) // 2
+    frame.iloc[:half].to_parquet(path / "a.parquet", row_group_size=25)
+    frame.iloc[half:].to_parquet(path / "b.parquet", row_group_size=25)
+    return path
+
+
+def test_a_parquet_folder_reads_bool_and_text_columns_as_pandas_does(tmp_path):
+    # A bool column is a category (not a standardized 0/1 number) and a text column is read,
+    # from a folder as from one file or a DataFrame: the same encoding, the same detector.
+    frame = mixed()
+    dataset = aekit.open_dataset(folder_of(frame, tmp_path / "trn"))
+    read = dataset.frame(dataset.reader.read(0, len(dataset)))
+    pd.testing.assert_frame_equal(read, pd.read_parquet(tmp_path / "trn"))
+    on_disk, in_memory = detector().fit(dataset), detector().fit(frame)
+    assert on_disk.categorical_groups_ == in_memory.categorical_groups_ == ((6, 8), (8, 11))
+    assert on_disk.threshold_ == in_memory.threshold_
+    # a model fitted in memory scores the folder a chunk at a time with its own encoder
+    scores = in_memory.score_samples(dataset, out=tmp_path / "s.npy")
+    np.testing.assert_array_equal(np.load(scores), in_memory.score_samples(frame))
+    np.testing.assert_array_equal(in_memory.score_samples(dataset), in_memory.score_samples(frame))
+
+
+def test_estimators_of_numbers_refuse_a_text_column_naming_the_way_out(tmp_path):
+    dataset = aekit.open_dataset(folder_of(mixed(), tmp_path / "trn"))
+    with pytest.raises(ValueError, match=r"text columns \['bucket'\].*--ignore-column"):
+        aekit.Autoencoder(**SMALL).fit(dataset)
+    with pytest.raises(ValueError, match=r"text columns \['bucket'\].*--ignore-column"):
+        np.asarray(dataset)
+    frame = mixed().assign(when=pd.Timestamp("2024-01-01"))
+    frame.to_parquet(tmp_path / "dated.parquet")
+    with pytest.raises(ValueError, match=r"\['when'\] of a type .*--ignore-column NAME"):
+        aekit.open_dataset(tmp_path / "dated.parquet")

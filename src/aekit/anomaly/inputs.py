@@ -78,11 +78,15 @@ class TableInput:
         (unless ``handle_missing``) missing values, and anything else as a numeric 2-D array."""
         import pandas as pd
 
+        from aekit.data.lazy import Dataset
+
         if isinstance(X, pd.Series):  # df.iloc[0] is a row turned into a column of values
             raise ValueError(
                 "X is a pandas Series; pass a DataFrame, e.g. df.iloc[[0]] (double brackets) "
                 "for one row, or series.to_frame() for one column."
             )
+        if isinstance(X, Dataset) and X.reader.named_columns:  # a table, whole, as pandas reads it
+            X = X.frame(X.reader.read(0, len(X)))
         if not isinstance(X, pd.DataFrame):
             # NaN is let through here, to be refused below with handle_missing named
             array = as_numeric_array(X, allow_nan=True)
@@ -135,7 +139,7 @@ def sampled_rows(X: Any, max_samples: int | None, rng: np.random.RandomState) ->
     rows."""
     from aekit.data.lazy import Dataset, lazy_reader
 
-    found = lazy_reader(X)
+    found = lazy_reader(X, text=True)  # its frames decode text columns
     if found is None:
         return X
     reader = found[0]

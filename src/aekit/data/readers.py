@@ -35,8 +35,14 @@ class RowReader:
     allow_nan: bool = False  # NaN marks missing entries (imputation); infinity is still an error
     named_columns: bool = False  # a table's own column names, not x0, x1, ...
 
+    text_columns: list[str] = []  # columns whose rows are codes of text (a Parquet reader's)
+
     def __len__(self) -> int:
         raise NotImplementedError
+
+    def decode(self, frame: Any) -> Any:
+        """A DataFrame of read rows with each column as a table in memory holds it."""
+        return frame
 
     @property
     def n_features(self) -> int:
