@@ -84,7 +84,8 @@ class ParquetReader(RowReader):
         # A text column's rows are codes into its distinct values, read in one pass over that
         # column alone when the table opens; decode() gives the text back.
         text = [n for n, t in types.items() if is_text_type(t)]
-        self.text_values = _distinct_values(self.handles, text) if text else {}
+        self.text_values = _distinct_values(files, self.handles, text) if text else {}
+        self._texts: dict[str, np.ndarray] = {}
         self.row_shape = (len(self.columns),)
         # One entry per (file, row group), in reading order; groups[g] is its first row.
         self.parts = [(f, g) for f, groups in enumerate(counts) for g in range(len(groups))]
@@ -141,6 +142,12 @@ class ParquetReader(RowReader):
             out[at] = self.group(int(g))[ids[at] - self.groups[g]]
         return out
 
+    def _text_of(self, name: str) -> np.ndarray:
+        """A text column's distinct values as a NumPy array (kept: every chunk decodes)."""
+        if name not in self._texts:
+            self._texts[name] = np.asarray(self.text_values[name].to_pylist(), dtype=object)
+        return self._texts[name]
+
     @property
     def text_columns(self) -> list[str]:
         return list(self.text_values)
@@ -159,11 +166,11 @@ class ParquetReader(RowReader):
                 frame[name] = pd.Series(column, index=frame.index, dtype=object)
             else:
                 frame[name] = values == 1
-        for name, known in self.text_values.items():
+        for name in self.text_values:
             codes = frame[name].to_numpy()
             text = np.full(len(codes), np.nan, dtype=object)
             present = ~np.isnan(codes)
-            text[present] = np.asarray(known.to_pylist(), dtype=object)[codes[present].astype(int)]
+            text[present] = self._text_of(name)[codes[present].astype(int)]
             frame[name] = pd.Series(text, index=frame.index, dtype=object).astype("str")
         return frame
 
@@ -198,16 +205,21 @@ def is_text_type(arrow_type) -> bool:
     return bool(pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type))
 
 
-def _distinct_values(handles: list, columns: list[str]) -> dict:
+def _distinct_values(files: list[Path], handles: list, columns: list[str]) -> dict:
     """Each text column's distinct values over every file (an Arrow array, sorted), reading
     those columns alone."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     found: dict[str, set] = {name: set() for name in columns}
-    for handle in handles:
+    for file, handle in zip(files, handles):
         for group in range(handle.metadata.num_row_groups):
-            table = handle.read_row_group(group, columns=columns)
+            try:
+                table = handle.read_row_group(group, columns=columns)
+            except _arrow_errors() as err:
+                raise ValueError(
+                    f"{file} row group {group} cannot be read (corrupt or truncated?): {err}"
+                ) from None
             for name, column in zip(columns, table.columns):
                 found[name].update(v for v in pc.unique(column).to_pylist() if v is not None)
     return {
