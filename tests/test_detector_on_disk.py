@@ -99,3 +99,19 @@ def test_estimators_of_numbers_refuse_a_text_column_naming_the_way_out(tmp_path)
     frame.to_parquet(tmp_path / "dated.parquet")
     with pytest.raises(ValueError, match=r"\['when'\] of a type .*--ignore-column NAME"):
         aekit.open_dataset(tmp_path / "dated.parquet")
+
+
+def test_aekit_scores_a_parquet_folder_with_a_text_column_as_the_file(tmp_path):
+    # was: "tedir has non-numeric columns ['bucket']; pass columns=[...]" (a Python argument)
+    from cli_helpers import invoke, ok
+
+    frame = mixed()
+    frame.to_parquet(tmp_path / "tr.parquet")
+    folder_of(frame, tmp_path / "tedir")
+    quick = ["--param", "n_estimators=1", "--quiet"]
+    ok(invoke("detect", tmp_path / "tr.parquet", "--out", tmp_path / "RUN", *quick))
+    ok(invoke("score", tmp_path / "RUN", tmp_path / "tr.parquet", "-o", tmp_path / "file.csv"))
+    ok(invoke("score", tmp_path / "RUN", tmp_path / "tedir", "-o", tmp_path / "dir.csv"))
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "dir.csv"), pd.read_csv(tmp_path / "file.csv")
+    )
