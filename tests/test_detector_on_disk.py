@@ -115,3 +115,15 @@ def test_aekit_scores_a_parquet_folder_with_a_text_column_as_the_file(tmp_path):
     pd.testing.assert_frame_equal(
         pd.read_csv(tmp_path / "dir.csv"), pd.read_csv(tmp_path / "file.csv")
     )
+
+
+def test_a_missing_text_in_a_folder_is_left_to_handle_missing(tmp_path):
+    # was: "trn contains NaN or infinite values ... Remove or impute those rows", whatever
+    # handle_missing said; now as in memory: refused naming handle_missing, or encoded.
+    frame = mixed()
+    frame.loc[::7, "bucket"] = np.nan
+    dataset = aekit.open_dataset(folder_of(frame, tmp_path / "trn"))
+    with pytest.raises(ValueError, match=r"column 'bucket'.*handle_missing=True"):
+        detector().fit(dataset)
+    on_disk = detector(handle_missing=True).fit(dataset)
+    assert on_disk.threshold_ == detector(handle_missing=True).fit(frame).threshold_

@@ -152,6 +152,13 @@ class ParquetReader(RowReader):
     def text_columns(self) -> list[str]:
         return list(self.text_values)
 
+    def nan_allowed(self):
+        """A missing text is a NaN code, no damage: the detector's encoder decides about it
+        (``handle_missing``) as about the same rows in memory."""
+        if self.allow_nan or not self.text_values:
+            return self.allow_nan
+        return np.array([name in self.text_values for name in self.columns])
+
     def decode(self, frame):
         """A frame of rows as pandas reads the table: bool columns as bools (objects with None
         where missing) and text columns as text (their codes looked up), so the rows encode
