@@ -156,9 +156,10 @@ class AnomalyDetector(
         about what 10,000 rows cost, and the neighbour terms keep (and query) only those rows.
         The members see a few thousand gradient steps whatever the size, and the k-th
         neighbour distance of a 10,000-row sample ranks rows much as the full table's does
-        (``benchmarks/anomaly.py --large`` measures it). A table on disk (a dataset from
-        :func:`aekit.open_dataset`, a large memmap) has only those rows read, and its
-        preprocessing statistics come from them. None: every row.
+        (``benchmarks/anomaly.py --large`` measures it). The preprocessing statistics (and
+        the categories) come from those rows alone, so a table on disk (a dataset from
+        :func:`aekit.open_dataset`, a large memmap), of which only those rows are read, gives
+        the very model the same rows in memory give. None: every row.
     threshold_holdout : float in [0, 1), default=0.0
         Fraction of the training rows held out of training (chosen at random) whose scores
         alone set the ``"contamination"``, ``"mean_std"`` and ``"pot"`` thresholds. Rows the

@@ -17,8 +17,9 @@ class TableInput:
     """Mixin of :class:`AnomalyDetector`: fit the encoding (``encoder_``,
     ``categorical_groups_``, ``feature_names_in_``) and encode X with it."""
 
-    def _fit_preprocessing(self, X: Any) -> np.ndarray:
-        """Fit the encoding on X; return X encoded (checked and encoded once)."""
+    def _fit_preprocessing(self, X: Any, rows: np.ndarray | None = None) -> np.ndarray:
+        """Fit the encoding on X (on its ``rows`` alone, if given: X is checked whole, the
+        statistics come from those rows); return those rows encoded."""
         import pandas as pd
 
         if isinstance(X, pd.DataFrame):
@@ -26,6 +27,8 @@ class TableInput:
         else:
             self.__dict__.pop("feature_names_in_", None)
         table = self._table(X)
+        if rows is not None:
+            table = table.iloc[rows] if hasattr(table, "iloc") else table[rows]
         encoder = self._encoder().fit(table)
         if self.preprocessing is None and encoder.categories_:
             raise ValueError(
@@ -43,18 +46,23 @@ class TableInput:
         return encoded
 
     def _training_rows(self, X: Any, rng: np.random.RandomState) -> np.ndarray:
-        """The rows fit uses, encoded (fitting the encoding): at most ``max_samples`` of X,
-        drawn by ``rng`` (of a table on disk only those are read, :func:`sampled_rows`); at
+        """The rows fit uses, encoded (fitting the encoding on them alone): at most
+        ``max_samples`` of X, drawn by ``rng`` before anything else (of a table on disk only
+        those are read, :func:`sampled_rows`), so X in memory and on disk give one model; at
         least 2."""
         reject_sparse(X)  # before len(X), which scipy refuses
         X = sampled_rows(X, self.max_samples, rng)
         if hasattr(X, "__len__") and len(X) < 2:  # before the encoding: an empty X says so too
             raise ValueError(f"X has n_samples={len(X)}; a detector needs at least 2 rows.")
-        A = self._fit_preprocessing(X)
+        # In memory the draw is the one a table on disk gets (sampled_rows), on X's rows as
+        # given; X is still checked whole (its NaN and infinite values named by row).
+        n = len(X) if hasattr(X, "__len__") else None
+        rows = None
+        if self.max_samples is not None and n is not None and n > self.max_samples:
+            rows = sample_ids(n, self.max_samples, rng)
+        A = self._fit_preprocessing(X, rows)
         if len(A) < 2:
             raise ValueError(f"X has n_samples={len(A)}; a detector needs at least 2 rows.")
-        if self.max_samples is not None and len(A) > self.max_samples:
-            A = A[np.sort(rng.choice(len(A), self.max_samples, replace=False))]
         return A
 
     def _encoder(self) -> TabularEncoder:
@@ -72,11 +80,15 @@ class TableInput:
         (unless ``handle_missing``) missing values, and anything else as a numeric 2-D array."""
         import pandas as pd
 
+        from aekit.data.lazy import Dataset
+
         if isinstance(X, pd.Series):  # df.iloc[0] is a row turned into a column of values
             raise ValueError(
                 "X is a pandas Series; pass a DataFrame, e.g. df.iloc[[0]] (double brackets) "
                 "for one row, or series.to_frame() for one column."
             )
+        if isinstance(X, Dataset) and X.reader.named_columns:  # a table, whole, as pandas reads it
+            X = X.frame(X.reader.read(0, len(X)))
         if not isinstance(X, pd.DataFrame):
             # NaN is let through here, to be refused below with handle_missing named
             array = as_numeric_array(X, allow_nan=True)
@@ -153,12 +165,18 @@ def sampled_rows(X: Any, max_samples: int | None, rng: np.random.RandomState) ->
     rows."""
     from aekit.data.lazy import Dataset, lazy_reader
 
-    found = lazy_reader(X)
+    found = lazy_reader(X, text=True)  # its frames decode text columns
     if found is None:
         return X
     reader = found[0]
     if max_samples is None or len(X) <= max_samples:  # every row is fit's
         rows = reader.read(0, len(X))
     else:
-        rows = reader.gather(np.sort(rng.choice(len(X), max_samples, replace=False)))
+        rows = reader.gather(sample_ids(len(X), max_samples, rng))
     return X.frame(rows) if isinstance(X, Dataset) else rows.reshape(len(rows), *reader.row_shape)
+
+
+def sample_ids(n: int, max_samples: int, rng: np.random.RandomState) -> np.ndarray:
+    """The ``max_samples`` rows of ``n`` that fit keeps, in file order: one draw for a table
+    in memory and on disk alike."""
+    return np.sort(rng.choice(n, max_samples, replace=False))

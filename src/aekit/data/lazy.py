@@ -91,6 +91,7 @@ class Dataset:
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         """Every row in memory (``np.asarray(dataset)``): how code that needs all rows at once
         (e.g. a detector's nearest neighbours) takes a dataset."""
+        refuse_text(self)
         rows = self.read()
         return rows if dtype is None else rows.astype(dtype, copy=False)
 
@@ -100,7 +101,8 @@ class Dataset:
         if self.reader.named_columns:
             import pandas as pd
 
-            return pd.DataFrame(rows.reshape(len(rows), -1), columns=self.columns)
+            frame = pd.DataFrame(rows.reshape(len(rows), -1), columns=self.columns)
+            return self.reader.decode(frame)
         return rows.reshape(len(rows), *self.reader.row_shape)
 
     def sample(self, n: int, random_state: int = 0):
@@ -255,10 +257,14 @@ def csv_to_parquet(csv: str | os.PathLike, parquet: str | os.PathLike, rows: int
     return parquet
 
 
-def lazy_reader(X: Any) -> tuple[RowReader, Any] | None:
+def lazy_reader(X: Any, text: bool = False) -> tuple[RowReader, Any] | None:
     """``(reader, labels)`` when ``X`` is to be read batch by batch: a :class:`Dataset`, or a
-    memory-mapped array of at least ``MEMMAP_LAZY_BYTES``; None for anything else."""
+    memory-mapped array of at least ``MEMMAP_LAZY_BYTES``; None for anything else. A dataset
+    with text columns is refused unless ``text`` (a reader of its rows as numbers would read
+    the text's codes; :meth:`Dataset.frame` decodes them)."""
     if isinstance(X, Dataset):
+        if not text:
+            refuse_text(X)
         return X.reader, X.labels
     if isinstance(X, np.ndarray) and X.nbytes >= MEMMAP_LAZY_BYTES and is_memory_mapped(X):
         return ArrayReader(X, Path(X.filename) if getattr(X, "filename", None) else None), None
@@ -279,3 +285,14 @@ def rows_at(X: Any, ids: np.ndarray) -> Any:
     if hasattr(X, "iloc"):
         return X.iloc[ids]
     return np.asarray(X)[ids]
+
+
+def refuse_text(dataset: Dataset) -> None:
+    """A ValueError naming a dataset's text columns, for the estimators that take numbers."""
+    text = dataset.reader.text_columns
+    if text:
+        raise ValueError(
+            f"{dataset.path} has text columns {text[:10]}; only AnomalyDetector encodes them. "
+            "Leave them out (--ignore-column NAME on the command line, columns=[...] in "
+            "Python), or encode them (aekit.TabularEncoder) and write the table again."
+        )

@@ -69,16 +69,23 @@ class ParquetReader(RowReader):
         if missing:
             raise ValueError(f"columns {missing} are not in {path}; its columns are {names[:20]}.")
         types = {n: schema.field(n).type for n in columns}
-        bad = [n for n, t in types.items() if not is_numeric_type(t)]
+        bad = [n for n, t in types.items() if not is_numeric_type(t) and not is_text_type(t)]
         if bad:
             raise ValueError(
-                f"{path} has non-numeric columns {bad[:10]}; pass columns=[...] naming numeric "
-                "ones, or encode them (aekit.TabularEncoder) and write the table again."
+                f"{path} has columns {bad[:10]} of a type aekit cannot read "
+                f"({types[bad[0]]}: numbers, bools and text are read); leave them out "
+                "(--ignore-column NAME on the command line, columns=[...] in Python)."
             )
         if not columns:
             raise ValueError(f"{path} has no feature columns left besides {label_column!r}.")
         self.columns, self.named_columns = list(columns), True
         self.dtypes = {n: str(t) for n, t in types.items()}
+        self.bools = [n for n, t in types.items() if is_numeric_type(t) and str(t) == "bool"]
+        # A text column's rows are codes into its distinct values, read in one pass over that
+        # column alone when the table opens; decode() gives the text back.
+        text = [n for n, t in types.items() if is_text_type(t)]
+        self.text_values = _distinct_values(files, self.handles, text) if text else {}
+        self._texts: dict[str, np.ndarray] = {}
         self.row_shape = (len(self.columns),)
         # One entry per (file, row group), in reading order; groups[g] is its first row.
         self.parts = [(f, g) for f, groups in enumerate(counts) for g in range(len(groups))]
@@ -101,11 +108,15 @@ class ParquetReader(RowReader):
         if g in self.cache:
             self.cache.move_to_end(g)
             return self.cache[g]
+        import pyarrow.compute as pc
+
         f, group = self.parts[g]
         try:
             table = self.handles[f].read_row_group(group, columns=self.columns)
             rows = np.empty((table.num_rows, len(self.columns)), np.float32)
-            for j, column in enumerate(table.columns):
+            for j, (name, column) in enumerate(zip(self.columns, table.columns)):
+                if name in self.text_values:  # its code: the place of its text among them all
+                    column = pc.index_in(column.cast("large_string"), self.text_values[name])
                 rows[:, j] = column.to_numpy(zero_copy_only=False)  # nulls become NaN
         except _arrow_errors() as err:
             raise ValueError(
@@ -131,6 +142,45 @@ class ParquetReader(RowReader):
             out[at] = self.group(int(g))[ids[at] - self.groups[g]]
         return out
 
+    def _text_of(self, name: str) -> np.ndarray:
+        """A text column's distinct values as a NumPy array (kept: every chunk decodes)."""
+        if name not in self._texts:
+            self._texts[name] = np.asarray(self.text_values[name].to_pylist(), dtype=object)
+        return self._texts[name]
+
+    @property
+    def text_columns(self) -> list[str]:
+        return list(self.text_values)
+
+    def nan_allowed(self):
+        """A missing text is a NaN code, no damage: the detector's encoder decides about it
+        (``handle_missing``) as about the same rows in memory."""
+        if self.allow_nan or not self.text_values:
+            return self.allow_nan
+        return np.array([name in self.text_values for name in self.columns])
+
+    def decode(self, frame):
+        """A frame of rows as pandas reads the table: bool columns as bools (objects with None
+        where missing) and text columns as text (their codes looked up), so the rows encode
+        as the same rows read into memory do."""
+        import pandas as pd
+
+        for name in self.bools:
+            values = frame[name].to_numpy()
+            missing = np.isnan(values)
+            if missing.any():
+                column = np.where(missing, None, values == 1).astype(object)
+                frame[name] = pd.Series(column, index=frame.index, dtype=object)
+            else:
+                frame[name] = values == 1
+        for name in self.text_values:
+            codes = frame[name].to_numpy()
+            text = np.full(len(codes), np.nan, dtype=object)
+            present = ~np.isnan(codes)
+            text[present] = self._text_of(name)[codes[present].astype(int)]
+            frame[name] = pd.Series(text, index=frame.index, dtype=object).astype("str")
+        return frame
+
     def read_labels(self) -> np.ndarray:
         """The label column of every row, without reading the feature columns."""
         import pyarrow as pa
@@ -153,6 +203,35 @@ def is_numeric_type(arrow_type) -> bool:
         or pa.types.is_floating(arrow_type)
         or pa.types.is_boolean(arrow_type)
     )
+
+
+def is_text_type(arrow_type) -> bool:
+    """Whether a Parquet (Arrow) column type holds text, read as categories."""
+    import pyarrow as pa
+
+    return bool(pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type))
+
+
+def _distinct_values(files: list[Path], handles: list, columns: list[str]) -> dict:
+    """Each text column's distinct values over every file (an Arrow array, sorted), reading
+    those columns alone."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found: dict[str, set] = {name: set() for name in columns}
+    for file, handle in zip(files, handles):
+        for group in range(handle.metadata.num_row_groups):
+            try:
+                table = handle.read_row_group(group, columns=columns)
+            except _arrow_errors() as err:
+                raise ValueError(
+                    f"{file} row group {group} cannot be read (corrupt or truncated?): {err}"
+                ) from None
+            for name, column in zip(columns, table.columns):
+                found[name].update(v for v in pc.unique(column).to_pylist() if v is not None)
+    return {
+        name: pa.array(sorted(values), type=pa.large_string()) for name, values in found.items()
+    }
 
 
 def _check_same_schema(first: Path, schema, file: Path, other) -> None:

@@ -35,8 +35,18 @@ class RowReader:
     allow_nan: bool = False  # NaN marks missing entries (imputation); infinity is still an error
     named_columns: bool = False  # a table's own column names, not x0, x1, ...
 
+    text_columns: list[str] = []  # columns whose rows are codes of text (a Parquet reader's)
+
     def __len__(self) -> int:
         raise NotImplementedError
+
+    def nan_allowed(self) -> Any:
+        """Where a read row may hold NaN: ``allow_nan``, or one flag per column."""
+        return self.allow_nan
+
+    def decode(self, frame: Any) -> Any:
+        """A DataFrame of read rows with each column as a table in memory holds it."""
+        return frame
 
     @property
     def n_features(self) -> int:
@@ -56,7 +66,7 @@ class RowReader:
         """Rows ``start:stop`` as checked float32 ``(k, n_features)``."""
         stop = min(stop, len(self))
         rows = self._rows(start, stop)
-        check_rows(rows, np.arange(start, stop), self.describe(), self.allow_nan)
+        check_rows(rows, np.arange(start, stop), self.describe(), self.nan_allowed())
         return rows
 
     def gather(self, ids: np.ndarray) -> np.ndarray:
@@ -65,7 +75,7 @@ class RowReader:
         if len(ids) and (ids.min() < 0 or ids.max() >= len(self)):
             raise IndexError(f"row ids must lie in [0, {len(self)}) for {self.describe()}.")
         rows = self._take(ids)
-        check_rows(rows, ids, self.describe(), self.allow_nan)
+        check_rows(rows, ids, self.describe(), self.nan_allowed())
         return rows
 
     def chunks(self, rows: int = 65536):
@@ -77,12 +87,14 @@ class RowReader:
         return str(self.path) if self.path is not None else "X"
 
 
-def check_rows(rows: np.ndarray, ids: np.ndarray, where: str, allow_nan: bool = False) -> None:
+def check_rows(rows: np.ndarray, ids: np.ndarray, where: str, allow_nan: Any = False) -> None:
     """NaN or infinity in a batch is an error naming the source's row ids (found mid-stream,
-    so the message says where in the file, not where in the batch)."""
+    so the message says where in the file, not where in the batch). ``allow_nan``: for every
+    column, or one flag per column."""
     if np.isfinite(rows.sum()):  # the fast path of aekit.data.validation.check_finite
         return
-    bad = np.isinf(rows) if allow_nan else ~np.isfinite(rows)
+    bad = np.isinf(rows) | (np.isnan(rows) & ~np.asarray(allow_nan, dtype=bool))
+    allow_nan = bool(np.all(allow_nan))
     if not bad.any():
         return
     rows_at, cols_at = np.nonzero(bad)
