@@ -34,7 +34,7 @@ REASONS = {  # a piece of the refusal's message -> its reason
 
 
 def read(path: Path, handle_missing: str) -> tuple[str, str | None]:
-    """``(outcome, made-up share)`` of reading and scoring one series."""
+    """``(outcome, made-up share)`` of reading and fitting one series."""
     member = Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=1)
     detector = SeriesAnomalyDetector(
         window=8,

@@ -2,7 +2,7 @@
 peaks-over-threshold fit) against ``contamination="auto"`` (``robust_pot_threshold``: the lower
 of the plain fit and an exponential tail through the scores' 75th and 90th percentiles,
 ``thresholds.TAIL_QUANTILES``) and against "auto" with the tail through the 80th and 95th
-percentiles ("auto 80/95", the pair before a user review found a 5% cluster unflagged).
+percentiles ("auto 80/95", the pair used before: it left a cluster of 5% of the rows unflagged).
 
 Three parts, printed as tables and written to ``benchmarks/results/thresholds.json``:
 
@@ -53,7 +53,7 @@ SHAPES = {
     "Pareto(2)": lambda rng, n: rng.pareto(2, n),
 }
 SIZES = (300, 2000, 10000)
-PREVIOUS_PAIR = (0.8, 0.95)  # the exponential tail's quantiles before a review found 5% missed
+PREVIOUS_PAIR = (0.8, 0.95)  # the exponential tail's quantiles before TAIL_QUANTILES
 RULES = {
     "pot": lambda s: thresholds.pot_threshold(s, RISK),
     "auto": lambda s: thresholds.robust_pot_threshold(s, RISK),

@@ -78,6 +78,11 @@ def test_train_and_the_row_commands(customers, tmp_path):
         assert table["customer_id"].tolist() == frame["customer_id"].tolist()
     # the model read three features: no id, no notes, nothing one-hot encoded
     assert not (run / "encoder.json").exists()
+    # the recorded columns do not apply to an array of the three features (it crashed reading
+    # the .npy as Parquet)
+    np.save(tmp_path / "rows.npy", frame[["a", "b", "c"]].to_numpy(np.float32))
+    ok(invoke("encode", run, tmp_path / "rows.npy", "-o", tmp_path / "codes.csv"))
+    assert len(pd.read_csv(tmp_path / "codes.csv")) == len(frame)
     # a typed option wins: an id column that is not one names the columns that are
     message = refused(
         invoke("score", run, folder / "cust.csv", "--id-column", "nope", "-o", tmp_path / "x.csv"),

@@ -156,10 +156,12 @@ class AnomalyDetector(
         about what 10,000 rows cost, and the neighbour terms keep (and query) only those rows.
         The members see a few thousand gradient steps whatever the size, and the k-th
         neighbour distance of a 10,000-row sample ranks rows much as the full table's does
-        (``benchmarks/anomaly.py --large`` measures it). The preprocessing statistics (and
-        the categories) come from those rows alone, so a table on disk (a dataset from
+        (``benchmarks/anomaly.py --large`` measures it). The numbers' standardization comes
+        from those rows alone, so a table of numbers on disk (a dataset from
         :func:`aekit.open_dataset`, a large memmap), of which only those rows are read, gives
-        the very model the same rows in memory give. None: every row.
+        the very model the same rows in memory give. In memory, the columns' kinds and
+        categories are read from every row, so no category of X is unseen by the model (on
+        disk, a category outside the drawn rows is). None: every row.
     threshold_holdout : float in [0, 1), default=0.0
         Fraction of the training rows held out of training (chosen at random) whose scores
         alone set the ``"contamination"``, ``"mean_std"`` and ``"pot"`` thresholds. Rows the

@@ -18,18 +18,20 @@ class TableInput:
     ``categorical_groups_``, ``feature_names_in_``) and encode X with it."""
 
     def _fit_preprocessing(self, X: Any, rows: np.ndarray | None = None) -> np.ndarray:
-        """Fit the encoding on X (on its ``rows`` alone, if given: X is checked whole, the
-        statistics come from those rows); return those rows encoded."""
-        import pandas as pd
-
+        """Fit the encoding on X (with ``rows`` given, X is checked and its columns' kinds and
+        categories read whole, the numbers' scale comes from those rows); return those rows
+        encoded (all of X without ``rows``)."""
         if isinstance(X, pd.DataFrame):
             self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
         else:
             self.__dict__.pop("feature_names_in_", None)
         table = self._table(X)
+        # Kinds and categories from every row (none of X's own categories is unseen), the
+        # scale from the drawn rows alone: all that a table on disk gives (sampled_rows).
+        encoder = self._encoder().fit(table)
         if rows is not None:
             table = table.iloc[rows] if hasattr(table, "iloc") else table[rows]
-        encoder = self._encoder().fit(table)
+            encoder.fit_scale(table)
         if self.preprocessing is None and encoder.categories_:
             raise ValueError(
                 f"preprocessing=None needs numeric X, but columns "
@@ -46,10 +48,9 @@ class TableInput:
         return encoded
 
     def _training_rows(self, X: Any, rng: np.random.RandomState) -> np.ndarray:
-        """The rows fit uses, encoded (fitting the encoding on them alone): at most
-        ``max_samples`` of X, drawn by ``rng`` before anything else (of a table on disk only
-        those are read, :func:`sampled_rows`), so X in memory and on disk give one model; at
-        least 2."""
+        """The rows fit uses, encoded: at most ``max_samples`` of X, drawn by ``rng`` before
+        anything else (of a table on disk only those are read, :func:`sampled_rows`) and scaled
+        on their own statistics, so numbers in memory and on disk give one model; at least 2."""
         reject_sparse(X)  # before len(X), which scipy refuses
         X = sampled_rows(X, self.max_samples, rng)
         if hasattr(X, "__len__") and len(X) < 2:  # before the encoding: an empty X says so too
@@ -78,8 +79,6 @@ class TableInput:
     def _table(self, X: Any) -> Any:
         """X checked for what the encoder does not check: a DataFrame's infinite numbers and
         (unless ``handle_missing``) missing values, and anything else as a numeric 2-D array."""
-        import pandas as pd
-
         from aekit.data.lazy import Dataset
 
         if isinstance(X, pd.Series):  # df.iloc[0] is a row turned into a column of values

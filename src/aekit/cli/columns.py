@@ -215,8 +215,9 @@ def disk_features(spec: str, label_column: str | None = None) -> list[str] | Non
         return None
     import pyarrow.parquet as pq
 
-    path = Path(spec)
-    files = sorted(path.glob("**/*.parquet")) if path.is_dir() else [path]
+    from aekit.data.parquet import parquet_files
+
+    files = parquet_files(Path(spec))  # the reader's files, in its order: ids match rows
     names = list(pq.read_schema(files[0]).names)
     dropped = set(_check_present(spec, names, label_column))
     if current.id_column in names:

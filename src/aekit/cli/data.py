@@ -80,8 +80,10 @@ def open_data(spec: str, options: DataOptions, min_bytes: int = 0) -> tuple[Any,
     if not on_disk(spec) or _has_text_columns(spec, options.label_column):
         return load_data(spec, options)  # text columns: read whole, one-hot encoded as in training
     if Path(spec).suffix.lower() == ".npy":
-        columns.no_columns(spec)
-    features = columns.disk_features(spec, options.label_column)
+        columns.no_columns(spec)  # a recorded id or ignored column does not apply to an array
+        features = None
+    else:
+        features = columns.disk_features(spec, options.label_column)
     dataset = open_dataset(spec, label_column=options.label_column, columns=features)
     _check_rows(spec, len(dataset))
     if len(dataset) * dataset.reader.n_features * 4 < min_bytes:

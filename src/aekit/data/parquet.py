@@ -29,6 +29,12 @@ def _arrow_errors() -> tuple[type[BaseException], ...]:
     return (OSError, ValueError, pa.ArrowException)
 
 
+def parquet_files(path: Path) -> list[Path]:
+    """The files a Parquet DATA reads, in the order its rows come: the file itself, or a
+    folder's ``.parquet`` files at any depth, sorted by path."""
+    return sorted(path.glob("**/*.parquet")) if path.is_dir() else [path]
+
+
 class ParquetReader(RowReader):
     """Rows of the numeric ``columns`` (default: every column but ``label_column``)."""
 
@@ -42,7 +48,7 @@ class ParquetReader(RowReader):
         import pyarrow.parquet as pq
 
         self.path, self.label_column = path, label_column
-        files = sorted(path.glob("**/*.parquet")) if path.is_dir() else [path]
+        files = parquet_files(path)
         if not files:
             raise ValueError(f"{path} holds no .parquet files.")
         self.files, self.handles, counts = files, [], []

@@ -193,6 +193,26 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             start += width
         self.feature_groups_ = groups
         self.n_features_out_ = start
+        at = {g.name: g for g in groups}
+        self.one_hot_groups_ = tuple((at[run[0]].start, at[run[-1]].stop) for run in runs)
+        self._set_scale(numeric, dummies)
+        return self
+
+    def fit_scale(self, X: Any) -> TabularEncoder:
+        """Learn the numeric columns' mean and scale again, from X alone (some rows of the
+        table ``fit`` saw), keeping every column's kind and categories. A detector fits on all
+        rows, so that no category of its own table is unseen, and scales on the ``max_samples``
+        rows it draws, which is all a table on disk gives it."""
+        check_is_fitted(self, "feature_groups_")
+        frame = as_frame(X)
+        column = {str(c): c for c in frame.columns}
+        groups = self._groups("numeric")
+        numeric = [numbers_of(g.name, frame[column[g.name]]) for g in groups]
+        self._set_scale(numeric, {name for run in self.one_hot_columns_ for name in run})
+        return self
+
+    def _set_scale(self, numeric: list[np.ndarray], dummies: set[str]) -> None:
+        """``mean_`` and ``scale_`` of the numeric columns' values ``numeric`` (in their order)."""
         names = [g.name for g in self._groups("numeric")]
         mean, scale = np.zeros(len(names)), np.ones(len(names))
         if names and self.standardize:
@@ -201,9 +221,6 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.scale_ = dict(zip(names, scale.tolist()))
         for name in dummies:  # kept as 0/1: one category, one unit
             self.mean_[name], self.scale_[name] = 0.0, 1.0
-        at = {g.name: g for g in groups}
-        self.one_hot_groups_ = tuple((at[run[0]].start, at[run[-1]].stop) for run in runs)
-        return self
 
     @property
     def one_hot_columns_(self) -> list[list[str]]:

@@ -2,8 +2,8 @@
 anomalies.
 
 ``scoring="roc_auc"`` ranks by ``decision_function``, which for a detector (as for scikit-learn's
-IsolationForest) is high for *normal* rows: with y = 1 for anomalies it reports 1 - AUC (0.26 for
-0.74 in the review). This scorer ranks by ``anomaly_score`` instead (higher = more anomalous), so
+IsolationForest) is high for *normal* rows: with y = 1 for anomalies it reports 1 - AUC (0.26 where
+the AUC is 0.74). This scorer ranks by ``anomaly_score`` instead (higher = more anomalous), so
 y = 1 marks the positive class as ``roc_auc_score`` expects.
 """
 

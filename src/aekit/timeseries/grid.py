@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aekit.data.one_hot import caller_level
 from aekit.timeseries.step_names import step_name
 from aekit.timeseries.time_axis import TimeAxis
 
 # Above this share of made-up grid points, interpolation is warned of: on NAB the series with
-# gaps make up at most 8% of their points (ambient_temperature_system_failure) or 47% to 75%
+# gaps make up at most 8% of their points (ambient_temperature_system_failure) or 47% to 74%
 # (the traffic series and rogue_agent_key_hold), so a fifth separates the two.
 INVENTED_SHARE = 0.2
 
@@ -123,7 +124,7 @@ def _warn_invented(grid: np.ndarray, axis: TimeAxis, what: str) -> None:
         "over long gaps score straight lines; cut the series at its long gaps and fit the "
         "pieces as a list.",
         UserWarning,
-        stacklevel=5,
+        stacklevel=caller_level(),
     )
 
 

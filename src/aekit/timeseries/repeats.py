@@ -22,6 +22,8 @@ import warnings
 
 import numpy as np
 
+from aekit.data.one_hot import caller_level
+
 
 def check_order(t: np.ndarray, labels, what: str) -> None:
     """Refuse a step back in time: ``t`` the positions, ``labels`` the timestamps as given (a
@@ -77,7 +79,9 @@ def merge_repeats(
         said.append(f"dropped {_rows(int(copies.sum()))} repeating an earlier row exactly")
     if conflicts:
         said.append(f"averaged the rows of {_times(kept)} that have different values")
-    warnings.warn(f"{what} repeats timestamps: {'; '.join(said)}.", UserWarning, stacklevel=5)
+    warnings.warn(
+        f"{what} repeats timestamps: {'; '.join(said)}.", UserWarning, stacklevel=caller_level()
+    )
     merged = kept.groupby("_time").mean().to_numpy(np.float64)
     return firsts, merged, inverse
 
