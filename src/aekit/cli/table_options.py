@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,11 +52,10 @@ def recorded_data(arguments: dict[str, object]) -> tuple[dict[str, Any], str | N
         path, source = run / "config.toml", f"{run} (its config.toml)"
     else:
         return {}, None
-    try:
-        section = tomllib.loads(path.read_text()).get("data", {})
-    except (OSError, tomllib.TOMLDecodeError):  # said by the command that reads it
-        return {}, None
-    return (section, source) if isinstance(section, dict) else ({}, None)
+    from aekit.cli.common import data_section
+
+    section = data_section(path)
+    return (section, source) if section else ({}, None)
 
 
 def record() -> dict[str, Any]:

@@ -110,6 +110,24 @@ def check_numbers_not_text(frame: pd.DataFrame, who: str) -> None:
 _MANY_CATEGORIES = 50
 
 
+def warn_feature_names(named: bool, fitted_named: bool, owner: str) -> None:
+    """scikit-learn's warnings (``sklearn.utils.validation._check_feature_names``, worded as
+    there) when X's columns are named and fit's were not, or the reverse: the columns are then
+    matched by position alone, which a reordered DataFrame silently breaks."""
+    if named and not fitted_named:
+        warnings.warn(
+            f"X has feature names, but {owner} was fitted without feature names",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
+    elif fitted_named and not named:
+        warnings.warn(
+            f"X does not have valid feature names, but {owner} was fitted with feature names",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
+
+
 def warn_many_categories(name: str, series: pd.Series, n_categories: int) -> None:
     """Warn when a categorical column looks like an identifier or free text: over
     ``_MANY_CATEGORIES`` categories, more than half of its values distinct."""

@@ -14,7 +14,6 @@ given back in their dtype is :mod:`aekit.data.column_values`.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +26,7 @@ from aekit.data.column_checks import (
     check_column_kind,
     column_mismatch,
     numeric_values,
+    warn_feature_names,
     warn_many_categories,
     warn_row_number,
     warn_text_among_numbers,
@@ -40,7 +40,7 @@ from aekit.data.column_values import (
     one_hot,
     with_dtype,
 )
-from aekit.data.one_hot import caller_level, one_hot_column_runs, warn_broken_rows
+from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
 from aekit.data.validation import check_float32_range
 
@@ -60,24 +60,6 @@ class FeatureGroup:
     @property
     def columns(self) -> slice:
         return slice(self.start, self.stop)
-
-
-def warn_feature_names(named: bool, fitted_named: bool, owner: str) -> None:
-    """scikit-learn's warnings (``sklearn.utils.validation._check_feature_names``, worded as
-    there) when X's columns are named and fit's were not, or the reverse: the columns are then
-    matched by position alone, which a reordered DataFrame silently breaks."""
-    if named and not fitted_named:
-        warnings.warn(
-            f"X has feature names, but {owner} was fitted without feature names",
-            UserWarning,
-            stacklevel=caller_level(),
-        )
-    elif fitted_named and not named:
-        warnings.warn(
-            f"X does not have valid feature names, but {owner} was fitted with feature names",
-            UserWarning,
-            stacklevel=caller_level(),
-        )
 
 
 class TabularEncoder(TransformerMixin, BaseEstimator):

@@ -3,8 +3,8 @@
 ``cross_val_score`` and ``GridSearchCV`` hand a scorer each test fold's y as given, unlabelled
 rows included; those rows say nothing of the predictions, so they are left out by the same rule
 that left them out of ``fit`` (:func:`aekit.data.validation.unlabelled_rows`: -1 or "-1", a
-missing value such as NaN, empty text). ``y != -1`` alone kept NaN-marked rows and counted each
-as an error (0.093 for 0.28 on the digits, finding 7 of the second review).
+missing value such as NaN, empty text). ``y != -1`` alone keeps NaN-marked rows and counts each
+as an error (0.093 where the accuracy on the labelled rows is 0.28, on the digits).
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from aekit.data.column_checks import warn_feature_names
+from aekit.data.one_hot import caller_level
 from aekit.timeseries.grid import Series, on_grid
 from aekit.timeseries.repeats import check_order, merge_repeats
 from aekit.timeseries.step_names import same_step
@@ -89,7 +91,7 @@ def warn_left_out_text(X: Any, time_column: str | None) -> None:
         warnings.warn(
             f"text column(s) {', '.join(map(str, text))} left out of the channels (only "
             "numbers are scored); to choose the channels, name them with value_columns.",
-            stacklevel=4,
+            stacklevel=caller_level(),
         )
 
 
@@ -142,17 +144,10 @@ def check_value_names(fitted: Any, given: list[str] | None, owner: str) -> None:
     """Channels are read by position, so the value columns of a series scored must be those of
     fit, in the same order (as scikit-learn checks a DataFrame's feature names): other names or
     another order are an error; names on one side only a warning (scikit-learn's wording)."""
-    import warnings
-
     if fitted is None and given is None:
         return
     if fitted is None or given is None:
-        message = (
-            f"X has feature names, but {owner} was fitted without feature names"
-            if fitted is None
-            else f"X does not have valid feature names, but {owner} was fitted with feature names"
-        )
-        warnings.warn(message, stacklevel=2)
+        warn_feature_names(given is not None, fitted is not None, owner)
         return
     expected = [str(n) for n in fitted]
     if given == expected:
@@ -186,7 +181,7 @@ def check_steps(series: list[Series], fitted: str | None, fitting: bool) -> None
                 f"the series of X have different time steps ({', '.join(steps)}); windows of "
                 "the same number of points then span different stretches of time.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=caller_level(),
             )
         return
     other = [s for s in steps if not same_step(s, fitted)] if fitted is not None else []
@@ -196,7 +191,7 @@ def check_steps(series: list[Series], fitted: str | None, fitting: bool) -> None
             f"every {fitted}: a window then spans another stretch of time; resample X to one "
             f"point every {fitted}.",
             UserWarning,
-            stacklevel=4,
+            stacklevel=caller_level(),
         )
 
 
