@@ -86,21 +86,11 @@ def load_run(run: Path):
     return aekit.load(model_path(run))
 
 
-def data_section(config: Path) -> dict[str, Any]:
-    """The [data] section of a config.toml: how the command that wrote it read DATA (empty
-    when the file is missing or unreadable, said by the command that reads it whole)."""
-    import tomllib
-
-    try:
-        section = tomllib.loads(config.read_text()).get("data", {})
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
-    return section if isinstance(section, dict) else {}
-
-
 def _recorded_data(run: Path, name: str, kind: type = str):
     """The ``name`` entry of the [data] section of RUN's config.toml, when it is a ``kind``
     (None when absent)."""
+    from aekit.cli.table_options import data_section
+
     value = data_section(run / "config.toml").get(name)
     return value if isinstance(value, kind) else None
 

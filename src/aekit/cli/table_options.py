@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,10 +53,18 @@ def recorded_data(arguments: dict[str, object]) -> tuple[dict[str, Any], str | N
         path, source = run / "config.toml", f"{run} (its config.toml)"
     else:
         return {}, None
-    from aekit.cli.common import data_section
-
     section = data_section(path)
     return (section, source) if section else ({}, None)
+
+
+def data_section(config: Path) -> dict[str, Any]:
+    """The [data] section of a config.toml: how the command that wrote it read DATA (empty
+    when the file is missing or unreadable, said by the command that reads it whole)."""
+    try:
+        section = tomllib.loads(config.read_text()).get("data", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    return section if isinstance(section, dict) else {}
 
 
 def record() -> dict[str, Any]:
