@@ -34,3 +34,21 @@ def test_one_epoch_warns_and_a_trained_network_does_not(kind):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         trained.fit(X, y)
+
+
+@pytest.mark.parametrize("trim_fraction", [0.0, 0.1])
+def test_a_detector_says_once_how_many_of_its_members_have_not_learned(trim_fraction):
+    # Each member would warn in its own name ("Autoencoder: ..."), once per member and again
+    # after the trim_fraction refit; the user fitted one AnomalyDetector, so one warning.
+    X, _ = low_rank_rows(n=200)
+    member = aekit.Autoencoder(max_iter=1, learning_rate_init=1e-6, hidden_layer_sizes=(16,))
+    detector = aekit.AnomalyDetector(
+        member, n_estimators=2, trim_fraction=trim_fraction, random_state=0
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        detector.fit(X)
+    said = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert len(said) == 1
+    assert str(said[0].message).startswith("AnomalyDetector: 2 of 2 ensemble members have not")
+    assert said[0].filename == __file__  # names the user's line

@@ -10,14 +10,17 @@ as one batched network, so a GPU is kept busy and the CPU does fewer, larger ope
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.neighbors import NearestNeighbors
 
 from aekit.anomaly.ensemble import neighbor_count
+from aekit.data.one_hot import caller_level
 from aekit.estimators.epochs import epochs_for_steps
 from aekit.estimators.stacked import fit_stacked, stack_refusal
 
@@ -100,6 +103,34 @@ def member_for_new_rows(base: Any) -> Any:
     return clone(base).set_params(likelihood="gaussian")
 
 
+def with_one_convergence_warning(owner: str, n_members: int, fit: Callable[[], list]) -> list:
+    """``fit()``'s members, their ``ConvergenceWarning``s (one per member that has not
+    learned, see :mod:`aekit.estimators._convergence`) said once, for the detector the user
+    fitted, with how many members it concerns; every other warning passes through unchanged."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        members = fit()
+    unlearned = []
+    for warning in caught:
+        if issubclass(warning.category, ConvergenceWarning):
+            unlearned.append(str(warning.message))
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    if unlearned:
+        count = len(unlearned)
+        warnings.warn(
+            f"{owner}: {count} of {n_members} ensemble members "
+            f"{'have' if count > 1 else 'has'} not learned their "
+            f"training rows, so their reconstruction errors say little about a row. "
+            f"{'The first' if count > 1 else 'It'} says: {unlearned[0]}",
+            ConvergenceWarning,
+            stacklevel=caller_level(),
+        )
+    return members
+
+
 class MemberTraining:
     """Mixin of :class:`AnomalyDetector`: fit its members on the training rows (the ensemble's
     ``estimators_``, ``error_scales_`` and codes, through ``EnsembleScores._add_member``)."""
@@ -108,16 +139,25 @@ class MemberTraining:
         """A member of ``base`` per seed, fitted on the rows of A it learns from
         (:meth:`_dense_rows`); with ``trim_fraction``, each refitted without its
         worst-reconstructed rows; each then added to the ensemble with its scales."""
+        members = with_one_convergence_warning(
+            type(self).__name__, len(seeds), lambda: self._fitted_members(base, A, seeds)
+        )
+        for member in members:
+            self._add_member(member, A)
+
+    def _fitted_members(self, base: Any, A: np.ndarray, seeds: Sequence[int]) -> list:
         rows = self._dense_rows(A)
-        members = fit_members(base, [rows] * len(seeds), seeds, self.member_training)
+        with warnings.catch_warnings():
+            if self.trim_fraction > 0:  # the refit's members are the ones kept and checked
+                warnings.simplefilter("ignore", ConvergenceWarning)
+            members = fit_members(base, [rows] * len(seeds), seeds, self.member_training)
         if self.trim_fraction > 0:  # robust refit without the worst-reconstructed rows
             kept = []
             for member in members:
                 errors = self._member_errors(member, A)
                 kept.append(A[errors <= np.quantile(errors, 1 - self.trim_fraction)])
             members = fit_members(base, kept, seeds, self.member_training)
-        for member in members:
-            self._add_member(member, A)
+        return members
 
     def _dense_rows(self, A: np.ndarray) -> np.ndarray:
         """The training rows the members learn from: with ``density_trim``, all but that
