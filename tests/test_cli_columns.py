@@ -227,3 +227,35 @@ def test_search_hits_name_their_query_by_its_id(customers, tmp_path):
     table = pd.read_csv(hits)
     assert list(table.columns) == ["customer_id", "query", "rank", "index", "distance"]
     assert table["customer_id"].tolist() == np.repeat(frame["customer_id"], 2).tolist()
+
+
+@pytest.mark.parametrize("how", ["folder read whole", "file read a chunk at a time"])
+def test_impute_of_parquet_read_by_the_reader_keeps_every_cell_and_column(
+    customers, tmp_path, monkeypatch, how
+):
+    # The reader gives float32 features alone: the filled table used to lose the id and
+    # notes columns (chunked), or refuse the folder's NaN as damage ("fill them with aekit
+    # impute first"), and round every observed number to float32.
+    from aekit.cli import common
+
+    _, frame = customers
+    holes = frame.assign(a=frame["a"] + 1e-9)  # digits float32 cannot hold
+    holes.loc[::5, "b"] = np.nan
+    if how.startswith("folder"):
+        data = tmp_path / "parts"
+        data.mkdir()
+        holes.iloc[:25].to_parquet(data / "p0.parquet")
+        holes.iloc[25:].to_parquet(data / "p1.parquet")
+    else:
+        data = tmp_path / "holes.parquet"
+        holes.to_parquet(data, row_group_size=7)
+        monkeypatch.setattr(common, "LAZY_BYTES", 0)  # stays on disk, however small
+    filled = tmp_path / "filled.parquet"
+    ok(invoke("impute", data, "-o", filled, "--param", "max_iter=2", "--quiet",
+              "--id-column", "customer_id", "--ignore-column", "notes"))  # fmt: skip
+    table = pd.read_parquet(filled)
+    assert list(table.columns) == list(frame.columns)
+    observed = holes.notna()
+    pd.testing.assert_frame_equal(table[observed], holes[observed], check_dtype=False)
+    assert table["a"].tolist() == holes["a"].tolist()  # float64, not float32 rounded
+    assert not table["b"].isna().any()

@@ -266,27 +266,60 @@ def _missing_values(X) -> int:
 
 def _write_filled(output: Path, imputer, X, data: str) -> None:
     """The filled table: a DataFrame keeps its columns and types, its id and ignored columns
-    back in place; DATA on disk is filled and written a chunk at a time."""
+    back in place; a Parquet DATA read by aekit's reader is written from its own cells
+    (:mod:`aekit.cli.filled_parquet`), a chunk at a time when it stayed on disk."""
     import warnings
 
     import numpy as np
     import pandas as pd
 
-    from aekit.cli import columns
+    from aekit.cli import columns, filled_parquet
     from aekit.cli.data import write_frame, write_table
     from aekit.data.lazy import Dataset
+    from aekit.estimators.streaming import iter_outputs
 
-    if isinstance(X, Dataset):
+    parquet = Path(data).is_dir() or Path(data).suffix.lower() == ".parquet"
+    if isinstance(X, Dataset) and parquet and output.suffix.lower() != ".npy":
+        names = [str(c) for c in imputer.feature_names_in_]
+        frames = (
+            pd.DataFrame(part, columns=names) for part in iter_outputs(imputer, X, "transform")
+        )
+        filled_parquet.write_filled(output, data, frames, len(X))
+        return
+    if isinstance(X, Dataset):  # a .npy DATA, or a .npy output: numbers alone
         if columns.current.id_column or columns.current.ignore_columns:
             warnings.warn(
-                f"{output} holds the filled feature columns alone: a table filled a chunk at a "
-                "time leaves its --id-column and --ignore-column columns out.",
+                f"-o {output}: a .npy holds the filled feature columns alone; write .csv or "
+                ".parquet to keep the --id-column and --ignore-column columns.",
                 stacklevel=2,
             )
         imputer.transform(X, out=output)
         return
     filled = imputer.transform(X)
-    if isinstance(filled, pd.DataFrame):
+    if parquet and Path(data).is_dir():  # read by the reader: float32 features alone
+        write_frame(output, next(filled_parquet.with_own_cells(data, [filled])))
+    elif isinstance(filled, pd.DataFrame):
         write_frame(output, columns.put_back(data, filled))  # id, ignored columns in place
     else:
         write_table(output, np.asarray(filled), [f"x{i}" for i in range(filled.shape[1])])
+
+
+def _write_filled_chunks(output: Path, imputer, X, data: str) -> None:
+    """A Parquet DATA on disk filled a chunk at a time, each chunk written with its rows' id
+    and ignored columns back in place (read beside it a batch at a time: flat memory)."""
+    import itertools
+
+    import pandas as pd
+
+    from aekit.cli import columns
+    from aekit.data.writers import write_batches
+    from aekit.estimators.streaming import iter_outputs
+
+    features = [str(c) for c in imputer.feature_names_in_]
+    frames = (
+        pd.DataFrame(part, columns=features) for part in iter_outputs(imputer, X, "transform")
+    )
+    whole = columns.put_back_chunks(data, frames)
+    first = next(whole)
+    rows = (frame.to_numpy(dtype=object) for frame in itertools.chain([first], whole))
+    write_batches(output, rows, len(X), [str(c) for c in first.columns])

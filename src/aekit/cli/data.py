@@ -117,6 +117,9 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         features = columns.disk_features(spec, options.label_column)
         dataset = open_dataset(path, label_column=options.label_column, columns=features)
         _check_rows(spec, len(dataset))
+        # NaN comes through as from a CSV: the model reading it refuses it, or fills it
+        # (impute, handle_missing), each with its own message
+        dataset.reader.allow_nan = True
         X, y = dataset.frame(dataset.reader.read(0, len(dataset))), dataset.labels
     elif path.is_dir():
         X, y = load_image_folder(path, options)

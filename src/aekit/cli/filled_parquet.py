@@ -1,0 +1,64 @@
+"""``aekit impute`` on a Parquet DATA read by aekit's reader (a folder, or a file too large to
+read whole): the filled table is DATA's own cells with only its gaps filled.
+
+The reader gives float32 rows of the feature columns, so a table written from them would
+lose each observed number's float64 digits and the id and ignored columns (which are not
+features). Instead DATA's files are read again beside the filled rows, a batch at a time in
+the reader's row order (:func:`aekit.data.parquet.parquet_files`), and only the missing cells
+of the feature columns take the imputer's values: every other cell, column and type is the
+file's own, and memory stays one batch.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def file_batches(spec: str) -> Iterator[pd.DataFrame]:
+    """Every column of the Parquet DATA ``spec``, a batch at a time, in the reader's order."""
+    import pyarrow.parquet as pq
+
+    from aekit.data.parquet import parquet_files
+
+    for file in parquet_files(Path(spec)):
+        for batch in pq.ParquetFile(file).iter_batches():
+            yield batch.to_pandas()
+
+
+def with_own_cells(spec: str, filled: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """DATA's rows, a batch per frame of ``filled`` (the imputer's output for the same rows, in
+    order, its columns DATA's feature columns), each missing feature cell taken from it."""
+    batches, pending = file_batches(spec), pd.DataFrame()
+    for frame in filled:
+        while len(pending) < len(frame):
+            batch = next(batches, None)
+            if batch is None:  # the reader and pyarrow disagree on the rows: write nothing
+                raise RuntimeError(f"{spec}: fewer rows on disk than the imputer filled.")
+            pending = pd.concat([pending, batch], ignore_index=True)
+        own, pending = pending.iloc[: len(frame)].copy(), pending.iloc[len(frame) :]
+        for name in frame.columns:
+            gaps = own[name].isna().to_numpy()
+            if gaps.any():  # (a column with gaps is float, or object for text and bools)
+                column = own[name].copy()
+                column.iloc[np.flatnonzero(gaps)] = frame[name].to_numpy()[gaps]
+                own[name] = column
+        yield own
+    if len(pending) or next(batches, None) is not None:
+        raise RuntimeError(f"{spec}: more rows on disk than the imputer filled.")
+
+
+def write_filled(output: Path, spec: str, filled: Iterable[pd.DataFrame], n_rows: int) -> None:
+    """Write :func:`with_own_cells` to ``output`` (.csv or .parquet) a batch at a time,
+    atomically."""
+    from aekit.data.writers import write_batches
+
+    rows = with_own_cells(spec, filled)
+    first = next(rows)
+    names = [str(c) for c in first.columns]
+    chunks = (frame.to_numpy(dtype=object) for frame in itertools.chain([first], rows))
+    write_batches(output, chunks, n_rows, names)
