@@ -89,6 +89,18 @@ def test_a_parquet_folder_reads_bool_and_text_columns_as_pandas_does(tmp_path):
     np.testing.assert_array_equal(in_memory.score_samples(dataset), in_memory.score_samples(frame))
 
 
+def test_a_pandas_category_column_in_a_parquet_folder_is_text(tmp_path):
+    # pandas writes a category column as a Parquet dictionary of strings: it was refused as
+    # "a type aekit cannot read"; it is the same column as its text.
+    frame = mixed()
+    as_category = frame.assign(bucket=frame["bucket"].astype("category"))
+    dataset = aekit.open_dataset(folder_of(as_category, tmp_path / "cat"))
+    assert dataset.reader.text_columns == ["bucket"]
+    on_disk, in_memory = detector().fit(dataset), detector().fit(frame)
+    assert on_disk.categorical_groups_ == in_memory.categorical_groups_
+    assert on_disk.threshold_ == in_memory.threshold_
+
+
 def test_estimators_of_numbers_refuse_a_text_column_naming_the_way_out(tmp_path):
     dataset = aekit.open_dataset(folder_of(mixed(), tmp_path / "trn"))
     with pytest.raises(ValueError, match=r"text columns \['bucket'\].*--ignore-column"):

@@ -212,9 +212,12 @@ def is_numeric_type(arrow_type) -> bool:
 
 
 def is_text_type(arrow_type) -> bool:
-    """Whether a Parquet (Arrow) column type holds text, read as categories."""
+    """Whether a Parquet (Arrow) column type holds text, read as categories: strings, or a
+    dictionary of strings (what pandas writes for a ``category`` column)."""
     import pyarrow as pa
 
+    if pa.types.is_dictionary(arrow_type):
+        return is_text_type(arrow_type.value_type)
     return bool(pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type))
 
 
