@@ -155,3 +155,23 @@ def test_train_says_and_records_the_labels_file_beside_an_idx_file(tmp_path):
     assert f'labels_file = "{labels}"' in (tmp_path / "R" / "config.toml").read_text()
     command = (tmp_path / "R" / "command.txt").read_text()
     assert command.count("\n") == 1 and command.endswith(f"  # labels from {labels}\n")
+
+
+def test_generate_and_interpolate_draw_a_flat_model_given_the_shape(tmp_path):
+    # A VAE trained on flat rows refused every .png ("train with --image-shape"); its samples
+    # and paths are images the user knows the shape of.
+    from PIL import Image
+
+    rows = np.random.default_rng(0).uniform(size=(200, 16)).astype(np.float32)
+    np.save(tmp_path / "rows.npy", rows)
+    run = tmp_path / "VAE"
+    ok(invoke("train", tmp_path / "rows.npy", "--model", "vae", "--param", "max_iter=1",
+              "--quiet", "--out", run))  # fmt: skip
+    for command in (["generate", run, "-n", 5], ["interpolate", run, tmp_path / "rows.npy"]):
+        png = tmp_path / f"{command[0]}.png"
+        line = refused(invoke(*command, "-o", png), "--image-shape C,H,W", "flat rows of 16")
+        assert not png.exists() and "e.g. 1,28,28" in line
+        ok(invoke(*command, "-o", png, "--image-shape", "1,4,4"))
+        assert Image.open(png).size[0] > 0
+        refused(invoke(*command, "-o", png, "--image-shape", "1,4,5"), "needs rows of 20")
+        refused(invoke(*command, "-o", tmp_path / "t.csv", "--image-shape", "1,4,4"), "table")

@@ -16,6 +16,7 @@ import typer
 from aekit.cli import common
 from aekit.cli.common import (
     Data,
+    DrawnShape,
     Grayscale,
     ImageShape,
     ImageSize,
@@ -24,6 +25,7 @@ from aekit.cli.common import (
     Run,
     a_kind,
     app,
+    drawn_shape,
     known_label,
     labels_option,
     load_run,
@@ -157,6 +159,7 @@ def generate(
         Path | None,
         typer.Option("-o", "--output", help="PNG, .npy or .csv [samples.png, or .csv for tables]"),
     ] = None,
+    image_shape: DrawnShape = None,
 ) -> None:
     """Draw new samples from a VAE (or of one label from a ConditionalVAE)."""
     from aekit.cli.outputs import check_file
@@ -165,13 +168,15 @@ def generate(
     if not hasattr(estimator, "sample"):
         raise ValueError(f"{type(estimator).__name__} is not generative; train a vae or cvae.")
     if output is None:
-        output = Path("samples.png" if estimator.image_shape_ is not None else "samples.csv")
+        drawn = estimator.image_shape_ is not None or image_shape is not None
+        output = Path("samples.png" if drawn else "samples.csv")
         check_file(output)
     from aekit.cli.tables import run_encoder
 
     y = known_label(estimator, label) if label is not None else None
     samples = estimator.sample(n, y=y, random_state=seed)
-    shown = write_rows(estimator, samples, output, run_encoder(run))
+    shape = drawn_shape(image_shape, samples, output, estimator, "generated")
+    shown = write_rows(estimator, samples, output, run_encoder(run), image_shape=shape)
     typer.echo(f"{n} samples: {output}" + (f" (a grid of the first {shown})" if shown < n else ""))
 
 
@@ -188,7 +193,13 @@ def interpolate(
         "interpolation.png"
     ),
     label_column: LabelColumn = None,
-    image_shape: ImageShape = None,
+    image_shape: Annotated[
+        str | None,
+        typer.Option(
+            help="C,H,W: the rows of a table or array are images; for a model trained on flat "
+            "rows, the shape to draw the path in a .png grid (e.g. 1,28,28 for 784 values).",
+        ),
+    ] = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
 ) -> None:
@@ -198,7 +209,10 @@ def interpolate(
     estimator = load_run(run)
     if not hasattr(estimator, "interpolate"):
         raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
-    X, labels = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
+    # a flat model reads DATA's rows flat: --image-shape is then how its path is drawn
+    drawn = image_shape if estimator.image_shape_ is None else None
+    read_shape = None if drawn is not None else image_shape
+    X, labels = read_for_run(run, data, label_column, read_shape, image_size, grayscale)
     rows = np.asarray(X)
     for option, index in (("--from", start), ("--to", end)):
         if not 0 <= index < len(rows):
@@ -211,7 +225,8 @@ def interpolate(
         path = estimator.interpolate(rows[start], rows[end], steps=steps, method=method, y=y)
     from aekit.cli.tables import run_encoder
 
-    write_rows(estimator, path, output, run_encoder(run))
+    shape = drawn_shape(drawn, path, output, estimator, "interpolated")
+    write_rows(estimator, path, output, run_encoder(run), image_shape=shape)
     typer.echo(f"{steps} points from row {start} to row {end}: {output}")
 
 

@@ -284,6 +284,44 @@ def labels_option(message: str):
 MAX_GRID = 256  # images in one PNG grid; more make an image nobody can look at
 
 
+DrawnShape = Annotated[
+    str | None,
+    typer.Option(
+        "--image-shape",
+        help="C,H,W: draw the rows of a model trained on flat rows as images in a .png grid "
+        "(e.g. 1,28,28 for MNIST's 784 values).",
+    ),
+]
+
+
+def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: str):
+    """--image-shape for a .png of rows a model outputs (``what``: "generated", ...): the shape
+    to draw each row in, checked against the rows; None for an image model's own shape. A .png
+    of the flat rows of a model trained on them needs it."""
+    import numpy as np
+
+    from aekit.cli.data import parse_ints
+
+    values = int(np.prod(rows.shape[1:]))
+    if image_shape is None:
+        if output.suffix.lower() == ".png" and estimator.image_shape_ is None:
+            raise ValueError(
+                f"-o {output}: {type(estimator).__name__} was trained on flat rows of {values} "
+                "values; pass --image-shape C,H,W to draw them as images (e.g. 1,28,28 for "
+                "784), or write .npy, .csv or .parquet."
+            )
+        return None
+    if output.suffix.lower() != ".png":
+        raise ValueError(f"--image-shape draws a .png grid; -o {output} is a table, leave it out.")
+    shape = parse_ints(image_shape, 3, "--image-shape")
+    if int(np.prod(shape)) != values:
+        raise ValueError(
+            f"--image-shape {image_shape} needs rows of {int(np.prod(shape))} values; "
+            f"the {what} rows hold {values}."
+        )
+    return shape
+
+
 def write_rows(
     estimator,
     rows,

@@ -20,6 +20,7 @@ import typer
 from aekit.cli import common
 from aekit.cli.common import (
     Data,
+    DrawnShape,
     Grayscale,
     ImageShape,
     ImageSize,
@@ -28,6 +29,7 @@ from aekit.cli.common import (
     Run,
     a_kind,
     app,
+    drawn_shape,
     load_run,
     open_data,
     run_data_options,
@@ -35,7 +37,6 @@ from aekit.cli.common import (
     written,
 )
 from aekit.cli.data import open_data as open_run_data
-from aekit.cli.data import parse_ints
 from aekit.cli.run_figures import write_fit_figures
 from aekit.io.atomic import atomic_write
 
@@ -285,44 +286,13 @@ def decompress(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Rows as .npy/.csv/.parquet, or a .png grid.")
     ],
-    image_shape: Annotated[
-        str | None,
-        typer.Option(
-            help="C,H,W: draw the rows of a compressor trained on flat rows as images in a "
-            ".png grid (e.g. 1,28,28 for MNIST's 784 values).",
-        ),
-    ] = None,
+    image_shape: DrawnShape = None,
 ) -> None:
     """Decode FILE with the Compressor in RUN that wrote it."""
     compressor = _load_compressor(run)
     if not file.is_file():
         raise FileNotFoundError(f"no such file: {file}")
     rows = compressor.decompress(file.read_bytes())
-    shape = _drawn_shape(image_shape, rows, output, compressor.autoencoder_.image_shape_)
+    shape = drawn_shape(image_shape, rows, output, compressor.autoencoder_, "decompressed")
     n = write_rows(compressor.autoencoder_, rows, output, image_shape=shape)
     typer.echo(written(output, n, len(rows)))
-
-
-def _drawn_shape(image_shape: str | None, rows, output: Path, trained) -> tuple[int, ...] | None:
-    """decompress --image-shape: the shape to draw each row in, checked against the rows; a
-    .png of the flat rows of a compressor trained on them needs it."""
-    import numpy as np
-
-    values = int(np.prod(rows.shape[1:]))
-    if image_shape is None:
-        if output.suffix.lower() == ".png" and trained is None:
-            raise ValueError(
-                f"-o {output}: the compressor was trained on flat rows of {values} values; pass "
-                "--image-shape C,H,W to draw them as images (e.g. 1,28,28 for 784), or write "
-                ".npy, .csv or .parquet."
-            )
-        return None
-    if output.suffix.lower() != ".png":
-        raise ValueError(f"--image-shape draws a .png grid; -o {output} is a table, leave it out.")
-    shape = parse_ints(image_shape, 3, "--image-shape")
-    if int(np.prod(shape)) != values:
-        raise ValueError(
-            f"--image-shape {image_shape} needs rows of {int(np.prod(shape))} values; "
-            f"the decompressed rows hold {values}."
-        )
-    return shape
