@@ -2,6 +2,8 @@
 memory, a memory-mapped .npy, a Parquet file or a folder of them (the sample max_samples
 draws, the encoding of bool and text columns)."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -139,3 +141,30 @@ def test_a_missing_text_in_a_folder_is_left_to_handle_missing(tmp_path):
         detector().fit(dataset)
     on_disk = detector(handle_missing=True).fit(dataset)
     assert on_disk.threshold_ == detector(handle_missing=True).fit(frame).threshold_
+
+
+@pytest.mark.parametrize("max_samples", [None, 150])
+def test_handle_missing_reads_the_nan_of_a_table_on_disk(tmp_path, max_samples):
+    # The reader refused NaN as damage ("remove or impute those rows") whatever the detector
+    # was told: handle_missing=True worked in memory only.
+    frame = table()
+    frame.iloc[::9, 2] = np.nan
+    dataset = aekit.open_dataset(folder_of(frame, tmp_path / "gaps"))
+    on_disk = detector(handle_missing=True, max_samples=max_samples).fit(dataset)
+    in_memory = detector(handle_missing=True, max_samples=max_samples).fit(frame)
+    assert on_disk.threshold_ == in_memory.threshold_
+    scores = in_memory.score_samples(frame)
+    np.testing.assert_array_equal(on_disk.score_samples(dataset), scores)
+    np.testing.assert_array_equal(
+        np.load(on_disk.score_samples(dataset, out=tmp_path / "s.npy")), scores
+    )
+    assert dataset.reader.allow_nan is False  # the dataset is left as it was given
+    # Without handle_missing the NaN is refused by its row, naming the parameter (read whole)
+    # or by the file's row (a draw: a row of the file, not of the draw).
+    with pytest.raises(ValueError) as refused:
+        detector(max_samples=max_samples).fit(dataset)
+    if max_samples is None:
+        assert "handle_missing=True" in str(refused.value)
+    else:
+        row = int(re.search(r"first at \(row (\d+), column 2\)", str(refused.value)).group(1))
+        assert row % 9 == 0  # a row that holds a NaN in the file

@@ -309,6 +309,11 @@ class AnomalyDetector(
         self.member_training = member_training
         self.random_state = random_state
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = bool(self.handle_missing)  # NaN is encoded as missing
+        return tags
+
     def _default_estimator(self, n_samples: int, n_features: int):
         return default_member(n_samples, n_features, self.categorical_groups_, DEFAULT_NOISE)
 

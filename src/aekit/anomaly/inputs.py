@@ -52,7 +52,7 @@ class TableInput:
         anything else (of a table on disk only those are read, :func:`sampled_rows`) and scaled
         on their own statistics, so numbers in memory and on disk give one model; at least 2."""
         reject_sparse(X)  # before len(X), which scipy refuses
-        X = sampled_rows(X, self.max_samples, rng)
+        X = sampled_rows(X, self.max_samples, rng, allow_nan=bool(self.handle_missing))
         if hasattr(X, "__len__") and len(X) < 2:  # before the encoding: an empty X says so too
             raise ValueError(f"X has n_samples={len(X)}; a detector needs at least 2 rows.")
         # In memory the draw is the one a table on disk gets (sampled_rows), on X's rows as
@@ -86,8 +86,10 @@ class TableInput:
                 "X is a pandas Series; pass a DataFrame, e.g. df.iloc[[0]] (double brackets) "
                 "for one row, or series.to_frame() for one column."
             )
-        if isinstance(X, Dataset) and X.reader.named_columns:  # a table, whole, as pandas reads it
-            X = X.frame(X.reader.read(0, len(X)))
+        if isinstance(X, Dataset):  # read whole; NaN read through, refused below by its row
+            with X.reader.nan_read_through():
+                rows = X.reader.read(0, len(X))
+            X = X.frame(rows) if X.reader.named_columns else rows
         if not isinstance(X, pd.DataFrame):
             # NaN is let through here, to be refused below with handle_missing named
             array = as_numeric_array(X, allow_nan=True)
@@ -155,13 +157,15 @@ def row_named(X: Any, position: int) -> str:
     return f"row at position {position} (index label {label!r})"
 
 
-def sampled_rows(X: Any, max_samples: int | None, rng: np.random.RandomState) -> Any:
+def sampled_rows(
+    X: Any, max_samples: int | None, rng: np.random.RandomState, allow_nan: bool = False
+) -> Any:
     """X, or, for a table on disk (an :func:`aekit.open_dataset` dataset or a large memmap),
     the rows fit keeps, read alone, as a dataset's frame (its column names) or an array: all
     of them up to ``max_samples``, else ``max_samples`` drawn as fit draws them from rows in
     memory (the same rows, the same random stream after), so a detector reads a few thousand
     rows of a large file, not all of it. Its preprocessing statistics then come from those
-    rows."""
+    rows. ``allow_nan``: NaN is read as a missing value (``handle_missing``), not refused."""
     from aekit.data.lazy import Dataset, lazy_reader
 
     found = lazy_reader(X, text=True)  # its frames decode text columns
@@ -169,9 +173,11 @@ def sampled_rows(X: Any, max_samples: int | None, rng: np.random.RandomState) ->
         return X
     reader = found[0]
     if max_samples is None or len(X) <= max_samples:  # every row is fit's
-        rows = reader.read(0, len(X))
-    else:
-        rows = reader.gather(sample_ids(len(X), max_samples, rng))
+        with reader.nan_read_through():  # to be named by the detector at its row
+            rows = reader.read(0, len(X))
+    else:  # the reader names a NaN at its row of the file, not of the draw
+        with reader.nan_read_through(allow_nan):
+            rows = reader.gather(sample_ids(len(X), max_samples, rng))
     return X.frame(rows) if isinstance(X, Dataset) else rows.reshape(len(rows), *reader.row_shape)
 
 

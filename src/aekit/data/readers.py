@@ -12,8 +12,10 @@ one into the batches the trainer indexes.
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,17 @@ class RowReader:
     def nan_allowed(self) -> Any:
         """Where a read row may hold NaN: ``allow_nan``, or one flag per column."""
         return self.allow_nan
+
+    @contextlib.contextmanager
+    def nan_read_through(self, allow: bool = True) -> Iterator[None]:
+        """Within: NaN is read as a missing value when ``allow`` (for a reader of a model that
+        takes NaN, or checks it itself); the reader's own setting again after."""
+        before = self.allow_nan
+        self.allow_nan = before or allow
+        try:
+            yield
+        finally:
+            self.allow_nan = before
 
     def decode(self, frame: Any) -> Any:
         """A DataFrame of read rows with each column as a table in memory holds it."""

@@ -18,6 +18,7 @@ The inference methods take the same route through an ``out=`` keyword (:func:`wr
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import itertools
@@ -59,6 +60,16 @@ def chunks_of(X: Any, y: Any = None, batch_rows: int | None = None) -> Iterator[
         yield part, None if labels is None else labels[start : start + batch_rows]
 
 
+def _takes_nan(estimator: Any) -> bool:
+    """scikit-learn's ``allow_nan`` tag (an imputer; a detector with ``handle_missing``)."""
+    from sklearn.utils import get_tags
+
+    try:
+        return bool(get_tags(estimator).input_tags.allow_nan)
+    except (AttributeError, TypeError):  # not a scikit-learn estimator
+        return False
+
+
 def iter_outputs(
     estimator: Any, X: Any, method: str = "score_samples", y: Any = None,
     batch_rows: int | None = None,
@@ -86,9 +97,12 @@ def iter_outputs(
     if fn is None:
         raise ValueError(f"{type(estimator).__name__} has no method {method!r}.")
     takes_y = "y" in inspect.signature(fn).parameters  # a detector's methods take X alone
-    for part, labels in chunks_of(X, y, batch_rows):
-        out = fn(part, labels) if labels is not None and takes_y else fn(part)
-        yield np.asarray(out)
+    # NaN is a missing value for an estimator that takes it, not damage
+    takes_nan = isinstance(X, Dataset) and _takes_nan(estimator)
+    with X.reader.nan_read_through() if takes_nan else contextlib.nullcontext():
+        for part, labels in chunks_of(X, y, batch_rows):
+            out = fn(part, labels) if labels is not None and takes_y else fn(part)
+            yield np.asarray(out)
 
 
 def output_columns(estimator: Any, method: str, first: np.ndarray) -> list[str]:
