@@ -168,3 +168,23 @@ def test_handle_missing_reads_the_nan_of_a_table_on_disk(tmp_path, max_samples):
     else:
         row = int(re.search(r"first at \(row (\d+), column 2\)", str(refused.value)).group(1))
         assert row % 9 == 0  # a row that holds a NaN in the file
+
+
+def test_detect_handle_missing_scores_a_parquet_file_with_gaps_a_chunk_at_a_time(
+    tmp_path, monkeypatch
+):
+    from cli_helpers import invoke, ok
+
+    from aekit.cli import common
+
+    monkeypatch.setattr(common, "LAZY_BYTES", 0)  # the file stays on disk, however small
+    frame = table()
+    frame.iloc[::9, 2] = np.nan
+    frame.to_parquet(tmp_path / "gaps.parquet", row_group_size=50)
+    run = tmp_path / "RUN"
+    ok(invoke("detect", tmp_path / "gaps.parquet", "--handle-missing", "--param",
+              "n_estimators=1", "--quiet", "--out", run))  # fmt: skip
+    ok(invoke("score", run, tmp_path / "gaps.parquet", "-o", tmp_path / "s.csv"))
+    written, again = pd.read_csv(run / "scores.csv"), pd.read_csv(tmp_path / "s.csv")
+    assert len(written) == len(frame) and np.isfinite(written["anomaly_score"]).all()
+    np.testing.assert_array_equal(again["anomaly_score"], written["anomaly_score"])

@@ -310,7 +310,7 @@ def _write_scores(path: Path, detector, X, y, data: str):
     scores, flagged, columns = [], [0], []
 
     def tables():
-        for part, labels in chunks_of(X, y):  # memory: one chunk of rows
+        for part, labels in chunks_of(X, y, estimator=detector):  # memory: one chunk
             values, names = detector_table(detector, part, labels)
             columns[:] = names
             scores.append(values[:, 0].astype(float))

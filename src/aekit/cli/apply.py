@@ -137,7 +137,7 @@ def _data_command(name: str, compute, doc: str):
             parts = iter([(X, y)])
         else:  # read, computed and written a chunk at a time (DATA on disk is never loaded whole)
             X, y = open_data(data, options)
-            parts = chunks_of(X, y)
+            parts = chunks_of(X, y, estimator=estimator)
         _check_text_rows(name, output, encoder, y)
         columns: list[str] = []
 

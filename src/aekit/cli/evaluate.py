@@ -171,7 +171,7 @@ def evaluate(
     else:  # read and evaluated a chunk at a time
         X, y = open_data(data, options)
         batch = default_batch_rows(X)
-        parts = chunks_of(X, y, batch)
+        parts = chunks_of(X, y, batch, estimator=estimator)
     variational = hasattr(estimator, "log_likelihood")
     sums = Sums(variational, n_samples, (normal_label, recorded_normal_label(run)))
     with phases("evaluate", math.ceil(len(X) / batch), quiet) as start:

@@ -43,21 +43,26 @@ def default_batch_rows(X: Any) -> int:
     return min(BATCH_ROWS, chunk_rows(width, CHUNK_BYTES))
 
 
-def chunks_of(X: Any, y: Any = None, batch_rows: int | None = None) -> Iterator[tuple[Any, Any]]:
+def chunks_of(
+    X: Any, y: Any = None, batch_rows: int | None = None, *, estimator: Any = None
+) -> Iterator[tuple[Any, Any]]:
     """``(X, y)`` chunks of ``batch_rows`` rows (default :func:`default_batch_rows`), in order:
     a dataset's read from disk (with its own labels when y is None), an array's or DataFrame's
-    sliced."""
+    sliced. For an ``estimator`` that takes NaN (scikit-learn's ``allow_nan`` tag: an imputer,
+    a detector with ``handle_missing``) a dataset's NaN is read as a missing value, not damage."""
     batch_rows = batch_rows or default_batch_rows(X)
-    if isinstance(X, Dataset) and y is None:
-        yield from X.iter_batches(batch_rows)
-        return
-    labels = None if y is None else np.asarray(y)
-    for start in range(0, len(X), batch_rows):
-        if isinstance(X, Dataset):
-            part = X.frame(X.reader.read(start, start + batch_rows))
-        else:
-            part = (X.iloc if hasattr(X, "iloc") else X)[start : start + batch_rows]
-        yield part, None if labels is None else labels[start : start + batch_rows]
+    takes_nan = isinstance(X, Dataset) and estimator is not None and _takes_nan(estimator)
+    with X.reader.nan_read_through() if takes_nan else contextlib.nullcontext():
+        if isinstance(X, Dataset) and y is None:
+            yield from X.iter_batches(batch_rows)
+            return
+        labels = None if y is None else np.asarray(y)
+        for start in range(0, len(X), batch_rows):
+            if isinstance(X, Dataset):
+                part = X.frame(X.reader.read(start, start + batch_rows))
+            else:
+                part = (X.iloc if hasattr(X, "iloc") else X)[start : start + batch_rows]
+            yield part, None if labels is None else labels[start : start + batch_rows]
 
 
 def _takes_nan(estimator: Any) -> bool:
@@ -97,12 +102,9 @@ def iter_outputs(
     if fn is None:
         raise ValueError(f"{type(estimator).__name__} has no method {method!r}.")
     takes_y = "y" in inspect.signature(fn).parameters  # a detector's methods take X alone
-    # NaN is a missing value for an estimator that takes it, not damage
-    takes_nan = isinstance(X, Dataset) and _takes_nan(estimator)
-    with X.reader.nan_read_through() if takes_nan else contextlib.nullcontext():
-        for part, labels in chunks_of(X, y, batch_rows):
-            out = fn(part, labels) if labels is not None and takes_y else fn(part)
-            yield np.asarray(out)
+    for part, labels in chunks_of(X, y, batch_rows, estimator=estimator):
+        out = fn(part, labels) if labels is not None and takes_y else fn(part)
+        yield np.asarray(out)
 
 
 def output_columns(estimator: Any, method: str, first: np.ndarray) -> list[str]:
