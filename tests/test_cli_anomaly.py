@@ -46,6 +46,7 @@ def test_detect_writes_model_scores_and_figures(detector_run):
     data, out = detector_run
     assert (out / "figures" / "score_histogram.png").stat().st_size > 0
     assert (out / "figures" / "roc_pr.png").stat().st_size > 0
+    assert (out / "figures" / "loss_curves.png").stat().st_size > 0  # the members' training
     scores = pd.read_csv(out / "scores.csv")
     columns = ["anomaly_score", "anomaly", "probability", "top_features", "label"]
     assert list(scores.columns) == columns

@@ -161,6 +161,7 @@ def detect(
         X, y = open_data(data, label_column, None, None, False, min_bytes=common.LAZY_BYTES)
         X = _as_table(X)
         clean = None if normal_rows is None else _normal_rows(normal_rows, label_column, X)
+        from aekit.cli.run_figures import write_fit_figures
         from aekit.viz.anomaly import roc_pr_curves, score_histogram
         from aekit.viz.figures import save_figure
 
@@ -187,6 +188,7 @@ def detect(
             save_figure(histogram, figures / "score_histogram.png")
             if labels is not None and 0 < labels.sum() < len(labels):
                 save_figure(roc_pr_curves(labelled, labels), figures / "roc_pr.png")
+            write_fit_figures(staging, detector, X)  # each member's loss curve
     if found := _one_hot_groups(detector.encoder_):
         typer.echo(f"one-hot columns modelled as categorical: {found}")
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")

@@ -1,8 +1,8 @@
 """The figures of a RUN that a command other than ``aekit train`` leaves (train-hasher,
-train-compressor, impute), so that ``aekit report`` shows what it shows for a training RUN: the
-figures of the autoencoder a hasher or compressor holds (its loss curve, reconstructions and
-codes, drawn by :func:`aekit.viz.report.write_figures`), or the loss curves of an imputer's
-networks."""
+train-compressor, impute, detect), so that ``aekit report`` shows what it shows for a training
+RUN: the figures of the autoencoder a hasher or compressor holds (its loss curve,
+reconstructions and codes, drawn by :func:`aekit.viz.report.write_figures`), or the loss curves
+of the networks of an imputer or a detector."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def write_fit_figures(folder: Path, estimator: Any, X: Any) -> None:
 
 
 def _write_member_losses(path: Path, estimator: Any) -> None:
-    """One loss curve per network (an imputer's several): training solid, validation dashed."""
+    """One loss curve per network (an imputer's or detector's several): training solid,
+    validation dashed."""
     from aekit.cli.runs import training_history
     from aekit.viz.figures import save_figure
     from aekit.viz.plots import loss_curves
