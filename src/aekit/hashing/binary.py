@@ -142,7 +142,8 @@ class BinaryAutoencoder(BaseAutoencoder):
     n_iter_no_change : int, default=10
         Epochs without an improvement of at least ``tol`` before stopping.
     tol : float, default=1e-4
-        Smallest loss improvement (nats per row) that counts.
+        Smallest loss improvement that counts, in the units of ``loss_curve_`` (nats per row
+        in the model's space).
     checkpoint_dir : str or path, default=None
         Write ``checkpoint.safetensors`` there after every epoch; a later ``fit`` with the same
         folder, parameters and data resumes from it.
