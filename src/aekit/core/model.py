@@ -270,10 +270,10 @@ def reconstruction_probability(nll: torch.Tensor) -> torch.Tensor:
     ``log S - H(w)`` (>= 0, 0 for a single draw), belongs to no entry and is spread evenly over
     the D entries, so the entries sum to the row's score. Returns (n, D)."""
     row = nll.sum(dim=2)  # (S, n): a_l
-    weights = torch.softmax(-row, dim=0)
+    log_w = torch.log_softmax(-row, dim=0)  # finite for finite rows
+    weights = log_w.exp()
     per_entry = (weights[..., None] * nll).sum(dim=0)  # (n, D)
-    # log S - H(w) = log S + sum_l w_l log w_l (w_l log w_l -> 0 as w_l -> 0)
-    rest = math.log(len(nll)) + torch.special.xlogy(weights, weights).sum(dim=0)  # (n,)
+    rest = math.log(len(nll)) + (weights * log_w).sum(dim=0)  # log S - H(w), (n,)
     return per_entry + rest[:, None] / nll.shape[2]
 
 
