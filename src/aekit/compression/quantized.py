@@ -22,7 +22,7 @@ from torch import nn
 from aekit.core import sharding
 from aekit.core.latent import Code, DeterministicLatent
 from aekit.core.objectives import L1Sparsity, Term
-from aekit.estimators import BaseAutoencoder
+from aekit.estimators import FITTED_ATTRIBUTES, BaseAutoencoder
 
 
 class NoisyLatent(DeterministicLatent):
@@ -45,7 +45,8 @@ class LaplaceRate(L1Sparsity):
 
 
 class QuantizingAutoencoder(BaseAutoencoder):
-    """Autoencoder trained for quantized codes; the network inside :class:`aekit.Compressor`.
+    __doc__ = (
+        """Autoencoder trained for quantized codes; the network inside :class:`aekit.Compressor`.
 
     Parameters
     ----------
@@ -117,7 +118,13 @@ class QuantizingAutoencoder(BaseAutoencoder):
         Show a progress bar with the epoch, losses and time left.
     rate_weight : float, default=0.01
         lambda of ``distortion + lambda * rate`` (see :mod:`aekit.compression.quantized`).
+
+    Attributes
+    ----------"""
+        + FITTED_ATTRIBUTES
+        + """
     """
+    )
 
     _shown_as = "Compressor"  # in progress bars
     _checks_convergence = False  # the Compressor checks its decompressed rows itself

@@ -46,12 +46,13 @@ TRAINING_ATTRIBUTES = """
     history_ : dict of str to list of float
         Per epoch, means over the training batches: ``"loss"`` (``loss_curve_``),
         ``"reconstruction"`` (its negative log-likelihood part, in the model's space, through
-        the batch's draw of z for a VAE and its corrupted input for a denoising one) and the
-        unweighted penalty under its own name: ``"kl"`` (VAEs), ``"sparsity"`` or
-        ``"contractive"``. With ``importance_samples=k > 1`` the loss is ``-L_k``, and
-        ``"reconstruction"`` (averaged over the k draws) plus ``"kl"`` is the k-draw negative
-        ELBO, recorded beside it. With ``early_stopping``, the same names prefixed ``"val_"``
-        for the held-out rows, scored in evaluation mode (no corruption).
+        the batch's draw of z for a VAE and its corrupted input for a denoising one) and each
+        penalty, unweighted, under its own name: ``"kl"`` (VAEs), ``"sparsity"``,
+        ``"contractive"`` (an inner network's ``"similarity"`` or ``"rate"``). With
+        ``importance_samples=k > 1`` the loss is ``-L_k``, and ``"reconstruction"`` (averaged
+        over the k draws) plus ``"kl"`` is the k-draw negative ELBO, recorded beside it. With
+        ``early_stopping``, the same names prefixed ``"val_"`` for the held-out rows, scored in
+        evaluation mode (no corruption).
     best_loss_ : float
         The lowest loss the stopping rule saw: the validation loss with ``early_stopping``
         (whose weights are kept), else the training loss, in the units of ``loss_curve_``.
