@@ -7,6 +7,7 @@ import inspect
 import pydoc
 import re
 
+import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import check_param_validation
 
@@ -93,3 +94,23 @@ def test_an_int_hidden_layer_sizes_is_one_layer_as_in_mlpregressor(cls):
     one = cls(hidden_layer_sizes=32, max_iter=1, random_state=0).fit(X, y)
     same = cls(hidden_layer_sizes=(32,), max_iter=1, random_state=0).fit(X, y)
     np.testing.assert_array_equal(one.transform(X, y), same.transform(X, y))
+
+
+def documented_attributes(cls: type) -> list[str]:
+    """The names of the ``name : type`` (or ``a, b : type``) lines of "Attributes"."""
+    section = inspect.getdoc(cls).split("Attributes\n----------\n", 1)[1]
+    section = re.split(r"\n\n\w[\w ]*\n-+\n", section)[0]
+    lines = re.findall(r"^(\w+(?:, \w+)*) : ", section, flags=re.MULTILINE)
+    return [name for line in lines for name in line.split(", ")]
+
+
+@pytest.mark.parametrize("cls", KINDS, ids=lambda cls: cls.__name__)
+def test_every_kind_documents_the_attributes_fit_leaves(cls):
+    """Every kind documents its training record, and every attribute it documents is there
+    after fit (``feature_names_in_`` needs a DataFrame's column names)."""
+    documented = documented_attributes(cls)
+    assert {"n_iter_", "loss_curve_", "history_", "best_loss_", "model_"} <= set(documented)
+    X = np.random.default_rng(0).random((40, 6))
+    y = np.arange(40) % 2 if cls is aekit.ConditionalVAE else None
+    model = cls(latent_dim=2, **TINY).fit(X, y)
+    assert all(hasattr(model, name) for name in documented if name != "feature_names_in_")

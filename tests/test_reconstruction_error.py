@@ -115,3 +115,38 @@ def test_the_detector_turns_its_own_scores_into_probabilities(table):
     )
     with pytest.raises(NotFittedError):
         aekit.AnomalyDetector().scores_to_proba(scores)
+
+
+def test_probability_is_minus_the_log_of_the_mean_likelihood_over_the_draws(vae, ae, table):
+    """An & Cho (2015, Alg. 4): -log (1/L) sum_l p(x | z_l), computed here by hand from the
+    network's pieces and the same fixed draws, with the Gaussian density written out."""
+    import copy
+
+    import torch
+    from scipy.special import logsumexp
+
+    from aekit.core.model import fixed_draws
+
+    model = copy.deepcopy(vae.model_).double().eval()
+    x = torch.from_numpy(((table - vae.data_mean_) / vae.data_scale_).astype(np.float64))
+    eps = fixed_draws(16, vae.latent_dim).double()
+    sigma = float(np.exp(model.likelihood.log_scale.item()))
+    with torch.no_grad():
+        code = model.encode(x)
+        log_p = []  # (L, n): log p(x | z_l)
+        for e in eps:
+            mean = model.decode(code.mean + torch.exp(0.5 * code.log_var) * e).numpy()
+            z2 = ((x.numpy() - mean) / sigma) ** 2
+            log_p.append((-0.5 * z2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)).sum(axis=1))
+    by_hand = -(logsumexp(np.array(log_p), axis=0) - np.log(16))
+    per_entry = vae.reconstruction_error(table, per_feature=True, metric="probability")
+    np.testing.assert_allclose(per_entry.sum(axis=1), by_hand, rtol=1e-6)
+    nll = vae.reconstruction_error(table, metric="nll")  # the mean of -log p over the draws
+    assert (per_entry.sum(axis=1) <= nll + 1e-9).all() and (per_entry.sum(axis=1) < nll).any()
+    np.testing.assert_allclose(nll, -np.mean(log_p, axis=0), rtol=1e-6)
+    # One code, one draw: the mean of one likelihood is that likelihood.
+    np.testing.assert_allclose(
+        ae.reconstruction_error(table, per_feature=True, metric="probability"),
+        ae.reconstruction_error(table, per_feature=True, metric="nll"),
+        rtol=1e-12,
+    )

@@ -22,7 +22,7 @@ from torch import nn
 from aekit.core import sharding
 from aekit.core.latent import Code, DeterministicLatent
 from aekit.core.objectives import L1Sparsity, Term
-from aekit.estimators import BaseAutoencoder
+from aekit.estimators import FITTED_ATTRIBUTES, BaseAutoencoder
 
 
 class NoisyLatent(DeterministicLatent):
@@ -45,7 +45,8 @@ class LaplaceRate(L1Sparsity):
 
 
 class QuantizingAutoencoder(BaseAutoencoder):
-    """Autoencoder trained for quantized codes; the network inside :class:`aekit.Compressor`.
+    __doc__ = (
+        """Autoencoder trained for quantized codes; the network inside :class:`aekit.Compressor`.
 
     Parameters
     ----------
@@ -90,7 +91,8 @@ class QuantizingAutoencoder(BaseAutoencoder):
     n_iter_no_change : int, default=10
         Epochs without an improvement of at least ``tol`` before stopping.
     tol : float, default=1e-4
-        Smallest loss improvement (nats per row) that counts.
+        Smallest loss improvement that counts, in the units of ``loss_curve_`` (nats per row
+        in the model's space).
     checkpoint_dir : str or path, default=None
         Write ``checkpoint.safetensors`` there after every epoch; a later ``fit`` with the same
         folder, parameters and data resumes from it.
@@ -116,7 +118,13 @@ class QuantizingAutoencoder(BaseAutoencoder):
         Show a progress bar with the epoch, losses and time left.
     rate_weight : float, default=0.01
         lambda of ``distortion + lambda * rate`` (see :mod:`aekit.compression.quantized`).
+
+    Attributes
+    ----------"""
+        + FITTED_ATTRIBUTES
+        + """
     """
+    )
 
     _shown_as = "Compressor"  # in progress bars
     _checks_convergence = False  # the Compressor checks its decompressed rows itself

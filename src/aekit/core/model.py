@@ -154,6 +154,7 @@ class AutoencoderModel(nn.Module):
         y: torch.Tensor | None,
         eps: torch.Tensor,
         max_rows: int = 2048,
+        parts: dict[str, torch.Tensor] | None = None,
     ) -> torch.Tensor:
         """Log importance weights ``log w_i = log p(x, z_i) - log q(z_i | x)``, shape (k, n).
 
@@ -173,6 +174,10 @@ class AutoencoderModel(nn.Module):
         max_rows : int, default=2048
             Decode at most about this many (draw, row) pairs at once (at least one draw of every
             row), which bounds memory for any k.
+        parts : dict, optional
+            Filled with the bound's pieces (detached), from the same pass: ``"log_px_z"``
+            (k, n), each draw's ``log p(x | z_i)``, and ``"kl"`` (n,), the closed-form
+            ``KL(q(z | x) || p(z))``; ``mean_i log p(x | z_i) - kl`` is then a k-draw ELBO.
 
         Returns
         -------
@@ -199,7 +204,13 @@ class AutoencoderModel(nn.Module):
             log_pz = _log_standard_normal(z)  # log N(z; 0, I), the prior
             log_qz = _log_standard_normal(e) - log_sigma  # (c, n)
             log_w[start : start + c] = log_px_z + log_pz - log_qz
+            if parts is not None:
+                parts.setdefault("log_px_z", torch.empty_like(log_w))[start : start + c] = (
+                    log_px_z.detach()
+                )
             start += c
+        if parts is not None:
+            parts["kl"] = self.latent.kl(code).detach()
         return log_w
 
     def entry_errors(
@@ -209,16 +220,27 @@ class AutoencoderModel(nn.Module):
         metric: str,
         eps: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Each entry's reconstruction error, shape (n, n_features) with images flattened:
-        ``(x_j - E[x_j | z])^2`` (``metric="squared"``) or ``-log p(x_j | z)`` (``"nll"``),
-        averaged over the draws ``z = mu + sigma * eps`` (S, latent_dim) for a Gaussian latent,
-        or through the code itself for a deterministic one (``eps`` None). One definition for
-        the estimators' ``reconstruction_error`` and an exported detector's graph."""
+        """Each entry's reconstruction error, shape (n, n_features) with images flattened, over
+        the draws ``z_l = mu + sigma * eps_l`` (S, latent_dim) of a Gaussian latent, or the code
+        itself for a deterministic one (``eps`` None, S = 1):
+
+        * ``"squared"``: ``(x_j - E[x_j | z_l])^2`` averaged over the draws;
+        * ``"nll"``: ``-log p(x_j | z_l)`` averaged over the draws (the ELBO's reconstruction
+          term);
+        * ``"probability"``: the reconstruction probability of An & Cho (2015, Alg. 4),
+          ``-log (1/S) sum_l p(x | z_l)``, split over the entries (see
+          :func:`reconstruction_probability`).
+
+        One definition for the estimators' ``reconstruction_error`` and an exported detector's
+        graph."""
         code = self.encode(self.objective.encoder_input(x), y)
         if eps is None:
             draws = [code.mean]
         else:
             draws = [self.latent.sample(code, eps=e.to(x).expand_as(code.mean)) for e in eps]
+        if metric == "probability":
+            per_draw = [self.likelihood.nll_per_feature(self.decode(z, y), x) for z in draws]
+            return reconstruction_probability(torch.stack([e.flatten(1) for e in per_draw]))
         errors = torch.zeros_like(x)
         for z in draws:
             output = self.decode(z, y)
@@ -234,6 +256,25 @@ class AutoencoderModel(nn.Module):
         one-dimensional code (Kingma & Welling 2014, App. B)."""
         code = self.encode(x, y)
         return self.latent.kl(Code(code.mean[..., None], code.log_var[..., None]))
+
+
+def reconstruction_probability(nll: torch.Tensor) -> torch.Tensor:
+    """An & Cho's (2015, Alg. 4) reconstruction probability as a score, split over the entries.
+
+    ``nll`` (S, n, D) holds ``-log p(x_j | z_l)`` of each draw l, row and entry. A row's score
+    is ``-log (1/S) sum_l p(x | z_l) = log S - logsumexp_l(-a_l)``, ``a_l = sum_j nll_lj``
+    (computed stably), the negative log of the mean likelihood over the draws, which never
+    exceeds the mean of ``a_l`` (Jensen). With the draws' posterior weights
+    ``w_l = softmax_l(-a_l)`` it is exactly ``sum_j [sum_l w_l nll_lj] + (log S - H(w))``:
+    entry j's share is its NLL weighted towards the draws that explain the row, and the rest,
+    ``log S - H(w)`` (>= 0, 0 for a single draw), belongs to no entry and is spread evenly over
+    the D entries, so the entries sum to the row's score. Returns (n, D)."""
+    row = nll.sum(dim=2)  # (S, n): a_l
+    log_w = torch.log_softmax(-row, dim=0)  # finite for finite rows
+    weights = log_w.exp()
+    per_entry = (weights[..., None] * nll).sum(dim=0)  # (n, D)
+    rest = math.log(len(nll)) + (weights * log_w).sum(dim=0)  # log S - H(w), (n,)
+    return per_entry + rest[:, None] / nll.shape[2]
 
 
 def fixed_draws(n_draws: int, latent_dim: int, seed: int = 0) -> torch.Tensor:

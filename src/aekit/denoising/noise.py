@@ -2,9 +2,9 @@
 
 The model is :class:`aekit.DenoisingAutoencoder` (dense or ``architecture="conv"``); its
 ``denoise(X)`` cleans. This module adds what an application around it needs: :func:`corrupt`
-(the noises the model trains with, :class:`aekit.core.objectives.Corruption`, on data in
-``[low, high]``, seeded) and :func:`psnr` (peak signal-to-noise ratio per image);
-:mod:`aekit.viz.denoising` draws the figure.
+(the noises the model trains with, :class:`aekit.core.objectives.Corruption`, on data in one
+range ``[low, high]``, seeded: the model's own noise for [0, 1] data) and :func:`psnr` (peak
+signal-to-noise ratio per image); :mod:`aekit.viz.denoising` draws the figure.
 """
 
 from __future__ import annotations
@@ -27,7 +27,15 @@ def corrupt(
     low: float = 0.0,
     high: float = 1.0,
 ) -> np.ndarray:
-    """A corrupted copy of X (float32), drawn by the corruption the models train with.
+    """A corrupted copy of X (float32), drawn by the code the models train with
+    (:class:`aekit.core.objectives.Corruption`), applied to ``X - low`` with the bounds
+    ``[0, high - low]`` and shifted back.
+
+    For [0, 1] data with the defaults ``low=0, high=1`` this is the noise a
+    :class:`aekit.DenoisingAutoencoder` trained on such data sees. Otherwise it is not: the
+    model corrupts standardized features, with each feature's training minimum and maximum as
+    bounds and masking writing the feature's training mean, where this function uses one
+    ``[low, high]`` for every entry and masks to ``low``.
 
     Parameters
     ----------
@@ -44,7 +52,8 @@ def corrupt(
     random_state : int or None, default=None
         Seed of the noise (a ``torch.Generator``); None draws a fresh seed.
     low, high : float, default=0, 1
-        The data's range.
+        The data's range, the same for every entry: the bounds of the Gaussian noise's clip
+        and salt-and-pepper's values, and ``low`` the value masking and dropout write.
 
     Returns
     -------

@@ -7,7 +7,7 @@ Each kind is a row of choices on :class:`BaseAutoencoder`:
 | Autoencoder              | deterministic | -                         | -          | -      |
 | DenoisingAutoencoder     | deterministic | -                         | noise      | -      |
 | SparseAutoencoder        | ReLU/sigmoid  | L1 or KL(rho || rho_hat)  | -          | -      |
-| ContractiveAutoencoder   | deterministic | ||dh/dx||_F^2             | -          | -      |
+| ContractiveAutoencoder   | deterministic | ||dh/dx~||_F^2 (x~ std.)  | -          | -      |
 | VariationalAutoencoder   | Gaussian      | beta * KL(q || N(0, I))   | -          | -      |
 | ConditionalVAE           | Gaussian      | beta * KL(q || N(0, I))   | -          | y      |
 
@@ -15,6 +15,7 @@ ConditionalVAE also learns from partly labelled data (M2).
 """
 
 from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._docs import FITTED_ATTRIBUTES
 from aekit.estimators._params import TRAINING_CONSTRAINTS, trainer_config
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators.anomaly_scoring import anomaly_roc_auc
@@ -27,6 +28,7 @@ from aekit.estimators.sparse import SparseAutoencoder
 from aekit.estimators.variational import VAE, VariationalAutoencoder
 
 __all__ = [
+    "FITTED_ATTRIBUTES",
     "TRAINING_CONSTRAINTS",
     "VAE",
     "Autoencoder",

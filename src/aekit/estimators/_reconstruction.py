@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from aekit.core.model import fixed_draws
 from aekit.data.validation import check_count
 
-METRICS = ("squared", "nll")
+METRICS = ("squared", "nll", "probability")
 
 
 class ReconstructionErrors:
@@ -48,7 +48,7 @@ class ReconstructionErrors:
             Return every entry's error, shape (n_samples, n_features_in_) with images and
             sequences flattened in (C, H, W) or (C, L) order, instead of each row's sum over its
             entries.
-        metric : {"squared", "nll"}, default="squared"
+        metric : {"squared", "nll", "probability"}, default="squared"
             ``"squared"``: ``(x_j - x_hat_j)^2`` with ``x_hat = E[x | z]`` the decoded mean (a
             categorical group's entries against its categories' probabilities). ``"nll"``: the
             negative log-likelihood ``-log p(x_j | z)`` in nats; a categorical group's term sits
@@ -56,6 +56,16 @@ class ReconstructionErrors:
             ``-score_samples(X) - sum_j log(s_j)`` for the deterministic kinds, where ``s_j``
             is feature j's standardization scale (1 when not standardized); for the variational
             kinds ``"nll"`` plus :meth:`kl_divergence` is ``-elbo(X) - sum_j log(s_j)``.
+            ``"probability"``: the reconstruction probability of An & Cho (2015, Alg. 4) as a
+            score, ``-log (1/L) sum_l p(x | z_l)`` over the ``n_draws`` draws ``z_l ~ q(z | x)``
+            (the negative log of the mean likelihood, not the mean of ``-log p``, which is
+            ``"nll"``: it never exceeds ``"nll"``'s row sum, and is the same for deterministic
+            kinds). ``p(x | z)`` is the model's own likelihood, in its space: An & Cho's decoder
+            outputs a variance per feature and row, aekit's Gaussian likelihood has one
+            ``sigma`` for all features (learnt by VAEs, 1 for the deterministic kinds). Per
+            entry it is split exactly, as entry j's NLL averaged with the draws' posterior
+            weights ``w_l ~ p(x | z_l)``, plus an equal share of ``log L - H(w)`` (>= 0), the
+            part that belongs to no entry.
         n_draws : int, default=16
             For the variational kinds, the error is an expectation over ``z ~ q(z | x)``,
             averaged over ``n_draws`` draws of eps that are fixed (seeded) and common to every
@@ -70,7 +80,9 @@ class ReconstructionErrors:
         """
         check_is_fitted(self)
         if metric not in METRICS:
-            raise ValueError(f"metric={metric!r} is not supported; use 'squared' or 'nll'.")
+            raise ValueError(
+                f"metric={metric!r} is not supported; use 'squared', 'nll' or 'probability'."
+            )
         check_count(n_draws, "n_draws")
         X_model, labels = self._model_inputs(X, y)
         stochastic = self.model_.latent.stochastic

@@ -6,10 +6,12 @@ import os
 from typing import Any
 
 from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._docs import FITTED_ATTRIBUTES
 
 
 class Autoencoder(BaseAutoencoder):
-    """Autoencoder trained to reconstruct its input through a bottleneck.
+    __doc__ = (
+        """Autoencoder trained to reconstruct its input through a bottleneck.
 
     Undercomplete when ``latent_dim`` is below the number of features (a nonlinear PCA);
     overcomplete otherwise, which warns because nothing stops it learning the identity.
@@ -57,7 +59,8 @@ class Autoencoder(BaseAutoencoder):
     n_iter_no_change : int, default=10
         Epochs without an improvement of at least ``tol`` before stopping.
     tol : float, default=1e-4
-        Smallest loss improvement (nats per row) that counts.
+        Smallest loss improvement that counts, in the units of ``loss_curve_`` (nats per row
+        in the model's space).
     checkpoint_dir : str or path, default=None
         Write ``checkpoint.safetensors`` there after every epoch; a later ``fit`` with the same
         folder, parameters and data resumes from it.
@@ -83,26 +86,9 @@ class Autoencoder(BaseAutoencoder):
         Show a progress bar with the epoch, losses and time left.
 
     Attributes
-    ----------
-    n_features_in_ : int
-        Number of features seen in fit (C*H*W for images).
-    feature_names_in_ : ndarray of str
-        Column names, when X was a DataFrame with string column names.
-    image_shape_ : tuple or None
-        (C, H, W) of the images, when the data are images.
-    likelihood_ : str
-        The reconstruction likelihood used, ``"bernoulli"`` or ``"gaussian"``.
-    model_ : torch.nn.Module
-        The trained :class:`aekit.core.model.AutoencoderModel`.
-    n_iter_ : int
-        Epochs run.
-    loss_curve_ : list of float
-        Training loss per epoch (nats per row).
-    validation_scores_ : list of float or None
-        Minus the validation loss per epoch, when ``early_stopping``.
-    history_ : dict of str to list of float
-        Every objective term per epoch, training and (``val_`` prefix) validation.
-
+    ----------"""
+        + FITTED_ATTRIBUTES
+        + """
     Examples
     --------
     >>> from aekit import Autoencoder
@@ -112,6 +98,7 @@ class Autoencoder(BaseAutoencoder):
     >>> Z.shape
     (1797, 16)
     """
+    )
 
     def __init__(
         self,

@@ -29,6 +29,7 @@ from aekit.core.train import TrainConfig
 from aekit.data.validation import MissingLabelsError
 from aekit.estimators._conditional_labels import ConditionalLabels
 from aekit.estimators._disk import labels_of
+from aekit.estimators._docs import FITTED_ATTRIBUTES
 from aekit.estimators._params import layer_widths
 from aekit.estimators._variational import _VariationalBase
 from aekit.estimators.streaming import writes_to_file
@@ -40,7 +41,8 @@ _LABELLED_SHARE = 0.5
 
 
 class ConditionalVAE(ConditionalLabels, _VariationalBase):
-    """Conditional VAE (Sohn et al. 2015): encoder and decoder both see the one-hot label, so
+    __doc__ = (
+        """Conditional VAE (Sohn et al. 2015): encoder and decoder both see the one-hot label, so
     ``sample(y=7)`` generates a 7.
 
     ``fit(X, y)`` needs the labels: classes (ints, strings, ...; kept in ``classes_``), read
@@ -120,7 +122,8 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
     n_iter_no_change : int, default=10
         Epochs without an improvement of at least ``tol`` before stopping.
     tol : float, default=1e-4
-        Smallest loss improvement (nats per row) that counts.
+        Smallest loss improvement that counts, in the units of ``loss_curve_`` (nats per row
+        in the model's space).
     checkpoint_dir : str or path, default=None
         Write ``checkpoint.safetensors`` there after every epoch; a later ``fit`` with the same
         folder, parameters and data resumes from it.
@@ -151,8 +154,13 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         Epochs over which the KL weight rises linearly to ``beta``.
     sampler : {"prior", "gmm"}, default="prior"
         Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
-        fitted to the training codes after training, which follows the codes the decoder
-        actually saw (the "aggregate posterior") and often gives cleaner samples.
+        fitted after training to the training rows' posterior means ``mu(x)``, the ex-post
+        density estimation of Ghosh et al. (2020, sec. 4), which follows where the encoder puts
+        the data and often gives cleaner samples. It is not the aggregate posterior
+        ``q(z) = mean_x q(z | x)``, whose variance per unit adds the rows' mean ``sigma^2``:
+        a unit the KL collapsed (``mu ~ 0``, ``sigma ~ 1``) has a variance near 0 in the
+        mixture (about 1 in ``q(z)``) and is drawn near 0, which changes little, as the decoder
+        learnt that the unit's input carries no information about x.
     binarize : {False, "dynamic"}, default=False
         ``"dynamic"``: in training, redraw every value p of X (in [0, 1]) as a binary
         ``Bernoulli(p)`` each time its row is used, for the input and the target alike
@@ -181,11 +189,18 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         clearly better accuracy after 15 epochs, on MNIST VAE codes the same as 0.1.
 
     Attributes
-    ----------
+    ----------"""
+        + FITTED_ATTRIBUTES
+        + """    sampler_ : dict of ndarray or None
+        With ``sampler="gmm"``, the mixture's ``"weights"``, ``"means"`` and
+        ``"covariances"`` (full); None with the prior.
     classes_ : ndarray
         The labels seen in fit (never the ``-1`` marking unlabelled rows).
     semi_supervised_ : bool
-        Whether the model has the classifier ``q(y|x)``.
+        Whether the model has the classifier ``q(y|x)``; its ``history_`` then also holds
+        ``"classification"`` (the classifier's cross-entropy on the labelled rows), its
+        ``"loss"`` is ``J`` above per row and its other terms are expectations under
+        ``q(y|x)`` for the unlabelled rows.
 
     Examples
     --------
@@ -198,6 +213,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
     >>> cvae.classes_.tolist(), cvae.semi_supervised_
     ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], True)
     """
+    )
 
     _parameter_constraints: dict = {
         **_VariationalBase._parameter_constraints,

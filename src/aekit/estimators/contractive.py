@@ -10,13 +10,33 @@ from sklearn.utils._param_validation import Interval
 
 from aekit.core.objectives import ContractivePenalty, Term
 from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._docs import FITTED_ATTRIBUTES
 
 
 class ContractiveAutoencoder(BaseAutoencoder):
-    """Autoencoder penalised by ``contractive_weight * ||dh/dx||_F^2`` (Rifai et al. 2011).
+    __doc__ = (
+        """Autoencoder with the contractive penalty of Rifai et al. (2011).
 
-    The penalty is the exact squared Frobenius norm of the encoder's Jacobian, for any encoder,
-    so codes change little under small changes of the input.
+    The penalty, ``contractive_weight * ||dh/dx~||_F^2``, is the exact squared Frobenius norm
+    of the Jacobian of the code ``h`` with respect to the encoder's input ``x~``, for any
+    encoder, so codes change little under small changes of the input. Two things differ from
+    Rifai et al.'s model:
+
+    * **The input is the model's.** Gaussian features are standardized,
+      ``x~_j = (x_j - data_mean_j) / data_scale_j``, so column j of the Jacobian is the raw
+      one's times ``s_j = data_scale_j``, ``dh/dx~_j = s_j dh/dx_j``, and the penalty is
+      ``sum_j s_j^2 ||dh/dx_j||^2``: contraction per standard deviation of each feature, not
+      per unit of it, so features in different units weigh alike. On the raw digits (values
+      0..16, 20 epochs; ``benchmarks/contractive.py``) the mean penalty was 4.30 where
+      ``||dh/dx||_F^2`` in the data's units was 180.5 (a near-constant pixel, ``s_j = 0.024``,
+      weighs ``1 / s_j^2`` more there). [0, 1] data is used as is: the two are the same.
+    * **The code is linear** (Rifai et al.'s is a sigmoid) and the decoder untied, so the
+      penalty also falls by shrinking the code's scale, which the decoder undoes. Digits / 16,
+      60 epochs (same script), ``||J||_F^2`` and the code's total variance ``sum_j Var(h_j)``: plain
+      :class:`Autoencoder` 289 and 54.9 (ratio 5.26, reconstruction error 0.85); weight 0.1
+      2.68 and 1.00 (2.68, 1.19); weight 10 0.042 and 0.027 (1.57, 2.77). ``||J||_F^2`` falls
+      100x to 7,000x, the scale-free sensitivity ``||J||_F^2 / sum_j Var(h_j)`` 2x to 3.4x:
+      compare the codes of different weights after scaling them.
 
     Parameters
     ----------
@@ -61,7 +81,8 @@ class ContractiveAutoencoder(BaseAutoencoder):
     n_iter_no_change : int, default=10
         Epochs without an improvement of at least ``tol`` before stopping.
     tol : float, default=1e-4
-        Smallest loss improvement (nats per row) that counts.
+        Smallest loss improvement that counts, in the units of ``loss_curve_`` (nats per row
+        in the model's space).
     checkpoint_dir : str or path, default=None
         Write ``checkpoint.safetensors`` there after every epoch; a later ``fit`` with the same
         folder, parameters and data resumes from it.
@@ -86,8 +107,14 @@ class ContractiveAutoencoder(BaseAutoencoder):
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
     contractive_weight : float, default=0.1
-        Weight of the Jacobian penalty.
+        Weight of the Jacobian penalty (nats per row per unit of ``||dh/dx~||_F^2``).
+
+    Attributes
+    ----------"""
+        + FITTED_ATTRIBUTES
+        + """
     """
+    )
 
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,

@@ -22,13 +22,23 @@ from aekit.core.objectives.corruption import (
 )
 from aekit.data.lazy import Dataset
 from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._docs import FITTED_ATTRIBUTES
 
 
 class DenoisingAutoencoder(BaseAutoencoder):
-    """Autoencoder that learns to undo corruption (Vincent et al. 2008).
+    __doc__ = (
+        """Autoencoder that learns to undo corruption (Vincent et al. 2008).
 
     In training the encoder sees a corrupted copy of each row and the loss compares the output
     with the clean row; ``reconstruct`` (or ``denoise``) then cleans noisy data.
+
+    The corruption acts in the model's space: data in [0, 1] as is, Gaussian features
+    standardized (one-hot categorical groups as given). Its bounds (Gaussian noise's clip,
+    salt-and-pepper's values) are 0 and 1 for every feature of [0, 1] data, the support of the
+    Bernoulli likelihood, so a pixel that is 0 in every training image still gets salt; for
+    Gaussian data they are each feature's training minimum and maximum. Masking and dropout
+    write 0 in the model's space: 0 for [0, 1] data (and in one-hot groups), the feature's
+    training mean for standardized features.
 
     Parameters
     ----------
@@ -73,7 +83,8 @@ class DenoisingAutoencoder(BaseAutoencoder):
     n_iter_no_change : int, default=10
         Epochs without an improvement of at least ``tol`` before stopping.
     tol : float, default=1e-4
-        Smallest loss improvement (nats per row) that counts.
+        Smallest loss improvement that counts, in the units of ``loss_curve_`` (nats per row
+        in the model's space).
     checkpoint_dir : str or path, default=None
         Write ``checkpoint.safetensors`` there after every epoch; a later ``fit`` with the same
         folder, parameters and data resumes from it.
@@ -98,9 +109,12 @@ class DenoisingAutoencoder(BaseAutoencoder):
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
     noise : {"gaussian", "masking", "salt_pepper", "dropout"}, default="gaussian"
-        Corruption: additive Gaussian noise, entries set to 0, entries set to their
-        feature's minimum or maximum, or entries set to 0 with the others scaled by
-        ``1 / (1 - noise_level)`` (inverted dropout).
+        Corruption, in the model's space (see above): additive Gaussian noise clipped to the
+        bounds; entries set to 0 (masking: 0 for [0, 1] data, the training mean for
+        standardized features); entries set to the lower or the upper bound, equally likely
+        (0 or 1 for [0, 1] data, the feature's training minimum or maximum otherwise); or
+        masking whose kept entries are scaled by ``1 / (1 - noise_level)`` (inverted dropout;
+        for standardized features, their distance from the mean).
     noise_level : float, default=0.3
         Standard deviation of the Gaussian noise (in standardized units for Gaussian data, in
         the data's units for [0, 1] data), or the probability that an entry is corrupted.
@@ -108,7 +122,13 @@ class DenoisingAutoencoder(BaseAutoencoder):
         ``"fixed"``: every row corrupted at ``noise_level``. ``"uniform"``: each row's level drawn
         from ``U(0, noise_level)`` at every step, so the network learns to undo every amount of
         noise up to ``noise_level`` (the noise-level range of DDAE, Sattarov et al. 2025).
+
+    Attributes
+    ----------"""
+        + FITTED_ATTRIBUTES
+        + """
     """
+    )
 
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,

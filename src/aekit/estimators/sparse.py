@@ -12,14 +12,31 @@ from torch import nn
 from aekit.core.latent import DeterministicLatent
 from aekit.core.objectives import KLSparsity, L1Sparsity, Term
 from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._docs import FITTED_ATTRIBUTES
 
 
 class SparseAutoencoder(BaseAutoencoder):
-    """Autoencoder whose codes are pushed towards zero.
+    __doc__ = (
+        """Autoencoder whose codes are pushed towards zero.
 
     ``sparsity="l1"`` adds ``sparsity_weight * sum_j |h_j|`` on a ReLU code (exact zeros);
     ``sparsity="kl"`` adds ``sparsity_weight * sum_j KL(rho || rho_hat_j)`` on a sigmoid code,
-    ``rho_hat_j`` being unit j's mean activation and ``rho = sparsity_target``.
+    ``rho = sparsity_target`` and ``rho_hat_j`` unit j's mean activation over the training
+    batch (Ng's per-batch estimate, so the penalty, and ``history_["sparsity"]``, depend on
+    ``batch_size``).
+
+    What it costs and gives (``benchmarks/sparsity.py``, latent 8, defaults otherwise; digits:
+    1,400 rows, 100 epochs; MNIST: 5,000 images, 30 epochs; reconstruction error of held-out
+    rows as a multiple of the plain :class:`Autoencoder`'s): the bounded code costs
+    reconstruction before any penalty, the ReLU code alone (weight 0) 1.41x on the digits and
+    1.44x on MNIST, the sigmoid code alone 1.96x and 2.57x. At the ``"auto"`` weights, L1
+    gives 1.42x and 1.50x with 40% and 52% of the code's entries exactly 0; KL gives 1.69x and
+    1.34x with a mean activation of 0.100 and 0.337 against ``rho = 0.05``; weight 10 reaches
+    0.054 on the digits (at 3.69x), not MNIST (0.098, 1.61x). **Dead units**: a ReLU code
+    unit whose input is negative for every row gets no gradient and stays 0; at the defaults
+    3 (digits) and 4 (MNIST) of the 8 units are dead, at weight 0 too, so the code is smaller
+    than ``latent_dim``: ``(model.transform(X) > 0).any(axis=0)`` marks the live units. A sigmoid
+    unit cannot die this way.
 
     Parameters
     ----------
@@ -64,7 +81,8 @@ class SparseAutoencoder(BaseAutoencoder):
     n_iter_no_change : int, default=10
         Epochs without an improvement of at least ``tol`` before stopping.
     tol : float, default=1e-4
-        Smallest loss improvement (nats per row) that counts.
+        Smallest loss improvement that counts, in the units of ``loss_curve_`` (nats per row
+        in the model's space).
     checkpoint_dir : str or path, default=None
         Write ``checkpoint.safetensors`` there after every epoch; a later ``fit`` with the same
         folder, parameters and data resumes from it.
@@ -91,12 +109,20 @@ class SparseAutoencoder(BaseAutoencoder):
     sparsity : {"l1", "kl"}, default="l1"
         The sparsity penalty.
     sparsity_weight : float or "auto", default="auto"
-        Its weight against the reconstruction loss (nats per row); ``"auto"`` is 0.1 for
-        ``"l1"`` and 1.0 for ``"kl"``, which on the digits keeps reconstructions close to an
-        unpenalised model's while the codes become clearly sparser.
+        Its weight against the reconstruction loss (nats per row, in the model's space);
+        ``"auto"`` is 0.1 for ``"l1"`` and 1.0 for ``"kl"``, fixed numbers rather than tuned to
+        the data: see the figures above. A larger KL weight brings the mean activation nearer
+        ``rho`` at a larger reconstruction error; an L1 weight of 0.3 left every unit dead on
+        the digits.
     sparsity_target : float, default=0.05
         Target mean activation ``rho`` for ``sparsity="kl"``.
+
+    Attributes
+    ----------"""
+        + FITTED_ATTRIBUTES
+        + """
     """
+    )
 
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from aekit.estimators._docs import FITTED_ATTRIBUTES
 from aekit.estimators._variational import _VariationalBase
 
 
 class VariationalAutoencoder(_VariationalBase):
-    """Variational autoencoder (Kingma & Welling 2014); a β-VAE when ``beta != 1``
+    __doc__ = (
+        """Variational autoencoder (Kingma & Welling 2014); a β-VAE when ``beta != 1``
     (Higgins et al. 2017).
 
     The encoder gives ``q(z|x) = N(mu(x), diag(sigma^2(x)))``; training maximises the ELBO
@@ -62,7 +64,8 @@ class VariationalAutoencoder(_VariationalBase):
     n_iter_no_change : int, default=10
         Epochs without an improvement of at least ``tol`` before stopping.
     tol : float, default=1e-4
-        Smallest loss improvement (nats per row) that counts.
+        Smallest loss improvement that counts, in the units of ``loss_curve_`` (nats per row
+        in the model's space).
     checkpoint_dir : str or path, default=None
         Write ``checkpoint.safetensors`` there after every epoch; a later ``fit`` with the same
         folder, parameters and data resumes from it.
@@ -93,8 +96,13 @@ class VariationalAutoencoder(_VariationalBase):
         Epochs over which the KL weight rises linearly to ``beta``.
     sampler : {"prior", "gmm"}, default="prior"
         Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
-        fitted to the training codes after training, which follows the codes the decoder
-        actually saw (the "aggregate posterior") and often gives cleaner samples.
+        fitted after training to the training rows' posterior means ``mu(x)``, the ex-post
+        density estimation of Ghosh et al. (2020, sec. 4), which follows where the encoder puts
+        the data and often gives cleaner samples. It is not the aggregate posterior
+        ``q(z) = mean_x q(z | x)``, whose variance per unit adds the rows' mean ``sigma^2``:
+        a unit the KL collapsed (``mu ~ 0``, ``sigma ~ 1``) has a variance near 0 in the
+        mixture (about 1 in ``q(z)``) and is drawn near 0, which changes little, as the decoder
+        learnt that the unit's input carries no information about x.
     binarize : {False, "dynamic"}, default=False
         ``"dynamic"``: in training, redraw every value p of X (in [0, 1]) as a binary
         ``Bernoulli(p)`` each time its row is used, for the input and the target alike
@@ -112,7 +120,15 @@ class VariationalAutoencoder(_VariationalBase):
         ``log p(x)`` and often a higher test log-likelihood, for about k times the decoder's
         cost per step. ``L_k`` has no separate KL term, so it needs ``beta=1`` and
         ``kl_warmup=0``.
+
+    Attributes
+    ----------"""
+        + FITTED_ATTRIBUTES
+        + """    sampler_ : dict of ndarray or None
+        With ``sampler="gmm"``, the mixture's ``"weights"``, ``"means"`` and
+        ``"covariances"`` (full); None with the prior.
     """
+    )
 
     def __init__(
         self,

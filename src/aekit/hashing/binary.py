@@ -29,7 +29,7 @@ from torch import nn
 from aekit.core import sharding
 from aekit.core.latent import Code
 from aekit.core.objectives import Term
-from aekit.estimators import BaseAutoencoder
+from aekit.estimators import FITTED_ATTRIBUTES, BaseAutoencoder
 
 
 class BinaryLatent(nn.Module):
@@ -95,7 +95,8 @@ class NeighbourContrast(Term):
 
 
 class BinaryAutoencoder(BaseAutoencoder):
-    """Autoencoder with a ``latent_dim``-bit binary code; the network inside
+    __doc__ = (
+        """Autoencoder with a ``latent_dim``-bit binary code; the network inside
     :class:`aekit.SemanticHasher` (use that for hashing: it returns 0/1 codes and builds
     indexes).
 
@@ -142,7 +143,8 @@ class BinaryAutoencoder(BaseAutoencoder):
     n_iter_no_change : int, default=10
         Epochs without an improvement of at least ``tol`` before stopping.
     tol : float, default=1e-4
-        Smallest loss improvement (nats per row) that counts.
+        Smallest loss improvement that counts, in the units of ``loss_curve_`` (nats per row
+        in the model's space).
     checkpoint_dir : str or path, default=None
         Write ``checkpoint.safetensors`` there after every epoch; a later ``fit`` with the same
         folder, parameters and data resumes from it.
@@ -171,7 +173,13 @@ class BinaryAutoencoder(BaseAutoencoder):
         row; 0 gives a plain binary autoencoder.
     temperature : float, default=0.1
         Softmax temperature of that term.
+
+    Attributes
+    ----------"""
+        + FITTED_ATTRIBUTES
+        + """
     """
+    )
 
     _shown_as = "SemanticHasher"  # in progress bars
     _checks_convergence = False  # its codes are the point, and its tests measure them

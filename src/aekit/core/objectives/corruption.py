@@ -2,9 +2,12 @@
 
 The encoder sees ``x~ ~ C(x~ | x)`` while the loss still compares the output with the clean
 ``x``. Corruption works in the model's input space (standardized data, or [0, 1] data as is):
-masking sets entries to 0 there (black pixels, or the feature's mean for standardized data), and
-Gaussian noise is clipped to the training data's per-feature range ``[low, high]``, so corrupted
-inputs look like the noisy data the model will later be asked to clean.
+masking and dropout set entries to 0 there (black pixels, or the feature's training mean for
+standardized data), and Gaussian noise is clipped to, and salt-and-pepper writes, the bounds
+``[low, high]`` the estimator gives: 0 and 1 for every feature of [0, 1] data (the Bernoulli
+likelihood's support, so an always-black border pixel still gets noise), each feature's
+training minimum and maximum otherwise (``aekit.estimators._data_scale.value_range``), so
+corrupted inputs look like the noisy data the model will later be asked to clean.
 
 ``schedule="uniform"`` draws each row's level afresh, ``level * u`` with ``u ~ U(0, 1)``, so one
 network learns to undo every amount of noise up to ``level`` (the range of noise levels of a
@@ -37,9 +40,9 @@ def valid_noise_level(noise: str, level: float) -> bool:
 
 
 class Corruption(nn.Module):
-    """Gaussian noise ``x + level * eps`` (clipped to the data range), masking (each entry set to
-    0 with probability ``level``), salt-and-pepper (each entry set to ``low`` or ``high`` with
-    probability ``level``) or dropout (masking whose kept entries are scaled by
+    """Gaussian noise ``x + level * eps`` (clipped to ``[low, high]``), masking (each entry set
+    to 0 with probability ``level``), salt-and-pepper (each entry set to ``low`` or ``high``,
+    equally likely, with probability ``level``) or dropout (masking whose kept entries are scaled by
     ``1 / (1 - level)``, as ``nn.Dropout`` does, so the corrupted row has the clean row's
     expectation and a network later fed complete rows sees inputs of the scale it trained on;
     the input dropout of MIDA, Gondara & Wang 2018). ``schedule="uniform"``: each row's level

@@ -61,7 +61,8 @@ def jacobian_frobenius_sq(
     encode: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
 ) -> torch.Tensor:
     """Exact ``||dh/dx||_F^2`` per row for any encoder ``h = encode(x)`` whose rows do not
-    interact (no batch statistics), which holds for every aekit network.
+    interact (no batch statistics), which holds for the encoders that take the contractive
+    penalty (not for the SemanticHasher's, whose BinaryLatent normalizes over the batch).
 
     Rifai et al. 2011, eq. 2: ``sum_ij (dh_j / dx_i)^2``. Since row r's code depends on row r
     only, the gradient of ``sum_r h_rj`` with respect to x holds, in row r, row r's gradient of
@@ -81,7 +82,9 @@ def jacobian_frobenius_sq(
 
 
 class ContractivePenalty(Term):
-    """``||J_h(x)||_F^2`` per row, the contractive autoencoder's penalty (Rifai et al. 2011)."""
+    """``||J_h(x~)||_F^2`` per row, the contractive autoencoder's penalty (Rifai et al. 2011),
+    with ``x~`` the encoder's input in the model's space (standardized Gaussian features: column
+    j is the raw Jacobian's times feature j's scale)."""
 
     name = "contractive"
 

@@ -66,12 +66,20 @@ class SemiSupervisedBound(Objective):
         generator: torch.Generator | None,
         epoch: int,
     ) -> Terms:
-        """``L(x, y)`` per row (eq. 6) as ``"bound"``, shape (n,); for the ELBO also its
-        reconstruction and KL parts."""
+        """``L(x, y)`` per row (eq. 6) as ``"bound"``, shape (n,), and its reconstruction and
+        KL parts (for ``-L_k``, those of the k-draw ELBO, recorded beside it)."""
         log_prior = math.log(model.n_classes)  # -log p(y)
         if self.importance_samples > 1:
-            bound = importance_weighted_bound(model, x, y, self.importance_samples, generator)
-            return {"bound": -bound + log_prior}
+            pieces: dict[str, torch.Tensor] = {}
+            k = self.importance_samples
+            bound = importance_weighted_bound(model, x, y, k, generator, pieces)
+            # Recorded, not trained on: the k-draw ELBO's parts, as ImportanceWeightedBound's.
+            reconstruction = -pieces["log_px_z"].mean(dim=0)
+            return {
+                "bound": -bound + log_prior,
+                "reconstruction": reconstruction,
+                "kl": pieces["kl"],
+            }
         code = model.encode(x, y)
         nll = model.likelihood.nll(model.decode(model.latent.sample(code, generator), y), x)
         kl = model.latent.kl(code)

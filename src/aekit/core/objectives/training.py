@@ -51,7 +51,12 @@ class AutoencoderModel(Protocol):
     def decode(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor: ...
 
     def log_importance_weights(
-        self, x: torch.Tensor, y: torch.Tensor | None, eps: torch.Tensor, max_rows: int = 2048
+        self,
+        x: torch.Tensor,
+        y: torch.Tensor | None,
+        eps: torch.Tensor,
+        max_rows: int = 2048,
+        parts: dict[str, torch.Tensor] | None = None,
     ) -> torch.Tensor: ...
 
 
@@ -135,6 +140,7 @@ def importance_weighted_bound(
     y: torch.Tensor | None,
     k: int,
     generator: torch.Generator | None,
+    parts: dict[str, torch.Tensor] | None = None,
 ) -> torch.Tensor:
     """``L_k(x) = log (1/k) sum_i w_i`` per row, shape (n,), with ``k`` fresh draws of z per row
     (Burda et al. 2015, eq. 8): ``w_i = p(x, z_i) / q(z_i | x)``, ``z_i ~ q(z | x)``. ``L_1`` is
@@ -146,7 +152,8 @@ def importance_weighted_bound(
         dtype=x.dtype,
         row_dim=1,
     )
-    log_w = model.log_importance_weights(x, y, eps, max_rows=k * len(x))  # one pass, (k, n)
+    # One pass, (k, n); ``parts`` gets log p(x | z_i) and the KL from it (see the model).
+    log_w = model.log_importance_weights(x, y, eps, max_rows=k * len(x), parts=parts)
     return torch.logsumexp(log_w, dim=0) - math.log(k)
 
 
@@ -179,8 +186,16 @@ class ImportanceWeightedBound(Objective):
         generator: torch.Generator | None,
         epoch: int,
     ) -> Terms:
-        bound = importance_weighted_bound(model, x, y, self.k, generator)
-        return {"loss": -bound.mean()}
+        parts: dict[str, torch.Tensor] = {}
+        bound = importance_weighted_bound(model, x, y, self.k, generator, parts)
+        # Recorded beside the loss, as the ELBO's kinds record theirs (not trained on): the
+        # reconstruction NLL averaged over the k draws and the closed-form KL, whose sum is the
+        # k-draw negative ELBO, never below the loss -L_k (Burda et al. 2015, Theorem 1).
+        return {
+            "loss": -bound.mean(),
+            "reconstruction": -parts["log_px_z"].mean(),
+            "kl": parts["kl"].mean(),
+        }
 
     def __repr__(self) -> str:
         return f"ImportanceWeightedBound(k={self.k})"

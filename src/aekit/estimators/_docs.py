@@ -1,0 +1,63 @@
+"""Docstring text that several estimators share, written once.
+
+Each public kind writes out its own ``Parameters`` (scikit-learn's way, checked by
+``tests/test_params.py``); the attributes the trainer leaves on every kind are the same for
+all, so their text lives here and each kind's ``__doc__`` appends it, as
+:mod:`aekit.pretraining.finetuned` shares its ``_ATTRIBUTES``.
+"""
+
+from __future__ import annotations
+
+# What every fitted kind holds besides its training record.
+_MODEL_ATTRIBUTES = """
+    n_features_in_ : int
+        Number of features seen in fit (C*H*W for images).
+    feature_names_in_ : ndarray of str
+        Column names, when X was a DataFrame with string column names.
+    image_shape_ : tuple or None
+        (C, H, W) of the images, when the data are images.
+    likelihood_ : str
+        The reconstruction likelihood used, ``"bernoulli"`` or ``"gaussian"``.
+    model_ : torch.nn.Module
+        The trained :class:`aekit.core.model.AutoencoderModel`.
+    data_mean_, data_scale_ : ndarray or None
+        The standardization of Gaussian features, ``(x - data_mean_) / data_scale_``
+        (None for [0, 1] data, used as is)."""
+
+# The units are those of the trainer (aekit.core.train), which minimises the objective in the
+# model's space: Gaussian features standardized, x~_j = (x_j - m_j) / s_j. A Gaussian density
+# there is s_j times the one in data space (dx~_j = dx_j / s_j), hence the sum_j log s_j.
+TRAINING_ATTRIBUTES = """
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : list of float
+        The objective minimised, per epoch: the mean over the epoch's batches, in nats per row,
+        of the reconstruction's negative log-likelihood plus each penalty times its weight
+        (for a VAE ``beta`` times the KL, at the warm-up's weight during ``kl_warmup``;
+        ``-L_k`` with ``importance_samples=k > 1``). It is computed in the model's space, where
+        Gaussian features are standardized (``(x_j - data_mean_j) / data_scale_j``), so it is
+        not ``-score_samples`` or ``-elbo``, which are in the data's space: for Gaussian data
+        a row's negative log-likelihood in data space is the model-space one plus
+        ``sum_j log(data_scale_j)`` (nothing is added for [0, 1] data, used as is), and
+        with a penalty or ``beta != 1`` the loss holds the weighted penalty besides. ``tol``
+        and ``best_loss_`` are in these units.
+    validation_scores_ : list of float or None
+        Minus the validation loss per epoch (the same units), when ``early_stopping``.
+    history_ : dict of str to list of float
+        Per epoch, means over the training batches: ``"loss"`` (``loss_curve_``),
+        ``"reconstruction"`` (its negative log-likelihood part, in the model's space, through
+        the batch's draw of z for a VAE and its corrupted input for a denoising one) and each
+        penalty, unweighted, under its own name: ``"kl"`` (VAEs), ``"sparsity"``,
+        ``"contractive"`` (an inner network's ``"similarity"`` or ``"rate"``). With
+        ``importance_samples=k > 1`` the loss is ``-L_k``, and ``"reconstruction"`` (averaged
+        over the k draws) plus ``"kl"`` is the k-draw negative ELBO, recorded beside it. With
+        ``early_stopping``, the same names prefixed ``"val_"`` for the held-out rows, scored in
+        evaluation mode (no corruption).
+    best_loss_ : float
+        The lowest loss the stopping rule saw: the validation loss with ``early_stopping``
+        (whose weights are kept), else the training loss, in the units of ``loss_curve_``.
+"""
+
+# The whole numpydoc "Attributes" section of a kind, after its "Attributes\n----------" lines;
+# a kind appends its own attributes after it.
+FITTED_ATTRIBUTES = _MODEL_ATTRIBUTES + TRAINING_ATTRIBUTES
