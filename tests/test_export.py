@@ -205,7 +205,9 @@ def dummies(n: int, seed: int) -> np.ndarray:
     return pd.get_dummies(table[["amount", "hour", "city"]], dtype=float).to_numpy()
 
 
-@pytest.mark.parametrize("case", ["numeric", "mixed", "dummies", "vae-elbo", "input-mean"])
+@pytest.mark.parametrize(
+    "case", ["numeric", "mixed", "dummies", "vae-elbo", "vae-probability", "input-mean"]
+)
 def test_detector_graph_reproduces_the_detector(case, tmp_path):
     rng = np.random.RandomState(0)
     if case == "mixed":
@@ -216,8 +218,8 @@ def test_detector_graph_reproduces_the_detector(case, tmp_path):
         estimator = aekit.Autoencoder(**SMALL)
     else:
         train, test = rng.normal(size=(300, 5)) * 3 + 1, rng.normal(size=(N_ROWS, 5)) * 4
-        estimator = (aekit.VAE if case == "vae-elbo" else aekit.Autoencoder)(**SMALL)
-    extra = {"score_type": "elbo", "n_draws": 2} if case == "vae-elbo" else {}
+        estimator = (aekit.VAE if case.startswith("vae") else aekit.Autoencoder)(**SMALL)
+    extra = {"score_type": case[4:], "n_draws": 2} if case.startswith("vae") else {}
     if case == "input-mean":  # the input term as the mean distance to its own k nearest
         extra = {"input_neighbors": 4, "input_distance": "mean", "n_neighbors": 9}
         extra["input_weight"] = 2.0  # folded into the term's unit, which the graph reads

@@ -4,8 +4,9 @@ All three are sums over features (plus, for the ELBO, the KL term), so a row's s
 into each feature's share, which is what :meth:`AnomalyDetector.explain` reports:
 
 - ``"reconstruction"``: squared error ``(x_j - x_hat_j)^2`` in the model's (standardized) space.
-- ``"probability"``: the reconstruction probability of An & Cho (2015, Alg. 4), as a negative
-  log-likelihood ``-log p(x_j | z)`` per feature.
+- ``"probability"``: the reconstruction probability of An & Cho (2015, Alg. 4),
+  ``-log (1/L) sum_l p(x | z_l)`` over the draws (``reconstruction_error(metric="probability")``,
+  split exactly over the features); for a deterministic autoencoder, ``-log p(x_j | z)``.
 - ``"elbo"``: the negative ELBO, ``-E_q[log p(x | z)] + KL(q(z | x) || p(z))``
   (Kingma & Welling 2014, eq. 3); the KL part belongs to no feature.
 
@@ -21,7 +22,7 @@ import numpy as np
 
 SCORES = ("reconstruction", "probability", "elbo")
 # Each score type as the metric of ``reconstruction_error`` (and of an exported detector's graph).
-METRICS = {"reconstruction": "squared", "probability": "nll", "elbo": "nll"}
+METRICS = {"reconstruction": "squared", "probability": "probability", "elbo": "nll"}
 
 
 def feature_scores(
