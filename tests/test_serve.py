@@ -103,6 +103,34 @@ def test_endpoints_return_what_the_python_api_returns(vae, table):
     np.testing.assert_allclose(scores, vae.score_samples(rows), rtol=1e-12)
     samples = c.post("/v1/generate", json={"n": 3, "seed": 1}).json()["rows"]
     np.testing.assert_allclose(samples, vae.sample(3, random_state=1), rtol=1e-6)
+    again = c.post("/v1/generate", json={"n": 3, "seed": 1}).json()["rows"]
+    assert again == samples  # a seed repeats its samples
+
+
+def test_generate_without_a_seed_draws_fresh_samples(vae):
+    # As the Python API's sample(n): an omitted or null seed is fresh randomness, not seed 0.
+    c = client(vae)
+    draws = [c.post("/v1/generate", json={"n": 2}).json()["rows"] for _ in range(2)]
+    draws.append(c.post("/v1/generate", json={"n": 2, "seed": None}).json()["rows"])
+    seeded = c.post("/v1/generate", json={"n": 2, "seed": 0}).json()["rows"]
+    for i, draw in enumerate(draws):
+        assert draw != seeded
+        assert all(draw != other for other in draws[i + 1 :])
+    schema = c.get("/openapi.json").json()["components"]["schemas"]["GenerateRequest"]
+    assert schema["properties"]["seed"].get("default") is None
+
+
+def test_a_label_for_a_model_without_labels(vae, table):
+    # The row endpoints score rows alike with or without labels (the Python API ignores them);
+    # /v1/generate refuses one: samples "of label 7" from a model that cannot give them.
+    c = client(vae)
+    rows = table.iloc[:3].to_numpy().tolist()
+    labelled = c.post("/v1/score", json={"rows": rows, "labels": [1, 2, 3]})
+    assert labelled.json() == c.post("/v1/score", json={"rows": rows}).json()
+    refused = c.post("/v1/generate", json={"n": 2, "label": 7})
+    assert refused.status_code == 422
+    assert "is not conditional" in refused.json()["detail"]
+    assert 'drop "label"' in refused.json()["detail"]
 
 
 def test_every_body_format_gives_the_same_scores(vae, table):
@@ -216,7 +244,21 @@ def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):
     response = c.post(
         "/v1/score", content=pickled.getvalue(), headers={"content-type": "application/x-npy"}
     )
-    assert response.status_code == 422 and "allow_pickle" in response.json()["detail"]
+    detail = response.json()["detail"]
+    assert response.status_code == 422 and "dtype object" in detail
+    npy_bodies = {  # what the server says, never numpy's advice to pass allow_pickle
+        b"garbage, not an array": "not a .npy file",
+        b"\x93NUMPY\x01\x00garbage": "not a numeric .npy array (EOF",
+        pickled.getvalue(): "Python objects (dtype object)",
+    }
+    text = io.BytesIO()
+    np.save(text, np.array([["a", "b"]]))
+    npy_bodies[text.getvalue()] = "of dtype <U1, not of numbers"
+    for body, message in npy_bodies.items():
+        got = c.post("/v1/score", content=body, headers={"content-type": "application/x-npy"})
+        detail = got.json()["detail"]
+        assert got.status_code == 422 and message in detail, detail
+        assert "np.save writes for an array of numbers" in detail and "allow_pickle" not in detail
     scalar = io.BytesIO()
     np.save(scalar, np.float32(1.0))
     response = c.post(
@@ -234,11 +276,17 @@ def test_limits_give_413_with_the_limit(vae):
     rows = {"rows": [[1.0, 2.0, 3.0, 4.0]] * 11}
     response = c.post("/v1/score", json=rows)
     assert response.status_code == 413
-    assert response.json()["detail"] == "11 rows exceed the limit of 10 rows per request."
+    assert response.json()["detail"] == (
+        "11 rows exceed the limit of 10 rows per request; send fewer, or start the server with "
+        "a larger --max-rows."
+    )
     big = {"rows": [[1.0, 2.0, 3.0, 4.0]] * 200}
     response = c.post("/v1/score", json=big)
     assert response.status_code == 413
-    assert response.json()["detail"] == "the request body exceeds the limit of 2000 bytes."
+    assert response.json()["detail"] == (
+        "the request body exceeds the limit of 2000 bytes (0.00190735 MiB); send fewer rows per "
+        "request, or start the server with a larger --max-body-mb."
+    )
 
     def chunks():  # no Content-Length: the server counts what arrives
         for _ in range(50):
@@ -246,7 +294,8 @@ def test_limits_give_413_with_the_limit(vae):
 
     streamed = c.post("/v1/score", content=chunks(), headers={"content-type": "application/json"})
     assert streamed.status_code == 413 and "2000 bytes" in streamed.json()["detail"]
-    assert c.post("/v1/generate", json={"n": 11}).status_code == 413
+    too_many = c.post("/v1/generate", json={"n": 11})
+    assert too_many.status_code == 413 and "larger --max-rows" in too_many.json()["detail"]
 
 
 def test_the_api_key_is_required_on_v1_only(vae, table):

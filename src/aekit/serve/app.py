@@ -7,9 +7,10 @@ that waits or computes longer than the timeout gets 504 (a computation already r
 in its thread, its result dropped: Python cannot stop a thread).
 
 Status codes: 401 without the API key (when one is set), 413 for a body or a row count over the
-limit (the message names the limit), 415 for an unknown content type, 422 for invalid input with
-the Python API's own message, 504 on timeout, and 500 with no traceback for anything else (the
-traceback goes to the server's log).
+limit (the message names the limit and the server option that raises it), 415 for an unknown
+content type, 422 for invalid input with the Python API's own message (and for a label sent to
+``/v1/generate`` of a model that takes none), 504 on timeout, and 500 with no traceback for
+anything else (the traceback goes to the server's log).
 """
 
 from __future__ import annotations
@@ -53,7 +54,11 @@ class GenerateRequest(BaseModel):
 
     n: int = Field(1, ge=1, description="Number of samples.")
     label: Any = Field(None, description="ConditionalVAE: the label of every sample.")
-    seed: int | None = Field(0, description="Random seed; null for fresh randomness.")
+    # Fresh samples by default, as the Python API's ``sample(n)`` draws them; a seed repeats them.
+    seed: int | None = Field(
+        None,
+        description="Random seed, for the same samples again; omitted or null: fresh samples.",
+    )
 
 
 # At module level: FastAPI reads the dependencies' annotations in this module's namespace.
@@ -85,8 +90,12 @@ _ROWS_BODY = {  # the request body of the row endpoints, for the OpenAPI docs
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    """The body, refused with 413 as soon as it passes ``limit`` bytes (declared or sent)."""
-    message = f"the request body exceeds the limit of {limit} bytes."
+    """The body, refused with 413 as soon as it passes ``limit`` bytes (declared or sent); the
+    message names the server option that raises the limit."""
+    message = (
+        f"the request body exceeds the limit of {limit} bytes ({limit / 2**20:g} MiB); "
+        "send fewer rows per request, or start the server with a larger --max-body-mb."
+    )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BodyError(413, message)
@@ -199,7 +208,9 @@ def create_app(
             rows, ids = split_columns(rows, id_column, tuple(ignore_columns))
             if len(rows) > limits.max_rows:
                 raise BodyError(
-                    413, f"{len(rows)} rows exceed the limit of {limits.max_rows} rows per request."
+                    413,
+                    f"{len(rows)} rows exceed the limit of {limits.max_rows} rows per request; "
+                    "send fewer, or start the server with a larger --max-rows.",
                 )
             if batcher is not None and batcher.accepts(name, rows):
                 return respond(request, await in_time(batcher.submit(name, rows)), ids)
@@ -239,7 +250,9 @@ def create_app(
         ) -> Response:
             if spec.n > limits.max_rows:
                 raise BodyError(
-                    413, f"n={spec.n} exceeds the limit of {limits.max_rows} rows per request."
+                    413,
+                    f"n={spec.n} exceeds the limit of {limits.max_rows} rows per request; "
+                    "ask for fewer, or start the server with a larger --max-rows.",
                 )
             call = functools.partial(served.generate, spec.n, spec.label, spec.seed)
             return respond(request, await infer(call))

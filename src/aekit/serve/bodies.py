@@ -8,7 +8,8 @@ Request bodies, by ``Content-Type``:
   feature name) or under ``"columns"`` + ``"data"`` (pandas' "split" layout, for mixed
   numeric/categorical tables); optional ``"labels"`` (one per row) or ``"label"`` (one for all)
   for a ConditionalVAE. A bare JSON list is the rows.
-* ``application/x-npy``: one ``.npy`` array (numbers only; pickled objects are refused).
+* ``application/x-npy``: one ``.npy`` array of numbers (anything else, objects above all, is
+  refused: nothing is ever unpickled).
 * ``application/vnd.apache.arrow.stream`` or ``application/vnd.apache.arrow.file``: an Arrow
   IPC table; a column ``label`` holds a ConditionalVAE's labels.
 
@@ -113,13 +114,40 @@ def _from_json(body: bytes) -> Rows:
     return Rows(array, labels)
 
 
+NPY_MAGIC = b"\x93NUMPY"  # the first bytes of every .npy file (numpy.lib.format)
+NPY_ACCEPTED = "send the bytes np.save writes for an array of numbers (float, int or bool)"
+
+
 def _from_npy(body: bytes) -> np.ndarray:
+    """The numeric array of a ``.npy`` body. Anything else is refused in the server's words:
+    numpy's own messages advise ``allow_pickle=``, which a client cannot pass and a server
+    must never do."""
+    if not body.startswith(NPY_MAGIC):
+        raise BodyError(
+            422,
+            f"the body is not a .npy file (it does not start with the .npy magic); {NPY_ACCEPTED}.",
+        )
     try:
-        return np.load(io.BytesIO(body), allow_pickle=False)
-    except ValueError as err:  # also "Object arrays cannot be loaded when allow_pickle=False"
-        raise BodyError(422, f"the body is not a numeric .npy array: {err}.") from None
+        array = np.load(io.BytesIO(body), allow_pickle=False)
+    except ValueError as err:
+        if "pickle" in str(err):  # dtype object: Python objects, never unpickled here
+            raise BodyError(
+                422,
+                f"the body is a .npy array of Python objects (dtype object), which the server "
+                f"never loads; {NPY_ACCEPTED}.",
+            ) from None
+        raise BodyError(
+            422, f"the body is not a numeric .npy array ({err}); {NPY_ACCEPTED}."
+        ) from None
     except (OSError, EOFError) as err:
-        raise BodyError(422, f"the body is not a .npy file: {err}.") from None
+        raise BodyError(
+            422, f"the body is not a whole .npy file ({err}); {NPY_ACCEPTED}."
+        ) from None
+    if array.dtype.kind not in "biuf":  # text, bytes, dates, complex, structured rows
+        raise BodyError(
+            422, f"the body is a .npy array of dtype {array.dtype}, not of numbers; {NPY_ACCEPTED}."
+        )
+    return array
 
 
 def _from_arrow(body: bytes, stream: bool) -> Rows:

@@ -178,13 +178,19 @@ class Served:
         return probability, result
 
     def generate(self, n: int, label: Any, seed: int | None) -> tuple[np.ndarray, dict]:
-        """``n`` samples (of ``label`` for a ConditionalVAE; uniform labels when None)."""
+        """``n`` samples (of ``label`` for a ConditionalVAE; uniform labels when None), from
+        ``seed``, or fresh when it is None. Unlike the row endpoints, which score rows alike with
+        or without labels on a model that takes none (as the Python API does), a label here
+        asks for samples of that label, which a model that takes none cannot give: refused."""
         if self.classes is not None:
             y = None if label is None else as_labels(label, n, self.classes)
             samples = self.model.sample(n, y=y, random_state=seed)
         else:
-            if label is not None:
-                raise ValueError(f"{type(self.model).__name__} takes no label; drop it.")
+            if label is not None:  # ignoring it would answer samples of every kind as "of label"
+                raise ValueError(
+                    f"{type(self.model).__name__} is not conditional: its samples cannot be of "
+                    f'label {label!r}; drop "label" (a ConditionalVAE generates a given label).'
+                )
             samples = self.model.sample(n, random_state=seed)
         return samples, {"rows": samples.tolist()}
 
