@@ -430,6 +430,36 @@ def test_cuda_without_gpu(digits):
         aekit.Autoencoder(**{**CPU, "device": "cuda"}).fit(digits[0])
 
 
+def _takes_a_device():
+    """Every estimator of aekit's table whose parameters include ``device``."""
+    from aekit import registry
+
+    found = [registry.resolve(name) for name in registry.PUBLIC]
+    kinds = [k for k in found if "device" in getattr(k, "_parameter_constraints", {})]
+    assert len(kinds) >= 10  # the autoencoders, the composites, the fine-tuned ones
+    return kinds
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without a GPU")
+def test_a_gpu_is_named_as_torch_names_it(digits):
+    # "cuda:N" and torch.device("cuda", N) pass every estimator's checks, as torch takes them,
+    # and then meet the very message "cuda" does on a machine without one.
+    for kind in _takes_a_device():
+        for device in ("cuda:1", "cuda:0", torch.device("cuda", 1), "cpu"):
+            kind(device=device)._validate_params()
+        with pytest.raises(ValueError, match=rejected("device", "cuda:x")):
+            kind(device="cuda:x")._validate_params()
+    with pytest.raises(ValueError, match=r"'cuda' or 'cuda:N' \(N a GPU index\) or an instance"):
+        aekit.Autoencoder(device="cuda:")._validate_params()
+    for device, name in [("cuda:1", "cuda:1"), (torch.device("cuda", 1), "cuda:1")]:
+        with pytest.raises(ValueError, match=f"device='{name}' but PyTorch sees no GPU"):
+            aekit.Autoencoder(**{**CPU, "device": device}).fit(digits[0])
+    with pytest.raises(ValueError, match="device='cuda:1' but PyTorch sees no GPU"):
+        aekit.AutoencoderImputer(device="cuda:1", max_iter=1).fit(digits[0])
+    with pytest.raises(ValueError, match=r"device='cuda:x' is not supported; use 'auto'"):
+        aekit.load("never-read.safetensors", device="cuda:x")
+
+
 @pytest.mark.parametrize("kind", [aekit.Autoencoder, aekit.SparseAutoencoder, aekit.ConditionalVAE])
 def test_unknown_constructor_argument(kind):
     with pytest.raises(TypeError, match=r"got an unexpected keyword argument 'n_components'"):

@@ -90,7 +90,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         Adam's learning rate.
     random_state : int, RandomState or None, default=None
         Seeds the weights, shuffling and training noise.
-    device : {"auto", "cpu", "cuda"}, default="auto"
+    device : {"auto", "cpu", "cuda", "cuda:N"} or torch.device, default="auto"
         Where to train.
     verbose : bool, default=False
         Show a progress bar.

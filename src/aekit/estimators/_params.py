@@ -27,7 +27,22 @@ from aekit.core.nets import ACTIVATIONS
 from aekit.core.objectives.likelihoods import LIKELIHOODS
 from aekit.core.train import PRECISIONS, TrainConfig, fingerprint
 from aekit.data.validation import is_int
-from aekit.devices import DEVICES
+from aekit.devices import DEVICE_NAMES, DEVICES, is_device_name
+
+
+class DeviceName(StrOptions):
+    """The device names, "cuda:N" included: StrOptions takes a fixed set only (and scikit-learn
+    takes no constraint classes of its own, so this one extends it)."""
+
+    def __init__(self) -> None:
+        super().__init__(set(DEVICES))
+
+    def is_satisfied_by(self, val: Any) -> bool:
+        return is_device_name(val)
+
+    def __str__(self) -> str:  # scikit-learn's message: "must be <this> or ..."
+        return f"a str among {DEVICE_NAMES}"
+
 
 # The parameters of the one trainer (aekit.core.train), as every estimator that trains with it
 # names and checks them (scikit-learn's MLPRegressor names where it has one).
@@ -41,7 +56,7 @@ TRAINING_CONSTRAINTS: dict[str, list] = {
     "tol": [Interval(Real, None, None, closed="neither")],
     "checkpoint_dir": [None, str, os.PathLike],
     "random_state": ["random_state"],
-    "device": [StrOptions(set(DEVICES)), torch.device],
+    "device": [DeviceName(), torch.device],
 }
 
 

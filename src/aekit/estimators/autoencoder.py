@@ -66,7 +66,7 @@ class Autoencoder(BaseAutoencoder):
         folder, parameters and data resumes from it.
     random_state : int, RandomState or None, default=None
         Seeds the weights, the shuffling and all noise, inside ``fit``; no global seeding.
-    device : {"auto", "cpu", "cuda"}, default="auto"
+    device : {"auto", "cpu", "cuda", "cuda:N"} or torch.device, default="auto"
         Where to train; ``"auto"`` takes a GPU when PyTorch sees one.
     precision : {"float32", "bf16"}, default="float32"
         Arithmetic of the training forward passes. ``"bf16"``: bfloat16 autocast (weights,

@@ -52,7 +52,7 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         Adam's learning rate.
     random_state : int, RandomState or None, default=None
         Seeds the weights and the shuffling.
-    device : {"auto", "cpu", "cuda"}, default="auto"
+    device : {"auto", "cpu", "cuda", "cuda:N"} or torch.device, default="auto"
         Where to train.
     verbose : bool, default=False
         Show a progress bar.

@@ -156,7 +156,7 @@ class HammingIndex:
 
 def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
     """Read an index written by :meth:`HammingIndex.save`, its hasher's tensors on ``device``
-    ("auto", "cpu" or "cuda"); ValueError for a damaged file."""
+    ("auto", "cpu", "cuda" or "cuda:N"); ValueError for a damaged file."""
     header, tree = read_file(path, INDEX)
     device = str(resolve_device(device))  # a bad device is the caller's error, not the file's
     try:

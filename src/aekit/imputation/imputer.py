@@ -86,7 +86,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         Epochs without improvement before training stops.
     random_state : int, RandomState or None, default=None
         Seeds the weights, the shuffling and the masking.
-    device : {"auto", "cpu", "cuda"}, default="auto"
+    device : {"auto", "cpu", "cuda", "cuda:N"} or torch.device, default="auto"
         Where to train.
     verbose : bool, default=False
         Show a progress bar.

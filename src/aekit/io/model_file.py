@@ -48,11 +48,11 @@ def load(path: str | os.PathLike, device: str = "cpu") -> Any:
     Raises ``ValueError`` for a corrupt, truncated, foreign or newer-version file, and
     ``FileNotFoundError`` for a folder, naming the model file inside (if any).
     """
+    device = str(resolve_device(device))  # the caller's mistake, named before any file's
     if os.path.isdir(path):
         raise FileNotFoundError(_folder_message(path))  # as before: no model file there
     header, tree = read_file(path, MODEL)
     check_sizes(path, header, tree)  # before the estimators (and scikit-learn) are imported
-    device = str(resolve_device(device))
     name = header.get("class")
     try:
         cls: FromDocument = registry.model_file_class(name)

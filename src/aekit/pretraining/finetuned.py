@@ -74,7 +74,7 @@ _PARAMETERS = """
         it is fitted here); a later ``fit`` resumes. Needs an int ``random_state``.
     random_state : int, RandomState or None, default=None
         Seeds the head, the split, the shuffles (and an unfitted autoencoder without one).
-    device : {"auto", "cpu", "cuda"}, default="auto"
+    device : {"auto", "cpu", "cuda", "cuda:N"} or torch.device, default="auto"
     verbose : bool, default=False
         A progress bar.
 """
