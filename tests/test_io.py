@@ -318,11 +318,26 @@ def test_unknown_class(name, saved, tmp_path):
         aekit.load(odd, device=DEVICE)
 
 
-def test_inconsistent_weights_are_refused(saved, tmp_path):
+def test_inconsistent_weights_are_refused(saved, fitted, tmp_path):
+    # The message names the parameter that disagrees and the stored tensors' shapes.
     odd = tmp_path / "odd.safetensors"
     rewrite_header(saved, odd, lambda h: h["params"].update(latent_dim=5))
-    with pytest.raises(ValueError, match="does not hold a consistent Autoencoder"):
+    with pytest.raises(ValueError, match="does not hold a consistent Autoencoder") as err:
         aekit.load(odd, device=DEVICE)
+    assert "latent_dim=5, n_features_in_=64) do not match the stored weights: weight" in str(
+        err.value
+    )
+    vae = tmp_path / "vae.safetensors"
+    fitted[aekit.VariationalAutoencoder].save(vae)
+    rewrite_header(vae, odd, lambda h: h["params"].update(architecture="conv"))
+    with pytest.raises(ValueError, match="not hold a consistent VariationalAutoencoder") as err:
+        aekit.load(odd, device=DEVICE)
+    message = str(err.value)
+    assert "params.architecture='conv' needs images, but the fitted model reads rows of 64 " in (
+        message
+    )
+    assert "(image_shape_ is null); the stored weights begin encoder.body.0.weight [" in message
+    assert "NoneType" not in message
 
 
 def test_checkpoint_is_not_a_model(digits, tmp_path):

@@ -38,6 +38,16 @@ def check_shapes(skeleton: torch.nn.Module, state: dict[str, Any]) -> None:
             )
 
 
+def stored_weights(state: Any, count: int = 3) -> str:
+    """The first ``count`` weight matrices of ``state`` with their shapes, for a message:
+    they show which network the file holds (an MLP's are 2-D, a convolution's 3-D or 4-D)."""
+    if not isinstance(state, dict):
+        return "no tree of named tensors"
+    weights = [(k, v) for k, v in state.items() if k.endswith("weight")][:count]
+    shown = ", ".join(f"{k} {list(getattr(v, 'shape', ()))}" for k, v in weights)
+    return f"the stored weights begin {shown}" if weights else "no weights are stored"
+
+
 class AutoencoderState(SavesToFile):
     """``_get_fitted_state`` / ``_set_fitted_state`` of :class:`BaseAutoencoder`."""
 
@@ -89,7 +99,17 @@ class AutoencoderState(SavesToFile):
         # which allocates nothing: a header cannot make loading build a network larger than
         # the file's own weights.
         with torch.device("meta"):
-            check_shapes(self._build_model(n_classes, placeholder, placeholder), state)
+            try:
+                skeleton = self._build_model(n_classes, placeholder, placeholder)
+            except (TypeError, ValueError, IndexError, KeyError, RuntimeError) as err:
+                raise ValueError(f"{self._unbuildable(err)}; {stored_weights(state)}") from None
+            try:
+                check_shapes(skeleton, state)
+            except ValueError as err:
+                raise ValueError(
+                    f"the saved parameters ({self._network_params()}) do not match the stored "
+                    f"weights: {err}"
+                ) from None
         # Building draws default weights from the global RNG: fork it, keep the user's stream.
         with torch.random.fork_rng(devices=[]):
             model = self._build_model(n_classes, placeholder, placeholder)
@@ -98,3 +118,22 @@ class AutoencoderState(SavesToFile):
             model.corruption.high = torch.empty_like(state["corruption.high"])
         model.load_state_dict(state, strict=True)
         self.model_ = model.to(device).eval()
+
+    def _network_params(self) -> str:
+        """The saved parameters that shape the network, as a message names them."""
+        names = ("architecture", "hidden_layer_sizes", "latent_dim")
+        shown = [f"{n}={getattr(self, n)!r}" for n in names if hasattr(self, n)]
+        return ", ".join([*shown, f"n_features_in_={self.n_features_in_}"])
+
+    def _unbuildable(self, err: Exception) -> str:
+        """Why the saved parameters build no network: mostly an architecture that needs an input
+        shape (images, sequences) the fitted state does not record."""
+        arch = getattr(self, "architecture", None)
+        needs = "image_shape_" if arch == "conv" else "sequence_shape_"
+        if arch not in (None, "mlp") and getattr(self, needs, None) is None:
+            kind = "images" if arch == "conv" else "sequences"
+            return (
+                f"params.architecture={arch!r} needs {kind}, but the fitted model reads rows of "
+                f"{self.n_features_in_} features ({needs} is null)"
+            )
+        return f"the saved parameters ({self._network_params()}) build no network ({err})"
