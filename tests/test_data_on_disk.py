@@ -400,6 +400,8 @@ def test_the_imputer_fits_from_disk_to_the_in_memory_imputer(digits, tmp_path, l
     np.testing.assert_array_equal(memmap.fill_range_, in_memory.fill_range_)
     same_weights(in_memory.autoencoders_[0], memmap.autoencoders_[0])
     np.testing.assert_array_equal(memmap.transform(X), in_memory.transform(X))
+    npy = aekit.AutoencoderImputer(**params).fit(aekit.open_dataset(tmp_path / "x.npy"))
+    np.testing.assert_array_equal(npy.transform(X), in_memory.transform(X))
     # A Parquet table: its column names, the rows filled a chunk at a time into a file.
     path = write_parquet(tmp_path / "x.parquet", X)
     with no_whole_reads_context(encoding=True):
@@ -409,6 +411,32 @@ def test_the_imputer_fits_from_disk_to_the_in_memory_imputer(digits, tmp_path, l
     filled = pd.read_parquet(tmp_path / "filled.parquet")
     assert list(filled.columns) == ds.columns and not filled.isna().any().any()
     np.testing.assert_array_equal(filled.to_numpy()[~np.isnan(X)], X[~np.isnan(X)])
+
+
+def test_the_imputer_on_parquet_differs_from_memory_by_the_row_group_shuffle(
+    digits, tmp_path, monkeypatch
+):
+    # What the README says: a Parquet fit trains in its row-group order (core.rows), so its
+    # fill is another draw's, not the in-memory one's; given the in-memory order it is the same.
+    from aekit.core import rows
+
+    X = digits[0].astype(np.float32)  # from disk every value is read as float32
+    X[np.random.default_rng(0).random(X.shape) < 0.1] = np.nan
+    path = write_parquet(tmp_path / "x.parquet", X)
+    params = {"n_estimators": 1, "max_iter": 2, "hidden_layer_sizes": (16,), "random_state": 0}
+    in_memory = aekit.AutoencoderImputer(**params).fit(X).transform(X)
+
+    def fill():
+        return aekit.AutoencoderImputer(**params).fit(aekit.open_dataset(path)).transform(X)
+
+    shuffled = fill()
+    np.testing.assert_array_equal(fill(), shuffled)  # the same seed, the same fill
+    assert not np.array_equal(shuffled, in_memory)
+    monkeypatch.setattr(rows, "split_order", lambda X, index: index)  # the rows as drawn
+    monkeypatch.setattr(  # and every epoch's order that of rows read in any order
+        rows, "epoch_order", lambda X, g: torch.randperm(len(X), generator=g, device=g.device)
+    )
+    np.testing.assert_array_equal(fill(), in_memory)
 
 
 # --- evaluate, detect and impute read DATA on disk a chunk at a time ----------------------------
