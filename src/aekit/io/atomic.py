@@ -33,6 +33,8 @@ os.umask(UMASK)
 def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> None:
     """Call ``write(tmp_path)`` then rename the temporary file onto ``path``."""
     path = Path(path)
+    if path.is_dir():  # os.replace would fail at the end, naming the temporary file
+        raise ValueError(f"cannot write {path}: it is a folder; give a file name.")
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(path)
     try:
