@@ -75,7 +75,7 @@ def test_a_link_to_the_input_is_the_input_and_another_file_is_written(model, fil
 
 def test_a_memmap_is_read_with_pread_not_through_its_mapping(model, tmp_path, monkeypatch):
     """Pages touched through a mapping stay resident: a memmap's chunks must be copies read from
-    the file (benchmarks/out_memory.py: +309 MiB of peak memory before, +66 MiB after, on 288 MB)."""
+    the file (benchmarks/out_memory.py, 288 MB: +309 MiB of peak memory before, +66 after)."""
     X, ae = model
     monkeypatch.setattr(lazy, "MEMMAP_LAZY_BYTES", 0)  # as for any memmap of 64 MiB or more
     np.save(tmp_path / "d.npy", X)

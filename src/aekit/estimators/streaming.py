@@ -52,9 +52,10 @@ def chunks_of(
     sliced. A large memory-mapped array is read as a dataset (:func:`aekit.data.lazy.lazy_reader`,
     ``pread``): its slices would be views of the mapping, and every page a method touches
     through them stays in this process's resident memory, so memory would grow with the file
-    (1.2M x 60 float32, 288 MB: +309 MiB of peak memory before, +66 after). For an ``estimator`` that takes NaN
-    (scikit-learn's ``allow_nan`` tag: an imputer, a detector with ``handle_missing``) a
-    dataset's NaN is read as a missing value, not damage."""
+    (1.2M x 60 float32, 288 MB: +309 MiB of peak memory before, +66 after;
+    ``benchmarks/out_memory.py``). For an ``estimator`` that takes NaN (scikit-learn's
+    ``allow_nan`` tag: an imputer, a detector with ``handle_missing``) a dataset's NaN is read
+    as a missing value, not damage."""
     batch_rows = batch_rows or default_batch_rows(X)
     found = None if isinstance(X, Dataset) else lazy_reader(X)
     if found is not None:
