@@ -126,7 +126,7 @@ def test_a_parquet_dataset_tells_its_shape_and_labels_without_reading_rows(
     monkeypatch.setattr(ParquetReader, "group", no_reading)
     ds = aekit.open_dataset(path, label_column="label")
     assert len(ds) == len(X) and ds.shape == X.shape
-    assert ds.columns[:2] == ["p0", "p1"] and ds.dtypes["p0"] == "float"
+    assert ds.columns[:2] == ["p0", "p1"] and ds.dtypes["p0"] == "float32"
     np.testing.assert_array_equal(ds.labels, y)
 
 

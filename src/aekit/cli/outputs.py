@@ -24,6 +24,7 @@ from pathlib import Path
 import typer
 
 from aekit.io.atomic import UMASK
+from aekit.io.inputs import refuse_input_as_output
 
 STAGING = ".aekit-staging"
 _LOCK = ".lock"
@@ -199,20 +200,9 @@ def check_not_input(path: Path, option: str, arguments: dict[str, object]) -> No
     before anyone could look back, or make the output one of the folder's images or tables."""
     for name, argument in INPUT_ARGUMENTS.items():
         source = arguments.get(name)
-        if not isinstance(source, (str, Path)):
-            continue
-        source = Path(source)
-        if source.is_file() and path.is_file() and os.path.samefile(source, path):
-            raise ValueError(
-                f"{option} {path} is {argument} itself: writing it would replace the input; "
-                "choose another file."
-            )
-        inside = name in DATA_ARGUMENTS and source.is_dir()  # a RUN folder may take outputs
-        if inside and path.resolve().is_relative_to(source.resolve()):
-            raise ValueError(
-                f"{option} {path} is inside {argument} {source}: it would replace or join the "
-                "files read from there; write it outside that folder."
-            )
+        if isinstance(source, (str, Path)):  # a RUN folder may take outputs; a DATA folder not
+            refuse_input_as_output(path, source, f"{option} {path}", argument,
+                                   folder_is_data=name in DATA_ARGUMENTS)  # fmt: skip
 
 
 def check_figure(path: Path, option: str) -> None:

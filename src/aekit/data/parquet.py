@@ -45,6 +45,7 @@ class ParquetReader(RowReader):
         label_column: str | None = None,
         cache_groups: int = 4,
     ):
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         self.path, self.label_column = path, label_column
@@ -85,7 +86,9 @@ class ParquetReader(RowReader):
         if not columns:
             raise ValueError(f"{path} has no feature columns left besides {label_column!r}.")
         self.columns, self.named_columns = list(columns), True
-        self.dtypes = {n: str(t) for n, t in types.items()}
+        # named as pandas and the .npy dataset name them ("float32", not Arrow's "float")
+        empty = pa.schema([schema.field(n) for n in columns]).empty_table().to_pandas()
+        self.dtypes = {n: str(t) for n, t in zip(columns, empty.dtypes)}
         self.bools = [n for n, t in types.items() if is_numeric_type(t) and str(t) == "bool"]
         # A text column's rows are codes into its distinct values, read in one pass over that
         # column alone when the table opens; decode() gives the text back.

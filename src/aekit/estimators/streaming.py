@@ -28,9 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from aekit.data.lazy import Dataset
+from aekit.data.lazy import Dataset, lazy_reader
 from aekit.data.row_stats import chunk_rows
 from aekit.data.writers import write_batches
+from aekit.io.inputs import refuse_input_as_output
 
 BATCH_ROWS = 65536  # rows per chunk at most; fewer for wide rows (CHUNK_BYTES of float32)
 CHUNK_BYTES = 32 * 2**20
@@ -48,9 +49,17 @@ def chunks_of(
 ) -> Iterator[tuple[Any, Any]]:
     """``(X, y)`` chunks of ``batch_rows`` rows (default :func:`default_batch_rows`), in order:
     a dataset's read from disk (with its own labels when y is None), an array's or DataFrame's
-    sliced. For an ``estimator`` that takes NaN (scikit-learn's ``allow_nan`` tag: an imputer,
-    a detector with ``handle_missing``) a dataset's NaN is read as a missing value, not damage."""
+    sliced. A large memory-mapped array is read as a dataset (:func:`aekit.data.lazy.lazy_reader`,
+    ``pread``): its slices would be views of the mapping, and every page a method touches
+    through them stays in this process's resident memory, so memory would grow with the file
+    (1.2M x 60 float32, 288 MB: +309 MiB of peak memory before, +66 after;
+    ``benchmarks/out_memory.py``). For an ``estimator`` that takes NaN (scikit-learn's
+    ``allow_nan`` tag: an imputer, a detector with ``handle_missing``) a dataset's NaN is read
+    as a missing value, not damage."""
     batch_rows = batch_rows or default_batch_rows(X)
+    found = None if isinstance(X, Dataset) else lazy_reader(X)
+    if found is not None:
+        X = Dataset(found[0])
     takes_nan = isinstance(X, Dataset) and estimator is not None and _takes_nan(estimator)
     with X.reader.nan_read_through() if takes_nan else contextlib.nullcontext():
         if isinstance(X, Dataset) and y is None:
@@ -121,13 +130,32 @@ def output_columns(estimator: Any, method: str, first: np.ndarray) -> list[str]:
     return [f"x{i}" for i in range(width)]
 
 
+def source_of(X: Any) -> Path | None:
+    """The file or folder X is read from: a dataset's path, a memmap's file (also under a view
+    of it, as ``X[100:]``); None for data in memory."""
+    if isinstance(X, Dataset):
+        return None if X.path is None else Path(X.path)
+    base = X
+    while base is not None:
+        if isinstance(base, np.memmap) and getattr(base, "filename", None):
+            return Path(base.filename)
+        base = getattr(base, "base", None)
+    return None
+
+
 def write_outputs(
     estimator: Any, X: Any, out: str | Path, method: str = "score_samples", y: Any = None,
     batch_rows: int | None = None,
 ) -> Path:  # fmt: skip
     """Write ``getattr(estimator, method)`` of every row of X to ``out`` (``.parquet``,
     ``.npy`` or ``.csv``), a chunk at a time; see :func:`iter_outputs` for the parameters.
-    Nothing is left under ``out`` if anything fails midway. Returns ``out``."""
+    Nothing is left under ``out`` if anything fails midway. Returns ``out``.
+
+    ``out`` may not be the file X is read from (a dataset's file, a memmap's), nor lie inside
+    the folder of a dataset: that ValueError comes before anything is computed or written."""
+    source = source_of(X)
+    if source is not None:
+        refuse_input_as_output(out, source, f"out={str(out)!r}", "X")
     outputs = iter_outputs(estimator, X, method, y, batch_rows)
     first = next(outputs, None)
     if first is None:

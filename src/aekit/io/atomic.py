@@ -3,13 +3,23 @@
 :func:`atomic_write` writes one file; :func:`staged_folder` a set of files that appear in their
 folder together, or not at all.
 
+Their temporary file or folder lies beside the target as ``.NAME.aekit<pid>.<random>.tmp`` and
+is locked (``flock``) by the writing process while it writes. A writer killed with ``kill -9``
+leaves it behind; the next write to the same target removes the leftovers of ``NAME`` whose
+process no longer exists and which nobody holds locked (:func:`remove_stale`), never a live
+writer's. (The lock covers a writer in another pid namespace sharing the folder, a container,
+whose pid means nothing here; the pid covers the instant between creating a file and locking
+it.)
+
 Kept free of torch so the command line can use it before any heavy import.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -23,13 +33,16 @@ os.umask(UMASK)
 def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> None:
     """Call ``write(tmp_path)`` then rename the temporary file onto ``path``."""
     path = Path(path)
+    if path.is_dir():  # os.replace would fail at the end, naming the temporary file
+        raise ValueError(f"cannot write {path}: it is a folder; give a file name.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(path)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_prefix(path), suffix=".tmp")
     except OSError as err:  # name the file the user asked for, not the temporary one
         raise type(err)(err.errno, err.strerror, str(path)) from None
-    os.close(fd)
     try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held until the rename: the file is a live writer's
         write(tmp)
         with open(tmp, "rb+") as handle:  # on disk before the rename, so a crash keeps one
             os.fsync(handle.fileno())  # whole version or the other
@@ -38,6 +51,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> Non
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -48,8 +63,11 @@ def staged_folder(folder: str | os.PathLike, last: str | None = None) -> Iterato
     folder is removed and ``folder`` is left as it was: not created, no file changed."""
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
+    remove_stale(folder)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=_prefix(folder), suffix=".tmp"))
+    lock = os.open(staging, os.O_RDONLY)
     try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # held to the end: the folder is a live writer's
         yield staging
         staging.chmod(0o777 & ~UMASK)  # mkdtemp makes it private; the result is ordinary
         if not folder.exists():
@@ -62,3 +80,61 @@ def staged_folder(folder: str | os.PathLike, last: str | None = None) -> Iterato
             os.replace(path, folder / path.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
+
+
+def _prefix(target: Path) -> str:
+    return f".{target.name}.aekit{os.getpid()}."
+
+
+def remove_stale(target: str | os.PathLike) -> list[Path]:
+    """Remove the temporary files and folders of ``target`` left by killed writers (see the
+    module docstring): their process is gone and nobody holds them locked. Returns them."""
+    target = Path(target)
+    pattern = re.compile(re.escape(f".{target.name}.aekit") + r"(\d+)\.[^./]+\.tmp")
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:  # a folder that cannot be listed holds none to remove
+        return []
+    removed = []
+    for entry in entries:
+        found = pattern.fullmatch(entry.name)
+        if found is None or _alive(int(found.group(1))):
+            continue
+        with contextlib.suppress(OSError), _unlocked(entry.path) as free:
+            if not free:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists in this pid namespace."""
+    if pid <= 0:
+        return True  # no writer's pid: leave the file alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, another user's
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _unlocked(path: str) -> Iterator[bool]:
+    """Yield whether ``path`` could be locked (no live writer holds it), holding it within."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            free = True
+        except BlockingIOError:
+            free = False
+        yield free
+    finally:
+        os.close(fd)

@@ -39,6 +39,12 @@ def write_file(
     path: str | os.PathLike, fmt: FileFormat, document: dict[str, Any], tree: Any
 ) -> None:
     """Write ``document`` (JSON) under a header of ``fmt`` and ``tree`` atomically to ``path``."""
+    if os.path.isdir(path):  # refused before anything is written, with the name to give
+        inside = os.path.join(path, f"{fmt.noun}.safetensors")
+        raise ValueError(
+            f"cannot save {fmt.a_noun} as {path}: it is a folder. Give a file name ending "
+            f".safetensors, e.g. {inside}."
+        )
     header: dict[str, Any] = {"format": fmt.name}
     if fmt.version is not None:
         header["format_version"] = fmt.version

@@ -1,0 +1,92 @@
+"""A writer killed with ``kill -9`` leaves its temporary file beside the target; the next write to
+that target removes it, but never the temporary file of a writer still at work (its process
+alive, or its file locked by a process this pid namespace cannot see)."""
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from aekit.data.writers import write_batches
+from aekit.io.atomic import atomic_write, remove_stale, staged_folder
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pids and flock")
+
+
+def gone_pid() -> int:
+    """The pid of a process that has ended (and been reaped): no process has it now."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_writer_killed_midway_leaves_a_file_the_next_write_removes(tmp_path):
+    target = tmp_path / "scores.npy"
+    code = (
+        "import time, sys; from aekit.io.atomic import atomic_write\n"
+        "def write(tmp):\n    open(tmp, 'wb').write(b'half'); print(tmp, flush=True)\n"
+        "    time.sleep(60)\n"
+        f"atomic_write({str(target)!r}, write)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    writer = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=env)
+    tmp = writer.stdout.readline().decode().strip()
+    assert os.path.basename(tmp).startswith(f".scores.npy.aekit{writer.pid}.")
+    assert remove_stale(target) == []  # alive: its file is left alone
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait()
+    writer.stdout.close()
+    assert sorted(os.listdir(tmp_path)) == [os.path.basename(tmp)]  # the leftover of the kill
+    write_batches(target, [np.arange(3.0)], 3, ["score"])
+    assert os.listdir(tmp_path) == ["scores.npy"]
+    np.testing.assert_array_equal(np.load(target), np.arange(3.0))
+
+
+def test_only_the_leftovers_of_dead_unlocking_writers_of_that_target_go(tmp_path):
+    dead, alive = gone_pid(), os.getpid()
+    names = {
+        f".m.safetensors.aekit{dead}.ab12cd_e.tmp": False,  # stale: removed
+        f".m.safetensors.aekit{alive}.ab12cd_e.tmp": True,  # a live writer's (this process)
+        f".m.safetensors.aekit{dead}.locked00.tmp": True,  # a writer in another pid namespace
+        f".other.safetensors.aekit{dead}.ab12cd_e.tmp": True,  # another target's
+        ".m.safetensors.ab12cd_e.tmp": True,  # no pid (an older aekit's): cannot tell
+        "m.safetensors.tmp": True,  # not a temporary file of aekit's at all
+    }
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    holder = os.open(tmp_path / f".m.safetensors.aekit{dead}.locked00.tmp", os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        atomic_write(tmp_path / "m.safetensors", lambda tmp: open(tmp, "wb").write(b"model"))
+    finally:
+        os.close(holder)
+    kept = {name for name, stays in names.items() if stays}
+    assert set(os.listdir(tmp_path)) == kept | {"m.safetensors"}
+
+
+def test_a_killed_staged_folder_is_removed_by_the_next_one(tmp_path):
+    stale = tmp_path / f".onnx.aekit{gone_pid()}.x1y2z3.tmp"
+    stale.mkdir()
+    (stale / "half.onnx").write_bytes(b"x")
+    with staged_folder(tmp_path / "onnx") as staging:
+        assert staging.name.startswith(f".onnx.aekit{os.getpid()}.")
+        (staging / "a.onnx").write_text("1")
+    assert os.listdir(tmp_path) == ["onnx"]
+    assert os.listdir(tmp_path / "onnx") == ["a.onnx"]
+
+
+def test_a_live_writer_of_the_same_target_keeps_its_file(tmp_path):
+    """Two writes of one target at once: each only removes what is dead."""
+    seen = []
+
+    def outer(tmp):
+        atomic_write(tmp_path / "t.csv", lambda inner: seen.append(os.path.exists(tmp)))
+        open(tmp, "w").write("outer")
+
+    atomic_write(tmp_path / "t.csv", outer)
+    assert seen == [True] and (tmp_path / "t.csv").read_text() == "outer"
+    assert os.listdir(tmp_path) == ["t.csv"]

@@ -1,0 +1,29 @@
+"""Saving onto a folder is refused before anything is written, naming the folder and the file
+name to give instead, never with an OSError about an internal temporary file."""
+
+import os
+
+import numpy as np
+import pytest
+
+import aekit
+from aekit.io.atomic import atomic_write
+
+
+def test_saving_a_model_onto_a_folder_names_the_folder_and_the_fix(tmp_path):
+    X = np.random.default_rng(0).normal(size=(30, 4)).astype(np.float32)
+    model = aekit.Autoencoder(max_iter=1, hidden_layer_sizes=(4,), latent_dim=2).fit(X)
+    (tmp_path / "adir").mkdir()
+    expected = f"cannot save a model as {tmp_path / 'adir'}: it is a folder. Give a file name "
+    with pytest.raises(ValueError, match=rf"^{expected}ending \.safetensors, e\.g\. .*model"):
+        model.save(tmp_path / "adir")
+    assert os.listdir(tmp_path) == ["adir"] and os.listdir(tmp_path / "adir") == []
+    model.save(tmp_path / "adir" / "model.safetensors")  # the name the message gives
+    assert aekit.load(tmp_path / "adir" / "model.safetensors").n_features_in_ == 4
+
+
+def test_any_atomic_write_onto_a_folder_is_a_value_error(tmp_path):
+    (tmp_path / "s.npy").mkdir()
+    with pytest.raises(ValueError, match="s.npy: it is a folder; give a file name"):
+        atomic_write(tmp_path / "s.npy", lambda tmp: open(tmp, "wb").write(b"x"))
+    assert os.listdir(tmp_path) == ["s.npy"]
