@@ -31,12 +31,16 @@ torchrun, the codes of all digits compared after 3, 10, 30 and 100 epochs (one r
 resuming its own checkpoint). Float rounding differs between the two (the gradient of a batch
 is summed in another order), and training amplifies any difference over the epochs; as the
 yardstick of that amplification, a third run is one process whose initial weights were
-multiplied by ``1 + 2**-23`` (about one unit in the last place of float32).
+multiplied by ``1 + 2**-23`` (about one unit in the last place of float32). ``--tabular``: the
+same three runs on a table (an ``Autoencoder`` 60-16-4 on ``--n-rows`` rows of 60 Gaussian
+columns, global batch ``--batch-size``, after 1, 3, 10 and 30 epochs): how far the processes
+drift apart depends on the data, the model, the batch and the number of steps.
 
 Reproduce (from the repository root; a few minutes on 2 idle CPU cores)::
 
     .venv/bin/python benchmarks/ddp.py --data-dir ../shared/data
     .venv/bin/python benchmarks/ddp.py --digits   # the bar: results/ddp-digits.json
+    .venv/bin/python benchmarks/ddp.py --tabular --n-rows 4000   # results/ddp-tabular.json
 
 Results go to ``benchmarks/results/ddp.json`` (``--out``). ``--quick``: 2,000 rows, 3 epochs.
 """
@@ -116,8 +120,21 @@ def worker(args: argparse.Namespace) -> None:
 DIGITS_EPOCHS = (3, 10, 30, 100)
 
 
+# --tabular: the same bar on a table of rows that are not images: --n-rows rows x 60 columns of
+# independent Gaussians with standard deviations 1..60 (the rows of the reviewer's 300k-row file),
+# an Autoencoder 60-16-4, global batch --batch-size.
+TABULAR_EPOCHS = (1, 3, 10, 30)
+TABULAR_COLUMNS = 60
+
+
+def tabular_rows(n_rows: int) -> np.ndarray:
+    rows = np.random.RandomState(0).normal(size=(n_rows, TABULAR_COLUMNS))
+    return (rows * np.arange(1, TABULAR_COLUMNS + 1)).astype(np.float32)
+
+
 def digits_worker(args: argparse.Namespace) -> None:
-    """What ``aekit train digits`` fits, stopped after each of DIGITS_EPOCHS to save codes."""
+    """What ``aekit train digits`` fits (``--tabular``: the table above), stopped after each of
+    its epoch counts to save codes."""
     import torch
 
     torch.set_num_threads(1)
@@ -136,9 +153,21 @@ def digits_worker(args: argparse.Namespace) -> None:
                     parameter.mul_(1 + 2**-23)
 
         base.reset_parameters = nudged
-    X, y = read_data("digits", None, None, None, False)
-    vae = aekit.VAE(random_state=0, checkpoint_dir=Path(args.work) / f"{args.name}-ckpt")
-    for epochs in DIGITS_EPOCHS:
+    checkpoints = Path(args.work) / f"{args.name}-ckpt"
+    if args.tabular:
+        X, y = tabular_rows(args.n_rows), None
+        vae = aekit.Autoencoder(
+            latent_dim=4,
+            hidden_layer_sizes=(16,),
+            batch_size=args.batch_size,
+            n_iter_no_change=10**6,
+            random_state=0,
+            checkpoint_dir=checkpoints,
+        )
+    else:
+        X, y = read_data("digits", None, None, None, False)
+        vae = aekit.VAE(random_state=0, checkpoint_dir=checkpoints)
+    for epochs in TABULAR_EPOCHS if args.tabular else DIGITS_EPOCHS:
         vae.set_params(max_iter=epochs).fit(X, y)  # resumes the last stop
         if distributed.rank() == 0:
             np.save(Path(args.work) / f"{args.name}-{epochs}.npy", vae.transform(X))
@@ -147,31 +176,45 @@ def digits_worker(args: argparse.Namespace) -> None:
 def digits_bar(args) -> None:
     from _common import command_line, machine_info, print_table, write_result
 
+    epoch_counts = TABULAR_EPOCHS if args.tabular else DIGITS_EPOCHS
+
     with tempfile.TemporaryDirectory() as work:
         args.work = work
         for name, processes, nudge in [("one", 1, False), ("two", 2, False), ("nudged", 1, True)]:
             command = _command(args, name, processes, 1, None) + ["--digits"]
             command += ["--nudge"] if nudge else []
+            command += ["--tabular"] if args.tabular else []
             subprocess.run(command, env=_environment(), check=True)
         codes = {
             (name, e): np.load(Path(work) / f"{name}-{e}.npy")
             for name in ("one", "two", "nudged")
-            for e in DIGITS_EPOCHS
+            for e in epoch_counts
         }
     rows, result = [], {}
-    for e in DIGITS_EPOCHS:
+    for e in epoch_counts:
         two = float(np.abs(codes["two", e] - codes["one", e]).max())
         nudged = float(np.abs(codes["nudged", e] - codes["one", e]).max())
         scale = float(np.abs(codes["one", e]).max())
         result[e] = {"two_processes": two, "nudged_one_process": nudged, "largest_code": scale}
         rows.append([str(e), f"{two:.1e}", f"{nudged:.1e}", f"{scale:.2f}"])
+    title = (
+        f"Autoencoder 60-16-4 on {args.n_rows:,} x {TABULAR_COLUMNS} Gaussian rows, batch "
+        f"{args.batch_size} ({-(-args.n_rows // args.batch_size)} steps an epoch)"
+        if args.tabular
+        else "aekit train digits (VAE)"
+    )
     print_table(
-        "aekit train digits (VAE): largest code difference from 1 process",
+        f"{title}: largest code difference from 1 process",
         ["epochs", "2 processes (torchrun)", "1 process, weights x (1 + 2^-23)", "largest code"],
         rows,
     )
-    out = Path(args.out).with_name("ddp-digits.json") if args.out_default else Path(args.out)
-    write_result(out, {"command": command_line(None), "machine": machine_info(), "epochs": result})
+    name = "ddp-tabular.json" if args.tabular else "ddp-digits.json"
+    out = Path(args.out).with_name(name) if args.out_default else Path(args.out)
+    settings = {"n_rows": args.n_rows, "batch_size": args.batch_size} if args.tabular else {}
+    write_result(
+        out,
+        {"command": command_line(None), "machine": machine_info(), **settings, "epochs": result},
+    )
 
 
 # ---- the launches -----------------------------------------------------------------------
@@ -259,8 +302,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--checkpoint-dir", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--digits", action="store_true", help="the digits bar (see above)")
+    parser.add_argument("--tabular", action="store_true", help="the bar on a table (see above)")
     parser.add_argument("--nudge", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    args.digits = args.digits or args.tabular  # the same comparison, on other data
     args.out_default = args.out == parser.get_default("out")
     if args.worker:
         return digits_worker(args) if args.digits else worker(args)

@@ -355,12 +355,14 @@ from aekit.cli import (  # noqa: E402, F401
     walks,
 )
 from aekit.cli.outputs import check_outputs_first  # noqa: E402
+from aekit.cli.quiet import add_quiet  # noqa: E402
 from aekit.cli.table_options import add_table_options  # noqa: E402
 
 check_outputs_first(app)  # every command checks where it will write before it does any work
 # every command that reads DATA takes --sep, --encoding, --no-header, --id-column and
 # --ignore-column, each by default as the RUN it reads recorded it
 add_table_options(app)
+add_quiet(app)  # scripts may pass --quiet to any command
 
 
 def main() -> None:
@@ -369,6 +371,7 @@ def main() -> None:
 
     check_outputs_first(app)  # again, for commands registered since (by other modules)
     add_table_options(app)
+    add_quiet(app)
     run_cli(app)
 
 

@@ -50,8 +50,8 @@ def _scores(estimator, X, y, encoder):
 
         return detector_table(estimator, X, y)
     scores = estimator.score_samples(X, y)
-    if y is None:
-        return scores[:, None], ["score"]
+    if y is None:  # one value a row: a .npy holds (n,), as score_samples(X, out=...) writes
+        return scores, ["score"]
     return np.column_stack([scores.astype(object), np.asarray(y, dtype=object)]), ["score", "label"]
 
 

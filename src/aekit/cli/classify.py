@@ -84,10 +84,10 @@ def _write_predictions(estimator, X, y, output, data: str) -> None:
     from aekit.cli.columns import with_ids_table
     from aekit.cli.data import write_table
 
-    values = estimator.predict(X).reshape(len(X), -1)
+    values = estimator.predict(X)  # (n,) for one target: a .npy keeps predict's shape
     names = (
         ["prediction"]
-        if values.shape[1] == 1
+        if values.ndim == 1 or values.shape[1] == 1
         else [f"prediction_{i}" for i in range(values.shape[1])]
     )
     write_table(output, *with_ids_table(data, values, names, output))

@@ -1,6 +1,7 @@
 """The one error path of the command line: every input or file-system error, and every warning,
 reaches the user as one line on stderr. Input errors exit with code 2 (``--debug`` shows the
-traceback instead); an interrupt exits 130.
+traceback instead); Ctrl-C exits 130 and SIGTERM 143 (128 + the signal, as a shell reports them).
+Under torchrun, warnings are said by rank 0 alone (every process fits alike).
 """
 
 from __future__ import annotations
@@ -153,6 +154,10 @@ _ADVICE = (
         r"'torchrun --nproc_per_node=2 script\.py', or pass distributed='auto'",
         "'torchrun --nproc_per_node=2 -m aekit train ...', or drop --param distributed",
     ),
+    (  # aekit.core.distributed: a launch whose processes never met
+        r"'torchrun --nproc_per_node=(\d+) script\.py'",
+        lambda m: f"'torchrun --nproc_per_node={m[1]} -m aekit {_command_name()} ...'",
+    ),
     (r"\bpass image_shape\.", "pass --image-shape C,H,W."),
     (r"\bset image_shape=\(C, H, W\)", "pass --image-shape C,H,W"),
     (r"\bset sequence_shape=\(([^)]*)\)", r"pass --param 'sequence_shape=[\1]'"),
@@ -213,6 +218,12 @@ def for_the_command_line(text: str, options: set[str] | None = None) -> str:
     return text
 
 
+def _command_name() -> str:
+    from aekit.cli import outputs
+
+    return "COMMAND" if outputs.current_call is None else outputs.current_call[0]
+
+
 def _running_options() -> set[str]:
     """The parameters of the running command, the table options added to those that read
     DATA (:mod:`aekit.cli.table_options`) included."""
@@ -240,6 +251,10 @@ def error_message(err: BaseException) -> str:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    from aekit.core import distributed
+
+    if distributed.rank() != 0:  # under torchrun every process fits alike: rank 0 speaks
+        return
     text = for_the_command_line(one_line(str(message)))
     if text not in _shown:  # each warning once per command
         _shown.add(text)
@@ -249,8 +264,14 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 _shown: set[str] = set()
 
 
+class Terminated(BaseException):
+    """SIGTERM (systemd, Kubernetes, ``timeout``): unwinds as Ctrl-C does (past every ``except
+    Exception``; the staging folder is removed) and exits 143, 128 + 15 as a shell reports it.
+    Not a KeyboardInterrupt: typer turns those into a silent exit 130, Ctrl-C's code."""
+
+
 def _terminated(signum, frame) -> None:
-    raise KeyboardInterrupt
+    raise Terminated
 
 
 def run_cli(app: Callable[[], object]) -> None:
@@ -272,4 +293,7 @@ def run_cli(app: Callable[[], object]) -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("aekit: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(128 + signal.SIGINT)
+    except Terminated:
+        typer.echo("aekit: terminated", err=True)
+        sys.exit(128 + signal.SIGTERM)

@@ -31,6 +31,7 @@ import builtins
 import contextlib
 import datetime
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -122,13 +123,96 @@ def join(device: torch.device) -> None:
     if not torch.distributed.is_available():
         raise ValueError("this PyTorch was built without torch.distributed; use distributed=False.")
     backend = "nccl" if device.type == "cuda" else "gloo"
+    wait = timeout()
+
+    def init() -> None:
+        if device.type == "cuda":  # the current GPU is per thread
+            torch.cuda.set_device(device)
+        torch.distributed.init_process_group(backend=backend, timeout=wait)
+
     try:
-        torch.distributed.init_process_group(backend=backend, timeout=timeout())
+        _interruptible(init)
     except ValueError as error:  # torch's message names the missing environment variable
         raise ValueError(
             f"cannot join the process group ({error}); start the script with torchrun."
         ) from error
+    except torch.distributed.DistError as error:  # nobody there: rank 0 alone, or no rank 0
+        raise ValueError(_not_joined(error, wait)) from error
     atexit.register(_leave)
+
+
+def _interruptible(init: Callable[[], None]) -> None:
+    """``init()`` in a thread while this one waits in short slices. torch's rendezvous waits in
+    C++ for the other processes, up to the timeout, and Python runs signal handlers only
+    between bytecodes: SIGTERM (how systemd and Kubernetes stop a process) and Ctrl-C would wait
+    for it. The C++ log lines of the failed connection attempts are held back and shown only if
+    the group is joined: a failure is said once, by :func:`_not_joined`."""
+    outcome: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            init()
+        except BaseException as error:  # handed to the waiting thread
+            outcome.append(error)
+
+    thread = threading.Thread(target=target, name="aekit-join", daemon=True)
+    with _held_stderr() as drop:
+        thread.start()
+        while thread.is_alive():  # a signal's handler runs here, between slices
+            thread.join(0.1)
+        drop[0] = bool(outcome)
+    if outcome:
+        raise outcome[0]
+
+
+@contextlib.contextmanager
+def _held_stderr() -> Iterator[list[bool]]:
+    """File descriptor 2 (where C++ logs) into a temporary file for the block, written out
+    after it unless the block sets ``drop[0]`` (or raises)."""
+    import tempfile
+
+    drop = [False]
+    with tempfile.TemporaryFile() as held:
+        try:
+            saved = os.dup(2)
+        except OSError:  # no stderr to hold
+            yield drop
+            return
+        os.dup2(held.fileno(), 2)
+        try:
+            yield drop
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        if not drop[0]:
+            held.seek(0)
+            with contextlib.suppress(OSError):
+                os.write(2, held.read())
+
+
+def _not_joined(error: BaseException, wait: datetime.timedelta) -> str:
+    """What a failed rendezvous means: which processes were missing, and how to start them."""
+    import re
+
+    world = os.environ.get("WORLD_SIZE", "?")
+    where = f"{os.environ.get('MASTER_ADDR', '?')}:{os.environ.get('MASTER_PORT', '?')}"
+    limit = f"{TIMEOUT_ENV}={wait.total_seconds():g} s"
+    launch = (
+        f"start all {world} processes, e.g. with 'torchrun --nproc_per_node={world} script.py' "
+        f"(or raise {TIMEOUT_ENV} if some start late)."
+    )
+    joined = re.search(r"(\d+)/(\d+) clients joined", str(error))
+    if joined:  # rank 0, whose store counts the processes that reached it
+        return (
+            f"only {joined[1]} of the {joined[2]} processes (WORLD_SIZE={world}) joined the "
+            f"process group at {where} within {limit}: {launch}"
+        )
+    if "timed out" in str(error).lower() and rank() != 0:
+        return (
+            f"rank {rank()} of {world} found no rank 0 at {where} (MASTER_ADDR:MASTER_PORT) "
+            f"within {limit}: {launch}"
+        )
+    return f"cannot join the process group at {where} ({_first_sentence(error)}) {launch}"
 
 
 def _leave() -> None:

@@ -1,7 +1,9 @@
-"""A rich progress bar fed by the trainer's per-epoch reports."""
+"""A rich progress bar fed by the trainer's per-epoch reports, drawn on stderr: what a script
+prints on stdout (``aekit ... > out.txt``) stays its results alone."""
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -27,6 +29,7 @@ class ProgressBar:
             TimeElapsedColumn(),
             TextColumn("left"),
             TimeRemainingColumn(),
+            console=Console(stderr=True),
         )
         self.task = self.progress.add_task(description, total=total, completed=0, losses="")
 
