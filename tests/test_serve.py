@@ -451,3 +451,15 @@ def test_a_runs_id_column_is_echoed_and_ignored_columns_dropped(detector, vae, t
     got = v.post("/v1/encode", json={"rows": body}).json()
     assert got["ids"] == [7, 8, 9]
     np.testing.assert_allclose(got["codes"], vae.transform(table.iloc[:3]), rtol=1e-5)
+
+
+def test_plain_rows_for_a_model_fitted_on_a_table_warn_of_nothing(vae, table):
+    # Rows come in the model's column order; scikit-learn warned "X does not have valid
+    # feature names" on every such request, filling the server's log.
+    rows = table.to_numpy()[:3]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        response = client(vae).post("/v1/score", json={"rows": rows.tolist()})
+    assert response.status_code == 200
+    np.testing.assert_allclose(response.json()["scores"], vae.score_samples(table[:3]))
+    assert not [w for w in caught if "feature names" in str(w.message)]

@@ -186,11 +186,18 @@ def split_columns(
 
 def order_columns(X: Any, feature_names: Any) -> Any:
     """A DataFrame whose columns are the model's feature names in another order, put in the
-    model's order (records carry no order); anything else as it is, for the API to judge."""
-    if isinstance(X, pd.DataFrame) and feature_names is not None:
-        names = [str(n) for n in feature_names]
+    model's order (records carry no order); plain rows of numbers for a model fitted on a
+    DataFrame, as a DataFrame of its columns (rows are sent in the model's column order, and
+    scikit-learn would warn of the missing names on every request); anything else as it is,
+    for the API to judge."""
+    if feature_names is None:
+        return X
+    names = [str(n) for n in feature_names]
+    if isinstance(X, pd.DataFrame):
         if sorted(map(str, X.columns)) == sorted(names) and list(map(str, X.columns)) != names:
             return X[names]
+    elif isinstance(X, np.ndarray) and X.dtype.kind in "fiub" and X.shape[1:] == (len(names),):
+        return pd.DataFrame(X, columns=names)
     return X
 
 
