@@ -579,3 +579,9 @@ def test_divergence_at_a_known_epoch(digits, tmp_path, monkeypatch):
     assert isinstance(info.value, ValueError)
     assert "learning_rate_init" in str(info.value)
     assert_only_complete_checkpoints(folder)
+
+
+def test_a_cpu_device_with_an_index_is_the_cpu(digits):
+    # torch.device("cpu", 0) is the CPU, as torch takes it (it was refused as 'cpu:0').
+    model = aekit.Autoencoder(**{**CPU, "device": torch.device("cpu", 0)}).fit(digits[0][:50])
+    assert next(model.model_.parameters()).device.type == "cpu"

@@ -259,3 +259,17 @@ def test_impute_of_parquet_read_by_the_reader_keeps_every_cell_and_column(
     pd.testing.assert_frame_equal(table[observed], holes[observed], check_dtype=False)
     assert table["a"].tolist() == holes["a"].tolist()  # float64, not float32 rounded
     assert not table["b"].isna().any()
+
+
+def test_impute_writes_a_whole_number_column_as_integers_from_a_file_or_a_folder(tmp_path):
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"a": rng.normal(size=60), "k": rng.integers(0, 9, 60).astype(float)})
+    table.loc[::7, "k"] = np.nan
+    table.to_parquet(tmp_path / "one.parquet")
+    (tmp_path / "parts").mkdir()
+    table[:30].to_parquet(tmp_path / "parts" / "a.parquet")
+    table[30:].to_parquet(tmp_path / "parts" / "b.parquet")
+    for data in ("one.parquet", "parts"):
+        filled = tmp_path / f"{data}.filled.parquet"
+        ok(invoke("impute", tmp_path / data, "-o", filled, "--param", "max_iter=2", "--quiet"))
+        assert str(pd.read_parquet(filled)["k"].dtype) == "Int64", data

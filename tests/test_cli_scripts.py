@@ -116,3 +116,16 @@ def test_a_warning_is_said_by_rank_0_alone(monkeypatch, capsys, rank, shown):
     monkeypatch.setattr(errors, "_shown", set())
     errors._show_warning(UserWarning(f"the same on every rank {rank}"), UserWarning, "f", 1)
     assert ("aekit: warning: the same on every rank" in capsys.readouterr().err) is shown
+
+
+def test_the_torchrun_advice_starts_each_machine_s_processes(monkeypatch):
+    # 16 processes on 2 machines of 8: "--nproc_per_node=16" would start 16 on one machine.
+    from aekit.core.distributed import torchrun_line
+
+    monkeypatch.setenv("WORLD_SIZE", "16")
+    monkeypatch.setenv("LOCAL_WORLD_SIZE", "8")
+    assert torchrun_line() == "torchrun --nnodes=2 --nproc_per_node=8"
+    monkeypatch.setenv("LOCAL_WORLD_SIZE", "16")
+    assert torchrun_line() == "torchrun --nproc_per_node=16"
+    monkeypatch.delenv("LOCAL_WORLD_SIZE")
+    assert torchrun_line() == "torchrun --nproc_per_node=16"

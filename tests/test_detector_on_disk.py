@@ -188,3 +188,19 @@ def test_detect_handle_missing_scores_a_parquet_file_with_gaps_a_chunk_at_a_time
     written, again = pd.read_csv(run / "scores.csv"), pd.read_csv(tmp_path / "s.csv")
     assert len(written) == len(frame) and np.isfinite(written["anomaly_score"]).all()
     np.testing.assert_array_equal(again["anomaly_score"], written["anomaly_score"])
+
+
+def test_a_paused_chunk_generator_leaves_the_dataset_refusing_nan(tmp_path):
+    # NaN is read through for the reads of an estimator that takes it, not for as long as a
+    # generator lives: between reads (a paused or abandoned loop) another model reading the
+    # same dataset must still be refused NaN.
+    from aekit.estimators.streaming import chunks_of
+
+    frame = table()
+    frame.iloc[::9, 2] = np.nan
+    dataset = aekit.open_dataset(folder_of(frame, tmp_path / "gaps"))
+    chunks = chunks_of(dataset, batch_rows=100, estimator=detector(handle_missing=True))
+    part, _ = next(chunks)
+    assert part.isna().any().any() and dataset.reader.allow_nan is False
+    with pytest.raises(ValueError, match="NaN"):
+        dataset.reader.read(0, 10)

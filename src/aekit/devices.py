@@ -31,7 +31,8 @@ def resolve_device(device: str | torch.device) -> torch.device:
     """``"auto"`` is :func:`auto_device`; ``"cuda"`` or ``"cuda:N"`` without that GPU and any
     other name are a ``ValueError`` that says what to pass instead."""
     if isinstance(device, torch.device):
-        device = str(device)  # keeps the index: torch.device("cuda", 1) is "cuda:1"
+        # a GPU keeps its index (torch.device("cuda", 1) is "cuda:1"); the CPU has one
+        device = str(device) if device.type == "cuda" else device.type
     if device == "auto":
         return auto_device()
     if not is_device_name(device):

@@ -302,24 +302,3 @@ def _write_filled(output: Path, imputer, X, data: str) -> None:
         write_frame(output, columns.put_back(data, filled))  # id, ignored columns in place
     else:
         write_table(output, np.asarray(filled), [f"x{i}" for i in range(filled.shape[1])])
-
-
-def _write_filled_chunks(output: Path, imputer, X, data: str) -> None:
-    """A Parquet DATA on disk filled a chunk at a time, each chunk written with its rows' id
-    and ignored columns back in place (read beside it a batch at a time: flat memory)."""
-    import itertools
-
-    import pandas as pd
-
-    from aekit.cli import columns
-    from aekit.data.writers import write_batches
-    from aekit.estimators.streaming import iter_outputs
-
-    features = [str(c) for c in imputer.feature_names_in_]
-    frames = (
-        pd.DataFrame(part, columns=features) for part in iter_outputs(imputer, X, "transform")
-    )
-    whole = columns.put_back_chunks(data, frames)
-    first = next(whole)
-    rows = (frame.to_numpy(dtype=object) for frame in itertools.chain([first], whole))
-    write_batches(output, rows, len(X), [str(c) for c in first.columns])

@@ -6,6 +6,7 @@ Under torchrun, warnings are said by rank 0 alone (every process fits alike).
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import sys
@@ -155,8 +156,8 @@ _ADVICE = (
         "'torchrun --nproc_per_node=2 -m aekit train ...', or drop --param distributed",
     ),
     (  # aekit.core.distributed: a launch whose processes never met
-        r"'torchrun --nproc_per_node=(\d+) script\.py'",
-        lambda m: f"'torchrun --nproc_per_node={m[1]} -m aekit {_command_name()} ...'",
+        r"'(torchrun (?:--nnodes=\d+ )?--nproc_per_node=\d+) script\.py'",
+        lambda m: f"'{m[1]} -m aekit {_command_name()} ...'",
     ),
     (r"\bpass image_shape\.", "pass --image-shape C,H,W."),
     (r"\bset image_shape=\(C, H, W\)", "pass --image-shape C,H,W"),
@@ -251,9 +252,9 @@ def error_message(err: BaseException) -> str:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    from aekit.core import distributed
-
-    if distributed.rank() != 0:  # under torchrun every process fits alike: rank 0 speaks
+    # under torchrun every process fits alike: rank 0 speaks (torchrun's RANK, read without
+    # importing torch, which a command that warns may never need)
+    if os.environ.get("RANK", "0").strip() not in ("0", ""):
         return
     text = for_the_command_line(one_line(str(message)))
     if text not in _shown:  # each warning once per command

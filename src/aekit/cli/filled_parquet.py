@@ -47,6 +47,10 @@ def with_own_cells(spec: str, filled: Iterable[pd.DataFrame]) -> Iterator[pd.Dat
                 column = own[name].copy()
                 column.iloc[np.flatnonzero(gaps)] = frame[name].to_numpy()[gaps]
                 own[name] = column
+            if str(frame[name].dtype) == "Int64" and own[name].dtype.kind == "f":
+                # a whole-number column with gaps, filled with whole numbers (as from a file
+                # read whole): written as integers again
+                own[name] = own[name].astype("Int64")
         yield own
     if len(pending) or next(batches, None) is not None:
         raise RuntimeError(f"{spec}: more rows on disk than the imputer filled.")

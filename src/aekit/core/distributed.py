@@ -172,7 +172,12 @@ def _held_stderr() -> Iterator[list[bool]]:
     import tempfile
 
     drop = [False]
-    with tempfile.TemporaryFile() as held:
+    try:
+        held = tempfile.TemporaryFile()
+    except OSError:  # no writable temporary folder: the lines go to stderr as they come
+        yield drop
+        return
+    with held:
         try:
             saved = os.dup(2)
         except OSError:  # no stderr to hold
@@ -190,6 +195,16 @@ def _held_stderr() -> Iterator[list[bool]]:
                 os.write(2, held.read())
 
 
+def torchrun_line() -> str:
+    """The torchrun options that start this launch's processes: ``--nproc_per_node`` is the
+    processes of one machine (LOCAL_WORLD_SIZE), with ``--nnodes`` when there are several."""
+    world = os.environ.get("WORLD_SIZE", "?")
+    local = os.environ.get("LOCAL_WORLD_SIZE", world)
+    if local == world or not (local.isdigit() and world.isdigit()) or int(local) == 0:
+        return f"torchrun --nproc_per_node={world}"
+    return f"torchrun --nnodes={int(world) // int(local)} --nproc_per_node={local}"
+
+
 def _not_joined(error: BaseException, wait: datetime.timedelta) -> str:
     """What a failed rendezvous means: which processes were missing, and how to start them."""
     import re
@@ -198,7 +213,7 @@ def _not_joined(error: BaseException, wait: datetime.timedelta) -> str:
     where = f"{os.environ.get('MASTER_ADDR', '?')}:{os.environ.get('MASTER_PORT', '?')}"
     limit = f"{TIMEOUT_ENV}={wait.total_seconds():g} s"
     launch = (
-        f"start all {world} processes, e.g. with 'torchrun --nproc_per_node={world} script.py' "
+        f"start all {world} processes, e.g. with '{torchrun_line()} script.py' "
         f"(or raise {TIMEOUT_ENV} if some start late)."
     )
     joined = re.search(r"(\d+)/(\d+) clients joined", str(error))

@@ -42,8 +42,10 @@ class Dataset:
     columns : list of str
         The feature columns (``x0, x1, ...`` for arrays and images).
     dtypes : dict of str to str
-        Each feature column's type as stored, named as pandas and numpy name it (``float32``,
-        ``int64``, ``bool``; ``str`` and ``category`` for text, as ``pd.read_parquet`` reads it).
+        Each feature column's type as stored in the file, named as numpy and pandas name the
+        type (``float32``, ``int64``, ``bool``; ``str`` and ``category`` for text). It is the
+        column's storage type: ``pd.read_parquet`` may give another (``Int64`` for a pandas
+        nullable integer column, ``object`` for bools with missing values).
     shape : tuple of int
         ``(n_rows, n_features)``, or ``(n_rows, C, H, W)`` for images.
     label_column : str or None

@@ -86,7 +86,7 @@ class ParquetReader(RowReader):
         if not columns:
             raise ValueError(f"{path} has no feature columns left besides {label_column!r}.")
         self.columns, self.named_columns = list(columns), True
-        # named as pandas and the .npy dataset name them ("float32", not Arrow's "float")
+        # the storage types named as numpy and pandas name them ("float32", not Arrow's "float")
         empty = pa.schema([schema.field(n) for n in columns]).empty_table().to_pandas()
         self.dtypes = {n: str(t) for n, t in zip(columns, empty.dtypes)}
         self.bools = [n for n, t in types.items() if is_numeric_type(t) and str(t) == "bool"]

@@ -18,7 +18,6 @@ The inference methods take the same route through an ``out=`` keyword (:func:`wr
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import itertools
@@ -60,18 +59,20 @@ def chunks_of(
     found = None if isinstance(X, Dataset) else lazy_reader(X)
     if found is not None:
         X = Dataset(found[0])
-    takes_nan = isinstance(X, Dataset) and estimator is not None and _takes_nan(estimator)
-    with X.reader.nan_read_through() if takes_nan else contextlib.nullcontext():
-        if isinstance(X, Dataset) and y is None:
-            yield from X.iter_batches(batch_rows)
-            return
-        labels = None if y is None else np.asarray(y)
+    if isinstance(X, Dataset):
+        takes_nan = estimator is not None and _takes_nan(estimator)
+        labels = X.labels if y is None else np.asarray(y)
         for start in range(0, len(X), batch_rows):
-            if isinstance(X, Dataset):
-                part = X.frame(X.reader.read(start, start + batch_rows))
-            else:
-                part = (X.iloc if hasattr(X, "iloc") else X)[start : start + batch_rows]
-            yield part, None if labels is None else labels[start : start + batch_rows]
+            # the reader's setting changes within the read alone: a paused or abandoned
+            # generator leaves the user's dataset as it was given
+            with X.reader.nan_read_through(takes_nan):
+                rows = X.reader.read(start, start + batch_rows)
+            yield X.frame(rows), None if labels is None else labels[start : start + batch_rows]
+        return
+    labels = None if y is None else np.asarray(y)
+    for start in range(0, len(X), batch_rows):
+        part = (X.iloc if hasattr(X, "iloc") else X)[start : start + batch_rows]
+        yield part, None if labels is None else labels[start : start + batch_rows]
 
 
 def _takes_nan(estimator: Any) -> bool:

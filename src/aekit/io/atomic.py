@@ -65,7 +65,11 @@ def staged_folder(folder: str | os.PathLike, last: str | None = None) -> Iterato
     folder.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(folder)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=_prefix(folder), suffix=".tmp"))
-    lock = os.open(staging, os.O_RDONLY)
+    try:
+        lock = os.open(staging, os.O_RDONLY)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)  # held to the end: the folder is a live writer's
         yield staging
