@@ -61,3 +61,20 @@ TRAINING_ATTRIBUTES = """
 # The whole numpydoc "Attributes" section of a kind, after its "Attributes\n----------" lines;
 # a kind appends its own attributes after it.
 FITTED_ATTRIBUTES = _MODEL_ATTRIBUTES + TRAINING_ATTRIBUTES
+
+
+# The variational kinds' sampler (VAE, ConditionalVAE): the parameter and what fit leaves.
+SAMPLER_PARAMETER = """    sampler : {"prior", "gmm"}, default="prior"
+        Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
+        fitted after training to the training rows' posterior means ``mu(x)``, the ex-post
+        density estimation of Ghosh et al. (2020, sec. 4), which follows where the encoder puts
+        the data and often gives cleaner samples. It is not the aggregate posterior
+        ``q(z) = mean_x q(z | x)``, whose variance per unit adds the rows' mean ``sigma^2``:
+        a unit the KL collapsed (``mu ~ 0``, ``sigma ~ 1``) has a variance near 0 in the
+        mixture (about 1 in ``q(z)``) and is drawn near 0, which changes little, as the decoder
+        learnt that the unit's input carries no information about x.
+"""
+SAMPLER_ATTRIBUTE = """    sampler_ : dict of ndarray or None
+        With ``sampler="gmm"``, the mixture's ``"weights"``, ``"means"`` and
+        ``"covariances"`` (full); None with the prior.
+"""

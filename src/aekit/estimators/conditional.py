@@ -29,7 +29,7 @@ from aekit.core.train import TrainConfig
 from aekit.data.validation import MissingLabelsError
 from aekit.estimators._conditional_labels import ConditionalLabels
 from aekit.estimators._disk import labels_of
-from aekit.estimators._docs import FITTED_ATTRIBUTES
+from aekit.estimators._docs import FITTED_ATTRIBUTES, SAMPLER_ATTRIBUTE, SAMPLER_PARAMETER
 from aekit.estimators._params import layer_widths
 from aekit.estimators._variational import _VariationalBase
 from aekit.estimators.streaming import writes_to_file
@@ -152,16 +152,9 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         reconstructions.
     kl_warmup : int, default=0
         Epochs over which the KL weight rises linearly to ``beta``.
-    sampler : {"prior", "gmm"}, default="prior"
-        Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
-        fitted after training to the training rows' posterior means ``mu(x)``, the ex-post
-        density estimation of Ghosh et al. (2020, sec. 4), which follows where the encoder puts
-        the data and often gives cleaner samples. It is not the aggregate posterior
-        ``q(z) = mean_x q(z | x)``, whose variance per unit adds the rows' mean ``sigma^2``:
-        a unit the KL collapsed (``mu ~ 0``, ``sigma ~ 1``) has a variance near 0 in the
-        mixture (about 1 in ``q(z)``) and is drawn near 0, which changes little, as the decoder
-        learnt that the unit's input carries no information about x.
-    binarize : {False, "dynamic"}, default=False
+"""
+        + SAMPLER_PARAMETER
+        + """    binarize : {False, "dynamic"}, default=False
         ``"dynamic"``: in training, redraw every value p of X (in [0, 1]) as a binary
         ``Bernoulli(p)`` each time its row is used, for the input and the target alike
         (dynamic binarization, as in Burda et al. 2015 for MNIST); it regularizes and makes
@@ -191,10 +184,8 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
     Attributes
     ----------"""
         + FITTED_ATTRIBUTES
-        + """    sampler_ : dict of ndarray or None
-        With ``sampler="gmm"``, the mixture's ``"weights"``, ``"means"`` and
-        ``"covariances"`` (full); None with the prior.
-    classes_ : ndarray
+        + SAMPLER_ATTRIBUTE
+        + """    classes_ : ndarray
         The labels seen in fit (never the ``-1`` marking unlabelled rows).
     semi_supervised_ : bool
         Whether the model has the classifier ``q(y|x)``; its ``history_`` then also holds
