@@ -79,6 +79,15 @@ def test_config_toml_reruns_the_same_training(cvae_run, tmp_path):
     first = pd.read_csv(cvae_run / "metrics.csv")
     again = pd.read_csv(tmp_path / "again" / "metrics.csv")
     pd.testing.assert_frame_equal(first, again)  # same seed, same data, same numbers
+    # A typed --model other than the config's was dropped silently (the run trained the
+    # config's ConditionalVAE): it is refused; the config's own model is welcome.
+    other = invoke("train", "--config", cvae_run / "config.toml", "--model", "ae", "--quiet",
+                   "--out", tmp_path / "ae")  # fmt: skip
+    assert other.exit_code != 0 and not (tmp_path / "ae").exists()
+    assert "--model ae is not the ConditionalVAE of --config" in str(other.exception)
+    same = invoke("train", "--config", cvae_run / "config.toml", "--model", "cvae", "--quiet",
+                  "--epochs", 1, "--out", tmp_path / "cvae")  # fmt: skip
+    assert same.exit_code == 0, same.output
 
 
 def test_encode_reconstruct_score_generate_and_info(cvae_run, tmp_path):

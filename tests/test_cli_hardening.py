@@ -383,6 +383,6 @@ def test_predict_says_which_labels_it_left_out_of_the_accuracy(tmp_path):
     run_args = ["--label-column", "kind", "--model", "cvae", *QUICK, "--out", tmp_path / "R"]
     assert invoke("train", tmp_path / "t.csv", *run_args).exit_code == 0
     table(10).assign(kind=["x"] + ["bird"] * 9).to_csv(tmp_path / "n.csv", index=False)
-    with pytest.warns(UserWarning, match=r"9 rows have labels the model never learned \(bird"):
+    with pytest.warns(UserWarning, match=r"9 rows have a label the model never learned \(bird"):
         result = invoke("predict", tmp_path / "R", tmp_path / "n.csv", "-o", tmp_path / "p.csv")
     assert result.exit_code == 0 and "on the 1 labelled rows" in result.output

@@ -106,7 +106,7 @@ def test_evaluate_names_the_labels_detect_never_saw(tmp_path):
         ok(invoke("evaluate", tmp_path / "DET", tmp_path / "new.csv", "--quiet"))
     said = [str(w.message) for w in caught if "never saw" in str(w.message)]
     assert said == [
-        "5 rows have labels that detect never saw (weird 3, OK 2; known: fraud, ok): counted "
+        "5 rows have a label that detect never saw (weird 3, OK 2; known: fraud, ok): counted "
         "as anomalies."
     ]
 

@@ -38,7 +38,13 @@ from aekit.cli.common import (
 @app.command()
 def train(
     data: Annotated[str | None, typer.Argument(help="Training data (see 'aekit --help').")] = None,
-    model: Annotated[str, typer.Option(help="ae, dae, sparse, cae, vae or cvae.")] = "vae",
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="ae, dae, sparse, cae, vae or cvae [default: vae, or --config's].",
+            show_default=False,
+        ),
+    ] = None,
     param: Annotated[
         list[str] | None, typer.Option(help="An estimator parameter, name=value; repeatable.")
     ] = None,
@@ -75,7 +81,7 @@ def train(
         "image_size": image_size or data_section.get("image_size"),
         "grayscale": data_section.get("grayscale", False) if grayscale is None else grayscale,
     }
-    cls = runs.estimator_class(document.get("model", {}).get("class", model) if config else model)
+    cls = _model_class(model, document, config)
     params = runs.resolve_params(cls, document.get("params", {}), param or [])
     if epochs is not None:  # over a --config's max_iter; beside --param max_iter, refused
         runs.with_options(runs.resolve_params(cls, {}, param or []), max_iter=epochs)
@@ -228,6 +234,21 @@ def interpolate(
     shape = drawn_shape(drawn, path, output, estimator, "interpolated")
     write_rows(estimator, path, output, run_encoder(run), image_shape=shape)
     typer.echo(f"{steps} points from row {start} to row {end}: {output}")
+
+
+def _model_class(model: str | None, document: dict, config: Path | None):
+    """The class to train: the typed --model, else --config's, else a VAE. A typed --model
+    other than --config's is refused: the config's [params] are that model's."""
+    from aekit.cli import runs
+
+    recorded = document.get("model", {}).get("class") if config else None
+    typed = None if model is None else runs.estimator_class(model)
+    if typed is not None and recorded is not None and typed is not runs.estimator_class(recorded):
+        raise ValueError(
+            f"--model {model} is not the {recorded} of --config {config}, whose [params] are "
+            f"that model's; drop --model to train the config's {recorded}, or drop --config."
+        )
+    return typed or runs.estimator_class(recorded or "vae")
 
 
 def _shared_label(estimator, labels, start: int, end: int):

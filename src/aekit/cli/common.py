@@ -131,7 +131,8 @@ def warn_of_unknown_labels(unknown, known, never: str, outcome: str) -> None:
         ", ..." if len(counts) > 5 else ""
     )
     warnings.warn(
-        f"{len(unknown)} rows have labels {never} ({shown}; known: "
+        f"{len(unknown)} row{'s have' if len(unknown) != 1 else ' has'} a label {never} "
+        f"({shown}; known: "
         f"{', '.join(str(c) for c in known)}): {outcome}.",
         stacklevel=3,
     )

@@ -125,7 +125,8 @@ def _detection_figures(
 
 def _warn_of_labels_not_seen(run: Path, labels: list) -> None:
     """A detector's ROC-AUC counts every label but the normal one as an anomaly: labels that
-    ``aekit detect`` never saw (a typo 'OK' of 'ok', a new class) are said, with their rows."""
+    ``aekit detect`` never saw (a typo 'OK' of 'ok', a new class) are said, with how many rows
+    hold each."""
     import numpy as np
 
     seen = recorded_labels(run)

@@ -211,7 +211,7 @@ class ExportsModules:
         >>> from aekit import VAE
         >>> from aekit.datasets import load_digits
         >>> X, y = load_digits()
-        >>> vae = VAE(latent_dim=8, max_iter=2, random_state=0).fit(X)
+        >>> vae = VAE(latent_dim=8, max_iter=40, random_state=0).fit(X)
         >>> encoder = vae.encoder_module().train()
         >>> head = torch.nn.Linear(8, 10)
         >>> params = [*encoder.parameters(), *head.parameters()]
