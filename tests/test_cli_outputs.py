@@ -167,3 +167,15 @@ def test_a_hasher_or_compressor_run_records_its_label_column(train, tables, tmp_
     ok(invoke("compress", tmp_path / "M", tables / "t.csv", "-o", tmp_path / "t.aek"))
     ok(invoke("decompress", tmp_path / "M", tmp_path / "t.aek", "-o", tmp_path / "r.npy"))
     assert np.load(tmp_path / "r.npy").shape == (40, 4)  # the four features, not the label
+
+
+def test_denoise_writes_images_to_npy_in_the_shape_reconstruct_does(images, tmp_path):
+    # denoise -o .npy flattened images to (n, C*H*W) where reconstruct keeps (n, C, H, W); a
+    # .npy holds what the Python method returns.
+    for command in ("denoise", "reconstruct"):
+        out = tmp_path / f"{command}.npy"
+        ok(invoke(command, images / "D", images / "x.npy", "--image-shape", "1,4,4", "-o", out))
+        assert np.load(out).shape == (40, 1, 4, 4), command
+    ok(invoke("denoise", images / "D", images / "x.npy", "--image-shape", "1,4,4",
+              "-o", tmp_path / "d.csv"))  # fmt: skip
+    assert pd.read_csv(tmp_path / "d.csv").shape == (40, 16)  # a table: a column per value

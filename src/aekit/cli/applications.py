@@ -93,7 +93,7 @@ def denoise(
     else:  # read, cleaned and written a chunk at a time: DATA on disk is never read whole
         X, _ = open_data(data, options)
         clean = None
-    png = output.suffix.lower() == ".png"
+    png, npy = output.suffix.lower() == ".png", output.suffix.lower() == ".npy"
     shown: dict[str, list] = {"noisy": [], "denoised": []}  # the figure's first rows
 
     def denoised_chunks():
@@ -103,7 +103,9 @@ def denoise(
             if sum(map(len, shown["noisy"])) < FIGURE_ROWS:
                 shown["noisy"].append(noisy[:FIGURE_ROWS])
                 shown["denoised"].append(denoised[:FIGURE_ROWS])
-            yield denoised.reshape(len(denoised), -1)
+            # a .npy holds what denoise returns (images stay (n, C, H, W), as reconstruct's);
+            # a table one column per value
+            yield denoised if npy else denoised.reshape(len(denoised), -1)
 
     n_written = len(X)
     if png:  # a grid shows the first MAX_GRID images: only those are cleaned
