@@ -53,7 +53,7 @@ def test_evaluate_denoise_and_finetune_reuse_them(folder):
     result = ok(invoke("evaluate", folder / "R", folder / "img", "--quiet"))
     assert '"rows": 12' in result.output
     ok(invoke("denoise", folder / "R", folder / "img", "-o", folder / "clean.npy"))
-    assert np.load(folder / "clean.npy").shape == (12, 64)
+    assert np.load(folder / "clean.npy").shape == (12, 1, 8, 8)  # images, as denoise gives
     ok(invoke("finetune", folder / "R", folder / "img", "--param", "max_iter=2", "--quiet",
               "--out", folder / "FT"))  # fmt: skip
     data = tomllib.loads((folder / "FT" / "config.toml").read_text())["data"]
