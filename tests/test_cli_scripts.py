@@ -120,7 +120,7 @@ def test_a_warning_is_said_by_rank_0_alone(monkeypatch, capsys, rank, shown):
 
 def test_the_torchrun_advice_starts_each_machine_s_processes(monkeypatch):
     # 16 processes on 2 machines of 8: "--nproc_per_node=16" would start 16 on one machine.
-    from aekit.core.distributed import torchrun_line
+    from aekit.core.rendezvous import torchrun_line
 
     monkeypatch.setenv("WORLD_SIZE", "16")
     monkeypatch.setenv("LOCAL_WORLD_SIZE", "8")

@@ -31,7 +31,6 @@ import builtins
 import contextlib
 import datetime
 import os
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -39,6 +38,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from aekit.core.rendezvous import first_sentence, interruptible, not_joined
 from aekit.core.sharding import Shard, holding
 
 TIMEOUT_ENV = "AEKIT_DISTRIBUTED_TIMEOUT"
@@ -131,103 +131,14 @@ def join(device: torch.device) -> None:
         torch.distributed.init_process_group(backend=backend, timeout=wait)
 
     try:
-        _interruptible(init)
+        interruptible(init)
     except ValueError as error:  # torch's message names the missing environment variable
         raise ValueError(
             f"cannot join the process group ({error}); start the script with torchrun."
         ) from error
     except torch.distributed.DistError as error:  # nobody there: rank 0 alone, or no rank 0
-        raise ValueError(_not_joined(error, wait)) from error
+        raise ValueError(not_joined(error, wait, rank(), TIMEOUT_ENV)) from error
     atexit.register(_leave)
-
-
-def _interruptible(init: Callable[[], None]) -> None:
-    """``init()`` in a thread while this one waits in short slices. torch's rendezvous waits in
-    C++ for the other processes, up to the timeout, and Python runs signal handlers only
-    between bytecodes: SIGTERM (how systemd and Kubernetes stop a process) and Ctrl-C would wait
-    for it. The C++ log lines of the failed connection attempts are held back and shown only if
-    the group is joined: a failure is said once, by :func:`_not_joined`."""
-    outcome: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            init()
-        except BaseException as error:  # handed to the waiting thread
-            outcome.append(error)
-
-    thread = threading.Thread(target=target, name="aekit-join", daemon=True)
-    with _held_stderr() as drop:
-        thread.start()
-        while thread.is_alive():  # a signal's handler runs here, between slices
-            thread.join(0.1)
-        drop[0] = bool(outcome)
-    if outcome:
-        raise outcome[0]
-
-
-@contextlib.contextmanager
-def _held_stderr() -> Iterator[list[bool]]:
-    """File descriptor 2 (where C++ logs) into a temporary file for the block, written out
-    after it unless the block sets ``drop[0]`` (or raises)."""
-    import tempfile
-
-    drop = [False]
-    try:
-        held = tempfile.TemporaryFile()
-    except OSError:  # no writable temporary folder: the lines go to stderr as they come
-        yield drop
-        return
-    with held:
-        try:
-            saved = os.dup(2)
-        except OSError:  # no stderr to hold
-            yield drop
-            return
-        os.dup2(held.fileno(), 2)
-        try:
-            yield drop
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-        if not drop[0]:
-            held.seek(0)
-            with contextlib.suppress(OSError):
-                os.write(2, held.read())
-
-
-def torchrun_line() -> str:
-    """The torchrun options that start this launch's processes: ``--nproc_per_node`` is the
-    processes of one machine (LOCAL_WORLD_SIZE), with ``--nnodes`` when there are several."""
-    world = os.environ.get("WORLD_SIZE", "?")
-    local = os.environ.get("LOCAL_WORLD_SIZE", world)
-    if local == world or not (local.isdigit() and world.isdigit()) or int(local) == 0:
-        return f"torchrun --nproc_per_node={world}"
-    return f"torchrun --nnodes={int(world) // int(local)} --nproc_per_node={local}"
-
-
-def _not_joined(error: BaseException, wait: datetime.timedelta) -> str:
-    """What a failed rendezvous means: which processes were missing, and how to start them."""
-    import re
-
-    world = os.environ.get("WORLD_SIZE", "?")
-    where = f"{os.environ.get('MASTER_ADDR', '?')}:{os.environ.get('MASTER_PORT', '?')}"
-    limit = f"{TIMEOUT_ENV}={wait.total_seconds():g} s"
-    launch = (
-        f"start all {world} processes, e.g. with '{torchrun_line()} script.py' "
-        f"(or raise {TIMEOUT_ENV} if some start late)."
-    )
-    joined = re.search(r"(\d+)/(\d+) clients joined", str(error))
-    if joined:  # rank 0, whose store counts the processes that reached it
-        return (
-            f"only {joined[1]} of the {joined[2]} processes (WORLD_SIZE={world}) joined the "
-            f"process group at {where} within {limit}: {launch}"
-        )
-    if "timed out" in str(error).lower() and rank() != 0:
-        return (
-            f"rank {rank()} of {world} found no rank 0 at {where} (MASTER_ADDR:MASTER_PORT) "
-            f"within {limit}: {launch}"
-        )
-    return f"cannot join the process group at {where} ({_first_sentence(error)}) {launch}"
 
 
 def _leave() -> None:
@@ -360,7 +271,7 @@ class Group:
                     "another process of this training stopped without a message (killed, its "
                     f"machine lost, or stuck past {TIMEOUT_ENV}); rank {self.rank} of "
                     f"{self.world_size} stops too. "
-                    f"{_first_sentence(error)}"
+                    f"{first_sentence(error)}"
                 ) from error
             _record(store, self.error_key, self.rank, error)  # exiting closes the connections
             raise
@@ -381,13 +292,6 @@ def _is_collective(error: BaseException) -> bool:
     return isinstance(error, RuntimeError) and any(
         mark in text for mark in ("Gloo", "gloo", "NCCL", "Connection closed", "Timed out")
     )
-
-
-def _first_sentence(error: BaseException) -> str:
-    """The gist of a communication error: gloo's first sentence, without its source path."""
-    text = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-    text = text.split(". ")[0].rstrip(".")
-    return (text.split("] ", 1)[1] if text.startswith("[") and "] " in text else text) + "."
 
 
 def _record(store, key: str, rank: int, error: BaseException) -> None:
