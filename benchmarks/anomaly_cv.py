@@ -42,7 +42,7 @@ from sklearn.neighbors import NearestNeighbors
 
 import aekit
 from aekit.anomaly.ensemble import robust_spread, tail_spread
-from aekit.anomaly.members import default_member
+from aekit.anomaly.members import DEFAULT_NOISE, default_member
 
 N_MEMBERS = 3
 TRIM = 0.1
@@ -69,6 +69,9 @@ K_CHOICES = ("off", 5, 0.01, 0.03)
 INPUT_K_CHOICES = (3, 5, 0.01, 0.03)  # j of the input term (input_neighbors)
 INPUT_KINDS = ("kth", "mean")  # input_distance
 CV_BASELINES = ("knn", "iforest", "pca", "pyod_ae")
+# The README's recipe for training rows known to be normal (protocol 1's choice of the CV grid,
+# benchmarks/anomaly_terms.py): no latent term, tail scaling, one member
+CLEAN_TRAINING = {"neighbor_space": "input", "part_scale": "tail", "n_estimators": 1}
 
 
 def training_variants(n: int, d: int, groups: tuple = ()) -> dict:
@@ -421,6 +424,21 @@ def out_of_fold(runs: dict, held: dict, protocol: int, key: str) -> dict:
     return {n: per_set_means(runs, held[n], protocol, key)[n] for n in runs}
 
 
+def library_candidate(**params) -> tuple:
+    """The grid candidate an ``AnomalyDetector(**params)`` computes (its default member kind,
+    trimmed when ``density_trim`` is set), read from the detector's own parameters so that the
+    summary's "defaults" row follows the library."""
+    p = aekit.AnomalyDetector(**params).get_params()
+    assert DENOISE == DEFAULT_NOISE, "the grid's denoising members must be the detector's"
+    variant = "dae_trim" if p["density_trim"] == TRIM else "dae_fast"
+    latent = p["n_neighbors"] if p["neighbor_space"] in ("latent", "both") else "off"
+    term = "off"
+    if p["neighbor_space"] in ("input", "both"):
+        term = (p["input_distance"], p["input_neighbors"] or p["n_neighbors"])
+    weight = p["reconstruction_weight"]
+    return (variant, p["n_estimators"], latent, term, p["part_scale"], weight, p["input_weight"])
+
+
 def summarize(runs: dict, args) -> dict:
     """In-sample and out-of-fold means against the baselines, printed and returned."""
     from _common import print_table
@@ -433,6 +451,10 @@ def summarize(runs: dict, args) -> dict:
     cv = cross_validate(runs, pool, args.cv_folds, seed=0)
     rows, table = {}, []
     columns = {"out-of-fold pick": None, f"in-sample pick ({in_sample})": in_sample}
+    for label, params in (("defaults", {}), ("recipe for clean rows", CLEAN_TRAINING)):
+        name = candidate_name(library_candidate(**params))
+        if name in pool:  # (a run of other --cv-variants has neither)
+            columns[f"{label} ({name})"] = name
     if previous in pool:  # (a run of other --cv-variants has neither)
         columns |= {f"previous defaults ({previous})": previous}
     if today in pool:
