@@ -424,16 +424,20 @@ def out_of_fold(runs: dict, held: dict, protocol: int, key: str) -> dict:
     return {n: per_set_means(runs, held[n], protocol, key)[n] for n in runs}
 
 
-def library_candidate(**params) -> tuple:
+def library_candidate(**params) -> tuple | None:
     """The grid candidate an ``AnomalyDetector(**params)`` computes (its default member kind,
-    trimmed when ``density_trim`` is set), read from the detector's own parameters so that the
-    summary's "defaults" row follows the library."""
+    untrimmed or trimmed as the grid's), read from the detector's own parameters so that the
+    summary's "defaults" row follows the library; None if the grid has no such candidate."""
     p = aekit.AnomalyDetector(**params).get_params()
     assert DENOISE == DEFAULT_NOISE, "the grid's denoising members must be the detector's"
-    variant = "dae_trim" if p["density_trim"] == TRIM else "dae_fast"
-    latent = p["n_neighbors"] if p["neighbor_space"] in ("latent", "both") else "off"
+    variant = {0.0: "dae_fast", TRIM: "dae_trim"}.get(p["density_trim"])
+    if variant is None:
+        return None
+    latent = "off"
+    if p["neighbor_space"] in ("latent", "both") and p["n_neighbors"]:
+        latent = p["n_neighbors"]
     term = "off"
-    if p["neighbor_space"] in ("input", "both"):
+    if p["neighbor_space"] in ("input", "both") and p["n_neighbors"]:  # 0: no neighbour term
         term = (p["input_distance"], p["input_neighbors"] or p["n_neighbors"])
     weight = p["reconstruction_weight"]
     return (variant, p["n_estimators"], latent, term, p["part_scale"], weight, p["input_weight"])
@@ -452,7 +456,8 @@ def summarize(runs: dict, args) -> dict:
     rows, table = {}, []
     columns = {"out-of-fold pick": None, f"in-sample pick ({in_sample})": in_sample}
     for label, params in (("defaults", {}), ("recipe for clean rows", CLEAN_TRAINING)):
-        name = candidate_name(library_candidate(**params))
+        candidate = library_candidate(**params)
+        name = candidate and candidate_name(candidate)
         if name in pool:  # (a run of other --cv-variants has neither)
             columns[f"{label} ({name})"] = name
     if previous in pool:  # (a run of other --cv-variants has neither)
