@@ -31,13 +31,13 @@ from threadpoolctl import threadpool_limits
 
 import aekit
 from aekit.data.datasets import load_mnist
+from aekit.estimators.sparse import AUTO_SPARSITY_WEIGHT
 
 SETTINGS = [
     ("plain", None, None),
     *(("l1", "l1", w) for w in (0.0, 0.01, 0.03, 0.1, 0.3)),
     *(("kl", "kl", w) for w in (0.0, 0.3, 1.0, 3.0, 10.0)),
 ]
-AUTO = {"l1": 0.1, "kl": 1.0}  # SparseAutoencoder._make_terms' "auto"
 
 
 def datasets(args) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
                 label = "plain Autoencoder"
             else:
                 model = aekit.SparseAutoencoder(sparsity=sparsity, sparsity_weight=weight, **common)
-                auto = " (auto)" if weight == AUTO[sparsity] else ""
+                auto = " (auto)" if weight == AUTO_SPARSITY_WEIGHT[sparsity] else ""
                 label = f"{kind} weight {weight:g}{auto}"
             rows[label] = measure(model, X_train, X_test)
             print(f"{name} {label}: {rows[label]}", flush=True)
