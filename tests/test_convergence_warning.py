@@ -52,3 +52,20 @@ def test_a_detector_says_once_how_many_of_its_members_have_not_learned(trim_frac
     assert len(said) == 1
     assert str(said[0].message).startswith("AnomalyDetector: 2 of 2 ensemble members have not")
     assert said[0].filename == __file__  # names the user's line
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_a_series_detector_speaks_for_its_window_detector(wrapped):
+    # The user fitted a SeriesAnomalyDetector: the warning about the AnomalyDetector it builds
+    # inside names it. An AnomalyDetector the user gave as estimator keeps its own name.
+    series = np.random.RandomState(0).normal(size=600)
+    member = aekit.Autoencoder(max_iter=1, learning_rate_init=1e-7, hidden_layer_sizes=(16,))
+    estimator = aekit.AnomalyDetector(member, n_estimators=1) if wrapped else member
+    detector = aekit.SeriesAnomalyDetector(window=10, estimator=estimator, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        detector.fit(series)
+    said = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+    owner = "AnomalyDetector" if wrapped else "SeriesAnomalyDetector (its window detector)"
+    assert len(said) == 1
+    assert said[0].startswith(f"{owner}: 1 of 1 ensemble members has not learned its training")

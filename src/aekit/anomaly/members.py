@@ -120,11 +120,13 @@ def with_one_convergence_warning(owner: str, n_members: int, fit: Callable[[], l
             )
     if unlearned:
         count = len(unlearned)
+        many = count > 1
         warnings.warn(
             f"{owner}: {count} of {n_members} ensemble members "
-            f"{'have' if count > 1 else 'has'} not learned their "
-            f"training rows, so their reconstruction errors say little about a row. "
-            f"{'The first' if count > 1 else 'It'} says: {unlearned[0]}",
+            f"{'have' if many else 'has'} not learned {'their' if many else 'its'} "
+            f"training rows, so {'their' if many else 'its'} reconstruction errors say little "
+            "about a row. "
+            f"{'The first' if many else 'It'} says: {unlearned[0]}",
             ConvergenceWarning,
             stacklevel=caller_level(),
         )
@@ -135,12 +137,18 @@ class MemberTraining:
     """Mixin of :class:`AnomalyDetector`: fit its members on the training rows (the ensemble's
     ``estimators_``, ``error_scales_`` and codes, through ``EnsembleScores._add_member``)."""
 
+    # Who the members' warning speaks for; None: the detector's class. A detector fitted inside
+    # another estimator (SeriesAnomalyDetector's window detector) names the one the user fitted.
+    _warning_owner: str | None = None
+
     def _fit_members(self, base: Any, A: np.ndarray, seeds: Sequence[int]) -> None:
         """A member of ``base`` per seed, fitted on the rows of A it learns from
         (:meth:`_dense_rows`); with ``trim_fraction``, each refitted without its
         worst-reconstructed rows; each then added to the ensemble with its scales."""
         members = with_one_convergence_warning(
-            type(self).__name__, len(seeds), lambda: self._fitted_members(base, A, seeds)
+            self._warning_owner or type(self).__name__,
+            len(seeds),
+            lambda: self._fitted_members(base, A, seeds),
         )
         for member in members:
             self._add_member(member, A)

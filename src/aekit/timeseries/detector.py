@@ -209,6 +209,10 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
             )
         else:
             detector = default_window_detector()
+        # The user fitted this estimator, not the AnomalyDetector inside it: warnings about the
+        # members say so (an AnomalyDetector given as ``estimator`` is named as given).
+        if not isinstance(base, AnomalyDetector):
+            detector._warning_owner = f"{type(self).__name__} (its window detector)"
         return detector.set_params(random_state=self.random_state)
 
     # ---- fitting -----------------------------------------------------------------------------
