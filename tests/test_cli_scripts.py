@@ -1,6 +1,7 @@
 """The command line as scripts and service managers use it: a wrong DDP launch ends in one line
-(and SIGTERM ends it at once, with 143), results alone on stdout, --quiet on every command, one
-warning per launch, and a .npy of one value a row shaped (n,) as the Python API writes it."""
+(and SIGTERM or Ctrl-C ends it at once, in one line), results alone on stdout, --quiet on every
+command, one warning per launch, and a .npy of one value a row shaped (n,) as the Python API
+writes it."""
 
 from __future__ import annotations
 
@@ -56,18 +57,22 @@ def test_a_launch_whose_other_rank_never_starts_ends_in_one_line(tmp_path):
     assert not (tmp_path / "RUN").exists()
 
 
-def test_sigterm_ends_a_process_waiting_for_its_group_with_143(tmp_path):
+@pytest.mark.parametrize(
+    "signum, said", [(signal.SIGTERM, "terminated"), (signal.SIGINT, "interrupted")]
+)
+def test_a_signal_ends_a_process_waiting_for_its_group_in_one_line(tmp_path, signum, said):
+    # SIGTERM exits 143, Ctrl-C 130 (128 + the signal), each saying why on its last line
     process, port = _train_alone(tmp_path, "600")
     deadline = time.monotonic() + 120
     while not _listening(port):  # rank 0 waits for rank 1 at its store
         assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
         time.sleep(0.1)
     sent = time.monotonic()
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     _, stderr = process.communicate(timeout=30)
     assert time.monotonic() - sent < 10  # not at the 600 s timeout
-    assert process.returncode == 128 + signal.SIGTERM, stderr
-    assert stderr.strip().splitlines()[-1] == "aekit: terminated"
+    assert process.returncode == 128 + signum, stderr
+    assert stderr.strip().splitlines()[-1] == f"aekit: {said}"
     assert not (tmp_path / "RUN").exists() and not list(tmp_path.glob(".RUN*"))
 
 

@@ -265,14 +265,22 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 _shown: set[str] = set()
 
 
-class Terminated(BaseException):
-    """SIGTERM (systemd, Kubernetes, ``timeout``): unwinds as Ctrl-C does (past every ``except
-    Exception``; the staging folder is removed) and exits 143, 128 + 15 as a shell reports it.
-    Not a KeyboardInterrupt: typer turns those into a silent exit 130, Ctrl-C's code."""
+class Stopped(BaseException):
+    """A signal that ends the command, Ctrl-C (SIGINT) or SIGTERM (systemd, Kubernetes,
+    ``timeout``): it unwinds past every ``except Exception`` (the staging folder is removed), and
+    the command says so in one line and exits 128 + the signal, as a shell reports it. Not a
+    KeyboardInterrupt, which typer turns into an exit 130 that says nothing."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
-def _terminated(signum, frame) -> None:
-    raise Terminated
+STOPPING_SIGNALS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+
+
+def _stopped(signum, frame) -> None:
+    raise Stopped(signum)
 
 
 def run_cli(app: Callable[[], object]) -> None:
@@ -283,8 +291,9 @@ def run_cli(app: Callable[[], object]) -> None:
     for pattern in _SILENCED:
         warnings.filterwarnings("ignore", message=pattern)
     warnings.showwarning = _show_warning
-    # A terminated command unwinds like an interrupted one, so its staging folder is removed.
-    signal.signal(signal.SIGTERM, _terminated)
+    for signum in STOPPING_SIGNALS:
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # ignored (a background job) stays so
+            signal.signal(signum, _stopped)
     try:
         app()
     except (ValueError, OSError, TypeError) as err:
@@ -292,9 +301,6 @@ def run_cli(app: Callable[[], object]) -> None:
             raise
         typer.echo(f"aekit: error: {for_the_command_line(error_message(err))}", err=True)
         sys.exit(2)
-    except KeyboardInterrupt:
-        typer.echo("aekit: interrupted", err=True)
-        sys.exit(128 + signal.SIGINT)
-    except Terminated:
-        typer.echo("aekit: terminated", err=True)
-        sys.exit(128 + signal.SIGTERM)
+    except Stopped as stop:
+        typer.echo(f"aekit: {STOPPING_SIGNALS[stop.signum]}", err=True)
+        sys.exit(128 + stop.signum)
