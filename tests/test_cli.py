@@ -273,3 +273,30 @@ def test_train_takes_epochs_as_train_hasher_does(cvae_run, tmp_path):
     assert aekit.load(tmp_path / "b" / "model.safetensors").n_iter_ == 1
     both = invoke("train", "digits", *small, "--epochs", 3, "--param", "max_iter=4")
     assert both.exit_code != 0 and "use --epochs" in str(both.exception)
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["train", "digits", "extra"], "Got unexpected extra argument(s) (extra). See '"),
+        (["train", "digits", "--bogus"], "No such option: --bogus"),
+        (["trian", "digits"], "No such command 'trian'. Did you mean 'train'? See '"),
+        (["train", "digits", "--epochs", "many"], "Invalid value for '--epochs'"),
+        (["score"], "Missing argument 'run'. See '"),
+    ],
+)
+def test_a_wrong_command_line_exits_2_with_one_line(tmp_path, args, said):
+    # typer drew these in a box of five lines, under the usage; a script reads one line
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"aekit: error: {said}"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_and_version_still_exit_0_and_a_bare_aekit_shows_the_help():
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.startswith("aekit ")
+    assert run("train", "--help").returncode == 0
+    bare = run()
+    assert bare.returncode == 2 and "Commands" in bare.stdout and bare.stderr == ""

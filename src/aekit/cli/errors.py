@@ -1,6 +1,7 @@
-"""The one error path of the command line: every input or file-system error, and every warning,
-reaches the user as one line on stderr. Input errors exit with code 2 (``--debug`` shows the
-traceback instead); Ctrl-C exits 130 and SIGTERM 143 (128 + the signal, as a shell reports them).
+"""The one error path of the command line: every input or file-system error, a wrong command
+line, and every warning reaches the user as one line on stderr. Input errors exit with code 2
+(``--debug`` shows the traceback instead); Ctrl-C exits 130 and SIGTERM 143 (128 + the signal,
+as a shell reports them), each saying so in a line.
 Under torchrun, warnings are said by rank 0 alone (every process fits alike).
 """
 
@@ -14,6 +15,11 @@ import warnings
 from collections.abc import Callable
 
 import typer
+
+try:  # typer >= 0.20 carries its own copy of click
+    from typer._click.exceptions import ClickException, UsageError
+except ImportError:  # pragma: no cover - older typer, on click itself
+    from click.exceptions import ClickException, UsageError
 
 # Messages of libraries below aekit that say nothing a command-line user can act on.
 _SILENCED = (
@@ -295,12 +301,33 @@ def run_cli(app: Callable[[], object]) -> None:
         if signal.getsignal(signum) is not signal.SIG_IGN:  # ignored (a background job) stays so
             signal.signal(signum, _stopped)
     try:
-        app()
+        # Not standalone: typer would print a wrong command line as a framed box of five lines,
+        # and a script reads one (below); --help and --version come back as an exit code.
+        code = app(standalone_mode=False)
     except (ValueError, OSError, TypeError) as err:
         if debug:
             raise
         typer.echo(f"aekit: error: {for_the_command_line(error_message(err))}", err=True)
         sys.exit(2)
+    except ClickException as err:  # a wrong command line: an unknown option, a missing value
+        if err.format_message():  # bare 'aekit': the help was the answer
+            typer.echo(f"aekit: error: {usage_message(err)}", err=True)
+        sys.exit(err.exit_code)
+    except typer.Abort:  # end of input at a prompt
+        typer.echo("aekit: aborted", err=True)
+        sys.exit(1)
     except Stopped as stop:
         typer.echo(f"aekit: {STOPPING_SIGNALS[stop.signum]}", err=True)
         sys.exit(128 + stop.signum)
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+def usage_message(err: ClickException) -> str:
+    """click's message for a wrong command line, in one line, with where its help is."""
+    text = one_line(err.format_message())
+    context = getattr(err, "ctx", None) if isinstance(err, UsageError) else None
+    if context is not None:
+        text = f"{text if text.endswith(('.', '?')) else text + '.'} "
+        text += f"See '{context.command_path} --help'."
+    return text
