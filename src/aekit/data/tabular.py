@@ -228,7 +228,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     def _check_missing(self, frame: pd.DataFrame) -> None:
         if self.handle_missing == "mask":
             return
-        missing = [str(c) for c in frame.columns if frame[c].isna().any()]
+        # one pass over the table: column by column costs seconds on a table of 1,000 columns
+        has_missing = frame.isna().any(axis=0).to_numpy()
+        missing = [str(c) for c, gap in zip(frame.columns, has_missing) if gap]
         if missing:
             raise ValueError(
                 f"X has missing values in column(s) {', '.join(missing)}. Impute them first "
