@@ -54,6 +54,29 @@ def test_index_and_search(files):
     )
 
 
+def test_search_reads_query_rows_as_the_index_read_its_rows(tmp_path):
+    # the hasher was trained and the index built without the label column; a query table with
+    # that column is read alike, without --label-column (it once failed on the unseen column)
+    from aekit.data.datasets import load_digits
+
+    X, y = load_digits()
+    table = pd.DataFrame(X, columns=[f"p{i}" for i in range(64)]).assign(digit=y)
+    table.iloc[:1000].to_csv(tmp_path / "rows.csv", index=False)
+    table.iloc[1000:1020].to_csv(tmp_path / "query.csv", index=False)
+    run, index_path = tmp_path / "H", tmp_path / "rows.index"
+    assert invoke("train-hasher", tmp_path / "rows.csv", "--label-column", "digit", "--bits",
+                  16, "--epochs", 3, *TINY, "--out", run).exit_code == 0  # fmt: skip
+    assert invoke("index", run, tmp_path / "rows.csv", "-o", index_path).exit_code == 0
+    assert load_index(index_path).read_options == {"label_column": "digit"}
+    recorded = invoke("search", index_path, tmp_path / "query.csv", "-k", 3)
+    typed = invoke("search", index_path, tmp_path / "query.csv", "-k", 3, "--label-column", "digit")
+    assert recorded.exit_code == 0, recorded.output
+    assert recorded.output == typed.output and len(recorded.output.splitlines()) == 1 + 20 * 3
+    unlabelled = tmp_path / "unlabelled.csv"
+    table.iloc[1000:1020].drop(columns="digit").to_csv(unlabelled, index=False)
+    assert invoke("search", index_path, unlabelled, "-k", 3).output == recorded.output
+
+
 def test_compress_and_decompress(files):
     model, packed = files / "compressor.safetensors", files / "digits.aek"
     result = invoke("compress", model, "digits", "-o", packed)

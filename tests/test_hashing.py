@@ -178,6 +178,24 @@ def test_index_of_a_newer_format_asks_for_an_upgrade(tmp_path):
         load_index(tmp_path / "future.index", device=DEVICE)
 
 
+def test_an_index_keeps_how_its_rows_were_read(tmp_path):
+    from aekit.hashing.index import INDEX
+    from aekit.io.files import write_file
+
+    codes = np.random.default_rng(0).integers(0, 2, (10, 8))
+    read = {"label_column": "digit", "grayscale": True, "image_size": "16,16"}
+    HammingIndex(codes, read_options=read).save(tmp_path / "codes.index")
+    assert load_index(tmp_path / "codes.index").read_options == read
+    # an index written before read_options: none recorded; a damaged entry: refused
+    document = {"n_bits": 8, "n_rows": 10, "hasher": None}
+    tree = {"packed": HammingIndex(codes).packed.view(np.uint8)}
+    write_file(tmp_path / "older.index", INDEX, document, tree)
+    assert load_index(tmp_path / "older.index").read_options == {}
+    write_file(tmp_path / "bad.index", INDEX, {**document, "read_options": [1]}, tree)
+    with pytest.raises(ValueError, match="does not hold a consistent index: read_options"):
+        load_index(tmp_path / "bad.index")
+
+
 def test_bad_queries(hasher, digits_split):
     index = HammingIndex(np.zeros((5, 8), dtype=np.uint8))
     with pytest.raises(ValueError, match="positive integer"):

@@ -140,13 +140,15 @@ def warn_of_unknown_labels(unknown, known, never: str, outcome: str) -> None:
 
 def recorded_label_column(run: Path, data: str) -> str | None:
     """The label column RUN's config.toml recorded, when the table DATA has that column."""
+    return column_of_table(_recorded_data(run, "label_column"), data)
+
+
+def column_of_table(column: str | None, data: str) -> str | None:
+    """``column`` when DATA is a table file that has that column, else None."""
     from aekit.data.file_kinds import TABLE_SUFFIXES, csv_separator, data_suffix
 
     path = Path(data)
-    if not (path.is_file() and data_suffix(path) in TABLE_SUFFIXES):
-        return None
-    column = _recorded_data(run, "label_column")
-    if column is None:
+    if column is None or not (path.is_file() and data_suffix(path) in TABLE_SUFFIXES):
         return None
     import pandas as pd
 

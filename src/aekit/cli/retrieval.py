@@ -12,6 +12,7 @@ learned compression.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,7 @@ from aekit.cli.common import (
     Run,
     a_kind,
     app,
+    column_of_table,
     drawn_shape,
     load_run,
     open_data,
@@ -163,7 +165,9 @@ def index(
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     X, _ = open_run_data(data, options)
     codes = np.concatenate(list(iter_outputs(hasher, X, "transform")))  # hashed chunk by chunk
-    built = HammingIndex(codes, hasher=hasher)  # as hasher.index(X): n_bits per row in memory
+    # as hasher.index(X): n_bits per row in memory; 'aekit search' reads QUERY as DATA was read
+    read = {k: v for k, v in dataclasses.asdict(options).items() if v not in (None, False)}
+    built = HammingIndex(codes, hasher=hasher, read_options=read)
     built.save(out)
     typer.echo(f"index: {out} ({built.n_rows} rows, {built.n_bits} bits)")
 
@@ -181,7 +185,9 @@ def search(
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
 ) -> None:
-    """The k nearest indexed rows of each QUERY row by Hamming distance (ties: lower row)."""
+    """The k nearest indexed rows of each QUERY row by Hamming distance (ties: lower row).
+    QUERY is read as 'aekit index' read DATA (its label column, if QUERY has it, left out; the
+    image options) unless an option here says otherwise."""
     import numpy as np
 
     from aekit.cli.columns import current, ids_of
@@ -193,7 +199,14 @@ def search(
         raise ValueError(f"{index_file} holds codes without a hasher; query it from Python.")
     from aekit.estimators.streaming import chunks_of
 
-    Q, _ = open_data(query, label_column, image_shape, image_size, grayscale)
+    read = found.read_options
+    Q, _ = open_data(
+        query,
+        label_column or column_of_table(read.get("label_column"), query),
+        image_shape or read.get("image_shape"),
+        image_size or read.get("image_size"),
+        read.get("grayscale", False) if grayscale is None else grayscale,
+    )
     hits = [found.query(part, k) for part, _ in chunks_of(Q)]  # queries read chunk by chunk
     if not hits:
         raise ValueError(f"QUERY {query} has no rows.")

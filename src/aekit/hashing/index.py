@@ -91,6 +91,10 @@ class HammingIndex:
         The database's binary codes (0/1).
     hasher : SemanticHasher, default=None
         The fitted hasher that made ``codes``; saved with the index.
+    read_options : dict of str to str, bool or None, default=None
+        How the indexed rows were read from their file (``aekit index`` records its data
+        options: the label column left out, the image shape), saved with the index so that
+        ``aekit search`` reads query files alike.
 
     Attributes
     ----------
@@ -99,12 +103,13 @@ class HammingIndex:
     packed : ndarray of uint64, shape (n_rows, words)
     """
 
-    def __init__(self, codes: Any, hasher: Any = None) -> None:
+    def __init__(self, codes: Any, hasher: Any = None, read_options: dict | None = None) -> None:
         codes = as_codes(codes)
         self.n_bits = codes.shape[1]
         self.n_rows = len(codes)
         self.packed = pack_codes(codes)
         self.hasher = hasher
+        self.read_options = dict(read_options or {})
 
     def __len__(self) -> int:
         return self.n_rows
@@ -148,6 +153,7 @@ class HammingIndex:
     def save(self, path: str | os.PathLike) -> None:
         """Write the index, with its hasher, to one file atomically."""
         document: dict[str, Any] = {"n_bits": self.n_bits, "n_rows": self.n_rows, "hasher": None}
+        document["read_options"] = self.read_options
         tree: dict[str, Any] = {"packed": self.packed.view(np.uint8)}
         if self.hasher is not None:
             document["hasher"], tree["hasher"] = export_estimator(self.hasher)
@@ -165,6 +171,12 @@ def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
         words = -(-n_bits // 64)
         if packed.shape != (n_rows, words * 8):
             raise ValueError(f"packed codes of shape {packed.shape} for {n_rows} x {n_bits} bits")
+        read_options = header.get("read_options", {})  # absent from files of before it
+        if not (
+            isinstance(read_options, dict)
+            and all(isinstance(v, (str, bool, type(None))) for v in read_options.values())
+        ):
+            raise ValueError(f"read_options {read_options!r} is not a table of texts and flags")
         hasher = None
         if header["hasher"] is not None:
             hasher = import_estimator(header["hasher"], tree["hasher"], device)
@@ -174,5 +186,6 @@ def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
         raise ValueError(f"{path} does not hold a consistent index: {err}") from None
     index = HammingIndex.__new__(HammingIndex)
     index.n_bits, index.n_rows, index.hasher = n_bits, n_rows, hasher
+    index.read_options = read_options
     index.packed = packed.view(np.uint64)
     return index
