@@ -141,6 +141,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", default="benchmarks/results/anomaly_member_floor.json")
     args = parser.parse_args(argv)
+    if any(not (size == "full" or size.isdigit() and int(size) > 1) for size in args.sizes):
+        parser.error(f"--sizes {' '.join(args.sizes)}: each a number of training rows, or full")
     if not all_sets(args.data_dir):
         parser.error(f"no ADBench sets under {args.data_dir}; pass --data-dir")
     torch.set_num_threads(args.threads)
