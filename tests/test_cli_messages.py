@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import aekit
-from aekit.cli.errors import for_the_command_line
+from aekit.cli.errors import error_message, for_the_command_line
 
 
 def message_of(X, **params) -> str:
@@ -203,3 +203,28 @@ def test_python_advice_on_gaps_and_widths_reads_as_the_command_line():
             np.zeros((4, 1, 8, 8), dtype=np.float32)
         )
     assert "does not match DATA's images" in for_the_command_line(str(caught.value))
+
+
+def test_a_column_the_model_never_saw_points_to_the_column_options(tmp_path):
+    """scikit-learn's 'Feature names unseen at fit time' said with the options that leave a
+    column out, and the option it names then works."""
+    from typer.testing import CliRunner
+
+    from aekit.cli import app
+
+    X = pd.DataFrame({"a": np.arange(30.0), "b": np.arange(30.0) % 7})
+    aekit.Autoencoder(hidden_layer_sizes=(4,), latent_dim=1, max_iter=2).fit(X).save(
+        tmp_path / "m.safetensors"
+    )
+    X.assign(row_id=np.arange(30)).to_csv(tmp_path / "ids.csv", index=False)
+    score = ["score", str(tmp_path / "m.safetensors"), str(tmp_path / "ids.csv")]
+    refused = CliRunner().invoke(app, [*score, "-o", str(tmp_path / "s.csv")])
+    line = for_the_command_line(error_message(refused.exception))  # as run_cli prints it
+    assert line.endswith(
+        "unseen at fit time: - row_id. Columns that are not features (a label, an identifier)? "
+        "Name them with --label-column, --id-column or --ignore-column."
+    ), line
+    out = ["-o", str(tmp_path / "s.csv")]
+    named = CliRunner().invoke(app, [*score, "--id-column", "row_id", *out])
+    assert named.exit_code == 0, named.output
+    assert list(pd.read_csv(tmp_path / "s.csv").columns) == ["row_id", "score"]

@@ -97,6 +97,19 @@ _OPTION_ADVICE = (
         "--id-column (it is then written beside each point's score) or --ignore-column.",
         None,
     ),
+    (  # scikit-learn's check of a fitted model's column names, columns the model never saw
+        r"(Feature names unseen at fit time: .*)$",
+        "id_column",
+        r"\1. Columns that are not features (a label, an identifier)? Name them with "
+        r"--label-column, --id-column or --ignore-column.",
+        None,
+    ),
+    (  # the same where the command takes --label-column alone
+        r"(Feature names unseen at fit time: (?:(?!Columns that are not features).)*)$",
+        "label_column",
+        r"\1. A label column? Name it with --label-column.",
+        None,
+    ),
     (
         r"\bpass them as fit\(X, X_normal=\.\.\.\)",
         "normal_rows",
