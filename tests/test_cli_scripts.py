@@ -36,8 +36,16 @@ def _train_alone(tmp_path, timeout_s: str) -> tuple[subprocess.Popen, int]:
     env["AEKIT_DISTRIBUTED_TIMEOUT"] = timeout_s
     command = [sys.executable, "-m", "aekit.cli", "train", "digits", "--quiet"]
     command += ["--out", str(tmp_path / "RUN")]
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, env=env, stderr=subprocess.PIPE, text=True, preexec_fn=_as_in_a_terminal
+    )
     return process, port
+
+
+def _as_in_a_terminal() -> None:
+    """Ctrl-C's signal handled by default in the child, as in a terminal's foreground command,
+    even when the tests run as a background job (which ignores it, and so would aekit)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _listening(port: int) -> bool:
