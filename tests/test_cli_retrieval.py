@@ -75,6 +75,11 @@ def test_search_reads_query_rows_as_the_index_read_its_rows(tmp_path):
     unlabelled = tmp_path / "unlabelled.csv"
     table.iloc[1000:1020].drop(columns="digit").to_csv(unlabelled, index=False)
     assert invoke("search", index_path, unlabelled, "-k", 3).output == recorded.output
+    folder = tmp_path / "query_parts"  # a folder of Parquet files: its first file's columns
+    folder.mkdir()
+    table.iloc[1000:1010].to_parquet(folder / "part-0.parquet", index=False)
+    table.iloc[1010:1020].to_parquet(folder / "part-1.parquet", index=False)
+    assert invoke("search", index_path, folder, "-k", 3).output == recorded.output
 
 
 def test_compress_and_decompress(files):

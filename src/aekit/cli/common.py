@@ -144,10 +144,16 @@ def recorded_label_column(run: Path, data: str) -> str | None:
 
 
 def column_of_table(column: str | None, data: str) -> str | None:
-    """``column`` when DATA is a table file that has that column, else None."""
+    """``column`` when DATA is a table file that has that column (a folder of Parquet files:
+    its first file, whose columns they all share), else None."""
+    from aekit.cli.data import on_disk
     from aekit.data.file_kinds import TABLE_SUFFIXES, csv_separator, data_suffix
 
     path = Path(data)
+    if path.is_dir():
+        if not on_disk(data):
+            return None  # an image folder: its labels are its sub-folders
+        path = min(path.glob("**/*.parquet"))
     if column is None or not (path.is_file() and data_suffix(path) in TABLE_SUFFIXES):
         return None
     import pandas as pd
@@ -181,13 +187,6 @@ def run_label_column(run: Path, data: str, label_column: str | None) -> str | No
     asks here, so the recorded label never reaches the model as a feature."""
     if label_column:
         return label_column
-    folder = Path(data)
-    if folder.is_dir():
-        from aekit.cli.data import on_disk
-
-        if not on_disk(data):
-            return None  # an image folder: its labels are its sub-folders
-        data = str(min(folder.glob("**/*.parquet")))
     return recorded_label_column(run, data)
 
 
