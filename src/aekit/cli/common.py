@@ -150,11 +150,13 @@ def column_of_table(column: str | None, data: str) -> str | None:
     from aekit.data.file_kinds import TABLE_SUFFIXES, csv_separator, data_suffix
 
     path = Path(data)
+    if column is None:
+        return None
     if path.is_dir():
         if not on_disk(data):
             return None  # an image folder: its labels are its sub-folders
         path = min(path.glob("**/*.parquet"))
-    if column is None or not (path.is_file() and data_suffix(path) in TABLE_SUFFIXES):
+    if not (path.is_file() and data_suffix(path) in TABLE_SUFFIXES):
         return None
     import pandas as pd
 

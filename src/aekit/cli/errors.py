@@ -326,9 +326,6 @@ def run_cli(app: Callable[[], object]) -> None:
         if err.format_message():  # bare 'aekit': the help was the answer
             typer.echo(f"aekit: error: {usage_message(err)}", err=True)
         sys.exit(err.exit_code)
-    except typer.Abort:  # end of input at a prompt
-        typer.echo("aekit: aborted", err=True)
-        sys.exit(1)
     except Stopped as stop:
         typer.echo(f"aekit: {STOPPING_SIGNALS[stop.signum]}", err=True)
         sys.exit(128 + stop.signum)
