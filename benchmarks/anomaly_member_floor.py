@@ -5,10 +5,10 @@ The floor is what makes the detector cost several times PyOD's AutoEncoder on ta
 hundred rows (``anomaly_shapes.py``); a lower floor is faster there, and this script measures
 what it costs. The runs are the CV's (``anomaly.py --cv``: the 25 shared sets, both protocols,
 seeds 0-2) with the training rows subsampled to 150 and to 500 (test rows capped at 2,000 per
-run, per class), plus the CV's own capped runs that have under 853 training rows, the only
-ones the floor changes at full size (30 epochs of batch 128 reach 200 steps from 853 rows).
-Each floor is then chosen by the CV's rule (mean ROC-AUC over both protocols, leave-group-out
-over 5 groups of sets).
+run, per class), plus the CV's own capped runs that the floor changes at full size (those
+where another floor gives the members another number of epochs: under 769 training rows for
+200 steps). Each floor is then chosen by the CV's rule (mean ROC-AUC over both protocols,
+leave-group-out over 5 groups of sets).
 
     python benchmarks/anomaly_member_floor.py                # about 6 minutes
     python benchmarks/anomaly_member_floor.py --floors 200 25 --sizes 150
@@ -17,6 +17,7 @@ over 5 groups of sets).
 from __future__ import annotations
 
 import argparse
+import functools
 import time
 
 import numpy as np
@@ -27,16 +28,15 @@ from anomaly_cv import _metrics, _run_rows, cross_validate
 
 import aekit
 import aekit.anomaly.members as members
-from aekit.estimators.epochs import epochs_for_steps
 
-FULL_SIZE_BINDS_BELOW = 853  # 30 epochs x ceil(853 / 128) = 210 steps: the floor no longer binds
+DEFAULT_RULE = members.member_epochs
 
 
-def with_floor(floor: int) -> None:
-    """Make the default member's epochs :func:`member_epochs`' rule with another floor."""
-    members.member_epochs = lambda n, batch: epochs_for_steps(
-        n, batch, 30, min_steps=floor, max_steps=1000
-    )
+def floor_changes(n_rows: int, floors: list[int]) -> bool:
+    """Whether the floors give the members of a detector fitted on ``n_rows`` different
+    numbers of epochs (else its runs are the same detector whatever the floor)."""
+    batch = min(members.MEMBER_BATCH, n_rows)
+    return len({DEFAULT_RULE(n_rows, batch, min_steps=floor) for floor in floors}) > 1
 
 
 def caps(size: str, large: bool) -> tuple[int, int]:
@@ -48,7 +48,6 @@ def caps(size: str, large: bool) -> tuple[int, int]:
 
 def collect(args) -> dict:
     """``runs[size][set][protocol][seed] = {"floor<N>": metrics}``."""
-    default_rule = members.member_epochs
     runs: dict = {}
     try:
         for size in args.sizes:
@@ -61,12 +60,12 @@ def collect(args) -> dict:
                         X_train, X_test, y_test = _run_rows(
                             X, y, protocol, seed, caps(size, large), split
                         )
-                        if size == "full" and len(X_train) >= FULL_SIZE_BINDS_BELOW:
+                        if size == "full" and not floor_changes(len(X_train), args.floors):
                             continue
                         run = runs.setdefault(size, {}).setdefault(name, {})
                         run = run.setdefault(protocol, {}).setdefault(seed, {})
                         for floor in args.floors:
-                            with_floor(floor)
+                            members.member_epochs = functools.partial(DEFAULT_RULE, min_steps=floor)
                             started = time.perf_counter()
                             detector = aekit.AnomalyDetector(random_state=seed).fit(X_train)
                             score = detector.anomaly_score(X_test)
@@ -74,7 +73,7 @@ def collect(args) -> dict:
                             run[f"floor{floor}"] = _metrics(y_test, score, seconds)
                 print(f"{size} rows: {name}", flush=True)
     finally:
-        members.member_epochs = default_rule
+        members.member_epochs = DEFAULT_RULE
     return runs
 
 
@@ -102,8 +101,8 @@ def summarize(runs: dict, floors: list[int], seed: int) -> dict:
                 for r in by_seed.values()
             )
             entry[method] = figures
-        # the CV's rule needs both protocols of every set: at full size some sets have only
-        # one run of under 853 training rows (protocol 1 trains on half the normal rows)
+        # the CV's rule needs both protocols of every set: at full size some sets have only one
+        # run the floor changes (protocol 1 trains on half the normal rows)
         entry["fold_picks"] = None
         if all(len(by_p) == 2 for by_p in by_set.values()):
             pool = [f"floor{f}" for f in floors]

@@ -54,15 +54,19 @@ def fit_members(base: Any, datasets: Sequence[np.ndarray], seeds: Sequence[int],
     return members
 
 
-def member_epochs(n_samples: int, batch: int) -> int:
-    """Epochs of a default member: 30, but at least 200 and at most 1000 gradient steps.
+MEMBER_BATCH = 128  # rows per gradient step of a default member (fewer rows: all of them)
+
+
+def member_epochs(n_samples: int, batch: int, min_steps: int = 200) -> int:
+    """Epochs of a default member: 30, but at least ``min_steps`` (200) and at most 1000
+    gradient steps.
 
     The members' training is most of the detector's time, and PyOD's AutoEncoder (10 epochs of
     batch 32) is the yardstick: 30 epochs of batch 128 are about as many rows seen. Small sets
     get at least 200 steps (a network needs them whatever the rows), large ones at most 1000,
     enough for a 64-32 network on tabular rows (cross-validated: ``benchmarks/anomaly.py --cv``).
     """
-    return epochs_for_steps(n_samples, batch, 30, min_steps=200, max_steps=1000)
+    return epochs_for_steps(n_samples, batch, 30, min_steps=min_steps, max_steps=1000)
 
 
 DEFAULT_NOISE = 0.5  # Gaussian noise (standardized units) of the default members; 0: plain
@@ -77,7 +81,7 @@ def default_member(
     corruption of that standard deviation), else a plain one."""
     from aekit.estimators import Autoencoder, DenoisingAutoencoder
 
-    batch = min(128, n_samples)
+    batch = min(MEMBER_BATCH, n_samples)
     params = dict(
         latent_dim=int(np.clip(n_features // 2, 2, 8)),
         hidden_layer_sizes=(64, 32),
