@@ -125,13 +125,15 @@ class EnsembleScores:
             shares[start : start + block] = split.mean(axis=1)
         return shares
 
-    def _contributions(self, A: np.ndarray, exclude_self: bool = False):
+    def _contributions(self, A: np.ndarray, exclude_self: bool = False, split_input: bool = True):
         """Each row's anomaly score split into ``(per encoded feature, rest)``: the members'
         per-feature errors and the input distance split over the columns
         (:meth:`_input_distance_shares`), and ``rest``, what belongs to no feature (latent
         distances, a VAE's KL), averaged over the members (the input distance is the same for
         all). ``exclude_self``: A are the training rows, each scored without itself among its
-        neighbours."""
+        neighbours. ``split_input=False`` puts the input distance in ``rest`` whole: the shares
+        sum to it, and splitting it costs (rows x neighbours x columns) arithmetic that a score
+        alone does not need (a fifth of the scoring time on 1,555 columns)."""
         per_feature, rest = np.zeros(A.shape), np.zeros(len(A))
         for m, member in enumerate(self.estimators_):
             features, other = self._member_features(member, A)
@@ -142,9 +144,11 @@ class EnsembleScores:
                 distance = self._distances(self.codes_[m], codes, exclude_self)
                 rest += distance / self.distance_scales_[m]
         n = len(self.estimators_)
-        if self.inputs_ is not None:
+        if self.inputs_ is not None and split_input:
             shares = self._input_distance_shares(A, exclude_self)
             per_feature += n * shares / self.input_distance_scale_
+        elif self.inputs_ is not None:
+            rest += n * self._input_distances(A, exclude_self) / self.input_distance_scale_
         return per_feature / n, rest / n
 
     def _anomaly_scores(self, A: np.ndarray, exclude_self: bool = False) -> np.ndarray:
@@ -153,7 +157,7 @@ class EnsembleScores:
         blocks = []
         for start in range(0, max(len(A), 1), _BLOCK_ROWS):
             block = A[start : start + _BLOCK_ROWS]
-            per_feature, rest = self._contributions(block, exclude_self)
+            per_feature, rest = self._contributions(block, exclude_self, split_input=False)
             blocks.append(per_feature.sum(axis=1) + rest)
         return np.concatenate(blocks)
 
