@@ -90,7 +90,7 @@ def test_evaluate_on_a_detector_run_reports_its_auc(detector_run, tmp_path):
     of ``aekit score`` (the 5 rows that break the ties are found)."""
     import json
 
-    from sklearn.metrics import roc_auc_score
+    from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 
     data, out = detector_run
     result = invoke("evaluate", out, data, "--label-column", "is_anomaly", "--quiet")
@@ -106,6 +106,12 @@ def test_evaluate_on_a_detector_run_reports_its_auc(detector_run, tmp_path):
     assert figures["mean_score"] == pytest.approx(scores.mean())  # score_samples' sign
     assert figures["mean_anomaly_score"] == pytest.approx(-scores.mean())
     assert figures["mean_anomaly_score"] == pytest.approx(anomaly_scores.mean(), rel=1e-5)
+    # the threshold's figures are those of the flags scores.csv holds for the same rows
+    flags = pd.read_csv(out / "scores.csv")["anomaly"].to_numpy()
+    assert 0 < figures["flagged"] == flags.sum() < len(flags)
+    assert figures["recall"] == pytest.approx(recall_score(truth, flags))
+    assert figures["precision"] == pytest.approx(precision_score(truth, flags))
+    assert figures["f1"] == pytest.approx(f1_score(truth, flags))
 
 
 def test_a_param_that_has_its_own_option_is_refused(tmp_path):

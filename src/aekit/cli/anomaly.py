@@ -251,6 +251,26 @@ def detection_figures(anomaly_scores, anomalous) -> dict[str, float]:
     }
 
 
+def flag_figures(anomaly_scores, anomalous, threshold: float) -> dict[str, float]:
+    """How the detector's flags (anomaly score above ``threshold``, as ``predict`` and
+    scores.csv's ``anomaly`` column) match the labels: the threshold, the rows flagged, and
+    precision, recall and F1 of the anomalies (0 where nothing is flagged)."""
+    import numpy as np
+    from sklearn.metrics import precision_recall_fscore_support
+
+    flagged = np.asarray(anomaly_scores, dtype=np.float64) > threshold
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        np.asarray(anomalous, dtype=bool), flagged, average="binary", zero_division=0
+    )
+    return {
+        "threshold": float(threshold),
+        "flagged": int(flagged.sum()),
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+    }
+
+
 def _normal_rows(path: str, label_column: str | None, data):
     """The rows of ``--normal-rows`` as DATA's rows are read (a label column among them is left
     out, so a labelled file of clean rows serves as it is), checked against DATA's columns

@@ -51,6 +51,7 @@ class Sums:
         self.detector = False
         self.scores: list = []  # a detector's per-row scores, kept when DATA has labels
         self.labels: list = []
+        self.offset: float | None = None  # a detector's: score_samples below it is flagged
 
     def add(self, estimator, X, y) -> None:
         import inspect
@@ -69,6 +70,7 @@ class Sums:
 
                 scores = scores_with_unseen(estimator, X)  # -inf: an unseen category
                 self.detector = True
+                self.offset = getattr(estimator, "offset_", None)
                 if y is not None:
                     self.scores.append(scores)
                     self.labels.append(np.asarray(y))
@@ -96,7 +98,7 @@ class Sums:
         if self.unseen:  # scored inf, as aekit score does; left out of the means above
             out["rows_with_unseen_category"] = self.unseen
         if self.labels:
-            out.update(_detection_figures(self.scores, self.labels, *self.normal))
+            out.update(_detection_figures(self.scores, self.labels, *self.normal, self.offset))
         if self.variational:
             n, _, m2 = self.moments
             activity = m2 / n  # A_j = Cov_x(E_q[z_j]), Burda et al. 2015, sec. 5.2
@@ -111,16 +113,25 @@ class Sums:
 
 
 def _detection_figures(
-    scores: list, labels: list, normal_label: str | None = None, recorded: str | None = None
+    scores: list,
+    labels: list,
+    normal_label: str | None = None,
+    recorded: str | None = None,
+    offset: float | None = None,
 ) -> dict[str, float]:
     """A detector's ROC-AUC and PR-AUC against DATA's labels (anomalies as ``aekit detect``
-    reads them: every label but the normal one); lower ``score_samples`` = more anomalous."""
+    reads them: every label but the normal one); lower ``score_samples`` = more anomalous.
+    With the detector's ``offset_``, also how its flags match the labels (:func:`flag_figures`):
+    the AUCs judge the ranking, these the threshold."""
     import numpy as np
 
-    from aekit.cli.anomaly import by_label, detection_figures
+    from aekit.cli.anomaly import by_label, detection_figures, flag_figures
 
     labelled = by_label(-np.concatenate(scores), np.concatenate(labels), normal_label, recorded)
-    return detection_figures(*labelled)  # a blank label is no label: left out
+    figures = detection_figures(*labelled)  # a blank label is no label: left out
+    if figures and offset is not None:  # anomaly score = -score_samples; flagged above -offset_
+        figures.update(flag_figures(*labelled, threshold=-offset))
+    return figures
 
 
 def _warn_of_labels_not_seen(run: Path, labels: list) -> None:
