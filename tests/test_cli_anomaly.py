@@ -39,11 +39,11 @@ def detector_run(tmp_path_factory):
         *QUICK,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    return data, out
+    return data, out, result.output
 
 
 def test_detect_writes_model_scores_and_figures(detector_run):
-    data, out = detector_run
+    data, out, printed = detector_run
     assert (out / "figures" / "score_histogram.png").stat().st_size > 0
     assert (out / "figures" / "roc_pr.png").stat().st_size > 0
     assert (out / "figures" / "loss_curves.png").stat().st_size > 0  # the members' training
@@ -61,6 +61,10 @@ def test_detect_writes_model_scores_and_figures(detector_run):
     assert breaking <= set(scores["anomaly_score"].nlargest(10).index)  # highest = most anomalous
     threshold = aekit.load(out / "model.safetensors").threshold_  # the printed threshold's scale
     assert (scores["anomaly"] == (scores["anomaly_score"] > threshold)).all()
+    # the printed line: the ranking against the labels, and how these flags match them
+    recall = len(flagged & breaking) / len(breaking)
+    precision = len(flagged & breaking) / len(flagged)
+    assert f"flags: precision {precision:.3f}, recall {recall:.3f}" in printed
     top_two = scores["top_features"][195:].str.split(";").str[:2]
     assert all({"a", "b"} & set(names) for names in top_two)  # the broken relation shows
     detector = aekit.load(out / "model.safetensors", device=DEVICE)
@@ -68,7 +72,7 @@ def test_detect_writes_model_scores_and_figures(detector_run):
 
 
 def test_score_on_a_detector_run(detector_run, tmp_path):
-    data, out = detector_run
+    data, out, _ = detector_run
     output = tmp_path / "scores.csv"
     result = invoke("score", out, data, "-o", output, "--label-column", "is_anomaly")
     assert result.exit_code == 0, result.output
@@ -92,7 +96,7 @@ def test_evaluate_on_a_detector_run_reports_its_auc(detector_run, tmp_path):
 
     from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 
-    data, out = detector_run
+    data, out, _ = detector_run
     result = invoke("evaluate", out, data, "--label-column", "is_anomaly", "--quiet")
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output[result.output.index("{") :])
@@ -183,7 +187,7 @@ def test_score_ranks_a_row_with_an_unseen_category_first(detector_run, tmp_path)
     """A category never seen in training: the written columns agree (inf score above the
     threshold, flag, probability 1), the unseen cell is named once and first, and the other
     rows score as they do without it."""
-    data, out = detector_run
+    data, out, _ = detector_run
     new = _table().drop(columns="is_anomaly").iloc[:20].copy()
     new.loc[3, "kind"] = "sideways"
     new.to_csv(tmp_path / "new.csv", index=False)
@@ -206,7 +210,7 @@ def test_score_ranks_a_row_with_an_unseen_category_first(detector_run, tmp_path)
 def test_evaluate_ranks_an_unseen_category_as_score_does(detector_run, tmp_path):
     # evaluate refused the file that score scores ("not seen in fit"); now the row ranks first
     # (inf), its label counts, and the means are over the rows the model can score.
-    data, out = detector_run
+    data, out, _ = detector_run
     new = _table().iloc[150:].copy()  # 45 normal rows and the 5 planted anomalies
     new.loc[150, ["kind", "is_anomaly"]] = ["sideways", 1]
     new.to_csv(tmp_path / "new.csv", index=False)
@@ -243,7 +247,7 @@ def test_score_takes_an_unseen_value_in_a_bool_column(tmp_path):
 
 def test_score_refuses_a_npy_output_of_a_detector_before_reading_data(detector_run, tmp_path):
     # It was refused by the writer, after the first chunk was scored.
-    _, out = detector_run
+    _, out, _ = detector_run
     result = invoke("score", out, tmp_path / "no-such.csv", "-o", tmp_path / "s.npy")
     assert result.exit_code != 0
     assert "hold text (its top_features or top_channel)" in str(result.exception)

@@ -155,7 +155,7 @@ def test_detect_series_errors_give_the_command_line_spelling(tmp_path):
 
 
 def test_detect_series_prints_roc_auc_against_labels_as_detect_does(tmp_path):
-    from sklearn.metrics import roc_auc_score
+    from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
     from aekit.timeseries import detector as module
 
@@ -178,8 +178,14 @@ def test_detect_series_prints_roc_auc_against_labels_as_detect_does(tmp_path):
         )  # fmt: skip
     assert result.exit_code == 0, result.output
     scores = pd.read_csv(out / "scores.csv").drop(index=5)
-    expected = roc_auc_score(frame["y"].drop(index=5) == 1, scores["anomaly_score"])
+    truth = frame["y"].drop(index=5) == 1
+    expected = roc_auc_score(truth, scores["anomaly_score"])
     assert f"against --label-column y: ROC-AUC {expected:.4f}" in result.output
+    # and how the flags of scores.csv match the labels
+    flags = scores["anomaly"].astype(bool)
+    assert flags.any()
+    precision, recall = precision_score(truth, flags), recall_score(truth, flags)
+    assert f"flags: precision {precision:.3f}, recall {recall:.3f}" in result.output
 
 
 def test_detect_series_with_the_likelihood_rule(tmp_path, monkeypatch):

@@ -193,7 +193,8 @@ def detect(
         typer.echo(f"one-hot columns modelled as categorical: {found}")
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
     if labels is not None:
-        typer.echo(label_line(label_column, detection_figures(labelled, labels)))
+        flags = labelled > detector.threshold_  # scores.csv's anomaly column
+        typer.echo(label_line(label_column, detection_figures(labelled, labels), flags, labels))
     typer.echo(f"run: {out}")
 
 
@@ -220,14 +221,19 @@ def by_label(anomaly_scores, y, normal_label: str | None, recorded: str | None =
     return anomaly_scores[keep], as_anomaly(kept, normal_label, recorded)
 
 
-def label_line(label_column, figures: dict[str, float]) -> str:
-    """What ``detect`` and ``detect-series`` print of the training rows' labels."""
+def label_line(label_column, figures: dict[str, float], flagged=None, anomalous=None) -> str:
+    """What ``detect`` and ``detect-series`` print of the training rows' labels: the ranking's
+    ROC-AUC and PR-AUC and, given the labelled rows' flags, how the flags match the labels."""
     if not figures:
         return "every row has the same label: no ROC-AUC"
-    return (
+    line = (
         f"against --label-column {label_column}: ROC-AUC {figures['roc_auc']:.4f}, "
-        f"PR-AUC {figures['pr_auc']:.4f} (on the training rows; new rows: aekit evaluate)"
+        f"PR-AUC {figures['pr_auc']:.4f}"
     )
+    if flagged is not None:
+        flags = flag_figures(flagged, anomalous)
+        line += f"; flags: precision {flags['precision']:.3f}, recall {flags['recall']:.3f}"
+    return line + " (on the training rows; new rows: aekit evaluate)"
 
 
 def detection_figures(anomaly_scores, anomalous) -> dict[str, float]:
@@ -251,19 +257,17 @@ def detection_figures(anomaly_scores, anomalous) -> dict[str, float]:
     }
 
 
-def flag_figures(anomaly_scores, anomalous, threshold: float) -> dict[str, float]:
-    """How the detector's flags (anomaly score above ``threshold``, as ``predict`` and
-    scores.csv's ``anomaly`` column) match the labels: the threshold, the rows flagged, and
-    precision, recall and F1 of the anomalies (0 where nothing is flagged)."""
+def flag_figures(flagged, anomalous) -> dict[str, float]:
+    """How a detector's flags (scores.csv's ``anomaly`` column) match the labels: the rows
+    flagged, and precision, recall and F1 of the anomalies (0 where nothing is flagged)."""
     import numpy as np
     from sklearn.metrics import precision_recall_fscore_support
 
-    flagged = np.asarray(anomaly_scores, dtype=np.float64) > threshold
+    flagged = np.asarray(flagged, dtype=bool)
     precision, recall, f1, _ = precision_recall_fscore_support(
         np.asarray(anomalous, dtype=bool), flagged, average="binary", zero_division=0
     )
     return {
-        "threshold": float(threshold),
         "flagged": int(flagged.sum()),
         "precision": float(precision),
         "recall": float(recall),

@@ -130,7 +130,9 @@ def _detection_figures(
     labelled = by_label(-np.concatenate(scores), np.concatenate(labels), normal_label, recorded)
     figures = detection_figures(*labelled)  # a blank label is no label: left out
     if figures and offset is not None:  # anomaly score = -score_samples; flagged above -offset_
-        figures.update(flag_figures(*labelled, threshold=-offset))
+        anomaly_scores, anomalous = labelled
+        figures["threshold"] = -float(offset)
+        figures.update(flag_figures(anomaly_scores > -offset, anomalous))
     return figures
 
 

@@ -95,7 +95,14 @@ def detect_series(
 
     from aekit import SeriesAnomalyDetector
     from aekit.cli import runs, table_options
-    from aekit.cli.anomaly import _fraction, as_anomaly, by_label, detection_figures, label_line
+    from aekit.cli.anomaly import (
+        _fraction,
+        as_anomaly,
+        by_label,
+        detection_figures,
+        label_line,
+        labelled_rows,
+    )
     from aekit.cli.progress import phases
     from aekit.core import distributed
 
@@ -183,7 +190,10 @@ def detect_series(
     typer.echo(f"{flagged} of {len(values)} points flagged ({rule})")
     if y is not None:  # as detect prints it
         scores = values[:, columns.index("anomaly_score")].astype(float)
-        typer.echo(label_line(label_column, detection_figures(*by_label(scores, y, normal_label))))
+        labelled, anomalous = by_label(scores, y, normal_label)
+        flags = values[labelled_rows(y), columns.index("anomaly")].astype(bool)
+        figures = detection_figures(labelled, anomalous)
+        typer.echo(label_line(label_column, figures, flags, anomalous))
     typer.echo(f"run: {out}")
 
 
