@@ -1,5 +1,7 @@
 """``aekit detect-series`` and ``aekit score`` on its run."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -212,3 +214,10 @@ def test_detect_series_with_the_likelihood_rule(tmp_path, monkeypatch):
     result = invoke("score", out, tmp_path / "s.csv", "-o", tmp_path / "new.csv")
     assert result.exit_code == 0, result.output
     assert "likelihood" in pd.read_csv(tmp_path / "new.csv").columns
+    # evaluate judges the ranking; these flags are no threshold on the score, so none is judged
+    frame["y"] = (frame.index >= 300).astype(int)
+    frame.to_csv(tmp_path / "labelled.csv", index=False)
+    result = invoke("evaluate", out, tmp_path / "labelled.csv", "--label-column", "y", "--quiet")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output[result.output.index("{") :])
+    assert "roc_auc" in figures and "flagged" not in figures and "threshold" not in figures

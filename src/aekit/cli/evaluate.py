@@ -70,7 +70,10 @@ class Sums:
 
                 scores = scores_with_unseen(estimator, X)  # -inf: an unseen category
                 self.detector = True
-                self.offset = getattr(estimator, "offset_", None)
+                # the flags of a threshold on the score; a series flagged by its anomaly
+                # likelihood (threshold="likelihood") has no such threshold to judge
+                if getattr(estimator, "threshold", None) != "likelihood":
+                    self.offset = getattr(estimator, "offset_", None)
                 if y is not None:
                     self.scores.append(scores)
                     self.labels.append(np.asarray(y))
