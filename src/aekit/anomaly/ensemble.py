@@ -90,7 +90,8 @@ class EnsembleScores:
         )
 
         def term(rows: np.ndarray) -> np.ndarray:
-            return index.kneighbors(rows)[0][:, first:].mean(axis=1)
+            # float64 whatever the rows: explain's shares of the term sum to it exactly
+            return index.kneighbors(rows)[0][:, first:].mean(axis=1, dtype=np.float64)
 
         # Queried in blocks: kneighbors returns all k distances per row, so (rows x k) floats at
         # once would be gigabytes for a large table with k = 3% of the rows.
@@ -106,10 +107,16 @@ class EnsembleScores:
 
     def _input_distance_shares(self, A: np.ndarray, exclude_self: bool = False) -> np.ndarray:
         """The input term of rows A split over their encoded columns (it sums to
-        :meth:`_input_distances`): the distance to a neighbour b, ||a - b||, is shared by the
-        columns in proportion to their squared differences, (a_i - b_i)^2 / ||a - b||, and the
+        :meth:`_input_distances`): the distance d to a neighbour b is shared by the columns in
+        proportion to their squared differences, d (a_i - b_i)^2 / ||a - b||^2, and the
         neighbours are combined as the term combines them (the k-th alone, or the mean over the
-        k nearest). A row far from every training row then shows which columns put it there."""
+        k nearest). A row far from every training row then shows which columns put it there.
+
+        d is the neighbour search's own distance, not ||a - b|| recomputed: scikit-learn's
+        Euclidean distance (via ||a||^2 + ||b||^2 - 2 a.b) differs from it in the 7th digit, and
+        the shares must sum to the score's term exactly (scores.csv and ``aekit serve`` add
+        them up; ``anomaly_score`` takes the term whole). Rows equal in every column (whose d
+        may still be a rounding error above 0) share d equally."""
         mean = self.input_distance_ == "mean"
         index, k, first = _neighbour_index(self.inputs_, self.input_neighbors_, exclude_self, mean)
         shares = np.zeros(A.shape)
@@ -118,11 +125,14 @@ class EnsembleScores:
         for start in range(0, len(A), block):
             rows = A[start : start + block]
             distance, neighbour = index.kneighbors(rows)
-            distance, neighbour = distance[:, first:], neighbour[:, first:]
-            squared = (rows[:, None, :] - self.inputs_[neighbour]) ** 2
+            distance = distance[:, first:].astype(np.float64)
+            neighbour = neighbour[:, first:]
+            # float64: float32 fractions (rows of float32 data) sum to 1 only within 1e-7
+            squared = (rows[:, None, :] - self.inputs_[neighbour].astype(np.float64)) ** 2
+            total = squared.sum(axis=2, keepdims=True)
             with np.errstate(invalid="ignore", divide="ignore"):
-                split = np.where(distance[..., None] > 0, squared / distance[..., None], 0.0)
-            shares[start : start + block] = split.mean(axis=1)
+                fraction = np.where(total > 0, squared / total, 1.0 / squared.shape[2])
+            shares[start : start + block] = (fraction * distance[..., None]).mean(axis=1)
         return shares
 
     def _contributions(self, A: np.ndarray, exclude_self: bool = False, split_input: bool = True):
