@@ -29,17 +29,17 @@ def one_hot_column_runs(frame: pd.DataFrame) -> list[list[str]]:
     under ``MIN_ROWS`` rows."""
     if len(frame) < MIN_ROWS:
         return []
-    runs, stretch = [], []
-    for column in [*frame.columns, None]:  # None: the end closes the last stretch
-        if column is not None and pd.api.types.is_numeric_dtype(frame[column]):  # bools too
-            stretch.append(column)
+    # by position, from the dtypes at once: a column at a time took 0.15 s on 1,555 columns
+    numeric = [pd.api.types.is_numeric_dtype(dtype) for dtype in frame.dtypes]  # bools too
+    runs, start = [], 0
+    for end in range(len(numeric) + 1):  # the end closes the last stretch
+        if end < len(numeric) and numeric[end]:
             continue
-        if len(stretch) >= 2:
-            values = np.column_stack(
-                [frame[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in stretch]
-            )
-            runs += [[str(c) for c in stretch[a:b]] for a, b in one_hot_runs(values)]
-        stretch = []
+        if end - start >= 2:
+            values = frame.iloc[:, start:end].to_numpy(dtype=np.float64, na_value=np.nan)
+            names = [str(c) for c in frame.columns[start:end]]
+            runs += [names[a:b] for a, b in one_hot_runs(values)]
+        start = end + 1
     return runs
 
 

@@ -154,13 +154,13 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
         self.column_labels_ = [column_label(c) for c in frame.columns]
         self.n_features_in_ = frame.shape[1]
-        self.dtypes_ = {str(c): str(frame[c].dtype) for c in frame.columns}
+        self.dtypes_ = {str(c): str(dtype) for c, dtype in frame.dtypes.items()}
         # dummies of a categorical column (numbers, or bools as pandas.get_dummies writes them)
         runs = one_hot_column_runs(frame) if self.detect_one_hot else []
         dummies = {name for run in runs for name in run}
         self.categories_, numeric, groups, start = {}, [], [], 0
-        for column in frame.columns:
-            name, series = str(column), frame[column]
+        for column, series in frame.items():
+            name = str(column)
             check_column_kind(name, series)
             if is_categorical(series) and name not in dummies:
                 self.categories_[name] = categories_of(name, series)
