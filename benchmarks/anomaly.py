@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from _common import command_line, machine_info, print_table, write_result
-from anomaly_baselines import BASELINES, ecg_tutorial_baseline
-from anomaly_cv import CLEAN_TRAINING
+from anomaly_baselines import BASELINES, ecg_tutorial_baseline, require_pyod
+from anomaly_cv import CLEAN_TRAINING, CV_BASELINES
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
@@ -261,6 +261,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cv-large-max-test", type=int, default=10000)
     parser.add_argument("--out", default="benchmarks/results/anomaly.json")
     args = parser.parse_args(argv)
+    require_pyod(parser, [*args.methods, *(CV_BASELINES if args.cv else ())])
     torch.set_num_threads(args.threads)
     METHODS.clear()
     METHODS.update({m: ALL_METHODS[m] for m in args.methods})

@@ -48,6 +48,16 @@ def knn_distance(X_train, X_test, seed):
     return nn_.kneighbors(scaler.transform(X_test))[0][:, -1]
 
 
+def require_pyod(parser, methods) -> None:
+    """Exit with one line, before any work, when ``methods`` name a PyOD baseline and PyOD is
+    not installed (a run would fail at its first PyOD fit, after minutes of the others)."""
+    from _common import require_bench_extra
+
+    wanted = sorted(m for m in methods if m.startswith("pyod"))
+    if wanted:
+        require_bench_extra(parser, {"pyod": ", ".join(wanted)})
+
+
 BASELINES = {
     "pyod_ae": pyod_autoencoder,
     "pyod_vae": pyod_vae,

@@ -34,6 +34,7 @@ import numpy as np
 import torch
 from _common import command_line, machine_info, mnist_dir, print_table, write_result
 from anomaly import ALL_METHODS, split
+from anomaly_baselines import require_pyod
 from anomaly_cv import CLEAN_TRAINING
 from sklearn.datasets import load_breast_cancer, load_wine
 from sklearn.metrics import average_precision_score, roc_auc_score
@@ -197,6 +198,7 @@ def main(argv: list[str] | None = None) -> None:
     )  # fmt: skip
     parser.add_argument("--out", default="benchmarks/results/anomaly_rebuilt.json")
     args = parser.parse_args(argv)
+    require_pyod(parser, args.methods)
     if "24_mnist" in args.sets and not list(mnist_dir(args.data_dir).glob("t10k-images*")):
         parser.error(
             f"24_mnist needs MNIST, and {mnist_dir(args.data_dir)} holds none; pass --data-dir, "

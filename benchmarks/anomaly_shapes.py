@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from _common import command_line, machine_info, print_table, write_result
 from anomaly import ALL_METHODS, split
+from anomaly_baselines import require_pyod
 
 # (rows, columns, anomaly fraction) from ADBench's dataset list, for its classical sets of under
 # 10,000 rows not in ../shared/data (the shared ones: adbench-classical/ and adbench-large/).
@@ -133,6 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=list(SHAPES))
     parser.add_argument("--out", default="benchmarks/results/anomaly_shapes.json")
     args = parser.parse_args(argv)
+    require_pyod(parser, args.methods)
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
     result = {"command": command_line(argv), "machine": machine_info(), "seeds": args.seeds}

@@ -33,9 +33,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, print_table, write_result
+from _common import command_line, machine_info, print_table, require_bench_extra, write_result
 from PIL import Image
-from skimage.metrics import structural_similarity
 
 from aekit.compression import Compressor, container
 from aekit.data.datasets import load_digits, load_mnist
@@ -47,6 +46,8 @@ STEPS = [0.1, 0.15, 0.25, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0]
 
 def quality_metrics(original: np.ndarray, restored: np.ndarray) -> tuple[float, float]:
     """Mean PSNR (dB) and SSIM over images in [0, 1], restored rounded to 8 bits."""
+    from skimage.metrics import structural_similarity  # the benchmarks' extra
+
     restored = np.round(np.clip(restored, 0, 1) * 255) / 255
     mse = ((original - restored) ** 2).reshape(len(original), -1).mean(axis=1)
     psnr = 10 * np.log10(1.0 / np.maximum(mse, 1e-10))
@@ -216,6 +217,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="5k training, 1k test, 3 epochs")
     parser.add_argument("--out", default="benchmarks/results/compress.json")
     args = parser.parse_args(argv)
+    require_bench_extra(parser, {"skimage": "the SSIM column"})
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from _common import command_line, machine_info, print_table, write_result
+from _common import command_line, machine_info, print_table, require_bench_extra, write_result
 from sklearn.decomposition import PCA
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import average_precision_score, roc_auc_score
@@ -229,6 +229,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cv", action="store_true", help="Choose among the methods by halves.")
     parser.add_argument("--out", default="benchmarks/results/timeseries.json")
     args = parser.parse_args(argv)
+    require_bench_extra(parser, {"vus": "the VUS-PR column"})
     torch.set_num_threads(args.threads)
     unknown = sorted(set(args.methods) - set(METHODS))
     if unknown:
