@@ -194,7 +194,7 @@ def detect(
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
     if labels is not None:
         flags = labelled > detector.threshold_  # scores.csv's anomaly column
-        typer.echo(label_line(label_column, detection_figures(labelled, labels), flags, labels))
+        typer.echo(label_line(label_column, detection_figures(labelled, labels, flags)))
     typer.echo(f"run: {out}")
 
 
@@ -221,24 +221,25 @@ def by_label(anomaly_scores, y, normal_label: str | None, recorded: str | None =
     return anomaly_scores[keep], as_anomaly(kept, normal_label, recorded)
 
 
-def label_line(label_column, figures: dict[str, float], flagged=None, anomalous=None) -> str:
-    """What ``detect`` and ``detect-series`` print of the training rows' labels: the ranking's
-    ROC-AUC and PR-AUC and, given the labelled rows' flags, how the flags match the labels."""
+def label_line(label_column, figures: dict[str, float]) -> str:
+    """What ``detect`` and ``detect-series`` print of the training rows' labels
+    (:func:`detection_figures`, with the flags' precision and recall when it has them)."""
     if not figures:
         return "every row has the same label: no ROC-AUC"
     line = (
         f"against --label-column {label_column}: ROC-AUC {figures['roc_auc']:.4f}, "
         f"PR-AUC {figures['pr_auc']:.4f}"
     )
-    if flagged is not None:
-        flags = flag_figures(flagged, anomalous)
-        line += f"; flags: precision {flags['precision']:.3f}, recall {flags['recall']:.3f}"
+    if "recall" in figures:
+        line += f"; flags: precision {figures['precision']:.3f}, recall {figures['recall']:.3f}"
     return line + " (on the training rows; new rows: aekit evaluate)"
 
 
-def detection_figures(anomaly_scores, anomalous) -> dict[str, float]:
+def detection_figures(anomaly_scores, anomalous, flagged=None) -> dict[str, float]:
     """ROC-AUC and PR-AUC of anomaly scores (higher = more anomalous) against which rows are
-    anomalies (:func:`as_anomaly`); {} when every row has the same label."""
+    anomalies (:func:`as_anomaly`), and, given the rows' flags, how the flags match the labels
+    (:func:`flag_figures`: the AUCs judge the ranking, these the threshold); {} when every row
+    has the same label."""
     import numpy as np
     from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -251,10 +252,11 @@ def detection_figures(anomaly_scores, anomalous) -> dict[str, float]:
     finite = anomaly_scores[np.isfinite(anomaly_scores)]
     top = finite.max() + 1.0 if finite.size else 0.0
     anomaly_scores = np.where(np.isposinf(anomaly_scores), top, anomaly_scores)
-    return {
+    figures = {
         "roc_auc": float(roc_auc_score(anomalous, anomaly_scores)),
         "pr_auc": float(average_precision_score(anomalous, anomaly_scores)),
     }
+    return figures if flagged is None else figures | flag_figures(flagged, anomalous)
 
 
 def flag_figures(flagged, anomalous) -> dict[str, float]:

@@ -128,15 +128,20 @@ def _detection_figures(
     the AUCs judge the ranking, these the threshold."""
     import numpy as np
 
-    from aekit.cli.anomaly import by_label, detection_figures, flag_figures
+    from aekit.cli.anomaly import by_label, detection_figures
 
-    labelled = by_label(-np.concatenate(scores), np.concatenate(labels), normal_label, recorded)
-    figures = detection_figures(*labelled)  # a blank label is no label: left out
-    if figures and offset is not None:  # anomaly score = -score_samples; flagged above -offset_
-        anomaly_scores, anomalous = labelled
-        figures["threshold"] = -float(offset)
-        figures.update(flag_figures(anomaly_scores > -offset, anomalous))
-    return figures
+    # a blank label is no label: left out
+    anomaly_scores, anomalous = by_label(
+        -np.concatenate(scores), np.concatenate(labels), normal_label, recorded
+    )
+    if offset is None:
+        return detection_figures(anomaly_scores, anomalous)
+    # anomaly score = -score_samples, flagged above -offset_ (the threshold)
+    figures = detection_figures(anomaly_scores, anomalous, anomaly_scores > -offset)
+    if not figures:
+        return figures
+    aucs = {key: figures.pop(key) for key in ("roc_auc", "pr_auc")}
+    return {**aucs, "threshold": -float(offset), **figures}
 
 
 def _warn_of_labels_not_seen(run: Path, labels: list) -> None:

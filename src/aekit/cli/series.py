@@ -190,10 +190,9 @@ def detect_series(
     typer.echo(f"{flagged} of {len(values)} points flagged ({rule})")
     if y is not None:  # as detect prints it
         scores = values[:, columns.index("anomaly_score")].astype(float)
-        labelled, anomalous = by_label(scores, y, normal_label)
         flags = values[labelled_rows(y), columns.index("anomaly")].astype(bool)
-        figures = detection_figures(labelled, anomalous)
-        typer.echo(label_line(label_column, figures, flags, anomalous))
+        figures = detection_figures(*by_label(scores, y, normal_label), flags)
+        typer.echo(label_line(label_column, figures))
     typer.echo(f"run: {out}")
 
 
