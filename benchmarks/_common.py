@@ -22,16 +22,16 @@ def require_bench_extra(parser: argparse.ArgumentParser, modules: dict[str, str]
     """Exit with one line, before any work, when a module the run needs is not installed:
     ``modules`` maps each module to what needs it. These come with the benchmarks' extra, which
     ``make setup`` does not install (the library and its tests do without them)."""
-    missing = [f"{module} ({why})" for module, why in modules.items() if not _installed(module)]
+    missing = [
+        f"{module} ({why})"
+        for module, why in modules.items()
+        if importlib.util.find_spec(module) is None
+    ]
     if missing:
         parser.error(
             f"not installed: {', '.join(missing)}; install the benchmarks' extra: "
             ".venv/bin/pip install -c constraints.txt -e '.[bench]'"
         )
-
-
-def _installed(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
 
 
 def print_table(title: str, headers: list[str], cells: list[list[str]]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from _common import require_bench_extra
 from sklearn.decomposition import PCA
 from sklearn.ensemble import IsolationForest
 from sklearn.neighbors import NearestNeighbors
@@ -50,9 +51,7 @@ def knn_distance(X_train, X_test, seed):
 
 def require_pyod(parser, methods) -> None:
     """Exit with one line, before any work, when ``methods`` name a PyOD baseline and PyOD is
-    not installed (a run would fail at its first PyOD fit, after minutes of the others)."""
-    from _common import require_bench_extra
-
+    not installed (a run would fail at its first PyOD fit, after the others' first runs)."""
     wanted = sorted(m for m in methods if m.startswith("pyod"))
     if wanted:
         require_bench_extra(parser, {"pyod": ", ".join(wanted)})

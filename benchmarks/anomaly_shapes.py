@@ -65,12 +65,12 @@ def synthetic_table(rows: int, columns: int, anomaly_fraction: float, seed: int)
     return X, y
 
 
-def warm_up(methods: list[str]) -> None:
-    """Run each method once on a small table, untimed: a first call's imports and set-up
-    (seconds for PyOD) would otherwise be charged to whichever shape comes first."""
+def warm_up(methods: list[str], table: dict = ALL_METHODS) -> None:
+    """Run each method of ``table`` once on a small table, untimed: a first call's imports and
+    set-up (seconds for PyOD) would otherwise be charged to whichever shape comes first."""
     X, y = synthetic_table(200, 4, 0.1, seed=0)
     for method in methods:
-        ALL_METHODS[method](X[:150], X[150:], 0)
+        table[method](X[:150], X[150:], 0)
 
 
 def time_shapes(args) -> dict:
