@@ -136,7 +136,7 @@ def _data_command(name: str, compute, doc: str):
             X, y = load_data(data, options)  # needs the windows around it
             parts = iter([(X, y)])
         else:  # read, computed and written a chunk at a time (DATA on disk is never loaded whole)
-            X, y = open_data(data, options)
+            X, y = open_data(data, options, text=True)  # text encoded a chunk at a time
             parts = chunks_of(X, y, estimator=estimator)
         _check_text_rows(name, output, encoder, y)
         columns: list[str] = []

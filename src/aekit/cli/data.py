@@ -71,14 +71,21 @@ def _has_text_columns(spec: str, label_column: str | None) -> bool:
     return any(not is_numeric_type(f.type) for f in schema if f.name not in others)
 
 
-def open_data(spec: str, options: DataOptions, min_bytes: int = 0) -> tuple[Any, Any]:
+def open_data(
+    spec: str, options: DataOptions, min_bytes: int = 0, text: bool = False
+) -> tuple[Any, Any]:
     """DATA as a lazy :class:`aekit.data.lazy.Dataset` (and its labels) where it can be read a
-    batch at a time and holds at least ``min_bytes`` of float32 rows; else :func:`load_data`."""
+    batch at a time and holds at least ``min_bytes`` of float32 rows; else :func:`load_data`.
+
+    A table with text columns is read whole unless ``text``: a command that fits on DATA
+    one-hot encodes it from all of its rows, whereas one that applies a trained run (its
+    encoder, or a detector's) encodes each chunk as :meth:`aekit.data.lazy.Dataset.frame`
+    decodes it, a chunk at a time."""
     from aekit.cli import columns
     from aekit.data.lazy import Dataset, open_dataset
 
-    if not on_disk(spec) or _has_text_columns(spec, options.label_column):
-        return load_data(spec, options)  # text columns: read whole, one-hot encoded as in training
+    if not on_disk(spec) or (not text and _has_text_columns(spec, options.label_column)):
+        return load_data(spec, options)
     if Path(spec).suffix.lower() == ".npy":
         columns.no_columns(spec)  # a recorded id or ignored column does not apply to an array
         features = None

@@ -191,7 +191,7 @@ def evaluate(
         X, y = load_data(data, options)
         batch, parts = len(X), iter([(X, y)])
     else:  # read and evaluated a chunk at a time
-        X, y = open_data(data, options)
+        X, y = open_data(data, options, text=True)  # text encoded a chunk at a time
         batch = default_batch_rows(X)
         parts = chunks_of(X, y, batch, estimator=estimator)
     variational = hasattr(estimator, "log_likelihood")

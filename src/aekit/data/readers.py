@@ -79,7 +79,7 @@ class RowReader:
         """Rows ``start:stop`` as checked float32 ``(k, n_features)``."""
         stop = min(stop, len(self))
         rows = self._rows(start, stop)
-        check_rows(rows, np.arange(start, stop), self.describe(), self.nan_allowed())
+        check_rows(rows, np.arange(start, stop), self.describe(), self.nan_allowed(), self.names)
         return rows
 
     def gather(self, ids: np.ndarray) -> np.ndarray:
@@ -88,8 +88,13 @@ class RowReader:
         if len(ids) and (ids.min() < 0 or ids.max() >= len(self)):
             raise IndexError(f"row ids must lie in [0, {len(self)}) for {self.describe()}.")
         rows = self._take(ids)
-        check_rows(rows, ids, self.describe(), self.nan_allowed())
+        check_rows(rows, ids, self.describe(), self.nan_allowed(), self.names)
         return rows
+
+    @property
+    def names(self) -> list[str] | None:
+        """A table's own column names, which messages give; None for arrays and images."""
+        return list(self.columns) if self.named_columns else None
 
     def chunks(self, rows: int = 65536):
         """``(start, rows)`` over the whole source, in order."""
@@ -100,10 +105,16 @@ class RowReader:
         return str(self.path) if self.path is not None else "X"
 
 
-def check_rows(rows: np.ndarray, ids: np.ndarray, where: str, allow_nan: Any = False) -> None:
+def check_rows(
+    rows: np.ndarray,
+    ids: np.ndarray,
+    where: str,
+    allow_nan: Any = False,
+    names: list[str] | None = None,
+) -> None:
     """NaN or infinity in a batch is an error naming the source's row ids (found mid-stream,
-    so the message says where in the file, not where in the batch). ``allow_nan``: for every
-    column, or one flag per column."""
+    so the message says where in the file, not where in the batch) and, given a table's
+    ``names``, its columns by name. ``allow_nan``: for every column, or one flag per column."""
     if np.isfinite(rows.sum()):  # the fast path of aekit.data.validation.check_finite
         return
     bad = np.isinf(rows) | (np.isnan(rows) & ~np.asarray(allow_nan, dtype=bool))
@@ -112,7 +123,7 @@ def check_rows(rows: np.ndarray, ids: np.ndarray, where: str, allow_nan: Any = F
         return
     rows_at, cols_at = np.nonzero(bad)
     where_ = ", ".join(
-        f"(row {int(ids[r])}, column {c})"
+        f"(row {int(ids[r])}, column {c if names is None else repr(names[c])})"
         for r, c in zip(rows_at[:_MAX_POSITIONS], cols_at[:_MAX_POSITIONS])
     )
     kind = "infinite values" if allow_nan else "NaN or infinite values"
