@@ -179,7 +179,8 @@ def writes_to_file(method: Callable) -> Callable:
     @functools.wraps(method)
     def method_or_file(self, *args, out: str | Path | None = None, **kwargs):
         if out is None:
-            return method(self, *args, **kwargs)
+            args, kwargs = _with_dataset_labels(self, signature, rows, args, kwargs)
+            return method(*args, **kwargs)
         given = signature.bind(self, *args, **kwargs).arguments
         if set(given) - {"self", rows, "y"}:
             raise ValueError(f"{name}(..., out=...) takes only {rows} and y.")
@@ -190,3 +191,22 @@ def writes_to_file(method: Callable) -> Callable:
         parameters=[*signature.parameters.values(), keyword]
     )
     return method_or_file
+
+
+def _with_dataset_labels(self, signature, rows: str, args: tuple, kwargs: dict):
+    """``(self, *args)`` and ``kwargs`` of a call, with a dataset's own labels as ``y`` when a
+    conditional model (one with ``classes_``) is called without y, as ``out=`` and
+    :func:`iter_outputs` read them (:func:`chunks_of`): a ConditionalVAE's
+    ``transform(dataset)`` predicted the labels the dataset carries."""
+    if "y" not in signature.parameters or not hasattr(self, "classes_"):
+        return (self, *args), kwargs
+    bound = signature.bind(self, *args, **kwargs)
+    if bound.arguments.get("y") is not None or rows not in bound.arguments:
+        return (self, *args), kwargs
+    from aekit.estimators._disk import labels_of
+
+    labels = labels_of(bound.arguments[rows], None)
+    if labels is None:
+        return (self, *args), kwargs
+    bound.arguments["y"] = labels
+    return bound.args, bound.kwargs
