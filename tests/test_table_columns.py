@@ -99,6 +99,10 @@ def test_messages_name_the_columns(detector):
         "column 'b' holds 'abc' \\(row 2\\), not a number": X.assign(
             b=X["b"].astype(object).where(X.index != 2, "abc")
         ),
+        # numpy reads the text 'NaN' as a missing number: it was scored as a normal row
+        "column 'b' holds 'NaN' \\(row 2\\), not a number": X.assign(
+            b=X["b"].astype(object).where(X.index != 2, "NaN")
+        ),
         "infinite values in columns \\['b'\\] \\(first at row 4\\)": X.assign(
             b=X["b"].where(X.index != 4, np.inf)
         ),

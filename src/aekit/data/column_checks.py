@@ -178,21 +178,28 @@ def numeric_values(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
     """The columns ``names`` (numeric in fit) as float64, or a ValueError naming the first
     column and value that is not a number."""
     try:
-        return frame[names].to_numpy(dtype=np.float64, na_value=np.nan)
+        values = frame[names].to_numpy(dtype=np.float64, na_value=np.nan)
+        # numpy reads the text 'NaN' or 'nan' as a missing number: a cell pandas does not call
+        # missing must not become one (it escaped the missing-value checks, and was scored)
+        if not np.isnan(values).any() or np.array_equal(
+            np.isnan(values), frame[names].isna().to_numpy()
+        ):
+            return values
     except (TypeError, ValueError):  # an object column: numbers beside None, pd.NA or text
-        columns = []
-        for name in names:
-            parsed = pd.to_numeric(frame[name], errors="coerce")
-            bad = parsed.isna() & frame[name].notna()
-            if bad.any():
-                row = int(np.argmax(bad.to_numpy()))
-                raise ValueError(
-                    f"column {name!r} holds {json_value(frame[name].iloc[row])!r} (row {row}), "
-                    "not a number; it held numbers in fit. Fix the value, or refit if the column "
-                    "is categorical."
-                ) from None
-            columns.append(parsed.to_numpy(dtype=np.float64, na_value=np.nan))
-        return np.column_stack(columns) if columns else np.zeros((len(frame), 0))
+        pass
+    columns = []
+    for name in names:
+        parsed = pd.to_numeric(frame[name], errors="coerce")
+        bad = parsed.isna() & frame[name].notna()
+        if bad.any():
+            row = int(np.argmax(bad.to_numpy()))
+            raise ValueError(
+                f"column {name!r} holds {json_value(frame[name].iloc[row])!r} (row {row}), "
+                "not a number; it held numbers in fit. Fix the value, or refit if the column "
+                "is categorical."
+            ) from None
+        columns.append(parsed.to_numpy(dtype=np.float64, na_value=np.nan))
+    return np.column_stack(columns) if columns else np.zeros((len(frame), 0))
 
 
 def column_mismatch(names: list[str], expected: list[str]) -> str:
