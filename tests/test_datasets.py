@@ -317,7 +317,15 @@ def test_load_array_parquet(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "content, problem", [("", "is empty"), ("a,b\n1,2\n3,4,5\n", "line 3")], ids=["empty", "ragged"]
+    "content, problem",
+    [
+        ("", "is empty"),
+        ("a,b\n1,2\n3,4,5\n", "line 3"),
+        # every row one field longer than the header: pandas took the first field as the
+        # index, reading the file shifted by a column without a word
+        ("a,b\n1,2,3\n4,5,6\n", "more fields than its header row has names"),
+    ],
+    ids=["empty", "ragged", "one field more in every row"],
 )
 def test_load_array_bad_csv_names_the_file(tmp_path: Path, content: str, problem: str) -> None:
     path = tmp_path / "bad.csv"
@@ -325,6 +333,14 @@ def test_load_array_bad_csv_names_the_file(tmp_path: Path, content: str, problem
     with pytest.raises(ValueError, match=problem) as info:
         load_array(path)
     assert str(path) in str(info.value)
+
+
+def test_a_trailing_separator_on_every_row_is_no_extra_column(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n1,2,\n3,4,\n")
+    X, _ = load_array(path)
+    assert list(X.columns) == ["a", "b"]
+    np.testing.assert_array_equal(X.to_numpy(), [[1, 2], [3, 4]])
 
 
 def test_load_array_missing_label_column(tmp_path: Path) -> None:

@@ -106,9 +106,25 @@ def read_csv(
             "separator too, e.g. csv={'sep': ';', 'decimal': ','}."
         )
     try:
-        table = pd.read_csv(
-            path, sep=sep, encoding=encoding, header=0 if header else None, decimal=decimal
-        )
+        with warnings.catch_warnings():
+            # Rows with one more field than the header has names made pandas take the first
+            # field as the index: the file was read shifted by a column, without a word.
+            # index_col=False keeps every field a column, and warns of such rows.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(
+                path,
+                sep=sep,
+                encoding=encoding,
+                header=0 if header else None,
+                decimal=decimal,
+                index_col=False,
+            )
+    except pd.errors.ParserWarning:
+        raise ValueError(
+            f"{path}: its rows have more fields than its header row has names (pandas would "
+            "take the first field of each row as its index); name every column in the header "
+            "row."
+        ) from None
     except pd.errors.EmptyDataError:
         raise ValueError(f"file {path} is empty.") from None
     except pd.errors.ParserError as err:
