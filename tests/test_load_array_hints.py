@@ -26,6 +26,9 @@ def _fix(message: str) -> dict:
 
 
 FRAME = pd.DataFrame(X[:5, :3], columns=["a", "b", "café"])
+# ';'-separated with decimal commas and a ',' in a name: read with ',' it split into two
+# columns of text (pandas found no error), which were one-hot encoded
+COMMA_NAME = pd.DataFrame(X[:5, :3], columns=["a", "b,c", "d"])
 BINARY = pd.DataFrame([[0, 1], [1, 0], [1, 1]])  # a first row 0,1 is data, not pandas' names
 
 
@@ -36,12 +39,23 @@ BINARY = pd.DataFrame([[0, 1], [1, 0], [1, 1]])  # a first row 0,1 is data, not 
         (FRAME, lambda f, p: f.to_csv(p, index=False, sep=";"), "looks separated by ';'"),
         (FRAME, lambda f, p: f.to_csv(p, index=False, encoding="latin-1"), "is not utf-8 text"),
         (BINARY, lambda f, p: f.to_csv(p, index=False, header=False), "looks like data"),
+        (
+            COMMA_NAME,
+            lambda f, p: f.to_csv(p, index=False, sep=";", decimal=","),
+            "looks separated by ';'",
+        ),
     ],
-    ids=["no-header", "semicolons", "latin-1", "binary-first-row-0-1"],
+    ids=["no-header", "semicolons", "latin-1", "binary-first-row-0-1", "comma-in-a-name"],
 )
 def test_the_named_fix_reads_the_file(frame, write, words, tmp_path):
     write(frame, tmp_path / "t.csv")
     with pytest.raises(ValueError, match=words) as caught:
         load_array(tmp_path / "t.csv")
-    fixed, _ = load_array(tmp_path / "t.csv", csv=_fix(str(caught.value)))
+    options = _fix(str(caught.value))
+    for _ in range(2):  # a fix may reveal one more (the separator, then the decimal comma)
+        try:
+            fixed, _ = load_array(tmp_path / "t.csv", csv=options)
+            break
+        except ValueError as next_problem:
+            options |= _fix(str(next_problem))
     np.testing.assert_allclose(fixed.to_numpy(), frame.to_numpy(), rtol=1e-6)  # every row

@@ -84,6 +84,28 @@ def _decimal_comma_columns(table: pd.DataFrame) -> list[str]:
     return found
 
 
+def _refuse_other_separator(
+    path: Path, sep: str, encoding: str, header: bool, table: pd.DataFrame | None = None
+) -> None:
+    """A ValueError naming the other separator where every column's name (or first cell,
+    without a header) holds it: one column, or a few where a name or a decimal comma held
+    ``sep`` ('x,y;b' read with ','). Without ``table``, the first row alone is read (the file
+    did not parse, e.g. rows of decimal commas longer than its header)."""
+    if table is None:
+        try:
+            table = pd.read_csv(
+                path, sep=sep, encoding=encoding, nrows=1, header=0 if header else None
+            )
+        except (ValueError, OSError, EOFError, LookupError, pd.errors.ParserError):
+            return  # the caller's own message says what is wrong
+    names = [str(v) for v in (table.columns if header else table.iloc[0])]
+    for other in (";", ","):
+        if sep != other and all(other in name for name in names):
+            raise ValueError(
+                f"{path} looks separated by {other!r}; read it with csv={{'sep': {other!r}}}."
+            )
+
+
 def read_csv(
     path: Path,
     sep: str = ",",
@@ -120,6 +142,7 @@ def read_csv(
                 index_col=False,
             )
     except pd.errors.ParserWarning:
+        _refuse_other_separator(path, sep, encoding, header)
         raise ValueError(
             f"{path}: its rows have more fields than its header row has names (pandas would "
             "take the first field of each row as its index); name every column in the header "
@@ -130,6 +153,7 @@ def read_csv(
     except pd.errors.ParserError as err:
         # pandas' message says which line has how many fields, e.g. "Expected 3 fields in
         # line 4, saw 5"; kept so that the user can find the ragged row.
+        _refuse_other_separator(path, sep, encoding, header)
         raise ValueError(f"cannot parse {path}: {str(err).strip()}") from None
     except (EOFError, OSError) as err:  # a cut-off or damaged compressed file
         if data_suffix(path) == Path(path).suffix.lower():
@@ -144,13 +168,7 @@ def read_csv(
         raise ValueError(f"unknown text encoding {encoding!r}, e.g. utf-8 or latin-1.") from None
     if len(table) == 0:
         raise ValueError(f"{path} has a header row but no data rows.")
-    # one column whose name (or first cell, without a header) holds the other separator
-    first = str(table.columns[0] if header else table.iloc[0, 0])
-    for other in (";", ","):
-        if table.shape[1] == 1 and sep != other and other in first:
-            raise ValueError(
-                f"{path} looks separated by {other!r}; read it with csv={{'sep': {other!r}}}."
-            )
+    _refuse_other_separator(path, sep, encoding, header, table)
     if decimal != "," and sep != ",":  # in a ','-separated file "1,234" is more likely thousands
         commas = _decimal_comma_columns(table)
         if commas:
