@@ -112,6 +112,21 @@ def test_a_corrupt_model_file_stops_serve_with_one_line(tmp_path, model_file):
     assert len(lines) == 1 and lines[0].startswith("aekit: error:"), result.stderr
 
 
+def test_serve_refuses_a_port_it_cannot_listen_on_in_one_line(model_file):
+    # --port 99999 was a traceback from uvicorn (OverflowError, exit 1); a taken port its log
+    # line and exit 3
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        for port, words in ((99999, "is not a port"), (busy, "Address already in use")):
+            result = aekit_cli("serve", model_file[0], "--port", port)
+            assert result.returncode == 2, result.stderr
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("aekit: error:"), result.stderr
+            assert words in lines[0] and "--port" in lines[0]
+
+
 def test_serve_refuses_a_public_address_without_a_key(model_file):
     result = aekit_cli("serve", model_file[0], "--host", "0.0.0.0", "--port", free_port())
     assert result.returncode == 2
@@ -146,6 +161,29 @@ def test_export_into_its_folder_again_and_refusal_of_a_file(model_file, tmp_path
     assert result.stderr.strip() == (
         f"aekit: error: --out {tmp_path / 'afile'} is a file; give a folder for the ONNX files."
     )
+
+
+def test_export_over_another_models_export_leaves_none_of_its_graphs(model_file, tmp_path):
+    """A VAE exported over a detector's folder left detector.onnx beside the VAE's manifest,
+    and the command listed it as written; the user's own files stay."""
+    X = model_file[1]
+    out = tmp_path / "onnx"
+    aekit.export_onnx(aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(X), out)
+    (out / "mine.onnx").write_text("a graph the user put there")
+    (out / "notes.txt").write_text("kept")
+    result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "decoder.onnx",
+        "encoder.onnx",
+        "manifest.json",
+        "mine.onnx",
+        "notes.txt",
+        "score.onnx",
+    ]
+    assert result.output.startswith("decoder.onnx, encoder.onnx, score.onnx and manifest.json")
+    with pytest.raises(ValueError, match="is a file; give a folder"):  # was FileExistsError
+        aekit.export_onnx(aekit.load(model_file[0]), out / "notes.txt")
 
 
 def test_a_failed_export_says_why_in_one_line_and_leaves_no_folder(model_file, tmp_path):

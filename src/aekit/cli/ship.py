@@ -40,13 +40,13 @@ def export(
     check_writable_folder(folder, "--out")
     _needs("export", "onnx", "onnxscript")
     from aekit.cli.tables import run_encoder
-    from aekit.export import export_onnx
+    from aekit.export import export_onnx, exported_files
 
     try:  # a RUN trained on text columns: its graphs take the table's rows, as a detector's do
         manifest = export_onnx(load_run(run), folder, table_encoder=run_encoder(run))
     except RuntimeError as err:  # a network the exporter cannot translate: one line, exit 2
         raise ValueError(str(err)) from err
-    files = sorted(p.name for p in folder.glob("*.onnx"))
+    files = sorted(exported_files(folder))  # what this export wrote, not what else lies there
     typer.echo(f"{', '.join(files)} and {manifest.name}: {folder}")
 
 

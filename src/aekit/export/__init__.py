@@ -33,8 +33,10 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
         Fitted. Composites that hold other networks (hasher, compressor, imputer) are not
         exported: export their inner autoencoder.
     directory : str or path
-        Created if needed; files of the same names are replaced. The files are written in a
-        hidden folder beside it and moved in at the end, so a failed export changes nothing.
+        Created if needed. An earlier export there is replaced: its graphs that this one does
+        not write (those its manifest lists) are removed, so the folder never holds a graph of
+        another model; other files are left alone. The files are written in a hidden folder
+        beside it and moved in at the end, so a failed export changes nothing.
     table_encoder : TabularEncoder, default=None
         For an autoencoder fitted through one (``aekit train`` on a table with text columns
         keeps it as ``RUN/encoder.json``): its graphs then take and give the table's rows as
@@ -54,7 +56,7 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
         TabularEncoder.
     ValueError
         For a ``table_encoder`` whose width is not the autoencoder's, or one given with a
-        detector.
+        detector; for a ``directory`` that is a file.
     ImportError
         Without the optional dependencies (``pip install 'aekit[export]'``).
     """
@@ -68,6 +70,9 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
         )
     _check_table_encoder(model, table_encoder)
     directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise ValueError(f"{directory} is a file; give a folder for the ONNX files.")
+    earlier = exported_files(directory)
     # Written beside the folder and moved in at the end: a failed export leaves no graph
     # without its manifest, and no folder it created.
     with staged_folder(directory, last=MANIFEST) as staging:
@@ -81,7 +86,21 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
             entries = export_autoencoder(model, staging, table_encoder)
         manifest = {"aekit_version": __version__, "class": type(model).__name__, **entries}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    for name in set(earlier) - set(exported_files(directory)):
+        (directory / name).unlink(missing_ok=True)  # another model's graph
     return directory / MANIFEST
+
+
+def exported_files(directory: str | os.PathLike) -> list[str]:
+    """The graphs the manifest in ``directory`` lists (file names), or [] where there is no
+    readable manifest."""
+    try:
+        files = json.loads((Path(directory) / MANIFEST).read_text()).get("files", {})
+    except (OSError, ValueError, AttributeError):
+        return []
+    names = files.values() if isinstance(files, dict) else ()
+    # a manifest is data: only plain file names inside the folder are taken from it
+    return [n for n in names if isinstance(n, str) and n == Path(n).name and n.endswith(".onnx")]
 
 
 def _check_table_encoder(model: Any, table_encoder: Any) -> None:
@@ -104,4 +123,4 @@ def _check_table_encoder(model: Any, table_encoder: Any) -> None:
         )
 
 
-__all__ = ["MANIFEST", "export_onnx"]
+__all__ = ["MANIFEST", "export_onnx", "exported_files"]

@@ -39,6 +39,25 @@ def check_bind(host: str, api_key: str | None, insecure: bool) -> None:
         )
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse a port outside 0..65535, or one this host cannot listen on (taken), before the
+    model is loaded: uvicorn said so in a traceback (OverflowError) or its own log line."""
+    import socket
+
+    if not 0 <= port <= 65535:
+        raise ValueError(f"--port {port} is not a port; give one in 0..65535 (e.g. 8000).")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            raise ValueError(
+                f"cannot listen on {host} port {port}: {err.strerror or err}; choose another "
+                "--port (or stop what holds it)."
+            ) from None
+
+
 def read_api_key(path: str | os.PathLike | None) -> str | None:
     """The key in ``path`` (its first line, stripped), or None without a path."""
     if path is None:
@@ -135,6 +154,7 @@ def serve(
         raise ValueError(f"--workers {workers} must be at least 1.")
     api_key = read_api_key(api_key_file)
     check_bind(host, api_key, insecure)
+    check_port(host, port)
     model = load_model(model_path)  # fails here, with one line, before anything listens
     encoder = load_encoder(encoder_path)
     options: dict[str, Any] = {
