@@ -228,3 +228,44 @@ def test_a_column_the_model_never_saw_points_to_the_column_options(tmp_path):
     named = CliRunner().invoke(app, [*score, "--id-column", "row_id", *out])
     assert named.exit_code == 0, named.output
     assert list(pd.read_csv(tmp_path / "s.csv").columns) == ["row_id", "score"]
+
+
+def test_help_texts_keep_their_bracketed_defaults(capsys):
+    # rich read "[default: vae, or --config's]" as markup and dropped it: the help showed
+    # "ae, dae, sparse, cae, vae or cvae ."
+    from typer.testing import CliRunner
+
+    from aekit.cli import app
+
+    for command, words in (
+        ("train", "(default: vae, or"),
+        ("generate", "(default:"),
+        ("train-compressor", "(default: 30,"),
+    ):
+        result = CliRunner().invoke(app, [command, "--help"], terminal_width=200)
+        assert words in result.output, result.output
+
+
+def test_digits_refuses_a_label_column(tmp_path):
+    # was taken, and recorded in the RUN's config.toml, though digits has no columns
+    from typer.testing import CliRunner
+
+    from aekit.cli import app
+
+    result = CliRunner().invoke(
+        app, ["train", "digits", "--label-column", "kind", "--out", str(tmp_path / "r")]
+    )
+    assert isinstance(result.exception, ValueError)  # the command line: one line, exit 2
+    assert "'digits' carries its labels" in str(result.exception)
+    assert not (tmp_path / "r").exists()
+
+
+def test_nan_codes_are_not_sent_to_an_imputer():
+    ae = aekit.Autoencoder(max_iter=1, latent_dim=2, random_state=0)
+    ae.fit(np.random.default_rng(0).random((40, 4)))
+    codes = np.zeros((3, 2))
+    codes[1, 1] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match=r"Z contains 1 NaN.*check what made these"):
+            ae.inverse_transform(codes)

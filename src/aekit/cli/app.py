@@ -41,7 +41,7 @@ def train(
     model: Annotated[
         str | None,
         typer.Option(
-            help="ae, dae, sparse, cae, vae or cvae [default: vae, or --config's].",
+            help="ae, dae, sparse, cae, vae or cvae (default: vae, or --config's).",
             show_default=False,
         ),
     ] = None,
@@ -163,7 +163,9 @@ def generate(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="PNG, .npy or .csv [samples.png, or .csv for tables]"),
+        typer.Option(
+            "-o", "--output", help="PNG, .npy or .csv (default: samples.png, or .csv for tables)"
+        ),
     ] = None,
     image_shape: DrawnShape = None,
 ) -> None:

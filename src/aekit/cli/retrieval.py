@@ -235,7 +235,7 @@ def train_compressor(
     latent_dim: Annotated[int, typer.Option(help="Dimensions of the code.")] = 128,
     epochs: Annotated[
         int | None,
-        typer.Option(help="Training epochs [default: 30, more on small data: 1,000 steps]."),
+        typer.Option(help="Training epochs (default: 30, more on small data: 1,000 steps)."),
     ] = None,
     param: Param = None,
     output: ModelFile = None,

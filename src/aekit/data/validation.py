@@ -133,9 +133,14 @@ def check_finite(array: np.ndarray, name: str = "X") -> None:
         f"(row {r}, column {c})" for r, c in zip(rows[:_MAX_POSITIONS], cols[:_MAX_POSITIONS])
     )
     more = " ..." if len(rows) > _MAX_POSITIONS else ""
+    # codes (inverse_transform's Z) come from a model, not from data to impute
+    fix = (
+        "Codes from transform are finite: check what made these."
+        if name == "Z"
+        else "Remove or impute them first (e.g. sklearn.impute.SimpleImputer)."
+    )
     raise ValueError(
-        f"{name} contains {n_nan} NaN and {n_inf} infinite values, first at {where}{more}. "
-        "Remove or impute them first (e.g. sklearn.impute.SimpleImputer)."
+        f"{name} contains {n_nan} NaN and {n_inf} infinite values, first at {where}{more}. {fix}"
     )
 
 
