@@ -206,8 +206,9 @@ def test_python_advice_on_gaps_and_widths_reads_as_the_command_line():
 
 
 def test_a_column_the_model_never_saw_points_to_the_column_options(tmp_path):
-    """scikit-learn's 'Feature names unseen at fit time' said with the options that leave a
-    column out, and the option it names then works."""
+    """A column the model never saw is named with the options that leave a column out (it
+    was scikit-learn's 'Feature names unseen at fit time'), and the option then works; a
+    missing column is named with the columns to pass (scikit-learn listed it alone)."""
     from typer.testing import CliRunner
 
     from aekit.cli import app
@@ -220,10 +221,17 @@ def test_a_column_the_model_never_saw_points_to_the_column_options(tmp_path):
     score = ["score", str(tmp_path / "m.safetensors"), str(tmp_path / "ids.csv")]
     refused = CliRunner().invoke(app, [*score, "-o", str(tmp_path / "s.csv")])
     line = for_the_command_line(error_message(refused.exception))  # as run_cli prints it
-    assert line.endswith(
-        "unseen at fit time: - row_id. Columns that are not features (a label, an identifier)? "
-        "Name them with --label-column, --id-column or --ignore-column."
+    # the detector's words (column_mismatch), not scikit-learn's list without the fix
+    assert line == (
+        "DATA has ['row_id'], which fit did not have (a label? name it with --label-column; an "
+        "identifier, or a column to leave out? --id-column, --ignore-column). Pass the columns "
+        "seen in fit: ['a', 'b']."
     ), line
+    pd.DataFrame({"a": np.arange(3.0)}).to_csv(tmp_path / "one.csv", index=False)
+    lacking = CliRunner().invoke(app, [*score[:2], str(tmp_path / "one.csv"), "-o", "x.csv"])
+    assert for_the_command_line(error_message(lacking.exception)) == (
+        "DATA lacks ['b']. Pass the columns seen in fit: ['a', 'b']."
+    )
     out = ["-o", str(tmp_path / "s.csv")]
     named = CliRunner().invoke(app, [*score, "--id-column", "row_id", *out])
     assert named.exit_code == 0, named.output

@@ -55,6 +55,15 @@ class InputChecks:
         public estimator a network serves (``_shown_name``: "Compressor is expecting 64
         features", not the internal "QuantizingAutoencoder"), and so do its warnings."""
         internal, shown = type(self).__name__, self._shown_name
+        expected = getattr(self, "feature_names_in_", None)
+        if not reset and expected is not None and isinstance(X, pd.DataFrame):
+            names = list(X.columns)
+            # scikit-learn's "The feature names should match those that were passed during
+            # fit. ..." lists them without the fix; the detector's words name both
+            if all(isinstance(n, str) for n in names) and names != list(expected):
+                from aekit.data.column_checks import column_mismatch
+
+                raise ValueError(column_mismatch(names, list(expected)))
         if shown == internal:
             validate_data(self, X, reset=reset, **options)
             return
