@@ -507,7 +507,7 @@ def test_feature_names_from_dataframe(digits):
     assert list(model.feature_names_in_) == columns
     assert model.transform(pd.DataFrame(X, columns=columns)).shape == (20, 4)
     assert list(model.get_feature_names_out()) == ["z0", "z1", "z2", "z3"]
-    with pytest.raises(ValueError, match="feature names"):
+    with pytest.raises(ValueError, match="columns seen in fit in another order"):
         model.transform(pd.DataFrame(X, columns=columns[::-1]))
 
 

@@ -190,7 +190,7 @@ def test_params_and_fitted_attributes_survive(digits, tmp_path):
     assert loaded.image_shape_ is None
     # the restored feature names are enforced like the original's
     np.testing.assert_array_equal(loaded.transform(frame), model.transform(frame))
-    with pytest.raises(ValueError, match="feature names"):
+    with pytest.raises(ValueError, match="columns seen in fit in another order"):
         loaded.transform(frame[frame.columns[::-1]])
 
 
