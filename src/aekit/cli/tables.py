@@ -50,9 +50,12 @@ def check_no_typos(X: Any) -> None:
         numbers = np.array([_is_number(v) for v in cells])
         if numbers.mean() >= 0.5 and not numbers.all():
             text = cells[~numbers]
+            # row by position from 0, as every other message counts rows (the detector's
+            # said row 3 where this said row 4 for the same cell)
+            row = X.index.get_loc(text.index[0])
             raise ValueError(
                 f"column {column!r} holds numbers but also text ({text.iloc[0]!r} in row "
-                f"{int(text.index[0]) + 1}); fix those cells, or make every cell text."
+                f"{row}); fix those cells, or make every cell text."
             )
 
 
