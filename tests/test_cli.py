@@ -161,11 +161,16 @@ def test_tabular_csv_with_labels_and_an_unknown_parameter(tmp_path):
         ("a,b\n1,2\n3,4\n5,text\n", "column 'b' holds numbers but also text ('text' in row 2)"),
         ("a,b\n1,2\n3,4,5\n", "Expected 2 fields"),
         ("", "empty"),
+        # rows one field longer than the header: read shifted by a column, without a word
+        ("a,b\n1,2,3\n4,5,6\n", "more fields than its header row has names"),
+        # a header read as data (--no-header): was "fix those cells, or make every cell text"
+        ("a,b\n1,2\n3,4\n5,6\n", "the file has a header row; leave out --no-header"),
     ],
 )
 def test_a_bad_csv_exits_2_with_one_line_and_leaves_no_run(tmp_path, content, problem):
     (tmp_path / "bad.csv").write_text(content)
-    result = run("train", tmp_path / "bad.csv", "--out", tmp_path / "RUN", "--quiet")
+    header = ["--no-header"] if "--no-header" in problem else []
+    result = run("train", tmp_path / "bad.csv", "--out", tmp_path / "RUN", "--quiet", *header)
     assert result.returncode == 2
     assert problem in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

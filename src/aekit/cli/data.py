@@ -265,7 +265,7 @@ def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, n
 
     files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
-        raise ValueError(f"{folder} holds no PNG or JPEG images.")
+        raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images.")
     size = parse_ints(options.image_size, 2, "--image-size") if options.image_size else None
     images = []
     for file in files:

@@ -53,10 +53,23 @@ def check_no_typos(X: Any) -> None:
             # row by position from 0, as every other message counts rows (the detector's
             # said row 3 where this said row 4 for the same cell)
             row = X.index.get_loc(text.index[0])
+            _refuse_a_header_read_as_data(column, text, row)
             raise ValueError(
                 f"column {column!r} holds numbers but also text ({text.iloc[0]!r} in row "
                 f"{row}); fix those cells, or make every cell text."
             )
+
+
+def _refuse_a_header_read_as_data(column: str, text: Any, row: int) -> None:
+    """Text in the first row alone of a numbers column read with --no-header: the file's
+    header row, which the option made data."""
+    from aekit.cli import csv_options
+
+    if row == 0 and len(text) == 1 and not csv_options.current.header:
+        raise ValueError(
+            f"column {column!r} holds numbers but its first row holds {text.iloc[0]!r}: the "
+            "file has a header row; leave out --no-header."
+        )
 
 
 def fit_encoder(X: Any):

@@ -277,7 +277,7 @@ class ImageFolderReader(RowReader):
         self.path = folder
         self.files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in self.SUFFIXES)
         if not self.files:
-            raise ValueError(f"{folder} holds no PNG or JPEG images.")
+            raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images.")
         self.image_size, self.grayscale = image_size, grayscale
         first = self._image(0)
         self.row_shape = tuple(int(v) for v in first.shape)
