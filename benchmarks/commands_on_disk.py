@@ -123,12 +123,20 @@ def main(argv: list[str] | None = None) -> None:
         result["load_after"] = os.getloadavg()
         write_result(args.out, result)
         shutil.rmtree(tmp, ignore_errors=True)
-    print_table(
+    print_runs(
         f"{args.rows:,} rows x 784 float32 ({args.rows * 784 * 4 / GIB:.2f} GiB) on disk",
+        result["runs"],
+    )
+
+
+def print_runs(title: str, runs: list[dict]) -> None:
+    """The runs of :func:`run` as a table: command, aekit, seconds, peak RSS."""
+    print_table(
+        title,
         ["command", "aekit", "seconds", "peak RSS GiB"],
         [
             [r["command"], r["aekit"], f"{r['seconds']:.1f}", f"{r['peak_rss_bytes'] / GIB:.2f}"]
-            for r in result["runs"]
+            for r in runs
         ],
     )
 

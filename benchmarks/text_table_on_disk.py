@@ -18,12 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
-from _common import command_line, machine_info, print_table, write_result
-from scale import GIB, measured_command
+from _common import command_line, machine_info, write_result
+from commands_on_disk import print_runs, run
+from scale import GIB
 
 CITIES = np.array(["paris", "rome", "oslo", "lima"])
 
@@ -45,19 +45,6 @@ def write_table(path: Path, rows: int, seed: int) -> None:
     writer.close()
 
 
-def run(args: list[str], source: str | None, threads: int) -> dict:
-    # The subprocess inherits this environment: its aekit is the baseline's or this one's.
-    os.environ.update(OMP_NUM_THREADS=str(threads), PYTHONPATH=source or OWN_PYTHONPATH)
-    result = measured_command([sys.executable, "-m", "aekit.cli", *args])
-    if result["code"] != 0:
-        who = source or "this aekit"
-        raise RuntimeError(f"{args[0]} failed ({who}): {result['stderr'][-2000:]}")
-    return {"seconds": result["seconds"], "peak_rss_bytes": result["peak_rss_bytes"]}
-
-
-OWN_PYTHONPATH = os.environ.get("PYTHONPATH", "")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -76,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     train = ["train", str(tmp / "train.parquet"), "--model", "ae", "--out", str(tmp / "run"),
              "--param", "hidden_layer_sizes=[32]", "--param", "max_iter=2",
              "--quiet", "--force"]  # fmt: skip
-    run(train, None, args.threads)
+    run("train", train, None, args.threads)
     result = {
         "command": command_line(argv),
         "machine": machine_info(),
@@ -90,9 +77,8 @@ def main(argv: list[str] | None = None) -> None:
         for name in ("encode", "score"):
             for source in sources:
                 output = tmp / f"{name}-{len(result['runs'])}.parquet"
-                row = run([name, str(tmp / "run"), str(tmp / "data.parquet"), "-o", str(output)],
-                          source, args.threads)  # fmt: skip
-                row.update(command=name, aekit=source or "this checkout")
+                command = [name, str(tmp / "run"), str(tmp / "data.parquet"), "-o", str(output)]
+                row = run(name, command, source, args.threads)
                 result["runs"].append(row)
                 if name == "encode":
                     codes[row["aekit"]] = pd.read_parquet(output).to_numpy()
@@ -106,14 +92,7 @@ def main(argv: list[str] | None = None) -> None:
         result["load_after"] = os.getloadavg()
         write_result(args.out, result)
         shutil.rmtree(tmp, ignore_errors=True)
-    print_table(
-        f"{args.rows:,} rows x (30 numbers + 1 text column), Parquet",
-        ["command", "aekit", "seconds", "peak RSS GiB"],
-        [
-            [r["command"], r["aekit"], f"{r['seconds']:.1f}", f"{r['peak_rss_bytes'] / GIB:.2f}"]
-            for r in result["runs"]
-        ],
-    )
+    print_runs(f"{args.rows:,} rows x (30 numbers + 1 text column), Parquet", result["runs"])
     if "encode_largest_difference" in result:
         print(f"codes, largest difference: {result['encode_largest_difference']:.2e}")
 
