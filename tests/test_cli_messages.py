@@ -277,3 +277,15 @@ def test_nan_codes_are_not_sent_to_an_imputer():
         warnings.simplefilter("ignore")
         with pytest.raises(ValueError, match=r"Z contains 1 NaN.*check what made these"):
             ae.inverse_transform(codes)
+
+
+def test_epochs_below_one_names_the_option():
+    # scikit-learn's check named max_iter, which the user of --epochs never typed
+    text = (
+        "The 'max_iter' parameter of SemanticHasher must be an int in the range [1, inf). "
+        "Got 0 instead."
+    )
+    assert (
+        for_the_command_line(text, {"epochs"}) == "--epochs (max_iter) must be at least 1; got 0."
+    )
+    assert for_the_command_line(text, {"param"}) == text  # a command without --epochs

@@ -61,6 +61,13 @@ _OPTION_ADVICE = (
         "refit with 'aekit detect-series --handle-missing interpolate'",
     ),
     (r"\bpass handle_missing=True\b", "handle_missing", "pass --handle-missing", None),
+    (  # scikit-learn's parameter check, where the command sets max_iter with --epochs
+        r"^The 'max_iter' parameter of \w+ must be an int in the range \[1, inf\)\. "
+        r"Got (-?\d+) instead\.",
+        "epochs",
+        r"--epochs (max_iter) must be at least 1; got \1.",
+        None,
+    ),
     (  # aekit.data.column_checks.column_mismatch
         r"\(a label\? leave it out\)",
         "label_column",
