@@ -264,8 +264,10 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             A DataFrame for a DataFrame (same index, columns and dtypes), else an array of X's
             dtype: a float32 array stays float32, an integer one integer (fills rounded); an
             object array (numbers beside None or pd.NA) comes back float64, or object where
-            it holds text. Observed entries are returned exactly as given. The path ``out``
-            when given.
+            it holds text. Observed entries are returned exactly as given; from a table on
+            disk every value is read as float32 (as by every estimator), so a float64 file's
+            observed cells come back rounded to float32 (``aekit impute`` writes the file's
+            own cells beside the fills). The path ``out`` when given.
         """
         check_is_fitted(self)
         reject_sparse(X)
