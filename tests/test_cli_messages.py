@@ -289,3 +289,15 @@ def test_epochs_below_one_names_the_option():
         for_the_command_line(text, {"epochs"}) == "--epochs (max_iter) must be at least 1; got 0."
     )
     assert for_the_command_line(text, {"param"}) == text  # a command without --epochs
+
+
+def test_a_typo_is_found_by_position_whatever_the_index():
+    # a Parquet file pandas wrote keeps its index, which may repeat: get_loc gave a slice
+    # (or a mask, and a numpy error) where the message wanted a row
+    from aekit.cli.tables import check_no_typos
+
+    cells = [str(v) for v in range(1, 9)] + ["oops", "10", "11"]
+    for index in ([3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1], sorted([3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1])):
+        frame = pd.DataFrame({"x": cells}, index=index)
+        with pytest.raises(ValueError, match=r"\('oops' in row 8\)"):
+            check_no_typos(frame)

@@ -146,6 +146,17 @@ def test_a_conditional_model_fits_a_parquet_dataset_with_its_labels(digits, tmp_
         np.testing.assert_allclose(written, under_labels, rtol=1e-6, atol=1e-6)
     assert not np.allclose(cvae.transform(named(X)), cvae.transform(named(X), y), atol=1e-3)
 
+    # a semi-supervised model's own data (-1: unlabelled rows): each row's label predicted,
+    # as for rows given without labels (the dataset's -1 was refused as an unseen label)
+    partly = np.where(np.arange(len(y)) % 3 == 0, -1, y)
+    path = write_parquet(tmp_path / "partly.parquet", X, partly)
+    ds = aekit.open_dataset(path, label_column="label")
+    m2 = aekit.ConditionalVAE(**SMALL, classifier=True).fit(ds)
+    predicted = m2.transform(named(X))
+    np.testing.assert_allclose(m2.transform(ds), predicted, rtol=1e-6, atol=1e-6)
+    written = np.load(m2.transform(ds, out=tmp_path / "m2.npy"))
+    np.testing.assert_allclose(written, predicted, rtol=1e-6, atol=1e-6)
+
 
 def test_the_parquet_shuffle_keeps_to_a_window_of_row_groups(tmp_path):
     X = np.arange(2000, dtype=np.float32).reshape(-1, 1)

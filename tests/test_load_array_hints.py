@@ -58,4 +58,26 @@ def test_the_named_fix_reads_the_file(frame, write, words, tmp_path):
             break
         except ValueError as next_problem:
             options |= _fix(str(next_problem))
+    else:
+        pytest.fail(f"the fixes {options} do not read the file")
     np.testing.assert_allclose(fixed.to_numpy(), frame.to_numpy(), rtol=1e-6)  # every row
+
+
+def test_names_holding_the_other_separator_do_not_override_the_one_given(tmp_path):
+    # every name holds ',' but the cells do not: read with ';' as asked (it was refused,
+    # "looks separated by ','", with no way round)
+    (tmp_path / "de.csv").write_text("Preis, EUR;Gewicht, kg\n1;2\n3;4\n")
+    table, _ = load_array(tmp_path / "de.csv", csv={"sep": ";"})
+    assert list(table.columns) == ["Preis, EUR", "Gewicht, kg"]
+    np.testing.assert_array_equal(table.to_numpy(), [[1, 2], [3, 4]])
+
+
+def test_a_separator_pandas_reads_with_its_python_engine_still_reads(tmp_path):
+    # pandas warns (ParserWarning) that it falls back to its python engine: that warning was
+    # taken for rows longer than the header
+    from aekit.data.table_checks import read_csv
+
+    (tmp_path / "t.csv").write_text("a::b\n1::2\n3::4\n")
+    with pytest.warns(pd.errors.ParserWarning, match="python"):
+        table = read_csv(tmp_path / "t.csv", sep="::")
+    np.testing.assert_array_equal(table.to_numpy(), [[1, 2], [3, 4]])

@@ -115,8 +115,8 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     if spec == "digits":
         if options.label_column is not None:  # its labels are the digits, no column of a table
             raise ValueError(
-                f"--label-column {options.label_column} applies to tables; 'digits' carries "
-                "its labels (the digit): leave the option out."
+                f"a label column ({options.label_column!r}: --label-column, or --config's) "
+                "applies to tables; 'digits' carries its labels (the digit): leave it out."
             )
         X, y = datasets.load_digits(as_images=True)
         return columns.features(spec, X), y  # refuses the column options: no columns

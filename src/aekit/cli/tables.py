@@ -51,8 +51,9 @@ def check_no_typos(X: Any) -> None:
         if numbers.mean() >= 0.5 and not numbers.all():
             text = cells[~numbers]
             # row by position from 0, as every other message counts rows (the detector's
-            # said row 3 where this said row 4 for the same cell)
-            row = X.index.get_loc(text.index[0])
+            # said row 3 where this said row 4 for the same cell); an index may repeat
+            observed = np.flatnonzero(X[column].notna().to_numpy())
+            row = int(observed[np.flatnonzero(~numbers)[0]])
             _refuse_a_header_read_as_data(column, text, row)
             raise ValueError(
                 f"column {column!r} holds numbers but also text ({text.iloc[0]!r} in row "

@@ -94,7 +94,7 @@ class RowReader:
     @property
     def names(self) -> list[str] | None:
         """A table's own column names, which messages give; None for arrays and images."""
-        return list(self.columns) if self.named_columns else None
+        return self.columns if self.named_columns else None
 
     def chunks(self, rows: int = 65536):
         """``(start, rows)`` over the whole source, in order."""

@@ -85,12 +85,14 @@ def _decimal_comma_columns(table: pd.DataFrame) -> list[str]:
 
 
 def _refuse_other_separator(
-    path: Path, sep: str, encoding: str, header: bool, table: pd.DataFrame | None = None
+    path: Path, sep: str, encoding: str, header: bool, parsed: pd.DataFrame | None = None
 ) -> None:
     """A ValueError naming the other separator where every column's name (or first cell,
     without a header) holds it: one column, or a few where a name or a decimal comma held
-    ``sep`` ('x,y;b' read with ','). Without ``table``, the first row alone is read (the file
-    did not parse, e.g. rows of decimal commas longer than its header)."""
+    ``sep`` ('a;b,c;d' read with ','), their cells holding it too. Without the ``parsed``
+    table, the first row alone is read (the file did not parse, e.g. rows of decimal commas
+    longer than its header)."""
+    table = parsed
     if table is None:
         try:
             table = pd.read_csv(
@@ -99,8 +101,12 @@ def _refuse_other_separator(
         except (ValueError, OSError, EOFError, LookupError, pd.errors.ParserError):
             return  # the caller's own message says what is wrong
     names = [str(v) for v in (table.columns if header else table.iloc[0])]
+    cells = [] if parsed is None else [str(v) for v in parsed.iloc[0]]
     for other in (";", ","):
-        if sep != other and all(other in name for name in names):
+        # a file that parsed: its first row holds the other separator too (names alone may:
+        # 'Preis, EUR;Gewicht, kg' read with ';' is right)
+        in_cells = parsed is None or len(names) == 1 or any(other in cell for cell in cells)
+        if sep != other and in_cells and all(other in name for name in names):
             raise ValueError(
                 f"{path} looks separated by {other!r}; read it with csv={{'sep': {other!r}}}."
             )
@@ -132,7 +138,9 @@ def read_csv(
             # Rows with one more field than the header has names made pandas take the first
             # field as the index: the file was read shifted by a column, without a word.
             # index_col=False keeps every field a column, and warns of such rows.
-            warnings.simplefilter("error", pd.errors.ParserWarning)
+            warnings.filterwarnings(
+                "error", message="Length of header", category=pd.errors.ParserWarning
+            )
             table = pd.read_csv(
                 path,
                 sep=sep,

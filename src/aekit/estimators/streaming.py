@@ -112,9 +112,22 @@ def iter_outputs(
     if fn is None:
         raise ValueError(f"{type(estimator).__name__} has no method {method!r}.")
     takes_y = "y" in inspect.signature(fn).parameters  # a detector's methods take X alone
-    for part, labels in chunks_of(X, y, batch_rows, estimator=estimator):
-        out = fn(part, labels) if labels is not None and takes_y else fn(part)
+    given = y if y is not None else dataset_labels(X)
+    for part, labels in chunks_of(X, given, batch_rows, estimator=estimator):
+        out = fn(part, labels) if given is not None and takes_y else fn(part)
         yield np.asarray(out)
+
+
+def dataset_labels(X: Any) -> np.ndarray | None:
+    """The labels a dataset carries where every row has one, else None. A label column that
+    marks some rows unlabelled (-1 or blank: a semi-supervised model's own data) gives none,
+    so that a conditional model predicts each row's label, as for rows given without."""
+    from aekit.data.validation import unlabelled_rows
+
+    labels = X.labels if isinstance(X, Dataset) else None  # an array on disk has none
+    if labels is None or unlabelled_rows(np.asarray(labels)).any():
+        return None
+    return labels
 
 
 def output_columns(estimator: Any, method: str, first: np.ndarray) -> list[str]:
@@ -194,18 +207,16 @@ def writes_to_file(method: Callable) -> Callable:
 
 
 def _with_dataset_labels(self, signature, rows: str, args: tuple, kwargs: dict):
-    """``(self, *args)`` and ``kwargs`` of a call, with a dataset's own labels as ``y`` when a
-    conditional model (one with ``classes_``) is called without y, as ``out=`` and
-    :func:`iter_outputs` read them (:func:`chunks_of`): a ConditionalVAE's
-    ``transform(dataset)`` predicted the labels the dataset carries."""
+    """``(self, *args)`` and ``kwargs`` of a call, with a dataset's own labels as ``y``
+    (:func:`dataset_labels`) when a conditional model (one with ``classes_``) is called without
+    y, as ``out=`` and :func:`iter_outputs` read them: a ConditionalVAE's ``transform(dataset)``
+    predicted the labels the dataset carries."""
     if "y" not in signature.parameters or not hasattr(self, "classes_"):
         return (self, *args), kwargs
     bound = signature.bind(self, *args, **kwargs)
     if bound.arguments.get("y") is not None or rows not in bound.arguments:
         return (self, *args), kwargs
-    from aekit.estimators._disk import labels_of
-
-    labels = labels_of(bound.arguments[rows], None)
+    labels = dataset_labels(bound.arguments[rows])
     if labels is None:
         return (self, *args), kwargs
     bound.arguments["y"] = labels

@@ -42,6 +42,7 @@ def check_bind(host: str, api_key: str | None, insecure: bool) -> None:
 def check_port(host: str, port: int) -> None:
     """Refuse a port outside 0..65535, or one this host cannot listen on (taken), before the
     model is loaded: uvicorn said so in a traceback (OverflowError) or its own log line."""
+    import errno
     import socket
 
     if not 0 <= port <= 65535:
@@ -52,9 +53,10 @@ def check_port(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as err:
+            taken = err.errno == errno.EADDRINUSE
+            fix = "choose another --port (or stop what holds it)" if taken else "check --host"
             raise ValueError(
-                f"cannot listen on {host} port {port}: {err.strerror or err}; choose another "
-                "--port (or stop what holds it)."
+                f"cannot listen on {host} port {port}: {err.strerror or err}; {fix}."
             ) from None
 
 
