@@ -233,7 +233,8 @@ def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):
         b"{not json": "not valid JSON",
         b'{"rows": []}': "non-empty list",
         b'{"rows": [[1, 2], [3]]}': "not a rectangular array",
-        b'{"data": 5}': "do not make a table",
+        b'{"columns": ["a"], "data": 5}': "do not make a table",
+        b'{"data": [[1]]}': 'needs both "columns"',  # was "X has 1 features, but ..."
         b'"text"': "must be an object",
     }
     for body, message in refused.items():

@@ -93,6 +93,13 @@ def _from_json(body: bytes) -> Rows:
         raise BodyError(422, 'the JSON body must be an object with "rows", or a list of rows.')
     labels = document.get("labels", document.get("label"))
     if "columns" in document or "data" in document:
+        if "columns" not in document or "data" not in document:  # {"data": [[1]]} was read
+            # as a table of columns 0, 1, ...: "X has 1 features, but ... is expecting 64"
+            raise BodyError(
+                422,
+                'a table needs both "columns" (its names) and "data" (its rows); or send '
+                'the rows alone under "rows".',
+            )
         try:
             frame = pd.DataFrame(document.get("data"), columns=document.get("columns"))
         except (ValueError, TypeError) as err:
