@@ -301,3 +301,21 @@ def test_a_typo_is_found_by_position_whatever_the_index():
         frame = pd.DataFrame({"x": cells}, index=index)
         with pytest.raises(ValueError, match=r"\('oops' in row 8\)"):
             check_no_typos(frame)
+
+
+def test_evaluate_refuses_a_model_without_a_score_in_one_line(tmp_path):
+    # a hasher or compressor run was an AttributeError traceback, exit 1
+    from typer.testing import CliRunner
+
+    from aekit.cli import app
+
+    X = np.random.default_rng(0).random((60, 8))
+    aekit.SemanticHasher(n_bits=4, max_iter=1, random_state=0).fit(X).save(
+        tmp_path / "h.safetensors"
+    )
+    np.save(tmp_path / "x.npy", X)
+    result = CliRunner().invoke(
+        app, ["evaluate", str(tmp_path / "h.safetensors"), str(tmp_path / "x.npy")]
+    )
+    assert isinstance(result.exception, ValueError)  # the command line: one line, exit 2
+    assert "holds a SemanticHasher, which gives no score per row" in str(result.exception)

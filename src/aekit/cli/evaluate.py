@@ -25,6 +25,7 @@ from aekit.cli.common import (
     NormalLabel,
     Quiet,
     Run,
+    a_kind,
     app,
     label_text,
     load_run,
@@ -184,6 +185,12 @@ def evaluate(
     from aekit.io.atomic import atomic_write
 
     estimator = load_run(run)
+    if not hasattr(estimator, "score_samples"):  # a hasher, a compressor: no score to average
+        raise ValueError(
+            f"{run} holds {a_kind(estimator)}, which gives no score per row; 'aekit evaluate' "
+            "takes an autoencoder run ('aekit train') or a detector run ('aekit detect', "
+            "'aekit detect-series')."
+        )
     # as the run read DATA: its label column, image size and shape
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     encoder = run_encoder(run)  # text columns are encoded as in training
