@@ -163,9 +163,7 @@ def generate(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "-o", "--output", help="PNG, .npy or .csv (default: samples.png, or .csv for tables)"
-        ),
+        typer.Option("-o", "--output", help="PNG/.npy/.csv (default: samples.png; tables: .csv)"),
     ] = None,
     image_shape: DrawnShape = None,
 ) -> None:

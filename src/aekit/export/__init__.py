@@ -86,7 +86,7 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
             entries = export_autoencoder(model, staging, table_encoder)
         manifest = {"aekit_version": __version__, "class": type(model).__name__, **entries}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-    for name in set(earlier) - set(exported_files(directory)):
+    for name in set(earlier) - set(entries["files"].values()):
         (directory / name).unlink(missing_ok=True)  # another model's graph
     return directory / MANIFEST
 
