@@ -319,3 +319,18 @@ def test_evaluate_refuses_a_model_without_a_score_in_one_line(tmp_path):
     )
     assert isinstance(result.exception, ValueError)  # the command line: one line, exit 2
     assert "holds a SemanticHasher, which gives no score per row" in str(result.exception)
+
+
+def test_the_command_list_gives_each_command_one_sentence():
+    # typer's rich list kept the docstrings' source line breaks: "write -o (.npy/.csv/.parquet,
+    # or .png" ended a line of the list, and some entries ran to seven lines
+    from typer.testing import CliRunner
+
+    from aekit.cli import app
+
+    listing = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "300"}).output
+    denoise = next(line for line in listing.splitlines() if " denoise " in line)
+    assert "or .png for a grid of the cleaned images)." in denoise
+    assert "a chunk at a time" not in listing  # the second sentence is on its own page
+    page = CliRunner().invoke(app, ["denoise", "--help"], terminal_width=300).output
+    assert "a chunk at a time" in page

@@ -375,24 +375,30 @@ from aekit.cli import (  # noqa: E402, F401
     ship,
     walks,
 )
+from aekit.cli.listing import add_summaries  # noqa: E402
 from aekit.cli.outputs import check_outputs_first  # noqa: E402
 from aekit.cli.quiet import add_quiet  # noqa: E402
 from aekit.cli.table_options import add_table_options  # noqa: E402
 
-check_outputs_first(app)  # every command checks where it will write before it does any work
-# every command that reads DATA takes --sep, --encoding, --no-header, --id-column and
-# --ignore-column, each by default as the RUN it reads recorded it
-add_table_options(app)
-add_quiet(app)  # scripts may pass --quiet to any command
+
+def _complete_commands() -> None:
+    """The passes over every registered command (again in ``main``, for those added since)."""
+    check_outputs_first(app)  # every command checks where it will write before any work
+    # every command that reads DATA takes --sep, --encoding, --no-header, --id-column and
+    # --ignore-column, each by default as the RUN it reads recorded it
+    add_table_options(app)
+    add_quiet(app)  # scripts may pass --quiet to any command
+    add_summaries(app)  # the list in 'aekit --help': one sentence a command
+
+
+_complete_commands()
 
 
 def main() -> None:
     """Entry point: input errors become one line on stderr and exit code 2."""
     from aekit.cli.errors import run_cli
 
-    check_outputs_first(app)  # again, for commands registered since (by other modules)
-    add_table_options(app)
-    add_quiet(app)
+    _complete_commands()
     run_cli(app)
 
 
