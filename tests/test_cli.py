@@ -287,7 +287,7 @@ def test_train_takes_epochs_as_train_hasher_does(cvae_run, tmp_path):
         (["train", "digits", "--bogus"], "No such option: --bogus"),
         (["trian", "digits"], "No such command 'trian'. Did you mean 'train'? See '"),
         (["train", "digits", "--epochs", "many"], "Invalid value for '--epochs'"),
-        (["score"], "Missing argument 'run'. See '"),
+        (["score"], "Missing argument 'RUN'. See '"),
     ],
 )
 def test_a_wrong_command_line_exits_2_with_one_line(tmp_path, args, said):

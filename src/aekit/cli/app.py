@@ -37,7 +37,9 @@ from aekit.cli.common import (
 
 @app.command()
 def train(
-    data: Annotated[str | None, typer.Argument(help="Training data (see 'aekit --help').")] = None,
+    data: Annotated[
+        str | None, typer.Argument(metavar="DATA", help="Training data (see 'aekit --help').")
+    ] = None,
     model: Annotated[
         str | None,
         typer.Option(

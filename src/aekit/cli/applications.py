@@ -154,7 +154,9 @@ def _write_figure(path: Path, estimator, noisy, denoised, clean, draw) -> None:
 
 @app.command()
 def impute(
-    data: Annotated[str, typer.Argument(help="A .csv/.parquet table or .npy array with gaps.")],
+    data: Annotated[
+        str, typer.Argument(metavar="DATA", help="A .csv/.parquet table or .npy array with gaps.")
+    ],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Filled table to write (.csv, .parquet, .npy).")
     ],

@@ -74,8 +74,12 @@ Grayscale = Annotated[
 Output = Annotated[
     Path, typer.Option("-o", "--output", help="File to write (.npy, .csv, .parquet).")
 ]
-Run = Annotated[Path, typer.Argument(help="A RUN folder from 'aekit train', or a model file.")]
-Data = Annotated[str, typer.Argument(help="Table, array, IDX file, image folder, or 'digits'.")]
+Run = Annotated[
+    Path, typer.Argument(metavar="RUN", help="A RUN folder from 'aekit train', or a model file.")
+]
+Data = Annotated[
+    str, typer.Argument(metavar="DATA", help="Table, array, IDX file, image folder, or 'digits'.")
+]
 Quiet = Annotated[bool, typer.Option(help="No progress bar.")]
 
 

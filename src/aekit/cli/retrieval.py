@@ -175,7 +175,7 @@ def index(
 @app.command()
 def search(
     index_file: Annotated[Path, typer.Argument(metavar="INDEX", help="From 'aekit index'.")],
-    query: Annotated[str, typer.Argument(help="Query rows (read like DATA).")],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Query rows (read like DATA).")],
     k: Annotated[int, typer.Option("-k", help="Neighbours per query.")] = 10,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write the hits as .csv/.parquet.")
@@ -295,7 +295,9 @@ def compress(
 @app.command()
 def decompress(
     run: Run,
-    file: Annotated[Path, typer.Argument(help="A .aek file from 'aekit compress'.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A .aek file from 'aekit compress'.")
+    ],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Rows as .npy/.csv/.parquet, or a .png grid.")
     ],
