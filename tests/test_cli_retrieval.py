@@ -93,6 +93,21 @@ def test_compress_and_decompress(files):
     assert (files / "grid.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_info_describes_a_compressed_file(files):
+    # was "not a readable aekit file (truncated or corrupt?)" for a good .aek file
+    model, packed = files / "compressor.safetensors", files / "described.aek"
+    assert invoke("compress", model, "digits", "-o", packed).exit_code == 0
+    result = runner.invoke(app, ["info", str(packed)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip(): line.split("│")[2].strip()
+            for line in result.output.splitlines() if line.count("│") == 3}  # fmt: skip
+    assert rows["rows"] == "1797" and rows["row shape"] == "[1, 8, 8]"
+    assert rows["bytes"] == str(packed.stat().st_size) and rows["latent units"] == "8"
+    packed.write_bytes(packed.read_bytes()[:-1])  # a damaged one is still refused
+    result = invoke("info", packed)
+    assert isinstance(result.exception, ValueError) and "truncated" in str(result.exception)
+
+
 def test_damaged_file_and_wrong_model_are_errors(files):
     model, packed = files / "compressor.safetensors", files / "damaged.aek"
     assert invoke("compress", model, "digits", "-o", packed).exit_code == 0

@@ -278,20 +278,18 @@ def report(run: Run) -> None:
 
 @app.command()
 def info(run: Run) -> None:
-    """Describe a trained model: class, parameters, data shape, training, versions."""
-    import json
-
-    from rich.console import Console
-    from rich.table import Table
-
+    """Describe a trained model: class, parameters, data shape, training, versions (or what the
+    header of an 'aekit compress' file says)."""
+    from aekit.cli.retrieval import describe_compressed, is_compressed_file
     from aekit.cli.runs import model_path
     from aekit.io.files import read_file
     from aekit.io.model_file import MODEL
 
+    if is_compressed_file(run):  # not a model: its rows, shape and compressor's fingerprint
+        return _print_table(str(run), describe_compressed(run))
     load_run(run)  # validated as every other command validates it: the file and the estimator
     header, _ = read_file(model_path(run), MODEL)
     fitted = header["fitted"]
-    table = Table(title=f"{header['class']} ({model_path(run)})", show_header=False)
     history = fitted.get("history_", {})
     record = _run_record(run)  # what the command that made RUN noted: rows, time, date
     seconds = record.get("train_seconds")
@@ -310,6 +308,17 @@ def info(run: Run) -> None:
         "parameters": header["params"],
         "versions": f"aekit {header['aekit_version']}, torch {header['torch_version']}",
     }
+    _print_table(f"{header['class']} ({model_path(run)})", rows)
+
+
+def _print_table(title: str, rows: dict[str, Any]) -> None:
+    """``info``'s two-column table: every row that has a value."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False)
     for key, value in rows.items():
         if value is not None:
             table.add_row(key, value if isinstance(value, str) else json.dumps(value))
