@@ -27,3 +27,29 @@ def test_any_atomic_write_onto_a_folder_is_a_value_error(tmp_path):
     with pytest.raises(ValueError, match="s.npy: it is a folder; give a file name"):
         atomic_write(tmp_path / "s.npy", lambda tmp: open(tmp, "wb").write(b"x"))
     assert os.listdir(tmp_path) == ["s.npy"]
+
+
+@pytest.mark.parametrize("name", ["model.pkl", "model.joblib", "model.pt", "model.onnx"])
+def test_a_name_of_another_format_is_refused(tmp_path, name):
+    # save("m.pkl") wrote safetensors under a pickle's name (someone would unpickle it)
+    X = np.random.default_rng(0).normal(size=(30, 4)).astype(np.float32)
+    model = aekit.Autoencoder(max_iter=1, hidden_layer_sizes=(4,), latent_dim=2).fit(X)
+    stem = tmp_path / "model"
+    with pytest.raises(ValueError, match=r"not \.\w+\. Give a file name ending \.safetensors"):
+        model.save(tmp_path / name)
+    assert os.listdir(tmp_path) == []
+    model.save(f"{stem}.safetensors")  # the name the message gives
+    model.save(tmp_path / "model")  # no suffix: taken, as before
+    assert aekit.load(tmp_path / "model").n_features_in_ == 4
+
+
+def test_the_command_line_refuses_such_a_name_before_training(tmp_path):
+    from typer.testing import CliRunner
+
+    from aekit.cli import app
+
+    output = tmp_path / "hasher.txt"
+    result = CliRunner().invoke(app, ["train-hasher", "digits", "-o", str(output)])
+    assert isinstance(result.exception, ValueError)
+    assert str(result.exception).startswith(f"-o/--output {output}: aekit writes JSON")
+    assert os.listdir(tmp_path) == []

@@ -62,7 +62,15 @@ def check_file(path: Path | None, option: str = "-o/--output") -> None:
 
 
 def check_model_file(path: Path, option: str, overwrite: bool) -> None:
-    """A model file (or index) is not replaced without --force, as a RUN is not."""
+    """A model file (or index) is named as what it is, and not replaced without --force, as a
+    RUN is not."""
+    from aekit.io.files import check_file_name
+    from aekit.io.model_file import MODEL
+
+    try:
+        check_file_name(path, MODEL)
+    except ValueError as err:
+        raise ValueError(f"{option} {path}: {str(err).split(': ', 1)[1]}") from None
     if path.exists() and not overwrite:
         raise ValueError(f"{option} {path} exists; choose another or pass --force.")
 

@@ -35,16 +35,36 @@ class FileFormat:
         return f"{'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun}"
 
 
-def write_file(
-    path: str | os.PathLike, fmt: FileFormat, document: dict[str, Any], tree: Any
-) -> None:
-    """Write ``document`` (JSON) under a header of ``fmt`` and ``tree`` atomically to ``path``."""
+# Suffixes of other formats: a safetensors file under one of these names would be taken for
+# what it is not (a pickle someone unpickles, an ONNX graph, text), so it is refused.
+OTHER_FORMATS = {
+    ".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt", ".h5", ".hdf5", ".keras", ".onnx",
+    ".npy", ".npz", ".json", ".toml", ".yaml", ".yml", ".txt", ".csv", ".tsv", ".parquet",
+    ".png", ".jpg", ".aek", ".zip", ".gz",
+}  # fmt: skip
+
+
+def check_file_name(path: str | os.PathLike, fmt: FileFormat) -> None:
+    """``path`` can take a safetensors file: not a folder, not a name of another format."""
     if os.path.isdir(path):  # refused before anything is written, with the name to give
         inside = os.path.join(path, f"{fmt.noun}.safetensors")
         raise ValueError(
             f"cannot save {fmt.a_noun} as {path}: it is a folder. Give a file name ending "
             f".safetensors, e.g. {inside}."
         )
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in OTHER_FORMATS:
+        raise ValueError(
+            f"cannot save {fmt.a_noun} as {path}: aekit writes JSON + safetensors, not {suffix}. "
+            f"Give a file name ending .safetensors, e.g. {os.path.splitext(path)[0]}.safetensors."
+        )
+
+
+def write_file(
+    path: str | os.PathLike, fmt: FileFormat, document: dict[str, Any], tree: Any
+) -> None:
+    """Write ``document`` (JSON) under a header of ``fmt`` and ``tree`` atomically to ``path``."""
+    check_file_name(path, fmt)
     header: dict[str, Any] = {"format": fmt.name}
     if fmt.version is not None:
         header["format_version"] = fmt.version
