@@ -193,12 +193,13 @@ def test_finetune_then_predict_on_the_command_line(ae, tmp_path):
         "y",
         "--out",
         out,
-        "--param",
-        "max_iter=3",
+        "--epochs",  # as 'aekit train' takes it (finetune had only --param max_iter)
+        "3",
         "--quiet",
     ]
     result = runner.invoke(app, [str(a) for a in args])
     assert result.exit_code == 0, result.output
+    assert "FineTunedClassifier: 3 epochs," in result.output
     files = {p.name for p in out.iterdir()}
     assert files == {"model.safetensors", "metrics.csv", "command.txt", "config.toml"}
     assert isinstance(aekit.load(out / "model.safetensors"), aekit.FineTunedClassifier)

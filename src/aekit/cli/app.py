@@ -31,6 +31,7 @@ from aekit.cli.common import (
     load_run,
     open_data,
     read_for_run,
+    trained,
     write_rows,
 )
 
@@ -131,8 +132,7 @@ def train(
             X, y = X.sample(2000)
         names = None if encoder is None else encoder.get_feature_names_out()  # city=Oslo, ...
         write_figures(staging, estimator, X, y, feature_names=names)
-    final = {k: round(v[-1], 4) for k, v in estimator.history_.items()}
-    typer.echo(f"{cls.__name__}: {estimator.n_iter_} epochs, {final}")
+    typer.echo(trained(estimator))
     typer.echo(f"stopped: {_why_stopped(estimator)}\nrun: {out}")
 
 

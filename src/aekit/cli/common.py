@@ -373,6 +373,13 @@ def write_rows(
     return len(rows)
 
 
+def trained(estimator) -> str:
+    """The line a training command prints: the class, its epochs and the final losses."""
+    final = {k: round(v[-1], 4) for k, v in estimator.history_.items()}
+    epochs = f"{estimator.n_iter_} epoch{'s' * (estimator.n_iter_ != 1)}"
+    return f"{type(estimator).__name__}: {epochs}, {final}"
+
+
 def written(output: Path, n_written: int, n_rows: int, what: str = "rows") -> str:
     """What a command that wrote rows says: all of them, or the first (a PNG grid)."""
     if n_written == n_rows:

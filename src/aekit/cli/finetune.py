@@ -25,6 +25,7 @@ from aekit.cli.common import (
     a_kind,
     app,
     load_run,
+    trained,
 )
 from aekit.cli.common import Run as RunArgument
 
@@ -43,6 +44,9 @@ def finetune(
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
     quiet: Quiet = False,
+    epochs: Annotated[
+        int | None, typer.Option(help="Training epochs (max_iter; default: the model's, 200).")
+    ] = None,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
@@ -65,6 +69,8 @@ def finetune(
         raise ValueError(f"--task {task!r}: choose classification or regression.")
     cls = registry.find_class(TASKS[task])
     params = runs.resolve_params(cls, {}, param or [])
+    if epochs is not None:  # beside --param max_iter, refused: one would silently win
+        params = runs.with_options(params, max_iter=epochs)
     params.setdefault("random_state", 0)  # a run must be repeatable from its command
     # Under torchrun every process fits, rank 0 alone claims and writes OUT.
     writes = distributed.rank() == 0
@@ -112,5 +118,4 @@ def finetune(
                 f"{name}={value!r}" if isinstance(value, str) else f"{name}={value}",
             ]
         (staging / "command.txt").write_text(shlex.join([*words, "--out", str(out)]) + "\n")
-    final = {k: round(v[-1], 4) for k, v in estimator.history_.items()}
-    typer.echo(f"{cls.__name__}: {estimator.n_iter_} epochs, {final}\nrun: {out}")
+    typer.echo(f"{trained(estimator)}\nrun: {out}")
