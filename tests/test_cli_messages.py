@@ -334,3 +334,18 @@ def test_the_command_list_gives_each_command_one_sentence():
     assert "a chunk at a time" not in listing  # the second sentence is on its own page
     page = CliRunner().invoke(app, ["denoise", "--help"], terminal_width=300).output
     assert "a chunk at a time" in page
+
+
+@pytest.mark.parametrize("model", ["Autoencoder", "Compressor"])
+def test_the_convergence_warning_names_the_training_options(model):
+    # 'aekit train-compressor --epochs 2' was told "a larger max_iter ... learning_rate_init"
+    from sklearn.exceptions import ConvergenceWarning
+
+    X = np.random.default_rng(0).random((64, 16))
+    with pytest.warns(ConvergenceWarning) as caught:
+        getattr(aekit, model)(max_iter=1, learning_rate_init=1e-6, random_state=0).fit(X)
+    (text,) = [str(w.message) for w in caught if "has not learned" in str(w.message)]
+    line = for_the_command_line(text, _command_options("train-compressor"))
+    assert "(a larger --epochs) or with a larger learning rate (--param " in line, line
+    assert "max_iter" not in line.replace("--param max_iter", "")
+    assert "--param max_iter=N" in for_the_command_line(text, _command_options("impute"))

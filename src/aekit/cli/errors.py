@@ -68,6 +68,15 @@ _OPTION_ADVICE = (
         r"--epochs (max_iter) must be at least 1; got \1.",
         None,
     ),
+    (  # the convergence warnings (aekit.estimators._convergence, the Compressor's)
+        r"\bTrain longer \(a larger max_iter\) or with a larger learning_rate_init\.",
+        "epochs",
+        "Train longer (a larger --epochs) or with a larger learning rate "
+        "(--param learning_rate_init=0.003).",
+        "Train longer (--param max_iter=N) or with a larger learning rate "
+        "(--param learning_rate_init=0.003).",
+    ),
+    (r"\b(epochs?) \(max_iter=(\d+)\)", "epochs", r"\1 (--epochs \2)", None),
     (  # aekit.data.column_checks.column_mismatch
         r"\(a label\? leave it out\)",
         "label_column",
