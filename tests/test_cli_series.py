@@ -193,6 +193,8 @@ def test_detect_series_prints_roc_auc_against_labels_as_detect_does(tmp_path):
 def test_detect_series_with_the_likelihood_rule(tmp_path, monkeypatch):
     """--threshold likelihood: the flags are the model's predict (not the score above
     threshold_), scores.csv gains the likelihood, command.txt the window; aekit score too."""
+    from sklearn.metrics import precision_score, recall_score
+
     _quick_detector(monkeypatch)
     frame = _frame(600, 0).drop(columns="note")
     frame.loc[300:, "a"] += 2.0  # a lasting shift
@@ -214,10 +216,15 @@ def test_detect_series_with_the_likelihood_rule(tmp_path, monkeypatch):
     result = invoke("score", out, tmp_path / "s.csv", "-o", tmp_path / "new.csv")
     assert result.exit_code == 0, result.output
     assert "likelihood" in pd.read_csv(tmp_path / "new.csv").columns
-    # evaluate judges the ranking; these flags are no threshold on the score, so none is judged
+    # evaluate judges the ranking and the model's own flags (its predict: no threshold on the
+    # score, so none is reported); it reported no flag figures at all, and did not say why
     frame["y"] = (frame.index >= 300).astype(int)
     frame.to_csv(tmp_path / "labelled.csv", index=False)
     result = invoke("evaluate", out, tmp_path / "labelled.csv", "--label-column", "y", "--quiet")
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output[result.output.index("{") :])
-    assert "roc_auc" in figures and "flagged" not in figures and "threshold" not in figures
+    assert "roc_auc" in figures and "threshold" not in figures
+    flags, truth = scores["anomaly"].astype(bool), frame["y"].astype(bool)
+    assert figures["flagged"] == flags.sum()
+    assert figures["precision"] == pytest.approx(precision_score(truth, flags))
+    assert figures["recall"] == pytest.approx(recall_score(truth, flags))

@@ -68,6 +68,20 @@ def test_a_flag_reads_no_later_point(detectors):
     )
 
 
+def test_new_points_with_enough_history_get_the_whole_series_flags(detectors):
+    # The README's streaming advice: new points given with window - 1 + 10 + likelihood_window
+    # points before them get the likelihood they get in the whole series; window - 1 points
+    # alone (the advice before) left the trailing Gaussian without its history.
+    _, adaptive = detectors
+    series, start = _level_shift(), SHIFT - 100
+    whole = adaptive.anomaly_likelihood(series)[start:]
+    history = adaptive.window - 1 + 10 + adaptive.likelihood_window
+    part = adaptive.anomaly_likelihood(series[start - history :])[history:]
+    np.testing.assert_allclose(part, whole, atol=1e-9)
+    short = adaptive.window - 1
+    assert np.abs(adaptive.anomaly_likelihood(series[start - short :])[short:] - whole).max() > 0.01
+
+
 def test_likelihood_state_survives_save_and_load(detectors, tmp_path):
     _, adaptive = detectors
     adaptive.save(tmp_path / "m.safetensors")

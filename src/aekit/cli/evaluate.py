@@ -52,7 +52,8 @@ class Sums:
         self.detector = False
         self.scores: list = []  # a detector's per-row scores, kept when DATA has labels
         self.labels: list = []
-        self.offset: float | None = None  # a detector's: score_samples below it is flagged
+        self.flags: list = []  # a detector's flags of those rows (its predict), if it flags
+        self.threshold: float | None = None  # on the anomaly score, where one flags
 
     def add(self, estimator, X, y) -> None:
         import inspect
@@ -71,13 +72,10 @@ class Sums:
 
                 scores = scores_with_unseen(estimator, X)  # -inf: an unseen category
                 self.detector = True
-                # the flags of a threshold on the score; a series flagged by its anomaly
-                # likelihood (threshold="likelihood") has no such threshold to judge
-                if getattr(estimator, "threshold", None) != "likelihood":
-                    self.offset = getattr(estimator, "offset_", None)
                 if y is not None:
                     self.scores.append(scores)
                     self.labels.append(np.asarray(y))
+                    self.flags.append(self._flags(estimator, X, scores))
                 unseen = np.isneginf(scores)
                 self.unseen += int(unseen.sum())
                 scores = scores[~unseen]  # the means are over the rows the model can score
@@ -94,6 +92,18 @@ class Sums:
         part = (np.full(len(mean), float(rows)), mean, ((codes - mean) ** 2).sum(axis=0))
         self.moments = part if self.moments is None else merge_moments(self.moments, part)
 
+    def _flags(self, estimator, X, scores):
+        """The rows the detector flags: score_samples below its ``offset_`` (the threshold);
+        a series flagged by its anomaly likelihood (``threshold="likelihood"``) has no line on
+        the score, so its own ``predict`` says (a series is evaluated whole)."""
+        if getattr(estimator, "threshold", None) == "likelihood":
+            return estimator.predict(X) == -1
+        offset = getattr(estimator, "offset_", None)
+        if offset is None:
+            return None
+        self.threshold = -float(offset)  # anomaly score = -score_samples
+        return scores < offset
+
     def result(self) -> dict[str, Any]:
         scored = self.rows - self.unseen
         out: dict[str, Any] = {"mean_score": self.score / scored if scored else None}
@@ -102,7 +112,10 @@ class Sums:
         if self.unseen:  # scored inf, as aekit score does; left out of the means above
             out["rows_with_unseen_category"] = self.unseen
         if self.labels:
-            out.update(_detection_figures(self.scores, self.labels, *self.normal, self.offset))
+            flags = None if any(f is None for f in self.flags) else self.flags
+            out.update(
+                _detection_figures(self.scores, self.labels, *self.normal, flags, self.threshold)
+            )
         if self.variational:
             n, _, m2 = self.moments
             activity = m2 / n  # A_j = Cov_x(E_q[z_j]), Burda et al. 2015, sec. 5.2
@@ -121,28 +134,28 @@ def _detection_figures(
     labels: list,
     normal_label: str | None = None,
     recorded: str | None = None,
-    offset: float | None = None,
+    flags: list | None = None,
+    threshold: float | None = None,
 ) -> dict[str, float]:
     """A detector's ROC-AUC and PR-AUC against DATA's labels (anomalies as ``aekit detect``
     reads them: every label but the normal one); lower ``score_samples`` = more anomalous.
-    With the detector's ``offset_``, also how its flags match the labels (:func:`flag_figures`):
-    the AUCs judge the ranking, these the threshold."""
+    With the detector's flags, also how they match the labels (:func:`flag_figures`): the AUCs
+    judge the ranking, these the threshold (``threshold``: on the anomaly score, if one)."""
     import numpy as np
 
-    from aekit.cli.anomaly import by_label, detection_figures
+    from aekit.cli.anomaly import by_label, detection_figures, labelled_rows
 
-    # a blank label is no label: left out
-    anomaly_scores, anomalous = by_label(
-        -np.concatenate(scores), np.concatenate(labels), normal_label, recorded
-    )
-    if offset is None:
+    # a blank label is no label: left out (of the flags too)
+    y = np.concatenate(labels)
+    anomaly_scores, anomalous = by_label(-np.concatenate(scores), y, normal_label, recorded)
+    if flags is None:
         return detection_figures(anomaly_scores, anomalous)
-    # anomaly score = -score_samples, flagged above -offset_ (the threshold)
-    figures = detection_figures(anomaly_scores, anomalous, anomaly_scores > -offset)
+    flagged = np.concatenate(flags)[labelled_rows(y)]
+    figures = detection_figures(anomaly_scores, anomalous, flagged)
     if not figures:
         return figures
     aucs = {key: figures.pop(key) for key in ("roc_auc", "pr_auc")}
-    return {**aucs, "threshold": -float(offset), **figures}
+    return {**aucs, **({} if threshold is None else {"threshold": threshold}), **figures}
 
 
 def _warn_of_labels_not_seen(run: Path, labels: list) -> None:
