@@ -230,6 +230,17 @@ def test_the_default_detector_finds_the_shape_anomaly():
     assert roc_auc_score(truth, detector.anomaly_score(test)) > 0.95
 
 
+def test_a_short_window_narrows_the_default_code_and_draws_no_warning():
+    # window=8 on one channel: the default member's 8-unit code was as wide as its input, and
+    # fitting warned that it could learn the identity, advising options the user never set
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        short = SeriesAnomalyDetector(window=8, random_state=0).fit(_wave(200))
+    assert short.detector_.estimator.latent_dim == 4  # half the window's 8 values
+    two = SeriesAnomalyDetector(window=8, random_state=0)._window_detector(n_channels=2)
+    assert two.estimator.latent_dim == 8  # 16 values: the default code stays
+
+
 def test_a_constant_series_gets_a_threshold_just_above_itself():
     """Every training window is the same, so the parts of their scores differ by rounding alone;
     divided by that spread they reached 1e11 (threshold) and 7e27 (a bump) on NAB's art_flatline.

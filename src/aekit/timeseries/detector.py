@@ -208,7 +208,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
                 estimator=base, n_estimators=1, n_neighbors=0, preprocessing=None
             )
         else:
-            detector = default_window_detector()
+            detector = _narrower_code(default_window_detector(), n_channels * int(self.window))
         # The user fitted this estimator, not the AnomalyDetector inside it: warnings about the
         # members say so (an AnomalyDetector given as ``estimator`` is named as given).
         if not isinstance(base, AnomalyDetector):
@@ -290,6 +290,17 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
 
     def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
         import_series_detector(self, fitted, tree, device)
+
+
+def _narrower_code(detector: AnomalyDetector, width: int) -> AnomalyDetector:
+    """The default member's code (8 units) narrowed to half a window of ``width`` values where
+    it is not narrower than the window: a code as wide as its input lets the autoencoder copy
+    it (the estimators warn so), and the default should not draw that warning on itself."""
+    member = detector.estimator
+    latent_dim = getattr(member, "latent_dim", None)
+    if isinstance(latent_dim, int) and latent_dim >= width:
+        detector.set_params(estimator=clone(member).set_params(latent_dim=max(1, width // 2)))
+    return detector
 
 
 def default_window_detector() -> AnomalyDetector:
