@@ -96,6 +96,32 @@ def test_a_channel_with_a_text_cell_is_an_error():
         aekit.SeriesAnomalyDetector(window=16, time_column="t").fit(typo)
 
 
+def test_value_columns_naming_the_time_or_text_say_so():
+    # both were numpy's "could not convert string to float: '2024-01-01 00:00:00'"
+    from aekit.cli.errors import for_the_command_line
+
+    stamps = pd.date_range("2024-01-01", periods=120, freq="h").astype(str)
+    frame = _channels().assign(t=stamps)
+    with pytest.raises(ValueError) as caught:
+        _tiny(time_column="t", value_columns=["a", "t"]).fit(frame)
+    assert str(caught.value) == (
+        "value_columns names the time column 't'; the channels are the values measured at "
+        "each time, e.g. value_columns=['a']."
+    )
+    assert for_the_command_line(str(caught.value)).endswith("e.g. --value-columns a.")
+    with pytest.raises(ValueError, match=r"do not hold numbers: 'note' \(") as caught:
+        _tiny(time_column="t", value_columns=["a", "note"]).fit(frame)
+    assert for_the_command_line(str(caught.value)).startswith("--value-columns names columns")
+    typo = frame.assign(a=frame["a"].astype(str).where(frame.index != 7, "n/a?"))
+    with pytest.raises(ValueError, match="column 'a' holds 'n/a\\?' \\(row 7\\), not a number"):
+        _tiny(time_column="t", value_columns=["a"]).fit(typo)
+    with pytest.raises(ValueError) as caught:
+        _tiny().fit(np.arange(5.0))  # shorter than the window of 10: the option is named
+    assert for_the_command_line(str(caught.value)).endswith(
+        "fewer than --window 10; use a smaller --window or a longer series."
+    )
+
+
 def test_unnamed_series_and_integer_columns_are_channels_by_position():
     # They raised KeyError: the channel names were made strings, then looked up in X.
     v = np.sin(np.arange(120) / 4)

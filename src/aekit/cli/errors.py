@@ -179,6 +179,14 @@ _ADVICE = (
     (r"\bhandle_missing='interpolate'", "--handle-missing interpolate"),  # detect-series
     (r"\bvalue_columns=(\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
     (r"\bname them with value_columns\b", "name them with --value-columns"),
+    (r"^value_columns (\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
+    (r"^value_columns names\b", "--value-columns names"),
+    (r"\bare not columns of X; it has\b", "are not columns of DATA; it has"),
+    (  # aekit.timeseries.series_input: a series shorter than one window
+        r"\bfewer than window=(\d+); use a smaller window\b",
+        r"fewer than --window \1; use a smaller --window",
+    ),
+    (r"\(the others: (\[[^\]]*\])\)", lambda m: f"(the others: {_comma_list(m[1])})"),
     (r"\s*See help\(aekit\.[\w.]+\)\.?", ""),
     (  # a table with text columns ('aekit train' encodes them): no handle_missing here
         r"\bImpute them first \(aekit\.AutoencoderImputer; on the command line, aekit "

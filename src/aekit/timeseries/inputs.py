@@ -60,6 +60,7 @@ def value_names(frame, time_column: str | None, value_columns: Any) -> list:
             raise ValueError(
                 f"value_columns {missing} are not columns of X; it has {list(frame.columns)}."
             )
+        _check_named_values(frame, names, time_column)
         return names
     rest = frame.drop(columns=[time_column] if time_column else [])
     numeric = rest.select_dtypes(["number", "bool"])
@@ -73,6 +74,27 @@ def value_names(frame, time_column: str | None, value_columns: Any) -> list:
             f"(columns: {list(frame.columns)})."
         )
     return list(numeric.columns)
+
+
+def _check_named_values(frame, names: list, time_column: str | None) -> None:
+    """The columns named as channels hold numbers (or bools), and the time is not among them:
+    either was "could not convert string to float: '2024-01-01 00:00:00'"."""
+    others = [c for c in frame.columns if c not in names and c != time_column]
+    if time_column is not None and time_column in names:
+        values = [c for c in names if c != time_column] or others
+        raise ValueError(
+            f"value_columns names the time column {time_column!r}; the channels are the values "
+            f"measured at each time, e.g. value_columns={values}."
+        )
+    chosen = frame[names]
+    _check_text_columns(chosen.select_dtypes(["object", "string"]))  # numbers stored as text
+    not_numbers = chosen.drop(columns=chosen.select_dtypes(["number", "bool"]).columns)
+    if not_numbers.shape[1]:
+        kinds = ", ".join(f"{c!r} ({not_numbers[c].dtype})" for c in not_numbers.columns)
+        raise ValueError(
+            f"value_columns names columns that do not hold numbers: {kinds}; a channel is a "
+            f"numeric or bool column (the others: {others})."
+        )
 
 
 def warn_left_out_text(X: Any, time_column: str | None) -> None:
