@@ -59,8 +59,18 @@ WHERE = r"1 NaN and 2 infinite values, first at \(row 3, column 5\), \(row 7, co
 @pytest.mark.parametrize("container", CONTAINERS)
 def test_nan_and_inf_at_fit(container, digits):
     X = CONTAINERS[container](with_bad_values(digits[0]))
-    with pytest.raises(ValueError, match=WHERE):
+    # a table's columns by name (a DataFrame's were numbered as an array's)
+    where = WHERE.replace("column 5", "column 'c5'").replace("column 1", "column 'c1'")
+    with pytest.raises(ValueError, match=where if container == "DataFrame" else WHERE):
         aekit.Autoencoder(**CPU).fit(X)
+
+
+def test_infinities_alone_are_not_told_to_impute(digits):
+    X = digits[0].copy()
+    X[4, 2] = np.inf  # a sentinel or an overflow: no missing value that imputing fills
+    with pytest.raises(ValueError, match=r"first at \(row 4, column 2\)\. Replace them") as e:
+        aekit.Autoencoder(**CPU).fit(X)
+    assert "impute" not in str(e.value)
 
 
 @pytest.mark.parametrize("container", ["ndarray", "tensor", "list"])
@@ -75,7 +85,7 @@ def test_nan_and_inf_at_transform(container, fitted, digits):
 def test_missing_values_of_a_nullable_dataframe_column():
     frame = pd.DataFrame({"a": pd.array([0.1, None, 0.3], dtype="Float64"), "b": [0.0, 0.5, 1.0]})
     with pytest.raises(
-        ValueError, match=r"1 NaN and 0 infinite values, first at \(row 1, column 0"
+        ValueError, match=r"1 NaN and 0 infinite values, first at \(row 1, column 'a'"
     ):
         aekit.Autoencoder(**CPU).fit(frame)
 

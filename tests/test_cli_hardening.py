@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -342,6 +343,9 @@ def test_one_row_is_refused_and_a_huge_cell_is_said(tmp_path):
 
     with pytest.warns(UserWarning, match="as large as 1e"):
         check_training_data(np.array([[1.0, 1e30], [2.0, 3.0]]))
+    with warnings.catch_warnings():  # an infinity: the estimator's error names its cell, and
+        warnings.simplefilter("error")  # "values as large as inf" came first, saying less
+        check_training_data(np.array([[1.0, np.inf], [2.0, 3.0]]))
 
 
 def test_a_param_the_command_has_an_option_for_is_refused(tmp_path):

@@ -82,7 +82,9 @@ def test_timestamps_whose_utc_offset_changes_are_instants():
     assert detector.score_samples(frame.assign(time=stamps)).shape == (120,)  # zone-aware dates
     broken = frame.copy()
     broken.loc[7, "time"] = "2024-13-45 99:00"
-    with pytest.raises(ValueError, match="neither numbers nor dates: time data") as error:
+    with pytest.raises(
+        ValueError, match=r"neither numbers nor dates \(row 7\): time data"
+    ) as error:
         detector.score_samples(broken)
     assert "You might want to try" not in str(error.value)  # pandas' advice on its own arguments
 

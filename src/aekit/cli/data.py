@@ -207,7 +207,7 @@ def check_training_data(X: Any) -> None:
     except (TypeError, ValueError):
         return  # a mixed table: its numeric columns are checked by the estimator
     largest = float(np.nanmax(np.abs(values))) if values.size else 0.0
-    if largest >= HUGE:
+    if HUGE <= largest < np.inf:  # an infinity is refused by the estimator, naming its cell
         warnings.warn(
             f"DATA has values as large as {largest:.3g}; check for typos or sentinel values.",
             stacklevel=2,

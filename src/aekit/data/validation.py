@@ -41,7 +41,9 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
     reject_sparse(X, name)
     if isinstance(X, pd.Series):
         X = X.to_frame()
+    columns = None  # a table's column names, for the messages below
     if isinstance(X, pd.DataFrame):
+        columns = [str(c) for c in X.columns]
         bad = [
             str(c)
             for c in X.columns
@@ -90,8 +92,8 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
         raise ValueError(
             f"{name} is empty: 0 feature(s) (shape={array.shape}) while a minimum of 1 is required."
         )
-    check_finite(np.where(np.isnan(array), 0.0, array) if allow_nan else array, name)
-    check_float32_range(array, name)
+    check_finite(np.where(np.isnan(array), 0.0, array) if allow_nan else array, name, columns)
+    check_float32_range(array, name, columns)
     return np.ascontiguousarray(array, dtype=np.float32)
 
 
@@ -115,8 +117,9 @@ def check_float32_range(array: np.ndarray, name: str = "X", columns: list | None
         )
 
 
-def check_finite(array: np.ndarray, name: str = "X") -> None:
-    """Raise if ``array`` holds NaN or infinity, saying how many and where the first ones are."""
+def check_finite(array: np.ndarray, name: str = "X", columns: list | None = None) -> None:
+    """Raise if ``array`` holds NaN or infinity, saying how many and where the first ones are
+    (``columns``: the columns' names)."""
     # Fast path, a third of the elementwise test's time on MNIST-sized data: any NaN or infinity
     # makes the sum NaN or infinite. A finite sum proves every value finite; one that overflows
     # from finite values only falls through to the exact test below.
@@ -129,16 +132,20 @@ def check_finite(array: np.ndarray, name: str = "X") -> None:
     bad = ~finite.reshape(len(array), -1)
     n_nan, n_inf = int(np.isnan(flat).sum()), int(np.isinf(flat).sum())
     rows, cols = np.nonzero(bad)
+    named = (lambda c: repr(columns[c])) if columns is not None else str
     where = ", ".join(
-        f"(row {r}, column {c})" for r, c in zip(rows[:_MAX_POSITIONS], cols[:_MAX_POSITIONS])
+        f"(row {r}, column {named(c)})"
+        for r, c in zip(rows[:_MAX_POSITIONS], cols[:_MAX_POSITIONS])
     )
     more = " ..." if len(rows) > _MAX_POSITIONS else ""
-    # codes (inverse_transform's Z) come from a model, not from data to impute
-    fix = (
-        "Codes from transform are finite: check what made these."
-        if name == "Z"
-        else "Remove or impute them first (e.g. sklearn.impute.SimpleImputer)."
-    )
+    # codes (inverse_transform's Z) come from a model, not from data to impute; an infinity is
+    # no missing value that imputing would fill, but a sentinel or an overflow to replace
+    if name == "Z":
+        fix = "Codes from transform are finite: check what made these."
+    elif n_nan == 0:
+        fix = "Replace them with the values they stand for, or remove those rows."
+    else:
+        fix = "Remove or impute them first (e.g. sklearn.impute.SimpleImputer)."
     raise ValueError(
         f"{name} contains {n_nan} NaN and {n_inf} infinite values, first at {where}{more}. {fix}"
     )

@@ -12,6 +12,7 @@ interpolation in time; scores come back on the original rows.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -229,11 +230,26 @@ def parse_times(column, what: str):
         return pd.to_datetime(column, utc=True)
     except (ValueError, TypeError) as err:
         # pandas' advice after its message ("You might want to try: passing format=...") is
-        # about its own arguments, which the caller does not pass.
+        # about its own arguments, which the caller does not pass; its own message names the
+        # value but not the row, which is what a user needs to find it.
         reason = str(err).split("You might want to try")[0].strip()
         raise ValueError(
-            f"{what} holds values that are neither numbers nor dates: {reason}"
+            f"{what} holds values that are neither numbers nor dates{_first_bad_row(column)}: "
+            f"{reason}"
         ) from None
+
+
+def _first_bad_row(column) -> str:
+    """`` (row N)``, the position of the first value pandas does not read as a date in the
+    format it infers from the first one (the value its error names), or ``""``."""
+    import pandas as pd
+
+    values = pd.Series(column).reset_index(drop=True)
+    with warnings.catch_warnings():  # "Could not infer format": its error says the same
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(values, utc=True, errors="coerce")
+    bad = np.flatnonzero(parsed.isna().to_numpy() & values.notna().to_numpy())
+    return f" (row {bad[0]})" if len(bad) else ""
 
 
 def _time_axis(
