@@ -349,3 +349,18 @@ def test_the_convergence_warning_names_the_training_options(model):
     assert "(a larger --epochs) or with a larger learning rate (--param " in line, line
     assert "max_iter" not in line.replace("--param max_iter", "")
     assert "--param max_iter=N" in for_the_command_line(text, _command_options("impute"))
+
+
+def test_values_outside_a_bernoulli_models_range_are_said_for_the_command_line():
+    # 'aekit score' of 0-16 digits against a model of [0, 1] rows said "scale X ... np.clip"
+    X = np.random.default_rng(0).random((40, 4))
+    model = aekit.Autoencoder(max_iter=1, hidden_layer_sizes=(4,), latent_dim=2).fit(X)
+    with pytest.raises(ValueError) as caught:
+        model.score_samples(16 * X)
+    line = for_the_command_line(str(caught.value))
+    assert line.startswith("the model was trained on values in [0, 1] (a Bernoulli likelihood)")
+    assert "DATA ranges over [0.04382, 15.96]" in line and "np." not in line and " X " not in line
+    with pytest.raises(ValueError) as caught:
+        aekit.Autoencoder(max_iter=1, likelihood="bernoulli").fit(16 * X)
+    line = for_the_command_line(str(caught.value))
+    assert line.startswith("--param likelihood=bernoulli needs values in [0, 1], but DATA")

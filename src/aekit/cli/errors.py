@@ -182,6 +182,20 @@ _ADVICE = (
     (r"^value_columns (\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
     (r"^value_columns names\b", "--value-columns names"),
     (r"\bare not columns of X; it has\b", "are not columns of DATA; it has"),
+    (  # aekit.core.objectives.likelihoods.check_bernoulli_range, a fitted model's new rows
+        r"^likelihood='bernoulli' needs data in \[0, 1\], but X ranges over (\[[^\]]*\])\. "
+        r"The model was fitted on data in \[0, 1\]; scale X as its training data was scaled "
+        r"\(noisy data: clip it, np\.clip\(X, 0, 1\); a DenoisingAutoencoder's denoise does\)\.",
+        r"the model was trained on values in [0, 1] (a Bernoulli likelihood), but DATA ranges "
+        r"over \1: scale DATA as the training data was scaled (noisy images: 'aekit denoise' "
+        r"clips them).",
+    ),
+    (
+        r"^likelihood='bernoulli' needs data in \[0, 1\], but X ranges over (\[[^\]]*\])\. "
+        r"Scale X to \[0, 1\] or use likelihood='gaussian'\.",
+        r"--param likelihood=bernoulli needs values in [0, 1], but DATA ranges over \1: scale "
+        r"DATA to [0, 1] or leave the likelihood to the model (Gaussian for other values).",
+    ),
     (  # aekit.timeseries.series_input: a series shorter than one window
         r"\bfewer than window=(\d+); use a smaller window\b",
         r"fewer than --window \1; use a smaller --window",
