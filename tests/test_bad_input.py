@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ import pytest
 import torch
 from conftest import CPU
 from safetensors.torch import load_file
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 import aekit
 from aekit.core.model import AutoencoderModel
@@ -595,3 +596,24 @@ def test_a_cpu_device_with_an_index_is_the_cpu(digits):
     # torch.device("cpu", 0) is the CPU, as torch takes it (it was refused as 'cpu:0').
     model = aekit.Autoencoder(**{**CPU, "device": torch.device("cpu", 0)}).fit(digits[0][:50])
     assert next(model.model_.parameters()).device.type == "cpu"
+
+
+def test_a_column_whose_variation_float32_rounds_away_is_warned_of():
+    # values around 1e6 varying by 0.01 became steps of 0.06: the detector flagged nothing and
+    # the autoencoder reconstructed every row alike, without a word (user review)
+    from aekit.cli.errors import for_the_command_line
+
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=(200, 5)), 1e6 + 0.01 * rng.normal(size=200)])
+    frame = pd.DataFrame(X, columns=[*"abcde", "balance"])
+    with pytest.warns(UserWarning, match=r"column 'balance' varies by about 0\.0097") as caught:
+        aekit.Autoencoder(**CPU).fit(frame)
+    line = for_the_command_line(str(caught[0].message))
+    assert line.startswith("DATA's column 'balance'") and "X.mean" not in line
+    with pytest.warns(UserWarning, match=r"X's column 5 varies"):
+        aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(X)
+    with warnings.catch_warnings():  # the offset taken away: nothing to say
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)  # two epochs, on purpose
+        aekit.Autoencoder(**CPU).fit(X - X.mean(axis=0))
+        aekit.Autoencoder(**CPU).fit(np.column_stack([X[:, :5], 1e6 * X[:, 0]]))  # wide spread

@@ -182,6 +182,12 @@ _ADVICE = (
     (r"^value_columns (\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
     (r"^value_columns names\b", "--value-columns names"),
     (r"\bare not columns of X; it has\b", "are not columns of DATA; it has"),
+    (  # aekit.data.validation.warn_float32_rounding
+        r"\bSubtract an offset first, e\.g\. X - X\.mean\(axis=0\), and the same offset from "
+        r"new rows\.",
+        "Subtract an offset from such a column before aekit reads DATA (the same offset from "
+        "new rows).",
+    ),
     (  # aekit.core.objectives.likelihoods.check_bernoulli_range, a fitted model's new rows
         r"^likelihood='bernoulli' needs data in \[0, 1\], but X ranges over (\[[^\]]*\])\. "
         r"The model was fitted on data in \[0, 1\]; scale X as its training data was scaled "

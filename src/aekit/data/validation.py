@@ -7,6 +7,7 @@ a float32 numpy array of 2 or 4 dimensions here, or a ``ValueError`` says what i
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -94,7 +95,41 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
         )
     check_finite(np.where(np.isnan(array), 0.0, array) if allow_nan else array, name, columns)
     check_float32_range(array, name, columns)
+    warn_float32_rounding(array, name, columns)
     return np.ascontiguousarray(array, dtype=np.float32)
+
+
+# float32 keeps 24 significant bits: a value x is rounded by up to |x| * 2**-24.
+_FLOAT32_HALF_STEP = 2.0**-24
+_LOST_SHARE = 0.01  # rounding above 1% of a column's spread: its variation is no longer there
+
+
+def warn_float32_rounding(array: np.ndarray, name: str = "X", columns: list | None = None) -> None:
+    """Warn when the models' float32 would round away a float64 column's variation: values
+    around 1e6 that vary by 0.01 become steps of 0.06, so every row looks the same (the models
+    standardize after the cast; scikit-learn's scalers work in float64)."""
+    if array.dtype != np.float64 or array.ndim != 2 or len(array) < 2:
+        return
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
+        spread = np.nanstd(array, axis=0)
+        rounding = np.nanmax(np.abs(array), axis=0) * _FLOAT32_HALF_STEP
+    lost = np.flatnonzero((spread > 0) & (rounding > _LOST_SHARE * spread))
+    if not len(lost):
+        return
+    j = int(lost[0])
+    column = repr(columns[j]) if columns is not None else str(j)
+    others = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
+    from aekit.data.one_hot import caller_level
+
+    warnings.warn(
+        f"{name}'s column {column}{others} varies by about {spread[j]:.3g} (standard deviation) "
+        f"around values as large as {np.nanmax(np.abs(array[:, j])):.3g}, finer than float32, "
+        "the precision the models compute in, resolves there: its variation is lost. Subtract "
+        "an offset first, e.g. X - X.mean(axis=0), and the same offset from new rows.",
+        UserWarning,
+        stacklevel=caller_level(),
+    )
 
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
