@@ -617,3 +617,22 @@ def test_a_column_whose_variation_float32_rounds_away_is_warned_of():
         warnings.simplefilter("ignore", ConvergenceWarning)  # two epochs, on purpose
         aekit.Autoencoder(**CPU).fit(X - X.mean(axis=0))
         aekit.Autoencoder(**CPU).fit(np.column_stack([X[:, :5], 1e6 * X[:, 0]]))  # wide spread
+
+
+def test_three_axes_in_another_layout_are_refused():
+    # (n, H, W, C) images reshaped to (n, 20, 3) were scored as the model's (3, 4, 5) images
+    imgs = np.random.default_rng(0).random((30, 3, 4, 5)).astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        conv = aekit.Autoencoder(**CPU, architecture="conv").fit(imgs)
+        flat = aekit.Autoencoder(**CPU).fit(imgs.reshape(30, -1))
+        gray = aekit.Autoencoder(**CPU, architecture="conv").fit(imgs[:, :1])
+    other = imgs.transpose(0, 2, 3, 1).reshape(30, 20, 3)
+    with pytest.raises(ValueError, match=r"rows of shape \(20, 3\), but the model was fitted on "
+                       r"images of shape \(3, 4, 5\): pass \(n, C, H, W\) images or their flat "
+                       r"rows \(n, 60\)\."):  # fmt: skip
+        conv.reconstruct(other)
+    with pytest.raises(ValueError, match=r"fitted on rows of 60 features: pass them as \(n, 60\)"):
+        flat.transform(other)
+    assert gray.transform(imgs[:, 0]).shape == (30, 4)  # (n, H, W) of a one-channel model
+    np.testing.assert_array_equal(gray.transform(imgs[:, 0]), gray.transform(imgs[:, :1]))

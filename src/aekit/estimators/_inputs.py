@@ -93,6 +93,25 @@ class InputChecks:
                 f"X has images of shape {tuple(array.shape[1:])} but the model was fitted on "
                 "rows, not images."
             )
+        if array.ndim == 3 and self.sequence_shape_ is None and not self._single_channel(array):
+            # flattening would take any (n, a, b) with a * b values a row: (n, H, W, C) images
+            # in another layout were scored as if they were the model's (user review)
+            width = self.n_features_in_
+            fitted = (
+                f"images of shape {self.image_shape_}: pass (n, C, H, W) images or their flat "
+                f"rows (n, {width})"
+                if self.image_shape_ is not None
+                else f"rows of {width} features: pass them as (n, {width})"
+            )
+            raise ValueError(
+                f"X has 3 axes, rows of shape {tuple(array.shape[1:])}, but the model was fitted "
+                f"on {fitted}."
+            )
+
+    def _single_channel(self, array: np.ndarray) -> bool:
+        """``(n, H, W)``: images of one channel without its axis, for a model of (1, H, W)."""
+        shape = self.image_shape_
+        return shape is not None and shape[0] == 1 and tuple(array.shape[1:]) == tuple(shape[1:])
 
     def _validate_disk(self, rows: DiskRows, reset: bool) -> DiskRows:
         """What ``validate_data`` checks of an array, from the reader's header."""
