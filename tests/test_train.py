@@ -116,6 +116,18 @@ def test_checkpoint_of_another_run_is_refused(X, tmp_path):
         aekit.Autoencoder(max_iter=2, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X[:200])
 
 
+def test_a_checkpoint_past_max_iter_is_refused_not_returned(X, tmp_path):
+    # a fit of max_iter=4 resumed a 6-epoch checkpoint and returned its weights, n_iter_ 6
+    aekit.Autoencoder(max_iter=3, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X)
+    with pytest.raises(ValueError, match=r"at epoch 3, beyond max_iter=2: pass max_iter >= 3"):
+        aekit.Autoencoder(max_iter=2, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X)
+    again = aekit.Autoencoder(max_iter=3, random_state=0, checkpoint_dir=tmp_path, **SMALL)
+    assert again.fit(X).n_iter_ == 3  # the same budget: the finished run, as before
+    (tmp_path / "a_file").touch()
+    with pytest.raises(ValueError, match="is a file, not a folder; give a folder"):
+        aekit.Autoencoder(max_iter=1, random_state=0, checkpoint_dir=tmp_path / "a_file").fit(X)
+
+
 def test_early_stopping_stops_and_keeps_the_best_validation_weights(X):
     est = aekit.Autoencoder(
         max_iter=500,

@@ -182,6 +182,12 @@ _ADVICE = (
     (r"^value_columns (\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
     (r"^value_columns names\b", "--value-columns names"),
     (r"\bare not columns of X; it has\b", "are not columns of DATA; it has"),
+    (  # aekit.core.train: a checkpoint past the epochs asked for ('aekit train --checkpoint')
+        r"\bbeyond max_iter=(\d+): pass max_iter >= (\d+) to go on with it, or another "
+        r"checkpoint_dir\b",
+        r"beyond --epochs \1: pass --epochs \2 or more to go on with it, or another --checkpoint",
+    ),
+    (r"^checkpoint_dir='([^']*)' is a file\b", r"--checkpoint \1 is a file"),
     (  # aekit.data.validation.warn_float32_rounding
         r"\bSubtract an offset first, e\.g\. X - X\.mean\(axis=0\), and the same offset from "
         r"new rows\.",

@@ -272,6 +272,10 @@ def _train(
         if new_best and val_means:
             best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
 
+        if config.after_epoch is not None:
+            config.after_epoch(
+                module, X_train, result.n_iter, generator, optimizer, group.from_main
+            )
         group.agree(generator)  # the next permutation is the same everywhere, whatever was drawn
         if config.checkpoint_path is not None:
             save = (config, module, optimizer, scheduler, generator, result, no_improve, best_state)
@@ -347,6 +351,12 @@ def _first_compiled_step(compiled, module, x, y, generator, epoch):
 def _resume(config, module, optimizer, scheduler, generator):
     """The state of the checkpointed run (see :mod:`aekit.core.checkpoint`), as the loop's."""
     header, best_state = checkpoint.restore(config, module, optimizer, scheduler, generator)
+    if header["n_iter"] > config.max_iter:  # its weights trained longer than this fit asks
+        raise ValueError(
+            f"the checkpoint in {config.checkpoint_path.parent} is at epoch {header['n_iter']}, "
+            f"beyond max_iter={config.max_iter}: pass max_iter >= {header['n_iter']} to go on "
+            "with it, or another checkpoint_dir (or remove this one) to train afresh."
+        )
     result = TrainResult(
         n_iter=header["n_iter"],
         history=header["history"],

@@ -74,7 +74,13 @@ def trainer_config(
                 "checkpoint_dir needs an int random_state: a resumed run must repeat the "
                 "same validation split and shuffles. Pass e.g. random_state=0."
             )
-        checkpoint_path = Path(estimator.checkpoint_dir) / "checkpoint.safetensors"
+        folder = Path(estimator.checkpoint_dir)
+        if folder.exists() and not folder.is_dir():  # was "FileExistsError: [Errno 17] ..."
+            raise ValueError(
+                f"checkpoint_dir={str(folder)!r} is a file, not a folder; give a folder for the "
+                "checkpoint (it is created if missing)."
+            )
+        checkpoint_path = folder / "checkpoint.safetensors"
         run_fingerprint = fingerprint(*run_identity())
     batch_size = estimator.batch_size
     return TrainConfig(
