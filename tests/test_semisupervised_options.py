@@ -160,3 +160,18 @@ def test_unlabelled_term_is_the_expected_negative_iw_bound_minus_the_entropy(iw_
         q = torch.softmax(model.classifier(x), dim=1)
     expected = ((q * bounds).sum(1) + (q * q.log()).sum(1)).mean()
     torch.testing.assert_close(terms["loss"].detach(), expected)
+
+
+def test_the_fits_own_y_is_read_as_fit_read_it(few_labels):
+    # score_samples(X, y), transform(X, y) and score(X, y) with the -1 of unlabelled rows said
+    # "y contains labels not seen in fit: [-1]", so cross_val_score failed in every fold
+    X, y, marked = few_labels
+    model = aekit.ConditionalVAE(max_iter=2, **SMALL).fit(X, marked)
+    unlabelled = marked == -1
+    scores = model.score_samples(X, marked)
+    np.testing.assert_allclose(scores[unlabelled], model.score_samples(X[unlabelled]))
+    np.testing.assert_allclose(scores[~unlabelled], model.score_samples(X, y)[~unlabelled])
+    codes = model.transform(X, marked)
+    np.testing.assert_allclose(codes[unlabelled], model.transform(X[unlabelled]), atol=1e-6)
+    np.testing.assert_allclose(codes[~unlabelled], model.transform(X, y)[~unlabelled], atol=1e-6)
+    assert model.score(X, marked) == pytest.approx(scores.mean())

@@ -63,8 +63,25 @@ class ConditionalLabels:
     def _labels(self, y: Any, n_samples: int) -> torch.Tensor:
         return torch.from_numpy(encode_labels(as_labels(y, n_samples, one=True), self.classes_))
 
+    def _unlabelled_in(self, y: Any, n_samples: int) -> np.ndarray | None:
+        """The rows a given ``y`` marks unlabelled (-1, a missing label, empty text: as ``fit``
+        reads them), or None when every row has a label (or one label stands for all)."""
+        if y is None or np.ndim(y) == 0:
+            return None
+        gone = unlabelled_rows(as_labels(y, n_samples, missing=True))
+        return gone if gone.any() else None
+
     def _labels_or_predicted(self, X: Any, y: Any) -> Any:
-        return self.predict(X) if y is None else y
+        """``y``, its unlabelled rows (a semi-supervised fit's own y) given predicted labels;
+        every row's predicted label without ``y``."""
+        if y is None:
+            return self.predict(X)
+        gone = self._unlabelled_in(y, len(X))
+        if gone is None:
+            return y
+        labels = as_labels(y, len(X), missing=True).astype(object)
+        labels[gone] = np.asarray(self.predict(X), dtype=object)[gone]
+        return labels
 
     def _broadcast_labels(self, y: Any, n: int, one: bool = False) -> np.ndarray:
         if one and np.ndim(y) != 0:  # also None
@@ -87,7 +104,14 @@ class ConditionalLabels:
         """Without labels, ``log p(x) = logsumexp_y log p(x | y) - log n_classes`` under a
         uniform label prior, for a ``score`` that is ``log p(x | y)`` or a bound on it."""
         if y is not None:
-            return score(self._labels(y, n_samples))
+            gone = self._unlabelled_in(y, n_samples)
+            if gone is None:
+                return score(self._labels(y, n_samples))
+            # the labelled rows under their label, the unlabelled ones summed out (below)
+            labels = as_labels(y, n_samples, missing=True).astype(object)
+            labels[gone] = self.classes_[0]
+            return np.where(gone, self._over_labels(score, None, n_samples), score(
+                self._labels(labels, n_samples)))  # fmt: skip
         n_classes = len(self.classes_)
         per_class = [score(torch.full((n_samples,), c, dtype=torch.long)) for c in range(n_classes)]
         return logsumexp(np.stack(per_class, axis=1), axis=1) - np.log(n_classes)
