@@ -147,7 +147,9 @@ def test_bad_labels_raise_clear_errors(digits, m2):
     with pytest.raises(ValueError, match="classifier='auto' or True"):
         aekit.ConditionalVAE(max_iter=1, classifier=False).fit(X, y_semi)
     with pytest.raises(ValueError, match="not seen in fit"):
-        m2.transform(X[:5], y=np.full(5, -1))
+        m2.transform(X[:5], y=np.full(5, 99))
+    # -1 marks an unlabelled row, as in fit: its label is predicted (it was refused)
+    np.testing.assert_array_equal(m2.transform(X[:5], y=np.full(5, -1)), m2.transform(X[:5]))
     with pytest.raises(ValueError, match="classifier_weight"):
         aekit.ConditionalVAE(classifier_weight=-1.0).fit(X[:40], np.arange(40) % 2)
 

@@ -68,7 +68,7 @@ class ConditionalLabels:
         reads them), or None when every row has a label (or one label stands for all)."""
         if y is None or np.ndim(y) == 0:
             return None
-        gone = unlabelled_rows(as_labels(y, n_samples, missing=True))
+        gone = unlabelled_rows(as_labels(y, n_samples, one=True, missing=True))
         return gone if gone.any() else None
 
     def _labels_or_predicted(self, X: Any, y: Any) -> Any:
