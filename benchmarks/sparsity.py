@@ -5,7 +5,8 @@ For the digits (sklearn's ``load_digits`` / 16: 1,400 rows to train, 397 to scor
 per setting, all defaults otherwise (latent 8, ``(256, 128)`` ReLU MLP, Bernoulli likelihood):
 
 * the plain ``Autoencoder`` (linear code), the reference;
-* ``sparsity="l1"`` (ReLU code) at weights 0, 0.01, 0.03, 0.1 (= "auto") and 0.3;
+* ``sparsity="l1"`` (ReLU code) at weights 0, 0.01, 0.03, 0.1 (= "auto") and 0.3, and at 0 and
+  0.1 with ``revive_dead_units=False`` (dead units left dead, as before reviving);
 * ``sparsity="kl"`` (sigmoid code, rho = 0.05) at weights 0, 0.3, 1 (= "auto"), 3 and 10.
 
 Columns: the mean squared reconstruction error of the scored rows and its ratio to the plain
@@ -36,6 +37,8 @@ from aekit.estimators.sparse import AUTO_SPARSITY_WEIGHT
 SETTINGS = [
     ("plain", None, None),
     *(("l1", "l1", w) for w in (0.0, 0.01, 0.03, 0.1, 0.3)),
+    # dead ReLU units left dead (revive_dead_units=False), as before reviving was the default
+    *(("l1 not revived", "l1", w) for w in (0.0, 0.1)),
     *(("kl", "kl", w) for w in (0.0, 0.3, 1.0, 3.0, 10.0)),
 ]
 
@@ -95,7 +98,10 @@ def main(argv: list[str] | None = None) -> None:
                 model = aekit.Autoencoder(**common)
                 label = "plain Autoencoder"
             else:
-                model = aekit.SparseAutoencoder(sparsity=sparsity, sparsity_weight=weight, **common)
+                revive = kind != "l1 not revived"
+                model = aekit.SparseAutoencoder(
+                    sparsity=sparsity, sparsity_weight=weight, revive_dead_units=revive, **common
+                )
                 auto = " (auto)" if weight == AUTO_SPARSITY_WEIGHT[sparsity] else ""
                 label = f"{kind} weight {weight:g}{auto}"
             rows[label] = measure(model, X_train, X_test)

@@ -31,6 +31,9 @@ VAE = {
     "random_state": 0,
     "device": "cpu",
 }
+# A sparse autoencoder whose dead code units are revived after epochs 1 to 3 (4 of its 8 units
+# are dead after the first epoch on these rows).
+SPARSE = {**VAE, "latent_dim": 8, "max_iter": 4, "early_stopping": False}
 HANG_S = 30  # the longest the stuck rank of stuck_in_round_3 stays stuck
 HANG_TIMEOUT_S = 3  # the collective timeout of that launch
 # 641 rows: 64 for validation, 577 = 9 * 64 + 1 for training, so each epoch ends with a batch of
@@ -156,6 +159,8 @@ def vae_then_raise(rank: int, out: Path) -> None:
     vae.set_params(max_iter=3).fit(X[:N_ROWS])  # resumes epoch 3 from the 2 ranks' checkpoint
     np.save(out / f"codes{rank}.npy", vae.transform(X[:N_ROWS]))
     (out / f"history{rank}.json").write_text(json.dumps(vae.history_))
+    sparse = aekit.SparseAutoencoder(**SPARSE).fit(X[:N_ROWS])  # revives dead units
+    np.save(out / f"sparse{rank}.npy", sparse.transform(X[:N_ROWS]))
     _tiny_fails("raise", rank, out, None)
 
 

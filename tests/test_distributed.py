@@ -15,6 +15,7 @@ import torch
 from ddp_workers import (
     HANG_TIMEOUT_S,
     N_ROWS,
+    SPARSE,
     VAE,
     TinyDenoiser,
     killed_in_epoch_3,
@@ -49,6 +50,21 @@ def test_two_processes_reach_the_weights_of_one(two_ranks):
     np.testing.assert_allclose(history["val_loss"], one.history_["val_loss"], rtol=1e-5)
     # the checkpoint both resumed from: one file, by rank 0
     assert [p.name for p in (two_ranks / "ckpt").iterdir()] == ["checkpoint.safetensors"]
+
+
+def test_two_processes_revive_the_same_dead_units_as_one(two_ranks):
+    # core.dead_units rewrites weights between epochs: every rank must take the same ones
+    X, _ = load_digits()
+    plain = aekit.SparseAutoencoder(**SPARSE, revive_dead_units=False).fit(X[:N_ROWS])
+    one = aekit.SparseAutoencoder(**SPARSE, distributed=False).fit(X[:N_ROWS])
+    codes = [np.load(two_ranks / f"sparse{rank}.npy") for rank in (0, 1)]
+    np.testing.assert_array_equal(codes[0], codes[1])
+    np.testing.assert_allclose(codes[0], one.transform(X[:N_ROWS]), atol=1e-5)
+
+    def dead(Z):
+        return int((~(Z > 0).any(axis=0)).sum())
+
+    assert dead(plain.transform(X[:N_ROWS])) >= 3 > dead(codes[0])  # there were some to revive
 
 
 def test_a_rank_that_raises_stops_every_rank_with_its_message(two_ranks):

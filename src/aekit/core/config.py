@@ -44,6 +44,10 @@ class TrainConfig:
     # encoder slower than a new head): a function of the module. None: every parameter that
     # requires a gradient, at ``learning_rate``.
     parameter_groups: Callable[[nn.Module], list[ParameterGroup]] | None = None
+    # Work on the weights between epochs, on every process alike: called after each epoch with
+    # (module, training rows, completed epochs, generator, optimizer, from_main), ``from_main``
+    # giving rank 0's value of a tensor; e.g. reviving dead code units (core.dead_units).
+    after_epoch: Callable[..., None] | None = None
 
 
 @dataclass

@@ -221,6 +221,14 @@ class Group:
         torch.distributed.broadcast(values, 0)
         return values
 
+    def from_main(self, values: torch.Tensor) -> torch.Tensor:
+        """Rank 0's ``values`` on every process (``values`` itself for one process)."""
+        if not self.enabled:
+            return values
+        values = values.clone()
+        torch.distributed.broadcast(values, 0)
+        return values
+
     def agree(self, generator: torch.Generator) -> None:
         """Give every process rank 0's generator state (a no-op when they agree already; see
         :mod:`aekit.core.sharding` for draws that are not per row)."""
