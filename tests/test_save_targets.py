@@ -2,6 +2,7 @@
 name to give instead, never with an OSError about an internal temporary file."""
 
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -52,4 +53,20 @@ def test_the_command_line_refuses_such_a_name_before_training(tmp_path):
     result = CliRunner().invoke(app, ["train-hasher", "digits", "-o", str(output)])
     assert isinstance(result.exception, ValueError)
     assert str(result.exception).startswith(f"-o/--output {output}: aekit writes JSON")
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_index_and_an_onnx_graph_are_named_as_what_they_are(tmp_path):
+    # index.save("db.pkl") suggested db.safetensors (the README writes db.index), and
+    # to_onnx("x.pkl") wrote an ONNX graph under a pickle's name
+    X = np.random.default_rng(0).random((40, 8)).astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a tiny fit
+        hasher = aekit.SemanticHasher(n_bits=8, max_iter=1, random_state=0).fit(X)
+    with pytest.raises(ValueError, match=r"not \.pkl\. Give a file name ending \.index, e\.g\. "):
+        hasher.index(X).save(tmp_path / "db.pkl")
+    model = aekit.Autoencoder(max_iter=1, hidden_layer_sizes=(4,), latent_dim=2).fit(X)
+    for name in ("x.pkl", "x.safetensors"):
+        with pytest.raises(ValueError, match=r"Give a file name ending \.onnx, e\.g\. .*x\.onnx"):
+            model.to_onnx(tmp_path / name)
     assert os.listdir(tmp_path) == []

@@ -61,16 +61,19 @@ def check_file(path: Path | None, option: str = "-o/--output") -> None:
     check_writable_folder(path.parent, option)
 
 
-def check_model_file(path: Path, option: str, overwrite: bool) -> None:
+def check_model_file(path: Path, option: str, overwrite: bool, index: bool = False) -> None:
     """A model file (or index) is named as what it is, and not replaced without --force, as a
     RUN is not."""
+    from aekit.hashing.index import INDEX
     from aekit.io.files import check_file_name
     from aekit.io.model_file import MODEL
 
+    fmt = INDEX if index else MODEL
     try:
-        check_file_name(path, MODEL)
-    except ValueError as err:
-        raise ValueError(f"{option} {path}: {str(err).split(': ', 1)[1]}") from None
+        check_file_name(path, fmt)
+    except ValueError as err:  # said as the option: "-o h.txt: aekit writes JSON + ..."
+        said = str(err).removeprefix(f"cannot save {fmt.a_noun} as {path}: ")
+        raise ValueError(f"{option} {path}: {said}") from None
     if path.exists() and not overwrite:
         raise ValueError(f"{option} {path} exists; choose another or pass --force.")
 
@@ -271,7 +274,7 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
         else:
             check_file(path, option)
             if name in MODEL_FILES.get(command, ()):
-                check_model_file(path, option, force)
+                check_model_file(path, option, force, index=command == "index")
         # a RUN too: inside an image folder, its figures would join the images read next time
         check_not_input(path, option, arguments)
         if name == "figure":

@@ -66,6 +66,19 @@ def _translations() -> dict:
     return {torch.ops.aten.log_sigmoid.default: log_sigmoid}
 
 
+def _check_name(path: Path) -> None:
+    """An ONNX graph is not written under another format's name (``x.pkl``, a model's
+    ``.safetensors``), which a reader would open as what it is not."""
+    from aekit.io.files import OTHER_FORMATS
+
+    suffix = path.suffix.lower()
+    if suffix in (OTHER_FORMATS | {".safetensors"}) - {".onnx"}:
+        raise ValueError(
+            f"cannot write an ONNX graph as {path}: that names a {suffix} file. Give a file "
+            f"name ending .onnx, e.g. {path.with_suffix('.onnx')}."
+        )
+
+
 def export_onnx(
     module: nn.Module,
     inputs: Sequence[torch.Tensor],
@@ -101,10 +114,11 @@ def export_onnx(
     RuntimeError
         When the exporter cannot translate the module; the message names the first failure.
     """
+    path = Path(path)
+    _check_name(path)
     require("onnx", "onnxscript")
     import onnx
 
-    path = Path(path)
     batch = torch.export.Dim("batch", min=1)
     dynamic = tuple({0: batch} for _ in inputs)
     try:

@@ -20,7 +20,11 @@ from aekit.estimators.persistence import export_estimator, import_estimator
 from aekit.io.files import FileFormat, read_file, write_file
 
 INDEX = FileFormat(
-    "aekit-index", 1, "index", "make one with 'aekit index' or SemanticHasher.index(X).save(path)."
+    "aekit-index",
+    1,
+    "index",
+    "make one with 'aekit index' or SemanticHasher.index(X).save(path).",
+    suffix=".index",
 )
 BATCH_BYTES = 64 * 2**20  # the (queries, rows, words) XOR table of one batch stays under this
 

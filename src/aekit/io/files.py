@@ -29,6 +29,7 @@ class FileFormat:
     noun: str  # what messages call it: "model", "index"
     hint: str = ""  # how to make such a file, added to the message for a file of another format
     checksummed_since: int | None = None  # from this version on, a file without checksums is bad
+    suffix: str = ".safetensors"  # the name a message suggests (an index: ".index")
 
     @property
     def a_noun(self) -> str:
@@ -47,16 +48,16 @@ OTHER_FORMATS = {
 def check_file_name(path: str | os.PathLike, fmt: FileFormat) -> None:
     """``path`` can take a safetensors file: not a folder, not a name of another format."""
     if os.path.isdir(path):  # refused before anything is written, with the name to give
-        inside = os.path.join(path, f"{fmt.noun}.safetensors")
+        inside = os.path.join(path, f"{fmt.noun}{fmt.suffix}")
         raise ValueError(
             f"cannot save {fmt.a_noun} as {path}: it is a folder. Give a file name ending "
-            f".safetensors, e.g. {inside}."
+            f"{fmt.suffix}, e.g. {inside}."
         )
     suffix = os.path.splitext(path)[1].lower()
     if suffix in OTHER_FORMATS:
         raise ValueError(
             f"cannot save {fmt.a_noun} as {path}: aekit writes JSON + safetensors, not {suffix}. "
-            f"Give a file name ending .safetensors, e.g. {os.path.splitext(path)[0]}.safetensors."
+            f"Give a file name ending {fmt.suffix}, e.g. {os.path.splitext(path)[0]}{fmt.suffix}."
         )
 
 
