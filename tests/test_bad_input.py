@@ -237,8 +237,18 @@ def test_cvae_infinite_and_missing_labels(digits, fitted_cvae):
     X, y = digits
     with pytest.raises(ValueError, match="1 infinite labels"):
         aekit.ConditionalVAE(**CPU).fit(X, np.where(np.arange(len(X)) == 3, np.inf, y % 2))
+    labels = pd.Series(["cat", pd.NA, "dog"], dtype="string")
+    Z = np.zeros((3, fitted_cvae.latent_dim))
     with pytest.raises(ValueError, match="1 missing labels .* first at row 1; every row needs"):
-        fitted_cvae.transform(X[:3], pd.Series(["cat", pd.NA, "dog"], dtype="string"))
+        fitted_cvae.inverse_transform(Z, labels)  # decoding: every row needs its label
+    # where a label can be predicted (transform), a missing one is an unlabelled row, as in fit
+    given = fitted_cvae.classes_[[0, 0, 1]]
+    given[1] = fitted_cvae.predict(X[1:2])[0]
+    np.testing.assert_allclose(
+        fitted_cvae.transform(X[:3], np.where(pd.isna(labels), None, given)),
+        fitted_cvae.transform(X[:3], given),
+        atol=1e-6,
+    )
 
 
 def test_cvae_decoding_needs_labels(fitted_cvae):
@@ -636,3 +646,12 @@ def test_three_axes_in_another_layout_are_refused():
         flat.transform(other)
     assert gray.transform(imgs[:, 0]).shape == (30, 4)  # (n, H, W) of a one-channel model
     np.testing.assert_array_equal(gray.transform(imgs[:, 0]), gray.transform(imgs[:, :1]))
+
+
+@pytest.mark.parametrize("container", ["ndarray", "DataFrame", "list"])
+def test_the_imputer_refuses_complex_values(container):
+    # the imaginary part was dropped with numpy's ComplexWarning and a complex array returned
+    X = np.array([[1 + 1j, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    given = {"ndarray": X, "DataFrame": pd.DataFrame(X), "list": X.tolist()}[container]
+    with pytest.raises(ValueError, match="Complex data not supported: X is complex"):
+        aekit.AutoencoderImputer(max_iter=1).fit(given)

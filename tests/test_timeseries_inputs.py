@@ -249,3 +249,13 @@ def test_a_text_column_left_out_of_the_channels_is_named_at_fit():
         warnings.simplefilter("error")  # channels named: nothing left out unsaid
         warnings.simplefilter("ignore", ConvergenceWarning)  # a tiny fit, on purpose
         _tiny(value_columns=["a", "b", "c"]).fit(_channels())
+
+
+def test_one_window_and_complex_series_are_said_so():
+    # "X has n_samples=1; a detector needs at least 2 rows", and complex values cast silently
+    wave = np.sin(np.arange(40) / 3.0)
+    with pytest.raises(ValueError, match="one window of 10: fitting needs at least 11 points"):
+        _tiny().fit(wave[:10])
+    assert _tiny().fit(wave[:30]).n_features_in_ == 1
+    with pytest.raises(ValueError, match=r"X is complex; pass its real part or magnitude"):
+        _tiny().fit(wave.astype(complex))

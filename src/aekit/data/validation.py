@@ -32,6 +32,29 @@ def reject_sparse(X: Any, name: str = "X") -> None:
         )
 
 
+def reject_complex(X: Any, name: str = "X") -> None:
+    """Refuse complex numbers (numpy would drop their imaginary part with a ComplexWarning): an
+    array's dtype, a DataFrame's columns, or a list's values."""
+    if isinstance(X, pd.DataFrame):
+        complex_values = any(dtype.kind == "c" for dtype in X.dtypes)
+    elif hasattr(X, "dtype"):
+        complex_values = (
+            np.dtype(X.dtype).kind == "c" if not _is_torch_tensor(X) else X.is_complex()
+        )
+    elif isinstance(X, (list, tuple)):
+        try:
+            complex_values = np.asarray(X).dtype.kind == "c"
+        except ValueError:  # ragged: refused later, as any ragged list
+            complex_values = False
+    else:
+        complex_values = False
+    if complex_values:
+        raise ValueError(
+            f"Complex data not supported: {name} is complex; pass its real part or magnitude "
+            "(np.real(X) or np.abs(X))."
+        )
+
+
 def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.ndarray:
     """Return ``X`` as a finite float32 array with 2 (rows, features), 3 (n, C, L) or 4
     (n, C, H, W) axes (``allow_nan``: NaN may mark missing entries, infinity is still an error)."""

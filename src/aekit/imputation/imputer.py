@@ -26,7 +26,7 @@ from aekit.core.objectives import MaskedReconstruction, Objective
 from aekit.data.column_checks import check_numbers_not_text
 from aekit.data.column_values import as_frame
 from aekit.data.tabular import TabularEncoder
-from aekit.data.validation import reject_sparse
+from aekit.data.validation import reject_complex, reject_sparse
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
@@ -175,6 +175,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         self.__dict__.pop("autoencoders_", None)
         self._validate_params()
         reject_sparse(X)  # before len(X), which scipy refuses
+        reject_complex(X)
         reader = on_disk_reader(X)
         if reader is not None:  # one streaming pass, then batches read from disk
             self.encoder_, observed_values, self.fill_range_ = fit_on_disk(reader)
@@ -271,6 +272,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         """
         check_is_fitted(self)
         reject_sparse(X)
+        reject_complex(X)
         reader = on_disk_reader(X)
         if reader is not None:
             reader.allow_nan = True  # NaN marks the gaps to fill, not damage

@@ -309,6 +309,10 @@ def read_series(
                 f"time_column={time_column!r} needs a DataFrame; an array's rows are taken as "
                 "evenly spaced points."
             )
+        if np.iscomplexobj(X):  # numpy would drop the imaginary part with a ComplexWarning
+            raise ValueError(
+                "X is complex; pass its real part or magnitude (np.real(X) or np.abs(X))."
+            )
         try:
             values = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError):

@@ -63,4 +63,11 @@ class SeriesInput:
                     f"a series has {len(s.values)} points, fewer than window={self.window}; "
                     "use a smaller window or a longer series."
                 )
+        if fitting and sum(len(s.values) - int(self.window) + 1 for s in series) < 2:
+            # one window is one row: "X has n_samples=1; a detector needs at least 2 rows"
+            raise ValueError(
+                f"the series has {len(series[0].values)} points, one window of {self.window}: "
+                f"fitting needs at least {int(self.window) + 1} points (two windows); use a "
+                "smaller window or a longer series."
+            )
         return series, several
