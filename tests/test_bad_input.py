@@ -655,3 +655,18 @@ def test_the_imputer_refuses_complex_values(container):
     given = {"ndarray": X, "DataFrame": pd.DataFrame(X), "list": X.tolist()}[container]
     with pytest.raises(ValueError, match="Complex data not supported: X is complex"):
         aekit.AutoencoderImputer(max_iter=1).fit(given)
+
+
+def test_rows_scaled_on_other_rows_are_told_to_clip_or_refit():
+    # MinMaxScaler -> Autoencoder: test rows a little outside [0, 1] were told to "scale X as
+    # its training data was scaled", as they were
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MinMaxScaler
+
+    rng = np.random.default_rng(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        pipe = make_pipeline(MinMaxScaler(), aekit.Autoencoder(**CPU)).fit(rng.random((50, 6)))
+    with pytest.raises(ValueError, match=r"MinMaxScaler\) fall a little outside: clip them too, "
+                       r"or refit with likelihood='gaussian'"):  # fmt: skip
+        pipe.transform(1.1 * rng.random((5, 6)))

@@ -197,10 +197,12 @@ _ADVICE = (
     (  # aekit.core.objectives.likelihoods.check_bernoulli_range, a fitted model's new rows
         r"^likelihood='bernoulli' needs data in \[0, 1\], but X ranges over (\[[^\]]*\])\. "
         r"The model was fitted on data in \[0, 1\]; scale X as its training data was scaled "
-        r"\(noisy data: clip it, np\.clip\(X, 0, 1\); a DenoisingAutoencoder's denoise does\)\.",
+        r"\(noisy data: clip it, np\.clip\(X, 0, 1\); a DenoisingAutoencoder's denoise does\)\. "
+        r"Rows scaled by a scaler fitted on other rows \(MinMaxScaler\) fall a little outside: "
+        r"clip them too, or refit with likelihood='gaussian', which takes any value\.",
         r"the model was trained on values in [0, 1] (a Bernoulli likelihood), but DATA ranges "
         r"over \1: scale DATA as the training data was scaled (noisy images: 'aekit denoise' "
-        r"clips them).",
+        r"clips them), or retrain with --param likelihood=gaussian, which takes any value.",
     ),
     (
         r"^likelihood='bernoulli' needs data in \[0, 1\], but X ranges over (\[[^\]]*\])\. "

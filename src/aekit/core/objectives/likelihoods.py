@@ -107,7 +107,9 @@ def check_bernoulli_range(low: float, high: float, fitted: bool) -> None:
         return
     fix = (
         "The model was fitted on data in [0, 1]; scale X as its training data was scaled "
-        "(noisy data: clip it, np.clip(X, 0, 1); a DenoisingAutoencoder's denoise does)."
+        "(noisy data: clip it, np.clip(X, 0, 1); a DenoisingAutoencoder's denoise does). Rows "
+        "scaled by a scaler fitted on other rows (MinMaxScaler) fall a little outside: clip "
+        "them too, or refit with likelihood='gaussian', which takes any value."
         if fitted
         else "Scale X to [0, 1] or use likelihood='gaussian'."
     )
