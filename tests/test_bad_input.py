@@ -221,7 +221,7 @@ def test_cvae_labels_of_wrong_length(digits, fitted_cvae):
         aekit.ConditionalVAE(**CPU).fit(X, y[:-1])
     with pytest.raises(ValueError, match="y has 2 labels but X has 5 rows"):
         fitted_cvae.transform(X[:5], ["cat", "dog"])
-    with pytest.raises(ValueError, match="y has 2 labels but X has 3 rows"):
+    with pytest.raises(ValueError, match="y has 2 labels but Z has 3 rows"):
         fitted_cvae.inverse_transform(np.zeros((3, 4)), ["cat", "dog"])
 
 
@@ -670,3 +670,19 @@ def test_rows_scaled_on_other_rows_are_told_to_clip_or_refit():
     with pytest.raises(ValueError, match=r"MinMaxScaler\) fall a little outside: clip them too, "
                        r"or refit with likelihood='gaussian'"):  # fmt: skip
         pipe.transform(1.1 * rng.random((5, 6)))
+
+
+def test_messages_name_the_argument_the_caller_gave(fitted_cvae, digits):
+    # "y has 2 labels but X has 3 rows" from sample (no X), "Z is empty" from traverse (no Z),
+    # "X has 4 features" for a wrong X_normal, said after every member had trained
+    X, _ = digits
+    label = fitted_cvae.classes_[0]
+    with pytest.raises(ValueError, match=r"^y has 2 labels but n_samples is 3\.$"):
+        fitted_cvae.sample(3, y=[label, label])
+    with pytest.raises(ValueError, match=r"^y has 2 labels but Z has 3 rows\.$"):
+        fitted_cvae.inverse_transform(np.zeros((3, fitted_cvae.latent_dim)), [label, label])
+    with pytest.raises(ValueError, match=r"^values is empty; give the values each unit takes"):
+        fitted_cvae.traverse(X[0], [], y=label)
+    detector = aekit.AnomalyDetector(threshold="validation", n_estimators=1)
+    with pytest.raises(ValueError, match=r"^X_normal has 3 features, but AnomalyDetector is "):
+        detector.fit(X[:50], X_normal=X[:10, :3])

@@ -29,6 +29,7 @@ This file holds the estimator and its fit; the rest is in mixins, one idea each:
 
 from __future__ import annotations
 
+import re
 from numbers import Integral, Real
 from typing import Any
 
@@ -342,6 +343,8 @@ class AnomalyDetector(
             )
         rng = check_random_state(self.random_state)
         A = self._training_rows(X, rng)
+        # checked before any training: a wrong X_normal was said after the members' fits, as "X"
+        normal = self._encoded_normal_rows(X_normal) if self.threshold == "validation" else None
         held, A = self._held_out(A, rng)
         base = self.estimator
         if base is None:
@@ -355,8 +358,15 @@ class AnomalyDetector(
         seeds = [int(rng.randint(0, 2**31 - 1)) for _ in range(int(self.n_estimators))]
         self._fit_members(base, A, seeds)
         train_scores = self._anomaly_scores(A if held is None else held)
-        self._fit_threshold(train_scores, None if held is not None else A, X_normal)
+        self._fit_threshold(train_scores, None if held is not None else A, normal)
         return self
+
+    def _encoded_normal_rows(self, X_normal: Any) -> Any:
+        """``X_normal`` encoded as the training rows were, its errors naming it."""
+        try:
+            return self._encode_input(X_normal)
+        except ValueError as err:
+            raise ValueError(re.sub(r"^X\b", "X_normal", str(err))) from None
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "estimators_")

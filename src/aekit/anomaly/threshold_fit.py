@@ -5,8 +5,6 @@ training rows, those held out of training with ``threshold_holdout``, clean rows
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from aekit.anomaly import thresholds
@@ -32,16 +30,20 @@ class ThresholdFit:
             held, A = A[order[:n_held]], A[np.sort(order[n_held:])]
         return held, A
 
-    def _fit_threshold(self, train_scores: np.ndarray, A: np.ndarray | None, X_normal: Any) -> None:
+    def _fit_threshold(
+        self, train_scores: np.ndarray, A: np.ndarray | None, normal: np.ndarray | None
+    ) -> None:
         """Set ``threshold_``, ``offset_``, ``contamination_`` (the fraction of
         ``train_scores`` flagged) and ``score_spread_`` (the unit of :meth:`predict_proba`)
         from the training (or held-out) rows' scores, as :meth:`_threshold` says."""
-        self.threshold_ = self._threshold(train_scores, A, X_normal)
+        self.threshold_ = self._threshold(train_scores, A, normal)
         self.offset_ = -self.threshold_
         self.contamination_ = float(np.mean(train_scores > self.threshold_))
         self.score_spread_ = robust_spread(train_scores) / 1.349  # the IQR of a normal is 1.349 sd
 
-    def _threshold(self, train_scores: np.ndarray, A: np.ndarray | None, X_normal: Any) -> float:
+    def _threshold(
+        self, train_scores: np.ndarray, A: np.ndarray | None, normal: np.ndarray | None
+    ) -> float:
         """``offset_``'s threshold from ``train_scores``, the scores of the training rows ``A``
         (None: of rows held out of training). A contamination is a fraction of those scores (so
         that ``predict`` flags that fraction of them); the rules that model the scores of new
@@ -50,7 +52,7 @@ class ThresholdFit:
         if rule == "contamination" and self.contamination != "auto":
             return thresholds.contamination_threshold(train_scores, float(self.contamination))
         if rule == "validation":
-            clean = self._anomaly_scores(self._encode_input(X_normal))
+            clean = self._anomaly_scores(normal)  # X_normal, encoded by fit before training
             return thresholds.percentile_threshold(clean, float(self.percentile))
         fresh = self._new_row_scores(train_scores, A)
         return thresholds.new_row_threshold(fresh, rule, float(self.n_std), float(self.risk))

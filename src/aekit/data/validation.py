@@ -272,14 +272,20 @@ def _text(value: str | bytes) -> str:
 
 
 def as_labels(
-    y: Any, n_samples: int, name: str = "y", one: bool = False, missing: bool = False
+    y: Any,
+    n_samples: int,
+    name: str = "y",
+    one: bool = False,
+    missing: bool = False,
+    rows: str | None = None,
 ) -> np.ndarray:
     """Return ``y`` as a 1-D array with one label per row.
 
     ``one``: a single label is given to every row. ``missing``: a label may be missing
-    (:func:`missing_labels`, an unlabelled row); otherwise a missing label is an error. A pandas
-    column of an extension dtype ("string", nullable "Int64") keeps its values (ints stay
-    ints), with None for its missing ones."""
+    (:func:`missing_labels`, an unlabelled row); otherwise a missing label is an error.
+    ``rows``: what sets ``n_samples``, for the message of a wrong count (default: X's rows).
+    A pandas column of an extension dtype ("string", nullable "Int64") keeps its values (ints
+    stay ints), with None for its missing ones."""
     if y is None:
         raise MissingLabelsError(f"{name} is required: this model is conditioned on labels.")
     if _is_torch_tensor(y):
@@ -295,7 +301,8 @@ def as_labels(
         what = "one label, or one per row" if one else "one label per row"
         raise ValueError(f"{name} must be 1-D ({what}); got shape {y.shape}.")
     if len(y) != n_samples:
-        raise ValueError(f"{name} has {len(y)} labels but X has {n_samples} rows.")
+        rows = rows or f"X has {n_samples} rows"
+        raise ValueError(f"{name} has {len(y)} labels but {rows}.")
     gone = missing_labels(y)
     if gone.any() and not missing:
         raise ValueError(

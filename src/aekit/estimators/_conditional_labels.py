@@ -83,7 +83,9 @@ class ConditionalLabels:
         labels[gone] = np.asarray(self.predict(X), dtype=object)[gone]
         return labels
 
-    def _broadcast_labels(self, y: Any, n: int, one: bool = False) -> np.ndarray:
+    def _broadcast_labels(
+        self, y: Any, n: int, one: bool = False, rows: str | None = None
+    ) -> np.ndarray:
         if one and np.ndim(y) != 0:  # also None
             error = MissingLabelsError if y is None else ValueError
             raise error("ConditionalVAE.interpolate needs y: one label for the path.")
@@ -91,12 +93,12 @@ class ConditionalLabels:
             raise MissingLabelsError(
                 "ConditionalVAE needs labels y here: one label or one per row."
             )
-        return as_labels(y, n, one=True)
+        return as_labels(y, n, one=True, rows=rows)
 
     def _sampling_labels(self, y: Any, n: int, rng: np.random.RandomState) -> np.ndarray:
         if y is None:  # uniform over the classes
             y = self.classes_[rng.randint(0, len(self.classes_), n)]
-        return self._broadcast_labels(y, n)
+        return self._broadcast_labels(y, n, rows=f"n_samples is {n}")
 
     def _over_labels(
         self, score: Callable[[torch.Tensor | None], np.ndarray], y: Any, n_samples: int

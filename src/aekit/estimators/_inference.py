@@ -79,7 +79,9 @@ class FittedInference(TransformerMixin):
         check_is_fitted(self)
         Z = as_numeric_array(Z, name="Z")
         # The labels before Z's width: an error for missing labels names them whatever Z holds.
-        labels = self._labels(self._broadcast_labels(y, len(Z)), len(Z))
+        labels = self._labels(
+            self._broadcast_labels(y, len(Z), rows=f"Z has {len(Z)} rows"), len(Z)
+        )
         if Z.ndim != 2 or Z.shape[1] != self.latent_dim:
             raise ValueError(
                 f"Z must have shape (n, {self.latent_dim}) (the latent_dim); got {Z.shape}."

@@ -32,9 +32,12 @@ class LabelHooks:
         """The labels rows are encoded under: ``y``, or the predicted ones when y is None."""
         return None
 
-    def _broadcast_labels(self, y: Any, n: int, one: bool = False) -> np.ndarray | None:
+    def _broadcast_labels(
+        self, y: Any, n: int, one: bool = False, rows: str | None = None
+    ) -> np.ndarray | None:
         """One label per code for ``n`` codes from one label or one per code (``one``: exactly
-        one label, for a path through latent space); an error where labels are required."""
+        one label, for a path through latent space; ``rows``: what sets ``n``, for a message);
+        an error where labels are required."""
         return None
 
     def _sampling_labels(self, y: Any, n: int, rng: np.random.RandomState) -> np.ndarray | None:
