@@ -221,7 +221,8 @@ def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):
     c = client(vae)
     width = table.to_numpy()[:2, :3]
     cases = [
-        (b'{"rows": [[NaN, 1, 2, 3]]}', np.array([[np.nan, 1, 2, 3]])),
+        # rows of a model fitted on a table are its columns: the NaN's column is named
+        (b'{"rows": [[NaN, 1, 2, 3]]}', pd.DataFrame([[np.nan, 1, 2, 3]], columns=list("abcd"))),
         (b'{"rows": [[1, 2, 3]]}', width),
         (b'{"rows": [["a", 1, 2, 3]]}', [["a", 1, 2, 3]]),
     ]
@@ -412,7 +413,9 @@ def test_concurrent_small_requests_are_computed_together(vae, table, batching):
     for i, response in enumerate(responses):
         if i == 5:
             assert response.status_code == 422
-            assert response.json()["detail"] == api_message(vae.score_samples, [[np.nan] * 4])
+            assert response.json()["detail"] == api_message(
+                vae.score_samples, pd.DataFrame([[np.nan] * 4], columns=list("abcd"))
+            )
         else:
             assert response.status_code == 200
             expected = vae.score_samples(rows[i : i + 1])

@@ -166,8 +166,9 @@ INNER_NAMES = {
 _ADVICE = (
     *((rf"\b{re.escape(name)}\b", words) for name, words in INNER_NAMES.items()),
     (
-        r"^(X|DATA) has (\d+) columns but the encoder was fitted on",
-        r"\1 has \2 columns but the model was fitted on",
+        r"^(X|DATA) has (\d+) features, but TabularEncoder is expecting (\d+) features as "
+        r"input\.",
+        r"\1 has \2 columns but the model was fitted on \3.",
     ),
     (  # every command that applies a model to DATA's images takes --image-size, --grayscale
         r"\bhas images of shape \((\d+), (\d+), (\d+)\) but the model was fitted on "

@@ -61,9 +61,15 @@ def as_frame(X: Any) -> pd.DataFrame:
         return X.to_frame()
     array = np.asarray(X)
     if array.ndim != 2:
+        hint = (  # scikit-learn's words, which its users (and its checks) look for
+            " Reshape your data either using X.reshape(-1, 1) if it has a single feature or "
+            "X.reshape(1, -1) if it is a single sample."
+            if array.ndim == 1
+            else ""
+        )
         raise ValueError(
             f"X must be a DataFrame or a 2-D array (n_samples, n_features); got shape "
-            f"{array.shape}."
+            f"{array.shape}.{hint}"
         )
     return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])])
 

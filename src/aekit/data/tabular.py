@@ -148,7 +148,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             )
         frame = as_frame(X)
         if len(frame) == 0 or frame.shape[1] == 0:
-            raise ValueError(f"X is empty (shape {frame.shape}); pass at least one row and column.")
+            what = "0 sample(s)" if len(frame) == 0 else "0 feature(s)"
+            raise ValueError(  # scikit-learn's words, as as_numeric_array's
+                f"X is empty: {what} (shape={frame.shape}) while a minimum of 1 is required; "
+                "pass at least one row and column."
+            )
         self._check_missing(frame)
         self.input_is_frame_ = isinstance(X, (pd.DataFrame, pd.Series))
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
@@ -252,9 +256,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if names != expected:
                 raise ValueError(column_mismatch(names, expected))
         elif frame.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {frame.shape[1]} columns but the encoder was fitted on "
-                f"{self.n_features_in_}."
+            raise ValueError(  # scikit-learn's words, naming the estimator the user called
+                f"X has {frame.shape[1]} features, but {owner} is expecting "
+                f"{self.n_features_in_} features as input."
             )
         self._check_missing(frame)
         return frame.set_axis(list(self.feature_names_in_), axis=1)  # e.g. integer names

@@ -102,6 +102,8 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when fitted on a DataFrame.
+    n_iter_ : int
+        Epochs the longest-trained network ran.
 
     Examples
     --------
@@ -176,6 +178,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         self._validate_params()
         reject_sparse(X)  # before len(X), which scipy refuses
         reject_complex(X)
+        X = _with_len(X)
         reader = on_disk_reader(X)
         if reader is not None:  # one streaming pass, then batches read from disk
             self.encoder_, observed_values, self.fill_range_ = fit_on_disk(reader)
@@ -273,6 +276,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         check_is_fitted(self)
         reject_sparse(X)
         reject_complex(X)
+        X = _with_len(X)
         reader = on_disk_reader(X)
         if reader is not None:
             reader.allow_nan = True  # NaN marks the gaps to fill, not damage
@@ -302,6 +306,13 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "autoencoders_")
+
+    @property
+    def n_iter_(self) -> int:
+        """Epochs the longest-trained of the networks ran (scikit-learn's ``n_iter_``)."""
+        if not hasattr(self, "autoencoders_"):
+            raise AttributeError("n_iter_: AutoencoderImputer is not fitted yet.")
+        return max(int(network.n_iter_) for network in self.autoencoders_)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -351,3 +362,9 @@ def _filled_array(given: np.ndarray, decoded: pd.DataFrame, missing: np.ndarray)
         return out.astype(np.float64)
     except (TypeError, ValueError):  # text: categorical columns given as an array
         return out
+
+
+def _with_len(X: Any) -> Any:
+    """An array-like without ``len`` (one with ``__array__`` alone) as its array; the rest as
+    given (a DataFrame keeps its columns and dtypes, a dataset stays on disk)."""
+    return X if hasattr(X, "__len__") else np.asarray(X)
