@@ -686,3 +686,14 @@ def test_messages_name_the_argument_the_caller_gave(fitted_cvae, digits):
     detector = aekit.AnomalyDetector(threshold="validation", n_estimators=1)
     with pytest.raises(ValueError, match=r"^X_normal has 3 features, but AnomalyDetector is "):
         detector.fit(X[:50], X_normal=X[:10, :3])
+
+
+def test_sequences_of_another_length_name_the_shapes():
+    # (n, 2, 30) for a model of (2, 33) said "X has 60 features, but ... is expecting 66"
+    X = np.random.default_rng(0).random((20, 2, 33)).astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = aekit.Autoencoder(**CPU, architecture="conv1d").fit(X)
+    with pytest.raises(ValueError, match=r"^X has sequences of shape \(2, 30\) but the model was "
+                       r"fitted on \(2, 33\)\.$"):  # fmt: skip
+        model.transform(X[:5, :, :30])

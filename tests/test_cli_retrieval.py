@@ -106,6 +106,10 @@ def test_info_describes_a_compressed_file(files):
     packed.write_bytes(packed.read_bytes()[:-1])  # a damaged one is still refused
     result = invoke("info", packed)
     assert isinstance(result.exception, ValueError) and "truncated" in str(result.exception)
+    from aekit.cli.compressed_file import MAGIC
+    from aekit.compression.container import MAGIC as WRITTEN
+
+    assert MAGIC == WRITTEN  # info reads the bytes compress writes
 
 
 def test_damaged_file_and_wrong_model_are_errors(files):

@@ -280,7 +280,7 @@ def report(run: Run) -> None:
 def info(run: Run) -> None:
     """Describe a trained model: class, parameters, data shape, training, versions (or what the
     header of an 'aekit compress' file says)."""
-    from aekit.cli.retrieval import describe_compressed, is_compressed_file
+    from aekit.cli.compressed_file import describe_compressed, is_compressed_file
     from aekit.cli.runs import model_path
     from aekit.io.files import read_file
     from aekit.io.model_file import MODEL

@@ -311,31 +311,3 @@ def decompress(
     shape = drawn_shape(image_shape, rows, output, compressor.autoencoder_, "decompressed")
     n = write_rows(compressor.autoencoder_, rows, output, image_shape=shape)
     typer.echo(written(output, n, len(rows)))
-
-
-def is_compressed_file(path: Path) -> bool:
-    """Whether ``path`` is a file that starts as 'aekit compress' writes (``aekit info`` FILE)."""
-    from aekit.compression.container import MAGIC
-
-    if not path.is_file():
-        return False
-    with path.open("rb") as handle:
-        return handle.read(len(MAGIC)) == MAGIC
-
-
-def describe_compressed(path: Path) -> dict[str, object]:
-    """What the header of an .aek file says (checked whole: a corrupt file is a ValueError)."""
-    from aekit.compression.container import unpack
-
-    size = path.stat().st_size
-    box = unpack(path.read_bytes())
-    return {
-        "kind": "compressed rows ('aekit decompress RUN FILE' with the compressor that wrote it)",
-        "rows": box.n_rows,
-        "row shape": list(box.row_shape),
-        "bytes": size,
-        "bits per row": round(8 * size / max(box.n_rows, 1), 1),
-        "latent units": box.latent_dim,
-        "quantization step": box.step,
-        "compressor fingerprint": box.fingerprint.hex(),
-    }

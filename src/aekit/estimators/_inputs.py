@@ -37,8 +37,8 @@ class InputChecks:
             return self._validate_disk(on_disk, reset)
         array = as_numeric_array(X, allow_nan=self._masks_missing)
         flat = array.reshape(len(array), -1)
-        if not reset and array.ndim == 4:  # images of another size or colour: said so, not
-            self._check_shape(array)  # that their feature count differs
+        if not reset and array.ndim in (3, 4):  # images or sequences of another shape: said
+            self._check_shape(array)  # so, not that their feature count differs
         self._sklearn_checks(
             X if isinstance(X, pd.DataFrame) else flat, reset=reset, ensure_all_finite=False
         )  # as_numeric_array already said where
