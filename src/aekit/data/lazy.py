@@ -229,10 +229,25 @@ def _csv(path: Path, label_column, columns, csv: dict) -> Dataset:
         y = table.pop(label_column).to_numpy()
     if columns is not None:
         table = table[list(columns)]
+    text = [str(c) for c in table.columns if not _numeric_column(table[c])]
+    if text:  # a Parquet dataset keeps text columns; this reader hands out numbers
+        raise ValueError(
+            f"{path} has text columns ({', '.join(text[:10])}), which a CSV dataset cannot "
+            "hold: pick the numeric ones with columns=[...] (label_column= for a label), or "
+            "convert the file with aekit.data.lazy.csv_to_parquet(path, 'x.parquet') and open "
+            "that: a Parquet dataset keeps text columns for the AnomalyDetector and "
+            "TabularEncoder."
+        )
     reader = ArrayReader(as_numeric_array(table, name=str(path), allow_nan=True), path)
     reader.columns, reader.named_columns = [str(c) for c in table.columns], True
     reader.dtypes = {str(c): str(t) for c, t in table.dtypes.items()}
     return Dataset(reader, label_column, y)
+
+
+def _numeric_column(column) -> bool:
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    return is_numeric_dtype(column) or is_bool_dtype(column)
 
 
 def csv_to_parquet(csv: str | os.PathLike, parquet: str | os.PathLike, rows: int = 65536) -> Path:
