@@ -108,6 +108,20 @@ def test_images_also_enter_flat(fitted):
     torch.testing.assert_close(flat, images)
 
 
+def test_wrong_dtype_or_width_is_said_in_the_modules_words(fitted):
+    # torch said "mat1 and mat2 must have the same dtype, but got Double and Float" (numpy's
+    # float64 is the default) and "The size of tensor a (10) must match the size of tensor b"
+    estimator, X, y = fitted
+    rows = torch.from_numpy(np.asarray(X, dtype=np.float64))
+    for module in (estimator.encoder_module(), estimator.score_module()):
+        with pytest.raises(TypeError, match=r"x is torch\.float64; .* pass x\.float\(\)"):
+            module(rows, *_labels(y))
+        with pytest.raises(ValueError, match=r"x has shape \(3, 5\); the module takes rows of "):
+            module(torch.zeros(3, 5), *_labels(None if y is None else y[:3]))
+    with pytest.raises(ValueError, match=rf"takes codes of {estimator.latent_dim} values each"):
+        estimator.decoder_module()(torch.zeros(3, estimator.latent_dim + 1))
+
+
 def test_conditional_modules_take_indices_or_one_hot_and_need_a_label():
     X, y = kind_data("digits")
     cvae = aekit.ConditionalVAE(**CPU).fit(X, y)

@@ -67,12 +67,30 @@ class Scaling(nn.Module):
         self.inverse = inverse
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.inverse and not _tracing():  # torch's own errors named neither fix
+            width = self.shift.numel()
+            _check_rows(x, width, "x", "rows", f"(batch, {width}) or (batch, *input_shape())")
         flat = x.flatten(1)
         flat = flat * self.scale + self.shift if self.inverse else (flat - self.shift) / self.scale
         return flat.reshape(-1, *self.shape)
 
     def extra_repr(self) -> str:
         return f"shape={self.shape}, inverse={self.inverse}"
+
+
+def _check_rows(x: torch.Tensor, width: int, name: str, what: str, shapes: str) -> None:
+    """``x`` holds float32 rows of ``width`` values (the networks' dtype and input), else an
+    error that says so: torch's were "mat1 and mat2 must have the same dtype" and "The size of
+    tensor a (10) must match the size of tensor b (16)"."""
+    if x.dtype != torch.float32:
+        raise TypeError(
+            f"{name} is {x.dtype}; the module computes in torch.float32: pass {name}.float()."
+        )
+    if x.dim() < 2 or x[0].numel() != width:
+        raise ValueError(
+            f"{name} has shape {tuple(x.shape)}; the module takes {what} of {width} values "
+            f"each, shaped {shapes}."
+        )
 
 
 def _tracing() -> bool:
@@ -135,14 +153,17 @@ class DecoderModule(_Labelled):
     ``inverse_transform`` (probabilities for Bernoulli data, category probabilities for one-hot
     groups)."""
 
-    def __init__(self, model: nn.Module, unscaling: Scaling) -> None:
+    def __init__(self, model: nn.Module, unscaling: Scaling, latent_dim: int) -> None:
         super().__init__()
         self.decoder = _float_copy(model.decoder)
         self.likelihood = _float_copy(model.likelihood)
         self.unscaling = unscaling
         self.n_classes = int(model.n_classes)
+        self.latent_dim = int(latent_dim)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if not _tracing():
+            _check_rows(z, self.latent_dim, "z", "codes", f"(batch, {self.latent_dim})")
         output = self.decoder(join_label(z, self._label(y)))
         return self.unscaling(self.likelihood.mean(output))
 
@@ -240,7 +261,7 @@ class ExportsModules:
         module : DecoderModule
         """
         check_is_fitted(self)
-        return DecoderModule(self.model_, self._scalings()[1]).eval()
+        return DecoderModule(self.model_, self._scalings()[1], self.latent_dim).eval()
 
     def score_module(self) -> ScoreModule:
         """Each row's log-likelihood as a standalone torch module, as ``score_samples``.
