@@ -697,3 +697,18 @@ def test_sequences_of_another_length_name_the_shapes():
     with pytest.raises(ValueError, match=r"^X has sequences of shape \(2, 30\) but the model was "
                        r"fitted on \(2, 33\)\.$"):  # fmt: skip
         model.transform(X[:5, :, :30])
+
+
+def test_cvae_labels_of_mixed_types_and_column_vectors_are_said(digits):
+    # [1, 'a', ...] became all text without a word (1 and '1' one class), and a (n, 1) y was
+    # taken without scikit-learn's DataConversionWarning
+    from sklearn.exceptions import DataConversionWarning
+
+    X, y = digits
+    mixed = [int(v) if i % 2 else f"c{v}" for i, v in enumerate(y)]
+    with pytest.raises(ValueError, match=r"^y mixes numbers and text \(\d and 'c\d'\)"):
+        aekit.ConditionalVAE(**CPU).fit(X, mixed)
+    with pytest.warns(DataConversionWarning, match="A column-vector y was passed"):
+        aekit.ConditionalVAE(**CPU).fit(X, y.reshape(-1, 1))
+    text_with_unlabelled = [f"c{v}" if i % 3 else -1 for i, v in enumerate(y)]
+    assert aekit.ConditionalVAE(**CPU).fit(X, text_with_unlabelled).semi_supervised_

@@ -9,15 +9,19 @@ with whatever ``y`` they were given.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
+from numbers import Number
 from typing import Any
 
 import numpy as np
 import torch
 from scipy.special import logsumexp
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.multiclass import type_of_target
 
 from aekit.core.semisupervised import UNLABELLED
+from aekit.data.one_hot import caller_level
 from aekit.data.validation import (
     MissingLabelsError,
     as_labels,
@@ -34,6 +38,7 @@ class ConditionalLabels:
         """``classes_`` from the labelled rows, at least 2; unlabelled rows
         (:func:`aekit.data.validation.unlabelled_rows`: -1 or "-1", a missing label, empty
         text) get the index -1."""
+        _check_label_types(y)
         labels = as_labels(y, n_samples, missing=True)
         unlabelled = unlabelled_rows(labels)
         if unlabelled.all():
@@ -117,6 +122,34 @@ class ConditionalLabels:
         n_classes = len(self.classes_)
         per_class = [score(torch.full((n_samples,), c, dtype=torch.long)) for c in range(n_classes)]
         return logsumexp(np.stack(per_class, axis=1), axis=1) - np.log(n_classes)
+
+
+def _check_label_types(y: Any) -> None:
+    """Labels of one kind, as scikit-learn's classifiers take them: numbers and text mixed in a
+    list became all text (1 and '1' one class, silently), and a column vector (n, 1) is said
+    with scikit-learn's DataConversionWarning."""
+    if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected. Please change the "
+            "shape of y to (n_samples,), for example using ravel().",
+            DataConversionWarning,
+            stacklevel=caller_level(),
+        )
+    if isinstance(y, (list, tuple)) or getattr(getattr(y, "dtype", None), "kind", "") == "O":
+        values = [v for v in np.ravel(np.asarray(y, dtype=object)) if v is not None]
+        text = [v for v in values if isinstance(v, str)]
+        # -1 and NaN mark unlabelled rows beside text labels too
+        numbers = [
+            v
+            for v in values
+            if isinstance(v, Number) and not isinstance(v, bool) and v == v and v != -1
+        ]
+        if text and numbers:
+            raise ValueError(
+                f"y mixes numbers and text ({numbers[0]!r} and {text[0]!r}): give every label "
+                "as one type (e.g. all text: [str(v) for v in y]); -1 or an empty label marks "
+                "an unlabelled row."
+            )
 
 
 def _discrete(labels: np.ndarray) -> np.ndarray:
