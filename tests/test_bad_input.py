@@ -712,3 +712,24 @@ def test_cvae_labels_of_mixed_types_and_column_vectors_are_said(digits):
         aekit.ConditionalVAE(**CPU).fit(X, y.reshape(-1, 1))
     text_with_unlabelled = [f"c{v}" if i % 3 else -1 for i, v in enumerate(y)]
     assert aekit.ConditionalVAE(**CPU).fit(X, text_with_unlabelled).semi_supervised_
+
+
+def test_review_edges_of_this_change(digits, fitted_cvae):
+    # blank and '-1' labels beside numbers are unlabelled marks, not text; decoding under -1
+    # says what it needs; complex values behind __array__ and pandas extension dtypes
+    from aekit.data.validation import reject_complex
+
+    X, y = digits
+    marked = [int(v) if i % 4 else ("" if i % 8 else "-1") for i, v in enumerate(y % 2)]
+    assert aekit.ConditionalVAE(**CPU).fit(X, marked).semi_supervised_
+    label = fitted_cvae.classes_[0]
+    with pytest.raises(ValueError, match=r"y marks 1 rows unlabelled .* decoding needs a label"):
+        fitted_cvae.inverse_transform(np.zeros((2, fitted_cvae.latent_dim)), [label, -1])
+    reject_complex(pd.Series([1, None], dtype="Int64"))  # an extension dtype: no complex values
+
+    class OnlyArray:
+        def __array__(self, dtype=None, copy=None):
+            return np.array([[1 + 1j, 2.0], [3.0, 4.0], [5.0, 6.0]])
+
+    with pytest.raises(ValueError, match="Complex data not supported"):
+        aekit.AutoencoderImputer(max_iter=1).fit(OnlyArray())

@@ -58,3 +58,13 @@ def test_checks_stop_at_three_quarters_of_training():
     assert check_epochs(100) == set(range(5, 76, 5))
     assert check_epochs(4) == {1, 2, 3}
     assert check_epochs(1) == set()
+
+
+def test_recurrent_decoders_are_left_as_they_are():
+    # the code is the recurrent decoder's input at every step: zeroing one column would change
+    # the reconstructions, so sequences through an LSTM or GRU are not revived (review)
+    model = aekit.SparseAutoencoder(architecture="lstm", max_iter=1, sequence_shape=(1, 8))
+    config = model._train_config(np.zeros((4, 8), np.float32), None)
+    assert config.after_epoch is None
+    mlp = aekit.SparseAutoencoder(max_iter=40)._train_config(np.zeros((4, 8), np.float32), None)
+    assert mlp.after_epoch is not None

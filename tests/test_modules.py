@@ -114,12 +114,19 @@ def test_wrong_dtype_or_width_is_said_in_the_modules_words(fitted):
     estimator, X, y = fitted
     rows = torch.from_numpy(np.asarray(X, dtype=np.float64))
     for module in (estimator.encoder_module(), estimator.score_module()):
-        with pytest.raises(TypeError, match=r"x is torch\.float64; .* pass x\.float\(\)"):
+        with pytest.raises(
+            TypeError, match=r"x is torch\.float64; .* pass x\.to\(torch\.float32\)"
+        ):
             module(rows, *_labels(y))
         with pytest.raises(ValueError, match=r"x has shape \(3, 5\); the module takes rows of "):
             module(torch.zeros(3, 5), *_labels(None if y is None else y[:3]))
     with pytest.raises(ValueError, match=rf"takes codes of {estimator.latent_dim} values each"):
         estimator.decoder_module()(torch.zeros(3, estimator.latent_dim + 1))
+    # an empty batch, and a module converted to float64 with its rows, as before the checks
+    empty = torch.zeros((0, *estimator.input_shape()))
+    assert estimator.encoder_module()(empty, *_labels(None if y is None else y[:0])).shape[0] == 0
+    double = estimator.encoder_module().double()
+    assert double(rows[:2], *_labels(None if y is None else y[:2])).dtype == torch.float64
 
 
 def test_conditional_modules_take_indices_or_one_hot_and_need_a_label():

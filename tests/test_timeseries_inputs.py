@@ -259,3 +259,13 @@ def test_one_window_and_complex_series_are_said_so():
     assert _tiny().fit(wave[:30]).n_features_in_ == 1
     with pytest.raises(ValueError, match=r"X is complex; pass its real part or magnitude"):
         _tiny().fit(wave.astype(complex))
+
+
+def test_named_channels_held_as_objects_or_text_are_read_as_numbers():
+    # the check of named columns refused numbers held as objects ("numbers stored as text")
+    stamps = pd.date_range("2024-01-01", periods=120, freq="h")
+    wave = np.sin(np.arange(120) / 4.0)
+    for held in (pd.Series(wave, dtype=object), pd.Series(wave.astype(str))):
+        frame = pd.DataFrame({"t": stamps, "v": held})
+        fitted = _tiny(time_column="t", value_columns=["v"]).fit(frame)
+        assert fitted.score_samples(frame).shape == (120,)

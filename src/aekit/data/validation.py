@@ -37,10 +37,10 @@ def reject_complex(X: Any, name: str = "X") -> None:
     array's dtype, a DataFrame's columns, or a list's values."""
     if isinstance(X, pd.DataFrame):
         complex_values = any(dtype.kind == "c" for dtype in X.dtypes)
-    elif hasattr(X, "dtype"):
-        complex_values = (
-            np.dtype(X.dtype).kind == "c" if not _is_torch_tensor(X) else X.is_complex()
-        )
+    elif _is_torch_tensor(X):
+        complex_values = X.is_complex()
+    elif hasattr(X, "dtype"):  # numpy's, or a pandas extension dtype's kind
+        complex_values = getattr(X.dtype, "kind", "") == "c"
     elif isinstance(X, (list, tuple)):
         try:
             complex_values = np.asarray(X).dtype.kind == "c"
@@ -67,7 +67,7 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
         X = X.to_frame()
     columns = None  # a table's column names, for the messages below
     if isinstance(X, pd.DataFrame):
-        columns = [str(c) for c in X.columns]
+        columns = list(X.columns)  # as labelled: column 1 of an integer-named frame, not '1'
         bad = [
             str(c)
             for c in X.columns
@@ -125,6 +125,7 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
 # float32 keeps 24 significant bits: a value x is rounded by up to |x| * 2**-24.
 _FLOAT32_HALF_STEP = 2.0**-24
 _LOST_SHARE = 0.01  # rounding above 1% of a column's spread: its variation is no longer there
+_SAMPLE_ROWS = 4096  # rows the check reads (evenly spaced): a column's spread and magnitude
 
 
 def warn_float32_rounding(array: np.ndarray, name: str = "X", columns: list | None = None) -> None:
@@ -133,10 +134,11 @@ def warn_float32_rounding(array: np.ndarray, name: str = "X", columns: list | No
     standardize after the cast; scikit-learn's scalers work in float64)."""
     if array.dtype != np.float64 or array.ndim != 2 or len(array) < 2:
         return
+    sample = array[:: max(1, len(array) // _SAMPLE_ROWS)]  # every call pays it: a sample
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
-        spread = np.nanstd(array, axis=0)
-        rounding = np.nanmax(np.abs(array), axis=0) * _FLOAT32_HALF_STEP
+        spread = np.nanstd(sample, axis=0)
+        rounding = np.nanmax(np.abs(sample), axis=0) * _FLOAT32_HALF_STEP
     lost = np.flatnonzero((spread > 0) & (rounding > _LOST_SHARE * spread))
     if not len(lost):
         return
@@ -147,7 +149,7 @@ def warn_float32_rounding(array: np.ndarray, name: str = "X", columns: list | No
 
     warnings.warn(
         f"{name}'s column {column}{others} varies by about {spread[j]:.3g} (standard deviation) "
-        f"around values as large as {np.nanmax(np.abs(array[:, j])):.3g}, finer than float32, "
+        f"around values as large as {np.nanmax(np.abs(sample[:, j])):.3g}, finer than float32, "
         "the precision the models compute in, resolves there: its variation is lost. Subtract "
         "an offset first, e.g. X - X.mean(axis=0), and the same offset from new rows.",
         UserWarning,

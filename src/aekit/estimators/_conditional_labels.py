@@ -98,7 +98,15 @@ class ConditionalLabels:
             raise MissingLabelsError(
                 "ConditionalVAE needs labels y here: one label or one per row."
             )
-        return as_labels(y, n, one=True, rows=rows)
+        labels = as_labels(y, n, one=True, rows=rows)
+        marked = unlabelled_rows(labels)
+        if marked.any():  # fit's mark of an unlabelled row: nothing to decode under
+            raise ValueError(
+                f"y marks {int(marked.sum())} rows unlabelled (-1 or empty), first at row "
+                f"{int(np.argmax(marked))}; decoding needs a label for every row, one of "
+                f"{self.classes_.tolist()[:10]}."
+            )
+        return labels
 
     def _sampling_labels(self, y: Any, n: int, rng: np.random.RandomState) -> np.ndarray:
         if y is None:  # uniform over the classes
@@ -137,8 +145,8 @@ def _check_label_types(y: Any) -> None:
         )
     if isinstance(y, (list, tuple)) or getattr(getattr(y, "dtype", None), "kind", "") == "O":
         values = [v for v in np.ravel(np.asarray(y, dtype=object)) if v is not None]
-        text = [v for v in values if isinstance(v, str)]
-        # -1 and NaN mark unlabelled rows beside text labels too
+        text = [v for v in values if isinstance(v, str) and v.strip() not in ("", "-1")]
+        # -1, NaN and empty text mark unlabelled rows beside labels of either type
         numbers = [
             v
             for v in values

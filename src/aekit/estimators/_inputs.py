@@ -134,13 +134,7 @@ class InputChecks:
             pd.DataFrame(flat_row, columns=reader.columns) if reader.named_columns else flat_row
         )
         self._sklearn_checks(header, reset=False)
-        for name, (ndim, _, what, _) in _SHAPES.items():
-            fitted = getattr(self, f"{name}_", None)
-            if one_row.ndim == ndim and tuple(one_row.shape[1:]) != tuple(fitted or ()):
-                raise ValueError(
-                    f"X has {what} of shape {tuple(one_row.shape[1:])} but the model was fitted "
-                    f"on {fitted}."
-                )
+        self._check_shape(one_row)  # as an array in memory is checked ("fitted on None" once)
         return rows
 
     def _resolve_shape(self, array: np.ndarray, name: str) -> tuple[int, ...] | None:

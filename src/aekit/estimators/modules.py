@@ -69,7 +69,8 @@ class Scaling(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.inverse and not _tracing():  # torch's own errors named neither fix
             width = self.shift.numel()
-            _check_rows(x, width, "x", "rows", f"(batch, {width}) or (batch, *input_shape())")
+            shapes = f"(batch, {width}) or (batch, *input_shape())"
+            _check_rows(x, width, self.shift.dtype, "x", "rows", shapes)
         flat = x.flatten(1)
         flat = flat * self.scale + self.shift if self.inverse else (flat - self.shift) / self.scale
         return flat.reshape(-1, *self.shape)
@@ -78,15 +79,17 @@ class Scaling(nn.Module):
         return f"shape={self.shape}, inverse={self.inverse}"
 
 
-def _check_rows(x: torch.Tensor, width: int, name: str, what: str, shapes: str) -> None:
+def _check_rows(
+    x: torch.Tensor, width: int, dtype: torch.dtype, name: str, what: str, shapes: str
+) -> None:
     """``x`` holds float32 rows of ``width`` values (the networks' dtype and input), else an
     error that says so: torch's were "mat1 and mat2 must have the same dtype" and "The size of
     tensor a (10) must match the size of tensor b (16)"."""
-    if x.dtype != torch.float32:
+    if x.dtype != dtype:  # float32, unless the module was converted (.double())
         raise TypeError(
-            f"{name} is {x.dtype}; the module computes in torch.float32: pass {name}.float()."
+            f"{name} is {x.dtype}; the module computes in {dtype}: pass {name}.to({dtype})."
         )
-    if x.dim() < 2 or x[0].numel() != width:
+    if x.dim() < 2 or x.shape[1:].numel() != width:  # an empty batch is a batch
         raise ValueError(
             f"{name} has shape {tuple(x.shape)}; the module takes {what} of {width} values "
             f"each, shaped {shapes}."
@@ -163,7 +166,8 @@ class DecoderModule(_Labelled):
 
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         if not _tracing():
-            _check_rows(z, self.latent_dim, "z", "codes", f"(batch, {self.latent_dim})")
+            dtype = next(self.decoder.parameters()).dtype
+            _check_rows(z, self.latent_dim, dtype, "z", "codes", f"(batch, {self.latent_dim})")
         output = self.decoder(join_label(z, self._label(y)))
         return self.unscaling(self.likelihood.mean(output))
 

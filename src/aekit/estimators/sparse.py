@@ -130,6 +130,9 @@ class SparseAutoencoder(BaseAutoencoder):
         three quarters of training, point each code unit that no row of a sample of 2,048
         activates at a badly reconstructed row (:mod:`aekit.core.dead_units`, after Bricken et
         al. 2023's neuron resampling). False leaves dead units dead, as plain training does.
+        Not for ``"lstm"``/``"gru"``, whose decoder reads the code at every step. The checks
+        follow ``max_iter``, so a checkpointed fit resumed with another ``max_iter`` follows
+        the new schedule (as the cosine learning rate does).
 
     Attributes
     ----------"""
@@ -221,6 +224,10 @@ class SparseAutoencoder(BaseAutoencoder):
         config = super()._train_config(flat, y_index)
         if self.sparsity != "l1" or not self.revive_dead_units:
             return config  # a sigmoid code (KL) has no dead units of this kind
+        if self.architecture in ("lstm", "gru"):
+            # the code is also the recurrent decoder's input at every step: zeroing its first
+            # layer's column would not leave the reconstructions unchanged (see dead_units)
+            return config
         epochs = check_epochs(config.max_iter)
 
         def revive(module, X, completed, generator, optimizer, from_main) -> None:

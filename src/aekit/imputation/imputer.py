@@ -177,8 +177,8 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         self.__dict__.pop("autoencoders_", None)
         self._validate_params()
         reject_sparse(X)  # before len(X), which scipy refuses
-        reject_complex(X)
         X = _with_len(X)
+        reject_complex(X)
         reader = on_disk_reader(X)
         if reader is not None:  # one streaming pass, then batches read from disk
             self.encoder_, observed_values, self.fill_range_ = fit_on_disk(reader)
@@ -275,8 +275,8 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         """
         check_is_fitted(self)
         reject_sparse(X)
-        reject_complex(X)
         X = _with_len(X)
+        reject_complex(X)
         reader = on_disk_reader(X)
         if reader is not None:
             reader.allow_nan = True  # NaN marks the gaps to fill, not damage

@@ -87,9 +87,18 @@ def _check_named_values(frame, names: list, time_column: str | None) -> None:
             f"value_columns names the time column {time_column!r}; the channels are the values "
             f"measured at each time, e.g. value_columns={values}."
         )
+    import pandas as pd
+
     chosen = frame[names]
-    _check_text_columns(chosen.select_dtypes(["object", "string"]))  # numbers stored as text
-    not_numbers = chosen.drop(columns=chosen.select_dtypes(["number", "bool"]).columns)
+    held = chosen.drop(columns=chosen.select_dtypes(["number", "bool"]).columns)
+    # a named column of numbers held as objects or text is read as numbers (as it always was);
+    # one with a few cells that are not numbers names the first (_check_text_columns)
+    convertible = [
+        c for c in held.columns if pd.to_numeric(held[c].dropna(), errors="coerce").notna().all()
+    ]
+    held = held.drop(columns=convertible)
+    _check_text_columns(held.select_dtypes(["object", "string"]))
+    not_numbers = held
     if not_numbers.shape[1]:
         kinds = ", ".join(f"{c!r} ({not_numbers[c].dtype})" for c in not_numbers.columns)
         raise ValueError(
