@@ -136,7 +136,10 @@ def _check_label_types(y: Any) -> None:
     """Labels of one kind, as scikit-learn's classifiers take them: numbers and text mixed in a
     list became all text (1 and '1' one class, silently), and a column vector (n, 1) is said
     with scikit-learn's DataConversionWarning."""
-    if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+    shape = getattr(y, "shape", None)  # not np.ndim: array-likes may refuse numpy functions
+    if shape is None and isinstance(y, (list, tuple)):
+        shape = np.shape(np.asarray(y, dtype=object))
+    if shape is not None and len(shape) == 2 and shape[1] == 1:
         warnings.warn(
             "A column-vector y was passed when a 1d array was expected. Please change the "
             "shape of y to (n_samples,), for example using ravel().",
