@@ -271,16 +271,17 @@ def _missing_values(X) -> int:
 def _write_filled(output: Path, imputer, X, data: str) -> None:
     """The filled table: a DataFrame keeps its columns and types, its id and ignored columns
     back in place; a Parquet DATA read by aekit's reader is written from its own cells
-    (:mod:`aekit.cli.filled_parquet`), a chunk at a time when it stayed on disk."""
+    (:mod:`aekit.imputation.own_cells`), a chunk at a time when it stayed on disk."""
     import warnings
 
     import numpy as np
     import pandas as pd
 
-    from aekit.cli import columns, filled_parquet
+    from aekit.cli import columns
     from aekit.cli.data import write_frame, write_table
     from aekit.data.lazy import Dataset
     from aekit.estimators.streaming import iter_outputs
+    from aekit.imputation import own_cells
 
     parquet = Path(data).is_dir() or Path(data).suffix.lower() == ".parquet"
     if isinstance(X, Dataset) and parquet and output.suffix.lower() != ".npy":
@@ -288,7 +289,7 @@ def _write_filled(output: Path, imputer, X, data: str) -> None:
         frames = (
             pd.DataFrame(part, columns=names) for part in iter_outputs(imputer, X, "transform")
         )
-        filled_parquet.write_filled(output, data, frames, len(X))
+        own_cells.write_filled(output, data, frames, len(X))
         return
     if isinstance(X, Dataset):  # a .npy DATA, or a .npy output: numbers alone
         if columns.current.id_column or columns.current.ignore_columns:
@@ -301,7 +302,7 @@ def _write_filled(output: Path, imputer, X, data: str) -> None:
         return
     filled = imputer.transform(X)
     if parquet and Path(data).is_dir():  # read by the reader: float32 features alone
-        write_frame(output, next(filled_parquet.with_own_cells(data, [filled])))
+        write_frame(output, next(own_cells.with_own_cells(data, [filled])))
     elif isinstance(filled, pd.DataFrame):
         write_frame(output, columns.put_back(data, filled))  # id, ignored columns in place
     else:

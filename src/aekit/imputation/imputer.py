@@ -13,6 +13,7 @@ better guesses. Observed entries are returned untouched.
 from __future__ import annotations
 
 from numbers import Integral, Real
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -268,10 +269,13 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             A DataFrame for a DataFrame (same index, columns and dtypes), else an array of X's
             dtype: a float32 array stays float32, an integer one integer (fills rounded); an
             object array (numbers beside None or pd.NA) comes back float64, or object where
-            it holds text. Observed entries are returned exactly as given; from a table on
+            it holds text. Observed entries are returned exactly as given. From a table on
             disk every value is read as float32 (as by every estimator), so a float64 file's
-            observed cells come back rounded to float32 (``aekit impute`` writes the file's
-            own cells beside the fills). The path ``out`` when given.
+            observed cells come back rounded to float32, except where a Parquet dataset is
+            written to ``out`` as ``.parquet`` or ``.csv``: its feature columns are written
+            with the file's own cells and types beside the fills
+            (:mod:`aekit.imputation.own_cells`, as ``aekit impute`` writes). The path ``out``
+            when given.
         """
         check_is_fitted(self)
         reject_sparse(X)
@@ -281,7 +285,10 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         if reader is not None:
             reader.allow_nan = True  # NaN marks the gaps to fill, not damage
         if out is not None:
-            return write_outputs(self, X, out, method="transform")
+            source = _parquet_source(X)
+            if source is None or Path(out).suffix.lower() not in (".parquet", ".csv"):
+                return write_outputs(self, X, out, method="transform")
+            return self._write_own_cells(X, source, Path(out))
         if len(X) == 0:
             raise ValueError("X has no rows; pass at least one row to fill.")
         Z, observed = self.encoder_.transform_with_mask(X, type(self).__name__)
@@ -303,6 +310,20 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
                     out.iloc[rows, j] = fills
             return out
         return _filled_array(np.asarray(X), decoded, missing)
+
+    def _write_own_cells(self, X: Any, source: Path, out: Path) -> Path:
+        """A Parquet dataset's feature columns with only their gaps filled, each observed cell
+        as the file holds it (the reader's float32 rows would round float64 cells)."""
+        from aekit.estimators.streaming import iter_outputs
+        from aekit.imputation.own_cells import write_filled
+        from aekit.io.inputs import refuse_input_as_output
+
+        refuse_input_as_output(out, source, f"out={str(out)!r}", "X")
+        frames = (
+            pd.DataFrame(part, columns=X.columns) for part in iter_outputs(self, X, "transform")
+        )
+        write_filled(out, str(source), frames, len(X), only_filled_columns=True)
+        return out
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "autoencoders_")
@@ -368,3 +389,13 @@ def _with_len(X: Any) -> Any:
     """An array-like without ``len`` (one with ``__array__`` alone) as its array; the rest as
     given (a DataFrame keeps its columns and dtypes, a dataset stays on disk)."""
     return X if hasattr(X, "__len__") else np.asarray(X)
+
+
+def _parquet_source(X: Any) -> Path | None:
+    """The Parquet file or folder a dataset reads (None for anything else)."""
+    from aekit.data.lazy import Dataset
+    from aekit.data.parquet import ParquetReader
+
+    if isinstance(X, Dataset) and isinstance(X.reader, ParquetReader) and X.path is not None:
+        return Path(X.path)
+    return None

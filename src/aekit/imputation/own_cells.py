@@ -1,12 +1,12 @@
-"""``aekit impute`` on a Parquet DATA read by aekit's reader (a folder, or a file too large to
-read whole): the filled table is DATA's own cells with only its gaps filled.
+"""A Parquet table on disk with only its gaps filled: the file's own cells beside the fills.
 
-The reader gives float32 rows of the feature columns, so a table written from them would
-lose each observed number's float64 digits and the id and ignored columns (which are not
-features). Instead DATA's files are read again beside the filled rows, a batch at a time in
-the reader's row order (:func:`aekit.data.parquet.parquet_files`), and only the missing cells
-of the feature columns take the imputer's values: every other cell, column and type is the
-file's own, and memory stays one batch.
+The reader gives float32 rows of the feature columns, so a table written from them would lose
+each observed number's float64 digits (and, for ``aekit impute``, the id and ignored columns,
+which are not features). Instead the files are read again beside the filled rows, a batch at a
+time in the reader's row order (:func:`aekit.data.parquet.parquet_files`), and only the missing
+cells of the feature columns take the imputer's values: every other cell, column and type is the
+file's own, and memory stays one batch. Used by :meth:`AutoencoderImputer.transform` with
+``out=`` (the feature columns) and by ``aekit impute`` (every column).
 """
 
 from __future__ import annotations
@@ -30,9 +30,12 @@ def file_batches(spec: str) -> Iterator[pd.DataFrame]:
             yield batch.to_pandas()
 
 
-def with_own_cells(spec: str, filled: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+def with_own_cells(
+    spec: str, filled: Iterable[pd.DataFrame], only_filled_columns: bool = False
+) -> Iterator[pd.DataFrame]:
     """DATA's rows, a batch per frame of ``filled`` (the imputer's output for the same rows, in
-    order, its columns DATA's feature columns), each missing feature cell taken from it."""
+    order, its columns DATA's feature columns), each missing feature cell taken from it; with
+    ``only_filled_columns``, the feature columns alone."""
     batches, pending = file_batches(spec), pd.DataFrame()
     for frame in filled:
         while len(pending) < len(frame):
@@ -41,6 +44,8 @@ def with_own_cells(spec: str, filled: Iterable[pd.DataFrame]) -> Iterator[pd.Dat
                 raise RuntimeError(f"{spec}: fewer rows on disk than the imputer filled.")
             pending = pd.concat([pending, batch], ignore_index=True)
         own, pending = pending.iloc[: len(frame)].copy(), pending.iloc[len(frame) :]
+        if only_filled_columns:
+            own = own[list(frame.columns)].copy()
         for name in frame.columns:
             gaps = own[name].isna().to_numpy()
             if gaps.any():  # (a column with gaps is float, or object for text and bools)
@@ -56,12 +61,18 @@ def with_own_cells(spec: str, filled: Iterable[pd.DataFrame]) -> Iterator[pd.Dat
         raise RuntimeError(f"{spec}: more rows on disk than the imputer filled.")
 
 
-def write_filled(output: Path, spec: str, filled: Iterable[pd.DataFrame], n_rows: int) -> None:
+def write_filled(
+    output: Path,
+    spec: str,
+    filled: Iterable[pd.DataFrame],
+    n_rows: int,
+    only_filled_columns: bool = False,
+) -> None:
     """Write :func:`with_own_cells` to ``output`` (.csv or .parquet) a batch at a time,
     atomically."""
     from aekit.data.writers import write_batches
 
-    rows = with_own_cells(spec, filled)
+    rows = with_own_cells(spec, filled, only_filled_columns)
     first = next(rows)
     names = [str(c) for c in first.columns]
     chunks = (frame.to_numpy(dtype=object) for frame in itertools.chain([first], rows))
