@@ -280,16 +280,11 @@ def _write_filled(output: Path, imputer, X, data: str) -> None:
     from aekit.cli import columns
     from aekit.cli.data import write_frame, write_table
     from aekit.data.lazy import Dataset
-    from aekit.estimators.streaming import iter_outputs
     from aekit.imputation import own_cells
 
     parquet = Path(data).is_dir() or Path(data).suffix.lower() == ".parquet"
     if isinstance(X, Dataset) and parquet and output.suffix.lower() != ".npy":
-        names = [str(c) for c in imputer.feature_names_in_]
-        frames = (
-            pd.DataFrame(part, columns=names) for part in iter_outputs(imputer, X, "transform")
-        )
-        own_cells.write_filled(output, data, frames, len(X))
+        own_cells.write_dataset_filled(imputer, X, data, output)  # every column of DATA
         return
     if isinstance(X, Dataset):  # a .npy DATA, or a .npy output: numbers alone
         if columns.current.id_column or columns.current.ignore_columns:

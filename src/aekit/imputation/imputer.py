@@ -33,6 +33,8 @@ from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
 from aekit.estimators.streaming import write_outputs
 from aekit.imputation.on_disk import fit_on_disk, on_disk_reader
+from aekit.imputation.own_cells import parquet_source, write_dataset_filled
+from aekit.io.inputs import refuse_input_as_output
 
 _MIN_ROWS = 2  # one row shows no relation between columns: every fill would be its value
 
@@ -285,10 +287,13 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         if reader is not None:
             reader.allow_nan = True  # NaN marks the gaps to fill, not damage
         if out is not None:
-            source = _parquet_source(X)
+            source = parquet_source(X)
             if source is None or Path(out).suffix.lower() not in (".parquet", ".csv"):
                 return write_outputs(self, X, out, method="transform")
-            return self._write_own_cells(X, source, Path(out))
+            # the file's own cells beside the fills (the reader's float32 rows would round them)
+            refuse_input_as_output(out, source, f"out={str(out)!r}", "X")
+            write_dataset_filled(self, X, str(source), Path(out), only_filled_columns=True)
+            return Path(out)
         if len(X) == 0:
             raise ValueError("X has no rows; pass at least one row to fill.")
         Z, observed = self.encoder_.transform_with_mask(X, type(self).__name__)
@@ -310,20 +315,6 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
                     out.iloc[rows, j] = fills
             return out
         return _filled_array(np.asarray(X), decoded, missing)
-
-    def _write_own_cells(self, X: Any, source: Path, out: Path) -> Path:
-        """A Parquet dataset's feature columns with only their gaps filled, each observed cell
-        as the file holds it (the reader's float32 rows would round float64 cells)."""
-        from aekit.estimators.streaming import iter_outputs
-        from aekit.imputation.own_cells import write_filled
-        from aekit.io.inputs import refuse_input_as_output
-
-        refuse_input_as_output(out, source, f"out={str(out)!r}", "X")
-        frames = (
-            pd.DataFrame(part, columns=X.columns) for part in iter_outputs(self, X, "transform")
-        )
-        write_filled(out, str(source), frames, len(X), only_filled_columns=True)
-        return out
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "autoencoders_")
@@ -389,13 +380,3 @@ def _with_len(X: Any) -> Any:
     """An array-like without ``len`` (one with ``__array__`` alone) as its array; the rest as
     given (a DataFrame keeps its columns and dtypes, a dataset stays on disk)."""
     return X if hasattr(X, "__len__") else np.asarray(X)
-
-
-def _parquet_source(X: Any) -> Path | None:
-    """The Parquet file or folder a dataset reads (None for anything else)."""
-    from aekit.data.lazy import Dataset
-    from aekit.data.parquet import ParquetReader
-
-    if isinstance(X, Dataset) and isinstance(X.reader, ParquetReader) and X.path is not None:
-        return Path(X.path)
-    return None

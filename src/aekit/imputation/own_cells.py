@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,3 +78,26 @@ def write_filled(
     names = [str(c) for c in first.columns]
     chunks = (frame.to_numpy(dtype=object) for frame in itertools.chain([first], rows))
     write_batches(output, chunks, n_rows, names)
+
+
+def parquet_source(X: Any) -> Path | None:
+    """The Parquet file or folder a dataset reads (None for anything else)."""
+    from aekit.data.lazy import Dataset
+    from aekit.data.parquet import ParquetReader
+
+    if isinstance(X, Dataset) and isinstance(X.reader, ParquetReader) and X.path is not None:
+        return Path(X.path)
+    return None
+
+
+def write_dataset_filled(
+    imputer: Any, X: Any, spec: str, output: Path, only_filled_columns: bool = False
+) -> None:
+    """Fill the dataset ``X`` (read from the Parquet ``spec``) a chunk at a time with the fitted
+    ``imputer`` and write :func:`with_own_cells` of it to ``output``."""
+    from aekit.estimators.streaming import iter_outputs
+
+    frames = (
+        pd.DataFrame(part, columns=X.columns) for part in iter_outputs(imputer, X, "transform")
+    )
+    write_filled(output, spec, frames, len(X), only_filled_columns)
