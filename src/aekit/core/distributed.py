@@ -218,8 +218,7 @@ class Group:
             return values
         values = values.clone()
         torch.distributed.all_reduce(values)
-        torch.distributed.broadcast(values, 0)
-        return values
+        return self.from_main(values)
 
     def from_main(self, values: torch.Tensor) -> torch.Tensor:
         """Rank 0's ``values`` on every process (``values`` itself for one process)."""

@@ -211,7 +211,7 @@ def _csv(path: Path, label_column, columns, csv: dict) -> Dataset:
             f"a time: aekit.datasets.csv_to_parquet({str(path)!r}, 'data.parquet')."
         )
     from aekit.data.table_checks import read_csv
-    from aekit.data.validation import as_numeric_array
+    from aekit.data.validation import as_numeric_array, non_numeric_columns
 
     try:
         table = read_csv(path, **csv)  # its ValueErrors name the file and the fix
@@ -229,7 +229,7 @@ def _csv(path: Path, label_column, columns, csv: dict) -> Dataset:
         y = table.pop(label_column).to_numpy()
     if columns is not None:
         table = table[list(columns)]
-    text = [str(c) for c in table.columns if not _numeric_column(table[c])]
+    text = non_numeric_columns(table)
     if text:  # a Parquet dataset keeps text columns; this reader hands out numbers
         raise ValueError(
             f"{path} has text columns ({', '.join(text[:10])}), which a CSV dataset cannot "
@@ -242,12 +242,6 @@ def _csv(path: Path, label_column, columns, csv: dict) -> Dataset:
     reader.columns, reader.named_columns = [str(c) for c in table.columns], True
     reader.dtypes = {str(c): str(t) for c, t in table.dtypes.items()}
     return Dataset(reader, label_column, y)
-
-
-def _numeric_column(column) -> bool:
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
-
-    return is_numeric_dtype(column) or is_bool_dtype(column)
 
 
 def csv_to_parquet(csv: str | os.PathLike, parquet: str | os.PathLike, rows: int = 65536) -> Path:

@@ -55,6 +55,12 @@ def reject_complex(X: Any, name: str = "X") -> None:
         )
 
 
+def non_numeric_columns(frame: pd.DataFrame) -> list[str]:
+    """The names of ``frame``'s columns that hold neither numbers nor bools."""
+    is_number, is_bool = pd.api.types.is_numeric_dtype, pd.api.types.is_bool_dtype
+    return [str(c) for c in frame.columns if not (is_number(frame[c]) or is_bool(frame[c]))]
+
+
 def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.ndarray:
     """Return ``X`` as a finite float32 array with 2 (rows, features), 3 (n, C, L) or 4
     (n, C, H, W) axes (``allow_nan``: NaN may mark missing entries, infinity is still an error)."""
@@ -68,11 +74,7 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
     columns = None  # a table's column names, for the messages below
     if isinstance(X, pd.DataFrame):
         columns = list(X.columns)  # as labelled: column 1 of an integer-named frame, not '1'
-        bad = [
-            str(c)
-            for c in X.columns
-            if not (pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c]))
-        ]
+        bad = non_numeric_columns(X)
         if bad:
             raise ValueError(
                 f"{name} has non-numeric columns: {', '.join(bad)}. Encode them as numbers "
@@ -92,11 +94,7 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
             ) from None
         except TypeError as err:  # e.g. a dict inside an object array
             raise TypeError(f"{name} contains a value that is not a number: {err}.") from None
-    if array.dtype.kind == "c":
-        raise ValueError(
-            f"Complex data not supported: {name} is complex; pass its real part or magnitude "
-            "(np.real(X) or np.abs(X))."
-        )
+    reject_complex(array, name)
     if array.ndim not in (2, 3, 4):
         hint = (
             " Reshape your data either using X.reshape(-1, 1) if it has a single feature or "

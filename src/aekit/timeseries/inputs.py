@@ -19,6 +19,7 @@ import numpy as np
 
 from aekit.data.column_checks import warn_feature_names
 from aekit.data.one_hot import caller_level
+from aekit.data.validation import reject_complex
 from aekit.timeseries.grid import Series, on_grid
 from aekit.timeseries.repeats import check_order, merge_repeats
 from aekit.timeseries.step_names import same_step
@@ -80,6 +81,8 @@ def value_names(frame, time_column: str | None, value_columns: Any) -> list:
 def _check_named_values(frame, names: list, time_column: str | None) -> None:
     """The columns named as channels hold numbers (or bools), and the time is not among them:
     either was "could not convert string to float: '2024-01-01 00:00:00'"."""
+    import pandas as pd
+
     others = [c for c in frame.columns if c not in names and c != time_column]
     if time_column is not None and time_column in names:
         values = [c for c in names if c != time_column] or others
@@ -87,8 +90,6 @@ def _check_named_values(frame, names: list, time_column: str | None) -> None:
             f"value_columns names the time column {time_column!r}; the channels are the values "
             f"measured at each time, e.g. value_columns={values}."
         )
-    import pandas as pd
-
     chosen = frame[names]
     held = chosen.drop(columns=chosen.select_dtypes(["number", "bool"]).columns)
     # a named column of numbers held as objects or text is read as numbers (as it always was);
@@ -96,9 +97,8 @@ def _check_named_values(frame, names: list, time_column: str | None) -> None:
     convertible = [
         c for c in held.columns if pd.to_numeric(held[c].dropna(), errors="coerce").notna().all()
     ]
-    held = held.drop(columns=convertible)
-    _check_text_columns(held.select_dtypes(["object", "string"]))
-    not_numbers = held
+    not_numbers = held.drop(columns=convertible)
+    _check_text_columns(not_numbers.select_dtypes(["object", "string"]))
     if not_numbers.shape[1]:
         kinds = ", ".join(f"{c!r} ({not_numbers[c].dtype})" for c in not_numbers.columns)
         raise ValueError(
@@ -318,10 +318,7 @@ def read_series(
                 f"time_column={time_column!r} needs a DataFrame; an array's rows are taken as "
                 "evenly spaced points."
             )
-        if np.iscomplexobj(X):  # numpy would drop the imaginary part with a ComplexWarning
-            raise ValueError(
-                "X is complex; pass its real part or magnitude (np.real(X) or np.abs(X))."
-            )
+        reject_complex(X)  # numpy would drop the imaginary part with a ComplexWarning
         try:
             values = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError):
