@@ -68,23 +68,25 @@ class ConditionalLabels:
     def _labels(self, y: Any, n_samples: int) -> torch.Tensor:
         return torch.from_numpy(encode_labels(as_labels(y, n_samples, one=True), self.classes_))
 
-    def _unlabelled_in(self, y: Any, n_samples: int) -> np.ndarray | None:
-        """The rows a given ``y`` marks unlabelled (-1, a missing label, empty text: as ``fit``
-        reads them), or None when every row has a label (or one label stands for all)."""
+    def _unlabelled_in(self, y: Any, n_samples: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(labels, gone)``: a given ``y`` as one label per row (objects, to take others)
+        and the rows it marks unlabelled (-1, a missing label, empty text: as ``fit`` reads
+        them); None when every row has a label (or one label stands for all)."""
         if y is None or np.ndim(y) == 0:
             return None
-        gone = unlabelled_rows(as_labels(y, n_samples, one=True, missing=True))
-        return gone if gone.any() else None
+        labels = as_labels(y, n_samples, one=True, missing=True)
+        gone = unlabelled_rows(labels)
+        return (labels.astype(object), gone) if gone.any() else None
 
     def _labels_or_predicted(self, X: Any, y: Any) -> Any:
         """``y``, its unlabelled rows (a semi-supervised fit's own y) given predicted labels;
         every row's predicted label without ``y``."""
         if y is None:
             return self.predict(X)
-        gone = self._unlabelled_in(y, len(X))
-        if gone is None:
+        marked = self._unlabelled_in(y, len(X))
+        if marked is None:
             return y
-        labels = as_labels(y, len(X), missing=True).astype(object)
+        labels, gone = marked
         labels[gone] = np.asarray(self.predict(X), dtype=object)[gone]
         return labels
 
@@ -119,11 +121,11 @@ class ConditionalLabels:
         """Without labels, ``log p(x) = logsumexp_y log p(x | y) - log n_classes`` under a
         uniform label prior, for a ``score`` that is ``log p(x | y)`` or a bound on it."""
         if y is not None:
-            gone = self._unlabelled_in(y, n_samples)
-            if gone is None:
+            marked = self._unlabelled_in(y, n_samples)
+            if marked is None:
                 return score(self._labels(y, n_samples))
             # the labelled rows under their label, the unlabelled ones summed out (below)
-            labels = as_labels(y, n_samples, missing=True).astype(object)
+            labels, gone = marked
             labels[gone] = self.classes_[0]
             return np.where(gone, self._over_labels(score, None, n_samples), score(
                 self._labels(labels, n_samples)))  # fmt: skip
@@ -147,14 +149,11 @@ def _check_label_types(y: Any) -> None:
             stacklevel=caller_level(),
         )
     if isinstance(y, (list, tuple)) or getattr(getattr(y, "dtype", None), "kind", "") == "O":
-        values = [v for v in np.ravel(np.asarray(y, dtype=object)) if v is not None]
-        text = [v for v in values if isinstance(v, str) and v.strip() not in ("", "-1")]
-        # -1, NaN and empty text mark unlabelled rows beside labels of either type
-        numbers = [
-            v
-            for v in values
-            if isinstance(v, Number) and not isinstance(v, bool) and v == v and v != -1
-        ]
+        values = np.ravel(np.asarray(y, dtype=object))
+        # -1, a missing label and empty text mark unlabelled rows beside labels of either type
+        labelled = values[~unlabelled_rows(values)]
+        text = [v for v in labelled if isinstance(v, str)]
+        numbers = [v for v in labelled if isinstance(v, Number) and not isinstance(v, bool)]
         if text and numbers:
             raise ValueError(
                 f"y mixes numbers and text ({numbers[0]!r} and {text[0]!r}): give every label "
