@@ -106,7 +106,7 @@ def test_info_describes_a_compressed_file(files):
     packed.write_bytes(packed.read_bytes()[:-1])  # a damaged one is still refused
     result = invoke("info", packed)
     assert isinstance(result.exception, ValueError) and "truncated" in str(result.exception)
-    from aekit.cli.compressed_file import MAGIC
+    from aekit.cli.describe import MAGIC
     from aekit.compression.container import MAGIC as WRITTEN
 
     assert MAGIC == WRITTEN  # info reads the bytes compress writes

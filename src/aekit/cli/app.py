@@ -276,73 +276,8 @@ def report(run: Run) -> None:
     typer.echo(f"report: {write_report(run)}")
 
 
-@app.command()
-def info(run: Run) -> None:
-    """Describe a trained model: class, parameters, data shape, training, versions (or what the
-    header of an 'aekit compress' file says)."""
-    from aekit.cli.compressed_file import describe_compressed, is_compressed_file
-    from aekit.cli.runs import model_path
-    from aekit.io.files import read_file
-    from aekit.io.model_file import MODEL
-
-    if is_compressed_file(run):  # not a model: its rows, shape and compressor's fingerprint
-        return _print_table(str(run), describe_compressed(run))
-    load_run(run)  # validated as every other command validates it: the file and the estimator
-    header, _ = read_file(model_path(run), MODEL)
-    fitted = header["fitted"]
-    history = fitted.get("history_", {})
-    record = _run_record(run)  # what the command that made RUN noted: rows, time, date
-    seconds = record.get("train_seconds")
-    rows = {
-        "rows": record.get("rows"),
-        "training time": None if seconds is None else f"{seconds:g} s",
-        "date": record.get("date"),
-        "features": fitted.get("n_features_in_"),
-        "layers": _layers(header["params"], fitted.get("n_features_in_")),
-        "image shape": fitted.get("image_shape_"),
-        "sequence shape": fitted.get("sequence_shape_"),
-        "likelihood": fitted.get("likelihood_"),
-        "epochs": fitted.get("n_iter_"),
-        "final metrics": {k: round(v[-1], 4) for k, v in history.items() if v} or None,
-        "classes": fitted.get("classes_"),
-        "parameters": header["params"],
-        "versions": f"aekit {header['aekit_version']}, torch {header['torch_version']}",
-    }
-    _print_table(f"{header['class']} ({model_path(run)})", rows)
-
-
-def _print_table(title: str, rows: dict[str, Any]) -> None:
-    """``info``'s two-column table: every row that has a value."""
-    import json
-
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title, show_header=False)
-    for key, value in rows.items():
-        if value is not None:
-            table.add_row(key, value if isinstance(value, str) else json.dumps(value))
-    Console().print(table)
-
-
-def _run_record(run: Path) -> dict[str, Any]:
-    """RUN/config.toml's [run] section ({} for a bare model file or an older RUN)."""
-    import tomllib
-
-    try:
-        record = tomllib.loads((run / "config.toml").read_text()).get("run", {})
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
-    return record if isinstance(record, dict) else {}
-
-
-def _layers(params: dict[str, Any], n_features: Any) -> str | None:
-    """The encoder's widths, input to code (the decoder mirrors them), or None if unknown."""
-    hidden, latent = params.get("hidden_layer_sizes"), params.get("latent_dim")
-    hidden = [hidden] if isinstance(hidden, int) else hidden  # one layer
-    if not isinstance(hidden, list) or latent is None or n_features is None:
-        return None
-    return " -> ".join(str(v) for v in [n_features, *hidden, latent])
+# info comes next in ``aekit --help`` (registered when imported).
+from aekit.cli import describe  # noqa: E402, F401
 
 
 @app.command()
