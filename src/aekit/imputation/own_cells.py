@@ -44,9 +44,8 @@ def with_own_cells(
             if batch is None:  # the reader and pyarrow disagree on the rows: write nothing
                 raise RuntimeError(f"{spec}: fewer rows on disk than the imputer filled.")
             pending = pd.concat([pending, batch], ignore_index=True)
-        own, pending = pending.iloc[: len(frame)].copy(), pending.iloc[len(frame) :]
-        if only_filled_columns:
-            own = own[list(frame.columns)].copy()
+        own, pending = pending.iloc[: len(frame)], pending.iloc[len(frame) :]
+        own = (own[list(frame.columns)] if only_filled_columns else own).copy()
         for name in frame.columns:
             gaps = own[name].isna().to_numpy()
             if gaps.any():  # (a column with gaps is float, or object for text and bools)
