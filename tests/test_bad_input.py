@@ -610,23 +610,29 @@ def test_a_cpu_device_with_an_index_is_the_cpu(digits):
 
 def test_a_column_whose_variation_float32_rounds_away_is_warned_of():
     # values around 1e6 varying by 0.01 became steps of 0.06: the detector flagged nothing and
-    # the autoencoder reconstructed every row alike, without a word (user review)
+    # the autoencoder reconstructed every row alike, without a word (user review). The
+    # autoencoders and the detector now standardize such columns in float64
+    # (test_float64_precision.py); the fine-tuned networks still read float32 rows, and say so.
     from aekit.cli.errors import for_the_command_line
 
     rng = np.random.default_rng(0)
     X = np.column_stack([rng.normal(size=(200, 5)), 1e6 + 0.01 * rng.normal(size=200)])
+    y = (X[:, 0] > 0).astype(int)
+    quick = {"max_iter": 2, "random_state": 0, "device": CPU["device"]}
+    quick["autoencoder"] = aekit.Autoencoder(**CPU)  # fitted on X first, as float32 rows
     frame = pd.DataFrame(X, columns=[*"abcde", "balance"])
+    classifier = aekit.FineTunedClassifier(**quick)
     with pytest.warns(UserWarning, match=r"column 'balance' varies by about 0\.0097") as caught:
-        aekit.Autoencoder(**CPU).fit(frame)
+        classifier.fit(frame, y)
     line = for_the_command_line(str(caught[0].message))
     assert line.startswith("DATA's column 'balance'") and "X.mean" not in line
     with pytest.warns(UserWarning, match=r"X's column 5 varies"):
-        aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(X)
-    with warnings.catch_warnings():  # the offset taken away: nothing to say
+        aekit.FineTunedClassifier(**quick).fit(X, y)
+    with warnings.catch_warnings():  # the offset taken away, or a wide spread: nothing to say
         warnings.simplefilter("error", UserWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)  # two epochs, on purpose
-        aekit.Autoencoder(**CPU).fit(X - X.mean(axis=0))
-        aekit.Autoencoder(**CPU).fit(np.column_stack([X[:, :5], 1e6 * X[:, 0]]))  # wide spread
+        aekit.FineTunedClassifier(**quick).fit(X - X.mean(axis=0), y)
+        aekit.FineTunedClassifier(**quick).fit(np.column_stack([X[:, :5], 1e6 * X[:, 0]]), y)
 
 
 def test_three_axes_in_another_layout_are_refused():

@@ -91,13 +91,14 @@ class TableInput:
                 rows = X.reader.read(0, len(X))
             X = X.frame(rows) if X.reader.named_columns else rows
         if not isinstance(X, pd.DataFrame):
-            # NaN is let through here, to be refused below with handle_missing named
-            array = as_numeric_array(X, allow_nan=True)
+            # NaN is let through here, to be refused below with handle_missing named; float64
+            # kept, as the encoder standardizes it: values float32 rounds keep their variation
+            array = as_numeric_array(X, allow_nan=True, precision="float64")
             if array.ndim != 2:
                 raise ValueError(
                     f"X must be a 2-D table (n_samples, n_features); got shape {array.shape}."
                 )
-            array = array.astype(np.float64)
+            array = array.astype(np.float64, copy=False)
             where = [(f"row {r}", c) for r, c in np.argwhere(np.isnan(array))[:3]]
         else:
             array = X.set_axis([str(c) for c in X.columns], axis=1)  # e.g. integer names

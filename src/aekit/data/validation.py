@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -61,9 +61,17 @@ def non_numeric_columns(frame: pd.DataFrame) -> list[str]:
     return [str(c) for c in frame.columns if not (is_number(frame[c]) or is_bool(frame[c]))]
 
 
-def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.ndarray:
+def as_numeric_array(
+    X: Any, name: str = "X", allow_nan: bool = False, precision: str = "float32"
+) -> np.ndarray:
     """Return ``X`` as a finite float32 array with 2 (rows, features), 3 (n, C, L) or 4
-    (n, C, H, W) axes (``allow_nan``: NaN may mark missing entries, infinity is still an error)."""
+    (n, C, H, W) axes (``allow_nan``: NaN may mark missing entries, infinity is still an error).
+
+    ``precision``, for values float32 cannot hold exactly (float64, integers of 32 bits and more):
+    ``"float32"`` casts them, with a warning where that rounds a column's variation away (values
+    around 1e6 varying by 0.01 become float32's steps of 0.06); ``"as_needed"`` keeps them float64
+    exactly there, for a caller that standardizes before its own float32 cast; ``"float64"``
+    keeps them float64 (a model fitted so reads every X so)."""
     if X is None:
         raise ValueError(f"{name} is None; pass an array-like of shape (n_samples, n_features).")
     if _is_torch_tensor(X):
@@ -116,7 +124,11 @@ def as_numeric_array(X: Any, name: str = "X", allow_nan: bool = False) -> np.nda
         )
     check_finite(np.where(np.isnan(array), 0.0, array) if allow_nan else array, name, columns)
     check_float32_range(array, name, columns)
-    warn_float32_rounding(array, name, columns)
+    wide = _wider_than_float32(array.dtype)
+    rounded = None if precision == "float64" else float32_rounding(array)
+    if wide and (precision == "float64" or (precision == "as_needed" and rounded.columns.size)):
+        return np.ascontiguousarray(array, dtype=np.float64)
+    warn_float32_rounding(rounded, name, columns)
     return np.ascontiguousarray(array, dtype=np.float32)
 
 
@@ -126,20 +138,48 @@ _LOST_SHARE = 0.01  # rounding above 1% of a column's spread: its variation is n
 _SAMPLE_ROWS = 4096  # rows the check reads (evenly spaced): a column's spread and magnitude
 
 
-def warn_float32_rounding(array: np.ndarray, name: str = "X", columns: list | None = None) -> None:
-    """Warn when the models' float32 would round away a float64 column's variation: values
-    around 1e6 that vary by 0.01 become steps of 0.06, so every row looks the same (the models
-    standardize after the cast; scikit-learn's scalers work in float64)."""
-    if array.dtype != np.float64 or array.ndim != 2 or len(array) < 2:
-        return
-    sample = array[:: max(1, len(array) // _SAMPLE_ROWS)]  # every call pays it: a sample
+def _wider_than_float32(dtype: np.dtype) -> bool:
+    """float64, or integers of 32 bits and more: values float32 (24 significant bits) may round
+    (an int32 id of 16,777,217 becomes 16,777,216)."""
+    return dtype.itemsize > 4 or (dtype.kind in "iu" and dtype.itemsize == 4)
+
+
+class Float32Rounding(NamedTuple):
+    """The columns whose variation float32 rounds away (indices), and each column's standard
+    deviation and largest magnitude, from a sample of rows."""
+
+    columns: np.ndarray
+    spread: np.ndarray
+    largest: np.ndarray
+
+
+def float32_rounding(array: np.ndarray) -> Float32Rounding:
+    """Which columns of a 2-D ``array`` float32 would make look constant: those whose rounding,
+    up to ``|x| * 2**-24``, exceeds 1% of their standard deviation (none unless ``array`` is
+    wider than float32)."""
+    none = np.empty(0, np.int64)
+    if not _wider_than_float32(array.dtype) or array.ndim != 2 or len(array) < 2:
+        return Float32Rounding(none, none, none)
+    sample = np.asarray(array[:: max(1, len(array) // _SAMPLE_ROWS)], np.float64)  # every call
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
         spread = np.nanstd(sample, axis=0)
-        rounding = np.nanmax(np.abs(sample), axis=0) * _FLOAT32_HALF_STEP
-    lost = np.flatnonzero((spread > 0) & (rounding > _LOST_SHARE * spread))
+        largest = np.nanmax(np.abs(sample), axis=0)
+    lost = np.flatnonzero((spread > 0) & (largest * _FLOAT32_HALF_STEP > _LOST_SHARE * spread))
+    return Float32Rounding(lost, spread, largest)
+
+
+def warn_float32_rounding(
+    rounding: Float32Rounding | None, name: str = "X", columns: list | None = None
+) -> None:
+    """Warn when the models' float32 rounds away a column's variation (``rounding``, from
+    :func:`float32_rounding`): values around 1e6 that vary by 0.01 become steps of 0.06, so every
+    row looks the same (a model that standardizes after the cast; scikit-learn's scalers work in
+    float64)."""
+    lost = np.empty(0) if rounding is None else rounding.columns
     if not len(lost):
         return
+    spread, largest = rounding.spread, rounding.largest
     j = int(lost[0])
     column = repr(columns[j]) if columns is not None else str(j)
     others = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
@@ -147,7 +187,7 @@ def warn_float32_rounding(array: np.ndarray, name: str = "X", columns: list | No
 
     warnings.warn(
         f"{name}'s column {column}{others} varies by about {spread[j]:.3g} (standard deviation) "
-        f"around values as large as {np.nanmax(np.abs(sample[:, j])):.3g}, finer than float32, "
+        f"around values as large as {largest[j]:.3g}, finer than float32, "
         "the precision the models compute in, resolves there: its variation is lost. Subtract "
         "an offset first, e.g. X - X.mean(axis=0), and the same offset from new rows.",
         UserWarning,

@@ -15,8 +15,13 @@ import torch
 from aekit.estimators.persistence import SavesToFile
 
 
-def _float32(array: np.ndarray | None) -> torch.Tensor | None:
-    return None if array is None else torch.from_numpy(np.asarray(array, dtype=np.float32))
+def _statistics(array: np.ndarray | None) -> torch.Tensor | None:
+    """The data's mean or scale as stored: float64 when fitted on float64 rows (see
+    :func:`aekit.estimators._data_scale.fit_scale`), else float32."""
+    if array is None:
+        return None
+    precision = np.float64 if np.asarray(array).dtype == np.float64 else np.float32
+    return torch.from_numpy(np.asarray(array, dtype=precision))
 
 
 def check_shapes(skeleton: torch.nn.Module, state: dict[str, Any]) -> None:
@@ -70,9 +75,9 @@ class AutoencoderState(SavesToFile):
         }
         tree = {
             "model": self.model_.state_dict(),
-            "data_mean": _float32(self.data_mean_),
+            "data_mean": _statistics(self.data_mean_),
             "sampler": None,
-            "data_scale": _float32(self.data_scale_),
+            "data_scale": _statistics(self.data_scale_),
         }
         return fitted, tree
 
@@ -91,7 +96,8 @@ class AutoencoderState(SavesToFile):
         self.best_loss_ = fitted["best_loss_"]
         for name in ("data_mean", "data_scale"):
             value = tree[name]
-            setattr(self, f"{name}_", None if value is None else value.numpy())
+            stored = None if value is None else _statistics(value.numpy()).numpy()
+            setattr(self, f"{name}_", stored)
         state = tree["model"]
         n_classes = len(getattr(self, "classes_", ()))  # set first by a conditional kind
         placeholder = torch.zeros(0)  # corruption bounds come back with the state dict

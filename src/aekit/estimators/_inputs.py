@@ -29,13 +29,15 @@ class InputChecks:
     _masks_missing: ClassVar[bool] = False  # X may hold NaN (missing entries): see imputation
 
     def _validate_X(self, X: Any, reset: bool) -> np.ndarray | DiskRows:
-        """Checked float32 rows, flattened to (n, n_features); records the shapes on reset.
-        Data on disk (a dataset, a large memmap) come back as :class:`DiskRows`, unread: each
-        batch is checked as it is read."""
+        """Checked rows, flattened to (n, n_features); records the shapes on reset. They are
+        float32, or float64 where float32 would round a column's variation away
+        (``_precision``): standardized before the network's float32 (``_to_model``), they keep
+        it. Data on disk (a dataset, a large memmap) come back as :class:`DiskRows`, unread:
+        each batch is checked as it is read."""
         on_disk = disk_rows(X, self._masks_missing)
         if on_disk is not None:
             return self._validate_disk(on_disk, reset)
-        array = as_numeric_array(X, allow_nan=self._masks_missing)
+        array = as_numeric_array(X, allow_nan=self._masks_missing, precision=self._precision(reset))
         flat = array.reshape(len(array), -1)
         if not reset and array.ndim in (3, 4):  # images or sequences of another shape: said
             self._check_shape(array)  # so, not that their feature count differs
@@ -49,6 +51,15 @@ class InputChecks:
         else:
             self._check_shape(array)
         return flat
+
+    def _precision(self, reset: bool) -> str:
+        """How X's float64 values are read (:func:`aekit.data.validation.as_numeric_array`):
+        ``fit`` keeps them float64 where float32 would round a column's variation away; a model
+        fitted so (float64 statistics) reads every X in float64, a single row too."""
+        if reset:
+            return "as_needed"
+        mean = getattr(self, "data_mean_", None)
+        return "float64" if mean is not None and mean.dtype == np.float64 else "float32"
 
     def _sklearn_checks(self, X: Any, reset: bool, **options: Any) -> None:
         """scikit-learn's ``validate_data`` (feature count and names), its errors naming the

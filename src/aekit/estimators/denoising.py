@@ -245,8 +245,8 @@ class DenoisingAutoencoder(BaseAutoencoder):
         # Compared where the bounds were taken, in float32 rows standardized as fit did: a
         # value at a feature's training extreme is then exactly on its bound, never outside.
         model = flat.astype(np.float32)
-        if self.data_mean_ is not None:
-            model = self._to_model(model).numpy().reshape(len(flat), -1)
+        if self.data_mean_ is not None:  # from X's own values: float64 ones keep their precision
+            model = self._to_model(flat).numpy().reshape(len(flat), -1)
         below, above = model < low, model > high
         outside = int(np.count_nonzero(below | above))
         if not outside:

@@ -24,6 +24,7 @@ ConditionalVAE are not part of them.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 from collections.abc import Callable
@@ -203,8 +204,10 @@ class ExportsModules:
     def _scalings(self) -> tuple[Scaling, Scaling]:
         """``(raw rows -> network input, network output -> rows shaped like X)``."""
         n = int(self.n_features_in_)
-        shift = torch.zeros(n) if self.data_mean_ is None else torch.as_tensor(self.data_mean_)
-        scale = torch.ones(n) if self.data_scale_ is None else torch.as_tensor(self.data_scale_)
+        # float32, the networks' precision, whatever the statistics' (float64 after float64 rows)
+        as_float32 = functools.partial(torch.as_tensor, dtype=torch.float32)
+        shift = torch.zeros(n) if self.data_mean_ is None else as_float32(self.data_mean_)
+        scale = torch.ones(n) if self.data_scale_ is None else as_float32(self.data_scale_)
         network, data = self._network_shape(), self._data_shape()
         return Scaling(shift, scale, network), Scaling(shift, scale, data, inverse=True)
 

@@ -1,0 +1,101 @@
+"""float64 columns whose variation float32 would round away: standardized in float64 first.
+
+Values around 1e6 that vary by 0.01 become float32 steps of 0.06, so a model that casts before
+standardizing sees every row alike (user review). The autoencoders keep such rows float64 until
+they are standardized, and their statistics float64 in their model files; the detector's encoder
+standardizes every array in float64.
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from conftest import CPU
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import roc_auc_score
+
+import aekit
+
+rng = np.random.default_rng(0)
+signal = rng.normal(size=(600, 2))
+# the third column is the first one's variation around 1e6: 0.01 * signal, finer than float32
+X = np.column_stack([signal, 1e6 + 0.01 * signal[:, 0] + 1e-4 * rng.normal(size=600)])
+TRAINED = {**CPU, "latent_dim": 2, "max_iter": 60}
+
+
+def fitted(rows=X):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # no float32 warning: nothing is lost
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return aekit.Autoencoder(**TRAINED).fit(rows)
+
+
+def test_an_offset_column_is_reconstructed_with_its_variation():
+    model = fitted()
+    assert model.data_mean_.dtype == np.float64
+    reconstruction = model.reconstruct(X)
+    assert reconstruction.dtype == np.float64  # float32 would round it to steps of 0.06 again
+    # the reconstruction follows the column's variation (cast before standardizing, the
+    # column held two or three values and its reconstruction was a constant)
+    assert np.corrcoef(reconstruction[:, 2], X[:, 2])[0, 1] > 0.9
+    assert np.abs(reconstruction[:, 2] - X[:, 2]).mean() < 0.5 * X[:, 2].std()
+
+
+def test_one_row_is_read_in_the_models_precision():
+    model = fitted()  # a single row shows no spread: the fitted model's precision decides
+    np.testing.assert_allclose(model.transform(X[:1]), model.transform(X)[:1], atol=1e-6)
+
+
+def test_float64_statistics_survive_save_and_load(tmp_path):
+    model = fitted()
+    model.save(tmp_path / "m.safetensors")
+    loaded = aekit.load(tmp_path / "m.safetensors")
+    assert loaded.data_mean_.dtype == np.float64
+    np.testing.assert_array_equal(loaded.data_mean_, model.data_mean_)
+    np.testing.assert_array_equal(loaded.reconstruct(X), model.reconstruct(X))
+
+
+def test_ordinary_rows_keep_the_float32_path():
+    # float64 rows float32 holds well enough (and [0, 1] data from a MinMaxScaler, whose
+    # maximum may be 1 + 2e-16, stays Bernoulli data as float32)
+    for rows in (signal, signal.astype(np.float32)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # latent_dim = the 2 features
+            model = aekit.Autoencoder(**TRAINED).fit(rows)
+        assert model.data_mean_.dtype == np.float32
+        assert model.reconstruct(rows).dtype == np.float32
+
+
+def test_the_model_standardizes_in_its_own_precision_whatever_the_rows_dtype():
+    model = fitted()
+    rows = X.astype(np.float32)  # rounded by the user: standardized in float64 all the same
+    np.testing.assert_array_equal(model.transform(rows), model.transform(rows.astype(np.float64)))
+
+
+def test_the_torch_modules_of_a_float64_model_compute_in_float32():
+    # float64 statistics in float32 buffers: float64 ones made every layer after them fail
+    # with a dtype error (the modules take float32 rows, rounded already where X needs float64)
+    model = fitted()
+    rows = torch.from_numpy(X.astype(np.float32))
+    codes = model.encoder_module()(rows)
+    assert codes.dtype == torch.float32 and codes.shape == (len(X), 2)
+    assert model.decoder_module()(codes).dtype == torch.float32
+    assert model.score_module()(rows).dtype == torch.float32
+
+
+@pytest.mark.parametrize("kind", ["array", "frame"])
+def test_the_detector_flags_rows_off_in_the_offset_column_alone(kind):
+    normal = X[:400]
+    test = X[400:].copy()
+    test[:20, 2] += 0.06  # six of the column's standard deviations, in it alone
+    truth = np.r_[np.ones(20), np.zeros(len(test) - 20)]
+    if kind == "frame":
+        normal, test = (pd.DataFrame(v, columns=["a", "b", "balance"]) for v in (normal, test))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        detector = aekit.AnomalyDetector(n_estimators=2, random_state=0).fit(normal)
+    assert roc_auc_score(truth, detector.anomaly_score(test)) > 0.95
+    one = detector.anomaly_score(test[:1] if kind == "array" else test.iloc[:1])
+    np.testing.assert_allclose(one, detector.anomaly_score(test)[:1], rtol=1e-5)
