@@ -467,3 +467,22 @@ def test_plain_rows_for_a_model_fitted_on_a_table_warn_of_nothing(vae, table):
     assert response.status_code == 200
     np.testing.assert_allclose(response.json()["scores"], vae.score_samples(table[:3]))
     assert not [w for w in caught if "feature names" in str(w.message)]
+
+
+def test_records_for_a_model_fitted_on_an_array_are_refused(table):
+    # keys sorted by the JSON writer (f0, f1, f10, f11, f2, ...) were read in that order and
+    # scored as scrambled rows, without an error (user audit)
+    array_model = aekit.VAE(**CPU).fit(table.to_numpy())
+    c = client(array_model)
+    row = table.to_numpy()[0]
+    records = json.dumps({"rows": [{f"f{i}": v for i, v in enumerate(row)}]}, sort_keys=True)
+    split = json.dumps({"columns": ["f0", "f1", "f2", "f3"], "data": [row.tolist()]})
+    for body in (records, split):
+        response = c.post("/v1/score", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422
+        assert "fitted without column names" in response.json()["detail"]
+    plain = c.post("/v1/score", json={"rows": [row.tolist()]})
+    assert plain.status_code == 200
+    np.testing.assert_allclose(
+        plain.json()["scores"], array_model.score_samples(row[None]), rtol=1e-5
+    )

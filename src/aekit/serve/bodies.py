@@ -196,8 +196,17 @@ def order_columns(X: Any, feature_names: Any) -> Any:
     model's order (records carry no order); plain rows of numbers for a model fitted on a
     DataFrame, as a DataFrame of its columns (rows are sent in the model's column order, and
     scikit-learn would warn of the missing names on every request); anything else as it is,
-    for the API to judge."""
+    for the API to judge. A table for a model fitted without column names is refused: its
+    columns would be read in the order they came, and JSON writers that sort keys (f0, f1, f10,
+    f11, f2, ...) would scramble every row without an error."""
     if feature_names is None:
+        if isinstance(X, pd.DataFrame):
+            raise BodyError(
+                422,
+                "this model was fitted without column names (on an array), so records and "
+                '"columns" have no names to be matched by; send "rows" as lists of numbers in '
+                "the order of its features.",
+            )
         return X
     names = [str(n) for n in feature_names]
     if isinstance(X, pd.DataFrame):
