@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import ok, refused
 from conftest import DEVICE
 from typer.testing import CliRunner
 
@@ -132,3 +133,22 @@ def test_damaged_file_and_wrong_model_are_errors(files):
     )
     result = invoke("search", files / "compressor.safetensors", "digits")
     assert isinstance(result.exception, ValueError) and "not an index" in str(result.exception)
+
+
+def test_a_table_compressed_and_decompressed_keeps_its_column_names(tmp_path):
+    # decompress wrote x0, x1, ... for a compressor trained on a table (user audit)
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(rng.normal(size=(300, 5)), columns=[*"abcd", "price"])
+    table.assign(kind=rng.integers(0, 2, 300)).to_csv(tmp_path / "t.csv", index=False)
+    model = tmp_path / "c.safetensors"
+    result = invoke("train-compressor", tmp_path / "t.csv", "--label-column", "kind",
+                    "--latent-dim", 2, "--epochs", 2, *TINY, "-o", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    packed = tmp_path / "t.aek"
+    ok(invoke("compress", model, tmp_path / "t.csv", "--label-column", "kind", "-o", packed))
+    restored = tmp_path / "r.csv"
+    result = invoke("decompress", model, packed, "-o", restored)
+    assert result.exit_code == 0, result.output
+    assert list(pd.read_csv(restored).columns) == [*"abcd", "price"]
+    # without --label-column the label is an extra column, named as such
+    refused(invoke("compress", model, tmp_path / "t.csv", "-o", tmp_path / "u.aek"), "['kind']")

@@ -199,3 +199,25 @@ def test_a_step_parameter_below_the_smallest_is_refused_at_fit(digits):
         Compressor(2, hidden_layer_sizes=(8,), max_iter=1, step=1e-12, device=DEVICE).fit(
             digits[0][:50]
         )
+
+
+def test_a_table_is_compressed_by_its_column_names(tmp_path):
+    # compress() turned a DataFrame into an array: scikit-learn warned that X had no names,
+    # and columns in another order were compressed as they came (user audit)
+    import warnings
+
+    import pandas as pd
+
+    X = pd.DataFrame(np.random.RandomState(0).normal(size=(300, 6)), columns=list("abcdef"))
+    compressor = Compressor(latent_dim=2, max_iter=2, random_state=0, device=DEVICE).fit(X)
+    assert list(compressor.feature_names_in_) == list("abcdef")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        data = compressor.compress(X)
+    np.testing.assert_array_equal(
+        compressor.decompress(data), compressor.decompress(compressor.compress(X.to_numpy()))
+    )
+    with pytest.raises(ValueError, match="another order"):
+        compressor.compress(X[list("fedcba")])
+    compressor.save(tmp_path / "c.safetensors")
+    assert list(aekit.load(tmp_path / "c.safetensors").feature_names_in_) == list("abcdef")

@@ -368,8 +368,11 @@ def write_rows(
         return len(rows)
     elif encoder is not None and output.suffix.lower() != ".npy":
         write_frame(output, encoder.inverse_transform(rows))
-    else:
-        write_table(output, rows, [f"x{i}" for i in range(int(np.prod(rows.shape[1:])))])
+    else:  # a table's own column names (a model fitted on one records them), else x0, x1, ...
+        width = int(np.prod(rows.shape[1:]))
+        names = getattr(estimator, "feature_names_in_", None)
+        names = [str(n) for n in names] if names is not None and len(names) == width else None
+        write_table(output, rows, names or [f"x{i}" for i in range(width)])
     return len(rows)
 
 

@@ -9,6 +9,7 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -107,6 +108,9 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         batch at a time, never whole.
     n_features_in_ : int
         Features seen in fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        A DataFrame's column names, when fit was given one: :meth:`compress` then checks a
+        DataFrame's names and order (``aekit decompress`` writes them).
     step_ : float
         The step :meth:`compress` uses by default: ``step``, or the one "auto" chose.
 
@@ -188,7 +192,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         ids = prior_ids(len(X))  # the rows of the prior: all, or PRIOR_ROWS of a larger X
         codes = network.transform(X) if ids is None else _codes_at(network, X, ids)
         self.quantiles_ = fit_quantiles(codes)
-        self.n_features_in_ = network.n_features_in_
+        self._take_shape_of(network)
         self.autoencoder_ = network
         self.__dict__.pop("_fingerprint", None)
         rows, codes = self._checked_rows(X, ids, codes)
@@ -197,6 +201,16 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         self.step_ = check_step(self.quantiles_, step)
         self._warn_if_no_better_than_mean(rows, codes)
         return self
+
+    def _take_shape_of(self, network: QuantizingAutoencoder) -> None:
+        """``n_features_in_`` and, for a table, ``feature_names_in_``: the network's, as
+        scikit-learn's estimators record them."""
+        self.n_features_in_ = network.n_features_in_
+        names = getattr(network, "feature_names_in_", None)
+        if names is None:
+            self.__dict__.pop("feature_names_in_", None)
+        else:
+            self.feature_names_in_ = names
 
     def _epochs(self, n_samples: int) -> int:
         """``max_iter``, or for "auto" :data:`DEFAULT_EPOCHS` with at least :data:`MIN_STEPS`
@@ -283,7 +297,9 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         """
         check_is_fitted(self)
         step = check_step(self.quantiles_, _check_step(self.step_ if step is None else step))
-        if lazy_reader(X) is None:
+        if isinstance(X, pd.DataFrame):  # its column names checked by the network's transform
+            n_rows, row_shape, codes = len(X), X.shape[1:], self._codes(X)
+        elif lazy_reader(X) is None:
             array = as_numeric_array(X)
             n_rows, row_shape, codes = len(array), array.shape[1:], self._codes(array)
         else:  # on disk: read and encoded a chunk at a time; the codes are held, not the rows
@@ -303,9 +319,10 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             )
         )
 
-    def _codes(self, array: np.ndarray) -> np.ndarray:
-        """The network's codes of rows (images as images, anything else flattened), float64."""
-        flat = self.autoencoder_.image_shape_ is None
+    def _codes(self, array: np.ndarray | pd.DataFrame) -> np.ndarray:
+        """The network's codes of rows (images as images, a table as it is, anything else
+        flattened), float64."""
+        flat = self.autoencoder_.image_shape_ is None and not isinstance(array, pd.DataFrame)
         rows = array.reshape(len(array), -1) if flat else array
         return self.autoencoder_.transform(rows).astype(np.float64)
 
@@ -350,7 +367,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             raise ValueError("the stored network or prior does not fit this compressor")
         self.autoencoder_ = network
         self.quantiles_ = quantiles
-        self.n_features_in_ = network.n_features_in_
+        self._take_shape_of(network)
         # Files written before "auto" carry no chosen step: their step parameter was a number.
         step = fitted.get("step", self.step)
         self.step_ = _check_step(1.0 if step == "auto" else step)
