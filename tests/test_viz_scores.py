@@ -130,3 +130,19 @@ def test_every_figure_function_takes_ax_or_axes_as_the_readme_says():
         params = inspect.signature(getattr(aekit.viz, name)).parameters
         assert ("axes" if name in multi else "ax") in params, name
         assert ("ax" if name in multi else "axes") not in params, name
+
+
+def test_a_single_flagged_or_labelled_point_is_shaded_with_a_width():
+    # a lone spike was shaded from x to x, which draws nothing (user audit)
+    scores = np.zeros(100)
+    scores[30], scores[60:63] = 5.0, 5.0
+    labels = np.zeros(100, int)
+    labels[70] = 1
+    figure = series_figure(np.zeros(100), scores, 1.0, labels=labels)
+    top, bottom = figure.axes
+    shaded = sorted((p.get_x(), p.get_width()) for p in bottom.patches)
+    assert shaded == [(29.5, 1.0), (59.5, 3.0)]  # each point's cell, half a step either side
+    assert (69.5, 1.0) in [(p.get_x(), p.get_width()) for p in top.patches]
+    minutes = np.arange(100) * np.timedelta64(5, "m") + np.datetime64("2024-01-01T00:00")
+    dated = series_figure(np.zeros(100), scores, 1.0, time=minutes).axes[1]
+    assert all(p.get_width() > 0 for p in dated.patches)

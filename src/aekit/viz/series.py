@@ -27,6 +27,16 @@ def spans(flags: Any) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1))
 
 
+def point_edges(x: np.ndarray) -> np.ndarray:
+    """The ``n + 1`` edges of ``n`` points' cells on the x axis: halfway between neighbours and
+    half a step beyond the ends (numbers or datetimes), so that a span of one point has a width:
+    a lone spike, the commonest anomaly, was shaded from x to x, which draws nothing."""
+    if len(x) < 2:  # no step to take half of
+        return np.concatenate([x, x])
+    half_steps = (x[1:] - x[:-1]) / 2
+    return np.concatenate([[x[0] - half_steps[0]], x[:-1] + half_steps, [x[-1] + half_steps[-1]]])
+
+
 def series_figure(
     values: Any,
     anomaly_scores: Any,
@@ -91,9 +101,10 @@ def series_figure(
     figure = top.figure
     for channel, name in zip(values.T, names):
         top.plot(x, channel, linewidth=0.7, label=str(name))
+    edges = point_edges(x)  # a span covers its points' cells: from first's left to last's right
     if labels is not None:
         for first, last in spans(labels):
-            top.axvspan(x[first], x[last], color="grey", alpha=0.25, linewidth=0)
+            top.axvspan(edges[first], edges[last + 1], color="grey", alpha=0.25, linewidth=0)
     score_label = "anomaly score" + (f" ({note})" if note else "")
     bottom.plot(x, scores, color="black", linewidth=0.7, label=score_label)
     if threshold is not None:
@@ -101,7 +112,7 @@ def series_figure(
         bottom.axhline(threshold, color="tab:red", linestyle="--", label=label)
     for first, last in spans(flags):
         for ax in (top, bottom):
-            ax.axvspan(x[first], x[last], color="tab:red", alpha=0.2, linewidth=0)
+            ax.axvspan(edges[first], edges[last + 1], color="tab:red", alpha=0.2, linewidth=0)
     top.set_ylabel("value")
     top.set_title(
         "series, flagged spans in red"
