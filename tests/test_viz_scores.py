@@ -96,7 +96,7 @@ def test_series_figure_draws_infinite_scores_at_the_finite_maximum_and_flags_the
     assert np.max(line.get_ydata()) == np.max(SCORES[np.isfinite(scores)])
     assert "1 +inf score drawn at the finite maximum" in line.get_label()
     spans = [p.get_x() for p in axes[1].patches]  # flagged spans start where scores pass 3
-    assert 50 in spans
+    assert 49.5 in spans  # half a step before the point: its cell
 
 
 def test_tables_are_checked_before_drawing():
@@ -146,3 +146,21 @@ def test_a_single_flagged_or_labelled_point_is_shaded_with_a_width():
     minutes = np.arange(100) * np.timedelta64(5, "m") + np.datetime64("2024-01-01T00:00")
     dated = series_figure(np.zeros(100), scores, 1.0, time=minutes).axes[1]
     assert all(p.get_width() > 0 for p in dated.patches)
+
+
+def test_table_figures_use_and_check_a_dataframes_column_names():
+    # panels were titled x0, x1, ... and tables of other or reordered columns were drawn
+    # against each other without a word, with misleading R² (user audit)
+    import pandas as pd
+
+    from aekit.viz.plots import feature_reconstructions, real_vs_generated
+
+    A = pd.DataFrame(np.random.RandomState(0).normal(size=(50, 3)), columns=["age", "b", "c"])
+    B = A + 0.01
+    titles = [ax.get_title() for ax in feature_reconstructions(A, B.to_numpy())]
+    assert [t.split()[0] for t in titles] == ["age", "b", "c"]
+    assert real_vs_generated(A, B, features=(0, 1)).get_xlabel() == "age"
+    with pytest.raises(ValueError, match=r"X_hat has X's columns in another order.*X_hat\[X"):
+        feature_reconstructions(A, B[["c", "b", "age"]])
+    with pytest.raises(ValueError, match="X_generated has other columns"):
+        real_vs_generated(A, B.set_axis(["age", "b", "d"], axis=1))

@@ -279,12 +279,13 @@ def feature_reconstructions(
     axes : ndarray of matplotlib Axes
         One per feature drawn.
     """
+    tables = {"X": X, "X_hat": X_hat}
     X, X_hat = check_table(X, "X"), check_table(X_hat, "X_hat")
     if X.shape != X_hat.shape:
         raise ValueError(f"X {X.shape} and X_hat {X_hat.shape} differ in shape.")
     n = min(check_n_cols(max_features, "max_features"), X.shape[1])
     n_cols = check_n_cols(n_cols)
-    feature_names = _feature_names(feature_names, X.shape[1])
+    feature_names = _feature_names(feature_names, X.shape[1], tables)
     if axes is not None:
         axes = check_axes(axes, n)
     else:
@@ -335,6 +336,7 @@ def real_vs_generated(
     ax : matplotlib Axes
         With two scatter collections: real first, generated second.
     """
+    tables = {"X_real": X_real, "X_generated": X_generated}
     X_real, X_generated = check_table(X_real, "X_real"), check_table(X_generated, "X_generated")
     d = X_real.shape[1]
     if X_generated.shape[1] != d:
@@ -344,7 +346,7 @@ def real_vs_generated(
         )
     if d < 2:
         raise ValueError(f"X_real has {d} column: the scatter needs two features.")
-    names = _feature_names(feature_names, d)
+    names = _feature_names(feature_names, d, tables)
     if features is None:
         with np.errstate(invalid="ignore", divide="ignore"):
             corr = np.nan_to_num(np.abs(np.corrcoef(X_real[:, :12], rowvar=False)))
@@ -364,15 +366,33 @@ def real_vs_generated(
     return ax
 
 
-def _feature_names(feature_names: Sequence[str] | None, d: int) -> list[str]:
-    """One name per column: ``x0, x1, ...`` when None, else refused unless ``d`` of them."""
-    if feature_names is None:
-        return [f"x{j}" for j in range(d)]
-    if len(feature_names) != d:
-        raise ValueError(
-            f"{len(feature_names)} feature_names for {d} columns; pass one per column."
-        )
-    return [str(name) for name in feature_names]
+def _feature_names(
+    feature_names: Sequence[str] | None, d: int, tables: Mapping[str, Any]
+) -> list[str]:
+    """One name per column: ``feature_names`` (refused unless ``d`` of them), else the columns
+    of the DataFrames among ``tables`` (name -> the table as given), else ``x0, x1, ...``. Two
+    DataFrames must have the same columns in the same order: panels compare column j of one
+    with column j of the other."""
+    if feature_names is not None:
+        if len(feature_names) != d:
+            raise ValueError(
+                f"{len(feature_names)} feature_names for {d} columns; pass one per column."
+            )
+        return [str(name) for name in feature_names]
+    named = {k: [str(c) for c in v.columns] for k, v in tables.items() if hasattr(v, "columns")}
+    if len(named) == 2:
+        (first, columns), (second, others) = named.items()
+        if others != columns:
+            reordered = sorted(others) == sorted(columns)
+            what = f"{first}'s columns in another order" if reordered else "other columns"
+            fix = f"pass {second}[{first}.columns]" if reordered else "pass the same columns"
+            raise ValueError(
+                f"{second} has {what} ({others[:5]}; {first}: {columns[:5]}): each panel "
+                f"compares a column of one with the same column of the other; {fix}."
+            )
+    if named:
+        return next(iter(named.values()))
+    return [f"x{j}" for j in range(d)]
 
 
 def _two_features(features: Any, d: int) -> tuple[int, int]:
