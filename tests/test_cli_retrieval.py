@@ -152,3 +152,43 @@ def test_a_table_compressed_and_decompressed_keeps_its_column_names(tmp_path):
     assert list(pd.read_csv(restored).columns) == [*"abcd", "price"]
     # without --label-column the label is an extra column, named as such
     refused(invoke("compress", model, tmp_path / "t.csv", "-o", tmp_path / "u.aek"), "['kind']")
+
+
+def test_an_index_records_the_id_column_and_names_hits_by_it(tmp_path):
+    # the index kept the label column but not the id column: searching a table with the id
+    # failed ("text columns (rid)"), and hits gave row numbers only (user audit)
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    table = pd.DataFrame(digits.data[:300], columns=[f"p{i}" for i in range(64)])
+    table.insert(0, "rid", [f"R{i:03d}" for i in range(300)])
+    table["digit"] = digits.target[:300]
+    table.iloc[:250].to_csv(tmp_path / "db.csv", sep=";", index=False)
+    table.iloc[250:].to_csv(tmp_path / "q.csv", sep=";", index=False)
+    run = tmp_path / "H"
+    options = ["--sep", ";", "--id-column", "rid", "--label-column", "digit"]
+    ok(invoke("train-hasher", tmp_path / "db.csv", *options, "--bits", 16, "--epochs", 2, *TINY,
+              "--out", run))  # fmt: skip
+    ok(invoke("index", run, tmp_path / "db.csv", "--out", tmp_path / "db.index"))
+    index = load_index(tmp_path / "db.index")
+    assert index.ids[:2] == ["R000", "R001"] and index.read_options["id_column"] == "rid"
+    ok(
+        invoke(
+            "search", tmp_path / "db.index", tmp_path / "q.csv", "-k", 2, "-o", tmp_path / "h.csv"
+        )
+    )
+    hits = pd.read_csv(tmp_path / "h.csv")
+    assert list(hits.columns) == ["rid", "query", "rank", "index", "index_rid", "distance"]
+    assert hits["rid"].iloc[0] == "R250"
+    assert (hits["index_rid"] == [f"R{i:03d}" for i in hits["index"]]).all()
+
+
+def test_index_ids_are_one_text_per_row_and_survive_save(tmp_path):
+    from aekit.hashing import HammingIndex
+
+    codes = np.random.default_rng(0).integers(0, 2, (5, 12))
+    with pytest.raises(ValueError, match="4 ids for 5 rows"):
+        HammingIndex(codes, ids=["a", "b", "c", "d"])
+    HammingIndex(codes, ids=["a", "bé", "", 7, "e"]).save(tmp_path / "x.index")
+    assert load_index(tmp_path / "x.index").ids == ["a", "bé", "", "7", "e"]
+    assert load_index(tmp_path / "x.index").read_options == {}

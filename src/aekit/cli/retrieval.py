@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from aekit.cli import common
+from aekit.cli import columns, common, table_options
 from aekit.cli.common import (
     Data,
     DrawnShape,
@@ -166,8 +166,10 @@ def index(
     X, _ = open_run_data(data, options)
     codes = np.concatenate(list(iter_outputs(hasher, X, "transform")))  # hashed chunk by chunk
     # as hasher.index(X): n_bits per row in memory; 'aekit search' reads QUERY as DATA was read
+    # (the data options, a CSV's separator, the id and ignored columns) and names hits by id
     read = {k: v for k, v in dataclasses.asdict(options).items() if v not in (None, False)}
-    built = HammingIndex(codes, hasher=hasher, read_options=read)
+    read.update(table_options.record())
+    built = HammingIndex(codes, hasher=hasher, read_options=read, ids=columns.ids_of(data))
     built.save(out)
     typer.echo(f"index: {out} ({built.n_rows} rows, {built.n_bits} bits)")
 
@@ -216,16 +218,20 @@ def search(
         [np.repeat(np.arange(n), k), np.tile(np.arange(1, k + 1), n), indices.ravel(),
          distances.ravel()]
     )  # fmt: skip
-    columns = ["query", "rank", "index", "distance"]
+    names = ["query", "rank", "index", "distance"]
+    if found.ids is not None:  # each hit named by the indexed row's id too
+        hit_ids = np.asarray(found.ids, dtype=object)[indices.ravel()]
+        table = np.column_stack([table[:, :3].astype(object), hit_ids, table[:, 3:]])
+        names = [*names[:3], f"index_{found.read_options.get('id_column', 'id')}", names[3]]
     query_ids = ids_of(query)
     if query_ids is not None:  # each hit names its query row by QUERY's --id-column too
         table = np.column_stack([np.repeat(query_ids, k).astype(object), table.astype(object)])
-        columns = [current.id_column, *columns]
+        names = [current.id_column, *names]
     if output is None:
-        typer.echo("\t".join(columns))
+        typer.echo("\t".join(names))
         typer.echo("\n".join("\t".join(map(str, row)) for row in table.tolist()))
         return
-    write_table(output, table, columns)
+    write_table(output, table, names)
     typer.echo(f"hits: {output} ({n} queries x {k})")
 
 

@@ -43,14 +43,20 @@ def add_table_options(app: typer.Typer) -> None:
 
 def recorded_data(arguments: dict[str, object]) -> tuple[dict[str, Any], str | None]:
     """The [data] section the command's settings come from, and its name for messages: a RUN
-    folder's config.toml (the RUN argument, or impute's ``--model``), or ``--config``'s file;
-    ({}, None) for none (a bare model file, a new run)."""
+    folder's config.toml (the RUN argument, or impute's ``--model``), ``--config``'s file, or
+    an index's read options (``aekit search INDEX``); ({}, None) for none (a bare model file, a
+    new run)."""
     config = arguments.get("config")
     run = arguments.get("run", arguments.get("model"))
+    index = arguments.get("index_file")  # 'aekit search INDEX': how 'aekit index' read DATA
     if isinstance(config, Path):
         path, source = config, f"--config {config}"
     elif isinstance(run, Path) and run.is_dir():
         path, source = run / "config.toml", f"{run} (its config.toml)"
+    elif isinstance(index, Path) and index.is_file():
+        from aekit.hashing import load_index
+
+        return load_index(index).read_options, f"{index} (its read options)"
     else:
         return {}, None
     section = data_section(path)

@@ -95,10 +95,13 @@ class HammingIndex:
         The database's binary codes (0/1).
     hasher : SemanticHasher, default=None
         The fitted hasher that made ``codes``; saved with the index.
-    read_options : dict of str to str, bool or None, default=None
+    read_options : dict of str to str, bool, None or list of str, default=None
         How the indexed rows were read from their file (``aekit index`` records its data
-        options: the label column left out, the image shape), saved with the index so that
-        ``aekit search`` reads query files alike.
+        options: the label column left out, the image shape, a CSV's separator, the id and
+        ignored columns), saved with the index so that ``aekit search`` reads query files alike.
+    ids : sequence, default=None
+        One id per indexed row (a table's id column), kept as text and saved with the index:
+        ``aekit search`` names each hit by it.
 
     Attributes
     ----------
@@ -107,13 +110,18 @@ class HammingIndex:
     packed : ndarray of uint64, shape (n_rows, words)
     """
 
-    def __init__(self, codes: Any, hasher: Any = None, read_options: dict | None = None) -> None:
+    def __init__(
+        self, codes: Any, hasher: Any = None, read_options: dict | None = None, ids: Any = None
+    ) -> None:
         codes = as_codes(codes)
         self.n_bits = codes.shape[1]
         self.n_rows = len(codes)
         self.packed = pack_codes(codes)
         self.hasher = hasher
         self.read_options = dict(read_options or {})
+        self.ids = None if ids is None else [str(v) for v in ids]
+        if self.ids is not None and len(self.ids) != self.n_rows:
+            raise ValueError(f"{len(self.ids)} ids for {self.n_rows} rows; pass one per row.")
 
     def __len__(self) -> int:
         return self.n_rows
@@ -159,6 +167,9 @@ class HammingIndex:
         document: dict[str, Any] = {"n_bits": self.n_bits, "n_rows": self.n_rows, "hasher": None}
         document["read_options"] = self.read_options
         tree: dict[str, Any] = {"packed": self.packed.view(np.uint8)}
+        document["ids"] = self.ids is not None
+        if self.ids is not None:  # as UTF-8 bytes and each id's end: tensors, not a JSON list
+            tree["id_text"], tree["id_ends"] = _ids_as_bytes(self.ids)
         if self.hasher is not None:
             document["hasher"], tree["hasher"] = export_estimator(self.hasher)
         write_file(path, INDEX, document, tree)
@@ -176,11 +187,11 @@ def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
         if packed.shape != (n_rows, words * 8):
             raise ValueError(f"packed codes of shape {packed.shape} for {n_rows} x {n_bits} bits")
         read_options = header.get("read_options", {})  # absent from files of before it
-        if not (
-            isinstance(read_options, dict)
-            and all(isinstance(v, (str, bool, type(None))) for v in read_options.values())
-        ):
+        if not (isinstance(read_options, dict) and all(map(_option, read_options.values()))):
             raise ValueError(f"read_options {read_options!r} is not a table of texts and flags")
+        ids = None
+        if header.get("ids"):  # absent from files of before them
+            ids = _ids_from_bytes(tree["id_text"], tree["id_ends"], n_rows)
         hasher = None
         if header["hasher"] is not None:
             hasher = import_estimator(header["hasher"], tree["hasher"], device)
@@ -191,5 +202,32 @@ def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
     index = HammingIndex.__new__(HammingIndex)
     index.n_bits, index.n_rows, index.hasher = n_bits, n_rows, hasher
     index.read_options = read_options
+    index.ids = ids
     index.packed = packed.view(np.uint64)
     return index
+
+
+def _option(value: Any) -> bool:
+    """A recorded read option: a text, a flag, None, or a list of texts (ignored columns)."""
+    if isinstance(value, list):
+        return all(isinstance(v, str) for v in value)
+    return isinstance(value, (str, bool, type(None)))
+
+
+def _ids_as_bytes(ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The ids' UTF-8 bytes end to end, and where each id ends."""
+    encoded = [v.encode("utf-8") for v in ids]
+    ends = np.cumsum([len(v) for v in encoded], dtype=np.int64)
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), ends
+
+
+def _ids_from_bytes(text: Any, ends: Any, n_rows: int) -> list[str]:
+    """:func:`_ids_as_bytes` read back; ValueError unless one id per row."""
+    raw = np.asarray(text, dtype=np.uint8).tobytes()
+    ends = np.asarray(ends, dtype=np.int64)
+    if ends.shape != (n_rows,) or (
+        len(ends) and (ends[-1] != len(raw) or (np.diff(ends) < 0).any() or ends[0] < 0)
+    ):
+        raise ValueError(f"the ids do not split into {n_rows} rows")
+    starts = np.concatenate([[0], ends[:-1]])
+    return [raw[a:b].decode("utf-8") for a, b in zip(starts.tolist(), ends.tolist())]
