@@ -248,6 +248,6 @@ def test_encode_rows_refuses_an_unknown_category(tmp_path):
         "inputs": {"x": ["batch", 2]},
         "columns": [{"name": "city", "kind": "categorical", "start": 0, "categories": ["a", "b"]}],
     }
-    np.testing.assert_array_equal(encode_rows(manifest, pd.DataFrame({"c": ["b"]})), [[0, 1]])
+    np.testing.assert_array_equal(encode_rows(manifest, pd.DataFrame({"city": ["b"]})), [[0, 1]])
     with pytest.raises(ValueError, match="unknown category 'z'"):
-        encode_rows(manifest, pd.DataFrame({"c": ["z"]}))
+        encode_rows(manifest, pd.DataFrame({"city": ["z"]}))

@@ -93,3 +93,25 @@ def test_a_table_encoder_of_another_width_or_kind_is_refused(tmp_path):
 def test_encode_rows_needs_a_manifest_with_columns():
     with pytest.raises(ValueError, match="has no 'columns': its model reads numbers only"):
         encode_rows({"inputs": {"encoder": {"x": ["batch", 3]}}}, np.zeros((2, 3)))
+
+
+def test_encode_rows_takes_a_dataframes_columns_by_name():
+    # a RUN's table with its id column failed ("could not convert string to float: 'C0000'"),
+    # and numeric columns in another order were read by position, silently (user audit)
+    manifest = {
+        "columns": [
+            {"name": "amount", "kind": "numeric", "start": 0},
+            {"name": "city", "kind": "categorical", "start": 1, "categories": ["Lima", "Oslo"]},
+            {"name": "hour", "kind": "numeric", "start": 3},
+        ]
+    }
+    plain = pd.DataFrame({"amount": [5.0, 7.0], "city": ["Oslo", "Lima"], "hour": [1.0, 2.0]})
+    expected = [[5, 0, 1, 1], [7, 1, 0, 2]]
+    np.testing.assert_array_equal(encode_rows(manifest, plain), expected)
+    shuffled = plain[["hour", "city", "amount"]].assign(cid=["C0", "C1"], label=[0, 1])
+    np.testing.assert_array_equal(encode_rows(manifest, shuffled), expected)
+    np.testing.assert_array_equal(encode_rows(manifest, plain.to_numpy(dtype=object)), expected)
+    with pytest.raises(ValueError, match=r"lacks the model's columns \['hour'\]"):
+        encode_rows(manifest, plain.drop(columns="hour"))
+    with pytest.raises(ValueError, match="table has 2 columns; the model reads 3"):
+        encode_rows(manifest, plain.to_numpy(dtype=object)[:, :2])

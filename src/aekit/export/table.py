@@ -57,7 +57,8 @@ def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
         The ``manifest.json`` of an exported model that has ``columns`` (a detector, or an
         autoencoder exported with the table encoder it was fitted through).
     table : DataFrame or array-like of shape (n_samples, n_columns)
-        The model's columns, in their order (a DataFrame's names are not checked).
+        A DataFrame's columns are taken by name, in any order, and others (an id, a label)
+        left out; an array's are the model's columns in their order.
 
     Returns
     -------
@@ -67,17 +68,16 @@ def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
     ------
     ValueError
         For a category the model has not seen, as in the Python API; for a manifest without
-        ``columns``.
+        ``columns``; for a DataFrame without some of them, or an array of another width.
     """
-    import pandas as pd
 
     if not manifest.get("columns"):
         raise ValueError(
             "the manifest has no 'columns': its model reads numbers only; give it the rows "
             "as they are."
         )
-    frame = table if isinstance(table, pd.DataFrame) else pd.DataFrame(np.asarray(table))
     columns = manifest["columns"]
+    frame = _model_columns(table, [str(c["name"]) for c in columns])
     x = np.zeros((len(frame), _width(columns)), dtype=np.float32)
     for position, column in enumerate(columns):
         values = frame.iloc[:, position]
@@ -91,3 +91,26 @@ def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
                 raise ValueError(f"column {column['name']!r} has the unknown category {value!r}.")
             x[row, column["start"] + categories[key]] = 1.0
     return x
+
+
+def _model_columns(table: Any, names: list[str]) -> Any:
+    """``table`` as a DataFrame of the model's columns ``names``, in their order: a DataFrame's
+    by name (a RUN's table keeps its id and label columns beside them, and a table read back may
+    hold them in another order: positions would misread both), an array's by position."""
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        frame = pd.DataFrame(np.asarray(table))
+        if frame.shape[1] != len(names):
+            raise ValueError(
+                f"table has {frame.shape[1]} columns; the model reads {len(names)}: {names[:8]}."
+            )
+        return frame
+    frame = table.set_axis([str(c) for c in table.columns], axis=1)
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"table lacks the model's columns {missing[:8]} (it has {list(frame.columns)[:8]}); "
+            "pass a DataFrame with them, or an array of the model's columns in their order."
+        )
+    return frame[names]
