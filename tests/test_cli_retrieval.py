@@ -107,6 +107,10 @@ def test_info_describes_a_compressed_file(files):
     packed.write_bytes(packed.read_bytes()[:-1])  # a damaged one is still refused
     result = invoke("info", packed)
     assert isinstance(result.exception, ValueError) and "truncated" in str(result.exception)
+    damaged = bytearray(packed.read_bytes())
+    damaged[0] ^= 1  # its magic bytes: was read as a model file, "header too large"
+    packed.write_bytes(bytes(damaged))
+    refused(invoke("info", packed), "no AEKC magic bytes")
     from aekit.cli.describe import MAGIC
     from aekit.compression.container import MAGIC as WRITTEN
 

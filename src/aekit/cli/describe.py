@@ -18,9 +18,12 @@ MAGIC = b"AEKC"  # aekit.compression.container.MAGIC (a test checks they agree)
 
 
 def is_compressed_file(path: Path) -> bool:
-    """Whether ``path`` is a file that starts as 'aekit compress' writes."""
+    """Whether ``path`` is a file that starts as 'aekit compress' writes, or is named so (a
+    damaged one is then described as a damaged compressed file, not a model file)."""
     if not path.is_file():
         return False
+    if path.suffix.lower() == ".aek":
+        return True
     with path.open("rb") as handle:
         return handle.read(len(MAGIC)) == MAGIC
 

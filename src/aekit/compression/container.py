@@ -79,10 +79,10 @@ def unpack(data: bytes) -> Container:
     step, latent_dim, payload_length = _TAIL.unpack_from(data, offset)
     offset += _TAIL.size
     expected = offset + payload_length + _CRC.size
-    if len(data) != expected:
-        kind = "truncated" if len(data) < expected else "longer than its header says"
+    if len(data) != expected:  # the data cut or extended, or the header's lengths damaged
         raise ValueError(
-            f"the compressed file is {kind}: {len(data)} bytes, the header announces {expected}."
+            f"the compressed file is damaged: {len(data)} bytes where its header announces "
+            f"{expected} (truncated, appended to, or its header corrupted)."
         )
     (crc,) = _CRC.unpack_from(data, expected - _CRC.size)
     if crc != zlib.crc32(data[: expected - _CRC.size]):
