@@ -364,3 +364,9 @@ def test_values_outside_a_bernoulli_models_range_are_said_for_the_command_line()
         aekit.Autoencoder(max_iter=1, likelihood="bernoulli").fit(16 * X)
     line = for_the_command_line(str(caught.value))
     assert line.startswith("--param likelihood=bernoulli needs values in [0, 1], but DATA")
+    # the Compressor's max_iter also takes 'auto': its message said so, and was left as it was
+    compressor = (
+        "The 'max_iter' parameter of Compressor must be an int in the range [1, inf) or a str "
+        "among {'auto'}. Got 0 instead."
+    )
+    assert for_the_command_line(compressor, {"epochs"}).startswith("--epochs (max_iter) must")

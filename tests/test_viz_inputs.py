@@ -150,3 +150,11 @@ def test_empty_images_and_column_counts_below_one_are_refused():
         plots.feature_reconstructions(Z, Z, n_cols=0)
     with pytest.raises(ValueError, match="3 row_labels for 2 rows"):
         plots.image_grid(IMAGES, 3, row_labels=["a", "b", "c"])
+
+
+def test_save_figure_refuses_what_is_not_a_figure(tmp_path):
+    from aekit.viz.figures import save_figure
+
+    with pytest.raises(TypeError, match="matplotlib Figure.*not ndarray of float64"):
+        save_figure(np.zeros((2, 2)), tmp_path / "x.png")  # was numpy's AttributeError
+    assert not (tmp_path / "x.png").exists()

@@ -62,8 +62,8 @@ _OPTION_ADVICE = (
     ),
     (r"\bpass handle_missing=True\b", "handle_missing", "pass --handle-missing", None),
     (  # scikit-learn's parameter check, where the command sets max_iter with --epochs
-        r"^The 'max_iter' parameter of \w+ must be an int in the range \[1, inf\)\. "
-        r"Got (-?\d+) instead\.",
+        r"^The 'max_iter' parameter of \w+ must be an int in the range \[1, inf\)"
+        r"(?: or a str among \{'auto'\})?\. Got (-?\d+) instead\.",  # the Compressor's: 'auto'
         "epochs",
         r"--epochs (max_iter) must be at least 1; got \1.",
         None,

@@ -205,13 +205,15 @@ def check_float32_range(array: np.ndarray, name: str = "X", columns: list | None
     if array.dtype.itemsize <= 4 or array.dtype.kind != "f":
         return
     flat = array.reshape(len(array), -1)
-    too_large = np.abs(flat) > _FLOAT32_MAX
+    too_large = np.abs(flat) > _FLOAT32_MAX  # an infinity too, when it reaches here
     if too_large.any():
         row, column = np.argwhere(too_large)[0]
         where = f"column {columns[column]!r}" if columns is not None else f"column {column}"
+        value = flat[row, column]
+        fix = "replace it" if np.isinf(value) else "rescale it"  # (JSON's 1e400 is an infinity)
         raise ValueError(
-            f"{name} holds {flat[row, column]:g} at (row {row}, {where}), beyond float32's "
-            "range (about ±3.4e38) that the models compute in; rescale it."
+            f"{name} holds {value:g} at (row {row}, {where}), beyond float32's range (about "
+            f"±3.4e38) that the models compute in; {fix}."
         )
 
 

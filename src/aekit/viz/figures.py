@@ -74,9 +74,16 @@ def save_figure(figure: Any, path: str | os.PathLike, dpi: int = 120) -> Path:
     -------
     path : Path
     """
-    if isinstance(figure, np.ndarray):  # the axes of a multi-panel figure
+    given = type(figure).__name__
+    if isinstance(figure, np.ndarray) and figure.size:  # the axes of a multi-panel figure
         figure = figure.flat[0]
+        given += f" of {type(figure).__name__}"
     figure = getattr(figure, "figure", figure)  # an Axes' figure; a Figure's own is itself
+    if not hasattr(figure, "savefig"):
+        raise TypeError(
+            "figure must be a matplotlib Figure, Axes or array of Axes (what aekit.viz's "
+            f"functions return), not {given}."
+        )
     path = Path(path)
     fmt = path.suffix.lstrip(".").lower() or "png"
     # The format is named because the temporary file's suffix (.tmp) does not name one.
