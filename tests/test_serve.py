@@ -215,6 +215,18 @@ def test_detector_predict_and_score(detector):
     with pytest.warns(UserWarning, match="city=Paris"):
         scored = c.post("/v1/score", json={"rows": unknown.to_dict(orient="records")}).json()
     assert scored["scores"][2] is None and scored["scores"][:2] == pytest.approx(got["scores"][:2])
+    # numbers alone (a .npy) put numbers in the text column: every row an unseen category,
+    # all flagged (user audit); refused, naming the table forms
+    buffer = io.BytesIO()
+    np.save(buffer, np.arange(24.0).reshape(8, 3))
+    numeric = c.post(
+        "/v1/predict", content=buffer.getvalue(), headers={"content-type": "application/x-npy"}
+    )
+    assert numeric.status_code == 422 and "table with text columns" in numeric.json()["detail"]
+    numeric = c.post(
+        "/v1/score", content=buffer.getvalue(), headers={"content-type": "application/x-npy"}
+    )
+    assert numeric.status_code == 422 and "table with text columns" in numeric.json()["detail"]
 
 
 def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):

@@ -93,6 +93,8 @@ class Served:
     def _inputs(self, rows: Rows) -> tuple[Any, tuple]:
         """X in the model's column order, and the labels argument of a ConditionalVAE."""
         X = self._encoded(rows.X) if self.encoder is not None else rows.X
+        if self.detector and self.model.encoder_.categories_:
+            self._check_table(X, list(self.model.encoder_.feature_names_in_))
         X = order_columns(X, self.feature_names)
         if self.classes is None:
             return X, ()
@@ -100,16 +102,23 @@ class Served:
 
     def _encoded(self, X: Any) -> np.ndarray:
         """A request's table through the RUN's encoder (``aekit score RUN table.csv``'s)."""
+        columns = [str(n) for n in self.encoder.feature_names_in_]
+        self._check_table(X, columns)
+        return self.encoder.transform(order_columns(X, columns))
+
+    @staticmethod
+    def _check_table(X: Any, columns: list) -> None:
+        """Rows for a model of a table with text columns come as a table: numbers alone (a
+        .npy, plain lists of numbers) would put numbers in its text columns, every one an
+        unseen category."""
         import pandas as pd
 
-        columns = [str(n) for n in self.encoder.feature_names_in_]
         if not isinstance(X, pd.DataFrame):
             raise ValueError(
                 "the model was trained on a table with text columns; send the rows as records "
-                '(objects keyed by column) or as "columns" and "data", with the columns '
-                f"{columns}."
+                '(objects keyed by column), as "columns" and "data", or as Arrow, with the '
+                f"columns {[str(c) for c in columns]}."
             )
-        return self.encoder.transform(order_columns(X, columns))
 
     def compute(self, name: str, rows: Rows) -> np.ndarray:
         """The array of the per-row endpoint ``name`` (encode, reconstruct, score)."""
@@ -158,6 +167,8 @@ class Served:
         detector = self.model
         X = rows.X
         columns = [str(n) for n in detector.encoder_.feature_names_in_]
+        if detector.encoder_.categories_:
+            self._check_table(X, columns)
         if not isinstance(X, pd.DataFrame):  # explain names features after a DataFrame's columns
             array = np.asarray(X)
             if array.ndim == 2 and array.shape[1] == len(columns):
