@@ -227,6 +227,9 @@ def test_detector_predict_and_score(detector):
         "/v1/score", content=buffer.getvalue(), headers={"content-type": "application/x-npy"}
     )
     assert numeric.status_code == 422 and "table with text columns" in numeric.json()["detail"]
+    mixed = rows.to_numpy(dtype=object).tolist()  # was "X contains non-numeric values"
+    numeric = c.post("/v1/score", json={"rows": mixed})
+    assert numeric.status_code == 422 and "table with text columns" in numeric.json()["detail"]
 
 
 def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):

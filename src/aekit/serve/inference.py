@@ -109,8 +109,8 @@ class Served:
     @staticmethod
     def _check_table(X: Any, columns: list) -> None:
         """Rows for a model of a table with text columns come as a table: numbers alone (a
-        .npy, plain lists of numbers) would put numbers in its text columns, every one an
-        unseen category."""
+        .npy) would put numbers in its text columns, every one an unseen category, and plain
+        lists are read as numbers."""
         import pandas as pd
 
         if not isinstance(X, pd.DataFrame):
