@@ -222,11 +222,14 @@ def test_search_hits_name_their_query_by_its_id(customers, tmp_path):
     ok(invoke("train-hasher", folder / "cust.csv", "--bits", 8, "--epochs", 2, "--quiet",
               "--out", run, *options))  # fmt: skip
     ok(invoke("index", run, folder / "cust.csv", "-o", index))  # the options from RUN
-    hits = tmp_path / "hits.csv"
-    ok(invoke("search", index, folder / "cust.csv", "-k", 2, "-o", hits, *options))
-    table = pd.read_csv(hits)
-    assert list(table.columns) == ["customer_id", "query", "rank", "index", "distance"]
-    assert table["customer_id"].tolist() == np.repeat(frame["customer_id"], 2).tolist()
+    for typed in (options, []):  # the index records the options: typing them is not needed
+        hits = tmp_path / f"hits{len(typed)}.csv"
+        ok(invoke("search", index, folder / "cust.csv", "-k", 2, "-o", hits, *typed))
+        table = pd.read_csv(hits)
+        assert list(table.columns) == [
+            "customer_id", "query", "rank", "index", "index_customer_id", "distance"
+        ]  # fmt: skip
+        assert table["customer_id"].tolist() == np.repeat(frame["customer_id"], 2).tolist()
 
 
 @pytest.mark.parametrize("how", ["folder read whole", "file read a chunk at a time"])

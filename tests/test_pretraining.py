@@ -3,6 +3,7 @@ left as it was, model files, bad input, and the command line (finetune, then pre
 
 from __future__ import annotations
 
+import tomllib
 import warnings
 
 import numpy as np
@@ -201,7 +202,13 @@ def test_finetune_then_predict_on_the_command_line(ae, tmp_path):
     assert result.exit_code == 0, result.output
     assert "FineTunedClassifier: 3 epochs," in result.output
     files = {p.name for p in out.iterdir()}
-    assert files == {"model.safetensors", "metrics.csv", "command.txt", "config.toml"}
+    assert files == {"model.safetensors", "metrics.csv", "command.txt", "config.toml", "figures"}
+    # what every RUN records (the README says so; a finetune RUN had no [params], [run] or
+    # figures): its own loss curve, its parameters (the autoencoder is the RUN it names)
+    assert [p.name for p in (out / "figures").iterdir()] == ["loss_curves.png"]
+    config = tomllib.loads((out / "config.toml").read_text())
+    assert config["run"]["rows"] == 200 and config["params"]["max_iter"] == 3
+    assert "autoencoder" not in config["params"]
     assert isinstance(aekit.load(out / "model.safetensors"), aekit.FineTunedClassifier)
     args = ["predict", out, table, "--label-column", "y", "-o", tmp_path / "p.csv"]
     result = runner.invoke(app, [str(a) for a in args])

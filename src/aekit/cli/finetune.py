@@ -63,6 +63,7 @@ def finetune(
     from aekit.cli import runs, table_options, tables
     from aekit.cli.common import run_data_options
     from aekit.cli.data import load_data
+    from aekit.cli.run_figures import write_fit_figures
     from aekit.core import distributed
 
     if task not in TASKS:
@@ -95,16 +96,24 @@ def finetune(
                 typer.echo(f"{int((~labelled).sum())} unlabelled rows left out", err=True)
                 X, y = np.asarray(X)[labelled], y[labelled]
         estimator = cls(autoencoder, **params).set_params(verbose=not quiet and writes)
+        started = runs.Stopwatch()
         estimator.fit(X, y)
         if not writes:
             return
         estimator.save(staging / runs.MODEL_FILE)
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
+        write_fit_figures(staging, estimator, X)  # its loss curve, as every RUN has figures
         if encoder is not None:  # predict reads DATA through it, as RUN did
             tables.save_encoder(staging, encoder)
         recorded = {k: v for k, v in dataclasses.asdict(options).items() if v not in (None, False)}
         recorded |= table_options.record()  # --sep ... --id-column, as read here
-        document = {"model": {"class": cls.__name__}, "data": {"path": data, **recorded}}
+        document = {
+            "model": {"class": cls.__name__},
+            # the pretrained autoencoder is RUN's (command.txt names it), not a parameter here
+            "params": runs.params_record(estimator, leave_out=("autoencoder",)),
+            "data": {"path": data, **recorded},
+            "run": started.record(len(y)),  # rows, seconds and date, as aekit info shows them
+        }
         (staging / "config.toml").write_text(tomli_w.dumps(document))
         words = ["aekit", "finetune", str(run), data, "--task", task]
         for name, value in dataclasses.asdict(options).items():

@@ -2,7 +2,8 @@
 train-compressor, impute, detect), so that ``aekit report`` shows what it shows for a training
 RUN: the figures of the autoencoder a hasher or compressor holds (its loss curve,
 reconstructions and codes, drawn by :func:`aekit.viz.report.write_figures`), or the loss curves
-of the networks of an imputer or a detector."""
+of the networks of an imputer or a detector, or a fine-tuned network's own (finetune: its
+pretrained autoencoder's figures are RUN's)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def write_fit_figures(folder: Path, estimator: Any, X: Any) -> None:
     from aekit.viz.report import write_figures
 
     inner = getattr(estimator, "autoencoder_", None)  # a SemanticHasher's, a Compressor's
-    if inner is not None:
+    if inner is not None and not getattr(estimator, "history_", None):
         if isinstance(X, Dataset):  # on disk: the figures draw a sample, read alone
             X, _ = X.sample(2000)
         write_figures(folder, inner, X)
@@ -34,12 +35,12 @@ def _write_member_losses(path: Path, estimator: Any) -> None:
     history = training_history(estimator)
     curves = {}
     for key, values in history.items():  # member0_loss, member0_val_loss, or loss, val_loss
-        if key.endswith("_val_loss"):
+        if key in ("loss", "val_loss"):  # one network's (before the suffixes: val_loss ends so)
+            curves[key] = values
+        elif key.endswith("_val_loss"):
             curves[f"val_{key.removesuffix('_val_loss')}"] = values
         elif key.endswith("_loss"):
             curves[key.removesuffix("_loss")] = values
-        elif key in ("loss", "val_loss"):
-            curves[key] = values
     if not curves:
         return
     title = f"{type(estimator).__name__}: loss per epoch of each network"

@@ -266,11 +266,10 @@ def write_record(
     import tomli_w
 
     from aekit.cli import table_options
-    from aekit.estimators.persistence import params_to_json
 
     document = {
         "model": {"class": type(estimator).__name__},
-        "params": _without_none(params_to_json(estimator)),
+        "params": params_record(estimator),
         "data": {"path": data}
         | {k: v for k, v in (data_options or {}).items() if v not in (None, False)}
         | ({"normal_label": normal_label} if normal_label is not None else {})
@@ -280,6 +279,15 @@ def write_record(
     (folder / "config.toml").write_text(tomli_w.dumps(document))
     write_metrics(folder / "metrics.csv", training_history(estimator))
     (folder / "command.txt").write_text(typed_command() + "\n")
+
+
+def params_record(estimator: Any, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """config.toml's [params] of ``estimator``: its parameters as JSON, without None (TOML has
+    no null) and without ``leave_out``."""
+    from aekit.estimators.persistence import params_to_json
+
+    params = {k: v for k, v in params_to_json(estimator).items() if k not in leave_out}
+    return _without_none(params)
 
 
 def _without_none(value: Any) -> Any:
