@@ -185,6 +185,13 @@ def test_an_index_records_the_id_column_and_names_hits_by_it(tmp_path):
     assert list(hits.columns) == ["rid", "query", "rank", "index", "index_rid", "distance"]
     assert hits["rid"].iloc[0] == "R250"
     assert (hits["index_rid"] == [f"R{i:03d}" for i in hits["index"]]).all()
+    # query rows without the id (new items) are read all the same, named by position (review)
+    table.iloc[250:].drop(columns="rid").to_csv(tmp_path / "new.csv", sep=";", index=False)
+    ok(invoke("search", tmp_path / "db.index", tmp_path / "new.csv", "-k", 2, "-o",
+              tmp_path / "n.csv"))  # fmt: skip
+    assert list(pd.read_csv(tmp_path / "n.csv").columns) == [
+        "query", "rank", "index", "index_rid", "distance"
+    ]  # fmt: skip
 
 
 def test_index_ids_are_one_text_per_row_and_survive_save(tmp_path):

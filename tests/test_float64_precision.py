@@ -79,10 +79,29 @@ def test_the_torch_modules_of_a_float64_model_compute_in_float32():
     # with a dtype error (the modules take float32 rows, rounded already where X needs float64)
     model = fitted()
     rows = torch.from_numpy(X.astype(np.float32))
-    codes = model.encoder_module()(rows)
+    # ... and say that their outputs differ from the Python API's there (review)
+    with pytest.warns(UserWarning, match=r"torch modules \(and ONNX graphs\) reads float32"):
+        encoder = model.encoder_module()
+    codes = encoder(rows)
     assert codes.dtype == torch.float32 and codes.shape == (len(X), 2)
-    assert model.decoder_module()(codes).dtype == torch.float32
-    assert model.score_module()(rows).dtype == torch.float32
+    with pytest.warns(UserWarning, match="column 2, around 1e"):
+        assert model.decoder_module()(codes).dtype == torch.float32
+        assert model.score_module()(rows).dtype == torch.float32
+
+
+def test_rows_from_disk_for_a_float64_model_are_warned_of(tmp_path):
+    # readers hand out float32 rows: a model of float64 statistics scored them rounded, silently
+    model = fitted()
+    np.save(tmp_path / "x.npy", X)
+    with pytest.warns(UserWarning, match="A dataset on disk reads float32 rows"):
+        model.transform(aekit.open_dataset(tmp_path / "x.npy"))
+
+
+def test_sequences_needing_float64_keep_it():
+    steps = 1e6 + 0.01 * np.sin(np.linspace(0, 60, 600 * 8)).reshape(600, 1, 8)
+    model = aekit.Autoencoder(**{**TRAINED, "architecture": "conv1d"}).fit(steps)
+    assert model.data_mean_.dtype == np.float64
+    assert np.corrcoef(model.reconstruct(steps).ravel(), steps.ravel())[0, 1] > 0.5
 
 
 @pytest.mark.parametrize("kind", ["array", "frame"])

@@ -496,6 +496,17 @@ def test_records_for_a_model_fitted_on_an_array_are_refused(table):
         response = c.post("/v1/score", content=body, headers={"content-type": "application/json"})
         assert response.status_code == 422
         assert "fitted without column names" in response.json()["detail"]
+    # an Arrow table's columns keep their written order: read so, as before (review)
+    sink = pa.BufferOutputStream()
+    arrow = pa.Table.from_pandas(table.iloc[:1].set_axis(["w", "x", "y", "z"], axis=1))
+    with ipc.new_stream(sink, arrow.schema) as writer:
+        writer.write_table(arrow)
+    stream = {"content-type": "application/vnd.apache.arrow.stream"}
+    by_arrow = c.post("/v1/score", content=sink.getvalue().to_pybytes(), headers=stream)
+    assert by_arrow.status_code == 200, by_arrow.text
+    np.testing.assert_allclose(
+        by_arrow.json()["scores"], array_model.score_samples(row[None]), rtol=1e-5
+    )
     plain = c.post("/v1/score", json={"rows": [row.tolist()]})
     assert plain.status_code == 200
     np.testing.assert_allclose(

@@ -143,9 +143,12 @@ def test_a_single_flagged_or_labelled_point_is_shaded_with_a_width():
     shaded = sorted((p.get_x(), p.get_width()) for p in bottom.patches)
     assert shaded == [(29.5, 1.0), (59.5, 3.0)]  # each point's cell, half a step either side
     assert (69.5, 1.0) in [(p.get_x(), p.get_width()) for p in top.patches]
-    minutes = np.arange(100) * np.timedelta64(5, "m") + np.datetime64("2024-01-01T00:00")
-    dated = series_figure(np.zeros(100), scores, 1.0, time=minutes).axes[1]
+    days = np.arange(100) + np.datetime64("2024-01-01", "D")  # a half day is 0 days: review
+    dated = series_figure(np.zeros(100), scores, 1.0, time=days).axes[1]
     assert all(p.get_width() > 0 for p in dated.patches)
+    from aekit.viz.series import point_edges
+
+    assert point_edges(days[:2])[0] == np.datetime64("2023-12-31T12:00")
 
 
 def test_table_figures_use_and_check_a_dataframes_column_names():

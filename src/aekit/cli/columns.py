@@ -33,6 +33,8 @@ class ColumnOptions:
     # and a recorded ignored column missing from new DATA is simply not there to leave out
     id_source: str | None = None
     ignore_source: str | None = None
+    # a recorded id a DATA may lack (an index's: query rows, new items, often have no id)
+    id_optional: bool = False
 
     def record(self) -> dict[str, Any]:
         """What config.toml's [data] section keeps of them."""
@@ -86,12 +88,13 @@ def resolve(
     listed = recorded.get("ignore_columns")
     if not ignored and isinstance(listed, list) and all(isinstance(v, str) for v in listed):
         ignored, ignore_source = tuple(listed), source
+    optional = id_source is not None and recorded.get("id_optional") is True
     if id_column is not None and id_column in ignored:
         raise ValueError(
             f"--id-column {id_column} is also an --ignore-column; an id column is left out of "
             "the features already, and kept in the outputs."
         )
-    return ColumnOptions(id_column, ignored, id_source, ignore_source)
+    return ColumnOptions(id_column, ignored, id_source, ignore_source, optional)
 
 
 # The ids of each DATA read by the running command, by DATA's name, in its row order; and the
@@ -126,7 +129,8 @@ def _check_present(spec: str, names: list[str], label_column: str | None) -> lis
             )
     if _where_present:
         return [n for n in options.ignore_columns if n in names]
-    if options.id_column is not None and options.id_column not in names:
+    missing_id = options.id_column is not None and options.id_column not in names
+    if missing_id and not options.id_optional:
         if options.id_source is not None:
             raise ValueError(
                 f"{options.id_source} recorded --id-column {options.id_column}, which DATA "

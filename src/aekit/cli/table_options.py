@@ -56,7 +56,9 @@ def recorded_data(arguments: dict[str, object]) -> tuple[dict[str, Any], str | N
     elif isinstance(index, Path) and index.is_file():
         from aekit.hashing import load_index
 
-        return load_index(index).read_options, f"{index} (its read options)"
+        # its id column, where QUERY has one, names the query rows; QUERY may have none
+        options = {**load_index(index).read_options, "id_optional": True}
+        return options, f"{index} (its read options)"
     else:
         return {}, None
     section = data_section(path)

@@ -154,13 +154,14 @@ class Float32Rounding(NamedTuple):
 
 
 def float32_rounding(array: np.ndarray) -> Float32Rounding:
-    """Which columns of a 2-D ``array`` float32 would make look constant: those whose rounding,
-    up to ``|x| * 2**-24``, exceeds 1% of their standard deviation (none unless ``array`` is
-    wider than float32)."""
+    """Which columns of ``array`` (its flattened rows' features) float32 would make look
+    constant: those whose rounding, up to ``|x| * 2**-24``, exceeds 1% of their standard
+    deviation (none unless ``array`` is wider than float32)."""
     none = np.empty(0, np.int64)
-    if not _wider_than_float32(array.dtype) or array.ndim != 2 or len(array) < 2:
+    if not _wider_than_float32(array.dtype) or len(array) < 2:
         return Float32Rounding(none, none, none)
-    sample = np.asarray(array[:: max(1, len(array) // _SAMPLE_ROWS)], np.float64)  # every call
+    sample = array[:: max(1, len(array) // _SAMPLE_ROWS)]  # every call pays it: a sample
+    sample = np.asarray(sample.reshape(len(sample), -1), np.float64)  # images, sequences: flat
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column
         spread = np.nanstd(sample, axis=0)
@@ -190,6 +191,29 @@ def warn_float32_rounding(
         f"around values as large as {largest[j]:.3g}, finer than float32, "
         "the precision the models compute in, resolves there: its variation is lost. Subtract "
         "an offset first, e.g. X - X.mean(axis=0), and the same offset from new rows.",
+        UserWarning,
+        stacklevel=caller_level(),
+    )
+
+
+def warn_float32_statistics(shift: np.ndarray, scale: np.ndarray, what: str) -> None:
+    """Warn that ``what`` computes in float32 where a model's standardization (``shift``,
+    ``scale`` per column) needs float64: a column whose spread float32's rounding of its
+    values, up to ``|shift| * 2**-24``, exceeds 1% of (a model fitted on values around 1e6
+    varying by 0.01). Its rows are rounded before they are standardized, so its outputs differ
+    from the Python API's, which reads float64 rows."""
+    shift, scale = np.asarray(shift, np.float64), np.asarray(scale, np.float64)
+    lost = np.flatnonzero(np.abs(shift) * _FLOAT32_HALF_STEP > _LOST_SHARE * scale)
+    if not len(lost):
+        return
+    from aekit.data.one_hot import caller_level
+
+    warnings.warn(
+        f"{what} reads float32 rows, but {len(lost)} column(s) of the model (the first: column "
+        f"{int(lost[0])}, around {shift[lost[0]]:.3g} with a spread of {scale[lost[0]]:.3g}) vary "
+        "by less than float32 resolves at their magnitude; the model standardizes them in "
+        "float64, so the outputs here differ from the Python API's. Subtract an offset from "
+        "those columns before fitting (and from new rows) to use float32 paths.",
         UserWarning,
         stacklevel=caller_level(),
     )

@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn.utils.validation import validate_data
 
 from aekit.core.architectures import SEQUENCE_ARCHITECTURES
-from aekit.data.validation import as_numeric_array
+from aekit.data.validation import as_numeric_array, warn_float32_statistics
 from aekit.estimators._disk import DiskRows, disk_rows
 
 # parameter -> (the ndim of an X made of such rows, the row's shape in words, what it is,
@@ -138,6 +138,9 @@ class InputChecks:
             self.image_shape_ = self._resolve_shape(one_row, "image_shape")
             self.sequence_shape_ = self._resolve_shape(one_row, "sequence_shape")
             return rows
+        mean = getattr(self, "data_mean_", None)
+        if mean is not None and mean.dtype == np.float64:  # readers hand out float32 rows
+            warn_float32_statistics(mean, self.data_scale_, "A dataset on disk")
         # scikit-learn's own checks of the feature count and names (those of a fitted
         # DataFrame against a table's columns), on one row of zeros shaped as the file's rows.
         flat_row = one_row.reshape(1, -1)

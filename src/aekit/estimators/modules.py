@@ -30,12 +30,14 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from aekit._version import __version__
 from aekit.core.model import join_label, one_hot_labels
+from aekit.data.validation import warn_float32_statistics
 
 # part -> (the module's method, its data input, its output); the label input is "label".
 ONNX_PARTS = {
@@ -205,6 +207,10 @@ class ExportsModules:
         """``(raw rows -> network input, network output -> rows shaped like X)``."""
         n = int(self.n_features_in_)
         # float32, the networks' precision, whatever the statistics' (float64 after float64 rows)
+        if self.data_mean_ is not None and self.data_mean_.dtype == np.float64:
+            warn_float32_statistics(
+                self.data_mean_, self.data_scale_, "The torch modules (and ONNX graphs)"
+            )
         as_float32 = functools.partial(torch.as_tensor, dtype=torch.float32)
         shift = torch.zeros(n) if self.data_mean_ is None else as_float32(self.data_mean_)
         scale = torch.ones(n) if self.data_scale_ is None else as_float32(self.data_scale_)

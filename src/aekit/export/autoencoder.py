@@ -20,6 +20,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from aekit.data.validation import warn_float32_statistics
 from aekit.estimators.modules import Scaling
 
 
@@ -53,7 +54,9 @@ def _table_module(estimator: Any, part: str, table_encoder: Any) -> TableRows:
             f"rows of shape {tuple(estimator.input_shape())}; give the encoder it was fitted "
             "through."
         )
-    shift, scale = (torch.as_tensor(v) for v in standardization(table_encoder))
+    shift, scale = standardization(table_encoder)
+    warn_float32_statistics(shift, scale, "The ONNX graphs of a table")
+    shift, scale = torch.as_tensor(shift), torch.as_tensor(scale)
     module = getattr(estimator, ONNX_PARTS[part][0])()
     if part == "decoder":
         return TableRows(module, None, Scaling(shift, scale, (width,), inverse=True))

@@ -31,6 +31,7 @@ from aekit._version import __version__
 from aekit.anomaly.scoring import METRICS
 from aekit.core.model import fixed_draws
 from aekit.core.onnx import export_onnx
+from aekit.data.validation import warn_float32_statistics
 from aekit.estimators.modules import Scaling
 from aekit.export.table import encode_rows, input_layout, standardization
 
@@ -91,6 +92,7 @@ class DetectorScore(nn.Module):
     def __init__(self, detector: Any) -> None:
         super().__init__()
         shift, scale = standardization(detector.encoder_)
+        warn_float32_statistics(shift, scale, "The detector's ONNX graph")
         self.standardize = Scaling(torch.as_tensor(shift), torch.as_tensor(scale), (len(shift),))
         self.fill_missing = bool(detector.handle_missing)  # the "mask" policy: NaN encodes as 0
         self.members = nn.ModuleList(_Member(detector, i) for i in range(len(detector.estimators_)))

@@ -48,6 +48,7 @@ class Rows:
 
     X: Any
     labels: Any = None
+    keyed: bool = False  # JSON records or "columns": names that an array's model cannot match
 
     def __len__(self) -> int:
         return len(self.X) if np.ndim(self.X) else 0  # a scalar: the API says what is wrong
@@ -104,14 +105,14 @@ def _from_json(body: bytes) -> Rows:
             frame = pd.DataFrame(document.get("data"), columns=document.get("columns"))
         except (ValueError, TypeError) as err:
             raise BodyError(422, f'"columns" and "data" do not make a table: {err}.') from None
-        return Rows(frame, labels)
+        return Rows(frame, labels, keyed=True)
     if "rows" not in document:
         raise BodyError(422, 'the JSON body has no "rows" (or "columns" and "data").')
     rows = document["rows"]
     if not isinstance(rows, list) or not rows:
         raise BodyError(422, '"rows" must be a non-empty list of rows.')
     if all(isinstance(r, dict) for r in rows):
-        return Rows(pd.DataFrame.from_records(rows), labels)
+        return Rows(pd.DataFrame.from_records(rows), labels, keyed=True)
     try:  # numbers stay as they are; anything else reaches the API, which names the problem
         array = np.asarray(rows)
     except ValueError as err:
@@ -188,19 +189,20 @@ def split_columns(
     ids = None
     if id_column in X.columns:  # JSON has no NaN: a missing id is null
         ids = [None if pd.isna(v) else v for v in X[id_column].tolist()]
-    return Rows(X.drop(columns=present), rows.labels), ids
+    return Rows(X.drop(columns=present), rows.labels, rows.keyed), ids
 
 
-def order_columns(X: Any, feature_names: Any) -> Any:
+def order_columns(X: Any, feature_names: Any, keyed: bool = False) -> Any:
     """A DataFrame whose columns are the model's feature names in another order, put in the
     model's order (records carry no order); plain rows of numbers for a model fitted on a
     DataFrame, as a DataFrame of its columns (rows are sent in the model's column order, and
     scikit-learn would warn of the missing names on every request); anything else as it is,
-    for the API to judge. A table for a model fitted without column names is refused: its
-    columns would be read in the order they came, and JSON writers that sort keys (f0, f1, f10,
-    f11, f2, ...) would scramble every row without an error."""
+    for the API to judge. JSON's named rows (``keyed``) for a model fitted without column
+    names are refused: their columns would be read in the order they came, and JSON writers
+    that sort keys (f0, f1, f10, f11, f2, ...) would scramble every row without an error (an
+    Arrow table's columns keep the order they were written in, and are read so)."""
     if feature_names is None:
-        if isinstance(X, pd.DataFrame):
+        if keyed and isinstance(X, pd.DataFrame):
             raise BodyError(
                 422,
                 "this model was fitted without column names (on an array), so records and "

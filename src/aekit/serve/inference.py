@@ -95,7 +95,7 @@ class Served:
         X = self._encoded(rows.X) if self.encoder is not None else rows.X
         if self.detector and self.model.encoder_.categories_:
             self._check_table(X, list(self.model.encoder_.feature_names_in_))
-        X = order_columns(X, self.feature_names)
+        X = order_columns(X, self.feature_names, rows.keyed)
         if self.classes is None:
             return X, ()
         return X, (as_labels(rows.labels, len(rows), self.classes),)

@@ -33,6 +33,8 @@ def point_edges(x: np.ndarray) -> np.ndarray:
     a lone spike, the commonest anomaly, was shaded from x to x, which draws nothing."""
     if len(x) < 2:  # no step to take half of
         return np.concatenate([x, x])
+    if x.dtype.kind in "mM":  # days or seconds halve to 0 in their own unit: in nanoseconds
+        x = x.astype(x.dtype.str[:3] + "[ns]")
     half_steps = (x[1:] - x[:-1]) / 2
     return np.concatenate([[x[0] - half_steps[0]], x[:-1] + half_steps, [x[-1] + half_steps[-1]]])
 
