@@ -179,3 +179,22 @@ def test_denoise_writes_images_to_npy_in_the_shape_reconstruct_does(images, tmp_
     ok(invoke("denoise", images / "D", images / "x.npy", "--image-shape", "1,4,4",
               "-o", tmp_path / "d.csv"))  # fmt: skip
     assert pd.read_csv(tmp_path / "d.csv").shape == (40, 16)  # a table: a column per value
+
+
+@pytest.mark.parametrize("command", ["encode", "reconstruct", "score"])
+def test_an_imputer_model_is_refused_by_the_autoencoder_commands(command, tmp_path):
+    # 'aekit encode imp.safetensors' ran the imputer's transform (a filled table) as codes and
+    # failed with a traceback (user audit)
+    import aekit
+
+    table = labelled(60).drop(columns="y")
+    table.loc[::5, table.columns[0]] = np.nan
+    aekit.AutoencoderImputer(max_iter=2, n_estimators=1, random_state=0).fit(table).save(
+        tmp_path / "imp.safetensors"
+    )
+    table.to_csv(tmp_path / "t.csv", index=False)
+    result = invoke(
+        command, tmp_path / "imp.safetensors", tmp_path / "t.csv", "-o", tmp_path / "o.csv"
+    )
+    refused(result, "holds an AutoencoderImputer", "aekit impute DATA --model")
+    assert not (tmp_path / "o.csv").exists()

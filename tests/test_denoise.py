@@ -261,3 +261,26 @@ def test_denoise_clips_noisy_data_to_the_range_the_training_noise_was_clipped_to
     if scale == 1.0:  # reconstruct clips nothing; its refusal says what to do
         with pytest.raises(ValueError, match=re.escape("noisy data: clip it, np.clip(X, 0, 1)")):
             dae.reconstruct(noisy)
+
+
+def test_denoise_of_no_rows_or_text_says_so_in_the_apis_words(tmp_path):
+    # an empty X leaked numpy's "cannot reshape array of size 0"; a table with a text column
+    # got "could not convert string to float: 'paris'" on the command line (user audit)
+    import warnings
+
+    import pandas as pd
+    from cli_helpers import invoke, refused
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=list("abc"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = aekit.DenoisingAutoencoder(latent_dim=2, max_iter=2, random_state=0).fit(frame)
+    with pytest.raises(ValueError, match="X is empty: 0 sample"):
+        model.denoise(np.zeros((0, 3)))
+    model.save(tmp_path / "dae.safetensors")
+    frame.assign(city=["paris", "rome"] * 30).to_csv(tmp_path / "t.csv", index=False)
+    result = invoke(
+        "denoise", tmp_path / "dae.safetensors", tmp_path / "t.csv", "-o", tmp_path / "o.csv"
+    )
+    refused(result, "non-numeric columns: city")  # said on the command line as score says it

@@ -73,6 +73,7 @@ def denoise(
     chunk at a time; --add-noise corrupts DATA in memory (up to 64 MiB of float32 rows)."""
     import numpy as np
 
+    from aekit.data.validation import as_numeric_array
     from aekit.data.writers import write_batches
     from aekit.estimators.streaming import chunks_of
     from aekit.viz.denoising import denoising_grid
@@ -98,7 +99,7 @@ def denoise(
 
     def denoised_chunks():
         for part, _ in chunks_of(X, None, MAX_GRID if png else None):  # memory: one chunk
-            noisy = np.asarray(part, dtype=np.float32)
+            noisy = as_numeric_array(part, precision="float64")  # text named, as by score
             denoised = np.asarray(estimator.denoise(noisy))
             if sum(map(len, shown["noisy"])) < FIGURE_ROWS:
                 shown["noisy"].append(noisy[:FIGURE_ROWS])

@@ -72,8 +72,10 @@ NEEDS = {"encode": "transform", "reconstruct": "reconstruct", "score": "score_sa
 
 def _check_kind(name: str, estimator, run: Path) -> None:
     """Refuse, in one line, a model that cannot do what command ``name`` asks."""
-    if not hasattr(estimator, NEEDS[name]):
+    imputer = hasattr(estimator, "autoencoders_")  # its transform fills gaps: no codes
+    if imputer or not hasattr(estimator, NEEDS[name]):
         hint = "; score a detector run with 'aekit score'" if hasattr(estimator, "explain") else ""
+        hint = "; fill a table with it by 'aekit impute DATA --model FILE'" if imputer else hint
         raise ValueError(
             f"{run} holds {a_kind(estimator)}; 'aekit {name}' needs an autoencoder run from "
             f"'aekit train'{hint}."

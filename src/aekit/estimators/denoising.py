@@ -237,6 +237,8 @@ class DenoisingAutoencoder(BaseAutoencoder):
         )
         frame = X if isinstance(X, pd.DataFrame) else None
         values = np.asarray(X if frame is None else X.to_numpy())
+        if values.dtype.kind not in "fiub" or values.ndim < 2 or not values.size:
+            return X  # text, a wrong shape or no rows: reconstruct says so in its words
         if values.dtype.kind not in "f":
             values = values.astype(np.float32)
         flat = values.reshape(len(values), -1)
