@@ -54,3 +54,13 @@ def test_cross_validation_with_nan_marks_scores_as_with_minus_one():
         scoring=lambda est, X, y: np.mean(est.predict(X[y != -1]) == y[y != -1]),
     )
     assert old.mean() < 0.5 * scores.mean()
+
+
+def test_labels_of_another_type_are_the_classes_they_write():
+    # a model of folder-name classes ('0'..'9') scored 0.0 against integer labels, which every
+    # method of it reads as those classes (user audit); a label no class writes is wrong
+    X = np.arange(4)[:, None]
+    text_model = _Predicts(["0", "1", "7", "0"])
+    text_model.classes_ = np.array(["0", "1", "7"])
+    assert labelled_accuracy(text_model, X, [0, 1, 7, 1]) == 0.75
+    assert labelled_accuracy(text_model, X, [0, 1, 8, 1]) == 0.5  # 8: never learned

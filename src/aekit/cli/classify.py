@@ -65,7 +65,12 @@ def predict(
     write_table(output, *with_ids_table(data, values, names, output))  # --id-column first
     message = f"{len(values)} rows: {output}"
     if y is not None:
-        known = np.isin(np.asarray(y), estimator.classes_)
+        from aekit.data.validation import known_labels
+
+        # labels of another type are the classes they write (7 is the class '7' of folder
+        # names), as every method of the model reads them
+        y = known_labels(np.asarray(y, dtype=object), estimator.classes_)
+        known = np.array([v in set(estimator.classes_.tolist()) for v in y.tolist()], dtype=bool)
         warn_of_unknown_labels(
             np.asarray(y)[~known], estimator.classes_, "the model never learned",
             "left out of the accuracy",

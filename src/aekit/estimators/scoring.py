@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils import _safe_indexing
 
-from aekit.data.validation import unlabelled_rows
+from aekit.data.validation import known_labels, unlabelled_rows
 
 
 def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:
@@ -39,4 +39,8 @@ def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:
     if len(keep) == 0:
         return float("nan")
     predicted = np.asarray(estimator.predict(_safe_indexing(X, keep)))
-    return float(np.mean(predicted == labels[keep]))
+    given = np.asarray(labels[keep], dtype=object)
+    classes = getattr(estimator, "classes_", None)
+    if classes is not None:  # a label of another type is the class it writes (7 for '7')
+        given = known_labels(given, np.asarray(classes))
+    return float(np.mean(predicted.astype(object) == given))
