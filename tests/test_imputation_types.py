@@ -93,3 +93,20 @@ def test_a_parquet_dataset_filled_to_a_file_keeps_its_own_cells(tmp_path):
         np.testing.assert_array_equal(filled["age"][observed], age[observed])
     with pytest.raises(ValueError, match="out="):  # never over the file it reads
         imputer.transform(dataset, out=tmp_path / "holes.parquet")
+
+
+def test_numbers_with_a_decimal_comma_are_refused_naming_decimal():
+    # a ';' file read without decimal=',': every number a category, holes filled with other
+    # rows' strings, without an error (user audit)
+    import io
+
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=60)
+    frame = pd.DataFrame({"a": a, "b": 2 * a, "c": rng.normal(size=60)})
+    frame.loc[::5, "b"] = np.nan
+    text = io.StringIO(frame.to_csv(sep=";", decimal=",", index=False))
+    misread = pd.read_csv(text, sep=";")
+    with pytest.raises(ValueError, match=r"column 'a' holds numbers written with a decimal comma"):
+        aekit.AutoencoderImputer(max_iter=2).fit(misread)
+    with pytest.warns(UserWarning, match="decimal=','"):
+        aekit.TabularEncoder().fit(misread.drop(columns="b"))

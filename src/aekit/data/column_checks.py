@@ -73,6 +73,35 @@ def text_among_numbers(series: pd.Series) -> tuple[int, Any, int] | None:
     return row, json_value(series.iloc[row]), n_text
 
 
+def decimal_comma_numbers(series: pd.Series) -> tuple[int, Any] | None:
+    """``(row, value)`` of the first cell of a text column that is mostly numbers written with
+    a decimal comma ('0,82': a ';'-separated file read without ``decimal=','``), else None."""
+    if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+        return None
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return None
+    observed = series.dropna()
+    sample = observed.iloc[:: max(1, len(observed) // 2048)]  # most text columns stop here
+    for cells in (sample, observed):
+        text = cells[pd.to_numeric(cells, errors="coerce").isna()].astype(str)
+        with_point = pd.to_numeric(text.str.replace(",", ".", n=1, regex=False), errors="coerce")
+        comma = text.str.contains(",", regex=False) & with_point.notna()
+        if not len(cells) or comma.sum() < _MOSTLY_NUMBERS * len(cells):
+            return None
+    first = int(np.argmax(series.index.isin(comma[comma].index)))
+    return first, json_value(series.iloc[first])
+
+
+def decimal_comma_message(name: str, found: tuple[int, Any]) -> str:
+    row, value = found
+    return (
+        f"column {name!r} holds numbers written with a decimal comma ({value!r}, row {row}), "
+        "read as text, each value a category. Read the file with decimal=',' "
+        f"(pd.read_csv(..., decimal=',')), or convert the column: X[{name!r}] = "
+        f"X[{name!r}].str.replace(',', '.').astype(float)."
+    )
+
+
 def text_among_numbers_message(name: str, found: tuple[int, Any, int]) -> str:
     """What :func:`text_among_numbers` found, and the fixes."""
     row, value, n_text = found
@@ -88,13 +117,15 @@ def text_among_numbers_message(name: str, found: tuple[int, Any, int]) -> str:
 def warn_text_among_numbers(name: str, series: pd.Series) -> bool:
     """Warn of a column that is numbers except for a few text cells; whether it is one."""
     found = text_among_numbers(series)
-    if found is not None:
-        warnings.warn(
-            text_among_numbers_message(name, found),
-            UserWarning,
-            stacklevel=caller_level(),
+    comma = None if found is not None else decimal_comma_numbers(series)
+    if found is not None or comma is not None:
+        message = (
+            text_among_numbers_message(name, found)
+            if found is not None
+            else decimal_comma_message(name, comma)
         )
-    return found is not None
+        warnings.warn(message, UserWarning, stacklevel=caller_level())
+    return found is not None or comma is not None
 
 
 def check_numbers_not_text(frame: pd.DataFrame, who: str) -> None:
@@ -103,6 +134,8 @@ def check_numbers_not_text(frame: pd.DataFrame, who: str) -> None:
     for column in frame.columns:
         if (found := text_among_numbers(frame[column])) is not None:
             raise ValueError(f"{who}: {text_among_numbers_message(str(column), found)}")
+        if (comma := decimal_comma_numbers(frame[column])) is not None:
+            raise ValueError(f"{who}: {decimal_comma_message(str(column), comma)}")
 
 
 # A categorical column with more categories than this, most of its values distinct, is more
