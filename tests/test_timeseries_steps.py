@@ -131,3 +131,20 @@ def test_a_gap_over_a_daylight_saving_change_is_whole_local_days():
         read_series(frame, "t", None, "error")
     series, _ = read_series(frame, "t", None, "interpolate")
     np.testing.assert_allclose(series.values[:, 0], np.arange(120.0))  # one point a local day
+
+
+def test_dates_written_as_text_without_time_column_are_refused_naming_it():
+    # a CSV's timestamps are text: they were left out as a text column and the rows read as
+    # evenly spaced, so a 42-hour gap went unnoticed (user audit); typed dates were refused
+    import pandas as pd
+
+    from aekit.cli.errors import for_the_command_line
+
+    stamps = pd.date_range("2024-03-30", periods=300, freq="5min", tz="Europe/Berlin")
+    frame = pd.DataFrame({"timestamp": stamps.astype(str), "value": np.sin(np.arange(300) / 5)})
+    with pytest.raises(ValueError, match="'timestamp' of dates written as text") as info:
+        _tiny().fit(frame)
+    line = for_the_command_line(str(info.value), {"time_column"})
+    assert "pass --time-column timestamp" in line
+    with pytest.warns(UserWarning, match="text column"):  # other text is left out, as before
+        _tiny().fit(frame.assign(timestamp=["a1", "b2", "c3"] * 100))

@@ -106,6 +106,12 @@ _OPTION_ADVICE = (
         r"or --ignore-column \2.",
         r"; leave it out of DATA.",
     ),
+    (  # aekit.timeseries.inputs: a date column (typed, or written as text) without time_column
+        r"\bbut no time_column; pass time_column=(['\"])(.+?)\1",
+        "time_column",
+        r"but no --time-column; pass --time-column \2",
+        None,
+    ),
     (  # aekit.timeseries.inputs: text columns of a series left out of the channels
         r"\bto choose the channels, name them with value_columns\.",
         "id_column",

@@ -119,12 +119,36 @@ def warn_left_out_text(X: Any, time_column: str | None) -> None:
         return
     rest = X.drop(columns=[time_column] if time_column in X.columns else [])
     text = rest.select_dtypes(exclude=["number", "bool", "datetime", "datetimetz"]).columns
+    written = [c for c in text if _dates_as_text(rest[c])] if time_column is None else []
+    if written:  # as a date column without time_column: its gaps would pass unnoticed
+        raise ValueError(
+            f"X has a column {written[0]!r} of dates written as text but no time_column; pass "
+            f"time_column={written[0]!r} to use it as the time axis (its steps and gaps are "
+            "then checked), or drop it."
+        )
     if len(text):
         warnings.warn(
             f"text column(s) {', '.join(map(str, text))} left out of the channels (only "
             "numbers are scored); to choose the channels, name them with value_columns.",
             stacklevel=caller_level(),
         )
+
+
+def _dates_as_text(column: Any) -> bool:
+    """Whether a text column holds dates (9 in 10 of a sample of its cells read as one, time
+    zones and daylight saving offsets included)."""
+    import warnings
+
+    import pandas as pd
+
+    cells = column.dropna()
+    cells = cells.iloc[:: max(1, len(cells) // 200)].astype(str)
+    if not len(cells) or not cells.str.contains(r"\d", regex=True).all():
+        return False
+    with warnings.catch_warnings():  # "Could not infer format": the cells are only a probe
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(cells, errors="coerce", utc=True, format="mixed")
+    return bool(parsed.notna().mean() >= 0.9)
 
 
 def channel_names(labels: list) -> list[str] | None:
