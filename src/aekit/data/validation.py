@@ -198,9 +198,9 @@ def warn_float32_rounding(
 
 def warn_float32_statistics(shift: np.ndarray, scale: np.ndarray, what: str) -> None:
     """Warn that ``what`` computes in float32 where a model's standardization (``shift``,
-    ``scale`` per column) needs float64: a column whose spread float32's rounding of its
-    values, up to ``|shift| * 2**-24``, exceeds 1% of (a model fitted on values around 1e6
-    varying by 0.01). Its rows are rounded before they are standardized, so its outputs differ
+    ``scale`` per column) needs float64: a column where float32's rounding of its values (up to
+    ``|shift| * 2**-24``) exceeds 1% of its spread, as for a model fitted on values around 1e6
+    varying by 0.01. Such rows are rounded before they are standardized, so the outputs differ
     from the Python API's, which reads float64 rows."""
     shift, scale = np.asarray(shift, np.float64), np.asarray(scale, np.float64)
     lost = np.flatnonzero(np.abs(shift) * _FLOAT32_HALF_STEP > _LOST_SHARE * scale)
