@@ -3,6 +3,7 @@ leaves out every row fit reads as unlabelled: NaN-marked rows score as -1-marked
 
 import numpy as np
 import pandas as pd
+import pytest
 from conftest import DEVICE
 from sklearn.model_selection import KFold, cross_val_score
 
@@ -64,3 +65,14 @@ def test_labels_of_another_type_are_the_classes_they_write():
     text_model.classes_ = np.array(["0", "1", "7"])
     assert labelled_accuracy(text_model, X, [0, 1, 7, 1]) == 0.75
     assert labelled_accuracy(text_model, X, [0, 1, 8, 1]) == 0.5  # 8: never learned
+
+
+def test_a_bool_label_is_no_number_label():
+    # sample(5, y=True) drew the class 1: True == 1 to Python (user audit)
+    from aekit.data.validation import encode_labels
+
+    with pytest.raises(ValueError, match=r"y holds bools, but the labels seen in fit are \[0, 1"):
+        encode_labels(np.array([True, False]), np.arange(3))
+    with pytest.raises(ValueError, match="y holds no bools"):
+        encode_labels(np.array([1, 0]), np.array([False, True]))
+    np.testing.assert_array_equal(encode_labels(np.array([True]), np.array([False, True])), [1])

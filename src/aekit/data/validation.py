@@ -382,7 +382,14 @@ def as_labels(
 
 def encode_labels(y: np.ndarray, classes: np.ndarray, name: str = "y") -> np.ndarray:
     """Indices of ``y`` in the sorted ``classes`` (a label written as another type matched by
-    :func:`known_labels`); unseen labels are an error that names them."""
+    :func:`known_labels`); unseen labels are an error that names them. A bool is no number
+    label, nor the reverse (True == 1 to Python: ``sample(5, y=True)`` drew the class 1)."""
+    if (y.dtype.kind == "b") != (classes.dtype.kind == "b") and len(y):
+        held = "bools" if y.dtype.kind == "b" else "no bools"
+        raise ValueError(
+            f"{name} holds {held}, but the labels seen in fit are {classes.tolist()[:20]}; "
+            "pass one of them."
+        )
     index, unseen = _indices(y, classes)
     if unseen.any():
         y = known_labels(y, classes)
