@@ -40,9 +40,9 @@ from aekit.data.column_values import (
     one_hot,
     with_dtype,
 )
+from aekit.data.float32 import check_float32_range
 from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
-from aekit.data.validation import check_float32_range
 
 _MISSING_POLICIES = ("error", "mask")
 _UNKNOWN_POLICIES = ("error", "ignore")

@@ -11,7 +11,8 @@ import pandas as pd
 from sklearn.utils.validation import validate_data
 
 from aekit.core.architectures import SEQUENCE_ARCHITECTURES
-from aekit.data.validation import as_numeric_array, warn_float32_statistics
+from aekit.data.float32 import warn_float32_statistics
+from aekit.data.validation import as_numeric_array
 from aekit.estimators._disk import DiskRows, disk_rows
 
 # parameter -> (the ndim of an X made of such rows, the row's shape in words, what it is,

@@ -37,7 +37,7 @@ from torch import nn
 
 from aekit._version import __version__
 from aekit.core.model import join_label, one_hot_labels
-from aekit.data.validation import warn_float32_statistics
+from aekit.data.float32 import warn_float32_statistics
 
 # part -> (the module's method, its data input, its output); the label input is "label".
 ONNX_PARTS = {

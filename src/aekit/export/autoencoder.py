@@ -20,7 +20,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from aekit.data.validation import warn_float32_statistics
+from aekit.data.float32 import warn_float32_statistics
 from aekit.estimators.modules import Scaling
 
 

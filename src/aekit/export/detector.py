@@ -31,7 +31,7 @@ from aekit._version import __version__
 from aekit.anomaly.scoring import METRICS
 from aekit.core.model import fixed_draws
 from aekit.core.onnx import export_onnx
-from aekit.data.validation import warn_float32_statistics
+from aekit.data.float32 import warn_float32_statistics
 from aekit.estimators.modules import Scaling
 from aekit.export.table import encode_rows, input_layout, standardization
 
