@@ -70,7 +70,8 @@ def predict(
         # labels of another type are the classes they write (7 is the class '7' of folder
         # names), as every method of the model reads them
         y = known_labels(np.asarray(y, dtype=object), estimator.classes_)
-        known = np.array([v in set(estimator.classes_.tolist()) for v in y.tolist()], dtype=bool)
+        classes = set(estimator.classes_.tolist())
+        known = np.array([v in classes for v in y.tolist()], dtype=bool)
         warn_of_unknown_labels(
             np.asarray(y)[~known], estimator.classes_, "the model never learned",
             "left out of the accuracy",

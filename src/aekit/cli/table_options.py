@@ -54,10 +54,13 @@ def recorded_data(arguments: dict[str, object]) -> tuple[dict[str, Any], str | N
     elif isinstance(run, Path) and run.is_dir():
         path, source = run / "config.toml", f"{run} (its config.toml)"
     elif isinstance(index, Path) and index.is_file():
-        from aekit.hashing import load_index
+        from aekit.hashing.index import INDEX
+        from aekit.io.files import read_header
 
-        # its id column, where QUERY has one, names the query rows; QUERY may have none
-        options = {**load_index(index).read_options, "id_optional": True}
+        # its id column, where QUERY has one, names the query rows; QUERY may have none (the
+        # header alone: 'aekit search' loads the index itself)
+        read = read_header(index, INDEX).get("read_options")
+        options = {**(read if isinstance(read, dict) else {}), "id_optional": True}
         return options, f"{index} (its read options)"
     else:
         return {}, None

@@ -5,14 +5,16 @@ checkpoints are all such files; they are written here and their header is checke
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from typing import Any
 
 import torch
+from safetensors import SafetensorError, safe_open
 
 from aekit._version import __version__
-from aekit.io.tensors import CHECKSUMS, load_tree, save_tree
+from aekit.io.tensors import CHECKSUMS, METADATA_KEY, load_tree, save_tree
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,20 @@ def read_file(path: str | os.PathLike, fmt: FileFormat) -> tuple[dict[str, Any],
     header, tree = load_tree(path, check=lambda raw: _check_header(path, raw, fmt))
     header.pop(CHECKSUMS, None)
     return header, tree
+
+
+def read_header(path: str | os.PathLike, fmt: FileFormat) -> dict[str, Any]:
+    """The header of a file written by :func:`write_file` with ``fmt``, read without its
+    tensors (``aekit search`` takes an index's read options before it loads the index): checked
+    as :func:`read_file` checks it, not its checksums, which the later whole read verifies.
+    Anything unreadable is read whole, to be refused in :func:`read_file`'s words."""
+    try:
+        with safe_open(path, framework="pt") as handle:
+            header = json.loads((handle.metadata() or {})[METADATA_KEY])
+        _check_header(path, header, fmt)
+    except (SafetensorError, OSError, KeyError, TypeError, ValueError):
+        return read_file(path, fmt)[0]
+    return header
 
 
 def _check_header(path: str | os.PathLike, header: dict[str, Any], fmt: FileFormat) -> None:
