@@ -1,0 +1,169 @@
+"""Figures of tables: each feature against its reconstruction (:func:`feature_reconstructions`)
+and two features of real and generated rows (:func:`real_vs_generated`). Panels are named by a
+DataFrame's columns, and two tables must have the same ones (:func:`_feature_names`). As in
+:mod:`aekit.viz.plots`, whose names they are also imported under, matplotlib loads when a
+function first draws."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from aekit.viz.figures import new_axes, new_figure
+from aekit.viz.inputs import check_n_cols
+from aekit.viz.score_inputs import check_axes, check_table
+
+
+def feature_reconstructions(
+    X: Any,
+    X_hat: Any,
+    feature_names: Sequence[str] | None = None,
+    max_features: int = 8,
+    axes=None,
+    n_cols: int = 4,
+):
+    """True against reconstructed values, one scatter panel per feature, with the identity line
+    and R² in each title.
+
+    Parameters
+    ----------
+    X, X_hat : array-like of shape (n_samples, n_features)
+        Data and its reconstruction, finite (NaN would leave R² undefined).
+    feature_names : sequence of str, default=None
+        Titles of the panels; ``x0, x1, ...`` when None.
+    max_features : int, default=8
+        Draw the first ``max_features`` features only.
+    axes : array of matplotlib Axes, default=None
+        At least as many as features drawn; a new figure (``n_cols`` panels wide) when None.
+
+    Returns
+    -------
+    axes : ndarray of matplotlib Axes
+        One per feature drawn.
+    """
+    tables = {"X": X, "X_hat": X_hat}
+    X, X_hat = check_table(X, "X"), check_table(X_hat, "X_hat")
+    if X.shape != X_hat.shape:
+        raise ValueError(f"X {X.shape} and X_hat {X_hat.shape} differ in shape.")
+    n = min(check_n_cols(max_features, "max_features"), X.shape[1])
+    n_cols = check_n_cols(n_cols)
+    feature_names = _feature_names(feature_names, X.shape[1], tables)
+    if axes is not None:
+        axes = check_axes(axes, n)
+    else:
+        n_cols = min(n_cols, n)
+        n_rows = -(-n // n_cols)
+        fig = new_figure((2.8 * n_cols, 2.6 * n_rows))
+        axes = fig.subplots(n_rows, n_cols, squeeze=False)
+        for extra in axes.ravel()[n:]:
+            extra.set_visible(False)
+        fig.supxlabel("true value")
+        fig.supylabel("reconstructed")
+    axes = np.ravel(axes)[:n]
+    for j, ax in enumerate(axes):
+        x, x_hat = X[:, j], X_hat[:, j]
+        ax.scatter(x, x_hat, s=6, alpha=0.5, linewidths=0)
+        low, high = min(x.min(), x_hat.min()), max(x.max(), x_hat.max())
+        ax.plot([low, high], [low, high], color="0.3", lw=0.8, ls="--")
+        variance = np.sum((x - x.mean()) ** 2)
+        r2 = 1 - np.sum((x - x_hat) ** 2) / variance if variance > 0 else float("nan")
+        ax.set_title(f"{feature_names[j]}  (R² {r2:.2f})", fontsize=9)
+        ax.tick_params(labelsize=7)
+    if len(axes):
+        axes[0].figure.tight_layout()
+    return axes
+
+
+def real_vs_generated(
+    X_real: Any,
+    X_generated: Any,
+    features: tuple[int, int] | None = None,
+    feature_names: Sequence[str] | None = None,
+    ax=None,
+    title: str | None = None,
+):
+    """Two features of real and generated rows on one scatter, to compare their joint spread.
+
+    Parameters
+    ----------
+    X_real, X_generated : array-like of shape (n, n_features)
+        Finite, with the same columns.
+    features : (int, int), default=None
+        Column indices of the two features; when None the most correlated pair of the first 12
+        features of ``X_real`` (the pair whose joint shape says most about the model).
+    feature_names : sequence of str, default=None
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        With two scatter collections: real first, generated second.
+    """
+    tables = {"X_real": X_real, "X_generated": X_generated}
+    X_real, X_generated = check_table(X_real, "X_real"), check_table(X_generated, "X_generated")
+    d = X_real.shape[1]
+    if X_generated.shape[1] != d:
+        raise ValueError(
+            f"X_real has {d} columns and X_generated {X_generated.shape[1]}: generated rows must "
+            "have the real rows' columns."
+        )
+    if d < 2:
+        raise ValueError(f"X_real has {d} column: the scatter needs two features.")
+    names = _feature_names(feature_names, d, tables)
+    if features is None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = np.nan_to_num(np.abs(np.corrcoef(X_real[:, :12], rowvar=False)))
+        corr = np.atleast_2d(corr) - 2 * np.eye(min(12, X_real.shape[1]))
+        features = sorted(np.unravel_index(int(np.argmax(corr)), corr.shape))
+    i, j = _two_features(features, d)
+    ax = new_axes(ax, (5.2, 4.6))
+    ax.scatter(X_real[:, i], X_real[:, j], s=10, alpha=0.5, linewidths=0, label="real")
+    ax.scatter(
+        X_generated[:, i], X_generated[:, j], s=10, alpha=0.5, linewidths=0, marker="^",
+        color="C3", label="generated",
+    )  # fmt: skip
+    ax.set(xlabel=str(names[i]), ylabel=str(names[j]))
+    ax.legend(frameon=False, fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _feature_names(
+    feature_names: Sequence[str] | None, d: int, tables: Mapping[str, Any]
+) -> list[str]:
+    """One name per column: ``feature_names`` (refused unless ``d`` of them), else the columns
+    of the DataFrames among ``tables`` (name -> the table as given), else ``x0, x1, ...``. Two
+    DataFrames must have the same columns in the same order: panels compare column j of one
+    with column j of the other."""
+    if feature_names is not None:
+        if len(feature_names) != d:
+            raise ValueError(
+                f"{len(feature_names)} feature_names for {d} columns; pass one per column."
+            )
+        return [str(name) for name in feature_names]
+    named = {k: [str(c) for c in v.columns] for k, v in tables.items() if hasattr(v, "columns")}
+    if len(named) == 2:
+        (first, columns), (second, others) = named.items()
+        if others != columns:
+            reordered = sorted(others) == sorted(columns)
+            what = f"{first}'s columns in another order" if reordered else "other columns"
+            fix = f"pass {second}[{first}.columns]" if reordered else "pass the same columns"
+            raise ValueError(
+                f"{second} has {what} ({others[:5]}; {first}: {columns[:5]}): each panel "
+                f"compares a column of one with the same column of the other; {fix}."
+            )
+    if named:
+        return next(iter(named.values()))
+    return [f"x{j}" for j in range(d)]
+
+
+def _two_features(features: Any, d: int) -> tuple[int, int]:
+    """``features`` as two column indices in [0, d), else refused."""
+    pair = np.asarray(features)
+    if pair.shape != (2,) or pair.dtype.kind not in "iu" or not ((-d <= pair) & (pair < d)).all():
+        raise ValueError(
+            f"features must be two column indices below {d}, e.g. (0, 1); got {features!r}."
+        )
+    return int(pair[0]) % d, int(pair[1]) % d
