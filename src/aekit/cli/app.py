@@ -342,7 +342,7 @@ _complete_commands()
 
 def main() -> None:
     """Entry point: input errors become one line on stderr and exit code 2."""
-    from aekit.cli.errors import run_cli
+    from aekit.cli.running import run_cli
 
     _complete_commands()
     run_cli(app)
