@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
 from aekit.anomaly.scoring import feature_scores
+from aekit.anomaly.trivial_matches import TrivialMatches, distances_without_trivial_matches
 
 _BLOCK_ROWS = 65_536  # rows scored at once
 _BLOCK_ENTRIES = 2_000_000  # neighbour distances held at once while scoring (16 MB of float64)
@@ -79,14 +80,27 @@ class EnsembleScores:
         exclude_self: bool = False,
         k: int | None = None,
         mean: bool = False,
+        trivial: TrivialMatches | None = None,
     ) -> np.ndarray:
         """Distance to the k-th nearest training code (k: ``n_neighbors_`` unless given), or
         with ``mean`` the mean distance to the k nearest. Scored rows that are training rows
         count themselves, so a row scores the same in fit as in predict (scikit-learn's checks
         ask it); ``exclude_self`` (a training row's own distance, which sets the scale) skips
-        the row itself, its nearest."""
+        the row itself, its nearest; ``trivial`` (codes are training windows of a series)
+        skips every window overlapping the row (:mod:`aekit.anomaly.trivial_matches`), or
+        just the row itself where there are too few windows for that."""
+        k = self.n_neighbors_ if k is None else k
+        if trivial is not None and trivial.applies_to(train_codes, k):
+            block = max(1, _BLOCK_ENTRIES // (k + trivial.largest_zone()))
+            parts = [
+                distances_without_trivial_matches(
+                    train_codes, codes[i : i + block], trivial.part(i, i + block), k, mean
+                )
+                for i in range(0, len(codes), block)
+            ]
+            return np.concatenate(parts) if parts else np.zeros(0)
         index, k, first = _neighbour_index(
-            train_codes, self.n_neighbors_ if k is None else k, exclude_self, mean
+            train_codes, k, exclude_self or trivial is not None, mean
         )
 
         def term(rows: np.ndarray) -> np.ndarray:
@@ -99,11 +113,14 @@ class EnsembleScores:
         parts = [term(codes[i : i + block]) for i in range(0, len(codes), block)]
         return np.concatenate(parts) if parts else np.zeros(0)
 
-    def _input_distances(self, A: np.ndarray, exclude_self: bool = False) -> np.ndarray:
+    def _input_distances(
+        self, A: np.ndarray, exclude_self: bool = False, trivial: TrivialMatches | None = None
+    ) -> np.ndarray:
         """The input-space term of rows A: their distance to the training rows ``inputs_``
         (``input_neighbors_``; the k-th nearest, or the mean over the k nearest)."""
         mean = self.input_distance_ == "mean"
-        return self._distances(self.inputs_, A, exclude_self, self.input_neighbors_, mean)
+        k = self.input_neighbors_
+        return self._distances(self.inputs_, A, exclude_self, k, mean, trivial)
 
     def _input_distance_shares(self, A: np.ndarray, exclude_self: bool = False) -> np.ndarray:
         """The input term of rows A split over their encoded columns (it sums to
@@ -135,7 +152,13 @@ class EnsembleScores:
             shares[start : start + block] = (fraction * distance[..., None]).mean(axis=1)
         return shares
 
-    def _contributions(self, A: np.ndarray, exclude_self: bool = False, split_input: bool = True):
+    def _contributions(
+        self,
+        A: np.ndarray,
+        exclude_self: bool = False,
+        split_input: bool = True,
+        trivial: TrivialMatches | None = None,
+    ):
         """Each row's anomaly score split into ``(per encoded feature, rest)``: the members'
         per-feature errors and the input distance split over the columns
         (:meth:`_input_distance_shares`), and ``rest``, what belongs to no feature (latent
@@ -143,7 +166,10 @@ class EnsembleScores:
         all). ``exclude_self``: A are the training rows, each scored without itself among its
         neighbours. ``split_input=False`` puts the input distance in ``rest`` whole: the shares
         sum to it, and splitting it costs (rows x neighbours x columns) arithmetic that a score
-        alone does not need (a fifth of the scoring time on 1,555 columns)."""
+        alone does not need (a fifth of the scoring time on 1,555 columns). ``trivial``: A are
+        the training windows of a series (or the rows ``trivial.rows`` of them), each scored
+        without the windows overlapping it among its neighbours, as a new window would be
+        (with ``split_input=False``)."""
         per_feature, rest = np.zeros(A.shape), np.zeros(len(A))
         for m, member in enumerate(self.estimators_):
             features, other = self._member_features(member, A)
@@ -151,23 +177,26 @@ class EnsembleScores:
             rest += other / self.error_scales_[m]
             if self.codes_:
                 codes = member.transform(A)
-                distance = self._distances(self.codes_[m], codes, exclude_self)
+                distance = self._distances(self.codes_[m], codes, exclude_self, trivial=trivial)
                 rest += distance / self.distance_scales_[m]
         n = len(self.estimators_)
         if self.inputs_ is not None and split_input:
             shares = self._input_distance_shares(A, exclude_self)
             per_feature += n * shares / self.input_distance_scale_
         elif self.inputs_ is not None:
-            rest += n * self._input_distances(A, exclude_self) / self.input_distance_scale_
+            rest += n * self._input_distances(A, exclude_self, trivial) / self.input_distance_scale_
         return per_feature / n, rest / n
 
-    def _anomaly_scores(self, A: np.ndarray, exclude_self: bool = False) -> np.ndarray:
+    def _anomaly_scores(
+        self, A: np.ndarray, exclude_self: bool = False, trivial: TrivialMatches | None = None
+    ) -> np.ndarray:
         # In blocks of rows: a row's score depends on no other row, and the members' per-row
         # intermediates of a million-row table at once would take gigabytes.
         blocks = []
         for start in range(0, max(len(A), 1), _BLOCK_ROWS):
             block = A[start : start + _BLOCK_ROWS]
-            per_feature, rest = self._contributions(block, exclude_self, split_input=False)
+            zone = None if trivial is None else trivial.part(start, start + _BLOCK_ROWS)
+            per_feature, rest = self._contributions(block, exclude_self, False, zone)
             blocks.append(per_feature.sum(axis=1) + rest)
         return np.concatenate(blocks)
 

@@ -35,7 +35,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile
-from aekit.timeseries import likelihood
+from aekit.timeseries import likelihood, series_threshold
 from aekit.timeseries.inputs import HANDLE_MISSING
 from aekit.timeseries.persistence import export_series_detector, import_series_detector
 from aekit.timeseries.point_scores import PointScores
@@ -251,8 +251,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
             for s in series
         ]
         self.detector_ = self._window_detector(self.n_features_in_).fit(np.concatenate(rows))
-        train_scores = np.concatenate([self._point_shares(s).sum(axis=1) for s in series])
-        self.threshold_ = self._threshold(train_scores)
+        self.threshold_ = self._threshold(series)
         self.offset_ = -self.threshold_
         self.__dict__.pop("likelihood_prior_", None)
         if self.threshold == "likelihood":
@@ -274,12 +273,21 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
                 stacklevel=3,
             )
 
-    def _threshold(self, scores: np.ndarray) -> float:
+    def _threshold(self, series: list) -> float:
+        """``threshold_`` from the training series. A contamination is a fraction of the
+        training points' own scores (so that ``predict`` flags that fraction of them); the
+        rules that model new points' scores ("auto", "mean_std", "pot") read the training
+        points scored as new ones (:meth:`_scores_as_new`), and "auto" first takes the
+        footprints of clear anomalies out (:mod:`aekit.timeseries.series_threshold`)."""
         if self.threshold == "contamination" and self.contamination != "auto":
-            return thresholds.contamination_threshold(scores, float(self.contamination))
-        return thresholds.new_row_threshold(
-            scores, self.threshold, float(self.n_std), float(self.risk)
-        )
+            own = np.concatenate([self._point_shares(s).sum(axis=1) for s in series])
+            return thresholds.contamination_threshold(own, float(self.contamination))
+        as_new = self._scores_as_new(series)
+        if self.threshold in ("mean_std", "pot"):
+            return thresholds.new_row_threshold(
+                np.concatenate(as_new), self.threshold, float(self.n_std), float(self.risk)
+            )
+        return series_threshold.auto_threshold(as_new, int(self.window), float(self.risk))
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "detector_")

@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.anomaly.explain import remainder_column
+from aekit.anomaly.trivial_matches import TrivialMatches
 from aekit.timeseries import likelihood
 from aekit.timeseries.inputs import Series, is_several
 from aekit.timeseries.windows import spread_windows, window_starts
@@ -39,6 +40,28 @@ class PointScores:
         per_channel = shares[:, :-1].reshape(len(starts), channels, -1).sum(axis=2)
         per_window = np.column_stack([per_channel, shares[:, -1]])
         return spread_windows(per_window, starts, self.window, n)
+
+    def _scores_as_new(self, series: list[Series]) -> list[np.ndarray]:
+        """The training series' point scores as new points of the same process would score:
+        each training window scored without the windows that overlap it among its neighbours
+        (:mod:`aekit.anomaly.trivial_matches`), then spread onto the points as
+        :meth:`anomaly_score` spreads them. The threshold is fitted to these: a training
+        window's own neighbours are its shifted copies, so its plain score is lower than any
+        new window's."""
+        starts = [window_starts(len(s.values), self.window, self.stride) for s in series]
+        rows = np.concatenate([self._rows(s.values, at) for s, at in zip(series, starts)])
+        zone = TrivialMatches(
+            series=np.repeat(np.arange(len(series)), [len(at) for at in starts]),
+            starts=np.concatenate(starts),
+            window=int(self.window),
+        )
+        detector = self.detector_
+        window_scores = detector._anomaly_scores(detector._encode_input(rows), trivial=zone)
+        ends = np.cumsum([len(at) for at in starts])[:-1]
+        return [
+            spread_windows(part, at, self.window, len(s.values))
+            for s, at, part in zip(series, starts, np.split(window_scores, ends))
+        ]
 
     def _causal_scores(self, series: Series) -> np.ndarray:
         """``(n_grid,)``: the score of the window ending at each grid point (every window,

@@ -1,0 +1,70 @@
+"""``contamination="auto"`` of :class:`aekit.SeriesAnomalyDetector`: a tail fitted to the training
+points' scores once the footprints of the clear anomalies among them are taken out.
+
+A point's score is the mean over the windows covering it, so one anomalous point lifts the
+scores of the ``2 * window - 1`` points around it: four one-point spikes in 3,000 training
+points (window 64) lift about 16% of the scores, past the 10% that the tabular rule
+(:func:`aekit.anomaly.thresholds.robust_pot_threshold`, a tail through the 75th and 90th
+percentiles) tolerates, and its threshold landed among the spikes (1 of 4 flagged). So:
+
+1. **Peel.** Points above a loose exponential tail through the 25th percentile and the median
+   (:data:`PEEL_QUANTILES`: those two move only when half the points are lifted; for Gaussian
+   scores the tail lands about 10 standard deviations up) are clear anomalies; their footprints
+   (``window - 1`` points either side, in their own series) are taken out, and the loose tail
+   is drawn again on what is left, until nothing more goes. Where half the points are above it,
+   the loose tail is no judge of them and nothing is taken out.
+2. **Fit.** The threshold is the exponential tail through the 75th and 90th percentiles of the
+   points left (:func:`aekit.anomaly.thresholds.exponential_tail_threshold`), without the
+   lower peaks-over-threshold fit the tabular rule also takes: a series of ``n`` points holds
+   only about ``n / window`` independent scores, a tail fitted to so few often ends at the
+   largest training score, and new windows of the same process exceed it.
+
+The scores read are the training points' as new points would score
+(:meth:`PointScores._scores_as_new`: without their overlapping windows among their neighbours).
+Measured by ``benchmarks/series_thresholds.py`` (README, "Thresholds of a series").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aekit.anomaly import thresholds
+from aekit.anomaly.ensemble import SPREAD_RESOLUTION
+
+PEEL_QUANTILES = (0.25, 0.5)
+MAX_PEELS = 10
+
+
+def footprints(flagged: np.ndarray, window: int) -> np.ndarray:
+    """The points within ``window - 1`` of a flagged one (the points whose scores read a
+    window holding it), as a mask like ``flagged``."""
+    reach = np.convolve(flagged.astype(np.float64), np.ones(2 * window - 1), mode="same")
+    return reach > 0.5
+
+
+def peeled(scores: list[np.ndarray], window: int, risk: float) -> np.ndarray:
+    """The scores of every series left once the footprints of the clear anomalies are out."""
+    kept = [np.ones(len(s), dtype=bool) for s in scores]
+    for _ in range(MAX_PEELS):
+        remaining = np.concatenate([s[k] for s, k in zip(scores, kept)])
+        loose = thresholds.exponential_tail_threshold(remaining, risk, *PEEL_QUANTILES)
+        above = [s > loose for s in scores]
+        if np.concatenate(above).mean() >= 0.5:
+            break
+        now = [~footprints(a, window) for a in above]
+        if sum(k.sum() for k in now) < 2 * window or all((a == b).all() for a, b in zip(now, kept)):
+            break
+        kept = now
+    return np.concatenate([s[k] for s, k in zip(scores, kept)])
+
+
+def auto_threshold(scores: list[np.ndarray], window: int, risk: float) -> float:
+    """The threshold of ``contamination="auto"`` from each training series' point scores."""
+    every = thresholds.finite_scores(np.concatenate(scores))
+    if np.ptp(every) <= SPREAD_RESOLUTION:  # a constant series: as the tabular rule treats it
+        return thresholds.new_row_threshold(every, "contamination", 3.0, risk)
+    kept = peeled([np.asarray(s, dtype=np.float64) for s in scores], int(window), risk)
+    threshold = thresholds.exponential_tail_threshold(kept, risk)
+    if not np.isfinite(threshold):  # tied quantiles: no exponential tail to draw
+        threshold = thresholds.pot_threshold(kept, risk)
+    return thresholds.above_ties(threshold, every)

@@ -1,0 +1,106 @@
+"""The series detector's threshold: training windows scored without their trivial matches, and
+the footprints of anomalies in the training series taken out before the tail is fitted."""
+
+import numpy as np
+import pytest
+import torch
+
+from aekit import SeriesAnomalyDetector
+from aekit.anomaly import thresholds
+from aekit.anomaly.trivial_matches import TrivialMatches, distances_without_trivial_matches
+from aekit.timeseries import series_threshold
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def sine(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.sin(2 * np.pi * np.arange(n) / 100) + 0.05 * rng.standard_normal(n)
+
+
+def test_spikes_in_the_training_series_are_flagged():
+    # Four one-point spikes lift the scores of about 16% of the points (each reaches the 127
+    # points whose windows hold it): the tabular rule put the threshold among the spikes and
+    # flagged 1 of the 4.
+    x = sine(3000, 0)
+    spikes = [1000, 1500, 2200, 2700]
+    x[spikes] += 3
+    detector = SeriesAnomalyDetector(window=64, random_state=0).fit(x)
+    flags = detector.predict(x) == -1
+    assert flags[spikes].all()
+    far = np.ones(len(x), dtype=bool)
+    for s in spikes:
+        far[s - 64 : s + 65] = False
+    assert flags[far].mean() < 0.01
+
+
+def test_a_clean_continuation_of_the_training_process_is_not_flagged():
+    # Two periods (50 and 173 points) over 1,000 training points: the training windows' own
+    # neighbours are their shifted copies, and the threshold fitted to those scores flagged
+    # 32% of 3,000 new points of the same process.
+    rng = np.random.RandomState(0)
+    t = np.arange(4000)
+    x = np.sin(2 * np.pi * t / 50) + 0.5 * np.sin(2 * np.pi * t / 173) + 0.1 * rng.randn(4000)
+    detector = SeriesAnomalyDetector(window=64, random_state=0).fit(x[:1000])
+    assert (detector.predict(x[1000:]) == -1).mean() < 0.01
+    bump = x[1000:].copy()
+    bump[1500:1510] += 2  # still found
+    assert (detector.predict(bump)[1500:1510] == -1).all()
+
+
+@pytest.mark.parametrize("mean", [False, True])
+def test_distances_skip_exactly_the_overlapping_windows(mean):
+    rng = np.random.default_rng(0)
+    train = rng.standard_normal((60, 3))
+    zone = TrivialMatches(
+        series=np.repeat([0, 1], 30), starts=np.concatenate([np.arange(30)] * 2), window=4
+    )
+    got = distances_without_trivial_matches(train, train[10:50], zone.part(10, 50), 5, mean)
+    for i, value in zip(range(10, 50), got):
+        others = [
+            np.linalg.norm(train[i] - train[j])
+            for j in range(60)
+            if not (zone.series[i] == zone.series[j] and abs(zone.starts[i] - zone.starts[j]) < 4)
+        ]
+        nearest = np.sort(others)[:5]
+        assert value == pytest.approx(nearest.mean() if mean else nearest[-1])
+
+
+def test_footprints_cover_the_points_whose_windows_hold_a_flagged_one():
+    flagged = np.zeros(30, dtype=bool)
+    flagged[10] = True
+    assert np.flatnonzero(series_threshold.footprints(flagged, 4)).tolist() == list(range(7, 14))
+
+
+def test_the_rule_sees_past_footprints_over_a_third_of_the_points():
+    # Correlated normal scores (a moving average over a window) with 8 triangular footprints
+    # of 127 points: 34% of the points lifted, beyond what the 75th-90th percentile tail of the
+    # tabular rule tolerates.
+    rng = np.random.default_rng(1)
+    window, n = 64, 3000
+    scores = 10 + np.convolve(rng.standard_normal(n + window - 1), np.ones(window) / 8, "valid")
+    peaks = np.arange(8) * 360 + 200
+    for p in peaks:
+        scores += 40 * np.clip(1 - np.abs(np.arange(n) - p) / window, 0, None)
+    clean = ~series_threshold.footprints(np.isin(np.arange(n), peaks), window)
+    threshold = series_threshold.auto_threshold([scores], window, 1e-3)
+    assert np.max(scores[clean]) < threshold < np.min(scores[peaks])
+    assert thresholds.robust_pot_threshold(scores, 1e-3) > np.min(scores[peaks])
+
+
+def test_a_user_detector_that_samples_its_windows_still_gets_a_threshold():
+    from aekit import AnomalyDetector, Autoencoder
+
+    x = sine(600, 2)
+    member = Autoencoder(hidden_layer_sizes=(16,), latent_dim=4, max_iter=3)
+    sampled = AnomalyDetector(member, n_estimators=1, max_samples=200, input_neighbors=5)
+    for estimator in (sampled, member):
+        detector = SeriesAnomalyDetector(window=32, estimator=estimator, random_state=0).fit(x)
+        assert np.isfinite(detector.threshold_)
+        assert (detector.predict(x) == -1).mean() < 0.2
