@@ -118,41 +118,41 @@ def near(points: np.ndarray, n: int) -> np.ndarray:
 
 
 @contextlib.contextmanager
-def peel_quantiles(pair: tuple[float, float]):
-    """The series rule peeling with a loose tail through ``pair`` inside."""
-    saved = series_threshold.PEEL_QUANTILES
-    series_threshold.PEEL_QUANTILES = pair
+def series_rule_with(**settings):
+    """The series rule with some of its module's settings changed, inside."""
+    saved = {name: getattr(series_threshold, name) for name in settings}
+    for name, value in settings.items():
+        setattr(series_threshold, name, value)
     try:
         yield
     finally:
-        series_threshold.PEEL_QUANTILES = saved
+        for name, value in saved.items():
+            setattr(series_threshold, name, value)
 
 
-def series_rule(s: np.ndarray) -> float:
-    return series_threshold.auto_threshold([s], WINDOW, RISK)
+def series_rule(**settings):
+    def rule(s: np.ndarray) -> float:
+        with series_rule_with(**settings):
+            return series_threshold.auto_threshold([s], WINDOW, RISK)
+
+    return rule
 
 
-def peeled_50_75(s: np.ndarray) -> float:
-    with peel_quantiles((0.5, 0.75)):
-        return series_rule(s)
+def tabular(s: np.ndarray) -> float:
+    return thresholds.robust_pot_threshold(s, RISK)
 
 
 RULES = {  # name: (the training scores it reads: their own or as new points', rule)
-    "before: tabular auto, own scores": (
-        "train",
-        lambda s: thresholds.robust_pot_threshold(s, RISK),
-    ),
-    "tabular auto, as new": ("as_new", lambda s: thresholds.robust_pot_threshold(s, RISK)),
-    "exp. tail, as new, no peel": (
+    "before: tabular auto, own scores": ("train", tabular),
+    "tabular auto, as new": ("as_new", tabular),
+    "exp. tail, as new, no peel": ("as_new", series_rule(MAX_PEELED=0.0)),
+    "peel up to half": ("as_new", series_rule(MAX_PEELED=0.5)),
+    "peel by a tail through 50/75": ("as_new", series_rule(PEEL_QUANTILES=(0.5, 0.75))),
+    "peel, then tabular auto": (
         "as_new",
-        lambda s: thresholds.exponential_tail_threshold(s, RISK),
+        lambda s: tabular(series_threshold.peeled([s], WINDOW, RISK)),
     ),
-    "peeled 50/75, exp. tail, as new": ("as_new", peeled_50_75),
-    "peeled, tabular auto, as new": (
-        "as_new",
-        lambda s: thresholds.robust_pot_threshold(series_threshold.peeled([s], WINDOW, RISK), RISK),
-    ),
-    "now: peeled, exp. tail, as new": ("as_new", series_rule),
+    "now: peel up to a third, exp. tail": ("as_new", series_rule()),
 }
 
 

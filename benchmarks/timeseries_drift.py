@@ -83,6 +83,12 @@ def raw_scores(name: str, x: np.ndarray, window: int, seed: int, cache: Path | N
             "centred_threshold": np.float64(detector.threshold_),  # "auto": the default rule's
             "prior": detector.likelihood_prior_,
         }
+    # The rule before the series rule (series_threshold): the tabular "auto" on the training
+    # points' own scores, which count each window's overlapping neighbours.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        own = detector.anomaly_score(x[:n_train])
+    out["previous_threshold"] = np.float64(new_row_threshold(own, "contamination", 3.0, 1e-3))
     train = out["causal"][window - 1 : n_train]  # the training points that end a window
     out["causal_threshold"] = np.float64(
         new_row_threshold(train, "contamination", 3.0, detector.risk)
@@ -113,7 +119,14 @@ def trailing_quantile(window: int, q: float):
 
 
 def rules(likelihood_windows: list[int], risks: list[float], quantile_window: int) -> dict:
-    out = {"default (auto threshold)": fixed("centred"), "causal score, fixed": fixed("causal")}
+    out = {
+        "default (auto threshold)": fixed("centred"),
+        "before: tabular auto on the training scores": lambda r: (
+            r["centred"] > r["previous_threshold"],
+            "centred",
+        ),
+        "causal score, fixed": fixed("causal"),
+    }
     for w in likelihood_windows:
         for risk in risks:
             out[f"likelihood {w} {risk:g}"] = likelihood_rule(w, risk)

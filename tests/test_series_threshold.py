@@ -75,23 +75,39 @@ def test_distances_skip_exactly_the_overlapping_windows(mean):
 def test_footprints_cover_the_points_whose_windows_hold_a_flagged_one():
     flagged = np.zeros(30, dtype=bool)
     flagged[10] = True
-    assert np.flatnonzero(series_threshold.footprints(flagged, 4)).tolist() == list(range(7, 14))
+    assert np.flatnonzero(series_threshold.footprints(flagged, 3)).tolist() == list(range(7, 14))
+    short = np.array([False, True, False, False])  # a series shorter than the reach
+    assert series_threshold.footprints(short, 63).all()
+    assert not series_threshold.footprints(np.zeros(4, dtype=bool), 63).any()
 
 
-def test_the_rule_sees_past_footprints_over_a_third_of_the_points():
-    # Correlated normal scores (a moving average over a window) with 8 triangular footprints
-    # of 127 points: 34% of the points lifted, beyond what the 75th-90th percentile tail of the
-    # tabular rule tolerates.
+@pytest.mark.parametrize("n_peaks", [3, 4])
+def test_the_rule_sees_past_footprints_of_a_sixth_of_the_points(n_peaks):
+    # Correlated normal scores (a moving average over a window) with 3 or 4 triangular
+    # footprints of 127 points: 13% or 17% of the points lifted, beyond what the 75th-90th
+    # percentile tail of the tabular rule tolerates.
     rng = np.random.default_rng(1)
     window, n = 64, 3000
     scores = 10 + np.convolve(rng.standard_normal(n + window - 1), np.ones(window) / 8, "valid")
-    peaks = np.arange(8) * 360 + 200
+    peaks = np.arange(n_peaks) * 450 + 200
     for p in peaks:
         scores += 40 * np.clip(1 - np.abs(np.arange(n) - p) / window, 0, None)
-    clean = ~series_threshold.footprints(np.isin(np.arange(n), peaks), window)
+    clean = ~series_threshold.footprints(np.isin(np.arange(n), peaks), window - 1)
     threshold = series_threshold.auto_threshold([scores], window, 1e-3)
     assert np.max(scores[clean]) < threshold < np.min(scores[peaks])
     assert thresholds.robust_pot_threshold(scores, 1e-3) > np.min(scores[peaks])
+
+
+def test_a_series_mostly_above_its_quiet_part_is_not_peeled_to_that_part():
+    # Ten lifted stretches over half of the points: not anomalies, at most a third is taken
+    # out, so the threshold is the tail of every point.
+    window = 64
+    scores = np.tile(np.r_[np.full(150, 10.0), np.full(150, 30.0)], 10)
+    scores += np.random.default_rng(2).normal(0, 1, len(scores))
+    threshold = series_threshold.auto_threshold([scores], window, 1e-3)
+    assert threshold == series_threshold.thresholds.above_ties(
+        thresholds.exponential_tail_threshold(scores, 1e-3), scores
+    )
 
 
 def test_a_user_detector_that_samples_its_windows_still_gets_a_threshold():

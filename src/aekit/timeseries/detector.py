@@ -57,12 +57,13 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         What scores the windows (rows of ``channels * window`` values, channel-major, so a
         sequence network with ``sequence_shape=(channels, window)`` takes them as they are; that
         parameter is set when the estimator has it unset). An :class:`aekit.AnomalyDetector`
-        is cloned and used as given; its neighbour terms should use a k of 5 or more with the
-        k-th distance (``input_neighbors=5, input_distance="kth"``, as the default here): the
-        threshold is fitted to the training points' own scores, and overlapping training
-        windows are each other's near duplicates, so with a mean over the 3 nearest (the
-        tabular default) those scores sit far below a new window's and "auto" flags most
-        points (or set ``contamination``). An autoencoder is scored by its reconstruction
+        is cloned and used as given (the default here uses the distance to the 5th nearest
+        training window, ``input_neighbors=5, input_distance="kth"``). The threshold reads the
+        training windows scored without the windows that overlap them among their neighbours
+        (each window's shifted copies: :mod:`aekit.anomaly.trivial_matches`), as a new window
+        would be scored; a detector that keeps a sample of its training rows
+        (``max_samples``) cannot tell which those are, and its training windows then skip only
+        their nearest neighbour. An autoencoder is scored by its reconstruction
         error alone (``AnomalyDetector(estimator, n_estimators=1, n_neighbors=0)``). None: the
         default detector, chosen on NAB (see the module docstring).
     time_column : str or None, default=None
@@ -77,9 +78,11 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         ValueError otherwise, as scikit-learn checks feature names). Columns not named by
         strings (an unnamed Series, a DataFrame of an array) are channels by position.
     contamination : "auto" or float in (0, 0.5], default="auto"
-        Expected fraction of anomalous points for ``threshold="contamination"``; "auto": peaks
-        over threshold at ``risk``, robust to a few anomalies in the training series
-        (:func:`aekit.anomaly.thresholds.robust_pot_threshold`).
+        Expected fraction of anomalous points for ``threshold="contamination"`` (a fraction of
+        the training points' own scores); "auto": an exponential tail at ``risk`` fitted to the
+        training points scored as new ones, once the footprints of clear anomalies among them
+        are taken out (:mod:`aekit.timeseries.series_threshold`: spikes lifting a third of the
+        training scores are still flagged).
     threshold : {"contamination", "mean_std", "pot", "likelihood"}, default="contamination"
         How ``threshold_`` is set from the training points' scores (as
         :class:`aekit.AnomalyDetector` does), or ``"likelihood"``: a point is flagged when its

@@ -11,8 +11,11 @@ percentiles) tolerates, and its threshold landed among the spikes (1 of 4 flagge
    (:data:`PEEL_QUANTILES`: those two move only when half the points are lifted; for Gaussian
    scores the tail lands about 10 standard deviations up) are clear anomalies; their footprints
    (``window - 1`` points either side, in their own series) are taken out, and the loose tail
-   is drawn again on what is left, until nothing more goes. Where half the points are above it,
-   the loose tail is no judge of them and nothing is taken out.
+   is drawn again on what is left, until nothing more goes. At most a third of the points
+   (:data:`MAX_PEELED`) are taken out: a training series is mostly normal, and where more
+   would go the lifted stretches are the series' own behaviour (a peel of up to half took the
+   busy stretches out of NAB training parts, whose quiet rest then set a threshold that flagged
+   most of the series), so the peel stops before them.
 2. **Fit.** The threshold is the exponential tail through the 75th and 90th percentiles of the
    points left (:func:`aekit.anomaly.thresholds.exponential_tail_threshold`), without the
    lower peaks-over-threshold fit the tabular rule also takes: a series of ``n`` points holds
@@ -32,27 +35,30 @@ from aekit.anomaly import thresholds
 from aekit.anomaly.ensemble import SPREAD_RESOLUTION
 
 PEEL_QUANTILES = (0.25, 0.5)
+MAX_PEELED = 1 / 3  # the largest share of the points taken out
 MAX_PEELS = 10
 
 
-def footprints(flagged: np.ndarray, window: int) -> np.ndarray:
-    """The points within ``window - 1`` of a flagged one (the points whose scores read a
-    window holding it), as a mask like ``flagged``."""
-    reach = np.convolve(flagged.astype(np.float64), np.ones(2 * window - 1), mode="same")
-    return reach > 0.5
+def footprints(flagged: np.ndarray, reach: int) -> np.ndarray:
+    """The points within ``reach`` of a flagged one, as a mask like ``flagged`` (a series
+    shorter than the reach too)."""
+    flagged_before = np.concatenate([[0], np.cumsum(flagged)])  # flagged among the first i
+    at = np.arange(len(flagged))
+    first, after_last = np.maximum(at - reach, 0), np.minimum(at + reach + 1, len(flagged))
+    return flagged_before[after_last] > flagged_before[first]
 
 
 def peeled(scores: list[np.ndarray], window: int, risk: float) -> np.ndarray:
     """The scores of every series left once the footprints of the clear anomalies are out."""
     kept = [np.ones(len(s), dtype=bool) for s in scores]
+    total = sum(len(s) for s in scores)
+    reach = window - 1
     for _ in range(MAX_PEELS):
         remaining = np.concatenate([s[k] for s, k in zip(scores, kept)])
         loose = thresholds.exponential_tail_threshold(remaining, risk, *PEEL_QUANTILES)
-        above = [s > loose for s in scores]
-        if np.concatenate(above).mean() >= 0.5:
-            break
-        now = [~footprints(a, window) for a in above]
-        if sum(k.sum() for k in now) < 2 * window or all((a == b).all() for a, b in zip(now, kept)):
+        now = [~footprints(s > loose, reach) for s in scores]
+        left = sum(k.sum() for k in now)
+        if left < (1 - MAX_PEELED) * total or all((a == b).all() for a, b in zip(now, kept)):
             break
         kept = now
     return np.concatenate([s[k] for s, k in zip(scores, kept)])
