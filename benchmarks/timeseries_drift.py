@@ -5,8 +5,10 @@ Every series (the 48 of ``<data-dir>/nab``) is fitted once on its first 15% (NAB
 period), as in ``benchmarks/timeseries.py``; the raw scores of the whole series are kept (cached
 per series under ``--cache``), and every rule flags from them:
 
-- ``default``: today's "auto" threshold (robust POT at ``risk``) on :meth:`anomaly_score` (the
-  mean over the windows covering a point);
+- ``default``: today's "auto" threshold (:mod:`aekit.timeseries.series_threshold`) on
+  :meth:`anomaly_score` (the mean over the windows covering a point);
+- ``before``: the tabular "auto" (robust POT at ``risk``) fitted to the training points' own
+  scores, the default until the series rule;
 - ``causal score, fixed``: the same rule on :meth:`causal_score` (the window ending at a point),
   fitted to the training part's causal scores: what reading only the past costs, without
   adapting;
