@@ -110,13 +110,14 @@ def test_a_series_mostly_above_its_quiet_part_is_not_peeled_to_that_part():
     )
 
 
-def test_a_user_detector_that_samples_its_windows_still_gets_a_threshold():
+def test_user_detectors_get_a_threshold_whatever_their_neighbour_terms():
     from aekit import AnomalyDetector, Autoencoder
 
     x = sine(600, 2)
     member = Autoencoder(hidden_layer_sizes=(16,), latent_dim=4, max_iter=3)
     sampled = AnomalyDetector(member, n_estimators=1, max_samples=200, input_neighbors=5)
-    for estimator in (sampled, member):
+    latent = AnomalyDetector(member, n_estimators=1, neighbor_space="both", input_neighbors=5)
+    for estimator in (sampled, latent, member):
         detector = SeriesAnomalyDetector(window=32, estimator=estimator, random_state=0).fit(x)
         assert np.isfinite(detector.threshold_)
         assert (detector.predict(x) == -1).mean() < 0.2

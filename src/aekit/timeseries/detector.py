@@ -84,8 +84,9 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         are taken out (:mod:`aekit.timeseries.series_threshold`: spikes lifting a third of the
         training scores are still flagged).
     threshold : {"contamination", "mean_std", "pot", "likelihood"}, default="contamination"
-        How ``threshold_`` is set from the training points' scores (as
-        :class:`aekit.AnomalyDetector` does), or ``"likelihood"``: a point is flagged when its
+        How ``threshold_`` is set from the training points' scores (the rules of
+        :class:`aekit.AnomalyDetector`; "mean_std" and "pot" read the training points scored
+        as new ones, as "auto" does), or ``"likelihood"``: a point is flagged when its
         anomaly likelihood exceeds ``1 - risk`` (Ahmad et al. 2017; :meth:`anomaly_likelihood`):
         the mean score of the last 10 windows ending at or before it, against a Gaussian of
         those means over the ``likelihood_window`` points before it. It follows drift (a lasting
