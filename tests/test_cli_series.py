@@ -228,3 +228,30 @@ def test_detect_series_with_the_likelihood_rule(tmp_path, monkeypatch):
     assert figures["flagged"] == flags.sum()
     assert figures["precision"] == pytest.approx(precision_score(truth, flags))
     assert figures["recall"] == pytest.approx(recall_score(truth, flags))
+
+
+def test_detect_series_out_of_order_or_repeated_times_give_the_file_fix(tmp_path):
+    # the fixes were pandas calls (X.sort_values('timestamp'), X.groupby(...).mean())
+    from aekit.cli.errors import error_message, for_the_command_line
+
+    frame = _frame(100, 0)
+    shuffled = pd.concat([frame.iloc[:40], frame.iloc[60:80], frame.iloc[40:60], frame.iloc[80:]])
+    repeated = pd.concat([frame.iloc[:41], frame.iloc[[40]].assign(a=5.0), frame.iloc[41:]])
+    messages = []
+    for name, table in (("shuffled", shuffled), ("repeated", repeated)):
+        table.to_csv(tmp_path / f"{name}.csv", index=False)
+        result = invoke("detect-series", tmp_path / f"{name}.csv", "--time-column", "timestamp")
+        assert isinstance(result.exception, ValueError)
+        messages.append(for_the_command_line(error_message(result.exception)))
+    assert messages[0].endswith("sort the file by its timestamp column.")
+    assert messages[1].endswith(
+        "average them onto the regular grid with --handle-missing interpolate, or average "
+        "them in the file."
+    )
+    assert not any("X." in m for m in messages)
+
+
+def test_value_columns_named_twice_are_refused(tmp_path):
+    frame = _frame(100, 0)
+    with pytest.raises(ValueError, match=r"value_columns names \[.a.\] more than once"):
+        aekit.SeriesAnomalyDetector(window=16, value_columns=["a", "a"]).fit(frame)

@@ -163,6 +163,11 @@ _ADVICE = (
     (r"^(.+?) (has|have) no effect with threshold='(\w+)'", _unused_settings),
     (r"^threshold='(\w+)'", r"--threshold \1"),
     (r"\bhandle_missing='interpolate'", "--handle-missing interpolate"),  # detect-series
+    (  # aekit.timeseries.repeats: the pandas fixes, as a file's
+        r"\bsort them: X\.sort_values\('([^']*)'\)\.",
+        r"sort the file by its \1 column.",
+    ),
+    (r", or beforehand: X\.groupby\('([^']*)'\)\.mean\(\)\.", r", or average them in the file."),
     (r"\bvalue_columns=(\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
     (r"\bname them with value_columns\b", "name them with --value-columns"),
     (r"^value_columns (\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),

@@ -57,6 +57,11 @@ def value_names(frame, time_column: str | None, value_columns: Any) -> list:
         check_time_column(frame, time_column)
     if value_columns is not None:
         names = [value_columns] if isinstance(value_columns, str) else list(value_columns)
+        repeated = sorted({c for c in names if names.count(c) > 1}, key=names.index)
+        if repeated:
+            raise ValueError(
+                f"value_columns names {repeated} more than once; name each channel once."
+            )
         missing = [c for c in names if c not in frame.columns]
         if missing:
             raise ValueError(
