@@ -128,3 +128,33 @@ def test_a_run_folder_inside_the_data_folder_is_refused(command, tmp_path):
     run = tmp_path / "images" / "RUNX"
     refused(invoke(command, tmp_path / "images", "--out", run), "--out", "inside DATA")
     assert [p.name for p in (tmp_path / "images").iterdir()] == ["cat"]
+
+
+def test_force_replaces_only_a_run_and_never_what_is_read(tmp_path):
+    # 'aekit detect sb/train.csv --out sb --force' deleted the training file and the notes
+    # beside it, exit 0; '--out . --force' named PosixPath('.')
+    rng = np.random.default_rng(0)
+    table = "a,b\n" + "\n".join(f"{x:.4f},{y:.4f}" for x, y in rng.normal(size=(80, 2)))
+    folder = tmp_path / "sb"
+    folder.mkdir()
+    (folder / "train.csv").write_text(table)
+    (folder / "notes.txt").write_text("precious")
+    args = ("--quiet",)
+    refused(
+        invoke("detect", folder / "train.csv", "--out", folder, "--force", *args),
+        "not a RUN folder",
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "train.csv"]
+    refused(invoke("detect", folder / "train.csv", "--out", ".", "--force", *args), "--out .")
+    run = tmp_path / "RUN"
+    invoke("detect", folder / "train.csv", "--out", run, *args)
+    (run / "new.csv").write_text(table)
+    refused(
+        invoke("detect", run / "new.csv", "--out", run, "--force", *args),
+        "inside --out",
+        "Move it out first",
+    )
+    assert (run / "new.csv").read_text() == table
+    result = invoke("detect", folder / "train.csv", "--out", run, "--force", *args)
+    assert result.exit_code == 0, result.output
+    assert not (run / "new.csv").exists() and (run / "config.toml").is_file()

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from aekit.anomaly.explain import top_features
+from aekit.data.column_values import as_fitted_bools
 
 
 def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -29,7 +30,7 @@ def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, di
     for column, known in detector.encoder_.categories_.items():
         if column not in frame.columns:
             continue
-        cells = frame[column]
+        cells = as_fitted_bools(frame[column], known)  # 'True' read as text is the bool
         new = (cells.notna() & ~cells.isin(known)).to_numpy()
         if not new.any():
             continue

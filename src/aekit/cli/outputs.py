@@ -79,12 +79,40 @@ def check_model_file(path: Path, option: str, overwrite: bool, index: bool = Fal
 
 
 def check_out(out: Path, overwrite: bool) -> None:
-    """``--out`` can become a RUN folder: not a file, not a non-empty folder without --force."""
+    """``--out`` can become a RUN folder: a new folder's name, not a file, not a non-empty
+    folder without --force, and with --force only a RUN (whatever else a folder holds, a
+    data file, notes, is not aekit's to delete: the audit's ``--out . --force`` and ``--out
+    data_folder --force`` would have deleted the DATA they read)."""
+    if out.name in ("", ".", ".."):
+        raise ValueError(f"--out {out} is not a new folder's name; give one, e.g. --out RUN.")
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is a file, not a folder.")
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise ValueError(f"--out {out} exists and is not empty; choose another or pass --force.")
+    if out.exists() and any(out.iterdir()):
+        if not overwrite:
+            raise ValueError(
+                f"--out {out} exists and is not empty; choose another or pass --force."
+            )
+        if not (out / "config.toml").is_file():
+            raise ValueError(
+                f"--out {out} holds files but is not a RUN folder (it has no config.toml), and "
+                "--force replaces only a RUN: choose a new folder."
+            )
     check_writable_folder(out.parent, "--out")
+
+
+def check_not_replaced(out: Path, arguments: dict[str, object]) -> None:
+    """No file the command reads lies inside the RUN folder ``out`` that --force replaces: it
+    would be deleted with the old RUN (``aekit score RUN RUN/scores.csv`` is fine; ``aekit
+    detect RUN/new.csv --out RUN --force`` is not)."""
+    if not out.is_dir():
+        return
+    for name, argument in INPUT_ARGUMENTS.items():
+        source = arguments.get(name)
+        if isinstance(source, (str, Path)) and Path(source).resolve().is_relative_to(out.resolve()):
+            raise ValueError(
+                f"{argument} {source} is inside --out {out}, which --force replaces: it would be "
+                "deleted with the old RUN. Move it out first, or choose another --out."
+            )
 
 
 def staging_folder(out: Path) -> Path:
@@ -271,6 +299,7 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
         force = bool(arguments.get("force"))
         if name == "out" and command in FOLDER_COMMANDS and path.suffix != MODEL_SUFFIX:
             check_out(path, force)  # a RUN: claimed again, at once, by claimed_run
+            check_not_replaced(path, arguments)
         else:
             check_file(path, option)
             if name in MODEL_FILES.get(command, ()):

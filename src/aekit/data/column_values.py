@@ -80,8 +80,9 @@ def one_hot(
     """The one-hot groups of the categorical columns ``names``: pandas finds each value's
     category (code -1 for a missing or unknown value), scikit-learn's OneHotEncoder spreads
     the codes into groups, a code of -1 as all zeros."""
-    codes = np.column_stack([pd.Index(categories[n]).get_indexer(frame[n]) for n in names])
-    unknown = (codes < 0) & frame[names].notna().to_numpy()
+    cells = {n: as_fitted_bools(frame[n], categories[n]) for n in names}
+    codes = np.column_stack([pd.Index(categories[n]).get_indexer(cells[n]) for n in names])
+    unknown = (codes < 0) & np.column_stack([cells[n].notna().to_numpy() for n in names])
     if unknown.any() and handle_unknown == "error":
         column, row = np.argwhere(unknown.T)[0]  # the first, in column order like the message
         name, known = names[column], categories[names[column]]
@@ -97,6 +98,24 @@ def one_hot(
         dtype=np.float32,
     )
     return encoder.fit_transform(codes)  # the categories are given: fitting learns nothing
+
+
+_BOOL_WORDS = {"true": True, "false": False}
+
+
+def as_fitted_bools(column: pd.Series, known: list) -> pd.Series:
+    """A column that was bool in fit, with the words ``True`` / ``False`` (any case) read as
+    those bools: a CSV reader takes a bool column holding one other value (a typo, ``yes``)
+    as text, and every row was then an unseen category, scored infinite, not the typo's
+    alone. Other columns are returned as they are."""
+    if not (known and all(isinstance(k, bool) for k in known)) or not (
+        pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
+    ):
+        return column
+    return column.map(
+        lambda v: _BOOL_WORDS.get(v.strip().lower(), v) if isinstance(v, str) else v,
+        na_action="ignore",
+    )
 
 
 def _bool_hint(name: str, value: Any, known: list) -> str:
