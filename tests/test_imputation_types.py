@@ -95,6 +95,53 @@ def test_a_parquet_dataset_filled_to_a_file_keeps_its_own_cells(tmp_path):
         imputer.transform(dataset, out=tmp_path / "holes.parquet")
 
 
+def test_a_parquet_table_filled_keeps_each_column_type(tmp_path):
+    # A float32 column came back float64 from transform(dataset, out=...), a float64 one of
+    # whole numbers Int64 from 'aekit impute', and a nullable integer column crashed out=
+    # with pandas' "cannot safely cast non-equivalent object to int64" (user review)
+    import warnings
+
+    import pyarrow.parquet as pq
+    from typer.testing import CliRunner
+
+    from aekit.cli import app
+
+    rng = np.random.default_rng(0)
+    n = 300
+    table = pd.DataFrame(
+        {
+            "count": pd.array([1, None, 3] * 100, dtype="Int64"),
+            "share": rng.random(n).astype(np.float32),
+            "whole": np.floor(rng.random(n) * 100),
+            "level": rng.normal(size=n),
+        }
+    )
+    for name in ("share", "whole", "level"):
+        table.loc[rng.random(n) < 0.1, name] = np.nan
+    table.to_parquet(tmp_path / "holes.parquet", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a short fit
+        dataset = aekit.open_dataset(tmp_path / "holes.parquet")
+        imputer = aekit.AutoencoderImputer(max_iter=2, n_estimators=1, random_state=0)
+        imputer.fit(dataset).transform(dataset, out=tmp_path / "filled.parquet")
+        result = CliRunner().invoke(
+            app,
+            ["impute", str(tmp_path / "holes.parquet"), "-o", str(tmp_path / "cli.parquet"),
+             "--param", "max_iter=2", "--param", "n_estimators=1", "--quiet"],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    types = pq.read_schema(tmp_path / "holes.parquet").types
+    for name in ("filled.parquet", "cli.parquet"):
+        assert pq.read_schema(tmp_path / name).types == types
+        filled = pd.read_parquet(tmp_path / name)
+        assert not filled.isna().any().any()
+        observed = table.notna()
+        for column in table.columns:
+            kept = observed[column].to_numpy()
+            np.testing.assert_array_equal(filled[column][kept], table[column][kept])
+        assert str(filled["count"].dtype) == "Int64"  # fills rounded, as integers
+
+
 def test_numbers_with_a_decimal_comma_are_refused_naming_decimal():
     # a ';' file read without decimal=',': every number a category, holes filled with other
     # rows' strings, without an error (user audit)

@@ -202,7 +202,8 @@ def impute(
     if out is not None and writes:
         runs.check_out(out, force)
     X, _ = open_data(data, DataOptions(), min_bytes=LAZY_BYTES)
-    X = _whole_number_columns(X)
+    if not _is_parquet(data):  # a Parquet file says its columns' types itself
+        X = _whole_number_columns(X)
     n_missing = _missing_values(X)
     if model is None and not n_missing:
         raise ValueError(f"{data} has no missing values (empty cells or NaN): nothing to fill.")
@@ -230,6 +231,12 @@ def impute(
     if save_model is not None:
         imputer.save(save_model)
     typer.echo(f"filled {n_missing} missing values: {output}")
+
+
+def _is_parquet(data: str) -> bool:
+    """Whether DATA is a Parquet file or folder (an image folder is read before this matters:
+    it holds no gaps)."""
+    return Path(data).is_dir() or Path(data).suffix.lower() == ".parquet"
 
 
 def _whole_number_columns(X):
@@ -283,7 +290,7 @@ def _write_filled(output: Path, imputer, X, data: str) -> None:
     from aekit.data.lazy import Dataset
     from aekit.imputation import own_cells
 
-    parquet = Path(data).is_dir() or Path(data).suffix.lower() == ".parquet"
+    parquet = _is_parquet(data)
     if isinstance(X, Dataset) and parquet and output.suffix.lower() != ".npy":
         own_cells.write_dataset_filled(imputer, X, data, output)  # every column of DATA
         return

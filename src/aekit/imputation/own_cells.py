@@ -48,9 +48,11 @@ def with_own_cells(
         own = (own[list(frame.columns)] if only_filled_columns else own).copy()
         for name in frame.columns:
             gaps = own[name].isna().to_numpy()
-            if gaps.any():  # (a column with gaps is float, or object for text and bools)
+            if gaps.any():  # (a column with gaps is float, nullable integer, or object)
                 column = own[name].copy()
-                column.iloc[np.flatnonzero(gaps)] = frame[name].to_numpy()[gaps]
+                column.iloc[np.flatnonzero(gaps)] = _in_column_type(
+                    frame[name].to_numpy()[gaps], column.dtype
+                )
                 own[name] = column
             if str(frame[name].dtype) == "Int64" and own[name].dtype.kind == "f":
                 # a whole-number column with gaps, filled with whole numbers (as from a file
@@ -61,6 +63,17 @@ def with_own_cells(
         raise RuntimeError(f"{spec}: more rows on disk than the imputer filled.")
 
 
+def _in_column_type(values: np.ndarray, dtype: Any) -> np.ndarray:
+    """Fills as the column holds its cells: rounded in an integer column (a nullable one, as
+    pyarrow reads an integer column with nulls; a float fill in it was pandas' "cannot safely
+    cast"), in the column's own float type (float32 stays float32), as they are otherwise."""
+    if pd.api.types.is_integer_dtype(dtype):
+        return np.rint(values.astype(np.float64)).astype(np.int64)
+    if pd.api.types.is_float_dtype(dtype):
+        return values.astype(dtype)
+    return values
+
+
 def write_filled(
     output: Path,
     spec: str,
@@ -69,10 +82,13 @@ def write_filled(
     only_filled_columns: bool = False,
 ) -> None:
     """Write :func:`with_own_cells` to ``output`` (.csv or .parquet) a batch at a time,
-    atomically."""
+    atomically; a Parquet output in DATA's own column types."""
     from aekit.data.writers import write_batches
 
     rows = with_own_cells(spec, filled, only_filled_columns)
+    if Path(output).suffix.lower() == ".parquet":
+        _write_parquet(Path(output), spec, rows)
+        return
     first = next(rows)
     names = [str(c) for c in first.columns]
     chunks = (frame.to_numpy(dtype=object) for frame in itertools.chain([first], rows))
@@ -87,6 +103,26 @@ def parquet_source(X: Any) -> Path | None:
     if isinstance(X, Dataset) and isinstance(X.reader, ParquetReader) and X.path is not None:
         return Path(X.path)
     return None
+
+
+def _write_parquet(output: Path, spec: str, frames: Iterator[pd.DataFrame]) -> None:
+    """``frames`` to ``output`` with the types of DATA's own schema (the columns written)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from aekit.data.parquet import parquet_files
+    from aekit.io.atomic import atomic_write
+
+    first = next(frames)
+    own = pq.ParquetFile(parquet_files(Path(spec))[0]).schema_arrow
+    schema = pa.schema([own.field(str(name)) for name in first.columns])
+
+    def write(tmp: str) -> None:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for frame in itertools.chain([first], frames):
+                writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+
+    atomic_write(output, write)
 
 
 def write_dataset_filled(
