@@ -130,6 +130,20 @@ def test_a_parquet_dataset_tells_its_shape_and_labels_without_reading_rows(
     np.testing.assert_array_equal(ds.labels, y)
 
 
+def test_a_label_column_listed_in_columns_stays_the_label(digits, tmp_path):
+    # columns=["p0", "p1", "label"] made the label a feature too, and a conditional model's
+    # fit then refused it as a text column (user review)
+    X, y = digits
+    path = write_parquet(tmp_path / "d.parquet", X, y)
+    pd.DataFrame(X[:, :2], columns=["p0", "p1"]).assign(label=y).to_csv(
+        tmp_path / "d.csv", index=False
+    )
+    for source in (path, tmp_path / "d.csv"):
+        ds = aekit.open_dataset(source, label_column="label", columns=["p0", "p1", "label"])
+        assert ds.columns == ["p0", "p1"] and ds.shape == (len(X), 2)
+        np.testing.assert_array_equal(ds.labels, y)
+
+
 def test_a_conditional_model_fits_a_parquet_dataset_with_its_labels(digits, tmp_path):
     X, y = digits
     ds = aekit.open_dataset(write_parquet(tmp_path / "d.parquet", X, y), label_column="label")

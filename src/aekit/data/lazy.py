@@ -147,7 +147,8 @@ def open_dataset(
     label_column : str, optional
         Tables only: the column holding labels, left out of the features.
     columns : list of str, optional
-        Tables only: the feature columns (default: every numeric column but the label).
+        Tables only: the feature columns (default: every numeric column but the label; the
+        label column, if listed, is still left out of them).
     image_size, grayscale : optional
         Image folders only: resize every image to ``(H, W)``; read them as one channel.
     cache_groups : int, default=4
@@ -175,6 +176,8 @@ def open_dataset(
         raise FileNotFoundError(f"no such file or folder: {path}")
     suffix = path.suffix.lower()
     table = label_column is not None or columns is not None
+    if columns is not None and label_column is not None:  # listing it names what is read
+        columns = [c for c in columns if c != label_column]
     if path.is_dir():
         if any(path.glob("**/*.parquet")):
             return _parquet(path, label_column, columns, cache_groups)
