@@ -111,6 +111,38 @@ def test_evaluate_names_the_labels_detect_never_saw(tmp_path):
     ]
 
 
+def test_evaluate_with_labels_of_another_kind_says_which_is_normal(tmp_path):
+    # 0/1 labels for a run of ok/fraud: 0 is normal by the rule, and the warning said all 20
+    # rows were "counted as anomalies" while the ROC-AUC took 0 as normal (user review)
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame(rng.normal(size=(80, 3)), columns=list("abc"))
+    train["y"] = np.where(np.arange(80) < 8, "fraud", "ok")
+    train.to_csv(tmp_path / "train.csv", index=False)
+    new = pd.DataFrame(rng.normal(size=(20, 3)), columns=list("abc"))
+    new["y"] = [0] * 16 + [1] * 4
+    new.to_csv(tmp_path / "new.csv", index=False)
+    ok(invoke("detect", tmp_path / "train.csv", "--label-column", "y",
+              "--param", "n_estimators=1", "--quiet", "--out", tmp_path / "DET"))  # fmt: skip
+    with pytest.warns(UserWarning) as caught:
+        ok(invoke("evaluate", tmp_path / "DET", tmp_path / "new.csv", "--quiet"))
+    said = [str(w.message) for w in caught]
+    assert "the normal label '0' is not one detect saw (known: fraud, ok)" in said[0]
+    assert [m for m in said if "never saw" in m] == [
+        "4 rows have a label that detect never saw (1 4; known: fraud, ok): counted as anomalies."
+    ]
+
+
+def test_detect_says_when_the_rule_makes_most_rows_anomalies(tmp_path):
+    # 'aekit detect digits' took '0' as normal: 90% of the rows anomalies, PR-AUC 0.98, unsaid
+    from aekit.cli.anomaly import as_anomaly, label_line
+
+    with pytest.warns(UserWarning, match=r"makes 9 of 10 rows \(90%\) anomalies; set --normal"):
+        anomalous = as_anomaly(np.arange(10) % 10, None)
+    assert label_line(None, {"roc_auc": 0.5, "pr_auc": 0.9}, anomalous).startswith(
+        "against DATA's labels (9 of 10 rows anomalies): ROC-AUC 0.5000"
+    )
+
+
 def test_an_empty_csv_reads_the_same_lazily_and_whole(tmp_path):
     # open_dataset said pandas' "No columns to parse from file", load_array "file ... is empty"
     from aekit.data.datasets import load_array

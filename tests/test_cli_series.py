@@ -182,7 +182,8 @@ def test_detect_series_prints_roc_auc_against_labels_as_detect_does(tmp_path):
     scores = pd.read_csv(out / "scores.csv").drop(index=5)
     truth = frame["y"].drop(index=5) == 1
     expected = roc_auc_score(truth, scores["anomaly_score"])
-    assert f"against --label-column y: ROC-AUC {expected:.4f}" in result.output
+    labels = "--label-column y (11 of 299 points anomalies)"
+    assert f"against {labels}: ROC-AUC {expected:.4f}" in result.output
     # and how the flags of scores.csv match the labels
     flags = scores["anomaly"].astype(bool)
     assert flags.any()

@@ -88,6 +88,7 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
     counts = Counter(texts)
     if normal_label is None and recorded in counts:
         normal_label = recorded  # checked when the run was made, as --normal-label
+    chosen = normal_label is None  # by the rule below, not by the user
     if normal_label is None:
         named = [t for t in ("0", "False", "normal", "0.0") if t in counts]
         normal_label = named[0] if named else counts.most_common(1)[0][0]
@@ -105,6 +106,13 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
     labels = np.asarray([t != normal_label for t in texts])
     if labels.all() or not labels.any():
         warnings.warn("every row has the same label: no ROC/PR curves drawn.", stacklevel=2)
+    elif chosen and labels.mean() > 0.5:  # digits: '0' normal, the nine other digits not
+        warnings.warn(
+            f"taking the label {normal_label!r} as normal makes {int(labels.sum()):,} of "
+            f"{len(labels):,} rows ({labels.mean():.0%}) anomalies; set --normal-label to "
+            "name the normal class.",
+            stacklevel=2,
+        )
     return labels
 
 
@@ -194,7 +202,7 @@ def detect(
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
     if labels is not None:
         flags = labelled > detector.threshold_  # scores.csv's anomaly column
-        typer.echo(label_line(label_column, detection_figures(labelled, labels, flags)))
+        typer.echo(label_line(label_column, detection_figures(labelled, labels, flags), labels))
     typer.echo(f"run: {out}")
 
 
@@ -221,15 +229,16 @@ def by_label(anomaly_scores, y, normal_label: str | None, recorded: str | None =
     return anomaly_scores[keep], as_anomaly(kept, normal_label, recorded)
 
 
-def label_line(label_column, figures: dict[str, float]) -> str:
+def label_line(label_column, figures: dict[str, float], anomalous=None, rows="rows") -> str:
     """What ``detect`` and ``detect-series`` print of the training rows' labels
-    (:func:`detection_figures`, with the flags' precision and recall when it has them)."""
+    (:func:`detection_figures`, with the flags' precision and recall when it has them), and
+    how many rows those labels call anomalies."""
     if not figures:
         return "every row has the same label: no ROC-AUC"
-    line = (
-        f"against --label-column {label_column}: ROC-AUC {figures['roc_auc']:.4f}, "
-        f"PR-AUC {figures['pr_auc']:.4f}"
-    )
+    labels = "DATA's labels" if label_column is None else f"--label-column {label_column}"
+    if anomalous is not None:
+        labels += f" ({int(sum(anomalous)):,} of {len(anomalous):,} {rows} anomalies)"
+    line = f"against {labels}: ROC-AUC {figures['roc_auc']:.4f}, PR-AUC {figures['pr_auc']:.4f}"
     if "recall" in figures:
         line += f"; flags: precision {figures['precision']:.3f}, recall {figures['recall']:.3f}"
     return line + " (on the training rows; new rows: aekit evaluate)"

@@ -158,17 +158,35 @@ def _detection_figures(
     return {**aucs, **({} if threshold is None else {"threshold": threshold}), **figures}
 
 
-def _warn_of_labels_not_seen(run: Path, labels: list) -> None:
+def _warn_of_labels_not_seen(run: Path, labels: list, normal: tuple) -> None:
     """A detector's ROC-AUC counts every label but the normal one as an anomaly: labels that
     ``aekit detect`` never saw (a typo 'OK' of 'ok', a new class) are said, with how many rows
-    hold each."""
+    hold each; those of them that are the normal label (labels of another kind than detect's,
+    0 and 1 for ok and fraud, take 0 as normal by the rule) are said as such, not as
+    anomalies."""
+    import warnings
+
     import numpy as np
+
+    from aekit.cli.anomaly import as_anomaly, labelled_rows
 
     seen = recorded_labels(run)
     if seen is None or not labels:
         return
     y = np.concatenate(labels)
-    unknown = y[~np.isin([label_text(v) for v in y], seen)]
+    y = y[labelled_rows(y)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # said where the figures are computed
+        anomalous = as_anomaly(y, *normal)
+    texts = np.asarray([label_text(v) for v in y], dtype=object)
+    new = ~np.isin(texts, seen)
+    if (new & ~anomalous).any():
+        warnings.warn(
+            f"the normal label {texts[new & ~anomalous][0]!r} is not one detect saw (known: "
+            f"{', '.join(seen)}); set --normal-label if another label is the normal one.",
+            stacklevel=2,
+        )
+    unknown = y[new & anomalous]
     warn_of_unknown_labels(unknown, seen, "that detect never saw", "counted as anomalies")
 
 
@@ -220,7 +238,7 @@ def evaluate(
         for i, (part, labels) in enumerate(parts):
             start(f"rows {i * batch:,} to {min(len(X), (i + 1) * batch):,}")
             sums.add(estimator, encoded(encoder, part), labels)
-    _warn_of_labels_not_seen(run, sums.labels)
+    _warn_of_labels_not_seen(run, sums.labels, sums.normal)
     result = {"model": type(estimator).__name__, "rows": len(X), **sums.result()}
     text = json.dumps(result, indent=2)
     if output is not None:

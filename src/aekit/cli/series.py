@@ -191,8 +191,9 @@ def detect_series(
     if y is not None:  # as detect prints it
         scores = values[:, columns.index("anomaly_score")].astype(float)
         flags = values[labelled_rows(y), columns.index("anomaly")].astype(bool)
-        figures = detection_figures(*by_label(scores, y, normal_label), flags)
-        typer.echo(label_line(label_column, figures))
+        labelled, anomalous = by_label(scores, y, normal_label)
+        figures = detection_figures(labelled, anomalous, flags)
+        typer.echo(label_line(label_column, figures, anomalous, rows="points"))
     typer.echo(f"run: {out}")
 
 
