@@ -182,7 +182,9 @@ class AnomalyDetector(
     handle_missing : bool, default=False
         False: missing values (NaN, None) are an error. True: the encoder's ``"mask"`` policy: a
         missing number encodes as 0 (its column's training mean), a missing category as an
-        all-zero one-hot group (no category), and the row is scored like any other. A
+        all-zero one-hot group (no category), and the row is scored like any other, so where
+        few training rows had a gap a gap raises a row's score (impute first where it should
+        not). A
         categorical column with missing values in the training data is modelled as numbers
         (squared error on its indicators) rather than with a categorical likelihood, which
         needs one category per row.
