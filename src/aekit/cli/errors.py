@@ -300,9 +300,21 @@ def _running_options() -> set[str]:
     return names
 
 
+# The longest message printed whole: a message quoting a cell of a damaged file can be the
+# whole file (a CSV of NUL bytes read as one cell: a gigabyte on one line).
+MAX_MESSAGE = 2000
+
+
 def one_line(text: str) -> str:
-    """``text`` with its lines joined and runs of blanks collapsed."""
-    return re.sub(r"\s+", " ", str(text)).strip()
+    """``text`` with its lines joined and runs of blanks collapsed, and cut to its first
+    ``MAX_MESSAGE`` characters (said so) when longer."""
+    text = str(text)
+    if len(text) > 4 * MAX_MESSAGE:  # before the regular expression reads all of it
+        text = text[: 2 * MAX_MESSAGE]
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE] + " ... (message cut)"
+    return text
 
 
 def error_message(err: BaseException) -> str:

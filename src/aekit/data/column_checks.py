@@ -21,6 +21,13 @@ def json_value(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A cell's value as a message quotes it (its repr), cut to ``limit`` characters: a cell of
+    a damaged file can be megabytes long."""
+    text = repr(json_value(value))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 # An ISO 8601 date, with or without a time and a UTC offset: how CSV files write dates.
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 
@@ -95,7 +102,7 @@ def decimal_comma_numbers(series: pd.Series) -> tuple[int, Any] | None:
 def decimal_comma_message(name: str, found: tuple[int, Any]) -> str:
     row, value = found
     return (
-        f"column {name!r} holds numbers written with a decimal comma ({value!r}, row {row}), "
+        f"column {name!r} holds numbers written with a decimal comma ({shown(value)}, row {row}), "
         "read as text, each value a category. Read the file with decimal=',' "
         f"(pd.read_csv(..., decimal=',')), or convert the column: X[{name!r}] = "
         f"X[{name!r}].str.replace(',', '.').astype(float)."
@@ -107,7 +114,7 @@ def text_among_numbers_message(name: str, found: tuple[int, Any, int]) -> str:
     row, value, n_text = found
     others = f" and {n_text - 1} other cell{'s' if n_text > 2 else ''}" if n_text > 1 else ""
     return (
-        f"column {name!r} holds numbers but also text: {value!r} (row {row}){others}, so it "
+        f"column {name!r} holds numbers but also text: {shown(value)} (row {row}){others}, so it "
         f"was read as text, each of its values a category. Fix those cells, or make them "
         f"missing values with X[{name!r}] = pd.to_numeric(X[{name!r}], errors='coerce'); if the "
         f"column really is categories, say so with X[{name!r}].astype('category')."
@@ -227,7 +234,7 @@ def numeric_values(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
         if bad.any():
             row = int(np.argmax(bad.to_numpy()))
             raise ValueError(
-                f"column {name!r} holds {json_value(frame[name].iloc[row])!r} (row {row}), "
+                f"column {name!r} holds {shown(frame[name].iloc[row])} (row {row}), "
                 "not a number; it held numbers in fit. Fix the value, or refit if the column "
                 "is categorical."
             ) from None
