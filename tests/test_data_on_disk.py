@@ -322,6 +322,27 @@ def test_an_image_folder_is_read_when_its_rows_are(tmp_path):
     assert ae.image_shape_ == (1, 6, 5) and ae.reconstruct(ds).shape == (10, 1, 6, 5)
 
 
+def test_gray_and_colour_images_in_one_folder_name_grayscale(tmp_path):
+    # one gray PNG among colour ones was told "pass image_size=(H, W)", which was passed
+    from PIL import Image
+
+    from aekit.cli.errors import for_the_command_line
+
+    rng = np.random.default_rng(0)
+    (tmp_path / "dog").mkdir()
+    for i in range(3):
+        pixels = rng.integers(0, 256, size=(6, 5, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(tmp_path / "dog" / f"{i}.png")
+    Image.fromarray(pixels[..., 0]).save(tmp_path / "dog" / "odd.png")
+    with pytest.raises(ValueError, match="mixes gray and colour images") as caught:
+        aekit.open_dataset(tmp_path).read(0, 4)
+    assert "odd.png is gray, the first image colour" in str(caught.value)
+    assert for_the_command_line(str(caught.value)).endswith(
+        "pass --grayscale to read them all as gray."
+    )
+    assert aekit.open_dataset(tmp_path, grayscale=True).shape == (4, 1, 6, 5)
+
+
 def test_a_detector_reads_only_its_sample_of_a_table_on_disk(digits, tmp_path, lazy_memmaps):
     # max_samples rows drawn as from rows in memory, read alone: the same fit (without
     # preprocessing, whose statistics would come from the sample), and the file never read whole.

@@ -221,6 +221,7 @@ _ADVICE = (
         r"'(torchrun (?:--nnodes=\d+ )?--nproc_per_node=\d+) script\.py'",
         lambda m: f"'{m[1]} -m aekit {_command_name()} ...'",
     ),
+    (r"\bpass grayscale=True\b", "pass --grayscale"),  # aekit.data.readers, images on disk
     (r"\bpass image_shape\.", "pass --image-shape C,H,W."),
     (r"\bset image_shape=\(C, H, W\)", "pass --image-shape C,H,W"),
     (r"\bset sequence_shape=\(([^)]*)\)", r"pass --param 'sequence_shape=[\1]'"),

@@ -303,7 +303,15 @@ class ImageFolderReader(RowReader):
         except (OSError, SyntaxError, ValueError) as err:
             raise ValueError(f"{file} is not a readable image: {err}") from None
         pixels = pixels[None] if pixels.ndim == 2 else pixels.transpose(2, 0, 1)
-        if hasattr(self, "row_shape") and pixels.shape != self.row_shape:
+        first = getattr(self, "row_shape", None)
+        if first is not None and first[0] != pixels.shape[0]:  # as aekit.cli.data refuses it
+            kinds = {1: "gray", 3: "colour"}
+            raise ValueError(
+                f"{self.path} mixes gray and colour images ({file} is "
+                f"{kinds[pixels.shape[0]]}, the first image {kinds[first[0]]}); pass "
+                "grayscale=True to read them all as gray."
+            )
+        if first is not None and pixels.shape != first:
             raise ValueError(
                 f"{file} has shape {pixels.shape}, the first image {self.row_shape}; pass "
                 "image_size=(H, W) to resize them all."
