@@ -237,7 +237,7 @@ def _csv(path: Path, label_column, columns, csv: dict) -> Dataset:
         raise ValueError(
             f"{path} has text columns ({', '.join(text[:10])}), which a CSV dataset cannot "
             "hold: pick the numeric ones with columns=[...] (label_column= for a label), or "
-            "convert the file with aekit.data.lazy.csv_to_parquet(path, 'x.parquet') and open "
+            "convert the file with aekit.datasets.csv_to_parquet(path, 'x.parquet') and open "
             "that: a Parquet dataset keeps text columns for the AnomalyDetector and "
             "TabularEncoder."
         )
