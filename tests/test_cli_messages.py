@@ -386,3 +386,22 @@ def test_a_message_quoting_a_huge_cell_is_cut():
     cut = one_line("word " * 100_000)
     assert len(cut) <= MAX_MESSAGE + 20 and cut.endswith("... (message cut)")
     assert one_line("a\n  b") == "a b"
+
+
+def test_a_parameter_out_of_its_choices_names_the_option(tmp_path):
+    from cli_helpers import invoke
+
+    # scikit-learn's "The 'threshold' parameter of AnomalyDetector must be a str among
+    # {'validation', 'pot', ...}" (in any order) on the command line (user review)
+    rng = np.random.default_rng(0)
+    pd.DataFrame(rng.normal(size=(60, 2)), columns=["a", "b"]).to_csv(
+        tmp_path / "t.csv", index=False
+    )
+    said = []
+    for option in (["--threshold", "foo"], ["--param", "n_estimators=0"]):
+        result = invoke("detect", str(tmp_path / "t.csv"), "--out", str(tmp_path / "R"), *option)
+        said.append(for_the_command_line(error_message(result.exception)))
+    assert said == [
+        "--threshold must be one of contamination, mean_std, pot, validation; got 'foo'.",
+        "--param n_estimators must be an int in the range [1, inf); got 0.",
+    ]

@@ -139,6 +139,19 @@ def _unused_settings(match: re.Match) -> str:
     return f"{', '.join(names)} {match[2]} no effect with {rule}"
 
 
+def _parameter_error(match: re.Match) -> str:
+    """scikit-learn's check of a parameter, as the option that set it: ``--threshold`` where
+    the command has that option, else ``--param NAME`` (choices sorted: a set prints them in
+    any order)."""
+    name, allowed, got = match[1], match[2], match[3]
+    option = f"--{name.replace('_', '-')}"
+    said = option if name in _running_options() else f"--param {name}"
+    choices = re.fullmatch(r"a str among \{(.*)\}", allowed)
+    if choices:
+        allowed = "one of " + ", ".join(sorted(c.strip(" '") for c in choices[1].split(",")))
+    return f"{said} must be {allowed}; got {got}."
+
+
 # The networks inside composites (aekit.registry.INNER), which a command's user never named:
 # 'aekit compress' reads a model of 'aekit train-compressor', not a QuantizingAutoencoder.
 INNER_NAMES = {
@@ -162,6 +175,10 @@ _ADVICE = (
     ),
     (r"^(.+?) (has|have) no effect with threshold='(\w+)'", _unused_settings),
     (r"^threshold='(\w+)'", r"--threshold \1"),
+    (  # scikit-learn's parameter validation
+        r"^The '(\w+)' parameter of \w+ must be (.+?)\. Got (.+) instead\.",
+        _parameter_error,
+    ),
     (r"\bhandle_missing='interpolate'", "--handle-missing interpolate"),  # detect-series
     (  # aekit.timeseries.repeats: the pandas fixes, as a file's
         r"\bsort them: X\.sort_values\('([^']*)'\)\.",
