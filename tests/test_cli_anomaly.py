@@ -228,14 +228,20 @@ def test_evaluate_ranks_an_unseen_category_as_score_does(detector_run, tmp_path)
     assert figures["roc_auc"] == pytest.approx(roc_auc_score(new["is_anomaly"], ranked))
 
 
-def test_score_takes_an_unseen_value_in_a_bool_column(tmp_path):
-    # A bool column fitted as True/False and scored as yes/no: the stand-in category (a bool)
-    # was written into a text column, which pandas refused ("Invalid value 'False'").
+def _bool_column_run(tmp_path):
+    """A table with a bool column, and a detector RUN fitted on it."""
     rng = np.random.default_rng(0)
     table = pd.DataFrame({"a": rng.normal(size=120), "flag": rng.random(120) > 0.5})
     table.to_csv(tmp_path / "t.csv", index=False)
     out = tmp_path / "run"
     assert invoke("detect", tmp_path / "t.csv", "--out", out, *QUICK, "--quiet").exit_code == 0
+    return table, out
+
+
+def test_score_takes_an_unseen_value_in_a_bool_column(tmp_path):
+    # A bool column fitted as True/False and scored as yes/no: the stand-in category (a bool)
+    # was written into a text column, which pandas refused ("Invalid value 'False'").
+    table, out = _bool_column_run(tmp_path)
     table.iloc[:5].assign(flag=["yes", "no", "yes", "no", "yes"]).to_csv(
         tmp_path / "n.csv", index=False
     )
@@ -248,11 +254,7 @@ def test_score_takes_an_unseen_value_in_a_bool_column(tmp_path):
 def test_one_typo_in_a_bool_column_flags_its_row_alone(tmp_path):
     # A CSV reader takes a bool column holding one 'yes' as text: every 'True'/'False' was an
     # unseen category too, all 20 rows scored inf. Now the words are the bools of fit.
-    rng = np.random.default_rng(0)
-    table = pd.DataFrame({"a": rng.normal(size=120), "flag": rng.random(120) > 0.5})
-    table.to_csv(tmp_path / "t.csv", index=False)
-    out = tmp_path / "run"
-    assert invoke("detect", tmp_path / "t.csv", "--out", out, *QUICK, "--quiet").exit_code == 0
+    table, out = _bool_column_run(tmp_path)
     typo = table.iloc[:20].astype({"flag": str})
     typo.loc[3, "flag"] = "yes"
     typo.to_csv(tmp_path / "typo.csv", index=False)

@@ -91,20 +91,28 @@ def test_impute_and_hasher_runs_leave_figures_for_the_report(labelled, tmp_path)
         assert "data:image/png;base64" in page and "Not in this run folder" not in page
 
 
-def test_evaluate_names_the_labels_detect_never_saw(tmp_path):
-    # with --normal-label ok recorded, 'weird' and a typo 'OK' were counted as anomalies silently
+def _evaluated_with_labels(tmp_path, new_labels, *detect_options) -> list[str]:
+    """The warnings of 'aekit evaluate' on 20 new rows labelled ``new_labels``, of a detector
+    fitted on 80 rows labelled fraud (8) and ok."""
     rng = np.random.default_rng(0)
     train = pd.DataFrame(rng.normal(size=(80, 3)), columns=list("abc"))
     train["y"] = np.where(np.arange(80) < 8, "fraud", "ok")
     train.to_csv(tmp_path / "train.csv", index=False)
     new = pd.DataFrame(rng.normal(size=(20, 3)), columns=list("abc"))
-    new["y"] = ["ok"] * 14 + ["weird"] * 3 + ["OK"] * 2 + ["fraud"]
+    new["y"] = new_labels
     new.to_csv(tmp_path / "new.csv", index=False)
-    ok(invoke("detect", tmp_path / "train.csv", "--label-column", "y", "--normal-label", "ok",
+    ok(invoke("detect", tmp_path / "train.csv", "--label-column", "y", *detect_options,
               "--param", "n_estimators=1", "--quiet", "--out", tmp_path / "DET"))  # fmt: skip
     with pytest.warns(UserWarning) as caught:
         ok(invoke("evaluate", tmp_path / "DET", tmp_path / "new.csv", "--quiet"))
-    said = [str(w.message) for w in caught if "never saw" in str(w.message)]
+    return [str(w.message) for w in caught]
+
+
+def test_evaluate_names_the_labels_detect_never_saw(tmp_path):
+    # with --normal-label ok recorded, 'weird' and a typo 'OK' were counted as anomalies silently
+    labels = ["ok"] * 14 + ["weird"] * 3 + ["OK"] * 2 + ["fraud"]
+    warned = _evaluated_with_labels(tmp_path, labels, "--normal-label", "ok")
+    said = [m for m in warned if "never saw" in m]
     assert said == [
         "5 rows have a label that detect never saw (weird 3, OK 2; known: fraud, ok): counted "
         "as anomalies."
@@ -114,18 +122,7 @@ def test_evaluate_names_the_labels_detect_never_saw(tmp_path):
 def test_evaluate_with_labels_of_another_kind_says_which_is_normal(tmp_path):
     # 0/1 labels for a run of ok/fraud: 0 is normal by the rule, and the warning said all 20
     # rows were "counted as anomalies" while the ROC-AUC took 0 as normal (user review)
-    rng = np.random.default_rng(0)
-    train = pd.DataFrame(rng.normal(size=(80, 3)), columns=list("abc"))
-    train["y"] = np.where(np.arange(80) < 8, "fraud", "ok")
-    train.to_csv(tmp_path / "train.csv", index=False)
-    new = pd.DataFrame(rng.normal(size=(20, 3)), columns=list("abc"))
-    new["y"] = [0] * 16 + [1] * 4
-    new.to_csv(tmp_path / "new.csv", index=False)
-    ok(invoke("detect", tmp_path / "train.csv", "--label-column", "y",
-              "--param", "n_estimators=1", "--quiet", "--out", tmp_path / "DET"))  # fmt: skip
-    with pytest.warns(UserWarning) as caught:
-        ok(invoke("evaluate", tmp_path / "DET", tmp_path / "new.csv", "--quiet"))
-    said = [str(w.message) for w in caught]
+    said = _evaluated_with_labels(tmp_path, [0] * 16 + [1] * 4)
     assert "the normal label '0' is not one detect saw (known: fraud, ok)" in said[0]
     assert [m for m in said if "never saw" in m] == [
         "4 rows have a label that detect never saw (1 4; known: fraud, ok): counted as anomalies."

@@ -22,6 +22,15 @@ class DetectorOutputs:
         check_is_fitted(self)
         return self._anomaly_scores(self._encode_input(X))
 
+    def anomaly_score_as_new(self, X: Any, trivial_matches: Any) -> np.ndarray:
+        """Anomaly score of the training rows X (all of them, in the order fitted) as new rows
+        would score: each row's neighbour terms leave out the training rows that
+        ``trivial_matches`` (:class:`aekit.anomaly.trivial_matches.TrivialMatches`) says
+        overlap it, the sliding windows of one series that share points with it. What
+        :class:`aekit.SeriesAnomalyDetector` fits its threshold to."""
+        check_is_fitted(self)
+        return self._anomaly_scores(self._encode_input(X), trivial=trivial_matches)
+
     @writes_to_file
     def score_samples(self, X: Any) -> np.ndarray:
         """Normality score per row, higher = more normal (scikit-learn's sign). With

@@ -55,8 +55,7 @@ class PointScores:
             starts=np.concatenate(starts),
             window=int(self.window),
         )
-        detector = self.detector_
-        window_scores = detector._anomaly_scores(detector._encode_input(rows), trivial=zone)
+        window_scores = self.detector_.anomaly_score_as_new(rows, zone)
         ends = np.cumsum([len(at) for at in starts])[:-1]
         return [
             spread_windows(part, at, self.window, len(s.values))
