@@ -204,3 +204,11 @@ def test_generate_and_interpolate_draw_a_flat_model_given_the_shape(tmp_path):
         assert Image.open(png).size[0] > 0
         refused(invoke(*command, "-o", png, "--image-shape", "1,4,5"), "needs rows of 20")
         refused(invoke(*command, "-o", tmp_path / "t.csv", "--image-shape", "1,4,4"), "table")
+
+
+def test_a_perfect_ranking_has_a_pr_auc_of_one_not_more():
+    # scikit-learn's sum of precisions gives 1.0000000000000002 for 9 anomalies in 11 rows
+    from aekit.cli.anomaly import detection_figures
+
+    anomalous = np.r_[np.ones(9), np.zeros(2)].astype(bool)
+    assert detection_figures(-np.arange(11.0), anomalous)["pr_auc"] == 1.0

@@ -263,7 +263,8 @@ def detection_figures(anomaly_scores, anomalous, flagged=None) -> dict[str, floa
     anomaly_scores = np.where(np.isposinf(anomaly_scores), top, anomaly_scores)
     figures = {
         "roc_auc": float(roc_auc_score(anomalous, anomaly_scores)),
-        "pr_auc": float(average_precision_score(anomalous, anomaly_scores)),
+        # a sum of precisions that rounds past 1 (1.0000000000000002 was printed) is 1
+        "pr_auc": min(1.0, float(average_precision_score(anomalous, anomaly_scores))),
     }
     return figures if flagged is None else figures | flag_figures(flagged, anomalous)
 
