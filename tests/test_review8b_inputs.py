@@ -167,3 +167,14 @@ def test_missing_values_name_the_position_and_the_index_label(mixed):
     plain.iloc[2, 0] = np.inf
     with pytest.raises(ValueError, match=r"first at row 2\)"):  # default index: plain "row 2"
         det.score_samples(plain)
+
+
+def test_a_csv_naming_a_column_twice_is_refused(tmp_path):
+    # pandas read the second 'age' as 'age.1' and a detector was trained on it so, unsaid
+    from aekit.data.table_checks import read_csv
+
+    (tmp_path / "dup.csv").write_text("age,balance,age\n1,2,3\n4,5,6\n")
+    with pytest.raises(ValueError, match=r"names the columns \['age'\] more than once"):
+        read_csv(tmp_path / "dup.csv")
+    (tmp_path / "own.csv").write_text("age,age.1\n1,2\n3,4\n")  # its own names: read
+    assert list(read_csv(tmp_path / "own.csv").columns) == ["age", "age.1"]

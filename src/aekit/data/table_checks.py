@@ -189,4 +189,22 @@ def read_csv(
     if not header:
         table.columns = [f"x{i}" for i in range(table.shape[1])]
         return table
+    _refuse_repeated_names(path, table, sep, encoding)
     return check_header(path, table)
+
+
+def _refuse_repeated_names(path: Path, table: pd.DataFrame, sep: str, encoding: str) -> None:
+    """A ValueError naming the columns a header names twice: pandas reads the second 'age' as
+    'age.1', and a model was trained on it so, without a word. The header row itself is read
+    again (one row) only when a name looks so: a column may be called 'age.1' beside 'age'."""
+    names = [str(c) for c in table.columns]
+    if not any(n.rpartition(".")[0] in names and n.rpartition(".")[2].isdigit() for n in names):
+        return
+    raw = pd.read_csv(path, sep=sep, encoding=encoding, header=None, nrows=1, dtype=str)
+    raw = [str(v) for v in raw.iloc[0]]
+    repeated = sorted({n for n in raw if raw.count(n) > 1}, key=raw.index)
+    if repeated:
+        raise ValueError(
+            f"{path} names the columns {repeated} more than once in its header; give each "
+            "column its own name."
+        )
