@@ -72,6 +72,30 @@ def test_distances_skip_exactly_the_overlapping_windows(mean):
         assert value == pytest.approx(nearest.mean() if mean else nearest[-1])
 
 
+def test_the_zone_of_a_strided_window_counts_the_windows_it_overlaps():
+    # with stride 8 the zone was taken as 2 * window - 1 = 127 rows, so a series of under
+    # 132 windows (1,000 points) fell back to skipping a window alone (user review)
+    from aekit.timeseries.windows import window_starts
+
+    starts = window_starts(1000, 64, 8)
+    zone = TrivialMatches(series=np.zeros(len(starts), int), starts=starts, window=64)
+    assert zone.largest_zone() == 15  # the starts within 56 either side, itself included
+    assert zone.applies_to(np.zeros((len(starts), 2)), 5)
+
+
+def test_spikes_after_a_flat_stretch_are_flagged():
+    # A flat stretch ties the 25th percentile and the median of what the first peel leaves:
+    # the loose tail could not be drawn, the next pass peeled nothing, and the passes
+    # alternated to end unpeeled (threshold 119.6, spikes at 50: none flagged; user review)
+    rng = np.random.default_rng(0)
+    t = np.arange(1600)
+    x = np.r_[np.zeros(1400), np.sin(2 * np.pi * t / 100) + 0.05 * rng.standard_normal(1600)]
+    spikes = [1700, 2100, 2500, 2850]
+    x[spikes] += 3
+    detector = SeriesAnomalyDetector(window=64, random_state=0).fit(x)
+    assert (detector.predict(x)[spikes] == -1).all()
+
+
 def test_footprints_cover_the_points_whose_windows_hold_a_flagged_one():
     flagged = np.zeros(30, dtype=bool)
     flagged[10] = True

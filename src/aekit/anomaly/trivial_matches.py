@@ -33,10 +33,13 @@ class TrivialMatches:
     window: int
     rows: np.ndarray | None = None
 
+    def scored(self) -> np.ndarray:
+        """The positions of the scored rows among the training rows."""
+        return np.arange(len(self.series)) if self.rows is None else self.rows
+
     def part(self, start: int, stop: int) -> TrivialMatches:
         """The same zone for the scored rows ``start:stop`` of these."""
-        rows = np.arange(len(self.series)) if self.rows is None else self.rows
-        return TrivialMatches(self.series, self.starts, self.window, rows[start:stop])
+        return TrivialMatches(self.series, self.starts, self.window, self.scored()[start:stop])
 
     def applies_to(self, train: np.ndarray, k: int) -> bool:
         """Whether ``train`` are the rows this zone describes (a detector that kept a sample of
@@ -45,13 +48,21 @@ class TrivialMatches:
         return len(train) == len(self.series) and len(train) >= k + self.largest_zone()
 
     def largest_zone(self) -> int:
-        """The most rows one row's zone can hold (itself included)."""
-        return 2 * int(self.window) - 1
+        """The most rows one row's zone holds (itself included): ``2 * window - 1`` with a
+        stride of 1, about ``2 * window / stride`` with a larger one. Counted from the starts:
+        rows of a series are in time order, so a binary search finds each zone's ends."""
+        largest = 0
+        for series in np.unique(self.series):
+            starts = np.sort(self.starts[self.series == series])
+            first = np.searchsorted(starts, starts - self.window, side="right")
+            after_last = np.searchsorted(starts, starts + self.window, side="left")
+            largest = max(largest, int((after_last - first).max()))
+        return largest
 
     def mask(self, neighbours: np.ndarray) -> np.ndarray:
         """``(rows, K)``: which of each scored row's ``neighbours`` (training row indices) are
         its trivial matches."""
-        rows = np.arange(len(self.series)) if self.rows is None else self.rows
+        rows = self.scored()
         same_series = self.series[neighbours] == self.series[rows][:, None]
         overlapping = np.abs(self.starts[neighbours] - self.starts[rows][:, None]) < self.window
         return same_series & overlapping

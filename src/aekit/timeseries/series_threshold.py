@@ -49,16 +49,20 @@ def footprints(flagged: np.ndarray, reach: int) -> np.ndarray:
 
 
 def peeled(scores: list[np.ndarray], window: int, risk: float) -> np.ndarray:
-    """The scores of every series left once the footprints of the clear anomalies are out."""
+    """The scores of every series left once the footprints of the clear anomalies are out.
+    What is taken out stays out: each pass draws the loose tail on what is left and adds the
+    footprints above it, until a pass adds none (or would pass the cap, or the tail cannot be
+    drawn: the quantiles of what is left are tied)."""
     kept = [np.ones(len(s), dtype=bool) for s in scores]
     total = sum(len(s) for s in scores)
-    reach = window - 1
     for _ in range(MAX_PEELS):
         remaining = np.concatenate([s[k] for s, k in zip(scores, kept)])
         loose = thresholds.exponential_tail_threshold(remaining, risk, *PEEL_QUANTILES)
-        now = [~footprints(s > loose, reach) for s in scores]
+        if not np.isfinite(loose):
+            break
+        now = [k & ~footprints(s > loose, window - 1) for s, k in zip(scores, kept)]
         left = sum(k.sum() for k in now)
-        if left < (1 - MAX_PEELED) * total or all((a == b).all() for a, b in zip(now, kept)):
+        if left < (1 - MAX_PEELED) * total or left == sum(k.sum() for k in kept):
             break
         kept = now
     return np.concatenate([s[k] for s, k in zip(scores, kept)])
