@@ -142,6 +142,45 @@ def test_a_parquet_table_filled_keeps_each_column_type(tmp_path):
         assert pd.api.types.is_integer_dtype(filled["count"])  # fills rounded, as integers
 
 
+def test_an_integer_column_written_by_pyarrow_is_filled_with_integers(tmp_path):
+    # Without pandas' metadata an int64 column with nulls is read as float64: out= failed
+    # ("Float value 49.05 was truncated converting to int64") and 'aekit impute' wrote doubles
+    # such as 54.07 (a review)
+    import warnings
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from typer.testing import CliRunner
+
+    from aekit.cli import app
+
+    rng = np.random.default_rng(0)
+    counts = [int(v) if rng.random() > 0.1 else None for v in rng.integers(0, 100, 300)]
+    level = rng.normal(size=300)
+    level[rng.random(300) < 0.1] = np.nan
+    pq.write_table(
+        pa.table({"count": pa.array(counts, pa.int64()), "level": pa.array(level)}),
+        tmp_path / "raw.parquet",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a short fit
+        dataset = aekit.open_dataset(tmp_path / "raw.parquet")
+        imputer = aekit.AutoencoderImputer(max_iter=2, n_estimators=1, random_state=0)
+        imputer.fit(dataset).transform(dataset, out=tmp_path / "filled.parquet")
+        result = CliRunner().invoke(
+            app,
+            ["impute", str(tmp_path / "raw.parquet"), "-o", str(tmp_path / "cli.parquet"),
+             "--param", "max_iter=2", "--param", "n_estimators=1", "--quiet"],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for name in ("filled.parquet", "cli.parquet"):
+        filled = pq.read_table(tmp_path / name)
+        assert filled.schema.field("count").type == pa.int64()
+        assert filled.column("count").null_count == 0
+        kept = [c is not None for c in counts]
+        assert np.array_equal(np.asarray(filled.column("count"))[kept], np.asarray(counts)[kept])
+
+
 def test_numbers_with_a_decimal_comma_are_refused_naming_decimal():
     # a ';' file read without decimal=',': every number a category, holes filled with other
     # rows' strings, without an error (user audit)

@@ -202,8 +202,9 @@ def impute(
     if out is not None and writes:
         runs.check_out(out, force)
     X, _ = open_data(data, DataOptions(), min_bytes=LAZY_BYTES)
-    if not _is_parquet(data):  # a Parquet file says its columns' types itself
-        X = _whole_number_columns(X)
+    # a Parquet file says its columns' types itself; a CSV's integer columns with gaps are
+    # read as floats
+    X = _parquet_integer_columns(X, data) if _is_parquet(data) else _whole_number_columns(X)
     n_missing = _missing_values(X)
     if model is None and not n_missing:
         raise ValueError(f"{data} has no missing values (empty cells or NaN): nothing to fill.")
@@ -237,6 +238,29 @@ def _is_parquet(data: str) -> bool:
     """Whether DATA is a Parquet file or folder (an image folder is read before this matters:
     it holds no gaps)."""
     return Path(data).is_dir() or Path(data).suffix.lower() == ".parquet"
+
+
+def _parquet_integer_columns(X, data: str):
+    """DATA read whole from Parquet with each integer column of its schema that pandas read as
+    floats (it has nulls, and the file no pandas metadata) as pandas' nullable integers again:
+    filled with whole numbers and written as the file's integers."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from aekit.data.parquet import parquet_files
+    from aekit.imputation.own_cells import nullable_integers
+
+    if not isinstance(X, pd.DataFrame):
+        return X  # a table on disk: read by own_cells, which maps the types itself
+    schema = pq.read_schema(parquet_files(Path(data))[0])
+    columns = {
+        field.name: nullable_integers(field.type)
+        for field in schema
+        if field.name in X.columns
+        and nullable_integers(field.type) is not None
+        and X[field.name].dtype.kind == "f"
+    }
+    return X.astype(columns) if columns else X
 
 
 def _whole_number_columns(X):

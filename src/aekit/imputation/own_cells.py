@@ -28,7 +28,21 @@ def file_batches(spec: str) -> Iterator[pd.DataFrame]:
 
     for file in parquet_files(Path(spec)):
         for batch in pq.ParquetFile(file).iter_batches():
-            yield batch.to_pandas()
+            yield batch.to_pandas(types_mapper=nullable_integers)
+
+
+def nullable_integers(arrow_type: Any) -> Any:
+    """An Arrow integer type as pandas' nullable integer dtype (``Int64``, ...), else None
+    (pandas' own choice): an integer column with nulls, as pyarrow, Spark or polars write it
+    (without pandas' metadata), is otherwise read as float64, and its fills were then neither
+    rounded nor writable as the file's integers."""
+    import pyarrow as pa
+
+    if pa.types.is_integer(arrow_type):
+        return pd.api.types.pandas_dtype(
+            str(arrow_type).replace("int", "Int").replace("uInt", "UInt")
+        )
+    return None
 
 
 def with_own_cells(
