@@ -288,7 +288,9 @@ def test_epochs_below_one_names_the_option():
     assert (
         for_the_command_line(text, {"epochs"}) == "--epochs (max_iter) must be at least 1; got 0."
     )
-    assert for_the_command_line(text, {"param"}) == text  # a command without --epochs
+    assert for_the_command_line(text, {"param"}) == (  # a command without --epochs
+        "--param max_iter must be an int in the range [1, inf); got 0."
+    )
 
 
 def test_a_typo_is_found_by_position_whatever_the_index():

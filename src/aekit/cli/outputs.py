@@ -100,15 +100,25 @@ def check_out(out: Path, overwrite: bool) -> None:
     check_writable_folder(out.parent, "--out")
 
 
+# The arguments naming the data a command reads (not a RUN, a model kind or a config, which
+# belong to the RUN they come from): what --force must not delete with an old RUN.
+DATA_INPUTS = {"data": "DATA", "query": "QUERY", "file": "FILE", "index_file": "INDEX"}
+
+
 def check_not_replaced(out: Path, arguments: dict[str, object]) -> None:
-    """No file the command reads lies inside the RUN folder ``out`` that --force replaces: it
-    would be deleted with the old RUN (``aekit score RUN RUN/scores.csv`` is fine; ``aekit
-    detect RUN/new.csv --out RUN --force`` is not)."""
+    """No data the command reads lies inside the RUN folder ``out`` that --force replaces: it
+    would be deleted with the old RUN (``aekit detect RUN/new.csv --out RUN --force``; a
+    dataset or model kind named like the folder, ``detect digits --out digits``, is no file
+    inside it)."""
     if not out.is_dir():
         return
-    for name, argument in INPUT_ARGUMENTS.items():
+    inside = out.resolve()
+    for name, argument in DATA_INPUTS.items():
         source = arguments.get(name)
-        if isinstance(source, (str, Path)) and Path(source).resolve().is_relative_to(out.resolve()):
+        if not isinstance(source, (str, Path)):
+            continue
+        path = Path(source).resolve()
+        if path != inside and path.is_relative_to(inside):
             raise ValueError(
                 f"{argument} {source} is inside --out {out}, which --force replaces: it would be "
                 "deleted with the old RUN. Move it out first, or choose another --out."
