@@ -181,6 +181,22 @@ def test_an_integer_column_written_by_pyarrow_is_filled_with_integers(tmp_path):
         assert np.array_equal(np.asarray(filled.column("count"))[kept], np.asarray(counts)[kept])
 
 
+def test_an_empty_parquet_table_to_fill_is_refused_by_name(tmp_path):
+    import warnings
+
+    table = pd.DataFrame({"a": [1.0, np.nan, 3.0] * 20, "b": np.arange(60.0)})
+    table.to_parquet(tmp_path / "holes.parquet", index=False)
+    table.iloc[:0].to_parquet(tmp_path / "empty.parquet", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a short fit
+        imputer = AutoencoderImputer(max_iter=1, n_estimators=1)
+        imputer.fit(aekit.open_dataset(tmp_path / "holes.parquet"))
+    for out in ("filled.parquet", "filled.csv"):  # a bare StopIteration before
+        with pytest.raises(ValueError, match="empty.parquet has no rows: nothing to fill"):
+            imputer.transform(aekit.open_dataset(tmp_path / "empty.parquet"), out=tmp_path / out)
+        assert not (tmp_path / out).exists()
+
+
 def test_numbers_with_a_decimal_comma_are_refused_naming_decimal():
     # a ';' file read without decimal=',': every number a category, holes filled with other
     # rows' strings, without an error (user audit)

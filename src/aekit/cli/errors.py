@@ -146,9 +146,11 @@ def _parameter_error(match: re.Match) -> str:
     name, allowed, got = match[1], match[2], match[3]
     option = f"--{name.replace('_', '-')}"
     said = option if name in _running_options() else f"--param {name}"
-    choices = re.fullmatch(r"a str among \{(.*)\}", allowed)
-    if choices:
-        allowed = "one of " + ", ".join(sorted(c.strip(" '") for c in choices[1].split(",")))
+    allowed = re.sub(  # each set of choices sorted (a set prints them in any order)
+        r"a str among \{([^}]*)\}",
+        lambda m: "one of " + ", ".join(sorted(re.findall(r"'([^']*)'", m[1]))),
+        allowed,
+    )
     return f"{said} must be {allowed}; got {got}."
 
 

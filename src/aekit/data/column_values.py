@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.preprocessing import OneHotEncoder
 
-from aekit.data.column_checks import json_value
+from aekit.data.column_checks import json_value, shown
 from aekit.data.validation import reject_sparse
 
 
@@ -88,7 +88,7 @@ def one_hot(
         name, known = names[column], categories[names[column]]
         value = json_value(frame[name].iloc[row])
         raise ValueError(
-            f"column {name!r} has the category {value!r}, not seen in fit (known: "
+            f"column {name!r} has the category {shown(value)}, not seen in fit (known: "
             f"{known[:10]}). {_bool_hint(name, value, known)}"
         )
     encoder = OneHotEncoder(

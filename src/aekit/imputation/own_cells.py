@@ -146,6 +146,8 @@ def write_dataset_filled(
     ``imputer`` and write :func:`with_own_cells` of it to ``output``."""
     from aekit.estimators.streaming import iter_outputs
 
+    if len(X) == 0:  # (a bare StopIteration came out of the writer)
+        raise ValueError(f"{spec} has no rows: nothing to fill.")
     frames = (
         pd.DataFrame(part, columns=X.columns) for part in iter_outputs(imputer, X, "transform")
     )
