@@ -1,0 +1,44 @@
+"""Messages on the command line: cut when a damaged file would make them huge, and
+scikit-learn's parameter checks in the command line's words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from aekit.cli.errors import error_message, for_the_command_line
+
+
+def test_a_message_quoting_a_huge_cell_is_cut():
+    # a CSV of NUL bytes is one cell: its 'holds numbers but also text' message quoted all
+    # of it (a gigabyte on one line, user review)
+    import pandas as pd
+
+    from aekit.cli.errors import MAX_MESSAGE, one_line
+    from aekit.data.column_checks import text_among_numbers, text_among_numbers_message
+
+    column = pd.Series(["1", "2", "3", "x" * 100_000], dtype=object)
+    message = text_among_numbers_message("a", text_among_numbers(column))
+    assert "'xxxxx" in message and len(message) < 400
+    cut = one_line("word " * 100_000)
+    assert len(cut) <= MAX_MESSAGE + 20 and cut.endswith("... (message cut)")
+    assert one_line("a\n  b") == "a b"
+
+
+def test_a_parameter_out_of_its_choices_names_the_option(tmp_path):
+    from cli_helpers import invoke
+
+    # scikit-learn's "The 'threshold' parameter of AnomalyDetector must be a str among
+    # {'validation', 'pot', ...}" (in any order) on the command line (user review)
+    rng = np.random.default_rng(0)
+    pd.DataFrame(rng.normal(size=(60, 2)), columns=["a", "b"]).to_csv(
+        tmp_path / "t.csv", index=False
+    )
+    said = []
+    for option in (["--threshold", "foo"], ["--param", "n_estimators=0"]):
+        result = invoke("detect", str(tmp_path / "t.csv"), "--out", str(tmp_path / "R"), *option)
+        said.append(for_the_command_line(error_message(result.exception)))
+    assert said == [
+        "--threshold must be one of contamination, mean_std, pot, validation; got 'foo'.",
+        "--param n_estimators must be an int in the range [1, inf); got 0.",
+    ]
