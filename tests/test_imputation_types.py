@@ -95,16 +95,34 @@ def test_a_parquet_dataset_filled_to_a_file_keeps_its_own_cells(tmp_path):
         imputer.transform(dataset, out=tmp_path / "holes.parquet")
 
 
+def _fill_both_ways(path):
+    """Fill the Parquet table ``path`` into filled.parquet beside it with
+    ``transform(dataset, out=...)``, and into cli.parquet with ``aekit impute``."""
+    import warnings
+
+    from typer.testing import CliRunner
+
+    from aekit.cli import app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a short fit
+        dataset = aekit.open_dataset(path)
+        imputer = aekit.AutoencoderImputer(max_iter=2, n_estimators=1, random_state=0)
+        imputer.fit(dataset).transform(dataset, out=path.parent / "filled.parquet")
+        result = CliRunner().invoke(
+            app,
+            ["impute", str(path), "-o", str(path.parent / "cli.parquet"),
+             "--param", "max_iter=2", "--param", "n_estimators=1", "--quiet"],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
 def test_a_parquet_table_filled_keeps_each_column_type(tmp_path):
     # A float32 column came back float64 from transform(dataset, out=...), a float64 one of
     # whole numbers Int64 from 'aekit impute', and a nullable integer column crashed out=
     # with pandas' "cannot safely cast non-equivalent object to int64" (user review)
-    import warnings
 
     import pyarrow.parquet as pq
-    from typer.testing import CliRunner
-
-    from aekit.cli import app
 
     rng = np.random.default_rng(0)
     n = 300
@@ -119,17 +137,7 @@ def test_a_parquet_table_filled_keeps_each_column_type(tmp_path):
     for name in ("share", "whole", "level"):
         table.loc[rng.random(n) < 0.1, name] = np.nan
     table.to_parquet(tmp_path / "holes.parquet", index=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a short fit
-        dataset = aekit.open_dataset(tmp_path / "holes.parquet")
-        imputer = aekit.AutoencoderImputer(max_iter=2, n_estimators=1, random_state=0)
-        imputer.fit(dataset).transform(dataset, out=tmp_path / "filled.parquet")
-        result = CliRunner().invoke(
-            app,
-            ["impute", str(tmp_path / "holes.parquet"), "-o", str(tmp_path / "cli.parquet"),
-             "--param", "max_iter=2", "--param", "n_estimators=1", "--quiet"],
-        )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    _fill_both_ways(tmp_path / "holes.parquet")
     types = pq.read_schema(tmp_path / "holes.parquet").types
     for name in ("filled.parquet", "cli.parquet"):
         assert pq.read_schema(tmp_path / name).types == types
@@ -146,13 +154,9 @@ def test_an_integer_column_written_by_pyarrow_is_filled_with_integers(tmp_path):
     # Without pandas' metadata an int64 column with nulls is read as float64: out= failed
     # ("Float value 49.05 was truncated converting to int64") and 'aekit impute' wrote doubles
     # such as 54.07 (a review)
-    import warnings
 
     import pyarrow as pa
     import pyarrow.parquet as pq
-    from typer.testing import CliRunner
-
-    from aekit.cli import app
 
     rng = np.random.default_rng(0)
     counts = [int(v) if rng.random() > 0.1 else None for v in rng.integers(0, 100, 300)]
@@ -162,17 +166,7 @@ def test_an_integer_column_written_by_pyarrow_is_filled_with_integers(tmp_path):
         pa.table({"count": pa.array(counts, pa.int64()), "level": pa.array(level)}),
         tmp_path / "raw.parquet",
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a short fit
-        dataset = aekit.open_dataset(tmp_path / "raw.parquet")
-        imputer = aekit.AutoencoderImputer(max_iter=2, n_estimators=1, random_state=0)
-        imputer.fit(dataset).transform(dataset, out=tmp_path / "filled.parquet")
-        result = CliRunner().invoke(
-            app,
-            ["impute", str(tmp_path / "raw.parquet"), "-o", str(tmp_path / "cli.parquet"),
-             "--param", "max_iter=2", "--param", "n_estimators=1", "--quiet"],
-        )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    _fill_both_ways(tmp_path / "raw.parquet")
     for name in ("filled.parquet", "cli.parquet"):
         filled = pq.read_table(tmp_path / name)
         assert filled.schema.field("count").type == pa.int64()
