@@ -188,6 +188,11 @@ def test_info_and_help_of_a_detector_say_only_what_is_true(labelled_run):
     info = invoke("info", out)
     assert info.exit_code == 0, info.output
     assert "final metrics" not in info.output and "AnomalyDetector" in info.output  # no '{}'
+    # its threshold and columns, which info did not show (user review)
+    detector = aekit.load(out / "model.safetensors")
+    lines = [" ".join(line.strip("│ ").split()) for line in info.output.splitlines()]
+    assert f"threshold │ {detector.threshold_:.6g}" in lines
+    assert "columns │ " + ", ".join(detector.feature_names_in_) in lines
     text = " ".join(invoke("score", "--help").output.split())
     assert "higher = more normal" in text and "anomaly_score, higher = more anomalous" in text
 

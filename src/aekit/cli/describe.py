@@ -67,6 +67,12 @@ def info(run: Run) -> None:
         "training time": None if seconds is None else f"{seconds:g} s",
         "date": record.get("date"),
         "features": fitted.get("n_features_in_"),
+        "columns": _shown_names(fitted.get("feature_names_in_")),
+        # a detector's flag: rows scoring above it, the share of its training rows so flagged
+        "threshold": None if "threshold_" not in fitted else f"{fitted['threshold_']:.6g}",
+        "training rows flagged": (
+            None if "contamination_" not in fitted else f"{fitted['contamination_']:.2%}"
+        ),
         "layers": _layers(header["params"], fitted.get("n_features_in_")),
         "image shape": fitted.get("image_shape_"),
         "sequence shape": fitted.get("sequence_shape_"),
@@ -78,6 +84,15 @@ def info(run: Run) -> None:
         "versions": f"aekit {header['aekit_version']}, torch {header['torch_version']}",
     }
     _print_table(f"{header['class']} ({model_path(run)})", rows)
+
+
+def _shown_names(names: Any) -> str | None:
+    """A table's column names as ``info`` lists them: the first 20, then how many more."""
+    if not names:
+        return None
+    names = [str(n) for n in names]
+    more = f" ... ({len(names) - 20} more)" if len(names) > 20 else ""
+    return ", ".join(names[:20]) + more
 
 
 def _print_table(title: str, rows: dict[str, Any]) -> None:
