@@ -175,6 +175,8 @@ def _warn_of_labels_not_seen(run: Path, labels: list, normal: tuple) -> None:
         return
     y = np.concatenate(labels)
     y = y[labelled_rows(y)]
+    if not len(y):  # every label blank: no figures, nothing to say of labels
+        return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # said where the figures are computed
         anomalous = as_anomaly(y, *normal)
