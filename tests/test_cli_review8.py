@@ -212,3 +212,16 @@ def test_a_perfect_ranking_has_a_pr_auc_of_one_not_more():
 
     anomalous = np.r_[np.ones(9), np.zeros(2)].astype(bool)
     assert detection_figures(-np.arange(11.0), anomalous)["pr_auc"] == 1.0
+
+
+def test_labels_all_blank_say_nothing_of_labels(tmp_path):
+    # the check of labels detect never saw read an empty list (IndexError) when every label of
+    # the evaluated file was blank
+    import warnings
+
+    from aekit.cli.evaluate import _warn_of_labels_not_seen
+
+    (tmp_path / "config.toml").write_text('[data]\nlabels = ["fraud", "ok"]\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _warn_of_labels_not_seen(tmp_path, [np.array([None, np.nan], dtype=object)], (None, "ok"))
