@@ -194,7 +194,7 @@ def test_an_index_records_the_id_column_and_names_hits_by_it(tmp_path):
     ]  # fmt: skip
 
 
-def test_index_ids_are_one_text_per_row_and_survive_save(tmp_path):
+def test_index_ids_are_one_per_row_and_survive_save(tmp_path):
     from aekit.hashing import HammingIndex
 
     codes = np.random.default_rng(0).integers(0, 2, (5, 12))
@@ -203,3 +203,9 @@ def test_index_ids_are_one_text_per_row_and_survive_save(tmp_path):
     HammingIndex(codes, ids=["a", "bé", "", 7, "e"]).save(tmp_path / "x.index")
     assert load_index(tmp_path / "x.index").ids == ["a", "bé", "", "7", "e"]
     assert load_index(tmp_path / "x.index").read_options == {}
+    # integer ids stay integers (they came back as text); a gap is empty, not "nan", and the
+    # whole floats pandas reads beside it are the integers' text, not "1001.0"
+    HammingIndex(codes, ids=np.arange(1001, 1006)).save(tmp_path / "n.index")
+    assert load_index(tmp_path / "n.index").ids == [1001, 1002, 1003, 1004, 1005]
+    gappy = [1001.0, np.nan, 1003.0, None, 1005.0]
+    assert HammingIndex(codes, ids=gappy).ids == ["1001", "", "1003", "", "1005"]

@@ -100,8 +100,10 @@ class HammingIndex:
         options: the label column left out, the image shape, a CSV's separator, the id and
         ignored columns), saved with the index so that ``aekit search`` reads query files alike.
     ids : sequence, default=None
-        One id per indexed row (a table's id column), kept as text and saved with the index:
-        ``aekit search`` names each hit by it.
+        One id per indexed row (a table's id column), saved with the index: ``aekit search``
+        names each hit by it. Integers stay integers; anything else is kept as text (a
+        missing id as an empty text, a whole float such as 1001.0, as pandas reads an integer
+        column with a gap, as "1001").
 
     Attributes
     ----------
@@ -119,7 +121,7 @@ class HammingIndex:
         self.packed = pack_codes(codes)
         self.hasher = hasher
         self.read_options = dict(read_options or {})
-        self.ids = None if ids is None else [str(v) for v in ids]
+        self.ids = None if ids is None else _id_values(list(ids))
         if self.ids is not None and len(self.ids) != self.n_rows:
             raise ValueError(f"{len(self.ids)} ids for {self.n_rows} rows; pass one per row.")
 
@@ -168,7 +170,10 @@ class HammingIndex:
         document["read_options"] = self.read_options
         tree: dict[str, Any] = {"packed": self.packed.view(np.uint8)}
         document["ids"] = self.ids is not None
-        if self.ids is not None:  # as UTF-8 bytes and each id's end: tensors, not a JSON list
+        if self.ids is not None and _integers(self.ids):
+            document["ids"] = "integers"
+            tree["id_numbers"] = np.asarray(self.ids, dtype=np.int64)
+        elif self.ids is not None:  # as UTF-8 bytes and each id's end: tensors, not a JSON list
             tree["id_text"], tree["id_ends"] = _ids_as_bytes(self.ids)
         if self.hasher is not None:
             document["hasher"], tree["hasher"] = export_estimator(self.hasher)
@@ -190,7 +195,11 @@ def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
         if not (isinstance(read_options, dict) and all(map(_option, read_options.values()))):
             raise ValueError(f"read_options {read_options!r} is not a table of texts and flags")
         ids = None
-        if header.get("ids"):  # absent from files of before them
+        if header.get("ids") == "integers":
+            ids = np.asarray(tree["id_numbers"], dtype=np.int64).tolist()
+            if len(ids) != n_rows:
+                raise ValueError(f"{len(ids)} ids for {n_rows} rows")
+        elif header.get("ids"):  # text (True); absent from files of before them
             ids = _ids_from_bytes(tree["id_text"], tree["id_ends"], n_rows)
         hasher = None
         if header["hasher"] is not None:
@@ -212,6 +221,27 @@ def _option(value: Any) -> bool:
     if isinstance(value, list):
         return all(isinstance(v, str) for v in value)
     return isinstance(value, (str, bool, type(None)))
+
+
+def _integers(values: list) -> bool:
+    """Whether every id is an integer (a bool is not one)."""
+    return all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values)
+
+
+def _id_values(values: list) -> list:
+    """The ids as kept: integers as Python ints, anything else as its text, a missing one
+    (None, NaN) as "" and a whole float as the integer's text."""
+    if _integers(values):
+        return [int(v) for v in values]
+
+    def text(v: Any) -> str:
+        if v is None or (isinstance(v, (float, np.floating)) and np.isnan(v)):
+            return ""
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            return str(int(v))
+        return str(v)
+
+    return [text(v) for v in values]
 
 
 def _ids_as_bytes(ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
