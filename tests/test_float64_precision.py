@@ -97,6 +97,22 @@ def test_rows_from_disk_for_a_float64_model_are_warned_of(tmp_path):
         model.transform(aekit.open_dataset(tmp_path / "x.npy"))
 
 
+def test_fitting_a_dataset_on_disk_that_needs_float64_is_warned_of(tmp_path):
+    # its rows are read as float32 (already rounded): the streaming statistics saw a constant
+    # column, silently; in memory the column keeps float64
+    pd.DataFrame(X, columns=["a", "b", "big"]).to_parquet(tmp_path / "x.parquet", index=False)
+    np.save(tmp_path / "x.npy", X)
+    quick = {**CPU, "latent_dim": 2, "max_iter": 1}
+    for path, column in (("x.parquet", "column 'big'"), ("x.npy", "column 2")):
+        with pytest.warns(UserWarning, match=f"{path}'s {column} varies by about 0.0"):
+            aekit.Autoencoder(**quick).fit(aekit.open_dataset(tmp_path / path))
+    with warnings.catch_warnings():  # a table float32 holds: no word
+        warnings.simplefilter("error", UserWarning)
+        ok = pd.DataFrame(X[:, :2], columns=["a", "b"]).assign(c=3 * X[:, 0])
+        ok.to_parquet(tmp_path / "ok.parquet", index=False)
+        aekit.Autoencoder(**quick).fit(aekit.open_dataset(tmp_path / "ok.parquet"))
+
+
 def test_sequences_needing_float64_keep_it():
     steps = 1e6 + 0.01 * np.sin(np.linspace(0, 60, 600 * 8)).reshape(600, 1, 8)
     model = aekit.Autoencoder(**{**TRAINED, "architecture": "conv1d"}).fit(steps)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from aekit.data.float32 import wider_than_float32
 from aekit.data.readers import RowReader
 
 _NUMERIC = "biuf"
@@ -111,6 +112,23 @@ class ParquetReader(RowReader):
         f, group = self.parts[g]
         first = int(self.groups[g])
         return f"{self.files[f]} row group {group} (rows {first} onwards)"
+
+    def native_sample(self) -> tuple[np.ndarray, list | None] | None:
+        """The first row group's numeric columns wider than float32 (float64, 32- and 64-bit
+        integers), as float64, for the float32 check of ``fit``."""
+        wide = [
+            n
+            for n in self.columns
+            if n not in self.text_values and wider_than_float32(np.dtype(self.dtypes[n]))
+        ]
+        if not wide:
+            return None
+        try:
+            table = self.handles[0].read_row_group(0, columns=wide)
+        except _arrow_errors():
+            return None  # the streaming pass names the damage
+        sample = [c.to_numpy(zero_copy_only=False).astype(np.float64) for c in table.columns]
+        return np.column_stack(sample)[:4096], wide
 
     def group(self, g: int) -> np.ndarray:
         """Row group ``g`` (counted over all files) as float32 ``(rows, features)``."""

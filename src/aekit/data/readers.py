@@ -104,6 +104,13 @@ class RowReader:
     def describe(self) -> str:
         return str(self.path) if self.path is not None else "X"
 
+    def native_sample(self) -> tuple[np.ndarray, list | None] | None:
+        """Up to a few thousand rows in the source's own number type, and their column names
+        (None: by position), for the float32 check of ``fit`` (:func:`aekit.data.float32.
+        float32_rounding`: the rows handed out are float32, already rounded); None where the
+        source holds nothing wider than float32 (images, a CSV read as float32)."""
+        return None
+
 
 def check_rows(
     rows: np.ndarray,
@@ -182,6 +189,10 @@ class ArrayReader(RowReader):
     def __del__(self) -> None:
         if getattr(self, "fd", None) is not None:
             os.close(self.fd)
+
+    def native_sample(self) -> tuple[np.ndarray, list | None] | None:
+        step = max(1, len(self.array) // 4096)
+        return np.asarray(self.array[::step]), None
 
     def __len__(self) -> int:
         return len(self.array)

@@ -17,6 +17,7 @@ import numpy as np
 
 from aekit.core.objectives.likelihoods import likelihood_for_range
 from aekit.core.rows import LazyRows
+from aekit.data.float32 import float32_rounding, warn_float32_rounding
 from aekit.data.lazy import lazy_reader
 from aekit.data.readers import RowReader
 from aekit.data.row_stats import RowStats, row_stats
@@ -61,6 +62,9 @@ def labels_of(X: Any, y: Any) -> Any:
 def fit_pass(rows: DiskRows, check, digest: bool) -> RowStats:
     """The streaming pass of ``fit`` (``check(chunk, first_row)`` runs on every chunk; the
     rows are hashed for a checkpoint's fingerprint when ``digest``)."""
+    sample = rows.reader.native_sample()  # the float32 rows read next are rounded already
+    if sample is not None:
+        warn_float32_rounding(float32_rounding(sample[0]), rows.reader.describe(), sample[1])
     rows.stats = row_stats(rows.reader, check=check, digest=digest)
     return rows.stats
 
