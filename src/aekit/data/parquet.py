@@ -123,12 +123,12 @@ class ParquetReader(RowReader):
         ]
         if not wide:
             return None
-        try:
-            table = self.handles[0].read_row_group(0, columns=wide)
-        except _arrow_errors():
+        try:  # the first rows alone: a row group may hold millions
+            batch = next(self.handles[0].iter_batches(batch_size=4096, columns=wide))
+        except (StopIteration, *_arrow_errors()):
             return None  # the streaming pass names the damage
-        sample = [c.to_numpy(zero_copy_only=False).astype(np.float64) for c in table.columns]
-        return np.column_stack(sample)[:4096], wide
+        sample = [c.to_numpy(zero_copy_only=False).astype(np.float64) for c in batch.columns]
+        return np.column_stack(sample), wide
 
     def group(self, g: int) -> np.ndarray:
         """Row group ``g`` (counted over all files) as float32 ``(rows, features)``."""
