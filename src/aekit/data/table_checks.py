@@ -189,8 +189,9 @@ def read_csv(
     if not header:
         table.columns = [f"x{i}" for i in range(table.shape[1])]
         return table
+    table = check_header(path, table)  # first: a first row of data may repeat a value
     _refuse_repeated_names(path, table, sep, encoding)
-    return check_header(path, table)
+    return table
 
 
 def _refuse_repeated_names(path: Path, table: pd.DataFrame, sep: str, encoding: str) -> None:
