@@ -240,7 +240,9 @@ def test_evaluate_and_interpolate(cvae_run, tmp_path):
     result = invoke("evaluate", cvae_run, "digits", "--n-samples", 5, "-o", tmp_path / "e.json")
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "e.json").read_text())
-    assert report["nll"] <= -report["elbo"] + 0.5  # the k-sample bound is the tighter one
+    # the elbo comes from the NLL's own draws: never above -nll (it was, by 0.0001 nats on a
+    # VAE of digits, its 16 common draws against the k of the NLL; a user review)
+    assert report["nll"] <= -report["elbo"]
     assert report["rows"] == 1797 and len(report["kl_per_unit"]) == 4
     result = invoke(
         "interpolate",

@@ -74,6 +74,20 @@ def test_log_likelihood_bounds_the_elbo_and_tightens_with_k(vae, data):
         vae.log_likelihood(X_test, n_samples=0)
 
 
+def test_the_elbo_from_the_likelihoods_draws_never_exceeds_it(vae, data):
+    # mean log weight <= log mean weight, row by row (Jensen); with k = 1 the two are one draw
+    X_test = data[2]
+    for k in (1, 7, 50):
+        elbo = vae.elbo_estimate(X_test, n_samples=k, random_state=3)
+        bound = vae.log_likelihood(X_test, n_samples=k, random_state=3)
+        assert (elbo <= bound + 1e-9).all() and elbo.shape == bound.shape
+    np.testing.assert_allclose(
+        vae.elbo_estimate(X_test, n_samples=1), vae.log_likelihood(X_test, n_samples=1)
+    )
+    many = vae.elbo_estimate(X_test, n_samples=400).mean()  # the ELBO: 16 draws or 400 agree
+    assert many == pytest.approx(vae.elbo(X_test).mean(), abs=0.4)
+
+
 def test_log_likelihood_is_exact_for_a_linear_gaussian_model():
     # No hidden layers and a Gaussian likelihood: z ~ N(0, I), x_std | z ~ N(W z + b, s^2 I),
     # so p(x_std) = N(b, W W^T + s^2 I) exactly (probabilistic PCA, Tipping & Bishop 1999).

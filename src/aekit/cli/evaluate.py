@@ -81,10 +81,10 @@ class Sums:
                 scores = scores[~unseen]  # the means are over the rows the model can score
             self.score += float(scores.sum())
             return
-        # A VAE's score is its ELBO (GenerativeMixin.elbo returns score_samples): computed once.
-        elbo = float(estimator.elbo(X, y).sum())
-        self.score += elbo
-        self.elbo += elbo
+        # A VAE's score is its ELBO (score_samples, 16 draws common to every row); the elbo
+        # figure beside the NLL comes from the NLL's own k draws, so it never exceeds -NLL
+        self.score += float(estimator.elbo(X, y).sum())
+        self.elbo += float(estimator.elbo_estimate(X, y, n_samples=self.n_samples).sum())
         self.nll -= float(estimator.log_likelihood(X, y, n_samples=self.n_samples).sum())
         self.kl = self.kl + estimator.kl_per_unit(X, y) * rows
         codes = estimator.transform(X, y).astype(np.float64)  # the posterior means

@@ -84,6 +84,27 @@ class GenerativeMixin:
         -------
         log_likelihood : ndarray of shape (n_samples,)
         """
+        return self._importance_bound(X, y, n_samples, random_state, average=False)
+
+    def elbo_estimate(
+        self, X: Any, y: Any = None, n_samples: int = 100, random_state: Any = 0
+    ) -> np.ndarray:
+        """The ELBO per row estimated from the very draws :meth:`log_likelihood` uses with the
+        same ``n_samples`` and ``random_state``: the mean of the k log importance weights
+        ``log p(x, z_i) - log q(z_i|x)``, so it never exceeds that ``L_k`` (Jensen's
+        inequality, row by row). :meth:`elbo` (``score_samples``) uses 16 draws common to every
+        row instead: a deterministic score, whose mean over a dataset keeps those 16 draws'
+        error however many rows it has, and can land above an ``L_k`` estimated apart.
+
+        Returns
+        -------
+        elbo : ndarray of shape (n_samples,)
+        """
+        return self._importance_bound(X, y, n_samples, random_state, average=True)
+
+    def _importance_bound(
+        self, X: Any, y: Any, n_samples: int, random_state: Any, average: bool
+    ) -> np.ndarray:
         check_is_fitted(self)
         check_count(n_samples, "n_samples")
         flat = self._validate_X(X, reset=False)
@@ -93,19 +114,26 @@ class GenerativeMixin:
             int(n_samples), self.latent_dim, generator=torch.Generator().manual_seed(seed)
         )
         return self._over_labels(
-            lambda labels: self._importance_weighted(X_model, labels, eps), y, len(flat)
+            lambda labels: self._importance_weighted(X_model, labels, eps, average), y, len(flat)
         )
 
     def _importance_weighted(
-        self, X_model: torch.Tensor, y_index: torch.Tensor | None, eps: torch.Tensor
+        self,
+        X_model: torch.Tensor,
+        y_index: torch.Tensor | None,
+        eps: torch.Tensor,
+        average: bool = False,
     ) -> np.ndarray:
-        """``L_k`` per row for the draws ``eps`` (k, latent_dim), as a density of the data."""
+        """``L_k`` per row for the draws ``eps`` (k, latent_dim), as a density of the data; with
+        ``average`` the mean log weight instead (the ELBO from the same draws)."""
         log_k = math.log(len(eps))
 
         def bound(model: torch.nn.Module, x: torch.Tensor, yb: torch.Tensor | None):
             log_w = model.log_importance_weights(
                 x, yb, eps.to(x.device, x.dtype), max_rows=_INFERENCE_BATCH
             )
+            if average:
+                return log_w.mean(dim=0)
             return torch.logsumexp(log_w, dim=0) - log_k  # Burda et al. 2015, eq. 8
 
         scores = self._batched(bound, X_model, y_index)
