@@ -59,12 +59,15 @@ def test_cross_validation_with_nan_marks_scores_as_with_minus_one():
 
 def test_labels_of_another_type_are_the_classes_they_write():
     # a model of folder-name classes ('0'..'9') scored 0.0 against integer labels, which every
-    # method of it reads as those classes (user audit); a label no class writes is wrong
+    # method of it reads as those classes (user audit); a label no class writes (a typo) is
+    # refused as score refuses it: counted as wrong, it lowered the accuracy silently (review)
     X = np.arange(4)[:, None]
     text_model = _Predicts(["0", "1", "7", "0"])
     text_model.classes_ = np.array(["0", "1", "7"])
     assert labelled_accuracy(text_model, X, [0, 1, 7, 1]) == 0.75
-    assert labelled_accuracy(text_model, X, [0, 1, 8, 1]) == 0.5  # 8: never learned
+    with pytest.raises(ValueError, match=r"labels not seen in fit: \[8\]; known labels are"):
+        labelled_accuracy(text_model, X, [0, 1, 8, 1])
+    assert labelled_accuracy(text_model, X, [0, 1, -1, 1]) == 2 / 3  # unlabelled: left out
 
 
 def test_a_bool_label_is_no_number_label():

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils import _safe_indexing
 
-from aekit.data.validation import known_labels, unlabelled_rows
+from aekit.data.validation import encode_labels, known_labels, unlabelled_rows
 
 
 def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:
@@ -33,14 +33,22 @@ def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:
     Returns
     -------
     accuracy : float
+
+    Raises
+    ------
+    ValueError
+        For a label the estimator never saw in fit (a typo), as its ``score`` refuses it.
     """
     labels = np.asarray(y)
     keep = np.flatnonzero(~unlabelled_rows(labels))
     if len(keep) == 0:
         return float("nan")
-    predicted = np.asarray(estimator.predict(_safe_indexing(X, keep)))
     given = np.asarray(labels[keep], dtype=object)
     classes = getattr(estimator, "classes_", None)
-    if classes is not None:  # a label of another type is the class it writes (7 for '7')
+    if classes is not None:  # a label of another type is the class it writes (7 for '7'), and
+        # one the model never saw (a typo) is refused as score refuses it: counted as a wrong
+        # prediction it lowered a held-out accuracy silently
+        encode_labels(np.asarray(labels[keep]), np.asarray(classes))
         given = known_labels(given, np.asarray(classes))
+    predicted = np.asarray(estimator.predict(_safe_indexing(X, keep)))
     return float(np.mean(predicted.astype(object) == given))
