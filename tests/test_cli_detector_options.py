@@ -260,7 +260,8 @@ def test_normal_rows_errors_name_the_option_before_any_training(tmp_path):
     missing = invoke(*base, "--normal-rows", tmp_path / "missing.csv")
     assert f"--normal-rows {tmp_path / 'missing.csv'}: no such file" in str(missing.exception)
     short = invoke(*base, "--normal-rows", tmp_path / "short.csv")
-    assert "must have DATA's columns" in str(short.exception) and "lacks ['b']" in str(
-        short.exception
-    )
+    assert str(short.exception).endswith("it lacks ['b'].")  # was "... and has [] besides."
+    table[list(table.columns[::-1])].to_csv(tmp_path / "turned.csv", index=False)
+    turned = invoke(*base, "--normal-rows", tmp_path / "turned.csv")
+    assert str(turned.exception).endswith("it has them in another order.")
     assert not (tmp_path / "r").exists()  # refused before the run was made

@@ -309,9 +309,12 @@ def _normal_rows(path: str, label_column: str | None, data):
     if isinstance(X, pd.DataFrame) and columns and list(X.columns) != columns:
         missing = [c for c in columns if c not in X.columns]
         extra = [c for c in X.columns if c not in columns]
+        said = [f"lacks {missing[:10]}"] if missing else []
+        said += [f"has {extra[:10]} besides"] if extra else []
+        found = " and ".join(said) or "has them in another order"  # ("has [] besides" was said)
         raise ValueError(
             f"--normal-rows {path} must have DATA's columns in DATA's order {columns[:10]}; it "
-            f"lacks {missing[:10]} and has {extra[:10]} besides."
+            f"{found}."
         )
     return _as_table(X)
 
