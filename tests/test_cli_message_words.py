@@ -42,3 +42,14 @@ def test_a_parameter_out_of_its_choices_names_the_option(tmp_path):
         "--threshold must be one of contamination, mean_std, pot, validation; got 'foo'.",
         "--param n_estimators must be an int in the range [1, inf); got 0.",
     ]
+
+
+def test_a_bool_column_as_numbers_is_told_the_file_fix():
+    # the hint was Python on the command line: X['premium'].astype(bool) (user review)
+    text = (
+        "column 'premium' has the category 0, not seen in fit (known: [False, True]). The "
+        "column was bool in fit and holds numbers here: cast it with X['premium'].astype(bool)."
+    )
+    assert for_the_command_line(text).endswith(
+        "holds numbers here: write column 'premium' as True/False in the file."
+    )

@@ -241,6 +241,10 @@ _ADVICE = (
         lambda m: f"'{m[1]} -m aekit {_command_name()} ...'",
     ),
     (r"\bpass grayscale=True\b", "pass --grayscale"),  # aekit.data.readers, images on disk
+    (  # aekit.data.column_values: a bool column of fit arriving as 0/1
+        r"\bcast it with X\['([^']*)'\]\.astype\(bool\)\.",
+        r"write column '\1' as True/False in the file.",
+    ),
     (r"\bpass image_shape\.", "pass --image-shape C,H,W."),
     (r"\bset image_shape=\(C, H, W\)", "pass --image-shape C,H,W"),
     (r"\bset sequence_shape=\(([^)]*)\)", r"pass --param 'sequence_shape=[\1]'"),
