@@ -158,3 +158,13 @@ def test_save_figure_refuses_what_is_not_a_figure(tmp_path):
     with pytest.raises(TypeError, match="matplotlib Figure.*not ndarray of float64"):
         save_figure(np.zeros((2, 2)), tmp_path / "x.png")  # was numpy's AttributeError
     assert not (tmp_path / "x.png").exists()
+
+
+def test_text_given_as_codes_or_images_names_the_argument():
+    # numpy's "could not convert string to float: 'abc'" named neither (user audit)
+    from aekit.viz import image_grid, latent_scatter
+
+    with pytest.raises(ValueError, match=r"^Z must hold numbers \(codes, e\.g\. model"):
+        latent_scatter("abc")
+    with pytest.raises(ValueError, match=r"^images must hold numbers \(pixels\); got list holding"):
+        image_grid([["x"] * 4])

@@ -84,7 +84,7 @@ def as_images(
     images : ndarray of shape (n, C, H, W)
         More channels than 1, 3 or 4 become their mean (matplotlib cannot show them).
     """
-    images = np.asarray(images, dtype=np.float32)
+    images = as_numbers(images, name, np.float32, "pixels")
     if images.size == 0:
         raise ValueError(f"{name} is empty (shape {images.shape}): nothing to draw.")
     if images.ndim == 2:
@@ -136,9 +136,19 @@ def first_rows(rows: np.ndarray, n: int = 5) -> str:
     return ", ".join(map(str, rows[:n])) + (", ..." if len(rows) > n else "")
 
 
+def as_numbers(values: Any, name: str, dtype: Any, what: str) -> np.ndarray:
+    """``values`` as an array of ``dtype``, or a ValueError naming the argument and what it
+    should hold (numpy's "could not convert string to float: 'abc'" named neither)."""
+    try:
+        return np.asarray(values, dtype=dtype)
+    except (TypeError, ValueError):
+        shown = repr(values) if isinstance(values, str) else f"{type(values).__name__} holding text"
+        raise ValueError(f"{name} must hold numbers ({what}); got {shown[:60]}.") from None
+
+
 def check_codes(Z: Any) -> np.ndarray:
     """Codes as (n, d) float64, refused when empty or holding NaN or infinite values."""
-    Z = np.asarray(Z, dtype=np.float64)
+    Z = as_numbers(Z, "Z", np.float64, "codes, e.g. model.transform(X)")
     if Z.size == 0:
         raise ValueError(f"Z is empty (shape {Z.shape}): nothing to draw; pass (n, latent_dim).")
     Z = Z.reshape(len(Z), -1) if Z.ndim else Z.reshape(1, 1)
