@@ -13,7 +13,7 @@ zone); here the zone is every window that shares a point with the one scored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
@@ -26,12 +26,18 @@ class TrivialMatches:
     ``series[i]`` and ``starts[i]`` are the series and first point of training row i, in the
     order the rows were fitted; rows i and j are trivial matches when they come from one series
     and ``|starts[i] - starts[j]| < window``. ``rows`` are the training rows being scored
-    (their positions among the training rows; None: all of them, in order)."""
+    (their positions among the training rows; None: all of them, in order). ``zone``: the
+    most rows one row's zone holds, counted from the starts once (0: not yet)."""
 
     series: np.ndarray
     starts: np.ndarray
     window: int
     rows: np.ndarray | None = None
+    zone: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.zone:  # parts share the whole's count: it reads every start
+            object.__setattr__(self, "zone", _largest_zone(self.series, self.starts, self.window))
 
     def scored(self) -> np.ndarray:
         """The positions of the scored rows among the training rows."""
@@ -39,7 +45,7 @@ class TrivialMatches:
 
     def part(self, start: int, stop: int) -> TrivialMatches:
         """The same zone for the scored rows ``start:stop`` of these."""
-        return TrivialMatches(self.series, self.starts, self.window, self.scored()[start:stop])
+        return replace(self, rows=self.scored()[start:stop])
 
     def applies_to(self, train: np.ndarray, k: int) -> bool:
         """Whether ``train`` are the rows this zone describes (a detector that kept a sample of
@@ -49,15 +55,8 @@ class TrivialMatches:
 
     def largest_zone(self) -> int:
         """The most rows one row's zone holds (itself included): ``2 * window - 1`` with a
-        stride of 1, about ``2 * window / stride`` with a larger one. Counted from the starts:
-        rows of a series are in time order, so a binary search finds each zone's ends."""
-        largest = 0
-        for series in np.unique(self.series):
-            starts = np.sort(self.starts[self.series == series])
-            first = np.searchsorted(starts, starts - self.window, side="right")
-            after_last = np.searchsorted(starts, starts + self.window, side="left")
-            largest = max(largest, int((after_last - first).max()))
-        return largest
+        stride of 1, about ``2 * window / stride`` with a larger one."""
+        return self.zone
 
     def mask(self, neighbours: np.ndarray) -> np.ndarray:
         """``(rows, K)``: which of each scored row's ``neighbours`` (training row indices) are
@@ -66,6 +65,18 @@ class TrivialMatches:
         same_series = self.series[neighbours] == self.series[rows][:, None]
         overlapping = np.abs(self.starts[neighbours] - self.starts[rows][:, None]) < self.window
         return same_series & overlapping
+
+
+def _largest_zone(series: np.ndarray, starts: np.ndarray, window: int) -> int:
+    """:meth:`TrivialMatches.largest_zone` counted from the starts: rows of a series are in
+    time order, so a binary search finds each zone's ends."""
+    largest = 0
+    for one in np.unique(series):
+        at = np.sort(starts[series == one])
+        first = np.searchsorted(at, at - window, side="right")
+        after_last = np.searchsorted(at, at + window, side="left")
+        largest = max(largest, int((after_last - first).max()))
+    return largest
 
 
 def distances_without_trivial_matches(
