@@ -253,13 +253,8 @@ def _parquet_integer_columns(X, data: str):
     if not isinstance(X, pd.DataFrame):
         return X  # a table on disk: read by own_cells, which maps the types itself
     schema = pq.read_schema(parquet_files(Path(data))[0])
-    columns = {
-        field.name: nullable_integers(field.type)
-        for field in schema
-        if field.name in X.columns
-        and nullable_integers(field.type) is not None
-        and X[field.name].dtype.kind == "f"
-    }
+    mapped = {f.name: nullable_integers(f.type) for f in schema if f.name in X.columns}
+    columns = {n: t for n, t in mapped.items() if t is not None and X[n].dtype.kind == "f"}
     return X.astype(columns) if columns else X
 
 

@@ -68,10 +68,6 @@ def with_own_cells(
                     frame[name].to_numpy()[gaps], column.dtype
                 )
                 own[name] = column
-            if str(frame[name].dtype) == "Int64" and own[name].dtype.kind == "f":
-                # a whole-number column with gaps, filled with whole numbers (as from a file
-                # read whole): written as integers again
-                own[name] = own[name].astype("Int64")
         yield own
     if len(pending) or next(batches, None) is not None:
         raise RuntimeError(f"{spec}: more rows on disk than the imputer filled.")

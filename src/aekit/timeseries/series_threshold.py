@@ -54,7 +54,7 @@ def peeled(scores: list[np.ndarray], window: int, risk: float) -> np.ndarray:
     footprints above it, until a pass adds none (or would pass the cap, or the tail cannot be
     drawn: the quantiles of what is left are tied)."""
     kept = [np.ones(len(s), dtype=bool) for s in scores]
-    total = sum(len(s) for s in scores)
+    total = left_before = sum(len(s) for s in scores)
     for _ in range(MAX_PEELS):
         remaining = np.concatenate([s[k] for s, k in zip(scores, kept)])
         loose = thresholds.exponential_tail_threshold(remaining, risk, *PEEL_QUANTILES)
@@ -62,9 +62,9 @@ def peeled(scores: list[np.ndarray], window: int, risk: float) -> np.ndarray:
             break
         now = [k & ~footprints(s > loose, window - 1) for s, k in zip(scores, kept)]
         left = sum(k.sum() for k in now)
-        if left < (1 - MAX_PEELED) * total or left == sum(k.sum() for k in kept):
+        if left < (1 - MAX_PEELED) * total or left == left_before:
             break
-        kept = now
+        kept, left_before = now, left
     return np.concatenate([s[k] for s, k in zip(scores, kept)])
 
 
