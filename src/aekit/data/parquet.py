@@ -114,8 +114,8 @@ class ParquetReader(RowReader):
         return f"{self.files[f]} row group {group} (rows {first} onwards)"
 
     def native_sample(self) -> tuple[np.ndarray, list | None] | None:
-        """The first row group's numeric columns wider than float32 (float64, 32- and 64-bit
-        integers), as float64, for the float32 check of ``fit``."""
+        """The first 4,096 rows of the numeric columns wider than float32 (float64, 32- and
+        64-bit integers), as float64, for the float32 check of ``fit``."""
         wide = [
             n
             for n in self.columns

@@ -107,8 +107,9 @@ class RowReader:
     def native_sample(self) -> tuple[np.ndarray, list | None] | None:
         """Up to a few thousand rows in the source's own number type, and their column names
         (None: by position), for the float32 check of ``fit`` (:func:`aekit.data.float32.
-        float32_rounding`: the rows handed out are float32, already rounded); None where the
-        source holds nothing wider than float32 (images, a CSV read as float32)."""
+        float32_rounding`, which reads a sample of them: the rows handed out are float32,
+        already rounded); None where the source holds nothing wider than float32 (images, a
+        CSV read as float32)."""
         return None
 
 
@@ -191,8 +192,7 @@ class ArrayReader(RowReader):
             os.close(self.fd)
 
     def native_sample(self) -> tuple[np.ndarray, list | None] | None:
-        step = max(1, len(self.array) // 4096)
-        return np.asarray(self.array[::step]), None
+        return self.array, None  # float32_rounding reads its own sample of the rows
 
     def __len__(self) -> int:
         return len(self.array)
@@ -324,7 +324,7 @@ class ImageFolderReader(RowReader):
             )
         if first is not None and pixels.shape != first:
             raise ValueError(
-                f"{file} has shape {pixels.shape}, the first image {self.row_shape}; pass "
+                f"{file} has shape {pixels.shape}, the first image {first}; pass "
                 "image_size=(H, W) to resize them all."
             )
         return pixels
