@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils import _safe_indexing
 
-from aekit.data.validation import encode_labels, known_labels, unlabelled_rows
+from aekit.data.validation import encode_labels, unlabelled_rows
 
 
 def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:
@@ -45,10 +45,10 @@ def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:
         return float("nan")
     given = np.asarray(labels[keep], dtype=object)
     classes = getattr(estimator, "classes_", None)
-    if classes is not None:  # a label of another type is the class it writes (7 for '7'), and
-        # one the model never saw (a typo) is refused as score refuses it: counted as a wrong
-        # prediction it lowered a held-out accuracy silently
-        encode_labels(np.asarray(labels[keep]), np.asarray(classes))
-        given = known_labels(given, np.asarray(classes))
+    if classes is not None:  # each label as the class it names (7 for '7'); one the model
+        # never saw (a typo) is refused as score refuses it: counted as a wrong prediction it
+        # lowered a held-out accuracy silently
+        classes = np.asarray(classes)
+        given = classes.astype(object)[encode_labels(np.asarray(labels[keep]), classes)]
     predicted = np.asarray(estimator.predict(_safe_indexing(X, keep)))
     return float(np.mean(predicted.astype(object) == given))
