@@ -35,6 +35,14 @@ def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path):
     assert result.exit_code == 0, result.output
     assert "resumed from epoch 2" in result.output and "3 epochs" in result.output
     assert len(pd.read_csv(tmp_path / "B" / "metrics.csv")) == 3
+    shown = invoke("train", data, *QUICK, "--checkpoint", tmp_path / "ck", "--resume",
+                   "--param", "max_iter=3", "--out", tmp_path / "D")  # fmt: skip
+    assert shown.output.count("resumed from epoch 3") == 1  # the bar's line, not twice
+    # --param checkpoint_dir resumes without --resume (torchrun's restarts rerun the command
+    # as it was): the progress bar says so
+    direct = invoke("train", data, *QUICK, "--param", f"checkpoint_dir={tmp_path / 'ck'}",
+                    "--param", "max_iter=3", "--out", tmp_path / "E")  # fmt: skip
+    assert direct.exit_code == 0 and "resumed from epoch 3" in direct.output
     missing = invoke("train", data, "--resume", "--checkpoint", tmp_path / "none", "--out", "C")
     assert "holds no checkpoint" in str(missing.exception)
     info = invoke("info", tmp_path / "B")

@@ -128,6 +128,15 @@ def test_a_checkpoint_past_max_iter_is_refused_not_returned(X, tmp_path):
         aekit.Autoencoder(max_iter=1, random_state=0, checkpoint_dir=tmp_path / "a_file").fit(X)
 
 
+def test_a_verbose_fit_says_when_it_resumed_a_checkpoint(X, tmp_path, capsys):
+    # a rerun with checkpoint_dir set continued the old run without a word
+    aekit.Autoencoder(max_iter=2, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X)
+    assert "resumed" not in capsys.readouterr().err
+    params = dict(max_iter=3, random_state=0, checkpoint_dir=tmp_path, verbose=True, **SMALL)
+    aekit.Autoencoder(**params).fit(X)
+    assert f"resumed from epoch 2 ({tmp_path})" in capsys.readouterr().err
+
+
 def test_early_stopping_stops_and_keeps_the_best_validation_weights(X):
     est = aekit.Autoencoder(
         max_iter=500,

@@ -114,7 +114,7 @@ def train(
         with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
             estimator.fit(X, y)  # unconditional kinds ignore y
         # said once fit has restored it: a checkpoint of another run is refused in fit
-        if resumed_from is not None and writes:
+        if resumed_from is not None and writes and quiet:  # else the progress bar says it
             typer.echo(f"resumed from epoch {resumed_from} ({checkpoint})")
         if not writes:
             return

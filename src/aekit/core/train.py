@@ -108,6 +108,7 @@ class TrainResult:
     best_loss: float = float("inf")
     best_tie: float = float("inf")  # the best epoch's tie_break term
     stopped_early: bool = False
+    resumed_from: int | None = None  # the checkpoint's epoch when the fit resumed one
 
 
 def _batches(n: int, batch_size: int, order: torch.Tensor | None = None):
@@ -363,5 +364,6 @@ def _resume(config, module, optimizer, scheduler, generator):
         best_loss=header["best_loss"],
         best_tie=header.get("best_tie", float("inf")),  # absent before ties were broken
         stopped_early=header["stopped_early"],
+        resumed_from=header["n_iter"],
     )
     return result, header["no_improve"], best_state

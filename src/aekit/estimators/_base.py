@@ -185,6 +185,8 @@ class BaseAutoencoder(
                 generator=run.generator,
                 callbacks=[bar] if bar else [],
             )
+            if bar and result.resumed_from is not None:  # a rerun with checkpoint_dir set
+                bar.say(f"resumed from epoch {result.resumed_from} ({self.checkpoint_dir})")
         self._finish_fit(run, result)
         return self
 

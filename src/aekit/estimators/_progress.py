@@ -40,6 +40,10 @@ class ProgressBar:
     def __exit__(self, *exc) -> None:
         self.progress.stop()
 
+    def say(self, line: str) -> None:
+        """One line above the bar (on stderr, with it)."""
+        self.progress.console.print(line, highlight=False, markup=False, soft_wrap=True)
+
     def __call__(self, report: EpochReport) -> None:
         losses = f"loss {report.train['loss']:.4g}"
         if report.validation:
