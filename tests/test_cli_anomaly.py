@@ -279,3 +279,17 @@ def test_score_refuses_a_npy_output_of_a_detector_before_reading_data(detector_r
     assert result.exit_code != 0
     assert "hold text (its top_features or top_channel)" in str(result.exception)
     assert not (tmp_path / "s.npy").exists()
+
+
+def test_with_nothing_flagged_precision_is_undefined_not_zero():
+    # scikit-learn's zero_division=0 printed "precision 0.000": every flag wrong, of none
+    from aekit.cli.anomaly import detection_figures, label_line
+
+    anomalous = np.array([0, 0, 1, 0, 1], dtype=bool)
+    figures = detection_figures(np.arange(5.0), anomalous, flagged=np.zeros(5, dtype=bool))
+    assert figures["flagged"] == 0 and figures["precision"] is None
+    assert figures["recall"] == 0 and figures["f1"] == 0
+    assert "flags: no rows flagged, recall 0 " in label_line("y", figures)
+    json.dumps(figures)  # null in evaluate's JSON
+    some = detection_figures(np.arange(5.0), anomalous, flagged=anomalous)
+    assert some["precision"] == 1 and "precision 1.000, recall 1.000" in label_line("y", some)

@@ -239,8 +239,10 @@ def label_line(label_column, figures: dict[str, float], anomalous=None, rows="ro
     if anomalous is not None:
         labels += f" ({int(sum(anomalous)):,} of {len(anomalous):,} {rows} anomalies)"
     line = f"against {labels}: ROC-AUC {figures['roc_auc']:.4f}, PR-AUC {figures['pr_auc']:.4f}"
-    if "recall" in figures:
+    if figures.get("precision") is not None:
         line += f"; flags: precision {figures['precision']:.3f}, recall {figures['recall']:.3f}"
+    elif "recall" in figures:  # no precision without a flag
+        line += f"; flags: no {rows} flagged, recall 0"
     return line + " (on the training rows; new rows: aekit evaluate)"
 
 
@@ -271,7 +273,9 @@ def detection_figures(anomaly_scores, anomalous, flagged=None) -> dict[str, floa
 
 def flag_figures(flagged, anomalous) -> dict[str, float]:
     """How a detector's flags (scores.csv's ``anomaly`` column) match the labels: the rows
-    flagged, and precision, recall and F1 of the anomalies (0 where nothing is flagged)."""
+    flagged, and precision, recall and F1 of the anomalies. With nothing flagged, precision is
+    None (``null`` in JSON: undefined, where scikit-learn's 0 read as every flag wrong) and
+    recall and F1 are 0."""
     import numpy as np
     from sklearn.metrics import precision_recall_fscore_support
 
@@ -281,7 +285,7 @@ def flag_figures(flagged, anomalous) -> dict[str, float]:
     )
     return {
         "flagged": int(flagged.sum()),
-        "precision": float(precision),
+        "precision": float(precision) if flagged.any() else None,
         "recall": float(recall),
         "f1": float(f1),
     }
