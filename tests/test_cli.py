@@ -287,6 +287,12 @@ def test_train_takes_epochs_as_train_hasher_does(cvae_run, tmp_path):
     [
         (["train", "digits", "extra"], "Got unexpected extra argument(s) (extra). See '"),
         (["train", "digits", "--bogus"], "No such option: --bogus"),
+        # click guessed '--sep' for detect's --epochs: the commands that have it are named
+        (
+            ["detect", "digits", "--epochs", "3"],
+            "No such option: --epochs (aekit detect has none; the commands that take it: "
+            "demo, finetune, train, train-compressor, train-hasher). See '",
+        ),
         (["trian", "digits"], "No such command 'trian'. Did you mean 'train'? See '"),
         (["train", "digits", "--epochs", "many"], "Invalid value for '--epochs'"),
         (["score"], "Missing argument 'RUN'. See '"),

@@ -19,9 +19,9 @@ import typer
 from aekit.cli.errors import error_message, for_the_command_line, one_line
 
 try:  # typer >= 0.20 carries its own copy of click
-    from typer._click.exceptions import ClickException, UsageError
+    from typer._click.exceptions import ClickException, NoSuchOption, UsageError
 except ImportError:  # pragma: no cover - older typer, on click itself
-    from click.exceptions import ClickException, UsageError
+    from click.exceptions import ClickException, NoSuchOption, UsageError
 
 
 # Messages of libraries below aekit that say nothing a command-line user can act on.
@@ -99,7 +99,29 @@ def usage_message(err: ClickException) -> str:
     """click's message for a wrong command line, in one line, with where its help is."""
     text = one_line(err.format_message())
     context = getattr(err, "ctx", None) if isinstance(err, UsageError) else None
+    if isinstance(err, NoSuchOption) and context is not None:
+        text = _option_of_other_commands(err, context) or text
     if context is not None:
         text = f"{text if text.endswith(('.', '?')) else text + '.'} "
         text += f"See '{context.command_path} --help'."
     return text
+
+
+def _option_of_other_commands(err, context) -> str | None:
+    """'No such option: --epochs' on a command that lacks it, with the commands that have it
+    (click's guess by spelling suggested --sep for detect's --epochs); None if none has it."""
+    root = context.find_root().command
+    commands = getattr(root, "commands", {})
+    having = sorted(
+        name
+        for name, command in commands.items()
+        if name != context.info_name
+        and any(err.option_name in getattr(p, "opts", ()) for p in command.params)
+    )
+    if not having:
+        return None
+    return (
+        f"No such option: {err.option_name} (aekit {context.info_name} has none; "
+        f"{'it is an option of' if len(having) == 1 else 'the commands that take it'}: "
+        f"{', '.join(having)})"
+    )
