@@ -221,3 +221,20 @@ def test_a_table_is_compressed_by_its_column_names(tmp_path):
         compressor.compress(X[list("fedcba")])
     compressor.save(tmp_path / "c.safetensors")
     assert list(aekit.load(tmp_path / "c.safetensors").feature_names_in_) == list("abcdef")
+
+
+def test_rows_whose_codes_are_clipped_are_warned_of():
+    # rows far from the training rows had their codes clipped to the prior's range silently
+    import warnings
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 6))
+    model = Compressor(3, hidden_layer_sizes=(32,), max_iter=30, random_state=0, device=DEVICE)
+    model.fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.compress(rng.normal(size=(50, 6)))  # rows like the training rows: no warning
+    far = rng.normal(size=(10, 6)) * 10
+    with pytest.warns(UserWarning, match=r"\d of 10 rows have codes beyond the range"):
+        data = model.compress(far)
+    assert np.mean((model.decompress(data) - far) ** 2) > 10  # far above the step's error

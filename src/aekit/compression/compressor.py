@@ -40,6 +40,22 @@ DEFAULT_EPOCHS = 30
 MIN_STEPS = 1000
 
 
+def _warn_of_clipped_codes(clipped: np.ndarray) -> None:
+    """A warning naming how many rows had a code beyond the range the prior was fitted on
+    (plus its margin): their codes are clipped to it, so they come back further from
+    themselves than the step says (rows unlike the training rows; the bytes still decode)."""
+    rows = clipped.any(axis=1)
+    if rows.any():
+        warnings.warn(
+            f"Compressor: {int(rows.sum()):,} of {len(rows):,} rows have codes beyond the range "
+            f"of the training rows' codes ({int(clipped.sum()):,} values clipped to it), so they "
+            "decompress with a larger error than the step gives; such rows are unlike the "
+            "training rows: refit on data that includes them.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
 def _codes_at(network: QuantizingAutoencoder, X: Any, ids: np.ndarray) -> np.ndarray:
     """The codes of rows ``ids`` of X, read and encoded a block at a time."""
     block = 8192
@@ -307,7 +323,9 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             n_rows, row_shape = len(X), X.shape[1:]
             codes = np.concatenate(parts) if parts else np.empty((0, self.latent_dim))
         tables = symbol_tables(self.quantiles_, step)
-        offsets = tables.clip(np.floor(codes / step + 0.5).astype(np.int64))
+        symbols = np.floor(codes / step + 0.5).astype(np.int64)
+        offsets = tables.clip(symbols)
+        _warn_of_clipped_codes(offsets + tables.low != symbols)
         return container.pack(
             container.Container(
                 fingerprint=self.fingerprint(),
