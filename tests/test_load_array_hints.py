@@ -38,6 +38,7 @@ BINARY = pd.DataFrame([[0, 1], [1, 0], [1, 1]])  # a first row 0,1 is data, not 
         (FRAME, lambda f, p: f.to_csv(p, index=False, header=False), "looks like data"),
         (FRAME, lambda f, p: f.to_csv(p, index=False, sep=";"), "looks separated by ';'"),
         (FRAME, lambda f, p: f.to_csv(p, index=False, encoding="latin-1"), "is not utf-8 text"),
+        (FRAME, lambda f, p: f.to_csv(p, index=False, encoding="utf-16"), "a NUL byte at byte"),
         (BINARY, lambda f, p: f.to_csv(p, index=False, header=False), "looks like data"),
         (
             COMMA_NAME,
@@ -45,7 +46,7 @@ BINARY = pd.DataFrame([[0, 1], [1, 0], [1, 1]])  # a first row 0,1 is data, not 
             "looks separated by ';'",
         ),
     ],
-    ids=["no-header", "semicolons", "latin-1", "binary-first-row-0-1", "comma-in-a-name"],
+    ids=["no-header", "semicolons", "latin-1", "utf-16", "binary-first-row-0-1", "comma-in-a-name"],
 )
 def test_the_named_fix_reads_the_file(frame, write, words, tmp_path):
     write(frame, tmp_path / "t.csv")
@@ -61,6 +62,16 @@ def test_the_named_fix_reads_the_file(frame, write, words, tmp_path):
     else:
         pytest.fail(f"the fixes {options} do not read the file")
     np.testing.assert_allclose(fixed.to_numpy(), frame.to_numpy(), rtol=1e-6)  # every row
+
+
+def test_a_binary_file_given_as_a_table_is_refused_at_once(tmp_path):
+    # pandas read a 257 MB file of NUL bytes for ten minutes; a small one was "a header row but
+    # no data rows"
+    (tmp_path / "zeros.csv").write_bytes(bytes(1000))
+    (tmp_path / "inside.csv").write_bytes(b"a,b\n1,2\n3,\x004\n")
+    for name, at in (("zeros.csv", 0), ("inside.csv", 10)):
+        with pytest.raises(ValueError, match=f"not a text table: it holds a NUL byte at byte {at}"):
+            load_array(tmp_path / name)
 
 
 def test_names_holding_the_other_separator_do_not_override_the_one_given(tmp_path):

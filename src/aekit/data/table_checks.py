@@ -112,6 +112,33 @@ def _refuse_other_separator(
             )
 
 
+SNIFFED_BYTES = 1 << 16  # the start of a text file read for NUL bytes
+
+
+def _refuse_nul_bytes(path: Path, encoding: str) -> None:
+    """A ValueError for a NUL byte in the first 64 KiB of an uncompressed file whose encoding
+    has no NUL in its text (utf-8, latin-1, ...; UTF-16 has): a binary file given as a table.
+    pandas read one of 257 MB for ten minutes, its NULs one cell."""
+    try:
+        one_byte_nul = len("\x00".encode(encoding)) == 1
+    except LookupError:
+        return  # an unknown encoding: said by the reader below
+    if not one_byte_nul or data_suffix(path) != Path(path).suffix.lower():  # compressed
+        return
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(SNIFFED_BYTES)
+    except OSError:
+        return  # the reader's own message says it
+    at = start.find(b"\x00")
+    if at >= 0:
+        raise ValueError(
+            f"{path} is not a text table: it holds a NUL byte at byte {at}, as binary files do; "
+            "give a CSV file (or .npy, Parquet, an image folder), or, if it is UTF-16 text, "
+            "its encoding, e.g. csv={'encoding': 'utf-16'}."
+        )
+
+
 def read_csv(
     path: Path,
     sep: str = ",",
@@ -128,6 +155,7 @@ def read_csv(
     :func:`aekit.data.datasets.load_array` takes these options (``csv={'header': False}``); the
     command line rewrites them as its own (``--no-header``, see :mod:`aekit.cli.errors`)."""
     sep = csv_separator(path, sep)
+    _refuse_nul_bytes(path, encoding)
     if decimal == sep:
         raise ValueError(
             f"{path}: the decimal mark {decimal!r} is also the separator; give the file's "
