@@ -175,3 +175,27 @@ def test_the_fits_own_y_is_read_as_fit_read_it(few_labels):
     np.testing.assert_allclose(codes[unlabelled], model.transform(X[unlabelled]), atol=1e-6)
     np.testing.assert_allclose(codes[~unlabelled], model.transform(X, y)[~unlabelled], atol=1e-6)
     assert model.score(X, marked) == pytest.approx(scores.mean())
+
+
+def test_the_recorded_parts_of_the_m2_loss_add_up_to_it(m2_fits, few_labels):
+    # metrics.csv's reconstruction, kl and classification did not add up to the loss: the
+    # constant log K and the label entropy of the unlabelled rows were not recorded
+    X, _, y_few = few_labels
+    model = m2_fits[1].model_.train()
+    device = next(model.parameters()).device
+    x, y = torch.from_numpy(X[:60]).to(device), torch.from_numpy(y_few[:60]).to(device)
+    assert (y == -1).any() and (y != -1).any()
+    terms = model.objective(model, x, y, torch.Generator(device).manual_seed(0), 1)
+    beta = sum(t.current_weight(1) for t in model.terms if t.name == "kl")
+    alpha = model.objective.classifier_weight
+    parts = (
+        terms["reconstruction"]
+        + beta * terms["kl"]
+        + terms["label_prior"]
+        - terms["label_entropy"]
+        + alpha * terms["classification"]
+    )
+    torch.testing.assert_close(parts, terms["loss"])
+    assert terms["label_prior"].item() == pytest.approx(math.log(N_CLASSES))
+    assert 0 < terms["label_entropy"].item() <= math.log(N_CLASSES)
+    assert {"label_prior", "label_entropy"} <= set(m2_fits[1].history_)

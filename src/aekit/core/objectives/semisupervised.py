@@ -110,9 +110,9 @@ class SemiSupervisedBound(Objective):
         logits = model.classifier(x)
         log_q = F.log_softmax(logits, dim=1)
         q_u = log_q[~labelled].exp()  # (n_u, k)
-        unlabelled = (q_u * neg_bound[n_l:].view(k, n_u).T).sum(1) + (q_u * log_q[~labelled]).sum(
-            1
-        )  # eq. 7: E_q(y|x)[L(x, y)] - H(q(y|x)), the entropy written as + sum q log q
+        entropy = -(q_u * log_q[~labelled]).sum(1)  # H(q(y|x)) of each unlabelled row
+        # eq. 7: U(x) = E_q(y|x)[L(x, y)] - H(q(y|x))
+        unlabelled = (q_u * neg_bound[n_l:].view(k, n_u).T).sum(1) - entropy
         if n_l:
             cross_entropy = F.cross_entropy(logits[labelled], y_l)
         else:  # a batch of unlabelled rows only: the trainer still wants the same terms
@@ -124,9 +124,13 @@ class SemiSupervisedBound(Objective):
             return (per_row[:n_l].sum() + (q_u * per_row[n_l:].view(k, n_u).T).sum()) / n
 
         loss = (neg_bound[:n_l].sum() + unlabelled.sum()) / n
+        # Recorded beside the loss so that its parts add up (for k = 1): loss = reconstruction
+        # + beta * kl + label_prior - label_entropy + alpha * classification.
         return {
             "loss": loss + self.classifier_weight * cross_entropy,
             **{name: expected(value) for name, value in parts.items()},
+            "label_prior": torch.full_like(loss, math.log(k)),  # -log p(y), a constant
+            "label_entropy": entropy.sum() / n,
             "classification": cross_entropy,
         }
 
