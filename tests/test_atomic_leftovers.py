@@ -90,3 +90,61 @@ def test_a_live_writer_of_the_same_target_keeps_its_file(tmp_path):
     atomic_write(tmp_path / "t.csv", outer)
     assert seen == [True] and (tmp_path / "t.csv").read_text() == "outer"
     assert os.listdir(tmp_path) == ["t.csv"]
+
+
+def test_safetensors_own_temporary_file_goes_where_the_next_write_removes_it(tmp_path, monkeypatch):
+    # safetensors' save_file writes through a '.tmpXXXXXX' of its own beside its target; a
+    # kill -9 left a full-size one beside the model file that nothing ever removed
+    import re
+
+    import torch
+
+    import aekit.io.tensors as tensors
+
+    real, parents = tensors.save_file, []
+
+    def watched(tree, target, metadata=None):
+        parents.append(os.path.basename(os.path.dirname(target)))
+        return real(tree, target, metadata=metadata)
+
+    monkeypatch.setattr(tensors, "save_file", watched)
+    dead = gone_pid()
+    left = tmp_path / f".m.safetensors.aekit{dead}.k1ll3d_d.tmp"  # a killed save's folder
+    left.mkdir()
+    (left / ".tmpcwXJjl").write_bytes(b"x" * 100)
+    tensors.save_tree(tmp_path / "m.safetensors", {}, {"w": torch.ones(2)})
+    assert re.fullmatch(rf"\.m\.safetensors\.aekit{os.getpid()}\.[^./]+_d\.tmp", parents[0])
+    assert os.listdir(tmp_path) == ["m.safetensors"]
+
+
+def test_a_full_disk_while_saving_is_an_os_error_naming_the_file(tmp_path, monkeypatch):
+    # safetensors' SafetensorError ("... (os error 28)") reached the user as a traceback
+    import errno
+
+    import torch
+    from safetensors import SafetensorError
+
+    import aekit.io.tensors as tensors
+
+    def full(*args, **kwargs):
+        raise SafetensorError(
+            "Error while serializing: I/O error: No space left on device (os error 28)"
+        )
+
+    monkeypatch.setattr(tensors, "save_file", full)
+    target = tmp_path / "m.safetensors"
+    with pytest.raises(OSError) as caught:
+        tensors.save_tree(target, {}, {"w": torch.ones(2)})
+    assert caught.value.errno == errno.ENOSPC and caught.value.filename == str(target)
+    assert os.listdir(tmp_path) == []  # nothing half-written left
+
+
+def test_an_os_error_of_a_writer_names_the_file_asked_for(tmp_path):
+    import errno
+
+    def full(tmp):
+        raise OSError(errno.ENOSPC, "No space left on device")  # as numpy's np.save raises it
+
+    with pytest.raises(OSError, match=r"No space left on device: '.*scores\.npy'"):
+        atomic_write(tmp_path / "scores.npy", full)
+    assert os.listdir(tmp_path) == []

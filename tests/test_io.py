@@ -536,3 +536,20 @@ def test_tree_files_round_trip_numpy_arrays_and_refuse_strings(tmp_path):
     with pytest.raises(ValueError, match="only numeric arrays"):
         aekit.io.tensors.save_tree(tmp_path / "s.aek", {}, {"names": np.array(["a", "b"])})
     assert not (tmp_path / "s.aek").exists()
+
+
+def test_a_model_changed_by_set_params_after_fit_is_saved_as_fitted(digits, tmp_path):
+    # the file recorded the new parameters beside the old weights: load rebuilt another network
+    # (activation) or refused its own file (latent_dim)
+    X = digits[0]
+    model = aekit.Autoencoder(**{**CPU, "latent_dim": 4, "max_iter": 2}).fit(X)
+    codes = model.transform(X[:5])
+    model.set_params(activation="tanh", latent_dim=16, verbose=True)
+    with pytest.warns(UserWarning, match=r"activation \(fitted 'relu', now 'tanh'\), latent_dim"):
+        model.save(tmp_path / "m.safetensors")
+    loaded = aekit.load(tmp_path / "m.safetensors")
+    assert (loaded.activation, loaded.latent_dim, loaded.verbose) == ("relu", 4, True)
+    np.testing.assert_array_equal(loaded.transform(X[:5]), codes)
+    loaded.set_params(activation="tanh")  # after a load as after a fit
+    with pytest.warns(UserWarning, match="activation"):
+        loaded.save(tmp_path / "again.safetensors")

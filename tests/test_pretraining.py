@@ -228,3 +228,13 @@ def test_minus_one_beside_other_classes_is_a_class_with_a_warning(ae):
         warnings.simplefilter("error")
         binary = aekit.FineTunedClassifier(ae, **QUICK).fit(X_L, np.where(Y_L < 5, -1, 1))
     assert binary.classes_.tolist() == [-1, 1]
+
+
+def test_an_autoencoder_changed_after_its_fit_is_refused_naming_the_change(ae):
+    # set_params(autoencoder__latent_dim=2) on a fitted one raised torch's size error (and
+    # scored nan in a grid search without a word of why)
+    tuner = clone(aekit.FineTunedClassifier(ae, **QUICK))
+    tuner.set_params(autoencoder__latent_dim=2)
+    with pytest.raises(ValueError, match=r"changed after it was fitted: latent_dim \(fitted"):
+        tuner.fit(X_L, Y_L)
+    assert ae.latent_dim != 2  # the user's autoencoder is left as it was

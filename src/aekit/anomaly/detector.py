@@ -52,7 +52,7 @@ from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
 from aekit.anomaly.threshold_fit import ThresholdFit
 from aekit.estimators import BaseAutoencoder
-from aekit.estimators.persistence import SavesToFile
+from aekit.estimators.persistence import SavesToFile, records_fitted_params
 
 
 class AnomalyDetector(
@@ -321,6 +321,7 @@ class AnomalyDetector(
         return default_member(n_samples, n_features, self.categorical_groups_, DEFAULT_NOISE)
 
     # ---- fitting ------------------------------------------------------------------------
+    @records_fitted_params
     def fit(self, X: Any, y: Any = None, X_normal: Any = None) -> AnomalyDetector:
         """Fit the ensemble on X (unlabelled; may hold anomalies) and set the threshold.
 

@@ -23,7 +23,12 @@ from aekit.data.lazy import lazy_reader, rows_at
 from aekit.data.validation import as_numeric_array, is_number, reject_sparse
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.epochs import epochs_for_steps
-from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
+from aekit.estimators.persistence import (
+    SavesToFile,
+    export_estimator,
+    import_estimator,
+    records_fitted_params,
+)
 from aekit.estimators.streaming import chunks_of
 
 
@@ -193,6 +198,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         self.device = device
         self.verbose = verbose
 
+    @records_fitted_params
     def fit(self, X: Any, y: Any = None) -> Compressor:
         """Train the network on X, then fit the prior to its codes (y is ignored).
 

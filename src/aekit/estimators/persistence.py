@@ -11,8 +11,11 @@ writes, the format check) is :mod:`aekit.io.model_file`'s.
 
 from __future__ import annotations
 
+import functools
 import os
-from typing import Any
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -54,6 +57,54 @@ def params_to_json(estimator: Any) -> dict[str, Any]:
     return out
 
 
+# Parameters that say how to train, watch or place a model, not what it is: changed after fit
+# they leave the fitted model as it was, and are saved as they are now.
+_NOT_THE_MODEL = frozenset({"verbose", "checkpoint_dir", "device", "compile", "distributed"})
+
+Fit = TypeVar("Fit", bound=Callable[..., Any])
+
+
+def records_fitted_params(fit: Fit) -> Fit:
+    """Decorate a ``fit`` so that the estimator remembers the parameters it was fitted with:
+    ``set_params`` after fit changes the parameters, not the fitted model, and a file must
+    hold the parameters its weights were fitted with (:func:`changed_since_fit`)."""
+
+    @functools.wraps(fit)
+    def recorded(self, *args, **kwargs):
+        fitted = fit(self, *args, **kwargs)
+        self._fitted_params = params_to_json(self)
+        return fitted
+
+    return recorded  # type: ignore[return-value]
+
+
+def changed_since_fit(estimator: Any) -> dict[str, tuple[Any, Any]]:
+    """``{name: (fitted value, value now)}`` for the parameters that make the model and were
+    changed by ``set_params`` since it was fitted (or loaded); {} for an unfitted estimator."""
+    fitted_with = getattr(estimator, "_fitted_params", None)
+    if fitted_with is None:
+        return {}
+    now = params_to_json(estimator)
+    return {
+        name: (fitted_with.get(name), value)
+        for name, value in now.items()
+        if name not in _NOT_THE_MODEL and value != fitted_with.get(name)
+    }
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict) and _ESTIMATOR in value:
+        return f"a {value[_ESTIMATOR]} of other parameters"
+    return repr(value)
+
+
+def describe_changes(changed: dict[str, tuple[Any, Any]]) -> str:
+    """'activation (fitted 'relu', now 'tanh')', for messages."""
+    return ", ".join(
+        f"{name} (fitted {_shown(old)}, now {_shown(new)})" for name, (old, new) in changed.items()
+    )
+
+
 def params_from_json(params: dict[str, Any]) -> dict[str, Any]:
     """Inverse of :func:`params_to_json`; JSON lists come back as tuples. An estimator-valued
     parameter is built only from a class a model file may name (``aekit.registry``)."""
@@ -93,6 +144,7 @@ class SavesToFile:
         caller, which knows what to name in its message (a file, an inner estimator)."""
         estimator = cls(**params_from_json(document["params"]))
         estimator._set_fitted_state(document["fitted"], tree, device)
+        estimator._fitted_params = params_to_json(estimator)  # set_params after load: as fit
         return estimator
 
 
@@ -101,11 +153,18 @@ def export_estimator(estimator: Any) -> tuple[dict[str, Any], Any]:
     the tensors/arrays. Composite estimators call this for the estimators they hold."""
     check_is_fitted(estimator)
     fitted, tree = estimator._get_fitted_state()
-    document = {
-        "class": type(estimator).__name__,
-        "params": params_to_json(estimator),
-        "fitted": to_json(fitted),
-    }
+    params = params_to_json(estimator)
+    changed = changed_since_fit(estimator)
+    if changed:  # the file must rebuild the model that was fitted, not the parameters now
+        warnings.warn(
+            f"{type(estimator).__name__}.save: set_params changed {describe_changes(changed)} "
+            "after fit; the file keeps the parameters the model was fitted with. Refit to use "
+            "the new ones.",
+            UserWarning,
+            stacklevel=3,
+        )
+        params |= {name: old for name, (old, _) in changed.items()}
+    document = {"class": type(estimator).__name__, "params": params, "fitted": to_json(fitted)}
     return document, tree
 
 

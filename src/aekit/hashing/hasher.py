@@ -13,7 +13,12 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.estimators.composite import NetworkComposite, network_constraints
-from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
+from aekit.estimators.persistence import (
+    SavesToFile,
+    export_estimator,
+    import_estimator,
+    records_fitted_params,
+)
 from aekit.hashing.binary import BinaryAutoencoder
 from aekit.hashing.index import HammingIndex
 
@@ -123,6 +128,7 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         self.device = device
         self.verbose = verbose
 
+    @records_fitted_params
     def fit(self, X: Any, y: Any = None) -> SemanticHasher:
         """Train the hashing autoencoder on X (y is ignored: hashing is unsupervised).
 

@@ -30,7 +30,12 @@ from aekit.data.tabular import TabularEncoder
 from aekit.data.validation import reject_complex, reject_sparse
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators.composite import NetworkComposite, network_constraints
-from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
+from aekit.estimators.persistence import (
+    SavesToFile,
+    export_estimator,
+    import_estimator,
+    records_fitted_params,
+)
 from aekit.estimators.streaming import write_outputs
 from aekit.imputation.on_disk import fit_on_disk, on_disk_reader
 from aekit.imputation.own_cells import parquet_source, write_dataset_filled
@@ -161,6 +166,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         self.device = device
         self.verbose = verbose
 
+    @records_fitted_params
     def fit(self, X: Any, y: Any = None) -> AutoencoderImputer:
         """Learn the table's encoding and train the autoencoder on X's observed entries.
 

@@ -43,7 +43,12 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> Non
         raise type(err)(err.errno, err.strerror, str(path)) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # held until the rename: the file is a live writer's
-        write(tmp)
+        try:
+            write(tmp)
+        except OSError as err:  # a full disk: name the file asked for, not the temporary one
+            if err.filename not in (None, tmp) or err.errno is None:
+                raise
+            raise type(err)(err.errno, err.strerror, str(path)) from None
         with open(tmp, "rb+") as handle:  # on disk before the rename, so a crash keeps one
             os.fsync(handle.fileno())  # whole version or the other
         os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp creates 0600; give the file the usual mode
@@ -84,6 +89,24 @@ def staged_folder(folder: str | os.PathLike, last: str | None = None) -> Iterato
             os.replace(path, folder / path.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
+
+
+@contextlib.contextmanager
+def beside(tmp: str | os.PathLike) -> Iterator[Path]:
+    """A locked, empty folder named as :func:`atomic_write`'s temporary file is, with a
+    suffix: for a writer that makes temporary files of its own beside the file it writes
+    (safetensors' ``save_file``), which a ``kill -9`` would leave under names aekit cannot
+    know. Inside this folder they go with it: removed at the end, or by :func:`remove_stale`."""
+    tmp = Path(tmp)
+    folder = tmp.with_name(tmp.name.removesuffix(".tmp") + "_d.tmp")
+    folder.mkdir()
+    lock = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
         os.close(lock)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
-from aekit.io.atomic import atomic_write
+from aekit.io.atomic import atomic_write, beside
 
 _TENSOR = "__tensor__"
 _ARRAY = "__array__"  # a numpy array: stored as a tensor, read back as numpy
@@ -109,7 +110,25 @@ def save_tree(path: str | os.PathLike, header: dict[str, Any], tree: Any) -> Non
     skeleton = flatten(tree, tensors)
     document = with_checksums({**header, "tree": skeleton}, tensors)
     metadata = {METADATA_KEY: json.dumps(document)}
-    atomic_write(path, lambda tmp: save_file(tensors, tmp, metadata=metadata))
+
+    def write(tmp: str) -> None:
+        with beside(tmp) as folder:  # safetensors' own temporary file goes in there
+            try:
+                save_file(tensors, folder / "file", metadata=metadata)
+            except SafetensorError as err:  # a full disk: an OSError naming the file
+                raise _as_os_error(err, path) from None
+            os.replace(folder / "file", tmp)
+
+    atomic_write(path, write)
+
+
+def _as_os_error(err: SafetensorError, path: str | os.PathLike) -> OSError:
+    """safetensors' 'I/O error: No space left on device (os error 28)' as the OSError it is."""
+    found = re.search(r"\(os error (\d+)\)", str(err))
+    if found is None:
+        return OSError(f"cannot write {path}: {err}")
+    code = int(found.group(1))
+    return OSError(code, os.strerror(code), str(path))
 
 
 # Files that hold data, never a model (the layers above read them as DATA).

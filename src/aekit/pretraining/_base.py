@@ -29,7 +29,14 @@ from aekit.core.train import TrainConfig, train
 from aekit.data.validation import as_numeric_array, is_int
 from aekit.devices import resolve_device
 from aekit.estimators import TRAINING_CONSTRAINTS, Autoencoder, ProgressBar, trainer_config
-from aekit.estimators.persistence import SavesToFile, export_estimator, import_estimator
+from aekit.estimators.persistence import (
+    SavesToFile,
+    changed_since_fit,
+    describe_changes,
+    export_estimator,
+    import_estimator,
+    records_fitted_params,
+)
 from aekit.pretraining.network import FINE_TUNE, FineTuningNetwork
 
 _INFERENCE_BATCH = 2048
@@ -171,6 +178,13 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         return ae.fit(rows)
 
     def _check_autoencoder(self, ae: Any, n_features: int) -> None:
+        changed = changed_since_fit(ae)
+        if changed:  # its network was built with the old ones (a raw torch size error followed)
+            raise ValueError(
+                f"the autoencoder's parameters were changed after it was fitted: "
+                f"{describe_changes(changed)}. Refit it with them, or pass an unfitted "
+                "autoencoder to pretrain on X."
+            )
         width = int(np.prod(ae.input_shape()))
         if width != n_features:
             raise ValueError(
@@ -196,6 +210,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         )
 
     # ---- fitting ---------------------------------------------------------------------------
+    @records_fitted_params
     def fit(self, X: Any, y: Any, X_unlabeled: Any = None) -> BaseFineTuned:
         """Pretrain the autoencoder if it is not fitted, then train the encoder and the head.
 
