@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/aekit demo
+	$(BIN)/aekit demo --force  # a second run replaces the first one's model and figure
 
 # Two test processes (pytest-xdist): the suite took 9.5 minutes in one on a slow spell of a
 # 2-core machine, 5.3 in two. `python -m pytest` alone runs it in one, e.g. to debug a test.

@@ -207,6 +207,12 @@ def test_demo_trains_saves_a_loadable_model_and_draws_samples(tmp_path):
     assert aekit.load(tmp_path / "demo" / "model.safetensors", device=DEVICE).sample(
         3, y=5
     ).shape == (3, 64)
+    # 'make demo' twice: refused, --force too (its folder is no RUN); now --force replaces it
+    again = run("demo", "--epochs", "1", "--quiet", "--force", "--out", tmp_path / "demo")
+    assert again.returncode == 0, again.stderr
+    (tmp_path / "demo" / "notes.txt").write_text("mine")  # a user's file: never replaced
+    mine = run("demo", "--epochs", "1", "--quiet", "--force", "--out", tmp_path / "demo")
+    assert mine.returncode == 2 and "is not a RUN folder" in mine.stderr
 
 
 def test_help_answers_without_importing_torch():

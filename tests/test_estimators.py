@@ -232,6 +232,9 @@ def test_fitted_state_and_inputs_of_every_container_type(digits):
     for container in (torch.from_numpy(X_train), X_train.tolist()):
         np.testing.assert_allclose(est.transform(container), est.transform(X_train), rtol=1e-6)
     assert list(est.get_feature_names_out()) == [f"z{i}" for i in range(8)]
+    # names of another input were taken silently, as scikit-learn's transformers refuse them
+    with pytest.raises(ValueError, match="input_features"):
+        est.get_feature_names_out(["a"])
 
 
 def test_inverse_transform_returns_probabilities_for_bernoulli_data(digits):

@@ -270,3 +270,13 @@ def test_threshold_options_the_rule_does_not_read_are_warned_of():
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*no effect with threshold")
         aekit.SeriesAnomalyDetector(window=16, threshold="pot", random_state=0).fit(series)
+
+
+def test_every_method_of_an_unfitted_series_detector_raises_not_fitted():
+    # explain raised AttributeError ('n_features_in_') where the others say NotFittedError
+    from sklearn.exceptions import NotFittedError
+
+    detector = aekit.SeriesAnomalyDetector()
+    for method in ("explain", "anomaly_score", "predict", "decision_function", "score_samples"):
+        with pytest.raises(NotFittedError):
+            getattr(detector, method)(np.zeros(200))

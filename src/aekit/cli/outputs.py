@@ -78,7 +78,12 @@ def check_model_file(path: Path, option: str, overwrite: bool, index: bool = Fal
         raise ValueError(f"{option} {path} exists; choose another or pass --force.")
 
 
-def check_out(out: Path, overwrite: bool) -> None:
+# Commands whose --out folder is not a RUN but holds these files alone: --force replaces them
+# (a second 'make demo' was refused, and --force with it, as a folder that is not a RUN).
+OWN_FILES = {"demo": frozenset({"model.safetensors", "samples.png"})}
+
+
+def check_out(out: Path, overwrite: bool, own: frozenset[str] = frozenset()) -> None:
     """``--out`` can become a RUN folder: a new folder's name, not a file, not a non-empty
     folder without --force, and with --force only a RUN (whatever else a folder holds, a
     data file, notes, is not aekit's to delete: the audit's ``--out . --force`` and ``--out
@@ -92,7 +97,8 @@ def check_out(out: Path, overwrite: bool) -> None:
             raise ValueError(
                 f"--out {out} exists and is not empty; choose another or pass --force."
             )
-        if not (out / "config.toml").is_file():
+        only_own = own and {p.name for p in out.iterdir()} <= own
+        if not (out / "config.toml").is_file() and not only_own:
             raise ValueError(
                 f"--out {out} holds files but is not a RUN folder (it has no config.toml), and "
                 "--force replaces only a RUN: choose a new folder."
@@ -308,7 +314,7 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
             continue
         force = bool(arguments.get("force"))
         if name == "out" and command in FOLDER_COMMANDS and path.suffix != MODEL_SUFFIX:
-            check_out(path, force)  # a RUN: claimed again, at once, by claimed_run
+            check_out(path, force, OWN_FILES.get(command, frozenset()))  # a RUN: claimed again
             check_not_replaced(path, arguments)
         else:
             check_file(path, option)

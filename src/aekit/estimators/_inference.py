@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 from sklearn.base import TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 from torch import nn
 
 from aekit.core.model import fixed_draws
@@ -228,6 +228,8 @@ class FittedInference(TransformerMixin):
         return float(np.mean(self.score_samples(X, y)))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Names of the code's columns: ``z0, z1, ...``."""
+        """Names of the code's columns: ``z0, z1, ...``. ``input_features``, if given, must
+        be the input's (scikit-learn's check: a ValueError otherwise)."""
         check_is_fitted(self)
+        _check_feature_names_in(self, input_features, generate_names=False)
         return np.asarray([f"z{i}" for i in range(self.latent_dim)], dtype=object)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import (
@@ -175,8 +175,9 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         return HammingIndex(self.transform(X), hasher=self)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """``bit0, bit1, ...``."""
+        """``bit0, bit1, ...``; ``input_features``, if given, must be the input's."""
         check_is_fitted(self)
+        _check_feature_names_in(self, input_features, generate_names=False)
         return np.asarray([f"bit{i}" for i in range(self.n_bits)], dtype=object)
 
     # ---- model files (aekit.estimators.persistence): the network as its own document ----------

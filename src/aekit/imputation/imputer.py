@@ -21,7 +21,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from aekit.core.objectives import MaskedReconstruction, Objective
 from aekit.data.column_checks import check_numbers_not_text
@@ -340,8 +340,10 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         return tags
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """The input's column names (imputation keeps the columns)."""
+        """The input's column names (imputation keeps the columns); ``input_features``, if
+        given, must be them."""
         check_is_fitted(self)
+        _check_feature_names_in(self, input_features, generate_names=False)
         return np.asarray(self.encoder_.feature_names_in_, dtype=object)
 
     # ---- model files (aekit.estimators.persistence): each autoencoder as its own document -----

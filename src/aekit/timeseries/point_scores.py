@@ -173,6 +173,7 @@ class PointScores:
         """
         import pandas as pd
 
+        check_is_fitted(self)  # before the channel names, which fit sets
         names = getattr(self, "feature_names_in_", None)
         columns = [*(names if names is not None else [f"x{i}" for i in range(self.n_features_in_)])]
         shares = self._per_series(X, lambda s: s)
