@@ -322,6 +322,18 @@ def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: st
     if output.suffix.lower() != ".png":
         raise ValueError(f"--image-shape draws a .png grid; -o {output} is a table, leave it out.")
     shape = parse_ints(image_shape, 3, "--image-shape")
+    own = estimator.image_shape_
+    if own is not None and tuple(own) != shape:  # a 1,28,28 model's samples drawn as 1,14,56
+        own_text = ",".join(str(v) for v in own)
+        raise ValueError(
+            f"--image-shape {image_shape}: {type(estimator).__name__} makes images of shape "
+            f"{own_text}; leave --image-shape out."
+        )
+    if shape[0] not in (1, 3):  # 28,28,1 drew 28 'channels' of 28x1 strips
+        raise ValueError(
+            f"--image-shape {image_shape} is C,H,W with C the channels, 1 (gray) or 3 (colour); "
+            f"e.g. 1,{shape[0]},{shape[1]} for gray {shape[0]}x{shape[1]} images."
+        )
     if int(np.prod(shape)) != values:
         raise ValueError(
             f"--image-shape {image_shape} needs rows of {int(np.prod(shape))} values; "

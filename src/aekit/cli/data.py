@@ -164,7 +164,8 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         values = np.asarray(X, dtype=np.float32)
         if values.shape[1:] == shape:  # images already (a 4-D array, an image folder)
             return values, y
-        if values.ndim != 2 or values.shape[1] != int(np.prod(shape)):
+        # (n, H, W) images as well as flat rows: any rows of C*H*W values
+        if int(np.prod(values.shape[1:])) != int(np.prod(shape)):
             raise ValueError(
                 f"--image-shape {options.image_shape} needs rows of {int(np.prod(shape))} values; "
                 f"DATA has shape {values.shape}."

@@ -269,6 +269,10 @@ _ADVICE = (
         r"refit with detect_one_hot=False \(AnomalyDetector: preprocessing='standardize'\)",
         "refit with --param preprocessing=standardize",
     ),
+    (  # aekit.estimators._inputs: channels-last images, fixed in the file on the command line
+        r"pass X\.transpose\(0, 3, 1, 2\), or image_shape=\(([^)]*)\) if it really has .*$",
+        "save DATA in that layout (np.save(path, X.transpose(0, 3, 1, 2))).",
+    ),
     (r"\bX's ", "DATA's "),  # the data the command read, wherever the message names it
     # aekit.data.table_checks names load_array's csv= options
     (r"\bcsv=\{'encoding': '([\w-]+)'\}", r"--encoding \1"),

@@ -21,7 +21,7 @@ from aekit.cli.common import (
     load_run,
     run_data_options,
 )
-from aekit.cli.data import load_data
+from aekit.cli.data import load_data, parse_ints
 
 Label = Annotated[str | None, typer.Option(help="Label to decode under (ConditionalVAE).")]
 Figure = Annotated[Path, typer.Option("-o", "--output", help="PNG file to write.")]
@@ -31,7 +31,10 @@ def _image_vae(estimator):
     if not hasattr(estimator, "traverse"):
         raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
     if estimator.image_shape_ is None:
-        raise ValueError("this figure needs an image model (trained on images or image_shape).")
+        raise ValueError(
+            "this figure needs an image model (trained on images or image_shape); for a model "
+            "of flat rows, traverse takes --image-shape C,H,W to draw them."
+        )
     return estimator
 
 
@@ -77,7 +80,19 @@ def traverse(
     from aekit.viz.figures import save_figure
     from aekit.viz.generative import latent_traversal
 
-    estimator = _image_vae(load_run(run))
+    estimator = load_run(run)
+    drawn = None
+    if getattr(estimator, "image_shape_", 1) is None and image_shape is not None:
+        # a model of flat rows: DATA stays flat rows, and --image-shape draws the decodings
+        drawn = parse_ints(image_shape, 3, "--image-shape")
+        if int(np.prod(drawn)) != estimator.n_features_in_:
+            raise ValueError(
+                f"--image-shape {image_shape} needs rows of {int(np.prod(drawn))} values; the "
+                f"model's rows hold {estimator.n_features_in_}."
+            )
+        image_shape = None
+    else:
+        estimator = _image_vae(estimator)
     grid_values = _values(values)
     if units < 1:
         raise ValueError(f"--units {units} must be at least 1.")
@@ -94,7 +109,7 @@ def traverse(
         grid = estimator.traverse(rows[index], grid_values, y=y)[shown]
     title = f"row {index}: one latent unit at a time"
     ax = latent_traversal(
-        grid, grid_values, [int(u) for u in shown], estimator.image_shape_, title=title
+        grid, grid_values, [int(u) for u in shown], drawn or estimator.image_shape_, title=title
     )
     save_figure(ax, output)
     typer.echo(f"{len(shown)} units x {len(grid_values)} values around row {index}: {output}")

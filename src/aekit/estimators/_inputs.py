@@ -162,6 +162,8 @@ class InputChecks:
             found = tuple(int(v) for v in array.shape[1:])
             if given is not None and given != found:
                 raise ValueError(f"{name}={given} does not match X's {what} {found}.")
+            if name == "image_shape" and given is None:
+                _refuse_channels_last(found)
             return found
         n_features = int(np.prod(array.shape[1:]))
         if given is not None and (len(given) != ndim - 1 or int(np.prod(given)) != n_features):
@@ -175,3 +177,16 @@ class InputChecks:
                 f"{form.strip('()')}) or set {name}={form}.{_HINTS.get(name, '')}"
             )
         return given
+
+
+def _refuse_channels_last(shape: tuple[int, ...]) -> None:
+    """(n, H, W, C) images (Keras' and PIL's layout) were taken as (n, C, H, W): 28 channels of
+    28x1 images. The last axis looks like channels (1, 3 or 4) and the first does not; an
+    ``image_shape`` equal to the array's own says the layout is meant."""
+    channels, last = shape[0], shape[-1]
+    if last in (1, 3, 4) and channels not in (1, 3, 4):
+        raise ValueError(
+            f"X's images have shape {shape}, which looks channels-last (height, width, "
+            f"channels); aekit takes (n, C, H, W): pass X.transpose(0, 3, 1, 2), or "
+            f"image_shape={shape} if it really has {channels} channels of {shape[1]}x{last}."
+        )

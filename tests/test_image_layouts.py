@@ -1,0 +1,74 @@
+"""Images in the layouts users bring: channels-last arrays refused with the transpose, (n, H, W)
+arrays read with --image-shape, and --image-shape drawing only shapes that can be images."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from cli_helpers import invoke, ok, refused
+from conftest import DEVICE
+
+import aekit
+from aekit.cli.errors import for_the_command_line
+from aekit.data.datasets import load_digits
+
+QUICK = ("--epochs", "1", "--quiet")
+
+
+@pytest.fixture(scope="module")
+def images():
+    return load_digits(as_images=True)[0][:200]  # (200, 1, 8, 8)
+
+
+def test_channels_last_images_are_refused_with_the_transpose(images):
+    # (n, 8, 8, 1) was fitted as 8 channels of 8x1 images, without a word
+    channels_last = images.transpose(0, 2, 3, 1)
+    model = aekit.VAE(architecture="conv", max_iter=1, random_state=0, device=DEVICE)
+    with pytest.raises(ValueError, match=r"looks channels-last .* X\.transpose\(0, 3, 1, 2\)"):
+        model.fit(channels_last)
+    fitted = model.fit(channels_last.transpose(0, 3, 1, 2))
+    assert fitted.image_shape_ == (1, 8, 8)
+    # an image_shape equal to the array's own says the layout is meant
+    meant = aekit.VAE(architecture="conv", max_iter=1, image_shape=(8, 8, 1), device=DEVICE)
+    assert meant.fit(channels_last).image_shape_ == (8, 8, 1)
+
+
+def test_the_command_line_refuses_channels_last_and_reads_n_h_w_with_image_shape(images, tmp_path):
+    np.save(tmp_path / "nhwc.npy", images.transpose(0, 2, 3, 1))
+    conv = ("--model", "vae", "--param", "architecture=conv", *QUICK)
+    result = invoke("train", tmp_path / "nhwc.npy", *conv, "--out", tmp_path / "A")
+    said = for_the_command_line(refused(result, "looks channels-last"))
+    assert said.endswith("save DATA in that layout (np.save(path, X.transpose(0, 3, 1, 2))).")
+    # (n, H, W): --image-shape 1,8,8 was refused ("needs rows of 64 values") though they are
+    np.save(tmp_path / "nhw.npy", images[:, 0])
+    shaped = ("--image-shape", "1,8,8", "--out", tmp_path / "B")
+    ok(invoke("train", tmp_path / "nhw.npy", *conv, *shaped))
+    assert aekit.load(tmp_path / "B" / "model.safetensors").image_shape_ == (1, 8, 8)
+
+
+def test_image_shape_draws_only_shapes_that_are_images(images, tmp_path):
+    flat = images.reshape(len(images), -1)
+    np.save(tmp_path / "flat.npy", flat)
+    ok(invoke("train", tmp_path / "flat.npy", "--model", "vae", *QUICK, "--out", tmp_path / "F"))
+    # 8,8,1 drew 8 'channels' of 8x1 strips; the model's own image shape could be redrawn
+    refused(
+        invoke("generate", tmp_path / "F", "-o", tmp_path / "g.png", "--image-shape", "8,8,1"),
+        "C the channels, 1 (gray) or 3 (colour); e.g. 1,8,8",
+    )
+    ok(invoke("generate", tmp_path / "F", "-o", tmp_path / "g.png", "--image-shape", "1,8,8"))
+    np.save(tmp_path / "nchw.npy", images)
+    conv = ("--model", "vae", "--param", "architecture=conv", *QUICK, "--out", tmp_path / "C")
+    ok(invoke("train", tmp_path / "nchw.npy", *conv))
+    refused(
+        invoke("generate", tmp_path / "C", "-o", tmp_path / "c.png", "--image-shape", "1,4,16"),
+        "makes images of shape 1,8,8; leave --image-shape out",
+    )
+    # traverse of a model of flat rows: --image-shape draws its decodings (it was refused)
+    out = tmp_path / "t.png"
+    ok(
+        invoke(
+            "traverse", tmp_path / "F", tmp_path / "flat.npy", "--image-shape", "1,8,8", "-o", out
+        )
+    )
+    assert out.read_bytes().startswith(b"\x89PNG")
+    refused(invoke("traverse", tmp_path / "F", tmp_path / "flat.npy", "-o", out), "--image-shape")
