@@ -21,8 +21,6 @@ from aekit.data import datasets
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.io.atomic import atomic_write
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
-
 
 @dataclass
 class DataOptions:
@@ -261,24 +259,14 @@ def _looks_like_idx(path: Path) -> bool:
 
 def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, np.ndarray | None]:
     """Every PNG/JPEG under ``folder`` as ``(n, C, H, W)`` in [0, 1]; labels from sub-folders."""
-    from PIL import Image
+    from aekit.data.images import IMAGE_SUFFIXES, read_image
 
     files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
         raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images.")
     size = parse_ints(options.image_size, 2, "--image-size") if options.image_size else None
-    images = []
-    for file in files:
-        try:
-            with Image.open(file) as image:
-                mode = "L" if options.grayscale or image.mode in ("L", "1", "I;16") else "RGB"
-                image = image.convert(mode)
-                if size is not None:
-                    image = image.resize((size[1], size[0]))
-                images.append(np.asarray(image, dtype=np.float32) / 255.0)
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
-            raise ValueError(f"{file} is not a readable image: {err}") from None
-    channels = {a.ndim for a in images}
+    images = [read_image(file, size, options.grayscale) for file in files]
+    channels = {len(a) for a in images}
     if len(channels) > 1:  # before the sizes: a grey and a colour image differ in shape too
         raise ValueError(f"{folder} mixes grey and colour images; pass --grayscale.")
     shapes = {a.shape for a in images}
@@ -288,7 +276,6 @@ def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, n
             "--image-size H,W to resize them."
         )
     X = np.stack(images)
-    X = X[:, None] if X.ndim == 3 else X.transpose(0, 3, 1, 2)
     parents = {f.parent for f in files}
     y = np.array([f.parent.name for f in files]) if parents != {folder} else None
     return X, y

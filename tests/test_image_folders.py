@@ -1,0 +1,58 @@
+"""Folders of PNG/JPEG images as both readers read them: :func:`aekit.open_dataset` (lazily) and
+the command line's DATA (:func:`aekit.cli.data.load_image_folder`, whole)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import aekit
+from aekit.cli.data import DataOptions, load_image_folder
+from aekit.data.datasets import load_digits
+
+
+def lazily(folder: Path, **options) -> tuple[np.ndarray, np.ndarray | None]:
+    dataset = aekit.open_dataset(folder, **options)
+    return dataset.read(0, len(dataset)).reshape(dataset.shape), dataset.labels
+
+
+def whole(folder: Path, image_size=None, grayscale=False) -> tuple[np.ndarray, np.ndarray | None]:
+    size = None if image_size is None else ",".join(map(str, image_size))
+    return load_image_folder(folder, DataOptions(image_size=size, grayscale=grayscale))
+
+
+READERS = pytest.mark.parametrize("read", [lazily, whole], ids=["open_dataset", "command_line"])
+
+
+def grey_digits(n: int = 3) -> np.ndarray:
+    """``n`` 8x8 digits as 8-bit grey images, 0..255."""
+    X, _ = load_digits(as_images=True)
+    return np.round(X[:n, 0] * 255).astype(np.uint8)
+
+
+def save(folder: Path, images, name: str = "{}.png") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, image in enumerate(images):
+        image.save(folder / name.format(i))
+    return folder
+
+
+@READERS
+@pytest.mark.parametrize("image_size", [None, (5, 6)])
+def test_16_bit_grey_pngs_are_read_at_full_precision(tmp_path, read, image_size):
+    # they were converted straight to 8 bits, clipping every value above 255: pure black and white
+    raw = grey_digits()
+    sixteen = save(tmp_path / "16", [Image.fromarray(r.astype(np.uint16) * 257) for r in raw])
+    eight = save(tmp_path / "8", [Image.fromarray(r) for r in raw])
+    assert Image.open(sixteen / "0.png").mode.startswith("I")
+    X, _ = read(sixteen, image_size=image_size)
+    expected, _ = read(eight, image_size=image_size)
+    assert X.shape == expected.shape == (3, 1, *(image_size or (8, 8)))
+    assert len(np.unique(X)) > 2 and X.min() >= 0 and X.max() <= 1
+    if image_size is None:  # v * 257 / 65535 is v / 255 exactly
+        np.testing.assert_allclose(X[:, 0], raw / 255, atol=1e-6)
+    # Pillow resamples 8 bits in integers, clipped between its two passes, floats unclipped
+    np.testing.assert_allclose(X, expected, atol=1 / 255 if image_size is None else 0.03)
