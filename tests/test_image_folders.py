@@ -56,3 +56,31 @@ def test_16_bit_grey_pngs_are_read_at_full_precision(tmp_path, read, image_size)
         np.testing.assert_allclose(X[:, 0], raw / 255, atol=1e-6)
     # Pillow resamples 8 bits in integers, clipped between its two passes, floats unclipped
     np.testing.assert_allclose(X, expected, atol=1 / 255 if image_size is None else 0.03)
+
+
+@READERS
+def test_grey_with_alpha_and_grey_palette_pngs_are_grey(tmp_path, read):
+    # LA and P PNGs were read as colour: a folder of them beside L PNGs "mixed grey and colour"
+    raw = grey_digits()
+    with_alpha = Image.fromarray(raw[1]).convert("LA")
+    with_alpha.putalpha(Image.fromarray(255 - raw[1]))  # alpha is dropped, as RGBA's is
+    images = [Image.fromarray(raw[0]), with_alpha, Image.fromarray(raw[2]).convert("P")]
+    folder = save(tmp_path / "grey", images)
+    assert [Image.open(folder / f"{i}.png").mode for i in range(3)] == ["L", "LA", "P"]
+    X, _ = read(folder)
+    assert X.shape == (3, 1, 8, 8)
+    np.testing.assert_allclose(X[:, 0], raw / 255, atol=1e-6)
+
+
+@READERS
+def test_colour_palette_pngs_are_colour(tmp_path, read):
+    rgb = np.random.default_rng(0).integers(0, 256, size=(8, 8, 3), dtype=np.uint8)
+    palette = Image.fromarray(rgb).quantize(16)
+    images = [Image.fromarray(rgb), Image.fromarray(rgb).convert("RGBA"), palette]
+    folder = save(tmp_path / "colour", images)
+    assert Image.open(folder / "2.png").mode == "P"
+    X, _ = read(folder)
+    assert X.shape == (3, 3, 8, 8)
+    np.testing.assert_allclose(X[1], rgb.transpose(2, 0, 1) / 255, atol=1e-6)
+    quantized = np.asarray(palette.convert("RGB")).transpose(2, 0, 1)
+    np.testing.assert_allclose(X[2], quantized / 255, atol=1e-6)

@@ -29,7 +29,7 @@ def read_image(
                 # 16-bit grey, read as floats at full precision and scaled by its maximum
                 image, top = image.convert("F"), _SIXTEEN_BIT_MAX
             else:
-                grey = grayscale or image.mode in ("L", "1")
+                grey = grayscale or _is_grey(image)
                 image, top = image.convert("L" if grey else "RGB"), 255.0
             if size is not None:
                 image = image.resize((size[1], size[0]))
@@ -39,3 +39,15 @@ def read_image(
     # a float image's resampling may overshoot (an 8-bit one's is clipped to 0..255 by Pillow)
     pixels = np.clip(pixels, 0.0, 1.0, out=pixels)
     return pixels[None] if pixels.ndim == 2 else pixels.transpose(2, 0, 1)
+
+
+def _is_grey(image) -> bool:
+    """Whether an 8-bit image is grey by its type, as stored, never by its pixels: a grey mode
+    (bilevel, grey, grey with alpha), or a palette ("P", "PA") whose every entry is a grey.
+    Alpha is no channel here: it is dropped, as a colour image's is."""
+    from PIL import Image
+
+    if image.mode in ("P", "PA"):
+        palette = np.asarray(image.getpalette("RGB") or [], dtype=np.uint8).reshape(-1, 3)
+        return bool((palette == palette[:, :1]).all())
+    return Image.getmodebase(image.mode) == "L"
