@@ -84,3 +84,55 @@ def test_colour_palette_pngs_are_colour(tmp_path, read):
     np.testing.assert_allclose(X[1], rgb.transpose(2, 0, 1) / 255, atol=1e-6)
     quantized = np.asarray(palette.convert("RGB")).transpose(2, 0, 1)
     np.testing.assert_allclose(X[2], quantized / 255, atol=1e-6)
+
+
+def class_folders(root: Path, layout: dict[str, int]) -> Path:
+    """Grey 8x8 PNGs under ``root``: ``layout`` maps a folder (relative, '' for the top level)
+    to how many images it holds, each image i filled with the value i."""
+    for folder, n in layout.items():
+        save(root / folder, [Image.fromarray(np.full((8, 8), i, np.uint8)) for i in range(n)])
+    return root
+
+
+@READERS
+def test_hidden_files_and_folders_are_skipped(tmp_path, read):
+    # a copy in pngs/3/.ipynb_checkpoints/ added a class '.ipynb_checkpoints' and its rows
+    root = class_folders(tmp_path / "pngs", {"3": 2, "7": 2, "3/.ipynb_checkpoints": 1})
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(root / "7" / ".hidden.png")
+    X, y = read(root)
+    assert list(y) == ["3", "3", "7", "7"] and len(X) == 4
+
+
+@READERS
+def test_a_folder_of_hidden_images_only_says_they_are_skipped(tmp_path, read):
+    root = class_folders(tmp_path / "pngs", {".cache": 2})
+    with pytest.raises(ValueError, match=r"no PNG or JPEG images \(2 hidden ones, named '\.\*'"):
+        read(root)
+
+
+@READERS
+def test_images_beside_class_folders_are_refused(tmp_path, read):
+    # the top-level ones were labelled with the folder's own name, 'mixed_layout'
+    root = class_folders(tmp_path / "mixed_layout", {"": 3, "a": 1, "b": 1})
+    with pytest.raises(ValueError) as caught:
+        read(root)
+    assert str(caught.value) == (
+        f"{root} holds 3 images at its top level and class sub-folders (a, b): put every image "
+        "in a class folder, or none."
+    )
+
+
+@READERS
+def test_the_label_is_the_first_level_folder_however_deep(tmp_path, read):
+    # nested/0/1/x.png and nested/1/1/y.png were both class '1', the innermost folder's name
+    root = class_folders(tmp_path / "nested", {"0/1": 1, "1/1": 2, "1/2": 1, "2": 1})
+    X, y = read(root)
+    assert list(y) == ["0", "1", "1", "1", "2"]
+    np.testing.assert_array_equal(X[:, 0, 0, 0] * 255, [0, 0, 1, 0, 0])  # the rows in that order
+
+
+@READERS
+def test_one_level_and_flat_layouts_keep_their_labels(tmp_path, read):
+    _, y = read(class_folders(tmp_path / "one", {"cat": 2, "dog": 1}))
+    assert list(y) == ["cat", "cat", "dog"]
+    assert read(class_folders(tmp_path / "flat", {"": 3}))[1] is None

@@ -259,11 +259,10 @@ def _looks_like_idx(path: Path) -> bool:
 
 def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, np.ndarray | None]:
     """Every PNG/JPEG under ``folder`` as ``(n, C, H, W)`` in [0, 1]; labels from sub-folders."""
-    from aekit.data.images import IMAGE_SUFFIXES, read_image
+    from aekit.data.images import folder_labels, image_files, read_image
 
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-    if not files:
-        raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images.")
+    files = image_files(folder)
+    y = folder_labels(folder, files)  # a mixed layout refused before decoding
     size = parse_ints(options.image_size, 2, "--image-size") if options.image_size else None
     images = [read_image(file, size, options.grayscale) for file in files]
     channels = {len(a) for a in images}
@@ -275,10 +274,7 @@ def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, n
             f"the images in {folder} have different sizes {sorted(shapes)[:3]}; pass "
             "--image-size H,W to resize them."
         )
-    X = np.stack(images)
-    parents = {f.parent for f in files}
-    y = np.array([f.parent.name for f in files]) if parents != {folder} else None
-    return X, y
+    return np.stack(images), y
 
 
 def write_table(path: Path, values: np.ndarray, columns: list[str]) -> None:

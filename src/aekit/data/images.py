@@ -15,6 +15,35 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _SIXTEEN_BIT_MAX = 65535.0
 
 
+def image_files(folder: Path) -> list[Path]:
+    """Every PNG/JPEG under ``folder``, sorted. Hidden ones are no data: a file, or one in a
+    folder, whose name starts with '.' (Jupyter's ``.ipynb_checkpoints`` copies, ``.Trash``)."""
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    shown = [f for f in files if not any(p.startswith(".") for p in f.relative_to(folder).parts)]
+    if not shown:
+        hidden = f" ({len(files)} hidden ones, named '.*', are skipped)" if files else ""
+        raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images{hidden}.")
+    return shown
+
+
+def folder_labels(folder: Path, files: list[Path]) -> np.ndarray | None:
+    """Each image's label: the name of the first-level sub-folder of ``folder`` it lies under,
+    however deep (``0/1/x.png`` is class '0'); None when every image lies at the top level.
+    Images both at the top level and in sub-folders are refused: the top ones have no class."""
+    classes = [f.relative_to(folder).parts[0] if f.parent != folder else None for f in files]
+    at_top = classes.count(None)
+    if at_top == len(files):
+        return None
+    if at_top:
+        names = sorted({c for c in classes if c is not None})
+        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        raise ValueError(
+            f"{folder} holds {at_top} images at its top level and class sub-folders ({shown}): "
+            "put every image in a class folder, or none."
+        )
+    return np.array(classes)
+
+
 def read_image(
     file: Path, size: tuple[int, int] | None = None, grayscale: bool = False
 ) -> np.ndarray:

@@ -142,8 +142,9 @@ def open_dataset(
         A ``.npy`` file (memory-mapped), a ``.parquet`` file or a folder of them (read one row
         group at a time; the files must share a schema), a ``.csv`` or ``.tsv`` file (also
         compressed, ``.csv.gz``; up to ``CSV_LIMIT_BYTES``, read into memory; convert a larger
-        one with :func:`csv_to_parquet`), or a folder of PNG/JPEG images (labels from
-        sub-folders).
+        one with :func:`csv_to_parquet`), or a folder of PNG/JPEG images (labels from the
+        names of its sub-folders, however deep the images lie in them; hidden files and folders,
+        ``.name``, skipped).
     label_column : str, optional
         Tables only: the column holding labels, left out of the features.
     columns : list of str, optional

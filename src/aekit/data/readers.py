@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from aekit.data.images import IMAGE_SUFFIXES, read_image
+from aekit.data.images import folder_labels, image_files, read_image
 
 _MAX_POSITIONS = 5
 
@@ -282,20 +282,18 @@ def open_npy(path: Path) -> ArrayReader:
 
 class ImageFolderReader(RowReader):
     """Every PNG/JPEG under a folder, one row each, decoded when read, in [0, 1]; labels from
-    sub-folder names. All images must share a size, or ``image_size=(H, W)`` resizes them."""
+    the names of its sub-folders (:mod:`aekit.data.images`). All images must share a size, or
+    ``image_size=(H, W)`` resizes them."""
 
     def __init__(self, folder: Path, image_size=None, grayscale: bool = False):
         self.path = folder
-        self.files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-        if not self.files:
-            raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images.")
+        self.files = image_files(folder)
+        self.labels = folder_labels(folder, self.files)  # a mixed layout refused before decoding
         self.image_size, self.grayscale = image_size, grayscale
         first = self._image(0)
         self.row_shape = tuple(int(v) for v in first.shape)
         self.columns = [f"x{i}" for i in range(self.n_features)]
         self.dtypes = dict.fromkeys(self.columns, "float32")
-        parents = {f.parent for f in self.files}
-        self.labels = np.array([f.parent.name for f in self.files]) if parents != {folder} else None
 
     def __len__(self) -> int:
         return len(self.files)
