@@ -136,3 +136,47 @@ def test_one_level_and_flat_layouts_keep_their_labels(tmp_path, read):
     _, y = read(class_folders(tmp_path / "one", {"cat": 2, "dog": 1}))
     assert list(y) == ["cat", "cat", "dog"]
     assert read(class_folders(tmp_path / "flat", {"": 3}))[1] is None
+
+
+@pytest.mark.parametrize("image_size", [28, (28,), (28, 28, 3), (28.0, 28), "28"])
+def test_image_size_other_than_a_height_and_width_is_refused(tmp_path, image_size):
+    # image_size=28 was "TypeError: 'int' object is not subscriptable"
+    root = class_folders(tmp_path / "flat", {"": 2})
+    with pytest.raises(ValueError) as caught:
+        aekit.open_dataset(root, image_size=image_size)
+    assert str(caught.value) == (
+        f"image_size={image_size!r}: give image_size=(height, width) in pixels, e.g. (28, 28)."
+    )
+
+
+@pytest.mark.parametrize("image_size", [(0, 5), (5, -1)])
+def test_image_size_must_be_positive(tmp_path, image_size):
+    # (0, 5) blamed the first image: "... is not a readable image: height and width must be > 0"
+    root = class_folders(tmp_path / "flat", {"": 2})
+    with pytest.raises(ValueError, match=r"^image_size=\(.*\): height and width must be positive"):
+        aekit.open_dataset(root, image_size=image_size)
+
+
+def test_image_size_takes_any_two_whole_numbers(tmp_path):
+    root = class_folders(tmp_path / "flat", {"": 2})
+    assert aekit.open_dataset(root, image_size=[np.int64(5), 6]).shape == (2, 1, 5, 6)
+
+
+def test_a_single_image_is_refused_naming_its_folder(tmp_path):
+    # one PNG was "cannot open ... lazily: use a .npy, .parquet or .csv file, ... or a folder of
+    # images" and, as DATA, "not a table ... or an image folder"
+    from aekit.cli.data import load_data
+
+    image = class_folders(tmp_path / "pngs", {"": 1}) / "0.png"
+    with pytest.raises(ValueError) as caught:
+        aekit.open_dataset(image)
+    assert str(caught.value) == (
+        f"{image} is one image; open_dataset reads a folder of images: pass its folder, "
+        f"open_dataset({str(image.parent)!r})."
+    )
+    with pytest.raises(ValueError) as caught:
+        load_data(str(image), DataOptions())
+    assert str(caught.value) == (
+        f"DATA {str(image)!r} is one image; DATA reads a folder of images: give its folder, "
+        f"{str(image.parent)!r}."
+    )

@@ -19,6 +19,7 @@ import numpy as np
 
 from aekit.data import datasets
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
+from aekit.data.images import IMAGE_SUFFIXES
 from aekit.io.atomic import atomic_write
 
 
@@ -141,6 +142,11 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             path, label_column=options.label_column, csv=csv_options.current.kwargs()
         )
         X = columns.features(spec, X, options.label_column)  # arrays have no columns
+    elif path.suffix.lower() in IMAGE_SUFFIXES:
+        raise ValueError(
+            f"DATA {spec!r} is one image; DATA reads a folder of images: give its folder, "
+            f"{str(path.parent)!r}."
+        )
     elif _looks_like_idx(path):
         X, y = datasets.load_mnist(path, as_images=True)
         if y is not None:  # taken from the file beside DATA: said, as no option asked for it

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import operator
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,21 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 # A PNG holds at most 16 bits a grey sample; Pillow opens such a file as "I;16" (or "I", 32-bit,
 # in older versions), which a conversion to 8-bit "L" clips to 0..255.
 _SIXTEEN_BIT_MAX = 65535.0
+
+
+def checked_size(image_size) -> tuple[int, int] | None:
+    """``image_size`` as ``(height, width)`` in pixels (None: no resizing). A single number is
+    refused rather than guessed: a square, or the shorter side as torchvision's Resize reads it?"""
+    if image_size is None:
+        return None
+    advice = "give image_size=(height, width) in pixels, e.g. (28, 28)"
+    try:
+        height, width = (operator.index(v) for v in image_size)
+    except (TypeError, ValueError):  # a number, a string, floats, or not two of them
+        raise ValueError(f"image_size={image_size!r}: {advice}.") from None
+    if height < 1 or width < 1:
+        raise ValueError(f"image_size={image_size!r}: height and width must be positive; {advice}.")
+    return height, width
 
 
 def image_files(folder: Path) -> list[Path]:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from aekit.data.images import folder_labels, image_files, read_image
+from aekit.data.images import checked_size, folder_labels, image_files, read_image
 
 _MAX_POSITIONS = 5
 
@@ -285,11 +285,13 @@ class ImageFolderReader(RowReader):
     the names of its sub-folders (:mod:`aekit.data.images`). All images must share a size, or
     ``image_size=(H, W)`` resizes them."""
 
-    def __init__(self, folder: Path, image_size=None, grayscale: bool = False):
+    def __init__(
+        self, folder: Path, image_size: tuple[int, int] | None = None, grayscale: bool = False
+    ):
         self.path = folder
+        self.image_size, self.grayscale = checked_size(image_size), grayscale
         self.files = image_files(folder)
         self.labels = folder_labels(folder, self.files)  # a mixed layout refused before decoding
-        self.image_size, self.grayscale = image_size, grayscale
         first = self._image(0)
         self.row_shape = tuple(int(v) for v in first.shape)
         self.columns = [f"x{i}" for i in range(self.n_features)]
