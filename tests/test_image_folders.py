@@ -180,3 +180,13 @@ def test_a_single_image_is_refused_naming_its_folder(tmp_path):
         f"DATA {str(image)!r} is one image; DATA reads a folder of images: give its folder, "
         f"{str(image.parent)!r}."
     )
+
+
+def test_one_image_beside_class_folders_is_named_in_the_singular(tmp_path):
+    root = class_folders(tmp_path / "mixed_layout", {"": 1, **{c: 1 for c in "abcd"}})
+    with pytest.raises(
+        ValueError,
+        match=r"holds 1 image at its top level and class sub-folders "
+        r"\(a, b, c, \.\.\.\): put every image in a class folder, or none\.$",
+    ):
+        aekit.open_dataset(root)

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import operator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
@@ -16,7 +20,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _SIXTEEN_BIT_MAX = 65535.0
 
 
-def checked_size(image_size) -> tuple[int, int] | None:
+def checked_size(image_size: Any) -> tuple[int, int] | None:
     """``image_size`` as ``(height, width)`` in pixels (None: no resizing). A single number is
     refused rather than guessed: a square, or the shorter side as torchvision's Resize reads it?"""
     if image_size is None:
@@ -54,8 +58,8 @@ def folder_labels(folder: Path, files: list[Path]) -> np.ndarray | None:
         names = sorted({c for c in classes if c is not None})
         shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
         raise ValueError(
-            f"{folder} holds {at_top} images at its top level and class sub-folders ({shown}): "
-            "put every image in a class folder, or none."
+            f"{folder} holds {at_top} image{'s' * (at_top > 1)} at its top level and class "
+            f"sub-folders ({shown}): put every image in a class folder, or none."
         )
     return np.array(classes)
 
@@ -86,13 +90,13 @@ def read_image(
     return pixels[None] if pixels.ndim == 2 else pixels.transpose(2, 0, 1)
 
 
-def _is_grey(image) -> bool:
+def _is_grey(image: Image) -> bool:
     """Whether an 8-bit image is grey by its type, as stored, never by its pixels: a grey mode
     (bilevel, grey, grey with alpha), or a palette ("P", "PA") whose every entry is a grey.
     Alpha is no channel here: it is dropped, as a colour image's is."""
-    from PIL import Image
+    from PIL.Image import getmodebase
 
     if image.mode in ("P", "PA"):
         palette = np.asarray(image.getpalette("RGB") or [], dtype=np.uint8).reshape(-1, 3)
         return bool((palette == palette[:, :1]).all())
-    return Image.getmodebase(image.mode) == "L"
+    return getmodebase(image.mode) == "L"
