@@ -19,9 +19,8 @@ import numpy as np
 
 from aekit.data import datasets
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
+from aekit.data.images import IMAGE_SUFFIXES
 from aekit.io.atomic import atomic_write
-
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
 
 @dataclass
@@ -143,6 +142,11 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             path, label_column=options.label_column, csv=csv_options.current.kwargs()
         )
         X = columns.features(spec, X, options.label_column)  # arrays have no columns
+    elif path.suffix.lower() in IMAGE_SUFFIXES:
+        raise ValueError(
+            f"DATA {spec!r} is one image; DATA reads a folder of images: give its folder, "
+            f"{str(path.parent)!r}."
+        )
     elif _looks_like_idx(path):
         X, y = datasets.load_mnist(path, as_images=True)
         if y is not None:  # taken from the file beside DATA: said, as no option asked for it
@@ -262,24 +266,13 @@ def _looks_like_idx(path: Path) -> bool:
 
 def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, np.ndarray | None]:
     """Every PNG/JPEG under ``folder`` as ``(n, C, H, W)`` in [0, 1]; labels from sub-folders."""
-    from PIL import Image
+    from aekit.data.images import folder_labels, image_files, read_image
 
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-    if not files:
-        raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images.")
+    files = image_files(folder)
+    y = folder_labels(folder, files)  # a mixed layout refused before decoding
     size = parse_ints(options.image_size, 2, "--image-size") if options.image_size else None
-    images = []
-    for file in files:
-        try:
-            with Image.open(file) as image:
-                mode = "L" if options.grayscale or image.mode in ("L", "1", "I;16") else "RGB"
-                image = image.convert(mode)
-                if size is not None:
-                    image = image.resize((size[1], size[0]))
-                images.append(np.asarray(image, dtype=np.float32) / 255.0)
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
-            raise ValueError(f"{file} is not a readable image: {err}") from None
-    channels = {a.ndim for a in images}
+    images = [read_image(file, size, options.grayscale) for file in files]
+    channels = {len(a) for a in images}
     if len(channels) > 1:  # before the sizes: a grey and a colour image differ in shape too
         raise ValueError(f"{folder} mixes grey and colour images; pass --grayscale.")
     shapes = {a.shape for a in images}
@@ -288,11 +281,7 @@ def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, n
             f"the images in {folder} have different sizes {sorted(shapes)[:3]}; pass "
             "--image-size H,W to resize them."
         )
-    X = np.stack(images)
-    X = X[:, None] if X.ndim == 3 else X.transpose(0, 3, 1, 2)
-    parents = {f.parent for f in files}
-    y = np.array([f.parent.name for f in files]) if parents != {folder} else None
-    return X, y
+    return np.stack(images), y
 
 
 def write_table(path: Path, values: np.ndarray, columns: list[str]) -> None:

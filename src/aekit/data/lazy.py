@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from aekit.data.file_kinds import TEXT_TABLES, data_suffix
+from aekit.data.images import IMAGE_SUFFIXES
 from aekit.data.readers import ArrayReader, ImageFolderReader, RowReader, is_memory_mapped, open_npy
 
 __all__ = [
@@ -142,15 +143,17 @@ def open_dataset(
         A ``.npy`` file (memory-mapped), a ``.parquet`` file or a folder of them (read one row
         group at a time; the files must share a schema), a ``.csv`` or ``.tsv`` file (also
         compressed, ``.csv.gz``; up to ``CSV_LIMIT_BYTES``, read into memory; convert a larger
-        one with :func:`csv_to_parquet`), or a folder of PNG/JPEG images (labels from
-        sub-folders).
+        one with :func:`csv_to_parquet`), or a folder of PNG/JPEG images (labels from the
+        names of its sub-folders, however deep the images lie in them; hidden files and folders,
+        ``.name``, skipped).
     label_column : str, optional
         Tables only: the column holding labels, left out of the features.
     columns : list of str, optional
         Tables only: the feature columns (default: every numeric column but the label; the
         label column, if listed, is still left out of them).
     image_size, grayscale : optional
-        Image folders only: resize every image to ``(H, W)``; read them as one channel.
+        Image folders only: resize every image to ``(height, width)`` pixels (a tuple: one
+        number is refused); read them as one channel.
     cache_groups : int, default=4
         Parquet only: row groups kept in memory; also the trainer's shuffle window (see
         :mod:`aekit.core.rows`).
@@ -167,7 +170,8 @@ def open_dataset(
     ValueError
         For a damaged file (naming the file and the row group or byte offset), Parquet files
         whose schemas differ (naming the column), non-numeric feature columns, an unknown
-        suffix or a CSV above the size limit.
+        suffix, a single image (pass its folder), an ``image_size`` that is not two positive
+        whole numbers or a CSV above the size limit.
     FileNotFoundError
         If ``path`` does not exist.
     """
@@ -193,6 +197,11 @@ def open_dataset(
         return Dataset(open_npy(path))
     if data_suffix(path) in TEXT_TABLES:  # also compressed: table.csv.gz
         return _csv(path, label_column, columns, csv or {})
+    if suffix in IMAGE_SUFFIXES:
+        raise ValueError(
+            f"{path} is one image; open_dataset reads a folder of images: pass its folder, "
+            f"open_dataset({str(path.parent)!r})."
+        )
     raise ValueError(
         f"cannot open {path} lazily: use a .npy, .parquet or .csv file, a folder of Parquet "
         "files or a folder of images."

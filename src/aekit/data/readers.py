@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from aekit.data.images import checked_size, folder_labels, image_files, read_image
+
 _MAX_POSITIONS = 5
 
 
@@ -280,40 +282,27 @@ def open_npy(path: Path) -> ArrayReader:
 
 class ImageFolderReader(RowReader):
     """Every PNG/JPEG under a folder, one row each, decoded when read, in [0, 1]; labels from
-    sub-folder names. All images must share a size, or ``image_size=(H, W)`` resizes them."""
+    the names of its sub-folders (:mod:`aekit.data.images`). All images must share a size, or
+    ``image_size=(H, W)`` resizes them."""
 
-    SUFFIXES = (".png", ".jpg", ".jpeg")
-
-    def __init__(self, folder: Path, image_size=None, grayscale: bool = False):
+    def __init__(
+        self, folder: Path, image_size: tuple[int, int] | None = None, grayscale: bool = False
+    ):
         self.path = folder
-        self.files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in self.SUFFIXES)
-        if not self.files:
-            raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images.")
-        self.image_size, self.grayscale = image_size, grayscale
+        self.image_size, self.grayscale = checked_size(image_size), grayscale
+        self.files = image_files(folder)
+        self.labels = folder_labels(folder, self.files)  # a mixed layout refused before decoding
         first = self._image(0)
         self.row_shape = tuple(int(v) for v in first.shape)
         self.columns = [f"x{i}" for i in range(self.n_features)]
         self.dtypes = dict.fromkeys(self.columns, "float32")
-        parents = {f.parent for f in self.files}
-        self.labels = np.array([f.parent.name for f in self.files]) if parents != {folder} else None
 
     def __len__(self) -> int:
         return len(self.files)
 
     def _image(self, i: int) -> np.ndarray:
-        from PIL import Image
-
         file = self.files[i]
-        try:
-            with Image.open(file) as image:
-                mode = "L" if self.grayscale or image.mode in ("L", "1", "I;16") else "RGB"
-                image = image.convert(mode)
-                if self.image_size is not None:
-                    image = image.resize((self.image_size[1], self.image_size[0]))
-                pixels = np.asarray(image, dtype=np.float32) / 255.0
-        except (OSError, SyntaxError, ValueError) as err:
-            raise ValueError(f"{file} is not a readable image: {err}") from None
-        pixels = pixels[None] if pixels.ndim == 2 else pixels.transpose(2, 0, 1)
+        pixels = read_image(file, self.image_size, self.grayscale)
         first = getattr(self, "row_shape", None)
         if first is not None and first[0] != pixels.shape[0]:  # as aekit.cli.data refuses it
             kinds = {1: "gray", 3: "colour"}

@@ -1,0 +1,102 @@
+"""Images on disk as aekit reads them, the same for :func:`aekit.open_dataset` (lazily,
+:class:`aekit.data.readers.ImageFolderReader`) and for the command line's image folder DATA
+(whole, :func:`aekit.cli.data.load_image_folder`)."""
+
+from __future__ import annotations
+
+import operator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+# A PNG holds at most 16 bits a grey sample; Pillow opens such a file as "I;16" (or "I", 32-bit,
+# in older versions), which a conversion to 8-bit "L" clips to 0..255.
+_SIXTEEN_BIT_MAX = 65535.0
+
+
+def checked_size(image_size: Any) -> tuple[int, int] | None:
+    """``image_size`` as ``(height, width)`` in pixels (None: no resizing). A single number is
+    refused rather than guessed: a square, or the shorter side as torchvision's Resize reads it?"""
+    if image_size is None:
+        return None
+    advice = "give image_size=(height, width) in pixels, e.g. (28, 28)"
+    try:
+        height, width = (operator.index(v) for v in image_size)
+    except (TypeError, ValueError):  # a number, a string, floats, or not two of them
+        raise ValueError(f"image_size={image_size!r}: {advice}.") from None
+    if height < 1 or width < 1:
+        raise ValueError(f"image_size={image_size!r}: height and width must be positive; {advice}.")
+    return height, width
+
+
+def image_files(folder: Path) -> list[Path]:
+    """Every PNG/JPEG under ``folder``, sorted. Hidden ones are no data: a file, or one in a
+    folder, whose name starts with '.' (Jupyter's ``.ipynb_checkpoints`` copies, ``.Trash``)."""
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    shown = [f for f in files if not any(p.startswith(".") for p in f.relative_to(folder).parts)]
+    if not shown:
+        hidden = f" ({len(files)} hidden ones, named '.*', are skipped)" if files else ""
+        raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images{hidden}.")
+    return shown
+
+
+def folder_labels(folder: Path, files: list[Path]) -> np.ndarray | None:
+    """Each image's label: the name of the first-level sub-folder of ``folder`` it lies under,
+    however deep (``0/1/x.png`` is class '0'); None when every image lies at the top level.
+    Images both at the top level and in sub-folders are refused: the top ones have no class."""
+    classes = [f.relative_to(folder).parts[0] if f.parent != folder else None for f in files]
+    at_top = classes.count(None)
+    if at_top == len(files):
+        return None
+    if at_top:
+        names = sorted({c for c in classes if c is not None})
+        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        raise ValueError(
+            f"{folder} holds {at_top} image{'s' * (at_top > 1)} at its top level and class "
+            f"sub-folders ({shown}): put every image in a class folder, or none."
+        )
+    return np.array(classes)
+
+
+def read_image(
+    file: Path, size: tuple[int, int] | None = None, grayscale: bool = False
+) -> np.ndarray:
+    """One image as float32 ``(C, H, W)`` in [0, 1]: one channel for a grey image (or any,
+    with ``grayscale``), three for a colour one; alpha is dropped. Resized to ``size=(H, W)``
+    when given. A file Pillow cannot decode is a ValueError naming it."""
+    from PIL import Image
+
+    try:
+        with Image.open(file) as image:
+            if image.mode == "I" or image.mode.startswith("I;16"):
+                # 16-bit grey, read as floats at full precision and scaled by its maximum
+                image, top = image.convert("F"), _SIXTEEN_BIT_MAX
+            else:
+                grey = grayscale or _is_grey(image)
+                image, top = image.convert("L" if grey else "RGB"), 255.0
+            if size is not None:
+                image = image.resize((size[1], size[0]))
+            pixels = np.asarray(image, dtype=np.float32) / top
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
+        raise ValueError(f"{file} is not a readable image: {err}") from None
+    # a float image's resampling may overshoot (an 8-bit one's is clipped to 0..255 by Pillow)
+    pixels = np.clip(pixels, 0.0, 1.0, out=pixels)
+    return pixels[None] if pixels.ndim == 2 else pixels.transpose(2, 0, 1)
+
+
+def _is_grey(image: Image) -> bool:
+    """Whether an 8-bit image is grey by its type, as stored, never by its pixels: a grey mode
+    (bilevel, grey, grey with alpha), or a palette ("P", "PA") whose every entry is a grey.
+    Alpha is no channel here: it is dropped, as a colour image's is."""
+    from PIL.Image import getmodebase
+
+    if image.mode in ("P", "PA"):
+        palette = np.asarray(image.getpalette("RGB") or [], dtype=np.uint8).reshape(-1, 3)
+        return bool((palette == palette[:, :1]).all())
+    return getmodebase(image.mode) == "L"
