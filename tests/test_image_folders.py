@@ -157,6 +157,25 @@ def test_image_size_must_be_positive(tmp_path, image_size):
         aekit.open_dataset(root, image_size=image_size)
 
 
+def test_an_image_size_too_large_to_decode_is_refused_before_any_image(tmp_path):
+    # --image-size 40000,40000 (a typo) allocated 6 GiB an image, then died
+    root = class_folders(tmp_path / "flat", {"": 2})
+    with pytest.raises(ValueError, match=r"1,600,000,000 pixels an image, above 89,478,485"):
+        aekit.open_dataset(root, image_size=(40000, 40000))
+
+
+def test_the_command_line_refuses_such_a_size_before_reading(tmp_path):
+    from cli_helpers import invoke, refused
+
+    from aekit.cli.errors import for_the_command_line
+
+    root = class_folders(tmp_path / "flat", {"": 2})
+    result = invoke("train", root, "--image-size", "40000,40000", "--out", tmp_path / "R")
+    said = for_the_command_line(refused(result, "pixels an image"))
+    assert said.startswith("--image-size 40000,40000 is 1,600,000,000 pixels an image")
+    assert not (tmp_path / "R").exists()
+
+
 def test_image_size_takes_any_two_whole_numbers(tmp_path):
     root = class_folders(tmp_path / "flat", {"": 2})
     assert aekit.open_dataset(root, image_size=[np.int64(5), 6]).shape == (2, 1, 5, 6)

@@ -266,11 +266,12 @@ def _looks_like_idx(path: Path) -> bool:
 
 def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, np.ndarray | None]:
     """Every PNG/JPEG under ``folder`` as ``(n, C, H, W)`` in [0, 1]; labels from sub-folders."""
-    from aekit.data.images import folder_labels, image_files, read_image
+    from aekit.data.images import checked_size, folder_labels, image_files, read_image
 
+    size = parse_ints(options.image_size, 2, "--image-size") if options.image_size else None
+    size = checked_size(size)  # a size too large to decode, refused before any image is
     files = image_files(folder)
     y = folder_labels(folder, files)  # a mixed layout refused before decoding
-    size = parse_ints(options.image_size, 2, "--image-size") if options.image_size else None
     images = [read_image(file, size, options.grayscale) for file in files]
     channels = {len(a) for a in images}
     if len(channels) > 1:  # before the sizes: a grey and a colour image differ in shape too

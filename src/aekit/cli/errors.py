@@ -273,6 +273,11 @@ _ADVICE = (
         r"pass X\.transpose\(0, 3, 1, 2\), or image_shape=\(([^)]*)\) if it really has .*$",
         "save DATA in that layout (np.save(path, X.transpose(0, 3, 1, 2))).",
     ),
+    (r"^image_size=\((\d+), (\d+)\)", r"--image-size \1,\2"),  # aekit.data.images
+    (
+        r"\bgive image_size=\(height, width\) in pixels, e\.g\. \(28, 28\)",
+        "e.g. --image-size 28,28",
+    ),
     (r"\bX's ", "DATA's "),  # the data the command read, wherever the message names it
     # aekit.data.table_checks names load_array's csv= options
     (r"\bcsv=\{'encoding': '([\w-]+)'\}", r"--encoding \1"),

@@ -18,6 +18,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 # A PNG holds at most 16 bits a grey sample; Pillow opens such a file as "I;16" (or "I", 32-bit,
 # in older versions), which a conversion to 8-bit "L" clips to 0..255.
 _SIXTEEN_BIT_MAX = 65535.0
+MAX_PIXELS = 89_478_485  # PIL.Image.MAX_IMAGE_PIXELS: larger is a "decompression bomb" to it
 
 
 def checked_size(image_size: Any) -> tuple[int, int] | None:
@@ -32,6 +33,11 @@ def checked_size(image_size: Any) -> tuple[int, int] | None:
         raise ValueError(f"image_size={image_size!r}: {advice}.") from None
     if height < 1 or width < 1:
         raise ValueError(f"image_size={image_size!r}: height and width must be positive; {advice}.")
+    if height * width > MAX_PIXELS:  # a typo of 40000,40000 asked for 6 GiB an image
+        raise ValueError(
+            f"image_size={image_size!r} is {height * width:,} pixels an image, above "
+            f"{MAX_PIXELS:,} (Pillow's own limit for a decoded image); {advice}."
+        )
     return height, width
 
 
