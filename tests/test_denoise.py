@@ -261,6 +261,10 @@ def test_denoise_clips_noisy_data_to_the_range_the_training_noise_was_clipped_to
     if scale == 1.0:  # reconstruct clips nothing; its refusal says what to do
         with pytest.raises(ValueError, match=re.escape("noisy data: clip it, np.clip(X, 0, 1)")):
             dae.reconstruct(noisy)
+        # images of 0..255 were clipped to [0, 1] with that warning, whose fix silenced the
+        # mistake: no noise goes so far, so they are refused with the scaling
+        with pytest.raises(ValueError, match=re.escape("ranges over [0, 255], far beyond")):
+            dae.denoise(np.round(X * 255))
 
 
 def test_denoise_of_no_rows_or_text_says_so_in_the_apis_words(tmp_path):

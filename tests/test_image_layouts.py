@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from cli_helpers import invoke, ok, refused
 from conftest import DEVICE
+from PIL import Image
 
 import aekit
 from aekit.cli.errors import for_the_command_line
@@ -72,3 +73,31 @@ def test_image_shape_draws_only_shapes_that_are_images(images, tmp_path):
     )
     assert out.read_bytes().startswith(b"\x89PNG")
     refused(invoke("traverse", tmp_path / "F", tmp_path / "flat.npy", "-o", out), "--image-shape")
+
+
+def test_image_options_that_do_not_apply_are_refused_not_recorded(images, tmp_path):
+    # --image-size on a .npy was ignored but recorded, and the recorded size then refused the
+    # right one for every later command; --label-column on an image folder likewise
+    np.save(tmp_path / "flat.npy", images.reshape(len(images), -1))
+    size = ("--image-size", "4,4", *QUICK)
+    refused(
+        invoke("train", tmp_path / "flat.npy", *size, "--out", tmp_path / "A"),
+        "--image-size applies to a folder of images; DATA",
+        "is a table or array",
+    )
+    refused(
+        invoke("train-hasher", tmp_path / "flat.npy", "--image-size", "4,4", "-o", tmp_path / "h"),
+        "--image-size applies to a folder of images",
+    )
+    refused(invoke("train", "digits", "--grayscale", *QUICK, "--out", tmp_path / "B"), "digits")
+    folder = tmp_path / "imgs" / "a"
+    folder.mkdir(parents=True)
+    for i in range(3):
+        Image.fromarray((images[i, 0] * 255).astype(np.uint8)).save(folder / f"{i}.png")
+    refused(
+        invoke(
+            "train", tmp_path / "imgs", "--label-column", "kind", *QUICK, "--out", tmp_path / "C"
+        ),
+        "labels are its sub-folders' names; leave --label-column out",
+    )
+    assert not any((tmp_path / run).exists() for run in "ABC")

@@ -90,11 +90,17 @@ def train(
         runs.with_options(runs.resolve_params(cls, {}, param or []), max_iter=epochs)
         params["max_iter"] = epochs
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
-    from aekit.cli.data import check_training_data, idx_labels_file
+    from aekit.cli.data import (
+        DataOptions,
+        check_options_apply,
+        check_training_data,
+        idx_labels_file,
+    )
     from aekit.core import distributed
     from aekit.data.lazy import Dataset
     from aekit.viz.report import write_figures
 
+    check_options_apply(data, DataOptions(**options))  # before anything is recorded
     resumed_from = runs.checkpoint_epoch(checkpoint, resume)  # checked before any work
     if checkpoint is not None:
         params = runs.with_options(params, checkpoint_dir=str(checkpoint))

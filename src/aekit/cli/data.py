@@ -106,6 +106,38 @@ def open_data(
     return Dataset(dataset.reader, options.label_column, y), y
 
 
+def check_options_apply(spec: str, options: DataOptions) -> None:
+    """A command that fits on DATA and records its options refuses those that do not apply
+    to it: --image-size and --grayscale on anything but an image folder, --label-column on an
+    image folder. They were ignored, yet recorded, and the recorded size then refused the
+    right one for every later command."""
+    path = Path(spec)
+    image_folder = path.is_dir() and not on_disk(spec)
+    what = (
+        "the digits"
+        if spec == "digits"
+        else "an image folder"
+        if image_folder
+        else "a table or array"
+    )
+    if not image_folder:
+        given = [
+            o
+            for o, v in (("--image-size", options.image_size), ("--grayscale", options.grayscale))
+            if v
+        ]
+        if given:
+            raise ValueError(
+                f"{' and '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to a folder of "
+                f"images; DATA {spec} is {what}: leave {' and '.join(given)} out."
+            )
+    elif options.label_column is not None:
+        raise ValueError(
+            f"--label-column {options.label_column}: DATA {spec} is an image folder, whose "
+            "labels are its sub-folders' names; leave --label-column out."
+        )
+
+
 def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     """Read DATA into ``(X, y)``; y is None when the data carry no labels. A table's id and
     ignored columns (:mod:`aekit.cli.columns`) are left out of X."""

@@ -66,6 +66,9 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
     force = options.pop("force")
     from aekit import registry
     from aekit.cli import runs
+    from aekit.cli.data import DataOptions, check_options_apply
+
+    check_options_apply(data, DataOptions(**options))  # before anything is recorded
 
     model_file, run = where
     if model_file is not None:  # given, checked already (cli.outputs); not so the default

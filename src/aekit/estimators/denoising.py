@@ -254,6 +254,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         if not outside:
             return X
         if self.likelihood_ == "bernoulli":
+            _refuse_another_scale(flat)
             where, fix = "[0, 1], the range of the training data", "np.clip(X, 0, 1)"
         else:
             where, fix = "each feature's training minimum and maximum", "np.clip(X, low, high)"
@@ -270,3 +271,22 @@ class DenoisingAutoencoder(BaseAutoencoder):
         if frame is None:
             return clipped
         return pd.DataFrame(clipped, index=frame.index, columns=frame.columns)
+
+
+# How far beyond [0, 1] noise can take a value of [0, 1] data: ten times the range, beyond any
+# noise a denoiser is trained on (Gaussian noise of standard deviation 3 reaches it about once in
+# 10**9 values).
+FAR_BEYOND = 10.0
+
+
+def _refuse_another_scale(rows: np.ndarray) -> None:
+    """Images of 0..255 given to a model of [0, 1] data were clipped to [0, 1] with a warning
+    whose fix (np.clip) silences the mistake and keeps the damage: refused, as reconstruct
+    refuses them."""
+    low, high = float(np.nanmin(rows)), float(np.nanmax(rows))
+    if high > FAR_BEYOND or low < 1.0 - FAR_BEYOND:
+        raise ValueError(
+            f"X ranges over [{low:g}, {high:g}], far beyond [0, 1], the range of the training "
+            "data: noise does not go so far. Scale X as the training data was scaled (images "
+            "of 0..255: X / 255)."
+        )
