@@ -101,3 +101,17 @@ def test_image_options_that_do_not_apply_are_refused_not_recorded(images, tmp_pa
         "labels are its sub-folders' names; leave --label-column out",
     )
     assert not any((tmp_path / run).exists() for run in "ABC")
+
+
+def test_an_array_of_other_images_is_not_told_to_pass_folder_options(images, tmp_path):
+    # 'Pass --image-size 8,8 --grayscale' was said of a .npy, which those options never read
+    np.save(tmp_path / "nchw.npy", images)
+    conv = ("--model", "vae", "--param", "architecture=conv", *QUICK, "--out", tmp_path / "C")
+    ok(invoke("train", tmp_path / "nchw.npy", *conv))
+    np.save(tmp_path / "nhwc.npy", images.transpose(0, 2, 3, 1))
+    result = invoke("encode", tmp_path / "C", tmp_path / "nhwc.npy", "-o", tmp_path / "z.npy")
+    said = for_the_command_line(refused(result, "has images of shape (8, 8, 1)"))
+    assert said.endswith(
+        "DATA looks channels-last: save it as (n, C, H, W) (X.transpose(0, 3, 1, 2))."
+    )
+    assert "--image-size" not in said and "--grayscale" not in said

@@ -13,6 +13,11 @@ def _image_options(match: re.Match) -> str:
     images as the model reads them (a RUN's recorded ones are used unasked: these are for a
     bare model file, an index or a RUN from before they were recorded)."""
     channels, height, width, fitted_channels, fitted_height, fitted_width = map(int, match.groups())
+    if not _data_is_image_folder():  # --image-size and --grayscale read folders only
+        if (channels, height, width) == (fitted_height, fitted_width, fitted_channels):
+            fix = "save it as (n, C, H, W) (X.transpose(0, 3, 1, 2))"
+            return f"{match[0]} DATA looks channels-last: {fix}."
+        return match[0]
     options = []
     if (height, width) != (fitted_height, fitted_width):
         options.append(f"--image-size {fitted_height},{fitted_width}")
@@ -312,6 +317,17 @@ def for_the_command_line(text: str, options: set[str] | None = None) -> str:
     for pattern, replacement in _ADVICE:
         text = re.sub(pattern, replacement, text)
     return text
+
+
+def _data_is_image_folder() -> bool:
+    """Whether the running command's DATA is a folder (of images: one of Parquet files reads
+    as a table, whose rows have no image shape to be told of)."""
+    from pathlib import Path
+
+    from aekit.cli import outputs
+
+    data = None if outputs.current_call is None else outputs.current_call[2].get("data")
+    return isinstance(data, (str, Path)) and Path(data).is_dir()
 
 
 def _command_name() -> str:
