@@ -115,3 +115,16 @@ def test_an_array_of_other_images_is_not_told_to_pass_folder_options(images, tmp
         "DATA looks channels-last: save it as (n, C, H, W) (X.transpose(0, 3, 1, 2))."
     )
     assert "--image-size" not in said and "--grayscale" not in said
+
+
+def test_a_model_of_flat_rows_takes_one_channel_images_of_their_width(images, tmp_path):
+    # the README's quick-start model (fitted on the 64 pixels) refused 'aekit encode ... digits'
+    # and (n, 1, 8, 8) in Python, with no fix to name; one channel flattens alike in any layout
+    flat = images.reshape(len(images), -1)
+    model = aekit.Autoencoder(max_iter=2, random_state=0, device=DEVICE).fit(flat)
+    np.testing.assert_array_equal(model.transform(images), model.transform(flat))
+    with pytest.raises(ValueError, match=r"images of shape \(3, 8, 8\) but the model was fitted"):
+        model.transform(np.repeat(images, 3, axis=1))  # channels would flatten by layout
+    model.save(tmp_path / "ae.safetensors")
+    ok(invoke("encode", tmp_path / "ae.safetensors", "digits", "-o", tmp_path / "z.npy"))
+    assert np.load(tmp_path / "z.npy").shape == (1797, model.latent_dim)

@@ -100,7 +100,10 @@ class InputChecks:
                     f"X has {what} of shape {tuple(array.shape[1:])} but the model was fitted "
                     f"on {fitted}."
                 )
-        if array.ndim == 4 and self.image_shape_ is None:
+        one_channel_rows = array.shape[1] == 1 and array[0].size == self.n_features_in_
+        if array.ndim == 4 and self.image_shape_ is None and not one_channel_rows:
+            # one channel of the rows' width flattens to them in any layout ((n, 1, 8, 8) of a
+            # model of the 64 digit pixels: the command line's 'digits'); more channels do not
             raise ValueError(
                 f"X has images of shape {tuple(array.shape[1:])} but the model was fitted on "
                 "rows, not images."
