@@ -155,3 +155,10 @@ def test_real_vs_generated_picks_the_most_correlated_pair_by_default():
     assert [len(c.get_offsets()) for c in ax.collections] == [100, 40]
     chosen = plotting.real_vs_generated(X, X, features=(0, 2))
     assert (chosen.get_xlabel(), chosen.get_ylabel()) == ("x0", "x2")
+    # images: the first 12 pixels are constant corners, and both clouds were one dot at (0, 0)
+    from aekit.data.datasets import load_digits
+
+    digits = load_digits()[0]
+    ax = plotting.real_vs_generated(digits, digits[:40])
+    i, j = (int(label[1:]) for label in (ax.get_xlabel(), ax.get_ylabel()))
+    assert digits[:, i].std() > 0.2 and digits[:, j].std() > 0.2

@@ -91,8 +91,9 @@ def real_vs_generated(
     X_real, X_generated : array-like of shape (n, n_features)
         Finite, with the same columns.
     features : (int, int), default=None
-        Column indices of the two features; when None the most correlated pair of the first 12
-        features of ``X_real`` (the pair whose joint shape says most about the model).
+        Column indices of the two features; when None the most correlated pair of the 12
+        features of ``X_real`` that vary most (the pair whose joint shape says most about the
+        model).
     feature_names : sequence of str, default=None
 
     Returns
@@ -112,10 +113,14 @@ def real_vs_generated(
         raise ValueError(f"X_real has {d} column: the scatter needs two features.")
     names = _feature_names(feature_names, d, tables)
     if features is None:
+        # among the 12 columns that vary most (the first 12 of an image are its constant corner
+        # pixels: both clouds were one dot), the pair most correlated
+        candidates = np.sort(np.argsort(-X_real.var(axis=0), kind="stable")[:12])
         with np.errstate(invalid="ignore", divide="ignore"):
-            corr = np.nan_to_num(np.abs(np.corrcoef(X_real[:, :12], rowvar=False)))
-        corr = np.atleast_2d(corr) - 2 * np.eye(min(12, X_real.shape[1]))
-        features = sorted(np.unravel_index(int(np.argmax(corr)), corr.shape))
+            corr = np.nan_to_num(np.abs(np.corrcoef(X_real[:, candidates], rowvar=False)))
+        corr = np.atleast_2d(corr) - 2 * np.eye(len(candidates))
+        pair = np.unravel_index(int(np.argmax(corr)), corr.shape)
+        features = sorted(int(candidates[k]) for k in pair)
     i, j = _two_features(features, d)
     ax = new_axes(ax, (5.2, 4.6))
     ax.scatter(X_real[:, i], X_real[:, j], s=10, alpha=0.5, linewidths=0, label="real")
