@@ -35,13 +35,17 @@ def test_a_parameter_out_of_its_choices_names_the_option(tmp_path):
         tmp_path / "t.csv", index=False
     )
     said = []
-    for option in (["--threshold", "foo"], ["--param", "n_estimators=0"]):
+    for option in (["--threshold", "foo"], ["--param", "n_estimators=0"], ["--seed", "-1"]):
         result = invoke("detect", str(tmp_path / "t.csv"), "--out", str(tmp_path / "R"), *option)
         said.append(for_the_command_line(error_message(result.exception)))
     assert said == [
         "--threshold must be one of contamination, mean_std, pot, validation; got 'foo'.",
         "--param n_estimators must be an int in the range [1, inf); got 0.",
+        # was "--param random_state ..., an instance of 'numpy.random.mtrand.RandomState' or None"
+        "--seed must be an int in the range [0, 4294967295]; got -1.",
     ]
+    generate = for_the_command_line("Seed must be between 0 and 2**32 - 1")  # numpy's words
+    assert generate == "--seed must be between 0 and 2**32 - 1."
 
 
 def test_a_bool_column_as_numbers_is_told_the_file_fix():

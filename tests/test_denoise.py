@@ -138,6 +138,11 @@ def test_psnr_matches_its_definition():
     np.testing.assert_allclose(psnr(clean[0], estimate[0]), [20.0])
     with pytest.raises(ValueError, match="shape"):
         psnr(np.zeros((0, 4)), np.zeros((0, 4)))
+    # clean images of 0..255 against the default range of 1 gave about -37 dB without a word
+    images = np.array([[0, 128, 255, 64]], dtype=np.uint8)
+    with pytest.raises(ValueError, match="clean spans 255, more than data_range=1"):
+        psnr(images, images / 255)
+    np.testing.assert_allclose(psnr(images, images + 2.55, data_range=255), [40.0])
 
 
 def test_denoising_grid_draws_three_labelled_rows():

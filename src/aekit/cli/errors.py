@@ -148,9 +148,13 @@ def _parameter_error(match: re.Match) -> str:
     """scikit-learn's check of a parameter, as the option that set it: ``--threshold`` where
     the command has that option, else ``--param NAME`` (choices sorted: a set prints them in
     any order)."""
+    from aekit.cli.runs import OPTION_FLAGS  # random_state: --seed, max_iter: --epochs, ...
+
     name, allowed, got = match[1], match[2], match[3]
-    option = f"--{name.replace('_', '-')}"
-    said = option if name in _running_options() else f"--param {name}"
+    option = OPTION_FLAGS.get(name, f"--{name.replace('_', '-')}")
+    said = option if option[2:].replace("-", "_") in _running_options() else f"--param {name}"
+    if option == "--seed":  # a RandomState object is no value of an option
+        allowed = allowed.replace(", an instance of 'numpy.random.mtrand.RandomState' or None", "")
     allowed = re.sub(  # each set of choices sorted (a set prints them in any order)
         r"a str among \{([^}]*)\}",
         lambda m: "one of " + ", ".join(sorted(re.findall(r"'([^']*)'", m[1]))),
@@ -279,6 +283,7 @@ _ADVICE = (
         "save DATA in that layout (np.save(path, X.transpose(0, 3, 1, 2))).",
     ),
     (r"^image_size=\((\d+), (\d+)\)", r"--image-size \1,\2"),  # aekit.data.images
+    (r"^Seed must be between 0 and 2\*\*32 - 1$", "--seed must be between 0 and 2**32 - 1."),
     (
         r"\bgive image_size=\(height, width\) in pixels, e\.g\. \(28, 28\)",
         "e.g. --image-size 28,28",

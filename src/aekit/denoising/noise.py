@@ -96,6 +96,12 @@ def psnr(clean: Any, estimate: Any, data_range: float = 1.0) -> np.ndarray:
         raise ValueError(f"clean {clean.shape} and estimate {estimate.shape} differ in shape.")
     if clean.ndim == 0 or clean.size == 0:
         raise ValueError(f"psnr needs images or rows of shape (n, ...); got shape {clean.shape}.")
+    span = float(np.nanmax(clean) - np.nanmin(clean))
+    if span > data_range * (1 + 1e-6):  # uint8 images against [0, 1] ones gave about -37 dB
+        raise ValueError(
+            f"clean spans {span:g}, more than data_range={data_range:g}: pass the clean data's "
+            f"scale (data_range=255 for images of 0..255), with the estimate on the same scale."
+        )
     if clean.ndim == 1:  # one row: one figure, not one per pixel
         clean, estimate = clean[None], estimate[None]
     mse = ((clean - estimate) ** 2).reshape(len(clean), -1).mean(axis=1)
