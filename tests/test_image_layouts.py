@@ -128,3 +128,13 @@ def test_a_model_of_flat_rows_takes_one_channel_images_of_their_width(images, tm
     model.save(tmp_path / "ae.safetensors")
     ok(invoke("encode", tmp_path / "ae.safetensors", "digits", "-o", tmp_path / "z.npy"))
     assert np.load(tmp_path / "z.npy").shape == (1797, model.latent_dim)
+
+
+def test_a_conditional_model_of_an_unlabelled_image_folder_is_told_the_sub_folders(
+    images, tmp_path
+):
+    # it was pointed to --label-column, which an image folder refuses
+    for i in range(4):
+        Image.fromarray((images[i, 0] * 255).astype(np.uint8)).save(tmp_path / f"{i}.png")
+    result = invoke("train", tmp_path, "--model", "cvae", *QUICK, "--out", tmp_path.parent / "R")
+    refused(result, "needs labels: DATA has none (put each class's images in a sub-folder")

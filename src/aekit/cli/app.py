@@ -95,6 +95,7 @@ def train(
         check_options_apply,
         check_training_data,
         idx_labels_file,
+        on_disk,
     )
     from aekit.core import distributed
     from aekit.data.lazy import Dataset
@@ -117,7 +118,12 @@ def train(
         check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
         started = runs.Stopwatch()
-        with labels_option(f"{cls.__name__} needs labels: DATA has none (see --label-column)."):
+        where = (  # a folder's labels are its class sub-folders; a table's, a column
+            "put each class's images in a sub-folder named after it"
+            if Path(data).is_dir() and not on_disk(data)
+            else "see --label-column"
+        )
+        with labels_option(f"{cls.__name__} needs labels: DATA has none ({where})."):
             estimator.fit(X, y)  # unconditional kinds ignore y
         # said once fit has restored it: a checkpoint of another run is refused in fit
         if resumed_from is not None and writes and quiet:  # else the progress bar says it
