@@ -36,6 +36,21 @@ def test_one_epoch_warns_and_a_trained_network_does_not(kind):
         trained.fit(X, y)
 
 
+def test_a_fit_on_rows_on_disk_is_checked_too(tmp_path):
+    # a dataset on disk (an image folder, a .npy) was never checked: the README says a fit that
+    # learned nothing says so, with no exception for them
+    X, _ = low_rank_rows()
+    np.save(tmp_path / "x.npy", X)
+    dataset = aekit.open_dataset(tmp_path / "x.npy")
+    params = dict(latent_dim=2, hidden_layer_sizes=(32,), random_state=0)
+    with pytest.warns(ConvergenceWarning, match=r"after 1 epoch \(max_iter=1\).*no better"):
+        aekit.Autoencoder(max_iter=1, **params).fit(dataset)
+    trained = aekit.Autoencoder(max_iter=60, learning_rate_init=1e-2, batch_size=50, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        trained.fit(dataset)
+
+
 @pytest.mark.parametrize("trim_fraction", [0.0, 0.1])
 def test_a_detector_says_once_how_many_of_its_members_have_not_learned(trim_fraction):
     # Each member would warn in its own name ("Autoencoder: ..."), once per member and again

@@ -5,7 +5,8 @@ A network stopped before it learned (too few epochs for the data, a too small le
 decodes every code to about the mean row: a ConditionalVAE on 500 images for 15 epochs sampled
 the same grey blob for every label, and nothing said so. The mean row is the best constant
 reconstruction (it minimises the squared error over constants), so a model that does not beat
-it has learned nothing about any row. The check reads a few rows, spread over the training set,
+it has learned nothing about any row. The check reads a few rows, spread over the training set
+(the first ones of rows on disk),
 in the model's space (standardized data, or [0, 1] data as is: one scale for every feature),
 as :class:`aekit.Compressor` does for its decompressed rows.
 """
@@ -18,6 +19,7 @@ import numpy as np
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
+from aekit.core.rows import LazyRows
 from aekit.data.one_hot import caller_level
 
 CHECK_ROWS = 1000  # rows reconstructed for the check: a fraction of an epoch's cost
@@ -31,8 +33,8 @@ class ConvergenceCheck:
     _checks_convergence = True
 
     def _warn_if_no_better_than_mean(self, X_model, y_index: torch.Tensor | None) -> None:
-        if not (self._checks_convergence and isinstance(X_model, torch.Tensor)):
-            return  # rows on disk are not read again for a check
+        if not self._checks_convergence:
+            return
         errors = _reconstruction_and_mean_errors(self, X_model, y_index)
         if errors is None:
             return
@@ -58,7 +60,11 @@ def _reconstruction_and_mean_errors(
     when no labelled row is left (a ConditionalVAE's unlabelled rows have no label to decode
     with)."""
     n = len(X_model)
-    rows = torch.from_numpy(np.unique(np.linspace(0, n - 1, min(n, CHECK_ROWS)).astype(np.int64)))
+    if isinstance(X_model, LazyRows):  # on disk: the first rows, one read (spread rows would
+        rows = torch.arange(min(n, CHECK_ROWS))  # read a row group each, the whole file again)
+    else:
+        rows = np.unique(np.linspace(0, n - 1, min(n, CHECK_ROWS)).astype(np.int64))
+        rows = torch.from_numpy(rows)
     x = X_model[rows.to(X_model.device)]
     labels = None if y_index is None else y_index[rows.to(y_index.device)]
     if labels is not None:
