@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import sys
 
 import numpy as np
@@ -300,6 +301,59 @@ def test_damaged_aekit_header(tmp_path):
     path = tmp_path / "damaged.safetensors"
     save_file({"w": torch.zeros(2)}, str(path), metadata={"aekit": '{"format": "aekit-mo'})
     with pytest.raises(ValueError, match="damaged aekit header"):
+        aekit.load(path, device=DEVICE)
+
+
+def _signed(header: dict) -> str:
+    """``header`` as JSON with its checksum renewed, however deep it nests or long its numbers
+    (json.dumps and int() need Python's limits raised for them: a forger has no limits)."""
+    limit, digits = sys.getrecursionlimit(), sys.get_int_max_str_digits()
+    sys.setrecursionlimit(10_000)
+    sys.set_int_max_str_digits(0)
+    try:
+        header["sha256"]["header"] = header_digest(header)
+        return json.dumps(header)
+    finally:
+        sys.setrecursionlimit(limit)
+        sys.set_int_max_str_digits(digits)
+
+
+def _nested(levels: int) -> list:
+    value: list = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda h: h["tree"].update(deep=_nested(900)),  # json reads it; the walks did not
+        lambda h: h["fitted"].update(n_iter_=10**4999),  # past Python's int() limit
+    ],
+    ids=["nested-900-deep", "5000-digit-number"],
+)
+def test_a_header_too_deep_or_too_long_to_read_is_damaged(damage, saved, tmp_path):
+    # RecursionError (in unflatten), or Python's "Exceeds the limit (4300 digits) ... use
+    # sys.set_int_max_str_digits()": the wrong fix, the file not named
+    from cli_helpers import invoke, refused
+
+    path = tmp_path / "odd.safetensors"
+    header = header_of(saved)
+    damage(header)
+    save_file(load_file(str(saved)), str(path), metadata={"aekit": _signed(header)})
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))} has a damaged aekit header"):
+        aekit.load(path, device=DEVICE)
+    message = refused(invoke("info", path), f"{path} has a damaged aekit header")
+    assert "set_int_max_str_digits" not in message
+
+
+def test_a_header_nested_past_json_s_own_recursion_is_damaged(saved, tmp_path):
+    # 50,000 levels: RecursionError inside json.loads itself
+    path = tmp_path / "odd.safetensors"
+    text = json.dumps(header_of(saved))[:-1] + ', "deep": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    save_file(load_file(str(saved)), str(path), metadata={"aekit": text})
+    with pytest.raises(ValueError, match="damaged aekit header: it is nested more than"):
         aekit.load(path, device=DEVICE)
 
 

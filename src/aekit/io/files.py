@@ -5,7 +5,6 @@ checkpoints are all such files; they are written here and their header is checke
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +13,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 
 from aekit._version import __version__
-from aekit.io.tensors import CHECKSUMS, METADATA_KEY, load_tree, save_tree
+from aekit.io.tensors import CHECKSUMS, METADATA_KEY, load_tree, parse_header, save_tree
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ def read_header(path: str | os.PathLike, fmt: FileFormat) -> dict[str, Any]:
     Anything unreadable is read whole, to be refused in :func:`read_file`'s words."""
     try:
         with safe_open(path, framework="pt") as handle:
-            header = json.loads((handle.metadata() or {})[METADATA_KEY])
+            header = parse_header(path, (handle.metadata() or {})[METADATA_KEY])
         _check_header(path, header, fmt)
     except (SafetensorError, OSError, KeyError, TypeError, ValueError):
         return read_file(path, fmt)[0]

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,10 @@ _TENSOR = "__tensor__"
 _ARRAY = "__array__"  # a numpy array: stored as a tensor, read back as numpy
 METADATA_KEY = "aekit"
 CHECKSUMS = "sha256"  # header key: {"header": hex digest, "tensors": {key: hex digest}}
+# The deepest a header may nest. aekit's own reach about 10 levels (a series detector's window
+# detector's member's weights); Python's recursion, in json and in every walk of the header
+# (checksums, the skeleton, the estimators), fails near 1,000, so deeper is damage, said as such.
+MAX_DEPTH = 100
 
 
 def tensor_digest(tensor: torch.Tensor) -> str:
@@ -135,6 +140,46 @@ def _as_os_error(err: SafetensorError, path: str | os.PathLike) -> OSError:
 _DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".parquet", ".npy", ".npz", ".json", ".png", ".jpg"}
 
 
+def parse_header(path: str | os.PathLike, text: str) -> dict[str, Any]:
+    """The JSON object of a file's header; ``ValueError`` naming the file for anything else,
+    a header nested deeper than :data:`MAX_DEPTH` or holding a number longer than Python
+    reads (``sys.get_int_max_str_digits``) included."""
+    try:
+        header = json.loads(text)
+        too_deep = _deeper_than(header, MAX_DEPTH)
+    except RecursionError:  # json's own recursion: nested far deeper still
+        too_deep = True
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path} has a damaged aekit header: {err!r}") from None
+    except ValueError:  # json's int(): more digits than Python converts
+        limit = sys.get_int_max_str_digits()
+        raise ValueError(
+            f"{path} has a damaged aekit header: it holds a number of more than {limit} digits."
+        ) from None
+    if too_deep:
+        raise ValueError(
+            f"{path} has a damaged aekit header: it is nested more than {MAX_DEPTH} levels deep."
+        )
+    if not isinstance(header, dict):
+        raise ValueError(f"{path} has a damaged aekit header: it is not a JSON object.")
+    return header
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests lists and dicts more than ``limit`` levels deep (walked without
+    recursion, which is what a deep value would exhaust)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
 def load_tree(
     path: str | os.PathLike, check: Callable[[dict[str, Any]], object] | None = None
 ) -> tuple[dict[str, Any], Any]:
@@ -162,12 +207,7 @@ def load_tree(
         ) from None
     if METADATA_KEY not in metadata:
         raise ValueError(f"{path} is a safetensors file but was not written by aekit.")
-    try:
-        header = json.loads(metadata[METADATA_KEY])
-        if not isinstance(header, dict):
-            raise TypeError("the header is not a JSON object")
-    except (json.JSONDecodeError, TypeError) as err:
-        raise ValueError(f"{path} has a damaged aekit header: {err!r}") from None
+    header = parse_header(path, metadata[METADATA_KEY])
     if check is not None:  # what the header says it is comes first: a newer file asks to upgrade
         check(header)
     if CHECKSUMS in header:
