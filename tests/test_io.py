@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from cli_helpers import invoke, refused
 from conftest import CPU, DEVICE
+from forged import resign
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 from sklearn.base import clone
@@ -336,8 +338,6 @@ def _nested(levels: int) -> list:
 def test_a_header_too_deep_or_too_long_to_read_is_damaged(damage, saved, tmp_path):
     # RecursionError (in unflatten), or Python's "Exceeds the limit (4300 digits) ... use
     # sys.set_int_max_str_digits()": the wrong fix, the file not named
-    from cli_helpers import invoke, refused
-
     path = tmp_path / "odd.safetensors"
     header = header_of(saved)
     damage(header)
@@ -354,6 +354,35 @@ def test_a_header_nested_past_json_s_own_recursion_is_damaged(saved, tmp_path):
     text = json.dumps(header_of(saved))[:-1] + ', "deep": ' + "[" * 50_000 + "]" * 50_000 + "}"
     save_file(load_file(str(saved)), str(path), metadata={"aekit": text})
     with pytest.raises(ValueError, match="damaged aekit header: it is nested more than"):
+        aekit.load(path, device=DEVICE)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")], ids=["nan", "inf"])
+def test_weights_that_are_not_finite_are_refused_naming_the_tensor(value, saved, tmp_path):
+    # a file saved from a diverged model (or edited and signed again) loaded, and every
+    # score it gave was NaN
+    key = "t.model.encoder.body.0.weight"
+    path = resign(
+        saved, tmp_path / "odd.safetensors", tensors=lambda t: t[key].view(-1)[0].fill_(value)
+    )
+    what = "NaN" if np.isnan(value) else "infinite"
+    with pytest.raises(
+        ValueError,
+        match=rf"holds {what} weights \({re.escape(key)}\): the file was damaged or saved "
+        "from a diverged model; refit",
+    ):
+        aekit.load(path, device=DEVICE)
+
+
+def test_a_detector_member_s_nan_weights_are_refused(tmp_path):
+    X = np.random.default_rng(0).normal(size=(200, 4))
+    saved = tmp_path / "detector.safetensors"
+    aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(X).save(saved)
+    key = "t.members.0.model.latent.head.bias"
+    path = resign(saved, tmp_path / "odd.safetensors", tensors=lambda t: t[key].fill_(float("nan")))
+    with pytest.raises(
+        ValueError, match=rf"{re.escape(str(path))} holds NaN weights \({re.escape(key)}\)"
+    ):
         aekit.load(path, device=DEVICE)
 
 

@@ -194,10 +194,9 @@ def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
         return None
     if not path.is_file():
         raise ValueError(f"--resume: {checkpoint} holds no checkpoint ({CHECKPOINT_FILE}).")
-    from aekit.core.checkpoint import CHECKPOINT
-    from aekit.io.files import read_file
+    from aekit.core import checkpoint as checkpoints
 
-    header, _ = read_file(path, CHECKPOINT)
+    header, _ = checkpoints.read(path)
     return int(header.get("n_iter", 0))
 
 

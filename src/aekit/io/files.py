@@ -6,9 +6,11 @@ checkpoints are all such files; they are written here and their header is checke
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 from safetensors import SafetensorError, safe_open
 
@@ -99,6 +101,42 @@ def read_header(path: str | os.PathLike, fmt: FileFormat) -> dict[str, Any]:
     except (SafetensorError, OSError, KeyError, TypeError, ValueError):
         return read_file(path, fmt)[0]
     return header
+
+
+def check_finite(
+    path: str | os.PathLike, tree: Any, entries: Collection[str], remedy: str, key: str = "t"
+) -> None:
+    """``ValueError`` naming the file and the tensor (by its key in the file) when a float
+    tensor under one of ``entries`` of ``tree`` (at any depth) holds NaN or infinity: a file
+    saved from a diverged model, or edited and signed again, would load and give NaN for every
+    row. ``remedy`` ends the message: what to do instead."""
+    if isinstance(tree, dict):
+        for name, value in tree.items():
+            inner = f"{key}.{name}"
+            if name in entries:
+                _refuse_non_finite(path, value, remedy, inner)
+            else:
+                check_finite(path, value, entries, remedy, inner)
+    elif isinstance(tree, (list, tuple)):
+        for i, value in enumerate(tree):
+            check_finite(path, value, entries, remedy, f"{key}.{i}")
+
+
+def _refuse_non_finite(path: str | os.PathLike, tree: Any, remedy: str, key: str) -> None:
+    """Every float tensor and array in ``tree`` (``key`` in the file) finite, or ValueError."""
+    if isinstance(tree, dict):
+        for name, value in tree.items():
+            _refuse_non_finite(path, value, remedy, f"{key}.{name}")
+        return
+    values = torch.from_numpy(tree) if isinstance(tree, np.ndarray) else tree
+    if not isinstance(values, torch.Tensor) or not values.is_floating_point():
+        return
+    if not bool(torch.isfinite(values).all()):
+        what = "NaN" if bool(torch.isnan(values).any()) else "infinite"
+        raise ValueError(
+            f"{path} holds {what} weights ({key}): the file was damaged or saved from a "
+            f"diverged model; {remedy}."
+        )
 
 
 def _check_header(path: str | os.PathLike, header: dict[str, Any], fmt: FileFormat) -> None:

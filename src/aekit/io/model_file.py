@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from aekit import registry
 from aekit.devices import resolve_device
-from aekit.io.files import FileFormat, read_file, write_file
+from aekit.io.files import FileFormat, check_finite, read_file, write_file
 from aekit.io.sizes import check_sizes
 
 # Format 2: the header carries SHA-256 checksums of itself and of every tensor, verified on load.
@@ -53,6 +53,7 @@ def load(path: str | os.PathLike, device: str = "cpu") -> Any:
         raise FileNotFoundError(_folder_message(path))  # as before: no model file there
     header, tree = read_file(path, MODEL)
     check_sizes(path, header, tree)  # before the estimators (and scikit-learn) are imported
+    check_finite(path, tree, registry.NETWORK_ENTRIES, "refit it")
     name = header.get("class")
     try:
         cls: FromDocument = registry.model_file_class(name)
