@@ -386,6 +386,23 @@ def test_a_detector_member_s_nan_weights_are_refused(tmp_path):
         aekit.load(path, device=DEVICE)
 
 
+@pytest.mark.parametrize(
+    ("shapes", "what"),
+    [
+        ({"image_shape_": [1, 100_000, 100_000]}, r"image_shape_ \[1, 100000, 100000\] holds "
+         "10,000,000,000 values, but the model reads rows of 64 features"),
+        ({"sequence_shape_": [4, 4]}, r"sequence_shape_ \[4, 4\] holds 16 values"),
+        ({"image_shape_": [64]}, r"image_shape_ is \[64\]; it must be 3 positive whole numbers"),
+    ],
+    ids=["huge-image", "short-sequence", "one-axis"],
+)  # fmt: skip
+def test_input_shapes_that_do_not_fit_the_features_are_refused(shapes, what, saved, tmp_path):
+    # an mlp model of 64 features loaded with image_shape_ [1, 100000, 100000]
+    path = resign(saved, tmp_path / "odd.safetensors", header=lambda h: h["fitted"].update(shapes))
+    with pytest.raises(ValueError, match=f"does not hold a consistent Autoencoder: {what}"):
+        aekit.load(path, device=DEVICE)
+
+
 def test_future_format_version_asks_for_an_upgrade(saved, tmp_path):
     future = tmp_path / "future.safetensors"
     rewrite_header(saved, future, lambda h: h.update(format_version=99))
