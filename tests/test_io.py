@@ -410,6 +410,34 @@ def test_future_format_version_asks_for_an_upgrade(saved, tmp_path):
         aekit.load(future, device=DEVICE)
 
 
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (lambda h: h.update({"class": "TransformerAutoencoder"}), "unknown estimator class"),
+        (lambda h: h["params"].update(attention_heads=4), "unexpected keyword argument"),
+        (lambda h: h["params"].update(architecture="transformer"), "'architecture' parameter"),
+    ],
+    ids=["class", "parameter", "value"],
+)
+def test_a_file_of_a_newer_aekit_asks_for_an_upgrade(change, said, saved, tmp_path):
+    # a newer aekit's class, parameter or value was called damaged or unknown, with no hint
+    def newer(header):
+        change(header)
+        header["aekit_version"] = "99.1.0"
+
+    path = resign(saved, tmp_path / "newer.safetensors", header=newer)
+    with pytest.raises(ValueError, match=said) as err:
+        aekit.load(path, device=DEVICE)
+    assert str(err.value).endswith(
+        f"; it was written by aekit 99.1.0, newer than this aekit {aekit.__version__}: upgrade "
+        "aekit to load it."
+    )
+    same = resign(saved, tmp_path / "same.safetensors", header=change)  # this aekit's: no hint
+    with pytest.raises(ValueError, match=said) as err:
+        aekit.load(same, device=DEVICE)
+    assert "upgrade" not in str(err.value)
+
+
 @pytest.mark.parametrize("name", ["NoSuchAutoencoder", "BaseAutoencoder", "os.system"])
 def test_unknown_class(name, saved, tmp_path):
     odd = tmp_path / "odd.safetensors"

@@ -77,7 +77,6 @@ def check_consistent(detector) -> None:
     fit. Checksums can be renewed after an edit, so the values are checked: an edited file
     loaded, then predicted nothing (a NaN threshold), scored NaN (a scale of 0) or blamed the
     user's rows for its own ("X has 64 features, but NearestNeighbors is expecting 10")."""
-    detector._validate_params()  # the parameters the neighbour counts are checked against
     if not math.isfinite(detector.threshold_):
         raise ValueError(f"threshold_ is {detector.threshold_}; a threshold is a finite score")
     if not 0 <= detector.contamination_ <= 1:

@@ -143,6 +143,9 @@ class SavesToFile:
         """The estimator a document describes. Errors of a damaged document are left to the
         caller, which knows what to name in its message (a file, an inner estimator)."""
         estimator = cls(**params_from_json(document["params"]))
+        # as fit checks them: a value this aekit does not know (a newer one's, an edit) is
+        # named as such, not as the network or state it fails to rebuild
+        estimator._validate_params()
         estimator._set_fitted_state(document["fitted"], tree, device)
         estimator._fitted_params = params_to_json(estimator)  # set_params after load: as fit
         return estimator

@@ -5,8 +5,10 @@ checkpoints are all such files; they are written here and their header is checke
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +103,37 @@ def read_header(path: str | os.PathLike, fmt: FileFormat) -> dict[str, Any]:
     except (SafetensorError, OSError, KeyError, TypeError, ValueError):
         return read_file(path, fmt)[0]
     return header
+
+
+def _release(version: Any) -> tuple[int, ...] | None:
+    """The release numbers a version string begins with ("0.2.0rc1" -> (0, 2, 0))."""
+    found = re.match(r"\d+(?:\.\d+)*", version) if isinstance(version, str) else None
+    return None if found is None else tuple(int(part) for part in found[0].split("."))
+
+
+def written_by_newer(header: dict[str, Any]) -> bool:
+    """Whether the header's aekit_version is newer than this aekit."""
+    written, this = _release(header.get("aekit_version")), _release(__version__)
+    if written is None or this is None:
+        return False
+    width = max(len(written), len(this))
+    return written + (0,) * (width - len(written)) > this + (0,) * (width - len(this))
+
+
+@contextlib.contextmanager
+def newer_writer_named(header: dict[str, Any]) -> Iterator[None]:
+    """Within it, a ValueError reading a file that a newer aekit wrote ends saying so: a newer
+    aekit's parameter, value or class reads as damage or as unknown to this one, and the cure
+    is an upgrade, not a new file."""
+    try:
+        yield
+    except ValueError as err:
+        if not written_by_newer(header):
+            raise
+        raise ValueError(
+            f"{str(err).rstrip('.')}; it was written by aekit {header['aekit_version']}, newer "
+            f"than this aekit {__version__}: upgrade aekit to load it."
+        ) from None
 
 
 def check_finite(

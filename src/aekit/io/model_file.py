@@ -15,7 +15,13 @@ from typing import Any, Protocol
 
 from aekit import registry
 from aekit.devices import resolve_device
-from aekit.io.files import FileFormat, check_finite, read_file, write_file
+from aekit.io.files import (
+    FileFormat,
+    check_finite,
+    newer_writer_named,
+    read_file,
+    write_file,
+)
 from aekit.io.sizes import check_sizes
 
 # Format 2: the header carries SHA-256 checksums of itself and of every tensor, verified on load.
@@ -52,6 +58,12 @@ def load(path: str | os.PathLike, device: str = "cpu") -> Any:
     if os.path.isdir(path):
         raise FileNotFoundError(_folder_message(path))  # as before: no model file there
     header, tree = read_file(path, MODEL)
+    with newer_writer_named(header):
+        return _estimator(path, header, tree, device)
+
+
+def _estimator(path: str | os.PathLike, header: dict[str, Any], tree: Any, device: str) -> Any:
+    """The estimator a model file's header and tree describe, checked."""
     check_sizes(path, header, tree)  # before the estimators (and scikit-learn) are imported
     check_finite(path, tree, registry.NETWORK_ENTRIES, "refit it")
     name = header.get("class")
