@@ -276,6 +276,55 @@ def test_garbage_bytes(content, tmp_path):
         aekit.load(path, device=DEVICE)
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (pickle.dumps({"w": [1.0]}), "is a pickle (pickle, joblib, torch.save), not an aekit file:"
+         " aekit loads only the safetensors files it writes (estimator.save) and never unpickles"),
+        (b"PK\x03\x04" + bytes(60), "is a zip archive (torch.save, joblib, numpy's .npz), not an "
+         "aekit file: aekit loads only the safetensors files"),
+    ],
+    ids=["pickle", "zip"],
+)  # fmt: skip
+def test_a_pickle_or_zip_archive_is_named_as_what_it_is(content, said, tmp_path):
+    # renamed .safetensors, they were "not a readable aekit file (truncated or corrupt?)"
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{path} {said}')}"):
+        aekit.load(path, device=DEVICE)
+
+
+def test_a_compressed_file_is_named_with_what_reads_it(tmp_path):
+    # aekit.load("x.aek") of a valid compressed file: "truncated or corrupt?"
+    from aekit.compression import container
+
+    path = tmp_path / "x.aek"
+    path.write_bytes(container.pack(container.Container(b"f" * 16, 1, (4,), 1.0, 2, bytes(4))))
+    with pytest.raises(ValueError, match=r"is an aekit compressed file .* not a model: "
+                       r"decompress it with the compressor that wrote it"):  # fmt: skip
+        aekit.load(path, device=DEVICE)
+    assert aekit.io.tensors.COMPRESSED_MAGIC == container.MAGIC
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_file_that_is_not_a_regular_file_is_named_so(kind, tmp_path):
+    # a FIFO or /dev/null was "no such file"
+    path = tmp_path / "pipe" if kind == "fifo" else "/dev/null"
+    if kind == "fifo":
+        os.mkfifo(path)
+    with pytest.raises(ValueError, match=f"^{path} is not a regular file"):
+        aekit.load(path, device=DEVICE)
+
+
+def test_a_missing_header_entry_is_named_as_such(saved, tmp_path):
+    # 'does not hold a consistent Autoencoder: 'fitted''
+    path = resign(saved, tmp_path / "odd.safetensors", header=lambda h: h.pop("fitted"))
+    with pytest.raises(
+        ValueError, match="consistent Autoencoder: its header has no 'fitted' entry"
+    ):
+        aekit.load(path, device=DEVICE)
+
+
 @pytest.mark.parametrize("name", ["table.csv", "rows.csv.gz", "codes.npy", "t.parquet"])
 def test_a_data_file_given_as_a_model_is_named_as_data(name, tmp_path):
     # 'aekit info table.csv' said "truncated or corrupt? ... header too large"

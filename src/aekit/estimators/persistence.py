@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from aekit import registry
-from aekit.io.model_file import INCONSISTENT, write_model
+from aekit.io.model_file import INCONSISTENT, inconsistency, write_model
 
 _ESTIMATOR = "__estimator__"  # an estimator-valued parameter: its class and its parameters
 
@@ -178,4 +178,6 @@ def import_estimator(document: dict[str, Any], tree: Any, device: str = "cpu") -
         cls = registry.model_file_class(document.get("class"))
         return cls._from_document(document, tree, device)
     except INCONSISTENT as err:
-        raise ValueError(f"not a consistent {document.get('class')}: {err}") from None
+        raise ValueError(
+            f"not a consistent {document.get('class')}: {inconsistency(err)}"
+        ) from None

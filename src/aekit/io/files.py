@@ -58,11 +58,13 @@ def check_file_name(path: str | os.PathLike, fmt: FileFormat) -> None:
             f"cannot save {fmt.a_noun} as {path}: it is a folder. Give a file name ending "
             f"{fmt.suffix}, e.g. {inside}."
         )
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix in OTHER_FORMATS:
+    stem, suffix = os.path.splitext(path)
+    if suffix.lower() in OTHER_FORMATS:
+        # m.safetensors.gz: the name to give is m.safetensors, not m.safetensors.safetensors
+        named = stem if stem.lower().endswith(fmt.suffix) else f"{stem}{fmt.suffix}"
         raise ValueError(
-            f"cannot save {fmt.a_noun} as {path}: aekit writes JSON + safetensors, not {suffix}. "
-            f"Give a file name ending {fmt.suffix}, e.g. {os.path.splitext(path)[0]}{fmt.suffix}."
+            f"cannot save {fmt.a_noun} as {path}: aekit writes JSON + safetensors, not "
+            f"{suffix.lower()}. Give a file name ending {fmt.suffix}, e.g. {named}."
         )
 
 

@@ -74,7 +74,17 @@ def _estimator(path: str | os.PathLike, header: dict[str, Any], tree: Any, devic
     try:
         return cls._from_document(header, tree, device)
     except INCONSISTENT as err:
-        raise ValueError(f"{path} does not hold a consistent {name}: {err}") from None
+        raise ValueError(
+            f"{path} does not hold a consistent {name}: {inconsistency(err)}"
+        ) from None
+
+
+def inconsistency(err: Exception) -> str:
+    """What an error rebuilding an estimator from a document says of the document: a KeyError
+    is an entry the header lacks (its bare text, "'fitted'", said nothing)."""
+    if isinstance(err, KeyError) and err.args:
+        return f"its header has no {err.args[0]!r} entry"
+    return str(err)
 
 
 def _folder_message(path: str | os.PathLike) -> str:

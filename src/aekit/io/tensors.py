@@ -136,6 +136,39 @@ def _as_os_error(err: SafetensorError, path: str | os.PathLike) -> OSError:
     return OSError(code, os.strerror(code), str(path))
 
 
+# The first bytes of files that are often taken for model files. The compressed file's are
+# aekit.compression.container.MAGIC (a test checks they agree), named here without importing
+# the compression package, which brings in the estimators.
+COMPRESSED_MAGIC = b"AEKC"
+_PICKLE = b"\x80"  # a pickle's PROTO opcode (protocol 2 and later)
+_ZIP = b"PK\x03\x04"  # torch.save's default format, joblib's .z?, numpy's .npz
+_ONLY_OURS = "aekit loads only the safetensors files it writes (estimator.save) and never unpickles"
+
+
+def _foreign_file(path: Path) -> str | None:
+    """What a file aekit cannot read is, from its first bytes, when they say: an aekit
+    compressed file, a pickle or a zip archive (whatever its name); None otherwise."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4)
+    except OSError:
+        return None
+    if start == COMPRESSED_MAGIC:
+        return (
+            f"{path} is an aekit compressed file (rows from Compressor.compress, 'aekit "
+            "compress'), not a model: decompress it with the compressor that wrote it "
+            f"(Compressor.decompress, 'aekit decompress COMPRESSOR {path} -o OUT')."
+        )
+    if start.startswith(_PICKLE):
+        return f"{path} is a pickle (pickle, joblib, torch.save), not an aekit file: {_ONLY_OURS}."
+    if start == _ZIP:
+        return (
+            f"{path} is a zip archive (torch.save, joblib, numpy's .npz), not an aekit file: "
+            f"{_ONLY_OURS}."
+        )
+    return None
+
+
 # Files that hold data, never a model (the layers above read them as DATA).
 _DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".parquet", ".npy", ".npz", ".json", ".png", ".jpg"}
 
@@ -192,6 +225,11 @@ def load_tree(
     """
     path = Path(path)
     if not path.is_file():
+        if path.exists() and not path.is_dir():  # opening a pipe would wait for a writer
+            raise ValueError(
+                f"{path} is not a regular file (a pipe, device or socket): give the file that "
+                "aekit saved."
+            )
         raise FileNotFoundError(f"no such file: {path}")
     try:
         tensors = load_file(path)
@@ -203,7 +241,8 @@ def load_tree(
                 f"{path} is a data file, not an aekit model: give a model file (.safetensors)."
             ) from None
         raise ValueError(
-            f"{path} is not a readable aekit file (truncated or corrupt?): {err}"
+            _foreign_file(path)
+            or f"{path} is not a readable aekit file (truncated or corrupt?): {err}"
         ) from None
     if METADATA_KEY not in metadata:
         raise ValueError(f"{path} is a safetensors file but was not written by aekit.")
