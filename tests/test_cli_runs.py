@@ -76,3 +76,30 @@ def test_detect_impute_and_train_hasher_leave_a_record_report_reads(tmp_path):
     words = commands["H"]
     assert invoke(*words, "--out", tmp_path / "h.safetensors").exit_code == 0
     assert (tmp_path / "h.safetensors").is_file()
+
+
+def test_a_damaged_config_toml_is_named_not_ignored(tmp_path):
+    # ignored, the label column it records was read as a feature and the error blamed DATA
+    from cli_helpers import refused
+
+    data = tmp_path / "t.csv"
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(30, 3)), columns=list("abc"))
+    frame.assign(kind=np.arange(30) % 2).to_csv(data, index=False)
+    run = tmp_path / "RUN"
+    trained = invoke("train", data, *QUICK, "--quiet", "--epochs", 1, "--label-column", "kind",
+                     "--out", run)  # fmt: skip
+    assert trained.exit_code == 0, trained.output
+    config = run / "config.toml"
+    config.write_text(config.read_text()[:40] + "\n[data\n")
+    commands = (
+        ["encode", run, data, "-o", tmp_path / "z.npy"],
+        ["score", run, data, "-o", tmp_path / "s.csv"],
+        ["info", run],
+        ["report", run],
+    )
+    for command in commands:
+        message = refused(invoke(*command), f"cannot read {config}: ", "train the run again")
+        assert "DATA" not in message and "\n" not in message
+    assert not (tmp_path / "z.npy").exists() and not (run / "report.html").exists()
+    config.write_bytes(b"\xff\xfe not text")
+    refused(invoke("info", run), f"cannot read {config}: ")

@@ -111,12 +111,9 @@ def _print_table(title: str, rows: dict[str, Any]) -> None:
 
 def _run_record(run: Path) -> dict[str, Any]:
     """RUN/config.toml's [run] section ({} for a bare model file or an older RUN)."""
-    import tomllib
+    from aekit.cli.table_options import run_config
 
-    try:
-        record = tomllib.loads((run / "config.toml").read_text()).get("run", {})
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
+    record = run_config(run).get("run", {})
     return record if isinstance(record, dict) else {}
 
 

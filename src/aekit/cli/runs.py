@@ -87,10 +87,9 @@ def with_options(params: dict[str, Any], **options: Any) -> dict[str, Any]:
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text())
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise ValueError(f"cannot read --config {path}: {err}") from None
+    from aekit.cli.table_options import read_toml
+
+    return read_toml(path, f"--config {path}")
 
 
 def config_document(estimator: Any, data: str, data_options: dict[str, Any]) -> dict[str, Any]:
