@@ -38,10 +38,14 @@ def save(config, module, optimizer, scheduler, generator, result, no_improve, be
 
 
 def read(path: str | os.PathLike) -> tuple[dict, Any]:
-    """The header and state of the checkpoint at ``path``. A checkpoint whose weights are NaN
-    or infinite is refused: resumed, its training would 'diverge' at once, and the advice for
-    a diverging run (a smaller learning rate) is not the cure for a damaged file."""
-    header, state = read_file(path, CHECKPOINT)
+    """The header and state of the checkpoint at ``path``; a damaged one is a ValueError that
+    says how to train afresh. Weights that are NaN or infinite are refused too: resumed, the
+    training would 'diverge' at once, and the advice for a diverging run (a smaller learning
+    rate) is not the cure for a damaged file."""
+    try:
+        header, state = read_file(path, CHECKPOINT)
+    except ValueError as err:  # truncated or corrupt: it cannot be resumed, only replaced
+        raise ValueError(f"{str(err).rstrip('.')}; {afresh(path)}.") from None
     check_finite(path, state, _NETWORKS, afresh(path))
     return header, state
 
