@@ -266,8 +266,9 @@ def test_truncated_file(keep, saved):
         np.random.default_rng(0).bytes(4096),
         b"just some text, not a model\n",
         (12).to_bytes(8, "little") + b"{not json!!}",
+        (0x0380).to_bytes(8, "little") + b'{"aekit": "cut sho',  # begins as a pickle would
     ],
-    ids=["random", "text", "bad-json"],
+    ids=["random", "text", "bad-json", "cut-with-a-pickle-s-first-bytes"],
 )
 def test_garbage_bytes(content, tmp_path):
     path = tmp_path / "garbage.safetensors"

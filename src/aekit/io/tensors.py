@@ -140,28 +140,32 @@ def _as_os_error(err: SafetensorError, path: str | os.PathLike) -> OSError:
 # aekit.compression.container.MAGIC (a test checks they agree), named here without importing
 # the compression package, which brings in the estimators.
 COMPRESSED_MAGIC = b"AEKC"
-_PICKLE = b"\x80"  # a pickle's PROTO opcode (protocol 2 and later)
+_PICKLE = b"\x80"  # a pickle's PROTO opcode (then the protocol, 2 to 5)
 _ZIP = b"PK\x03\x04"  # torch.save's default format, joblib's .z?, numpy's .npz
 _ONLY_OURS = "aekit loads only the safetensors files it writes (estimator.save) and never unpickles"
 
 
 def _foreign_file(path: Path) -> str | None:
     """What a file aekit cannot read is, from its first bytes, when they say: an aekit
-    compressed file, a pickle or a zip archive (whatever its name); None otherwise."""
+    compressed file, a pickle or a zip archive (whatever its name); None otherwise, a damaged
+    safetensors file included: its 8-byte header length is followed by the header's "{" (the
+    length's own first bytes can be a pickle's)."""
     try:
         with path.open("rb") as handle:
-            start = handle.read(4)
+            start = handle.read(9)
     except OSError:
         return None
-    if start == COMPRESSED_MAGIC:
+    if start[8:] == b"{":
+        return None
+    if start[:4] == COMPRESSED_MAGIC:
         return (
             f"{path} is an aekit compressed file (rows from Compressor.compress, 'aekit "
             "compress'), not a model: decompress it with the compressor that wrote it "
             f"(Compressor.decompress, 'aekit decompress COMPRESSOR {path} -o OUT')."
         )
-    if start.startswith(_PICKLE):
+    if start[:1] == _PICKLE and start[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
         return f"{path} is a pickle (pickle, joblib, torch.save), not an aekit file: {_ONLY_OURS}."
-    if start == _ZIP:
+    if start[:4] == _ZIP:
         return (
             f"{path} is a zip archive (torch.save, joblib, numpy's .npz), not an aekit file: "
             f"{_ONLY_OURS}."
