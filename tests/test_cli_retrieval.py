@@ -128,8 +128,9 @@ def test_a_forged_row_count_is_refused_by_info_and_decompress(files):
     assert invoke("compress", model, "digits", "-o", packed).exit_code == 0
     box = dataclasses.replace(container.unpack(packed.read_bytes()), n_rows=2**32 - 1)
     packed.write_bytes(container.pack(box))
-    refused(invoke("info", packed), "damaged: its header announces 4,294,967,295 rows")
-    refused(invoke("decompress", model, packed, "-o", files / "never.npy"), "damaged")
+    said = f"{packed}: the compressed file is damaged: its header announces 4,294,967,295 rows"
+    refused(invoke("info", packed), said)
+    refused(invoke("decompress", model, packed, "-o", files / "never.npy"), said)
     assert not (files / "never.npy").exists()
 
 
