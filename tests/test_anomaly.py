@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import DEVICE
+from forged import resign
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -280,6 +281,64 @@ def test_save_load_round_trip_and_damaged_file(tmp_path, fitted, data):
     damaged.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.raises(ValueError):
         aekit.load(damaged, device=DEVICE)
+
+
+def _set(name, value):
+    return lambda h: h["fitted"].update({name: value})
+
+
+@pytest.mark.parametrize(
+    ("edit", "what"),
+    [
+        (dict(header=_set("threshold_", float("nan"))), "threshold_ is nan"),  # flagged nothing
+        (dict(header=_set("error_scales_", [0.0])), r"error_scales_\[0\] is 0.0"),  # NaN scores
+        (dict(header=_set("score_spread_", float("inf"))), "score_spread_ is inf"),
+        (dict(header=_set("n_neighbors_", 0)), "n_neighbors_ is 0; it must be between 1 and 400"),
+        (dict(header=_set("n_neighbors_", 10**9)), "n_neighbors_ is 1000000000"),
+        (dict(header=_set("input_neighbors_", -3)), "input_neighbors_ is -3"),
+        (dict(header=_set("contamination_", -1)), r"contamination_ is -1.0; .* in \[0, 1\]"),
+        (  # scoring then blamed the user's rows: "X has 6 features, but NearestNeighbors is ..."
+            dict(tensors=lambda t: t.update({"t.inputs": t["t.inputs"][:, :4].contiguous()})),
+            r"inputs_ has shape \[400, 4\]; its rows must have 6 columns",
+        ),
+        (
+            dict(tensors=lambda t: t.update({"t.codes.0": t["t.codes.0"][:10].contiguous()})),
+            r"the stored training rows differ in number: \[10, 400\]",
+        ),
+    ],
+    ids=[
+        "nan-threshold",
+        "zero-scale",
+        "inf-spread",
+        "k-0",
+        "k-1e9",
+        "input-k",
+        "rate",
+        "width",
+        "rows",
+    ],  # fmt: skip
+)
+def test_inconsistent_values_signed_again_are_refused_at_load(tmp_path, fitted, edit, what):
+    # such files loaded, then predicted nothing, scored NaN or failed later blaming the data
+    saved = tmp_path / "detector.safetensors"
+    fitted.save(saved)
+    path = resign(saved, tmp_path / "edited.safetensors", **edit)
+    with pytest.raises(
+        ValueError, match=f"^{path} does not hold a consistent AnomalyDetector: {what}"
+    ):
+        aekit.load(path, device=DEVICE)
+
+
+@pytest.mark.parametrize("k", [0, 1000])
+def test_a_k_that_fit_took_still_loads(tmp_path, data, k):
+    # 0 turns the neighbour terms off; 1000 on 400 rows is warned of at fit, and cut to the rows
+    X, _ = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        detector = _detector(n_neighbors=k, input_neighbors=k or None).fit(X)
+    detector.save(tmp_path / "d.safetensors")
+    loaded = aekit.load(tmp_path / "d.safetensors", device=DEVICE)
+    np.testing.assert_allclose(loaded.score_samples(X[:20]), detector.score_samples(X[:20]))
 
 
 @pytest.mark.parametrize("space", ["input", "both"])

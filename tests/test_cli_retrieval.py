@@ -117,6 +117,23 @@ def test_info_describes_a_compressed_file(files):
     assert MAGIC == WRITTEN  # info reads the bytes compress writes
 
 
+def test_a_forged_row_count_is_refused_by_info_and_decompress(files):
+    # a header announcing 2**32 - 1 rows (its CRC-32 recomputed) was shown by 'aekit info' as
+    # a file of 4 billion rows, and decompress allocated 17 GB for them
+    import dataclasses
+
+    from aekit.compression import container
+
+    model, packed = files / "compressor.safetensors", files / "forged.aek"
+    assert invoke("compress", model, "digits", "-o", packed).exit_code == 0
+    box = dataclasses.replace(container.unpack(packed.read_bytes()), n_rows=2**32 - 1)
+    packed.write_bytes(container.pack(box))
+    said = f"{packed}: the compressed file is damaged: its header announces 4,294,967,295 rows"
+    refused(invoke("info", packed), said)
+    refused(invoke("decompress", model, packed, "-o", files / "never.npy"), said)
+    assert not (files / "never.npy").exists()
+
+
 def test_damaged_file_and_wrong_model_are_errors(files):
     model, packed = files / "compressor.safetensors", files / "damaged.aek"
     assert invoke("compress", model, "digits", "-o", packed).exit_code == 0

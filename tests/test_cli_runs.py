@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from cli_helpers import refused
 from typer.testing import CliRunner
 
 from aekit.cli import app
+from aekit.cli.errors import for_the_command_line
 
 runner = CliRunner()
 QUICK = ["--model", "ae", "--param", "hidden_layer_sizes=[8]", "--param", "latent_dim=2"]
@@ -76,3 +78,53 @@ def test_detect_impute_and_train_hasher_leave_a_record_report_reads(tmp_path):
     words = commands["H"]
     assert invoke(*words, "--out", tmp_path / "h.safetensors").exit_code == 0
     assert (tmp_path / "h.safetensors").is_file()
+
+
+def test_a_damaged_config_toml_is_named_not_ignored(tmp_path):
+    # ignored, the label column it records was read as a feature and the error blamed DATA
+    data = tmp_path / "t.csv"
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(30, 3)), columns=list("abc"))
+    frame.assign(kind=np.arange(30) % 2).to_csv(data, index=False)
+    run = tmp_path / "RUN"
+    trained = invoke("train", data, *QUICK, "--quiet", "--epochs", 1, "--label-column", "kind",
+                     "--out", run)  # fmt: skip
+    assert trained.exit_code == 0, trained.output
+    config = run / "config.toml"
+    config.write_text(config.read_text()[:40] + "\n[data\n")
+    commands = (
+        ["encode", run, data, "-o", tmp_path / "z.npy"],
+        ["score", run, data, "-o", tmp_path / "s.csv"],
+        ["info", run],
+        ["report", run],
+    )
+    for command in commands:
+        message = refused(invoke(*command), f"cannot read {config}: ", "train the run again")
+        assert "DATA" not in message and "\n" not in message
+    assert not (tmp_path / "z.npy").exists() and not (run / "report.html").exists()
+    config.write_bytes(b"\xff\xfe not text")
+    refused(invoke("info", run), f"cannot read {config}: ")
+
+
+def test_a_damaged_checkpoint_says_how_to_start_afresh(tmp_path):
+    # cut short: --resume said "not a readable aekit file (truncated or corrupt?)" with no fix,
+    # and without --resume "holds a run already; pass --resume": a loop
+    data = tmp_path / "t.csv"
+    pd.DataFrame(np.random.default_rng(0).normal(size=(30, 3)), columns=list("abc")).to_csv(
+        data, index=False
+    )
+    ck = tmp_path / "ck"
+    train = ["train", data, *QUICK, "--quiet", "--checkpoint", ck, "--epochs"]
+    assert invoke(*train, 1, "--out", tmp_path / "A").exit_code == 0
+    saved = ck / "checkpoint.safetensors"
+    with saved.open("r+b") as handle:
+        handle.truncate(saved.stat().st_size // 2)
+    afresh = f"remove {saved} to train afresh, or use another --checkpoint folder."
+    for resume in (["--resume"], []):
+        message = refused(invoke(*train, 2, *resume, "--out", tmp_path / "B"), "truncated")
+        assert for_the_command_line(message, set()).endswith(afresh)
+        assert "pass --resume" not in message
+    # a checkpoint folder given as RUN: "no aekit run or model file here"
+    checkpoint_as_run = invoke("encode", ck, data, "-o", tmp_path / "z.npy")
+    refused(checkpoint_as_run, f"{ck} holds a training checkpoint", "not a finished run")
+    saved.unlink()  # as the message says
+    assert invoke(*train, 2, "--out", tmp_path / "B").exit_code == 0

@@ -1,6 +1,8 @@
 """Learned compression: round trips, rate against distortion, the entropy coder against the
 ideal code length, and every kind of damaged input refused with a ValueError."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from conftest import DEVICE
@@ -9,7 +11,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import aekit
 from aekit.compression import Compressor, container, entropy
-from aekit.compression.prior import fit_quantiles, symbol_tables
+from aekit.compression.prior import LEAST_SYMBOL_BITS, fit_quantiles, symbol_tables
 from aekit.data.datasets import load_digits
 
 
@@ -238,3 +240,43 @@ def test_rows_whose_codes_are_clipped_are_warned_of():
     with pytest.warns(UserWarning, match=r"\d of 10 rows have codes beyond the range"):
         data = model.compress(far)
     assert np.mean((model.decompress(data) - far) ** 2) > 10  # far above the step's error
+
+
+def _with_rows(data: bytes, n_rows: int) -> bytes:
+    """``data`` with its header's row count forged and its CRC-32 recomputed."""
+    return container.pack(dataclasses.replace(container.unpack(data), n_rows=n_rows))
+
+
+@pytest.mark.parametrize("n_rows", [2**32 - 1, 10**6])
+def test_a_header_announcing_more_rows_than_its_payload_holds_is_refused(compressor, data, n_rows):
+    # a 120-byte file announcing 2**32 - 1 rows had decompress allocate 17 GB and abort; one
+    # announcing 10**6 rows took 6 s and 1 GB to decode into garbage rows
+    forged = _with_rows(data, n_rows)
+    with pytest.raises(ValueError, match=rf"damaged: its header announces {n_rows:,} rows"):
+        container.unpack(forged)  # refused before any model is at hand ('aekit info')
+    with pytest.raises(ValueError, match="damaged"):
+        compressor.decompress(forged)
+
+
+def test_the_decoder_bounds_the_rows_by_its_own_tables(compressor, data):
+    # a count the model-free bound lets through, but the model's tables rule out
+    box = container.unpack(data)
+    tables = symbol_tables(compressor.quantiles_, box.step)
+    most = int(entropy.most_rows(len(box.payload), tables.least_row_bits()))
+    assert box.n_rows <= most < entropy.most_rows(len(box.payload), 8 * LEAST_SYMBOL_BITS)
+    forged = _with_rows(data, most + 1)
+    container.unpack(forged)
+    with pytest.raises(ValueError, match=rf"announces {most + 1:,} rows, but its payload of"):
+        compressor.decompress(forged)
+
+
+@pytest.mark.parametrize("n_rows", [1, 10, 1000, 100_000])
+def test_the_cheapest_rows_are_within_the_bound(n_rows):
+    # rows of each dimension's likeliest symbol cost the fewest bits: the bound must still
+    # take the payload that encodes them (else a legitimate file would be refused)
+    codes = np.random.default_rng(0).laplace(size=(500, 3))
+    for step in (0.1, 1.0, 1000.0):  # 1000: every table at its fewest symbols
+        tables = symbol_tables(fit_quantiles(codes), step)
+        modes = np.array([int(np.argmax(p)) for p in tables.probabilities])
+        payload = entropy.encode(np.tile(modes, (n_rows, 1)), tables)
+        assert entropy.decode(payload, n_rows, tables).shape == (n_rows, 3)

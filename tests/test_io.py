@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+from cli_helpers import invoke, refused
 from conftest import CPU, DEVICE
+from forged import resign
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 from sklearn.base import clone
@@ -263,13 +266,63 @@ def test_truncated_file(keep, saved):
         np.random.default_rng(0).bytes(4096),
         b"just some text, not a model\n",
         (12).to_bytes(8, "little") + b"{not json!!}",
+        (0x0380).to_bytes(8, "little") + b'{"aekit": "cut sho',  # begins as a pickle would
     ],
-    ids=["random", "text", "bad-json"],
+    ids=["random", "text", "bad-json", "cut-with-a-pickle-s-first-bytes"],
 )
 def test_garbage_bytes(content, tmp_path):
     path = tmp_path / "garbage.safetensors"
     path.write_bytes(content)
     with pytest.raises(ValueError, match="not a readable aekit file"):
+        aekit.load(path, device=DEVICE)
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (pickle.dumps({"w": [1.0]}), "is a pickle (pickle, joblib, torch.save), not an aekit file:"
+         " aekit loads only the safetensors files it writes (estimator.save) and never unpickles"),
+        (b"PK\x03\x04" + bytes(60), "is a zip archive (torch.save, joblib, numpy's .npz), not an "
+         "aekit file: aekit loads only the safetensors files"),
+    ],
+    ids=["pickle", "zip"],
+)  # fmt: skip
+def test_a_pickle_or_zip_archive_is_named_as_what_it_is(content, said, tmp_path):
+    # renamed .safetensors, they were "not a readable aekit file (truncated or corrupt?)"
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{path} {said}')}"):
+        aekit.load(path, device=DEVICE)
+
+
+def test_a_compressed_file_is_named_with_what_reads_it(tmp_path):
+    # aekit.load("x.aek") of a valid compressed file: "truncated or corrupt?"
+    from aekit.compression import container
+
+    path = tmp_path / "x.aek"
+    path.write_bytes(container.pack(container.Container(b"f" * 16, 1, (4,), 1.0, 2, bytes(4))))
+    with pytest.raises(ValueError, match=r"is an aekit compressed file .* not a model: "
+                       r"decompress it with the compressor that wrote it"):  # fmt: skip
+        aekit.load(path, device=DEVICE)
+    assert aekit.io.tensors.COMPRESSED_MAGIC == container.MAGIC
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_file_that_is_not_a_regular_file_is_named_so(kind, tmp_path):
+    # a FIFO or /dev/null was "no such file"
+    path = tmp_path / "pipe" if kind == "fifo" else "/dev/null"
+    if kind == "fifo":
+        os.mkfifo(path)
+    with pytest.raises(ValueError, match=f"^{path} is not a regular file"):
+        aekit.load(path, device=DEVICE)
+
+
+def test_a_missing_header_entry_is_named_as_such(saved, tmp_path):
+    # 'does not hold a consistent Autoencoder: 'fitted''
+    path = resign(saved, tmp_path / "odd.safetensors", header=lambda h: h.pop("fitted"))
+    with pytest.raises(
+        ValueError, match="consistent Autoencoder: its header has no 'fitted' entry"
+    ):
         aekit.load(path, device=DEVICE)
 
 
@@ -303,11 +356,136 @@ def test_damaged_aekit_header(tmp_path):
         aekit.load(path, device=DEVICE)
 
 
+def _signed(header: dict) -> str:
+    """``header`` as JSON with its checksum renewed, however deep it nests or long its numbers
+    (json.dumps and int() need Python's limits raised for them: a forger has no limits)."""
+    limit, digits = sys.getrecursionlimit(), sys.get_int_max_str_digits()
+    sys.setrecursionlimit(10_000)
+    sys.set_int_max_str_digits(0)
+    try:
+        header["sha256"]["header"] = header_digest(header)
+        return json.dumps(header)
+    finally:
+        sys.setrecursionlimit(limit)
+        sys.set_int_max_str_digits(digits)
+
+
+def _nested(levels: int) -> list:
+    value: list = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda h: h["tree"].update(deep=_nested(900)),  # json reads it; the walks did not
+        lambda h: h["fitted"].update(n_iter_=10**4999),  # past Python's int() limit
+    ],
+    ids=["nested-900-deep", "5000-digit-number"],
+)
+def test_a_header_too_deep_or_too_long_to_read_is_damaged(damage, saved, tmp_path):
+    # RecursionError (in unflatten), or Python's "Exceeds the limit (4300 digits) ... use
+    # sys.set_int_max_str_digits()": the wrong fix, the file not named
+    path = tmp_path / "odd.safetensors"
+    header = header_of(saved)
+    damage(header)
+    save_file(load_file(str(saved)), str(path), metadata={"aekit": _signed(header)})
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))} has a damaged aekit header"):
+        aekit.load(path, device=DEVICE)
+    message = refused(invoke("info", path), f"{path} has a damaged aekit header")
+    assert "set_int_max_str_digits" not in message
+
+
+def test_a_header_nested_past_json_s_own_recursion_is_damaged(saved, tmp_path):
+    # 50,000 levels: RecursionError inside json.loads itself
+    path = tmp_path / "odd.safetensors"
+    text = json.dumps(header_of(saved))[:-1] + ', "deep": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    save_file(load_file(str(saved)), str(path), metadata={"aekit": text})
+    with pytest.raises(ValueError, match="damaged aekit header: it is nested more than"):
+        aekit.load(path, device=DEVICE)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")], ids=["nan", "inf"])
+def test_weights_that_are_not_finite_are_refused_naming_the_tensor(value, saved, tmp_path):
+    # a file saved from a diverged model (or edited and signed again) loaded, and every
+    # score it gave was NaN
+    key = "t.model.encoder.body.0.weight"
+    path = resign(
+        saved, tmp_path / "odd.safetensors", tensors=lambda t: t[key].view(-1)[0].fill_(value)
+    )
+    what = "NaN" if np.isnan(value) else "infinite"
+    with pytest.raises(
+        ValueError,
+        match=rf"holds {what} weights \({re.escape(key)}\): the file was damaged or saved "
+        "from a diverged model; refit",
+    ):
+        aekit.load(path, device=DEVICE)
+
+
+def test_a_detector_member_s_nan_weights_are_refused(tmp_path):
+    X = np.random.default_rng(0).normal(size=(200, 4))
+    saved = tmp_path / "detector.safetensors"
+    aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(X).save(saved)
+    key = "t.members.0.model.latent.head.bias"
+    path = resign(saved, tmp_path / "odd.safetensors", tensors=lambda t: t[key].fill_(float("nan")))
+    with pytest.raises(
+        ValueError, match=rf"{re.escape(str(path))} holds NaN weights \({re.escape(key)}\)"
+    ):
+        aekit.load(path, device=DEVICE)
+
+
+@pytest.mark.parametrize(
+    ("shapes", "what"),
+    [
+        ({"image_shape_": [1, 100_000, 100_000]}, r"image_shape_ \[1, 100000, 100000\] holds "
+         "10,000,000,000 values, but the model reads rows of 64 features"),
+        ({"sequence_shape_": [4, 4]}, r"sequence_shape_ \[4, 4\] holds 16 values"),
+        ({"image_shape_": [64]}, r"image_shape_ is \[64\]; it must be 3 positive whole numbers"),
+    ],
+    ids=["huge-image", "short-sequence", "one-axis"],
+)  # fmt: skip
+def test_input_shapes_that_do_not_fit_the_features_are_refused(shapes, what, saved, tmp_path):
+    # an mlp model of 64 features loaded with image_shape_ [1, 100000, 100000]
+    path = resign(saved, tmp_path / "odd.safetensors", header=lambda h: h["fitted"].update(shapes))
+    with pytest.raises(ValueError, match=f"does not hold a consistent Autoencoder: {what}"):
+        aekit.load(path, device=DEVICE)
+
+
 def test_future_format_version_asks_for_an_upgrade(saved, tmp_path):
     future = tmp_path / "future.safetensors"
     rewrite_header(saved, future, lambda h: h.update(format_version=99))
     with pytest.raises(ValueError, match=r"(?i)format 99.*upgrade aekit"):
         aekit.load(future, device=DEVICE)
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (lambda h: h.update({"class": "TransformerAutoencoder"}), "unknown estimator class"),
+        (lambda h: h["params"].update(attention_heads=4), "unexpected keyword argument"),
+        (lambda h: h["params"].update(architecture="transformer"), "'architecture' parameter"),
+    ],
+    ids=["class", "parameter", "value"],
+)
+def test_a_file_of_a_newer_aekit_asks_for_an_upgrade(change, said, saved, tmp_path):
+    # a newer aekit's class, parameter or value was called damaged or unknown, with no hint
+    def newer(header):
+        change(header)
+        header["aekit_version"] = "99.1.0"
+
+    path = resign(saved, tmp_path / "newer.safetensors", header=newer)
+    with pytest.raises(ValueError, match=said) as err:
+        aekit.load(path, device=DEVICE)
+    assert str(err.value).endswith(
+        f"; it was written by aekit 99.1.0, newer than this aekit {aekit.__version__}: upgrade "
+        "aekit to load it."
+    )
+    same = resign(saved, tmp_path / "same.safetensors", header=change)  # this aekit's: no hint
+    with pytest.raises(ValueError, match=said) as err:
+        aekit.load(same, device=DEVICE)
+    assert "upgrade" not in str(err.value)
 
 
 @pytest.mark.parametrize("name", ["NoSuchAutoencoder", "BaseAutoencoder", "os.system"])

@@ -70,3 +70,28 @@ def test_an_index_and_an_onnx_graph_are_named_as_what_they_are(tmp_path):
         with pytest.raises(ValueError, match=r"Give a file name ending \.onnx, e\.g\. .*x\.onnx"):
             model.to_onnx(tmp_path / name)
     assert os.listdir(tmp_path) == []
+
+
+@pytest.fixture(scope="module")
+def model():
+    X = np.random.default_rng(0).normal(size=(30, 4)).astype(np.float32)
+    return aekit.Autoencoder(max_iter=1, hidden_layer_sizes=(4,), latent_dim=2).fit(X)
+
+
+def test_a_compressed_name_suggests_the_name_without_its_last_suffix(tmp_path, model):
+    # save("m.safetensors.gz") suggested m.safetensors.safetensors
+    expected = f"not .gz. Give a file name ending .safetensors, e.g. {tmp_path / 'm.safetensors'}."
+    with pytest.raises(ValueError) as err:
+        model.save(tmp_path / "m.safetensors.gz")
+    assert str(err.value).endswith(expected)
+
+
+def test_a_parent_that_is_a_file_is_named(tmp_path, model):
+    # save("ae.safetensors/m.safetensors") with ae.safetensors a file: a bare FileExistsError
+    model.save(tmp_path / "ae.safetensors")
+    for inside in ("m.safetensors", "deeper/m.safetensors"):
+        target = tmp_path / "ae.safetensors" / inside
+        with pytest.raises(ValueError, match=f"cannot write {target}: {tmp_path / 'ae.safetensors'}"
+                           " is a file, not a folder"):  # fmt: skip
+            model.save(target)
+    assert sorted(os.listdir(tmp_path)) == ["ae.safetensors"]

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from forged import resign
 
 import aekit
 from aekit.core.latent import GaussianLatent
@@ -114,6 +115,19 @@ def test_checkpoint_of_another_run_is_refused(X, tmp_path):
         aekit.Autoencoder(max_iter=2, random_state=1, checkpoint_dir=tmp_path, **SMALL).fit(X)
     with pytest.raises(ValueError, match="another run"):
         aekit.Autoencoder(max_iter=2, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X[:200])
+
+
+def test_a_checkpoint_with_nan_weights_is_refused_as_damaged(X, tmp_path):
+    # resumed, it 'diverged' at once: "Try a smaller learning_rate_init", the wrong cure
+    aekit.Autoencoder(max_iter=1, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X)
+    path = tmp_path / "checkpoint.safetensors"
+    resign(path, path, tensors=lambda t: t["t.model.latent.head.bias"].fill_(float("nan")))
+    with pytest.raises(
+        ValueError, match=r"holds NaN weights \(t\.model\.latent\.head\.bias\)"
+    ) as err:
+        aekit.Autoencoder(max_iter=2, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X)
+    assert f"remove {path} to train afresh" in str(err.value)
+    assert "learning_rate" not in str(err.value)
 
 
 def test_a_checkpoint_past_max_iter_is_refused_not_returned(X, tmp_path):

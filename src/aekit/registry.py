@@ -75,6 +75,11 @@ MODEL_FILE_CLASSES: frozenset[str] = frozenset(
 # asks for a network larger than the weights it stores, before any estimator is imported.
 HIDDEN_WIDTHS = "hidden_layer_sizes"
 CODE_WIDTHS = ("latent_dim", "n_bits")
+# The entries of a model file's tree, at any depth, that hold a network: an autoencoder's
+# weights and the statistics its input is standardized with, a fine-tuner's head. They must be
+# finite (NaN weights make every output NaN); other stored arrays need not be (an imputer's
+# fill range of a column never observed). Names only, read by ``aekit.io`` as the widths are.
+NETWORK_ENTRIES = ("model", "data_mean", "data_scale", "network")
 
 # ``aekit train --model NAME``: short names of the kinds the command line trains; it also takes
 # their class names.

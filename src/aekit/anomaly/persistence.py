@@ -4,10 +4,12 @@ everything else as JSON or numeric arrays."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from aekit.anomaly.ensemble import neighbor_count
 from aekit.estimators.persistence import export_estimator, import_estimator
 
 
@@ -67,3 +69,71 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     detector.input_distance_scale_ = float(fitted["input_distance_scale_"])
     if len(detector.error_scales_) != len(detector.estimators_):
         raise ValueError("the detector's scales do not match its members")
+    check_consistent(detector)
+
+
+def check_consistent(detector) -> None:
+    """``ValueError`` saying what is wrong when a loaded detector's values cannot be those of a
+    fit. Checksums can be renewed after an edit, so the values are checked: an edited file
+    loaded, then predicted nothing (a NaN threshold), scored NaN (a scale of 0) or blamed the
+    user's rows for its own ("X has 64 features, but NearestNeighbors is expecting 10")."""
+    if not math.isfinite(detector.threshold_):
+        raise ValueError(f"threshold_ is {detector.threshold_}; a threshold is a finite score")
+    if not 0 <= detector.contamination_ <= 1:
+        raise ValueError(
+            f"contamination_ is {detector.contamination_}; it is the fraction of training rows "
+            "flagged, in [0, 1]"
+        )
+    scales = {
+        **{f"error_scales_[{i}]": v for i, v in enumerate(detector.error_scales_)},
+        **{f"distance_scales_[{i}]": v for i, v in enumerate(detector.distance_scales_)},
+        "input_distance_scale_": detector.input_distance_scale_,
+        "score_spread_": detector.score_spread_,
+    }
+    for name, value in scales.items():  # each part of a score is divided by its scale
+        if not 0 < value < math.inf:
+            raise ValueError(f"{name} is {value}; a scale must be positive and finite")
+    if detector.input_distance_ not in ("kth", "mean"):
+        raise ValueError(f"input_distance_ is {detector.input_distance_!r}; 'kth' or 'mean'")
+    _check_stored_rows(detector)
+
+
+def _check_stored_rows(detector) -> None:
+    """The training rows kept for the neighbour terms (each member's codes, the encoded input
+    rows): one set per member, all of the same rows, as wide as what they are compared with,
+    and each term's k between 1 and what the detector's parameters give for that many rows."""
+    width = detector.encoder_.n_features_out_
+    members = detector.estimators_
+    for i, member in enumerate(members):
+        if member.n_features_in_ != width:
+            raise ValueError(
+                f"member {i} reads {member.n_features_in_} columns; the detector's encoded rows "
+                f"have {width}"
+            )
+    codes, inputs = detector.codes_, detector.inputs_
+    if (codes and len(codes) != len(members)) or len(detector.distance_scales_) != len(codes):
+        raise ValueError("the detector's codes or their scales do not match its members")
+    stored = [(f"codes_[{i}]", c, m.latent_dim) for i, (c, m) in enumerate(zip(codes, members))]
+    if inputs is not None:
+        stored.append(("inputs_", inputs, width))
+    for name, rows, expected in stored:
+        if rows.ndim != 2 or rows.shape[1] != expected:
+            raise ValueError(
+                f"{name} has shape {list(rows.shape)}; its rows must have {expected} columns, "
+                "the width of the rows it is compared with"
+            )
+    counts = {len(rows) for _, rows, _ in stored}
+    if len(counts) > 1:
+        raise ValueError(f"the stored training rows differ in number: {sorted(counts)}")
+    n_rows = counts.pop() if counts else 0
+    given = detector.n_neighbors if detector.input_neighbors is None else detector.input_neighbors
+    terms = [("n_neighbors_", detector.n_neighbors_, detector.n_neighbors, bool(codes))]
+    terms.append(("input_neighbors_", detector.input_neighbors_, given, inputs is not None))
+    for name, k, parameter, used in terms:
+        # k may exceed the rows where the parameter asked for more (fit warns of it)
+        most = max(n_rows, neighbor_count(parameter, n_rows))
+        if used and not 1 <= k <= most:
+            raise ValueError(
+                f"{name} is {k}; it must be between 1 and {most} (the {n_rows} stored training "
+                f"rows, or what the detector's parameters give)"
+            )

@@ -280,10 +280,12 @@ def _shared_label(estimator, labels, start: int, end: int):
 def report(run: Run) -> None:
     """Write RUN/report.html: figures, final metrics and the command that reproduces the run."""
     from aekit.cli.outputs import check_file
+    from aekit.cli.table_options import run_config
     from aekit.viz.report import write_report
 
     if not (run / "metrics.csv").exists():
         raise FileNotFoundError(f"{run} is not a RUN folder from 'aekit train'.")
+    run_config(run)  # a damaged one is said, as every command reading RUN says it
     check_file(run / "report.html", "RUN")
     typer.echo(f"report: {write_report(run)}")
 

@@ -93,9 +93,9 @@ def load_run(run: Path):
 def _recorded_data(run: Path, name: str, kind: type = str):
     """The ``name`` entry of the [data] section of RUN's config.toml, when it is a ``kind``
     (None when absent)."""
-    from aekit.cli.table_options import data_section
+    from aekit.cli.table_options import data_section, run_config
 
-    value = data_section(run / "config.toml").get(name)
+    value = data_section(run_config(run)).get(name)
     return value if isinstance(value, kind) else None
 
 

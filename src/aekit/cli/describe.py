@@ -9,6 +9,8 @@ imported only for a file that has them.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +30,23 @@ def is_compressed_file(path: Path) -> bool:
         return handle.read(len(MAGIC)) == MAGIC
 
 
+@contextlib.contextmanager
+def compressed_file_named(path: Path) -> Iterator[None]:
+    """Within it, a ValueError about a compressed file's bytes ("the compressed file is
+    damaged: ...") names the file."""
+    try:
+        yield
+    except ValueError as err:
+        raise ValueError(f"{path}: {err}") from None
+
+
 def describe_compressed(path: Path) -> dict[str, object]:
     """What the header of an .aek file says (checked whole: a corrupt file is a ValueError)."""
     from aekit.compression.container import unpack
 
     size = path.stat().st_size
-    box = unpack(path.read_bytes())
+    with compressed_file_named(path):
+        box = unpack(path.read_bytes())
     return {
         "kind": "compressed rows ('aekit decompress RUN FILE' with the compressor that wrote it)",
         "rows": box.n_rows,
@@ -111,12 +124,9 @@ def _print_table(title: str, rows: dict[str, Any]) -> None:
 
 def _run_record(run: Path) -> dict[str, Any]:
     """RUN/config.toml's [run] section ({} for a bare model file or an older RUN)."""
-    import tomllib
+    from aekit.cli.table_options import run_config
 
-    try:
-        record = tomllib.loads((run / "config.toml").read_text()).get("run", {})
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
+    record = run_config(run).get("run", {})
     return record if isinstance(record, dict) else {}
 
 

@@ -39,6 +39,7 @@ from aekit.cli.common import (
     written,
 )
 from aekit.cli.data import open_data as open_run_data
+from aekit.cli.describe import compressed_file_named
 from aekit.cli.run_figures import write_fit_figures
 from aekit.io.atomic import atomic_write
 
@@ -316,7 +317,8 @@ def decompress(
     compressor = _load_compressor(run)
     if not file.is_file():
         raise FileNotFoundError(f"no such file: {file}")
-    rows = compressor.decompress(file.read_bytes())
+    with compressed_file_named(file):
+        rows = compressor.decompress(file.read_bytes())
     shape = drawn_shape(image_shape, rows, output, compressor.autoencoder_, "decompressed")
     n = write_rows(compressor.autoencoder_, rows, output, image_shape=shape)
     typer.echo(written(output, n, len(rows)))

@@ -87,10 +87,9 @@ def with_options(params: dict[str, Any], **options: Any) -> dict[str, Any]:
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text())
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise ValueError(f"cannot read --config {path}: {err}") from None
+    from aekit.cli.table_options import read_toml
+
+    return read_toml(path, f"--config {path}")
 
 
 def config_document(estimator: Any, data: str, data_options: dict[str, Any]) -> dict[str, Any]:
@@ -185,20 +184,22 @@ def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
         raise ValueError(f"--checkpoint {checkpoint} is a file, not a folder.")
     check_writable_folder(checkpoint, "--checkpoint")
     path = checkpoint / CHECKPOINT_FILE
-    if not resume:
-        if path.exists():
-            raise ValueError(
-                f"--checkpoint {checkpoint} holds a run already; pass --resume to continue it, "
-                "or choose another folder."
-            )
+    if not path.exists():
+        if resume:
+            raise ValueError(f"--resume: {checkpoint} holds no checkpoint ({CHECKPOINT_FILE}).")
         return None
-    if not path.is_file():
-        raise ValueError(f"--resume: {checkpoint} holds no checkpoint ({CHECKPOINT_FILE}).")
-    from aekit.core.checkpoint import CHECKPOINT
-    from aekit.io.files import read_file
+    from aekit.core import checkpoint as checkpoints
 
-    header, _ = read_file(path, CHECKPOINT)
-    return int(header.get("n_iter", 0))
+    # read first: a damaged one is said with how to start afresh, whether or not --resume was
+    # given (without it, "pass --resume" sent the user to the same damaged file)
+    header, _ = checkpoints.read(path)
+    epoch = int(header.get("n_iter", 0))
+    if not resume:
+        raise ValueError(
+            f"--checkpoint {checkpoint} holds a run already (at epoch {epoch}); pass --resume to "
+            "continue it, or choose another folder."
+        )
+    return epoch
 
 
 def training_history(estimator: Any) -> dict[str, list[float]]:
@@ -302,6 +303,12 @@ def _without_none(value: Any) -> Any:
 def model_path(run: Path) -> Path:
     """RUN may be the folder or the model file itself."""
     path = run / MODEL_FILE if run.is_dir() else run
-    if not path.exists():
-        raise FileNotFoundError(f"{run}: no aekit run or model file here.")
-    return path
+    if path.exists():
+        return path
+    if run.is_dir() and (run / CHECKPOINT_FILE).exists():  # 'aekit train --checkpoint RUN'
+        raise FileNotFoundError(
+            f"{run} holds a training checkpoint ({CHECKPOINT_FILE}), not a finished run: "
+            f"finish the training with 'aekit train ... --checkpoint {run} --resume --out RUN' "
+            "and give that RUN."
+        )
+    raise FileNotFoundError(f"{run}: no aekit run or model file here.")

@@ -50,9 +50,9 @@ def recorded_data(arguments: dict[str, object]) -> tuple[dict[str, Any], str | N
     run = arguments.get("run", arguments.get("model"))
     index = arguments.get("index_file")  # 'aekit search INDEX': how 'aekit index' read DATA
     if isinstance(config, Path):
-        path, source = config, f"--config {config}"
+        document, source = read_toml(config, f"--config {config}"), f"--config {config}"
     elif isinstance(run, Path) and run.is_dir():
-        path, source = run / "config.toml", f"{run} (its config.toml)"
+        document, source = run_config(run), f"{run} (its config.toml)"
     elif isinstance(index, Path) and index.is_file():
         from aekit.hashing.index import INDEX
         from aekit.io.files import read_header
@@ -64,17 +64,39 @@ def recorded_data(arguments: dict[str, object]) -> tuple[dict[str, Any], str | N
         return options, f"{index} (its read options)"
     else:
         return {}, None
-    section = data_section(path)
+    section = data_section(document)
     return (section, source) if section else ({}, None)
 
 
-def data_section(config: Path) -> dict[str, Any]:
-    """The [data] section of a config.toml: how the command that wrote it read DATA (empty
-    when the file is missing or unreadable, said by the command that reads it whole)."""
+def read_toml(path: Path, name: str) -> dict[str, Any]:
+    """The TOML document at ``path``; ``ValueError`` 'cannot read NAME: why' for a file that
+    is missing, unreadable, not UTF-8 or not TOML."""
     try:
-        section = tomllib.loads(config.read_text()).get("data", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:  # TOMLDecodeError and UnicodeDecodeError among them
+        raise ValueError(f"cannot read {name}: {err}") from None
+
+
+def run_config(run: Path) -> dict[str, Any]:
+    """RUN/config.toml, what the command that made RUN recorded ({} where there is none: a
+    bare model file, a RUN of an older aekit). A damaged one is an error naming it: ignored,
+    the label column it records was read as a feature, and the error that followed blamed
+    DATA."""
+    path = run / "config.toml"
+    if not path.is_file():
         return {}
+    try:
+        return read_toml(path, str(path))
+    except ValueError as err:
+        raise ValueError(
+            f"{err}. It records how the run read its data: repair it, or train the run again."
+        ) from None
+
+
+def data_section(document: dict[str, Any]) -> dict[str, Any]:
+    """The [data] section of a config.toml's document: how the command that wrote it read
+    DATA ({} when it has none)."""
+    section = document.get("data", {})
     return section if isinstance(section, dict) else {}
 
 

@@ -26,6 +26,9 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from aekit.compression.entropy import check_row_count
+from aekit.compression.prior import LEAST_SYMBOL_BITS
+
 MAGIC = b"AEKC"
 VERSION = 1
 FINGERPRINT_BYTES = 16
@@ -87,6 +90,11 @@ def unpack(data: bytes) -> Container:
     (crc,) = _CRC.unpack_from(data, expected - _CRC.size)
     if crc != zlib.crc32(data[: expected - _CRC.size]):
         raise ValueError("the compressed file is corrupt: its CRC-32 checksum does not match.")
+    # A CRC anyone can recompute: the values are checked too. Without the model, a row costs at
+    # least LEAST_SYMBOL_BITS per code dimension (the decoder bounds it by its own tables).
+    if latent_dim < 1:
+        raise ValueError("the compressed file is damaged: its header announces 0 latent units.")
+    check_row_count(n_rows, payload_length, latent_dim * LEAST_SYMBOL_BITS)
     return Container(
         fingerprint,
         n_rows,

@@ -10,6 +10,7 @@ file stays small (a few kB) instead of holding the training codes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,10 @@ MARGIN = 2  # symbols kept beyond the training range on each side
 # finer than the network's own error, in tables of 512 kB per dimension (64 MB at latent_dim
 # 128); :func:`smallest_step` turns the cap into the smallest step a model supports.
 MAX_SYMBOLS = 2**16
+# The fewest bits a symbol of any table costs, whatever the model: a table holds at least
+# 2 * MARGIN + 1 symbols (the training range plus the margins) and spreads UNIFORM_MASS evenly
+# over them, so no symbol is likelier than 1 - UNIFORM_MASS + UNIFORM_MASS / (2 * MARGIN + 1).
+LEAST_SYMBOL_BITS = -math.log2(1 - UNIFORM_MASS * (1 - 1 / (2 * MARGIN + 1)))
 
 
 def fit_quantiles(codes: np.ndarray) -> np.ndarray:
@@ -49,6 +54,11 @@ class SymbolTables:
         """Symbols moved into each dimension's range, as offsets from ``low`` (0-based)."""
         high = self.low + np.array([len(p) for p in self.probabilities]) - 1
         return np.clip(symbols, self.low, high) - self.low
+
+    def least_row_bits(self) -> float:
+        """The fewest bits a row can cost: each dimension's likeliest symbol (UNIFORM_MASS keeps
+        every probability below 1, so a row costs more than 0 bits)."""
+        return float(sum(-np.log2(p.max()) for p in self.probabilities))
 
 
 def smallest_step(quantiles: np.ndarray) -> float:

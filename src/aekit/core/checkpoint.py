@@ -5,11 +5,14 @@ resumed run reaches the weights an uninterrupted one would."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from aekit.io.files import FileFormat, read_file, write_file
+from aekit.io.files import FileFormat, check_finite, read_file, write_file
 
 CHECKPOINT = FileFormat("aekit-checkpoint", None, "checkpoint")
+# The entries holding the network's weights: the last epoch's and the best so far.
+_NETWORKS = ("model", "best_model")
 
 
 def save(config, module, optimizer, scheduler, generator, result, no_improve, best_state) -> None:
@@ -34,10 +37,28 @@ def save(config, module, optimizer, scheduler, generator, result, no_improve, be
     write_file(config.checkpoint_path, CHECKPOINT, header, state)
 
 
+def read(path: str | os.PathLike) -> tuple[dict, Any]:
+    """The header and state of the checkpoint at ``path``; a damaged one is a ValueError that
+    says how to train afresh. Weights that are NaN or infinite are refused too: resumed, the
+    training would 'diverge' at once, and the advice for a diverging run (a smaller learning
+    rate) is not the cure for a damaged file."""
+    try:
+        header, state = read_file(path, CHECKPOINT)
+    except ValueError as err:  # truncated or corrupt: it cannot be resumed, only replaced
+        raise ValueError(f"{str(err).rstrip('.')}; {afresh(path)}.") from None
+    check_finite(path, state, _NETWORKS, afresh(path))
+    return header, state
+
+
+def afresh(path: str | os.PathLike) -> str:
+    """How to train afresh instead of resuming the checkpoint at ``path``."""
+    return f"remove {path} to train afresh, or use another checkpoint_dir"
+
+
 def restore(config, module, optimizer, scheduler, generator) -> tuple[dict, Any]:
     """Load the checkpoint of this run into the module, optimizer, scheduler and generator;
     return its header (history, early-stopping state) and the best weights so far."""
-    header, state = read_file(config.checkpoint_path, CHECKPOINT)
+    header, state = read(config.checkpoint_path)
     if header.get("fingerprint") != config.fingerprint:
         raise ValueError(
             f"{config.checkpoint_path} belongs to another run (different parameters or data). "

@@ -7,6 +7,7 @@ variational kinds add their sampler, the conditional VAE its labels and classifi
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,33 @@ def check_shapes(skeleton: torch.nn.Module, state: dict[str, Any]) -> None:
             raise ValueError(
                 f"weight {key} has shape {list(found)}; the saved parameters need "
                 f"{list(expected[key])}"
+            )
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def check_input_shapes(
+    n_features: Any, image_shape: tuple | None, sequence_shape: tuple | None
+) -> None:
+    """``ValueError`` unless the fitted input shapes describe rows of ``n_features`` values, as
+    fit records them: an image_shape_ of [1, 100000, 100000] on a model of 64 features loaded,
+    to allocate 10**10 values per row where a row is shaped as an image."""
+    if not _is_count(n_features):
+        raise ValueError(f"n_features_in_ is {n_features!r}; it must be a positive whole number")
+    for name, shape, axes in (
+        ("image_shape_", image_shape, 3),
+        ("sequence_shape_", sequence_shape, 2),
+    ):
+        if shape is None:
+            continue
+        if len(shape) != axes or not all(_is_count(v) for v in shape):
+            raise ValueError(f"{name} is {list(shape)}; it must be {axes} positive whole numbers")
+        if math.prod(shape) != n_features:
+            raise ValueError(
+                f"{name} {list(shape)} holds {math.prod(shape):,} values, but the model reads "
+                f"rows of {n_features} features (n_features_in_)"
             )
 
 
@@ -90,6 +118,7 @@ class AutoencoderState(SavesToFile):
         self.image_shape_ = None if shape is None else tuple(shape)
         shape = fitted.get("sequence_shape_")  # absent from files written before sequences
         self.sequence_shape_ = None if shape is None else tuple(shape)
+        check_input_shapes(self.n_features_in_, self.image_shape_, self.sequence_shape_)
         self.likelihood_ = fitted["likelihood_"]
         self.n_iter_ = fitted["n_iter_"]
         self.history_ = fitted["history_"]

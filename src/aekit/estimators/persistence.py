@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from aekit import registry
-from aekit.io.model_file import INCONSISTENT, write_model
+from aekit.io.model_file import INCONSISTENT, inconsistency, write_model
 
 _ESTIMATOR = "__estimator__"  # an estimator-valued parameter: its class and its parameters
 
@@ -143,6 +143,9 @@ class SavesToFile:
         """The estimator a document describes. Errors of a damaged document are left to the
         caller, which knows what to name in its message (a file, an inner estimator)."""
         estimator = cls(**params_from_json(document["params"]))
+        # as fit checks them: a value this aekit does not know (a newer one's, an edit) is
+        # named as such, not as the network or state it fails to rebuild
+        estimator._validate_params()
         estimator._set_fitted_state(document["fitted"], tree, device)
         estimator._fitted_params = params_to_json(estimator)  # set_params after load: as fit
         return estimator
@@ -175,4 +178,6 @@ def import_estimator(document: dict[str, Any], tree: Any, device: str = "cpu") -
         cls = registry.model_file_class(document.get("class"))
         return cls._from_document(document, tree, device)
     except INCONSISTENT as err:
-        raise ValueError(f"not a consistent {document.get('class')}: {err}") from None
+        raise ValueError(
+            f"not a consistent {document.get('class')}: {inconsistency(err)}"
+        ) from None

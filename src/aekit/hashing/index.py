@@ -17,7 +17,7 @@ import numpy as np
 
 from aekit.devices import resolve_device
 from aekit.estimators.persistence import export_estimator, import_estimator
-from aekit.io.files import FileFormat, read_file, write_file
+from aekit.io.files import FileFormat, newer_writer_named, read_file, write_file
 
 INDEX = FileFormat(
     "aekit-index",
@@ -185,6 +185,12 @@ def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
     ("auto", "cpu", "cuda" or "cuda:N"); ValueError for a damaged file."""
     header, tree = read_file(path, INDEX)
     device = str(resolve_device(device))  # a bad device is the caller's error, not the file's
+    with newer_writer_named(header):
+        return _index(path, header, tree, device)
+
+
+def _index(path: str | os.PathLike, header: dict[str, Any], tree: Any, device: str) -> HammingIndex:
+    """The index a file's header and tree describe, checked."""
     try:
         n_bits, n_rows = int(header["n_bits"]), int(header["n_rows"])
         packed = np.ascontiguousarray(tree["packed"], dtype=np.uint8)

@@ -35,7 +35,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> Non
     path = Path(path)
     if path.is_dir():  # os.replace would fail at the end, naming the temporary file
         raise ValueError(f"cannot write {path}: it is a folder; give a file name.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(path)
     remove_stale(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_prefix(path), suffix=".tmp")
@@ -60,6 +60,20 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> Non
         os.close(fd)
 
 
+def make_parent(path: Path) -> None:
+    """Create the folder ``path`` goes in; ``ValueError`` naming the part of it that is a file
+    (mkdir's bare FileExistsError named neither the part nor the file asked for)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        part = next((p for p in [path.parent, *path.parent.parents] if p.exists()), None)
+        if part is None or part.is_dir():
+            raise
+        raise ValueError(
+            f"cannot write {path}: {part} is a file, not a folder; choose another name."
+        ) from None
+
+
 @contextlib.contextmanager
 def staged_folder(folder: str | os.PathLike, last: str | None = None) -> Iterator[Path]:
     """Yield a hidden temporary folder beside ``folder`` to write files into; when the block
@@ -67,7 +81,7 @@ def staged_folder(folder: str | os.PathLike, last: str | None = None) -> Iterato
     sees it sees the whole set), replacing files of the same names. On any error the temporary
     folder is removed and ``folder`` is left as it was: not created, no file changed."""
     folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(folder)
     remove_stale(folder)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=_prefix(folder), suffix=".tmp"))
     try:

@@ -5,16 +5,19 @@ checkpoints are all such files; they are written here and their header is checke
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
+import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 from safetensors import SafetensorError, safe_open
 
 from aekit._version import __version__
-from aekit.io.tensors import CHECKSUMS, METADATA_KEY, load_tree, save_tree
+from aekit.io.tensors import CHECKSUMS, METADATA_KEY, load_tree, parse_header, save_tree
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,13 @@ def check_file_name(path: str | os.PathLike, fmt: FileFormat) -> None:
             f"cannot save {fmt.a_noun} as {path}: it is a folder. Give a file name ending "
             f"{fmt.suffix}, e.g. {inside}."
         )
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix in OTHER_FORMATS:
+    stem, suffix = os.path.splitext(path)
+    if suffix.lower() in OTHER_FORMATS:
+        # m.safetensors.gz: the name to give is m.safetensors, not m.safetensors.safetensors
+        named = stem if stem.lower().endswith(fmt.suffix) else f"{stem}{fmt.suffix}"
         raise ValueError(
-            f"cannot save {fmt.a_noun} as {path}: aekit writes JSON + safetensors, not {suffix}. "
-            f"Give a file name ending {fmt.suffix}, e.g. {os.path.splitext(path)[0]}{fmt.suffix}."
+            f"cannot save {fmt.a_noun} as {path}: aekit writes JSON + safetensors, not "
+            f"{suffix.lower()}. Give a file name ending {fmt.suffix}, e.g. {named}."
         )
 
 
@@ -95,11 +100,78 @@ def read_header(path: str | os.PathLike, fmt: FileFormat) -> dict[str, Any]:
     Anything unreadable is read whole, to be refused in :func:`read_file`'s words."""
     try:
         with safe_open(path, framework="pt") as handle:
-            header = json.loads((handle.metadata() or {})[METADATA_KEY])
+            header = parse_header(path, (handle.metadata() or {})[METADATA_KEY])
         _check_header(path, header, fmt)
     except (SafetensorError, OSError, KeyError, TypeError, ValueError):
         return read_file(path, fmt)[0]
     return header
+
+
+def _release(version: Any) -> tuple[int, ...] | None:
+    """The release numbers a version string begins with ("0.2.0rc1" -> (0, 2, 0))."""
+    found = re.match(r"\d+(?:\.\d+)*", version) if isinstance(version, str) else None
+    return None if found is None else tuple(int(part) for part in found[0].split("."))
+
+
+def written_by_newer(header: dict[str, Any]) -> bool:
+    """Whether the header's aekit_version is newer than this aekit."""
+    written, this = _release(header.get("aekit_version")), _release(__version__)
+    if written is None or this is None:
+        return False
+    width = max(len(written), len(this))
+    return written + (0,) * (width - len(written)) > this + (0,) * (width - len(this))
+
+
+@contextlib.contextmanager
+def newer_writer_named(header: dict[str, Any]) -> Iterator[None]:
+    """Within it, a ValueError reading a file that a newer aekit wrote ends saying so: a newer
+    aekit's parameter, value or class reads as damage or as unknown to this one, and the cure
+    is an upgrade, not a new file."""
+    try:
+        yield
+    except ValueError as err:
+        if not written_by_newer(header):
+            raise
+        raise ValueError(
+            f"{str(err).rstrip('.')}; it was written by aekit {header['aekit_version']}, newer "
+            f"than this aekit {__version__}: upgrade aekit to load it."
+        ) from None
+
+
+def check_finite(
+    path: str | os.PathLike, tree: Any, entries: Collection[str], remedy: str, key: str = "t"
+) -> None:
+    """``ValueError`` naming the file and the tensor (by its key in the file) when a float
+    tensor under one of ``entries`` of ``tree`` (at any depth) holds NaN or infinity: a file
+    saved from a diverged model, or edited and signed again, would load and give NaN for every
+    row. ``remedy`` ends the message: what to do instead."""
+    if isinstance(tree, dict):
+        for name, value in tree.items():
+            inner = f"{key}.{name}"
+            if name in entries:
+                _refuse_non_finite(path, value, remedy, inner)
+            else:
+                check_finite(path, value, entries, remedy, inner)
+    elif isinstance(tree, (list, tuple)):
+        for i, value in enumerate(tree):
+            check_finite(path, value, entries, remedy, f"{key}.{i}")
+
+
+def _refuse_non_finite(path: str | os.PathLike, tree: Any, remedy: str, key: str) -> None:
+    """Every float tensor and array in ``tree`` (``key`` in the file) finite, or ValueError."""
+    if isinstance(tree, dict):
+        for name, value in tree.items():
+            _refuse_non_finite(path, value, remedy, f"{key}.{name}")
+        return
+    values = torch.from_numpy(tree) if isinstance(tree, np.ndarray) else tree
+    if not isinstance(values, torch.Tensor) or not values.is_floating_point():
+        return
+    if not bool(torch.isfinite(values).all()):
+        what = "NaN" if bool(torch.isnan(values).any()) else "infinite"
+        raise ValueError(
+            f"{path} holds {what} weights ({key}): the file was damaged or saved from a "
+            f"diverged model; {remedy}."
+        )
 
 
 def _check_header(path: str | os.PathLike, header: dict[str, Any], fmt: FileFormat) -> None:

@@ -15,7 +15,13 @@ from typing import Any, Protocol
 
 from aekit import registry
 from aekit.devices import resolve_device
-from aekit.io.files import FileFormat, read_file, write_file
+from aekit.io.files import (
+    FileFormat,
+    check_finite,
+    newer_writer_named,
+    read_file,
+    write_file,
+)
 from aekit.io.sizes import check_sizes
 
 # Format 2: the header carries SHA-256 checksums of itself and of every tensor, verified on load.
@@ -52,7 +58,14 @@ def load(path: str | os.PathLike, device: str = "cpu") -> Any:
     if os.path.isdir(path):
         raise FileNotFoundError(_folder_message(path))  # as before: no model file there
     header, tree = read_file(path, MODEL)
+    with newer_writer_named(header):
+        return _estimator(path, header, tree, device)
+
+
+def _estimator(path: str | os.PathLike, header: dict[str, Any], tree: Any, device: str) -> Any:
+    """The estimator a model file's header and tree describe, checked."""
     check_sizes(path, header, tree)  # before the estimators (and scikit-learn) are imported
+    check_finite(path, tree, registry.NETWORK_ENTRIES, "refit it")
     name = header.get("class")
     try:
         cls: FromDocument = registry.model_file_class(name)
@@ -61,7 +74,17 @@ def load(path: str | os.PathLike, device: str = "cpu") -> Any:
     try:
         return cls._from_document(header, tree, device)
     except INCONSISTENT as err:
-        raise ValueError(f"{path} does not hold a consistent {name}: {err}") from None
+        raise ValueError(
+            f"{path} does not hold a consistent {name}: {inconsistency(err)}"
+        ) from None
+
+
+def inconsistency(err: Exception) -> str:
+    """What an error rebuilding an estimator from a document says of the document: a KeyError
+    is an entry the header lacks (its bare text, "'fitted'", said nothing)."""
+    if isinstance(err, KeyError) and err.args:
+        return f"its header has no {err.args[0]!r} entry"
+    return str(err)
 
 
 def _folder_message(path: str | os.PathLike) -> str:

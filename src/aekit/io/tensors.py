@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,10 @@ _TENSOR = "__tensor__"
 _ARRAY = "__array__"  # a numpy array: stored as a tensor, read back as numpy
 METADATA_KEY = "aekit"
 CHECKSUMS = "sha256"  # header key: {"header": hex digest, "tensors": {key: hex digest}}
+# The deepest a header may nest. aekit's own reach about 10 levels (a series detector's window
+# detector's member's weights); Python's recursion, in json and in every walk of the header
+# (checksums, the skeleton, the estimators), fails near 1,000, so deeper is damage, said as such.
+MAX_DEPTH = 100
 
 
 def tensor_digest(tensor: torch.Tensor) -> str:
@@ -131,8 +136,85 @@ def _as_os_error(err: SafetensorError, path: str | os.PathLike) -> OSError:
     return OSError(code, os.strerror(code), str(path))
 
 
+# The first bytes of files that are often taken for model files. The compressed file's are
+# aekit.compression.container.MAGIC (a test checks they agree), named here without importing
+# the compression package, which brings in the estimators.
+COMPRESSED_MAGIC = b"AEKC"
+_PICKLE = b"\x80"  # a pickle's PROTO opcode (then the protocol, 2 to 5)
+_ZIP = b"PK\x03\x04"  # torch.save's default format, joblib's .z?, numpy's .npz
+_ONLY_OURS = "aekit loads only the safetensors files it writes (estimator.save) and never unpickles"
+
+
+def _foreign_file(path: Path) -> str | None:
+    """What a file aekit cannot read is, from its first bytes, when they say: an aekit
+    compressed file, a pickle or a zip archive (whatever its name); None otherwise, a damaged
+    safetensors file included: its 8-byte header length is followed by the header's "{" (the
+    length's own first bytes can be a pickle's)."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(9)
+    except OSError:
+        return None
+    if start[8:] == b"{":
+        return None
+    if start[:4] == COMPRESSED_MAGIC:
+        return (
+            f"{path} is an aekit compressed file (rows from Compressor.compress, 'aekit "
+            "compress'), not a model: decompress it with the compressor that wrote it "
+            f"(Compressor.decompress, 'aekit decompress COMPRESSOR {path} -o OUT')."
+        )
+    if start[:1] == _PICKLE and start[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return f"{path} is a pickle (pickle, joblib, torch.save), not an aekit file: {_ONLY_OURS}."
+    if start[:4] == _ZIP:
+        return (
+            f"{path} is a zip archive (torch.save, joblib, numpy's .npz), not an aekit file: "
+            f"{_ONLY_OURS}."
+        )
+    return None
+
+
 # Files that hold data, never a model (the layers above read them as DATA).
 _DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".parquet", ".npy", ".npz", ".json", ".png", ".jpg"}
+
+
+def parse_header(path: str | os.PathLike, text: str) -> dict[str, Any]:
+    """The JSON object of a file's header; ``ValueError`` naming the file for anything else,
+    a header nested deeper than :data:`MAX_DEPTH` or holding a number longer than Python
+    reads (``sys.get_int_max_str_digits``) included."""
+    try:
+        header = json.loads(text)
+        too_deep = _deeper_than(header, MAX_DEPTH)
+    except RecursionError:  # json's own recursion: nested far deeper still
+        too_deep = True
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path} has a damaged aekit header: {err!r}") from None
+    except ValueError:  # json's int(): more digits than Python converts
+        limit = sys.get_int_max_str_digits()
+        raise ValueError(
+            f"{path} has a damaged aekit header: it holds a number of more than {limit} digits."
+        ) from None
+    if too_deep:
+        raise ValueError(
+            f"{path} has a damaged aekit header: it is nested more than {MAX_DEPTH} levels deep."
+        )
+    if not isinstance(header, dict):
+        raise ValueError(f"{path} has a damaged aekit header: it is not a JSON object.")
+    return header
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests lists and dicts more than ``limit`` levels deep (walked without
+    recursion, which is what a deep value would exhaust)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in item)
+    return False
 
 
 def load_tree(
@@ -147,6 +229,11 @@ def load_tree(
     """
     path = Path(path)
     if not path.is_file():
+        if path.exists() and not path.is_dir():  # opening a pipe would wait for a writer
+            raise ValueError(
+                f"{path} is not a regular file (a pipe, device or socket): give the file that "
+                "aekit saved."
+            )
         raise FileNotFoundError(f"no such file: {path}")
     try:
         tensors = load_file(path)
@@ -158,16 +245,12 @@ def load_tree(
                 f"{path} is a data file, not an aekit model: give a model file (.safetensors)."
             ) from None
         raise ValueError(
-            f"{path} is not a readable aekit file (truncated or corrupt?): {err}"
+            _foreign_file(path)
+            or f"{path} is not a readable aekit file (truncated or corrupt?): {err}"
         ) from None
     if METADATA_KEY not in metadata:
         raise ValueError(f"{path} is a safetensors file but was not written by aekit.")
-    try:
-        header = json.loads(metadata[METADATA_KEY])
-        if not isinstance(header, dict):
-            raise TypeError("the header is not a JSON object")
-    except (json.JSONDecodeError, TypeError) as err:
-        raise ValueError(f"{path} has a damaged aekit header: {err!r}") from None
+    header = parse_header(path, metadata[METADATA_KEY])
     if check is not None:  # what the header says it is comes first: a newer file asks to upgrade
         check(header)
     if CHECKSUMS in header:
