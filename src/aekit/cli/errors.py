@@ -148,10 +148,9 @@ def _parameter_error(match: re.Match) -> str:
     """scikit-learn's check of a parameter, as the option that set it: ``--threshold`` where
     the command has that option, else ``--param NAME`` (choices sorted: a set prints them in
     any order)."""
-    from aekit.cli.runs import OPTION_FLAGS  # random_state: --seed, max_iter: --epochs, ...
-
     name, allowed, got = match[1], match[2], match[3]
-    option = OPTION_FLAGS.get(name, f"--{name.replace('_', '-')}")
+    # random_state is --seed (max_iter's --epochs has its own advice, _OPTION_ADVICE)
+    option = "--seed" if name == "random_state" else f"--{name.replace('_', '-')}"
     said = option if option[2:].replace("-", "_") in _running_options() else f"--param {name}"
     if option == "--seed":  # a RandomState object is no value of an option
         allowed = allowed.replace(", an instance of 'numpy.random.mtrand.RandomState' or None", "")
