@@ -226,3 +226,26 @@ def test_index_ids_are_one_per_row_and_survive_save(tmp_path):
     assert load_index(tmp_path / "n.index").ids == [1001, 1002, 1003, 1004, 1005]
     gappy = [1001.0, np.nan, 1003.0, None, 1005.0]
     assert HammingIndex(codes, ids=gappy).ids == ["1001", "", "1003", "", "1005"]
+
+
+def _info_rows(path) -> dict[str, str]:
+    result = runner.invoke(app, ["info", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    return {line.split("│")[1].strip(): line.split("│")[2].strip()
+            for line in result.output.splitlines() if line.count("│") == 3}  # fmt: skip
+
+
+def test_info_describes_an_index_and_a_compressor_s_step_and_fingerprint(files):
+    # an index was refused ("an aekit file but not a model"); a compressor showed no step or
+    # fingerprint, so the compressor an .aek file names could not be found
+    index_path = files / "described.index"
+    ok(invoke("index", files / "hasher.safetensors", "digits", "--out", index_path))
+    rows = _info_rows(index_path)
+    assert (rows["rows"], rows["bits"]) == ("1797", "16")
+    assert rows["hasher"] == "SemanticHasher, 64 features"
+    compressor = files / "compressor.safetensors"
+    packed = files / "fingerprinted.aek"
+    ok(invoke("compress", compressor, "digits", "-o", packed))
+    model = _info_rows(compressor)
+    assert model["fingerprint"] == _info_rows(packed)["compressor fingerprint"]
+    assert float(model["quantization step"]) > 0

@@ -59,6 +59,41 @@ def describe_compressed(path: Path) -> dict[str, object]:
     }
 
 
+def _is_index(path: Path) -> bool:
+    """Whether ``path`` is a file whose aekit header says it is an index (cheap: the header
+    alone; anything unreadable is left to the model path, which says what is wrong)."""
+    import json
+
+    from safetensors import SafetensorError, safe_open
+
+    if not path.is_file():
+        return False
+    try:
+        with safe_open(path, framework="pt") as handle:
+            header = json.loads((handle.metadata() or {}).get("aekit", "{}"))
+    except (SafetensorError, OSError, ValueError, RecursionError):
+        return False
+    return isinstance(header, dict) and header.get("format") == "aekit-index"
+
+
+def describe_index(path: Path) -> dict[str, object]:
+    """What an index holds (loaded whole, so a damaged one is a ValueError)."""
+    from aekit.hashing.index import load_index
+
+    index = load_index(path)
+    hasher = index.hasher
+    return {
+        "kind": "index of binary codes ('aekit search INDEX QUERY')",
+        "rows": index.n_rows,
+        "bits": index.n_bits,
+        "ids": "yes" if index.ids is not None else None,
+        "hasher": None
+        if hasher is None
+        else f"{type(hasher).__name__}, {hasher.n_features_in_} features",
+        "read options": index.read_options or None,
+    }
+
+
 @app.command()
 def info(run: Run) -> None:
     """Describe a trained model: class, parameters, data shape, training, versions (or what the
@@ -69,7 +104,9 @@ def info(run: Run) -> None:
 
     if is_compressed_file(run):  # not a model: its rows, shape and compressor's fingerprint
         return _print_table(str(run), describe_compressed(run))
-    load_run(run)  # validated as every other command validates it: the file and the estimator
+    if _is_index(run):  # 'aekit index' wrote it: refused as "not a model" before
+        return _print_table(str(run), describe_index(run))
+    estimator = load_run(run)  # validated as every other command validates it
     header, _ = read_file(model_path(run), MODEL)
     fitted = header["fitted"]
     history = fitted.get("history_", {})
@@ -93,6 +130,9 @@ def info(run: Run) -> None:
         "epochs": fitted.get("n_iter_"),
         "final metrics": {k: round(v[-1], 4) for k, v in history.items() if v} or None,
         "classes": fitted.get("classes_"),
+        # a compressor's step and the fingerprint its .aek files name ('aekit info x.aek')
+        "quantization step": getattr(estimator, "step_", None),
+        "fingerprint": estimator.fingerprint().hex() if hasattr(estimator, "fingerprint") else None,
         "parameters": header["params"],
         "versions": f"aekit {header['aekit_version']}, torch {header['torch_version']}",
     }
