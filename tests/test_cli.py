@@ -300,6 +300,10 @@ def test_train_takes_epochs_as_train_hasher_does(cvae_run, tmp_path):
             "demo, finetune, train, train-compressor, train-hasher). See '",
         ),
         (["trian", "digits"], "No such command 'trian'. Did you mean 'train'? See '"),
+        (
+            ["--epochs", "3", "train", "digits"],
+            "No such option: --epochs (options go after the command, e.g. 'aekit train DATA",
+        ),
         (["train", "digits", "--epochs", "many"], "Invalid value for '--epochs'"),
         (["score"], "Missing argument 'RUN'. See '"),
     ],

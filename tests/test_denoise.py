@@ -270,6 +270,9 @@ def test_denoise_clips_noisy_data_to_the_range_the_training_noise_was_clipped_to
         # mistake: no noise goes so far, so they are refused with the scaling
         with pytest.raises(ValueError, match=re.escape("ranges over [0, 255], far beyond")):
             dae.denoise(np.round(X * 255))
+        heavy = X + np.random.default_rng(1).normal(0, 3, X.shape)  # noise, not a scale
+        with pytest.warns(UserWarning, match="denoise clipped"):
+            dae.denoise(heavy)
 
 
 def test_denoise_of_no_rows_or_text_says_so_in_the_apis_words(tmp_path):

@@ -4,6 +4,7 @@ arrays read with --image-shape, and --image-shape drawing only shapes that can b
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from cli_helpers import invoke, ok, refused
 from conftest import DEVICE
@@ -39,7 +40,17 @@ def test_the_command_line_refuses_channels_last_and_reads_n_h_w_with_image_shape
     conv = ("--model", "vae", "--param", "architecture=conv", *QUICK)
     result = invoke("train", tmp_path / "nhwc.npy", *conv, "--out", tmp_path / "A")
     said = for_the_command_line(refused(result, "looks channels-last"))
-    assert said.endswith("save DATA in that layout (np.save(path, X.transpose(0, 3, 1, 2))).")
+    assert said.endswith(
+        "save DATA in that layout (np.save(path, X.transpose(0, 3, 1, 2))), or pass --param "
+        "'image_shape=[8,8,1]' if it really has 8 channels of 8x1."
+    )
+    # --image-shape must not reshape (n, H, W, C) into scrambled images (review)
+    shaped = ("--image-shape", "1,8,8", "--out", tmp_path / "A")
+    refused(invoke("train", tmp_path / "nhwc.npy", *conv, *shaped), "needs rows of 64 values")
+    # channels-first data whose last axis is small are no channels-last images (review)
+    wide = np.random.default_rng(0).random((40, 64, 4, 4)).astype(np.float32)
+    model = aekit.Autoencoder(architecture="conv", max_iter=1, random_state=0, device=DEVICE)
+    assert model.fit(wide).image_shape_ == (64, 4, 4)
     # (n, H, W): --image-shape 1,8,8 was refused ("needs rows of 64 values") though they are
     np.save(tmp_path / "nhw.npy", images[:, 0])
     shaped = ("--image-shape", "1,8,8", "--out", tmp_path / "B")
@@ -73,6 +84,10 @@ def test_image_shape_draws_only_shapes_that_are_images(images, tmp_path):
     )
     assert out.read_bytes().startswith(b"\x89PNG")
     refused(invoke("traverse", tmp_path / "F", tmp_path / "flat.npy", "-o", out), "--image-shape")
+    # a plain autoencoder has no latent distribution: said, not an AttributeError (review)
+    ok(invoke("train", tmp_path / "flat.npy", "--model", "ae", *QUICK, "--out", tmp_path / "P"))
+    flat_ae = ("traverse", tmp_path / "P", tmp_path / "flat.npy", "--image-shape", "1,8,8")
+    refused(invoke(*flat_ae, "-o", out), "has no latent distribution; use vae/cvae")
 
 
 def test_image_options_that_do_not_apply_are_refused_not_recorded(images, tmp_path):
@@ -138,3 +153,18 @@ def test_a_conditional_model_of_an_unlabelled_image_folder_is_told_the_sub_folde
         Image.fromarray((images[i, 0] * 255).astype(np.uint8)).save(tmp_path / f"{i}.png")
     result = invoke("train", tmp_path, "--model", "cvae", *QUICK, "--out", tmp_path.parent / "R")
     refused(result, "needs labels: DATA has none (put each class's images in a sub-folder")
+
+
+def test_finetune_and_index_refuse_image_options_a_table_ignores(images, tmp_path):
+    # both recorded --image-size for a table, and later commands refused the right size (review)
+    rows = images.reshape(len(images), -1)
+    labels = (rows.mean(axis=1) > np.median(rows.mean(axis=1))).astype(int)
+    np.save(tmp_path / "x.npy", rows)
+    pd.DataFrame(rows).assign(y=labels).to_csv(tmp_path / "t.csv", index=False)
+    ok(invoke("train", tmp_path / "t.csv", "--label-column", "y", *QUICK, "--out", tmp_path / "R"))
+    tune = ("finetune", tmp_path / "R", tmp_path / "t.csv", "--image-size", "8,8", *QUICK)
+    refused(invoke(*tune, "--out", tmp_path / "F"), "--image-size applies to a folder of images")
+    hasher = ("train-hasher", tmp_path / "x.npy", "--bits", "8", *QUICK)
+    ok(invoke(*hasher, "-o", tmp_path / "h.safetensors"))
+    index = ("index", tmp_path / "h.safetensors", tmp_path / "x.npy", "--image-size", "4,4")
+    refused(invoke(*index, "--out", tmp_path / "db.index"), "--image-size applies")

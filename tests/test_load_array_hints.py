@@ -39,6 +39,7 @@ BINARY = pd.DataFrame([[0, 1], [1, 0], [1, 1]])  # a first row 0,1 is data, not 
         (FRAME, lambda f, p: f.to_csv(p, index=False, sep=";"), "looks separated by ';'"),
         (FRAME, lambda f, p: f.to_csv(p, index=False, encoding="latin-1"), "is not utf-8 text"),
         (FRAME, lambda f, p: f.to_csv(p, index=False, encoding="utf-16"), "a NUL byte at byte"),
+        (FRAME, lambda f, p: f.to_csv(p, index=False, encoding="utf-16-le"), "'utf-16-le'"),
         (BINARY, lambda f, p: f.to_csv(p, index=False, header=False), "looks like data"),
         (
             COMMA_NAME,
@@ -46,7 +47,15 @@ BINARY = pd.DataFrame([[0, 1], [1, 0], [1, 1]])  # a first row 0,1 is data, not 
             "looks separated by ';'",
         ),
     ],
-    ids=["no-header", "semicolons", "latin-1", "utf-16", "binary-first-row-0-1", "comma-in-a-name"],
+    ids=[
+        "no-header",
+        "semicolons",
+        "latin-1",
+        "utf-16",
+        "utf-16-le-no-bom",
+        "binary-first-row-0-1",
+        "comma-in-a-name",
+    ],
 )
 def test_the_named_fix_reads_the_file(frame, write, words, tmp_path):
     write(frame, tmp_path / "t.csv")

@@ -101,7 +101,9 @@ def train(
     from aekit.data.lazy import Dataset
     from aekit.viz.report import write_figures
 
-    check_options_apply(data, DataOptions(**options))  # before anything is recorded
+    # the options given here, before anything is recorded (a --config's recorded ones were
+    # checked against the DATA they were recorded with)
+    check_options_apply(data, DataOptions(label_column, image_shape, image_size, grayscale))
     resumed_from = runs.checkpoint_epoch(checkpoint, resume)  # checked before any work
     if checkpoint is not None:
         params = runs.with_options(params, checkpoint_dir=str(checkpoint))

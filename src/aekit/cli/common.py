@@ -330,9 +330,14 @@ def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: st
             f"{own_text}; leave --image-shape out."
         )
     if shape[0] not in (1, 3):  # 28,28,1 drew 28 'channels' of 28x1 strips
+        example = (  # H,W,C given for C,H,W
+            f"; e.g. {shape[2]},{shape[0]},{shape[1]} for {shape[0]}x{shape[1]} images"
+            if shape[2] in (1, 3)
+            else ""
+        )
         raise ValueError(
-            f"--image-shape {image_shape} is C,H,W with C the channels, 1 (gray) or 3 (colour); "
-            f"e.g. 1,{shape[0]},{shape[1]} for gray {shape[0]}x{shape[1]} images."
+            f"--image-shape {image_shape} is C,H,W with C the channels, 1 (gray) or 3 "
+            f"(colour){example}."
         )
     if int(np.prod(shape)) != values:
         raise ValueError(

@@ -200,8 +200,10 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         values = np.asarray(X, dtype=np.float32)
         if values.shape[1:] == shape:  # images already (a 4-D array, an image folder)
             return values, y
-        # (n, H, W) images as well as flat rows: any rows of C*H*W values
-        if int(np.prod(values.shape[1:])) != int(np.prod(shape)):
+        # flat rows, or (n, H, W) images of one channel; an array of other axes is refused (a
+        # reshape of (n, H, W, C) would scramble its pixels)
+        one_channel = values.ndim == 3 and shape[0] == 1 and values.shape[1:] == shape[1:]
+        if not (values.ndim == 2 and values.shape[1] == int(np.prod(shape))) and not one_channel:
             raise ValueError(
                 f"--image-shape {options.image_shape} needs rows of {int(np.prod(shape))} values; "
                 f"DATA has shape {values.shape}."

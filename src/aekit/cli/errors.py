@@ -279,8 +279,10 @@ _ADVICE = (
         "refit with --param preprocessing=standardize",
     ),
     (  # aekit.estimators._inputs: channels-last images, fixed in the file on the command line
-        r"pass X\.transpose\(0, 3, 1, 2\), or image_shape=\(([^)]*)\) if it really has .*$",
-        "save DATA in that layout (np.save(path, X.transpose(0, 3, 1, 2))).",
+        r"pass X\.transpose\(0, 3, 1, 2\), or image_shape=\((\d+), (\d+), (\d+)\) if it really "
+        r"has (.*)\.$",
+        r"save DATA in that layout (np.save(path, X.transpose(0, 3, 1, 2))), or pass --param "
+        r"'image_shape=[\1,\2,\3]' if it really has \4.",
     ),
     (r"^image_size=\((\d+), (\d+)\)", r"--image-size \1,\2"),  # aekit.data.images
     (r"^Seed must be between 0 and 2\*\*32 - 1$", "--seed must be between 0 and 2**32 - 1."),

@@ -62,7 +62,7 @@ def finetune(
     from aekit import registry
     from aekit.cli import runs, table_options, tables
     from aekit.cli.common import run_data_options
-    from aekit.cli.data import load_data
+    from aekit.cli.data import DataOptions, check_options_apply, load_data
     from aekit.cli.run_figures import write_fit_figures
     from aekit.core import distributed
 
@@ -84,6 +84,8 @@ def finetune(
             )
         # DATA as RUN read it: its recorded label column and image options, its text columns
         # one-hot encoded; OUT records the same options, so predict reads DATA as here.
+        given = DataOptions(label_column, image_shape, image_size, grayscale)
+        check_options_apply(data, given)  # recorded below: they must apply to DATA
         options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
         encoder = tables.run_encoder(run)
         X, y = load_data(data, options)

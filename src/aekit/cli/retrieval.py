@@ -38,6 +38,7 @@ from aekit.cli.common import (
     write_rows,
     written,
 )
+from aekit.cli.data import DataOptions, check_options_apply
 from aekit.cli.data import open_data as open_run_data
 from aekit.cli.describe import compressed_file_named
 from aekit.cli.run_figures import write_fit_figures
@@ -67,7 +68,6 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
     force = options.pop("force")
     from aekit import registry
     from aekit.cli import runs
-    from aekit.cli.data import DataOptions, check_options_apply
 
     check_options_apply(data, DataOptions(**options))  # before anything is recorded
 
@@ -166,6 +166,8 @@ def index(
     from aekit.hashing import HammingIndex
 
     # as in training: the label column left out, the images at the recorded size
+    # recorded in the index (read options): they must apply to DATA
+    check_options_apply(data, DataOptions(label_column, image_shape, image_size, grayscale))
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     X, _ = open_run_data(data, options)
     codes = np.concatenate(list(iter_outputs(hasher, X, "transform")))  # hashed chunk by chunk
@@ -294,6 +296,8 @@ def compress(
     """Compress the rows of DATA with the Compressor in RUN into one self-describing file."""
     compressor = _load_compressor(run)
     # as in training: the label column left out, the images at the recorded size
+    # recorded in the index (read options): they must apply to DATA
+    check_options_apply(data, DataOptions(label_column, image_shape, image_size, grayscale))
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     X, _ = open_run_data(data, options)
     payload = compressor.compress(X, step=step)  # DATA on disk: encoded a chunk at a time

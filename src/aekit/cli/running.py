@@ -110,6 +110,11 @@ def usage_message(err: ClickException) -> str:
 def _option_of_other_commands(err, context) -> str | None:
     """'No such option: --epochs' on a command that lacks it, with the commands that have it
     (click's guess by spelling suggested --sep for detect's --epochs); None if none has it."""
+    if context.parent is None:  # 'aekit --epochs 3 train ...': before any command
+        return (
+            f"No such option: {err.option_name} (options go after the command, e.g. "
+            f"'aekit train DATA {err.option_name} ...')"
+        )
     root = context.find_root().command
     commands = getattr(root, "commands", {})
     having = sorted(

@@ -84,7 +84,13 @@ def traverse(
     drawn = None
     if getattr(estimator, "image_shape_", 1) is None and image_shape is not None:
         # a model of flat rows: DATA stays flat rows, and --image-shape draws the decodings
+        if not hasattr(estimator, "traverse"):
+            _image_vae(estimator)  # says which models have a latent distribution
         drawn = parse_ints(image_shape, 3, "--image-shape")
+        if drawn[0] not in (1, 3):
+            raise ValueError(
+                f"--image-shape {image_shape} is C,H,W with C the channels, 1 (gray) or 3 (colour)."
+            )
         if int(np.prod(drawn)) != estimator.n_features_in_:
             raise ValueError(
                 f"--image-shape {image_shape} needs rows of {int(np.prod(drawn))} values; the "

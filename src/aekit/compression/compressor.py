@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.compression import container, entropy
-from aekit.compression.prior import check_step, fit_quantiles, prior_ids, symbol_tables
+from aekit.compression.prior import PRIOR_ROWS, check_step, fit_quantiles, prior_ids, symbol_tables
 from aekit.compression.quantized import QuantizingAutoencoder
 from aekit.compression.step import MAX_ROWS, choose_step
 from aekit.data.lazy import lazy_reader, rows_at
@@ -48,14 +48,15 @@ MIN_STEPS = 1000
 def _warn_of_clipped_codes(clipped: np.ndarray) -> None:
     """A warning naming how many rows had a code beyond the range the prior was fitted on
     (plus its margin): their codes are clipped to it, so they come back further from
-    themselves than the step says (rows unlike the training rows; the bytes still decode)."""
+    themselves than the step says (rows unlike the prior's rows; the bytes still decode). The
+    prior reads at most PRIOR_ROWS training rows, so a rare training row can be one."""
     rows = clipped.any(axis=1)
     if rows.any():
         warnings.warn(
             f"Compressor: {int(rows.sum()):,} of {len(rows):,} rows have codes beyond the range "
-            f"of the training rows' codes ({int(clipped.sum()):,} values clipped to it), so they "
-            "decompress with a larger error than the step gives; such rows are unlike the "
-            "training rows: refit on data that includes them.",
+            f"the prior was fitted on ({int(clipped.sum()):,} values clipped to it; it reads up "
+            f"to {PRIOR_ROWS:,} training rows), so they decompress with a larger error than the "
+            "step gives: rows unlike those the model was fitted on.",
             UserWarning,
             stacklevel=3,
         )

@@ -132,10 +132,14 @@ def _refuse_nul_bytes(path: Path, encoding: str) -> None:
         return  # the reader's own message says it
     at = start.find(b"\x00")
     if at >= 0:
+        # UTF-16 text: a byte-order mark names it; without one, an ASCII character's NUL
+        # follows it (little-endian, odd bytes) or precedes it (big-endian, even bytes)
+        bom = start[:2] in (b"\xff\xfe", b"\xfe\xff")
+        utf16 = "utf-16" if bom else "utf-16-le" if at % 2 else "utf-16-be"
         raise ValueError(
             f"{path} is not a text table: it holds a NUL byte at byte {at}, as binary files do; "
             "give a CSV file (or .npy, Parquet, an image folder), or, if it is UTF-16 text, "
-            "its encoding, e.g. csv={'encoding': 'utf-16'}."
+            f"its encoding, e.g. csv={{'encoding': '{utf16}'}}."
         )
 
 

@@ -184,10 +184,11 @@ class InputChecks:
 
 def _refuse_channels_last(shape: tuple[int, ...]) -> None:
     """(n, H, W, C) images (Keras' and PIL's layout) were taken as (n, C, H, W): 28 channels of
-    28x1 images. The last axis looks like channels (1, 3 or 4) and the first does not; an
+    28x1 images. Refused when read so they are square images of 1, 3 or 4 channels and the first
+    axis is no channel count ((64, 4, 4) or (2, 8, 3) are channels-first data); an
     ``image_shape`` equal to the array's own says the layout is meant."""
     channels, last = shape[0], shape[-1]
-    if last in (1, 3, 4) and channels not in (1, 3, 4):
+    if last in (1, 3, 4) and channels not in (1, 3, 4) and shape[0] == shape[1]:
         raise ValueError(
             f"X's images have shape {shape}, which looks channels-last (height, width, "
             f"channels); aekit takes (n, C, H, W): pass X.transpose(0, 3, 1, 2), or "

@@ -57,9 +57,14 @@ def params_to_json(estimator: Any) -> dict[str, Any]:
     return out
 
 
-# Parameters that say how to train, watch or place a model, not what it is: changed after fit
-# they leave the fitted model as it was, and are saved as they are now.
-_NOT_THE_MODEL = frozenset({"verbose", "checkpoint_dir", "device", "compile", "distributed"})
+# Parameters that say how to train, watch, place or apply a model, not what it is: changed
+# after fit they leave the fitted model as it was, and are saved as they are now (a series
+# detector reads its stride when it scores; a fine-tuner may retrain with another budget).
+_NOT_THE_MODEL = frozenset({
+    "verbose", "checkpoint_dir", "device", "compile", "distributed", "precision",
+    "max_iter", "learning_rate_init", "batch_size", "early_stopping", "validation_fraction",
+    "n_iter_no_change", "tol", "stride",
+})  # fmt: skip
 
 Fit = TypeVar("Fit", bound=Callable[..., Any])
 
@@ -88,13 +93,23 @@ def changed_since_fit(estimator: Any) -> dict[str, tuple[Any, Any]]:
     return {
         name: (fitted_with.get(name), value)
         for name, value in now.items()
-        if name not in _NOT_THE_MODEL and value != fitted_with.get(name)
+        if name not in _NOT_THE_MODEL and _model_of(value) != _model_of(fitted_with.get(name))
     }
+
+
+def _model_of(value: Any) -> Any:
+    """An estimator-valued parameter's JSON without the parameters that are not the model
+    (its ``device`` changed after fit is no change of the model); any other value as it is."""
+    if not (isinstance(value, dict) and _ESTIMATOR in value):
+        return value
+    params = {k: _model_of(v) for k, v in value["params"].items() if k not in _NOT_THE_MODEL}
+    return {**value, "params": params}
 
 
 def _shown(value: Any) -> str:
     if isinstance(value, dict) and _ESTIMATOR in value:
-        return f"a {value[_ESTIMATOR]} of other parameters"
+        kind = value[_ESTIMATOR]
+        return f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind} of other parameters"
     return repr(value)
 
 
