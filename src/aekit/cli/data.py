@@ -111,22 +111,11 @@ def check_options_apply(spec: str, options: DataOptions) -> None:
     to it: --image-size and --grayscale on anything but an image folder, --label-column on an
     image folder. They were ignored, yet recorded, and the recorded size then refused the
     right one for every later command."""
-    path = Path(spec)
-    image_folder = path.is_dir() and not on_disk(spec)
-    what = (
-        "the digits"
-        if spec == "digits"
-        else "an image folder"
-        if image_folder
-        else "a table or array"
-    )
+    image_folder = Path(spec).is_dir() and not on_disk(spec)
     if not image_folder:
-        given = [
-            o
-            for o, v in (("--image-size", options.image_size), ("--grayscale", options.grayscale))
-            if v
-        ]
+        given = [flag for flag, value in _folder_options(options) if value]
         if given:
+            what = "the digits" if spec == "digits" else "a table or array"
             raise ValueError(
                 f"{' and '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to a folder of "
                 f"images; DATA {spec} is {what}: leave {' and '.join(given)} out."
@@ -136,6 +125,11 @@ def check_options_apply(spec: str, options: DataOptions) -> None:
             f"--label-column {options.label_column}: DATA {spec} is an image folder, whose "
             "labels are its sub-folders' names; leave --label-column out."
         )
+
+
+def _folder_options(options: DataOptions) -> tuple[tuple[str, object], ...]:
+    """The options that read an image folder alone, with their values."""
+    return (("--image-size", options.image_size), ("--grayscale", options.grayscale))
 
 
 def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
