@@ -52,7 +52,7 @@ from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
 from aekit.anomaly.threshold_fit import ThresholdFit
 from aekit.estimators import BaseAutoencoder
-from aekit.estimators.persistence import SavesToFile, records_fitted_params
+from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 
 
 class AnomalyDetector(
@@ -321,7 +321,6 @@ class AnomalyDetector(
         return default_member(n_samples, n_features, self.categorical_groups_, DEFAULT_NOISE)
 
     # ---- fitting ------------------------------------------------------------------------
-    @records_fitted_params
     def fit(self, X: Any, y: Any = None, X_normal: Any = None) -> AnomalyDetector:
         """Fit the ensemble on X (unlabelled; may hold anomalies) and set the threshold.
 
@@ -362,6 +361,7 @@ class AnomalyDetector(
         self._fit_members(base, A, seeds)
         train_scores = self._anomaly_scores(A if held is None else held)
         self._fit_threshold(train_scores, None if held is not None else A, normal)
+        remember_fitted_params(self)  # what save keeps (persistence)
         return self
 
     def _encoded_normal_rows(self, X_normal: Any) -> Any:

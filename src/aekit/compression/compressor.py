@@ -27,7 +27,7 @@ from aekit.estimators.persistence import (
     SavesToFile,
     export_estimator,
     import_estimator,
-    records_fitted_params,
+    remember_fitted_params,
 )
 from aekit.estimators.streaming import chunks_of
 
@@ -199,7 +199,6 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         self.device = device
         self.verbose = verbose
 
-    @records_fitted_params
     def fit(self, X: Any, y: Any = None) -> Compressor:
         """Train the network on X, then fit the prior to its codes (y is ignored).
 
@@ -223,6 +222,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         step = self._auto_step(rows, codes) if auto else float(self.step)
         self.step_ = check_step(self.quantiles_, step)
         self._warn_if_no_better_than_mean(rows, codes)
+        remember_fitted_params(self)  # what save keeps (persistence)
         return self
 
     def _take_shape_of(self, network: QuantizingAutoencoder) -> None:

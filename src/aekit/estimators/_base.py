@@ -56,7 +56,7 @@ from aekit.estimators._params import AutoencoderParams, layer_widths, trainer_co
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators._reconstruction import ReconstructionErrors
 from aekit.estimators.modules import ExportsModules
-from aekit.estimators.persistence import params_to_json
+from aekit.estimators.persistence import remember_fitted_params
 
 # Parameters that may change between a run and its resumption from a checkpoint.
 # compile and distributed change how a step runs, not what it computes (a checkpoint of N
@@ -247,7 +247,7 @@ class BaseAutoencoder(
         self.best_loss_ = result.best_loss
         self._after_training(run.X, run.y, run.seed)
         self._warn_if_no_better_than_mean(run.X, run.y)
-        self._fitted_params = params_to_json(self)  # what save keeps (persistence)
+        remember_fitted_params(self)  # what save keeps (persistence)
 
     def _prepare_disk(self, flat: DiskRows, device: torch.device):
         """``fit``'s view of rows on disk: the streaming pass (checks, value range, scale,

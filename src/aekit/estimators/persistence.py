@@ -11,11 +11,9 @@ writes, the format check) is :mod:`aekit.io.model_file`'s.
 
 from __future__ import annotations
 
-import functools
 import os
 import warnings
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -66,21 +64,13 @@ _NOT_THE_MODEL = frozenset({
     "n_iter_no_change", "tol", "stride",
 })  # fmt: skip
 
-Fit = TypeVar("Fit", bound=Callable[..., Any])
 
-
-def records_fitted_params(fit: Fit) -> Fit:
-    """Decorate a ``fit`` so that the estimator remembers the parameters it was fitted with:
-    ``set_params`` after fit changes the parameters, not the fitted model, and a file must
-    hold the parameters its weights were fitted with (:func:`changed_since_fit`)."""
-
-    @functools.wraps(fit)
-    def recorded(self, *args, **kwargs):
-        fitted = fit(self, *args, **kwargs)
-        self._fitted_params = params_to_json(self)
-        return fitted
-
-    return recorded  # type: ignore[return-value]
+def remember_fitted_params(estimator: Any) -> None:
+    """Called by every ``fit`` as it ends: the estimator remembers the parameters it was fitted
+    with. ``set_params`` after fit changes the parameters, not the fitted model, and a file must
+    hold the parameters its weights were fitted with (:func:`changed_since_fit`). A call, not a
+    decorator: a wrapper's frame would shift every warning's ``stacklevel`` in fit."""
+    estimator._fitted_params = params_to_json(estimator)
 
 
 def changed_since_fit(estimator: Any) -> dict[str, tuple[Any, Any]]:
@@ -162,7 +152,7 @@ class SavesToFile:
         # named as such, not as the network or state it fails to rebuild
         estimator._validate_params()
         estimator._set_fitted_state(document["fitted"], tree, device)
-        estimator._fitted_params = params_to_json(estimator)  # set_params after load: as fit
+        remember_fitted_params(estimator)  # set_params after load: as after fit
         return estimator
 
 

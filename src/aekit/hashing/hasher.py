@@ -17,7 +17,7 @@ from aekit.estimators.persistence import (
     SavesToFile,
     export_estimator,
     import_estimator,
-    records_fitted_params,
+    remember_fitted_params,
 )
 from aekit.hashing.binary import BinaryAutoencoder
 from aekit.hashing.index import HammingIndex
@@ -128,7 +128,6 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         self.device = device
         self.verbose = verbose
 
-    @records_fitted_params
     def fit(self, X: Any, y: Any = None) -> SemanticHasher:
         """Train the hashing autoencoder on X (y is ignored: hashing is unsupervised).
 
@@ -141,6 +140,7 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         network = BinaryAutoencoder(**self._network_kwargs(latent_dim=int(self.n_bits)))
         self.autoencoder_ = network.fit(X)
         self.n_features_in_ = network.n_features_in_
+        remember_fitted_params(self)  # what save keeps (persistence)
         return self
 
     def __sklearn_is_fitted__(self) -> bool:

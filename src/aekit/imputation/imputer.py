@@ -34,7 +34,7 @@ from aekit.estimators.persistence import (
     SavesToFile,
     export_estimator,
     import_estimator,
-    records_fitted_params,
+    remember_fitted_params,
 )
 from aekit.estimators.streaming import write_outputs
 from aekit.imputation.on_disk import fit_on_disk, on_disk_reader
@@ -166,7 +166,6 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         self.device = device
         self.verbose = verbose
 
-    @records_fitted_params
     def fit(self, X: Any, y: Any = None) -> AutoencoderImputer:
         """Learn the table's encoding and train the autoencoder on X's observed entries.
 
@@ -224,6 +223,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         self.autoencoders_ = [
             self._autoencoder(latent_dim, early, seed).fit(observed_values) for seed in seeds
         ]
+        remember_fitted_params(self)  # what save keeps (persistence)
         return self
 
     def _autoencoder(self, latent_dim: int, early: bool, seed: Any) -> DenoisingAutoencoder:

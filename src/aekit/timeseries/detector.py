@@ -34,7 +34,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.estimators import BaseAutoencoder
-from aekit.estimators.persistence import SavesToFile, records_fitted_params
+from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 from aekit.timeseries import likelihood, series_threshold
 from aekit.timeseries.inputs import HANDLE_MISSING
 from aekit.timeseries.persistence import export_series_detector, import_series_detector
@@ -220,7 +220,6 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         return detector.set_params(random_state=self.random_state)
 
     # ---- fitting -----------------------------------------------------------------------------
-    @records_fitted_params
     def fit(self, X: Any, y: Any = None) -> SeriesAnomalyDetector:
         """Fit on one series or several (a list), and set the threshold on their points.
 
@@ -265,6 +264,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
             )
             averaged = averaged[np.isfinite(averaged)]
             self.likelihood_prior_ = np.array([averaged.mean(), averaged.std()])
+        remember_fitted_params(self)  # what save keeps (persistence)
         return self
 
     def _warn_unused_window(self) -> None:
