@@ -9,17 +9,14 @@ import contextlib
 import copy
 import math
 import os
-import warnings
 from functools import partial
 from numbers import Integral, Real
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, clone
-from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -28,16 +25,15 @@ from aekit.core.nets import ACTIVATIONS, reset_parameters
 from aekit.core.train import TrainConfig, train
 from aekit.data.validation import as_numeric_array, is_int
 from aekit.devices import resolve_device
-from aekit.estimators import TRAINING_CONSTRAINTS, Autoencoder, ProgressBar, trainer_config
+from aekit.estimators import TRAINING_CONSTRAINTS, ProgressBar, trainer_config
 from aekit.estimators.persistence import (
     SavesToFile,
-    changed_since_fit,
-    describe_changes,
     export_estimator,
     import_estimator,
-    records_fitted_params,
+    remember_fitted_params,
 )
 from aekit.pretraining.network import FINE_TUNE, FineTuningNetwork
+from aekit.pretraining.pretrained import check_pretrained, is_fitted, pretrained_autoencoder
 
 _INFERENCE_BATCH = 2048
 # Parameters that may change between a run and its resumption from a checkpoint.
@@ -147,57 +143,6 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
                 "validation loss: use early_stopping_metric='loss'."
             )
 
-    # ---- the pretrained autoencoder ------------------------------------------------------------
-    def _autoencoder(self, rows: np.ndarray, X_unlabeled: Any, seed: int, pretrained: bool) -> Any:
-        """The fitted autoencoder: the given one if fitted, else a copy of it (or a default
-        :class:`aekit.Autoencoder`) fitted on the rows of X and ``X_unlabeled``. With
-        ``init="random"`` an unfitted one is only built (one epoch on two rows), to give the
-        network its shape: its weights are drawn afresh."""
-        given = self.autoencoder
-        if given is not None and _is_fitted(given):
-            if X_unlabeled is not None:
-                warnings.warn(
-                    "X_unlabeled is only used to fit an unfitted autoencoder, and the given one "
-                    "is fitted: it is ignored. Pass an unfitted autoencoder to pretrain on it.",
-                    UserWarning,
-                    stacklevel=3,
-                )
-            return given
-        if given is None:
-            ae = Autoencoder(device=self.device, verbose=self.verbose)
-        else:
-            ae = clone(given)
-        if ae.get_params().get("random_state", 0) is None:
-            ae.set_params(random_state=seed)  # the fine-tuner's seed makes the whole fit repeat
-        if not pretrained:
-            return ae.set_params(max_iter=1, early_stopping=False, verbose=False).fit(rows[:2])
-        if self.checkpoint_dir is not None and ae.get_params().get("checkpoint_dir", 0) is None:
-            ae.set_params(checkpoint_dir=Path(self.checkpoint_dir) / "autoencoder")
-        if X_unlabeled is not None:
-            rows = _stacked(rows, X_unlabeled)
-        return ae.fit(rows)
-
-    def _check_autoencoder(self, ae: Any, n_features: int) -> None:
-        changed = changed_since_fit(ae)
-        if changed:  # its network was built with the old ones (a raw torch size error followed)
-            raise ValueError(
-                f"the autoencoder's parameters were changed after it was fitted: "
-                f"{describe_changes(changed)}. Refit it with them, or pass an unfitted "
-                "autoencoder to pretrain on X."
-            )
-        width = int(np.prod(ae.input_shape()))
-        if width != n_features:
-            raise ValueError(
-                f"X has {n_features} features but the autoencoder takes {width} "
-                f"(input shape {ae.input_shape()}); pass rows like those it was fitted on, or "
-                "an unfitted autoencoder to fit on X."
-            )
-        if getattr(ae, "classes_", None) is not None:
-            raise ValueError(
-                f"a {type(ae).__name__} encodes rows given their labels, which are what this "
-                "estimator predicts; pretrain an unconditional autoencoder (e.g. aekit.VAE)."
-            )
-
     def _build_network(self, ae: Any) -> FineTuningNetwork:
         encoder = ae.encoder_module().train()
         return FineTuningNetwork(
@@ -210,7 +155,6 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         )
 
     # ---- fitting ---------------------------------------------------------------------------
-    @records_fitted_params
     def fit(self, X: Any, y: Any, X_unlabeled: Any = None) -> BaseFineTuned:
         """Pretrain the autoencoder if it is not fitted, then train the encoder and the head.
 
@@ -235,8 +179,8 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
             raise ValueError(f"n_samples={len(flat)}: fitting needs at least 2 labelled rows.")
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         pretrained = self.init == "pretrained"
-        ae = self._autoencoder(array, X_unlabeled, seed, pretrained)
-        self._check_autoencoder(ae, flat.shape[1])
+        ae = pretrained_autoencoder(self, array, X_unlabeled, seed, pretrained)
+        check_pretrained(ae, flat.shape[1])
         device = resolve_device(self.device)
         with torch.random.fork_rng(devices=[]):  # building draws from the global RNG
             network = self._build_network(ae)
@@ -265,6 +209,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         self.history_ = result.history
         self.best_loss_ = result.best_loss
         self.network_ = network
+        remember_fitted_params(self)  # what save keeps (persistence)
         return self
 
     def _train_config(
@@ -302,7 +247,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
         clone (``set_params(autoencoder__...)`` in a grid search) reaches the user's. An
         unfitted autoencoder is cloned unfitted, and pretrained in every fold."""
         given = self.autoencoder
-        if given is None or not _is_fitted(given):
+        if given is None or not is_fitted(given):
             return super().__sklearn_clone__()
         params = self.get_params(deep=False)
         del params["autoencoder"]
@@ -370,25 +315,6 @@ def repeated_order(y: torch.Tensor, generator: torch.Generator, min_rows: int) -
     passes = max(1, math.ceil(min_rows / n))
     device = generator.device
     return torch.cat([torch.randperm(n, generator=generator, device=device) for _ in range(passes)])
-
-
-def _is_fitted(estimator: Any) -> bool:
-    try:
-        check_is_fitted(estimator)
-    except NotFittedError:
-        return False
-    return True
-
-
-def _stacked(rows: np.ndarray, X_unlabeled: Any) -> np.ndarray:
-    """The labelled rows and the unlabelled ones in one array, shaped as X's rows."""
-    more = as_numeric_array(X_unlabeled, name="X_unlabeled")
-    if more.shape[1:] != rows.shape[1:]:
-        raise ValueError(
-            f"X_unlabeled has rows of shape {more.shape[1:]} but X has {rows.shape[1:]}; both "
-            "are rows of the same data."
-        )
-    return np.concatenate([rows, more])
 
 
 def _check_state(network: torch.nn.Module, state: Any) -> None:
