@@ -16,7 +16,6 @@ import typer
 from aekit.cli import common
 from aekit.cli.common import (
     Data,
-    DrawnShape,
     Grayscale,
     ImageShape,
     ImageSize,
@@ -25,15 +24,14 @@ from aekit.cli.common import (
     Run,
     a_kind,
     app,
-    drawn_shape,
     known_label,
     labels_option,
     load_run,
     open_data,
     read_for_run,
     trained,
-    write_rows,
 )
+from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
 
 
 @app.command()
@@ -95,7 +93,7 @@ def train(
         check_options_apply,
         check_training_data,
         idx_labels_file,
-        on_disk,
+        is_image_folder,
     )
     from aekit.core import distributed
     from aekit.data.lazy import Dataset
@@ -122,7 +120,7 @@ def train(
         started = runs.Stopwatch()
         where = (  # a folder's labels are its class sub-folders; a table's, a column
             "put each class's images in a sub-folder named after it"
-            if Path(data).is_dir() and not on_disk(data)
+            if is_image_folder(data)
             else "see --label-column"
         )
         with labels_option(f"{cls.__name__} needs labels: DATA has none ({where})."):

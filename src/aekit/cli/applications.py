@@ -10,7 +10,6 @@ import typer
 
 from aekit.cli import common
 from aekit.cli.common import (
-    MAX_GRID,
     Data,
     Grayscale,
     ImageShape,
@@ -23,9 +22,9 @@ from aekit.cli.common import (
     app,
     load_run,
     run_data_options,
-    write_rows,
 )
 from aekit.cli.data import DataOptions, open_data
+from aekit.cli.drawn_rows import MAX_GRID, write_rows
 
 FIGURE_ROWS = 8  # images per row of --figure (denoising_grid's n_cols)
 

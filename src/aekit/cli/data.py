@@ -52,6 +52,11 @@ def on_disk(spec: str) -> bool:
     return path.is_file() and path.suffix.lower() in {".npy", ".parquet"}
 
 
+def is_image_folder(spec: str) -> bool:
+    """Whether DATA is a folder of images (a folder of Parquet files is a table)."""
+    return Path(spec).is_dir() and not on_disk(spec)
+
+
 def _has_text_columns(spec: str, label_column: str | None) -> bool:
     """Whether a Parquet DATA has a feature column that is not numbers (from its schema alone;
     a folder's files share one schema, which reading them checks); the id and ignored columns
@@ -111,8 +116,7 @@ def check_options_apply(spec: str, options: DataOptions) -> None:
     to it: --image-size and --grayscale on anything but an image folder, --label-column on an
     image folder. They were ignored, yet recorded, and the recorded size then refused the
     right one for every later command."""
-    image_folder = Path(spec).is_dir() and not on_disk(spec)
-    if not image_folder:
+    if not is_image_folder(spec):
         given = [flag for flag, value in _folder_options(options) if value]
         if given:
             what = "the digits" if spec == "digits" else "a table or array"

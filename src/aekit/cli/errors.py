@@ -327,14 +327,14 @@ def for_the_command_line(text: str, options: set[str] | None = None) -> str:
 
 
 def _data_is_image_folder() -> bool:
-    """Whether the running command's DATA is a folder (of images: one of Parquet files reads
-    as a table, whose rows have no image shape to be told of)."""
+    """Whether the running command's DATA is a folder of images."""
     from pathlib import Path
 
     from aekit.cli import outputs
+    from aekit.cli.data import is_image_folder
 
     data = None if outputs.current_call is None else outputs.current_call[2].get("data")
-    return isinstance(data, (str, Path)) and Path(data).is_dir()
+    return isinstance(data, (str, Path)) and is_image_folder(str(data))
 
 
 def _command_name() -> str:

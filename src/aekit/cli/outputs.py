@@ -276,7 +276,7 @@ def check_figure(path: Path, option: str) -> None:
 # The formats -o/--output takes, by command, and a note on them for the message: checked before
 # any work (the writers check again, but only once the first chunk is computed).
 TABLES = (".npy", ".csv", ".parquet")
-ROWS = ((*TABLES, ".png"), ".png: a grid of the images of an image model")  # common.write_rows
+ROWS = ((*TABLES, ".png"), ".png: a grid of the images of an image model")  # drawn_rows.write_rows
 OUTPUT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
     "encode": (TABLES, ""),
     "reconstruct": (TABLES, ""),

@@ -21,7 +21,6 @@ import typer
 from aekit.cli import columns, common, table_options
 from aekit.cli.common import (
     Data,
-    DrawnShape,
     Grayscale,
     ImageShape,
     ImageSize,
@@ -31,16 +30,14 @@ from aekit.cli.common import (
     a_kind,
     app,
     column_of_table,
-    drawn_shape,
     load_run,
     open_data,
     run_data_options,
-    write_rows,
-    written,
 )
 from aekit.cli.data import DataOptions, check_options_apply
 from aekit.cli.data import open_data as open_run_data
 from aekit.cli.describe import compressed_file_named
+from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows, written
 from aekit.cli.run_figures import write_fit_figures
 from aekit.io.atomic import atomic_write
 

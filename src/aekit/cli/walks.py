@@ -22,6 +22,7 @@ from aekit.cli.common import (
     run_data_options,
 )
 from aekit.cli.data import load_data, parse_ints
+from aekit.cli.drawn_rows import check_drawable
 
 Label = Annotated[str | None, typer.Option(help="Label to decode under (ConditionalVAE).")]
 Figure = Annotated[Path, typer.Option("-o", "--output", help="PNG file to write.")]
@@ -87,15 +88,7 @@ def traverse(
         if not hasattr(estimator, "traverse"):
             _image_vae(estimator)  # says which models have a latent distribution
         drawn = parse_ints(image_shape, 3, "--image-shape")
-        if drawn[0] not in (1, 3):
-            raise ValueError(
-                f"--image-shape {image_shape} is C,H,W with C the channels, 1 (gray) or 3 (colour)."
-            )
-        if int(np.prod(drawn)) != estimator.n_features_in_:
-            raise ValueError(
-                f"--image-shape {image_shape} needs rows of {int(np.prod(drawn))} values; the "
-                f"model's rows hold {estimator.n_features_in_}."
-            )
+        check_drawable(drawn, image_shape, estimator.n_features_in_, "model's")
         image_shape = None
     else:
         estimator = _image_vae(estimator)

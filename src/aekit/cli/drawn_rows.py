@@ -1,0 +1,128 @@
+"""Rows a model outputs, as the command line writes them: a table, or a PNG grid of images
+(an image model's own shape, or ``--image-shape C,H,W`` for a model of flat rows), and the line
+that says what was written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+MAX_GRID = 256  # images in one PNG grid; more make an image nobody can look at
+
+
+DrawnShape = Annotated[
+    str | None,
+    typer.Option(
+        "--image-shape",
+        help="C,H,W: draw the rows of a model trained on flat rows as images in a .png grid "
+        "(e.g. 1,28,28 for MNIST's 784 values).",
+    ),
+]
+
+
+def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: str):
+    """--image-shape for a .png of rows a model outputs (``what``: "generated", ...): the shape
+    to draw each row in, checked against the rows; None for an image model's own shape. A .png
+    of the flat rows of a model trained on them needs it."""
+    import numpy as np
+
+    from aekit.cli.data import parse_ints
+
+    values = int(np.prod(rows.shape[1:]))
+    if image_shape is None:
+        if output.suffix.lower() == ".png" and estimator.image_shape_ is None:
+            raise ValueError(
+                f"-o {output}: {type(estimator).__name__} was trained on flat rows of {values} "
+                "values; pass --image-shape C,H,W to draw them as images (e.g. 1,28,28 for "
+                "784), or write .npy, .csv or .parquet."
+            )
+        return None
+    if output.suffix.lower() != ".png":
+        raise ValueError(f"--image-shape draws a .png grid; -o {output} is a table, leave it out.")
+    shape = parse_ints(image_shape, 3, "--image-shape")
+    own = estimator.image_shape_
+    if own is not None and tuple(own) != shape:  # a 1,28,28 model's samples drawn as 1,14,56
+        own_text = ",".join(str(v) for v in own)
+        raise ValueError(
+            f"--image-shape {image_shape}: {type(estimator).__name__} makes images of shape "
+            f"{own_text}; leave --image-shape out."
+        )
+    check_drawable(shape, image_shape, values, what)
+    return shape
+
+
+def check_drawable(shape: tuple[int, ...], image_shape: str, values: int, what: str) -> None:
+    """``shape``, read from ``--image-shape image_shape``, is one rows of ``values`` values
+    can be drawn in: 1 or 3 channels, C*H*W equal to ``values`` (``what`` names the rows)."""
+    import numpy as np
+
+    if shape[0] not in (1, 3):  # 28,28,1 drew 28 'channels' of 28x1 strips
+        example = (  # H,W,C given for C,H,W
+            f"; e.g. {shape[2]},{shape[0]},{shape[1]} for {shape[0]}x{shape[1]} images"
+            if shape[2] in (1, 3)
+            else ""
+        )
+        raise ValueError(
+            f"--image-shape {image_shape} is C,H,W with C the channels, 1 (gray) or 3 "
+            f"(colour){example}."
+        )
+    if int(np.prod(shape)) != values:
+        raise ValueError(
+            f"--image-shape {image_shape} needs rows of {int(np.prod(shape))} values; "
+            f"the {what} rows hold {values}."
+        )
+
+
+def write_rows(
+    estimator,
+    rows,
+    output: Path,
+    encoder=None,
+    n_rows: int | None = None,
+    image_shape: tuple[int, ...] | None = None,
+) -> int:
+    """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table; with the
+    ``encoder`` of a RUN trained on text columns, as rows of that table. ``n_rows``: the rows
+    there are in all, when ``rows`` holds only the first (a PNG grid shows at most MAX_GRID).
+    ``image_shape``: (C, H, W) to draw the flat rows of a model trained on them. Returns the
+    number of rows written (a grid's: at most MAX_GRID)."""
+    import warnings
+
+    import numpy as np
+
+    from aekit.cli.data import write_frame, write_images, write_table
+
+    if output.suffix.lower() == ".png":
+        shape = image_shape or estimator.image_shape_
+        if shape is None:
+            raise ValueError(
+                f"PNG output needs images, and {type(estimator).__name__} was trained on flat "
+                f"rows of {int(np.prod(rows.shape[1:]))} values (train with --image-shape C,H,W "
+                "for an image model); write .npy, .csv or .parquet."
+            )
+        n_rows = len(rows) if n_rows is None else n_rows
+        if n_rows > MAX_GRID:
+            warnings.warn(
+                f"{output} shows the first {MAX_GRID} of {n_rows} images; write .npy for all.",
+                stacklevel=2,
+            )
+            rows = rows[:MAX_GRID]
+        write_images(output, rows.reshape(len(rows), *shape))
+        return len(rows)
+    elif encoder is not None and output.suffix.lower() != ".npy":
+        write_frame(output, encoder.inverse_transform(rows))
+    else:  # a table's own column names (a model fitted on one records them), else x0, x1, ...
+        width = int(np.prod(rows.shape[1:]))
+        names = getattr(estimator, "feature_names_in_", None)
+        names = [str(n) for n in names] if names is not None and len(names) == width else None
+        write_table(output, rows, names or [f"x{i}" for i in range(width)])
+    return len(rows)
+
+
+def written(output: Path, n_written: int, n_rows: int, what: str = "rows") -> str:
+    """What a command that wrote rows says: all of them, or the first (a PNG grid)."""
+    if n_written == n_rows:
+        return f"{output}: {n_rows} {what}"
+    return f"{output}: a grid of the first {n_written} of {n_rows} {what}"
