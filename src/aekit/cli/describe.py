@@ -60,20 +60,12 @@ def describe_compressed(path: Path) -> dict[str, object]:
 
 
 def _is_index(path: Path) -> bool:
-    """Whether ``path`` is a file whose aekit header says it is an index (cheap: the header
-    alone; anything unreadable is left to the model path, which says what is wrong)."""
-    import json
+    """Whether ``path`` is a file whose aekit header says it is an index (its header alone;
+    anything unreadable is left to the model path, which says what is wrong)."""
+    from aekit.hashing.index import INDEX
+    from aekit.io.files import stored_format
 
-    from safetensors import SafetensorError, safe_open
-
-    if not path.is_file():
-        return False
-    try:
-        with safe_open(path, framework="pt") as handle:
-            header = json.loads((handle.metadata() or {}).get("aekit", "{}"))
-    except (SafetensorError, OSError, ValueError, RecursionError):
-        return False
-    return isinstance(header, dict) and header.get("format") == "aekit-index"
+    return path.is_file() and stored_format(path) == INDEX.name
 
 
 def describe_index(path: Path) -> dict[str, object]:

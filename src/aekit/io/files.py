@@ -99,12 +99,28 @@ def read_header(path: str | os.PathLike, fmt: FileFormat) -> dict[str, Any]:
     as :func:`read_file` checks it, not its checksums, which the later whole read verifies.
     Anything unreadable is read whole, to be refused in :func:`read_file`'s words."""
     try:
-        with safe_open(path, framework="pt") as handle:
-            header = parse_header(path, (handle.metadata() or {})[METADATA_KEY])
+        header = _header_alone(path)
         _check_header(path, header, fmt)
-    except (SafetensorError, OSError, KeyError, TypeError, ValueError):
+    except _UNREADABLE:
         return read_file(path, fmt)[0]
     return header
+
+
+def stored_format(path: str | os.PathLike) -> str | None:
+    """The format an aekit file's header names ("aekit-model", "aekit-index", ...), read
+    without its tensors; None for a file that is no readable aekit file."""
+    try:
+        return _header_alone(path).get("format")
+    except _UNREADABLE:
+        return None
+
+
+_UNREADABLE = (SafetensorError, OSError, KeyError, TypeError, ValueError)
+
+
+def _header_alone(path: str | os.PathLike) -> dict[str, Any]:
+    with safe_open(path, framework="pt") as handle:
+        return parse_header(path, (handle.metadata() or {})[METADATA_KEY])
 
 
 def _release(version: Any) -> tuple[int, ...] | None:
