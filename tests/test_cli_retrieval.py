@@ -240,6 +240,10 @@ def test_info_describes_an_index_and_a_compressor_s_step_and_fingerprint(files):
     # fingerprint, so the compressor an .aek file names could not be found
     index_path = files / "described.index"
     ok(invoke("index", files / "hasher.safetensors", "digits", "--out", index_path))
+    from aekit.cli.describe import INDEX_FORMAT
+    from aekit.hashing.index import INDEX
+
+    assert INDEX.name == INDEX_FORMAT  # info finds an index by the name the index writes
     rows = _info_rows(index_path)
     assert (rows["rows"], rows["bits"]) == ("1797", "16")
     assert rows["hasher"] == "SemanticHasher, 64 features"

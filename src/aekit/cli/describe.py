@@ -59,13 +59,17 @@ def describe_compressed(path: Path) -> dict[str, object]:
     }
 
 
+# aekit.hashing.index.INDEX's name, named here without importing the hashing package (and
+# scikit-learn with it) before the file is known to be an index; a test checks they agree
+INDEX_FORMAT = "aekit-index"
+
+
 def _is_index(path: Path) -> bool:
     """Whether ``path`` is a file whose aekit header says it is an index (its header alone;
     anything unreadable is left to the model path, which says what is wrong)."""
-    from aekit.hashing.index import INDEX
     from aekit.io.files import stored_format
 
-    return path.is_file() and stored_format(path) == INDEX.name
+    return path.is_file() and stored_format(path) == INDEX_FORMAT
 
 
 def describe_index(path: Path) -> dict[str, object]:
