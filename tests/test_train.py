@@ -342,3 +342,26 @@ def test_ties_on_the_monitored_term_go_to_the_lower_tie_break_term():
     # epoch 2 ties epoch 1 on the error with a lower loss: kept, but the patience still runs
     assert kept == [(True, 0), (True, 0), (True, 1), (False, 2), (True, 0)]
     assert (result.best_loss, result.best_tie) == (0.1, 0.9)
+
+
+def test_within_epoch_reports_the_epochs_done_so_far(X, monkeypatch):
+    # the bar moved once an epoch, so a long first epoch showed nothing and no time left
+    monkeypatch.setattr("aekit.core.train.WITHIN_EPOCH_SECONDS", 0.0)  # every batch reports
+    heard, epochs = [], []
+    config = TrainConfig(max_iter=2, batch_size=64, learning_rate=1e-3)
+    train(fresh_vae_model(), torch.from_numpy(X), config=config,
+          generator=torch.Generator().manual_seed(1), within_epoch=heard.append,
+          callbacks=[lambda report: epochs.append((report.epoch, len(heard)))])  # fmt: skip
+    batches = math.ceil(400 / 64)  # 400 rows of 64: 7 batches, the last of 16 rows
+    assert heard == [epoch + done / batches for epoch in range(2) for done in range(1, 8)]
+    assert epochs == [(1, batches), (2, 2 * batches)]  # each epoch's report after its batches
+
+
+def test_a_verbose_fit_moves_its_bar_within_the_epoch(X, monkeypatch):
+    monkeypatch.setattr("aekit.core.train.WITHIN_EPOCH_SECONDS", 0.0)
+    seen = []
+    original = aekit.estimators.ProgressBar.within_epoch
+    monkeypatch.setattr(aekit.estimators.ProgressBar, "within_epoch",
+                        lambda bar, done: (seen.append(done), original(bar, done)))  # fmt: skip
+    aekit.Autoencoder(max_iter=1, random_state=0, verbose=True, **SMALL).fit(X)
+    assert seen and 0 < seen[0] < 1 and seen[-1] == 1.0

@@ -185,6 +185,7 @@ class BaseAutoencoder(
                 config=run.config,
                 generator=run.generator,
                 callbacks=[bar] if bar else [],
+                within_epoch=bar.within_epoch if bar else None,
             )
             if bar and result.resumed_from is not None:  # a rerun with checkpoint_dir set
                 bar.say(f"resumed from epoch {result.resumed_from} ({self.checkpoint_dir})")

@@ -17,7 +17,9 @@ from aekit.core.train import EpochReport
 
 
 class ProgressBar:
-    """Context manager and trainer callback: epoch m/n, loss, validation loss, time left."""
+    """Context manager and trainer callback: epoch m/n, loss, validation loss, time left. The
+    bar moves within an epoch too (:meth:`within_epoch`), so its time left shows from the first
+    seconds of a long epoch rather than after it."""
 
     def __init__(self, description: str, total: int) -> None:
         self.progress = Progress(
@@ -43,6 +45,10 @@ class ProgressBar:
     def say(self, line: str) -> None:
         """One line above the bar (on stderr, with it)."""
         self.progress.console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+    def within_epoch(self, completed: float) -> None:
+        """The trainer's report during an epoch: epochs done so far, as a float."""
+        self.progress.update(self.task, completed=completed)
 
     def __call__(self, report: EpochReport) -> None:
         losses = f"loss {report.train['loss']:.4g}"

@@ -203,6 +203,7 @@ class BaseFineTuned(SavesToFile, BaseEstimator):
                 config=config,
                 generator=generator,
                 callbacks=[bar] if bar else [],
+                within_epoch=bar.within_epoch if bar else None,
             )
         self.autoencoder_ = ae
         self.n_iter_ = result.n_iter
