@@ -3,6 +3,8 @@ of its training (rows, time, date), which ``aekit info`` shows."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from cli_helpers import refused
@@ -26,6 +28,12 @@ def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path):
     )
     first = ["train", data, *QUICK, "--quiet", "--checkpoint", tmp_path / "ck"]
     assert invoke(*first, "--param", "max_iter=2", "--out", tmp_path / "A").exit_code == 0
+    # info describes the checkpoint (it was refused as "not a finished run"), folder or file
+    for given in (tmp_path / "ck", tmp_path / "ck" / "checkpoint.safetensors"):
+        described = invoke("info", given)
+        assert described.exit_code == 0, described.output
+        assert "training checkpoint" in described.output and "--resume" in described.output
+        assert re.search(r"epochs done\W+2\b", described.output)
     again = invoke(*first, "--param", "max_iter=3", "--out", tmp_path / "B")
     assert "pass --resume" in str(again.exception)  # never continued by accident
     # another run's checkpoint: refused, without first saying it was resumed
@@ -126,5 +134,6 @@ def test_a_damaged_checkpoint_says_how_to_start_afresh(tmp_path):
     # a checkpoint folder given as RUN: "no aekit run or model file here"
     checkpoint_as_run = invoke("encode", ck, data, "-o", tmp_path / "z.npy")
     refused(checkpoint_as_run, f"{ck} holds a training checkpoint", "not a finished run")
+    assert for_the_command_line(refused(invoke("info", ck), "truncated"), set()).endswith(afresh)
     saved.unlink()  # as the message says
     assert invoke(*train, 2, "--out", tmp_path / "B").exit_code == 0

@@ -90,6 +90,35 @@ def describe_index(path: Path) -> dict[str, object]:
     }
 
 
+def _checkpoint_file(path: Path) -> Path | None:
+    """The training checkpoint ``path`` is or holds ('aekit train --checkpoint DIR'), if any."""
+    from aekit.cli.runs import CHECKPOINT_FILE, MODEL_FILE
+    from aekit.core.checkpoint import CHECKPOINT
+    from aekit.io.files import stored_format
+
+    if path.is_dir():  # its checkpoint, even damaged: reading it says how to start afresh
+        held = path / CHECKPOINT_FILE
+        return held if held.is_file() and not (path / MODEL_FILE).exists() else None
+    return path if path.is_file() and stored_format(path) == CHECKPOINT.name else None
+
+
+def describe_checkpoint(path: Path) -> dict[str, object]:
+    """How far a checkpointed training got (read whole, so a damaged one is a ValueError that
+    says how to start afresh); it names no model class: the command that resumes it does."""
+    from aekit.core.checkpoint import read
+
+    header, _ = read(path)
+    history = header.get("history", {})
+    return {
+        "kind": "training checkpoint (continue: the same 'aekit train' command + --resume)",
+        "epochs done": header.get("n_iter"),
+        "stopped early": "yes" if header.get("stopped_early") else None,
+        "last epoch": {k: round(v[-1], 4) for k, v in history.items() if v} or None,
+        "best loss": None if "best_loss" not in header else f"{header['best_loss']:.6g}",
+        "fingerprint": header.get("fingerprint"),
+    }
+
+
 @app.command()
 def info(run: Run) -> None:
     """Describe a trained model: class, parameters, data shape, training, versions (or what the
@@ -102,6 +131,9 @@ def info(run: Run) -> None:
         return _print_table(str(run), describe_compressed(run))
     if _is_index(run):  # 'aekit index' wrote it: refused as "not a model" before
         return _print_table(str(run), describe_index(run))
+    checkpoint = _checkpoint_file(run)
+    if checkpoint is not None:  # refused as "not a finished run" before
+        return _print_table(str(checkpoint), describe_checkpoint(checkpoint))
     estimator = load_run(run)  # validated as every other command validates it
     header, _ = read_file(model_path(run), MODEL)
     fitted = header["fitted"]
