@@ -264,11 +264,10 @@ def test_truncated_file(keep, saved):
     "content",
     [
         np.random.default_rng(0).bytes(4096),
-        b"just some text, not a model\n",
         (12).to_bytes(8, "little") + b"{not json!!}",
         (0x0380).to_bytes(8, "little") + b'{"aekit": "cut sho',  # begins as a pickle would
     ],
-    ids=["random", "text", "bad-json", "cut-with-a-pickle-s-first-bytes"],
+    ids=["random", "bad-json", "cut-with-a-pickle-s-first-bytes"],
 )
 def test_garbage_bytes(content, tmp_path):
     path = tmp_path / "garbage.safetensors"
@@ -332,6 +331,15 @@ def test_a_data_file_given_as_a_model_is_named_as_data(name, tmp_path):
     path = tmp_path / name
     path.write_bytes(b"a,b\n1,2\n")
     with pytest.raises(ValueError, match="is a data file, not an aekit model"):
+        aekit.load(path, device=DEVICE)
+
+
+@pytest.mark.parametrize("name", ["config.toml", "model.safetensors", "notes"])
+def test_a_text_file_given_as_a_model_is_named_as_text(name, tmp_path):
+    # aekit.load("RUN/config.toml") said "not a readable aekit file (truncated or corrupt?)"
+    path = tmp_path / name
+    path.write_text('model = "vae"\nlatent_dim = 8  # désiré\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="is a text file, not an aekit file: .*RUN/model"):
         aekit.load(path, device=DEVICE)
 
 

@@ -152,10 +152,10 @@ def _foreign_file(path: Path) -> str | None:
     length's own first bytes can be a pickle's)."""
     try:
         with path.open("rb") as handle:
-            start = handle.read(9)
+            start = handle.read(1024)
     except OSError:
         return None
-    if start[8:] == b"{":
+    if start[8:9] == b"{":
         return None
     if start[:4] == COMPRESSED_MAGIC:
         return (
@@ -170,7 +170,21 @@ def _foreign_file(path: Path) -> str | None:
             f"{path} is a zip archive (torch.save, joblib, numpy's .npz), not an aekit file: "
             f"{_ONLY_OURS}."
         )
+    if _looks_like_text(start):  # e.g. a run's config.toml given for its model
+        return (
+            f"{path} is a text file, not an aekit file: give the file aekit saved (a run "
+            "folder's model is RUN/model.safetensors)."
+        )
     return None
+
+
+def _looks_like_text(start: bytes) -> bool:
+    """Whether a file's first bytes are UTF-8 text: no NUL (a safetensors file's length has
+    some), and printable characters or white space for the rest."""
+    if not start or b"\0" in start:
+        return False
+    characters = start.decode("utf-8", errors="replace")
+    return sum(c.isprintable() or c.isspace() for c in characters) >= 0.95 * len(characters)
 
 
 # Files that hold data, never a model (the layers above read them as DATA).
