@@ -2,6 +2,7 @@
 module, and the learning-rate schedule."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -365,3 +366,23 @@ def test_a_verbose_fit_moves_its_bar_within_the_epoch(X, monkeypatch):
                         lambda bar, done: (seen.append(done), original(bar, done)))  # fmt: skip
     aekit.Autoencoder(max_iter=1, random_state=0, verbose=True, **SMALL).fit(X)
     assert seen and 0 < seen[0] < 1 and seen[-1] == 1.0
+
+
+@pytest.mark.parametrize("width", [50, 80, 120])
+def test_the_progress_bar_keeps_the_epoch_count_and_time_left_on_a_narrow_terminal(
+    width, monkeypatch
+):
+    # at 50 columns the bar read "epoch  loss 41.4 … left …": rich cut the count and the times
+    from aekit.core.train import EpochReport
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    bar = aekit.estimators.ProgressBar("VariationalAutoencoder", 100)
+    bar(EpochReport(50, 100, {"loss": 41.77}, {"loss": 36.94}, 1.0))
+    console = bar.progress.console
+    with console.capture() as captured:
+        console.print(bar.progress.get_renderable())
+    line = captured.get().strip()
+    assert re.search(r"epoch +50/100", line) and "left " in line and "…" not in line, line
+    assert "loss 41.77  val 36.94" in line, line
+    # the name and the bar go first: they say least
+    assert ("VariationalAutoencoder" in line) == ("━" in line) == (width >= 80), line

@@ -22,17 +22,19 @@ class ProgressBar:
     seconds of a long epoch rather than after it."""
 
     def __init__(self, description: str, total: int) -> None:
-        self.progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            TextColumn("epoch"),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[losses]}"),
-            TimeElapsedColumn(),
-            TextColumn("left"),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-        )
+        console = Console(stderr=True)
+        shown = _parts_that_fit(console.width - 1, description, total)
+        bar_width = min(40, console.width - 2 - sum(shown.values()))
+        columns = {
+            "name": [TextColumn("[bold]{task.description}")],
+            "bar": [BarColumn(bar_width=bar_width)] if bar_width >= 4 else [],
+            "count": [TextColumn("epoch"), MofNCompleteColumn()],
+            "losses": [TextColumn("{task.fields[losses]}")],
+            "spent": [TimeElapsedColumn()],
+            "left": [TextColumn("left"), TimeRemainingColumn()],
+        }
+        chosen = [c for part, cs in columns.items() if part == "bar" or part in shown for c in cs]
+        self.progress = Progress(*chosen, console=console)
         self.task = self.progress.add_task(description, total=total, completed=0, losses="")
 
     def __enter__(self) -> ProgressBar:
@@ -55,3 +57,25 @@ class ProgressBar:
         if report.validation:
             losses += f"  val {report.validation['loss']:.4g}"
         self.progress.update(self.task, completed=report.epoch, losses=losses)
+
+
+def _parts_that_fit(width: int, description: str, total: int) -> dict[str, int]:
+    """The bar's text parts that fit in ``width`` characters, most useful first, with their
+    widths: the epoch count, the time left, the losses (about 22 characters with a validation
+    loss), the model's name; the time spent only beside a bar of 10 or more. rich squeezes
+    every column of a line too wide, so a narrow terminal read "epoch  loss 41.4 … left …";
+    now the least useful parts go instead, and the bar gets what is left."""
+    sizes = {
+        "count": len(f" epoch {total}/{total}"),
+        "left": len(" left 0:00:00"),
+        "losses": 22,
+        "name": len(description) + 1,
+    }
+    shown: dict[str, int] = {}
+    for part, size in sizes.items():
+        if sum(shown.values()) + size <= width:
+            shown[part] = size
+    spent = len(" 0:00:00")
+    if sum(shown.values()) + spent + 10 <= width:
+        shown["spent"] = spent
+    return shown
