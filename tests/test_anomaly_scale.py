@@ -77,3 +77,26 @@ def test_scores_in_blocks_of_rows_equal_the_one_shot_scores(monkeypatch):
     one_shot = detector.anomaly_score(X)
     monkeypatch.setattr(ensemble, "_BLOCK_ROWS", 7)
     np.testing.assert_array_equal(detector.anomaly_score(X), one_shot)
+
+
+@pytest.mark.parametrize("threshold", ["pot", "contamination"])
+def test_the_fit_s_one_neighbour_query_gives_what_separate_queries_give(threshold, monkeypatch):
+    # fit asks each neighbour term for the training rows thrice (the scale, the training scores,
+    # the scores new rows would have); one query of k + 1 now answers all three
+    X = np.random.RandomState(0).normal(size=(300, 4))
+    X[:10] += 4
+    params = dict(neighbor_space="both", n_neighbors=0.05, threshold=threshold, contamination=0.1)
+    queries = []
+    original = ensemble._mean_distances
+    monkeypatch.setattr(ensemble, "_mean_distances",
+                        lambda *args: queries.append(args[2]) or original(*args))  # fmt: skip
+    detector = _tiny(**params).fit(X)
+    assert len(queries) == 3  # one per member's codes and one for the input term
+    A = detector.inputs_  # every row trains (300 < max_samples); after fit, separate queries
+    for codes, scale in zip(detector.codes_, detector.distance_scales_, strict=True):
+        assert scale == detector._part_spread(detector._distances(codes, codes, True))
+    own = detector._input_distances(A, exclude_self=True)
+    assert detector.input_distance_scale_ == detector._part_spread(own)
+    train_scores = detector._anomaly_scores(A)
+    assert detector.threshold_ == detector._threshold(train_scores, A, None)
+    assert detector.contamination_ == np.mean(train_scores > detector.threshold_)

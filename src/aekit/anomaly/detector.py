@@ -355,12 +355,16 @@ class AnomalyDetector(
             base = member_for_new_rows(base)
             if self.categorical_groups_ and base.get_params().get("categorical_groups") is None:
                 base = clone(base).set_params(categorical_groups=self.categorical_groups_)
-        self._start_ensemble(A)
-        warn_k_above_rows(self, len(A))
-        seeds = [int(rng.randint(0, 2**31 - 1)) for _ in range(int(self.n_estimators))]
-        self._fit_members(base, A, seeds)
-        train_scores = self._anomaly_scores(A if held is None else held)
-        self._fit_threshold(train_scores, None if held is not None else A, normal)
+        self._fit_distances = {}  # the training rows' neighbour terms, asked for thrice
+        try:
+            self._start_ensemble(A)
+            warn_k_above_rows(self, len(A))
+            seeds = [int(rng.randint(0, 2**31 - 1)) for _ in range(int(self.n_estimators))]
+            self._fit_members(base, A, seeds)
+            train_scores = self._anomaly_scores(A if held is None else held)
+            self._fit_threshold(train_scores, None if held is not None else A, normal)
+        finally:
+            del self._fit_distances
         remember_fitted_params(self)  # what save keeps (persistence)
         return self
 
