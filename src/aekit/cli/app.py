@@ -32,6 +32,7 @@ from aekit.cli.common import (
     trained,
 )
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
+from aekit.io.text import write_utf8
 
 
 @app.command()
@@ -139,7 +140,7 @@ def train(
         command = runs.reproducing_command(estimator, data, options, out)
         if labels_file is not None:  # a shell comment: the command reads them again by itself
             command += f"  # labels from {shlex.quote(str(labels_file))}"
-        (staging / "command.txt").write_text(command + "\n")
+        write_utf8(staging / "command.txt", command + "\n")
         if isinstance(X, Dataset):  # on disk: the figures draw a sample, read alone
             X, y = X.sample(2000)
         names = None if encoder is None else encoder.get_feature_names_out()  # city=Oslo, ...
@@ -162,7 +163,7 @@ def _why_stopped(estimator) -> str:
 def _write_toml(path: Path, document: dict[str, Any]) -> None:
     import tomli_w
 
-    path.write_text(tomli_w.dumps(document))
+    write_utf8(path, tomli_w.dumps(document))
 
 
 # encode, reconstruct and score come next in ``aekit --help`` (registered when imported).

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -218,18 +219,21 @@ def impute(
         params.setdefault("random_state", 0)
         started = runs.Stopwatch()
         imputer = AutoencoderImputer(**params).set_params(verbose=not quiet and writes).fit(X)
-        if out is not None and writes:
-            with runs.claimed_run(out, force) as staging:
-                imputer.save(staging / runs.MODEL_FILE)
-                runs.write_record(staging, imputer, data, started, len(X))
-                from aekit.cli.run_figures import write_fit_figures
-
-                write_fit_figures(staging, imputer, X)
     if not writes:
         return
-    _write_filled(output, imputer, X, data)
-    if save_model is not None:
-        imputer.save(save_model)
+    # The RUN appears last, after the filled table and --save-model: an interrupted command
+    # left a new RUN beside the old table (its imputer had filled nothing)
+    run = contextlib.nullcontext() if out is None else runs.claimed_run(out, force)
+    with run as staging:
+        _write_filled(output, imputer, X, data)
+        if save_model is not None:
+            imputer.save(save_model)
+        if staging is not None:
+            imputer.save(staging / runs.MODEL_FILE)
+            runs.write_record(staging, imputer, data, started, len(X))
+            from aekit.cli.run_figures import write_fit_figures
+
+            write_fit_figures(staging, imputer, X)
     typer.echo(f"filled {n_missing} missing values: {output}")
 
 

@@ -35,6 +35,7 @@ from aekit.cli.common import (
     warn_of_unknown_labels,
 )
 from aekit.cli.data import load_data, open_data
+from aekit.io.text import write_utf8
 
 ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s, as GenerativeMixin.active_units
 
@@ -244,5 +245,5 @@ def evaluate(
     result = {"model": type(estimator).__name__, "rows": len(X), **sums.result()}
     text = json.dumps(result, indent=2)
     if output is not None:
-        atomic_write(output, lambda tmp: Path(tmp).write_text(text + "\n"))
+        atomic_write(output, lambda tmp: write_utf8(Path(tmp), text + "\n"))
     typer.echo(text)

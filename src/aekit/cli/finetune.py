@@ -28,6 +28,7 @@ from aekit.cli.common import (
     trained,
 )
 from aekit.cli.common import Run as RunArgument
+from aekit.io.text import write_utf8
 
 TASKS = {"classification": "FineTunedClassifier", "regression": "FineTunedRegressor"}
 
@@ -116,7 +117,7 @@ def finetune(
             "data": {"path": data, **recorded},
             "run": started.record(len(y)),  # rows, seconds and date, as aekit info shows them
         }
-        (staging / "config.toml").write_text(tomli_w.dumps(document))
+        write_utf8(staging / "config.toml", tomli_w.dumps(document))
         words = ["aekit", "finetune", str(run), data, "--task", task]
         for name, value in dataclasses.asdict(options).items():
             flag = "--" + name.replace("_", "-")
@@ -128,5 +129,5 @@ def finetune(
                 "--param",
                 f"{name}={value!r}" if isinstance(value, str) else f"{name}={value}",
             ]
-        (staging / "command.txt").write_text(shlex.join([*words, "--out", str(out)]) + "\n")
+        write_utf8(staging / "command.txt", shlex.join([*words, "--out", str(out)]) + "\n")
     typer.echo(f"{trained(estimator)}\nrun: {out}")

@@ -19,6 +19,7 @@ from typing import Any
 
 from aekit import registry
 from aekit.cli.outputs import check_out, claimed_run  # noqa: F401 (the commands use them)
+from aekit.io.text import write_utf8
 
 MODEL_FILE = "model.safetensors"
 CHECKPOINT_FILE = "checkpoint.safetensors"  # what checkpoint_dir holds (aekit.core.train)
@@ -277,9 +278,9 @@ def write_record(
         | table_options.record(),
         "run": started.record(rows),
     }
-    (folder / "config.toml").write_text(tomli_w.dumps(document))
+    write_utf8(folder / "config.toml", tomli_w.dumps(document))
     write_metrics(folder / "metrics.csv", training_history(estimator))
-    (folder / "command.txt").write_text(typed_command() + "\n")
+    write_utf8(folder / "command.txt", typed_command() + "\n")
 
 
 def params_record(estimator: Any, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:

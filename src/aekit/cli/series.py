@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app, read_data
+from aekit.io.text import write_utf8
 
 FIGURE = "figures/series.png"
 
@@ -158,7 +159,7 @@ def detect_series(
             save_figure(figure, staging / FIGURE)
             options = {"label_column": label_column, "normal_label": normal_label}
             document = runs.config_document(detector, data, options) | {"run": record}
-            (staging / "config.toml").write_text(tomli_w.dumps(document))
+            write_utf8(staging / "config.toml", tomli_w.dumps(document))
             runs.write_metrics(staging / "metrics.csv", runs.training_history(detector))
         flags = {
             "time_column": time_column,
@@ -180,7 +181,7 @@ def detect_series(
         for pair in param or []:
             words += ["--param", pair]
         words += table_options.flags()  # --sep ... --id-column, as DATA was read
-        (staging / "command.txt").write_text(shlex.join([*words, "--out", str(out)]) + "\n")
+        write_utf8(staging / "command.txt", shlex.join([*words, "--out", str(out)]) + "\n")
     flagged = int(values[:, columns.index("anomaly")].astype(bool).sum())
     rule = (
         f"likelihood above 1 - {detector.risk:g}"

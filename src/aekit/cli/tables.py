@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from aekit.io.text import write_utf8
+
 ENCODER_FILE = "encoder.json"
 
 
@@ -84,7 +86,7 @@ def fit_encoder(X: Any):
 
 
 def save_encoder(folder: Path, encoder) -> None:
-    (folder / ENCODER_FILE).write_text(json.dumps(encoder.get_state(), indent=1) + "\n")
+    write_utf8(folder / ENCODER_FILE, json.dumps(encoder.get_state(), indent=1) + "\n")
 
 
 def run_encoder(run: Path):

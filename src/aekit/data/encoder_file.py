@@ -21,6 +21,6 @@ def read_encoder(path: str | os.PathLike) -> TabularEncoder:
     """
     path = Path(path)
     try:
-        return TabularEncoder().set_state(json.loads(path.read_text()))
+        return TabularEncoder().set_state(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, IndexError) as err:
         raise ValueError(f"{path} is damaged ({err}); train the RUN again.") from None

@@ -105,7 +105,7 @@ def _as_numbers(chunk: np.ndarray) -> np.ndarray:
 
 def _csv(tmp: str, chunks, n_rows: int, columns) -> int:
     count = 0
-    with open(tmp, "w", newline="") as handle:
+    with open(tmp, "w", newline="", encoding="utf-8") as handle:
         for chunk in chunks:
             _frame(chunk, columns).to_csv(handle, index=False, header=count == 0)
             count += len(chunk)

@@ -20,6 +20,7 @@ from typing import Any
 
 from aekit._version import __version__
 from aekit.io.atomic import staged_folder
+from aekit.io.text import write_utf8
 
 MANIFEST = "manifest.json"
 
@@ -85,7 +86,7 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
 
             entries = export_autoencoder(model, staging, table_encoder)
         manifest = {"aekit_version": __version__, "class": type(model).__name__, **entries}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        write_utf8(staging / MANIFEST, json.dumps(manifest, indent=2) + "\n")
     for name in set(earlier) - set(entries["files"].values()):
         (directory / name).unlink(missing_ok=True)  # another model's graph
     return directory / MANIFEST
@@ -95,7 +96,9 @@ def exported_files(directory: str | os.PathLike) -> list[str]:
     """The graphs the manifest in ``directory`` lists (file names), or [] where there is no
     readable manifest."""
     try:
-        files = json.loads((Path(directory) / MANIFEST).read_text()).get("files", {})
+        files = json.loads((Path(directory) / MANIFEST).read_text(encoding="utf-8")).get(
+            "files", {}
+        )
     except (OSError, ValueError, AttributeError):
         return []
     names = files.values() if isinstance(files, dict) else ()

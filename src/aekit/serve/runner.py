@@ -64,7 +64,7 @@ def read_api_key(path: str | os.PathLike | None) -> str | None:
     """The key in ``path`` (its first line, stripped), or None without a path."""
     if path is None:
         return None
-    lines = Path(path).read_text().splitlines()
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
     key = lines[0].strip() if lines else ""
     if len(key) < 8:
         raise ValueError(f"{path} holds no API key of at least 8 characters on its first line.")
