@@ -51,3 +51,44 @@ def test_an_impute_that_fails_writing_its_table_leaves_no_new_run(tmp_path, monk
     assert (tmp_path / "RUN" / "model.safetensors").is_file() and (
         tmp_path / "filled.csv"
     ).is_file()
+
+
+def test_a_quoted_tilde_is_the_home_folder_as_the_shell_would_have_it(tmp_path, monkeypatch):
+    # --out "~/tr" made a folder named "~" here, trained, then failed writing metrics.csv
+    # (pandas expands "~") and lost the run; -o "~/z.csv" advised creating the folder "~"
+    from cli_helpers import invoke, ok
+
+    home, here = tmp_path / "home", tmp_path / "here"
+    home.mkdir(), here.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(here)
+    ok(invoke("train", "digits", *SMALL, "--out", "~/tr"))
+    assert (home / "tr" / "metrics.csv").is_file() and not (here / "~").exists()
+    ok(invoke("encode", "~/tr", "digits", "-o", "~/z.csv"))
+    assert (home / "z.csv").is_file() and not (here / "~").exists()
+
+
+def test_a_symbolic_link_as_out_is_refused_before_any_work(tmp_path):
+    # --out LINK --force moved the link aside as .LINK.replaced, which rmtree never removed:
+    # every later --force trained and then failed ("Not a directory")
+    from cli_helpers import invoke, refused
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    message = refused(invoke("train", "digits", *SMALL, "--out", tmp_path / "link", "--force"),
+                      "is a symbolic link (to ", "give the folder itself")  # fmt: skip
+    assert "\n" not in message and sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_a_failed_command_removes_the_folders_its_out_made(tmp_path, monkeypatch):
+    # --out a/b/RUN creates a/b; a command failing after that left them behind
+    from cli_helpers import invoke
+
+    from aekit.cli import runs
+
+    def fails(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(runs, "write_metrics", fails)
+    failed = invoke("train", "digits", *SMALL, "--out", tmp_path / "a" / "b" / "RUN")
+    assert isinstance(failed.exception, OSError) and list(tmp_path.iterdir()) == []

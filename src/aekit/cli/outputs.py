@@ -90,6 +90,9 @@ def check_out(out: Path, overwrite: bool, own: frozenset[str] = frozenset()) -> 
     data_folder --force`` would have deleted the DATA they read)."""
     if out.name in ("", ".", ".."):
         raise ValueError(f"--out {out} is not a new folder's name; give one, e.g. --out RUN.")
+    if out.is_symlink():  # replacing it would move the link, not the RUN it points to
+        target = os.readlink(out)
+        raise ValueError(f"--out {out} is a symbolic link (to {target}); give the folder itself.")
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is a file, not a folder.")
     if out.exists() and any(out.iterdir()):
@@ -164,6 +167,7 @@ def claimed_run(out: Path, overwrite: bool) -> Iterator[Path]:
     """Claim ``out`` and yield its staging folder; the staging folder becomes ``out`` when the
     block finishes without error and is removed on any error."""
     check_out(out, overwrite)
+    made = _missing_folders(out.parent)
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out.parent)
     staging = staging_folder(out)
@@ -177,6 +181,7 @@ def claimed_run(out: Path, overwrite: bool) -> Iterator[Path]:
     except OSError:
         lock.close()
         shutil.rmtree(claim, ignore_errors=True)
+        _remove_empty(made)
         raise ValueError(
             f"another aekit command is writing --out {out} now; wait for it or choose another."
         ) from None
@@ -186,9 +191,28 @@ def claimed_run(out: Path, overwrite: bool) -> Iterator[Path]:
         _commit(staging, out, overwrite)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        _remove_empty(made)  # a failed command leaves nothing, the folders it made included
         raise
     finally:
         lock.close()
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders ``folder`` and its parents that do not exist yet, deepest first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (deepest first) that are still empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # no longer empty: another command writes there now
+            return
 
 
 def _commit(staging: Path, out: Path, overwrite: bool) -> None:
@@ -197,12 +221,21 @@ def _commit(staging: Path, out: Path, overwrite: bool) -> None:
         raise ValueError(f"--out {out} was created by someone else meanwhile; nothing written.")
     if out.exists():  # --force: move the old run aside first, so a crash never leaves neither
         old = out.with_name(f".{out.name}.replaced")
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
         out.rename(old)
         staging.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
     else:
         staging.rename(out)
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder, or a link (which ``shutil.rmtree`` refuses, silently when told to
+    ignore errors: a link left as ``.RUN.replaced`` made every later --force fail)."""
+    if path.is_symlink():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 # The options through which commands write, by parameter name: files, except ``--out`` of the
@@ -342,10 +375,22 @@ def check_outputs_first(app: typer.Typer) -> None:
 current_call: tuple[str, Callable[..., object], dict[str, object]] | None = None
 
 
+def _home_expanded(name: str, value: object) -> object:
+    """A path argument starting with ``~`` as the shell would have expanded it: quoted
+    (``--out "~/runs/a"``, a script's variable), ``--out`` made a folder named ``~`` here while
+    pandas, which expands it, wrote metrics.csv under the home folder, and the run was lost."""
+    if isinstance(value, Path) and value.parts and value.parts[0].startswith("~"):
+        return value.expanduser()
+    if isinstance(value, str) and name in INPUT_ARGUMENTS and value.startswith("~"):
+        return os.path.expanduser(value)  # DATA is a string: a file, or a bundled dataset's name
+    return value
+
+
 def _checked(callback: Callable[..., object], name: str) -> Callable[..., object]:
     @functools.wraps(callback)
     def command(*args: object, **kwargs: object) -> object:
         global current_call
+        kwargs = {key: _home_expanded(key, value) for key, value in kwargs.items()}
         current_call = (name, callback, kwargs)
         check_outputs(name, kwargs)
         return callback(*args, **kwargs)
