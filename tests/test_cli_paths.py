@@ -92,3 +92,28 @@ def test_a_failed_command_removes_the_folders_its_out_made(tmp_path, monkeypatch
     monkeypatch.setattr(runs, "write_metrics", fails)
     failed = invoke("train", "digits", *SMALL, "--out", tmp_path / "a" / "b" / "RUN")
     assert isinstance(failed.exception, OSError) and list(tmp_path.iterdir()) == []
+
+
+def test_a_run_replaced_while_a_command_reads_it_is_refused(tmp_path, monkeypatch):
+    # a score during a --force retrain read the old run's config.toml and the new run's model:
+    # "DATA has ['city'], which fit did not have"
+    from cli_helpers import invoke, ok, refused
+
+    from aekit.cli import runs
+
+    for name in ("RUN", "NEW"):
+        ok(invoke("train", "digits", *SMALL, "--out", tmp_path / name))
+    ok(invoke("score", tmp_path / "RUN", "digits", "-o", tmp_path / "s.csv"))  # read whole
+    original = runs.model_path
+
+    def retrained_meanwhile(run):  # config.toml read; the model not yet
+        (tmp_path / "RUN").rename(tmp_path / "OLD")
+        (tmp_path / "NEW").rename(tmp_path / "RUN")
+        return original(run)
+
+    monkeypatch.setattr(runs, "model_path", retrained_meanwhile)
+    replaced = invoke("score", tmp_path / "RUN", "digits", "-o", tmp_path / "t.csv")
+    refused(replaced, "was replaced by another aekit command while this one read it")
+    assert not (tmp_path / "t.csv").exists()
+    monkeypatch.undo()
+    ok(invoke("score", tmp_path / "RUN", "digits", "-o", tmp_path / "t.csv"))  # a new command

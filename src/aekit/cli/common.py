@@ -46,6 +46,9 @@ def _options(
     ] = False,
 ) -> None:
     """aekit: every kind of autoencoder, practical."""
+    from aekit.cli import run_identity
+
+    run_identity.forget()  # a new command reads its RUN afresh
 
 
 # The data options every command that reads DATA shares.
@@ -85,9 +88,12 @@ Quiet = Annotated[bool, typer.Option(help="No progress bar.")]
 
 def load_run(run: Path):
     import aekit
+    from aekit.cli.run_identity import same_run
     from aekit.cli.runs import model_path
 
-    return aekit.load(model_path(run))
+    model = aekit.load(model_path(run))
+    same_run(run)  # the folder the command's other steps read (its config.toml, encoder)
+    return model
 
 
 def _recorded_data(run: Path, name: str, kind: type = str):

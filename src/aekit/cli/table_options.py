@@ -20,7 +20,7 @@ from typing import Any
 
 import typer
 
-from aekit.cli import columns, csv_options
+from aekit.cli import columns, csv_options, run_identity
 
 DATA_PARAMETERS = ("data", "query")  # the arguments through which commands read DATA
 
@@ -86,7 +86,9 @@ def run_config(run: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        return read_toml(path, str(path))
+        document = read_toml(path, str(path))
+        run_identity.same_run(run)  # read from the folder the model will be loaded from
+        return document
     except ValueError as err:
         raise ValueError(
             f"{err}. It records how the run read its data: repair it, or train the run again."

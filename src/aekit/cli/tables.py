@@ -94,9 +94,12 @@ def run_encoder(run: Path):
     path = run / ENCODER_FILE
     if not (run.is_dir() and path.is_file()):
         return None
+    from aekit.cli.run_identity import same_run
     from aekit.data.encoder_file import read_encoder  # the scoring server reads it too
 
-    return read_encoder(path)
+    encoder = read_encoder(path)
+    same_run(run)
+    return encoder
 
 
 def encoded(encoder, X: Any, source: str = "DATA") -> Any:
