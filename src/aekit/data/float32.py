@@ -109,6 +109,8 @@ def check_float32_range(array: np.ndarray, name: str = "X", columns: list | None
     if array.dtype.itemsize <= 4 or array.dtype.kind != "f":
         return
     flat = array.reshape(len(array), -1)
+    if flat.size == 0 or max(flat.max(), -flat.min()) <= _FLOAT32_MAX:
+        return  # two passes without temporaries: np.abs(flat) > MAX made two of X's size
     too_large = np.abs(flat) > _FLOAT32_MAX  # an infinity too, when it reaches here
     if too_large.any():
         row, column = np.argwhere(too_large)[0]
