@@ -181,7 +181,6 @@ class MemberTraining:
         if not self.density_trim:
             return A
         k = neighbor_count(0.03, len(A))
-        index = NearestNeighbors(n_neighbors=min(k + 1, len(A)), algorithm="brute").fit(A)
-        far = index.kneighbors(A)[0][:, -1]  # brute: a k-d tree is slow for k = 3% of the rows
+        far = NearestNeighbors(n_neighbors=min(k + 1, len(A))).fit(A).kneighbors(A)[0][:, -1]
         kept = far <= np.quantile(far, 1.0 - float(self.density_trim))
         return A[kept] if kept.sum() >= 2 else A
