@@ -1,0 +1,75 @@
+"""The command line under signals, as scripts and service managers meet them: a signal once
+the work is done changes nothing, and a second one prints no traceback."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+TINY = ["--model", "ae", "--quiet", "--param", "hidden_layer_sizes=[8]"]
+
+
+def _as_in_a_terminal() -> None:
+    """Ctrl-C's signal handled by default in the child, as in a terminal's foreground command,
+    even when the tests run as a background job (which ignores it, and so would aekit)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _aekit(*args, **popen) -> subprocess.Popen:
+    command = [sys.executable, "-m", "aekit", *map(str, args)]
+    return subprocess.Popen(command, text=True, preexec_fn=_as_in_a_terminal, **popen)
+
+
+def _wait_for(condition, what: str, process: subprocess.Popen, limit: float = 120) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert process.poll() is None, f"aekit ended before {what}"
+        assert time.monotonic() < deadline, f"no {what} in {limit} s"
+        time.sleep(0.05)
+
+
+def _no_traceback(stderr: str) -> None:
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+
+
+# --- item 5: a signal during Python's teardown, once the result is printed -----------------------
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_after_the_result_leaves_the_exit_status_0(tmp_path, signum):
+    out = tmp_path / "RUN"
+    process = _aekit("train", "digits", *TINY, "--epochs", "1", "--out", out,
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    for line in process.stdout:
+        if line.startswith("run: "):
+            break
+    time.sleep(0.3)  # in the 1-2 s Python, torch and matplotlib take to tear down
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    _no_traceback(stderr)
+    assert (out / "model.safetensors").is_file()
+
+
+# --- item 6: a second signal, or one during the imports ------------------------------------------
+
+
+def test_a_second_ctrl_c_does_not_interrupt_the_first_ones_stop(tmp_path):
+    out = tmp_path / "RUN"
+    process = _aekit("train", "digits", *TINY, "--epochs", "500", "--out", out,
+                     stderr=subprocess.PIPE)  # fmt: skip
+    staging = tmp_path / ".RUN.aekit-staging"
+    _wait_for(staging.exists, "staging folder", process)
+    time.sleep(1.5)  # training
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    _no_traceback(stderr)
+    assert stderr.strip().splitlines()[-1] == "aekit: interrupted"
+    assert list(tmp_path.iterdir()) == []  # no RUN, no staging folder
