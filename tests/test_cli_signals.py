@@ -1,5 +1,6 @@
 """The command line under signals, as scripts and service managers meet them: a signal once
-the work is done changes nothing, and a second one prints no traceback."""
+the work is done changes nothing, and a second one or one during the imports prints no
+traceback."""
 
 from __future__ import annotations
 
@@ -73,3 +74,33 @@ def test_a_second_ctrl_c_does_not_interrupt_the_first_ones_stop(tmp_path):
     _no_traceback(stderr)
     assert stderr.strip().splitlines()[-1] == "aekit: interrupted"
     assert list(tmp_path.iterdir()) == []  # no RUN, no staging folder
+
+
+# The signal is sent when the command line's imports reach typer: a fixed point in them, where a
+# timed signal would land anywhere between Python's own start and the command.
+_SIGNAL_WHILE_IMPORTING = """
+import os, signal, sys
+
+class SignalWhileImporting:
+    def find_spec(self, name, path=None, target=None):
+        if name == "typer":
+            os.kill(os.getpid(), {signum})
+        return None
+
+sys.meta_path.insert(0, SignalWhileImporting())
+sys.argv = ["aekit", "train", "digits", "--model", "ae", "--epochs", "1", "--out", {out!r}]
+from aekit.__main__ import main
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("signum", "said"), [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "terminated")]
+)
+def test_a_signal_during_the_imports_ends_in_one_line(tmp_path, signum, said):
+    code = _SIGNAL_WHILE_IMPORTING.format(signum=int(signum), out=str(tmp_path / "RUN"))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            preexec_fn=_as_in_a_terminal, timeout=120)  # fmt: skip
+    assert result.returncode == 128 + signum, result.stderr
+    assert result.stderr == f"aekit: {said}\n"
+    assert list(tmp_path.iterdir()) == []
