@@ -1,15 +1,19 @@
-"""The command line under signals, as scripts and service managers meet them: a signal once
-the work is done changes nothing, and a second one or one during the imports prints no
-traceback."""
+"""The command line under signals and failing standard streams, as scripts and service managers
+meet them: a signal once the work is done changes nothing, a second one or one during the
+imports prints no traceback, a closed pipe ends a command quietly (141), and a full disk on
+stdout says so."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
+from cli_helpers import invoke, ok
 
 TINY = ["--model", "ae", "--quiet", "--param", "hidden_layer_sizes=[8]"]
 
@@ -35,6 +39,13 @@ def _wait_for(condition, what: str, process: subprocess.Popen, limit: float = 12
 
 def _no_traceback(stderr: str) -> None:
     assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("signals") / "RUN"
+    ok(invoke("train", "digits", *TINY, "--epochs", "1", "--out", folder))
+    return folder
 
 
 # --- item 5: a signal during Python's teardown, once the result is printed -----------------------
@@ -104,3 +115,42 @@ def test_a_signal_during_the_imports_ends_in_one_line(tmp_path, signum, said):
     assert result.returncode == 128 + signum, result.stderr
     assert result.stderr == f"aekit: {said}\n"
     assert list(tmp_path.iterdir()) == []
+
+
+# --- item 8: standard output that cannot be written ----------------------------------------------
+
+
+def _closed_pipe() -> int:
+    """The writing end of a pipe whose reader has gone (``aekit ... | head -1``, head done)."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    return writer
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["train", "--help"], ["info"]])
+def test_a_closed_pipe_on_stdout_ends_any_command_quietly_with_141(run, args):
+    args = [*args, run] if args == ["info"] else args
+    writer = _closed_pipe()
+    try:
+        process = _aekit(*args, stdout=writer, stderr=subprocess.PIPE)
+    finally:
+        os.close(writer)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 141, stderr  # 128 + SIGPIPE, as a shell reports 'yes | head'
+    assert stderr == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_on_stdout_is_said_as_stdout_after_the_run_is_written(tmp_path):
+    out = tmp_path / "RUN"
+    with open("/dev/full", "w") as full:
+        process = _aekit("train", "digits", *TINY, "--epochs", "1", "--out", out,
+                         stdout=full, stderr=subprocess.PIPE)  # fmt: skip
+        _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2, stderr
+    _no_traceback(stderr)
+    assert stderr.strip().splitlines()[-1] == (
+        "aekit: error: cannot write to standard output: No space left on device (the command "
+        f"finished and wrote {out}; what it printed is lost)"
+    )
+    assert (out / "model.safetensors").is_file()

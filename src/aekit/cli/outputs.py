@@ -342,6 +342,14 @@ def check_outputs_first(app: typer.Typer) -> None:
 current_call: tuple[str, Callable[..., object], dict[str, object]] | None = None
 
 
+def given_outputs() -> list[str]:
+    """The files and folders the running command was given to write (its -o, --out, ...)."""
+    if current_call is None:
+        return []
+    arguments = current_call[2]
+    return [str(arguments[name]) for name in FILE_OPTIONS if isinstance(arguments.get(name), Path)]
+
+
 def _checked(callback: Callable[..., object], name: str) -> Callable[..., object]:
     @functools.wraps(callback)
     def command(*args: object, **kwargs: object) -> object:

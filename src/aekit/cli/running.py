@@ -2,8 +2,9 @@
 line, and every warning reaches the user as one line on stderr, in the command line's words
 (:mod:`aekit.cli.errors`). Input errors exit with code 2 (``--debug`` shows the traceback
 instead); Ctrl-C exits 130 and SIGTERM 143 (128 + the signal, as a shell reports them), each
-saying so in a line, until the command's status is decided (:mod:`aekit.cli.stopping`). Under
-torchrun, warnings are said by rank 0 alone (every process fits alike).
+saying so in a line, until the command's status is decided (:mod:`aekit.cli.stopping`); a closed
+pipe on stdout exits 141 quietly (:mod:`aekit.cli.streams`). Under torchrun, warnings are said
+by rank 0 alone (every process fits alike).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 import typer
 
-from aekit.cli import stopping
+from aekit.cli import stopping, streams
 from aekit.cli.errors import error_message, for_the_command_line, one_line
 
 try:  # typer >= 0.20 carries its own copy of click
@@ -55,9 +56,24 @@ def run_cli(app: Callable[[], object]) -> None:
         warnings.filterwarnings("ignore", message=pattern)
     warnings.showwarning = _show_warning
     stopping.take_signals()
-    code = _decided(app, debug)
+    code = _exit_status(app, debug)
     stopping.exit_status_is_final(code)
     sys.exit(code)
+
+
+def _exit_status(app: Callable[[], object], debug: bool) -> int:
+    """The command's exit status, its message said; a closed pipe on stdout or stderr ends it
+    quietly (:mod:`aekit.cli.streams`), another failure to print is said once it finished."""
+    with streams.Watched() as watched:
+        try:
+            code = _decided(app, debug)
+            if code == 0 and watched.stdout_failure is not None:
+                typer.echo(f"aekit: error: {_stdout_lost(watched.stdout_failure)}", err=True)
+                code = 2
+            watched.flush()  # what is buffered fails here, not in Python's flush at exit
+        except streams.PipeClosed:
+            return streams.CLOSED_PIPE
+    return code
 
 
 def _decided(app: Callable[[], object], debug: bool) -> int:
@@ -91,6 +107,16 @@ def _command_status(app: Callable[[], object], debug: bool) -> int:
             raise
         return leaving.code or 0
     return code if isinstance(code, int) else 0
+
+
+def _stdout_lost(err: OSError) -> str:
+    """A failure to print, said with what the command did: it finished, its files are written."""
+    from aekit.cli.outputs import given_outputs
+
+    why = err.strerror or os.strerror(err.errno or 0)
+    written = given_outputs()
+    done = f"finished and wrote {', '.join(written)}" if written else "itself finished"
+    return f"cannot write to standard output: {why} (the command {done}; what it printed is lost)"
 
 
 def usage_message(err: ClickException) -> str:
