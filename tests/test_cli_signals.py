@@ -1,12 +1,13 @@
 """The command line under signals and failing standard streams, as scripts and service managers
 meet them: a signal once the work is done changes nothing, a second one or one during the
-imports prints no traceback, a closed pipe ends a command quietly (141), and a full disk on
-stdout says so."""
+imports prints no traceback, a closed pipe ends a command quietly (141), a full disk on stdout
+says so, and a server stopped gracefully exits 0."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -154,3 +155,33 @@ def test_a_full_disk_on_stdout_is_said_as_stdout_after_the_run_is_written(tmp_pa
         f"finished and wrote {out}; what it printed is lost)"
     )
     assert (out / "model.safetensors").is_file()
+
+
+# --- item 9: a server stopped gracefully ---------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.parametrize(
+    ("signum", "workers"), [(signal.SIGTERM, 1), (signal.SIGINT, 1), (signal.SIGTERM, 2)]
+)
+def test_a_server_stopped_gracefully_exits_0_with_any_workers(run, signum, workers):
+    pytest.importorskip("uvicorn")
+    pytest.importorskip("fastapi")
+    port = _free_port()
+    process = _aekit("serve", run, "--port", port, "--workers", workers,
+                     stderr=subprocess.PIPE)  # fmt: skip
+    _wait_for(lambda: _listening(port), "server listening", process)
+    process.send_signal(signum)  # systemctl stop, Ctrl-C
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert "aekit: " not in stderr and "Traceback" not in stderr, stderr
