@@ -1,7 +1,8 @@
 """The command line under signals and failing standard streams, as scripts and service managers
 meet them: a signal once the work is done changes nothing, a second one or one during the
 imports prints no traceback, a closed pipe ends a command quietly (141), a full disk on stdout
-says so, and a server stopped gracefully exits 0."""
+says so, a server stopped gracefully exits 0, and a stopped checkpointed training says how to
+resume it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import invoke, ok
+
+from aekit.cli import runs
+from aekit.cli.stopping import Stopped
+from aekit.core.checkpoint import CHECKPOINT
+from aekit.io.files import read_header
 
 TINY = ["--model", "ae", "--quiet", "--param", "hidden_layer_sizes=[8]"]
 
@@ -185,3 +191,37 @@ def test_a_server_stopped_gracefully_exits_0_with_any_workers(run, signum, worke
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
     assert "aekit: " not in stderr and "Traceback" not in stderr, stderr
+
+
+# --- item 12: a stopped training that checkpoints ------------------------------------------------
+
+
+def test_a_stopped_checkpointed_training_says_how_to_resume_it(tmp_path):
+    checkpoint, out = tmp_path / "CK", tmp_path / "RUN"
+    process = _aekit("train", "digits", *TINY, "--epochs", "500", "--checkpoint", checkpoint,
+                     "--out", out, stderr=subprocess.PIPE)  # fmt: skip
+    saved = checkpoint / runs.CHECKPOINT_FILE
+    _wait_for(saved.exists, "checkpoint", process)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    epoch = read_header(saved, CHECKPOINT)["n_iter"]
+    assert stderr.strip().splitlines()[-1] == (
+        f"aekit: interrupted after epoch {epoch}; the checkpoint in {checkpoint} continues it: "
+        "rerun the same command with --resume"
+    )
+
+
+def test_the_resume_advice_needs_a_checkpoint_and_no_second_resume(tmp_path):
+    checkpoint = tmp_path / "CK"
+    ok(invoke("train", "digits", *TINY, "--epochs", "2", "--checkpoint", checkpoint,
+              "--out", tmp_path / "RUN"))  # fmt: skip
+    for folder, resume_given, said in [
+        (checkpoint, True, f" after epoch 2; the checkpoint in {checkpoint} continues it: rerun "
+         "the same command"),  # --resume given, or --param checkpoint_dir: resumed by itself
+        (tmp_path / "none", False, ""),  # stopped before the first epoch was checkpointed
+        (None, False, ""),
+    ]:  # fmt: skip
+        with pytest.raises(Stopped) as stopped, runs.resumable_when_stopped(folder, resume_given):
+            raise Stopped(signal.SIGTERM)
+        assert stopped.value.message() == f"aekit: terminated{said}"

@@ -27,14 +27,16 @@ STOPPING_SIGNALS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
 class Stopped(BaseException):
     """A signal that ends the command: it unwinds past every ``except Exception``, and the
     command says so in one line (:meth:`message`) and exits 128 + the signal, as a shell
-    reports it. Not a KeyboardInterrupt, which typer turns into an exit 130 that says nothing."""
+    reports it. Not a KeyboardInterrupt, which typer turns into an exit 130 that says nothing.
+    ``detail`` continues the line (how to resume a checkpointed training)."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
         self.signum = signum
+        self.detail = ""
 
     def message(self) -> str:
-        return f"aekit: {STOPPING_SIGNALS[self.signum]}"
+        return f"aekit: {STOPPING_SIGNALS[self.signum]}{self.detail}"
 
 
 def take_signals() -> None:
