@@ -108,7 +108,12 @@ def train(
         params = runs.with_options(params, checkpoint_dir=str(checkpoint))
     # Under torchrun every process trains (DDP); rank 0 alone claims and writes RUN.
     writes = distributed.rank() == 0
-    with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
+    # --param checkpoint_dir resumes without --resume (torchrun's restarts rerun the command)
+    checkpoints = params.get("checkpoint_dir")
+    with (
+        runs.resumable_when_stopped(checkpoints, resume or checkpoint is None),
+        runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging,
+    ):
         X, y = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # on disk when large
         encoder = tables.fit_encoder(X)  # text columns: one-hot, each a categorical likelihood
         if encoder is not None:

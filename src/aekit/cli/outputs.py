@@ -386,6 +386,14 @@ def _home_expanded(name: str, value: object) -> object:
     return value
 
 
+def given_outputs() -> list[str]:
+    """The files and folders the running command was given to write (its -o, --out, ...)."""
+    if current_call is None:
+        return []
+    arguments = current_call[2]
+    return [str(arguments[name]) for name in FILE_OPTIONS if isinstance(arguments.get(name), Path)]
+
+
 def _checked(callback: Callable[..., object], name: str) -> Callable[..., object]:
     @functools.wraps(callback)
     def command(*args: object, **kwargs: object) -> object:

@@ -2,20 +2,21 @@
 line, and every warning reaches the user as one line on stderr, in the command line's words
 (:mod:`aekit.cli.errors`). Input errors exit with code 2 (``--debug`` shows the traceback
 instead); Ctrl-C exits 130 and SIGTERM 143 (128 + the signal, as a shell reports them), each
-saying so in a line. Under torchrun, warnings are said by rank 0 alone (every process fits
-alike).
+saying so in a line, until the command's status is decided (:mod:`aekit.cli.stopping`); a closed
+pipe on stdout exits 141 quietly (:mod:`aekit.cli.streams`). Under torchrun, warnings are said
+by rank 0 alone (every process fits alike).
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import warnings
 from collections.abc import Callable
 
 import typer
 
+from aekit.cli import stopping, streams
 from aekit.cli.errors import error_message, for_the_command_line, one_line
 
 try:  # typer >= 0.20 carries its own copy of click
@@ -46,35 +47,48 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 _shown: set[str] = set()
 
 
-class Stopped(BaseException):
-    """A signal that ends the command, Ctrl-C (SIGINT) or SIGTERM (systemd, Kubernetes,
-    ``timeout``): it unwinds past every ``except Exception`` (the staging folder is removed), and
-    the command says so in one line and exits 128 + the signal, as a shell reports it. Not a
-    KeyboardInterrupt, which typer turns into an exit 130 that says nothing."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-STOPPING_SIGNALS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
-
-
-def _stopped(signum, frame) -> None:
-    raise Stopped(signum)
-
-
 def run_cli(app: Callable[[], object]) -> None:
-    """Run the typer ``app`` with aekit's error path around it."""
+    """Run the typer ``app`` with aekit's error path around it, and exit with its status."""
     debug = "--debug" in sys.argv
     if debug:
         sys.argv.remove("--debug")
     for pattern in _SILENCED:
         warnings.filterwarnings("ignore", message=pattern)
     warnings.showwarning = _show_warning
-    for signum in STOPPING_SIGNALS:
-        if signal.getsignal(signum) is not signal.SIG_IGN:  # ignored (a background job) stays so
-            signal.signal(signum, _stopped)
+    stopping.take_signals()
+    code = _exit_status(app, debug)
+    stopping.exit_status_is_final(code)
+    sys.exit(code)
+
+
+def _exit_status(app: Callable[[], object], debug: bool) -> int:
+    """The command's exit status, its message said; a closed pipe on stdout or stderr ends it
+    quietly (:mod:`aekit.cli.streams`), another failure to print is said once it finished."""
+    with streams.Watched() as watched:
+        try:
+            code = _decided(app, debug)
+            if code == 0 and watched.stdout_failure is not None:
+                typer.echo(f"aekit: error: {_stdout_lost(watched.stdout_failure)}", err=True)
+                code = 2
+            watched.flush()  # what is buffered fails here, not in Python's flush at exit
+        except streams.PipeClosed:
+            return streams.CLOSED_PIPE
+    return code
+
+
+def _decided(app: Callable[[], object], debug: bool) -> int:
+    """The command's exit status, with the line that says why it failed or stopped."""
+    try:
+        try:
+            return _command_status(app, debug)
+        finally:  # decided: a signal from here on must not turn it into a stop
+            stopping.command_ended()
+    except stopping.Stopped as stop:
+        typer.echo(stop.message(), err=True)
+        return 128 + stop.signum
+
+
+def _command_status(app: Callable[[], object], debug: bool) -> int:
     try:
         # Not standalone: typer would print a wrong command line as a framed box of five lines,
         # and a script reads one (below); --help and --version come back as an exit code.
@@ -83,16 +97,26 @@ def run_cli(app: Callable[[], object]) -> None:
         if debug:
             raise
         typer.echo(f"aekit: error: {for_the_command_line(error_message(err))}", err=True)
-        sys.exit(2)
+        return 2
     except ClickException as err:  # a wrong command line: an unknown option, a missing value
         if err.format_message():  # bare 'aekit': the help was the answer
             typer.echo(f"aekit: error: {usage_message(err)}", err=True)
-        sys.exit(err.exit_code)
-    except Stopped as stop:
-        typer.echo(f"aekit: {STOPPING_SIGNALS[stop.signum]}", err=True)
-        sys.exit(128 + stop.signum)
-    if isinstance(code, int) and code:
-        sys.exit(code)
+        return err.exit_code
+    except SystemExit as leaving:  # uvicorn's exit when the server could not start
+        if not isinstance(leaving.code, (int, type(None))):
+            raise
+        return leaving.code or 0
+    return code if isinstance(code, int) else 0
+
+
+def _stdout_lost(err: OSError) -> str:
+    """A failure to print, said with what the command did: it finished, its files are written."""
+    from aekit.cli.outputs import given_outputs
+
+    why = err.strerror or os.strerror(err.errno or 0)
+    written = given_outputs()
+    done = f"finished and wrote {', '.join(written)}" if written else "itself finished"
+    return f"cannot write to standard output: {why} (the command {done}; what it printed is lost)"
 
 
 def usage_message(err: ClickException) -> str:

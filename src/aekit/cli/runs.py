@@ -12,8 +12,10 @@ place only when complete, so a failed run leaves no RUN folder behind (:mod:`aek
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +203,37 @@ def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
             "continue it, or choose another folder."
         )
     return epoch
+
+
+@contextlib.contextmanager
+def resumable_when_stopped(folder: str | Path | None, resume_given: bool) -> Iterator[None]:
+    """A stop (Ctrl-C, SIGTERM) of a training that checkpoints into ``folder`` says which epoch
+    its checkpoint holds and how to continue it, once one was written (a stop before the first
+    epoch of a new checkpoint says nothing more)."""
+    from aekit.cli.stopping import Stopped
+
+    try:
+        yield
+    except Stopped as stop:
+        epoch = None if folder is None else _checkpointed_epoch(Path(folder) / CHECKPOINT_FILE)
+        if epoch is not None:
+            rerun = "" if resume_given else " with --resume"
+            stop.detail = (
+                f" after epoch {epoch}; the checkpoint in {folder} continues it: rerun the same "
+                f"command{rerun}"
+            )
+        raise
+
+
+def _checkpointed_epoch(path: Path) -> int | None:
+    """The epochs the checkpoint at ``path`` holds (its header alone); None if it holds none."""
+    from aekit.core.checkpoint import CHECKPOINT
+    from aekit.io.files import read_header
+
+    try:
+        return int(read_header(path, CHECKPOINT)["n_iter"])
+    except (OSError, ValueError, KeyError, TypeError):  # none, or damaged: nothing to resume
+        return None
 
 
 def training_history(estimator: Any) -> dict[str, list[float]]:

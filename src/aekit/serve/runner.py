@@ -8,9 +8,11 @@ from the settings this process leaves in the environment (:func:`app_from_enviro
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import os
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -108,6 +110,38 @@ def app_from_environment():
     return create_app(model, limits, key, encoder, **columns)
 
 
+def _serve_one(app: Any, options: dict[str, Any]) -> None:
+    """``uvicorn.run(app, **options)`` in this process, ended by SIGINT or SIGTERM as with more
+    workers, by returning: uvicorn (>= 0.29) raises the signal again once it has shut down, for
+    the handler it had replaced, and the command line's said 'terminated' and exited 143."""
+    import uvicorn
+    from uvicorn.main import STARTUP_FAILURE
+
+    server = _graceful_server(uvicorn.Config(app, **options))
+    server.run()
+    if not server.started:  # as uvicorn.run: the app or the socket failed, and uvicorn said so
+        sys.exit(STARTUP_FAILURE)
+
+
+def _graceful_server(config: Any) -> Any:
+    """A ``uvicorn.Server`` that does not raise again a stop signal it has handled by shutting
+    down gracefully (a second Ctrl-C, which forces the exit, still is)."""
+    import uvicorn
+
+    class GracefulServer(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):
+            with super().capture_signals():
+                try:
+                    yield
+                finally:
+                    handled = getattr(self, "_captured_signals", None)
+                    if isinstance(handled, list) and not self.force_exit:
+                        handled.clear()
+
+    return GracefulServer(config)
+
+
 def serve(
     model_path: str | os.PathLike,
     host: str = "127.0.0.1",
@@ -144,6 +178,9 @@ def serve(
         ``id_column`` and ``ignore_columns`` of :func:`aekit.serve.app.create_app` (a RUN's
         recorded ``--id-column`` and ``--ignore-column``).
 
+    Returns once SIGINT or SIGTERM has shut the server down gracefully, with any number of
+    workers (``systemctl stop`` of an ``aekit serve`` unit leaves it stopped, not failed).
+
     Raises
     ------
     ValueError, FileNotFoundError, TypeError
@@ -168,7 +205,7 @@ def serve(
     }
     if workers == 1:
         _torch_threads(1, limits.threads)
-        uvicorn.run(create_app(model, limits, api_key, encoder, **(columns or {})), **options)
+        _serve_one(create_app(model, limits, api_key, encoder, **(columns or {})), options)
         return
     settings = {
         "model": os.fspath(Path(model_path).resolve()),
