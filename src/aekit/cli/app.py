@@ -335,6 +335,7 @@ from aekit.cli import (  # noqa: E402, F401
     ship,
     walks,
 )
+from aekit.cli.help import use_help_classes  # noqa: E402
 from aekit.cli.listing import add_summaries  # noqa: E402
 from aekit.cli.outputs import check_outputs_first  # noqa: E402
 from aekit.cli.quiet import add_quiet  # noqa: E402
@@ -349,6 +350,7 @@ def _complete_commands() -> None:
     add_table_options(app)
     add_quiet(app)  # scripts may pass --quiet to any command
     add_summaries(app)  # the list in 'aekit --help': one sentence a command
+    use_help_classes(app)  # help without Python types, whole option names when narrow
 
 
 _complete_commands()

@@ -12,8 +12,10 @@ from typing import Annotated, Any
 import typer
 
 from aekit.cli.data import DataOptions
+from aekit.cli.help import HelpGroup
 
 app = typer.Typer(
+    cls=HelpGroup,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,

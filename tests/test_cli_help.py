@@ -1,0 +1,76 @@
+"""The help of every command, as a user audit read it (items 10a-10i and 11): values shown as
+values, option names whole on a narrow terminal, each help naming only what its command has
+and saying what it takes; and the command-line errors beside the help."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import typer.main
+from cli_helpers import ok
+from typer.testing import CliRunner
+
+from aekit.cli import app
+
+GROUP = typer.main.get_command(app)
+COMMANDS = list(GROUP.commands)
+
+
+def page(*words: str, width: int = 300) -> str:
+    """``aekit WORDS --help`` at ``width`` columns (rich reads COLUMNS)."""
+    return ok(CliRunner().invoke(app, [*words, "--help"], env={"COLUMNS": str(width)})).output
+
+
+def flat(text: str) -> str:
+    """A help page's words in one line, its frames and line breaks aside."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def params(command: str) -> list:
+    return GROUP.commands[command].params
+
+
+def option_help(command: str, name: str) -> str:
+    (param,) = [p for p in params(command) if name in p.opts]
+    return param.help
+
+
+def test_the_help_shows_values_not_python_types():
+    # '--force --no-force <bool>', '--param <list[str]>', 'aekit encode [OPTIONS] {RUN} {DATA}'
+    for words in ([], *([c] for c in COMMANDS)):
+        text = page(*words)
+        assert not re.search(r"<(bool|str|path|int|float)>|list\[", text), text
+        usage = next(line for line in text.splitlines() if "Usage:" in line)
+        assert "{" not in usage, usage
+    assert "encode [OPTIONS] RUN DATA" in page("encode")
+    assert "train [OPTIONS] [DATA]" in page("train")  # DATA may come from --config
+    train = flat(page("train"))
+    assert "--force --no-force Replace" in train  # a flag takes no value
+    assert "--param KEY=VALUE An estimator parameter" in train
+    assert "--image-shape C,H,W" in train and "--epochs INT" in train
+    assert "--output -o PATH" in flat(page("encode"))
+
+
+@pytest.mark.parametrize("width", [30, 40, 60, 80])
+def test_a_narrow_terminal_never_cuts_an_option_name(width):
+    # at 40 columns rich cut them: '│ *  --ou…  -o   <path  File │', '--la…'
+    for words in ([], *([c] for c in COMMANDS)):
+        text = page(*words, width=width)
+        assert "…" not in text, text
+        command = GROUP.commands[words[0]] if words else GROUP
+        for param in command.params:
+            for name in (*param.opts, *param.secondary_opts):
+                if name.startswith("-"):
+                    assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text), (name, text)
+        if any("--param" in p.opts for p in command.params):
+            assert re.search(r"--param\s+KEY=VALUE", text), text
+
+
+def test_a_narrow_help_puts_each_option_on_a_line_of_its_own():
+    text = page("encode", width=40)
+    lines = text.splitlines()
+    assert "  -o, --output PATH" in lines
+    below = lines[lines.index("  -o, --output PATH") + 1]
+    assert below.strip().startswith("File to write")
+    assert max(map(len, lines)) <= 40
