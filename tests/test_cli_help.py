@@ -74,3 +74,20 @@ def test_a_narrow_help_puts_each_option_on_a_line_of_its_own():
     below = lines[lines.index("  -o, --output PATH") + 1]
     assert below.strip().startswith("File to write")
     assert max(map(len, lines)) <= 40
+
+
+def test_a_help_names_only_the_options_its_command_has():
+    # encode, search and others said '(default: as RUN or --config recorded ...)' of
+    # --grayscale, with no --config; the table options said 'or the one RUN recorded' with no RUN
+    for command in COMMANDS:
+        names = {o for p in params(command) for o in (*p.opts, *p.secondary_opts)}
+        for param in params(command):
+            text = param.help or ""
+            assert "{recorded}" not in text, (command, text)
+            unquoted = re.sub(r"'[^']*'", "", text)  # 'aekit detect --normal-label' is another's
+            for name in re.findall(r"--[a-z][a-z-]*", unquoted):
+                assert name in names, (command, name, text)
+    assert "(default: as RUN recorded, else no)" in option_help("encode", "--grayscale")
+    assert "(default: as --config recorded, else no)" in option_help("train", "--grayscale")
+    assert "(default: as INDEX recorded, else ',')" in option_help("search", "--sep")
+    assert option_help("train-hasher", "--sep").endswith("(default: ',').")  # no record

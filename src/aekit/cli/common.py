@@ -68,8 +68,7 @@ ImageSize = Annotated[str | None, typer.Option(help="H,W: resize the images of a
 Grayscale = Annotated[
     bool | None,
     typer.Option(
-        help="Read the images of a folder as one channel (default: as RUN or --config recorded, "
-        "else no).",
+        help="Read the images of a folder as one channel (default: {recorded}no).",
         show_default=False,
     ),
 ]

@@ -14,6 +14,10 @@ terminal cut the option names themselves (``--ou…``, at 40 columns). The help 
 rich only where its option names and metavars fit whole beside a help column of at least
 :data:`MIN_HELP` characters; on a narrower terminal it is plain text, each option on a line of
 its own with its help wrapped below it.
+
+A help text may say where an option's default comes from with ``{recorded}`` (see
+:func:`recorded_source`): each command then names its own source (RUN, --config, --model,
+INDEX), or none, so that no help names an option or argument its command lacks.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ METAVARS = {
     "--normal-label": "LABEL",
     "--values": "X,Y,...",
 }
+RECORDED = "{recorded}"  # in a help text: where the command's recorded default comes from
 
 
 class _Argument(TyperArgument):
@@ -97,11 +102,35 @@ def plain(param: click.Parameter) -> click.Parameter:
     return param
 
 
+def recorded_source(names: set[str]) -> str:
+    """What ``{recorded}`` reads in the help of a command with the parameters ``names``: where
+    the defaults it does not take from the command line come from, as
+    :func:`aekit.cli.table_options.recorded_data` takes them ('' where there is no record: a
+    command that fits on DATA afresh)."""
+    if "config" in names:
+        return "as --config recorded, else "
+    if "run" in names:
+        return "as RUN recorded, else "
+    if "model" in names and "data" in names:  # impute --model RUN
+        return "as --model's RUN recorded, else "
+    if "index_file" in names:
+        return "as INDEX recorded, else "
+    return ""
+
+
 class _Help:
     """What aekit's commands and its group share: plain parameters, and a help drawn by rich
     where it fits, in plain text where not."""
 
     rich_markup_mode: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        source = recorded_source({p.name for p in self.params if p.name})
+        for param in self.params:
+            text = getattr(param, "help", None)
+            if text and RECORDED in text:
+                param.help = text.replace(RECORDED, source)
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         return [plain(p) for p in super().get_params(ctx)]  # type: ignore[misc]
