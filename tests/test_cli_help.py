@@ -5,6 +5,7 @@ and saying what it takes; and the command-line errors beside the help."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import typer.main
@@ -91,3 +92,19 @@ def test_a_help_names_only_the_options_its_command_has():
     assert "(default: as --config recorded, else no)" in option_help("train", "--grayscale")
     assert "(default: as INDEX recorded, else ',')" in option_help("search", "--sep")
     assert option_help("train-hasher", "--sep").endswith("(default: ',').")  # no record
+
+
+def test_each_output_help_lists_what_the_command_writes():
+    # denoise said .npy/.csv/.parquet (.png too), generate PNG/.npy/.csv (.parquet too),
+    # interpolate 'path.png or .npy' (.csv and .parquet too)
+    from aekit.cli.outputs import FIGURE_OUTPUTS, OUTPUT_FORMATS, check_figure
+
+    suffix = re.compile(r"(?<![\w/])\.[a-z]+\b")
+    for command, (accepted, _) in OUTPUT_FORMATS.items():
+        said = set(suffix.findall(option_help(command, "-o")))
+        assert said == set(accepted), (command, said, accepted)
+    for command in FIGURE_OUTPUTS:
+        said = suffix.findall(option_help(command, "-o"))
+        assert {".png", ".svg", ".pdf"} <= set(said), said
+        for name in said:
+            check_figure(Path(f"figure{name}"), "-o")  # each one written

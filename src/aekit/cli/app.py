@@ -32,6 +32,7 @@ from aekit.cli.common import (
     trained,
 )
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
+from aekit.cli.outputs import formats
 
 
 @app.command()
@@ -177,7 +178,13 @@ def generate(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="PNG/.npy/.csv (default: samples.png; tables: .csv)"),
+        typer.Option(
+            "-o",
+            "--output",
+            help=f"File to write: {formats('generate')}, a grid of the samples (default: "
+            "samples.png for an image model or with --image-shape, else samples.csv).",
+            show_default=False,
+        ),
     ] = None,
     image_shape: DrawnShape = None,
 ) -> None:
@@ -209,9 +216,12 @@ def interpolate(
     steps: Annotated[int, typer.Option(help="Points on the path, endpoints included.")] = 8,
     method: Annotated[str, typer.Option(help="linear or slerp.")] = "linear",
     label: Annotated[str | None, typer.Option(help="Label (ConditionalVAE).")] = None,
-    output: Annotated[Path, typer.Option("-o", "--output", help="path.png or .npy")] = Path(
-        "interpolation.png"
-    ),
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help=f"File to write: {formats('interpolate')} (a grid of the path)."
+        ),
+    ] = Path("interpolation.png"),
     label_column: LabelColumn = None,
     image_shape: Annotated[
         str | None,

@@ -13,6 +13,7 @@ import typer
 
 from aekit.cli.data import DataOptions
 from aekit.cli.help import HelpGroup
+from aekit.cli.outputs import TABLES, listed
 
 app = typer.Typer(
     cls=HelpGroup,
@@ -72,8 +73,8 @@ Grayscale = Annotated[
         show_default=False,
     ),
 ]
-Output = Annotated[
-    Path, typer.Option("-o", "--output", help="File to write (.npy, .csv, .parquet).")
+Output = Annotated[  # of the commands that write a table (outputs.OUTPUT_FORMATS)
+    Path, typer.Option("-o", "--output", help=f"File to write: {listed(TABLES)}.")
 ]
 Run = Annotated[
     Path, typer.Argument(metavar="RUN", help="A RUN folder from 'aekit train', or a model file.")

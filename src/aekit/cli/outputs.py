@@ -291,6 +291,20 @@ OUTPUT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
     "compress": ((".aek",), "aekit's compressed rows, read by 'aekit decompress'"),
 }
 FIGURE_OUTPUTS = {"traverse", "manifold"}  # -o is a figure
+FIGURES = ".png, .svg, .pdf or another format matplotlib writes"  # check_figure's
+
+
+def listed(suffixes: tuple[str, ...]) -> str:
+    """Suffixes as a sentence says them: ".npy, .csv or .parquet"."""
+    return f"{', '.join(suffixes[:-1])} or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
+
+
+def formats(command: str) -> str:
+    """The formats -o/--output of ``command`` takes, as its help says them (from
+    :data:`OUTPUT_FORMATS`, which :func:`check_format` enforces)."""
+    if command in FIGURE_OUTPUTS:
+        return FIGURES
+    return listed(OUTPUT_FORMATS[command][0])
 
 
 def check_format(command: str, path: Path) -> None:
@@ -300,10 +314,7 @@ def check_format(command: str, path: Path) -> None:
         return
     suffixes, note = OUTPUT_FORMATS.get(command, ((), ""))
     if suffixes and path.suffix.lower() not in suffixes:
-        listed = (
-            f"{', '.join(suffixes[:-1])} or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
-        )
-        raise ValueError(f"-o {path}: write {listed}{f' ({note})' if note else ''}.")
+        raise ValueError(f"-o {path}: write {listed(suffixes)}{f' ({note})' if note else ''}.")
 
 
 def check_outputs(command: str, arguments: dict[str, object]) -> None:

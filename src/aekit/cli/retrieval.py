@@ -38,6 +38,7 @@ from aekit.cli.data import DataOptions, check_options_apply
 from aekit.cli.data import open_data as open_run_data
 from aekit.cli.describe import compressed_file_named
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows, written
+from aekit.cli.outputs import formats
 from aekit.cli.run_figures import write_fit_figures
 from aekit.io.atomic import atomic_write
 
@@ -183,7 +184,10 @@ def search(
     query: Annotated[str, typer.Argument(metavar="QUERY", help="Query rows (read like DATA).")],
     k: Annotated[int, typer.Option("-k", help="Neighbours per query.")] = 10,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the hits as .csv/.parquet.")
+        Path | None,
+        typer.Option(
+            "-o", "--output", help=f"Write the hits as {formats('search')} (default: print them)."
+        ),
     ] = None,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
@@ -281,7 +285,9 @@ def _load_compressor(run: Path):
 def compress(
     run: Run,
     data: Data,
-    output: Annotated[Path, typer.Option("-o", "--output", help="The .aek file to write.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help=f"The {formats('compress')} file to write.")
+    ],
     step: Annotated[
         float | None, typer.Option(help="Quantization step (smaller = more bits).")
     ] = None,
@@ -310,7 +316,10 @@ def decompress(
         Path, typer.Argument(metavar="FILE", help="A .aek file from 'aekit compress'.")
     ],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Rows as .npy/.csv/.parquet, or a .png grid.")
+        Path,
+        typer.Option(
+            "-o", "--output", help=f"Rows to write: {formats('decompress')} (a grid of the rows)."
+        ),
     ],
     image_shape: DrawnShape = None,
 ) -> None:
