@@ -77,6 +77,18 @@ def test_a_narrow_help_puts_each_option_on_a_line_of_its_own():
     assert max(map(len, lines)) <= 40
 
 
+def test_each_run_argument_says_what_its_command_needs():
+    index = flat(page("index"))
+    assert "RUN A hasher: the model file or RUN folder that 'aekit train-hasher' wrote" in index
+    for command in ("compress", "decompress"):
+        assert "that 'aekit train-compressor' wrote" in flat(page(command)), command
+    info = flat(page("info"))
+    for words in ("model file", ".aek file from 'aekit compress'", "an index from 'aekit index'",
+                  "training checkpoint"):  # fmt: skip
+        assert words in info, info
+    assert "not a model file" in flat(page("report"))
+
+
 def test_a_help_names_only_the_options_its_command_has():
     # encode, search and others said '(default: as RUN or --config recorded ...)' of
     # --grayscale, with no --config; the table options said 'or the one RUN recorded' with no RUN

@@ -286,8 +286,18 @@ def _shared_label(estimator, labels, start: int, end: int):
     return a if a in set(estimator.classes_.tolist()) else None
 
 
+TrainedRun = Annotated[
+    Path,
+    typer.Argument(
+        metavar="RUN",
+        help="A RUN folder (not a model file) from 'aekit train', 'detect', 'detect-series' or "
+        "'finetune', or from 'impute', 'train-hasher' or 'train-compressor' writing a RUN.",
+    ),
+]
+
+
 @app.command()
-def report(run: Run) -> None:
+def report(run: TrainedRun) -> None:
     """Write RUN/report.html: figures, final metrics and the command that reproduces the run."""
     from aekit.cli.outputs import check_file
     from aekit.cli.table_options import run_config

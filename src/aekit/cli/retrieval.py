@@ -26,7 +26,6 @@ from aekit.cli.common import (
     ImageSize,
     LabelColumn,
     Quiet,
-    Run,
     a_kind,
     app,
     column_of_table,
@@ -59,6 +58,20 @@ RunOut = Annotated[
 
 
 Force = Annotated[bool, typer.Option(help="Replace an existing model file or RUN folder.")]
+HasherRun = Annotated[
+    Path,
+    typer.Argument(
+        metavar="RUN",
+        help="A hasher: the model file or RUN folder that 'aekit train-hasher' wrote.",
+    ),
+]
+CompressorRun = Annotated[
+    Path,
+    typer.Argument(
+        metavar="RUN",
+        help="A compressor: the model file or RUN folder that 'aekit train-compressor' wrote.",
+    ),
+]
 
 
 def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, options) -> None:
@@ -141,7 +154,7 @@ def train_hasher(
 
 @app.command()
 def index(
-    run: Run,
+    run: HasherRun,
     data: Data,
     out: Annotated[
         Path, typer.Option("-o", "--output", "--out", help="Index file to write.")
@@ -283,7 +296,7 @@ def _load_compressor(run: Path):
 
 @app.command()
 def compress(
-    run: Run,
+    run: CompressorRun,
     data: Data,
     output: Annotated[
         Path, typer.Option("-o", "--output", help=f"The {formats('compress')} file to write.")
@@ -311,7 +324,7 @@ def compress(
 
 @app.command()
 def decompress(
-    run: Run,
+    run: CompressorRun,
     file: Annotated[
         Path, typer.Argument(metavar="FILE", help="A .aek file from 'aekit compress'.")
     ],
