@@ -120,3 +120,10 @@ def test_each_output_help_lists_what_the_command_writes():
         assert {".png", ".svg", ".pdf"} <= set(said), said
         for name in said:
             check_figure(Path(f"figure{name}"), "-o")  # each one written
+
+
+def test_no_help_shows_markup_or_riddles():
+    # evaluate showed ``--label-column``; export '--out,--output -o ... (-o: older)'
+    for command in COMMANDS:
+        assert "``" not in page(command), command
+    assert "(-o: older)" not in page("export")

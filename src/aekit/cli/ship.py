@@ -28,7 +28,12 @@ def export(
     run: Run,
     folder: Annotated[
         Path,
-        typer.Option("--out", "-o", "--output", help="Folder for the ONNX files (-o: older)."),
+        typer.Option(
+            "--out",
+            "-o",
+            "--output",
+            help="Folder to write the ONNX files and manifest.json into.",
+        ),
     ] = Path("onnx"),
 ) -> None:
     """Write RUN's model as ONNX files (encoder, decoder and score graphs, or a detector's whole
