@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from cli_helpers import ok
+from cli_helpers import invoke, ok
 from typer.testing import CliRunner
 
 from aekit.cli import app
@@ -75,6 +75,34 @@ def test_a_narrow_help_puts_each_option_on_a_line_of_its_own():
     below = lines[lines.index("  -o, --output PATH") + 1]
     assert below.strip().startswith("File to write")
     assert max(map(len, lines)) <= 40
+
+
+def test_h_is_help_everywhere():
+    # 'aekit -h' was "No such option: -h (options go after the command, e.g. 'aekit train
+    # DATA -h ...')", and 'aekit train -h' was refused too
+    assert "Commands" in ok(invoke("-h")).output
+    assert "Usage:" in ok(invoke("train", "-h")).output
+    assert "Usage:" in ok(invoke("encode", "-h")).output
+
+
+def _usage_error(*words: str):
+    """The usage error of ``aekit WORDS``, as run_cli catches it."""
+    from aekit.cli.running import ClickException
+
+    with pytest.raises(ClickException) as caught:
+        GROUP.main(list(words), prog_name="aekit", standalone_mode=False)
+    return caught.value
+
+
+def test_an_option_before_the_command_is_placed_only_where_a_command_takes_it():
+    from aekit.cli.running import usage_message
+
+    version = usage_message(_usage_error("-V", "train", "digits"))
+    assert version.startswith("No such option: -V") and "go after" not in version
+    step = usage_message(_usage_error("--step", "1", "compress"))
+    assert "(options go after the command, e.g. 'aekit compress RUN DATA --step ...')" in step
+    epochs = usage_message(_usage_error("--epochs", "3", "train", "digits"))
+    assert "e.g. 'aekit train DATA --epochs ...'" in epochs
 
 
 def test_each_run_argument_says_what_its_command_needs():

@@ -17,6 +17,7 @@ from aekit.cli.outputs import TABLES, listed
 
 app = typer.Typer(
     cls=HelpGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
