@@ -105,6 +105,19 @@ def test_an_option_before_the_command_is_placed_only_where_a_command_takes_it():
     assert "e.g. 'aekit train DATA --epochs ...'" in epochs
 
 
+def test_train_without_data_is_a_usage_error_with_its_help(tmp_path, monkeypatch):
+    # it said "give DATA, or a --config ..." without the "See 'aekit train --help'" of the rest
+    from aekit.cli.running import usage_message
+
+    monkeypatch.chdir(tmp_path)
+    said = usage_message(_usage_error("train"))
+    assert said == (
+        "Missing argument 'DATA' (or a --config whose [data] section names it). "
+        "See 'aekit train --help'."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_each_run_argument_says_what_its_command_needs():
     index = flat(page("index"))
     assert "RUN A hasher: the model file or RUN folder that 'aekit train-hasher' wrote" in index

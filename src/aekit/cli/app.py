@@ -75,8 +75,10 @@ def train(
     document = runs.read_config(config) if config else {}
     data_section = document.get("data", {})
     data = data or data_section.get("path")
-    if data is None:
-        raise ValueError("give DATA, or a --config whose [data] section names it.")
+    if data is None:  # a usage error, as a missing argument is: with where the help is
+        from aekit.cli.running import usage_error
+
+        raise usage_error("Missing argument 'DATA' (or a --config whose [data] section names it).")
     options = {
         "label_column": label_column or data_section.get("label_column"),
         "image_shape": image_shape or data_section.get("image_shape"),

@@ -20,8 +20,10 @@ from aekit.cli.errors import error_message, for_the_command_line, one_line
 
 try:  # typer >= 0.20 carries its own copy of click
     from typer._click.exceptions import ClickException, NoSuchOption, UsageError
+    from typer._click.globals import get_current_context
 except ImportError:  # pragma: no cover - older typer, on click itself
     from click.exceptions import ClickException, NoSuchOption, UsageError
+    from click.globals import get_current_context
 
 
 # Messages of libraries below aekit that say nothing a command-line user can act on.
@@ -93,6 +95,12 @@ def run_cli(app: Callable[[], object]) -> None:
         sys.exit(128 + stop.signum)
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+def usage_error(message: str) -> UsageError:
+    """A wrong command line that a command finds itself (an argument it needs only sometimes),
+    said as click's own are: in one line, with where the command's help is."""
+    return UsageError(message, ctx=get_current_context(silent=True))
 
 
 def usage_message(err: ClickException) -> str:
