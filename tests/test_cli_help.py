@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from cli_helpers import invoke, ok
+from cli_helpers import invoke, ok, refused
 from typer.testing import CliRunner
 
 from aekit.cli import app
@@ -116,6 +116,17 @@ def test_train_without_data_is_a_usage_error_with_its_help(tmp_path, monkeypatch
         "See 'aekit train --help'."
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_standard_output_is_refused_as_such(tmp_path):
+    # '-o -' was refused as a format: "-o -: write .npy, .csv or .parquet."
+    encode = invoke("encode", tmp_path / "none", "digits", "-o", "-")
+    said = refused(encode, "-o -: writing to standard output is not supported", "-o out.npy")
+    assert "write .npy" not in said
+    search = invoke("search", tmp_path / "none.index", "digits", "-o", "-")
+    refused(search, "not supported", "without it, 'aekit search' prints the hits")
+    train = invoke("train", "digits", "--out", "-")
+    refused(train, "--out -: writing to standard output is not supported; give a folder name")
 
 
 def test_each_run_argument_says_what_its_command_needs():

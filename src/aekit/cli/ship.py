@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from aekit.cli.common import Run, app, load_run
-from aekit.cli.outputs import check_writable_folder
+from aekit.cli.outputs import check_not_stdout, check_writable_folder
 
 
 def _needs(extra: str, *modules: str) -> None:
@@ -40,6 +40,7 @@ def export(
     score) and a manifest.json that says what each takes and gives (for a table with text
     columns, its "columns": where each column goes in the graphs' rows)."""
     # -o names a folder here (the files inside are replaced), so it is checked as one
+    check_not_stdout(folder, "--out", "export", folder=True)
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"--out {folder} is a file; give a folder for the ONNX files.")
     check_writable_folder(folder, "--out")
