@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 import typer.main
 from cli_helpers import invoke, ok, refused
+from conftest import CPU
 from typer.testing import CliRunner
 
+import aekit
 from aekit.cli import app
 
 GROUP = typer.main.get_command(app)
@@ -179,3 +182,40 @@ def test_no_help_shows_markup_or_riddles():
     for command in COMMANDS:
         assert "``" not in page(command), command
     assert "(-o: older)" not in page("export")
+
+
+@pytest.fixture(scope="module")
+def flat_model(tmp_path_factory, digits):
+    """A model of the digits' 64 values as flat rows, as a file and as a RUN that records
+    --image-shape 1,4,16 (a .npy of those rows read as 1x4x16 images)."""
+    folder = tmp_path_factory.mktemp("flat")
+    aekit.Autoencoder(**CPU).fit(digits[0]).save(folder / "model.safetensors")
+    run = folder / "run"
+    run.mkdir()
+    (run / "model.safetensors").write_bytes((folder / "model.safetensors").read_bytes())
+    (run / "config.toml").write_text('[data]\npath = "x.npy"\nimage_shape = "1,4,16"\n')
+    return folder / "model.safetensors", run
+
+
+def test_image_shape_is_checked_whatever_data_is(flat_model, tmp_path):
+    # 'aekit encode RUN digits --image-shape banana' and '--image-shape 1,4,16' ran, rc 0,
+    # where a .npy DATA refused a bad value
+    model, run = flat_model
+    out = tmp_path / "z.csv"
+
+    def encode(source, data, *shape):
+        return invoke("encode", source, data, "-o", out, *shape)
+
+    bad = "--image-shape takes 3 positive integers"
+    refused(encode(model, "digits", "--image-shape", "banana"), bad)
+    other = encode(model, "digits", "--image-shape", "1,4,16")
+    refused(other, "DATA digits is images of shape 1,8,8", "leave --image-shape out")
+    ok(encode(model, "digits", "--image-shape", "1,8,8"))  # its own shape
+    trained = invoke("train", "digits", "--image-shape", "1,4,16", "--out", tmp_path / "r")
+    refused(trained, "DATA digits is images of shape 1,8,8")
+    assert not (tmp_path / "r").exists()
+    # a RUN that recorded another shape: refused naming the recorded one
+    recorded = "trained with --image-shape 1,4,16 (its config.toml)"
+    refused(encode(run, "digits"), recorded, "DATA digits is images of shape 1,8,8")
+    np.save(tmp_path / "x.npy", np.zeros((3, 64), dtype=np.float32))
+    refused(encode(model, tmp_path / "x.npy", "--image-shape", "banana"), bad)  # as before

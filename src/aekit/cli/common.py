@@ -214,14 +214,23 @@ def run_data_options(
     :func:`run_label_column`; --image-shape, --image-size, --grayscale). Every command that
     reads DATA for a RUN asks here, so DATA reaches the model in the shape it was trained on.
     A shape or size given that differs from the recorded one is refused, naming both: the
-    model takes rows of the recorded width only."""
-    from aekit.cli.data import parse_ints
+    model takes rows of the recorded width only; so is a recorded shape that 'digits', images
+    of their own shape, do not have."""
+    from aekit.cli.data import DIGITS_SHAPE, parse_ints
 
     given = {"image_shape": image_shape, "image_size": image_size}
     for name, (option, n, noun) in FIXED_IMAGE_OPTIONS.items():
         recorded = _recorded_data(run, name)
         if given[name] is None:
             given[name] = recorded
+            if name == "image_shape" and data == "digits" and recorded is not None:
+                shape = parse_ints(recorded, n, option)
+                if shape != DIGITS_SHAPE:
+                    raise ValueError(
+                        f"{run} was trained with {option} {recorded} (its config.toml) and its "
+                        f"model reads images of that shape only; DATA digits is images of shape "
+                        f"{','.join(map(str, DIGITS_SHAPE))}: give DATA of the recorded shape."
+                    )
         elif recorded is not None and parse_ints(given[name], n, option) != parse_ints(
             recorded, n, option
         ):
