@@ -250,7 +250,9 @@ def test_help_texts_keep_their_bracketed_defaults(capsys):
         ("generate", "(default:"),
         ("train-compressor", "(default: 30,"),
     ):
-        result = CliRunner().invoke(app, [command, "--help"], terminal_width=200)
+        # rich reads the width from COLUMNS (terminal_width alone left it at 80, and a wrap
+        # could split the words)
+        result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
         assert words in result.output, result.output
 
 

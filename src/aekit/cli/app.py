@@ -32,6 +32,7 @@ from aekit.cli.common import (
     trained,
 )
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
+from aekit.cli.outputs import formats
 from aekit.io.text import write_utf8
 
 
@@ -75,8 +76,10 @@ def train(
     document = runs.read_config(config) if config else {}
     data_section = document.get("data", {})
     data = data or data_section.get("path")
-    if data is None:
-        raise ValueError("give DATA, or a --config whose [data] section names it.")
+    if data is None:  # a usage error, as a missing argument is: with where the help is
+        from aekit.cli.running import usage_error
+
+        raise usage_error("Missing argument 'DATA' (or a --config whose [data] section names it).")
     options = {
         "label_column": label_column or data_section.get("label_column"),
         "image_shape": image_shape or data_section.get("image_shape"),
@@ -183,7 +186,13 @@ def generate(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="PNG/.npy/.csv (default: samples.png; tables: .csv)"),
+        typer.Option(
+            "-o",
+            "--output",
+            help=f"File to write: {formats('generate')}, a grid of the samples (default: "
+            "samples.png for an image model or with --image-shape, else samples.csv).",
+            show_default=False,
+        ),
     ] = None,
     image_shape: DrawnShape = None,
 ) -> None:
@@ -215,9 +224,12 @@ def interpolate(
     steps: Annotated[int, typer.Option(help="Points on the path, endpoints included.")] = 8,
     method: Annotated[str, typer.Option(help="linear or slerp.")] = "linear",
     label: Annotated[str | None, typer.Option(help="Label (ConditionalVAE).")] = None,
-    output: Annotated[Path, typer.Option("-o", "--output", help="path.png or .npy")] = Path(
-        "interpolation.png"
-    ),
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help=f"File to write: {formats('interpolate')} (a grid of the path)."
+        ),
+    ] = Path("interpolation.png"),
     label_column: LabelColumn = None,
     image_shape: Annotated[
         str | None,
@@ -282,8 +294,18 @@ def _shared_label(estimator, labels, start: int, end: int):
     return a if a in set(estimator.classes_.tolist()) else None
 
 
+TrainedRun = Annotated[
+    Path,
+    typer.Argument(
+        metavar="RUN",
+        help="A RUN folder (not a model file) from 'aekit train', 'detect', 'detect-series' or "
+        "'finetune', or from 'impute', 'train-hasher' or 'train-compressor' writing a RUN.",
+    ),
+]
+
+
 @app.command()
-def report(run: Run) -> None:
+def report(run: TrainedRun) -> None:
     """Write RUN/report.html: figures, final metrics and the command that reproduces the run."""
     from aekit.cli.outputs import check_file
     from aekit.cli.table_options import run_config
@@ -341,6 +363,7 @@ from aekit.cli import (  # noqa: E402, F401
     ship,
     walks,
 )
+from aekit.cli.help import use_help_classes  # noqa: E402
 from aekit.cli.listing import add_summaries  # noqa: E402
 from aekit.cli.outputs import check_outputs_first  # noqa: E402
 from aekit.cli.quiet import add_quiet  # noqa: E402
@@ -355,6 +378,7 @@ def _complete_commands() -> None:
     add_table_options(app)
     add_quiet(app)  # scripts may pass --quiet to any command
     add_summaries(app)  # the list in 'aekit --help': one sentence a command
+    use_help_classes(app)  # help without Python types, whole option names when narrow
 
 
 _complete_commands()

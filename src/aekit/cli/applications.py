@@ -16,7 +16,6 @@ from aekit.cli.common import (
     ImageShape,
     ImageSize,
     LabelColumn,
-    Output,
     Quiet,
     Run,
     a_kind,
@@ -26,6 +25,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.data import DataOptions, open_data
 from aekit.cli.drawn_rows import MAX_GRID, write_rows
+from aekit.cli.outputs import FIGURES, formats
 
 FIGURE_ROWS = 8  # images per row of --figure (denoising_grid's n_cols)
 
@@ -54,13 +54,21 @@ def _noise_spec(text: str) -> tuple[str, float]:
 def denoise(
     run: Run,
     data: Data,
-    output: Output,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help=f"File to write: {formats('denoise')} (a grid of the cleaned images).",
+        ),
+    ],
     add_noise: Annotated[
         str | None,
         typer.Option(help="Corrupt DATA first (NOISE:LEVEL, e.g. gaussian:0.3): a demo."),
     ] = None,
     figure: Annotated[
-        Path | None, typer.Option(help="PNG of noisy / denoised (/ clean) rows, 8 images.")
+        Path | None,
+        typer.Option(help=f"Figure of 8 noisy / denoised (/ clean) rows: {FIGURES}."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of --add-noise.")] = 0,
     label_column: LabelColumn = None,
@@ -159,7 +167,7 @@ def impute(
         str, typer.Argument(metavar="DATA", help="A .csv/.parquet table or .npy array with gaps.")
     ],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Filled table to write (.csv, .parquet, .npy).")
+        Path, typer.Option("-o", "--output", help=f"Filled table to write: {formats('impute')}.")
     ],
     model: Annotated[
         Path | None,

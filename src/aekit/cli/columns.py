@@ -60,7 +60,7 @@ OPTIONS = {
         str | None,
         typer.Option(
             help="A column of a table DATA that identifies its rows: not a feature, written as "
-            "the first column of every per-row output (default: none, or the one RUN recorded).",
+            "the first column of every per-row output (default: {recorded}none).",
             show_default=False,
         ),
     ],
@@ -68,7 +68,7 @@ OPTIONS = {
         list[str] | None,
         typer.Option(
             help="A column of a table DATA to leave out of the features; repeatable (default: "
-            "none, or those RUN recorded).",
+            "{recorded}none).",
             show_default=False,
         ),
     ],

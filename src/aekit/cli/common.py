@@ -12,8 +12,12 @@ from typing import Annotated, Any
 import typer
 
 from aekit.cli.data import DataOptions
+from aekit.cli.help import HelpGroup
+from aekit.cli.outputs import TABLES, listed
 
 app = typer.Typer(
+    cls=HelpGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -69,13 +73,12 @@ ImageSize = Annotated[str | None, typer.Option(help="H,W: resize the images of a
 Grayscale = Annotated[
     bool | None,
     typer.Option(
-        help="Read the images of a folder as one channel (default: as RUN or --config recorded, "
-        "else no).",
+        help="Read the images of a folder as one channel (default: {recorded}no).",
         show_default=False,
     ),
 ]
-Output = Annotated[
-    Path, typer.Option("-o", "--output", help="File to write (.npy, .csv, .parquet).")
+Output = Annotated[  # of the commands that write a table (outputs.OUTPUT_FORMATS)
+    Path, typer.Option("-o", "--output", help=f"File to write: {listed(TABLES)}.")
 ]
 Run = Annotated[
     Path, typer.Argument(metavar="RUN", help="A RUN folder from 'aekit train', or a model file.")
@@ -217,14 +220,23 @@ def run_data_options(
     :func:`run_label_column`; --image-shape, --image-size, --grayscale). Every command that
     reads DATA for a RUN asks here, so DATA reaches the model in the shape it was trained on.
     A shape or size given that differs from the recorded one is refused, naming both: the
-    model takes rows of the recorded width only."""
-    from aekit.cli.data import parse_ints
+    model takes rows of the recorded width only; so is a recorded shape that 'digits', images
+    of their own shape, do not have."""
+    from aekit.cli.data import DIGITS_SHAPE, parse_ints
 
     given = {"image_shape": image_shape, "image_size": image_size}
     for name, (option, n, noun) in FIXED_IMAGE_OPTIONS.items():
         recorded = _recorded_data(run, name)
         if given[name] is None:
             given[name] = recorded
+            if name == "image_shape" and data == "digits" and recorded is not None:
+                shape = parse_ints(recorded, n, option)
+                if shape != DIGITS_SHAPE:
+                    raise ValueError(
+                        f"{run} was trained with {option} {recorded} (its config.toml) and its "
+                        f"model reads images of that shape only; DATA digits is images of shape "
+                        f"{','.join(map(str, DIGITS_SHAPE))}: give DATA of the recorded shape."
+                    )
         elif recorded is not None and parse_ints(given[name], n, option) != parse_ints(
             recorded, n, option
         ):

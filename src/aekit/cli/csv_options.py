@@ -55,7 +55,7 @@ OPTIONS = {
     "sep": Annotated[
         str | None,
         typer.Option(
-            help="Column separator of a CSV DATA file (default: ',', or the one RUN recorded).",
+            help="Column separator of a CSV DATA file (default: {recorded}',').",
             show_default=False,
         ),
     ],
@@ -63,15 +63,14 @@ OPTIONS = {
         str | None,
         typer.Option(
             help="Decimal mark of the numbers in a CSV DATA file, e.g. ',' for 0,5 (default: "
-            "'.', or the one RUN recorded).",
+            "{recorded}'.').",
             show_default=False,
         ),
     ],
     "encoding": Annotated[
         str | None,
         typer.Option(
-            help="Text encoding of a CSV DATA file, e.g. latin-1 (default: utf-8, or the one RUN "
-            "recorded).",
+            help="Text encoding of a CSV DATA file, e.g. latin-1 (default: {recorded}utf-8).",
             show_default=False,
         ),
     ],
@@ -80,7 +79,7 @@ OPTIONS = {
         typer.Option(
             "--no-header/--header",
             help="A CSV DATA file has no header row (columns x0, x1, ...), or has one "
-            "(default: it has, or as RUN recorded).",
+            "(default: {recorded}it has).",
             show_default=False,
         ),
     ],

@@ -111,11 +111,29 @@ def open_data(
     return Dataset(dataset.reader, options.label_column, y), y
 
 
+DIGITS_SHAPE = (1, 8, 8)  # the images of 'digits' (datasets.load_digits(as_images=True))
+
+
+def check_image_shape(spec: str, image_shape: str | None) -> None:
+    """--image-shape, whatever DATA is, is C,H,W; for 'digits', which are images of their own
+    shape, it is that shape (another was ignored, unsaid: 'digits --image-shape banana' ran)."""
+    if not image_shape:
+        return
+    shape = parse_ints(image_shape, 3, "--image-shape")
+    if spec == "digits" and shape != DIGITS_SHAPE:
+        own = ",".join(map(str, DIGITS_SHAPE))
+        raise ValueError(
+            f"--image-shape {image_shape}: DATA digits is images of shape {own} (scikit-learn's "
+            "bundled 8x8 digits); leave --image-shape out."
+        )
+
+
 def check_options_apply(spec: str, options: DataOptions) -> None:
     """A command that fits on DATA and records its options refuses those that do not apply
     to it: --image-size and --grayscale on anything but an image folder, --label-column on an
-    image folder. They were ignored, yet recorded, and the recorded size then refused the
-    right one for every later command."""
+    image folder, an --image-shape other than the digits' own on 'digits'. They were ignored,
+    yet recorded, and the recorded size then refused the right one for every later command."""
+    check_image_shape(spec, options.image_shape)
     if not is_image_folder(spec):
         given = [flag for flag, value in _folder_options(options) if value]
         if given:
@@ -147,6 +165,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
                 f"a label column ({options.label_column!r}: --label-column, or --config's) "
                 "applies to tables; 'digits' carries its labels (the digit): leave it out."
             )
+        check_image_shape(spec, options.image_shape)  # its images have their own shape
         X, y = datasets.load_digits(as_images=True)
         return columns.features(spec, X), y  # refuses the column options: no columns
     path = Path(spec)

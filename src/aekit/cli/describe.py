@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from aekit.cli.common import Run, app, load_run
+import typer
+
+from aekit.cli.common import app, load_run
 
 MAGIC = b"AEKC"  # aekit.compression.container.MAGIC (a test checks they agree)
 
@@ -119,10 +121,21 @@ def describe_checkpoint(path: Path) -> dict[str, object]:
     }
 
 
+Described = Annotated[
+    Path,
+    typer.Argument(
+        metavar="RUN",
+        help="A RUN folder or model file; or an .aek file from 'aekit compress', an index from "
+        "'aekit index', or a training checkpoint (the folder 'aekit train --checkpoint' names, "
+        "or the file in it).",
+    ),
+]
+
+
 @app.command()
-def info(run: Run) -> None:
-    """Describe a trained model: class, parameters, data shape, training, versions (or what the
-    header of an 'aekit compress' file says)."""
+def info(run: Described) -> None:
+    """Describe a trained model (class, parameters, data shape, training, versions), or what an
+    'aekit compress' file, an 'aekit index' index or a training checkpoint holds."""
     from aekit.cli.runs import model_path
     from aekit.io.files import read_file
     from aekit.io.model_file import MODEL

@@ -208,8 +208,8 @@ def evaluate(
 ) -> None:
     """Print how well the model explains DATA as JSON: mean score; for VAEs the ELBO, the
     importance-weighted NLL (nats per row), KL per unit and active units; for a detector given
-    labels (``--label-column``), its ROC-AUC and PR-AUC (normal rows: ``--normal-label``, else
-    the one ``aekit detect --normal-label`` recorded in RUN)."""
+    labels (--label-column), its ROC-AUC and PR-AUC (normal rows: --normal-label, else the one
+    'aekit detect --normal-label' recorded in RUN)."""
     import json
     import math
 

@@ -324,6 +324,20 @@ OUTPUT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
     "compress": ((".aek",), "aekit's compressed rows, read by 'aekit decompress'"),
 }
 FIGURE_OUTPUTS = {"traverse", "manifold"}  # -o is a figure
+FIGURES = ".png, .svg, .pdf or another format matplotlib writes"  # check_figure's
+
+
+def listed(suffixes: tuple[str, ...]) -> str:
+    """Suffixes as a sentence says them: ".npy, .csv or .parquet"."""
+    return f"{', '.join(suffixes[:-1])} or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
+
+
+def formats(command: str) -> str:
+    """The formats -o/--output of ``command`` takes, as its help says them (from
+    :data:`OUTPUT_FORMATS`, which :func:`check_format` enforces)."""
+    if command in FIGURE_OUTPUTS:
+        return FIGURES
+    return listed(OUTPUT_FORMATS[command][0])
 
 
 def check_format(command: str, path: Path) -> None:
@@ -333,10 +347,30 @@ def check_format(command: str, path: Path) -> None:
         return
     suffixes, note = OUTPUT_FORMATS.get(command, ((), ""))
     if suffixes and path.suffix.lower() not in suffixes:
-        listed = (
-            f"{', '.join(suffixes[:-1])} or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
-        )
-        raise ValueError(f"-o {path}: write {listed}{f' ({note})' if note else ''}.")
+        raise ValueError(f"-o {path}: write {listed(suffixes)}{f' ({note})' if note else ''}.")
+
+
+# What the commands that print their result print without -o: '-o -' is not needed there.
+PRINTED = {"search": "the hits", "evaluate": "its JSON"}
+
+
+def check_not_stdout(path: Path, option: str, command: str, folder: bool = False) -> None:
+    """``path`` is not '-': aekit writes its files whole and atomically, never to standard
+    output ('-o -' was refused as a format: "write .npy, .csv or .parquet")."""
+    if str(path) != "-":
+        return
+    named = option.split("/")[0]
+    if folder:
+        what = "a folder name"
+    elif command in FIGURE_OUTPUTS or option == "--figure":
+        what = f"a file name, e.g. {named} out.png"
+    elif command in OUTPUT_FORMATS and option == FILE_OPTIONS["output"]:
+        what = f"a file name, e.g. {named} out{OUTPUT_FORMATS[command][0][0]}"
+    else:
+        what = "a file name"
+    if command in PRINTED:
+        what += f"; without it, 'aekit {command}' prints {PRINTED[command]}"
+    raise ValueError(f"{named} -: writing to standard output is not supported; give {what}.")
 
 
 def check_outputs(command: str, arguments: dict[str, object]) -> None:
@@ -345,6 +379,8 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
         path = arguments.get(name)
         if not isinstance(path, Path):
             continue
+        folder = name == "out" and command in FOLDER_COMMANDS and path.suffix != MODEL_SUFFIX
+        check_not_stdout(path, option, command, folder)
         force = bool(arguments.get("force"))
         if name == "out" and command in FOLDER_COMMANDS and path.suffix != MODEL_SUFFIX:
             check_out(path, force, OWN_FILES.get(command, frozenset()))  # a RUN: claimed again

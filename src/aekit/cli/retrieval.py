@@ -26,7 +26,6 @@ from aekit.cli.common import (
     ImageSize,
     LabelColumn,
     Quiet,
-    Run,
     a_kind,
     app,
     column_of_table,
@@ -38,6 +37,7 @@ from aekit.cli.data import DataOptions, check_options_apply
 from aekit.cli.data import open_data as open_run_data
 from aekit.cli.describe import compressed_file_named
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows, written
+from aekit.cli.outputs import formats
 from aekit.cli.run_figures import write_fit_figures
 from aekit.io.atomic import atomic_write
 
@@ -58,6 +58,20 @@ RunOut = Annotated[
 
 
 Force = Annotated[bool, typer.Option(help="Replace an existing model file or RUN folder.")]
+HasherRun = Annotated[
+    Path,
+    typer.Argument(
+        metavar="RUN",
+        help="A hasher: the model file or RUN folder that 'aekit train-hasher' wrote.",
+    ),
+]
+CompressorRun = Annotated[
+    Path,
+    typer.Argument(
+        metavar="RUN",
+        help="A compressor: the model file or RUN folder that 'aekit train-compressor' wrote.",
+    ),
+]
 
 
 def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, options) -> None:
@@ -140,7 +154,7 @@ def train_hasher(
 
 @app.command()
 def index(
-    run: Run,
+    run: HasherRun,
     data: Data,
     out: Annotated[
         Path, typer.Option("-o", "--output", "--out", help="Index file to write.")
@@ -183,7 +197,10 @@ def search(
     query: Annotated[str, typer.Argument(metavar="QUERY", help="Query rows (read like DATA).")],
     k: Annotated[int, typer.Option("-k", help="Neighbours per query.")] = 10,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the hits as .csv/.parquet.")
+        Path | None,
+        typer.Option(
+            "-o", "--output", help=f"Write the hits as {formats('search')} (default: print them)."
+        ),
     ] = None,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
@@ -279,9 +296,11 @@ def _load_compressor(run: Path):
 
 @app.command()
 def compress(
-    run: Run,
+    run: CompressorRun,
     data: Data,
-    output: Annotated[Path, typer.Option("-o", "--output", help="The .aek file to write.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help=f"The {formats('compress')} file to write.")
+    ],
     step: Annotated[
         float | None, typer.Option(help="Quantization step (smaller = more bits).")
     ] = None,
@@ -305,12 +324,15 @@ def compress(
 
 @app.command()
 def decompress(
-    run: Run,
+    run: CompressorRun,
     file: Annotated[
         Path, typer.Argument(metavar="FILE", help="A .aek file from 'aekit compress'.")
     ],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Rows as .npy/.csv/.parquet, or a .png grid.")
+        Path,
+        typer.Option(
+            "-o", "--output", help=f"Rows to write: {formats('decompress')} (a grid of the rows)."
+        ),
     ],
     image_shape: DrawnShape = None,
 ) -> None:

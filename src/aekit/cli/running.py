@@ -21,8 +21,10 @@ from aekit.cli.errors import error_message, for_the_command_line, one_line
 
 try:  # typer >= 0.20 carries its own copy of click
     from typer._click.exceptions import ClickException, NoSuchOption, UsageError
+    from typer._click.globals import get_current_context
 except ImportError:  # pragma: no cover - older typer, on click itself
     from click.exceptions import ClickException, NoSuchOption, UsageError
+    from click.globals import get_current_context
 
 
 # Messages of libraries below aekit that say nothing a command-line user can act on.
@@ -119,6 +121,12 @@ def _stdout_lost(err: OSError) -> str:
     return f"cannot write to standard output: {why} (the command {done}; what it printed is lost)"
 
 
+def usage_error(message: str) -> UsageError:
+    """A wrong command line that a command finds itself (an argument it needs only sometimes),
+    said as click's own are: in one line, with where the command's help is."""
+    return UsageError(message, ctx=get_current_context(silent=True))
+
+
 def usage_message(err: ClickException) -> str:
     """click's message for a wrong command line, in one line, with where its help is."""
     text = one_line(err.format_message())
@@ -133,22 +141,29 @@ def usage_message(err: ClickException) -> str:
 
 def _option_of_other_commands(err, context) -> str | None:
     """'No such option: --epochs' on a command that lacks it, with the commands that have it
-    (click's guess by spelling suggested --sep for detect's --epochs); None if none has it."""
-    if context.parent is None:  # 'aekit --epochs 3 train ...': before any command
-        return (
-            f"No such option: {err.option_name} (options go after the command, e.g. "
-            f"'aekit train DATA {err.option_name} ...')"
-        )
+    (click's guess by spelling suggested --sep for detect's --epochs), or before any command,
+    with a command line that puts it after the first command that has it; None if none has
+    it ('aekit -V')."""
     root = context.find_root().command
     commands = getattr(root, "commands", {})
-    having = sorted(
+    having = [
         name
         for name, command in commands.items()
         if name != context.info_name
-        and any(err.option_name in getattr(p, "opts", ()) for p in command.params)
-    )
+        and any(err.option_name in (*p.opts, *p.secondary_opts) for p in command.params)
+    ]
     if not having:
         return None
+    if context.parent is None:  # 'aekit --epochs 3 train ...': before any command
+        command = commands[having[0]]  # in the order of 'aekit --help': train first
+        arguments = " ".join(
+            p.display_name_raw for p in command.params if p.param_type_name == "argument"
+        )
+        return (
+            f"No such option: {err.option_name} (options go after the command, e.g. "
+            f"'aekit {having[0]} {arguments} {err.option_name} ...')".replace("  ", " ")
+        )
+    having.sort()
     return (
         f"No such option: {err.option_name} (aekit {context.info_name} has none; "
         f"{'it is an option of' if len(having) == 1 else 'the commands that take it'}: "

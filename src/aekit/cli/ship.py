@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from aekit.cli.common import Run, app, load_run
-from aekit.cli.outputs import check_writable_folder
+from aekit.cli.outputs import check_not_stdout, check_writable_folder
 
 
 def _needs(extra: str, *modules: str) -> None:
@@ -28,13 +28,19 @@ def export(
     run: Run,
     folder: Annotated[
         Path,
-        typer.Option("--out", "-o", "--output", help="Folder for the ONNX files (-o: older)."),
+        typer.Option(
+            "--out",
+            "-o",
+            "--output",
+            help="Folder to write the ONNX files and manifest.json into.",
+        ),
     ] = Path("onnx"),
 ) -> None:
     """Write RUN's model as ONNX files (encoder, decoder and score graphs, or a detector's whole
     score) and a manifest.json that says what each takes and gives (for a table with text
     columns, its "columns": where each column goes in the graphs' rows)."""
     # -o names a folder here (the files inside are replaced), so it is checked as one
+    check_not_stdout(folder, "--out", "export", folder=True)
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"--out {folder} is a file; give a folder for the ONNX files.")
     check_writable_folder(folder, "--out")

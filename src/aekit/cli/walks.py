@@ -23,9 +23,10 @@ from aekit.cli.common import (
 )
 from aekit.cli.data import load_data, parse_ints
 from aekit.cli.drawn_rows import check_drawable
+from aekit.cli.outputs import FIGURES
 
 Label = Annotated[str | None, typer.Option(help="Label to decode under (ConditionalVAE).")]
-Figure = Annotated[Path, typer.Option("-o", "--output", help="PNG file to write.")]
+Figure = Annotated[Path, typer.Option("-o", "--output", help=f"Figure to write: {FIGURES}.")]
 
 
 def _image_vae(estimator):

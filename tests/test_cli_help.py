@@ -1,0 +1,221 @@
+"""The help of every command, as a user audit read it (items 10a-10i and 11): values shown as
+values, option names whole on a narrow terminal, each help naming only what its command has
+and saying what it takes; and the command-line errors beside the help."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import typer.main
+from cli_helpers import invoke, ok, refused
+from conftest import CPU
+from typer.testing import CliRunner
+
+import aekit
+from aekit.cli import app
+
+GROUP = typer.main.get_command(app)
+COMMANDS = list(GROUP.commands)
+
+
+def page(*words: str, width: int = 300) -> str:
+    """``aekit WORDS --help`` at ``width`` columns (rich reads COLUMNS)."""
+    return ok(CliRunner().invoke(app, [*words, "--help"], env={"COLUMNS": str(width)})).output
+
+
+def flat(text: str) -> str:
+    """A help page's words in one line, its frames and line breaks aside."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def params(command: str) -> list:
+    return GROUP.commands[command].params
+
+
+def option_help(command: str, name: str) -> str:
+    (param,) = [p for p in params(command) if name in p.opts]
+    return param.help
+
+
+def test_the_help_shows_values_not_python_types():
+    # '--force --no-force <bool>', '--param <list[str]>', 'aekit encode [OPTIONS] {RUN} {DATA}'
+    for words in ([], *([c] for c in COMMANDS)):
+        text = page(*words)
+        assert not re.search(r"<(bool|str|path|int|float)>|list\[", text), text
+        usage = next(line for line in text.splitlines() if "Usage:" in line)
+        assert "{" not in usage, usage
+    assert "encode [OPTIONS] RUN DATA" in page("encode")
+    assert "train [OPTIONS] [DATA]" in page("train")  # DATA may come from --config
+    train = flat(page("train"))
+    assert "--force --no-force Replace" in train  # a flag takes no value
+    assert "--param KEY=VALUE An estimator parameter" in train
+    assert "--image-shape C,H,W" in train and "--epochs INT" in train
+    assert "--output -o PATH" in flat(page("encode"))
+
+
+@pytest.mark.parametrize("width", [30, 40, 60, 80])
+def test_a_narrow_terminal_never_cuts_an_option_name(width):
+    # at 40 columns rich cut them: '│ *  --ou…  -o   <path  File │', '--la…'
+    for words in ([], *([c] for c in COMMANDS)):
+        text = page(*words, width=width)
+        assert "…" not in text, text
+        command = GROUP.commands[words[0]] if words else GROUP
+        for param in command.params:
+            for name in (*param.opts, *param.secondary_opts):
+                if name.startswith("-"):
+                    assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text), (name, text)
+        if any("--param" in p.opts for p in command.params):
+            assert re.search(r"--param\s+KEY=VALUE", text), text
+
+
+def test_a_narrow_help_puts_each_option_on_a_line_of_its_own():
+    text = page("encode", width=40)
+    lines = text.splitlines()
+    assert "  -o, --output PATH" in lines
+    below = lines[lines.index("  -o, --output PATH") + 1]
+    assert below.strip().startswith("File to write")
+    assert max(map(len, lines)) <= 40
+
+
+def test_h_is_help_everywhere():
+    # 'aekit -h' was "No such option: -h (options go after the command, e.g. 'aekit train
+    # DATA -h ...')", and 'aekit train -h' was refused too
+    assert "Commands" in ok(invoke("-h")).output
+    assert "Usage:" in ok(invoke("train", "-h")).output
+    assert "Usage:" in ok(invoke("encode", "-h")).output
+
+
+def _usage_error(*words: str):
+    """The usage error of ``aekit WORDS``, as run_cli catches it."""
+    from aekit.cli.running import ClickException
+
+    with pytest.raises(ClickException) as caught:
+        GROUP.main(list(words), prog_name="aekit", standalone_mode=False)
+    return caught.value
+
+
+def test_an_option_before_the_command_is_placed_only_where_a_command_takes_it():
+    from aekit.cli.running import usage_message
+
+    version = usage_message(_usage_error("-V", "train", "digits"))
+    assert version.startswith("No such option: -V") and "go after" not in version
+    step = usage_message(_usage_error("--step", "1", "compress"))
+    assert "(options go after the command, e.g. 'aekit compress RUN DATA --step ...')" in step
+    epochs = usage_message(_usage_error("--epochs", "3", "train", "digits"))
+    assert "e.g. 'aekit train DATA --epochs ...'" in epochs
+
+
+def test_train_without_data_is_a_usage_error_with_its_help(tmp_path, monkeypatch):
+    # it said "give DATA, or a --config ..." without the "See 'aekit train --help'" of the rest
+    from aekit.cli.running import usage_message
+
+    monkeypatch.chdir(tmp_path)
+    said = usage_message(_usage_error("train"))
+    assert said == (
+        "Missing argument 'DATA' (or a --config whose [data] section names it). "
+        "See 'aekit train --help'."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_standard_output_is_refused_as_such(tmp_path):
+    # '-o -' was refused as a format: "-o -: write .npy, .csv or .parquet."
+    encode = invoke("encode", tmp_path / "none", "digits", "-o", "-")
+    said = refused(encode, "-o -: writing to standard output is not supported", "-o out.npy")
+    assert "write .npy" not in said
+    search = invoke("search", tmp_path / "none.index", "digits", "-o", "-")
+    refused(search, "not supported", "without it, 'aekit search' prints the hits")
+    train = invoke("train", "digits", "--out", "-")
+    refused(train, "--out -: writing to standard output is not supported; give a folder name")
+
+
+def test_each_run_argument_says_what_its_command_needs():
+    index = flat(page("index"))
+    assert "RUN A hasher: the model file or RUN folder that 'aekit train-hasher' wrote" in index
+    for command in ("compress", "decompress"):
+        assert "that 'aekit train-compressor' wrote" in flat(page(command)), command
+    info = flat(page("info"))
+    for words in ("model file", ".aek file from 'aekit compress'", "an index from 'aekit index'",
+                  "training checkpoint"):  # fmt: skip
+        assert words in info, info
+    assert "not a model file" in flat(page("report"))
+
+
+def test_a_help_names_only_the_options_its_command_has():
+    # encode, search and others said '(default: as RUN or --config recorded ...)' of
+    # --grayscale, with no --config; the table options said 'or the one RUN recorded' with no RUN
+    for command in COMMANDS:
+        names = {o for p in params(command) for o in (*p.opts, *p.secondary_opts)}
+        for param in params(command):
+            text = param.help or ""
+            assert "{recorded}" not in text, (command, text)
+            unquoted = re.sub(r"'[^']*'", "", text)  # 'aekit detect --normal-label' is another's
+            for name in re.findall(r"--[a-z][a-z-]*", unquoted):
+                assert name in names, (command, name, text)
+    assert "(default: as RUN recorded, else no)" in option_help("encode", "--grayscale")
+    assert "(default: as --config recorded, else no)" in option_help("train", "--grayscale")
+    assert "(default: as INDEX recorded, else ',')" in option_help("search", "--sep")
+    assert option_help("train-hasher", "--sep").endswith("(default: ',').")  # no record
+
+
+def test_each_output_help_lists_what_the_command_writes():
+    # denoise said .npy/.csv/.parquet (.png too), generate PNG/.npy/.csv (.parquet too),
+    # interpolate 'path.png or .npy' (.csv and .parquet too)
+    from aekit.cli.outputs import FIGURE_OUTPUTS, OUTPUT_FORMATS, check_figure
+
+    suffix = re.compile(r"(?<![\w/])\.[a-z]+\b")
+    for command, (accepted, _) in OUTPUT_FORMATS.items():
+        said = set(suffix.findall(option_help(command, "-o")))
+        assert said == set(accepted), (command, said, accepted)
+    for command in FIGURE_OUTPUTS:
+        said = suffix.findall(option_help(command, "-o"))
+        assert {".png", ".svg", ".pdf"} <= set(said), said
+        for name in said:
+            check_figure(Path(f"figure{name}"), "-o")  # each one written
+
+
+def test_no_help_shows_markup_or_riddles():
+    # evaluate showed ``--label-column``; export '--out,--output -o ... (-o: older)'
+    for command in COMMANDS:
+        assert "``" not in page(command), command
+    assert "(-o: older)" not in page("export")
+
+
+@pytest.fixture(scope="module")
+def flat_model(tmp_path_factory, digits):
+    """A model of the digits' 64 values as flat rows, as a file and as a RUN that records
+    --image-shape 1,4,16 (a .npy of those rows read as 1x4x16 images)."""
+    folder = tmp_path_factory.mktemp("flat")
+    aekit.Autoencoder(**CPU).fit(digits[0]).save(folder / "model.safetensors")
+    run = folder / "run"
+    run.mkdir()
+    (run / "model.safetensors").write_bytes((folder / "model.safetensors").read_bytes())
+    (run / "config.toml").write_text('[data]\npath = "x.npy"\nimage_shape = "1,4,16"\n')
+    return folder / "model.safetensors", run
+
+
+def test_image_shape_is_checked_whatever_data_is(flat_model, tmp_path):
+    # 'aekit encode RUN digits --image-shape banana' and '--image-shape 1,4,16' ran, rc 0,
+    # where a .npy DATA refused a bad value
+    model, run = flat_model
+    out = tmp_path / "z.csv"
+
+    def encode(source, data, *shape):
+        return invoke("encode", source, data, "-o", out, *shape)
+
+    bad = "--image-shape takes 3 positive integers"
+    refused(encode(model, "digits", "--image-shape", "banana"), bad)
+    other = encode(model, "digits", "--image-shape", "1,4,16")
+    refused(other, "DATA digits is images of shape 1,8,8", "leave --image-shape out")
+    ok(encode(model, "digits", "--image-shape", "1,8,8"))  # its own shape
+    trained = invoke("train", "digits", "--image-shape", "1,4,16", "--out", tmp_path / "r")
+    refused(trained, "DATA digits is images of shape 1,8,8")
+    assert not (tmp_path / "r").exists()
+    # a RUN that recorded another shape: refused naming the recorded one
+    recorded = "trained with --image-shape 1,4,16 (its config.toml)"
+    refused(encode(run, "digits"), recorded, "DATA digits is images of shape 1,8,8")
+    np.save(tmp_path / "x.npy", np.zeros((3, 64), dtype=np.float32))
+    refused(encode(model, tmp_path / "x.npy", "--image-shape", "banana"), bad)  # as before
