@@ -164,7 +164,7 @@ def test_a_help_names_only_the_options_its_command_has():
 def test_each_output_help_lists_what_the_command_writes():
     # denoise said .npy/.csv/.parquet (.png too), generate PNG/.npy/.csv (.parquet too),
     # interpolate 'path.png or .npy' (.csv and .parquet too)
-    from aekit.cli.outputs import FIGURE_OUTPUTS, OUTPUT_FORMATS, check_figure
+    from aekit.cli.output_formats import FIGURE_OUTPUTS, OUTPUT_FORMATS, check_figure
 
     suffix = re.compile(r"(?<![\w/])\.[a-z]+\b")
     for command, (accepted, _) in OUTPUT_FORMATS.items():

@@ -32,7 +32,7 @@ from aekit.cli.common import (
     trained,
 )
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
-from aekit.cli.outputs import formats
+from aekit.cli.output_formats import formats
 from aekit.io.text import write_utf8
 
 

@@ -25,7 +25,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.data import DataOptions, open_data
 from aekit.cli.drawn_rows import MAX_GRID, write_rows
-from aekit.cli.outputs import FIGURES, formats
+from aekit.cli.output_formats import FIGURES, formats
 
 FIGURE_ROWS = 8  # images per row of --figure (denoising_grid's n_cols)
 

@@ -13,7 +13,7 @@ import typer
 
 from aekit.cli.data import DataOptions
 from aekit.cli.help import HelpGroup
-from aekit.cli.outputs import TABLES, listed
+from aekit.cli.output_formats import TABLES, listed
 
 app = typer.Typer(
     cls=HelpGroup,
@@ -77,7 +77,7 @@ Grayscale = Annotated[
         show_default=False,
     ),
 ]
-Output = Annotated[  # of the commands that write a table (outputs.OUTPUT_FORMATS)
+Output = Annotated[  # of the commands that write a table (output_formats.OUTPUT_FORMATS)
     Path, typer.Option("-o", "--output", help=f"File to write: {listed(TABLES)}.")
 ]
 Run = Annotated[

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import typer
 
+from aekit.cli.output_formats import check_figure, check_format, check_not_stdout
 from aekit.io.atomic import UMASK
 from aekit.io.inputs import refuse_input_as_output
 
@@ -291,86 +292,6 @@ def check_not_input(path: Path, option: str, arguments: dict[str, object]) -> No
         if isinstance(source, (str, Path)):  # a RUN folder may take outputs; a DATA folder not
             refuse_input_as_output(path, source, f"{option} {path}", argument,
                                    folder_is_data=name in DATA_ARGUMENTS)  # fmt: skip
-
-
-def check_figure(path: Path, option: str) -> None:
-    """``path`` names a format matplotlib writes (PNG when it has no suffix, as save_figure)."""
-    from matplotlib.backend_bases import FigureCanvasBase
-
-    formats = FigureCanvasBase.get_supported_filetypes()
-    fmt = path.suffix.lstrip(".").lower() or "png"
-    if fmt not in formats:
-        raise ValueError(
-            f"{option} {path}: cannot draw a figure as .{fmt}; use .png, .svg or .pdf "
-            f"(or {', '.join(sorted(set(formats) - {'png', 'svg', 'pdf'}))})."
-        )
-
-
-# The formats -o/--output takes, by command, and a note on them for the message: checked before
-# any work (the writers check again, but only once the first chunk is computed).
-TABLES = (".npy", ".csv", ".parquet")
-ROWS = ((*TABLES, ".png"), ".png: a grid of the images of an image model")  # drawn_rows.write_rows
-OUTPUT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
-    "encode": (TABLES, ""),
-    "reconstruct": (TABLES, ""),
-    "score": (TABLES, ""),
-    "predict": (TABLES, ""),
-    "impute": (TABLES, ""),
-    "denoise": ROWS,
-    "generate": ROWS,
-    "interpolate": ROWS,
-    "decompress": ROWS,
-    "search": ((".csv", ".parquet"), "the hits are a table with named columns"),
-    "compress": ((".aek",), "aekit's compressed rows, read by 'aekit decompress'"),
-}
-FIGURE_OUTPUTS = {"traverse", "manifold"}  # -o is a figure
-FIGURES = ".png, .svg, .pdf or another format matplotlib writes"  # check_figure's
-
-
-def listed(suffixes: tuple[str, ...]) -> str:
-    """Suffixes as a sentence says them: ".npy, .csv or .parquet"."""
-    return f"{', '.join(suffixes[:-1])} or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[0]
-
-
-def formats(command: str) -> str:
-    """The formats -o/--output of ``command`` takes, as its help says them (from
-    :data:`OUTPUT_FORMATS`, which :func:`check_format` enforces)."""
-    if command in FIGURE_OUTPUTS:
-        return FIGURES
-    return listed(OUTPUT_FORMATS[command][0])
-
-
-def check_format(command: str, path: Path) -> None:
-    """``path`` (-o/--output of ``command``) ends in a suffix the command writes."""
-    if command in FIGURE_OUTPUTS:
-        check_figure(path, "-o/--output")
-        return
-    suffixes, note = OUTPUT_FORMATS.get(command, ((), ""))
-    if suffixes and path.suffix.lower() not in suffixes:
-        raise ValueError(f"-o {path}: write {listed(suffixes)}{f' ({note})' if note else ''}.")
-
-
-# What the commands that print their result print without -o: '-o -' is not needed there.
-PRINTED = {"search": "the hits", "evaluate": "its JSON"}
-
-
-def check_not_stdout(path: Path, option: str, command: str, folder: bool = False) -> None:
-    """``path`` is not '-': aekit writes its files whole and atomically, never to standard
-    output ('-o -' was refused as a format: "write .npy, .csv or .parquet")."""
-    if str(path) != "-":
-        return
-    named = option.split("/")[0]
-    if folder:
-        what = "a folder name"
-    elif command in FIGURE_OUTPUTS or option == "--figure":
-        what = f"a file name, e.g. {named} out.png"
-    elif command in OUTPUT_FORMATS and option == FILE_OPTIONS["output"]:
-        what = f"a file name, e.g. {named} out{OUTPUT_FORMATS[command][0][0]}"
-    else:
-        what = "a file name"
-    if command in PRINTED:
-        what += f"; without it, 'aekit {command}' prints {PRINTED[command]}"
-    raise ValueError(f"{named} -: writing to standard output is not supported; give {what}.")
 
 
 def check_outputs(command: str, arguments: dict[str, object]) -> None:

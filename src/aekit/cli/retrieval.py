@@ -37,7 +37,7 @@ from aekit.cli.data import DataOptions, check_options_apply
 from aekit.cli.data import open_data as open_run_data
 from aekit.cli.describe import compressed_file_named
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows, written
-from aekit.cli.outputs import formats
+from aekit.cli.output_formats import formats
 from aekit.cli.run_figures import write_fit_figures
 from aekit.io.atomic import atomic_write
 

@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 
 from aekit.cli.common import Run, app, load_run
-from aekit.cli.outputs import check_not_stdout, check_writable_folder
+from aekit.cli.output_formats import check_not_stdout
+from aekit.cli.outputs import check_writable_folder
 
 
 def _needs(extra: str, *modules: str) -> None:

@@ -23,7 +23,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.data import load_data, parse_ints
 from aekit.cli.drawn_rows import check_drawable
-from aekit.cli.outputs import FIGURES
+from aekit.cli.output_formats import FIGURES
 
 Label = Annotated[str | None, typer.Option(help="Label to decode under (ConditionalVAE).")]
 Figure = Annotated[Path, typer.Option("-o", "--output", help=f"Figure to write: {FIGURES}.")]
