@@ -134,15 +134,13 @@ def test_serve_takes_rows_of_the_table_and_encodes_them_as_score_does(
     pytest.importorskip("fastapi")
     import warnings
 
-    import uvicorn
-
     from aekit.serve import runner
 
     with warnings.catch_warnings():  # starlette's notice about the httpx it still uses
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
     started = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(app=app))
+    monkeypatch.setattr(runner, "_serve_one", lambda app, options: started.update(app=app))
     monkeypatch.setattr(runner, "_torch_threads", lambda *_: None)  # this process's threads
     assert invoke("serve", mixed_run).exit_code == 0
     client = TestClient(started["app"], raise_server_exceptions=False)
