@@ -8,6 +8,7 @@ reading one run's options with another's model (the audit: a score during a retr
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 _seen: dict[str, tuple[int, int]] = {}  # RUN folder (absolute path) -> (st_dev, st_ino)
@@ -25,7 +26,7 @@ def same_run(run: Path) -> None:
         status = os.stat(run)
     except OSError:
         return  # gone or unreadable: the step reading it says so
-    if not run.is_dir():
+    if not stat.S_ISDIR(status.st_mode):
         return
     identity = (status.st_dev, status.st_ino)
     if _seen.setdefault(os.path.abspath(run), identity) != identity:

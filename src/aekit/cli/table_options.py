@@ -87,12 +87,12 @@ def run_config(run: Path) -> dict[str, Any]:
         return {}
     try:
         document = read_toml(path, str(path))
-        run_identity.same_run(run)  # read from the folder the model will be loaded from
-        return document
     except ValueError as err:
         raise ValueError(
             f"{err}. It records how the run read its data: repair it, or train the run again."
         ) from None
+    run_identity.same_run(run)  # read from the folder the model is loaded from
+    return document
 
 
 def data_section(document: dict[str, Any]) -> dict[str, Any]:
