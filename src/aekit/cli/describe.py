@@ -66,14 +66,6 @@ def describe_compressed(path: Path) -> dict[str, object]:
 INDEX_FORMAT = "aekit-index"
 
 
-def _is_index(path: Path) -> bool:
-    """Whether ``path`` is a file whose aekit header says it is an index (its header alone;
-    anything unreadable is left to the model path, which says what is wrong)."""
-    from aekit.io.files import stored_format
-
-    return path.is_file() and stored_format(path) == INDEX_FORMAT
-
-
 def describe_index(path: Path) -> dict[str, object]:
     """What an index holds (loaded whole, so a damaged one is a ValueError)."""
     from aekit.hashing.index import load_index
@@ -92,16 +84,21 @@ def describe_index(path: Path) -> dict[str, object]:
     }
 
 
-def _checkpoint_file(path: Path) -> Path | None:
-    """The training checkpoint ``path`` is or holds ('aekit train --checkpoint DIR'), if any."""
+def _checkpoint_file(path: Path, stored: str | None) -> Path | None:
+    """The training checkpoint ``path`` is or holds ('aekit train --checkpoint DIR'), if any
+    (``stored``: the format a file's header names)."""
     from aekit.cli.runs import CHECKPOINT_FILE, MODEL_FILE
     from aekit.core.checkpoint import CHECKPOINT
-    from aekit.io.files import stored_format
 
     if path.is_dir():  # its checkpoint, even damaged: reading it says how to start afresh
         held = path / CHECKPOINT_FILE
         return held if held.is_file() and not (path / MODEL_FILE).exists() else None
-    return path if path.is_file() and stored_format(path) == CHECKPOINT.name else None
+    return path if stored == CHECKPOINT.name else None
+
+
+def _last_values(history: dict[str, list[float]]) -> dict[str, float] | None:
+    """Each recorded term's value at the last epoch, as ``info`` shows them."""
+    return {k: round(v[-1], 4) for k, v in history.items() if v} or None
 
 
 def describe_checkpoint(path: Path) -> dict[str, object]:
@@ -115,7 +112,7 @@ def describe_checkpoint(path: Path) -> dict[str, object]:
         "kind": "training checkpoint (continue: the same 'aekit train' command + --resume)",
         "epochs done": header.get("n_iter"),
         "stopped early": "yes" if header.get("stopped_early") else None,
-        "last epoch": {k: round(v[-1], 4) for k, v in history.items() if v} or None,
+        "last epoch": _last_values(history),
         "best loss": None if "best_loss" not in header else f"{header['best_loss']:.6g}",
         "fingerprint": header.get("fingerprint"),
     }
@@ -137,14 +134,17 @@ def info(run: Described) -> None:
     """Describe a trained model (class, parameters, data shape, training, versions), or what an
     'aekit compress' file, an 'aekit index' index or a training checkpoint holds."""
     from aekit.cli.runs import model_path
-    from aekit.io.files import read_file
+    from aekit.io.files import read_file, stored_format
     from aekit.io.model_file import MODEL
 
     if is_compressed_file(run):  # not a model: its rows, shape and compressor's fingerprint
         return _print_table(str(run), describe_compressed(run))
-    if _is_index(run):  # 'aekit index' wrote it: refused as "not a model" before
+    # the format a file's header names, read once (anything unreadable is left to the model
+    # path, which says what is wrong)
+    stored = stored_format(run) if run.is_file() else None
+    if stored == INDEX_FORMAT:  # 'aekit index' wrote it: refused as "not a model" before
         return _print_table(str(run), describe_index(run))
-    checkpoint = _checkpoint_file(run)
+    checkpoint = _checkpoint_file(run, stored)
     if checkpoint is not None:  # refused as "not a finished run" before
         return _print_table(str(checkpoint), describe_checkpoint(checkpoint))
     estimator = load_run(run)  # validated as every other command validates it
@@ -169,7 +169,7 @@ def info(run: Described) -> None:
         "sequence shape": fitted.get("sequence_shape_"),
         "likelihood": fitted.get("likelihood_"),
         "epochs": fitted.get("n_iter_"),
-        "final metrics": {k: round(v[-1], 4) for k, v in history.items() if v} or None,
+        "final metrics": _last_values(history),
         "classes": fitted.get("classes_"),
         # a compressor's step and the fingerprint its .aek files name ('aekit info x.aek')
         "quantization step": getattr(estimator, "step_", None),

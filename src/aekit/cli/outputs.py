@@ -101,7 +101,7 @@ def check_out(out: Path, overwrite: bool, own: frozenset[str] = frozenset()) -> 
             raise ValueError(
                 f"--out {out} exists and is not empty; choose another or pass --force."
             )
-        only_own = own and {p.name for p in out.iterdir()} <= own
+        only_own = own and {p.name for p in out.iterdir()} <= own  # listed only for own files
         if not (out / "config.toml").is_file() and not only_own:
             raise ValueError(
                 f"--out {out} holds files but is not a RUN folder (it has no config.toml), and "
@@ -303,7 +303,7 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
         folder = name == "out" and command in FOLDER_COMMANDS and path.suffix != MODEL_SUFFIX
         check_not_stdout(path, option, command, folder)
         force = bool(arguments.get("force"))
-        if name == "out" and command in FOLDER_COMMANDS and path.suffix != MODEL_SUFFIX:
+        if folder:
             check_out(path, force, OWN_FILES.get(command, frozenset()))  # a RUN: claimed again
             check_not_replaced(path, arguments)
         else:
