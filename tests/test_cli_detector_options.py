@@ -265,3 +265,33 @@ def test_normal_rows_errors_name_the_option_before_any_training(tmp_path):
     turned = invoke(*base, "--normal-rows", tmp_path / "turned.csv")
     assert str(turned.exception).endswith("it has them in another order.")
     assert not (tmp_path / "r").exists()  # refused before the run was made
+
+
+def test_blank_labels_beside_scikit_learns_minus_one_are_left_out(quick, tmp_path):
+    # Labels 1 (normal) / -1 (anomaly) with blank cells: the blanks were read as -1 and so
+    # counted as anomalies in every figure of detect and evaluate.
+    from sklearn.metrics import roc_auc_score
+
+    table = _table()
+    table["y"] = np.where(table["y"] == "fraud", -1.0, 1.0)
+    table.loc[[0, 3], "y"] = np.nan  # two normal rows without their label
+    table.to_csv(tmp_path / "t.csv", index=False)
+    out = tmp_path / "run"
+    with pytest.warns(UserWarning, match="2 rows have a blank label: read as unlabelled"):
+        result = invoke(
+            "detect",
+            tmp_path / "t.csv",
+            "--label-column",
+            "y",
+            "--normal-label",
+            "1",
+            "--out",
+            out,
+            *QUICK,
+        )
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(out / "scores.csv").drop(index=[0, 3])
+    expected = roc_auc_score(scores["label"] == -1, scores["anomaly_score"])
+    assert f"ROC-AUC {expected:.4f}" in result.output
+    anomalies = int((table["y"] == -1).sum())
+    assert f"({anomalies} of {len(table) - 2} rows anomalies)" in " ".join(result.output.split())

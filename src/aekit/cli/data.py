@@ -280,15 +280,22 @@ def blank_cells(values: np.ndarray) -> np.ndarray:
 
 
 def _blank_labels(y: np.ndarray | None) -> np.ndarray | None:
-    """Blank label cells mark unlabelled rows, as -1 (numbers) or None (text) do; said once."""
+    """Blank label cells mark unlabelled rows, as -1 (numbers) or None (text) do; said once.
+    Where -1 is itself one of the column's labels (scikit-learn's anomaly label beside 1), a
+    blank stays NaN, which every reader of labels takes for unlabelled too: as -1 it would be
+    counted an anomaly."""
     if y is None or y.dtype.kind not in "fO":
         return y
     blank = blank_cells(y)
     if not blank.any():
         return y
+    minus_one_is_a_label = y.dtype.kind == "f" and bool((y[~blank] == -1).any())
+    mark = "left out" if minus_one_is_a_label else "-1"
     warnings.warn(
-        f"{int(blank.sum())} rows have a blank label: read as unlabelled (-1).", stacklevel=3
+        f"{int(blank.sum())} rows have a blank label: read as unlabelled ({mark}).", stacklevel=3
     )
+    if minus_one_is_a_label:
+        return y
     y = y.copy()
     if y.dtype.kind == "f":
         y[blank] = -1
