@@ -386,6 +386,22 @@ def test_categorical_columns_round_trip_and_explain(tmp_path):
         detector.predict(frame.assign(colour=["purple"] * len(frame)))
 
 
+def test_a_declared_category_no_training_row_holds_is_unseen():
+    # One pandas dtype for training and new data (common practice) declares "purple" too; it
+    # was taken for a seen category, so a purple row scored as normal, silently.
+    frame = _mixed_frame(300)
+    shared = pd.CategoricalDtype(["blue", "green", "purple", "red"])
+    detector = _detector().fit(frame.astype({"colour": shared}))
+    assert detector.encoder_.categories_ == {"colour": ["blue", "green", "red"]}
+    np.testing.assert_allclose(  # the declared but unused category changes nothing else
+        detector.score_samples(frame.astype({"colour": shared})),
+        detector.score_samples(frame.astype({"colour": object})),
+    )
+    purple = frame.iloc[:3].astype({"colour": shared}).assign(colour="purple")
+    with pytest.raises(ValueError, match="category 'purple', not seen in fit"):
+        detector.predict(purple.astype({"colour": shared}))
+
+
 def test_categorical_columns_get_a_categorical_likelihood_and_missing_values_encode():
     frame = _mixed_frame(200)
     detector = _detector().fit(frame)

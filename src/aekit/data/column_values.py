@@ -30,10 +30,12 @@ _NUMBERS = ("integer", "floating", "mixed-integer-float", "decimal")
 
 
 def categories_of(name: str, series: pd.Series) -> list:
-    """A categorical column's categories: a pandas ``category`` column's own, in their order;
-    else the observed values sorted (by type name first, so mixed types sort too)."""
+    """A categorical column's categories: those of a pandas ``category`` column that some row
+    holds, in the dtype's order; else the observed values sorted (by type name first, so mixed
+    types sort too). A declared category no row holds is not seen: a dtype shared by training
+    and new data would otherwise pass a category new to the model as a known one."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        categories = list(series.cat.categories)
+        categories = list(series.cat.remove_unused_categories().cat.categories)
     else:
         values = series.dropna().tolist()
         categories = sorted(set(values), key=lambda v: (str(type(v)), v))
