@@ -281,6 +281,30 @@ def test_score_refuses_a_npy_output_of_a_detector_before_reading_data(detector_r
     assert not (tmp_path / "s.npy").exists()
 
 
+def test_evaluate_says_the_flags_without_labels_and_on_normal_rows_alone(detector_run, tmp_path):
+    # On a clean hold-out (every label normal) or unlabelled rows the number flagged is the
+    # figure wanted (false alarms); evaluate printed only the mean scores there.
+    import json
+
+    data, out, _ = detector_run
+    table = pd.read_csv(data)
+    flags = pd.read_csv(out / "scores.csv")["anomaly"].to_numpy()
+    threshold = aekit.load(out / "model.safetensors", device=DEVICE).threshold_
+    normal = table[~table["is_anomaly"].astype(bool)]
+    normal.to_csv(tmp_path / "normal.csv", index=False)
+    table.drop(columns="is_anomaly").to_csv(tmp_path / "unlabelled.csv", index=False)
+    for path, expected in (
+        (tmp_path / "normal.csv", flags[normal.index].sum()),
+        (tmp_path / "unlabelled.csv", flags.sum()),
+    ):
+        result = invoke("evaluate", out, path, "--quiet")
+        assert result.exit_code == 0, result.output
+        figures = json.loads(result.output[result.output.index("{") :])
+        assert figures["flagged"] == expected
+        assert figures["threshold"] == pytest.approx(threshold)
+        assert "roc_auc" not in figures
+
+
 def test_with_nothing_flagged_precision_is_undefined_not_zero():
     # scikit-learn's zero_division=0 printed "precision 0.000": every flag wrong, of none
     from aekit.cli.anomaly import detection_figures, label_line

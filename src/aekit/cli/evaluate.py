@@ -55,6 +55,7 @@ class Sums:
         self.labels: list = []
         self.flags: list = []  # a detector's flags of those rows (its predict), if it flags
         self.threshold: float | None = None  # on the anomaly score, where one flags
+        self.flagged = 0  # of every row, labelled or not (an unseen category's included)
 
     def add(self, estimator, X, y) -> None:
         import inspect
@@ -73,10 +74,13 @@ class Sums:
 
                 scores = scores_with_unseen(estimator, X)  # -inf: an unseen category
                 self.detector = True
+                flags = self._flags(estimator, X, scores)
+                if flags is not None:  # said with or without labels: on normal rows, false alarms
+                    self.flagged += int(np.count_nonzero(flags))
                 if y is not None:
                     self.scores.append(scores)
                     self.labels.append(np.asarray(y))
-                    self.flags.append(self._flags(estimator, X, scores))
+                    self.flags.append(flags)
                 unseen = np.isneginf(scores)
                 self.unseen += int(unseen.sum())
                 scores = scores[~unseen]  # the means are over the rows the model can score
@@ -117,6 +121,8 @@ class Sums:
             out.update(
                 _detection_figures(self.scores, self.labels, *self.normal, flags, self.threshold)
             )
+        if self.detector and self.threshold is not None:  # labelled or not, one class or two
+            out.update(threshold=self.threshold, flagged=self.flagged)
         if self.variational:
             n, _, m2 = self.moments
             activity = m2 / n  # A_j = Cov_x(E_q[z_j]), Burda et al. 2015, sec. 5.2
@@ -207,9 +213,11 @@ def evaluate(
     grayscale: Grayscale = None,
 ) -> None:
     """Print how well the model explains DATA as JSON: mean score; for VAEs the ELBO, the
-    importance-weighted NLL (nats per row), KL per unit and active units; for a detector given
-    labels (--label-column), its ROC-AUC and PR-AUC (normal rows: --normal-label, else the one
-    'aekit detect --normal-label' recorded in RUN)."""
+    importance-weighted NLL (nats per row), KL per unit and active units; for a detector, its
+    threshold and how many rows of DATA it flags (on normal rows: its false alarms), and given
+    labels (--label-column) its ROC-AUC and PR-AUC and its flags' precision and recall on the
+    labelled rows (normal rows: --normal-label, else the one 'aekit detect --normal-label'
+    recorded in RUN)."""
     import json
     import math
 
