@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -303,6 +304,31 @@ def test_evaluate_says_the_flags_without_labels_and_on_normal_rows_alone(detecto
         assert figures["flagged"] == expected
         assert figures["threshold"] == pytest.approx(threshold)
         assert "roc_auc" not in figures
+
+
+def test_a_column_named_like_a_label_is_said_when_no_label_column_is_given(tmp_path):
+    # Without --label-column a 'label' column was a feature, silently: the answer leaked into
+    # every score.
+    table = _table().rename(columns={"is_anomaly": "Label"})
+    table.to_csv(tmp_path / "t.csv", index=False)
+    for command in (["detect", *QUICK], ["train", "--epochs", "1"]):
+        with pytest.warns(UserWarning, match="'Label' is named like a label .* --label-column"):
+            result = invoke(*command, tmp_path / "t.csv", "--out", tmp_path / command[0])
+        assert result.exit_code == 0, result.output
+    for option in ("--label-column", "--ignore-column"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            result = invoke(
+                "detect",
+                tmp_path / "t.csv",
+                option,
+                "Label",
+                *QUICK,
+                "--out",
+                tmp_path / option,
+                "--quiet",
+            )
+        assert result.exit_code == 0, result.output
 
 
 def test_with_nothing_flagged_precision_is_undefined_not_zero():

@@ -148,6 +148,7 @@ def detect(
     score histogram (plus ROC and precision-recall curves when DATA has labels)."""
     from aekit import AnomalyDetector
     from aekit.cli import runs
+    from aekit.cli.columns import warn_of_label_like_columns
     from aekit.cli.progress import phases
     from aekit.core import distributed
 
@@ -167,6 +168,7 @@ def detect(
         # A large .npy or Parquet DATA stays on disk: fit reads its max_samples rows, and the
         # rows are scored a chunk at a time.
         X, y = open_data(data, label_column, None, None, False, min_bytes=common.LAZY_BYTES)
+        warn_of_label_like_columns(X, label_column)
         X = _as_table(X)
         clean = None if normal_rows is None else _normal_rows(normal_rows, label_column, X)
         from aekit.cli.run_figures import write_fit_figures

@@ -72,6 +72,7 @@ def train(
 ) -> None:
     """Train an autoencoder on DATA and leave model, config, metrics and figures in RUN."""
     from aekit.cli import runs, tables
+    from aekit.cli.columns import warn_of_label_like_columns
 
     document = runs.read_config(config) if config else {}
     data_section = document.get("data", {})
@@ -118,6 +119,7 @@ def train(
         runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging,
     ):
         X, y = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # on disk when large
+        warn_of_label_like_columns(X, options["label_column"])
         encoder = tables.fit_encoder(X)  # text columns: one-hot, each a categorical likelihood
         if encoder is not None:
             X = encoder.transform(X)

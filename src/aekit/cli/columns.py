@@ -288,3 +288,26 @@ def _objects(values: np.ndarray) -> np.ndarray:
     if values.dtype == np.float32:
         return np.frompyfunc(np.float32, 1, 1)(values)
     return values.astype(object)
+
+
+# Names that usually mark the answer column. Read as a feature, the answer leaks into every
+# score; the command line has no other way to know that DATA's labels are in it.
+LABEL_LIKE_NAMES = frozenset(
+    {"label", "labels", "target", "class", "y", "anomaly", "is_anomaly", "outlier", "is_outlier"}
+)
+
+
+def warn_of_label_like_columns(X: Any, label_column: str | None) -> None:
+    """Said once before a training command fits on DATA without --label-column: the columns
+    whose name says they hold the labels, which the model would otherwise learn from."""
+    if label_column is not None:
+        return
+    named = [str(c) for c in getattr(X, "columns", []) if str(c).lower() in LABEL_LIKE_NAMES]
+    if named:
+        warnings.warn(
+            f"DATA's column {named[0]!r} is named like a label but is read as a feature, so the "
+            f"model learns from it; name it with --label-column {named[0]} if it holds labels "
+            "(or --ignore-column to leave it out).",
+            UserWarning,
+            stacklevel=2,
+        )
