@@ -8,7 +8,7 @@ import tomllib
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import invoke
+from cli_helpers import invoke, refused
 
 import aekit
 
@@ -295,3 +295,20 @@ def test_blank_labels_beside_scikit_learns_minus_one_are_left_out(quick, tmp_pat
     assert f"ROC-AUC {expected:.4f}" in result.output
     anomalies = int((table["y"] == -1).sum())
     assert f"({anomalies} of {len(table) - 2} rows anomalies)" in " ".join(result.output.split())
+
+
+def test_a_date_column_is_refused_naming_ignore_column(quick, tmp_path):
+    # The advice was Python's ("drop it", ".dt.hour"); the command line leaves a column out
+    # with --ignore-column.
+    from aekit.cli.errors import for_the_command_line
+
+    table = _table().drop(columns="y")
+    table["when"] = pd.date_range("2024-01-01", periods=len(table), freq="h")
+    table.to_parquet(tmp_path / "typed.parquet")
+    table.assign(when=table["when"].astype(str)).to_csv(tmp_path / "text.csv", index=False)
+    for data in ("typed.parquet", "text.csv"):
+        result = invoke("detect", tmp_path / data, "--out", tmp_path / data[:4], *QUICK)
+        said = refused(result, "column 'when' holds dates")
+        message = for_the_command_line(said, {"ignore_column"})
+        assert message.endswith("or leave it out with --ignore-column when.")
+        assert ".dt." not in message

@@ -90,6 +90,21 @@ _OPTION_ADVICE = (
         r"or --ignore-column \2.",
         r"; leave it out of DATA.",
     ),
+    (  # aekit.data.column_checks.check_column_kind: a date column in a table's features
+        r"^column (['\"])(.+?)\1 (holds dates .*) Convert it to numbers first (.*) or drop it\.$",
+        "ignore_column",
+        r"column \1\2\1 \3 Convert it to numbers in DATA first \4 or leave it out with "
+        r"--ignore-column \2.",
+        None,
+    ),
+    (  # the same for a typed date column (Parquet), whose advice names pandas' .dt
+        r"^column (['\"])(.+?)\1 (holds dates or durations \(.*?\)); convert it to numbers "
+        r"first \(e\.g\. .*\) or drop it\.$",
+        "ignore_column",
+        r"column \1\2\1 \3; convert it to numbers in DATA first (e.g. the hour, the day of "
+        r"the week, or the elapsed seconds) or leave it out with --ignore-column \2.",
+        None,
+    ),
     (  # aekit.timeseries.inputs: a date column (typed, or written as text) without time_column
         r"\bbut no time_column; pass time_column=(['\"])(.+?)\1",
         "time_column",
