@@ -146,7 +146,8 @@ def test_detect_bad_input_is_one_line_exit_2(tmp_path):
     frame.to_csv(data, index=False)
     out = tmp_path / "run"
     result = subprocess.run(
-        [sys.executable, "-m", "aekit.cli", "detect", str(data), "--out", str(out)],
+        [sys.executable, "-m", "aekit.cli", "detect", str(data), "--out", str(out)]
+        + ["--label-column", "is_anomaly"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -329,6 +330,33 @@ def test_a_column_named_like_a_label_is_said_when_no_label_column_is_given(tmp_p
                 "--quiet",
             )
         assert result.exit_code == 0, result.output
+
+
+def test_a_file_with_fits_columns_in_another_order_is_read_by_name(detector_run, tmp_path):
+    # "DATA has the columns seen in fit in another order; put them in fit's order": a file's
+    # columns are named, so they are matched by name, as aekit serve matches a request's.
+    import json
+
+    data, out, _ = detector_run
+    table = pd.read_csv(data)
+    table[list(reversed(table.columns))].to_csv(tmp_path / "reversed.csv", index=False)
+    for path, scores in (
+        (data, "in_order.csv"),
+        (tmp_path / "reversed.csv", "scores_reversed.csv"),
+    ):
+        assert invoke("score", out, path, "-o", tmp_path / scores).exit_code == 0
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "in_order.csv"), pd.read_csv(tmp_path / "scores_reversed.csv")
+    )
+    said = [invoke("evaluate", out, path, "--quiet") for path in (data, tmp_path / "reversed.csv")]
+    assert [json.loads(r.output[r.output.index("{") :]) for r in said] == [
+        json.loads(said[0].output[said[0].output.index("{") :])
+    ] * 2
+    train = invoke("train", data, "--epochs", "1", "--out", tmp_path / "ae", "--quiet")
+    assert train.exit_code == 0, train.output
+    for path, codes in ((data, "a.csv"), (tmp_path / "reversed.csv", "b.csv")):
+        assert invoke("encode", tmp_path / "ae", path, "-o", tmp_path / codes).exit_code == 0
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "a.csv"), pd.read_csv(tmp_path / "b.csv"))
 
 
 def test_with_nothing_flagged_precision_is_undefined_not_zero():

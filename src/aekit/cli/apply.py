@@ -145,7 +145,9 @@ def _data_command(name: str, compute, doc: str):
 
         def tables():
             for part, labels in parts:  # memory: one chunk
-                values, names = compute(estimator, encoded(encoder, part), labels, encoder)
+                values, names = compute(
+                    estimator, encoded(encoder, part, model=estimator), labels, encoder
+                )
                 columns[:] = names
                 yield values
 

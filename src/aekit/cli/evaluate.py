@@ -248,7 +248,7 @@ def evaluate(
     with phases("evaluate", math.ceil(len(X) / batch), quiet) as start:
         for i, (part, labels) in enumerate(parts):
             start(f"rows {i * batch:,} to {min(len(X), (i + 1) * batch):,}")
-            sums.add(estimator, encoded(encoder, part), labels)
+            sums.add(estimator, encoded(encoder, part, model=estimator), labels)
     _warn_of_labels_not_seen(run, sums.labels, sums.normal)
     result = {"model": type(estimator).__name__, "rows": len(X), **sums.result()}
     text = json.dumps(result, indent=2)

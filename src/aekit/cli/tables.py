@@ -102,12 +102,20 @@ def run_encoder(run: Path):
     return encoder
 
 
-def encoded(encoder, X: Any, source: str = "DATA") -> Any:
-    """``X`` as the model reads it: through ``encoder`` when there is one."""
-    if encoder is None:
-        return X
+def encoded(encoder, X: Any, source: str = "DATA", model: Any = None) -> Any:
+    """``X`` as the model reads it: its columns in fit's order when it has fit's columns in
+    another (a file's columns are matched by name, as ``aekit serve`` matches a request's;
+    the Python API refuses another order, as scikit-learn does), then through ``encoder``
+    when there is one (else ``model`` reads X, whose fit's column names are taken)."""
     import pandas as pd
 
+    names = getattr(encoder if encoder is not None else model, "feature_names_in_", None)
+    if isinstance(X, pd.DataFrame) and names is not None:
+        from aekit.serve.bodies import order_columns
+
+        X = order_columns(X, names)
+    if encoder is None:
+        return X
     if not isinstance(X, pd.DataFrame):
         raise ValueError(
             f"the model was trained on a table with text columns; give {source} as a .csv or "
