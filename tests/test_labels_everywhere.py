@@ -4,10 +4,12 @@ it, and a ConditionalVAE uses, predicts, draws or sums out its labels, or says i
 from __future__ import annotations
 
 import inspect
+import warnings
 
 import numpy as np
 import pytest
 from conftest import DEVICE
+from sklearn.exceptions import ConvergenceWarning
 
 import aekit
 from aekit.data.datasets import load_digits
@@ -141,3 +143,21 @@ def test_a_label_written_as_another_type_is_the_class_it_writes(digits):
     np.testing.assert_array_equal(numbers.transform(rows, "7"), numbers.transform(rows, 7))
     with pytest.raises(ValueError, match=r"labels not seen in fit: \[11\]; known labels are"):
         texts.sample(2, y=11)  # a true unknown is still refused, named as given
+
+
+@pytest.mark.parametrize("kind", KINDS[:-1], ids=lambda k: k.__name__)
+def test_a_y_shaped_like_x_is_said_to_be_ignored(kind, digits):
+    # Keras' fit(x_noisy, x_clean): y was dropped silently and the model learned the noisy rows.
+    X, labels = digits
+    noisy = np.clip(X + 0.3 * np.random.RandomState(0).normal(size=X.shape), 0, 1)
+    with pytest.warns(UserWarning, match=r"y has X's shape \(120, 64\) and is ignored") as said:
+        kind(**TINY).fit(noisy, X)
+    assert said[0].filename == __file__  # the user's line
+    images = X.reshape(-1, 1, 8, 8)
+    with pytest.warns(UserWarning, match=r"y has X's shape \(120, 1, 8, 8\)"):
+        kind(**TINY).fit(X, images)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)  # two epochs do not learn
+        kind(**TINY).fit(X, labels)  # labels, or targets of another width: no word
+        kind(**TINY).fit(X, np.c_[labels, labels])

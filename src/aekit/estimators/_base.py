@@ -51,7 +51,7 @@ from aekit.estimators._disk import (
 )
 from aekit.estimators._inference import FittedInference
 from aekit.estimators._inputs import InputChecks
-from aekit.estimators._labels import LabelHooks
+from aekit.estimators._labels import LabelHooks, warn_of_ignored_targets
 from aekit.estimators._params import AutoencoderParams, layer_widths, trainer_config
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators._reconstruction import ReconstructionErrors
@@ -200,6 +200,8 @@ class BaseAutoencoder(
         self._check_params()
         flat = self._validate_X(X, reset=True)
         y_index = self._fit_labels(labels_of(X, y), len(flat))
+        if y_index is None:  # a model without labels: a y shaped like X is a Keras target
+            warn_of_ignored_targets(type(self).__name__, y, flat)
         device = resolve_device(self.device)
         if distributed.wanted(self.distributed):  # one GPU per process (torchrun's LOCAL_RANK)
             device = distributed.local_device(device)

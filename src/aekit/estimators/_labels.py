@@ -50,3 +50,27 @@ class LabelHooks:
         """``score(class indices)`` of each row under its labels ``y``; where labels matter and y
         is None, the labels summed out of the score (a density's marginal)."""
         return score(self._labels(y, n_samples))
+
+
+def warn_of_ignored_targets(kind: str, y: Any, X: Any) -> None:
+    """Said when a model that ignores ``y`` is given a y with X's shape: Keras' habit,
+    ``fit(x_noisy, x_clean)`` or ``fit(x, x)``, where y is the target to reconstruct. Here a
+    model reconstructs its own input (a denoising one corrupts it itself), so the fit learns
+    from X alone, which is not what was asked for the noisy/clean pair."""
+    shape, rows = np.shape(y) if y is not None else (), getattr(X, "shape", ())
+    if len(shape) < 2 or len(rows) < 2 or shape[0] != rows[0]:
+        return
+    if int(np.prod(shape[1:])) != int(np.prod(rows[1:])):  # labels or other targets: not X's
+        return
+    import warnings
+
+    from aekit.data.one_hot import caller_level
+
+    warnings.warn(
+        f"y has X's shape {tuple(shape)} and is ignored: {kind} learns to reconstruct X itself "
+        "(Keras' fit(x_noisy, x_clean) trains on the noisy rows here). To learn to denoise, fit "
+        "a DenoisingAutoencoder on the clean rows: it adds the noise itself (noise=..., "
+        "noise_level=...).",
+        UserWarning,
+        stacklevel=caller_level(),  # the user's fit, through whichever kind's
+    )
