@@ -183,6 +183,23 @@ def test_a_sequence_shape_that_does_not_fit_X_is_refused():
         aekit.Autoencoder(**small("conv1d", sequence_shape=(1, 46))).fit(X)
 
 
+@pytest.mark.parametrize("architecture", ["conv1d", "lstm"])
+def test_time_first_windows_are_refused(architecture):
+    # sliding_windows gives (n, length, channels); taken as (n, channels, length) they were
+    # 64 channels of 2 steps, trained on without a word.
+    from aekit.timeseries import sliding_windows
+
+    series = np.c_[np.sin(np.arange(300) / 5), np.cos(np.arange(300) / 7)]
+    windows = sliding_windows(series, 64, stride=8)
+    assert windows.shape[1:] == (64, 2)
+    with pytest.raises(ValueError, match=r"looks time-first .* X\.transpose\(0, 2, 1\)"):
+        aekit.Autoencoder(**small(architecture)).fit(windows)
+    model = aekit.Autoencoder(**small(architecture)).fit(windows.transpose(0, 2, 1))
+    assert model.sequence_shape_ == (2, 64)
+    meant = aekit.Autoencoder(**small(architecture, sequence_shape=(64, 2))).fit(windows)
+    assert meant.sequence_shape_ == (64, 2)  # the escape hatch: the layout is meant
+
+
 def test_sequences_of_another_shape_than_in_fit_are_refused():
     X = sines(10, 23, seed=0, channels=2)
     model = aekit.Autoencoder(**small("conv1d")).fit(X)

@@ -167,6 +167,8 @@ class InputChecks:
                 raise ValueError(f"{name}={given} does not match X's {what} {found}.")
             if name == "image_shape" and given is None:
                 _refuse_channels_last(found)
+            if name == "sequence_shape" and given is None and self.architecture in needed_by:
+                _refuse_time_first(found)
             return found
         n_features = int(np.prod(array.shape[1:]))
         if given is not None and (len(given) != ndim - 1 or int(np.prod(given)) != n_features):
@@ -193,4 +195,25 @@ def _refuse_channels_last(shape: tuple[int, ...]) -> None:
             f"X's images have shape {shape}, which looks channels-last (height, width, "
             f"channels); aekit takes (n, C, H, W): pass X.transpose(0, 3, 1, 2), or "
             f"image_shape={shape} if it really has {channels} channels of {shape[1]}x{last}."
+        )
+
+
+# The longest sequence a sequence network takes without a word when its channels outnumber its
+# steps: shorter ones are (length, channels) windows read the wrong way round.
+_FEWEST_STEPS = 4
+
+
+def _refuse_time_first(shape: tuple[int, ...]) -> None:
+    """(n, length, channels) windows (``aekit.timeseries.sliding_windows``' and Keras'
+    layout) were taken as (n, channels, length): 64 channels of 2 steps, for which a 1-D
+    convolution or a recurrent network has nothing to run along. Refused when read so they have
+    at most ``_FEWEST_STEPS`` steps and more channels than that; a ``sequence_shape`` equal to
+    the array's own says the layout is meant."""
+    channels, length = shape
+    if length <= _FEWEST_STEPS < channels:
+        raise ValueError(
+            f"X's sequences have shape {shape}, which looks time-first (length, channels), "
+            f"as sliding_windows gives them; aekit takes (n, channels, length): pass "
+            f"X.transpose(0, 2, 1), or sequence_shape={shape} if it really has {channels} "
+            f"channels of {length} steps."
         )

@@ -41,7 +41,8 @@ def sliding_windows(series, length: int, stride: int = 1) -> np.ndarray:
     -------
     windows : ndarray of shape (n_windows, length) or (n_windows, length, channels)
         ``n_windows = (time - length) // stride + 1``; points after the last whole window are
-        in no window.
+        in no window. aekit's sequence networks (``architecture="conv1d"``, ``"lstm"``,
+        ``"gru"``) take ``(n, channels, length)``: pass ``windows.transpose(0, 2, 1)``.
     """
     _check(length, stride)
     array = np.asarray(series)
