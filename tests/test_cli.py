@@ -323,3 +323,22 @@ def test_help_and_version_still_exit_0_and_a_bare_aekit_shows_the_help():
     assert run("train", "--help").returncode == 0
     bare = run()
     assert bare.returncode == 2 and "Commands" in bare.stdout and bare.stderr == ""
+
+
+def test_an_early_stopped_run_says_the_epoch_whose_weights_it_kept(tmp_path):
+    # It printed the last epoch's losses although the model holds the best epoch's weights.
+    out = tmp_path / "es"
+    params = ["early_stopping=true", "n_iter_no_change=3", "learning_rate_init=0.03"]
+    args = [a for p in params for a in ("--param", p)]
+    result = runner.invoke(
+        app, ["train", "digits", "--model", "ae", "--epochs", "40", "--out", str(out), *args]
+    )
+    assert result.exit_code == 0, result.output
+    model = aekit.load(out / "model.safetensors")
+    losses = model.history_["val_loss"]
+    kept = int(np.argmin(losses)) + 1
+    assert kept < model.n_iter_ and losses[kept - 1] == model.best_loss_
+    values = {k: round(v[kept - 1], 4) for k, v in model.history_.items()}
+    assert f"kept the weights of epoch {kept} (lowest validation loss), {values}" in result.output
+    info = " ".join(runner.invoke(app, ["info", str(out)]).output.split())
+    assert f"kept epoch │ {kept} (lowest validation loss)" in info

@@ -307,8 +307,34 @@ def labels_option(message: str):
         raise ValueError(message) from None
 
 
+def kept_epoch(history: dict, best_loss: Any, early_stopping: Any) -> int | None:
+    """The epoch (from 1) whose weights an early-stopped fit kept, when it is not the last: the
+    last epoch whose validation loss is the best one (the trainer records that very number);
+    None without early stopping or when the last epoch is the best."""
+    losses = history.get("val_loss") or []
+    if not early_stopping or best_loss is None or not losses:
+        return None
+    matches = [i for i, value in enumerate(losses) if value == best_loss]
+    return matches[-1] + 1 if matches and matches[-1] + 1 < len(losses) else None
+
+
+def epoch_values(history: dict, epoch: int | None = None) -> dict[str, float]:
+    """Each recorded term's value at ``epoch`` (from 1; the last by default), rounded."""
+    index = -1 if epoch is None else epoch - 1
+    return {k: round(v[index], 4) for k, v in history.items() if v}
+
+
 def trained(estimator) -> str:
-    """The line a training command prints: the class, its epochs and the final losses."""
-    final = {k: round(v[-1], 4) for k, v in estimator.history_.items()}
+    """The line a training command prints: the class, its epochs and the losses of the weights
+    it holds: the last epoch's, or with early stopping the epoch whose weights were kept."""
+    history = estimator.history_
     epochs = f"{estimator.n_iter_} epoch{'s' * (estimator.n_iter_ != 1)}"
-    return f"{type(estimator).__name__}: {epochs}, {final}"
+    stopping = getattr(estimator, "early_stopping", False)
+    kept = kept_epoch(history, getattr(estimator, "best_loss_", None), stopping)
+    if kept is None:
+        return f"{type(estimator).__name__}: {epochs}, {epoch_values(history)}"
+    values = epoch_values(history, kept)
+    return (
+        f"{type(estimator).__name__}: {epochs}; kept the weights of epoch {kept} (lowest "
+        f"validation loss), {values}"
+    )

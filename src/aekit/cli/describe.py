@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aekit.cli.common import app, load_run
+from aekit.cli.common import app, epoch_values, kept_epoch, load_run
 
 MAGIC = b"AEKC"  # aekit.compression.container.MAGIC (a test checks they agree)
 
@@ -151,6 +151,7 @@ def info(run: Described) -> None:
     header, _ = read_file(model_path(run), MODEL)
     fitted = header["fitted"]
     history = fitted.get("history_", {})
+    kept = kept_epoch(history, fitted.get("best_loss_"), header["params"].get("early_stopping"))
     record = _run_record(run)  # what the command that made RUN noted: rows, time, date
     seconds = record.get("train_seconds")
     rows = {
@@ -170,6 +171,9 @@ def info(run: Described) -> None:
         "likelihood": fitted.get("likelihood_"),
         "epochs": fitted.get("n_iter_"),
         "final metrics": _last_values(history),
+        # early stopping keeps the best epoch's weights, whose metrics are these
+        "kept epoch": kept and f"{kept} (lowest validation loss)",
+        "kept epoch's metrics": kept and epoch_values(history, kept),
         "classes": fitted.get("classes_"),
         # a compressor's step and the fingerprint its .aek files name ('aekit info x.aek')
         "quantization step": getattr(estimator, "step_", None),
