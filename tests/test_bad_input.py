@@ -673,9 +673,34 @@ def test_rows_scaled_on_other_rows_are_told_to_clip_or_refit():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         pipe = make_pipeline(MinMaxScaler(), aekit.Autoencoder(**CPU)).fit(rng.random((50, 6)))
-    with pytest.raises(ValueError, match=r"MinMaxScaler\) fall a little outside: clip them too, "
-                       r"or refit with likelihood='gaussian'"):  # fmt: skip
+    with pytest.raises(ValueError, match=r"MinMaxScaler\) fall a little outside: clip them too "
+                       r"\(MinMaxScaler\(clip=True\) does, in a pipeline as well\), or refit "
+                       r"with likelihood='gaussian'"):  # fmt: skip
         pipe.transform(1.1 * rng.random((5, 6)))
+    clipped = make_pipeline(MinMaxScaler(clip=True), aekit.Autoencoder(**CPU))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clipped.fit(rng.random((50, 6)))
+    assert np.isfinite(clipped.transform(1.1 * rng.random((5, 6)))).all()  # the advice works
+
+
+def test_uint8_pixels_are_said_to_get_a_gaussian(digits):
+    # Keras' tutorials divide pixels by 255; forgetting it chose a Gaussian silently, whose
+    # samples ran from -95 to 341.
+    X = np.round(digits[0] * 255).astype(np.uint8)
+    with pytest.warns(UserWarning, match=r"X is uint8 .* divide X by 255") as said:
+        model = aekit.Autoencoder(**CPU).fit(X)
+    assert model.likelihood_ == "gaussian" and said[0].filename == __file__
+    from aekit.cli.errors import for_the_command_line
+
+    on_the_command_line = for_the_command_line(str(said[0].message), set())
+    assert on_the_command_line.startswith("DATA is uint8") and "X" not in on_the_command_line
+    assert "--param likelihood=gaussian to keep this model" in on_the_command_line
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        aekit.Autoencoder(**CPU).fit(X / 255)  # [0, 1]: Bernoulli, nothing to say
+        aekit.Autoencoder(**CPU, likelihood="gaussian").fit(X)  # chosen: nothing to say
 
 
 def test_messages_name_the_argument_the_caller_gave(fitted_cvae, digits):

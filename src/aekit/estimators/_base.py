@@ -30,7 +30,11 @@ from aekit.core.latent import DeterministicLatent
 from aekit.core.model import AutoencoderModel
 from aekit.core.nets import reset_parameters
 from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
-from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
+from aekit.core.objectives.likelihoods import (
+    choose_likelihood,
+    make_likelihood,
+    warn_of_pixel_values,
+)
 from aekit.core.train import TrainConfig, TrainResult, train
 from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
@@ -209,6 +213,7 @@ class BaseAutoencoder(
             X_device, low, high = self._prepare_disk(flat, device)
         else:
             self.likelihood_ = choose_likelihood(flat, self.likelihood)
+            warn_of_pixel_values(getattr(X, "dtype", None), self.likelihood, self.likelihood_)
             self.data_mean_, self.data_scale_ = fit_scale(self, flat)
             X_model = self._to_model(flat)
             # Moved once, before the network is built: on CUDA the copy overlaps the host's work.
