@@ -231,6 +231,8 @@ class ExportsModules:
         shaped like X's rows; a ConditionalVAE's module also takes the labels,
         ``module(x, y)`` with class indices into ``classes_`` or one-hot rows. It traces with
         ``torch.export.export`` and trains like any module; the estimator is not changed.
+        It checks the rows' width and dtype but not their values: rows a model of [0, 1]
+        data would refuse (pixels 0..255, NaN) go through as given.
 
         Returns
         -------
@@ -281,7 +283,9 @@ class ExportsModules:
 
         ``module(x)`` (``module(x, y)`` for a ConditionalVAE: the ELBO given the label) returns
         ``log p(x | h(x))`` for deterministic kinds and the ELBO for VAEs, with the same 16
-        fixed draws of eps as ``score_samples``, in nats, as a density of the raw data.
+        fixed draws of eps as ``score_samples``, in nats, as a density of the raw data. As
+        :meth:`encoder_module`, it does not check the values: a Bernoulli model's score of
+        rows outside [0, 1] (``score_samples`` refuses them) is no log-likelihood at all.
 
         Returns
         -------
