@@ -39,3 +39,27 @@ def test_labels_other_than_0_1_are_refused():
     with pytest.raises(ValueError, match=r"1 for anomalies.*pass y == -1"):
         anomaly_roc_auc(det, X, np.where(y == 1, -1, 1))
     assert np.isnan(anomaly_roc_auc(det, X[:5], y[:5]))  # one class: nothing to rank
+
+
+def test_a_category_only_the_test_fold_holds_ranks_first_not_nan():
+    # A rare category falls into one fold only: anomaly_score refused those rows, and
+    # cross_val_score gave NaN for the fold ("Scoring failed").
+    import pandas as pd
+
+    X, y = _planted()
+    frame = pd.DataFrame(X, columns=list("abcd")).assign(kind="usual")
+    frame.loc[[3, 155], "kind"] = "rare"  # a normal and an anomalous row
+    det = aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(frame.drop(index=[3, 155]))
+    with pytest.raises(ValueError, match="not seen in fit"):
+        det.anomaly_score(frame)
+    with pytest.warns(UserWarning, match="2 row"):
+        got = anomaly_roc_auc(det, frame, y)
+    known = frame.assign(kind="usual")  # the same rows with the category seen in fit
+    scores = det.anomaly_score(known)
+    scores[[3, 155]] = scores.max() + 1  # ranked above every other row
+    assert got == pytest.approx(roc_auc_score(y, scores))
+    test = np.r_[np.arange(0, 150, 2), [3], np.arange(150, 160, 2), [155]]
+    train = np.setdiff1d(np.arange(len(y)), test)  # the fold's training rows lack "rare"
+    with pytest.warns(UserWarning, match="not seen in training"):
+        folds = cross_val_score(clone(det), frame, y, scoring=anomaly_roc_auc, cv=[(train, test)])
+    assert np.isfinite(folds).all()

@@ -85,3 +85,12 @@ def explained_rows(detector: Any, X: pd.DataFrame, n_top: int) -> dict[str, Any]
         named = [*cells.values(), *rest]
         top[row] = named[: max(n_top, len(cells))]
     return {"anomaly_score": scores, "anomaly": flags, "probability": proba, "top_features": top}
+
+
+def ranked_finite(anomaly_scores: Any) -> np.ndarray:
+    """Anomaly scores with ``inf`` (an unseen category) put just above the largest finite one:
+    a rank metric reads only the order, and scikit-learn's refuse infinite scores."""
+    anomaly_scores = np.asarray(anomaly_scores, dtype=np.float64)
+    finite = anomaly_scores[np.isfinite(anomaly_scores)]
+    top = finite.max() + 1.0 if finite.size else 0.0
+    return np.where(np.isposinf(anomaly_scores), top, anomaly_scores)

@@ -256,15 +256,12 @@ def detection_figures(anomaly_scores, anomalous, flagged=None) -> dict[str, floa
     import numpy as np
     from sklearn.metrics import average_precision_score, roc_auc_score
 
+    from aekit.anomaly.unseen import ranked_finite
+
     anomalous = np.asarray(anomalous, dtype=bool)
     if anomalous.all() or not anomalous.any():
         return {}
-    # inf (a category never seen in training) ranks above every finite score; the metrics only
-    # read the order, and scikit-learn refuses infinite scores
-    anomaly_scores = np.asarray(anomaly_scores, dtype=np.float64)
-    finite = anomaly_scores[np.isfinite(anomaly_scores)]
-    top = finite.max() + 1.0 if finite.size else 0.0
-    anomaly_scores = np.where(np.isposinf(anomaly_scores), top, anomaly_scores)
+    anomaly_scores = ranked_finite(anomaly_scores)  # inf: a category never seen in training
     figures = {
         "roc_auc": float(roc_auc_score(anomalous, anomaly_scores)),
         # a sum of precisions that rounds past 1 (1.0000000000000002 was printed) is 1

@@ -20,7 +20,9 @@ def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
 
     A ``scoring`` callable (``cross_val_score(det, X, y, scoring=anomaly_roc_auc)``) for an
     :class:`aekit.AnomalyDetector`. NaN for a fold holding one class only (no ranking to
-    judge).
+    judge). A row holding a category that the fold's training rows never held ranks above
+    every other, as ``aekit score`` scores it (``inf``), with a warning: ``anomaly_score``
+    refuses it, and a rare category would otherwise fail every fold it lands in.
 
     Parameters
     ----------
@@ -47,4 +49,10 @@ def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
         )
     if len(values) < 2:
         return float("nan")
-    return float(roc_auc_score(labels.astype(int), estimator.anomaly_score(X)))
+    if hasattr(estimator, "encoder_"):  # a detector: an unseen category scores inf
+        from aekit.anomaly.unseen import ranked_finite, scores_with_unseen
+
+        anomaly_scores = ranked_finite(-scores_with_unseen(estimator, X))
+    else:
+        anomaly_scores = estimator.anomaly_score(X)
+    return float(roc_auc_score(labels.astype(int), anomaly_scores))
