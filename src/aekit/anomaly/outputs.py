@@ -98,3 +98,12 @@ class DetectorOutputs:
         check_is_fitted(self)
         per_feature, rest = self._contributions(self._encode_input(X))
         return group_contributions(per_feature, rest, self.encoder_, X)
+
+    def _rank_scores(self, X: Any) -> np.ndarray:
+        """Anomaly scores for a rank metric (:func:`aekit.estimators.anomaly_roc_auc`): a row
+        holding a category never seen in training is ranked above every other, as ``aekit
+        score`` scores it ``inf`` (said in a warning), where :meth:`anomaly_score` refuses it."""
+        from aekit.anomaly.unseen import ranked_finite, scores_with_unseen
+
+        check_is_fitted(self)
+        return ranked_finite(-scores_with_unseen(self, X))

@@ -240,7 +240,8 @@ _ADVICE = (
         r"The model was fitted on data in \[0, 1\]; scale X as its training data was scaled "
         r"\(noisy data: clip it, np\.clip\(X, 0, 1\); a DenoisingAutoencoder's denoise does\)\. "
         r"Rows scaled by a scaler fitted on other rows \(MinMaxScaler\) fall a little outside: "
-        r"clip them too, or refit with likelihood='gaussian', which takes any value\.",
+        r"clip them too \(MinMaxScaler\(clip=True\) does, in a pipeline as well\), or refit "
+        r"with likelihood='gaussian', which takes any value\.",
         r"the model was trained on values in [0, 1] (a Bernoulli likelihood), but DATA ranges "
         r"over \1: scale DATA as the training data was scaled (noisy images: 'aekit denoise' "
         r"clips them), or retrain with --param likelihood=gaussian, which takes any value.",

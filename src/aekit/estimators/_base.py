@@ -30,11 +30,7 @@ from aekit.core.latent import DeterministicLatent
 from aekit.core.model import AutoencoderModel
 from aekit.core.nets import reset_parameters
 from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
-from aekit.core.objectives.likelihoods import (
-    choose_likelihood,
-    make_likelihood,
-    warn_of_pixel_values,
-)
+from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, TrainResult, train
 from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
@@ -45,6 +41,7 @@ from aekit.estimators._data_scale import (
     check_categorical_groups,
     fit_scale,
     value_range,
+    warn_of_pixel_values,
 )
 from aekit.estimators._disk import (
     DiskRows,

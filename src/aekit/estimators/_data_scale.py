@@ -183,3 +183,23 @@ class DataScale:
     def _log_det_scale(self) -> float:
         """``-sum log scale``: turns a density of standardized x into one of the data x."""
         return 0.0 if self.data_scale_ is None else -float(np.log(self.data_scale_).sum())
+
+
+def warn_of_pixel_values(dtype: object, likelihood: str, chosen: str) -> None:
+    """Said when ``likelihood="auto"`` chose the Gaussian for uint8 data, images' pixel values
+    0..255 (Keras' tutorials divide them by 255 first): the model is then a Gaussian on
+    standardized values, whose samples and reconstructions leave 0..255 (-95 to 341 on
+    digits), where X / 255 would get the Bernoulli likelihood of [0, 1] pixels."""
+    if likelihood != "auto" or chosen != "gaussian" or dtype != np.uint8:
+        return
+    import warnings
+
+    from aekit.data.one_hot import caller_level
+
+    warnings.warn(
+        "X is uint8 (pixel values 0..255?), so likelihood='auto' chose a Gaussian on "
+        "standardized values; for images divide X by 255 to get the Bernoulli likelihood of "
+        "[0, 1] pixels, or pass likelihood='gaussian' to keep this model and silence this.",
+        UserWarning,
+        stacklevel=caller_level(),
+    )

@@ -49,10 +49,8 @@ def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
         )
     if len(values) < 2:
         return float("nan")
-    if hasattr(estimator, "encoder_"):  # a detector: an unseen category scores inf
-        from aekit.anomaly.unseen import ranked_finite, scores_with_unseen
-
-        anomaly_scores = ranked_finite(-scores_with_unseen(estimator, X))
-    else:
-        anomaly_scores = estimator.anomaly_score(X)
+    # an aekit detector ranks a row with an unseen category first (AnomalyDetector's
+    # _rank_scores); any other estimator with anomaly_score is read as it is
+    rank_scores = getattr(estimator, "_rank_scores", estimator.anomaly_score)
+    anomaly_scores = rank_scores(X)
     return float(roc_auc_score(labels.astype(int), anomaly_scores))

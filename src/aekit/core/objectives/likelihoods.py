@@ -96,26 +96,6 @@ def choose_likelihood(X: np.ndarray, likelihood: str) -> str:
     return likelihood_for_range(*data_range(X), likelihood)
 
 
-def warn_of_pixel_values(dtype: object, likelihood: str, chosen: str) -> None:
-    """Said when ``likelihood="auto"`` chose the Gaussian for uint8 data, images' pixel values
-    0..255 (Keras' tutorials divide them by 255 first): the model is then a Gaussian on
-    standardized values, whose samples and reconstructions leave 0..255 (-95 to 341 on
-    digits), where X / 255 would get the Bernoulli likelihood of [0, 1] pixels."""
-    if likelihood != "auto" or chosen != "gaussian" or dtype != np.uint8:
-        return
-    import warnings
-
-    from aekit.data.one_hot import caller_level
-
-    warnings.warn(
-        "X is uint8 (pixel values 0..255?), so likelihood='auto' chose a Gaussian on "
-        "standardized values; for images divide X by 255 to get the Bernoulli likelihood of "
-        "[0, 1] pixels, or pass likelihood='gaussian' to keep this model and silence this.",
-        UserWarning,
-        stacklevel=caller_level(),
-    )
-
-
 def check_bernoulli_range(low: float, high: float, fitted: bool) -> None:
     """``ValueError`` unless [low, high] lies in [0, 1], the support of the Bernoulli likelihood.
 
