@@ -57,7 +57,11 @@ def warn_of_ignored_targets(kind: str, y: Any, X: Any) -> None:
     ``fit(x_noisy, x_clean)`` or ``fit(x, x)``, where y is the target to reconstruct. Here a
     model reconstructs its own input (a denoising one corrupts it itself), so the fit learns
     from X alone, which is not what was asked for the noisy/clean pair."""
-    shape, rows = np.shape(y) if y is not None else (), getattr(X, "shape", ())
+    if y is None:
+        return
+    # np.asarray, not np.shape: array-likes that refuse numpy's functions still convert
+    shape = getattr(y, "shape", None) or np.asarray(y).shape
+    rows = getattr(X, "shape", ())
     if len(shape) < 2 or len(rows) < 2 or shape[0] != rows[0]:
         return
     if int(np.prod(shape[1:])) != int(np.prod(rows[1:])):  # labels or other targets: not X's
