@@ -49,6 +49,22 @@ def parse_value(text: str) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+def typed_list(text: str) -> str | None:
+    """``text``, a list as the other options take one (``128,64``, ``(128, 64)``), in the
+    brackets ``--param`` reads a list in (``[128,64]``); None for text --param reads as a value
+    (a number, a word, a list in brackets)."""
+    if not isinstance(parse_value(text), str) or not any(c in text for c in ",()"):
+        return None
+    items = [item.strip() for item in text.strip().strip("()[]").split(",")]
+    return "[" + ",".join(toml_literal(parse_value(item)) for item in items if item) + "]"
+
+
+def param_pair(name: str, text: str) -> str:
+    """``--param``'s NAME=VALUE for ``text`` typed as another option's value, quoted for the
+    shell (a list in brackets, :func:`typed_list`)."""
+    return shlex.quote(f"{name}={typed_list(text) or text}")
+
+
 def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[str, Any]:
     """Parameters from the config file, then ``--param name=value`` on top; names checked."""
     valid = sorted(cls().get_params())
