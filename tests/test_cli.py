@@ -299,6 +299,12 @@ def test_train_takes_epochs_as_train_hasher_does(cvae_run, tmp_path):
             "No such option: --epochs (aekit detect has none; the commands that take it: "
             "demo, finetune, train, train-compressor, train-hasher). See '",
         ),
+        # an estimator parameter: train sets it with --param (the value is the one typed)
+        (
+            ["train", "digits", "--latent-dim", "2"],
+            "No such option: --latent-dim (aekit train has none: use --param latent_dim=2; it "
+            "is an option of: train-compressor). See '",
+        ),
         (["trian", "digits"], "No such command 'trian'. Did you mean 'train'? See '"),
         (
             ["--epochs", "3", "train", "digits"],

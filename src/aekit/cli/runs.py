@@ -93,6 +93,18 @@ OPTION_FLAGS = {
 }
 
 
+# The estimators each command's --param sets parameters of: train's are those of --model
+PARAM_CLASSES = {
+    "train": tuple(dict.fromkeys(registry.CLI_MODELS.values())),
+    "detect": ("AnomalyDetector",),
+    "detect-series": ("SeriesAnomalyDetector",),
+    "impute": ("AutoencoderImputer",),
+    "finetune": ("FineTunedClassifier", "FineTunedRegressor"),
+    "train-hasher": ("SemanticHasher",),
+    "train-compressor": ("Compressor",),
+}
+
+
 def with_options(params: dict[str, Any], **options: Any) -> dict[str, Any]:
     """``params`` (from ``--param``) with the command's own options added; a ``--param`` naming
     one of them is refused, since the option (given or at its default) would silently win."""
