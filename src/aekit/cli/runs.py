@@ -153,13 +153,17 @@ def write_metrics(path: Path, history: dict[str, list[float]]) -> None:
 
 def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out: Path) -> str:
     """``aekit train`` with every setting spelled out: the class, each parameter that differs
-    from its default (so the seed too), and the data options."""
+    from its default (so the seed too), and the data options; the epochs as ``--epochs``."""
     defaults = type(estimator)().get_params()
     words = ["aekit", "train", data, "--model", type(estimator).__name__]
     for name, value in sorted(estimator.get_params().items()):
         if name in ("verbose", "checkpoint_dir"):  # how to watch or resume, not what to train
             continue
-        if value != defaults[name] and value is not None:
+        if value == defaults[name] or value is None:
+            continue
+        if name == "max_iter":  # a recorded --param max_iter refused an --epochs added to it
+            words += ["--epochs", str(value)]
+        else:
             words += ["--param", f"{name}={toml_literal(value)}"]
     for name, value in options.items():
         flag = "--" + name.replace("_", "-")
