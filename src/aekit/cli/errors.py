@@ -378,14 +378,19 @@ def _command_name() -> str:
 
 def _running_options() -> set[str]:
     """The parameters of the running command, the table options added to those that read
-    DATA (:mod:`aekit.cli.table_options`) included."""
+    DATA (:mod:`aekit.cli.table_options`) included; not --epochs where --param max_iter set
+    the epochs (its advice would be refused beside it)."""
     from aekit.cli import outputs, table_options
 
     if outputs.current_call is None:
         return set()
-    names = set(outputs.current_call[2])
+    arguments = outputs.current_call[2]
+    names = set(arguments)
     if names & set(table_options.DATA_PARAMETERS):
         names |= table_options.OPTION_NAMES
+    typed = arguments.get("param") or ()
+    if any(pair.partition("=")[0].strip() == "max_iter" for pair in typed):
+        names.discard("epochs")
     return names
 
 
