@@ -145,6 +145,19 @@ def test_every_command_with_param_names_the_estimators_it_sets():
     assert set(PARAM_CLASSES) == taking
 
 
+def test_evaluate_says_which_estimate_mean_score_and_elbo_are():
+    # a VAE's evaluate printed "mean_score": -26.38 beside "elbo": -26.22 without a word of why
+    # they differ: two estimates of one bound, from different draws
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    described = flat(readme[readme.index("aekit evaluate RUN digits") :][:900].replace("#", " "))
+    for text in (flat(page("evaluate")), described):
+        assert "mean_score is the mean of score_samples" in text, text
+        assert "the ELBO over 16 draws" in text and "whatever --n-samples" in text, text
+        assert "elbo is the ELBO from the --n-samples k draws that nll is estimated from" in text
+        assert "elbo <= -nll" in text, text
+    assert "k for a VAE's nll and elbo" in option_help("evaluate", "--n-samples")
+
+
 def test_train_without_data_is_a_usage_error_with_its_help(tmp_path, monkeypatch):
     # it said "give DATA, or a --config ..." without the "See 'aekit train --help'" of the rest
     from aekit.cli.running import usage_message
