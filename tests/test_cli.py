@@ -1,6 +1,7 @@
 """The command line as a user runs it: typer's runner for speed, real subprocesses for exit
 codes, stderr and start-up time."""
 
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -288,6 +289,22 @@ def test_train_takes_epochs_as_train_hasher_does(cvae_run, tmp_path):
     assert both.exit_code != 0 and "use --epochs" in str(both.exception)
 
 
+def test_command_txt_records_epochs_so_the_run_repeats_with_more(tmp_path):
+    # command.txt said --param max_iter=N, whether --epochs N or --param max_iter=N was typed:
+    # rerun with --epochs added, it was refused ("this command has its own option for it")
+    small = ["--model", "ae", "--quiet", "--param", "hidden_layer_sizes=[16]"]
+    for typed in (["--epochs", "1"], ["--param", "max_iter=1"]):
+        result = invoke("train", "digits", *small, *typed, "--out", tmp_path / "a", "--force")
+        assert result.exit_code == 0, result.output
+        command = (tmp_path / "a" / "command.txt").read_text()
+        assert " --epochs 1 " in command and "max_iter" not in command, command
+    words = shlex.split(command)[1:]  # the words after 'aekit'
+    words[words.index("--out") + 1] = str(tmp_path / "b")
+    again = invoke(*words, "--epochs", 2)
+    assert again.exit_code == 0, again.output
+    assert aekit.load(tmp_path / "b" / "model.safetensors").n_iter_ == 2
+
+
 @pytest.mark.parametrize(
     "args, said",
     [
@@ -298,6 +315,12 @@ def test_train_takes_epochs_as_train_hasher_does(cvae_run, tmp_path):
             ["detect", "digits", "--epochs", "3"],
             "No such option: --epochs (aekit detect has none; the commands that take it: "
             "demo, finetune, train, train-compressor, train-hasher). See '",
+        ),
+        # an estimator parameter: train sets it with --param (the value is the one typed)
+        (
+            ["train", "digits", "--latent-dim", "2"],
+            "No such option: --latent-dim (aekit train has none: use --param latent_dim=2; it "
+            "is an option of: train-compressor). See '",
         ),
         (["trian", "digits"], "No such command 'trian'. Did you mean 'train'? See '"),
         (

@@ -108,6 +108,56 @@ def test_an_option_before_the_command_is_placed_only_where_a_command_takes_it():
     assert "e.g. 'aekit train DATA --epochs ...'" in epochs
 
 
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        ("train digits --latent-dim 2", "--latent-dim (aekit train has none: use --param "
+         "latent_dim=2; it is an option of: train-compressor)."),
+        ("train digits --beta=0.5", "--beta (aekit train has none: use --param beta=0.5)."),
+        ("train digits --hidden-layer-sizes 128,64", "--hidden-layer-sizes (aekit train has "
+         "none: use --param 'hidden_layer_sizes=[128,64]')."),
+        ("train --early-stopping digits", "--early-stopping (aekit train has none: use "
+         "--param early_stopping=true)."),
+        # the parameter's own option where the command has one (--param max_iter is refused)
+        ("train digits --max-iter 5", "--max-iter (aekit train has none: use --epochs 5)."),
+        ("train digits --seed 3", "--seed (aekit train has none: use --param random_state=3; "
+         "the commands that take it: "),
+        ("impute t.csv -o f.csv --epochs 9", "--epochs (aekit impute has none: use --param "
+         "max_iter=9; the commands that take it: demo, finetune, train, "),
+        ("detect t.csv --n-estimators 3", "--n-estimators (aekit detect has none: use --param "
+         "n_estimators=3)."),
+        ("detect t.csv --random-state 3", "--random-state (aekit detect has none: use --seed 3)."),
+    ],
+)  # fmt: skip
+def test_an_estimator_parameter_as_an_option_is_told_its_param(words, said):
+    # 'aekit train digits --latent-dim 2' was sent to train-compressor, whose option it is:
+    # train sets its models' parameters with --param
+    from aekit.cli.running import usage_message
+
+    line = usage_message(_usage_error(*words.split()), words.split())
+    assert line.startswith(f"No such option: {said}"), line
+
+
+def test_every_command_with_param_names_the_estimators_it_sets():
+    from aekit.cli.runs import PARAM_CLASSES
+
+    taking = {name for name in COMMANDS if any("--param" in p.opts for p in params(name))}
+    assert set(PARAM_CLASSES) == taking
+
+
+def test_evaluate_says_which_estimate_mean_score_and_elbo_are():
+    # a VAE's evaluate printed "mean_score": -26.38 beside "elbo": -26.22 without a word of why
+    # they differ: two estimates of one bound, from different draws
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    described = flat(readme[readme.index("aekit evaluate RUN digits") :][:900].replace("#", " "))
+    for text in (flat(page("evaluate")), described):
+        assert "mean_score is the mean of score_samples" in text, text
+        assert "the ELBO over 16 draws" in text and "whatever --n-samples" in text, text
+        assert "elbo is the ELBO from the --n-samples k draws that nll is estimated from" in text
+        assert "elbo <= -nll" in text, text
+    assert "k for a VAE's nll and elbo" in option_help("evaluate", "--n-samples")
+
+
 def test_train_without_data_is_a_usage_error_with_its_help(tmp_path, monkeypatch):
     # it said "give DATA, or a --config ..." without the "See 'aekit train --help'" of the rest
     from aekit.cli.running import usage_message

@@ -57,3 +57,25 @@ def test_a_bool_column_as_numbers_is_told_the_file_fix():
     assert for_the_command_line(text).endswith(
         "holds numbers here: write column 'premium' as True/False in the file."
     )
+
+
+def test_a_list_typed_as_text_is_told_the_brackets_param_reads(tmp_path):
+    # '--param hidden_layer_sizes=128,64' said scikit-learn's "must be None, an instance of
+    # 'tuple', an instance of 'list' or an int ...; got '128,64'", not how to write the list
+    from cli_helpers import invoke
+
+    said = []
+    for typed in ("128,64", "(128, 64)"):
+        result = invoke("train", "digits", "--param", f"hidden_layer_sizes={typed}", "--quiet",
+                        "--out", tmp_path / "R")  # fmt: skip
+        said.append(for_the_command_line(error_message(result.exception)))
+    fix = "write it in brackets, --param 'hidden_layer_sizes=[128,64]' (quoted for the shell)."
+    assert said == [
+        f"--param hidden_layer_sizes=128,64 is read as text, not a list: {fix}",
+        f"--param hidden_layer_sizes=(128, 64) is read as text, not a list: {fix}",
+    ]
+    assert not (tmp_path / "R").exists()
+    # what it says is what --param reads: a list of two widths
+    from aekit.cli.runs import parse_value
+
+    assert parse_value("[128,64]") == (128, 64)

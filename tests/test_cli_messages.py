@@ -355,6 +355,27 @@ def test_the_convergence_warning_names_the_training_options(model):
     assert "--param max_iter=N" in for_the_command_line(text, _command_options("impute"))
 
 
+def test_the_convergence_warning_names_the_epochs_as_they_were_typed(tmp_path):
+    # 'aekit train --param max_iter=1' was told "(--epochs 1) ... a larger --epochs", which,
+    # added to its command, is refused beside --param max_iter
+    from cli_helpers import invoke, ok
+    from sklearn.exceptions import ConvergenceWarning
+
+    quick = ["--model", "ae", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+    slow = ["--param", "learning_rate_init=1e-6"]  # a network that has not learned
+    said = {}
+    for typed in (("--epochs", "1"), ("--param", "max_iter=1")):
+        with pytest.warns(ConvergenceWarning) as caught:
+            ok(invoke("train", "digits", *quick, *slow, *typed, "--out", tmp_path / typed[0]))
+        (text,) = [str(w.message) for w in caught if "has not learned" in str(w.message)]
+        said[typed[0]] = for_the_command_line(text)  # in the words of the command just run
+    assert "after 1 epoch (--epochs 1) the network" in said["--epochs"]
+    assert "Train longer (a larger --epochs) or with a larger learning rate" in said["--epochs"]
+    assert "after 1 epoch (max_iter=1) the network" in said["--param"]
+    assert "Train longer (--param max_iter=N) or with a larger learning rate" in said["--param"]
+    assert "--epochs" not in said["--param"]
+
+
 def test_values_outside_a_bernoulli_models_range_are_said_for_the_command_line():
     # 'aekit score' of 0-16 digits against a model of [0, 1] rows said "scale X ... np.clip"
     X = np.random.default_rng(0).random((40, 4))

@@ -283,11 +283,14 @@ def test_garbage_bytes(content, tmp_path):
          " aekit loads only the safetensors files it writes (estimator.save) and never unpickles"),
         (b"PK\x03\x04" + bytes(60), "is a zip archive (torch.save, joblib, numpy's .npz), not an "
          "aekit file: aekit loads only the safetensors files"),
+        (b"\x89HDF\r\n\x1a\n" + bytes(60), "is an HDF5 file (Keras .h5, h5py), not an aekit "
+         "file: aekit loads only the safetensors files it writes (estimator.save)."),
     ],
-    ids=["pickle", "zip"],
+    ids=["pickle", "zip", "hdf5"],
 )  # fmt: skip
-def test_a_pickle_or_zip_archive_is_named_as_what_it_is(content, said, tmp_path):
-    # renamed .safetensors, they were "not a readable aekit file (truncated or corrupt?)"
+def test_a_pickle_zip_or_hdf5_file_is_named_as_what_it_is(content, said, tmp_path):
+    # renamed .safetensors, they were "not a readable aekit file (truncated or corrupt?)"; a
+    # Keras .h5 was so whatever its name ("... header too large"; 'aekit info' reads it alike)
     path = tmp_path / "model.safetensors"
     path.write_bytes(content)
     with pytest.raises(ValueError, match=f"^{re.escape(f'{path} {said}')}"):

@@ -209,6 +209,10 @@ def test_finetune_then_predict_on_the_command_line(ae, tmp_path):
     config = tomllib.loads((out / "config.toml").read_text())
     assert config["run"]["rows"] == 200 and config["params"]["max_iter"] == 3
     assert "autoencoder" not in config["params"]
+    # --epochs, which the command reruns with another --epochs added to (--param max_iter was
+    # refused beside it)
+    command = (out / "command.txt").read_text()
+    assert " --epochs 3 " in command and "max_iter" not in command, command
     assert isinstance(aekit.load(out / "model.safetensors"), aekit.FineTunedClassifier)
     args = ["predict", out, table, "--label-column", "y", "-o", tmp_path / "p.csv"]
     result = runner.invoke(app, [str(a) for a in args])

@@ -167,6 +167,10 @@ def _parameter_error(match: re.Match) -> str:
     # random_state is --seed (max_iter's --epochs has its own advice, _OPTION_ADVICE)
     option = "--seed" if name == "random_state" else f"--{name.replace('_', '-')}"
     said = option if option[2:].replace("-", "_") in _running_options() else f"--param {name}"
+    if said == f"--param {name}" and re.search(r"'tuple'|'list'|array-like", allowed):
+        listed = _list_as_text(name, got)
+        if listed is not None:
+            return listed
     if option == "--seed":  # a RandomState object is no value of an option
         allowed = allowed.replace(", an instance of 'numpy.random.mtrand.RandomState' or None", "")
     allowed = re.sub(  # each set of choices sorted (a set prints them in any order)
@@ -175,6 +179,20 @@ def _parameter_error(match: re.Match) -> str:
         allowed,
     )
     return f"{said} must be {allowed}; got {got}."
+
+
+def _list_as_text(name: str, got: str) -> str | None:
+    """A list that ``--param`` read as text (``128,64``: it reads TOML, whose lists are in
+    brackets), with how to write it; None for other text."""
+    from aekit.cli.runs import param_pair, typed_list
+
+    typed = got[1:-1] if re.fullmatch(r"'[^'\\]*'", got) else None  # the repr of a plain str
+    if typed is None or typed_list(typed) is None:
+        return None
+    return (
+        f"--param {name}={typed} is read as text, not a list: write it in brackets, "
+        f"--param {param_pair(name, typed)} (quoted for the shell)."
+    )
 
 
 # The networks inside composites (aekit.registry.INNER), which a command's user never named:
@@ -368,14 +386,19 @@ def _command_name() -> str:
 
 def _running_options() -> set[str]:
     """The parameters of the running command, the table options added to those that read
-    DATA (:mod:`aekit.cli.table_options`) included."""
+    DATA (:mod:`aekit.cli.table_options`) included; not --epochs where --param max_iter set
+    the epochs (its advice would be refused beside it)."""
     from aekit.cli import outputs, table_options
 
     if outputs.current_call is None:
         return set()
-    names = set(outputs.current_call[2])
+    arguments = outputs.current_call[2]
+    names = set(arguments)
     if names & set(table_options.DATA_PARAMETERS):
         names |= table_options.OPTION_NAMES
+    typed = arguments.get("param") or ()
+    if any(pair.partition("=")[0].strip() == "max_iter" for pair in typed):
+        names.discard("epochs")
     return names
 
 

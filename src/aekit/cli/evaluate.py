@@ -204,7 +204,10 @@ def evaluate(
     run: Run,
     data: Data,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Also write JSON.")] = None,
-    n_samples: Annotated[int, typer.Option(help="Importance samples k for the NLL.")] = 100,
+    n_samples: Annotated[
+        int,
+        typer.Option(help="Importance samples k for a VAE's nll and elbo (not mean_score's)."),
+    ] = 100,
     quiet: Quiet = False,
     label_column: LabelColumn = None,
     normal_label: NormalLabel = None,
@@ -217,7 +220,13 @@ def evaluate(
     threshold and how many rows of DATA it flags (on normal rows: its false alarms), and given
     labels (--label-column) its ROC-AUC and PR-AUC and its flags' precision and recall on the
     labelled rows (normal rows: --normal-label, else the one 'aekit detect --normal-label'
-    recorded in RUN)."""
+    recorded in RUN).
+
+    A VAE's two ELBO figures (nats per row) differ by their draws: mean_score is the mean of
+    score_samples (the score 'aekit score' gives each row), the ELBO over 16 draws of the code
+    common to every row, whatever --n-samples; elbo is the ELBO from the --n-samples k draws
+    that nll is estimated from (the mean of their log importance weights), so elbo <= -nll
+    always, while mean_score may land above -nll."""
     import json
     import math
 

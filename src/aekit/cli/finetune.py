@@ -125,6 +125,9 @@ def finetune(
                 words += [flag] if value is True else [flag, str(value)]
         words += table_options.flags()
         for name, value in sorted(params.items()):
+            if name == "max_iter":  # --epochs, which the command can be rerun with more of
+                words += ["--epochs", str(value)]
+                continue
             words += [
                 "--param",
                 f"{name}={value!r}" if isinstance(value, str) else f"{name}={value}",

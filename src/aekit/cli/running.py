@@ -10,6 +10,7 @@ by rank 0 alone (every process fits alike).
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import warnings
 from collections.abc import Callable
@@ -127,23 +128,25 @@ def usage_error(message: str) -> UsageError:
     return UsageError(message, ctx=get_current_context(silent=True))
 
 
-def usage_message(err: ClickException) -> str:
-    """click's message for a wrong command line, in one line, with where its help is."""
+def usage_message(err: ClickException, words: list[str] | None = None) -> str:
+    """click's message for a wrong command line, in one line, with where its help is;
+    ``words``: the command line (by default the one running, which click parsed)."""
     text = one_line(err.format_message())
     context = getattr(err, "ctx", None) if isinstance(err, UsageError) else None
     if isinstance(err, NoSuchOption) and context is not None:
-        text = _option_of_other_commands(err, context) or text
+        words = sys.argv[1:] if words is None else words
+        text = _option_of_other_commands(err, context, words) or text
     if context is not None:
         text = f"{text if text.endswith(('.', '?')) else text + '.'} "
         text += f"See '{context.command_path} --help'."
     return text
 
 
-def _option_of_other_commands(err, context) -> str | None:
-    """'No such option: --epochs' on a command that lacks it, with the commands that have it
-    (click's guess by spelling suggested --sep for detect's --epochs), or before any command,
-    with a command line that puts it after the first command that has it; None if none has
-    it ('aekit -V')."""
+def _option_of_other_commands(err, context, words: list[str]) -> str | None:
+    """'No such option: --epochs' on a command that lacks it, with the --param that sets it
+    (:func:`_param_advice`) and the commands that have it (click's guess by spelling suggested
+    --sep for detect's --epochs), or before any command, with a command line that puts it
+    after the first command that has it; None if none has it ('aekit -V')."""
     root = context.find_root().command
     commands = getattr(root, "commands", {})
     having = [
@@ -152,9 +155,9 @@ def _option_of_other_commands(err, context) -> str | None:
         if name != context.info_name
         and any(err.option_name in (*p.opts, *p.secondary_opts) for p in command.params)
     ]
-    if not having:
-        return None
     if context.parent is None:  # 'aekit --epochs 3 train ...': before any command
+        if not having:
+            return None
         command = commands[having[0]]  # in the order of 'aekit --help': train first
         arguments = " ".join(
             p.display_name_raw for p in command.params if p.param_type_name == "argument"
@@ -163,9 +166,51 @@ def _option_of_other_commands(err, context) -> str | None:
             f"No such option: {err.option_name} (options go after the command, e.g. "
             f"'aekit {having[0]} {arguments} {err.option_name} ...')".replace("  ", " ")
         )
+    advice = _param_advice(err.option_name, context, words)
+    if not having and advice is None:
+        return None
     having.sort()
-    return (
-        f"No such option: {err.option_name} (aekit {context.info_name} has none; "
-        f"{'it is an option of' if len(having) == 1 else 'the commands that take it'}: "
-        f"{', '.join(having)})"
-    )
+    said = [] if advice is None else [advice]
+    if having:
+        which = "it is an option of" if len(having) == 1 else "the commands that take it"
+        said.append(f"{which}: {', '.join(having)}")
+    none = "has none: " if advice else "has none; "  # 'has none: use --param ...'
+    return f"No such option: {err.option_name} (aekit {context.info_name} {none}{'; '.join(said)})"
+
+
+def _param_advice(option: str, context, words: list[str]) -> str | None:
+    """'use --param latent_dim=2' for 'aekit train --latent-dim 2': an option named as a
+    parameter of the estimators the command fits (``--seed`` as random_state), which its
+    --param sets, with the value typed after it; the command's own option for the parameter
+    where it has one ('train --max-iter 5': --epochs, as --param max_iter is refused there).
+    None for an option that names no such parameter."""
+    from aekit import registry
+    from aekit.cli import runs
+
+    classes = runs.PARAM_CLASSES.get(context.info_name, ())
+    defaults: dict = {}
+    for name in classes:  # the first model's default where several have the parameter
+        defaults = registry.find_class(name)().get_params() | defaults
+    flags = {flag: name for name, flag in runs.OPTION_FLAGS.items()}
+    name = flags.get(option, option.lstrip("-").replace("-", "_"))
+    if name not in defaults or name == "verbose":  # --quiet is every command's
+        return None
+    value = _typed_value(option, words)
+    own = runs.OPTION_FLAGS.get(name)
+    if own is not None and any(own in p.opts for p in context.command.params):
+        return f"use {own}" + ("" if value is None else f" {shlex.quote(value)}")
+    if isinstance(defaults[name], bool):  # typed as a flag ('--early-stopping DATA'): true
+        value = value.lower() if value and value.lower() in ("true", "false") else "true"
+    return f"use --param {runs.param_pair(name, value or 'VALUE')}"
+
+
+def _typed_value(option: str, words: list[str]) -> str | None:
+    """The value typed with ``option`` ('--beta=0.5', '--beta 0.5'); None if none is (the next
+    word another option, or none)."""
+    for i, word in enumerate(words):
+        if word.startswith(option + "="):
+            return word.partition("=")[2]
+        if word == option and i + 1 < len(words):
+            value = words[i + 1]
+            return None if value.startswith("-") and not value[1:2].isdigit() else value
+    return None

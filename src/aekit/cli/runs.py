@@ -49,6 +49,22 @@ def parse_value(text: str) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+def typed_list(text: str) -> str | None:
+    """``text``, a list as the other options take one (``128,64``, ``(128, 64)``), in the
+    brackets ``--param`` reads a list in (``[128,64]``); None for text --param reads as a value
+    (a number, a word, a list in brackets)."""
+    if not isinstance(parse_value(text), str) or not any(c in text for c in ",()"):
+        return None
+    items = [item.strip() for item in text.strip().strip("()[]").split(",")]
+    return "[" + ",".join(toml_literal(parse_value(item)) for item in items if item) + "]"
+
+
+def param_pair(name: str, text: str) -> str:
+    """``--param``'s NAME=VALUE for ``text`` typed as another option's value, quoted for the
+    shell (a list in brackets, :func:`typed_list`)."""
+    return shlex.quote(f"{name}={typed_list(text) or text}")
+
+
 def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[str, Any]:
     """Parameters from the config file, then ``--param name=value`` on top; names checked."""
     valid = sorted(cls().get_params())
@@ -74,6 +90,18 @@ OPTION_FLAGS = {
     "max_iter": "--epochs",
     "n_bits": "--bits",
     "checkpoint_dir": "--checkpoint",
+}
+
+
+# The estimators each command's --param sets parameters of: train's are those of --model
+PARAM_CLASSES = {
+    "train": tuple(dict.fromkeys(registry.CLI_MODELS.values())),
+    "detect": ("AnomalyDetector",),
+    "detect-series": ("SeriesAnomalyDetector",),
+    "impute": ("AutoencoderImputer",),
+    "finetune": ("FineTunedClassifier", "FineTunedRegressor"),
+    "train-hasher": ("SemanticHasher",),
+    "train-compressor": ("Compressor",),
 }
 
 
@@ -125,13 +153,17 @@ def write_metrics(path: Path, history: dict[str, list[float]]) -> None:
 
 def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out: Path) -> str:
     """``aekit train`` with every setting spelled out: the class, each parameter that differs
-    from its default (so the seed too), and the data options."""
+    from its default (so the seed too), and the data options; the epochs as ``--epochs``."""
     defaults = type(estimator)().get_params()
     words = ["aekit", "train", data, "--model", type(estimator).__name__]
     for name, value in sorted(estimator.get_params().items()):
         if name in ("verbose", "checkpoint_dir"):  # how to watch or resume, not what to train
             continue
-        if value != defaults[name] and value is not None:
+        if value == defaults[name] or value is None:
+            continue
+        if name == "max_iter":  # a recorded --param max_iter refused an --epochs added to it
+            words += ["--epochs", str(value)]
+        else:
             words += ["--param", f"{name}={toml_literal(value)}"]
     for name, value in options.items():
         flag = "--" + name.replace("_", "-")

@@ -142,14 +142,16 @@ def _as_os_error(err: SafetensorError, path: str | os.PathLike) -> OSError:
 COMPRESSED_MAGIC = b"AEKC"
 _PICKLE = b"\x80"  # a pickle's PROTO opcode (then the protocol, 2 to 5)
 _ZIP = b"PK\x03\x04"  # torch.save's default format, joblib's .z?, numpy's .npz
-_ONLY_OURS = "aekit loads only the safetensors files it writes (estimator.save) and never unpickles"
+_HDF5 = b"\x89HDF\r\n\x1a\n"  # Keras' .h5 models, h5py's files
+_ONLY_SAFETENSORS = "aekit loads only the safetensors files it writes (estimator.save)"
+_ONLY_OURS = f"{_ONLY_SAFETENSORS} and never unpickles"
 
 
 def _foreign_file(path: Path) -> str | None:
     """What a file aekit cannot read is, from its first bytes, when they say: an aekit
-    compressed file, a pickle or a zip archive (whatever its name); None otherwise, a damaged
-    safetensors file included: its 8-byte header length is followed by the header's "{" (the
-    length's own first bytes can be a pickle's)."""
+    compressed file, a pickle, a zip archive or an HDF5 file (whatever its name); None
+    otherwise, a damaged safetensors file included: its 8-byte header length is followed by the
+    header's "{" (the length's own first bytes can be a pickle's)."""
     try:
         with path.open("rb") as handle:
             start = handle.read(1024)
@@ -170,6 +172,8 @@ def _foreign_file(path: Path) -> str | None:
             f"{path} is a zip archive (torch.save, joblib, numpy's .npz), not an aekit file: "
             f"{_ONLY_OURS}."
         )
+    if start[:8] == _HDF5:  # safetensors read its first 8 bytes as a length: "header too large"
+        return f"{path} is an HDF5 file (Keras .h5, h5py), not an aekit file: {_ONLY_SAFETENSORS}."
     if _looks_like_text(start):  # e.g. a run's config.toml given for its model
         return (
             f"{path} is a text file, not an aekit file: give the file aekit saved (a run "
