@@ -7,6 +7,7 @@ import tomllib
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from conftest import CPU
@@ -242,3 +243,21 @@ def test_an_autoencoder_changed_after_its_fit_is_refused_naming_the_change(ae):
     with pytest.raises(ValueError, match=r"changed after it was fitted: latent_dim \(fitted"):
         tuner.fit(X_L, Y_L)
     assert ae.latent_dim != 2  # the user's autoencoder is left as it was
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_finetune_leaves_out_blank_labels_beside_a_minus_one_class(ae, tmp_path, task):
+    # Labels -1 / 0 / 1 (a sentiment) with blank cells: the blanks stay NaN (as -1 they would
+    # be a class) and finetune stopped on them: "Input y contains NaN".
+    ae.save(tmp_path / "ae.safetensors")
+    frame = pd.DataFrame(X[:90], columns=[f"p{i}" for i in range(64)])
+    frame["y"] = np.tile([-1.0, 0.0, 1.0], 30)
+    frame.loc[[0, 1, 2, 3], "y"] = np.nan
+    frame.to_csv(tmp_path / "rows.csv", index=False)
+    args = ["finetune", tmp_path / "ae.safetensors", tmp_path / "rows.csv", "--label-column", "y"]
+    args += ["--task", task, "--out", tmp_path / task, "--epochs", "1", "--quiet"]
+    with pytest.warns(UserWarning, match="4 rows have a blank label: read as unlabelled"):
+        result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    left_out = 4 + 28 * (task == "classification")  # and the other -1 rows, unlabelled marks
+    assert f"{left_out} unlabelled rows left out" in result.output

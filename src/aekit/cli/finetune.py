@@ -63,7 +63,7 @@ def finetune(
     from aekit import registry
     from aekit.cli import runs, table_options, tables
     from aekit.cli.common import run_data_options
-    from aekit.cli.data import DataOptions, check_options_apply, load_data
+    from aekit.cli.data import DataOptions, blank_cells, check_options_apply, load_data
     from aekit.cli.run_figures import write_fit_figures
     from aekit.core import distributed
 
@@ -93,11 +93,14 @@ def finetune(
         X = tables.encoded(encoder, X)
         if y is None:
             raise ValueError(f"DATA {data} has no labels; name their column with --label-column.")
+        # a blank cell (NaN where -1 is one of the labels, aekit.cli.data) has no target for
+        # either task; -1 marks a class's unlabelled rows too
+        labelled = ~blank_cells(y)
         if task == "classification":
-            labelled = np.array([v is not None and not (v == -1) for v in y.tolist()])
-            if not labelled.all():
-                typer.echo(f"{int((~labelled).sum())} unlabelled rows left out", err=True)
-                X, y = np.asarray(X)[labelled], y[labelled]
+            labelled &= np.array([not (v == -1) for v in y.tolist()])
+        if not labelled.all():
+            typer.echo(f"{int((~labelled).sum())} unlabelled rows left out", err=True)
+            X, y = np.asarray(X)[labelled], y[labelled]
         estimator = cls(autoencoder, **params).set_params(verbose=not quiet and writes)
         started = runs.Stopwatch()
         estimator.fit(X, y)
