@@ -295,6 +295,18 @@ def test_blank_labels_beside_scikit_learns_minus_one_are_left_out(quick, tmp_pat
     assert f"ROC-AUC {expected:.4f}" in result.output
     anomalies = int((table["y"] == -1).sum())
     assert f"({anomalies} of {len(table) - 2} rows anomalies)" in " ".join(result.output.split())
+    # evaluate of a file whose labels are 1 and blank only: -1 is a label of the RUN (detect
+    # recorded it), so the blanks are no anomalies there either
+    import json
+
+    held = table[table["y"] != -1].copy()
+    held.loc[held.index[:5], "y"] = np.nan
+    held.to_csv(tmp_path / "held.csv", index=False)
+    with pytest.warns(UserWarning, match="blank label: read as unlabelled\\.$"):
+        again = invoke("evaluate", out, tmp_path / "held.csv", "--label-column", "y", "--quiet")
+    assert again.exit_code == 0, again.output
+    figures = json.loads(again.output[again.output.index("{") :])
+    assert "roc_auc" not in figures  # every labelled row normal: nothing to rank
 
 
 def test_a_date_column_is_refused_naming_ignore_column(quick, tmp_path):

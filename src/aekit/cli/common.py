@@ -245,12 +245,21 @@ def run_data_options(
                 f"config.toml) and its model reads images of that {noun} only; leave {option} "
                 f"out, or train a run on the new {noun}."
             )
+    recorded = recorded_labels(run) or []
     return DataOptions(
         run_label_column(run, data, label_column),
         given["image_shape"],
         given["image_size"],
         bool(_recorded_data(run, "grayscale", bool)) if grayscale is None else grayscale,
+        minus_one_is_a_label=any(_is_minus_one(label) for label in recorded),
     )
+
+
+def _is_minus_one(text: str) -> bool:
+    try:
+        return float(text) == -1
+    except ValueError:
+        return False
 
 
 def read_for_run(run: Path, data: str, label_column, image_shape, image_size, grayscale):

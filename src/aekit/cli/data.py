@@ -31,6 +31,8 @@ class DataOptions:
     image_shape: str | None = None  # "C,H,W": rows of a table or array are images
     image_size: str | None = None  # "H,W": resize the images of a folder
     grayscale: bool = False  # read the images of a folder as one channel
+    # -1 is a label of the RUN that reads DATA (aekit detect recorded it): a blank stays blank
+    minus_one_is_a_label: bool = False
 
 
 def parse_ints(text: str, n: int, option: str) -> tuple[int, ...]:
@@ -107,7 +109,7 @@ def open_data(
                 f"values; DATA has shape {dataset.shape}."
             )
         dataset.reader.row_shape = shape
-    y = _blank_labels(dataset.labels)
+    y = _blank_labels(dataset.labels, options.minus_one_is_a_label)
     return Dataset(dataset.reader, options.label_column, y), y
 
 
@@ -211,7 +213,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             "table reads as .csv."
         )
     _check_rows(spec, len(X))
-    y = _blank_labels(y)
+    y = _blank_labels(y, options.minus_one_is_a_label)
     if options.image_shape:
         shape = parse_ints(options.image_shape, 3, "--image-shape")
         values = np.asarray(X, dtype=np.float32)
@@ -279,20 +281,21 @@ def blank_cells(values: np.ndarray) -> np.ndarray:
     return blank_labels(np.asarray(values))
 
 
-def _blank_labels(y: np.ndarray | None) -> np.ndarray | None:
+def _blank_labels(y: np.ndarray | None, minus_one_is_a_label: bool = False) -> np.ndarray | None:
     """Blank label cells mark unlabelled rows, as -1 (numbers) or None (text) do; said once.
-    Where -1 is itself one of the column's labels (scikit-learn's anomaly label beside 1), a
-    blank stays NaN, which every reader of labels takes for unlabelled too: as -1 it would be
-    counted an anomaly."""
+    Where -1 is itself a label (scikit-learn's anomaly label beside 1: in the column, or among
+    the labels of the RUN reading it, ``minus_one_is_a_label``), a blank stays NaN, which every
+    reader of labels takes for unlabelled too: as -1 it would be counted an anomaly."""
     if y is None or y.dtype.kind not in "fO":
         return y
     blank = blank_cells(y)
     if not blank.any():
         return y
-    minus_one_is_a_label = y.dtype.kind == "f" and bool((y[~blank] == -1).any())
-    mark = "left out" if minus_one_is_a_label else "-1"
+    numbers = y.dtype.kind == "f"
+    minus_one_is_a_label = numbers and (minus_one_is_a_label or bool((y[~blank] == -1).any()))
+    mark = " (-1)" if numbers and not minus_one_is_a_label else ""
     warnings.warn(
-        f"{int(blank.sum())} rows have a blank label: read as unlabelled ({mark}).", stacklevel=3
+        f"{int(blank.sum())} rows have a blank label: read as unlabelled{mark}.", stacklevel=3
     )
     if minus_one_is_a_label:
         return y
