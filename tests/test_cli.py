@@ -362,6 +362,26 @@ def test_an_early_stopped_run_says_the_epoch_whose_weights_it_kept(tmp_path):
     kept = int(np.argmin(losses)) + 1
     assert kept < model.n_iter_ and losses[kept - 1] == model.best_loss_
     values = {k: round(v[kept - 1], 4) for k, v in model.history_.items()}
-    assert f"kept the weights of epoch {kept} (lowest validation loss), {values}" in result.output
+    assert f"kept the weights of epoch {kept} (the best on validation), {values}" in result.output
     info = " ".join(runner.invoke(app, ["info", str(out)]).output.split())
-    assert f"kept epoch │ {kept} (lowest validation loss)" in info
+    assert f"kept epoch │ {kept} (the best on validation)" in info
+
+
+def test_the_kept_epoch_follows_the_figure_early_stopping_watched():
+    # A fine-tuned classifier stopped on accuracy keeps the best val_error (best_loss_ is that
+    # error rate); tied epochs are kept by a figure the history lacks, so none is named.
+    from types import SimpleNamespace
+
+    from aekit.cli.common import trained
+
+    def fitted(val_error, best):
+        history = {"loss": [0.9, 0.5, 0.4, 0.3], "val_loss": [1.0, 0.8, 0.9, 0.95]}
+        history["val_error"] = val_error
+        return SimpleNamespace(history_=history, n_iter_=4, early_stopping=True, best_loss_=best)
+
+    line = trained(fitted([0.5, 0.25, 0.1, 0.2], 0.1))
+    assert "kept the weights of epoch 3 (the best on validation)" in line
+    assert "'val_error': 0.1" in line and "'loss': 0.4" in line
+    tied = trained(fitted([0.5, 0.1, 0.1, 0.2], 0.1))
+    assert "kept the weights of an earlier epoch, the best on validation (0.1)" in tied
+    assert "kept" not in trained(fitted([0.5, 0.4, 0.3, 0.1], 0.1))  # the last epoch: best

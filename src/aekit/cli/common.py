@@ -318,13 +318,24 @@ def labels_option(message: str):
 
 def kept_epoch(history: dict, best_loss: Any, early_stopping: Any) -> int | None:
     """The epoch (from 1) whose weights an early-stopped fit kept, when it is not the last: the
-    last epoch whose validation loss is the best one (the trainer records that very number);
-    None without early stopping or when the last epoch is the best."""
-    losses = history.get("val_loss") or []
-    if not early_stopping or best_loss is None or not losses:
+    one epoch whose validation figure that early stopping watched (``val_loss``; a fine-tuned
+    classifier's ``val_error`` under ``early_stopping_metric="accuracy"``) is the best one,
+    the very number the trainer records. None without early stopping, when the last epoch is
+    the best, or when epochs tie (the trainer broke the tie by a figure the history lacks)."""
+    if not early_stopping or best_loss is None:
         return None
-    matches = [i for i, value in enumerate(losses) if value == best_loss]
-    return matches[-1] + 1 if matches and matches[-1] + 1 < len(losses) else None
+    watched = [values for key, values in history.items() if key.startswith("val_")]
+    epochs = {i for values in watched for i, value in enumerate(values) if value == best_loss}
+    if len(epochs) != 1:
+        return None
+    epoch = epochs.pop() + 1
+    return epoch if epoch < max(map(len, watched)) else None
+
+
+def _earlier_best(history: dict, best_loss: float) -> bool:
+    """Whether only epochs before the last have the best validation figure."""
+    watched = [values for key, values in history.items() if key.startswith("val_") and values]
+    return any(best_loss in values[:-1] and values[-1] != best_loss for values in watched)
 
 
 def epoch_values(history: dict, epoch: int | None = None) -> dict[str, float]:
@@ -339,11 +350,18 @@ def trained(estimator) -> str:
     history = estimator.history_
     epochs = f"{estimator.n_iter_} epoch{'s' * (estimator.n_iter_ != 1)}"
     stopping = getattr(estimator, "early_stopping", False)
-    kept = kept_epoch(history, getattr(estimator, "best_loss_", None), stopping)
+    best = getattr(estimator, "best_loss_", None)
+    kept = kept_epoch(history, best, stopping)
+    last = epoch_values(history)
+    if kept is None and stopping and best is not None and _earlier_best(history, best):
+        return (  # tied epochs: which one was kept, the history does not say
+            f"{type(estimator).__name__}: {epochs}; kept the weights of an earlier epoch, the "
+            f"best on validation ({best:.4g}); the last epoch's: {last}"
+        )
     if kept is None:
-        return f"{type(estimator).__name__}: {epochs}, {epoch_values(history)}"
+        return f"{type(estimator).__name__}: {epochs}, {last}"
     values = epoch_values(history, kept)
     return (
-        f"{type(estimator).__name__}: {epochs}; kept the weights of epoch {kept} (lowest "
-        f"validation loss), {values}"
+        f"{type(estimator).__name__}: {epochs}; kept the weights of epoch {kept} (the best "
+        f"on validation), {values}"
     )

@@ -172,7 +172,7 @@ def info(run: Described) -> None:
         "epochs": fitted.get("n_iter_"),
         "final metrics": _last_values(history),
         # early stopping keeps the best epoch's weights, whose metrics are these
-        "kept epoch": kept and f"{kept} (lowest validation loss)",
+        "kept epoch": kept and f"{kept} (the best on validation)",
         "kept epoch's metrics": kept and epoch_values(history, kept),
         "classes": fitted.get("classes_"),
         # a compressor's step and the fingerprint its .aek files name ('aekit info x.aek')
