@@ -229,6 +229,10 @@ def test_detect_series_with_the_likelihood_rule(tmp_path, monkeypatch):
     assert figures["flagged"] == flags.sum()
     assert figures["precision"] == pytest.approx(precision_score(truth, flags))
     assert figures["recall"] == pytest.approx(recall_score(truth, flags))
+    # unlabelled: the flags counted still, without a threshold (review: none was said)
+    result = invoke("evaluate", out, tmp_path / "s.csv", "--quiet")
+    figures = json.loads(result.output[result.output.index("{") :])
+    assert figures["flagged"] == flags.sum() and "threshold" not in figures
 
 
 def test_detect_series_out_of_order_or_repeated_times_give_the_file_fix(tmp_path):

@@ -161,3 +161,7 @@ def test_a_y_shaped_like_x_is_said_to_be_ignored(kind, digits):
         warnings.simplefilter("ignore", ConvergenceWarning)  # two epochs do not learn
         kind(**TINY).fit(X, labels)  # labels, or targets of another width: no word
         kind(**TINY).fit(X, np.c_[labels, labels])
+        from aekit.estimators._labels import warn_of_ignored_targets
+
+        warn_of_ignored_targets("A", labels[:, None], X[:, :1])  # one column each: labels
+        warn_of_ignored_targets("A", np.eye(10)[labels], X[:, :10])  # one-hot, as wide as X

@@ -290,10 +290,11 @@ def _objects(values: np.ndarray) -> np.ndarray:
     return values.astype(object)
 
 
-# Names that usually mark the answer column. Read as a feature, the answer leaks into every
-# score; the command line has no other way to know that DATA's labels are in it.
+# Names that usually mark the answer column ('y' not among them: it is a coordinate as often).
+# Read as a feature, the answer leaks into every score; the command line has no other way to
+# know that DATA's labels are in it.
 LABEL_LIKE_NAMES = frozenset(
-    {"label", "labels", "target", "class", "y", "anomaly", "is_anomaly", "outlier", "is_outlier"}
+    {"label", "labels", "target", "class", "anomaly", "is_anomaly", "outlier", "is_outlier"}
 )
 
 
@@ -307,7 +308,7 @@ def warn_of_label_like_columns(X: Any, label_column: str | None) -> None:
         warnings.warn(
             f"DATA's column {named[0]!r} is named like a label but is read as a feature, so the "
             f"model learns from it; name it with --label-column {named[0]} if it holds labels "
-            "(or --ignore-column to leave it out).",
+            f"(or --ignore-column {named[0]} to leave it out).",
             UserWarning,
             stacklevel=2,
         )

@@ -206,7 +206,7 @@ INNER_NAMES = {
 # Python advice in messages of the layers below, as the command line says it.
 _ADVICE = (
     *((rf"\b{re.escape(name)}\b", words) for name, words in INNER_NAMES.items()),
-    (  # aekit.core.objectives.likelihoods.warn_of_pixel_values
+    (  # aekit.estimators._data_scale.warn_of_pixel_values
         r"^X is uint8 \(pixel values 0\.\.255\?\), so likelihood='auto' chose a Gaussian on "
         r"standardized values; for images divide X by 255 .* or pass likelihood='gaussian' to",
         "DATA is uint8 (pixel values 0..255?), so the likelihood chosen is a Gaussian on "

@@ -56,6 +56,7 @@ class Sums:
         self.flags: list = []  # a detector's flags of those rows (its predict), if it flags
         self.threshold: float | None = None  # on the anomaly score, where one flags
         self.flagged = 0  # of every row, labelled or not (an unseen category's included)
+        self.flags_said = False  # whether the detector flags (a threshold or its likelihood)
 
     def add(self, estimator, X, y) -> None:
         import inspect
@@ -77,6 +78,7 @@ class Sums:
                 flags = self._flags(estimator, X, scores)
                 if flags is not None:  # said with or without labels: on normal rows, false alarms
                     self.flagged += int(np.count_nonzero(flags))
+                    self.flags_said = True
                 if y is not None:
                     self.scores.append(scores)
                     self.labels.append(np.asarray(y))
@@ -121,8 +123,10 @@ class Sums:
             out.update(
                 _detection_figures(self.scores, self.labels, *self.normal, flags, self.threshold)
             )
-        if self.detector and self.threshold is not None:  # labelled or not, one class or two
-            out.update(threshold=self.threshold, flagged=self.flagged)
+        if self.detector and self.flags_said:  # labelled or not, one class or two
+            if self.threshold is not None:  # a series flagged by likelihood has no score line
+                out["threshold"] = self.threshold
+            out["flagged"] = self.flagged
         if self.variational:
             n, _, m2 = self.moments
             activity = m2 / n  # A_j = Cov_x(E_q[z_j]), Burda et al. 2015, sec. 5.2

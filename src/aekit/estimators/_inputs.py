@@ -198,19 +198,19 @@ def _refuse_channels_last(shape: tuple[int, ...]) -> None:
         )
 
 
-# The longest sequence a sequence network takes without a word when its channels outnumber its
-# steps: shorter ones are (length, channels) windows read the wrong way round.
-_FEWEST_STEPS = 4
+# Sequences of at most this many steps with more channels than that are refused as time-first:
+# (length, channels) windows read the wrong way round, with nothing for a network to run along.
+_MOST_STEPS_REFUSED = 4
 
 
 def _refuse_time_first(shape: tuple[int, ...]) -> None:
     """(n, length, channels) windows (``aekit.timeseries.sliding_windows``' and Keras'
     layout) were taken as (n, channels, length): 64 channels of 2 steps, for which a 1-D
     convolution or a recurrent network has nothing to run along. Refused when read so they have
-    at most ``_FEWEST_STEPS`` steps and more channels than that; a ``sequence_shape`` equal to
+    at most ``_MOST_STEPS_REFUSED`` steps and more channels than that; a ``sequence_shape`` equal to
     the array's own says the layout is meant."""
     channels, length = shape
-    if length <= _FEWEST_STEPS < channels:
+    if length <= _MOST_STEPS_REFUSED < channels:
         raise ValueError(
             f"X's sequences have shape {shape}, which looks time-first (length, channels), "
             f"as sliding_windows gives them; aekit takes (n, channels, length): pass "

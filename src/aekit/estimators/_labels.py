@@ -64,7 +64,11 @@ def warn_of_ignored_targets(kind: str, y: Any, X: Any) -> None:
     rows = getattr(X, "shape", ())
     if len(shape) < 2 or len(rows) < 2 or shape[0] != rows[0]:
         return
-    if int(np.prod(shape[1:])) != int(np.prod(rows[1:])):  # labels or other targets: not X's
+    width = int(np.prod(rows[1:]))
+    if int(np.prod(shape[1:])) != width or width < 2:  # labels or other targets: not X's
+        return
+    values = np.asarray(y).reshape(len(y), -1)
+    if np.isin(values, (0, 1)).all() and (values.sum(axis=1) == 1).all():  # one-hot labels
         return
     import warnings
 

@@ -51,6 +51,6 @@ def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
         return float("nan")
     # an aekit detector ranks a row with an unseen category first (AnomalyDetector's
     # _rank_scores); any other estimator with anomaly_score is read as it is
-    rank_scores = getattr(estimator, "_rank_scores", estimator.anomaly_score)
-    anomaly_scores = rank_scores(X)
+    rank_scores = getattr(estimator, "_rank_scores", None)
+    anomaly_scores = estimator.anomaly_score(X) if rank_scores is None else rank_scores(X)
     return float(roc_auc_score(labels.astype(int), anomaly_scores))
