@@ -385,3 +385,31 @@ def test_the_kept_epoch_follows_the_figure_early_stopping_watched():
     tied = trained(fitted([0.5, 0.1, 0.1, 0.2], 0.1))
     assert "kept the weights of an earlier epoch, the best on validation (0.1)" in tied
     assert "kept" not in trained(fitted([0.5, 0.4, 0.3, 0.1], 0.1))  # the last epoch: best
+
+
+def test_denoise_matches_a_files_columns_by_name(tmp_path):
+    # A file with fit's columns in another order was denoised by position, silently.
+    rng = np.random.RandomState(0)
+    a = rng.normal(size=200)
+    frame = pd.DataFrame({"a": a, "b": 2 * a, "c": rng.normal(size=200)})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    frame[["c", "a", "b"]].to_csv(tmp_path / "r.csv", index=False)
+    run = tmp_path / "dae"
+    trained = runner.invoke(
+        app,
+        ["train", str(tmp_path / "t.csv"), "--model", "dae", "--epochs", "2", "--out", str(run)],
+    )
+    assert trained.exit_code == 0, trained.output
+    for name in ("t", "r"):
+        result = runner.invoke(
+            app,
+            [
+                "denoise",
+                str(run),
+                str(tmp_path / f"{name}.csv"),
+                "-o",
+                str(tmp_path / f"{name}.npy"),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    np.testing.assert_array_equal(np.load(tmp_path / "t.npy"), np.load(tmp_path / "r.npy"))

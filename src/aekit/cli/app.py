@@ -252,7 +252,9 @@ def interpolate(
     # a flat model reads DATA's rows flat: --image-shape is then how its path is drawn
     drawn = image_shape if estimator.image_shape_ is None else None
     read_shape = None if drawn is not None else image_shape
-    X, labels = read_for_run(run, data, label_column, read_shape, image_size, grayscale)
+    X, labels = read_for_run(
+        run, data, label_column, read_shape, image_size, grayscale, model=estimator
+    )
     rows = np.asarray(X)
     for option, index in (("--from", start), ("--to", end)):
         if not 0 <= index < len(rows):

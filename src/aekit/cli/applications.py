@@ -26,6 +26,7 @@ from aekit.cli.common import (
 from aekit.cli.data import DataOptions, open_data
 from aekit.cli.drawn_rows import MAX_GRID, write_rows
 from aekit.cli.output_formats import FIGURES, formats
+from aekit.cli.tables import in_fit_order
 
 FIGURE_ROWS = 8  # images per row of --figure (denoising_grid's n_cols)
 
@@ -98,7 +99,7 @@ def denoise(
     # as in training: the label column left out, the images at the recorded size
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     if add_noise:
-        X, clean = _noisy(data, options, add_noise, seed)
+        X, clean = _noisy(data, options, add_noise, seed, estimator)
     else:  # read, cleaned and written a chunk at a time: DATA on disk is never read whole
         X, _ = open_data(data, options)
         clean = None
@@ -107,6 +108,7 @@ def denoise(
 
     def denoised_chunks():
         for part, _ in chunks_of(X, None, MAX_GRID if png else None):  # memory: one chunk
+            part = in_fit_order(part, estimator)  # a file's columns matched by name
             noisy = as_numeric_array(part, precision="float64")  # text named, as by score
             denoised = np.asarray(estimator.denoise(noisy))
             if sum(map(len, shown["noisy"])) < FIGURE_ROWS:
@@ -134,7 +136,7 @@ def denoise(
         typer.echo(f"denoised {len(X)} rows: {output}")
 
 
-def _noisy(data: str, options: DataOptions, add_noise: str, seed: int):
+def _noisy(data: str, options: DataOptions, add_noise: str, seed: int, model):
     """``(noisy, clean)`` rows of DATA for --add-noise. The noise is drawn for all rows at once
     (one torch generator over the whole array), so DATA is read whole: up to LAZY_BYTES."""
     import numpy as np
@@ -150,7 +152,7 @@ def _noisy(data: str, options: DataOptions, add_noise: str, seed: int):
             f"float32 rows; {data} holds {len(X) * X.reader.n_features * 4 / 2**20:.0f} MiB: "
             "denoise a smaller sample of it."
         )
-    clean = np.asarray(X, dtype=np.float32)
+    clean = np.asarray(in_fit_order(X, model), dtype=np.float32)
     return corrupt(clean, name, level, random_state=seed, low=clean.min(), high=clean.max()), clean
 
 

@@ -42,7 +42,9 @@ def predict(
     from aekit.cli.data import write_table
 
     estimator = load_run(run)
-    X, y = read_for_run(run, data, label_column, image_shape, image_size, grayscale)
+    X, y = read_for_run(
+        run, data, label_column, image_shape, image_size, grayscale, model=estimator
+    )
     if hasattr(estimator, "y_mean_"):  # a fine-tuned regressor
         _write_predictions(estimator, X, y, output, data)
         return

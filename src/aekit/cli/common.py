@@ -262,15 +262,18 @@ def _is_minus_one(text: str) -> bool:
         return False
 
 
-def read_for_run(run: Path, data: str, label_column, image_shape, image_size, grayscale):
+def read_for_run(
+    run: Path, data: str, label_column, image_shape, image_size, grayscale, model=None
+):
     """DATA as RUN's model reads it: with RUN's recorded data options (:func:`run_data_options`),
-    text columns encoded as in training (:mod:`aekit.cli.tables`)."""
+    its columns in fit's order, text columns encoded as in training (:mod:`aekit.cli.tables`);
+    ``model``, RUN's loaded model, gives fit's column names where no encoder does."""
     from aekit.cli import tables
     from aekit.cli.data import load_data
 
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     X, y = load_data(data, options)
-    return tables.encoded(tables.run_encoder(run), X), y
+    return tables.encoded(tables.run_encoder(run), X, model=model), y
 
 
 # DATA at least this large (as float32 rows) is fitted on from disk, a batch at a time (train,

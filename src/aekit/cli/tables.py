@@ -102,18 +102,26 @@ def run_encoder(run: Path):
     return encoder
 
 
-def encoded(encoder, X: Any, source: str = "DATA", model: Any = None) -> Any:
-    """``X`` as the model reads it: its columns in fit's order when it has fit's columns in
-    another (a file's columns are matched by name, as ``aekit serve`` matches a request's;
-    the Python API refuses another order, as scikit-learn does), then through ``encoder``
-    when there is one (else ``model`` reads X, whose fit's column names are taken)."""
+def in_fit_order(X: Any, fitted: Any) -> Any:
+    """A table ``X`` holding the columns ``fitted`` (an encoder or a model) was fitted on in
+    another order, in fit's order: a file's columns are matched by name, as ``aekit serve``
+    matches a request's (the Python API refuses another order, as scikit-learn does)."""
     import pandas as pd
 
-    names = getattr(encoder if encoder is not None else model, "feature_names_in_", None)
-    if isinstance(X, pd.DataFrame) and names is not None:
-        from aekit.serve.bodies import order_columns
+    names = getattr(fitted, "feature_names_in_", None)
+    if not isinstance(X, pd.DataFrame) or names is None:
+        return X
+    from aekit.serve.bodies import order_columns
 
-        X = order_columns(X, names)
+    return order_columns(X, names)
+
+
+def encoded(encoder, X: Any, source: str = "DATA", model: Any = None) -> Any:
+    """``X`` as the model reads it: in fit's column order (:func:`in_fit_order`), then through
+    ``encoder`` when there is one (else ``model`` reads X, and its fit's names are taken)."""
+    import pandas as pd
+
+    X = in_fit_order(X, encoder if encoder is not None else model)
     if encoder is None:
         return X
     if not isinstance(X, pd.DataFrame):
