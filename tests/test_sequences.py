@@ -198,6 +198,13 @@ def test_time_first_windows_are_refused(architecture):
     assert model.sequence_shape_ == (2, 64)
     meant = aekit.Autoencoder(**small(architecture, sequence_shape=(64, 2))).fit(windows)
     assert meant.sequence_shape_ == (64, 2)  # the escape hatch: the layout is meant
+    from aekit.cli.errors import for_the_command_line
+
+    with pytest.raises(ValueError) as refused:
+        aekit.Autoencoder(**small(architecture)).fit(windows)
+    said = for_the_command_line(str(refused.value), set())
+    assert "save DATA with its last two axes swapped" in said and "transpose" not in said
+    assert "--param 'sequence_shape=[64,2]' if it really has 64 channels" in said
 
 
 def test_sequences_of_another_shape_than_in_fit_are_refused():

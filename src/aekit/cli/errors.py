@@ -206,6 +206,12 @@ INNER_NAMES = {
 # Python advice in messages of the layers below, as the command line says it.
 _ADVICE = (
     *((rf"\b{re.escape(name)}\b", words) for name, words in INNER_NAMES.items()),
+    (  # aekit.estimators._inputs: time-first sequences (sliding_windows' layout)
+        r"; aekit takes \(n, channels, length\): pass X\.transpose\(0, 2, 1\), or "
+        r"sequence_shape=\((\d+), (\d+)\) if it really has",
+        r"; aekit takes (n, channels, length): save DATA with its last two axes swapped, or pass "
+        r"--param 'sequence_shape=[\1,\2]' if it really has",
+    ),
     (  # aekit.estimators._data_scale.warn_of_pixel_values
         r"^X is uint8 \(pixel values 0\.\.255\?\), so likelihood='auto' chose a Gaussian on "
         r"standardized values; for images divide X by 255 .* or pass likelihood='gaussian' to",
