@@ -102,10 +102,10 @@ def test_the_flags_the_messages_name_exist():
     import re
 
     from aekit.cli import app
-    from aekit.cli.errors import _ADVICE, _OPTION_ADVICE
+    from aekit.cli.advice import ADVICE, OPTION_ADVICE
 
-    texts = [r for _, r in _ADVICE if isinstance(r, str)]
-    texts += [t for *_, a, b in _OPTION_ADVICE for t in (a, b) if t]
+    texts = [r for _, r in ADVICE if isinstance(r, str)]
+    texts += [t for *_, a, b in OPTION_ADVICE for t in (a, b) if t]
     every = set().union(*(_flags(c.callback) for c in app.registered_commands))
     for text in texts:
         for command, flag in re.findall(r"'aekit ([\w-]+) (--[\w-]+)", text):
@@ -162,7 +162,7 @@ def test_inner_networks_are_named_in_the_commands_words(tmp_path):
     from typer.testing import CliRunner
 
     from aekit.cli import app
-    from aekit.cli.errors import INNER_NAMES
+    from aekit.cli.advice import INNER_NAMES
     from aekit.registry import INNER
 
     assert set(INNER_NAMES) == set(INNER)
