@@ -210,18 +210,21 @@ def put_back(spec: str, frame: Any) -> Any:
     return whole[[c for c in order if c in whole.columns]]
 
 
-def disk_features(spec: str, label_column: str | None = None) -> list[str] | None:
+def disk_features(
+    spec: str, label_column: str | None = None, source: str | None = None
+) -> list[str] | None:
     """The feature columns of a Parquet DATA read a batch at a time (a file, or a folder whose
     files share its first file's columns) without its id and ignored columns, the ids read
     (one column, file by file in the reader's order) for :func:`ids_of`; None when there is
-    nothing to leave out (the reader's default columns)."""
+    nothing to leave out (the reader's default columns). ``source``: the Parquet read for
+    DATA, when it is not DATA itself (a large CSV's copy)."""
     if current.id_column is None and not current.ignore_columns:
         return None
     import pyarrow.parquet as pq
 
     from aekit.data.parquet import parquet_files
 
-    files = parquet_files(Path(spec))  # the reader's files, in its order: ids match rows
+    files = parquet_files(Path(source or spec))  # the reader's files, in its order: ids match
     names = list(pq.read_schema(files[0]).names)
     dropped = set(_check_present(spec, names, label_column))
     if current.id_column in names:

@@ -82,22 +82,24 @@ def open_data(
 ) -> tuple[Any, Any]:
     """DATA as a lazy :class:`aekit.data.lazy.Dataset` (and its labels) where it can be read a
     batch at a time and holds at least ``min_bytes`` of float32 rows; else :func:`load_data`.
+    A CSV too large to read into memory is read through a Parquet copy (:mod:`.large_csv`).
 
     A table with text columns is read whole unless ``text``: a command that fits on DATA
     one-hot encodes it from all of its rows, whereas one that applies a trained run (its
     encoder, or a detector's) encodes each chunk as :meth:`aekit.data.lazy.Dataset.frame`
     decodes it, a chunk at a time."""
-    from aekit.cli import columns
+    from aekit.cli import columns, large_csv
     from aekit.data.lazy import Dataset, open_dataset
 
-    if not on_disk(spec) or (not text and _has_text_columns(spec, options.label_column)):
+    source = large_csv.parquet_copy(spec) or spec  # a CSV too large for memory: its copy
+    if not on_disk(source) or (not text and _has_text_columns(source, options.label_column)):
         return load_data(spec, options)
-    if Path(spec).suffix.lower() == ".npy":
+    if Path(source).suffix.lower() == ".npy":
         columns.no_columns(spec)  # a recorded id or ignored column does not apply to an array
         features = None
     else:
-        features = columns.disk_features(spec, options.label_column)
-    dataset = open_dataset(spec, label_column=options.label_column, columns=features)
+        features = columns.disk_features(spec, options.label_column, source)
+    dataset = open_dataset(source, label_column=options.label_column, columns=features)
     _check_rows(spec, len(dataset))
     if len(dataset) * dataset.reader.n_features * 4 < min_bytes:
         return load_data(spec, options)

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from aekit.data.csv_parquet import csv_to_parquet
 from aekit.data.file_kinds import TEXT_TABLES, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
 from aekit.data.readers import ArrayReader, ImageFolderReader, RowReader, is_memory_mapped, open_npy
@@ -217,10 +218,11 @@ def _parquet(path, label_column, columns, cache_groups) -> Dataset:
 def _csv(path: Path, label_column, columns, csv: dict) -> Dataset:
     size = path.stat().st_size
     if size > CSV_LIMIT_BYTES:
+        given = f", csv_options={csv!r}" if csv else ""
         raise ValueError(
             f"{path} is {size / 2**20:.0f} MiB, over the {CSV_LIMIT_BYTES // 2**20} MiB that a "
             "CSV is read into memory; convert it once to Parquet, which is read a row group at "
-            f"a time: aekit.datasets.csv_to_parquet({str(path)!r}, 'data.parquet')."
+            f"a time: aekit.datasets.csv_to_parquet({str(path)!r}, 'data.parquet'{given})."
         )
     from aekit.data.table_checks import read_csv
     from aekit.data.validation import as_numeric_array, non_numeric_columns
@@ -254,31 +256,6 @@ def _csv(path: Path, label_column, columns, csv: dict) -> Dataset:
     reader.columns, reader.named_columns = [str(c) for c in table.columns], True
     reader.dtypes = {str(c): str(t) for c, t in table.dtypes.items()}
     return Dataset(reader, label_column, y)
-
-
-def csv_to_parquet(csv: str | os.PathLike, parquet: str | os.PathLike, rows: int = 65536) -> Path:
-    """Convert a CSV file of any size to Parquet, streaming (``rows`` per row group).
-
-    Returns the Parquet path; written under a temporary name and renamed when complete.
-    """
-    import pyarrow.csv as pv
-    import pyarrow.parquet as pq
-
-    from aekit.io.atomic import atomic_write
-
-    csv, parquet = Path(csv), Path(parquet)
-
-    def write(tmp: str) -> None:
-        reader = pv.open_csv(csv, read_options=pv.ReadOptions(block_size=1 << 24))
-        with pq.ParquetWriter(tmp, reader.schema) as writer:
-            for batch in reader:
-                writer.write_batch(batch, row_group_size=rows)
-
-    try:
-        atomic_write(parquet, write)
-    except (OSError, ValueError) as err:
-        raise ValueError(f"cannot convert {csv} to Parquet: {err}") from None
-    return parquet
 
 
 def lazy_reader(X: Any, text: bool = False) -> tuple[RowReader, Any] | None:

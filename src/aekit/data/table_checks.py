@@ -149,6 +149,7 @@ def read_csv(
     encoding: str = "utf-8",
     header: bool = True,
     decimal: str = ".",
+    nrows: int | None = None,
 ) -> pd.DataFrame:
     """``pd.read_csv`` with messages that name the file and the fix. ``header=False``: the file
     has no header row, and its columns are named x0, x1, ... A ``.tsv`` file is read with tabs
@@ -157,7 +158,8 @@ def read_csv(
     file whose numbers are written with ',' and read with '.' is refused, naming the columns.
     The fixes the messages give are written as
     :func:`aekit.data.datasets.load_array` takes these options (``csv={'header': False}``); the
-    command line rewrites them as its own (``--no-header``, see :mod:`aekit.cli.errors`)."""
+    command line rewrites them as its own (``--no-header``, see :mod:`aekit.cli.errors`).
+    ``nrows``: read only the first rows (a large file's, checked before it is streamed)."""
     sep = csv_separator(path, sep)
     _refuse_nul_bytes(path, encoding)
     if decimal == sep:
@@ -180,6 +182,7 @@ def read_csv(
                 header=0 if header else None,
                 decimal=decimal,
                 index_col=False,
+                nrows=nrows,
             )
     except pd.errors.ParserWarning:
         _refuse_other_separator(path, sep, encoding, header)

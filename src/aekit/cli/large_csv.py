@@ -1,0 +1,64 @@
+"""A CSV DATA too large to read into memory (over :data:`aekit.data.lazy.CSV_LIMIT_BYTES`) is
+read through a Parquet copy: converted once per command, a chunk at a time, into a temporary
+folder (``$TMPDIR``) that is removed when the command ends, and then read a row group at a time
+as a Parquet DATA is. Reading such a file whole needed several times its size in memory (pandas'
+frame, then the float32 rows).
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+_copies: dict[str, str] = {}  # DATA -> its Parquet copy, made once per command
+
+
+def parquet_copy(spec: str) -> str | None:
+    """The path of the Parquet copy of DATA ``spec`` when it is a text table over the limit
+    (made on the first call), else None."""
+    from aekit.data.file_kinds import TEXT_TABLES, data_suffix
+    from aekit.data.lazy import CSV_LIMIT_BYTES
+
+    path = Path(spec)
+    if not path.is_file() or data_suffix(path) not in TEXT_TABLES:
+        return None
+    size = path.stat().st_size
+    if size <= CSV_LIMIT_BYTES:
+        return None
+    if spec not in _copies:
+        _copies[spec] = _convert(path, size)
+    return _copies[spec]
+
+
+def _convert(path: Path, size: int) -> str:
+    import typer
+
+    from aekit.cli.csv_options import CsvOptions, current
+    from aekit.data.csv_parquet import csv_to_parquet
+
+    default = CsvOptions().kwargs()
+    given = {k: v for k, v in current.kwargs().items() if v != default[k]}
+    options = f", csv_options={given!r}" if given else ""
+    folder = Path(tempfile.mkdtemp(prefix="aekit-csv-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # also after an error or Ctrl-C
+    copy = folder / f"{path.name}.parquet"
+    typer.echo(
+        f"DATA {path} is {size / 2**20:.0f} MiB of text, more than is read into memory: "
+        f"converting it to Parquet in {folder} (removed at the end; set TMPDIR to put it "
+        "elsewhere) to read it a row group at a time. To skip this step next time, convert it "
+        "once and give the .parquet as DATA: "
+        'python -c "import aekit; '
+        f"aekit.datasets.csv_to_parquet('{path}', 'data.parquet'{options})\"",
+        err=True,
+    )
+    started = time.perf_counter()
+    try:
+        csv_to_parquet(path, copy, csv_options=current.kwargs())
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # a full disk: give the space back at once
+        raise
+    typer.echo(f"converted in {time.perf_counter() - started:.0f} s", err=True)
+    return str(copy)

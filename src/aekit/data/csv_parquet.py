@@ -1,0 +1,150 @@
+"""A CSV file of any size converted to Parquet a chunk at a time, read as aekit reads a CSV in
+memory (:func:`aekit.data.table_checks.read_csv`: the same separator, decimal mark, encoding
+and header rules, and its checks on the first rows), so that a table larger than memory can be
+opened a row group at a time (:func:`aekit.data.lazy.open_dataset`).
+
+Each column keeps the kind its first rows give it: numbers (stored as float64, since a column of
+whole numbers may hold a decimal or a blank further down), bools, or text. A later cell that does
+not fit its column's kind is refused, naming the column and the line: pyarrow's own reader took
+each column's type from its first block and failed later on "invalid value '1.5'".
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from aekit.data.file_kinds import csv_separator
+from aekit.data.table_checks import read_csv
+
+NUMBER, BOOL, TEXT = "number", "bool", "text"
+
+
+def csv_to_parquet(
+    csv: str | os.PathLike,
+    parquet: str | os.PathLike,
+    rows: int = 65536,
+    csv_options: dict | None = None,
+) -> Path:
+    """Convert a CSV file of any size to Parquet, ``rows`` rows at a time.
+
+    Parameters
+    ----------
+    csv, parquet : path-like
+        The text table (also compressed, ``table.csv.gz``) and the Parquet file to write; the
+        latter is written under a temporary name and renamed when complete.
+    rows : int, default=65536
+        Rows per chunk read and per Parquet row group (the unit an on-disk dataset reads).
+    csv_options : dict, optional
+        How to read the CSV (``sep``, ``decimal``, ``encoding``, ``header``), as
+        :func:`aekit.data.datasets.load_array` takes them.
+
+    Returns
+    -------
+    Path
+        The Parquet file.
+
+    Raises
+    ------
+    ValueError
+        What reading the CSV in memory would refuse (found in its first ``rows`` rows), a cell
+        that does not fit its column's kind further down (naming the column and the line), or a
+        file that cannot be parsed or written.
+    """
+    from aekit.io.atomic import atomic_write
+
+    csv, parquet, options = Path(csv), Path(parquet), dict(csv_options or {})
+    head = read_csv(csv, nrows=rows, **options)  # every check of an in-memory read
+    kinds = {name: _kind(head[name]) for name in head.columns}
+
+    def write(tmp: str) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        types = {NUMBER: pa.float64(), BOOL: pa.bool_(), TEXT: pa.string()}
+        schema = pa.schema([(str(name), types[kind]) for name, kind in kinds.items()])
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for chunk in _chunks(csv, options, rows, kinds):
+                table = pa.Table.from_pandas(chunk, schema=schema, preserve_index=False)
+                writer.write_table(table, row_group_size=rows)
+
+    try:
+        atomic_write(parquet, write)
+    except OSError as err:
+        raise ValueError(f"cannot convert {csv} to Parquet {parquet}: {err}") from None
+    return parquet
+
+
+def _kind(column: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(column):
+        return BOOL
+    return NUMBER if pd.api.types.is_numeric_dtype(column) else TEXT
+
+
+def _chunks(csv: Path, options: dict, rows: int, kinds: dict[str, str]) -> Iterator[pd.DataFrame]:
+    """The file's rows, ``rows`` at a time, with the columns and kinds its first rows have.
+
+    Text columns are read as text (a code column '007' stays '007'); the other columns as pandas
+    infers them, then checked against their kind."""
+    header = options.get("header", True)
+    names = list(kinds)
+    # a header file's columns by their names (check_header may have dropped a written pandas
+    # index, 'Unnamed: 0'); a file without one by position, named x0, x1, ... as read_csv does
+    keys = names if header else list(range(len(names)))
+    text = {key: str for key, name in zip(keys, names, strict=True) if kinds[name] == TEXT}
+    reader = pd.read_csv(
+        csv,
+        sep=csv_separator(csv, options.get("sep", ",")),
+        encoding=options.get("encoding", "utf-8"),
+        decimal=options.get("decimal", "."),
+        header=0 if header else None,
+        index_col=False,
+        dtype=text,
+        chunksize=rows,
+    )
+    first_line = 2 if header else 1  # the file's line of the first data row
+    with reader:
+        start = 0
+        while True:
+            try:
+                chunk = next(reader)
+            except StopIteration:
+                return
+            except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+                raise ValueError(
+                    f"cannot read {csv} after line {first_line + start - 1}: {str(err).strip()}"
+                ) from None
+            chunk = chunk[keys]
+            chunk.columns = names
+            yield _as_kinds(chunk, kinds, csv, first_line + start)
+            start += len(chunk)
+
+
+def _as_kinds(chunk: pd.DataFrame, kinds: dict[str, str], csv: Path, line: int) -> pd.DataFrame:
+    """The chunk with every number column as float64 and every bool column as nullable bools;
+    ``ValueError`` for a cell its column's kind cannot hold. ``line``: the file's line of the
+    chunk's first row."""
+    for name, kind in kinds.items():
+        if kind == TEXT:
+            continue
+        column = chunk[name]
+        if kind == NUMBER:
+            converted = pd.to_numeric(column, errors="coerce").astype(np.float64)
+            unfit = column.notna() & converted.isna()
+        else:  # pandas reads True/False (any case) as bools; a blank among them makes objects
+            converted = column.astype(object).where(column.isin([True, False]))
+            unfit = column.notna() & converted.isna()
+            converted = converted.astype("boolean")
+        if unfit.any():
+            at = int(np.flatnonzero(unfit.to_numpy())[0])
+            raise ValueError(
+                f"{csv}: column {name!r} holds {column.iloc[at]!r} at line {line + at}, where "
+                f"its first rows hold {'numbers' if kind == NUMBER else 'True/False'}; correct "
+                "that cell (leave it blank if the value is missing) and convert the file again."
+            )
+        chunk[name] = converted
+    return chunk

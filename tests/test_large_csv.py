@@ -1,0 +1,102 @@
+"""A CSV too large to read into memory: converted to Parquet a chunk at a time, as aekit reads
+a CSV in memory (aekit.data.csv_parquet), and read by the command line through such a copy
+(aekit.cli.large_csv)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import aekit
+from aekit.cli import app
+from aekit.data import lazy
+from aekit.data.csv_parquet import csv_to_parquet
+
+
+def test_a_column_of_whole_numbers_with_a_decimal_further_down_converts(tmp_path):
+    # pyarrow's reader typed the column int64 from its first block and failed at '1.5'
+    values = np.arange(50, dtype=object)
+    values[-1] = 1.5
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"a": values, "b": np.linspace(0, 1, 50)}).to_csv(path, index=False)
+    ds = aekit.open_dataset(csv_to_parquet(path, tmp_path / "t.parquet", rows=8))
+    np.testing.assert_array_equal(ds.read()[:, 0], [*range(49), 1.5])
+    assert ds.dtypes == {"a": "float64", "b": "float64"}
+
+
+def test_text_bools_and_blanks_keep_their_kinds_and_read_as_in_memory(tmp_path):
+    path = tmp_path / "t.csv"
+    frame = pd.DataFrame(
+        {
+            "code": ["007", "x", None, "12", "y", "8"],  # text, though some cells look numeric
+            "ok": [True, False, None, True, True, False],
+            "v": [1, 2, None, 4, 5, 6],
+        }
+    )
+    frame.to_csv(path, index=False)
+    copy = pd.read_parquet(csv_to_parquet(path, tmp_path / "t.parquet", rows=2))
+    assert list(copy["code"].fillna("-")) == ["007", "x", "-", "12", "y", "8"]
+    assert list(copy["ok"].astype(object).fillna("-")) == [True, False, "-", True, True, False]
+    np.testing.assert_array_equal(copy["v"], [1, 2, np.nan, 4, 5, 6])
+
+
+def test_the_csv_options_are_read_as_in_memory(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("1,5;2\n3,25;4\n5;6,5\n", encoding="latin-1")
+    options = {"sep": ";", "decimal": ",", "header": False, "encoding": "latin-1"}
+    ds = aekit.open_dataset(csv_to_parquet(path, tmp_path / "t.parquet", csv_options=options))
+    expected, _ = aekit.datasets.load_array(path, csv=options)
+    assert ds.columns == ["x0", "x1"]
+    np.testing.assert_array_equal(ds.read(), np.asarray(expected, dtype=np.float32))
+
+
+def test_a_cell_unlike_its_column_is_named_by_line_and_nothing_is_written(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n1,2\n3,4\n5,x\n")
+    with pytest.raises(ValueError, match=r"column 'b' holds 'x' at line 4, where its first rows"):
+        csv_to_parquet(path, tmp_path / "t.parquet", rows=2)
+    assert not (tmp_path / "t.parquet").exists()
+
+
+def test_the_checks_of_an_in_memory_read_apply_to_the_first_rows(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("1.5,2.5\n3,4\n")  # no header row: read_csv's check says so
+    with pytest.raises(ValueError, match="looks like data"):
+        csv_to_parquet(path, tmp_path / "t.parquet")
+
+
+def test_a_large_csv_on_the_command_line_is_read_through_a_parquet_copy(tmp_path, monkeypatch):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(300, 4)), columns=list("abcd"))
+    frame.insert(0, "id", np.arange(300) + 1000)
+    frame["y"] = (rng.random(300) < 0.05).astype(int)
+    data = tmp_path / "big.csv"
+    frame.to_csv(data, index=False)
+    monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", 1000)  # "big": over the limit
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR read again
+    opened = []
+    real_open = lazy.open_dataset
+    monkeypatch.setattr(lazy, "open_dataset", lambda p, **k: opened.append(p) or real_open(p, **k))
+    run = tmp_path / "R"
+    result = CliRunner().invoke(
+        app,
+        ["train", str(data), "--label-column", "y", "--id-column", "id", "--model", "ae",
+         "--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--param", "latent_dim=2",
+         "--out", str(run)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "converting it to Parquet" in result.output and len(opened) == 1
+    assert str(opened[0]).endswith("big.csv.parquet")
+    out = tmp_path / "codes.csv"
+    result = CliRunner().invoke(app, ["encode", str(run), str(data), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    codes = pd.read_csv(out)
+    assert list(codes["id"]) == list(frame["id"]) and codes.shape[0] == 300
+    in_memory = aekit.load(run / "model.safetensors").transform(frame[list("abcd")].to_numpy())
+    np.testing.assert_allclose(codes.drop(columns="id").to_numpy(), in_memory, atol=1e-5)
