@@ -5,6 +5,8 @@ and saying what it takes; and the command-line errors beside the help."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -143,6 +145,41 @@ def test_every_command_with_param_names_the_estimators_it_sets():
 
     taking = {name for name in COMMANDS if any("--param" in p.opts for p in params(name))}
     assert set(PARAM_CLASSES) == taking
+
+
+def test_the_parameter_table_is_the_classes_parameters():
+    # the unknown-option advice reads this table, not get_params (which imports torch): a
+    # parameter added to a class and not here would go unadvised
+    from aekit import registry
+    from aekit.cli.parameter_names import PARAMETERS, SWITCHES
+    from aekit.cli.runs import PARAM_CLASSES
+
+    assert set(PARAMETERS) == {name for names in PARAM_CLASSES.values() for name in names}
+    switches = set()
+    for name, names in PARAMETERS.items():
+        defaults = registry.find_class(name)().get_params()
+        assert set(names) == set(defaults), (name, sorted(defaults))
+        switches |= {key for key, value in defaults.items() if isinstance(value, bool)}
+    assert set(SWITCHES) == switches
+
+
+def test_the_advice_for_an_unknown_option_imports_no_torch():
+    # it asked each estimator for its get_params: 4 s of importing torch before a usage error
+    words = ["train", "digits", "--latent-dim", "2"]
+    probe = f"""
+import sys
+import typer.main
+from aekit.cli import app
+from aekit.cli.running import ClickException, usage_message
+try:
+    typer.main.get_command(app).main({words!r}, prog_name="aekit", standalone_mode=False)
+except ClickException as err:
+    said = usage_message(err, {words!r})
+assert "use --param latent_dim=2" in said, said
+assert "torch" not in sys.modules, "torch imported"
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_evaluate_says_which_estimate_mean_score_and_elbo_are():

@@ -184,22 +184,21 @@ def _param_advice(option: str, context, words: list[str]) -> str | None:
     --param sets, with the value typed after it; the command's own option for the parameter
     where it has one ('train --max-iter 5': --epochs, as --param max_iter is refused there).
     None for an option that names no such parameter."""
-    from aekit import registry
     from aekit.cli import runs
+    from aekit.cli.parameter_names import PARAMETERS, SWITCHES
 
+    # names read from a table, not from the classes' get_params: importing them imports torch
     classes = runs.PARAM_CLASSES.get(context.info_name, ())
-    defaults: dict = {}
-    for name in classes:  # the first model's default where several have the parameter
-        defaults = registry.find_class(name)().get_params() | defaults
+    names = set().union(*(PARAMETERS[name] for name in classes))
     flags = {flag: name for name, flag in runs.OPTION_FLAGS.items()}
     name = flags.get(option, option.lstrip("-").replace("-", "_"))
-    if name not in defaults or name == "verbose":  # --quiet is every command's
+    if name not in names or name == "verbose":  # --quiet is every command's
         return None
     value = _typed_value(option, words)
     own = runs.OPTION_FLAGS.get(name)
     if own is not None and any(own in p.opts for p in context.command.params):
         return f"use {own}" + ("" if value is None else f" {shlex.quote(value)}")
-    if isinstance(defaults[name], bool):  # typed as a flag ('--early-stopping DATA'): true
+    if name in SWITCHES:  # typed as a flag ('--early-stopping DATA'): true
         value = value.lower() if value and value.lower() in ("true", "false") else "true"
     return f"use --param {runs.param_pair(name, value or 'VALUE')}"
 
