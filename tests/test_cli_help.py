@@ -129,6 +129,13 @@ def test_an_option_before_the_command_is_placed_only_where_a_command_takes_it():
         ("detect t.csv --n-estimators 3", "--n-estimators (aekit detect has none: use --param "
          "n_estimators=3)."),
         ("detect t.csv --random-state 3", "--random-state (aekit detect has none: use --seed 3)."),
+        # a parameter of other commands' models, not of the detector: it said only "it is an
+        # option of: train-compressor", as if that command were the way to set detect's
+        ("detect t.csv --latent-dim 2", "--latent-dim (aekit detect has none, and --param sets "
+         "no latent_dim: AnomalyDetector has no such parameter; it is an option of: "
+         "train-compressor)."),
+        ("impute t.csv -o f.csv --beta 2", "--beta (aekit impute has none, and --param sets no "
+         "beta: AutoencoderImputer has no such parameter)."),
     ],
 )  # fmt: skip
 def test_an_estimator_parameter_as_an_option_is_told_its_param(words, said):

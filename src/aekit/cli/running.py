@@ -143,10 +143,10 @@ def usage_message(err: ClickException, words: list[str] | None = None) -> str:
 
 
 def _option_of_other_commands(err, context, words: list[str]) -> str | None:
-    """'No such option: --epochs' on a command that lacks it, with the --param that sets it
-    (:func:`_param_advice`) and the commands that have it (click's guess by spelling suggested
-    --sep for detect's --epochs), or before any command, with a command line that puts it
-    after the first command that has it; None if none has it ('aekit -V')."""
+    """'No such option: --epochs' on a command that lacks it, with what its --param can do for
+    it (:func:`_param_advice`) and the commands that have it (click's guess by spelling
+    suggested --sep for detect's --epochs), or before any command, with a command line that
+    puts it after the first command that has it; None if none has it ('aekit -V')."""
     root = context.find_root().command
     commands = getattr(root, "commands", {})
     having = [
@@ -169,38 +169,42 @@ def _option_of_other_commands(err, context, words: list[str]) -> str | None:
     advice = _param_advice(err.option_name, context, words)
     if not having and advice is None:
         return None
-    having.sort()
-    said = [] if advice is None else [advice]
+    said = f"aekit {context.info_name} has none{advice or ''}"
     if having:
         which = "it is an option of" if len(having) == 1 else "the commands that take it"
-        said.append(f"{which}: {', '.join(having)}")
-    none = "has none: " if advice else "has none; "  # 'has none: use --param ...'
-    return f"No such option: {err.option_name} (aekit {context.info_name} {none}{'; '.join(said)})"
+        said += f"; {which}: {', '.join(sorted(having))}"
+    return f"No such option: {err.option_name} ({said})"
 
 
 def _param_advice(option: str, context, words: list[str]) -> str | None:
-    """'use --param latent_dim=2' for 'aekit train --latent-dim 2': an option named as a
-    parameter of the estimators the command fits (``--seed`` as random_state), which its
-    --param sets, with the value typed after it; the command's own option for the parameter
-    where it has one ('train --max-iter 5': --epochs, as --param max_iter is refused there).
-    None for an option that names no such parameter."""
+    """What follows 'aekit COMMAND has none' for an option named as a parameter of an
+    estimator (``--seed`` as random_state), in a command whose --param sets its estimator's:
+    ': use --param latent_dim=2' where the command's estimator has it (with the value typed
+    after the option); the command's own option for it where it has one ('train --max-iter
+    5': ': use --epochs 5', as --param max_iter is refused there); else that the estimator has
+    no such parameter (detect's --latent-dim: the commands that take the option fit other
+    models). None for an option that names no estimator's parameter, or a command without
+    --param."""
     from aekit.cli import runs
     from aekit.cli.parameter_names import PARAMETERS, SWITCHES
 
     # names read from a table, not from the classes' get_params: importing them imports torch
-    classes = runs.PARAM_CLASSES.get(context.info_name, ())
-    names = set().union(*(PARAMETERS[name] for name in classes))
     flags = {flag: name for name, flag in runs.OPTION_FLAGS.items()}
     name = flags.get(option, option.lstrip("-").replace("-", "_"))
-    if name not in names or name == "verbose":  # --quiet is every command's
+    classes = runs.PARAM_CLASSES.get(context.info_name, ())
+    if not classes or name == "verbose":  # --quiet is every command's
         return None
+    if not any(name in names for names in PARAMETERS.values()):
+        return None
+    if not any(name in PARAMETERS[cls] for cls in classes):
+        return f", and --param sets no {name}: {' or '.join(classes)} has no such parameter"
     value = _typed_value(option, words)
     own = runs.OPTION_FLAGS.get(name)
     if own is not None and any(own in p.opts for p in context.command.params):
-        return f"use {own}" + ("" if value is None else f" {shlex.quote(value)}")
+        return ": use " + own + ("" if value is None else f" {shlex.quote(value)}")
     if name in SWITCHES:  # typed as a flag ('--early-stopping DATA'): true
         value = value.lower() if value and value.lower() in ("true", "false") else "true"
-    return f"use --param {runs.param_pair(name, value or 'VALUE')}"
+    return f": use --param {runs.param_pair(name, value or 'VALUE')}"
 
 
 def _typed_value(option: str, words: list[str]) -> str | None:
