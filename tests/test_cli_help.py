@@ -136,6 +136,15 @@ def test_an_option_before_the_command_is_placed_only_where_a_command_takes_it():
          "train-compressor)."),
         ("impute t.csv -o f.csv --beta 2", "--beta (aekit impute has none, and --param sets no "
          "beta: AutoencoderImputer has no such parameter)."),
+        # a parameter of some of train's models: named with them ('--model ae --beta 2' was
+        # told "use --param beta=2", which ae refuses)
+        ("train digits --model ae --beta 2", "--beta (aekit train has none: use --param beta=2 "
+         "with --model vae or cvae; --model ae has no beta)."),
+        ("train digits --noise-level 0.3", "--noise-level (aekit train has none: use --param "
+         "noise_level=0.3 with --model dae; the default --model vae has no noise_level)."),
+        ("train digits --contamination 0.1", "--contamination (aekit train has none, and --param "
+         "sets no contamination: no --model choice has such a parameter; the commands that "
+         "take it: detect, detect-series)."),
     ],
 )  # fmt: skip
 def test_an_estimator_parameter_as_an_option_is_told_its_param(words, said):
@@ -145,6 +154,40 @@ def test_an_estimator_parameter_as_an_option_is_told_its_param(words, said):
 
     line = usage_message(_usage_error(*words.split()), words.split())
     assert line.startswith(f"No such option: {said}"), line
+
+
+def test_train_advises_a_parameter_with_the_models_that_have_it():
+    # whichever --model is typed, the advice for '--NAME 1' sends the user to models whose
+    # parameters hold NAME ('--model ae --beta 2' was told --param beta=2, which ae refuses)
+    from aekit import registry
+    from aekit.cli.running import usage_message
+
+    parameters = {
+        cls: registry.find_class(cls)().get_params() for cls in registry.CLI_MODELS.values()
+    }
+    names = set().union(*parameters.values()) - {"verbose"}
+    options = {opt for p in params("train") for opt in p.opts}
+    for model, cls in registry.CLI_MODELS.items():
+        for name in sorted(names):
+            option = "--" + name.replace("_", "-")
+            if option in options:
+                continue
+            words = ["train", "digits", "--model", model, option, "1"]
+            said = usage_message(_usage_error(*words), words)
+            assert ": use --" in said, said
+            advised = re.search(r"use --param \S+ with --model ([\w ]+?)(;|\))", said)
+            chosen = [cls] if advised is None else advised[1].split(" or ")
+            for choice in chosen:
+                assert name in parameters[registry.CLI_MODELS.get(choice, choice)], said
+
+
+def test_train_advice_reads_the_model_of_its_config(tmp_path):
+    from aekit.cli.running import usage_message
+
+    (tmp_path / "config.toml").write_text('[model]\nclass = "Autoencoder"\n')
+    words = ["train", "--config", str(tmp_path / "config.toml"), "--beta", "2"]
+    said = usage_message(_usage_error(*words), words)
+    assert "use --param beta=2 with --model vae or cvae; --config's Autoencoder has no beta" in said
 
 
 def test_every_command_with_param_names_the_estimators_it_sets():

@@ -93,6 +93,9 @@ OPTION_FLAGS = {
 }
 
 
+# 'aekit train's model when neither --model nor a --config names one
+DEFAULT_MODEL = "vae"
+
 # The estimators each command's --param sets parameters of: train's are those of --model
 PARAM_CLASSES = {
     "train": tuple(dict.fromkeys(registry.CLI_MODELS.values())),
@@ -103,6 +106,11 @@ PARAM_CLASSES = {
     "train-hasher": ("SemanticHasher",),
     "train-compressor": ("Compressor",),
 }
+
+# Where a command fits one of several of its PARAM_CLASSES, the option that chooses which: its
+# choices (name -> class) and the choice taken when it is not given (train's --config's model
+# comes first). A parameter of some of them is advised with the choices that have it.
+CLASS_CHOICES = {"train": ("--model", registry.CLI_MODELS, DEFAULT_MODEL)}
 
 
 def with_options(params: dict[str, Any], **options: Any) -> dict[str, Any]:
