@@ -9,7 +9,6 @@ encoder.json when RUN had text columns, staged and claimed as ``aekit train``'s 
 from __future__ import annotations
 
 import contextlib
-import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -121,19 +120,7 @@ def finetune(
             "run": started.record(len(y)),  # rows, seconds and date, as aekit info shows them
         }
         write_utf8(staging / "config.toml", tomli_w.dumps(document))
-        words = ["aekit", "finetune", str(run), data, "--task", task]
-        for name, value in dataclasses.asdict(options).items():
-            flag = "--" + name.replace("_", "-")
-            if value not in (None, False):
-                words += [flag] if value is True else [flag, str(value)]
-        words += table_options.flags()
-        for name, value in sorted(params.items()):
-            if name == "max_iter":  # --epochs, which the command can be rerun with more of
-                words += ["--epochs", str(value)]
-                continue
-            words += [
-                "--param",
-                f"{name}={value!r}" if isinstance(value, str) else f"{name}={value}",
-            ]
-        write_utf8(staging / "command.txt", shlex.join([*words, "--out", str(out)]) + "\n")
+        words = ["finetune", str(run), data, "--task", task]
+        command = runs.rerunning_command(words, params, options.typed(), out)
+        write_utf8(staging / "command.txt", command + "\n")
     typer.echo(f"{trained(estimator)}\nrun: {out}")
