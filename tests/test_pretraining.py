@@ -298,3 +298,21 @@ def test_finetune_leaves_out_blank_labels_beside_a_minus_one_class(ae, tmp_path,
     assert result.exit_code == 0, result.output
     left_out = 4 + 28 * (task == "classification")  # and the other -1 rows, unlabelled marks
     assert f"{left_out} unlabelled rows left out" in result.output
+
+
+def test_finetune_regression_leaves_out_blank_targets(ae, tmp_path):
+    # where -1 was no target in the column, a blank cell was read as -1 (the unlabelled mark
+    # of a class) and the regressor fitted those rows to the target -1
+    ae.save(tmp_path / "ae.safetensors")
+    frame = pd.DataFrame(X[:90], columns=[f"p{i}" for i in range(64)])
+    frame["y"] = np.linspace(0.5, 3.0, 90)
+    frame.loc[[0, 1, 2, 3], "y"] = np.nan
+    frame.to_csv(tmp_path / "rows.csv", index=False)
+    args = ["finetune", tmp_path / "ae.safetensors", tmp_path / "rows.csv", "--label-column", "y"]
+    args += ["--task", "regression", "--out", tmp_path / "ft", "--epochs", "1", "--quiet"]
+    with pytest.warns(UserWarning, match=r"4 rows have a blank label: read as unlabelled\.$"):
+        result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    assert "4 unlabelled rows left out" in result.output
+    config = tomllib.loads((tmp_path / "ft" / "config.toml").read_text())
+    assert config["run"]["rows"] == 86  # fitted on the rows with a target
