@@ -310,11 +310,13 @@ def test_command_txt_records_epochs_so_the_run_repeats_with_more(tmp_path):
     [
         (["train", "digits", "extra"], "Got unexpected extra argument(s) (extra). See '"),
         (["train", "digits", "--bogus"], "No such option: --bogus"),
-        # click guessed '--sep' for detect's --epochs: the commands that have it are named
+        # click guessed '--sep' for detect's --epochs: that its detector has no epochs to set
+        # is said, then the commands that have the option are named
         (
             ["detect", "digits", "--epochs", "3"],
-            "No such option: --epochs (aekit detect has none; the commands that take it: "
-            "demo, finetune, train, train-compressor, train-hasher). See '",
+            "No such option: --epochs (aekit detect has none, and --param sets no max_iter: "
+            "AnomalyDetector has no such parameter; the commands that take it: demo, finetune, "
+            "train, train-compressor, train-hasher). See '",
         ),
         # an estimator parameter: train sets it with --param (the value is the one typed)
         (

@@ -5,6 +5,8 @@ and saying what it takes; and the command-line errors beside the help."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -127,6 +129,22 @@ def test_an_option_before_the_command_is_placed_only_where_a_command_takes_it():
         ("detect t.csv --n-estimators 3", "--n-estimators (aekit detect has none: use --param "
          "n_estimators=3)."),
         ("detect t.csv --random-state 3", "--random-state (aekit detect has none: use --seed 3)."),
+        # a parameter of other commands' models, not of the detector: it said only "it is an
+        # option of: train-compressor", as if that command were the way to set detect's
+        ("detect t.csv --latent-dim 2", "--latent-dim (aekit detect has none, and --param sets "
+         "no latent_dim: AnomalyDetector has no such parameter; it is an option of: "
+         "train-compressor)."),
+        ("impute t.csv -o f.csv --beta 2", "--beta (aekit impute has none, and --param sets no "
+         "beta: AutoencoderImputer has no such parameter)."),
+        # a parameter of some of train's models: named with them ('--model ae --beta 2' was
+        # told "use --param beta=2", which ae refuses)
+        ("train digits --model ae --beta 2", "--beta (aekit train has none: use --param beta=2 "
+         "with --model vae or cvae; --model ae has no beta)."),
+        ("train digits --noise-level 0.3", "--noise-level (aekit train has none: use --param "
+         "noise_level=0.3 with --model dae; the default --model vae has no noise_level)."),
+        ("train digits --contamination 0.1", "--contamination (aekit train has none, and --param "
+         "sets no contamination: no --model choice has such a parameter; the commands that "
+         "take it: detect, detect-series)."),
     ],
 )  # fmt: skip
 def test_an_estimator_parameter_as_an_option_is_told_its_param(words, said):
@@ -138,11 +156,80 @@ def test_an_estimator_parameter_as_an_option_is_told_its_param(words, said):
     assert line.startswith(f"No such option: {said}"), line
 
 
+def test_train_advises_a_parameter_with_the_models_that_have_it():
+    # whichever --model is typed, the advice for '--NAME 1' sends the user to models whose
+    # parameters hold NAME ('--model ae --beta 2' was told --param beta=2, which ae refuses)
+    from aekit import registry
+    from aekit.cli.running import usage_message
+
+    parameters = {
+        cls: registry.find_class(cls)().get_params() for cls in registry.CLI_MODELS.values()
+    }
+    names = set().union(*parameters.values()) - {"verbose"}
+    options = {opt for p in params("train") for opt in p.opts}
+    for model, cls in registry.CLI_MODELS.items():
+        for name in sorted(names):
+            option = "--" + name.replace("_", "-")
+            if option in options:
+                continue
+            words = ["train", "digits", "--model", model, option, "1"]
+            said = usage_message(_usage_error(*words), words)
+            assert ": use --" in said, said
+            advised = re.search(r"use --param \S+ with --model ([\w ]+?)(;|\))", said)
+            chosen = [cls] if advised is None else advised[1].split(" or ")
+            for choice in chosen:
+                assert name in parameters[registry.CLI_MODELS.get(choice, choice)], said
+
+
+def test_train_advice_reads_the_model_of_its_config(tmp_path):
+    from aekit.cli.running import usage_message
+
+    (tmp_path / "config.toml").write_text('[model]\nclass = "Autoencoder"\n')
+    words = ["train", "--config", str(tmp_path / "config.toml"), "--beta", "2"]
+    said = usage_message(_usage_error(*words), words)
+    assert "use --param beta=2 with --model vae or cvae; --config's Autoencoder has no beta" in said
+
+
 def test_every_command_with_param_names_the_estimators_it_sets():
     from aekit.cli.runs import PARAM_CLASSES
 
     taking = {name for name in COMMANDS if any("--param" in p.opts for p in params(name))}
     assert set(PARAM_CLASSES) == taking
+
+
+def test_the_parameter_table_is_the_classes_parameters():
+    # the unknown-option advice reads this table, not get_params (which imports torch): a
+    # parameter added to a class and not here would go unadvised
+    from aekit import registry
+    from aekit.cli.parameter_names import PARAMETERS, SWITCHES
+    from aekit.cli.runs import PARAM_CLASSES
+
+    assert set(PARAMETERS) == {name for names in PARAM_CLASSES.values() for name in names}
+    switches = set()
+    for name, names in PARAMETERS.items():
+        defaults = registry.find_class(name)().get_params()
+        assert set(names) == set(defaults), (name, sorted(defaults))
+        switches |= {key for key, value in defaults.items() if isinstance(value, bool)}
+    assert set(SWITCHES) == switches
+
+
+def test_the_advice_for_an_unknown_option_imports_no_torch():
+    # it asked each estimator for its get_params: 4 s of importing torch before a usage error
+    words = ["train", "digits", "--latent-dim", "2"]
+    probe = f"""
+import sys
+import typer.main
+from aekit.cli import app
+from aekit.cli.running import ClickException, usage_message
+try:
+    typer.main.get_command(app).main({words!r}, prog_name="aekit", standalone_mode=False)
+except ClickException as err:
+    said = usage_message(err, {words!r})
+assert "use --param latent_dim=2" in said, said
+assert "torch" not in sys.modules, "torch imported"
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_evaluate_says_which_estimate_mean_score_and_elbo_are():

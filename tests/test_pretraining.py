@@ -3,6 +3,7 @@ left as it was, model files, bad input, and the command line (finetune, then pre
 
 from __future__ import annotations
 
+import shlex
 import tomllib
 import warnings
 
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+import typer.main
 from conftest import CPU
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, cross_val_score
@@ -245,6 +247,41 @@ def test_an_autoencoder_changed_after_its_fit_is_refused_naming_the_change(ae):
     assert ae.latent_dim != 2  # the user's autoencoder is left as it was
 
 
+def finetune_settings(words: list[str]) -> dict:
+    """What 'aekit finetune WORDS' fits with: its options as parsed, its --param resolved (and
+    --epochs as max_iter, the seed's default as the command sets it)."""
+    from aekit.cli import runs
+
+    command = typer.main.get_command(app).commands["finetune"]
+    settings = command.make_context("finetune", list(words)).params
+    params = runs.resolve_params(aekit.FineTunedClassifier, {}, settings.pop("param") or [])
+    epochs = settings.pop("epochs")
+    params |= {} if epochs is None else {"max_iter": epochs}
+    params.setdefault("random_state", 0)
+    del settings["quiet"]  # how to watch the fit, not what it fits: command.txt leaves it out
+    return {**settings, "params": params}
+
+
+def test_finetune_records_a_command_that_reruns_as_typed(ae, tmp_path):
+    # command.txt wrote --param values as Python's repr: 'head_layer_sizes=(8, 4)' and
+    # 'early_stopping=False', which --param read back as text (a rerun was refused)
+    ae.save(tmp_path / "ae.safetensors")
+    frame = pd.DataFrame(X[:90], columns=[f"p{i}" for i in range(64)])
+    frame["y"] = Y[:90] % 2
+    frame.to_csv(tmp_path / "rows.csv", index=False)
+    typed = [tmp_path / "ae.safetensors", tmp_path / "rows.csv", "--label-column", "y"]
+    typed += ["--epochs", "1", "--quiet", "--out", tmp_path / "ft"]
+    for pair in ("head_layer_sizes=[8, 4]", "early_stopping=false", "fine_tune=head",
+                 "validation_fraction=0.25", "checkpoint_dir=none"):  # fmt: skip
+        typed += ["--param", pair]
+    typed = [str(word) for word in typed]
+    result = CliRunner().invoke(app, ["finetune", *typed])
+    assert result.exit_code == 0, result.output
+    recorded = shlex.split((tmp_path / "ft" / "command.txt").read_text())
+    assert recorded[:2] == ["aekit", "finetune"], recorded
+    assert finetune_settings(recorded[2:]) == finetune_settings(typed)
+
+
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_finetune_leaves_out_blank_labels_beside_a_minus_one_class(ae, tmp_path, task):
     # Labels -1 / 0 / 1 (a sentiment) with blank cells: the blanks stay NaN (as -1 they would
@@ -261,3 +298,21 @@ def test_finetune_leaves_out_blank_labels_beside_a_minus_one_class(ae, tmp_path,
     assert result.exit_code == 0, result.output
     left_out = 4 + 28 * (task == "classification")  # and the other -1 rows, unlabelled marks
     assert f"{left_out} unlabelled rows left out" in result.output
+
+
+def test_finetune_regression_leaves_out_blank_targets(ae, tmp_path):
+    # where -1 was no target in the column, a blank cell was read as -1 (the unlabelled mark
+    # of a class) and the regressor fitted those rows to the target -1
+    ae.save(tmp_path / "ae.safetensors")
+    frame = pd.DataFrame(X[:90], columns=[f"p{i}" for i in range(64)])
+    frame["y"] = np.linspace(0.5, 3.0, 90)
+    frame.loc[[0, 1, 2, 3], "y"] = np.nan
+    frame.to_csv(tmp_path / "rows.csv", index=False)
+    args = ["finetune", tmp_path / "ae.safetensors", tmp_path / "rows.csv", "--label-column", "y"]
+    args += ["--task", "regression", "--out", tmp_path / "ft", "--epochs", "1", "--quiet"]
+    with pytest.warns(UserWarning, match=r"4 rows have a blank label: read as unlabelled\.$"):
+        result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    assert "4 unlabelled rows left out" in result.output
+    config = tomllib.loads((tmp_path / "ft" / "config.toml").read_text())
+    assert config["run"]["rows"] == 86  # fitted on the rows with a target

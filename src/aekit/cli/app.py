@@ -284,7 +284,7 @@ def _model_class(model: str | None, document: dict, config: Path | None):
             f"--model {model} is not the {recorded} of --config {config}, whose [params] are "
             f"that model's; drop --model to train the config's {recorded}, or drop --config."
         )
-    return typed or runs.estimator_class(recorded or "vae")
+    return typed or runs.estimator_class(recorded or runs.DEFAULT_MODEL)
 
 
 def _shared_label(estimator, labels, start: int, end: int):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,15 @@ class DataOptions:
     grayscale: bool = False  # read the images of a folder as one channel
     # -1 is a label of the RUN that reads DATA (aekit detect recorded it): a blank stays blank
     minus_one_is_a_label: bool = False
+
+    def typed(self) -> dict[str, Any]:
+        """The options as the command line takes them (``--label-column`` ... ``--grayscale``),
+        for a recorded command: ``minus_one_is_a_label`` is read from a RUN, never typed."""
+        return {
+            field.name: getattr(self, field.name)
+            for field in fields(self)
+            if field.name != "minus_one_is_a_label"
+        }
 
 
 def parse_ints(text: str, n: int, option: str) -> tuple[int, ...]:

@@ -9,7 +9,6 @@ encoder.json when RUN had text columns, staged and claimed as ``aekit train``'s 
 from __future__ import annotations
 
 import contextlib
-import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -54,7 +53,8 @@ def finetune(
     grayscale: Grayscale = None,
 ) -> None:
     """Fine-tune the encoder of RUN (an autoencoder run) with a new head on DATA's labels
-    (rows labelled -1, or blank, are left out for classification) and leave the model in OUT."""
+    (rows with a blank label are left out, and for classification rows labelled -1) and leave
+    the model in OUT."""
     import dataclasses
 
     import numpy as np
@@ -89,12 +89,15 @@ def finetune(
         check_options_apply(data, given)  # recorded below: they must apply to DATA
         options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
         encoder = tables.run_encoder(run)
-        X, y = load_data(data, options)
+        # a regression's targets are numbers, -1 one like any other: its blank cells are read
+        # as blank (NaN), not as the -1 that marks a class's unlabelled rows (aekit.cli.data)
+        targets = dataclasses.replace(options, minus_one_is_a_label=True)
+        X, y = load_data(data, targets if task == "regression" else options)
         X = tables.encoded(encoder, X)
         if y is None:
             raise ValueError(f"DATA {data} has no labels; name their column with --label-column.")
-        # a blank cell (NaN where -1 is one of the labels, aekit.cli.data) has no target for
-        # either task; -1 marks a class's unlabelled rows too
+        # a blank cell (NaN for a regression, or where -1 is one of the labels) has no target
+        # for either task; -1 marks a class's unlabelled rows too
         labelled = ~blank_cells(y)
         if task == "classification":
             labelled &= np.array([not (v == -1) for v in y.tolist()])
@@ -121,19 +124,7 @@ def finetune(
             "run": started.record(len(y)),  # rows, seconds and date, as aekit info shows them
         }
         write_utf8(staging / "config.toml", tomli_w.dumps(document))
-        words = ["aekit", "finetune", str(run), data, "--task", task]
-        for name, value in dataclasses.asdict(options).items():
-            flag = "--" + name.replace("_", "-")
-            if value not in (None, False):
-                words += [flag] if value is True else [flag, str(value)]
-        words += table_options.flags()
-        for name, value in sorted(params.items()):
-            if name == "max_iter":  # --epochs, which the command can be rerun with more of
-                words += ["--epochs", str(value)]
-                continue
-            words += [
-                "--param",
-                f"{name}={value!r}" if isinstance(value, str) else f"{name}={value}",
-            ]
-        write_utf8(staging / "command.txt", shlex.join([*words, "--out", str(out)]) + "\n")
+        words = ["finetune", str(run), data, "--task", task]
+        command = runs.rerunning_command(words, params, options.typed(), out)
+        write_utf8(staging / "command.txt", command + "\n")
     typer.echo(f"{trained(estimator)}\nrun: {out}")

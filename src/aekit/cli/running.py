@@ -143,10 +143,10 @@ def usage_message(err: ClickException, words: list[str] | None = None) -> str:
 
 
 def _option_of_other_commands(err, context, words: list[str]) -> str | None:
-    """'No such option: --epochs' on a command that lacks it, with the --param that sets it
-    (:func:`_param_advice`) and the commands that have it (click's guess by spelling suggested
-    --sep for detect's --epochs), or before any command, with a command line that puts it
-    after the first command that has it; None if none has it ('aekit -V')."""
+    """'No such option: --epochs' on a command that lacks it, with what its --param can do for
+    it (:func:`_param_advice`) and the commands that have it (click's guess by spelling
+    suggested --sep for detect's --epochs), or before any command, with a command line that
+    puts it after the first command that has it; None if none has it ('aekit -V')."""
     root = context.find_root().command
     commands = getattr(root, "commands", {})
     having = [
@@ -169,39 +169,101 @@ def _option_of_other_commands(err, context, words: list[str]) -> str | None:
     advice = _param_advice(err.option_name, context, words)
     if not having and advice is None:
         return None
-    having.sort()
-    said = [] if advice is None else [advice]
+    said = f"aekit {context.info_name} has none{advice or ''}"
     if having:
         which = "it is an option of" if len(having) == 1 else "the commands that take it"
-        said.append(f"{which}: {', '.join(having)}")
-    none = "has none: " if advice else "has none; "  # 'has none: use --param ...'
-    return f"No such option: {err.option_name} (aekit {context.info_name} {none}{'; '.join(said)})"
+        said += f"; {which}: {', '.join(sorted(having))}"
+    return f"No such option: {err.option_name} ({said})"
 
 
 def _param_advice(option: str, context, words: list[str]) -> str | None:
-    """'use --param latent_dim=2' for 'aekit train --latent-dim 2': an option named as a
-    parameter of the estimators the command fits (``--seed`` as random_state), which its
-    --param sets, with the value typed after it; the command's own option for the parameter
-    where it has one ('train --max-iter 5': --epochs, as --param max_iter is refused there).
-    None for an option that names no such parameter."""
-    from aekit import registry
+    """What follows 'aekit COMMAND has none' for an option named as a parameter of an
+    estimator (``--seed`` as random_state), in a command whose --param sets its estimator's:
+    ': use --param latent_dim=2' where the estimator the command line fits has it (with the
+    value typed after the option); the command's own option for it where it has one ('train
+    --max-iter 5': ': use --epochs 5', as --param max_iter is refused there); the other choices
+    of --model that have it ('train --model ae --beta 2'); else that the estimator has no such
+    parameter (detect's --latent-dim: the commands that take the option fit other models).
+    None for an option that names no estimator's parameter, or a command without --param."""
     from aekit.cli import runs
+    from aekit.cli.parameter_names import PARAMETERS, SWITCHES
 
-    classes = runs.PARAM_CLASSES.get(context.info_name, ())
-    defaults: dict = {}
-    for name in classes:  # the first model's default where several have the parameter
-        defaults = registry.find_class(name)().get_params() | defaults
+    # names read from a table, not from the classes' get_params: importing them imports torch
     flags = {flag: name for name, flag in runs.OPTION_FLAGS.items()}
     name = flags.get(option, option.lstrip("-").replace("-", "_"))
-    if name not in defaults or name == "verbose":  # --quiet is every command's
+    classes = runs.PARAM_CLASSES.get(context.info_name, ())
+    if not classes or name == "verbose":  # --quiet is every command's
         return None
+    if not any(name in names for names in PARAMETERS.values()):
+        return None
+    having = [cls for cls in classes if name in PARAMETERS[cls]]
+    if not having:
+        return f", and --param sets no {name}: {_none_has(context.info_name, classes)}"
     value = _typed_value(option, words)
     own = runs.OPTION_FLAGS.get(name)
     if own is not None and any(own in p.opts for p in context.command.params):
-        return f"use {own}" + ("" if value is None else f" {shlex.quote(value)}")
-    if isinstance(defaults[name], bool):  # typed as a flag ('--early-stopping DATA'): true
+        return ": use " + own + ("" if value is None else f" {shlex.quote(value)}")
+    if name in SWITCHES:  # typed as a flag ('--early-stopping DATA'): true
         value = value.lower() if value and value.lower() in ("true", "false") else "true"
-    return f"use --param {runs.param_pair(name, value or 'VALUE')}"
+    use = f": use --param {runs.param_pair(name, value or 'VALUE')}"
+    if context.info_name not in runs.CLASS_CHOICES:  # one class, or all alike (finetune's)
+        return use
+    chosen, chosen_said = _chosen_class(context.info_name, words)
+    if chosen in having or (chosen is None and having == list(classes)):
+        return use
+    option, choices, _ = runs.CLASS_CHOICES[context.info_name]
+    named = " or ".join(_shortest_choice(choices, cls) for cls in having)
+    unlike = "" if chosen is None else f"; {chosen_said} has no {name}"
+    return f"{use} with {option} {named}{unlike}"
+
+
+def _chosen_class(command: str, words: list[str]) -> tuple[str | None, str]:
+    """The class the command line ``words`` fits, of those ``command`` chooses among
+    (:data:`aekit.cli.runs.CLASS_CHOICES`), and how to say it ('--model ae'): the typed
+    choice, else a --config's model (train's), else the default; None where that cannot be told
+    (a choice or a --config that names none)."""
+    from aekit.cli import runs
+
+    option, choices, default = runs.CLASS_CHOICES[command]
+    typed = _typed_value(option, words)
+    config = _typed_value("--config", words)
+    if typed is not None:
+        picked, said = typed, f"{option} {typed}"
+    elif config is not None:
+        picked = _configured_class(config) or ""
+        said = f"--config's {picked}"
+    else:
+        picked, said = default, f"the default {option} {default}"
+    cls = choices.get(picked.lower(), picked)  # a choice's name, or its class's
+    return (cls, said) if cls in choices.values() else (None, "")
+
+
+def _configured_class(path: str) -> str | None:
+    """The class a --config file names ([model] class); None if it cannot be read."""
+    from pathlib import Path
+
+    from aekit.cli import runs
+
+    try:
+        model = runs.read_config(Path(path)).get("model")
+    except (OSError, ValueError):  # train says what is wrong with it; here it names no class
+        return None
+    cls = model.get("class") if isinstance(model, dict) else None
+    return cls if isinstance(cls, str) else None
+
+
+def _none_has(command: str, classes: tuple[str, ...]) -> str:
+    """That none of ``classes``, those ``command`` fits, has a parameter."""
+    from aekit.cli import runs
+
+    if command in runs.CLASS_CHOICES:
+        return f"no {runs.CLASS_CHOICES[command][0]} choice has such a parameter"
+    return f"{' or '.join(classes)} has no such parameter"
+
+
+def _shortest_choice(choices: dict[str, str], cls: str) -> str:
+    """The shortest name that chooses ``cls`` ('ae' of autoencoder and ae)."""
+    return min((name for name, chosen in choices.items() if chosen == cls), key=len)
 
 
 def _typed_value(option: str, words: list[str]) -> str | None:

@@ -93,6 +93,9 @@ OPTION_FLAGS = {
 }
 
 
+# 'aekit train's model when neither --model nor a --config names one
+DEFAULT_MODEL = "vae"
+
 # The estimators each command's --param sets parameters of: train's are those of --model
 PARAM_CLASSES = {
     "train": tuple(dict.fromkeys(registry.CLI_MODELS.values())),
@@ -103,6 +106,11 @@ PARAM_CLASSES = {
     "train-hasher": ("SemanticHasher",),
     "train-compressor": ("Compressor",),
 }
+
+# Where a command fits one of several of its PARAM_CLASSES, the option that chooses which: its
+# choices (name -> class) and the choice taken when it is not given (train's --config's model
+# comes first). A parameter of some of them is advised with the choices that have it.
+CLASS_CHOICES = {"train": ("--model", registry.CLI_MODELS, DEFAULT_MODEL)}
 
 
 def with_options(params: dict[str, Any], **options: Any) -> dict[str, Any]:
@@ -152,27 +160,42 @@ def write_metrics(path: Path, history: dict[str, list[float]]) -> None:
 
 
 def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out: Path) -> str:
-    """``aekit train`` with every setting spelled out: the class, each parameter that differs
-    from its default (so the seed too), and the data options; the epochs as ``--epochs``."""
+    """``aekit train`` with every setting spelled out (:func:`rerunning_command`): the class,
+    each parameter that differs from its default (so the seed too), and the data options."""
     defaults = type(estimator)().get_params()
-    words = ["aekit", "train", data, "--model", type(estimator).__name__]
-    for name, value in sorted(estimator.get_params().items()):
-        if name in ("verbose", "checkpoint_dir"):  # how to watch or resume, not what to train
-            continue
-        if value == defaults[name] or value is None:
-            continue
-        if name == "max_iter":  # a recorded --param max_iter refused an --epochs added to it
+    params = {
+        name: value
+        for name, value in estimator.get_params().items()
+        if name not in ("verbose", "checkpoint_dir")  # how to watch or resume, not what to fit
+        and value is not None
+        and value != defaults[name]
+    }
+    words = ["train", data, "--model", type(estimator).__name__]
+    return rerunning_command(words, params, options, out)
+
+
+def rerunning_command(
+    words: list[str], params: dict[str, Any], options: dict[str, Any], out: Path
+) -> str:
+    """What command.txt holds for a command that fits a model (``aekit train``, ``finetune``):
+    ``aekit WORDS``, then ``params`` as ``--param NAME=VALUE`` in TOML, as ``--param`` reads
+    them back (:func:`parse_value`), but ``max_iter`` as ``--epochs`` (a recorded --param
+    max_iter refused an --epochs added to rerun it longer); the data ``options`` as their flags,
+    the table options read (``--sep`` ...) and ``--out``: the line reruns the fit as typed."""
+    from aekit.cli import table_options
+
+    words = ["aekit", *words]
+    for name, value in sorted(params.items()):
+        if name == "max_iter":
             words += ["--epochs", str(value)]
-        else:
-            words += ["--param", f"{name}={toml_literal(value)}"]
+        else:  # none: --param's None, which TOML cannot write
+            words += ["--param", f"{name}={'none' if value is None else toml_literal(value)}"]
     for name, value in options.items():
         flag = "--" + name.replace("_", "-")
         if value is True:
             words.append(flag)
         elif value not in (None, False):
             words += [flag, str(value)]
-    from aekit.cli import table_options
-
     return shlex.join([*words, *table_options.flags(), "--out", str(out)])
 
 
