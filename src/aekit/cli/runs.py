@@ -151,9 +151,12 @@ def write_metrics(path: Path, history: dict[str, list[float]]) -> None:
     frame.to_csv(path, index=False)
 
 
-def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out: Path) -> str:
+def reproducing_command(
+    estimator: Any, data: str, options: dict[str, Any], out: Path, figures: bool = True
+) -> str:
     """``aekit train`` with every setting spelled out: the class, each parameter that differs
-    from its default (so the seed too), and the data options; the epochs as ``--epochs``."""
+    from its default (so the seed too), and the data options; the epochs as ``--epochs``;
+    ``--no-figures`` for a RUN drawn without them (the same folder again)."""
     defaults = type(estimator)().get_params()
     words = ["aekit", "train", data, "--model", type(estimator).__name__]
     for name, value in sorted(estimator.get_params().items()):
@@ -173,7 +176,8 @@ def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out:
             words += [flag, str(value)]
     from aekit.cli import table_options
 
-    return shlex.join([*words, *table_options.flags(), "--out", str(out)])
+    skipped = [] if figures else ["--no-figures"]
+    return shlex.join([*words, *table_options.flags(), *skipped, "--out", str(out)])
 
 
 def toml_literal(value: Any) -> str:
