@@ -17,7 +17,7 @@ ROWS = ".npy, .csv, .parquet or .png"
     "command, inputs, listed",
     [
         ("encode", ["RUN", "DATA"], TABLES),
-        ("reconstruct", ["RUN", "DATA"], TABLES),
+        ("reconstruct", ["RUN", "DATA"], ROWS),  # .png: inputs over reconstructions
         ("score", ["RUN", "DATA"], TABLES),
         ("predict", ["RUN", "DATA"], TABLES),
         ("impute", ["DATA"], TABLES),

@@ -181,6 +181,42 @@ def test_denoise_writes_images_to_npy_in_the_shape_reconstruct_does(images, tmp_
     assert pd.read_csv(tmp_path / "d.csv").shape == (40, 16)  # a table: a column per value
 
 
+def test_reconstruct_draws_a_png_grid_of_the_images_over_their_reconstructions(
+    images, tables, tmp_path
+):
+    # 'aekit reconstruct RUN DATA -o r.png' was refused ("write .npy, .csv or .parquet"), where
+    # denoise, generate and interpolate drew their images.
+    import matplotlib.image
+
+    from aekit.cli.common import load_run
+    from aekit.viz.figures import save_figure
+    from aekit.viz.plots import reconstruction_grid
+
+    model, rows = load_run(images / "D"), np.load(images / "x.npy")
+    many = np.concatenate([rows] * 8)  # 320 rows: the grid shows the first 256
+    np.save(tmp_path / "many.npy", many)
+    for data, n in ((images / "x.npy", 40), (tmp_path / "many.npy", 256)):
+        png = tmp_path / f"{n}.png"
+        result = ok(invoke("reconstruct", images / "D", data, "--image-shape", "1,4,4", "-o", png))
+        assert result.output.startswith(f"{len(np.load(data))} rows: {png}")
+        assert ("a grid of the first 256" in result.output) == (n == 256)
+        # read back, the PNG is the figure of those rows and the model's reconstructions
+        shown = many[:n].reshape(n, 1, 4, 4)
+        grid = reconstruction_grid(shown, model.reconstruct(shown), image_shape=(1, 4, 4))
+        expected = save_figure(grid, tmp_path / f"expected{n}.png")
+        drawn = matplotlib.image.imread(png)
+        assert drawn.ndim == 3 and drawn.shape[2] == 4  # RGBA, as matplotlib writes
+        np.testing.assert_array_equal(drawn, matplotlib.image.imread(expected))
+    # 5 pairs of rows of 8 images, then 32 (624 and 3618 pixels high when written): the grid
+    # grows down, 8 images wide (the widths differ by the row labels' room alone)
+    small, large = (matplotlib.image.imread(tmp_path / f"{n}.png").shape for n in (40, 256))
+    assert abs(large[1] - small[1]) < 0.1 * small[1] and large[0] > 5 * small[0]
+    # a model of flat rows has no images to draw: refused before DATA (missing here) is read
+    result = invoke("reconstruct", tables / "R", tmp_path / "none.csv", "-o", tmp_path / "r.png")
+    refused(result, "PNG output needs images", "trained on flat rows of 4 values")
+    assert not (tmp_path / "r.png").exists()
+
+
 @pytest.mark.parametrize("command", ["encode", "reconstruct", "score"])
 def test_an_imputer_model_is_refused_by_the_autoencoder_commands(command, tmp_path):
     # 'aekit encode imp.safetensors' ran the imputer's transform (a filled table) as codes and

@@ -88,6 +88,34 @@ def test_detect_impute_and_train_hasher_leave_a_record_report_reads(tmp_path):
     assert (tmp_path / "h.safetensors").is_file()
 
 
+def test_train_no_figures_leaves_a_run_without_figures_that_scores_as_one_with_them(tmp_path):
+    # train always drew RUN/figures/*.png (about a second of CPU on the digits, more on a
+    # loaded machine), wanted or not.
+    data = tmp_path / "t.csv"
+    pd.DataFrame(np.random.default_rng(0).normal(size=(40, 3)), columns=list("abc")).to_csv(
+        data, index=False
+    )
+    for name, flags in (("F", []), ("N", ["--no-figures"])):
+        result = invoke("train", data, *QUICK, "--epochs", 2, "--quiet", *flags, "--out",
+                        tmp_path / name)  # fmt: skip
+        assert result.exit_code == 0, result.output
+    assert list((tmp_path / "F" / "figures").glob("*.png"))  # drawn by default
+    run = tmp_path / "N"
+    assert not (run / "figures").exists() and not list(run.rglob("*.png"))
+    # the same model: figures are drawn after training, from the trained model
+    for name in ("F", "N"):
+        assert invoke("score", tmp_path / name, data, "-o", tmp_path / f"{name}.csv").exit_code == 0
+    scores = [pd.read_csv(tmp_path / f"{name}.csv")["score"] for name in ("F", "N")]
+    pd.testing.assert_series_equal(*scores)
+    # info and report read such a RUN (report: without figures, and says so)
+    info = invoke("info", run)
+    assert info.exit_code == 0 and "Autoencoder" in info.output, info.output
+    assert invoke("report", run).exit_code == 0
+    assert "Not in this run folder: figures/" in (run / "report.html").read_text()
+    # its command.txt makes the same folder again, figures left out
+    assert " --no-figures --out " in (run / "command.txt").read_text()
+
+
 def test_a_damaged_config_toml_is_named_not_ignored(tmp_path):
     # ignored, the label column it records was read as a feature and the error blamed DATA
     data = tmp_path / "t.csv"

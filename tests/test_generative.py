@@ -141,6 +141,77 @@ def test_results_do_not_depend_on_the_batch(vae, data, monkeypatch):
     np.testing.assert_allclose(vae.kl_per_unit(X_test), kl, **same)
 
 
+def _elbo_of_16_fixed_draws(model, X) -> np.ndarray:
+    """The scores score_samples gave before n_draws existed, by the code it ran then:
+    ``model.elbo(x, y, fixed_draws(16, latent_dim))`` batched, plus the log-determinant of the
+    standardization."""
+    from aekit.core.model import fixed_draws
+
+    eps = fixed_draws(16, model.latent_dim)
+    X_model = model._to_model(model._validate_X(X, reset=False))
+    scores = model._batched(lambda m, x, yb: m.elbo(x, yb, eps.to(x)), X_model, None)
+    return scores.numpy().astype(np.float64) + model._log_det_scale()
+
+
+def test_n_draws_16_by_default_scores_bit_for_bit_as_before(vae, data):
+    from pathlib import Path
+
+    X_test = data[2]
+    assert vae.n_draws == 16
+    np.testing.assert_array_equal(vae.score_samples(X_test), _elbo_of_16_fixed_draws(vae, X_test))
+    # a file written before the parameter existed loads with the default, and scores so
+    old = aekit.load(Path(__file__).parent / "fixtures" / "format_v1" / "vae_gmm.safetensors")
+    assert old.n_draws == 16
+    np.testing.assert_array_equal(old.score_samples(X_test), _elbo_of_16_fixed_draws(old, X_test))
+
+
+def test_more_draws_make_the_score_vary_less_across_seeds(vae, data, monkeypatch):
+    # score_samples averages n_draws draws of eps fixed by seed 0; drawn from other seeds, the
+    # score of a row is a Monte Carlo estimate of its ELBO whose variance falls as 1 / n_draws.
+    import copy
+
+    from aekit.core.model import fixed_draws
+
+    X_test = data[2]
+    model = copy.deepcopy(vae)  # the module's fixture stays as it is
+
+    def variance_across_seeds(n_draws: int) -> float:
+        scores = []
+        for seed in range(12):
+            monkeypatch.setattr(
+                "aekit.estimators._inference.fixed_draws",
+                lambda n, d, seed=seed: fixed_draws(n, d, seed=seed),
+            )
+            scores.append(model.set_params(n_draws=n_draws).score_samples(X_test))
+        return float(np.var(scores, axis=0).mean())  # each row's variance, averaged
+
+    few, many = variance_across_seeds(4), variance_across_seeds(64)
+    assert many < few / 6  # 1/16 in expectation; 0.0770 against 0.0067 (1/11.6) when written
+    # an n_draws below 1 is refused, at fit as every parameter, and at scoring after set_params
+    with pytest.raises(ValueError, match="n_draws"):
+        aekit.VAE(n_draws=0, max_iter=1, **TINY).fit(X_test)
+    with pytest.raises(ValueError, match="n_draws=0"):
+        model.set_params(n_draws=0).score_samples(X_test)
+
+
+def test_n_draws_set_after_fit_scores_saves_and_keeps_minus_elbo_nll_plus_kl(vae, data, tmp_path):
+    import copy
+    import warnings
+
+    X_test = data[2]
+    model = copy.deepcopy(vae).set_params(n_draws=4)  # read when scoring: no refit needed
+    assert not np.array_equal(model.score_samples(X_test), vae.score_samples(X_test))
+    # reconstruction_error's draws follow by default: -ELBO = NLL + KL, row by row
+    nll, kl = model.reconstruction_error(X_test, metric="nll"), model.kl_divergence(X_test)
+    np.testing.assert_allclose(nll + kl, -model.elbo(X_test), rtol=1e-10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "set_params changed n_draws after fit" warning
+        model.save(tmp_path / "vae.safetensors")
+    loaded = aekit.load(tmp_path / "vae.safetensors")
+    assert loaded.n_draws == 4
+    np.testing.assert_array_equal(loaded.score_samples(X_test), model.score_samples(X_test))
+
+
 def test_interpolate_hits_the_reconstructions_of_its_endpoints(vae, data):
     X_test = data[2]
     ends = vae.inverse_transform(vae.transform(X_test[:2]))

@@ -69,6 +69,13 @@ def train(
     epochs: Annotated[
         int | None, typer.Option(help="Training epochs (max_iter; default: the model's).")
     ] = None,
+    figures: Annotated[
+        bool,
+        typer.Option(
+            help="Draw RUN/figures/*.png (seconds a run); --no-figures skips them, and "
+            "'aekit report RUN' then shows the metrics and parameters alone."
+        ),
+    ] = True,
 ) -> None:
     """Train an autoencoder on DATA and leave model, config, metrics and figures in RUN."""
     from aekit.cli import runs, tables
@@ -101,8 +108,6 @@ def train(
         is_image_folder,
     )
     from aekit.core import distributed
-    from aekit.data.lazy import Dataset
-    from aekit.viz.report import write_figures
 
     # the options given here, before anything is recorded (a --config's recorded ones were
     # checked against the DATA they were recorded with)
@@ -147,16 +152,26 @@ def train(
         document = runs.config_document(estimator, data, recorded)
         _write_toml(staging / "config.toml", {**document, "run": started.record(len(X))})
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
-        command = runs.reproducing_command(estimator, data, options, out)
+        command = runs.reproducing_command(estimator, data, options, out, figures)
         if labels_file is not None:  # a shell comment: the command reads them again by itself
             command += f"  # labels from {shlex.quote(str(labels_file))}"
         write_utf8(staging / "command.txt", command + "\n")
-        if isinstance(X, Dataset):  # on disk: the figures draw a sample, read alone
-            X, y = X.sample(2000)
-        names = None if encoder is None else encoder.get_feature_names_out()  # city=Oslo, ...
-        write_figures(staging, estimator, X, y, feature_names=names)
+        if figures:
+            _write_run_figures(staging, estimator, X, y, encoder)
     typer.echo(trained(estimator))
     typer.echo(f"stopped: {_why_stopped(estimator)}\nrun: {out}")
+
+
+def _write_run_figures(staging: Path, estimator, X, y, encoder) -> None:
+    """RUN/figures/*.png of a trained model (matplotlib imported here alone: --no-figures
+    spares its import too)."""
+    from aekit.data.lazy import Dataset
+    from aekit.viz.report import write_figures
+
+    if isinstance(X, Dataset):  # on disk: the figures draw a sample, read alone
+        X, y = X.sample(2000)
+    names = None if encoder is None else encoder.get_feature_names_out()  # city=Oslo, ...
+    write_figures(staging, estimator, X, y, feature_names=names)
 
 
 def _why_stopped(estimator) -> str:

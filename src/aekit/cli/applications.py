@@ -105,12 +105,15 @@ def denoise(
         clean = None
     png, npy = output.suffix.lower() == ".png", output.suffix.lower() == ".npy"
     shown: dict[str, list] = {"noisy": [], "denoised": []}  # the figure's first rows
+    scored = None if clean is None else _Psnr(clean, _data_range(estimator, clean))
 
     def denoised_chunks():
         for part, _ in chunks_of(X, None, MAX_GRID if png else None):  # memory: one chunk
             part = in_fit_order(part, estimator)  # a file's columns matched by name
             noisy = as_numeric_array(part, precision="float64")  # text named, as by score
             denoised = np.asarray(estimator.denoise(noisy))
+            if scored is not None:
+                scored.add(noisy, denoised)
             if sum(map(len, shown["noisy"])) < FIGURE_ROWS:
                 shown["noisy"].append(noisy[:FIGURE_ROWS])
                 shown["denoised"].append(denoised[:FIGURE_ROWS])
@@ -134,6 +137,8 @@ def denoise(
         typer.echo(f"denoised the first {n_written} of {len(X)} rows: {output}")
     else:
         typer.echo(f"denoised {len(X)} rows: {output}")
+    if scored is not None:
+        typer.echo(scored.line())
 
 
 def _noisy(data: str, options: DataOptions, add_noise: str, seed: int, model):
@@ -154,6 +159,52 @@ def _noisy(data: str, options: DataOptions, add_noise: str, seed: int, model):
         )
     clean = np.asarray(in_fit_order(X, model), dtype=np.float32)
     return corrupt(clean, name, level, random_state=seed, low=clean.min(), high=clean.max()), clean
+
+
+class _Psnr:
+    """PSNR of --add-noise's noisy rows and of their denoised rows against the clean rows: the
+    squared errors summed a chunk at a time (the denoised rows are written as they come, never
+    held), the PSNR of all the rows denoised taken together (one MSE over every value: an
+    image that no salt-and-pepper hit has an infinite PSNR of its own)."""
+
+    def __init__(self, clean, data_range: float) -> None:
+        self.clean, self.data_range = clean, data_range
+        self.n_rows, self.n_values = 0, 0
+        self.noisy_sse, self.denoised_sse = 0.0, 0.0
+
+    def add(self, noisy, denoised) -> None:
+        """The next chunk: the noisy rows given to the model and what it made of them."""
+        import numpy as np
+
+        n = len(noisy)
+        clean = self.clean[self.n_rows : self.n_rows + n].reshape(n, -1).astype(np.float64)
+        self.noisy_sse += float(((noisy.reshape(n, -1) - clean) ** 2).sum())
+        self.denoised_sse += float(((denoised.reshape(n, -1) - clean) ** 2).sum())
+        self.n_rows, self.n_values = self.n_rows + n, self.n_values + clean.size
+
+    def line(self) -> str:
+        from aekit.denoising import psnr_of_mse
+
+        noisy, denoised = (
+            psnr_of_mse(sse / self.n_values, self.data_range)
+            for sse in (self.noisy_sse, self.denoised_sse)
+        )
+        line = (
+            f"PSNR against the clean rows: noisy {noisy:.2f} dB, denoised {denoised:.2f} dB "
+            f"(data range {self.data_range:g})"
+        )
+        if self.n_rows < len(self.clean):  # a PNG grid cleans only the rows it shows
+            line += f", on the first {self.n_rows} rows, those denoised"
+        return line
+
+
+def _data_range(estimator, clean) -> float:
+    """The peak of PSNR's ``10 log10(range^2 / MSE)``: 1 for a model of [0, 1] data (a
+    Bernoulli likelihood's support, as for images), else the clean rows' own span, the range
+    --add-noise drew its noise in (a Gaussian model's features have no common bound)."""
+    if estimator.likelihood_ == "bernoulli":
+        return 1.0
+    return float(clean.max() - clean.min())
 
 
 def _write_figure(path: Path, estimator, noisy, denoised, clean, draw) -> None:

@@ -1,9 +1,12 @@
 """``aekit encode|reconstruct|score RUN DATA -o OUT``: read DATA, apply the model in RUN and
-write one table row per DATA row, a chunk at a time (DATA on disk is never loaded whole)."""
+write one table row per DATA row, a chunk at a time (DATA on disk is never loaded whole); or,
+``reconstruct -o .png`` of an image model, a grid of DATA's first images over their
+reconstructions."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -20,6 +23,18 @@ from aekit.cli.common import (
     load_run,
     run_data_options,
 )
+from aekit.cli.drawn_rows import MAX_GRID, grid_shape, write_pairs
+from aekit.cli.output_formats import formats
+
+GridOutput = Annotated[  # reconstruct's: a table, or a .png grid of an image model's rows
+    Path,
+    typer.Option(
+        "-o",
+        "--output",
+        help=f"File to write: {formats('reconstruct')} (a grid of the first images of an image "
+        "model over their reconstructions).",
+    ),
+]
 
 
 # DATA's labels (None when it has none) go to every model, which decides: a ConditionalVAE
@@ -57,7 +72,11 @@ def _scores(estimator, X, y, encoder):
 
 DATA_COMMANDS = {
     "encode": (_codes, "Write the latent codes of DATA (columns z0, z1, ...)."),
-    "reconstruct": (_reconstructions, "Write DATA passed through the autoencoder, on its scale."),
+    "reconstruct": (
+        _reconstructions,
+        "Write DATA passed through the autoencoder, on its scale (-o .png, an image model: a "
+        "grid of DATA's first 256 images, each row of them over their reconstructions).",
+    ),
     "score": (
         _scores,
         "Write each row's score. An autoencoder run: its log-likelihood in nats, higher = more "
@@ -131,6 +150,9 @@ def _data_command(name: str, compute, doc: str):
         estimator = load_run(run)
         _check_kind(name, estimator, run)
         _check_text_output(name, estimator, output)
+        png = output.suffix.lower() == ".png"  # reconstruct's alone (check_format)
+        if png:  # refused before DATA is read
+            grid_shape(estimator, estimator.n_features_in_)
         # as the run read DATA: its label column, image size and shape
         options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
         encoder = run_encoder(run)  # text columns are encoded as in training
@@ -141,6 +163,12 @@ def _data_command(name: str, compute, doc: str):
             X, y = open_data(data, options, text=True)  # text encoded a chunk at a time
             parts = chunks_of(X, y, estimator=estimator)
         _check_text_rows(name, output, encoder, y)
+        if png:
+            n = _write_reconstruction_grid(estimator, X, y, encoder, output)
+            typer.echo(
+                f"{len(X)} rows: {output}" + (f" (a grid of the first {n})" if n < len(X) else "")
+            )
+            return
         columns: list[str] = []
 
         def tables():
@@ -158,7 +186,24 @@ def _data_command(name: str, compute, doc: str):
         typer.echo(f"{n} rows: {output}")
 
     command.__doc__ = doc
+    if name == "reconstruct":  # it draws a .png grid too: its -o help says so
+        command.__annotations__["output"] = GridOutput
     return command
+
+
+def _write_reconstruction_grid(estimator, X, y, encoder, output: Path) -> int:
+    """-o .png of reconstruct: the first rows of DATA (only those are read and reconstructed)
+    over their reconstructions; returns how many are drawn."""
+    import numpy as np
+
+    from aekit.cli.tables import encoded
+    from aekit.data.validation import as_numeric_array
+    from aekit.estimators.streaming import chunks_of
+
+    part, labels = next(chunks_of(X, y, MAX_GRID, estimator=estimator))
+    part = encoded(encoder, part, model=estimator)
+    reconstructions = np.asarray(estimator.reconstruct(part, labels))
+    return write_pairs(estimator, as_numeric_array(part), reconstructions, output, len(X))
 
 
 def _chain(first, rest):

@@ -88,27 +88,13 @@ def write_rows(
     there are in all, when ``rows`` holds only the first (a PNG grid shows at most MAX_GRID).
     ``image_shape``: (C, H, W) to draw the flat rows of a model trained on them. Returns the
     number of rows written (a grid's: at most MAX_GRID)."""
-    import warnings
-
     import numpy as np
 
     from aekit.cli.data import write_frame, write_images, write_table
 
     if output.suffix.lower() == ".png":
-        shape = image_shape or estimator.image_shape_
-        if shape is None:
-            raise ValueError(
-                f"PNG output needs images, and {type(estimator).__name__} was trained on flat "
-                f"rows of {int(np.prod(rows.shape[1:]))} values (train with --image-shape C,H,W "
-                "for an image model); write .npy, .csv or .parquet."
-            )
-        n_rows = len(rows) if n_rows is None else n_rows
-        if n_rows > MAX_GRID:
-            warnings.warn(
-                f"{output} shows the first {MAX_GRID} of {n_rows} images; write .npy for all.",
-                stacklevel=2,
-            )
-            rows = rows[:MAX_GRID]
+        shape = grid_shape(estimator, int(np.prod(rows.shape[1:])), image_shape)
+        rows = first_shown(rows, output, n_rows)
         write_images(output, rows.reshape(len(rows), *shape))
         return len(rows)
     elif encoder is not None and output.suffix.lower() != ".npy":
@@ -119,6 +105,51 @@ def write_rows(
         names = [str(n) for n in names] if names is not None and len(names) == width else None
         write_table(output, rows, names or [f"x{i}" for i in range(width)])
     return len(rows)
+
+
+def grid_shape(estimator, n_values: int, image_shape: tuple[int, ...] | None = None):
+    """The (C, H, W) a PNG grid draws each row in: ``image_shape`` (--image-shape of a model of
+    flat rows) or the model's own; a model of flat rows of ``n_values`` values without it is
+    refused, before any row is computed where the caller knows the width first."""
+    shape = image_shape or estimator.image_shape_
+    if shape is None:
+        raise ValueError(
+            f"PNG output needs images, and {type(estimator).__name__} was trained on flat "
+            f"rows of {n_values} values (train with --image-shape C,H,W for an image model); "
+            "write .npy, .csv or .parquet."
+        )
+    return tuple(shape)
+
+
+def first_shown(rows, output: Path, n_rows: int | None = None):
+    """The rows a PNG grid shows: the first MAX_GRID of the ``n_rows`` there are in all (the
+    length of ``rows`` when None), with a warning when that leaves some out."""
+    import warnings
+
+    n_rows = len(rows) if n_rows is None else n_rows
+    if n_rows > MAX_GRID:
+        warnings.warn(
+            f"{output} shows the first {MAX_GRID} of {n_rows} images; write .npy for all.",
+            stacklevel=3,  # the command's line that wrote the grid
+        )
+    return rows[:MAX_GRID]
+
+
+def write_pairs(estimator, originals, reconstructions, output: Path, n_rows: int) -> int:
+    """A PNG grid of the first images of an image model's input, each row of them over the
+    row of their reconstructions (:func:`aekit.viz.plots.reconstruction_grid`); returns the
+    number of images drawn (at most MAX_GRID of the ``n_rows`` in all)."""
+    import numpy as np
+
+    from aekit.viz.figures import save_figure
+    from aekit.viz.plots import reconstruction_grid
+
+    shape = grid_shape(estimator, int(np.prod(np.shape(originals)[1:])))
+    originals = first_shown(originals, output, n_rows)
+    reconstructions = reconstructions[: len(originals)]
+    images = (np.reshape(rows, (len(originals), *shape)) for rows in (originals, reconstructions))
+    save_figure(reconstruction_grid(*images, image_shape=shape), output)
+    return len(originals)
 
 
 def written(output: Path, n_written: int, n_rows: int, what: str = "rows") -> str:

@@ -88,7 +88,7 @@ class Sums:
                 scores = scores[~unseen]  # the means are over the rows the model can score
             self.score += float(scores.sum())
             return
-        # A VAE's score is its ELBO (score_samples, 16 draws common to every row); the elbo
+        # A VAE's score is its ELBO (score_samples, n_draws draws common to every row); the elbo
         # figure beside the NLL comes from the NLL's own k draws, so it never exceeds -NLL
         self.score += float(estimator.elbo(X, y).sum())
         self.elbo += float(estimator.elbo_estimate(X, y, n_samples=self.n_samples).sum())
@@ -227,10 +227,10 @@ def evaluate(
     recorded in RUN).
 
     A VAE's two ELBO figures (nats per row) differ by their draws: mean_score is the mean of
-    score_samples (the score 'aekit score' gives each row), the ELBO over 16 draws of the code
-    common to every row, whatever --n-samples; elbo is the ELBO from the --n-samples k draws
-    that nll is estimated from (the mean of their log importance weights), so elbo <= -nll
-    always, while mean_score may land above -nll."""
+    score_samples (the score 'aekit score' gives each row), the ELBO over the model's n_draws
+    draws of the code (16 by default) common to every row, whatever --n-samples; elbo is the
+    ELBO from the --n-samples k draws that nll is estimated from (the mean of their log
+    importance weights), so elbo <= -nll always, while mean_score may land above -nll."""
     import json
     import math
 

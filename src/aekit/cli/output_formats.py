@@ -25,7 +25,10 @@ TABLES = (".npy", ".csv", ".parquet")
 ROWS = ((*TABLES, ".png"), ".png: a grid of the images of an image model")  # drawn_rows.write_rows
 OUTPUT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
     "encode": (TABLES, ""),
-    "reconstruct": (TABLES, ""),
+    "reconstruct": (
+        (*TABLES, ".png"),
+        ".png: a grid of an image model's inputs over their reconstructions",
+    ),
     "score": (TABLES, ""),
     "predict": (TABLES, ""),
     "impute": (TABLES, ""),

@@ -159,9 +159,12 @@ def write_metrics(path: Path, history: dict[str, list[float]]) -> None:
     frame.to_csv(path, index=False)
 
 
-def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out: Path) -> str:
+def reproducing_command(
+    estimator: Any, data: str, options: dict[str, Any], out: Path, figures: bool = True
+) -> str:
     """``aekit train`` with every setting spelled out (:func:`rerunning_command`): the class,
-    each parameter that differs from its default (so the seed too), and the data options."""
+    each parameter that differs from its default (so the seed too), and the data options;
+    ``--no-figures`` for a RUN drawn without them (the same folder again)."""
     defaults = type(estimator)().get_params()
     params = {
         name: value
@@ -171,7 +174,8 @@ def reproducing_command(estimator: Any, data: str, options: dict[str, Any], out:
         and value != defaults[name]
     }
     words = ["train", data, "--model", type(estimator).__name__]
-    return rerunning_command(words, params, options, out)
+    skipped = {} if figures else {"no_figures": True}  # written as the flag --no-figures
+    return rerunning_command(words, params, {**options, **skipped}, out)
 
 
 def rerunning_command(

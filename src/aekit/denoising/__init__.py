@@ -1,5 +1,5 @@
 """Denoising: the test noises and the quality measure around :class:`aekit.DenoisingAutoencoder`."""
 
-from aekit.denoising.noise import NOISES, corrupt, psnr
+from aekit.denoising.noise import NOISES, corrupt, psnr, psnr_of_mse
 
-__all__ = ["NOISES", "corrupt", "psnr"]
+__all__ = ["NOISES", "corrupt", "psnr", "psnr_of_mse"]

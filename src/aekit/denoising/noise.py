@@ -4,7 +4,8 @@ The model is :class:`aekit.DenoisingAutoencoder` (dense or ``architecture="conv"
 ``denoise(X)`` cleans. This module adds what an application around it needs: :func:`corrupt`
 (the noises the model trains with, :class:`aekit.core.objectives.Corruption`, on data in one
 range ``[low, high]``, seeded: the model's own noise for [0, 1] data) and :func:`psnr` (peak
-signal-to-noise ratio per image); :mod:`aekit.viz.denoising` draws the figure.
+signal-to-noise ratio per image; :func:`psnr_of_mse` from a mean squared error);
+:mod:`aekit.viz.denoising` draws the figure.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import torch
 
 from aekit.core.objectives.corruption import NOISES, Corruption
 
-__all__ = ["NOISES", "corrupt", "psnr"]
+__all__ = ["NOISES", "corrupt", "psnr", "psnr_of_mse"]
 
 
 def corrupt(
@@ -105,5 +106,26 @@ def psnr(clean: Any, estimate: Any, data_range: float = 1.0) -> np.ndarray:
     if clean.ndim == 1:  # one row: one figure, not one per pixel
         clean, estimate = clean[None], estimate[None]
     mse = ((clean - estimate) ** 2).reshape(len(clean), -1).mean(axis=1)
+    return psnr_of_mse(mse, data_range)
+
+
+def psnr_of_mse(mse: Any, data_range: float = 1.0) -> np.ndarray:
+    """Peak signal-to-noise ratio from a mean squared error, ``10 log10(range^2 / MSE)`` in dB
+    (Gonzalez & Woods, *Digital Image Processing*; scikit-image's
+    ``peak_signal_noise_ratio``): for an MSE summed a chunk at a time, where :func:`psnr` would
+    need every row at once.
+
+    Parameters
+    ----------
+    mse : float or array-like
+        Mean squared error(s) on the data's scale.
+    data_range : float, default=1.0
+        ``max - min`` of the clean data's scale.
+
+    Returns
+    -------
+    psnr : ndarray shaped like mse
+        Infinite where the MSE is 0.
+    """
     with np.errstate(divide="ignore"):
-        return 10 * np.log10(data_range**2 / mse)
+        return 10 * np.log10(data_range**2 / np.asarray(mse, dtype=np.float64))

@@ -35,8 +35,8 @@ class GenerativeMixin:
         """Evidence lower bound per row, in nats: the same values as ``score_samples``.
 
         ``ELBO(x) = E_q[log p(x|z)] - KL(q(z|x) || N(0, I))`` (Kingma & Welling 2014, eq. 3),
-        the expectation averaged over 16 draws of eps common to every row, as a density of the
-        data (standardization undone).
+        the expectation averaged over the estimator's ``n_draws`` draws of eps (16 by default)
+        common to every row, as a density of the data (standardization undone).
 
         Parameters
         ----------
@@ -92,9 +92,10 @@ class GenerativeMixin:
         """The ELBO per row estimated from the very draws :meth:`log_likelihood` uses with the
         same ``n_samples`` and ``random_state``: the mean of the k log importance weights
         ``log p(x, z_i) - log q(z_i|x)``, so it never exceeds that ``L_k`` (Jensen's
-        inequality, row by row). :meth:`elbo` (``score_samples``) uses 16 draws common to every
-        row instead: a deterministic score, whose mean over a dataset keeps those 16 draws'
-        error however many rows it has, and can land above an ``L_k`` estimated apart.
+        inequality, row by row). :meth:`elbo` (``score_samples``) uses ``n_draws`` draws (16 by
+        default) common to every row instead: a deterministic score, whose mean over a dataset
+        keeps those draws' error however many rows it has, and can land above an ``L_k``
+        estimated apart.
 
         Returns
         -------
@@ -146,9 +147,10 @@ class GenerativeMixin:
 
         ``KL = -1/2 sum_j (1 + log sigma_j^2 - mu_j^2 - sigma_j^2)`` in closed form (Kingma &
         Welling 2014, App. B), so no draws are involved; the part of a row's negative ELBO that
-        belongs to no feature. ``reconstruction_error(X, metric="nll")`` (with its default 16
-        draws) plus this is ``-elbo(X)`` up to the constant ``sum_j log(s_j)`` of
-        standardization, and its mean over the rows is the sum of :meth:`kl_per_unit`.
+        belongs to no feature. ``reconstruction_error(X, metric="nll")`` (with its default
+        draws, the estimator's ``n_draws``) plus this is ``-elbo(X)`` up to the constant
+        ``sum_j log(s_j)`` of standardization, and its mean over the rows is the sum of
+        :meth:`kl_per_unit`.
 
         Parameters
         ----------

@@ -19,7 +19,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 from torch import nn
 
 from aekit.core.model import fixed_draws
-from aekit.data.validation import as_numeric_array
+from aekit.data.validation import as_numeric_array, check_count
 from aekit.estimators.streaming import writes_to_file
 
 _INFERENCE_BATCH = 2048
@@ -107,10 +107,12 @@ class FittedInference(TransformerMixin):
 
     def _row_log_likelihood(self):
         """``fn(model, x, y)`` giving each row's log-likelihood in the model's space. A VAE's
-        ELBO averages 16 draws of eps common to every row, so no row depends on its batch."""
+        ELBO averages its ``n_draws`` draws of eps (16 by default), common to every row, so no
+        row depends on its batch."""
         if not self.model_.latent.stochastic:
             return lambda model, x, yb: -model.reconstruction_nll(x, yb)
-        eps = fixed_draws(16, self.latent_dim)
+        # checked here too: set_params after fit is not validated until the next fit
+        eps = fixed_draws(check_count(self.n_draws, "n_draws"), self.latent_dim)
         return lambda model, x, yb: model.elbo(x, yb, eps.to(x.device, x.dtype))
 
     # ---- the public methods: y is passed through to the label hooks (ignored without labels) --

@@ -29,7 +29,7 @@ class ReconstructionErrors:
         *,
         per_feature: bool = False,
         metric: str = "squared",
-        n_draws: int = 16,
+        n_draws: int | None = None,
     ) -> np.ndarray:
         """Reconstruction error of each row, or of each of its entries; higher is worse.
 
@@ -66,12 +66,12 @@ class ReconstructionErrors:
             entry it is split exactly, as entry j's NLL averaged with the draws' posterior
             weights ``w_l ~ p(x | z_l)``, plus an equal share of ``log L - H(w)`` (>= 0), the
             part that belongs to no entry.
-        n_draws : int, default=16
+        n_draws : int, default=None
             For the variational kinds, the error is an expectation over ``z ~ q(z | x)``,
             averaged over ``n_draws`` draws of eps that are fixed (seeded) and common to every
             row, so a row's error repeats exactly and does not depend on the rows passed with
-            it; 16 draws are those of ``score_samples``. Ignored by deterministic kinds, which
-            decode their one code.
+            it; None takes the estimator's ``n_draws`` (16 by default), the draws of
+            ``score_samples``. Ignored by deterministic kinds, which decode their one code.
 
         Returns
         -------
@@ -83,10 +83,13 @@ class ReconstructionErrors:
             raise ValueError(
                 f"metric={metric!r} is not supported; use 'squared', 'nll' or 'probability'."
             )
-        check_count(n_draws, "n_draws")
+        if n_draws is not None:
+            check_count(n_draws, "n_draws")
         X_model, labels = self._model_inputs(X, y)
         stochastic = self.model_.latent.stochastic
-        eps = fixed_draws(int(n_draws), self.latent_dim) if stochastic else None
+        if stochastic:  # score_samples' draws unless told otherwise: -elbo = nll + KL holds
+            n_draws = check_count(self.n_draws if n_draws is None else n_draws, "n_draws")
+        eps = fixed_draws(n_draws, self.latent_dim) if stochastic else None
 
         def entry_errors(model: torch.nn.Module, x: torch.Tensor, yb: torch.Tensor | None):
             return model.entry_errors(x, yb, metric, None if eps is None else eps.to(x))

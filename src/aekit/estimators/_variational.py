@@ -51,7 +51,11 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         "binarize": [Options(bool, {False}), StrOptions({"dynamic"})],
         "learning_rate_schedule": [StrOptions(set(LEARNING_RATE_SCHEDULES))],
         "importance_samples": [Interval(Integral, 1, None, closed="left")],
+        "n_draws": [Interval(Integral, 1, None, closed="left")],
     }
+    # Read when scoring, never by fit: changed after fit it is no change of the fitted model
+    # (persistence.changed_since_fit), and a file keeps it as it is now.
+    _applied_when_scoring = frozenset({"n_draws"})
 
     def _make_objective(self) -> Objective:
         """The bound of :meth:`_make_bound`, on dynamically binarized rows with

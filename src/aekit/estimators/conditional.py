@@ -29,7 +29,12 @@ from aekit.core.train import TrainConfig
 from aekit.data.validation import MissingLabelsError
 from aekit.estimators._conditional_labels import ConditionalLabels
 from aekit.estimators._disk import labels_of
-from aekit.estimators._docs import FITTED_ATTRIBUTES, SAMPLER_ATTRIBUTE, SAMPLER_PARAMETER
+from aekit.estimators._docs import (
+    FITTED_ATTRIBUTES,
+    N_DRAWS_PARAMETER,
+    SAMPLER_ATTRIBUTE,
+    SAMPLER_PARAMETER,
+)
 from aekit.estimators._params import layer_widths
 from aekit.estimators._variational import _VariationalBase
 from aekit.estimators.streaming import writes_to_file
@@ -171,7 +176,9 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         ``log p(x)`` and often a higher test log-likelihood, for about k times the decoder's
         cost per step. ``L_k`` has no separate KL term, so it needs ``beta=1`` and
         ``kl_warmup=0``.
-    classifier : {"auto", True, False}, default="auto"
+"""
+        + N_DRAWS_PARAMETER
+        + """    classifier : {"auto", True, False}, default="auto"
         Train the classifier ``q(y|x)``: ``"auto"`` when y marks some rows unlabelled, True
         always (then fully labelled data train it too), False never (unlabelled rows are then
         an error).
@@ -243,6 +250,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         binarize: bool | str = False,
         learning_rate_schedule: str = "constant",
         importance_samples: int = 1,
+        n_draws: int = 16,
         classifier: bool | str = "auto",
         classifier_weight: float = 1.0,
     ) -> None:
@@ -276,6 +284,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         self.binarize = binarize
         self.learning_rate_schedule = learning_rate_schedule
         self.importance_samples = importance_samples
+        self.n_draws = n_draws
         self.classifier = classifier
         self.classifier_weight = classifier_weight
 

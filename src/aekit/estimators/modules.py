@@ -178,7 +178,7 @@ class DecoderModule(_Labelled):
 class ScoreModule(_Labelled):
     """Raw rows ``x`` (and labels ``y``) -> the log-likelihood per row in nats: the estimator's
     ``score_samples`` (given the labels, for a ConditionalVAE), computed by the estimator's own
-    per-row function, a VAE's ELBO with the same 16 fixed draws."""
+    per-row function, a VAE's ELBO with the same fixed draws (its ``n_draws``)."""
 
     def __init__(
         self,

@@ -57,7 +57,8 @@ def params_to_json(estimator: Any) -> dict[str, Any]:
 
 # Parameters that say how to train, watch, place or apply a model, not what it is: changed
 # after fit they leave the fitted model as it was, and are saved as they are now (a series
-# detector reads its stride when it scores; a fine-tuner may retrain with another budget).
+# detector reads its stride when it scores; a fine-tuner may retrain with another budget). A
+# class adds its own as ``_applied_when_scoring`` (a VAE's n_draws: a detector's is its model).
 _NOT_THE_MODEL = frozenset({
     "verbose", "checkpoint_dir", "device", "compile", "distributed", "precision",
     "max_iter", "learning_rate_init", "batch_size", "early_stopping", "validation_fraction",
@@ -80,10 +81,11 @@ def changed_since_fit(estimator: Any) -> dict[str, tuple[Any, Any]]:
     if fitted_with is None:
         return {}
     now = params_to_json(estimator)
+    kept = _NOT_THE_MODEL | getattr(estimator, "_applied_when_scoring", frozenset())
     return {
         name: (fitted_with.get(name), value)
         for name, value in now.items()
-        if name not in _NOT_THE_MODEL and _model_of(value) != _model_of(fitted_with.get(name))
+        if name not in kept and _model_of(value) != _model_of(fitted_with.get(name))
     }
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from aekit.estimators._docs import FITTED_ATTRIBUTES, SAMPLER_ATTRIBUTE, SAMPLER_PARAMETER
+from aekit.estimators._docs import (
+    FITTED_ATTRIBUTES,
+    N_DRAWS_PARAMETER,
+    SAMPLER_ATTRIBUTE,
+    SAMPLER_PARAMETER,
+)
 from aekit.estimators._variational import _VariationalBase
 
 
@@ -113,7 +118,9 @@ class VariationalAutoencoder(_VariationalBase):
         ``log p(x)`` and often a higher test log-likelihood, for about k times the decoder's
         cost per step. ``L_k`` has no separate KL term, so it needs ``beta=1`` and
         ``kl_warmup=0``.
-
+"""
+        + N_DRAWS_PARAMETER
+        + """
     Attributes
     ----------"""
         + FITTED_ATTRIBUTES
@@ -152,6 +159,7 @@ class VariationalAutoencoder(_VariationalBase):
         binarize: bool | str = False,
         learning_rate_schedule: str = "constant",
         importance_samples: int = 1,
+        n_draws: int = 16,
     ) -> None:
         super().__init__(
             latent_dim=latent_dim,
@@ -183,6 +191,7 @@ class VariationalAutoencoder(_VariationalBase):
         self.binarize = binarize
         self.learning_rate_schedule = learning_rate_schedule
         self.importance_samples = importance_samples
+        self.n_draws = n_draws
 
 
 VAE = VariationalAutoencoder
