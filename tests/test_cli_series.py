@@ -260,3 +260,21 @@ def test_value_columns_named_twice_are_refused(tmp_path):
     frame = _frame(100, 0)
     with pytest.raises(ValueError, match=r"value_columns names \[.a.\] more than once"):
         aekit.SeriesAnomalyDetector(window=16, value_columns=["a", "a"]).fit(frame)
+
+
+def test_detect_series_on_a_long_table_of_several_series_says_how_to_split_it(tmp_path):
+    from aekit.cli.errors import error_message, for_the_command_line
+
+    frame = _frame(100, 0)[["timestamp", "a"]]
+    long = pd.concat([frame.assign(host=h) for h in ("web1", "web2")]).sort_values("timestamp")
+    long.to_csv(tmp_path / "long.csv", index=False)
+    result = invoke(
+        "detect-series", tmp_path / "long.csv", "--time-column", "timestamp",
+        "--handle-missing", "interpolate", "--out", tmp_path / "run",
+    )  # fmt: skip
+    assert isinstance(result.exception, ValueError)  # was: the two hosts averaged, exit 0
+    message = for_the_command_line(error_message(result.exception))
+    assert "several series in one long table" in message
+    assert "Write each host's rows to a file of its own" in message
+    assert "give each host a column of its own (in pandas: X.pivot(" in message
+    assert not (tmp_path / "run").exists()

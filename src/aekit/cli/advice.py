@@ -242,6 +242,15 @@ ADVICE = (
         r"sort the file by its \1 column.",
     ),
     (r", or beforehand: X\.groupby\('([^']*)'\)\.mean\(\)\.", r", or average them in the file."),
+    (  # aekit.timeseries.repeats.check_long_format: a command fits one series per DATA
+        r"\bFit them as a list of series, \[s for _, s in X\.groupby\('([^']*)'\)\]"
+        r"(?:, or as the channels of one series: (X\.pivot\(.*\)\.reset_index\(\)))?\.",
+        lambda m: (
+            f"Write each {m[1]}'s rows to a file of its own and run the command on each"
+            + (f", or give each {m[1]} a column of its own (in pandas: {m[2]})" if m[2] else "")
+            + "."
+        ),
+    ),
     (r"\bvalue_columns=(\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
     (r"\bname them with value_columns\b", "name them with --value-columns"),
     (r"^value_columns (\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
