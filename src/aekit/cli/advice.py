@@ -313,6 +313,18 @@ ADVICE = (
     ),
     (r"\bpass image_shape\.", "pass --image-shape C,H,W."),
     (r"\bset image_shape=\(C, H, W\)", "pass --image-shape C,H,W"),
+    (  # aekit.timeseries.series_input.warn_rows_of_sequences: heartbeats given as a series
+        r"^X reads as a series (.*) If each row of X is a sequence (.*), score the rows with "
+        r"AnomalyDetector, or an autoencoder given sequence_shape=\((\d+), (\d+)\)",
+        r"DATA reads as a series \1 If each row of DATA is a sequence \2, score the rows with "
+        r"'aekit detect', or train an autoencoder on them: 'aekit train' with --param "
+        r"'sequence_shape=[\3, \4]' (and --param architecture=conv1d)",
+    ),
+    (  # aekit.timeseries.inputs.read_series: a 3-D array
+        r"\bscore them with AnomalyDetector, or an autoencoder \(sequences as",
+        "score them with 'aekit detect', or train an autoencoder on them with 'aekit train' (it "
+        "takes sequences as",
+    ),
     (r"\bset sequence_shape=\(([^)]*)\)", r"pass --param 'sequence_shape=[\1]'"),
     (r"\bsequence_shape=\(([^)]*)\)", r"--param 'sequence_shape=[\1]'"),
     (

@@ -357,7 +357,9 @@ def read_series(
             values = values[:, None]
         if values.ndim != 2:
             raise ValueError(
-                f"a series must be (time,) or (time, channels); got shape {values.shape}."
+                f"a series must be (time,) or (time, channels); got shape {values.shape}. An "
+                f"array of {values.shape[0]} sequences is rows: score them with "
+                "AnomalyDetector, or an autoencoder (sequences as (n, channels, length))."
             )
         _check_points(len(values))
         names, axis, what, inverse = None, None, "the time column", None
