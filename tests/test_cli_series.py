@@ -278,3 +278,22 @@ def test_detect_series_on_a_long_table_of_several_series_says_how_to_split_it(tm
     assert "Write each host's rows to a file of its own" in message
     assert "give each host a column of its own (in pandas: X.pivot(" in message
     assert not (tmp_path / "run").exists()
+
+
+def test_score_names_the_option_that_leaves_out_a_column_fit_never_saw(tmp_path, monkeypatch):
+    # the file a series run was evaluated with holds its labels: the advice was to pass only
+    # the fitted columns or to refit, not the option that leaves the label out
+    from aekit.cli.errors import error_message, for_the_command_line
+
+    _quick_detector(monkeypatch)
+    _frame(100, 0)[["timestamp", "a"]].to_csv(tmp_path / "train.csv", index=False)
+    fit = ["detect-series", tmp_path / "train.csv", "--time-column", "timestamp", "--window", 12]
+    assert invoke(*fit, "--out", tmp_path / "run").exit_code == 0
+    _frame(100, 1)[["timestamp", "a"]].assign(label=0).to_csv(tmp_path / "new.csv", index=False)
+    score = ["score", tmp_path / "run", tmp_path / "new.csv", "-o", tmp_path / "scores.csv"]
+    result = invoke(*score)
+    assert isinstance(result.exception, ValueError)
+    message = for_the_command_line(error_message(result.exception), {"ignore_column"})
+    assert "(unexpected ['label']); leave them out with --ignore-column label (a label" in message
+    result = invoke(*score, "--ignore-column", "label")
+    assert result.exit_code == 0, result.output

@@ -7,6 +7,7 @@ folder)."""
 from __future__ import annotations
 
 import re
+import shlex
 
 
 def _image_options(match: re.Match) -> str:
@@ -26,6 +27,18 @@ def _image_options(match: re.Match) -> str:
         options.append("--grayscale")
     advice = f" Pass {' '.join(options)} to read them as the model does." if options else ""
     return f"{match[0]}{advice}"
+
+
+def _leave_out_unexpected(match: re.Match) -> str:
+    """The columns a series run never saw (a label column beside the values, as in the file it
+    was evaluated with), with the options that leave them out: the advice was to pass the
+    fitted columns or refit."""
+    names = re.findall(r"'((?:[^'\\]|\\.)*)'", match[1])
+    options = " ".join(f"--ignore-column {shlex.quote(n)}" for n in names)
+    return (
+        f"(unexpected {match[1]}); leave them out with {options} (a label column: "
+        "--label-column), or pass the columns"
+    )
 
 
 # Advice that names an option of a fitting command: (pattern, the option, the advice in a
@@ -110,6 +123,12 @@ OPTION_ADVICE = (
         r"\bbut no time_column; pass time_column=(['\"])(.+?)\1",
         "time_column",
         r"but no --time-column; pass --time-column \2",
+        None,
+    ),
+    (  # aekit.timeseries.inputs.check_value_names: a scored file with columns fit never saw
+        r"\(missing \[\], unexpected (\[[^\]]*\])\); pass the columns",
+        "ignore_column",
+        _leave_out_unexpected,
         None,
     ),
     (  # aekit.timeseries.inputs: text columns of a series left out of the channels
