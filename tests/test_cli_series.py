@@ -297,3 +297,27 @@ def test_score_names_the_option_that_leaves_out_a_column_fit_never_saw(tmp_path,
     assert "(unexpected ['label']); leave them out with --ignore-column label (a label" in message
     result = invoke(*score, "--ignore-column", "label")
     assert result.exit_code == 0, result.output
+
+
+def test_series_messages_name_options_not_python_parameters(tmp_path, monkeypatch):
+    # 'name the channels with value_columns', '(contamination=...)', and in 'aekit score' (no
+    # --window) 'use a smaller --window' for a new stretch shorter than the model's window
+    from aekit.cli.errors import error_message, for_the_command_line
+
+    frame = _frame(100, 0)[["timestamp", "a"]]
+    typo = frame.astype({"a": object})
+    typo.loc[0, "a"] = "%"  # a second header line of units, read as a row
+    typo.to_csv(tmp_path / "units.csv", index=False)
+    result = invoke("detect-series", tmp_path / "units.csv", "--time-column", "timestamp")
+    message = for_the_command_line(error_message(result.exception))
+    assert message.endswith("fix it or name the channels with --value-columns.")
+    rough = "only 3 of 25 training scores ... give the expected anomaly rate (contamination=...)"
+    assert for_the_command_line(rough, {"contamination"}).endswith("(--contamination RATE)")
+    short = "a series has 40 points, fewer than window=64; use a smaller window or a longer series."
+    assert for_the_command_line(short, {"window"}).endswith(
+        "use a smaller --window or a longer series."
+    )
+    assert for_the_command_line(short, set()).endswith(
+        "fewer than the model's window of 64; give at least 64 points (the new points with "
+        "those before them)."
+    )

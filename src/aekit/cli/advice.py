@@ -59,6 +59,20 @@ OPTION_ADVICE = (
         "refit with 'aekit detect-series --handle-missing interpolate'",
     ),
     (r"\bpass handle_missing=True\b", "handle_missing", "pass --handle-missing", None),
+    (  # aekit.timeseries.series_input: a series shorter than one window ('aekit score' has
+        # no --window: the model's window is fixed, so the series must grow)
+        r"\bfewer than window=(\d+); use a smaller window or a longer series\.",
+        "window",
+        r"fewer than --window \1; use a smaller --window or a longer series.",
+        r"fewer than the model's window of \1; give at least \1 points (the new points with "
+        r"those before them).",
+    ),
+    (  # aekit.anomaly.thresholds: too few training scores for a tail
+        r"\bgive the expected anomaly rate \(contamination=\.\.\.\)",
+        "contamination",
+        "give the expected anomaly rate (--contamination RATE)",
+        None,
+    ),
     (  # scikit-learn's parameter check, where the command sets max_iter with --epochs
         r"^The 'max_iter' parameter of \w+ must be an int in the range \[1, inf\)"
         r"(?: or a str among \{'auto'\})?\. Got (-?\d+) instead\.",  # the Compressor's: 'auto'
@@ -271,7 +285,7 @@ ADVICE = (
         ),
     ),
     (r"\bvalue_columns=(\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
-    (r"\bname them with value_columns\b", "name them with --value-columns"),
+    (r"\bname (them|the channels) with value_columns\b", r"name \1 with --value-columns"),
     (r"^value_columns (\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
     (r"^value_columns names\b", "--value-columns names"),
     (r"\bare not columns of X; it has\b", "are not columns of DATA; it has"),
