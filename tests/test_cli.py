@@ -59,7 +59,7 @@ def test_train_says_why_training_stopped(tmp_path):
     """The epoch budget, or which loss stalled (the trainer's rule, with its numbers)."""
     budget = invoke("train", "digits", "--model", "ae", *QUICK, "--out", tmp_path / "a")
     assert budget.exit_code == 0, budget.output
-    assert "stopped: reached max_iter=2" in budget.output
+    assert "stopped: reached --epochs 2" in budget.output
     stalled = invoke(
         "train", "digits", "--model", "ae", "--quiet", "--param", "hidden_layer_sizes=[16]",
         "--param", "max_iter=50", "--param", "tol=1e9", "--param", "n_iter_no_change=2",
@@ -280,7 +280,7 @@ def test_train_takes_epochs_as_train_hasher_does(cvae_run, tmp_path):
     small = ["--model", "ae", "--quiet", "--param", "hidden_layer_sizes=[16]"]
     result = invoke("train", "digits", *small, "--epochs", 3, "--out", tmp_path / "a")
     assert result.exit_code == 0, result.output
-    assert "stopped: reached max_iter=3" in result.output
+    assert "stopped: reached --epochs 3" in result.output
     again = invoke("train", "--config", cvae_run / "config.toml", "--epochs", 1, "--quiet",
                    "--out", tmp_path / "b")  # fmt: skip
     assert again.exit_code == 0, again.output

@@ -105,7 +105,7 @@ def test_the_flags_the_messages_name_exist():
     from aekit.cli.advice import ADVICE, OPTION_ADVICE
 
     texts = [r for _, r in ADVICE if isinstance(r, str)]
-    texts += [t for *_, a, b in OPTION_ADVICE for t in (a, b) if t]
+    texts += [t for *_, a, b in OPTION_ADVICE for t in (a, b) if isinstance(t, str)]
     every = set().union(*(_flags(c.callback) for c in app.registered_commands))
     for text in texts:
         for command, flag in re.findall(r"'aekit ([\w-]+) (--[\w-]+)", text):

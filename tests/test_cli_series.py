@@ -260,3 +260,64 @@ def test_value_columns_named_twice_are_refused(tmp_path):
     frame = _frame(100, 0)
     with pytest.raises(ValueError, match=r"value_columns names \[.a.\] more than once"):
         aekit.SeriesAnomalyDetector(window=16, value_columns=["a", "a"]).fit(frame)
+
+
+def test_detect_series_on_a_long_table_of_several_series_says_how_to_split_it(tmp_path):
+    from aekit.cli.errors import error_message, for_the_command_line
+
+    frame = _frame(100, 0)[["timestamp", "a"]]
+    long = pd.concat([frame.assign(host=h) for h in ("web1", "web2")]).sort_values("timestamp")
+    long.to_csv(tmp_path / "long.csv", index=False)
+    result = invoke(
+        "detect-series", tmp_path / "long.csv", "--time-column", "timestamp",
+        "--handle-missing", "interpolate", "--out", tmp_path / "run",
+    )  # fmt: skip
+    assert isinstance(result.exception, ValueError)  # was: the two hosts averaged, exit 0
+    message = for_the_command_line(error_message(result.exception))
+    assert "several series in one long table" in message
+    assert "Write each host's rows to a file of its own" in message
+    assert "give each host a column of its own (in pandas: X.pivot(" in message
+    assert not (tmp_path / "run").exists()
+
+
+def test_score_names_the_option_that_leaves_out_a_column_fit_never_saw(tmp_path, monkeypatch):
+    # the file a series run was evaluated with holds its labels: the advice was to pass only
+    # the fitted columns or to refit, not the option that leaves the label out
+    from aekit.cli.errors import error_message, for_the_command_line
+
+    _quick_detector(monkeypatch)
+    _frame(100, 0)[["timestamp", "a"]].to_csv(tmp_path / "train.csv", index=False)
+    fit = ["detect-series", tmp_path / "train.csv", "--time-column", "timestamp", "--window", 12]
+    assert invoke(*fit, "--out", tmp_path / "run").exit_code == 0
+    _frame(100, 1)[["timestamp", "a"]].assign(label=0).to_csv(tmp_path / "new.csv", index=False)
+    score = ["score", tmp_path / "run", tmp_path / "new.csv", "-o", tmp_path / "scores.csv"]
+    result = invoke(*score)
+    assert isinstance(result.exception, ValueError)
+    message = for_the_command_line(error_message(result.exception), {"ignore_column"})
+    assert "(unexpected ['label']); leave them out with --ignore-column label (a label" in message
+    result = invoke(*score, "--ignore-column", "label")
+    assert result.exit_code == 0, result.output
+
+
+def test_series_messages_name_options_not_python_parameters(tmp_path, monkeypatch):
+    # 'name the channels with value_columns', '(contamination=...)', and in 'aekit score' (no
+    # --window) 'use a smaller --window' for a new stretch shorter than the model's window
+    from aekit.cli.errors import error_message, for_the_command_line
+
+    frame = _frame(100, 0)[["timestamp", "a"]]
+    typo = frame.astype({"a": object})
+    typo.loc[0, "a"] = "%"  # a second header line of units, read as a row
+    typo.to_csv(tmp_path / "units.csv", index=False)
+    result = invoke("detect-series", tmp_path / "units.csv", "--time-column", "timestamp")
+    message = for_the_command_line(error_message(result.exception))
+    assert message.endswith("fix it or name the channels with --value-columns.")
+    rough = "only 3 of 25 training scores ... give the expected anomaly rate (contamination=...)"
+    assert for_the_command_line(rough, {"contamination"}).endswith("(--contamination RATE)")
+    short = "a series has 40 points, fewer than window=64; use a smaller window or a longer series."
+    assert for_the_command_line(short, {"window"}).endswith(
+        "use a smaller --window or a longer series."
+    )
+    assert for_the_command_line(short, set()).endswith(
+        "fewer than the model's window of 64; give at least 64 points (the new points with "
+        "those before them)."
+    )

@@ -119,7 +119,7 @@ def test_value_columns_naming_the_time_or_text_say_so():
         _tiny(time_column="t", value_columns=["a"]).fit(typo)
     with pytest.raises(ValueError) as caught:
         _tiny().fit(np.arange(5.0))  # shorter than the window of 10: the option is named
-    assert for_the_command_line(str(caught.value)).endswith(
+    assert for_the_command_line(str(caught.value), {"window"}).endswith(  # in detect-series
         "fewer than --window 10; use a smaller --window or a longer series."
     )
 
@@ -269,3 +269,36 @@ def test_named_channels_held_as_objects_or_text_are_read_as_numbers():
         frame = pd.DataFrame({"t": stamps, "v": held})
         fitted = _tiny(time_column="t", value_columns=["v"]).fit(frame)
         assert fitted.score_samples(frame).shape == (120,)
+
+
+def test_an_array_of_sequences_given_as_a_series_is_warned_of():
+    # 60 "heartbeats" of 30 steps, (n, length): read as 60 points of 30 channels, they were
+    # fitted without a word, each heartbeat scored as a time point
+    beats = np.sin(np.arange(30) / 3.0) + np.random.RandomState(0).normal(0, 0.1, (60, 30))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a tiny fit, on purpose
+        with pytest.warns(
+            UserWarning,
+            match=r"a series of 60 points with 30 channels, so each window of 10 points holds "
+            r"300 values, more than the 51 windows.*AnomalyDetector.*sequence_shape=\(1, 30\)",
+        ):
+            _tiny().fit(beats)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a series with windows enough: no warning
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            _tiny(value_columns=["a", "b", "c"]).fit(_channels())
+    with pytest.raises(ValueError, match=r"got shape \(60, 30, 1\)\. An array of 60 sequences"):
+        _tiny().fit(beats[:, :, None])
+
+
+def test_the_sequences_advice_on_the_command_line_names_commands():
+    from aekit.cli.errors import for_the_command_line
+    from aekit.timeseries.grid import Series
+    from aekit.timeseries.series_input import warn_rows_of_sequences
+
+    with pytest.warns(UserWarning) as seen:  # 500 heartbeats of 140 steps
+        warn_rows_of_sequences([Series(np.zeros((500, 140)))], 64, 1)
+    message = for_the_command_line(str(seen[0].message))
+    assert message.startswith("DATA reads as a series of 500 points with 140 channels")
+    assert "'aekit detect', or train an autoencoder on them: 'aekit train' with --param " in message
+    assert "'sequence_shape=[1, 140]'" in message and "AnomalyDetector" not in message

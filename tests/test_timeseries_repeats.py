@@ -99,3 +99,42 @@ def test_messages_about_a_datetime_index_say_the_index():
         read_series(frame.drop(index=frame.index[[30, 31]]), None, None, "error")
     with pytest.raises(ValueError, match=r"^the index goes back in time.*X.sort_index\(\)"):
         read_series(frame.iloc[::-1], None, None, "error")
+
+
+def _long_table():
+    """Three hosts' series in one long table, as monitoring exports write them."""
+    parts = [
+        _frame().assign(host=h, value=lambda f, k=k: f["value"] + k) for k, h in enumerate("abc")
+    ]
+    return pd.concat(parts, ignore_index=True)[["host", "timestamp", "value"]]
+
+
+def test_several_series_in_one_long_table_are_refused_not_averaged():
+    # each host repeats every timestamp: sorted and read with interpolate, the three hosts were
+    # averaged into one series (two warnings, no error); unsorted, the advice was to sort
+    table = _long_table()
+    for rows in (table, table.sort_values("timestamp", kind="stable")):
+        for handle_missing in ("error", "interpolate"):
+            with pytest.raises(
+                ValueError,
+                match=r"several series in one long table: .*column 'host' \(3 values: 'a', 'b', "
+                r"'c'\).*groupby\('host'\).*X\.pivot\(index='timestamp', columns='host', "
+                r"values='value'\)",
+            ):
+                read_series(rows, "timestamp", None, handle_missing)
+    # the advice works: the hosts as a list of series, or as channels
+    hosts = [s for _, s in table.groupby("host")]
+    assert len(read_series(hosts[0], "timestamp", None, "error")[0].values) == 60
+    wide = table.pivot(index="timestamp", columns="host", values="value").reset_index()
+    assert read_series(wide, "timestamp", None, "error")[0].values.shape == (60, 3)
+
+
+def test_repeated_times_with_a_column_that_is_no_series_id_keep_their_rules():
+    # free text (one row per value) or a status repeated at one time does not split a series
+    frame = _repeat(_frame(), 20, 2, values=[5.0, -1.0])
+    noted = frame.assign(note=[f"n{i}" for i in range(len(frame))])
+    status = frame.assign(status=["ok"] * len(frame))
+    status.loc[21, "status"] = "warn"
+    for table in (noted, status):
+        with pytest.raises(ValueError, match="repeats 1 timestamp with different values"):
+            read_series(table, "timestamp", ["value"], "error")

@@ -167,3 +167,27 @@ def test_table_figures_use_and_check_a_dataframes_column_names():
         feature_reconstructions(A, B[["c", "b", "age"]])
     with pytest.raises(ValueError, match="X_generated has other columns"):
         real_vs_generated(A, B.set_axis(["age", "b", "d"], axis=1))
+
+
+def test_series_figure_reads_the_dataframe_the_detector_took():
+    # series_figure(df, ...) on a CSV's frame cast it whole to float: "could not convert string
+    # to float: '2024-01-01 00:00:00'"; a time of text was drawn as one category per row
+    import pandas as pd
+
+    n = 50
+    frame = pd.DataFrame(
+        {
+            "timestamp": pd.date_range("2024-01-01", periods=n, freq="h").astype(str),
+            "cpu": np.sin(np.arange(n) / 4),
+            "mem": np.cos(np.arange(n) / 4),
+        }
+    )
+    scores = np.abs(frame["cpu"].to_numpy())
+    top, _ = series_figure(frame, scores, 0.9).axes
+    assert [line.get_label() for line in top.get_lines()] == ["cpu", "mem"]
+    x = np.asarray(top.get_lines()[0].get_xdata())
+    assert np.issubdtype(x.dtype, np.datetime64) and x[1] - x[0] == np.timedelta64(1, "h")
+    given = series_figure(frame[["cpu"]], scores, 0.9, time=frame["timestamp"]).axes[0]
+    assert np.issubdtype(np.asarray(given.get_lines()[0].get_xdata()).dtype, np.datetime64)
+    with pytest.raises(ValueError, match=r"values has columns \['host', 'cpu'\].*time=X\["):
+        series_figure(pd.DataFrame({"host": ["a"] * n, "cpu": scores}), scores, 0.9)

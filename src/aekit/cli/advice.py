@@ -7,6 +7,7 @@ folder)."""
 from __future__ import annotations
 
 import re
+import shlex
 
 
 def _image_options(match: re.Match) -> str:
@@ -28,6 +29,18 @@ def _image_options(match: re.Match) -> str:
     return f"{match[0]}{advice}"
 
 
+def _leave_out_unexpected(match: re.Match) -> str:
+    """The columns a series run never saw (a label column beside the values, as in the file it
+    was evaluated with), with the options that leave them out: the advice was to pass the
+    fitted columns or refit."""
+    names = re.findall(r"'((?:[^'\\]|\\.)*)'", match[1])
+    options = " ".join(f"--ignore-column {shlex.quote(n)}" for n in names)
+    return (
+        f"(unexpected {match[1]}); leave them out with {options} (a label column: "
+        "--label-column), or pass the columns"
+    )
+
+
 # Advice that names an option of a fitting command: (pattern, the option, the advice in a
 # command that has it, the advice elsewhere, e.g. in 'aekit score', which reads a fitted model).
 OPTION_ADVICE = (
@@ -46,6 +59,20 @@ OPTION_ADVICE = (
         "refit with 'aekit detect-series --handle-missing interpolate'",
     ),
     (r"\bpass handle_missing=True\b", "handle_missing", "pass --handle-missing", None),
+    (  # aekit.timeseries.series_input: a series shorter than one window ('aekit score' has
+        # no --window: the model's window is fixed, so the series must grow)
+        r"\bfewer than window=(\d+); use a smaller window or a longer series\.",
+        "window",
+        r"fewer than --window \1; use a smaller --window or a longer series.",
+        r"fewer than the model's window of \1; give at least \1 points (the new points with "
+        r"those before them).",
+    ),
+    (  # aekit.anomaly.thresholds: too few training scores for a tail
+        r"\bgive the expected anomaly rate \(contamination=\.\.\.\)",
+        "contamination",
+        "give the expected anomaly rate (--contamination RATE)",
+        None,
+    ),
     (  # scikit-learn's parameter check, where the command sets max_iter with --epochs
         r"^The 'max_iter' parameter of \w+ must be an int in the range \[1, inf\)"
         r"(?: or a str among \{'auto'\})?\. Got (-?\d+) instead\.",  # the Compressor's: 'auto'
@@ -110,6 +137,12 @@ OPTION_ADVICE = (
         r"\bbut no time_column; pass time_column=(['\"])(.+?)\1",
         "time_column",
         r"but no --time-column; pass --time-column \2",
+        None,
+    ),
+    (  # aekit.timeseries.inputs.check_value_names: a scored file with columns fit never saw
+        r"\(missing \[\], unexpected (\[[^\]]*\])\); pass the columns",
+        "ignore_column",
+        _leave_out_unexpected,
         None,
     ),
     (  # aekit.timeseries.inputs: text columns of a series left out of the channels
@@ -242,8 +275,17 @@ ADVICE = (
         r"sort the file by its \1 column.",
     ),
     (r", or beforehand: X\.groupby\('([^']*)'\)\.mean\(\)\.", r", or average them in the file."),
+    (  # aekit.timeseries.repeats.check_long_format: a command fits one series per DATA
+        r"\bFit them as a list of series, \[s for _, s in X\.groupby\('([^']*)'\)\]"
+        r"(?:, or as the channels of one series: (X\.pivot\(.*\)\.reset_index\(\)))?\.",
+        lambda m: (
+            f"Write each {m[1]}'s rows to a file of its own and run the command on each"
+            + (f", or give each {m[1]} a column of its own (in pandas: {m[2]})" if m[2] else "")
+            + "."
+        ),
+    ),
     (r"\bvalue_columns=(\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
-    (r"\bname them with value_columns\b", "name them with --value-columns"),
+    (r"\bname (them|the channels) with value_columns\b", r"name \1 with --value-columns"),
     (r"^value_columns (\[[^\]]*\])", lambda m: "--value-columns " + _comma_list(m[1])),
     (r"^value_columns names\b", "--value-columns names"),
     (r"\bare not columns of X; it has\b", "are not columns of DATA; it has"),
@@ -304,6 +346,18 @@ ADVICE = (
     ),
     (r"\bpass image_shape\.", "pass --image-shape C,H,W."),
     (r"\bset image_shape=\(C, H, W\)", "pass --image-shape C,H,W"),
+    (  # aekit.timeseries.series_input.warn_rows_of_sequences: heartbeats given as a series
+        r"^X reads as a series (.*) If each row of X is a sequence (.*), score the rows with "
+        r"AnomalyDetector, or an autoencoder given sequence_shape=\((\d+), (\d+)\)",
+        r"DATA reads as a series \1 If each row of DATA is a sequence \2, score the rows with "
+        r"'aekit detect', or train an autoencoder on them: 'aekit train' with --param "
+        r"'sequence_shape=[\3, \4]' (and --param architecture=conv1d)",
+    ),
+    (  # aekit.timeseries.inputs.read_series: a 3-D array
+        r"\bscore them with AnomalyDetector, or an autoencoder \(sequences as",
+        "score them with 'aekit detect', or train an autoencoder on them with 'aekit train' (it "
+        "takes sequences as",
+    ),
     (r"\bset sequence_shape=\(([^)]*)\)", r"pass --param 'sequence_shape=[\1]'"),
     (r"\bsequence_shape=\(([^)]*)\)", r"--param 'sequence_shape=[\1]'"),
     (

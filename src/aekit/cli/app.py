@@ -177,7 +177,7 @@ def _write_run_figures(staging: Path, estimator, X, y, encoder) -> None:
 def _why_stopped(estimator) -> str:
     """Why training ended: the epoch budget, or the loss that stalled (the trainer's rule)."""
     if estimator.n_iter_ >= estimator.max_iter:
-        return f"reached max_iter={estimator.max_iter}"
+        return f"reached --epochs {estimator.max_iter}"  # the option that sets max_iter
     watched = "validation" if estimator.early_stopping else "training"
     return (
         f"the {watched} loss did not improve by tol={estimator.tol:g} for "

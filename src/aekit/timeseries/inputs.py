@@ -21,7 +21,7 @@ from aekit.data.column_checks import warn_feature_names
 from aekit.data.one_hot import caller_level
 from aekit.data.validation import reject_complex
 from aekit.timeseries.grid import Series, on_grid
-from aekit.timeseries.repeats import check_order, merge_repeats
+from aekit.timeseries.repeats import check_long_format, check_order, merge_repeats
 from aekit.timeseries.step_names import same_step
 from aekit.timeseries.time_axis import TimeAxis, date_axis, numeric_axis
 
@@ -335,6 +335,7 @@ def read_series(
         names = channel_names(labels)
         column, what, inverse = None, "the time column", None
         if time_column is not None:
+            check_long_format(X, time_column, labels)
             column, what = X[time_column], f"time column {time_column!r}"
         elif isinstance(X.index, pd.DatetimeIndex):
             column, what = X.index.to_series(index=np.arange(len(X))), "the index"
@@ -356,7 +357,9 @@ def read_series(
             values = values[:, None]
         if values.ndim != 2:
             raise ValueError(
-                f"a series must be (time,) or (time, channels); got shape {values.shape}."
+                f"a series must be (time,) or (time, channels); got shape {values.shape}. An "
+                f"array of {values.shape[0]} sequences is rows: score them with "
+                "AnomalyDetector, or an autoencoder (sequences as (n, channels, length))."
             )
         _check_points(len(values))
         names, axis, what, inverse = None, None, "the time column", None

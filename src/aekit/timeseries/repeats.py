@@ -14,6 +14,10 @@ Windows need one point per time. Real logs break this two ways (NAB has both):
   averaged (the least-squares value of that point, as resampling by mean does), with a warning;
   otherwise an error naming that option and the pandas fix (``X.groupby(time).mean()``), since
   which reading is right is the user's call.
+* **Several series in one long table** (``host,timestamp,value``: each host its own run of
+  timestamps) repeat every timestamp too, but averaging them makes one series of no host:
+  refused before either rule above, naming the column that tells them apart, with the two ways
+  to read them (a list of series, or one channel per series).
 """
 
 from __future__ import annotations
@@ -23,6 +27,43 @@ import warnings
 import numpy as np
 
 from aekit.data.one_hot import caller_level
+
+
+def check_long_format(frame, time_column: str, channels: list) -> None:
+    """Refuse a long table of several series (``host,timestamp,value``), which the rules for
+    repeated timestamps would read as one series, the hosts averaged (or the rows refused as
+    out of order, with the advice to sort them, which leads there too). It is recognised by a
+    column that is neither the time nor a channel, whose values each hold at least two rows and
+    never repeat a timestamp among their own rows while the timestamps repeat overall."""
+    times = frame[time_column]
+    if not times.duplicated().any():
+        return
+    for name in frame.columns:
+        if name == time_column or name in channels:
+            continue
+        keys = frame[name]
+        counts = keys.value_counts(dropna=False)
+        if len(counts) < 2 or counts.min() < 2:  # one series, or free text (one row each)
+            continue
+        if frame[[name, time_column]].duplicated().any():
+            continue  # a value holds one time twice: no series of its own
+        raise ValueError(_long_format_message(frame, name, time_column, channels, counts))
+
+
+def _long_format_message(frame, name, time_column: str, channels: list, counts) -> str:
+    shown = ", ".join(repr(v) for v in counts.index[:3]) + (", ..." if len(counts) > 3 else "")
+    pivot = (  # one value column: one channel per series (a multi-level header otherwise)
+        f", or as the channels of one series: X.pivot(index={time_column!r}, columns={name!r}, "
+        f"values={channels[0]!r}).reset_index()"
+        if len(channels) == 1
+        else ""
+    )
+    return (
+        f"X holds several series in one long table: time column {time_column!r} repeats, but "
+        f"column {name!r} ({len(counts)} values: {shown}) gives each series its own "
+        f"timestamps. Read as one series, they would be averaged together. Fit them as a list "
+        f"of series, [s for _, s in X.groupby({name!r})]{pivot}."
+    )
 
 
 def check_order(t: np.ndarray, labels, what: str) -> None:

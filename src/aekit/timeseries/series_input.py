@@ -17,6 +17,7 @@ from aekit.timeseries.inputs import (
     read_series,
     warn_left_out_text,
 )
+from aekit.timeseries.windows import window_starts
 
 
 class SeriesInput:
@@ -70,4 +71,32 @@ class SeriesInput:
                 f"fitting needs at least {int(self.window) + 1} points (two windows); use a "
                 "smaller window or a longer series."
             )
+        if fitting:
+            warn_rows_of_sequences(series, int(self.window), int(self.stride))
         return series, several
+
+
+def warn_rows_of_sequences(series: list[Series], window: int, stride: int) -> None:
+    """Warn when the windows have more values than there are windows to learn them from, the
+    mark of an array of sequences (500 heartbeats of 140 steps: ``(n, length)``, which reads as
+    a series of 500 points with 140 channels) given where a series ``(time, channels)`` goes:
+    fitted without a word, it scored each heartbeat as a time point. A long series of many
+    channels (100,000 points of 120 sensors) has windows enough and is not warned of."""
+    import warnings
+
+    from aekit.data.one_hot import caller_level
+
+    channels = series[0].values.shape[1]
+    windows = sum(len(window_starts(len(s.values), window, stride)) for s in series)
+    if channels < 2 or window * channels <= windows:
+        return
+    points = sum(len(s.values) for s in series)
+    warnings.warn(
+        f"X reads as a series of {points} points with {channels} channels, so each window of "
+        f"{window} points holds {window * channels} values, more than the {windows} windows "
+        f"to learn them from. If each row of X is a sequence (a heartbeat, a window) rather "
+        f"than a time point, score the rows with AnomalyDetector, or an autoencoder given "
+        f"sequence_shape=(1, {channels}); a series is (time, channels).",
+        UserWarning,
+        stacklevel=caller_level(),
+    )

@@ -39,6 +39,59 @@ def point_edges(x: np.ndarray) -> np.ndarray:
     return np.concatenate([[x[0] - half_steps[0]], x[:-1] + half_steps, [x[-1] + half_steps[-1]]])
 
 
+def _time_values(time: Any, n: int) -> np.ndarray:
+    """The x axis: numbers or dates as given; dates written as text (a CSV's column) read as
+    instants, in UTC without a zone as the command line draws them: text was drawn as one
+    category per row, each label on the axis."""
+    import pandas as pd
+
+    from aekit.timeseries.inputs import parse_times
+
+    x = check_length(time, n, "time", "anomaly_scores")
+    if x.dtype.kind not in "OUS":
+        return x
+    return parse_times(pd.Series(x), "time").dt.tz_localize(None).to_numpy()
+
+
+def _frame_parts(frame: Any, time: Any, channel_names: Any) -> tuple[Any, Any, Any]:
+    """A DataFrame as the series detector reads one: its numeric (and bool) columns are the
+    channels, named; a column of dates is the time axis unless ``time`` is given. It was cast
+    whole to float ("could not convert string to float: '2024-01-05 04:00:00'")."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        return frame, time, channel_names
+    numeric = frame.select_dtypes(["number", "bool"])
+    others = frame.drop(columns=numeric.columns)
+    dates = [c for c in others.columns if _holds_dates(others[c])]
+    text = [c for c in others.columns if c not in dates]
+    if text or numeric.shape[1] == 0 or (len(dates) > 1 and time is None):
+        raise ValueError(
+            f"values has columns {list(frame.columns)}: a DataFrame's numeric columns are "
+            "drawn as channels and one column of dates as the time axis; pass the value "
+            "columns and the time apart, e.g. series_figure(X[['value']], scores, threshold, "
+            "time=X['timestamp'])."
+        )
+    if time is None and dates:
+        time = frame[dates[0]]
+    if channel_names is None:
+        channel_names = [str(c) for c in numeric.columns]
+    return numeric, time, channel_names
+
+
+def _holds_dates(column: Any) -> bool:
+    import warnings
+
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return True
+    with warnings.catch_warnings():  # "Could not infer format": only a probe
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(column, errors="coerce", utc=True, format="mixed")
+    return bool(parsed.notna().all())
+
+
 def series_figure(
     values: Any,
     anomaly_scores: Any,
@@ -55,7 +108,9 @@ def series_figure(
 
     Parameters
     ----------
-    values : array-like of shape (time,) or (time, channels)
+    values : array-like of shape (time,) or (time, channels), or DataFrame
+        A DataFrame as the detector takes it: its numeric (and bool) columns are the channels,
+        named in the legend, and a column of dates is the time axis unless ``time`` is given.
     anomaly_scores : array-like of shape (time,)
         Higher = more anomalous, on the scale of ``threshold``. +inf (a window unlike any seen)
         is drawn at the largest finite score, counted in the legend, and flagged.
@@ -63,7 +118,7 @@ def series_figure(
         Drawn as a line, points above it flagged; None: no line (a rule that flags by
         something else than the score: pass its ``flags``), and nothing flagged without them.
     time : array-like of shape (time,), default=None
-        The x axis (timestamps or numbers); the point index when None.
+        The x axis (timestamps, dates written as text, or numbers); the point index when None.
     channel_names : list of str, default=None
     labels : array-like of shape (time,), default=None
     flags : array-like of bool of shape (time,), default=None
@@ -80,9 +135,10 @@ def series_figure(
     scores = check_scores(anomaly_scores)
     n = len(scores)
     threshold = check_threshold(threshold)
+    values, time, channel_names = _frame_parts(values, time, channel_names)
     values = check_length(values, n, "values", "anomaly_scores").astype(float)
     values = values.reshape(n, -1)
-    x = np.arange(n) if time is None else check_length(time, n, "time", "anomaly_scores")
+    x = np.arange(n) if time is None else _time_values(time, n)
     labels = None if labels is None else check_binary_labels(labels, n)
     if flags is not None:
         flags = check_length(flags, n, "flags", "anomaly_scores").astype(bool)
