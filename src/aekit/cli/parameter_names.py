@@ -40,6 +40,7 @@ _VAE = _AUTOENCODER | {
     "importance_samples",
     "kl_warmup",
     "learning_rate_schedule",
+    "n_draws",
     "sampler",
 }
 _FINE_TUNER = frozenset(
