@@ -250,6 +250,19 @@ def test_vae_scores_average_several_draws_reproducibly(data):
         _detector(score_type="elbo").fit(X)
 
 
+def test_a_member_vaes_own_draws_are_said_to_be_unread(data):
+    # the detector averages its own n_draws in each member's score: VAE(n_draws=64) as the
+    # estimator was scored with 16 draws without a word
+    X, _ = data
+    vae = aekit.VAE(latent_dim=2, hidden_layer_sizes=(8,), max_iter=2, n_draws=4)
+    with pytest.warns(UserWarning, match=r"n_draws=4 is not read.*AnomalyDetector\(n_draws=4\)"):
+        _detector(estimator=vae, n_estimators=1, n_neighbors=0).fit(X)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*n_draws")
+        _detector(estimator=vae, n_estimators=1, n_neighbors=0, n_draws=4).fit(X)
+        _detector(estimator=vae.set_params(n_draws=16), n_estimators=1, n_neighbors=0).fit(X)
+
+
 def test_robust_training_on_contaminated_data(data):
     X, outliers = data
     X_all = np.vstack([X, np.repeat(outliers, 4, axis=0)])  # 9% anomalies, in clusters

@@ -10,6 +10,7 @@ as one batched network, so a GPU is kept busy and the CPU does fewer, larger ope
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -105,6 +106,25 @@ def member_for_new_rows(base: Any) -> Any:
     if base.get_params().get("likelihood") != "auto":
         return base
     return clone(base).set_params(likelihood="gaussian")
+
+
+def warn_member_draws_unread(base: Any, detector_draws: int) -> None:
+    """Warn when a VAE given as ``estimator`` sets its own ``n_draws``: the detector scores its
+    members with *its* ``n_draws`` (``AnomalyDetector(estimator=VAE(n_draws=64))`` averaged 16
+    draws without a word), so the member's value is not read."""
+    member_draws = base.get_params().get("n_draws")
+    if member_draws is None or member_draws == detector_draws:
+        return
+    default = inspect.signature(type(base)).parameters["n_draws"].default
+    if member_draws == default:  # left at its default: the detector's own choice is news to none
+        return
+    warnings.warn(
+        f"the estimator's n_draws={member_draws} is not read: the detector averages its own "
+        f"n_draws={detector_draws} draws in each member's score; pass "
+        f"AnomalyDetector(n_draws={member_draws}) instead.",
+        UserWarning,
+        stacklevel=caller_level(),
+    )
 
 
 def with_one_convergence_warning(owner: str, n_members: int, fit: Callable[[], list]) -> list:
