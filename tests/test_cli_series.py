@@ -88,6 +88,25 @@ def test_score_on_a_series_run_scores_new_points(series_run):
     assert (scores.loc[100:110, "top_channel"] == "b").all()
 
 
+def test_score_reads_a_series_files_channels_by_name(tmp_path, monkeypatch):
+    # the channels of a run fitted on every numeric column are read by position: a file with
+    # them (and the time column) in another order was refused, where a table run's file is
+    # matched by name
+    _quick_detector(monkeypatch)
+    _frame(100, 0)[["timestamp", "a", "b"]].to_csv(tmp_path / "train.csv", index=False)
+    fit = ["detect-series", tmp_path / "train.csv", "--time-column", "timestamp", "--window", 12]
+    assert invoke(*fit, "--out", tmp_path / "run").exit_code == 0
+    new = _frame(120, 2)[["timestamp", "a", "b"]]
+    new.to_csv(tmp_path / "ordered.csv", index=False)
+    new[["b", "timestamp", "a"]].to_csv(tmp_path / "shuffled.csv", index=False)
+    for name in ("ordered", "shuffled"):
+        scored = tmp_path / f"{name}_scores.csv"
+        result = invoke("score", tmp_path / "run", tmp_path / f"{name}.csv", "-o", scored)
+        assert result.exit_code == 0, result.output
+    ordered, shuffled = (pd.read_csv(tmp_path / f"{n}_scores.csv") for n in ("ordered", "shuffled"))
+    pd.testing.assert_frame_equal(ordered, shuffled)
+
+
 def test_detect_series_refuses_bad_columns_before_writing(series_run, tmp_path):
     from aekit.cli.errors import error_message
 

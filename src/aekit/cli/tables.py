@@ -111,9 +111,24 @@ def in_fit_order(X: Any, fitted: Any) -> Any:
     names = getattr(fitted, "feature_names_in_", None)
     if not isinstance(X, pd.DataFrame) or names is None:
         return X
+    if hasattr(fitted, "time_column"):  # a series run: its channels beside a time column
+        return _channels_in_fit_order(X, [str(n) for n in names])
     from aekit.serve.bodies import order_columns
 
     return order_columns(X, names)
+
+
+def _channels_in_fit_order(X: Any, names: list[str]) -> Any:
+    """A series table whose value columns are fit's in another order, with them in fit's order
+    in the places they hold, every other column (the time axis) left where it is: the channels
+    are read by position, and a file written with its columns shuffled was refused."""
+    columns = [str(c) for c in X.columns]
+    held = [c for c in columns if c in names]
+    if held == names or sorted(held) != sorted(names) or len(set(columns)) < len(columns):
+        return X  # in order already, or not the same channels: the detector's check says which
+    channels = iter(names)
+    order = [next(channels) if c in names else c for c in columns]
+    return X.set_axis(columns, axis=1)[order]
 
 
 def encoded(encoder, X: Any, source: str = "DATA", model: Any = None) -> Any:
