@@ -1,0 +1,206 @@
+"""Input-space scorers tried for issue #16's protocol-1 goal (kNN + 0.01 ROC-AUC), on the rows of
+the cross-validation (``anomaly.py --cv``: the 25 shared ADBench sets, the same splits and caps,
+the detector's preprocessing), against kNN and the detector's own input term.
+
+With clean training rows (protocol 1) the detector's score is carried by its input term, the mean
+distance to the 3 nearest training rows; the question here is whether another view of the input
+space, alone or added to that term, beats kNN by the goal's margin. Each added part is put in the
+term's units first (divided by the interquartile range of its values on the training rows, a
+training row's neighbour distances taken without itself), as the detector adds its parts:
+
+- ``whitened``: the mean over the 3 nearest after whitening the training rows' covariance, each
+  principal direction divided by sqrt(eigenvalue + eps * mean eigenvalue) (a local Mahalanobis
+  distance: rows off the data's low-variance directions move far, which PCA's error sees);
+- ``PCA error``: the squared error of the principal components holding 95% of the variance;
+- ``quantile``: the mean over the 3 nearest after mapping each column to normal quantiles
+  (scikit-learn's ``QuantileTransformer``: heavy tails and odd units lose their weight);
+- ``min-max`` / ``MAD``: the same with each column divided by its range / its median absolute
+  deviation instead of its standard deviation;
+- ``masked kNN``: NPT-AD's non-parametric baseline (Thimonier et al. 2024): 16 random masks of
+  25% of the columns; each masked part predicted by the mean of the row's 5 nearest training
+  rows on the other columns; the squared error averaged over the masks.
+
+    python benchmarks/anomaly_input_scorers.py                  # protocol 1, seeds 0 1 2
+    python benchmarks/anomaly_input_scorers.py --protocols 1 2 --seeds 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+import numpy as np
+from _common import command_line, machine_info, print_table, write_result
+from anomaly import all_sets, split
+from anomaly_baselines import knn_distance
+from anomaly_cv import cap_test
+from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import QuantileTransformer
+
+import aekit
+from aekit.anomaly.ensemble import robust_spread
+
+Part = tuple[np.ndarray, np.ndarray]  # (values on the training rows, values on the test rows)
+
+
+def mean_distance(A: np.ndarray, B: np.ndarray, k: int = 3) -> Part:
+    """The detector's input term: the mean distance to the k nearest training rows (a training
+    row's without itself)."""
+    index = NearestNeighbors(n_neighbors=min(k + 1, len(A))).fit(A)
+    own = index.kneighbors(A)[0][:, 1 : k + 1].mean(axis=1)
+    return own, index.kneighbors(B, n_neighbors=min(k, len(A)))[0].mean(axis=1)
+
+
+def whitened(A: np.ndarray, B: np.ndarray, eps: float) -> Part:
+    center = A.mean(axis=0)
+    covariance = np.atleast_2d(np.cov(A - center, rowvar=False))
+    eigenvalues, vectors = np.linalg.eigh(covariance)
+    eigenvalues = np.clip(eigenvalues, 0.0, None)
+    scale = 1.0 / np.sqrt(eigenvalues + eps * eigenvalues.mean() + 1e-12)
+    return mean_distance((A - center) @ vectors * scale, (B - center) @ vectors * scale)
+
+
+def pca_error(A: np.ndarray, B: np.ndarray, variance: float = 0.95) -> Part:
+    center = A.mean(axis=0)
+    _, singular, components = np.linalg.svd(A - center, full_matrices=False)
+    shares = singular**2 / max((singular**2).sum(), 1e-12)
+    kept = components[: int(np.searchsorted(np.cumsum(shares), variance)) + 1]
+
+    def error(X: np.ndarray) -> np.ndarray:
+        centered = X - center
+        return ((centered - centered @ kept.T @ kept) ** 2).sum(axis=1)
+
+    return error(A), error(B)
+
+
+def quantile(A: np.ndarray, B: np.ndarray) -> Part:
+    mapping = QuantileTransformer(
+        output_distribution="normal", n_quantiles=min(1000, len(A)), random_state=0
+    ).fit(A)
+    return mean_distance(mapping.transform(A), mapping.transform(B))
+
+
+def rescaled(A: np.ndarray, B: np.ndarray, how: str) -> Part:
+    """A's standardized columns divided again, by their range or their MAD (0: left as they are)."""
+    if how == "min-max":
+        scale = A.max(axis=0) - A.min(axis=0)
+    else:
+        scale = 1.4826 * np.median(np.abs(A - np.median(A, axis=0)), axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    return mean_distance(A / scale, B / scale)
+
+
+def masked_knn(A: np.ndarray, B: np.ndarray, seed: int, masks: int = 16, k: int = 5) -> Part:
+    rng = np.random.RandomState(seed)
+    d = A.shape[1]
+    hidden_count = max(1, int(round(0.25 * d)))
+    own, new = np.zeros(len(A)), np.zeros(len(B))
+    for _ in range(masks):
+        hidden = np.zeros(d, dtype=bool)
+        hidden[rng.choice(d, size=hidden_count, replace=False)] = True
+        if hidden.all():
+            continue
+        index = NearestNeighbors(n_neighbors=min(k + 1, len(A))).fit(A[:, ~hidden])
+        near_own = index.kneighbors(A[:, ~hidden])[1][:, 1:]
+        near_new = index.kneighbors(B[:, ~hidden], n_neighbors=min(k, len(A)))[1]
+        own += ((A[:, hidden] - A[near_own][:, :, hidden].mean(axis=1)) ** 2).sum(axis=1)
+        new += ((B[:, hidden] - A[near_new][:, :, hidden].mean(axis=1)) ** 2).sum(axis=1)
+    return own / masks, new / masks
+
+
+def in_units(part: Part) -> np.ndarray:
+    """The test rows' values over the IQR of the training rows' (the detector's part units)."""
+    return part[1] / max(robust_spread(part[0]), 1e-12)
+
+
+def scorers(A: np.ndarray, B: np.ndarray, seed: int) -> dict[str, Callable[[], np.ndarray]]:
+    """Each scorer's test scores, computed on demand from parts shared between scorers."""
+    cache: dict[str, Part] = {}
+
+    def part(name: str, make: Callable[[], Part]) -> Part:
+        if name not in cache:
+            cache[name] = make()
+        return cache[name]
+
+    term = lambda: part("term", lambda: mean_distance(A, B))  # noqa: E731
+    white = lambda eps: part(f"w{eps}", lambda: whitened(A, B, eps))  # noqa: E731
+    pca = lambda: part("pca", lambda: pca_error(A, B))  # noqa: E731
+    quant = lambda: part("quantile", lambda: quantile(A, B))  # noqa: E731
+    minmax = lambda: part("min-max", lambda: rescaled(A, B, "min-max"))  # noqa: E731
+    masked = lambda: part("masked", lambda: masked_knn(A, B, seed))  # noqa: E731
+    return {
+        "input term (mean of 3 nearest)": lambda: term()[1],
+        "whitened, eps 0.1": lambda: white(0.1)[1],
+        "whitened, eps 1": lambda: white(1.0)[1],
+        "input term + 0.25 whitened (eps 1)": lambda: (
+            in_units(term()) + 0.25 * in_units(white(1.0))
+        ),
+        "input term + 0.1 PCA error": lambda: in_units(term()) + 0.1 * in_units(pca()),
+        "quantile": lambda: quant()[1],
+        "input term + quantile": lambda: in_units(term()) + in_units(quant()),
+        "min-max": lambda: minmax()[1],
+        "MAD": lambda: rescaled(A, B, "MAD")[1],
+        "input term + min-max": lambda: in_units(term()) + in_units(minmax()),
+        "masked kNN": lambda: masked()[1],
+        "input term + 0.25 masked kNN": lambda: in_units(term()) + 0.25 * in_units(masked()),
+    }
+
+
+def run_rows(path, protocol: int, seed: int, large: bool):
+    """The CV's rows of one run (``anomaly_cv.collect``'s caps), through the detector's
+    preprocessing, and the kNN baseline's scores on them."""
+    data = np.load(path)
+    X, y = data["X"].astype(np.float64), data["y"].astype(int)
+    max_train, max_test = (5000, 10000) if large else (10000, 20000)
+    X_train, X_test, y_test = split(X, y, protocol, seed, max_train)
+    X_test, y_test = cap_test(X_test, y_test, max_test, seed)
+    shell = aekit.AnomalyDetector(n_neighbors=0, random_state=seed)
+    A, B = shell._fit_preprocessing(X_train), shell._encode_input(X_test)
+    return A, B, y_test, knn_distance(X_train, X_test, seed)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", default="../shared/data")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--protocols", type=int, nargs="+", default=[1], choices=[1, 2])
+    parser.add_argument("--out", default="benchmarks/results/anomaly_input_scorers.json")
+    args = parser.parse_args(argv)
+    sets = all_sets(args.data_dir)
+    if not sets:
+        parser.error(f"no ADBench sets under {args.data_dir}; pass --data-dir")
+    result = {"command": command_line(argv), "machine": machine_info(), "protocols": {}}
+    for protocol in args.protocols:
+        figures: dict[str, dict[str, list]] = {}
+        started = time.perf_counter()
+        for name, path in sets:
+            for seed in args.seeds:
+                A, B, y, knn = run_rows(path, protocol, seed, path.parent.name == "adbench-large")
+                scores = {"kNN (k = 5)": knn} | {n: f() for n, f in scorers(A, B, seed).items()}
+                for method, score in scores.items():
+                    runs = figures.setdefault(method, {}).setdefault(name, [])
+                    runs.append((roc_auc_score(y, score), average_precision_score(y, score)))
+            print(f"protocol {protocol} {name}: {time.perf_counter() - started:.0f} s", flush=True)
+        means = {
+            method: {
+                "roc_auc": float(np.mean([np.mean([r for r, _ in v]) for v in per_set.values()])),
+                "pr_auc": float(np.mean([np.mean([p for _, p in v]) for v in per_set.values()])),
+                "per_set": per_set,
+            }
+            for method, per_set in figures.items()
+        }
+        result["protocols"][str(protocol)] = means
+        knn = means["kNN (k = 5)"]["roc_auc"]
+        cells = [
+            [m, f"{v['roc_auc']:.4f}", f"{v['pr_auc']:.4f}", f"{v['roc_auc'] - knn:+.4f}"]
+            for m, v in means.items()
+        ]
+        title = f"Protocol {protocol}, mean over {len(sets)} sets x {len(args.seeds)} seeds"
+        print_table(title, ["scorer", "ROC-AUC", "PR-AUC", "ROC-AUC - kNN"], cells)
+    write_result(args.out, result)
+
+
+if __name__ == "__main__":
+    main()
