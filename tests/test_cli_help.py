@@ -125,7 +125,7 @@ def test_an_option_before_the_command_is_placed_only_where_a_command_takes_it():
         ("train digits --seed 3", "--seed (aekit train has none: use --param random_state=3; "
          "the commands that take it: "),
         ("impute t.csv -o f.csv --epochs 9", "--epochs (aekit impute has none: use --param "
-         "max_iter=9; the commands that take it: demo, finetune, train, "),
+         "max_iter=9; the commands that take it: demo, detect-series, finetune, train, "),
         ("detect t.csv --n-estimators 3", "--n-estimators (aekit detect has none: use --param "
          "n_estimators=3)."),
         ("detect t.csv --random-state 3", "--random-state (aekit detect has none: use --seed 3)."),

@@ -158,6 +158,19 @@ def test_detect_series_quiet_and_daylight_saving_timestamps(tmp_path, monkeypatc
     assert len(pd.read_csv(tmp_path / "quiet" / "scores.csv")) == 120
 
 
+def test_detect_series_epochs_set_the_window_autoencoders_and_are_recorded(tmp_path, monkeypatch):
+    _quick_detector(monkeypatch)  # its member trains 2 epochs unless --epochs says otherwise
+    _frame(120, 0).to_csv(tmp_path / "s.csv", index=False)
+    base = ["detect-series", tmp_path / "s.csv", "--time-column", "timestamp", "--window", 12]
+    result = invoke(*base, "--value-columns", "a", "--epochs", 3, "--out", tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    (member,) = aekit.load(tmp_path / "run" / "model.safetensors").detector_.estimators_
+    assert member.n_iter_ == 3
+    assert "--epochs 3" in (tmp_path / "run" / "command.txt").read_text()
+    result = invoke(*base, "--param", "max_iter=3", "--out", tmp_path / "other")
+    assert "use --epochs" in str(result.exception) and not (tmp_path / "other").exists()
+
+
 def test_detect_series_errors_give_the_command_line_spelling(tmp_path):
     from aekit.cli.errors import error_message, for_the_command_line
     from aekit.timeseries.inputs import check_value_names

@@ -230,6 +230,18 @@ def test_the_default_detector_finds_the_shape_anomaly():
     assert roc_auc_score(truth, detector.anomaly_score(test)) > 0.95
 
 
+def test_max_iter_sets_the_default_members_epochs_and_is_refused_beside_an_estimator():
+    # a long series fits its default window detector for 40 epochs; max_iter is the way to
+    # spend less (it had none: the default member was out of reach without building one)
+    short = SeriesAnomalyDetector(window=8, max_iter=3, random_state=0).fit(_wave(200))
+    (member,) = short.detector_.estimators_
+    assert member.max_iter == 3 and member.n_iter_ == 3
+    assert SeriesAnomalyDetector()._window_detector(1).estimator.max_iter == 40
+    given = aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=5)
+    with pytest.raises(ValueError, match=r"set it there \(e.g. Autoencoder\(max_iter=3\)\)"):
+        SeriesAnomalyDetector(window=8, estimator=given, max_iter=3).fit(_wave(200))
+
+
 def test_a_short_window_narrows_the_default_code_and_draws_no_warning():
     # window=8 on one channel: the default member's 8-unit code was as wide as its input, and
     # fitting warned that it could learn the identity, advising options the user never set

@@ -110,6 +110,7 @@ PARAMETERS: dict[str, frozenset[str]] = {
             "estimator",
             "handle_missing",
             "likelihood_window",
+            "max_iter",
             "n_std",
             "random_state",
             "risk",

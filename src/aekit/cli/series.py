@@ -81,6 +81,13 @@ def detect_series(
         str, typer.Option(help="error, or interpolate (NaN and missing timestamps).")
     ] = "error",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    epochs: Annotated[
+        int | None,
+        typer.Option(
+            help="Epochs of the window autoencoder (default 40); fewer fit a long series "
+            "faster, as a larger --stride does."
+        ),
+    ] = None,
     param: Annotated[
         list[str] | None, typer.Option(help="A detector parameter, name=value; repeatable.")
     ] = None,
@@ -130,6 +137,7 @@ def detect_series(
             likelihood_window=likelihood_window,
             handle_missing=handle_missing,
             random_state=seed,
+            max_iter=epochs,
         )
         with phases("detect-series", 3, quiet or not writes) as start:
             detector = SeriesAnomalyDetector(**params)
@@ -171,6 +179,7 @@ def detect_series(
             "likelihood_window": likelihood_window if threshold == "likelihood" else None,
             "handle_missing": handle_missing,
             "seed": seed,
+            "epochs": epochs,
             "label_column": label_column,
             "normal_label": normal_label,
         }
