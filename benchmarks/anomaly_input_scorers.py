@@ -18,10 +18,21 @@ training row's neighbour distances taken without itself), as the detector adds i
   deviation instead of its standard deviation;
 - ``masked kNN``: NPT-AD's non-parametric baseline (Thimonier et al. 2024): 16 random masks of
   25% of the columns; each masked part predicted by the mean of the row's 5 nearest training
-  rows on the other columns; the squared error averaged over the masks.
+  rows on the other columns; the squared error averaged over the masks;
+- ``subsampled kNN``: an outlier ensemble by variable subsampling (Aggarwal and Sathe 2015): 50
+  random subsets of the training rows, each of a size drawn log-uniformly from 50 to 1,000; a
+  row's distance to its nearest row of each subset (a training row's without itself), over the
+  subset's IQR of those distances on the training rows, averaged over the subsets (small
+  subsets see the data's coarse shape, large ones its local detail);
+- ``iNNE``: isolation by nearest-neighbour ensembles (Bandaragoda et al. 2018): 100 random
+  subsets of 64 training rows, each row of a subset the centre of a ball reaching its nearest
+  other centre; a row scores 1 - (radius of that ball's own nearest centre) / (radius of the
+  smallest ball holding the row), 1 outside every ball, averaged over the subsets.
 
     python benchmarks/anomaly_input_scorers.py                  # protocol 1, seeds 0 1 2
     python benchmarks/anomaly_input_scorers.py --protocols 1 2 --seeds 0
+    python benchmarks/anomaly_input_scorers.py --only "subsampled kNN" "iNNE" \
+        --out benchmarks/results/anomaly_input_ensembles.json     # some scorers only
 """
 
 from __future__ import annotations
@@ -110,6 +121,43 @@ def masked_knn(A: np.ndarray, B: np.ndarray, seed: int, masks: int = 16, k: int 
     return own / masks, new / masks
 
 
+def subsampled_knn(A: np.ndarray, B: np.ndarray, seed: int, subsets: int = 50) -> Part:
+    rng = np.random.RandomState(seed)
+    n = len(A)
+    own, new = np.zeros(n), np.zeros(len(B))
+    for _ in range(subsets):
+        low, high = np.log(min(50, n)), np.log(min(1000, n))
+        chosen = rng.choice(n, size=max(2, int(np.exp(rng.uniform(low, high)))), replace=False)
+        index = NearestNeighbors(n_neighbors=2).fit(A[chosen])
+        nearest_two = index.kneighbors(A)[0]
+        in_subset = np.zeros(n, dtype=bool)
+        in_subset[chosen] = True
+        # A subset's own rows are measured to their nearest other row (their first is themselves).
+        subset_own = np.where(in_subset, nearest_two[:, 1], nearest_two[:, 0])
+        spread = max(robust_spread(subset_own), 1e-12)
+        own += subset_own / spread
+        new += index.kneighbors(B, n_neighbors=1)[0][:, 0] / spread
+    return own / subsets, new / subsets
+
+
+def inne(A: np.ndarray, B: np.ndarray, seed: int, subsets: int = 100, size: int = 64) -> Part:
+    rng = np.random.RandomState(seed)
+    size = min(size, len(A))
+    own, new = np.zeros(len(A)), np.zeros(len(B))
+    for _ in range(subsets):
+        centres = A[rng.choice(len(A), size=size, replace=False)]
+        index = NearestNeighbors(n_neighbors=min(2, size)).fit(centres)
+        distance, nearest = index.kneighbors(centres)
+        radius = distance[:, -1]
+        isolation = 1.0 - radius[nearest[:, -1]] / np.maximum(radius, 1e-12)
+        for rows, total in ((A, own), (B, new)):
+            to_centre, centre = index.kneighbors(rows, n_neighbors=size)
+            covering = np.where(to_centre <= radius[centre], radius[centre], np.inf)
+            smallest = np.take_along_axis(centre, covering.argmin(axis=1)[:, None], 1)[:, 0]
+            total += np.where(np.isfinite(covering).any(axis=1), isolation[smallest], 1.0)
+    return own / subsets, new / subsets
+
+
 def in_units(part: Part) -> np.ndarray:
     """The test rows' values over the IQR of the training rows' (the detector's part units)."""
     return part[1] / max(robust_spread(part[0]), 1e-12)
@@ -130,6 +178,8 @@ def scorers(A: np.ndarray, B: np.ndarray, seed: int) -> dict[str, Callable[[], n
     quant = lambda: part("quantile", lambda: quantile(A, B))  # noqa: E731
     minmax = lambda: part("min-max", lambda: rescaled(A, B, "min-max"))  # noqa: E731
     masked = lambda: part("masked", lambda: masked_knn(A, B, seed))  # noqa: E731
+    subsampled = lambda: part("subsampled", lambda: subsampled_knn(A, B, seed))  # noqa: E731
+    isolation = lambda: part("inne", lambda: inne(A, B, seed))  # noqa: E731
     return {
         "input term (mean of 3 nearest)": lambda: term()[1],
         "whitened, eps 0.1": lambda: white(0.1)[1],
@@ -145,6 +195,10 @@ def scorers(A: np.ndarray, B: np.ndarray, seed: int) -> dict[str, Callable[[], n
         "input term + min-max": lambda: in_units(term()) + in_units(minmax()),
         "masked kNN": lambda: masked()[1],
         "input term + 0.25 masked kNN": lambda: in_units(term()) + 0.25 * in_units(masked()),
+        "subsampled kNN": lambda: subsampled()[1],
+        "input term + 0.5 subsampled kNN": lambda: in_units(term()) + 0.5 * in_units(subsampled()),
+        "iNNE": lambda: isolation()[1],
+        "input term + 0.5 iNNE": lambda: in_units(term()) + 0.5 * in_units(isolation()),
     }
 
 
@@ -161,11 +215,22 @@ def run_rows(path, protocol: int, seed: int, large: bool):
     return A, B, y_test, knn_distance(X_train, X_test, seed)
 
 
+def wanted(name: str, only: list[str] | None) -> bool:
+    """Whether ``--only`` asks for the scorer ``name`` (the input term always runs)."""
+    return not only or name.startswith("input term (") or any(part in name for part in only)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", default="../shared/data")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--protocols", type=int, nargs="+", default=[1], choices=[1, 2])
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="the scorers whose name contains one of these (kNN and the input term always run)",
+    )
     parser.add_argument("--out", default="benchmarks/results/anomaly_input_scorers.json")
     args = parser.parse_args(argv)
     sets = all_sets(args.data_dir)
@@ -178,7 +243,8 @@ def main(argv: list[str] | None = None) -> None:
         for name, path in sets:
             for seed in args.seeds:
                 A, B, y, knn = run_rows(path, protocol, seed, path.parent.name == "adbench-large")
-                scores = {"kNN (k = 5)": knn} | {n: f() for n, f in scorers(A, B, seed).items()}
+                chosen = {n: f for n, f in scorers(A, B, seed).items() if wanted(n, args.only)}
+                scores = {"kNN (k = 5)": knn} | {n: f() for n, f in chosen.items()}
                 for method, score in scores.items():
                     runs = figures.setdefault(method, {}).setdefault(name, [])
                     runs.append((roc_auc_score(y, score), average_precision_score(y, score)))
