@@ -96,6 +96,18 @@ def test_spikes_after_a_flat_stretch_are_flagged():
     assert (detector.predict(x)[spikes] == -1).all()
 
 
+def test_one_spike_in_a_short_training_series_is_flagged():
+    # Its footprint is the 127 points whose windows hold it, a fifth of 600 points; the peel
+    # took out 63 more points either side of it, passed the cap of a third, took out nothing,
+    # and the threshold landed above the spike (user review)
+    x = sine(600, 0)
+    x[300] += 5
+    detector = SeriesAnomalyDetector(window=64, random_state=0).fit(x)
+    flags = detector.predict(x) == -1
+    assert flags[300]
+    assert not flags[: 300 - 64].any() and not flags[300 + 65 :].any()
+
+
 def test_footprints_cover_the_points_whose_windows_hold_a_flagged_one():
     flagged = np.zeros(30, dtype=bool)
     flagged[10] = True

@@ -87,8 +87,9 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         Expected fraction of anomalous points for ``threshold="contamination"`` (a fraction of
         the training points' own scores); "auto": an exponential tail at ``risk`` fitted to the
         training points scored as new ones, once the footprints of clear anomalies among them
-        are taken out (:mod:`aekit.timeseries.series_threshold`: four spikes in 3,000 training
-        points, window 64, are still flagged; at most a third of the points is taken out).
+        are taken out (:mod:`aekit.timeseries.series_threshold`: one spike in 600 training
+        points or eight in 3,000, window 64, are still flagged; at most a third of the points is
+        taken out).
     threshold : {"contamination", "mean_std", "pot", "likelihood"}, default="contamination"
         How ``threshold_`` is set from the training points' scores (the rules of
         :class:`aekit.AnomalyDetector`; "mean_std" and "pot" read the training points scored
