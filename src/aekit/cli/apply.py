@@ -131,6 +131,24 @@ def _check_text_rows(name: str, output: Path, encoder, y) -> None:
         )
 
 
+def encoded_chunks(run: Path, estimator, data: str, options):
+    """``(X, parts)``: DATA as RUN's model reads it (``options``, :func:`run_data_options`),
+    opened where it can be read a batch at a time (a large CSV through its Parquet copy), and
+    its ``(rows, labels)`` chunks in order, text columns encoded as in training: memory holds a
+    chunk of DATA, never all of it."""
+    from aekit.cli.data import open_data
+    from aekit.cli.tables import encoded, run_encoder
+    from aekit.estimators.streaming import chunks_of
+
+    encoder = run_encoder(run)
+    X, y = open_data(data, options, text=True)  # text encoded a chunk at a time
+    parts = (
+        (encoded(encoder, part, model=estimator), labels)
+        for part, labels in chunks_of(X, y, estimator=estimator)
+    )
+    return X, parts
+
+
 def _data_command(name: str, compute, doc: str):
     def command(
         run: Run,

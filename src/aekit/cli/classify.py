@@ -17,7 +17,7 @@ from aekit.cli.common import (
     a_kind,
     app,
     load_run,
-    read_for_run,
+    run_data_options,
     warn_of_unknown_labels,
 )
 
@@ -35,71 +35,104 @@ def predict(
     """Write the predicted label of each row of DATA and the probability of every class
     (columns label, p_<class>...), or a regression run's predictions (columns prediction...).
     When DATA has labels, print the accuracy on the rows whose label is known (rows marked -1
-    are left out), or a regression run's R^2."""
-    import numpy as np
-
-    from aekit.cli.columns import with_ids_table
-    from aekit.cli.data import write_table
+    are left out), or a regression run's R^2. DATA is read, predicted and written a chunk at a
+    time (DATA on disk, a large CSV's Parquet copy too, is never read whole)."""
+    from aekit.cli.apply import encoded_chunks
+    from aekit.cli.columns import with_ids
+    from aekit.data.writers import write_batches
 
     estimator = load_run(run)
-    X, y = read_for_run(
-        run, data, label_column, image_shape, image_size, grayscale, model=estimator
-    )
-    if hasattr(estimator, "y_mean_"):  # a fine-tuned regressor
-        _write_predictions(estimator, X, y, output, data)
-        return
-    if not hasattr(estimator, "classes_"):  # the command reads the labels a model learned
+    regressor = hasattr(estimator, "y_mean_")  # a fine-tuned regressor
+    if not regressor and not hasattr(estimator, "classes_"):  # it reads the labels a model learned
         raise ValueError(
             f"{run} holds {a_kind(estimator)}; predict needs a cvae or a finetune run."
         )
-    proba = estimator.predict_proba(X)
-    labels = estimator.classes_[proba.argmax(axis=1)]
-    if output.suffix.lower() == ".npy":  # one numeric array: the labels must be numbers
-        if labels.dtype.kind not in "biuf":
+    if not regressor and output.suffix.lower() == ".npy":  # numbers alone: refused before reading
+        classes = estimator.classes_
+        if classes.dtype.kind not in "biuf":
             raise ValueError(
-                f"-o {output}: labels {labels[:3].tolist()}... are not numbers; "
+                f"-o {output}: labels {classes[:3].tolist()}... are not numbers; "
                 "write .csv or .parquet."
             )
-        values = np.column_stack([labels.astype(np.float64), proba])
-    else:  # a table keeps each label as it is (ints stay ints, strings strings)
-        values = np.column_stack([labels.astype(object), proba.astype(object)])
-    names = ["label", *(f"p_{c}" for c in estimator.classes_)]
-    write_table(output, *with_ids_table(data, values, names, output))  # --id-column first
-    message = f"{len(values)} rows: {output}"
-    if y is not None:
-        from aekit.data.validation import known_labels
+    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    X, parts = encoded_chunks(run, estimator, data, options)
+    tally = _Regression(estimator) if regressor else _Accuracy(estimator, output)
+    rows, names = with_ids(data, map(tally.add, parts), tally.columns, output)  # --id-column
+    n = write_batches(output, rows, len(X), names)
+    typer.echo(f"{n} rows: {output}" + tally.line())
 
-        # labels of another type are the classes they write (7 is the class '7' of folder
-        # names), as every method of the model reads them
-        y = known_labels(np.asarray(y, dtype=object), estimator.classes_)
-        classes = set(estimator.classes_.tolist())
-        known = np.array([v in classes for v in y.tolist()], dtype=bool)
+
+class _Accuracy:
+    """A classifier's (or ConditionalVAE's) predicted labels and class probabilities, a chunk
+    at a time, and its accuracy on the rows whose label it knows, summed over the chunks."""
+
+    def __init__(self, estimator, output) -> None:
+        self.estimator = estimator
+        self.npy = output.suffix.lower() == ".npy"  # one numeric array: labels as numbers
+        self.columns = ["label", *(f"p_{c}" for c in estimator.classes_)]
+        self.correct, self.known, self.unknown = 0, 0, []
+
+    def add(self, part):
+        import numpy as np
+
+        X, y = part
+        classes = self.estimator.classes_
+        proba = self.estimator.predict_proba(X)
+        labels = classes[proba.argmax(axis=1)]
+        if y is not None:
+            from aekit.data.validation import known_labels
+
+            # labels of another type are the classes they write (7 is the class '7' of folder
+            # names), as every method of the model reads them
+            y = np.asarray(known_labels(np.asarray(y, dtype=object), classes))
+            known = np.array([v in set(classes.tolist()) for v in y.tolist()], dtype=bool)
+            self.unknown.append(y[~known])
+            self.correct += int(np.sum(labels[known] == y[known]))
+            self.known += int(known.sum())
+        if self.npy:
+            return np.column_stack([labels.astype(np.float64), proba])
+        # a table keeps each label as it is (ints stay ints, strings strings)
+        return np.column_stack([labels.astype(object), proba.astype(object)])
+
+    def line(self) -> str:
+        import numpy as np
+
+        if not self.unknown:  # DATA has no labels
+            return ""
         warn_of_unknown_labels(
-            np.asarray(y)[~known], estimator.classes_, "the model never learned",
+            np.concatenate(self.unknown), self.estimator.classes_, "the model never learned",
             "left out of the accuracy",
         )  # fmt: skip
-        if known.any():
-            accuracy = float(np.mean(labels[known] == np.asarray(y)[known]))
-            message += f"; accuracy {accuracy:.4f} on the {int(known.sum())} labelled rows"
-    typer.echo(message)
+        if not self.known:
+            return ""
+        return f"; accuracy {self.correct / self.known:.4f} on the {self.known} labelled rows"
 
 
-def _write_predictions(estimator, X, y, output, data: str) -> None:
+class _Regression:
     """A regressor's predictions (columns prediction, or prediction_0, ... for several
-    targets; DATA's --id-column first) and, given DATA's targets, its R^2 on them."""
-    import numpy as np
+    targets), a chunk at a time, and its R^2 on DATA's targets: the predictions and targets
+    are kept (a few numbers a row), DATA's rows are not."""
 
-    from aekit.cli.columns import with_ids_table
-    from aekit.cli.data import write_table
+    def __init__(self, estimator) -> None:
+        self.estimator = estimator
+        n = estimator.n_outputs_
+        self.columns = ["prediction"] if n == 1 else [f"prediction_{i}" for i in range(n)]
+        self.predictions, self.targets = [], []
 
-    values = estimator.predict(X)  # (n,) for one target: a .npy keeps predict's shape
-    names = (
-        ["prediction"]
-        if values.ndim == 1 or values.shape[1] == 1
-        else [f"prediction_{i}" for i in range(values.shape[1])]
-    )
-    write_table(output, *with_ids_table(data, values, names, output))
-    message = f"{len(values)} rows: {output}"
-    if y is not None:
-        message += f"; R^2 {estimator.score(X, np.asarray(y, dtype=np.float64)):.4f}"
-    typer.echo(message)
+    def add(self, part):
+        X, y = part
+        values = self.estimator.predict(X)  # (n,) for one target: a .npy keeps predict's shape
+        if y is not None:
+            self.predictions.append(values)
+            self.targets.append(y)
+        return values
+
+    def line(self) -> str:
+        import numpy as np
+        from sklearn.metrics import r2_score
+
+        if not self.targets:
+            return ""
+        # as the regressor's score(X, y): R^2 of all rows at once
+        y = np.concatenate([np.asarray(t, dtype=np.float64) for t in self.targets])
+        return f"; R^2 {r2_score(y, np.concatenate(self.predictions)):.4f}"

@@ -1,0 +1,102 @@
+"""The commands that take DATA, given a CSV too large for memory: read through its Parquet copy
+a chunk at a time (or only the rows they use), never the whole file, with the outputs of the
+same table read in memory. "Large" is a lowered :data:`aekit.data.lazy.CSV_LIMIT_BYTES`."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok
+
+from aekit.data import lazy, readers, table_checks
+from aekit.estimators import streaming
+
+ROWS, CHUNK = 300, 64  # reads of at most CHUNK rows: the table is never read at once
+QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--param", "latent_dim=2"]
+COLUMNS = ["--id-column", "id", "--ignore-column", "note"]
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    """300 rows: an integer id, four numbers, a free-text note, a label; the same file as
+    small.csv (read in memory) and big.csv (made "large" in :func:`large`)."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(ROWS, 4)), columns=list("abcd"))
+    frame.insert(0, "id", np.arange(ROWS) + 1000)
+    frame["note"] = [f"row {i}" for i in range(ROWS)]
+    frame["kind"] = rng.choice(["p", "q"], size=ROWS)
+    folder = tmp_path_factory.mktemp("large")
+    for name in ("small.csv", "big.csv"):
+        frame.to_csv(folder / name, index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def cvae_run(table):
+    out = table / "CVAE"
+    ok(invoke("train", table / "small.csv", "--label-column", "kind", *COLUMNS, "--model",
+              "cvae", *QUICK, "--out", out, "--no-figures", "--quiet"))  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="module")
+def vae_run(table):
+    out = table / "VAE"
+    ok(invoke("train", table / "small.csv", "--label-column", "kind", *COLUMNS, "--model",
+              "vae", *QUICK, "--out", out, "--no-figures", "--quiet"))  # fmt: skip
+    return out
+
+
+@pytest.fixture
+def large(monkeypatch, tmp_path):
+    """big.csv read whole by nothing; returns the largest read of rows (a one-item list) once a
+    command has run. :func:`small_and_large` makes big.csv large."""
+    monkeypatch.setattr(streaming, "BATCH_ROWS", CHUNK)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR read again
+    real_csv = table_checks.read_csv
+
+    def read_csv(path, *args, **kwargs):
+        assert not (Path(path).name == "big.csv" and kwargs.get("nrows") is None), "read whole"
+        return real_csv(path, *args, **kwargs)
+
+    monkeypatch.setattr(table_checks, "read_csv", read_csv)
+    largest = [0]
+    real_read, real_gather = readers.RowReader.read, readers.RowReader.gather
+
+    def read(self, start, stop):
+        rows = real_read(self, start, stop)
+        largest[0] = max(largest[0], len(rows))
+        return rows
+
+    def gather(self, ids):
+        rows = real_gather(self, ids)
+        largest[0] = max(largest[0], len(rows))
+        return rows
+
+    monkeypatch.setattr(readers.RowReader, "read", read)
+    monkeypatch.setattr(readers.RowReader, "gather", gather)
+    return largest
+
+
+def small_and_large(table, monkeypatch, command, run, *options):
+    """``aekit COMMAND RUN DATA -o OUT OPTIONS`` of small.csv (in memory), then of big.csv
+    (large); the two outputs read back."""
+    outs = []
+    for name, limit in (("small", lazy.CSV_LIMIT_BYTES), ("big", 1000)):
+        monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", limit)
+        out = table / f"{command}-{name}-{run.name}.csv"
+        ok(invoke(command, run, table / f"{name}.csv", "-o", out, *options))
+        outs.append(pd.read_csv(out))
+    return outs
+
+
+def test_predict_reads_a_large_csv_a_chunk_at_a_time(table, cvae_run, large, monkeypatch):
+    small, big = small_and_large(table, monkeypatch, "predict", cvae_run)
+    assert 0 < large[0] <= CHUNK
+    pd.testing.assert_frame_equal(big, small, check_exact=False, atol=1e-5, check_dtype=False)
+    assert list(big.columns) == ["id", "label", "p_p", "p_q"]
