@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import invoke, ok
+from cli_helpers import invoke, ok, refused
 
 from aekit.data import lazy, readers, table_checks
 from aekit.estimators import streaming
@@ -100,3 +100,31 @@ def test_predict_reads_a_large_csv_a_chunk_at_a_time(table, cvae_run, large, mon
     assert 0 < large[0] <= CHUNK
     pd.testing.assert_frame_equal(big, small, check_exact=False, atol=1e-5, check_dtype=False)
     assert list(big.columns) == ["id", "label", "p_p", "p_q"]
+
+
+def test_interpolate_reads_only_its_two_rows_of_a_large_csv(table, vae_run, cvae_run, large,
+                                                            monkeypatch):  # fmt: skip
+    small, big = small_and_large(table, monkeypatch, "interpolate", vae_run, "--from", "3",
+                                 "--to", "250")  # fmt: skip
+    assert large[0] == 2  # the two ends, read together
+    pd.testing.assert_frame_equal(big, small, check_exact=False, atol=1e-5)
+    # a ConditionalVAE walks within the label both ends share, read from DATA's label column
+    kinds = pd.read_csv(table / "small.csv")["kind"]
+    a, b = np.flatnonzero(kinds == kinds[280])[-2:]
+    small, big = small_and_large(table, monkeypatch, "interpolate", cvae_run, "--from", a,
+                                 "--to", b)  # fmt: skip
+    pd.testing.assert_frame_equal(big, small, check_exact=False, atol=1e-5)
+
+
+def test_traverse_reads_only_its_row_of_a_large_csv(table, vae_run, large, monkeypatch):
+    figures = []
+    for name, limit in (("small", lazy.CSV_LIMIT_BYTES), ("big", 1000)):
+        monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", limit)
+        out = table / f"traverse-{name}.png"
+        ok(invoke("traverse", vae_run, table / f"{name}.csv", "--index", 290, "--image-shape",
+                  "1,2,2", "-o", out))  # fmt: skip
+        figures.append(out.read_bytes())
+    assert large[0] == 1 and figures[0] == figures[1]
+    result = invoke("traverse", vae_run, table / "big.csv", "--index", ROWS, "--image-shape",
+                    "1,2,2")  # fmt: skip
+    refused(result, f"--index {ROWS} is outside DATA's {ROWS} rows")

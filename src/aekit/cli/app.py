@@ -28,7 +28,7 @@ from aekit.cli.common import (
     labels_option,
     load_run,
     open_data,
-    read_for_run,
+    run_data_options,
     trained,
 )
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
@@ -267,19 +267,18 @@ def interpolate(
     # a flat model reads DATA's rows flat: --image-shape is then how its path is drawn
     drawn = image_shape if estimator.image_shape_ is None else None
     read_shape = None if drawn is not None else image_shape
-    X, labels = read_for_run(
-        run, data, label_column, read_shape, image_size, grayscale, model=estimator
-    )
-    rows = np.asarray(X)
-    for option, index in (("--from", start), ("--to", end)):
-        if not 0 <= index < len(rows):
-            raise ValueError(f"{option} {index} is outside DATA's {len(rows)} rows.")
+    from aekit.cli.apply import rows_for_run
+
+    options = run_data_options(run, data, label_column, read_shape, image_size, grayscale)
+    # the two rows alone are read (a large table stays on disk)
+    ends, labels = rows_for_run(run, estimator, data, options, {"--from": start, "--to": end})
+    rows = np.asarray(ends)
     y = known_label(estimator, label) if label is not None else None
     if y is None and labels is not None and getattr(estimator, "classes_", None) is not None:
         y = _shared_label(estimator, labels, start, end)
     hint = "the class of the path (DATA has no labels)"
     with labels_option(f"{type(estimator).__name__} needs --label: {hint}."):
-        path = estimator.interpolate(rows[start], rows[end], steps=steps, method=method, y=y)
+        path = estimator.interpolate(rows[0], rows[-1], steps=steps, method=method, y=y)
     from aekit.cli.tables import run_encoder
 
     shape = drawn_shape(drawn, path, output, estimator, "interpolated")
@@ -303,8 +302,9 @@ def _model_class(model: str | None, document: dict, config: Path | None):
 
 
 def _shared_label(estimator, labels, start: int, end: int):
-    """The label both ends of a ConditionalVAE's path share (its walk stays within one)."""
-    a, b = labels[start], labels[end]
+    """The label both ends of a ConditionalVAE's path share (its walk stays within one);
+    ``labels``: those of rows ``start`` and ``end``."""
+    a, b = labels[0], labels[-1]
     if a != b:
         raise ValueError(
             f"rows {start} and {end} have labels {a} and {b}; {a_kind(estimator)} walks "

@@ -149,6 +149,27 @@ def encoded_chunks(run: Path, estimator, data: str, options):
     return X, parts
 
 
+def rows_for_run(run: Path, estimator, data: str, options, at: dict[str, int]):
+    """``(rows, labels)``: the rows of DATA that options ``at`` name (``{"--from": 3}``), in
+    that order, as RUN's model reads them (``options``, text columns encoded as in training),
+    and their labels (None without). Only those rows are read where DATA can be read a batch
+    at a time (a large CSV's Parquet copy, Parquet, ``.npy``); a row outside DATA is refused,
+    naming its option."""
+    import numpy as np
+
+    from aekit.cli.data import open_data
+    from aekit.cli.tables import encoded, run_encoder
+    from aekit.data.lazy import rows_at
+
+    X, y = open_data(data, options, text=True)
+    for option, index in at.items():
+        if not 0 <= index < len(X):
+            raise ValueError(f"{option} {index} is outside DATA's {len(X)} rows.")
+    ids = np.asarray(list(at.values()), dtype=np.int64)
+    rows = encoded(run_encoder(run), rows_at(X, ids, text=True), model=estimator)
+    return rows, None if y is None else np.asarray(y)[ids]
+
+
 def _data_command(name: str, compute, doc: str):
     def command(
         run: Run,

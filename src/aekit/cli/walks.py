@@ -21,7 +21,7 @@ from aekit.cli.common import (
     load_run,
     run_data_options,
 )
-from aekit.cli.data import load_data, parse_ints
+from aekit.cli.data import parse_ints
 from aekit.cli.drawn_rows import check_drawable
 from aekit.cli.output_formats import FIGURES
 
@@ -98,15 +98,15 @@ def traverse(
         raise ValueError(f"--units {units} must be at least 1.")
     # as in training: the label column left out, the images at the recorded size
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
-    X, _ = load_data(data, options)
-    rows = np.asarray(X)
-    if not 0 <= index < len(rows):
-        raise ValueError(f"--index {index} is outside DATA's {len(rows)} rows.")
+    from aekit.cli.apply import rows_for_run
+
+    rows, _ = rows_for_run(run, estimator, data, options, {"--index": index})  # that row alone
+    rows = np.asarray(rows)
     y = _label(estimator, label)
-    kl = estimator.kl_per_unit(rows[index : index + 1], None if y is None else [y])
+    kl = estimator.kl_per_unit(rows, None if y is None else [y])
     shown = np.argsort(-kl, kind="stable")[:units]
     with _needs_label(estimator):
-        grid = estimator.traverse(rows[index], grid_values, y=y)[shown]
+        grid = estimator.traverse(rows[0], grid_values, y=y)[shown]
     title = f"row {index}: one latent unit at a time"
     ax = latent_traversal(
         grid, grid_values, [int(u) for u in shown], drawn or estimator.image_shape_, title=title

@@ -272,11 +272,12 @@ def lazy_reader(X: Any, text: bool = False) -> tuple[RowReader, Any] | None:
     return None
 
 
-def rows_at(X: Any, ids: np.ndarray) -> Any:
+def rows_at(X: Any, ids: np.ndarray, text: bool = False) -> Any:
     """Rows ``ids`` of X as an estimator takes them, reading only those rows from disk: a
     dataset's as :meth:`Dataset.frame` gives them, a large memmap's as an array, a DataFrame's
-    with its index and columns, anything else indexed as an array."""
-    found = lazy_reader(X)
+    with its index and columns, anything else indexed as an array. ``text``: a dataset's text
+    columns are decoded (as :func:`lazy_reader` takes it), not refused."""
+    found = lazy_reader(X, text)
     if found is not None:
         reader = found[0]
         rows = reader.gather(np.asarray(ids, dtype=np.int64))
