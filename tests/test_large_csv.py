@@ -100,3 +100,16 @@ def test_a_large_csv_on_the_command_line_is_read_through_a_parquet_copy(tmp_path
     assert list(codes["id"]) == list(frame["id"]) and codes.shape[0] == 300
     in_memory = aekit.load(run / "model.safetensors").transform(frame[list("abcd")].to_numpy())
     np.testing.assert_allclose(codes.drop(columns="id").to_numpy(), in_memory, atol=1e-5)
+
+
+def test_the_copy_names_the_columns_a_whole_read_types_as_integers(tmp_path):
+    from aekit.data.csv_parquet import integer_columns
+
+    path = tmp_path / "t.csv"
+    path.write_text("id,gaps,decimal,written\n1,1,1.5,1.0\n2,,2,2.0\n3,3,3,3.0\n4,4,4,4.0\n")
+    copy = csv_to_parquet(path, tmp_path / "t.parquet", rows=2)  # each fact in another chunk
+    assert pd.read_csv(path).dtypes["id"] == np.int64
+    assert integer_columns(copy) == {"id": "int64", "gaps": "Int64"}
+    assert integer_columns(tmp_path / "t.parquet") == integer_columns(copy)
+    pd.DataFrame({"a": [1, 2]}).to_parquet(tmp_path / "other.parquet")
+    assert integer_columns(tmp_path / "other.parquet") == {}

@@ -128,3 +128,16 @@ def test_traverse_reads_only_its_row_of_a_large_csv(table, vae_run, large, monke
     result = invoke("traverse", vae_run, table / "big.csv", "--index", ROWS, "--image-shape",
                     "1,2,2")  # fmt: skip
     refused(result, f"--index {ROWS} is outside DATA's {ROWS} rows")
+
+
+@pytest.mark.parametrize("command", ["encode", "score"])
+def test_the_integer_ids_of_a_large_csv_are_written_as_read_in_memory(
+    table, vae_run, large, monkeypatch, command
+):
+    # the Parquet copy stores numbers as float64: the ids came out as 1000.0
+    small_and_large(table, monkeypatch, command, vae_run)
+    small, big = (
+        pd.read_csv(table / f"{command}-{name}-{vae_run.name}.csv", dtype=str)
+        for name in ("small", "big")
+    )
+    assert big["id"].tolist() == small["id"].tolist() == [str(i + 1000) for i in range(ROWS)]

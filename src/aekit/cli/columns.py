@@ -222,6 +222,7 @@ def disk_features(
         return None
     import pyarrow.parquet as pq
 
+    from aekit.data.csv_parquet import integer_columns
     from aekit.data.parquet import parquet_files
 
     files = parquet_files(Path(source or spec))  # the reader's files, in its order: ids match
@@ -229,7 +230,12 @@ def disk_features(
     dropped = set(_check_present(spec, names, label_column))
     if current.id_column in names:
         parts = [pq.read_table(f, columns=[current.id_column]).column(0) for f in files]
-        _ids[spec] = np.concatenate([p.to_numpy() for p in parts])
+        ids = np.concatenate([p.to_numpy() for p in parts])
+        # a large CSV's copy stores numbers as float64: its integer ids are integers again,
+        # written 1000 as from the CSV read in memory, not 1000.0
+        if integer_columns(files[0]).get(current.id_column) == "int64":
+            ids = ids.astype(np.int64)
+        _ids[spec] = ids
         dropped.add(current.id_column)
     return [n for n in names if n not in dropped and n != label_column]
 

@@ -11,8 +11,10 @@ each column's type from its first block and failed later on "invalid value '1.5'
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,45 @@ from aekit.data.file_kinds import csv_separator
 from aekit.data.table_checks import read_csv
 
 NUMBER, BOOL, TEXT = "number", "bool", "text"
+# The copy's key-value metadata: the number columns (stored as float64) that a whole-file read
+# types as integers, {name: dtype}; see :func:`integer_columns`.
+INTEGERS_KEY = "aekit.csv_integers"
+
+
+@dataclass
+class _Whole:
+    """What a number column held over the chunks read so far."""
+
+    integer: bool = True  # every chunk read as integers by pandas: no blank, no decimal
+    whole: bool = True  # every value given is a whole number (within float64's exact range)
+    gaps: bool = False
+
+    def add(self, read: pd.Series, numbers: pd.Series) -> None:
+        observed = numbers.dropna().to_numpy()
+        self.integer &= read.dtype.kind in "iu"
+        self.whole &= bool(np.all(observed == np.round(observed)))
+        self.whole &= bool(np.all(np.abs(observed) < 2**53))
+        self.gaps |= len(observed) < len(numbers)
+
+    def dtype(self) -> str | None:
+        """The column's type as reading the whole CSV in memory gives it, where that is an
+        integer: int64 (pandas' own: integers without a blank), Int64 (whole numbers with gaps,
+        which ``aekit impute`` reads as nullable integers and fills with whole numbers)."""
+        if self.integer:
+            return "int64"
+        return "Int64" if self.gaps and self.whole else None
+
+
+def integer_columns(parquet: str | os.PathLike) -> dict[str, str]:
+    """``{column: dtype}`` of the number columns that :func:`csv_to_parquet` stored as float64
+    and a read of the whole CSV types as integers (``int64``; ``Int64``: whole numbers with
+    gaps); empty for any other Parquet file. An id column is written as integers again, as
+    from the CSV read in memory, and ``aekit impute`` fills such columns with whole numbers."""
+    import pyarrow.parquet as pq
+
+    metadata = pq.read_metadata(parquet).metadata or {}
+    found = metadata.get(INTEGERS_KEY.encode())
+    return json.loads(found) if found else {}
 
 
 def csv_to_parquet(
@@ -67,10 +108,13 @@ def csv_to_parquet(
 
         types = {NUMBER: pa.float64(), BOOL: pa.bool_(), TEXT: pa.string()}
         schema = pa.schema([(str(name), types[kind]) for name, kind in kinds.items()])
+        numbers = {name: _Whole() for name, kind in kinds.items() if kind == NUMBER}
         with pq.ParquetWriter(tmp, schema) as writer:
-            for chunk in _chunks(csv, options, rows, kinds):
+            for chunk in _chunks(csv, options, rows, kinds, numbers):
                 table = pa.Table.from_pandas(chunk, schema=schema, preserve_index=False)
                 writer.write_table(table, row_group_size=rows)
+            integers = {name: seen.dtype() for name, seen in numbers.items() if seen.dtype()}
+            writer.add_key_value_metadata({INTEGERS_KEY: json.dumps(integers)})
 
     try:
         atomic_write(parquet, write)
@@ -85,11 +129,14 @@ def _kind(column: pd.Series) -> str:
     return NUMBER if pd.api.types.is_numeric_dtype(column) else TEXT
 
 
-def _chunks(csv: Path, options: dict, rows: int, kinds: dict[str, str]) -> Iterator[pd.DataFrame]:
+def _chunks(
+    csv: Path, options: dict, rows: int, kinds: dict[str, str], numbers: dict[str, _Whole]
+) -> Iterator[pd.DataFrame]:
     """The file's rows, ``rows`` at a time, with the columns and kinds its first rows have.
 
     Text columns are read as text (a code column '007' stays '007'); the other columns as pandas
-    infers them, then checked against their kind."""
+    infers them, then checked against their kind; ``numbers`` learns what each number column
+    holds."""
     header = options.get("header", True)
     names = list(kinds)
     # a header file's columns by their names (check_header may have dropped a written pandas
@@ -120,14 +167,16 @@ def _chunks(csv: Path, options: dict, rows: int, kinds: dict[str, str]) -> Itera
                 ) from None
             chunk = chunk[keys]
             chunk.columns = names
-            yield _as_kinds(chunk, kinds, csv, first_line + start)
+            yield _as_kinds(chunk, kinds, csv, first_line + start, numbers)
             start += len(chunk)
 
 
-def _as_kinds(chunk: pd.DataFrame, kinds: dict[str, str], csv: Path, line: int) -> pd.DataFrame:
+def _as_kinds(
+    chunk: pd.DataFrame, kinds: dict[str, str], csv: Path, line: int, numbers: dict[str, _Whole]
+) -> pd.DataFrame:
     """The chunk with every number column as float64 and every bool column as nullable bools;
     ``ValueError`` for a cell its column's kind cannot hold. ``line``: the file's line of the
-    chunk's first row."""
+    chunk's first row; ``numbers``: what each number column held so far, updated."""
     for name, kind in kinds.items():
         if kind == TEXT:
             continue
@@ -146,5 +195,7 @@ def _as_kinds(chunk: pd.DataFrame, kinds: dict[str, str], csv: Path, line: int) 
                 f"its first rows hold {'numbers' if kind == NUMBER else 'True/False'}; correct "
                 "that cell (leave it blank if the value is missing) and convert the file again."
             )
+        if kind == NUMBER:
+            numbers[name].add(column, converted)
         chunk[name] = converted
     return chunk
