@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from cli_helpers import invoke, ok, refused
 
-from aekit.data import lazy, readers, table_checks
+from aekit.data import lazy, readers, row_stats, table_checks
 from aekit.estimators import streaming
 
 ROWS, CHUNK = 300, 64  # reads of at most CHUNK rows: the table is never read at once
@@ -56,6 +56,7 @@ def large(monkeypatch, tmp_path):
     """big.csv read whole by nothing; returns the largest read of rows (a one-item list) once a
     command has run. :func:`small_and_large` makes big.csv large."""
     monkeypatch.setattr(streaming, "BATCH_ROWS", CHUNK)
+    monkeypatch.setattr(row_stats, "CHUNK_BYTES", CHUNK * 4)  # a fit's pass: CHUNK rows at most
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR read again
     real_csv = table_checks.read_csv
@@ -141,3 +142,50 @@ def test_the_integer_ids_of_a_large_csv_are_written_as_read_in_memory(
         for name in ("small", "big")
     )
     assert big["id"].tolist() == small["id"].tolist() == [str(i + 1000) for i in range(ROWS)]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_impute_of_a_large_csv_keeps_every_column_as_in_memory(tmp_path, large, monkeypatch,
+                                                               suffix):  # fmt: skip
+    from aekit.cli import common
+
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(rng.normal(size=(200, 3)).round(3), columns=list("abc"))
+    frame.insert(0, "id", np.arange(200) + 1000)
+    frame["note"] = [f"row {i}" for i in range(200)]
+    frame["count"] = rng.integers(0, 5, 200).astype(float)
+    frame.loc[::7, "b"] = np.nan
+    frame.loc[::5, "count"] = np.nan  # whole numbers with gaps: filled with whole numbers
+    frame.to_csv(tmp_path / "small.csv", index=False)
+    frame.to_csv(tmp_path / "big.csv", index=False)
+    outs = []
+    for name, limit, lazy_bytes in (("small", lazy.CSV_LIMIT_BYTES, common.LAZY_BYTES),
+                                    ("big", 1000, 0)):  # fmt: skip
+        monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", limit)
+        monkeypatch.setattr(common, "LAZY_BYTES", lazy_bytes)  # big.csv: fitted from disk
+        out = tmp_path / f"{name}-filled{suffix}"
+        ok(invoke("impute", tmp_path / f"{name}.csv", "--id-column", "id", "--ignore-column",
+                  "note", "--param", "max_iter=2", "--param", "batch_size=32", "--quiet",
+                  "-o", out))  # fmt: skip
+        outs.append(pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out))
+    small, big = outs
+    assert 0 < large[0] <= CHUNK  # fitted and filled a chunk at a time
+    # the id and ignored columns in place, every observed cell as it was; the fills are another
+    # fit's (from disk, in row-group order), whole numbers in the column of whole numbers
+    assert big.columns.tolist() == small.columns.tolist() == frame.columns.tolist()
+    if suffix == ".csv":
+        assert big.dtypes.to_dict() == small.dtypes.to_dict()
+    else:  # the file's types (pandas' metadata aside: nullable integers read back as int64)
+        import pyarrow.parquet as pq
+
+        types = [
+            [
+                str(t).replace("large_", "")
+                for t in pq.read_schema(tmp_path / f"{n}-filled{suffix}").types
+            ]
+            for n in ("small", "big")
+        ]
+        assert types[0] == types[1]
+    observed = frame.notna()
+    pd.testing.assert_frame_equal(big[observed], small[observed], check_dtype=False)
+    assert big.notna().all().all() and (big["count"] == big["count"].round()).all()

@@ -370,12 +370,14 @@ def _write_filled(output: Path, imputer, X, data: str) -> None:
 
     from aekit.cli import columns
     from aekit.cli.data import write_frame, write_table
+    from aekit.cli.large_csv import parquet_copy
     from aekit.data.lazy import Dataset
     from aekit.imputation import own_cells
 
     parquet = _is_parquet(data)
-    if isinstance(X, Dataset) and parquet and output.suffix.lower() != ".npy":
-        own_cells.write_dataset_filled(imputer, X, data, output)  # every column of DATA
+    source = data if parquet else parquet_copy(data)  # a large CSV: its Parquet copy's cells
+    if isinstance(X, Dataset) and source and output.suffix.lower() != ".npy":
+        own_cells.write_dataset_filled(imputer, X, source, output)  # every column of DATA
         return
     if isinstance(X, Dataset):  # a .npy DATA, or a .npy output: numbers alone
         if columns.current.id_column or columns.current.ignore_columns:

@@ -26,9 +26,20 @@ def file_batches(spec: str) -> Iterator[pd.DataFrame]:
 
     from aekit.data.parquet import parquet_files
 
-    for file in parquet_files(Path(spec)):
+    files = parquet_files(Path(spec))
+    integers = _csv_integers(files[0])
+    for file in files:
         for batch in pq.ParquetFile(file).iter_batches():
-            yield batch.to_pandas(types_mapper=nullable_integers)
+            yield batch.to_pandas(types_mapper=nullable_integers).astype(integers)
+
+
+def _csv_integers(file: Path) -> dict[str, str]:
+    """The number columns of a large CSV's Parquet copy (stored as float64) that the CSV read
+    in memory types as integers, as pandas' nullable integers: their fills are whole numbers
+    and they are written as integers, as ``aekit impute`` writes the CSV read in memory."""
+    from aekit.data.csv_parquet import integer_columns
+
+    return {name: "Int64" for name in integer_columns(file)}
 
 
 def nullable_integers(arrow_type: Any) -> Any:
@@ -124,8 +135,14 @@ def _write_parquet(output: Path, spec: str, frames: Iterator[pd.DataFrame]) -> N
     from aekit.io.atomic import atomic_write
 
     first = next(frames)
-    own = pq.ParquetFile(parquet_files(Path(spec))[0]).schema_arrow
-    schema = pa.schema([own.field(str(name)) for name in first.columns])
+    file = parquet_files(Path(spec))[0]
+    own, integers = pq.ParquetFile(file).schema_arrow, _csv_integers(file)
+    schema = pa.schema(
+        [
+            own.field(str(name)).with_type(pa.int64()) if name in integers else own.field(name)
+            for name in map(str, first.columns)
+        ]
+    )
 
     def write(tmp: str) -> None:
         with pq.ParquetWriter(tmp, schema) as writer:
