@@ -189,3 +189,24 @@ def test_impute_of_a_large_csv_keeps_every_column_as_in_memory(tmp_path, large, 
     observed = frame.notna()
     pd.testing.assert_frame_equal(big[observed], small[observed], check_dtype=False)
     assert big.notna().all().all() and (big["count"] == big["count"].round()).all()
+
+
+def test_a_command_that_needs_every_row_reads_the_copy_not_the_text_again(
+    table, large, monkeypatch
+):
+    # train on fewer float32 rows than it fits from disk (LAZY_BYTES) reads DATA whole: from the
+    # copy, as pandas read the CSV (integer labels stay integers), not by parsing the text again
+    codes = []
+    for name, limit in (("small", lazy.CSV_LIMIT_BYTES), ("big", 1000)):
+        monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", limit)
+        run = table / f"whole-{name}"
+        ok(invoke("train", table / f"{name}.csv", "--label-column", "id", "--ignore-column",
+                  "note", "--ignore-column", "kind", "--model", "cvae", *QUICK, "--out", run,
+                  "--no-figures", "--quiet"))  # fmt: skip
+        assert (run / "model.safetensors").exists()
+        import aekit
+
+        model = aekit.load(run / "model.safetensors")
+        assert model.classes_.dtype == np.int64
+        codes.append(model.transform(pd.read_csv(table / "small.csv")[list("abcd")]))
+    np.testing.assert_array_equal(codes[0], codes[1])

@@ -198,11 +198,18 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         X, y = load_image_folder(path, options)
         X = columns.features(spec, X)  # refuses the column options: no columns
     elif data_suffix(path) in TABLE_SUFFIXES + ARRAY_SUFFIXES:  # table.csv.gz too
-        from aekit.cli import csv_options  # the running command's --sep, --encoding, --no-header
-
-        X, y = datasets.load_array(
-            path, label_column=options.label_column, csv=csv_options.current.kwargs()
+        from aekit.cli import (
+            csv_options,  # the running command's --sep, --encoding, --no-header
+            large_csv,
         )
+
+        copy = large_csv.parquet_copy(spec)  # a CSV too large for memory: its copy, not the text
+        if copy is not None:
+            X, y = large_csv.read_whole(spec, copy, options.label_column)
+        else:
+            X, y = datasets.load_array(
+                path, label_column=options.label_column, csv=csv_options.current.kwargs()
+            )
         X = columns.features(spec, X, options.label_column)  # arrays have no columns
     elif path.suffix.lower() in IMAGE_SUFFIXES:
         raise ValueError(

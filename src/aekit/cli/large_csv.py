@@ -62,3 +62,31 @@ def _convert(path: Path, size: int) -> str:
         raise
     typer.echo(f"converted in {time.perf_counter() - started:.0f} s", err=True)
     return str(copy)
+
+
+def read_whole(spec: str, copy: str, label_column: str | None):
+    """``(X, y)`` of DATA ``spec`` from its Parquet ``copy``, for a command that needs every row
+    in memory: the frame the CSV read in memory gives (numbers float64, its integer columns
+    int64 again, :func:`aekit.data.csv_parquet.integer_columns`), without reading the text
+    again (the copy is read faster, and as the commands that read it a chunk at a time do)."""
+    import pandas as pd
+
+    from aekit.data.csv_parquet import integer_columns
+
+    try:
+        table = pd.read_parquet(copy)
+    except (ValueError, OSError) as exc:  # a full or damaged $TMPDIR
+        raise ValueError(f"cannot read {copy}, the Parquet copy of {spec}: {exc}") from None
+    integers = {name: "int64" for name, t in integer_columns(copy).items() if t == "int64"}
+    table = table.astype(integers)
+    if label_column is None:
+        return table, None
+    if label_column not in table.columns:
+        raise ValueError(
+            f"label_column={label_column!r} is not a column of {spec}; "
+            f"the columns are {list(table.columns)}."
+        )
+    y = table.pop(label_column).to_numpy()
+    if table.shape[1] == 0:
+        raise ValueError(f"{spec} has no columns left after taking out {label_column!r}.")
+    return table, y
