@@ -313,7 +313,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--cache", default="benchmarks/results/pretrain-cache")
     parser.add_argument("--out", default="benchmarks/results/pretrain.json")
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="run the five runs behind the README's pretraining tables, one after another "
+        "(the other options given, e.g. --data-dir, --threads, are passed to each)",
+    )
     args = parser.parse_args(argv)
+    if args.readme:
+        readme([a for a in (sys.argv[1:] if argv is None else argv) if a != "--readme"])
+        return
     torch.set_num_threads(args.threads)
 
     rows, pretrain_seconds = [], {}
@@ -387,7 +396,4 @@ def readme(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    if "--readme" in sys.argv[1:]:
-        readme([a for a in sys.argv[1:] if a != "--readme"])
-    else:
-        main()
+    main()
