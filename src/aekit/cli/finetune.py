@@ -93,6 +93,7 @@ def finetune(
         # as blank (NaN), not as the -1 that marks a class's unlabelled rows (aekit.cli.data)
         targets = dataclasses.replace(options, minus_one_is_a_label=True)
         X, y = load_data(data, targets if task == "regression" else options)
+        X = _as_run_read_it(run, data, options.label_column, X, encoder or autoencoder)
         X = tables.encoded(encoder, X)
         if y is None:
             raise ValueError(f"DATA {data} has no labels; name their column with --label-column.")
@@ -128,3 +129,44 @@ def finetune(
         command = runs.rerunning_command(words, params, options.typed(), out)
         write_utf8(staging / "command.txt", command + "\n")
     typer.echo(f"{trained(estimator)}\nrun: {out}")
+
+
+def _as_run_read_it(run: Path, data: str, label_column: str | None, X, fitted):
+    """DATA's features as RUN's model read them: without the label column RUN's training
+    recorded (another one is the label here; RUN's encoder never read that column, and it was
+    read as a feature, silently, where its width matched), and with the columns ``fitted`` (the
+    run's encoder or model) was fitted on, in its order; other columns are refused by name."""
+    import pandas as pd
+
+    from aekit.cli.common import recorded_label_column
+    from aekit.cli.tables import in_fit_order
+
+    if not isinstance(X, pd.DataFrame):
+        return X
+    runs_label = recorded_label_column(run, data)
+    if runs_label not in (None, label_column) and runs_label in X.columns:
+        X = X.drop(columns=runs_label)
+    names = getattr(fitted, "feature_names_in_", None)
+    X = in_fit_order(X, fitted)
+    if names is None or [str(c) for c in X.columns] == [str(n) for n in names]:
+        return X
+    extra = [str(c) for c in X.columns if str(c) not in set(map(str, names))]
+    missing = [str(n) for n in names if n not in set(map(str, X.columns))]
+    said = []
+    if extra:
+        said.append(
+            f"it has {', '.join(extra[:5])} besides them (leave a column out with "
+            "--ignore-column NAME, or make it the label with --label-column)"
+        )
+    if label_column in missing:  # a feature of RUN's model made the label here
+        said.append(
+            f"--label-column {label_column} is one of them (the model reads it as a feature, "
+            "so it cannot be its label: train a run without it, e.g. with --ignore-column "
+            f"{label_column})"
+        )
+        missing.remove(label_column)
+    if missing:
+        said.append(f"it lacks {', '.join(missing[:5])}")
+    raise ValueError(
+        f"DATA {data} has other columns than {run}'s model was trained on: {'; '.join(said)}."
+    )

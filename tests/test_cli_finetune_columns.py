@@ -1,0 +1,46 @@
+"""``aekit finetune RUN DATA`` reads DATA's columns as RUN's model read them: the label column
+RUN's training recorded is no feature, whichever label the fine-tuning takes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok, refused
+
+import aekit
+
+QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    """Four numbers and two integer label columns, kind and grade."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(120, 4)), columns=list("abcd"))
+    frame["kind"] = rng.integers(0, 2, 120)
+    frame["grade"] = rng.integers(0, 3, 120)
+    folder = tmp_path_factory.mktemp("finetune")
+    frame.to_csv(folder / "t.csv", index=False)
+    return folder
+
+
+def test_finetune_takes_the_label_train_recorded(table):
+    run, out = table / "R", table / "F"
+    ok(invoke("train", table / "t.csv", "--label-column", "kind", "--ignore-column", "grade",
+              "--model", "ae", *QUICK, "--out", run, "--no-figures"))  # fmt: skip
+    ok(invoke("finetune", run, table / "t.csv", "--epochs", 1, "--out", out, "--quiet"))
+    model = aekit.load(out / "model.safetensors")
+    assert list(model.feature_names_in_) == list("abcd") and list(model.classes_) == [0, 1]
+
+
+def test_a_column_run_read_as_a_feature_is_no_label_and_its_label_no_feature(table):
+    # RUN read grade as a feature and kind as its label: finetune --label-column grade read
+    # kind as a feature in grade's place, silently (the widths matched)
+    run = table / "R2"
+    ok(invoke("train", table / "t.csv", "--label-column", "kind", "--model", "ae", *QUICK,
+              "--out", run, "--no-figures"))  # fmt: skip
+    result = invoke("finetune", run, table / "t.csv", "--label-column", "grade", "--epochs", 1,
+                    "--out", table / "F2")  # fmt: skip
+    refused(result, "--label-column grade is one of them", "--ignore-column grade")
+    assert not (table / "F2").exists()
