@@ -44,3 +44,20 @@ def test_a_column_run_read_as_a_feature_is_no_label_and_its_label_no_feature(tab
                     "--out", table / "F2")  # fmt: skip
     refused(result, "--label-column grade is one of them", "--ignore-column grade")
     assert not (table / "F2").exists()
+
+
+def test_a_column_run_left_out_can_be_the_label_of_its_finetuning(table):
+    # pretrain without grade, fine-tune on it: RUN's recorded --ignore-column grade was refused
+    # as "the --label-column too"
+    run, out = table / "R3", table / "F3"
+    ok(invoke("train", table / "t.csv", "--label-column", "kind", "--ignore-column", "grade",
+              "--model", "ae", *QUICK, "--out", run, "--no-figures"))  # fmt: skip
+    ok(invoke("finetune", run, table / "t.csv", "--label-column", "grade", "--epochs", 1,
+              "--out", out, "--quiet"))  # fmt: skip
+    model = aekit.load(out / "model.safetensors")
+    assert list(model.feature_names_in_) == list("abcd") and list(model.classes_) == [0, 1, 2]
+    ok(invoke("predict", out, table / "t.csv", "-o", table / "p.csv"))
+    # typed, the two options still conflict
+    result = invoke("finetune", run, table / "t.csv", "--label-column", "grade",
+                    "--ignore-column", "grade", "--out", table / "F4")  # fmt: skip
+    refused(result, "--ignore-column grade is the --label-column too")

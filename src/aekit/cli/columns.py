@@ -120,8 +120,11 @@ def _check_present(spec: str, names: list[str], label_column: str | None) -> lis
     a ValueError naming the columns it has."""
     options = current
     shown = ", ".join(str(n) for n in names[:8]) + (", ..." if len(names) > 8 else "")
+    # a recorded ignored column may be the label here (RUN pretrained without it, finetune
+    # learns it): it is left out of the features either way; typed, the two options conflict
+    typed_ignored = () if options.ignore_source is not None else options.ignore_columns
     for option, name in (("--id-column", options.id_column), *(
-        ("--ignore-column", n) for n in options.ignore_columns
+        ("--ignore-column", n) for n in typed_ignored
     )):  # fmt: skip
         if name is not None and name == label_column:
             raise ValueError(

@@ -93,7 +93,7 @@ def finetune(
         # as blank (NaN), not as the -1 that marks a class's unlabelled rows (aekit.cli.data)
         targets = dataclasses.replace(options, minus_one_is_a_label=True)
         X, y = load_data(data, targets if task == "regression" else options)
-        X = _as_run_read_it(run, data, options.label_column, X, encoder or autoencoder)
+        X, runs_label = _as_run_read_it(run, data, options.label_column, X, encoder or autoencoder)
         X = tables.encoded(encoder, X)
         if y is None:
             raise ValueError(f"DATA {data} has no labels; name their column with --label-column.")
@@ -117,6 +117,8 @@ def finetune(
             tables.save_encoder(staging, encoder)
         recorded = {k: v for k, v in dataclasses.asdict(options).items() if v not in (None, False)}
         recorded |= table_options.record()  # --sep ... --id-column, as read here
+        if runs_label is not None:  # no feature of OUT's model either: predict leaves it out
+            recorded["ignore_columns"] = [*recorded.get("ignore_columns", []), runs_label]
         document = {
             "model": {"class": cls.__name__},
             # the pretrained autoencoder is RUN's (command.txt names it), not a parameter here
@@ -132,24 +134,27 @@ def finetune(
 
 
 def _as_run_read_it(run: Path, data: str, label_column: str | None, X, fitted):
-    """DATA's features as RUN's model read them: without the label column RUN's training
-    recorded (another one is the label here; RUN's encoder never read that column, and it was
-    read as a feature, silently, where its width matched), and with the columns ``fitted`` (the
-    run's encoder or model) was fitted on, in its order; other columns are refused by name."""
+    """``(X, left_out)``: DATA's features as RUN's model read them, without the label column
+    RUN's training recorded (``left_out``, None if not left out: another one is the label here;
+    RUN's encoder never read that column, and it was read as a feature, silently, where its
+    width matched), and with the columns ``fitted`` (the run's encoder or model) was fitted on,
+    in its order; other columns are refused by name."""
     import pandas as pd
 
     from aekit.cli.common import recorded_label_column
     from aekit.cli.tables import in_fit_order
 
     if not isinstance(X, pd.DataFrame):
-        return X
-    runs_label = recorded_label_column(run, data)
-    if runs_label not in (None, label_column) and runs_label in X.columns:
-        X = X.drop(columns=runs_label)
+        return X, None
+    left_out = recorded_label_column(run, data)
+    if left_out not in (None, label_column) and left_out in X.columns:
+        X = X.drop(columns=left_out)
+    else:
+        left_out = None
     names = getattr(fitted, "feature_names_in_", None)
     X = in_fit_order(X, fitted)
     if names is None or [str(c) for c in X.columns] == [str(n) for n in names]:
-        return X
+        return X, left_out
     extra = [str(c) for c in X.columns if str(c) not in set(map(str, names))]
     missing = [str(n) for n in names if n not in set(map(str, X.columns))]
     said = []
