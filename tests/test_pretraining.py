@@ -316,3 +316,26 @@ def test_finetune_regression_leaves_out_blank_targets(ae, tmp_path):
     assert "4 unlabelled rows left out" in result.output
     config = tomllib.loads((tmp_path / "ft" / "config.toml").read_text())
     assert config["run"]["rows"] == 86  # fitted on the rows with a target
+
+
+def test_predict_leaves_blank_targets_out_of_a_regressions_r2(ae, tmp_path):
+    # a blank target cell was read as -1 (a class's unlabelled mark) and R^2 was computed with
+    # those rows' targets as -1
+    ae.save(tmp_path / "ae.safetensors")
+    frame = pd.DataFrame(X[:90], columns=[f"p{i}" for i in range(64)])
+    frame["y"] = np.linspace(0.5, 3.0, 90)
+    frame.to_csv(tmp_path / "rows.csv", index=False)
+    args = ["finetune", tmp_path / "ae.safetensors", tmp_path / "rows.csv", "--label-column", "y"]
+    args += ["--task", "regression", "--out", tmp_path / "ft", "--epochs", "2", "--quiet"]
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    frame.loc[[0, 1, 2, 3], "y"] = np.nan
+    frame.to_csv(tmp_path / "blank.csv", index=False)
+    args = ["predict", tmp_path / "ft", tmp_path / "blank.csv", "-o", tmp_path / "p.csv"]
+    with pytest.warns(UserWarning, match=r"4 rows have a blank label: read as unlabelled\.$"):
+        result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    regressor = aekit.load(tmp_path / "ft" / "model.safetensors")
+    r2 = regressor.score(X[4:90], frame["y"].to_numpy()[4:])
+    assert f"R^2 {r2:.4f} on the 86 rows with a target (4 blank left out)" in result.output
+    assert len(pd.read_csv(tmp_path / "p.csv")) == 90  # every row is predicted
