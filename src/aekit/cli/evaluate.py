@@ -59,8 +59,6 @@ class Sums:
         self.flags_said = False  # whether the detector flags (a threshold or its likelihood)
 
     def add(self, estimator, X, y) -> None:
-        import inspect
-
         import numpy as np
 
         from aekit.data.row_stats import merge_moments
@@ -68,7 +66,7 @@ class Sums:
         rows = len(X)
         self.rows += rows
         if not self.variational:
-            if "y" in inspect.signature(estimator.score_samples).parameters:
+            if not _is_detector(estimator):
                 scores = estimator.score_samples(X, y)
             else:  # a detector: its score needs no label; labels, if any, are the truth
                 from aekit.anomaly.unseen import scores_with_unseen
@@ -203,6 +201,39 @@ def _warn_of_labels_not_seen(run: Path, labels: list, normal: tuple) -> None:
     warn_of_unknown_labels(unknown, seen, "that detect never saw", "counted as anomalies")
 
 
+def _is_detector(estimator) -> bool:
+    """A detector's score takes no label: DATA's labels, if any, are the truth it is judged
+    by (its ROC-AUC), where an autoencoder's score takes y (a ConditionalVAE's conditions)."""
+    import inspect
+
+    return "y" not in inspect.signature(estimator.score_samples).parameters
+
+
+def _warn_of_unused_label_options(estimator, typed: dict[str, object]) -> None:
+    """Say the label options typed (``typed``: option -> value, None when not given) that
+    change no figure of this run, rather than ignore them unsaid: every one where the figures
+    take no labels, and a normal label for a ConditionalVAE (whose labels are no anomalies)."""
+    import warnings
+
+    if _is_detector(estimator):
+        return
+    conditional = getattr(estimator, "classes_", None) is not None  # scored given its labels
+    unused = [
+        option
+        for option, value in typed.items()
+        if value is not None and not (conditional and option != "--normal-label")
+    ]
+    if not unused:
+        return
+    taken = "no normal label" if conditional else "no labels"
+    warnings.warn(
+        f"{' and '.join(unused)} change{'s' if len(unused) == 1 else ''} nothing for this run: "
+        f"{a_kind(estimator)}'s figures take {taken} (labels give a detector run, 'aekit "
+        "detect', its ROC-AUC and PR-AUC).",
+        stacklevel=2,
+    )
+
+
 @app.command()
 def evaluate(
     run: Run,
@@ -224,7 +255,9 @@ def evaluate(
     threshold and how many rows of DATA it flags (on normal rows: its false alarms), and given
     labels (--label-column) its ROC-AUC and PR-AUC and its flags' precision and recall on the
     labelled rows (normal rows: --normal-label, else the one 'aekit detect --normal-label'
-    recorded in RUN).
+    recorded in RUN). Of a run whose figures take no labels (an autoencoder's; a
+    ConditionalVAE's take its classes, not a normal label) the label options are said to
+    change nothing.
 
     A VAE's two ELBO figures (nats per row) differ by their draws: mean_score is the mean of
     score_samples (the score 'aekit score' gives each row), the ELBO over the model's n_draws
@@ -246,6 +279,9 @@ def evaluate(
             "takes an autoencoder run ('aekit train') or a detector run ('aekit detect', "
             "'aekit detect-series')."
         )
+    _warn_of_unused_label_options(
+        estimator, {"--label-column": label_column, "--normal-label": normal_label}
+    )
     # as the run read DATA: its label column, image size and shape
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     encoder = run_encoder(run)  # text columns are encoded as in training
