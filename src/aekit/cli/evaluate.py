@@ -35,6 +35,7 @@ from aekit.cli.common import (
     warn_of_unknown_labels,
 )
 from aekit.cli.data import load_data, open_data
+from aekit.cli.labels_file import check_applies, read_labels
 from aekit.io.text import write_utf8
 
 ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s, as GenerativeMixin.active_units
@@ -246,6 +247,15 @@ def evaluate(
     quiet: Quiet = False,
     label_column: LabelColumn = None,
     normal_label: NormalLabel = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            "--labels",
+            metavar="FILE",
+            help="The labels of an array DATA (.npy, .npz: no columns, so no --label-column), "
+            "one a row: a .npy, a one-column .csv (header line first) or a .txt (one a line).",
+        ),
+    ] = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
@@ -255,9 +265,9 @@ def evaluate(
     threshold and how many rows of DATA it flags (on normal rows: its false alarms), and given
     labels (--label-column) its ROC-AUC and PR-AUC and its flags' precision and recall on the
     labelled rows (normal rows: --normal-label, else the one 'aekit detect --normal-label'
-    recorded in RUN). Of a run whose figures take no labels (an autoencoder's; a
-    ConditionalVAE's take its classes, not a normal label) the label options are said to
-    change nothing.
+    recorded in RUN); an array DATA's labels come from --labels FILE. Of a run whose figures
+    take no labels (an autoencoder's; a ConditionalVAE's take its classes, not a normal label)
+    the label options are said to change nothing.
 
     A VAE's two ELBO figures (nats per row) differ by their draws: mean_score is the mean of
     score_samples (the score 'aekit score' gives each row), the ELBO over the model's n_draws
@@ -279,25 +289,30 @@ def evaluate(
             "takes an autoencoder run ('aekit train') or a detector run ('aekit detect', "
             "'aekit detect-series')."
         )
-    _warn_of_unused_label_options(
-        estimator, {"--label-column": label_column, "--normal-label": normal_label}
-    )
+    check_applies(data, labels, label_column)
+    typed = {"--label-column": label_column, "--labels": labels, "--normal-label": normal_label}
+    _warn_of_unused_label_options(estimator, typed)
     # as the run read DATA: its label column, image size and shape
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     encoder = run_encoder(run)  # text columns are encoded as in training
-    if hasattr(estimator, "time_column"):  # a series is scored whole: a point needs its windows
+    series = hasattr(estimator, "time_column")  # scored whole: a point needs its windows
+    if series:
         X, y = load_data(data, options)
-        batch, parts = len(X), iter([(X, y)])
     else:  # read and evaluated a chunk at a time
         X, y = open_data(data, options, text=True)  # text encoded a chunk at a time
+    if labels is not None:  # an array's, from their own file
+        y = read_labels(labels, data, len(X), options.minus_one_is_a_label)
+    if series:
+        batch, parts = len(X), iter([(X, y)])
+    else:
         batch = default_batch_rows(X)
         parts = chunks_of(X, y, batch, estimator=estimator)
     variational = hasattr(estimator, "log_likelihood")
     sums = Sums(variational, n_samples, (normal_label, recorded_normal_label(run)))
     with phases("evaluate", math.ceil(len(X) / batch), quiet) as start:
-        for i, (part, labels) in enumerate(parts):
+        for i, (part, truth) in enumerate(parts):
             start(f"rows {i * batch:,} to {min(len(X), (i + 1) * batch):,}")
-            sums.add(estimator, encoded(encoder, part, model=estimator), labels)
+            sums.add(estimator, encoded(encoder, part, model=estimator), truth)
     _warn_of_labels_not_seen(run, sums.labels, sums.normal)
     result = {"model": type(estimator).__name__, "rows": len(X), **sums.result()}
     text = json.dumps(result, indent=2)
