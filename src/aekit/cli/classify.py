@@ -35,17 +35,18 @@ def predict(
     """Write the predicted label of each row of DATA and the probability of every class
     (columns label, p_<class>...), or a regression run's predictions (columns prediction...).
     When DATA has labels, print the accuracy on the rows whose label is known (rows marked -1
-    are left out), or a regression run's R^2."""
+    are left out), or a regression run's R^2 on the rows whose target is not blank."""
     import numpy as np
 
     from aekit.cli.columns import with_ids_table
     from aekit.cli.data import write_table
 
     estimator = load_run(run)
+    regressor = hasattr(estimator, "y_mean_")  # a fine-tuned regressor: y holds its targets
     X, y = read_for_run(
-        run, data, label_column, image_shape, image_size, grayscale, model=estimator
+        run, data, label_column, image_shape, image_size, grayscale, estimator, regressor
     )
-    if hasattr(estimator, "y_mean_"):  # a fine-tuned regressor
+    if regressor:
         _write_predictions(estimator, X, y, output, data)
         return
     if not hasattr(estimator, "classes_"):  # the command reads the labels a model learned
@@ -101,5 +102,20 @@ def _write_predictions(estimator, X, y, output, data: str) -> None:
     write_table(output, *with_ids_table(data, values, names, output))
     message = f"{len(values)} rows: {output}"
     if y is not None:
-        message += f"; R^2 {estimator.score(X, np.asarray(y, dtype=np.float64)):.4f}"
+        message += _r2_on_targets(estimator, X, np.asarray(y, dtype=np.float64))
     typer.echo(message)
+
+
+def _r2_on_targets(estimator, X, y) -> str:
+    """The regressor's R^2 on the rows whose target is known: a blank cell (NaN) is no target,
+    left out and counted, not a number to score against."""
+    import numpy as np
+
+    known = ~np.isnan(y).reshape(len(y), -1).any(axis=1)
+    blank = int((~known).sum())
+    if not blank:
+        return f"; R^2 {estimator.score(X, y):.4f}"
+    if not known.any():
+        return f"; no R^2: every one of the {blank} targets is blank"
+    r2 = estimator.score(np.asarray(X)[known], y[known])
+    return f"; R^2 {r2:.4f} on the {int(known.sum())} rows with a target ({blank} blank left out)"

@@ -263,15 +263,28 @@ def _is_minus_one(text: str) -> bool:
 
 
 def read_for_run(
-    run: Path, data: str, label_column, image_shape, image_size, grayscale, model=None
+    run: Path,
+    data: str,
+    label_column,
+    image_shape,
+    image_size,
+    grayscale,
+    model=None,
+    targets: bool = False,
 ):
     """DATA as RUN's model reads it: with RUN's recorded data options (:func:`run_data_options`),
     its columns in fit's order, text columns encoded as in training (:mod:`aekit.cli.tables`);
-    ``model``, RUN's loaded model, gives fit's column names where no encoder does."""
+    ``model``, RUN's loaded model, gives fit's column names where no encoder does. ``targets``:
+    the label column holds a regression's targets, numbers of which -1 is one like any other,
+    so a blank cell stays blank (NaN), not the -1 that marks a class's unlabelled rows."""
+    import dataclasses
+
     from aekit.cli import tables
     from aekit.cli.data import load_data
 
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    if targets:
+        options = dataclasses.replace(options, minus_one_is_a_label=True)
     X, y = load_data(data, options)
     return tables.encoded(tables.run_encoder(run), X, model=model), y
 

@@ -120,7 +120,7 @@ def open_data(
                 f"values; DATA has shape {dataset.shape}."
             )
         dataset.reader.row_shape = shape
-    y = _blank_labels(dataset.labels, options.minus_one_is_a_label)
+    y = read_blank_labels(dataset.labels, options.minus_one_is_a_label)
     return Dataset(dataset.reader, options.label_column, y), y
 
 
@@ -224,7 +224,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             "table reads as .csv."
         )
     _check_rows(spec, len(X))
-    y = _blank_labels(y, options.minus_one_is_a_label)
+    y = read_blank_labels(y, options.minus_one_is_a_label)
     if options.image_shape:
         shape = parse_ints(options.image_shape, 3, "--image-shape")
         values = np.asarray(X, dtype=np.float32)
@@ -292,7 +292,9 @@ def blank_cells(values: np.ndarray) -> np.ndarray:
     return blank_labels(np.asarray(values))
 
 
-def _blank_labels(y: np.ndarray | None, minus_one_is_a_label: bool = False) -> np.ndarray | None:
+def read_blank_labels(
+    y: np.ndarray | None, minus_one_is_a_label: bool = False
+) -> np.ndarray | None:
     """Blank label cells mark unlabelled rows, as -1 (numbers) or None (text) do; said once.
     Where -1 is itself a label (scikit-learn's anomaly label beside 1: in the column, or among
     the labels of the RUN reading it, ``minus_one_is_a_label``), a blank stays NaN, which every
