@@ -20,6 +20,7 @@ import numpy as np
 from aekit.data import datasets
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
+from aekit.data.npy import npz_member
 from aekit.io.atomic import atomic_write
 
 
@@ -181,7 +182,10 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         check_image_shape(spec, options.image_shape)  # its images have their own shape
         X, y = datasets.load_digits(as_images=True)
         return columns.features(spec, X), y  # refuses the column options: no columns
-    path = Path(spec)
+    path, key = Path(spec), None
+    if not path.exists():
+        named, key = npz_member(spec)  # d.npz:X_train, one array of an archive of several
+        path = Path(named)
     if not path.exists():
         raise FileNotFoundError(f"DATA {spec!r}: no such file or folder (or use 'digits').")
     if path.is_dir() and on_disk(spec):  # a folder of Parquet files, read whole here
@@ -201,7 +205,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         from aekit.cli import csv_options  # the running command's --sep, --encoding, --no-header
 
         X, y = datasets.load_array(
-            path, label_column=options.label_column, csv=csv_options.current.kwargs()
+            path, label_column=options.label_column, csv=csv_options.current.kwargs(), key=key
         )
         X = columns.features(spec, X, options.label_column)  # arrays have no columns
     elif path.suffix.lower() in IMAGE_SUFFIXES:
