@@ -231,7 +231,9 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     y = _blank_labels(y, options.minus_one_is_a_label)
     if options.image_shape:
         shape = parse_ints(options.image_shape, 3, "--image-shape")
-        values = np.asarray(X, dtype=np.float32)
+        values = np.asarray(X)
+        if values.dtype != np.uint8:  # pixels 0..255 stay uint8, which the model warns of
+            values = values.astype(np.float32)
         if values.shape[1:] == shape:  # images already (a 4-D array, an image folder)
             return values, y
         # flat rows, or (n, H, W) images of one channel; an array of other axes is refused (a
