@@ -68,3 +68,11 @@ def test_data_and_outputs_under_home(home, model):
     assert written == home / "scores.npy"
     np.testing.assert_allclose(np.load(written), model.score_samples(X), rtol=1e-5)
     assert os.listdir(".") == []
+
+
+def test_load_array_and_load_mnist_under_home(home):
+    np.save(home / "x.npy", np.ones((3, 2)))
+    X, _ = aekit.datasets.load_array("~/x.npy")
+    assert X.shape == (3, 2)
+    with pytest.raises(FileNotFoundError, match=str(home)):  # the real folder, not "~"
+        aekit.datasets.load_mnist("~/mnist")

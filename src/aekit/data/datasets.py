@@ -28,6 +28,7 @@ import numpy as np
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.data.lazy import Dataset, csv_to_parquet, open_dataset
 from aekit.data.npy import load_npy, load_npz
+from aekit.io.paths import user_path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -143,7 +144,7 @@ def load_mnist(
     """
     if split not in _MNIST_SPLITS:
         raise ValueError(f"split={split!r} is not valid; use one of {sorted(_MNIST_SPLITS)}.")
-    path = Path(path)
+    path = user_path(path)
     if path.is_dir():
         prefix = _MNIST_SPLITS[split]
         images_path = _find_plain_or_gz(path, f"{prefix}-{_IMAGES_STEM}")
@@ -217,7 +218,7 @@ def load_array(
         a column of the table, the file is empty or malformed, or it holds Python objects
         (pickles are never loaded: they can run arbitrary code).
     """
-    path = Path(path)
+    path = user_path(path)
     suffix = data_suffix(path)  # ".csv" for a compressed table.csv.gz too
     supported = ARRAY_SUFFIXES + TABLE_SUFFIXES
     if suffix not in supported:
