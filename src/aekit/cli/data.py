@@ -20,6 +20,7 @@ import numpy as np
 from aekit.data import datasets
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
+from aekit.data.npy import npz_member
 from aekit.io.atomic import atomic_write
 
 
@@ -181,7 +182,10 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         check_image_shape(spec, options.image_shape)  # its images have their own shape
         X, y = datasets.load_digits(as_images=True)
         return columns.features(spec, X), y  # refuses the column options: no columns
-    path = Path(spec)
+    path, key = Path(spec), None
+    if not path.exists():
+        named, key = npz_member(spec)  # d.npz:X_train, one array of an archive of several
+        path = Path(named)
     if not path.exists():
         raise FileNotFoundError(f"DATA {spec!r}: no such file or folder (or use 'digits').")
     if path.is_dir() and on_disk(spec):  # a folder of Parquet files, read whole here
@@ -201,7 +205,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         from aekit.cli import csv_options  # the running command's --sep, --encoding, --no-header
 
         X, y = datasets.load_array(
-            path, label_column=options.label_column, csv=csv_options.current.kwargs()
+            path, label_column=options.label_column, csv=csv_options.current.kwargs(), key=key
         )
         X = columns.features(spec, X, options.label_column)  # arrays have no columns
     elif path.suffix.lower() in IMAGE_SUFFIXES:
@@ -227,7 +231,9 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     y = read_blank_labels(y, options.minus_one_is_a_label)
     if options.image_shape:
         shape = parse_ints(options.image_shape, 3, "--image-shape")
-        values = np.asarray(X, dtype=np.float32)
+        values = np.asarray(X)
+        if values.dtype != np.uint8:  # pixels 0..255 stay uint8, which the model warns of
+            values = values.astype(np.float32)
         if values.shape[1:] == shape:  # images already (a 4-D array, an image folder)
             return values, y
         # flat rows, or (n, H, W) images of one channel; an array of other axes is refused (a
