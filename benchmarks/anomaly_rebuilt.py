@@ -23,6 +23,8 @@ training rows (``neighbor_space="input", part_scale="tail", n_estimators=1``).
 
     python benchmarks/anomaly_rebuilt.py                       # 3 sets x 2 protocols x 3 seeds
     python benchmarks/anomaly_rebuilt.py --sets 43_WDBC --methods aekit knn
+    python benchmarks/anomaly_rebuilt.py --methods knn iforest subsampled_knn \
+        --out benchmarks/results/anomaly_rebuilt_subsampled.json
 """
 
 from __future__ import annotations
@@ -81,7 +83,17 @@ def aekit_clean(X_train, X_test, seed: int) -> np.ndarray:
     return detector.fit(X_train).anomaly_score(X_test)
 
 
-METHODS = {**ALL_METHODS, "aekit_clean": aekit_clean}
+def subsampled_knn(X_train, X_test, seed: int) -> np.ndarray:
+    """``anomaly_input_scorers.py``'s subsampled kNN on standardized rows (opt-in: ``--methods
+    subsampled_knn``)."""
+    from anomaly_input_scorers import subsampled_knn as scorer
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(X_train)
+    return scorer(scaler.transform(X_train), scaler.transform(X_test), seed)[1]
+
+
+METHODS = {**ALL_METHODS, "aekit_clean": aekit_clean, "subsampled_knn": subsampled_knn}
 
 
 def aekit_with_parts(X_train, X_test, seed: int) -> tuple[np.ndarray, dict]:

@@ -277,7 +277,7 @@ def test_nan_codes_are_not_sent_to_an_imputer():
     codes[1, 1] = np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        with pytest.raises(ValueError, match=r"Z contains 1 NaN.*check what made these"):
+        with pytest.raises(ValueError, match=r"Z has 1 value .*\(1 NaN\).*check what made these"):
             ae.inverse_transform(codes)
 
 

@@ -353,3 +353,30 @@ def test_series_messages_name_options_not_python_parameters(tmp_path, monkeypatc
         "fewer than the model's window of 64; give at least 64 points (the new points with "
         "those before them)."
     )
+
+
+def _long_table(path):
+    """Two hosts' series in one long table (host, timestamp, a, b, note)."""
+    parts = [_frame(60, seed).assign(host=host) for seed, host in enumerate(["web", "db"])]
+    pd.concat(parts).to_csv(path, index=False)
+
+
+@pytest.mark.parametrize("option", ["--id-column", "--ignore-column"])
+def test_a_long_tables_series_column_left_out_is_refused(series_run, tmp_path, option):
+    # left out by --id-column or --ignore-column, the column that tells the hosts apart was
+    # no longer seen: the table was read as one series of repeated timestamps ("goes back in
+    # time ... sort them", which leads to averaging the hosts together)
+    folder, out = series_run
+    _long_table(tmp_path / "long.csv")
+    words = (f"{option} host", "column 'host'", "2 values: 'web', 'db'", "file of its own")
+    fit = ["detect-series", tmp_path / "long.csv", "--time-column", "timestamp", "--out"]
+    result = invoke(*fit, tmp_path / "run", option, "host")
+    message = str(result.exception)
+    assert isinstance(result.exception, ValueError) and all(w in message for w in words), message
+    assert not (tmp_path / "run").exists()
+    for command in (["score", out, tmp_path / "long.csv", "-o", tmp_path / "s.csv"],
+                    ["evaluate", out, tmp_path / "long.csv", "--quiet"]):  # fmt: skip
+        result = invoke(*command, option, "host")
+        message = str(result.exception)
+        assert isinstance(result.exception, ValueError), result.output
+        assert all(w in message for w in words), message

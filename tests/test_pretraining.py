@@ -316,3 +316,53 @@ def test_finetune_regression_leaves_out_blank_targets(ae, tmp_path):
     assert "4 unlabelled rows left out" in result.output
     config = tomllib.loads((tmp_path / "ft" / "config.toml").read_text())
     assert config["run"]["rows"] == 86  # fitted on the rows with a target
+
+
+def test_predict_leaves_blank_targets_out_of_a_regressions_r2(ae, tmp_path):
+    # a blank target cell was read as -1 (a class's unlabelled mark) and R^2 was computed with
+    # those rows' targets as -1
+    ae.save(tmp_path / "ae.safetensors")
+    frame = pd.DataFrame(X[:90], columns=[f"p{i}" for i in range(64)])
+    frame["y"] = np.linspace(0.5, 3.0, 90)
+    frame.to_csv(tmp_path / "rows.csv", index=False)
+    args = ["finetune", tmp_path / "ae.safetensors", tmp_path / "rows.csv", "--label-column", "y"]
+    args += ["--task", "regression", "--out", tmp_path / "ft", "--epochs", "2", "--quiet"]
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    frame.loc[[0, 1, 2, 3], "y"] = np.nan
+    frame.to_csv(tmp_path / "blank.csv", index=False)
+    args = ["predict", tmp_path / "ft", tmp_path / "blank.csv", "-o", tmp_path / "p.csv"]
+    with pytest.warns(UserWarning, match=r"4 rows have a blank label: read as unlabelled\.$"):
+        result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    regressor = aekit.load(tmp_path / "ft" / "model.safetensors")
+    r2 = regressor.score(X[4:90], frame["y"].to_numpy()[4:])
+    assert f"R^2 {r2:.4f} on the 86 rows with a target (4 blank left out)" in result.output
+    assert len(pd.read_csv(tmp_path / "p.csv")) == 90  # every row is predicted
+
+
+def test_finetune_keeps_the_column_names_and_reads_them_by_name(tmp_path):
+    # rows left out (an unlabelled -1 here) turned DATA into an array: the model had no column
+    # names, so predict read a file with its columns in another order by position, unsaid; and
+    # DATA's columns in another order than the autoencoder's fed its encoder by position
+    names = [f"p{i}" for i in range(64)]
+    frame = pd.DataFrame(X[:90], columns=names)
+    aekit.Autoencoder(**CPU).fit(frame).save(tmp_path / "ae.safetensors")
+    frame["y"] = Y[:90] % 2
+    frame.loc[[0, 1, 2], "y"] = -1
+    frame.to_csv(tmp_path / "rows.csv", index=False)
+    frame[[*names[::-1], "y"]].to_csv(tmp_path / "reordered.csv", index=False)
+    predicted = []
+    for fitted in ("rows.csv", "reordered.csv"):
+        run = tmp_path / f"ft_{fitted}"
+        args = ["finetune", tmp_path / "ae.safetensors", tmp_path / fitted, "--label-column", "y"]
+        result = CliRunner().invoke(app, [str(a) for a in [*args, "--out", run, "--epochs", "1"]])
+        assert result.exit_code == 0 and "3 unlabelled rows left out" in result.output
+        assert list(aekit.load(run / "model.safetensors").feature_names_in_) == names
+        for name in ("rows.csv", "reordered.csv"):
+            args = ["predict", run, tmp_path / name, "-o", tmp_path / "p.csv"]
+            result = CliRunner().invoke(app, [str(a) for a in args])
+            assert result.exit_code == 0, result.output
+            predicted.append(pd.read_csv(tmp_path / "p.csv"))
+    for other in predicted[1:]:  # the same model (its seed), whichever order it read
+        pd.testing.assert_frame_equal(predicted[0], other)

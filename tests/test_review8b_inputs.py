@@ -161,11 +161,11 @@ def test_missing_values_name_the_position_and_the_index_label(mixed):
     shuffled = X.sample(frac=1, random_state=0)
     shuffled.iloc[2, 0] = np.nan
     label = shuffled.index[2]
-    with pytest.raises(ValueError, match=rf"row at position 2 \(index label {label}\)"):
+    with pytest.raises(ValueError, match=rf"row 2 \(row index, 0-based; index label {label}\)"):
         det.score_samples(shuffled)
     plain = X.copy()
     plain.iloc[2, 0] = np.inf
-    with pytest.raises(ValueError, match=r"first at row 2\)"):  # default index: plain "row 2"
+    with pytest.raises(ValueError, match=r"row 2 \(row index, 0-based\);"):  # no labels
         det.score_samples(plain)
 
 

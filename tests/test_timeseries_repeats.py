@@ -37,7 +37,7 @@ def test_exact_duplicate_rows_are_dropped_with_a_count_and_scored_as_their_first
     with pytest.warns(UserWarning), pytest.raises(ValueError, match="first after row 43: 15 min"):
         read_series(gap, "timestamp", None, "error")
     blank = doubled.assign(value=doubled["value"].where(doubled.index != 30))
-    with pytest.warns(UserWarning), pytest.raises(ValueError, match=r"in rows \[30\]"):
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match=r"of its 63 rows: row 30 "):
         read_series(blank, "timestamp", None, "error")
     member = aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=2, random_state=0)
     inner = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aekit.data.non_finite import REPLACE, describe_non_finite
 from aekit.data.tabular import TabularEncoder
 from aekit.data.validation import as_numeric_array, reject_sparse
 
@@ -99,29 +100,24 @@ class TableInput:
                     f"X must be a 2-D table (n_samples, n_features); got shape {array.shape}."
                 )
             array = array.astype(np.float64, copy=False)
-            where = [(f"row {r}", c) for r, c in np.argwhere(np.isnan(array))[:3]]
+            missing, columns, index = np.isnan(array), None, None
         else:
             array = X.set_axis([str(c) for c in X.columns], axis=1)  # e.g. integer names
             numbers = array.select_dtypes("number")
             infinite = np.isinf(numbers.to_numpy(np.float64, na_value=np.nan))
             if infinite.any():
-                rows, cols = np.nonzero(infinite)
-                columns = sorted({numbers.columns[c] for c in cols})
-                raise ValueError(
-                    f"X holds infinite values in columns {columns} (first at "
-                    f"{row_named(X, rows[0])}); replace them."
+                no_nan = np.zeros_like(infinite)  # NaN is missing, refused below if at all
+                told = describe_non_finite(
+                    "X", infinite, no_nan, columns=numbers.columns, index=X.index
                 )
-            where = [
-                (row_named(X, r), repr(array.columns[c]))
-                for r, c in np.argwhere(X.isna().to_numpy())[:3]
-            ]
+                raise ValueError(f"{told}. {REPLACE}")
+            missing, columns, index = X.isna().to_numpy(), array.columns, X.index
         if len(array) == 0:
             raise ValueError("X has no rows; pass at least one.")
-        if len(where) and not self.handle_missing:
-            cells = ", ".join(f"({r}, column {c})" for r, c in where)
+        if missing.any() and not self.handle_missing:
+            told = describe_non_finite("X", missing, columns=columns, index=index)
             raise ValueError(
-                f"X contains missing values (NaN) at {cells}. Impute them, or pass "
-                "handle_missing=True to let the detector encode them."
+                f"{told}. Impute them, or pass handle_missing=True to let the detector encode them."
             )
         return array
 
@@ -144,18 +140,6 @@ class TableInput:
                 f"{self.n_features_in_} features as input; pass the same columns as in fit."
             )
         return self.encoder_.transform_with_mask(table, type(self).__name__)[0]
-
-
-def row_named(X: Any, position: int) -> str:
-    """A row of DataFrame X as a message names it: "row N" (its position) where the index is
-    the default 0..n-1, else "row at position N (index label L)", so that a shuffled or
-    labelled index does not send the user to the wrong row."""
-    index = X.index
-    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
-        return f"row {position}"
-    label = index[position]
-    label = label.item() if isinstance(label, np.generic) else label  # 26, not np.int64(26)
-    return f"row at position {position} (index label {label!r})"
 
 
 def sampled_rows(

@@ -4,6 +4,8 @@ a fine-tuned run (``aekit finetune``) its labels or its regression targets."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import typer
 
 from aekit.cli.common import (
@@ -35,8 +37,9 @@ def predict(
     """Write the predicted label of each row of DATA and the probability of every class
     (columns label, p_<class>...), or a regression run's predictions (columns prediction...).
     When DATA has labels, print the accuracy on the rows whose label is known (rows marked -1
-    are left out), or a regression run's R^2. DATA is read, predicted and written a chunk at a
-    time (DATA on disk, a large CSV's Parquet copy too, is never read whole)."""
+    are left out), or a regression run's R^2 on the rows whose target is not blank. DATA is
+    read, predicted and written a chunk at a time (DATA on disk, a large CSV's Parquet copy
+    too, is never read whole)."""
     from aekit.cli.apply import encoded_chunks
     from aekit.cli.columns import with_ids
     from aekit.data.writers import write_batches
@@ -55,6 +58,8 @@ def predict(
                 "write .csv or .parquet."
             )
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    if regressor:  # the label column holds its targets: -1 is a number, a blank stays NaN
+        options = dataclasses.replace(options, minus_one_is_a_label=True)
     X, parts = encoded_chunks(run, estimator, data, options)
     tally = _Regression(estimator) if regressor else _Accuracy(estimator, output)
     rows, names = with_ids(data, map(tally.add, parts), tally.columns, output)  # --id-column
@@ -133,6 +138,17 @@ class _Regression:
 
         if not self.targets:
             return ""
-        # as the regressor's score(X, y): R^2 of all rows at once
+        # as the regressor's score(X, y), of all rows at once; a blank target (NaN) is no
+        # target, left out and counted, not a number to score against
         y = np.concatenate([np.asarray(t, dtype=np.float64) for t in self.targets])
-        return f"; R^2 {r2_score(y, np.concatenate(self.predictions)):.4f}"
+        predicted = np.concatenate(self.predictions)
+        known = ~np.isnan(y).reshape(len(y), -1).any(axis=1)
+        blank = int((~known).sum())
+        if not blank:
+            return f"; R^2 {r2_score(y, predicted):.4f}"
+        if not known.any():
+            return f"; no R^2: every one of the {blank} targets is blank"
+        r2 = r2_score(y[known], predicted[known])
+        return (
+            f"; R^2 {r2:.4f} on the {int(known.sum())} rows with a target ({blank} blank left out)"
+        )

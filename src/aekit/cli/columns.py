@@ -110,6 +110,22 @@ def forget_ids() -> None:
     _left_out.clear()
 
 
+def left_out(spec: str) -> Any:
+    """The id and ignored columns :func:`features` left out of the table DATA ``spec`` (a
+    DataFrame), None where it left none out."""
+    return _left_out[spec][0] if spec in _left_out else None
+
+
+def option_of(name: str) -> str:
+    """How the running command was told to leave column ``name`` out: ``--id-column NAME`` or
+    ``--ignore-column NAME``, and where it was recorded when not typed."""
+    if name == current.id_column:
+        option, source = "--id-column", current.id_source
+    else:
+        option, source = "--ignore-column", current.ignore_source
+    return f"{option} {name}" + ("" if source is None else f" (recorded in {source})")
+
+
 def ids_of(spec: str) -> np.ndarray | None:
     """The id column of DATA ``spec`` as its reader found it; None without --id-column."""
     return _ids.get(spec) if current.id_column is not None else None

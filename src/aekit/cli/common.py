@@ -23,7 +23,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="aekit: every kind of autoencoder, practical.\n\n"
     "DATA is a table (.csv, .tsv, .parquet; a text table may be compressed: .csv.gz, .bz2, "
-    ".xz, .zip; --label-column names its label column), an array (.npy), "
+    ".xz, .zip; --label-column names its label column), an array (.npy, or .npz: its X and y; "
+    "d.npz:X_train for one of several arrays, labels y_train), "
     "an IDX file (MNIST's format, optionally .gz), a folder of images (.png, .jpg; subfolders "
     "are labels), or 'digits' (scikit-learn's bundled 8x8 digits).",
 )
@@ -260,20 +261,6 @@ def _is_minus_one(text: str) -> bool:
         return float(text) == -1
     except ValueError:
         return False
-
-
-def read_for_run(
-    run: Path, data: str, label_column, image_shape, image_size, grayscale, model=None
-):
-    """DATA as RUN's model reads it: with RUN's recorded data options (:func:`run_data_options`),
-    its columns in fit's order, text columns encoded as in training (:mod:`aekit.cli.tables`);
-    ``model``, RUN's loaded model, gives fit's column names where no encoder does."""
-    from aekit.cli import tables
-    from aekit.cli.data import load_data
-
-    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
-    X, y = load_data(data, options)
-    return tables.encoded(tables.run_encoder(run), X, model=model), y
 
 
 # DATA at least this large (as float32 rows) is fitted on from disk, a batch at a time (train,

@@ -20,6 +20,7 @@ import numpy as np
 from aekit.data import datasets
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
+from aekit.data.npy import npz_member
 from aekit.io.atomic import atomic_write
 
 
@@ -120,7 +121,7 @@ def open_data(
                 f"values; DATA has shape {dataset.shape}."
             )
         dataset.reader.row_shape = shape
-    y = _blank_labels(dataset.labels, options.minus_one_is_a_label)
+    y = read_blank_labels(dataset.labels, options.minus_one_is_a_label)
     return Dataset(dataset.reader, options.label_column, y), y
 
 
@@ -181,7 +182,10 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         check_image_shape(spec, options.image_shape)  # its images have their own shape
         X, y = datasets.load_digits(as_images=True)
         return columns.features(spec, X), y  # refuses the column options: no columns
-    path = Path(spec)
+    path, key = Path(spec), None
+    if not path.exists():
+        named, key = npz_member(spec)  # d.npz:X_train, one array of an archive of several
+        path = Path(named)
     if not path.exists():
         raise FileNotFoundError(f"DATA {spec!r}: no such file or folder (or use 'digits').")
     if path.is_dir() and on_disk(spec):  # a folder of Parquet files, read whole here
@@ -208,7 +212,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             X, y = large_csv.read_whole(spec, copy, options.label_column)
         else:
             X, y = datasets.load_array(
-                path, label_column=options.label_column, csv=csv_options.current.kwargs()
+                path, label_column=options.label_column, csv=csv_options.current.kwargs(), key=key
             )
         X = columns.features(spec, X, options.label_column)  # arrays have no columns
     elif path.suffix.lower() in IMAGE_SUFFIXES:
@@ -231,10 +235,12 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             "table reads as .csv."
         )
     _check_rows(spec, len(X))
-    y = _blank_labels(y, options.minus_one_is_a_label)
+    y = read_blank_labels(y, options.minus_one_is_a_label)
     if options.image_shape:
         shape = parse_ints(options.image_shape, 3, "--image-shape")
-        values = np.asarray(X, dtype=np.float32)
+        values = np.asarray(X)
+        if values.dtype != np.uint8:  # pixels 0..255 stay uint8, which the model warns of
+            values = values.astype(np.float32)
         if values.shape[1:] == shape:  # images already (a 4-D array, an image folder)
             return values, y
         # flat rows, or (n, H, W) images of one channel; an array of other axes is refused (a
@@ -299,7 +305,9 @@ def blank_cells(values: np.ndarray) -> np.ndarray:
     return blank_labels(np.asarray(values))
 
 
-def _blank_labels(y: np.ndarray | None, minus_one_is_a_label: bool = False) -> np.ndarray | None:
+def read_blank_labels(
+    y: np.ndarray | None, minus_one_is_a_label: bool = False
+) -> np.ndarray | None:
     """Blank label cells mark unlabelled rows, as -1 (numbers) or None (text) do; said once.
     Where -1 is itself a label (scikit-learn's anomaly label beside 1: in the column, or among
     the labels of the RUN reading it, ``minus_one_is_a_label``), a blank stays NaN, which every

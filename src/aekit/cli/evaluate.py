@@ -35,6 +35,7 @@ from aekit.cli.common import (
     warn_of_unknown_labels,
 )
 from aekit.cli.data import load_data, open_data
+from aekit.cli.labels_file import check_applies, read_labels
 from aekit.io.text import write_utf8
 
 ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s, as GenerativeMixin.active_units
@@ -59,8 +60,6 @@ class Sums:
         self.flags_said = False  # whether the detector flags (a threshold or its likelihood)
 
     def add(self, estimator, X, y) -> None:
-        import inspect
-
         import numpy as np
 
         from aekit.data.row_stats import merge_moments
@@ -68,7 +67,7 @@ class Sums:
         rows = len(X)
         self.rows += rows
         if not self.variational:
-            if "y" in inspect.signature(estimator.score_samples).parameters:
+            if not _is_detector(estimator):
                 scores = estimator.score_samples(X, y)
             else:  # a detector: its score needs no label; labels, if any, are the truth
                 from aekit.anomaly.unseen import scores_with_unseen
@@ -203,6 +202,39 @@ def _warn_of_labels_not_seen(run: Path, labels: list, normal: tuple) -> None:
     warn_of_unknown_labels(unknown, seen, "that detect never saw", "counted as anomalies")
 
 
+def _is_detector(estimator) -> bool:
+    """A detector's score takes no label: DATA's labels, if any, are the truth it is judged
+    by (its ROC-AUC), where an autoencoder's score takes y (a ConditionalVAE's conditions)."""
+    import inspect
+
+    return "y" not in inspect.signature(estimator.score_samples).parameters
+
+
+def _warn_of_unused_label_options(estimator, typed: dict[str, object]) -> None:
+    """Say the label options typed (``typed``: option -> value, None when not given) that
+    change no figure of this run, rather than ignore them unsaid: every one where the figures
+    take no labels, and a normal label for a ConditionalVAE (whose labels are no anomalies)."""
+    import warnings
+
+    if _is_detector(estimator):
+        return
+    conditional = getattr(estimator, "classes_", None) is not None  # scored given its labels
+    unused = [
+        option
+        for option, value in typed.items()
+        if value is not None and not (conditional and option != "--normal-label")
+    ]
+    if not unused:
+        return
+    taken = "no normal label" if conditional else "no labels"
+    warnings.warn(
+        f"{' and '.join(unused)} change{'s' if len(unused) == 1 else ''} nothing for this run: "
+        f"{a_kind(estimator)}'s figures take {taken} (labels give a detector run, 'aekit "
+        "detect', its ROC-AUC and PR-AUC).",
+        stacklevel=2,
+    )
+
+
 @app.command()
 def evaluate(
     run: Run,
@@ -215,6 +247,15 @@ def evaluate(
     quiet: Quiet = False,
     label_column: LabelColumn = None,
     normal_label: NormalLabel = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            "--labels",
+            metavar="FILE",
+            help="The labels of an array DATA (.npy, .npz: no columns, so no --label-column), "
+            "one a row: a .npy, a one-column .csv (header line first) or a .txt (one a line).",
+        ),
+    ] = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
@@ -224,7 +265,9 @@ def evaluate(
     threshold and how many rows of DATA it flags (on normal rows: its false alarms), and given
     labels (--label-column) its ROC-AUC and PR-AUC and its flags' precision and recall on the
     labelled rows (normal rows: --normal-label, else the one 'aekit detect --normal-label'
-    recorded in RUN).
+    recorded in RUN); an array DATA's labels come from --labels FILE. Of a run whose figures
+    take no labels (an autoencoder's; a ConditionalVAE's take its classes, not a normal label)
+    the label options are said to change nothing.
 
     A VAE's two ELBO figures (nats per row) differ by their draws: mean_score is the mean of
     score_samples (the score 'aekit score' gives each row), the ELBO over the model's n_draws
@@ -246,22 +289,33 @@ def evaluate(
             "takes an autoencoder run ('aekit train') or a detector run ('aekit detect', "
             "'aekit detect-series')."
         )
+    check_applies(data, labels, label_column)
+    typed = {"--label-column": label_column, "--labels": labels, "--normal-label": normal_label}
+    _warn_of_unused_label_options(estimator, typed)
     # as the run read DATA: its label column, image size and shape
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     encoder = run_encoder(run)  # text columns are encoded as in training
-    if hasattr(estimator, "time_column"):  # a series is scored whole: a point needs its windows
+    series = hasattr(estimator, "time_column")  # scored whole: a point needs its windows
+    if series:
+        from aekit.cli.series import check_series_column_kept
+
         X, y = load_data(data, options)
-        batch, parts = len(X), iter([(X, y)])
+        check_series_column_kept(data, X, estimator.time_column, "aekit evaluate")
     else:  # read and evaluated a chunk at a time
         X, y = open_data(data, options, text=True)  # text encoded a chunk at a time
+    if labels is not None:  # an array's, from their own file
+        y = read_labels(labels, data, len(X), options.minus_one_is_a_label)
+    if series:
+        batch, parts = len(X), iter([(X, y)])
+    else:
         batch = default_batch_rows(X)
         parts = chunks_of(X, y, batch, estimator=estimator)
     variational = hasattr(estimator, "log_likelihood")
     sums = Sums(variational, n_samples, (normal_label, recorded_normal_label(run)))
     with phases("evaluate", math.ceil(len(X) / batch), quiet) as start:
-        for i, (part, labels) in enumerate(parts):
+        for i, (part, truth) in enumerate(parts):
             start(f"rows {i * batch:,} to {min(len(X), (i + 1) * batch):,}")
-            sums.add(estimator, encoded(encoder, part, model=estimator), labels)
+            sums.add(estimator, encoded(encoder, part, model=estimator), truth)
     _warn_of_labels_not_seen(run, sums.labels, sums.normal)
     result = {"model": type(estimator).__name__, "rows": len(X), **sums.result()}
     text = json.dumps(result, indent=2)

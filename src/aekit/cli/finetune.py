@@ -94,7 +94,9 @@ def finetune(
         targets = dataclasses.replace(options, minus_one_is_a_label=True)
         X, y = load_data(data, targets if task == "regression" else options)
         X, runs_label = _as_run_read_it(run, data, options.label_column, X, encoder or autoencoder)
-        X = tables.encoded(encoder, X)
+        # in the autoencoder's column order: a file's columns are matched by name, as every
+        # command reading DATA for a RUN matches them (its encoder takes them by position)
+        X = tables.encoded(encoder, X, model=autoencoder)
         if y is None:
             raise ValueError(f"DATA {data} has no labels; name their column with --label-column.")
         # a blank cell (NaN for a regression, or where -1 is one of the labels) has no target
@@ -104,7 +106,10 @@ def finetune(
             labelled &= np.array([not (v == -1) for v in y.tolist()])
         if not labelled.all():
             typer.echo(f"{int((~labelled).sum())} unlabelled rows left out", err=True)
-            X, y = np.asarray(X)[labelled], y[labelled]
+            # a table stays one (by position, not label): the model keeps its column names,
+            # which later commands match a file's columns by, as aekit train's model does
+            X = X.iloc[labelled] if hasattr(X, "iloc") else np.asarray(X)[labelled]
+            y = y[labelled]
         estimator = cls(autoencoder, **params).set_params(verbose=not quiet and writes)
         started = runs.Stopwatch()
         estimator.fit(X, y)

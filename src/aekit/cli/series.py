@@ -43,6 +43,30 @@ def series_table(detector, X, y=None):
     return values, list(columns)
 
 
+def check_series_column_kept(spec: str, X, time_column: str | None, command: str) -> None:
+    """Refuse a long table of several series (``host,timestamp,value``) whose series column
+    ``--id-column`` or ``--ignore-column`` left out: unseen, its series would be read as one,
+    of repeated timestamps (refused as a step back in time, with advice to sort the file that
+    leads to averaging them), where the detector refuses a long table naming the column."""
+    import pandas as pd
+
+    from aekit.cli import columns
+    from aekit.timeseries.repeats import key_values, series_keys
+
+    dropped = columns.left_out(spec)
+    if dropped is None or time_column is None or time_column not in getattr(X, "columns", ()):
+        return
+    for name in dropped.columns:
+        pair = pd.DataFrame({"key": dropped[name].to_numpy(), "time": X[time_column].to_numpy()})
+        for _, counts in series_keys(pair, "time", []):
+            raise ValueError(
+                f"{columns.option_of(name)}: column {name!r} ({key_values(counts)}) tells "
+                f"apart the series of DATA {spec}, a long table in which each has its own "
+                f"timestamps; left out, they would be read as one series. {command} reads one "
+                f"series: write each {name}'s rows to a file of its own and run it on each."
+            )
+
+
 def _value_columns(text: str | None) -> list[str] | None:
     if text is None:
         return None
@@ -119,6 +143,7 @@ def detect_series(
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         X, y = read_data(data, label_column, None, None, False)
+        check_series_column_kept(data, X, time_column, "aekit detect-series")
         import tomli_w
 
         from aekit.cli.columns import with_ids_table

@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from aekit.io.atomic import atomic_write
+from aekit.io.paths import user_path
 
 EXPORT_EXTRA = "pip install 'aekit[export]'"  # what installs the exporter's dependencies
 
@@ -114,7 +115,7 @@ def export_onnx(
     RuntimeError
         When the exporter cannot translate the module; the message names the first failure.
     """
-    path = Path(path)
+    path = user_path(path)
     _check_name(path)
     require("onnx", "onnxscript")
     import onnx

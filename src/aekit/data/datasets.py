@@ -28,6 +28,7 @@ import numpy as np
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.data.lazy import Dataset, csv_to_parquet, open_dataset
 from aekit.data.npy import load_npy, load_npz
+from aekit.io.paths import user_path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -143,7 +144,7 @@ def load_mnist(
     """
     if split not in _MNIST_SPLITS:
         raise ValueError(f"split={split!r} is not valid; use one of {sorted(_MNIST_SPLITS)}.")
-    path = Path(path)
+    path = user_path(path)
     if path.is_dir():
         prefix = _MNIST_SPLITS[split]
         images_path = _find_plain_or_gz(path, f"{prefix}-{_IMAGES_STEM}")
@@ -172,7 +173,11 @@ def load_mnist(
 
 
 def load_array(
-    path: PathLike, label_column: str | None = None, *, csv: dict | None = None
+    path: PathLike,
+    label_column: str | None = None,
+    *,
+    csv: dict | None = None,
+    key: str | None = None,
 ) -> tuple[np.ndarray | pd.DataFrame, np.ndarray | None]:
     """Load a data file by its suffix.
 
@@ -190,6 +195,11 @@ def load_array(
         ``encoding``, ``header`` (False: the file has no header row; its columns are named x0,
         x1, ...), as
         :func:`aekit.data.table_checks.read_csv` takes them.
+    key : str, optional
+        For a ``.npz`` file only: the array to read (``"X_train"`` of a file holding
+        ``X_train``, ``y_train``, ``X_test``, ``y_test``); its labels are ``y_train`` beside
+        ``X_train`` (``y_NAME`` beside ``NAME``, ``y`` beside ``X``) when the file has them.
+        The command line reads it as DATA ``d.npz:X_train``.
 
     Returns
     -------
@@ -208,7 +218,7 @@ def load_array(
         a column of the table, the file is empty or malformed, or it holds Python objects
         (pickles are never loaded: they can run arbitrary code).
     """
-    path = Path(path)
+    path = user_path(path)
     suffix = data_suffix(path)  # ".csv" for a compressed table.csv.gz too
     supported = ARRAY_SUFFIXES + TABLE_SUFFIXES
     if suffix not in supported:
@@ -218,13 +228,15 @@ def load_array(
         )
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
+    if key is not None and suffix != ".npz":
+        raise ValueError(f"key={key!r} picks an array of a .npz file; {path} is not one.")
     if suffix in ARRAY_SUFFIXES:
         if label_column is not None:
             raise ValueError(
                 f"label_column={label_column!r} applies to .csv and .parquet tables only; "
                 f"a {suffix} file carries no columns (a .npz file gives labels under key 'y')."
             )
-        return (load_npy(path), None) if suffix == ".npy" else load_npz(path)
+        return (load_npy(path), None) if suffix == ".npy" else load_npz(path, key)
 
     table = _read_table(path, suffix, csv or {})
     if label_column is None:

@@ -18,6 +18,7 @@ from aekit.data.csv_parquet import csv_to_parquet
 from aekit.data.file_kinds import TEXT_TABLES, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
 from aekit.data.readers import ArrayReader, ImageFolderReader, RowReader, is_memory_mapped, open_npy
+from aekit.io.paths import user_path
 
 __all__ = [
     "CSV_LIMIT_BYTES",
@@ -176,7 +177,7 @@ def open_dataset(
     FileNotFoundError
         If ``path`` does not exist.
     """
-    path = Path(path)
+    path = user_path(path)
     if not path.exists():
         raise FileNotFoundError(f"no such file or folder: {path}")
     suffix = path.suffix.lower()

@@ -42,7 +42,32 @@ def load_npy(path: Path) -> np.ndarray:
         ) from None
 
 
-def load_npz(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
+def npz_member(spec: str) -> tuple[str, str | None]:
+    """``"d.npz:X_train"`` as ``("d.npz", "X_train")``: the command line's way to pick one
+    array of a ``.npz`` holding several; any other DATA as ``(spec, None)``. A file whose
+    own name has the colon is read as that file (the caller checks that it exists first)."""
+    head, colon, name = spec.rpartition(":")
+    if colon and name and head.lower().endswith(".npz") and "/" not in name:
+        return head, name
+    return spec, None
+
+
+def labels_key(name: str, keys: list[str]) -> str | None:
+    """The labels of the array ``name`` in an archive of ``keys``: ``y`` beside ``X`` or
+    ``x``, ``y_train`` beside ``X_train`` (scikit-learn's naming), ``y_NAME`` beside
+    ``NAME``; None where there are none (another split's ``y`` is not this array's)."""
+    if name in ("X", "x"):
+        candidates = ["y"]
+    else:
+        candidates = [f"y_{name}"]
+        if name[:2] in ("X_", "x_"):
+            candidates.insert(0, f"y_{name[2:]}")
+    return next((key for key in candidates if key in keys), None)
+
+
+def load_npz(path: Path, key: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The data and labels of a ``.npz``: the array ``key`` (default: ``X``, ``x``, or the one
+    array beside ``y``) and its labels (:func:`labels_key`), or None."""
     try:
         loaded = np.load(path, allow_pickle=False)
     except zipfile.BadZipFile as exc:
@@ -58,11 +83,12 @@ def load_npz(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
     # The NpzFile keeps the zip open; the with-block closes it once the arrays are read.
     with loaded as archive:
         keys = list(archive.files)
-        x_key = _pick_x_key(path, keys)
+        x_key = _pick_x_key(path, keys) if key is None else _named_key(path, keys, key)
+        y_key = "y" if key is None else labels_key(key, keys)
         try:
             # Members are only decoded on access, so object arrays are refused here.
             X = archive[x_key]
-            y = archive["y"] if "y" in keys else None
+            y = archive[y_key] if y_key in keys else None
         except ValueError as exc:
             raise _numpy_error(path, exc) from None
         except (zipfile.BadZipFile, *_DAMAGED) as exc:
@@ -78,7 +104,16 @@ def _pick_x_key(path: Path, keys: list[str]) -> str:
     others = [key for key in keys if key != "y"]
     if len(others) == 1:
         return others[0]
+    example = next((key for key in others if not key.startswith("y")), others[0])
     raise ValueError(
         f"{path} has no array named 'X' or 'x' and {len(others)} other candidates; "
-        f"its arrays are {keys}. Save the data under 'X' (and labels under 'y')."
+        f"its arrays are {keys}. Name the one to read: DATA {path}:NAME on the command line "
+        f"(e.g. {path}:{example}), load_array(path, key={example!r}) in Python; or save the "
+        "data under 'X' (and labels under 'y')."
     )
+
+
+def _named_key(path: Path, keys: list[str], key: str) -> str:
+    if key not in keys:
+        raise ValueError(f"{path} has no array named {key!r}; its arrays are {keys}.")
+    return key

@@ -22,8 +22,7 @@ from typing import Any
 import numpy as np
 
 from aekit.data.images import checked_size, folder_labels, image_files, read_image
-
-_MAX_POSITIONS = 5
+from aekit.data.non_finite import describe_non_finite, fix_for
 
 
 class RowReader:
@@ -128,19 +127,12 @@ def check_rows(
     if np.isfinite(rows.sum()):  # the fast path of aekit.data.validation.check_finite
         return
     bad = np.isinf(rows) | (np.isnan(rows) & ~np.asarray(allow_nan, dtype=bool))
-    allow_nan = bool(np.all(allow_nan))
     if not bad.any():
         return
-    rows_at, cols_at = np.nonzero(bad)
-    where_ = ", ".join(
-        f"(row {int(ids[r])}, column {c if names is None else repr(names[c])})"
-        for r, c in zip(rows_at[:_MAX_POSITIONS], cols_at[:_MAX_POSITIONS])
-    )
-    kind = "infinite values" if allow_nan else "NaN or infinite values"
-    raise ValueError(
-        f"{where} contains {kind}, first at {where_}. Remove or impute those rows first "
-        "(e.g. sklearn.impute.SimpleImputer)."
-    )
+    # the rows read so far: the file's later rows, not read yet, may hold more
+    nan = np.isnan(rows)
+    told = describe_non_finite(where, bad, nan, row_ids=ids, columns=names, read=True)
+    raise ValueError(f"{told}. {fix_for(bool((nan & bad).any()))}")
 
 
 def is_memory_mapped(X: Any) -> bool:

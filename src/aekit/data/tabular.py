@@ -41,6 +41,7 @@ from aekit.data.column_values import (
     with_dtype,
 )
 from aekit.data.float32 import check_float32_range
+from aekit.data.non_finite import describe_non_finite
 from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
 
@@ -236,8 +237,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         has_missing = frame.isna().any(axis=0).to_numpy()
         missing = [str(c) for c, gap in zip(frame.columns, has_missing) if gap]
         if missing:
+            told = describe_non_finite(
+                "X", frame.isna().to_numpy(), columns=list(frame.columns), index=frame.index
+            )
             raise ValueError(
-                f"X has missing values in column(s) {', '.join(missing)}. Impute them first "
+                f"{told}, in column(s) {', '.join(missing)}. Impute them first "
                 "(aekit.AutoencoderImputer; on the command line, aekit impute). (TabularEncoder "
                 "itself encodes them as 0 with an observed-mask under handle_missing='mask'.)"
             )

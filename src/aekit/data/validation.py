@@ -18,8 +18,7 @@ from aekit.data.float32 import (
     warn_float32_rounding,
     wider_than_float32,
 )
-
-_MAX_POSITIONS = 5
+from aekit.data.non_finite import describe_non_finite, fix_for
 
 
 def _is_torch_tensor(X: Any) -> bool:
@@ -149,27 +148,14 @@ def check_finite(array: np.ndarray, name: str = "X", columns: list | None = None
     finite = np.isfinite(array)
     if finite.all():
         return
-    flat = array.reshape(len(array), -1)
-    bad = ~finite.reshape(len(array), -1)
-    n_nan, n_inf = int(np.isnan(flat).sum()), int(np.isinf(flat).sum())
-    rows, cols = np.nonzero(bad)
-    named = (lambda c: repr(columns[c])) if columns is not None else str
-    where = ", ".join(
-        f"(row {r}, column {named(c)})"
-        for r, c in zip(rows[:_MAX_POSITIONS], cols[:_MAX_POSITIONS])
-    )
-    more = " ..." if len(rows) > _MAX_POSITIONS else ""
+    nan = np.isnan(array)
     # codes (inverse_transform's Z) come from a model, not from data to impute; an infinity is
     # no missing value that imputing would fill, but a sentinel or an overflow to replace
     if name == "Z":
         fix = "Codes from transform are finite: check what made these."
-    elif n_nan == 0:
-        fix = "Replace them with the values they stand for, or remove those rows."
     else:
-        fix = "Remove or impute them first (e.g. sklearn.impute.SimpleImputer)."
-    raise ValueError(
-        f"{name} contains {n_nan} NaN and {n_inf} infinite values, first at {where}{more}. {fix}"
-    )
+        fix = fix_for(bool(nan.any()))
+    raise ValueError(f"{describe_non_finite(name, ~finite, nan, columns=columns)}. {fix}")
 
 
 class MissingLabelsError(ValueError):

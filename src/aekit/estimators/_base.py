@@ -208,9 +208,10 @@ class BaseAutoencoder(
             device = distributed.local_device(device)
         if isinstance(flat, DiskRows):  # on disk: one streaming pass, then batches from disk
             X_device, low, high = self._prepare_disk(flat, device)
+            warn_of_pixel_values(X, self.likelihood, self.likelihood_)  # by the file's dtypes
         else:
             self.likelihood_ = choose_likelihood(flat, self.likelihood)
-            warn_of_pixel_values(getattr(X, "dtype", None), self.likelihood, self.likelihood_)
+            warn_of_pixel_values(X, self.likelihood, self.likelihood_)
             self.data_mean_, self.data_scale_ = fit_scale(self, flat)
             X_model = self._to_model(flat)
             # Moved once, before the network is built: on CUDA the copy overlaps the host's work.

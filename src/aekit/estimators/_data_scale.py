@@ -185,12 +185,26 @@ class DataScale:
         return 0.0 if self.data_scale_ is None else -float(np.log(self.data_scale_).sum())
 
 
-def warn_of_pixel_values(dtype: object, likelihood: str, chosen: str) -> None:
-    """Said when ``likelihood="auto"`` chose the Gaussian for uint8 data, images' pixel values
-    0..255 (Keras' tutorials divide them by 255 first): the model is then a Gaussian on
-    standardized values, whose samples and reconstructions leave 0..255 (-95 to 341 on
-    digits), where X / 255 would get the Bernoulli likelihood of [0, 1] pixels."""
-    if likelihood != "auto" or chosen != "gaussian" or dtype != np.uint8:
+def holds_uint8(X: Any) -> bool:
+    """Whether X's values are uint8, however it holds them: an array (or memmap), a torch
+    tensor, a DataFrame whose columns all are, or a dataset on disk whose columns all are
+    (read from its header). (Reading an array's ``dtype`` alone missed all but arrays.)"""
+    dtype = getattr(X, "dtype", None)
+    if dtype is not None:  # numpy's, or torch's
+        return dtype == (torch.uint8 if isinstance(dtype, torch.dtype) else np.uint8)
+    dtypes = getattr(X, "dtypes", None)  # a pandas Series, or a dataset's dict
+    values = (
+        list(dtypes.values()) if isinstance(dtypes, dict) else list(getattr(dtypes, "values", []))
+    )
+    return bool(values) and all(str(d) == "uint8" for d in values)
+
+
+def warn_of_pixel_values(X: Any, likelihood: str, chosen: str) -> None:
+    """Said when ``likelihood="auto"`` chose the Gaussian for uint8 data (:func:`holds_uint8`),
+    images' pixel values 0..255 (Keras' tutorials divide them by 255 first): the model is then
+    a Gaussian on standardized values, whose samples and reconstructions leave 0..255 (-95 to
+    341 on digits), where X / 255 would get the Bernoulli likelihood of [0, 1] pixels."""
+    if likelihood != "auto" or chosen != "gaussian" or not holds_uint8(X):
         return
     import warnings
 

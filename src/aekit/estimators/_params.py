@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from numbers import Integral, Real
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -28,6 +27,7 @@ from aekit.core.objectives.likelihoods import LIKELIHOODS
 from aekit.core.train import PRECISIONS, TrainConfig, fingerprint
 from aekit.data.validation import is_int
 from aekit.devices import DEVICE_NAMES, DEVICES, is_device_name
+from aekit.io.paths import user_path
 
 
 class DeviceName(StrOptions):
@@ -74,7 +74,7 @@ def trainer_config(
                 "checkpoint_dir needs an int random_state: a resumed run must repeat the "
                 "same validation split and shuffles. Pass e.g. random_state=0."
             )
-        folder = Path(estimator.checkpoint_dir)
+        folder = user_path(estimator.checkpoint_dir)
         if folder.exists() and not folder.is_dir():  # was "FileExistsError: [Errno 17] ..."
             raise ValueError(
                 f"checkpoint_dir={str(folder)!r} is a file, not a folder; give a folder for the "

@@ -31,6 +31,7 @@ from aekit.data.lazy import Dataset, lazy_reader
 from aekit.data.row_stats import chunk_rows
 from aekit.data.writers import write_batches
 from aekit.io.inputs import refuse_input_as_output
+from aekit.io.paths import user_path
 
 BATCH_ROWS = 65536  # rows per chunk at most; fewer for wide rows (CHUNK_BYTES of float32)
 CHUNK_BYTES = 32 * 2**20
@@ -167,9 +168,11 @@ def write_outputs(
 
     ``out`` may not be the file X is read from (a dataset's file, a memmap's), nor lie inside
     the folder of a dataset: that ValueError comes before anything is computed or written."""
+    named = f"out={str(out)!r}"  # as the caller wrote it
+    out = user_path(out)
     source = source_of(X)
     if source is not None:
-        refuse_input_as_output(out, source, f"out={str(out)!r}", "X")
+        refuse_input_as_output(out, source, named, "X")
     outputs = iter_outputs(estimator, X, method, y, batch_rows)
     first = next(outputs, None)
     if first is None:
@@ -178,7 +181,7 @@ def write_outputs(
     # Chunks go as the method gives them, so a .npy holds the shape the method returns (one
     # score per row stays (n,), images stay (n, C, H, W)); tables flatten each row into columns.
     write_batches(out, itertools.chain([first], outputs), len(X), columns)
-    return Path(out)
+    return out
 
 
 def writes_to_file(method: Callable) -> Callable:

@@ -20,6 +20,7 @@ from typing import Any
 
 from aekit._version import __version__
 from aekit.io.atomic import staged_folder
+from aekit.io.paths import user_path
 from aekit.io.text import write_utf8
 
 MANIFEST = "manifest.json"
@@ -70,7 +71,7 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
             "AnomalyDetector (a composite's inner autoencoder for the others)."
         )
     _check_table_encoder(model, table_encoder)
-    directory = Path(directory)
+    directory = user_path(directory)
     if directory.exists() and not directory.is_dir():
         raise ValueError(f"{directory} is a file; give a folder for the ONNX files.")
     earlier = exported_files(directory)

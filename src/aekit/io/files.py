@@ -17,6 +17,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 
 from aekit._version import __version__
+from aekit.io.paths import user_path
 from aekit.io.tensors import CHECKSUMS, METADATA_KEY, load_tree, parse_header, save_tree
 
 
@@ -72,6 +73,7 @@ def write_file(
     path: str | os.PathLike, fmt: FileFormat, document: dict[str, Any], tree: Any
 ) -> None:
     """Write ``document`` (JSON) under a header of ``fmt`` and ``tree`` atomically to ``path``."""
+    path = user_path(path)
     check_file_name(path, fmt)
     header: dict[str, Any] = {"format": fmt.name}
     if fmt.version is not None:
@@ -88,6 +90,7 @@ def read_file(path: str | os.PathLike, fmt: FileFormat) -> tuple[dict[str, Any],
     anything else that is not such a file: not an aekit file (see :func:`load_tree`), one of
     another format, or a version this aekit cannot read.
     """
+    path = user_path(path)
     header, tree = load_tree(path, check=lambda raw: _check_header(path, raw, fmt))
     header.pop(CHECKSUMS, None)
     return header, tree
@@ -98,6 +101,7 @@ def read_header(path: str | os.PathLike, fmt: FileFormat) -> dict[str, Any]:
     tensors (``aekit search`` takes an index's read options before it loads the index): checked
     as :func:`read_file` checks it, not its checksums, which the later whole read verifies.
     Anything unreadable is read whole, to be refused in :func:`read_file`'s words."""
+    path = user_path(path)
     try:
         header = _header_alone(path)
         _check_header(path, header, fmt)
@@ -119,6 +123,7 @@ _UNREADABLE = (SafetensorError, OSError, KeyError, TypeError, ValueError)
 
 
 def _header_alone(path: str | os.PathLike) -> dict[str, Any]:
+    path = user_path(path)
     with safe_open(path, framework="pt") as handle:
         return parse_header(path, (handle.metadata() or {})[METADATA_KEY])
 

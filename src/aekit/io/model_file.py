@@ -22,6 +22,7 @@ from aekit.io.files import (
     read_file,
     write_file,
 )
+from aekit.io.paths import user_path
 from aekit.io.sizes import check_sizes
 
 # Format 2: the header carries SHA-256 checksums of itself and of every tensor, verified on load.
@@ -55,6 +56,7 @@ def load(path: str | os.PathLike, device: str = "cpu") -> Any:
     ``FileNotFoundError`` for a folder, naming the model file inside (if any).
     """
     device = str(resolve_device(device))  # the caller's mistake, named before any file's
+    path = user_path(path)
     if os.path.isdir(path):
         raise FileNotFoundError(_folder_message(path))  # as before: no model file there
     header, tree = read_file(path, MODEL)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aekit.data.non_finite import describe_non_finite
 from aekit.data.one_hot import caller_level
 from aekit.timeseries.step_names import step_name
 from aekit.timeseries.time_axis import TimeAxis
@@ -68,10 +69,9 @@ def on_grid(
     off = _off_grid(axis)
     if handle_missing == "error":
         if len(nan_rows):
-            raise ValueError(
-                f"X has missing values (NaN) in rows {_rows(axis, nan_rows[:3])}; fill them, or "
-                "pass handle_missing='interpolate'."
-            )
+            rows = _rows(axis, np.arange(len(values)))  # X's rows, repeats merged or not
+            told = describe_non_finite("X", np.isnan(values), row_ids=rows, n_rows=rows[-1] + 1)
+            raise ValueError(f"{told}. Fill them, or pass handle_missing='interpolate'.")
         if len(off):
             raise ValueError(_gap_message(axis, off, what))
         return Series(values, step=named)

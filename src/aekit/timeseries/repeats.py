@@ -23,6 +23,7 @@ Windows need one point per time. Real logs break this two ways (NAB has both):
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -35,6 +36,13 @@ def check_long_format(frame, time_column: str, channels: list) -> None:
     out of order, with the advice to sort them, which leads there too). It is recognised by a
     column that is neither the time nor a channel, whose values each hold at least two rows and
     never repeat a timestamp among their own rows while the timestamps repeat overall."""
+    for name, counts in series_keys(frame, time_column, channels):
+        raise ValueError(_long_format_message(frame, name, time_column, channels, counts))
+
+
+def series_keys(frame, time_column: str, channels: list) -> Iterator[tuple[str, object]]:
+    """The columns of ``frame`` (but the time and the ``channels``) that tell the series of a
+    long table apart (:func:`check_long_format`), each with its values' row counts."""
     times = frame[time_column]
     if not times.duplicated().any():
         return
@@ -47,11 +55,16 @@ def check_long_format(frame, time_column: str, channels: list) -> None:
             continue
         if frame[[name, time_column]].duplicated().any():
             continue  # a value holds one time twice: no series of its own
-        raise ValueError(_long_format_message(frame, name, time_column, channels, counts))
+        yield name, counts
+
+
+def key_values(counts) -> str:
+    """A series column's values as a message shows them: how many, and the first three."""
+    shown = ", ".join(repr(v) for v in counts.index[:3]) + (", ..." if len(counts) > 3 else "")
+    return f"{len(counts)} values: {shown}"
 
 
 def _long_format_message(frame, name, time_column: str, channels: list, counts) -> str:
-    shown = ", ".join(repr(v) for v in counts.index[:3]) + (", ..." if len(counts) > 3 else "")
     pivot = (  # one value column: one channel per series (a multi-level header otherwise)
         f", or as the channels of one series: X.pivot(index={time_column!r}, columns={name!r}, "
         f"values={channels[0]!r}).reset_index()"
@@ -60,7 +73,7 @@ def _long_format_message(frame, name, time_column: str, channels: list, counts) 
     )
     return (
         f"X holds several series in one long table: time column {time_column!r} repeats, but "
-        f"column {name!r} ({len(counts)} values: {shown}) gives each series its own "
+        f"column {name!r} ({key_values(counts)}) gives each series its own "
         f"timestamps. Read as one series, they would be averaged together. Fit them as a list "
         f"of series, [s for _, s in X.groupby({name!r})]{pivot}."
     )

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from aekit.io.atomic import atomic_write
+from aekit.io.paths import user_path
 
 __all__ = ["new_axes", "new_figure", "save_figure"]
 
@@ -84,7 +85,7 @@ def save_figure(figure: Any, path: str | os.PathLike, dpi: int = 120) -> Path:
             "figure must be a matplotlib Figure, Axes or array of Axes (what aekit.viz's "
             f"functions return), not {given}."
         )
-    path = Path(path)
+    path = user_path(path)
     fmt = path.suffix.lstrip(".").lower() or "png"
     # The format is named because the temporary file's suffix (.tmp) does not name one.
     atomic_write(path, lambda tmp: figure.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight"))

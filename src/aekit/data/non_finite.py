@@ -1,0 +1,94 @@
+"""How aekit says that data hold NaN or infinite values, wherever it refuses them: how many
+cells, in how many rows, which rows (by 0-based row index, so that ``X[i]`` / ``df.iloc[i]``
+finds them) and the first cells. A message that named only a column, or the first cell, left
+the user to search a large table for the rest. The caller adds the fix, which depends on what
+refuses them (impute, ``handle_missing``, replace an infinity)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+SHOWN = 5  # rows and cells a message names
+
+# The fix for missing values in data to model; the command line says 'aekit impute' instead
+# (aekit.cli.advice).
+IMPUTE = "Remove or impute them first (e.g. sklearn.impute.SimpleImputer)."
+# An infinity is no missing value that imputing would fill, but a sentinel or an overflow
+REPLACE = "Replace them with the values they stand for, or remove those rows."
+
+
+def fix_for(any_nan: bool) -> str:
+    """What to do with refused cells: impute NaN; replace infinities (when there is no NaN)."""
+    return IMPUTE if any_nan else REPLACE
+
+
+def describe_non_finite(
+    name: str,
+    refused: np.ndarray,
+    nan: np.ndarray | None = None,
+    *,
+    row_ids: Sequence[int] | np.ndarray | None = None,
+    columns: Sequence[Any] | None = None,
+    index: Sequence[Any] | None = None,
+    read: bool = False,
+    n_rows: int | None = None,
+) -> str:
+    """``"X has 4 values that are not finite (3 NaN, 1 infinite) in 3 of its 300 rows: rows
+    5, 7, 200 (row index, 0-based); first at (row 5, column 'b'), (row 7, column 'a'), ..."``
+    (at most :data:`SHOWN` rows and cells, then "and N more"), without the fix.
+
+    ``refused``: which cells are refused, ``(n_rows, ...)`` (flattened per row). ``nan``: which
+    of those are NaN (the others infinite); None when all are missing values. ``row_ids``: the
+    rows' numbers where they are not their positions (rows of a file read a chunk at a time).
+    ``columns``: the columns' names (None: by position). ``index``: a DataFrame's index,
+    whose labels are named too when it is not the default 0..n-1. ``read``: the rows are the
+    ones read so far of a larger source, not all of it. ``n_rows``: the rows of X where
+    ``refused`` has fewer (a series' repeated timestamps merged).
+    """
+    bad = np.asarray(refused, dtype=bool).reshape(len(refused), -1)
+    cells = int(bad.sum())
+    bad_rows = np.flatnonzero(bad.any(axis=1))
+    ids = np.arange(len(bad)) if row_ids is None else np.asarray(row_ids)
+    if nan is None:
+        kinds = "missing (NaN)"
+    else:
+        n_nan = int(np.asarray(nan, dtype=bool).reshape(bad.shape)[bad].sum())
+        parts = [
+            f"{n_nan} NaN" if n_nan else "",
+            f"{cells - n_nan} infinite" if cells > n_nan else "",
+        ]
+        kinds = f"not finite ({', '.join(p for p in parts if p)})"
+    values = "value that is" if cells == 1 else "values that are"
+    n_rows = len(bad) if n_rows is None else n_rows
+    of = f"of the {n_rows} rows read" if read else f"of its {n_rows} rows"
+    rows = ", ".join(str(int(ids[r])) for r in bad_rows[:SHOWN])
+    more = f" and {len(bad_rows) - SHOWN} more" if len(bad_rows) > SHOWN else ""
+    note = "row index, 0-based"
+    if index is not None and not _default_index(index, len(bad)):
+        labels = [repr(_plain(index[r])) for r in bad_rows[:SHOWN]]
+        note += f"; index label{'s' if len(labels) > 1 else ''} {', '.join(labels)}"
+    named = (lambda c: repr(_plain(columns[c]))) if columns is not None else str
+    at_rows, at_columns = np.nonzero(bad)
+    first = ", ".join(
+        f"(row {int(ids[r])}, column {named(c)})"
+        for r, c in zip(at_rows[:SHOWN], at_columns[:SHOWN])
+    )
+    return (
+        f"{name} has {cells} {values} {kinds} in {len(bad_rows)} {of}: "
+        f"row{'s' if len(bad_rows) > 1 else ''} {rows}{more} ({note}); first at {first}"
+        f"{f' and {cells - SHOWN} more' if cells > SHOWN else ''}"
+    )
+
+
+def _default_index(index: Sequence[Any], n: int) -> bool:
+    """Whether a DataFrame's index is 0..n-1, where its labels are the positions."""
+    start, step = getattr(index, "start", None), getattr(index, "step", None)
+    return start == 0 and step == 1 or (start is None and list(index) == list(range(n)))
+
+
+def _plain(value: Any) -> Any:
+    """26, not np.int64(26), in a message."""
+    return value.item() if isinstance(value, np.generic) else value

@@ -1,0 +1,17 @@
+"""The paths a user gives to the Python API, read as the shell reads them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def user_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` with a leading ``~`` or ``~user`` expanded to that home folder.
+
+    The command line gets its paths expanded by the shell (and by aekit for ``--out=~/...``,
+    which the shell leaves alone); the Python API got them verbatim, so
+    ``det.save("~/models/m.safetensors")`` wrote under a folder literally named ``~`` in the
+    working directory, and ``aekit.load`` of the same string found nothing.
+    """
+    return Path(path).expanduser()

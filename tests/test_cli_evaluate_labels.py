@@ -1,0 +1,97 @@
+"""``aekit evaluate``'s labels: the options that give them, where they change no figure, and
+the labels of an array DATA from a file beside it (``--labels FILE``)."""
+
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok, refused
+
+from aekit.data.datasets import load_digits
+
+X, Y = load_digits()
+ROWS = 120
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """digits as a table (with its label column) and as an array, and a plain autoencoder run
+    trained on the table."""
+    folder = tmp_path_factory.mktemp("evaluate")
+    frame = pd.DataFrame(X[:ROWS], columns=[f"p{i}" for i in range(64)])
+    frame["digit"] = Y[:ROWS]
+    frame.to_csv(folder / "rows.csv", index=False)
+    np.save(folder / "rows.npy", X[:ROWS].astype(np.float32))
+    ae = ["--model", "ae", "--epochs", "1", "--param", "hidden_layer_sizes=[16]", "--quiet"]
+    ok(invoke("train", folder / "rows.csv", "--label-column", "digit", *ae, "--no-figures",
+              "--out", folder / "ae"))  # fmt: skip
+    return folder
+
+
+def figures(result) -> dict:
+    return json.loads(result.output[result.output.index("{") :])
+
+
+def test_label_options_that_change_no_figure_are_said(folder):
+    # an autoencoder's reconstruction figures take no labels: the options were ignored unsaid
+    args = ["evaluate", folder / "ae", folder / "rows.csv", "--quiet"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # none given: nothing said
+        plain = figures(ok(invoke(*args)))
+    given = [*args, "--label-column", "digit", "--normal-label", "0"]
+    with pytest.warns(UserWarning) as said:
+        labelled = figures(ok(invoke(*given)))
+    messages = [str(w.message) for w in said]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith(
+        "--label-column and --normal-label change nothing for this run: an Autoencoder's "
+        "figures take no labels"
+    ), messages
+    assert labelled == plain  # so they do
+
+
+@pytest.fixture(scope="module")
+def detector(folder):
+    """A detector run trained on the array (a quick one: one member)."""
+    out = folder / "det"
+    ok(invoke("detect", folder / "rows.npy", "--out", out, "--param", "n_estimators=1",
+              "--quiet"))  # fmt: skip
+    return out
+
+
+def test_labels_of_an_array_come_from_a_file(folder, detector):
+    # an array has no label column: its detector's ROC-AUC could not be had at all
+    from sklearn.metrics import roc_auc_score
+
+    import aekit
+
+    truth = (Y[:ROWS] == 3).astype(int)
+    np.save(folder / "truth.npy", truth)
+    pd.DataFrame({"is_three": truth}).to_csv(folder / "truth.csv", index=False)
+    (folder / "truth.txt").write_text("".join(f"{v}\n" for v in truth))
+    scores = aekit.load(detector / "model.safetensors").score_samples(X[:ROWS])
+    expected = roc_auc_score(truth, -scores)
+    for name in ("truth.npy", "truth.csv", "truth.txt"):
+        args = ["evaluate", detector, folder / "rows.npy", "--labels", folder / name, "--quiet"]
+        assert figures(ok(invoke(*args)))["roc_auc"] == pytest.approx(expected), name
+    # a blank line of a text file is an unlabelled row, left out as a blank cell is
+    (folder / "gap.txt").write_text("\n" + "".join(f"{v}\n" for v in truth[1:]))
+    args = ["evaluate", detector, folder / "rows.npy", "--labels", folder / "gap.txt", "--quiet"]
+    with pytest.warns(UserWarning, match="1 rows have a blank label"):
+        gap = figures(ok(invoke(*args)))
+    assert gap["roc_auc"] == pytest.approx(roc_auc_score(truth[1:], -scores[1:]))
+
+
+def test_labels_of_another_length_or_a_label_column_of_an_array_are_refused(folder, detector):
+    np.save(folder / "short.npy", np.zeros(ROWS - 1, dtype=int))
+    data = folder / "rows.npy"
+    short = invoke("evaluate", detector, data, "--labels", folder / "short.npy", "--quiet")
+    refused(short, f"{ROWS - 1} labels", f"{ROWS} rows")
+    column = invoke("evaluate", detector, data, "--label-column", "y", "--quiet")
+    refused(column, "--label-column y", "--labels FILE", "no columns")
+    np.save(folder / "wide.npy", np.zeros((ROWS, 2), dtype=int))
+    refused(invoke("evaluate", detector, data, "--labels", folder / "wide.npy"), "one label")
+    table = invoke("evaluate", folder / "ae", folder / "rows.csv", "--labels", folder / "wide.npy")
+    refused(table, "--labels", "--label-column")

@@ -1,0 +1,86 @@
+"""Every place that refuses NaN or infinite data says how many cells and rows hold them, which
+rows (0-based, said so), and what to do: the messages named the first cell, or only the
+columns, and left the user to search a large table for the rest."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, refused
+
+import aekit
+from aekit.cli.errors import for_the_command_line
+from aekit.data.non_finite import describe_non_finite
+
+QUICK = dict(max_iter=1, hidden_layer_sizes=(4,), latent_dim=2)
+
+
+def bad_rows(n: int = 40) -> np.ndarray:
+    X = np.random.default_rng(0).normal(size=(n, 4))
+    X[5, 1] = X[7, 2] = X[30, 3] = np.nan
+    X[7, 0] = np.inf
+    return X
+
+
+def test_the_message_counts_cells_and_rows_and_names_them():
+    X = bad_rows()
+    text = describe_non_finite("X", ~np.isfinite(X), np.isnan(X), columns=list("abcd"))
+    assert text == (
+        "X has 4 values that are not finite (3 NaN, 1 infinite) in 3 of its 40 rows: rows 5, "
+        "7, 30 (row index, 0-based); first at (row 5, column 'b'), (row 7, column 'a'), "
+        "(row 7, column 'c'), (row 30, column 'd')"
+    )
+
+
+def test_an_array_given_to_fit():
+    with pytest.raises(ValueError, match=r"4 values .* in 3 of its 40 rows: rows 5, 7, 30 "
+                       r"\(row index, 0-based\).* Remove or impute them"):  # fmt: skip
+        aekit.Autoencoder(**QUICK).fit(bad_rows())
+
+
+def test_a_file_read_a_chunk_at_a_time(tmp_path):
+    np.save(tmp_path / "x.npy", bad_rows().astype(np.float32))
+    data = aekit.open_dataset(tmp_path / "x.npy")
+    with pytest.raises(ValueError, match=r"x\.npy has 4 values .* in 3 of the 40 rows read: "
+                       r"rows 5, 7, 30 \(row index, 0-based\)"):  # fmt: skip
+        aekit.Autoencoder(**QUICK).fit(data)
+
+
+def test_a_detector_names_rows_and_index_labels():
+    frame = pd.DataFrame(bad_rows(), columns=list("abcd"), index=range(100, 140))
+    detector = aekit.AnomalyDetector(n_estimators=1)
+    with pytest.raises(ValueError, match=r"1 value that is not finite \(1 infinite\) in 1 of its "
+                       r"40 rows: row 7 \(row index, 0-based; index label 107\)"):  # fmt: skip
+        detector.fit(frame)
+    frame = frame.replace(np.inf, 0.0)
+    with pytest.raises(ValueError, match=r"3 values that are missing \(NaN\) in 3 of its 40 rows: "
+                       r"rows 5, 7, 30 .*pass handle_missing=True"):  # fmt: skip
+        detector.fit(frame)
+
+
+def test_a_table_encoder_counts_its_missing_values():
+    frame = pd.DataFrame(bad_rows(), columns=list("abcd")).replace(np.inf, 0.0)
+    frame["k"] = ["u", None, "v", "w"] * 10
+    with pytest.raises(ValueError, match=r"X has 13 values that are missing \(NaN\) in 12 of its "
+                       r"40 rows: rows 1, 5, 7, 9, 13 and 7 more"):  # fmt: skip
+        aekit.TabularEncoder().fit(frame)
+
+
+def test_a_series():
+    values = np.sin(np.arange(200.0))
+    values[[10, 50]] = np.nan
+    with pytest.raises(ValueError, match=r"2 values that are missing \(NaN\) in 2 of its 200 rows: "
+                       r"rows 10, 50 .*handle_missing='interpolate'"):  # fmt: skip
+        aekit.SeriesAnomalyDetector(window=8).fit(values)
+    values[[10, 50]] = np.inf
+    with pytest.raises(ValueError, match=r"2 values that are not finite \(2 infinite\) in 2 of "
+                       r"its 200 rows: rows 10, 50"):  # fmt: skip
+        aekit.SeriesAnomalyDetector(window=8).fit(values)
+
+
+def test_the_command_line_says_to_impute(tmp_path):
+    pd.DataFrame(bad_rows(), columns=list("abcd")).to_csv(tmp_path / "x.csv", index=False)
+    result = invoke("train", tmp_path / "x.csv", "--out", tmp_path / "run")
+    message = for_the_command_line(refused(result))
+    assert message.startswith("DATA has 4 values that are not finite (3 NaN, 1 infinite) in 3")
+    assert "rows 5, 7, 30 (row index, 0-based)" in message
+    assert message.endswith("Fill them with 'aekit impute' first, or remove those rows.")

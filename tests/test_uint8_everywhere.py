@@ -1,0 +1,60 @@
+"""The warning that uint8 data (pixels 0..255) got a Gaussian from likelihood='auto' is given
+however the uint8 values come: it read an array's ``dtype`` alone, so a torch tensor, a
+DataFrame, a dataset on disk and the command line's ``--image-shape`` trained silently."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from cli_helpers import invoke, ok
+
+import aekit
+
+QUICK = dict(max_iter=1, hidden_layer_sizes=(4,), latent_dim=2)
+PIXELS = np.random.default_rng(0).integers(0, 256, size=(64, 16)).astype(np.uint8)
+
+
+def said(X) -> bool:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        aekit.Autoencoder(**QUICK).fit(X)
+    return any("is uint8 (pixel values 0..255?)" in str(w.message) for w in caught)
+
+
+def frame(values: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame(values, columns=[f"p{i}" for i in range(values.shape[1])])
+
+
+def on_disk(values: np.ndarray, tmp_path, suffix: str):
+    path = tmp_path / f"u{suffix}"
+    np.save(path, values) if suffix == ".npy" else frame(values).to_parquet(path)
+    return aekit.open_dataset(path)
+
+
+CONTAINERS = {
+    "tensor": lambda values, _: torch.from_numpy(values),
+    "DataFrame": lambda values, _: frame(values),
+    "npy dataset": lambda values, tmp_path: on_disk(values, tmp_path, ".npy"),
+    "parquet dataset": lambda values, tmp_path: on_disk(values, tmp_path, ".parquet"),
+}
+
+
+@pytest.mark.parametrize("name", CONTAINERS)
+def test_uint8_is_said_whatever_holds_it(name, tmp_path):
+    container = CONTAINERS[name]
+    assert said(container(PIXELS, tmp_path))
+    assert not said(container((PIXELS / 255).astype(np.float32), tmp_path))  # [0, 1]: nothing
+
+
+def test_a_frame_with_other_columns_is_not_pixels():
+    mixed = frame(PIXELS).assign(age=np.linspace(20.0, 80.0, len(PIXELS)))
+    assert not said(mixed)
+
+
+def test_the_command_line_says_it_with_image_shape(tmp_path):
+    np.save(tmp_path / "u.npy", PIXELS)
+    with pytest.warns(UserWarning, match=r"is uint8 \(pixel values 0\.\.255\?\)"):
+        ok(invoke("train", tmp_path / "u.npy", "--model", "ae", "--epochs", 1, "--quiet",
+                  "--image-shape", "1,4,4", "--out", tmp_path / "run"))  # fmt: skip
