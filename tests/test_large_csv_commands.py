@@ -35,20 +35,21 @@ def table(tmp_path_factory):
     return folder
 
 
+def _trained(table, model: str):
+    out = table / model.upper()
+    ok(invoke("train", table / "small.csv", "--label-column", "kind", *COLUMNS, "--model",
+              model, *QUICK, "--out", out, "--no-figures", "--quiet"))  # fmt: skip
+    return out
+
+
 @pytest.fixture(scope="module")
 def cvae_run(table):
-    out = table / "CVAE"
-    ok(invoke("train", table / "small.csv", "--label-column", "kind", *COLUMNS, "--model",
-              "cvae", *QUICK, "--out", out, "--no-figures", "--quiet"))  # fmt: skip
-    return out
+    return _trained(table, "cvae")
 
 
 @pytest.fixture(scope="module")
 def vae_run(table):
-    out = table / "VAE"
-    ok(invoke("train", table / "small.csv", "--label-column", "kind", *COLUMNS, "--model",
-              "vae", *QUICK, "--out", out, "--no-figures", "--quiet"))  # fmt: skip
-    return out
+    return _trained(table, "vae")
 
 
 @pytest.fixture

@@ -72,21 +72,11 @@ def read_whole(spec: str, copy: str, label_column: str | None):
     import pandas as pd
 
     from aekit.data.csv_parquet import integer_columns
+    from aekit.data.datasets import split_label_column
 
     try:
         table = pd.read_parquet(copy)
     except (ValueError, OSError) as exc:  # a full or damaged $TMPDIR
         raise ValueError(f"cannot read {copy}, the Parquet copy of {spec}: {exc}") from None
     integers = {name: "int64" for name, t in integer_columns(copy).items() if t == "int64"}
-    table = table.astype(integers)
-    if label_column is None:
-        return table, None
-    if label_column not in table.columns:
-        raise ValueError(
-            f"label_column={label_column!r} is not a column of {spec}; "
-            f"the columns are {list(table.columns)}."
-        )
-    y = table.pop(label_column).to_numpy()
-    if table.shape[1] == 0:
-        raise ValueError(f"{spec} has no columns left after taking out {label_column!r}.")
-    return table, y
+    return split_label_column(table.astype(integers), label_column, spec)

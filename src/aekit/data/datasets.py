@@ -238,17 +238,24 @@ def load_array(
             )
         return (load_npy(path), None) if suffix == ".npy" else load_npz(path, key)
 
-    table = _read_table(path, suffix, csv or {})
+    return split_label_column(_read_table(path, suffix, csv or {}), label_column, path)
+
+
+def split_label_column(
+    table: pd.DataFrame, label_column: str | None, source: object
+) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """``table`` without ``label_column`` and that column's values (``None`` when not asked);
+    ``source`` (a path or spec) names the file in the errors."""
     if label_column is None:
         return table, None
     if label_column not in table.columns:
         raise ValueError(
-            f"label_column={label_column!r} is not a column of {path}; "
+            f"label_column={label_column!r} is not a column of {source}; "
             f"the columns are {list(table.columns)}."
         )
     y = table.pop(label_column).to_numpy()
     if table.shape[1] == 0:
-        raise ValueError(f"{path} has no columns left after taking out {label_column!r}.")
+        raise ValueError(f"{source} has no columns left after taking out {label_column!r}.")
     return table, y
 
 
