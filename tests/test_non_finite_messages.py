@@ -84,3 +84,43 @@ def test_the_command_line_says_to_impute(tmp_path):
     assert message.startswith("DATA has 4 values that are not finite (3 NaN, 1 infinite) in 3")
     assert "rows 5, 7, 30 (row index, 0-based)" in message
     assert message.endswith("Fill them with 'aekit impute' first, or remove those rows.")
+
+
+INFINITE_THEN_MISSING = (
+    r"1 value that is not finite \(1 infinite\) in 1 of its 40 rows: row 7 .*Replace them.* "
+    r"Besides, it has 3 values that are missing \(NaN\) in 3 of its 40 rows: rows 5, 7, 30 "
+)
+
+
+@pytest.mark.parametrize("as_frame", [True, False])
+def test_a_detector_names_infinite_and_missing_values_in_one_message(as_frame):
+    """Both are refused in one run: the missing values were named only on the run after the
+    infinite ones were replaced."""
+    X = pd.DataFrame(bad_rows(), columns=list("abcd")) if as_frame else bad_rows()
+    with pytest.raises(ValueError, match=INFINITE_THEN_MISSING + r".*handle_missing=True"):
+        aekit.AnomalyDetector(n_estimators=1).fit(X)
+    # with handle_missing the detector encodes NaN, so only the infinity is refused
+    with pytest.raises(ValueError, match=r"\(1 infinite\)") as refusal:
+        aekit.AnomalyDetector(n_estimators=1, handle_missing=True).fit(X)
+    assert "missing" not in str(refusal.value)
+
+
+def test_a_series_names_infinite_and_missing_values_in_one_message():
+    values = np.sin(np.arange(200.0))
+    values[10], values[[50, 60]] = np.inf, np.nan
+    with pytest.raises(ValueError, match=r"\(1 infinite\) in 1 of its 200 rows: row 10 .*Besides, "
+                       r"it has 2 values that are missing \(NaN\) .*rows 50, 60 .*"
+                       r"handle_missing='interpolate'"):  # fmt: skip
+        aekit.SeriesAnomalyDetector(window=8).fit(values)
+    detector = aekit.SeriesAnomalyDetector(window=8, handle_missing="interpolate")
+    with pytest.raises(ValueError, match=r"\(1 infinite\)") as refusal:
+        detector.fit(values)
+    assert "Besides" not in str(refusal.value)
+
+
+def test_the_command_line_names_both_for_a_detector(tmp_path):
+    pd.DataFrame(bad_rows(), columns=list("abcd")).to_csv(tmp_path / "x.csv", index=False)
+    message = for_the_command_line(refused(invoke("detect", tmp_path / "x.csv")))
+    assert message.startswith("DATA has 1 value that is not finite (1 infinite)")
+    assert "Besides, it has 3 values that are missing (NaN) in 3 of its 40 rows" in message
+    assert message.endswith("or pass --handle-missing to let the detector encode them.")

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aekit.data.non_finite import REPLACE, describe_non_finite
+from aekit.data.non_finite import describe_non_finite, refuse_infinite
 from aekit.data.tabular import TabularEncoder
 from aekit.data.validation import as_numeric_array, reject_sparse
 
@@ -87,6 +87,12 @@ class TableInput:
                 "X is a pandas Series; pass a DataFrame, e.g. df.iloc[[0]] (double brackets) "
                 "for one row, or series.to_frame() for one column."
             )
+        # refused missing values are named with infinite ones, in one message
+        missing_fix = (
+            None
+            if self.handle_missing
+            else "Impute them, or pass handle_missing=True to let the detector encode them."
+        )
         if isinstance(X, Dataset):  # read whole; NaN read through, refused below by its row
             with X.reader.nan_read_through():
                 rows = X.reader.read(0, len(X))
@@ -94,7 +100,9 @@ class TableInput:
         if not isinstance(X, pd.DataFrame):
             # NaN is let through here, to be refused below with handle_missing named; float64
             # kept, as the encoder standardizes it: values float32 rounds keep their variation
-            array = as_numeric_array(X, allow_nan=True, precision="float64")
+            array = as_numeric_array(
+                X, allow_nan=True, precision="float64", missing_fix=missing_fix
+            )
             if array.ndim != 2:
                 raise ValueError(
                     f"X must be a 2-D table (n_samples, n_features); got shape {array.shape}."
@@ -104,21 +112,18 @@ class TableInput:
         else:
             array = X.set_axis([str(c) for c in X.columns], axis=1)  # e.g. integer names
             numbers = array.select_dtypes("number")
-            infinite = np.isinf(numbers.to_numpy(np.float64, na_value=np.nan))
-            if infinite.any():
-                no_nan = np.zeros_like(infinite)  # NaN is missing, refused below if at all
-                told = describe_non_finite(
-                    "X", infinite, no_nan, columns=numbers.columns, index=X.index
-                )
-                raise ValueError(f"{told}. {REPLACE}")
+            refuse_infinite(
+                numbers.to_numpy(np.float64, na_value=np.nan),
+                columns=numbers.columns,
+                index=X.index,
+                missing_fix=missing_fix,
+            )
             missing, columns, index = X.isna().to_numpy(), array.columns, X.index
         if len(array) == 0:
             raise ValueError("X has no rows; pass at least one.")
-        if missing.any() and not self.handle_missing:
+        if missing.any() and missing_fix is not None:
             told = describe_non_finite("X", missing, columns=columns, index=index)
-            raise ValueError(
-                f"{told}. Impute them, or pass handle_missing=True to let the detector encode them."
-            )
+            raise ValueError(f"{told}. {missing_fix}")
         return array
 
     def _encode_input(self, X: Any) -> np.ndarray:

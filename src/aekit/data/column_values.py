@@ -12,7 +12,7 @@ import pandas as pd
 from sklearn.preprocessing import OneHotEncoder
 
 from aekit.data.column_checks import json_value, shown
-from aekit.data.non_finite import REPLACE, describe_non_finite
+from aekit.data.non_finite import refuse_infinite
 from aekit.data.validation import reject_sparse
 
 
@@ -48,11 +48,7 @@ def categories_of(name: str, series: pd.Series) -> list:
 def numbers_of(name: str, series: pd.Series) -> np.ndarray:
     """A numeric column as float64 (NaN where missing), checked for values it cannot scale."""
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    infinite = np.isinf(values)
-    if infinite.any():
-        cells = infinite[:, None]
-        told = describe_non_finite("X", cells, ~cells, columns=[name], index=series.index)
-        raise ValueError(f"{told}. {REPLACE}")
+    refuse_infinite(values[:, None], columns=[name], index=series.index)
     if np.isnan(values).all():
         raise ValueError(f"column {name!r} has no observed value; drop it.")
     return values

@@ -83,6 +83,37 @@ def describe_non_finite(
     )
 
 
+def refuse_infinite(
+    values: np.ndarray,
+    *,
+    name: str = "X",
+    columns: Sequence[Any] | None = None,
+    index: Sequence[Any] | None = None,
+    missing_fix: str | None = None,
+) -> None:
+    """ValueError naming the infinite cells of ``values`` (rows x columns), if any; NaN cells
+    are missing values, the caller's to fill or refuse. ``missing_fix``: the caller refuses NaN
+    too, with this fix, so the same message names them as well: a table with both was refused
+    for its infinities, and its NaN only on the run after they were replaced."""
+    cells = np.asarray(values)
+    if cells.size == 0:  # no rows: the caller says so
+        return
+    cells = cells.reshape(len(cells), -1)
+    # fast path: a finite sum, or a NaN one from NaN cells only, proves no infinity
+    if np.isfinite(np.nansum(cells)):
+        return
+    infinite = np.isinf(cells)
+    if not infinite.any():
+        return
+    told = describe_non_finite(name, infinite, ~infinite, columns=columns, index=index)
+    message = f"{told}. {REPLACE}"
+    missing = np.isnan(cells)
+    if missing_fix is not None and missing.any():
+        also = describe_non_finite("it", missing, columns=columns, index=index)
+        message += f" Besides, {also}. {missing_fix}"  # "it has 2 values that are missing"
+    raise ValueError(message)
+
+
 def _default_index(index: Sequence[Any], n: int) -> bool:
     """Whether a DataFrame's index is 0..n-1, where its labels are the positions."""
     start, step = getattr(index, "start", None), getattr(index, "step", None)

@@ -18,7 +18,7 @@ from aekit.data.float32 import (
     warn_float32_rounding,
     wider_than_float32,
 )
-from aekit.data.non_finite import describe_non_finite, fix_for
+from aekit.data.non_finite import describe_non_finite, fix_for, refuse_infinite
 
 
 def _is_torch_tensor(X: Any) -> bool:
@@ -67,7 +67,11 @@ def non_numeric_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def as_numeric_array(
-    X: Any, name: str = "X", allow_nan: bool = False, precision: str = "float32"
+    X: Any,
+    name: str = "X",
+    allow_nan: bool = False,
+    precision: str = "float32",
+    missing_fix: str | None = None,
 ) -> np.ndarray:
     """Return ``X`` as a finite float32 array with 2 (rows, features), 3 (n, C, L) or 4
     (n, C, H, W) axes (``allow_nan``: NaN may mark missing entries, infinity is still an error).
@@ -76,7 +80,9 @@ def as_numeric_array(
     ``"float32"`` casts them, with a warning where that rounds a column's variation away (values
     around 1e6 varying by 0.01 become float32's steps of 0.06); ``"as_needed"`` keeps them float64
     exactly there, for a caller that standardizes before its own float32 cast; ``"float64"``
-    keeps them float64 (a model fitted so reads every X so)."""
+    keeps them float64 (a model fitted so reads every X so). ``missing_fix``: with
+    ``allow_nan``, the caller refuses NaN after all, with this fix: a refusal of infinite values
+    names the NaN too (:func:`aekit.data.non_finite.refuse_infinite`)."""
     if X is None:
         raise ValueError(f"{name} is None; pass an array-like of shape (n_samples, n_features).")
     if _is_torch_tensor(X):
@@ -127,7 +133,10 @@ def as_numeric_array(
         raise ValueError(
             f"{name} is empty: 0 feature(s) (shape={array.shape}) while a minimum of 1 is required."
         )
-    check_finite(np.where(np.isnan(array), 0.0, array) if allow_nan else array, name, columns)
+    if allow_nan:
+        refuse_infinite(array, name=name, columns=columns, missing_fix=missing_fix)
+    else:
+        check_finite(array, name, columns)
     check_float32_range(array, name, columns)
     wide = wider_than_float32(array.dtype)
     rounded = None if precision == "float64" else float32_rounding(array)

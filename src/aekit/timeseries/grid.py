@@ -24,6 +24,9 @@ from aekit.data.one_hot import caller_level
 from aekit.timeseries.step_names import step_name
 from aekit.timeseries.time_axis import TimeAxis
 
+# The fix for missing values in a series, said by whichever check finds them first
+MISSING_FIX = "Fill them, or pass handle_missing='interpolate'."
+
 # Above this share of made-up grid points, interpolation is warned of: on NAB the series with
 # gaps make up at most 8% of their points (ambient_temperature_system_failure) or 47% to 74%
 # (the traffic series and rogue_agent_key_hold), so a fifth separates the two.
@@ -71,7 +74,7 @@ def on_grid(
         if len(nan_rows):
             rows = _rows(axis, np.arange(len(values)))  # X's rows, repeats merged or not
             told = describe_non_finite("X", np.isnan(values), row_ids=rows, n_rows=rows[-1] + 1)
-            raise ValueError(f"{told}. Fill them, or pass handle_missing='interpolate'.")
+            raise ValueError(f"{told}. {MISSING_FIX}")
         if len(off):
             raise ValueError(_gap_message(axis, off, what))
         return Series(values, step=named)

@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 
 from aekit.data.column_checks import warn_feature_names
-from aekit.data.non_finite import REPLACE, describe_non_finite
+from aekit.data.non_finite import refuse_infinite
 from aekit.data.one_hot import caller_level
 from aekit.data.validation import reject_complex
-from aekit.timeseries.grid import Series, on_grid
+from aekit.timeseries.grid import MISSING_FIX, Series, on_grid
 from aekit.timeseries.repeats import check_long_format, check_order, merge_repeats
 from aekit.timeseries.step_names import same_step
 from aekit.timeseries.time_axis import TimeAxis, date_axis, numeric_axis
@@ -333,7 +333,8 @@ def read_series(
         _check_points(len(X))
         labels = value_names(X, time_column, value_columns)
         values = X[labels].to_numpy(np.float64, na_value=np.nan)
-        _refuse_infinite(values, labels, X.index)  # by X's rows, before repeats are merged
+        # by X's rows, before repeats are merged
+        _refuse_infinite(values, handle_missing, labels, X.index)
         names = channel_names(labels)
         column, what, inverse = None, "the time column", None
         if time_column is not None:
@@ -364,18 +365,18 @@ def read_series(
                 "AnomalyDetector, or an autoencoder (sequences as (n, channels, length))."
             )
         _check_points(len(values))
-        _refuse_infinite(values)
+        _refuse_infinite(values, handle_missing)
         names, axis, what, inverse = None, None, "the time column", None
     return on_grid(values, axis, handle_missing, what).at_rows(inverse, axis), names
 
 
-def _refuse_infinite(values: np.ndarray, columns: Any = None, index: Any = None) -> None:
-    """ValueError naming X's infinite values (NaN is a missing value, filled or refused by
-    :func:`aekit.timeseries.grid.on_grid`)."""
-    infinite = np.isinf(values)
-    if infinite.any():
-        told = describe_non_finite("X", infinite, ~infinite, columns=columns, index=index)
-        raise ValueError(f"{told}. {REPLACE}")
+def _refuse_infinite(
+    values: np.ndarray, handle_missing: str, columns: Any = None, index: Any = None
+) -> None:
+    """ValueError naming X's infinite values; NaN is a missing value, filled or refused by
+    :func:`aekit.timeseries.grid.on_grid`, and named here too when it would be refused."""
+    missing_fix = MISSING_FIX if handle_missing == "error" else None
+    refuse_infinite(values, columns=columns, index=index, missing_fix=missing_fix)
 
 
 def _check_points(n_points: int) -> None:
