@@ -394,6 +394,24 @@ def test_binding_checks_and_key_files(tmp_path):
         read_api_key(key_file)
 
 
+def test_key_and_encoder_paths_expand_the_home_folder(tmp_path, monkeypatch):
+    """serve(api_key_file="~/key", encoder_path="~/RUN/encoder.json") read a folder named '~'
+    in the working directory, as the rest of the Python API no longer does."""
+    from aekit.data.encoder_file import read_encoder
+    from aekit.data.tabular import TabularEncoder
+    from aekit.serve import runner
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path / "..")
+    (tmp_path / "key").write_text(f"{KEY}\n")
+    assert read_api_key("~/key") == KEY
+    encoder = TabularEncoder().fit(pd.DataFrame({"x": [1.0, 2.0], "k": ["a", "b"]}))
+    (tmp_path / "encoder.json").write_text(json.dumps(encoder.get_state()))
+    assert read_encoder("~/encoder.json").get_state() == encoder.get_state()
+    # what several worker processes are handed to read
+    assert runner._absolute("~/key") == str((tmp_path / "key").resolve())
+
+
 def concurrent_posts(app, bodies: list) -> list:
     """The responses to ``bodies`` POSTed to /v1/score all at once."""
     import httpx

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 from aekit.data.tabular import TabularEncoder
+from aekit.io.paths import user_path
 
 
 def read_encoder(path: str | os.PathLike) -> TabularEncoder:
@@ -19,7 +19,7 @@ def read_encoder(path: str | os.PathLike) -> TabularEncoder:
     ValueError
         For a file that cannot be read as one, naming it.
     """
-    path = Path(path)
+    path = user_path(path)
     try:
         return TabularEncoder().set_state(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, IndexError) as err:

@@ -14,9 +14,9 @@ import json
 import os
 import sys
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
+from aekit.io.paths import user_path
 from aekit.serve.app import Limits, create_app
 
 ENVIRONMENT = "AEKIT_SERVE_SETTINGS"  # JSON settings for uvicorn's worker processes
@@ -66,7 +66,7 @@ def read_api_key(path: str | os.PathLike | None) -> str | None:
     """The key in ``path`` (its first line, stripped), or None without a path."""
     if path is None:
         return None
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    lines = user_path(path).read_text(encoding="utf-8").splitlines()
     key = lines[0].strip() if lines else ""
     if len(key) < 8:
         raise ValueError(f"{path} holds no API key of at least 8 characters on its first line.")
@@ -97,6 +97,10 @@ def _torch_threads(workers: int, threads: int) -> None:
     import torch
 
     torch.set_num_threads(max(1, (os.cpu_count() or 1) // (workers * threads)))
+
+
+def _absolute(path: str | os.PathLike) -> str:
+    return os.fspath(user_path(path).resolve())
 
 
 def app_from_environment():
@@ -207,10 +211,10 @@ def serve(
         _torch_threads(1, limits.threads)
         _serve_one(create_app(model, limits, api_key, encoder, **(columns or {})), options)
         return
-    settings = {
-        "model": os.fspath(Path(model_path).resolve()),
-        "api_key_file": None if api_key_file is None else os.fspath(Path(api_key_file).resolve()),
-        "encoder": None if encoder_path is None else os.fspath(Path(encoder_path).resolve()),
+    settings = {  # absolute paths, ~ expanded: the worker processes read them
+        "model": _absolute(model_path),
+        "api_key_file": None if api_key_file is None else _absolute(api_key_file),
+        "encoder": None if encoder_path is None else _absolute(encoder_path),
         "limits": asdict(limits),
         "columns": columns or {},
         "workers": workers,
