@@ -259,6 +259,25 @@ def test_a_large_beta_leaves_fewer_active_units(data):
         model.active_units(X_test, threshold=-1)
 
 
+def test_beta_zero_warns_that_samples_from_the_prior_mean_little(data):
+    """Without the KL term nothing keeps q(z|x) near N(0, I) (its KL is far above a beta=1
+    model's), so draws of the prior decode to rows unlike the data: sample() says so, and the
+    mixture sampler fitted to the codes is the way out."""
+    import warnings
+
+    X_train, _, X_test, _ = data
+    free = aekit.VAE(latent_dim=4, max_iter=5, beta=0.0, **TINY).fit(X_train)
+    tied = aekit.VAE(latent_dim=4, max_iter=5, beta=1.0, **TINY).fit(X_train)
+    assert free.kl_divergence(X_test).mean() > 3 * tied.kl_divergence(X_test).mean()
+    with pytest.warns(UserWarning, match="beta=0 trained no KL term.*sampler='gmm'"):
+        free.sample(5, random_state=0)
+    gmm = aekit.VAE(latent_dim=4, max_iter=5, beta=0.0, sampler="gmm", **TINY).fit(X_train)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gmm.sample(5, random_state=0)
+        tied.sample(5, random_state=0)
+
+
 def test_kl_per_unit_sums_to_the_mean_kl(vae, data):
     X_test = data[2]
     per_unit = vae.kl_per_unit(X_test)

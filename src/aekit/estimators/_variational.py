@@ -134,6 +134,8 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         labels = self._sampling_labels(y, n_samples, rng)
         seed = int(rng.randint(0, 2**31 - 1))
         if self.sampler_ is None:  # the prior N(0, I)
+            if self.beta == 0:
+                _warn_no_prior_fitted()
             z = torch.randn(
                 n_samples, self.latent_dim, generator=torch.Generator().manual_seed(seed)
             ).numpy()
@@ -157,3 +159,17 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         super()._set_fitted_state(fitted, tree, device)
         mixture = tree["sampler"]
         self.sampler_ = None if mixture is None else {k: v.numpy() for k, v in mixture.items()}
+
+
+def _warn_no_prior_fitted() -> None:
+    """beta=0 drops the KL term (Kingma & Welling's eq. 10 without KL(q(z|x) || p(z))): nothing
+    pulls the codes towards N(0, I), so decoding draws of it need not look like the data."""
+    import warnings
+
+    warnings.warn(
+        "beta=0 trained no KL term, so the codes need not follow the prior N(0, I) that "
+        "sample() draws from, and its rows may look nothing like the data. Fit with "
+        "sampler='gmm' (draws from a mixture fitted to the training codes) or beta > 0.",
+        UserWarning,
+        stacklevel=3,
+    )

@@ -96,7 +96,8 @@ class VariationalAutoencoder(_VariationalBase):
         Show a progress bar with the epoch, losses and time left.
     beta : float, default=1.0
         Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
-        reconstructions.
+        reconstructions. 0 drops it: nothing keeps the codes near the prior, so ``sample``
+        with ``sampler="prior"`` warns.
     kl_warmup : int, default=0
         Epochs over which the KL weight rises linearly to ``beta``.
 """
