@@ -120,7 +120,8 @@ def finetune(
         write_fit_figures(staging, estimator, X)  # its loss curve, as every RUN has figures
         if encoder is not None:  # predict reads DATA through it, as RUN did
             tables.save_encoder(staging, encoder)
-        recorded = {k: v for k, v in dataclasses.asdict(options).items() if v not in (None, False)}
+        # the typed options only: minus_one_is_a_label is read from a RUN, never recorded
+        recorded = {k: v for k, v in options.typed().items() if v not in (None, False)}
         recorded |= table_options.record()  # --sep ... --id-column, as read here
         if runs_label is not None:  # no feature of OUT's model either: predict leaves it out
             recorded["ignore_columns"] = [*recorded.get("ignore_columns", []), runs_label]
