@@ -186,6 +186,45 @@ def test_none_X():
         aekit.Autoencoder(**CPU).fit(None)
 
 
+# Every estimator that reads tables, fitted on what is not a table of its own columns. The
+# imputer and compressor read len(X) first ('len() of unsized object'), the detector, imputer
+# and TabularEncoder took columns of one name to numpy's broadcast errors or accepted them, and
+# TabularEncoder dropped complex values' imaginary part: each now says what X is.
+TABLE_ESTIMATORS = {
+    "Autoencoder": lambda: aekit.Autoencoder(**CPU),
+    "ConditionalVAE": lambda: aekit.ConditionalVAE(**CPU),
+    "AnomalyDetector": lambda: aekit.AnomalyDetector(n_estimators=1),
+    "AutoencoderImputer": lambda: aekit.AutoencoderImputer(max_iter=1),
+    "Compressor": lambda: aekit.Compressor(max_iter=1),
+    "SemanticHasher": lambda: aekit.SemanticHasher(n_bits=8, max_iter=1),
+    "TabularEncoder": lambda: aekit.TabularEncoder(),
+}
+NOT_TABLES = {
+    "None": (None, r"X is None; pass an array-like of shape \(n_samples, n_features\)"),
+    "a number": (3.0, r"X is a single value \(3\.0\); pass an array-like"),
+    "a path": ("data.csv", r"X is the text 'data.csv', not rows of data.*aekit.open_dataset"),
+    "columns of one name": (
+        pd.DataFrame(np.ones((6, 3)), columns=["a", "a", "b"]),
+        r"X has several columns named 'a'; give each column a name of its own",
+    ),
+    "1 and '1'": (
+        pd.DataFrame(np.ones((6, 2)), columns=[1, "1"]),
+        r"X has several columns named '1'",
+    ),
+    "complex": (np.ones((6, 3), dtype=complex), "Complex data not supported"),
+    "ragged": ([[0.1, 0.2], [0.3]], "X is not a rectangular array"),
+}
+
+
+@pytest.mark.parametrize("case", NOT_TABLES)
+@pytest.mark.parametrize("kind", TABLE_ESTIMATORS)
+def test_what_is_not_a_table_is_named(kind, case):
+    X, message = NOT_TABLES[case]
+    y = np.arange(6) % 2 if kind == "ConditionalVAE" else None
+    with pytest.raises(ValueError, match=message):
+        TABLE_ESTIMATORS[kind]().fit(X, y)
+
+
 # --- images --------------------------------------------------------------------------------------
 
 

@@ -20,7 +20,12 @@ from aekit.compression.prior import PRIOR_ROWS, check_step, fit_quantiles, prior
 from aekit.compression.quantized import QuantizingAutoencoder
 from aekit.compression.step import MAX_ROWS, choose_step
 from aekit.data.lazy import lazy_reader, rows_at
-from aekit.data.validation import as_numeric_array, is_number, reject_sparse
+from aekit.data.validation import (
+    as_numeric_array,
+    is_number,
+    reject_sparse,
+    reject_unshaped,
+)
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.epochs import epochs_for_steps
 from aekit.estimators.persistence import (
@@ -208,6 +213,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         """
         self.__dict__.pop("autoencoder_", None)
         self._validate_params()
+        reject_unshaped(X)  # before len(X), which None and numbers refuse
         reject_sparse(X)  # before len(X), which scipy refuses
         network = QuantizingAutoencoder(**self._network_kwargs(max_iter=self._epochs(len(X))))
         network.fit(X)  # data on disk: lazy

@@ -13,7 +13,12 @@ from sklearn.preprocessing import OneHotEncoder
 
 from aekit.data.column_checks import json_value, shown
 from aekit.data.non_finite import refuse_infinite
-from aekit.data.validation import reject_sparse
+from aekit.data.validation import (
+    reject_complex,
+    reject_duplicate_columns,
+    reject_sparse,
+    reject_unshaped,
+)
 
 
 def is_categorical(series: pd.Series) -> bool:
@@ -56,12 +61,18 @@ def numbers_of(name: str, series: pd.Series) -> np.ndarray:
 
 def as_frame(X: Any) -> pd.DataFrame:
     """X as a DataFrame: a Series is its one column, an array gets columns x0, x1, ..."""
+    reject_unshaped(X)
     reject_sparse(X)
-    if isinstance(X, pd.DataFrame):
-        return X
+    reject_complex(X)  # numpy would drop the imaginary part, with a warning only
     if isinstance(X, pd.Series):
-        return X.to_frame()
-    array = np.asarray(X)
+        X = X.to_frame()
+    if isinstance(X, pd.DataFrame):
+        reject_duplicate_columns(X)
+        return X
+    try:
+        array = np.asarray(X)
+    except ValueError as err:  # ragged nested lists
+        raise ValueError(f"X is not a rectangular array: {err}") from None
     if array.ndim != 2:
         hint = (  # scikit-learn's words, which its users (and its checks) look for
             " Reshape your data either using X.reshape(-1, 1) if it has a single feature or "

@@ -37,6 +37,34 @@ def reject_sparse(X: Any, name: str = "X") -> None:
         )
 
 
+def reject_unshaped(X: Any, name: str = "X") -> None:
+    """Refuse None, a number or a string where rows are expected, before ``len(X)`` or numpy
+    turns them into a raw TypeError ('len() of unsized object') or a 0-d array."""
+    table = "an array-like of shape (n_samples, n_features)"
+    if X is None:
+        raise ValueError(f"{name} is None; pass {table}.")
+    if isinstance(X, (str, bytes)):
+        raise ValueError(
+            f"{name} is the text {X!r}, not rows of data; pass {table}. To read a file: "
+            "aekit.open_dataset(path) (CSV, Parquet, .npy), or pandas.read_csv(path)."
+        )
+    if isinstance(X, numbers.Number) or (isinstance(X, np.ndarray) and X.ndim == 0):
+        raise ValueError(f"{name} is a single value ({X!r}); pass {table}.")
+
+
+def reject_duplicate_columns(frame: pd.DataFrame, name: str = "X") -> None:
+    """Refuse a DataFrame with two columns of one name (also 1 and '1', which aekit keeps as
+    the names '1'): ``frame[name]`` is then a table, not a column, and every check by name
+    fails in its own way (a numeric column called non-numeric, numpy's broadcast errors)."""
+    names = pd.Index([str(c) for c in frame.columns])
+    if names.has_duplicates:
+        twice = sorted(set(names[names.duplicated()]))
+        raise ValueError(
+            f"{name} has several columns named {', '.join(map(repr, twice))}; give each column "
+            "a name of its own (e.g. X.columns = [...])."
+        )
+
+
 def reject_complex(X: Any, name: str = "X") -> None:
     """Refuse complex numbers (numpy would drop their imaginary part with a ComplexWarning): an
     array's dtype, a DataFrame's columns, or a list's values."""
@@ -83,8 +111,7 @@ def as_numeric_array(
     keeps them float64 (a model fitted so reads every X so). ``missing_fix``: with
     ``allow_nan``, the caller refuses NaN after all, with this fix: a refusal of infinite values
     names the NaN too (:func:`aekit.data.non_finite.refuse_infinite`)."""
-    if X is None:
-        raise ValueError(f"{name} is None; pass an array-like of shape (n_samples, n_features).")
+    reject_unshaped(X, name)
     if _is_torch_tensor(X):
         X = X.detach().cpu().numpy()
     reject_sparse(X, name)
@@ -92,6 +119,7 @@ def as_numeric_array(
         X = X.to_frame()
     columns = None  # a table's column names, for the messages below
     if isinstance(X, pd.DataFrame):
+        reject_duplicate_columns(X, name)
         columns = list(X.columns)  # as labelled: column 1 of an integer-named frame, not '1'
         bad = non_numeric_columns(X)
         if bad:

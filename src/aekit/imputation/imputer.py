@@ -27,7 +27,7 @@ from aekit.core.objectives import MaskedReconstruction, Objective
 from aekit.data.column_checks import check_numbers_not_text
 from aekit.data.column_values import as_frame
 from aekit.data.tabular import TabularEncoder
-from aekit.data.validation import reject_complex, reject_sparse
+from aekit.data.validation import reject_complex, reject_sparse, reject_unshaped
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import (
@@ -386,5 +386,7 @@ def _filled_array(given: np.ndarray, decoded: pd.DataFrame, missing: np.ndarray)
 
 def _with_len(X: Any) -> Any:
     """An array-like without ``len`` (one with ``__array__`` alone) as its array; the rest as
-    given (a DataFrame keeps its columns and dtypes, a dataset stays on disk)."""
+    given (a DataFrame keeps its columns and dtypes, a dataset stays on disk). None, a number
+    or a string is refused, naming it."""
+    reject_unshaped(X)
     return X if hasattr(X, "__len__") else np.asarray(X)
