@@ -61,7 +61,7 @@ def reject_duplicate_columns(frame: pd.DataFrame, name: str = "X") -> None:
         twice = sorted(set(names[names.duplicated()]))
         raise ValueError(
             f"{name} has several columns named {', '.join(map(repr, twice))}; give each column "
-            "a name of its own (e.g. X.columns = [...])."
+            f"a name of its own (e.g. {name}.columns = [...])."
         )
 
 
