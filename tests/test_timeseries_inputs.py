@@ -302,3 +302,22 @@ def test_the_sequences_advice_on_the_command_line_names_commands():
     assert message.startswith("DATA reads as a series of 500 points with 140 channels")
     assert "'aekit detect', or train an autoencoder on them: 'aekit train' with --param " in message
     assert "'sequence_shape=[1, 140]'" in message and "AnomalyDetector" not in message
+
+
+@pytest.mark.parametrize(
+    ("X", "message"),
+    [
+        (None, r"X is None; pass a series: an array of shape \(time,\)"),
+        (3.0, r"X is a single value \(3\.0\); pass a series"),
+        ("s.csv", r"X is the text 's.csv', not rows of data.*aekit.open_dataset"),
+        (
+            pd.DataFrame(np.ones((100, 2)), columns=["a", "a"]),
+            r"X has several columns named 'a'",
+        ),
+    ],
+)
+def test_what_is_not_a_series_is_named(X, message):
+    """None and a number ended in IndexError ('tuple index out of range'); two channels of one
+    name were accepted, and could not be told apart when scored by name."""
+    with pytest.raises(ValueError, match=message):
+        aekit.SeriesAnomalyDetector(window=8).fit(X)

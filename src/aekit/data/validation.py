@@ -37,10 +37,12 @@ def reject_sparse(X: Any, name: str = "X") -> None:
         )
 
 
-def reject_unshaped(X: Any, name: str = "X") -> None:
-    """Refuse None, a number or a string where rows are expected, before ``len(X)`` or numpy
-    turns them into a raw TypeError ('len() of unsized object') or a 0-d array."""
-    table = "an array-like of shape (n_samples, n_features)"
+def reject_unshaped(
+    X: Any, name: str = "X", table: str = "an array-like of shape (n_samples, n_features)"
+) -> None:
+    """Refuse None, a number or a string where rows are expected (``table`` says what is), before
+    ``len(X)`` or numpy turns them into a raw TypeError ('len() of unsized object') or a 0-d
+    array."""
     if X is None:
         raise ValueError(f"{name} is None; pass {table}.")
     if isinstance(X, (str, bytes)):

@@ -20,7 +20,7 @@ import numpy as np
 from aekit.data.column_checks import warn_feature_names
 from aekit.data.non_finite import refuse_infinite
 from aekit.data.one_hot import caller_level
-from aekit.data.validation import reject_complex
+from aekit.data.validation import reject_complex, reject_duplicate_columns, reject_unshaped
 from aekit.timeseries.grid import MISSING_FIX, Series, on_grid
 from aekit.timeseries.repeats import check_long_format, check_order, merge_repeats
 from aekit.timeseries.step_names import same_step
@@ -327,9 +327,11 @@ def read_series(
     """One series and its channel names (None for an array)."""
     import pandas as pd
 
+    reject_unshaped(X, table="a series: an array of shape (time,) or (time, channels)")
     if isinstance(X, pd.Series):
         X = X.to_frame()
     if isinstance(X, pd.DataFrame):
+        reject_duplicate_columns(X)  # two channels of one name could not be told apart
         _check_points(len(X))
         labels = value_names(X, time_column, value_columns)
         values = X[labels].to_numpy(np.float64, na_value=np.nan)
