@@ -366,3 +366,10 @@ def test_finetune_keeps_the_column_names_and_reads_them_by_name(tmp_path):
             predicted.append(pd.read_csv(tmp_path / "p.csv"))
     for other in predicted[1:]:  # the same model (its seed), whichever order it read
         pd.testing.assert_frame_equal(predicted[0], other)
+
+
+def test_one_class_is_refused_naming_the_label_as_written(ae):
+    """The label read 'np.int64(0)' (numpy's repr), not the 0 the user gave."""
+    X = np.random.default_rng(0).random((20, ae.n_features_in_))
+    with pytest.raises(ValueError, match=r"y has 1 class only \(0\); a classifier needs at least"):
+        aekit.FineTunedClassifier(ae, max_iter=1).fit(X, np.zeros(20, int))

@@ -132,7 +132,8 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
         self.classes_, index = fit_labels(y)
         if len(self.classes_) < 2:
             raise ValueError(
-                f"y has 1 class only ({self.classes_[0]!r}); a classifier needs at least 2."
+                f"y has 1 class only ({self.classes_.tolist()[0]!r}); a classifier needs at "
+                "least 2."
             )
         _warn_of_unlabelled_marker(self.classes_)
         return torch.from_numpy(index)
