@@ -168,3 +168,16 @@ def test_text_given_as_codes_or_images_names_the_argument():
         latent_scatter("abc")
     with pytest.raises(ValueError, match=r"^images must hold numbers \(pixels\); got list holding"):
         image_grid([["x"] * 4])
+
+
+def test_none_or_a_model_given_as_an_array_is_named():
+    """None became NaN codes ('Z has NaN or infinite codes in 1 of 1 rows'), and a model given
+    in place of its images was said to hold text."""
+    from aekit.viz import latent_scatter, reconstruction_grid
+
+    with pytest.raises(ValueError, match=r"^Z is None; pass an array of codes"):
+        latent_scatter(None)
+    model = aekit.Autoencoder(max_iter=1, hidden_layer_sizes=(4,), latent_dim=2)
+    model.fit(np.random.default_rng(0).random((20, 16)))
+    with pytest.raises(ValueError, match=r"^originals is a model \(Autoencoder\); pass an array"):
+        reconstruction_grid(model, np.zeros((4, 16)))

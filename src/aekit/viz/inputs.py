@@ -138,7 +138,16 @@ def first_rows(rows: np.ndarray, n: int = 5) -> str:
 
 def as_numbers(values: Any, name: str, dtype: Any, what: str) -> np.ndarray:
     """``values`` as an array of ``dtype``, or a ValueError naming the argument and what it
-    should hold (numpy's "could not convert string to float: 'abc'" named neither)."""
+    should hold (numpy's "could not convert string to float: 'abc'" named neither). None and a
+    model (given in place of its outputs) are named as such: numpy makes NaN of None, and
+    called a model "holding text"."""
+    if values is None:
+        raise ValueError(f"{name} is None; pass an array of {what}.")
+    if hasattr(values, "fit") and hasattr(values, "get_params"):  # a scikit-learn estimator
+        raise ValueError(
+            f"{name} is a model ({type(values).__name__}); pass an array of {what}, not the "
+            "model (its outputs are arrays: model.transform(X), model.reconstruct(X))."
+        )
     try:
         return np.asarray(values, dtype=dtype)
     except (TypeError, ValueError):
