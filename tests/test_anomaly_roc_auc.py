@@ -63,3 +63,25 @@ def test_a_category_only_the_test_fold_holds_ranks_first_not_nan():
     with pytest.warns(UserWarning, match="not seen in training"):
         folds = cross_val_score(clone(det), frame, y, scoring=anomaly_roc_auc, cv=[(train, test)])
     assert np.isfinite(folds).all()
+
+
+def test_a_pipeline_ending_in_a_detector_is_scored_not_nan():
+    # make_pipeline(StandardScaler(), det) has no anomaly_score: every fold was NaN
+    # ("Scoring failed"), so a grid search over it picked its first candidate blindly.
+    from sklearn.ensemble import IsolationForest
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = _planted()
+    det = aekit.AnomalyDetector(n_estimators=1, random_state=0)
+    pipe = make_pipeline(StandardScaler(), det).fit(X)
+    scaled = StandardScaler().fit_transform(X)
+    expected = roc_auc_score(y, clone(det).fit(scaled).anomaly_score(scaled))
+    assert anomaly_roc_auc(pipe, X, y) == pytest.approx(expected)
+    # a detector with score_samples alone (higher = more normal) ranks by its negation
+    forest = IsolationForest(random_state=0).fit(X)
+    assert anomaly_roc_auc(forest, X, y) == pytest.approx(
+        roc_auc_score(y, -forest.score_samples(X))
+    )
+    with pytest.raises(TypeError, match="anomaly_score or score_samples"):
+        anomaly_roc_auc(StandardScaler().fit(X), X, y)

@@ -122,6 +122,23 @@ def test_nan_in_codes(fitted):
         fitted.inverse_transform(Z)
 
 
+def test_read_only_codes_decode_without_torch_warning(fitted, digits):
+    # pandas' to_numpy() (copy-on-write) and np.load(mmap_mode="r") give read-only arrays:
+    # ae.inverse_transform(Z_frame.to_numpy()) showed torch's "The given NumPy array is not
+    # writable" warning. torch warns once a process unless told to warn always.
+    Z = fitted.transform(digits[0][:5])
+    Z.setflags(write=False)
+    warn_always = torch.is_warn_always_enabled()
+    torch.set_warn_always(True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            decoded = fitted.inverse_transform(Z)
+    finally:
+        torch.set_warn_always(warn_always)
+    np.testing.assert_array_equal(decoded, fitted.inverse_transform(Z.copy()))
+
+
 # --- shapes and types ----------------------------------------------------------------------------
 
 

@@ -84,3 +84,19 @@ def test_a_series_detector_speaks_for_its_window_detector(wrapped):
     owner = "AnomalyDetector" if wrapped else "SeriesAnomalyDetector (its window detector)"
     assert len(said) == 1
     assert said[0].startswith(f"{owner}: 1 of 1 ensemble members has not learned its training")
+
+
+def test_inside_a_pipeline_the_warning_names_the_users_line():
+    # Pipeline.fit reaches a step through joblib's Memory wrapper (even with memory=None), and
+    # the warning named joblib/memory.py's line instead of the user's pipe.fit.
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    X, y = low_rank_rows(n=100)
+    pipe = make_pipeline(
+        aekit.Autoencoder(latent_dim=2, hidden_layer_sizes=(8,), max_iter=1, random_state=0),
+        LogisticRegression(),
+    )
+    with pytest.warns(ConvergenceWarning, match="no better") as said:
+        pipe.fit(X, y)
+    assert said[0].filename == __file__

@@ -135,3 +135,19 @@ def test_the_detector_flags_rows_off_in_the_offset_column_alone(kind):
     assert roc_auc_score(truth, detector.anomaly_score(test)) > 0.95
     one = detector.anomaly_score(test[:1] if kind == "array" else test.iloc[:1])
     np.testing.assert_allclose(one, detector.anomaly_score(test)[:1], rtol=1e-5)
+
+
+def test_a_constant_column_is_no_variation_lost():
+    # A column holding one value (0.1 in each of 100 rows: a scaled column that a CV fold's
+    # rows do not vary in) has numpy's std 2.8e-17, the mean's rounding; it was read as
+    # variation float32 loses: FineTunedClassifier warned "its variation is lost" in a grid
+    # search over make_pipeline(StandardScaler(), ...), and the autoencoders left float32.
+    rows = np.column_stack([signal[:100], np.full(100, 0.1)])
+    assert np.std(rows[:, 2]) > 0  # the rounding the check must not take for variation
+    labels = (rows[:, 0] > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = aekit.Autoencoder(**{**TRAINED, "max_iter": 1}).fit(rows)
+        aekit.FineTunedClassifier(autoencoder=model, max_iter=1, random_state=0).fit(rows, labels)
+    assert model.data_mean_.dtype == np.float32

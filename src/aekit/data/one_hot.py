@@ -11,6 +11,7 @@ of new rows that break a group found in fit.
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -62,13 +63,20 @@ def warn_broken_rows(
             )
 
 
-def caller_level() -> int:
-    """The ``stacklevel`` of the first caller outside aekit and scikit-learn (which wraps
-    ``transform``), for a warning raised by the function that calls this: it then names the
-    user's line, whichever of the detector's methods led there."""
-    import sklearn
+# Libraries whose frames lie between a user's call and aekit's: scikit-learn wraps
+# ``transform`` and runs a Pipeline's steps, through joblib's Memory even without a cache, and
+# torch's ``no_grad`` decorator wraps inference methods.
+_WRAPPERS = ("sklearn", "joblib", "torch")
 
-    inside = (str(Path(__file__).parents[1]), str(Path(sklearn.__file__).parent))
+
+def caller_level() -> int:
+    """The ``stacklevel`` of the first caller outside aekit and the libraries that wrap its
+    calls (``_WRAPPERS``), for a warning raised by the function that calls this: it then names
+    the user's line, whichever of aekit's methods (or a Pipeline's steps) led there."""
+    loaded = [sys.modules.get(name) for name in _WRAPPERS]  # a library not imported has no frame
+    folders = [Path(__file__).parents[1]]
+    folders += [Path(module.__file__).parent for module in loaded if module is not None]
+    inside = tuple(f"{folder}{os.sep}" for folder in folders)  # torch's, not torchvision's
     frame, level = sys._getframe(1), 1
     while frame is not None and frame.f_code.co_filename.startswith(inside):
         frame, level = frame.f_back, level + 1

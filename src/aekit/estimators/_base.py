@@ -58,6 +58,7 @@ from aekit.estimators._progress import ProgressBar
 from aekit.estimators._reconstruction import ReconstructionErrors
 from aekit.estimators.modules import ExportsModules
 from aekit.estimators.persistence import remember_fitted_params
+from aekit.estimators.pickling import PicklesAnywhere
 
 # Parameters that may change between a run and its resumption from a checkpoint.
 # compile and distributed change how a step runs, not what it computes (a checkpoint of N
@@ -89,6 +90,7 @@ class BaseAutoencoder(
     ExportsModules,
     ConvergenceCheck,
     TransformerMixin,
+    PicklesAnywhere,  # model_ pickles through torch.save (a GPU's loads on the CPU)
     BaseEstimator,
 ):
     # The name progress bars show: a network inside a public estimator shows that estimator's.

@@ -86,9 +86,11 @@ class FittedInference(TransformerMixin):
             raise ValueError(
                 f"Z must have shape (n, {self.latent_dim}) (the latent_dim); got {Z.shape}."
             )
+        # torch warns of a read-only array (pandas' to_numpy, np.load(mmap_mode="r")), though
+        # nothing writes to it; a code is small, so a copy costs nothing
         means = self._batched(
             lambda model, z, yb: model.likelihood.mean(model.decode(z, yb)),
-            torch.from_numpy(Z),
+            torch.from_numpy(Z if Z.flags.writeable else Z.copy()),
             labels,
         )
         return self._to_data(means.float())

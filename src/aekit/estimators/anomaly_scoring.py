@@ -9,24 +9,30 @@ y = 1 marks the positive class as ``roc_auc_score`` expects.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import Pipeline
 
 
 def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
     """ROC-AUC of ``estimator.anomaly_score(X)`` against ``y`` (1 = anomaly, 0 = normal).
 
     A ``scoring`` callable (``cross_val_score(det, X, y, scoring=anomaly_roc_auc)``) for an
-    :class:`aekit.AnomalyDetector`. NaN for a fold holding one class only (no ranking to
-    judge). A row holding a category that the fold's training rows never held ranks above
-    every other, as ``aekit score`` scores it (``inf``), with a warning: ``anomaly_score``
-    refuses it, and a rare category would otherwise fail every fold it lands in.
+    :class:`aekit.AnomalyDetector`, a ``Pipeline`` ending in one (its first steps transform X),
+    or any detector with ``score_samples`` alone (higher = more normal, as scikit-learn's
+    ``IsolationForest``: ranked by ``-score_samples``), so baselines score alike. NaN for a
+    fold holding one class only (no ranking to judge). A row holding a category that the fold's
+    training rows never held ranks above every other, as ``aekit score`` scores it (``inf``),
+    with a warning: ``anomaly_score`` refuses it, and a rare category would otherwise fail every
+    fold it lands in.
 
     Parameters
     ----------
-    estimator : fitted detector with ``anomaly_score``
+    estimator : fitted detector with ``anomaly_score`` or ``score_samples``, or a Pipeline
+        ending in one
     X : array-like or DataFrame of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
         1 (or True) for an anomaly, 0 (or False) for a normal row.
@@ -49,8 +55,27 @@ def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
         )
     if len(values) < 2:
         return float("nan")
+    return float(roc_auc_score(labels.astype(int), _anomaly_ranking(estimator)(X)))
+
+
+def _anomaly_ranking(estimator: Any) -> Callable[[Any], np.ndarray]:
+    """The function giving ``estimator``'s anomaly scores of rows (higher = more anomalous)."""
+    if isinstance(estimator, Pipeline):  # make_pipeline(StandardScaler(), det)
+        rank = _anomaly_ranking(estimator.steps[-1][1])
+        if len(estimator.steps) == 1:
+            return rank
+        head = estimator[:-1]
+        return lambda X: rank(head.transform(X))
     # an aekit detector ranks a row with an unseen category first (AnomalyDetector's
     # _rank_scores); any other estimator with anomaly_score is read as it is
     rank_scores = getattr(estimator, "_rank_scores", None)
-    anomaly_scores = estimator.anomaly_score(X) if rank_scores is None else rank_scores(X)
-    return float(roc_auc_score(labels.astype(int), anomaly_scores))
+    rank_scores = rank_scores or getattr(estimator, "anomaly_score", None)
+    if rank_scores is not None:
+        return rank_scores
+    score_samples = getattr(estimator, "score_samples", None)
+    if score_samples is not None:  # scikit-learn's detectors: higher = more normal
+        return lambda X: -np.asarray(score_samples(X), dtype=np.float64)
+    raise TypeError(
+        f"anomaly_roc_auc scores a detector with anomaly_score or score_samples, or a Pipeline "
+        f"ending in one; {type(estimator).__name__} has neither."
+    )

@@ -32,6 +32,7 @@ from aekit.estimators.persistence import (
     import_estimator,
     remember_fitted_params,
 )
+from aekit.estimators.pickling import PicklesAnywhere
 from aekit.pretraining.network import FINE_TUNE, FineTuningNetwork
 from aekit.pretraining.pretrained import check_pretrained, is_fitted, pretrained_autoencoder
 
@@ -40,7 +41,7 @@ _INFERENCE_BATCH = 2048
 _RESUMABLE = {"max_iter", "verbose", "checkpoint_dir"}
 
 
-class BaseFineTuned(SavesToFile, BaseEstimator):
+class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
     """An autoencoder's encoder with a new head, trained on labelled rows. See
     :class:`aekit.FineTunedClassifier` for the parameters."""
 
