@@ -19,6 +19,9 @@ ESTIMATORS = [
     aekit.ContractiveAutoencoder(**TINY),
     aekit.VariationalAutoencoder(**TINY),
     aekit.ConditionalVAE(**TINY),
+    # codes are float32 for any input (declared: preserves_dtype); a dict in a text column is
+    # a TypeError naming the column (was pandas' "unhashable type: 'dict'")
+    aekit.TabularEncoder(),
 ]
 
 

@@ -169,3 +169,12 @@ def test_imputer_fills_a_nullable_integer_column_fitted_as_floats():
     new = frame.iloc[:4].assign(n=pd.array([1, None, 3, None], dtype="Int64"))
     filled = imputer.transform(new)["n"]
     assert filled.dtype == "Int64" and filled.notna().all() and filled.iloc[0] == 1
+
+
+def test_a_cell_that_is_neither_text_nor_a_number_is_named():
+    """pandas' unique() failed on it with "unhashable type: 'dict'", naming no column."""
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "k": ["u", {"x": 1}, "v"]})
+    with pytest.raises(TypeError, match=r"column 'k' holds a dict \(\{'x': 1\}, row 1\)"):
+        aekit.TabularEncoder().fit(frame)
+    with pytest.raises(TypeError, match=r"column 'k' holds a list"):
+        aekit.AnomalyDetector(n_estimators=1).fit(frame.assign(k=["u", [1], "v"]))

@@ -6,6 +6,8 @@ seen in fit.
 
 from __future__ import annotations
 
+import datetime
+import numbers
 import warnings
 from typing import Any
 
@@ -48,12 +50,35 @@ def check_column_kind(name: str, series: pd.Series) -> None:
         )
     if types.is_numeric_dtype(series) or types.is_bool_dtype(series):
         return
+    _refuse_odd_cells(name, series)
     distinct = pd.Series(series.dropna().unique()[:200]).astype(str)
     if len(distinct) and distinct.str.match(_ISO_DATE).mean() >= 0.9:
         raise ValueError(
             f"column {name!r} holds dates as text (e.g. {distinct.iloc[0]!r}); as categories "
             "every date would be its own column and a new date unknown. Convert it to numbers "
             "first (e.g. the day of the week, or the days elapsed) or drop it."
+        )
+
+
+# What a cell of a text (object) column may hold: text and numbers, missing values, and dates,
+# which the check above names as dates
+_CELLS = (str, bytes, numbers.Number, np.generic, datetime.date, datetime.timedelta)
+
+
+def _refuse_odd_cells(name: str, series: pd.Series) -> None:
+    """Refuse cells that are neither text nor numbers (a dict, a list, an object): as categories
+    they cannot be compared or saved, and pandas' unique() failed on them with "unhashable type:
+    'dict'", naming no column."""
+    if series.dtype != object:
+        return
+    odd = series.map(lambda v: not (v is None or v is pd.NA or isinstance(v, _CELLS)))
+    if odd.any():
+        row = int(np.flatnonzero(odd.to_numpy())[0])
+        value = series.iloc[row]
+        raise TypeError(  # a cell of the wrong type, as float() says of one
+            f"column {name!r} holds a {type(value).__name__} ({shown(value)}, row {row}): the "
+            "argument must be a string or a number (or missing) in every cell; convert those "
+            "cells or drop the column."
         )
 
 

@@ -137,6 +137,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         self.standardize = standardize
         self.detect_one_hot = detect_one_hot
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]  # the codes are float32, as a model's
+        return tags
+
     def fit(self, X: Any, y: Any = None) -> TabularEncoder:
         """Learn each column's kind, scale and categories from X (NaN-aware)."""
         if self.handle_missing not in _MISSING_POLICIES:
