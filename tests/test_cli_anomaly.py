@@ -160,19 +160,35 @@ def test_detect_bad_input_is_one_line_exit_2(tmp_path):
     assert bad.exit_code != 0 and "contamination" in str(bad.exception)
 
 
-def test_detect_takes_images_as_rows_of_pixels(tmp_path):
-    """``aekit detect digits``: the bundled digits load as 1x8x8 images; the detector scores
-    their 64 pixels as columns instead of refusing a 4-D table."""
-    out = tmp_path / "DET"
+@pytest.fixture(scope="module")
+def digits_run(tmp_path_factory):
+    """``aekit detect digits``: a detector run fitted on images (the digits load as 1x8x8)."""
+    out = tmp_path_factory.mktemp("digits") / "DET"
     result = invoke("detect", "digits", "--out", out, "--param", "n_estimators=1")
     assert result.exit_code == 0, result.output
-    scores = pd.read_csv(out / "scores.csv")
+    return out
+
+
+def test_detect_takes_images_as_rows_of_pixels(digits_run, tmp_path):
+    """The bundled digits load as 1x8x8 images; the detector scores their 64 pixels as columns
+    instead of refusing a 4-D table."""
+    scores = pd.read_csv(digits_run / "scores.csv")
     assert len(scores) == 1797 and scores["anomaly_score"].notna().all()
-    rescored = invoke("score", out, "digits", "-o", tmp_path / "again.csv")
+    rescored = invoke("score", digits_run, "digits", "-o", tmp_path / "again.csv")
     assert rescored.exit_code == 0, rescored.output
     np.testing.assert_allclose(
         pd.read_csv(tmp_path / "again.csv")["anomaly_score"], scores["anomaly_score"], rtol=1e-6
     )
+
+
+def test_evaluate_takes_images_as_rows_of_pixels(digits_run):
+    # evaluate read the images as 4-D and the detector refused them ("X must be a 2-D table")
+    result = invoke("evaluate", digits_run, "digits", "--normal-label", "0", "--quiet")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output[result.output.index("{") :])
+    scores = pd.read_csv(digits_run / "scores.csv")["anomaly_score"]
+    assert figures["rows"] == 1797 and figures["roc_auc"] > 0.5
+    assert figures["mean_anomaly_score"] == pytest.approx(scores.mean(), rel=1e-6)
 
 
 def test_detect_says_which_dummies_it_models_as_categorical(tmp_path):

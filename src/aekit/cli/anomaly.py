@@ -169,7 +169,7 @@ def detect(
         # rows are scored a chunk at a time.
         X, y = open_data(data, label_column, None, None, False, min_bytes=common.LAZY_BYTES)
         warn_of_label_like_columns(X, label_column)
-        X = _as_table(X)
+        X = as_table(X)
         clean = None if normal_rows is None else _normal_rows(normal_rows, label_column, X)
         from aekit.cli.run_figures import write_fit_figures
         from aekit.viz.anomaly import roc_pr_curves, score_histogram
@@ -319,7 +319,7 @@ def _normal_rows(path: str, label_column: str | None, data):
             f"--normal-rows {path} must have DATA's columns in DATA's order {columns[:10]}; it "
             f"{found}."
         )
-    return _as_table(X)
+    return as_table(X)
 
 
 def _one_hot_groups(encoder, shown: int = 3) -> str:
@@ -329,7 +329,7 @@ def _one_hot_groups(encoder, shown: int = 3) -> str:
     return ", ".join(found[:shown]) + more
 
 
-def _as_table(X):
+def as_table(X):
     """Images as rows of pixels (the detector scores them as columns), on disk or in memory."""
     from aekit.data.lazy import Dataset
 
