@@ -191,6 +191,18 @@ def test_evaluate_takes_images_as_rows_of_pixels(digits_run):
     assert figures["mean_anomaly_score"] == pytest.approx(scores.mean(), rel=1e-6)
 
 
+def test_score_of_another_width_names_the_widths(digits_run, tmp_path):
+    # an array DATA of another width met pandas' "Length mismatch: Expected axis has 6 elements"
+    np.save(tmp_path / "six.npy", np.zeros((4, 6), np.float32))
+    for command in (["score", digits_run, tmp_path / "six.npy", "-o", tmp_path / "s.csv"],
+                    ["evaluate", digits_run, tmp_path / "six.npy"]):  # fmt: skip
+        result = invoke(*command, "--quiet")
+        assert result.exit_code != 0
+        message = str(result.exception)
+        assert "has 6 features" in message and "expecting 64" in message, message
+        assert not (tmp_path / "s.csv").exists()
+
+
 def test_detect_says_which_dummies_it_models_as_categorical(tmp_path):
     rng = np.random.default_rng(0)
     table = pd.DataFrame({"amount": rng.normal(size=200)})

@@ -31,11 +31,14 @@ def detector_table(detector, X, y):
     import numpy as np
     import pandas as pd
 
+    from aekit.anomaly.inputs import check_width
     from aekit.anomaly.unseen import explained_rows
 
     frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X).reshape(len(X), -1))
     if not isinstance(X, pd.DataFrame):
-        frame.columns = list(detector.encoder_.feature_names_in_)
+        names = list(detector.encoder_.feature_names_in_)
+        check_width(frame.shape[1], len(names))  # else pandas' "Length mismatch" below
+        frame.columns = names
     columns = explained_rows(detector, frame, TOP_FEATURES)
     columns["top_features"] = [";".join(names) for names in columns["top_features"]]
     if y is not None:
