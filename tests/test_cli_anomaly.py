@@ -119,6 +119,19 @@ def test_evaluate_on_a_detector_run_reports_its_auc(detector_run, tmp_path):
     assert figures["f1"] == pytest.approx(f1_score(truth, flags))
 
 
+def test_evaluate_of_rows_of_one_label_says_what_it_cannot_give(detector_run, tmp_path):
+    # evaluate draws no figure, yet it warned "no ROC/PR curves drawn" of labels all normal
+    data, out, _ = detector_run
+    normal = tmp_path / "normal.csv"
+    pd.read_csv(data).assign(is_anomaly=0).to_csv(normal, index=False)
+    with pytest.warns(UserWarning) as said:
+        result = invoke("evaluate", out, normal, "--label-column", "is_anomaly", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "roc_auc" not in json.loads(result.output[result.output.index("{") :])
+    told = [str(w.message) for w in said if "same label" in str(w.message)]
+    assert len(told) == 1 and "no ROC-AUC or PR-AUC" in told[0] and "drawn" not in told[0]
+
+
 def test_a_param_that_has_its_own_option_is_refused(tmp_path):
     data = tmp_path / "table.csv"
     _table().drop(columns="is_anomaly").to_csv(data, index=False)

@@ -108,7 +108,12 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
         raise ValueError(f"--normal-label {normal_label!r} is not a label of DATA: {known}.")
     labels = np.asarray([t != normal_label for t in texts])
     if labels.all() or not labels.any():
-        warnings.warn("every row has the same label: no ROC/PR curves drawn.", stacklevel=2)
+        warnings.warn(  # said by detect, which draws the curves, and evaluate, which does not
+            f"every row has the same label ({normal_label!r} is normal): no ROC-AUC or PR-AUC "
+            "(nor ROC/PR curves), which need both normal rows and anomalies; set "
+            "--normal-label if another label is the normal one.",
+            stacklevel=2,
+        )
     elif chosen and labels.mean() > 0.5:  # digits: '0' normal, the nine other digits not
         warnings.warn(
             f"taking the label {normal_label!r} as normal makes {int(labels.sum()):,} of "
