@@ -104,3 +104,10 @@ def test_a_missing_label_or_time_column_is_named_as_the_option():
         "the model was fitted with the time column 't', so DATA must be a table (.csv, "
         ".parquet) holding it;"
     )
+
+
+def test_search_s_hit_count_is_named_as_its_option():
+    # 'aekit search INDEX QUERY -k 0' said "k=0 must be a positive integer."
+    assert for_the_command_line("k=0 must be a positive integer.", {"k"}) == (
+        "-k 0 must be a positive integer: the number of hits a query gets."
+    )

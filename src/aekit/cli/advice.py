@@ -279,6 +279,10 @@ ADVICE = (
     (r"^(.+?) (has|have) no effect with threshold='(\w+)'", _unused_settings),
     (r"^threshold='(\w+)'", r"--threshold \1"),
     (r"^label_column='([^']*)' is not a column of\b", r"--label-column \1 is not a column of"),
+    (  # aekit.hashing.index: 'aekit search -k'
+        r"^k=(-?\d+) must be a positive integer\.",
+        r"-k \1 must be a positive integer: the number of hits a query gets.",
+    ),
     (  # scikit-learn's parameter validation
         r"^The '(\w+)' parameter of \w+ must be (.+?)\. Got (.+) instead\.",
         _parameter_error,
