@@ -111,3 +111,12 @@ def test_search_s_hit_count_is_named_as_its_option():
     assert for_the_command_line("k=0 must be a positive integer.", {"k"}) == (
         "-k 0 must be a positive integer: the number of hits a query gets."
     )
+
+
+def test_manifold_of_a_wider_code_names_the_training_option():
+    # 'aekit manifold RUN' of a latent_dim=8 run said "manifold_grid needs latent_dim=2"
+    told = for_the_command_line("manifold_grid needs latent_dim=2; this model has 8.")
+    assert told == (
+        "aekit manifold draws a 2-D code: train a model with --param latent_dim=2; this "
+        "model's code has 8 units."
+    )

@@ -279,6 +279,11 @@ ADVICE = (
     (r"^(.+?) (has|have) no effect with threshold='(\w+)'", _unused_settings),
     (r"^threshold='(\w+)'", r"--threshold \1"),
     (r"^label_column='([^']*)' is not a column of\b", r"--label-column \1 is not a column of"),
+    (  # aekit.generation: 'aekit manifold' of a run whose code is not 2-D
+        r"^manifold_grid needs latent_dim=2; this model has (\d+)\.",
+        r"aekit manifold draws a 2-D code: train a model with --param latent_dim=2; this "
+        r"model's code has \1 units.",
+    ),
     (  # aekit.hashing.index: 'aekit search -k'
         r"^k=(-?\d+) must be a positive integer\.",
         r"-k \1 must be a positive integer: the number of hits a query gets.",
