@@ -109,6 +109,22 @@ def test_encode_reconstruct_score_generate_and_info(cvae_run, tmp_path):
     assert result.exit_code == 0 and "ConditionalVAE" in result.output
 
 
+def test_info_lists_the_layers_of_the_default_sizes(tmp_path):
+    # the README's "aekit info RUN: class, rows, time, layers, ...": the layers were listed
+    # only when --param hidden_layer_sizes was given, never for the default network
+    fast = ["--param", "max_iter=1", "--param", "latent_dim=4", "--quiet", "--no-figures"]
+    for model, extra, layers in (
+        ("ae", [], "64 -> 256 -> 128 -> 4"),
+        ("ae", ["--param", "hidden_layer_sizes=32"], "64 -> 32 -> 4"),
+        ("vae", ["--param", "architecture=conv"], "conv 32 -> 64 -> 4"),
+    ):
+        out = tmp_path / f"{model}{len(extra)}"
+        result = invoke("train", "digits", "--model", model, *fast, *extra, "--out", out)
+        assert result.exit_code == 0, result.output
+        shown = invoke("info", out).output
+        assert "layers" in shown and layers in shown, shown
+
+
 def test_report_is_one_page_with_the_command(cvae_run):
     result = invoke("report", cvae_run)
     assert result.exit_code == 0, result.output

@@ -119,6 +119,19 @@ def test_evaluate_on_a_detector_run_reports_its_auc(detector_run, tmp_path):
     assert figures["f1"] == pytest.approx(f1_score(truth, flags))
 
 
+def test_evaluate_of_rows_of_one_label_says_what_it_cannot_give(detector_run, tmp_path):
+    # evaluate draws no figure, yet it warned "no ROC/PR curves drawn" of labels all normal
+    data, out, _ = detector_run
+    normal = tmp_path / "normal.csv"
+    pd.read_csv(data).assign(is_anomaly=0).to_csv(normal, index=False)
+    with pytest.warns(UserWarning) as said:
+        result = invoke("evaluate", out, normal, "--label-column", "is_anomaly", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "roc_auc" not in json.loads(result.output[result.output.index("{") :])
+    told = [str(w.message) for w in said if "same label" in str(w.message)]
+    assert len(told) == 1 and "no ROC-AUC or PR-AUC" in told[0] and "drawn" not in told[0]
+
+
 def test_a_param_that_has_its_own_option_is_refused(tmp_path):
     data = tmp_path / "table.csv"
     _table().drop(columns="is_anomaly").to_csv(data, index=False)
@@ -160,19 +173,47 @@ def test_detect_bad_input_is_one_line_exit_2(tmp_path):
     assert bad.exit_code != 0 and "contamination" in str(bad.exception)
 
 
-def test_detect_takes_images_as_rows_of_pixels(tmp_path):
-    """``aekit detect digits``: the bundled digits load as 1x8x8 images; the detector scores
-    their 64 pixels as columns instead of refusing a 4-D table."""
-    out = tmp_path / "DET"
+@pytest.fixture(scope="module")
+def digits_run(tmp_path_factory):
+    """``aekit detect digits``: a detector run fitted on images (the digits load as 1x8x8)."""
+    out = tmp_path_factory.mktemp("digits") / "DET"
     result = invoke("detect", "digits", "--out", out, "--param", "n_estimators=1")
     assert result.exit_code == 0, result.output
-    scores = pd.read_csv(out / "scores.csv")
+    return out
+
+
+def test_detect_takes_images_as_rows_of_pixels(digits_run, tmp_path):
+    """The bundled digits load as 1x8x8 images; the detector scores their 64 pixels as columns
+    instead of refusing a 4-D table."""
+    scores = pd.read_csv(digits_run / "scores.csv")
     assert len(scores) == 1797 and scores["anomaly_score"].notna().all()
-    rescored = invoke("score", out, "digits", "-o", tmp_path / "again.csv")
+    rescored = invoke("score", digits_run, "digits", "-o", tmp_path / "again.csv")
     assert rescored.exit_code == 0, rescored.output
     np.testing.assert_allclose(
         pd.read_csv(tmp_path / "again.csv")["anomaly_score"], scores["anomaly_score"], rtol=1e-6
     )
+
+
+def test_evaluate_takes_images_as_rows_of_pixels(digits_run):
+    # evaluate read the images as 4-D and the detector refused them ("X must be a 2-D table")
+    result = invoke("evaluate", digits_run, "digits", "--normal-label", "0", "--quiet")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output[result.output.index("{") :])
+    scores = pd.read_csv(digits_run / "scores.csv")["anomaly_score"]
+    assert figures["rows"] == 1797 and figures["roc_auc"] > 0.5
+    assert figures["mean_anomaly_score"] == pytest.approx(scores.mean(), rel=1e-6)
+
+
+def test_score_of_another_width_names_the_widths(digits_run, tmp_path):
+    # an array DATA of another width met pandas' "Length mismatch: Expected axis has 6 elements"
+    np.save(tmp_path / "six.npy", np.zeros((4, 6), np.float32))
+    for command in (["score", digits_run, tmp_path / "six.npy", "-o", tmp_path / "s.csv"],
+                    ["evaluate", digits_run, tmp_path / "six.npy"]):  # fmt: skip
+        result = invoke(*command, "--quiet")
+        assert result.exit_code != 0
+        message = str(result.exception)
+        assert "has 6 features" in message and "expecting 64" in message, message
+        assert not (tmp_path / "s.csv").exists()
 
 
 def test_detect_says_which_dummies_it_models_as_categorical(tmp_path):

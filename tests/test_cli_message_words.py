@@ -79,3 +79,44 @@ def test_a_list_typed_as_text_is_told_the_brackets_param_reads(tmp_path):
     from aekit.cli.runs import parse_value
 
     assert parse_value("[128,64]") == (128, 64)
+
+
+def test_a_missing_label_or_time_column_is_named_as_the_option():
+    # "label_column='nope' is not a column of t.csv" and "time_column 'nope' is not a column of
+    # X" reached the command line in Python's words
+    label = "label_column='nope' is not a column of t.csv; the columns are ['a', 'b']."
+    assert for_the_command_line(label, {"label_column"}) == (
+        "--label-column nope is not a column of t.csv; the columns are ['a', 'b']."
+    )
+    time = "time_column 'nope' is not a column of X; it has ['t', 'v']."
+    assert for_the_command_line(time, {"time_column"}) == (
+        "--time-column nope is not a column of DATA; it has ['t', 'v']."
+    )
+    # aekit score of a series run: no --time-column there, the run's own is missing
+    assert for_the_command_line(time, set()) == (
+        "DATA has no column 'nope', the time column the model was fitted with; it has ['t', 'v']."
+    )
+    array = "time_column='t' needs a DataFrame; an array's rows are taken as evenly spaced points."
+    assert for_the_command_line(array, {"time_column"}).startswith(
+        "--time-column t needs a table DATA (.csv, .parquet);"
+    )
+    assert for_the_command_line(array, set()).startswith(
+        "the model was fitted with the time column 't', so DATA must be a table (.csv, "
+        ".parquet) holding it;"
+    )
+
+
+def test_search_s_hit_count_is_named_as_its_option():
+    # 'aekit search INDEX QUERY -k 0' said "k=0 must be a positive integer."
+    assert for_the_command_line("k=0 must be a positive integer.", {"k"}) == (
+        "-k 0 must be a positive integer: the number of hits a query gets."
+    )
+
+
+def test_manifold_of_a_wider_code_names_the_training_option():
+    # 'aekit manifold RUN' of a latent_dim=8 run said "manifold_grid needs latent_dim=2"
+    told = for_the_command_line("manifold_grid needs latent_dim=2; this model has 8.")
+    assert told == (
+        "aekit manifold draws a 2-D code: train a model with --param latent_dim=2; this "
+        "model's code has 8 units."
+    )

@@ -199,7 +199,8 @@ def test_generate_and_interpolate_draw_a_flat_model_given_the_shape(tmp_path):
     for command in (["generate", run, "-n", 5], ["interpolate", run, tmp_path / "rows.npy"]):
         png = tmp_path / f"{command[0]}.png"
         line = refused(invoke(*command, "-o", png), "--image-shape C,H,W", "flat rows of 16")
-        assert not png.exists() and "e.g. 1,28,28" in line
+        # the example fits the rows (it said 1,28,28 for 784 of rows of 16 values)
+        assert not png.exists() and "e.g. 1,4,4 for 16" in line
         ok(invoke(*command, "-o", png, "--image-shape", "1,4,4"))
         assert Image.open(png).size[0] > 0
         refused(invoke(*command, "-o", png, "--image-shape", "1,4,5"), "needs rows of 20")

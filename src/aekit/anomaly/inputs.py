@@ -139,12 +139,19 @@ class TableInput:
         table = self._table(X)
         width = np.shape(table)[1] if np.ndim(table) == 2 else -1
         named = hasattr(table, "columns") and self.encoder_.input_is_frame_
-        if width != self.n_features_in_ and not named:  # a table's columns: the encoder names them
-            raise ValueError(
-                f"X has {width} features, but AnomalyDetector is expecting "
-                f"{self.n_features_in_} features as input; pass the same columns as in fit."
-            )
+        if not named:  # a table's columns: the encoder names them
+            check_width(width, self.n_features_in_)
         return self.encoder_.transform_with_mask(table, type(self).__name__)[0]
+
+
+def check_width(width: int, expected: int) -> None:
+    """Rows of ``width`` values for a detector fitted on ``expected`` columns: a ValueError
+    naming both when they differ (as scikit-learn says it), before any column is named."""
+    if width != expected:
+        raise ValueError(
+            f"X has {width} features, but AnomalyDetector is expecting {expected} features as "
+            "input; pass the same columns as in fit."
+        )
 
 
 def sampled_rows(

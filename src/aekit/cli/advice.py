@@ -67,6 +67,19 @@ OPTION_ADVICE = (
         r"fewer than the model's window of \1; give at least \1 points (the new points with "
         r"those before them).",
     ),
+    (  # aekit.timeseries.inputs: detect-series names the column; score reads the model's
+        r"^time_column '([^']*)' is not a column of X; it has\b",
+        "time_column",
+        r"--time-column \1 is not a column of DATA; it has",
+        r"DATA has no column '\1', the time column the model was fitted with; it has",
+    ),
+    (
+        r"^time_column='([^']*)' needs a DataFrame;",
+        "time_column",
+        r"--time-column \1 needs a table DATA (.csv, .parquet);",
+        r"the model was fitted with the time column '\1', so DATA must be a table (.csv, "
+        r".parquet) holding it;",
+    ),
     (  # aekit.anomaly.thresholds: too few training scores for a tail
         r"\bgive the expected anomaly rate \(contamination=\.\.\.\)",
         "contamination",
@@ -265,6 +278,16 @@ ADVICE = (
     ),
     (r"^(.+?) (has|have) no effect with threshold='(\w+)'", _unused_settings),
     (r"^threshold='(\w+)'", r"--threshold \1"),
+    (r"^label_column='([^']*)' is not a column of\b", r"--label-column \1 is not a column of"),
+    (  # aekit.generation: 'aekit manifold' of a run whose code is not 2-D
+        r"^manifold_grid needs latent_dim=2; this model has (\d+)\.",
+        r"aekit manifold draws a 2-D code: train a model with --param latent_dim=2; this "
+        r"model's code has \1 units.",
+    ),
+    (  # aekit.hashing.index: 'aekit search -k'
+        r"^k=(-?\d+) must be a positive integer\.",
+        r"-k \1 must be a positive integer: the number of hits a query gets.",
+    ),
     (  # scikit-learn's parameter validation
         r"^The '(\w+)' parameter of \w+ must be (.+?)\. Got (.+) instead\.",
         _parameter_error,

@@ -31,11 +31,14 @@ def detector_table(detector, X, y):
     import numpy as np
     import pandas as pd
 
+    from aekit.anomaly.inputs import check_width
     from aekit.anomaly.unseen import explained_rows
 
     frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X).reshape(len(X), -1))
     if not isinstance(X, pd.DataFrame):
-        frame.columns = list(detector.encoder_.feature_names_in_)
+        names = list(detector.encoder_.feature_names_in_)
+        check_width(frame.shape[1], len(names))  # else pandas' "Length mismatch" below
+        frame.columns = names
     columns = explained_rows(detector, frame, TOP_FEATURES)
     columns["top_features"] = [";".join(names) for names in columns["top_features"]]
     if y is not None:
@@ -105,7 +108,12 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
         raise ValueError(f"--normal-label {normal_label!r} is not a label of DATA: {known}.")
     labels = np.asarray([t != normal_label for t in texts])
     if labels.all() or not labels.any():
-        warnings.warn("every row has the same label: no ROC/PR curves drawn.", stacklevel=2)
+        warnings.warn(  # said by detect, which draws the curves, and evaluate, which does not
+            f"every row has the same label ({normal_label!r} is normal): no ROC-AUC or PR-AUC "
+            "(nor ROC/PR curves), which need both normal rows and anomalies; set "
+            "--normal-label if another label is the normal one.",
+            stacklevel=2,
+        )
     elif chosen and labels.mean() > 0.5:  # digits: '0' normal, the nine other digits not
         warnings.warn(
             f"taking the label {normal_label!r} as normal makes {int(labels.sum()):,} of "
@@ -169,7 +177,7 @@ def detect(
         # rows are scored a chunk at a time.
         X, y = open_data(data, label_column, None, None, False, min_bytes=common.LAZY_BYTES)
         warn_of_label_like_columns(X, label_column)
-        X = _as_table(X)
+        X = as_table(X)
         clean = None if normal_rows is None else _normal_rows(normal_rows, label_column, X)
         from aekit.cli.run_figures import write_fit_figures
         from aekit.viz.anomaly import roc_pr_curves, score_histogram
@@ -319,7 +327,7 @@ def _normal_rows(path: str, label_column: str | None, data):
             f"--normal-rows {path} must have DATA's columns in DATA's order {columns[:10]}; it "
             f"{found}."
         )
-    return _as_table(X)
+    return as_table(X)
 
 
 def _one_hot_groups(encoder, shown: int = 3) -> str:
@@ -329,7 +337,7 @@ def _one_hot_groups(encoder, shown: int = 3) -> str:
     return ", ".join(found[:shown]) + more
 
 
-def _as_table(X):
+def as_table(X):
     """Images as rows of pixels (the detector scores them as columns), on disk or in memory."""
     from aekit.data.lazy import Dataset
 

@@ -216,9 +216,19 @@ def _run_record(run: Path) -> dict[str, Any]:
 
 
 def _layers(params: dict[str, Any], n_features: Any) -> str | None:
-    """The encoder's widths, input to code (the decoder mirrors them), or None if unknown."""
-    hidden, latent = params.get("hidden_layer_sizes"), params.get("latent_dim")
+    """The encoder's widths, input to code (the decoder mirrors them): ``hidden_layer_sizes``,
+    or its architecture's default when None (what the network was built with); a convolutional
+    or recurrent encoder's channels or state sizes after the architecture's name, since its
+    input is no width. None for a model without them (a detector, an imputer)."""
+    from aekit.core.architectures import DEFAULT_HIDDEN
+
+    hidden, architecture = params.get("hidden_layer_sizes"), params.get("architecture", "mlp")
+    if hidden is None and "architecture" in params:  # the estimators built on one network
+        hidden = list(DEFAULT_HIDDEN.get(architecture, ()))
     hidden = [hidden] if isinstance(hidden, int) else hidden  # one layer
+    latent = params.get("latent_dim")
     if not isinstance(hidden, list) or latent is None or n_features is None:
         return None
+    if architecture != "mlp":
+        return f"{architecture} " + " -> ".join(str(v) for v in [*hidden, latent])
     return " -> ".join(str(v) for v in [n_features, *hidden, latent])

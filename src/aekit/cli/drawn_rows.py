@@ -35,8 +35,8 @@ def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: st
         if output.suffix.lower() == ".png" and estimator.image_shape_ is None:
             raise ValueError(
                 f"-o {output}: {type(estimator).__name__} was trained on flat rows of {values} "
-                "values; pass --image-shape C,H,W to draw them as images (e.g. 1,28,28 for "
-                "784), or write .npy, .csv or .parquet."
+                f"values; pass --image-shape C,H,W to draw them as images (e.g. "
+                f"{_square_shape(values)}), or write .npy, .csv or .parquet."
             )
         return None
     if output.suffix.lower() != ".png":
@@ -51,6 +51,18 @@ def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: st
         )
     check_drawable(shape, image_shape, values, what)
     return shape
+
+
+def _square_shape(values: int) -> str:
+    """An --image-shape that rows of ``values`` values fit, square grey or colour images, for
+    the example of a message ("1,28,28 for 784"; MNIST's when none fits)."""
+    import math
+
+    for channels in (1, 3):
+        side = math.isqrt(values // channels)
+        if channels * side * side == values:
+            return f"{channels},{side},{side} for {values}"
+    return "1,28,28 for 784"
 
 
 def check_drawable(shape: tuple[int, ...], image_shape: str, values: int, what: str) -> None:

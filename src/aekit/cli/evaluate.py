@@ -71,7 +71,9 @@ class Sums:
                 scores = estimator.score_samples(X, y)
             else:  # a detector: its score needs no label; labels, if any, are the truth
                 from aekit.anomaly.unseen import scores_with_unseen
+                from aekit.cli.anomaly import as_table
 
+                X = as_table(X)  # images as rows of pixels, as detect fitted on them
                 scores = scores_with_unseen(estimator, X)  # -inf: an unseen category
                 self.detector = True
                 flags = self._flags(estimator, X, scores)

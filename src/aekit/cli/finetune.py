@@ -171,9 +171,8 @@ def _as_run_read_it(run: Path, data: str, label_column: str | None, X, fitted):
         )
     if label_column in missing:  # a feature of RUN's model made the label here
         said.append(
-            f"--label-column {label_column} is one of them (the model reads it as a feature, "
-            "so it cannot be its label: train a run without it, e.g. with --ignore-column "
-            f"{label_column})"
+            f"--label-column {label_column} is one of the model's features, so it cannot be "
+            f"its label (train a run without it, e.g. with --ignore-column {label_column})"
         )
         missing.remove(label_column)
     if missing:
