@@ -222,11 +222,11 @@ NOT_TABLES = {
     "a path": ("data.csv", r"X is the text 'data.csv', not rows of data.*aekit.open_dataset"),
     "columns of one name": (
         pd.DataFrame(np.ones((6, 3)), columns=["a", "a", "b"]),
-        r"X has several columns named 'a'; give each column a name of its own",
+        r"X has the column\(s\) \['a'\] more than once \(duplicated\); keep one of each",
     ),
     "1 and '1'": (
         pd.DataFrame(np.ones((6, 2)), columns=[1, "1"]),
-        r"X has several columns named '1'",
+        r"X has the column\(s\) \['1'\] more than once",
     ),
     "complex": (np.ones((6, 3), dtype=complex), "Complex data not supported"),
     "ragged": ([[0.1, 0.2], [0.3]], "X is not a rectangular array"),

@@ -312,7 +312,7 @@ def test_the_sequences_advice_on_the_command_line_names_commands():
         ("s.csv", r"X is the text 's.csv', not rows of data.*aekit.open_dataset"),
         (
             pd.DataFrame(np.ones((100, 2)), columns=["a", "a"]),
-            r"X has several columns named 'a'",
+            r"X has the column\(s\) \['a'\] more than once",
         ),
     ],
 )

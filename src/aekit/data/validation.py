@@ -51,7 +51,10 @@ def reject_unshaped(
             "aekit.open_dataset(path) (CSV, Parquet, .npy), or pandas.read_csv(path)."
         )
     if isinstance(X, numbers.Number) or (isinstance(X, np.ndarray) and X.ndim == 0):
-        raise ValueError(f"{name} is a single value ({X!r}); pass {table}.")
+        value = (
+            X.item() if isinstance(X, (np.generic, np.ndarray)) else X
+        )  # 1.0, not np.float32(1.0)
+        raise ValueError(f"{name} is a single value ({value!r}); pass {table}.")
 
 
 def reject_duplicate_columns(frame: pd.DataFrame, name: str = "X") -> None:
@@ -61,9 +64,9 @@ def reject_duplicate_columns(frame: pd.DataFrame, name: str = "X") -> None:
     names = pd.Index([str(c) for c in frame.columns])
     if names.has_duplicates:
         twice = sorted(set(names[names.duplicated()]))
-        raise ValueError(
-            f"{name} has several columns named {', '.join(map(repr, twice))}; give each column "
-            f"a name of its own (e.g. {name}.columns = [...])."
+        raise ValueError(  # the words of column_checks.column_mismatch for a column repeated
+            f"{name} has the column(s) {twice} more than once (duplicated); keep one of each "
+            f"({name}.loc[:, ~{name}.columns.duplicated()]) or give each a name of its own."
         )
 
 
