@@ -165,3 +165,13 @@ def test_a_damaged_checkpoint_says_how_to_start_afresh(tmp_path):
     assert for_the_command_line(refused(invoke("info", ck), "truncated"), set()).endswith(afresh)
     saved.unlink()  # as the message says
     assert invoke(*train, 2, "--out", tmp_path / "B").exit_code == 0
+
+
+def test_report_of_a_folder_that_is_no_run_names_the_commands_that_write_one(tmp_path):
+    """It said "not a RUN folder from 'aekit train'", though detect's and the others' are RUNs."""
+    (tmp_path / "empty").mkdir()
+    message = for_the_command_line(
+        refused(CliRunner().invoke(app, ["report", str(tmp_path / "empty")]))
+    )
+    assert "is not a RUN folder (it has no metrics.csv)" in message
+    assert "'detect'" in message

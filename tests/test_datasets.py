@@ -268,7 +268,7 @@ def test_load_array_npz_key_choice(tmp_path: Path) -> None:
     np.testing.assert_array_equal(y, np.arange(5))
 
     np.savez(tmp_path / "two.npz", a=np.ones(2), b=np.ones(2))
-    with pytest.raises(ValueError, match=r"no array named 'X'.*\['a', 'b'\]"):
+    with pytest.raises(ValueError, match=r"holds 2 arrays and none named 'X'.*\['a', 'b'\]"):
         load_array(tmp_path / "two.npz")
 
 

@@ -331,7 +331,10 @@ def report(run: TrainedRun) -> None:
     from aekit.viz.report import write_report
 
     if not (run / "metrics.csv").exists():
-        raise FileNotFoundError(f"{run} is not a RUN folder from 'aekit train'.")
+        raise FileNotFoundError(  # the commands TrainedRun's help names
+            f"{run} is not a RUN folder (it has no metrics.csv): give the folder that 'aekit "
+            "train', 'detect', 'detect-series', 'finetune' or another command's --out wrote."
+        )
     run_config(run)  # a damaged one is said, as every command reading RUN says it
     check_file(run / "report.html", "RUN")
     typer.echo(f"report: {write_report(run)}")

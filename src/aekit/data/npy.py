@@ -106,10 +106,10 @@ def _pick_x_key(path: Path, keys: list[str]) -> str:
         return others[0]
     example = next((key for key in others if not key.startswith("y")), others[0])
     raise ValueError(
-        f"{path} has no array named 'X' or 'x' and {len(others)} other candidates; "
-        f"its arrays are {keys}. Name the one to read: DATA {path}:NAME on the command line "
-        f"(e.g. {path}:{example}), load_array(path, key={example!r}) in Python; or save the "
-        "data under 'X' (and labels under 'y')."
+        f"{path} holds {len(others)} arrays and none named 'X' or 'x', so which is the data "
+        f"is unclear; its arrays are {keys}. Name the one to read: DATA {path}:NAME on the "
+        f"command line (e.g. {path}:{example}), load_array(path, key={example!r}) in Python; "
+        "or save the data under 'X' (and labels under 'y')."
     )
 
 
