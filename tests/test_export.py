@@ -239,8 +239,17 @@ def test_detector_graph_reproduces_the_detector(case, tmp_path):
 
 
 def test_export_refuses_what_it_cannot_export(tmp_path):
-    with pytest.raises(TypeError, match="cannot be exported to ONNX"):
+    with pytest.raises(TypeError, match="cannot be exported to ONNX") as refusal:
         aekit.export_onnx(aekit.TabularEncoder(), tmp_path)
+    assert "autoencoder_" not in str(refusal.value)  # it has no network to point at
+    # a hasher's network exports, as the refusal says (it spoke of "a composite's inner
+    # autoencoder", which named no attribute)
+    hasher = aekit.SemanticHasher(n_bits=4, max_iter=1, hidden_layer_sizes=(8,))
+    hasher.fit(np.random.default_rng(0).random((40, 6)))
+    with pytest.raises(TypeError, match=r"aekit\.export_onnx\(model\.autoencoder_, directory\)"):
+        aekit.export_onnx(hasher, tmp_path / "whole")
+    aekit.export_onnx(hasher.autoencoder_, tmp_path / "inner")
+    assert (tmp_path / "inner" / "encoder.onnx").is_file()
 
 
 def test_encode_rows_refuses_an_unknown_category(tmp_path):

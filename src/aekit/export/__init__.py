@@ -66,9 +66,17 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
     from aekit.estimators import BaseAutoencoder
 
     if not isinstance(model, AnomalyDetector | BaseAutoencoder):
+        inner = getattr(model, "autoencoder_", None)
+        how = (  # a hasher or compressor: its network exports, its bits or entropy code do not
+            " Its network can, from Python: aekit.export_onnx(model.autoencoder_, directory) (or "
+            "aekit.load(FILE).autoencoder_), whose encoder gives the codes before they are "
+            "binarized or quantized."
+            if isinstance(inner, BaseAutoencoder)
+            else ""
+        )
         raise TypeError(
             f"{type(model).__name__} cannot be exported to ONNX; export an autoencoder or an "
-            "AnomalyDetector (a composite's inner autoencoder for the others)."
+            f"AnomalyDetector.{how}"
         )
     _check_table_encoder(model, table_encoder)
     directory = user_path(directory)
