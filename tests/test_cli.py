@@ -125,6 +125,19 @@ def test_info_lists_the_layers_of_the_default_sizes(tmp_path):
         assert "layers" in shown and layers in shown, shown
 
 
+def test_info_lists_a_hashers_and_a_compressors_network(tmp_path):
+    # their files name no features and no layers: the network is the inner autoencoder's
+    for command, extra, layers in (
+        ("train-hasher", ["--bits", 8], "64 -> 256 -> 128 -> 8"),
+        ("train-compressor", ["--latent-dim", 6], "64 -> 256 -> 128 -> 6"),
+    ):
+        model = tmp_path / f"{command}.safetensors"
+        result = invoke(command, "digits", *extra, "--epochs", 1, "--quiet", "-o", model)
+        assert result.exit_code == 0, result.output
+        shown = invoke("info", model).output
+        assert layers in shown and "features" in shown, shown
+
+
 def test_report_is_one_page_with_the_command(cvae_run):
     result = invoke("report", cvae_run)
     assert result.exit_code == 0, result.output

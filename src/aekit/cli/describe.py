@@ -152,20 +152,24 @@ def info(run: Described) -> None:
     fitted = header["fitted"]
     history = fitted.get("history_", {})
     kept = kept_epoch(history, fitted.get("best_loss_"), header["params"].get("early_stopping"))
+    # a hasher's or compressor's network is its inner autoencoder, whose header is not this one
+    inner = getattr(estimator, "autoencoder_", None)
+    network = inner.get_params() if hasattr(inner, "get_params") else header["params"]
+    n_features = fitted.get("n_features_in_", getattr(estimator, "n_features_in_", None))
     record = _run_record(run)  # what the command that made RUN noted: rows, time, date
     seconds = record.get("train_seconds")
     rows = {
         "rows": record.get("rows"),
         "training time": None if seconds is None else f"{seconds:g} s",
         "date": record.get("date"),
-        "features": fitted.get("n_features_in_"),
+        "features": n_features,
         "columns": _shown_names(fitted.get("feature_names_in_")),
         # a detector's flag: rows scoring above it, the share of its training rows so flagged
         "threshold": None if "threshold_" not in fitted else f"{fitted['threshold_']:.6g}",
         "training rows flagged": (
             None if "contamination_" not in fitted else f"{fitted['contamination_']:.2%}"
         ),
-        "layers": _layers(header["params"], fitted.get("n_features_in_")),
+        "layers": _layers(network, n_features),
         "image shape": fitted.get("image_shape_"),
         "sequence shape": fitted.get("sequence_shape_"),
         "likelihood": fitted.get("likelihood_"),
