@@ -46,6 +46,18 @@ def test_a_parameter_out_of_its_choices_names_the_option(tmp_path):
     ]
     generate = for_the_command_line("Seed must be between 0 and 2**32 - 1")  # numpy's words
     assert generate == "--seed must be between 0 and 2**32 - 1."
+    # train-hasher's n_bits is its --bits (it said "--param n_bits must be ...")
+    result = invoke("train-hasher", "digits", "--bits", 0, "-o", str(tmp_path / "h.safetensors"))
+    assert for_the_command_line(error_message(result.exception)) == (
+        "--bits must be an int in the range [1, inf); got 0."
+    )
+    # a width below 1 in a --param list (it said "hidden_layer_sizes=(64, 0) must hold ...")
+    result = invoke(
+        "train", "digits", "--param", "hidden_layer_sizes=[64, 0]", "--out", tmp_path / "W"
+    )
+    assert for_the_command_line(error_message(result.exception)).startswith(
+        "--param hidden_layer_sizes=[64, 0] must hold ints of at least 1"
+    )
 
 
 def test_a_bool_column_as_numbers_is_told_the_file_fix():

@@ -80,6 +80,12 @@ OPTION_ADVICE = (
         r"the model was fitted with the time column '\1', so DATA must be a table (.csv, "
         r".parquet) holding it;",
     ),
+    (  # aekit.estimators._params / pretraining: a layer width below 1, set by --param
+        r"^(hidden|head)_layer_sizes=\(([^)]*?),?\) must hold",
+        "param",
+        r"--param \1_layer_sizes=[\2] must hold",
+        None,
+    ),
     (  # aekit.anomaly.thresholds: too few training scores for a tail
         r"\bgive the expected anomaly rate \(contamination=\.\.\.\)",
         "contamination",
@@ -206,13 +212,17 @@ def _unused_settings(match: re.Match) -> str:
     return f"{', '.join(names)} {match[2]} no effect with {rule}"
 
 
+_OWN_FLAGS = {"random_state": "--seed", "n_bits": "--bits"}  # parameters not named as options
+
+
 def _parameter_error(match: re.Match) -> str:
     """scikit-learn's check of a parameter, as the option that set it: ``--threshold`` where
     the command has that option, else ``--param NAME`` (choices sorted: a set prints them in
     any order)."""
     name, allowed, got = match[1], match[2], match[3]
-    # random_state is --seed (max_iter's --epochs has its own advice, OPTION_ADVICE)
-    option = "--seed" if name == "random_state" else f"--{name.replace('_', '-')}"
+    # random_state is --seed, a hasher's n_bits --bits (max_iter's --epochs has its own
+    # advice, OPTION_ADVICE)
+    option = _OWN_FLAGS.get(name, f"--{name.replace('_', '-')}")
     said = option if option[2:].replace("-", "_") in running_options() else f"--param {name}"
     if said == f"--param {name}" and re.search(r"'tuple'|'list'|array-like", allowed):
         listed = _list_as_text(name, got)
