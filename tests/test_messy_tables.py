@@ -3,10 +3,13 @@ that names the problem, the column and the fix."""
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 
 from aekit.data.datasets import load_array
+from aekit.data.tabular import TabularEncoder
 
 
 def _frame(n: int = 30) -> pd.DataFrame:
@@ -27,3 +30,32 @@ def test_a_text_column_holding_its_own_name_as_a_value_still_reads(tmp_path):
     path.write_text("kind,b\nkind,1\ncat,2\n")  # only one column repeats its name
     X, _ = load_array(path)
     assert list(X["kind"]) == ["kind", "cat"]
+
+
+@pytest.mark.parametrize(
+    "cells", [["1,234.5", "2,000.0", "987.25"], ["12%", "7%", "100%"], ["$1,200", "$35", "$4,000"]]
+)
+def test_numbers_written_as_a_spreadsheet_writes_them_are_named_not_made_categories(cells):
+    X = pd.DataFrame({"a": [0.5, 1.5, 2.5] * 10, "amount": cells * 10})
+    with pytest.warns(UserWarning, match=r"column 'amount' holds numbers written with thousands"):
+        TabularEncoder().fit(X)
+
+
+def test_text_with_a_few_numbers_is_not_taken_for_formatted_numbers():
+    X = pd.DataFrame(
+        {"a": [0.5, 1.5, 2.5] * 10, "size": ["S", "M", "L, wide"] * 9 + ["1", "2", "3"]}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        TabularEncoder().fit(X)
+
+
+def test_on_the_command_line_formatted_numbers_point_to_ignore_column():
+    from aekit.cli.errors import for_the_command_line
+
+    X = pd.DataFrame({"a": [0.5, 1.5, 2.5] * 10, "price": ["$1,200", "$35", "$4,000"] * 10})
+    with pytest.warns(UserWarning) as caught:
+        TabularEncoder().fit(X)
+    line = for_the_command_line(str(caught[0].message), {"ignore_column"})
+    assert line.endswith("leave it out with --ignore-column price."), line
+    assert "pd.to_numeric" not in line
