@@ -59,3 +59,18 @@ def test_on_the_command_line_formatted_numbers_point_to_ignore_column():
     line = for_the_command_line(str(caught[0].message), {"ignore_column"})
     assert line.endswith("leave it out with --ignore-column price."), line
     assert "pd.to_numeric" not in line
+
+
+def test_empty_columns_of_trailing_separators_are_dropped_with_a_warning(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("a,b,,\n1,2,,\n3,4,,\n")
+    with pytest.warns(UserWarning, match="dropped 2 column"):
+        X, _ = load_array(path)
+    assert list(X.columns) == ["a", "b"] and X["b"].tolist() == [2, 4]
+
+
+def test_a_column_without_a_name_but_with_values_is_refused_naming_it(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("a,,c\n1,2,3\n4,5,6\n")
+    with pytest.raises(ValueError, match=r"no name in the header row \(column 2, counted"):
+        load_array(path)

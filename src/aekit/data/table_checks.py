@@ -60,9 +60,25 @@ def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
             )
             table = table.iloc[:, 1:]
             names = names[1:]
-    unnamed = [n for n in names if n.startswith("Unnamed: ")]
+    empty = [n for n in names if n.startswith("Unnamed: ") and table[n].isna().all()]
+    if empty:
+        # 'a,b,c,,' on every line: the trailing separators a spreadsheet export leaves; such a
+        # column holds nothing to lose, and refused it stopped every such file
+        warnings.warn(
+            f"{path}: dropped {len(empty)} column(s) without a name or a value (the empty "
+            "fields of separators at the ends of its lines, as spreadsheets export them).",
+            stacklevel=3,
+        )
+        table = table.drop(columns=empty)
+        names = [n for n in names if n not in empty]
+    # pandas names such a column "Unnamed: <its position from 0>"
+    unnamed = [int(n.split(": ")[1]) + 1 for n in names if n.startswith("Unnamed: ")]
     if unnamed:
-        raise ValueError(f"{path}: {len(unnamed)} column(s) have no name in the header row.")
+        raise ValueError(
+            f"{path}: {len(unnamed)} column(s) have no name in the header row (column "
+            f"{', '.join(map(str, unnamed[:5]))}{', ...' if len(unnamed) > 5 else ''}, counted "
+            "from 1) but hold values; name them in the header row."
+        )
     return table
 
 
