@@ -74,3 +74,16 @@ def test_a_column_without_a_name_but_with_values_is_refused_naming_it(tmp_path):
     path.write_text("a,,c\n1,2,3\n4,5,6\n")
     with pytest.raises(ValueError, match=r"no name in the header row \(column 2, counted"):
         load_array(path)
+
+
+def test_a_column_missing_in_every_row_is_named_as_such():
+    import numpy as np
+
+    import aekit
+    from aekit.cli.errors import for_the_command_line
+
+    X = pd.DataFrame({"a": [0.5, 1.5, 2.5] * 10, "empty": np.nan})
+    with pytest.raises(ValueError, match=r"column 'empty' has no value in any row") as caught:
+        aekit.AnomalyDetector().fit(X)
+    line = for_the_command_line(str(caught.value), {"ignore_column"})
+    assert "leave it out with --ignore-column empty" in line, line
