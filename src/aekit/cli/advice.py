@@ -137,6 +137,26 @@ OPTION_ADVICE = (
         r"or --ignore-column \2.",
         r"; leave it out of DATA.",
     ),
+    (  # aekit.data.column_checks.numbers_as_text_message: '$1,200', '12%' read as text
+        r"^column (['\"])(.+?)\1 (holds numbers written with thousands separators, .*) "
+        r"Convert the column first: .*, or leave it out\.$",
+        "ignore_column",
+        r"column \1\2\1 \3 Convert the column to plain numbers in DATA first (1234.5, not "
+        r"1,234.5, $ or %), or leave it out with --ignore-column \2.",
+        None,
+    ),
+    (  # aekit.data.non_finite._empty_columns: a column missing in every row
+        r"(has no value in any row): leave it out \(X\.drop\(columns=\[(['\"])(.+?)\2\]\)\)",
+        "ignore_column",
+        r"\1: leave it out with --ignore-column \3",
+        r"\1: leave it out of DATA",
+    ),
+    (
+        r"(have no value in any row): leave them out \(X\.drop\(columns=\[.+?\]\)\)",
+        "ignore_column",
+        r"\1: leave each out with --ignore-column",
+        r"\1: leave them out of DATA",
+    ),
     (  # aekit.data.column_checks.check_column_kind: a date column in a table's features
         r"^column (['\"])(.+?)\1 (holds dates .*) Convert it to numbers first (.*) or drop it\.$",
         "ignore_column",

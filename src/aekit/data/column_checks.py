@@ -146,28 +146,64 @@ def text_among_numbers_message(name: str, found: tuple[int, Any, int]) -> str:
     )
 
 
-def warn_text_among_numbers(name: str, series: pd.Series) -> bool:
-    """Warn of a column that is numbers except for a few text cells; whether it is one."""
-    found = text_among_numbers(series)
-    comma = None if found is not None else decimal_comma_numbers(series)
-    if found is not None or comma is not None:
-        message = (
-            text_among_numbers_message(name, found)
-            if found is not None
-            else decimal_comma_message(name, comma)
+# What a spreadsheet writes around a number: thousands separators, currency, percent signs
+_NUMBER_MARKS = r"[,$€£¥%\s]"
+# Nearly every observed cell must be such a number: a text column with a few numbers is text
+_FORMATTED_SHARE = 0.9
+
+
+def formatted_numbers(series: pd.Series) -> tuple[int, Any] | None:
+    """``(row, value)`` of the first cell of a text column that holds numbers written with
+    thousands separators, a currency or a percent sign ('1,234.5', '$1,200', '12%'), as a
+    spreadsheet exports them, else None. Read as text, each number would be a category."""
+    if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+        return None
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return None
+    observed = series.dropna().astype(str)
+    if observed.empty:
+        return None
+    marked = observed.str.contains(_NUMBER_MARKS, regex=True)
+    parsed = pd.to_numeric(observed.str.replace(_NUMBER_MARKS, "", regex=True), errors="coerce")
+    if not marked.any() or parsed.notna().mean() < _FORMATTED_SHARE:
+        return None
+    first = int(np.flatnonzero(series.notna().to_numpy())[np.argmax(marked.to_numpy())])
+    return first, json_value(series.iloc[first])
+
+
+def numbers_as_text_message(name: str, series: pd.Series) -> str | None:
+    """Why a text column looks like numbers read as text (a few text cells, decimal commas,
+    or thousands separators, currency and percent signs), and the fix; None when it does not."""
+    if (found := text_among_numbers(series)) is not None:
+        return text_among_numbers_message(name, found)
+    if (comma := decimal_comma_numbers(series)) is not None:
+        return decimal_comma_message(name, comma)
+    if (marked := formatted_numbers(series)) is not None:
+        row, value = marked
+        return (
+            f"column {name!r} holds numbers written with thousands separators, a currency or a "
+            f"percent sign ({shown(value)}, row {row}), read as text, each value a category. "
+            f"Convert the column first: X[{name!r}] = pd.to_numeric(X[{name!r}].str.replace("
+            f"r'{_NUMBER_MARKS}', '', regex=True)), or leave it out."
         )
+    return None
+
+
+def warn_text_among_numbers(name: str, series: pd.Series) -> bool:
+    """Warn of a column of numbers read as text (:func:`numbers_as_text_message`); whether it
+    is one."""
+    message = numbers_as_text_message(name, series)
+    if message is not None:
         warnings.warn(message, UserWarning, stacklevel=caller_level())
-    return found is not None or comma is not None
+    return message is not None
 
 
 def check_numbers_not_text(frame: pd.DataFrame, who: str) -> None:
-    """ValueError for the first column of ``frame`` that is numbers except for a few text
-    cells, for ``who``, an estimator that would otherwise fill or model them as categories."""
+    """ValueError for the first column of ``frame`` that is numbers read as text, for ``who``,
+    an estimator that would otherwise fill or model them as categories."""
     for column in frame.columns:
-        if (found := text_among_numbers(frame[column])) is not None:
-            raise ValueError(f"{who}: {text_among_numbers_message(str(column), found)}")
-        if (comma := decimal_comma_numbers(frame[column])) is not None:
-            raise ValueError(f"{who}: {decimal_comma_message(str(column), comma)}")
+        if (message := numbers_as_text_message(str(column), frame[column])) is not None:
+            raise ValueError(f"{who}: {message}")
 
 
 # A categorical column with more categories than this, most of its values distinct, is more

@@ -80,7 +80,23 @@ def describe_non_finite(
         f"{name} has {cells} {values} {kinds} in {len(bad_rows)} {of}: "
         f"row{'s' if len(bad_rows) > 1 else ''} {rows}{more} ({note}); first at {first}"
         f"{f' and {cells - SHOWN} more' if cells > SHOWN else ''}"
+        f"{_empty_columns(bad, columns)}"
     )
+
+
+def _empty_columns(bad: np.ndarray, columns: Sequence[Any] | None) -> str:
+    """``"; column 'x' has no value in any row: leave it out (X.drop(columns=['x']))"`` for
+    the named columns refused in every row (of more than one): such a column is the whole
+    story (an empty spreadsheet column), which a list of its first cells hid."""
+    if columns is None or len(bad) < 2 or bad.shape[1] != len(columns):
+        return ""
+    empty = [_plain(columns[c]) for c in np.flatnonzero(bad.all(axis=0))]
+    if not empty:
+        return ""
+    names = ", ".join(repr(c) for c in empty)
+    if len(empty) == 1:
+        return f"; column {names} has no value in any row: leave it out (X.drop(columns=[{names}]))"
+    return f"; columns {names} have no value in any row: leave them out (X.drop(columns=[{names}]))"
 
 
 def refuse_infinite(

@@ -1,0 +1,89 @@
+"""Tables as spreadsheets and databases export them: read right, or refused with one message
+that names the problem, the column and the fix."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from aekit.data.datasets import load_array
+from aekit.data.tabular import TabularEncoder
+
+
+def _frame(n: int = 30) -> pd.DataFrame:
+    return pd.DataFrame({"a": [i * 0.5 for i in range(n)], "b": [i % 7 for i in range(n)]})
+
+
+def test_a_header_row_repeated_inside_the_file_is_refused_naming_its_row(tmp_path):
+    lines = _frame().to_csv(index=False).splitlines()
+    lines.insert(11, lines[0])  # after data row 9: two files joined with cat
+    path = tmp_path / "joined.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"data row 10 .*repeats the header row.*delete it"):
+        load_array(path)
+
+
+def test_a_text_column_holding_its_own_name_as_a_value_still_reads(tmp_path):
+    path = tmp_path / "kinds.csv"
+    path.write_text("kind,b\nkind,1\ncat,2\n")  # only one column repeats its name
+    X, _ = load_array(path)
+    assert list(X["kind"]) == ["kind", "cat"]
+
+
+@pytest.mark.parametrize(
+    "cells", [["1,234.5", "2,000.0", "987.25"], ["12%", "7%", "100%"], ["$1,200", "$35", "$4,000"]]
+)
+def test_numbers_written_as_a_spreadsheet_writes_them_are_named_not_made_categories(cells):
+    X = pd.DataFrame({"a": [0.5, 1.5, 2.5] * 10, "amount": cells * 10})
+    with pytest.warns(UserWarning, match=r"column 'amount' holds numbers written with thousands"):
+        TabularEncoder().fit(X)
+
+
+def test_text_with_a_few_numbers_is_not_taken_for_formatted_numbers():
+    X = pd.DataFrame(
+        {"a": [0.5, 1.5, 2.5] * 10, "size": ["S", "M", "L, wide"] * 9 + ["1", "2", "3"]}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        TabularEncoder().fit(X)
+
+
+def test_on_the_command_line_formatted_numbers_point_to_ignore_column():
+    from aekit.cli.errors import for_the_command_line
+
+    X = pd.DataFrame({"a": [0.5, 1.5, 2.5] * 10, "price": ["$1,200", "$35", "$4,000"] * 10})
+    with pytest.warns(UserWarning) as caught:
+        TabularEncoder().fit(X)
+    line = for_the_command_line(str(caught[0].message), {"ignore_column"})
+    assert line.endswith("leave it out with --ignore-column price."), line
+    assert "pd.to_numeric" not in line
+
+
+def test_empty_columns_of_trailing_separators_are_dropped_with_a_warning(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("a,b,,\n1,2,,\n3,4,,\n")
+    with pytest.warns(UserWarning, match="dropped 2 column"):
+        X, _ = load_array(path)
+    assert list(X.columns) == ["a", "b"] and X["b"].tolist() == [2, 4]
+
+
+def test_a_column_without_a_name_but_with_values_is_refused_naming_it(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("a,,c\n1,2,3\n4,5,6\n")
+    with pytest.raises(ValueError, match=r"no name in the header row \(column 2, counted"):
+        load_array(path)
+
+
+def test_a_column_missing_in_every_row_is_named_as_such():
+    import numpy as np
+
+    import aekit
+    from aekit.cli.errors import for_the_command_line
+
+    X = pd.DataFrame({"a": [0.5, 1.5, 2.5] * 10, "empty": np.nan})
+    with pytest.raises(ValueError, match=r"column 'empty' has no value in any row") as caught:
+        aekit.AnomalyDetector().fit(X)
+    line = for_the_command_line(str(caught.value), {"ignore_column"})
+    assert "leave it out with --ignore-column empty" in line, line
