@@ -87,3 +87,23 @@ def test_a_column_missing_in_every_row_is_named_as_such():
         aekit.AnomalyDetector().fit(X)
     line = for_the_command_line(str(caught.value), {"ignore_column"})
     assert "leave it out with --ignore-column empty" in line, line
+
+
+@pytest.mark.parametrize("marker", ["-", "?", "  "])
+def test_a_missing_value_marker_among_numbers_is_said_to_be_one(tmp_path, marker):
+    """'-', '?' or spaces in a numbers column were told "fix those cells", which did not say
+    that an empty cell reads as missing."""
+    from cli_helpers import invoke
+
+    from aekit.cli.errors import error_message, for_the_command_line
+
+    frame = _frame().astype({"a": object})
+    frame.loc[5, "a"] = marker
+    frame.to_csv(tmp_path / "m.csv", index=False)
+    result = invoke("train", tmp_path / "m.csv", "--out", tmp_path / "R", "--quiet")
+    message = for_the_command_line(error_message(result.exception))
+    assert "looks like a missing-value marker: leave those cells empty" in message, message
+    frame.loc[5, "a"] = "abc"  # a typo stays a typo
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    result = invoke("train", tmp_path / "t.csv", "--out", tmp_path / "T", "--quiet")
+    assert "fix those cells" in for_the_command_line(error_message(result.exception))
