@@ -107,3 +107,15 @@ def test_a_missing_value_marker_among_numbers_is_said_to_be_one(tmp_path, marker
     frame.to_csv(tmp_path / "t.csv", index=False)
     result = invoke("train", tmp_path / "t.csv", "--out", tmp_path / "T", "--quiet")
     assert "fix those cells" in for_the_command_line(error_message(result.exception))
+
+
+def test_a_column_infinite_in_every_row_is_not_said_to_have_no_value():
+    import numpy as np
+
+    import aekit
+
+    X = pd.DataFrame({"a": [0.0, 1.0, 2.0], "inf": [np.inf] * 3, "empty": [np.nan] * 3})
+    with pytest.raises(ValueError) as refusal:
+        aekit.Autoencoder(max_iter=1).fit(X)
+    assert "column 'empty' has no value in any row" in str(refusal.value)
+    assert "'inf' has no value" not in str(refusal.value)

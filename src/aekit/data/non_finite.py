@@ -52,10 +52,12 @@ def describe_non_finite(
     cells = int(bad.sum())
     bad_rows = np.flatnonzero(bad.any(axis=1))
     ids = np.arange(len(bad)) if row_ids is None else np.asarray(row_ids)
+    # the cells that are missing values (an empty column is named for those alone)
+    missing = bad if nan is None else bad & np.asarray(nan, dtype=bool).reshape(bad.shape)
     if nan is None:
         kinds = "missing (NaN)"
     else:
-        n_nan = int(np.asarray(nan, dtype=bool).reshape(bad.shape)[bad].sum())
+        n_nan = int(missing.sum())
         parts = [
             f"{n_nan} NaN" if n_nan else "",
             f"{cells - n_nan} infinite" if cells > n_nan else "",
@@ -80,7 +82,7 @@ def describe_non_finite(
         f"{name} has {cells} {values} {kinds} in {len(bad_rows)} {of}: "
         f"row{'s' if len(bad_rows) > 1 else ''} {rows}{more} ({note}); first at {first}"
         f"{f' and {cells - SHOWN} more' if cells > SHOWN else ''}"
-        f"{_empty_columns(bad, columns)}"
+        f"{_empty_columns(missing, columns)}"
     )
 
 
