@@ -155,7 +155,7 @@ def info(run: Described) -> None:
     # a hasher's or compressor's network is its inner autoencoder, whose header is not this one
     inner = getattr(estimator, "autoencoder_", None)
     network = inner.get_params() if hasattr(inner, "get_params") else header["params"]
-    n_features = fitted.get("n_features_in_", getattr(estimator, "n_features_in_", None))
+    n_features = getattr(estimator, "n_features_in_", None)  # a composite's too
     record = _run_record(run)  # what the command that made RUN noted: rows, time, date
     seconds = record.get("train_seconds")
     rows = {

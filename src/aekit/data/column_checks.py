@@ -69,7 +69,9 @@ def _refuse_odd_cells(name: str, series: pd.Series) -> None:
     """Refuse cells that are neither text nor numbers (a dict, a list, an object): as categories
     they cannot be compared or saved, and pandas' unique() failed on them with "unhashable type:
     'dict'", naming no column."""
-    if series.dtype != object:
+    # pandas infers a column of text alone in C; only other columns are read cell by cell
+    # (0.26 s a column of 2 million cells, against 0.015 s)
+    if series.dtype != object or pd.api.types.infer_dtype(series, skipna=True) == "string":
         return
     odd = series.map(lambda v: not (v is None or v is pd.NA or isinstance(v, _CELLS)))
     if odd.any():
