@@ -27,6 +27,10 @@ training row's neighbour distances taken without itself), as the detector adds i
 - ``mean of k nearest``: the term with k = 1, 2, 5, 10 or 20 instead of 3, and the best k of
   each set (its mean over the seeds) picked with the test labels: no rule for choosing k from
   the data can do better, so that row bounds what a better k could give;
+- ``k chosen on synthetic anomalies (KIND)``: the term with the k (1-20) that best separates
+  each run's training rows from synthetic anomalies made of them, a rule that needs no labels
+  (``synthetic_k.py``); the kind is then chosen out of fold by the CV's leave-group-out rule,
+  over five draws of the folds;
 - ``iNNE``: isolation by nearest-neighbour ensembles (Bandaragoda et al. 2018): 100 random
   subsets of 64 training rows, each row of a subset the centre of a ball reaching its nearest
   other centre; a row scores 1 - (radius of that ball's own nearest centre) / (radius of the
@@ -36,6 +40,8 @@ training row's neighbour distances taken without itself), as the detector adds i
     python benchmarks/anomaly_input_scorers.py --protocols 1 2 --seeds 0
     python benchmarks/anomaly_input_scorers.py --protocols 1 2 --only "mean of" \
         --out benchmarks/results/anomaly_input_k.json           # the term's k
+    python benchmarks/anomaly_input_scorers.py --protocols 1 2 --only "synthetic" \
+        --out benchmarks/results/anomaly_input_synthetic_k.json  # k chosen without labels
     python benchmarks/anomaly_input_scorers.py --only "subsampled kNN" "iNNE" \
         --out benchmarks/results/anomaly_input_ensembles.json     # some scorers only
 """
@@ -50,10 +56,11 @@ import numpy as np
 from _common import command_line, machine_info, print_table, write_result
 from anomaly import all_sets, split
 from anomaly_baselines import knn_distance
-from anomaly_cv import cap_test
+from anomaly_cv import cap_test, cross_validate
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import QuantileTransformer
+from synthetic_k import KINDS, chosen_k
 
 import aekit
 from aekit.anomaly.ensemble import robust_spread
@@ -199,7 +206,13 @@ def scorers(A: np.ndarray, B: np.ndarray, seed: int) -> dict[str, Callable[[], n
     sweep = {  # k of the term: one value for every set
         f"mean of {k} nearest": (lambda k=k: near()[1][:, :k].mean(axis=1)) for k in K_SWEEP
     }
-    return sweep | {
+    synthetic = {  # k of the term: chosen for each run from synthetic anomalies
+        f"{SYNTHETIC} ({kind})": (
+            lambda kind=kind: near()[1][:, : chosen_k(A, near()[0], kind, seed)].mean(axis=1)
+        )
+        for kind in KINDS
+    }
+    views = {
         "input term (mean of 3 nearest)": lambda: term()[1],
         "whitened, eps 0.1": lambda: white(0.1)[1],
         "whitened, eps 1": lambda: white(1.0)[1],
@@ -219,6 +232,7 @@ def scorers(A: np.ndarray, B: np.ndarray, seed: int) -> dict[str, Callable[[], n
         "iNNE": lambda: isolation()[1],
         "input term + 0.5 iNNE": lambda: in_units(term()) + 0.5 * in_units(isolation()),
     }
+    return sweep | synthetic | views
 
 
 def run_rows(path, protocol: int, seed: int, large: bool):
@@ -240,6 +254,8 @@ def wanted(name: str, only: list[str] | None) -> bool:
 
 
 BEST_K = "best k per set (an oracle: chosen with the test labels)"
+SYNTHETIC = "k chosen on synthetic anomalies"
+SYNTHETIC_OOF = f"{SYNTHETIC}, kind picked out of fold (mean of 5 fold draws)"
 
 
 def best_per_set(per_method: dict[str, dict[str, list]]) -> dict:
@@ -255,6 +271,33 @@ def best_per_set(per_method: dict[str, dict[str, list]]) -> dict:
         "pr_auc": float(np.mean([b[1] for b in best])),
         "of": sorted(per_method),
     }
+
+
+def kind_out_of_fold(per_method: dict[str, dict[str, list]]) -> dict:
+    """The synthetic-anomaly rule with its kind picked by the CV's leave-group-out rule (5 groups
+    of sets; each group scored by the kind with the best mean ROC-AUC on the others), for fold
+    draws 0-4: mean ROC-AUC and PR-AUC, and each draw's figures and picks."""
+    set_means = {
+        name: {kind: np.mean(runs, axis=0) for kind, runs in per_set.items()}
+        for name, per_set in transpose(per_method).items()
+    }
+    rule = lambda runs, kind, sets: np.mean([runs[s][kind][0] for s in sets])  # noqa: E731
+    draws = []
+    for draw in range(5):
+        held = cross_validate(set_means, sorted(per_method), 5, draw, rule)["held_out_pick"]
+        figures = np.mean([set_means[name][kind] for name, kind in held.items()], axis=0)
+        draws.append({"roc_auc": float(figures[0]), "pr_auc": float(figures[1]), "picks": held})
+    return {
+        "roc_auc": float(np.mean([d["roc_auc"] for d in draws])),
+        "pr_auc": float(np.mean([d["pr_auc"] for d in draws])),
+        "draws": draws,
+    }
+
+
+def transpose(per_method: dict[str, dict[str, list]]) -> dict[str, dict[str, list]]:
+    """``{method: {set: runs}}`` as ``{set: {method: runs}}``."""
+    sets = next(iter(per_method.values()))
+    return {name: {method: per_method[method][name] for method in per_method} for name in sets}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -297,6 +340,9 @@ def main(argv: list[str] | None = None) -> None:
         sweep = [m for m in means if m.startswith("mean of ") or m.startswith("input term (")]
         if len(sweep) > 1:
             means[BEST_K] = best_per_set({m: means[m]["per_set"] for m in sweep})
+        kinds = [m for m in means if m.startswith(SYNTHETIC)]
+        if len(kinds) > 1:
+            means[SYNTHETIC_OOF] = kind_out_of_fold({m: means[m]["per_set"] for m in kinds})
         result["protocols"][str(protocol)] = means
         knn = means["kNN (k = 5)"]["roc_auc"]
         cells = [
