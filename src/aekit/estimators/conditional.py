@@ -50,6 +50,14 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         """Conditional VAE (Sohn et al. 2015): encoder and decoder both see the one-hot label, so
     ``sample(y=7)`` generates a 7.
 
+    Training maximises the ELBO of ``p(x | y)``, ``E_q[log p(x | z, y)] - beta * KL(q(z | x, y)
+    || N(0, I))``, through ``z = mu + sigma * eps`` (``importance_samples=k`` > 1: the bound
+    ``L_k(x | y)`` instead, as for a :class:`VariationalAutoencoder`). The one-hot y is
+    appended to the encoder's input (as constant channels for images and sequences) and to the
+    decoder's input ``z``; the prior is ``N(0, I)`` for every label (Sohn et al.'s prior
+    ``p(z | y)`` made independent of y, as their paper allows), so ``sample`` draws codes as a
+    :class:`VariationalAutoencoder` does.
+
     ``fit(X, y)`` needs the labels: classes (ints, strings, ...; kept in ``classes_``), read
     as scikit-learn's classifiers read y, so continuous values are refused. Every method
     of :class:`VariationalAutoencoder` takes them as ``y`` too, one label for every row or one
@@ -64,9 +72,12 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
     unlabelled rows of y with ``-1`` or a missing value (``None``, NaN, or pandas' NA: an empty
     cell of a pandas column, whatever its dtype); they never become a class. A classifier
     network ``q(y|x)`` (an MLP or a conv net like the encoder) is then trained with the VAE on
-    ``J = sum_labelled -ELBO(x, y) + sum_unlabelled [E_q(y|x) -ELBO(x, y) - H(q(y|x))] +
+    ``J = sum_labelled L(x, y) + sum_unlabelled [E_q(y|x) L(x, y) - H(q(y|x))] +
     classifier_weight * N * mean_labelled -log q(y|x)``
-    (their eqs. 6-9), every batch holding about half labelled rows (drawn again when few), and
+    (their eqs. 6-9), where ``L(x, y) = -ELBO(x | y) + log K`` is the negative bound on
+    ``log p(x, y)``: the negative ELBO above (its KL weighted by ``beta``; ``-L_k(x | y)`` with
+    ``importance_samples=k`` > 1) plus ``-log p(y) = log K`` for the uniform prior over the K
+    classes, a constant. Every batch holds about half labelled rows (drawn again when few), and
     ``predict`` / ``predict_proba`` use it. Without a classifier they apply Bayes' rule to the
     ELBO under each label (slower: one pass per class). Stacked on the codes of a VAE trained on
     all rows this is their M1+M2 model: ``make_pipeline(VAE(latent_dim=50),
