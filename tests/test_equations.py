@@ -35,7 +35,7 @@ from torch.distributions import Bernoulli, Normal
 
 import aekit
 from aekit.core.model import fixed_draws
-from aekit.core.objectives import ImportanceWeightedBound
+from aekit.core.objectives import Corruption, ImportanceWeightedBound
 
 TINY = {"hidden_layer_sizes": (3,), "latent_dim": 2, "max_iter": 1, "random_state": 0}
 RNG = np.random.default_rng(0)
@@ -148,6 +148,18 @@ def test_denoising_loss_compares_the_corrupted_inputs_reconstruction_with_the_cl
     output = model.decoder(model.latent(model.encoder(x_tilde)).mean)
     torch.testing.assert_close(terms["loss"], -_log_p(model, output, x).mean())  # clean x
     assert not torch.allclose(terms["loss"], -_log_p(model, output, x_tilde).mean())
+
+
+@pytest.mark.parametrize("noise", ["masking", "salt_pepper", "dropout"])
+def test_entries_are_hit_independently_so_a_rows_count_is_binomial(noise):
+    """As documented (not Vincent et al.'s exactly ``level * d`` entries of every row): the
+    number of hit entries of a row of d = 20 is Binomial(20, 0.3), mean 6, variance 4.2."""
+    x = torch.full((4000, 20), 0.5, dtype=torch.float64)
+    corrupt = Corruption(noise, 0.3, torch.zeros(20), torch.ones(20))
+    noisy = corrupt(x, torch.Generator().manual_seed(0))
+    hits = ((noisy == 0) | (noisy == 1)).sum(1).double()  # dropout scales the others by 1/0.7
+    assert hits.mean().item() == pytest.approx(6.0, abs=0.1)
+    assert hits.var().item() == pytest.approx(4.2, rel=0.1)
 
 
 @pytest.mark.parametrize("likelihood", ["bernoulli", "gaussian"])

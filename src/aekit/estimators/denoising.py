@@ -117,7 +117,9 @@ class DenoisingAutoencoder(BaseAutoencoder):
         for standardized features, their distance from the mean).
     noise_level : float, default=0.3
         Standard deviation of the Gaussian noise (in standardized units for Gaussian data, in
-        the data's units for [0, 1] data), or the probability that an entry is corrupted.
+        the data's units for [0, 1] data), or the probability that an entry is corrupted, each
+        entry independently: a row's share of corrupted entries varies around it (Vincent et al.
+        2008, 2010 corrupt exactly that fraction of each row, chosen at random).
     noise_schedule : {"fixed", "uniform"}, default="fixed"
         ``"fixed"``: every row corrupted at ``noise_level``. ``"uniform"``: each row's level drawn
         from ``U(0, noise_level)`` at every step, so the network learns to undo every amount of

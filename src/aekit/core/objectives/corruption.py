@@ -46,7 +46,10 @@ class Corruption(nn.Module):
     ``1 / (1 - level)``, as ``nn.Dropout`` does, so the corrupted row has the clean row's
     expectation and a network later fed complete rows sees inputs of the scale it trained on;
     the input dropout of MIDA, Gondara & Wang 2018). ``schedule="uniform"``: each row's level
-    drawn from ``U(0, level)`` at every step (see the module's docstring)."""
+    drawn from ``U(0, level)`` at every step (see the module's docstring). Masking, salt-and-pepper
+    and dropout hit each entry independently, so a row's share of hit entries varies around
+    ``level``; Vincent et al.'s masking and salt-and-pepper (2008; 2010) hit exactly
+    ``level * d`` of a row's ``d`` entries, chosen at random."""
 
     def __init__(
         self,
