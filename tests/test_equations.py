@@ -279,3 +279,37 @@ def test_m2_loss_is_kingmas_bound_with_the_entropy_and_alpha():
     torch.testing.assert_close(terms["loss"].detach(), expected)
     torch.testing.assert_close(terms["label_entropy"].detach(), entropy.sum() / 12)
     torch.testing.assert_close(terms["classification"].detach(), cross_entropy)
+
+
+@pytest.mark.parametrize("score_type", ["probability", "elbo"])
+def test_detector_scores_a_vae_member_by_an_and_chos_probability_or_the_negative_elbo(score_type):
+    """``score_type="probability"``: ``-log (1/L) sum_l p(x | z_l)`` (An & Cho 2015, Alg. 4);
+    ``"elbo"``: ``-(1/L) sum_l log p(x | z_l) + KL``, over the detector's L = ``n_draws`` fixed
+    draws, in the member's space, divided by the member's spread (the only part here)."""
+    X = (RNG.normal(size=(40, 4)) * [1.0, 2.0, 3.0, 0.5]).astype(np.float32)
+    member = aekit.VAE(device=DEVICE, **TINY)
+    detector = aekit.AnomalyDetector(
+        estimator=member,
+        score_type=score_type,
+        contamination=0.1,  # a quantile: 40 rows are too few for the tail fit
+        n_draws=5,
+        n_estimators=1,
+        n_neighbors=0,
+        preprocessing=None,
+        random_state=0,
+    ).fit(X)
+    (vae,) = detector.estimators_
+    model, x = _float64(vae), _model_space(vae, X)
+    with torch.no_grad():
+        code = model.encode(x)
+        sigma = torch.exp(0.5 * code.log_var)
+        log_p = torch.stack(
+            [_log_p(model, model.decode(code.mean + sigma * e), x) for e in fixed_draws(5, 2)]
+        )  # (L, rows)
+    if score_type == "probability":
+        by_hand = -(torch.logsumexp(log_p, 0) - math.log(5))
+    else:
+        by_hand = -log_p.mean(0) + _gaussian_kl(code.mean, code.log_var)
+    np.testing.assert_allclose(
+        detector.anomaly_score(X) * detector.error_scales_[0], by_hand.numpy(), rtol=1e-6
+    )

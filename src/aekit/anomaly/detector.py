@@ -101,7 +101,9 @@ class AnomalyDetector(
         None: X is used as given (numbers only).
     score_type : {"auto", "reconstruction", "probability", "elbo"}, default="auto"
         Per-row score of each autoencoder: squared reconstruction error, reconstruction
-        probability (negative log-likelihood) or negative ELBO (VAEs only). "auto":
+        probability (An & Cho 2015, as a score: ``-log (1/L) sum_l p(x | z_l)`` over the
+        ``n_draws`` draws of a VAE's code, the negative log-likelihood of a deterministic
+        member) or negative ELBO (VAEs only); see :mod:`aekit.anomaly.scoring`. "auto":
         "reconstruction".
     n_draws : int, default=16
         Latent draws averaged in a VAE member's score; a VAE given as ``estimator`` keeps
