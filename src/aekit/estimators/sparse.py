@@ -29,8 +29,10 @@ class SparseAutoencoder(BaseAutoencoder):
     ``sparsity="l1"`` adds ``sparsity_weight * sum_j |h_j|`` on a ReLU code (exact zeros);
     ``sparsity="kl"`` adds ``sparsity_weight * sum_j KL(rho || rho_hat_j)`` on a sigmoid code,
     ``rho = sparsity_target`` and ``rho_hat_j`` unit j's mean activation over the training
-    batch (Ng's per-batch estimate, so the penalty, and ``history_["sparsity"]``, depend on
-    ``batch_size``).
+    batch: Ng's average over the whole training set, estimated on each batch, so the penalty,
+    and ``history_["sparsity"]``, depend on ``batch_size``. The loss is the batch's mean
+    reconstruction NLL plus ``sparsity_weight`` times the penalty (L1: its mean over the rows;
+    KL: the batch's one value), as Ng's ``J_sparse`` adds ``beta * sum_j KL`` to a mean cost.
 
     What it costs and gives (``benchmarks/sparsity.py``, latent 8, defaults otherwise; digits:
     1,400 rows, 100 epochs; MNIST: 5,000 images, 30 epochs; reconstruction error of held-out
