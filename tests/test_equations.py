@@ -86,6 +86,11 @@ def test_contractive_penalty_is_the_squared_frobenius_norm_of_the_encoders_jacob
     torch.testing.assert_close(terms["contractive"], penalty)
     torch.testing.assert_close(terms["reconstruction"], reconstruction)
     torch.testing.assert_close(terms["loss"], reconstruction + 0.7 * penalty)
+    # So, less the constant: half of Rifai et al.'s squared-error objective with lambda 2 * 0.7.
+    squared_error = (x - model.decoder(h)).pow(2).sum(-1).mean()
+    torch.testing.assert_close(
+        terms["loss"] - 2 * math.log(2 * math.pi), 0.5 * (squared_error + 2 * 0.7 * penalty)
+    )
 
     # The docstring's penalty in the data's units: sum_j s_j^2 ||dh/dx_j||^2, x raw.
     mean, scale = (
@@ -105,10 +110,11 @@ def test_contractive_penalty_is_the_squared_frobenius_norm_of_the_encoders_jacob
 
 @pytest.mark.parametrize("sparsity", ["kl", "l1"])
 def test_sparsity_penalty_is_the_documented_one(sparsity):
+    X = GAUSSIAN if sparsity == "kl" else BINARY  # KL as in Ng's notes: on a squared error
     est = aekit.SparseAutoencoder(
         sparsity=sparsity, sparsity_weight=0.3, sparsity_target=0.1, device=DEVICE, **TINY
-    ).fit(BINARY)
-    model, x = _float64(est), _model_space(est, BINARY)
+    ).fit(X)
+    model, x = _float64(est), _model_space(est, X)
     terms = model(x)
     first, head = model.encoder.body[0], model.latent.head
     a = torch.relu(x @ first.weight.T + first.bias) @ head.weight.T + head.bias
@@ -123,6 +129,11 @@ def test_sparsity_penalty_is_the_documented_one(sparsity):
     reconstruction = -_log_p(model, model.decoder(h), x).mean()
     torch.testing.assert_close(terms["sparsity"], penalty)
     torch.testing.assert_close(terms["loss"], reconstruction + 0.3 * penalty)
+    if sparsity == "kl":  # less the constant, Ng's J_sparse: mean of half the SE + beta * KL
+        half_squared_error = 0.5 * (x - model.decoder(h)).pow(2).sum(-1).mean()
+        torch.testing.assert_close(
+            terms["loss"] - 2 * math.log(2 * math.pi), half_squared_error + 0.3 * penalty
+        )
 
 
 @pytest.mark.parametrize("noise", ["gaussian", "masking"])

@@ -19,8 +19,13 @@ class ContractiveAutoencoder(BaseAutoencoder):
 
     The penalty, ``contractive_weight * ||dh/dx~||_F^2``, is the exact squared Frobenius norm
     of the Jacobian of the code ``h`` with respect to the encoder's input ``x~``, for any
-    encoder, so codes change little under small changes of the input. Two things differ from
-    Rifai et al.'s model:
+    encoder, so codes change little under small changes of the input. The loss is the batch
+    mean of ``-log p(x | g(h(x~))) + contractive_weight * ||dh/dx~||_F^2``: Rifai et al.'s
+    ``J_CAE``, a sum over the examples, divided by their number. With the Bernoulli likelihood
+    the first term is their cross-entropy, so ``contractive_weight`` is their lambda; with the
+    Gaussian one it is half their squared error (plus a constant), so their lambda on the
+    squared error is ``2 * contractive_weight``. Two more things differ from Rifai et al.'s
+    model:
 
     * **The input is the model's.** Gaussian features are standardized,
       ``x~_j = (x_j - data_mean_j) / data_scale_j``, so column j of the Jacobian is the raw

@@ -32,7 +32,9 @@ class SparseAutoencoder(BaseAutoencoder):
     batch: Ng's average over the whole training set, estimated on each batch, so the penalty,
     and ``history_["sparsity"]``, depend on ``batch_size``. The loss is the batch's mean
     reconstruction NLL plus ``sparsity_weight`` times the penalty (L1: its mean over the rows;
-    KL: the batch's one value), as Ng's ``J_sparse`` adds ``beta * sum_j KL`` to a mean cost.
+    KL: the batch's one value). Ng's ``J_sparse`` adds ``beta * sum_j KL`` to the mean of half
+    the squared error, the Gaussian likelihood's NLL up to a constant, so there
+    ``sparsity_weight`` is his ``beta``.
 
     What it costs and gives (``benchmarks/sparsity.py``, latent 8, defaults otherwise; digits:
     1,400 rows, 100 epochs; MNIST: 5,000 images, 30 epochs; reconstruction error of held-out
