@@ -11,13 +11,15 @@ public scores are compared with the formula written out from the network's weigh
 * sparse: ``+ w * sum_j KL(rho || rho_hat_j)``, ``rho_hat`` the batch mean of the sigmoid code
   (Ng 2011), or ``+ w * mean_r sum_j |h_j|`` on the ReLU code;
 * denoising: the documented corruption on the encoder's input, the NLL against the clean x
-  (Vincent et al. 2008);
+  (Vincent et al. 2008), each entry hit independently;
 * VAE: ``-log p(x | mu + sigma * eps) + beta * KL(q || N(0, I))`` in training, the beta-free
   ELBO in ``score_samples`` (nats of the data: constants and standardization included) and
   ``-L_k`` for the IWAE objective (Burda et al. 2015, eq. 8);
 * ConditionalVAE: the one-hot label joins the encoder's and the decoder's inputs, the KL is
   against N(0, I), and without labels the score is ``logsumexp_y ELBO(x, y) - log K``;
-* M2 (Kingma et al. 2014, eqs. 6-9), with the ELBO (``importance_samples=1``), beta and alpha.
+* M2 (Kingma et al. 2014, eqs. 6-9), with the ELBO (``importance_samples=1``), beta and alpha;
+* the detector's scores of a VAE member: An & Cho's reconstruction probability and the negative
+  ELBO.
 """
 
 from __future__ import annotations
