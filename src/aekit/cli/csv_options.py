@@ -148,7 +148,9 @@ def _markers(typed: list[str] | None, recorded: object, sep: str) -> tuple[str, 
         return tuple(recorded) if listed else ()  # type: ignore[arg-type]
     for marker in typed:
         if sep in marker:
-            each = " ".join(f"--na-values {shlex.quote(m)}" for m in marker.split(sep) if m)
+            from aekit.cli.cell_advice import na_values_flags
+
+            each = na_values_flags([m for m in marker.split(sep) if m])
             raise ValueError(
                 f"--na-values {shlex.quote(marker)} holds the separator {sep!r}, which no cell "
                 f"of the file can; give one marker per option: {each}."
