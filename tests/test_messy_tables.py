@@ -102,7 +102,7 @@ def test_a_missing_value_marker_among_numbers_is_said_to_be_one(tmp_path, marker
     frame.to_csv(tmp_path / "m.csv", index=False)
     result = invoke("train", tmp_path / "m.csv", "--out", tmp_path / "R", "--quiet")
     message = for_the_command_line(error_message(result.exception))
-    assert "looks like a missing-value marker: leave those cells empty" in message, message
+    assert "marks a missing value, pass --na-values" in message, message
     frame.loc[5, "a"] = "abc"  # a typo stays a typo
     frame.to_csv(tmp_path / "t.csv", index=False)
     result = invoke("train", tmp_path / "t.csv", "--out", tmp_path / "T", "--quiet")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import shlex
 
+from aekit.cli import cell_advice
+
 
 def _image_options(match: re.Match) -> str:
     """aekit.estimators._inputs' images of another shape, with the options that read DATA's
@@ -282,6 +284,7 @@ INNER_NAMES = {
 
 # Python advice in messages of the layers below, as the command line says it.
 ADVICE = (
+    *cell_advice.ADVICE,  # of DATA's cells: '?' among numbers (--na-values), ...
     *((rf"\b{re.escape(name)}\b", words) for name, words in INNER_NAMES.items()),
     (  # aekit.estimators._inputs: time-first sequences (sliding_windows' layout)
         r"; aekit takes \(n, channels, length\): pass X\.transpose\(0, 2, 1\), or "

@@ -250,6 +250,7 @@ def impute(
     table is filled and written a chunk at a time. Under torchrun every process fits (DDP) and
     rank 0 alone writes."""
     from aekit.cli import runs
+    from aekit.cli.cell_advice import nothing_to_fill
     from aekit.cli.common import LAZY_BYTES
     from aekit.cli.runs import resolve_params
     from aekit.core import distributed
@@ -268,7 +269,7 @@ def impute(
     X = _parquet_integer_columns(X, data) if _is_parquet(data) else _whole_number_columns(X)
     n_missing = _missing_values(X)
     if model is None and not n_missing:
-        raise ValueError(f"{data} has no missing values (empty cells or NaN): nothing to fill.")
+        raise ValueError(nothing_to_fill(data, X))  # naming '?' cells that --na-values reads
     if model is not None:
         if param:
             raise ValueError("--param sets up a new imputer; it cannot change a --model.")

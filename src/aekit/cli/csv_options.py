@@ -1,5 +1,5 @@
-"""``--sep``, ``--decimal``, ``--encoding`` and ``--no-header``: how every command that reads
-DATA reads a CSV file. The running command's choice is :data:`current` (set by
+"""``--sep``, ``--decimal``, ``--encoding``, ``--no-header`` and ``--na-values``: how every
+command that reads DATA reads a CSV file. The running command's choice is :data:`current` (set by
 :mod:`aekit.cli.table_options`, which adds the options to every command with a DATA or QUERY
 argument and takes those left out from the RUN the command reads), which
 :func:`aekit.cli.data.load_data` passes to the CSV reader.
@@ -7,6 +7,7 @@ argument and takes those left out from the RUN the command reads), which
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
@@ -19,6 +20,9 @@ class CsvOptions:
     decimal: str = "."
     encoding: str = "utf-8"
     header: bool = True
+    # text read as missing besides pandas' own markers (empty, NA, N/A, null, NaN, ...), as
+    # pandas' na_values adds to them
+    na_values: tuple[str, ...] = ()
 
     def kwargs(self) -> dict[str, object]:
         return asdict(self)
@@ -35,6 +39,8 @@ class CsvOptions:
             record["encoding"] = self.encoding
         if not self.header:
             record["no_header"] = True
+        if self.na_values:
+            record["na_values"] = list(self.na_values)
         return record
 
     def flags(self) -> list[str]:
@@ -46,7 +52,10 @@ class CsvOptions:
             words += ["--decimal", self.decimal]
         if self.encoding != "utf-8":
             words += ["--encoding", self.encoding]
-        return words + ([] if self.header else ["--no-header"])
+        words += [] if self.header else ["--no-header"]
+        for marker in self.na_values:
+            words += ["--na-values", marker]
+        return words
 
 
 current = CsvOptions()  # the running command's
@@ -83,8 +92,23 @@ OPTIONS = {
             show_default=False,
         ),
     ],
+    "na_values": Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Text that marks a missing value in a CSV DATA file, e.g. '?' or -999: read as "
+            "missing, besides pandas' own markers (an empty cell, NA, N/A, null, NaN, ...); one "
+            "marker each, repeatable; '' adds none (default: {recorded}none).",
+            show_default=False,
+        ),
+    ],
 }
-DEFAULTS: dict[str, Any] = {"sep": None, "decimal": None, "encoding": None, "no_header": None}
+DEFAULTS: dict[str, Any] = {
+    "sep": None,
+    "decimal": None,
+    "encoding": None,
+    "no_header": None,
+    "na_values": None,
+}
 
 
 def resolve(
@@ -92,6 +116,7 @@ def resolve(
     decimal: str | None,
     encoding: str | None,
     no_header: bool | None,
+    na_values: list[str] | None,
     recorded: dict,
 ) -> CsvOptions:
     """The options of the running command: each typed one, else the one ``recorded`` (a
@@ -109,4 +134,25 @@ def resolve(
     sep = "\t" if sep == r"\t" else sep
     if len(decimal) != 1:
         raise ValueError(f"--decimal takes one character, e.g. ','; got {decimal!r}.")
-    return CsvOptions(sep, decimal, encoding or "utf-8", not no_header)
+    markers = _markers(na_values, recorded.get("na_values"), sep)
+    return CsvOptions(sep, decimal, encoding or "utf-8", not no_header, markers)
+
+
+def _markers(typed: list[str] | None, recorded: object, sep: str) -> tuple[str, ...]:
+    """The --na-values of the running command: the typed ones (an empty one adds none: pandas
+    reads an empty cell as missing already, and ``--na-values ''`` undoes a recorded list),
+    else the recorded ones. A marker holding the separator can never be a cell of its own
+    ('?,NA' in a ','-separated file: a list typed as one marker), so it is refused."""
+    if typed is None:
+        listed = isinstance(recorded, list) and all(isinstance(v, str) for v in recorded)
+        return tuple(recorded) if listed else ()  # type: ignore[arg-type]
+    for marker in typed:
+        if sep in marker:
+            from aekit.cli.cell_advice import na_values_flags
+
+            each = na_values_flags([m for m in marker.split(sep) if m])
+            raise ValueError(
+                f"--na-values {shlex.quote(marker)} holds the separator {sep!r}, which no cell "
+                f"of the file can; give one marker per option: {each}."
+            )
+    return tuple(dict.fromkeys(m for m in typed if m))

@@ -46,6 +46,7 @@ METAVARS = {
     "--sep": "CHAR",
     "--decimal": "CHAR",
     "--encoding": "NAME",
+    "--na-values": "TEXT",
     "--add-noise": "NOISE:LEVEL",
     "--label": "LABEL",
     "--normal-label": "LABEL",

@@ -1,6 +1,7 @@
 """The options that say how a command reads a DATA table: its CSV format (``--sep``,
-``--decimal``, ``--encoding``, ``--no-header``: :mod:`aekit.cli.csv_options`) and which of its
-columns are not features (``--id-column``, ``--ignore-column``: :mod:`aekit.cli.columns`).
+``--decimal``, ``--encoding``, ``--no-header``, ``--na-values``: :mod:`aekit.cli.csv_options`)
+and which of its columns are not features (``--id-column``, ``--ignore-column``:
+:mod:`aekit.cli.columns`).
 
 They are added in one place to each command that has a DATA (or QUERY) argument, by extending
 its signature, rather than written out in twenty commands. A command that reads DATA for a RUN
@@ -122,13 +123,16 @@ def _with_table_options(
         decimal: str | None,
         encoding: str | None,
         no_header: bool | None,
+        na_values: list[str] | None,
         id_column: str | None,
         ignore_column: list[str] | None,
         **kwargs: object,
     ):
         recorded, source = recorded_data(kwargs)
         try:
-            csv_options.current = csv_options.resolve(sep, decimal, encoding, no_header, recorded)
+            csv_options.current = csv_options.resolve(
+                sep, decimal, encoding, no_header, na_values, recorded
+            )
             columns.current = columns.resolve(id_column, ignore_column, recorded, source)
             return callback(*args, **kwargs)
         finally:  # the next command in this process (or a direct load_data) starts afresh

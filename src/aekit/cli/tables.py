@@ -12,8 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from aekit.io.text import write_utf8
 
 ENCODER_FILE = "encoder.json"
@@ -34,62 +32,38 @@ def _numeric(series) -> bool:
     return pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
 
 
-def _is_number(value: Any) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
 def check_no_typos(X: Any) -> None:
-    """``ValueError`` for a text column whose cells are mostly numbers: a typo in a numeric
-    column, which one-hot encoding would silently turn into one category per number."""
+    """``ValueError`` for a text column whose cells are mostly numbers
+    (:func:`aekit.data.column_checks.text_among_numbers`): a typo in a numeric column, which
+    one-hot encoding would silently turn into one category per number, or a missing-value
+    marker ('?'), which ``--na-values`` reads as missing."""
+    from aekit.cli.cell_advice import marker_refusal
+    from aekit.data.column_checks import missing_markers, text_among_numbers
+
     for column in X.columns:
-        cells = X[column].dropna()
-        if _numeric(cells) or cells.empty:
+        found = text_among_numbers(X[column])
+        if found is None:
             continue
-        numbers = np.array([_is_number(v) for v in cells])
-        if numbers.mean() >= 0.5 and not numbers.all():
-            text = cells[~numbers]
-            # row by position from 0, as every other message counts rows (the detector's
-            # said row 3 where this said row 4 for the same cell); an index may repeat
-            observed = np.flatnonzero(X[column].notna().to_numpy())
-            row = int(observed[np.flatnonzero(~numbers)[0]])
-            _refuse_a_header_read_as_data(column, text, row)
-            raise ValueError(
-                f"column {column!r} holds numbers but also text ({text.iloc[0]!r} in row "
-                f"{row}); {_fix_for(text)}"
-            )
-
-
-# Cells a spreadsheet or database writes for "no value" (compared stripped, in lower case);
-# pandas reads 'NA', 'null', 'N/A' and empty cells as missing already, not these
-_MISSING_MARKERS = frozenset({"", "-", "--", "?", ".", "x", "none", "missing", "#n/a", "n.a."})
-
-
-def _fix_for(text: Any) -> str:
-    """The fix for text among numbers: a missing-value marker is a cell to leave empty (read
-    as missing, then imputed or encoded), anything else a typo to fix."""
-    markers = {str(v) for v in text if str(v).strip().lower() in _MISSING_MARKERS}
-    if len(markers) == text.nunique():
-        shown = ", ".join(repr(m) for m in sorted(markers))
-        return (
-            f"{shown} looks like a missing-value marker: leave those cells empty (an empty "
-            "cell reads as missing; then 'aekit impute' fills it, or --handle-missing encodes "
-            "it), or fix them."
+        # row by position from 0, as every other message counts rows (the detector's said
+        # row 3 where this said row 4 for the same cell); an index may repeat
+        row, value, count = found
+        _refuse_a_header_read_as_data(column, value, count, row)
+        if markers := missing_markers(X[column]):
+            raise ValueError(marker_refusal(column, markers, count, row))
+        raise ValueError(
+            f"column {column!r} holds numbers but also text ({value!r} in row {row}); fix "
+            "those cells, or make every cell text."
         )
-    return "fix those cells, or make every cell text."
 
 
-def _refuse_a_header_read_as_data(column: str, text: Any, row: int) -> None:
+def _refuse_a_header_read_as_data(column: str, value: Any, count: int, row: int) -> None:
     """Text in the first row alone of a numbers column read with --no-header: the file's
     header row, which the option made data."""
     from aekit.cli import csv_options
 
-    if row == 0 and len(text) == 1 and not csv_options.current.header:
+    if row == 0 and count == 1 and not csv_options.current.header:
         raise ValueError(
-            f"column {column!r} holds numbers but its first row holds {text.iloc[0]!r}: the "
+            f"column {column!r} holds numbers but its first row holds {value!r}: the "
             "file has a header row; leave out --no-header."
         )
 

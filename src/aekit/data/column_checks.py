@@ -94,6 +94,16 @@ def text_among_numbers(series: pd.Series) -> tuple[int, Any, int] | None:
     """``(row, value, count)``: the first cell (by position) that is not a number in a text
     column that is mostly numbers, and how many such cells there are; None for any other
     column. A pandas ``category`` column is categories by the user's choice, never flagged."""
+    text = _text_cells(series)
+    if text is None:
+        return None
+    row = int(np.argmax(text))
+    return row, json_value(series.iloc[row]), int(text.sum())
+
+
+def _text_cells(series: pd.Series) -> np.ndarray | None:
+    """Which cells are observed and not numbers, in a text column that is mostly numbers and
+    holds such a cell; None for any other column."""
     if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
         return None
     if isinstance(series.dtype, pd.CategoricalDtype):
@@ -103,8 +113,43 @@ def text_among_numbers(series: pd.Series) -> tuple[int, Any, int] | None:
     n_text, n_observed = int(text.sum()), int(observed.sum())
     if n_text == 0 or n_observed - n_text < _MOSTLY_NUMBERS * n_observed:
         return None
-    row = int(np.argmax(text))
-    return row, json_value(series.iloc[row]), n_text
+    return text
+
+
+# Cells a spreadsheet or database writes for "no value" (compared stripped, in lower case);
+# pandas reads 'NA', 'null', 'N/A' and empty cells as missing already, not these
+_MISSING_MARKERS = frozenset({"", "-", "--", "?", ".", "x", "none", "missing", "#n/a", "n.a."})
+
+
+def is_missing_marker(value: Any) -> bool:
+    """Whether a cell's text is one a spreadsheet or database writes for "no value"."""
+    return isinstance(value, str) and value.strip().lower() in _MISSING_MARKERS
+
+
+def missing_markers(series: pd.Series) -> list[str]:
+    """The distinct cells (sorted) that are not numbers in a text column that is mostly
+    numbers, when each of them is a missing-value marker (:func:`is_missing_marker`: '?',
+    '-', ...); [] when there are none, or when one is other text (a typo to fix)."""
+    text = _text_cells(series)
+    if text is None:
+        return []
+    values = {json_value(v) for v in series[text].unique()}
+    if not all(is_missing_marker(v) for v in values):
+        return []
+    return sorted(values)
+
+
+def na_values_advice(markers: list[str]) -> str:
+    """How to read ``markers`` as missing values: pandas' ``na_values`` (the command line
+    rewords it as ``--na-values``, :mod:`aekit.cli.cell_advice`)."""
+    listed = " and ".join(shown(m) for m in markers)
+    they = "marks a missing value" if len(markers) == 1 else "mark missing values"
+    return f"if {listed} {they}, read the file with pd.read_csv(..., na_values={markers!r})"
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter, to start a sentence."""
+    return text[:1].upper() + text[1:]
 
 
 def decimal_comma_numbers(series: pd.Series) -> tuple[int, Any] | None:
@@ -136,13 +181,20 @@ def decimal_comma_message(name: str, found: tuple[int, Any]) -> str:
     )
 
 
-def text_among_numbers_message(name: str, found: tuple[int, Any, int]) -> str:
-    """What :func:`text_among_numbers` found, and the fixes."""
+def text_among_numbers_message(
+    name: str, found: tuple[int, Any, int], markers: list[str] | None = None
+) -> str:
+    """What :func:`text_among_numbers` found, and the fixes; ``markers``: its cells, when
+    each is a missing-value marker (:func:`missing_markers`), read as missing with pandas'
+    ``na_values``."""
     row, value, n_text = found
     others = f" and {n_text - 1} other cell{'s' if n_text > 2 else ''}" if n_text > 1 else ""
+    fix = "Fix those cells, or make them"
+    if markers:  # 'If '?' marks a missing value, read the file with ..., or make them'
+        fix = f"{_sentence(na_values_advice(markers))}, or make them"
     return (
         f"column {name!r} holds numbers but also text: {shown(value)} (row {row}){others}, so it "
-        f"was read as text, each of its values a category. Fix those cells, or make them "
+        f"was read as text, each of its values a category. {fix} "
         f"missing values with X[{name!r}] = pd.to_numeric(X[{name!r}], errors='coerce'); if the "
         f"column really is categories, say so with X[{name!r}].astype('category')."
     )
@@ -177,7 +229,7 @@ def numbers_as_text_message(name: str, series: pd.Series) -> str | None:
     """Why a text column looks like numbers read as text (a few text cells, decimal commas,
     or thousands separators, currency and percent signs), and the fix; None when it does not."""
     if (found := text_among_numbers(series)) is not None:
-        return text_among_numbers_message(name, found)
+        return text_among_numbers_message(name, found, missing_markers(series))
     if (comma := decimal_comma_numbers(series)) is not None:
         return decimal_comma_message(name, comma)
     if (marked := formatted_numbers(series)) is not None:
@@ -296,10 +348,13 @@ def numeric_values(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
         bad = parsed.isna() & frame[name].notna()
         if bad.any():
             row = int(np.argmax(bad.to_numpy()))
+            value = json_value(frame[name].iloc[row])
+            fix = "fix the value, or refit if the column is categorical."
+            if is_missing_marker(value):  # '?': read as missing, as in fit
+                fix = f"{na_values_advice([value])}; else {fix}"
             raise ValueError(
-                f"column {name!r} holds {shown(frame[name].iloc[row])} (row {row}), "
-                "not a number; it held numbers in fit. Fix the value, or refit if the column "
-                "is categorical."
+                f"column {name!r} holds {shown(value)} (row {row}), not a number; it held "
+                f"numbers in fit. {_sentence(fix)}"
             ) from None
         columns.append(parsed.to_numpy(dtype=np.float64, na_value=np.nan))
     return np.column_stack(columns) if columns else np.zeros((len(frame), 0))

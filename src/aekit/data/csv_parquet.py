@@ -81,7 +81,7 @@ def csv_to_parquet(
     rows : int, default=65536
         Rows per chunk read and per Parquet row group (the unit an on-disk dataset reads).
     csv_options : dict, optional
-        How to read the CSV (``sep``, ``decimal``, ``encoding``, ``header``), as
+        How to read the CSV (``sep``, ``decimal``, ``encoding``, ``header``, ``na_values``), as
         :func:`aekit.data.datasets.load_array` takes them.
 
     Returns
@@ -148,6 +148,7 @@ def _chunks(
         sep=csv_separator(csv, options.get("sep", ",")),
         encoding=options.get("encoding", "utf-8"),
         decimal=options.get("decimal", "."),
+        na_values=options.get("na_values") or None,
         header=0 if header else None,
         index_col=False,
         dtype=text,

@@ -193,8 +193,8 @@ def load_array(
     csv : dict, optional
         How to read a ``.csv`` file: ``sep``, ``decimal`` (',' for numbers written 0,5),
         ``encoding``, ``header`` (False: the file has no header row; its columns are named x0,
-        x1, ...), as
-        :func:`aekit.data.table_checks.read_csv` takes them.
+        x1, ...), ``na_values`` (text read as missing besides pandas' own markers, e.g.
+        ``['?', '-999']``), as :func:`aekit.data.table_checks.read_csv` takes them.
     key : str, optional
         For a ``.npz`` file only: the array to read (``"X_train"`` of a file holding
         ``X_train``, ``y_train``, ``X_test``, ``y_test``); its labels are ``y_train`` beside

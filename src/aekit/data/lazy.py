@@ -160,7 +160,8 @@ def open_dataset(
         Parquet only: row groups kept in memory; also the trainer's shuffle window (see
         :mod:`aekit.core.rows`).
     csv : dict, optional
-        CSV only: how to read it (``sep``, ``decimal``, ``encoding``, ``header``), as
+        CSV only: how to read it (``sep``, ``decimal``, ``encoding``, ``header``,
+        ``na_values``), as
         :func:`aekit.data.datasets.load_array` takes them.
 
     Returns

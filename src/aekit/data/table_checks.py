@@ -6,6 +6,7 @@ a column, columns without a name, a file in another encoding.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -166,6 +167,7 @@ def read_csv(
     header: bool = True,
     decimal: str = ".",
     nrows: int | None = None,
+    na_values: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """``pd.read_csv`` with messages that name the file and the fix. ``header=False``: the file
     has no header row, and its columns are named x0, x1, ... A ``.tsv`` file is read with tabs
@@ -175,7 +177,9 @@ def read_csv(
     The fixes the messages give are written as
     :func:`aekit.data.datasets.load_array` takes these options (``csv={'header': False}``); the
     command line rewrites them as its own (``--no-header``, see :mod:`aekit.cli.errors`).
-    ``nrows``: read only the first rows (a large file's, checked before it is streamed)."""
+    ``nrows``: read only the first rows (a large file's, checked before it is streamed).
+    ``na_values``: text read as missing besides pandas' own markers (empty, NA, null, ...), as
+    pandas' ``na_values`` takes it, e.g. ``['?', '-999']``."""
     sep = csv_separator(path, sep)
     _refuse_nul_bytes(path, encoding)
     if decimal == sep:
@@ -199,6 +203,7 @@ def read_csv(
                 decimal=decimal,
                 index_col=False,
                 nrows=nrows,
+                na_values=na_values or None,
             )
     except pd.errors.ParserWarning:
         _refuse_other_separator(path, sep, encoding, header)

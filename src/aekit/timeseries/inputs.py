@@ -182,7 +182,7 @@ def _check_text_columns(text) -> None:
     cell, rather than a channel silently dropped; one that holds only numbers, as text, too."""
     import pandas as pd
 
-    from aekit.data.column_checks import json_value
+    from aekit.data.column_checks import is_missing_marker, json_value, na_values_advice
 
     for name in text.columns:
         cells = text[name].dropna()
@@ -195,10 +195,11 @@ def _check_text_columns(text) -> None:
                 "it with pd.to_numeric, or name the channels with value_columns."
             )
         row = int(np.flatnonzero(numbers.isna().to_numpy())[0])
+        value = json_value(cells.iloc[row])
+        marker = f"{na_values_advice([value])}; else " if is_missing_marker(value) else ""
         raise ValueError(
-            f"column {name!r} holds {json_value(cells.iloc[row])!r} (row "
-            f"{cells.index[row]}), not a number, among numbers; fix it or name the channels "
-            "with value_columns."
+            f"column {name!r} holds {value!r} (row {cells.index[row]}), not a number, among "
+            f"numbers; {marker}fix it or name the channels with value_columns."
         )
 
 

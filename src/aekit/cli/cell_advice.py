@@ -1,0 +1,120 @@
+"""The command line's words for what the library says of DATA's cells: a missing-value marker
+('?', '-') or a typo among numbers, numbers written with a decimal comma, values outside the
+training range. The library's messages (:mod:`aekit.data.column_checks`, the denoiser's) name
+pandas' ``na_values``, ``pd.to_numeric`` or ``np.clip``; a command's user reads ``--na-values``,
+DATA and the options instead."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+from typing import Any
+
+
+def na_values_flags(markers: list[str]) -> str:
+    """``--na-values M`` for each marker, quoted for the shell (``--na-values '?'``)."""
+    return " ".join(f"--na-values {_quoted(marker)}" for marker in markers)
+
+
+def _quoted(marker: str) -> str:
+    """``marker`` quoted for the shell; a blank one ('  ') said in words too, since a message
+    is printed on one line with each run of blanks made one space
+    (:func:`aekit.cli.errors.one_line`)."""
+    if marker.strip():
+        return shlex.quote(marker)
+    blanks = f"{len(marker)} spaces" if set(marker) == {" "} else repr(marker)
+    return f"{shlex.quote(marker)} (the quotes holding the cell's {blanks})"
+
+
+def _as_na_values_option(match: re.Match) -> str:
+    try:
+        markers = ast.literal_eval(match[1])
+    except (ValueError, SyntaxError):
+        return match[0]
+    return f"pass {na_values_flags([str(m) for m in markers])}"
+
+
+def _fix_in_data(match: re.Match) -> str:
+    """text_among_numbers_message's fixes in pandas as the command line's: the cells fixed in
+    DATA, or the column left out."""
+    column = shlex.quote(ast.literal_eval(match[2]))
+    leave_out = f"or leave the column out with --ignore-column {column}."
+    if match[1] == "Fix those cells, or":
+        return f"Fix those cells in DATA (an empty cell is read as missing), {leave_out}"
+    return f"; else fix those cells in DATA, {leave_out}"  # after the --na-values advice
+
+
+# (pattern, replacement) pairs, part of :data:`aekit.cli.advice.ADVICE`
+ADVICE: tuple[tuple[str, Any], ...] = (
+    (  # aekit.data.column_checks.na_values_advice
+        r"\bread the file with pd\.read_csv\(\.\.\., na_values=(\[.*?\])\)",
+        _as_na_values_option,
+    ),
+    (  # aekit.data.column_checks.text_among_numbers_message: a detector's warning, the
+        # imputer's refusal
+        r"(, or|Fix those cells, or) make them missing values with X\[((['\"]).+?\3)\] = "
+        r"pd\.to_numeric\(X\[.+?\], errors='coerce'\); if the column really is categories, "
+        r"say so with X\[.+?\]\.astype\('category'\)\.$",
+        _fix_in_data,
+    ),
+    (  # aekit.timeseries.inputs: a text column of numbers, left out of the channels
+        r"; convert it with pd\.to_numeric, or name",
+        "; write it as numbers in DATA, or name",
+    ),
+    (  # aekit.data.column_checks.decimal_comma_message: '0,5' cells quoted in a ',' file
+        r"Read the file with decimal=',' \(pd\.read_csv\(\.\.\., decimal=','\)\), or convert the "
+        r"column: X\[((['\"]).+?\2)\] = X\[.+?\]\.str\.replace\(',', '\.'\)\.astype\(float\)\.$",
+        lambda m: (
+            "Pass --decimal ',' if DATA is not separated by ',' (else write its numbers with a "
+            "'.'), or leave the column out with --ignore-column "
+            f"{shlex.quote(ast.literal_eval(m[1]))}."
+        ),
+    ),
+    (  # aekit.estimators.denoising: values of DATA outside the training range, clipped
+        r"\bvalues of X \((.*?)\) to (.*?), as the training noise was; clip X yourself "
+        r"\(np\.clip\(X, .*?\)\) to silence this\.",
+        r"values of DATA (\1) to \2, as the training noise was; clip DATA's values to that "
+        r"range yourself to silence this.",
+    ),
+)
+
+
+def marker_advice(markers: list[str]) -> str:
+    """'if '?' marks a missing value, pass --na-values '?''."""
+    from aekit.data.column_checks import na_values_advice
+
+    pattern, option = ADVICE[0]
+    return re.sub(pattern, option, na_values_advice(markers))
+
+
+def marker_refusal(column: str, markers: list[str], count: int, row: int) -> str:
+    """``aekit train``'s refusal of a numbers column holding missing-value markers
+    (:func:`aekit.cli.tables.check_no_typos`), naming the option that reads them as missing."""
+    from aekit.data.column_checks import shown
+
+    listed = " and ".join(shown(m) for m in markers)
+    rows = f"{count} row{'s' if count > 1 else ''}"
+    return (
+        f"column {column!r} holds {listed} among numbers in {rows} (the first: row {row}): "
+        f"{marker_advice(markers)} (then fill those cells with 'aekit impute', or let 'aekit "
+        "detect --handle-missing' encode them); else fix those cells."
+    )
+
+
+def nothing_to_fill(data: str, X: Any) -> str:
+    """``aekit impute``'s refusal of DATA without a missing value, naming a column whose
+    missing-value markers ('?') --na-values would read as missing."""
+    import pandas as pd
+
+    from aekit.data.column_checks import missing_markers, shown
+
+    said = f"{data} has no missing values (empty cells or NaN): nothing to fill"
+    for name in X.columns if isinstance(X, pd.DataFrame) else ():
+        if markers := missing_markers(X[name]):
+            listed = " and ".join(shown(m) for m in markers)
+            return (
+                f"{said}; but column {str(name)!r} holds {listed} among numbers: "
+                f"{marker_advice(markers)}."
+            )
+    return f"{said}."

@@ -1,0 +1,132 @@
+"""A missing-value marker ('?', '-') among numbers: the command line names ``--na-values``, the
+Python API pandas' ``na_values``; and the command line's advice for text among numbers names
+DATA and options, never a pandas call."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok
+
+from aekit.cli.errors import error_message, for_the_command_line
+
+DETECT = ["--handle-missing", "--param", "n_estimators=1", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """60 rows whose column 'age' marks 4 gaps with '?'."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"age": rng.integers(20, 70, 60).astype(object), "balance": rng.normal(100, 10, 60)}
+    )
+    frame.loc[[3, 10, 20, 50], "age"] = "?"
+    folder = tmp_path_factory.mktemp("markers")
+    frame.to_csv(folder / "marked.csv", index=False)
+    return folder
+
+
+def test_the_marker_messages_name_the_option(files):
+    # aekit train refuses text among numbers; a missing-value marker is said to be one
+    result = invoke("train", files / "marked.csv", "--out", files / "R", "--quiet")
+    message = for_the_command_line(error_message(result.exception))
+    assert message.startswith(
+        "column 'age' holds '?' among numbers in 4 rows (the first: row 3): if '?' marks a "
+        "missing value, pass --na-values '?' (then fill those cells with 'aekit impute'"
+    ), message
+    # aekit detect warns, and said pd.to_numeric; aekit impute found nothing to fill
+    with pytest.warns(UserWarning, match="column 'age' holds numbers but also text") as caught:
+        ok(invoke("detect", files / "marked.csv", "--out", files / "W", *DETECT))
+    warning = for_the_command_line(str(caught[0].message), set())
+    assert warning.endswith(
+        "If '?' marks a missing value, pass --na-values '?'; else fix those cells in DATA, or "
+        "leave the column out with --ignore-column age."
+    ), warning
+    assert "pd." not in warning and "X[" not in warning, warning
+    result = invoke("impute", files / "marked.csv", "-o", files / "f.csv")
+    message = for_the_command_line(error_message(result.exception))
+    assert message.endswith(
+        "nothing to fill; but column 'age' holds '?' among numbers: if '?' marks a missing "
+        "value, pass --na-values '?'."
+    ), message
+
+
+def test_the_python_messages_name_pandas_na_values():
+    import aekit
+
+    X = pd.DataFrame({"age": ["31", "?", "40", "-", "52"] * 4, "b": np.arange(20.0)})
+    with pytest.warns(UserWarning, match=r"If '-' and '\?' mark missing values, read the file "
+                      r"with pd\.read_csv\(\.\.\., na_values=\['-', '\?'\]\)"):  # fmt: skip
+        aekit.TabularEncoder().fit(X)
+    with pytest.raises(ValueError, match=r"pd\.read_csv\(\.\.\., na_values=\['-', '\?'\]\)"):
+        aekit.AutoencoderImputer(max_iter=1).fit(X)
+
+
+def test_a_run_scoring_a_marker_names_the_option(files):
+    run = files / "DET"
+    ok(invoke("detect", files / "marked.csv", "--na-values", "?", "--out", run, *DETECT))
+    result = invoke("score", run, files / "marked.csv", "--na-values", "", "-o", files / "s.csv")
+    message = for_the_command_line(error_message(result.exception))
+    assert message == (
+        "column 'age' holds '?' (row 3), not a number; it held numbers in fit. If '?' marks a "
+        "missing value, pass --na-values '?'; else fix the value, or refit if the column is "
+        "categorical."
+    )
+
+
+def test_a_typo_among_numbers_is_still_a_cell_to_fix(files):
+    frame = pd.read_csv(files / "marked.csv", na_values=["?"])
+    frame["age"] = frame["age"].astype(object)
+    frame.loc[3, "age"] = "4o"
+    frame.to_csv(files / "typo.csv", index=False)
+    result = invoke("train", files / "typo.csv", "--out", files / "T", "--quiet")
+    assert error_message(result.exception) == (
+        "column 'age' holds numbers but also text ('4o' in row 3); fix those cells, or make "
+        "every cell text."
+    )
+    with pytest.warns(UserWarning, match="holds numbers but also text: '4o'") as caught:
+        ok(invoke("detect", files / "typo.csv", "--out", files / "TD", *DETECT))
+    assert for_the_command_line(str(caught[0].message), set()).endswith(
+        "Fix those cells in DATA (an empty cell is read as missing), or leave the column out "
+        "with --ignore-column age."
+    )
+
+
+def test_a_blank_marker_is_said_in_words_as_the_line_joins_blanks():
+    from aekit.cli.cell_advice import na_values_flags
+    from aekit.cli.errors import one_line
+
+    assert one_line(na_values_flags(["  ", "?"])) == (
+        "--na-values ' ' (the quotes holding the cell's 2 spaces) --na-values '?'"
+    )
+
+
+def test_decimal_commas_and_clipped_values_are_said_without_python_calls():
+    import aekit
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=30), "b": [f"{v:.2f}".replace(".", ",") for v in
+                                                       rng.normal(size=30)]})  # fmt: skip
+    with pytest.warns(UserWarning, match="decimal comma") as caught:
+        aekit.TabularEncoder().fit(X)
+    line = for_the_command_line(str(caught[0].message), set())
+    assert line.endswith(
+        "Pass --decimal ',' if DATA is not separated by ',' (else write its numbers with a "
+        "'.'), or leave the column out with --ignore-column b."
+    ), line
+    images = rng.random((40, 16))
+    model = aekit.DenoisingAutoencoder(max_iter=1, hidden_layer_sizes=(8,), latent_dim=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one epoch: "it has not learned"
+        model.fit(images)
+    with pytest.warns(UserWarning, match="denoise clipped") as caught:
+        model.denoise(images * 3 - 1)
+    line = for_the_command_line(str(caught[0].message), set())
+    assert "values of DATA (" in line and line.endswith(
+        "clip DATA's values to that range yourself to silence this."
+    ), line
+    for said in (line, for_the_command_line(str(caught[0].message), {"na_values"})):
+        assert "np." not in said and "pd." not in said
