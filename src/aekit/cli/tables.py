@@ -45,6 +45,8 @@ def _is_number(value: Any) -> bool:
 def check_no_typos(X: Any) -> None:
     """``ValueError`` for a text column whose cells are mostly numbers: a typo in a numeric
     column, which one-hot encoding would silently turn into one category per number."""
+    from aekit.data.whole_file_checks import marker_set, text_among_numbers_refusal
+
     for column in X.columns:
         cells = X[column].dropna()
         if _numeric(cells) or cells.empty:
@@ -57,29 +59,9 @@ def check_no_typos(X: Any) -> None:
             observed = np.flatnonzero(X[column].notna().to_numpy())
             row = int(observed[np.flatnonzero(~numbers)[0]])
             _refuse_a_header_read_as_data(column, text, row)
-            raise ValueError(
-                f"column {column!r} holds numbers but also text ({text.iloc[0]!r} in row "
-                f"{row}); {_fix_for(text)}"
-            )
-
-
-# Cells a spreadsheet or database writes for "no value" (compared stripped, in lower case);
-# pandas reads 'NA', 'null', 'N/A' and empty cells as missing already, not these
-_MISSING_MARKERS = frozenset({"", "-", "--", "?", ".", "x", "none", "missing", "#n/a", "n.a."})
-
-
-def _fix_for(text: Any) -> str:
-    """The fix for text among numbers: a missing-value marker is a cell to leave empty (read
-    as missing, then imputed or encoded), anything else a typo to fix."""
-    markers = {str(v) for v in text if str(v).strip().lower() in _MISSING_MARKERS}
-    if len(markers) == text.nunique():
-        shown = ", ".join(repr(m) for m in sorted(markers))
-        return (
-            f"{shown} looks like a missing-value marker: leave those cells empty (an empty "
-            "cell reads as missing; then 'aekit impute' fills it, or --handle-missing encodes "
-            "it), or fix them."
-        )
-    return "fix those cells, or make every cell text."
+            # the words of a large CSV's conversion, which finds it a chunk at a time
+            markers = marker_set(text)
+            raise ValueError(text_among_numbers_refusal(column, text.iloc[0], row, markers))
 
 
 def _refuse_a_header_read_as_data(column: str, text: Any, row: int) -> None:

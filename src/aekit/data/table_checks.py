@@ -12,6 +12,12 @@ import numpy as np
 import pandas as pd
 
 from aekit.data.file_kinds import csv_separator, data_suffix
+from aekit.data.whole_file_checks import (
+    repeated_header_message,
+    repeated_header_rows,
+    settle_unnamed_columns,
+    unnamed_columns,
+)
 
 
 def _is_number(text: object) -> bool:
@@ -30,9 +36,11 @@ def _is_pandas_range_header(names: list[str]) -> bool:
     return len(names) >= 3 and names == [str(i) for i in range(len(names))]
 
 
-def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
+def check_header(path: Path, table: pd.DataFrame, whole: bool = True) -> pd.DataFrame:
     """The table with a written pandas index dropped (with a warning); ``ValueError`` for a
-    header row of numbers (a file without a header) or for unnamed columns. A header
+    header row of numbers (a file without a header) or for unnamed columns holding values
+    (empty ones dropped with a warning; ``whole=False``, the first rows of a file converted a
+    chunk at a time: kept for :class:`aekit.data.whole_file_checks.WholeFileChecks`). A header
     ``0,1,...,n-1`` (pandas' names for an array's columns) is names (see
     :func:`_is_pandas_range_header`)."""
     names = [str(c) for c in table.columns]
@@ -60,25 +68,10 @@ def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
             )
             table = table.iloc[:, 1:]
             names = names[1:]
-    empty = [n for n in names if n.startswith("Unnamed: ") and table[n].isna().all()]
-    if empty:
-        # 'a,b,c,,' on every line: the trailing separators a spreadsheet export leaves; such a
-        # column holds nothing to lose, and refused it stopped every such file
-        warnings.warn(
-            f"{path}: dropped {len(empty)} column(s) without a name or a value (the empty "
-            "fields of separators at the ends of its lines, as spreadsheets export them).",
-            stacklevel=3,
-        )
-        table = table.drop(columns=empty)
-        names = [n for n in names if n not in empty]
-    # pandas names such a column "Unnamed: <its position from 0>"
-    unnamed = [int(n.split(": ")[1]) + 1 for n in names if n.startswith("Unnamed: ")]
-    if unnamed:
-        raise ValueError(
-            f"{path}: {len(unnamed)} column(s) have no name in the header row (column "
-            f"{', '.join(map(str, unnamed[:5]))}{', ...' if len(unnamed) > 5 else ''}, counted "
-            "from 1) but hold values; name them in the header row."
-        )
+    if whole:  # a large file's first rows: the columns' later rows decide (whole_file_checks)
+        unnamed = unnamed_columns(names)
+        holding = {n for n in unnamed if table[n].notna().any()}
+        table = table.drop(columns=settle_unnamed_columns(path, unnamed, holding, stacklevel=4))
     return table
 
 
@@ -240,31 +233,13 @@ def read_csv(
     if not header:
         table.columns = [f"x{i}" for i in range(table.shape[1])]
         return table
-    table = check_header(path, table)  # first: a first row of data may repeat a value
+    whole = nrows is None  # else the first rows: a large file's later rows are checked as read
+    table = check_header(path, table, whole)  # first: a first row of data may repeat a value
     _refuse_repeated_names(path, table, sep, encoding)
-    _refuse_repeated_header_row(path, table)
+    repeats = repeated_header_rows(table) if whole else ()
+    if len(repeats):
+        raise ValueError(repeated_header_message(path, int(repeats[0]), len(repeats)))
     return table
-
-
-def _refuse_repeated_header_row(path: Path, table: pd.DataFrame) -> None:
-    """A ValueError for a data row that is the header row again (files joined with ``cat``, or a
-    spreadsheet's export of several sheets): each of its cells, text in a column of numbers,
-    made every such column text, so each number became its own one-hot category."""
-    if table.shape[1] < 2 or not all(
-        pd.api.types.is_object_dtype(table[c]) or pd.api.types.is_string_dtype(table[c])
-        for c in table.columns
-    ):
-        return  # a column of numbers (or of booleans) cannot hold its own name
-    repeats = np.ones(len(table), dtype=bool)
-    for name in table.columns:
-        repeats &= (table[name].astype(str).str.strip() == str(name).strip()).to_numpy()
-    if repeats.any():
-        rows = np.flatnonzero(repeats)
-        more = f" (and {len(rows) - 1} more)" if len(rows) > 1 else ""
-        raise ValueError(
-            f"{path}: data row {rows[0]}{more} (0-based, after the header) repeats the header "
-            "row, as files joined together do; delete it, so that its columns read as numbers."
-        )
 
 
 def _refuse_repeated_names(path: Path, table: pd.DataFrame, sep: str, encoding: str) -> None:

@@ -1,0 +1,158 @@
+"""Spreadsheet exports read by the command line as a small CSV (read into memory) and as a large
+one (converted to Parquet a chunk at a time, and fitted from disk): the same exit code, message
+and warnings, wherever in the file the mess lies. "Large" is a lowered
+:data:`aekit.data.lazy.CSV_LIMIT_BYTES`, its chunks :data:`aekit.data.csv_parquet.CHUNK_ROWS`
+rows."""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke
+
+from aekit.cli import common, large_csv
+from aekit.cli.errors import error_message, for_the_command_line
+from aekit.data import csv_parquet, lazy, table_checks
+
+ROWS, CHUNK = 300, 64  # row 250 lies in the fourth chunk of the large read
+LATE = 250
+QUICK = ["--param", "max_iter=1", "--param", "hidden_layer_sizes=[4]", "--param", "latent_dim=2"]
+
+
+def _frame() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(rng.normal(size=(ROWS, 3)).round(3), columns=list("abc"))
+
+
+def _lines(frame: pd.DataFrame) -> list[str]:
+    return frame.to_csv(index=False).splitlines()
+
+
+def header_repeated(path: Path) -> None:  # two files joined with cat, twice
+    lines = _lines(_frame())
+    lines.insert(LATE + 1, lines[0])
+    lines.insert(100 + 1, lines[0])
+    path.write_text("\n".join(lines) + "\n")
+
+
+def trailing_separators(path: Path) -> None:  # 'a,b,c,,' on every line
+    path.write_text("\n".join(line + ",," for line in _lines(_frame())) + "\n")
+
+
+def unnamed_column_with_a_late_value(path: Path) -> None:
+    lines = [line + ",," for line in _lines(_frame())]
+    lines[LATE + 1] += "9"
+    path.write_text("\n".join(lines) + "\n")
+
+
+def formatted_numbers(path: Path) -> None:  # '$1,200' in every row of a column
+    frame = _frame()
+    frame["price"] = ["$1,200", "$35", "$4,000"] * (ROWS // 3)
+    frame.to_csv(path, index=False)
+
+
+def _cell(path: Path, value: str, row: int = LATE, column: str = "a") -> None:
+    frame = _frame().astype({column: object})
+    frame.loc[row, column] = value
+    frame.to_csv(path, index=False)
+
+
+def thousands_separator_late(path: Path) -> None:
+    _cell(path, "1,234.5", column="c")
+
+
+def missing_marker_late(path: Path) -> None:
+    _cell(path, "?")
+
+
+def typo_late(path: Path) -> None:
+    _cell(path, "abc")
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    message: str | None
+    warned: list[str]
+
+
+def _train(path: Path, run: Path) -> tuple[Outcome, str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = invoke("train", path, "--out", run, "--quiet", "--no-figures", *QUICK)
+    message = None
+    if result.exception is not None:
+        assert isinstance(result.exception, ValueError), result.output
+        message = for_the_command_line(error_message(result.exception))
+    warned = sorted(  # of the data (an epoch of training converges to nothing)
+        {
+            for_the_command_line(str(w.message))
+            for w in caught
+            if w.category.__name__ != "ConvergenceWarning"
+        }
+    )
+    return Outcome(result.exit_code, message, warned), result.output
+
+
+@pytest.fixture
+def small_and_large(monkeypatch, tmp_path):
+    """``run(make)``: the file ``make`` writes trained on in memory, then as a large CSV whose
+    text is never read whole; the two outcomes."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR read again
+    monkeypatch.setattr(csv_parquet, "CHUNK_ROWS", CHUNK)
+    monkeypatch.setattr(large_csv, "_copies", {})
+
+    def run(make) -> tuple[Outcome, Outcome]:
+        path = tmp_path / "export.csv"
+        make(path)
+        small, _ = _train(path, tmp_path / "SMALL")
+        monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", 1000)
+        monkeypatch.setattr(common, "LAZY_BYTES", 0)  # fitted from disk, as a large file is
+        real_read = table_checks.read_csv
+
+        def read_csv(csv, *args, **kwargs):
+            assert kwargs.get("nrows") is not None, "the large file was read whole"
+            return real_read(csv, *args, **kwargs)
+
+        monkeypatch.setattr(table_checks, "read_csv", read_csv)
+        monkeypatch.setattr(csv_parquet, "read_csv", read_csv)
+        large, output = _train(path, tmp_path / "LARGE")
+        assert "converting it to Parquet" in output
+        if large.exit_code != 0:  # neither a RUN nor a copy, whole or half-written, is left
+            assert not (tmp_path / "LARGE").exists()
+            assert not list(temporary.glob("aekit-csv-*")), list(temporary.rglob("*"))
+        return small, large
+
+    return run
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (header_repeated, "data row 100 (and 1 more) (0-based, after the header) repeats the"),
+        (trailing_separators, None),
+        (unnamed_column_with_a_late_value, "1 column(s) have no name in the header row (column 5"),
+        (formatted_numbers, None),
+        (thousands_separator_late, "column 'c' holds numbers but also text ('1,234.5' in row 250)"),
+        (missing_marker_late, "'?' looks like a missing-value marker: leave those cells empty"),
+        (typo_late, "('abc' in row 250); fix those cells"),
+    ],
+)
+def test_a_messy_csv_is_refused_or_warned_of_alike_read_small_or_large(
+    small_and_large, make, words
+):
+    small, large = small_and_large(make)
+    assert large == small
+    if words is None:
+        assert small.exit_code == 0 and small.warned, small
+    else:
+        assert small.exit_code != 0 and words in small.message, small.message
