@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from cli_helpers import invoke
 
@@ -75,6 +76,12 @@ def typo_late(path: Path) -> None:
     _cell(path, "abc")
 
 
+def empty_column(path: Path) -> None:  # a column of the spreadsheet left empty
+    frame = _frame()
+    frame["empty"] = np.nan
+    frame.to_csv(path, index=False)
+
+
 @dataclass
 class Outcome:
     exit_code: int
@@ -127,9 +134,11 @@ def small_and_large(monkeypatch, tmp_path):
         monkeypatch.setattr(csv_parquet, "read_csv", read_csv)
         large, output = _train(path, tmp_path / "LARGE")
         assert "converting it to Parquet" in output
-        if large.exit_code != 0:  # neither a RUN nor a copy, whole or half-written, is left
+        if large.exit_code != 0:  # no RUN, and no half-written copy (a whole one goes at exit)
             assert not (tmp_path / "LARGE").exists()
-            assert not list(temporary.glob("aekit-csv-*")), list(temporary.rglob("*"))
+            for left in (p for p in temporary.rglob("*") if p.is_file()):
+                assert left.name == "export.csv.parquet", left
+                assert pq.ParquetFile(left).metadata.num_rows == ROWS
         return small, large
 
     return run
@@ -145,6 +154,7 @@ def small_and_large(monkeypatch, tmp_path):
         (thousands_separator_late, "column 'c' holds numbers but also text ('1,234.5' in row 250)"),
         (missing_marker_late, "'?' looks like a missing-value marker: leave those cells empty"),
         (typo_late, "('abc' in row 250); fix those cells"),
+        (empty_column, "column 'empty' has no value in any row: leave it out with --ignore-col"),
     ],
 )
 def test_a_messy_csv_is_refused_or_warned_of_alike_read_small_or_large(
@@ -156,3 +166,32 @@ def test_a_messy_csv_is_refused_or_warned_of_alike_read_small_or_large(
         assert small.exit_code == 0 and small.warned, small
     else:
         assert small.exit_code != 0 and words in small.message, small.message
+
+
+def _empty_from(path: Path, first: int) -> None:
+    """Column 'late' empty in its first ``first`` rows (all of them: an empty column), 'a'
+    missing in row 1."""
+    frame = _frame()
+    frame["late"] = [np.nan] * first + [1.5] * (ROWS - first)
+    frame.loc[1, "a"] = np.nan
+    frame.to_csv(path, index=False)
+
+
+@pytest.mark.parametrize("first, empty", [(ROWS, True), (100, False)])
+def test_a_large_csv_fitted_a_chunk_at_a_time_names_an_empty_column_of_all_its_rows(
+    small_and_large, monkeypatch, first, empty
+):
+    """The fit's pass reads 64 rows at a time: its first rows' missing values are refused, and
+    a column is said to have no value in any row from all of the file (the Parquet copy's
+    footers), not from the rows read (it said so of a column empty in its first rows alone,
+    naming the temporary copy)."""
+    from aekit.data import row_stats
+
+    monkeypatch.setattr(row_stats, "CHUNK_BYTES", CHUNK * 4 * 4)
+    small, large = small_and_large(lambda path: _empty_from(path, first))
+    assert small.exit_code == large.exit_code != 0
+    said = "column 'late' has no value in any row: leave it out with --ignore-column late"
+    for outcome in (small, large):
+        assert outcome.message.startswith("DATA has "), outcome.message
+        assert (said in outcome.message) == empty, outcome.message
+    assert "of the 64 rows read" in large.message
