@@ -76,6 +76,12 @@ def typo_late(path: Path) -> None:
     _cell(path, "abc")
 
 
+def marker_then_typo(path: Path) -> None:  # in two chunks: the file's text cells are a typo
+    frame = _frame().astype({"a": object})
+    frame.loc[100, "a"], frame.loc[LATE, "a"] = "?", "abc"
+    frame.to_csv(path, index=False)
+
+
 def empty_column(path: Path) -> None:  # a column of the spreadsheet left empty
     frame = _frame()
     frame["empty"] = np.nan
@@ -154,6 +160,7 @@ def small_and_large(monkeypatch, tmp_path):
         (thousands_separator_late, "column 'c' holds numbers but also text ('1,234.5' in row 250)"),
         (missing_marker_late, "'?' looks like a missing-value marker: leave those cells empty"),
         (typo_late, "('abc' in row 250); fix those cells"),
+        (marker_then_typo, "('?' in row 100); fix those cells"),
         (empty_column, "column 'empty' has no value in any row: leave it out with --ignore-col"),
     ],
 )
@@ -195,3 +202,14 @@ def test_a_large_csv_fitted_a_chunk_at_a_time_names_an_empty_column_of_all_its_r
         assert outcome.message.startswith("DATA has "), outcome.message
         assert (said in outcome.message) == empty, outcome.message
     assert "of the 64 rows read" in large.message
+
+
+def test_a_column_of_numbers_in_its_first_rows_alone_is_refused_as_such(tmp_path):
+    """Mostly text further down: read whole, it is a text column, which a chunk at a time
+    cannot know in time; said so, and nothing is written."""
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n" + "".join(f"{i},{i}\n" for i in range(4)) + "x,1\ny,2\nz,3\nw,4\nv,5\n")
+    with pytest.raises(ValueError, match=r"column 'a' holds numbers in its first rows but mostly "
+                       r"text further down \('x' in row 4 the first\)"):  # fmt: skip
+        csv_parquet.csv_to_parquet(path, tmp_path / "t.parquet", rows=4)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]

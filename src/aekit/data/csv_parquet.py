@@ -123,7 +123,8 @@ def csv_to_parquet(
         with pq.ParquetWriter(tmp, schema) as writer:
             for start, chunk in _chunks(csv, options, rows, [*head.columns], kinds):
                 checks.add(chunk, start)
-                chunk = _as_kinds(chunk.drop(columns=unnamed), kinds, checks, start, wholes)
+                named = chunk.drop(columns=unnamed) if unnamed else chunk
+                chunk = _as_kinds(named, kinds, checks, start, wholes)
                 if not checks.refusing():  # else only the checks read on, to count all
                     table = pa.Table.from_pandas(chunk, schema=schema, preserve_index=False)
                     writer.write_table(table, row_group_size=rows)

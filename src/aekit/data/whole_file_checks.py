@@ -56,14 +56,16 @@ def _is_text(column: pd.Series) -> bool:
     return pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
 
 
-def repeated_header_rows(table: pd.DataFrame) -> np.ndarray:
+def repeated_header_rows(table: pd.DataFrame, skip: Iterable[Any] = ()) -> np.ndarray:
     """The positions of the rows of ``table`` that repeat its header row (files joined with
     ``cat``, a spreadsheet's export of several sheets): each of their cells, text in a column
-    of numbers, made every such column text, so each number became its own category."""
-    if table.shape[1] < 2 or not all(_is_text(table[c]) for c in table.columns):
+    of numbers, made every such column text, so each number became its own category. The
+    columns ``skip`` (unnamed ones) are left out."""
+    names = [c for c in table.columns if c not in set(skip)]
+    if len(names) < 2 or not all(_is_text(table[c]) for c in names):
         return np.empty(0, dtype=np.int64)  # a column of numbers cannot hold its own name
     repeats = np.ones(len(table), dtype=bool)
-    for name in table.columns:
+    for name in names:
         repeats &= (table[name].astype(str).str.strip() == str(name).strip()).to_numpy()
     return np.flatnonzero(repeats)
 
@@ -80,10 +82,6 @@ def repeated_header_message(path: Path, first: int, count: int) -> str:
 # Cells a spreadsheet or database writes for "no value" (compared stripped, in lower case);
 # pandas reads 'NA', 'null', 'N/A' and empty cells as missing already, not these
 MISSING_MARKERS = frozenset({"", "-", "--", "?", ".", "x", "none", "missing", "#n/a", "n.a."})
-
-
-def is_missing_marker(cell: Any) -> bool:
-    return str(cell).strip().lower() in MISSING_MARKERS
 
 
 def text_among_numbers_refusal(column: Any, cell: Any, row: int, markers: set[str] | None) -> str:
@@ -105,7 +103,7 @@ def text_among_numbers_refusal(column: Any, cell: Any, row: int, markers: set[st
 def marker_set(texts: Iterable[Any]) -> set[str] | None:
     """The distinct ``texts`` when every one is a missing-value marker, else None."""
     distinct = {str(t) for t in texts}
-    return distinct if all(is_missing_marker(t) for t in distinct) else None
+    return distinct if all(t.strip().lower() in MISSING_MARKERS for t in distinct) else None
 
 
 # A column is numbers with a few text cells (refused) where at least this share of its
@@ -125,11 +123,12 @@ class _TextCells:
 
     def add(self, cells: pd.Series) -> None:
         self.count += len(cells)
-        for cell in cells.unique():
-            if is_missing_marker(cell):
-                self.markers.add(str(cell))
-            else:
-                self.other_text = True
+        if self.other_text:
+            return  # a typo: which markers there are no longer matters
+        text = cells.astype(str)
+        marker = text.str.strip().str.lower().isin(MISSING_MARKERS)
+        self.markers.update(text[marker].unique())
+        self.other_text = not marker.all()
 
 
 @dataclass
@@ -150,7 +149,7 @@ class WholeFileChecks:
         """Note what ``chunk``, the file's data rows from ``start`` as pandas read them (all
         columns, named), holds."""
         self.holding.update(n for n in self.unnamed if chunk[n].notna().any())
-        repeats = repeated_header_rows(chunk.drop(columns=self.unnamed))
+        repeats = repeated_header_rows(chunk, skip=self.unnamed)
         if len(repeats):
             first = self.header_rows[0] if self.header_rows else start + int(repeats[0])
             count = (self.header_rows[1] if self.header_rows else 0) + len(repeats)
