@@ -128,7 +128,7 @@ def csv_to_parquet(
                 if not checks.refusing():  # else only the checks read on, to count all
                     table = pa.Table.from_pandas(chunk, schema=schema, preserve_index=False)
                     writer.write_table(table, row_group_size=rows)
-            checks.finish()  # the warnings and refusals of the file read whole
+            checks.finish(stacklevel=5)  # csv_to_parquet's caller
             integers = {name: seen.dtype() for name, seen in wholes.items() if seen.dtype()}
             writer.add_key_value_metadata({INTEGERS_KEY: json.dumps(integers)})
 

@@ -12,12 +12,7 @@ import numpy as np
 import pandas as pd
 
 from aekit.data.file_kinds import csv_separator, data_suffix
-from aekit.data.whole_file_checks import (
-    repeated_header_message,
-    repeated_header_rows,
-    settle_unnamed_columns,
-    unnamed_columns,
-)
+from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
 
 
 def _is_number(text: object) -> bool:
@@ -36,11 +31,10 @@ def _is_pandas_range_header(names: list[str]) -> bool:
     return len(names) >= 3 and names == [str(i) for i in range(len(names))]
 
 
-def check_header(path: Path, table: pd.DataFrame, whole: bool = True) -> pd.DataFrame:
+def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
     """The table with a written pandas index dropped (with a warning); ``ValueError`` for a
-    header row of numbers (a file without a header) or for unnamed columns holding values
-    (empty ones dropped with a warning; ``whole=False``, the first rows of a file converted a
-    chunk at a time: kept for :class:`aekit.data.whole_file_checks.WholeFileChecks`). A header
+    header row of numbers (a file without a header). The other unnamed columns are checked
+    with every row (:class:`aekit.data.whole_file_checks.WholeFileChecks`). A header
     ``0,1,...,n-1`` (pandas' names for an array's columns) is names (see
     :func:`_is_pandas_range_header`)."""
     names = [str(c) for c in table.columns]
@@ -67,11 +61,6 @@ def check_header(path: Path, table: pd.DataFrame, whole: bool = True) -> pd.Data
                 stacklevel=3,
             )
             table = table.iloc[:, 1:]
-            names = names[1:]
-    if whole:  # a large file's first rows: the columns' later rows decide (whole_file_checks)
-        unnamed = unnamed_columns(names)
-        holding = {n for n in unnamed if table[n].notna().any()}
-        table = table.drop(columns=settle_unnamed_columns(path, unnamed, holding, stacklevel=4))
     return table
 
 
@@ -233,13 +222,14 @@ def read_csv(
     if not header:
         table.columns = [f"x{i}" for i in range(table.shape[1])]
         return table
-    whole = nrows is None  # else the first rows: a large file's later rows are checked as read
-    table = check_header(path, table, whole)  # first: a first row of data may repeat a value
+    table = check_header(path, table)  # first: a first row of data may repeat a value
     _refuse_repeated_names(path, table, sep, encoding)
-    repeats = repeated_header_rows(table) if whole else ()
-    if len(repeats):
-        raise ValueError(repeated_header_message(path, int(repeats[0]), len(repeats)))
-    return table
+    if nrows is not None:  # a large file's first rows: csv_to_parquet checks every chunk
+        return table
+    # the checks of every row, as csv_to_parquet makes them a chunk at a time
+    checks = WholeFileChecks(path, unnamed_columns(table.columns), numbers=[])
+    checks.add(table, start=0)
+    return table.drop(columns=checks.finish(stacklevel=3))  # read_csv's caller
 
 
 def _refuse_repeated_names(path: Path, table: pd.DataFrame, sep: str, encoding: str) -> None:

@@ -172,10 +172,11 @@ class WholeFileChecks:
         """Whether what was seen so far will be refused (the rest is read to say all of it)."""
         return bool(self.header_rows or self.holding or self.text)
 
-    def finish(self, stacklevel: int = 4) -> list[str]:
-        """Warn and refuse as the in-memory read does, in its order; the unnamed columns to drop
+    def finish(self, stacklevel: int = 2) -> list[str]:
+        """Warn and refuse as a whole read of the file does, in its order (``stacklevel``: the
+        warning's, counted as ``warnings.warn`` counts it here); the unnamed columns to drop
         (empty in every row)."""
-        empty = settle_unnamed_columns(self.path, self.unnamed, self.holding, stacklevel)
+        empty = settle_unnamed_columns(self.path, self.unnamed, self.holding, stacklevel + 1)
         if self.header_rows:
             raise ValueError(repeated_header_message(self.path, *self.header_rows))
         for name in self.numbers:
