@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 import warnings
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -66,10 +67,6 @@ def _cell(path: Path, value: str, row: int = LATE, column: str = "a") -> None:
 
 def thousands_separator_late(path: Path) -> None:
     _cell(path, "1,234.5", column="c")
-
-
-def missing_marker_late(path: Path) -> None:
-    _cell(path, "?")
 
 
 def typo_late(path: Path) -> None:
@@ -158,7 +155,15 @@ def small_and_large(monkeypatch, tmp_path):
         (unnamed_column_with_a_late_value, "1 column(s) have no name in the header row (column 5"),
         (formatted_numbers, None),
         (thousands_separator_late, "column 'c' holds numbers but also text ('1,234.5' in row 250)"),
-        (missing_marker_late, "'?' looks like a missing-value marker: leave those cells empty"),
+        *(
+            pytest.param(
+                partial(_cell, value=marker),
+                # a message is one line, its runs of blanks one: '  ' is said ' '
+                f"{marker[:1]!r} looks like a missing-value marker: leave those cells empty",
+                id=f"missing_marker_{name}",
+            )
+            for marker, name in (("-", "dash"), ("?", "question"), (".", "dot"), ("  ", "spaces"))
+        ),
         (typo_late, "('abc' in row 250); fix those cells"),
         (marker_then_typo, "('?' in row 100); fix those cells"),
         (empty_column, "column 'empty' has no value in any row: leave it out with --ignore-col"),
