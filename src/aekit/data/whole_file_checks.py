@@ -61,7 +61,8 @@ def repeated_header_rows(table: pd.DataFrame, skip: Iterable[Any] = ()) -> np.nd
     ``cat``, a spreadsheet's export of several sheets): each of their cells, text in a column
     of numbers, made every such column text, so each number became its own category. The
     columns ``skip`` (unnamed ones) are left out."""
-    names = [c for c in table.columns if c not in set(skip)]
+    skipped = set(skip)
+    names = [c for c in table.columns if c not in skipped]
     if len(names) < 2 or not all(_is_text(table[c]) for c in names):
         return np.empty(0, dtype=np.int64)  # a column of numbers cannot hold its own name
     repeats = np.ones(len(table), dtype=bool)
