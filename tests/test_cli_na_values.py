@@ -97,7 +97,8 @@ def test_the_parquet_copy_reads_a_marker_that_first_appears_after_the_first_chun
     values[30] = "?"  # in the third chunk of 16 rows: the column's kind is numbers by then
     path = tmp_path / "late.csv"
     pd.DataFrame({"a": values, "b": range(40)}).to_csv(path, index=False)
-    with pytest.raises(ValueError, match=r"column 'a' holds '\?' at line 32"):
+    said = r"column 'a' holds '\?' among numbers in 1 row \(the first: row 30\): if '\?' marks"
+    with pytest.raises(ValueError, match=said + r" a missing value, .*na_values=\['\?'\]"):
         csv_to_parquet(path, tmp_path / "no.parquet", rows=16)
     csv_to_parquet(path, tmp_path / "yes.parquet", rows=16, csv_options={"na_values": ["?"]})
     column = pd.read_parquet(tmp_path / "yes.parquet")["a"]

@@ -52,12 +52,14 @@ def test_the_csv_options_are_read_as_in_memory(tmp_path):
     np.testing.assert_array_equal(ds.read(), np.asarray(expected, dtype=np.float32))
 
 
-def test_a_cell_unlike_its_column_is_named_by_line_and_nothing_is_written(tmp_path):
+def test_a_cell_unlike_its_column_is_named_by_row_and_nothing_is_written(tmp_path):
+    # in the words of the file read in memory (aekit.cli.tables.check_no_typos), its row too
     path = tmp_path / "t.csv"
-    path.write_text("a,b\n1,2\n3,4\n5,x\n")
-    with pytest.raises(ValueError, match=r"column 'b' holds 'x' at line 4, where its first rows"):
+    path.write_text("a,b\n1,2\n3,4\n5,ab\n")
+    with pytest.raises(ValueError, match=r"column 'b' holds numbers but also text \('ab' in row 2"):
         csv_to_parquet(path, tmp_path / "t.parquet", rows=2)
     assert not (tmp_path / "t.parquet").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name != "t.csv"]  # nor a half-written one
 
 
 def test_the_checks_of_an_in_memory_read_apply_to_the_first_rows(tmp_path):

@@ -37,11 +37,18 @@ def test_an_array_given_to_fit():
         aekit.Autoencoder(**QUICK).fit(bad_rows())
 
 
-def test_a_file_read_a_chunk_at_a_time(tmp_path):
+def test_a_file_read_a_chunk_at_a_time(tmp_path, monkeypatch):
+    from aekit.data import row_stats
+
     np.save(tmp_path / "x.npy", bad_rows().astype(np.float32))
     data = aekit.open_dataset(tmp_path / "x.npy")
-    with pytest.raises(ValueError, match=r"x\.npy has 4 values .* in 3 of the 40 rows read: "
+    # read in one chunk, every row: counted as of the array in memory
+    with pytest.raises(ValueError, match=r"x\.npy has 4 values .* in 3 of its 40 rows: "
                        r"rows 5, 7, 30 \(row index, 0-based\)"):  # fmt: skip
+        aekit.Autoencoder(**QUICK).fit(data)
+    monkeypatch.setattr(row_stats, "CHUNK_BYTES", 16 * 4 * 4)  # 16 rows at a time
+    with pytest.raises(ValueError, match=r"x\.npy has 3 values .* in 2 of the 16 rows read: "
+                       r"rows 5, 7 \(row index, 0-based\)"):  # fmt: skip
         aekit.Autoencoder(**QUICK).fit(data)
 
 

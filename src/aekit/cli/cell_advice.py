@@ -11,6 +11,8 @@ import re
 import shlex
 from typing import Any
 
+from aekit.data.whole_file_checks import THEN_FILL
+
 
 def na_values_flags(markers: list[str]) -> str:
     """``--na-values M`` for each marker, quoted for the shell (``--na-values '?'``)."""
@@ -51,6 +53,11 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         r"\bread the file with pd\.read_csv\(\.\.\., na_values=(\[.*?\])\)",
         _as_na_values_option,
     ),
+    (  # aekit.data.whole_file_checks.text_among_numbers_refusal: markers read as missing
+        re.escape(THEN_FILL),
+        "(then fill those cells with 'aekit impute', or let 'aekit detect --handle-missing' "
+        "encode them)",
+    ),
     (  # aekit.data.column_checks.text_among_numbers_message: a detector's warning, the
         # imputer's refusal
         r"(, or|Fix those cells, or) make them missing values with X\[((['\"]).+?\3)\] = "
@@ -86,20 +93,6 @@ def marker_advice(markers: list[str]) -> str:
 
     pattern, option = ADVICE[0]
     return re.sub(pattern, option, na_values_advice(markers))
-
-
-def marker_refusal(column: str, markers: list[str], count: int, row: int) -> str:
-    """``aekit train``'s refusal of a numbers column holding missing-value markers
-    (:func:`aekit.cli.tables.check_no_typos`), naming the option that reads them as missing."""
-    from aekit.data.column_checks import shown
-
-    listed = " and ".join(shown(m) for m in markers)
-    rows = f"{count} row{'s' if count > 1 else ''}"
-    return (
-        f"column {column!r} holds {listed} among numbers in {rows} (the first: row {row}): "
-        f"{marker_advice(markers)} (then fill those cells with 'aekit impute', or let 'aekit "
-        "detect --handle-missing' encode them); else fix those cells."
-    )
 
 
 def nothing_to_fill(data: str, X: Any) -> str:

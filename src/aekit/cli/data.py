@@ -110,6 +110,7 @@ def open_data(
     else:
         features = columns.disk_features(spec, options.label_column, source)
     dataset = open_dataset(source, label_column=options.label_column, columns=features)
+    dataset.reader.shown_as = "X" if source != spec else None  # a CSV's copy: said as in memory
     _check_rows(spec, len(dataset))
     if len(dataset) * dataset.reader.n_features * 4 < min_bytes:
         return load_data(spec, options)

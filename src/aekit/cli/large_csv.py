@@ -37,7 +37,7 @@ def _convert(path: Path, size: int) -> str:
     import typer
 
     from aekit.cli.csv_options import CsvOptions, current
-    from aekit.data.csv_parquet import csv_to_parquet
+    from aekit.data import csv_parquet
 
     default = CsvOptions().kwargs()
     given = {k: v for k, v in current.kwargs().items() if v != default[k]}
@@ -56,7 +56,9 @@ def _convert(path: Path, size: int) -> str:
     )
     started = time.perf_counter()
     try:
-        csv_to_parquet(path, copy, csv_options=current.kwargs())
+        csv_parquet.csv_to_parquet(
+            path, copy, rows=csv_parquet.CHUNK_ROWS, csv_options=current.kwargs()
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # a full disk: give the space back at once
         raise

@@ -37,8 +37,8 @@ def check_no_typos(X: Any) -> None:
     (:func:`aekit.data.column_checks.text_among_numbers`): a typo in a numeric column, which
     one-hot encoding would silently turn into one category per number, or a missing-value
     marker ('?'), which ``--na-values`` reads as missing."""
-    from aekit.cli.cell_advice import marker_refusal
     from aekit.data.column_checks import missing_markers, text_among_numbers
+    from aekit.data.whole_file_checks import text_among_numbers_refusal
 
     for column in X.columns:
         found = text_among_numbers(X[column])
@@ -48,12 +48,9 @@ def check_no_typos(X: Any) -> None:
         # row 3 where this said row 4 for the same cell); an index may repeat
         row, value, count = found
         _refuse_a_header_read_as_data(column, value, count, row)
-        if markers := missing_markers(X[column]):
-            raise ValueError(marker_refusal(column, markers, count, row))
-        raise ValueError(
-            f"column {column!r} holds numbers but also text ({value!r} in row {row}); fix "
-            "those cells, or make every cell text."
-        )
+        # the words of a large CSV's conversion, which finds the cells a chunk at a time
+        markers = missing_markers(X[column])
+        raise ValueError(text_among_numbers_refusal(column, value, row, markers, count))
 
 
 def _refuse_a_header_read_as_data(column: str, value: Any, count: int, row: int) -> None:

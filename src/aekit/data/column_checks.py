@@ -118,12 +118,12 @@ def _text_cells(series: pd.Series) -> np.ndarray | None:
 
 # Cells a spreadsheet or database writes for "no value" (compared stripped, in lower case);
 # pandas reads 'NA', 'null', 'N/A' and empty cells as missing already, not these
-_MISSING_MARKERS = frozenset({"", "-", "--", "?", ".", "x", "none", "missing", "#n/a", "n.a."})
+MISSING_MARKERS = frozenset({"", "-", "--", "?", ".", "x", "none", "missing", "#n/a", "n.a."})
 
 
 def is_missing_marker(value: Any) -> bool:
     """Whether a cell's text is one a spreadsheet or database writes for "no value"."""
-    return isinstance(value, str) and value.strip().lower() in _MISSING_MARKERS
+    return isinstance(value, str) and value.strip().lower() in MISSING_MARKERS
 
 
 def missing_markers(series: pd.Series) -> list[str]:

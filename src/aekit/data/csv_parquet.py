@@ -5,8 +5,11 @@ opened a row group at a time (:func:`aekit.data.lazy.open_dataset`).
 
 Each column keeps the kind its first rows give it: numbers (stored as float64, since a column of
 whole numbers may hold a decimal or a blank further down), bools, or text. A later cell that does
-not fit its column's kind is refused, naming the column and the line: pyarrow's own reader took
-each column's type from its first block and failed later on "invalid value '1.5'".
+not fit its column's kind is refused, naming the column and the row: pyarrow's own reader took
+each column's type from its first block and failed later on "invalid value '1.5'". The checks
+that need every row (a repeated header row, unnamed columns, text among numbers:
+:mod:`aekit.data.whole_file_checks`) see every chunk, and refuse or warn as the file read whole
+does, in its words, once the last chunk was read; nothing is written then.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ import pandas as pd
 
 from aekit.data.file_kinds import csv_separator
 from aekit.data.table_checks import read_csv
+from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
+
+# Rows per chunk read and per Parquet row group of a copy the command line makes
+CHUNK_ROWS = 65536
 
 NUMBER, BOOL, TEXT = "number", "bool", "text"
 # The copy's key-value metadata: the number columns (stored as float64) that a whole-file read
@@ -68,7 +75,7 @@ def integer_columns(parquet: str | os.PathLike) -> dict[str, str]:
 def csv_to_parquet(
     csv: str | os.PathLike,
     parquet: str | os.PathLike,
-    rows: int = 65536,
+    rows: int = CHUNK_ROWS,
     csv_options: dict | None = None,
 ) -> Path:
     """Convert a CSV file of any size to Parquet, ``rows`` rows at a time.
@@ -92,15 +99,19 @@ def csv_to_parquet(
     Raises
     ------
     ValueError
-        What reading the CSV in memory would refuse (found in its first ``rows`` rows), a cell
-        that does not fit its column's kind further down (naming the column and the line), or a
-        file that cannot be parsed or written.
+        What reading the CSV in memory would refuse (its checks of every row made a chunk at a
+        time, the others on its first ``rows`` rows), text among the numbers of a column
+        (named as :func:`aekit.cli.tables.check_no_typos` names it), a cell that does not fit
+        a column of True/False further down, or a file that cannot be parsed or written.
     """
     from aekit.io.atomic import atomic_write
 
     csv, parquet, options = Path(csv), Path(parquet), dict(csv_options or {})
     head = read_csv(csv, nrows=rows, **options)  # every check of an in-memory read
-    kinds = {name: _kind(head[name]) for name in head.columns}
+    unnamed = unnamed_columns(head.columns) if options.get("header", True) else []
+    kinds = {name: _kind(head[name]) for name in head.columns if name not in unnamed}
+    numbers = [name for name, kind in kinds.items() if kind == NUMBER]
+    checks = WholeFileChecks(csv, unnamed, numbers)
 
     def write(tmp: str) -> None:
         import pyarrow as pa
@@ -108,12 +119,17 @@ def csv_to_parquet(
 
         types = {NUMBER: pa.float64(), BOOL: pa.bool_(), TEXT: pa.string()}
         schema = pa.schema([(str(name), types[kind]) for name, kind in kinds.items()])
-        numbers = {name: _Whole() for name, kind in kinds.items() if kind == NUMBER}
+        wholes = {name: _Whole() for name in numbers}
         with pq.ParquetWriter(tmp, schema) as writer:
-            for chunk in _chunks(csv, options, rows, kinds, numbers):
-                table = pa.Table.from_pandas(chunk, schema=schema, preserve_index=False)
-                writer.write_table(table, row_group_size=rows)
-            integers = {name: seen.dtype() for name, seen in numbers.items() if seen.dtype()}
+            for start, chunk in _chunks(csv, options, rows, [*head.columns], kinds):
+                checks.add(chunk, start)
+                named = chunk.drop(columns=unnamed) if unnamed else chunk
+                chunk = _as_kinds(named, kinds, checks, start, wholes)
+                if not checks.refusing():  # else only the checks read on, to count all
+                    table = pa.Table.from_pandas(chunk, schema=schema, preserve_index=False)
+                    writer.write_table(table, row_group_size=rows)
+            checks.finish(stacklevel=5)  # csv_to_parquet's caller
+            integers = {name: seen.dtype() for name, seen in wholes.items() if seen.dtype()}
             writer.add_key_value_metadata({INTEGERS_KEY: json.dumps(integers)})
 
     try:
@@ -130,19 +146,18 @@ def _kind(column: pd.Series) -> str:
 
 
 def _chunks(
-    csv: Path, options: dict, rows: int, kinds: dict[str, str], numbers: dict[str, _Whole]
-) -> Iterator[pd.DataFrame]:
-    """The file's rows, ``rows`` at a time, with the columns and kinds its first rows have.
+    csv: Path, options: dict, rows: int, names: list[str], kinds: dict[str, str]
+) -> Iterator[tuple[int, pd.DataFrame]]:
+    """``(start, chunk)``: the file's rows, ``rows`` at a time from data row ``start``, with the
+    columns (``names``) its first rows have, as pandas reads them.
 
     Text columns are read as text (a code column '007' stays '007'); the other columns as pandas
-    infers them, then checked against their kind; ``numbers`` learns what each number column
-    holds."""
+    infers them, for :func:`_as_kinds` to check against their kind."""
     header = options.get("header", True)
-    names = list(kinds)
     # a header file's columns by their names (check_header may have dropped a written pandas
     # index, 'Unnamed: 0'); a file without one by position, named x0, x1, ... as read_csv does
     keys = names if header else list(range(len(names)))
-    text = {key: str for key, name in zip(keys, names, strict=True) if kinds[name] == TEXT}
+    text = {key: str for key, name in zip(keys, names, strict=True) if kinds.get(name) == TEXT}
     reader = pd.read_csv(
         csv,
         sep=csv_separator(csv, options.get("sep", ",")),
@@ -168,35 +183,40 @@ def _chunks(
                 ) from None
             chunk = chunk[keys]
             chunk.columns = names
-            yield _as_kinds(chunk, kinds, csv, first_line + start, numbers)
+            yield start, chunk
             start += len(chunk)
 
 
 def _as_kinds(
-    chunk: pd.DataFrame, kinds: dict[str, str], csv: Path, line: int, numbers: dict[str, _Whole]
+    chunk: pd.DataFrame,
+    kinds: dict[str, str],
+    checks: WholeFileChecks,
+    start: int,
+    wholes: dict[str, _Whole],
 ) -> pd.DataFrame:
-    """The chunk with every number column as float64 and every bool column as nullable bools;
-    ``ValueError`` for a cell its column's kind cannot hold. ``line``: the file's line of the
-    chunk's first row; ``numbers``: what each number column held so far, updated."""
+    """The chunk with every number column as float64 and every bool column as nullable bools.
+    Text in a number column is noted by ``checks`` (refused once the whole file was read, as
+    in memory); ``ValueError`` for a cell a bool column cannot hold. ``start``: the file's data
+    row of the chunk's first row; ``wholes``: what each number column held so far, updated."""
     for name, kind in kinds.items():
         if kind == TEXT:
             continue
         column = chunk[name]
         if kind == NUMBER:
             converted = pd.to_numeric(column, errors="coerce").astype(np.float64)
-            unfit = column.notna() & converted.isna()
-        else:  # pandas reads True/False (any case) as bools; a blank among them makes objects
-            converted = column.astype(object).where(column.isin([True, False]))
-            unfit = column.notna() & converted.isna()
-            converted = converted.astype("boolean")
-        if unfit.any():
+            if not checks.add_numbers(name, column, converted, start):
+                wholes[name].add(column, converted)
+            chunk[name] = converted
+            continue
+        # pandas reads True/False (any case) as bools; a blank among them makes objects
+        converted = column.astype(object).where(column.isin([True, False]))
+        unfit = column.notna() & converted.isna()
+        if unfit.any() and not checks.refusing():
             at = int(np.flatnonzero(unfit.to_numpy())[0])
             raise ValueError(
-                f"{csv}: column {name!r} holds {column.iloc[at]!r} at line {line + at}, where "
-                f"its first rows hold {'numbers' if kind == NUMBER else 'True/False'}; correct "
-                "that cell (leave it blank if the value is missing) and convert the file again."
+                f"{checks.path}: column {name!r} holds {column.iloc[at]!r} in row {start + at}, "
+                "where its first rows hold True/False; correct that cell (leave it blank if "
+                "the value is missing) and convert the file again."
             )
-        if kind == NUMBER:
-            numbers[name].add(column, converted)
-        chunk[name] = converted
+        chunk[name] = converted.astype("boolean")
     return chunk

@@ -35,6 +35,7 @@ def describe_non_finite(
     index: Sequence[Any] | None = None,
     read: bool = False,
     n_rows: int | None = None,
+    empty_columns: Sequence[Any] = (),
 ) -> str:
     """``"X has 4 values that are not finite (3 NaN, 1 infinite) in 3 of its 300 rows: rows
     5, 7, 200 (row index, 0-based); first at (row 5, column 'b'), (row 7, column 'a'), ..."``
@@ -46,7 +47,9 @@ def describe_non_finite(
     ``columns``: the columns' names (None: by position). ``index``: a DataFrame's index,
     whose labels are named too when it is not the default 0..n-1. ``read``: the rows are the
     ones read so far of a larger source, not all of it. ``n_rows``: the rows of X where
-    ``refused`` has fewer (a series' repeated timestamps merged).
+    ``refused`` has fewer (a series' repeated timestamps merged). ``empty_columns``: where
+    ``read``, the columns with no value in any row of the whole source (its rows read so far
+    cannot tell: a column may be empty in its first rows alone).
     """
     bad = np.asarray(refused, dtype=bool).reshape(len(refused), -1)
     cells = int(bad.sum())
@@ -82,17 +85,21 @@ def describe_non_finite(
         f"{name} has {cells} {values} {kinds} in {len(bad_rows)} {of}: "
         f"row{'s' if len(bad_rows) > 1 else ''} {rows}{more} ({note}); first at {first}"
         f"{f' and {cells - SHOWN} more' if cells > SHOWN else ''}"
-        f"{_empty_columns(missing, columns)}"
+        f"{_no_value(list(empty_columns) if read else _empty_columns(missing, columns))}"
     )
 
 
-def _empty_columns(bad: np.ndarray, columns: Sequence[Any] | None) -> str:
-    """``"; column 'x' has no value in any row: leave it out (X.drop(columns=['x']))"`` for
-    the named columns refused in every row (of more than one): such a column is the whole
-    story (an empty spreadsheet column), which a list of its first cells hid."""
+def _empty_columns(bad: np.ndarray, columns: Sequence[Any] | None) -> list[Any]:
+    """The named columns refused in every row (of more than one)."""
     if columns is None or len(bad) < 2 or bad.shape[1] != len(columns):
-        return ""
-    empty = [_plain(columns[c]) for c in np.flatnonzero(bad.all(axis=0))]
+        return []
+    return [_plain(columns[c]) for c in np.flatnonzero(bad.all(axis=0))]
+
+
+def _no_value(empty: list[Any]) -> str:
+    """``"; column 'x' has no value in any row: leave it out (X.drop(columns=['x']))"`` for
+    the ``empty`` columns: such a column is the whole story (an empty spreadsheet column),
+    which a list of its first cells hid."""
     if not empty:
         return ""
     names = ", ".join(repr(c) for c in empty)

@@ -108,6 +108,19 @@ class ParquetReader(RowReader):
     def __len__(self) -> int:
         return self.n_rows
 
+    def empty_columns(self) -> list[str]:
+        """The columns null in every row, from the row groups' statistics in the footers (a
+        column without them is taken to hold values; NaN that pandas wrote is null)."""
+        nulls = dict.fromkeys(self.columns, 0)
+        for handle in self.handles:
+            meta = handle.metadata
+            for group in (meta.row_group(g) for g in range(meta.num_row_groups)):
+                for chunk in (group.column(c) for c in range(group.num_columns)):
+                    stats = chunk.statistics if chunk.is_stats_set else None
+                    if chunk.path_in_schema in nulls and stats is not None and stats.has_null_count:
+                        nulls[chunk.path_in_schema] += stats.null_count
+        return [name for name, count in nulls.items() if count == self.n_rows]
+
     def describe_group(self, g: int) -> str:
         f, group = self.parts[g]
         first = int(self.groups[g])

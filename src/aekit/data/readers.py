@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import mmap
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,9 @@ class RowReader:
     groups: np.ndarray | None = None
     allow_nan: bool = False  # NaN marks missing entries (imputation); infinity is still an error
     named_columns: bool = False  # a table's own column names, not x0, x1, ...
+    # how messages name the source where not by its path: the command line's Parquet copy of a
+    # large CSV as that CSV read in memory is named (X, which it says as DATA)
+    shown_as: str | None = None
 
     text_columns: list[str] = []  # columns whose rows are codes of text (a Parquet reader's)
 
@@ -80,7 +83,8 @@ class RowReader:
         """Rows ``start:stop`` as checked float32 ``(k, n_features)``."""
         stop = min(stop, len(self))
         rows = self._rows(start, stop)
-        check_rows(rows, np.arange(start, stop), self.describe(), self.nan_allowed(), self.names)
+        whole = start == 0 and stop == len(self)  # every row read: said as of X in memory
+        self._check(rows, np.arange(start, stop), read=not whole)
         return rows
 
     def gather(self, ids: np.ndarray) -> np.ndarray:
@@ -89,8 +93,18 @@ class RowReader:
         if len(ids) and (ids.min() < 0 or ids.max() >= len(self)):
             raise IndexError(f"row ids must lie in [0, {len(self)}) for {self.describe()}.")
         rows = self._take(ids)
-        check_rows(rows, ids, self.describe(), self.nan_allowed(), self.names)
+        self._check(rows, ids)
         return rows
+
+    def _check(self, rows: np.ndarray, ids: np.ndarray, read: bool = True) -> None:
+        """:func:`check_rows` of rows read, ``ids``; ``read``: some of the source's rows."""
+        empty = self.empty_columns if read else None
+        check_rows(rows, ids, self.describe(), self.nan_allowed(), self.names, read, empty)
+
+    def empty_columns(self) -> list[str]:
+        """The columns with no value in any row of the whole source, where known without
+        reading it (a Parquet reader's footers); asked only when a read refuses missing values."""
+        return []
 
     @property
     def names(self) -> list[str] | None:
@@ -103,6 +117,8 @@ class RowReader:
             yield start, self.read(start, start + rows)
 
     def describe(self) -> str:
+        if self.shown_as is not None:
+            return self.shown_as
         return str(self.path) if self.path is not None else "X"
 
     def native_sample(self) -> tuple[np.ndarray, list | None] | None:
@@ -120,10 +136,14 @@ def check_rows(
     where: str,
     allow_nan: Any = False,
     names: list[str] | None = None,
+    read: bool = True,
+    empty_columns: Callable[[], list[str]] | None = None,
 ) -> None:
     """NaN or infinity in a batch is an error naming the source's row ids (found mid-stream,
     so the message says where in the file, not where in the batch) and, given a table's
-    ``names``, its columns by name. ``allow_nan``: for every column, or one flag per column."""
+    ``names``, its columns by name. ``allow_nan``: for every column, or one flag per column.
+    ``read``: the batch is some of the source's rows (not all of them), whose columns with no
+    value in any row ``empty_columns`` tells."""
     if np.isfinite(rows.sum()):  # the fast path of aekit.data.validation.check_finite
         return
     bad = np.isinf(rows) | (np.isnan(rows) & ~np.asarray(allow_nan, dtype=bool))
@@ -131,7 +151,12 @@ def check_rows(
         return
     # the rows read so far: the file's later rows, not read yet, may hold more
     nan = np.isnan(rows)
-    told = describe_non_finite(where, bad, nan, row_ids=ids, columns=names, read=True)
+    refused_nan = (nan & bad).reshape(len(rows), -1).any(axis=0)
+    empty = [] if empty_columns is None or names is None else empty_columns()
+    empty = [name for name in empty if refused_nan[names.index(name)]]
+    told = describe_non_finite(
+        where, bad, nan, row_ids=ids, columns=names, read=read, empty_columns=empty
+    )
     raise ValueError(f"{told}. {fix_for(bool((nan & bad).any()))}")
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from aekit.data.file_kinds import csv_separator, data_suffix
+from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
 
 
 def _is_number(text: object) -> bool:
@@ -33,7 +34,8 @@ def _is_pandas_range_header(names: list[str]) -> bool:
 
 def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
     """The table with a written pandas index dropped (with a warning); ``ValueError`` for a
-    header row of numbers (a file without a header) or for unnamed columns. A header
+    header row of numbers (a file without a header). The other unnamed columns are checked
+    with every row (:class:`aekit.data.whole_file_checks.WholeFileChecks`). A header
     ``0,1,...,n-1`` (pandas' names for an array's columns) is names (see
     :func:`_is_pandas_range_header`)."""
     names = [str(c) for c in table.columns]
@@ -60,26 +62,6 @@ def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
                 stacklevel=3,
             )
             table = table.iloc[:, 1:]
-            names = names[1:]
-    empty = [n for n in names if n.startswith("Unnamed: ") and table[n].isna().all()]
-    if empty:
-        # 'a,b,c,,' on every line: the trailing separators a spreadsheet export leaves; such a
-        # column holds nothing to lose, and refused it stopped every such file
-        warnings.warn(
-            f"{path}: dropped {len(empty)} column(s) without a name or a value (the empty "
-            "fields of separators at the ends of its lines, as spreadsheets export them).",
-            stacklevel=3,
-        )
-        table = table.drop(columns=empty)
-        names = [n for n in names if n not in empty]
-    # pandas names such a column "Unnamed: <its position from 0>"
-    unnamed = [int(n.split(": ")[1]) + 1 for n in names if n.startswith("Unnamed: ")]
-    if unnamed:
-        raise ValueError(
-            f"{path}: {len(unnamed)} column(s) have no name in the header row (column "
-            f"{', '.join(map(str, unnamed[:5]))}{', ...' if len(unnamed) > 5 else ''}, counted "
-            "from 1) but hold values; name them in the header row."
-        )
     return table
 
 
@@ -247,29 +229,12 @@ def read_csv(
         return table
     table = check_header(path, table)  # first: a first row of data may repeat a value
     _refuse_repeated_names(path, table, sep, encoding)
-    _refuse_repeated_header_row(path, table)
-    return table
-
-
-def _refuse_repeated_header_row(path: Path, table: pd.DataFrame) -> None:
-    """A ValueError for a data row that is the header row again (files joined with ``cat``, or a
-    spreadsheet's export of several sheets): each of its cells, text in a column of numbers,
-    made every such column text, so each number became its own one-hot category."""
-    if table.shape[1] < 2 or not all(
-        pd.api.types.is_object_dtype(table[c]) or pd.api.types.is_string_dtype(table[c])
-        for c in table.columns
-    ):
-        return  # a column of numbers (or of booleans) cannot hold its own name
-    repeats = np.ones(len(table), dtype=bool)
-    for name in table.columns:
-        repeats &= (table[name].astype(str).str.strip() == str(name).strip()).to_numpy()
-    if repeats.any():
-        rows = np.flatnonzero(repeats)
-        more = f" (and {len(rows) - 1} more)" if len(rows) > 1 else ""
-        raise ValueError(
-            f"{path}: data row {rows[0]}{more} (0-based, after the header) repeats the header "
-            "row, as files joined together do; delete it, so that its columns read as numbers."
-        )
+    if nrows is not None:  # a large file's first rows: csv_to_parquet checks every chunk
+        return table
+    # the checks of every row, as csv_to_parquet makes them a chunk at a time
+    checks = WholeFileChecks(path, unnamed_columns(table.columns), numbers=[])
+    checks.add(table, start=0)
+    return table.drop(columns=checks.finish(stacklevel=3))  # read_csv's caller
 
 
 def _refuse_repeated_names(path: Path, table: pd.DataFrame, sep: str, encoding: str) -> None:
