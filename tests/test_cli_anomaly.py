@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import invoke
+from cli_helpers import invoke, refused
 from conftest import DEVICE
 from sklearn.metrics import roc_auc_score
 
@@ -419,3 +419,20 @@ def test_with_nothing_flagged_precision_is_undefined_not_zero():
     json.dumps(figures)  # null in evaluate's JSON
     some = detection_figures(np.arange(5.0), anomalous, flagged=anomalous)
     assert some["precision"] == 1 and "precision 1.000, recall 1.000" in label_line("y", some)
+
+
+@pytest.mark.parametrize(
+    "cell, words",
+    [
+        ("1.2.3", "column 'a' holds numbers but also text ('1.2.3' in row 40); fix those cells"),
+        ("?", "column 'a' holds '?' among numbers in 1 row (the first: row 40): if '?' marks"),
+    ],
+)
+def test_detect_refuses_text_among_numbers_as_train_does(tmp_path, cell, words):
+    # the detector alone warns and makes each number of the column a category of its own
+    values = np.random.RandomState(0).randn(100).round(3).astype(object)
+    values[40] = cell
+    data = tmp_path / "typo.csv"
+    pd.DataFrame({"a": values, "b": np.arange(100) % 7}).to_csv(data, index=False)
+    refused(invoke("detect", data, "--out", tmp_path / "run"), words)
+    assert not (tmp_path / "run").exists()

@@ -154,10 +154,13 @@ def detect(
 ) -> None:
     """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the
     score histogram (plus ROC and precision-recall curves when DATA has labels)."""
+    import pandas as pd
+
     from aekit import AnomalyDetector
     from aekit.cli import runs
     from aekit.cli.columns import warn_of_label_like_columns
     from aekit.cli.progress import phases
+    from aekit.cli.tables import check_no_typos
     from aekit.core import distributed
 
     rate = contamination if contamination == "auto" else _fraction(contamination)
@@ -178,6 +181,10 @@ def detect(
         X, y = open_data(data, label_column, None, None, False, min_bytes=common.LAZY_BYTES)
         warn_of_label_like_columns(X, label_column)
         X = as_table(X)
+        if isinstance(X, pd.DataFrame):
+            # a typo or '?' among numbers is refused as train and a large CSV refuse it: the
+            # detector alone warns and makes every number of the column its own category
+            check_no_typos(X)
         clean = None if normal_rows is None else _normal_rows(normal_rows, label_column, X)
         from aekit.cli.run_figures import write_fit_figures
         from aekit.viz.anomaly import roc_pr_curves, score_histogram
