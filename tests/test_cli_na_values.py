@@ -84,12 +84,16 @@ def test_a_large_csv_reads_the_markers_through_its_parquet_copy(files, monkeypat
     empty = pd.read_csv(files / "E" / "scores.csv")  # in memory (the test above)
     monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", 1000)  # the file is "large"
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    data = tmp_path / "large.csv"  # a name of its own: a command's copy is kept by DATA's name
+    data = tmp_path / "large.csv"
     data.write_bytes((files / "marked.csv").read_bytes())
     out = tmp_path / "L"
     result = invoke("detect", data, "--out", out, *DETECT, "--na-values", "?")
     assert "converting it to Parquet" in ok(result).output
     pd.testing.assert_frame_equal(pd.read_csv(out / "scores.csv"), empty)
+    # the same file in the same process without the option: a copy of its own, whose '?' cells
+    # are text among numbers (the copy made with the option was reused, reading them missing)
+    result = invoke("detect", data, "--out", tmp_path / "L2", *DETECT)
+    refused(result, "column 'age' holds '?' among numbers")
 
 
 def test_the_parquet_copy_reads_a_marker_that_first_appears_after_the_first_chunk(tmp_path):

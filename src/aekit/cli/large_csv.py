@@ -13,7 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-_copies: dict[str, str] = {}  # DATA -> its Parquet copy, made once per command
+# DATA as read (its path, CSV options, size and time of change) -> its Parquet copy, made once
+# per process: a second command in the same process (a notebook's, the tests') reading the file
+# with other options, or after it changed, gets a copy of its own
+_copies: dict[tuple, str] = {}
 
 
 def parquet_copy(spec: str) -> str | None:
@@ -25,12 +28,16 @@ def parquet_copy(spec: str) -> str | None:
     path = Path(spec)
     if not path.is_file() or data_suffix(path) not in TEXT_TABLES:
         return None
-    size = path.stat().st_size
+    from aekit.cli.csv_options import current
+
+    stat = path.stat()
+    size = stat.st_size
     if size <= CSV_LIMIT_BYTES:
         return None
-    if spec not in _copies:
-        _copies[spec] = _convert(path, size)
-    return _copies[spec]
+    key = (spec, current, size, stat.st_mtime_ns)
+    if key not in _copies:
+        _copies[key] = _convert(path, size)
+    return _copies[key]
 
 
 def _convert(path: Path, size: int) -> str:
