@@ -178,7 +178,7 @@ def column_of_table(column: str | None, data: str) -> str | None:
 
     try:
         if data_suffix(path) != ".parquet":  # a text table, perhaps compressed
-            sep = csv_separator(path, current.sep)
+            sep = csv_separator(path, current.sep, current.encoding)
             first = pd.read_csv(path, nrows=1, sep=sep, encoding=current.encoding)
             names = first.columns if current.header else [f"x{i}" for i in range(first.shape[1])]
         else:
