@@ -96,6 +96,14 @@ def test_the_parquet_copy_of_a_large_txt_reads_alike(fixture, request, tmp_path,
     np.testing.assert_array_equal(X.to_numpy(), expected)
 
 
+def test_the_large_file_hint_spells_whitespace_as_python_takes_it(ucr, tmp_path, monkeypatch):
+    path, _ = ucr
+    monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", 1)
+    result = ok(invoke("detect", path, "--sep", "whitespace", "--no-header", *QUICK,
+                       "--out", tmp_path / "R"))  # fmt: skip
+    assert "csv_options={'sep': r'\\s+', 'header': False}" in result.output
+
+
 def test_detect_reads_the_ucr_file_and_later_commands_read_it_alike(ucr, tmp_path):
     path, expected = ucr
     run = tmp_path / "DET"
@@ -165,6 +173,13 @@ def test_a_first_row_of_numbers_read_as_names_names_no_header(large, ucr, tmp_pa
 )
 def test_the_separator_sniffed_from_the_first_lines(lines, sep):
     assert choose_separator(lines) == sep
+
+
+def test_the_decimal_mark_is_never_the_separator_sniffed(tmp_path):
+    path = tmp_path / "de.txt"
+    path.write_text(" 1,5  2,25\n 3,0  4,75\n")
+    table, _ = load_array(path, csv={"header": False, "decimal": ","})
+    np.testing.assert_array_equal(table.to_numpy(), [[1.5, 2.25], [3.0, 4.75]])
 
 
 def test_a_marker_holding_whitespace_is_refused_when_reading_whitespace():

@@ -110,7 +110,8 @@ def csv_to_parquet(
 
     csv, parquet, options = Path(csv), Path(parquet), dict(csv_options or {})
     # the separator sniffed (a .txt) once, so that the first rows and the chunks read alike
-    options["sep"] = csv_separator(csv, options.get("sep"), options.get("encoding", "utf-8"))
+    encoding, decimal = options.get("encoding", "utf-8"), options.get("decimal", ".")
+    options["sep"] = csv_separator(csv, options.get("sep"), encoding, decimal)
     head = read_csv(csv, nrows=rows, **options)  # every check of an in-memory read
     unnamed = unnamed_columns(head.columns) if options.get("header", True) else []
     kinds = {name: _kind(head[name]) for name in head.columns if name not in unnamed}

@@ -28,12 +28,15 @@ def data_suffix(path: str | os.PathLike[str]) -> str:
     return Path(path).suffix.lower()
 
 
-def csv_separator(path: str | os.PathLike[str], sep: str | None, encoding: str = "utf-8") -> str:
+def csv_separator(
+    path: str | os.PathLike[str], sep: str | None, encoding: str = "utf-8", decimal: str = "."
+) -> str:
     """The separator to read a text table with, as pandas takes it: ``sep`` when given (runs
     of whitespace for any of its spellings, :func:`aekit.data.separators.pandas_separator`),
     except that a ``.tsv`` is read with tabs unless another one than ``,`` was asked for; else
     the file's kind's: ``,`` for a ``.csv``, a tab for a ``.tsv``, and for a ``.txt`` or
-    ``.dat`` the one its first lines show (:func:`aekit.data.separators.sniff_separator`)."""
+    ``.dat`` the one its first lines show, other than the ``decimal`` mark
+    (:func:`aekit.data.separators.sniff_separator`)."""
     from aekit.data.separators import pandas_separator, sniff_separator
 
     suffix = data_suffix(path)
@@ -41,4 +44,4 @@ def csv_separator(path: str | os.PathLike[str], sep: str | None, encoding: str =
         return "\t"
     if sep is not None:
         return pandas_separator(sep)
-    return sniff_separator(path, encoding) if suffix in SNIFFED_TABLES else ","
+    return sniff_separator(path, encoding, decimal) if suffix in SNIFFED_TABLES else ","

@@ -42,14 +42,15 @@ def split(line: str, sep: str) -> list[str]:
         return [line]
 
 
-def choose_separator(lines: Sequence[str]) -> str:
+def choose_separator(lines: Sequence[str], decimal: str = ".") -> str:
     """The separator the ``lines`` show: the first of :data:`CANDIDATES` on which every line
     splits into the same number (more than one) of fields; else the one on which most lines
     split into their most common number of fields, if more than half do (pandas then names a
-    ragged line); else ``,`` (a table of one column)."""
+    ragged line); else ``,`` (a table of one column). The ``decimal`` mark is no candidate
+    (``1,5 2,5`` read with ``decimal=','``)."""
     lines = [line for line in lines if line.strip()]
     best, best_share = ",", 0.5
-    for sep in CANDIDATES:
+    for sep in (c for c in CANDIDATES if c != decimal):
         counts = Counter(len(split(line, sep)) for line in lines)
         if not counts:
             break
@@ -81,9 +82,11 @@ def first_lines(path: str | os.PathLike[str], encoding: str) -> list[str]:
     return lines[:SNIFFED_LINES]
 
 
-def sniff_separator(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
+def sniff_separator(
+    path: str | os.PathLike[str], encoding: str = "utf-8", decimal: str = "."
+) -> str:
     """The separator of a text table, from its first lines (:func:`choose_separator`)."""
-    return choose_separator(first_lines(path, encoding))
+    return choose_separator(first_lines(path, encoding), decimal)
 
 
 def _is_number(text: str) -> bool:

@@ -186,7 +186,7 @@ def read_csv(
     ``na_values``: text read as missing besides pandas' own markers (empty, NA, null, ...), as
     pandas' ``na_values`` takes it, e.g. ``['?', '-999']``."""
     _refuse_nul_bytes(path, encoding)
-    sep = csv_separator(path, sep, encoding)
+    sep = csv_separator(path, sep, encoding, decimal)
     if decimal == sep:
         raise ValueError(
             f"{path}: the decimal mark {decimal!r} is also the separator; give the file's "
