@@ -55,9 +55,18 @@ def test_a_gzipped_idx_file_still_reads_as_images(tmp_path):
 
 
 def test_gzipped_text_that_is_no_table_is_refused_as_unknown(tmp_path):
-    (tmp_path / "data.txt.gz").write_bytes(gzip.compress(b"1 2 3\n4 5 6\n"))
+    (tmp_path / "data.log.gz").write_bytes(gzip.compress(b"1 2 3\n4 5 6\n"))
     with pytest.raises(ValueError, match="not a table"):  # not "not an IDX file"
-        load_data(str(tmp_path / "data.txt.gz"), DataOptions())
+        load_data(str(tmp_path / "data.log.gz"), DataOptions())
+
+
+def test_a_gzipped_txt_is_a_table_separated_by_whitespace(tmp_path, monkeypatch):
+    from aekit.cli import csv_options
+
+    (tmp_path / "data.txt.gz").write_bytes(gzip.compress(b" 1  2 3\n 4 5  6\n"))
+    monkeypatch.setattr(csv_options, "current", csv_options.CsvOptions(header=False))
+    X, _ = load_data(str(tmp_path / "data.txt.gz"), DataOptions())
+    np.testing.assert_array_equal(X.to_numpy(), [[1, 2, 3], [4, 5, 6]])
 
 
 def test_a_damaged_compressed_csv_names_the_file(tmp_path):

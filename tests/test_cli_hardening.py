@@ -264,8 +264,11 @@ def test_a_written_pandas_index_is_dropped(tmp_path):
 
 
 def test_a_text_file_is_not_taken_for_idx(tmp_path):
+    (tmp_path / "data.log").write_text("1 2 3\n4 5 6\n")
+    refused(invoke("train", tmp_path / "data.log", "--out", tmp_path / "RUN"), "not a table")
+    # a .txt is a text table (its separator sniffed): its first row of numbers is no header
     (tmp_path / "data.txt").write_text("1 2 3\n4 5 6\n")
-    refused(invoke("train", tmp_path / "data.txt", "--out", tmp_path / "RUN"), "not a table")
+    refused(invoke("train", tmp_path / "data.txt", "--out", tmp_path / "RUN"), "looks like data")
 
 
 @pytest.mark.parametrize("labels", [[0.0, 1.0, np.nan] * 10, ["a", "b", None] * 10])

@@ -294,8 +294,10 @@ def test_a_help_names_only_the_options_its_command_has():
                 assert name in names, (command, name, text)
     assert "(default: as RUN recorded, else no)" in option_help("encode", "--grayscale")
     assert "(default: as --config recorded, else no)" in option_help("train", "--grayscale")
-    assert "(default: as INDEX recorded, else ',')" in option_help("search", "--sep")
-    assert option_help("train-hasher", "--sep").endswith("(default: ',').")  # no record
+    assert "(default: as INDEX recorded, else ',' for .csv" in option_help("search", "--sep")
+    assert option_help("train-hasher", "--sep").endswith(  # no record
+        "(default: ',' for .csv, a tab for .tsv, sniffed from the first lines for .txt and .dat)."
+    )
 
 
 def test_each_output_help_lists_what_the_command_writes():

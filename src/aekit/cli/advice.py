@@ -451,7 +451,8 @@ ADVICE = (
     (r"\bX's ", "DATA's "),  # the data the command read, wherever the message names it
     # aekit.data.table_checks names load_array's csv= options
     (r"\bcsv=\{'encoding': '([\w-]+)'\}", r"--encoding \1"),
-    (r"\bread it with csv=\{'sep': '(.)'\}", r"pass --sep '\1'"),
+    (r"\bread it with csv=\{'sep': '(\\t|.)'\}", r"pass --sep '\1'"),
+    (r"\bread it with csv=\{'sep': r'\\s\+'\}", "pass --sep whitespace"),
     (r"\bread it with csv=\{'header': False\}", "pass --no-header"),
     (r"\bread it with csv=\{'decimal': '(.)'\}", r"pass --decimal '\1'"),
     (r"\be\.g\. csv=\{'sep': ';', 'decimal': ','\}", "e.g. --sep ';' --decimal ','"),

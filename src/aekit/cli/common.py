@@ -22,8 +22,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="aekit: every kind of autoencoder, practical.\n\n"
-    "DATA is a table (.csv, .tsv, .parquet; a text table may be compressed: .csv.gz, .bz2, "
-    ".xz, .zip; --label-column names its label column), an array (.npy, or .npz: its X and y; "
+    "DATA is a table (.csv, .tsv, .txt, .dat: a .txt's separator is sniffed; .parquet; a text "
+    "table may be compressed: .csv.gz, .bz2, .xz, .zip; --label-column names its label column), "
+    "an array (.npy, or .npz: its X and y; "
     "d.npz:X_train for one of several arrays, labels y_train), "
     "an IDX file (MNIST's format, optionally .gz), a folder of images (.png, .jpg; subfolders "
     "are labels), or 'digits' (scikit-learn's bundled 8x8 digits).",
@@ -178,7 +179,7 @@ def column_of_table(column: str | None, data: str) -> str | None:
 
     try:
         if data_suffix(path) != ".parquet":  # a text table, perhaps compressed
-            sep = csv_separator(path, current.sep)
+            sep = csv_separator(path, current.sep, current.encoding)
             first = pd.read_csv(path, nrows=1, sep=sep, encoding=current.encoding)
             names = first.columns if current.header else [f"x{i}" for i in range(first.shape[1])]
         else:

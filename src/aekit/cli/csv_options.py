@@ -13,10 +13,14 @@ from typing import Annotated, Any
 
 import typer
 
+from aekit.data.separators import WHITESPACE, WHITESPACE_SPELLINGS, pandas_separator
+
 
 @dataclass(frozen=True)
 class CsvOptions:
-    sep: str = ","
+    # None: the file's kind's (',' for .csv, a tab for .tsv, sniffed for .txt and .dat);
+    # separators.WHITESPACE: runs of whitespace (--sep ' ' or --sep whitespace)
+    sep: str | None = None
     decimal: str = "."
     encoding: str = "utf-8"
     header: bool = True
@@ -31,7 +35,7 @@ class CsvOptions:
         """What config.toml's [data] section keeps of them: those that differ from the
         defaults, named as the options are."""
         record: dict[str, Any] = {}
-        if self.sep != ",":
+        if self.sep is not None:
             record["sep"] = self.sep
         if self.decimal != ".":
             record["decimal"] = self.decimal
@@ -46,8 +50,8 @@ class CsvOptions:
     def flags(self) -> list[str]:
         """The options as typed (command.txt)."""
         words = []
-        if self.sep != ",":
-            words += ["--sep", r"\t" if self.sep == "\t" else self.sep]
+        if self.sep is not None:
+            words += ["--sep", _typed_separator(self.sep)]
         if self.decimal != ".":
             words += ["--decimal", self.decimal]
         if self.encoding != "utf-8":
@@ -64,7 +68,10 @@ OPTIONS = {
     "sep": Annotated[
         str | None,
         typer.Option(
-            help="Column separator of a CSV DATA file (default: {recorded}',').",
+            help="Column separator of a text DATA file: one character, '\\t' for a tab, or "
+            "whitespace (also ' '): runs of spaces and tabs, leading blanks ignored, as "
+            "np.savetxt writes (default: {recorded}',' for .csv, a tab for .tsv, sniffed from "
+            "the first lines for .txt and .dat).",
             show_default=False,
         ),
     ],
@@ -122,23 +129,39 @@ def resolve(
     """The options of the running command: each typed one, else the one ``recorded`` (a
     config.toml's [data] section), else the default."""
     if sep is None:
-        sep = recorded.get("sep") if isinstance(recorded.get("sep"), str) else ","
+        sep = recorded.get("sep") if isinstance(recorded.get("sep"), str) else None
     if decimal is None:
         decimal = recorded.get("decimal") if isinstance(recorded.get("decimal"), str) else "."
     if encoding is None:
         encoding = recorded.get("encoding") if isinstance(recorded.get("encoding"), str) else None
     if no_header is None:
         no_header = recorded.get("no_header") is True
-    if len(sep) != 1 and sep != r"\t":
-        raise ValueError(f"--sep takes one character, e.g. ';' or '\\t'; got {sep!r}.")
-    sep = "\t" if sep == r"\t" else sep
+    sep = _separator(sep)
     if len(decimal) != 1:
         raise ValueError(f"--decimal takes one character, e.g. ','; got {decimal!r}.")
     markers = _markers(na_values, recorded.get("na_values"), sep)
     return CsvOptions(sep, decimal, encoding or "utf-8", not no_header, markers)
 
 
-def _markers(typed: list[str] | None, recorded: object, sep: str) -> tuple[str, ...]:
+def _separator(typed: str | None) -> str | None:
+    """The separator ``--sep`` names: ``\\t`` a tab, ``' '``, ``whitespace`` (or pandas'
+    ``\\s+``) runs of whitespace; else one character."""
+    if typed is None or typed in WHITESPACE_SPELLINGS:
+        return pandas_separator(typed)
+    if len(typed) != 1 and typed != r"\t":
+        raise ValueError(
+            "--sep takes one character, e.g. ';' or '\\t', or whitespace (runs of spaces and "
+            f"tabs); got {typed!r}."
+        )
+    return "\t" if typed == r"\t" else typed
+
+
+def _typed_separator(sep: str) -> str:
+    """``sep`` as --sep is typed (command.txt)."""
+    return r"\t" if sep == "\t" else "whitespace" if sep == WHITESPACE else sep
+
+
+def _markers(typed: list[str] | None, recorded: object, sep: str | None) -> tuple[str, ...]:
     """The --na-values of the running command: the typed ones (an empty one adds none: pandas
     reads an empty cell as missing already, and ``--na-values ''`` undoes a recorded list),
     else the recorded ones. A marker holding the separator can never be a cell of its own
@@ -147,12 +170,23 @@ def _markers(typed: list[str] | None, recorded: object, sep: str) -> tuple[str, 
         listed = isinstance(recorded, list) and all(isinstance(v, str) for v in recorded)
         return tuple(recorded) if listed else ()  # type: ignore[arg-type]
     for marker in typed:
-        if sep in marker:
+        held = "," if sep is None else sep  # None: a .csv's ','
+        if _holds(marker, held):
             from aekit.cli.cell_advice import na_values_flags
 
-            each = na_values_flags([m for m in marker.split(sep) if m])
+            each = na_values_flags(_split_marker(marker, held))
+            shown = "whitespace" if held == WHITESPACE else repr(held)
             raise ValueError(
-                f"--na-values {shlex.quote(marker)} holds the separator {sep!r}, which no cell "
+                f"--na-values {shlex.quote(marker)} holds the separator {shown}, which no cell "
                 f"of the file can; give one marker per option: {each}."
             )
     return tuple(dict.fromkeys(m for m in typed if m))
+
+
+def _holds(marker: str, sep: str) -> bool:
+    return any(c.isspace() for c in marker) if sep == WHITESPACE else sep in marker
+
+
+def _split_marker(marker: str, sep: str) -> list[str]:
+    """The non-empty pieces of ``marker`` between separators ``sep``."""
+    return marker.split() if sep == WHITESPACE else [m for m in marker.split(sep) if m]

@@ -12,6 +12,10 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aekit.cli.csv_options import CsvOptions
 
 # DATA as read (its path, CSV options, size and time of change) -> its Parquet copy, made once
 # per process: a second command in the same process (a notebook's, the tests') reading the file
@@ -43,12 +47,10 @@ def parquet_copy(spec: str) -> str | None:
 def _convert(path: Path, size: int) -> str:
     import typer
 
-    from aekit.cli.csv_options import CsvOptions, current
+    from aekit.cli.csv_options import current
     from aekit.data import csv_parquet
 
-    default = CsvOptions().kwargs()
-    given = {k: v for k, v in current.kwargs().items() if v != default[k]}
-    options = f", csv_options={given!r}" if given else ""
+    options = _options_text(current)
     folder = Path(tempfile.mkdtemp(prefix="aekit-csv-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)  # also after an error or Ctrl-C
     copy = folder / f"{path.name}.parquet"
@@ -71,6 +73,21 @@ def _convert(path: Path, size: int) -> str:
         raise
     typer.echo(f"converted in {time.perf_counter() - started:.0f} s", err=True)
     return str(copy)
+
+
+def _options_text(options: CsvOptions) -> str:
+    """``, csv_options={...}``: the CSV options that differ from the defaults as the Python
+    call takes them (runs of whitespace as ``r'\\s+'``, which the shell's double quotes keep),
+    or nothing."""
+    from aekit.cli.csv_options import CsvOptions
+    from aekit.data.separators import python_spelling
+
+    default = CsvOptions().kwargs()
+    given = [(k, v) for k, v in options.kwargs().items() if v != default[k]]
+    if not given:
+        return ""
+    shown = (f"{k!r}: {python_spelling(v) if k == 'sep' else repr(v)}" for k, v in given)
+    return f", csv_options={{{', '.join(shown)}}}"
 
 
 def read_whole(spec: str, copy: str, label_column: str | None):

@@ -83,13 +83,15 @@ def csv_to_parquet(
     Parameters
     ----------
     csv, parquet : path-like
-        The text table (also compressed, ``table.csv.gz``) and the Parquet file to write; the
-        latter is written under a temporary name and renamed when complete.
+        The text table (``.csv``, ``.tsv``, ``.txt``, ``.dat``; also compressed,
+        ``table.txt.gz``) and the Parquet file to write; the latter is written under a
+        temporary name and renamed when complete.
     rows : int, default=65536
         Rows per chunk read and per Parquet row group (the unit an on-disk dataset reads).
     csv_options : dict, optional
         How to read the CSV (``sep``, ``decimal``, ``encoding``, ``header``, ``na_values``), as
-        :func:`aekit.data.datasets.load_array` takes them.
+        :func:`aekit.data.datasets.load_array` takes them; without ``sep``, a ``.txt``'s is
+        sniffed from its first lines, once for every chunk.
 
     Returns
     -------
@@ -107,6 +109,9 @@ def csv_to_parquet(
     from aekit.io.atomic import atomic_write
 
     csv, parquet, options = Path(csv), Path(parquet), dict(csv_options or {})
+    # the separator sniffed (a .txt) once, so that the first rows and the chunks read alike
+    encoding, decimal = options.get("encoding", "utf-8"), options.get("decimal", ".")
+    options["sep"] = csv_separator(csv, options.get("sep"), encoding, decimal)
     head = read_csv(csv, nrows=rows, **options)  # every check of an in-memory read
     unnamed = unnamed_columns(head.columns) if options.get("header", True) else []
     kinds = {name: _kind(head[name]) for name in head.columns if name not in unnamed}
@@ -160,7 +165,7 @@ def _chunks(
     text = {key: str for key, name in zip(keys, names, strict=True) if kinds.get(name) == TEXT}
     reader = pd.read_csv(
         csv,
-        sep=csv_separator(csv, options.get("sep", ",")),
+        sep=options["sep"],
         encoding=options.get("encoding", "utf-8"),
         decimal=options.get("decimal", "."),
         na_values=options.get("na_values") or None,

@@ -7,8 +7,8 @@ its own.
 * :func:`load_digits`: scikit-learn's bundled 8x8 digits, no download needed.
 * :func:`load_mnist`: a folder of MNIST or Fashion-MNIST IDX files, plain or gzipped.
 * :func:`read_idx`: one IDX file as a raw ``uint8`` array.
-* :func:`load_array`: ``.npy``, ``.npz``, ``.csv`` (also compressed, ``.csv.gz``), ``.tsv`` or
-  ``.parquet`` by suffix (:func:`aekit.data.file_kinds.data_suffix`).
+* :func:`load_array`: ``.npy``, ``.npz``, ``.csv`` (also compressed, ``.csv.gz``), ``.tsv``,
+  ``.txt``, ``.dat`` or ``.parquet`` by suffix (:func:`aekit.data.file_kinds.data_suffix`).
 * :func:`open_dataset`: the same files (and folders of Parquet files or images) opened lazily,
   read a batch at a time (:mod:`aekit.data.lazy`).
 """
@@ -186,12 +186,15 @@ def load_array(
     path : str or path-like
         A ``.npy`` file (one array), a ``.npz`` file (``X`` under key ``"X"`` or ``"x"``, or
         its only array other than ``"y"``; labels under ``"y"`` if present), or a ``.csv``,
-        ``.tsv`` (tab-separated) or ``.parquet`` table. A text table may be compressed as
-        pandas infers it from the name: ``.csv.gz``, ``.csv.bz2``, ``.csv.xz``, ``.csv.zip``.
+        ``.tsv`` (tab-separated), ``.txt`` or ``.dat`` (separator sniffed from the first lines:
+        a tab, ';', ',' or runs of whitespace, as ``np.savetxt`` writes) or ``.parquet``
+        table. A text table may be compressed as pandas infers it from the name: ``.csv.gz``,
+        ``.txt.bz2``, ``.csv.xz``, ``.csv.zip``.
     label_column : str, optional
         For tables only: the column to take out of ``X`` and return as ``y``.
     csv : dict, optional
-        How to read a ``.csv`` file: ``sep``, ``decimal`` (',' for numbers written 0,5),
+        How to read a text table: ``sep`` (``' '`` or ``r'\\s+'``: runs of whitespace; by
+        default the file kind's, sniffed for a ``.txt``), ``decimal`` (',' for numbers written 0,5),
         ``encoding``, ``header`` (False: the file has no header row; its columns are named x0,
         x1, ...), ``na_values`` (text read as missing besides pandas' own markers, e.g.
         ``['?', '-999']``), as :func:`aekit.data.table_checks.read_csv` takes them.

@@ -1,4 +1,6 @@
-"""What a data file's name says it holds. A text table may be compressed as pandas reads it
+"""What a data file's name says it holds. A text table is a ``.csv`` (separated by commas), a
+``.tsv`` (by tabs), or a ``.txt`` or ``.dat`` (whose separator is sniffed from its first lines:
+:mod:`aekit.data.separators`). It may be compressed as pandas reads it
 (``table.csv.gz``, ``.bz2``, ``.xz``, ``.zip``, ``.zst``): its suffix is then the table's,
 ``.csv``, so it is read as a table and never taken, for its gzip magic number, for an MNIST IDX
 file (``train-images-idx3-ubyte.gz`` has no table suffix before its ``.gz``)."""
@@ -10,7 +12,8 @@ from pathlib import Path
 
 # the compressions pandas.read_csv infers from a file name (compression="infer")
 COMPRESSIONS = (".gz", ".bz2", ".xz", ".zip", ".zst")
-TEXT_TABLES = (".csv", ".tsv")  # a .tsv is a CSV separated by tabs
+TEXT_TABLES = (".csv", ".tsv", ".txt", ".dat")  # a .tsv is a CSV separated by tabs
+SNIFFED_TABLES = (".txt", ".dat")  # no separator in the name: sniffed from the first lines
 TABLE_SUFFIXES = (*TEXT_TABLES, ".parquet")
 ARRAY_SUFFIXES = (".npy", ".npz")
 
@@ -25,7 +28,20 @@ def data_suffix(path: str | os.PathLike[str]) -> str:
     return Path(path).suffix.lower()
 
 
-def csv_separator(path: str | os.PathLike[str], sep: str) -> str:
-    """The separator to read a text table with: a tab for a ``.tsv`` file unless another one
-    than the default ``,`` was asked for."""
-    return "\t" if sep == "," and data_suffix(path) == ".tsv" else sep
+def csv_separator(
+    path: str | os.PathLike[str], sep: str | None, encoding: str = "utf-8", decimal: str = "."
+) -> str:
+    """The separator to read a text table with, as pandas takes it: ``sep`` when given (runs
+    of whitespace for any of its spellings, :func:`aekit.data.separators.pandas_separator`),
+    except that a ``.tsv`` is read with tabs unless another one than ``,`` was asked for; else
+    the file's kind's: ``,`` for a ``.csv``, a tab for a ``.tsv``, and for a ``.txt`` or
+    ``.dat`` the one its first lines show, other than the ``decimal`` mark
+    (:func:`aekit.data.separators.sniff_separator`)."""
+    from aekit.data.separators import pandas_separator, sniff_separator
+
+    suffix = data_suffix(path)
+    if suffix == ".tsv" and sep in (None, ","):
+        return "\t"
+    if sep is not None:
+        return pandas_separator(sep)
+    return sniff_separator(path, encoding, decimal) if suffix in SNIFFED_TABLES else ","

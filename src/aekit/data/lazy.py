@@ -206,8 +206,8 @@ def open_dataset(
             f"open_dataset({str(path.parent)!r})."
         )
     raise ValueError(
-        f"cannot open {path} lazily: use a .npy, .parquet or .csv file, a folder of Parquet "
-        "files or a folder of images."
+        f"cannot open {path} lazily: use a .npy, .parquet or text table (.csv, .tsv, .txt, "
+        ".dat) file, a folder of Parquet files or a folder of images."
     )
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from aekit.data.file_kinds import csv_separator, data_suffix
+from aekit.data.separators import WHITESPACE, described, python_spelling, splits_into_numbers
 from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
 
 
@@ -87,10 +88,11 @@ def _refuse_other_separator(
     path: Path, sep: str, encoding: str, header: bool, parsed: pd.DataFrame | None = None
 ) -> None:
     """A ValueError naming the other separator where every column's name (or first cell,
-    without a header) holds it: one column, or a few where a name or a decimal comma held
-    ``sep`` ('a;b,c;d' read with ','), their cells holding it too. Without the ``parsed``
-    table, the first row alone is read (the file did not parse, e.g. rows of decimal commas
-    longer than its header)."""
+    without a header) holds it: one column (a tab, runs of spaces between numbers: lines of
+    ``np.savetxt`` read whole), or a few where a name or a decimal comma held ``sep``
+    ('a;b,c;d' read with ','), their cells holding it too. Without the ``parsed`` table, the
+    first row alone is read (the file did not parse, e.g. rows of decimal commas longer than
+    its header)."""
     table = parsed
     if table is None:
         try:
@@ -101,14 +103,31 @@ def _refuse_other_separator(
             return  # the caller's own message says what is wrong
     names = [str(v) for v in (table.columns if header else table.iloc[0])]
     cells = [] if parsed is None else [str(v) for v in parsed.iloc[0]]
+    other = _other_separator(sep, names, cells, parsed is None)
+    if other is not None:
+        raise ValueError(
+            f"{path} looks separated by {described(other)}; read it with "
+            f"csv={{'sep': {python_spelling(other)}}}."
+        )
+
+
+def _other_separator(sep: str, names: list[str], cells: list[str], unparsed: bool) -> str | None:
+    """The separator other than ``sep`` that every name (and, read as one column or one of
+    the ``cells`` of the first row, a cell) holds, if any (see :func:`_refuse_other_separator`)."""
     for other in (";", ","):
         # a file that parsed: its first row holds the other separator too (names alone may:
         # 'Preis, EUR;Gewicht, kg' read with ';' is right)
-        in_cells = parsed is None or len(names) == 1 or any(other in cell for cell in cells)
+        in_cells = unparsed or len(names) == 1 or any(other in cell for cell in cells)
         if sep != other and in_cells and all(other in name for name in names):
-            raise ValueError(
-                f"{path} looks separated by {other!r}; read it with csv={{'sep': {other!r}}}."
-            )
+            return other
+    if len(names) != 1:
+        return None  # a tab or a space in every name of several columns: names of words
+    if sep != "\t" and "\t" in names[0] and all("\t" in cell for cell in cells):
+        return "\t"
+    first_row = cells or names
+    if sep != WHITESPACE and splits_into_numbers([*names, *first_row]):
+        return WHITESPACE
+    return None
 
 
 SNIFFED_BYTES = 1 << 16  # the start of a text file read for NUL bytes
@@ -144,7 +163,7 @@ def _refuse_nul_bytes(path: Path, encoding: str) -> None:
 
 def read_csv(
     path: Path,
-    sep: str = ",",
+    sep: str | None = None,
     encoding: str = "utf-8",
     header: bool = True,
     decimal: str = ".",
@@ -152,18 +171,22 @@ def read_csv(
     na_values: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """``pd.read_csv`` with messages that name the file and the fix. ``header=False``: the file
-    has no header row, and its columns are named x0, x1, ... A ``.tsv`` file is read with tabs
-    unless ``sep`` says otherwise; a compressed one (``table.csv.gz``) is decompressed as pandas
-    infers from its name. ``decimal``: the numbers' decimal mark (',' in most of Europe); a
-    file whose numbers are written with ',' and read with '.' is refused, naming the columns.
+    has no header row, and its columns are named x0, x1, ... ``sep``: the separator, ``' '``
+    (or ``r'\\s+'``, ``'whitespace'``) for runs of whitespace; by default ``,`` for a ``.csv``,
+    a tab for a ``.tsv``, and for a ``.txt`` or ``.dat`` the one its first lines show
+    (:func:`aekit.data.file_kinds.csv_separator`). A file read as one column whose cells hold
+    another separator is refused, naming it. A compressed file (``table.csv.gz``) is
+    decompressed as pandas infers from its name. ``decimal``: the numbers' decimal mark (','
+    in most of Europe); a file whose numbers are written with ',' and read with '.' is
+    refused, naming the columns.
     The fixes the messages give are written as
     :func:`aekit.data.datasets.load_array` takes these options (``csv={'header': False}``); the
     command line rewrites them as its own (``--no-header``, see :mod:`aekit.cli.errors`).
     ``nrows``: read only the first rows (a large file's, checked before it is streamed).
     ``na_values``: text read as missing besides pandas' own markers (empty, NA, null, ...), as
     pandas' ``na_values`` takes it, e.g. ``['?', '-999']``."""
-    sep = csv_separator(path, sep)
     _refuse_nul_bytes(path, encoding)
+    sep = csv_separator(path, sep, encoding, decimal)
     if decimal == sep:
         raise ValueError(
             f"{path}: the decimal mark {decimal!r} is also the separator; give the file's "
