@@ -4,14 +4,15 @@
 some depending on the running command (which options it has, whether DATA is an image
 folder). The rules of one subject have files of their own: DATA's cells
 (:mod:`aekit.cli.cell_advice`), a time series (:mod:`aekit.cli.series_advice`), DATA's layout
-(:mod:`aekit.cli.layout_advice`), a parameter's check (:mod:`aekit.cli.parameter_advice`), and
-advice that names a fitting command's option (:mod:`aekit.cli.option_advice`)."""
+(:mod:`aekit.cli.layout_advice`), an array's values (:mod:`aekit.cli.array_advice`), a
+parameter's check (:mod:`aekit.cli.parameter_advice`), and advice that names a fitting
+command's option (:mod:`aekit.cli.option_advice`)."""
 
 from __future__ import annotations
 
 import re
 
-from aekit.cli import cell_advice, layout_advice, parameter_advice, series_advice
+from aekit.cli import array_advice, cell_advice, layout_advice, parameter_advice, series_advice
 from aekit.cli.option_advice import OPTION_ADVICE
 from aekit.cli.series_advice import comma_list as _comma_list
 
@@ -32,7 +33,16 @@ ADVICE = (
     *((rf"\b{re.escape(name)}\b", words) for name, words in INNER_NAMES.items()),
     *series_advice.ADVICE,  # a time series: X.sort_values, value_columns=, ...
     *layout_advice.ADVICE,  # DATA's layout: images, channels-last arrays, sequences
+    *array_advice.ADVICE,  # an array DATA's values: complex numbers, Python objects
     *parameter_advice.ADVICE,  # scikit-learn's parameter check, threshold settings
+    (  # aekit.estimators._conditional_labels: a ConditionalVAE's continuous labels
+        r"\(y holds values such as (.*?)\)\. A ConditionalVAE is conditioned on classes: pass "
+        r"discrete labels \(e\.g\. bin a continuous target with np\.digitize\), and -1 or a "
+        r"missing value for an unlabelled row\.",
+        r"(the labels hold values such as \1). --model cvae is conditioned on classes: give "
+        r"discrete labels (bin a continuous target into a few classes first, e.g. low, middle, "
+        r"high), and -1 or an empty cell for an unlabelled row.",
+    ),
     (
         r"^(X|DATA) has (\d+) features, but TabularEncoder is expecting (\d+) features as "
         r"input\.",
