@@ -74,3 +74,26 @@ def test_a_cvae_of_continuous_labels_is_told_to_bin_them(tmp_path):
         "into a few classes first, e.g. low, middle, high), and -1 or an empty cell for an "
         "unlabelled row."
     )
+
+
+def test_too_few_rows_and_a_wide_stride_are_said_in_the_command_s_words(tmp_path):
+    # they said "DATA has n_samples=1", "AutoencoderImputer learns ...", "stride=20 is larger
+    # than window=10 ...; use stride <= window."
+    (tmp_path / "one.csv").write_text("a,b\n1,\n")
+    detect = invoke("detect", tmp_path / "one.csv", "--out", tmp_path / "R1")
+    assert _said(detect) == "DATA has 1 row; a detector needs at least 2 rows."
+    impute = invoke("impute", tmp_path / "one.csv", "-o", tmp_path / "x.csv")
+    assert _said(impute) == (
+        "DATA has 1 row; 'aekit impute' learns how the columns relate from at least 2 rows "
+        "(many more to fill well)."
+    )
+    values = np.cumsum(np.random.default_rng(0).normal(size=100))
+    pd.DataFrame({"v": values}).to_csv(tmp_path / "s.csv", index=False)
+    series = invoke(
+        "detect-series", tmp_path / "s.csv", "--window", 10, "--stride", 20, "--out",
+        tmp_path / "R2",
+    )  # fmt: skip
+    assert _said(series) == (
+        "--stride 20 is larger than --window 10: points between windows would get no score; "
+        "use a --stride of at most the --window."
+    )

@@ -124,6 +124,11 @@ ADVICE = (
         lambda m: "put them in fit's order: " + _comma_list(m[1]).replace(",", ", "),
     ),
     (r"^X (contains|has|holds|lacks) ", r"DATA \1 "),
+    (  # aekit.anomaly.inputs, aekit.imputation.imputer: too few rows
+        r"^DATA has n_samples=(\d+);",
+        lambda m: f"DATA has {m[1]} row{'s' * (m[1] != '1')};",
+    ),
+    (r"; AutoencoderImputer learns how the columns\b", "; 'aekit impute' learns how the columns"),
     (  # aekit.data.one_hot's warning names the encoder's option and the detector's
         r"refit with detect_one_hot=False \(AnomalyDetector: preprocessing='standardize'\)",
         "refit with --param preprocessing=standardize",

@@ -48,6 +48,12 @@ OPTION_ADVICE = (
         r"fewer than the model's window of \1; give at least \1 points (the new points with "
         r"those before them).",
     ),
+    (  # aekit.timeseries.detector: windows that leave points unscored (fit only)
+        r"^stride=(\d+) is larger than window=(\d+): (.*); use stride <= window\.",
+        "stride",
+        r"--stride \1 is larger than --window \2: \3; use a --stride of at most the --window.",
+        None,
+    ),
     (  # aekit.timeseries.inputs: detect-series names the column; score reads the model's
         r"^time_column '([^']*)' is not a column of X; it has\b",
         "time_column",
