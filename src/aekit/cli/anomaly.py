@@ -313,10 +313,12 @@ def _normal_rows(path: str, label_column: str | None, data):
 
     from aekit.cli import columns
     from aekit.cli.common import read_data
+    from aekit.data.validation import reject_complex
 
     try:
         with columns.where_present():  # DATA's id and ignored columns are left out, if there
             X, _ = read_data(path, None, None, None, False)
+        reject_complex(X, path)  # the detector's own refusal would call the file X
     except (OSError, ValueError) as err:
         text = str(err).replace(f"DATA {path!r}: ", "").replace(" (or use 'digits')", "")
         text = text.replace("DATA ", "the file ")

@@ -1,0 +1,203 @@
+"""The rules by which the command line says advice that names a parameter of a fitting
+command's option (``handle_missing=True``, ``max_iter``, ``time_column``,
+``X.drop(columns=...)``): each rule has the option, the words in a command that has it, and the
+words elsewhere (in 'aekit score', which reads a fitted model); part of
+:func:`aekit.cli.errors.for_the_command_line`."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+
+def _leave_out_unexpected(match: re.Match) -> str:
+    """The columns a series run never saw (a label column beside the values, as in the file it
+    was evaluated with), with the options that leave them out: the advice was to pass the
+    fitted columns or refit."""
+    names = re.findall(r"'((?:[^'\\]|\\.)*)'", match[1])
+    options = " ".join(f"--ignore-column {shlex.quote(n)}" for n in names)
+    return (
+        f"(unexpected {match[1]}); leave them out with {options} (a label column: "
+        "--label-column), or pass the columns"
+    )
+
+
+# Advice that names an option of a fitting command: (pattern, the option, the advice in a
+# command that has it, the advice elsewhere, e.g. in 'aekit score', which reads a fitted model).
+OPTION_ADVICE = (
+    (
+        r"\bImpute them, or pass handle_missing=True to let the detector encode them\.",
+        "handle_missing",
+        "Fill them with 'aekit impute' first, or pass --handle-missing to let the detector "
+        "encode them.",
+        "Fill them with 'aekit impute' first, or refit with 'aekit detect --handle-missing' so "
+        "that the detector encodes them.",
+    ),
+    (
+        r"\bpass handle_missing='interpolate'",
+        "handle_missing",
+        "pass --handle-missing interpolate",
+        "refit with 'aekit detect-series --handle-missing interpolate'",
+    ),
+    (r"\bpass handle_missing=True\b", "handle_missing", "pass --handle-missing", None),
+    (  # aekit.timeseries.series_input: a series shorter than one window ('aekit score' has
+        # no --window: the model's window is fixed, so the series must grow)
+        r"\bfewer than window=(\d+); use a smaller window or a longer series\.",
+        "window",
+        r"fewer than --window \1; use a smaller --window or a longer series.",
+        r"fewer than the model's window of \1; give at least \1 points (the new points with "
+        r"those before them).",
+    ),
+    (  # aekit.timeseries.detector: windows that leave points unscored (fit only)
+        r"^stride=(\d+) is larger than window=(\d+): (.*); use stride <= window\.",
+        "stride",
+        r"--stride \1 is larger than --window \2: \3; use a --stride of at most the --window.",
+        None,
+    ),
+    (  # aekit.timeseries.inputs: detect-series names the column; score reads the model's
+        r"^time_column '([^']*)' is not a column of X; it has\b",
+        "time_column",
+        r"--time-column \1 is not a column of DATA; it has",
+        r"DATA has no column '\1', the time column the model was fitted with; it has",
+    ),
+    (
+        r"^time_column='([^']*)' needs a DataFrame;",
+        "time_column",
+        r"--time-column \1 needs a table DATA (.csv, .parquet);",
+        r"the model was fitted with the time column '\1', so DATA must be a table (.csv, "
+        r".parquet) holding it;",
+    ),
+    (  # aekit.estimators._params / pretraining: a layer width below 1, set by --param
+        r"^(hidden|head)_layer_sizes=\(([^)]*?),?\) must hold",
+        "param",
+        r"--param \1_layer_sizes=[\2] must hold",
+        None,
+    ),
+    (  # aekit.anomaly.thresholds: too few training scores for a tail
+        r"\bgive the expected anomaly rate \(contamination=\.\.\.\)",
+        "contamination",
+        "give the expected anomaly rate (--contamination RATE)",
+        None,
+    ),
+    (  # scikit-learn's parameter check, where the command sets max_iter with --epochs
+        r"^The 'max_iter' parameter of \w+ must be an int in the range \[1, inf\)"
+        r"(?: or a str among \{'auto'\})?\. Got (-?\d+) instead\.",  # the Compressor's: 'auto'
+        "epochs",
+        r"--epochs (max_iter) must be at least 1; got \1.",
+        None,
+    ),
+    (  # the convergence warnings (aekit.estimators._convergence, the Compressor's)
+        r"\bTrain longer \(a larger max_iter\) or with a larger learning_rate_init\.",
+        "epochs",
+        "Train longer (a larger --epochs) or with a larger learning rate "
+        "(--param learning_rate_init=0.003).",
+        "Train longer (--param max_iter=N) or with a larger learning rate "
+        "(--param learning_rate_init=0.003).",
+    ),
+    (r"\b(epochs?) \(max_iter=(\d+)\)", "epochs", r"\1 (--epochs \2)", None),
+    (  # aekit.data.column_checks.column_mismatch
+        r"\(a label\? leave it out\)",
+        "label_column",
+        "(a label? name it with --label-column)",
+        "(a label? drop it from DATA)",
+    ),
+    (  # the same, where the command takes the column options (aekit.cli.columns)
+        r"\(a label\? name it with --label-column\)",
+        "id_column",
+        "(a label? name it with --label-column; an identifier, or a column to leave out? "
+        "--id-column, --ignore-column)",
+        None,
+    ),
+    (  # aekit.data.column_checks.warn_many_categories: an id column read as categories
+        r"^column (['\"])(.+?)\1 (has \d+ distinct values in \d+ rows, each encoded as its own "
+        r"one-hot category): an identifier or free text\? drop it, or group its values\.",
+        "id_column",
+        r"column \1\2\1 \3: an identifier or free text? pass --id-column \2 (left out of "
+        r"the features, written beside each row's result) or --ignore-column \2, or group its "
+        r"values.",
+        None,
+    ),
+    (  # aekit.data.column_checks.warn_row_number: an integer id column read as a measurement
+        r"; drop it \(X\.drop\(columns=\[(['\"])(.+?)\1\]\)\)\.",
+        "id_column",
+        r"; pass --id-column \2 (left out of the features, written beside each row's result) "
+        r"or --ignore-column \2.",
+        r"; leave it out of DATA.",
+    ),
+    (  # aekit.data.column_checks.numbers_as_text_message: '$1,200', '12%' read as text
+        r"^column (['\"])(.+?)\1 (holds numbers written with thousands separators, .*) "
+        r"Convert the column first: .*, or leave it out\.$",
+        "ignore_column",
+        r"column \1\2\1 \3 Convert the column to plain numbers in DATA first (1234.5, not "
+        r"1,234.5, $ or %), or leave it out with --ignore-column \2.",
+        None,
+    ),
+    (  # aekit.data.non_finite._empty_columns: a column missing in every row
+        r"(has no value in any row): leave it out \(X\.drop\(columns=\[(['\"])(.+?)\2\]\)\)",
+        "ignore_column",
+        r"\1: leave it out with --ignore-column \3",
+        r"\1: leave it out of DATA",
+    ),
+    (
+        r"(have no value in any row): leave them out \(X\.drop\(columns=\[.+?\]\)\)",
+        "ignore_column",
+        r"\1: leave each out with --ignore-column",
+        r"\1: leave them out of DATA",
+    ),
+    (  # aekit.data.column_checks.check_column_kind: a date column in a table's features
+        r"^column (['\"])(.+?)\1 (holds dates .*) Convert it to numbers first (.*) or drop it\.$",
+        "ignore_column",
+        r"column \1\2\1 \3 Convert it to numbers in DATA first \4 or leave it out with "
+        r"--ignore-column \2.",
+        None,
+    ),
+    (  # the same for a typed date column (Parquet), whose advice names pandas' .dt
+        r"^column (['\"])(.+?)\1 (holds dates or durations \(.*?\)); convert it to numbers "
+        r"first \(e\.g\. .*\) or drop it\.$",
+        "ignore_column",
+        r"column \1\2\1 \3; convert it to numbers in DATA first (e.g. the hour, the day of "
+        r"the week, or the elapsed seconds) or leave it out with --ignore-column \2.",
+        None,
+    ),
+    (  # aekit.timeseries.inputs: a date column (typed, or written as text) without time_column
+        r"\bbut no time_column; pass time_column=(['\"])(.+?)\1",
+        "time_column",
+        r"but no --time-column; pass --time-column \2",
+        None,
+    ),
+    (  # aekit.timeseries.inputs.check_value_names: a scored file with columns fit never saw
+        r"\(missing \[\], unexpected (\[[^\]]*\])\); pass the columns",
+        "ignore_column",
+        _leave_out_unexpected,
+        None,
+    ),
+    (  # aekit.timeseries.inputs: text columns of a series left out of the channels
+        r"\bto choose the channels, name them with value_columns\.",
+        "id_column",
+        "to choose the channels, name them with --value-columns; to leave one out quietly, "
+        "--id-column (it is then written beside each point's score) or --ignore-column.",
+        None,
+    ),
+    (  # scikit-learn's check of a fitted model's column names, columns the model never saw
+        r"(Feature names unseen at fit time: .*)$",
+        "id_column",
+        r"\1. Columns that are not features (a label, an identifier)? Name them with "
+        r"--label-column, --id-column or --ignore-column.",
+        None,
+    ),
+    (  # the same where the command takes --label-column alone
+        r"(Feature names unseen at fit time: (?:(?!Columns that are not features).)*)$",
+        "label_column",
+        r"\1. A label column? Name it with --label-column.",
+        None,
+    ),
+    (
+        r"\bpass them as fit\(X, X_normal=\.\.\.\)",
+        "normal_rows",
+        "give them with --normal-rows FILE",
+        None,
+    ),
+    # aekit.data.validation.check_count: the count of 'aekit generate' / 'aekit evaluate'
+    (r"^n_samples=(-?\d+) must be", "n", r"-n \1 must be", None),
+    (r"^n_samples=(-?\d+) must be", "n_samples", r"--n-samples \1 must be", None),
+)
