@@ -14,9 +14,10 @@ import re
 
 from aekit.cli import array_advice, cell_advice, layout_advice, parameter_advice, series_advice
 from aekit.cli.option_advice import OPTION_ADVICE
+from aekit.cli.running_command import command_name as _command_name
 from aekit.cli.series_advice import comma_list as _comma_list
 
-__all__ = ["ADVICE", "INNER_NAMES", "OPTION_ADVICE", "running_options"]
+__all__ = ["ADVICE", "INNER_NAMES", "OPTION_ADVICE"]
 
 
 # The networks inside composites (aekit.registry.INNER), which a command's user never named:
@@ -148,27 +149,3 @@ ADVICE = (
         "Use a smaller latent_dim (--param latent_dim=N), or --model dae, sparse or cae.",
     ),
 )
-
-
-def _command_name() -> str:
-    from aekit.cli import outputs
-
-    return "COMMAND" if outputs.current_call is None else outputs.current_call[0]
-
-
-def running_options() -> set[str]:
-    """The parameters of the running command, the table options added to those that read
-    DATA (:mod:`aekit.cli.table_options`) included; not --epochs where --param max_iter set
-    the epochs (its advice would be refused beside it)."""
-    from aekit.cli import outputs, table_options
-
-    if outputs.current_call is None:
-        return set()
-    arguments = outputs.current_call[2]
-    names = set(arguments)
-    if names & set(table_options.DATA_PARAMETERS):
-        names |= table_options.OPTION_NAMES
-    typed = arguments.get("param") or ()
-    if any(pair.partition("=")[0].strip() == "max_iter" for pair in typed):
-        names.discard("epochs")
-    return names

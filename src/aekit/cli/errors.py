@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from aekit.cli.advice import ADVICE, OPTION_ADVICE, running_options
+from aekit.cli.advice import ADVICE, OPTION_ADVICE
+from aekit.cli.running_command import running_options
 
 
 def for_the_command_line(text: str, options: set[str] | None = None) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from aekit.cli.running_command import running_options
+
 
 def _unused_settings(match: re.Match) -> str:
     """aekit.anomaly.thresholds.warn_unused_options' warning with the command line's flags."""
@@ -36,7 +38,7 @@ def _parameter_error(match: re.Match) -> str:
     # random_state is --seed, a hasher's n_bits --bits (max_iter's --epochs has its own
     # advice, OPTION_ADVICE)
     option = _OWN_FLAGS.get(name, f"--{name.replace('_', '-')}")
-    said = option if option[2:].replace("-", "_") in _running_options() else f"--param {name}"
+    said = option if option[2:].replace("-", "_") in running_options() else f"--param {name}"
     if said == f"--param {name}" and re.search(r"'tuple'|'list'|array-like", allowed):
         listed = _list_as_text(name, got)
         if listed is not None:
@@ -74,11 +76,3 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         _parameter_error,
     ),
 )
-
-
-def _running_options() -> set[str]:
-    """:func:`aekit.cli.advice.running_options`, imported when called (that module imports
-    this one)."""
-    from aekit.cli.advice import running_options
-
-    return running_options()
