@@ -101,7 +101,8 @@ def open_data(
     from aekit.cli import columns, large_csv
     from aekit.data.lazy import Dataset, open_dataset
 
-    source = large_csv.parquet_copy(spec) or spec  # a CSV too large for memory: its copy
+    # a CSV too large for memory: its copy
+    source = large_csv.parquet_copy(spec, options.label_column) or spec
     if not on_disk(source) or (not text and _has_text_columns(source, options.label_column)):
         return load_data(spec, options)
     if Path(source).suffix.lower() == ".npy":
@@ -208,7 +209,8 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             large_csv,
         )
 
-        copy = large_csv.parquet_copy(spec)  # a CSV too large for memory: its copy, not the text
+        # a CSV too large for memory: its copy, not the text
+        copy = large_csv.parquet_copy(spec, options.label_column)
         if copy is not None:
             X, y = large_csv.read_whole(spec, copy, options.label_column)
         else:

@@ -17,15 +17,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from aekit.cli.csv_options import CsvOptions
 
-# DATA as read (its path, CSV options, size and time of change) -> its Parquet copy, made once
-# per process: a second command in the same process (a notebook's, the tests') reading the file
-# with other options, or after it changed, gets a copy of its own
+# DATA as read (its path, CSV options, the columns no model reads, size and time of change) ->
+# its Parquet copy, made once per process: a second command in the same process (a notebook's,
+# the tests') reading the file with other options or columns, or after it changed, gets a copy
+# of its own
 _copies: dict[tuple, str] = {}
 
 
-def parquet_copy(spec: str) -> str | None:
+def parquet_copy(spec: str, label_column: str | None = None) -> str | None:
     """The path of the Parquet copy of DATA ``spec`` when it is a text table over the limit
-    (made on the first call), else None."""
+    (made on the first call), else None. Its label column (``label_column``), id and ignored
+    columns (:mod:`aekit.cli.columns`) are no features: text further down them is kept as the
+    file writes it, as in memory, not refused as a typo among numbers."""
     from aekit.data.file_kinds import TEXT_TABLES, data_suffix
     from aekit.data.lazy import CSV_LIMIT_BYTES
 
@@ -38,19 +41,28 @@ def parquet_copy(spec: str) -> str | None:
     size = stat.st_size
     if size <= CSV_LIMIT_BYTES:
         return None
-    key = (spec, current, size, stat.st_mtime_ns)
+    not_features = _not_features(label_column)
+    key = (spec, current, not_features, size, stat.st_mtime_ns)
     if key not in _copies:
-        _copies[key] = _convert(path, size)
+        _copies[key] = _convert(path, size, not_features)
     return _copies[key]
 
 
-def _convert(path: Path, size: int) -> str:
+def _not_features(label_column: str | None) -> tuple[str, ...]:
+    """The running command's columns that no model reads: its label, id and ignored columns."""
+    from aekit.cli import columns
+
+    named = (label_column, columns.current.id_column, *columns.current.ignore_columns)
+    return tuple(sorted({name for name in named if name is not None}))
+
+
+def _convert(path: Path, size: int, not_features: tuple[str, ...]) -> str:
     import typer
 
     from aekit.cli.csv_options import current
     from aekit.data import csv_parquet
 
-    options = _options_text(current)
+    options = _options_text(current) + _not_features_text(not_features)
     folder = Path(tempfile.mkdtemp(prefix="aekit-csv-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)  # also after an error or Ctrl-C
     copy = folder / f"{path.name}.parquet"
@@ -66,7 +78,11 @@ def _convert(path: Path, size: int) -> str:
     started = time.perf_counter()
     try:
         csv_parquet.csv_to_parquet(
-            path, copy, rows=csv_parquet.CHUNK_ROWS, csv_options=current.kwargs()
+            path,
+            copy,
+            rows=csv_parquet.CHUNK_ROWS,
+            csv_options=current.kwargs(),
+            not_features=not_features,
         )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # a full disk: give the space back at once
@@ -88,6 +104,11 @@ def _options_text(options: CsvOptions) -> str:
         return ""
     shown = (f"{k!r}: {python_spelling(v) if k == 'sep' else repr(v)}" for k, v in given)
     return f", csv_options={{{', '.join(shown)}}}"
+
+
+def _not_features_text(not_features: tuple[str, ...]) -> str:
+    """``, not_features=[...]``, as the Python call takes them, or nothing."""
+    return f", not_features={list(not_features)!r}" if not_features else ""
 
 
 def read_whole(spec: str, copy: str, label_column: str | None):

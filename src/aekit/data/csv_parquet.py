@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,7 @@ def csv_to_parquet(
     parquet: str | os.PathLike,
     rows: int = CHUNK_ROWS,
     csv_options: dict | None = None,
+    not_features: Iterable[str] = (),
 ) -> Path:
     """Convert a CSV file of any size to Parquet, ``rows`` rows at a time.
 
@@ -92,6 +94,11 @@ def csv_to_parquet(
         How to read the CSV (``sep``, ``decimal``, ``encoding``, ``header``, ``na_values``), as
         :func:`aekit.data.datasets.load_array` takes them; without ``sep``, a ``.txt``'s is
         sniffed from its first lines, once for every chunk.
+    not_features : iterable of str, default=()
+        Columns no model reads (an id, a label, ignored columns). Text further down such a
+        column, below first rows of numbers or True/False, is no typo: the column is then
+        stored as text, every cell as the file writes it ('007', 'A-17'), as a read of the
+        whole file in memory gives it; the file is read again from its start to do so.
 
     Returns
     -------
@@ -115,33 +122,66 @@ def csv_to_parquet(
     head = read_csv(csv, nrows=rows, **options)  # every check of an in-memory read
     unnamed = unnamed_columns(head.columns) if options.get("header", True) else []
     kinds = {name: _kind(head[name]) for name in head.columns if name not in unnamed}
-    numbers = [name for name, kind in kinds.items() if kind == NUMBER]
-    checks = WholeFileChecks(csv, unnamed, numbers)
+    columns = _Columns([*head.columns], unnamed, kinds, frozenset(not_features))
+    while True:
+        try:
+            atomic_write(parquet, partial(_write_copy, csv, options, rows, columns))
+            return parquet
+        except _TextFurtherDown as found:  # read whole, that column is text: start again
+            columns = columns.as_text(found.name)
+        except OSError as err:
+            raise ValueError(f"cannot convert {csv} to Parquet {parquet}: {err}") from None
 
-    def write(tmp: str) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
 
-        types = {NUMBER: pa.float64(), BOOL: pa.bool_(), TEXT: pa.string()}
-        schema = pa.schema([(str(name), types[kind]) for name, kind in kinds.items()])
-        wholes = {name: _Whole() for name in numbers}
-        with pq.ParquetWriter(tmp, schema) as writer:
-            for start, chunk in _chunks(csv, options, rows, [*head.columns], kinds):
-                checks.add(chunk, start)
-                named = chunk.drop(columns=unnamed) if unnamed else chunk
-                chunk = _as_kinds(named, kinds, checks, start, wholes)
-                if not checks.refusing():  # else only the checks read on, to count all
-                    table = pa.Table.from_pandas(chunk, schema=schema, preserve_index=False)
-                    writer.write_table(table, row_group_size=rows)
-            checks.finish(stacklevel=5)  # csv_to_parquet's caller
-            integers = {name: seen.dtype() for name, seen in wholes.items() if seen.dtype()}
-            writer.add_key_value_metadata({INTEGERS_KEY: json.dumps(integers)})
+@dataclass(frozen=True)
+class _Columns:
+    """The columns of a CSV as its first rows give them."""
 
-    try:
-        atomic_write(parquet, write)
-    except OSError as err:
-        raise ValueError(f"cannot convert {csv} to Parquet {parquet}: {err}") from None
-    return parquet
+    names: list[str]  # as read, the unnamed ones too
+    unnamed: list[str]
+    kinds: dict[str, str]  # each named column's kind
+    not_features: frozenset[str]  # text further down these is no typo: they become text
+
+    def numbers(self) -> list[str]:
+        return [name for name, kind in self.kinds.items() if kind == NUMBER]
+
+    def checked_numbers(self) -> list[str]:
+        """The number columns whose text further down is refused (a model reads them)."""
+        return [name for name in self.numbers() if name not in self.not_features]
+
+    def as_text(self, name: str) -> _Columns:
+        return replace(self, kinds={**self.kinds, name: TEXT})
+
+
+class _TextFurtherDown(Exception):
+    """Column ``name``, of ``not_features``, holds text below first rows of numbers or
+    True/False: the conversion starts again with it read as text."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _write_copy(csv: Path, options: dict, rows: int, columns: _Columns, tmp: str) -> None:
+    """Write the Parquet copy of ``csv`` to ``tmp``, a chunk of ``rows`` rows at a time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    checks = WholeFileChecks(csv, columns.unnamed, columns.checked_numbers())
+    types = {NUMBER: pa.float64(), BOOL: pa.bool_(), TEXT: pa.string()}
+    schema = pa.schema([(str(name), types[kind]) for name, kind in columns.kinds.items()])
+    wholes = {name: _Whole() for name in columns.numbers()}
+    with pq.ParquetWriter(tmp, schema) as writer:
+        for start, chunk in _chunks(csv, options, rows, columns.names, columns.kinds):
+            checks.add(chunk, start)
+            named = chunk.drop(columns=columns.unnamed) if columns.unnamed else chunk
+            chunk = _as_kinds(named, columns, checks, start, wholes)
+            if not checks.refusing():  # else only the checks read on, to count all
+                table = pa.Table.from_pandas(chunk, schema=schema, preserve_index=False)
+                writer.write_table(table, row_group_size=rows)
+        checks.finish(stacklevel=5)  # csv_to_parquet's caller
+        integers = {name: seen.dtype() for name, seen in wholes.items() if seen.dtype()}
+        writer.add_key_value_metadata({INTEGERS_KEY: json.dumps(integers)})
 
 
 def _kind(column: pd.Series) -> str:
@@ -194,28 +234,34 @@ def _chunks(
 
 def _as_kinds(
     chunk: pd.DataFrame,
-    kinds: dict[str, str],
+    columns: _Columns,
     checks: WholeFileChecks,
     start: int,
     wholes: dict[str, _Whole],
 ) -> pd.DataFrame:
     """The chunk with every number column as float64 and every bool column as nullable bools.
     Text in a number column is noted by ``checks`` (refused once the whole file was read, as
-    in memory); ``ValueError`` for a cell a bool column cannot hold. ``start``: the file's data
-    row of the chunk's first row; ``wholes``: what each number column held so far, updated."""
-    for name, kind in kinds.items():
+    in memory); ``ValueError`` for a cell a bool column cannot hold; :class:`_TextFurtherDown`
+    for either in a column of ``columns.not_features``. ``start``: the file's data row of the
+    chunk's first row; ``wholes``: what each number column held so far, updated."""
+    for name, kind in columns.kinds.items():
         if kind == TEXT:
             continue
         column = chunk[name]
         if kind == NUMBER:
             converted = pd.to_numeric(column, errors="coerce").astype(np.float64)
-            if not checks.add_numbers(name, column, converted, start):
+            if name in columns.not_features:
+                _restart_if_text(name, column, converted)
+                wholes[name].add(column, converted)
+            elif not checks.add_numbers(name, column, converted, start):
                 wholes[name].add(column, converted)
             chunk[name] = converted
             continue
         # pandas reads True/False (any case) as bools; a blank among them makes objects
         converted = column.astype(object).where(column.isin([True, False]))
         unfit = column.notna() & converted.isna()
+        if unfit.any() and name in columns.not_features:
+            raise _TextFurtherDown(name)
         if unfit.any() and not checks.refusing():
             at = int(np.flatnonzero(unfit.to_numpy())[0])
             raise ValueError(
@@ -225,3 +271,9 @@ def _as_kinds(
             )
         chunk[name] = converted.astype("boolean")
     return chunk
+
+
+def _restart_if_text(name: str, cells: pd.Series, numbers: pd.Series) -> None:
+    """:class:`_TextFurtherDown` where a cell of column ``name`` is no number."""
+    if (cells.notna() & numbers.isna()).any():
+        raise _TextFurtherDown(name)
