@@ -686,3 +686,20 @@ def test_runs_apply_to_a_table_with_text_columns_a_chunk_at_a_time(tmp_path, mon
     report = json.loads((tmp_path / "e.json").read_text())
     assert report["rows"] == len(table)
     assert report["mean_anomaly_score"] == pytest.approx(scores.mean(), rel=1e-6)
+
+
+def test_a_parquet_file_with_a_repeated_column_name_is_refused_naming_it(tmp_path):
+    # pyarrow writes two columns of one name; reading one by name then failed with pyarrow's
+    # KeyError "Column a does not exist in schema" (aekit detect: a traceback)
+    from cli_helpers import invoke, refused
+
+    values = pa.array(np.arange(20.0))
+    path = tmp_path / "twice.parquet"
+    pq.write_table(pa.table([values, values, values], names=["a", "a", "b"]), path)
+    said = r"has the column\(s\) \['a'\] more than once"
+    with pytest.raises(ValueError, match=said):
+        aekit.open_dataset(path)
+    with pytest.raises(ValueError, match=said):
+        aekit.datasets.load_array(path)
+    refused(invoke("detect", path, "--out", tmp_path / "run"), "['a'] more than once")
+    assert not (tmp_path / "run").exists()

@@ -360,9 +360,18 @@ def _read_table(path: Path, suffix: str, csv: dict) -> pd.DataFrame:
     import pandas as pd
 
     if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        from aekit.data.parquet import refuse_repeated_names
+
+        try:
+            names = pq.read_schema(path).names
+        except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise ValueError(f"cannot read {path} as Parquet: {exc}") from None
+        refuse_repeated_names(path, names)
         try:
             return pd.read_parquet(path)
-        except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        except (ValueError, OSError) as exc:
             raise ValueError(f"cannot read {path} as Parquet: {exc}") from None
     from aekit.data.table_checks import read_csv
 

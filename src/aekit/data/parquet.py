@@ -66,6 +66,7 @@ class ParquetReader(RowReader):
         for file, handle in zip(files[1:], self.handles[1:]):
             _check_same_schema(files[0], schema, file, handle.schema_arrow)
         names = list(schema.names)
+        refuse_repeated_names(path, names)
         if label_column is not None and label_column not in names:
             raise ValueError(
                 f"label_column={label_column!r} is not a column of {path}; the columns are "
@@ -296,4 +297,15 @@ def _check_same_schema(first: Path, schema, file: Path, other) -> None:
         raise ValueError(
             f"column {extra[0]!r} is in {file} but not in {first}: the files of a Parquet folder "
             "must share one schema."
+        )
+
+
+def refuse_repeated_names(path: Path, names: list[str]) -> None:
+    """Refuse a schema with two columns of one name (pyarrow writes them; a column is then
+    read by a name that picks neither: "Column a does not exist in schema")."""
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(
+            f"{path} has the column(s) {twice} more than once (duplicated); write the file "
+            "again with a name of its own for each column."
         )
