@@ -28,3 +28,22 @@ def refused(result, *words: str) -> str:
     for word in words:
         assert word in message, message
     return message
+
+
+def read_as_a_large_csv(monkeypatch, lazy_bytes: int = -1) -> None:
+    """From now on a CSV DATA over 1,000 bytes is large: read through its Parquet copy, and
+    fitted from disk where ``lazy_bytes`` is 0 (-1: as set); reading one whole fails the test."""
+    from aekit.cli import common
+    from aekit.data import csv_parquet, lazy, table_checks
+
+    monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", 1000)
+    if lazy_bytes >= 0:
+        monkeypatch.setattr(common, "LAZY_BYTES", lazy_bytes)
+    real_read = table_checks.read_csv
+
+    def read_csv(csv, *args, **kwargs):
+        assert kwargs.get("nrows") is not None, "the large file was read whole"
+        return real_read(csv, *args, **kwargs)
+
+    monkeypatch.setattr(table_checks, "read_csv", read_csv)
+    monkeypatch.setattr(csv_parquet, "read_csv", read_csv)

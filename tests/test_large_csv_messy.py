@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from cli_helpers import invoke
+from cli_helpers import invoke, read_as_a_large_csv
 
-from aekit.cli import common, large_csv
+from aekit.cli import large_csv
 from aekit.cli.errors import error_message, for_the_command_line
-from aekit.data import csv_parquet, lazy, table_checks
+from aekit.data import csv_parquet
 
 ROWS, CHUNK = 300, 64  # row 250 lies in the fourth chunk of the large read
 LATE = 250
@@ -125,16 +125,7 @@ def small_and_large(monkeypatch, tmp_path):
         path = tmp_path / "export.csv"
         make(path)
         small, _ = _train(path, tmp_path / "SMALL")
-        monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", 1000)
-        monkeypatch.setattr(common, "LAZY_BYTES", 0)  # fitted from disk, as a large file is
-        real_read = table_checks.read_csv
-
-        def read_csv(csv, *args, **kwargs):
-            assert kwargs.get("nrows") is not None, "the large file was read whole"
-            return real_read(csv, *args, **kwargs)
-
-        monkeypatch.setattr(table_checks, "read_csv", read_csv)
-        monkeypatch.setattr(csv_parquet, "read_csv", read_csv)
+        read_as_a_large_csv(monkeypatch, lazy_bytes=0)  # fitted from disk, as a large file is
         large, output = _train(path, tmp_path / "LARGE")
         assert "converting it to Parquet" in output
         if large.exit_code != 0:  # no RUN, and no half-written copy (a whole one goes at exit)

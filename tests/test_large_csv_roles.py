@@ -19,11 +19,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from cli_helpers import invoke
+from cli_helpers import invoke, read_as_a_large_csv
 
-from aekit.cli import common, large_csv
+from aekit.cli import large_csv
 from aekit.cli.errors import error_message
-from aekit.data import csv_parquet, lazy, table_checks
+from aekit.data import csv_parquet, lazy
 
 ROWS, CHUNK = 300, 64  # rows 250-270 lie in the fourth chunk of the large read
 DETECT = ["--param", "n_estimators=1", "--quiet"]
@@ -96,17 +96,7 @@ def small_and_large(monkeypatch, tmp_path) -> Callable[..., tuple[Outcome, Outco
         path = tmp_path / "table.csv"
         frame.to_csv(path, index=False)
         small = command(path, tmp_path / "small", args, outputs)
-        monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", 1000)
-        if lazy_bytes >= 0:
-            monkeypatch.setattr(common, "LAZY_BYTES", lazy_bytes)
-        real_read = table_checks.read_csv
-
-        def read_csv(csv, *args, **kwargs):
-            assert kwargs.get("nrows") is not None, "the large file was read whole"
-            return real_read(csv, *args, **kwargs)
-
-        monkeypatch.setattr(table_checks, "read_csv", read_csv)
-        monkeypatch.setattr(csv_parquet, "read_csv", read_csv)
+        read_as_a_large_csv(monkeypatch, lazy_bytes)
         large = command(path, tmp_path / "large", args, outputs)
         assert "converting it to Parquet" in large.output
         return small, large
