@@ -197,3 +197,16 @@ def test_a_large_csv_has_a_copy_for_each_set_of_columns_no_model_reads(tmp_path,
     assert pq.read_schema(as_label).field("y").type == pa.string()
     with pytest.raises(ValueError, match=r"column 'y' holds numbers but also text \('anomaly'"):
         large_csv.parquet_copy(str(path))  # as a feature
+
+
+def test_a_mid_sized_csv_keeps_a_late_text_id_column_as_written(tmp_path):
+    # pandas read the rows in blocks, each with its own type: '007' became 7 and the ids
+    # ints beside the text 'A-17' of a later block, while the large path keeps them as written
+    from aekit.data.table_checks import read_csv
+
+    ids = [str(1000 + i) for i in range(300_000)]
+    ids[3], ids[-10] = "007", "A-17"
+    path = tmp_path / "mid.csv"
+    pd.DataFrame({"id": ids, "a": np.arange(300_000) % 7}).to_csv(path, index=False)
+    column = read_csv(path)["id"]
+    assert column.tolist() == ids

@@ -209,6 +209,11 @@ def read_csv(
                 index_col=False,
                 nrows=nrows,
                 na_values=na_values or None,
+                # each column's type from all its rows: pandas' blocks of rows (low_memory)
+                # made a column of ids numbers in early blocks and text in a later one (an id
+                # 007 read as 7, 1005 as an int beside 'A-17'), where a large CSV's copy and a
+                # small file keep every cell as written
+                low_memory=False,
             )
     except pd.errors.ParserWarning:
         _refuse_other_separator(path, sep, encoding, header)
