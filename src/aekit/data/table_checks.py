@@ -161,6 +161,15 @@ def _refuse_nul_bytes(path: Path, encoding: str) -> None:
         )
 
 
+def _whole_column_types(sep: str) -> dict[str, bool]:
+    """Each column's type from all its rows: pandas' C parser reads blocks of rows, each typed
+    alone (``low_memory``), so a column of ids was numbers in early blocks and text in a later
+    one (an id 007 read as 7, 1005 as an int beside 'A-17'), where a large CSV's copy and a
+    small file keep every cell as written. Its python engine (separators of several
+    characters) reads whole columns already, and refuses the option."""
+    return {"low_memory": False} if len(sep) == 1 or sep == r"\s+" else {}
+
+
 def read_csv(
     path: Path,
     sep: str | None = None,
@@ -209,11 +218,7 @@ def read_csv(
                 index_col=False,
                 nrows=nrows,
                 na_values=na_values or None,
-                # each column's type from all its rows: pandas' blocks of rows (low_memory)
-                # made a column of ids numbers in early blocks and text in a later one (an id
-                # 007 read as 7, 1005 as an int beside 'A-17'), where a large CSV's copy and a
-                # small file keep every cell as written
-                low_memory=False,
+                **_whole_column_types(sep),
             )
     except pd.errors.ParserWarning:
         _refuse_other_separator(path, sep, encoding, header)
