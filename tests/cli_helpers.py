@@ -47,3 +47,20 @@ def read_as_a_large_csv(monkeypatch, lazy_bytes: int = -1) -> None:
 
     monkeypatch.setattr(table_checks, "read_csv", read_csv)
     monkeypatch.setattr(csv_parquet, "read_csv", read_csv)
+
+
+def convert_in_small_chunks(monkeypatch, tmp_path, chunk_rows: int):
+    """A large CSV's Parquet copies converted ``chunk_rows`` rows at a time, in a temporary
+    folder of their own under ``tmp_path`` (returned), none kept from an earlier test."""
+    import tempfile
+
+    from aekit.cli import large_csv
+    from aekit.data import csv_parquet
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR read again
+    monkeypatch.setattr(csv_parquet, "CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr(large_csv, "_copies", {})
+    return temporary

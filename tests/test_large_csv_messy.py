@@ -6,7 +6,6 @@ rows."""
 
 from __future__ import annotations
 
-import tempfile
 import warnings
 from dataclasses import dataclass
 from functools import partial
@@ -16,9 +15,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from cli_helpers import invoke, read_as_a_large_csv
+from cli_helpers import convert_in_small_chunks, invoke, read_as_a_large_csv
 
-from aekit.cli import large_csv
 from aekit.cli.errors import error_message, for_the_command_line
 from aekit.data import csv_parquet
 
@@ -114,12 +112,7 @@ def _train(path: Path, run: Path) -> tuple[Outcome, str]:
 def small_and_large(monkeypatch, tmp_path):
     """``run(make)``: the file ``make`` writes trained on in memory, then as a large CSV whose
     text is never read whole; the two outcomes."""
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temporary))
-    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR read again
-    monkeypatch.setattr(csv_parquet, "CHUNK_ROWS", CHUNK)
-    monkeypatch.setattr(large_csv, "_copies", {})
+    temporary = convert_in_small_chunks(monkeypatch, tmp_path, CHUNK)
 
     def run(make) -> tuple[Outcome, Outcome]:
         path = tmp_path / "export.csv"

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from cli_helpers import invoke, read_as_a_large_csv
+from cli_helpers import convert_in_small_chunks, invoke, read_as_a_large_csv
 
 from aekit.cli import large_csv
 from aekit.cli.errors import error_message
@@ -77,12 +77,7 @@ def small_and_large(monkeypatch, tmp_path) -> Callable[..., tuple[Outcome, Outco
     as a CSV, read in memory and then as a large CSV whose text is never read whole (fitted from
     disk where ``lazy_bytes`` is 0); ``ARGS`` holds DATA and OUT for the file and a folder to
     write in, ``outputs`` the files written there that are read back (as text)."""
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temporary))
-    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR read again
-    monkeypatch.setattr(csv_parquet, "CHUNK_ROWS", CHUNK)
-    monkeypatch.setattr(large_csv, "_copies", {})
+    convert_in_small_chunks(monkeypatch, tmp_path, CHUNK)
 
     def command(path: Path, out: Path, args: list[str], outputs: list[str]) -> Outcome:
         out.mkdir()

@@ -87,7 +87,7 @@ def _refuse_odd_cells(name: str, series: pd.Series) -> None:
 # A text column at least half of whose cells are numbers holds measurements with a few bad cells
 # (a typo, a '?' marking a gap): as categories every number would be its own one-hot column and a
 # fill or a score would treat 148.0 and 149.0 as unrelated (aekit train refuses the same table).
-_MOSTLY_NUMBERS = 0.5
+MOSTLY_NUMBERS = 0.5
 
 
 def text_among_numbers(series: pd.Series) -> tuple[int, Any, int] | None:
@@ -111,7 +111,7 @@ def _text_cells(series: pd.Series) -> np.ndarray | None:
     observed = series.notna().to_numpy()
     text = observed & pd.to_numeric(series, errors="coerce").isna().to_numpy()
     n_text, n_observed = int(text.sum()), int(observed.sum())
-    if n_text == 0 or n_observed - n_text < _MOSTLY_NUMBERS * n_observed:
+    if n_text == 0 or n_observed - n_text < MOSTLY_NUMBERS * n_observed:
         return None
     return text
 
@@ -165,7 +165,7 @@ def decimal_comma_numbers(series: pd.Series) -> tuple[int, Any] | None:
         text = cells[pd.to_numeric(cells, errors="coerce").isna()].astype(str)
         with_point = pd.to_numeric(text.str.replace(",", ".", n=1, regex=False), errors="coerce")
         comma = text.str.contains(",", regex=False) & with_point.notna()
-        if not len(cells) or comma.sum() < _MOSTLY_NUMBERS * len(cells):
+        if not len(cells) or comma.sum() < MOSTLY_NUMBERS * len(cells):
             return None
     first = int(np.argmax(series.index.isin(comma[comma].index)))
     return first, json_value(series.iloc[first])

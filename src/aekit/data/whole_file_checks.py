@@ -19,7 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aekit.data.column_checks import MISSING_MARKERS
+from aekit.data.column_checks import (
+    MISSING_MARKERS,
+    MOSTLY_NUMBERS,
+    na_values_advice,
+    shown,
+)
 
 # pandas names a column without a name in the header row "Unnamed: <its position from 0>"
 UNNAMED = "Unnamed: "
@@ -89,8 +94,6 @@ def text_among_numbers_refusal(
     ``row`` the first: ``markers``, the distinct text cells when each is a missing-value marker
     (read as missing with pandas' ``na_values``, then imputed or encoded; the command line says
     ``--na-values``, :mod:`aekit.cli.cell_advice`), else None (a typo to fix)."""
-    from aekit.data.column_checks import na_values_advice, shown
-
     if not markers:
         return (
             f"column {column!r} holds numbers but also text ({cell!r} in row {row}); fix "
@@ -107,17 +110,6 @@ def text_among_numbers_refusal(
 
 # what to do with the markers once read as missing (the command line names its commands)
 THEN_FILL = "(then impute those cells, or encode them as missing values)"
-
-
-def marker_set(texts: Iterable[Any]) -> set[str] | None:
-    """The distinct ``texts`` when every one is a missing-value marker, else None."""
-    distinct = {str(t) for t in texts}
-    return distinct if all(t.strip().lower() in MISSING_MARKERS for t in distinct) else None
-
-
-# A column is numbers with a few text cells (refused) where at least this share of its
-# observed cells are numbers; with more text it is a text column (cli.tables.check_no_typos)
-MOSTLY_NUMBERS = 0.5
 
 
 @dataclass
