@@ -167,7 +167,7 @@ def _whole_column_types(sep: str) -> dict[str, bool]:
     one (an id 007 read as 7, 1005 as an int beside 'A-17'), where a large CSV's copy and a
     small file keep every cell as written. Its python engine (separators of several
     characters) reads whole columns already, and refuses the option."""
-    return {"low_memory": False} if len(sep) == 1 or sep == r"\s+" else {}
+    return {"low_memory": False} if len(sep) == 1 or sep == WHITESPACE else {}
 
 
 def read_csv(
