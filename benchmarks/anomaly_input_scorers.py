@@ -34,7 +34,13 @@ training row's neighbour distances taken without itself), as the detector adds i
 - ``iNNE``: isolation by nearest-neighbour ensembles (Bandaragoda et al. 2018): 100 random
   subsets of 64 training rows, each row of a subset the centre of a ball reaching its nearest
   other centre; a row scores 1 - (radius of that ball's own nearest centre) / (radius of the
-  smallest ball holding the row), 1 outside every ball, averaged over the subsets.
+  smallest ball holding the row), 1 outside every ball, averaged over the subsets;
+- ``local density ratio (k)``: a row's mean distance to its k nearest training rows over those
+  rows' own mean distance to theirs (``anomaly_terms.density_ratio``, LOF's idea), alone and
+  added to the term at 0.25;
+- ``learned combination``: a logistic regression on the log distances to the 20 nearest training
+  rows, fitted to tell the training rows from synthetic anomalies of every kind
+  (``synthetic_k.learned_combination``; LUNAR's idea, Goodge et al. 2022, linear here).
 
     python benchmarks/anomaly_input_scorers.py                  # protocol 1, seeds 0 1 2
     python benchmarks/anomaly_input_scorers.py --protocols 1 2 --seeds 0
@@ -44,6 +50,8 @@ training row's neighbour distances taken without itself), as the detector adds i
         --out benchmarks/results/anomaly_input_synthetic_k.json  # k chosen without labels
     python benchmarks/anomaly_input_scorers.py --only "subsampled kNN" "iNNE" \
         --out benchmarks/results/anomaly_input_ensembles.json     # some scorers only
+    python benchmarks/anomaly_input_scorers.py --protocols 1 2 --only "density ratio" learned \
+        --out benchmarks/results/anomaly_input_learned.json
 """
 
 from __future__ import annotations
@@ -57,10 +65,11 @@ from _common import command_line, machine_info, print_table, write_result
 from anomaly import all_sets, split
 from anomaly_baselines import knn_distance
 from anomaly_cv import cap_test, cross_validate
+from anomaly_terms import density_ratio
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import QuantileTransformer
-from synthetic_k import KINDS, chosen_k
+from synthetic_k import KINDS, chosen_k, learned_combination
 
 import aekit
 from aekit.anomaly.ensemble import robust_spread
@@ -231,7 +240,20 @@ def scorers(A: np.ndarray, B: np.ndarray, seed: int) -> dict[str, Callable[[], n
         "input term + 0.5 subsampled kNN": lambda: in_units(term()) + 0.5 * in_units(subsampled()),
         "iNNE": lambda: isolation()[1],
         "input term + 0.5 iNNE": lambda: in_units(term()) + 0.5 * in_units(isolation()),
+        "learned combination of the 20 nearest distances": lambda: learned_combination(
+            A, near()[0], near()[1], seed
+        ),
     }
+    everyone = np.ones(len(A), dtype=bool)
+    for k in (10, 20):  # LOF's idea added to the term (anomaly_terms.py: added to the detector)
+
+        def ratio(k: int = k) -> Part:
+            return part(f"lof{k}", lambda: density_ratio(A, A, B, k, everyone))
+
+        views[f"local density ratio (k {k})"] = lambda ratio=ratio: ratio()[1]
+        views[f"input term + 0.25 local density ratio (k {k})"] = lambda ratio=ratio: (
+            in_units(term()) + 0.25 * in_units(ratio())
+        )
     return sweep | synthetic | views
 
 

@@ -23,6 +23,7 @@ leave-group-out rule (``anomaly_cv.cross_validate``), so that its figure is out 
 from __future__ import annotations
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import NearestNeighbors
 
@@ -70,3 +71,26 @@ def chosen_k(A: np.ndarray, own: np.ndarray, kind: str, seed: int) -> int:
         return round(roc_auc_score(labels, scores), 4)
 
     return max(CHOICES, key=lambda k: (separation(k), -abs(k - 3)))
+
+
+def learned_combination(A: np.ndarray, own: np.ndarray, new: np.ndarray, seed: int) -> np.ndarray:
+    """Test scores of a logistic regression on the log distances to the 20 nearest training rows,
+    fitted to tell the training rows (``own``, each without itself) from synthetic anomalies of
+    every kind in equal parts (LUNAR's idea, Goodge et al. 2022, a learned function of the
+    neighbour distances trained against negative samples, here a linear one); ``new``: the test
+    rows' distances. The distances are in units of the median nearest-row spacing."""
+    rng = np.random.RandomState(seed)
+    spacing = float(np.median(own[:, 0])) + 1e-12
+    synthetic = np.concatenate(
+        [
+            rows[rng.choice(len(rows), max(1, len(rows) // len(KINDS)), replace=False)]
+            for rows in (synthetic_rows(A, kind, rng, spacing) for kind in KINDS)
+        ]
+    )
+    index = NearestNeighbors(n_neighbors=min(max(CHOICES), len(A))).fit(A)
+    kept = rng.choice(len(A), size=min(ROWS, len(A)), replace=False)
+    features = lambda d: np.log(d / spacing + 1e-3)  # noqa: E731
+    X = np.r_[features(own[kept]), features(index.kneighbors(synthetic)[0])]
+    labels = np.r_[np.zeros(len(kept)), np.ones(len(synthetic))]
+    model = LogisticRegression(max_iter=2000).fit(X, labels)
+    return model.decision_function(features(new))
