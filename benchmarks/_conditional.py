@@ -14,11 +14,14 @@ For each dataset (grey levels in [0, 1], no binarization):
 * **VAE**: ``aekit.VAE(latent_dim=16, sampler="gmm")``, samples with the GMM sampler
   (``sample``) and with the prior (``inverse_transform`` of ``z ~ N(0, I)``, which is what
   ``sampler="prior"`` draws) from the same network.
-* **ConditionalVAE**: ``aekit.ConditionalVAE(latent_dim=4)`` (a small code leaves the digit's
-  class to the label and only its style to z); ``--n-samples`` samples, the same
-  number for every label; conditional accuracy = the classifier's agreement with the requested
-  label (``aekit.generation.metrics.conditional_accuracy``). Bar on MNIST: >= 0.98 with a
-  classifier of >= 0.99 test accuracy.
+* **ConditionalVAE**: ``aekit.ConditionalVAE(latent_dim=--cvae-latent)`` (default 4: a small
+  code leaves the digit's class to the label and only its style to z); ``--n-samples`` samples,
+  the same number for every label, with its default sampler (codes from each label's mixture
+  fitted to that label's training codes) and with the prior ``N(0, I)`` (``inverse_transform``
+  of prior draws, what ``sampler="prior"`` draws) from the same network; conditional accuracy =
+  the classifier's agreement with the requested label
+  (``aekit.generation.metrics.conditional_accuracy``). Bar on MNIST: >= 0.98 with a classifier
+  of >= 0.99 test accuracy.
 * **Diversity**: ``aekit.generation.metrics.sample_diversity`` of 2,000 samples against 2,000
   training images (relative diversity about 1 for samples as spread as real data).
 
@@ -124,7 +127,7 @@ def run_dataset(name: str, folder: Path, args) -> dict:
 
     budget = {"max_iter": args.cvae_epochs, "n_iter_no_change": args.cvae_epochs}  # all epochs
     vae = aekit.VAE(latent_dim=16, sampler="gmm", **budget, **MODEL)
-    cvae = aekit.ConditionalVAE(latent_dim=4, **budget, **MODEL)
+    cvae = aekit.ConditionalVAE(latent_dim=args.cvae_latent, **budget, **MODEL)
     started = time.perf_counter()
     vae.fit(X)
     result["vae_seconds"] = time.perf_counter() - started
@@ -140,7 +143,15 @@ def run_dataset(name: str, folder: Path, args) -> dict:
         }
         requested = np.arange(n) % 10
         samples["cvae"] = cvae.sample(n, y=requested, random_state=seed)
-        row = {"conditional_accuracy": conditional_accuracy(classifier, samples["cvae"], requested)}
+        samples["cvae_prior"] = cvae.inverse_transform(
+            prior_z[:, : cvae.latent_dim].astype(np.float32), y=requested
+        )
+        row = {
+            "conditional_accuracy": conditional_accuracy(classifier, samples["cvae"], requested),
+            "conditional_accuracy_prior": conditional_accuracy(
+                classifier, samples["cvae_prior"], requested
+            ),
+        }
         for key, rows in samples.items():
             row[f"fd_{key}"] = frechet_distance(classifier.features(rows), real_features)
             diversity = sample_diversity(rows[:2000], reference=real[:2000])
@@ -171,6 +182,7 @@ def run_conditional(args) -> dict:
         "n_samples": args.n_samples,
         "seeds": args.seeds,
         "vae_cvae_epochs": args.cvae_epochs,
+        "cvae_latent_dim": args.cvae_latent,
         "classifier_epochs": args.classifier_epochs,
         "models": {k: repr(v) for k, v in MODEL.items()},
         "quick": args.quick,
@@ -182,29 +194,30 @@ def print_conditional(results: dict) -> None:
     headers = [
         "dataset",
         "classifier acc.",
-        "CVAE cond. acc.",
+        "CVAE cond. acc. (prior)",
         "FD train-test (floor)",
         "FD VAE prior",
         "FD VAE gmm",
-        "FD CVAE",
-        "rel. diversity prior / gmm / CVAE / test",
+        "FD CVAE (prior)",
+        "rel. diversity prior / gmm / CVAE / CVAE prior / test",
         "fit s VAE / CVAE",
     ]
     cells = []
     for name in DATASETS:
         r = results[name]
         diversity = " / ".join(
-            f"{r[f'relative_diversity_{k}']:.2f}" for k in ("vae_prior", "vae_gmm", "cvae", "test")
+            f"{r[f'relative_diversity_{k}']:.2f}"
+            for k in ("vae_prior", "vae_gmm", "cvae", "cvae_prior", "test")
         )
         cells.append(
             [
                 name,
                 f"{r['classifier_accuracy']:.4f}",
-                f"{r['conditional_accuracy']:.4f}",
+                f"{r['conditional_accuracy']:.4f} ({r['conditional_accuracy_prior']:.4f})",
                 f"{r['fd_train_vs_test']:.3f}",
                 f"{r['fd_vae_prior']:.2f}",
                 f"{r['fd_vae_gmm']:.2f}",
-                f"{r['fd_cvae']:.2f}",
+                f"{r['fd_cvae']:.2f} ({r['fd_cvae_prior']:.2f})",
                 diversity,
                 f"{r['vae_seconds']:.0f} / {r['cvae_seconds']:.0f}",
             ]

@@ -217,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     likelihood.add_argument("--load-model", default=None, help="evaluate this saved VAE instead")
     conditional = parser.add_argument_group("conditional part")
     conditional.add_argument("--cvae-epochs", type=int, default=30)
+    conditional.add_argument("--cvae-latent", type=int, default=4, help="the CVAE's latent_dim")
     conditional.add_argument("--classifier-epochs", type=int, default=8)
     conditional.add_argument("--n-samples", type=int, default=5000, help="samples per FD")
     args = parser.parse_args(argv)

@@ -64,7 +64,7 @@ FITTED_ATTRIBUTES = _MODEL_ATTRIBUTES + TRAINING_ATTRIBUTES
 
 
 # The variational kinds' sampler (VAE, ConditionalVAE): the parameter and what fit leaves.
-SAMPLER_PARAMETER = """    sampler : {"prior", "gmm"}, default="prior"
+_SAMPLER_MIXTURE = """\
         Where ``sample`` draws codes: the prior ``N(0, I)``, or a 10-component Gaussian mixture
         fitted after training to the training rows' posterior means ``mu(x)``, the ex-post
         density estimation of Ghosh et al. (2020, sec. 4), which follows where the encoder puts
@@ -74,6 +74,23 @@ SAMPLER_PARAMETER = """    sampler : {"prior", "gmm"}, default="prior"
         mixture (about 1 in ``q(z)``) and is drawn near 0, which changes little, as the decoder
         learnt that the unit's input carries no information about x.
 """
+SAMPLER_PARAMETER = (
+    """    sampler : {"prior", "gmm"}, default="prior"
+"""
+    + _SAMPLER_MIXTURE
+)
+CONDITIONAL_SAMPLER_PARAMETER = (
+    """    sampler : {"gmm", "prior"}, default="gmm"
+"""
+    + _SAMPLER_MIXTURE
+    + """        A conditional model fits one mixture per label, to the codes of that label's rows,
+        and draws each sample's code from its label's mixture. The model assumes ``p(z | y) =
+        N(0, I)`` for every label, but the encoder, which sees the label, still puts some of it
+        in the code; decoding prior draws then mixes in other labels' codes. On Fashion-MNIST
+        (20,000 rows, 30 epochs, ``latent_dim=8``) a classifier judged 83% of the samples the
+        label asked for with the mixtures, 54% with the prior (README, "Conditional samples").
+"""
+)
 # The variational kinds' scoring draws (VAE, ConditionalVAE).
 N_DRAWS_PARAMETER = """    n_draws : int, default=16
         Draws of the code averaged in the ELBO that ``score_samples`` (``elbo``, ``score``) gives
@@ -87,5 +104,7 @@ N_DRAWS_PARAMETER = """    n_draws : int, default=16
 """
 SAMPLER_ATTRIBUTE = """    sampler_ : dict of ndarray or None
         With ``sampler="gmm"``, the mixture's ``"weights"``, ``"means"`` and
-        ``"covariances"`` (full); None with the prior.
+        ``"covariances"`` (full), a ConditionalVAE's with a leading axis of labels (in the order
+        of ``classes_``; a label with fewer rows than components has components of weight 0);
+        None with the prior.
 """

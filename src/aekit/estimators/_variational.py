@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import torch
-from sklearn.mixture import GaussianMixture
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -34,6 +33,7 @@ from aekit.core.optimizers import LEARNING_RATE_SCHEDULES
 from aekit.core.train import TrainConfig
 from aekit.data.validation import check_count
 from aekit.estimators._base import BaseAutoencoder
+from aekit.estimators._ex_post import draw, fit_mixture, fit_mixture_per_label
 from aekit.estimators._generative import GenerativeMixin
 
 
@@ -94,14 +94,12 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         self.sampler_ = None
         if self.sampler == "gmm":
             codes = self._batched(lambda model, x, yb: model.encode_code(x, yb), X_model, y_index)
-            mixture = GaussianMixture(
-                n_components=min(10, len(codes)), reg_covar=1e-4, random_state=seed
-            ).fit(codes.numpy())
-            self.sampler_ = {
-                "weights": mixture.weights_,
-                "means": mixture.means_,
-                "covariances": mixture.covariances_,
-            }
+            codes = codes.numpy()
+            self.sampler_ = (
+                fit_mixture(codes, seed)
+                if y_index is None
+                else fit_mixture_per_label(codes, y_index.cpu().numpy(), len(self.classes_), seed)
+            )
 
     def _make_latent(self, in_features: int) -> nn.Module:
         return GaussianLatent(in_features, self.latent_dim)
@@ -139,13 +137,9 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             z = torch.randn(
                 n_samples, self.latent_dim, generator=torch.Generator().manual_seed(seed)
             ).numpy()
-        else:  # the mixture: a component by its weight, then z ~ N(mean_k, cov_k)
-            draws = np.random.default_rng(seed)
-            mix = self.sampler_
-            k = draws.choice(len(mix["weights"]), size=n_samples, p=mix["weights"])
-            chol = np.linalg.cholesky(mix["covariances"])[k]
-            eps = draws.standard_normal((n_samples, self.latent_dim))
-            z = mix["means"][k] + np.einsum("nij,nj->ni", chol, eps)
+        else:  # the mixture (a conditional model's: each row's label's own)
+            index = None if labels is None else self._labels(labels, n_samples).numpy()
+            z = draw(self.sampler_, n_samples, index, seed)
         return self._decode(z.astype(np.float32), labels)
 
     # ---- model files: the sampler is saved with the network ------------------------------------

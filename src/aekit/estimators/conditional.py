@@ -30,10 +30,10 @@ from aekit.data.validation import MissingLabelsError
 from aekit.estimators._conditional_labels import ConditionalLabels
 from aekit.estimators._disk import labels_of
 from aekit.estimators._docs import (
+    CONDITIONAL_SAMPLER_PARAMETER,
     FITTED_ATTRIBUTES,
     N_DRAWS_PARAMETER,
     SAMPLER_ATTRIBUTE,
-    SAMPLER_PARAMETER,
 )
 from aekit.estimators._params import layer_widths
 from aekit.estimators._variational import _VariationalBase
@@ -170,7 +170,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
     kl_warmup : int, default=0
         Epochs over which the KL weight rises linearly to ``beta``.
 """
-        + SAMPLER_PARAMETER
+        + CONDITIONAL_SAMPLER_PARAMETER
         + """    binarize : {False, "dynamic"}, default=False
         ``"dynamic"``: in training, redraw every value p of X (in [0, 1]) as a binary
         ``Bernoulli(p)`` each time its row is used, for the input and the target alike
@@ -258,7 +258,7 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
         verbose: bool = False,
         beta: float = 1.0,
         kl_warmup: int = 0,
-        sampler: str = "prior",
+        sampler: str = "gmm",
         binarize: bool | str = False,
         learning_rate_schedule: str = "constant",
         importance_samples: int = 1,

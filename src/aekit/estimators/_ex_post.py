@@ -1,0 +1,78 @@
+"""Ex-post density estimation of the codes (Ghosh et al. 2020, sec. 4): Gaussian mixtures fitted
+after training to the training rows' posterior means, which ``sample(sampler="gmm")`` draws from.
+
+A variational autoencoder gets one mixture for all its rows. A conditional one gets one mixture
+per label, fitted to the codes of that label's rows, and a row generated for label y draws its
+code from y's mixture: an estimate of ``q(z | y)``, the codes the encoder gave y's rows. The
+CVAE's model takes ``p(z | y) = N(0, I)`` for every label, but an encoder also sees x's label and
+still puts some of it into z (a classifier reads Fashion-MNIST's class from a code of 8 units at
+0.39 where chance is 0.1), so decoding prior draws with label y mixes in other labels' codes,
+and the samples follow their label less often (``benchmarks/generative.py``, README).
+
+The mixtures are stored as arrays (safetensors holds arrays only): ``"weights"`` ``(K,)``,
+``"means"`` ``(K, d)``, ``"covariances"`` ``(K, d, d)`` for one mixture, with a leading label axis
+for one per label; a label with fewer rows than K has components of weight 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.mixture import GaussianMixture
+
+COMPONENTS = 10  # components of each mixture (at most; no more than the rows it is fitted to)
+
+
+def fit_mixture(codes: np.ndarray, seed: int) -> dict:
+    """One full-covariance Gaussian mixture of ``min(COMPONENTS, len(codes))`` components."""
+    mixture = GaussianMixture(
+        n_components=min(COMPONENTS, len(codes)), reg_covar=1e-4, random_state=seed
+    ).fit(codes)
+    return {
+        "weights": mixture.weights_,
+        "means": mixture.means_,
+        "covariances": mixture.covariances_,
+    }
+
+
+def fit_mixture_per_label(
+    codes: np.ndarray, label_index: np.ndarray, n_labels: int, seed: int
+) -> dict:
+    """One mixture per label (index 0 .. ``n_labels`` - 1), stacked on a leading axis; a label
+    with no rows (possible only when a semi-supervised fit's classifier never guessed it) gets
+    the mixture of all rows, so that asking for it still draws plausible codes."""
+    everyone = fit_mixture(codes, seed)
+    per_label = []
+    for label in range(n_labels):
+        rows = codes[label_index == label]
+        per_label.append(_padded(fit_mixture(rows, seed) if len(rows) else everyone))
+    return {key: np.stack([mix[key] for mix in per_label]) for key in everyone}
+
+
+def _padded(mixture: dict) -> dict:
+    """``mixture`` with components of weight 0 up to ``COMPONENTS`` (so that every label's
+    arrays have one shape and stack)."""
+    missing = COMPONENTS - len(mixture["weights"])
+    d = mixture["means"].shape[1]
+    return {
+        "weights": np.r_[mixture["weights"], np.zeros(missing)],
+        "means": np.r_[mixture["means"], np.zeros((missing, d))],
+        "covariances": np.r_[mixture["covariances"], np.broadcast_to(np.eye(d), (missing, d, d))],
+    }
+
+
+def draw(mixture: dict, n: int, label_index: np.ndarray | None, seed: int) -> np.ndarray:
+    """``n`` codes from ``mixture``: a component by its weight, then ``z ~ N(mean, cov)``; from
+    each row's label's mixture when the mixture has one per label (``label_index``: each row's
+    label, 0 .. n_labels - 1)."""
+    rng = np.random.default_rng(seed)
+    weights, means, covariances = mixture["weights"], mixture["means"], mixture["covariances"]
+    if weights.ndim == 2:  # one mixture per label: each row's own
+        cumulative = np.cumsum(weights[label_index], axis=1)
+        chosen = (rng.random(n)[:, None] * cumulative[:, -1:] > cumulative).sum(axis=1)
+        component = np.minimum(chosen, weights.shape[1] - 1)  # float rounding at the top end
+        mean = means[label_index, component]
+        chol = np.linalg.cholesky(covariances[label_index, component])
+    else:
+        component = rng.choice(len(weights), size=n, p=weights)
+        mean, chol = means[component], np.linalg.cholesky(covariances)[component]
+    return mean + np.einsum("nij,nj->ni", chol, rng.standard_normal((n, means.shape[-1])))

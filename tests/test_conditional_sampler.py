@@ -1,0 +1,86 @@
+"""A ConditionalVAE draws each sample's code from its label's own mixture (``sampler="gmm"``, the
+default): ex-post density estimation of ``q(z | y)`` (``aekit.estimators._ex_post``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import DEVICE
+from sklearn.linear_model import LogisticRegression
+
+import aekit
+from aekit.data.datasets import load_digits
+from aekit.estimators import _ex_post
+from aekit.generation.metrics import conditional_accuracy
+
+
+def test_a_label_draws_from_its_own_mixture():
+    rng = np.random.default_rng(0)
+    label_index = np.repeat(np.arange(3), [200, 200, 3])  # the last label has 3 rows
+    codes = 10.0 * label_index[:, None] + rng.normal(size=(403, 2))
+    mixture = _ex_post.fit_mixture_per_label(codes, label_index, 3, seed=0)
+    assert mixture["weights"].shape == (3, _ex_post.COMPONENTS)
+    assert mixture["means"].shape == (3, _ex_post.COMPONENTS, 2)
+    # a label with fewer rows than components: that many components, the rest of weight 0
+    assert (mixture["weights"][2] > 0).sum() == 3
+    np.testing.assert_allclose(mixture["weights"].sum(axis=1), 1.0)
+
+    asked = np.repeat(np.arange(3), 1000)
+    z = _ex_post.draw(mixture, len(asked), asked, seed=1)
+    for label in range(3):
+        # each label's draws sit where that label's codes are (10 * label), never elsewhere
+        assert abs(z[asked == label].mean() - 10.0 * label) < 0.5
+        assert np.abs(z[asked == label] - 10.0 * label).max() < 6
+
+
+def test_a_label_without_rows_draws_from_every_row():
+    codes = np.random.default_rng(0).normal(size=(50, 2)) + 5.0
+    mixture = _ex_post.fit_mixture_per_label(codes, np.zeros(50, dtype=int), 2, seed=0)
+    z = _ex_post.draw(mixture, 500, np.ones(500, dtype=int), seed=0)
+    assert abs(z.mean() - 5.0) < 0.3
+
+
+def test_conditional_samples_follow_their_label_better_than_prior_draws():
+    X, y = load_digits()
+    judge = LogisticRegression(max_iter=3000).fit(X[1000:], y[1000:])
+    params = dict(latent_dim=4, hidden_layer_sizes=(64,), max_iter=30, random_state=0)
+    cvae = aekit.ConditionalVAE(device=DEVICE, **params).fit(X[:1000], y[:1000])
+    assert cvae.sampler == "gmm" and cvae.sampler_["weights"].shape == (10, _ex_post.COMPONENTS)
+    labels = np.repeat(np.arange(10), 100)
+    mixture = conditional_accuracy(judge, cvae.sample(1000, y=labels, random_state=0), labels)
+    prior = aekit.ConditionalVAE(sampler="prior", device=DEVICE, **params).fit(X[:1000], y[:1000])
+    assert prior.sampler_ is None
+    from_prior = conditional_accuracy(judge, prior.sample(1000, y=labels, random_state=0), labels)
+    assert mixture > from_prior + 0.15, (mixture, from_prior)
+
+
+@pytest.fixture(scope="module")
+def small_cvae() -> aekit.ConditionalVAE:
+    X, y = load_digits()
+    params = dict(latent_dim=3, hidden_layer_sizes=(32,), max_iter=5, random_state=0)
+    return aekit.ConditionalVAE(device=DEVICE, **params).fit(X[:300], y[:300])
+
+
+def test_the_per_label_mixtures_survive_a_save(small_cvae, tmp_path):
+    small_cvae.save(tmp_path / "cvae.safetensors")
+    loaded = aekit.load(tmp_path / "cvae.safetensors", device=DEVICE)
+    for key, value in small_cvae.sampler_.items():
+        np.testing.assert_array_equal(loaded.sampler_[key], value)
+    np.testing.assert_array_equal(
+        loaded.sample(20, y=7, random_state=3), small_cvae.sample(20, y=7, random_state=3)
+    )
+
+
+def test_a_file_with_one_mixture_for_every_label_still_samples(small_cvae, tmp_path):
+    # ConditionalVAE files saved before the per-label mixtures hold one mixture for all labels.
+    X, y = load_digits()
+    one = _ex_post.fit_mixture(small_cvae.transform(X[:300], y[:300]), seed=0)
+    small_cvae.sampler_, kept = one, small_cvae.sampler_
+    try:
+        small_cvae.save(tmp_path / "old.safetensors")
+    finally:
+        small_cvae.sampler_ = kept
+    loaded = aekit.load(tmp_path / "old.safetensors", device=DEVICE)
+    assert loaded.sampler_["weights"].shape == (len(one["weights"]),)
+    samples = loaded.sample(10, y=[1, 2] * 5, random_state=0)
+    assert samples.shape == (10, X.shape[1]) and np.isfinite(samples).all()
