@@ -38,13 +38,14 @@ def fit_mixture_per_label(
     codes: np.ndarray, label_index: np.ndarray, n_labels: int, seed: int
 ) -> dict:
     """One mixture per label (index 0 .. ``n_labels`` - 1), stacked on a leading axis; a label
-    with no rows (possible only when a semi-supervised fit's classifier never guessed it) gets
-    the mixture of all rows, so that asking for it still draws plausible codes."""
+    with fewer than two rows (one labelled example, or none that a semi-supervised fit's
+    classifier guessed) gets the mixture of all rows, as every label did before: one code is
+    no distribution, and asking for the label still draws plausible codes."""
     everyone = fit_mixture(codes, seed)
     per_label = []
     for label in range(n_labels):
         rows = codes[label_index == label]
-        per_label.append(_padded(fit_mixture(rows, seed) if len(rows) else everyone))
+        per_label.append(_padded(fit_mixture(rows, seed) if len(rows) >= 2 else everyone))
     return {key: np.stack([mix[key] for mix in per_label]) for key in everyone}
 
 
