@@ -246,7 +246,7 @@ def demo(
     import numpy as np
 
     import aekit
-    from aekit.cli.data import write_images
+    from aekit.cli.file_writers import write_images
 
     X, y = aekit.data.datasets.load_digits()
     cvae = aekit.ConditionalVAE(latent_dim=8, max_iter=epochs, random_state=0, verbose=not quiet)
