@@ -70,7 +70,7 @@ def train(
     ] = True,
 ) -> None:
     """Train an autoencoder on DATA and leave model, config, metrics and figures in RUN."""
-    from aekit.cli import runs, tables
+    from aekit.cli import resuming, runs, tables
     from aekit.cli.columns import warn_of_label_like_columns
 
     document = runs.read_config(config) if config else {}
@@ -104,7 +104,7 @@ def train(
     # the options given here, before anything is recorded (a --config's recorded ones were
     # checked against the DATA they were recorded with)
     check_options_apply(data, DataOptions(label_column, image_shape, image_size, grayscale))
-    resumed_from = runs.checkpoint_epoch(checkpoint, resume)  # checked before any work
+    resumed_from = resuming.checkpoint_epoch(checkpoint, resume)  # checked before any work
     if checkpoint is not None:
         params = runs.with_options(params, checkpoint_dir=str(checkpoint))
     # Under torchrun every process trains (DDP); rank 0 alone claims and writes RUN.
@@ -112,7 +112,7 @@ def train(
     # --param checkpoint_dir resumes without --resume (torchrun's restarts rerun the command)
     checkpoints = params.get("checkpoint_dir")
     with (
-        runs.resumable_when_stopped(checkpoints, resume or checkpoint is None),
+        resuming.resumable_when_stopped(checkpoints, resume or checkpoint is None),
         runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging,
     ):
         X, y = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # on disk when large
