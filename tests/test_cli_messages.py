@@ -307,6 +307,22 @@ def test_a_typo_is_found_by_position_whatever_the_index():
             check_no_typos(frame)
 
 
+def test_a_typo_is_found_reading_the_column_as_numbers_once(monkeypatch):
+    # its text cells were found twice: once for the typo, again for the missing-value markers
+    from aekit.cli.tables import check_no_typos
+    from aekit.data import column_checks
+
+    read = []
+    text_cells = column_checks._text_cells
+    monkeypatch.setattr(
+        column_checks, "_text_cells", lambda series: read.append(series.name) or text_cells(series)
+    )
+    frame = pd.DataFrame({"x": ["1", "2", "?", "4", "5"], "y": ["a", "b", "c", "d", "e"]})
+    with pytest.raises(ValueError, match=r"'\?' marks a missing value"):
+        check_no_typos(frame)
+    assert read == ["x"]
+
+
 def test_evaluate_refuses_a_model_without_a_score_in_one_line(tmp_path):
     # a hasher or compressor run was an AttributeError traceback, exit 1
     from typer.testing import CliRunner

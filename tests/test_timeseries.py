@@ -58,6 +58,14 @@ def test_window_errors_name_the_problem(call, match):
         call()
 
 
+def test_a_series_of_one_point_is_said_in_the_singular():
+    # "the series has 1 points"
+    with pytest.raises(ValueError, match=r"the series has 1 point, fewer than one window"):
+        sliding_windows(np.zeros(1), 6)
+    with pytest.raises(ValueError, match=r"the series has 2 points, fewer than one window"):
+        sliding_windows(np.zeros(2), 6)
+
+
 # ---- the detector ------------------------------------------------------------------------------
 PERIOD = 25
 

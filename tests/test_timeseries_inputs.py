@@ -71,6 +71,15 @@ def test_an_empty_series_is_a_clear_error():
         _tiny(time_column="time").fit(frame).score_samples(frame.iloc[:5])
 
 
+def test_a_series_of_one_point_is_said_in_the_singular():
+    # "a series has 1 points": fitting on, or scoring, a one-point series
+    with pytest.raises(ValueError, match=r"a series has 1 point, fewer than window=10;"):
+        _tiny().fit(np.zeros((1, 2)))
+    fitted = _tiny().fit(np.sin(np.arange(120) / 4))
+    with pytest.raises(ValueError, match=r"a series has 1 point, fewer than window=10;"):
+        fitted.score_samples(np.zeros(1))
+
+
 def test_timestamps_whose_utc_offset_changes_are_instants():
     # Hourly across the spring change of Europe/Paris, as pandas writes such a column to CSV:
     # "... 01:00:00+01:00" then "... 03:00:00+02:00", one hour apart.

@@ -15,24 +15,16 @@ import typer
 
 from aekit.cli import common
 from aekit.cli.common import (
-    Data,
     Grayscale,
     ImageShape,
     ImageSize,
     LabelColumn,
     Quiet,
-    Run,
-    a_kind,
     app,
-    known_label,
     labels_option,
-    load_run,
     open_data,
-    run_data_options,
     trained,
 )
-from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
-from aekit.cli.output_formats import formats
 from aekit.io.text import write_utf8
 
 
@@ -78,7 +70,7 @@ def train(
     ] = True,
 ) -> None:
     """Train an autoencoder on DATA and leave model, config, metrics and figures in RUN."""
-    from aekit.cli import runs, tables
+    from aekit.cli import resuming, runs, tables
     from aekit.cli.columns import warn_of_label_like_columns
 
     document = runs.read_config(config) if config else {}
@@ -112,7 +104,7 @@ def train(
     # the options given here, before anything is recorded (a --config's recorded ones were
     # checked against the DATA they were recorded with)
     check_options_apply(data, DataOptions(label_column, image_shape, image_size, grayscale))
-    resumed_from = runs.checkpoint_epoch(checkpoint, resume)  # checked before any work
+    resumed_from = resuming.checkpoint_epoch(checkpoint, resume)  # checked before any work
     if checkpoint is not None:
         params = runs.with_options(params, checkpoint_dir=str(checkpoint))
     # Under torchrun every process trains (DDP); rank 0 alone claims and writes RUN.
@@ -120,7 +112,7 @@ def train(
     # --param checkpoint_dir resumes without --resume (torchrun's restarts rerun the command)
     checkpoints = params.get("checkpoint_dir")
     with (
-        runs.resumable_when_stopped(checkpoints, resume or checkpoint is None),
+        resuming.resumable_when_stopped(checkpoints, resume or checkpoint is None),
         runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging,
     ):
         X, y = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # on disk when large
@@ -191,101 +183,6 @@ def _write_toml(path: Path, document: dict[str, Any]) -> None:
     write_utf8(path, tomli_w.dumps(document))
 
 
-# encode, reconstruct and score come next in ``aekit --help`` (registered when imported).
-from aekit.cli import apply  # noqa: E402, F401
-
-
-@app.command()
-def generate(
-    run: Run,
-    n: Annotated[int, typer.Option("-n", help="Number of samples.")] = 64,
-    label: Annotated[str | None, typer.Option(help="Label to generate (ConditionalVAE).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "-o",
-            "--output",
-            help=f"File to write: {formats('generate')}, a grid of the samples (default: "
-            "samples.png for an image model or with --image-shape, else samples.csv).",
-            show_default=False,
-        ),
-    ] = None,
-    image_shape: DrawnShape = None,
-) -> None:
-    """Draw new samples from a VAE (or of one label from a ConditionalVAE)."""
-    from aekit.cli.outputs import check_file
-
-    estimator = load_run(run)
-    if not hasattr(estimator, "sample"):
-        raise ValueError(f"{type(estimator).__name__} is not generative; train a vae or cvae.")
-    if output is None:
-        drawn = estimator.image_shape_ is not None or image_shape is not None
-        output = Path("samples.png" if drawn else "samples.csv")
-        check_file(output)
-    from aekit.cli.tables import run_encoder
-
-    y = known_label(estimator, label) if label is not None else None
-    samples = estimator.sample(n, y=y, random_state=seed)
-    shape = drawn_shape(image_shape, samples, output, estimator, "generated")
-    shown = write_rows(estimator, samples, output, run_encoder(run), image_shape=shape)
-    typer.echo(f"{n} samples: {output}" + (f" (a grid of the first {shown})" if shown < n else ""))
-
-
-@app.command()
-def interpolate(
-    run: Run,
-    data: Data,
-    start: Annotated[int, typer.Option("--from", help="Row of DATA to start from.")] = 0,
-    end: Annotated[int, typer.Option("--to", help="Row of DATA to end at.")] = 1,
-    steps: Annotated[int, typer.Option(help="Points on the path, endpoints included.")] = 8,
-    method: Annotated[str, typer.Option(help="linear or slerp.")] = "linear",
-    label: Annotated[str | None, typer.Option(help="Label (ConditionalVAE).")] = None,
-    output: Annotated[
-        Path,
-        typer.Option(
-            "-o", "--output", help=f"File to write: {formats('interpolate')} (a grid of the path)."
-        ),
-    ] = Path("interpolation.png"),
-    label_column: LabelColumn = None,
-    image_shape: Annotated[
-        str | None,
-        typer.Option(
-            help="C,H,W: the rows of a table or array are images; for a model trained on flat "
-            "rows, the shape to draw the path in a .png grid (e.g. 1,28,28 for 784 values).",
-        ),
-    ] = None,
-    image_size: ImageSize = None,
-    grayscale: Grayscale = None,
-) -> None:
-    """Decode a path through latent space between two rows of DATA."""
-    import numpy as np
-
-    estimator = load_run(run)
-    if not hasattr(estimator, "interpolate"):
-        raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
-    # a flat model reads DATA's rows flat: --image-shape is then how its path is drawn
-    drawn = image_shape if estimator.image_shape_ is None else None
-    read_shape = None if drawn is not None else image_shape
-    from aekit.cli.apply import rows_for_run
-
-    options = run_data_options(run, data, label_column, read_shape, image_size, grayscale)
-    # the two rows alone are read (a large table stays on disk)
-    ends, labels = rows_for_run(run, estimator, data, options, {"--from": start, "--to": end})
-    rows = np.asarray(ends)
-    y = known_label(estimator, label) if label is not None else None
-    if y is None and labels is not None and getattr(estimator, "classes_", None) is not None:
-        y = _shared_label(estimator, labels, start, end)
-    hint = "the class of the path (DATA has no labels)"
-    with labels_option(f"{type(estimator).__name__} needs --label: {hint}."):
-        path = estimator.interpolate(rows[0], rows[-1], steps=steps, method=method, y=y)
-    from aekit.cli.tables import run_encoder
-
-    shape = drawn_shape(drawn, path, output, estimator, "interpolated")
-    write_rows(estimator, path, output, run_encoder(run), image_shape=shape)
-    typer.echo(f"{steps} points from row {start} to row {end}: {output}")
-
-
 def _model_class(model: str | None, document: dict, config: Path | None):
     """The class to train: the typed --model, else --config's, else a VAE. A typed --model
     other than --config's is refused: the config's [params] are that model's."""
@@ -301,17 +198,9 @@ def _model_class(model: str | None, document: dict, config: Path | None):
     return typed or runs.estimator_class(recorded or runs.DEFAULT_MODEL)
 
 
-def _shared_label(estimator, labels, start: int, end: int):
-    """The label both ends of a ConditionalVAE's path share (its walk stays within one);
-    ``labels``: those of rows ``start`` and ``end``."""
-    a, b = labels[0], labels[-1]
-    if a != b:
-        raise ValueError(
-            f"rows {start} and {end} have labels {a} and {b}; {a_kind(estimator)} walks "
-            f"within one label: pass --label {a} (or {b}), or two rows of one label."
-        )
-    return a if a in set(estimator.classes_.tolist()) else None
-
+# encode, reconstruct and score, then generate and interpolate, come next in ``aekit --help``
+# (registered when imported).
+from aekit.cli import apply, generative  # noqa: E402, F401
 
 TrainedRun = Annotated[
     Path,
@@ -357,7 +246,7 @@ def demo(
     import numpy as np
 
     import aekit
-    from aekit.cli.data import write_images
+    from aekit.cli.file_writers import write_images
 
     X, y = aekit.data.datasets.load_digits()
     cvae = aekit.ConditionalVAE(latent_dim=8, max_iter=epochs, random_state=0, verbose=not quiet)

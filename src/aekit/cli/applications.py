@@ -370,7 +370,7 @@ def _write_filled(output: Path, imputer, X, data: str) -> None:
     import pandas as pd
 
     from aekit.cli import columns
-    from aekit.cli.data import write_frame, write_table
+    from aekit.cli.file_writers import write_frame, write_table
     from aekit.cli.large_csv import parquet_copy
     from aekit.data.lazy import Dataset
     from aekit.imputation import own_cells

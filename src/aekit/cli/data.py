@@ -4,12 +4,12 @@ DATA is a ``.csv``, ``.tsv`` or ``.parquet`` table (``--label-column`` names the
 table may be compressed, ``table.csv.gz``: :mod:`aekit.data.file_kinds`) or a folder of
 Parquet files, a ``.npy`` or ``.npz`` array, an MNIST-style IDX images file, a folder of
 PNG/JPEG images (labels from sub-folder names), or ``digits`` (scikit-learn's bundled 8x8
-digits). Large ``.npy`` and Parquet DATA are read a batch at a time (:func:`open_data`).
+digits). Large ``.npy`` and Parquet DATA are read a batch at a time (:func:`open_data`). The
+-o files are written by :mod:`aekit.cli.file_writers` (its functions importable here too).
 """
 
 from __future__ import annotations
 
-import io
 import warnings
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from aekit.cli.file_writers import write_frame, write_images, write_table  # noqa: F401
 from aekit.data import datasets
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
 from aekit.data.npy import npz_member
-from aekit.io.atomic import atomic_write
 
 
 @dataclass
@@ -374,42 +374,3 @@ def load_image_folder(folder: Path, options: DataOptions) -> tuple[np.ndarray, n
             "--image-size H,W to resize them."
         )
     return np.stack(images), y
-
-
-def write_table(path: Path, values: np.ndarray, columns: list[str]) -> None:
-    """Write a 2-D array as ``.npy``, ``.csv`` or ``.parquet`` (by suffix), atomically."""
-    suffix = path.suffix.lower()
-    if suffix == ".npy":
-        buffer = io.BytesIO()
-        np.save(buffer, values)
-        atomic_write(path, lambda tmp: Path(tmp).write_bytes(buffer.getvalue()))
-        return
-    import pandas as pd
-
-    frame = pd.DataFrame(np.asarray(values).reshape(len(values), -1), columns=columns)
-    if suffix == ".csv":
-        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
-    elif suffix == ".parquet":
-        atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
-    else:
-        raise ValueError(f"-o {path}: write .npy, .csv or .parquet.")
-
-
-def write_frame(path: Path, frame) -> None:
-    """A DataFrame as .csv or .parquet (keeping its columns and types), atomically."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
-    elif suffix == ".parquet":
-        atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
-    else:
-        raise ValueError(f"-o {path}: write a table as .csv or .parquet.")
-
-
-def write_images(path: Path, images: np.ndarray, n_cols: int = 8) -> None:
-    """A grid of images (n, C, H, W) as one PNG, atomically."""
-    from aekit.viz.figures import save_figure
-    from aekit.viz.plots import image_grid
-
-    # image_shape: the images' own (C, H, W), so tiny images are never read as channels-last
-    save_figure(image_grid(images, min(n_cols, len(images)), image_shape=images.shape[1:]), path)

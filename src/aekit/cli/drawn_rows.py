@@ -102,7 +102,7 @@ def write_rows(
     number of rows written (a grid's: at most MAX_GRID)."""
     import numpy as np
 
-    from aekit.cli.data import write_frame, write_images, write_table
+    from aekit.cli.file_writers import write_frame, write_images, write_table
 
     if output.suffix.lower() == ".png":
         shape = grid_shape(estimator, int(np.prod(rows.shape[1:])), image_shape)

@@ -213,7 +213,7 @@ def search(
     import numpy as np
 
     from aekit.cli.columns import current, ids_of
-    from aekit.cli.data import write_table
+    from aekit.cli.file_writers import write_table
     from aekit.hashing import load_index
 
     found = load_index(index_file)

@@ -37,19 +37,18 @@ def check_no_typos(X: Any) -> None:
     (:func:`aekit.data.column_checks.text_among_numbers`): a typo in a numeric column, which
     one-hot encoding would silently turn into one category per number, or a missing-value
     marker ('?'), which ``--na-values`` reads as missing."""
-    from aekit.data.column_checks import missing_markers, text_among_numbers
+    from aekit.data.column_checks import text_among_numbers_and_markers
     from aekit.data.whole_file_checks import text_among_numbers_refusal
 
     for column in X.columns:
-        found = text_among_numbers(X[column])
+        found = text_among_numbers_and_markers(X[column])  # the column's text cells found once
         if found is None:
             continue
         # row by position from 0, as every other message counts rows (the detector's said
         # row 3 where this said row 4 for the same cell); an index may repeat
-        row, value, count = found
+        (row, value, count), markers = found
         _refuse_a_header_read_as_data(column, value, count, row)
         # the words of a large CSV's conversion, which finds the cells a chunk at a time
-        markers = missing_markers(X[column])
         raise ValueError(text_among_numbers_refusal(column, value, row, markers, count))
 
 

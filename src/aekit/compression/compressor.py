@@ -4,19 +4,18 @@ prior, in a self-describing container (see :mod:`aekit.compression.container`)."
 from __future__ import annotations
 
 import hashlib
-import warnings
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.compression import container, entropy
-from aekit.compression.prior import PRIOR_ROWS, check_step, fit_quantiles, prior_ids, symbol_tables
+from aekit.compression.prior import check_step, fit_quantiles, prior_ids, symbol_tables
+from aekit.compression.quality_warnings import warn_if_no_better_than_mean, warn_of_clipped_codes
 from aekit.compression.quantized import QuantizingAutoencoder
 from aekit.compression.step import MAX_ROWS, choose_step
 from aekit.data.lazy import lazy_reader, rows_at
@@ -48,23 +47,6 @@ def _check_step(step: Any) -> float:
 # its initial weights (decompressed MSE 0.074, the mean row's 0.073); 1,000 steps give 0.003.
 DEFAULT_EPOCHS = 30
 MIN_STEPS = 1000
-
-
-def _warn_of_clipped_codes(clipped: np.ndarray) -> None:
-    """A warning naming how many rows had a code beyond the range the prior was fitted on
-    (plus its margin): their codes are clipped to it, so they come back further from
-    themselves than the step says (rows unlike the prior's rows; the bytes still decode). The
-    prior reads at most PRIOR_ROWS training rows, so a rare training row can be one."""
-    rows = clipped.any(axis=1)
-    if rows.any():
-        warnings.warn(
-            f"Compressor: {int(rows.sum()):,} of {len(rows):,} rows have codes beyond the range "
-            f"the prior was fitted on ({int(clipped.sum()):,} values clipped to it; it reads up "
-            f"to {PRIOR_ROWS:,} training rows), so they decompress with a larger error than the "
-            "step gives: rows unlike those the model was fitted on.",
-            UserWarning,
-            stacklevel=3,
-        )
 
 
 def _codes_at(network: QuantizingAutoencoder, X: Any, ids: np.ndarray) -> np.ndarray:
@@ -227,7 +209,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         auto = self.step == "auto"
         step = self._auto_step(rows, codes) if auto else float(self.step)
         self.step_ = check_step(self.quantiles_, step)
-        self._warn_if_no_better_than_mean(rows, codes)
+        warn_if_no_better_than_mean(rows, self._decode(self._rounded(codes, self.step_)))
         remember_fitted_params(self)  # what save keeps (persistence)
         return self
 
@@ -274,22 +256,6 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
     def _auto_step(self, rows: np.ndarray, codes: np.ndarray) -> float:
         """The step of :func:`aekit.compression.step.choose_step` on ``rows``."""
         return choose_step(rows, codes, self._decode, self._rounded)
-
-    def _warn_if_no_better_than_mean(self, rows: np.ndarray, codes: np.ndarray) -> None:
-        """A ConvergenceWarning when ``rows`` decompressed at ``step_`` are no closer to
-        themselves than their mean row is: such a model stores nothing of a row."""
-        flat = rows.reshape(len(rows), -1).astype(np.float64)
-        decoded = self._decode(self._rounded(codes, self.step_)).reshape(len(rows), -1)
-        error = float(np.mean((decoded - flat) ** 2))
-        baseline = float(np.mean((flat - flat.mean(axis=0)) ** 2))
-        if baseline > 0 and error >= baseline:  # constant rows: nothing beyond the mean
-            warnings.warn(
-                f"Compressor: the training rows decompress with a squared error of {error:.4g}, "
-                f"no better than their mean row ({baseline:.4g}); the network has not learned. "
-                "Train longer (a larger max_iter) or with a larger learning_rate_init.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "autoencoder_")
@@ -338,7 +304,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         tables = symbol_tables(self.quantiles_, step)
         symbols = np.floor(codes / step + 0.5).astype(np.int64)
         offsets = tables.clip(symbols)
-        _warn_of_clipped_codes(offsets + tables.low != symbols)
+        warn_of_clipped_codes(offsets + tables.low != symbols)
         return container.pack(
             container.Container(
                 fingerprint=self.fingerprint(),

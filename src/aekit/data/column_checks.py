@@ -95,8 +95,10 @@ def text_among_numbers(series: pd.Series) -> tuple[int, Any, int] | None:
     column that is mostly numbers, and how many such cells there are; None for any other
     column. A pandas ``category`` column is categories by the user's choice, never flagged."""
     text = _text_cells(series)
-    if text is None:
-        return None
+    return None if text is None else _first_text_cell(series, text)
+
+
+def _first_text_cell(series: pd.Series, text: np.ndarray) -> tuple[int, Any, int]:
     row = int(np.argmax(text))
     return row, json_value(series.iloc[row]), int(text.sum())
 
@@ -131,12 +133,25 @@ def missing_markers(series: pd.Series) -> list[str]:
     numbers, when each of them is a missing-value marker (:func:`is_missing_marker`: '?',
     '-', ...); [] when there are none, or when one is other text (a typo to fix)."""
     text = _text_cells(series)
-    if text is None:
-        return []
+    return [] if text is None else _markers_among(series, text)
+
+
+def _markers_among(series: pd.Series, text: np.ndarray) -> list[str]:
     values = {json_value(v) for v in series[text].unique()}
     if not all(is_missing_marker(v) for v in values):
         return []
     return sorted(values)
+
+
+def text_among_numbers_and_markers(
+    series: pd.Series,
+) -> tuple[tuple[int, Any, int], list[str]] | None:
+    """:func:`text_among_numbers` and :func:`missing_markers` of one column, its cells read as
+    numbers once; None where :func:`text_among_numbers` is None."""
+    text = _text_cells(series)
+    if text is None:
+        return None
+    return _first_text_cell(series, text), _markers_among(series, text)
 
 
 def na_values_advice(markers: list[str]) -> str:

@@ -10,8 +10,6 @@ contributing through the classifier's guess of their label (see
 from __future__ import annotations
 
 import os
-from dataclasses import replace
-from functools import partial
 from numbers import Real
 from typing import Any
 
@@ -20,12 +18,7 @@ import torch
 from scipy.special import softmax
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
-from torch import nn
 
-from aekit.core.architectures import DEFAULT_HIDDEN, make_encoder
-from aekit.core.objectives import Objective, SemiSupervisedBound
-from aekit.core.semisupervised import UNLABELLED, oversampled_order
-from aekit.core.train import TrainConfig
 from aekit.data.validation import MissingLabelsError
 from aekit.estimators._conditional_labels import ConditionalLabels
 from aekit.estimators._disk import labels_of
@@ -35,17 +28,12 @@ from aekit.estimators._docs import (
     N_DRAWS_PARAMETER,
     SAMPLER_ATTRIBUTE,
 )
-from aekit.estimators._params import layer_widths
+from aekit.estimators._semi_supervised import SemiSupervisedTraining
 from aekit.estimators._variational import _VariationalBase
 from aekit.estimators.streaming import writes_to_file
 
-# Share of each epoch's rows that are labelled when labels are few (labelled rows are drawn again
-# to reach it). A half keeps the classifier's gradient steady without starving the unlabelled
-# term; with many labels the data already have more and nothing is repeated.
-_LABELLED_SHARE = 0.5
 
-
-class ConditionalVAE(ConditionalLabels, _VariationalBase):
+class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase):
     __doc__ = (
         """Conditional VAE (Sohn et al. 2015): encoder and decoder both see the one-hot label, so
     ``sample(y=7)`` generates a 7.
@@ -310,40 +298,6 @@ class ConditionalVAE(ConditionalLabels, _VariationalBase):
                 "fit(X, y) with one label per row (-1 or None for an unlabelled row)."
             )
         return super().fit(X, y)
-
-    # ---- semi-supervised learning (M2) -----------------------------------------------------
-    def _make_bound(self) -> Objective:
-        """M2's objective (eqs. 6-9 of Kingma et al.) when semi-supervised, its ``L(x, y)`` the
-        negative ELBO or, for ``importance_samples=k`` > 1, ``-L_k(x, y)``."""
-        if not self._has_classifier():
-            return super()._make_bound()
-        return SemiSupervisedBound(self.classifier_weight, int(self.importance_samples))
-
-    def _has_classifier(self) -> bool:
-        return bool(getattr(self, "semi_supervised_", False))  # unset in files from before M2
-
-    def _make_classifier(self, n_classes: int) -> nn.Module | None:
-        """``q(y|x)`` when semi-supervised: the encoder's architecture (without the label input)
-        and a linear head giving the logits."""
-        if not self._has_classifier():
-            return None
-        hidden = layer_widths(self.hidden_layer_sizes, DEFAULT_HIDDEN[self.architecture])
-        body = make_encoder(self.architecture, self._network_shape(), hidden, self.activation)
-        return nn.Sequential(body, nn.Linear(body.out_features, n_classes))
-
-    def _train_config(self, flat: np.ndarray, y_index: torch.Tensor | None) -> TrainConfig:
-        config = super()._train_config(flat, y_index)
-        if not self.semi_supervised_:  # the trainer's own shuffling of every row once
-            return config
-        # Semi-supervised epochs oversample the labelled rows when they are few.
-        order = partial(oversampled_order, labelled_share=_LABELLED_SHARE)
-        return replace(config, epoch_order=order)
-
-    def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
-        if self.semi_supervised_:  # unlabelled rows take the classifier's label (for sampler)
-            guessed = self._batched(lambda m, x, _: m.classifier(x).argmax(1), X_model, None)
-            y_index = torch.where(y_index == UNLABELLED, guessed.to(y_index.device), y_index)
-        super()._after_training(X_model, y_index, seed)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

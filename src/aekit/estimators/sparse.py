@@ -30,10 +30,12 @@ class SparseAutoencoder(BaseAutoencoder):
     ``sparsity="kl"`` adds ``sparsity_weight * sum_j KL(rho || rho_hat_j)`` on a sigmoid code,
     ``rho = sparsity_target`` and ``rho_hat_j`` unit j's mean activation over the training
     batch: Ng's average over the whole training set, estimated on each batch, so the penalty,
-    and ``history_["sparsity"]``, depend on ``batch_size``. The loss is the batch's mean
-    reconstruction NLL plus ``sparsity_weight`` times the penalty (L1: its mean over the rows;
-    KL: the batch's one value). Ng's ``J_sparse`` adds ``beta * sum_j KL`` to the mean of half
-    the squared error, the Gaussian likelihood's NLL up to a constant, so there
+    and ``history_["sparsity"]``, depend on ``batch_size``. Before the KL term ``rho_hat_j`` is
+    clamped to ``[1e-6, 1 - 1e-6]``: the term's logarithms are infinite at 0 and 1, so a unit
+    off (or saturated) for a whole batch would make the loss infinite. The loss is the batch's
+    mean reconstruction NLL plus ``sparsity_weight`` times the penalty (L1: its mean over the
+    rows; KL: the batch's one value). Ng's ``J_sparse`` adds ``beta * sum_j KL`` to the mean of
+    half the squared error, the Gaussian likelihood's NLL up to a constant, so there
     ``sparsity_weight`` is his ``beta``.
 
     What it costs and gives (``benchmarks/sparsity.py``, latent 8, defaults otherwise; digits:

@@ -60,8 +60,9 @@ class SeriesInput:
                 )
         for s in series:
             if len(s.values) < int(self.window):
+                points = f"{len(s.values)} point{'s' if len(s.values) != 1 else ''}"
                 raise ValueError(
-                    f"a series has {len(s.values)} points, fewer than window={self.window}; "
+                    f"a series has {points}, fewer than window={self.window}; "
                     "use a smaller window or a longer series."
                 )
         if fitting and sum(len(s.values) - int(self.window) + 1 for s in series) < 2:

@@ -50,8 +50,9 @@ def sliding_windows(series, length: int, stride: int = 1) -> np.ndarray:
         raise ValueError(f"series must be (time,) or (time, channels); got shape {array.shape}.")
     count = n_windows(len(array), int(length), int(stride))
     if count == 0:
+        points = f"{len(array)} point{'s' if len(array) != 1 else ''}"
         raise ValueError(
-            f"the series has {len(array)} points, fewer than one window of length={length}; "
+            f"the series has {points}, fewer than one window of length={length}; "
             "use a shorter window or a longer series."
         )
     step = array.strides[0]

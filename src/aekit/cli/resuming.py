@@ -1,0 +1,73 @@
+"""``--checkpoint`` and ``--resume`` of a training command: the epoch a checkpoint folder lets
+a run continue from (checked before any work), and what a stopped run that checkpoints says of
+how to continue it."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+CHECKPOINT_FILE = "checkpoint.safetensors"  # what checkpoint_dir holds (aekit.core.train)
+
+
+def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
+    """The epoch ``--resume`` continues from (None without --resume); a checkpoint folder that
+    already holds a run needs --resume, and --resume needs one."""
+    if checkpoint is None:
+        if resume:
+            raise ValueError("--resume needs --checkpoint DIR, the folder the run checkpointed in.")
+        return None
+    from aekit.cli.outputs import check_writable_folder
+
+    if checkpoint.exists() and not checkpoint.is_dir():
+        raise ValueError(f"--checkpoint {checkpoint} is a file, not a folder.")
+    check_writable_folder(checkpoint, "--checkpoint")
+    path = checkpoint / CHECKPOINT_FILE
+    if not path.exists():
+        if resume:
+            raise ValueError(f"--resume: {checkpoint} holds no checkpoint ({CHECKPOINT_FILE}).")
+        return None
+    from aekit.core import checkpoint as checkpoints
+
+    # read first: a damaged one is said with how to start afresh, whether or not --resume was
+    # given (without it, "pass --resume" sent the user to the same damaged file)
+    header, _ = checkpoints.read(path)
+    epoch = int(header.get("n_iter", 0))
+    if not resume:
+        raise ValueError(
+            f"--checkpoint {checkpoint} holds a run already (at epoch {epoch}); pass --resume to "
+            "continue it, or choose another folder."
+        )
+    return epoch
+
+
+@contextlib.contextmanager
+def resumable_when_stopped(folder: str | Path | None, resume_given: bool) -> Iterator[None]:
+    """A stop (Ctrl-C, SIGTERM) of a training that checkpoints into ``folder`` says which epoch
+    its checkpoint holds and how to continue it, once one was written (a stop before the first
+    epoch of a new checkpoint says nothing more)."""
+    from aekit.cli.stopping import Stopped
+
+    try:
+        yield
+    except Stopped as stop:
+        epoch = None if folder is None else _checkpointed_epoch(Path(folder) / CHECKPOINT_FILE)
+        if epoch is not None:
+            rerun = "" if resume_given else " with --resume"
+            stop.detail = (
+                f" after epoch {epoch}; the checkpoint in {folder} continues it: rerun the same "
+                f"command{rerun}"
+            )
+        raise
+
+
+def _checkpointed_epoch(path: Path) -> int | None:
+    """The epochs the checkpoint at ``path`` holds (its header alone); None if it holds none."""
+    from aekit.core.checkpoint import CHECKPOINT
+    from aekit.io.files import read_header
+
+    try:
+        return int(read_header(path, CHECKPOINT)["n_iter"])
+    except (OSError, ValueError, KeyError, TypeError):  # none, or damaged: nothing to resume
+        return None

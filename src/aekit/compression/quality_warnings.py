@@ -1,0 +1,50 @@
+"""The warnings of a :class:`aekit.compression.Compressor` whose rows come back further from
+themselves than the quantization step says: at :meth:`~aekit.compression.Compressor.fit`, a
+network no better than the mean row; at :meth:`~aekit.compression.Compressor.compress`, rows
+whose codes lie beyond the prior's range.
+
+Each is called straight from the method it warns for: ``stacklevel=3`` names the user's call.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from aekit.compression.prior import PRIOR_ROWS
+
+
+def warn_if_no_better_than_mean(rows: np.ndarray, decoded: np.ndarray) -> None:
+    """A ConvergenceWarning when ``rows`` compressed at ``step_`` and decompressed (``decoded``)
+    are no closer to themselves than their mean row is: such a model stores nothing of a row."""
+    flat = rows.reshape(len(rows), -1).astype(np.float64)
+    decoded = decoded.reshape(len(rows), -1)
+    error = float(np.mean((decoded - flat) ** 2))
+    baseline = float(np.mean((flat - flat.mean(axis=0)) ** 2))
+    if baseline > 0 and error >= baseline:  # constant rows: nothing beyond the mean
+        warnings.warn(
+            f"Compressor: the training rows decompress with a squared error of {error:.4g}, "
+            f"no better than their mean row ({baseline:.4g}); the network has not learned. "
+            "Train longer (a larger max_iter) or with a larger learning_rate_init.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+def warn_of_clipped_codes(clipped: np.ndarray) -> None:
+    """A warning naming how many rows had a code beyond the range the prior was fitted on
+    (plus its margin): their codes are clipped to it, so they come back further from
+    themselves than the step says (rows unlike the prior's rows; the bytes still decode). The
+    prior reads at most PRIOR_ROWS training rows, so a rare training row can be one."""
+    rows = clipped.any(axis=1)
+    if rows.any():
+        warnings.warn(
+            f"Compressor: {int(rows.sum()):,} of {len(rows):,} rows have codes beyond the range "
+            f"the prior was fitted on ({int(clipped.sum()):,} values clipped to it; it reads up "
+            f"to {PRIOR_ROWS:,} training rows), so they decompress with a larger error than the "
+            "step gives: rows unlike those the model was fitted on.",
+            UserWarning,
+            stacklevel=3,
+        )
