@@ -1,8 +1,9 @@
 """The column separator of a text table: its spellings, and the one a file's first lines show.
 
-A ``.csv`` is read with ``,`` and a ``.tsv`` with tabs unless told otherwise; a ``.txt`` or
-``.dat`` (what ``np.savetxt`` and many archives write: the UCR time-series archive's columns
-are runs of spaces after leading blanks) says nothing of its separator, so it is sniffed from
+A ``.csv`` is read with ``,`` and a ``.tsv`` with tabs unless told otherwise; a ``.txt``,
+``.dat`` or ``.data`` (what ``np.savetxt`` and many archives write: the UCR time-series
+archive's columns are runs of spaces after leading blanks, the UCI archive's ``iris.data``
+commas) says nothing of its separator, so it is sniffed from
 the first lines (:func:`sniff_separator`): a tab, a semicolon, a comma or runs of whitespace.
 Runs of whitespace are pandas' ``sep=r"\\s+"`` (leading blanks ignored), spelt also ``' '``
 and ``'whitespace'`` (the command line's ``--sep whitespace``).

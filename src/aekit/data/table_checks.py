@@ -49,10 +49,13 @@ def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
         _is_number(b) or b in set(table.iloc[:, i].astype(str)) for i, b in enumerate(bases)
     ]
     if names and all(looks_like_data) and any(_is_number(b) for b in bases):
+        # read without a header, its columns are x0, x1, ...
+        n = len(names)
+        named = "x0" if n == 1 else "x0 and x1" if n == 2 else f"x0 to x{n - 1}"
         raise ValueError(
             f"{path}: its first row ({', '.join(names[:4])}{', ...' if len(names) > 4 else ''}) "
             "looks like data, not column names; add a header row, or read it with "
-            "csv={'header': False}."
+            f"csv={{'header': False}} (its columns are then named {named})."
         )
     if names and names[0] == "Unnamed: 0":
         first = table.iloc[:, 0]
@@ -182,7 +185,7 @@ def read_csv(
     """``pd.read_csv`` with messages that name the file and the fix. ``header=False``: the file
     has no header row, and its columns are named x0, x1, ... ``sep``: the separator, ``' '``
     (or ``r'\\s+'``, ``'whitespace'``) for runs of whitespace; by default ``,`` for a ``.csv``,
-    a tab for a ``.tsv``, and for a ``.txt`` or ``.dat`` the one its first lines show
+    a tab for a ``.tsv``, and for a ``.txt``, ``.dat`` or ``.data`` the one its first lines show
     (:func:`aekit.data.file_kinds.csv_separator`). A file read as one column whose cells hold
     another separator is refused, naming it. A compressed file (``table.csv.gz``) is
     decompressed as pandas infers from its name. ``decimal``: the numbers' decimal mark (','
