@@ -13,16 +13,37 @@ import numpy as np
 import pandas as pd
 
 from aekit.data.file_kinds import csv_separator, data_suffix
-from aekit.data.separators import WHITESPACE, described, python_spelling, splits_into_numbers
+from aekit.data.separators import (
+    WHITESPACE,
+    described,
+    is_decimal_comma_number,
+    python_spelling,
+    splits_into_numbers,
+)
 from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
 
 
-def _is_number(text: object) -> bool:
+def _is_number(text: object, decimal: str = ".") -> bool:
+    """Whether ``text`` is a number, written with the ``decimal`` mark (or a point)."""
     try:
-        float(str(text))
+        float(str(text).replace(decimal, ".", 1) if decimal != "." else str(text))
     except ValueError:
         return False
     return True
+
+
+def _name_bases(names: list[str], decimal: str = ".") -> list[str]:
+    """The names as the file writes them: pandas renames a repeated name "5.1" to "5.1.1"
+    (with a decimal comma, "0,5" to "0,5.1")."""
+    marks = 0 if decimal != "." else 1  # the points a name of a decimal-point number holds
+    return [
+        n.rsplit(".", 1)[0] if n.count(".") > marks and n.rsplit(".", 1)[1].isdigit() else n
+        for n in names
+    ]
+
+
+def _first_row_shown(names: list[str]) -> str:
+    return f"{', '.join(names[:4])}{', ...' if len(names) > 4 else ''}"
 
 
 def _is_pandas_range_header(names: list[str]) -> bool:
@@ -33,27 +54,29 @@ def _is_pandas_range_header(names: list[str]) -> bool:
     return len(names) >= 3 and names == [str(i) for i in range(len(names))]
 
 
-def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
+def check_header(path: Path, table: pd.DataFrame, decimal: str = ".") -> pd.DataFrame:
     """The table with a written pandas index dropped (with a warning); ``ValueError`` for a
     header row of numbers (a file without a header). The other unnamed columns are checked
     with every row (:class:`aekit.data.whole_file_checks.WholeFileChecks`). A header
     ``0,1,...,n-1`` (pandas' names for an array's columns) is names (see
-    :func:`_is_pandas_range_header`)."""
+    :func:`_is_pandas_range_header`). ``decimal``: the numbers' decimal mark ('0,126' is a
+    number read with ',')."""
     names = [str(c) for c in table.columns]
     if _is_pandas_range_header(names):
         return table
-    # pandas renames a repeated name "5.1" to "5.1.1"; a name is data when it is a number or one
-    # of its own column's values (a text cell of a first data row), and some name is a number.
-    bases = [n.rsplit(".", 1)[0] if n.count(".") > 1 else n for n in names]
+    # a name is data when it is a number or one of its own column's values (a text cell of a
+    # first data row), and some name is a number
+    bases = _name_bases(names, decimal)
     looks_like_data = [
-        _is_number(b) or b in set(table.iloc[:, i].astype(str)) for i, b in enumerate(bases)
+        _is_number(b, decimal) or b in set(table.iloc[:, i].astype(str))
+        for i, b in enumerate(bases)
     ]
-    if names and all(looks_like_data) and any(_is_number(b) for b in bases):
+    if names and all(looks_like_data) and any(_is_number(b, decimal) for b in bases):
         # read without a header, its columns are x0, x1, ...
         n = len(names)
         named = "x0" if n == 1 else "x0 and x1" if n == 2 else f"x0 to x{n - 1}"
         raise ValueError(
-            f"{path}: its first row ({', '.join(names[:4])}{', ...' if len(names) > 4 else ''}) "
+            f"{path}: its first row ({_first_row_shown(names)}) "
             "looks like data, not column names; add a header row, or read it with "
             f"csv={{'header': False}} (its columns are then named {named})."
         )
@@ -118,6 +141,9 @@ def _other_separator(sep: str, names: list[str], cells: list[str], unparsed: boo
     """The separator other than ``sep`` that every name (and, read as one column or one of
     the ``cells`` of the first row, a cell) holds, if any (see :func:`_refuse_other_separator`)."""
     for other in (";", ","):
+        if other == "," and sep == WHITESPACE and len(names) > 1:
+            if all(map(is_decimal_comma_number, names)):
+                continue  # '0,126  -0,132': its commas are decimal marks (said below)
         # a file that parsed: its first row holds the other separator too (names alone may:
         # 'Preis, EUR;Gewicht, kg' read with ';' is right)
         in_cells = unparsed or len(names) == 1 or any(other in cell for cell in cells)
@@ -251,8 +277,18 @@ def read_csv(
     if len(table) == 0:
         raise ValueError(f"{path} has a header row but no data rows.")
     _refuse_other_separator(path, sep, encoding, header, table)
+    if not header:  # named before the checks below name them
+        table.columns = [f"x{i}" for i in range(table.shape[1])]
     if decimal != "," and sep != ",":  # in a ','-separated file "1,234" is more likely thousands
         commas = _decimal_comma_columns(table)
+        names = [str(c) for c in table.columns]
+        if commas and header and all(map(is_decimal_comma_number, _name_bases(names, ","))):
+            # ' 0,126  -0,132' under no header: its first row is such numbers too
+            raise ValueError(
+                f"{path}: its rows hold numbers written with a decimal comma (e.g. 0,5), its "
+                f"first row ({_first_row_shown(names)}) too: read so, they would be text and the "
+                "first row column names; read it with csv={'decimal': ',', 'header': False}."
+            )
         if commas:
             shown = ", ".join(repr(c) for c in commas[:4]) + (", ..." if len(commas) > 4 else "")
             raise ValueError(
@@ -261,9 +297,8 @@ def read_csv(
                 "csv={'decimal': ','}."
             )
     if not header:
-        table.columns = [f"x{i}" for i in range(table.shape[1])]
         return table
-    table = check_header(path, table)  # first: a first row of data may repeat a value
+    table = check_header(path, table, decimal)  # first: a first row of data may repeat a value
     _refuse_repeated_names(path, table, sep, encoding)
     if nrows is not None:  # a large file's first rows: csv_to_parquet checks every chunk
         return table
