@@ -108,3 +108,22 @@ def test_detect_names_the_options_then_runs_with_them(european, large, tmp_path,
     result = ok(invoke("detect", european, "--decimal", ",", "--no-header", *QUICK, "--out", run))
     assert f"of {ROWS} rows flagged" in result.stdout
     assert "one-hot" not in result.output
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["no-header", "header"])
+@pytest.mark.parametrize("large", [False, True], ids=["in-memory", "large"])
+def test_such_a_file_named_csv_is_refused_naming_whitespace(named, large, tmp_path, monkeypatch):
+    # a .csv is read with ','; split at its decimal commas it ran on text columns such as
+    # '126 -0' (one-hot), its first row the names, or was refused as rows longer than the header
+    path = tmp_path / "eu.csv"
+    path.write_text("\n".join(["a b c"] * named + _lines(_values())) + "\n")
+    if large:
+        convert_in_small_chunks(monkeypatch, tmp_path, 16)
+        read_as_a_large_csv(monkeypatch)
+    message = for_the_command_line(refused(invoke("detect", path, *QUICK, "--out", tmp_path / "R")))
+    fix = "pass --sep whitespace --decimal ','" + ("." if named else " --no-header.")
+    said = "holds numbers written with a decimal comma (0,126) between runs of whitespace, not "
+    assert message.endswith(f"{said}columns separated by ','; {fix}"), message
+    options = ["--sep", "whitespace", "--decimal", ","] + ["--no-header"] * (not named)
+    result = ok(invoke("detect", path, *options, *QUICK, "--out", tmp_path / "DET"))
+    assert f"of {ROWS} rows flagged" in result.stdout and "one-hot" not in result.output

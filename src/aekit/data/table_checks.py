@@ -15,9 +15,12 @@ import pandas as pd
 from aekit.data.file_kinds import csv_separator, data_suffix
 from aekit.data.separators import (
     WHITESPACE,
+    decimal_commas_between_whitespace,
     described,
+    first_lines,
     is_decimal_comma_number,
     python_spelling,
+    split,
     splits_into_numbers,
 )
 from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
@@ -108,6 +111,29 @@ def _decimal_comma_columns(table: pd.DataFrame) -> list[str]:
         if parsed.notna().mean() >= 0.9:
             found.append(str(name))
     return found
+
+
+def _refuse_decimal_commas_as_separator(
+    path: Path, sep: str, decimal: str, encoding: str, header: bool
+) -> None:
+    """A ValueError for a file read with ``,`` whose first lines are numbers written with a
+    decimal comma between runs of whitespace (``  0,126    -0,132``, named ``.csv``): split at
+    its commas it is fields such as ``126    -0``, read as text, and its first row names. The
+    fix names ``header: False`` too where that first row is such numbers."""
+    if sep != "," or decimal == ",":
+        return
+    lines = [line for line in first_lines(path, encoding) if line.strip()]
+    if not decimal_commas_between_whitespace(lines):
+        return
+    fields = split(lines[0], WHITESPACE)
+    example = next(field for line in lines for field in split(line, WHITESPACE) if "," in field)
+    first_is_data = all(_is_number(field, ",") for field in fields)
+    no_header = ", 'header': False" if header and first_is_data else ""
+    raise ValueError(
+        f"{path} holds numbers written with a decimal comma ({example}) between runs of "
+        "whitespace, not columns separated by ','; read it with "
+        f"csv={{'sep': r'\\s+', 'decimal': ','{no_header}}}."
+    )
 
 
 def _refuse_other_separator(
@@ -250,6 +276,7 @@ def read_csv(
                 **_whole_column_types(sep),
             )
     except pd.errors.ParserWarning:
+        _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
         _refuse_other_separator(path, sep, encoding, header)
         raise ValueError(
             f"{path}: its rows have more fields than its header row has names (pandas would "
@@ -261,6 +288,7 @@ def read_csv(
     except pd.errors.ParserError as err:
         # pandas' message says which line has how many fields, e.g. "Expected 3 fields in
         # line 4, saw 5"; kept so that the user can find the ragged row.
+        _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
         _refuse_other_separator(path, sep, encoding, header)
         raise ValueError(f"cannot parse {path}: {str(err).strip()}") from None
     except (EOFError, OSError) as err:  # a cut-off or damaged compressed file
@@ -276,6 +304,8 @@ def read_csv(
         raise ValueError(f"unknown text encoding {encoding!r}, e.g. utf-8 or latin-1.") from None
     if len(table) == 0:
         raise ValueError(f"{path} has a header row but no data rows.")
+    if not all(map(pd.api.types.is_numeric_dtype, table.dtypes)):  # text: '126 -0'?
+        _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
     _refuse_other_separator(path, sep, encoding, header, table)
     if not header:  # named before the checks below name them
         table.columns = [f"x{i}" for i in range(table.shape[1])]
