@@ -256,14 +256,24 @@ def test_a_time_column_with_text_further_down_is_refused_alike(small_and_large, 
     )
 
 
-def test_score_reads_a_series_run_s_time_column_alike(small_and_large, monkeypatch, tmp_path):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["score", "RUN", "DATA", "-o", "OUT/scores.csv"],
+        ["evaluate", "RUN", "DATA", "--label-column", "y"],
+    ],
+    ids=["score", "evaluate"],
+)
+def test_a_series_run_reads_the_time_column_of_new_data_alike(
+    small_and_large, command, monkeypatch, tmp_path
+):
     # 'aekit score RUN DATA' of a series run reads DATA's time column as detect-series does
     _quick_series_detector(monkeypatch)
     train = tmp_path / "train.csv"
     time_table({}).to_csv(train, index=False)
     fit = ["detect-series", train, "--time-column", "t", "--out", tmp_path / "run", *SERIES]
     assert invoke(*fit).exit_code == 0
-    args = ["score", tmp_path / "run", "DATA", "-o", "OUT/scores.csv"]
-    small, large = small_and_large(time_table({260: "oops"}), args, [])
+    args = [tmp_path / "run" if a == "RUN" else a for a in command]
+    small, large = small_and_large(time_table({260: "oops"}).assign(y=0), args, [])
     assert (large.exit_code, large.message) == (small.exit_code, small.message)
     assert small.exit_code != 0 and "'oops' (row 260)" in small.message
