@@ -296,7 +296,8 @@ def test_a_help_names_only_the_options_its_command_has():
     assert "(default: as --config recorded, else no)" in option_help("train", "--grayscale")
     assert "(default: as INDEX recorded, else ',' for .csv" in option_help("search", "--sep")
     assert option_help("train-hasher", "--sep").endswith(  # no record
-        "(default: ',' for .csv, a tab for .tsv, sniffed from the first lines for .txt and .dat)."
+        "(default: ',' for .csv, a tab for .tsv, sniffed from the first lines for .txt, .dat "
+        "and .data)."
     )
 
 

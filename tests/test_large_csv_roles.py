@@ -205,3 +205,75 @@ def test_a_mid_sized_csv_keeps_a_late_text_id_column_as_written(tmp_path):
     pd.DataFrame({"id": ids, "a": np.arange(300_000) % 7}).to_csv(path, index=False)
     column = read_csv(path)["id"]
     assert column.tolist() == ids
+
+
+SERIES = ["--window", "8", "--quiet"]
+
+
+def _quick_series_detector(monkeypatch) -> None:
+    import aekit
+    from aekit.timeseries import detector as module
+
+    member = aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=2)
+    quick = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)
+    monkeypatch.setattr(module, "default_window_detector", lambda: quick)
+
+
+def time_table(late: dict[int, str]) -> pd.DataFrame:
+    """A series whose time column ``t`` counts seconds, its cells at the rows of ``late``
+    text (rows past the first chunk of the large read)."""
+    return _with("t", [str(1_700_000_000 + 60 * i) for i in range(ROWS)], late)
+
+
+def test_a_time_column_of_numbers_is_read_alike(small_and_large, monkeypatch):
+    _quick_series_detector(monkeypatch)
+    args = ["detect-series", "DATA", "--time-column", "t", "--out", "OUT/S", *SERIES]
+    small, large = small_and_large(time_table({}), args, ["S/scores.csv"])
+    _same(small, large, ["S/scores.csv"])
+    assert large.files["S/scores.csv"]["t"].iloc[-1] == str(1_700_000_000 + 60 * (ROWS - 1))
+
+
+@pytest.mark.parametrize(
+    "late",
+    [
+        {260: "oops"},  # a typo among the numbers of the time column
+        # numbers, then the same instants as dates
+        {i: str(pd.Timestamp(1_700_000_000 + 60 * i, unit="s")) for i in range(200, ROWS)},
+    ],
+    ids=["one-text-cell", "numbers-then-dates"],
+)
+def test_a_time_column_with_text_further_down_is_refused_alike(small_and_large, late, monkeypatch):
+    # the large read stored the time column as a feature's: refused in its own words, 'column
+    # 't' holds numbers but also text', while the small file reached the detector's check
+    _quick_series_detector(monkeypatch)
+    args = ["detect-series", "DATA", "--time-column", "t", "--out", "OUT/S", *SERIES]
+    small, large = small_and_large(time_table(late), args, [])
+    assert (large.exit_code, large.message) == (small.exit_code, small.message)
+    assert small.exit_code != 0 and "Traceback" not in small.output + large.output
+    first = min(late)
+    assert f"time column 't' holds numbers but also text: {late[first]!r} (row {first})" in (
+        small.message
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["score", "RUN", "DATA", "-o", "OUT/scores.csv"],
+        ["evaluate", "RUN", "DATA", "--label-column", "y"],
+    ],
+    ids=["score", "evaluate"],
+)
+def test_a_series_run_reads_the_time_column_of_new_data_alike(
+    small_and_large, command, monkeypatch, tmp_path
+):
+    # 'aekit score RUN DATA' of a series run reads DATA's time column as detect-series does
+    _quick_series_detector(monkeypatch)
+    train = tmp_path / "train.csv"
+    time_table({}).to_csv(train, index=False)
+    fit = ["detect-series", train, "--time-column", "t", "--out", tmp_path / "run", *SERIES]
+    assert invoke(*fit).exit_code == 0
+    args = [tmp_path / "run" if a == "RUN" else a for a in command]
+    small, large = small_and_large(time_table({260: "oops"}).assign(y=0), args, [])
+    assert (large.exit_code, large.message) == (small.exit_code, small.message)
+    assert small.exit_code != 0 and "'oops' (row 260)" in small.message

@@ -140,8 +140,16 @@ ADVICE = (
     (r"\bcsv=\{'encoding': '([\w-]+)'\}", r"--encoding \1"),
     (r"\bread it with csv=\{'sep': '(\\t|.)'\}", r"pass --sep '\1'"),
     (r"\bread it with csv=\{'sep': r'\\s\+'\}", "pass --sep whitespace"),
+    (
+        r"\bread it with csv=\{'sep': r'\\s\+', 'decimal': '(.)'(, 'header': False)?\}",
+        lambda m: f"pass --sep whitespace --decimal '{m[1]}'" + (" --no-header" if m[2] else ""),
+    ),
     (r"\bread it with csv=\{'header': False\}", "pass --no-header"),
     (r"\bread it with csv=\{'decimal': '(.)'\}", r"pass --decimal '\1'"),
+    (
+        r"\bread it with csv=\{'decimal': '(.)', 'header': False\}",
+        r"pass --decimal '\1' --no-header",
+    ),
     (r"\be\.g\. csv=\{'sep': ';', 'decimal': ','\}", "e.g. --sep ';' --decimal ','"),
     (
         r"Use a smaller latent_dim, or a DenoisingAutoencoder, SparseAutoencoder or "

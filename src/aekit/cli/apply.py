@@ -196,9 +196,11 @@ def _data_command(name: str, compute, doc: str):
         options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
         encoder = run_encoder(run)  # text columns are encoded as in training
         if hasattr(estimator, "time_column"):  # a series is scored whole: a point's score
+            from aekit.cli.large_csv import time_column
             from aekit.cli.series import check_series_column_kept
 
-            X, y = load_data(data, options)  # needs the windows around it
+            with time_column(estimator.time_column):  # a large CSV's copy keeps it as written
+                X, y = load_data(data, options)  # needs the windows around it
             check_series_column_kept(data, X, estimator.time_column, f"aekit {name}")
             parts = iter([(X, y)])
         else:  # read, computed and written a chunk at a time (DATA on disk is never loaded whole)

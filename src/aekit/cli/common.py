@@ -22,8 +22,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="aekit: every kind of autoencoder, practical.\n\n"
-    "DATA is a table (.csv, .tsv, .txt, .dat: a .txt's separator is sniffed; .parquet; a text "
-    "table may be compressed: .csv.gz, .bz2, .xz, .zip; --label-column names its label column), "
+    "DATA is a table (.csv, .tsv, .txt, .dat, .data: the last three's separator is sniffed; "
+    ".parquet; a text table may be compressed: .csv.gz, .bz2, .xz, .zip; --label-column names "
+    "its label column), "
     "an array (.npy, or .npz: its X and y; "
     "d.npz:X_train for one of several arrays, labels y_train), "
     "an IDX file (MNIST's format, optionally .gz), a folder of images (.png, .jpg; subfolders "

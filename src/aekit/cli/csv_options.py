@@ -18,7 +18,7 @@ from aekit.data.separators import WHITESPACE, WHITESPACE_SPELLINGS, pandas_separ
 
 @dataclass(frozen=True)
 class CsvOptions:
-    # None: the file's kind's (',' for .csv, a tab for .tsv, sniffed for .txt and .dat);
+    # None: the file's kind's (',' for .csv, a tab for .tsv, sniffed for .txt, .dat, .data);
     # separators.WHITESPACE: runs of whitespace (--sep ' ' or --sep whitespace)
     sep: str | None = None
     decimal: str = "."
@@ -71,7 +71,7 @@ OPTIONS = {
             help="Column separator of a text DATA file: one character, '\\t' for a tab, or "
             "whitespace (also ' '): runs of spaces and tabs, leading blanks ignored, as "
             "np.savetxt writes (default: {recorded}',' for .csv, a tab for .tsv, sniffed from "
-            "the first lines for .txt and .dat).",
+            "the first lines for .txt, .dat and .data).",
             show_default=False,
         ),
     ],

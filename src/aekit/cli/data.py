@@ -233,8 +233,8 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         X = columns.features(spec, X)
     else:
         raise ValueError(
-            f"DATA {spec!r}: not a table (.csv, .tsv, .txt, .dat, .parquet; .csv.gz and other "
-            "compressed text tables too), an array (.npy, .npz), an IDX file or an image "
+            f"DATA {spec!r}: not a table (.csv, .tsv, .txt, .dat, .data, .parquet; .csv.gz and "
+            "other compressed text tables too), an array (.npy, .npz), an IDX file or an image "
             "folder; a text table of another suffix reads once renamed: .csv (commas) or .txt "
             "(its separator sniffed from its first lines)."
         )

@@ -299,9 +299,11 @@ def evaluate(
     encoder = run_encoder(run)  # text columns are encoded as in training
     series = hasattr(estimator, "time_column")  # scored whole: a point needs its windows
     if series:
+        from aekit.cli.large_csv import time_column
         from aekit.cli.series import check_series_column_kept
 
-        X, y = load_data(data, options)
+        with time_column(estimator.time_column):  # a large CSV's copy keeps it as written
+            X, y = load_data(data, options)
         check_series_column_kept(data, X, estimator.time_column, "aekit evaluate")
     else:  # read and evaluated a chunk at a time
         X, y = open_data(data, options, text=True)  # text encoded a chunk at a time

@@ -8,6 +8,7 @@ frame, then the float32 rows).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import shutil
 import tempfile
 import time
@@ -22,12 +23,31 @@ if TYPE_CHECKING:
 # the tests') reading the file with other options or columns, or after it changed, gets a copy
 # of its own
 _copies: dict[tuple, str] = {}
+# Columns the running command reads itself, beside its label, id and ignored columns: a series'
+# time column (detect-series, and score or evaluate on its run), set by :func:`time_column`
+_read_by_the_command: tuple[str, ...] = ()
+
+
+@contextlib.contextmanager
+def time_column(name: str | None):
+    """DATA read in this block keeps its time column ``name`` (when not None) as the file
+    writes it, as its label, id and ignored columns: text further down it (numbers, then
+    dates) reaches the series' own checks, as from the file read in memory, not refused as a
+    typo among the numbers of a feature."""
+    global _read_by_the_command
+    before = _read_by_the_command
+    _read_by_the_command = before if name is None else (*before, name)
+    try:
+        yield
+    finally:
+        _read_by_the_command = before
 
 
 def parquet_copy(spec: str, label_column: str | None = None) -> str | None:
     """The path of the Parquet copy of DATA ``spec`` when it is a text table over the limit
     (made on the first call), else None. Its label column (``label_column``), id and ignored
-    columns (:mod:`aekit.cli.columns`) are no features: text further down them is kept as the
+    columns (:mod:`aekit.cli.columns`) and a series' time column (:func:`time_column`) are no
+    features: text further down them is kept as the
     file writes it, as in memory, not refused as a typo among numbers."""
     from aekit.data.file_kinds import TEXT_TABLES, data_suffix
     from aekit.data.lazy import CSV_LIMIT_BYTES
@@ -49,10 +69,12 @@ def parquet_copy(spec: str, label_column: str | None = None) -> str | None:
 
 
 def _not_features(label_column: str | None) -> tuple[str, ...]:
-    """The running command's columns that no model reads: its label, id and ignored columns."""
+    """The running command's columns that no model reads: its label, id and ignored columns,
+    and a series' time column."""
     from aekit.cli import columns
 
     named = (label_column, columns.current.id_column, *columns.current.ignore_columns)
+    named += _read_by_the_command
     return tuple(sorted({name for name in named if name is not None}))
 
 

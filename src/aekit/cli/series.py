@@ -126,7 +126,7 @@ def detect_series(
     import shlex
 
     from aekit import SeriesAnomalyDetector
-    from aekit.cli import runs, table_options
+    from aekit.cli import large_csv, runs, table_options
     from aekit.cli.anomaly import (
         _fraction,
         as_anomaly,
@@ -142,7 +142,8 @@ def detect_series(
     params = runs.resolve_params(SeriesAnomalyDetector, {}, param or [])
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
-        X, y = read_data(data, label_column, None, None, False)
+        with large_csv.time_column(time_column):  # a large CSV's copy keeps it as written
+            X, y = read_data(data, label_column, None, None, False)
         check_series_column_kept(data, X, time_column, "aekit detect-series")
         import tomli_w
 

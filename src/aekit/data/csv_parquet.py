@@ -85,7 +85,7 @@ def csv_to_parquet(
     Parameters
     ----------
     csv, parquet : path-like
-        The text table (``.csv``, ``.tsv``, ``.txt``, ``.dat``; also compressed,
+        The text table (``.csv``, ``.tsv``, ``.txt``, ``.dat``, ``.data``; also compressed,
         ``table.txt.gz``) and the Parquet file to write; the latter is written under a
         temporary name and renamed when complete.
     rows : int, default=65536

@@ -8,7 +8,8 @@ its own.
 * :func:`load_mnist`: a folder of MNIST or Fashion-MNIST IDX files, plain or gzipped.
 * :func:`read_idx`: one IDX file as a raw ``uint8`` array.
 * :func:`load_array`: ``.npy``, ``.npz``, ``.csv`` (also compressed, ``.csv.gz``), ``.tsv``,
-  ``.txt``, ``.dat`` or ``.parquet`` by suffix (:func:`aekit.data.file_kinds.data_suffix`).
+  ``.txt``, ``.dat``, ``.data`` or ``.parquet`` by suffix
+  (:func:`aekit.data.file_kinds.data_suffix`).
 * :func:`open_dataset`: the same files (and folders of Parquet files or images) opened lazily,
   read a batch at a time (:mod:`aekit.data.lazy`).
 """
@@ -186,10 +187,11 @@ def load_array(
     path : str or path-like
         A ``.npy`` file (one array), a ``.npz`` file (``X`` under key ``"X"`` or ``"x"``, or
         its only array other than ``"y"``; labels under ``"y"`` if present), or a ``.csv``,
-        ``.tsv`` (tab-separated), ``.txt`` or ``.dat`` (separator sniffed from the first lines:
-        a tab, ';', ',' or runs of whitespace, as ``np.savetxt`` writes) or ``.parquet``
-        table. A text table may be compressed as pandas infers it from the name: ``.csv.gz``,
-        ``.txt.bz2``, ``.csv.xz``, ``.csv.zip``.
+        ``.tsv`` (tab-separated), ``.txt``, ``.dat`` or ``.data`` (separator sniffed from the
+        first lines: a tab, ';', ',' or runs of whitespace, as ``np.savetxt`` writes and the UCI
+        archive's ``iris.data`` has) or ``.parquet`` table. A text table may be compressed as
+        pandas infers it from the name: ``.csv.gz``, ``.txt.bz2``, ``.csv.xz``, ``.csv.zip``,
+        ``.data.gz``.
     label_column : str, optional
         For tables only: the column to take out of ``X`` and return as ``y``.
     csv : dict, optional

@@ -1,9 +1,10 @@
 """What a data file's name says it holds. A text table is a ``.csv`` (separated by commas), a
-``.tsv`` (by tabs), or a ``.txt`` or ``.dat`` (whose separator is sniffed from its first lines:
-:mod:`aekit.data.separators`). It may be compressed as pandas reads it
-(``table.csv.gz``, ``.bz2``, ``.xz``, ``.zip``, ``.zst``): its suffix is then the table's,
-``.csv``, so it is read as a table and never taken, for its gzip magic number, for an MNIST IDX
-file (``train-images-idx3-ubyte.gz`` has no table suffix before its ``.gz``)."""
+``.tsv`` (by tabs), or a ``.txt``, ``.dat`` or ``.data`` (whose separator is sniffed from its
+first lines: :mod:`aekit.data.separators`; the UCI archive's ``iris.data`` is commas). It may
+be compressed as pandas reads it (``table.csv.gz``, ``.bz2``, ``.xz``, ``.zip``, ``.zst``): its
+suffix is then the table's, ``.csv``, so it is read as a table and never taken, for its gzip
+magic number, for an MNIST IDX file (``train-images-idx3-ubyte.gz`` has no table suffix before
+its ``.gz``)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from pathlib import Path
 
 # the compressions pandas.read_csv infers from a file name (compression="infer")
 COMPRESSIONS = (".gz", ".bz2", ".xz", ".zip", ".zst")
-TEXT_TABLES = (".csv", ".tsv", ".txt", ".dat")  # a .tsv is a CSV separated by tabs
-SNIFFED_TABLES = (".txt", ".dat")  # no separator in the name: sniffed from the first lines
+TEXT_TABLES = (".csv", ".tsv", ".txt", ".dat", ".data")  # a .tsv is a CSV separated by tabs
+# no separator in the name: sniffed from the first lines (.data: the UCI archive's, iris.data)
+SNIFFED_TABLES = (".txt", ".dat", ".data")
 TABLE_SUFFIXES = (*TEXT_TABLES, ".parquet")
 ARRAY_SUFFIXES = (".npy", ".npz")
 
@@ -34,8 +36,8 @@ def csv_separator(
     """The separator to read a text table with, as pandas takes it: ``sep`` when given (runs
     of whitespace for any of its spellings, :func:`aekit.data.separators.pandas_separator`),
     except that a ``.tsv`` is read with tabs unless another one than ``,`` was asked for; else
-    the file's kind's: ``,`` for a ``.csv``, a tab for a ``.tsv``, and for a ``.txt`` or
-    ``.dat`` the one its first lines show, other than the ``decimal`` mark
+    the file's kind's: ``,`` for a ``.csv``, a tab for a ``.tsv``, and for a ``.txt``,
+    ``.dat`` or ``.data`` the one its first lines show, other than the ``decimal`` mark
     (:func:`aekit.data.separators.sniff_separator`)."""
     from aekit.data.separators import pandas_separator, sniff_separator
 

@@ -207,7 +207,7 @@ def open_dataset(
         )
     raise ValueError(
         f"cannot open {path} lazily: use a .npy, .parquet or text table (.csv, .tsv, .txt, "
-        ".dat) file, a folder of Parquet files or a folder of images."
+        ".dat, .data) file, a folder of Parquet files or a folder of images."
     )
 
 

@@ -1,8 +1,9 @@
 """The column separator of a text table: its spellings, and the one a file's first lines show.
 
-A ``.csv`` is read with ``,`` and a ``.tsv`` with tabs unless told otherwise; a ``.txt`` or
-``.dat`` (what ``np.savetxt`` and many archives write: the UCR time-series archive's columns
-are runs of spaces after leading blanks) says nothing of its separator, so it is sniffed from
+A ``.csv`` is read with ``,`` and a ``.tsv`` with tabs unless told otherwise; a ``.txt``,
+``.dat`` or ``.data`` (what ``np.savetxt`` and many archives write: the UCR time-series
+archive's columns are runs of spaces after leading blanks, the UCI archive's ``iris.data``
+commas) says nothing of its separator, so it is sniffed from
 the first lines (:func:`sniff_separator`): a tab, a semicolon, a comma or runs of whitespace.
 Runs of whitespace are pandas' ``sep=r"\\s+"`` (leading blanks ignored), spelt also ``' '``
 and ``'whitespace'`` (the command line's ``--sep whitespace``).
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -47,7 +49,8 @@ def choose_separator(lines: Sequence[str], decimal: str = ".") -> str:
     splits into the same number (more than one) of fields; else the one on which most lines
     split into their most common number of fields, if more than half do (pandas then names a
     ragged line); else ``,`` (a table of one column). The ``decimal`` mark is no candidate
-    (``1,5 2,5`` read with ``decimal=','``)."""
+    (``1,5 2,5`` read with ``decimal=','``); nor is ``,`` where its commas are decimal marks
+    in numbers between runs of whitespace (:func:`decimal_commas_between_whitespace`)."""
     lines = [line for line in lines if line.strip()]
     best, best_share = ",", 0.5
     for sep in (c for c in CANDIDATES if c != decimal):
@@ -55,12 +58,36 @@ def choose_separator(lines: Sequence[str], decimal: str = ".") -> str:
         if not counts:
             break
         fields, times = counts.most_common(1)[0]
+        if sep == "," and decimal_commas_between_whitespace(lines):
+            return WHITESPACE  # read so, its numbers are refused naming decimal=','
         if fields > 1 and times == len(lines):
             return sep
         share = times / len(lines) if fields > 1 else 0.0
         if share > best_share:
             best, best_share = sep, share
     return best
+
+
+# A number written with a decimal comma: '0,126', '-1,5', '+2,0e-3'
+_DECIMAL_COMMA_NUMBER = re.compile(r"[-+]?\d+,\d+(?:[eE][-+]?\d+)?")
+
+
+def decimal_commas_between_whitespace(lines: Sequence[str]) -> bool:
+    """Whether ``lines`` are a table of numbers written with a decimal comma whose columns are
+    runs of whitespace (``  0,126    -0,132``, a spreadsheet's export in most of Europe): runs
+    of whitespace split every line into the same number (more than one) of fields, and every
+    field holding a comma is such a number (one comma, between digits). Split on its commas
+    instead, each line would be fields such as ``126    -0`` (text), its first row the names."""
+    fields = [split(line, WHITESPACE) for line in lines]
+    if not fields or len({len(f) for f in fields}) != 1 or len(fields[0]) < 2:
+        return False
+    with_commas = [field for line in fields for field in line if "," in field]
+    return bool(with_commas) and all(map(is_decimal_comma_number, with_commas))
+
+
+def is_decimal_comma_number(text: str) -> bool:
+    """Whether ``text`` is a number written with a decimal comma (``-0,126``)."""
+    return _DECIMAL_COMMA_NUMBER.fullmatch(text.strip()) is not None
 
 
 def first_lines(path: str | os.PathLike[str], encoding: str) -> list[str]:

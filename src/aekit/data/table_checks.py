@@ -13,16 +13,40 @@ import numpy as np
 import pandas as pd
 
 from aekit.data.file_kinds import csv_separator, data_suffix
-from aekit.data.separators import WHITESPACE, described, python_spelling, splits_into_numbers
+from aekit.data.separators import (
+    WHITESPACE,
+    decimal_commas_between_whitespace,
+    described,
+    first_lines,
+    is_decimal_comma_number,
+    python_spelling,
+    split,
+    splits_into_numbers,
+)
 from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
 
 
-def _is_number(text: object) -> bool:
+def _is_number(text: object, decimal: str = ".") -> bool:
+    """Whether ``text`` is a number, written with the ``decimal`` mark (or a point)."""
     try:
-        float(str(text))
+        float(str(text).replace(decimal, ".", 1) if decimal != "." else str(text))
     except ValueError:
         return False
     return True
+
+
+def _name_bases(names: list[str], decimal: str = ".") -> list[str]:
+    """The names as the file writes them: pandas renames a repeated name "5.1" to "5.1.1"
+    (with a decimal comma, "0,5" to "0,5.1")."""
+    marks = 0 if decimal != "." else 1  # the points a name of a decimal-point number holds
+    return [
+        n.rsplit(".", 1)[0] if n.count(".") > marks and n.rsplit(".", 1)[1].isdigit() else n
+        for n in names
+    ]
+
+
+def _first_row_shown(names: list[str]) -> str:
+    return f"{', '.join(names[:4])}{', ...' if len(names) > 4 else ''}"
 
 
 def _is_pandas_range_header(names: list[str]) -> bool:
@@ -33,26 +57,31 @@ def _is_pandas_range_header(names: list[str]) -> bool:
     return len(names) >= 3 and names == [str(i) for i in range(len(names))]
 
 
-def check_header(path: Path, table: pd.DataFrame) -> pd.DataFrame:
+def check_header(path: Path, table: pd.DataFrame, decimal: str = ".") -> pd.DataFrame:
     """The table with a written pandas index dropped (with a warning); ``ValueError`` for a
     header row of numbers (a file without a header). The other unnamed columns are checked
     with every row (:class:`aekit.data.whole_file_checks.WholeFileChecks`). A header
     ``0,1,...,n-1`` (pandas' names for an array's columns) is names (see
-    :func:`_is_pandas_range_header`)."""
+    :func:`_is_pandas_range_header`). ``decimal``: the numbers' decimal mark ('0,126' is a
+    number read with ',')."""
     names = [str(c) for c in table.columns]
     if _is_pandas_range_header(names):
         return table
-    # pandas renames a repeated name "5.1" to "5.1.1"; a name is data when it is a number or one
-    # of its own column's values (a text cell of a first data row), and some name is a number.
-    bases = [n.rsplit(".", 1)[0] if n.count(".") > 1 else n for n in names]
+    # a name is data when it is a number or one of its own column's values (a text cell of a
+    # first data row), and some name is a number
+    bases = _name_bases(names, decimal)
     looks_like_data = [
-        _is_number(b) or b in set(table.iloc[:, i].astype(str)) for i, b in enumerate(bases)
+        _is_number(b, decimal) or b in set(table.iloc[:, i].astype(str))
+        for i, b in enumerate(bases)
     ]
-    if names and all(looks_like_data) and any(_is_number(b) for b in bases):
+    if names and all(looks_like_data) and any(_is_number(b, decimal) for b in bases):
+        # read without a header, its columns are x0, x1, ...
+        n = len(names)
+        named = "x0" if n == 1 else "x0 and x1" if n == 2 else f"x0 to x{n - 1}"
         raise ValueError(
-            f"{path}: its first row ({', '.join(names[:4])}{', ...' if len(names) > 4 else ''}) "
+            f"{path}: its first row ({_first_row_shown(names)}) "
             "looks like data, not column names; add a header row, or read it with "
-            "csv={'header': False}."
+            f"csv={{'header': False}} (its columns are then named {named})."
         )
     if names and names[0] == "Unnamed: 0":
         first = table.iloc[:, 0]
@@ -82,6 +111,29 @@ def _decimal_comma_columns(table: pd.DataFrame) -> list[str]:
         if parsed.notna().mean() >= 0.9:
             found.append(str(name))
     return found
+
+
+def _refuse_decimal_commas_as_separator(
+    path: Path, sep: str, decimal: str, encoding: str, header: bool
+) -> None:
+    """A ValueError for a file read with ``,`` whose first lines are numbers written with a
+    decimal comma between runs of whitespace (``  0,126    -0,132``, named ``.csv``): split at
+    its commas it is fields such as ``126    -0``, read as text, and its first row names. The
+    fix names ``header: False`` too where that first row is such numbers."""
+    if sep != "," or decimal == ",":
+        return
+    lines = [line for line in first_lines(path, encoding) if line.strip()]
+    if not decimal_commas_between_whitespace(lines):
+        return
+    fields = split(lines[0], WHITESPACE)
+    example = next(field for line in lines for field in split(line, WHITESPACE) if "," in field)
+    first_is_data = all(_is_number(field, ",") for field in fields)
+    no_header = ", 'header': False" if header and first_is_data else ""
+    raise ValueError(
+        f"{path} holds numbers written with a decimal comma ({example}) between runs of "
+        "whitespace, not columns separated by ','; read it with "
+        f"csv={{'sep': r'\\s+', 'decimal': ','{no_header}}}."
+    )
 
 
 def _refuse_other_separator(
@@ -115,6 +167,9 @@ def _other_separator(sep: str, names: list[str], cells: list[str], unparsed: boo
     """The separator other than ``sep`` that every name (and, read as one column or one of
     the ``cells`` of the first row, a cell) holds, if any (see :func:`_refuse_other_separator`)."""
     for other in (";", ","):
+        if other == "," and sep == WHITESPACE and len(names) > 1:
+            if all(map(is_decimal_comma_number, names)):
+                continue  # '0,126  -0,132': its commas are decimal marks (said below)
         # a file that parsed: its first row holds the other separator too (names alone may:
         # 'Preis, EUR;Gewicht, kg' read with ';' is right)
         in_cells = unparsed or len(names) == 1 or any(other in cell for cell in cells)
@@ -182,7 +237,7 @@ def read_csv(
     """``pd.read_csv`` with messages that name the file and the fix. ``header=False``: the file
     has no header row, and its columns are named x0, x1, ... ``sep``: the separator, ``' '``
     (or ``r'\\s+'``, ``'whitespace'``) for runs of whitespace; by default ``,`` for a ``.csv``,
-    a tab for a ``.tsv``, and for a ``.txt`` or ``.dat`` the one its first lines show
+    a tab for a ``.tsv``, and for a ``.txt``, ``.dat`` or ``.data`` the one its first lines show
     (:func:`aekit.data.file_kinds.csv_separator`). A file read as one column whose cells hold
     another separator is refused, naming it. A compressed file (``table.csv.gz``) is
     decompressed as pandas infers from its name. ``decimal``: the numbers' decimal mark (','
@@ -221,6 +276,7 @@ def read_csv(
                 **_whole_column_types(sep),
             )
     except pd.errors.ParserWarning:
+        _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
         _refuse_other_separator(path, sep, encoding, header)
         raise ValueError(
             f"{path}: its rows have more fields than its header row has names (pandas would "
@@ -232,6 +288,7 @@ def read_csv(
     except pd.errors.ParserError as err:
         # pandas' message says which line has how many fields, e.g. "Expected 3 fields in
         # line 4, saw 5"; kept so that the user can find the ragged row.
+        _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
         _refuse_other_separator(path, sep, encoding, header)
         raise ValueError(f"cannot parse {path}: {str(err).strip()}") from None
     except (EOFError, OSError) as err:  # a cut-off or damaged compressed file
@@ -247,9 +304,21 @@ def read_csv(
         raise ValueError(f"unknown text encoding {encoding!r}, e.g. utf-8 or latin-1.") from None
     if len(table) == 0:
         raise ValueError(f"{path} has a header row but no data rows.")
+    if not all(map(pd.api.types.is_numeric_dtype, table.dtypes)):  # text: '126 -0'?
+        _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
     _refuse_other_separator(path, sep, encoding, header, table)
+    if not header:  # named before the checks below name them
+        table.columns = [f"x{i}" for i in range(table.shape[1])]
     if decimal != "," and sep != ",":  # in a ','-separated file "1,234" is more likely thousands
         commas = _decimal_comma_columns(table)
+        names = [str(c) for c in table.columns]
+        if commas and header and all(map(is_decimal_comma_number, _name_bases(names, ","))):
+            # ' 0,126  -0,132' under no header: its first row is such numbers too
+            raise ValueError(
+                f"{path}: its rows hold numbers written with a decimal comma (e.g. 0,5), its "
+                f"first row ({_first_row_shown(names)}) too: read so, they would be text and the "
+                "first row column names; read it with csv={'decimal': ',', 'header': False}."
+            )
         if commas:
             shown = ", ".join(repr(c) for c in commas[:4]) + (", ..." if len(commas) > 4 else "")
             raise ValueError(
@@ -258,9 +327,8 @@ def read_csv(
                 "csv={'decimal': ','}."
             )
     if not header:
-        table.columns = [f"x{i}" for i in range(table.shape[1])]
         return table
-    table = check_header(path, table)  # first: a first row of data may repeat a value
+    table = check_header(path, table, decimal)  # first: a first row of data may repeat a value
     _refuse_repeated_names(path, table, sep, encoding)
     if nrows is not None:  # a large file's first rows: csv_to_parquet checks every chunk
         return table

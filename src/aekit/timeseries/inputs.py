@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from aekit.data.column_checks import warn_feature_names
+from aekit.data.column_checks import shown, text_among_numbers, warn_feature_names
 from aekit.data.non_finite import refuse_infinite
 from aekit.data.one_hot import caller_level
 from aekit.data.validation import reject_complex, reject_duplicate_columns, reject_unshaped
@@ -263,9 +263,19 @@ def parse_times(column, what: str):
     and pandas writes a zone-aware column as text with each row's own offset
     (``2024-03-31 01:00:00+01:00``, then ``03:00:00+02:00``): those are valid instants, which
     pandas reads only when asked to put them on one zone. Dates without a zone stay as they are
-    (read as UTC: the steps between them do not change)."""
+    (read as UTC: the steps between them do not change). A column of numbers with text among
+    them (a typo, numbers and then dates) is refused naming its first text cell: pandas would
+    read its numbers as dates, or fail on the first of them, far from the cell to fix."""
     import pandas as pd
 
+    found = text_among_numbers(pd.Series(column))
+    if found is not None:
+        row, value, count = found
+        others = f" and {count - 1} other cell{'s' if count > 2 else ''}" if count > 1 else ""
+        raise ValueError(
+            f"{what} holds numbers but also text: {shown(value)} (row {row}){others}; give "
+            "every timestamp as a number, or every one as a date."
+        )
     try:
         return pd.to_datetime(column, utc=True)
     except (ValueError, TypeError) as err:
