@@ -81,7 +81,7 @@ def check_header(path: Path, table: pd.DataFrame, decimal: str = ".") -> pd.Data
         raise ValueError(
             f"{path}: its first row ({_first_row_shown(names)}) "
             "looks like data, not column names; add a header row, or read it with "
-            f"csv={{'header': False}} (its columns are then named {named})."
+            f"csv={{'header': False}} (columns {named})."
         )
     if names and names[0] == "Unnamed: 0":
         first = table.iloc[:, 0]
