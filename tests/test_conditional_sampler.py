@@ -88,3 +88,45 @@ def test_a_file_with_one_mixture_for_every_label_still_samples(small_cvae, tmp_p
     assert loaded.sampler_["weights"].shape == (len(one["weights"]),)
     samples = loaded.sample(10, y=[1, 2] * 5, random_state=0)
     assert samples.shape == (10, X.shape[1]) and np.isfinite(samples).all()
+
+
+def _mixture(n_labels: int | None, d: int) -> dict:
+    """A mixture of random full covariances, one per label (a leading axis) or one for all."""
+    rng = np.random.default_rng(0)
+    lead = () if n_labels is None else (n_labels,)
+    factors = rng.normal(size=(*lead, _ex_post.COMPONENTS, d, d))
+    weights = rng.random((*lead, _ex_post.COMPONENTS))
+    return {
+        "weights": weights / weights.sum(axis=-1, keepdims=True),
+        "means": rng.normal(size=(*lead, _ex_post.COMPONENTS, d)),
+        "covariances": factors @ np.swapaxes(factors, -1, -2) + np.eye(d),
+    }
+
+
+@pytest.mark.parametrize("n_labels", [None, 3])
+def test_drawing_many_codes_takes_no_matrix_per_row(n_labels):
+    # The Cholesky factor of each row's covariance, (n, d, d), was 32 GB for 10**6 rows of 64
+    # units; the factors are (labels, components, d, d), whatever n.
+    import tracemalloc
+
+    n, d = 20_000, 16  # a (n, d, d) array of float64 is 41 MB; the codes are 2.6 MB
+    mixture = _mixture(n_labels, d)
+    asked = None if n_labels is None else np.arange(n) % n_labels
+    tracemalloc.start()
+    try:
+        z = _ex_post.draw(mixture, n, asked, seed=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert z.shape == (n, d) and np.isfinite(z).all()
+    assert peak < 20e6, f"{peak / 1e6:.0f} MB"
+
+
+@pytest.mark.parametrize("n_labels", [None, 3])
+def test_codes_drawn_a_chunk_at_a_time_are_those_drawn_at_once(n_labels, monkeypatch):
+    # the VAE's draws stay those of the code before the per-label mixtures, bit for bit
+    mixture = _mixture(n_labels, 4)
+    asked = None if n_labels is None else np.arange(1000) % n_labels
+    at_once = _ex_post.draw(mixture, 1000, asked, seed=5)
+    monkeypatch.setattr(_ex_post, "_CHUNK_VALUES", 7 * 16)  # 7 rows of 4 x 4
+    np.testing.assert_array_equal(_ex_post.draw(mixture, 1000, asked, seed=5), at_once)

@@ -20,6 +20,7 @@ import numpy as np
 from sklearn.mixture import GaussianMixture
 
 COMPONENTS = 10  # components of each mixture (at most; no more than the rows it is fitted to)
+_CHUNK_VALUES = 1 << 20  # values of the factors held at once while drawing (8 MB)
 
 
 def fit_mixture(codes: np.ndarray, seed: int) -> dict:
@@ -64,16 +65,24 @@ def _padded(mixture: dict) -> dict:
 def draw(mixture: dict, n: int, label_index: np.ndarray | None, seed: int) -> np.ndarray:
     """``n`` codes from ``mixture``: a component by its weight, then ``z ~ N(mean, cov)``; from
     each row's label's mixture when the mixture has one per label (``label_index``: each row's
-    label, 0 .. n_labels - 1)."""
+    label, 0 .. n_labels - 1). The random stream is the one-mixture sampler's of before the
+    per-label mixtures (a VAE's draws are the same, bit for bit)."""
     rng = np.random.default_rng(seed)
     weights, means, covariances = mixture["weights"], mixture["means"], mixture["covariances"]
     if weights.ndim == 2:  # one mixture per label: each row's own
         cumulative = np.cumsum(weights[label_index], axis=1)
         chosen = (rng.random(n)[:, None] * cumulative[:, -1:] > cumulative).sum(axis=1)
         component = np.minimum(chosen, weights.shape[1] - 1)  # float rounding at the top end
-        mean = means[label_index, component]
-        chol = np.linalg.cholesky(covariances[label_index, component])
+        index = (label_index, component)
     else:
-        component = rng.choice(len(weights), size=n, p=weights)
-        mean, chol = means[component], np.linalg.cholesky(covariances)[component]
-    return mean + np.einsum("nij,nj->ni", chol, rng.standard_normal((n, means.shape[-1])))
+        index = (rng.choice(len(weights), size=n, p=weights),)
+    # One Cholesky factor per (label, component), applied a chunk of rows at a time: a factor
+    # per row, (n, d, d), would be 32 GB for 10**6 codes of 64 units.
+    factors = np.linalg.cholesky(covariances)
+    eps = rng.standard_normal((n, means.shape[-1]))
+    z = means[index]
+    rows = max(1, _CHUNK_VALUES // means.shape[-1] ** 2)
+    for start in range(0, n, rows):
+        part = tuple(i[start : start + rows] for i in index)
+        z[start : start + rows] += np.einsum("nij,nj->ni", factors[part], eps[start : start + rows])
+    return z
