@@ -130,3 +130,33 @@ def test_codes_drawn_a_chunk_at_a_time_are_those_drawn_at_once(n_labels, monkeyp
     at_once = _ex_post.draw(mixture, 1000, asked, seed=5)
     monkeypatch.setattr(_ex_post, "_CHUNK_VALUES", 7 * 16)  # 7 rows of 4 x 4
     np.testing.assert_array_equal(_ex_post.draw(mixture, 1000, asked, seed=5), at_once)
+
+
+def test_a_label_whose_rows_share_few_codes_fits_without_scikit_learns_warning():
+    # Duplicate rows of a label (tables often have them) give it duplicate codes: k-means,
+    # which starts the mixture's EM, warned that it found fewer distinct clusters than the
+    # components asked for. A mixture has at most as many components as distinct codes.
+    import warnings
+
+    rng = np.random.default_rng(0)
+    codes = np.r_[np.full((30, 3), 2.0), np.repeat(rng.normal(size=(4, 3)), 5, axis=0)]
+    label_index = np.repeat([0, 1], [30, 20])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mixture = _ex_post.fit_mixture_per_label(codes, label_index, 2, seed=0)
+    assert (mixture["weights"] > 0).sum(axis=1).tolist() == [1, 4]
+    z = _ex_post.draw(mixture, 200, np.zeros(200, dtype=int), seed=0)
+    assert np.abs(z - 2.0).max() < 0.1  # the label's one code, give or take reg_covar
+
+
+def test_a_model_fitted_on_duplicate_rows_of_a_label_says_nothing_of_k_means():
+    import warnings
+
+    X, y = load_digits()
+    X, y = X[:200].copy(), y[:200].copy()
+    X[y == 3] = X[np.argmax(y == 3)]  # every 3 is the same image
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        aekit.ConditionalVAE(latent_dim=3, hidden_layer_sizes=(16,), max_iter=2, random_state=0,
+                             device=DEVICE).fit(X, y)  # fmt: skip
+    assert not [w for w in caught if "distinct clusters" in str(w.message)]

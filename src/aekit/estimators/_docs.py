@@ -105,6 +105,7 @@ N_DRAWS_PARAMETER = """    n_draws : int, default=16
 SAMPLER_ATTRIBUTE = """    sampler_ : dict of ndarray or None
         With ``sampler="gmm"``, the mixture's ``"weights"``, ``"means"`` and
         ``"covariances"`` (full), a ConditionalVAE's with a leading axis of labels (in the order
-        of ``classes_``; a label with fewer rows than components has components of weight 0);
-        None with the prior.
+        of ``classes_``; a label with fewer distinct codes than components has components of
+        weight 0, and one with fewer than two rows the mixture of all rows); None with the
+        prior.
 """

@@ -11,7 +11,7 @@ and the samples follow their label less often (``benchmarks/generative.py``, REA
 
 The mixtures are stored as arrays (safetensors holds arrays only): ``"weights"`` ``(K,)``,
 ``"means"`` ``(K, d)``, ``"covariances"`` ``(K, d, d)`` for one mixture, with a leading label axis
-for one per label; a label with fewer rows than K has components of weight 0.
+for one per label; a label with fewer distinct codes than K has components of weight 0.
 """
 
 from __future__ import annotations
@@ -24,9 +24,12 @@ _CHUNK_VALUES = 1 << 20  # values of the factors held at once while drawing (8 M
 
 
 def fit_mixture(codes: np.ndarray, seed: int) -> dict:
-    """One full-covariance Gaussian mixture of ``min(COMPONENTS, len(codes))`` components."""
+    """One full-covariance Gaussian mixture of ``COMPONENTS`` components, or as many as there
+    are distinct codes when fewer: duplicate rows have one code, and k-means, which starts the
+    EM, warned of finding fewer distinct clusters than components."""
+    distinct = len(np.unique(codes, axis=0))
     mixture = GaussianMixture(
-        n_components=min(COMPONENTS, len(codes)), reg_covar=1e-4, random_state=seed
+        n_components=min(COMPONENTS, distinct), reg_covar=1e-4, random_state=seed
     ).fit(codes)
     return {
         "weights": mixture.weights_,
@@ -42,12 +45,14 @@ def fit_mixture_per_label(
     with fewer than two rows (one labelled example, or none that a semi-supervised fit's
     classifier guessed) gets the mixture of all rows, as every label did before: one code is
     no distribution, and asking for the label still draws plausible codes."""
-    everyone = fit_mixture(codes, seed)
+    everyone = None  # fitted only when a label needs it
     per_label = []
     for label in range(n_labels):
         rows = codes[label_index == label]
+        if len(rows) < 2 and everyone is None:
+            everyone = fit_mixture(codes, seed)
         per_label.append(_padded(fit_mixture(rows, seed) if len(rows) >= 2 else everyone))
-    return {key: np.stack([mix[key] for mix in per_label]) for key in everyone}
+    return {key: np.stack([mix[key] for mix in per_label]) for key in per_label[0]}
 
 
 def _padded(mixture: dict) -> dict:
