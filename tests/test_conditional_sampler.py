@@ -160,3 +160,28 @@ def test_a_model_fitted_on_duplicate_rows_of_a_label_says_nothing_of_k_means():
         aekit.ConditionalVAE(latent_dim=3, hidden_layer_sizes=(16,), max_iter=2, random_state=0,
                              device=DEVICE).fit(X, y)  # fmt: skip
     assert not [w for w in caught if "distinct clusters" in str(w.message)]
+
+
+@pytest.mark.parametrize(
+    "damage, words",
+    [
+        (lambda m: {k: v[:3] for k, v in m.items()}, "3 labels, but the model has 10"),
+        (lambda m: {**m, "means": m["means"][..., :2]}, "means of shape"),
+        (lambda m: {k: v[0] for k, v in m.items() if k != "covariances"}, "covariances"),
+    ],
+)
+def test_a_file_whose_mixtures_do_not_fit_its_model_is_refused_when_loaded(
+    small_cvae, tmp_path, damage, words
+):
+    # a sampler_ saved for other labels or another latent_dim drew nothing sensible (an
+    # IndexError at sample time, or the first labels' mixtures for all)
+    small_cvae.sampler_, kept = damage(small_cvae.sampler_), small_cvae.sampler_
+    try:
+        small_cvae.save(tmp_path / "damaged.safetensors")
+    finally:
+        small_cvae.sampler_ = kept
+    with pytest.raises(
+        ValueError, match="does not hold a consistent ConditionalVAE: .*sampler"
+    ) as error:
+        aekit.load(tmp_path / "damaged.safetensors", device=DEVICE)
+    assert words in str(error.value)

@@ -55,6 +55,30 @@ def fit_mixture_per_label(
     return {key: np.stack([mix[key] for mix in per_label]) for key in per_label[0]}
 
 
+def check_mixture(mixture: dict, latent_dim: int, n_labels: int | None) -> None:
+    """``ValueError`` unless a model file's ``mixture`` is one for codes of ``latent_dim``
+    units: one mixture, or one per label of a conditional model (``n_labels`` of them)."""
+    if set(mixture) != {"weights", "means", "covariances"}:
+        raise ValueError(
+            f"the sampler holds {sorted(mixture)}; a mixture holds weights, means and covariances"
+        )
+    weights = mixture["weights"]
+    if weights.ndim == 2 and n_labels is not None and len(weights) != n_labels:
+        raise ValueError(
+            f"the sampler holds mixtures for {len(weights)} labels, but the model has {n_labels} "
+            "(classes_)"
+        )
+    if weights.ndim != 1 and not (weights.ndim == 2 and n_labels is not None):
+        raise ValueError(f"the sampler's weights have shape {list(weights.shape)}")
+    for key, tail in (("means", (latent_dim,)), ("covariances", (latent_dim, latent_dim))):
+        if mixture[key].shape != (*weights.shape, *tail):
+            raise ValueError(
+                f"the sampler holds {key} of shape {list(mixture[key].shape)}; weights of shape "
+                f"{list(weights.shape)} and latent_dim={latent_dim} need "
+                f"{list((*weights.shape, *tail))}"
+            )
+
+
 def _padded(mixture: dict) -> dict:
     """``mixture`` with components of weight 0 up to ``COMPONENTS`` (so that every label's
     arrays have one shape and stack)."""

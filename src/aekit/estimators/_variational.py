@@ -33,7 +33,7 @@ from aekit.core.optimizers import LEARNING_RATE_SCHEDULES
 from aekit.core.train import TrainConfig
 from aekit.data.validation import check_count
 from aekit.estimators._base import BaseAutoencoder
-from aekit.estimators._ex_post import draw, fit_mixture, fit_mixture_per_label
+from aekit.estimators._ex_post import check_mixture, draw, fit_mixture, fit_mixture_per_label
 from aekit.estimators._generative import GenerativeMixin
 
 
@@ -153,6 +153,9 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         super()._set_fitted_state(fitted, tree, device)
         mixture = tree["sampler"]
         self.sampler_ = None if mixture is None else {k: v.numpy() for k, v in mixture.items()}
+        if self.sampler_ is not None:  # one mixture, or one per label of classes_
+            classes = getattr(self, "classes_", None)  # set first by a conditional kind
+            check_mixture(self.sampler_, self.latent_dim, None if classes is None else len(classes))
 
 
 def _warn_no_prior_fitted() -> None:
