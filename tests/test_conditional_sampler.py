@@ -185,3 +185,24 @@ def test_a_file_whose_mixtures_do_not_fit_its_model_is_refused_when_loaded(
     ) as error:
         aekit.load(tmp_path / "damaged.safetensors", device=DEVICE)
     assert words in str(error.value)
+
+
+@pytest.mark.parametrize("sampler", ["gmm", "prior"])
+def test_an_unknown_label_is_refused_before_any_code_is_drawn(small_cvae, sampler, monkeypatch):
+    import torch
+
+    from aekit.estimators import _variational
+
+    def drawn(*args, **kwargs):
+        raise AssertionError("codes drawn for a label the model does not know")
+
+    monkeypatch.setattr(_variational, "draw", drawn)
+    monkeypatch.setattr(torch, "randn", drawn)
+    kept = small_cvae.sampler_
+    small_cvae.sampler_ = kept if sampler == "gmm" else None
+    try:
+        for y in (42, [1, 2, 42]):
+            with pytest.raises(ValueError, match=r"labels not seen in fit: \[42\]"):
+                small_cvae.sample(3, y=y, random_state=0)
+    finally:
+        small_cvae.sampler_ = kept

@@ -130,6 +130,8 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         n_samples = check_count(n_samples, "n_samples")
         rng = check_random_state(random_state)
         labels = self._sampling_labels(y, n_samples, rng)
+        # each row's label as an index of classes_: an unknown label is refused before any draw
+        index = None if labels is None else self._labels(labels, n_samples).numpy()
         seed = int(rng.randint(0, 2**31 - 1))
         if self.sampler_ is None:  # the prior N(0, I)
             if self.beta == 0:
@@ -138,7 +140,6 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
                 n_samples, self.latent_dim, generator=torch.Generator().manual_seed(seed)
             ).numpy()
         else:  # the mixture (a conditional model's: each row's label's own)
-            index = None if labels is None else self._labels(labels, n_samples).numpy()
             z = draw(self.sampler_, n_samples, index, seed)
         return self._decode(z.astype(np.float32), labels)
 
