@@ -206,3 +206,18 @@ def test_an_unknown_label_is_refused_before_any_code_is_drawn(small_cvae, sample
                 small_cvae.sample(3, y=y, random_state=0)
     finally:
         small_cvae.sampler_ = kept
+
+
+def test_a_checkpoint_resumes_whatever_the_sampler(tmp_path):
+    # The sampler is fitted after training and changes nothing of it: a run checkpointed with
+    # sampler="prior" (ConditionalVAE's default before the per-label mixtures) resumes under
+    # today's default, where it was refused as "another run (different parameters or data)".
+    X, y = load_digits()
+    params = dict(latent_dim=3, hidden_layer_sizes=(16,), random_state=0, device=DEVICE)
+    params["checkpoint_dir"] = tmp_path
+    aekit.ConditionalVAE(max_iter=2, sampler="prior", **params).fit(X[:200], y[:200])
+    resumed = aekit.ConditionalVAE(max_iter=3, **params).fit(X[:200], y[:200])
+    whole = aekit.ConditionalVAE(max_iter=3, **{**params, "checkpoint_dir": None})
+    whole.fit(X[:200], y[:200])
+    assert resumed.sampler_ is not None
+    np.testing.assert_allclose(resumed.loss_curve_, whole.loss_curve_, rtol=1e-6)

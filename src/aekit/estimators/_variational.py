@@ -56,6 +56,14 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
     # Read when scoring, never by fit: changed after fit it is no change of the fitted model
     # (persistence.changed_since_fit), and a file keeps it as it is now.
     _applied_when_scoring = frozenset({"n_draws"})
+    # Fitted after training (_after_training): no part of the run a checkpoint resumes.
+    _not_in_run_identity = frozenset({"sampler"})
+
+    @staticmethod
+    def _earlier_run_params(params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The run's parameters as checkpoints identified it before the sampler was left out
+        (either value: it never changed the training)."""
+        return [{**params, "sampler": sampler} for sampler in ("prior", "gmm")]
 
     def _make_objective(self) -> Objective:
         """The bound of :meth:`_make_bound`, on dynamically binarized rows with
