@@ -117,7 +117,8 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
 
     def sample(self, n_samples: int = 1, y: Any = None, random_state: Any = None) -> np.ndarray:
         """Draw ``n_samples`` rows from the model: decode codes ``z`` from ``sampler``'s
-        distribution (the prior ``N(0, I)`` or the mixture fitted to the training codes).
+        distribution as fitted (the prior ``N(0, I)``, or the mixture fitted to the training
+        codes; a ConditionalVAE's: each row's label's mixture).
 
         Parameters
         ----------
