@@ -119,7 +119,7 @@ def test_drawing_many_codes_takes_no_matrix_per_row(n_labels):
     finally:
         tracemalloc.stop()
     assert z.shape == (n, d) and np.isfinite(z).all()
-    assert peak < 20e6, f"{peak / 1e6:.0f} MB"
+    assert peak < 30e6, f"{peak / 1e6:.0f} MB"  # 49 and 86 MB with a factor per row
 
 
 @pytest.mark.parametrize("n_labels", [None, 3])
