@@ -221,3 +221,28 @@ def test_a_checkpoint_resumes_whatever_the_sampler(tmp_path):
     whole.fit(X[:200], y[:200])
     assert resumed.sampler_ is not None
     np.testing.assert_allclose(resumed.loss_curve_, whole.loss_curve_, rtol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["text", "sparse ints", "semi-supervised"])
+def test_each_labels_mixture_is_fitted_to_that_labels_codes_in_the_order_of_classes(kind):
+    X, y = load_digits()
+    X, digits = X[:300], y[:300]
+    names = np.array("zero one two three four five six seven eight nine".split())
+    y = {"text": names[digits], "sparse ints": 7 * digits + 3}.get(kind, digits)
+    if kind == "semi-supervised":
+        y = np.where(np.arange(len(y)) % 5 == 0, y, -1)
+    params = dict(latent_dim=3, hidden_layer_sizes=(16,), max_iter=3, random_state=0)
+    cvae = aekit.ConditionalVAE(device=DEVICE, **params).fit(X, y)
+    seen = y  # the rows' labels as the mixtures saw them: the classifier's where unlabelled
+    if kind == "semi-supervised":
+        seen = np.where(y == -1, cvae.predict(X), y)
+    Z = cvae.transform(X, seen)
+    mixture = cvae.sampler_
+    for i, label in enumerate(cvae.classes_):
+        rows = Z[seen == label]
+        if len(rows) < 2:
+            continue
+        mean = (mixture["weights"][i, :, None] * mixture["means"][i]).sum(axis=0)
+        np.testing.assert_allclose(mean, rows.mean(axis=0), atol=1e-3)
+    asked = cvae.classes_[2]
+    assert cvae.sample(4, y=asked, random_state=0).shape == (4, X.shape[1])
