@@ -89,8 +89,8 @@ CONDITIONAL_SAMPLER_PARAMETER = (
         N(0, I)`` for every label, but the encoder, which sees the label, still puts some of it
         in the code; decoding prior draws then mixes in other labels' codes. On Fashion-MNIST
         (20,000 rows, 30 epochs, ``latent_dim=8``; an exploratory run) a classifier judged 83%
-        of the samples the label asked for with the mixtures, 54% with the prior;
-        ``benchmarks/generative.py --part conditional`` measures both samplers (README).
+        of the samples the label asked for with the mixtures, 54% with the prior; README,
+        "Conditional samples", has ``benchmarks/generative.py``'s figures of both samplers.
 """
 )
 # The variational kinds' scoring draws (VAE, ConditionalVAE).
