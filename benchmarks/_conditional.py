@@ -143,9 +143,13 @@ def run_dataset(name: str, folder: Path, args) -> dict:
         }
         requested = np.arange(n) % 10
         samples["cvae"] = cvae.sample(n, y=requested, random_state=seed)
-        samples["cvae_prior"] = cvae.inverse_transform(
-            prior_z[:, : cvae.latent_dim].astype(np.float32), y=requested
+        # the VAE's prior draws, or draws of their own for a CVAE code wider than the VAE's
+        cvae_z = (
+            prior_z[:, : cvae.latent_dim]
+            if cvae.latent_dim <= vae.latent_dim
+            else np.random.default_rng(seed).standard_normal((n, cvae.latent_dim))
         )
+        samples["cvae_prior"] = cvae.inverse_transform(cvae_z.astype(np.float32), y=requested)
         row = {
             "conditional_accuracy": conditional_accuracy(classifier, samples["cvae"], requested),
             "conditional_accuracy_prior": conditional_accuracy(

@@ -154,13 +154,15 @@ def vae_then_raise(rank: int, out: Path) -> None:
     import aekit
     from aekit.data.datasets import load_digits
 
-    X, _ = load_digits()
+    X, y = load_digits()
     vae = aekit.VAE(max_iter=2, checkpoint_dir=out / "ckpt", **VAE).fit(X[:N_ROWS])
     vae.set_params(max_iter=3).fit(X[:N_ROWS])  # resumes epoch 3 from the 2 ranks' checkpoint
     np.save(out / f"codes{rank}.npy", vae.transform(X[:N_ROWS]))
     (out / f"history{rank}.json").write_text(json.dumps(vae.history_))
     sparse = aekit.SparseAutoencoder(**SPARSE).fit(X[:N_ROWS])  # revives dead units
     np.save(out / f"sparse{rank}.npy", sparse.transform(X[:N_ROWS]))
+    cvae = aekit.ConditionalVAE(max_iter=2, **VAE).fit(X[:N_ROWS], y[:N_ROWS])  # sampler="gmm"
+    np.savez(out / f"cvae{rank}.npz", **cvae.sampler_)
     _tiny_fails("raise", rank, out, None)
 
 

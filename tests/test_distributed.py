@@ -67,6 +67,18 @@ def test_two_processes_revive_the_same_dead_units_as_one(two_ranks):
     assert dead(plain.transform(X[:N_ROWS])) >= 3 > dead(codes[0])  # there were some to revive
 
 
+def test_every_rank_fits_the_per_label_mixtures_of_one_process(two_ranks):
+    # A ConditionalVAE's sampler: each rank encodes all the rows (not its shard of the batches)
+    # with the same weights, so every rank holds the mixtures one process fits.
+    X, y = load_digits()
+    one = aekit.ConditionalVAE(max_iter=2, distributed=False, **VAE).fit(X[:N_ROWS], y[:N_ROWS])
+    ranks = [dict(np.load(two_ranks / f"cvae{rank}.npz")) for rank in (0, 1)]
+    for key, value in one.sampler_.items():
+        assert ranks[0][key].shape == value.shape == ranks[1][key].shape
+        np.testing.assert_array_equal(ranks[0][key], ranks[1][key])
+        np.testing.assert_allclose(ranks[0][key], value, atol=1e-3)
+
+
 def test_a_rank_that_raises_stops_every_rank_with_its_message(two_ranks):
     failed_at = float((two_ranks / "failed_at").read_text())
     for rank in (0, 1):

@@ -104,3 +104,21 @@ def test_an_imputer_of_format_1_fills_as_before(expected, data):
     holes.loc[::9, "a"] = np.nan
     filled = imputer.transform(holes)["a"].to_numpy()
     np.testing.assert_allclose(filled, expected["imputer.filled_a"], **TOL)
+
+
+def test_a_conditional_file_of_one_mixture_for_every_label_samples_as_before():
+    # ConditionalVAE files saved with sampler="gmm" before each label had its own mixture hold
+    # one mixture for all labels (tests/fixtures/make_one_mixture_cvae.py, commit 6ab3f3c): they
+    # draw from it as they did, whatever the label, the same codes for the same seed.
+    folder = Path(__file__).parent / "fixtures" / "one_mixture_cvae"
+    model = aekit.load(folder / "cvae_gmm.safetensors", device="cpu")
+    assert model.sampler == "gmm" and model.sampler_["weights"].shape == (10,)
+    with np.load(folder / "expected.npz", allow_pickle=False) as stored:
+        expected = dict(stored)
+    np.testing.assert_allclose(model.sample(5, y=7, random_state=1), expected["sample_7"], **TOL)
+    np.testing.assert_allclose(
+        model.sample(4, y=[0, 1, 2, 3], random_state=2), expected["sample_per_row"], **TOL
+    )
+    np.testing.assert_allclose(
+        model.sample(6, random_state=3), expected["sample_drawn_labels"], **TOL
+    )

@@ -59,7 +59,7 @@ def restore(config, module, optimizer, scheduler, generator) -> tuple[dict, Any]
     """Load the checkpoint of this run into the module, optimizer, scheduler and generator;
     return its header (history, early-stopping state) and the best weights so far."""
     header, state = read(config.checkpoint_path)
-    if header.get("fingerprint") != config.fingerprint:
+    if header.get("fingerprint") not in (config.fingerprint, *config.earlier_fingerprints):
         raise ValueError(
             f"{config.checkpoint_path} belongs to another run (different parameters or data). "
             "Use a new checkpoint_dir, or delete this one to start afresh."

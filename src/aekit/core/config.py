@@ -33,6 +33,9 @@ class TrainConfig:
     tie_break: str | None = None
     checkpoint_path: Path | None = None
     fingerprint: str = ""  # identifies the run a checkpoint belongs to
+    # The same run as earlier code identified it (a parameter since left out of the identity):
+    # checkpoints of these resume too.
+    earlier_fingerprints: tuple[str, ...] = ()
     # Row order of one epoch from the training labels (None without labels) and the generator;
     # it may repeat rows, e.g. to oversample the few labelled rows of semi-supervised data.
     # None: a random permutation of all rows.

@@ -95,6 +95,9 @@ class BaseAutoencoder(
 ):
     # The name progress bars show: a network inside a public estimator shows that estimator's.
     _shown_as: str | None = None
+    # Parameters applied after training (a variational kind's sampler): a checkpoint resumes
+    # whatever their value.
+    _not_in_run_identity: frozenset[str] = frozenset()
 
     @property
     def _shown_name(self) -> str:
@@ -145,7 +148,8 @@ class BaseAutoencoder(
         extend them with their own (``dataclasses.replace`` on ``super()``'s)."""
 
         def run_identity():  # the parameters and the data
-            params = {k: v for k, v in self.get_params().items() if k not in _RESUMABLE}
+            left_out = _RESUMABLE | self._not_in_run_identity
+            params = {k: v for k, v in self.get_params().items() if k not in left_out}
             labels = None if y_index is None else y_index.numpy()
             data = flat.stats.digest if isinstance(flat, DiskRows) else flat  # hashed in its pass
             return params, data, labels

@@ -83,12 +83,14 @@ CONDITIONAL_SAMPLER_PARAMETER = (
     """    sampler : {"gmm", "prior"}, default="gmm"
 """
     + _SAMPLER_MIXTURE
-    + """        A conditional model fits one mixture per label, to the codes of that label's rows,
+    + """        A conditional model fits one mixture per label, to the codes of that label's rows
+        (a semi-supervised fit's unlabelled rows under the label its classifier gives them),
         and draws each sample's code from its label's mixture. The model assumes ``p(z | y) =
         N(0, I)`` for every label, but the encoder, which sees the label, still puts some of it
         in the code; decoding prior draws then mixes in other labels' codes. On Fashion-MNIST
-        (20,000 rows, 30 epochs, ``latent_dim=8``) a classifier judged 83% of the samples the
-        label asked for with the mixtures, 54% with the prior (README, "Conditional samples").
+        (20,000 rows, 30 epochs, ``latent_dim=8``; an exploratory run) a classifier judged 83%
+        of the samples the label asked for with the mixtures, 54% with the prior; README,
+        "Conditional samples", has ``benchmarks/generative.py``'s figures of both samplers.
 """
 )
 # The variational kinds' scoring draws (VAE, ConditionalVAE).
@@ -105,6 +107,7 @@ N_DRAWS_PARAMETER = """    n_draws : int, default=16
 SAMPLER_ATTRIBUTE = """    sampler_ : dict of ndarray or None
         With ``sampler="gmm"``, the mixture's ``"weights"``, ``"means"`` and
         ``"covariances"`` (full), a ConditionalVAE's with a leading axis of labels (in the order
-        of ``classes_``; a label with fewer rows than components has components of weight 0);
-        None with the prior.
+        of ``classes_``; a label with fewer distinct codes than components has components of
+        weight 0, and one with fewer than two rows the mixture of all rows); None with the
+        prior.
 """

@@ -24,7 +24,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from aekit.core.architectures import ARCHITECTURES
 from aekit.core.nets import ACTIVATIONS
 from aekit.core.objectives.likelihoods import LIKELIHOODS
-from aekit.core.train import PRECISIONS, TrainConfig, fingerprint
+from aekit.core.train import PRECISIONS, TrainConfig, array_digest, fingerprint
 from aekit.data.validation import is_int
 from aekit.devices import DEVICE_NAMES, DEVICES, is_device_name
 from aekit.io.paths import user_path
@@ -81,7 +81,12 @@ def trainer_config(
                 "checkpoint (it is created if missing)."
             )
         checkpoint_path = folder / "checkpoint.safetensors"
-        run_fingerprint = fingerprint(*run_identity())
+        params, *arrays = run_identity()
+        data = [None if a is None else array_digest(a) for a in arrays]  # hashed once
+        run_fingerprint = fingerprint(params, *data)
+        # the run as earlier code identified it, with parameters since left out
+        earlier = getattr(estimator, "_earlier_run_params", lambda _: [])(params)
+        settings["earlier_fingerprints"] = tuple(fingerprint(p, *data) for p in earlier)
     batch_size = estimator.batch_size
     return TrainConfig(
         max_iter=int(estimator.max_iter),

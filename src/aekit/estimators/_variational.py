@@ -33,7 +33,7 @@ from aekit.core.optimizers import LEARNING_RATE_SCHEDULES
 from aekit.core.train import TrainConfig
 from aekit.data.validation import check_count
 from aekit.estimators._base import BaseAutoencoder
-from aekit.estimators._ex_post import draw, fit_mixture, fit_mixture_per_label
+from aekit.estimators._ex_post import check_mixture, draw, fit_mixture, fit_mixture_per_label
 from aekit.estimators._generative import GenerativeMixin
 
 
@@ -56,6 +56,14 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
     # Read when scoring, never by fit: changed after fit it is no change of the fitted model
     # (persistence.changed_since_fit), and a file keeps it as it is now.
     _applied_when_scoring = frozenset({"n_draws"})
+    # Fitted after training (_after_training): no part of the run a checkpoint resumes.
+    _not_in_run_identity = frozenset({"sampler"})
+
+    @staticmethod
+    def _earlier_run_params(params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The run's parameters as checkpoints identified it before the sampler was left out
+        (either value: it never changed the training)."""
+        return [{**params, "sampler": sampler} for sampler in ("prior", "gmm")]
 
     def _make_objective(self) -> Objective:
         """The bound of :meth:`_make_bound`, on dynamically binarized rows with
@@ -109,7 +117,8 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
 
     def sample(self, n_samples: int = 1, y: Any = None, random_state: Any = None) -> np.ndarray:
         """Draw ``n_samples`` rows from the model: decode codes ``z`` from ``sampler``'s
-        distribution (the prior ``N(0, I)`` or the mixture fitted to the training codes).
+        distribution as fitted (the prior ``N(0, I)``, or the mixture fitted to the training
+        codes; a ConditionalVAE's: each row's label's mixture).
 
         Parameters
         ----------
@@ -130,6 +139,8 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         n_samples = check_count(n_samples, "n_samples")
         rng = check_random_state(random_state)
         labels = self._sampling_labels(y, n_samples, rng)
+        # each row's label as an index of classes_: an unknown label is refused before any draw
+        index = None if labels is None else self._labels(labels, n_samples).numpy()
         seed = int(rng.randint(0, 2**31 - 1))
         if self.sampler_ is None:  # the prior N(0, I)
             if self.beta == 0:
@@ -138,7 +149,6 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
                 n_samples, self.latent_dim, generator=torch.Generator().manual_seed(seed)
             ).numpy()
         else:  # the mixture (a conditional model's: each row's label's own)
-            index = None if labels is None else self._labels(labels, n_samples).numpy()
             z = draw(self.sampler_, n_samples, index, seed)
         return self._decode(z.astype(np.float32), labels)
 
@@ -153,6 +163,9 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         super()._set_fitted_state(fitted, tree, device)
         mixture = tree["sampler"]
         self.sampler_ = None if mixture is None else {k: v.numpy() for k, v in mixture.items()}
+        if self.sampler_ is not None:  # one mixture, or one per label of classes_
+            classes = getattr(self, "classes_", None)  # set first by a conditional kind
+            check_mixture(self.sampler_, self.latent_dim, None if classes is None else len(classes))
 
 
 def _warn_no_prior_fitted() -> None:
