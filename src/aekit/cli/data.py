@@ -34,15 +34,22 @@ class DataOptions:
     grayscale: bool = False  # read the images of a folder as one channel
     # -1 is a label of the RUN that reads DATA (aekit detect recorded it): a blank stays blank
     minus_one_is_a_label: bool = False
+    # --labels FILE: an array DATA's labels, one a row, in place of its none
+    # (:mod:`aekit.cli.labels_file`; the command checked that it applies)
+    labels_file: Path | None = None
 
     def typed(self) -> dict[str, Any]:
-        """The options as the command line takes them (``--label-column`` ... ``--grayscale``),
-        for a recorded command: ``minus_one_is_a_label`` is read from a RUN, never typed."""
-        return {
+        """The options as the command line takes them (``--label-column`` ... ``--grayscale``,
+        ``--labels`` as text), for a recorded command: ``minus_one_is_a_label`` is read from a
+        RUN, never typed."""
+        values = {
             field.name: getattr(self, field.name)
             for field in fields(self)
             if field.name != "minus_one_is_a_label"
         }
+        if values["labels_file"] is not None:  # as config.toml and command.txt write it
+            values["labels_file"] = str(values["labels_file"])
+        return values
 
 
 def parse_ints(text: str, n: int, option: str) -> tuple[int, ...]:
@@ -123,7 +130,7 @@ def open_data(
                 f"values; DATA has shape {dataset.shape}."
             )
         dataset.reader.row_shape = shape
-    y = read_blank_labels(dataset.labels, options.minus_one_is_a_label)
+    y = _labels(spec, options, dataset.labels, len(dataset))
     return Dataset(dataset.reader, options.label_column, y), y
 
 
@@ -223,7 +230,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             f"DATA {spec!r} is one image; DATA reads a folder of images: give its folder, "
             f"{str(path.parent)!r}."
         )
-    elif _looks_like_idx(path):
+    elif looks_like_idx(path):
         X, y = datasets.load_mnist(path, as_images=True)
         if y is not None:  # taken from the file beside DATA: said, as no option asked for it
             import typer
@@ -239,7 +246,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             "(its separator sniffed from its first lines)."
         )
     _check_rows(spec, len(X))
-    y = read_blank_labels(y, options.minus_one_is_a_label)
+    y = _labels(spec, options, y, len(X))
     if options.image_shape:
         shape = parse_ints(options.image_shape, 3, "--image-shape")
         values = np.asarray(X)
@@ -259,13 +266,22 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     return X, y
 
 
+def _labels(spec: str, options: DataOptions, y: np.ndarray | None, rows: int):
+    """DATA's labels ``y`` (blank cells unlabelled), or those of ``--labels FILE``."""
+    if options.labels_file is None:
+        return read_blank_labels(y, options.minus_one_is_a_label)
+    from aekit.cli.labels_file import labels_of
+
+    return labels_of(spec, options.labels_file, y, rows, options.minus_one_is_a_label)
+
+
 def idx_labels_file(spec: str) -> Path | None:
     """The labels file beside an IDX images file DATA, which :func:`load_data` reads its labels
     from; None for any other DATA."""
     path = Path(spec)
     if not path.is_file() or data_suffix(path) in TABLE_SUFFIXES + ARRAY_SUFFIXES:
         return None
-    return datasets.mnist_labels_file(path) if _looks_like_idx(path) else None
+    return datasets.mnist_labels_file(path) if looks_like_idx(path) else None
 
 
 def _check_rows(spec: str, n_rows: int) -> None:
@@ -337,7 +353,7 @@ def read_blank_labels(
     return y
 
 
-def _looks_like_idx(path: Path) -> bool:
+def looks_like_idx(path: Path) -> bool:
     """An IDX file starts with two zero bytes, plain or gzipped (MNIST's files come gzipped):
     a gzipped file is looked into, so that other gzipped data get the message of an unknown
     file, not that of a damaged IDX file."""
