@@ -134,7 +134,7 @@ def train(
         started = runs.Stopwatch()
         # a folder's labels are its class sub-folders; a table's, a column; an array's, a file
         where = labels_file.advice(data)
-        with labels_option(f"{cls.__name__} needs labels: DATA {data} has none; {where}."):
+        with labels_option(f"{cls.__name__} needs labels: DATA has none ({where})."):
             estimator.fit(X, y)  # unconditional kinds ignore y
         # said once fit has restored it: a checkpoint of another run is refused in fit
         if resumed_from is not None and writes and quiet:  # else the progress bar says it

@@ -59,14 +59,13 @@ def is_array(spec: str) -> bool:
 
 
 def advice(spec: str) -> str:
-    """Where the labels of DATA ``spec`` come from, for a message saying it has none (a
-    clause after a semicolon)."""
+    """Where the labels of DATA ``spec`` come from, for a message saying it has none."""
     from aekit.cli.data import is_image_folder
 
     if is_image_folder(spec):
         return "put each class's images in a sub-folder named after it"
     if is_array(spec):
-        return f"give them with --labels FILE ({WHAT}), or an .npz holding X and y"
+        return "give them with --labels FILE, one a row, or as an .npz holding X and y"
     return "name their column with --label-column"
 
 
