@@ -195,3 +195,28 @@ def test_the_commands_whose_labels_mean_something_take_it():
     expected = {"train", "detect", "detect-series", "finetune", "encode", "reconstruct"}
     expected |= {"score", "interpolate", "predict", "evaluate"}
     assert takes == expected
+
+
+def test_a_large_array_read_from_disk_takes_its_labels_file(folder, monkeypatch):
+    # DATA fitted a batch at a time from disk: the labels file still gives its labels
+    from aekit.cli import common
+
+    monkeypatch.setattr(common, "LAZY_BYTES", 0)
+    out = folder / "lazy"
+    ok(invoke("train", folder / "X.npy", "--labels", folder / "y.npy", *CVAE, "--no-figures",
+              "--out", out))  # fmt: skip
+    short = invoke("train", folder / "X.npy", "--labels", folder / "short.npy", *CVAE,
+                   "--out", folder / "refused")  # fmt: skip
+    refused(short, f"holds {ROWS - 1} labels", f"has {ROWS} rows")
+    said = refused(invoke("detect", folder / "Xy.npz", "--labels", folder / "y.npy", *DETECT))
+    assert "carries its own labels" in said, said
+
+
+def test_an_image_folder_or_digits_refuse_a_labels_file(folder, tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / "images" / name).mkdir(parents=True)
+    args = ["--labels", folder / "y.npy", "--out", tmp_path / "R"]
+    said = refused(invoke("train", tmp_path / "images", *args))
+    assert "sub-folders" in said and "leave --labels out" in said, said
+    said = refused(invoke("detect", "digits", "--labels", folder / "y.npy", *DETECT))
+    assert "carries its own (the digit)" in said, said

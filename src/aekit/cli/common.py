@@ -26,7 +26,8 @@ app = typer.Typer(
     ".parquet; a text table may be compressed: .csv.gz, .bz2, .xz, .zip; --label-column names "
     "its label column), "
     "an array (.npy, or .npz: its X and y; "
-    "d.npz:X_train for one of several arrays, labels y_train), "
+    "d.npz:X_train for one of several arrays, labels y_train; --labels FILE gives an "
+    "array's labels, one a row), "
     "an IDX file (MNIST's format, optionally .gz), a folder of images (.png, .jpg; subfolders "
     "are labels), or 'digits' (scikit-learn's bundled 8x8 digits).",
 )

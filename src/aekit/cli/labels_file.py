@@ -80,10 +80,16 @@ def check_applies(spec: str, labels: Path | None, label_column: str | None) -> N
             f"give its labels with --labels FILE ({WHAT})."
         )
     if labels is not None and not array:
+        from aekit.cli.data import is_image_folder
+
+        if spec == "digits":
+            own = "carries its own (the digit): leave --labels out"
+        elif is_image_folder(spec):
+            own = "is an image folder, whose labels are its sub-folders' names: leave --labels out"
+        else:
+            own = "is a table: name its label column with --label-column"
         raise ValueError(
-            f"--labels {labels} gives the labels of an array DATA (.npy, .npz); DATA {spec} "
-            "carries its own: a table's with --label-column, an image folder's as its "
-            "sub-folders."
+            f"--labels {labels} gives the labels of an array DATA (.npy, .npz); DATA {spec} {own}."
         )
 
 
