@@ -18,7 +18,7 @@ import typer
 
 from aekit.cli import common
 from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app, open_data
-from aekit.cli.labels_file import LabelsFile, check_applies
+from aekit.cli.label_options import LabelsFile, check_applies
 
 TOP_FEATURES = 3
 
@@ -155,8 +155,7 @@ def detect(
     labels: LabelsFile = None,
 ) -> None:
     """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the
-    score histogram (plus ROC and precision-recall curves when DATA has labels: a table's
-    --label-column, an .npz's y, an array's --labels FILE; never used in training)."""
+    score histogram (plus ROC and precision-recall curves when DATA has labels)."""
     import pandas as pd
 
     from aekit import AnomalyDetector
@@ -182,9 +181,7 @@ def detect(
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         # A large .npy or Parquet DATA stays on disk: fit reads its max_samples rows, and the
         # rows are scored a chunk at a time.
-        X, y = open_data(
-            data, label_column, None, None, False, common.LAZY_BYTES, labels_file=labels
-        )
+        X, y = open_data(data, label_column, None, None, False, common.LAZY_BYTES, labels)
         warn_of_label_like_columns(X, label_column)
         X = as_table(X)
         if isinstance(X, pd.DataFrame):
@@ -212,11 +209,8 @@ def detect(
             start("writing the model and figures")
             detector.save(staging / runs.MODEL_FILE)
             # evaluate reads the same normal rows, and says which labels detect never saw
-            recorded = {
-                "label_column": label_column,
-                "labels_file": None if labels is None else str(labels),
-                "labels": seen_labels(y),
-            }
+            recorded = {"label_column": label_column, "labels_file": labels and str(labels)}
+            recorded["labels"] = seen_labels(y)
             runs.write_record(staging, detector, data, started, len(X), recorded, normal_label)
             figures = staging / "figures"
             histogram = score_histogram(labelled, detector.threshold_, anomalous)
@@ -257,17 +251,14 @@ def by_label(anomaly_scores, y, normal_label: str | None, recorded: str | None =
     return anomaly_scores[keep], as_anomaly(kept, normal_label, recorded)
 
 
-def label_line(
-    label_column, figures: dict[str, float], anomalous=None, rows="rows", labels_file=None
-) -> str:
+def label_line(label_column, figures, anomalous=None, rows="rows", labels_file=None) -> str:
     """What ``detect`` and ``detect-series`` print of the training rows' labels
     (:func:`detection_figures`, with the flags' precision and recall when it has them), and
-    how many rows those labels call anomalies."""
+    how many rows those labels (``labels_file``: --labels FILE's) call anomalies."""
     if not figures:
         return "every row has the same label: no ROC-AUC"
     labels = "DATA's labels" if label_column is None else f"--label-column {label_column}"
-    if labels_file is not None:
-        labels = f"--labels {labels_file}"
+    labels = labels if labels_file is None else f"--labels {labels_file}"
     if anomalous is not None:
         labels += f" ({int(sum(anomalous)):,} of {len(anomalous):,} {rows} anomalies)"
     line = f"against {labels}: ROC-AUC {figures['roc_auc']:.4f}, PR-AUC {figures['pr_auc']:.4f}"

@@ -25,7 +25,7 @@ from aekit.cli.common import (
     open_data,
     trained,
 )
-from aekit.cli.labels_file import LabelsFile, check_applies
+from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.io.text import write_utf8
 
 
@@ -75,7 +75,7 @@ def train(
 
     A ConditionalVAE learns from DATA's labels: a table's --label-column, an .npz's y, an image
     folder's sub-folders, or an array's --labels FILE (recorded in RUN, as DATA is)."""
-    from aekit.cli import labels_file, resuming, runs, tables
+    from aekit.cli import label_options, resuming, runs, tables
     from aekit.cli.columns import warn_of_label_like_columns
 
     document = runs.read_config(config) if config else {}
@@ -133,7 +133,7 @@ def train(
         estimator = cls(**params).set_params(verbose=not quiet)
         started = runs.Stopwatch()
         # a folder's labels are its class sub-folders; a table's, a column; an array's, a file
-        where = labels_file.advice(data)
+        where = label_options.advice(data)
         with labels_option(f"{cls.__name__} needs labels: DATA has none ({where})."):
             estimator.fit(X, y)  # unconditional kinds ignore y
         # said once fit has restored it: a checkpoint of another run is refused in fit

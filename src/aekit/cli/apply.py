@@ -24,7 +24,7 @@ from aekit.cli.common import (
     run_data_options,
 )
 from aekit.cli.drawn_rows import MAX_GRID, grid_shape, write_pairs
-from aekit.cli.labels_file import LabelsFile, check_applies
+from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.cli.output_formats import formats
 
 GridOutput = Annotated[  # reconstruct's: a table, or a .png grid of an image model's rows

@@ -22,7 +22,7 @@ from aekit.cli.common import (
     run_data_options,
     warn_of_unknown_labels,
 )
-from aekit.cli.labels_file import LabelsFile, check_applies
+from aekit.cli.label_options import LabelsFile, check_applies
 
 
 @app.command()

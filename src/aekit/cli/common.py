@@ -226,7 +226,7 @@ def run_data_options(
     A shape or size given that differs from the recorded one is refused, naming both: the
     model takes rows of the recorded width only; so is a recorded shape that 'digits', images
     of their own shape, do not have. ``labels_file``: --labels FILE, an array DATA's labels
-    (checked by :func:`aekit.cli.labels_file.check_applies` first)."""
+    (checked by :func:`aekit.cli.label_options.check_applies` first)."""
     from aekit.cli.data import DIGITS_SHAPE, parse_ints
 
     given = {"image_shape": image_shape, "image_size": image_size}

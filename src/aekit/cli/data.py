@@ -34,8 +34,7 @@ class DataOptions:
     grayscale: bool = False  # read the images of a folder as one channel
     # -1 is a label of the RUN that reads DATA (aekit detect recorded it): a blank stays blank
     minus_one_is_a_label: bool = False
-    # --labels FILE: an array DATA's labels, one a row, in place of its none
-    # (:mod:`aekit.cli.labels_file`; the command checked that it applies)
+    # --labels FILE: an array's labels (:mod:`aekit.cli.label_options` checked it applies)
     labels_file: Path | None = None
 
     def typed(self) -> dict[str, Any]:
@@ -267,12 +266,15 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
 
 
 def _labels(spec: str, options: DataOptions, y: np.ndarray | None, rows: int):
-    """DATA's labels ``y`` (blank cells unlabelled), or those of ``--labels FILE``."""
-    if options.labels_file is None:
-        return read_blank_labels(y, options.minus_one_is_a_label)
-    from aekit.cli.labels_file import labels_of
+    """DATA's labels ``y``, or those of ``--labels FILE`` (:mod:`aekit.cli.labels_file`, which
+    DATA with labels of its own refuses), blank cells unlabelled."""
+    if options.labels_file is not None:
+        from aekit.cli.labels_file import read_labels
 
-    return labels_of(spec, options.labels_file, y, rows, options.minus_one_is_a_label)
+        beside = idx_labels_file(spec)
+        own = None if y is None else f"from {beside}, beside it" if beside else "its y"
+        y = read_labels(options.labels_file, spec, rows, own)
+    return read_blank_labels(y, options.minus_one_is_a_label)
 
 
 def idx_labels_file(spec: str) -> Path | None:

@@ -35,7 +35,7 @@ from aekit.cli.common import (
     warn_of_unknown_labels,
 )
 from aekit.cli.data import load_data, open_data
-from aekit.cli.labels_file import LabelsFile, check_applies
+from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.io.text import write_utf8
 
 ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s, as GenerativeMixin.active_units

@@ -22,7 +22,7 @@ from aekit.cli.common import (
     run_data_options,
 )
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
-from aekit.cli.labels_file import LabelsFile, check_applies, is_array
+from aekit.cli.label_options import LabelsFile, check_applies, is_array
 from aekit.cli.output_formats import formats
 
 

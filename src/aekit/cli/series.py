@@ -13,7 +13,7 @@ import typer
 
 from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app
 from aekit.cli.data import DataOptions, load_data
-from aekit.cli.labels_file import LabelsFile, check_applies
+from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.io.text import write_utf8
 
 FIGURE = "figures/series.png"
