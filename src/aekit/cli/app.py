@@ -25,7 +25,7 @@ from aekit.cli.common import (
     open_data,
     trained,
 )
-from aekit.cli.label_options import LabelsFile, check_applies
+from aekit.cli.label_options import LabelsFile, advice, check_applies
 from aekit.io.text import write_utf8
 
 
@@ -75,7 +75,7 @@ def train(
 
     A ConditionalVAE learns from DATA's labels: a table's --label-column, an .npz's y, an image
     folder's sub-folders, or an array's --labels FILE (recorded in RUN, as DATA is)."""
-    from aekit.cli import label_options, resuming, runs, tables
+    from aekit.cli import resuming, runs, tables
     from aekit.cli.columns import warn_of_label_like_columns
 
     document = runs.read_config(config) if config else {}
@@ -133,8 +133,7 @@ def train(
         estimator = cls(**params).set_params(verbose=not quiet)
         started = runs.Stopwatch()
         # a folder's labels are its class sub-folders; a table's, a column; an array's, a file
-        where = label_options.advice(data)
-        with labels_option(f"{cls.__name__} needs labels: DATA has none ({where})."):
+        with labels_option(f"{cls.__name__} needs labels: DATA has none ({advice(data)})."):
             estimator.fit(X, y)  # unconditional kinds ignore y
         # said once fit has restored it: a checkpoint of another run is refused in fit
         if resumed_from is not None and writes and quiet:  # else the progress bar says it
@@ -144,7 +143,7 @@ def train(
         estimator.save(staging / runs.MODEL_FILE)
         beside = idx_labels_file(data)  # an IDX file's labels: from the file beside it
         # [data] labels_file: the file the labels came from (--labels, or beside an IDX file)
-        recorded = {**options, "labels_file": options["labels_file"] or _text(beside)}
+        recorded = {**options, "labels_file": options["labels_file"] or (beside and str(beside))}
         document = runs.config_document(estimator, data, recorded)
         _write_toml(staging / "config.toml", {**document, "run": started.record(len(X))})
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
@@ -168,10 +167,6 @@ def _recorded_labels(data: str, data_section: dict) -> str | None:
     if not isinstance(recorded, str) or data != data_section.get("path"):
         return None
     return None if idx_labels_file(data) is not None else recorded
-
-
-def _text(path: Path | None) -> str | None:
-    return None if path is None else str(path)
 
 
 def _write_run_figures(staging: Path, estimator, X, y, encoder) -> None:

@@ -39,10 +39,10 @@ def predict(
     """Write the predicted label of each row of DATA and the probability of every class
     (columns label, p_<class>...), or a regression run's predictions (columns prediction...).
     When DATA has labels (a table's --label-column, an .npz's y, an array's --labels FILE),
-    print the accuracy on the rows whose label is known (rows marked -1
-    are left out), or a regression run's R^2 on the rows whose target is not blank. DATA is
-    read, predicted and written a chunk at a time (DATA on disk, a large CSV's Parquet copy
-    too, is never read whole)."""
+    print the accuracy on the rows whose label is known (rows marked -1 are left out), or a
+    regression run's R^2 on the rows whose target is not blank. DATA is read, predicted and
+    written a chunk at a time (DATA on disk, a large CSV's Parquet copy too, is never read
+    whole)."""
     from aekit.cli.apply import encoded_chunks
     from aekit.cli.columns import with_ids
     from aekit.data.writers import write_batches

@@ -27,7 +27,7 @@ from aekit.cli.common import (
     trained,
 )
 from aekit.cli.common import Run as RunArgument
-from aekit.cli.label_options import LabelsFile, check_applies
+from aekit.cli.label_options import LabelsFile, advice, check_applies
 from aekit.io.text import write_utf8
 
 TASKS = {"classification": "FineTunedClassifier", "regression": "FineTunedRegressor"}
@@ -63,7 +63,7 @@ def finetune(
     import tomli_w
 
     from aekit import registry
-    from aekit.cli import label_options, runs, table_options, tables
+    from aekit.cli import runs, table_options, tables
     from aekit.cli.common import run_data_options
     from aekit.cli.data import DataOptions, blank_cells, check_options_apply, load_data
     from aekit.cli.run_figures import write_fit_figures
@@ -103,7 +103,7 @@ def finetune(
         # command reading DATA for a RUN matches them (its encoder takes them by position)
         X = tables.encoded(encoder, X, model=autoencoder)
         if y is None:
-            raise ValueError(f"DATA {data} has no labels; {label_options.advice(data)}.")
+            raise ValueError(f"DATA {data} has no labels; {advice(data)}.")
         # a blank cell (NaN for a regression, or where -1 is one of the labels) has no target
         # for either task; -1 marks a class's unlabelled rows too
         labelled = ~blank_cells(y)

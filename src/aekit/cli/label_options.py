@@ -43,7 +43,6 @@ LabelsFile = Annotated[
 def is_array(spec: str) -> bool:
     """Whether DATA is an array, whose rows have no columns to name a label by: a ``.npy``,
     a ``.npz`` (``d.npz:X_train`` too) or an IDX images file."""
-
     path = Path(spec) if Path(spec).exists() else Path(npz_member(spec)[0])
     if not path.is_file():
         return False
@@ -56,7 +55,6 @@ def is_array(spec: str) -> bool:
 
 def advice(spec: str) -> str:
     """Where the labels of DATA ``spec`` come from, for a message saying it has none."""
-
     if is_image_folder(spec):
         return "put each class's images in a sub-folder named after it"
     if is_array(spec):
