@@ -151,7 +151,7 @@ def test_labels_that_do_not_fit_are_refused(folder, command):
     both = invoke(*args(folder / "X.npy", "--labels", folder / "y.npy", "--label-column", "y"))
     refused(both, "--label-column y", "no columns", "--labels FILE")
     own = refused(invoke(*args(folder / "Xy.npz", "--labels", folder / "y.npy")))
-    assert "carries its own labels (its y)" in own and "leave --labels out" in own, own
+    assert "carries its own labels (the .npz's y)" in own and "leave --labels out" in own, own
     table = invoke(*args(folder / "classes.csv", "--labels", folder / "y.npy"))
     refused(table, "--labels", "--label-column")
     refused(invoke(*args(folder / "X.npy", "--labels", folder / "nope.npy")), "no such file")

@@ -272,7 +272,7 @@ def _labels(spec: str, options: DataOptions, y: np.ndarray | None, rows: int):
         from aekit.cli.labels_file import read_labels
 
         beside = idx_labels_file(spec)
-        own = None if y is None else f"from {beside}, beside it" if beside else "its y"
+        own = None if y is None else f"from {beside}, beside it" if beside else "the .npz's y"
         y = read_labels(options.labels_file, spec, rows, own)
     return read_blank_labels(y, options.minus_one_is_a_label)
 

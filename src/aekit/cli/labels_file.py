@@ -21,7 +21,7 @@ WHAT = "a .npy, a one-column .csv under a header line, or a .txt of one label a 
 def read_labels(path: Path, spec: str, rows: int, own: str | None = None) -> np.ndarray:
     """The labels in ``path``, one for each of the ``rows`` rows of DATA ``spec`` (blank ones
     as read: the caller marks them unlabelled); another count, or a file of more than one
-    column, is refused naming both. DATA with labels of its own (``own``: "its y", an .npz's;
+    column, is refused naming both. DATA with labels of its own (``own``: "the .npz's y";
     or the labels file beside an IDX file) refuses the file: one of the two would be dropped
     unsaid."""
     if own is not None:
