@@ -1,10 +1,10 @@
 """``aekit detect``: fit an AnomalyDetector on DATA and leave model, scores and figures in RUN.
 ``aekit score RUN DATA`` on a detector run writes the richer table of :func:`detector_table`.
 
-Labels (``--label-column``, or ``y`` in a .npz) are never used for training; they only draw the
-ROC and precision-recall curves and give the printed ROC-AUC and PR-AUC. Any label other than
-the normal one (``--normal-label``; by default 0, False or "normal" when present, else the most
-frequent label) counts as an anomaly.
+Labels (``--label-column``, ``y`` in a .npz, an array's ``--labels FILE``) are never used for
+training; they only draw the ROC and precision-recall curves and give the printed ROC-AUC and
+PR-AUC. Any label other than the normal one (``--normal-label``; by default 0, False or
+"normal" when present, else the most frequent label) counts as an anomaly.
 Scores are anomaly scores, higher = more anomalous, on the scale of the printed threshold.
 """
 
@@ -18,6 +18,7 @@ import typer
 
 from aekit.cli import common
 from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app, open_data
+from aekit.cli.label_options import LabelsFile, check_applies
 
 TOP_FEATURES = 3
 
@@ -151,6 +152,7 @@ def detect(
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
     quiet: Quiet = False,
     label_column: LabelColumn = None,
+    labels: LabelsFile = None,
 ) -> None:
     """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the
     score histogram (plus ROC and precision-recall curves when DATA has labels)."""
@@ -163,6 +165,7 @@ def detect(
     from aekit.cli.tables import check_no_typos
     from aekit.core import distributed
 
+    check_applies(data, labels, label_column)
     rate = contamination if contamination == "auto" else _fraction(contamination)
     # A setting the threshold rule does not read is warned of by fit (thresholds.
     # warn_unused_options), in the command line's words (aekit.cli.errors).
@@ -178,7 +181,7 @@ def detect(
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         # A large .npy or Parquet DATA stays on disk: fit reads its max_samples rows, and the
         # rows are scored a chunk at a time.
-        X, y = open_data(data, label_column, None, None, False, min_bytes=common.LAZY_BYTES)
+        X, y = open_data(data, label_column, None, None, False, common.LAZY_BYTES, labels)
         warn_of_label_like_columns(X, label_column)
         X = as_table(X)
         if isinstance(X, pd.DataFrame):
@@ -200,26 +203,28 @@ def detect(
             start("scoring and explaining every row")
             scores_file = staging / "scores.csv"
             anomaly_scores, flagged = _write_scores(scores_file, detector, X, y, data)
-            labelled, labels = (anomaly_scores, None)  # the rows with a label, and theirs
+            labelled, anomalous = (anomaly_scores, None)  # the rows with a label, and theirs
             if y is not None:
-                labelled, labels = by_label(anomaly_scores, y, normal_label)
+                labelled, anomalous = by_label(anomaly_scores, y, normal_label)
             start("writing the model and figures")
             detector.save(staging / runs.MODEL_FILE)
             # evaluate reads the same normal rows, and says which labels detect never saw
-            recorded = {"label_column": label_column, "labels": seen_labels(y)}
+            recorded = {"label_column": label_column, "labels_file": labels and str(labels)}
+            recorded["labels"] = seen_labels(y)
             runs.write_record(staging, detector, data, started, len(X), recorded, normal_label)
             figures = staging / "figures"
-            histogram = score_histogram(labelled, detector.threshold_, labels)
+            histogram = score_histogram(labelled, detector.threshold_, anomalous)
             save_figure(histogram, figures / "score_histogram.png")
-            if labels is not None and 0 < labels.sum() < len(labels):
-                save_figure(roc_pr_curves(labelled, labels), figures / "roc_pr.png")
+            if anomalous is not None and 0 < anomalous.sum() < len(anomalous):
+                save_figure(roc_pr_curves(labelled, anomalous), figures / "roc_pr.png")
             write_fit_figures(staging, detector, X)  # each member's loss curve
     if found := _one_hot_groups(detector.encoder_):
         typer.echo(f"one-hot columns modelled as categorical: {found}")
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
-    if labels is not None:
+    if anomalous is not None:
         flags = labelled > detector.threshold_  # scores.csv's anomaly column
-        typer.echo(label_line(label_column, detection_figures(labelled, labels, flags), labels))
+        measured = detection_figures(labelled, anomalous, flags)
+        typer.echo(label_line(label_column, measured, anomalous, labels_file=labels))
     typer.echo(f"run: {out}")
 
 
@@ -246,13 +251,14 @@ def by_label(anomaly_scores, y, normal_label: str | None, recorded: str | None =
     return anomaly_scores[keep], as_anomaly(kept, normal_label, recorded)
 
 
-def label_line(label_column, figures: dict[str, float], anomalous=None, rows="rows") -> str:
+def label_line(label_column, figures, anomalous=None, rows="rows", labels_file=None) -> str:
     """What ``detect`` and ``detect-series`` print of the training rows' labels
     (:func:`detection_figures`, with the flags' precision and recall when it has them), and
-    how many rows those labels call anomalies."""
+    how many rows those labels (``labels_file``: --labels FILE's) call anomalies."""
     if not figures:
         return "every row has the same label: no ROC-AUC"
     labels = "DATA's labels" if label_column is None else f"--label-column {label_column}"
+    labels = labels if labels_file is None else f"--labels {labels_file}"
     if anomalous is not None:
         labels += f" ({int(sum(anomalous)):,} of {len(anomalous):,} {rows} anomalies)"
     line = f"against {labels}: ROC-AUC {figures['roc_auc']:.4f}, PR-AUC {figures['pr_auc']:.4f}"

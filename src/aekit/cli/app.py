@@ -25,6 +25,7 @@ from aekit.cli.common import (
     open_data,
     trained,
 )
+from aekit.cli.label_options import LabelsFile, advice, check_applies
 from aekit.io.text import write_utf8
 
 
@@ -55,6 +56,7 @@ def train(
         bool, typer.Option(help="Continue the run checkpointed in --checkpoint.")
     ] = False,
     label_column: LabelColumn = None,
+    labels: LabelsFile = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
@@ -69,7 +71,10 @@ def train(
         ),
     ] = True,
 ) -> None:
-    """Train an autoencoder on DATA and leave model, config, metrics and figures in RUN."""
+    """Train an autoencoder on DATA and leave model, config, metrics and figures in RUN.
+
+    A ConditionalVAE learns from DATA's labels: a table's --label-column, an .npz's y, an image
+    folder's sub-folders, or an array's --labels FILE (recorded in RUN, as DATA is)."""
     from aekit.cli import resuming, runs, tables
     from aekit.cli.columns import warn_of_label_like_columns
 
@@ -80,8 +85,10 @@ def train(
         from aekit.cli.running import usage_error
 
         raise usage_error("Missing argument 'DATA' (or a --config whose [data] section names it).")
+    check_applies(data, labels, label_column)  # as typed: --labels for an array alone
     options = {
         "label_column": label_column or data_section.get("label_column"),
+        "labels_file": str(labels) if labels is not None else _recorded_labels(data, data_section),
         "image_shape": image_shape or data_section.get("image_shape"),
         "image_size": image_size or data_section.get("image_size"),
         "grayscale": data_section.get("grayscale", False) if grayscale is None else grayscale,
@@ -97,7 +104,6 @@ def train(
         check_options_apply,
         check_training_data,
         idx_labels_file,
-        is_image_folder,
     )
     from aekit.core import distributed
 
@@ -126,12 +132,8 @@ def train(
         check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
         started = runs.Stopwatch()
-        where = (  # a folder's labels are its class sub-folders; a table's, a column
-            "put each class's images in a sub-folder named after it"
-            if is_image_folder(data)
-            else "see --label-column"
-        )
-        with labels_option(f"{cls.__name__} needs labels: DATA has none ({where})."):
+        # a folder's labels are its class sub-folders; a table's, a column; an array's, a file
+        with labels_option(f"{cls.__name__} needs labels: DATA has none ({advice(data)})."):
             estimator.fit(X, y)  # unconditional kinds ignore y
         # said once fit has restored it: a checkpoint of another run is refused in fit
         if resumed_from is not None and writes and quiet:  # else the progress bar says it
@@ -139,19 +141,32 @@ def train(
         if not writes:
             return
         estimator.save(staging / runs.MODEL_FILE)
-        labels_file = idx_labels_file(data)  # an IDX file's labels: from the file beside it
-        recorded = {**options, "labels_file": None if labels_file is None else str(labels_file)}
+        beside = idx_labels_file(data)  # an IDX file's labels: from the file beside it
+        # [data] labels_file: the file the labels came from (--labels, or beside an IDX file)
+        recorded = {**options, "labels_file": options["labels_file"] or (beside and str(beside))}
         document = runs.config_document(estimator, data, recorded)
         _write_toml(staging / "config.toml", {**document, "run": started.record(len(X))})
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
         command = runs.reproducing_command(estimator, data, options, out, figures)
-        if labels_file is not None:  # a shell comment: the command reads them again by itself
-            command += f"  # labels from {shlex.quote(str(labels_file))}"
+        if beside is not None:  # a shell comment: the command reads them again by itself
+            command += f"  # labels from {shlex.quote(str(beside))}"
         write_utf8(staging / "command.txt", command + "\n")
         if figures:
             _write_run_figures(staging, estimator, X, y, encoder)
     typer.echo(trained(estimator))
     typer.echo(f"stopped: {_why_stopped(estimator)}\nrun: {out}")
+
+
+def _recorded_labels(data: str, data_section: dict) -> str | None:
+    """--config's labels file (``[data] labels_file``) where it gave the labels of this very
+    DATA through --labels: not those beside an IDX file, read again by themselves, nor for
+    other DATA, whose rows they do not count."""
+    from aekit.cli.data import idx_labels_file
+
+    recorded = data_section.get("labels_file")
+    if not isinstance(recorded, str) or data != data_section.get("path"):
+        return None
+    return None if idx_labels_file(data) is not None else recorded
 
 
 def _write_run_figures(staging: Path, estimator, X, y, encoder) -> None:

@@ -24,6 +24,7 @@ from aekit.cli.common import (
     run_data_options,
 )
 from aekit.cli.drawn_rows import MAX_GRID, grid_shape, write_pairs
+from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.cli.output_formats import formats
 
 GridOutput = Annotated[  # reconstruct's: a table, or a .png grid of an image model's rows
@@ -176,6 +177,7 @@ def _data_command(name: str, compute, doc: str):
         data: Data,
         output: Output,
         label_column: LabelColumn = None,
+        labels: LabelsFile = None,
         image_shape: ImageShape = None,
         image_size: ImageSize = None,
         grayscale: Grayscale = None,
@@ -186,6 +188,7 @@ def _data_command(name: str, compute, doc: str):
         from aekit.data.writers import write_batches
         from aekit.estimators.streaming import chunks_of
 
+        check_applies(data, labels, label_column)  # an array's labels: a ConditionalVAE's
         estimator = load_run(run)
         _check_kind(name, estimator, run)
         _check_text_output(name, estimator, output)
@@ -193,7 +196,9 @@ def _data_command(name: str, compute, doc: str):
         if png:  # refused before DATA is read
             grid_shape(estimator, estimator.n_features_in_)
         # as the run read DATA: its label column, image size and shape
-        options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+        options = run_data_options(
+            run, data, label_column, image_shape, image_size, grayscale, labels
+        )
         encoder = run_encoder(run)  # text columns are encoded as in training
         if hasattr(estimator, "time_column"):  # a series is scored whole: a point's score
             from aekit.cli.large_csv import time_column

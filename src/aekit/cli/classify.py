@@ -22,6 +22,7 @@ from aekit.cli.common import (
     run_data_options,
     warn_of_unknown_labels,
 )
+from aekit.cli.label_options import LabelsFile, check_applies
 
 
 @app.command()
@@ -30,20 +31,23 @@ def predict(
     data: Data,
     output: Output,
     label_column: LabelColumn = None,
+    labels: LabelsFile = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
 ) -> None:
     """Write the predicted label of each row of DATA and the probability of every class
     (columns label, p_<class>...), or a regression run's predictions (columns prediction...).
-    When DATA has labels, print the accuracy on the rows whose label is known (rows marked -1
-    are left out), or a regression run's R^2 on the rows whose target is not blank. DATA is
-    read, predicted and written a chunk at a time (DATA on disk, a large CSV's Parquet copy
-    too, is never read whole)."""
+    When DATA has labels (a table's --label-column, an .npz's y, an array's --labels FILE),
+    print the accuracy on the rows whose label is known (rows marked -1 are left out), or a
+    regression run's R^2 on the rows whose target is not blank. DATA is read, predicted and
+    written a chunk at a time (DATA on disk, a large CSV's Parquet copy too, is never read
+    whole)."""
     from aekit.cli.apply import encoded_chunks
     from aekit.cli.columns import with_ids
     from aekit.data.writers import write_batches
 
+    check_applies(data, labels, label_column)
     estimator = load_run(run)
     regressor = hasattr(estimator, "y_mean_")  # a fine-tuned regressor
     if not regressor and not hasattr(estimator, "classes_"):  # it reads the labels a model learned
@@ -57,7 +61,7 @@ def predict(
                 f"-o {output}: labels {classes[:3].tolist()}... are not numbers; "
                 "write .csv or .parquet."
             )
-    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale, labels)
     if regressor:  # the label column holds its targets: -1 is a number, a blank stays NaN
         options = dataclasses.replace(options, minus_one_is_a_label=True)
     X, parts = encoded_chunks(run, estimator, data, options)

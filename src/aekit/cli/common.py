@@ -26,7 +26,8 @@ app = typer.Typer(
     ".parquet; a text table may be compressed: .csv.gz, .bz2, .xz, .zip; --label-column names "
     "its label column), "
     "an array (.npy, or .npz: its X and y; "
-    "d.npz:X_train for one of several arrays, labels y_train), "
+    "d.npz:X_train for one of several arrays, labels y_train; --labels FILE gives an "
+    "array's labels, one a row), "
     "an IDX file (MNIST's format, optionally .gz), a folder of images (.png, .jpg; subfolders "
     "are labels), or 'digits' (scikit-learn's bundled 8x8 digits).",
 )
@@ -216,7 +217,7 @@ FIXED_IMAGE_OPTIONS = {
 
 
 def run_data_options(
-    run: Path, data: str, label_column, image_shape, image_size, grayscale
+    run: Path, data: str, label_column, image_shape, image_size, grayscale, labels_file=None
 ) -> DataOptions:
     """The data options with which RUN's model reads DATA: each given on the command line, else
     the one RUN's training recorded in config.toml (the label column when DATA has it,
@@ -224,7 +225,8 @@ def run_data_options(
     reads DATA for a RUN asks here, so DATA reaches the model in the shape it was trained on.
     A shape or size given that differs from the recorded one is refused, naming both: the
     model takes rows of the recorded width only; so is a recorded shape that 'digits', images
-    of their own shape, do not have."""
+    of their own shape, do not have. ``labels_file``: --labels FILE, an array DATA's labels
+    (checked by :func:`aekit.cli.label_options.check_applies` first)."""
     from aekit.cli.data import DIGITS_SHAPE, parse_ints
 
     given = {"image_shape": image_shape, "image_size": image_size}
@@ -255,6 +257,7 @@ def run_data_options(
         given["image_size"],
         bool(_recorded_data(run, "grayscale", bool)) if grayscale is None else grayscale,
         minus_one_is_a_label=any(_is_minus_one(label) for label in recorded),
+        labels_file=labels_file,
     )
 
 
@@ -270,11 +273,21 @@ def _is_minus_one(text: str) -> bool:
 LAZY_BYTES = 64 * 2**20
 
 
-def open_data(data: str, label_column, image_shape, image_size, grayscale, min_bytes: int = 0):
-    """DATA lazily where it can be read a batch at a time (see :func:`aekit.cli.data.open_data`)."""
+def open_data(
+    data: str,
+    label_column,
+    image_shape,
+    image_size,
+    grayscale,
+    min_bytes: int = 0,
+    labels_file: str | Path | None = None,
+):
+    """DATA lazily where it can be read a batch at a time (see :func:`aekit.cli.data.open_data`);
+    ``labels_file``: --labels FILE, an array's labels."""
     from aekit.cli.data import open_data as open_
 
-    options = DataOptions(label_column, image_shape, image_size, grayscale)
+    labels = None if labels_file is None else Path(labels_file)
+    options = DataOptions(label_column, image_shape, image_size, grayscale, labels_file=labels)
     return open_(data, options, min_bytes)
 
 

@@ -34,15 +34,21 @@ class DataOptions:
     grayscale: bool = False  # read the images of a folder as one channel
     # -1 is a label of the RUN that reads DATA (aekit detect recorded it): a blank stays blank
     minus_one_is_a_label: bool = False
+    # --labels FILE: an array's labels (:mod:`aekit.cli.label_options` checked it applies)
+    labels_file: Path | None = None
 
     def typed(self) -> dict[str, Any]:
-        """The options as the command line takes them (``--label-column`` ... ``--grayscale``),
-        for a recorded command: ``minus_one_is_a_label`` is read from a RUN, never typed."""
-        return {
+        """The options as the command line takes them (``--label-column`` ... ``--grayscale``,
+        ``--labels`` as text), for a recorded command: ``minus_one_is_a_label`` is read from a
+        RUN, never typed."""
+        values = {
             field.name: getattr(self, field.name)
             for field in fields(self)
             if field.name != "minus_one_is_a_label"
         }
+        if values["labels_file"] is not None:  # as config.toml and command.txt write it
+            values["labels_file"] = str(values["labels_file"])
+        return values
 
 
 def parse_ints(text: str, n: int, option: str) -> tuple[int, ...]:
@@ -123,7 +129,7 @@ def open_data(
                 f"values; DATA has shape {dataset.shape}."
             )
         dataset.reader.row_shape = shape
-    y = read_blank_labels(dataset.labels, options.minus_one_is_a_label)
+    y = _labels(spec, options, dataset.labels, len(dataset))
     return Dataset(dataset.reader, options.label_column, y), y
 
 
@@ -223,7 +229,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             f"DATA {spec!r} is one image; DATA reads a folder of images: give its folder, "
             f"{str(path.parent)!r}."
         )
-    elif _looks_like_idx(path):
+    elif looks_like_idx(path):
         X, y = datasets.load_mnist(path, as_images=True)
         if y is not None:  # taken from the file beside DATA: said, as no option asked for it
             import typer
@@ -239,7 +245,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             "(its separator sniffed from its first lines)."
         )
     _check_rows(spec, len(X))
-    y = read_blank_labels(y, options.minus_one_is_a_label)
+    y = _labels(spec, options, y, len(X))
     if options.image_shape:
         shape = parse_ints(options.image_shape, 3, "--image-shape")
         values = np.asarray(X)
@@ -259,13 +265,25 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     return X, y
 
 
+def _labels(spec: str, options: DataOptions, y: np.ndarray | None, rows: int):
+    """DATA's labels ``y``, or those of ``--labels FILE`` (:mod:`aekit.cli.labels_file`, which
+    DATA with labels of its own refuses), blank cells unlabelled."""
+    if options.labels_file is not None:
+        from aekit.cli.labels_file import read_labels
+
+        beside = idx_labels_file(spec)
+        own = None if y is None else f"from {beside}, beside it" if beside else "the .npz's y"
+        y = read_labels(options.labels_file, spec, rows, own)
+    return read_blank_labels(y, options.minus_one_is_a_label)
+
+
 def idx_labels_file(spec: str) -> Path | None:
     """The labels file beside an IDX images file DATA, which :func:`load_data` reads its labels
     from; None for any other DATA."""
     path = Path(spec)
     if not path.is_file() or data_suffix(path) in TABLE_SUFFIXES + ARRAY_SUFFIXES:
         return None
-    return datasets.mnist_labels_file(path) if _looks_like_idx(path) else None
+    return datasets.mnist_labels_file(path) if looks_like_idx(path) else None
 
 
 def _check_rows(spec: str, n_rows: int) -> None:
@@ -337,7 +355,7 @@ def read_blank_labels(
     return y
 
 
-def _looks_like_idx(path: Path) -> bool:
+def looks_like_idx(path: Path) -> bool:
     """An IDX file starts with two zero bytes, plain or gzipped (MNIST's files come gzipped):
     a gzipped file is looked into, so that other gzipped data get the message of an unknown
     file, not that of a damaged IDX file."""

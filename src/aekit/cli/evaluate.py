@@ -35,7 +35,7 @@ from aekit.cli.common import (
     warn_of_unknown_labels,
 )
 from aekit.cli.data import load_data, open_data
-from aekit.cli.labels_file import check_applies, read_labels
+from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.io.text import write_utf8
 
 ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s, as GenerativeMixin.active_units
@@ -249,15 +249,7 @@ def evaluate(
     quiet: Quiet = False,
     label_column: LabelColumn = None,
     normal_label: NormalLabel = None,
-    labels: Annotated[
-        Path | None,
-        typer.Option(
-            "--labels",
-            metavar="FILE",
-            help="The labels of an array DATA (.npy, .npz: no columns, so no --label-column), "
-            "one a row: a .npy, a one-column .csv (header line first) or a .txt (one a line).",
-        ),
-    ] = None,
+    labels: LabelsFile = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
@@ -295,7 +287,9 @@ def evaluate(
     typed = {"--label-column": label_column, "--labels": labels, "--normal-label": normal_label}
     _warn_of_unused_label_options(estimator, typed)
     # as the run read DATA: its label column, image size and shape
-    options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    options = run_data_options(
+        run, data, label_column, image_shape, image_size, grayscale, labels
+    )  # an array's labels from --labels FILE
     encoder = run_encoder(run)  # text columns are encoded as in training
     series = hasattr(estimator, "time_column")  # scored whole: a point needs its windows
     if series:
@@ -307,8 +301,6 @@ def evaluate(
         check_series_column_kept(data, X, estimator.time_column, "aekit evaluate")
     else:  # read and evaluated a chunk at a time
         X, y = open_data(data, options, text=True)  # text encoded a chunk at a time
-    if labels is not None:  # an array's, from their own file
-        y = read_labels(labels, data, len(X), options.minus_one_is_a_label)
     if series:
         batch, parts = len(X), iter([(X, y)])
     else:

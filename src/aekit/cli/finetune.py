@@ -27,6 +27,7 @@ from aekit.cli.common import (
     trained,
 )
 from aekit.cli.common import Run as RunArgument
+from aekit.cli.label_options import LabelsFile, advice, check_applies
 from aekit.io.text import write_utf8
 
 TASKS = {"classification": "FineTunedClassifier", "regression": "FineTunedRegressor"}
@@ -48,13 +49,14 @@ def finetune(
         int | None, typer.Option(help="Training epochs (max_iter; default: the model's, 200).")
     ] = None,
     label_column: LabelColumn = None,
+    labels: LabelsFile = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
 ) -> None:
-    """Fine-tune the encoder of RUN (an autoencoder run) with a new head on DATA's labels
-    (rows with a blank label are left out, and for classification rows labelled -1) and leave
-    the model in OUT."""
+    """Fine-tune the encoder of RUN (an autoencoder run) with a new head on DATA's labels (a
+    table's --label-column, an .npz's y, an array's --labels FILE; rows with a blank label
+    are left out, and for classification rows labelled -1) and leave the model in OUT."""
     import dataclasses
 
     import numpy as np
@@ -87,7 +89,10 @@ def finetune(
         # one-hot encoded; OUT records the same options, so predict reads DATA as here.
         given = DataOptions(label_column, image_shape, image_size, grayscale)
         check_options_apply(data, given)  # recorded below: they must apply to DATA
-        options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+        check_applies(data, labels, label_column)
+        options = run_data_options(
+            run, data, label_column, image_shape, image_size, grayscale, labels
+        )
         encoder = tables.run_encoder(run)
         # a regression's targets are numbers, -1 one like any other: its blank cells are read
         # as blank (NaN), not as the -1 that marks a class's unlabelled rows (aekit.cli.data)
@@ -98,7 +103,7 @@ def finetune(
         # command reading DATA for a RUN matches them (its encoder takes them by position)
         X = tables.encoded(encoder, X, model=autoencoder)
         if y is None:
-            raise ValueError(f"DATA {data} has no labels; name their column with --label-column.")
+            raise ValueError(f"DATA {data} has no labels; {advice(data)}.")
         # a blank cell (NaN for a regression, or where -1 is one of the labels) has no target
         # for either task; -1 marks a class's unlabelled rows too
         labelled = ~blank_cells(y)

@@ -22,6 +22,7 @@ from aekit.cli.common import (
     run_data_options,
 )
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
+from aekit.cli.label_options import LabelsFile, check_applies, is_array
 from aekit.cli.output_formats import formats
 
 
@@ -78,6 +79,7 @@ def interpolate(
         ),
     ] = Path("interpolation.png"),
     label_column: LabelColumn = None,
+    labels: LabelsFile = None,
     image_shape: Annotated[
         str | None,
         typer.Option(
@@ -88,9 +90,12 @@ def interpolate(
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
 ) -> None:
-    """Decode a path through latent space between two rows of DATA."""
+    """Decode a path through latent space between two rows of DATA; a ConditionalVAE's walks
+    within the label the two rows share (DATA's: a table's --label-column, an .npz's y, an
+    array's --labels FILE), or --label."""
     import numpy as np
 
+    check_applies(data, labels, label_column)
     estimator = load_run(run)
     if not hasattr(estimator, "interpolate"):
         raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
@@ -99,14 +104,16 @@ def interpolate(
     read_shape = None if drawn is not None else image_shape
     from aekit.cli.apply import rows_for_run
 
-    options = run_data_options(run, data, label_column, read_shape, image_size, grayscale)
+    options = run_data_options(run, data, label_column, read_shape, image_size, grayscale, labels)
     # the two rows alone are read (a large table stays on disk)
-    ends, labels = rows_for_run(run, estimator, data, options, {"--from": start, "--to": end})
+    ends, shared = rows_for_run(run, estimator, data, options, {"--from": start, "--to": end})
     rows = np.asarray(ends)
     y = known_label(estimator, label) if label is not None else None
-    if y is None and labels is not None and getattr(estimator, "classes_", None) is not None:
-        y = _shared_label(estimator, labels, start, end)
-    hint = "the class of the path (DATA has no labels)"
+    if y is None and shared is not None and getattr(estimator, "classes_", None) is not None:
+        y = _shared_label(estimator, shared, start, end)
+    hint = "the class of the path (DATA has no labels" + (
+        "; an array's: --labels FILE)" if is_array(data) else ")"
+    )
     with labels_option(f"{type(estimator).__name__} needs --label: {hint}."):
         path = estimator.interpolate(rows[0], rows[-1], steps=steps, method=method, y=y)
     from aekit.cli.tables import run_encoder

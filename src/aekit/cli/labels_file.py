@@ -1,9 +1,11 @@
-"""``--labels FILE``: the labels of an array DATA, one a row, from a file of their own.
+"""``--labels FILE``: reading the labels of an array DATA, one a row, from a file of their own.
 
-An array (``.npy``, ``.npz``) has no columns, so no ``--label-column``; its labels come from a
-``.npy`` (one dimension, or one column), a one-column ``.csv`` (its first line the column's
-name, as DATA tables have one) or a ``.txt`` (one label a line, no header). A blank line or
-cell is an unlabelled row, as a blank cell of a label column is (:mod:`aekit.cli.data`).
+An array (``.npy``, ``.npz``; an IDX images file too) has no columns, so no ``--label-column``;
+its labels come from a ``.npy`` (one dimension, or one column), a one-column ``.csv`` (its
+first line the column's name, as DATA tables have one) or a ``.txt`` (one label a line, no
+header). A blank line or cell is an unlabelled row, as a blank cell of a label column is:
+:func:`aekit.cli.data.load_data` reads the file (:func:`read_labels`) where DATA's own labels
+would be. The option, and which DATA takes it, is :mod:`aekit.cli.label_options`.
 """
 
 from __future__ import annotations
@@ -12,35 +14,21 @@ from pathlib import Path
 
 import numpy as np
 
-from aekit.data.file_kinds import ARRAY_SUFFIXES, data_suffix
-
 LABEL_SUFFIXES = (".npy", ".csv", ".txt")
 WHAT = "a .npy, a one-column .csv under a header line, or a .txt of one label a line"
 
 
-def check_applies(spec: str, labels: Path | None, label_column: str | None) -> None:
-    """``--labels`` is for an array DATA alone (a table names its label column, an image
-    folder's labels are its sub-folders), and an array has no ``--label-column``: each
-    refused naming the option that fits."""
-    array = Path(spec).is_file() and data_suffix(Path(spec)) in ARRAY_SUFFIXES
-    if array and label_column is not None:
+def read_labels(path: Path, spec: str, rows: int, own: str | None = None) -> np.ndarray:
+    """The labels in ``path``, one for each of the ``rows`` rows of DATA ``spec`` (blank ones
+    as read: the caller marks them unlabelled); another count, or a file of more than one
+    column, is refused naming both. DATA with labels of its own (``own``: "the .npz's y";
+    or the labels file beside an IDX file) refuses the file: one of the two would be dropped
+    unsaid."""
+    if own is not None:
         raise ValueError(
-            f"--label-column {label_column}: DATA {spec} is an array, which has no columns; "
-            f"give its labels with --labels FILE ({WHAT})."
+            f"--labels {path}: DATA {spec} carries its own labels ({own}); leave --labels "
+            "out, or give DATA without labels (an .npz of X alone)."
         )
-    if labels is not None and not array:
-        raise ValueError(
-            f"--labels {labels} gives the labels of an array DATA (.npy, .npz); DATA {spec} "
-            "carries its own: a table's with --label-column, an image folder's as its "
-            "sub-folders."
-        )
-
-
-def read_labels(path: Path, spec: str, rows: int, minus_one_is_a_label: bool = False) -> np.ndarray:
-    """The labels in ``path``, one for each of the ``rows`` rows of DATA ``spec``; another
-    count, or a file of more than one column, is refused naming both."""
-    from aekit.cli.data import read_blank_labels
-
     if not path.is_file():
         raise FileNotFoundError(f"--labels {path}: no such file.")
     suffix = path.suffix.lower()
@@ -59,7 +47,7 @@ def read_labels(path: Path, spec: str, rows: int, minus_one_is_a_label: bool = F
             "one label a row"
             + (" (a .csv's first line names its column; a .txt has none)." if header else ".")
         )
-    return read_blank_labels(values, minus_one_is_a_label)
+    return values
 
 
 def _read(path: Path, suffix: str) -> tuple[np.ndarray, int]:

@@ -180,6 +180,10 @@ def reproducing_command(
     return rerunning_command(words, params, {**options, **skipped}, out)
 
 
+# The data options whose flag is not their name in config.toml's [data] section.
+FLAGS = {"labels_file": "--labels"}
+
+
 def rerunning_command(
     words: list[str], params: dict[str, Any], options: dict[str, Any], out: Path
 ) -> str:
@@ -197,7 +201,7 @@ def rerunning_command(
         else:  # none: --param's None, which TOML cannot write
             words += ["--param", f"{name}={'none' if value is None else toml_literal(value)}"]
     for name, value in options.items():
-        flag = "--" + name.replace("_", "-")
+        flag = FLAGS.get(name, "--" + name.replace("_", "-"))
         if value is True:
             words.append(flag)
         elif value not in (None, False):

@@ -11,7 +11,9 @@ from typing import Annotated
 
 import typer
 
-from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app, read_data
+from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app
+from aekit.cli.data import DataOptions, load_data
+from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.io.text import write_utf8
 
 FIGURE = "figures/series.png"
@@ -118,11 +120,13 @@ def detect_series(
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
     quiet: Quiet = False,
     label_column: LabelColumn = None,
+    labels: LabelsFile = None,
     normal_label: NormalLabel = None,
 ) -> None:
     """Fit a series anomaly detector on DATA (one series: a table of time points, or an array);
     write RUN/model.safetensors, RUN/scores.csv (one row per point), RUN/figures/series.png,
-    RUN/config.toml and RUN/command.txt."""
+    RUN/config.toml and RUN/command.txt. Labels of the points (a table's --label-column, an
+    .npz's y, an array's --labels FILE) are never used in training; they give the ROC-AUC."""
     import shlex
 
     from aekit import SeriesAnomalyDetector
@@ -138,12 +142,13 @@ def detect_series(
     from aekit.cli.progress import phases
     from aekit.core import distributed
 
+    check_applies(data, labels, label_column)
     rate = contamination if contamination == "auto" else _fraction(contamination)
     params = runs.resolve_params(SeriesAnomalyDetector, {}, param or [])
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         with large_csv.time_column(time_column):  # a large CSV's copy keeps it as written
-            X, y = read_data(data, label_column, None, None, False)
+            X, y = load_data(data, DataOptions(label_column, labels_file=labels))
         check_series_column_kept(data, X, time_column, "aekit detect-series")
         import tomli_w
 
@@ -179,7 +184,7 @@ def detect_series(
             detector.save(staging / runs.MODEL_FILE)
             scores = staging / "scores.csv"
             write_table(scores, *with_ids_table(data, values, columns, scores))  # id first
-            labels = None if y is None else as_anomaly(y, normal_label)
+            marked = None if y is None else as_anomaly(y, normal_label)
             by_likelihood = detector.threshold == "likelihood"  # no line on the score
             figure = series_figure(
                 _channels(detector, X),
@@ -187,11 +192,15 @@ def detect_series(
                 None if by_likelihood else detector.threshold_,
                 time=_time_axis(detector, X),
                 channel_names=getattr(detector, "feature_names_in_", None),
-                labels=labels,
+                labels=marked,
                 flags=values[:, columns.index("anomaly")].astype(bool),
             )
             save_figure(figure, staging / FIGURE)
-            options = {"label_column": label_column, "normal_label": normal_label}
+            options = {
+                "label_column": label_column,
+                "labels_file": None if labels is None else str(labels),
+                "normal_label": normal_label,
+            }
             document = runs.config_document(detector, data, options) | {"run": record}
             write_utf8(staging / "config.toml", tomli_w.dumps(document))
             runs.write_metrics(staging / "metrics.csv", runs.training_history(detector))
@@ -207,12 +216,13 @@ def detect_series(
             "seed": seed,
             "epochs": epochs,
             "label_column": label_column,
+            "labels_file": labels,
             "normal_label": normal_label,
         }
         words = ["aekit", "detect-series", data]
         for name, value in flags.items():
             if value is not None:
-                words += ["--" + name.replace("_", "-"), str(value)]
+                words += [runs.FLAGS.get(name, "--" + name.replace("_", "-")), str(value)]
         for pair in param or []:
             words += ["--param", pair]
         words += table_options.flags()  # --sep ... --id-column, as DATA was read
@@ -229,7 +239,7 @@ def detect_series(
         flags = values[labelled_rows(y), columns.index("anomaly")].astype(bool)
         labelled, anomalous = by_label(scores, y, normal_label)
         figures = detection_figures(labelled, anomalous, flags)
-        typer.echo(label_line(label_column, figures, anomalous, rows="points"))
+        typer.echo(label_line(label_column, figures, anomalous, "points", labels))
     typer.echo(f"run: {out}")
 
 

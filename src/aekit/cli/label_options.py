@@ -1,0 +1,84 @@
+"""``--labels FILE``, the option: the labels of an array DATA, one a row, from a file of their
+own (read by :mod:`aekit.cli.labels_file`).
+
+An array (``.npy``, ``.npz``; an IDX images file too) has no columns, so no ``--label-column``.
+DATA that carries labels of its own (a table's column, an ``.npz``'s ``y``, the labels file
+beside an IDX file, an image folder's sub-folders, 'digits') refuses ``--labels``: two sources
+of one row's label, one silently dropped, is a mistake the user would not see.
+
+Every command whose DATA's labels mean something takes ``--labels`` (:data:`LabelsFile`):
+``train``, ``detect``, ``detect-series``, ``finetune``, ``encode``, ``reconstruct``,
+``score``, ``interpolate``, ``predict`` and ``evaluate``. Each calls :func:`check_applies`
+before any work and passes the file in :class:`aekit.cli.data.DataOptions` (``labels_file``),
+whose readers put its labels where DATA's would be. The others (``denoise``, ``traverse``,
+``index``, ``search``, ``train-hasher``, ``train-compressor``, ``compress``) read no labels of
+DATA: their --label-column only keeps a table's label column out of the features.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aekit.cli.data import is_image_folder, looks_like_idx
+from aekit.cli.labels_file import WHAT
+from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
+from aekit.data.npy import npz_member
+
+LabelsFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--labels",
+        metavar="FILE",
+        help="The labels of an array DATA (.npy, .npz without y, an IDX file without a labels "
+        "file beside it: no columns, so no --label-column), one a row: a .npy, a one-column "
+        ".csv (header line first) or a .txt (one a line). DATA that carries labels (a table's "
+        "column, an .npz's y, an image folder's sub-folders) refuses it.",
+    ),
+]
+
+
+def is_array(spec: str) -> bool:
+    """Whether DATA is an array, whose rows have no columns to name a label by: a ``.npy``,
+    a ``.npz`` (``d.npz:X_train`` too) or an IDX images file."""
+    path = Path(spec) if Path(spec).exists() else Path(npz_member(spec)[0])
+    if not path.is_file():
+        return False
+    suffix = data_suffix(path)
+    if suffix in ARRAY_SUFFIXES:
+        return True
+    # an IDX file with its labels file beside it carries labels: refused once read (aekit.cli.data)
+    return suffix not in TABLE_SUFFIXES and looks_like_idx(path)
+
+
+def advice(spec: str) -> str:
+    """Where the labels of DATA ``spec`` come from, for a message saying it has none."""
+    if is_image_folder(spec):
+        return "put each class's images in a sub-folder named after it"
+    if is_array(spec):
+        return "give them with --labels FILE, one a row, or as an .npz holding X and y"
+    return "name their column with --label-column"
+
+
+def check_applies(spec: str, labels: Path | None, label_column: str | None) -> None:
+    """``--labels`` is for an array DATA alone (a table names its label column, an image
+    folder's labels are its sub-folders), and an array has no ``--label-column``: each
+    refused naming the option that fits."""
+    array = is_array(spec)
+    if array and label_column is not None:
+        raise ValueError(
+            f"--label-column {label_column}: DATA {spec} is an array, which has no columns; "
+            f"give its labels with --labels FILE ({WHAT})."
+        )
+    if labels is not None and not array:
+        if spec == "digits":
+            own = "carries its own (the digit): leave --labels out"
+        elif is_image_folder(spec):
+            own = "is an image folder, whose labels are its sub-folders' names: leave --labels out"
+        else:
+            own = "is a table: name its label column with --label-column"
+        raise ValueError(
+            f"--labels {labels} gives the labels of an array DATA (.npy, .npz); DATA {spec} {own}."
+        )
