@@ -35,7 +35,7 @@ distance as the floor, and sample diversity).
 Reproduce (from the repository root, one thread per part; the parts may run side by side)::
 
     python benchmarks/generative.py --part likelihood --threads 1    # ~43 min + ~43 min of k=5000
-    python benchmarks/generative.py --part conditional --threads 1   # ~22 min
+    python benchmarks/generative.py --part conditional --threads 1   # ~22-36 min
 
 ``--save-model F`` keeps the trained VAE; ``--load-model F`` evaluates a saved one.
 

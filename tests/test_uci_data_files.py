@@ -67,9 +67,7 @@ def test_detect_on_a_data_file_names_no_header_then_runs_with_it(
         monkeypatch.setattr(csv_parquet, "CHUNK_ROWS", 16)
     message = refused(invoke("detect", iris, *QUICK, "--out", tmp_path / "R"), "looks like data")
     message = for_the_command_line(message)
-    assert "add a header row, or pass --no-header (columns x0 to x4)." in (
-        message
-    )
+    assert "add a header row, or pass --no-header (columns x0 to x4)." in (message)
     assert "\n" not in message
     assert not (tmp_path / "R").exists()
     run = tmp_path / "DET"
