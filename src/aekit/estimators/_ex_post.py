@@ -6,8 +6,9 @@ per label, fitted to the codes of that label's rows, and a row generated for lab
 code from y's mixture: an estimate of ``q(z | y)``, the codes the encoder gave y's rows. The
 CVAE's model takes ``p(z | y) = N(0, I)`` for every label, but an encoder also sees x's label and
 still puts some of it into z (in an exploratory run a logistic regression read Fashion-MNIST's
-class from a code of 8 units at 0.39, where chance is 0.1), so decoding prior draws with label y mixes in other labels' codes,
-and the samples follow their label less often (``benchmarks/generative.py``, README).
+class from a code of 8 units at 0.39, where chance is 0.1), so decoding prior draws with label y
+mixes in other labels' codes, and the samples follow their label less often
+(``benchmarks/generative.py``; README, "Conditional samples").
 
 The mixtures are stored as arrays (safetensors holds arrays only): ``"weights"`` ``(K,)``,
 ``"means"`` ``(K, d)``, ``"covariances"`` ``(K, d, d)`` for one mixture, with a leading label axis
