@@ -1,5 +1,6 @@
 """``aekit generate`` and ``aekit interpolate``: new rows decoded from a generative model's
-latent space, samples from its prior or a path between two rows of DATA."""
+latent space: samples drawn by its sampler (the prior, or mixtures fitted to the training codes),
+or a path between two rows of DATA."""
 
 from __future__ import annotations
 
