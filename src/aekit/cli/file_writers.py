@@ -22,13 +22,9 @@ def write_table(path: Path, values: np.ndarray, columns: list[str]) -> None:
         return
     import pandas as pd
 
-    frame = pd.DataFrame(np.asarray(values).reshape(len(values), -1), columns=columns)
-    if suffix == ".csv":
-        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
-    elif suffix == ".parquet":
-        atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
-    else:
+    if suffix not in (".csv", ".parquet"):
         raise ValueError(f"-o {path}: write .npy, .csv or .parquet.")
+    write_frame(path, pd.DataFrame(np.asarray(values).reshape(len(values), -1), columns=columns))
 
 
 def write_frame(path: Path, frame) -> None:
