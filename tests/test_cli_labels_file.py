@@ -66,9 +66,15 @@ def test_a_cvae_of_the_array_is_the_cvae_of_the_table(folder, cvae):
     ok(invoke("encode", cvae, folder / "X.npy", "--labels", folder / "y.npy", "-o", from_array))
     ok(invoke("encode", table, folder / "classes.csv", "-o", from_table))
     np.testing.assert_allclose(pd.read_csv(from_array), pd.read_csv(from_table), atol=1e-6)
-    # without its labels a ConditionalVAE's codes are others
-    unlabelled = folder / "z_none.csv"
-    ok(invoke("encode", cvae, folder / "X.npy", "-o", unlabelled))
+    # the very DATA the run was trained on, without --labels: the recorded labels file, as a
+    # table's recorded label column (before, the codes under the model's predicted labels)
+    recorded = folder / "z_recorded.csv"
+    ok(invoke("encode", cvae, folder / "X.npy", "-o", recorded))
+    np.testing.assert_array_equal(pd.read_csv(recorded), pd.read_csv(from_array))
+    # other DATA (a copy of the rows) has no recorded labels: a ConditionalVAE's codes are others
+    copy, unlabelled = folder / "X_copy.npy", folder / "z_none.csv"
+    np.save(copy, np.load(folder / "X.npy"))
+    ok(invoke("encode", cvae, copy, "-o", unlabelled))
     assert not np.allclose(pd.read_csv(unlabelled), pd.read_csv(from_array))
 
 

@@ -25,7 +25,7 @@ from aekit.cli.common import (
     open_data,
     trained,
 )
-from aekit.cli.label_options import LabelsFile, advice, check_applies
+from aekit.cli.label_options import LabelsFile, advice, check_applies, labels_file_recorded_for
 from aekit.io.text import write_utf8
 
 
@@ -88,7 +88,9 @@ def train(
     check_applies(data, labels, label_column)  # as typed: --labels for an array alone
     options = {
         "label_column": label_column or data_section.get("label_column"),
-        "labels_file": str(labels) if labels is not None else _recorded_labels(data, data_section),
+        "labels_file": str(labels)
+        if labels is not None
+        else labels_file_recorded_for(data, data_section),
         "image_shape": image_shape or data_section.get("image_shape"),
         "image_size": image_size or data_section.get("image_size"),
         "grayscale": data_section.get("grayscale", False) if grayscale is None else grayscale,
@@ -155,18 +157,6 @@ def train(
             _write_run_figures(staging, estimator, X, y, encoder)
     typer.echo(trained(estimator))
     typer.echo(f"stopped: {_why_stopped(estimator)}\nrun: {out}")
-
-
-def _recorded_labels(data: str, data_section: dict) -> str | None:
-    """--config's labels file (``[data] labels_file``) where it gave the labels of this very
-    DATA through --labels: not those beside an IDX file, read again by themselves, nor for
-    other DATA, whose rows they do not count."""
-    from aekit.cli.data import idx_labels_file
-
-    recorded = data_section.get("labels_file")
-    if not isinstance(recorded, str) or data != data_section.get("path"):
-        return None
-    return None if idx_labels_file(data) is not None else recorded
 
 
 def _write_run_figures(staging: Path, estimator, X, y, encoder) -> None:

@@ -216,8 +216,17 @@ FIXED_IMAGE_OPTIONS = {
 }
 
 
+NO_LABELS_OPTION = object()  # run_data_options' labels_file for a command without --labels
+
+
 def run_data_options(
-    run: Path, data: str, label_column, image_shape, image_size, grayscale, labels_file=None
+    run: Path,
+    data: str,
+    label_column,
+    image_shape,
+    image_size,
+    grayscale,
+    labels_file: Any = NO_LABELS_OPTION,
 ) -> DataOptions:
     """The data options with which RUN's model reads DATA: each given on the command line, else
     the one RUN's training recorded in config.toml (the label column when DATA has it,
@@ -226,7 +235,11 @@ def run_data_options(
     A shape or size given that differs from the recorded one is refused, naming both: the
     model takes rows of the recorded width only; so is a recorded shape that 'digits', images
     of their own shape, do not have. ``labels_file``: --labels FILE, an array DATA's labels
-    (checked by :func:`aekit.cli.label_options.check_applies` first)."""
+    (checked by :func:`aekit.cli.label_options.check_applies` first); left out by a command
+    that takes no --labels. Not given to one that does, it is the file RUN's training read the
+    labels of this very DATA from (as a recorded label column is DATA's labels when DATA has
+    it), so that ``aekit encode RUN X.npy`` of a run trained with ``--labels y.npy`` encodes
+    under the labels it was trained with."""
     from aekit.cli.data import DIGITS_SHAPE, parse_ints
 
     given = {"image_shape": image_shape, "image_size": image_size}
@@ -250,6 +263,14 @@ def run_data_options(
                 f"config.toml) and its model reads images of that {noun} only; leave {option} "
                 f"out, or train a run on the new {noun}."
             )
+    if labels_file is NO_LABELS_OPTION:
+        labels_file = None
+    elif labels_file is None:
+        from aekit.cli.label_options import labels_file_recorded_for
+        from aekit.cli.table_options import data_section, run_config
+
+        recorded_file = labels_file_recorded_for(data, data_section(run_config(run)))
+        labels_file = None if recorded_file is None else Path(recorded_file)
     recorded = recorded_labels(run) or []
     return DataOptions(
         run_label_column(run, data, label_column),

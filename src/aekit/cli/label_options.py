@@ -22,7 +22,7 @@ from typing import Annotated
 
 import typer
 
-from aekit.cli.data import is_image_folder, looks_like_idx
+from aekit.cli.data import idx_labels_file, is_image_folder, looks_like_idx
 from aekit.cli.labels_file import WHAT
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.data.npy import npz_member
@@ -35,7 +35,8 @@ LabelsFile = Annotated[
         help="The labels of an array DATA (.npy, .npz without y, an IDX file without a labels "
         "file beside it: no columns, so no --label-column), one a row: a .npy, a one-column "
         ".csv (header line first) or a .txt (one a line). DATA that carries labels (a table's "
-        "column, an .npz's y, an image folder's sub-folders) refuses it.",
+        "column, an .npz's y, an image folder's sub-folders) refuses it. Default, for a RUN's "
+        "own training DATA: the labels file it was trained with.",
     ),
 ]
 
@@ -82,3 +83,13 @@ def check_applies(spec: str, labels: Path | None, label_column: str | None) -> N
         raise ValueError(
             f"--labels {labels} gives the labels of an array DATA (.npy, .npz); DATA {spec} {own}."
         )
+
+
+def labels_file_recorded_for(data: str, data_section: dict) -> str | None:
+    """A RUN's recorded labels file (``[data] labels_file``) where it gave the labels of this very
+    DATA through --labels: not those beside an IDX file, read again by themselves, nor for
+    other DATA, whose rows they do not count."""
+    recorded = data_section.get("labels_file")
+    if not isinstance(recorded, str) or data != data_section.get("path"):
+        return None
+    return None if idx_labels_file(data) is not None else recorded
