@@ -95,7 +95,7 @@ OPTION_ADVICE = (
         "(--param learning_rate_init=0.003).",
     ),
     (r"\b(epochs?) \(max_iter=(\d+)\)", "epochs", r"\1 (--epochs \2)", None),
-    (  # aekit.data.column_checks.column_mismatch
+    (  # aekit.data.fit_columns.column_mismatch
         r"\(a label\? leave it out\)",
         "label_column",
         "(a label? name it with --label-column)",

@@ -1,7 +1,7 @@
 """What a table's columns may hold, checked where the encoder meets them, with messages that
 name the column at fault: dates (refused), an identifier or numbers read as text (warned of; the
-imputer refuses the latter), a non-number in a numeric column, and columns that differ from those
-seen in fit.
+imputer refuses the latter), a non-number in a numeric column. Columns that differ from those
+seen in fit: :mod:`aekit.data.fit_columns`.
 """
 
 from __future__ import annotations
@@ -280,24 +280,6 @@ def check_numbers_not_text(frame: pd.DataFrame, who: str) -> None:
 _MANY_CATEGORIES = 50
 
 
-def warn_feature_names(named: bool, fitted_named: bool, owner: str) -> None:
-    """scikit-learn's warnings (``sklearn.utils.validation._check_feature_names``, worded as
-    there) when X's columns are named and fit's were not, or the reverse: the columns are then
-    matched by position alone, which a reordered DataFrame silently breaks."""
-    if named and not fitted_named:
-        warnings.warn(
-            f"X has feature names, but {owner} was fitted without feature names",
-            UserWarning,
-            stacklevel=caller_level(),
-        )
-    elif fitted_named and not named:
-        warnings.warn(
-            f"X does not have valid feature names, but {owner} was fitted with feature names",
-            UserWarning,
-            stacklevel=caller_level(),
-        )
-
-
 def warn_many_categories(name: str, series: pd.Series, n_categories: int) -> None:
     """Warn when a categorical column looks like an identifier or free text: over
     ``_MANY_CATEGORIES`` categories, more than half of its values distinct."""
@@ -373,32 +355,3 @@ def numeric_values(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
             ) from None
         columns.append(parsed.to_numpy(dtype=np.float64, na_value=np.nan))
     return np.column_stack(columns) if columns else np.zeros((len(frame), 0))
-
-
-def column_mismatch(names: list[str], expected: list[str]) -> str:
-    """Why a table's columns are not those seen in fit, naming them, and the fix."""
-    missing = [c for c in expected if c not in names]
-    extra = [c for c in names if c not in expected]
-    repeated = [c for c in dict.fromkeys(names) if names.count(c) > max(expected.count(c), 1)]
-    if repeated:  # e.g. pd.concat([X, X[["f1"]]], axis=1): not an order to fix
-        return (
-            f"X has the column(s) {_shortened(repeated)} more than once (duplicated); keep one "
-            f"of each (X.loc[:, ~X.columns.duplicated()]) and pass the columns seen in fit: "
-            f"{_shortened(expected)}."
-        )
-    if not missing and not extra:
-        return (
-            f"X has the columns seen in fit in another order; pass them in fit's order: "
-            f"X[{_shortened(expected)}]."
-        )
-    problems = []
-    if missing:
-        problems.append(f"lacks {_shortened(missing)}")
-    if extra:
-        problems.append(f"has {_shortened(extra)}, which fit did not have (a label? leave it out)")
-    return f"X {' and '.join(problems)}. Pass the columns seen in fit: {_shortened(expected)}."
-
-
-def _shortened(names: list[str], at_most: int = 10) -> str:
-    shown = ", ".join(repr(n) for n in names[:at_most])
-    return f"[{shown}{', ...' if len(names) > at_most else ''}]"

@@ -24,9 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from aekit.data.column_checks import (
     check_column_kind,
-    column_mismatch,
     numeric_values,
-    warn_feature_names,
     warn_many_categories,
     warn_row_number,
     warn_text_among_numbers,
@@ -40,6 +38,7 @@ from aekit.data.column_values import (
     one_hot,
     with_dtype,
 )
+from aekit.data.fit_columns import column_mismatch, warn_feature_names
 from aekit.data.float32 import check_float32_range
 from aekit.data.non_finite import describe_non_finite
 from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows

@@ -64,7 +64,7 @@ def reject_duplicate_columns(frame: pd.DataFrame, name: str = "X") -> None:
     names = pd.Index([str(c) for c in frame.columns])
     if names.has_duplicates:
         twice = sorted(set(names[names.duplicated()]))
-        raise ValueError(  # the words of column_checks.column_mismatch for a column repeated
+        raise ValueError(  # the words of fit_columns.column_mismatch for a column repeated
             f"{name} has the column(s) {twice} more than once (duplicated); keep one of each "
             f"({name}.loc[:, ~{name}.columns.duplicated()]) or give each a name of its own."
         )

@@ -73,7 +73,7 @@ class InputChecks:
             # scikit-learn's "The feature names should match those that were passed during
             # fit. ..." lists them without the fix; the detector's words name both
             if all(isinstance(n, str) for n in names) and names != list(expected):
-                from aekit.data.column_checks import column_mismatch
+                from aekit.data.fit_columns import column_mismatch
 
                 raise ValueError(column_mismatch(names, list(expected)))
         if shown == internal:

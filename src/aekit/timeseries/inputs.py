@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from aekit.data.column_checks import shown, text_among_numbers, warn_feature_names
+from aekit.data.column_checks import shown, text_among_numbers
+from aekit.data.fit_columns import warn_feature_names
 from aekit.data.non_finite import refuse_infinite
 from aekit.data.one_hot import caller_level
 from aekit.data.validation import reject_complex, reject_duplicate_columns, reject_unshaped
