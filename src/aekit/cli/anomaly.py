@@ -209,8 +209,11 @@ def detect(
             start("writing the model and figures")
             detector.save(staging / runs.MODEL_FILE)
             # evaluate reads the same normal rows, and says which labels detect never saw
-            recorded = {"label_column": label_column, "labels_file": labels and str(labels)}
-            recorded["labels"] = seen_labels(y)
+            recorded = {
+                "label_column": label_column,
+                "labels_file": None if labels is None else str(labels),
+                "labels": seen_labels(y),
+            }
             runs.write_record(staging, detector, data, started, len(X), recorded, normal_label)
             figures = staging / "figures"
             histogram = score_histogram(labelled, detector.threshold_, anomalous)
