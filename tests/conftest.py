@@ -18,6 +18,17 @@ if DEVICE not in ("cpu", "cuda"):
 if ON_GPU and not torch.cuda.is_available():
     raise pytest.UsageError("AEKIT_TEST_DEVICE=cuda but PyTorch sees no GPU here.")
 
+
+def assert_same_numbers(actual, desired) -> None:
+    """The same float64 outputs: to the last bit on the CPU; on CUDA within float64's rounding
+    (rtol 1e-12), since cuBLAS picks its kernels by a batch's shape and a model read back with
+    ``aekit.load`` runs on the CPU, so the same sums can round differently in the last place."""
+    if ON_GPU:
+        np.testing.assert_allclose(actual, desired, rtol=1e-12, atol=1e-12)
+    else:
+        np.testing.assert_array_equal(actual, desired)
+
+
 # Tiny, fast models: a run of a couple of epochs on a few dozen rows. Test modules import it
 # with `from conftest import CPU` (pytest puts tests/ on sys.path, as it has no __init__.py);
 # the name is historical: it trains on DEVICE.

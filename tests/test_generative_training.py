@@ -52,7 +52,7 @@ def test_dynamic_binarization_feeds_fresh_binary_images_every_epoch(seen_inputs)
 def test_without_binarization_training_sees_the_grey_levels(seen_inputs):
     X = load_digits()[0][:200]
     aekit.VAE(max_iter=1, batch_size=200, **TINY).fit(X)
-    np.testing.assert_array_equal(seen_inputs[0].sort(dim=0).values, np.sort(X, axis=0))
+    np.testing.assert_array_equal(seen_inputs[0].cpu().sort(dim=0).values, np.sort(X, axis=0))
 
 
 def test_binarize_is_validated_and_saved(tmp_path):
@@ -136,10 +136,14 @@ def test_importance_weighted_objective_is_a_tighter_bound():
     iw_bound = ImportanceWeightedBound(5)
     with torch.no_grad():
         draws = [torch.Generator(device).manual_seed(s) for s in range(20)]
-        elbo_loss = np.mean([model(x, None, g)["loss"].item() for g in draws])
+        elbo_losses = [model(x, None, g)["loss"].item() for g in draws]
         draws = [torch.Generator(device).manual_seed(s) for s in range(20)]
-        iw_loss = np.mean([iw_bound(model, x, None, g, 0)["loss"].item() for g in draws])
-    assert iw_loss < elbo_loss - 0.2
+        iw_losses = [iw_bound(model, x, None, g, 0)["loss"].item() for g in draws]
+    # the gap (about 0.2 nats here, 0.17 on a GPU's fit) beyond 4 standard errors of the
+    # difference of the two means over the 20 draws
+    gap = np.mean(elbo_losses) - np.mean(iw_losses)
+    standard_error = np.sqrt((np.var(elbo_losses, ddof=1) + np.var(iw_losses, ddof=1)) / 20)
+    assert gap > 4 * standard_error
 
     # Trained on L_5, the model explains held-out digits better (its L_500 is higher) while its
     # ELBO is looser: the IWAE trade-off Burda et al. report (sec. 5).

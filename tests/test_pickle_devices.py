@@ -19,11 +19,19 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 import aekit
+import aekit.devices
 
 rng = np.random.default_rng(0)
 X = rng.random((60, 6))
 y = (X[:, 0] > 0.5).astype(int)
-SMALL = {**CPU, "latent_dim": 2}
+SMALL = {**CPU, "latent_dim": 2, "device": "auto"}
+
+
+@pytest.fixture(autouse=True)
+def auto_means_the_cpu(monkeypatch):
+    """The GPU is simulated: every fit here is on the CPU, in a suite run on CUDA too."""
+    monkeypatch.setattr(aekit.devices, "auto_device", lambda: torch.device("cpu"))
+
 
 FITS = {
     "pipeline": lambda: make_pipeline(aekit.Autoencoder(**SMALL), LogisticRegression()).fit(X, y),

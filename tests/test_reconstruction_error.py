@@ -127,7 +127,7 @@ def test_probability_is_minus_the_log_of_the_mean_likelihood_over_the_draws(vae,
 
     from aekit.core.model import fixed_draws
 
-    model = copy.deepcopy(vae.model_).double().eval()
+    model = copy.deepcopy(vae.model_).cpu().double().eval()
     x = torch.from_numpy(((table - vae.data_mean_) / vae.data_scale_).astype(np.float64))
     eps = fixed_draws(16, vae.latent_dim).double()
     sigma = float(np.exp(model.likelihood.log_scale.item()))

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from aekit.data.exact_floats import exact_floats
 from aekit.data.file_kinds import csv_separator
 from aekit.data.table_checks import read_csv
 from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
@@ -213,6 +214,7 @@ def _chunks(
         index_col=False,
         dtype=text,
         chunksize=rows,
+        **exact_floats(options["sep"]),
     )
     first_line = 2 if header else 1  # the file's line of the first data row
     with reader:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from aekit.data.exact_floats import exact_floats
 from aekit.data.file_kinds import csv_separator, data_suffix
 from aekit.data.separators import (
     WHITESPACE,
@@ -274,6 +275,7 @@ def read_csv(
                 nrows=nrows,
                 na_values=na_values or None,
                 **_whole_column_types(sep),
+                **exact_floats(sep),
             )
     except pd.errors.ParserWarning:
         _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
