@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-cuda lint setup clean
+.PHONY: demo test test-cuda test-lowest lint setup clean
 
 setup: $(STAMP)
 
@@ -27,9 +27,18 @@ test: $(STAMP)
 test-cuda: $(STAMP)
 	AEKIT_TEST_DEVICE=cuda $(BIN)/python -m pytest
 
+# The suite with the lowest versions pyproject.toml allows (constraints-lowest.txt), in a venv
+# of its own: the floors it declares are the ones this runs.
+test-lowest:
+	$(PYTHON) -m venv .venv-lowest
+	.venv-lowest/bin/pip install --quiet --upgrade pip
+	.venv-lowest/bin/pip install --quiet --only-binary=:all: -r constraints-lowest.txt
+	.venv-lowest/bin/pip install --quiet -c constraints-lowest.txt -e ".[dev]"
+	.venv-lowest/bin/python -m pytest -n 2
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) .venv-lowest

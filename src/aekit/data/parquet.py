@@ -219,7 +219,10 @@ class ParquetReader(RowReader):
             text = np.full(len(codes), np.nan, dtype=object)
             present = ~np.isnan(codes)
             text[present] = self._text_of(name)[codes[present].astype(int)]
-            frame[name] = pd.Series(text, index=frame.index, dtype=object).astype("str")
+            # pandas' own text dtype ("str" from pandas 3, object before): astype("str") under
+            # pandas 2 wrote a missing text as the category 'nan', and fit took it silently
+            text_dtype = pd.Series(["text"]).dtype
+            frame[name] = pd.Series(text, index=frame.index, dtype=object).astype(text_dtype)
         return frame
 
     def read_labels(self) -> np.ndarray:
