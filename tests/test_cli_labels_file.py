@@ -7,6 +7,7 @@ not be had from X.npy and y.npy at all, and the messages sent the user in a circ
 import inspect
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -226,3 +227,17 @@ def test_an_image_folder_or_digits_refuse_a_labels_file(folder, tmp_path):
     assert "sub-folders" in said and "leave --labels out" in said, said
     said = refused(invoke("detect", "digits", "--labels", folder / "y.npy", *DETECT))
     assert "carries its own (the digit)" in said, said
+
+
+def test_labels_for_a_model_that_takes_none_are_said_to_change_nothing(folder):
+    ae = folder / "ae"
+    ok(invoke("train", folder / "X.npy", "--model", "ae", "--epochs", "1", "--no-figures",
+              "--quiet", "--out", ae))  # fmt: skip
+    labels = ["--labels", folder / "y.npy"]
+    for command in ("encode", "reconstruct"):
+        with pytest.warns(UserWarning, match="Autoencoder takes no labels, so"):
+            ok(invoke(command, ae, folder / "X.npy", *labels, "-o", folder / f"{command}.npy"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the score table carries them as its label column
+        ok(invoke("score", ae, folder / "X.npy", *labels, "-o", folder / "s.csv"))
+    assert list(pd.read_csv(folder / "s.csv").columns) == ["score", "label"]

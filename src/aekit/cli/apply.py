@@ -113,6 +113,23 @@ def _check_text_output(name: str, estimator, output: Path) -> None:
         )
 
 
+def _say_if_labels_change_nothing(name: str, estimator, labels: Path | None) -> None:
+    """--labels typed for a model that takes none: its codes and reconstructions are the same
+    without them, so said (a score table carries them as a column: no word there)."""
+    import warnings
+
+    import aekit
+
+    if labels is None or name == "score" or isinstance(estimator, aekit.ConditionalVAE):
+        return
+    warnings.warn(
+        f"--labels {labels}: {type(estimator).__name__} takes no labels, so {name} gives the "
+        "same rows without them (a ConditionalVAE's codes and reconstructions depend on them); "
+        "leave it out.",
+        stacklevel=2,
+    )
+
+
 def _check_text_rows(name: str, output: Path, encoder, y) -> None:
     """Text a .npy cannot hold, known once DATA is open, before any row is computed: the text
     labels a score table carries, or the text columns of a reconstructed table."""
@@ -191,6 +208,7 @@ def _data_command(name: str, compute, doc: str):
         check_applies(data, labels, label_column)  # an array's labels: a ConditionalVAE's
         estimator = load_run(run)
         _check_kind(name, estimator, run)
+        _say_if_labels_change_nothing(name, estimator, labels)
         _check_text_output(name, estimator, output)
         png = output.suffix.lower() == ".png"  # reconstruct's alone (check_format)
         if png:  # refused before DATA is read
