@@ -21,8 +21,8 @@ from aekit.data.separators import WHITESPACE
 def exact_floats(sep: str) -> dict[str, str]:
     """``pd.read_csv``'s options that read each number as Python's ``float`` does, for a file
     with the separator ``sep``: none where pandas parses exactly already (3.1 and later) or
-    where ``sep`` makes pandas use its python engine (separators of several characters, which
-    parse with ``float`` and refuse the option)."""
+    where ``sep`` makes pandas use its python engine (separators of several characters), which
+    refuses the option."""
     if _pandas_version() >= (3, 1) or not (len(sep) == 1 or sep == WHITESPACE):
         return {}
     return {"float_precision": "round_trip"}
