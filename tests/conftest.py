@@ -21,8 +21,8 @@ if ON_GPU and not torch.cuda.is_available():
 
 def assert_same_numbers(actual, desired) -> None:
     """The same float64 outputs: to the last bit on the CPU; on CUDA within float64's rounding
-    (rtol 1e-12), since cuBLAS picks its kernels by a batch's shape and a model read back with
-    ``aekit.load`` runs on the CPU, so the same sums can round differently in the last place."""
+    (rtol 1e-12), since a GPU fit read back by ``aekit.load`` (or ``aekit score``) runs on the
+    CPU, whose float64 sums can round differently in the last place (seen on an H200)."""
     if ON_GPU:
         np.testing.assert_allclose(actual, desired, rtol=1e-12, atol=1e-12)
     else:
