@@ -63,3 +63,55 @@ def test_each_misread_names_its_option(french, tmp_path, options, words):
     line = cli_error(invoke("train", french, *options, *QUICK, "--out", tmp_path / "R"))
     assert all(w in line for w in words) and len(line) < 200, line
     assert not (tmp_path / "R").exists()
+
+
+@pytest.fixture(scope="module")
+def european(tmp_path_factory):
+    """';'-separated numbers written 1.234,5 (a thousands '.', a decimal ','): 40 rows."""
+    rng = np.random.default_rng(0)
+    amounts = rng.uniform(1000, 99999, 40).round(2)
+    written = [f"{a:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") for a in amounts]
+    path = tmp_path_factory.mktemp("eu") / "eu.csv"
+    counts = rng.integers(0, 9, 40)
+    rows = "".join(f"{w};{c}\n" for w, c in zip(written, counts, strict=True))
+    path.write_text(f"amount;count\n{rows}")
+    return path, amounts
+
+
+def test_thousands_reads_numbers_written_1_234_5_and_is_recorded(european, tmp_path):
+    import warnings
+
+    import aekit
+    from aekit.data.datasets import load_array
+
+    path, amounts = european
+    X, _ = load_array(path, csv={"sep": ";", "decimal": ",", "thousands": "."})
+    np.testing.assert_array_equal(X["amount"], amounts)
+    with pytest.warns(UserWarning, match="between their thousands") as said:  # each a category
+        invoke("train", path, "--sep", ";", "--decimal", ",", "--model", "ae", *QUICK,
+               "--out", tmp_path / "text")  # fmt: skip
+    line = for_the_command_line(str(next(w for w in said if "thousands" in str(w.message)).message))
+    assert "pass --thousands '.' --decimal ','" in line, line
+    out = tmp_path / "R"
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*thousands")
+        result = invoke("train", path, "--sep", ";", "--decimal", ",", "--thousands", ".",
+                        "--model", "ae", *QUICK, "--out", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert aekit.load(out / "model.safetensors").n_features_in_ == 2  # two numbers, no categories
+    assert "thousands = " in (out / "config.toml").read_text()
+    result = invoke("encode", out, path, "-o", tmp_path / "z.csv")  # the recorded options
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        (["--thousands", ".", "--decimal", "."], ["--thousands '.' is also the decimal mark"]),
+        (["--thousands", ";", "--sep", ";"], ["--thousands ';' is also the separator"]),
+        (["--thousands", ".."], ["--thousands takes one character"]),
+    ],
+)
+def test_a_thousands_separator_that_cannot_be_is_refused(european, options, words):
+    message = cli_error(invoke("train", european[0], *options, *QUICK))
+    assert all(word in message for word in words), message

@@ -139,7 +139,7 @@ def test_every_command_that_reads_data_takes_the_option():
     )
     for name in readers:
         help_text = invoke(name, "--help").output
-        assert "--na-values" in help_text, name
+        assert "--na-values" in help_text and "--thousands" in help_text, name
 
 
 def test_the_recorded_markers_are_taken_unless_typed():
@@ -147,7 +147,10 @@ def test_the_recorded_markers_are_taken_unless_typed():
 
     recorded = CsvOptions(na_values=("?", "-999")).record()
     assert recorded == {"na_values": ["?", "-999"]}
-    assert resolve(None, None, None, None, None, recorded).na_values == ("?", "-999")
-    assert resolve(None, None, None, None, ["n/a"], recorded).na_values == ("n/a",)
-    assert resolve(None, None, None, None, [""], recorded).na_values == ()
+    assert resolve(None, None, None, None, None, None, recorded).na_values == ("?", "-999")
+    assert resolve(None, None, None, None, None, ["n/a"], recorded).na_values == ("n/a",)
+    assert resolve(None, None, None, None, None, [""], recorded).na_values == ()
     assert CsvOptions(na_values=("?",)).flags() == ["--na-values", "?"]
+    thousands = CsvOptions(decimal=",", thousands=".")  # recorded and typed alike
+    assert resolve(None, None, None, None, None, None, thousands.record()) == thousands
+    assert resolve(None, None, "", None, None, None, thousands.record()).thousands is None

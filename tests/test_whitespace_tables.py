@@ -184,4 +184,4 @@ def test_the_decimal_mark_is_never_the_separator_sniffed(tmp_path):
 
 def test_a_marker_holding_whitespace_is_refused_when_reading_whitespace():
     with pytest.raises(ValueError, match="holds the separator whitespace"):
-        csv_options.resolve(" ", None, None, None, ["n a"], {})
+        csv_options.resolve(" ", None, None, None, None, ["n a"], {})

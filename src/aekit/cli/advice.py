@@ -151,6 +151,14 @@ ADVICE = (
         r"pass --decimal '\1' --no-header",
     ),
     (r"\be\.g\. csv=\{'sep': ';', 'decimal': ','\}", "e.g. --sep ';' --decimal ','"),
+    (  # aekit.data.column_checks: numbers written 1.234,5
+        r"\bread it with csv=\{'thousands': '\.', 'decimal': ','\}",
+        "pass --thousands '.' --decimal ','",
+    ),
+    (
+        r"\be\.g\. csv=\{'sep': ';', 'decimal': ',', 'thousands': '\.'\}",
+        "e.g. --sep ';' --decimal ',' --thousands '.'",
+    ),
     (
         r"Use a smaller latent_dim, or a DenoisingAutoencoder, SparseAutoencoder or "
         r"ContractiveAutoencoder\.",

@@ -1,7 +1,7 @@
-"""``--sep``, ``--decimal``, ``--encoding``, ``--no-header`` and ``--na-values``: how every
-command that reads DATA reads a CSV file. The running command's choice is :data:`current` (set by
-:mod:`aekit.cli.table_options`, which adds the options to every command with a DATA or QUERY
-argument and takes those left out from the RUN the command reads), which
+"""``--sep``, ``--decimal``, ``--thousands``, ``--encoding``, ``--no-header`` and ``--na-values``:
+how every command that reads DATA reads a CSV file. The running command's choice is
+:data:`current` (set by :mod:`aekit.cli.table_options`, which adds the options to every command
+with a DATA or QUERY argument and takes those left out from the RUN the command reads), which
 :func:`aekit.cli.data.load_data` passes to the CSV reader.
 """
 
@@ -22,6 +22,8 @@ class CsvOptions:
     # separators.WHITESPACE: runs of whitespace (--sep ' ' or --sep whitespace)
     sep: str | None = None
     decimal: str = "."
+    # the thousands separator of the numbers ('.' for 1.234,5), None for none
+    thousands: str | None = None
     encoding: str = "utf-8"
     header: bool = True
     # text read as missing besides pandas' own markers (empty, NA, N/A, null, NaN, ...), as
@@ -39,6 +41,8 @@ class CsvOptions:
             record["sep"] = self.sep
         if self.decimal != ".":
             record["decimal"] = self.decimal
+        if self.thousands is not None:
+            record["thousands"] = self.thousands
         if self.encoding != "utf-8":
             record["encoding"] = self.encoding
         if not self.header:
@@ -54,6 +58,8 @@ class CsvOptions:
             words += ["--sep", _typed_separator(self.sep)]
         if self.decimal != ".":
             words += ["--decimal", self.decimal]
+        if self.thousands is not None:
+            words += ["--thousands", self.thousands]
         if self.encoding != "utf-8":
             words += ["--encoding", self.encoding]
         words += [] if self.header else ["--no-header"]
@@ -80,6 +86,14 @@ OPTIONS = {
         typer.Option(
             help="Decimal mark of the numbers in a CSV DATA file, e.g. ',' for 0,5 (default: "
             "{recorded}'.').",
+            show_default=False,
+        ),
+    ],
+    "thousands": Annotated[
+        str | None,
+        typer.Option(
+            help="Thousands separator of the numbers in a CSV DATA file, e.g. '.' for 1.234,5 "
+            "(with --decimal ',') or ',' for 1,234.5 (default: {recorded}none).",
             show_default=False,
         ),
     ],
@@ -112,6 +126,7 @@ OPTIONS = {
 DEFAULTS: dict[str, Any] = {
     "sep": None,
     "decimal": None,
+    "thousands": None,
     "encoding": None,
     "no_header": None,
     "na_values": None,
@@ -121,6 +136,7 @@ DEFAULTS: dict[str, Any] = {
 def resolve(
     sep: str | None,
     decimal: str | None,
+    thousands: str | None,
     encoding: str | None,
     no_header: bool | None,
     na_values: list[str] | None,
@@ -132,6 +148,8 @@ def resolve(
         sep = recorded.get("sep") if isinstance(recorded.get("sep"), str) else None
     if decimal is None:
         decimal = recorded.get("decimal") if isinstance(recorded.get("decimal"), str) else "."
+    if thousands is None:
+        thousands = recorded.get("thousands") if isinstance(recorded.get("thousands"), str) else ""
     if encoding is None:
         encoding = recorded.get("encoding") if isinstance(recorded.get("encoding"), str) else None
     if no_header is None:
@@ -139,8 +157,20 @@ def resolve(
     sep = _separator(sep)
     if len(decimal) != 1:
         raise ValueError(f"--decimal takes one character, e.g. ','; got {decimal!r}.")
+    if len(thousands) > 1:  # '' (typed --thousands ''): none, as by default
+        raise ValueError(f"--thousands takes one character, e.g. '.'; got {thousands!r}.")
+    if thousands and thousands == sep:
+        raise ValueError(
+            f"--thousands {thousands!r} is also the separator; give the file's separator too, "
+            "e.g. --sep ';' --thousands '.' --decimal ','."
+        )
+    if thousands == decimal:
+        raise ValueError(
+            f"--thousands {thousands!r} is also the decimal mark; give the decimal mark too, "
+            "e.g. --thousands '.' --decimal ','."
+        )
     markers = _markers(na_values, recorded.get("na_values"), sep)
-    return CsvOptions(sep, decimal, encoding or "utf-8", not no_header, markers)
+    return CsvOptions(sep, decimal, thousands or None, encoding or "utf-8", not no_header, markers)
 
 
 def _separator(typed: str | None) -> str | None:

@@ -1,7 +1,7 @@
 """The options that say how a command reads a DATA table: its CSV format (``--sep``,
-``--decimal``, ``--encoding``, ``--no-header``, ``--na-values``: :mod:`aekit.cli.csv_options`)
-and which of its columns are not features (``--id-column``, ``--ignore-column``:
-:mod:`aekit.cli.columns`).
+``--decimal``, ``--thousands``, ``--encoding``, ``--no-header``, ``--na-values``:
+:mod:`aekit.cli.csv_options`) and which of its columns are not features (``--id-column``,
+``--ignore-column``: :mod:`aekit.cli.columns`).
 
 They are added in one place to each command that has a DATA (or QUERY) argument, by extending
 its signature, rather than written out in twenty commands. A command that reads DATA for a RUN
@@ -121,6 +121,7 @@ def _with_table_options(
         *args: object,
         sep: str | None,
         decimal: str | None,
+        thousands: str | None,
         encoding: str | None,
         no_header: bool | None,
         na_values: list[str] | None,
@@ -131,7 +132,7 @@ def _with_table_options(
         recorded, source = recorded_data(kwargs)
         try:
             csv_options.current = csv_options.resolve(
-                sep, decimal, encoding, no_header, na_values, recorded
+                sep, decimal, thousands, encoding, no_header, na_values, recorded
             )
             columns.current = columns.resolve(id_column, ignore_column, recorded, source)
             return callback(*args, **kwargs)

@@ -249,6 +249,12 @@ def numbers_as_text_message(name: str, series: pd.Series) -> str | None:
         return decimal_comma_message(name, comma)
     if (marked := formatted_numbers(series)) is not None:
         row, value = marked
+        if dot_grouped_numbers(series):  # 1.234,5: stripping the marks would give 1.2345
+            return (
+                f"column {name!r} holds numbers written with '.' between their thousands "
+                f"({shown(value)}, row {row}), read as text, each value a category; read it "
+                "with csv={'thousands': '.', 'decimal': ','}."
+            )
         return (
             f"column {name!r} holds numbers written with thousands separators, a currency or a "
             f"percent sign ({shown(value)}, row {row}), read as text, each value a category. "
@@ -256,6 +262,21 @@ def numbers_as_text_message(name: str, series: pd.Series) -> str | None:
             f"r'{_NUMBER_MARKS}', '', regex=True)), or leave it out."
         )
     return None
+
+
+# A number written with '.' between its thousands and ',' before its decimals (1.234,5), as
+# in most of Europe, or a whole number in that style (12, 1.234.567)
+_DOT_GROUPED = r"^[+-]?\d{1,3}(\.\d{3})*(,\d+)?$"
+
+
+def dot_grouped_numbers(series: pd.Series) -> bool:
+    """Whether nearly every observed cell of the text column ``series`` is a number written
+    with '.' between its thousands (``1.234,5``), at least one of them so grouped."""
+    observed = series.dropna().astype(str).str.strip()
+    written = observed.str.fullmatch(_DOT_GROUPED)
+    return bool(observed.str.contains(".", regex=False).any()) and (
+        written.mean() >= _FORMATTED_SHARE
+    )
 
 
 def warn_text_among_numbers(name: str, series: pd.Series) -> bool:

@@ -92,9 +92,9 @@ def csv_to_parquet(
     rows : int, default=65536
         Rows per chunk read and per Parquet row group (the unit an on-disk dataset reads).
     csv_options : dict, optional
-        How to read the CSV (``sep``, ``decimal``, ``encoding``, ``header``, ``na_values``), as
-        :func:`aekit.data.datasets.load_array` takes them; without ``sep``, a ``.txt``'s is
-        sniffed from its first lines, once for every chunk.
+        How to read the CSV (``sep``, ``decimal``, ``thousands``, ``encoding``, ``header``,
+        ``na_values``), as :func:`aekit.data.datasets.load_array` takes them; without ``sep``,
+        a ``.txt``'s is sniffed from its first lines, once for every chunk.
     not_features : iterable of str, default=()
         Columns no model reads (an id, a label, ignored columns). Text further down such a
         column, below first rows of numbers or True/False, is no typo: the column is then
@@ -209,6 +209,7 @@ def _chunks(
         sep=options["sep"],
         encoding=options.get("encoding", "utf-8"),
         decimal=options.get("decimal", "."),
+        thousands=options.get("thousands"),
         na_values=options.get("na_values") or None,
         header=0 if header else None,
         index_col=False,

@@ -195,11 +195,12 @@ def load_array(
     label_column : str, optional
         For tables only: the column to take out of ``X`` and return as ``y``.
     csv : dict, optional
-        How to read a text table: ``sep`` (``' '`` or ``r'\\s+'``: runs of whitespace; by
-        default the file kind's, sniffed for a ``.txt``), ``decimal`` (',' for numbers written 0,5),
-        ``encoding``, ``header`` (False: the file has no header row; its columns are named x0,
-        x1, ...), ``na_values`` (text read as missing besides pandas' own markers, e.g.
-        ``['?', '-999']``), as :func:`aekit.data.table_checks.read_csv` takes them.
+        How to read a text table: ``sep`` (``' '`` or ``r'\\s+'``: runs of whitespace; by default
+        the file kind's, sniffed for a ``.txt``), ``decimal`` (',' for numbers written 0,5),
+        ``thousands`` ('.' for 1.234,5 with ``decimal=','``), ``encoding``, ``header`` (False: the
+        file has no header row; its columns are named x0, x1, ...), ``na_values`` (text read as
+        missing besides pandas' own markers, e.g. ``['?', '-999']``), as
+        :func:`aekit.data.table_checks.read_csv` takes them.
     key : str, optional
         For a ``.npz`` file only: the array to read (``"X_train"`` of a file holding
         ``X_train``, ``y_train``, ``X_test``, ``y_test``); its labels are ``y_train`` beside

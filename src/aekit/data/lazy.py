@@ -160,7 +160,7 @@ def open_dataset(
         Parquet only: row groups kept in memory; also the trainer's shuffle window (see
         :mod:`aekit.core.rows`).
     csv : dict, optional
-        CSV only: how to read it (``sep``, ``decimal``, ``encoding``, ``header``,
+        CSV only: how to read it (``sep``, ``decimal``, ``thousands``, ``encoding``, ``header``,
         ``na_values``), as
         :func:`aekit.data.datasets.load_array` takes them.
 

@@ -232,6 +232,7 @@ def read_csv(
     encoding: str = "utf-8",
     header: bool = True,
     decimal: str = ".",
+    thousands: str | None = None,
     nrows: int | None = None,
     na_values: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
@@ -243,7 +244,8 @@ def read_csv(
     another separator is refused, naming it. A compressed file (``table.csv.gz``) is
     decompressed as pandas infers from its name. ``decimal``: the numbers' decimal mark (','
     in most of Europe); a file whose numbers are written with ',' and read with '.' is
-    refused, naming the columns.
+    refused, naming the columns. ``thousands``: the numbers' thousands separator ('.' in
+    1.234,5), none by default.
     The fixes the messages give are written as
     :func:`aekit.data.datasets.load_array` takes these options (``csv={'header': False}``); the
     command line rewrites them as its own (``--no-header``, see :mod:`aekit.cli.errors`).
@@ -256,6 +258,12 @@ def read_csv(
         raise ValueError(
             f"{path}: the decimal mark {decimal!r} is also the separator; give the file's "
             "separator too, e.g. csv={'sep': ';', 'decimal': ','}."
+        )
+    if thousands is not None and thousands in (sep, decimal):
+        role = "the separator" if thousands == sep else "the decimal mark"
+        raise ValueError(
+            f"{path}: the thousands separator {thousands!r} is also {role}; give the others "
+            "too, e.g. csv={'sep': ';', 'decimal': ',', 'thousands': '.'} for 1.234,5."
         )
     try:
         with warnings.catch_warnings():
@@ -271,6 +279,7 @@ def read_csv(
                 encoding=encoding,
                 header=0 if header else None,
                 decimal=decimal,
+                thousands=thousands,
                 index_col=False,
                 nrows=nrows,
                 na_values=na_values or None,
