@@ -108,10 +108,31 @@ def test_thousands_reads_numbers_written_1_234_5_and_is_recorded(european, tmp_p
     "options, words",
     [
         (["--thousands", ".", "--decimal", "."], ["--thousands '.' is also the decimal mark"]),
-        (["--thousands", ";", "--sep", ";"], ["--thousands ';' is also the separator"]),
         (["--thousands", ".."], ["--thousands takes one character"]),
     ],
 )
 def test_a_thousands_separator_that_cannot_be_is_refused(european, options, words):
     message = cli_error(invoke("train", european[0], *options, *QUICK))
     assert all(word in message for word in words), message
+
+
+def test_thousands_reads_quoted_numbers_1_234_5_of_a_comma_separated_file(tmp_path):
+    import warnings
+
+    import aekit
+
+    amounts = np.random.default_rng(1).uniform(1000, 99999, 40).round(2)
+    path = tmp_path / "us.csv"
+    path.write_text(
+        "amount,count\n" + "".join(f'"{a:,.2f}",{i % 7}\n' for i, a in enumerate(amounts))
+    )
+    with pytest.warns(UserWarning, match="between their thousands") as said:
+        invoke("train", path, "--model", "ae", *QUICK, "--out", tmp_path / "text")
+    line = for_the_command_line(str(next(w for w in said if "thousands" in str(w.message)).message))
+    assert "pass --thousands ','" in line, line
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*thousands")
+        result = invoke("train", path, "--thousands", ",", "--model", "ae", *QUICK,
+                        "--out", tmp_path / "R")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert aekit.load(tmp_path / "R" / "model.safetensors").n_features_in_ == 2

@@ -159,11 +159,6 @@ def resolve(
         raise ValueError(f"--decimal takes one character, e.g. ','; got {decimal!r}.")
     if len(thousands) > 1:  # '' (typed --thousands ''): none, as by default
         raise ValueError(f"--thousands takes one character, e.g. '.'; got {thousands!r}.")
-    if thousands and thousands == sep:
-        raise ValueError(
-            f"--thousands {thousands!r} is also the separator; give the file's separator too, "
-            "e.g. --sep ';' --thousands '.' --decimal ','."
-        )
     if thousands == decimal:
         raise ValueError(
             f"--thousands {thousands!r} is also the decimal mark; give the decimal mark too, "

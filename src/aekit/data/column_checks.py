@@ -249,11 +249,17 @@ def numbers_as_text_message(name: str, series: pd.Series) -> str | None:
         return decimal_comma_message(name, comma)
     if (marked := formatted_numbers(series)) is not None:
         row, value = marked
-        if dot_grouped_numbers(series):  # 1.234,5: stripping the marks would give 1.2345
+        if (mark := thousands_mark(series)) is not None:  # 1.234,5 stripped would be 1.2345
+            comma = mark == "."  # then ',' is the decimal mark
+            options = "'thousands': '.', 'decimal': ','" if comma else "'thousands': ','"
+            pandas = f"thousands={mark!r}" + (", decimal=','" if comma else "")
+            plain = f"X[{name!r}].str.replace({mark!r}, '', regex=False)"
+            plain += ".str.replace(',', '.', regex=False)" if comma else ""
             return (
-                f"column {name!r} holds numbers written with '.' between their thousands "
-                f"({shown(value)}, row {row}), read as text, each value a category; read it "
-                "with csv={'thousands': '.', 'decimal': ','}."
+                f"column {name!r} holds numbers written with {mark!r} between their thousands "
+                f"({shown(value)}, row {row}), read as text, each value a category; read the "
+                f"file with csv={{{options}}} (pandas: pd.read_csv(..., {pandas})), or convert "
+                f"the column: X[{name!r}] = pd.to_numeric({plain})."
             )
         return (
             f"column {name!r} holds numbers written with thousands separators, a currency or a "
@@ -264,19 +270,24 @@ def numbers_as_text_message(name: str, series: pd.Series) -> str | None:
     return None
 
 
-# A number written with '.' between its thousands and ',' before its decimals (1.234,5), as
-# in most of Europe, or a whole number in that style (12, 1.234.567)
-_DOT_GROUPED = r"^[+-]?\d{1,3}(\.\d{3})*(,\d+)?$"
+# Numbers with a mark between their thousands: 1.234,5 (most of Europe; whole numbers 12 and
+# 1.234.567 alike) and 1,234.5 (a comma-separated file quotes them: "1,234.5")
+_GROUPED = {
+    ".": r"^[+-]?\d{1,3}(\.\d{3})*(,\d+)?$",
+    ",": r"^[+-]?\d{1,3}(,\d{3})*(\.\d+)?$",
+}
 
 
-def dot_grouped_numbers(series: pd.Series) -> bool:
-    """Whether nearly every observed cell of the text column ``series`` is a number written
-    with '.' between its thousands (``1.234,5``), at least one of them so grouped."""
+def thousands_mark(series: pd.Series) -> str | None:
+    """The mark between the thousands of the numbers that nearly every observed cell of the
+    text column ``series`` holds (``'.'`` for ``1.234,5``, ``','`` for ``1,234.5``), at least
+    one of them so grouped; None for other text."""
     observed = series.dropna().astype(str).str.strip()
-    written = observed.str.fullmatch(_DOT_GROUPED)
-    return bool(observed.str.contains(".", regex=False).any()) and (
-        written.mean() >= _FORMATTED_SHARE
-    )
+    for mark, pattern in _GROUPED.items():
+        grouped = observed.str.contains(mark, regex=False).any()
+        if grouped and observed.str.fullmatch(pattern).mean() >= _FORMATTED_SHARE:
+            return mark
+    return None
 
 
 def warn_text_among_numbers(name: str, series: pd.Series) -> bool:

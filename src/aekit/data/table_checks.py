@@ -259,11 +259,10 @@ def read_csv(
             f"{path}: the decimal mark {decimal!r} is also the separator; give the file's "
             "separator too, e.g. csv={'sep': ';', 'decimal': ','}."
         )
-    if thousands is not None and thousands in (sep, decimal):
-        role = "the separator" if thousands == sep else "the decimal mark"
+    if thousands is not None and thousands == decimal:  # (the separator may be: "1,234.5")
         raise ValueError(
-            f"{path}: the thousands separator {thousands!r} is also {role}; give the others "
-            "too, e.g. csv={'sep': ';', 'decimal': ',', 'thousands': '.'} for 1.234,5."
+            f"{path}: the thousands separator {thousands!r} is also the decimal mark; give the "
+            "decimal mark too, e.g. csv={'sep': ';', 'decimal': ',', 'thousands': '.'} for 1.234,5."
         )
     try:
         with warnings.catch_warnings():
