@@ -81,7 +81,7 @@ def test_a_run_records_the_markers_for_the_files_read_for_it(files):
 
 
 def test_a_large_csv_reads_the_markers_through_its_parquet_copy(files, monkeypatch, tmp_path):
-    empty = pd.read_csv(files / "E" / "scores.csv")  # in memory (the test above)
+    empty = _detect_scores(files / "empty.csv", tmp_path / "E")  # in memory (as the test above)
     monkeypatch.setattr(lazy, "CSV_LIMIT_BYTES", 1000)  # the file is "large"
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     data = tmp_path / "large.csv"
