@@ -409,7 +409,7 @@ def test_a_file_with_fits_columns_in_another_order_is_read_by_name(detector_run,
 
 def test_with_nothing_flagged_precision_is_undefined_not_zero():
     # scikit-learn's zero_division=0 printed "precision 0.000": every flag wrong, of none
-    from aekit.cli.anomaly import detection_figures, label_line
+    from aekit.cli.detection_figures import detection_figures, label_line
 
     anomalous = np.array([0, 0, 1, 0, 1], dtype=bool)
     figures = detection_figures(np.arange(5.0), anomalous, flagged=np.zeros(5, dtype=bool))

@@ -131,7 +131,8 @@ def test_evaluate_with_labels_of_another_kind_says_which_is_normal(tmp_path):
 
 def test_detect_says_when_the_rule_makes_most_rows_anomalies(tmp_path):
     # 'aekit detect digits' took '0' as normal: 90% of the rows anomalies, PR-AUC 0.98, unsaid
-    from aekit.cli.anomaly import as_anomaly, label_line
+    from aekit.cli.anomaly import as_anomaly
+    from aekit.cli.detection_figures import label_line
 
     with pytest.warns(UserWarning, match=r"makes 9 of 10 rows \(90%\) anomalies; set --normal"):
         anomalous = as_anomaly(np.arange(10) % 10, None)
@@ -209,7 +210,7 @@ def test_generate_and_interpolate_draw_a_flat_model_given_the_shape(tmp_path):
 
 def test_a_perfect_ranking_has_a_pr_auc_of_one_not_more():
     # scikit-learn's sum of precisions gives 1.0000000000000002 for 9 anomalies in 11 rows
-    from aekit.cli.anomaly import detection_figures
+    from aekit.cli.detection_figures import detection_figures
 
     anomalous = np.r_[np.ones(9), np.zeros(2)].astype(bool)
     assert detection_figures(-np.arange(11.0), anomalous)["pr_auc"] == 1.0

@@ -157,10 +157,6 @@ ADVICE = (
         lambda m: f"; pass --thousands '{m[1]}'" + (" --decimal ','" if m[2] else "") + ".",
     ),
     (
-        r"\be\.g\. csv=\{'sep': ';', 'decimal': ',', 'thousands': '\.'\}",
-        "e.g. --sep ';' --decimal ',' --thousands '.'",
-    ),
-    (
         r"Use a smaller latent_dim, or a DenoisingAutoencoder, SparseAutoencoder or "
         r"ContractiveAutoencoder\.",
         "Use a smaller latent_dim (--param latent_dim=N), or --model dae, sparse or cae.",

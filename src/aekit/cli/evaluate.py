@@ -151,11 +151,13 @@ def _detection_figures(
 ) -> dict[str, float]:
     """A detector's ROC-AUC and PR-AUC against DATA's labels (anomalies as ``aekit detect``
     reads them: every label but the normal one); lower ``score_samples`` = more anomalous.
-    With the detector's flags, also how they match the labels (:func:`flag_figures`): the AUCs
-    judge the ranking, these the threshold (``threshold``: on the anomaly score, if one)."""
+    With the detector's flags, also how they match the labels
+    (:func:`aekit.cli.detection_figures.flag_figures`): the AUCs judge the ranking, these the
+    threshold (``threshold``: on the anomaly score, if one)."""
     import numpy as np
 
-    from aekit.cli.anomaly import by_label, detection_figures, labelled_rows
+    from aekit.cli.anomaly import by_label, labelled_rows
+    from aekit.cli.detection_figures import detection_figures
 
     # a blank label is no label: left out (of the flags too)
     y = np.concatenate(labels)

@@ -214,14 +214,14 @@ class ParquetReader(RowReader):
                 frame[name] = pd.Series(column, index=frame.index, dtype=object)
             else:
                 frame[name] = values == 1
+        # pandas' own text dtype ("str" from pandas 3, object before): astype("str") under
+        # pandas 2 wrote a missing text as the category 'nan', and fit took it silently
+        text_dtype = pd.Series(["text"]).dtype
         for name in self.text_values:
             codes = frame[name].to_numpy()
             text = np.full(len(codes), np.nan, dtype=object)
             present = ~np.isnan(codes)
             text[present] = self._text_of(name)[codes[present].astype(int)]
-            # pandas' own text dtype ("str" from pandas 3, object before): astype("str") under
-            # pandas 2 wrote a missing text as the category 'nan', and fit took it silently
-            text_dtype = pd.Series(["text"]).dtype
             frame[name] = pd.Series(text, index=frame.index, dtype=object).astype(text_dtype)
         return frame
 
