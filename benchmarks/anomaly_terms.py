@@ -15,10 +15,17 @@ the out-of-fold means. A term that does not raise the out-of-fold figure is not 
 - ``PCA error``, ``IsolationForest``, ``Mahalanobis`` (Ledoit-Wolf covariance): global views;
 - ``feature-bagged kNN``: the mean over 3 nearest in 10 random subsets of d/2 to d-1 features
   (Lazarevic & Kumar 2005), each bag in its own IQR units, averaged;
-- ``kNN, Manhattan``: the input term with the L1 distance.
+- ``kNN, Manhattan``: the input term with the L1 distance;
+- ``subsampled kNN``: the outlier ensemble by variable subsampling of
+  ``anomaly_input_scorers.subsampled_knn`` (a row's distance to its nearest row in each of 50
+  random subsets of 50-1,000 training rows): added to the default, and in place of one of the
+  default's neighbour terms ("default, no input term, + w ...": the input term's 3 nearest rows
+  cost protocol 2 what they give protocol 1; "default, no latent term, ...": the latent term,
+  k = 3% of the rows, is what protects contaminated training rows, as small subsets do).
 
     python benchmarks/anomaly.py --cv --seeds 0 --cv-cache C   # makes the cache (once)
     python benchmarks/anomaly_terms.py --cv-cache C
+    python benchmarks/anomaly_terms.py --cv-cache C --terms "subsampled kNN"   # some terms only
 """
 
 from __future__ import annotations
@@ -41,6 +48,12 @@ DEFAULT = ("dae_trim", 3, 0.03, ("mean", 3), "iqr", 0.25)  # AnomalyDetector()'s
 # The README's recipe for training rows known to be normal, AnomalyDetector(
 # neighbor_space="input", part_scale="tail", n_estimators=1): the grid's protocol-1 choice
 CLEAN_RECIPE = ("dae_trim", 1, "off", ("mean", 3), "tail", 0.25)
+# The default without one of its neighbour terms: a base a term may replace that term on
+WITHOUT = {
+    "no input term": DEFAULT[:3] + ("off",) + DEFAULT[4:],
+    "no latent term": DEFAULT[:2] + ("off",) + DEFAULT[3:],
+}
+REPLACES_A_TERM = ("subsampled kNN",)
 WEIGHTS = (0.25, 0.5, 1.0)
 
 
@@ -83,8 +96,17 @@ def feature_bagged_knn(A, B, bags: int = 10, seed: int = 0) -> tuple:
     return train, test
 
 
-def terms(A: np.ndarray, B: np.ndarray, far: np.ndarray) -> dict:
-    """``{name: (values on the training rows, values on the test rows)}``."""
+def terms(A: np.ndarray, B: np.ndarray, far: np.ndarray, only: list[str] | None = None) -> dict:
+    """``{name: (values on the training rows, values on the test rows)}`` (``only``: those
+    names)."""
+    from anomaly_input_scorers import subsampled_knn  # it imports this module
+
+    if only:
+        makers = {"subsampled kNN": lambda: subsampled_knn(A, B, seed=0)}
+        unknown = sorted(set(only) - set(makers))
+        if unknown:
+            raise SystemExit(f"--terms: {unknown} is not one of {sorted(makers)}")
+        return {name: makers[name]() for name in only}
     out = {}
     everyone = np.ones(len(A), bool)
     out["local density ratio"] = density_ratio(A, A, B, 10, everyone)
@@ -99,6 +121,7 @@ def terms(A: np.ndarray, B: np.ndarray, far: np.ndarray) -> dict:
     out["Mahalanobis"] = tuple(np.sqrt(covariance.mahalanobis(M)) for M in (A, B))
     out["feature-bagged kNN"] = feature_bagged_knn(A, B)
     out["kNN, Manhattan"] = mean_knn(A, B, metric="manhattan")
+    out["subsampled kNN"] = subsampled_knn(A, B, seed=0)
     return out
 
 
@@ -125,6 +148,7 @@ def run_terms(args) -> dict:
             shell = aekit.AnomalyDetector(n_neighbors=0, random_state=0)
             A, B = shell._fit_preprocessing(X_train), shell._encode_input(X_test)
             base = candidate_score(parts, DEFAULT)[0]
+            bases = {name: candidate_score(parts, c)[0] for name, c in WITHOUT.items()}
             figures = {
                 "default": _metrics(y_test, base, 0.0),
                 "kNN": _metrics(y_test, parts["baseline/knn"], 0.0),
@@ -133,11 +157,15 @@ def run_terms(args) -> dict:
                 ),
             }
             far = parts[f"input/{_k_value(0.03, len(A))}/train"]
-            for term, (train, test) in terms(A, B, far).items():
+            for term, (train, test) in terms(A, B, far, args.terms).items():
                 figures[term] = _metrics(y_test, test, 0.0)
                 for w in WEIGHTS:
                     score = base + w * test / robust_spread(train)
                     figures[f"default + {w:g} {term}"] = _metrics(y_test, score, 0.0)
+                    for left_out, without in bases.items() if term in REPLACES_A_TERM else ():
+                        score = without + w * test / robust_spread(train)
+                        replaced = f"default, {left_out}, + {w:g} {term}"
+                        figures[replaced] = _metrics(y_test, score, 0.0)
             runs.setdefault(name, {}).setdefault(protocol, {})[0] = figures
             print(f"  {name} p{protocol}", flush=True)
     return runs
@@ -160,7 +188,7 @@ def summarize(runs: dict) -> dict:
     for method in methods:
         out[method] = means(method)
         table.append([method, *(f"{v:.4f}" for v in out[method])])
-    pool = [m for m in methods if m == "default" or m.startswith("default +")]  # not the recipe
+    pool = [m for m in methods if m.startswith("default")]  # not the recipe, not a term alone
     cv = cross_validate(runs, pool, 5, seed=0)
     oof = [
         float(np.mean(list(out_of_fold(runs, cv["held_out_pick"], p, key).values())))
@@ -182,6 +210,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", default="../shared/data")
     parser.add_argument("--cv-cache", default="benchmarks/results/anomaly_cv_runs")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--terms", nargs="+", metavar="NAME", help="only these terms (default: all of them)"
+    )
     parser.add_argument("--out", default="benchmarks/results/anomaly_terms.json")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
