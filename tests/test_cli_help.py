@@ -165,7 +165,7 @@ def test_train_advises_a_parameter_with_the_models_that_have_it():
     parameters = {
         cls: registry.find_class(cls)().get_params() for cls in registry.CLI_MODELS.values()
     }
-    names = set().union(*parameters.values()) - {"verbose"}
+    names = set().union(*parameters.values()) - {"verbose", "warm_start"}  # said below
     options = {opt for p in params("train") for opt in p.opts}
     for model, cls in registry.CLI_MODELS.items():
         for name in sorted(names):
@@ -179,6 +179,16 @@ def test_train_advises_a_parameter_with_the_models_that_have_it():
             chosen = [cls] if advised is None else advised[1].split(" or ")
             for choice in chosen:
                 assert name in parameters[registry.CLI_MODELS.get(choice, choice)], said
+
+
+def test_warm_start_as_an_option_says_why_not():
+    from aekit.cli.running import usage_message
+
+    words = ["train", "digits", "--warm-start"]
+    said = usage_message(_usage_error(*words), words)
+    assert said.startswith(
+        "No such option: --warm-start (aekit train has none: each command fits a new network"
+    ), said
 
 
 def test_train_advice_reads_the_model_of_its_config(tmp_path):

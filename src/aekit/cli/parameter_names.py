@@ -32,6 +32,7 @@ _AUTOENCODER = frozenset(
         "tol",
         "validation_fraction",
         "verbose",
+        "warm_start",
     }
 )
 _VAE = _AUTOENCODER | {
@@ -179,5 +180,13 @@ PARAMETERS: dict[str, frozenset[str]] = {
 # The parameters whose default is True or False (in any of the classes above): typed as a
 # flag, with no value ('--early-stopping'), they are advised as --param NAME=true.
 SWITCHES = frozenset(
-    {"binarize", "compile", "early_stopping", "handle_missing", "revive_dead_units", "verbose"}
+    {
+        "binarize",
+        "compile",
+        "early_stopping",
+        "handle_missing",
+        "revive_dead_units",
+        "verbose",
+        "warm_start",
+    }
 )

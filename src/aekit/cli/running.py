@@ -194,6 +194,8 @@ def _param_advice(option: str, context, words: list[str]) -> str | None:
     classes = runs.PARAM_CLASSES.get(context.info_name, ())
     if not classes or name == "verbose":  # --quiet is every command's
         return None
+    if name == "warm_start" and classes:
+        return f": {runs.NO_WARM_START}"
     if not any(name in names for names in PARAMETERS.values()):
         return None
     having = [cls for cls in classes if name in PARAMETERS[cls]]

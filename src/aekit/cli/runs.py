@@ -77,6 +77,8 @@ def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[
             raise ValueError(f"--param {pair!r} must look like name=value.")
         if name.strip() == "verbose":  # every command sets it from --quiet, which would win
             raise ValueError("--param verbose: use --quiet (progress is on by default).")
+        if name.strip() == "warm_start":  # a command has no fitted estimator to go on with
+            raise ValueError(f"--param warm_start: {NO_WARM_START}.")
         params[name.strip()] = parse_value(text.strip())
     unknown = sorted(set(params) - set(valid))
     if unknown:
@@ -85,6 +87,12 @@ def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[
         )
     return params
 
+
+# Why a command takes no warm_start (said for --param warm_start and for --warm-start)
+NO_WARM_START = (
+    "each command fits a new network, so there is none to go on training; a stopped run goes on "
+    "with --checkpoint DIR and --resume (warm_start=True is the Python API's)"
+)
 
 # the options whose flag is not the parameter's name
 OPTION_FLAGS = {

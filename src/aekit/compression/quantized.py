@@ -116,6 +116,11 @@ class QuantizingAutoencoder(BaseAutoencoder):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
+    warm_start : bool, default=False
+        When the estimator is fitted, ``fit`` goes on training its network on the new X for
+        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
+        starting a new one. The features, their scale and the likelihood (a conditional model's
+        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
     rate_weight : float, default=0.01
         lambda of ``distortion + lambda * rate`` (see :mod:`aekit.compression.quantized`).
 
@@ -159,6 +164,7 @@ class QuantizingAutoencoder(BaseAutoencoder):
         compile: bool = False,
         distributed: bool | str = "auto",
         verbose: bool = False,
+        warm_start: bool = False,
         rate_weight: float = 0.01,
     ) -> None:
         super().__init__(
@@ -184,6 +190,7 @@ class QuantizingAutoencoder(BaseAutoencoder):
             compile=compile,
             distributed=distributed,
             verbose=verbose,
+            warm_start=warm_start,
         )
         self.rate_weight = rate_weight
 

@@ -56,14 +56,16 @@ from aekit.estimators._labels import LabelHooks, warn_of_ignored_targets
 from aekit.estimators._params import AutoencoderParams, layer_widths, trainer_config
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators._reconstruction import ReconstructionErrors
+from aekit.estimators._warm_start import WarmStart
 from aekit.estimators.modules import ExportsModules
 from aekit.estimators.persistence import remember_fitted_params
 from aekit.estimators.pickling import PicklesAnywhere
 
 # Parameters that may change between a run and its resumption from a checkpoint.
 # compile and distributed change how a step runs, not what it computes (a checkpoint of N
-# processes resumes on any number of them).
-_RESUMABLE = {"max_iter", "verbose", "checkpoint_dir", "compile", "distributed"}
+# processes resumes on any number of them); warm_start only says whether a fitted network
+# goes on training.
+_RESUMABLE = {"max_iter", "verbose", "checkpoint_dir", "compile", "distributed", "warm_start"}
 
 
 @dataclass
@@ -77,6 +79,7 @@ class FitRun:
     config: TrainConfig
     generator: torch.Generator
     seed: int
+    continued: bool = False  # warm_start: the fitted network trained on (no new weights)
 
 
 class BaseAutoencoder(
@@ -89,6 +92,7 @@ class BaseAutoencoder(
     AutoencoderState,
     ExportsModules,
     ConvergenceCheck,
+    WarmStart,
     TransformerMixin,
     PicklesAnywhere,  # model_ pickles through torch.save (a GPU's loads on the CPU)
     BaseEstimator,
@@ -203,28 +207,45 @@ class BaseAutoencoder(
         """Everything ``fit`` does before the trainer: checks, the data's scale, the network
         with its seeded weights, the trainer's settings and random stream. Split from ``fit`` so
         that :mod:`aekit.estimators.stacked` can train several members' runs at once."""
-        self.__dict__.pop("model_", None)  # a failed refit must not leave the old model usable
         self._check_params()
-        flat = self._validate_X(X, reset=True)
-        y_index = self._fit_labels(labels_of(X, y), len(flat))
+        continued = self._continues_training()  # warm_start: the data read as fit read them
+        if not continued:  # a failed refit must not leave the old model usable
+            self.__dict__.pop("model_", None)
+        flat = self._validate_X(X, reset=not continued)
+        labels = self._continued_labels if continued else self._fit_labels
+        y_index = labels(labels_of(X, y), len(flat))
         if y_index is None:  # a model without labels: a y shaped like X is a Keras target
             warn_of_ignored_targets(type(self).__name__, y, flat)
         device = resolve_device(self.device)
         if distributed.wanted(self.distributed):  # one GPU per process (torchrun's LOCAL_RANK)
             device = distributed.local_device(device)
         if isinstance(flat, DiskRows):  # on disk: one streaming pass, then batches from disk
-            X_device, low, high = self._prepare_disk(flat, device)
+            X_device, low, high = self._prepare_disk(flat, device, continued)
             warn_of_pixel_values(X, self.likelihood, self.likelihood_)  # by the file's dtypes
         else:
-            self.likelihood_ = choose_likelihood(flat, self.likelihood)
-            warn_of_pixel_values(X, self.likelihood, self.likelihood_)
-            self.data_mean_, self.data_scale_ = fit_scale(self, flat)
+            if continued:  # the scale and likelihood of the first fit; _to_model checks the range
+                check_categorical_groups(flat, categorical_groups(self), self.architecture)
+            else:
+                self.likelihood_ = choose_likelihood(flat, self.likelihood)
+                warn_of_pixel_values(X, self.likelihood, self.likelihood_)
+                self.data_mean_, self.data_scale_ = fit_scale(self, flat)
             X_model = self._to_model(flat)
             # Moved once, before the network is built: on CUDA the copy overlaps the host's work.
             X_device = to_device(X_model, device)
             model_space = X_model.numpy()  # still on the CPU; numpy's min/max is ~10x torch's
             low, high = value_range(model_space, self._masks_missing, self.likelihood_)
 
+        config = self._train_config(flat, y_index)
+        seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
+        model = self.model_ if continued else self._new_model(low, high, seed, flat.shape[1])
+        model.to(device)
+        generator = torch.Generator(device).manual_seed(seed + 1)
+        y_index = None if y_index is None else to_device(y_index, device)
+        return FitRun(model, X_device, y_index, config, generator, seed, continued)
+
+    def _new_model(self, low: np.ndarray, high: np.ndarray, seed: int, n_features: int):
+        """The network of a new fit, its weights drawn from ``seed`` (``low``/``high``: the
+        bounds of its input noise)."""
         # Layers draw default weights from the global RNG when built; fork it so fitting leaves
         # the user's random stream untouched (the weights are re-drawn from the seed below).
         with torch.random.fork_rng(devices=[]):
@@ -233,42 +254,41 @@ class BaseAutoencoder(
                 torch.from_numpy(low),
                 torch.from_numpy(high),
             )
-        if not model.terms and model.corruption is None and self.latent_dim >= flat.shape[1]:
+        if not model.terms and model.corruption is None and self.latent_dim >= n_features:
             warnings.warn(
-                f"latent_dim={self.latent_dim} is not smaller than the {flat.shape[1]} input "
+                f"latent_dim={self.latent_dim} is not smaller than the {n_features} input "
                 "features and nothing regularizes the code, so the autoencoder can learn the "
                 "identity map. Use a smaller latent_dim, or a DenoisingAutoencoder, "
                 "SparseAutoencoder or ContractiveAutoencoder.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
-        config = self._train_config(flat, y_index)
-        seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         reset_parameters(model, torch.Generator().manual_seed(seed))
-        model.to(device)
-        generator = torch.Generator(device).manual_seed(seed + 1)
-        y_index = None if y_index is None else to_device(y_index, device)
-        return FitRun(model, X_device, y_index, config, generator, seed)
+        return model
 
     def _finish_fit(self, run: FitRun, result: TrainResult) -> None:
         """What ``fit`` does after the trainer: keep the network, its history and the kind's
         extras (``_after_training``)."""
         self.model_ = run.model
-        self.n_iter_ = result.n_iter
-        self.history_ = result.history
+        if run.continued:
+            self.n_iter_, self.history_ = self._continued_history(result)
+        else:
+            self.n_iter_, self.history_ = result.n_iter, result.history
         self.best_loss_ = result.best_loss
         self._after_training(run.X, run.y, run.seed)
         self._warn_if_no_better_than_mean(run.X, run.y)
         remember_fitted_params(self)  # what save keeps (persistence)
 
-    def _prepare_disk(self, flat: DiskRows, device: torch.device):
+    def _prepare_disk(self, flat: DiskRows, device: torch.device, continued: bool = False):
         """``fit``'s view of rows on disk: the streaming pass (checks, value range, scale,
-        fingerprint), then the rows in the model's space on ``device`` and the noise bounds."""
+        fingerprint), then the rows in the model's space on ``device`` and the noise bounds.
+        ``continued`` (warm_start): the first fit's scale and likelihood stay."""
         groups = categorical_groups(self)
         check = lambda rows, _: check_categorical_groups(rows, groups, self.architecture)  # noqa: E731
         fit_pass(flat, check, digest=self.checkpoint_dir is not None)
-        self.likelihood_ = likelihood_of(flat, self.likelihood)
-        self.data_mean_, self.data_scale_ = fit_scale(self, flat)
+        if not continued:
+            self.likelihood_ = likelihood_of(flat, self.likelihood)
+            self.data_mean_, self.data_scale_ = fit_scale(self, flat)
         X_model = self._to_model(flat).to(device)
         low, high = model_range(
             flat, self.data_mean_, self.data_scale_, X_model.shape, self.likelihood_

@@ -38,15 +38,7 @@ class ConditionalLabels:
         """``classes_`` from the labelled rows, at least 2; unlabelled rows
         (:func:`aekit.data.validation.unlabelled_rows`: -1 or "-1", a missing label, empty
         text) get the index -1."""
-        _check_label_types(y)
-        labels = as_labels(y, n_samples, missing=True)
-        unlabelled = unlabelled_rows(labels)
-        if unlabelled.all():
-            raise ValueError(
-                f"y marks all {n_samples} rows unlabelled (-1 or missing): there is nothing to "
-                "learn the labels from. Label some rows, or fit a VariationalAutoencoder to "
-                "unlabelled data."
-            )
+        labels, unlabelled = _training_labels(y, n_samples)
         if unlabelled.any() and self.classifier is False:
             raise ValueError(
                 f"y marks {int(unlabelled.sum())} rows unlabelled (-1 or missing), which needs "
@@ -63,6 +55,21 @@ class ConditionalLabels:
         self.classes_ = classes
         full = np.full(n_samples, UNLABELLED, dtype=np.int64)
         full[~unlabelled] = index
+        return torch.from_numpy(full)
+
+    def _continued_labels(self, y: Any, n_samples: int) -> torch.Tensor:
+        """A warm_start fit's labels: indices in the first fit's ``classes_`` (a label it did not
+        see is an error naming it); unlabelled rows only where that fit made the classifier."""
+        labels, unlabelled = _training_labels(y, n_samples)
+        if unlabelled.any() and not self.semi_supervised_:
+            raise ValueError(
+                f"y marks {int(unlabelled.sum())} rows unlabelled (-1 or missing), but this "
+                "ConditionalVAE was fitted on labelled rows only and has no classifier q(y|x) "
+                "to learn from them. Drop those rows, or set warm_start=False to fit a new model "
+                "on all of them."
+            )
+        full = np.full(n_samples, UNLABELLED, dtype=np.int64)
+        full[~unlabelled] = encode_labels(_discrete(labels[~unlabelled]), self.classes_)
         return torch.from_numpy(full)
 
     def _labels(self, y: Any, n_samples: int) -> torch.Tensor:
@@ -132,6 +139,21 @@ class ConditionalLabels:
         n_classes = len(self.classes_)
         per_class = [score(torch.full((n_samples,), c, dtype=torch.long)) for c in range(n_classes)]
         return logsumexp(np.stack(per_class, axis=1), axis=1) - np.log(n_classes)
+
+
+def _training_labels(y: Any, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(labels, unlabelled)``: a fit's y as one label per row, and the rows it marks
+    unlabelled (-1 or "-1", a missing label, empty text); not all of them may be."""
+    _check_label_types(y)
+    labels = as_labels(y, n_samples, missing=True)
+    unlabelled = unlabelled_rows(labels)
+    if unlabelled.all():
+        raise ValueError(
+            f"y marks all {n_samples} rows unlabelled (-1 or missing): there is nothing to "
+            "learn the labels from. Label some rows, or fit a VariationalAutoencoder to "
+            "unlabelled data."
+        )
+    return labels, unlabelled
 
 
 def _check_label_types(y: Any) -> None:

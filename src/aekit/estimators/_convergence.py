@@ -40,9 +40,10 @@ class ConvergenceCheck:
             return
         error, baseline = errors
         if baseline > 0 and error >= baseline:  # constant rows: nothing beyond the mean
+            fits = " a fit, over several fits (warm_start)" if self.n_iter_ > self.max_iter else ""
             warnings.warn(
                 f"{self._shown_name}: after {self.n_iter_} epoch{'s' * (self.n_iter_ != 1)} "
-                f"(max_iter={self.max_iter}) "
+                f"(max_iter={self.max_iter}{fits}) "
                 f"the network reconstructs its training rows with a squared error of "
                 f"{error:.4g}, no better than their mean row ({baseline:.4g}); it has not "
                 "learned, and its codes, samples and scores say little. Train longer (a larger "

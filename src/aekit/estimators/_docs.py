@@ -29,7 +29,7 @@ _MODEL_ATTRIBUTES = """
 # there is s_j times the one in data space (dx~_j = dx_j / s_j), hence the sum_j log s_j.
 TRAINING_ATTRIBUTES = """
     n_iter_ : int
-        Epochs run.
+        Epochs run (over every fit of the network, with ``warm_start``; so are the lists below).
     loss_curve_ : list of float
         The objective minimised, per epoch: the mean over the epoch's batches, in nats per row,
         of the reconstruction's negative log-likelihood plus each penalty times its weight
@@ -54,8 +54,9 @@ TRAINING_ATTRIBUTES = """
         ``early_stopping``, the same names prefixed ``"val_"`` for the held-out rows, scored in
         evaluation mode (no corruption).
     best_loss_ : float
-        The lowest loss the stopping rule saw: the validation loss with ``early_stopping``
-        (whose weights are kept), else the training loss, in the units of ``loss_curve_``.
+        The lowest loss the stopping rule saw (in the last fit): the validation loss with
+        ``early_stopping`` (whose weights are kept), else the training loss, in the units of
+        ``loss_curve_``.
 """
 
 # The whole numpydoc "Attributes" section of a kind, after its "Attributes\n----------" lines;

@@ -24,6 +24,11 @@ class LabelHooks:
         """Learn the labels of ``fit`` (``classes_``); each row's class index for the trainer."""
         return None
 
+    def _continued_labels(self, y: Any, n_samples: int) -> torch.Tensor | None:
+        """Each row's class index for a fit that continues the fitted network (warm_start):
+        the labels of the first fit, ``classes_`` kept."""
+        return None
+
     def _labels(self, y: Any, n_samples: int) -> torch.Tensor | None:
         """The class indices of one label per row, as the networks take them."""
         return None

@@ -121,6 +121,7 @@ class AutoencoderParams:
         "compile": ["boolean"],
         "distributed": [StrOptions({"auto"}), "boolean"],
         "verbose": ["verbose"],
+        "warm_start": ["boolean"],
     }
 
     def __init__(
@@ -148,6 +149,7 @@ class AutoencoderParams:
         compile: bool,
         distributed: bool | str,
         verbose: bool,
+        warm_start: bool,
     ) -> None:
         self.latent_dim = latent_dim
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -171,6 +173,7 @@ class AutoencoderParams:
         self.compile = compile
         self.distributed = distributed
         self.verbose = verbose
+        self.warm_start = warm_start
 
     def _check_params(self) -> None:
         """The table of constraints, then the rules it cannot express; kinds add theirs."""

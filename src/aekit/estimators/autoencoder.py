@@ -84,6 +84,11 @@ class Autoencoder(BaseAutoencoder):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
+    warm_start : bool, default=False
+        When the estimator is fitted, ``fit`` goes on training its network on the new X for
+        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
+        starting a new one. The features, their scale and the likelihood (a conditional model's
+        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
 
     Attributes
     ----------"""
@@ -125,6 +130,7 @@ class Autoencoder(BaseAutoencoder):
         compile: bool = False,
         distributed: bool | str = "auto",
         verbose: bool = False,
+        warm_start: bool = False,
     ) -> None:
         super().__init__(
             latent_dim=latent_dim,
@@ -149,4 +155,5 @@ class Autoencoder(BaseAutoencoder):
             compile=compile,
             distributed=distributed,
             verbose=verbose,
+            warm_start=warm_start,
         )

@@ -111,6 +111,11 @@ class ContractiveAutoencoder(BaseAutoencoder):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
+    warm_start : bool, default=False
+        When the estimator is fitted, ``fit`` goes on training its network on the new X for
+        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
+        starting a new one. The features, their scale and the likelihood (a conditional model's
+        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
     contractive_weight : float, default=0.1
         Weight of the Jacobian penalty (nats per row per unit of ``||dh/dx~||_F^2``).
 
@@ -151,6 +156,7 @@ class ContractiveAutoencoder(BaseAutoencoder):
         compile: bool = False,
         distributed: bool | str = "auto",
         verbose: bool = False,
+        warm_start: bool = False,
         contractive_weight: float = 0.1,
     ) -> None:
         super().__init__(
@@ -176,6 +182,7 @@ class ContractiveAutoencoder(BaseAutoencoder):
             compile=compile,
             distributed=distributed,
             verbose=verbose,
+            warm_start=warm_start,
         )
         self.contractive_weight = contractive_weight
 

@@ -108,6 +108,11 @@ class DenoisingAutoencoder(BaseAutoencoder):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
+    warm_start : bool, default=False
+        When the estimator is fitted, ``fit`` goes on training its network on the new X for
+        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
+        starting a new one. The features, their scale and the likelihood (a conditional model's
+        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
     noise : {"gaussian", "masking", "salt_pepper", "dropout"}, default="gaussian"
         Corruption, in the model's space (see above): additive Gaussian noise clipped to the
         bounds; entries set to 0 (masking: 0 for [0, 1] data, the training mean for
@@ -164,6 +169,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         compile: bool = False,
         distributed: bool | str = "auto",
         verbose: bool = False,
+        warm_start: bool = False,
         noise: str = "gaussian",
         noise_level: float = 0.3,
         noise_schedule: str = "fixed",
@@ -191,6 +197,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
             compile=compile,
             distributed=distributed,
             verbose=verbose,
+            warm_start=warm_start,
         )
         self.noise = noise
         self.noise_level = noise_level

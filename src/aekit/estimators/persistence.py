@@ -62,7 +62,7 @@ def params_to_json(estimator: Any) -> dict[str, Any]:
 _NOT_THE_MODEL = frozenset({
     "verbose", "checkpoint_dir", "device", "compile", "distributed", "precision",
     "max_iter", "learning_rate_init", "batch_size", "early_stopping", "validation_fraction",
-    "n_iter_no_change", "tol", "stride",
+    "n_iter_no_change", "tol", "stride", "warm_start",
 })  # fmt: skip
 
 

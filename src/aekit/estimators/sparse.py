@@ -122,6 +122,11 @@ class SparseAutoencoder(BaseAutoencoder):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
+    warm_start : bool, default=False
+        When the estimator is fitted, ``fit`` goes on training its network on the new X for
+        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
+        starting a new one. The features, their scale and the likelihood (a conditional model's
+        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
     sparsity : {"l1", "kl"}, default="l1"
         The sparsity penalty.
     sparsity_weight : float or "auto", default="auto"
@@ -181,6 +186,7 @@ class SparseAutoencoder(BaseAutoencoder):
         compile: bool = False,
         distributed: bool | str = "auto",
         verbose: bool = False,
+        warm_start: bool = False,
         sparsity: str = "l1",
         sparsity_weight: float | str = "auto",
         sparsity_target: float = 0.05,
@@ -209,6 +215,7 @@ class SparseAutoencoder(BaseAutoencoder):
             compile=compile,
             distributed=distributed,
             verbose=verbose,
+            warm_start=warm_start,
         )
         self.sparsity = sparsity
         self.sparsity_weight = sparsity_weight

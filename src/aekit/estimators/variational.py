@@ -94,6 +94,11 @@ class VariationalAutoencoder(_VariationalBase):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
+    warm_start : bool, default=False
+        When the estimator is fitted, ``fit`` goes on training its network on the new X for
+        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
+        starting a new one. The features, their scale and the likelihood (a conditional model's
+        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
     beta : float, default=1.0
         Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
         reconstructions. 0 drops it: nothing keeps the codes near the prior, so ``sample``
@@ -154,6 +159,7 @@ class VariationalAutoencoder(_VariationalBase):
         compile: bool = False,
         distributed: bool | str = "auto",
         verbose: bool = False,
+        warm_start: bool = False,
         beta: float = 1.0,
         kl_warmup: int = 0,
         sampler: str = "prior",
@@ -185,6 +191,7 @@ class VariationalAutoencoder(_VariationalBase):
             compile=compile,
             distributed=distributed,
             verbose=verbose,
+            warm_start=warm_start,
         )
         self.beta = beta
         self.kl_warmup = kl_warmup

@@ -168,6 +168,11 @@ class BinaryAutoencoder(BaseAutoencoder):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
+    warm_start : bool, default=False
+        When the estimator is fitted, ``fit`` goes on training its network on the new X for
+        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
+        starting a new one. The features, their scale and the likelihood (a conditional model's
+        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
     similarity_weight : float, default=300.0
         Weight of the :class:`NeighbourContrast` term against the reconstruction loss, per
         row; 0 gives a plain binary autoencoder.
@@ -215,6 +220,7 @@ class BinaryAutoencoder(BaseAutoencoder):
         compile: bool = False,
         distributed: bool | str = "auto",
         verbose: bool = False,
+        warm_start: bool = False,
         similarity_weight: float = 300.0,
         temperature: float = 0.1,
     ) -> None:
@@ -241,6 +247,7 @@ class BinaryAutoencoder(BaseAutoencoder):
             compile=compile,
             distributed=distributed,
             verbose=verbose,
+            warm_start=warm_start,
         )
         self.similarity_weight = similarity_weight
         self.temperature = temperature
