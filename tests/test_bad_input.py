@@ -193,6 +193,18 @@ def test_string_array():
         aekit.Autoencoder(**CPU).fit(np.array([["abc", "def"], ["ghi", "jkl"]]))
 
 
+@pytest.mark.parametrize("dtype", ["datetime64[D]", "timedelta64[s]"])
+def test_an_array_of_dates_is_refused_in_one_line(dtype):
+    # numpy's mean of dates failed deep inside fit with a UFuncTypeError
+    X = np.arange(26).astype(dtype).reshape(2, 13)
+    with pytest.raises(
+        ValueError, match=rf"X holds dates or durations \(dtype {re.escape(dtype)}\)"
+    ):
+        aekit.Autoencoder(**CPU).fit(X)
+    with pytest.raises(ValueError, match="holds dates or durations"):
+        aekit.AnomalyDetector().fit(X)
+
+
 def test_complex_array():
     with pytest.raises(ValueError, match="Complex data not supported: X is complex"):
         aekit.Autoencoder(**CPU).fit(np.ones((4, 3), dtype=complex))
@@ -590,8 +602,15 @@ def test_feature_names_from_dataframe(digits):
     assert list(model.feature_names_in_) == columns
     assert model.transform(pd.DataFrame(X, columns=columns)).shape == (20, 4)
     assert list(model.get_feature_names_out()) == ["z0", "z1", "z2", "z3"]
-    with pytest.raises(ValueError, match="columns seen in fit in another order"):
-        model.transform(pd.DataFrame(X, columns=columns[::-1]))
+    reordered = pd.DataFrame(X[:, ::-1], columns=columns[::-1])
+    with pytest.raises(ValueError, match="columns seen in fit in another order") as caught:
+        model.transform(reordered)
+    # 64 names do not fit the message: the fix it gives is one to run, not a list cut by '...'
+    assert "pass them in fit's order: X[list(model.feature_names_in_)]" in str(caught.value)
+    np.testing.assert_array_equal(
+        model.transform(reordered[list(model.feature_names_in_)]),
+        model.transform(pd.DataFrame(X, columns=columns)),
+    )
 
 
 def test_no_feature_names_from_arrays(fitted):
@@ -746,6 +765,25 @@ def test_rows_scaled_on_other_rows_are_told_to_clip_or_refit():
     assert np.isfinite(clipped.transform(1.1 * rng.random((5, 6)))).all()  # the advice works
 
 
+@pytest.mark.parametrize("kind", ["Compressor", "SemanticHasher"])
+def test_an_estimator_without_a_likelihood_parameter_is_not_told_to_set_one(digits, kind):
+    # the network inside a Compressor or SemanticHasher advised "refit with
+    # likelihood='gaussian'", which neither takes (TypeError)
+    from aekit.cli.errors import for_the_command_line
+
+    estimator = getattr(aekit, kind)(max_iter=1, random_state=0, device=CPU["device"])
+    estimator.fit(digits[0])
+    apply = estimator.compress if kind == "Compressor" else estimator.index
+    with pytest.raises(ValueError, match=r"needs data in \[0, 1\], but X ranges over") as caught:
+        apply(digits[0] * 10)
+    assert "likelihood=" not in str(caught.value).split("ranges over")[1]
+    assert "DenoisingAutoencoder" not in str(caught.value)
+    line = for_the_command_line(str(caught.value), set())
+    assert line.endswith(
+        "scale DATA as the training data was scaled (clip noisy values to [0, 1])."
+    ), line
+
+
 def test_uint8_pixels_are_said_to_get_a_gaussian(digits):
     # Keras' tutorials divide pixels by 255; forgetting it chose a Gaussian silently, whose
     # samples ran from -95 to 341.
@@ -826,3 +864,17 @@ def test_review_edges_of_this_change(digits, fitted_cvae):
 
     with pytest.raises(ValueError, match="Complex data not supported"):
         aekit.AutoencoderImputer(max_iter=1).fit(OnlyArray())
+
+
+def test_a_kl_target_with_the_l1_penalty_is_said_to_do_nothing(digits):
+    # sparsity_target is the KL penalty's rate: with sparsity="l1" (the default) the codes were
+    # the same whatever its value, silently
+    with pytest.warns(UserWarning, match=r"sparsity_target=0.2 .* no effect with sparsity='l1'"):
+        l1 = aekit.SparseAutoencoder(sparsity_target=0.2, **CPU).fit(digits[0])
+    np.testing.assert_array_equal(
+        l1.transform(digits[0]), aekit.SparseAutoencoder(**CPU).fit(digits[0]).transform(digits[0])
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # with "kl" it is the target: no warning
+        warnings.simplefilter("ignore", ConvergenceWarning)  # 2 epochs learn little
+        aekit.SparseAutoencoder(sparsity="kl", sparsity_target=0.2, **CPU).fit(digits[0])

@@ -175,3 +175,13 @@ def test_report_of_a_folder_that_is_no_run_names_the_commands_that_write_one(tmp
     )
     assert "is not a RUN folder (it has no metrics.csv)" in message
     assert "'detect'" in message
+
+
+def test_a_default_run_folder_in_the_way_is_said_to_be_the_default(tmp_path, monkeypatch):
+    # a user who never typed --out was told "--out run exists ...", a folder of an earlier run
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "config.toml").write_text("")
+    said = refused(invoke("train", "digits", "--epochs", "1"), "(the default RUN folder)")
+    assert said.startswith("--out run (the default RUN folder) exists and is not empty"), said
+    refused(invoke("train", "digits", "--out", "run"), "--force to replace it")

@@ -130,6 +130,16 @@ def test_a_parquet_dataset_tells_its_shape_and_labels_without_reading_rows(
     np.testing.assert_array_equal(ds.labels, y)
 
 
+def test_a_wrong_column_name_is_said_with_the_count_and_the_nearest_names(digits, tmp_path):
+    # the list of a wide file's columns was cut at 20 without a word, hiding the one meant
+    X, y = digits
+    path = write_parquet(tmp_path / "d.parquet", X[:50], y[:50])  # p0..p63 and 'label'
+    with pytest.raises(ValueError, match=r"'p19'\] and 45 more; nearest 'Label': \['label'\]\.$"):
+        aekit.open_dataset(path, label_column="Label")
+    with pytest.raises(ValueError, match=r"columns \['p640'\] are not in .* and 45 more; nearest"):
+        aekit.open_dataset(path, columns=["p640", "p1"])
+
+
 def test_a_label_column_listed_in_columns_stays_the_label(digits, tmp_path):
     # columns=["p0", "p1", "label"] made the label a feature too, and a conditional model's
     # fit then refused it as a text column (user review)

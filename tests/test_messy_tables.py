@@ -89,6 +89,26 @@ def test_a_column_missing_in_every_row_is_named_as_such():
     assert "leave it out with --ignore-column empty" in line, line
 
 
+def test_a_fitted_detector_does_not_advise_leaving_out_a_column_it_needs():
+    # at predict time, dropping the empty column failed with "X lacks ['b']": the advice is
+    # to impute, or to refit with handle_missing=True, not to leave the column out
+    import numpy as np
+
+    import aekit
+    from aekit.cli.errors import for_the_command_line
+
+    X = pd.DataFrame({"a": np.linspace(0, 1, 60), "b": np.linspace(5, 2, 60)})
+    detector = aekit.AnomalyDetector(n_estimators=1, contamination=0.1, random_state=0).fit(X)
+    for new in (X.head(3).assign(b=np.nan), X.head(3).assign(b=np.nan, a=np.inf)):
+        with pytest.raises(ValueError) as caught:
+            detector.predict(new)
+        said = str(caught.value)
+        assert "column 'b' has no value in any row. Impute them, or refit with" in said, said
+        assert "drop" not in said
+        line = for_the_command_line(said, set())
+        assert "refit with 'aekit detect --handle-missing'" in line, line
+
+
 @pytest.mark.parametrize("marker", ["-", "?", "  "])
 def test_a_missing_value_marker_among_numbers_is_said_to_be_one(tmp_path, marker):
     """'-', '?' or spaces in a numbers column were told "fix those cells", which did not say

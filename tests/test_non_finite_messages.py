@@ -33,7 +33,8 @@ def test_the_message_counts_cells_and_rows_and_names_them():
 
 def test_an_array_given_to_fit():
     with pytest.raises(ValueError, match=r"4 values .* in 3 of its 40 rows: rows 5, 7, 30 "
-                       r"\(row index, 0-based\).* Remove or impute them"):  # fmt: skip
+                       r"\(row index, 0-based\).* Replace the infinite ones .* and remove or "
+                       r"impute the NaN"):  # fmt: skip
         aekit.Autoencoder(**QUICK).fit(bad_rows())
 
 
@@ -90,7 +91,11 @@ def test_the_command_line_says_to_impute(tmp_path):
     message = for_the_command_line(refused(result))
     assert message.startswith("DATA has 4 values that are not finite (3 NaN, 1 infinite) in 3")
     assert "rows 5, 7, 30 (row index, 0-based)" in message
-    assert message.endswith("Fill them with 'aekit impute' first, or remove those rows.")
+    # 'aekit impute' fills NaN only: the infinite value is to be replaced first
+    assert message.endswith(
+        "Replace the infinite ones with the values they stand for (imputing fills NaN only), "
+        "then fill the NaN with 'aekit impute', or remove those rows."
+    )
 
 
 INFINITE_THEN_MISSING = (

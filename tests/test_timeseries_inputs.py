@@ -227,6 +227,10 @@ def test_a_datetime_index_is_the_time_axis(tmp_path):
         detector.score_samples(_hourly(freq="min"))
     with pytest.raises(ValueError, match=r"the index goes back in time at row 1.*X.sort_index()"):
         detector.score_samples(frame.iloc[::-1])
+    with warnings.catch_warnings():  # one point has no step: only the error, no "sampled every"
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="a series has 1 point, fewer than window=10"):
+            detector.score_samples(frame.iloc[:1])
     with pytest.warns(UserWarning, match=r"different time steps \(1 hour, 2 hours\)"):
         _tiny().fit([frame, frame.iloc[::2]])
     path = tmp_path / "detector.safetensors"
@@ -330,3 +334,14 @@ def test_what_is_not_a_series_is_named(X, message):
     name were accepted, and could not be told apart when scored by name."""
     with pytest.raises(ValueError, match=message):
         aekit.SeriesAnomalyDetector(window=8).fit(X)
+
+
+def test_a_missing_value_is_named_by_its_column():
+    # "first at (row 3, column 0)" named a table's column by its position
+    frame = _channels()[["a", "b", "c"]]
+    frame.loc[3, "b"] = np.nan
+    with pytest.raises(ValueError, match=r"first at \(row 3, column 'b'\)\. Fill them"):
+        _tiny().fit(frame)
+    frame["c"] = np.nan
+    with pytest.raises(ValueError, match=r"a value column of X \('c'\) is empty"):
+        _tiny(handle_missing="interpolate").fit(frame)

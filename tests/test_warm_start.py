@@ -146,3 +146,19 @@ def test_the_command_line_says_why_it_takes_no_warm_start(tmp_path):
     assert "--checkpoint DIR and --resume" in said
     assert not (tmp_path / "R").exists()
     # typed as an option: tests/test_cli_help.py::test_warm_start_as_an_option_says_why_not
+
+
+def test_the_kl_warm_up_goes_on_instead_of_starting_again(rows):
+    # the loss of an epoch is reconstruction + w * KL, w the warm-up's weight of that epoch
+    # (beta * epoch / kl_warmup): a continued fit is past the warm-up, at w = beta
+    X, _ = rows
+    vae = aekit.VAE(**SMALL, kl_warmup=4, beta=2.0, warm_start=True).fit(X)
+    vae.set_params(max_iter=2).fit(X)
+    history = vae.history_
+    weights_seen = [
+        (loss - reconstruction) / kl
+        for loss, reconstruction, kl in zip(
+            history["loss"], history["reconstruction"], history["kl"], strict=True
+        )
+    ]
+    np.testing.assert_allclose(weights_seen, [0.5, 1.0, 1.5, 2.0, 2.0, 2.0], rtol=1e-4)

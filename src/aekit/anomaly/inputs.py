@@ -26,7 +26,7 @@ class TableInput:
             self.feature_names_in_ = np.asarray([str(c) for c in X.columns], dtype=object)
         else:
             self.__dict__.pop("feature_names_in_", None)
-        table = self._table(X)
+        table = self._table(X, fitting=True)
         # Kinds and categories from every row (none of X's own categories is unseen), the
         # scale from the drawn rows alone: all that a table on disk gives (sampled_rows).
         encoder = self._encoder().fit(table)
@@ -77,9 +77,10 @@ class TableInput:
             detect_one_hot=self.preprocessing == "auto",
         )
 
-    def _table(self, X: Any) -> Any:
+    def _table(self, X: Any, fitting: bool) -> Any:
         """X checked for what the encoder does not check: a DataFrame's infinite numbers and
-        (unless ``handle_missing``) missing values, and anything else as a numeric 2-D array."""
+        (unless ``handle_missing``) missing values, and anything else as a numeric 2-D array.
+        ``fitting``: X is fit's (an empty column may be left out; a fitted detector needs it)."""
         from aekit.data.lazy import Dataset
 
         if isinstance(X, pd.Series):  # df.iloc[0] is a row turned into a column of values
@@ -91,7 +92,8 @@ class TableInput:
         missing_fix = (
             None
             if self.handle_missing
-            else "Impute them, or pass handle_missing=True to let the detector encode them."
+            else f"Impute them, or {'pass' if fitting else 'refit with'} handle_missing=True to "
+            "let the detector encode them."
         )
         if isinstance(X, Dataset):  # read whole; NaN read through, refused below by its row
             with X.reader.nan_read_through():
@@ -117,12 +119,15 @@ class TableInput:
                 columns=numbers.columns,
                 index=X.index,
                 missing_fix=missing_fix,
+                columns_needed=not fitting,
             )
             missing, columns, index = X.isna().to_numpy(), array.columns, X.index
         if len(array) == 0:
             raise ValueError("X has no rows; pass at least one.")
         if missing.any() and missing_fix is not None:
-            told = describe_non_finite("X", missing, columns=columns, index=index)
+            told = describe_non_finite(
+                "X", missing, columns=columns, index=index, columns_needed=not fitting
+            )
             raise ValueError(f"{told}. {missing_fix}")
         return array
 
@@ -136,7 +141,7 @@ class TableInput:
                 f"{list(self.encoder_.categories_)[:5]}; pass the DataFrame itself (not "
                 "df.to_numpy()), with the columns seen in fit."
             )
-        table = self._table(X)
+        table = self._table(X, fitting=False)
         width = np.shape(table)[1] if np.ndim(table) == 2 else -1
         named = hasattr(table, "columns") and self.encoder_.input_is_frame_
         if not named:  # a table's columns: the encoder names them

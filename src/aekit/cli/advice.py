@@ -75,13 +75,20 @@ ADVICE = (
     (  # aekit.core.objectives.likelihoods.check_bernoulli_range, a fitted model's new rows
         r"^likelihood='bernoulli' needs data in \[0, 1\], but X ranges over (\[[^\]]*\])\. "
         r"The model was fitted on data in \[0, 1\]; scale X as its training data was scaled "
-        r"\(noisy data: clip it, np\.clip\(X, 0, 1\); a DenoisingAutoencoder's denoise does\)\. "
-        r"Rows scaled by a scaler fitted on other rows \(MinMaxScaler\) fall a little outside: "
-        r"clip them too \(MinMaxScaler\(clip=True\) does, in a pipeline as well\), or refit "
-        r"with likelihood='gaussian', which takes any value\.",
-        r"the model was trained on values in [0, 1] (a Bernoulli likelihood), but DATA ranges "
-        r"over \1: scale DATA as the training data was scaled (noisy images: 'aekit denoise' "
-        r"clips them), or retrain with --param likelihood=gaussian, which takes any value.",
+        r"\(noisy data: clip it, np\.clip\(X, 0, 1\)(; a DenoisingAutoencoder's denoise does)?\)"
+        r"\. Rows scaled by a scaler fitted on other rows \(MinMaxScaler\) fall a little outside: "
+        r"clip them too \(MinMaxScaler\(clip=True\) does, in a pipeline as well\)(, or refit "
+        r"with likelihood='gaussian', which takes any value)?\.",
+        lambda m: (
+            f"the model was trained on values in [0, 1] (a Bernoulli likelihood), but DATA "
+            f"ranges over {m[1]}: scale DATA as the training data was scaled"
+            + (
+                " (noisy images: 'aekit denoise' clips them), or retrain with --param "
+                "likelihood=gaussian, which takes any value."
+                if m[3]
+                else " (clip noisy values to [0, 1])."
+            )
+        ),
     ),
     (
         r"^likelihood='bernoulli' needs data in \[0, 1\], but X ranges over (\[[^\]]*\])\. "
@@ -112,6 +119,10 @@ ADVICE = (
     (
         r"\bRemove or impute (them|those rows) first \(e\.g\. sklearn\.impute\.SimpleImputer\)\.",
         "Fill them with 'aekit impute' first, or remove those rows.",
+    ),
+    (  # aekit.data.non_finite.REPLACE_THEN_IMPUTE: infinities and NaN in one DATA
+        r"\band remove or impute the NaN \(e\.g\. sklearn\.impute\.SimpleImputer\)\.",
+        "then fill the NaN with 'aekit impute', or remove those rows.",
     ),
     (
         r"^X has non-numeric columns: (.+?)\. Encode them as numbers \(aekit\.TabularEncoder "

@@ -26,7 +26,8 @@ def _leave_out_unexpected(match: re.Match) -> str:
 # command that has it, the advice elsewhere, e.g. in 'aekit score', which reads a fitted model).
 OPTION_ADVICE = (
     (
-        r"\bImpute them, or pass handle_missing=True to let the detector encode them\.",
+        r"\bImpute them, or (?:pass|refit with) handle_missing=True to let the detector "
+        r"encode them\.",
         "handle_missing",
         "Fill them with 'aekit impute' first, or pass --handle-missing to let the detector "
         "encode them.",

@@ -84,6 +84,11 @@ def check_model_file(path: Path, option: str, overwrite: bool, index: bool = Fal
 OWN_FILES = {"demo": frozenset({"model.safetensors", "samples.png"})}
 
 
+# The --out folders of the commands that have a default one (train, detect, finetune,
+# detect-series)
+DEFAULT_RUNS = frozenset(map(Path, ("run", "detect-run", "finetune-run", "series-run")))
+
+
 def check_out(out: Path, overwrite: bool, own: frozenset[str] = frozenset()) -> None:
     """``--out`` can become a RUN folder: a new folder's name, not a file, not a non-empty
     folder without --force, and with --force only a RUN (whatever else a folder holds, a
@@ -98,8 +103,11 @@ def check_out(out: Path, overwrite: bool, own: frozenset[str] = frozenset()) -> 
         raise ValueError(f"--out {out} is a file, not a folder.")
     if out.exists() and any(out.iterdir()):
         if not overwrite:
+            # an earlier command's default RUN: the user may never have typed --out
+            default = " (the default RUN folder)" if out in DEFAULT_RUNS else ""
             raise ValueError(
-                f"--out {out} exists and is not empty; choose another or pass --force."
+                f"--out {out}{default} exists and is not empty; choose another with --out, or "
+                "pass --force to replace it."
             )
         only_own = own and {p.name for p in out.iterdir()} <= own  # listed only for own files
         if not (out / "config.toml").is_file() and not only_own:

@@ -24,6 +24,9 @@ class TrainConfig:
     n_iter_no_change: int = 10
     tol: float = 1e-4
     patience_start: int = 0  # epochs before stalls count (the loss rises during KL warm-up)
+    # Epochs the network was trained for by earlier fits (warm_start): its weight schedules
+    # (the KL warm-up) and patience_start go on from there instead of starting again.
+    epochs_before: int = 0
     # The term of the module's output that early stopping watches, lower being better: "loss",
     # or e.g. a classifier's "error" (1 - accuracy, as scikit-learn's MLPClassifier stops on
     # validation accuracy).

@@ -250,6 +250,7 @@ def _train(
     while result.n_iter < config.max_iter and not result.stopped_early:
         started = time.perf_counter()
         epoch = result.n_iter
+        schedule_epoch = epoch + config.epochs_before  # where the weight schedules stand
         module.train()
         sums: torch.Tensor | None = None  # one stacked tensor: fewer tiny ops per step
         if config.epoch_order is None:
@@ -263,9 +264,11 @@ def _train(
             x, yb = X_train[index], _select(y_train, index)
             with cast:
                 if untried is None:
-                    terms = forward(x, yb, generator, epoch=epoch)
+                    terms = forward(x, yb, generator, epoch=schedule_epoch)
                 else:
-                    forward, terms = _first_compiled_step(untried, forward, x, yb, generator, epoch)
+                    forward, terms = _first_compiled_step(
+                        untried, forward, x, yb, generator, schedule_epoch
+                    )
                     untried = None
             # Read before the backward pass: a captured graph's outputs live in memory that its
             # next replay reuses. float(): under autocast some terms come out in bfloat16.
@@ -285,7 +288,7 @@ def _train(
         if X_val is not None:
             with cast:
                 val_terms = evaluate(
-                    module, X_val, y_val, generator, 4 * config.batch_size, epoch, group
+                    module, X_val, y_val, generator, 4 * config.batch_size, schedule_epoch, group
                 )
             val_means = {name: float(value) for name, value in val_terms.items()}
             _finite_or_raise(val_means, epoch + 1, config)
@@ -345,7 +348,7 @@ def record_epoch(
         )
     current = watched[config.monitor]
     tie = watched.get(config.tie_break, 0.0) if config.tie_break else 0.0
-    in_warmup = epoch < config.patience_start
+    in_warmup = epoch + config.epochs_before < config.patience_start
     no_improve = 0 if in_warmup or current < result.best_loss - config.tol else no_improve + 1
     # Among epochs tied on the monitored term, the lower tie-break term wins. An error rate on
     # ten validation rows ties on most epochs, and keeping the first of them kept an early,

@@ -28,6 +28,7 @@ import numpy as np
 
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.data.lazy import Dataset, csv_to_parquet, open_dataset
+from aekit.data.name_lists import some_names
 from aekit.data.npy import load_npy, load_npz
 from aekit.io.paths import user_path
 
@@ -257,7 +258,7 @@ def split_label_column(
     if label_column not in table.columns:
         raise ValueError(
             f"label_column={label_column!r} is not a column of {source}; "
-            f"the columns are {list(table.columns)}."
+            f"the columns are {some_names(list(table.columns), [label_column])}."
         )
     y = table.pop(label_column).to_numpy()
     if table.shape[1] == 0:

@@ -39,10 +39,14 @@ def column_mismatch(names: list[str], expected: list[str]) -> str:
             f"{_shortened(expected)}."
         )
     if not missing and not extra:
-        return (
-            f"X has the columns seen in fit in another order; pass them in fit's order: "
-            f"X[{_shortened(expected)}]."
+        # a list cut with '...' cannot be pasted; the fitted estimator holds the whole of it
+        order = (
+            f"X[{_shortened(expected)}]"
+            if len(expected) <= _AT_MOST
+            else f"X[list(model.feature_names_in_)], the fitted model's {len(expected)} columns "
+            f"{_shortened(expected)}"
         )
+        return f"X has the columns seen in fit in another order; pass them in fit's order: {order}."
     problems = []
     if missing:
         problems.append(f"lacks {_shortened(missing)}")
@@ -51,6 +55,9 @@ def column_mismatch(names: list[str], expected: list[str]) -> str:
     return f"X {' and '.join(problems)}. Pass the columns seen in fit: {_shortened(expected)}."
 
 
-def _shortened(names: list[str], at_most: int = 10) -> str:
+_AT_MOST = 10  # names a message lists
+
+
+def _shortened(names: list[str], at_most: int = _AT_MOST) -> str:
     shown = ", ".join(repr(n) for n in names[:at_most])
     return f"[{shown}{', ...' if len(names) > at_most else ''}]"

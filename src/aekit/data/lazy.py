@@ -17,6 +17,7 @@ import numpy as np
 from aekit.data.csv_parquet import csv_to_parquet
 from aekit.data.file_kinds import TEXT_TABLES, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
+from aekit.data.name_lists import some_names
 from aekit.data.readers import ArrayReader, ImageFolderReader, RowReader, is_memory_mapped, open_npy
 from aekit.io.paths import user_path
 
@@ -242,7 +243,7 @@ def _csv(path: Path, label_column, columns, csv: dict) -> Dataset:
         if label_column not in table.columns:
             raise ValueError(
                 f"label_column={label_column!r} is not a column of {path}; the columns are "
-                f"{list(table.columns)[:20]}."
+                f"{some_names(list(table.columns), [label_column])}."
             )
         y = table.pop(label_column).to_numpy()
     if columns is not None:

@@ -20,8 +20,18 @@ IMPUTE = "Remove or impute them first (e.g. sklearn.impute.SimpleImputer)."
 REPLACE = "Replace them with the values they stand for, or remove those rows."
 
 
-def fix_for(any_nan: bool) -> str:
-    """What to do with refused cells: impute NaN; replace infinities (when there is no NaN)."""
+# Both: imputing fills NaN only, so the infinities are replaced first (the advice to impute
+# alone led to an imputer that refused the same infinities)
+REPLACE_THEN_IMPUTE = (
+    "Replace the infinite ones with the values they stand for (imputing fills NaN only), and "
+    "remove or impute the NaN (e.g. sklearn.impute.SimpleImputer)."
+)
+
+
+def fix_for(any_nan: bool, any_infinite: bool = False) -> str:
+    """What to do with refused cells: impute NaN; replace infinities; both, in that order."""
+    if any_nan and any_infinite:
+        return REPLACE_THEN_IMPUTE
     return IMPUTE if any_nan else REPLACE
 
 
@@ -36,6 +46,7 @@ def describe_non_finite(
     read: bool = False,
     n_rows: int | None = None,
     empty_columns: Sequence[Any] = (),
+    columns_needed: bool = False,
 ) -> str:
     """``"X has 4 values that are not finite (3 NaN, 1 infinite) in 3 of its 300 rows: rows
     5, 7, 200 (row index, 0-based); first at (row 5, column 'b'), (row 7, column 'a'), ..."``
@@ -49,9 +60,11 @@ def describe_non_finite(
     ones read so far of a larger source, not all of it. ``n_rows``: the rows of X where
     ``refused`` has fewer (a series' repeated timestamps merged). ``empty_columns``: where
     ``read``, the columns with no value in any row of the whole source (its rows read so far
-    cannot tell: a column may be empty in its first rows alone).
+    cannot tell: a column may be empty in its first rows alone). ``columns_needed``: the columns
+    are a fitted model's, so an empty one is named without the advice to leave it out.
     """
     bad = np.asarray(refused, dtype=bool).reshape(len(refused), -1)
+    empty = list(empty_columns)
     cells = int(bad.sum())
     bad_rows = np.flatnonzero(bad.any(axis=1))
     ids = np.arange(len(bad)) if row_ids is None else np.asarray(row_ids)
@@ -85,7 +98,7 @@ def describe_non_finite(
         f"{name} has {cells} {values} {kinds} in {len(bad_rows)} {of}: "
         f"row{'s' if len(bad_rows) > 1 else ''} {rows}{more} ({note}); first at {first}"
         f"{f' and {cells - SHOWN} more' if cells > SHOWN else ''}"
-        f"{_no_value(list(empty_columns) if read else _empty_columns(missing, columns))}"
+        f"{_no_value(empty if read else _empty_columns(missing, columns), columns_needed)}"
     )
 
 
@@ -96,13 +109,17 @@ def _empty_columns(bad: np.ndarray, columns: Sequence[Any] | None) -> list[Any]:
     return [_plain(columns[c]) for c in np.flatnonzero(bad.all(axis=0))]
 
 
-def _no_value(empty: list[Any]) -> str:
+def _no_value(empty: Sequence[Any], needed: bool = False) -> str:
     """``"; column 'x' has no value in any row: leave it out (X.drop(columns=['x']))"`` for
     the ``empty`` columns: such a column is the whole story (an empty spreadsheet column),
-    which a list of its first cells hid."""
+    which a list of its first cells hid. ``needed``: a fitted model's columns, which it cannot
+    do without (the advice to leave one out would fail with 'X lacks ...')."""
     if not empty:
         return ""
     names = ", ".join(repr(c) for c in empty)
+    if needed:
+        subject = f"column {names} has" if len(empty) == 1 else f"columns {names} have"
+        return f"; {subject} no value in any row"
     if len(empty) == 1:
         return f"; column {names} has no value in any row: leave it out (X.drop(columns=[{names}]))"
     return f"; columns {names} have no value in any row: leave them out (X.drop(columns=[{names}]))"
@@ -115,6 +132,7 @@ def refuse_infinite(
     columns: Sequence[Any] | None = None,
     index: Sequence[Any] | None = None,
     missing_fix: str | None = None,
+    columns_needed: bool = False,
 ) -> None:
     """ValueError naming the infinite cells of ``values`` (rows x columns), if any; NaN cells
     are missing values, the caller's to fill or refuse. ``missing_fix``: the caller refuses NaN
@@ -131,7 +149,9 @@ def refuse_infinite(
     message = f"{told}. {REPLACE}"
     missing = np.isnan(cells)
     if missing_fix is not None and missing.any():
-        also = describe_non_finite("it", missing, columns=columns, index=index)
+        also = describe_non_finite(
+            "it", missing, columns=columns, index=index, columns_needed=columns_needed
+        )
         message += f" Besides, {also}. {missing_fix}"  # "it has 2 values that are missing"
     raise ValueError(message)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from aekit.data.float32 import wider_than_float32
+from aekit.data.name_lists import some_names
 from aekit.data.readers import RowReader
 
 _NUMERIC = "biuf"
@@ -70,13 +71,16 @@ class ParquetReader(RowReader):
         if label_column is not None and label_column not in names:
             raise ValueError(
                 f"label_column={label_column!r} is not a column of {path}; the columns are "
-                f"{names[:20]}."
+                f"{some_names(names, [label_column])}."
             )
         if columns is None:
             columns = [n for n in names if n != label_column]
         missing = [c for c in columns if c not in names]
         if missing:
-            raise ValueError(f"columns {missing} are not in {path}; its columns are {names[:20]}.")
+            raise ValueError(
+                f"columns {missing} are not in {path}; its columns are "
+                f"{some_names(names, missing)}."
+            )
         types = {n: schema.field(n).type for n in columns}
         bad = [n for n, t in types.items() if not is_numeric_type(t) and not is_text_type(t)]
         if bad:

@@ -157,7 +157,7 @@ def check_rows(
     told = describe_non_finite(
         where, bad, nan, row_ids=ids, columns=names, read=read, empty_columns=empty
     )
-    raise ValueError(f"{told}. {fix_for(bool((nan & bad).any()))}")
+    raise ValueError(f"{told}. {fix_for(bool((nan & bad).any()), bool(np.isinf(rows).any()))}")
 
 
 def is_memory_mapped(X: Any) -> bool:

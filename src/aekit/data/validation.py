@@ -137,6 +137,12 @@ def as_numeric_array(
         array = np.asarray(X)
     except ValueError as err:  # ragged nested lists
         raise ValueError(f"{name} is not a rectangular array: {err}") from None
+    if array.dtype.kind in "mM":  # numpy's sums of dates failed deep inside with UFuncTypeError
+        raise ValueError(
+            f"{name} holds dates or durations (dtype {array.dtype}), not numbers; turn them into "
+            "numbers first (seconds since a start: (X - X.min()) / np.timedelta64(1, 's'); or "
+            "the hour, weekday, ... of each date), or leave them out."
+        )
     if array.dtype.kind in "OUSaV":
         try:
             array = array.astype(np.float64)
@@ -196,7 +202,7 @@ def check_finite(array: np.ndarray, name: str = "X", columns: list | None = None
     if name == "Z":
         fix = "Codes from transform are finite: check what made these."
     else:
-        fix = fix_for(bool(nan.any()))
+        fix = fix_for(bool(nan.any()), bool((~finite & ~nan).any()))
     raise ValueError(f"{describe_non_finite(name, ~finite, nan, columns=columns)}. {fix}")
 
 

@@ -14,6 +14,7 @@ trainer's settings).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -236,6 +237,8 @@ class BaseAutoencoder(
             low, high = value_range(model_space, self._masks_missing, self.likelihood_)
 
         config = self._train_config(flat, y_index)
+        if continued:  # the KL warm-up and other schedules go on, not start again
+            config = dataclasses.replace(config, epochs_before=int(self.n_iter_))
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         model = self.model_ if continued else self._new_model(low, high, seed, flat.shape[1])
         model.to(device)

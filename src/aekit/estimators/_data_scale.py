@@ -172,7 +172,9 @@ class DataScale:
         same check for every X that reaches the network (``transform``, ``reconstruct``,
         ``score_samples``, ``elbo``, ``reconstruction_error``, ...)."""
         if self.likelihood_ == "bernoulli" and flat.size:
-            check_bernoulli_range(*data_range(flat), fitted=True)
+            # a network inside another estimator (_shown_as) has a likelihood its user cannot set
+            has_likelihood = getattr(self, "_shown_as", None) is None
+            check_bernoulli_range(*data_range(flat), fitted=True, has_likelihood=has_likelihood)
 
     def _to_data(self, x: torch.Tensor) -> np.ndarray:
         flat = x.detach().cpu().numpy().reshape(len(x), -1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import replace
 from numbers import Real
 from typing import Any
@@ -14,12 +15,14 @@ from aekit.core.config import TrainConfig
 from aekit.core.dead_units import check_epochs, revive_dead_units
 from aekit.core.latent import DeterministicLatent
 from aekit.core.objectives import KLSparsity, L1Sparsity, Term
+from aekit.data.one_hot import caller_level
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._docs import FITTED_ATTRIBUTES
 
 # sparsity_weight="auto": fixed weights per penalty, not tuned to the data (what they cost and
 # give: benchmarks/sparsity.py)
 AUTO_SPARSITY_WEIGHT = {"l1": 0.1, "kl": 1.0}
+DEFAULT_SPARSITY_TARGET = 0.05
 
 
 class SparseAutoencoder(BaseAutoencoder):
@@ -189,7 +192,7 @@ class SparseAutoencoder(BaseAutoencoder):
         warm_start: bool = False,
         sparsity: str = "l1",
         sparsity_weight: float | str = "auto",
-        sparsity_target: float = 0.05,
+        sparsity_target: float = DEFAULT_SPARSITY_TARGET,
         revive_dead_units: bool = True,
     ) -> None:
         super().__init__(
@@ -221,6 +224,16 @@ class SparseAutoencoder(BaseAutoencoder):
         self.sparsity_weight = sparsity_weight
         self.sparsity_target = sparsity_target
         self.revive_dead_units = revive_dead_units
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        if self.sparsity == "l1" and self.sparsity_target != DEFAULT_SPARSITY_TARGET:
+            warnings.warn(  # the L1 penalty has no target rate: the value would be ignored
+                f"sparsity_target={self.sparsity_target!r} is the target rate of sparsity='kl' "
+                "and has no effect with sparsity='l1'; drop it or use sparsity='kl'.",
+                UserWarning,
+                stacklevel=caller_level(),
+            )
 
     def _make_latent(self, in_features: int) -> nn.Module:
         code_activation = "relu" if self.sparsity == "l1" else "logistic"

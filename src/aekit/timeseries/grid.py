@@ -62,18 +62,25 @@ class Series:
 
 
 def on_grid(
-    values: np.ndarray, axis: TimeAxis | None, handle_missing: str, what: str = "the time column"
+    values: np.ndarray,
+    axis: TimeAxis | None,
+    handle_missing: str,
+    what: str = "the time column",
+    columns: list[str] | None = None,
 ) -> Series:
     """``values`` ``(rows, channels)`` at the times of ``axis`` (None: evenly spaced rows) as a
     :class:`Series` on its regular grid; refused (``handle_missing="error"``) when that needs
-    any filling. ``what``: the time axis in words, for messages ("the index")."""
+    any filling. ``what``: the time axis in words, for messages ("the index"); ``columns``: the
+    channels' names, for messages (None: by position)."""
     named = None if axis is None else axis.step
     nan_rows = np.flatnonzero(np.isnan(values).any(axis=1))
     off = _off_grid(axis)
     if handle_missing == "error":
         if len(nan_rows):
             rows = _rows(axis, np.arange(len(values)))  # X's rows, repeats merged or not
-            told = describe_non_finite("X", np.isnan(values), row_ids=rows, n_rows=rows[-1] + 1)
+            told = describe_non_finite(
+                "X", np.isnan(values), row_ids=rows, n_rows=rows[-1] + 1, columns=columns
+            )
             raise ValueError(f"{told}. {MISSING_FIX}")
         if len(off):
             raise ValueError(_gap_message(axis, off, what))
@@ -86,10 +93,11 @@ def on_grid(
         t, step = axis.t, axis.spacing
     grid = t[0] + step * np.arange(int(round((t[-1] - t[0]) / step)) + 1)
     filled = []
-    for channel in values.T:
+    for number, channel in enumerate(values.T):
         seen = ~np.isnan(channel)
         if not seen.any():
-            raise ValueError("a value column of X is empty (all NaN); drop it.")
+            name = f" ({columns[number]!r})" if columns is not None else f" (column {number})"
+            raise ValueError(f"a value column of X{name} is empty (all NaN); drop it.")
         filled.append(np.interp(grid, t[seen], channel[seen]))
     if axis is not None:
         _warn_invented(grid, axis, what)

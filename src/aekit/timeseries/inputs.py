@@ -24,7 +24,7 @@ from aekit.data.one_hot import caller_level
 from aekit.data.validation import reject_complex, reject_duplicate_columns, reject_unshaped
 from aekit.timeseries.grid import MISSING_FIX, Series, on_grid
 from aekit.timeseries.repeats import check_long_format, check_order, merge_repeats
-from aekit.timeseries.step_names import same_step
+from aekit.timeseries.step_names import NO_STEP, same_step
 from aekit.timeseries.time_axis import TimeAxis, date_axis, numeric_axis
 
 HANDLE_MISSING = ("error", "interpolate")
@@ -236,7 +236,7 @@ def check_steps(series: list[Series], fitted: str | None, fitting: bool) -> None
     import warnings
 
     steps = []  # in order, those within jitter of one another once
-    for step in (s.step for s in series if s.step is not None):
+    for step in (s.step for s in series if s.step not in (None, NO_STEP)):
         if not any(same_step(step, seen) for seen in steps):
             steps.append(step)
     if fitting:
@@ -381,7 +381,8 @@ def read_series(
         _check_points(len(values))
         _refuse_infinite(values, handle_missing)
         names, axis, what, inverse = None, None, "the time column", None
-    return on_grid(values, axis, handle_missing, what).at_rows(inverse, axis), names
+    series = on_grid(values, axis, handle_missing, what, None if names is None else list(names))
+    return series.at_rows(inverse, axis), names
 
 
 def _refuse_infinite(

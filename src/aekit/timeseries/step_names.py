@@ -15,6 +15,7 @@ import re
 # Fixed durations, largest first: a step is named in the first it is a whole multiple of.
 _UNITS = (("week", 604800.0), ("day", 86400.0), ("hour", 3600.0), ("minute", 60.0))
 _WHOLE = 1e-3  # relative: 299.9 s is 5 minutes, 301 s is not
+NO_STEP = "one point"  # the "step" of a series of one time: there is none to compare
 
 
 def _count(value: float, unit: str) -> str:
@@ -29,7 +30,7 @@ def _whole(value: float) -> float | None:
 def duration_name(seconds: float) -> str:
     """A fixed step in seconds ("1 hour", "36 hours", "390 seconds", "0.5 seconds")."""
     if seconds <= 0:
-        return "one point"
+        return NO_STEP
     for unit, size in _UNITS:
         count = _whole(seconds / size)
         if count is not None:
@@ -48,7 +49,7 @@ def step_name(step: float, unit: str | None) -> str:
     """A step on a time axis (:mod:`aekit.timeseries.time_axis`): ``unit`` None for seconds,
     "month", "B" (business days) or "number" (a numeric time column, in its own units)."""
     if step <= 0:
-        return "one point"
+        return NO_STEP
     if unit is None:
         return duration_name(step)
     if unit == "month":

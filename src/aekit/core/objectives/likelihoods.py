@@ -96,21 +96,29 @@ def choose_likelihood(X: np.ndarray, likelihood: str) -> str:
     return likelihood_for_range(*data_range(X), likelihood)
 
 
-def check_bernoulli_range(low: float, high: float, fitted: bool) -> None:
+def check_bernoulli_range(
+    low: float, high: float, fitted: bool, has_likelihood: bool = True
+) -> None:
     """``ValueError`` unless [low, high] lies in [0, 1], the support of the Bernoulli likelihood.
 
     Both at ``fit`` and for a fitted model's new X: outside [0, 1] the "log-likelihood"
     ``x log p + (1 - x) log(1 - p)`` is none at all and grows without bound as ``x`` leaves the
     interval (at x = -5 it is ``-5 log p + 6 log(1 - p)``, large and positive for p near 0), so
-    such rows would score as the most normal ones."""
+    such rows would score as the most normal ones. ``has_likelihood``: the estimator the user
+    holds takes ``likelihood=`` (a Compressor's network does, the Compressor does not)."""
     if low >= 0 and high <= 1:
         return
+    denoise, refit = (
+        ("; a DenoisingAutoencoder's denoise does", ", or refit with likelihood='gaussian', "
+         "which takes any value")
+        if has_likelihood
+        else ("", "")
+    )  # fmt: skip
     fix = (
         "The model was fitted on data in [0, 1]; scale X as its training data was scaled "
-        "(noisy data: clip it, np.clip(X, 0, 1); a DenoisingAutoencoder's denoise does). Rows "
-        "scaled by a scaler fitted on other rows (MinMaxScaler) fall a little outside: clip "
-        "them too (MinMaxScaler(clip=True) does, in a pipeline as well), or refit with "
-        "likelihood='gaussian', which takes any value."
+        f"(noisy data: clip it, np.clip(X, 0, 1){denoise}). Rows scaled by a scaler fitted on "
+        "other rows (MinMaxScaler) fall a little outside: clip them too (MinMaxScaler(clip=True) "
+        f"does, in a pipeline as well){refit}."
         if fitted
         else "Scale X to [0, 1] or use likelihood='gaussian'."
     )
