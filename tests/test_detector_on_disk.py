@@ -205,3 +205,19 @@ def test_a_paused_chunk_generator_leaves_the_dataset_refusing_nan(tmp_path):
     assert part.isna().any().any() and dataset.reader.allow_nan is False
     with pytest.raises(ValueError, match="NaN"):
         dataset.reader.read(0, 10)
+
+
+def test_the_command_line_reads_a_small_parquet_folder_as_it_reads_one_file(tmp_path):
+    # a folder was read through the float32 reader and one file with pandas (float64): values
+    # float32 rounds (12345.678 +- 1000) gave detectors 0.6% apart in threshold
+    from cli_helpers import invoke, ok
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(200, 4)) * 1000 + 12345.678, columns=list("abcd"))
+    frame.to_parquet(tmp_path / "one.parquet")
+    folder_of(frame, tmp_path / "folder")
+    for data in ("one.parquet", "folder"):
+        ok(invoke("detect", tmp_path / data, "--out", tmp_path / f"R_{data}", "--quiet"))
+    from_file = pd.read_csv(tmp_path / "R_one.parquet" / "scores.csv")
+    from_folder = pd.read_csv(tmp_path / "R_folder" / "scores.csv")
+    pd.testing.assert_frame_equal(from_file, from_folder)

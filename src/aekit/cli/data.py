@@ -197,15 +197,18 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     if not path.exists():
         raise FileNotFoundError(f"DATA {spec!r}: no such file or folder (or use 'digits').")
     if path.is_dir() and on_disk(spec):  # a folder of Parquet files, read whole here
+        import pandas as pd
+
         from aekit.data.lazy import open_dataset
 
-        features = columns.disk_features(spec, options.label_column)
-        dataset = open_dataset(path, label_column=options.label_column, columns=features)
-        _check_rows(spec, len(dataset))
-        # NaN comes through as from a CSV: the model reading it refuses it, or fills it
-        # (impute, handle_missing), each with its own message
-        dataset.reader.allow_nan = True
-        X, y = dataset.frame(dataset.reader.read(0, len(dataset))), dataset.labels
+        # opened for its checks (the files' columns agree, the label column is there) and its
+        # files' order; read as one Parquet file is (float64 stays float64: the reader's rows
+        # are float32, and a detector fitted on them differed from the same rows in one file)
+        files = open_dataset(path, label_column=options.label_column).reader.files
+        table = pd.concat([pd.read_parquet(file) for file in files], ignore_index=True)
+        _check_rows(spec, len(table))
+        y = None if options.label_column is None else table.pop(options.label_column).to_numpy()
+        X = columns.features(spec, table, options.label_column)
     elif path.is_dir():
         X, y = load_image_folder(path, options)
         X = columns.features(spec, X)  # refuses the column options: no columns
