@@ -136,3 +136,20 @@ def test_thousands_reads_quoted_numbers_1_234_5_of_a_comma_separated_file(tmp_pa
                         "--out", tmp_path / "R")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert aekit.load(tmp_path / "R" / "model.safetensors").n_features_in_ == 2
+
+
+def test_text_table_options_for_other_data_are_refused_not_recorded(tmp_path):
+    # --sep ';' on an array did nothing, yet was recorded, and the RUN then refused a comma CSV
+    np.save(tmp_path / "X.npy", np.random.default_rng(0).random((60, 4)).astype(np.float32))
+    cases = {
+        "--sep": ["train", tmp_path / "X.npy", "--sep", ";"],
+        "--na-values": ["detect", "digits", "--na-values", "?"],
+        "--decimal and --thousands": [
+            "detect-series", tmp_path / "X.npy", "--decimal", ",", "--thousands", ".",
+        ],
+    }  # fmt: skip
+    for flags, words in cases.items():
+        said = error_message(invoke(*words, "--out", tmp_path / "R", "--quiet").exception)
+        assert said.startswith(f"{flags} appl"), said
+        assert said.endswith(f"is not one: leave {flags} out."), said
+        assert not (tmp_path / "R").exists()

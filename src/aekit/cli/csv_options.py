@@ -69,6 +69,28 @@ class CsvOptions:
 
 
 current = CsvOptions()  # the running command's
+typed: tuple[str, ...] = ()  # the options the running command was given (not recorded ones)
+
+
+def typed_flags(
+    sep: str | None,
+    decimal: str | None,
+    thousands: str | None,
+    encoding: str | None,
+    no_header: bool | None,
+    na_values: list[str] | None,
+) -> tuple[str, ...]:
+    """The options typed on the command line (None: not typed), as their flags."""
+    given = (
+        ("--sep", sep is not None),
+        ("--decimal", decimal is not None),
+        ("--thousands", thousands is not None),
+        ("--encoding", encoding is not None),
+        ("--no-header", bool(no_header)),
+        ("--na-values", bool(na_values)),
+    )
+    return tuple(flag for flag, typed in given if typed)
+
 
 OPTIONS = {
     "sep": Annotated[

@@ -19,7 +19,7 @@ import numpy as np
 
 from aekit.cli.file_writers import write_frame, write_images, write_table  # noqa: F401
 from aekit.data import datasets
-from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
+from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, TEXT_TABLES, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
 from aekit.data.npy import npz_member
 
@@ -171,6 +171,22 @@ def check_options_apply(spec: str, options: DataOptions) -> None:
         )
 
 
+def _check_text_options_apply(spec: str) -> None:
+    """The options of a text table (--sep, --decimal, ...) typed for DATA that is none (an
+    array, Parquet, images, 'digits'): they did nothing, yet a fitting command recorded them,
+    and they refused a later command's CSV ("x.csv looks separated by ','; pass --sep ','")."""
+    from aekit.cli import csv_options
+
+    path = Path(spec)
+    if not csv_options.typed or (path.is_file() and data_suffix(path) in TEXT_TABLES):
+        return
+    given = " and ".join(csv_options.typed)
+    raise ValueError(
+        f"{given} appl{'ies' if len(csv_options.typed) == 1 else 'y'} to a text table (.csv, "
+        f".tsv, .txt, .dat, .data); DATA {spec} is not one: leave {given} out."
+    )
+
+
 def _folder_options(options: DataOptions) -> tuple[tuple[str, object], ...]:
     """The options that read an image folder alone, with their values."""
     return (("--image-size", options.image_size), ("--grayscale", options.grayscale))
@@ -181,6 +197,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     ignored columns (:mod:`aekit.cli.columns`) are left out of X."""
     from aekit.cli import columns
 
+    _check_text_options_apply(spec)
     if spec == "digits":
         if options.label_column is not None:  # its labels are the digits, no column of a table
             raise ValueError(
