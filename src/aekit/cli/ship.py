@@ -97,7 +97,11 @@ def serve(
     path = model_path(run)
     # a RUN trained on text columns: requests are encoded as 'aekit score RUN DATA' encodes them
     encoder = run / ENCODER_FILE if run.is_dir() and (run / ENCODER_FILE).is_file() else None
-    # the id column (echoed as "ids") and ignored columns RUN recorded: not features
-    recorded = columns.resolve(None, None, *recorded_data({"run": run}))
-    chosen = {"id_column": recorded.id_column, "ignore_columns": recorded.ignore_columns}
+    # the id column (echoed as "ids"), ignored columns and label column RUN recorded: not
+    # features, dropped where a request has them, as 'aekit score RUN DATA' sets them aside
+    section, source = recorded_data({"run": run})
+    recorded = columns.resolve(None, None, section, source)
+    label = section.get("label_column")
+    ignored = (*recorded.ignore_columns, *([label] if isinstance(label, str) else []))
+    chosen = {"id_column": recorded.id_column, "ignore_columns": ignored}
     run_server(path, host, port, workers, api_key_file, insecure, limits, encoder, chosen)
