@@ -200,3 +200,21 @@ def test_the_figures_of_a_table_name_its_columns(table, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert drawn == [["size", "weight", "colour=blue", "colour=green", "colour=red"]]
     assert (out / "figures" / "reconstructions.png").stat().st_size > 0
+
+
+def test_categorical_groups_given_for_a_table_with_text_columns_must_be_its_own(
+    table, mixed_run, tmp_path
+):
+    # train encodes text columns itself; --param categorical_groups=[[0, 2]] was replaced by
+    # the encoder's groups without a word (and recorded as if given)
+    from aekit.cli.errors import error_message
+
+    path, _ = table
+    words = ["train", path, "--model", "ae", "--label-column", "kind", *QUICK]
+    result = invoke(*words, "--param", "categorical_groups=[[0, 2]]", "--out", tmp_path / "R")
+    said = error_message(result.exception)
+    assert said.startswith("categorical_groups=[[0, 2]] (--param or --config): DATA has text")
+    assert "leave categorical_groups out" in said and not (tmp_path / "R").exists()
+    # the RUN's own record of them (its config.toml, its command.txt) trains again
+    again = invoke("train", "--config", mixed_run / "config.toml", path, "--out", tmp_path / "S")
+    assert again.exit_code == 0, again.output

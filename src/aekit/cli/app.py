@@ -128,6 +128,7 @@ def train(
         encoder = tables.fit_encoder(X)  # text columns: one-hot, each a categorical likelihood
         if encoder is not None:
             X = encoder.transform(X)
+            tables.check_given_groups(params.get("categorical_groups"), encoder)
             params["categorical_groups"] = encoder.categorical_groups_
             if writes:
                 tables.save_encoder(staging, encoder)

@@ -74,6 +74,20 @@ def fit_encoder(X: Any):
     return TabularEncoder().fit(X)
 
 
+def check_given_groups(given: Any, encoder) -> None:
+    """``categorical_groups`` given (``--param``, or ``--config``'s) for a table whose text
+    columns the encoder one-hot encodes: they must be its groups (a config of the same table
+    records them so); others were replaced by its groups, silently."""
+    own = [list(group) for group in encoder.categorical_groups_]
+    if given is None or [list(group) for group in given] == own:
+        return
+    raise ValueError(
+        f"categorical_groups={[list(g) for g in given]} (--param or --config): DATA has text "
+        f"columns, which aekit train one-hot encodes itself into the groups {own}; leave "
+        "categorical_groups out."
+    )
+
+
 def save_encoder(folder: Path, encoder) -> None:
     write_utf8(folder / ENCODER_FILE, json.dumps(encoder.get_state(), indent=1) + "\n")
 
