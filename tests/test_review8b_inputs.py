@@ -104,6 +104,20 @@ def test_the_command_line_names_id_column_for_a_row_number():
     assert "X.drop" not in for_the_command_line(message, set())
 
 
+def test_train_warns_of_a_row_number_in_a_table_of_numbers_alone(tmp_path):
+    # with a text column the encoder warned of it; a table of numbers alone said nothing
+    from aekit.cli.tables import fit_encoder
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"row": np.arange(1, 121), "a": rng.normal(size=120)})
+    with pytest.warns(UserWarning, match=r"column 'row' holds the 120 distinct consecutive"):
+        assert fit_encoder(frame) is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit_encoder(frame.drop(columns="row"))
+        fit_encoder(frame.to_numpy())  # an array: no columns to judge
+
+
 def test_a_detector_run_on_numbers_refuses_npy_scores_as_the_readme_says(tmp_path):
     from pathlib import Path
 

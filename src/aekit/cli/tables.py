@@ -65,8 +65,15 @@ def _refuse_a_header_read_as_data(column: str, value: Any, count: int, row: int)
 
 
 def fit_encoder(X: Any):
-    """A TabularEncoder fitted on ``X`` when it has text columns, else None."""
+    """A TabularEncoder fitted on ``X`` when it has text columns, else None; a table of
+    numbers alone is checked for a row-number column as the encoder checks its columns (the
+    same file with a text column warned of it, without one it did not)."""
     if not has_text_columns(X):
+        if hasattr(X, "columns"):  # a DataFrame (an array has no columns to judge by name)
+            from aekit.data.column_checks import warn_row_number
+
+            for name in X.columns:
+                warn_row_number(str(name), X[name])
         return None
     from aekit.data.tabular import TabularEncoder
 
