@@ -218,3 +218,21 @@ def test_categorical_groups_given_for_a_table_with_text_columns_must_be_its_own(
     # the RUN's own record of them (its config.toml, its command.txt) trains again
     again = invoke("train", "--config", mixed_run / "config.toml", path, "--out", tmp_path / "S")
     assert again.exit_code == 0, again.output
+
+
+def test_a_run_missing_its_encoder_or_config_is_said_to_be_incomplete(mixed_run, table, tmp_path):
+    # without encoder.json the RUN was read as one of numbers and DATA was blamed for its
+    # text columns; without config.toml, for its label column
+    import shutil
+
+    from aekit.cli.errors import error_message
+
+    path, _ = table
+    for lost in ("encoder.json", "config.toml"):
+        damaged = tmp_path / f"no_{lost}"
+        shutil.copytree(mixed_run, damaged)
+        (damaged / lost).unlink()
+        result = invoke("score", damaged, path, "-o", tmp_path / f"{lost}.csv")
+        said = error_message(result.exception)
+        assert said.startswith(f"{damaged} is incomplete: its {lost}"), said
+        assert said.endswith("train the run again.") and not (tmp_path / f"{lost}.csv").exists()

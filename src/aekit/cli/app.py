@@ -148,6 +148,8 @@ def train(
         # [data] labels_file: the file the labels came from (--labels, or beside an IDX file)
         recorded = {**options, "labels_file": options["labels_file"] or (beside and str(beside))}
         document = runs.config_document(estimator, data, recorded)
+        if encoder is not None:  # a RUN without it is incomplete (tables.encoder_file)
+            document["model"]["encoder"] = tables.ENCODER_FILE
         _write_toml(staging / "config.toml", {**document, "run": started.record(len(X))})
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
         command = runs.reproducing_command(estimator, data, options, out, figures)

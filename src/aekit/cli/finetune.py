@@ -131,7 +131,8 @@ def finetune(
         if runs_label is not None:  # no feature of OUT's model either: predict leaves it out
             recorded["ignore_columns"] = [*recorded.get("ignore_columns", []), runs_label]
         document = {
-            "model": {"class": cls.__name__},
+            "model": {"class": cls.__name__}
+            | ({} if encoder is None else {"encoder": tables.ENCODER_FILE}),
             # the pretrained autoencoder is RUN's (command.txt names it), not a parameter here
             "params": runs.params_record(estimator, leave_out=("autoencoder",)),
             "data": {"path": data, **recorded},

@@ -87,7 +87,7 @@ def serve(
     from aekit.cli import columns
     from aekit.cli.runs import model_path
     from aekit.cli.table_options import recorded_data
-    from aekit.cli.tables import ENCODER_FILE
+    from aekit.cli.tables import encoder_file
     from aekit.serve.app import Limits
     from aekit.serve.runner import serve as run_server
 
@@ -96,7 +96,7 @@ def serve(
     limits = Limits(int(max_body_mb * 2**20), max_rows, timeout, threads, batching)
     path = model_path(run)
     # a RUN trained on text columns: requests are encoded as 'aekit score RUN DATA' encodes them
-    encoder = run / ENCODER_FILE if run.is_dir() and (run / ENCODER_FILE).is_file() else None
+    encoder = encoder_file(run)
     # the id column (echoed as "ids"), ignored columns and label column RUN recorded: not
     # features, dropped where a request has them, as 'aekit score RUN DATA' sets them aside
     section, source = recorded_data({"run": run})

@@ -85,6 +85,11 @@ def run_config(run: Path) -> dict[str, Any]:
     DATA."""
     path = run / "config.toml"
     if not path.is_file():
+        if (run / "command.txt").is_file():  # every command that makes a RUN writes both
+            raise ValueError(
+                f"{run} is incomplete: its config.toml, which records how the run read its "
+                "data, is missing; train the run again."
+            )
         return {}
     try:
         document = read_toml(path, str(path))

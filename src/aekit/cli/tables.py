@@ -99,10 +99,29 @@ def save_encoder(folder: Path, encoder) -> None:
     write_utf8(folder / ENCODER_FILE, json.dumps(encoder.get_state(), indent=1) + "\n")
 
 
+def encoder_file(run: Path) -> Path | None:
+    """RUN's encoder file, or None (a RUN of numeric data, or a bare model file). A RUN whose
+    config.toml says it has one, and which lacks it, is refused as incomplete: read as a RUN
+    of numbers, its DATA was blamed for the text columns the missing file encodes."""
+    if not run.is_dir():
+        return None
+    path = run / ENCODER_FILE
+    if path.is_file():
+        return path
+    from aekit.cli.table_options import run_config
+
+    if run_config(run).get("model", {}).get("encoder") == ENCODER_FILE:
+        raise ValueError(
+            f"{run} is incomplete: its {ENCODER_FILE}, the encoding of the text columns it was "
+            "trained on, is missing; train the run again."
+        )
+    return None
+
+
 def run_encoder(run: Path):
     """The encoder a RUN folder keeps, or None (a RUN of numeric data, or a bare model file)."""
-    path = run / ENCODER_FILE
-    if not (run.is_dir() and path.is_file()):
+    path = encoder_file(run)
+    if path is None:
         return None
     from aekit.cli.run_identity import same_run
     from aekit.data.encoder_file import read_encoder  # the scoring server reads it too
