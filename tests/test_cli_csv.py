@@ -153,3 +153,34 @@ def test_text_table_options_for_other_data_are_refused_not_recorded(tmp_path):
         assert said.startswith(f"{flags} appl"), said
         assert said.endswith(f"is not one: leave {flags} out."), said
         assert not (tmp_path / "R").exists()
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_impute_writes_the_csv_as_data_was_written(tmp_path, monkeypatch, large):
+    # a file of ';' and decimal commas came back as ',' and '.', and latin-1 as UTF-8: the
+    # spreadsheet that wrote it misread the filled table
+    from cli_helpers import convert_in_small_chunks, read_as_a_large_csv
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "id": [f"C{i}" for i in range(80)],
+            "a": rng.normal(1000, 100, 80).round(2),
+            "b": rng.normal(size=80).round(3),
+            "city": rng.choice(["Zürich", "Köln"], 80),
+        }
+    )
+    frame.loc[[3, 7], "a"] = np.nan
+    frame.to_csv(tmp_path / "t.csv", sep=";", decimal=",", index=False, encoding="latin-1")
+    if large:
+        read_as_a_large_csv(monkeypatch, lazy_bytes=0)
+        convert_in_small_chunks(monkeypatch, tmp_path, 20)
+    options = ["--sep", ";", "--decimal", ",", "--encoding", "latin-1", "--id-column", "id"]
+    result = invoke("impute", tmp_path / "t.csv", *options, "-o", tmp_path / "f.csv", "--quiet")
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "f.csv").read_bytes().decode("latin-1").splitlines()
+    assert written[0] == "id;a;b;city"
+    filled = pd.read_csv(tmp_path / "f.csv", sep=";", decimal=",", encoding="latin-1")
+    observed = frame["a"].notna()
+    pd.testing.assert_frame_equal(filled[observed], frame[observed])
+    assert filled["a"].notna().all()

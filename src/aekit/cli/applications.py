@@ -360,6 +360,23 @@ def _missing_values(X) -> int:
     return int(pd.DataFrame(X).isna().to_numpy().sum())
 
 
+def _csv_format_of(data: str) -> dict | None:
+    """How a text DATA was written (its --sep, --decimal, --encoding), for the filled table
+    written as CSV: a file of ';' and decimal commas came back as ',' and '.', which the
+    spreadsheet that wrote it misreads. None for DATA that is no text table."""
+    from aekit.cli import csv_options
+    from aekit.data.file_kinds import TEXT_TABLES, data_suffix
+    from aekit.data.separators import WHITESPACE
+
+    if not (Path(data).is_file() and data_suffix(Path(data)) in TEXT_TABLES):
+        return None
+    read = csv_options.current
+    # no --sep: the file kind's own (a tab for .tsv; ',' else, sniffed .txt files included)
+    own = "\t" if data_suffix(Path(data)).startswith(".tsv") else ","
+    sep = {None: own, WHITESPACE: " "}.get(read.sep, read.sep)
+    return {"sep": sep, "decimal": read.decimal, "encoding": read.encoding}
+
+
 def _write_filled(output: Path, imputer, X, data: str) -> None:
     """The filled table: a DataFrame keeps its columns and types, its id and ignored columns
     back in place; a Parquet DATA read by aekit's reader is written from its own cells
@@ -377,8 +394,10 @@ def _write_filled(output: Path, imputer, X, data: str) -> None:
 
     parquet = _is_parquet(data)
     source = data if parquet else parquet_copy(data)  # a large CSV: its Parquet copy's cells
+    as_read = _csv_format_of(data)
     if isinstance(X, Dataset) and source and output.suffix.lower() != ".npy":
-        own_cells.write_dataset_filled(imputer, X, source, output)  # every column of DATA
+        # every column of DATA
+        own_cells.write_dataset_filled(imputer, X, source, output, csv_format=as_read)
         return
     if isinstance(X, Dataset):  # a .npy DATA, or a .npy output: numbers alone
         if columns.current.id_column or columns.current.ignore_columns:
@@ -393,6 +412,7 @@ def _write_filled(output: Path, imputer, X, data: str) -> None:
     if parquet and Path(data).is_dir():  # read by the reader: float32 features alone
         write_frame(output, next(own_cells.with_own_cells(data, [filled])))
     elif isinstance(filled, pd.DataFrame):
-        write_frame(output, columns.put_back(data, filled))  # id, ignored columns in place
+        # id, ignored columns in place; a CSV as DATA was written
+        write_frame(output, columns.put_back(data, filled), as_read)
     else:
         write_table(output, np.asarray(filled), [f"x{i}" for i in range(filled.shape[1])])

@@ -27,11 +27,12 @@ def write_table(path: Path, values: np.ndarray, columns: list[str]) -> None:
     write_frame(path, pd.DataFrame(np.asarray(values).reshape(len(values), -1), columns=columns))
 
 
-def write_frame(path: Path, frame) -> None:
-    """A DataFrame as .csv or .parquet (keeping its columns and types), atomically."""
+def write_frame(path: Path, frame, csv_format: dict | None = None) -> None:
+    """A DataFrame as .csv or .parquet (keeping its columns and types), atomically;
+    ``csv_format``: a CSV's ``sep``, ``decimal`` and ``encoding`` (default ',', '.', UTF-8)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, **(csv_format or {})))
     elif suffix == ".parquet":
         atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
     else:

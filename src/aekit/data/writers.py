@@ -21,11 +21,16 @@ SUFFIXES = (".parquet", ".npy", ".csv")
 
 
 def write_batches(
-    path: str | Path, chunks: Iterable[np.ndarray], n_rows: int, columns: list[str]
+    path: str | Path,
+    chunks: Iterable[np.ndarray],
+    n_rows: int,
+    columns: list[str],
+    csv_format: dict | None = None,
 ) -> int:
     """Write ``chunks`` (arrays of shape ``(k, ...)``, ``n_rows`` rows in all) to ``path`` by
-    its suffix; ``columns`` name a table's columns (images are flattened into them). Returns the
-    number of rows written."""
+    its suffix; ``columns`` name a table's columns (images are flattened into them);
+    ``csv_format``: a CSV's ``sep``, ``decimal`` and ``encoding`` (default ',', '.', UTF-8).
+    Returns the number of rows written."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -35,8 +40,10 @@ def write_batches(
     written = [0]
 
     def write(tmp: str) -> None:
-        writer = {".parquet": _parquet, ".npy": _npy, ".csv": _csv}[suffix]
-        written[0] = writer(tmp, chunks, n_rows, columns)
+        if suffix == ".csv":
+            written[0] = _csv(tmp, chunks, n_rows, columns, csv_format or {})
+        else:
+            written[0] = {".parquet": _parquet, ".npy": _npy}[suffix](tmp, chunks, n_rows, columns)
         if written[0] != n_rows:
             raise RuntimeError(f"{written[0]} rows came out for {n_rows} rows in; not written.")
 
@@ -103,12 +110,14 @@ def _as_numbers(chunk: np.ndarray) -> np.ndarray:
         raise ValueError("this output holds text columns; write it as .parquet or .csv.") from None
 
 
-def _csv(tmp: str, chunks, n_rows: int, columns) -> int:
+def _csv(tmp: str, chunks, n_rows: int, columns, csv_format: dict) -> int:
     count = 0
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
+    sep, decimal = csv_format.get("sep", ","), csv_format.get("decimal", ".")
+    with open(tmp, "w", newline="", encoding=csv_format.get("encoding", "utf-8")) as handle:
         for chunk in chunks:
-            _frame(chunk, columns).to_csv(handle, index=False, header=count == 0)
+            frame = _frame(chunk, columns)
+            frame.to_csv(handle, index=False, header=count == 0, sep=sep, decimal=decimal)
             count += len(chunk)
         if count == 0:
-            handle.write(",".join(columns) + "\n")
+            handle.write(sep.join(columns) + "\n")
     return count

@@ -101,9 +101,10 @@ def write_filled(
     filled: Iterable[pd.DataFrame],
     n_rows: int,
     only_filled_columns: bool = False,
+    csv_format: dict | None = None,
 ) -> None:
     """Write :func:`with_own_cells` to ``output`` (.csv or .parquet) a batch at a time,
-    atomically; a Parquet output in DATA's own column types."""
+    atomically; a Parquet output in DATA's own column types, a CSV in ``csv_format``."""
     from aekit.data.writers import write_batches
 
     rows = with_own_cells(spec, filled, only_filled_columns)
@@ -113,7 +114,7 @@ def write_filled(
     first = next(rows)
     names = [str(c) for c in first.columns]
     chunks = (frame.to_numpy(dtype=object) for frame in itertools.chain([first], rows))
-    write_batches(output, chunks, n_rows, names)
+    write_batches(output, chunks, n_rows, names, csv_format)
 
 
 def parquet_source(X: Any) -> Path | None:
@@ -153,7 +154,12 @@ def _write_parquet(output: Path, spec: str, frames: Iterator[pd.DataFrame]) -> N
 
 
 def write_dataset_filled(
-    imputer: Any, X: Any, spec: str, output: Path, only_filled_columns: bool = False
+    imputer: Any,
+    X: Any,
+    spec: str,
+    output: Path,
+    only_filled_columns: bool = False,
+    csv_format: dict | None = None,
 ) -> None:
     """Fill the dataset ``X`` (read from the Parquet ``spec``) a chunk at a time with the fitted
     ``imputer`` and write :func:`with_own_cells` of it to ``output``."""
@@ -164,4 +170,4 @@ def write_dataset_filled(
     frames = (
         pd.DataFrame(part, columns=X.columns) for part in iter_outputs(imputer, X, "transform")
     )
-    write_filled(output, spec, frames, len(X), only_filled_columns)
+    write_filled(output, spec, frames, len(X), only_filled_columns, csv_format)
