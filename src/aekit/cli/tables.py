@@ -69,8 +69,10 @@ def fit_encoder(X: Any):
     numbers alone is checked for a row-number column as the encoder checks its columns (the
     same file with a text column warned of it, without one it did not)."""
     if not has_text_columns(X):
-        if hasattr(X, "columns"):  # a DataFrame (an array has no columns to judge by name)
-            from aekit.data.column_checks import warn_row_number
+        import pandas as pd
+
+        if isinstance(X, pd.DataFrame):  # in memory (an array has no columns to judge by name;
+            from aekit.data.column_checks import warn_row_number  # rows on disk, not read here)
 
             for name in X.columns:
                 warn_row_number(str(name), X[name])
