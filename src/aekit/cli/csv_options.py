@@ -29,9 +29,12 @@ class CsvOptions:
     # text read as missing besides pandas' own markers (empty, NA, N/A, null, NaN, ...), as
     # pandas' na_values adds to them
     na_values: tuple[str, ...] = ()
+    # the options typed on the command line, as their flags (the others: recorded, or defaults)
+    typed: tuple[str, ...] = ()
 
     def kwargs(self) -> dict[str, object]:
-        return asdict(self)
+        """The reader's options (pandas' read_csv's, through aekit.data.table_checks)."""
+        return {k: v for k, v in asdict(self).items() if k != "typed"}
 
     def record(self) -> dict[str, Any]:
         """What config.toml's [data] section keeps of them: those that differ from the
@@ -69,29 +72,6 @@ class CsvOptions:
 
 
 current = CsvOptions()  # the running command's
-typed: tuple[str, ...] = ()  # the options the running command was given (not recorded ones)
-
-
-def typed_flags(
-    sep: str | None,
-    decimal: str | None,
-    thousands: str | None,
-    encoding: str | None,
-    no_header: bool | None,
-    na_values: list[str] | None,
-) -> tuple[str, ...]:
-    """The options typed on the command line (None: not typed), as their flags."""
-    given = (
-        ("--sep", sep is not None),
-        ("--decimal", decimal is not None),
-        ("--thousands", thousands is not None),
-        ("--encoding", encoding is not None),
-        ("--no-header", bool(no_header)),
-        ("--na-values", bool(na_values)),
-    )
-    return tuple(flag for flag, typed in given if typed)
-
-
 OPTIONS = {
     "sep": Annotated[
         str | None,
@@ -166,6 +146,9 @@ def resolve(
 ) -> CsvOptions:
     """The options of the running command: each typed one, else the one ``recorded`` (a
     config.toml's [data] section), else the default."""
+    given = (sep, decimal, thousands, encoding, no_header or None, na_values or None)
+    flags = ("--sep", "--decimal", "--thousands", "--encoding", "--no-header", "--na-values")
+    typed = tuple(flag for flag, value in zip(flags, given, strict=True) if value is not None)
     if sep is None:
         sep = recorded.get("sep") if isinstance(recorded.get("sep"), str) else None
     if decimal is None:
@@ -187,7 +170,9 @@ def resolve(
             "e.g. --thousands '.' --decimal ','."
         )
     markers = _markers(na_values, recorded.get("na_values"), sep)
-    return CsvOptions(sep, decimal, thousands or None, encoding or "utf-8", not no_header, markers)
+    return CsvOptions(
+        sep, decimal, thousands or None, encoding or "utf-8", not no_header, markers, typed
+    )
 
 
 def _separator(typed: str | None) -> str | None:

@@ -177,12 +177,12 @@ def _check_text_options_apply(spec: str) -> None:
     and they refused a later command's CSV ("x.csv looks separated by ','; pass --sep ','")."""
     from aekit.cli import csv_options
 
-    path = Path(spec)
-    if not csv_options.typed or (path.is_file() and data_suffix(path) in TEXT_TABLES):
+    path, typed = Path(spec), csv_options.current.typed
+    if not typed or (path.is_file() and data_suffix(path) in TEXT_TABLES):
         return
-    given = " and ".join(csv_options.typed)
+    given = " and ".join(typed)
     raise ValueError(
-        f"{given} appl{'ies' if len(csv_options.typed) == 1 else 'y'} to a text table (.csv, "
+        f"{given} appl{'ies' if len(typed) == 1 else 'y'} to a text table (.csv, "
         f".tsv, .txt, .dat, .data); DATA {spec} is not one: leave {given} out."
     )
 

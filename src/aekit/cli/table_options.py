@@ -139,13 +139,10 @@ def _with_table_options(
             csv_options.current = csv_options.resolve(
                 sep, decimal, thousands, encoding, no_header, na_values, recorded
             )
-            csv_options.typed = csv_options.typed_flags(
-                sep, decimal, thousands, encoding, no_header, na_values
-            )
             columns.current = columns.resolve(id_column, ignore_column, recorded, source)
             return callback(*args, **kwargs)
         finally:  # the next command in this process (or a direct load_data) starts afresh
-            csv_options.current, csv_options.typed = csv_options.CsvOptions(), ()
+            csv_options.current = csv_options.CsvOptions()
             columns.current = columns.ColumnOptions()
             columns.forget_ids()
 
