@@ -72,6 +72,26 @@ class CsvOptions:
 
 
 current = CsvOptions()  # the running command's
+
+
+def check_they_apply(spec: str) -> None:
+    """The options of a text table (--sep, --decimal, ...) typed for DATA that is none (an
+    array, Parquet, images, 'digits'): they did nothing, yet a fitting command recorded them,
+    and they refused a later command's CSV ("x.csv looks separated by ','; pass --sep ','")."""
+    from pathlib import Path
+
+    from aekit.data.file_kinds import TEXT_TABLES, data_suffix
+
+    path, typed = Path(spec), current.typed
+    if not typed or (path.is_file() and data_suffix(path) in TEXT_TABLES):
+        return
+    given = " and ".join(typed)
+    raise ValueError(
+        f"{given} appl{'ies' if len(typed) == 1 else 'y'} to a text table (.csv, "
+        f".tsv, .txt, .dat, .data); DATA {spec} is not one: leave {given} out."
+    )
+
+
 OPTIONS = {
     "sep": Annotated[
         str | None,

@@ -19,7 +19,7 @@ import numpy as np
 
 from aekit.cli.file_writers import write_frame, write_images, write_table  # noqa: F401
 from aekit.data import datasets
-from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, TEXT_TABLES, data_suffix
+from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
 from aekit.data.npy import npz_member
 
@@ -171,22 +171,6 @@ def check_options_apply(spec: str, options: DataOptions) -> None:
         )
 
 
-def _check_text_options_apply(spec: str) -> None:
-    """The options of a text table (--sep, --decimal, ...) typed for DATA that is none (an
-    array, Parquet, images, 'digits'): they did nothing, yet a fitting command recorded them,
-    and they refused a later command's CSV ("x.csv looks separated by ','; pass --sep ','")."""
-    from aekit.cli import csv_options
-
-    path, typed = Path(spec), csv_options.current.typed
-    if not typed or (path.is_file() and data_suffix(path) in TEXT_TABLES):
-        return
-    given = " and ".join(typed)
-    raise ValueError(
-        f"{given} appl{'ies' if len(typed) == 1 else 'y'} to a text table (.csv, "
-        f".tsv, .txt, .dat, .data); DATA {spec} is not one: leave {given} out."
-    )
-
-
 def _folder_options(options: DataOptions) -> tuple[tuple[str, object], ...]:
     """The options that read an image folder alone, with their values."""
     return (("--image-size", options.image_size), ("--grayscale", options.grayscale))
@@ -195,9 +179,9 @@ def _folder_options(options: DataOptions) -> tuple[tuple[str, object], ...]:
 def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     """Read DATA into ``(X, y)``; y is None when the data carry no labels. A table's id and
     ignored columns (:mod:`aekit.cli.columns`) are left out of X."""
-    from aekit.cli import columns
+    from aekit.cli import columns, csv_options
 
-    _check_text_options_apply(spec)
+    csv_options.check_they_apply(spec)
     if spec == "digits":
         if options.label_column is not None:  # its labels are the digits, no column of a table
             raise ValueError(
@@ -230,10 +214,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         X, y = load_image_folder(path, options)
         X = columns.features(spec, X)  # refuses the column options: no columns
     elif data_suffix(path) in TABLE_SUFFIXES + ARRAY_SUFFIXES:  # table.csv.gz too
-        from aekit.cli import (
-            csv_options,  # the running command's --sep, --encoding, --no-header
-            large_csv,
-        )
+        from aekit.cli import large_csv
 
         # a CSV too large for memory: its copy, not the text
         copy = large_csv.parquet_copy(spec, options.label_column)

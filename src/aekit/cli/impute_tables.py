@@ -1,0 +1,133 @@
+"""What ``aekit impute`` reads and writes besides the imputer: the columns of whole numbers
+(filled with whole numbers), the count of missing cells, and the filled table, written as DATA
+was (a Parquet DATA from its own cells; a CSV with its separator, decimal mark and encoding)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def integer_columns(X, data: str):
+    """X with its columns of whole numbers as integer columns, so that their fills are whole:
+    a Parquet file says its columns' types itself; a CSV's integer columns with gaps are read
+    as floats."""
+    return parquet_integer_columns(X, data) if is_parquet(data) else whole_number_columns(X)
+
+
+def is_parquet(data: str) -> bool:
+    """Whether DATA is a Parquet file or folder (an image folder is read before this matters:
+    it holds no gaps)."""
+    return Path(data).is_dir() or Path(data).suffix.lower() == ".parquet"
+
+
+def parquet_integer_columns(X, data: str):
+    """DATA read whole from Parquet with each integer column of its schema that pandas read as
+    floats (it has nulls, and the file no pandas metadata) as pandas' nullable integers again:
+    filled with whole numbers and written as the file's integers."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from aekit.data.parquet import parquet_files
+    from aekit.imputation.own_cells import nullable_integers
+
+    if not isinstance(X, pd.DataFrame):
+        return X  # a table on disk: read by own_cells, which maps the types itself
+    schema = pq.read_schema(parquet_files(Path(data))[0])
+    mapped = {f.name: nullable_integers(f.type) for f in schema if f.name in X.columns}
+    columns = {n: t for n, t in mapped.items() if t is not None and X[n].dtype.kind == "f"}
+    return X.astype(columns) if columns else X
+
+
+def whole_number_columns(X):
+    """DATA with each float column whose observed values are all whole numbers, and that has
+    gaps, as pandas' nullable ``Int64``: a file's integer column with empty cells is read as
+    floats, and the imputer fills an integer column with whole numbers (rounded), so a count
+    comes back 2, not 1.73, and is written as an integer again."""
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(X, pd.DataFrame):
+        return X  # an array (.npy) or a table on disk: its floats are floats
+    columns = {}
+    for name, values in X.items():
+        if values.dtype.kind != "f" or not values.isna().any():
+            continue
+        observed = values.dropna().to_numpy()
+        # beyond 2**53 every float is whole: not a sign of an integer column
+        whole = np.all(observed == np.round(observed)) and np.all(np.abs(observed) < 2**53)
+        if observed.size and whole:
+            columns[name] = "Int64"
+    return X.astype(columns) if columns else X
+
+
+def missing_values(X) -> int:
+    """Missing cells (NaN, empty) in DATA; a table on disk is counted a chunk at a time."""
+    import numpy as np
+    import pandas as pd
+
+    from aekit.data.lazy import Dataset
+    from aekit.data.row_stats import chunk_rows
+
+    if isinstance(X, Dataset):
+        X.reader.allow_nan = True  # NaN marks the gaps
+        chunks = X.reader.chunks(chunk_rows(X.reader.n_features))
+        return sum(int(np.isnan(rows).sum()) for _, rows in chunks)
+    return int(pd.DataFrame(X).isna().to_numpy().sum())
+
+
+def csv_format_of(data: str) -> dict | None:
+    """How a text DATA was written (its --sep, --decimal, --encoding), for the filled table
+    written as CSV: a file of ';' and decimal commas came back as ',' and '.', which the
+    spreadsheet that wrote it misreads. None for DATA that is no text table."""
+    from aekit.cli import csv_options
+    from aekit.data.file_kinds import TEXT_TABLES, data_suffix
+    from aekit.data.separators import WHITESPACE
+
+    if not (Path(data).is_file() and data_suffix(Path(data)) in TEXT_TABLES):
+        return None
+    read = csv_options.current
+    # no --sep: the file kind's own (a tab for .tsv; ',' else, sniffed .txt files included)
+    own = "\t" if data_suffix(Path(data)).startswith(".tsv") else ","
+    sep = {None: own, WHITESPACE: " "}.get(read.sep, read.sep)
+    return {"sep": sep, "decimal": read.decimal, "encoding": read.encoding}
+
+
+def write_filled(output: Path, imputer, X, data: str) -> None:
+    """The filled table: a DataFrame keeps its columns and types, its id and ignored columns
+    back in place; a Parquet DATA read by aekit's reader is written from its own cells
+    (:mod:`aekit.imputation.own_cells`), a chunk at a time when it stayed on disk."""
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+
+    from aekit.cli import columns
+    from aekit.cli.file_writers import write_frame, write_table
+    from aekit.cli.large_csv import parquet_copy
+    from aekit.data.lazy import Dataset
+    from aekit.imputation import own_cells
+
+    parquet = is_parquet(data)
+    source = data if parquet else parquet_copy(data)  # a large CSV: its Parquet copy's cells
+    as_read = csv_format_of(data)
+    if isinstance(X, Dataset) and source and output.suffix.lower() != ".npy":
+        # every column of DATA
+        own_cells.write_dataset_filled(imputer, X, source, output, csv_format=as_read)
+        return
+    if isinstance(X, Dataset):  # a .npy DATA, or a .npy output: numbers alone
+        if columns.current.id_column or columns.current.ignore_columns:
+            warnings.warn(
+                f"-o {output}: a .npy holds the filled feature columns alone; write .csv or "
+                ".parquet to keep the --id-column and --ignore-column columns.",
+                stacklevel=2,
+            )
+        imputer.transform(X, out=output)
+        return
+    filled = imputer.transform(X)
+    if parquet and Path(data).is_dir():  # read by the reader: float32 features alone
+        write_frame(output, next(own_cells.with_own_cells(data, [filled])))
+    elif isinstance(filled, pd.DataFrame):
+        # id, ignored columns in place; a CSV as DATA was written
+        write_frame(output, columns.put_back(data, filled), as_read)
+    else:
+        write_table(output, np.asarray(filled), [f"x{i}" for i in range(filled.shape[1])])
