@@ -208,10 +208,10 @@ class BaseAutoencoder(
         """Everything ``fit`` does before the trainer: checks, the data's scale, the network
         with its seeded weights, the trainer's settings and random stream. Split from ``fit`` so
         that :mod:`aekit.estimators.stacked` can train several members' runs at once."""
+        if not (self.warm_start and hasattr(self, "model_")):  # else it is to go on training
+            self.__dict__.pop("model_", None)  # a failed refit must not leave the old model usable
         self._check_params()
         continued = self._continues_training()  # warm_start: the data read as fit read them
-        if not continued:  # a failed refit must not leave the old model usable
-            self.__dict__.pop("model_", None)
         flat = self._validate_X(X, reset=not continued)
         labels = self._continued_labels if continued else self._fit_labels
         y_index = labels(labels_of(X, y), len(flat))
