@@ -194,7 +194,7 @@ def _param_advice(option: str, context, words: list[str]) -> str | None:
     classes = runs.PARAM_CLASSES.get(context.info_name, ())
     if not classes or name == "verbose":  # --quiet is every command's
         return None
-    if name == "warm_start" and classes:
+    if name == "warm_start":  # no command fits a fitted estimator further
         return f": {runs.NO_WARM_START}"
     if not any(name in names for names in PARAMETERS.values()):
         return None
