@@ -31,7 +31,7 @@ def test_an_impute_that_fails_writing_its_table_leaves_no_new_run(tmp_path, monk
     import pandas as pd
     from cli_helpers import invoke, ok
 
-    from aekit.cli import applications
+    from aekit.cli import impute_tables
 
     table = pd.DataFrame(np.random.default_rng(0).normal(size=(60, 3)), columns=list("abc"))
     table.iloc[::7, 1] = np.nan
@@ -42,7 +42,7 @@ def test_an_impute_that_fails_writing_its_table_leaves_no_new_run(tmp_path, monk
     def full_disk(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(applications, "_write_filled", full_disk)
+    monkeypatch.setattr(impute_tables, "write_filled", full_disk)
     failed = invoke(*command)
     assert isinstance(failed.exception, OSError)
     assert not (tmp_path / "RUN").exists() and not (tmp_path / "filled.csv").exists()
