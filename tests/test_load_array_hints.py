@@ -101,3 +101,11 @@ def test_a_separator_pandas_reads_with_its_python_engine_still_reads(tmp_path):
     with pytest.warns(pd.errors.ParserWarning, match="python"):
         table = read_csv(tmp_path / "t.csv", sep="::")
     np.testing.assert_array_equal(table.to_numpy(), [[1, 2], [3, 4]])
+
+
+def test_a_byte_the_encoding_cannot_read_is_placed_by_line(tmp_path):
+    # pandas' position counts from its block: a latin-1 'é' on line 3 was "at byte 1"
+    path = tmp_path / "t.csv"
+    path.write_bytes("a,b\n1,x\n2,caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"is not utf-8 text \(.* at line 3, byte 6 of it\)"):
+        load_array(path)

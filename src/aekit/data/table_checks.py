@@ -114,6 +114,24 @@ def _decimal_comma_columns(table: pd.DataFrame) -> list[str]:
     return found
 
 
+def _undecodable(path: Path, encoding: str) -> str:
+    """Where the first byte of the file that ``encoding`` cannot decode is, as "line 2, byte
+    7 of it": pandas' own position counts from the start of the block it was decoding (a
+    latin-1 'é' on line 2 was said to be "at byte 1")."""
+    from pandas.io.common import get_handle
+
+    try:
+        with get_handle(path, "rb", compression="infer", is_text=False) as handles:
+            for number, line in enumerate(handles.handle, 1):
+                try:
+                    line.decode(encoding)
+                except UnicodeDecodeError as err:
+                    return f"line {number}, byte {err.start + 1} of it"
+    except (OSError, EOFError, ValueError, LookupError):
+        pass
+    return "some byte"
+
+
 def _refuse_decimal_commas_as_separator(
     path: Path, sep: str, decimal: str, encoding: str, header: bool
 ) -> None:
@@ -307,8 +325,8 @@ def read_csv(
         raise ValueError(f"{path} is not a readable {Path(path).suffix} file: {err}") from None
     except UnicodeDecodeError as err:
         raise ValueError(
-            f"{path} is not {encoding} text ({err.reason} at byte {err.start}); give its "
-            "encoding, e.g. csv={'encoding': 'latin-1'}, or save it as UTF-8."
+            f"{path} is not {encoding} text ({err.reason} at {_undecodable(path, encoding)}); "
+            "give its encoding, e.g. csv={'encoding': 'latin-1'}, or save it as UTF-8."
         ) from None
     except LookupError:
         raise ValueError(f"unknown text encoding {encoding!r}, e.g. utf-8 or latin-1.") from None
