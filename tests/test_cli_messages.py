@@ -411,3 +411,9 @@ def test_values_outside_a_bernoulli_models_range_are_said_for_the_command_line()
         "among {'auto'}. Got 0 instead."
     )
     assert for_the_command_line(compressor, {"epochs"}).startswith("--epochs (max_iter) must")
+
+
+def test_interpolate_names_its_steps_option():
+    # "steps=1 must be ..." named the Python parameter on the command line
+    said = for_the_command_line("steps=1 must be an int of at least 2 (the endpoints).", set())
+    assert said == "--steps 1 must be an int of at least 2 (the endpoints).", said

@@ -65,6 +65,7 @@ ADVICE = (
         r"beyond --epochs \1: pass --epochs \2 or more to go on with it, or another --checkpoint",
     ),
     (r"^checkpoint_dir='([^']*)' is a file\b", r"--checkpoint \1 is a file"),
+    (r"^steps=(-?\d+) must be\b", r"--steps \1 must be"),  # interpolate's path
     (r"\bor use another checkpoint_dir\b", "or use another --checkpoint folder"),
     (  # aekit.data.float32.warn_float32_rounding
         r"\bSubtract an offset first, e\.g\. X - X\.mean\(axis=0\), and the same offset from "
