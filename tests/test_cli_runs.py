@@ -185,3 +185,11 @@ def test_a_default_run_folder_in_the_way_is_said_to_be_the_default(tmp_path, mon
     said = refused(invoke("train", "digits", "--epochs", "1"), "(the default RUN folder)")
     assert said.startswith("--out run (the default RUN folder) exists and is not empty"), said
     refused(invoke("train", "digits", "--out", "run"), "--force to replace it")
+
+
+def test_a_run_path_that_does_not_exist_is_said_so(tmp_path):
+    # "no aekit run or model file here" for a mistyped path that is nothing at all
+    said = refused(invoke("info", tmp_path / "nothere"), "no such file or folder")
+    assert said.endswith("nothere: no such file or folder (a RUN folder or a model file)."), said
+    (tmp_path / "empty").mkdir()
+    refused(invoke("info", tmp_path / "empty"), "no aekit run or model file here")

@@ -356,4 +356,6 @@ def model_path(run: Path) -> Path:
             f"finish the training with 'aekit train ... --checkpoint {run} --resume --out RUN' "
             "and give that RUN."
         )
+    if not run.exists():  # a typo in the path, not a folder of something else
+        raise FileNotFoundError(f"{run}: no such file or folder (a RUN folder or a model file).")
     raise FileNotFoundError(f"{run}: no aekit run or model file here.")
