@@ -417,3 +417,15 @@ def test_interpolate_names_its_steps_option():
     # "steps=1 must be ..." named the Python parameter on the command line
     said = for_the_command_line("steps=1 must be an int of at least 2 (the endpoints).", set())
     assert said == "--steps 1 must be an int of at least 2 (the endpoints).", said
+
+
+def test_a_series_time_step_advice_names_data():
+    # detect-series and score said "resample X to one point every 1 hour": there is no X
+    said = for_the_command_line(
+        "X is sampled every 1 minute, but the detector was fitted on series sampled every 1 "
+        "hour: a window then spans another stretch of time; resample X to one point every 1 "
+        "hour.",
+        set(),
+    )
+    assert said.startswith("DATA is sampled every 1 minute") and " X " not in said, said
+    assert said.endswith("resample DATA to one point every 1 hour."), said
