@@ -436,3 +436,17 @@ def test_detect_refuses_text_among_numbers_as_train_does(tmp_path, cell, words):
     pd.DataFrame({"a": values, "b": np.arange(100) % 7}).to_csv(data, index=False)
     refused(invoke("detect", data, "--out", tmp_path / "run"), words)
     assert not (tmp_path / "run").exists()
+
+
+def test_a_normal_label_without_labels_is_refused(tmp_path):
+    # --normal-label 0 for DATA without labels was accepted and did nothing
+    from cli_helpers import invoke, refused
+
+    rng = np.random.default_rng(0)
+    pd.DataFrame(rng.random((60, 3)), columns=list("abc")).to_csv(tmp_path / "t.csv", index=False)
+    said = refused(
+        invoke("detect", tmp_path / "t.csv", "--normal-label", "0", "--out", tmp_path / "R"),
+        "--normal-label 0 names a label, but DATA has none",
+        "--label-column",
+    )
+    assert not (tmp_path / "R").exists(), said

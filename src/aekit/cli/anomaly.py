@@ -183,6 +183,11 @@ def detect(
         # A large .npy or Parquet DATA stays on disk: fit reads its max_samples rows, and the
         # rows are scored a chunk at a time.
         X, y = open_data(data, label_column, None, None, False, common.LAZY_BYTES, labels)
+        if y is None and normal_label is not None:  # it was accepted and did nothing
+            raise ValueError(
+                f"--normal-label {normal_label} names a label, but DATA has none: name their "
+                "column with --label-column, or give them with --labels FILE."
+            )
         warn_of_label_like_columns(X, label_column)
         X = as_table(X)
         if isinstance(X, pd.DataFrame):
