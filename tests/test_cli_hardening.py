@@ -305,6 +305,14 @@ def test_version_and_debug_are_listed():
     assert "--debug" in run("--help").stdout
 
 
+def test_debug_shows_the_traceback_and_keeps_exit_status_2(tmp_path):
+    # the README: input errors exit 2, --debug adds the traceback; it exited 1 (uncaught)
+    result = run("--debug", "train", tmp_path / "nofile.csv", "--out", tmp_path / "R")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("Traceback") and "FileNotFoundError" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("aekit: error: DATA ")
+
+
 def test_warnings_are_one_line_each(tmp_path):
     table(40).to_csv(tmp_path / "t.csv", index=False)
     result = run("train", tmp_path / "t.csv", "--model", "ae", *QUICK, "--out", tmp_path / "R")

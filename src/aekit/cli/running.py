@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+import traceback
 import warnings
 from collections.abc import Callable
 
@@ -97,8 +98,8 @@ def _command_status(app: Callable[[], object], debug: bool) -> int:
         # and a script reads one (below); --help and --version come back as an exit code.
         code = app(standalone_mode=False)
     except (ValueError, OSError, TypeError) as err:
-        if debug:
-            raise
+        if debug:  # the traceback first, then the same line and exit status as without it
+            traceback.print_exc()
         typer.echo(f"aekit: error: {for_the_command_line(error_message(err))}", err=True)
         return 2
     except ClickException as err:  # a wrong command line: an unknown option, a missing value
