@@ -429,3 +429,17 @@ def test_a_series_time_step_advice_names_data():
     )
     assert said.startswith("DATA is sampled every 1 minute") and " X " not in said, said
     assert said.endswith("resample DATA to one point every 1 hour."), said
+
+
+def test_a_neighbour_count_above_the_rows_is_advised_as_a_param():
+    # 'aekit detect' on 3 rows said "choose input_neighbors below 3", a Python name
+    said = for_the_command_line(
+        "input_neighbors gives k=3, but there are 3 training rows (each has 2 others): the "
+        "distance is cut to the farthest of them; choose input_neighbors below 3, or a fraction "
+        "of the rows (e.g. 0.03).",
+        set(),
+    )
+    assert said.endswith(
+        "pass --param input_neighbors=K with K below 3, or a fraction of the rows "
+        "(--param input_neighbors=0.03)."
+    ), said

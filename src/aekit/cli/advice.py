@@ -66,6 +66,11 @@ ADVICE = (
     ),
     (r"^checkpoint_dir='([^']*)' is a file\b", r"--checkpoint \1 is a file"),
     (r"^steps=(-?\d+) must be\b", r"--steps \1 must be"),  # interpolate's path
+    (  # aekit.anomaly.ensemble: a neighbour term's k of every training row or more
+        r"\bchoose (n_neighbors|input_neighbors) below (\d+), or a fraction of the rows "
+        r"\(e\.g\. 0\.03\)\.",
+        r"pass --param \1=K with K below \2, or a fraction of the rows (--param \1=0.03).",
+    ),
     # aekit.timeseries: a series' time steps (on the command line the series is DATA)
     (r"^X is sampled every\b", "DATA is sampled every"),
     (r"^the series of X have\b", "the series of DATA have"),
