@@ -2,6 +2,8 @@
 on new rows read as the first fit read them; epochs and losses go on counting; what it cannot
 continue is refused with the fix."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -162,3 +164,24 @@ def test_the_kl_warm_up_goes_on_instead_of_starting_again(rows):
         )
     ]
     np.testing.assert_allclose(weights_seen, [0.5, 1.0, 1.5, 2.0, 2.0, 2.0], rtol=1e-4)
+
+
+def test_a_kl_warm_up_longer_than_the_training_is_said(rows):
+    # kl_warmup=50 with max_iter=2 trained with a KL weight of at most beta / 25, silently
+    from sklearn.exceptions import ConvergenceWarning
+
+    from aekit.cli.errors import for_the_command_line
+
+    X, _ = rows
+    with pytest.warns(ConvergenceWarning, match=r"kl_warmup=50 is longer than the 4 epochs") as w:
+        vae = aekit.VAE(**SMALL, kl_warmup=50, warm_start=True).fit(X)
+    said = str(next(x.message for x in w if "kl_warmup" in str(x.message)))
+    assert "reached 0.08 of beta" in said and said.endswith("go on with warm_start=True.")
+    line = for_the_command_line(said, set())
+    assert line.endswith("Train at least as many epochs (--epochs 50 or more)."), line
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        aekit.VAE(**SMALL, kl_warmup=4).fit(X)  # as long as the training: not said
+    assert not [w for w in seen if "kl_warmup" in str(w.message)]
+    with pytest.warns(ConvergenceWarning, match=r"longer than the 8 epochs"):
+        vae.fit(X)  # a warm fit counts the epochs before it

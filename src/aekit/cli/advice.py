@@ -66,6 +66,11 @@ ADVICE = (
     ),
     (r"^checkpoint_dir='([^']*)' is a file\b", r"--checkpoint \1 is a file"),
     (r"^steps=(-?\d+) must be\b", r"--steps \1 must be"),  # interpolate's path
+    (  # aekit.estimators._variational: a KL warm-up longer than the training
+        r"\bTrain at least kl_warmup epochs \(max_iter >= (\d+)\), or go on with "
+        r"warm_start=True\.",
+        r"Train at least as many epochs (--epochs \1 or more).",
+    ),
     (  # aekit.anomaly.ensemble: a neighbour term's k of every training row or more
         r"\bchoose (n_neighbors|input_neighbors) below (\d+), or a fraction of the rows "
         r"\(e\.g\. 0\.03\)\.",

@@ -9,12 +9,14 @@ options (dynamic binarization, learning-rate schedule).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import torch
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -31,6 +33,7 @@ from aekit.core.objectives import (
 )
 from aekit.core.optimizers import LEARNING_RATE_SCHEDULES
 from aekit.core.train import TrainConfig
+from aekit.data.one_hot import caller_level
 from aekit.data.validation import check_count
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._ex_post import check_mixture, draw, fit_mixture, fit_mixture_per_label
@@ -99,6 +102,7 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         )
 
     def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
+        self._warn_of_an_unfinished_warmup()
         self.sampler_ = None
         if self.sampler == "gmm":
             codes = self._batched(lambda model, x, yb: model.encode_code(x, yb), X_model, y_index)
@@ -108,6 +112,21 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
                 if y_index is None
                 else fit_mixture_per_label(codes, y_index.cpu().numpy(), len(self.classes_), seed)
             )
+
+    def _warn_of_an_unfinished_warmup(self) -> None:
+        """A KL warm-up longer than the epochs trained never reached ``beta`` (Bowman et al.'s
+        linear warm-up, ``KLDivergence``): the code was barely held to the prior, silently."""
+        warmup, trained = int(self.kl_warmup), int(self.n_iter_)
+        if warmup <= trained:
+            return
+        warnings.warn(
+            f"{self._shown_name}: kl_warmup={warmup} is longer than the {trained} epochs "
+            f"trained, so the KL term's weight reached {trained / warmup:.2g} of beta: the "
+            "codes are barely held to the prior. Train at least kl_warmup epochs (max_iter >= "
+            f"{warmup}), or go on with warm_start=True.",
+            ConvergenceWarning,
+            stacklevel=caller_level(),
+        )
 
     def _make_latent(self, in_features: int) -> nn.Module:
         return GaussianLatent(in_features, self.latent_dim)
