@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -193,3 +195,16 @@ def test_cli_trains_on_partly_labelled_table_and_predicts(digits, tmp_path):
     assert isinstance(result.exception, ValueError)  # main() turns it into exit code 2
     assert "write .npy, .csv or .parquet" in str(result.exception)
     assert not (tmp_path / "labels.txt").exists()
+
+
+def test_a_classifier_weight_without_a_classifier_is_said_to_do_nothing():
+    # every row labelled and classifier="auto": no q(y|x) is trained, and the weight set for it
+    # was ignored silently
+    X, y = load_digits()
+    weighted = {"classifier_weight": 5.0, "max_iter": 1, "random_state": 0}
+    with pytest.warns(UserWarning, match=r"classifier_weight=5.0 has no effect: every row"):
+        aekit.ConditionalVAE(**weighted).fit(X[:60], y[:60])
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        aekit.ConditionalVAE(classifier=True, **weighted).fit(X[:60], y[:60])
+    assert not [w for w in seen if "classifier_weight" in str(w.message)]

@@ -30,6 +30,8 @@ from aekit.data.validation import (
     unlabelled_rows,
 )
 
+DEFAULT_CLASSIFIER_WEIGHT = 1.0  # ConditionalVAE's; another value set for no classifier: said
+
 
 class ConditionalLabels:
     """Mixin of :class:`aekit.ConditionalVAE`, ahead of its base in the MRO."""
@@ -52,6 +54,14 @@ class ConditionalLabels:
                 "of another class, or fit a VariationalAutoencoder to rows of one class."
             )
         self.semi_supervised_ = self.classifier is True or bool(unlabelled.any())
+        if not self.semi_supervised_ and self.classifier_weight != DEFAULT_CLASSIFIER_WEIGHT:
+            warnings.warn(
+                f"classifier_weight={self.classifier_weight!r} has no effect: every row of y is "
+                "labelled, so classifier='auto' trains no classifier q(y|x); use "
+                "classifier=True to train one, or drop classifier_weight.",
+                UserWarning,
+                stacklevel=caller_level(),
+            )
         self.classes_ = classes
         full = np.full(n_samples, UNLABELLED, dtype=np.int64)
         full[~unlabelled] = index

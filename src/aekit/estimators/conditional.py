@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.data.validation import MissingLabelsError
-from aekit.estimators._conditional_labels import ConditionalLabels
+from aekit.estimators._conditional_labels import DEFAULT_CLASSIFIER_WEIGHT, ConditionalLabels
 from aekit.estimators._disk import labels_of
 from aekit.estimators._docs import (
     CONDITIONAL_SAMPLER_PARAMETER,
@@ -258,7 +258,7 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
         importance_samples: int = 1,
         n_draws: int = 16,
         classifier: bool | str = "auto",
-        classifier_weight: float = 1.0,
+        classifier_weight: float = DEFAULT_CLASSIFIER_WEIGHT,
     ) -> None:
         super().__init__(
             latent_dim=latent_dim,
