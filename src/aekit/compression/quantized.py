@@ -23,6 +23,7 @@ from aekit.core import sharding
 from aekit.core.latent import Code, DeterministicLatent
 from aekit.core.objectives import L1Sparsity, Term
 from aekit.estimators import FITTED_ATTRIBUTES, BaseAutoencoder
+from aekit.estimators._docs import WARM_START_PARAMETER
 
 
 class NoisyLatent(DeterministicLatent):
@@ -116,12 +117,9 @@ class QuantizingAutoencoder(BaseAutoencoder):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
-    warm_start : bool, default=False
-        When the estimator is fitted, ``fit`` goes on training its network on the new X for
-        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
-        starting a new one. The features, their scale and the likelihood (a conditional model's
-        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
-    rate_weight : float, default=0.01
+"""
+        + WARM_START_PARAMETER
+        + """    rate_weight : float, default=0.01
         lambda of ``distortion + lambda * rate`` (see :mod:`aekit.compression.quantized`).
 
     Attributes

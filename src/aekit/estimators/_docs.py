@@ -94,6 +94,13 @@ CONDITIONAL_SAMPLER_PARAMETER = (
         "Conditional samples", has ``benchmarks/generative.py``'s figures of both samplers.
 """
 )
+# Every autoencoder's (aekit.estimators._warm_start), written once for all kinds.
+WARM_START_PARAMETER = """    warm_start : bool, default=False
+        When the estimator is fitted, ``fit`` goes on training its network on the new X for
+        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
+        starting a new one. The features, their scale and the likelihood (a conditional model's
+        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
+"""
 # The variational kinds' scoring draws (VAE, ConditionalVAE).
 N_DRAWS_PARAMETER = """    n_draws : int, default=16
         Draws of the code averaged in the ELBO that ``score_samples`` (``elbo``, ``score``) gives

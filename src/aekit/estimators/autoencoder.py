@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from aekit.estimators._base import BaseAutoencoder
-from aekit.estimators._docs import FITTED_ATTRIBUTES
+from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
 
 
 class Autoencoder(BaseAutoencoder):
@@ -84,12 +84,9 @@ class Autoencoder(BaseAutoencoder):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
-    warm_start : bool, default=False
-        When the estimator is fitted, ``fit`` goes on training its network on the new X for
-        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
-        starting a new one. The features, their scale and the likelihood (a conditional model's
-        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
-
+"""
+        + WARM_START_PARAMETER
+        + """
     Attributes
     ----------"""
         + FITTED_ATTRIBUTES

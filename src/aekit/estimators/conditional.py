@@ -27,6 +27,7 @@ from aekit.estimators._docs import (
     FITTED_ATTRIBUTES,
     N_DRAWS_PARAMETER,
     SAMPLER_ATTRIBUTE,
+    WARM_START_PARAMETER,
 )
 from aekit.estimators._semi_supervised import SemiSupervisedTraining
 from aekit.estimators._variational import _VariationalBase
@@ -151,12 +152,9 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
-    warm_start : bool, default=False
-        When the estimator is fitted, ``fit`` goes on training its network on the new X for
-        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
-        starting a new one. The features, their scale and the likelihood (a conditional model's
-        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
-    beta : float, default=1.0
+"""
+        + WARM_START_PARAMETER
+        + """    beta : float, default=1.0
         Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
         reconstructions. 0 drops it: nothing keeps the codes near the prior, so ``sample``
         with ``sampler="prior"`` warns.

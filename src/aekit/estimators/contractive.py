@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval
 
 from aekit.core.objectives import ContractivePenalty, Term
 from aekit.estimators._base import BaseAutoencoder
-from aekit.estimators._docs import FITTED_ATTRIBUTES
+from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
 
 
 class ContractiveAutoencoder(BaseAutoencoder):
@@ -111,12 +111,9 @@ class ContractiveAutoencoder(BaseAutoencoder):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
-    warm_start : bool, default=False
-        When the estimator is fitted, ``fit`` goes on training its network on the new X for
-        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
-        starting a new one. The features, their scale and the likelihood (a conditional model's
-        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
-    contractive_weight : float, default=0.1
+"""
+        + WARM_START_PARAMETER
+        + """    contractive_weight : float, default=0.1
         Weight of the Jacobian penalty (nats per row per unit of ``||dh/dx~||_F^2``).
 
     Attributes

@@ -22,7 +22,7 @@ from aekit.core.objectives.corruption import (
 )
 from aekit.data.lazy import Dataset
 from aekit.estimators._base import BaseAutoencoder
-from aekit.estimators._docs import FITTED_ATTRIBUTES
+from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
 
 
 class DenoisingAutoencoder(BaseAutoencoder):
@@ -108,12 +108,9 @@ class DenoisingAutoencoder(BaseAutoencoder):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
-    warm_start : bool, default=False
-        When the estimator is fitted, ``fit`` goes on training its network on the new X for
-        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
-        starting a new one. The features, their scale and the likelihood (a conditional model's
-        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
-    noise : {"gaussian", "masking", "salt_pepper", "dropout"}, default="gaussian"
+"""
+        + WARM_START_PARAMETER
+        + """    noise : {"gaussian", "masking", "salt_pepper", "dropout"}, default="gaussian"
         Corruption, in the model's space (see above): additive Gaussian noise clipped to the
         bounds; entries set to 0 (masking: 0 for [0, 1] data, the training mean for
         standardized features); entries set to the lower or the upper bound, equally likely

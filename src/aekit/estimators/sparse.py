@@ -17,7 +17,7 @@ from aekit.core.latent import DeterministicLatent
 from aekit.core.objectives import KLSparsity, L1Sparsity, Term
 from aekit.data.one_hot import caller_level
 from aekit.estimators._base import BaseAutoencoder
-from aekit.estimators._docs import FITTED_ATTRIBUTES
+from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
 
 # sparsity_weight="auto": fixed weights per penalty, not tuned to the data (what they cost and
 # give: benchmarks/sparsity.py)
@@ -125,12 +125,9 @@ class SparseAutoencoder(BaseAutoencoder):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
-    warm_start : bool, default=False
-        When the estimator is fitted, ``fit`` goes on training its network on the new X for
-        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
-        starting a new one. The features, their scale and the likelihood (a conditional model's
-        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
-    sparsity : {"l1", "kl"}, default="l1"
+"""
+        + WARM_START_PARAMETER
+        + """    sparsity : {"l1", "kl"}, default="l1"
         The sparsity penalty.
     sparsity_weight : float or "auto", default="auto"
         Its weight against the reconstruction loss (nats per row, in the model's space);

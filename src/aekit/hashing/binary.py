@@ -30,6 +30,7 @@ from aekit.core import sharding
 from aekit.core.latent import Code
 from aekit.core.objectives import Term
 from aekit.estimators import FITTED_ATTRIBUTES, BaseAutoencoder
+from aekit.estimators._docs import WARM_START_PARAMETER
 
 
 class BinaryLatent(nn.Module):
@@ -168,12 +169,9 @@ class BinaryAutoencoder(BaseAutoencoder):
         global batch, split among the processes, which reach the weights of one process.
     verbose : bool, default=False
         Show a progress bar with the epoch, losses and time left.
-    warm_start : bool, default=False
-        When the estimator is fitted, ``fit`` goes on training its network on the new X for
-        up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
-        starting a new one. The features, their scale and the likelihood (a conditional model's
-        classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
-    similarity_weight : float, default=300.0
+"""
+        + WARM_START_PARAMETER
+        + """    similarity_weight : float, default=300.0
         Weight of the :class:`NeighbourContrast` term against the reconstruction loss, per
         row; 0 gives a plain binary autoencoder.
     temperature : float, default=0.1
