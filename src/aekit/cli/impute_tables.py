@@ -80,16 +80,16 @@ def csv_format_of(data: str) -> dict | None:
     written as CSV: a file of ';' and decimal commas came back as ',' and '.', which the
     spreadsheet that wrote it misreads. None for DATA that is no text table."""
     from aekit.cli import csv_options
-    from aekit.data.file_kinds import TEXT_TABLES, data_suffix
+    from aekit.data.file_kinds import TEXT_TABLES, csv_separator, data_suffix
     from aekit.data.separators import WHITESPACE
 
     if not (Path(data).is_file() and data_suffix(Path(data)) in TEXT_TABLES):
         return None
     read = csv_options.current
-    # no --sep: the file kind's own (a tab for .tsv; ',' else, sniffed .txt files included)
-    own = "\t" if data_suffix(Path(data)).startswith(".tsv") else ","
-    sep = {None: own, WHITESPACE: " "}.get(read.sep, read.sep)
-    return {"sep": sep, "decimal": read.decimal, "encoding": read.encoding}
+    # the separator the reader read it with (--sep, the file kind's, or a .txt's sniffed one)
+    sep = csv_separator(data, read.sep, read.encoding, read.decimal)
+    return {"sep": " " if sep == WHITESPACE else sep, "decimal": read.decimal,
+            "encoding": read.encoding}  # fmt: skip
 
 
 def write_filled(output: Path, imputer, X, data: str) -> None:
@@ -124,7 +124,7 @@ def write_filled(output: Path, imputer, X, data: str) -> None:
         imputer.transform(X, out=output)
         return
     filled = imputer.transform(X)
-    if parquet and Path(data).is_dir():  # read by the reader: float32 features alone
+    if parquet and Path(data).is_dir():  # a folder: its files' own cells, its gaps filled
         write_frame(output, next(own_cells.with_own_cells(data, [filled])))
     elif isinstance(filled, pd.DataFrame):
         # id, ignored columns in place; a CSV as DATA was written

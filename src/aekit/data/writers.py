@@ -10,6 +10,7 @@ or a kill midway leaves no half-written output. Memory holds one chunk.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -40,10 +41,9 @@ def write_batches(
     written = [0]
 
     def write(tmp: str) -> None:
-        if suffix == ".csv":
-            written[0] = _csv(tmp, chunks, n_rows, columns, csv_format or {})
-        else:
-            written[0] = {".parquet": _parquet, ".npy": _npy}[suffix](tmp, chunks, n_rows, columns)
+        csv = functools.partial(_csv, csv_format=csv_format or {})
+        writer = {".parquet": _parquet, ".npy": _npy, ".csv": csv}[suffix]
+        written[0] = writer(tmp, chunks, n_rows, columns)
         if written[0] != n_rows:
             raise RuntimeError(f"{written[0]} rows came out for {n_rows} rows in; not written.")
 

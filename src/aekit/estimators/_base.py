@@ -233,8 +233,10 @@ class BaseAutoencoder(
             X_model = self._to_model(flat)
             # Moved once, before the network is built: on CUDA the copy overlaps the host's work.
             X_device = to_device(X_model, device)
-            model_space = X_model.numpy()  # still on the CPU; numpy's min/max is ~10x torch's
-            low, high = value_range(model_space, self._masks_missing, self.likelihood_)
+            low = high = None  # the input noise's bounds, for a new network only
+            if not continued:
+                model_space = X_model.numpy()  # still on the CPU; numpy's min/max is ~10x torch's
+                low, high = value_range(model_space, self._masks_missing, self.likelihood_)
 
         config = self._train_config(flat, y_index)
         if continued:  # the KL warm-up and other schedules go on, not start again
