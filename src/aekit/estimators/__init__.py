@@ -15,7 +15,7 @@ ConditionalVAE also learns from partly labelled data (M2).
 """
 
 from aekit.estimators._base import BaseAutoencoder
-from aekit.estimators._docs import FITTED_ATTRIBUTES
+from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
 from aekit.estimators._params import TRAINING_CONSTRAINTS, trainer_config
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators.anomaly_scoring import anomaly_roc_auc
@@ -29,6 +29,7 @@ from aekit.estimators.variational import VAE, VariationalAutoencoder
 
 __all__ = [
     "FITTED_ATTRIBUTES",
+    "WARM_START_PARAMETER",
     "TRAINING_CONSTRAINTS",
     "VAE",
     "Autoencoder",

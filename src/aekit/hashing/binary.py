@@ -29,8 +29,7 @@ from torch import nn
 from aekit.core import sharding
 from aekit.core.latent import Code
 from aekit.core.objectives import Term
-from aekit.estimators import FITTED_ATTRIBUTES, BaseAutoencoder
-from aekit.estimators._docs import WARM_START_PARAMETER
+from aekit.estimators import FITTED_ATTRIBUTES, WARM_START_PARAMETER, BaseAutoencoder
 
 
 class BinaryLatent(nn.Module):
