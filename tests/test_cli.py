@@ -188,7 +188,10 @@ def test_tabular_csv_with_labels_and_an_unknown_parameter(tmp_path):
 @pytest.mark.parametrize(
     "content, problem",
     [
-        ("a,b\n1,2\n3,4\n5,text\n", "column 'b' holds numbers but also text ('text' in row 2)"),
+        (
+            "a,b\n1,2\n3,4\n5,text\n",
+            "column 'b' holds numbers but also text ('text' in data row 2, 0-based)",
+        ),
         ("a,b\n1,2\n3,4,5\n", "Expected 2 fields"),
         ("", "empty"),
         # rows one field longer than the header: read shifted by a column, without a word

@@ -424,8 +424,8 @@ def test_with_nothing_flagged_precision_is_undefined_not_zero():
 @pytest.mark.parametrize(
     "cell, words",
     [
-        ("1.2.3", "column 'a' holds numbers but also text ('1.2.3' in row 40); fix those cells"),
-        ("?", "column 'a' holds '?' among numbers in 1 row (the first: row 40): if '?' marks"),
+        ("1.2.3", "holds numbers but also text ('1.2.3' in data row 40, 0-based); fix those cells"),
+        ("?", "holds '?' among numbers in 1 row (the first: data row 40, 0-based): if '?' marks"),
     ],
 )
 def test_detect_refuses_text_among_numbers_as_train_does(tmp_path, cell, words):

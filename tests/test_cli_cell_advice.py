@@ -41,8 +41,9 @@ def test_the_marker_messages_name_the_option(files):
     result = invoke("train", files / "marked.csv", "--out", files / "R", "--quiet")
     message = for_the_command_line(error_message(result.exception))
     assert message.startswith(
-        "column 'age' holds '?' among numbers in 4 rows (the first: row 3): if '?' marks a "
-        "missing value, pass --na-values '?' (then fill those cells with 'aekit impute'"
+        "column 'age' holds '?' among numbers in 4 rows (the first: data row 3, 0-based): "
+        "if '?' marks a missing value, pass --na-values '?' (then fill those cells with "
+        "'aekit impute'"
     ), message
     # aekit detect refuses as train does (the detector alone warns, then makes each number a
     # category); the library's warning says pd.to_numeric, the command line DATA's fix
@@ -94,8 +95,8 @@ def test_a_typo_among_numbers_is_still_a_cell_to_fix(files):
     frame.to_csv(files / "typo.csv", index=False)
     result = invoke("train", files / "typo.csv", "--out", files / "T", "--quiet")
     assert (message := error_message(result.exception)) == (
-        "column 'age' holds numbers but also text ('4o' in row 3); fix those cells, or make "
-        "every cell text."
+        "column 'age' holds numbers but also text ('4o' in data row 3, 0-based); fix those "
+        "cells, or make every cell text."
     )
     result = invoke("detect", files / "typo.csv", "--out", files / "TD", *DETECT)
     assert error_message(result.exception) == message

@@ -303,7 +303,7 @@ def test_a_typo_is_found_by_position_whatever_the_index():
     cells = [str(v) for v in range(1, 9)] + ["oops", "10", "11"]
     for index in ([3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1], sorted([3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1])):
         frame = pd.DataFrame({"x": cells}, index=index)
-        with pytest.raises(ValueError, match=r"\('oops' in row 8\)"):
+        with pytest.raises(ValueError, match=r"\('oops' in data row 8, 0-based\)"):
             check_no_typos(frame)
 
 

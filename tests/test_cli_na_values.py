@@ -101,7 +101,8 @@ def test_the_parquet_copy_reads_a_marker_that_first_appears_after_the_first_chun
     values[30] = "?"  # in the third chunk of 16 rows: the column's kind is numbers by then
     path = tmp_path / "late.csv"
     pd.DataFrame({"a": values, "b": range(40)}).to_csv(path, index=False)
-    said = r"column 'a' holds '\?' among numbers in 1 row \(the first: row 30\): if '\?' marks"
+    said = r"column 'a' holds '\?' among numbers in 1 row \(the first: data row 30, 0-based\): "
+    said += r"if '\?' marks"
     with pytest.raises(ValueError, match=said + r" a missing value, .*na_values=\['\?'\]"):
         csv_to_parquet(path, tmp_path / "no.parquet", rows=16)
     csv_to_parquet(path, tmp_path / "yes.parquet", rows=16, csv_options={"na_values": ["?"]})

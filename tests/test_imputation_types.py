@@ -59,7 +59,7 @@ def test_a_numeric_column_with_a_stray_text_cell_is_refused_naming_it():
     frame = pd.DataFrame(X, columns=["a", "glucose", "c"]).astype({"glucose": object})
     frame.loc[2, "glucose"] = "abc"
     with pytest.raises(
-        ValueError, match="'glucose' holds numbers but also text: 'abc' \\(row 2\\)"
+        ValueError, match="'glucose' holds numbers but also text: 'abc' \\(row 2, 0-based\\)"
     ):
         AutoencoderImputer(**TINY).fit(frame)
     coerced = frame.assign(glucose=pd.to_numeric(frame["glucose"], errors="coerce"))

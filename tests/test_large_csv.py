@@ -71,7 +71,8 @@ def test_a_cell_unlike_its_column_is_named_by_row_and_nothing_is_written(tmp_pat
     # in the words of the file read in memory (aekit.cli.tables.check_no_typos), its row too
     path = tmp_path / "t.csv"
     path.write_text("a,b\n1,2\n3,4\n5,ab\n")
-    with pytest.raises(ValueError, match=r"column 'b' holds numbers but also text \('ab' in row 2"):
+    said = r"column 'b' holds numbers but also text \('ab' in data row 2, 0-based"
+    with pytest.raises(ValueError, match=said):
         csv_to_parquet(path, tmp_path / "t.parquet", rows=2)
     assert not (tmp_path / "t.parquet").exists()
     assert not [p for p in tmp_path.iterdir() if p.name != "t.csv"]  # nor a half-written one

@@ -138,19 +138,23 @@ def small_and_large(monkeypatch, tmp_path):
         (trailing_separators, None),
         (unnamed_column_with_a_late_value, "1 column(s) have no name in the header row (column 5"),
         (formatted_numbers, None),
-        (thousands_separator_late, "column 'c' holds numbers but also text ('1,234.5' in row 250)"),
+        (
+            thousands_separator_late,
+            "column 'c' holds numbers but also text ('1,234.5' in data row 250, 0-based)",
+        ),
         *(
             pytest.param(
                 partial(_cell, value=marker),
                 # a message is one line, its runs of blanks one: '  ' is said ' '
-                f"holds {marker[:1]!r} among numbers in 1 row (the first: row 250): if "
+                f"holds {marker[:1]!r} among numbers in 1 row (the first: data row 250, 0-based): "
+                "if "
                 f"{marker[:1]!r} marks a missing value, pass --na-values",
                 id=f"missing_marker_{name}",
             )
             for marker, name in (("-", "dash"), ("?", "question"), (".", "dot"), ("  ", "spaces"))
         ),
-        (typo_late, "('abc' in row 250); fix those cells"),
-        (marker_then_typo, "('?' in row 100); fix those cells"),
+        (typo_late, "('abc' in data row 250, 0-based); fix those cells"),
+        (marker_then_typo, "('?' in data row 100, 0-based); fix those cells"),
         (empty_column, "column 'empty' has no value in any row: leave it out with --ignore-col"),
     ],
 )

@@ -251,9 +251,8 @@ def test_a_time_column_with_text_further_down_is_refused_alike(small_and_large, 
     assert (large.exit_code, large.message) == (small.exit_code, small.message)
     assert small.exit_code != 0 and "Traceback" not in small.output + large.output
     first = min(late)
-    assert f"time column 't' holds numbers but also text: {late[first]!r} (row {first})" in (
-        small.message
-    )
+    said = f"time column 't' holds numbers but also text: {late[first]!r} (row {first}, 0-based)"
+    assert said in small.message
 
 
 @pytest.mark.parametrize(
@@ -276,4 +275,4 @@ def test_a_series_run_reads_the_time_column_of_new_data_alike(
     args = [tmp_path / "run" if a == "RUN" else a for a in command]
     small, large = small_and_large(time_table({260: "oops"}).assign(y=0), args, [])
     assert (large.exit_code, large.message) == (small.exit_code, small.message)
-    assert small.exit_code != 0 and "'oops' (row 260)" in small.message
+    assert small.exit_code != 0 and "'oops' (row 260, 0-based)" in small.message

@@ -96,14 +96,15 @@ def text_among_numbers_refusal(
     ``--na-values``, :mod:`aekit.cli.cell_advice`), else None (a typo to fix)."""
     if not markers:
         return (
-            f"column {column!r} holds numbers but also text ({cell!r} in row {row}); fix "
-            "those cells, or make every cell text."
+            f"column {column!r} holds numbers but also text ({cell!r} in data row {row}, 0-based); "
+            "fix those cells, or make every cell text."
         )
     markers = sorted(markers)
     listed = " and ".join(shown(m) for m in markers)
     rows = f"{count} row{'s' if count > 1 else ''}"
     return (
-        f"column {column!r} holds {listed} among numbers in {rows} (the first: row {row}): "
+        f"column {column!r} holds {listed} among numbers in {rows} "
+        f"(the first: data row {row}, 0-based): "
         f"{na_values_advice(markers)} {THEN_FILL}; else fix those cells."
     )
 

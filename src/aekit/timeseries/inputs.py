@@ -274,7 +274,8 @@ def parse_times(column, what: str):
         row, value, count = found
         others = f" and {count - 1} other cell{'s' if count > 2 else ''}" if count > 1 else ""
         raise ValueError(
-            f"{what} holds numbers but also text: {shown(value)} (row {row}){others}; give "
+            f"{what} holds numbers but also text: {shown(value)} (row {row}, 0-based){others}; "
+            "give "
             "every timestamp as a number, or every one as a date."
         )
     try:
