@@ -325,6 +325,38 @@ def test_denoise_clips_noisy_data_to_the_range_the_training_noise_was_clipped_to
             dae.denoise(heavy)
 
 
+@pytest.mark.parametrize("scale", [1.0, 10.0], ids=["unit", "gaussian"])
+def test_a_dropout_denoiser_takes_the_values_its_noise_made(scale):
+    # dropout scales the entries it keeps by 1 / (1 - p), unclipped; denoise clipped the
+    # library's own corrupt(X, "dropout", 0.3) back to [0, 1] "as the training noise was"
+    # (15% of the values), and reconstruct refused it (user review)
+    X = digits()[:300] * scale
+    dae = aekit.DenoisingAutoencoder(
+        hidden_layer_sizes=(16,), noise="dropout", noise_level=0.3, max_iter=2, random_state=0
+    ).fit(X)
+    if scale == 1.0:
+        noisy = corrupt(X, "dropout", 0.3, random_state=0)
+    else:  # the model's own noise: dropout of the standardized features (corrupt's docstring)
+        kept = np.random.default_rng(0).random(X.shape) >= 0.3
+        noisy = dae.data_mean_ + kept * (X - dae.data_mean_) / 0.7
+    assert noisy.max() > X.max()  # the kept values, scaled
+    with warnings.catch_warnings():  # where the training inputs were: nothing clipped
+        warnings.simplefilter("error")
+        cleaned = dae.denoise(noisy)
+    assert cleaned.shape == X.shape and np.isfinite(cleaned).all()
+    beyond = noisy.copy()
+    beyond[0, :] = 3 * scale / 0.7  # beyond anything dropout makes of rows in [0, scale]
+    top = f"{1 / 0.7:.3g}"
+    says = f"to [0, {top}], the range" if scale == 1 else f"maximum times {top}"
+    with pytest.warns(UserWarning, match=re.escape(says)):
+        clipped = dae.denoise(beyond)
+    np.testing.assert_allclose(clipped[1:], cleaned[1:], rtol=1e-5, atol=1e-5 * scale)
+    if scale == 1.0:  # clipped to 1/0.7, the largest value its noise made of [0, 1]
+        np.testing.assert_allclose(clipped[0], dae.denoise(np.full((1, 64), 1 / 0.7))[0])
+        with pytest.raises(ValueError, match="needs data in"):  # reconstruct checks [0, 1]
+            dae.reconstruct(noisy)
+
+
 def test_denoise_of_no_rows_or_text_says_so_in_the_apis_words(tmp_path):
     # an empty X leaked numpy's "cannot reshape array of size 0"; a table with a text column
     # got "could not convert string to float: 'paris'" on the command line (user audit)

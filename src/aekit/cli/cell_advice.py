@@ -79,10 +79,10 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         ),
     ),
     (  # aekit.estimators.denoising: values of DATA outside the training range, clipped
-        r"\bvalues of X \((.*?)\) to (.*?), as the training noise was; clip X yourself "
-        r"\(np\.clip\(X, .*?\)\) to silence this\.",
-        r"values of DATA (\1) to \2, as the training noise was; clip DATA's values to that "
-        r"range yourself to silence this.",
+        r"\bvalues of X \((.*?)\) to (.*?), as the model saw its noisy inputs; clip X "
+        r"yourself \(np\.clip\(X, .*?\)\) to silence this\.",
+        r"values of DATA (\1) to \2, as the model saw its noisy inputs; clip DATA's values to "
+        r"that range yourself to silence this.",
     ),
 )
 

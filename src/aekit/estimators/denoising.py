@@ -212,15 +212,16 @@ class DenoisingAutoencoder(BaseAutoencoder):
         return Corruption(self.noise, self.noise_level, low, high, self.noise_schedule)
 
     def denoise(self, X: Any) -> np.ndarray:
-        """Clean noisy X: :meth:`reconstruct` of X clipped to the range training's noise was.
+        """Clean noisy X: :meth:`reconstruct` of X clipped to the range of training's inputs.
 
         Noisy data is by definition off the clean data's range (``X + N(0, sigma)`` of images
-        in [0, 1] leaves it), and in training the noise was clipped to that range ([0, 1] for
-        data in [0, 1], else each feature's training minimum and maximum), so X is clipped to
-        it too, as the model saw its noisy inputs, with a warning counting the clipped values
-        (``np.clip`` X first to silence it). :meth:`reconstruct` clips nothing: a value outside
-        [0, 1] given to a model of [0, 1] data is an error there. Data on disk (a dataset) is
-        passed on as it is.
+        in [0, 1] leaves it). In training the corrupted inputs kept to a range: Gaussian noise
+        was clipped to the clean data's ([0, 1] for data in [0, 1], else each feature's training
+        minimum and maximum), and dropout's kept values were scaled by ``1 / (1 - noise_level)``
+        (up to 1.43 at 0.3). X is clipped to that range, as the model saw its noisy inputs, with
+        a warning counting the clipped values (``np.clip`` X first to silence it).
+        :meth:`reconstruct` clips nothing: a value outside [0, 1] given to a model of [0, 1]
+        data is an error there. Data on disk (a dataset) is passed on as it is.
 
         Parameters
         ----------
@@ -231,52 +232,82 @@ class DenoisingAutoencoder(BaseAutoencoder):
         X_clean : ndarray shaped like X
         """
         check_is_fitted(self)
-        return self.reconstruct(self._within_noise_range(X))
+        X, in_range = self._within_noise_range(X)
+        if not in_range:
+            return self.reconstruct(X)
+        # X lies where the noisy training inputs did: a dropout model of [0, 1] data saw values
+        # above 1 there, which reconstruct's check of [0, 1] would refuse (_check_range)
+        self._inputs_in_noise_range = True
+        try:
+            return self.reconstruct(X)
+        finally:
+            del self._inputs_in_noise_range
 
-    def _within_noise_range(self, X: Any) -> Any:
-        """X clipped to the range the training noise was clipped to, in X's own space."""
+    def _check_range(self, flat: np.ndarray) -> None:
+        if not getattr(self, "_inputs_in_noise_range", False):
+            super()._check_range(flat)
+
+    def _within_noise_range(self, X: Any) -> tuple[Any, bool]:
+        """X clipped to the range of the noisy inputs training saw, in X's own space, and
+        whether X was checked (False where reconstruct is left to say what is wrong)."""
         if isinstance(X, Dataset) or self.model_.corruption is None:
-            return X
+            return X, False
         low, high = (
-            getattr(self.model_.corruption, bound).detach().cpu().numpy().reshape(-1)
-            for bound in ("low", "high")
+            bound.detach().cpu().numpy().reshape(-1)
+            for bound in self.model_.corruption.input_bounds()
         )
         frame = X if isinstance(X, pd.DataFrame) else None
         values = np.asarray(X if frame is None else X.to_numpy())
         if values.dtype.kind not in "fiub" or values.ndim < 2 or not values.size:
-            return X  # text, a wrong shape or no rows: reconstruct says so in its words
+            return X, False  # text, a wrong shape or no rows: reconstruct says so in its words
         if values.dtype.kind not in "f":
             values = values.astype(np.float32)
         flat = values.reshape(len(values), -1)
-        if flat.shape[1] != len(low):  # a wrong width: reconstruct says so in its words
-            return X
+        if flat.shape[1] != len(low) or not np.isfinite(flat).all():
+            return X, False  # a wrong width, NaN or inf: reconstruct says so in its words
         # Compared where the bounds were taken, in float32 rows standardized as fit did: a
         # value at a feature's training extreme is then exactly on its bound, never outside.
         model = flat.astype(np.float32)
         if self.data_mean_ is not None:  # from X's own values: float64 ones keep their precision
             model = self._to_model(flat).numpy().reshape(len(flat), -1)
-        below, above = model < low, model > high
+        # dropout's bounds are scaled ones, rounded apart from X's values scaled elsewhere: a
+        # few float32 steps of slack keep its own noise at the bound inside
+        slack = 4 * np.finfo(np.float32).eps * np.maximum(np.abs(low), np.abs(high))
+        below, above = model < low - slack, model > high + slack
         outside = int(np.count_nonzero(below | above))
         if not outside:
-            return X
-        if self.likelihood_ == "bernoulli":
-            _refuse_another_scale(flat)
-            where, fix = "[0, 1], the range of the training data", "np.clip(X, 0, 1)"
-        else:
-            where, fix = "each feature's training minimum and maximum", "np.clip(X, low, high)"
-        warnings.warn(
-            f"denoise clipped {outside} of {flat.size} values of X ({outside / flat.size:.1%}) "
-            f"to {where}, as the training noise was; clip X yourself ({fix}) to silence this.",
-            UserWarning,
-            stacklevel=3,  # the user's call of denoise
-        )
+            return X, True
+        self._warn_clipped(flat, outside)
         if self.data_mean_ is not None:  # the bounds on X's scale
             low, high = (v * self.data_scale_ + self.data_mean_ for v in (low, high))
         clipped = np.where(below, low, np.where(above, high, flat))
         clipped = clipped.astype(values.dtype).reshape(values.shape)
         if frame is None:
-            return clipped
-        return pd.DataFrame(clipped, index=frame.index, columns=frame.columns)
+            return clipped, True
+        return pd.DataFrame(clipped, index=frame.index, columns=frame.columns), True
+
+    def _warn_clipped(self, flat: np.ndarray, outside: int) -> None:
+        """The warning that denoise clipped ``outside`` values of X (refused instead where X is
+        on another scale than a model of [0, 1] data: images of 0..255)."""
+        scaled = self.noise == "dropout" and 0 < self.noise_level < 1
+        if self.likelihood_ == "bernoulli":
+            _refuse_another_scale(flat)
+            top = 1 / (1 - self.noise_level) if scaled else 1.0
+            where, fix = f"[0, {top:.3g}]", f"np.clip(X, 0, {top:.3g})"
+            where += ", the range of the noisy training inputs"
+        else:
+            where, fix = "each feature's training minimum and maximum", "np.clip(X, low, high)"
+            if scaled:
+                where += f" times {1 / (1 - self.noise_level):.3g}"
+        if scaled:
+            where += f" (dropout scales the values it keeps by 1 / (1 - {self.noise_level:g}))"
+        warnings.warn(
+            f"denoise clipped {outside} of {flat.size} values of X ({outside / flat.size:.1%}) "
+            f"to {where}, as the model saw its noisy inputs; clip X yourself ({fix}) to silence "
+            "this.",
+            UserWarning,
+            stacklevel=4,  # the user's call of denoise
+        )
 
 
 # How far beyond [0, 1] noise can take a value of [0, 1] data: 50 times the range, beyond any

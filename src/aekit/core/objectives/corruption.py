@@ -84,6 +84,19 @@ class Corruption(nn.Module):
         u = sharding.rand((x.shape[0],), generator=generator, device=x.device, dtype=x.dtype)
         return self.level * u.view(-1, *([1] * (x.dim() - 1)))
 
+    def input_bounds(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The range of the corrupted inputs, per entry: the network was trained on values there.
+
+        Gaussian noise is clipped to ``[low, high]`` and salt-and-pepper writes those bounds;
+        masking adds 0; dropout also scales the kept entries by ``1 / (1 - level)`` (the uniform
+        schedule's levels are below ``level``, so the same bound), so a model of [0, 1] data
+        trained with dropout at 0.3 has seen values up to 1 / 0.7 = 1.43."""
+        if self.noise in ("gaussian", "salt_pepper"):
+            return self.low, self.high
+        scale = 1.0 / (1.0 - self.level) if self.noise == "dropout" and self.level < 1 else 1.0
+        zero = torch.zeros_like(self.low)
+        return torch.minimum(self.low * scale, zero), torch.maximum(self.high * scale, zero)
+
     def forward(self, x: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
         level = self._levels(x, generator)
         if self.noise == "gaussian":
