@@ -60,13 +60,18 @@ def test_cross_validation_with_nan_marks_scores_as_with_minus_one():
 def test_labels_of_another_type_are_the_classes_they_write():
     # a model of folder-name classes ('0'..'9') scored 0.0 against integer labels, which every
     # method of it reads as those classes (user audit); a label no class writes (a typo) is
-    # refused as score refuses it: counted as wrong, it lowered the accuracy silently (review)
+    # counted as wrong, as scikit-learn's accuracy counts it, and said: silently, it lowered the
+    # accuracy (review); refused, it failed each cross-validation fold whose training part
+    # labelled no row of a class (user review: NaN for the fold)
     X = np.arange(4)[:, None]
     text_model = _Predicts(["0", "1", "7", "0"])
     text_model.classes_ = np.array(["0", "1", "7"])
     assert labelled_accuracy(text_model, X, [0, 1, 7, 1]) == 0.75
-    with pytest.raises(ValueError, match=r"labels not seen in fit: \[8\]; known labels are"):
-        labelled_accuracy(text_model, X, [0, 1, 8, 1])
+    said = r"never saw in fit: \[8\] \(1 row\), each counted as a wrong prediction"
+    with pytest.warns(UserWarning, match=said):
+        assert labelled_accuracy(text_model, X, [0, 1, 8, 1]) == 0.5
+    with pytest.warns(UserWarning, match=r"\['8', 'x'\] \(2 rows\)"):
+        assert labelled_accuracy(text_model, X, ["0", "1", "8", "x"]) == 0.5
     assert labelled_accuracy(text_model, X, [0, 1, -1, 1]) == 2 / 3  # unlabelled: left out
 
 
@@ -79,3 +84,22 @@ def test_a_bool_label_is_no_number_label():
     with pytest.raises(ValueError, match="y holds no bools"):
         encode_labels(np.array([1, 0]), np.array([False, True]))
     np.testing.assert_array_equal(encode_labels(np.array([True]), np.array([False, True])), [1])
+
+
+def test_a_fold_that_never_saw_a_class_scores_instead_of_failing():
+    # few digits labelled: a training fold without a labelled 9 failed the fold (NaN,
+    # "y contains labels not seen in fit: [9]"); its 9s are now wrong predictions, said
+    X, y = load_digits()
+    X, y = X[:200], y[:200]
+    sparse = np.where(np.arange(200) % 3 == 0, y, -1)
+    first = np.arange(200) < 100
+    sparse[first & (sparse == 9)] = -1  # the first half labels no 9, the second half does
+    assert (sparse[~first] == 9).any()
+    cvae = aekit.ConditionalVAE(latent_dim=2, max_iter=2, hidden_layer_sizes=(16,), random_state=0)
+    cvae.fit(X[first], sparse[first])
+    with pytest.warns(UserWarning, match=r"never saw in fit: \[9\]"):
+        score = labelled_accuracy(cvae, X[~first], sparse[~first])
+    nines = sparse[~first] == 9
+    labelled = sparse[~first] != -1
+    right = cvae.predict(X[~first][labelled & ~nines]) == sparse[~first][labelled & ~nines]
+    assert score == pytest.approx(right.sum() / labelled.sum())

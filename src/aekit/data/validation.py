@@ -335,6 +335,13 @@ def encode_labels(y: np.ndarray, classes: np.ndarray, name: str = "y") -> np.nda
     return index.astype(np.int64)
 
 
+def unseen_labels(y: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Which labels of ``y`` are none of ``classes``, each written as another type matched as
+    :func:`encode_labels` matches it (7 is the class '7')."""
+    known = set(classes.tolist())
+    return np.array([v not in known for v in known_labels(y, classes).tolist()], dtype=bool)
+
+
 def _indices(y: np.ndarray, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each label's index in the sorted ``classes``, and whether it is not there."""
     try:

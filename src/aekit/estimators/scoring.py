@@ -9,12 +9,13 @@ as an error (0.093 where the accuracy on the labelled rows is 0.28, on the digit
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 from sklearn.utils import _safe_indexing
 
-from aekit.data.validation import encode_labels, unlabelled_rows
+from aekit.data.validation import encode_labels, unlabelled_rows, unseen_labels
 
 
 def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:
@@ -34,10 +35,12 @@ def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:
     -------
     accuracy : float
 
-    Raises
+    Warns
     ------
-    ValueError
-        For a label the estimator never saw in fit (a typo), as its ``score`` refuses it.
+    UserWarning
+        For labels the estimator never saw in fit, each counted as a wrong prediction, as
+        scikit-learn's accuracy counts them: a cross-validation fold whose training part labels
+        no row of a class has them, and so has a typo (fix y then).
     """
     labels = np.asarray(y)
     keep = np.flatnonzero(~unlabelled_rows(labels))
@@ -45,10 +48,24 @@ def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:
         return float("nan")
     given = np.asarray(labels[keep], dtype=object)
     classes = getattr(estimator, "classes_", None)
-    if classes is not None:  # each label as the class it names (7 for '7'); one the model
-        # never saw (a typo) is refused as score refuses it: counted as a wrong prediction it
-        # lowered a held-out accuracy silently
+    if classes is not None:  # each label as the class it names (7 for '7')
         classes = np.asarray(classes)
-        given = classes.astype(object)[encode_labels(np.asarray(labels[keep]), classes)]
+        unseen = unseen_labels(given_as := np.asarray(labels[keep]), classes)
+        if unseen.any():  # a wrong prediction whatever the model says; never silently
+            _warn_unseen(given_as[unseen], classes)
+        given = np.full(len(keep), None, dtype=object)  # None: no prediction matches it
+        given[~unseen] = classes.astype(object)[encode_labels(given_as[~unseen], classes)]
     predicted = np.asarray(estimator.predict(_safe_indexing(X, keep)))
     return float(np.mean(predicted.astype(object) == given))
+
+
+def _warn_unseen(labels: np.ndarray, classes: np.ndarray) -> None:
+    unknown = sorted(set(labels.tolist()), key=str)
+    warnings.warn(
+        f"y holds labels the model never saw in fit: {unknown[:10]} ({len(labels)} "
+        f"row{'s' if len(labels) > 1 else ''}), each counted as a wrong prediction (known "
+        f"labels: {classes.tolist()[:20]}). A fold whose training part labels no row of a class "
+        "does this: give each class more labelled rows, or fewer folds; a typo: fix y.",
+        UserWarning,
+        stacklevel=2,
+    )
