@@ -118,6 +118,12 @@ def test_wrong_dtype_or_width_is_said_in_the_modules_words(fitted):
             TypeError, match=r"x is torch\.float64; .* pass x\.to\(torch\.float32\)"
         ):
             module(rows, *_labels(y))
+        # a numpy array was told to call .to(torch.float32), which it has not (user review)
+        said = r"x is a numpy\.ndarray; the module takes a torch tensor: pass torch\.as_tensor"
+        with pytest.raises(TypeError, match=said):
+            module(np.asarray(X, dtype=np.float32), *_labels(y))
+        fixed = torch.as_tensor(np.asarray(X), dtype=torch.float32)  # the advice, as given
+        torch.testing.assert_close(module(fixed, *_labels(y)), module(rows.float(), *_labels(y)))
         with pytest.raises(ValueError, match=r"x has shape \(3, 5\); the module takes rows of "):
             module(torch.zeros(3, 5), *_labels(None if y is None else y[:3]))
     with pytest.raises(ValueError, match=rf"takes codes of {estimator.latent_dim} values each"):
@@ -133,6 +139,14 @@ def test_conditional_modules_take_indices_or_one_hot_and_need_a_label():
     X, y = kind_data("digits")
     cvae = aekit.ConditionalVAE(**CPU).fit(X, y)
     index = torch.from_numpy(y).long()
+    # numpy labels failed inside torch ("'numpy.ndarray' object has no attribute ...")
+    with pytest.raises(TypeError, match=r"y is a numpy\.ndarray; .*np\.searchsorted"):
+        cvae.encoder_module()(torch.from_numpy(X), y)
+    fixed = torch.as_tensor(np.searchsorted(cvae.classes_, y))  # the advice, as given
+    torch.testing.assert_close(
+        cvae.encoder_module()(torch.from_numpy(X), fixed),
+        cvae.encoder_module()(torch.from_numpy(X), index),
+    )
     one_hot = torch.nn.functional.one_hot(index, len(cvae.classes_)).float()
     encoder = cvae.encoder_module()
     with torch.no_grad():

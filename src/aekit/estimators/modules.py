@@ -88,6 +88,11 @@ def _check_rows(
     """``x`` holds float32 rows of ``width`` values (the networks' dtype and input), else an
     error that says so: torch's were "mat1 and mat2 must have the same dtype" and "The size of
     tensor a (10) must match the size of tensor b (16)"."""
+    if not isinstance(x, torch.Tensor):  # a numpy array has a dtype too, but no .to()
+        raise TypeError(
+            f"{name} is a {type(x).__module__}.{type(x).__qualname__}; the module takes a torch "
+            f"tensor: pass torch.as_tensor({name}, dtype={dtype})."
+        )
     if x.dtype != dtype:  # float32, unless the module was converted (.double())
         raise TypeError(
             f"{name} is {x.dtype}; the module computes in {dtype}: pass {name}.to({dtype})."
@@ -117,6 +122,12 @@ class _Labelled(nn.Module):
             raise ValueError(
                 f"this module is conditional: pass the labels, class indices (n,) or one-hot "
                 f"rows (n, {self.n_classes})."
+            )
+        if not _tracing() and not isinstance(y, torch.Tensor):  # numpy: "no attribute ..."
+            raise TypeError(
+                f"y is a {type(y).__module__}.{type(y).__qualname__}; the module takes a torch "
+                "tensor of class indices, positions in the estimator's classes_ "
+                "(torch.as_tensor(np.searchsorted(estimator.classes_, y))), or one-hot rows."
             )
         one_hot = one_hot_labels(y, self.n_classes)
         if y.is_floating_point():
