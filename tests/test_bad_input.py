@@ -157,6 +157,27 @@ def test_non_numeric_dataframe_columns_are_named():
         aekit.Autoencoder(**CPU).fit(frame)
 
 
+def test_numbers_with_a_text_cell_are_not_told_to_be_one_hot_encoded():
+    # a measurement with one '?' was told "TabularEncoder one-hot encodes them" (a category per
+    # number); the imputer's words name the cell and the fix (user review)
+    ages = [str(v) for v in range(30)]
+    frame = pd.DataFrame({"height": np.arange(30.0), "age": ["?", *ages[1:]]})
+    said = (
+        r"non-numeric columns: age\. Column 'age' holds numbers but also text: '\?' \(row 0, "
+        r"0-based\)\. If '\?' marks a missing value, read the file with pd\.read_csv\(\.\.\., "
+        r"na_values=\['\?'\]\), or make them missing values with X\['age'\] = pd\.to_numeric\("
+        r"X\['age'\], errors='coerce'\), then fill them \(aekit\.AutoencoderImputer\)"
+    )
+    with pytest.raises(ValueError, match=said):
+        aekit.Autoencoder(**CPU).fit(frame)
+    frame["age"] = pd.to_numeric(frame["age"], errors="coerce")  # the advice, as given
+    filled = aekit.AutoencoderImputer(max_iter=2, random_state=0).fit_transform(frame)
+    aekit.Autoencoder(**CPU).fit(filled)
+    typo = frame.assign(age=["4o", *ages[1:]])
+    with pytest.raises(ValueError, match=r"'4o' \(row 0, 0-based\)\. Fix them, or make them"):
+        aekit.Autoencoder(**CPU).fit(typo)
+
+
 @pytest.mark.parametrize("shape", [(0, 5), (5, 0), (0, 0)])
 def test_empty_X(shape):
     pattern = rf"X is empty: 0 (sample|feature)\(s\) \(shape=\({shape[0]}, {shape[1]}\)\)"

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aekit.data.column_checks import na_values_advice, shown, text_among_numbers_and_markers
 from aekit.data.float32 import (
     check_float32_range,
     float32_rounding,
@@ -129,8 +130,8 @@ def as_numeric_array(
         bad = non_numeric_columns(X)
         if bad:
             raise ValueError(
-                f"{name} has non-numeric columns: {', '.join(bad)}. Encode them as numbers "
-                "(aekit.TabularEncoder one-hot encodes them reversibly) or drop them."
+                f"{name} has non-numeric columns: {', '.join(bad)}. "
+                + _numbers_with_text(X, bad, name, allow_nan)
             )
         X = X.to_numpy(dtype=np.float64, na_value=np.nan)
     try:
@@ -333,6 +334,38 @@ def encode_labels(y: np.ndarray, classes: np.ndarray, name: str = "y") -> np.nda
             f"{classes.tolist()[:20]}."
         )
     return index.astype(np.int64)
+
+
+def _numbers_with_text(frame: pd.DataFrame, bad: list[str], name: str, allow_nan: bool) -> str:
+    """The fix for ``frame``'s non-numeric columns ``bad``: one-hot encoding, unless one is
+    numbers with a few text cells (a typo, a '?' marking a missing value), which one-hot
+    encoding would make categories of, one per number."""
+    for column in frame.columns:
+        if str(column) not in bad:
+            continue
+        found = text_among_numbers_and_markers(frame[column])
+        if found is None:
+            continue
+        (row, value, count), markers = found
+        others = f" and {count - 1} other cell{'s' if count > 2 else ''}" if count > 1 else ""
+        missing = f"{name}[{column!r}] = pd.to_numeric({name}[{column!r}], errors='coerce')"
+        read = f"{na_values_advice(markers)}, or make" if markers else "Fix them, or make"
+        then = (
+            " (NaN marks a missing value)."
+            if allow_nan
+            else (
+                ", then fill them (aekit.AutoencoderImputer): this model takes no missing values."
+            )
+        )
+        return (
+            f"Column {column!r} holds numbers but also text: {shown(value)} (row {row}, "
+            f"0-based){others}. {read[:1].upper()}{read[1:]} them missing values with "
+            f"{missing}{then}"
+        )
+    return (
+        "Encode them as numbers (aekit.TabularEncoder one-hot encodes them reversibly) or drop "
+        "them."
+    )
 
 
 def unseen_labels(y: np.ndarray, classes: np.ndarray) -> np.ndarray:
