@@ -178,6 +178,18 @@ def test_numbers_with_a_text_cell_are_not_told_to_be_one_hot_encoded():
         aekit.Autoencoder(**CPU).fit(typo)
 
 
+def test_a_series_is_refused_as_a_one_axis_array_is():
+    # df["income"] fitted one feature silently, where X[:, 0] is refused (user review); a row
+    # df.iloc[0] would have been fitted as a column of one sample per value
+    frame = pd.DataFrame({"income": np.arange(20.0), "age": np.arange(20.0)})
+    for series in (frame["income"], frame.iloc[0]):
+        with pytest.raises(ValueError, match=r"X is a pandas Series; pass a DataFrame, e\.g\."):
+            aekit.Autoencoder(**CPU).fit(series)
+    fitted = aekit.Autoencoder(**CPU).fit(frame["income"].to_frame())  # the advice, as given
+    with pytest.raises(ValueError, match=r"df\.iloc\[\[0\]\] \(double brackets\) for one row"):
+        fitted.transform(frame["income"])
+
+
 @pytest.mark.parametrize("shape", [(0, 5), (5, 0), (0, 0)])
 def test_empty_X(shape):
     pattern = rf"X is empty: 0 (sample|feature)\(s\) \(shape=\({shape[0]}, {shape[1]}\)\)"

@@ -58,7 +58,8 @@ def test_an_identifier_or_numbers_read_as_text_are_warned_of():
         TabularEncoder().fit(ids)
     numbers = table().assign(x=np.arange(200.0).astype(object))
     numbers.loc[7, "x"] = "n/a"
-    with pytest.warns(UserWarning, match="'x' holds numbers but also text: 'n/a' \\(row 7\\)"):
+    said = "'x' holds numbers but also text: 'n/a' \\(row 7, 0-based\\)"
+    with pytest.warns(UserWarning, match=said):
         TabularEncoder().fit(numbers)
 
 
@@ -68,7 +69,7 @@ def test_a_stray_text_cell_is_named_however_few_the_distinct_numbers():
     typo = table().assign(x=np.arange(200) % 11).astype({"x": object})
     typo.loc[[2, 9], "x"] = ["abc", "?"]
     with pytest.warns(
-        UserWarning, match="'x' holds numbers but also text: 'abc' \\(row 2\\) and 1"
+        UserWarning, match="'x' holds numbers but also text: 'abc' \\(row 2, 0-based\\) and 1"
     ):
         TabularEncoder().fit(typo)
     with warnings.catch_warnings():  # the user's own categories, numbers or not: no warning

@@ -121,8 +121,11 @@ def as_numeric_array(
     if _is_torch_tensor(X):
         X = X.detach().cpu().numpy()
     reject_sparse(X, name)
-    if isinstance(X, pd.Series):
-        X = X.to_frame()
+    if isinstance(X, pd.Series):  # 1-D, as an array of one axis is: df.iloc[0] is a row
+        raise ValueError(
+            f"{name} is a pandas Series; pass a DataFrame, e.g. df.iloc[[0]] (double brackets) "
+            "for one row, or series.to_frame() for one column."
+        )
     columns = None  # a table's column names, for the messages below
     if isinstance(X, pd.DataFrame):
         reject_duplicate_columns(X, name)
