@@ -239,7 +239,10 @@ def test_demo_trains_saves_a_loadable_model_and_draws_samples(tmp_path):
     assert (tmp_path / "demo" / "samples.png").read_bytes().startswith(b"\x89PNG")
     assert aekit.load(tmp_path / "demo" / "model.safetensors", device=DEVICE).sample(
         3, y=5
-    ).shape == (3, 64)
+    ).shape == (3, 1, 8, 8)
+    # fitted on images, as 'aekit train digits' is: generate draws them without --image-shape
+    drawn = run("generate", tmp_path / "demo", "-n", "4", "--label", "3", "-o", tmp_path / "g.png")
+    assert drawn.returncode == 0, drawn.stderr
     # 'make demo' twice: refused, --force too (its folder is no RUN); now --force replaces it
     again = run("demo", "--epochs", "1", "--quiet", "--force", "--out", tmp_path / "demo")
     assert again.returncode == 0, again.stderr

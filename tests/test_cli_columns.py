@@ -95,9 +95,12 @@ def test_a_recorded_id_column_missing_from_new_data_is_named(customers, detected
     folder, _ = customers
     message = refused(
         invoke("score", detected, folder / "plain.csv", "-o", tmp_path / "x.csv"),
-        "recorded --id-column customer_id", "plain.csv", "a, b, c",
+        "recorded --id-column customer_id", "plain.csv", "a, b, c", "--id-column ''",
     )  # fmt: skip
     assert "\n" not in message
+    # the advice, as given: new rows without ids are scored (there was no way to say so)
+    ok(invoke("score", detected, folder / "plain.csv", "--id-column", "", "-o", tmp_path / "n.csv"))
+    assert list(pd.read_csv(tmp_path / "n.csv").columns)[0] != "customer_id"
     # an ignored column absent from new DATA is simply not there to leave out
     without_notes = tmp_path / "no_notes.csv"
     pd.read_csv(folder / "cust.csv").drop(columns="notes").to_csv(without_notes, index=False)

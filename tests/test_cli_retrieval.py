@@ -7,7 +7,9 @@ from cli_helpers import ok, refused
 from conftest import DEVICE
 from typer.testing import CliRunner
 
+import aekit
 from aekit.cli import app
+from aekit.cli.errors import error_message, for_the_command_line
 from aekit.hashing import load_index
 
 runner = CliRunner()
@@ -154,6 +156,20 @@ def test_damaged_file_and_wrong_model_are_errors(files):
     )
     result = invoke("search", files / "compressor.safetensors", "digits")
     assert isinstance(result.exception, ValueError) and "not an index" in str(result.exception)
+    # an index given as a model names the call and the command that read it (user review)
+    invoke("index", files / "hasher.safetensors", "digits", "--out", files / "given_as_model.index")
+    with pytest.raises(ValueError, match=r"not a model \(format 'aekit-index'\); read it with "
+                       r"aekit\.load_index\(path\)"):  # fmt: skip
+        aekit.load(files / "given_as_model.index")
+    result = invoke("score", files / "given_as_model.index", "digits", "-o", files / "s.csv")
+    message = error_message(result.exception)
+    assert "; an index: 'aekit search' reads it" in for_the_command_line(message), message
+    # a RUN folder given as INDEX was "no such file" (user review)
+    result = invoke("search", files, "digits")
+    assert isinstance(result.exception, ValueError), result.output
+    assert str(result.exception).startswith(f"INDEX {files} is a folder; give the index file")
+    with pytest.raises(ValueError, match="is a folder; give the file that aekit saved in it"):
+        load_index(files)
 
 
 def test_a_table_compressed_and_decompressed_keeps_its_column_names(tmp_path):

@@ -50,6 +50,18 @@ ADVICE = (
         r"\1 has \2 columns but the model was fitted on \3.",
     ),
     (r"^label_column='([^']*)' is not a column of\b", r"--label-column \1 is not a column of"),
+    # aekit.io.files: a file of another aekit format, read by the Python call it needs
+    (r"; read it with aekit\.load_index\(path\)", "; an index: 'aekit search' reads it"),
+    (r"; read it with aekit\.load\(path\)", "; a model: give it where a command takes RUN"),
+    (
+        r"; a training checkpoint: fit again with checkpoint_dir= its folder",
+        "; a training checkpoint: 'aekit train ... --checkpoint FOLDER --resume' goes on with it",
+    ),
+    (  # aekit.data.validation.encode_labels: DATA's labels (a column, a file) against the RUN's
+        r"^y contains labels not seen in fit: (.*?); known labels are (.*)\.$",
+        r"DATA's labels (--label-column, --labels FILE or an .npz's y) hold labels the model "
+        r"was not trained on: \1; its labels are \2. Fix those labels, or leave them out.",
+    ),
     (  # aekit.generation: 'aekit manifold' of a run whose code is not 2-D
         r"^manifold_grid needs latent_dim=2; this model has (\d+)\.",
         r"aekit manifold draws a 2-D code: train a model with --param latent_dim=2; this "

@@ -258,12 +258,13 @@ def demo(
 
     X, y = aekit.data.datasets.load_digits()
     cvae = aekit.ConditionalVAE(latent_dim=8, max_iter=epochs, random_state=0, verbose=not quiet)
-    cvae.fit(X, y)
+    cvae.fit(X.reshape(-1, 1, 8, 8), y)  # images, as 'aekit train digits' fits them: 'aekit
+    # generate' of the folder then draws 8x8 images without --image-shape
     out.mkdir(parents=True, exist_ok=True)
     model_file = out / "model.safetensors"
     cvae.save(model_file)
     labels = np.repeat(cvae.classes_, 10)
-    samples = cvae.sample(len(labels), y=labels, random_state=0).reshape(-1, 1, 8, 8)
+    samples = cvae.sample(len(labels), y=labels, random_state=0)
     figure_path = out / "samples.png"
     write_images(figure_path, samples, n_cols=10)
     typer.echo(f"model:   {model_file}\nsamples: {figure_path} (one row per digit, 0 to 9)")

@@ -60,7 +60,7 @@ OPTIONS = {
         str | None,
         typer.Option(
             help="A column of a table DATA that identifies its rows: not a feature, written as "
-            "the first column of every per-row output (default: {recorded}none).",
+            "the first column of every per-row output; '' for none (default: {recorded}none).",
             show_default=False,
         ),
     ],
@@ -84,6 +84,8 @@ def resolve(
     id_source = ignore_source = None
     if id_column is None and isinstance(recorded.get("id_column"), str):
         id_column, id_source = recorded["id_column"], source
+    elif id_column == "":  # typed --id-column '': none, over a recorded one (as --na-values '')
+        id_column = None
     ignored = tuple(ignore_column or ())
     listed = recorded.get("ignore_columns")
     if not ignored and isinstance(listed, list) and all(isinstance(v, str) for v in listed):
@@ -153,8 +155,8 @@ def _check_present(spec: str, names: list[str], label_column: str | None) -> lis
         if options.id_source is not None:
             raise ValueError(
                 f"{options.id_source} recorded --id-column {options.id_column}, which DATA "
-                f"{spec} lacks (its columns: {shown}); add that column, or pass --id-column "
-                "naming DATA's own."
+                f"{spec} lacks (its columns: {shown}); add that column, pass --id-column "
+                "naming DATA's own, or --id-column '' to read DATA without ids."
             )
         raise ValueError(
             f"--id-column {options.id_column}: DATA {spec} has no such column; its columns: "
@@ -326,9 +328,12 @@ LABEL_LIKE_NAMES = frozenset(
 )
 
 
-def warn_of_label_like_columns(X: Any, label_column: str | None) -> None:
+def warn_of_label_like_columns(
+    X: Any, label_column: str | None, leave_out: str = "--ignore-column {name}"
+) -> None:
     """Said once before a training command fits on DATA without --label-column: the columns
-    whose name says they hold the labels, which the model would otherwise learn from."""
+    whose name says they hold the labels, which the model would otherwise learn from.
+    ``leave_out``: the command's option that leaves a column out, ``{name}`` the column."""
     if label_column is not None:
         return
     named = [str(c) for c in getattr(X, "columns", []) if str(c).lower() in LABEL_LIKE_NAMES]
@@ -336,7 +341,7 @@ def warn_of_label_like_columns(X: Any, label_column: str | None) -> None:
         warnings.warn(
             f"DATA's column {named[0]!r} is named like a label but is read as a feature, so the "
             f"model learns from it; name it with --label-column {named[0]} if it holds labels "
-            f"(or --ignore-column {named[0]} to leave it out).",
+            f"(or {leave_out.format(name=named[0])} to leave it out).",
             UserWarning,
             stacklevel=2,
         )

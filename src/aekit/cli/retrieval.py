@@ -216,6 +216,11 @@ def search(
     from aekit.cli.file_writers import write_table
     from aekit.hashing import load_index
 
+    if index_file.is_dir():  # a RUN folder: "no such file" said it was not there
+        raise ValueError(
+            f"INDEX {index_file} is a folder; give the index file that 'aekit index RUN DATA "
+            "--out FILE' wrote (default aekit.index)."
+        )
     found = load_index(index_file)
     if found.hasher is None:
         raise ValueError(f"{index_file} holds codes without a hasher; query it from Python.")

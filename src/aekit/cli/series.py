@@ -144,6 +144,10 @@ def detect_series(
         with large_csv.time_column(time_column):  # a large CSV's copy keeps it as written
             X, y = load_data(data, DataOptions(label_column, labels_file=labels))
         check_series_column_kept(data, X, time_column, "aekit detect-series")
+        if value_columns is None:  # every numeric column a channel: the labels too
+            from aekit.cli.columns import warn_of_label_like_columns
+
+            warn_of_label_like_columns(X, label_column, "--value-columns naming the others")
         import tomli_w
 
         from aekit.cli.columns import with_ids_table

@@ -18,6 +18,10 @@ def comma_list(text: str) -> str:
 # (pattern, replacement) pairs, part of :data:`aekit.cli.advice.ADVICE`
 ADVICE: tuple[tuple[str, Any], ...] = (
     (r"\bhandle_missing='interpolate'", "--handle-missing interpolate"),  # detect-series
+    (  # aekit.timeseries.grid: a command fits one series per DATA, never a list
+        r"; cut the series at its long gaps and fit the pieces as a list\.",
+        "; cut DATA at its long gaps into files of their own, and run the command on each.",
+    ),
     (  # aekit.timeseries.repeats: the pandas fixes, as a file's
         r"\bsort them: X\.sort_values\('([^']*)'\)\.",
         r"sort the file by its \1 column.",

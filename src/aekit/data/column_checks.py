@@ -247,21 +247,15 @@ def numbers_as_text_message(name: str, series: pd.Series) -> str | None:
     if (found := text_among_numbers(series)) is not None:
         return text_among_numbers_message(name, found, missing_markers(series))
     if (comma := decimal_comma_numbers(series)) is not None:
+        # beside decimal commas a '.' between digits is a thousands mark ('1.065,00' among
+        # '1185,00'): the decimal comma alone, given already, still leaves those cells text
+        if (grouped := _first_matching(series, _DOT_GROUPED)) is not None:
+            return _thousands_message(name, ".", grouped)
         return decimal_comma_message(name, comma)
     if (marked := formatted_numbers(series)) is not None:
-        row, value = marked
         if (mark := thousands_mark(series)) is not None:  # 1.234,5 stripped would be 1.2345
-            comma = mark == "."  # then ',' is the decimal mark
-            options = "'thousands': '.', 'decimal': ','" if comma else "'thousands': ','"
-            pandas = f"thousands={mark!r}" + (", decimal=','" if comma else "")
-            plain = f"X[{name!r}].str.replace({mark!r}, '', regex=False)"
-            plain += ".str.replace(',', '.', regex=False)" if comma else ""
-            return (
-                f"column {name!r} holds numbers written with {mark!r} between their thousands "
-                f"({shown(value)}, row {row}), read as text, each value a category; read the "
-                f"file with csv={{{options}}} (pandas: pd.read_csv(..., {pandas})), or convert "
-                f"the column: X[{name!r}] = pd.to_numeric({plain})."
-            )
+            return _thousands_message(name, mark, marked)
+        row, value = marked
         return (
             f"column {name!r} holds numbers written with thousands separators, a currency or a "
             f"percent sign ({shown(value)}, row {row}), read as text, each value a category. "
@@ -269,6 +263,36 @@ def numbers_as_text_message(name: str, series: pd.Series) -> str | None:
             f"r'{_NUMBER_MARKS}', '', regex=True)), or leave it out."
         )
     return None
+
+
+def _thousands_message(name: str, mark: str, found: tuple[int, Any]) -> str:
+    """The fix for a column of numbers with ``mark`` between their thousands, ``found`` its
+    first such ``(row, value)``: a ``'.'`` there makes ``','`` the decimal mark."""
+    row, value = found
+    comma = mark == "."
+    options = "'thousands': '.', 'decimal': ','" if comma else "'thousands': ','"
+    pandas = f"thousands={mark!r}" + (", decimal=','" if comma else "")
+    plain = f"X[{name!r}].str.replace({mark!r}, '', regex=False)"
+    plain += ".str.replace(',', '.', regex=False)" if comma else ""
+    return (
+        f"column {name!r} holds numbers written with {mark!r} between their thousands "
+        f"({shown(value)}, row {row}), read as text, each value a category; read the file "
+        f"with csv={{{options}}} (pandas: pd.read_csv(..., {pandas})), or convert the column: "
+        f"X[{name!r}] = pd.to_numeric({plain})."
+    )
+
+
+# A number with '.' between its thousands and maybe a decimal comma, at least one '.': 1.065,00
+_DOT_GROUPED = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
+
+
+def _first_matching(series: pd.Series, pattern: str) -> tuple[int, Any] | None:
+    """``(row, value)`` of the first cell of ``series`` that ``pattern`` matches whole."""
+    cells = series.astype(str).str.strip().str.fullmatch(pattern) & series.notna()
+    if not cells.any():
+        return None
+    row = int(np.argmax(cells.to_numpy()))
+    return row, json_value(series.iloc[row])
 
 
 # Numbers with a mark between their thousands: 1.234,5 (most of Europe; whole numbers 12 and

@@ -195,10 +195,21 @@ def _refuse_non_finite(path: str | os.PathLike, tree: Any, remedy: str, key: str
         )
 
 
+# How to read a file of each format, for a message that refuses it as another
+_READ_BY = {
+    "aekit-model": "read it with aekit.load(path)",
+    "aekit-index": "read it with aekit.load_index(path)",
+    "aekit-checkpoint": "a training checkpoint: fit again with checkpoint_dir= its folder",
+}
+
+
 def _check_header(path: str | os.PathLike, header: dict[str, Any], fmt: FileFormat) -> None:
     found = header.get("format")
     if found != fmt.name:
-        hint = f"; {fmt.hint}" if fmt.hint else "."
+        advice = [text for text in (_READ_BY.get(str(found)), fmt.hint) if text]
+        hint = f"; {'; or '.join(advice)}" if advice else "."
+        if advice and not hint.endswith("."):
+            hint += "."
         raise ValueError(f"{path} is an aekit file but not {fmt.a_noun} (format {found!r}){hint}")
     if fmt.version is None:
         return

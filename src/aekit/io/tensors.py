@@ -252,6 +252,8 @@ def load_tree(
                 f"{path} is not a regular file (a pipe, device or socket): give the file that "
                 "aekit saved."
             )
+        if path.is_dir():
+            raise ValueError(f"{path} is a folder; give the file that aekit saved in it.")
         raise FileNotFoundError(f"no such file: {path}")
     try:
         tensors = load_file(path)
