@@ -193,3 +193,8 @@ def test_a_run_path_that_does_not_exist_is_said_so(tmp_path):
     assert said.endswith("nothere: no such file or folder (a RUN folder or a model file)."), said
     (tmp_path / "empty").mkdir()
     refused(invoke("info", tmp_path / "empty"), "no aekit run or model file here")
+    # a RUN whose model.safetensors was removed said the same, naming nothing (user review)
+    (tmp_path / "empty" / "config.toml").write_text('[model]\nclass = "Autoencoder"\n')
+    said = refused(invoke("score", tmp_path / "empty", "digits", "-o", tmp_path / "s.csv"))
+    assert said.endswith("is a RUN folder without its model.safetensors (moved or deleted?); "
+                         "put the file back, or train the run again."), said  # fmt: skip

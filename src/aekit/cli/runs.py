@@ -358,4 +358,9 @@ def model_path(run: Path) -> Path:
         )
     if not run.exists():  # a typo in the path, not a folder of something else
         raise FileNotFoundError(f"{run}: no such file or folder (a RUN folder or a model file).")
+    if run.is_dir() and (run / "config.toml").exists():  # a RUN whose model was removed
+        raise FileNotFoundError(
+            f"{run} is a RUN folder without its {MODEL_FILE} (moved or deleted?); put the file "
+            "back, or train the run again."
+        )
     raise FileNotFoundError(f"{run}: no aekit run or model file here.")
