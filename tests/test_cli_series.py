@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import refused
 from typer.testing import CliRunner
 
 import aekit
@@ -208,6 +209,21 @@ def test_advice_to_fit_a_list_and_unseen_labels_are_said_for_the_command_line():
         "DATA's labels (--label-column, --labels FILE or an .npz's y) hold labels the model was "
         "not trained on: [42]; its labels are [0, 1, 2]. Fix those labels, or leave them out."
     )
+
+
+def test_a_time_column_that_took_the_only_numbers_is_named(tmp_path):
+    from aekit.cli.errors import for_the_command_line
+
+    # --time-column value (the wrong column) said "no numeric value columns" alone (user review)
+    frame = _frame(60, 0)[["timestamp", "a"]]
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    result = invoke("detect-series", tmp_path / "s.csv", "--time-column", "a", "--out",
+                    tmp_path / "run")  # fmt: skip
+    said = for_the_command_line(refused(result, "no numeric value columns"))
+    assert said.endswith(
+        "name them with --value-columns (columns: ['timestamp', 'a']). --time-column a is its "
+        "only numeric column: is it the time?"
+    ), said
 
 
 def test_detect_series_errors_give_the_command_line_spelling(tmp_path):

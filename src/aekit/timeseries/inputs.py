@@ -78,9 +78,17 @@ def value_names(frame, time_column: str | None, value_columns: Any) -> list:
         rest.drop(columns=numeric.columns).select_dtypes(exclude=["datetime", "datetimetz"])
     )
     if numeric.shape[1] == 0:
+        import pandas as pd
+
+        # the time column taken may be the values: numbers, where the stamps are text
+        took = (
+            f" time_column={time_column!r} is its only numeric column: is it the time?"
+            if time_column and pd.api.types.is_numeric_dtype(frame[time_column])
+            else ""
+        )
         raise ValueError(
             "X has no numeric value columns; name them with value_columns "
-            f"(columns: {list(frame.columns)})."
+            f"(columns: {list(frame.columns)}).{took}"
         )
     return list(numeric.columns)
 
