@@ -47,6 +47,13 @@ def test_load_of_a_folder_names_the_model_file_in_it(tmp_path):
     (run / "other.safetensors").write_bytes(b"")
     with pytest.raises(FileNotFoundError, match="is a folder; load the model file in it: .*RUN"):
         aekit.load(run)
+    # several, none model.safetensors: listed as what they are, .safetensors files (they were
+    # "the model files in it", any of which may be another program's; user review)
+    (run / "model.safetensors").unlink()
+    (run / "a.safetensors").write_bytes(b"")
+    said = "load the model file in it, one of its .safetensors files: a.safetensors, other"
+    with pytest.raises(FileNotFoundError, match=said):
+        aekit.load(run)
 
 
 def test_a_class_is_named_with_its_article():

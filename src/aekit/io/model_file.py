@@ -98,7 +98,11 @@ def _folder_message(path: str | os.PathLike) -> str:
     if len(files) == 1:
         return f"{path} is a folder; load the model file in it: {os.path.join(path, files[0])}."
     if files:
-        return f"{path} is a folder; load one of the model files in it: {', '.join(files[:5])}."
+        more = f", ... ({len(files)} in all)" if len(files) > 5 else ""
+        return (  # not read here: any of them may be another program's file
+            f"{path} is a folder; load the model file in it, one of its .safetensors files: "
+            f"{', '.join(files[:5])}{more}."
+        )
     return (
         f"{path} is a folder and holds no model file (.safetensors); pass the file that "
         "estimator.save wrote (a RUN folder of 'aekit train' holds it as model.safetensors)."
