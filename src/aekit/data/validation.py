@@ -339,6 +339,9 @@ def encode_labels(y: np.ndarray, classes: np.ndarray, name: str = "y") -> np.nda
     return index.astype(np.int64)
 
 
+_THEN_IMPUTE = ", then fill them (aekit.AutoencoderImputer): this model takes no missing values."
+
+
 def _numbers_with_text(frame: pd.DataFrame, bad: list[str], name: str, allow_nan: bool) -> str:
     """The fix for ``frame``'s non-numeric columns ``bad``: one-hot encoding, unless one is
     numbers with a few text cells (a typo, a '?' marking a missing value), which one-hot
@@ -352,17 +355,11 @@ def _numbers_with_text(frame: pd.DataFrame, bad: list[str], name: str, allow_nan
         (row, value, count), markers = found
         others = f" and {count - 1} other cell{'s' if count > 2 else ''}" if count > 1 else ""
         missing = f"{name}[{column!r}] = pd.to_numeric({name}[{column!r}], errors='coerce')"
-        read = f"{na_values_advice(markers)}, or make" if markers else "Fix them, or make"
-        then = (
-            " (NaN marks a missing value)."
-            if allow_nan
-            else (
-                ", then fill them (aekit.AutoencoderImputer): this model takes no missing values."
-            )
-        )
+        fix = f"{na_values_advice(markers)}, or make" if markers else "fix them, or make"
+        then = " (NaN marks a missing value)." if allow_nan else _THEN_IMPUTE
         return (
             f"Column {column!r} holds numbers but also text: {shown(value)} (row {row}, "
-            f"0-based){others}. {read[:1].upper()}{read[1:]} them missing values with "
+            f"0-based){others}. {fix[:1].upper()}{fix[1:]} them missing values with "
             f"{missing}{then}"
         )
     return (

@@ -67,5 +67,5 @@ def _warn_unseen(labels: np.ndarray, classes: np.ndarray) -> None:
         f"labels: {classes.tolist()[:20]}). A fold whose training part labels no row of a class "
         "does this: give each class more labelled rows, or fewer folds; a typo: fix y.",
         UserWarning,
-        stacklevel=2,
+        stacklevel=3,  # the caller of labelled_accuracy
     )

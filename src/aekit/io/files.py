@@ -206,10 +206,8 @@ _READ_BY = {
 def _check_header(path: str | os.PathLike, header: dict[str, Any], fmt: FileFormat) -> None:
     found = header.get("format")
     if found != fmt.name:
-        advice = [text for text in (_READ_BY.get(str(found)), fmt.hint) if text]
-        hint = f"; {'; or '.join(advice)}" if advice else "."
-        if advice and not hint.endswith("."):
-            hint += "."
+        advice = "; or ".join(text for text in (_READ_BY.get(str(found)), fmt.hint) if text)
+        hint = f"; {advice.rstrip('.')}." if advice else "."
         raise ValueError(f"{path} is an aekit file but not {fmt.a_noun} (format {found!r}){hint}")
     if fmt.version is None:
         return
