@@ -171,7 +171,7 @@ def run_terms(args) -> dict:
     return runs
 
 
-def summarize(runs: dict) -> dict:
+def summarize(runs: dict, title: str = "Extra score terms") -> dict:
     from anomaly_cv import cross_validate, objective, out_of_fold, per_set_means
 
     names = sorted(runs)
@@ -198,7 +198,7 @@ def summarize(runs: dict) -> dict:
     in_sample = max(pool, key=lambda m: objective(runs, m, names))
     table.append(["out-of-fold pick among default (+ term)", *(f"{v:.4f}" for v in oof)])
     headers = ["score", "P1 ROC-AUC", "P1 PR-AUC", "P2 ROC-AUC", "P2 PR-AUC"]
-    print_table(f"Extra score terms, {len(names)} sets, seed 0", headers, table)
+    print_table(f"{title}, {len(names)} sets, seed 0", headers, table)
     for fold in cv["folds"]:
         print(f"fold {fold['held_out']}: picked {fold['picked']}")
     print(f"in-sample pick: {in_sample}")
