@@ -527,6 +527,11 @@ def test_figures_show_the_threshold_and_the_curves_areas():
             "percentile=95.0, risk=0.01 have",
         ),
         ({}, True, "X_normal has no effect with threshold='contamination'"),
+        (  # the rule sets it on X_normal, holding nothing out: said nothing (user review)
+            {"threshold": "validation", "threshold_holdout": 0.3},
+            True,
+            "threshold_holdout=0.3 has no effect with threshold='validation'",
+        ),
     ],
 )
 def test_threshold_options_the_rule_does_not_read_are_warned_of(params, fit_normal, named):
@@ -544,6 +549,7 @@ def test_threshold_options_the_rule_does_not_read_are_warned_of(params, fit_norm
         {"threshold": "pot", "risk": 0.01},
         {"risk": 0.01},
         {"n_std": 2.0, "threshold": "mean_std"},
+        {"threshold_holdout": 0.2},
     ],
 )
 def test_threshold_options_the_rule_reads_are_not_warned_of(params):

@@ -157,6 +157,19 @@ def test_non_numeric_dataframe_columns_are_named():
         aekit.Autoencoder(**CPU).fit(frame)
 
 
+def test_a_detector_of_tables_names_two_axes_and_the_reshape():
+    # a 1-D X was told "2 axes, 3 (n, channels, length) or 4 (n, C, H, W)", and the 3-D X that
+    # followed the advice "must be a 2-D table", without a fix (user review)
+    X = np.random.default_rng(0).normal(size=(40, 8))
+    detector = aekit.AnomalyDetector(n_estimators=1, random_state=0)
+    with pytest.raises(ValueError, match=r"must have 2 axes \(n_samples, n_features\); got") as e:
+        detector.fit(X[:, 0])
+    assert "channels" not in str(e.value)
+    with pytest.raises(ValueError, match=r"got shape \(40, 2, 4\)\. .*X\.reshape\(len\(X\), -1\)"):
+        detector.fit(X.reshape(-1, 2, 4))
+    detector.fit(X.reshape(-1, 2, 4).reshape(40, -1))  # the advice, as given
+
+
 def test_numbers_with_a_text_cell_are_not_told_to_be_one_hot_encoded():
     # a measurement with one '?' was told "TabularEncoder one-hot encodes them" (a category per
     # number); the imputer's words name the cell and the fix (user review)

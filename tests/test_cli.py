@@ -183,6 +183,15 @@ def test_tabular_csv_with_labels_and_an_unknown_parameter(tmp_path):
     assert result.returncode == 2
     assert "no parameter latnt_dim; valid:" in result.stderr and "latent_dim" in result.stderr
     assert not (tmp_path / "bad").exists()
+    # the valid names listed contamination and random_state, which --param then refused for
+    # the command's own --contamination and --seed (user review)
+    from cli_helpers import refused
+
+    said = refused(invoke("detect", tmp_path / "table.csv", "--param", "max_iter=5", "--out",
+                          tmp_path / "bad"), "has no parameter max_iter; valid: ")  # fmt: skip
+    listed, _, own = said.partition(" (and, with this command's own options: ")
+    assert "contamination" not in listed and "random_state" not in listed, said
+    assert "contamination with --contamination" in own and "random_state with --seed" in own
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pandas as pd
-from cli_helpers import refused
+from cli_helpers import ok, refused
 from typer.testing import CliRunner
 
 from aekit.cli import app
@@ -185,6 +185,15 @@ def test_a_default_run_folder_in_the_way_is_said_to_be_the_default(tmp_path, mon
     said = refused(invoke("train", "digits", "--epochs", "1"), "(the default RUN folder)")
     assert said.startswith("--out run (the default RUN folder) exists and is not empty"), said
     refused(invoke("train", "digits", "--out", "run"), "--force to replace it")
+
+
+def test_a_run_given_as_data_is_said_so(tmp_path):
+    # its figures were read as an image folder: "the images ... have different sizes; pass
+    # --image-size H,W" (user review)
+    run = tmp_path / "RUN"
+    ok(invoke("train", "digits", "--epochs", "1", "--quiet", "--out", run))
+    said = refused(invoke("detect", run, "--out", tmp_path / "DET"), "is an aekit RUN folder")
+    assert said.endswith(f"named in {run / 'command.txt'}).") and not (tmp_path / "DET").exists()
 
 
 def test_a_run_path_that_does_not_exist_is_said_so(tmp_path):

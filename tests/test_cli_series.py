@@ -204,6 +204,10 @@ def test_advice_to_fit_a_list_and_unseen_labels_are_said_for_the_command_line():
     assert said.endswith(
         "; cut DATA at its long gaps into files of their own, and run the command on each."
     ), said
+    normal = "X_normal has 5 features, but AnomalyDetector is expecting 9 features as input."
+    assert for_the_command_line(normal) == (
+        "--normal-rows has 5 columns, but DATA has 9: give normal rows of DATA's columns."
+    )
     unseen = "y contains labels not seen in fit: [42]; known labels are [0, 1, 2]."
     assert for_the_command_line(unseen) == (
         "DATA's labels (--label-column, --labels FILE or an .npz's y) hold labels the model was "

@@ -115,3 +115,27 @@ def test_encode_rows_takes_a_dataframes_columns_by_name():
         encode_rows(manifest, plain.drop(columns="hour"))
     with pytest.raises(ValueError, match="table has 2 columns; the model reads 3"):
         encode_rows(manifest, plain.to_numpy(dtype=object)[:, :2])
+
+
+def test_encode_rows_refuses_what_the_python_api_refuses():
+    # a row with a NaN went into a graph of a model fitted without handle_missing: score NaN,
+    # above no threshold, so flagged normal, where predict and 'aekit score' refuse it (user
+    # review)
+    columns = [
+        {"name": "amount", "kind": "numeric", "start": 0},
+        {"name": "city", "kind": "categorical", "start": 1, "categories": ["Lima", "Oslo"]},
+    ]
+    rows = pd.DataFrame({"amount": [5.0, np.nan], "city": ["Oslo", None]})
+    with pytest.raises(ValueError, match=r"'amount' has a missing value \(row 1, 0-based\), "
+                       "and the model was fitted without handle_missing"):  # fmt: skip
+        encode_rows({"columns": columns}, rows)
+    with pytest.raises(ValueError, match="'city' has a missing value"):
+        encode_rows({"columns": columns}, rows.assign(amount=[5.0, 6.0]))
+    masked = encode_rows({"columns": columns, "handle_missing": True}, rows)
+    np.testing.assert_array_equal(masked[0], [5, 0, 1])  # NaN for the graph, no category
+    assert np.isnan(masked[1, 0]) and (masked[1, 1:] == 0).all()
+    with pytest.raises(ValueError, match=r"'amount' holds inf \(row 0, 0-based\), not a finite"):
+        encode_rows({"columns": columns}, rows.assign(amount=[np.inf, 1.0], city="Oslo"))
+    with pytest.raises(ValueError, match=r"unknown category 'Rome' \(row 0, 0-based; the model "
+                       r"knows \['Lima', 'Oslo'\]\)\. The Python API"):  # fmt: skip
+        encode_rows({"columns": columns}, rows.assign(amount=1.0, city=["Rome", "Oslo"]))

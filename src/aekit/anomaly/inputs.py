@@ -103,12 +103,8 @@ class TableInput:
             # NaN is let through here, to be refused below with handle_missing named; float64
             # kept, as the encoder standardizes it: values float32 rounds keep their variation
             array = as_numeric_array(
-                X, allow_nan=True, precision="float64", missing_fix=missing_fix
+                X, allow_nan=True, precision="float64", missing_fix=missing_fix, tables_only=True
             )
-            if array.ndim != 2:
-                raise ValueError(
-                    f"X must be a 2-D table (n_samples, n_features); got shape {array.shape}."
-                )
             array = array.astype(np.float64, copy=False)
             missing, columns, index = np.isnan(array), None, None
         else:

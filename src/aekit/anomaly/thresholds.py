@@ -190,7 +190,7 @@ def warn_unused_options(estimator, given_normal_rows: bool = False) -> None:
     rule = params["threshold"]
     unused = [
         f"{name}={params[name]!r}"
-        for name in (*_READ_BY, "risk")
+        for name in (*_READ_BY, "risk", "threshold_holdout")
         if name in params
         and params[name] != defaults[name].default
         and not _reads(rule, name, params)
@@ -209,6 +209,8 @@ def warn_unused_options(estimator, given_normal_rows: bool = False) -> None:
 
 
 def _reads(rule: str, name: str, params: dict) -> bool:
+    if name == "threshold_holdout":  # "validation" sets it on X_normal, holding nothing out
+        return rule != "validation"
     if name == "risk":  # the tail fits: "pot", the default rule's contamination="auto", and
         # the series detector's "likelihood" (its largest tail probability flagged)
         return rule in ("pot", "likelihood") or (

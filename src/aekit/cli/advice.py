@@ -50,6 +50,10 @@ ADVICE = (
         r"\1 has \2 columns but the model was fitted on \3.",
     ),
     (r"^label_column='([^']*)' is not a column of\b", r"--label-column \1 is not a column of"),
+    (  # aekit detect --normal-rows, read into fit's X_normal
+        r"^X_normal has (\d+) features, but \w+ is expecting (\d+) features as input\.",
+        r"--normal-rows has \1 columns, but DATA has \2: give normal rows of DATA's columns.",
+    ),
     # aekit.io.files: a file of another aekit format, read by the Python call it needs
     (r"; read it with aekit\.load_index\(path\)", "; an index: 'aekit search' reads it"),
     (r"; read it with aekit\.load\(path\)", "; a model: give it where a command takes RUN"),

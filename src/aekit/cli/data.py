@@ -197,6 +197,11 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         path = Path(named)
     if not path.exists():
         raise FileNotFoundError(f"DATA {spec!r}: no such file or folder (or use 'digits').")
+    if path.is_dir() and (path / "config.toml").is_file() and (path / "command.txt").is_file():
+        raise ValueError(  # its figures were read as an image folder of another size each
+            f"DATA {spec} is an aekit RUN folder, not data: give the rows to read (the DATA "
+            f"the run was made on is named in {path / 'command.txt'})."
+        )
     if path.is_dir() and on_disk(spec):  # a folder of Parquet files, read whole here
         import pandas as pd
 

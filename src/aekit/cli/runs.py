@@ -82,10 +82,31 @@ def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[
         params[name.strip()] = parse_value(text.strip())
     unknown = sorted(set(params) - set(valid))
     if unknown:
+        own = _own_options(valid)  # listed as valid, --param contamination was then refused
+        listed = [name for name in valid if name not in own and name not in _NEVER_A_PARAM]
+        said = "; ".join(f"{name} with {flag}" for name, flag in own.items())
         raise ValueError(
-            f"{cls.__name__} has no parameter {', '.join(unknown)}; valid: {', '.join(valid)}."
+            f"{cls.__name__} has no parameter {', '.join(unknown)}; valid: {', '.join(listed)}"
+            + (f" (and, with this command's own options: {said})." if own else ".")
         )
     return params
+
+
+_NEVER_A_PARAM = ("verbose", "warm_start")  # --quiet sets one; no command goes on with a fit
+
+
+def _own_options(names: list[str]) -> dict[str, str]:
+    """``{parameter: flag}`` of the ``names`` that the running command sets with an option of
+    its own (``contamination``: ``--contamination``; ``random_state``: ``--seed``)."""
+    from aekit.cli.running_command import running_options
+
+    options = running_options()
+    own = {}
+    for name in names:
+        flag = OPTION_FLAGS.get(name, f"--{name.replace('_', '-')}")
+        if flag[2:].replace("-", "_") in options:
+            own[name] = flag
+    return own
 
 
 # Why a command takes no warm_start (said for --param warm_start and for --warm-start)

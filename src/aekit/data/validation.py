@@ -106,9 +106,11 @@ def as_numeric_array(
     allow_nan: bool = False,
     precision: str = "float32",
     missing_fix: str | None = None,
+    tables_only: bool = False,
 ) -> np.ndarray:
     """Return ``X`` as a finite float32 array with 2 (rows, features), 3 (n, C, L) or 4
-    (n, C, H, W) axes (``allow_nan``: NaN may mark missing entries, infinity is still an error).
+    (n, C, H, W) axes (``allow_nan``: NaN may mark missing entries, infinity is still an error;
+    ``tables_only``: 2 axes alone, for an estimator of tables).
 
     ``precision``, for values float32 cannot hold exactly (float64, integers of 32 bits and more):
     ``"float32"`` casts them, with a warning where that rounds a column's variation away (values
@@ -157,17 +159,17 @@ def as_numeric_array(
         except TypeError as err:  # e.g. a dict inside an object array
             raise TypeError(f"{name} contains a value that is not a number: {err}.") from None
     reject_complex(array, name)
-    if array.ndim not in (2, 3, 4):
-        hint = (
-            " Reshape your data either using X.reshape(-1, 1) if it has a single feature or "
-            "X.reshape(1, -1) if it is a single sample."
-            if array.ndim == 1
-            else ""
-        )
-        raise ValueError(
-            f"{name} must have 2 axes (n_samples, n_features), 3 (n, channels, length) or 4 "
-            f"(n, C, H, W); got shape {array.shape}.{hint}"
-        )
+    if array.ndim not in ((2,) if tables_only else (2, 3, 4)):
+        hint = {
+            1: " Reshape your data either using X.reshape(-1, 1) if it has a single feature or "
+            "X.reshape(1, -1) if it is a single sample.",
+            3: " To read each sample's values as one row: X.reshape(len(X), -1).",
+            4: " To read each sample's values as one row: X.reshape(len(X), -1).",
+        }.get(array.ndim, "")
+        axes = "2 axes (n_samples, n_features)"
+        if not tables_only:
+            axes += ", 3 (n, channels, length) or 4 (n, C, H, W)"
+        raise ValueError(f"{name} must have {axes}; got shape {array.shape}.{hint}")
     if array.shape[0] == 0:
         raise ValueError(
             f"{name} is empty: 0 sample(s) (shape={array.shape}) while a minimum of 1 is required."

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from aekit.data.name_lists import some_names
+
 
 def standardization(encoder: Any) -> tuple[np.ndarray, np.ndarray]:
     """``(shift, scale)`` per encoded column: a numeric column's mean and scale, 0 and 1 on the
@@ -67,8 +69,13 @@ def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
     Raises
     ------
     ValueError
-        For a category the model has not seen, as in the Python API; for a manifest without
-        ``columns``; for a DataFrame without some of them, or an array of another width.
+        For a category the model has not seen; for a missing value (NaN, None) unless the
+        model was fitted with ``handle_missing=True`` (the manifest's ``handle_missing``: then
+        a missing number stays NaN, which the graph encodes as the detector does, and a missing
+        category is no category), and for an infinite number, as the Python API refuses them:
+        a graph cannot raise, and NaN is above no threshold, so such a row came back normal;
+        for a manifest without ``columns``; for a DataFrame without some of them, or an array of
+        another width.
     """
 
     if not manifest.get("columns"):
@@ -76,21 +83,47 @@ def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
             "the manifest has no 'columns': its model reads numbers only; give it the rows "
             "as they are."
         )
+    import pandas as pd
+
     columns = manifest["columns"]
+    masks_missing = bool(manifest.get("handle_missing"))
     frame = _model_columns(table, [str(c["name"]) for c in columns])
     x = np.zeros((len(frame), _width(columns)), dtype=np.float32)
     for position, column in enumerate(columns):
         values = frame.iloc[:, position]
+        if not masks_missing and values.isna().any():
+            _refuse_missing(column["name"], int(np.argmax(values.isna().to_numpy())))
         if column["kind"] == "numeric":
-            x[:, column["start"]] = values.to_numpy(dtype=np.float32)
+            x[:, column["start"]] = numbers = values.to_numpy(dtype=np.float32)
+            if np.isinf(numbers).any():
+                row = int(np.argmax(np.isinf(numbers)))
+                raise ValueError(
+                    f"column {column['name']!r} holds {numbers[row]} (row {row}, 0-based), not a "
+                    "finite number; replace it, as the model's other inputs were finite."
+                )
             continue
         categories = {json.dumps(c): i for i, c in enumerate(column["categories"])}
         for row, value in enumerate(values.tolist()):
+            if masks_missing and pd.isna(value):
+                continue  # no category: a one-hot group of zeros, as the detector encodes it
             key = json.dumps(value.item() if isinstance(value, np.generic) else value)
             if key not in categories:
-                raise ValueError(f"column {column['name']!r} has the unknown category {value!r}.")
+                raise ValueError(
+                    f"column {column['name']!r} has the unknown category {value!r} (row {row}, "
+                    f"0-based; the model knows {column['categories'][:20]}). The Python API and "
+                    "'aekit score' score such a row as the most anomalous (inf), which a graph "
+                    "cannot: flag those rows yourself, or refit on rows with that category."
+                )
             x[row, column["start"] + categories[key]] = 1.0
     return x
+
+
+def _refuse_missing(name: str, row: int) -> None:
+    raise ValueError(
+        f"column {name!r} has a missing value (row {row}, 0-based), and the model was fitted "
+        "without handle_missing: the graph would score the row NaN, flagged as normal. Impute "
+        "it first (aekit.AutoencoderImputer, 'aekit impute'), or refit with handle_missing=True."
+    )
 
 
 def _model_columns(table: Any, names: list[str]) -> Any:
@@ -110,7 +143,8 @@ def _model_columns(table: Any, names: list[str]) -> Any:
     missing = [n for n in names if n not in frame.columns]
     if missing:
         raise ValueError(
-            f"table lacks the model's columns {missing[:8]} (it has {list(frame.columns)[:8]}); "
-            "pass a DataFrame with them, or an array of the model's columns in their order."
+            f"table lacks the model's columns {some_names(missing)} (it has "
+            f"{some_names(list(frame.columns), missing)}); pass a DataFrame with them, or an "
+            "array of the model's columns in their order."
         )
     return frame[names]
