@@ -268,6 +268,23 @@ def test_train_without_data_is_a_usage_error_with_its_help(tmp_path, monkeypatch
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_option_without_its_value_says_where_the_help_is():
+    # click gives "requires an argument" no context: the line lacked "See '... --help'", which
+    # every other wrong command line has (user review)
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "aekit.cli", "detect", "x.csv", "--contamination"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "aekit: error: Option '--contamination' requires an argument. See 'aekit detect --help'."
+    )
+
+
 def test_standard_output_is_refused_as_such(tmp_path):
     # '-o -' was refused as a format: "-o -: write .npy, .csv or .parquet."
     encode = invoke("encode", tmp_path / "none", "digits", "-o", "-")

@@ -137,9 +137,13 @@ def usage_message(err: ClickException, words: list[str] | None = None) -> str:
     if isinstance(err, NoSuchOption) and context is not None:
         words = sys.argv[1:] if words is None else words
         text = _option_of_other_commands(err, context, words) or text
-    if context is not None:
+    path = context.command_path if context is not None else None
+    if path is None and isinstance(err, UsageError):  # click gives "requires an argument" none
+        commands = [w for w in (sys.argv[1:] if words is None else words) if not w.startswith("-")]
+        path = f"aekit {commands[0]}" if commands else "aekit"
+    if path is not None:
         text = f"{text if text.endswith(('.', '?')) else text + '.'} "
-        text += f"See '{context.command_path} --help'."
+        text += f"See '{path} --help'."
     return text
 
 
