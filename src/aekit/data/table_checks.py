@@ -71,11 +71,14 @@ def check_header(path: Path, table: pd.DataFrame, decimal: str = ".") -> pd.Data
     # a name is data when it is a number or one of its own column's values (a text cell of a
     # first data row), and some name is a number
     bases = _name_bases(names, decimal)
-    looks_like_data = [
-        _is_number(b, decimal) or b in set(table.iloc[:, i].astype(str))
-        for i, b in enumerate(bases)
-    ]
-    if names and all(looks_like_data) and any(_is_number(b, decimal) for b in bases):
+    if (
+        names
+        and any(_is_number(b, decimal) for b in bases)
+        and all(
+            _is_number(b, decimal) or _among_values(table.iloc[:, i], b)
+            for i, b in enumerate(bases)
+        )  # stops at the first name that is neither: most files, at once
+    ):
         # read without a header, its columns are x0, x1, ...
         n = len(names)
         named = "x0" if n == 1 else "x0 and x1" if n == 2 else f"x0 to x{n - 1}"
@@ -94,6 +97,15 @@ def check_header(path: Path, table: pd.DataFrame, decimal: str = ".") -> pd.Data
             )
             table = table.iloc[:, 1:]
     return table
+
+
+def _among_values(column: pd.Series, text: str) -> bool:
+    """Whether ``text``, a name that is no number, is one of ``column``'s values as written. A
+    column of numbers holds none (each of its 1.4 million floats turned into text made a
+    224 MiB CSV 9 times slower to read than its Parquet copy)."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return False
+    return bool((column.astype(str) == text).any())
 
 
 def _decimal_comma_columns(table: pd.DataFrame) -> list[str]:
