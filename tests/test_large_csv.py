@@ -75,6 +75,13 @@ def test_a_cell_unlike_its_column_is_named_by_row_and_nothing_is_written(tmp_pat
     with pytest.raises(ValueError, match=said):
         csv_to_parquet(path, tmp_path / "t.parquet", rows=2)
     assert not (tmp_path / "t.parquet").exists()
+    # in the first chunk the column was taken for text and written so, silently (user review)
+    lines = ["a,b", *(f"{i},{i / 7}" for i in range(40))]
+    lines[31] = "30,ab"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"text \('ab' in data row 30, 0-based\)"):
+        csv_to_parquet(path, tmp_path / "t.parquet")
+    assert not (tmp_path / "t.parquet").exists()
     assert not [p for p in tmp_path.iterdir() if p.name != "t.csv"]  # nor a half-written one
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from aekit.data.column_checks import text_among_numbers
 from aekit.data.exact_floats import exact_floats
 from aekit.data.file_kinds import csv_separator
 from aekit.data.table_checks import read_csv
@@ -123,6 +125,9 @@ def csv_to_parquet(
     head = read_csv(csv, nrows=rows, **options)  # every check of an in-memory read
     unnamed = unnamed_columns(head.columns) if options.get("header", True) else []
     kinds = {name: _kind(head[name]) for name in head.columns if name not in unnamed}
+    for name in kinds:  # numbers with a typo in the first rows: checked as in a later chunk
+        if kinds[name] == TEXT and _nearly_all_numbers(head[name]):
+            kinds[name] = NUMBER
     columns = _Columns([*head.columns], unnamed, kinds, frozenset(not_features))
     while True:
         try:
@@ -185,6 +190,19 @@ def _write_copy(csv: Path, options: dict, rows: int, columns: _Columns, tmp: str
         writer.add_key_value_metadata({INTEGERS_KEY: json.dumps(integers)})
 
 
+# A first rows' text column this much numbers holds typos (or missing-value markers), not codes
+# ('007', 'x', '12' stay text): its cells are checked as a number column's in later chunks are
+NEARLY_ALL_NUMBERS = 0.9
+
+
+def _nearly_all_numbers(column: pd.Series) -> bool:
+    found = text_among_numbers(column)
+    if found is None:
+        return False
+    observed = int(column.notna().sum())
+    return (observed - found[2]) >= NEARLY_ALL_NUMBERS * observed
+
+
 def _kind(column: pd.Series) -> str:
     if pd.api.types.is_bool_dtype(column):
         return BOOL
@@ -222,7 +240,10 @@ def _chunks(
         start = 0
         while True:
             try:
-                chunk = next(reader)
+                with warnings.catch_warnings():  # "mixed types ... low_memory=False": the
+                    # checks name the text cells of a number column themselves
+                    warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+                    chunk = next(reader)
             except StopIteration:
                 return
             except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
