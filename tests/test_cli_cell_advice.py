@@ -158,3 +158,26 @@ def test_decimal_commas_and_clipped_values_are_said_without_python_calls():
     ), line
     for said in (line, for_the_command_line(str(caught[0].message), {"na_values"})):
         assert "np." not in said and "pd." not in said
+
+
+def test_score_of_numbers_with_a_text_cell_says_the_fix_in_options(tmp_path):
+    # 'aekit score' of a numbers-only run got the Python API's words: X['f0'] = pd.to_numeric(
+    # ...), aekit.AutoencoderImputer (user review)
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(60, 3)), columns=["a", "b", "c"])
+    frame.to_csv(tmp_path / "clean.csv", index=False)
+    ok(invoke("train", tmp_path / "clean.csv", "--model", "ae", "--epochs", 1, "--quiet",
+              "--no-figures", "--out", tmp_path / "run"))  # fmt: skip
+    for cell, ending in (
+        ("oops", "Fix those cells, or empty them and fill them with 'aekit impute' (this model "
+                 "takes no missing values)."),
+        ("?", "If '?' marks a missing value, pass --na-values '?' (then fill those cells with "
+              "'aekit impute': this model takes no missing values); else fix those cells."),
+    ):  # fmt: skip
+        bad = frame.astype(object)
+        bad.loc[7, "a"] = cell
+        bad.to_csv(tmp_path / "bad.csv", index=False)
+        result = invoke("score", tmp_path / "run", tmp_path / "bad.csv", "-o", tmp_path / "s.csv")
+        said = for_the_command_line(error_message(result.exception))
+        assert said.startswith(f"DATA has non-numeric columns: a. Column 'a' holds numbers but "
+                               f"also text: '{cell}' (row 7, 0-based). "), said  # fmt: skip
+        assert said.endswith(ending) and "pd." not in said and "X[" not in said, said

@@ -78,6 +78,25 @@ ADVICE: tuple[tuple[str, Any], ...] = (
             f"{shlex.quote(ast.literal_eval(m[1]))}."
         ),
     ),
+    (  # aekit.data.validation: numbers with a text cell given to a model of numbers alone
+        r"Fix them, or make them missing values with X\[.*?errors='coerce'\), then fill them "
+        r"\(aekit\.AutoencoderImputer\): this model takes no missing values\.",
+        "Fix those cells, or empty them and fill them with 'aekit impute' (this model takes no "
+        "missing values).",
+    ),
+    (
+        r", or make them missing values with X\[.*?errors='coerce'\), then fill them "
+        r"\(aekit\.AutoencoderImputer\): this model takes no missing values\.",
+        " (then fill those cells with 'aekit impute': this model takes no missing values); else "
+        "fix those cells.",
+    ),
+    (
+        r"(Fix them|, or make them) missing values with X\[.*?errors='coerce'\) \(NaN marks a "
+        r"missing value\)\.",
+        lambda m: (
+            "Fix those cells, or empty them." if m[1] == "Fix them" else "; else fix those cells."
+        ),
+    ),
     (  # aekit.estimators.denoising: values of DATA outside the training range, clipped
         r"\bvalues of X \((.*?)\) to (.*?), as the model saw its noisy inputs; clip X "
         r"yourself \(np\.clip\(X, .*?\)\) to silence this\.",
