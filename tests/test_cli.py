@@ -201,7 +201,7 @@ def test_tabular_csv_with_labels_and_an_unknown_parameter(tmp_path):
             "a,b\n1,2\n3,4\n5,text\n",
             "column 'b' holds numbers but also text ('text' in data row 2, 0-based)",
         ),
-        ("a,b\n1,2\n3,4,5\n", "Expected 2 fields"),
+        ("a,b\n1,2\n3,4,5\n", "line 3 has 3 fields where the lines before it have 2; fix"),
         ("", "empty"),
         # rows one field longer than the header: read shifted by a column, without a word
         ("a,b\n1,2,3\n4,5,6\n", "more fields than its header row has names"),

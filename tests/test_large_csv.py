@@ -75,6 +75,15 @@ def test_a_cell_unlike_its_column_is_named_by_row_and_nothing_is_written(tmp_pat
     with pytest.raises(ValueError, match=said):
         csv_to_parquet(path, tmp_path / "t.parquet", rows=2)
     assert not (tmp_path / "t.parquet").exists()
+    # a ragged line further down: pandas' "Error tokenizing data. C error: Expected 2 fields in
+    # line 4, saw 3" after "cannot read t.csv after line 3" (user review)
+    path.write_text("a,b\n1,2\n3,4\n5,6,7\n8,9\n")
+    with pytest.raises(
+        ValueError,
+        match=r"t\.csv: line 4 has 3 fields where the lines before it "
+        r"have 2; fix that line \(a cell that holds the separator must be quoted",
+    ):
+        csv_to_parquet(path, tmp_path / "t.parquet", rows=1)
     # in the first chunk the column was taken for text and written so, silently (user review)
     lines = ["a,b", *(f"{i},{i / 7}" for i in range(40))]
     lines[31] = "30,ab"

@@ -28,7 +28,7 @@ import pandas as pd
 from aekit.data.column_checks import text_among_numbers
 from aekit.data.exact_floats import exact_floats
 from aekit.data.file_kinds import csv_separator
-from aekit.data.table_checks import read_csv
+from aekit.data.table_checks import parser_error_message, read_csv
 from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
 
 # Rows per chunk read and per Parquet row group of a copy the command line makes
@@ -246,7 +246,9 @@ def _chunks(
                     chunk = next(reader)
             except StopIteration:
                 return
-            except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+            except pd.errors.ParserError as err:
+                raise ValueError(parser_error_message(csv, err)) from None
+            except (UnicodeDecodeError, ValueError) as err:
                 raise ValueError(
                     f"cannot read {csv} after line {first_line + start - 1}: {str(err).strip()}"
                 ) from None

@@ -5,9 +5,11 @@ a column, columns without a name, a file in another encoding.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,6 +58,19 @@ def _is_pandas_range_header(names: list[str]) -> bool:
     there are 3 or more: a first data row counting 0, 1, 2, ... exactly is far less likely than
     such a file, while a first row ``0,1`` of two binary columns is common."""
     return len(names) >= 3 and names == [str(i) for i in range(len(names))]
+
+
+def parser_error_message(path: Any, err: Exception) -> str:
+    """pandas' parser error in words that name the line and the fix: "Error tokenizing data. C
+    error: Expected 16 fields in line 1700001, saw 17" said which line, in its own words."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
+    if found is None:
+        return f"cannot parse {path}: {str(err).strip()}"
+    expected, line, saw = found.groups()
+    return (
+        f"{path}: line {line} has {saw} fields where the lines before it have {expected}; fix "
+        "that line (a cell that holds the separator must be quoted)."
+    )
 
 
 def check_header(path: Path, table: pd.DataFrame, decimal: str = ".") -> pd.DataFrame:
@@ -326,11 +341,9 @@ def read_csv(
     except pd.errors.EmptyDataError:
         raise ValueError(f"file {path} is empty.") from None
     except pd.errors.ParserError as err:
-        # pandas' message says which line has how many fields, e.g. "Expected 3 fields in
-        # line 4, saw 5"; kept so that the user can find the ragged row.
         _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
         _refuse_other_separator(path, sep, encoding, header)
-        raise ValueError(f"cannot parse {path}: {str(err).strip()}") from None
+        raise ValueError(parser_error_message(path, err)) from None
     except (EOFError, OSError) as err:  # a cut-off or damaged compressed file
         if data_suffix(path) == Path(path).suffix.lower():
             raise
