@@ -82,6 +82,8 @@ def describe_non_finite(
     values = "value that is" if cells == 1 else "values that are"
     n_rows = len(bad) if n_rows is None else n_rows
     of = f"of the {n_rows} rows read" if read else f"of its {n_rows} rows"
+    if read and len(ids) and int(ids[0]):  # a later chunk: its rows are not the file's first
+        of += f" from row {int(ids[0])}"
     rows = ", ".join(str(int(ids[r])) for r in bad_rows[:SHOWN])
     more = f" and {len(bad_rows) - SHOWN} more" if len(bad_rows) > SHOWN else ""
     note = "row index, 0-based"
