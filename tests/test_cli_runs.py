@@ -40,6 +40,10 @@ def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path):
     other = invoke(*first, "--param", "max_iter=3", "--param", "latent_dim=1", "--resume",
                    "--out", tmp_path / "X")  # fmt: skip
     assert "belongs to another run" in str(other.exception)
+    # naming what differs, and the command line's option (it said "different parameters or
+    # data. Use a new checkpoint_dir", user review)
+    said = for_the_command_line(str(other.exception))
+    assert "(latent_dim 2, now 1)" in said and "or use another --checkpoint folder" in said, said
     assert "resumed" not in other.output and not (tmp_path / "X").exists()
     result = invoke(*first, "--param", "max_iter=3", "--resume", "--out", tmp_path / "B")
     assert result.exit_code == 0, result.output

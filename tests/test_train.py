@@ -112,9 +112,9 @@ def test_interrupt_inside_training_resumes_from_the_last_checkpoint(X, tmp_path)
 
 def test_checkpoint_of_another_run_is_refused(X, tmp_path):
     aekit.Autoencoder(max_iter=1, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X)
-    with pytest.raises(ValueError, match="another run"):
+    with pytest.raises(ValueError, match=r"another run \(random_state 0, now 1\); remove "):
         aekit.Autoencoder(max_iter=2, random_state=1, checkpoint_dir=tmp_path, **SMALL).fit(X)
-    with pytest.raises(ValueError, match="another run"):
+    with pytest.raises(ValueError, match=r"another run \(other training data\)"):
         aekit.Autoencoder(max_iter=2, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X[:200])
 
 

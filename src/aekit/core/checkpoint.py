@@ -27,6 +27,7 @@ def save(config, module, optimizer, scheduler, generator, result, no_improve, be
     }
     header = {
         "fingerprint": config.fingerprint,
+        "identity": config.identity,
         "n_iter": result.n_iter,
         "history": result.history,
         "best_loss": result.best_loss,
@@ -55,14 +56,31 @@ def afresh(path: str | os.PathLike) -> str:
     return f"remove {path} to train afresh, or use another checkpoint_dir"
 
 
+def _differences(header: dict, config) -> str:
+    """What differs between the run that wrote a checkpoint and this one: the parameters by
+    name (its value, then this run's), the data; checkpoints of before the record say less."""
+    theirs, ours = header.get("identity") or {}, config.identity
+    if not theirs or not ours:
+        return "different parameters or data"
+    before, now = theirs.get("params", {}), ours.get("params", {})
+    changed = [
+        f"{name} {before.get(name)!r}, now {now.get(name)!r}"
+        for name in sorted(set(before) | set(now))
+        if before.get(name) != now.get(name)
+    ]
+    if theirs.get("data") != ours.get("data"):
+        changed.append("other training data")
+    return "; ".join(changed[:6]) or "different parameters or data"
+
+
 def restore(config, module, optimizer, scheduler, generator) -> tuple[dict, Any]:
     """Load the checkpoint of this run into the module, optimizer, scheduler and generator;
     return its header (history, early-stopping state) and the best weights so far."""
     header, state = read(config.checkpoint_path)
     if header.get("fingerprint") not in (config.fingerprint, *config.earlier_fingerprints):
         raise ValueError(
-            f"{config.checkpoint_path} belongs to another run (different parameters or data). "
-            "Use a new checkpoint_dir, or delete this one to start afresh."
+            f"{config.checkpoint_path} belongs to another run ({_differences(header, config)}); "
+            f"{afresh(config.checkpoint_path)}."
         )
     module.load_state_dict(state["model"])
     optimizer_state = state["optimizer"]

@@ -6,7 +6,7 @@ of their own so that the training loop (:mod:`aekit.core.train`) and the optimiz
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -36,6 +36,9 @@ class TrainConfig:
     tie_break: str | None = None
     checkpoint_path: Path | None = None
     fingerprint: str = ""  # identifies the run a checkpoint belongs to
+    # What the fingerprint hashes, kept in the checkpoint to say what differs when another run
+    # finds it: {"params": {name: value}, "data": [digest of each array]}
+    identity: dict = field(default_factory=dict)
     # The same run as earlier code identified it (a parameter since left out of the identity):
     # checkpoints of these resume too.
     earlier_fingerprints: tuple[str, ...] = ()

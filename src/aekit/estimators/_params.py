@@ -12,6 +12,7 @@ does nothing else (scikit-learn's MLPClassifier does the same over BaseMultilaye
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from numbers import Integral, Real
@@ -84,6 +85,8 @@ def trainer_config(
         params, *arrays = run_identity()
         data = [None if a is None else array_digest(a) for a in arrays]  # hashed once
         run_fingerprint = fingerprint(params, *data)
+        as_json = json.loads(json.dumps(params, sort_keys=True, default=repr))
+        settings["identity"] = {"params": as_json, "data": data}
         # the run as earlier code identified it, with parameters since left out
         earlier = getattr(estimator, "_earlier_run_params", lambda _: [])(params)
         settings["earlier_fingerprints"] = tuple(fingerprint(p, *data) for p in earlier)
