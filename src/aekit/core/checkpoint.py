@@ -63,10 +63,15 @@ def _differences(header: dict, config) -> str:
     if not theirs or not ours:
         return "different parameters or data"
     before, now = theirs.get("params", {}), ours.get("params", {})
-    changed = [
-        f"{name} {before.get(name)!r}, now {now.get(name)!r}"
-        for name in sorted(set(before) | set(now))
-        if before.get(name) != now.get(name)
+    only = sorted(set(before) ^ set(now))  # parameters of one kind of model alone
+    changed = []
+    if only:
+        shown = ", ".join(only[:4]) + (", ..." if len(only) > 4 else "")
+        changed.append(f"another kind of model: {shown} belong to one of the two")
+    changed += [
+        f"{name} {before[name]!r}, now {now[name]!r}"
+        for name in sorted(set(before) & set(now))
+        if before[name] != now[name]
     ]
     if theirs.get("data") != ours.get("data"):
         changed.append("other training data")
