@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 from _common import command_line, machine_info, write_result
-from anomaly_terms import DEFAULT, summarize
+from anomaly_terms import DEFAULT, cached_parts, summarize
 
 MEMBER_KIND, N_MEMBERS, LATENT_K, _, _, ERROR_WEIGHT = DEFAULT
 
@@ -73,17 +73,13 @@ RULES = {
 def run_rules(args) -> dict:
     """``runs[set][protocol][0] = {rule: metrics}`` as ``anomaly_cv`` keeps them."""
     from anomaly import all_sets
-    from anomaly_cv import _metrics, cache_file, candidate_score
+    from anomaly_cv import _metrics, candidate_score
 
     runs: dict = {}
     for name, path in all_sets(args.data_dir):
         caps = (5000, 10000) if path.parent.name == "adbench-large" else (10000, 20000)
         for protocol in (1, 2):
-            file = cache_file(args.cv_cache, name, protocol, 0, caps)
-            if not file.exists():
-                raise SystemExit(f"{file} missing: run anomaly.py --cv --seeds 0 --cv-cache first")
-            with np.load(file) as stored:
-                parts = {k: stored[k] for k in stored.files}
+            parts = cached_parts(args.cv_cache, name, protocol, caps)
             y = parts["y_test"]
             figures = {
                 "default": _metrics(y, candidate_score(parts, DEFAULT)[0], 0.0),

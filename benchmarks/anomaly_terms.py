@@ -125,10 +125,21 @@ def terms(A: np.ndarray, B: np.ndarray, far: np.ndarray, only: list[str] | None 
     return out
 
 
+def cached_parts(cache: str, name: str, protocol: int, caps: tuple[int, int]) -> dict:
+    """The parts ``anomaly.py --cv`` cached for a set's run of seed 0, as arrays."""
+    from anomaly_cv import cache_file
+
+    file = cache_file(cache, name, protocol, 0, caps)
+    if not file.exists():
+        raise SystemExit(f"{file} missing: run anomaly.py --cv --seeds 0 --cv-cache first")
+    with np.load(file) as stored:
+        return {k: stored[k] for k in stored.files}
+
+
 def run_terms(args) -> dict:
     """``runs[set][protocol][0] = {candidate: metrics}`` as ``anomaly_cv`` keeps them."""
     from anomaly import all_sets, split
-    from anomaly_cv import _k_value, _metrics, _run_rows, cache_file, candidate_score
+    from anomaly_cv import _k_value, _metrics, _run_rows, candidate_score
 
     runs: dict = {}
     for name, path in all_sets(args.data_dir):
@@ -137,14 +148,10 @@ def run_terms(args) -> dict:
         loaded = np.load(path)
         X, y = loaded["X"].astype(np.float64), loaded["y"].astype(int)
         for protocol in (1, 2):
-            file = cache_file(args.cv_cache, name, protocol, 0, caps)
-            if not file.exists():
-                raise SystemExit(f"{file} missing: run anomaly.py --cv --seeds 0 --cv-cache first")
-            with np.load(file) as stored:
-                parts = {k: stored[k] for k in stored.files}
+            parts = cached_parts(args.cv_cache, name, protocol, caps)
             X_train, X_test, y_test = _run_rows(X, y, protocol, 0, caps, split)
             if not np.array_equal(y_test, parts["y_test"]):
-                raise SystemExit(f"{file} was made on other rows; rerun anomaly.py --cv")
+                raise SystemExit(f"the cache of {name} p{protocol} holds other rows; rerun --cv")
             shell = aekit.AnomalyDetector(n_neighbors=0, random_state=0)
             A, B = shell._fit_preprocessing(X_train), shell._encode_input(X_test)
             base = candidate_score(parts, DEFAULT)[0]

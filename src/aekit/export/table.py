@@ -94,7 +94,8 @@ def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
         if not masks_missing and values.isna().any():
             _refuse_missing(column["name"], int(np.argmax(values.isna().to_numpy())))
         if column["kind"] == "numeric":
-            x[:, column["start"]] = numbers = values.to_numpy(dtype=np.float32)
+            numbers = values.to_numpy(dtype=np.float32)
+            x[:, column["start"]] = numbers
             if np.isinf(numbers).any():
                 row = int(np.argmax(np.isinf(numbers)))
                 raise ValueError(
@@ -121,8 +122,9 @@ def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
 def _refuse_missing(name: str, row: int) -> None:
     raise ValueError(
         f"column {name!r} has a missing value (row {row}, 0-based), and the model was fitted "
-        "without handle_missing: the graph would score the row NaN, flagged as normal. Impute "
-        "it first (aekit.AutoencoderImputer, 'aekit impute'), or refit with handle_missing=True."
+        "without handle_missing: the graph would compute NaN for the row (a detector's score, "
+        "above no threshold: flagged normal). Impute it first (aekit.AutoencoderImputer, "
+        "'aekit impute'), or refit a detector with handle_missing=True."
     )
 
 
