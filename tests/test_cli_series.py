@@ -1,12 +1,10 @@
 """``aekit detect-series`` and ``aekit score`` on its run."""
 
 import json
-import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import refused
 from typer.testing import CliRunner
 
 import aekit
@@ -171,63 +169,6 @@ def test_detect_series_epochs_set_the_window_autoencoders_and_are_recorded(tmp_p
     assert "--epochs 3" in (tmp_path / "run" / "command.txt").read_text()
     result = invoke(*base, "--param", "max_iter=3", "--out", tmp_path / "other")
     assert "use --epochs" in str(result.exception) and not (tmp_path / "other").exists()
-
-
-def test_detect_series_warns_of_a_label_column_read_as_a_channel(tmp_path, monkeypatch):
-    # a 0/1 'label' column became a channel of the window autoencoder silently, where detect
-    # and train warn (user review)
-    _quick_detector(monkeypatch)
-    frame = _frame(120, 0)[["timestamp", "a"]].assign(label=(np.arange(120) % 40 == 0).astype(int))
-    frame.to_csv(tmp_path / "s.csv", index=False)
-    base = ["detect-series", tmp_path / "s.csv", "--time-column", "timestamp", "--window", 12]
-    with pytest.warns(UserWarning, match="column 'label' is named like a label") as caught:
-        result = invoke(*base, "--out", tmp_path / "run")
-    assert result.exit_code == 0, result.output
-    said = str(caught[0].message)
-    assert "--label-column label" in said and "--value-columns naming the others" in said
-    with warnings.catch_warnings():
-        warnings.filterwarnings("error", message=".*named like a label")  # named: not said
-        result = invoke(*base, "--label-column", "label", "--out", tmp_path / "named")
-    assert result.exit_code == 0, result.output
-
-
-def test_advice_to_fit_a_list_and_unseen_labels_are_said_for_the_command_line():
-    from aekit.cli.errors import for_the_command_line
-
-    gaps = (
-        "handle_missing='interpolate' made up 300 of the 1000 points (30%) of the grid of X "
-        "(one point every 5 minutes): they have no row within half a step; the longest gap, "
-        "after row 10, is 2 days (576 steps). Windows over long gaps score straight lines; cut "
-        "the series at its long gaps and fit the pieces as a list."
-    )
-    said = for_the_command_line(gaps)  # a command fits one series: no list to give it
-    assert said.endswith(
-        "; cut DATA at its long gaps into files of their own, and run the command on each."
-    ), said
-    normal = "X_normal has 5 features, but AnomalyDetector is expecting 9 features as input."
-    assert for_the_command_line(normal) == (
-        "--normal-rows has 5 columns, but DATA has 9: give normal rows of DATA's columns."
-    )
-    unseen = "y contains labels not seen in fit: [42]; known labels are [0, 1, 2]."
-    assert for_the_command_line(unseen) == (
-        "DATA's labels (--label-column, --labels FILE or an .npz's y) hold labels the model was "
-        "not trained on: [42]; its labels are [0, 1, 2]. Fix those labels, or leave them out."
-    )
-
-
-def test_a_time_column_that_took_the_only_numbers_is_named(tmp_path):
-    from aekit.cli.errors import for_the_command_line
-
-    # --time-column value (the wrong column) said "no numeric value columns" alone (user review)
-    frame = _frame(60, 0)[["timestamp", "a"]]
-    frame.to_csv(tmp_path / "s.csv", index=False)
-    result = invoke("detect-series", tmp_path / "s.csv", "--time-column", "a", "--out",
-                    tmp_path / "run")  # fmt: skip
-    said = for_the_command_line(refused(result, "no numeric value columns"))
-    assert said.endswith(
-        "name them with --value-columns (columns: ['timestamp', 'a']). --time-column a is its "
-        "only numeric column: is it the time?"
-    ), said
 
 
 def test_detect_series_errors_give_the_command_line_spelling(tmp_path):

@@ -229,8 +229,9 @@ def _csv(path: Path, label_column, columns, csv: dict) -> Dataset:
             "CSV is read into memory; convert it once to Parquet, which is read a row group at "
             f"a time: aekit.datasets.csv_to_parquet({str(path)!r}, 'data.parquet'{given})."
         )
+    from aekit.data.non_numeric import non_numeric_columns
     from aekit.data.table_checks import read_csv
-    from aekit.data.validation import as_numeric_array, non_numeric_columns
+    from aekit.data.validation import as_numeric_array
 
     try:
         table = read_csv(path, **csv)  # its ValueErrors name the file and the fix

@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aekit.data.column_checks import na_values_advice, shown, text_among_numbers_and_markers
 from aekit.data.float32 import (
     check_float32_range,
     float32_rounding,
@@ -20,6 +19,7 @@ from aekit.data.float32 import (
     wider_than_float32,
 )
 from aekit.data.non_finite import describe_non_finite, fix_for, refuse_infinite
+from aekit.data.non_numeric import non_numeric_columns, non_numeric_refusal
 
 
 def _is_torch_tensor(X: Any) -> bool:
@@ -94,12 +94,6 @@ def reject_complex(X: Any, name: str = "X") -> None:
         )
 
 
-def non_numeric_columns(frame: pd.DataFrame) -> list[str]:
-    """The names of ``frame``'s columns that hold neither numbers nor bools."""
-    is_number, is_bool = pd.api.types.is_numeric_dtype, pd.api.types.is_bool_dtype
-    return [str(c) for c in frame.columns if not (is_number(frame[c]) or is_bool(frame[c]))]
-
-
 def as_numeric_array(
     X: Any,
     name: str = "X",
@@ -134,10 +128,7 @@ def as_numeric_array(
         columns = list(X.columns)  # as labelled: column 1 of an integer-named frame, not '1'
         bad = non_numeric_columns(X)
         if bad:
-            raise ValueError(
-                f"{name} has non-numeric columns: {', '.join(bad)}. "
-                + _numbers_with_text(X, bad, name, allow_nan)
-            )
+            raise ValueError(non_numeric_refusal(X, bad, name, allow_nan))
         X = X.to_numpy(dtype=np.float64, na_value=np.nan)
     try:
         array = np.asarray(X)
@@ -339,36 +330,6 @@ def encode_labels(y: np.ndarray, classes: np.ndarray, name: str = "y") -> np.nda
             f"{classes.tolist()[:20]}."
         )
     return index.astype(np.int64)
-
-
-_THEN_IMPUTE = ", then fill them (aekit.AutoencoderImputer): this model takes no missing values."
-
-
-def _numbers_with_text(frame: pd.DataFrame, bad: list[str], name: str, allow_nan: bool) -> str:
-    """The fix for ``frame``'s non-numeric columns ``bad``: one-hot encoding, unless one is
-    numbers with a few text cells (a typo, a '?' marking a missing value), which one-hot
-    encoding would make categories of, one per number."""
-    for column in frame.columns:
-        if str(column) not in bad:
-            continue
-        found = text_among_numbers_and_markers(frame[column])
-        if found is None:
-            continue
-        (row, value, count), markers = found
-        others = f" and {count - 1} other cell{'s' if count > 2 else ''}" if count > 1 else ""
-        table = name if name.isidentifier() else "X"  # a file's path is no Python name
-        missing = f"{table}[{column!r}] = pd.to_numeric({table}[{column!r}], errors='coerce')"
-        fix = f"{na_values_advice(markers)}, or make" if markers else "fix them, or make"
-        then = " (NaN marks a missing value)." if allow_nan else _THEN_IMPUTE
-        return (
-            f"Column {column!r} holds numbers but also text: {shown(value)} (row {row}, "
-            f"0-based){others}. {fix[:1].upper()}{fix[1:]} them missing values with "
-            f"{missing}{then}"
-        )
-    return (
-        "Encode them as numbers (aekit.TabularEncoder one-hot encodes them reversibly) or drop "
-        "them."
-    )
 
 
 def unseen_labels(y: np.ndarray, classes: np.ndarray) -> np.ndarray:

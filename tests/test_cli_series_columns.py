@@ -1,0 +1,42 @@
+"""Which columns of DATA 'aekit detect-series' reads as its channels: a label column among
+them is warned of, and the values taken as --time-column are said to be so."""
+
+import warnings
+
+import numpy as np
+import pytest
+from cli_helpers import refused
+from test_cli_series import _frame, _quick_detector, invoke
+
+
+def test_detect_series_warns_of_a_label_column_read_as_a_channel(tmp_path, monkeypatch):
+    # a 0/1 'label' column became a channel of the window autoencoder silently, where detect
+    # and train warn (user review)
+    _quick_detector(monkeypatch)
+    frame = _frame(120, 0)[["timestamp", "a"]].assign(label=(np.arange(120) % 40 == 0).astype(int))
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    base = ["detect-series", tmp_path / "s.csv", "--time-column", "timestamp", "--window", 12]
+    with pytest.warns(UserWarning, match="column 'label' is named like a label") as caught:
+        result = invoke(*base, "--out", tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    said = str(caught[0].message)
+    assert "--label-column label" in said and "--value-columns naming the others" in said
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*named like a label")  # named: not said
+        result = invoke(*base, "--label-column", "label", "--out", tmp_path / "named")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_time_column_that_took_the_only_numbers_is_named(tmp_path):
+    from aekit.cli.errors import for_the_command_line
+
+    # --time-column value (the wrong column) said "no numeric value columns" alone (user review)
+    frame = _frame(60, 0)[["timestamp", "a"]]
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    result = invoke("detect-series", tmp_path / "s.csv", "--time-column", "a", "--out",
+                    tmp_path / "run")  # fmt: skip
+    said = for_the_command_line(refused(result, "no numeric value columns"))
+    assert said.endswith(
+        "name them with --value-columns (columns: ['timestamp', 'a']). --time-column a is its "
+        "only numeric column: is it the time?"
+    ), said
