@@ -49,7 +49,7 @@ def parquet_copy(spec: str, label_column: str | None = None) -> str | None:
     columns (:mod:`aekit.cli.columns`) and a series' time column (:func:`time_column`) are no
     features: text further down them is kept as the
     file writes it, as in memory, not refused as a typo among numbers."""
-    from aekit.data.file_kinds import TEXT_TABLES, data_suffix
+    from aekit.data.file_kinds import TEXT_TABLES, data_suffix, text_bytes
     from aekit.data.lazy import CSV_LIMIT_BYTES
 
     path = Path(spec)
@@ -58,13 +58,13 @@ def parquet_copy(spec: str, label_column: str | None = None) -> str | None:
     from aekit.cli.csv_options import current
 
     stat = path.stat()
-    size = stat.st_size
+    size = text_bytes(path, CSV_LIMIT_BYTES)  # a .csv.gz by its text, not its gzip bytes
     if size <= CSV_LIMIT_BYTES:
         return None
     not_features = _not_features(label_column)
     key = (spec, current, not_features, size, stat.st_mtime_ns)
     if key not in _copies:
-        _copies[key] = _convert(path, size, not_features)
+        _copies[key] = _convert(path, not_features)
     return _copies[key]
 
 
@@ -78,18 +78,20 @@ def _not_features(label_column: str | None) -> tuple[str, ...]:
     return tuple(sorted({name for name in named if name is not None}))
 
 
-def _convert(path: Path, size: int, not_features: tuple[str, ...]) -> str:
+def _convert(path: Path, not_features: tuple[str, ...]) -> str:
     import typer
 
     from aekit.cli.csv_options import current
     from aekit.data import csv_parquet
+    from aekit.data.lazy import CSV_LIMIT_BYTES
 
     options = _options_text(current) + _not_features_text(not_features)
     folder = Path(tempfile.mkdtemp(prefix="aekit-csv-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)  # also after an error or Ctrl-C
     copy = folder / f"{path.name}.parquet"
     typer.echo(
-        f"DATA {path} is {size / 2**20:.0f} MiB of text, more than is read into memory: "
+        f"DATA {path} holds over {CSV_LIMIT_BYTES // 2**20} MiB of text, more than is read into "
+        "memory: "
         f"converting it to Parquet in {folder} (removed at the end; set TMPDIR to put it "
         "elsewhere) to read it a row group at a time. To skip this step next time, convert it "
         "once and give the .parquet as DATA: "

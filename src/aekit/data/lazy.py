@@ -219,13 +219,15 @@ def _parquet(path, label_column, columns, cache_groups) -> Dataset:
 
 
 def _csv(path: Path, label_column, columns, csv: dict) -> Dataset:
-    size = path.stat().st_size
+    from aekit.data.file_kinds import text_bytes
+
+    size = text_bytes(path, CSV_LIMIT_BYTES)
     if size > CSV_LIMIT_BYTES:
         given = f", csv_options={csv!r}" if csv else ""
         if label_column is not None:  # no feature: text further down it is kept, not refused
             given += f", not_features=[{label_column!r}]"
         raise ValueError(
-            f"{path} is {size / 2**20:.0f} MiB, over the {CSV_LIMIT_BYTES // 2**20} MiB that a "
+            f"{path} holds over {CSV_LIMIT_BYTES // 2**20} MiB of text, the most that a "
             "CSV is read into memory; convert it once to Parquet, which is read a row group at "
             f"a time: aekit.datasets.csv_to_parquet({str(path)!r}, 'data.parquet'{given})."
         )
