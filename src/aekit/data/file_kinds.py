@@ -64,11 +64,14 @@ def text_bytes(path: Path, cap: int) -> int:
     suffix = path.suffix.lower()
     if data_suffix(path) == suffix or suffix not in (*openers, ".zip"):
         return size
-    if suffix == ".zip":  # pandas reads its one member
-        with zipfile.ZipFile(path) as archive:
-            return sum(member.file_size for member in archive.infolist())
-    total = 0
-    with openers[suffix](path, "rb") as text:
-        while total <= cap and (block := text.read(1 << 22)):
-            total += len(block)
-    return total
+    try:
+        if suffix == ".zip":  # pandas reads its one member
+            with zipfile.ZipFile(path) as archive:
+                return sum(member.file_size for member in archive.infolist())
+        total = 0
+        with openers[suffix](path, "rb") as text:
+            while total <= cap and (block := text.read(1 << 22)):
+                total += len(block)
+        return total
+    except (EOFError, OSError, zipfile.BadZipFile, lzma.LZMAError):
+        return size  # a damaged file: its reader says so, naming it
