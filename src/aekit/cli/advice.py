@@ -193,7 +193,7 @@ ADVICE = (
         r"pass --decimal '\1' --no-header",
     ),
     (r"\be\.g\. csv=\{'sep': ';', 'decimal': ','\}", "e.g. --sep ';' --decimal ','"),
-    (  # aekit.data.column_checks.numbers_as_text_message: numbers written 1.234,5 or 1,234.5
+    (  # aekit.data.number_formats.numbers_as_text_message: numbers written 1.234,5 or 1,234.5
         r"; read the file with csv=\{'thousands': '(.)'(, 'decimal': ',')?\} \(pandas: .*\), "
         r"or convert the column: .*\.$",
         lambda m: f"; pass --thousands '{m[1]}'" + (" --decimal ','" if m[2] else "") + ".",

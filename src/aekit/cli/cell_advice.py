@@ -69,7 +69,7 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         r"; convert it with pd\.to_numeric, or name",
         "; write it as numbers in DATA, or name",
     ),
-    (  # aekit.data.column_checks.decimal_comma_message: '0,5' cells quoted in a ',' file
+    (  # aekit.data.number_formats.decimal_comma_message: '0,5' cells quoted in a ',' file
         r"Read the file with decimal=',' \(pd\.read_csv\(\.\.\., decimal=','\)\), or convert the "
         r"column: X\[((['\"]).+?\2)\] = X\[.+?\]\.str\.replace\(',', '\.'\)\.astype\(float\)\.$",
         lambda m: (

@@ -125,7 +125,7 @@ OPTION_ADVICE = (
         r"or --ignore-column \2.",
         r"; leave it out of DATA.",
     ),
-    (  # aekit.data.column_checks.numbers_as_text_message: '$1,200', '12%' read as text
+    (  # aekit.data.number_formats.numbers_as_text_message: '$1,200', '12%' read as text
         r"^column (['\"])(.+?)\1 (holds numbers written with thousands separators, .*) "
         r"Convert the column first: .*, or leave it out\.$",
         "ignore_column",

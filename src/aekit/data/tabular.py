@@ -27,7 +27,6 @@ from aekit.data.column_checks import (
     numeric_values,
     warn_many_categories,
     warn_row_number,
-    warn_text_among_numbers,
 )
 from aekit.data.column_values import (
     as_frame,
@@ -41,6 +40,7 @@ from aekit.data.column_values import (
 from aekit.data.fit_columns import column_mismatch, warn_feature_names
 from aekit.data.float32 import check_float32_range
 from aekit.data.non_finite import describe_non_finite
+from aekit.data.number_formats import warn_text_among_numbers
 from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
 

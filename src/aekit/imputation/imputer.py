@@ -24,8 +24,8 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from aekit.core.objectives import MaskedReconstruction, Objective
-from aekit.data.column_checks import check_numbers_not_text
 from aekit.data.column_values import as_frame
+from aekit.data.number_formats import check_numbers_not_text
 from aekit.data.tabular import TabularEncoder
 from aekit.data.validation import reject_complex, reject_sparse, reject_unshaped
 from aekit.estimators import DenoisingAutoencoder

@@ -1,0 +1,167 @@
+"""Numbers a text file wrote so that they are read as text: a few text cells among them (a typo,
+a missing-value marker), decimal commas, thousands separators, a currency or a percent sign.
+Read as text, each number would be a category; the messages name the column, the cell and the
+reading option (or the conversion) that makes them numbers again."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aekit.data.column_checks import (
+    MOSTLY_NUMBERS,
+    json_value,
+    missing_markers,
+    shown,
+    text_among_numbers,
+    text_among_numbers_message,
+)
+from aekit.data.one_hot import caller_level
+
+
+def decimal_comma_numbers(series: pd.Series) -> tuple[int, Any] | None:
+    """``(row, value)`` of the first cell of a text column that is mostly numbers written with
+    a decimal comma ('0,82': a ';'-separated file read without ``decimal=','``), else None."""
+    if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+        return None
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return None
+    observed = series.dropna()
+    sample = observed.iloc[:: max(1, len(observed) // 2048)]  # most text columns stop here
+    for cells in (sample, observed):
+        text = cells[pd.to_numeric(cells, errors="coerce").isna()].astype(str)
+        with_point = pd.to_numeric(text.str.replace(",", ".", n=1, regex=False), errors="coerce")
+        comma = text.str.contains(",", regex=False) & with_point.notna()
+        if not len(cells) or comma.sum() < MOSTLY_NUMBERS * len(cells):
+            return None
+    first = int(np.argmax(series.index.isin(comma[comma].index)))
+    return first, json_value(series.iloc[first])
+
+
+def decimal_comma_message(name: str, found: tuple[int, Any]) -> str:
+    row, value = found
+    return (
+        f"column {name!r} holds numbers written with a decimal comma ({shown(value)}, row {row}), "
+        "read as text, each value a category. Read the file with decimal=',' "
+        f"(pd.read_csv(..., decimal=',')), or convert the column: X[{name!r}] = "
+        f"X[{name!r}].str.replace(',', '.').astype(float)."
+    )
+
+
+# What a spreadsheet writes around a number: thousands separators, currency, percent signs
+_NUMBER_MARKS = r"[,$€£¥%\s]"
+# Nearly every observed cell must be such a number: a text column with a few numbers is text
+_FORMATTED_SHARE = 0.9
+
+
+def formatted_numbers(series: pd.Series) -> tuple[int, Any] | None:
+    """``(row, value)`` of the first cell of a text column that holds numbers written with
+    thousands separators, a currency or a percent sign ('1,234.5', '$1,200', '12%'), as a
+    spreadsheet exports them, else None. Read as text, each number would be a category."""
+    if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+        return None
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return None
+    observed = series.dropna().astype(str)
+    if observed.empty:
+        return None
+    marked = observed.str.contains(_NUMBER_MARKS, regex=True)
+    parsed = pd.to_numeric(observed.str.replace(_NUMBER_MARKS, "", regex=True), errors="coerce")
+    if not marked.any() or parsed.notna().mean() < _FORMATTED_SHARE:
+        return None
+    first = int(np.flatnonzero(series.notna().to_numpy())[np.argmax(marked.to_numpy())])
+    return first, json_value(series.iloc[first])
+
+
+def numbers_as_text_message(name: str, series: pd.Series) -> str | None:
+    """Why a text column looks like numbers read as text (a few text cells, decimal commas,
+    or thousands separators, currency and percent signs), and the fix; None when it does not."""
+    if (found := text_among_numbers(series)) is not None:
+        return text_among_numbers_message(name, found, missing_markers(series))
+    if (comma := decimal_comma_numbers(series)) is not None:
+        # beside decimal commas a '.' between digits is a thousands mark ('1.065,00' among
+        # '1185,00'): the decimal comma alone, given already, still leaves those cells text
+        if (grouped := _first_matching(series, _DOT_GROUPED)) is not None:
+            return _thousands_message(name, ".", grouped)
+        return decimal_comma_message(name, comma)
+    if (marked := formatted_numbers(series)) is not None:
+        if (mark := thousands_mark(series)) is not None:  # 1.234,5 stripped would be 1.2345
+            return _thousands_message(name, mark, marked)
+        row, value = marked
+        return (
+            f"column {name!r} holds numbers written with thousands separators, a currency or a "
+            f"percent sign ({shown(value)}, row {row}), read as text, each value a category. "
+            f"Convert the column first: X[{name!r}] = pd.to_numeric(X[{name!r}].str.replace("
+            f"r'{_NUMBER_MARKS}', '', regex=True)), or leave it out."
+        )
+    return None
+
+
+def _thousands_message(name: str, mark: str, found: tuple[int, Any]) -> str:
+    """The fix for a column of numbers with ``mark`` between their thousands, ``found`` its
+    first such ``(row, value)``: a ``'.'`` there makes ``','`` the decimal mark."""
+    row, value = found
+    comma = mark == "."
+    options = "'thousands': '.', 'decimal': ','" if comma else "'thousands': ','"
+    pandas = f"thousands={mark!r}" + (", decimal=','" if comma else "")
+    plain = f"X[{name!r}].str.replace({mark!r}, '', regex=False)"
+    plain += ".str.replace(',', '.', regex=False)" if comma else ""
+    return (
+        f"column {name!r} holds numbers written with {mark!r} between their thousands "
+        f"({shown(value)}, row {row}), read as text, each value a category; read the file "
+        f"with csv={{{options}}} (pandas: pd.read_csv(..., {pandas})), or convert the column: "
+        f"X[{name!r}] = pd.to_numeric({plain})."
+    )
+
+
+# A number with '.' between its thousands and maybe a decimal comma, at least one '.': 1.065,00
+_DOT_GROUPED = r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$"
+
+
+def _first_matching(series: pd.Series, pattern: str) -> tuple[int, Any] | None:
+    """``(row, value)`` of the first cell of ``series`` that ``pattern`` matches whole."""
+    cells = series.astype(str).str.strip().str.fullmatch(pattern) & series.notna()
+    if not cells.any():
+        return None
+    row = int(np.argmax(cells.to_numpy()))
+    return row, json_value(series.iloc[row])
+
+
+# Numbers with a mark between their thousands: 1.234,5 (most of Europe; whole numbers 12 and
+# 1.234.567 alike) and 1,234.5 (a comma-separated file quotes them: "1,234.5")
+_GROUPED = {
+    ".": r"^[+-]?\d{1,3}(\.\d{3})*(,\d+)?$",
+    ",": r"^[+-]?\d{1,3}(,\d{3})*(\.\d+)?$",
+}
+
+
+def thousands_mark(series: pd.Series) -> str | None:
+    """The mark between the thousands of the numbers that nearly every observed cell of the
+    text column ``series`` holds (``'.'`` for ``1.234,5``, ``','`` for ``1,234.5``), at least
+    one of them so grouped; None for other text."""
+    observed = series.dropna().astype(str).str.strip()
+    for mark, pattern in _GROUPED.items():
+        grouped = observed.str.contains(mark, regex=False).any()
+        if grouped and observed.str.fullmatch(pattern).mean() >= _FORMATTED_SHARE:
+            return mark
+    return None
+
+
+def warn_text_among_numbers(name: str, series: pd.Series) -> bool:
+    """Warn of a column of numbers read as text (:func:`numbers_as_text_message`); whether it
+    is one."""
+    message = numbers_as_text_message(name, series)
+    if message is not None:
+        warnings.warn(message, UserWarning, stacklevel=caller_level())
+    return message is not None
+
+
+def check_numbers_not_text(frame: pd.DataFrame, who: str) -> None:
+    """ValueError for the first column of ``frame`` that is numbers read as text, for ``who``,
+    an estimator that would otherwise fill or model them as categories."""
+    for column in frame.columns:
+        if (message := numbers_as_text_message(str(column), frame[column])) is not None:
+            raise ValueError(f"{who}: {message}")
