@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from aekit.data.exact_floats import exact_floats
 from aekit.data.file_kinds import csv_separator, data_suffix
+from aekit.data.header_checks import check_header, first_row_shown, is_number, name_bases
 from aekit.data.separators import (
     WHITESPACE,
     decimal_commas_between_whitespace,
@@ -29,37 +29,6 @@ from aekit.data.separators import (
 from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
 
 
-def _is_number(text: object, decimal: str = ".") -> bool:
-    """Whether ``text`` is a number, written with the ``decimal`` mark (or a point)."""
-    try:
-        float(str(text).replace(decimal, ".", 1) if decimal != "." else str(text))
-    except ValueError:
-        return False
-    return True
-
-
-def _name_bases(names: list[str], decimal: str = ".") -> list[str]:
-    """The names as the file writes them: pandas renames a repeated name "5.1" to "5.1.1"
-    (with a decimal comma, "0,5" to "0,5.1")."""
-    marks = 0 if decimal != "." else 1  # the points a name of a decimal-point number holds
-    return [
-        n.rsplit(".", 1)[0] if n.count(".") > marks and n.rsplit(".", 1)[1].isdigit() else n
-        for n in names
-    ]
-
-
-def _first_row_shown(names: list[str]) -> str:
-    return f"{', '.join(names[:4])}{', ...' if len(names) > 4 else ''}"
-
-
-def _is_pandas_range_header(names: list[str]) -> bool:
-    """A header ``0,1,2,...,n-1``: the default column names pandas writes for a DataFrame made
-    from an array (``pd.DataFrame(X).to_csv(path, index=False)``). Read as names, not data, when
-    there are 3 or more: a first data row counting 0, 1, 2, ... exactly is far less likely than
-    such a file, while a first row ``0,1`` of two binary columns is common."""
-    return len(names) >= 3 and names == [str(i) for i in range(len(names))]
-
-
 def parser_error_message(path: Any, err: Exception) -> str:
     """pandas' parser error in words that name the line and the fix: "Error tokenizing data. C
     error: Expected 16 fields in line 1700001, saw 17" said which line, in its own words."""
@@ -71,56 +40,6 @@ def parser_error_message(path: Any, err: Exception) -> str:
         f"{path}: line {line} has {saw} fields where the lines before it have {expected}; fix "
         "that line (a cell that holds the separator must be quoted)."
     )
-
-
-def check_header(path: Path, table: pd.DataFrame, decimal: str = ".") -> pd.DataFrame:
-    """The table with a written pandas index dropped (with a warning); ``ValueError`` for a
-    header row of numbers (a file without a header). The other unnamed columns are checked
-    with every row (:class:`aekit.data.whole_file_checks.WholeFileChecks`). A header
-    ``0,1,...,n-1`` (pandas' names for an array's columns) is names (see
-    :func:`_is_pandas_range_header`). ``decimal``: the numbers' decimal mark ('0,126' is a
-    number read with ',')."""
-    names = [str(c) for c in table.columns]
-    if _is_pandas_range_header(names):
-        return table
-    # a name is data when it is a number or one of its own column's values (a text cell of a
-    # first data row), and some name is a number
-    bases = _name_bases(names, decimal)
-    if (
-        names
-        and any(_is_number(b, decimal) for b in bases)
-        and all(
-            _is_number(b, decimal) or _among_values(table.iloc[:, i], b)
-            for i, b in enumerate(bases)
-        )  # stops at the first name that is neither: most files, at once
-    ):
-        # read without a header, its columns are x0, x1, ...
-        n = len(names)
-        named = "x0" if n == 1 else "x0 and x1" if n == 2 else f"x0 to x{n - 1}"
-        raise ValueError(
-            f"{path}: its first row ({_first_row_shown(names)}) "
-            "looks like data, not column names; add a header row, or read it with "
-            f"csv={{'header': False}} (columns {named})."
-        )
-    if names and names[0] == "Unnamed: 0":
-        first = table.iloc[:, 0]
-        if pd.api.types.is_integer_dtype(first) and np.array_equal(first, np.arange(len(table))):
-            warnings.warn(
-                f"{path}: dropped its first column, unnamed and counting 0, 1, 2, ...: a "
-                "pandas index written with the data.",
-                stacklevel=3,
-            )
-            table = table.iloc[:, 1:]
-    return table
-
-
-def _among_values(column: pd.Series, text: str) -> bool:
-    """Whether ``text``, a name that is no number, is one of ``column``'s values as written. A
-    column of numbers holds none (each of its 1.4 million floats turned into text made a
-    224 MiB CSV 9 times slower to read than its Parquet copy)."""
-    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return False
-    return bool((column.astype(str) == text).any())
 
 
 def _decimal_comma_columns(table: pd.DataFrame) -> list[str]:
@@ -173,7 +92,7 @@ def _refuse_decimal_commas_as_separator(
         return
     fields = split(lines[0], WHITESPACE)
     example = next(field for line in lines for field in split(line, WHITESPACE) if "," in field)
-    first_is_data = all(_is_number(field, ",") for field in fields)
+    first_is_data = all(is_number(field, ",") for field in fields)
     no_header = ", 'header': False" if header and first_is_data else ""
     raise ValueError(
         f"{path} holds numbers written with a decimal comma ({example}) between runs of "
@@ -365,11 +284,11 @@ def read_csv(
     if decimal != "," and sep != ",":  # in a ','-separated file "1,234" is more likely thousands
         commas = _decimal_comma_columns(table)
         names = [str(c) for c in table.columns]
-        if commas and header and all(map(is_decimal_comma_number, _name_bases(names, ","))):
+        if commas and header and all(map(is_decimal_comma_number, name_bases(names, ","))):
             # ' 0,126  -0,132' under no header: its first row is such numbers too
             raise ValueError(
                 f"{path}: its rows hold numbers written with a decimal comma (e.g. 0,5), its "
-                f"first row ({_first_row_shown(names)}) too: read so, they would be text and the "
+                f"first row ({first_row_shown(names)}) too: read so, they would be text and the "
                 "first row column names; read it with csv={'decimal': ',', 'header': False}."
             )
         if commas:
