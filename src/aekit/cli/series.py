@@ -255,7 +255,7 @@ def _channels(detector, X):
 def _time_axis(detector, X):
     import pandas as pd
 
-    from aekit.timeseries.inputs import parse_times
+    from aekit.timeseries.timestamps import parse_times
 
     if detector.time_column is None:
         return None

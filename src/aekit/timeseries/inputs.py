@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from aekit.data.column_checks import shown, text_among_numbers
 from aekit.data.fit_columns import warn_feature_names
 from aekit.data.non_finite import refuse_infinite
 from aekit.data.one_hot import caller_level
@@ -26,6 +25,7 @@ from aekit.timeseries.grid import MISSING_FIX, Series, on_grid
 from aekit.timeseries.repeats import check_long_format, check_order, merge_repeats
 from aekit.timeseries.step_names import NO_STEP, same_step
 from aekit.timeseries.time_axis import TimeAxis, date_axis, numeric_axis
+from aekit.timeseries.timestamps import parse_times
 
 HANDLE_MISSING = ("error", "interpolate")
 
@@ -126,7 +126,6 @@ def warn_left_out_text(X: Any, time_column: str | None) -> None:
     """At fit, name the text columns of a DataFrame that are not channels: only numbers (and
     bools) are scored, as documented, but a column the user meant as a channel must not vanish
     unsaid (a column of numbers with a few typos is an error instead: :func:`value_names`)."""
-    import warnings
 
     import pandas as pd
 
@@ -152,7 +151,6 @@ def warn_left_out_text(X: Any, time_column: str | None) -> None:
 def _dates_as_text(column: Any) -> bool:
     """Whether a text column holds dates (9 in 10 of a sample of its cells read as one, time
     zones and daylight saving offsets included)."""
-    import warnings
 
     import pandas as pd
 
@@ -241,7 +239,6 @@ def check_steps(series: list[Series], fitted: str | None, fitting: bool) -> None
     """Windows of ``window`` points span ``window`` steps: a series sampled every minute scored
     by a detector fitted on hourly ones compares an hour with two days and a half. Warned of,
     not refused (the caller may know the dynamics do not depend on the step)."""
-    import warnings
 
     steps = []  # in order, those within jitter of one another once
     for step in (s.step for s in series if s.step not in (None, NO_STEP)):
@@ -265,51 +262,6 @@ def check_steps(series: list[Series], fitted: str | None, fitting: bool) -> None
             UserWarning,
             stacklevel=caller_level(),
         )
-
-
-def parse_times(column, what: str):
-    """A column of dates as UTC instants. A zone's UTC offset changes at daylight saving time,
-    and pandas writes a zone-aware column as text with each row's own offset
-    (``2024-03-31 01:00:00+01:00``, then ``03:00:00+02:00``): those are valid instants, which
-    pandas reads only when asked to put them on one zone. Dates without a zone stay as they are
-    (read as UTC: the steps between them do not change). A column of numbers with text among
-    them (a typo, numbers and then dates) is refused naming its first text cell: pandas would
-    read its numbers as dates, or fail on the first of them, far from the cell to fix."""
-    import pandas as pd
-
-    found = text_among_numbers(pd.Series(column))
-    if found is not None:
-        row, value, count = found
-        others = f" and {count - 1} other cell{'s' if count > 2 else ''}" if count > 1 else ""
-        raise ValueError(
-            f"{what} holds numbers but also text: {shown(value)} (row {row}, 0-based){others}; "
-            "give "
-            "every timestamp as a number, or every one as a date."
-        )
-    try:
-        return pd.to_datetime(column, utc=True)
-    except (ValueError, TypeError) as err:
-        # pandas' advice after its message ("You might want to try: passing format=...") is
-        # about its own arguments, which the caller does not pass; its own message names the
-        # value but not the row, which is what a user needs to find it.
-        reason = str(err).split("You might want to try")[0].strip()
-        raise ValueError(
-            f"{what} holds values that are neither numbers nor dates{_first_bad_row(column)}: "
-            f"{reason}"
-        ) from None
-
-
-def _first_bad_row(column) -> str:
-    """`` (row N)``, the position of the first value pandas does not read as a date in the
-    format it infers from the first one (the value its error names), or ``""``."""
-    import pandas as pd
-
-    values = pd.Series(column).reset_index(drop=True)
-    with warnings.catch_warnings():  # "Could not infer format": its error says the same
-        warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(values, utc=True, errors="coerce")
-    bad = np.flatnonzero(parsed.isna().to_numpy() & values.notna().to_numpy())
-    return f" (row {bad[0]})" if len(bad) else ""
 
 
 def _time_axis(

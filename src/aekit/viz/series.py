@@ -45,7 +45,7 @@ def _time_values(time: Any, n: int) -> np.ndarray:
     category per row, each label on the axis."""
     import pandas as pd
 
-    from aekit.timeseries.inputs import parse_times
+    from aekit.timeseries.timestamps import parse_times
 
     x = check_length(time, n, "time", "anomaly_scores")
     if x.dtype.kind not in "OUS":
