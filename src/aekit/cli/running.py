@@ -134,12 +134,12 @@ def usage_message(err: ClickException, words: list[str] | None = None) -> str:
     ``words``: the command line (by default the one running, which click parsed)."""
     text = one_line(err.format_message())
     context = getattr(err, "ctx", None) if isinstance(err, UsageError) else None
+    words = sys.argv[1:] if words is None else words
     if isinstance(err, NoSuchOption) and context is not None:
-        words = sys.argv[1:] if words is None else words
         text = _option_of_other_commands(err, context, words) or text
     path = context.command_path if context is not None else None
     if path is None and isinstance(err, UsageError):  # click gives "requires an argument" none
-        commands = [w for w in (sys.argv[1:] if words is None else words) if not w.startswith("-")]
+        commands = [w for w in words if not w.startswith("-")]
         path = f"aekit {commands[0]}" if commands else "aekit"
     if path is not None:
         text = f"{text if text.endswith(('.', '?')) else text + '.'} "

@@ -125,9 +125,6 @@ def csv_to_parquet(
     head = read_csv(csv, nrows=rows, **options)  # every check of an in-memory read
     unnamed = unnamed_columns(head.columns) if options.get("header", True) else []
     kinds = {name: _kind(head[name]) for name in head.columns if name not in unnamed}
-    for name in kinds:  # numbers with a typo in the first rows: checked as in a later chunk
-        if kinds[name] == TEXT and _nearly_all_numbers(head[name]):
-            kinds[name] = NUMBER
     columns = _Columns([*head.columns], unnamed, kinds, frozenset(not_features))
     while True:
         try:
@@ -204,9 +201,12 @@ def _nearly_all_numbers(column: pd.Series) -> bool:
 
 
 def _kind(column: pd.Series) -> str:
+    """A first rows' column's kind; numbers with a typo among them are numbers, their text
+    cells checked as a number column's in later chunks are."""
     if pd.api.types.is_bool_dtype(column):
         return BOOL
-    return NUMBER if pd.api.types.is_numeric_dtype(column) else TEXT
+    numbers = pd.api.types.is_numeric_dtype(column) or _nearly_all_numbers(column)
+    return NUMBER if numbers else TEXT
 
 
 def _chunks(

@@ -8,6 +8,7 @@ its ``.gz``)."""
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -53,13 +54,20 @@ def text_bytes(path: Path, cap: int) -> int:
     """The bytes of text a text table holds, counted up to just over ``cap``: its size, or a
     compressed one's text read through (what reading it into memory costs: 142 MiB of gzip
     held 288 MiB of text, and was read whole as if 142). A ``.zst`` counts its size (its
-    decompressor is an optional package)."""
+    decompressor is an optional package). Counted once per state of the file: a command asks
+    for each DATA more than once."""
+    stat = path.stat()  # size and time of change: the file's state, part of the cache's key
+    return _text_bytes(str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, cap)
+
+
+@functools.lru_cache(maxsize=32)
+def _text_bytes(name: str, size: int, modified: int, cap: int) -> int:
     import bz2
     import gzip
     import lzma
     import zipfile
 
-    size = path.stat().st_size
+    path = Path(name)
     openers = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
     suffix = path.suffix.lower()
     if data_suffix(path) == suffix or suffix not in (*openers, ".zip"):

@@ -31,8 +31,7 @@ def non_numeric_refusal(frame: pd.DataFrame, bad: list[str], name: str, allow_na
             continue
         (row, value, count), markers = found
         others = f" and {count - 1} other cell{'s' if count > 2 else ''}" if count > 1 else ""
-        table = name if name.isidentifier() else "X"  # a file's path is no Python name
-        missing = f"{table}[{column!r}] = pd.to_numeric({table}[{column!r}], errors='coerce')"
+        missing = f"{name}[{column!r}] = pd.to_numeric({name}[{column!r}], errors='coerce')"
         fix = f"{na_values_advice(markers)}, or make" if markers else "fix them, or make"
         then = " (NaN marks a missing value)." if allow_nan else _THEN_IMPUTE
         return said + (
