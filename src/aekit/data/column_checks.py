@@ -181,8 +181,7 @@ def text_among_numbers_message(
         fix = f"{_sentence(na_values_advice(markers))}, or make them"
     return (
         f"column {name!r} holds numbers but also text: {shown(value)} (row {row}, 0-based)"
-        f"{others}, so it "
-        f"was read as text, each of its values a category. {fix} "
+        f"{others}, so it was read as text, each of its values a category. {fix} "
         f"missing values with X[{name!r}] = pd.to_numeric(X[{name!r}], errors='coerce'); if the "
         f"column really is categories, say so with X[{name!r}].astype('category')."
     )
