@@ -69,6 +69,18 @@ def test_a_detector_says_once_how_many_of_its_members_have_not_learned(trim_frac
     assert said[0].filename == __file__  # names the user's line
 
 
+def test_a_warning_every_member_gives_is_said_once():
+    # Three members of latent_dim 8 on 5 features each said "latent_dim=8 is not smaller than
+    # the 5 input features ...": the user fitted one detector, so it is said once.
+    X = np.random.RandomState(0).normal(size=(300, 5))
+    member = aekit.Autoencoder(latent_dim=8, max_iter=3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        aekit.AnomalyDetector(member, n_estimators=3, random_state=0).fit(X)
+    said = [str(w.message) for w in caught if "not smaller than the 5 input" in str(w.message)]
+    assert len(said) == 1
+
+
 @pytest.mark.parametrize("wrapped", [False, True])
 def test_a_series_detector_speaks_for_its_window_detector(wrapped):
     # The user fitted a SeriesAnomalyDetector: the warning about the AnomalyDetector it builds

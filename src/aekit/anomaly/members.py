@@ -130,15 +130,17 @@ def warn_member_draws_unread(base: Any, detector_draws: int) -> None:
 def with_one_convergence_warning(owner: str, n_members: int, fit: Callable[[], list]) -> list:
     """``fit()``'s members, their ``ConvergenceWarning``s (one per member that has not
     learned, see :mod:`aekit.estimators._convergence`) said once, for the detector the user
-    fitted, with how many members it concerns; every other warning passes through unchanged."""
+    fitted, with how many members it concerns; every other warning passes through once (each
+    member gives the same ones: "latent_dim=8 is not smaller than ..." said three times)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         members = fit()
-    unlearned = []
+    unlearned, said = [], set()
     for warning in caught:
         if issubclass(warning.category, ConvergenceWarning):
             unlearned.append(str(warning.message))
-        else:
+        elif (str(warning.message), warning.category) not in said:
+            said.add((str(warning.message), warning.category))
             warnings.warn_explicit(
                 warning.message, warning.category, warning.filename, warning.lineno
             )
