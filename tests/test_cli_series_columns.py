@@ -40,3 +40,42 @@ def test_a_time_column_that_took_the_only_numbers_is_named(tmp_path):
         "name them with --value-columns (columns: ['timestamp', 'a']). --time-column a is its "
         "only numeric column: is it the time?"
     ), said
+
+
+def test_a_row_counter_read_as_a_channel_is_warned_of(tmp_path, monkeypatch):
+    # a column t = 0..n-1 became a channel silently; later points continue it past every value
+    # seen in fit, and 73% of a NAB series' continuation was flagged for it (user review)
+    _quick_detector(monkeypatch)
+    frame = _frame(120, 0)[["a"]].assign(t=np.arange(120))[["t", "a"]]
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    base = ["detect-series", tmp_path / "s.csv", "--window", 12]
+    with pytest.warns(
+        UserWarning, match=r"column 't' rises by 1 at every point \(0 to 119\)"
+    ) as said:
+        result = invoke(*base, "--out", tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    from aekit.cli.errors import for_the_command_line  # as the command prints it
+
+    printed = for_the_command_line(str(said[0].message))
+    assert "pass --time-column t (the time axis) or --ignore-column t" in printed
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*rises by")  # the time axis: not said
+        result = invoke(*base, "--time-column", "t", "--out", tmp_path / "timed")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_steady_channel_is_warned_of_in_python_and_a_measured_one_is_not():
+    import pandas as pd
+
+    import aekit
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=200)
+    kwargs = dict(window=10, max_iter=2, random_state=0)
+    stamps = pd.DataFrame({"epoch": 1_600_000_000 + 300 * np.arange(200), "v": values})
+    with pytest.warns(UserWarning, match=r"time_column='epoch' \(the time axis\)"):
+        aekit.SeriesAnomalyDetector(**kwargs).fit(stamps)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*rises by")
+        aekit.SeriesAnomalyDetector(**kwargs).fit(pd.DataFrame({"v": values, "w": values}))
+        aekit.SeriesAnomalyDetector(value_columns=["v"], **kwargs).fit(stamps)

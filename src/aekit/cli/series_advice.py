@@ -38,6 +38,10 @@ ADVICE: tuple[tuple[str, Any], ...] = (
     ),
     (r"\bvalue_columns=(\[[^\]]*\])", lambda m: "--value-columns " + comma_list(m[1])),
     (r"\btime_column='([^']*)' is its only numeric\b", r"--time-column \1 is its only numeric"),
+    (  # aekit.timeseries.series_input.warn_time_index_channels: a counter read as a channel
+        r"\bpass time_column='([^']*)' \(the time axis\)",
+        r"pass --time-column \1 (the time axis) or --ignore-column \1",
+    ),
     (r"\bname (them|the channels) with value_columns\b", r"name \1 with --value-columns"),
     (r"^value_columns (\[[^\]]*\])", lambda m: "--value-columns " + comma_list(m[1])),
     (r"^value_columns names\b", "--value-columns names"),

@@ -45,6 +45,8 @@ class SeriesInput:
         if fitting:
             if self.value_columns is None:
                 warn_left_out_text(parts[0], self.time_column)
+                if self.time_column is None:
+                    warn_time_index_channels(series[0], names)
             self.time_step_ = next((s.step for s in series if s.step is not None), None)
             self.n_features_in_ = widths.pop()
             if names is not None:
@@ -101,3 +103,36 @@ def warn_rows_of_sequences(series: list[Series], window: int, stride: int) -> No
         UserWarning,
         stacklevel=caller_level(),
     )
+
+
+# Fewer points than this are not judged (a short channel may rise steadily by chance).
+_TIME_INDEX_MIN_POINTS = 20
+
+
+def warn_time_index_channels(series: Series, names: list[str] | None) -> None:
+    """Warn of a channel that rises by the same step at every point (0, 1, 2, ...; or Unix
+    seconds 300 apart): a time index or row number read as a measurement. Every later point
+    continues it past the values seen in fit, so the detector flags new data for its position
+    alone (a NAB series with such a column: 73% of its continuation flagged, each point for
+    that channel). Only channels chosen without value_columns and without a time_column."""
+    import warnings
+
+    from aekit.data.one_hot import caller_level
+
+    values = series.values
+    if names is None or len(values) < _TIME_INDEX_MIN_POINTS:
+        return
+    steps = np.diff(values, axis=0)
+    for j, name in enumerate(names):
+        step = steps[0, j]
+        if not step > 0 or not np.allclose(steps[:, j], step, rtol=1e-6, atol=0.0):
+            continue
+        warnings.warn(
+            f"column {name!r} rises by {step:g} at every point ({values[0, j]:g} to "
+            f"{values[-1, j]:g}): a time index or row number? As a channel it carries each "
+            "point's position into its score, and later points continue it past every value "
+            f"seen in fit, so they are flagged for that alone; pass time_column={name!r} (the "
+            "time axis), or name the channels with value_columns.",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
