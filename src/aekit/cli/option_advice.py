@@ -40,6 +40,13 @@ OPTION_ADVICE = (
         "pass --handle-missing interpolate",
         "refit with 'aekit detect-series --handle-missing interpolate'",
     ),
+    (  # aekit.timeseries.repeats: one time repeated with different values
+        r"\bonto the regular grid with handle_missing='interpolate'",
+        "handle_missing",
+        None,  # said by aekit.cli.series_advice
+        "onto the regular grid by refitting with 'aekit detect-series --handle-missing "
+        "interpolate'",
+    ),
     (r"\bpass handle_missing=True\b", "handle_missing", "pass --handle-missing", None),
     (  # aekit.timeseries.series_input: a series shorter than one window ('aekit score' has
         # no --window: the model's window is fixed, so the series must grow)

@@ -42,6 +42,10 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         r"\bpass time_column='([^']*)' \(the time axis\)",
         r"pass --time-column \1 (the time axis) or --ignore-column \1",
     ),
+    (  # aekit.timeseries.series_threshold.warn_of_lifted_points_unflagged
+        r"^contamination='auto' flags none\b(.*), a smaller window, or a longer training",
+        r"--contamination auto flags none\1, a smaller --window, or a longer training",
+    ),
     (r"\bname (them|the channels) with value_columns\b", r"name \1 with --value-columns"),
     (r"^value_columns (\[[^\]]*\])", lambda m: "--value-columns " + comma_list(m[1])),
     (r"^value_columns names\b", "--value-columns names"),

@@ -310,7 +310,11 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
             return thresholds.new_row_threshold(
                 np.concatenate(as_new), self.threshold, float(self.n_std), float(self.risk)
             )
-        return series_threshold.auto_threshold(as_new, int(self.window), float(self.risk))
+        threshold = series_threshold.auto_threshold(as_new, int(self.window), float(self.risk))
+        series_threshold.warn_of_lifted_points_unflagged(
+            as_new, threshold, int(self.window), float(self.risk)
+        )
+        return threshold
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "detector_")
