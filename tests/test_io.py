@@ -346,6 +346,15 @@ def test_a_text_file_given_as_a_model_is_named_as_text(name, tmp_path):
         aekit.load(path, device=DEVICE)
 
 
+@pytest.mark.parametrize("name", ["score.onnx", "renamed.bin"])
+def test_an_onnx_graph_given_as_a_model_is_named_as_such(name, tmp_path):
+    # 'aekit info score.onnx' said "is a text file": protobuf's first bytes are printable
+    path = tmp_path / name
+    path.write_bytes(b"\x08\x0a\x12\x07pytorch\x1a\x062.13.0:\xa4\x01\n" + b"graph" * 50)
+    with pytest.raises(ValueError, match="is an ONNX graph .*run it with onnxruntime"):
+        aekit.load(path, device=DEVICE)
+
+
 def test_plain_safetensors_file_is_refused(tmp_path):
     path = tmp_path / "plain.safetensors"
     save_file({"w": torch.zeros(3, 2)}, str(path))

@@ -174,6 +174,13 @@ def _foreign_file(path: Path) -> str | None:
         )
     if start[:8] == _HDF5:  # safetensors read its first 8 bytes as a length: "header too large"
         return f"{path} is an HDF5 file (Keras .h5, h5py), not an aekit file: {_ONLY_SAFETENSORS}."
+    # ONNX is protobuf: field 1 (ir_version, a one-byte varint), then field 2 (producer_name)
+    if path.suffix.lower() == ".onnx" or (start[:1] == b"\x08" and start[2:3] == b"\x12"):
+        return (
+            f"{path} is an ONNX graph (aekit export, to_onnx), not an aekit model file: run it "
+            "with onnxruntime, or give the model it was exported from (a run folder's model is "
+            "RUN/model.safetensors)."
+        )
     if _looks_like_text(start):  # e.g. a run's config.toml given for its model
         return (
             f"{path} is a text file, not an aekit file: give the file aekit saved (a run "
