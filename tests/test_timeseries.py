@@ -300,3 +300,20 @@ def test_every_method_of_an_unfitted_series_detector_raises_not_fitted():
     for method in ("explain", "anomaly_score", "predict", "decision_function", "score_samples"):
         with pytest.raises(NotFittedError):
             getattr(detector, method)(np.zeros(200))
+
+
+def test_a_series_of_few_windows_is_said_once_in_its_own_words():
+    # 65 points, window 64: 2 windows. The window detector said it in its words (its k cut to
+    # 1, "pass input_neighbors=K", which the series has not; a tail of "1 of 2" scores beside
+    # the series' "1 of 65"); now the series says the windows are too few.
+    values = np.sin(np.arange(65) / 5.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        SeriesAnomalyDetector(window=64, max_iter=2, random_state=0).fit(values)
+    said = [str(w.message) for w in caught]
+    assert sum("gives 2 windows of 64 points to learn from" in m for m in said) == 1
+    assert not any("input_neighbors" in m or "1 of 2 training scores" in m for m in said)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        SeriesAnomalyDetector(window=16, max_iter=2, random_state=0).fit(values)
+    assert not any("to learn from" in str(w.message) for w in caught)  # 50 windows of 16

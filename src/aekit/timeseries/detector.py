@@ -25,6 +25,7 @@ likelihood, flags, explanations) :mod:`aekit.timeseries.point_scores`, and its m
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 from typing import Any
 
@@ -272,7 +273,13 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
             self._rows(s.values, window_starts(len(s.values), self.window, self.stride))
             for s in series
         ]
-        self.detector_ = self._window_detector(self.n_features_in_).fit(np.concatenate(rows))
+        with warnings.catch_warnings():
+            # The window detector's own threshold is not read (the series sets threshold_
+            # below, and says if its training scores are too few), nor its k cut to a handful
+            # of windows (the series says they are too few: warn_rows_of_sequences).
+            warnings.filterwarnings("ignore", r"only \d+ of \d+ training scores lie above")
+            warnings.filterwarnings("ignore", r"input_neighbors gives k=\d+, but there are")
+            self.detector_ = self._window_detector(self.n_features_in_).fit(np.concatenate(rows))
         self.threshold_ = self._threshold(series)
         self.offset_ = -self.threshold_
         self.__dict__.pop("likelihood_prior_", None)

@@ -79,6 +79,24 @@ class SeriesInput:
         return series, several
 
 
+def _warn_few_windows(windows: int, window: int) -> None:
+    """A series of one channel too short for its window: 65 points with window 64 are 2 windows
+    to learn from, and the window detector said so in its own words (its k of neighbours cut
+    to 1, a tail of 2 scores) with advice for an option the series has not."""
+    import warnings
+
+    from aekit.data.one_hot import caller_level
+
+    warnings.warn(
+        f"the series gives {windows} window{'s' if windows != 1 else ''} of {window} points to "
+        "learn from, fewer than the points in one window: too few for the window detector to "
+        "learn the series' normal shapes, so its scores and threshold are rough; use a "
+        "smaller window or a longer series.",
+        UserWarning,
+        stacklevel=caller_level(),
+    )
+
+
 def warn_rows_of_sequences(series: list[Series], window: int, stride: int) -> None:
     """Warn when the windows have more values than there are windows to learn them from, the
     mark of an array of sequences (500 heartbeats of 140 steps: ``(n, length)``, which reads as
@@ -91,7 +109,11 @@ def warn_rows_of_sequences(series: list[Series], window: int, stride: int) -> No
 
     channels = series[0].values.shape[1]
     windows = sum(len(window_starts(len(s.values), window, stride)) for s in series)
-    if channels < 2 or window * channels <= windows:
+    if channels < 2:
+        if windows < window:
+            _warn_few_windows(windows, window)
+        return
+    if window * channels <= windows:
         return
     points = sum(len(s.values) for s in series)
     warnings.warn(
