@@ -99,6 +99,21 @@ def test_series_figure_draws_infinite_scores_at_the_finite_maximum_and_flags_the
     assert 49.5 in spans  # half a step before the point: its cell
 
 
+def test_series_figure_leaves_a_causal_scores_first_points_undrawn():
+    # causal_score is NaN for the first window - 1 points (documented); the figure refused
+    # them and its advice, dropping the scores alone, then failed on the lengths (user review)
+    scores = SCORES.copy()
+    scores[:9] = np.nan
+    axes = new_figure((6, 4)).subplots(2, 1)
+    series_figure(SCORES, scores, 3.0, axes=axes)
+    drawn = axes[1].get_lines()[0].get_ydata()
+    assert np.isnan(drawn[:9]).all() and np.array_equal(drawn[9:], SCORES[9:])
+    spans = [p.get_x() for p in axes[1].patches]
+    assert min(spans) > 8.5  # no NaN point flagged
+    with pytest.raises(ValueError, match="every one of the 100 anomaly_scores is NaN or inf"):
+        series_figure(SCORES, np.full(100, np.nan), 3.0)
+
+
 def test_tables_are_checked_before_drawing():
     X = RNG.rand(60, 5)
     holed = X.copy()

@@ -23,9 +23,10 @@ __all__ = [
 ]  # fmt: skip
 
 
-def check_scores(scores: Any, name: str = "anomaly_scores") -> np.ndarray:
-    """Scores as a 1-D float64 array, refused when empty, not numbers, or NaN. Infinite scores
-    are kept (an unseen category scores +inf): each figure says how it draws them."""
+def check_scores(scores: Any, name: str = "anomaly_scores", allow_nan: bool = False) -> np.ndarray:
+    """Scores as a 1-D float64 array, refused when empty, not numbers, or NaN (unless
+    ``allow_nan``: a series' points with no score yet, left undrawn). Infinite scores are kept
+    (an unseen category scores +inf): each figure says how it draws them."""
     try:
         scores = np.asarray(scores, dtype=np.float64)
     except (TypeError, ValueError):
@@ -35,7 +36,7 @@ def check_scores(scores: Any, name: str = "anomaly_scores") -> np.ndarray:
     if scores.size == 0:
         raise ValueError(f"{name} is empty: nothing to draw.")
     nan = np.isnan(scores)
-    if nan.any():
+    if nan.any() and not allow_nan:
         rows = np.flatnonzero(nan)
         shown = first_rows(rows)
         raise ValueError(
@@ -43,8 +44,9 @@ def check_scores(scores: Any, name: str = "anomaly_scores") -> np.ndarray:
             "keep = ~np.isnan(scores)."
         )
     if not np.isfinite(scores).any():
+        what = "infinite" if not nan.any() else "NaN or infinite"
         raise ValueError(
-            f"every one of the {len(scores)} {name} is infinite: no finite score to draw them "
+            f"every one of the {len(scores)} {name} is {what}: no finite score to draw them "
             "against."
         )
     return scores

@@ -113,7 +113,9 @@ def series_figure(
         named in the legend, and a column of dates is the time axis unless ``time`` is given.
     anomaly_scores : array-like of shape (time,)
         Higher = more anomalous, on the scale of ``threshold``. +inf (a window unlike any seen)
-        is drawn at the largest finite score, counted in the legend, and flagged.
+        is drawn at the largest finite score, counted in the legend, and flagged; NaN (the
+        first ``window - 1`` points of ``causal_score``, with no window ending there) is left
+        undrawn and unflagged.
     threshold : float or None, default=None
         Drawn as a line, points above it flagged; None: no line (a rule that flags by
         something else than the score: pass its ``flags``), and nothing flagged without them.
@@ -132,7 +134,7 @@ def series_figure(
     figure : matplotlib.figure.Figure
         The figure of the Axes drawn on.
     """
-    scores = check_scores(anomaly_scores)
+    scores = check_scores(anomaly_scores, allow_nan=True)
     n = len(scores)
     threshold = check_threshold(threshold)
     values, time, channel_names = _frame_parts(values, time, channel_names)
