@@ -43,3 +43,17 @@ def test_a_network_that_learned_nothing_warns():
         compressor.set_params(device=DEVICE).fit(X)
     mse, baseline = _mse_and_baseline(compressor, X)
     assert mse >= baseline  # what the warning said
+
+
+def test_a_code_that_stores_more_than_the_rows_is_warned_of():
+    # The default code of 128 dimensions on a 3-column table: 600 rows compressed to more
+    # bytes than their float32 values (15,112 against 7,200; user review), without a word.
+    X = np.random.default_rng(0).normal(size=(300, 3))
+    params = dict(max_iter=60, hidden_layer_sizes=(16,), random_state=0, device=DEVICE)
+    with pytest.warns(UserWarning, match=r"more than their 3 values take as float32 \(96 bits"):
+        wide = Compressor(128, **params).fit(X)
+    assert len(wide.compress(X)) > X.astype(np.float32).nbytes  # what it warned of
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*take as float32")
+        narrow = Compressor(1, **params).fit(X)
+    assert len(narrow.compress(X)) < X.astype(np.float32).nbytes

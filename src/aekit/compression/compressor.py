@@ -15,7 +15,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from aekit.compression import container, entropy
 from aekit.compression.prior import check_step, fit_quantiles, prior_ids, symbol_tables
-from aekit.compression.quality_warnings import warn_if_no_better_than_mean, warn_of_clipped_codes
+from aekit.compression.quality_warnings import (
+    warn_if_larger_than_rows,
+    warn_if_no_better_than_mean,
+    warn_of_clipped_codes,
+)
 from aekit.compression.quantized import QuantizingAutoencoder
 from aekit.compression.step import MAX_ROWS, choose_step
 from aekit.data.lazy import lazy_reader, rows_at
@@ -210,6 +214,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         step = self._auto_step(rows, codes) if auto else float(self.step)
         self.step_ = check_step(self.quantiles_, step)
         warn_if_no_better_than_mean(rows, self._decode(self._rounded(codes, self.step_)))
+        warn_if_larger_than_rows(rows, self._payload(codes, self.step_), int(self.latent_dim))
         remember_fitted_params(self)  # what save keeps (persistence)
         return self
 
@@ -249,6 +254,11 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         tables = symbol_tables(self.quantiles_, step)
         offsets = tables.clip(np.floor(values / step + 0.5).astype(np.int64))
         return ((offsets + tables.low) * step).astype(np.float32)
+
+    def _payload(self, codes: np.ndarray, step: float) -> bytes:
+        """The entropy-coded symbols of ``codes`` at ``step``, as :meth:`compress` writes them."""
+        tables = symbol_tables(self.quantiles_, step)
+        return entropy.encode(tables.clip(np.floor(codes / step + 0.5).astype(np.int64)), tables)
 
     def _decode(self, values: np.ndarray) -> np.ndarray:
         return np.asarray(self.autoencoder_.inverse_transform(values.astype(np.float32)))
