@@ -57,3 +57,16 @@ def test_a_code_that_stores_more_than_the_rows_is_warned_of():
         warnings.filterwarnings("error", message=".*take as float32")
         narrow = Compressor(1, **params).fit(X)
     assert len(narrow.compress(X)) < X.astype(np.float32).nbytes
+
+
+def test_the_command_line_says_the_options_of_a_code_too_wide():
+    from aekit.cli.errors import for_the_command_line
+
+    said = for_the_command_line(
+        "Compressor: ... a code of 128 dimensions for 4 values stores more than the rows. Use a "
+        "smaller latent_dim, e.g. latent_dim=2, a larger step, or keep the rows as they are."
+    )
+    assert said.endswith(
+        "Use a smaller --latent-dim, e.g. --latent-dim 2, a larger 'aekit compress --step', or "
+        "keep the rows as they are."
+    )

@@ -198,6 +198,14 @@ ADVICE = (
         r"or convert the column: .*\.$",
         lambda m: f"; pass --thousands '{m[1]}'" + (" --decimal ','" if m[2] else "") + ".",
     ),
+    (  # aekit.compression.quality_warnings.warn_if_larger_than_rows ('aekit train-compressor')
+        r"\bUse a smaller latent_dim(?:, e\.g\. latent_dim=(\d+))?, a larger step, or keep",
+        lambda m: (
+            "Use a smaller --latent-dim"
+            + (f", e.g. --latent-dim {m[1]}" if m[1] else "")
+            + ", a larger 'aekit compress --step', or keep"
+        ),
+    ),
     (
         r"Use a smaller latent_dim, or a DenoisingAutoencoder, SparseAutoencoder or "
         r"ContractiveAutoencoder\.",

@@ -44,8 +44,8 @@ def warn_if_larger_than_rows(rows: np.ndarray, payload: bytes, latent_dim: int) 
     smaller = f", e.g. latent_dim={max(1, n_values // 2)}" if latent_dim >= n_values else ""
     warnings.warn(
         f"Compressor: the training rows compress to {bits:.0f} bits each, more than their "
-        f"{n_values} values take as float32 ({32 * n_values} bits): a code of "
-        f"latent_dim={latent_dim} for {n_values} values stores more than the rows. Use a "
+        f"{n_values} values take as float32 ({32 * n_values} bits): a code of {latent_dim} "
+        f"dimensions for {n_values} values stores more than the rows. Use a "
         f"smaller latent_dim{smaller}, a larger step, or keep the rows as they are.",
         UserWarning,
         stacklevel=3,
