@@ -77,6 +77,22 @@ def test_an_edited_header_value_is_refused(model_bytes, tmp_path):
         aekit.load(tmp_path / "e.safetensors")
 
 
+@pytest.mark.parametrize("edit", ["key", "value"])
+def test_a_damaged_format_entry_is_damage_not_another_kind_of_file(model_bytes, edit, tmp_path):
+    # a byte flipped in "format" (the key "forlat", or the value "adkit-model") was said to be
+    # "an aekit file but not a model (format None)" (user review)
+    data, _ = model_bytes
+    (tmp_path / "m.safetensors").write_bytes(data)
+    header, tensors = header_and_tensors(tmp_path / "m.safetensors")
+    if edit == "key":
+        header["forlat"] = header.pop("format")
+    else:
+        header["format"] = "adkit-model"
+    save_file(tensors, str(tmp_path / "e.safetensors"), metadata={"aekit": json.dumps(header)})
+    with pytest.raises(ValueError, match="is damaged: its header does not match its checksum"):
+        aekit.load(tmp_path / "e.safetensors")
+
+
 def test_format_2_without_checksums_is_refused(model_bytes, tmp_path):
     data, _ = model_bytes
     (tmp_path / "m.safetensors").write_bytes(data)

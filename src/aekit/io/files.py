@@ -18,7 +18,14 @@ from safetensors import SafetensorError, safe_open
 
 from aekit._version import __version__
 from aekit.io.paths import user_path
-from aekit.io.tensors import CHECKSUMS, METADATA_KEY, load_tree, parse_header, save_tree
+from aekit.io.tensors import (
+    CHECKSUMS,
+    METADATA_KEY,
+    header_digest,
+    load_tree,
+    parse_header,
+    save_tree,
+)
 
 
 @dataclass(frozen=True)
@@ -206,6 +213,9 @@ _READ_BY = {
 def _check_header(path: str | os.PathLike, header: dict[str, Any], fmt: FileFormat) -> None:
     found = header.get("format")
     if found != fmt.name:
+        sums = header.get(CHECKSUMS)  # a damaged "format" is damage, not another kind of file
+        if isinstance(sums, dict) and sums.get("header") != header_digest(header):
+            raise ValueError(f"{path} is damaged: its header does not match its checksum.")
         advice = "; or ".join(text for text in (_READ_BY.get(str(found)), fmt.hint) if text)
         hint = f"; {advice.rstrip('.')}." if advice else "."
         raise ValueError(f"{path} is an aekit file but not {fmt.a_noun} (format {found!r}){hint}")
