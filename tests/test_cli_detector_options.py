@@ -208,6 +208,10 @@ def test_column_messages_give_command_line_advice():
     extra = "X has ['y'], which fit did not have (a label? leave it out). Pass the columns ..."
     assert "(a label? name it with --label-column)" in for_the_command_line(extra, {"label_column"})
     assert "(a label? drop it from DATA)" in for_the_command_line(extra, set())
+    # 'aekit impute' has the column options but no --label-column (user review)
+    assert "(a label, an identifier, or a column to leave out? --id-column, --ignore-column)" in (
+        for_the_command_line(extra, {"id_column", "ignore_column"})
+    )
 
 
 def test_blank_labels_are_left_out_of_the_figures(quick, tmp_path):

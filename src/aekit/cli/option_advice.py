@@ -109,6 +109,12 @@ OPTION_ADVICE = (
         "(a label? name it with --label-column)",
         "(a label? drop it from DATA)",
     ),
+    (  # the same, in a command with no --label-column but the other column options (impute)
+        r"\(a label\? drop it from DATA\)",
+        "id_column",
+        "(a label, an identifier, or a column to leave out? --id-column, --ignore-column)",
+        None,
+    ),
     (  # the same, where the command takes the column options (aekit.cli.columns)
         r"\(a label\? name it with --label-column\)",
         "id_column",
