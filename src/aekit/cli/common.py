@@ -144,7 +144,7 @@ def warn_of_unknown_labels(unknown, known, never: str, outcome: str) -> None:
     if not len(unknown):
         return
     counts = Counter(str(v) for v in unknown).most_common()
-    shown = ", ".join(f"{name} {n}" for name, n in counts[:5]) + (
+    shown = ", ".join(f"{name}: {n} row{'s' * (n != 1)}" for name, n in counts[:5]) + (
         ", ..." if len(counts) > 5 else ""
     )
     warnings.warn(
