@@ -114,8 +114,8 @@ def test_evaluate_names_the_labels_detect_never_saw(tmp_path):
     warned = _evaluated_with_labels(tmp_path, labels, "--normal-label", "ok")
     said = [m for m in warned if "never saw" in m]
     assert said == [
-        "5 rows have a label that detect never saw (weird: 3 rows, OK: 2 rows; known: fraud, ok): counted "
-        "as anomalies."
+        "5 rows have a label that detect never saw (weird: 3 rows, OK: 2 rows; known: fraud, "
+        "ok): counted as anomalies."
     ]
 
 
@@ -125,7 +125,8 @@ def test_evaluate_with_labels_of_another_kind_says_which_is_normal(tmp_path):
     said = _evaluated_with_labels(tmp_path, [0] * 16 + [1] * 4)
     assert "the normal label '0' is not one detect saw (known: fraud, ok)" in said[0]
     assert [m for m in said if "never saw" in m] == [
-        "4 rows have a label that detect never saw (1: 4 rows; known: fraud, ok): counted as anomalies."
+        "4 rows have a label that detect never saw (1: 4 rows; known: fraud, ok): counted as "
+        "anomalies."
     ]
 
 
