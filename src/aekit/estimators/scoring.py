@@ -52,14 +52,16 @@ def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:
         classes = np.asarray(classes)
         unseen = unseen_labels(given_as := np.asarray(labels[keep]), classes)
         if unseen.any():  # a wrong prediction whatever the model says; never silently
-            _warn_unseen(given_as[unseen], classes)
+            warn_unseen_labels(given_as[unseen], classes)
         given = np.full(len(keep), None, dtype=object)  # None: no prediction matches it
         given[~unseen] = classes.astype(object)[encode_labels(given_as[~unseen], classes)]
     predicted = np.asarray(estimator.predict(_safe_indexing(X, keep)))
     return float(np.mean(predicted.astype(object) == given))
 
 
-def _warn_unseen(labels: np.ndarray, classes: np.ndarray) -> None:
+def warn_unseen_labels(labels: np.ndarray, classes: np.ndarray) -> None:
+    """Say that the labels ``labels`` (none of ``classes``) each count as a wrong prediction;
+    called by a scorer, so the warning names the scorer's caller."""
     unknown = sorted(set(labels.tolist()), key=str)
     warnings.warn(
         f"y holds labels the model never saw in fit: {unknown[:10]} ({len(labels)} "
@@ -67,5 +69,5 @@ def _warn_unseen(labels: np.ndarray, classes: np.ndarray) -> None:
         f"labels: {classes.tolist()[:20]}). A fold whose training part labels no row of a class "
         "does this: give each class more labelled rows, or fewer folds; a typo: fix y.",
         UserWarning,
-        stacklevel=3,  # the caller of labelled_accuracy
+        stacklevel=3,  # the caller of labelled_accuracy or FineTunedClassifier.score
     )

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from scipy.special import softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.metrics import accuracy_score
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
@@ -20,7 +21,9 @@ from aekit.data.validation import (
     encode_labels,
     fit_labels,
     known_labels,
+    unseen_labels,
 )
+from aekit.estimators.scoring import warn_unseen_labels
 from aekit.pretraining._base import BaseFineTuned
 
 _PARAMETERS = """
@@ -158,12 +161,20 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
         return self.classes_[self._outputs(X).argmax(axis=1)]
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        """Accuracy on ``(X, y)``; a label of y never seen in ``fit`` is a ``ValueError``."""
+        """Accuracy on ``(X, y)``. A label of y never seen in ``fit`` counts as a wrong
+        prediction, with a warning naming it, as scikit-learn's accuracy and
+        :func:`aekit.estimators.labelled_accuracy` count it (a cross-validation fold whose
+        training part has no row of a class failed with a ``ValueError``)."""
         check_is_fitted(self)
         y = as_labels(y, len(X))  # 7 for the class '7' too, as ConditionalVAE reads it
         y = known_labels(np.asarray(y.tolist()) if y.dtype == object else y, self.classes_)
-        encode_labels(y, self.classes_)
-        return super().score(X, y, sample_weight)
+        unseen = unseen_labels(y, self.classes_)
+        if unseen.any():
+            warn_unseen_labels(y[unseen], self.classes_)
+        truth = np.full(len(y), -1)  # -1: no class index, so no prediction matches it
+        truth[~unseen] = encode_labels(y[~unseen], self.classes_)
+        predicted = self._outputs(X).argmax(axis=1)
+        return float(accuracy_score(truth, predicted, sample_weight=sample_weight))
 
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
         fitted, tree = super()._get_fitted_state()
