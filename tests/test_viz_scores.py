@@ -55,6 +55,10 @@ def test_score_histogram_counts_infinite_scores_in_the_top_bin_and_says_so():
         (lambda: series_figure(SCORES, SCORES, 0.9, time=np.arange(5)), "time has 5"),
         (lambda: series_figure(SCORES, SCORES, 0.9, flags=[True]), "flags has 1"),
         (lambda: series_figure(SCORES, SCORES, 0.9, labels=LABELS * 2), "labels must be 1"),
+        (  # numbers shown as numbers in their order (was ['0', '1', '10', '2'])
+            lambda: roc_pr_curves(SCORES, np.arange(100) % 11),
+            r"got the values 0, 1, 2, 3, 4\. Map",
+        ),
         (lambda: series_figure(SCORES, SCORES, 0.9, channel_names=["a", "b"]), "2 channel_names"),
     ],
 )

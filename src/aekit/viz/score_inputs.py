@@ -100,11 +100,19 @@ def check_binary_labels(labels: Any, n: int, name: str = "labels") -> np.ndarray
     values = set(_distinct(labels))
     if labels.dtype.kind in "iufO" and values <= {0, 1}:  # True == 1 among objects
         return labels.astype(bool)
-    shown = sorted(map(str, values))[:5]
+    shown = ", ".join(sorted(map(str, values), key=_numbers_first)[:5])
     raise ValueError(
         f"{name} must be 1 (anomaly) or 0 (normal), or True/False; got the values {shown}. "
         "Map them first, e.g. labels == 'attack'."
     )
+
+
+def _numbers_first(text: str) -> tuple:
+    """A sort key: numbers in their order (2 before 10), then any other text."""
+    try:
+        return (0, float(text), "")
+    except ValueError:
+        return (1, 0.0, text)
 
 
 def _distinct(values: np.ndarray) -> list:
