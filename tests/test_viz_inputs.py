@@ -74,6 +74,13 @@ def test_latent_scatter_draws_missing_labels_grey_as_unlabelled(missing):
     assert sum(len(c.get_offsets()) for c in ax.collections) == 30
 
 
+def test_latent_scatter_names_whole_float_classes_as_integers():
+    # classes with NaN for unlabelled rows are floats: the legend said 0.0, 1.0 (user review)
+    labels = np.r_[np.nan, np.arange(29) % 2].astype(float)
+    ax = plots.latent_scatter(Z[:, :2], labels)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0", "1", "unlabelled"]
+
+
 def test_latent_scatter_keeps_a_colour_bar_for_many_numbers_beside_unlabelled_rows():
     labels = np.linspace(0, 1, 30)
     labels[4] = np.nan

@@ -116,6 +116,14 @@ def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None
     return ax
 
 
+def _name(label: Any) -> str:
+    """A class as the legend names it: a whole float as the integer it is (labels with NaN for
+    unlabelled rows are floats: 3.0 is the class 3)."""
+    if isinstance(label, float) and label.is_integer():
+        return str(int(label))
+    return str(label)
+
+
 def _coloured(ax: Any, points: np.ndarray, known: np.ndarray, legend: bool) -> None:
     """The labelled points: one colour per class, or a colour bar for many numbers. ``legend``:
     there are unlabelled points (already drawn) to name in a legend."""
@@ -134,7 +142,7 @@ def _coloured(ax: Any, points: np.ndarray, known: np.ndarray, legend: bool) -> N
     as_list = known.tolist()
     for k, label in enumerate(shown):
         mask = np.array([v == label for v in as_list], dtype=bool)
-        ax.scatter(points[mask, 0], points[mask, 1], color=colours(k), label=str(label), **STYLE)
+        ax.scatter(points[mask, 0], points[mask, 1], color=colours(k), label=_name(label), **STYLE)
     if len(classes) > MAX_CATEGORIES:
         other = np.array([v not in shown for v in as_list], dtype=bool)
         ax.scatter(points[other, 0], points[other, 1], color="0.5", label="other", **STYLE)
