@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> dict:
                         f"{qps:,.0f}",
                     ]
                 )
-                print(rows[-1], flush=True)
+                print("  " + "  ".join(rows[-1]), flush=True)  # progress; the table follows
 
     print_table(
         f"MNIST hashing: {len(X_db)} database rows, {len(X_q)} queries",
