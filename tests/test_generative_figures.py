@@ -103,3 +103,22 @@ def test_cli_traverse_and_manifold(vae2, digits, tmp_path):
         app, ["traverse", str(cvae), "digits", "--label", "4", "-o", str(tmp_path / "c.png")]
     )
     assert result.exit_code == 0, result.output
+
+
+def test_cli_manifold_draws_a_model_of_flat_rows_given_their_shape(digits, tmp_path):
+    # manifold had no --image-shape, and its refusal pointed at traverse (user review)
+    runner = CliRunner()
+    model = tmp_path / "flat.aekit"
+    aekit.VAE(latent_dim=2, **TINY).fit(digits[0].reshape(300, -1)).save(model)
+    out = tmp_path / "m.png"
+    bad = runner.invoke(app, ["manifold", str(model), "-o", str(out)])
+    assert isinstance(bad.exception, ValueError)
+    assert "flat rows of 64 values: pass --image-shape C,H,W" in str(bad.exception)
+    assert "e.g. 1,8,8 for 64" in str(bad.exception) and not out.exists()
+    result = runner.invoke(
+        app, ["manifold", str(model), "-n", "4", "--image-shape", "1,8,8", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    bad = runner.invoke(app, ["manifold", str(model), "--image-shape", "1,8,9", "-o", str(out)])
+    assert isinstance(bad.exception, ValueError) and "needs rows of 72 values" in str(bad.exception)

@@ -36,7 +36,7 @@ def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: st
             raise ValueError(
                 f"-o {output}: {type(estimator).__name__} was trained on flat rows of {values} "
                 f"values; pass --image-shape C,H,W to draw them as images (e.g. "
-                f"{_square_shape(values)}), or write .npy, .csv or .parquet."
+                f"{square_shape(values)}), or write .npy, .csv or .parquet."
             )
         return None
     if output.suffix.lower() != ".png":
@@ -53,7 +53,7 @@ def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: st
     return shape
 
 
-def _square_shape(values: int) -> str:
+def square_shape(values: int) -> str:
     """An --image-shape that rows of ``values`` values fit, square grey or colour images, for
     the example of a message ("1,28,28 for 784"; MNIST's when none fits)."""
     import math

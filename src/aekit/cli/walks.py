@@ -22,7 +22,7 @@ from aekit.cli.common import (
     run_data_options,
 )
 from aekit.cli.data import parse_ints
-from aekit.cli.drawn_rows import check_drawable
+from aekit.cli.drawn_rows import DrawnShape, check_drawable, square_shape
 from aekit.cli.output_formats import FIGURES
 
 Label = Annotated[str | None, typer.Option(help="Label to decode under (ConditionalVAE).")]
@@ -34,8 +34,9 @@ def _image_vae(estimator):
         raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
     if estimator.image_shape_ is None:
         raise ValueError(
-            "this figure needs an image model (trained on images or image_shape); for a model "
-            "of flat rows, traverse takes --image-shape C,H,W to draw them."
+            f"{type(estimator).__name__} was trained on flat rows of {estimator.n_features_in_} "
+            "values: pass --image-shape C,H,W to draw them as images (e.g. "
+            f"{square_shape(estimator.n_features_in_)})."
         )
     return estimator
 
@@ -86,10 +87,7 @@ def traverse(
     drawn = None
     if getattr(estimator, "image_shape_", 1) is None and image_shape is not None:
         # a model of flat rows: DATA stays flat rows, and --image-shape draws the decodings
-        if not hasattr(estimator, "traverse"):
-            _image_vae(estimator)  # says which models have a latent distribution
-        drawn = parse_ints(image_shape, 3, "--image-shape")
-        check_drawable(drawn, image_shape, estimator.n_features_in_, "model's")
+        drawn = _flat_rows_drawn(estimator, image_shape)
         image_shape = None
     else:
         estimator = _image_vae(estimator)
@@ -115,20 +113,42 @@ def traverse(
     typer.echo(f"{len(shown)} units x {len(grid_values)} values around row {index}: {output}")
 
 
+def _flat_rows_drawn(estimator, image_shape: str | None) -> tuple[int, ...] | None:
+    """The shape ``--image-shape`` draws a model of flat rows in, checked; None for an image
+    model (which refuses the option as its own shape is known)."""
+    if image_shape is None or getattr(estimator, "image_shape_", 1) is not None:
+        if image_shape is not None:
+            raise ValueError(
+                f"--image-shape {image_shape}: {type(estimator).__name__} makes images of its own "
+                "shape; leave --image-shape out."
+            )
+        return None
+    if not hasattr(estimator, "traverse"):
+        _image_vae(estimator)  # says which models have a latent distribution
+    drawn = parse_ints(image_shape, 3, "--image-shape")
+    check_drawable(drawn, image_shape, estimator.n_features_in_, "model's")
+    return drawn
+
+
 @app.command()
 def manifold(
     run: Run,
     n: Annotated[int, typer.Option("-n", help="Images per side of the grid.")] = 12,
     label: Label = None,
     output: Figure = Path("manifold.png"),
+    image_shape: DrawnShape = None,
 ) -> None:
     """The learned 2-D manifold of a VAE with latent_dim 2: an n x n grid of codes at the
     prior's quantiles, decoded."""
     from aekit.viz.figures import save_figure
     from aekit.viz.generative import latent_manifold
 
-    estimator = _image_vae(load_run(run))
+    estimator = load_run(run)
+    drawn = _flat_rows_drawn(estimator, image_shape)
+    if drawn is None:
+        estimator = _image_vae(estimator)
     with _needs_label(estimator):
         grid = estimator.manifold_grid(n, y=_label(estimator, label))
-    save_figure(latent_manifold(grid, estimator.image_shape_, title="2-D latent manifold"), output)
+    shape = drawn or estimator.image_shape_
+    save_figure(latent_manifold(grid, shape, title="2-D latent manifold"), output)
     typer.echo(f"{n} x {n} manifold: {output}")
