@@ -246,3 +246,26 @@ def test_each_labels_mixture_is_fitted_to_that_labels_codes_in_the_order_of_clas
         np.testing.assert_allclose(mean, rows.mean(axis=0), atol=1e-3)
     asked = cvae.classes_[2]
     assert cvae.sample(4, y=asked, random_state=0).shape == (4, X.shape[1])
+
+
+def test_sampler_set_after_fit_is_honoured_or_said(small_cvae):
+    # set_params(sampler="prior") after fit drew from the mixture all the same, and "gmm" set
+    # after a fit with the prior drew from the prior, both silently (user review)
+    import warnings
+
+    from sklearn.base import clone
+
+    model = clone(small_cvae).fit(*[a[:300] for a in load_digits()])
+    mixture = model.sample(50, y=7, random_state=0)
+    model.set_params(sampler="prior")
+    assert not np.allclose(model.sample(50, y=7, random_state=0), mixture)
+    model.set_params(sampler="gmm")  # back: the fitted mixture again, the same draws
+    np.testing.assert_array_equal(model.sample(50, y=7, random_state=0), mixture)
+    plain = aekit.VAE(latent_dim=3, hidden_layer_sizes=(32,), max_iter=3, random_state=0)
+    plain.fit(load_digits()[0][:300]).set_params(sampler="gmm", beta=0.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plain.sample(5, random_state=0)
+    said = [str(w.message) for w in caught]
+    assert any(m.startswith("sampler='gmm' was set after fit") for m in said)
+    assert not any(m.startswith("beta=0 trained no KL term") for m in said)  # beta=1 trained

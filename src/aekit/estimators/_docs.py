@@ -73,7 +73,9 @@ _SAMPLER_MIXTURE = """\
         ``q(z) = mean_x q(z | x)``, whose variance per unit adds the rows' mean ``sigma^2``:
         a unit the KL collapsed (``mu ~ 0``, ``sigma ~ 1``) has a variance near 0 in the
         mixture (about 1 in ``q(z)``) and is drawn near 0, which changes little, as the decoder
-        learnt that the unit's input carries no information about x.
+        learnt that the unit's input carries no information about x. ``set_params(sampler=
+        "prior")`` after fit draws the same network's samples from the prior; ``"gmm"`` set
+        after a fit with the prior warns and draws from the prior (fit made no mixture).
 """
 SAMPLER_PARAMETER = (
     """    sampler : {"prior", "gmm"}, default="prior"

@@ -161,8 +161,13 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         # each row's label as an index of classes_: an unknown label is refused before any draw
         index = None if labels is None else self._labels(labels, n_samples).numpy()
         seed = int(rng.randint(0, 2**31 - 1))
-        if self.sampler_ is None:  # the prior N(0, I)
-            if self.beta == 0:
+        # the parameters fit read: set_params after fit changes neither the KL term trained
+        # nor the mixture fitted (sampler="prior" set after fit is honoured: the prior needs none)
+        fitted = getattr(self, "_fitted_params", None) or {}
+        if self.sampler == "gmm" and self.sampler_ is None:
+            _warn_no_mixture_fitted()
+        if self.sampler_ is None or self.sampler == "prior":  # the prior N(0, I)
+            if fitted.get("beta", self.beta) == 0:
                 _warn_no_prior_fitted()
             z = torch.randn(
                 n_samples, self.latent_dim, generator=torch.Generator().manual_seed(seed)
@@ -196,6 +201,20 @@ def _warn_no_prior_fitted() -> None:
         "beta=0 trained no KL term, so the codes need not follow the prior N(0, I) that "
         "sample() draws from, and its rows may look nothing like the data. Fit with "
         "sampler='gmm' (draws from a mixture fitted to the training codes) or beta > 0.",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def _warn_no_mixture_fitted() -> None:
+    """sampler="gmm" set after a fit with the prior: the mixture is fitted to the training
+    codes by fit, which this model's fit did not do."""
+    import warnings
+
+    warnings.warn(
+        "sampler='gmm' was set after fit, which fitted no mixture to the training codes: these "
+        "rows are drawn from the prior N(0, I). Fit again with sampler='gmm' to draw from the "
+        "mixture.",
         UserWarning,
         stacklevel=3,
     )
