@@ -65,6 +65,9 @@ def test_the_edges_of_0_1_are_accepted_and_the_check_is_fits(models):
         ae.score_samples(np.vstack([edges, np.full((1, 64), -0.5)]))  # one value suffices
     with pytest.raises(ValueError, match=r"needs data in \[0, 1\], but X ranges over \[-3, 13\]"):
         aekit.Autoencoder(likelihood="bernoulli", **CPU).fit(OUTSIDE)
+    # just outside: as many digits as show it outside ([1, 1] was written for 1.0001)
+    with pytest.raises(ValueError, match=r"X ranges over \[0, 1\.0000001\]"):
+        ae.score_samples(np.vstack([edges, np.full((1, 64), 1 + 1e-7)]))
 
 
 def test_rows_on_disk_are_checked_as_they_are_read(models, tmp_path):

@@ -124,8 +124,18 @@ def check_bernoulli_range(
     )
     raise ValueError(
         f"likelihood='bernoulli' needs data in [0, 1], but X ranges over "
-        f"[{low:.4g}, {high:.4g}]. {fix}"
+        f"[{_bound(low)}, {_bound(high)}]. {fix}"
     )
+
+
+def _bound(value: float) -> str:
+    """An end of X's range in as few digits as show it on its side of 0 or 1: 1.0001 was
+    written 1 ("X ranges over [1, 1]"), which reads as inside [0, 1]."""
+    for digits in (4, 8, 17):
+        text = f"{value:.{digits}g}"
+        if (float(text) < 0) == (value < 0) and (float(text) > 1) == (value > 1):
+            return text
+    return repr(value)
 
 
 def likelihood_for_range(low: float, high: float, likelihood: str) -> str:
