@@ -860,6 +860,8 @@ def test_messages_name_the_argument_the_caller_gave(fitted_cvae, digits):
         fitted_cvae.inverse_transform(np.zeros((3, fitted_cvae.latent_dim)), [label, label])
     with pytest.raises(ValueError, match=r"^values is empty; give the values each unit takes"):
         fitted_cvae.traverse(X[0], [], y=label)
+    with pytest.raises(ValueError, match=r"^values holds nan; give finite values"):
+        fitted_cvae.traverse(X[0], [np.nan, 0], y=label)  # was "Z has 8 values that are not"
     detector = aekit.AnomalyDetector(threshold="validation", n_estimators=1)
     with pytest.raises(ValueError, match=r"^X_normal has 3 features, but AnomalyDetector is "):
         detector.fit(X[:50], X_normal=X[:10, :3])

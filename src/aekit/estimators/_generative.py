@@ -287,6 +287,11 @@ class GenerativeMixin:
         values = np.asarray(values, dtype=np.float64).ravel()
         if not len(values):  # was "Z is empty", a Z the caller never gave
             raise ValueError("values is empty; give the values each unit takes, e.g. (-2, 0, 2).")
+        if not np.isfinite(values).all():  # was "Z has 8 values that are not finite ..."
+            raise ValueError(
+                f"values holds {values[~np.isfinite(values)][0]}; give finite values each unit "
+                "takes, e.g. (-2, 0, 2)."
+            )
         label = self._broadcast_labels(y, 1)  # a ConditionalVAE's one label; None: y ignored
         code = self._encode(_single_rows(x=x), label)[0]
         d = self.latent_dim
