@@ -69,6 +69,22 @@ def test_a_detector_says_once_how_many_of_its_members_have_not_learned(trim_frac
     assert said[0].filename == __file__  # names the user's line
 
 
+def test_a_collapsed_vae_is_told_of_its_kl_term():
+    # a VAE whose KL term pulled every code to the prior was told only to train longer or
+    # with a larger learning rate (user review); a plain autoencoder is not told of a KL term
+    from aekit.cli.errors import for_the_command_line
+    from aekit.data import load_digits
+
+    X = load_digits()[0][:500]
+    with pytest.warns(ConvergenceWarning, match="posterior collapse") as said:
+        aekit.VAE(beta=1000.0, max_iter=10, random_state=0).fit(X)
+    printed = for_the_command_line(str(said[0].message), {"param", "epochs"})
+    assert "a smaller beta (--param beta=0.5) or a KL warm-up (--param kl_warmup=10)" in printed
+    with pytest.warns(ConvergenceWarning) as said:
+        aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=0).fit(X)
+    assert "KL" not in str(said[0].message)
+
+
 def test_a_warning_every_member_gives_is_said_once():
     # Three members of latent_dim 8 on 5 features each said "latent_dim=8 is not smaller than
     # the 5 input features ...": the user fitted one detector, so it is said once.

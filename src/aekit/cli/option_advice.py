@@ -102,6 +102,12 @@ OPTION_ADVICE = (
         "Train longer (--param max_iter=N) or with a larger learning rate "
         "(--param learning_rate_init=0.003).",
     ),
+    (  # aekit.estimators._variational: a collapsed VAE's advice (the same in every command)
+        r"a smaller beta \(beta=0\.5\) or a KL warm-up \(kl_warmup=10\)",
+        "param",
+        "a smaller beta (--param beta=0.5) or a KL warm-up (--param kl_warmup=10)",
+        None,
+    ),
     (r"\b(epochs?) \(max_iter=(\d+)\)", "epochs", r"\1 (--epochs \2)", None),
     (  # aekit.data.fit_columns.column_mismatch
         r"\(a label\? leave it out\)",

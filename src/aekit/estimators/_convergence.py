@@ -31,6 +31,9 @@ class ConvergenceCheck:
     # False for networks inside an application that checks its own result (the Compressor's
     # decompressed rows) or whose reconstruction is not its purpose.
     _checks_convergence = True
+    # What else may have kept such a network from learning, said after the advice to train
+    # longer (the variational kinds: their KL term)
+    _unlearned_advice = ""
 
     def _warn_if_no_better_than_mean(self, X_model, y_index: torch.Tensor | None) -> None:
         if not self._checks_convergence:
@@ -47,7 +50,7 @@ class ConvergenceCheck:
                 f"the network reconstructs its training rows with a squared error of "
                 f"{error:.4g}, no better than their mean row ({baseline:.4g}); it has not "
                 "learned, and its codes, samples and scores say little. Train longer (a larger "
-                "max_iter) or with a larger learning_rate_init.",
+                f"max_iter) or with a larger learning_rate_init.{self._unlearned_advice}",
                 ConvergenceWarning,
                 stacklevel=caller_level(),
             )

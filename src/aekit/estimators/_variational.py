@@ -45,6 +45,14 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
     :class:`GenerativeMixin` (``elbo``, ``log_likelihood``, ``kl_divergence``, ``kl_per_unit``,
     ``active_units``, ``interpolate``, ...)."""
 
+    # Posterior collapse: the KL term pulls every code to the prior and the decoder learns to
+    # ignore the code, so its reconstruction is the mean row's (Bowman et al. 2016)
+    _unlearned_advice = (
+        " A VAE's KL term can also pull every code to the prior, so that the decoder ignores "
+        "it (posterior collapse): a smaller beta (beta=0.5) or a KL warm-up (kl_warmup=10) "
+        "lets the codes carry the rows."
+    )
+
     # The variational parameters, which each variational kind stores in its own __init__.
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
