@@ -16,6 +16,7 @@ import aekit
 from aekit.data.datasets import load_digits
 from aekit.devices import resolve_device
 from aekit.hashing import HammingIndex, SemanticHasher, hamming_distances, load_index, pack_codes
+from aekit.io.tensors import header_digest
 
 
 def naive_hamming(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -173,6 +174,11 @@ def test_index_of_a_newer_format_asks_for_an_upgrade(tmp_path):
     with safe_open(str(tmp_path / "codes.index"), framework="pt") as handle:
         header = json.loads(handle.metadata()["aekit"])
     header["format_version"] = 2
+    save_file(tensors, str(tmp_path / "damaged.index"), metadata={"aekit": json.dumps(header)})
+    # the header's checksum no longer matches: damage, not a newer aekit's file (user review)
+    with pytest.raises(ValueError, match=r"is damaged: its header does not match its checksum"):
+        load_index(tmp_path / "damaged.index", device=DEVICE)
+    header["sha256"]["header"] = header_digest(header)  # as a newer aekit would sign it
     save_file(tensors, str(tmp_path / "future.index"), metadata={"aekit": json.dumps(header)})
     with pytest.raises(ValueError, match=r"index format 2.*Upgrade aekit"):
         load_index(tmp_path / "future.index", device=DEVICE)
