@@ -148,3 +148,16 @@ def test_dates_written_as_text_without_time_column_are_refused_naming_it():
     assert "pass --time-column timestamp" in line
     with pytest.warns(UserWarning, match="text column"):  # other text is left out, as before
         _tiny().fit(frame.assign(timestamp=["a1", "b2", "c3"] * 100))
+
+
+def test_day_first_dates_are_read_without_pandas_advice():
+    # pandas said "Pass `dayfirst=True`", an option aekit has not; the dates were read right
+    stamps = pd.date_range("2014-02-14 14:30", periods=200, freq="5min")
+    frame = pd.DataFrame(
+        {"timestamp": stamps.strftime("%d/%m/%Y %H:%M"), "value": np.arange(200.0) % 7}
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        detector = _tiny(time_column="timestamp").fit(frame)
+    assert not any("dayfirst" in str(w.message) for w in caught)
+    assert detector.time_step_ == "5 minutes"

@@ -29,7 +29,13 @@ def parse_times(column, what: str):
             "give every timestamp as a number, or every one as a date."
         )
     try:
-        return pd.to_datetime(column, utc=True)
+        with warnings.catch_warnings():
+            # "Parsing dates in %d/%m/%Y format when dayfirst=False ... Pass `dayfirst=True`":
+            # the format pandas inferred from the first date that tells (14/02/2014) reads every
+            # date of the column (one that does not fit is an error below); an option aekit
+            # has not
+            warnings.filterwarnings("ignore", r"Parsing dates in .* format when dayfirst=")
+            return pd.to_datetime(column, utc=True)
     except (ValueError, TypeError) as err:
         # pandas' advice after its message ("You might want to try: passing format=...") is
         # about its own arguments, which the caller does not pass; its own message names the
