@@ -79,3 +79,17 @@ def test_a_steady_channel_is_warned_of_in_python_and_a_measured_one_is_not():
         warnings.filterwarnings("error", message=".*rises by")
         aekit.SeriesAnomalyDetector(**kwargs).fit(pd.DataFrame({"v": values, "w": values}))
         aekit.SeriesAnomalyDetector(value_columns=["v"], **kwargs).fit(stamps)
+
+
+def test_an_unread_likelihood_window_is_said_in_the_command_lines_words():
+    from aekit.cli.errors import for_the_command_line
+
+    said = for_the_command_line(
+        "likelihood_window=300 has no effect with threshold='contamination'; drop it or use "
+        "threshold='likelihood'.",
+        {"likelihood_window", "threshold"},
+    )
+    assert said == (
+        "--likelihood-window 300 has no effect with --threshold contamination (the default); "
+        "drop it or use --threshold likelihood."
+    )

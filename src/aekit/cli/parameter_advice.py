@@ -71,6 +71,7 @@ def _list_as_text(name: str, got: str) -> str | None:
 ADVICE: tuple[tuple[str, Any], ...] = (
     (r"^(.+?) (has|have) no effect with threshold='(\w+)'", _unused_settings),
     (r"^threshold='(\w+)'", r"--threshold \1"),
+    (r"\buse threshold='(\w+)'", r"use --threshold \1"),  # the advice that ends the first
     (  # scikit-learn's parameter validation
         r"^The '(\w+)' parameter of \w+ must be (.+?)\. Got (.+) instead\.",
         _parameter_error,
