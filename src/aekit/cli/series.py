@@ -11,12 +11,21 @@ from typing import Annotated
 
 import typer
 
-from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app
+from aekit.cli.common import LabelColumn, NormalLabel, Quiet, app
 from aekit.cli.data import DataOptions, load_data
 from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.io.text import write_utf8
 
 FIGURE = "figures/series.png"
+
+SeriesData = Annotated[
+    str,
+    typer.Argument(
+        metavar="DATA",
+        help="One time series: a table (.csv, .parquet) of one row per time point, a column per "
+        "channel (and --time-column), or an array (.npy) of shape (time,) or (time, channels).",
+    ),
+]
 
 
 def series_table(detector, X, y=None):
@@ -80,7 +89,7 @@ def _value_columns(text: str | None) -> list[str] | None:
 
 @app.command("detect-series")
 def detect_series(
-    data: Data,
+    data: SeriesData,
     out: Annotated[Path, typer.Option(help="RUN folder to create.")] = Path("series-run"),
     time_column: Annotated[
         str | None, typer.Option(help="Column of timestamps (dates or numbers), evenly spaced.")
