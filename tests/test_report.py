@@ -90,6 +90,35 @@ def test_tabular_autoencoder_gets_loss_reconstruction_and_latent_figures(tmp_pat
     assert written(paths, tmp_path) == {"loss_curves.png", "reconstructions.png", "latent.png"}
 
 
+def test_a_sequence_model_draws_its_sequences_over_their_reconstructions(tmp_path):
+    # a conv1d model's reconstructions.png scattered its first 8 steps as features (user review)
+    from aekit.viz.report_figures import _Data, _figure_reconstructions
+
+    steps = np.linspace(0, 6, 40)
+    rows = np.sin(steps + np.random.default_rng(0).uniform(0, 3, (60, 1)))
+    ae = aekit.Autoencoder(architecture="conv1d", sequence_shape=(1, 40), latent_dim=2,
+                           max_iter=2, random_state=0).fit(rows)  # fmt: skip
+    figure = _figure_reconstructions(_Data(ae, rows, None, 60, 0))
+    panels = [ax for ax in figure.axes if ax.get_visible()]
+    assert len(panels) == 6 and "training sequences" in figure._suptitle.get_text()
+    given, rebuilt = panels[0].get_lines()
+    assert len(given.get_xdata()) == 40 and rebuilt.get_linestyle() == "--"
+    paths = strict_write_figures(tmp_path, ae, rows)
+    assert "reconstructions.png" in written(paths, tmp_path)
+
+
+def test_sequence_reconstructions_checks_its_shape():
+    from aekit.viz import sequence_reconstructions
+
+    rows = np.zeros((3, 20))
+    with pytest.raises(
+        ValueError, match=r"sequence_shape=\(2, 9\) holds 18 values; the rows hold 20"
+    ):
+        sequence_reconstructions(rows, rows, (2, 9))
+    axes = sequence_reconstructions(rows, rows + 1, (2, 10))
+    assert len(axes) == 3 and len(axes[0].get_lines()) == 4  # two channels, each twice
+
+
 def test_tabular_vae_also_compares_real_and_generated_rows(tmp_path, table):
     vae = aekit.VAE(latent_dim=2, max_iter=2, hidden_layer_sizes=(16,), random_state=0)
     labels = np.arange(len(table)) % 3

@@ -3,9 +3,10 @@ HTML run report.
 
 Every figure function is reachable from here, e.g. ``aekit.viz.latent_scatter(Z, y)``; each
 takes ``ax=None`` and returns the Axes it drew on, except the multi-panel ``roc_pr_curves``,
-``feature_reconstructions`` and ``series_figure``, which take ``axes=None`` (``series_figure``
-returns its Figure), and :func:`save_figure` writes any of them to a file. The names load their
-module on first use, so ``import aekit.viz`` imports neither matplotlib nor the report's jinja2.
+``feature_reconstructions``, ``sequence_reconstructions`` and ``series_figure``, which take
+``axes=None`` (``series_figure`` returns its Figure), and :func:`save_figure` writes any of
+them to a file. The names load their module on first use, so ``import aekit.viz`` imports
+neither matplotlib nor the report's jinja2.
 """
 
 from importlib import import_module
@@ -27,6 +28,7 @@ _HOMES = {
     "roc_pr_curves": "anomaly",
     "save_figure": "figures",
     "score_histogram": "anomaly",
+    "sequence_reconstructions": "sequences",
     "series_figure": "series",
     "write_figures": "report",
     "write_report": "report",

@@ -116,6 +116,16 @@ def _figure_reconstructions(data: _Data):
         return plotting.reconstruction_grid(
             originals, reconstructions, image_shape=data.image_shape, title=title
         ).figure
+    shape = getattr(data.estimator, "sequence_shape_", None)
+    if shape is not None:  # a beat over its reconstruction, not its first steps as features
+        from aekit.viz.sequences import sequence_reconstructions
+
+        pick = _spread(data.colour, min(6, len(data.flat)))
+        axes = sequence_reconstructions(data.flat[pick], data.X_hat[pick], shape)
+        axes[0].figure.suptitle(
+            f"{data.name}: training sequences (solid) and their reconstructions (dashed)", y=1.02
+        )
+        return axes[0].figure
     axes = plotting.feature_reconstructions(data.flat, data.X_hat, feature_names=data.features)
     d = data.flat.shape[1]
     shown = f"the first {len(axes)} of {d} features" if d > len(axes) else "every feature"

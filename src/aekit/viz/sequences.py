@@ -1,0 +1,77 @@
+"""Sequences (heartbeats, windows of a signal) over their reconstructions: one panel per
+sequence, each channel's values against its step, the reconstruction dashed on top. A scatter
+of the first features against their reconstructions (:func:`aekit.viz.feature_reconstructions`)
+showed 8 steps of a 140-step beat, each on its own; the shape is what a reader checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from aekit.viz.figures import new_figure
+from aekit.viz.inputs import check_n_cols
+from aekit.viz.score_inputs import check_axes, check_table
+
+
+def sequence_reconstructions(
+    X: Any,
+    X_hat: Any,
+    sequence_shape: tuple[int, int],
+    max_sequences: int = 6,
+    axes=None,
+    n_cols: int = 3,
+):
+    """Each of the first ``max_sequences`` rows drawn as a sequence, over its reconstruction.
+
+    Parameters
+    ----------
+    X, X_hat : array-like of shape (n_samples, channels * length) or (n_samples, channels, length)
+        Sequences and their reconstructions, finite.
+    sequence_shape : tuple (channels, length)
+        How a flat row reads as a sequence (a model's ``sequence_shape_``).
+    max_sequences : int, default=6
+        Draw the first ``max_sequences`` rows only.
+    axes : array of matplotlib Axes, default=None
+        At least as many as rows drawn; a new figure (``n_cols`` panels wide) when None.
+
+    Returns
+    -------
+    axes : ndarray of matplotlib Axes
+        One per sequence drawn.
+    """
+    channels, length = (int(v) for v in sequence_shape)
+    X = check_table(np.asarray(X, dtype=np.float64).reshape(len(X), -1), "X")
+    X_hat = check_table(np.asarray(X_hat, dtype=np.float64).reshape(len(X_hat), -1), "X_hat")
+    if X.shape != X_hat.shape:
+        raise ValueError(f"X {X.shape} and X_hat {X_hat.shape} differ in shape.")
+    if X.shape[1] != channels * length:
+        raise ValueError(
+            f"sequence_shape={tuple(sequence_shape)} holds {channels * length} values; the rows "
+            f"hold {X.shape[1]}."
+        )
+    n = min(check_n_cols(max_sequences, "max_sequences"), len(X))
+    if axes is not None:
+        axes = check_axes(axes, n)
+        n_cols = n
+    else:
+        n_cols = min(check_n_cols(n_cols), n)
+        n_rows = -(-n // n_cols)
+        figure = new_figure((3.6 * n_cols, 2.4 * n_rows))
+        axes = figure.subplots(n_rows, n_cols, squeeze=False, sharex=True, sharey=True).ravel()
+        for ax in axes[n:]:
+            ax.set_visible(False)
+    steps = np.arange(length)
+    for i, ax in enumerate(axes[:n]):
+        given, rebuilt = X[i].reshape(channels, length), X_hat[i].reshape(channels, length)
+        for c in range(channels):
+            colour = f"C{c % 10}"
+            name = f" x{c}" if channels > 1 else ""
+            ax.plot(steps, given[c], color=colour, linewidth=1.0, label=f"input{name}")
+            ax.plot(steps, rebuilt[c], color=colour, linewidth=1.0, linestyle="--",
+                    label=f"reconstruction{name}")  # fmt: skip
+        ax.set_title(f"row {i}", fontsize=9)
+    for ax in axes[max(0, n - n_cols) : n]:  # the bottom panels: the others' titles sit there
+        ax.set_xlabel("step", fontsize=8)
+    axes[0].legend(fontsize=7, frameon=False)
+    return np.asarray(axes[:n])
