@@ -197,7 +197,12 @@ def test_detector_predict_and_score(detector):
     assert all(len(t) == 3 and set(t) <= set(frame.columns) for t in got["top_features"])
     split = c.post("/v1/score", json=rows.to_dict(orient="split", index=False)).json()
     np.testing.assert_allclose(split["scores"], model.score_samples(rows), rtol=1e-9)
-    assert c.post("/v1/encode", json={"rows": [[1, 2, 3]]}).status_code == 404
+    absent = c.post("/v1/encode", json={"rows": [[1, 2, 3]]})
+    assert absent.status_code == 404  # and says why, with the endpoints it has (was "Not Found")
+    assert absent.json()["detail"] == (
+        "this model (AnomalyDetector) has no /v1/encode; its endpoints are /v1/score, "
+        "/v1/predict (GET /v1/model describes it)."
+    )
     # A category never seen in training failed the whole request (422); now that row alone is
     # flagged, with no score (JSON has no inf) and the cell named, and the others as before.
     unknown = rows.copy()
@@ -238,6 +243,8 @@ def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):
     cases = [
         # rows of a model fitted on a table are its columns: the NaN's column is named
         (b'{"rows": [[NaN, 1, 2, 3]]}', pd.DataFrame([[np.nan, 1, 2, 3]], columns=list("abcd"))),
+        # null is a missing value, named as NaN is (it was "column 0")
+        (b'{"rows": [[null, 1, 2, 3]]}', pd.DataFrame([[np.nan, 1, 2, 3]], columns=list("abcd"))),
         (b'{"rows": [[1, 2, 3]]}', width),
         (b'{"rows": [["a", 1, 2, 3]]}', [["a", 1, 2, 3]]),
     ]
@@ -248,7 +255,7 @@ def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):
     refused = {
         b"{not json": "not valid JSON",
         b'{"rows": []}': "non-empty list",
-        b'{"rows": [[1, 2], [3]]}': "not a rectangular array",
+        b'{"rows": [[1, 2], [3]]}': "not a rectangular array: row 0 has 2 values, row 1 has 1",
         b'{"columns": ["a"], "data": 5}': "do not make a table",
         b'{"data": [[1]]}': 'needs both "columns"',  # was "X has 1 features, but ..."
         b'"text"': "must be an object",

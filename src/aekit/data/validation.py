@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aekit.data.array_messages import ragged_message, text_cell_message
 from aekit.data.float32 import (
     check_float32_range,
     float32_rounding,
@@ -133,7 +134,7 @@ def as_numeric_array(
     try:
         array = np.asarray(X)
     except ValueError as err:  # ragged nested lists
-        raise ValueError(f"{name} is not a rectangular array: {err}") from None
+        raise ValueError(ragged_message(X, name, err)) from None
     if array.dtype.kind in "mM":  # numpy's sums of dates failed deep inside with UFuncTypeError
         raise ValueError(
             f"{name} holds dates or durations (dtype {array.dtype}), not numbers; turn them into "
@@ -144,9 +145,7 @@ def as_numeric_array(
         try:
             array = array.astype(np.float64)
         except ValueError:
-            raise ValueError(
-                f"{name} contains non-numeric values (dtype {array.dtype}); pass numbers only."
-            ) from None
+            raise ValueError(text_cell_message(array, name)) from None
         except TypeError as err:  # e.g. a dict inside an object array
             raise TypeError(f"{name} contains a value that is not a number: {err}.") from None
     reject_complex(array, name)

@@ -257,6 +257,24 @@ def create_app(
             call = functools.partial(served.generate, spec.n, spec.label, spec.seed)
             return respond(request, await infer(call))
 
+    def absent_endpoint(name: str) -> None:
+        """An endpoint this kind of model lacks says so, and names those it has: a bare
+        "Not Found" read as a wrong URL or a server down (user review)."""
+        paths = ", ".join(f"/v1/{n}" for n in served.endpoints)
+
+        async def absent(_: None = Depends(authorized)) -> Response:
+            raise BodyError(
+                404,
+                f"this model ({type(model).__name__}) has no /v1/{name}; its endpoints are "
+                f"{paths} (GET /v1/model describes it).",
+            )
+
+        app.post(f"/v1/{name}", include_in_schema=False)(absent)
+
+    for name in ("encode", "reconstruct", "score", "predict", "generate"):
+        if name not in served.endpoints:
+            absent_endpoint(name)
+
     @app.exception_handler(BodyError)
     async def refused(request: Request, err: BodyError) -> JSONResponse:
         return JSONResponse({"detail": str(err)}, status_code=err.status)

@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aekit.data.array_messages import ragged_message
+
 JSON = "application/json"
 NPY = "application/x-npy"
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
@@ -113,10 +115,13 @@ def _from_json(body: bytes) -> Rows:
         raise BodyError(422, '"rows" must be a non-empty list of rows.')
     if all(isinstance(r, dict) for r in rows):
         return Rows(pd.DataFrame.from_records(rows), labels, keyed=True)
-    try:  # numbers stay as they are; anything else reaches the API, which names the problem
-        array = np.asarray(rows)
-    except ValueError as err:
-        raise BodyError(422, f"X is not a rectangular array: {err}") from None
+    try:  # numbers, null read as NaN (named as a NaN is); anything else reaches the API,
+        array = np.asarray(rows, dtype=np.float64)  # which names the problem
+    except (TypeError, ValueError):
+        try:
+            array = np.asarray(rows)
+        except ValueError as err:
+            raise BodyError(422, ragged_message(rows, '"rows"', err)) from None
     if array.dtype == object and not any(isinstance(r, list) for r in rows):
         raise BodyError(422, '"rows" must be a list of rows (lists) or of records (objects).')
     return Rows(array, labels)

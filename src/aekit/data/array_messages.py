@@ -1,0 +1,45 @@
+"""What is wrong with an array that is not one of numbers, said where the user can find it: the
+row whose length differs (numpy said "inhomogeneous shape after 1 dimensions"), the first cell
+that is not a number (numpy's dtype, "<U21", named nothing to look for). Used by
+:func:`aekit.data.validation.as_numeric_array`, so the scoring server's JSON bodies are told the
+same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def ragged_message(X: Any, name: str, numpy_error: Exception) -> str:
+    """Which row of the nested lists ``X`` has another length than the first; numpy's own
+    words when the rows are of one length (the nesting below them differs)."""
+    if isinstance(X, (list, tuple)) and X and all(hasattr(r, "__len__") for r in X):
+        lengths = [len(r) for r in X]
+        other = next((i for i, n in enumerate(lengths) if n != lengths[0]), None)
+        if other is not None:
+            return (
+                f"{name} is not a rectangular array: row 0 has {lengths[0]} values, row {other} "
+                f"has {lengths[other]}; every row needs the same number."
+            )
+    return f"{name} is not a rectangular array: {numpy_error}"
+
+
+def text_cell_message(array: np.ndarray, name: str) -> str:
+    """The first cell of ``array`` (text or objects) that is not a number, and where it is."""
+    for position in np.ndindex(array.shape):
+        value = array[position]
+        value = value.item() if isinstance(value, np.generic) else value  # 'x', not np.str_('x')
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            where = (
+                f"row {position[0]}, column {position[1]}"
+                if len(position) == 2
+                else f"position {position}"
+            )
+            return (
+                f"{name} holds {value!r} at {where} (0-based), not a number; pass numbers only "
+                f"(dtype {array.dtype})."
+            )
+    return f"{name} contains non-numeric values (dtype {array.dtype}); pass numbers only."
