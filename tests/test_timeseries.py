@@ -317,3 +317,16 @@ def test_a_series_of_few_windows_is_said_once_in_its_own_words():
         warnings.simplefilter("always")
         SeriesAnomalyDetector(window=16, max_iter=2, random_state=0).fit(values)
     assert not any("to learn from" in str(w.message) for w in caught)  # 50 windows of 16
+
+
+def test_a_series_detector_refused_by_export_and_serve_is_told_how_to_score():
+    # both said only what they take (user review): the series' points need windows around them
+    from aekit.export import export_onnx
+    from aekit.serve.inference import Served
+
+    detector = SeriesAnomalyDetector(window=8, max_iter=1, random_state=0)
+    detector.fit(np.sin(np.arange(100) / 4.0))
+    with pytest.raises(TypeError, match=r"score new points with 'aekit score RUN DATA' or its"):
+        export_onnx(detector, "unused")
+    with pytest.raises(TypeError, match=r"of rows, not SeriesAnomalyDetector; score a series'"):
+        Served(detector)

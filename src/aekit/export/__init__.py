@@ -72,6 +72,9 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
             "aekit.load(FILE).autoencoder_), whose encoder gives the codes before they are "
             "binarized or quantized."
             if isinstance(inner, BaseAutoencoder)
+            else " A series detector's points are scored by windows around them, a series at a "
+            "time: score new points with 'aekit score RUN DATA' or its score_samples in Python."
+            if hasattr(model, "window")
             else ""
         )
         raise TypeError(

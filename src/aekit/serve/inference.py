@@ -46,9 +46,15 @@ class Served:
         self.model, self.encoder = model, encoder
         self.detector = isinstance(model, AnomalyDetector)
         if not (self.detector or isinstance(model, BaseAutoencoder)):
+            series = (  # its points are scored by windows around them: a series, not rows
+                "; score a series' new points with 'aekit score RUN DATA' (with the points "
+                "before them, a window's worth) or its score_samples in Python"
+                if hasattr(model, "window")
+                else ""
+            )
             raise TypeError(
-                f"aekit serve serves autoencoders and anomaly detectors, not "
-                f"{type(model).__name__}."
+                f"aekit serve serves autoencoders and anomaly detectors of rows, not "
+                f"{type(model).__name__}{series}."
             )
         self.classes = None if self.detector else getattr(model, "classes_", None)
         names = getattr(model, "feature_names_in_", None)
