@@ -78,6 +78,9 @@ def test_a_series_of_one_point_is_said_in_the_singular():
     fitted = _tiny().fit(np.sin(np.arange(120) / 4))
     with pytest.raises(ValueError, match=r"a series has 1 point, fewer than window=10;"):
         fitted.score_samples(np.zeros(1))
+    # in a list, the series is named (user review)
+    with pytest.raises(ValueError, match=r"^series 1 of X \(0-based\) has 3 points, fewer than"):
+        fitted.score_samples([np.zeros(40), np.zeros(3)])
 
 
 def test_timestamps_whose_utc_offset_changes_are_instants():

@@ -60,11 +60,12 @@ class SeriesInput:
                     f"X has {series[0].values.shape[1]} channels, but SeriesAnomalyDetector was "
                     f"fitted on {self.n_features_in_}; pass the same value columns as in fit."
                 )
-        for s in series:
+        for i, s in enumerate(series):
             if len(s.values) < int(self.window):
                 points = f"{len(s.values)} point{'s' if len(s.values) != 1 else ''}"
+                which = f"series {i} of X (0-based)" if several else "a series"
                 raise ValueError(
-                    f"a series has {points}, fewer than window={self.window}; "
+                    f"{which} has {points}, fewer than window={self.window}; "
                     "use a smaller window or a longer series."
                 )
         if fitting and sum(len(s.values) - int(self.window) + 1 for s in series) < 2:
