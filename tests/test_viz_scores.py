@@ -142,7 +142,12 @@ def test_tables_are_checked_before_drawing():
 
 def test_every_figure_function_takes_ax_or_axes_as_the_readme_says():
     # Multi-panel figures take axes= (a sequence of Axes), the others ax=: README "Figures".
-    multi = {"roc_pr_curves", "feature_reconstructions", "series_figure"}
+    multi = {
+        "roc_pr_curves",
+        "feature_reconstructions",
+        "sequence_reconstructions",
+        "series_figure",
+    }
     for name in aekit.viz.__all__:
         if name in {"as_images", "save_figure", "write_figures", "write_report"}:
             continue
