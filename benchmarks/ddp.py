@@ -249,7 +249,7 @@ def run(args, name: str, processes: int, threads: int) -> dict:
 
 def killed_and_resumed(args) -> dict:
     """2 processes with a checkpoint; rank 1 killed in epoch 3; the same command again."""
-    from aekit.core.train import CHECKPOINT
+    from aekit.core.checkpoint import CHECKPOINT
     from aekit.io.files import read_file
 
     work, checkpoint = Path(args.work), Path(args.work) / "ckpt"

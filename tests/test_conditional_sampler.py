@@ -269,3 +269,18 @@ def test_sampler_set_after_fit_is_honoured_or_said(small_cvae):
     said = [str(w.message) for w in caught]
     assert any(m.startswith("sampler='gmm' was set after fit") for m in said)
     assert not any(m.startswith("beta=0 trained no KL term") for m in said)  # beta=1 trained
+
+
+def test_a_sampler_set_after_fit_is_saved(small_cvae, tmp_path):
+    # sample() reads the sampler now; the file kept the fitted one, so the loaded model drew
+    # from the mixture again (review)
+    from sklearn.base import clone
+
+    model = clone(small_cvae).fit(*[a[:300] for a in load_digits()])
+    model.set_params(sampler="prior")
+    model.save(tmp_path / "m.safetensors")
+    loaded = aekit.load(tmp_path / "m.safetensors")
+    assert loaded.sampler == "prior"
+    np.testing.assert_array_equal(
+        loaded.sample(5, y=7, random_state=0), model.sample(5, y=7, random_state=0)
+    )

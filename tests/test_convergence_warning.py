@@ -79,7 +79,10 @@ def test_a_collapsed_vae_is_told_of_its_kl_term():
     with pytest.warns(ConvergenceWarning, match="posterior collapse") as said:
         aekit.VAE(beta=1000.0, max_iter=10, random_state=0).fit(X)
     printed = for_the_command_line(str(said[0].message), {"param", "epochs"})
-    assert "a smaller beta (--param beta=0.5) or a KL warm-up (--param kl_warmup=10)" in printed
+    assert "a smaller beta (--param beta=500) or a KL warm-up (--param kl_warmup=10)" in printed
+    # the advice follows the model: half its beta, no warm-up where it has one, none at beta=0
+    assert "(beta=0.05) lets" in aekit.VAE(beta=0.1, kl_warmup=20)._unlearned_advice
+    assert aekit.VAE(beta=0.0)._unlearned_advice == ""
     with pytest.warns(ConvergenceWarning) as said:
         aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=0).fit(X)
     assert "KL" not in str(said[0].message)

@@ -183,3 +183,15 @@ def test_a_threshold_above_every_lifted_training_point_is_warned_of():
     assert said[0].startswith("contamination='auto' flags none of the 604 training points")
     above, said = threshold_and_warnings(3000, [200, 650, 1100, 1550])
     assert above < 1 and said == []
+
+
+def test_the_lifted_points_warning_is_for_the_contamination_rule_alone(monkeypatch):
+    # the likelihood rule flags by other means: its advice (contamination=...) would be wrong
+    calls = []
+    monkeypatch.setattr(
+        series_threshold, "warn_of_lifted_points_unflagged", lambda *a: calls.append(a)
+    )
+    series = np.sin(np.arange(300) / 5.0)
+    for rule in ("likelihood", "contamination"):
+        SeriesAnomalyDetector(window=8, threshold=rule, max_iter=1, random_state=0).fit(series)
+    assert len(calls) == 1

@@ -103,9 +103,12 @@ OPTION_ADVICE = (
         "(--param learning_rate_init=0.003).",
     ),
     (  # aekit.estimators._variational: a collapsed VAE's advice (the same in every command)
-        r"a smaller beta \(beta=0\.5\) or a KL warm-up \(kl_warmup=10\)",
+        r"a smaller beta \(beta=([\d.e+-]+)\)( or a KL warm-up \(kl_warmup=10\))?",
         "param",
-        "a smaller beta (--param beta=0.5) or a KL warm-up (--param kl_warmup=10)",
+        lambda m: (
+            f"a smaller beta (--param beta={m[1]})"
+            + (" or a KL warm-up (--param kl_warmup=10)" if m[2] else "")
+        ),
         None,
     ),
     (r"\b(epochs?) \(max_iter=(\d+)\)", "epochs", r"\1 (--epochs \2)", None),

@@ -51,8 +51,12 @@ ADVICE: tuple[tuple[str, Any], ...] = (
     (r"^value_columns names\b", "--value-columns names"),
     (r"\bare not columns of X; it has\b", "are not columns of DATA; it has"),
     (  # aekit.timeseries.series_input._warn_few_windows: fewer windows than a window's points
-        r"\bthreshold are rough; use a smaller window or a longer series\.",
-        "threshold are rough; use a smaller --window or a longer series.",
+        r"\bthreshold are rough; use a smaller window( or stride)? or a longer series\.",
+        lambda m: (
+            "threshold are rough; use a smaller --window"
+            + (" or --stride" if m[1] else "")
+            + " or a longer series."
+        ),
     ),
     (  # aekit.timeseries.series_input: a series shorter than one window
         r"\bfewer than window=(\d+); use a smaller window\b",

@@ -45,13 +45,21 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
     :class:`GenerativeMixin` (``elbo``, ``log_likelihood``, ``kl_divergence``, ``kl_per_unit``,
     ``active_units``, ``interpolate``, ...)."""
 
-    # Posterior collapse: the KL term pulls every code to the prior and the decoder learns to
-    # ignore the code, so its reconstruction is the mean row's (Bowman et al. 2016)
-    _unlearned_advice = (
-        " A VAE's KL term can also pull every code to the prior, so that the decoder ignores "
-        "it (posterior collapse): a smaller beta (beta=0.5) or a KL warm-up (kl_warmup=10) "
-        "lets the codes carry the rows."
-    )
+    @property
+    def _unlearned_advice(self) -> str:
+        """Posterior collapse: the KL term pulls every code to the prior and the decoder learns
+        to ignore the code, so its reconstruction is the mean row's (Bowman et al. 2016). None
+        without a KL term (beta=0)."""
+        beta, warmup = float(self.beta), int(self.kl_warmup)
+        if beta == 0:
+            return ""
+        fixes = [f"a smaller beta (beta={beta / 2:g})"]
+        if warmup < 10:
+            fixes.append("a KL warm-up (kl_warmup=10)")
+        return (
+            " A VAE's KL term can also pull every code to the prior, so that the decoder "
+            f"ignores it (posterior collapse): {' or '.join(fixes)} lets the codes carry the rows."
+        )
 
     # The variational parameters, which each variational kind stores in its own __init__.
     _parameter_constraints: dict = {
@@ -66,7 +74,7 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
     }
     # Read when scoring, never by fit: changed after fit it is no change of the fitted model
     # (persistence.changed_since_fit), and a file keeps it as it is now.
-    _applied_when_scoring = frozenset({"n_draws"})
+    _applied_when_scoring = frozenset({"n_draws", "sampler"})  # sample() reads sampler now
     # Fitted after training (_after_training): no part of the run a checkpoint resumes.
     _not_in_run_identity = frozenset({"sampler"})
 

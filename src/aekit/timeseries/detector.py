@@ -278,7 +278,8 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
             # below, and says if its training scores are too few), nor its k cut to a handful
             # of windows (the series says they are too few: warn_rows_of_sequences).
             warnings.filterwarnings("ignore", r"only \d+ of \d+ training scores lie above")
-            warnings.filterwarnings("ignore", r"input_neighbors gives k=\d+, but there are")
+            if self.estimator is None:  # a detector the user gave keeps its own warnings
+                warnings.filterwarnings("ignore", r"input_neighbors gives k=\d+, but there are")
             self.detector_ = self._window_detector(self.n_features_in_).fit(np.concatenate(rows))
         self.threshold_ = self._threshold(series)
         self.offset_ = -self.threshold_
@@ -318,9 +319,10 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
                 np.concatenate(as_new), self.threshold, float(self.n_std), float(self.risk)
             )
         threshold = series_threshold.auto_threshold(as_new, int(self.window), float(self.risk))
-        series_threshold.warn_of_lifted_points_unflagged(
-            as_new, threshold, int(self.window), float(self.risk)
-        )
+        if self.threshold == "contamination":  # the likelihood rule flags by other means
+            series_threshold.warn_of_lifted_points_unflagged(
+                as_new, threshold, int(self.window), float(self.risk)
+            )
         return threshold
 
     def __sklearn_is_fitted__(self) -> bool:

@@ -80,7 +80,7 @@ class SeriesInput:
         return series, several
 
 
-def _warn_few_windows(windows: int, window: int) -> None:
+def _warn_few_windows(windows: int, window: int, stride: int) -> None:
     """A series of one channel too short for its window: 65 points with window 64 are 2 windows
     to learn from, and the window detector said so in its own words (its k of neighbours cut
     to 1, a tail of 2 scores) with advice for an option the series has not."""
@@ -92,7 +92,7 @@ def _warn_few_windows(windows: int, window: int) -> None:
         f"the series gives {windows} window{'s' if windows != 1 else ''} of {window} points to "
         "learn from, fewer than the points in one window: too few for the window detector to "
         "learn the series' normal shapes, so its scores and threshold are rough; use a "
-        "smaller window or a longer series.",
+        f"smaller window{' or stride' if stride > 1 else ''} or a longer series.",
         UserWarning,
         stacklevel=caller_level(),
     )
@@ -112,7 +112,7 @@ def warn_rows_of_sequences(series: list[Series], window: int, stride: int) -> No
     windows = sum(len(window_starts(len(s.values), window, stride)) for s in series)
     if channels < 2:
         if windows < window:
-            _warn_few_windows(windows, window)
+            _warn_few_windows(windows, window, stride)
         return
     if window * channels <= windows:
         return
