@@ -101,6 +101,7 @@ def test_a_sequence_model_draws_its_sequences_over_their_reconstructions(tmp_pat
     figure = _figure_reconstructions(_Data(ae, rows, None, 60, 0))
     panels = [ax for ax in figure.axes if ax.get_visible()]
     assert len(panels) == 6 and "training sequences" in figure._suptitle.get_text()
+    assert all(ax.get_title().startswith("row ") for ax in panels)  # rows of the training data
     given, rebuilt = panels[0].get_lines()
     assert len(given.get_xdata()) == 40 and rebuilt.get_linestyle() == "--"
     paths = strict_write_figures(tmp_path, ae, rows)

@@ -249,16 +249,22 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         rows = as_numeric_array(X if at is None else rows_at(X, at))  # on disk: those rows alone
         return rows, codes.astype(np.float64)
 
+    def _symbols(self, codes: np.ndarray, step: float) -> tuple[Any, np.ndarray, np.ndarray]:
+        """The prior's symbol tables at ``step``, the codes rounded to multiples of it (as
+        integers) and those clipped to the prior's range, as offsets into its tables."""
+        tables = symbol_tables(self.quantiles_, step)
+        symbols = np.floor(codes / step + 0.5).astype(np.int64)
+        return tables, symbols, tables.clip(symbols)
+
     def _rounded(self, values: np.ndarray, step: float) -> np.ndarray:
         """Codes rounded to ``step`` and clipped to the prior, as :meth:`decompress` decodes."""
-        tables = symbol_tables(self.quantiles_, step)
-        offsets = tables.clip(np.floor(values / step + 0.5).astype(np.int64))
+        tables, _, offsets = self._symbols(values, step)
         return ((offsets + tables.low) * step).astype(np.float32)
 
     def _payload(self, codes: np.ndarray, step: float) -> bytes:
         """The entropy-coded symbols of ``codes`` at ``step``, as :meth:`compress` writes them."""
-        tables = symbol_tables(self.quantiles_, step)
-        return entropy.encode(tables.clip(np.floor(codes / step + 0.5).astype(np.int64)), tables)
+        tables, _, offsets = self._symbols(codes, step)
+        return entropy.encode(offsets, tables)
 
     def _decode(self, values: np.ndarray) -> np.ndarray:
         return np.asarray(self.autoencoder_.inverse_transform(values.astype(np.float32)))
@@ -311,9 +317,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             parts = [self._codes(as_numeric_array(part)) for part, _ in chunks_of(X)]
             n_rows, row_shape = len(X), X.shape[1:]
             codes = np.concatenate(parts) if parts else np.empty((0, self.latent_dim))
-        tables = symbol_tables(self.quantiles_, step)
-        symbols = np.floor(codes / step + 0.5).astype(np.int64)
-        offsets = tables.clip(symbols)
+        tables, symbols, offsets = self._symbols(codes, step)
         warn_of_clipped_codes(offsets + tables.low != symbols)
         return container.pack(
             container.Container(

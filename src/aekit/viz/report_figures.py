@@ -67,6 +67,7 @@ class _Data:
     ) -> None:  # fmt: skip
         rng = np.random.default_rng(random_state)
         index = np.sort(rng.choice(len(X), size=min(len(X), max_rows), replace=False))
+        self.index = index  # the rows of X drawn, in order
         X = _rows(X, index)  # a DataFrame stays one, so the estimator sees its column names
         self.estimator, self.name = estimator, type(estimator).__name__
         names = getattr(estimator, "feature_names_in_", None)
@@ -121,7 +122,11 @@ def _figure_reconstructions(data: _Data):
         from aekit.viz.sequences import sequence_reconstructions
 
         pick = _spread(data.colour, min(6, len(data.flat)))
-        axes = sequence_reconstructions(data.flat[pick], data.X_hat[pick], shape)
+        titles = [  # the row of the training data, as the other figures' sample names it
+            f"row {data.index[i]}" + ("" if data.colour is None else f" ({data.colour[i]})")
+            for i in pick
+        ]
+        axes = sequence_reconstructions(data.flat[pick], data.X_hat[pick], shape, titles=titles)
         axes[0].figure.suptitle(
             f"{data.name}: training sequences (solid) and their reconstructions (dashed)", y=1.02
         )

@@ -21,6 +21,7 @@ def sequence_reconstructions(
     max_sequences: int = 6,
     axes=None,
     n_cols: int = 3,
+    titles: Any = None,
 ):
     """Each of the first ``max_sequences`` rows drawn as a sequence, over its reconstruction.
 
@@ -34,6 +35,8 @@ def sequence_reconstructions(
         Draw the first ``max_sequences`` rows only.
     axes : array of matplotlib Axes, default=None
         At least as many as rows drawn; a new figure (``n_cols`` panels wide) when None.
+    titles : sequence of str, default=None
+        A title per row drawn; ``row 0, row 1, ...`` when None.
 
     Returns
     -------
@@ -70,7 +73,7 @@ def sequence_reconstructions(
             ax.plot(steps, given[c], color=colour, linewidth=1.0, label=f"input{name}")
             ax.plot(steps, rebuilt[c], color=colour, linewidth=1.0, linestyle="--",
                     label=f"reconstruction{name}")  # fmt: skip
-        ax.set_title(f"row {i}", fontsize=9)
+        ax.set_title(f"row {i}" if titles is None else str(titles[i]), fontsize=9)
     for ax in axes[max(0, n - n_cols) : n]:  # the bottom panels: the others' titles sit there
         ax.set_xlabel("step", fontsize=8)
     axes[0].legend(fontsize=7, frameon=False)
