@@ -116,15 +116,15 @@ def traverse(
 def _flat_rows_drawn(estimator, image_shape: str | None) -> tuple[int, ...] | None:
     """The shape ``--image-shape`` draws a model of flat rows in, checked; None for an image
     model (which refuses the option as its own shape is known)."""
-    if image_shape is not None and not hasattr(estimator, "traverse"):
-        _image_vae(estimator)  # says which models have a latent distribution
-    if image_shape is None or getattr(estimator, "image_shape_", 1) is not None:
-        if image_shape is not None:
-            raise ValueError(
-                f"--image-shape {image_shape}: {type(estimator).__name__} makes images of its own "
-                "shape; leave --image-shape out."
-            )
+    if image_shape is None:
         return None
+    if not hasattr(estimator, "traverse"):
+        _image_vae(estimator)  # says which models have a latent distribution
+    if estimator.image_shape_ is not None:
+        raise ValueError(
+            f"--image-shape {image_shape}: {type(estimator).__name__} makes images of its own "
+            "shape; leave --image-shape out."
+        )
     drawn = parse_ints(image_shape, 3, "--image-shape")
     check_drawable(drawn, image_shape, estimator.n_features_in_, "model's")
     return drawn

@@ -211,17 +211,18 @@ _READ_BY = {
 
 
 def _damaged_header(header: dict[str, Any]) -> bool:
-    """Whether the header's own checksum says it was changed since it was written: a damaged
-    "format" or "format_version" is damage, not another kind of file or a newer aekit's."""
+    """Whether the header's own checksum says it was changed since it was written, checked
+    before its entries are read: a damaged "format" or "format_version" is damage, not another
+    kind of file or a newer aekit's."""
     sums = header.get(CHECKSUMS)
     return isinstance(sums, dict) and sums.get("header") != header_digest(header)
 
 
 def _check_header(path: str | os.PathLike, header: dict[str, Any], fmt: FileFormat) -> None:
+    if _damaged_header(header):  # before its entries are read as another kind of file's
+        raise ValueError(f"{path} is damaged: its header does not match its checksum.")
     found = header.get("format")
     if found != fmt.name:
-        if _damaged_header(header):
-            raise ValueError(f"{path} is damaged: its header does not match its checksum.")
         advice = "; or ".join(text for text in (_READ_BY.get(str(found)), fmt.hint) if text)
         hint = f"; {advice.rstrip('.')}." if advice else "."
         raise ValueError(f"{path} is an aekit file but not {fmt.a_noun} (format {found!r}){hint}")
@@ -231,8 +232,6 @@ def _check_header(path: str | os.PathLike, header: dict[str, Any], fmt: FileForm
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ValueError(f"{path} has no valid format_version in its header (got {version!r}).")
     if version > fmt.version:
-        if _damaged_header(header):  # a newer format keeps the checksum of its header
-            raise ValueError(f"{path} is damaged: its header does not match its checksum.")
         raise ValueError(
             f"{path} was written by aekit {header.get('aekit_version')} in {fmt.noun} format "
             f"{version}; this aekit ({__version__}) reads format {fmt.version}. Upgrade aekit to "

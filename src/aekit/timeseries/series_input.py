@@ -103,7 +103,9 @@ def warn_rows_of_sequences(series: list[Series], window: int, stride: int) -> No
     mark of an array of sequences (500 heartbeats of 140 steps: ``(n, length)``, which reads as
     a series of 500 points with 140 channels) given where a series ``(time, channels)`` goes:
     fitted without a word, it scored each heartbeat as a time point. A long series of many
-    channels (100,000 points of 120 sensors) has windows enough and is not warned of."""
+    channels (100,000 points of 120 sensors) has windows enough and is not warned of. A series
+    of one channel is warned of when it gives fewer windows than the points in one
+    (:func:`_warn_few_windows`)."""
     import warnings
 
     from aekit.data.one_hot import caller_level
