@@ -45,6 +45,7 @@ def test_a_column_run_read_as_a_feature_is_no_label_and_its_label_no_feature(tab
     # "has other columns than R2's model was trained on: --label-column grade is one of them"
     # read as if grade were one of the other columns
     refused(result, "--label-column grade is one of the model's features", "--ignore-column grade")
+    assert "model was trained on, but not a label for it" in str(result.exception)
     assert not (table / "F2").exists()
 
 

@@ -214,6 +214,16 @@ def test_sequences_of_another_shape_than_in_fit_are_refused():
         model.transform(X.reshape(10, 1, 46))  # same values, other channels
     with pytest.raises(ValueError, match=r"sequences of shape \(2, 22\) .* fitted on \(2, 23\)"):
         model.transform(X[:, :, :22])  # shorter (said "X has 44 features" before)
+    for four_axes in [(10, 1, 2, 23), (10, 2, 23, 1)]:  # as many values a row: scored silently
+        with pytest.raises(ValueError, match=r"4 axes.* pass them as \(n, 2, 23\) or as flat"):
+            model.transform(X.reshape(four_axes))
+    assert np.allclose(model.transform(X.reshape(10, 46)), model.transform(X))
+
+
+def test_a_model_fitted_on_images_read_as_sequences_takes_images():
+    images = np.random.default_rng(0).random((12, 1, 4, 6), dtype=np.float32)
+    model = aekit.Autoencoder(**small("conv1d"), sequence_shape=(1, 24)).fit(images)
+    assert np.allclose(model.transform(images), model.transform(images.reshape(12, 1, 24)))
 
 
 def test_a_recurrent_network_needs_a_layer():

@@ -21,11 +21,11 @@ from aekit.cli.common import (
     LabelColumn,
     Quiet,
     app,
-    labels_option,
     open_data,
     trained,
 )
 from aekit.cli.label_options import LabelsFile, advice, check_applies, labels_file_recorded_for
+from aekit.cli.model_labels import labels_option
 from aekit.io.text import write_utf8
 
 

@@ -5,7 +5,6 @@ registering itself on :data:`app`.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -316,30 +315,6 @@ def a_kind(estimator) -> str:
     """The estimator's class with its article: "an Autoencoder", "a VariationalAutoencoder"."""
     kind = type(estimator).__name__
     return f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
-
-
-def known_label(estimator, label: str):
-    """The label of the model's ``classes_`` whose text is ``label`` (labels arrive as text)."""
-    classes = getattr(estimator, "classes_", None)  # the labels a model learned, if any
-    if classes is None:
-        raise ValueError("--label needs a ConditionalVAE run.")
-    matches = [c for c in classes if str(c) == label]
-    if not matches:
-        known = ", ".join(str(c) for c in classes)
-        raise ValueError(f"label {label!r} was not seen in training; known: {known}.")
-    return matches[0]
-
-
-@contextlib.contextmanager
-def labels_option(message: str):
-    """The model decides whether it needs labels; when it needs some and got none, say which
-    option gives them (``message``) rather than the Python argument ``y``."""
-    from aekit.data.validation import MissingLabelsError
-
-    try:
-        yield
-    except MissingLabelsError:
-        raise ValueError(message) from None
 
 
 def kept_epoch(history: dict, best_loss: Any, early_stopping: Any) -> int | None:

@@ -183,6 +183,8 @@ def _as_run_read_it(run: Path, data: str, label_column: str | None, X, fitted):
         missing.remove(label_column)
     if missing:
         said.append(f"it lacks {', '.join(missing[:5])}")
-    raise ValueError(
-        f"DATA {data} has other columns than {run}'s model was trained on: {'; '.join(said)}."
-    )
+    # with its label a feature of RUN's model and nothing else amiss, DATA has RUN's columns
+    head = f"DATA {data} has other columns than {run}'s model was trained on"
+    if not (extra or missing):
+        head = f"DATA {data} has the columns {run}'s model was trained on, but not a label for it"
+    raise ValueError(f"{head}: {'; '.join(said)}.")

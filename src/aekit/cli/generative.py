@@ -17,13 +17,12 @@ from aekit.cli.common import (
     Run,
     a_kind,
     app,
-    known_label,
-    labels_option,
     load_run,
     run_data_options,
 )
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
 from aekit.cli.label_options import LabelsFile, check_applies, is_array
+from aekit.cli.model_labels import known_label, labels_option
 from aekit.cli.output_formats import formats
 
 

@@ -16,13 +16,12 @@ from aekit.cli.common import (
     Run,
     a_kind,
     app,
-    known_label,
-    labels_option,
     load_run,
     run_data_options,
 )
 from aekit.cli.data import parse_ints
 from aekit.cli.drawn_rows import DrawnShape, check_drawable, square_shape
+from aekit.cli.model_labels import known_label, labels_option
 from aekit.cli.output_formats import FIGURES
 
 Label = Annotated[str | None, typer.Option(help="Label to decode under (ConditionalVAE).")]

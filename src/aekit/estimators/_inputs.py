@@ -100,6 +100,16 @@ class InputChecks:
                     f"X has {what} of shape {tuple(array.shape[1:])} but the model was fitted "
                     f"on {fitted}."
                 )
+        if array.ndim == 4 and self.sequence_shape_ is not None and self.input_ndim_ != 4:
+            # (n, 1, 1, L) flattens to a sequence model's rows, and so does any other (n, a, b, c)
+            # of as many values: no layout of four axes is a sequence's (a model fitted on four
+            # axes, images read as sequences by sequence_shape, takes what it was fitted on)
+            channels, length = self.sequence_shape_
+            raise ValueError(
+                f"X has 4 axes, rows of shape {tuple(array.shape[1:])}, but the model was fitted "
+                f"on sequences of shape {self.sequence_shape_}: pass them as (n, {channels}, "
+                f"{length}) or as flat rows (n, {channels * length})."
+            )
         one_channel_rows = array.shape[1] == 1 and array[0].size == self.n_features_in_
         if array.ndim == 4 and self.image_shape_ is None and not one_channel_rows:
             # one channel of the rows' width flattens to them in any layout ((n, 1, 8, 8) of a
