@@ -27,7 +27,7 @@ def ragged_message(X: Any, name: str, numpy_error: Exception) -> str:
 
 def text_cell_message(array: np.ndarray, name: str) -> str:
     """The first cell of ``array`` (text or objects) that is not a number, and where it is."""
-    for position in np.ndindex(array.shape):
+    for position in _cells_of_first_bad_block(array):
         value = array[position]
         value = value.item() if isinstance(value, np.generic) else value  # 'x', not np.str_('x')
         try:
@@ -43,3 +43,21 @@ def text_cell_message(array: np.ndarray, name: str) -> str:
                 f"(dtype {array.dtype})."
             )
     return f"{name} contains non-numeric values (dtype {array.dtype}); pass numbers only."
+
+
+def _cells_of_first_bad_block(array: np.ndarray, block: int = 4096):
+    """The positions of the first ``block`` cells (in row-major order) that numpy cannot read as
+    numbers all together, or of every cell when it reads them all: blocks convert at numpy's
+    speed, so only one is read cell by cell (a million good cells before the bad one took a
+    second in Python)."""
+    flat = array.reshape(-1)
+    for start in range(0, flat.size, block):
+        try:
+            flat[start : start + block].astype(np.float64)
+        except (TypeError, ValueError):
+            for index in range(start, min(start + block, flat.size)):
+                yield tuple(int(i) for i in np.unravel_index(index, array.shape))
+            return
+    # numpy reads every block (an object None is its NaN): the caller's error came from a cell
+    # float() refuses, so look at every one
+    yield from np.ndindex(array.shape)
