@@ -12,6 +12,7 @@ import socket
 import sys
 import time
 import traceback
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -155,10 +156,13 @@ def vae_then_raise(rank: int, out: Path) -> None:
     from aekit.data.datasets import load_digits
 
     X, y = load_digits()
-    vae = aekit.VAE(max_iter=2, checkpoint_dir=out / "ckpt", **VAE).fit(X[:N_ROWS])
+    with warnings.catch_warnings(record=True) as said:  # the fits' warnings, rank 0's alone
+        warnings.simplefilter("always")
+        vae = aekit.VAE(max_iter=2, checkpoint_dir=out / "ckpt", **VAE).fit(X[:N_ROWS])
     vae.set_params(max_iter=3).fit(X[:N_ROWS])  # resumes epoch 3 from the 2 ranks' checkpoint
     np.save(out / f"codes{rank}.npy", vae.transform(X[:N_ROWS]))
     (out / f"history{rank}.json").write_text(json.dumps(vae.history_))
+    (out / f"warnings{rank}.json").write_text(json.dumps([str(w.message) for w in said]))
     sparse = aekit.SparseAutoencoder(**SPARSE).fit(X[:N_ROWS])  # revives dead units
     np.save(out / f"sparse{rank}.npy", sparse.transform(X[:N_ROWS]))
     cvae = aekit.ConditionalVAE(max_iter=2, **VAE).fit(X[:N_ROWS], y[:N_ROWS])  # sampler="gmm"

@@ -52,6 +52,12 @@ def test_two_processes_reach_the_weights_of_one(two_ranks):
     assert [p.name for p in (two_ranks / "ckpt").iterdir()] == ["checkpoint.safetensors"]
 
 
+def test_rank_zero_alone_gives_the_warnings_of_a_fit(two_ranks):
+    # every process fits alike: 2 processes said each warning twice (the bar was rank 0's)
+    said = [json.loads((two_ranks / f"warnings{rank}.json").read_text()) for rank in (0, 1)]
+    assert said[0] and said[1] == [], said
+
+
 def test_two_processes_revive_the_same_dead_units_as_one(two_ranks):
     # core.dead_units rewrites weights between epochs: every rank must take the same ones
     X, _ = load_digits()

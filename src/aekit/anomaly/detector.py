@@ -52,6 +52,7 @@ from aekit.anomaly.outputs import DetectorOutputs
 from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
 from aekit.anomaly.threshold_fit import ThresholdFit
+from aekit.core.distributed import warns_on_rank_zero
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 
@@ -325,6 +326,7 @@ class AnomalyDetector(
         return default_member(n_samples, n_features, self.categorical_groups_, DEFAULT_NOISE)
 
     # ---- fitting ------------------------------------------------------------------------
+    @warns_on_rank_zero
     def fit(self, X: Any, y: Any = None, X_normal: Any = None) -> AnomalyDetector:
         """Fit the ensemble on X (unlabelled; may hold anomalies) and set the threshold.
 

@@ -22,6 +22,7 @@ from aekit.compression.quality_warnings import (
 )
 from aekit.compression.quantized import QuantizingAutoencoder
 from aekit.compression.step import MAX_ROWS, choose_step
+from aekit.core.distributed import warns_on_rank_zero
 from aekit.data.lazy import lazy_reader, rows_at
 from aekit.data.validation import (
     as_numeric_array,
@@ -190,6 +191,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         self.device = device
         self.verbose = verbose
 
+    @warns_on_rank_zero
     def fit(self, X: Any, y: Any = None) -> Compressor:
         """Train the network on X, then fit the prior to its codes (y is ignored).
 

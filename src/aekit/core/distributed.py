@@ -30,8 +30,10 @@ import atexit
 import builtins
 import contextlib
 import datetime
+import functools
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -83,6 +85,23 @@ def rank() -> int:
         return int(os.environ.get("RANK", "0")) if launched() else 0
     except ValueError:
         return 0
+
+
+def warns_on_rank_zero(fit: Callable) -> Callable:
+    """A public ``fit``, said once under torchrun: every process fits alike, so rank 0 alone
+    gives its warnings, as it alone shows the progress bar (the command line's rule, in
+    :mod:`aekit.cli.running`). An estimator with ``distributed=False`` trains each process on
+    its own, so each one speaks."""
+
+    @functools.wraps(fit)
+    def fit_said_once(self, *args: Any, **kwargs: Any) -> Any:
+        if rank() == 0 or getattr(self, "distributed", "auto") is False:
+            return fit(self, *args, **kwargs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fit(self, *args, **kwargs)
+
+    return fit_said_once
 
 
 def _initialized() -> bool:

@@ -27,6 +27,7 @@ from torch import nn
 
 from aekit.core import distributed
 from aekit.core.architectures import DEFAULT_HIDDEN, make_decoder, make_encoder
+from aekit.core.distributed import warns_on_rank_zero
 from aekit.core.latent import DeterministicLatent
 from aekit.core.model import AutoencoderModel
 from aekit.core.nets import reset_parameters
@@ -168,6 +169,7 @@ class BaseAutoencoder(
             distributed=distributed.wanted(self.distributed),
         )
 
+    @warns_on_rank_zero
     def fit(self, X: Any, y: Any = None) -> BaseAutoencoder:
         """Fit the autoencoder to X.
 

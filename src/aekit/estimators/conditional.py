@@ -19,6 +19,7 @@ from scipy.special import softmax
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from aekit.core.distributed import warns_on_rank_zero
 from aekit.data.validation import MissingLabelsError
 from aekit.estimators._conditional_labels import DEFAULT_CLASSIFIER_WEIGHT, ConditionalLabels
 from aekit.estimators._disk import labels_of
@@ -293,6 +294,7 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
         self.classifier = classifier
         self.classifier_weight = classifier_weight
 
+    @warns_on_rank_zero
     def fit(self, X: Any, y: Any = None) -> ConditionalVAE:
         """Fit on X with labels y (required; ``-1`` or a missing value marks an unlabelled row).
         See :meth:`BaseAutoencoder.fit`."""

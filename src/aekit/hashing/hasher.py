@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
+from aekit.core.distributed import warns_on_rank_zero
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import (
     SavesToFile,
@@ -128,6 +129,7 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         self.device = device
         self.verbose = verbose
 
+    @warns_on_rank_zero
     def fit(self, X: Any, y: Any = None) -> SemanticHasher:
         """Train the hashing autoencoder on X (y is ignored: hashing is unsupervised).
 

@@ -23,6 +23,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
+from aekit.core.distributed import warns_on_rank_zero
 from aekit.core.objectives import MaskedReconstruction, Objective
 from aekit.data.column_values import as_frame
 from aekit.data.number_formats import check_numbers_not_text
@@ -166,6 +167,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         self.device = device
         self.verbose = verbose
 
+    @warns_on_rank_zero
     def fit(self, X: Any, y: Any = None) -> AutoencoderImputer:
         """Learn the table's encoding and train the autoencoder on X's observed entries.
 

@@ -21,6 +21,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from aekit.core.distributed import warns_on_rank_zero
 from aekit.core.nets import ACTIVATIONS, reset_parameters
 from aekit.core.train import TrainConfig, train
 from aekit.data.validation import as_numeric_array, is_int
@@ -156,6 +157,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         )
 
     # ---- fitting ---------------------------------------------------------------------------
+    @warns_on_rank_zero
     def fit(self, X: Any, y: Any, X_unlabeled: Any = None) -> BaseFineTuned:
         """Pretrain the autoencoder if it is not fitted, then train the encoder and the head.
 

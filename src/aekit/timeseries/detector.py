@@ -34,6 +34,7 @@ from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from aekit.anomaly import AnomalyDetector, thresholds
+from aekit.core.distributed import warns_on_rank_zero
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 from aekit.timeseries import likelihood, series_threshold
@@ -233,6 +234,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         return detector.set_params(random_state=self.random_state)
 
     # ---- fitting -----------------------------------------------------------------------------
+    @warns_on_rank_zero
     def fit(self, X: Any, y: Any = None) -> SeriesAnomalyDetector:
         """Fit on one series or several (a list), and set the threshold on their points.
 
