@@ -81,6 +81,28 @@ def test_a_steady_channel_is_warned_of_in_python_and_a_measured_one_is_not():
         aekit.SeriesAnomalyDetector(value_columns=["v"], **kwargs).fit(stamps)
 
 
+def test_a_row_counter_beside_the_time_column_and_an_arrays_ramp_are_warned_of():
+    # both were skipped: a time_column given, or no column names
+    import pandas as pd
+
+    import aekit
+    from aekit.cli.errors import for_the_command_line
+
+    values = np.random.default_rng(0).normal(size=200)
+    kwargs = dict(window=10, max_iter=2, random_state=0)
+    stamps = pd.date_range("2024-01-01", periods=200, freq="h")
+    frame = pd.DataFrame({"time": stamps, "row": np.arange(200), "v": values})
+    with pytest.warns(UserWarning, match=r"column 'row' rises by 1 at every point") as said:
+        aekit.SeriesAnomalyDetector(time_column="time", **kwargs).fit(frame)
+    printed = for_the_command_line(str(said[0].message))
+    assert printed.endswith("flagged for that alone; leave it out with --ignore-column row.")
+    ramp = np.column_stack([values, 10 + 0.5 * np.arange(200)])
+    with pytest.warns(
+        UserWarning, match=r"channel 1 \(0-based\) of X rises by 0.5 .* \(10 to 109.5\)"
+    ):
+        aekit.SeriesAnomalyDetector(**kwargs).fit(ramp)
+
+
 def test_an_unread_likelihood_window_is_said_in_the_command_lines_words():
     from aekit.cli.errors import for_the_command_line
 

@@ -42,6 +42,10 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         r"\bpass time_column='([^']*)' \(the time axis\)",
         r"pass --time-column \1 (the time axis) or --ignore-column \1",
     ),
+    (  # the same, a second counter beside the time column
+        r"\bleave column '([^']*)' out: name the channels with value_columns\b",
+        r"leave it out with --ignore-column \1",
+    ),
     (  # aekit.timeseries.series_threshold.warn_of_lifted_points_unflagged
         r"^contamination='auto' flags none\b(.*), a smaller window, or a longer training",
         r"--contamination auto flags none\1, a smaller --window, or a longer training",

@@ -45,8 +45,7 @@ class SeriesInput:
         if fitting:
             if self.value_columns is None:
                 warn_left_out_text(parts[0], self.time_column)
-                if self.time_column is None:
-                    warn_time_index_channels(series[0], names)
+                warn_time_index_channels(series[0], names, self.time_column)
             self.time_step_ = next((s.step for s in series if s.step is not None), None)
             self.n_features_in_ = widths.pop()
             if names is not None:
@@ -134,30 +133,42 @@ def warn_rows_of_sequences(series: list[Series], window: int, stride: int) -> No
 _TIME_INDEX_MIN_POINTS = 20
 
 
-def warn_time_index_channels(series: Series, names: list[str] | None) -> None:
+def warn_time_index_channels(
+    series: Series, names: list[str] | None, time_column: str | None
+) -> None:
     """Warn of a channel that rises by the same step at every point (0, 1, 2, ...; or Unix
     seconds 300 apart): a time index or row number read as a measurement. Every later point
     continues it past the values seen in fit, so the detector flags new data for its position
     alone (a NAB series with such a column: 73% of its continuation flagged, each point for
-    that channel). Only channels chosen without value_columns and without a time_column."""
+    that channel). Only channels chosen without value_columns; beside a ``time_column`` such a
+    column is a second counter (a row number), and an array's is named by its place."""
     import warnings
 
     from aekit.data.one_hot import caller_level
 
     values = series.values
-    if names is None or len(values) < _TIME_INDEX_MIN_POINTS:
+    if len(values) < _TIME_INDEX_MIN_POINTS:
         return
     steps = np.diff(values, axis=0)
-    for j, name in enumerate(names):
+    for j in range(values.shape[1]):
         step = steps[0, j]
         if not step > 0 or not np.allclose(steps[:, j], step, rtol=1e-6, atol=0.0):
             continue
+        what = f"channel {j} (0-based) of X" if names is None else f"column {names[j]!r}"
+        if names is None:
+            fix = "pass X without it (a series' points are in time order already)"
+        elif time_column is None:
+            fix = (
+                f"pass time_column={names[j]!r} (the time axis), or name the channels with "
+                "value_columns"
+            )
+        else:
+            fix = f"leave column {names[j]!r} out: name the channels with value_columns"
         warnings.warn(
-            f"column {name!r} rises by {step:g} at every point ({values[0, j]:g} to "
+            f"{what} rises by {step:g} at every point ({values[0, j]:g} to "
             f"{values[-1, j]:g}): a time index or row number? As a channel it carries each "
             "point's position into its score, and later points continue it past every value "
-            f"seen in fit, so they are flagged for that alone; pass time_column={name!r} (the "
-            "time axis), or name the channels with value_columns.",
+            f"seen in fit, so they are flagged for that alone; {fix}.",
             UserWarning,
             stacklevel=caller_level(),
         )
