@@ -72,3 +72,22 @@ def images() -> np.ndarray:
     """The first 12 digits as (12, 1, 8, 8) images."""
     X, _ = load_digits(as_images=True)
     return X[:12]
+
+
+# models fitted once per test module, for the checks of what a caller passes them
+@pytest.fixture(scope="module")
+def fitted(digits) -> aekit.Autoencoder:
+    return aekit.Autoencoder(**CPU).fit(digits[0])
+
+
+@pytest.fixture(scope="module")
+def fitted_cvae(digits) -> aekit.ConditionalVAE:
+    X, y = digits
+    return aekit.ConditionalVAE(**CPU).fit(X, np.array(["cat", "dog", "emu"])[y % 3])
+
+
+@pytest.fixture(scope="module")
+def fitted_conv(images) -> aekit.Autoencoder:
+    return aekit.Autoencoder(**{**CPU, "hidden_layer_sizes": (4, 8)}, architecture="conv").fit(
+        images
+    )
