@@ -91,3 +91,11 @@ def fitted_conv(images) -> aekit.Autoencoder:
     return aekit.Autoencoder(**{**CPU, "hidden_layer_sizes": (4, 8)}, architecture="conv").fit(
         images
     )
+
+
+@pytest.fixture
+def saved(tmp_path, fitted):
+    """``fitted`` saved to a model file of its own."""
+    path = tmp_path / "model.safetensors"
+    fitted.save(path)
+    return path
