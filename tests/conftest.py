@@ -5,6 +5,7 @@ import pytest
 import torch
 
 import aekit.devices
+from aekit.data import lazy
 from aekit.data.datasets import load_digits
 
 # The device the whole suite trains and infers on: `AEKIT_TEST_DEVICE=cuda make test` runs it
@@ -99,3 +100,9 @@ def saved(tmp_path, fitted):
     path = tmp_path / "model.safetensors"
     fitted.save(path)
     return path
+
+
+@pytest.fixture
+def lazy_memmaps(monkeypatch):
+    """Every memmap is read from disk, however small (the default copies small ones)."""
+    monkeypatch.setattr(lazy, "MEMMAP_LAZY_BYTES", 0)
