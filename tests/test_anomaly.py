@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from anomaly_helpers import FEATURES, low_rank, mixed_frame, small_detector, tiny_ae
 from conftest import DEVICE
 from forged import resign
 from sklearn.exceptions import NotFittedError
@@ -15,33 +16,11 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import aekit
-from aekit.anomaly import thresholds
-
-FEATURES = 6
-
-
-def _tiny_ae(**params):
-    defaults = dict(
-        latent_dim=2, hidden_layer_sizes=(16,), max_iter=40, batch_size=32, random_state=0
-    )
-    return aekit.Autoencoder(**{**defaults, **params})
-
-
-def _detector(**params):
-    defaults = dict(estimator=_tiny_ae(), n_estimators=1, random_state=0)
-    return aekit.AnomalyDetector(**{**defaults, **params})
-
-
-def _low_rank(n, seed=0):
-    """Rows on a 2-D plane in 6-D plus a little noise: an autoencoder can learn them."""
-    rng = np.random.RandomState(seed)
-    W = np.random.RandomState(123).normal(size=(2, FEATURES))
-    return rng.normal(size=(n, 2)) @ W + 0.05 * rng.normal(size=(n, FEATURES))
 
 
 @pytest.fixture(scope="module")
 def data():
-    X = _low_rank(400)
+    X = low_rank(400)
     outliers = np.random.RandomState(1).uniform(-4, 4, size=(10, FEATURES))
     return X, outliers
 
@@ -49,13 +28,13 @@ def data():
 @pytest.fixture(scope="module")
 def fitted(data):
     X, _ = data
-    return _detector().fit(X)
+    return small_detector().fit(X)
 
 
 def test_injected_outliers_are_ranked_first(data):
     X, outliers = data
     X_all = np.vstack([X, outliers])
-    detector = _detector(contamination=10 / len(X_all)).fit(X_all)  # contaminated training set
+    detector = small_detector(contamination=10 / len(X_all)).fit(X_all)  # contaminated training set
     scores = detector.score_samples(X_all)
     worst = np.argsort(scores)[:10]
     assert set(worst) == set(range(len(X), len(X_all)))
@@ -64,7 +43,7 @@ def test_injected_outliers_are_ranked_first(data):
 
 def test_flagged_fraction_matches_contamination(data):
     X, _ = data
-    detector = _detector(contamination=0.1).fit(X)
+    detector = small_detector(contamination=0.1).fit(X)
     assert np.mean(detector.predict(X) == -1) == pytest.approx(0.1, abs=0.01)
     assert detector.contamination_ == pytest.approx(0.1, abs=0.01)
     np.testing.assert_allclose(
@@ -77,121 +56,29 @@ def test_auto_contamination_flags_outliers_without_the_rate(fitted, data):
     X, outliers = data
     assert fitted.contamination_ < 0.05  # the normal training rows are (nearly) all kept
     assert (fitted.predict(outliers) == -1).mean() >= 0.9
-    assert (fitted.predict(_low_rank(200, seed=5)) == 1).mean() >= 0.95
+    assert (fitted.predict(low_rank(200, seed=5)) == 1).mean() >= 0.95
 
 
 def test_mean_std_threshold_is_the_formula(data):
     X, _ = data
     # without the latent term a training row scores the same in fit and after it
-    detector = _detector(threshold="mean_std", n_std=2.0, n_neighbors=0).fit(X)
+    detector = small_detector(threshold="mean_std", n_std=2.0, n_neighbors=0).fit(X)
     train = detector.anomaly_score(X)
     assert detector.threshold_ == pytest.approx(train.mean() + 2.0 * train.std())
 
 
 def test_validation_threshold_is_a_percentile_of_clean_scores(data):
     X, _ = data
-    clean = _low_rank(200, seed=7)
-    detector = _detector(threshold="validation", percentile=95.0).fit(X, X_normal=clean)
+    clean = low_rank(200, seed=7)
+    detector = small_detector(threshold="validation", percentile=95.0).fit(X, X_normal=clean)
     assert detector.threshold_ == pytest.approx(np.percentile(detector.anomaly_score(clean), 95))
     with pytest.raises(ValueError, match="X_normal"):
-        _detector(threshold="validation").fit(X)
-
-
-def test_pot_threshold_sits_above_the_bulk():
-    scores = np.random.RandomState(0).exponential(size=20000)
-    z = thresholds.pot_threshold(scores, risk=1e-3)
-    # Exponential tail: P(S > z) = exp(-z), so the exact 1e-3 quantile is log(1000) = 6.91.
-    assert z > np.quantile(scores, 0.99)
-    assert z == pytest.approx(np.log(1000), rel=0.1)
-
-
-def _contaminated_exponential(n_anomalies, seed=0):
-    rng = np.random.RandomState(seed)
-    normal = rng.exponential(size=2000 - n_anomalies)
-    planted = np.quantile(normal, 0.99) * rng.uniform(1.5, 7, n_anomalies)
-    return np.concatenate([normal, planted]), planted
-
-
-def test_robust_pot_flags_planted_tail_the_plain_fit_overshoots():
-    fresh = np.random.RandomState(1).exponential(size=100_000)
-    # 1%, 3% and 5% of the rows (near 10% the 90th percentile is theirs); at 5% a tail drawn
-    # through the 80th and 95th percentiles (this rule until a review) flagged under half
-    for n_planted, recalled in ((20, 0.9), (60, 0.9), (100, 0.75)):
-        scores, planted = _contaminated_exponential(n_planted)
-        plain = thresholds.pot_threshold(scores, risk=1e-3)
-        robust = thresholds.robust_pot_threshold(scores, risk=1e-3)
-        assert plain > planted.max()  # a heavy fitted tail: nothing would be flagged
-        assert (planted > robust).mean() >= recalled
-        # new normal rows: P(S > z) = exp(-z) for these scores, 1e-3 at z = log(1000)
-        assert (fresh > robust).mean() < 3e-3
-
-
-def test_auto_threshold_flags_planted_rows_making_up_7_percent_of_a_table():
-    # 300 Gaussian rows, 20 of them shifted by +-4 in every column: a tail drawn through the
-    # 80th and 95th percentiles (this rule until a review) flagged none of them
-    rng = np.random.RandomState(0)
-    X = rng.randn(300, 6)
-    X[:20] += rng.choice([-1, 1], (20, 6)) * 4
-    flagged = aekit.AnomalyDetector(random_state=0).fit_predict(X) == -1
-    assert flagged[:20].sum() >= 18
-    assert flagged[20:].sum() <= 1
-
-
-def test_exponential_tail_threshold_is_exact_for_an_exponential_tail():
-    scores = np.random.RandomState(0).exponential(size=20000)
-    z = thresholds.exponential_tail_threshold(scores, risk=1e-3)
-    assert z == pytest.approx(np.log(1000), rel=0.05)
-    # a light (half-normal) tail: the exponential overshoots its 1e-3 quantile (3.29), so the
-    # robust rule keeps the plain fit
-    light = np.abs(np.random.RandomState(0).randn(20000))
-    assert thresholds.exponential_tail_threshold(light, risk=1e-3) > 3.6
-    plain = thresholds.pot_threshold(light, risk=1e-3)
-    assert thresholds.robust_pot_threshold(light, risk=1e-3) == plain
-    assert plain == pytest.approx(3.29, rel=0.05)
-
-
-def test_too_few_scores_for_a_tail_fit_warn():
-    with pytest.warns(UserWarning, match="too few to fit a tail"):
-        z = thresholds.pot_threshold(np.arange(30.0), risk=1e-3)
-    assert z == pytest.approx(np.quantile(np.arange(30.0), 1 - 1e-3))
-
-
-def test_thresholds_refuse_scores_they_cannot_fit():
-    rules = (
-        lambda s: thresholds.robust_pot_threshold(s, risk=1e-3),
-        lambda s: thresholds.mean_std_threshold(s, n_std=1.0),
-        lambda s: thresholds.contamination_threshold(s, 0.1),
-    )
-    for bad in (np.array([]), np.array([1.0, np.nan, 2.0] * 20), np.array([1.0, np.inf] * 20)):
-        for rule in rules:
-            with pytest.raises(ValueError, match="scores"):
-                rule(bad)
-
-
-def test_tied_scores_leave_the_plain_fit_to_decide():
-    scores = np.r_[np.zeros(700), np.ones(280), np.linspace(1.0, 1.01, 20)]
-    assert thresholds.exponential_tail_threshold(scores, risk=1e-3) == np.inf
-    assert thresholds.robust_pot_threshold(scores, 1e-3) == thresholds.pot_threshold(scores, 1e-3)
-
-
-def test_parts_and_scores_tied_up_to_rounding_stay_in_their_own_units():
-    from aekit.anomaly import ensemble
-
-    rng = np.random.RandomState(0)
-    rounding = 1e-3 + 1e-20 * rng.normal(size=500)  # the errors of identical training rows
-    assert ensemble.robust_spread(rounding) == ensemble.tail_spread(rounding) == 1.0
-    ordinary = 1e-3 * rng.exponential(size=500)  # small, but real: the plain spreads
-    q25, q50, q75, q99 = np.percentile(ordinary, [25, 50, 75, 99])
-    assert ensemble.robust_spread(ordinary) == q75 - q25
-    assert ensemble.tail_spread(ordinary) == q99 - q50
-    for rule in ("contamination", "mean_std", "pot"):  # nothing flagged by rounding
-        threshold = thresholds.new_row_threshold(rounding, rule, 3.0, 1e-3)
-        assert rounding.max() < threshold < rounding.max() + 1e-5
+        small_detector(threshold="validation").fit(X)
 
 
 def test_identical_training_rows_give_a_finite_threshold_and_flag_a_change():
     X = np.tile([7.77, 1.3, -2.0, 0.1], (200, 1))
-    detector = _detector(estimator=_tiny_ae(max_iter=5)).fit(X)
+    detector = small_detector(estimator=tiny_ae(max_iter=5)).fit(X)
     assert detector.threshold_ < 1.0  # was 1e15: the errors' spread was their rounding
     assert (detector.predict(X) == 1).all()
     changed = X[:3].copy()
@@ -227,7 +114,7 @@ def test_explain_singles_out_the_perturbed_feature(fitted, data):
     X, _ = data
     rows = pd.DataFrame(X[:20].copy(), columns=[f"f{i}" for i in range(FEATURES)])
     rows.iloc[:, 3] += 6.0 * X[:, 3].std()
-    named = _detector().fit(pd.DataFrame(X, columns=rows.columns))
+    named = small_detector().fit(pd.DataFrame(X, columns=rows.columns))
     contributions = named.explain(rows)
     assert list(contributions.columns) == [*rows.columns, "latent"]
     features = contributions.drop(columns="latent")
@@ -242,13 +129,13 @@ def test_vae_scores_average_several_draws_reproducibly(data):
         latent_dim=2, hidden_layer_sizes=(16,), max_iter=30, batch_size=32, random_state=0
     )
     for score in ("reconstruction", "probability", "elbo"):
-        detector = _detector(estimator=vae, score_type=score, n_draws=8, n_neighbors=0).fit(X)
+        detector = small_detector(estimator=vae, score_type=score, n_draws=8, n_neighbors=0).fit(X)
         first = detector.score_samples(X_all)
         np.testing.assert_array_equal(first, detector.score_samples(X_all))
         y = np.r_[np.zeros(len(X)), np.ones(len(outliers))]
         assert roc_auc_score(y, -first) > 0.95
     with pytest.raises(ValueError, match="VariationalAutoencoder"):
-        _detector(score_type="elbo").fit(X)
+        small_detector(score_type="elbo").fit(X)
 
 
 def test_a_member_vaes_own_draws_are_said_to_be_unread(data):
@@ -257,30 +144,30 @@ def test_a_member_vaes_own_draws_are_said_to_be_unread(data):
     X, _ = data
     vae = aekit.VAE(latent_dim=2, hidden_layer_sizes=(8,), max_iter=2, n_draws=4)
     with pytest.warns(UserWarning, match=r"n_draws=4 is not read.*AnomalyDetector\(n_draws=4\)"):
-        _detector(estimator=vae, n_estimators=1, n_neighbors=0).fit(X)
+        small_detector(estimator=vae, n_estimators=1, n_neighbors=0).fit(X)
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*n_draws")
-        _detector(estimator=vae, n_estimators=1, n_neighbors=0, n_draws=4).fit(X)
-        _detector(estimator=vae.set_params(n_draws=16), n_estimators=1, n_neighbors=0).fit(X)
+        small_detector(estimator=vae, n_estimators=1, n_neighbors=0, n_draws=4).fit(X)
+        small_detector(estimator=vae.set_params(n_draws=16), n_estimators=1, n_neighbors=0).fit(X)
 
 
 def test_robust_training_on_contaminated_data(data):
     X, outliers = data
     X_all = np.vstack([X, np.repeat(outliers, 4, axis=0)])  # 9% anomalies, in clusters
     y = np.r_[np.zeros(len(X)), np.ones(4 * len(outliers))]
-    trimmed = _detector(trim_fraction=0.1, n_neighbors=0).fit(X_all)
+    trimmed = small_detector(trim_fraction=0.1, n_neighbors=0).fit(X_all)
     assert roc_auc_score(y, trimmed.anomaly_score(X_all)) > 0.95
 
 
 def test_threshold_holdout_sets_the_threshold_from_held_out_rows(data):
     X, _ = data
-    in_sample = _detector(threshold="mean_std").fit(X)
-    held_out = _detector(threshold="mean_std", threshold_holdout=0.25).fit(X)
+    in_sample = small_detector(threshold="mean_std").fit(X)
+    held_out = small_detector(threshold="mean_std", threshold_holdout=0.25).fit(X)
     assert len(held_out.inputs_) == 300  # 100 of the 400 rows held out of training
     # rows the ensemble saw score lower than new ones, so their threshold is lower
     assert held_out.threshold_ > in_sample.threshold_
     with pytest.raises(ValueError, match="threshold_holdout"):
-        _detector(threshold_holdout=0.999).fit(X[:10])
+        small_detector(threshold_holdout=0.999).fit(X[:10])
 
 
 def test_save_load_round_trip_and_damaged_file(tmp_path, fitted, data):
@@ -349,7 +236,7 @@ def test_a_k_that_fit_took_still_loads(tmp_path, data, k):
     X, _ = data
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        detector = _detector(n_neighbors=k, input_neighbors=k or None).fit(X)
+        detector = small_detector(n_neighbors=k, input_neighbors=k or None).fit(X)
     detector.save(tmp_path / "d.safetensors")
     loaded = aekit.load(tmp_path / "d.safetensors", device=DEVICE)
     np.testing.assert_allclose(loaded.score_samples(X[:20]), detector.score_samples(X[:20]))
@@ -359,7 +246,7 @@ def test_a_k_that_fit_took_still_loads(tmp_path, data, k):
 def test_input_space_neighbours_score_and_round_trip(tmp_path, data, space):
     X, outliers = data
     X_all = np.vstack([X, outliers])
-    detector = _detector(neighbor_space=space).fit(X)
+    detector = small_detector(neighbor_space=space).fit(X)
     y = np.r_[np.zeros(len(X)), np.ones(len(outliers))]
     assert roc_auc_score(y, detector.anomaly_score(X_all)) > 0.95
     assert len(detector.codes_) == (space == "both")
@@ -370,99 +257,35 @@ def test_input_space_neighbours_score_and_round_trip(tmp_path, data, space):
     np.testing.assert_allclose(explained.sum(axis=1), detector.anomaly_score(X_all), rtol=1e-6)
 
 
-def _mixed_frame(n, seed=0):
-    rng = np.random.RandomState(seed)
-    colour = rng.choice(["red", "green", "blue"], size=n)
-    level = {"red": 0.0, "green": 3.0, "blue": -3.0}
-    value = np.array([level[c] for c in colour]) + 0.1 * rng.normal(size=n)
-    return pd.DataFrame(
-        {
-            "value": value,
-            "twice": 2 * value + 0.1 * rng.normal(size=n),
-            "colour": pd.Categorical(colour),
-        }
-    )
-
-
-def test_categorical_columns_round_trip_and_explain(tmp_path):
-    frame = _mixed_frame(300)
-    detector = _detector().fit(frame)
-    assert detector.encoder_.categories_ == {"colour": ["blue", "green", "red"]}
-    odd = frame.iloc[:10].copy()
-    odd["colour"] = odd["colour"].map({"red": "blue", "green": "red", "blue": "green"})
-    assert (detector.anomaly_score(odd) > detector.anomaly_score(frame.iloc[:10])).all()
-    path = tmp_path / "mixed.safetensors"
-    detector.save(path)
-    loaded = aekit.load(path, device=DEVICE)
-    np.testing.assert_allclose(loaded.score_samples(odd), detector.score_samples(odd))
-    assert list(loaded.explain(odd).columns) == ["value", "twice", "colour", "latent"]
-    with pytest.raises(ValueError, match="category 'purple', not seen in fit"):
-        detector.predict(frame.assign(colour=["purple"] * len(frame)))
-
-
-def test_a_declared_category_no_training_row_holds_is_unseen():
-    # One pandas dtype for training and new data (common practice) declares "purple" too; it
-    # was taken for a seen category, so a purple row scored as normal, silently.
-    frame = _mixed_frame(300)
-    shared = pd.CategoricalDtype(["blue", "green", "purple", "red"])
-    detector = _detector().fit(frame.astype({"colour": shared}))
-    assert detector.encoder_.categories_ == {"colour": ["blue", "green", "red"]}
-    np.testing.assert_allclose(  # the declared but unused category changes nothing else
-        detector.score_samples(frame.astype({"colour": shared})),
-        detector.score_samples(frame.astype({"colour": object})),
-    )
-    purple = frame.iloc[:3].astype({"colour": shared}).assign(colour="purple")
-    with pytest.raises(ValueError, match="category 'purple', not seen in fit"):
-        detector.predict(purple.astype({"colour": shared}))
-
-
-def test_categorical_columns_get_a_categorical_likelihood_and_missing_values_encode():
-    frame = _mixed_frame(200)
-    detector = _detector().fit(frame)
-    assert detector.categorical_groups_ == ((2, 5),)  # value, twice, then colour's 3 indicators
-    assert detector.estimators_[0].categorical_groups == ((2, 5),)
-    holes = frame.astype({"colour": object})
-    holes.loc[[1, 2], "colour"] = None
-    holes.loc[3, "value"] = np.nan
-    with pytest.raises(ValueError, match="handle_missing=True"):
-        _detector().fit(holes)
-    # handle_missing=True: a missing number encodes as its mean, a missing category as no
-    # category; a column with missing training values is then modelled as numbers.
-    masked = _detector(handle_missing=True).fit(holes)
-    assert masked.categorical_groups_ == ()
-    assert np.isfinite(masked.score_samples(holes)).all()
-    np.testing.assert_allclose(masked.encoder_.transform(holes.iloc[[1]])[0, 2:], 0.0)
-    # missing values at predict time only: the categorical likelihood is kept
-    assert np.isfinite(_detector(handle_missing=True).fit(frame).score_samples(holes)).all()
-
-
 def test_preprocessing_none_reads_numbers_as_they_are_and_saves_so(tmp_path, data):
     X, _ = data
-    detector = _detector(preprocessing=None, estimator=_tiny_ae(max_iter=2)).fit(X)
+    detector = small_detector(preprocessing=None, estimator=tiny_ae(max_iter=2)).fit(X)
     np.testing.assert_array_equal(detector.encoder_.transform(X), X.astype(np.float32))
     detector.save(tmp_path / "raw.safetensors")
     loaded = aekit.load(tmp_path / "raw.safetensors", device=DEVICE)
     assert loaded.encoder_.get_params()["standardize"] is False
     np.testing.assert_allclose(loaded.score_samples(X), detector.score_samples(X))
     with pytest.raises(ValueError, match="preprocessing=None needs numeric X"):
-        _detector(preprocessing=None).fit(_mixed_frame(50))
+        small_detector(preprocessing=None).fit(mixed_frame(50))
 
 
 def test_bad_input_errors(fitted, data):
     X, _ = data
     with pytest.raises(NotFittedError):
-        _detector().predict(X)
+        small_detector().predict(X)
     with_nan = X.copy()
     with_nan[3, 2] = np.nan
     with pytest.raises(ValueError, match="NaN"):
-        _detector().fit(with_nan)
-    assert np.isfinite(_detector(handle_missing=True).fit(with_nan).score_samples(with_nan)).all()
+        small_detector().fit(with_nan)
+    assert np.isfinite(
+        small_detector(handle_missing=True).fit(with_nan).score_samples(with_nan)
+    ).all()
     with pytest.raises(ValueError, match="features"):
         fitted.predict(X[:, :4])
     with pytest.raises(ValueError, match="contamination"):
-        _detector(contamination=0.9).fit(X)
+        small_detector(contamination=0.9).fit(X)
     with pytest.raises(ValueError, match="threshold"):
-        _detector(threshold="magic").fit(X)
+        small_detector(threshold="magic").fit(X)
 
 
 # The two checks that assume a detector flags some of their 300 clean training rows (blobs): the
@@ -486,8 +309,8 @@ def _expected_failures(estimator):
 # contamination every check passes; with "auto" all but the two above, which must fail (strict).
 @parametrize_with_checks(
     [
-        _detector(estimator=_tiny_ae(max_iter=2, hidden_layer_sizes=(8,)), contamination=0.1),
-        _detector(estimator=_tiny_ae(max_iter=2, hidden_layer_sizes=(8,))),
+        small_detector(estimator=tiny_ae(max_iter=2, hidden_layer_sizes=(8,)), contamination=0.1),
+        small_detector(estimator=tiny_ae(max_iter=2, hidden_layer_sizes=(8,))),
     ],
     expected_failed_checks=_expected_failures,
     # strict where scikit-learn has the option (1.8); the lowest supported, 1.6, has not
