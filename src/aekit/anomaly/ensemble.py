@@ -16,6 +16,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from aekit.anomaly.scoring import feature_scores
 from aekit.anomaly.trivial_matches import TrivialMatches, distances_without_trivial_matches
+from aekit.data.one_hot import caller_level
 
 _BLOCK_ROWS = 65_536  # rows scored at once
 _BLOCK_ENTRIES = 2_000_000  # neighbour distances held at once while scoring (16 MB of float64)
@@ -287,7 +288,7 @@ def warn_k_above_rows(detector, n_rows: int) -> None:
                 f"{n_rows - 1} others): the distance is cut to the farthest of them; "
                 f"choose {name} below {n_rows}, or a fraction of the rows (e.g. 0.03).",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=caller_level(),
             )
 
 

@@ -25,6 +25,7 @@ import warnings
 import numpy as np
 
 from aekit.anomaly.ensemble import SPREAD_RESOLUTION
+from aekit.data.one_hot import caller_level
 
 RULES = ("contamination", "mean_std", "validation", "pot")
 
@@ -77,7 +78,7 @@ def pot_threshold(scores: np.ndarray, risk: float, initial_quantile: float = 0.9
                 "quantile (fewer than about 100 rows, or ties): too few to fit a tail, so the "
                 "threshold is a rough one; give the expected anomaly rate (contamination=...) "
                 "if you know it.",
-                stacklevel=2,
+                stacklevel=caller_level(),
             )
         return float(np.quantile(scores, 1.0 - min(risk, 1.0)))
     with warnings.catch_warnings():  # scipy's optimizer may warn on awkward tails; result is
@@ -204,7 +205,7 @@ def warn_unused_options(estimator, given_normal_rows: bool = False) -> None:
             f"drop {'it' if one else 'them'} or choose the rule that reads "
             f"{'it' if one else 'them'}.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=caller_level(),
         )
 
 

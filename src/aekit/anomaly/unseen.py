@@ -19,6 +19,7 @@ import pandas as pd
 
 from aekit.anomaly.explain import top_features
 from aekit.data.column_values import as_fitted_bools
+from aekit.data.one_hot import caller_level
 
 
 def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -47,7 +48,7 @@ def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, di
             f"{len(unseen)} row(s) hold a category not seen in training (e.g. {example}): "
             "flagged as anomalies with anomaly_score inf (the model cannot score a category it "
             "never saw).",
-            stacklevel=3,
+            stacklevel=caller_level(),
         )
     return replaced, unseen
 

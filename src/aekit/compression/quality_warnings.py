@@ -3,7 +3,7 @@ themselves than the quantization step says: at :meth:`~aekit.compression.Compres
 network no better than the mean row; at :meth:`~aekit.compression.Compressor.compress`, rows
 whose codes lie beyond the prior's range.
 
-Each is called straight from the method it warns for: ``stacklevel=3`` names the user's call.
+Each names the user's line that led to it (:func:`aekit.data.one_hot.caller_level`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from aekit.compression.prior import PRIOR_ROWS
+from aekit.data.one_hot import caller_level
 
 
 def warn_if_no_better_than_mean(rows: np.ndarray, decoded: np.ndarray) -> None:
@@ -29,7 +30,7 @@ def warn_if_no_better_than_mean(rows: np.ndarray, decoded: np.ndarray) -> None:
             f"no better than their mean row ({baseline:.4g}); the network has not learned. "
             "Train longer (a larger max_iter) or with a larger learning_rate_init.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=caller_level(),
         )
 
 
@@ -48,7 +49,7 @@ def warn_if_larger_than_rows(rows: np.ndarray, payload: bytes, latent_dim: int) 
         f"dimensions for {n_values} values stores more than the rows. Use a "
         f"smaller latent_dim{smaller}, a larger step, or keep the rows as they are.",
         UserWarning,
-        stacklevel=3,
+        stacklevel=caller_level(),
     )
 
 
@@ -65,5 +66,5 @@ def warn_of_clipped_codes(clipped: np.ndarray) -> None:
             f"to {PRIOR_ROWS:,} training rows), so they decompress with a larger error than the "
             "step gives: rows unlike those the model was fitted on.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=caller_level(),
         )

@@ -40,6 +40,7 @@ from aekit.core.config import TrainConfig
 from aekit.core.distributed import Group
 from aekit.core.optimizers import adam, learning_rate_scheduler
 from aekit.core.sharding import holding
+from aekit.data.one_hot import caller_level
 
 
 class TrainingDivergedError(FloatingPointError, ValueError):
@@ -86,7 +87,7 @@ def _compile_failed(why: str) -> None:
         f"compile=True: compilation is unavailable here ({why}); training eagerly instead, with "
         "the same results. Pass compile=False to silence this.",
         RuntimeWarning,
-        stacklevel=3,
+        stacklevel=caller_level(),
     )
 
 

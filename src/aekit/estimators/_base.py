@@ -34,6 +34,7 @@ from aekit.core.nets import reset_parameters
 from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
 from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, TrainResult, train
+from aekit.data.one_hot import caller_level
 from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
 from aekit.estimators._convergence import ConvergenceCheck
@@ -268,7 +269,7 @@ class BaseAutoencoder(
                 "identity map. Use a smaller latent_dim, or a DenoisingAutoencoder, "
                 "SparseAutoencoder or ContractiveAutoencoder.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=caller_level(),
             )
         reset_parameters(model, torch.Generator().manual_seed(seed))
         return model

@@ -12,6 +12,7 @@ from sklearn.utils.validation import validate_data
 
 from aekit.core.architectures import SEQUENCE_ARCHITECTURES
 from aekit.data.float32 import warn_float32_statistics
+from aekit.data.one_hot import caller_level
 from aekit.data.validation import as_numeric_array
 from aekit.estimators._disk import DiskRows, disk_rows
 
@@ -89,7 +90,7 @@ class InputChecks:
                 raise ValueError(str(err).replace(internal, shown)) from None
         for warning in caught:  # e.g. "X does not have valid feature names, but ..."
             message = str(warning.message).replace(internal, shown)
-            warnings.warn(message, warning.category, stacklevel=4)
+            warnings.warn(message, warning.category, stacklevel=caller_level())
 
     def _check_shape(self, array: np.ndarray) -> None:
         """Images or sequences of the shape the model was fitted on."""

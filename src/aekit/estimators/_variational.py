@@ -218,7 +218,7 @@ def _warn_no_prior_fitted() -> None:
         "sample() draws from, and its rows may look nothing like the data. Fit with "
         "sampler='gmm' (draws from a mixture fitted to the training codes) or beta > 0.",
         UserWarning,
-        stacklevel=3,
+        stacklevel=caller_level(),
     )
 
 
@@ -232,5 +232,5 @@ def _warn_no_mixture_fitted() -> None:
         "rows are drawn from the prior N(0, I). Fit again with sampler='gmm' to draw from the "
         "mixture.",
         UserWarning,
-        stacklevel=3,
+        stacklevel=caller_level(),
     )

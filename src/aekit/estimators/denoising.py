@@ -21,6 +21,7 @@ from aekit.core.objectives.corruption import (
     valid_noise_level,
 )
 from aekit.data.lazy import Dataset
+from aekit.data.one_hot import caller_level
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
 
@@ -306,7 +307,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
             f"to {where}, as the model saw its noisy inputs; clip X yourself ({fix}) to silence "
             "this.",
             UserWarning,
-            stacklevel=4,  # the user's call of denoise
+            stacklevel=caller_level(),
         )
 
 

@@ -20,6 +20,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from aekit import registry
+from aekit.data.one_hot import caller_level
 from aekit.io.model_file import INCONSISTENT, inconsistency, write_model
 
 _ESTIMATOR = "__estimator__"  # an estimator-valued parameter: its class and its parameters
@@ -171,7 +172,7 @@ def export_estimator(estimator: Any) -> tuple[dict[str, Any], Any]:
             "after fit; the file keeps the parameters the model was fitted with. Refit to use "
             "the new ones.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=caller_level(),
         )
         params |= {name: old for name, (old, _) in changed.items()}
     document = {"class": type(estimator).__name__, "params": params, "fitted": to_json(fitted)}

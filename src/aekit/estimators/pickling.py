@@ -19,6 +19,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from aekit.data.one_hot import caller_level
+
 # The state key that holds the torch objects, saved by torch.save.
 _TORCH_STATE = "_aekit_torch_state"
 _CUDA_INDEX = re.compile(r"cuda(?::(\d+))?")
@@ -77,6 +79,6 @@ class PicklesAnywhere:
                     f"which PyTorch does not see here, so its network is loaded on the CPU."
                     f"{refit}",
                     UserWarning,
-                    stacklevel=2,
+                    stacklevel=caller_level(),
                 )
         super().__setstate__(state)

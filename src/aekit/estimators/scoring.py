@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils import _safe_indexing
 
+from aekit.data.one_hot import caller_level
 from aekit.data.validation import encode_labels, unlabelled_rows, unseen_labels
 
 
@@ -69,5 +70,5 @@ def warn_unseen_labels(labels: np.ndarray, classes: np.ndarray) -> None:
         f"labels: {classes.tolist()[:20]}). A fold whose training part labels no row of a class "
         "does this: give each class more labelled rows, or fewer folds; a typo: fix y.",
         UserWarning,
-        stacklevel=3,  # the caller of labelled_accuracy or FineTunedClassifier.score
+        stacklevel=caller_level(),
     )

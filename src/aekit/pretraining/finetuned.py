@@ -15,6 +15,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from aekit.data.one_hot import caller_level
 from aekit.data.validation import (
     UNLABELLED_LABEL,
     as_labels,
@@ -272,5 +273,5 @@ def _warn_of_unlabelled_marker(classes: np.ndarray) -> None:
         "labelled rows only, and pass the others as X_unlabeled with an unfitted autoencoder "
         "to pretrain on them.",
         UserWarning,
-        stacklevel=4,
+        stacklevel=caller_level(),
     )

@@ -35,6 +35,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.core.distributed import warns_on_rank_zero
+from aekit.data.one_hot import caller_level
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 from aekit.timeseries import likelihood, series_threshold
@@ -303,7 +304,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
                 f"likelihood_window={self.likelihood_window!r} has no effect with "
                 f"threshold={self.threshold!r}; drop it or use threshold='likelihood'.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=caller_level(),
             )
 
     def _threshold(self, series: list) -> float:
