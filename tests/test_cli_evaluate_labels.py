@@ -95,3 +95,24 @@ def test_labels_of_another_length_or_a_label_column_of_an_array_are_refused(fold
     refused(invoke("evaluate", detector, data, "--labels", folder / "wide.npy"), "one label")
     table = invoke("evaluate", folder / "ae", folder / "rows.csv", "--labels", folder / "wide.npy")
     refused(table, "--labels", "--label-column")
+
+
+def test_the_runs_normal_label_holds_when_new_rows_have_none_of_it(tmp_path):
+    # detect recorded --normal-label ok; new rows all labelled otherwise: evaluate took their
+    # most frequent label ('worse', never seen by detect) as normal and printed a ROC-AUC of it
+    rng = np.random.default_rng(0)
+    rows = pd.DataFrame(rng.normal(size=(80, 3)), columns=list("abc"))
+    rows.assign(kind=np.where(np.arange(80) < 70, "ok", "bad")).to_csv(tmp_path / "t.csv",
+                                                                         index=False)  # fmt: skip
+    new = rows[:30].assign(kind=["bad"] * 10 + ["worse"] * 20)
+    new.to_csv(tmp_path / "new.csv", index=False)
+    ok(invoke("detect", tmp_path / "t.csv", "--label-column", "kind", "--normal-label", "ok",
+              "--param", "n_estimators=1", "--quiet", "--out", tmp_path / "det"))  # fmt: skip
+    for given in ([], ["--normal-label", "ok"]):
+        with pytest.warns(UserWarning) as said:
+            result = ok(invoke("evaluate", tmp_path / "det", tmp_path / "new.csv", *given))
+        messages = [str(w.message) for w in said]
+        assert "roc_auc" not in figures(result), messages
+        assert any(m.startswith("no row has the normal label 'ok', so every row is an anomaly")
+                   for m in messages), messages  # fmt: skip
+        assert not any("most frequent" in m for m in messages), messages

@@ -91,7 +91,7 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
 
     texts = [str(v) for v in y]
     counts = Counter(texts)
-    if normal_label is None and recorded in counts:
+    if normal_label is None and recorded is not None:
         normal_label = recorded  # checked when the run was made, as --normal-label
     chosen = normal_label is None  # by the rule below, not by the user
     if normal_label is None:
@@ -105,15 +105,20 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
             )
     elif normal_label not in counts and (same := _same_number(normal_label, counts)):
         normal_label = same  # '--normal-label 1' for labels read as 1.0
-    elif normal_label not in counts:
+    elif normal_label not in counts and normal_label != recorded:
+        # (the run's normal label holds no row of these new rows: each one is an anomaly)
         known = ", ".join(sorted(counts)[:10])
         raise ValueError(f"--normal-label {normal_label!r} is not a label of DATA: {known}.")
     labels = np.asarray([t != normal_label for t in texts])
     if labels.all() or not labels.any():
+        same = (
+            f"no row has the normal label {normal_label!r}, so every row is an anomaly"
+            if labels.all()
+            else f"every row has the same label ({normal_label!r} is normal)"
+        )
         warnings.warn(  # said by detect, which draws the curves, and evaluate, which does not
-            f"every row has the same label ({normal_label!r} is normal): no ROC-AUC or PR-AUC "
-            "(nor ROC/PR curves), which need both normal rows and anomalies; set "
-            "--normal-label if another label is the normal one.",
+            f"{same}: no ROC-AUC or PR-AUC (nor ROC/PR curves), which need both normal rows and "
+            "anomalies; set --normal-label if another label is the normal one.",
             stacklevel=2,
         )
     elif chosen and labels.mean() > 0.5:  # digits: '0' normal, the nine other digits not
