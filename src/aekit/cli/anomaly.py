@@ -80,10 +80,12 @@ def _same_number(text: str, labels) -> str | None:
     return None
 
 
-def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
+def as_anomaly(y, normal_label: str | None, recorded: str | None = None, seen=None):
     """Which rows are anomalies by their label: every label but ``normal_label``; without
-    one, the label the run recorded (``recorded``, when it is one of y's), else the label
-    called 0, False or normal, else the most frequent label (said in a warning)."""
+    one, the label the run recorded (``recorded``, when it is one of y's, or when y shares a
+    label with those detect saw, ``seen``: new rows without a normal one are all anomalies),
+    else the label called 0, False or normal, else the most frequent label (said in a
+    warning). Labels of another kind than detect's (0/1 for ok/fraud) take the rule."""
     import warnings
     from collections import Counter
 
@@ -91,7 +93,8 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
 
     texts = [str(v) for v in y]
     counts = Counter(texts)
-    if normal_label is None and recorded is not None:
+    same_kind = recorded in counts or not set(counts).isdisjoint(map(str, seen or ()))
+    if normal_label is None and recorded is not None and same_kind:
         normal_label = recorded  # checked when the run was made, as --normal-label
     chosen = normal_label is None  # by the rule below, not by the user
     if normal_label is None:
@@ -105,7 +108,7 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None):
             )
     elif normal_label not in counts and (same := _same_number(normal_label, counts)):
         normal_label = same  # '--normal-label 1' for labels read as 1.0
-    elif normal_label not in counts and normal_label != recorded:
+    elif normal_label not in counts and not (normal_label == recorded and same_kind):
         # (the run's normal label holds no row of these new rows: each one is an anomaly)
         known = ", ".join(sorted(counts)[:10])
         raise ValueError(f"--normal-label {normal_label!r} is not a label of DATA: {known}.")
@@ -257,12 +260,12 @@ def seen_labels(y) -> list[str] | None:
     return texts if 0 < len(texts) <= MAX_RECORDED_LABELS else None
 
 
-def by_label(anomaly_scores, y, normal_label: str | None, recorded: str | None = None):
+def by_label(anomaly_scores, y, normal_label: str | None, recorded: str | None = None, seen=None):
     """The scores of the rows that have a label (:func:`labelled_rows`) and which of those are
     anomalies (:func:`as_anomaly`), for the figures and the printed ROC-AUC."""
     keep = labelled_rows(y)
     kept = [label for label, has_one in zip(y, keep, strict=True) if has_one]
-    return anomaly_scores[keep], as_anomaly(kept, normal_label, recorded)
+    return anomaly_scores[keep], as_anomaly(kept, normal_label, recorded, seen)
 
 
 def _normal_rows(path: str, label_column: str | None, data):

@@ -44,9 +44,11 @@ ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s, as GenerativeMixin.active_units
 class Sums:
     """Running sums of the evaluation's per-row figures over chunks."""
 
-    def __init__(self, variational: bool, n_samples: int, normal: tuple = (None, None)) -> None:
+    def __init__(
+        self, variational: bool, n_samples: int, normal: tuple = (None, None, None)
+    ) -> None:
         self.variational, self.n_samples = variational, n_samples
-        self.normal = normal  # (--normal-label, the one RUN recorded), see as_anomaly
+        self.normal = normal  # (--normal-label, the one RUN recorded, its labels): as_anomaly
         self.rows, self.score, self.elbo, self.nll = 0, 0.0, 0.0, 0.0
         self.unseen = 0  # a detector's rows holding a category never seen in training
         self.kl: Any = 0.0
@@ -146,6 +148,7 @@ def _detection_figures(
     labels: list,
     normal_label: str | None = None,
     recorded: str | None = None,
+    seen: list | None = None,
     flags: list | None = None,
     threshold: float | None = None,
 ) -> dict[str, float]:
@@ -161,7 +164,7 @@ def _detection_figures(
 
     # a blank label is no label: left out (of the flags too)
     y = np.concatenate(labels)
-    anomaly_scores, anomalous = by_label(-np.concatenate(scores), y, normal_label, recorded)
+    anomaly_scores, anomalous = by_label(-np.concatenate(scores), y, normal_label, recorded, seen)
     if flags is None:
         return detection_figures(anomaly_scores, anomalous)
     flagged = np.concatenate(flags)[labelled_rows(y)]
@@ -309,7 +312,8 @@ def evaluate(
         batch = default_batch_rows(X)
         parts = chunks_of(X, y, batch, estimator=estimator)
     variational = hasattr(estimator, "log_likelihood")
-    sums = Sums(variational, n_samples, (normal_label, recorded_normal_label(run)))
+    normal = (normal_label, recorded_normal_label(run), recorded_labels(run))
+    sums = Sums(variational, n_samples, normal)
     with phases("evaluate", math.ceil(len(X) / batch), quiet) as start:
         for i, (part, truth) in enumerate(parts):
             start(f"rows {i * batch:,} to {min(len(X), (i + 1) * batch):,}")
