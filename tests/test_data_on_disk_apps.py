@@ -3,6 +3,7 @@ to the in-memory models, and every command that reads DATA (evaluate, detect, im
 index, search, compress...) reads a table or array on disk a chunk at a time."""
 
 import contextlib
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -96,6 +97,14 @@ def test_the_imputer_fits_from_disk_to_the_in_memory_imputer(digits, tmp_path, l
     filled = pd.read_parquet(tmp_path / "filled.parquet")
     assert list(filled.columns) == ds.columns and not filled.isna().any().any()
     np.testing.assert_array_equal(filled.to_numpy()[~np.isnan(X)], X[~np.isnan(X)])
+    # in memory from the dataset: read by its column names, without scikit-learn's "X does
+    # not have valid feature names" (it was said); another table's names are refused
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(imputer.transform(ds), filled.to_numpy(np.float32))
+    other = write_parquet(tmp_path / "y.parquet", X, names=[f"q{i}" for i in range(64)])
+    with pytest.raises(ValueError, match="q0"):
+        imputer.transform(aekit.open_dataset(other))
 
 
 def test_the_imputer_on_parquet_differs_from_memory_by_the_row_group_shuffle(

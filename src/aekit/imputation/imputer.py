@@ -304,7 +304,10 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             return Path(out)
         if len(X) == 0:
             raise ValueError("X has no rows; pass at least one row to fill.")
-        Z, observed = self.encoder_.transform_with_mask(X, type(self).__name__)
+        named = X
+        if reader is not None and reader.named_columns:  # a table's columns, checked by name
+            named = pd.DataFrame(np.asarray(X), columns=reader.columns)
+        Z, observed = self.encoder_.transform_with_mask(named, type(self).__name__)
         decoded = self.encoder_.inverse_transform(self._fill(Z, observed))
         missing = np.column_stack(
             [~observed[:, group.start] for group in self.encoder_.feature_groups_]
