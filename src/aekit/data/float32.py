@@ -124,3 +124,20 @@ def check_float32_range(array: np.ndarray, name: str = "X", columns: list | None
             f"{name} holds {value:g} at (row {row}, {where}), beyond float32's range (about "
             f"±3.4e38) that the models compute in; {fix}."
         )
+
+
+def check_column_fits_float32(values: np.ndarray, name: str, column: str, first_row: int) -> None:
+    """Raise if a finite value of one column read from disk (rows ``first_row`` onwards of
+    ``name``) would become infinite as float32, in :func:`check_float32_range`'s words: the
+    reader's float32 rows made 1e300 an infinity, reported as one the file does not hold.
+    Infinities the file holds are left to the checks of non-finite values."""
+    if values.dtype.itemsize <= 4 or values.dtype.kind != "f":
+        return
+    with np.errstate(invalid="ignore"):
+        too_large = np.isfinite(values) & (np.abs(values) > _FLOAT32_MAX)
+    if too_large.any():
+        row = int(np.argmax(too_large))
+        raise ValueError(
+            f"{name} holds {values[row]:g} at (row {first_row + row}, column {column!r}), beyond "
+            "float32's range (about ±3.4e38) that the models compute in; rescale it."
+        )

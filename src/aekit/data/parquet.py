@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aekit.data.float32 import wider_than_float32
+from aekit.data.float32 import check_column_fits_float32, wider_than_float32
 from aekit.data.name_lists import some_names
 from aekit.data.readers import RowReader
 
@@ -158,16 +158,20 @@ class ParquetReader(RowReader):
         f, group = self.parts[g]
         try:
             table = self.handles[f].read_row_group(group, columns=self.columns)
-            rows = np.empty((table.num_rows, len(self.columns)), np.float32)
-            for j, (name, column) in enumerate(zip(self.columns, table.columns)):
+            columns = []
+            for name, column in zip(self.columns, table.columns):
                 if name in self.text_values:  # its code: the place of its text among them all
                     column = pc.index_in(column.cast("large_string"), self.text_values[name])
-                rows[:, j] = column.to_numpy(zero_copy_only=False)  # nulls become NaN
+                columns.append(column.to_numpy(zero_copy_only=False))  # nulls become NaN
         except _arrow_errors() as err:
             raise ValueError(
                 f"{self.describe_group(g)} cannot be read (corrupt or truncated?): "
                 + " ".join("".join(c for c in str(err) if c.isprintable() or c.isspace()).split())
             ) from None
+        rows = np.empty((table.num_rows, len(self.columns)), np.float32)
+        for j, (name, values) in enumerate(zip(self.columns, columns)):
+            check_column_fits_float32(values, self.files[f], name, int(self.groups[g]))
+            rows[:, j] = values
         self.cache[g] = rows
         while len(self.cache) > self.cache_groups:
             self.cache.popitem(last=False)
