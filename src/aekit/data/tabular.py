@@ -291,6 +291,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if numeric := self._groups("numeric"):
             names = [g.name for g in numeric]
             values = numeric_values(frame, names)
+            check_float32_range(values, "X", names)  # the user's own value, before scaling
             mean = np.array([self.mean_[n] for n in names])
             scale = np.array([self.scale_[n] for n in names])
             scaled = np.where(np.isnan(values), 0.0, (values - mean) / scale)
