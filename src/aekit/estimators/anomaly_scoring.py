@@ -9,6 +9,7 @@ y = 1 marks the positive class as ``roc_auc_score`` expects.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,8 @@ def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
     :class:`aekit.AnomalyDetector`, a ``Pipeline`` ending in one (its first steps transform X),
     or any detector with ``score_samples`` alone (higher = more normal, as scikit-learn's
     ``IsolationForest``: ranked by ``-score_samples``), so baselines score alike. NaN for a
-    fold holding one class only (no ranking to judge). A row holding a category that the fold's
+    fold holding one class only (no ranking to judge), with an ``UndefinedMetricWarning`` that
+    names ``StratifiedKFold``. A row holding a category that the fold's
     training rows never held ranks above every other, as ``aekit score`` scores it (``inf``),
     with a warning: ``anomaly_score`` refuses it, and a rare category would otherwise fail every
     fold it lands in.
@@ -53,7 +55,20 @@ def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
             f"y must be 1 for anomalies and 0 for normal rows; got the values "
             f"{sorted(values, key=str)[:10]}.{hint}"
         )
-    if len(values) < 2:
+    if len(values) < 2:  # scikit-learn's roc_auc scorer warns too (UndefinedMetricWarning)
+        from sklearn.exceptions import UndefinedMetricWarning
+
+        from aekit.data.one_hot import caller_level
+
+        kind = "anomalies" if values == {1} else "normal rows"
+        warnings.warn(
+            f"anomaly_roc_auc: this fold's {len(labels)} rows are all {kind}, so there is no "
+            "ranking to judge (NaN). A detector is no classifier, so cv=K splits the rows in "
+            "order (KFold): sorted labels leave one class to a fold; pass "
+            "cv=StratifiedKFold(K, shuffle=True, random_state=0).",
+            UndefinedMetricWarning,
+            stacklevel=caller_level(),
+        )
         return float("nan")
     return float(roc_auc_score(labels.astype(int), _anomaly_ranking(estimator)(X)))
 
