@@ -55,3 +55,14 @@ def test_the_command_line_names_the_option_and_records_it(european, tmp_path):
     # score reads DATA for RUN with the recorded --sep and --decimal
     ok(invoke("score", run, path, "-o", tmp_path / "s.csv"))
     assert len(pd.read_csv(tmp_path / "s.csv")) == 40
+    # a plain CSV scored with the run: the recorded options, untyped, are named with the fix
+    # ("pass --sep ','" led to "the decimal mark ',' is also the separator ... --sep ';'")
+    european[1].to_csv(tmp_path / "plain.csv", index=False)
+    for typed in ([], ["--sep", ","]):
+        result = invoke("score", run, tmp_path / "plain.csv", *typed, "-o", tmp_path / "p.csv")
+        said = for_the_command_line(error_message(result.exception))
+        recorded = "--sep ';' --decimal ','" if not typed else "--decimal ','"
+        assert f"RUN's training read its CSV with {recorded}, which" in said, said
+        assert said.endswith("e.g. --sep ',' --decimal '.'." if not typed else "--decimal '.'.")
+    ok(invoke("score", run, tmp_path / "plain.csv", "--sep", ",", "--decimal", ".", "-o",
+              tmp_path / "p.csv"))  # fmt: skip

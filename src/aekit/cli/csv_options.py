@@ -242,3 +242,32 @@ def _holds(marker: str, sep: str) -> bool:
 def _split_marker(marker: str, sep: str) -> list[str]:
     """The non-empty pieces of ``marker`` between separators ``sep``."""
     return marker.split() if sep == WHITESPACE else [m for m in marker.split(sep) if m]
+
+
+# a CSV's format refused: the file is read otherwise than the reader was told
+_FORMAT_ERRORS = ("looks separated by", "is also the separator", "is also the decimal mark")
+_PLAIN = {"--sep": "','", "--decimal": "'.'", "--thousands": "''", "--encoding": "utf-8"}
+
+
+def with_recorded_options(message: str) -> str:
+    """``message``, a CSV's format refused, with the options RUN recorded that the command
+    applied though they were not typed: 'pass --sep ,' of a run that read its CSV with --sep ';'
+    --decimal ',' led to "the decimal mark ',' is also the separator", the --decimal never
+    typed."""
+    if not any(words in message for words in _FORMAT_ERRORS):
+        return message
+    words = current.flags()
+    recorded = [
+        (flag, value)
+        for flag, value in zip(words, [*words[1:], None], strict=True)
+        if flag in _PLAIN and flag not in current.typed
+    ]
+    if not recorded:
+        return message
+    said = " ".join(f"{flag} '{value}'" for flag, value in recorded)
+    plain = " ".join(f"{flag} {_PLAIN[flag]}" for flag, _ in recorded)
+    verb = "apply" if len(recorded) > 1 else "applies"
+    return (
+        f"{message} RUN's training read its CSV with {said}, which {verb} to DATA unless given: "
+        f"give this file's own too, e.g. {plain}."
+    )

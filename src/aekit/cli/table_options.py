@@ -141,6 +141,11 @@ def _with_table_options(
             )
             columns.current = columns.resolve(id_column, ignore_column, recorded, source)
             return callback(*args, **kwargs)
+        except ValueError as err:  # a CSV read with the run's options, untyped: said
+            said = csv_options.with_recorded_options(str(err))
+            if said == str(err):
+                raise
+            raise ValueError(said) from None
         finally:  # the next command in this process (or a direct load_data) starts afresh
             csv_options.current = csv_options.CsvOptions()
             columns.current = columns.ColumnOptions()
