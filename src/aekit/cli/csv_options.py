@@ -259,7 +259,7 @@ def with_recorded_options(message: str) -> str:
     words = current.flags()
     recorded = [
         (flag, value)
-        for flag, value in zip(words, [*words[1:], None], strict=True)
+        for flag, value in zip(words, words[1:])  # (each of these flags takes a value)
         if flag in _PLAIN and flag not in current.typed
     ]
     if not recorded:
