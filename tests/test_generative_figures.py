@@ -122,3 +122,8 @@ def test_cli_manifold_draws_a_model_of_flat_rows_given_their_shape(digits, tmp_p
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     bad = runner.invoke(app, ["manifold", str(model), "--image-shape", "1,8,9", "-o", str(out)])
     assert isinstance(bad.exception, ValueError) and "needs rows of 72 values" in str(bad.exception)
+    # a code of 3 units is said first: --image-shape, asked for before, could not help
+    wide = tmp_path / "wide.aekit"
+    aekit.VAE(latent_dim=3, **TINY).fit(digits[0].reshape(300, -1)).save(wide)
+    bad = runner.invoke(app, ["manifold", str(wide), "-o", str(tmp_path / "w.png")])
+    assert "needs latent_dim=2; this model has 3" in str(bad.exception)

@@ -143,6 +143,11 @@ def manifold(
     from aekit.viz.generative import latent_manifold
 
     estimator = load_run(run)
+    if hasattr(estimator, "manifold_grid") and estimator.latent_dim != 2:
+        # what stops the command, said before how its images would be drawn (--image-shape)
+        raise ValueError(
+            f"manifold_grid needs latent_dim=2; this model has {estimator.latent_dim}."
+        )
     drawn = _flat_rows_drawn(estimator, image_shape)
     if drawn is None:
         estimator = _image_vae(estimator)
