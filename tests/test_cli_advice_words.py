@@ -24,3 +24,18 @@ def test_advice_to_fit_a_list_and_unseen_labels_are_said_for_the_command_line():
         "DATA's labels (--label-column, --labels FILE or an .npz's y) hold labels the model was "
         "not trained on: [42]; its labels are [0, 1, 2]. Fix those labels, or leave them out."
     )
+
+
+def test_retrieval_options_are_named_as_typed():
+    # 'aekit search ... --label-column foo' said "label_column and columns apply to tables"
+    # (there is no --columns), and -k 5000 "k=5000 is more than ..."
+    from aekit.cli.errors import for_the_command_line
+
+    said = for_the_command_line("label_column and columns apply to tables, not to X.npy.")
+    assert said == (
+        "--label-column applies to a table; DATA X.npy is an array, which has no columns: "
+        "leave --label-column out."
+    )
+    assert for_the_command_line("k=5000 is more than the 1797 rows in the index.") == (
+        "-k 5000 is more than the 1797 rows in the index."
+    )

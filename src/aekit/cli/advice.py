@@ -75,6 +75,15 @@ ADVICE = (
         r"^k=(-?\d+) must be a positive integer\.",
         r"-k \1 must be a positive integer: the number of hits a query gets.",
     ),
+    (
+        r"^k=(\d+) is more than the (\d+) rows in the index\.",
+        r"-k \1 is more than the \2 rows in the index.",
+    ),
+    (  # aekit.data.lazy.open_dataset of an array ('aekit index', 'aekit search')
+        r"^label_column and columns apply to tables, not to (.*)\.$",
+        r"--label-column applies to a table; DATA \1 is an array, which has no columns: leave "
+        r"--label-column out.",
+    ),
     (  # aekit.core.train: a checkpoint past the epochs asked for ('aekit train --checkpoint')
         r"\bbeyond max_iter=(\d+): pass max_iter >= (\d+) to go on with it, or another "
         r"checkpoint_dir\b",
