@@ -22,3 +22,17 @@ def test_a_none_that_numpy_reads_as_nan_is_still_named():
 def test_a_cell_of_more_axes_is_named_by_its_plain_position():
     cells = np.array([["1", "2", "3"], ["3", "4", "y"]]).reshape(2, 3, 1)
     assert "holds 'y' at position (1, 2, 0) (0-based)" in text_cell_message(cells, "X")
+
+
+def test_a_dataloader_is_named_with_the_rows_to_pass():
+    # it said "X contains a value that is not a number: float() argument must be ... not
+    # 'DataLoader'"
+    import torch
+    from torch.utils.data import DataLoader, TensorDataset
+
+    import aekit
+
+    rows = torch.rand(20, 3)
+    with pytest.raises(TypeError, match=r"X is a DataLoader, which aekit does not read.*"
+                       r"loader\.dataset\.tensors\[0\]"):  # fmt: skip
+        aekit.Autoencoder(max_iter=1).fit(DataLoader(TensorDataset(rows), batch_size=4))

@@ -25,6 +25,19 @@ def ragged_message(X: Any, name: str, numpy_error: Exception) -> str:
     return f"{name} is not a rectangular array: {numpy_error}"
 
 
+def not_a_number_message(X: Any, name: str, numpy_error: Exception) -> str:
+    """What ``X``, read as one object (numpy's 0-d array of it), is, when it is no array of
+    numbers: a torch DataLoader (which yields batches, not rows) is named with what to pass."""
+    if hasattr(X, "dataset") and hasattr(X, "batch_size"):
+        return (
+            f"{name} is a {type(X).__name__}, which aekit does not read: aekit batches the rows "
+            "itself (batch_size=...). Pass the rows: its dataset's tensor (e.g. "
+            "loader.dataset.tensors[0]), an array, a memory-mapped .npy or "
+            "aekit.open_dataset(path)."
+        )
+    return f"{name} contains a value that is not a number: {numpy_error}."
+
+
 def text_cell_message(array: np.ndarray, name: str) -> str:
     """The first cell of ``array`` (text or objects) that is not a number, and where it is."""
     for position in _cells_of_first_bad_block(array):

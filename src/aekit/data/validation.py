@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aekit.data.array_messages import ragged_message, text_cell_message
+from aekit.data.array_messages import not_a_number_message, ragged_message, text_cell_message
 from aekit.data.float32 import (
     check_float32_range,
     float32_rounding,
@@ -146,8 +146,8 @@ def as_numeric_array(
             array = array.astype(np.float64)
         except ValueError:
             raise ValueError(text_cell_message(array, name)) from None
-        except TypeError as err:  # e.g. a dict inside an object array
-            raise TypeError(f"{name} contains a value that is not a number: {err}.") from None
+        except TypeError as err:  # e.g. a dict inside an object array; a DataLoader
+            raise TypeError(not_a_number_message(X, name, err)) from None
     reject_complex(array, name)
     if array.ndim not in ((2,) if tables_only else (2, 3, 4)):
         hint = {
