@@ -376,3 +376,14 @@ def test_one_class_is_refused_naming_the_label_as_written(ae):
     X = np.random.default_rng(0).random((20, ae.n_features_in_))
     with pytest.raises(ValueError, match=r"y has 1 class only \(0\); a classifier needs at least"):
         aekit.FineTunedClassifier(ae, max_iter=1).fit(X, np.zeros(20, int))
+
+
+def test_the_networks_forward_without_targets_names_its_outputs(ae):
+    # network_(x) failed with "'bool' object has no attribute 'float'"
+    clf = aekit.FineTunedClassifier(ae, max_iter=1, random_state=0).fit(X[:100], Y[:100])
+    rows = torch.as_tensor(X[:3], dtype=torch.float32)
+    with pytest.raises(ValueError, match=r"needs the targets y.*network_\.outputs\(x\)"):
+        clf.network_(rows)
+    logits = clf.network_.outputs(rows)
+    predicted = clf.classes_[logits.argmax(dim=1).cpu().numpy()]
+    np.testing.assert_array_equal(predicted, clf.predict(X[:3]))

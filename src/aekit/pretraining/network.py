@@ -99,6 +99,11 @@ class FineTuningNetwork(nn.Module):
     ) -> dict[str, torch.Tensor]:
         """The batch's mean loss, as the trainer wants it (``generator`` and ``epoch`` unused:
         nothing here is random or scheduled), and a classifier's error rate."""
+        if y is None:  # (it failed with "'bool' object has no attribute 'float'")
+            raise ValueError(
+                "this network's forward is its training loss and needs the targets y; for "
+                "its outputs (logits or predictions) call network_.outputs(x)."
+            )
         outputs = self.outputs(x)
         if self.task == "classification":
             # "error" (1 - accuracy) is reported, not trained on: early stopping may watch it.
