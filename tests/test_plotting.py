@@ -104,6 +104,8 @@ def test_feature_reconstructions_draw_one_panel_per_feature_up_to_the_maximum():
         assert len(ax.collections) == 1 and len(ax.lines) == 1  # the points and y = x
         np.testing.assert_allclose(ax.collections[0].get_offsets()[:, 0], X[:, j])
     assert "R² 0.99" in axes[0].get_title()
+    X[:, 1] = 0.0  # a constant column (the digits' first pixel) has no R²: "R² nan" before
+    assert plotting.feature_reconstructions(X, X + 0.1)[1].get_title() == "x1  (constant)"
     hidden = [a for a in axes[0].figure.axes if not a.get_visible()]
     assert not hidden  # 8 panels fill 2 rows of 4
 

@@ -68,8 +68,9 @@ def feature_reconstructions(
         low, high = min(x.min(), x_hat.min()), max(x.max(), x_hat.max())
         ax.plot([low, high], [low, high], color="0.3", lw=0.8, ls="--")
         variance = np.sum((x - x.mean()) ** 2)
-        r2 = 1 - np.sum((x - x_hat) ** 2) / variance if variance > 0 else float("nan")
-        ax.set_title(f"{feature_names[j]}  (R² {r2:.2f})", fontsize=9)
+        # a constant feature has no R² (0/0): its title says so instead of "R² nan"
+        fit = f"R² {1 - np.sum((x - x_hat) ** 2) / variance:.2f}" if variance > 0 else "constant"
+        ax.set_title(f"{feature_names[j]}  ({fit})", fontsize=9)
         ax.tick_params(labelsize=7)
     if len(axes):
         axes[0].figure.tight_layout()
