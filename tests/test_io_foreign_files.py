@@ -103,12 +103,19 @@ def test_a_missing_header_entry_is_named_as_such(saved, tmp_path):
         aekit.load(path, device=DEVICE)
 
 
-@pytest.mark.parametrize("name", ["table.csv", "rows.csv.gz", "codes.npy", "t.parquet"])
-def test_a_data_file_given_as_a_model_is_named_as_data(name, tmp_path):
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        *[(name, "a data file") for name in ("table.csv", "rows.csv.gz", "codes.npy", "t.parquet")],
+        ("other.json", "a JSON file"),  # it was "a data file" too
+        ("digit.png", "an image"),
+    ],
+)
+def test_a_data_file_given_as_a_model_is_named_as_data(name, kind, tmp_path):
     # 'aekit info table.csv' said "truncated or corrupt? ... header too large"
     path = tmp_path / name
     path.write_bytes(b"a,b\n1,2\n")
-    with pytest.raises(ValueError, match="is a data file, not an aekit model"):
+    with pytest.raises(ValueError, match=f"{name} is {kind}, not an aekit model"):
         aekit.load(path, device=DEVICE)
 
 

@@ -268,8 +268,11 @@ def load_tree(
             metadata = handle.metadata() or {}
     except (SafetensorError, OSError, ValueError, RuntimeError) as err:
         if any(suffix.lower() in _DATA_SUFFIXES for suffix in path.suffixes):  # also .csv.gz
+            kinds = {".json": "a JSON file", ".png": "an image", ".jpg": "an image"}
+            kind = next((kinds[s.lower()] for s in path.suffixes if s.lower() in kinds), None)
             raise ValueError(  # e.g. 'aekit info table.csv': data where a model was expected
-                f"{path} is a data file, not an aekit model: give a model file (.safetensors)."
+                f"{path} is {kind or 'a data file'}, not an aekit model: give a model file "
+                "(.safetensors)."
             ) from None
         raise ValueError(
             _foreign_file(path)
