@@ -3,6 +3,7 @@ left as it was, model files, bad input, and the command line (finetune, then pre
 
 from __future__ import annotations
 
+import re
 import shlex
 import tomllib
 import warnings
@@ -220,6 +221,10 @@ def test_finetune_then_predict_on_the_command_line(ae, tmp_path):
     command = (out / "command.txt").read_text()
     assert " --epochs 3 " in command and "max_iter" not in command, command
     assert isinstance(aekit.load(out / "model.safetensors"), aekit.FineTunedClassifier)
+    # info lists the head beside the encoder's layers (it showed the encoder alone)
+    shown = runner.invoke(app, ["info", str(out)]).output
+    head = aekit.load(out / "model.safetensors").network_.head
+    assert re.search(rf"│ head +│ {ae.latent_dim} -> {head[-1].out_features} +│", shown), shown
     args = ["predict", out, table, "--label-column", "y", "-o", tmp_path / "p.csv"]
     result = runner.invoke(app, [str(a) for a in args])
     assert result.exit_code == 0 and "accuracy" in result.output, result.output

@@ -170,6 +170,7 @@ def info(run: Described) -> None:
             None if "contamination_" not in fitted else f"{fitted['contamination_']:.2%}"
         ),
         "layers": _layers(network, n_features),
+        "head": _head(estimator),
         "image shape": fitted.get("image_shape_"),
         "sequence shape": fitted.get("sequence_shape_"),
         "likelihood": fitted.get("likelihood_"),
@@ -236,3 +237,15 @@ def _layers(params: dict[str, Any], n_features: Any) -> str | None:
     if architecture != "mlp":
         return f"{architecture} " + " -> ".join(str(v) for v in [*hidden, latent])
     return " -> ".join(str(v) for v in [n_features, *hidden, latent])
+
+
+def _head(estimator: Any) -> str | None:
+    """A fine-tuned model's head, code to outputs (``layers`` lists its pretrained encoder)."""
+    import torch
+
+    head = getattr(getattr(estimator, "network_", None), "head", None)
+    linear = [m for m in head.modules() if isinstance(m, torch.nn.Linear)] if head else []
+    if not linear:
+        return None
+    return " -> ".join(str(v) for v in [linear[0].in_features, *(m.out_features for m in linear)])
+
