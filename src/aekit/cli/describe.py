@@ -248,4 +248,3 @@ def _head(estimator: Any) -> str | None:
     if not linear:
         return None
     return " -> ".join(str(v) for v in [linear[0].in_features, *(m.out_features for m in linear)])
-
