@@ -196,6 +196,16 @@ def test_empty_list():
         aekit.Autoencoder(**CPU).fit([])
 
 
+@pytest.mark.parametrize("kind", [aekit.Autoencoder, aekit.VAE])
+def test_one_row_is_refused_as_the_command_line_refuses_it(kind, digits):
+    # Python trained on it silently; 'aekit train' said "training needs at least 2"
+    with pytest.raises(ValueError, match=r"n_samples=1; an autoencoder learns from at least 2"):
+        kind(**CPU).fit(digits[0][:1])
+    warm = kind(**CPU, warm_start=True).fit(digits[0])
+    warm.fit(digits[0][:1])  # going on with one new row (warm_start) is no first fit
+    assert warm.n_iter_ == 2 * CPU["max_iter"]
+
+
 def test_one_dimensional_X(fitted):
     with pytest.raises(ValueError, match=r"got shape \(5,\)\. Reshape your data either using"):
         aekit.Autoencoder(**CPU).fit(np.linspace(0, 1, 5))

@@ -216,6 +216,11 @@ class BaseAutoencoder(
         self._check_params()
         continued = self._continues_training()  # warm_start: the data read as fit read them
         flat = self._validate_X(X, reset=not continued)
+        if len(flat) < 2 and not continued:  # one row has no scale, no spread to learn
+            raise ValueError(
+                f"X has n_samples={len(flat)}; an autoencoder learns from at least 2 rows "
+                "(many more to learn anything useful)."
+            )
         labels = self._continued_labels if continued else self._fit_labels
         y_index = labels(labels_of(X, y), len(flat))
         if y_index is None:  # a model without labels: a y shaped like X is a Keras target
