@@ -135,12 +135,12 @@ def test_low_layers_import_only_what_lies_below(layer):
 
 # --- packages use each other's public names only ----------------------------------------------
 # aekit's packages; a module's package is the first name after ``aekit``. The foundation below
-# them (registry, moved module names, version) is everyone's.
+# them (registry, moved module names, version, the warnings' caller line) is everyone's.
 PACKAGES = {
     *("core", "data", "estimators", "io", "anomaly", "hashing", "compression"),
     *("imputation", "denoising", "generation", "viz", "cli"),
 }
-FOUNDATION = ("aekit.registry", "aekit._moved", "aekit._version")
+FOUNDATION = ("aekit.registry", "aekit._moved", "aekit._version", "aekit.warning_lines")
 
 
 def package_of(module: str) -> str | None:
@@ -306,7 +306,7 @@ def test_cli_aliases_name_model_file_classes():
 
 # The layers of the README's layout table: what each top-level part of aekit may import besides
 # itself. Applications build on the estimators; figures on the applications; the CLI on all.
-FOUNDATION = {"_version", "devices", "registry", "io"}
+FOUNDATION = {"_version", "devices", "registry", "io", "warning_lines"}
 APPLICATIONS = {
     "anomaly",
     "hashing",
@@ -321,7 +321,8 @@ ALLOWED = {
     "_moved": set(),
     "devices": set(),
     "registry": set(),
-    "io": {"_version", "devices", "registry"},
+    "warning_lines": set(),
+    "io": {"_version", "devices", "registry", "warning_lines"},
     "core": FOUNDATION,
     "data": FOUNDATION,
     "estimators": FOUNDATION | {"core", "data"},

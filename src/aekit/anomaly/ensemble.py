@@ -16,7 +16,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from aekit.anomaly.scoring import feature_scores
 from aekit.anomaly.trivial_matches import TrivialMatches, distances_without_trivial_matches
-from aekit.data.one_hot import caller_level
+from aekit.warning_lines import caller_level
 
 _BLOCK_ROWS = 65_536  # rows scored at once
 _BLOCK_ENTRIES = 2_000_000  # neighbour distances held at once while scoring (16 MB of float64)

@@ -21,9 +21,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neighbors import NearestNeighbors
 
 from aekit.anomaly.ensemble import neighbor_count
-from aekit.data.one_hot import caller_level
 from aekit.estimators.epochs import epochs_for_steps
 from aekit.estimators.stacked import fit_stacked, stack_refusal
+from aekit.warning_lines import caller_level
 
 MEMBER_TRAINING = ("auto", "stacked", "sequential")
 

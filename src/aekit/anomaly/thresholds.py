@@ -25,7 +25,7 @@ import warnings
 import numpy as np
 
 from aekit.anomaly.ensemble import SPREAD_RESOLUTION
-from aekit.data.one_hot import caller_level
+from aekit.warning_lines import caller_level
 
 RULES = ("contamination", "mean_std", "validation", "pot")
 

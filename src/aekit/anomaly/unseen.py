@@ -19,7 +19,7 @@ import pandas as pd
 
 from aekit.anomaly.explain import top_features
 from aekit.data.column_values import as_fitted_bools
-from aekit.data.one_hot import caller_level
+from aekit.warning_lines import caller_level
 
 
 def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:

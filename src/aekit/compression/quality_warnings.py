@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from aekit.compression.prior import PRIOR_ROWS
-from aekit.data.one_hot import caller_level
+from aekit.warning_lines import caller_level
 
 
 def warn_if_no_better_than_mean(rows: np.ndarray, decoded: np.ndarray) -> None:

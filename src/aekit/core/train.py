@@ -40,7 +40,7 @@ from aekit.core.config import TrainConfig
 from aekit.core.distributed import Group
 from aekit.core.optimizers import adam, learning_rate_scheduler
 from aekit.core.sharding import holding
-from aekit.data.one_hot import caller_level
+from aekit.warning_lines import caller_level
 
 
 class TrainingDivergedError(FloatingPointError, ValueError):

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aekit.data.one_hot import caller_level
+from aekit.warning_lines import caller_level
 
 
 def json_value(value: Any) -> Any:

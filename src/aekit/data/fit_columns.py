@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import warnings
 
-from aekit.data.one_hot import caller_level
+from aekit.warning_lines import caller_level
 
 
 def warn_feature_names(named: bool, fitted_named: bool, owner: str) -> None:

@@ -67,7 +67,7 @@ def warn_float32_rounding(
     j = int(lost[0])
     column = repr(columns[j]) if columns is not None else str(j)
     others = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
-    from aekit.data.one_hot import caller_level
+    from aekit.warning_lines import caller_level
 
     warnings.warn(
         f"{name}'s column {column}{others} varies by about {spread[j]:.3g} (standard deviation) "
@@ -89,7 +89,7 @@ def warn_float32_statistics(shift: np.ndarray, scale: np.ndarray, what: str) -> 
     lost = np.flatnonzero(np.abs(shift) * _FLOAT32_HALF_STEP > _LOST_SHARE * scale)
     if not len(lost):
         return
-    from aekit.data.one_hot import caller_level
+    from aekit.warning_lines import caller_level
 
     warnings.warn(
         f"{what} reads float32 rows, but {len(lost)} column(s) of the model (the first: column "

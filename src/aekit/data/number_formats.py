@@ -19,7 +19,7 @@ from aekit.data.column_checks import (
     text_among_numbers,
     text_among_numbers_message,
 )
-from aekit.data.one_hot import caller_level
+from aekit.warning_lines import caller_level
 
 
 def decimal_comma_numbers(series: pd.Series) -> tuple[int, Any] | None:

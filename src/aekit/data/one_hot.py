@@ -11,13 +11,12 @@ of new rows that break a group found in fit.
 
 from __future__ import annotations
 
-import os
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from aekit.warning_lines import caller_level
 
 # Below this many rows, independent 0/1 columns can sum to one on every row by chance (two
 # columns are exact complements on n rows with probability about 2**-n).
@@ -61,26 +60,6 @@ def warn_broken_rows(
                 UserWarning,
                 stacklevel=caller_level(),
             )
-
-
-# Libraries whose frames lie between a user's call and aekit's: scikit-learn wraps
-# ``transform`` and runs a Pipeline's steps, through joblib's Memory even without a cache, and
-# torch's ``no_grad`` decorator wraps inference methods.
-_WRAPPERS = ("sklearn", "joblib", "torch")
-
-
-def caller_level() -> int:
-    """The ``stacklevel`` of the first caller outside aekit and the libraries that wrap its
-    calls (``_WRAPPERS``), for a warning raised by the function that calls this: it then names
-    the user's line, whichever of aekit's methods (or a Pipeline's steps) led there."""
-    loaded = [sys.modules.get(name) for name in _WRAPPERS]  # a library not imported has no frame
-    folders = [Path(__file__).parents[1]]
-    folders += [Path(module.__file__).parent for module in loaded if module is not None]
-    inside = tuple(f"{folder}{os.sep}" for folder in folders)  # torch's, not torchvision's
-    frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_code.co_filename.startswith(inside):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def broken_one_hot_rows(Z: np.ndarray, observed: np.ndarray, group: tuple[int, int]) -> int:

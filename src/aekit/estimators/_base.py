@@ -34,7 +34,6 @@ from aekit.core.nets import reset_parameters
 from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
 from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, TrainResult, train
-from aekit.data.one_hot import caller_level
 from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
 from aekit.estimators._convergence import ConvergenceCheck
@@ -63,6 +62,7 @@ from aekit.estimators._warm_start import WarmStart
 from aekit.estimators.modules import ExportsModules
 from aekit.estimators.persistence import remember_fitted_params
 from aekit.estimators.pickling import PicklesAnywhere
+from aekit.warning_lines import caller_level
 
 # Parameters that may change between a run and its resumption from a checkpoint.
 # compile and distributed change how a step runs, not what it computes (a checkpoint of N

@@ -21,7 +21,6 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.multiclass import type_of_target
 
 from aekit.core.semisupervised import UNLABELLED
-from aekit.data.one_hot import caller_level
 from aekit.data.validation import (
     MissingLabelsError,
     as_labels,
@@ -29,6 +28,7 @@ from aekit.data.validation import (
     fit_labels,
     unlabelled_rows,
 )
+from aekit.warning_lines import caller_level
 
 DEFAULT_CLASSIFIER_WEIGHT = 1.0  # ConditionalVAE's; another value set for no classifier: said
 

@@ -20,7 +20,7 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 
 from aekit.core.rows import LazyRows
-from aekit.data.one_hot import caller_level
+from aekit.warning_lines import caller_level
 
 CHECK_ROWS = 1000  # rows reconstructed for the check: a fraction of an epoch's cost
 

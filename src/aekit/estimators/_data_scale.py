@@ -210,7 +210,7 @@ def warn_of_pixel_values(X: Any, likelihood: str, chosen: str) -> None:
         return
     import warnings
 
-    from aekit.data.one_hot import caller_level
+    from aekit.warning_lines import caller_level
 
     warnings.warn(
         "X is uint8 (pixel values 0..255?), so likelihood='auto' chose a Gaussian on "

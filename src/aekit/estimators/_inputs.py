@@ -12,9 +12,9 @@ from sklearn.utils.validation import validate_data
 
 from aekit.core.architectures import SEQUENCE_ARCHITECTURES
 from aekit.data.float32 import warn_float32_statistics
-from aekit.data.one_hot import caller_level
 from aekit.data.validation import as_numeric_array
 from aekit.estimators._disk import DiskRows, disk_rows
+from aekit.warning_lines import caller_level
 
 # parameter -> (the ndim of an X made of such rows, the row's shape in words, what it is,
 # the architectures that need it)

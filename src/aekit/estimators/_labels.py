@@ -77,7 +77,7 @@ def warn_of_ignored_targets(kind: str, y: Any, X: Any) -> None:
         return
     import warnings
 
-    from aekit.data.one_hot import caller_level
+    from aekit.warning_lines import caller_level
 
     warnings.warn(
         f"y has X's shape {tuple(shape)} and is ignored: {kind} learns to reconstruct X itself "

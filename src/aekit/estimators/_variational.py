@@ -33,11 +33,11 @@ from aekit.core.objectives import (
 )
 from aekit.core.optimizers import LEARNING_RATE_SCHEDULES
 from aekit.core.train import TrainConfig
-from aekit.data.one_hot import caller_level
 from aekit.data.validation import check_count
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._ex_post import check_mixture, draw, fit_mixture, fit_mixture_per_label
 from aekit.estimators._generative import GenerativeMixin
+from aekit.warning_lines import caller_level
 
 
 class _VariationalBase(GenerativeMixin, BaseAutoencoder):

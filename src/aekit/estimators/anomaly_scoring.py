@@ -58,7 +58,7 @@ def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
     if len(values) < 2:  # scikit-learn's roc_auc scorer warns too (UndefinedMetricWarning)
         from sklearn.exceptions import UndefinedMetricWarning
 
-        from aekit.data.one_hot import caller_level
+        from aekit.warning_lines import caller_level
 
         kind = "anomalies" if values == {1} else "normal rows"
         warnings.warn(

@@ -21,9 +21,9 @@ from aekit.core.objectives.corruption import (
     valid_noise_level,
 )
 from aekit.data.lazy import Dataset
-from aekit.data.one_hot import caller_level
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
+from aekit.warning_lines import caller_level
 
 
 class DenoisingAutoencoder(BaseAutoencoder):

@@ -20,8 +20,8 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from aekit import registry
-from aekit.data.one_hot import caller_level
 from aekit.io.model_file import INCONSISTENT, inconsistency, write_model
+from aekit.warning_lines import caller_level
 
 _ESTIMATOR = "__estimator__"  # an estimator-valued parameter: its class and its parameters
 

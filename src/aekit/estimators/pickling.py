@@ -19,7 +19,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from aekit.data.one_hot import caller_level
+from aekit.warning_lines import caller_level
 
 # The state key that holds the torch objects, saved by torch.save.
 _TORCH_STATE = "_aekit_torch_state"

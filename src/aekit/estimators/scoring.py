@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 from sklearn.utils import _safe_indexing
 
-from aekit.data.one_hot import caller_level
 from aekit.data.validation import encode_labels, unlabelled_rows, unseen_labels
+from aekit.warning_lines import caller_level
 
 
 def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:

@@ -15,9 +15,9 @@ from aekit.core.config import TrainConfig
 from aekit.core.dead_units import check_epochs, revive_dead_units
 from aekit.core.latent import DeterministicLatent
 from aekit.core.objectives import KLSparsity, L1Sparsity, Term
-from aekit.data.one_hot import caller_level
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
+from aekit.warning_lines import caller_level
 
 # sparsity_weight="auto": fixed weights per penalty, not tuned to the data (what they cost and
 # give: benchmarks/sparsity.py)

@@ -15,7 +15,6 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from aekit.data.one_hot import caller_level
 from aekit.data.validation import (
     UNLABELLED_LABEL,
     as_labels,
@@ -26,6 +25,7 @@ from aekit.data.validation import (
 )
 from aekit.estimators.scoring import warn_unseen_labels
 from aekit.pretraining._base import BaseFineTuned
+from aekit.warning_lines import caller_level
 
 _PARAMETERS = """
     Parameters

@@ -12,10 +12,10 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from aekit.data.one_hot import caller_level
 from aekit.data.validation import as_numeric_array
 from aekit.estimators import Autoencoder
 from aekit.estimators.persistence import changed_since_fit, describe_changes
+from aekit.warning_lines import caller_level
 
 
 def pretrained_autoencoder(

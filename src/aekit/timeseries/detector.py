@@ -35,7 +35,6 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.core.distributed import warns_on_rank_zero
-from aekit.data.one_hot import caller_level
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 from aekit.timeseries import likelihood, series_threshold
@@ -44,6 +43,7 @@ from aekit.timeseries.persistence import export_series_detector, import_series_d
 from aekit.timeseries.point_scores import PointScores
 from aekit.timeseries.series_input import SeriesInput
 from aekit.timeseries.windows import window_starts
+from aekit.warning_lines import caller_level
 
 
 class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin, BaseEstimator):

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from aekit.data.non_finite import describe_non_finite
-from aekit.data.one_hot import caller_level
 from aekit.timeseries.step_names import step_name
 from aekit.timeseries.time_axis import TimeAxis
+from aekit.warning_lines import caller_level
 
 # The fix for missing values in a series, said by whichever check finds them first
 MISSING_FIX = "Fill them, or pass handle_missing='interpolate'."

@@ -19,13 +19,13 @@ import numpy as np
 
 from aekit.data.fit_columns import warn_feature_names
 from aekit.data.non_finite import refuse_infinite
-from aekit.data.one_hot import caller_level
 from aekit.data.validation import reject_complex, reject_duplicate_columns, reject_unshaped
 from aekit.timeseries.grid import MISSING_FIX, Series, on_grid
 from aekit.timeseries.repeats import check_long_format, check_order, merge_repeats
 from aekit.timeseries.step_names import NO_STEP, same_step
 from aekit.timeseries.time_axis import TimeAxis, date_axis, numeric_axis
 from aekit.timeseries.timestamps import parse_times
+from aekit.warning_lines import caller_level
 
 HANDLE_MISSING = ("error", "interpolate")
 

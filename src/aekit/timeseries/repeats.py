@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from aekit.data.one_hot import caller_level
+from aekit.warning_lines import caller_level
 
 
 def check_long_format(frame, time_column: str, channels: list) -> None:

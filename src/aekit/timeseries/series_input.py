@@ -85,7 +85,7 @@ def _warn_few_windows(windows: int, window: int, stride: int) -> None:
     to 1, a tail of 2 scores) with advice for an option the series has not."""
     import warnings
 
-    from aekit.data.one_hot import caller_level
+    from aekit.warning_lines import caller_level
 
     warnings.warn(
         f"the series gives {windows} window{'s' if windows != 1 else ''} of {window} points to "
@@ -107,7 +107,7 @@ def warn_rows_of_sequences(series: list[Series], window: int, stride: int) -> No
     (:func:`_warn_few_windows`)."""
     import warnings
 
-    from aekit.data.one_hot import caller_level
+    from aekit.warning_lines import caller_level
 
     channels = series[0].values.shape[1]
     windows = sum(len(window_starts(len(s.values), window, stride)) for s in series)
@@ -144,7 +144,7 @@ def warn_time_index_channels(
     column is a second counter (a row number), and an array's is named by its place."""
     import warnings
 
-    from aekit.data.one_hot import caller_level
+    from aekit.warning_lines import caller_level
 
     values = series.values
     if len(values) < _TIME_INDEX_MIN_POINTS:

@@ -40,7 +40,7 @@ import numpy as np
 
 from aekit.anomaly import thresholds
 from aekit.anomaly.ensemble import SPREAD_RESOLUTION
-from aekit.data.one_hot import caller_level
+from aekit.warning_lines import caller_level
 
 PEEL_QUANTILES = (0.25, 0.5)
 MAX_PEELED = 1 / 3  # the largest share of the points taken out

@@ -1,0 +1,28 @@
+"""Which line a warning of aekit's names: the user's, not one inside aekit or a library that
+wraps its calls (a Pipeline's steps, torch's decorators). Below every part of aekit, so each of
+them can warn with it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+# Libraries whose frames lie between a user's call and aekit's: scikit-learn wraps
+# ``transform`` and runs a Pipeline's steps, through joblib's Memory even without a cache, and
+# torch's ``no_grad`` decorator wraps inference methods.
+_WRAPPERS = ("sklearn", "joblib", "torch")
+
+
+def caller_level() -> int:
+    """The ``stacklevel`` of the first caller outside aekit and the libraries that wrap its
+    calls (``_WRAPPERS``), for a warning raised by the function that calls this: it then names
+    the user's line, whichever of aekit's methods (or a Pipeline's steps) led there."""
+    loaded = [sys.modules.get(name) for name in _WRAPPERS]  # a library not imported has no frame
+    folders = [Path(__file__).parent]
+    folders += [Path(module.__file__).parent for module in loaded if module is not None]
+    inside = tuple(f"{folder}{os.sep}" for folder in folders)  # torch's, not torchvision's
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(inside):
+        frame, level = frame.f_back, level + 1
+    return level
