@@ -34,8 +34,8 @@ class DetectorOutputs:
     @writes_to_file
     def score_samples(self, X: Any) -> np.ndarray:
         """Normality score per row, higher = more normal (scikit-learn's sign). With
-        ``out=PATH`` (any of these four methods), the values are written there a chunk at a
-        time (:func:`aekit.write_outputs`) and PATH is returned."""
+        ``out=PATH`` (any of these four methods, and explain), the values are written there a
+        chunk at a time (:func:`aekit.write_outputs`) and PATH is returned."""
         return -self.anomaly_score(X)
 
     @writes_to_file
@@ -76,8 +76,10 @@ class DetectorOutputs:
         anomaly = 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
         return np.column_stack([1.0 - anomaly, anomaly])
 
+    @writes_to_file
     def explain(self, X: Any):
-        """Each input column's share of each row's anomaly score.
+        """Each input column's share of each row's anomaly score (with ``out=PATH``, written
+        there a chunk at a time, as the other scoring methods are).
 
         A column's share is its (standardized) reconstruction error averaged over the
         ensemble plus its part of the input-space neighbour distance (each neighbour's distance

@@ -142,6 +142,11 @@ def output_columns(estimator: Any, method: str, first: np.ndarray) -> list[str]:
     names = getattr(estimator, "feature_names_in_", None)
     if names is not None and len(names) == width:
         return [str(c) for c in names]
+    if method == "explain":  # a detector's shares: its input columns, then the latent part
+        names = (
+            [str(c) for c in names] if names is not None else [f"x{i}" for i in range(width - 1)]
+        )
+        return [*names, "_latent" if "latent" in names else "latent"]
     return [f"x{i}" for i in range(width)]
 
 
