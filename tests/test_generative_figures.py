@@ -127,3 +127,14 @@ def test_cli_manifold_draws_a_model_of_flat_rows_given_their_shape(digits, tmp_p
     aekit.VAE(latent_dim=3, **TINY).fit(digits[0].reshape(300, -1)).save(wide)
     bad = runner.invoke(app, ["manifold", str(wide), "-o", str(tmp_path / "w.png")])
     assert "needs latent_dim=2; this model has 3" in str(bad.exception)
+
+
+def test_cli_traverse_says_an_unknown_label_before_the_image_shape(digits, tmp_path):
+    # of a model of flat rows it asked for --image-shape first, then refused --label 12
+    X, y = digits
+    model = tmp_path / "cvae.aekit"
+    aekit.ConditionalVAE(**TINY).fit(X.reshape(len(X), -1), y).save(model)
+    np.save(tmp_path / "x.npy", X.reshape(len(X), -1))
+    args = ["traverse", str(model), str(tmp_path / "x.npy"), "--label", "12"]
+    bad = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "t.png")])
+    assert "label '12' was not seen in training" in str(bad.exception), bad.output

@@ -83,6 +83,7 @@ def traverse(
     from aekit.viz.generative import latent_traversal
 
     estimator = load_run(run)
+    y = _label(estimator, label)  # an unknown label said before how the images are drawn
     drawn = None
     if getattr(estimator, "image_shape_", 1) is None and image_shape is not None:
         # a model of flat rows: DATA stays flat rows, and --image-shape draws the decodings
@@ -99,7 +100,6 @@ def traverse(
 
     rows, _ = rows_for_run(run, estimator, data, options, {"--index": index})  # that row alone
     rows = np.asarray(rows)
-    y = _label(estimator, label)
     kl = estimator.kl_per_unit(rows, None if y is None else [y])
     shown = np.argsort(-kl, kind="stable")[:units]
     with _needs_label(estimator):
