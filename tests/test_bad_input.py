@@ -199,11 +199,20 @@ def test_empty_list():
 @pytest.mark.parametrize("kind", [aekit.Autoencoder, aekit.VAE])
 def test_one_row_is_refused_as_the_command_line_refuses_it(kind, digits):
     # Python trained on it silently; 'aekit train' said "training needs at least 2"
-    with pytest.raises(ValueError, match=r"n_samples=1; an autoencoder learns from at least 2"):
+    with pytest.raises(ValueError, match=r"n_samples=1; \w+ learns from at least 2 rows"):
         kind(**CPU).fit(digits[0][:1])
     warm = kind(**CPU, warm_start=True).fit(digits[0])
     warm.fit(digits[0][:1])  # going on with one new row (warm_start) is no first fit
     assert warm.n_iter_ == 2 * CPU["max_iter"]
+
+
+def test_a_trimmed_refit_of_two_rows_keeps_both(digits):
+    # trim_fraction=0.4 of 2 rows kept 1 for the refit, which the refusal above then refused
+    member = aekit.Autoencoder(**CPU)
+    detector = aekit.AnomalyDetector(member, n_estimators=1, trim_fraction=0.4, random_state=0)
+    assert detector.fit(digits[0][:2]).anomaly_score(digits[0][:2]).shape == (2,)
+    with pytest.raises(ValueError, match=r"n_samples=1; Compressor learns from at least 2 rows"):
+        aekit.Compressor(max_iter=1).fit(digits[0][:1])  # its own name, not its network's
 
 
 def test_one_dimensional_X(fitted):

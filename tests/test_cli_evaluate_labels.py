@@ -116,3 +116,12 @@ def test_the_runs_normal_label_holds_when_new_rows_have_none_of_it(tmp_path):
         assert any(m.startswith("no row has the normal label 'ok', so every row is an anomaly")
                    for m in messages), messages  # fmt: skip
         assert not any("most frequent" in m for m in messages), messages
+
+
+def test_the_runs_normal_label_holds_for_labels_read_as_floats():
+    # a blank label cell makes pandas read 0/1 as 0.0/1.0: the recorded '1' was missed and the
+    # rule took 0.0 as normal, inverting the run's labels
+    from aekit.cli.anomaly import as_anomaly
+
+    anomalous = as_anomaly([0.0, 1.0, 1.0], None, recorded="1", seen=["0", "1"])
+    assert anomalous.tolist() == [True, False, False]

@@ -33,3 +33,16 @@ def test_a_warning_names_the_callers_line(fit, said):
     ours = [w for w in caught if said in str(w.message)]
     assert ours, [str(w.message) for w in caught]
     assert {w.filename for w in ours} == {__file__}
+
+
+def test_a_file_readers_warning_names_the_callers_line(tmp_path):
+    # open_dataset of a CSV written with its pandas index named aekit/data/lazy.py
+    import pandas as pd
+
+    pd.DataFrame(X, columns=list("abc")).to_csv(tmp_path / "idx.csv")  # index=True
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        aekit.open_dataset(tmp_path / "idx.csv")
+    ours = [w for w in caught if "a pandas index written with the data" in str(w.message)]
+    assert ours and {w.filename for w in ours} == {__file__}, [str(w.message) for w in caught]
+

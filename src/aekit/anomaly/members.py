@@ -189,7 +189,9 @@ class MemberTraining:
             kept = []
             for member in members:
                 errors = self._member_errors(member, A)
-                kept.append(A[errors <= np.quantile(errors, 1 - self.trim_fraction)])
+                keep = errors <= np.quantile(errors, 1 - self.trim_fraction)
+                # at least the two best-reconstructed rows: a network learns from 2 or more
+                kept.append(A[keep] if keep.sum() >= 2 else A[np.argsort(errors)[:2]])
             members = fit_members(base, kept, seeds, self.member_training)
         return members
 

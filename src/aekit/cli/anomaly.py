@@ -93,7 +93,12 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None, seen=No
 
     texts = [str(v) for v in y]
     counts = Counter(texts)
-    same_kind = recorded in counts or not set(counts).isdisjoint(map(str, seen or ()))
+    # (1 and 1.0 are one label: a blank cell makes pandas read a column of labels as floats)
+    same_kind = any(
+        label in counts or _same_number(label, counts)
+        for label in [recorded, *(seen or ())]
+        if label is not None
+    )
     if normal_label is None and recorded is not None and same_kind:
         normal_label = recorded  # checked when the run was made, as --normal-label
     chosen = normal_label is None  # by the rule below, not by the user

@@ -3,7 +3,7 @@ themselves than the quantization step says: at :meth:`~aekit.compression.Compres
 network no better than the mean row; at :meth:`~aekit.compression.Compressor.compress`, rows
 whose codes lie beyond the prior's range.
 
-Each names the user's line that led to it (:func:`aekit.data.one_hot.caller_level`).
+Each names the user's line that led to it (:func:`aekit.warning_lines.caller_level`).
 """
 
 from __future__ import annotations

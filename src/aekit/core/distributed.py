@@ -89,16 +89,17 @@ def rank() -> int:
 
 def warns_on_rank_zero(fit: Callable) -> Callable:
     """A public ``fit``, said once under torchrun: every process fits alike, so rank 0 alone
-    gives its warnings, as it alone shows the progress bar (the command line's rule, in
-    :mod:`aekit.cli.running`). An estimator with ``distributed=False`` trains each process on
-    its own, so each one speaks."""
+    shows its warnings, as it alone shows the progress bar (the command line's rule, in
+    :mod:`aekit.cli.running`). The others record theirs unshown: the filters stay as they are,
+    so a warning made an error (``-W error``) raises on every process alike, not on rank 0
+    alone while the others wait at a collective. An estimator with ``distributed=False``
+    trains each process on its own, so each one speaks."""
 
     @functools.wraps(fit)
     def fit_said_once(self, *args: Any, **kwargs: Any) -> Any:
         if rank() == 0 or getattr(self, "distributed", "auto") is False:
             return fit(self, *args, **kwargs)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True):
             return fit(self, *args, **kwargs)
 
     return fit_said_once

@@ -182,7 +182,7 @@ def _write_copy(csv: Path, options: dict, rows: int, columns: _Columns, tmp: str
             if not checks.refusing():  # else only the checks read on, to count all
                 table = pa.Table.from_pandas(chunk, schema=schema, preserve_index=False)
                 writer.write_table(table, row_group_size=rows)
-        checks.finish(stacklevel=5)  # csv_to_parquet's caller
+        checks.finish()
         integers = {name: seen.dtype() for name, seen in wholes.items() if seen.dtype()}
         writer.add_key_value_metadata({INTEGERS_KEY: json.dumps(integers)})
 

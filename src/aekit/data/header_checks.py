@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from aekit.warning_lines import caller_level
+
 
 def is_number(text: object, decimal: str = ".") -> bool:
     """Whether ``text`` is a number, written with the ``decimal`` mark (or a point)."""
@@ -77,7 +79,7 @@ def check_header(path: Path, table: pd.DataFrame, decimal: str = ".") -> pd.Data
             warnings.warn(
                 f"{path}: dropped its first column, unnamed and counting 0, 1, 2, ...: a "
                 "pandas index written with the data.",
-                stacklevel=3,
+                stacklevel=caller_level(),
             )
             table = table.iloc[:, 1:]
     return table

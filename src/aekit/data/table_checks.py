@@ -307,7 +307,7 @@ def read_csv(
     # the checks of every row, as csv_to_parquet makes them a chunk at a time
     checks = WholeFileChecks(path, unnamed_columns(table.columns), numbers=[])
     checks.add(table, start=0)
-    return table.drop(columns=checks.finish(stacklevel=3))  # read_csv's caller
+    return table.drop(columns=checks.finish())
 
 
 def _refuse_repeated_names(path: Path, table: pd.DataFrame, sep: str, encoding: str) -> None:

@@ -25,6 +25,7 @@ from aekit.data.column_checks import (
     na_values_advice,
     shown,
 )
+from aekit.warning_lines import caller_level
 
 # pandas names a column without a name in the header row "Unnamed: <its position from 0>"
 UNNAMED = "Unnamed: "
@@ -35,9 +36,7 @@ def unnamed_columns(names: Iterable[Any]) -> list[str]:
     return [str(n) for n in names if str(n).startswith(UNNAMED)]
 
 
-def settle_unnamed_columns(
-    path: Path, unnamed: list[str], holding: set[str], stacklevel: int = 3
-) -> list[str]:
+def settle_unnamed_columns(path: Path, unnamed: list[str], holding: set[str]) -> list[str]:
     """The ``unnamed`` columns that hold no value (the empty fields of separators at the ends
     of a spreadsheet export's lines, 'a,b,c,,'), warned of, for the caller to drop;
     ``ValueError`` for those ``holding`` a value, naming their positions."""
@@ -47,7 +46,7 @@ def settle_unnamed_columns(
         warnings.warn(
             f"{path}: dropped {len(empty)} column(s) without a name or a value (the empty "
             "fields of separators at the ends of its lines, as spreadsheets export them).",
-            stacklevel=stacklevel,
+            stacklevel=caller_level(),
         )
     named = [int(n.split(": ")[1]) + 1 for n in unnamed if n in holding]
     if named:
@@ -174,11 +173,10 @@ class WholeFileChecks:
         """Whether what was seen so far will be refused (the rest is read to say all of it)."""
         return bool(self.header_rows or self.holding or self.text)
 
-    def finish(self, stacklevel: int = 2) -> list[str]:
-        """Warn and refuse as a whole read of the file does, in its order (``stacklevel``: the
-        warning's, counted as ``warnings.warn`` counts it here); the unnamed columns to drop
-        (empty in every row)."""
-        empty = settle_unnamed_columns(self.path, self.unnamed, self.holding, stacklevel + 1)
+    def finish(self) -> list[str]:
+        """Warn and refuse as a whole read of the file does, in its order; the unnamed columns
+        to drop (empty in every row)."""
+        empty = settle_unnamed_columns(self.path, self.unnamed, self.holding)
         if self.header_rows:
             raise ValueError(repeated_header_message(self.path, *self.header_rows))
         for name in self.numbers:

@@ -218,7 +218,7 @@ class BaseAutoencoder(
         flat = self._validate_X(X, reset=not continued)
         if len(flat) < 2 and not continued:  # one row has no scale, no spread to learn
             raise ValueError(
-                f"X has n_samples={len(flat)}; an autoencoder learns from at least 2 rows "
+                f"X has n_samples={len(flat)}; {self._shown_name} learns from at least 2 rows "
                 "(many more to learn anything useful)."
             )
         labels = self._continued_labels if continued else self._fit_labels
