@@ -45,4 +45,3 @@ def test_a_file_readers_warning_names_the_callers_line(tmp_path):
         aekit.open_dataset(tmp_path / "idx.csv")
     ours = [w for w in caught if "a pandas index written with the data" in str(w.message)]
     assert ours and {w.filename for w in ours} == {__file__}, [str(w.message) for w in caught]
-
