@@ -291,6 +291,13 @@ def test_a_float64_cell_beyond_float32_is_named_not_called_infinite(tmp_path, di
         warnings.simplefilter("error")  # no RuntimeWarning of the cast
         with pytest.raises(ValueError, match=said + r".*; rescale it\."):
             model.score_samples(aekit.open_dataset(path))
+    # in a folder of files, the row within the file named (it was the dataset's row, 937)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    write_parquet(folder / "a.parquet", np.ones((500, 4)), names=list("abcd"))
+    write_parquet(folder / "b.parquet", X, names=list("abcd"))
+    with pytest.raises(ValueError, match=r"b.parquet holds -1e\+300 at \(row 437, column 'c'\)"):
+        model.score_samples(aekit.open_dataset(folder))
 
 
 def test_a_large_csv_is_refused_with_the_way_to_convert_it(tmp_path, monkeypatch):

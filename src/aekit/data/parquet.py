@@ -153,29 +153,39 @@ class ParquetReader(RowReader):
         if g in self.cache:
             self.cache.move_to_end(g)
             return self.cache[g]
-        import pyarrow.compute as pc
-
         f, group = self.parts[g]
-        try:
-            table = self.handles[f].read_row_group(group, columns=self.columns)
-            columns = []
-            for name, column in zip(self.columns, table.columns):
-                if name in self.text_values:  # its code: the place of its text among them all
-                    column = pc.index_in(column.cast("large_string"), self.text_values[name])
-                columns.append(column.to_numpy(zero_copy_only=False))  # nulls become NaN
-        except _arrow_errors() as err:
-            raise ValueError(
-                f"{self.describe_group(g)} cannot be read (corrupt or truncated?): "
-                + " ".join("".join(c for c in str(err) if c.isprintable() or c.isspace()).split())
-            ) from None
+        table = self._read(g, self.handles[f].read_row_group, group, self.columns)
         rows = np.empty((table.num_rows, len(self.columns)), np.float32)
-        for j, (name, values) in enumerate(zip(self.columns, columns)):
-            check_column_fits_float32(values, self.files[f], name, int(self.groups[g]))
+        # the group's first row within its file, for a cell named by its row
+        first = int(self.groups[g] - self.groups[self.parts.index((f, 0))])
+        for j, (name, column) in enumerate(zip(self.columns, table.columns)):
+            # one column at a time (nulls become NaN), checked before float32 rounds it
+            values = self._read(g, self._numbers, name, column)
+            check_column_fits_float32(values, self.files[f], name, first)
             rows[:, j] = values
         self.cache[g] = rows
         while len(self.cache) > self.cache_groups:
             self.cache.popitem(last=False)
         return rows
+
+    def _numbers(self, name: str, column) -> np.ndarray:
+        """A column of a row group as numbers: a text column's codes, the place of each text
+        among its distinct values."""
+        import pyarrow.compute as pc
+
+        if name in self.text_values:
+            column = pc.index_in(column.cast("large_string"), self.text_values[name])
+        return column.to_numpy(zero_copy_only=False)
+
+    def _read(self, g: int, read, *args):
+        """``read(*args)``, its pyarrow error said as row group ``g``'s damage."""
+        try:
+            return read(*args)
+        except _arrow_errors() as err:
+            raise ValueError(
+                f"{self.describe_group(g)} cannot be read (corrupt or truncated?): "
+                + " ".join("".join(c for c in str(err) if c.isprintable() or c.isspace()).split())
+            ) from None
 
     def _group_of(self, ids: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.groups, ids, side="right") - 1
