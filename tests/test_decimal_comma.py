@@ -63,6 +63,6 @@ def test_the_command_line_names_the_option_and_records_it(european, tmp_path):
         said = for_the_command_line(error_message(result.exception))
         recorded = "--sep ';' --decimal ','" if not typed else "--decimal ','"
         assert f"RUN's training read its CSV with {recorded}, which" in said, said
-        assert said.endswith("e.g. --sep ',' --decimal '.'." if not typed else "--decimal '.'.")
+        assert said.endswith("give this file's own too, e.g. --decimal '.'."), said
     ok(invoke("score", run, tmp_path / "plain.csv", "--sep", ",", "--decimal", ".", "-o",
               tmp_path / "p.csv"))  # fmt: skip

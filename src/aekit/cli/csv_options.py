@@ -246,7 +246,9 @@ def _split_marker(marker: str, sep: str) -> list[str]:
 
 # a CSV's format refused: the file is read otherwise than the reader was told
 _FORMAT_ERRORS = ("looks separated by", "is also the separator", "is also the decimal mark")
-_PLAIN = {"--sep": "','", "--decimal": "'.'", "--thousands": "''", "--encoding": "utf-8"}
+# the recorded options that can make a refusal, with their plain values (a separator has none:
+# the refusal names the file's, and a .tsv's is a tab)
+_PLAIN = {"--sep": None, "--decimal": "'.'", "--thousands": "''", "--encoding": "utf-8"}
 
 
 def with_recorded_options(message: str) -> str:
@@ -265,9 +267,9 @@ def with_recorded_options(message: str) -> str:
     if not recorded:
         return message
     said = " ".join(f"{flag} '{value}'" for flag, value in recorded)
-    plain = " ".join(f"{flag} {_PLAIN[flag]}" for flag, _ in recorded)
+    plain = " ".join(f"{flag} {_PLAIN[flag]}" for flag, _ in recorded if _PLAIN[flag])
     verb = "apply" if len(recorded) > 1 else "applies"
     return (
         f"{message} RUN's training read its CSV with {said}, which {verb} to DATA unless given: "
-        f"give this file's own too, e.g. {plain}."
+        f"give this file's own too{f', e.g. {plain}' if plain else ''}."
     )
