@@ -14,9 +14,10 @@ def test_the_first_text_cell_is_named_wherever_it_is(row):
     assert said.startswith(f"X holds 'x' at row {row}, column 3 (0-based), not a number")
 
 
-def test_a_none_that_numpy_reads_as_nan_is_still_named():
-    cells = np.array([[1.0, "2"], [None, 3]], dtype=object)
-    assert text_cell_message(cells, "X").startswith("X holds None at row 1, column 0")
+def test_a_none_beside_the_text_is_passed_over():
+    # numpy reads None as NaN: the text cell is what it refused (None was named first)
+    cells = np.array([[None, "x"], [1.0, 2.0]], dtype=object)
+    assert text_cell_message(cells, "X").startswith("X holds 'x' at row 0, column 1")
 
 
 def test_a_cell_of_more_axes_is_named_by_its_plain_position():

@@ -43,6 +43,8 @@ def text_cell_message(array: np.ndarray, name: str) -> str:
     for position in _cells_of_first_bad_block(array):
         value = array[position]
         value = value.item() if isinstance(value, np.generic) else value  # 'x', not np.str_('x')
+        if value is None:  # numpy reads it as NaN: not what it refused
+            continue
         try:
             float(value)
         except (TypeError, ValueError):
@@ -60,9 +62,9 @@ def text_cell_message(array: np.ndarray, name: str) -> str:
 
 def _cells_of_first_bad_block(array: np.ndarray, block: int = 4096):
     """The positions of the first ``block`` cells (in row-major order) that numpy cannot read as
-    numbers all together, or of every cell when it reads them all: blocks convert at numpy's
-    speed, so only one is read cell by cell (a million good cells before the bad one took a
-    second in Python)."""
+    numbers all together: blocks convert at numpy's speed, so only one is read cell by cell (a
+    million good cells before the bad one took a second in Python). The caller's array did not
+    convert, so one block will not."""
     flat = array.reshape(-1)
     for start in range(0, flat.size, block):
         try:
@@ -71,6 +73,3 @@ def _cells_of_first_bad_block(array: np.ndarray, block: int = 4096):
             for index in range(start, min(start + block, flat.size)):
                 yield tuple(int(i) for i in np.unravel_index(index, array.shape))
             return
-    # numpy reads every block (an object None is its NaN): the caller's error came from a cell
-    # float() refuses, so look at every one
-    yield from np.ndindex(array.shape)
