@@ -40,7 +40,9 @@ def test_labels_other_than_0_1_are_refused():
     with pytest.raises(ValueError, match=r"1 for anomalies.*pass y == -1"):
         anomaly_roc_auc(det, X, np.where(y == 1, -1, 1))
     # one class: nothing to rank, said with the cause (cross_val_score's folds were NaN silently)
-    with pytest.warns(UndefinedMetricWarning, match=r"5 rows are all normal rows.*StratifiedKFold"):
+    with pytest.warns(
+        UndefinedMetricWarning, match=r"the 5 rows scored are all normal rows.*StratifiedKFold"
+    ):
         assert np.isnan(anomaly_roc_auc(det, X[:5], y[:5]))
 
 

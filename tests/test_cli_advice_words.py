@@ -36,6 +36,8 @@ def test_retrieval_options_are_named_as_typed():
         "--label-column applies to a table; DATA X.npy is an array, which has no columns: "
         "leave --label-column out."
     )
+    said = for_the_command_line("label_column and columns apply to tables; pics holds images.")
+    assert said.startswith("--label-column applies to a table; DATA pics is a folder of images")
     assert for_the_command_line("k=5000 is more than the 1797 rows in the index.") == (
         "-k 5000 is more than the 1797 rows in the index."
     )

@@ -79,10 +79,15 @@ ADVICE = (
         r"^k=(\d+) is more than the (\d+) rows in the index\.",
         r"-k \1 is more than the \2 rows in the index.",
     ),
-    (  # aekit.data.lazy.open_dataset of an array ('aekit index', 'aekit search')
+    (  # aekit.data.lazy.open_dataset of an array or images ('aekit index', 'aekit search')
         r"^label_column and columns apply to tables, not to (.*)\.$",
         r"--label-column applies to a table; DATA \1 is an array, which has no columns: leave "
         r"--label-column out.",
+    ),
+    (
+        r"^label_column and columns apply to tables; (.*) holds images\.$",
+        r"--label-column applies to a table; DATA \1 is a folder of images (its labels are "
+        r"its sub-folders): leave --label-column out.",
     ),
     (  # aekit.core.train: a checkpoint past the epochs asked for ('aekit train --checkpoint')
         r"\bbeyond max_iter=(\d+): pass max_iter >= (\d+) to go on with it, or another "

@@ -143,16 +143,15 @@ def manifold(
     from aekit.viz.generative import latent_manifold
 
     estimator = load_run(run)
-    if hasattr(estimator, "manifold_grid") and estimator.latent_dim != 2:
-        # what stops the command, said before how its images would be drawn (--image-shape)
-        raise ValueError(
-            f"manifold_grid needs latent_dim=2; this model has {estimator.latent_dim}."
-        )
+    if not hasattr(estimator, "traverse"):
+        _image_vae(estimator)  # says which models have a latent distribution
+    # the grid first: a code that is not 2-D stops the command, said before how its images
+    # would be drawn (--image-shape)
+    with _needs_label(estimator):
+        grid = estimator.manifold_grid(n, y=_label(estimator, label))
     drawn = _flat_rows_drawn(estimator, image_shape)
     if drawn is None:
         estimator = _image_vae(estimator)
-    with _needs_label(estimator):
-        grid = estimator.manifold_grid(n, y=_label(estimator, label))
     shape = drawn or estimator.image_shape_
     save_figure(latent_manifold(grid, shape, title="2-D latent manifold"), output)
     typer.echo(f"{n} x {n} manifold: {output}")

@@ -62,10 +62,10 @@ def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
 
         kind = "anomalies" if values == {1} else "normal rows"
         warnings.warn(
-            f"anomaly_roc_auc: this fold's {len(labels)} rows are all {kind}, so there is no "
-            "ranking to judge (NaN). A detector is no classifier, so cv=K splits the rows in "
-            "order (KFold): sorted labels leave one class to a fold; pass "
-            "cv=StratifiedKFold(K, shuffle=True, random_state=0).",
+            f"anomaly_roc_auc: the {len(labels)} rows scored are all {kind}, so there is no "
+            "ranking to judge (NaN). In cross-validation: a detector is no classifier, so cv=K "
+            "splits the rows in order (KFold), and sorted labels leave one class to a fold; "
+            "pass cv=StratifiedKFold(K, shuffle=True, random_state=0).",
             UndefinedMetricWarning,
             stacklevel=caller_level(),
         )

@@ -199,7 +199,18 @@ def _looks_like_text(start: bytes) -> bool:
 
 
 # Files that hold data, never a model (the layers above read them as DATA).
-_DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".parquet", ".npy", ".npz", ".json", ".png", ".jpg"}
+_DATA_SUFFIXES = {
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".parquet",
+    ".npy",
+    ".npz",
+    ".json",
+    ".png",
+    ".jpg",
+    ".jpeg",
+}
 
 
 def parse_header(path: str | os.PathLike, text: str) -> dict[str, Any]:
@@ -268,7 +279,12 @@ def load_tree(
             metadata = handle.metadata() or {}
     except (SafetensorError, OSError, ValueError, RuntimeError) as err:
         if any(suffix.lower() in _DATA_SUFFIXES for suffix in path.suffixes):  # also .csv.gz
-            kinds = {".json": "a JSON file", ".png": "an image", ".jpg": "an image"}
+            kinds = {
+                ".json": "a JSON file",
+                ".png": "an image",
+                ".jpg": "an image",
+                ".jpeg": "an image",
+            }
             kind = next((kinds[s.lower()] for s in path.suffixes if s.lower() in kinds), None)
             raise ValueError(  # e.g. 'aekit info table.csv': data where a model was expected
                 f"{path} is {kind or 'a data file'}, not an aekit model: give a model file "
