@@ -8,6 +8,9 @@ import aekit.devices
 from aekit.data import lazy
 from aekit.data.datasets import load_digits
 
+# fixtures of their own modules, shared by the test modules that ask for them
+pytest_plugins = ["serve_models"]
+
 # The device the whole suite trains and infers on: `AEKIT_TEST_DEVICE=cuda make test` runs it
 # on a GPU. Unset, it is the CPU whatever the machine has, so CI (no GPU) and a GPU workstation
 # run the same suite unless asked otherwise. Tests pass it wherever they name a device

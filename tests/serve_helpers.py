@@ -1,12 +1,10 @@
 """The scoring server's test client, limits and fitted models, shared by test_serve.py and
-test_serve_limits.py; each module fits its own models (module-scoped fixtures)."""
+test_serve_limits.py (the models they serve: tests/serve_models.py)."""
 
 from __future__ import annotations
 
 import warnings
 
-import numpy as np
-import pandas as pd
 import pytest
 
 pytest.importorskip("fastapi")
@@ -30,9 +28,3 @@ def api_message(fn, *args) -> str:
     with pytest.raises((ValueError, TypeError)) as info:
         fn(*args)
     return str(info.value)
-
-
-def four_columns() -> pd.DataFrame:
-    """150 rows of four Gaussian columns a-d, each on its own scale."""
-    rng = np.random.RandomState(0)
-    return pd.DataFrame(rng.normal(size=(150, 4)) * [1, 2, 3, 4] + 5, columns=list("abcd"))

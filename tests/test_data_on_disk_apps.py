@@ -12,15 +12,20 @@ import pyarrow.parquet as pq
 import pytest
 import sklearn.base
 import torch
+from cli_helpers import invoke as run_command
+from cli_helpers import ok
 from disk_helpers import SMALL, write_parquet
-from typer.testing import CliRunner
 
 import aekit
-from aekit.cli import app
 from aekit.data import lazy
 from aekit.data.datasets import load_digits
 from aekit.data.readers import ArrayReader
 from aekit.data.tabular import TabularEncoder
+
+
+def invoke(*args):
+    """``aekit ARGS`` in-process, which must succeed."""
+    return ok(run_command(*args))
 
 
 @pytest.fixture(scope="module")
@@ -174,12 +179,6 @@ def test_evaluate_detect_impute_and_train_hasher_stream_data_on_disk(digits, tmp
 
     X = digits[0]
     np.save(tmp_path / "x.npy", X)
-    runner = CliRunner()
-
-    def invoke(*args):
-        result = runner.invoke(app, [str(a) for a in args])
-        assert result.exit_code == 0, result.output
-        return result
 
     vae = aekit.VAE(**SMALL).fit(X)
     vae.save(tmp_path / "vae.safetensors")
@@ -223,12 +222,6 @@ def test_denoise_index_search_and_compress_stream_data_on_disk(digits, tmp_path,
     X = digits[0]
     np.save(tmp_path / "x.npy", X)
     rows = X.astype(np.float32)  # as the commands read them, whole (before) or from disk
-    runner = CliRunner()
-
-    def invoke(*args):
-        result = runner.invoke(app, [str(a) for a in args])
-        assert result.exit_code == 0, result.output
-        return result
 
     dae = aekit.DenoisingAutoencoder(**SMALL).fit(X)
     dae.save(tmp_path / "dae.safetensors")
@@ -236,7 +229,7 @@ def test_denoise_index_search_and_compress_stream_data_on_disk(digits, tmp_path,
     np.testing.assert_array_equal(np.load(tmp_path / "d.npy"), dae.denoise(rows))
     # --add-noise draws its noise over DATA in memory: above LAZY_BYTES (0 here) it says so.
     noisy = ["denoise", tmp_path / "dae.safetensors", tmp_path / "x.npy", "-o", tmp_path / "n.npy"]
-    result = runner.invoke(app, [str(a) for a in noisy] + ["--add-noise", "gaussian:0.3"])
+    result = run_command(*noisy, "--add-noise", "gaussian:0.3")
     assert "--add-noise corrupts DATA in memory" in str(result.exception)
     assert not (tmp_path / "n.npy").exists()
 
@@ -284,12 +277,6 @@ def test_runs_apply_to_a_table_with_text_columns_a_chunk_at_a_time(tmp_path, mon
     table["label"] = np.where(rng.random(len(table)) < 0.1, "bad", "ok")
     path = tmp_path / "t.parquet"
     pq.write_table(pa.Table.from_pandas(table, preserve_index=False), path, row_group_size=200)
-    runner = CliRunner()
-
-    def invoke(*args):
-        result = runner.invoke(app, [str(a) for a in args])
-        assert result.exit_code == 0, result.output
-        return result
 
     invoke("train", path, "--model", "ae", "--label-column", "label", "--out", tmp_path / "ae",
            "--param", "max_iter=2", "--param", "latent_dim=2", "--quiet")  # fmt: skip

@@ -21,21 +21,10 @@ from serve_helpers import (
     api_message,
     client,
     create_app,
-    four_columns,
 )
 
 import aekit
 from aekit.data.datasets import load_digits
-
-
-@pytest.fixture(scope="module")
-def table():
-    return four_columns()
-
-
-@pytest.fixture(scope="module")
-def vae(table):
-    return aekit.VAE(**CPU).fit(table)
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +47,8 @@ def detector():
     return aekit.AnomalyDetector(base, n_estimators=1, random_state=0).fit(frame), frame
 
 
-def test_health_model_and_docs(vae):
-    c = client(vae, api_key=KEY)
+def test_health_model_and_docs(served_vae):
+    c = client(served_vae, api_key=KEY)
     assert c.get("/healthz").json() == {"status": "ok", "model": "VariationalAutoencoder"}
     info = c.get("/v1/model", headers=AUTH).json()
     assert info["class"] == "VariationalAutoencoder" and info["feature_names"] == list("abcd")
@@ -71,27 +60,27 @@ def test_health_model_and_docs(vae):
     assert "/v1/predict" not in paths  # a detector's endpoint
 
 
-def test_endpoints_return_what_the_python_api_returns(vae, table):
-    c = client(vae)
-    rows = table.iloc[:5]
+def test_endpoints_return_what_the_python_api_returns(served_vae, served_table):
+    c = client(served_vae)
+    rows = served_table.iloc[:5]
     body = {"rows": rows.to_numpy().tolist()}
     codes = c.post("/v1/encode", json=body).json()
-    np.testing.assert_allclose(codes["codes"], vae.transform(rows), rtol=1e-6)
+    np.testing.assert_allclose(codes["codes"], served_vae.transform(rows), rtol=1e-6)
     assert codes["columns"] == ["z0", "z1", "z2", "z3"]
     np.testing.assert_allclose(
-        c.post("/v1/reconstruct", json=body).json()["rows"], vae.reconstruct(rows), rtol=1e-6
+        c.post("/v1/reconstruct", json=body).json()["rows"], served_vae.reconstruct(rows), rtol=1e-6
     )
     scores = c.post("/v1/score", json=body).json()["scores"]
-    np.testing.assert_allclose(scores, vae.score_samples(rows), rtol=1e-12)
+    np.testing.assert_allclose(scores, served_vae.score_samples(rows), rtol=1e-12)
     samples = c.post("/v1/generate", json={"n": 3, "seed": 1}).json()["rows"]
-    np.testing.assert_allclose(samples, vae.sample(3, random_state=1), rtol=1e-6)
+    np.testing.assert_allclose(samples, served_vae.sample(3, random_state=1), rtol=1e-6)
     again = c.post("/v1/generate", json={"n": 3, "seed": 1}).json()["rows"]
     assert again == samples  # a seed repeats its samples
 
 
-def test_generate_without_a_seed_draws_fresh_samples(vae):
+def test_generate_without_a_seed_draws_fresh_samples(served_vae):
     # As the Python API's sample(n): an omitted or null seed is fresh randomness, not seed 0.
-    c = client(vae)
+    c = client(served_vae)
     draws = [c.post("/v1/generate", json={"n": 2}).json()["rows"] for _ in range(2)]
     draws.append(c.post("/v1/generate", json={"n": 2, "seed": None}).json()["rows"])
     seeded = c.post("/v1/generate", json={"n": 2, "seed": 0}).json()["rows"]
@@ -102,11 +91,11 @@ def test_generate_without_a_seed_draws_fresh_samples(vae):
     assert schema["properties"]["seed"].get("default") is None
 
 
-def test_a_label_for_a_model_without_labels(vae, table):
+def test_a_label_for_a_model_without_labels(served_vae, served_table):
     # The row endpoints score rows alike with or without labels (the Python API ignores them);
     # /v1/generate refuses one: samples "of label 7" from a model that cannot give them.
-    c = client(vae)
-    rows = table.iloc[:3].to_numpy().tolist()
+    c = client(served_vae)
+    rows = served_table.iloc[:3].to_numpy().tolist()
     labelled = c.post("/v1/score", json={"rows": rows, "labels": [1, 2, 3]})
     assert labelled.json() == c.post("/v1/score", json={"rows": rows}).json()
     refused = c.post("/v1/generate", json={"n": 2, "label": 7})
@@ -115,10 +104,10 @@ def test_a_label_for_a_model_without_labels(vae, table):
     assert 'drop "label"' in refused.json()["detail"]
 
 
-def test_every_body_format_gives_the_same_scores(vae, table):
-    c = client(vae)
-    rows = table.iloc[:6]
-    expected = vae.score_samples(rows)
+def test_every_body_format_gives_the_same_scores(served_vae, served_table):
+    c = client(served_vae)
+    rows = served_table.iloc[:6]
+    expected = served_vae.score_samples(rows)
     records = rows[list("dcba")].to_dict(orient="records")  # any key order
     split = rows.to_dict(orient="split", index=False)
     npy = io.BytesIO()
@@ -144,7 +133,7 @@ def test_every_body_format_gives_the_same_scores(vae, table):
         np.testing.assert_allclose(response.json()["scores"], expected, rtol=1e-12, err_msg=kind)
     as_npy = c.post("/v1/encode", json=split, headers={"accept": "application/x-npy"})
     assert as_npy.headers["content-type"] == "application/x-npy"
-    np.testing.assert_allclose(np.load(io.BytesIO(as_npy.content)), vae.transform(rows))
+    np.testing.assert_allclose(np.load(io.BytesIO(as_npy.content)), served_vae.transform(rows))
 
 
 def test_conditional_labels_per_row_one_for_all_and_generate(cvae):
@@ -219,7 +208,7 @@ def test_detector_predict_and_score(detector):
     assert numeric.status_code == 422 and "table with text columns" in numeric.json()["detail"]
 
 
-def test_a_runs_id_column_is_echoed_and_ignored_columns_dropped(detector, vae, table):
+def test_a_runs_id_column_is_echoed_and_ignored_columns_dropped(detector, served_vae, served_table):
     # A RUN made with --id-column / --ignore-column: rows that carry those columns were a 422
     # (columns fit did not have); now they are left out, and each row's id comes back.
     model, frame = detector
@@ -243,31 +232,33 @@ def test_a_runs_id_column_is_echoed_and_ignored_columns_dropped(detector, vae, t
     refused = client(model).post("/v1/score", json=split)
     assert refused.status_code == 422 and "customer" in refused.json()["detail"]
     # the autoencoders' endpoints too, through the batcher
-    v = TestClient(create_app(vae, LIMITS, None, None, id_column="id"))
-    body = table.iloc[:3].assign(id=[7, 8, 9]).to_dict(orient="records")
+    v = TestClient(create_app(served_vae, LIMITS, None, None, id_column="id"))
+    body = served_table.iloc[:3].assign(id=[7, 8, 9]).to_dict(orient="records")
     got = v.post("/v1/encode", json={"rows": body}).json()
     assert got["ids"] == [7, 8, 9]
-    np.testing.assert_allclose(got["codes"], vae.transform(table.iloc[:3]), rtol=1e-5)
+    np.testing.assert_allclose(got["codes"], served_vae.transform(served_table.iloc[:3]), rtol=1e-5)
 
 
-def test_plain_rows_for_a_model_fitted_on_a_table_warn_of_nothing(vae, table):
+def test_plain_rows_for_a_model_fitted_on_a_table_warn_of_nothing(served_vae, served_table):
     # Rows come in the model's column order; scikit-learn warned "X does not have valid
     # feature names" on every such request, filling the server's log.
-    rows = table.to_numpy()[:3]
+    rows = served_table.to_numpy()[:3]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        response = client(vae).post("/v1/score", json={"rows": rows.tolist()})
+        response = client(served_vae).post("/v1/score", json={"rows": rows.tolist()})
     assert response.status_code == 200
-    np.testing.assert_allclose(response.json()["scores"], vae.score_samples(table[:3]))
+    np.testing.assert_allclose(
+        response.json()["scores"], served_vae.score_samples(served_table[:3])
+    )
     assert not [w for w in caught if "feature names" in str(w.message)]
 
 
-def test_records_for_a_model_fitted_on_an_array_are_refused(table):
+def test_records_for_a_model_fitted_on_an_array_are_refused(served_table):
     # keys sorted by the JSON writer (f0, f1, f10, f11, f2, ...) were read in that order and
     # scored as scrambled rows, without an error (user audit)
-    array_model = aekit.VAE(**CPU).fit(table.to_numpy())
+    array_model = aekit.VAE(**CPU).fit(served_table.to_numpy())
     c = client(array_model)
-    row = table.to_numpy()[0]
+    row = served_table.to_numpy()[0]
     records = json.dumps({"rows": [{f"f{i}": v for i, v in enumerate(row)}]}, sort_keys=True)
     split = json.dumps({"columns": ["f0", "f1", "f2", "f3"], "data": [row.tolist()]})
     for body in (records, split):
@@ -276,7 +267,7 @@ def test_records_for_a_model_fitted_on_an_array_are_refused(table):
         assert "fitted without column names" in response.json()["detail"]
     # an Arrow table's columns keep their written order: read so, as before (review)
     sink = pa.BufferOutputStream()
-    arrow = pa.Table.from_pandas(table.iloc[:1].set_axis(["w", "x", "y", "z"], axis=1))
+    arrow = pa.Table.from_pandas(served_table.iloc[:1].set_axis(["w", "x", "y", "z"], axis=1))
     with ipc.new_stream(sink, arrow.schema) as writer:
         writer.write_table(arrow)
     stream = {"content-type": "application/vnd.apache.arrow.stream"}

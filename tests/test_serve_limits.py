@@ -13,7 +13,6 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CPU
 from serve_helpers import (
     AUTH,
     KEY,
@@ -23,26 +22,14 @@ from serve_helpers import (
     api_message,
     client,
     create_app,
-    four_columns,
 )
 
-import aekit
 from aekit.serve.runner import check_bind, is_loopback, read_api_key
 
 
-@pytest.fixture(scope="module")
-def table():
-    return four_columns()
-
-
-@pytest.fixture(scope="module")
-def vae(table):
-    return aekit.VAE(**CPU).fit(table)
-
-
-def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):
-    c = client(vae)
-    width = table.to_numpy()[:2, :3]
+def test_bad_inputs_get_422_with_the_python_apis_message(served_vae, served_table):
+    c = client(served_vae)
+    width = served_table.to_numpy()[:2, :3]
     cases = [
         # rows of a model fitted on a table are its columns: the NaN's column is named
         (b'{"rows": [[NaN, 1, 2, 3]]}', pd.DataFrame([[np.nan, 1, 2, 3]], columns=list("abcd"))),
@@ -54,7 +41,7 @@ def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):
     for body, same in cases:
         response = c.post("/v1/score", content=body, headers={"content-type": "application/json"})
         assert response.status_code == 422, body
-        assert response.json()["detail"] == api_message(vae.score_samples, same)
+        assert response.json()["detail"] == api_message(served_vae.score_samples, same)
     refused = {
         b"{not json": "not valid JSON",
         b'{"rows": []}': "non-empty list",
@@ -92,14 +79,14 @@ def test_bad_inputs_get_422_with_the_python_apis_message(vae, table):
         "/v1/score", content=scalar.getvalue(), headers={"content-type": "application/x-npy"}
     )
     assert response.status_code == 422
-    assert response.json()["detail"] == api_message(vae.score_samples, np.float32(1.0))
+    assert response.json()["detail"] == api_message(served_vae.score_samples, np.float32(1.0))
     wrong = c.post("/v1/score", content=b"a,b", headers={"content-type": "text/csv"})
     assert wrong.status_code == 415 and "application/x-npy" in wrong.json()["detail"]
     assert c.post("/v1/generate", json={"n": 0}).status_code == 422
 
 
-def test_limits_give_413_with_the_limit(vae):
-    c = client(vae, Limits(max_body_bytes=2_000, max_rows=10))
+def test_limits_give_413_with_the_limit(served_vae):
+    c = client(served_vae, Limits(max_body_bytes=2_000, max_rows=10))
     rows = {"rows": [[1.0, 2.0, 3.0, 4.0]] * 11}
     response = c.post("/v1/score", json=rows)
     assert response.status_code == 413
@@ -125,9 +112,9 @@ def test_limits_give_413_with_the_limit(vae):
     assert too_many.status_code == 413 and "larger --max-rows" in too_many.json()["detail"]
 
 
-def test_the_api_key_is_required_on_v1_only(vae, table):
-    c = client(vae, api_key=KEY)
-    body = {"rows": table.to_numpy()[:2].tolist()}
+def test_the_api_key_is_required_on_v1_only(served_vae, served_table):
+    c = client(served_vae, api_key=KEY)
+    body = {"rows": served_table.to_numpy()[:2].tolist()}
     for headers in ({}, {"Authorization": "Bearer wrong-key"}, {"Authorization": KEY}):
         response = c.post("/v1/score", json=body, headers=headers)
         assert response.status_code == 401 and "API key" in response.json()["detail"]
@@ -137,33 +124,33 @@ def test_the_api_key_is_required_on_v1_only(vae, table):
     assert c.get("/healthz").status_code == 200
 
 
-def test_an_unexpected_error_is_a_500_without_traceback(vae, table, caplog):
-    app = create_app(vae, LIMITS)
+def test_an_unexpected_error_is_a_500_without_traceback(served_vae, served_table, caplog):
+    app = create_app(served_vae, LIMITS)
     app.state.served.compute = lambda name, rows: 1 / 0
     response = TestClient(app, raise_server_exceptions=False).post(
-        "/v1/score", json={"rows": table.to_numpy()[:1].tolist()}
+        "/v1/score", json={"rows": served_table.to_numpy()[:1].tolist()}
     )
     assert response.status_code == 500
     assert response.json() == {"detail": "internal server error (see the server's log)."}
     assert "Traceback" not in response.text and "ZeroDivisionError" not in response.text
 
 
-def test_a_slow_request_times_out_with_504(vae, table):
-    app = create_app(vae, Limits(timeout_s=0.2))
+def test_a_slow_request_times_out_with_504(served_vae, served_table):
+    app = create_app(served_vae, Limits(timeout_s=0.2))
     release = threading.Event()
     app.state.served.compute = lambda name, rows: release.wait(5)  # a long computation
     c = TestClient(app, raise_server_exceptions=False)
-    response = c.post("/v1/score", json={"rows": table.to_numpy()[:1].tolist()})
+    response = c.post("/v1/score", json={"rows": served_table.to_numpy()[:1].tolist()})
     release.set()
     assert response.status_code == 504
     assert response.json()["detail"] == "the request took longer than the timeout of 0.2 s."
 
 
-def test_inference_runs_off_the_event_loop(vae, table):
+def test_inference_runs_off_the_event_loop(served_vae, served_table):
     """While one request computes for a while, /healthz is answered at once."""
     import httpx
 
-    app = create_app(vae, LIMITS)
+    app = create_app(served_vae, LIMITS)
     compute = app.state.served.compute
 
     def slow(name, rows):
@@ -176,7 +163,7 @@ def test_inference_runs_off_the_event_loop(vae, table):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             start = time.perf_counter()
-            body = {"rows": table.to_numpy()[:2].tolist()}
+            body = {"rows": served_table.to_numpy()[:2].tolist()}
             slow_request = asyncio.create_task(http.post("/v1/score", json=body))
             await asyncio.sleep(0.05)
             assert (await http.get("/healthz")).status_code == 200
@@ -239,8 +226,8 @@ def concurrent_posts(app, bodies: list) -> list:
 
 
 @pytest.mark.parametrize("batching", [True, False])
-def test_concurrent_small_requests_are_computed_together(vae, table, batching):
-    app = create_app(vae, Limits(threads=1, batching=batching))
+def test_concurrent_small_requests_are_computed_together(served_vae, served_table, batching):
+    app = create_app(served_vae, Limits(threads=1, batching=batching))
     compute, calls = app.state.served.compute, []
 
     def counted(name, rows):
@@ -249,7 +236,7 @@ def test_concurrent_small_requests_are_computed_together(vae, table, batching):
         return compute(name, rows)
 
     app.state.served.compute = counted
-    rows = table.to_numpy()[:12]
+    rows = served_table.to_numpy()[:12]
     bodies = [{"rows": rows[i : i + 1].tolist()} for i in range(12)]
     bodies[5] = {"rows": [[float("nan")] * 4]}  # one bad request among them
     responses = concurrent_posts(app, bodies)
@@ -257,11 +244,11 @@ def test_concurrent_small_requests_are_computed_together(vae, table, batching):
         if i == 5:
             assert response.status_code == 422
             assert response.json()["detail"] == api_message(
-                vae.score_samples, pd.DataFrame([[np.nan] * 4], columns=list("abcd"))
+                served_vae.score_samples, pd.DataFrame([[np.nan] * 4], columns=list("abcd"))
             )
         else:
             assert response.status_code == 200
-            expected = vae.score_samples(rows[i : i + 1])
+            expected = served_vae.score_samples(rows[i : i + 1])
             np.testing.assert_allclose(response.json()["scores"], expected)
     if batching:
         assert max(calls) > 1 and sum(calls) > 12  # merged; the bad batch again request by request
