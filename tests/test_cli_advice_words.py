@@ -1,5 +1,12 @@
 """Advice the library words for Python, said in the command line's words: a command fits one
-series per DATA, reads --normal-rows, and takes DATA's labels from a column or a file."""
+series per DATA, reads --normal-rows, takes DATA's labels from a column or a file, and names
+its own options (--steps, -k, --label-column, --param ...)."""
+
+import numpy as np
+import pytest
+
+import aekit
+from aekit.cli.errors import for_the_command_line
 
 
 def test_advice_to_fit_a_list_and_unseen_labels_are_said_for_the_command_line():
@@ -41,3 +48,56 @@ def test_retrieval_options_are_named_as_typed():
     assert for_the_command_line("k=5000 is more than the 1797 rows in the index.") == (
         "-k 5000 is more than the 1797 rows in the index."
     )
+
+
+def test_values_outside_a_bernoulli_models_range_are_said_for_the_command_line():
+    # 'aekit score' of 0-16 digits against a model of [0, 1] rows said "scale X ... np.clip"
+    X = np.random.default_rng(0).random((40, 4))
+    model = aekit.Autoencoder(max_iter=1, hidden_layer_sizes=(4,), latent_dim=2).fit(X)
+    with pytest.raises(ValueError) as caught:
+        model.score_samples(16 * X)
+    line = for_the_command_line(str(caught.value))
+    assert line.startswith("the model was trained on values in [0, 1] (a Bernoulli likelihood)")
+    assert "DATA ranges over [0.04382, 15.96]" in line and "np." not in line and " X " not in line
+    with pytest.raises(ValueError) as caught:
+        aekit.Autoencoder(max_iter=1, likelihood="bernoulli").fit(16 * X)
+    line = for_the_command_line(str(caught.value))
+    assert line.startswith("--param likelihood=bernoulli needs values in [0, 1], but DATA")
+    # the Compressor's max_iter also takes 'auto': its message said so, and was left as it was
+    compressor = (
+        "The 'max_iter' parameter of Compressor must be an int in the range [1, inf) or a str "
+        "among {'auto'}. Got 0 instead."
+    )
+    assert for_the_command_line(compressor, {"epochs"}).startswith("--epochs (max_iter) must")
+
+
+def test_interpolate_names_its_steps_option():
+    # "steps=1 must be ..." named the Python parameter on the command line
+    said = for_the_command_line("steps=1 must be an int of at least 2 (the endpoints).", set())
+    assert said == "--steps 1 must be an int of at least 2 (the endpoints).", said
+
+
+def test_a_series_time_step_advice_names_data():
+    # detect-series and score said "resample X to one point every 1 hour": there is no X
+    said = for_the_command_line(
+        "X is sampled every 1 minute, but the detector was fitted on series sampled every 1 "
+        "hour: a window then spans another stretch of time; resample X to one point every 1 "
+        "hour.",
+        set(),
+    )
+    assert said.startswith("DATA is sampled every 1 minute") and " X " not in said, said
+    assert said.endswith("resample DATA to one point every 1 hour."), said
+
+
+def test_a_neighbour_count_above_the_rows_is_advised_as_a_param():
+    # 'aekit detect' on 3 rows said "choose input_neighbors below 3", a Python name
+    said = for_the_command_line(
+        "input_neighbors gives k=3, but there are 3 training rows (each has 2 others): the "
+        "distance is cut to the farthest of them; choose input_neighbors below 3, or a fraction "
+        "of the rows (e.g. 0.03).",
+        set(),
+    )
+    assert said.endswith(
+        "pass --param input_neighbors=K with K below 3, or a fraction of the rows "
+        "(--param input_neighbors=0.03)."
+    ), said

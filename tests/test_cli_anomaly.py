@@ -271,50 +271,6 @@ def test_evaluate_ranks_an_unseen_category_as_score_does(detector_run, tmp_path)
     assert figures["roc_auc"] == pytest.approx(roc_auc_score(new["is_anomaly"], ranked))
 
 
-def _bool_column_run(tmp_path):
-    """A table with a bool column, and a detector RUN fitted on it."""
-    rng = np.random.default_rng(0)
-    table = pd.DataFrame({"a": rng.normal(size=120), "flag": rng.random(120) > 0.5})
-    table.to_csv(tmp_path / "t.csv", index=False)
-    out = tmp_path / "run"
-    assert invoke("detect", tmp_path / "t.csv", "--out", out, *QUICK, "--quiet").exit_code == 0
-    return table, out
-
-
-def test_score_takes_an_unseen_value_in_a_bool_column(tmp_path):
-    # A bool column fitted as True/False and scored as yes/no: the stand-in category (a bool)
-    # was written into a text column, which pandas refused ("Invalid value 'False'").
-    table, out = _bool_column_run(tmp_path)
-    table.iloc[:5].assign(flag=["yes", "no", "yes", "no", "yes"]).to_csv(
-        tmp_path / "n.csv", index=False
-    )
-    with pytest.warns(UserWarning, match="flag=yes \\(unseen\\)"):
-        result = invoke("score", out, tmp_path / "n.csv", "-o", tmp_path / "s.csv")
-    assert result.exit_code == 0, result.output
-    assert (pd.read_csv(tmp_path / "s.csv")["anomaly_score"] == np.inf).all()
-
-
-def test_one_typo_in_a_bool_column_flags_its_row_alone(tmp_path):
-    # A CSV reader takes a bool column holding one 'yes' as text: every 'True'/'False' was an
-    # unseen category too, all 20 rows scored inf. Now the words are the bools of fit.
-    table, out = _bool_column_run(tmp_path)
-    typo = table.iloc[:20].astype({"flag": str})
-    typo.loc[3, "flag"] = "yes"
-    typo.to_csv(tmp_path / "typo.csv", index=False)
-    with pytest.warns(UserWarning, match=r"1 row\(s\) hold a category not seen"):
-        result = invoke("score", out, tmp_path / "typo.csv", "-o", tmp_path / "s.csv")
-    assert result.exit_code == 0, result.output
-    scores = pd.read_csv(tmp_path / "s.csv")["anomaly_score"]
-    assert np.isinf(scores).tolist() == [i == 3 for i in range(20)]
-    detector = aekit.load(out / "model.safetensors")
-    clean = [i for i in range(20) if i != 3]
-    assert np.allclose(scores[clean], detector.anomaly_score(table.iloc[clean]))
-    words = table.iloc[:20].assign(
-        flag=table["flag"].iloc[:20].map({True: " TRUE", False: "false"})
-    )
-    assert np.allclose(detector.anomaly_score(words), detector.anomaly_score(table.iloc[:20]))
-
-
 def test_score_refuses_a_npy_output_of_a_detector_before_reading_data(detector_run, tmp_path):
     # It was refused by the writer, after the first chunk was scored.
     _, out, _ = detector_run
@@ -405,20 +361,6 @@ def test_a_file_with_fits_columns_in_another_order_is_read_by_name(detector_run,
     for path, codes in ((data, "a.csv"), (tmp_path / "reversed.csv", "b.csv")):
         assert invoke("encode", tmp_path / "ae", path, "-o", tmp_path / codes).exit_code == 0
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "a.csv"), pd.read_csv(tmp_path / "b.csv"))
-
-
-def test_with_nothing_flagged_precision_is_undefined_not_zero():
-    # scikit-learn's zero_division=0 printed "precision 0.000": every flag wrong, of none
-    from aekit.cli.detection_figures import detection_figures, label_line
-
-    anomalous = np.array([0, 0, 1, 0, 1], dtype=bool)
-    figures = detection_figures(np.arange(5.0), anomalous, flagged=np.zeros(5, dtype=bool))
-    assert figures["flagged"] == 0 and figures["precision"] is None
-    assert figures["recall"] == 0 and figures["f1"] == 0
-    assert "flags: no rows flagged, recall 0 " in label_line("y", figures)
-    json.dumps(figures)  # null in evaluate's JSON
-    some = detection_figures(np.arange(5.0), anomalous, flagged=anomalous)
-    assert some["precision"] == 1 and "precision 1.000, recall 1.000" in label_line("y", some)
 
 
 @pytest.mark.parametrize(

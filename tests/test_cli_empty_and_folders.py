@@ -61,3 +61,13 @@ def test_a_class_is_named_with_its_article():
 
     assert a_kind(aekit.Autoencoder()) == "an Autoencoder"
     assert a_kind(aekit.VAE()) == "a VariationalAutoencoder"
+
+
+def test_impute_without_holes_trains_nothing(tmp_path):
+    rows = pd.DataFrame(np.random.default_rng(0).normal(size=(40, 3)), columns=list("abc"))
+    rows.to_csv(tmp_path / "t.csv", index=False)
+    result = CliRunner().invoke(
+        app, ["impute", str(tmp_path / "t.csv"), "-o", str(tmp_path / "f.csv")]
+    )
+    assert "no missing values" in error_message(result.exception)
+    assert not (tmp_path / "f.csv").exists()

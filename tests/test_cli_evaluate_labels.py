@@ -125,3 +125,17 @@ def test_the_runs_normal_label_holds_for_labels_read_as_floats():
 
     anomalous = as_anomaly([0.0, 1.0, 1.0], None, recorded="1", seen=["0", "1"])
     assert anomalous.tolist() == [True, False, False]
+
+
+def test_with_nothing_flagged_precision_is_undefined_not_zero():
+    # scikit-learn's zero_division=0 printed "precision 0.000": every flag wrong, of none
+    from aekit.cli.detection_figures import detection_figures, label_line
+
+    anomalous = np.array([0, 0, 1, 0, 1], dtype=bool)
+    figures = detection_figures(np.arange(5.0), anomalous, flagged=np.zeros(5, dtype=bool))
+    assert figures["flagged"] == 0 and figures["precision"] is None
+    assert figures["recall"] == 0 and figures["f1"] == 0
+    assert "flags: no rows flagged, recall 0 " in label_line("y", figures)
+    json.dumps(figures)  # null in evaluate's JSON
+    some = detection_figures(np.arange(5.0), anomalous, flagged=anomalous)
+    assert some["precision"] == 1 and "precision 1.000, recall 1.000" in label_line("y", some)

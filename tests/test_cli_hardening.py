@@ -333,12 +333,6 @@ def test_encode_reads_the_label_column_the_run_recorded(tmp_path):
     assert len(pd.read_csv(tmp_path / "z.csv")) == 40
 
 
-def test_impute_without_holes_trains_nothing(tmp_path):
-    table().to_csv(tmp_path / "t.csv", index=False)
-    refused(invoke("impute", tmp_path / "t.csv", "-o", tmp_path / "f.csv"), "no missing values")
-    assert not (tmp_path / "f.csv").exists()
-
-
 @pytest.mark.parametrize("command", ["train-hasher", "train-compressor"])
 def test_a_model_file_is_not_replaced_without_force(command, tmp_path):
     (tmp_path / "m.safetensors").write_text("mine")

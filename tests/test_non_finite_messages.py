@@ -2,10 +2,13 @@
 rows (0-based, said so), and what to do: the messages named the first cell, or only the
 columns, and left the user to search a large table for the rest."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import invoke, refused
+from disk_helpers import SMALL, write_parquet
 
 import aekit
 from aekit.cli.errors import for_the_command_line
@@ -143,3 +146,24 @@ def test_the_command_line_names_both_for_a_detector(tmp_path):
     assert message.startswith("DATA has 1 value that is not finite (1 infinite)")
     assert "Besides, it has 3 values that are missing (NaN) in 3 of its 40 rows" in message
     assert message.endswith("or pass --handle-missing to let the detector encode them.")
+
+
+def test_a_float64_cell_beyond_float32_is_named_not_called_infinite(tmp_path):
+    # the reader's float32 rows made 1e300 an infinity: "1 value that is not finite (1
+    # infinite) ... replace them", with numpy's "overflow encountered in cast" printed first
+    X = np.ones((500, 4))
+    X[437, 2] = -1e300
+    model = aekit.Autoencoder(**SMALL).fit(pd.DataFrame(X[:400], columns=list("abcd")))
+    path = write_parquet(tmp_path / "big.parquet", X, names=list("abcd"))
+    said = r"big.parquet holds -1e\+300 at \(row 437, column 'c'\), beyond float32's range"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning of the cast
+        with pytest.raises(ValueError, match=said + r".*; rescale it\."):
+            model.score_samples(aekit.open_dataset(path))
+    # in a folder of files, the row within the file named (it was the dataset's row, 937)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    write_parquet(folder / "a.parquet", np.ones((500, 4)), names=list("abcd"))
+    write_parquet(folder / "b.parquet", X, names=list("abcd"))
+    with pytest.raises(ValueError, match=r"b.parquet holds -1e\+300 at \(row 437, column 'c'\)"):
+        model.score_samples(aekit.open_dataset(folder))
