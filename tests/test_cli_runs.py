@@ -48,6 +48,8 @@ def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path):
     result = invoke(*first, "--param", "max_iter=3", "--resume", "--out", tmp_path / "B")
     assert result.exit_code == 0, result.output
     assert "resumed from epoch 2" in result.output and "3 epochs" in result.output
+    # on stderr: under --quiet it was stdout's first line, before the results a script reads
+    assert "resumed" in result.stderr and "resumed" not in result.stdout
     assert len(pd.read_csv(tmp_path / "B" / "metrics.csv")) == 3
     shown = invoke("train", data, *QUICK, "--checkpoint", tmp_path / "ck", "--resume",
                    "--param", "max_iter=3", "--out", tmp_path / "D")  # fmt: skip
@@ -59,6 +61,7 @@ def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path):
     assert direct.exit_code == 0 and "resumed from epoch 3" in direct.output
     missing = invoke("train", data, "--resume", "--checkpoint", tmp_path / "none", "--out", "C")
     assert "holds no checkpoint" in str(missing.exception)
+    assert "run the command without --resume to start afresh" in str(missing.exception)
     info = invoke("info", tmp_path / "B")
     assert info.exit_code == 0, info.output
     assert "30" in next(line for line in info.output.splitlines() if "rows" in line)

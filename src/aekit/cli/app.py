@@ -140,7 +140,8 @@ def train(
             estimator.fit(X, y)  # unconditional kinds ignore y
         # said once fit has restored it: a checkpoint of another run is refused in fit
         if resumed_from is not None and writes and quiet:  # else the progress bar says it
-            typer.echo(f"resumed from epoch {resumed_from} ({checkpoint})")
+            # on stderr, as the bar's line: stdout holds the results alone, --quiet or not
+            typer.echo(f"resumed from epoch {resumed_from} ({checkpoint})", err=True)
         if not writes:
             return
         estimator.save(staging / runs.MODEL_FILE)

@@ -26,7 +26,11 @@ def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
     path = checkpoint / CHECKPOINT_FILE
     if not path.exists():
         if resume:
-            raise ValueError(f"--resume: {checkpoint} holds no checkpoint ({CHECKPOINT_FILE}).")
+            raise ValueError(
+                f"--resume: {checkpoint} holds no checkpoint ({CHECKPOINT_FILE}): the run "
+                "stopped before its first epoch ended, or never started; run the command "
+                "without --resume to start afresh."
+            )
         return None
     from aekit.core import checkpoint as checkpoints
 
