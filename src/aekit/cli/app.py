@@ -26,6 +26,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.label_options import LabelsFile, advice, check_applies, labels_file_recorded_for
 from aekit.cli.model_labels import labels_option
+from aekit.cli.recorded_paths import recorded_data_path
 from aekit.io.text import write_utf8
 
 
@@ -80,7 +81,8 @@ def train(
 
     document = runs.read_config(config) if config else {}
     data_section = document.get("data", {})
-    data = data or data_section.get("path")
+    if data is None and config:  # read from where the run was trained, not from here
+        data = recorded_data_path(document, config)
     if data is None:  # a usage error, as a missing argument is: with where the help is
         from aekit.cli.running import usage_error
 
@@ -90,7 +92,7 @@ def train(
         "label_column": label_column or data_section.get("label_column"),
         "labels_file": str(labels)
         if labels is not None
-        else labels_file_recorded_for(data, data_section),
+        else labels_file_recorded_for(data, document),
         "image_shape": image_shape or data_section.get("image_shape"),
         "image_size": image_size or data_section.get("image_size"),
         "grayscale": data_section.get("grayscale", False) if grayscale is None else grayscale,
@@ -195,9 +197,12 @@ def _write_toml(path: Path, document: dict[str, Any]) -> None:
 def _model_class(model: str | None, document: dict, config: Path | None):
     """The class to train: the typed --model, else --config's, else a VAE. A typed --model
     other than --config's is refused: the config's [params] are that model's."""
+    from aekit import registry
     from aekit.cli import runs
 
     recorded = document.get("model", {}).get("class") if config else None
+    if recorded is not None and recorded not in registry.CLI_MODELS.values():
+        raise ValueError(_not_trained_here(recorded, config))
     typed = None if model is None else runs.estimator_class(model)
     if typed is not None and recorded is not None and typed is not runs.estimator_class(recorded):
         raise ValueError(
@@ -205,6 +210,24 @@ def _model_class(model: str | None, document: dict, config: Path | None):
             f"that model's; drop --model to train the config's {recorded}, or drop --config."
         )
     return typed or runs.estimator_class(recorded or runs.DEFAULT_MODEL)
+
+
+def _not_trained_here(recorded: str, config: Path) -> str:
+    """Why a --config of a RUN that another command made (a detector, an imputer, ...) is not
+    'aekit train''s, and the command that makes it again (the RUN's command.txt)."""
+    from aekit import registry
+
+    beside = config.parent / "command.txt"
+    command = beside.read_text(encoding="utf-8").strip() if beside.is_file() else ""
+    again = (
+        f"run its command again ({beside}: {command})"
+        if command.startswith("aekit ")
+        else "run the command that made it again"
+    )
+    return (
+        f"--config {config}: its model, {recorded}, is not one 'aekit train' trains (--model "
+        f"{', '.join(sorted(registry.CLI_MODELS))}); {again}."
+    )
 
 
 # encode, reconstruct and score, then generate and interpolate, come next in ``aekit --help``

@@ -266,9 +266,9 @@ def run_data_options(
         labels_file = None
     elif labels_file is None:
         from aekit.cli.label_options import labels_file_recorded_for
-        from aekit.cli.table_options import data_section, run_config
+        from aekit.cli.table_options import run_config
 
-        recorded_file = labels_file_recorded_for(data, data_section(run_config(run)))
+        recorded_file = labels_file_recorded_for(data, run_config(run))
         labels_file = None if recorded_file is None else Path(recorded_file)
     recorded = recorded_labels(run) or []
     return DataOptions(

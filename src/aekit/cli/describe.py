@@ -162,6 +162,7 @@ def info(run: Described) -> None:
         "rows": record.get("rows"),
         "training time": None if seconds is None else f"{seconds:g} s",
         "date": record.get("date"),
+        "trained in": record.get("directory"),  # where [data]'s relative paths lead
         "features": n_features,
         "columns": _shown_names(fitted.get("feature_names_in_")),
         # a detector's flag: rows scoring above it, the share of its training rows so flagged

@@ -85,11 +85,18 @@ def check_applies(spec: str, labels: Path | None, label_column: str | None) -> N
         )
 
 
-def labels_file_recorded_for(data: str, data_section: dict) -> str | None:
-    """A RUN's recorded labels file (``[data] labels_file``) where it gave the labels of this very
-    DATA through --labels: not those beside an IDX file, read again by themselves, nor for
-    other DATA, whose rows they do not count."""
-    recorded = data_section.get("labels_file")
-    if not isinstance(recorded, str) or data != data_section.get("path"):
+def labels_file_recorded_for(data: str, document: dict) -> str | None:
+    """A RUN's recorded labels file (``[data] labels_file`` of its config.toml's ``document``)
+    where it gave the labels of this very DATA through --labels: not those beside an IDX file,
+    read again by themselves, nor for other DATA, whose rows they do not count. Both paths are
+    read from where the run was trained (:mod:`aekit.cli.recorded_paths`)."""
+    from aekit.cli.recorded_paths import resolved, same_file
+
+    section = document.get("data", {})
+    recorded = section.get("labels_file") if isinstance(section, dict) else None
+    trained_on = section.get("path") if isinstance(section, dict) else None
+    if not isinstance(recorded, str) or not isinstance(trained_on, str):
         return None
-    return None if idx_labels_file(data) is not None else recorded
+    if not same_file(data, resolved(document, trained_on)):
+        return None
+    return None if idx_labels_file(data) is not None else resolved(document, recorded)

@@ -265,7 +265,13 @@ class Stopwatch:
         import time
 
         seconds = round(time.perf_counter() - self.start, 2)
-        return {"rows": int(rows), "train_seconds": seconds, "date": self.date}
+        # directory: where [data]'s relative paths lead (aekit.cli.recorded_paths)
+        return {
+            "rows": int(rows),
+            "train_seconds": seconds,
+            "date": self.date,
+            "directory": str(Path.cwd()),
+        }
 
 
 def training_history(estimator: Any) -> dict[str, list[float]]:

@@ -1,0 +1,70 @@
+"""The paths a RUN's config.toml records, read from wherever the user is now.
+
+``[data] path`` and ``[data] labels_file`` are kept as typed, so a relative one is relative to
+the folder the command ran in, which ``[run] directory`` records. Read from another folder,
+such a path resolves against that one: ``aekit train --config RUN/config.toml`` from elsewhere
+trains the recorded file, not a file of the same name in the current folder (or an error that
+blamed DATA). A config.toml of an older aekit has no ``[run] directory``: its paths are read
+from the current folder, as then.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+BUILT_IN = "digits"  # DATA that names scikit-learn's bundled digits, not a file
+
+
+def ran_in(document: dict[str, Any]) -> Path | None:
+    """The folder the command that wrote ``document`` ran in, or None where it is not recorded."""
+    section = document.get("run", {})
+    directory = section.get("directory") if isinstance(section, dict) else None
+    return Path(directory) if isinstance(directory, str) and directory else None
+
+
+def resolved(document: dict[str, Any], recorded: str) -> str:
+    """``recorded``, a path config.toml holds, as the current folder reaches the same file: as
+    typed when it is absolute or the command ran here (what command.txt and messages show),
+    else joined to the folder it ran in."""
+    folder = ran_in(document)
+    if recorded == BUILT_IN or folder is None or Path(recorded).is_absolute():
+        return recorded
+    if _same_folder(folder, Path.cwd()):
+        return recorded
+    return str(folder / recorded)
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file (``data.csv`` and ``./data.csv`` do)."""
+    return os.path.abspath(a) == os.path.abspath(b)
+
+
+def recorded_data_path(document: dict[str, Any], config: Path) -> str | None:
+    """``[data] path`` of a ``--config`` file, resolved (:func:`resolved`); a file no longer
+    there is refused naming where it was looked for, and the fix."""
+    section = document.get("data", {})
+    recorded = section.get("path") if isinstance(section, dict) else None
+    if not isinstance(recorded, str):
+        return None
+    path = resolved(document, recorded)
+    if not Path(path).exists() and recorded != BUILT_IN:
+        folder = ran_in(document)
+        where = (
+            f"read from {folder}, where the run was trained"
+            if folder is not None and path != recorded
+            else "read from this folder"
+        )
+        raise ValueError(
+            f"--config {config}: its [data] path {recorded!r} ({where}) is not there: give "
+            "DATA on the command line (aekit train DATA --config ...) to train on a file that is."
+        )
+    return path
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and a.samefile(b)
+    except OSError:
+        return False

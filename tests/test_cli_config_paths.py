@@ -1,0 +1,104 @@
+"""``aekit train --config RUN/config.toml`` from another folder than the run's: the relative
+paths config.toml records ([data] path, labels_file) lead where they led when the run was
+trained (its [run] directory), not to files of the same names in the current folder."""
+
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+import tomli_w
+from cli_helpers import invoke, ok, refused
+
+from aekit.cli.common import load_run
+
+TRAIN = ["--epochs", "1", "--param", "hidden_layer_sizes=[8]", "--quiet", "--no-figures"]
+
+
+def _table(path, columns: int, seed: int) -> None:
+    rows = np.random.default_rng(seed).normal(size=(60, columns))
+    pd.DataFrame(rows, columns=[f"c{i}" for i in range(columns)]).to_csv(path, index=False)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A run trained in project/ on data.csv (6 columns), and elsewhere/ holding a data.csv of
+    its own (3 columns) from which the user now works."""
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    _table(project / "data.csv", 6, seed=0)
+    _table(elsewhere / "data.csv", 3, seed=1)
+    monkeypatch.chdir(project)
+    ok(invoke("train", "data.csv", "--out", "run", *TRAIN))
+    monkeypatch.chdir(elsewhere)
+    return project
+
+
+def _config(run) -> dict:
+    return tomllib.loads((run / "config.toml").read_text())
+
+
+def test_the_config_of_a_run_trained_elsewhere_trains_its_own_data(project, tmp_path):
+    config = project / "run" / "config.toml"
+    assert _config(project / "run")["run"]["directory"] == str(project)
+    ok(invoke("train", "--config", config, "--out", "again", *TRAIN))
+    again = tmp_path / "elsewhere" / "again"
+    # the same 6 columns and the same losses: project/data.csv, not elsewhere's 3-column file
+    assert (again / "metrics.csv").read_text() == (project / "run" / "metrics.csv").read_text()
+    assert _config(again)["data"]["path"] == str(project / "data.csv")
+    assert str(project / "data.csv") in (again / "command.txt").read_text()
+
+
+def test_data_given_on_the_command_line_is_read_from_here(project, tmp_path):
+    ok(invoke("train", "data.csv", "--config", project / "run" / "config.toml", "--out", "mine",
+              *TRAIN))  # fmt: skip
+    assert _config(tmp_path / "elsewhere" / "mine")["data"]["path"] == "data.csv"
+    assert load_run(tmp_path / "elsewhere" / "mine").n_features_in_ == 3
+
+
+def test_recorded_data_no_longer_there_is_named_with_where_it_was_looked_for(project):
+    (project / "data.csv").unlink()
+    result = invoke("train", "--config", project / "run" / "config.toml", "--out", "x")
+    message = refused(result, "[data] path 'data.csv'", str(project), "give DATA on the command")
+    assert "elsewhere" not in message, message
+
+
+def test_an_older_config_without_its_directory_reads_from_here(project, tmp_path):
+    document = _config(project / "run")
+    del document["run"]["directory"]
+    older = tmp_path / "older.toml"
+    older.write_text(tomli_w.dumps(document))
+    ok(invoke("train", "--config", older, "--out", "old", *TRAIN))
+    assert load_run(tmp_path / "elsewhere" / "old").n_features_in_ == 3
+
+
+def test_a_relative_labels_file_follows_its_data(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    project.mkdir()
+    rows = np.random.default_rng(0).normal(size=(60, 5)).astype(np.float32)
+    np.save(project / "X.npy", rows)
+    np.save(project / "y.npy", np.arange(60) % 3)
+    monkeypatch.chdir(project)
+    cvae = ["--model", "cvae", *TRAIN]
+    ok(invoke("train", "X.npy", "--labels", "y.npy", "--out", "run", *cvae))
+    monkeypatch.chdir(tmp_path)
+    ok(invoke("train", "--config", project / "run" / "config.toml", "--out", "again", *cvae))
+    recorded = _config(tmp_path / "again")["data"]
+    assert recorded["labels_file"] == str(project / "y.npy")
+    # 'aekit encode RUN DATA' of the run's own data finds the recorded labels from here too
+    ok(invoke("encode", project / "run", project / "X.npy", "-o", "codes.csv"))
+    assert (tmp_path / "codes.csv").is_file()
+
+
+def test_the_config_of_a_detector_run_names_the_command_that_made_it(project, monkeypatch):
+    monkeypatch.chdir(project)
+    ok(invoke("detect", "data.csv", "--param", "n_estimators=1", "--quiet", "--out", "det"))
+    refused(invoke("train", "--config", "det/config.toml", "--out", "x"),
+            "its model, AnomalyDetector, is not one 'aekit train' trains",
+            "det/command.txt: aekit detect data.csv --out det")  # fmt: skip
+    assert not (project / "x").exists()
+
+
+def test_info_shows_the_folder_the_run_was_trained_in(project):
+    assert str(project) in ok(invoke("info", project / "run")).output.replace("\n", "")
