@@ -46,6 +46,11 @@ def test_the_config_of_a_run_trained_elsewhere_trains_its_own_data(project, tmp_
     again = tmp_path / "elsewhere" / "again"
     # the same 6 columns and the same losses: project/data.csv, not elsewhere's 3-column file
     assert (again / "metrics.csv").read_text() == (project / "run" / "metrics.csv").read_text()
+    # the RUN folder itself reads as its config.toml (it was "[Errno 21] Is a directory")
+    ok(invoke("train", "--config", project / "run", "--out", "folder", *TRAIN))
+    assert (again / "metrics.csv").read_text() == (
+        tmp_path / "elsewhere" / "folder" / "metrics.csv"
+    ).read_text()
     assert _config(again)["data"]["path"] == str(project / "data.csv")
     assert str(project / "data.csv") in (again / "command.txt").read_text()
 

@@ -4,6 +4,7 @@ of its training (rows, time, date), which ``aekit info`` shows."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -59,9 +60,15 @@ def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path):
     direct = invoke("train", data, *QUICK, "--param", f"checkpoint_dir={tmp_path / 'ck'}",
                     "--param", "max_iter=3", "--out", tmp_path / "E")  # fmt: skip
     assert direct.exit_code == 0 and "resumed from epoch 3" in direct.output
+    (tmp_path / "empty").mkdir()
+    empty = invoke("train", data, "--resume", "--checkpoint", tmp_path / "empty", "--out", "C")
+    assert "holds no checkpoint" in str(empty.exception)
+    assert "run the command without --resume to start afresh" in str(empty.exception)
+    # a folder that is not there (a typo, another working folder): not "start afresh", which
+    # would lose the epochs of the folder the user meant
     missing = invoke("train", data, "--resume", "--checkpoint", tmp_path / "none", "--out", "C")
-    assert "holds no checkpoint" in str(missing.exception)
-    assert "run the command without --resume to start afresh" in str(missing.exception)
+    assert f"there is no folder {tmp_path / 'none'}" in str(missing.exception)
+    assert "afresh" not in str(missing.exception) and not Path("C").exists()
     info = invoke("info", tmp_path / "B")
     assert info.exit_code == 0, info.output
     assert "30" in next(line for line in info.output.splitlines() if "rows" in line)

@@ -236,3 +236,27 @@ def test_a_run_missing_its_encoder_or_config_is_said_to_be_incomplete(mixed_run,
         said = error_message(result.exception)
         assert said.startswith(f"{damaged} is incomplete: its {lost}"), said
         assert said.endswith("train the run again.") and not (tmp_path / f"{lost}.csv").exists()
+
+
+def test_the_config_and_command_of_a_run_train_on_a_table_with_new_categories(
+    table, mixed_run, tmp_path
+):
+    # the groups train derived from colour's 3 categories were recorded as if given, and a
+    # table with a 4th was refused, telling the user to leave out what they never gave
+    import shlex
+
+    path, frame = table
+    wider = tmp_path / "pets4.csv"
+    frame.assign(colour=frame["colour"].where(frame.index % 5 > 0, "grey")).to_csv(
+        wider, index=False
+    )
+    command = (mixed_run / "command.txt").read_text()
+    assert "categorical_groups" not in command, command
+    result = invoke("train", "--config", mixed_run / "config.toml", wider, "--out", tmp_path / "G")
+    assert result.exit_code == 0, result.output
+    groups = json.loads((tmp_path / "G" / "encoder.json").read_text())["categories"]
+    assert groups == {"colour": ["blue", "green", "grey", "red"]}
+    words = shlex.split(command)[1:]
+    words[1] = str(wider)
+    words[words.index("--out") + 1] = str(tmp_path / "H")
+    assert invoke(*words).exit_code == 0

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import matplotlib.image
 import numpy as np
@@ -233,3 +234,18 @@ def test_report_skips_unreadable_files_and_non_png_figures(tmp_path):
 def test_report_without_a_run_folder_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         write_report(tmp_path / "nowhere")
+
+
+def test_every_figure_a_command_writes_has_a_caption_of_its_own():
+    # the report made captions of the others from their names ("Roc pr.")
+    import aekit.cli
+    from aekit.viz.report import _CAPTIONS
+
+    source = Path(aekit.cli.__file__).parent
+    written = {
+        name
+        for path in source.glob("*.py")
+        for name in re.findall(r"\b([a-z_]+\.png)\b", path.read_text(encoding="utf-8"))
+    }
+    assert {"roc_pr.png", "score_histogram.png", "series.png", "loss_curves.png"} <= written
+    assert written - {"out.png"} <= set(_CAPTIONS)  # out.png: an example in a message

@@ -58,6 +58,24 @@ def test_set_output_pandas_names_latent_columns_and_keeps_feature_names():
     np.testing.assert_array_equal(Z.index, frame.index)
 
 
+def test_set_output_is_kept_by_save_and_load(tmp_path):
+    # a pickle kept it; the model file lost it, and a loaded model returned arrays
+    from aekit.io.files import read_header
+    from aekit.io.model_file import MODEL
+
+    X, _ = aekit.data.datasets.load_digits()
+    frame = pd.DataFrame(X[:100], columns=[f"p{i}" for i in range(64)])
+    est = aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=0).set_output(transform="pandas")
+    est.fit(frame).save(tmp_path / "ae.safetensors")
+    loaded = aekit.load(tmp_path / "ae.safetensors")
+    pd.testing.assert_frame_equal(loaded.transform(frame), est.transform(frame))
+    plain = aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=0).fit(X[:100])
+    plain.save(tmp_path / "plain.safetensors")
+    assert read_header(tmp_path / "ae.safetensors", MODEL)["output"] == {"transform": "pandas"}
+    assert "output" not in read_header(tmp_path / "plain.safetensors", MODEL)  # as before
+    assert isinstance(aekit.load(tmp_path / "plain.safetensors").transform(X[:5]), np.ndarray)
+
+
 # The checks' data are 2-D blobs: an encoder of 16 units and a 1-d code, fine-tuned at full speed.
 ENCODER = {**TINY, "latent_dim": 1, "hidden_layer_sizes": (16,)}
 FINE_TUNED = dict(max_iter=60, learning_rate_init=0.02, encoder_lr_factor=1.0, random_state=0)

@@ -126,6 +126,10 @@ def test_a_finite_value_beyond_float32_is_named_not_called_infinite(detector):
     numbers[5, 2] = -1e39
     with pytest.raises(ValueError, match="holds -1e\\+39 at \\(row 5, column 2\\), beyond float32"):
         aekit.Autoencoder(max_iter=1).fit(numbers)
+    # an infinity is not finite, said as every other check says it (it was "holds inf ...,
+    # beyond float32's range")
+    with pytest.raises(ValueError, match="^X has 1 value that is not finite \\(1 infinite\\)"):
+        detector.anomaly_score(X.assign(a=X["a"].where(X.index != 3, np.inf)))
 
 
 def test_a_nullable_integer_column_decodes_rounded():

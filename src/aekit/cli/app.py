@@ -45,7 +45,10 @@ def train(
     param: Annotated[
         list[str] | None, typer.Option(help="An estimator parameter, name=value; repeatable.")
     ] = None,
-    config: Annotated[Path | None, typer.Option(help="A config.toml from an earlier run.")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="A config.toml from an earlier run (or its RUN folder)."),
+    ] = None,
     out: Annotated[Path, typer.Option(help="RUN folder to create.")] = Path("run"),
     force: Annotated[bool, typer.Option(help="Replace an existing RUN folder.")] = False,
     quiet: Quiet = False,
@@ -78,7 +81,9 @@ def train(
     folder's sub-folders, or an array's --labels FILE (recorded in RUN, as DATA is)."""
     from aekit.cli import resuming, runs, tables
     from aekit.cli.columns import warn_of_label_like_columns
+    from aekit.cli.table_options import config_file
 
+    config = config and config_file(config)  # a RUN folder: its config.toml
     document = runs.read_config(config) if config else {}
     data_section = document.get("data", {})
     if data is None and config:  # read from where the run was trained, not from here
@@ -98,7 +103,7 @@ def train(
         "grayscale": data_section.get("grayscale", False) if grayscale is None else grayscale,
     }
     cls = _model_class(model, document, config)
-    params = runs.resolve_params(cls, document.get("params", {}), param or [])
+    params = runs.resolve_params(cls, _recorded_params(document), param or [])
     if epochs is not None:  # over a --config's max_iter; beside --param max_iter, refused
         runs.with_options(runs.resolve_params(cls, {}, param or []), max_iter=epochs)
         params["max_iter"] = epochs
@@ -155,7 +160,9 @@ def train(
             document["model"]["encoder"] = tables.ENCODER_FILE
         _write_toml(staging / "config.toml", {**document, "run": started.record(len(X))})
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
-        command = runs.reproducing_command(estimator, data, options, out, figures)
+        command = runs.reproducing_command(
+            estimator, data, options, out, figures, derived=encoder is not None
+        )
         if beside is not None:  # a shell comment: the command reads them again by itself
             command += f"  # labels from {shlex.quote(str(beside))}"
         write_utf8(staging / "command.txt", command + "\n")
@@ -194,6 +201,15 @@ def _write_toml(path: Path, document: dict[str, Any]) -> None:
     write_utf8(path, tomli_w.dumps(document))
 
 
+def _recorded_params(document: dict) -> dict:
+    """A --config's [params], less the categorical groups train derived from its DATA's text
+    columns (its [model] encoder): derived again from DATA, whose categories may differ now."""
+    params = document.get("params", {})
+    if document.get("model", {}).get("encoder") is None:
+        return params
+    return {name: value for name, value in params.items() if name != "categorical_groups"}
+
+
 def _model_class(model: str | None, document: dict, config: Path | None):
     """The class to train: the typed --model, else --config's, else a VAE. A typed --model
     other than --config's is refused: the config's [params] are that model's."""
@@ -220,7 +236,7 @@ def _not_trained_here(recorded: str, config: Path) -> str:
     beside = config.parent / "command.txt"
     command = beside.read_text(encoding="utf-8").strip() if beside.is_file() else ""
     again = (
-        f"run its command again ({beside}: {command})"
+        f"run its command again, with another --out ({beside}: {command})"
         if command.startswith("aekit ")
         else "run the command that made it again"
     )

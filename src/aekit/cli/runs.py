@@ -157,8 +157,9 @@ def with_options(params: dict[str, Any], **options: Any) -> dict[str, Any]:
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    from aekit.cli.table_options import read_toml
+    from aekit.cli.table_options import config_file, read_toml
 
+    path = config_file(path)
     return read_toml(path, f"--config {path}")
 
 
@@ -191,18 +192,24 @@ def write_metrics(path: Path, history: dict[str, list[float]]) -> None:
 
 
 def reproducing_command(
-    estimator: Any, data: str, options: dict[str, Any], out: Path, figures: bool = True
+    estimator: Any,
+    data: str,
+    options: dict[str, Any],
+    out: Path,
+    figures: bool = True,
+    derived: bool = False,
 ) -> str:
     """``aekit train`` with every setting spelled out (:func:`rerunning_command`): the class,
     each parameter that differs from its default (so the seed too), and the data options;
-    ``--no-figures`` for a RUN drawn without them (the same folder again)."""
+    ``--no-figures`` for a RUN drawn without them (the same folder again). ``derived``: train
+    derived the categorical groups from DATA's text columns, and derives them again."""
     defaults = type(estimator)().get_params()
+    # how to watch or resume, not what to fit; groups train makes itself
+    left_out = {"verbose", "checkpoint_dir"} | ({"categorical_groups"} if derived else set())
     params = {
         name: value
         for name, value in estimator.get_params().items()
-        if name not in ("verbose", "checkpoint_dir")  # how to watch or resume, not what to fit
-        and value is not None
-        and value != defaults[name]
+        if name not in left_out and value is not None and value != defaults[name]
     }
     words = ["train", data, "--model", type(estimator).__name__]
     skipped = {} if figures else {"no_figures": True}  # written as the flag --no-figures

@@ -51,6 +51,7 @@ def recorded_data(arguments: dict[str, object]) -> tuple[dict[str, Any], str | N
     run = arguments.get("run", arguments.get("model"))
     index = arguments.get("index_file")  # 'aekit search INDEX': how 'aekit index' read DATA
     if isinstance(config, Path):
+        config = config_file(config)
         document, source = read_toml(config, f"--config {config}"), f"--config {config}"
     elif isinstance(run, Path) and run.is_dir():
         document, source = run_config(run), f"{run} (its config.toml)"
@@ -67,6 +68,11 @@ def recorded_data(arguments: dict[str, object]) -> tuple[dict[str, Any], str | N
         return {}, None
     section = data_section(document)
     return (section, source) if section else ({}, None)
+
+
+def config_file(path: Path) -> Path:
+    """A --config: the file given, or a RUN folder's config.toml."""
+    return path / "config.toml" if path.is_dir() else path
 
 
 def read_toml(path: Path, name: str) -> dict[str, Any]:

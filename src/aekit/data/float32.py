@@ -114,15 +114,15 @@ def check_float32_range(array: np.ndarray, name: str = "X", columns: list | None
     flat = array.reshape(len(array), -1)
     if flat.size == 0 or max(flat.max(), -flat.min()) <= _FLOAT32_MAX:
         return  # two passes without temporaries: np.abs(flat) > MAX made two of X's size
-    too_large = np.abs(flat) > _FLOAT32_MAX  # an infinity too, when it reaches here
+    # an infinity is not "beyond the range": the checks of non-finite values name it
+    with np.errstate(invalid="ignore"):
+        too_large = np.isfinite(flat) & (np.abs(flat) > _FLOAT32_MAX)
     if too_large.any():
         row, column = np.argwhere(too_large)[0]
         where = f"column {columns[column]!r}" if columns is not None else f"column {column}"
-        value = flat[row, column]
-        fix = "replace it" if np.isinf(value) else "rescale it"  # (JSON's 1e400 is an infinity)
         raise ValueError(
-            f"{name} holds {value:g} at (row {row}, {where}), beyond float32's range (about "
-            f"±3.4e38) that the models compute in; {fix}."
+            f"{name} holds {flat[row, column]:g} at (row {row}, {where}), beyond float32's "
+            "range (about ±3.4e38) that the models compute in; rescale it."
         )
 
 

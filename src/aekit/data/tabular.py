@@ -39,7 +39,7 @@ from aekit.data.column_values import (
 )
 from aekit.data.fit_columns import column_mismatch, warn_feature_names
 from aekit.data.float32 import check_float32_range
-from aekit.data.non_finite import describe_non_finite
+from aekit.data.non_finite import describe_non_finite, refuse_infinite
 from aekit.data.number_formats import warn_text_among_numbers
 from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
@@ -291,6 +291,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if numeric := self._groups("numeric"):
             names = [g.name for g in numeric]
             values = numeric_values(frame, names)
+            refuse_infinite(values, columns=names)  # NaN: missing values, masked below
             check_float32_range(values, "X", names)  # the user's own value, before scaling
             mean = np.array([self.mean_[n] for n in names])
             scale = np.array([self.scale_[n] for n in names])

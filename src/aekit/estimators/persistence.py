@@ -155,6 +155,7 @@ class SavesToFile:
         # named as such, not as the network or state it fails to rebuild
         estimator._validate_params()
         estimator._set_fitted_state(document["fitted"], tree, device)
+        restore_output(estimator, document.get("output"))
         remember_fitted_params(estimator)  # set_params after load: as after fit
         return estimator
 
@@ -176,7 +177,32 @@ def export_estimator(estimator: Any) -> tuple[dict[str, Any], Any]:
         )
         params |= {name: old for name, (old, _) in changed.items()}
     document = {"class": type(estimator).__name__, "params": params, "fitted": to_json(fitted)}
+    # set_output(transform="pandas") is kept, as a pickle keeps it (scikit-learn holds it in
+    # this attribute, named in its set_output documentation's developer API since 1.2)
+    output = getattr(estimator, "_sklearn_output_config", None)
+    if output:
+        document["output"] = dict(output)
     return document, tree
+
+
+def restore_output(estimator: Any, output: Any) -> None:
+    """``set_output`` as the file recorded it (:func:`export_estimator`); a value this
+    scikit-learn does not take is said as the file's."""
+    if output is None:
+        return
+    # set_output takes any value and fails at the first transform: checked here, by the file
+    if not isinstance(output, dict) or not set(output.values()) <= _OUTPUTS:
+        raise ValueError(
+            f"its 'output' entry {output!r} is not set_output's settings (transform: "
+            f"{', '.join(sorted(_OUTPUTS))})"
+        )
+    try:
+        estimator.set_output(**output)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"its 'output' entry {output!r} is refused by set_output: {err}") from None
+
+
+_OUTPUTS = {"default", "pandas", "polars"}  # set_output(transform=...)'s documented values
 
 
 def import_estimator(document: dict[str, Any], tree: Any, device: str = "cpu") -> Any:

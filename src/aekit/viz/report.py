@@ -35,6 +35,12 @@ _CAPTIONS = {
     "denoising.png": "Training images under the model's noise, denoised, and clean.",
     "traversal.png": "One latent unit varied at a time (most informative units first).",
     "manifold.png": "Codes on a grid at the prior's quantiles, decoded.",
+    "score_histogram.png": "Anomaly scores of the training rows (log counts), the threshold "
+    "dashed; normal rows and anomalies in two colours where labels were given.",
+    "roc_pr.png": "ROC and precision-recall curves of the scores against the labels, with "
+    "their areas.",
+    "series.png": "The series (top) and each point's anomaly score with the threshold "
+    "(bottom); flagged points shaded red, labelled anomalies grey.",
 }
 
 
