@@ -1,7 +1,9 @@
 """``aekit train --config RUN/config.toml`` from another folder than the run's: the relative
 paths config.toml records ([data] path, labels_file) lead where they led when the run was
-trained (its [run] directory), not to files of the same names in the current folder."""
+trained (its [run] directory), not to files of the same names in the current folder. And what
+is wrong in the file is said as the file's, not as an option the user never typed."""
 
+import re
 import tomllib
 
 import numpy as np
@@ -107,3 +109,21 @@ def test_the_config_of_a_detector_run_names_the_command_that_made_it(project, mo
 
 def test_info_shows_the_folder_the_run_was_trained_in(project):
     assert str(project) in ok(invoke("info", project / "run")).output.replace("\n", "")
+
+
+@pytest.mark.parametrize(
+    "line, said",
+    [
+        ('latent_dim = "eight"', "its [params] latent_dim must be an int in the range [1, inf)"),
+        ("latnt_dim = 3", "its [params] latnt_dim is not a parameter of VariationalAutoencoder"),
+    ],
+)
+def test_a_bad_entry_of_the_config_is_named_as_the_files(project, tmp_path, line, said):
+    text = (project / "run" / "config.toml").read_text()
+    edited = tmp_path / "edited.toml"
+    edited.write_text(re.sub(r"(?m)^latent_dim = .*$", line, text))
+    message = refused(invoke("train", "--config", edited, "--out", "x", *TRAIN), said)
+    assert message.startswith(f"--config {edited}: ") and "--param" not in message, message
+    # a typed --param replaces the entry, which is then not read
+    if "eight" in line:
+        ok(invoke("train", "--config", edited, "--param", "latent_dim=2", "--out", "y", *TRAIN))

@@ -24,6 +24,7 @@ from aekit.cli.common import (
     open_data,
     trained,
 )
+from aekit.cli.config_params import check_recorded_params
 from aekit.cli.label_options import LabelsFile, advice, check_applies, labels_file_recorded_for
 from aekit.cli.model_labels import labels_option
 from aekit.cli.recorded_paths import recorded_data_path
@@ -103,6 +104,8 @@ def train(
         "grayscale": data_section.get("grayscale", False) if grayscale is None else grayscale,
     }
     cls = _model_class(model, document, config)
+    if config:  # named as the file's: refused later, they read as a typed --param
+        check_recorded_params(cls, _recorded_params(document), param or [], config)
     params = runs.resolve_params(cls, _recorded_params(document), param or [])
     if epochs is not None:  # over a --config's max_iter; beside --param max_iter, refused
         runs.with_options(runs.resolve_params(cls, {}, param or []), max_iter=epochs)
