@@ -94,13 +94,18 @@ OPTION_ADVICE = (
         r"--epochs (max_iter) must be at least 1; got \1.",
         None,
     ),
-    (  # the convergence warnings (aekit.estimators._convergence, the Compressor's)
-        r"\bTrain longer \(a larger max_iter\) or with a larger learning_rate_init\.",
+    (  # the convergence warnings (aekit.estimators._convergence, the Compressor's): the
+        # learning rate first, where a command has --param (aekit demo has --epochs alone)
+        r"(\bTrain longer \(a larger max_iter\)) or with a larger learning_rate_init\.",
+        "param",
+        r"\1 or with a larger learning rate (--param learning_rate_init=0.003).",
+        r"\1.",
+    ),
+    (
+        r"\bTrain longer \(a larger max_iter\)",
         "epochs",
-        "Train longer (a larger --epochs) or with a larger learning rate "
-        "(--param learning_rate_init=0.003).",
-        "Train longer (--param max_iter=N) or with a larger learning rate "
-        "(--param learning_rate_init=0.003).",
+        "Train longer (a larger --epochs)",
+        "Train longer (--param max_iter=N)",
     ),
     (  # aekit.estimators._variational: a collapsed VAE's advice (the same in every command)
         r"a smaller beta \(beta=([\d.e+-]+)\)( or a KL warm-up \(kl_warmup=10\))?",
@@ -109,7 +114,7 @@ OPTION_ADVICE = (
             f"a smaller beta (--param beta={m[1]})"
             + (" or a KL warm-up (--param kl_warmup=10)" if m[2] else "")
         ),
-        None,
+        lambda m: "a smaller beta" + (" or a KL warm-up" if m[2] else ""),  # aekit demo's
     ),
     (r"\b(epochs?) \(max_iter=(\d+)\)", "epochs", r"\1 (--epochs \2)", None),
     (  # aekit.data.fit_columns.column_mismatch
