@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from aekit.data.writers import write_batches
-from aekit.io.atomic import atomic_write, remove_stale, staged_folder
+from aekit.io.atomic import atomic_write, remove_stale, short_name, staged_folder
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pids and flock")
 
@@ -148,3 +148,20 @@ def test_an_os_error_of_a_writer_names_the_file_asked_for(tmp_path):
     with pytest.raises(OSError, match=r"No space left on device: '.*scores\.npy'"):
         atomic_write(tmp_path / "scores.npy", full)
     assert os.listdir(tmp_path) == []
+
+
+def test_a_long_target_name_gets_temporary_names_the_file_system_takes(tmp_path):
+    # a 240-character name is allowed; '.NAME.aekit<pid>.<random>.tmp' beside it was not
+    # ("File name too long"), nor were the command line's '.NAME.claim-...' and staging folder
+    from cli_helpers import invoke, ok
+
+    target = tmp_path / ("n" * 236 + ".bin")
+    atomic_write(target, lambda tmp: open(tmp, "wb").write(b"whole"))
+    assert target.read_bytes() == b"whole"
+    stale = tmp_path / f".{short_name(target.name)}.aekit{gone_pid()}.x.tmp"
+    stale.write_bytes(b"half")
+    assert remove_stale(target) == [stale]  # the leftovers of a long name are found too
+    run = tmp_path / ("r" * 240)
+    ok(invoke("train", "digits", "--model", "ae", "--epochs", "1", "--quiet", "--no-figures",
+              "--param", "hidden_layer_sizes=[8]", "--out", run))  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, run.name])

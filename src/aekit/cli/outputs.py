@@ -24,7 +24,7 @@ from pathlib import Path
 import typer
 
 from aekit.cli.output_formats import check_figure, check_format, check_not_stdout
-from aekit.io.atomic import UMASK
+from aekit.io.atomic import UMASK, short_name
 from aekit.io.inputs import refuse_input_as_output
 
 STAGING = ".aekit-staging"
@@ -144,7 +144,7 @@ def check_not_replaced(out: Path, arguments: dict[str, object]) -> None:
 
 
 def staging_folder(out: Path) -> Path:
-    return out.parent / f".{out.name}{STAGING}"
+    return out.parent / f".{short_name(out.name)}{STAGING}"
 
 
 def remove_stale_staging(folder: Path) -> None:
@@ -182,7 +182,7 @@ def claimed_run(out: Path, overwrite: bool) -> Iterator[Path]:
     staging = staging_folder(out)
     # The staging folder appears under its name already holding its locked file: made under a
     # private name, locked, then renamed, which fails if the name is taken (never empty).
-    claim = Path(tempfile.mkdtemp(prefix=f".{out.name}.claim-", dir=out.parent))
+    claim = Path(tempfile.mkdtemp(prefix=f".{short_name(out.name)}.claim-", dir=out.parent))
     lock = open(claim / _LOCK, "a")  # noqa: SIM115 (held for the whole command)
     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     try:

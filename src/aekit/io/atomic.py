@@ -125,14 +125,30 @@ def beside(tmp: str | os.PathLike) -> Iterator[Path]:
 
 
 def _prefix(target: Path) -> str:
-    return f".{target.name}.aekit{os.getpid()}."
+    return f".{short_name(target.name)}.aekit{os.getpid()}."
+
+
+# A file name may be 255 bytes; a temporary name adds up to about 40 to the target's.
+_LONGEST_KEPT = 160
+
+
+def short_name(name: str) -> str:
+    """``name`` as the temporary names beside it spell it: whole when short, else its first
+    100 characters and a digest of the rest, so that a target of 230 characters (allowed) still
+    gets a temporary name the file system takes ('File name too long')."""
+    if len(name.encode()) <= _LONGEST_KEPT:
+        return name
+    import hashlib
+
+    digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+    return f"{name.encode()[:100].decode(errors='ignore')}~{digest}"
 
 
 def remove_stale(target: str | os.PathLike) -> list[Path]:
     """Remove the temporary files and folders of ``target`` left by killed writers (see the
     module docstring): their process is gone and nobody holds them locked. Returns them."""
     target = Path(target)
-    pattern = re.compile(re.escape(f".{target.name}.aekit") + r"(\d+)\.[^./]+\.tmp")
+    pattern = re.compile(re.escape(f".{short_name(target.name)}.aekit") + r"(\d+)\.[^./]+\.tmp")
     try:
         entries = list(os.scandir(target.parent))
     except OSError:  # a folder that cannot be listed holds none to remove
