@@ -172,6 +172,7 @@ def make_run(run_dir, cvae, digits):
     (run_dir / "config.toml").write_text(
         '[model]\nclass = "ConditionalVAE"\n[params]\nlatent_dim = 8\n'
         'hidden_layer_sizes = [16]\nearly_stopping = true\n[data]\nnote = "<script>x</script>"\n'
+        '[run]\ndirectory = "/home/<me>/data"\n'
     )
     (run_dir / "command.txt").write_text(COMMAND + "\n")
     return metrics
@@ -206,6 +207,8 @@ def test_report_is_one_self_contained_page_with_every_figure_decodable(tmp_path,
     assert "<th>early_stopping</th><td>true</td>" in page
     assert "&lt;script&gt;x&lt;/script&gt;" in page  # config text is escaped, not run
     assert "Not in this run folder" not in page
+    # where command.txt's relative paths lead (config.toml's [run] directory), escaped
+    assert "Run it in <code>/home/&lt;me&gt;/data</code>, the folder it ran in" in page
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file
     (tmp_path / "other.txt").write_text("x")  # the report is as readable as any other file
     assert path.stat().st_mode == (tmp_path / "other.txt").stat().st_mode

@@ -95,6 +95,14 @@ def _params(config: dict) -> dict[str, Any]:
     return {"top": top, "tables": tables}
 
 
+def _ran_in(config: dict) -> str | None:
+    """The folder the command ran in (config.toml's [run] directory), where command.txt's
+    relative paths lead; None where it is not recorded."""
+    run = config.get("run")
+    directory = run.get("directory") if isinstance(run, dict) else None
+    return directory if isinstance(directory, str) else None
+
+
 def _model_class(config: dict) -> str | None:
     model = config.get("model")
     for source in (model if isinstance(model, dict) else {}, config):
@@ -174,6 +182,7 @@ def write_report(run_dir: str | os.PathLike) -> Path:
         metrics=_metrics(rows) if rows else None,
         params=_params(config) if config else None,
         command=command,
+        directory=_ran_in(config),
         figures=[_embedded(path) for path in figures],
     )
     atomic_write(run_dir / "report.html", lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
