@@ -345,6 +345,11 @@ def epoch_values(history: dict, epoch: int | None = None) -> dict[str, float]:
     return {k: round(v[index], 4) for k, v in history.items() if v}
 
 
+def _said(values: dict[str, float]) -> str:
+    """An epoch's figures as the training line prints them: 'loss 2.85, kl 0.066'."""
+    return ", ".join(f"{name} {value:g}" for name, value in values.items())
+
+
 def trained(estimator) -> str:
     """The line a training command prints: the class, its epochs and the losses of the weights
     it holds: the last epoch's, or with early stopping the epoch whose weights were kept."""
@@ -353,7 +358,7 @@ def trained(estimator) -> str:
     stopping = getattr(estimator, "early_stopping", False)
     best = getattr(estimator, "best_loss_", None)
     kept = kept_epoch(history, best, stopping)
-    last = epoch_values(history)
+    last = _said(epoch_values(history))
     if kept is None and stopping and best is not None and _earlier_best(history, best):
         return (  # tied epochs: which one was kept, the history does not say
             f"{type(estimator).__name__}: {epochs}; kept the weights of an earlier epoch, the "
@@ -361,7 +366,7 @@ def trained(estimator) -> str:
         )
     if kept is None:
         return f"{type(estimator).__name__}: {epochs}, {last}"
-    values = epoch_values(history, kept)
+    values = _said(epoch_values(history, kept))
     return (
         f"{type(estimator).__name__}: {epochs}; kept the weights of epoch {kept} (the best "
         f"on validation), {values}"
