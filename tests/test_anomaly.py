@@ -134,7 +134,10 @@ def test_vae_scores_average_several_draws_reproducibly(data):
         np.testing.assert_array_equal(first, detector.score_samples(X_all))
         y = np.r_[np.zeros(len(X)), np.ones(len(outliers))]
         assert roc_auc_score(y, -first) > 0.95
-    with pytest.raises(ValueError, match="VariationalAutoencoder"):
+    with pytest.raises(
+        ValueError,
+        match=r"^score_type=.elbo. needs a VariationalAutoencoder.*Use score_type=.reconstruction",
+    ):
         small_detector(score_type="elbo").fit(X)
 
 

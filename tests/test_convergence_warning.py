@@ -131,3 +131,20 @@ def test_inside_a_pipeline_the_warning_names_the_users_line():
     with pytest.warns(ConvergenceWarning, match="no better") as said:
         pipe.fit(X, y)
     assert said[0].filename == __file__
+
+
+def test_a_fit_the_stopping_rule_ended_is_told_to_loosen_the_rule_not_max_iter():
+    # "after 19 epochs (max_iter=1000) ... a larger max_iter": 981 more epochs were allowed
+    from aekit.cli.errors import for_the_command_line
+
+    X, _ = low_rank_rows()
+    slow = aekit.Autoencoder(latent_dim=2, max_iter=500, learning_rate_init=1e-7, tol=1.0,
+                             n_iter_no_change=2, random_state=0)  # fmt: skip
+    with pytest.warns(ConvergenceWarning) as caught:
+        slow.fit(X)
+    assert slow.n_iter_ < slow.max_iter
+    (said,) = [str(w.message) for w in caught if "no better" in str(w.message)]
+    assert "improving by less than tol=1 for n_iter_no_change=2 epochs" in said, said
+    assert "a smaller tol or a larger n_iter_no_change" in said and "larger max_iter" not in said
+    line = for_the_command_line(said, {"epochs", "param"})
+    assert "It stopped before its --epochs" in line and "--param n_iter_no_change" in line

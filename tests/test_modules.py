@@ -156,6 +156,33 @@ def test_conditional_modules_take_indices_or_one_hot_and_need_a_label():
         encoder(torch.from_numpy(X))
     with pytest.raises(ValueError, match="this module is conditional"):
         cvae.decoder_module()(torch.zeros(2, CPU["latent_dim"]))
+    # torch's one_hot gives int64 rows, taken for indices ("Tensors must have same number of
+    # dimensions: got 2 and 3"); bool rows and (n, 1) indices failed the same way
+    with torch.no_grad():
+        for given in (one_hot.long(), one_hot.bool(), index[:, None]):
+            torch.testing.assert_close(encoder(x, given), encoder(x, index))
+    # wrong labels in words, not torch's ("mat1 and mat2 shapes cannot be multiplied")
+    k = len(cvae.classes_)
+    for wrong, said in [
+        (index.float(), r"y has shape \(\d+,\) \(floats\).* pass y\.long\(\)"),
+        (torch.tensor(3), r"y has shape \(\) \(torch\.int64\)"),
+        (index[:3], rf"y has 3 labels for {len(X)} rows"),
+        (torch.zeros(len(X), k + 1), rf"one-hot rows of shape \(n, {k}\)"),
+    ]:
+        with pytest.raises(ValueError, match=said):
+            encoder(x, wrong)
+
+
+def test_rows_of_another_shape_with_as_many_values_are_refused():
+    # an LSTM's (batch, length, channels), PyTorch's batch_first layout, was read as (batch,
+    # channels, length) without a word, where transform refuses it
+    rows = np.random.default_rng(0).normal(size=(40, 30)).astype(np.float32)
+    params = {**CPU, "architecture": "lstm", "sequence_shape": (2, 15)}
+    encoder = aekit.Autoencoder(**params).fit(rows).encoder_module()
+    x = torch.from_numpy(rows)
+    torch.testing.assert_close(encoder(x.reshape(40, 2, 15)), encoder(x))
+    with pytest.raises(ValueError, match=r"shaped \(batch, 30\) or \(batch, 2, 15\)"):
+        encoder(x.reshape(40, 2, 15).transpose(1, 2).contiguous())
 
 
 def test_unfitted_estimators_have_no_modules():

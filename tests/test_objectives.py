@@ -61,6 +61,13 @@ def test_likelihoods_match_torch_distributions():
     mu, x = torch.randn(6, 5, generator=g), torch.randn(6, 5, generator=g)
     expected = -Normal(mu, 0.7).log_prob(x).sum(1)
     torch.testing.assert_close(gaussian.nll(mu, x), expected)
+    # a target of another shape is refused by both, as torch's BCE refuses it (the Gaussian
+    # broadcast a (6, 1) target against (6, 5) outputs into another loss, silently)
+    for likelihood in (BernoulliLikelihood(), gaussian):
+        with pytest.raises(
+            ValueError, match=r"Target size \(torch\.Size\(\[6, 1\]\)\) must be the same"
+        ):
+            likelihood.nll(mu, x01[:, :1])
 
 
 def test_contractive_penalty_of_a_linear_encoder_is_the_frobenius_norm_of_w():

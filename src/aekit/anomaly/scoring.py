@@ -33,8 +33,8 @@ def feature_scores(
     the ELBO, else zeros)."""
     if score == "elbo" and not hasattr(autoencoder, "kl_divergence"):
         raise ValueError(
-            "score='elbo' needs a VariationalAutoencoder; a deterministic autoencoder has no "
-            "ELBO. Use score='reconstruction' or 'probability'."
+            "score_type='elbo' needs a VariationalAutoencoder; a deterministic autoencoder has no "
+            "ELBO. Use score_type='reconstruction' or 'probability'."
         )
     per_feature = autoencoder.reconstruction_error(
         A, per_feature=True, metric=METRICS[score], n_draws=n_draws

@@ -101,6 +101,14 @@ OPTION_ADVICE = (
         r"\1 or with a larger learning rate (--param learning_rate_init=0.003).",
         r"\1.",
     ),
+    (  # the same, where the stopping rule ended the fit before max_iter
+        r"\(a smaller tol or a larger n_iter_no_change\) or with a larger learning_rate_init\.",
+        "param",
+        "(a smaller --param tol, e.g. tol=1e-5, or a larger --param n_iter_no_change) or with "
+        "a larger learning rate (--param learning_rate_init=0.003).",
+        "(a run of aekit train, whose --param sets tol and n_iter_no_change).",
+    ),
+    (r"\bIt stopped before max_iter,", "epochs", "It stopped before its --epochs,", None),
     (
         r"\bTrain longer \(a larger max_iter\)",
         "epochs",

@@ -49,11 +49,24 @@ class ConvergenceCheck:
                 f"(max_iter={self.max_iter}{fits}) "
                 f"the network reconstructs its training rows with a squared error of "
                 f"{error:.4g}, no better than their mean row ({baseline:.4g}); it has not "
-                "learned, and its codes, samples and scores say little. Train longer (a larger "
-                f"max_iter) or with a larger learning_rate_init.{self._unlearned_advice}",
+                f"learned, and its codes, samples and scores say little. {_longer(self)} or with "
+                f"a larger learning_rate_init.{self._unlearned_advice}",
                 ConvergenceWarning,
                 stacklevel=caller_level(),
             )
+
+
+def _longer(estimator) -> str:
+    """How to train longer: a larger max_iter, or, where the stopping rule ended the fit before
+    max_iter (a larger max_iter then changes nothing), a looser rule."""
+    if estimator.n_iter_ >= estimator.max_iter:
+        return "Train longer (a larger max_iter)"
+    watched = "validation loss" if getattr(estimator, "early_stopping", False) else "loss"
+    return (
+        f"It stopped before max_iter, its {watched} improving by less than "
+        f"tol={estimator.tol:g} for n_iter_no_change={estimator.n_iter_no_change} epochs: train "
+        "longer (a smaller tol or a larger n_iter_no_change)"
+    )
 
 
 def _reconstruction_and_mean_errors(

@@ -11,7 +11,7 @@ compute ``transform``, ``inverse_transform`` and ``score_samples`` on their own:
 * a :class:`aekit.ConditionalVAE`'s modules take a second input, the label: class indices
   ``(n,)`` into ``classes_`` (int64; one outside ``0..n_classes-1`` is a ``ValueError``, and
   NaN outputs for its row in a traced or ONNX graph), or one-hot (or soft) rows
-  ``(n, n_classes)`` (float);
+  ``(n, n_classes)`` (floats, or the integers or bools of ``torch.nn.functional.one_hot``);
 * they are plain modules: they trace with ``torch.export.export``, train with any optimizer,
   and move with ``.to(device)``. Changing them leaves the estimator as it was.
 
@@ -36,8 +36,9 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from aekit._version import __version__
-from aekit.core.model import join_label, one_hot_labels
+from aekit.core.model import join_label
 from aekit.data.float32 import warn_float32_statistics
+from aekit.estimators.module_inputs import LabelledModule, Scaling, check_rows, tracing
 
 # part -> (the module's method, its data input, its output); the label input is "label".
 ONNX_PARTS = {
@@ -51,101 +52,7 @@ def _float_copy(module: nn.Module) -> nn.Module:
     return copy.deepcopy(module).to(device="cpu", dtype=torch.float32)
 
 
-class Scaling(nn.Module):
-    """Raw rows -> the network's input: flatten, ``(x - shift) / scale`` per feature, reshape to
-    ``shape``. ``inverse=True`` does the opposite: ``x * scale + shift``, reshaped to the data's
-    own shape. Shift 0 and scale 1 (data in [0, 1]) change nothing."""
-
-    def __init__(
-        self,
-        shift: torch.Tensor,
-        scale: torch.Tensor,
-        shape: tuple[int, ...],
-        inverse: bool = False,
-    ) -> None:
-        super().__init__()
-        self.register_buffer("shift", shift.to(torch.float32))
-        self.register_buffer("scale", scale.to(torch.float32))
-        self.shape = tuple(int(s) for s in shape)
-        self.inverse = inverse
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.inverse and not _tracing():  # torch's own errors named neither fix
-            width = self.shift.numel()
-            shapes = f"(batch, {width}) or (batch, *input_shape())"
-            _check_rows(x, width, self.shift.dtype, "x", "rows", shapes)
-        flat = x.flatten(1)
-        flat = flat * self.scale + self.shift if self.inverse else (flat - self.shift) / self.scale
-        return flat.reshape(-1, *self.shape)
-
-    def extra_repr(self) -> str:
-        return f"shape={self.shape}, inverse={self.inverse}"
-
-
-def _check_rows(
-    x: torch.Tensor, width: int, dtype: torch.dtype, name: str, what: str, shapes: str
-) -> None:
-    """``x`` holds float32 rows of ``width`` values (the networks' dtype and input), else an
-    error that says so: torch's were "mat1 and mat2 must have the same dtype" and "The size of
-    tensor a (10) must match the size of tensor b (16)"."""
-    if not isinstance(x, torch.Tensor):  # a numpy array has a dtype too, but no .to()
-        raise TypeError(
-            f"{name} is a {type(x).__module__}.{type(x).__qualname__}; the module takes a torch "
-            f"tensor: pass torch.as_tensor({name}, dtype={dtype})."
-        )
-    if x.dtype != dtype:  # float32, unless the module was converted (.double())
-        raise TypeError(
-            f"{name} is {x.dtype}; the module computes in {dtype}: pass {name}.to({dtype})."
-        )
-    if x.dim() < 2 or x.shape[1:].numel() != width:  # an empty batch is a batch
-        raise ValueError(
-            f"{name} has shape {tuple(x.shape)}; the module takes {what} of {width} values "
-            f"each, shaped {shapes}."
-        )
-
-
-def _tracing() -> bool:
-    """Whether torch.export / the ONNX exporter is tracing the module (no data checks then)."""
-    is_compiling = getattr(torch.compiler, "is_compiling", None)  # torch >= 2.3
-    return bool(is_compiling and is_compiling())
-
-
-class _Labelled(nn.Module):
-    """Shared by the modules: the one-hot label of a conditional model, checked."""
-
-    n_classes: int
-
-    def _label(self, y: torch.Tensor | None) -> torch.Tensor | None:
-        if not self.n_classes:
-            return None
-        if y is None:
-            raise ValueError(
-                f"this module is conditional: pass the labels, class indices (n,) or one-hot "
-                f"rows (n, {self.n_classes})."
-            )
-        if not _tracing() and not isinstance(y, torch.Tensor):  # numpy: "no attribute ..."
-            raise TypeError(
-                f"y is a {type(y).__module__}.{type(y).__qualname__}; the module takes a torch "
-                "tensor of class indices, positions in the estimator's classes_ "
-                "(torch.as_tensor(np.searchsorted(estimator.classes_, y))), or one-hot rows."
-            )
-        one_hot = one_hot_labels(y, self.n_classes)
-        if y.is_floating_point():
-            return one_hot
-        if not _tracing() and len(y) and (int(y.min()) < 0 or int(y.max()) >= self.n_classes):
-            wrong = y[(y < 0) | (y >= self.n_classes)][:5].tolist()
-            raise ValueError(
-                f"label indices must lie in 0..{self.n_classes - 1} (positions in the model's "
-                f"classes_), got {wrong}."
-            )
-        # A traced graph (ONNX) cannot raise: an index outside 0..n-1 matches no class, so its
-        # one-hot row is all zeros and dividing by the row's sum makes it NaN, which runs
-        # through the network into NaN outputs for that row instead of plausible numbers.
-        # Valid rows sum to exactly 1, so they are unchanged.
-        return one_hot / one_hot.sum(dim=1, keepdim=True)
-
-
-class EncoderModule(_Labelled):
+class EncoderModule(LabelledModule):
     """Raw rows ``x`` (and labels ``y``) -> the code: the estimator's ``transform``.
 
     For a VAE the code is the posterior mean ``mu(x)``; ``forward`` returns it alone.
@@ -162,10 +69,10 @@ class EncoderModule(_Labelled):
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         rows = self.objective.encoder_input(self.scaling(x))
-        return self.latent(self.encoder(join_label(rows, self._label(y)))).mean
+        return self.latent(self.encoder(join_label(rows, self._label(y, rows)))).mean
 
 
-class DecoderModule(_Labelled):
+class DecoderModule(LabelledModule):
     """Codes ``z`` (and labels ``y``) -> the expected rows on the data's scale: the estimator's
     ``inverse_transform`` (probabilities for Bernoulli data, category probabilities for one-hot
     groups)."""
@@ -179,14 +86,14 @@ class DecoderModule(_Labelled):
         self.latent_dim = int(latent_dim)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        if not _tracing():
+        if not tracing():
             dtype = next(self.decoder.parameters()).dtype
-            _check_rows(z, self.latent_dim, dtype, "z", "codes", f"(batch, {self.latent_dim})")
-        output = self.decoder(join_label(z, self._label(y)))
+            check_rows(z, (self.latent_dim,), dtype, "z", "codes")
+        output = self.decoder(join_label(z, self._label(y, z)))
         return self.unscaling(self.likelihood.mean(output))
 
 
-class ScoreModule(_Labelled):
+class ScoreModule(LabelledModule):
     """Raw rows ``x`` (and labels ``y``) -> the log-likelihood per row in nats: the estimator's
     ``score_samples`` (given the labels, for a ConditionalVAE), computed by the estimator's own
     per-row function, a VAE's ELBO with the same fixed draws (its ``n_draws``)."""
@@ -206,8 +113,9 @@ class ScoreModule(_Labelled):
         self.n_classes = int(model.n_classes)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        label = self._label(y)  # checked here, so a missing label fails with this message
-        return self.row_log_likelihood(self.model, self.scaling(x), label) + self.log_det_scale
+        rows = self.scaling(x)
+        label = self._label(y, rows)  # checked here, so a missing label fails with this message
+        return self.row_log_likelihood(self.model, rows, label) + self.log_det_scale
 
 
 class ExportsModules:
@@ -220,13 +128,16 @@ class ExportsModules:
         # float32, the networks' precision, whatever the statistics' (float64 after float64 rows)
         if self.data_mean_ is not None and self.data_mean_.dtype == np.float64:
             warn_float32_statistics(
-                self.data_mean_, self.data_scale_, "The torch modules (and ONNX graphs)"
+                self.data_mean_, self.data_scale_, "Each torch module (and ONNX graph)"
             )
         as_float32 = functools.partial(torch.as_tensor, dtype=torch.float32)
         shift = torch.zeros(n) if self.data_mean_ is None else as_float32(self.data_mean_)
         scale = torch.ones(n) if self.data_scale_ is None else as_float32(self.data_scale_)
         network, data = self._network_shape(), self._data_shape()
-        return Scaling(shift, scale, network), Scaling(shift, scale, data, inverse=True)
+        return (
+            Scaling(shift, scale, network),
+            Scaling(shift, scale, data, inverse=True),
+        )
 
     def input_shape(self) -> tuple[int, ...]:
         """The shape of one row as ``fit`` saw it: ``(n_features,)``, ``(C, H, W)`` or

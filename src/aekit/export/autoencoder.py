@@ -55,7 +55,7 @@ def _table_module(estimator: Any, part: str, table_encoder: Any) -> TableRows:
             "through."
         )
     shift, scale = standardization(table_encoder)
-    warn_float32_statistics(shift, scale, "The ONNX graphs of a table")
+    warn_float32_statistics(shift, scale, "The ONNX graph of a table")
     shift, scale = torch.as_tensor(shift), torch.as_tensor(scale)
     module = getattr(estimator, ONNX_PARTS[part][0])()
     if part == "decoder":

@@ -68,6 +68,11 @@ class GaussianLikelihood(Likelihood):
         self.log_scale = nn.Parameter(torch.zeros(()), requires_grad=learn_scale)
 
     def nll_per_feature(self, output: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        if output.shape != x.shape:  # as binary_cross_entropy_with_logits refuses: a (n, 1)
+            # target broadcast against (n, d) outputs into a loss of other rows, silently
+            raise ValueError(
+                f"Target size ({x.shape}) must be the same as input size ({output.shape})"
+            )
         log_scale = self.log_scale.clamp(min=self._MIN_LOG_SCALE)
         z = (x - output) * torch.exp(-log_scale)
         return 0.5 * z.pow(2) + log_scale + 0.5 * math.log(2 * math.pi)

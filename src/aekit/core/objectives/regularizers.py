@@ -100,8 +100,9 @@ class ContractivePenalty(Term):
 
 class KLDivergence(Term):
     """``KL(q(z|x) || N(0, I))`` weighted by ``beta`` (Higgins et al. 2017, eq. 4), with a linear
-    warm-up of the weight from ``beta / kl_warmup`` to ``beta`` over the first ``kl_warmup``
-    epochs (Bowman et al. 2016; Sønderby et al. 2016) so the decoder learns to use z first."""
+    warm-up of the weight from ``beta / warmup_epochs`` to ``beta`` over the first
+    ``warmup_epochs`` (the estimators' ``kl_warmup``; Bowman et al. 2016; Sønderby et al. 2016)
+    so the decoder learns to use z first."""
 
     name = "kl"
 
