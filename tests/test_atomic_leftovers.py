@@ -162,6 +162,7 @@ def test_a_long_target_name_gets_temporary_names_the_file_system_takes(tmp_path)
     stale.write_bytes(b"half")
     assert remove_stale(target) == [stale]  # the leftovers of a long name are found too
     run = tmp_path / ("r" * 240)
-    ok(invoke("train", "digits", "--model", "ae", "--epochs", "1", "--quiet", "--no-figures",
-              "--param", "hidden_layer_sizes=[8]", "--out", run))  # fmt: skip
+    for again in ([], ["--force"]):  # --force moves the old run aside under a name of its own
+        ok(invoke("train", "digits", "--model", "ae", "--epochs", "1", "--quiet", "--no-figures",
+                  "--param", "hidden_layer_sizes=[8]", "--out", run, *again))  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, run.name])

@@ -115,7 +115,7 @@ def test_info_shows_the_folder_the_run_was_trained_in(project):
     "line, said",
     [
         ('latent_dim = "eight"', "its [params] latent_dim must be an int in the range [1, inf)"),
-        ("latnt_dim = 3", "its [params] latnt_dim is not a parameter of VariationalAutoencoder"),
+        ("latnt_dim = 3", "its [params]: VariationalAutoencoder has no parameter latnt_dim"),
     ],
 )
 def test_a_bad_entry_of_the_config_is_named_as_the_files(project, tmp_path, line, said):
@@ -127,3 +127,47 @@ def test_a_bad_entry_of_the_config_is_named_as_the_files(project, tmp_path, line
     # a typed --param replaces the entry, which is then not read
     if "eight" in line:
         ok(invoke("train", "--config", edited, "--param", "latent_dim=2", "--out", "y", *TRAIN))
+
+
+def test_a_moved_project_reads_its_files_where_they_are_now(tmp_path, monkeypatch):
+    # the recorded folder is gone: the labels file was no longer applied (scores without their
+    # labels, silently) and train --config was refused
+    project = tmp_path / "p1"
+    project.mkdir()
+    rows = np.random.default_rng(0).normal(size=(60, 5)).astype(np.float32)
+    np.save(project / "X.npy", rows)
+    np.save(project / "y.npy", np.arange(60) % 3)
+    monkeypatch.chdir(project)
+    ok(invoke("train", "X.npy", "--labels", "y.npy", "--out", "run", "--model", "cvae", *TRAIN))
+    ok(invoke("score", "run", "X.npy", "-o", "before.csv"))
+    moved = project.rename(tmp_path / "p2")
+    monkeypatch.chdir(moved)
+    ok(invoke("score", "run", "X.npy", "-o", "after.csv"))
+    before, after = (pd.read_csv(moved / name) for name in ("before.csv", "after.csv"))
+    pd.testing.assert_frame_equal(before, after)  # with the label column, as before the move
+    ok(invoke("train", "--config", "run", "--out", "again", "--model", "cvae", *TRAIN))
+    assert (moved / "again" / "metrics.csv").read_text() == (moved / "run/metrics.csv").read_text()
+
+
+def test_an_npz_member_and_a_short_class_name_and_epochs_over_the_files(project, tmp_path):
+    np.savez(project / "d.npz", X_train=np.random.default_rng(0).random((40, 6)))
+    ok(invoke("train", project / "d.npz:X_train", "--out", project / "npz", *TRAIN))
+    ok(invoke("train", "--config", project / "npz", "--out", "npz_again", *TRAIN))
+    document = _config(project / "npz")
+    document["model"]["class"] = "vae"  # as --model spells it, which train takes
+    document["params"]["max_iter"] = 0  # replaced by --epochs, so not read
+    edited = tmp_path / "edited.toml"
+    edited.write_text(tomli_w.dumps(document))
+    ok(invoke("train", "--config", edited, "--out", "edited", *TRAIN))
+
+
+def test_a_folder_whose_name_is_not_utf8_is_not_recorded(tmp_path, monkeypatch):
+    # config.toml held its raw bytes, and no command could read the RUN again
+    import os
+
+    folder = tmp_path / os.fsdecode(b"caf\xe9")
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    ok(invoke("train", "digits", "--out", "run", "--model", "ae", *TRAIN))
+    assert "directory" not in _config(folder / "run")["run"]
+    ok(invoke("info", "run"))

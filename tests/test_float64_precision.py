@@ -80,7 +80,7 @@ def test_the_torch_modules_of_a_float64_model_compute_in_float32():
     model = fitted()
     rows = torch.from_numpy(X.astype(np.float32))
     # ... and say that their outputs differ from the Python API's there (review)
-    with pytest.warns(UserWarning, match=r"torch modules \(and ONNX graphs\) reads float32"):
+    with pytest.warns(UserWarning, match=r"torch module \(and ONNX graph\) reads float32"):
         encoder = model.encoder_module()
     codes = encoder(rows)
     assert codes.dtype == torch.float32 and codes.shape == (len(X), 2)

@@ -103,7 +103,9 @@ def test_a_missing_header_entry_is_named_as_such(saved, tmp_path):
         aekit.load(path, device=DEVICE)
 
 
-@pytest.mark.parametrize("output", [{"transform": "excel"}, ["pandas"], {"transform": 1}])
+@pytest.mark.parametrize(
+    "output", [{"transform": "excel"}, ["pandas"], {"transform": 1}, {"transform": ["pandas"]}]
+)
 def test_a_set_output_entry_set_output_refuses_is_named(output, saved, tmp_path):
     path = resign(saved, tmp_path / "odd.safetensors", header=lambda h: h.update(output=output))
     with pytest.raises(ValueError, match="consistent Autoencoder: its 'output' entry"):

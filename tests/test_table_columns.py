@@ -130,6 +130,11 @@ def test_a_finite_value_beyond_float32_is_named_not_called_infinite(detector):
     # beyond float32's range")
     with pytest.raises(ValueError, match="^X has 1 value that is not finite \\(1 infinite\\)"):
         detector.anomaly_score(X.assign(a=X["a"].where(X.index != 3, np.inf)))
+    # a finite value that standardizing overflows (a damaged encoder's scale) is still refused
+    encoder = TabularEncoder().fit(X)
+    encoder.scale_["a"] = 1e-320  # (values - mean) / scale overflows to inf
+    with pytest.raises(ValueError, match=r"^X \(standardized by fit's mean and scale\) holds inf"):
+        encoder.transform(X.iloc[:5])
 
 
 def test_a_nullable_integer_column_decodes_rounded():

@@ -84,7 +84,8 @@ def train(
     from aekit.cli.columns import warn_of_label_like_columns
     from aekit.cli.table_options import config_file
 
-    config = config and config_file(config)  # a RUN folder: its config.toml
+    if config is not None:
+        config = config_file(config)  # a RUN folder: its config.toml
     document = runs.read_config(config) if config else {}
     data_section = document.get("data", {})
     if data is None and config:  # read from where the run was trained, not from here
@@ -105,7 +106,10 @@ def train(
     }
     cls = _model_class(model, document, config)
     if config:  # named as the file's: refused later, they read as a typed --param
-        check_recorded_params(cls, _recorded_params(document), param or [], config)
+        # --epochs and --checkpoint set max_iter and checkpoint_dir over the file's
+        set_by_options = {"max_iter": epochs, "checkpoint_dir": checkpoint}
+        replaced = {name for name, value in set_by_options.items() if value is not None}
+        check_recorded_params(cls, _recorded_params(document), param or [], config, replaced)
     params = runs.resolve_params(cls, _recorded_params(document), param or [])
     if epochs is not None:  # over a --config's max_iter; beside --param max_iter, refused
         runs.with_options(runs.resolve_params(cls, {}, param or []), max_iter=epochs)
@@ -216,12 +220,14 @@ def _recorded_params(document: dict) -> dict:
 def _model_class(model: str | None, document: dict, config: Path | None):
     """The class to train: the typed --model, else --config's, else a VAE. A typed --model
     other than --config's is refused: the config's [params] are that model's."""
-    from aekit import registry
     from aekit.cli import runs
 
     recorded = document.get("model", {}).get("class") if config else None
-    if recorded is not None and recorded not in registry.CLI_MODELS.values():
-        raise ValueError(_not_trained_here(recorded, config))
+    if recorded is not None:
+        try:
+            runs.estimator_class(recorded)  # a class name or a --model name, any case
+        except (ValueError, AttributeError):  # AttributeError: not text
+            raise ValueError(_not_trained_here(recorded, config)) from None
     typed = None if model is None else runs.estimator_class(model)
     if typed is not None and recorded is not None and typed is not runs.estimator_class(recorded):
         raise ValueError(

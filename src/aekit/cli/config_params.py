@@ -16,20 +16,19 @@ _INVALID = re.compile(r"^The '(\w+)' parameter of \w+ must be (.+?)\. Got (.+) i
 
 
 def check_recorded_params(
-    cls: type, recorded: dict[str, Any], pairs: list[str], config: Path
+    cls: type, recorded: dict[str, Any], pairs: list[str], config: Path, replaced: set[str]
 ) -> None:
     """Refuse ``recorded`` ([params] of ``config``) names ``cls`` does not have, and values its
-    parameter checks refuse; those that a typed ``--param NAME=...`` replaces are not read."""
-    typed = {pair.partition("=")[0].strip() for pair in pairs}
+    parameter checks refuse; those that a typed ``--param NAME=...`` (``pairs``) or an option
+    of their own (``replaced``: --epochs' max_iter) replaces are not read."""
+    from aekit.cli.runs import resolve_params
+
+    typed = {pair.partition("=")[0].strip() for pair in pairs} | replaced
     own = {name: value for name, value in recorded.items() if name not in typed}
-    valid = cls().get_params()
-    unknown = sorted(set(own) - set(valid))
-    if unknown:
-        raise ValueError(
-            f"--config {config}: its [params] {', '.join(unknown)} is not a parameter of "
-            f"{cls.__name__}; correct or remove it in the file (valid: {', '.join(sorted(valid))})."
-        )
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in own.items()}
+    try:
+        values = resolve_params(cls, own, [])  # unknown names, as for --param
+    except ValueError as err:
+        raise ValueError(f"--config {config}: its [params]: {err}") from None
     try:
         cls(**values)._validate_params()
     except ValueError as err:  # InvalidParameterError is a ValueError

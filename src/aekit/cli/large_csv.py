@@ -84,11 +84,13 @@ def _convert(path: Path, not_features: tuple[str, ...]) -> str:
     from aekit.cli.csv_options import current
     from aekit.data import csv_parquet
     from aekit.data.lazy import CSV_LIMIT_BYTES
+    from aekit.io.atomic import short_name
 
     options = _options_text(current) + _not_features_text(not_features)
     folder = Path(tempfile.mkdtemp(prefix="aekit-csv-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)  # also after an error or Ctrl-C
-    copy = folder / f"{path.name}.parquet"
+    copy = folder / f"{short_name(path.name)}.parquet"  # a long name's copy: 'too long'
+
     typer.echo(
         f"DATA {path} holds over {CSV_LIMIT_BYTES // 2**20} MiB of text, more than is read into "
         "memory: "

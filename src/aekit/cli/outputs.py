@@ -229,7 +229,7 @@ def _commit(staging: Path, out: Path, overwrite: bool) -> None:
     if out.exists() and not overwrite and (not out.is_dir() or any(out.iterdir())):
         raise ValueError(f"--out {out} was created by someone else meanwhile; nothing written.")
     if out.exists():  # --force: move the old run aside first, so a crash never leaves neither
-        old = out.with_name(f".{out.name}.replaced")
+        old = out.with_name(f".{short_name(out.name)}.replaced")
         _remove(old)
         out.rename(old)
         staging.rename(out)

@@ -27,18 +27,21 @@ def ran_in(document: dict[str, Any]) -> Path | None:
 def resolved(document: dict[str, Any], recorded: str) -> str:
     """``recorded``, a path config.toml holds, as the current folder reaches the same file: as
     typed when it is absolute or the command ran here (what command.txt and messages show),
-    else joined to the folder it ran in."""
+    else joined to the folder it ran in. Where that folder is gone (a project moved with its
+    runs) and a file of the name is here, the path is read as typed, as a config.toml without
+    the folder is; a file gone from a folder still there is not replaced by one here."""
     folder = ran_in(document)
     if recorded == BUILT_IN or folder is None or Path(recorded).is_absolute():
         return recorded
     if _same_folder(folder, Path.cwd()):
         return recorded
-    return str(folder / recorded)
+    joined = str(folder / recorded)
+    return recorded if not folder.exists() and _exists(recorded) else joined
 
 
 def same_file(a: str, b: str) -> bool:
-    """Whether two paths name one file (``data.csv`` and ``./data.csv`` do)."""
-    return os.path.abspath(a) == os.path.abspath(b)
+    """Whether two paths name one file (``data.csv``, ``./data.csv``, a link to it)."""
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def recorded_data_path(document: dict[str, Any], config: Path) -> str | None:
@@ -49,18 +52,28 @@ def recorded_data_path(document: dict[str, Any], config: Path) -> str | None:
     if not isinstance(recorded, str):
         return None
     path = resolved(document, recorded)
-    if not Path(path).exists() and recorded != BUILT_IN:
+    if not _exists(path) and recorded != BUILT_IN:
         folder = ran_in(document)
         where = (
-            f"read from {folder}, where the run was trained"
-            if folder is not None and path != recorded
-            else "read from this folder"
+            ""
+            if Path(recorded).is_absolute()
+            else f" (read from {folder}, where the run was trained)"
+            if path != recorded
+            else f" (read from this folder, {Path.cwd()})"
         )
         raise ValueError(
-            f"--config {config}: its [data] path {recorded!r} ({where}) is not there: give "
+            f"--config {config}: its [data] path {recorded!r}{where} is not there: give "
             "DATA on the command line (aekit train DATA --config ...) to train on a file that is."
         )
     return path
+
+
+def _exists(spec: str) -> bool:
+    """Whether DATA ``spec`` names something there: a file or folder, or the archive of an
+    ``.npz`` member (``d.npz:X_train``)."""
+    from aekit.data.npy import npz_member
+
+    return Path(spec).exists() or Path(npz_member(spec)[0]).exists()
 
 
 def _same_folder(a: Path, b: Path) -> bool:

@@ -26,10 +26,10 @@ def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
     path = checkpoint / CHECKPOINT_FILE
     if resume and not checkpoint.exists():  # a typo, or another folder than the run's: the
         # advice to start afresh would lose the epochs the real folder holds
+        where = "" if checkpoint.is_absolute() else f" (looked for in {Path.cwd()})"
         raise ValueError(
-            f"--resume: there is no folder {checkpoint} (looked for in {Path.cwd()}); give the "
-            "--checkpoint folder the stopped run named, from the folder it ran in or by its full "
-            "path."
+            f"--resume: there is no folder {checkpoint}{where}; give the --checkpoint folder "
+            "the stopped run named, from the folder it ran in or by its full path."
         )
     if not path.exists():
         if resume:

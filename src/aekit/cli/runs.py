@@ -272,13 +272,15 @@ class Stopwatch:
         import time
 
         seconds = round(time.perf_counter() - self.start, 2)
-        # directory: where [data]'s relative paths lead (aekit.cli.recorded_paths)
-        return {
-            "rows": int(rows),
-            "train_seconds": seconds,
-            "date": self.date,
-            "directory": str(Path.cwd()),
-        }
+        record = {"rows": int(rows), "train_seconds": seconds, "date": self.date}
+        # directory: where [data]'s relative paths lead (aekit.cli.recorded_paths); a folder
+        # whose name is not UTF-8 is not recorded, as TOML could not be read back
+        directory = str(Path.cwd())
+        try:
+            directory.encode("utf-8")  # undecodable bytes are held as surrogates
+        except UnicodeEncodeError:
+            return record
+        return {**record, "directory": directory}
 
 
 def training_history(estimator: Any) -> dict[str, list[float]]:

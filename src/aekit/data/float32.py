@@ -105,10 +105,13 @@ def warn_float32_statistics(shift: np.ndarray, scale: np.ndarray, what: str) -> 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
-def check_float32_range(array: np.ndarray, name: str = "X", columns: list | None = None) -> None:
+def check_float32_range(
+    array: np.ndarray, name: str = "X", columns: list | None = None, infinite_too: bool = False
+) -> None:
     """Raise if a finite value of ``array`` would become infinite as float32 (the models'
     precision), naming where (``columns``: the columns' names), rather than report an infinity
-    the user never wrote."""
+    the user never wrote. Infinities are left to the checks of non-finite values, which name
+    them as such, unless ``infinite_too`` (values computed from finite ones: an overflow)."""
     if array.dtype.itemsize <= 4 or array.dtype.kind != "f":
         return
     flat = array.reshape(len(array), -1)
@@ -116,7 +119,9 @@ def check_float32_range(array: np.ndarray, name: str = "X", columns: list | None
         return  # two passes without temporaries: np.abs(flat) > MAX made two of X's size
     # an infinity is not "beyond the range": the checks of non-finite values name it
     with np.errstate(invalid="ignore"):
-        too_large = np.isfinite(flat) & (np.abs(flat) > _FLOAT32_MAX)
+        too_large = np.abs(flat) > _FLOAT32_MAX
+        if not infinite_too:
+            too_large &= np.isfinite(flat)
     if too_large.any():
         row, column = np.argwhere(too_large)[0]
         where = f"column {columns[column]!r}" if columns is not None else f"column {column}"

@@ -295,8 +295,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             check_float32_range(values, "X", names)  # the user's own value, before scaling
             mean = np.array([self.mean_[n] for n in names])
             scale = np.array([self.scale_[n] for n in names])
-            scaled = np.where(np.isnan(values), 0.0, (values - mean) / scale)
-            check_float32_range(scaled, "X (standardized by fit's mean and scale)", names)
+            with np.errstate(over="ignore"):  # an overflow is refused below, in words
+                scaled = np.where(np.isnan(values), 0.0, (values - mean) / scale)
+            standardized = "X (standardized by fit's mean and scale)"
+            check_float32_range(scaled, standardized, names, infinite_too=True)
             Z[:, [g.start for g in numeric]] = scaled
         if categorical := self._groups("categorical"):
             columns = np.concatenate([np.arange(g.start, g.stop) for g in categorical])

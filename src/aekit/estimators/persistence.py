@@ -191,14 +191,15 @@ def restore_output(estimator: Any, output: Any) -> None:
     if output is None:
         return
     # set_output takes any value and fails at the first transform: checked here, by the file
-    if not isinstance(output, dict) or not set(output.values()) <= _OUTPUTS:
+    values = output.values() if isinstance(output, dict) else [None]
+    if not all(isinstance(v, str) and v in _OUTPUTS for v in values):
         raise ValueError(
             f"its 'output' entry {output!r} is not set_output's settings (transform: "
             f"{', '.join(sorted(_OUTPUTS))})"
         )
     try:
         estimator.set_output(**output)
-    except (TypeError, ValueError) as err:
+    except (AttributeError, TypeError, ValueError) as err:  # AttributeError: no set_output
         raise ValueError(f"its 'output' entry {output!r} is refused by set_output: {err}") from None
 
 

@@ -133,15 +133,16 @@ _LONGEST_KEPT = 160
 
 
 def short_name(name: str) -> str:
-    """``name`` as the temporary names beside it spell it: whole when short, else its first
-    100 characters and a digest of the rest, so that a target of 230 characters (allowed) still
-    gets a temporary name the file system takes ('File name too long')."""
-    if len(name.encode()) <= _LONGEST_KEPT:
+    """``name`` as the temporary names beside it spell it: whole when short, else the whole
+    characters of its first 100 bytes and a digest of all of it, so that a target of 230 bytes
+    (allowed) still gets a temporary name the file system takes ('File name too long')."""
+    raw = os.fsencode(name)  # the bytes the file system counts (a legacy locale's too)
+    if len(raw) <= _LONGEST_KEPT:
         return name
     import hashlib
 
-    digest = hashlib.sha256(name.encode()).hexdigest()[:16]
-    return f"{name.encode()[:100].decode(errors='ignore')}~{digest}"
+    kept = raw[:100].decode("utf-8", errors="ignore")  # whole characters only
+    return f"{kept}~{hashlib.sha256(raw).hexdigest()[:16]}"
 
 
 def remove_stale(target: str | os.PathLike) -> list[Path]:
