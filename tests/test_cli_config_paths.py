@@ -80,15 +80,20 @@ def test_an_older_config_without_its_directory_reads_from_here(project, tmp_path
     assert load_run(tmp_path / "elsewhere" / "old").n_features_in_ == 3
 
 
-def test_a_relative_labels_file_follows_its_data(tmp_path, monkeypatch):
-    project = tmp_path / "project"
+def _labelled_run(project, monkeypatch) -> None:
+    """project/run: a ConditionalVAE trained in project on X.npy with --labels y.npy."""
     project.mkdir()
     rows = np.random.default_rng(0).normal(size=(60, 5)).astype(np.float32)
     np.save(project / "X.npy", rows)
     np.save(project / "y.npy", np.arange(60) % 3)
     monkeypatch.chdir(project)
+    ok(invoke("train", "X.npy", "--labels", "y.npy", "--out", "run", "--model", "cvae", *TRAIN))
+
+
+def test_a_relative_labels_file_follows_its_data(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    _labelled_run(project, monkeypatch)
     cvae = ["--model", "cvae", *TRAIN]
-    ok(invoke("train", "X.npy", "--labels", "y.npy", "--out", "run", *cvae))
     monkeypatch.chdir(tmp_path)
     ok(invoke("train", "--config", project / "run" / "config.toml", "--out", "again", *cvae))
     recorded = _config(tmp_path / "again")["data"]
@@ -133,12 +138,7 @@ def test_a_moved_project_reads_its_files_where_they_are_now(tmp_path, monkeypatc
     # the recorded folder is gone: the labels file was no longer applied (scores without their
     # labels, silently) and train --config was refused
     project = tmp_path / "p1"
-    project.mkdir()
-    rows = np.random.default_rng(0).normal(size=(60, 5)).astype(np.float32)
-    np.save(project / "X.npy", rows)
-    np.save(project / "y.npy", np.arange(60) % 3)
-    monkeypatch.chdir(project)
-    ok(invoke("train", "X.npy", "--labels", "y.npy", "--out", "run", "--model", "cvae", *TRAIN))
+    _labelled_run(project, monkeypatch)
     ok(invoke("score", "run", "X.npy", "-o", "before.csv"))
     moved = project.rename(tmp_path / "p2")
     monkeypatch.chdir(moved)
