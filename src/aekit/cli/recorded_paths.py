@@ -17,6 +17,17 @@ from typing import Any
 BUILT_IN = "digits"  # DATA that names scikit-learn's bundled digits, not a file
 
 
+def directory_record() -> dict[str, str]:
+    """``[run] directory``: the folder the command runs in; none for a folder whose name is not
+    UTF-8 (its undecodable bytes, held as surrogates, made config.toml unreadable)."""
+    directory = str(Path.cwd())
+    try:
+        directory.encode("utf-8")
+    except UnicodeEncodeError:
+        return {}
+    return {"directory": directory}
+
+
 def ran_in(document: dict[str, Any]) -> Path | None:
     """The folder the command that wrote ``document`` ran in, or None where it is not recorded."""
     section = document.get("run", {})

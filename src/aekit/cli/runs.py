@@ -271,16 +271,11 @@ class Stopwatch:
     def record(self, rows: int) -> dict[str, Any]:
         import time
 
+        from aekit.cli.recorded_paths import directory_record
+
         seconds = round(time.perf_counter() - self.start, 2)
         record = {"rows": int(rows), "train_seconds": seconds, "date": self.date}
-        # directory: where [data]'s relative paths lead (aekit.cli.recorded_paths); a folder
-        # whose name is not UTF-8 is not recorded, as TOML could not be read back
-        directory = str(Path.cwd())
-        try:
-            directory.encode("utf-8")  # undecodable bytes are held as surrogates
-        except UnicodeEncodeError:
-            return record
-        return {**record, "directory": directory}
+        return {**record, **directory_record()}  # where [data]'s relative paths lead
 
 
 def training_history(estimator: Any) -> dict[str, list[float]]:
