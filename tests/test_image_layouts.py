@@ -87,7 +87,7 @@ def test_image_shape_draws_only_shapes_that_are_images(images, tmp_path):
     # a plain autoencoder has no latent distribution: said, not an AttributeError (review)
     ok(invoke("train", tmp_path / "flat.npy", "--model", "ae", *QUICK, "--out", tmp_path / "P"))
     flat_ae = ("traverse", tmp_path / "P", tmp_path / "flat.npy", "--image-shape", "1,8,8")
-    refused(invoke(*flat_ae, "-o", out), "has no latent distribution; use vae/cvae")
+    refused(invoke(*flat_ae, "-o", out), "has no latent distribution: train a run with --model vae")
 
 
 def test_image_options_that_do_not_apply_are_refused_not_recorded(images, tmp_path):

@@ -276,6 +276,8 @@ def report(run: TrainedRun) -> None:
     from aekit.cli.table_options import run_config
     from aekit.viz.report import write_report
 
+    if not run.exists():
+        raise FileNotFoundError(f"RUN {run}: no such folder.")
     if not (run / "metrics.csv").exists():
         raise FileNotFoundError(  # the commands TrainedRun's help names
             f"{run} is not a RUN folder (it has no metrics.csv): give the folder that 'aekit "

@@ -71,7 +71,9 @@ def denoise(
         Path | None,
         typer.Option(help=f"Figure of 8 noisy / denoised (/ clean) rows: {FIGURES}."),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of --add-noise.")] = 0,
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=2**32 - 1, help="Seed of --add-noise (default: 0).")
+    ] = None,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
@@ -98,8 +100,12 @@ def denoise(
         raise ValueError(f"{option} needs an image model; write -o .npy, .csv or .parquet.")
     # as in training: the label column left out, the images at the recorded size
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
+    if seed is not None and not add_noise:  # said, as detect says of an unused --normal-rows
+        import warnings
+
+        warnings.warn("--seed has no effect without --add-noise.", UserWarning, stacklevel=2)
     if add_noise:
-        X, clean = _noisy(data, options, add_noise, seed, estimator)
+        X, clean = _noisy(data, options, add_noise, seed or 0, estimator)
     else:  # read, cleaned and written a chunk at a time: DATA on disk is never read whole
         X, _ = open_data(data, options)
         clean = None

@@ -70,7 +70,9 @@ def interpolate(
     start: Annotated[int, typer.Option("--from", help="Row of DATA to start from.")] = 0,
     end: Annotated[int, typer.Option("--to", help="Row of DATA to end at.")] = 1,
     steps: Annotated[int, typer.Option(help="Points on the path, endpoints included.")] = 8,
-    method: Annotated[str, typer.Option(help="linear or slerp.")] = "linear",
+    method: Annotated[
+        str, typer.Option(help="linear or slerp (spherical, for a VAE's Gaussian codes).")
+    ] = "linear",
     label: Annotated[str | None, typer.Option(help="Label (ConditionalVAE).")] = None,
     output: Annotated[
         Path,
@@ -98,7 +100,10 @@ def interpolate(
     check_applies(data, labels, label_column)
     estimator = load_run(run)
     if not hasattr(estimator, "interpolate"):
-        raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
+        raise ValueError(
+            f"{type(estimator).__name__} has no latent distribution: train a run with "
+            "--model vae or cvae."
+        )
     # a flat model reads DATA's rows flat: --image-shape is then how its path is drawn
     drawn = image_shape if estimator.image_shape_ is None else None
     read_shape = None if drawn is not None else image_shape

@@ -88,7 +88,7 @@ OPTION_ADVICE = (
         None,
     ),
     (  # scikit-learn's parameter check, where the command sets max_iter with --epochs
-        r"^The 'max_iter' parameter of \w+ must be an int in the range \[1, inf\)"
+        r"^The 'max_iter' parameter of \w+ must be (?:None or )?an int in the range \[1, inf\)"
         r"(?: or a str among \{'auto'\})?\. Got (-?\d+) instead\.",  # the Compressor's: 'auto'
         "epochs",
         r"--epochs (max_iter) must be at least 1; got \1.",
@@ -231,6 +231,19 @@ OPTION_ADVICE = (
         r"\bpass them as fit\(X, X_normal=\.\.\.\)",
         "normal_rows",
         "give them with --normal-rows FILE",
+        None,
+    ),
+    # the Compressor's step and interpolate's method, as 'aekit compress' / 'interpolate' name them
+    (
+        r"^step=(\S+) must be a positive number",
+        "step",
+        r"--step \1 must be a positive number",
+        None,
+    ),
+    (
+        r"^method='([^']*)' is not supported; use 'linear' or 'slerp'\.",
+        "method",
+        r"--method \1: use linear or slerp.",
         None,
     ),
     # aekit.data.validation.check_count: the count of 'aekit generate' / 'aekit evaluate'

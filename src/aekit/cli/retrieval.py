@@ -307,7 +307,8 @@ def compress(
         Path, typer.Option("-o", "--output", help=f"The {formats('compress')} file to write.")
     ],
     step: Annotated[
-        float | None, typer.Option(help="Quantization step (smaller = more bits).")
+        float | None,
+        typer.Option(help="Quantization step (smaller = more bits; default: the one fitted)."),
     ] = None,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,

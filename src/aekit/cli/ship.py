@@ -91,8 +91,10 @@ def serve(
     from aekit.serve.app import Limits
     from aekit.serve.runner import serve as run_server
 
-    if min(max_rows, threads) < 1 or min(max_body_mb, timeout) <= 0:
-        raise ValueError("--max-rows, --max-body-mb, --timeout and --threads must be positive.")
+    sizes = {"--max-rows": max_rows, "--max-body-mb": max_body_mb, "--timeout": timeout}
+    for option, value in {**sizes, "--threads": threads}.items():
+        if value <= 0:  # named one by one: "... must be positive" did not say which
+            raise ValueError(f"{option} {value:g}: it must be positive.")
     limits = Limits(int(max_body_mb * 2**20), max_rows, timeout, threads, batching)
     path = model_path(run)
     # a RUN trained on text columns: requests are encoded as 'aekit score RUN DATA' encodes them

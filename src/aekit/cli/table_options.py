@@ -80,6 +80,8 @@ def read_toml(path: Path, name: str) -> dict[str, Any]:
     is missing, unreadable, not UTF-8 or not TOML."""
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:  # Python's "[Errno 2] No such file or directory: 'x'" said plainly
+        raise ValueError(f"cannot read {name}: no such file.") from None
     except (OSError, ValueError) as err:  # TOMLDecodeError and UnicodeDecodeError among them
         raise ValueError(f"cannot read {name}: {err}") from None
 

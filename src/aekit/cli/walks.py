@@ -30,7 +30,10 @@ Figure = Annotated[Path, typer.Option("-o", "--output", help=f"Figure to write: 
 
 def _image_vae(estimator):
     if not hasattr(estimator, "traverse"):
-        raise ValueError(f"{type(estimator).__name__} has no latent distribution; use vae/cvae.")
+        raise ValueError(
+            f"{type(estimator).__name__} has no latent distribution: train a run with "
+            "--model vae or cvae."
+        )
     if estimator.image_shape_ is None:
         raise ValueError(
             f"{type(estimator).__name__} was trained on flat rows of {estimator.n_features_in_} "
@@ -129,10 +132,15 @@ def _flat_rows_drawn(estimator, image_shape: str | None) -> tuple[int, ...] | No
     return drawn
 
 
+MAX_SIDE = 100  # manifold's -n: 10,000 images, a figure of 2,800 x 2,800 pixels of 28 x 28 ones
+
+
 @app.command()
 def manifold(
     run: Run,
-    n: Annotated[int, typer.Option("-n", help="Images per side of the grid.")] = 12,
+    n: Annotated[
+        int, typer.Option("-n", help=f"Images per side of the grid, 2 to {MAX_SIDE}.")
+    ] = 12,
     label: Label = None,
     output: Figure = Path("manifold.png"),
     image_shape: DrawnShape = None,
@@ -142,6 +150,8 @@ def manifold(
     from aekit.viz.figures import save_figure
     from aekit.viz.generative import latent_manifold
 
+    if not 2 <= n <= MAX_SIDE:  # n = 100,000 asked numpy for 74.5 GiB, with a traceback
+        raise ValueError(f"-n {n}: the grid takes 2 to {MAX_SIDE} images per side.")
     estimator = load_run(run)
     if not hasattr(estimator, "traverse"):
         _image_vae(estimator)  # says which models have a latent distribution

@@ -1,0 +1,66 @@
+"""A wrong value of an option is said as that option, in one line, before any work: a pass over
+every command's --help found a traceback (manifold -n 100000 asked for 74.5 GiB), a --seed
+that took -1, and errors that named Python parameters (step=0.0, method='cubic', max_iter)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok, refused
+
+from aekit.cli.errors import for_the_command_line
+
+QUICK = ["--epochs", "1", "--quiet", "--no-figures", "--param", "hidden_layer_sizes=[8]"]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("option_values")
+    for model in ("ae", "dae"):
+        ok(invoke("train", "digits", "--model", model, *QUICK, "--out", folder / model))
+    return folder
+
+
+def test_manifold_sizes_and_models_without_a_latent_distribution(runs):
+    said = refused(invoke("manifold", runs / "ae", "-n", "100000", "-o", runs / "m.png"), "-n")
+    assert said == "-n 100000: the grid takes 2 to 100 images per side.", said
+    refused(invoke("manifold", runs / "ae", "-n", "1", "-o", runs / "m.png"), "2 to 100")
+    refused(invoke("interpolate", runs / "ae", "digits", "-o", runs / "w.png"),
+            "train a run with --model vae or cvae")  # fmt: skip
+    assert not (runs / "m.png").exists() and not (runs / "w.png").exists()
+
+
+def test_denoise_seed_is_a_seed_and_said_unused_without_noise(runs):
+    out = runs / "clean.npy"
+    result = invoke("denoise", runs / "dae", "digits", "--add-noise", "gaussian:0.3",
+                    "--seed", "-1", "-o", out)  # fmt: skip
+    assert result.exit_code == 2 and "--seed" in result.output and not out.exists()
+    with pytest.warns(UserWarning, match="--seed has no effect without --add-noise"):
+        ok(invoke("denoise", runs / "dae", "digits", "--seed", "3", "-o", out))
+
+
+def test_serve_names_the_limit_that_is_not_positive(runs):
+    for option in ("--max-rows", "--threads", "--timeout", "--max-body-mb"):
+        said = refused(invoke("serve", runs / "ae", option, "0"), option)
+        assert said == f"{option} 0: it must be positive.", said
+
+
+def test_report_of_a_folder_that_is_not_there(tmp_path):
+    refused(invoke("report", tmp_path / "nope"), f"RUN {tmp_path / 'nope'}: no such folder.")
+
+
+def test_python_parameters_are_said_as_the_options_that_set_them(tmp_path):
+    assert for_the_command_line("step=0.0 must be a positive number (smaller = more bits).",
+                                {"step"}).startswith("--step 0.0 must be")  # fmt: skip
+    method = "method='cubic' is not supported; use 'linear' or 'slerp'."
+    assert for_the_command_line(method, {"method"}) == "--method cubic: use linear or slerp."
+    series = tmp_path / "series.csv"
+    pd.DataFrame({"v": np.sin(np.arange(200) / 5)}).to_csv(series, index=False)
+    result = invoke("detect-series", series, "--epochs", "0", "--window", "16",
+                    "--out", tmp_path / "S")  # fmt: skip
+    said = for_the_command_line(refused(result), {"epochs", "param"})  # as the line prints it
+    assert said == "--epochs (max_iter) must be at least 1; got 0.", said
+
+
+def test_a_config_that_is_not_there(tmp_path):
+    said = refused(invoke("train", "digits", "--config", tmp_path / "nowhere.toml"))
+    assert said == f"cannot read --config {tmp_path / 'nowhere.toml'}: no such file.", said
