@@ -64,3 +64,25 @@ def test_python_parameters_are_said_as_the_options_that_set_them(tmp_path):
 def test_a_config_that_is_not_there(tmp_path):
     said = refused(invoke("train", "digits", "--config", tmp_path / "nowhere.toml"))
     assert said == f"cannot read --config {tmp_path / 'nowhere.toml'}: no such file.", said
+
+
+def test_help_paragraphs_flow_at_80_columns():
+    # typer kept each docstring line break after the first paragraph: at 80 columns the help
+    # read as alternating long and short lines ("the mean of" / "score_samples ...")
+    from aekit.cli.help import flowing
+
+    assert flowing("First.\n\nOne paragraph\non two lines.") == (
+        "First.\n\nOne paragraph on two lines."
+    )
+    kept = "Examples:\n  aekit train digits\n  aekit info RUN"
+    assert flowing(f"First.\n\n{kept}") == f"First.\n\n{kept}"
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "80"}
+    shown = subprocess.run([sys.executable, "-m", "aekit.cli", "evaluate", "--help"], env=env,
+                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "mean_score is the mean of score_samples" in " ".join(shown.split())
+    lines = [line.strip() for line in shown.splitlines() if line.strip()]
+    assert not any(line.endswith("the mean of") for line in lines), shown

@@ -119,6 +119,24 @@ def recorded_source(names: set[str]) -> str:
     return ""
 
 
+def flowing(text: str) -> str:
+    """A docstring's paragraphs as flowing text: typer's rich help keeps the line breaks of
+    every paragraph after the first, so at 80 columns they read as alternating long and short
+    lines. Paragraphs of indented or listed lines (examples) keep theirs."""
+    import inspect
+
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(
+        paragraph
+        if any(
+            line[:1].isspace() or line.startswith(("-", "*", "\b"))
+            for line in paragraph.splitlines()
+        )
+        else " ".join(paragraph.split("\n"))
+        for paragraph in paragraphs
+    )
+
+
 class _Help:
     """What aekit's commands and its group share: plain parameters, and a help drawn by rich
     where it fits, in plain text where not."""
@@ -127,6 +145,8 @@ class _Help:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.help:  # type: ignore[has-type]
+            self.help = flowing(self.help)  # type: ignore[has-type]
         source = recorded_source({p.name for p in self.params if p.name})
         for param in self.params:
             text = getattr(param, "help", None)
