@@ -159,6 +159,11 @@ def test_export_into_its_folder_again_and_refusal_of_a_file(model_file, tmp_path
     assert result.stderr.strip() == (
         f"aekit: error: --out {tmp_path / 'afile'} is a file; give a folder for the ONNX files."
     )
+    # a file name for the folder: 'x.onnx' was made a folder of graphs
+    named = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(tmp_path / "x.onnx")])
+    assert isinstance(named.exception, ValueError)
+    assert f"give a folder name, such as --out {tmp_path / 'x'} (the" in str(named.exception)
+    assert not (tmp_path / "x.onnx").exists()
 
 
 def test_export_over_another_models_export_leaves_none_of_its_graphs(model_file, tmp_path):

@@ -44,6 +44,12 @@ def export(
     check_not_stdout(folder, "--out", "export", folder=True)
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"--out {folder} is a file; give a folder for the ONNX files.")
+    if not folder.exists() and folder.suffix.lower() == ".onnx":  # made a folder 'x.onnx'
+        raise ValueError(
+            f"--out {folder} names a folder, into which export writes several ONNX graphs and "
+            f"a manifest.json; give a folder name, such as --out {folder.with_suffix('')}"
+            " (the graphs go inside it)."
+        )
     check_writable_folder(folder, "--out")
     _needs("export", "onnx", "onnxscript")
     from aekit.cli.tables import run_encoder
