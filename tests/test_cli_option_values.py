@@ -86,3 +86,12 @@ def test_help_paragraphs_flow_at_80_columns():
     assert "mean_score is the mean of score_samples" in " ".join(shown.split())
     lines = [line.strip() for line in shown.splitlines() if line.strip()]
     assert not any(line.endswith("the mean of") for line in lines), shown
+
+
+def test_the_label_columns_default_is_the_recorded_one_where_a_run_is_read():
+    # the help gave none, while evaluate RUN DATA reads the column detect recorded
+    def said(command: str) -> str:
+        return " ".join(ok(invoke(command, "--help")).output.replace("│", " ").split())
+
+    assert "holds the labels (default: as RUN recorded, else none)" in said("evaluate")
+    assert "holds the labels (default: none)" in said("detect")

@@ -60,7 +60,10 @@ def _options(
 
 # The data options every command that reads DATA shares.
 LabelColumn = Annotated[
-    str | None, typer.Option(help="Column of a CSV/Parquet table that holds the labels.")
+    str | None,
+    typer.Option(
+        help="Column of a CSV/Parquet table that holds the labels (default: {recorded}none)."
+    ),
 ]
 NormalLabel = Annotated[
     str | None,
