@@ -95,3 +95,12 @@ def test_the_label_columns_default_is_the_recorded_one_where_a_run_is_read():
 
     assert "holds the labels (default: as RUN recorded, else none)" in said("evaluate")
     assert "holds the labels (default: none)" in said("detect")
+
+
+def test_a_missing_data_suggests_digits_where_the_command_can_use_them(tmp_path):
+    # 'aekit impute' was told "(or use 'digits')", which it then refused: no gaps to fill
+    missing = f"DATA {str(tmp_path / 'nope.csv')!r}: no such file or folder"
+    assert refused(invoke("impute", tmp_path / "nope.csv", "-o", tmp_path / "f.csv")) == (
+        missing + "."
+    )
+    assert refused(invoke("train", tmp_path / "nope.csv")).endswith("(or use 'digits').")

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from aekit.cli.file_writers import write_frame, write_images, write_table  # noqa: F401
+from aekit.cli.running_command import or_digits
 from aekit.data import datasets
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
@@ -196,7 +197,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         named, key = npz_member(spec)  # d.npz:X_train, one array of an archive of several
         path = Path(named)
     if not path.exists():
-        raise FileNotFoundError(f"DATA {spec!r}: no such file or folder (or use 'digits').")
+        raise FileNotFoundError(f"DATA {spec!r}: no such file or folder{or_digits()}.")
     if path.is_dir() and (path / "config.toml").is_file() and (path / "command.txt").is_file():
         raise ValueError(  # its figures were read as an image folder of another size each
             f"DATA {spec} is an aekit RUN folder, not data: give the rows to read (the DATA "
@@ -284,8 +285,7 @@ def _labels(spec: str, options: DataOptions, y: np.ndarray | None, rows: int):
 
 
 def idx_labels_file(spec: str) -> Path | None:
-    """The labels file beside an IDX images file DATA, which :func:`load_data` reads its labels
-    from; None for any other DATA."""
+    """The labels file beside an IDX images file DATA (:func:`load_data` reads them); else None."""
     path = Path(spec)
     if not path.is_file() or data_suffix(path) in TABLE_SUFFIXES + ARRAY_SUFFIXES:
         return None

@@ -27,3 +27,9 @@ def running_options() -> set[str]:
     if any(pair.partition("=")[0].strip() == "max_iter" for pair in typed):
         names.discard("epochs")
     return names
+
+
+def or_digits() -> str:
+    """What follows "no such file or folder" of a DATA: the bundled digits to try, where the
+    running command can use them ('aekit impute' cannot: they have no gaps to fill)."""
+    return "" if command_name() == "impute" else " (or use 'digits')"
