@@ -104,3 +104,21 @@ def test_a_missing_data_suggests_digits_where_the_command_can_use_them(tmp_path)
         missing + "."
     )
     assert refused(invoke("train", tmp_path / "nope.csv")).endswith("(or use 'digits').")
+
+
+def test_a_conditional_run_on_data_without_labels_says_it_predicts_them(tmp_path):
+    # its codes under predicted labels differ from those under the rows' own, without a word
+    rows = np.random.default_rng(0).normal(size=(60, 5)).astype(np.float32)
+    np.save(tmp_path / "X.npy", rows)
+    np.save(tmp_path / "y.npy", np.arange(60) % 3)
+    run = tmp_path / "cvae"
+    ok(invoke("train", tmp_path / "X.npy", "--labels", tmp_path / "y.npy", "--model", "cvae",
+              *QUICK, "--out", run))  # fmt: skip
+    np.save(tmp_path / "new.npy", rows[:10])
+    with pytest.warns(UserWarning, match="encode conditions each row on the label the Cond"):
+        ok(invoke("encode", run, tmp_path / "new.npy", "-o", tmp_path / "z.csv"))
+    import warnings
+
+    with warnings.catch_warnings():  # the run's own DATA: its recorded labels, nothing said
+        warnings.simplefilter("error", UserWarning)
+        ok(invoke("encode", run, tmp_path / "X.npy", "-o", tmp_path / "own.csv"))

@@ -130,6 +130,23 @@ def _say_if_labels_change_nothing(name: str, estimator, labels: Path | None) -> 
     )
 
 
+def _say_if_labels_are_predicted(name: str, estimator, y) -> None:
+    """A ConditionalVAE given DATA without labels encodes and reconstructs each row under the
+    label it predicts for it (its score is the likelihood over every label): said, as codes
+    under the rows' own labels differ."""
+    import warnings
+
+    import aekit
+
+    if y is None and name != "score" and isinstance(estimator, aekit.ConditionalVAE):
+        warnings.warn(
+            f"DATA has no labels, so {name} conditions each row on the label the "
+            "ConditionalVAE predicts for it; give the rows' own with --label-column (a table) "
+            "or --labels FILE (an array).",
+            stacklevel=2,
+        )
+
+
 def _check_text_rows(name: str, output: Path, encoder, y) -> None:
     """Text a .npy cannot hold, known once DATA is open, before any row is computed: the text
     labels a score table carries, or the text columns of a reconstructed table."""
@@ -230,6 +247,7 @@ def _data_command(name: str, compute, doc: str):
             X, y = open_data(data, options, text=True)  # text encoded a chunk at a time
             parts = chunks_of(X, y, estimator=estimator)
         _check_text_rows(name, output, encoder, y)
+        _say_if_labels_are_predicted(name, estimator, y)
         if png:
             n = _write_reconstruction_grid(estimator, X, y, encoder, output)
             typer.echo(
