@@ -122,3 +122,12 @@ def test_a_conditional_run_on_data_without_labels_says_it_predicts_them(tmp_path
     with warnings.catch_warnings():  # the run's own DATA: its recorded labels, nothing said
         warnings.simplefilter("error", UserWarning)
         ok(invoke("encode", run, tmp_path / "X.npy", "-o", tmp_path / "own.csv"))
+
+
+def test_the_labels_files_recorded_default_is_named_where_a_record_is_read():
+    def said(command: str) -> str:
+        return " ".join(ok(invoke(command, "--help")).output.replace("│", " ").split())
+
+    assert "Default, for a RUN's own training DATA: the labels file" in said("encode")
+    assert "Default, for --config's own DATA: the labels file it recorded" in said("train")
+    assert "Default, for" not in said("detect")  # it fits afresh: no RUN to read

@@ -103,6 +103,20 @@ def plain(param: click.Parameter) -> click.Parameter:
     return param
 
 
+RECORDED_LABELS = "{recorded_labels}"  # --labels' help: its recorded default, where there is one
+
+
+def recorded_labels(names: set[str]) -> str:
+    """What ``{recorded_labels}`` reads in --labels' help: the labels file a RUN (or a
+    --config) recorded, for its own training DATA; nothing in a command that fits afresh
+    (detect, whose help named a RUN it does not read)."""
+    if "config" in names:
+        return " Default, for --config's own DATA: the labels file it recorded."
+    if "run" in names:
+        return " Default, for a RUN's own training DATA: the labels file it was trained with."
+    return ""
+
+
 def recorded_source(names: set[str]) -> str:
     """What ``{recorded}`` reads in the help of a command with the parameters ``names``: where
     the defaults it does not take from the command line come from, as
@@ -147,11 +161,12 @@ class _Help:
         super().__init__(*args, **kwargs)
         if self.help:  # type: ignore[has-type]
             self.help = flowing(self.help)  # type: ignore[has-type]
-        source = recorded_source({p.name for p in self.params if p.name})
+        names = {p.name for p in self.params if p.name}
+        source, labels = recorded_source(names), recorded_labels(names)
         for param in self.params:
             text = getattr(param, "help", None)
-            if text and RECORDED in text:
-                param.help = text.replace(RECORDED, source)
+            if text and (RECORDED in text or RECORDED_LABELS in text):
+                param.help = text.replace(RECORDED, source).replace(RECORDED_LABELS, labels)
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
         return [plain(p) for p in super().get_params(ctx)]  # type: ignore[misc]

@@ -35,8 +35,7 @@ LabelsFile = Annotated[
         help="The labels of an array DATA (.npy, .npz without y, an IDX file without a labels "
         "file beside it: no columns, so no --label-column), one a row: a .npy, a one-column "
         ".csv (header line first) or a .txt (one a line). DATA that carries labels (a table's "
-        "column, an .npz's y, an image folder's sub-folders) refuses it. Default, for a RUN's "
-        "own training DATA: the labels file it was trained with.",
+        "column, an .npz's y, an image folder's sub-folders) refuses it.{recorded_labels}",
     ),
 ]
 
