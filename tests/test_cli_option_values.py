@@ -131,3 +131,15 @@ def test_the_labels_files_recorded_default_is_named_where_a_record_is_read():
     assert "Default, for a RUN's own training DATA: the labels file" in said("encode")
     assert "Default, for --config's own DATA: the labels file it recorded" in said("train")
     assert "Default, for" not in said("detect")  # it fits afresh: no RUN to read
+
+
+def test_detect_help_keeps_its_panels_at_80_columns():
+    # '--handle-missing / --no-handle-missing' was too wide: detect alone fell back to plain text
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "80"}
+    shown = subprocess.run([sys.executable, "-m", "aekit.cli", "detect", "--help"], env=env,
+                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "╭─ Options" in shown and "--handle-missing" in shown, shown

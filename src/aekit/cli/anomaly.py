@@ -159,7 +159,10 @@ def detect(
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     normal_label: NormalLabel = None,
-    handle_missing: Annotated[bool, typer.Option(help="Fill missing values.")] = False,
+    handle_missing: Annotated[  # one flag: '--handle-missing / --no-handle-missing' made the
+        # help too wide for rich's panels at 80 columns
+        bool, typer.Option("--handle-missing", help="Fill missing values (default: off).")
+    ] = False,
     param: Annotated[
         list[str] | None, typer.Option(help="A detector parameter, name=value; repeatable.")
     ] = None,
