@@ -58,6 +58,19 @@ def test_the_help_shows_values_not_python_types():
     assert "--output -o PATH" in flat(page("encode"))
 
 
+def test_an_option_of_fixed_choices_names_what_it_takes_not_text():
+    # the choices are in the help text; TEXT said nothing of them
+    for command, option, metavar in [
+        ("train", "--model", "KIND"),
+        ("detect", "--threshold", "RULE"),
+        ("detect-series", "--threshold", "RULE"),
+        ("detect-series", "--handle-missing", "HOW"),
+        ("finetune", "--task", "TASK"),
+        ("interpolate", "--method", "METHOD"),
+    ]:
+        assert f"{option} {metavar} " in flat(page(command)), (command, option)
+
+
 @pytest.mark.parametrize("width", [30, 40, 60, 80])
 def test_a_narrow_terminal_never_cuts_an_option_name(width):
     # at 40 columns rich cut them: '│ *  --ou…  -o   <path  File │', '--la…'

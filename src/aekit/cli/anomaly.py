@@ -147,7 +147,10 @@ def detect(
         str, typer.Option(help="Expected anomaly fraction, or 'auto' (no rate needed).")
     ] = "auto",
     threshold: Annotated[
-        str, typer.Option(help="contamination, mean_std, pot, or validation (--normal-rows).")
+        str,
+        typer.Option(
+            metavar="RULE", help="contamination, mean_std, pot, or validation (--normal-rows)."
+        ),
     ] = "contamination",
     normal_rows: Annotated[
         str | None,

@@ -39,6 +39,7 @@ def train(
     model: Annotated[
         str | None,
         typer.Option(
+            metavar="KIND",
             help="ae, dae, sparse, cae, vae or cvae (default: vae, or --config's).",
             show_default=False,
         ),

@@ -38,7 +38,9 @@ def finetune(
     run: RunArgument,
     data: Data,
     out: Annotated[Path, typer.Option(help="RUN folder to create.")] = Path("finetune-run"),
-    task: Annotated[str, typer.Option(help="classification or regression.")] = "classification",
+    task: Annotated[
+        str, typer.Option(metavar="TASK", help="classification or regression.")
+    ] = "classification",
     param: Annotated[
         list[str] | None,
         typer.Option(help="A parameter of the fine-tuning estimator, name=value; repeatable."),

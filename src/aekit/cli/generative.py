@@ -71,7 +71,10 @@ def interpolate(
     end: Annotated[int, typer.Option("--to", help="Row of DATA to end at.")] = 1,
     steps: Annotated[int, typer.Option(help="Points on the path, endpoints included.")] = 8,
     method: Annotated[
-        str, typer.Option(help="linear or slerp (spherical, for a VAE's Gaussian codes).")
+        str,
+        typer.Option(
+            metavar="METHOD", help="linear or slerp (spherical, for a VAE's Gaussian codes)."
+        ),
     ] = "linear",
     label: Annotated[str | None, typer.Option(help="Label (ConditionalVAE).")] = None,
     output: Annotated[

@@ -105,15 +105,16 @@ def detect_series(
     threshold: Annotated[
         str,
         typer.Option(
+            metavar="RULE",
             help="contamination, mean_std, pot, or likelihood (follows drift: each point "
-            "against the scores of the --likelihood-window points before it)."
+            "against the scores of the --likelihood-window points before it).",
         ),
     ] = "contamination",
     likelihood_window: Annotated[
         int, typer.Option(help="Trailing points of --threshold likelihood.")
     ] = 1000,
     handle_missing: Annotated[
-        str, typer.Option(help="error, or interpolate (NaN and missing timestamps).")
+        str, typer.Option(metavar="HOW", help="error, or interpolate (NaN and missing timestamps).")
     ] = "error",
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     epochs: Annotated[
