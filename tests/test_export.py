@@ -250,6 +250,12 @@ def test_export_refuses_what_it_cannot_export(tmp_path):
         aekit.export_onnx(hasher, tmp_path / "whole")
     aekit.export_onnx(hasher.autoencoder_, tmp_path / "inner")
     assert (tmp_path / "inner" / "encoder.onnx").is_file()
+    # an imputer's networks are a list, autoencoders_, which the refusal did not name
+    rows = np.random.default_rng(0).normal(size=(40, 3))
+    imputer = aekit.AutoencoderImputer(max_iter=1, n_estimators=1).fit(rows)
+    with pytest.raises(TypeError, match=r"'aekit impute' .*model\.autoencoders_\[0\]"):
+        aekit.export_onnx(imputer, tmp_path / "imputer")
+    assert isinstance(imputer.autoencoders_[0], aekit.DenoisingAutoencoder)  # as it says
 
 
 def test_encode_rows_refuses_an_unknown_category(tmp_path):

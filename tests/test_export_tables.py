@@ -95,7 +95,7 @@ def test_encode_rows_needs_a_manifest_with_columns():
         encode_rows({"inputs": {"encoder": {"x": ["batch", 3]}}}, np.zeros((2, 3)))
 
 
-def test_encode_rows_takes_a_dataframes_columns_by_name():
+def test_encode_rows_takes_a_dataframes_columns_by_name(tmp_path):
     # a RUN's table with its id column failed ("could not convert string to float: 'C0000'"),
     # and numeric columns in another order were read by position, silently (user audit)
     manifest = {
@@ -115,6 +115,16 @@ def test_encode_rows_takes_a_dataframes_columns_by_name():
         encode_rows(manifest, plain.drop(columns="hour"))
     with pytest.raises(ValueError, match="table has 2 columns; the model reads 3"):
         encode_rows(manifest, plain.to_numpy(dtype=object)[:, :2])
+    # a JSON request's rows, and the manifest as its path (an AttributeError: 'str' ... 'get')
+    np.testing.assert_array_equal(encode_rows(manifest, plain.to_dict("records")), expected)
+    np.testing.assert_array_equal(encode_rows(manifest, plain.to_dict("list")), expected)
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(manifest))
+    np.testing.assert_array_equal(encode_rows(path, plain), expected)
+    assert encode_rows(str(path), plain.iloc[:0]).shape == (0, 4)
+    # a column twice shifted every column after it: 'city' read 'hour''s numbers
+    with pytest.raises(ValueError, match=r"the column\(s\) \['amount'\] more than once"):
+        encode_rows(manifest, pd.concat([plain, plain[["amount"]]], axis=1))
 
 
 def test_encode_rows_refuses_what_the_python_api_refuses():
@@ -139,3 +149,7 @@ def test_encode_rows_refuses_what_the_python_api_refuses():
     with pytest.raises(ValueError, match=r"unknown category 'Rome' \(row 0, 0-based; the model "
                        r"knows \['Lima', 'Oslo'\]\)\. The Python API"):  # fmt: skip
         encode_rows({"columns": columns}, rows.assign(amount=1.0, city=["Rome", "Oslo"]))
+    # numpy said "could not convert string to float: 'abc'", naming no column or row
+    text = rows.assign(amount=pd.Series([5.0, "abc"], dtype=object), city="Oslo")
+    with pytest.raises(ValueError, match=r"'amount' holds 'abc' \(row 1, 0-based\), not a number"):
+        encode_rows({"columns": columns}, text)

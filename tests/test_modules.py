@@ -185,6 +185,22 @@ def test_rows_of_another_shape_with_as_many_values_are_refused():
         encoder(x.reshape(40, 2, 15).transpose(1, 2).contiguous())
 
 
+def test_a_dense_network_fitted_on_images_takes_them():
+    # the module took flat rows alone, where transform and its ONNX graph take the images
+    X, y = kind_data("images")
+    cvae = aekit.ConditionalVAE(**CPU).fit(X, y)
+    labels = torch.from_numpy(y).long()
+    with torch.no_grad():
+        images = cvae.encoder_module()(torch.from_numpy(X), labels)
+        flat = cvae.encoder_module()(torch.from_numpy(X.reshape(len(X), -1)), labels)
+        scores = cvae.score_module()(torch.from_numpy(X), labels)
+    torch.testing.assert_close(images, flat)
+    np.testing.assert_allclose(images.numpy(), cvae.transform(X, y), atol=1e-5)
+    np.testing.assert_allclose(scores.numpy(), cvae.score_samples(X, y), rtol=1e-4, atol=1e-3)
+    with pytest.raises(ValueError, match=r"shaped \(batch, 64\) or \(batch, 1, 8, 8\)\."):
+        cvae.encoder_module()(torch.from_numpy(X.reshape(-1, 8, 8, 1)), labels)
+
+
 def test_unfitted_estimators_have_no_modules():
     from sklearn.exceptions import NotFittedError
 

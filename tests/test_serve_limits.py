@@ -189,6 +189,11 @@ def test_binding_checks_and_key_files(tmp_path):
     key_file.write_text("short\n")
     with pytest.raises(ValueError, match="no API key of at least 8 characters"):
         read_api_key(key_file)
+    # Python's "No such file or directory: key" / "Is a directory" named no option
+    with pytest.raises(FileNotFoundError, match=r"key file .*absent \(--api-key-file\) does "):
+        read_api_key(tmp_path / "absent")
+    with pytest.raises(FileNotFoundError, match=r"\(--api-key-file\) is a folder; give the file"):
+        read_api_key(tmp_path)
 
 
 def test_key_and_encoder_paths_expand_the_home_folder(tmp_path, monkeypatch):

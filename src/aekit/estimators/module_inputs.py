@@ -18,7 +18,8 @@ from aekit.core.model import one_hot_labels
 class Scaling(nn.Module):
     """Raw rows -> the network's input: flatten, ``(x - shift) / scale`` per feature, reshape to
     ``shape``. ``inverse=True`` does the opposite: ``x * scale + shift``, reshaped to the data's
-    own shape. Shift 0 and scale 1 (data in [0, 1]) change nothing."""
+    own shape. Shift 0 and scale 1 (data in [0, 1]) change nothing. ``data_shape``: the shape of
+    a row as ``fit`` saw it, taken as well (a dense network's images, (1, 8, 8) for 64 inputs)."""
 
     def __init__(
         self,
@@ -26,17 +27,19 @@ class Scaling(nn.Module):
         scale: torch.Tensor,
         shape: tuple[int, ...],
         inverse: bool = False,
+        data_shape: tuple[int, ...] | None = None,
     ) -> None:
         super().__init__()
         self.register_buffer("shift", shift.to(torch.float32))
         self.register_buffer("scale", scale.to(torch.float32))
         self.shape = tuple(int(s) for s in shape)
+        self.data_shape = self.shape if data_shape is None else tuple(int(s) for s in data_shape)
         self.inverse = inverse
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.inverse and not tracing():  # torch's own errors named neither fix
-            # flat rows, or rows as the network reads them ((C, H, W), (C, L))
-            check_rows(x, self.shape, self.shift.dtype, "x", "rows")
+            # flat rows, rows as fit saw them, or as the network reads them ((C, H, W), (C, L))
+            check_rows(x, (self.data_shape, self.shape), self.shift.dtype, "x", "rows")
         flat = x.flatten(1)
         flat = flat * self.scale + self.shift if self.inverse else (flat - self.shift) / self.scale
         return flat.reshape(-1, *self.shape)
@@ -46,9 +49,14 @@ class Scaling(nn.Module):
 
 
 def check_rows(
-    x: torch.Tensor, row_shape: tuple[int, ...], dtype: torch.dtype, name: str, what: str
+    x: torch.Tensor,
+    row_shapes: tuple[tuple[int, ...], ...],
+    dtype: torch.dtype,
+    name: str,
+    what: str,
 ) -> None:
-    """``x`` holds float32 rows (the networks' dtype) flat or of ``row_shape``, else an error
+    """``x`` holds float32 rows (the networks' dtype) flat or of one of ``row_shapes`` (of as
+    many values each), else an error
     that says so: torch's were "mat1 and mat2 must have the same dtype" and "The size of tensor
     a (10) must match the size of tensor b (16)". Rows of another shape with as many values
     (an LSTM's (batch, length, channels) for its (batch, channels, length)) were read in the
@@ -62,10 +70,11 @@ def check_rows(
         raise TypeError(
             f"{name} is {x.dtype}; the module computes in {dtype}: pass {name}.to({dtype})."
         )
-    width = int(np.prod(row_shape))
+    width = int(np.prod(row_shapes[0]))
     flat = x.dim() == 2 and x.shape[1] == width
-    if not flat and tuple(x.shape[1:]) != row_shape:  # an empty batch is a batch
-        shapes = " or ".join(dict.fromkeys([f"(batch, {width})", f"(batch, {_joined(row_shape)})"]))
+    if not flat and tuple(x.shape[1:]) not in row_shapes:  # an empty batch is a batch
+        shapes = [(width,), *row_shapes]
+        shapes = " or ".join(dict.fromkeys(f"(batch, {_joined(s)})" for s in shapes))
         raise ValueError(
             f"{name} has shape {tuple(x.shape)}; the module takes {what} of {width} values "
             f"each, shaped {shapes}."

@@ -88,7 +88,7 @@ class DecoderModule(LabelledModule):
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         if not tracing():
             dtype = next(self.decoder.parameters()).dtype
-            check_rows(z, (self.latent_dim,), dtype, "z", "codes")
+            check_rows(z, ((self.latent_dim,),), dtype, "z", "codes")
         output = self.decoder(join_label(z, self._label(y, z)))
         return self.unscaling(self.likelihood.mean(output))
 
@@ -135,7 +135,7 @@ class ExportsModules:
         scale = torch.ones(n) if self.data_scale_ is None else as_float32(self.data_scale_)
         network, data = self._network_shape(), self._data_shape()
         return (
-            Scaling(shift, scale, network),
+            Scaling(shift, scale, network, data_shape=data),
             Scaling(shift, scale, data, inverse=True),
         )
 

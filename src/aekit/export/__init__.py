@@ -72,6 +72,12 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
             "aekit.load(FILE).autoencoder_), whose encoder gives the codes before they are "
             "binarized or quantized."
             if isinstance(inner, BaseAutoencoder)
+            else " Its gaps are filled by averaging the reconstructions of its denoising "
+            "autoencoders (model.autoencoders_) over the rows as its encoder_ encodes them, "
+            "refined n_refinements times, which no graph does: fill them with 'aekit impute' or "
+            "model.transform. Each network exports alone, from Python: "
+            "aekit.export_onnx(model.autoencoders_[0], directory)."
+            if hasattr(model, "autoencoders_")
             else " A series detector's points are scored by windows around them, a series at a "
             "time: score new points with 'aekit score RUN DATA' or its score_samples in Python."
             if hasattr(model, "window")

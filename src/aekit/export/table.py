@@ -13,6 +13,9 @@ manifest alone.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -49,18 +52,19 @@ def _width(columns: list[dict[str, Any]]) -> int:
     return max((c["start"] + len(c.get("categories", [None])) for c in columns), default=0)
 
 
-def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
+def encode_rows(manifest: dict[str, Any] | str | os.PathLike, table: Any) -> np.ndarray:
     """A graph's input ``x`` for a table, from the manifest alone: numbers as they are,
     categories one-hot. A reference for other languages.
 
     Parameters
     ----------
-    manifest : dict
+    manifest : dict or path
         The ``manifest.json`` of an exported model that has ``columns`` (a detector, or an
-        autoencoder exported with the table encoder it was fitted through).
-    table : DataFrame or array-like of shape (n_samples, n_columns)
+        autoencoder exported with the table encoder it was fitted through), read or its path.
+    table : DataFrame, dict, list of records, or array-like of shape (n_samples, n_columns)
         A DataFrame's columns are taken by name, in any order, and others (an id, a label)
-        left out; an array's are the model's columns in their order.
+        left out, as are a dict's keys and the keys of records (a JSON request's rows); an
+        array's are the model's columns in their order.
 
     Returns
     -------
@@ -74,9 +78,11 @@ def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
         a missing number stays NaN, which the graph encodes as the detector does, and a missing
         category is no category), and for an infinite number, as the Python API refuses them:
         a graph cannot raise, and NaN is above no threshold, so such a row came back normal;
-        for a manifest without ``columns``; for a DataFrame without some of them, or an array of
-        another width.
+        for a manifest without ``columns``; for a DataFrame without some of them, or with one
+        of them twice, or an array of another width; for text in a numeric column.
     """
+    if isinstance(manifest, (str, os.PathLike)):
+        manifest = json.loads(Path(manifest).read_text(encoding="utf-8"))
 
     if not manifest.get("columns"):
         raise ValueError(
@@ -94,7 +100,7 @@ def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
         if not masks_missing and values.isna().any():
             _refuse_missing(column["name"], int(np.argmax(values.isna().to_numpy())))
         if column["kind"] == "numeric":
-            numbers = values.to_numpy(dtype=np.float32)
+            numbers = _numbers(values, column["name"])
             x[:, column["start"]] = numbers
             if np.isinf(numbers).any():
                 row = int(np.argmax(np.isinf(numbers)))
@@ -119,6 +125,23 @@ def encode_rows(manifest: dict[str, Any], table: Any) -> np.ndarray:
     return x
 
 
+def _numbers(values: Any, name: str) -> np.ndarray:
+    """A numeric column's values as float32, or an error naming the first text that is no number
+    (numpy's said "could not convert string to float: 'abc'", naming no column or row)."""
+    import pandas as pd
+
+    try:
+        return values.to_numpy(dtype=np.float32)
+    except (TypeError, ValueError):
+        parsed = pd.to_numeric(values, errors="coerce")
+        row = int(np.argmax(parsed.isna().to_numpy() & values.notna().to_numpy()))
+        raise ValueError(
+            f"column {name!r} holds {values.iloc[row]!r} (row {row}, 0-based), not a number; "
+            "the model reads numbers there: fix the cell, or read the file with the options "
+            "that parse it (na_values, decimal, thousands)."
+        ) from None
+
+
 def _refuse_missing(name: str, row: int) -> None:
     raise ValueError(
         f"column {name!r} has a missing value (row {row}, 0-based), and the model was fitted "
@@ -134,6 +157,10 @@ def _model_columns(table: Any, names: list[str]) -> Any:
     hold them in another order: positions would misread both), an array's by position."""
     import pandas as pd
 
+    if isinstance(table, Mapping) or (
+        isinstance(table, list) and table and isinstance(table[0], Mapping)
+    ):
+        table = pd.DataFrame(table)  # columns by name, or records (objects keyed by column)
     if not isinstance(table, pd.DataFrame):
         frame = pd.DataFrame(np.asarray(table))
         if frame.shape[1] != len(names):
@@ -148,5 +175,10 @@ def _model_columns(table: Any, names: list[str]) -> Any:
             f"table lacks the model's columns {some_names(missing)} (it has "
             f"{some_names(list(frame.columns), missing)}); pass a DataFrame with them, or an "
             "array of the model's columns in their order."
+        )
+    twice = sorted({n for n in names if list(frame.columns).count(n) > 1})
+    if twice:  # frame[names] would take both, shifting every column after
+        raise ValueError(
+            f"table has the column(s) {some_names(twice)} more than once; keep one of each."
         )
     return frame[names]
