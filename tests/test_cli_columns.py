@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from cli_helpers import invoke, ok, refused
 
+from aekit.cli.errors import for_the_command_line
+
 QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
 DETECT = ["--param", "n_estimators=1", "--quiet"]
 
@@ -284,3 +286,17 @@ def test_impute_keeps_a_parquet_float_column_of_whole_numbers_float_from_a_file_
         filled = tmp_path / f"{data}.filled.parquet"
         ok(invoke("impute", tmp_path / data, "-o", filled, "--param", "max_iter=2", "--quiet"))
         assert str(pd.read_parquet(filled)["k"].dtype) == "float64", data
+
+
+def test_impute_of_a_column_with_no_value_names_the_option_that_leaves_it_out(tmp_path):
+    # it said "column 'b' has no observed value; drop it", naming no option
+    rows = pd.DataFrame({"a": np.linspace(0, 1, 40), "b": np.nan, "c": np.linspace(1, 3, 40)})
+    rows.loc[3, "a"] = np.nan  # a gap to fill once b is left out
+    rows.to_csv(tmp_path / "gaps.csv", index=False)
+    result = invoke("impute", tmp_path / "gaps.csv", "-o", tmp_path / "filled.csv")
+    message = refused(result, "column 'b' has no value in any row: leave it out")
+    said = for_the_command_line(message, {"ignore_column"})  # as impute's error line says it
+    assert said.endswith("leave it out with --ignore-column b."), said
+    ok(invoke("impute", tmp_path / "gaps.csv", "--ignore-column", "b", "-o", tmp_path / "f.csv"))
+    filled = pd.read_csv(tmp_path / "f.csv")
+    assert filled["b"].isna().all() and filled["a"].notna().all()  # b left as it was

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 from conftest import DEVICE
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from aekit.compression import Compressor
 from aekit.data.datasets import load_digits
@@ -34,6 +34,8 @@ def test_default_epochs_learn_on_300_rows():
         compressor = Compressor(16, hidden_layer_sizes=(64,), random_state=0, device=DEVICE).fit(X)
     mse, baseline = _mse_and_baseline(compressor, X)
     assert mse < 0.5 * baseline
+    # "auto" epochs, which the README gives (500 for 300 rows), were not to be seen
+    assert compressor.n_iter_ == len(compressor.autoencoder_.loss_curve_) == 500
 
 
 def test_a_network_that_learned_nothing_warns():
@@ -43,6 +45,9 @@ def test_a_network_that_learned_nothing_warns():
         compressor.set_params(device=DEVICE).fit(X)
     mse, baseline = _mse_and_baseline(compressor, X)
     assert mse >= baseline  # what the warning said
+    assert compressor.n_iter_ == 1
+    with pytest.raises(NotFittedError):
+        _ = Compressor().n_iter_
 
 
 def test_a_code_that_stores_more_than_the_rows_is_warned_of():

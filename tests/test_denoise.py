@@ -143,6 +143,15 @@ def test_psnr_matches_its_definition():
     with pytest.raises(ValueError, match="clean spans 255, more than data_range=1"):
         psnr(images, images / 255)
     np.testing.assert_allclose(psnr(images, images + 2.55, data_range=255), [40.0])
+    # a NaN in the estimate gave NaN figures without a word
+    broken = estimate.copy()
+    broken[1, 2] = np.nan
+    with pytest.raises(
+        ValueError, match=r"estimate holds 1 value that is not finite .* \(1, 2\)"
+    ):
+        psnr(clean, broken)
+    with pytest.raises(ValueError, match="clean holds 1 value that is not finite"):
+        psnr(broken, clean)
 
 
 def test_denoising_grid_draws_three_labelled_rows():

@@ -214,6 +214,13 @@ def test_bad_queries(hasher, digits_split):
         index.query_codes(np.full((1, 8), 2), 1)
     with pytest.raises(ValueError, match="features"):
         hasher.index(digits_split[0][:20]).query(np.zeros((2, 10)), 1)
+    # data rows given to an index of codes: the error named no fix
+    for rows in (np.full((2, 8), 0.5), np.zeros((2, 64))):
+        with pytest.raises(ValueError, match=r"without a hasher, .* pass hasher\.transform\(Q\)"):
+            index.query(rows, 1)
+    with pytest.raises(ValueError, match="positive integer") as caught:
+        index.query(np.zeros((1, 8)), 0)
+    assert "hasher" not in str(caught.value)
 
 
 def test_bad_parameters_and_unfitted():

@@ -136,7 +136,7 @@ def test_bad_input():
         AutoencoderImputer().transform(X)
     all_missing = X.copy()
     all_missing[:, 3] = np.nan
-    with pytest.raises(ValueError, match="'x3' has no observed value"):
+    with pytest.raises(ValueError, match="'x3' has no value in any row: leave it out"):
         AutoencoderImputer(max_iter=1).fit(all_missing)
     frame = pd.DataFrame(X, columns=[f"c{i}" for i in range(X.shape[1])])
     imputer = AutoencoderImputer(hidden_layer_sizes=(8,), max_iter=1).fit(frame)

@@ -30,6 +30,10 @@ def test_only_labelled_rows_count():
     assert labelled_accuracy(_Predicts(["0", "1", "2", "0", "0", "0"]), X, as_text) == 0.75
     assert labelled_accuracy(_Predicts(["0", "1", "2", "0", "0", "0"]), pd.DataFrame(X), as_text)
     assert np.isnan(labelled_accuracy(estimator, X, [-1] * 6))
+    # a short y scored the first rows of X silently, a long one failed in indexing
+    for wrong in ([0, 1], [0, 1, 2, 1, -1, -1, 0]):
+        with pytest.raises(ValueError, match=rf"y has {len(wrong)} labels but X has 6 rows"):
+            labelled_accuracy(estimator, X, wrong)
 
 
 def test_cross_validation_with_nan_marks_scores_as_with_minus_one():

@@ -127,6 +127,8 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         DataFrame's names and order (``aekit decompress`` writes them).
     step_ : float
         The step :meth:`compress` uses by default: ``step``, or the one "auto" chose.
+    n_iter_ : int
+        Training epochs the network ran.
 
     Warns
     -----

@@ -12,7 +12,7 @@ import pandas as pd
 from sklearn.preprocessing import OneHotEncoder
 
 from aekit.data.column_checks import json_value, shown
-from aekit.data.non_finite import refuse_infinite
+from aekit.data.non_finite import empty_column, refuse_infinite
 from aekit.data.validation import (
     reject_complex,
     reject_duplicate_columns,
@@ -46,7 +46,7 @@ def categories_of(name: str, series: pd.Series) -> list:
         values = series.dropna().tolist()
         categories = sorted(set(values), key=lambda v: (str(type(v)), v))
     if not categories:
-        raise ValueError(f"column {name!r} has no observed value; drop it.")
+        raise empty_column(name)
     return [json_value(c) for c in categories]
 
 
@@ -55,7 +55,7 @@ def numbers_of(name: str, series: pd.Series) -> np.ndarray:
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     refuse_infinite(values[:, None], columns=[name], index=series.index)
     if np.isnan(values).all():
-        raise ValueError(f"column {name!r} has no observed value; drop it.")
+        raise empty_column(name)
     return values
 
 

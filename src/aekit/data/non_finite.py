@@ -111,6 +111,12 @@ def _empty_columns(bad: np.ndarray, columns: Sequence[Any] | None) -> list[Any]:
     return [_plain(columns[c]) for c in np.flatnonzero(bad.all(axis=0))]
 
 
+def empty_column(name: Any) -> ValueError:
+    """The error for a column with no value in any row, worded as :func:`_no_value` (which the
+    command line turns into --ignore-column)."""
+    return ValueError(_no_value([_plain(name)])[2:] + ".")
+
+
 def _no_value(empty: Sequence[Any], needed: bool = False) -> str:
     """``"; column 'x' has no value in any row: leave it out (X.drop(columns=['x']))"`` for
     the ``empty`` columns: such a column is the whole story (an empty spreadsheet column),

@@ -90,6 +90,12 @@ def psnr(clean: Any, estimate: Any, data_range: float = 1.0) -> np.ndarray:
     -------
     psnr : ndarray of shape (n,)
         Infinite for a perfect estimate.
+
+    Raises
+    ------
+    ValueError
+        For shapes that differ, no rows, a clean span over ``data_range``, and values that are
+        not finite (NaN, inf).
     """
     clean = np.asarray(clean, dtype=np.float64)
     estimate = np.asarray(estimate, dtype=np.float64)
@@ -97,7 +103,17 @@ def psnr(clean: Any, estimate: Any, data_range: float = 1.0) -> np.ndarray:
         raise ValueError(f"clean {clean.shape} and estimate {estimate.shape} differ in shape.")
     if clean.ndim == 0 or clean.size == 0:
         raise ValueError(f"psnr needs images or rows of shape (n, ...); got shape {clean.shape}.")
-    span = float(np.nanmax(clean) - np.nanmin(clean))
+    for name, values in (("clean", clean), ("estimate", estimate)):
+        if not np.isfinite(values).all():  # a NaN figure for the row, without a word
+            first = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
+            count = int((~np.isfinite(values)).sum())
+            raise ValueError(
+                f"{name} holds {count} {'values that are' if count > 1 else 'value that is'} not "
+                "finite "
+                f"(the first: {values[first]} at index {first}): PSNR has no number for them; "
+                "fill or drop those images first."
+            )
+    span = float(clean.max() - clean.min())
     if span > data_range * (1 + 1e-6):  # uint8 images against [0, 1] ones gave about -37 dB
         raise ValueError(
             f"clean spans {span:g}, more than data_range={data_range:g}: pass the clean data's "

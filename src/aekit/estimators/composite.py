@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from sklearn.utils.validation import check_is_fitted
+
 from aekit.estimators._base import BaseAutoencoder
 
 
@@ -43,3 +45,10 @@ class NetworkComposite:
         ``settings``, those this estimator derives itself (never one passed on)."""
         passed_on = {name: getattr(self, name) for name in self._passed_on}
         return dict(**passed_on, **settings)  # a name in both is a TypeError
+
+    @property
+    def n_iter_(self) -> int:
+        """Training epochs its network ran (scikit-learn's ``n_iter_``; its loss per epoch is
+        ``autoencoder_.loss_curve_``)."""
+        check_is_fitted(self)
+        return self.autoencoder_.n_iter_

@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import _num_samples
 
-from aekit.data.validation import encode_labels, unlabelled_rows, unseen_labels
+from aekit.data.validation import as_labels, encode_labels, unlabelled_rows, unseen_labels
 from aekit.warning_lines import caller_level
 
 
@@ -36,6 +37,11 @@ def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:
     -------
     accuracy : float
 
+    Raises
+    ------
+    ValueError
+        For a y of another length than X's rows.
+
     Warns
     ------
     UserWarning
@@ -43,7 +49,8 @@ def labelled_accuracy(estimator: Any, X: Any, y: Any) -> float:
         scikit-learn's accuracy counts them: a cross-validation fold whose training part labels
         no row of a class has them, and so has a typo (fix y then).
     """
-    labels = np.asarray(y)
+    # one label a row: a short y scored its rows against the first X rows, silently
+    labels = as_labels(y, _num_samples(X), missing=True)
     keep = np.flatnonzero(~unlabelled_rows(labels))
     if len(keep) == 0:
         return float("nan")

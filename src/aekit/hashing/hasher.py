@@ -148,12 +148,6 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "autoencoder_")
 
-    @property
-    def n_iter_(self) -> int:
-        """Training epochs run."""
-        check_is_fitted(self)
-        return self.autoencoder_.n_iter_
-
     def transform(self, X: Any, y: Any = None) -> np.ndarray:
         """Binary codes of X.
 

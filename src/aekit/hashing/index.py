@@ -146,8 +146,19 @@ class HammingIndex:
         distances : ndarray of int32, shape (n_queries, k)
             Their Hamming distances.
         """
-        codes = Q if self.hasher is None else self.hasher.transform(Q)
-        return self.query_codes(codes, k)
+        if self.hasher is not None:
+            return self.query_codes(self.hasher.transform(Q), k)
+        try:
+            return self.query_codes(Q, k)
+        except ValueError as error:
+            if not str(error).startswith("Q "):  # k's errors need no word on codes
+                raise
+            # rows of data given to an index of codes: "Q has 10 bits per row" named no fix
+            raise ValueError(
+                f"{error} This index was built from codes, without a hasher, so query takes "
+                "codes: pass hasher.transform(Q), or build the index with hasher.index(X), "
+                "which hashes data rows itself."
+            ) from None
 
     def query_codes(self, codes: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`query` for binary codes, whatever built the index."""

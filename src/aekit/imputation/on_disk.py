@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from aekit.data.lazy import Dataset
+from aekit.data.non_finite import empty_column
 from aekit.data.readers import RowReader
 from aekit.data.row_stats import row_stats
 from aekit.data.tabular import TabularEncoder
@@ -67,7 +68,7 @@ def fit_on_disk(reader: RowReader) -> tuple[TabularEncoder, Dataset, np.ndarray]
     shown = names or [f"x{i}" for i in range(reader.n_features)]
     empty = [shown[j] for j in np.flatnonzero(stats.n == 0)]
     if empty:
-        raise ValueError(f"column {empty[0]!r} has no observed value; drop it.")
+        raise empty_column(empty[0])
     mean, scale = stats.mean, stats.scale
     encoder = TabularEncoder(handle_missing="mask").set_state(
         {
