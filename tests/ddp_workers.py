@@ -167,7 +167,29 @@ def vae_then_raise(rank: int, out: Path) -> None:
     np.save(out / f"sparse{rank}.npy", sparse.transform(X[:N_ROWS]))
     cvae = aekit.ConditionalVAE(max_iter=2, **VAE).fit(X[:N_ROWS], y[:N_ROWS])  # sampler="gmm"
     np.savez(out / f"cvae{rank}.npz", **cvae.sampler_)
+    _disagreeing_fits(rank, out, X[:N_ROWS])
     _tiny_fails("raise", rank, out, None)
+
+
+def _disagreeing_fits(rank: int, out: Path, X: np.ndarray) -> None:
+    """Fits whose processes were given other rows, another width or another batch size: they
+    trained on a mix of both files and exited 0, failed in DDP's words, or aborted in gloo."""
+    import aekit
+
+    params = {**VAE, "max_iter": 1}
+    cases = {
+        "rows": (X[::-1] if rank else X, params),
+        "width": (X[:, : 40 if rank else 64], params),
+        "batch": (X, {**params, "batch_size": 32 if rank else 64}),
+    }
+    said = {}
+    for case, (rows, kwargs) in cases.items():
+        try:
+            aekit.Autoencoder(**kwargs).fit(rows)
+            said[case] = "fitted"
+        except Exception as error:
+            said[case] = f"{type(error).__name__}: {error}"
+    (out / f"disagree{rank}.json").write_text(json.dumps(said))
 
 
 def killed_in_epoch_3(rank: int, out: Path) -> None:

@@ -132,3 +132,18 @@ def test_manifold_of_a_wider_code_names_the_training_option():
         "aekit manifold draws a 2-D code: train a model with --param latent_dim=2; this "
         "model's code has 8 units."
     )
+
+
+def test_a_file_error_inside_a_runs_staging_folder_names_the_run():
+    # a full disk read "No space left on device: full/.RUN.aekit-staging/model.safetensors",
+    # the hidden folder a RUN is written in, with no fix (user review)
+    import errno
+
+    full = OSError(errno.ENOSPC, "No space left on device", "full/.RUN.aekit-staging/model.st")
+    assert error_message(full) == (
+        "No space left on device: full/RUN/model.st; free some space, or write to another disk"
+    )
+    denied = OSError(errno.EACCES, "Permission denied", "/x/.my.run.aekit-staging")
+    assert error_message(denied) == "Permission denied: /x/my.run"
+    plain = OSError(errno.EACCES, "Permission denied", "/x/.hidden/file")
+    assert error_message(plain) == "Permission denied: /x/.hidden/file"

@@ -175,7 +175,11 @@ def test_a_damaged_checkpoint_says_how_to_start_afresh(tmp_path):
         assert "pass --resume" not in message
     # a checkpoint folder given as RUN: "no aekit run or model file here"
     checkpoint_as_run = invoke("encode", ck, data, "-o", tmp_path / "z.npy")
-    refused(checkpoint_as_run, f"{ck} holds a training checkpoint", "not a finished run")
+    refused(
+        checkpoint_as_run,
+        f"{ck} holds a training checkpoint",
+        "not a RUN: give the RUN folder that 'aekit train --out' wrote",
+    )
     assert for_the_command_line(refused(invoke("info", ck), "truncated"), set()).endswith(afresh)
     saved.unlink()  # as the message says
     assert invoke(*train, 2, "--out", tmp_path / "B").exit_code == 0

@@ -142,3 +142,20 @@ def test_the_torchrun_advice_starts_each_machine_s_processes(monkeypatch):
     assert torchrun_line() == "torchrun --nproc_per_node=16"
     monkeypatch.delenv("LOCAL_WORLD_SIZE")
     assert torchrun_line() == "torchrun --nproc_per_node=16"
+
+
+def test_a_command_that_fits_nothing_is_refused_under_torchrun(monkeypatch, tmp_path):
+    # 'torchrun -m aekit score ...' scored on every process, each writing the same file
+    from aekit.cli.one_process import FITTING_COMMANDS, refuse_several_processes
+
+    group = typer.main.get_group(app)
+    assert FITTING_COMMANDS <= set(group.commands)
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    result = invoke("info", tmp_path)
+    assert isinstance(result.exception, ValueError), result.output
+    assert str(result.exception).startswith("aekit info fits no model, so it runs in one process")
+    assert not any(tmp_path.iterdir())
+    for name in FITTING_COMMANDS:
+        refuse_several_processes(name)  # these work under torchrun: no error
+    monkeypatch.setenv("WORLD_SIZE", "1")
+    refuse_several_processes("score")

@@ -85,6 +85,15 @@ def test_every_rank_fits_the_per_label_mixtures_of_one_process(two_ranks):
         np.testing.assert_allclose(ranks[0][key], value, atol=1e-3)
 
 
+def test_processes_given_other_data_or_options_are_refused_before_training(two_ranks):
+    for rank in (0, 1):
+        said = json.loads((two_ranks / f"disagree{rank}.json").read_text())
+        for case, what in [("rows", "the data"), ("width", "the data"), ("batch", "settings")]:
+            assert said[case].startswith("ValueError: the processes of this training differ "), said
+            assert what in said[case], (case, said[case])
+        assert "the network" in said["width"]  # 40 inputs on one, 64 on the other
+
+
 def test_a_rank_that_raises_stops_every_rank_with_its_message(two_ranks):
     failed_at = float((two_ranks / "failed_at").read_text())
     for rank in (0, 1):

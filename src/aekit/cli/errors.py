@@ -5,6 +5,7 @@ DATA)."""
 
 from __future__ import annotations
 
+import errno
 import re
 
 from aekit.cli.advice import ADVICE, OPTION_ADVICE
@@ -47,5 +48,8 @@ def error_message(err: BaseException) -> str:
     """What the user reads for ``err``: an ``OSError`` as 'what: file', others as their text."""
     if isinstance(err, OSError) and err.strerror and err.filename is not None:
         target = f"{err.filename} -> {err.filename2}" if err.filename2 else err.filename
-        return one_line(f"{err.strerror}: {target}")
+        # a RUN is written in its hidden staging folder: name the RUN the user gave (--out)
+        target = re.sub(r"(^|/)\.([^/]+)\.aekit-staging(?=/|$)", r"\1\2", str(target))
+        fix = "; free some space, or write to another disk" if err.errno == errno.ENOSPC else ""
+        return one_line(f"{err.strerror}: {target}{fix}")
     return one_line(str(err)) or type(err).__name__

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import typer
 
+from aekit.cli.one_process import refuse_several_processes
 from aekit.cli.output_formats import check_figure, check_format, check_not_stdout
 from aekit.io.atomic import UMASK, short_name
 from aekit.io.inputs import refuse_input_as_output
@@ -365,6 +366,7 @@ def _checked(callback: Callable[..., object], name: str) -> Callable[..., object
         global current_call
         kwargs = {key: _home_expanded(key, value) for key, value in kwargs.items()}
         current_call = (name, callback, kwargs)
+        refuse_several_processes(name)
         check_outputs(name, kwargs)
         return callback(*args, **kwargs)
 

@@ -383,9 +383,9 @@ def model_path(run: Path) -> Path:
         return path
     if run.is_dir() and (run / CHECKPOINT_FILE).exists():  # 'aekit train --checkpoint RUN'
         raise FileNotFoundError(
-            f"{run} holds a training checkpoint ({CHECKPOINT_FILE}), not a finished run: "
-            f"finish the training with 'aekit train ... --checkpoint {run} --resume --out RUN' "
-            "and give that RUN."
+            f"{run} holds a training checkpoint ({CHECKPOINT_FILE}), not a RUN: give the RUN "
+            "folder that 'aekit train --out' wrote (a training stopped before its end: finish "
+            f"it with 'aekit train ... --checkpoint {run} --resume --out RUN')."
         )
     if not run.exists():  # a typo in the path, not a folder of something else
         raise FileNotFoundError(f"{run}: no such file or folder (a RUN folder or a model file).")

@@ -31,6 +31,7 @@ import builtins
 import contextlib
 import datetime
 import functools
+import hashlib
 import os
 import time
 import warnings
@@ -270,6 +271,32 @@ class Group:
                 f"{what} differs between processes (from {-extremes[1]:g} to {extremes[0]:g} "
                 f"across {self.world_size}; this is rank {self.rank} with {value}). Every "
                 "process must see the same files: on several machines, a shared folder."
+            )
+
+    def same_run(self, parts: dict[str, str]) -> None:
+        """A ``ValueError`` naming the parts of the run (``{name: digest}``: the data, the
+        network, the settings) that differ between processes. Checked before DDP wraps the
+        network: processes that read other files, or were given other options, trained a mix
+        of both and exited 0, or failed in DDP's or gloo's own words (a traceback, "gloo::
+        EnforceNotMet ... Received data size doesn't match expected size")."""
+        if not self.enabled:
+            return
+        # 52 bits of each digest, exact in float64; each as (v, -v) so one MAX gives both ends
+        values = [
+            float(int(hashlib.sha256(d.encode()).hexdigest()[:13], 16)) for d in parts.values()
+        ]
+        local = torch.tensor([*values, *(-v for v in values)], dtype=torch.float64)
+        extremes = local.to(self.device)
+        torch.distributed.all_reduce(extremes, op=torch.distributed.ReduceOp.MAX)
+        extremes = extremes.cpu()
+        n = len(values)
+        differ = [name for i, name in enumerate(parts) if extremes[i] != -extremes[n + i]]
+        if differ:
+            raise ValueError(
+                f"the processes of this training differ in {' and '.join(differ)} (this is rank "
+                f"{self.rank} of {self.world_size}): every process must run the same command on "
+                "the same data (on several machines: the same files, from a shared folder or "
+                "copied alike)."
             )
 
     def on_main(self, action: Callable[[], None]) -> None:

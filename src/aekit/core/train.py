@@ -39,6 +39,7 @@ from aekit.core import checkpoint, rows
 from aekit.core.config import TrainConfig
 from aekit.core.distributed import Group
 from aekit.core.optimizers import adam, learning_rate_scheduler
+from aekit.core.same_run import run_parts
 from aekit.core.sharding import holding
 from aekit.warning_lines import caller_level
 
@@ -219,6 +220,8 @@ def train(
     """
     group = Group(config.distributed, X.device)
     with group.failures(), holding(None):  # one error for all processes; no shard left held
+        if group.enabled:  # before DDP, whose own check fails with a traceback
+            group.same_run(run_parts(module, X, y, config))
         return _train(module, X, y, config, generator, callbacks, within_epoch, group)
 
 
