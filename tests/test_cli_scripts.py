@@ -153,7 +153,9 @@ def test_a_command_that_fits_nothing_is_refused_under_torchrun(monkeypatch, tmp_
     monkeypatch.setenv("WORLD_SIZE", "2")
     result = invoke("info", tmp_path)
     assert isinstance(result.exception, ValueError), result.output
-    assert str(result.exception).startswith("aekit info fits no model, so it runs in one process")
+    said = str(result.exception)
+    assert said.startswith("aekit info runs in one process: under torchrun each of the 2 ")
+    assert "WORLD_SIZE=2 is set: unset it if torchrun did not start this command" in said
     assert not any(tmp_path.iterdir())
     for name in FITTING_COMMANDS:
         refuse_several_processes(name)  # these work under torchrun: no error

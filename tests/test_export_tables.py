@@ -118,6 +118,8 @@ def test_encode_rows_takes_a_dataframes_columns_by_name(tmp_path):
     # a JSON request's rows, and the manifest as its path (an AttributeError: 'str' ... 'get')
     np.testing.assert_array_equal(encode_rows(manifest, plain.to_dict("records")), expected)
     np.testing.assert_array_equal(encode_rows(manifest, plain.to_dict("list")), expected)
+    one = {"amount": 5.0, "city": "Oslo", "hour": 1.0}  # one row, one JSON object
+    np.testing.assert_array_equal(encode_rows(manifest, one), expected[:1])
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps(manifest))
     np.testing.assert_array_equal(encode_rows(path, plain), expected)

@@ -215,11 +215,14 @@ def test_bad_queries(hasher, digits_split):
     with pytest.raises(ValueError, match="features"):
         hasher.index(digits_split[0][:20]).query(np.zeros((2, 10)), 1)
     # data rows given to an index of codes: the error named no fix
-    for rows in (np.full((2, 8), 0.5), np.zeros((2, 64))):
+    for rows in (np.full((2, 8), 0.5), np.full((2, 64), 0.3)):
         with pytest.raises(ValueError, match=r"without a hasher, .* pass hasher\.transform\(Q\)"):
             index.query(rows, 1)
     with pytest.raises(ValueError, match="positive integer") as caught:
         index.query(np.zeros((1, 8)), 0)
+    assert "hasher" not in str(caught.value)
+    with pytest.raises(ValueError, match="16 bits per row; the index holds 8") as caught:
+        index.query(np.ones((1, 16)), 1)  # codes, of another width
     assert "hasher" not in str(caught.value)
 
 

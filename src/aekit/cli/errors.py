@@ -47,9 +47,10 @@ def one_line(text: str) -> str:
 def error_message(err: BaseException) -> str:
     """What the user reads for ``err``: an ``OSError`` as 'what: file', others as their text."""
     if isinstance(err, OSError) and err.strerror and err.filename is not None:
-        target = f"{err.filename} -> {err.filename2}" if err.filename2 else err.filename
-        # a RUN is written in its hidden staging folder: name the RUN the user gave (--out)
-        target = re.sub(r"(^|/)\.([^/]+)\.aekit-staging(?=/|$)", r"\1\2", str(target))
+        if err.filename2:  # a move: both names, as they are
+            target = f"{err.filename} -> {err.filename2}"
+        else:  # a RUN is written in its hidden staging folder: name the RUN given (--out)
+            target = re.sub(r"(^|/)\.([^/]+)\.aekit-staging(?=/|$)", r"\1\2", str(err.filename))
         fix = "; free some space, or write to another disk" if err.errno == errno.ENOSPC else ""
         return one_line(f"{err.strerror}: {target}{fix}")
     return one_line(str(err)) or type(err).__name__

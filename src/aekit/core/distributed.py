@@ -296,7 +296,8 @@ class Group:
                 f"the processes of this training differ in {' and '.join(differ)} (this is rank "
                 f"{self.rank} of {self.world_size}): every process must run the same command on "
                 "the same data (on several machines: the same files, from a shared folder or "
-                "copied alike)."
+                "copied alike), and a fit that draws rows at random (an AnomalyDetector's "
+                "subsample) needs an int random_state."
             )
 
     def on_main(self, action: Callable[[], None]) -> None:

@@ -39,7 +39,8 @@ class Scaling(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.inverse and not tracing():  # torch's own errors named neither fix
             # flat rows, rows as fit saw them, or as the network reads them ((C, H, W), (C, L))
-            check_rows(x, (self.data_shape, self.shape), self.shift.dtype, "x", "rows")
+            data_shape = getattr(self, "data_shape", self.shape)  # a module pickled before it
+            check_rows(x, (data_shape, self.shape), self.shift.dtype, "x", "rows")
         flat = x.flatten(1)
         flat = flat * self.scale + self.shift if self.inverse else (flat - self.shift) / self.scale
         return flat.reshape(-1, *self.shape)

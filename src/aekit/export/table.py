@@ -160,6 +160,8 @@ def _model_columns(table: Any, names: list[str]) -> Any:
     if isinstance(table, Mapping) or (
         isinstance(table, list) and table and isinstance(table[0], Mapping)
     ):
+        if isinstance(table, Mapping) and not any(np.ndim(v) for v in table.values()):
+            table = [table]  # one row, as one JSON object
         table = pd.DataFrame(table)  # columns by name, or records (objects keyed by column)
     if not isinstance(table, pd.DataFrame):
         frame = pd.DataFrame(np.asarray(table))

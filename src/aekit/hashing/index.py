@@ -151,7 +151,8 @@ class HammingIndex:
         try:
             return self.query_codes(Q, k)
         except ValueError as error:
-            if not str(error).startswith("Q "):  # k's errors need no word on codes
+            binary = np.isin(np.asarray(Q, dtype=object), (0, 1)).all()
+            if not str(error).startswith("Q ") or binary:  # codes of a wrong shape, or k
                 raise
             # rows of data given to an index of codes: "Q has 10 bits per row" named no fix
             raise ValueError(

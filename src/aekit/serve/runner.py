@@ -66,14 +66,14 @@ def read_api_key(path: str | os.PathLike | None) -> str | None:
     """The key in ``path`` (its first line, stripped), or None without a path."""
     if path is None:
         return None
-    file = user_path(path)
-    if not file.is_file():  # Python said "No such file or directory: key", naming no option
-        what = "is a folder" if file.is_dir() else "does not exist"
+    try:  # a pipe (<(...), /dev/stdin) reads as a file does
+        lines = user_path(path).read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, IsADirectoryError) as err:  # "No such file or directory: key"
+        what = "is a folder" if isinstance(err, IsADirectoryError) else "does not exist"
         raise FileNotFoundError(
             f"the API key file {path} (--api-key-file) {what}; give the file whose first line "
             "holds the key."
-        )
-    lines = file.read_text(encoding="utf-8").splitlines()
+        ) from None
     key = lines[0].strip() if lines else ""
     if len(key) < 8:
         raise ValueError(f"{path} holds no API key of at least 8 characters on its first line.")
