@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import threading
 import time
 
@@ -194,6 +195,13 @@ def test_binding_checks_and_key_files(tmp_path):
         read_api_key(tmp_path / "absent")
     with pytest.raises(FileNotFoundError, match=r"\(--api-key-file\) is a folder; give the file"):
         read_api_key(tmp_path)
+    # a pipe, as the shell's <(...) gives, holds the key as a file does (is_file() is False)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text(f"{KEY}\n"))
+    writer.start()
+    assert read_api_key(fifo) == KEY
+    writer.join()
 
 
 def test_key_and_encoder_paths_expand_the_home_folder(tmp_path, monkeypatch):
