@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from cli_helpers import ok, refused
 from typer.testing import CliRunner
 
@@ -225,3 +226,20 @@ def test_a_run_path_that_does_not_exist_is_said_so(tmp_path):
     said = refused(invoke("score", tmp_path / "empty", "digits", "-o", tmp_path / "s.csv"))
     assert said.endswith("is a RUN folder without its model.safetensors (moved or deleted?); "
                          "put the file back, or train the run again."), said  # fmt: skip
+
+
+def test_under_torchrun_a_checkpoint_seen_by_one_process_names_the_shared_folder(
+    tmp_path, monkeypatch
+):
+    # each machine's own --checkpoint folder: rank 1 was told to start afresh, rank 0 to pass
+    # --resume, round and round (user review)
+    from aekit.cli.resuming import checkpoint_epoch
+
+    (tmp_path / "ck").mkdir()
+    said = "Under torchrun every process must see the same --checkpoint folder"
+    with pytest.raises(ValueError) as alone:
+        checkpoint_epoch(tmp_path / "ck", resume=True)
+    assert said not in str(alone.value)
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.raises(ValueError, match="holds no checkpoint .* on several machines: a shared"):
+        checkpoint_epoch(tmp_path / "ck", resume=True)

@@ -36,7 +36,7 @@ def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
             raise ValueError(
                 f"--resume: {checkpoint} holds no checkpoint ({CHECKPOINT_FILE}): the run "
                 "stopped before its first epoch ended, or never started; run the command "
-                "without --resume to start afresh."
+                f"without --resume to start afresh.{_shared()}"
             )
         return None
     from aekit.core import checkpoint as checkpoints
@@ -48,9 +48,22 @@ def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
     if not resume:
         raise ValueError(
             f"--checkpoint {checkpoint} holds a run already (at epoch {epoch}); pass --resume to "
-            "continue it, or choose another folder."
+            f"continue it, or choose another folder.{_shared()}"
         )
     return epoch
+
+
+def _shared() -> str:
+    """Under torchrun, the likely cause of a checkpoint one process sees and another does not:
+    each machine's own folder (rank 0 alone writes it)."""
+    from aekit.core.distributed import launched
+
+    if not launched():
+        return ""
+    return (
+        " Under torchrun every process must see the same --checkpoint folder (on several "
+        "machines: a shared one): only rank 0 writes it."
+    )
 
 
 @contextlib.contextmanager
