@@ -139,3 +139,28 @@ def test_with_nothing_flagged_precision_is_undefined_not_zero():
     json.dumps(figures)  # null in evaluate's JSON
     some = detection_figures(np.arange(5.0), anomalous, flagged=anomalous)
     assert some["precision"] == 1 and "precision 1.000, recall 1.000" in label_line("y", some)
+
+
+def test_the_normal_label_detect_took_by_its_rule_is_the_one_evaluate_reads(tmp_path):
+    # detect took the most frequent label ('ok') without --normal-label and recorded nothing;
+    # evaluate chose again from new rows, mostly anomalies, and read 'bad' as normal (ROC-AUC
+    # 0.205 where the run with --normal-label ok gave 0.795; user review)
+    rng = np.random.default_rng(0)
+    ok_rows, bad_rows = rng.normal(size=(150, 4)), rng.normal(5.0, 1.0, size=(60, 4))
+
+    def table(good: int, bad: int):
+        rows = np.vstack([ok_rows[:good], bad_rows[:bad]])
+        return pd.DataFrame(rows, columns=list("abcd")).assign(y=["ok"] * good + ["bad"] * bad)
+
+    table(120, 10).to_csv(tmp_path / "train.csv", index=False)
+    mostly_bad = table(150, 60).iloc[120:]  # 30 'ok', 60 'bad'
+    mostly_bad.to_csv(tmp_path / "new.csv", index=False)
+    with pytest.warns(UserWarning, match="taking the most frequent label 'ok' as normal"):
+        ok(invoke("detect", tmp_path / "train.csv", "--label-column", "y", "--out",
+                  tmp_path / "DT", "--param", "n_estimators=1", "--quiet"))  # fmt: skip
+    assert 'normal_label = "ok"' in (tmp_path / "DT" / "config.toml").read_text()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the recorded label: no guess, nothing said
+        said = figures(ok(invoke("evaluate", tmp_path / "DT", tmp_path / "new.csv",
+                                 "--label-column", "y", "--quiet")))  # fmt: skip
+    assert said["roc_auc"] > 0.9, said  # the shifted 'bad' rows are the anomalies

@@ -83,7 +83,11 @@ class AnomalyDetector(
         the threshold is then found by peaks over threshold (see ``risk``), robust to a few
         percent of anomalies among the training rows
         (:func:`aekit.anomaly.thresholds.robust_pot_threshold`; ``threshold="pot"`` is the plain
-        fit, for clean training rows).
+        fit, for clean training rows). A float is the share of the training rows that
+        :meth:`predict` flags; each is its own nearest neighbour, so new rows of the same
+        distribution score higher and more of them are flagged (0.05 flagged 20% of new
+        Gaussian rows, ``benchmarks/rate_on_new_rows.py``): for a share of new rows, give
+        ``threshold_holdout``.
     threshold : {"contamination", "mean_std", "validation", "pot"}, default="contamination"
         How ``offset_`` is set from the training scores: their ``1 - contamination`` quantile;
         ``mean + n_std * std`` (the TensorFlow tutorial's rule); the ``percentile`` of the scores

@@ -103,8 +103,7 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None, seen=No
         normal_label = recorded  # checked when the run was made, as --normal-label
     chosen = normal_label is None  # by the rule below, not by the user
     if normal_label is None:
-        named = [t for t in ("0", "False", "normal", "0.0") if t in counts]
-        normal_label = named[0] if named else counts.most_common(1)[0][0]
+        normal_label, named = _rule_label(counts)
         if not named:
             warnings.warn(
                 f"taking the most frequent label {normal_label!r} as normal; "
@@ -144,7 +143,12 @@ def detect(
     data: Data,
     out: Annotated[Path, typer.Option(help="RUN folder to create.")] = Path("detect-run"),
     contamination: Annotated[
-        str, typer.Option(help="Expected anomaly fraction, or 'auto' (no rate needed).")
+        str,
+        typer.Option(
+            help="The share of DATA's rows to flag, or 'auto' (no rate needed). New rows score "
+            "higher than DATA's own (each its own nearest neighbour), so a rate flags more of "
+            "them: see the README."
+        ),
     ] = "auto",
     threshold: Annotated[
         str,
@@ -239,6 +243,8 @@ def detect(
                 "labels_file": None if labels is None else str(labels),
                 "labels": seen_labels(y),
             }
+            if normal_label is None and y is not None:  # the label the rule took, for evaluate
+                normal_label = chosen_normal_label(y)
             runs.write_record(staging, detector, data, started, len(X), recorded, normal_label)
             figures = staging / "figures"
             histogram = score_histogram(labelled, detector.threshold_, anomalous)
@@ -269,6 +275,24 @@ def seen_labels(y) -> list[str] | None:
     kept = zip(y, labelled_rows(y), strict=True)
     texts = sorted({label_text(v) for v, has_one in kept if has_one})
     return texts if 0 < len(texts) <= MAX_RECORDED_LABELS else None
+
+
+def _rule_label(counts) -> tuple[str, bool]:
+    """The normal label when none is given: the one called 0, False or normal (True: named so),
+    else the most frequent (False)."""
+    named = [t for t in ("0", "False", "normal", "0.0") if t in counts]
+    return (named[0], True) if named else (counts.most_common(1)[0][0], False)
+
+
+def chosen_normal_label(y) -> str | None:
+    """The normal label :func:`as_anomaly` takes for labels ``y`` without --normal-label (None
+    without a labelled row): detect records it, so that evaluate reads new rows' labels by it
+    instead of choosing again from them (a file of mostly anomalies made them the normal
+    ones)."""
+    from collections import Counter
+
+    texts = [str(v) for v, has_one in zip(y, labelled_rows(y), strict=True) if has_one]
+    return _rule_label(Counter(texts))[0] if texts else None
 
 
 def by_label(anomaly_scores, y, normal_label: str | None, recorded: str | None = None, seen=None):
