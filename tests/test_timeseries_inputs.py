@@ -265,6 +265,12 @@ def test_a_text_column_left_out_of_the_channels_is_named_at_fit():
         warnings.simplefilter("error")  # channels named: nothing left out unsaid
         warnings.simplefilter("ignore", ConvergenceWarning)  # a tiny fit, on purpose
         _tiny(value_columns=["a", "b", "c"]).fit(_channels())
+    # a second date column beside the time column was dropped without a word when typed
+    frame = _hourly().reset_index()
+    frame["received"] = frame["timestamp"] + pd.Timedelta(minutes=5)
+    with pytest.warns(UserWarning, match=r"date column\(s\) received left out of the channels"):
+        detector = _tiny(time_column="timestamp").fit(frame)
+    assert detector.n_features_in_ == 1
 
 
 def test_one_window_and_complex_series_are_said_so():

@@ -140,10 +140,14 @@ def warn_left_out_text(X: Any, time_column: str | None) -> None:
             f"time_column={written[0]!r} to use it as the time axis (its steps and gaps are "
             "then checked), or drop it."
         )
-    if len(text):
+    # a second date column beside time_column (dropped unsaid when typed, as a datetime)
+    dates = list(rest.select_dtypes(["datetime", "datetimetz"]).columns)
+    if len(text) or dates:
+        kinds = [f"text column(s) {', '.join(map(str, text))}"] if len(text) else []
+        kinds += [f"date column(s) {', '.join(map(str, dates))}"] if dates else []
         warnings.warn(
-            f"text column(s) {', '.join(map(str, text))} left out of the channels (only "
-            "numbers are scored); to choose the channels, name them with value_columns.",
+            f"{' and '.join(kinds)} left out of the channels (only numbers are scored); to "
+            "choose the channels, name them with value_columns.",
             stacklevel=caller_level(),
         )
 
