@@ -216,7 +216,7 @@ def test_column_messages_give_command_line_advice():
 
 def test_blank_labels_are_left_out_of_the_figures(quick, tmp_path):
     # A blank label is read as unlabelled (-1); it was then counted as an anomaly in ROC/PR.
-    from aekit.cli.anomaly import labelled_rows
+    from aekit.cli.anomaly_labels import labelled_rows
 
     assert labelled_rows(np.array([0, 1, -1, 0])).tolist() == [True, True, False, True]
     assert labelled_rows(np.array([1, -1, 1])).all()  # scikit-learn's anomaly label
@@ -238,7 +238,7 @@ def test_blank_labels_are_left_out_of_the_figures(quick, tmp_path):
 
 
 def test_review_wording_on_the_command_line():
-    from aekit.cli.anomaly import as_anomaly
+    from aekit.cli.anomaly_labels import as_anomaly
     from aekit.cli.errors import for_the_command_line
 
     # labels read as floats: --normal-label 1 is the label 1.0

@@ -121,10 +121,23 @@ def test_the_runs_normal_label_holds_when_new_rows_have_none_of_it(tmp_path):
 def test_the_runs_normal_label_holds_for_labels_read_as_floats():
     # a blank label cell makes pandas read 0/1 as 0.0/1.0: the recorded '1' was missed and the
     # rule took 0.0 as normal, inverting the run's labels
-    from aekit.cli.anomaly import as_anomaly
+    from aekit.cli.anomaly_labels import as_anomaly
 
     anomalous = as_anomaly([0.0, 1.0, 1.0], None, recorded="1", seen=["0", "1"])
     assert anomalous.tolist() == [True, False, False]
+
+
+def test_continuous_labels_are_refused_not_each_a_label_of_its_own():
+    # 0/1 plus noise: the most frequent value was normal, 549 of 550 rows anomalies, and a
+    # ROC-AUC of 0.534 printed (user review)
+    from aekit.cli.anomaly_labels import as_anomaly
+
+    noisy = np.random.default_rng(0).integers(0, 2, 200) + np.random.default_rng(1).random(200)
+    with pytest.raises(ValueError, match=r"the labels look continuous \(200 distinct values"):
+        as_anomaly(noisy, None)
+    many_classes = np.arange(200) % 50  # whole numbers: classes, however many
+    assert as_anomaly(many_classes, "0").sum() == 196
+    assert as_anomaly([0.5, 1.5, 0.5], None).tolist() == [False, True, False]  # few: labels
 
 
 def test_with_nothing_flagged_precision_is_undefined_not_zero():

@@ -286,7 +286,7 @@ def test_blank_labels_are_unlabelled(labels, tmp_path):
 
 
 def test_text_labels_take_the_most_frequent_as_normal():
-    from aekit.cli.anomaly import as_anomaly
+    from aekit.cli.anomaly_labels import as_anomaly
 
     y = np.array(["B"] * 8 + ["M"] * 2)
     with pytest.warns(UserWarning, match="'B' as normal"):

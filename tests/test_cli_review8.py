@@ -132,7 +132,7 @@ def test_evaluate_with_labels_of_another_kind_says_which_is_normal(tmp_path):
 
 def test_detect_says_when_the_rule_makes_most_rows_anomalies(tmp_path):
     # 'aekit detect digits' took '0' as normal: 90% of the rows anomalies, PR-AUC 0.98, unsaid
-    from aekit.cli.anomaly import as_anomaly
+    from aekit.cli.anomaly_labels import as_anomaly
     from aekit.cli.detection_figures import label_line
 
     with pytest.warns(UserWarning, match=r"makes 9 of 10 rows \(90%\) anomalies; set --normal"):

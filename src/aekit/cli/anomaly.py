@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from aekit.cli import common
+from aekit.cli.anomaly_labels import by_label, chosen_normal_label, seen_labels
 from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app, open_data
 from aekit.cli.detection_figures import detection_figures, label_line
 from aekit.cli.label_options import LabelsFile, check_applies
@@ -47,95 +48,6 @@ def detector_table(detector, X, y):
         columns["label"] = np.asarray(y)
     values = np.column_stack([np.asarray(v, dtype=object) for v in columns.values()])
     return values, list(columns)
-
-
-def labelled_rows(y):
-    """Which rows have a label: not blank. aekit reads a blank label cell as None (text) or -1
-    (numbers, :func:`aekit.cli.data.read_data`), so -1 beside a 0 is a blank; beside 1 alone it
-    is scikit-learn's anomaly label and counts."""
-    import numpy as np
-
-    from aekit.cli.data import blank_cells
-
-    values = np.asarray(y, dtype=object)
-    blank = blank_cells(values)
-    texts = {str(v) for v in values[~blank]}
-    if "-1" in texts and "0" in texts:
-        blank |= np.array([str(v) == "-1" for v in values])
-    return ~blank
-
-
-def _same_number(text: str, labels) -> str | None:
-    """The label among ``labels`` that is the number ``text`` (1 and 1.0), if any."""
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    for label in labels:
-        try:
-            if float(label) == value:
-                return label
-        except ValueError:
-            continue
-    return None
-
-
-def as_anomaly(y, normal_label: str | None, recorded: str | None = None, seen=None):
-    """Which rows are anomalies by their label: every label but ``normal_label``; without
-    one, the label the run recorded (``recorded``, when it is one of y's, or when y shares a
-    label with those detect saw, ``seen``: new rows without a normal one are all anomalies),
-    else the label called 0, False or normal, else the most frequent label (said in a
-    warning). Labels of another kind than detect's (0/1 for ok/fraud) take the rule."""
-    import warnings
-    from collections import Counter
-
-    import numpy as np
-
-    texts = [str(v) for v in y]
-    counts = Counter(texts)
-    # (1 and 1.0 are one label: a blank cell makes pandas read a column of labels as floats)
-    same_kind = any(
-        label in counts or _same_number(label, counts)
-        for label in [recorded, *(seen or ())]
-        if label is not None
-    )
-    if normal_label is None and recorded is not None and same_kind:
-        normal_label = recorded  # checked when the run was made, as --normal-label
-    chosen = normal_label is None  # by the rule below, not by the user
-    if normal_label is None:
-        normal_label, named = _rule_label(counts)
-        if not named:
-            warnings.warn(
-                f"taking the most frequent label {normal_label!r} as normal; "
-                "set --normal-label to choose.",
-                stacklevel=2,
-            )
-    elif normal_label not in counts and (same := _same_number(normal_label, counts)):
-        normal_label = same  # '--normal-label 1' for labels read as 1.0
-    elif normal_label not in counts and not (normal_label == recorded and same_kind):
-        # (the run's normal label holds no row of these new rows: each one is an anomaly)
-        known = ", ".join(sorted(counts)[:10])
-        raise ValueError(f"--normal-label {normal_label!r} is not a label of DATA: {known}.")
-    labels = np.asarray([t != normal_label for t in texts])
-    if labels.all() or not labels.any():
-        same = (
-            f"no row has the normal label {normal_label!r}, so every row is an anomaly"
-            if labels.all()
-            else f"every row has the same label ({normal_label!r} is normal)"
-        )
-        warnings.warn(  # said by detect, which draws the curves, and evaluate, which does not
-            f"{same}: no ROC-AUC or PR-AUC (nor ROC/PR curves), which need both normal rows and "
-            "anomalies; set --normal-label if another label is the normal one.",
-            stacklevel=2,
-        )
-    elif chosen and labels.mean() > 0.5:  # digits: '0' normal, the nine other digits not
-        warnings.warn(
-            f"taking the label {normal_label!r} as normal makes {int(labels.sum()):,} of "
-            f"{len(labels):,} rows ({labels.mean():.0%}) anomalies; set --normal-label to "
-            "name the normal class.",
-            stacklevel=2,
-        )
-    return labels
 
 
 @app.command()
@@ -260,47 +172,6 @@ def detect(
         measured = detection_figures(labelled, anomalous, flags)
         typer.echo(label_line(label_column, measured, anomalous, labels_file=labels))
     typer.echo(f"run: {out}")
-
-
-MAX_RECORDED_LABELS = 100  # more distinct labels than this are no classes worth listing
-
-
-def seen_labels(y) -> list[str] | None:
-    """The distinct labels of the labelled rows, as text, for config.toml (None: no labels, or
-    too many to be classes)."""
-    if y is None:
-        return None
-    from aekit.cli.common import label_text
-
-    kept = zip(y, labelled_rows(y), strict=True)
-    texts = sorted({label_text(v) for v, has_one in kept if has_one})
-    return texts if 0 < len(texts) <= MAX_RECORDED_LABELS else None
-
-
-def _rule_label(counts) -> tuple[str, bool]:
-    """The normal label when none is given: the one called 0, False or normal (True: named so),
-    else the most frequent (False)."""
-    named = [t for t in ("0", "False", "normal", "0.0") if t in counts]
-    return (named[0], True) if named else (counts.most_common(1)[0][0], False)
-
-
-def chosen_normal_label(y) -> str | None:
-    """The normal label :func:`as_anomaly` takes for labels ``y`` without --normal-label (None
-    without a labelled row): detect records it, so that evaluate reads new rows' labels by it
-    instead of choosing again from them (a file of mostly anomalies made them the normal
-    ones)."""
-    from collections import Counter
-
-    texts = [str(v) for v, has_one in zip(y, labelled_rows(y), strict=True) if has_one]
-    return _rule_label(Counter(texts))[0] if texts else None
-
-
-def by_label(anomaly_scores, y, normal_label: str | None, recorded: str | None = None, seen=None):
-    """The scores of the rows that have a label (:func:`labelled_rows`) and which of those are
-    anomalies (:func:`as_anomaly`), for the figures and the printed ROC-AUC."""
-    keep = labelled_rows(y)
-    kept = [label for label, has_one in zip(y, keep, strict=True) if has_one]
-    return anomaly_scores[keep], as_anomaly(kept, normal_label, recorded, seen)
 
 
 def _normal_rows(path: str, label_column: str | None, data):

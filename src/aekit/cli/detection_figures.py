@@ -24,8 +24,8 @@ def label_line(label_column, figures, anomalous=None, rows="rows", labels_file=N
 
 def detection_figures(anomaly_scores, anomalous, flagged=None) -> dict[str, float]:
     """ROC-AUC and PR-AUC of anomaly scores (higher = more anomalous) against which rows are
-    anomalies (:func:`aekit.cli.anomaly.as_anomaly`), and, given the rows' flags, how the flags
-    match the labels (:func:`flag_figures`: the AUCs judge the ranking, these the threshold);
+    anomalies (:func:`aekit.cli.anomaly_labels.as_anomaly`), and, given the rows' flags, how the
+    flags match the labels (:func:`flag_figures`: the AUCs judge the ranking, these the threshold);
     {} when every row has the same label."""
     import numpy as np
     from sklearn.metrics import average_precision_score, roc_auc_score

@@ -159,7 +159,7 @@ def _detection_figures(
     threshold (``threshold``: on the anomaly score, if one)."""
     import numpy as np
 
-    from aekit.cli.anomaly import by_label, labelled_rows
+    from aekit.cli.anomaly_labels import by_label, labelled_rows
     from aekit.cli.detection_figures import detection_figures
 
     # a blank label is no label: left out (of the flags too)
@@ -185,7 +185,7 @@ def _warn_of_labels_not_seen(run: Path, labels: list, normal: tuple) -> None:
 
     import numpy as np
 
-    from aekit.cli.anomaly import as_anomaly, labelled_rows
+    from aekit.cli.anomaly_labels import as_anomaly, labelled_rows
 
     seen = recorded_labels(run)
     if seen is None or not labels:

@@ -141,7 +141,8 @@ def detect_series(
 
     from aekit import SeriesAnomalyDetector
     from aekit.cli import large_csv, runs, table_options
-    from aekit.cli.anomaly import _fraction, as_anomaly, by_label, labelled_rows
+    from aekit.cli.anomaly import _fraction
+    from aekit.cli.anomaly_labels import as_anomaly, by_label, labelled_rows
     from aekit.cli.detection_figures import detection_figures, label_line
     from aekit.cli.progress import phases
     from aekit.core import distributed
