@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from aekit.data.column_checks import text_among_numbers
-from aekit.data.exact_floats import exact_floats
+from aekit.data.exact_floats import exact_floats, pandas_version
 from aekit.data.file_kinds import csv_separator
 from aekit.data.table_checks import parser_error_message, read_csv
 from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
@@ -123,6 +123,8 @@ def csv_to_parquet(
     encoding, decimal = options.get("encoding", "utf-8"), options.get("decimal", ".")
     options["sep"] = csv_separator(csv, options.get("sep"), encoding, decimal)
     head = read_csv(csv, nrows=rows, **options)  # every check of an in-memory read
+    if len(head) == rows:  # read in chunks
+        warn_unchecked_chunk_starts(csv)
     unnamed = unnamed_columns(head.columns) if options.get("header", True) else []
     kinds = {name: _kind(head[name]) for name in head.columns if name not in unnamed}
     columns = _Columns([*head.columns], unnamed, kinds, frozenset(not_features))
@@ -134,6 +136,20 @@ def csv_to_parquet(
             columns = columns.as_text(found.name)
         except OSError as err:
             raise ValueError(f"cannot convert {csv} to Parquet {parquet}: {err}") from None
+
+
+def warn_unchecked_chunk_starts(csv: Path) -> None:
+    """Before pandas 3.1, read_csv's chunks compare no line that starts a chunk with the width
+    of the table: one with extra fields loses them silently (pandas GH#40587), where a read of
+    the whole file, and pandas 3.1 in chunks, refuse it naming the line."""
+    if pandas_version() < (3, 1):
+        warnings.warn(
+            f"{csv.name} is read a chunk at a time, and pandas {pd.__version__} does not check "
+            "the width of a line that starts a chunk: one with extra fields there would lose "
+            "them silently (pandas issue 40587, fixed in pandas 3.1). Upgrade pandas to 3.1 or "
+            "later to have every line checked.",
+            stacklevel=3,
+        )
 
 
 @dataclass(frozen=True)

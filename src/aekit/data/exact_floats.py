@@ -23,11 +23,11 @@ def exact_floats(sep: str) -> dict[str, str]:
     with the separator ``sep``: none where pandas parses exactly already (3.1 and later) or
     where ``sep`` makes pandas use its python engine (separators of several characters), which
     refuses the option."""
-    if _pandas_version() >= (3, 1) or not (len(sep) == 1 or sep == WHITESPACE):
+    if pandas_version() >= (3, 1) or not (len(sep) == 1 or sep == WHITESPACE):
         return {}
     return {"float_precision": "round_trip"}
 
 
-def _pandas_version() -> tuple[int, int]:
+def pandas_version() -> tuple[int, int]:
     major, minor = re.match(r"(\d+)\.(\d+)", pd.__version__).groups()
     return int(major), int(minor)
