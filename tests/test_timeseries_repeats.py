@@ -85,7 +85,7 @@ def test_interpolation_that_makes_up_most_points_is_warned_of_with_the_longest_g
     with pytest.warns(
         UserWarning,
         match=r"made up 120 of the 200 points \(60%\).*after row "
-        r"39, is 605 minutes \(121 steps\)",
+        r"39, is 10.1 hours \(121 steps\)",
     ):
         read_series(long_gap, "timestamp", None, "interpolate")
     with warnings.catch_warnings():

@@ -12,7 +12,13 @@ import pytest
 import aekit
 from aekit.timeseries import SeriesAnomalyDetector
 from aekit.timeseries.inputs import read_series
-from aekit.timeseries.step_names import duration_name, from_saved, same_step, step_name
+from aekit.timeseries.step_names import (
+    duration_name,
+    from_saved,
+    length_name,
+    same_step,
+    step_name,
+)
 
 
 def _tiny(**params):
@@ -102,6 +108,13 @@ def test_jittered_timestamps_are_irregular_steps_of_their_regular_step():
 )
 def test_a_step_in_seconds_reads_as_a_duration(seconds, name):
     assert duration_name(seconds) == name
+
+
+def test_a_gap_reads_as_a_length_in_its_largest_unit():
+    # a gap of 2735 minutes was said so, where another warning said "7 hours" (user review)
+    assert [length_name(s) for s in (2735 * 60, 7 * 3600, 90, 30, 0.5)] == [
+        "1.9 days", "7 hours", "1.5 minutes", "30 seconds", "0.5 seconds"
+    ]  # fmt: skip
 
 
 def test_steps_in_calendar_units_and_as_saved_by_older_model_files():

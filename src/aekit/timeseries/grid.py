@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aekit.data.non_finite import describe_non_finite
-from aekit.timeseries.step_names import step_name
+from aekit.timeseries.step_names import length_name, step_name
 from aekit.timeseries.time_axis import TimeAxis
 from aekit.warning_lines import caller_level
 
@@ -131,7 +131,7 @@ def _warn_invented(grid: np.ndarray, axis: TimeAxis, what: str) -> None:
         f"handle_missing='interpolate' made up {invented} of the {len(grid)} points "
         f"({invented / len(grid):.0%}) of the grid of {what} (one point every {axis.step}): "
         f"they have no row within half a step; the longest gap, after row {axis.row(row)}, is "
-        f"{step_name(float(gaps[row]), axis.unit)} ({gaps[row] / step:.0f} steps). Windows "
+        f"{_gap_name(float(gaps[row]), axis.unit)} ({gaps[row] / step:.0f} steps). Windows "
         "over long gaps score straight lines; cut the series at its long gaps and fit the "
         "pieces as a list.",
         UserWarning,
@@ -151,7 +151,7 @@ def _gap_message(axis: TimeAxis, off: np.ndarray, what: str) -> str:
     ):
         if len(rows):
             first = int(rows[0])
-            length = step_name(float(axis.t[first + 1] - axis.t[first]), axis.unit)
+            length = _gap_name(float(axis.t[first + 1] - axis.t[first]), axis.unit)
             found.append(
                 f"{len(rows)} {kind}{'s' if len(rows) > 1 else ''} ({why}; the first after "
                 f"row {axis.row(first)}: {length})"
@@ -161,3 +161,8 @@ def _gap_message(axis: TimeAxis, off: np.ndarray, what: str) -> str:
         f"{' and '.join(found)}; resample X to one point every {axis.step}, or fill that "
         "grid by linear interpolation: pass handle_missing='interpolate'."
     )
+
+
+def _gap_name(gap: float, unit: str | None) -> str:
+    """A gap in seconds as a length ("45.6 hours"); in a step's own units otherwise."""
+    return length_name(gap) if unit is None else step_name(gap, unit)

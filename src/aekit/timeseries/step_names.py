@@ -38,6 +38,15 @@ def duration_name(seconds: float) -> str:
     return _count(_rounded(seconds), "second")
 
 
+def length_name(seconds: float) -> str:
+    """A length of time, such as a gap, in the largest unit it holds at least one of, to 3
+    significant digits ("45.6 hours", not "2735 minutes", which a step's whole units give)."""
+    for unit, size in _UNITS:
+        if seconds >= size:
+            return _count(float(f"{seconds / size:.3g}"), unit)
+    return duration_name(seconds)
+
+
 def _rounded(value: float) -> float:
     """``value`` whole (within 0.1%) or to 3 significant digits: a jittered step's name is
     not its every digit."""
