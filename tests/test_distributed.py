@@ -181,3 +181,29 @@ def test_distributed_parameter_is_checked(monkeypatch):
     monkeypatch.setenv(distributed.TIMEOUT_ENV, "soon")
     with pytest.raises(ValueError, match="AEKIT_DISTRIBUTED_TIMEOUT"):
         distributed.timeout()
+
+
+def test_the_run_parts_processes_compare_tell_runs_apart_and_agree_on_one():
+    from aekit.core.same_run import _checksum, run_parts
+
+    X = torch.from_numpy(load_digits()[0][:300]).float()
+    module = torch.nn.Linear(64, 4)
+    config = tiny_config(None, distributed=True)
+    same = run_parts(module, X, None, config)
+    assert same == run_parts(module, X.clone(), None, config)
+    one_cell = X.clone()
+    one_cell[138, 5] += 1.0  # a row no sample reads (137 and 142 are): every value counts
+    assert run_parts(module, one_cell, None, config)["the data"] != same["the data"]
+    wider = run_parts(torch.nn.Linear(64, 5), X, None, config)
+    assert wider["the network"] != same["the network"] and wider["the data"] == same["the data"]
+    config.batch_size += 1
+    assert (
+        run_parts(module, X, None, config)["the training settings"] != same["the training settings"]
+    )
+    # exact whatever the order of the additions (a float sum's last bits are not)
+    torch.testing.assert_close(_checksum(X), _checksum(X.flip(0)), rtol=0, atol=0)
+    labels = torch.arange(300)
+    assert (
+        run_parts(module, X, labels, config)["the data"]
+        != run_parts(module, X, labels.flip(0), config)["the data"]
+    )

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -80,7 +79,8 @@ def _checksum(X: torch.Tensor) -> torch.Tensor:
 
 
 def _bytes(values: torch.Tensor) -> bytes:
-    return np.ascontiguousarray(values.detach().cpu().numpy()).tobytes()
+    """The tensor's bytes, whatever its dtype (numpy has no bfloat16)."""
+    return values.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
 
 
 def _digest(*parts: object) -> str:
