@@ -103,6 +103,8 @@ def _train(path: Path, run: Path) -> tuple[Outcome, str]:
             for_the_command_line(str(w.message))
             for w in caught
             if w.category.__name__ != "ConvergenceWarning"
+            # pandas before 3.1: a large file's chunks are said to go unchecked at their starts
+            and "does not check the width of a line" not in str(w.message)
         }
     )
     return Outcome(result.exit_code, message, warned), result.output
