@@ -316,6 +316,11 @@ def test_evaluate_and_interpolate(cvae_run, tmp_path):
         "interpolate", cvae_run, "digits", "--from", 5000, "--label", 3, "-o", tmp_path / "x.png"
     )
     assert result.returncode == 2 and "outside DATA" in result.stderr
+    # a path from a row to itself: eight copies of one point, without a word (user review)
+    with pytest.warns(UserWarning, match="--from and --to are both row 4: every point"):
+        same = invoke("interpolate", cvae_run, "digits", "--from", 4, "--to", 4, "--label", 3,
+                      "-o", tmp_path / "same.npy")  # fmt: skip
+    assert same.exit_code == 0, same.output
 
 
 def test_train_takes_epochs_as_train_hasher_does(cvae_run, tmp_path):

@@ -232,6 +232,10 @@ def test_report_skips_unreadable_files_and_non_png_figures(tmp_path):
     assert "config.toml not shown" in page and "Parameters" not in page
     assert "broken.png is not a PNG file" in page and "<img" not in page
     assert "command.txt" in page  # named as missing
+    # a truncated model file: the report looked like any other but for the file's size
+    (tmp_path / "model.safetensors").write_bytes(b"\x10\x00\x00")
+    page = write_report(tmp_path).read_text(encoding="utf-8")
+    assert "model.safetensors cannot be read:" in page and "truncated or corrupt" in page
 
 
 def test_report_without_a_run_folder_is_an_error(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import shlex
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -275,7 +276,7 @@ def report(run: TrainedRun) -> None:
     """Write RUN/report.html: figures, final metrics and the command that reproduces the run."""
     from aekit.cli.outputs import check_file
     from aekit.cli.table_options import run_config
-    from aekit.viz.report import write_report
+    from aekit.viz.report import model_damage, write_report
 
     if not run.exists():
         raise FileNotFoundError(f"RUN {run}: no such folder.")
@@ -286,6 +287,10 @@ def report(run: TrainedRun) -> None:
         )
     run_config(run)  # a damaged one is said, as every command reading RUN says it
     check_file(run / "report.html", "RUN")
+    model = run / "model.safetensors"
+    if model.is_file() and (damage := model_damage(model)):  # info and encode refuse it
+        said = f"{damage.rstrip('.')}; the report says so, and shows the rest."
+        warnings.warn(said, stacklevel=2)
     typer.echo(f"report: {write_report(run)}")
 
 

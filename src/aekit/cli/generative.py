@@ -101,6 +101,14 @@ def interpolate(
     import numpy as np
 
     check_applies(data, labels, label_column)
+    if start == end:  # a path of one point, drawn `steps` times
+        import warnings
+
+        warnings.warn(
+            f"--from and --to are both row {start}: every point of the path is that row's code; "
+            "give --to another row.",
+            stacklevel=2,
+        )
     estimator = load_run(run)
     if not hasattr(estimator, "interpolate"):
         raise ValueError(

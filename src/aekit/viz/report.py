@@ -137,6 +137,19 @@ def _template() -> jinja2.Template:
     return environment.get_template("report.html")
 
 
+def model_damage(model: Path) -> str | None:
+    """Why the model file cannot be read (truncated, corrupt, not aekit's), or None: the
+    report of a RUN whose model was damaged looked like any other but for its size."""
+    from aekit.io.files import read_file
+    from aekit.io.model_file import MODEL
+
+    try:
+        read_file(model, MODEL)
+    except (OSError, ValueError) as err:
+        return str(err)
+    return None
+
+
 def write_report(run_dir: str | os.PathLike) -> Path:
     """Write ``run_dir / "report.html"`` (atomically): one self-contained page with the model
     class, the final training and validation metrics (last row of ``metrics.csv``), the
@@ -174,6 +187,8 @@ def write_report(run_dir: str | os.PathLike) -> Path:
     meta = f"aekit {__version__} · run folder {run_dir.resolve().name}"
     if (model := run_dir / "model.safetensors").is_file():
         meta += f" · model.safetensors {model.stat().st_size / 1e6:.2f} MB"
+        if (damage := model_damage(model)) is not None:
+            notes.append(f"model.safetensors cannot be read: {damage}")
     page = _template().render(
         name=_model_class(config) or "aekit run",
         meta=meta,
