@@ -127,6 +127,18 @@ def test_the_runs_normal_label_holds_for_labels_read_as_floats():
     assert anomalous.tolist() == [True, False, False]
 
 
+def test_the_rules_label_holds_for_labels_detect_saw_and_keeps_its_warnings():
+    from aekit.cli.anomaly_labels import as_anomaly
+
+    digits = np.arange(100) % 10  # '0' by the rule: 90 of 100 rows anomalies, said so
+    with pytest.warns(UserWarning, match="taking the label '0' as normal makes 90 of 100"):
+        as_anomaly(digits, None, seen=[str(d) for d in range(10)], ruled="0")
+    # labels of another convention sharing a value: scikit-learn's 1 = normal (the rule's
+    # label of detect's rows), new rows 0/1 with 1 = anomaly: the rule on the new rows
+    new = np.array([0] * 90 + [1] * 10)
+    assert as_anomaly(new, None, seen=["-1", "1"], ruled="1").sum() == 10
+
+
 def test_continuous_labels_are_refused_not_each_a_label_of_its_own():
     # 0/1 plus noise: the most frequent value was normal, 549 of 550 rows anomalies, and a
     # ROC-AUC of 0.534 printed (user review)
@@ -138,6 +150,9 @@ def test_continuous_labels_are_refused_not_each_a_label_of_its_own():
     many_classes = np.arange(200) % 50  # whole numbers: classes, however many
     assert as_anomaly(many_classes, "0").sum() == 196
     assert as_anomaly([0.5, 1.5, 0.5], None).tolist() == [False, True, False]  # few: labels
+    codes = np.repeat(250.01 + np.arange(22) / 100, 5)  # ICD-like codes repeat: classes
+    assert as_anomaly(codes, None).sum() == 105
+    assert as_anomaly(noisy, str(noisy[0])).sum() == 199  # a normal label named: classes
 
 
 def test_with_nothing_flagged_precision_is_undefined_not_zero():
@@ -171,9 +186,10 @@ def test_the_normal_label_detect_took_by_its_rule_is_the_one_evaluate_reads(tmp_
     with pytest.warns(UserWarning, match="taking the most frequent label 'ok' as normal"):
         ok(invoke("detect", tmp_path / "train.csv", "--label-column", "y", "--out",
                   tmp_path / "DT", "--param", "n_estimators=1", "--quiet"))  # fmt: skip
-    assert 'normal_label = "ok"' in (tmp_path / "DT" / "config.toml").read_text()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # the recorded label: no guess, nothing said
+    assert 'normal_label_by_rule = "ok"' in (tmp_path / "DT" / "config.toml").read_text()
+    # the rule's label, not the new rows' most frequent: said as the rule's, with its share
+    with pytest.warns(UserWarning, match="taking the label 'ok' as normal makes 60 of 90") as w:
         said = figures(ok(invoke("evaluate", tmp_path / "DT", tmp_path / "new.csv",
                                  "--label-column", "y", "--quiet")))  # fmt: skip
+    assert not [m for m in w if "most frequent" in str(m.message)]
     assert said["roc_auc"] > 0.9, said  # the shifted 'bad' rows are the anomalies

@@ -198,10 +198,10 @@ def test_binding_checks_and_key_files(tmp_path):
     # a pipe, as the shell's <(...) gives, holds the key as a file does (is_file() is False)
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    writer = threading.Thread(target=lambda: fifo.write_text(f"{KEY}\n"))
+    writer = threading.Thread(target=lambda: fifo.write_text(f"{KEY}\n"), daemon=True)
     writer.start()
     assert read_api_key(fifo) == KEY
-    writer.join()
+    writer.join(timeout=10)
 
 
 def test_key_and_encoder_paths_expand_the_home_folder(tmp_path, monkeypatch):

@@ -169,7 +169,8 @@ def test_a_bool_column_is_a_0_1_channel_and_a_date_column_needs_time_column():
     ):
         _tiny().fit(dated)
     zoned = dated.assign(utc=dated["ts"].dt.tz_localize("UTC"))  # a second date: not a channel
-    assert list(_tiny(time_column="ts").fit(zoned).feature_names_in_) == ["v"]
+    with pytest.warns(UserWarning, match=r"date column\(s\) utc left out of the channels"):
+        assert list(_tiny(time_column="ts").fit(zoned).feature_names_in_) == ["v"]
     as_text = pd.DataFrame({"v": v, "w": v.astype(str)})
     with pytest.raises(ValueError, match="column 'w' holds numbers stored as text"):
         _tiny().fit(as_text)

@@ -115,6 +115,7 @@ def test_a_gap_reads_as_a_length_in_its_largest_unit():
     assert [length_name(s) for s in (2735 * 60, 7 * 3600, 90, 30, 0.5)] == [
         "1.9 days", "7 hours", "1.5 minutes", "30 seconds", "0.5 seconds"
     ]  # fmt: skip
+    assert length_name(3599.9) == "1 hour" and length_name(86399) == "1 day"  # not 60 minutes
 
 
 def test_steps_in_calendar_units_and_as_saved_by_older_model_files():

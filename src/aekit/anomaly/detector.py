@@ -84,8 +84,9 @@ class AnomalyDetector(
         percent of anomalies among the training rows
         (:func:`aekit.anomaly.thresholds.robust_pot_threshold`; ``threshold="pot"`` is the plain
         fit, for clean training rows). A float is the share of the training rows that
-        :meth:`predict` flags; each is its own nearest neighbour, so new rows of the same
-        distribution score higher and more of them are flagged (0.05 flagged 20% of new
+        :meth:`predict` flags; new rows of the same distribution score higher (each training row
+        is its own nearest neighbour, and the networks trained on it), so more of them are
+        flagged (0.05 flagged 20% of new
         Gaussian rows, ``benchmarks/rate_on_new_rows.py``): for a share of new rows, give
         ``threshold_holdout``.
     threshold : {"contamination", "mean_std", "validation", "pot"}, default="contamination"

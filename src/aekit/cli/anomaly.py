@@ -17,7 +17,12 @@ from typing import Annotated
 import typer
 
 from aekit.cli import common
-from aekit.cli.anomaly_labels import by_label, chosen_normal_label, seen_labels
+from aekit.cli.anomaly_labels import (
+    by_label,
+    chosen_normal_label,
+    refuse_continuous_labels,
+    seen_labels,
+)
 from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app, open_data
 from aekit.cli.detection_figures import detection_figures, label_line
 from aekit.cli.label_options import LabelsFile, check_applies
@@ -58,7 +63,8 @@ def detect(
         str,
         typer.Option(
             help="The share of DATA's rows to flag, or 'auto' (no rate needed). New rows score "
-            "higher than DATA's own (each its own nearest neighbour), so a rate flags more of "
+            "higher than DATA's own (each its own nearest neighbour, and trained on), so a "
+            "rate flags more of "
             "them: see the README."
         ),
     ] = "auto",
@@ -123,6 +129,8 @@ def detect(
                 f"--normal-label {normal_label} names a label, but DATA has none: name their "
                 "column with --label-column, or give them with --labels FILE."
             )
+        if y is not None and normal_label is None:  # before the fit, not after it
+            refuse_continuous_labels(y)
         warn_of_label_like_columns(X, label_column)
         X = as_table(X)
         if isinstance(X, pd.DataFrame):
@@ -154,9 +162,11 @@ def detect(
                 "label_column": label_column,
                 "labels_file": None if labels is None else str(labels),
                 "labels": seen_labels(y),
+                # the label the rule took, for evaluate to read new rows of these labels by
+                "normal_label_by_rule": (
+                    chosen_normal_label(y) if normal_label is None and y is not None else None
+                ),
             }
-            if normal_label is None and y is not None:  # the label the rule took, for evaluate
-                normal_label = chosen_normal_label(y)
             runs.write_record(staging, detector, data, started, len(X), recorded, normal_label)
             figures = staging / "figures"
             histogram = score_histogram(labelled, detector.threshold_, anomalous)

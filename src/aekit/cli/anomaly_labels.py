@@ -24,6 +24,11 @@ def labelled_rows(y):
     return ~blank
 
 
+def _match(text: str, labels) -> str | None:
+    """``text`` if it is one of ``labels``, else the label that is the same number, if any."""
+    return text if text in labels else _same_number(text, labels)
+
+
 def _same_number(text: str, labels) -> str | None:
     """The label among ``labels`` that is the number ``text`` (1 and 1.0), if any."""
     try:
@@ -39,12 +44,17 @@ def _same_number(text: str, labels) -> str | None:
     return None
 
 
-def as_anomaly(y, normal_label: str | None, recorded: str | None = None, seen=None):
+def as_anomaly(
+    y, normal_label: str | None, recorded: str | None = None, seen=None, ruled: str | None = None
+):
     """Which rows are anomalies by their label: every label but ``normal_label``; without
     one, the label the run recorded (``recorded``, when it is one of y's, or when y shares a
     label with those detect saw, ``seen``: new rows without a normal one are all anomalies),
-    else the label called 0, False or normal, else the most frequent label (said in a
-    warning). Labels of another kind than detect's (0/1 for ok/fraud) take the rule."""
+    else the label detect's rule took (``ruled``, when every label of y is one detect saw: a
+    file of mostly anomalies must not make them the normal ones, and labels of another
+    convention sharing one value must not be read by it), else the label called 0, False or
+    normal, else the most frequent label (said in a warning). Labels of another kind than
+    detect's (0/1 for ok/fraud) take the rule."""
     import warnings
     from collections import Counter
 
@@ -52,7 +62,8 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None, seen=No
 
     texts = [str(v) for v in y]
     counts = Counter(texts)
-    _refuse_continuous(counts)
+    if normal_label is None:  # a label given names the classes: they are no measurements
+        _refuse_continuous(counts)
     # (1 and 1.0 are one label: a blank cell makes pandas read a column of labels as floats)
     same_kind = any(
         label in counts or _same_number(label, counts)
@@ -60,9 +71,11 @@ def as_anomaly(y, normal_label: str | None, recorded: str | None = None, seen=No
         if label is not None
     )
     if normal_label is None and recorded is not None and same_kind:
-        normal_label = recorded  # checked when the run was made, as --normal-label
-    chosen = normal_label is None  # by the rule below, not by the user
-    if normal_label is None:
+        normal_label = recorded  # the --normal-label the run was given, checked then
+    chosen = normal_label is None  # by a rule, not by the user
+    if chosen and ruled is not None and seen and all(_match(t, seen) for t in counts):
+        normal_label = _match(ruled, counts) or ruled  # detect's rule, on detect's labels
+    elif chosen:
         normal_label, named = _rule_label(counts)
         if not named:
             warnings.warn(
@@ -110,11 +123,20 @@ def seen_labels(y) -> list[str] | None:
     return texts if 0 < len(texts) <= MAX_RECORDED_LABELS else None
 
 
+def refuse_continuous_labels(y) -> None:
+    """:func:`_refuse_continuous` of the labelled rows of ``y``, before a command's work: a
+    detector fitted for an hour was thrown away when the labels were refused after it."""
+    from collections import Counter
+
+    _refuse_continuous(Counter(str(v) for v, has_one in zip(y, labelled_rows(y)) if has_one))
+
+
 def _refuse_continuous(counts) -> None:
     """Labels that are measurements, not classes (many distinct fractional numbers): each one
     was a label of its own, the most frequent taken as normal and every other row an
-    anomaly, and a meaningless ROC-AUC printed."""
-    if len(counts) <= 20:
+    anomaly, and a meaningless ROC-AUC printed. Classes repeat (codes such as 250.01, half
+    steps): values mostly distinct, over half as many as the rows, are measurements."""
+    if len(counts) <= 20 or len(counts) <= sum(counts.values()) / 2:
         return
     fractional = []
     for text in counts:
@@ -150,9 +172,16 @@ def chosen_normal_label(y) -> str | None:
     return _rule_label(Counter(texts))[0] if texts else None
 
 
-def by_label(anomaly_scores, y, normal_label: str | None, recorded: str | None = None, seen=None):
+def by_label(
+    anomaly_scores,
+    y,
+    normal_label: str | None,
+    recorded: str | None = None,
+    seen=None,
+    ruled: str | None = None,
+):
     """The scores of the rows that have a label (:func:`labelled_rows`) and which of those are
     anomalies (:func:`as_anomaly`), for the figures and the printed ROC-AUC."""
     keep = labelled_rows(y)
     kept = [label for label, has_one in zip(y, keep, strict=True) if has_one]
-    return anomaly_scores[keep], as_anomaly(kept, normal_label, recorded, seen)
+    return anomaly_scores[keep], as_anomaly(kept, normal_label, recorded, seen, ruled)

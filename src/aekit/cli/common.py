@@ -119,6 +119,11 @@ def recorded_normal_label(run: Path) -> str | None:
     return _recorded_data(run, "normal_label")
 
 
+def recorded_rule_label(run: Path) -> str | None:
+    """The normal label ``aekit detect``'s rule took for RUN's labels, without --normal-label."""
+    return _recorded_data(run, "normal_label_by_rule")
+
+
 def label_text(value: Any) -> str:
     """A label as config.toml records it: a whole float as the integer (1.0 -> "1"), so that
     labels read as floats (a column with a blank cell) match those read as integers."""

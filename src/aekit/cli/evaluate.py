@@ -31,6 +31,7 @@ from aekit.cli.common import (
     load_run,
     recorded_labels,
     recorded_normal_label,
+    recorded_rule_label,
     run_data_options,
     warn_of_unknown_labels,
 )
@@ -45,10 +46,11 @@ class Sums:
     """Running sums of the evaluation's per-row figures over chunks."""
 
     def __init__(
-        self, variational: bool, n_samples: int, normal: tuple = (None, None, None)
+        self, variational: bool, n_samples: int, normal: tuple = (None, None, None, None)
     ) -> None:
         self.variational, self.n_samples = variational, n_samples
-        self.normal = normal  # (--normal-label, the one RUN recorded, its labels): as_anomaly
+        # (--normal-label, the one RUN recorded, its labels, its rule's label): as_anomaly
+        self.normal = normal
         self.rows, self.score, self.elbo, self.nll = 0, 0.0, 0.0, 0.0
         self.unseen = 0  # a detector's rows holding a category never seen in training
         self.kl: Any = 0.0
@@ -149,6 +151,7 @@ def _detection_figures(
     normal_label: str | None = None,
     recorded: str | None = None,
     seen: list | None = None,
+    ruled: str | None = None,
     flags: list | None = None,
     threshold: float | None = None,
 ) -> dict[str, float]:
@@ -164,7 +167,8 @@ def _detection_figures(
 
     # a blank label is no label: left out (of the flags too)
     y = np.concatenate(labels)
-    anomaly_scores, anomalous = by_label(-np.concatenate(scores), y, normal_label, recorded, seen)
+    normal = (normal_label, recorded, seen, ruled)
+    anomaly_scores, anomalous = by_label(-np.concatenate(scores), y, *normal)
     if flags is None:
         return detection_figures(anomaly_scores, anomalous)
     flagged = np.concatenate(flags)[labelled_rows(y)]
@@ -312,7 +316,12 @@ def evaluate(
         batch = default_batch_rows(X)
         parts = chunks_of(X, y, batch, estimator=estimator)
     variational = hasattr(estimator, "log_likelihood")
-    normal = (normal_label, recorded_normal_label(run), recorded_labels(run))
+    normal = (
+        normal_label,
+        recorded_normal_label(run),
+        recorded_labels(run),
+        recorded_rule_label(run),
+    )
     sums = Sums(variational, n_samples, normal)
     with phases("evaluate", math.ceil(len(X) / batch), quiet) as start:
         for i, (part, truth) in enumerate(parts):

@@ -101,14 +101,6 @@ def interpolate(
     import numpy as np
 
     check_applies(data, labels, label_column)
-    if start == end:  # a path of one point, drawn `steps` times
-        import warnings
-
-        warnings.warn(
-            f"--from and --to are both row {start}: every point of the path is that row's code; "
-            "give --to another row.",
-            stacklevel=2,
-        )
     estimator = load_run(run)
     if not hasattr(estimator, "interpolate"):
         raise ValueError(
@@ -123,6 +115,14 @@ def interpolate(
     options = run_data_options(run, data, label_column, read_shape, image_size, grayscale, labels)
     # the two rows alone are read (a large table stays on disk)
     ends, shared = rows_for_run(run, estimator, data, options, {"--from": start, "--to": end})
+    if start == end:  # a path of one point, drawn `steps` times
+        import warnings
+
+        warnings.warn(
+            f"--from and --to are both row {start}: every point of the path is that row's code; "
+            "give --to another row.",
+            stacklevel=2,
+        )
     rows = np.asarray(ends)
     y = known_label(estimator, label) if label is not None else None
     if y is None and shared is not None and getattr(estimator, "classes_", None) is not None:

@@ -29,7 +29,7 @@ def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
         where = "" if checkpoint.is_absolute() else f" (looked for in {Path.cwd()})"
         raise ValueError(
             f"--resume: there is no folder {checkpoint}{where}; give the --checkpoint folder "
-            "the stopped run named, from the folder it ran in or by its full path."
+            f"the stopped run named, from the folder it ran in or by its full path.{_shared()}"
         )
     if not path.exists():
         if resume:

@@ -142,7 +142,14 @@ def detect_series(
     from aekit import SeriesAnomalyDetector
     from aekit.cli import large_csv, runs, table_options
     from aekit.cli.anomaly import _fraction
-    from aekit.cli.anomaly_labels import as_anomaly, by_label, labelled_rows
+    from aekit.cli.anomaly_labels import (
+        as_anomaly,
+        by_label,
+        chosen_normal_label,
+        labelled_rows,
+        refuse_continuous_labels,
+        seen_labels,
+    )
     from aekit.cli.detection_figures import detection_figures, label_line
     from aekit.cli.progress import phases
     from aekit.core import distributed
@@ -155,6 +162,8 @@ def detect_series(
         with large_csv.time_column(time_column):  # a large CSV's copy keeps it as written
             X, y = load_data(data, DataOptions(label_column, labels_file=labels))
         check_series_column_kept(data, X, time_column, "aekit detect-series")
+        if y is not None and normal_label is None:  # before the fit, not after it
+            refuse_continuous_labels(y)
         if value_columns is None:  # every numeric column a channel: the labels too
             from aekit.cli.columns import warn_of_label_like_columns
 
@@ -209,6 +218,10 @@ def detect_series(
                 "label_column": label_column,
                 "labels_file": None if labels is None else str(labels),
                 "normal_label": normal_label,
+                "labels": seen_labels(y),  # evaluate says the labels detect-series never saw
+                "normal_label_by_rule": (  # and reads new points of these labels by this one
+                    chosen_normal_label(y) if normal_label is None and y is not None else None
+                ),
             }
             document = runs.config_document(detector, data, options) | {"run": record}
             write_utf8(staging / "config.toml", tomli_w.dumps(document))

@@ -57,8 +57,8 @@ def export(
 
     try:  # a RUN trained on text columns: its graphs take the table's rows, as a detector's do
         manifest = export_onnx(load_run(run), folder, table_encoder=run_encoder(run))
-    except RuntimeError as err:  # a network the exporter cannot translate: one line, exit 2
-        raise ValueError(str(err)) from err
+    except (RuntimeError, ImportError) as err:  # a network the exporter cannot translate, or
+        raise ValueError(str(err)) from err  # a torch too old for it: one line, exit 2
     files = sorted(exported_files(folder))  # what this export wrote, not what else lies there
     typer.echo(f"{', '.join(files)} and {manifest.name}: {folder}")
 

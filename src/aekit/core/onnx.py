@@ -14,6 +14,7 @@ import contextlib
 import io
 import logging
 import os
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -25,6 +26,8 @@ from aekit.io.atomic import atomic_write
 from aekit.io.paths import user_path
 
 EXPORT_EXTRA = "pip install 'aekit[export]'"  # what installs the exporter's dependencies
+# the first torch whose graphs pass tests/test_export*.py (2.6-2.10 were tried and failed them)
+MIN_TORCH = (2, 11)
 
 
 def require(*modules: str) -> None:
@@ -34,6 +37,14 @@ def require(*modules: str) -> None:
     missing = [m for m in modules if find_spec(m) is None]
     if missing:
         raise ImportError(f"ONNX export needs {', '.join(missing)}: {EXPORT_EXTRA}.")
+    major, minor = (int(part) for part in re.match(r"(\d+)\.(\d+)", torch.__version__).groups())
+    if (major, minor) < MIN_TORCH:  # the extra asks for it; onnx installed alone does not
+        raise ImportError(
+            f"ONNX export needs torch {'.'.join(map(str, MIN_TORCH))} or later, not "
+            f"{torch.__version__}: earlier exporters write graphs that fail aekit's checks (a "
+            "fixed batch size; a Bernoulli model's score -inf for logits below -17). "
+            f"{EXPORT_EXTRA} installs one."
+        )
 
 
 @contextlib.contextmanager

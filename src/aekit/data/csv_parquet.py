@@ -30,6 +30,7 @@ from aekit.data.exact_floats import exact_floats, pandas_version
 from aekit.data.file_kinds import csv_separator
 from aekit.data.table_checks import parser_error_message, read_csv
 from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
+from aekit.warning_lines import caller_level
 
 # Rows per chunk read and per Parquet row group of a copy the command line makes
 CHUNK_ROWS = 65536
@@ -123,8 +124,6 @@ def csv_to_parquet(
     encoding, decimal = options.get("encoding", "utf-8"), options.get("decimal", ".")
     options["sep"] = csv_separator(csv, options.get("sep"), encoding, decimal)
     head = read_csv(csv, nrows=rows, **options)  # every check of an in-memory read
-    if len(head) == rows:  # read in chunks
-        warn_unchecked_chunk_starts(csv)
     unnamed = unnamed_columns(head.columns) if options.get("header", True) else []
     kinds = {name: _kind(head[name]) for name in head.columns if name not in unnamed}
     columns = _Columns([*head.columns], unnamed, kinds, frozenset(not_features))
@@ -148,7 +147,7 @@ def warn_unchecked_chunk_starts(csv: Path) -> None:
             "the width of a line that starts a chunk: one with extra fields there would lose "
             "them silently (pandas issue 40587, fixed in pandas 3.1). Upgrade pandas to 3.1 or "
             "later to have every line checked.",
-            stacklevel=3,
+            stacklevel=caller_level(),
         )
 
 
@@ -268,6 +267,8 @@ def _chunks(
                 raise ValueError(
                     f"cannot read {csv} after line {first_line + start - 1}: {str(err).strip()}"
                 ) from None
+            if start and len(chunk):  # a second chunk: the file is read in chunks
+                warn_unchecked_chunk_starts(csv)
             chunk = chunk[keys]
             chunk.columns = names
             yield start, chunk

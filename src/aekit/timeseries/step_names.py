@@ -42,8 +42,9 @@ def length_name(seconds: float) -> str:
     """A length of time, such as a gap, in the largest unit it holds at least one of, to 3
     significant digits ("45.6 hours", not "2735 minutes", which a step's whole units give)."""
     for unit, size in _UNITS:
-        if seconds >= size:
-            return _count(float(f"{seconds / size:.3g}"), unit)
+        rounded = float(f"{seconds / size:.3g}")  # 3599.9 s is 1 hour, not 60 minutes
+        if rounded >= 1:
+            return _count(rounded, unit)
     return duration_name(seconds)
 
 

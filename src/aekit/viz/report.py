@@ -139,12 +139,19 @@ def _template() -> jinja2.Template:
 
 def model_damage(model: Path) -> str | None:
     """Why the model file cannot be read (truncated, corrupt, not aekit's), or None: the
-    report of a RUN whose model was damaged looked like any other but for its size."""
+    report of a RUN whose model was damaged looked like any other but for its size. Read once
+    per file as it is (``aekit report`` asks twice: to warn, and to say so in the page)."""
+    stat = model.stat()
+    return _damage(str(model), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _damage(path: str, mtime_ns: int, size: int) -> str | None:
     from aekit.io.files import read_file
     from aekit.io.model_file import MODEL
 
     try:
-        read_file(model, MODEL)
+        read_file(path, MODEL)
     except (OSError, ValueError) as err:
         return str(err)
     return None
