@@ -61,13 +61,10 @@ def test_the_help_shows_values_not_python_types():
 def test_an_option_of_fixed_choices_names_what_it_takes_not_text():
     # the choices are in the help text; TEXT said nothing of them
     for command, option, metavar in [
-        ("train", "--model", "KIND"),
-        ("detect", "--threshold", "RULE"),
-        ("detect-series", "--threshold", "RULE"),
-        ("detect-series", "--handle-missing", "HOW"),
-        ("finetune", "--task", "TASK"),
-        ("interpolate", "--method", "METHOD"),
-    ]:
+        ("train", "--model", "KIND"), ("detect", "--threshold", "RULE"),
+        ("detect-series", "--threshold", "RULE"), ("detect-series", "--handle-missing", "HOW"),
+        ("finetune", "--task", "TASK"), ("interpolate", "--method", "METHOD"),
+    ]:  # fmt: skip
         assert f"{option} {metavar} " in flat(page(command)), (command, option)
 
 

@@ -146,9 +146,7 @@ def test_psnr_matches_its_definition():
     # a NaN in the estimate gave NaN figures without a word
     broken = estimate.copy()
     broken[1, 2] = np.nan
-    with pytest.raises(
-        ValueError, match=r"estimate holds 1 value that is not finite .* \(1, 2\)"
-    ):
+    with pytest.raises(ValueError, match=r"estimate holds 1 value that is not finite .* \(1, 2\)"):
         psnr(clean, broken)
     with pytest.raises(ValueError, match="clean holds 1 value that is not finite"):
         psnr(broken, clean)
