@@ -22,8 +22,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="aekit: every kind of autoencoder, practical.\n\n"
     "DATA is a table (.csv, .tsv, .txt, .dat, .data: the last three's separator is sniffed; "
-    ".parquet; a text table may be compressed: .csv.gz, .bz2, .xz, .zip; --label-column names "
-    "its label column), "
+    ".parquet; a text table may be compressed: .csv.gz, .csv.bz2, .csv.xz, .csv.zip; "
+    "--label-column names its label column), "
     "an array (.npy, or .npz: its X and y; "
     "d.npz:X_train for one of several arrays, labels y_train; --labels FILE gives an "
     "array's labels, one a row), "

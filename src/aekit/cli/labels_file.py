@@ -40,6 +40,8 @@ def read_labels(path: Path, spec: str, rows: int, own: str | None = None) -> np.
         raise ValueError(f"cannot read --labels {path}: {err}") from None
     if columns != 1:
         raise ValueError(f"--labels {path} holds {columns} columns; give one label a row.")
+    if len(values) > rows and suffix == ".txt" and _blank(values[rows:]).all():
+        values = values[:rows]  # blank lines after the last label: an editor's, not labels
     if len(values) != rows:
         header = suffix == ".csv" and len(values) == rows - 1  # no header line: one short
         raise ValueError(
@@ -77,3 +79,10 @@ def _text_labels(lines: list[str]) -> np.ndarray:
     if numbers.notna().all() and (numbers == numbers.round()).all():
         return numbers.to_numpy(dtype=np.int64)
     return numbers.to_numpy(dtype=np.float64)
+
+
+def _blank(values: np.ndarray) -> np.ndarray:
+    """Which of a .txt's labels are blank lines: None among text, NaN among numbers."""
+    import pandas as pd
+
+    return np.asarray(pd.isna(values), dtype=bool)

@@ -5,10 +5,13 @@
 from __future__ import annotations
 
 import operator
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from aekit.warning_lines import caller_level
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -49,7 +52,25 @@ def image_files(folder: Path) -> list[Path]:
     if not shown:
         hidden = f" ({len(files)} hidden ones, named '.*', are skipped)" if files else ""
         raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images{hidden}.")
+    _warn_other_images(folder)
     return shown
+
+
+# images of formats the reader takes no part of: skipped, said (a class could vanish unsaid)
+OTHER_IMAGES = (".bmp", ".gif", ".tif", ".tiff", ".webp")
+
+
+def _warn_other_images(folder: Path) -> None:
+    others = sorted(p for p in folder.rglob("*") if p.suffix.lower() in OTHER_IMAGES)
+    others = [f for f in others if not any(p.startswith(".") for p in f.relative_to(folder).parts)]
+    if others:
+        kinds = sorted({f.suffix.lower() for f in others})
+        warnings.warn(
+            f"{folder} holds {len(others)} image{'s' * (len(others) > 1)} of other formats "
+            f"({', '.join(kinds)}; the first: {others[0].relative_to(folder)}), skipped: only "
+            "PNG and JPEG images are read. Convert them (e.g. with Pillow) to read them too.",
+            stacklevel=caller_level(),
+        )
 
 
 def folder_labels(folder: Path, files: list[Path]) -> np.ndarray | None:

@@ -104,6 +104,12 @@ def _pick_x_key(path: Path, keys: list[str]) -> str:
     others = [key for key in keys if key != "y"]
     if len(others) == 1:
         return others[0]
+    if not others:  # an IndexError, as a traceback, named neither the file nor the fix
+        held = "only labels, 'y'" if keys else "no arrays"
+        raise ValueError(
+            f"{path} holds {held}: no data to read. Save the data in it under 'X' "
+            "(np.savez(path, X=X, y=y))."
+        )
     example = next((key for key in others if not key.startswith("y")), others[0])
     raise ValueError(
         f"{path} holds {len(others)} arrays and none named 'X' or 'x', so which is the data "

@@ -13,6 +13,7 @@ folder whose files disagree on a column by that column.
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import numpy as np
 from aekit.data.float32 import check_column_fits_float32, wider_than_float32
 from aekit.data.name_lists import some_names
 from aekit.data.readers import RowReader
+from aekit.warning_lines import caller_level
 
 _NUMERIC = "biuf"
 
@@ -33,8 +35,35 @@ def _arrow_errors() -> tuple[type[BaseException], ...]:
 
 def parquet_files(path: Path) -> list[Path]:
     """The files a Parquet DATA reads, in the order its rows come: the file itself, or a
-    folder's ``.parquet`` files at any depth, sorted by path."""
-    return sorted(path.glob("**/*.parquet")) if path.is_dir() else [path]
+    folder's ``.parquet`` files at any depth, sorted by path; a folder's files of other data
+    kinds, and hive partitions (``lab=a/``, whose column is in the folder names, not the
+    files), are warned of: their rows or column went missing unsaid."""
+    if not path.is_dir():
+        return [path]
+    files = sorted(path.glob("**/*.parquet"))
+    others = sorted(f for f in path.glob("**/*") if f.is_file() and f.suffix.lower() in _OTHER_DATA)
+    if others:
+        warnings.warn(
+            f"{path} holds {len(others)} "
+            f"{'data files that are' if len(others) > 1 else 'data file that is'} not Parquet "
+            f"(the first: {others[0].relative_to(path)}), not read: a Parquet folder reads its "
+            ".parquet files alone. Convert them, or move them out of the folder.",
+            stacklevel=caller_level(),
+        )
+    partitioned = sorted(
+        {part for f in files for part in f.relative_to(path).parts[:-1] if "=" in part}
+    )
+    if partitioned:
+        warnings.warn(
+            f"{path} is partitioned ({partitioned[0]}/, ...): the partition column "
+            f"{partitioned[0].split('=')[0]!r} lies in the folder names, which are not read as "
+            "a column. Write the folder without partition_cols to keep it.",
+            stacklevel=caller_level(),
+        )
+    return files
+
+
+_OTHER_DATA = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".npy", ".npz", ".feather", ".arrow")
 
 
 class ParquetReader(RowReader):

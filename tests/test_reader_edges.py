@@ -1,0 +1,66 @@
+"""DATA a new user made and aekit read wrong without a word, or refused with a traceback (user
+review of the readers): an .npz without data, a labels file's trailing blank lines, an image
+folder's other formats, a Parquet folder's other files and partitions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok, refused
+from PIL import Image
+
+from aekit.data.datasets import load_array
+from aekit.data.images import image_files
+from aekit.data.parquet import parquet_files
+
+QUICK = ["--model", "ae", "--epochs", "1", "--param", "hidden_layer_sizes=[4]", "--quiet"]
+
+
+def test_an_npz_without_a_data_array_is_said_so(tmp_path):
+    # an IndexError, as a traceback with exit code 1
+    np.savez(tmp_path / "only_y.npz", y=np.arange(5))
+    np.savez(tmp_path / "none.npz")
+    with pytest.raises(ValueError, match=r"only_y\.npz holds only labels, 'y': no data to read"):
+        load_array(tmp_path / "only_y.npz")
+    with pytest.raises(ValueError, match=r"none\.npz holds no arrays: no data to read"):
+        load_array(tmp_path / "none.npz")
+
+
+def test_blank_lines_after_the_last_label_of_a_txt_are_no_labels(tmp_path):
+    # "--labels y.txt holds 22 labels; DATA has 20 rows" for an editor's two newlines
+    np.save(tmp_path / "X.npy", np.random.default_rng(0).random((20, 3)))
+    (tmp_path / "y.txt").write_text("\n".join(["u", "v"] * 10) + "\n\n\n")
+    (tmp_path / "n.txt").write_text("\n".join(["1", "0"] * 10) + "\n\n\n")
+    for labels in ("y.txt", "n.txt"):
+        ok(invoke("train", tmp_path / "X.npy", "--labels", tmp_path / labels, *QUICK,
+                  "--model", "cvae", "--out", tmp_path / labels.replace(".", "")))  # fmt: skip
+    (tmp_path / "short.txt").write_text("\n".join(["u", "v"] * 9) + "\n")  # too few: said
+    refused(
+        invoke("train", tmp_path / "X.npy", "--labels", tmp_path / "short.txt", *QUICK,
+               "--model", "cvae", "--out", tmp_path / "S"),
+        "holds 18 labels; DATA",
+    )  # fmt: skip
+
+
+def test_images_of_other_formats_in_a_folder_are_said_to_be_skipped(tmp_path):
+    # a class of .bmp and .webp images vanished; the cvae then said "1 labelled class only"
+    for name in ("a/0.png", "a/1.png", "b/2.bmp", "b/3.webp"):
+        path = tmp_path / "img" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.full((4, 4), 9, dtype=np.uint8)).save(path)
+    with pytest.warns(UserWarning, match=r"holds 2 images of other formats \(\.bmp, \.webp; the "):
+        files = image_files(tmp_path / "img")
+    assert [f.name for f in files] == ["0.png", "1.png"]
+
+
+def test_a_parquet_folders_other_files_and_partitions_are_said(tmp_path):
+    frame = pd.DataFrame(np.random.default_rng(0).random((20, 3)), columns=list("abc"))
+    (tmp_path / "pq").mkdir()
+    frame[:10].to_parquet(tmp_path / "pq" / "p0.parquet")
+    frame[10:].to_csv(tmp_path / "pq" / "p1.csv", index=False)  # 10 rows read, unsaid
+    with pytest.warns(UserWarning, match=r"1 data file that is not Parquet \(the first: p1\.csv"):
+        assert len(parquet_files(tmp_path / "pq")) == 1
+    frame.assign(lab=["x", "y"] * 10).to_parquet(tmp_path / "parts", partition_cols=["lab"])
+    with pytest.warns(UserWarning, match=r"partition column 'lab' lies in the folder names"):
+        assert len(parquet_files(tmp_path / "parts")) == 2
