@@ -64,3 +64,23 @@ def test_a_parquet_folders_other_files_and_partitions_are_said(tmp_path):
     frame.assign(lab=["x", "y"] * 10).to_parquet(tmp_path / "parts", partition_cols=["lab"])
     with pytest.warns(UserWarning, match=r"partition column 'lab' lies in the folder names"):
         assert len(parquet_files(tmp_path / "parts")) == 2
+
+
+def test_a_zip_of_several_files_is_said_with_its_files(tmp_path):
+    # pandas said "Multiple files found in ZIP file. Only one file per ZIP: [...]", naming
+    # neither the archive nor the fix; a Finder zip holds __MACOSX/ beside the table
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "two.csv.zip", "w") as archive:
+        archive.writestr("a.csv", "x,y\n1,2\n")
+        archive.writestr("b.csv", "x,y\n3,4\n")
+    with zipfile.ZipFile(tmp_path / "mac.csv.zip", "w") as archive:
+        archive.writestr("t.csv", "x,y\n1,2\n3,4\n")
+        archive.writestr("__MACOSX/._t.csv", "\x00\x05")
+    with pytest.raises(ValueError, match=r"two\.csv\.zip holds 2 files \(a\.csv, b\.csv\); a "):
+        load_array(tmp_path / "two.csv.zip")
+    with pytest.raises(ValueError, match=r"holds t\.csv and macOS's resource files .*\(zip -d"):
+        load_array(tmp_path / "mac.csv.zip")
+    with zipfile.ZipFile(tmp_path / "one.csv.zip", "w") as archive:
+        archive.writestr("t.csv", "x,y\n1,2\n3,4\n")
+    assert load_array(tmp_path / "one.csv.zip")[0].shape == (2, 2)

@@ -153,6 +153,33 @@ def _other_separator(sep: str, names: list[str], cells: list[str], unparsed: boo
 SNIFFED_BYTES = 1 << 16  # the start of a text file read for NUL bytes
 
 
+def _refuse_zip_of_several(path: Path) -> None:
+    """A zipped table must hold one file, as pandas reads it: pandas' own refusal ("Multiple
+    files found in ZIP file") named neither the archive nor what to do, and a zip made by
+    macOS's Finder holds its resource files (``__MACOSX/``) beside the table."""
+    import zipfile
+
+    if not str(path).lower().endswith(".zip") or not zipfile.is_zipfile(path):
+        return
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if not n.endswith("/")]
+    if len(names) <= 1:
+        return
+    mac = [n for n in names if n.startswith("__MACOSX/")]
+    tables = [n for n in names if n not in mac]
+    if mac and len(tables) == 1:
+        raise ValueError(
+            f"{path} holds {tables[0]} and macOS's resource files ({len(mac)} under __MACOSX/), "
+            "and a zipped table must be its only file: remove them (zip -d "
+            f"{path.name} '__MACOSX/*') or zip the table alone."
+        )
+    shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+    raise ValueError(
+        f"{path} holds {len(names)} files ({shown}); a zipped table must be its only file: "
+        "unzip it and give one table, or zip each alone."
+    )
+
+
 def _refuse_nul_bytes(path: Path, encoding: str) -> None:
     """A ValueError for a NUL byte in the first 64 KiB of an uncompressed file whose encoding
     has no NUL in its text (utf-8, latin-1, ...; UTF-16 has): a binary file given as a table.
@@ -217,6 +244,7 @@ def read_csv(
     ``na_values``: text read as missing besides pandas' own markers (empty, NA, null, ...), as
     pandas' ``na_values`` takes it, e.g. ``['?', '-999']``."""
     _refuse_nul_bytes(path, encoding)
+    _refuse_zip_of_several(Path(path))
     sep = csv_separator(path, sep, encoding, decimal)
     if decimal == sep:
         raise ValueError(
