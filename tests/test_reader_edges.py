@@ -84,3 +84,20 @@ def test_a_zip_of_several_files_is_said_with_its_files(tmp_path):
     with zipfile.ZipFile(tmp_path / "one.csv.zip", "w") as archive:
         archive.writestr("t.csv", "x,y\n1,2\n3,4\n")
     assert load_array(tmp_path / "one.csv.zip")[0].shape == (2, 2)
+
+
+def test_a_structured_npy_and_a_corrupt_parquet_are_named(tmp_path):
+    # "must have 2 axes ... got shape (20,)" for a record a row; pyarrow's "magic bytes not
+    # found in footer" named no file
+    np.save(tmp_path / "records.npy", np.zeros(20, dtype=[("a", "f8"), ("b", "i4")]))
+    said = r"records\.npy holds a structured array \(a record a row, fields a, b\)"
+    with pytest.raises(ValueError, match=said):
+        load_array(tmp_path / "records.npy")
+    refused(
+        invoke("train", tmp_path / "records.npy", *QUICK, "--out", tmp_path / "R"), "fields a, b"
+    )
+    (tmp_path / "bad.parquet").write_bytes(b"PAR1garbage")
+    refused(
+        invoke("train", tmp_path / "bad.parquet", *QUICK, "--out", tmp_path / "P"),
+        f"cannot read {tmp_path / 'bad.parquet'} as Parquet",
+    )

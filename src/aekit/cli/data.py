@@ -83,13 +83,12 @@ def _has_text_columns(spec: str, label_column: str | None) -> bool:
     path = Path(spec)
     if path.suffix.lower() != ".parquet" and not path.is_dir():
         return False
-    import pyarrow.parquet as pq
 
     from aekit.cli import columns
-    from aekit.data.parquet import is_numeric_type
+    from aekit.data.parquet import is_numeric_type, read_schema
 
     first = path if path.is_file() else min(path.glob("**/*.parquet"))
-    schema = pq.read_schema(first)
+    schema = read_schema(first)
     others = {label_column, columns.current.id_column, *columns.current.ignore_columns}
     return any(not is_numeric_type(f.type) for f in schema if f.name not in others)
 

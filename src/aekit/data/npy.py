@@ -33,13 +33,28 @@ _DAMAGED = (EOFError, SyntaxError, tokenize.TokenError, OverflowError, MemoryErr
 
 def load_npy(path: Path) -> np.ndarray:
     try:
-        return np.load(path, allow_pickle=False)
+        array = np.load(path, allow_pickle=False)
     except ValueError as exc:
         raise _numpy_error(path, exc) from None
     except _DAMAGED as exc:
         raise ValueError(
             f"{path} is not a readable .npy file (truncated or damaged?): {exc}"
         ) from None
+    refuse_structured(array, path)
+    return array
+
+
+def refuse_structured(array: np.ndarray, path: Path | str) -> None:
+    """A structured array (a record a row) was said to have "1 axis", as if its fields were
+    not there: name them and how to make them columns."""
+    if array.dtype.names:
+        names = array.dtype.names
+        fields = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
+        raise ValueError(
+            f"{path} holds a structured array (a record a row, fields {fields}), not a table of "
+            "numbers; save its fields as columns: np.column_stack([a[f] for f in "
+            "a.dtype.names]), or pd.DataFrame(a) written as a .csv or .parquet."
+        )
 
 
 def npz_member(spec: str) -> tuple[str, str | None]:

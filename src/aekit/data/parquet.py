@@ -33,6 +33,17 @@ def _arrow_errors() -> tuple[type[BaseException], ...]:
     return (OSError, ValueError, pa.ArrowException)
 
 
+def read_schema(path: Path):
+    """The Parquet file's schema, or an error naming the file: pyarrow's own words named none
+    ("Parquet magic bytes not found in footer")."""
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_schema(path)
+    except _arrow_errors() as err:
+        raise ValueError(f"cannot read {path} as Parquet: {err}") from None
+
+
 def parquet_files(path: Path) -> list[Path]:
     """The files a Parquet DATA reads, in the order its rows come: the file itself, or a
     folder's ``.parquet`` files at any depth, sorted by path; a folder's files of other data

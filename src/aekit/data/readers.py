@@ -185,6 +185,9 @@ class ArrayReader(RowReader):
     """
 
     def __init__(self, array: np.ndarray, path: Path | None = None):
+        from aekit.data.npy import refuse_structured
+
+        refuse_structured(array, path or "X")
         if array.ndim not in (2, 3, 4):
             raise ValueError(
                 f"{path or 'X'} must have 2 axes (n_samples, n_features), 3 (n, C, L) or 4 "
