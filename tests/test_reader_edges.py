@@ -12,7 +12,7 @@ from PIL import Image
 
 from aekit.data.datasets import load_array
 from aekit.data.images import image_files
-from aekit.data.parquet import parquet_files
+from aekit.data.lazy import open_dataset
 
 QUICK = ["--model", "ae", "--epochs", "1", "--param", "hidden_layer_sizes=[4]", "--quiet"]
 
@@ -60,10 +60,10 @@ def test_a_parquet_folders_other_files_and_partitions_are_said(tmp_path):
     frame[:10].to_parquet(tmp_path / "pq" / "p0.parquet")
     frame[10:].to_csv(tmp_path / "pq" / "p1.csv", index=False)  # 10 rows read, unsaid
     with pytest.warns(UserWarning, match=r"1 data file that is not Parquet \(the first: p1\.csv"):
-        assert len(parquet_files(tmp_path / "pq")) == 1
+        assert len(open_dataset(tmp_path / "pq").reader.files) == 1
     frame.assign(lab=["x", "y"] * 10).to_parquet(tmp_path / "parts", partition_cols=["lab"])
     with pytest.warns(UserWarning, match=r"partition column 'lab' lies in the folder names"):
-        assert len(parquet_files(tmp_path / "parts")) == 2
+        assert len(open_dataset(tmp_path / "parts").reader.files) == 2
 
 
 def test_a_zip_of_several_files_is_said_with_its_files(tmp_path):

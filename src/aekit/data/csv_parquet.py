@@ -252,7 +252,7 @@ def _chunks(
     )
     first_line = 2 if header else 1  # the file's line of the first data row
     with reader:
-        start = 0
+        start = first_rows = 0
         while True:
             try:
                 with warnings.catch_warnings():  # "mixed types ... low_memory=False": the
@@ -267,11 +267,12 @@ def _chunks(
                 raise ValueError(
                     f"cannot read {csv} after line {first_line + start - 1}: {str(err).strip()}"
                 ) from None
-            if start and len(chunk):  # a second chunk: the file is read in chunks
+            if start and start == first_rows and len(chunk):  # the second chunk, read at last
                 warn_unchecked_chunk_starts(csv)
             chunk = chunk[keys]
             chunk.columns = names
             yield start, chunk
+            first_rows = first_rows or len(chunk)
             start += len(chunk)
 
 

@@ -47,12 +47,16 @@ def checked_size(image_size: Any) -> tuple[int, int] | None:
 def image_files(folder: Path) -> list[Path]:
     """Every PNG/JPEG under ``folder``, sorted. Hidden ones are no data: a file, or one in a
     folder, whose name starts with '.' (Jupyter's ``.ipynb_checkpoints`` copies, ``.Trash``)."""
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-    shown = [f for f in files if not any(p.startswith(".") for p in f.relative_to(folder).parts)]
+    found = sorted(
+        p for p in folder.rglob("*") if p.suffix.lower() in (*IMAGE_SUFFIXES, *OTHER_IMAGES)
+    )
+    visible = [f for f in found if not any(p.startswith(".") for p in f.relative_to(folder).parts)]
+    shown = [f for f in visible if f.suffix.lower() in IMAGE_SUFFIXES]
     if not shown:
-        hidden = f" ({len(files)} hidden ones, named '.*', are skipped)" if files else ""
-        raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images{hidden}.")
-    _warn_other_images(folder)
+        hidden = sum(f.suffix.lower() in IMAGE_SUFFIXES for f in found)
+        said = f" ({hidden} hidden ones, named '.*', are skipped)" if hidden else ""
+        raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images{said}.")
+    _warn_other_images(folder, [f for f in visible if f.suffix.lower() in OTHER_IMAGES])
     return shown
 
 
@@ -60,9 +64,7 @@ def image_files(folder: Path) -> list[Path]:
 OTHER_IMAGES = (".bmp", ".gif", ".tif", ".tiff", ".webp")
 
 
-def _warn_other_images(folder: Path) -> None:
-    others = sorted(p for p in folder.rglob("*") if p.suffix.lower() in OTHER_IMAGES)
-    others = [f for f in others if not any(p.startswith(".") for p in f.relative_to(folder).parts)]
+def _warn_other_images(folder: Path, others: list[Path]) -> None:
     if others:
         kinds = sorted({f.suffix.lower() for f in others})
         warnings.warn(

@@ -46,12 +46,16 @@ def read_schema(path: Path):
 
 def parquet_files(path: Path) -> list[Path]:
     """The files a Parquet DATA reads, in the order its rows come: the file itself, or a
-    folder's ``.parquet`` files at any depth, sorted by path; a folder's files of other data
-    kinds, and hive partitions (``lab=a/``, whose column is in the folder names, not the
-    files), are warned of: their rows or column went missing unsaid."""
+    folder's ``.parquet`` files at any depth, sorted by path."""
+    return sorted(path.glob("**/*.parquet")) if path.is_dir() else [path]
+
+
+def warn_unread(path: Path, files: list[Path]) -> None:
+    """A Parquet folder's files of other data kinds, and its hive partitions (``lab=a/``, whose
+    column is in the folder names, not the files), are warned of once the reader opens it:
+    their rows or column went missing unsaid."""
     if not path.is_dir():
-        return [path]
-    files = sorted(path.glob("**/*.parquet"))
+        return
     others = sorted(f for f in path.glob("**/*") if f.is_file() and f.suffix.lower() in _OTHER_DATA)
     if others:
         warnings.warn(
@@ -71,7 +75,6 @@ def parquet_files(path: Path) -> list[Path]:
             "a column. Write the folder without partition_cols to keep it.",
             stacklevel=caller_level(),
         )
-    return files
 
 
 _OTHER_DATA = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".npy", ".npz", ".feather", ".arrow")
@@ -94,6 +97,7 @@ class ParquetReader(RowReader):
         files = parquet_files(path)
         if not files:
             raise ValueError(f"{path} holds no .parquet files.")
+        warn_unread(path, files)
         self.files, self.handles, counts = files, [], []
         for file in files:
             try:
