@@ -64,8 +64,7 @@ def detect(
         typer.Option(
             help="The share of DATA's rows to flag, or 'auto' (no rate needed). New rows score "
             "higher than DATA's own (each its own nearest neighbour, and trained on), so a "
-            "rate flags more of "
-            "them: see the README."
+            "rate flags more of them: see the README."
         ),
     ] = "auto",
     threshold: Annotated[
@@ -163,9 +162,7 @@ def detect(
                 "labels_file": None if labels is None else str(labels),
                 "labels": seen_labels(y),
                 # the label the rule took, for evaluate to read new rows of these labels by
-                "normal_label_by_rule": (
-                    chosen_normal_label(y) if normal_label is None and y is not None else None
-                ),
+                "normal_label_by_rule": chosen_normal_label(y, normal_label),
             }
             runs.write_record(staging, detector, data, started, len(X), recorded, normal_label)
             figures = staging / "figures"

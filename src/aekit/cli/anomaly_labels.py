@@ -161,13 +161,15 @@ def _rule_label(counts) -> tuple[str, bool]:
     return (named[0], True) if named else (counts.most_common(1)[0][0], False)
 
 
-def chosen_normal_label(y) -> str | None:
+def chosen_normal_label(y, normal_label: str | None = None) -> str | None:
     """The normal label :func:`as_anomaly` takes for labels ``y`` without --normal-label (None
-    without a labelled row): detect records it, so that evaluate reads new rows' labels by it
-    instead of choosing again from them (a file of mostly anomalies made them the normal
-    ones)."""
+    without labels, a labelled row, or with ``normal_label`` given): detect records it, so that
+    evaluate reads new rows' labels by it instead of choosing again from them (a file of mostly
+    anomalies made them the normal ones)."""
     from collections import Counter
 
+    if y is None or normal_label is not None:
+        return None
     texts = [str(v) for v, has_one in zip(y, labelled_rows(y), strict=True) if has_one]
     return _rule_label(Counter(texts))[0] if texts else None
 

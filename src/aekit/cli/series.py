@@ -219,9 +219,8 @@ def detect_series(
                 "labels_file": None if labels is None else str(labels),
                 "normal_label": normal_label,
                 "labels": seen_labels(y),  # evaluate says the labels detect-series never saw
-                "normal_label_by_rule": (  # and reads new points of these labels by this one
-                    chosen_normal_label(y) if normal_label is None and y is not None else None
-                ),
+                # and reads new points of these labels by this one
+                "normal_label_by_rule": chosen_normal_label(y, normal_label),
             }
             document = runs.config_document(detector, data, options) | {"run": record}
             write_utf8(staging / "config.toml", tomli_w.dumps(document))
