@@ -133,6 +133,16 @@ def test_an_id_column_with_text_further_down_is_written_as_the_file_writes_it(
 
 
 @pytest.mark.parametrize("lazy_bytes", [-1, 0], ids=["read-whole", "from-disk"])
+def test_an_id_column_of_digits_keeps_its_leading_zeros(small_and_large, lazy_bytes):
+    # digits alone were read as numbers in both reads: the id 00007 was written back as 7
+    ids = [f"{i:05d}" for i in range(ROWS)]
+    args = ["detect", "DATA", "--id-column", "id", "--out", "OUT/DET", *DETECT]
+    small, large = small_and_large(_with("id", ids, {}), args, ["DET/scores.csv"], lazy_bytes)
+    _same(small, large, ["DET/scores.csv"], exact=lazy_bytes < 0)
+    assert large.files["DET/scores.csv"]["id"].tolist() == ids
+
+
+@pytest.mark.parametrize("lazy_bytes", [-1, 0], ids=["read-whole", "from-disk"])
 def test_a_label_column_with_text_further_down_is_read_as_labels(small_and_large, lazy_bytes):
     args = ["detect", "DATA", "--label-column", "y", "--out", "OUT/DET", *DETECT]
     small, large = small_and_large(label_table(), args, ["DET/scores.csv"], lazy_bytes)

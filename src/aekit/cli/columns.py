@@ -170,6 +170,12 @@ def _check_present(spec: str, names: list[str], label_column: str | None) -> lis
     return [n for n in options.ignore_columns if n in names]
 
 
+def text_columns() -> tuple[str, ...]:
+    """The columns a CSV is read with as text, every cell as written: the id column (an id
+    '007' is written back as '007', not 7, in memory and in a large CSV's copy alike)."""
+    return () if current.id_column is None else (current.id_column,)
+
+
 def no_columns(spec: str) -> None:
     """DATA ``spec`` has no named columns (an array, images): a typed option is refused, a
     recorded one does not apply to it."""

@@ -226,9 +226,8 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         if copy is not None:
             X, y = large_csv.read_whole(spec, copy, options.label_column)
         else:
-            X, y = datasets.load_array(
-                path, label_column=options.label_column, csv=csv_options.current.kwargs(), key=key
-            )
+            csv = {**csv_options.current.kwargs(), "text_columns": columns.text_columns()}
+            X, y = datasets.load_array(path, label_column=options.label_column, csv=csv, key=key)
         X = columns.features(spec, X, options.label_column)  # arrays have no columns
     elif path.suffix.lower() in IMAGE_SUFFIXES:
         raise ValueError(

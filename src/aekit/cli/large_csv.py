@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from aekit.cli.csv_options import CsvOptions
 
-# DATA as read (its path, CSV options, the columns no model reads, size and time of change) ->
+# DATA as read (its path, CSV options, the columns no model reads, those read as text, size and
+# time of change) ->
 # its Parquet copy, made once per process: a second command in the same process (a notebook's,
 # the tests') reading the file with other options or columns, or after it changed, gets a copy
 # of its own
@@ -61,8 +62,10 @@ def parquet_copy(spec: str, label_column: str | None = None) -> str | None:
     size = text_bytes(path, CSV_LIMIT_BYTES)  # a .csv.gz by its text, not its gzip bytes
     if size <= CSV_LIMIT_BYTES:
         return None
+    from aekit.cli import columns
+
     not_features = _not_features(label_column)
-    key = (spec, current, not_features, size, stat.st_mtime_ns)
+    key = (spec, current, not_features, columns.text_columns(), size, stat.st_mtime_ns)
     if key not in _copies:
         _copies[key] = _convert(path, not_features)
     return _copies[key]
@@ -81,12 +84,15 @@ def _not_features(label_column: str | None) -> tuple[str, ...]:
 def _convert(path: Path, not_features: tuple[str, ...]) -> str:
     import typer
 
+    from aekit.cli import columns
     from aekit.cli.csv_options import current
     from aekit.data import csv_parquet
     from aekit.data.lazy import CSV_LIMIT_BYTES
     from aekit.io.atomic import short_name
 
+    text_columns = columns.text_columns()
     options = _options_text(current) + _not_features_text(not_features)
+    options += f", text_columns={list(text_columns)!r}" if text_columns else ""
     folder = Path(tempfile.mkdtemp(prefix="aekit-csv-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)  # also after an error or Ctrl-C
     copy = folder / f"{short_name(path.name)}.parquet"  # a long name's copy: 'too long'
@@ -109,6 +115,7 @@ def _convert(path: Path, not_features: tuple[str, ...]) -> str:
             rows=csv_parquet.CHUNK_ROWS,
             csv_options=current.kwargs(),
             not_features=not_features,
+            text_columns=text_columns,
         )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # a full disk: give the space back at once

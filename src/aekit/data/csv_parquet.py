@@ -83,6 +83,7 @@ def csv_to_parquet(
     rows: int = CHUNK_ROWS,
     csv_options: dict | None = None,
     not_features: Iterable[str] = (),
+    text_columns: Iterable[str] = (),
 ) -> Path:
     """Convert a CSV file of any size to Parquet, ``rows`` rows at a time.
 
@@ -103,6 +104,9 @@ def csv_to_parquet(
         column, below first rows of numbers or True/False, is no typo: the column is then
         stored as text, every cell as the file writes it ('007', 'A-17'), as a read of the
         whole file in memory gives it; the file is read again from its start to do so.
+    text_columns : iterable of str, default=()
+        Columns stored as text from the first row, every cell as the file writes it (an id
+        column: '007' stays '007', as :func:`aekit.data.table_checks.read_csv` reads it).
 
     Returns
     -------
@@ -123,9 +127,14 @@ def csv_to_parquet(
     # the separator sniffed (a .txt) once, so that the first rows and the chunks read alike
     encoding, decimal = options.get("encoding", "utf-8"), options.get("decimal", ".")
     options["sep"] = csv_separator(csv, options.get("sep"), encoding, decimal)
-    head = read_csv(csv, nrows=rows, **options)  # every check of an in-memory read
+    text = tuple(text_columns)
+    head = read_csv(csv, nrows=rows, text_columns=text, **options)  # an in-memory read's checks
     unnamed = unnamed_columns(head.columns) if options.get("header", True) else []
-    kinds = {name: _kind(head[name]) for name in head.columns if name not in unnamed}
+    kinds = {
+        name: TEXT if name in text else _kind(head[name])
+        for name in head.columns
+        if name not in unnamed
+    }
     columns = _Columns([*head.columns], unnamed, kinds, frozenset(not_features))
     while True:
         try:

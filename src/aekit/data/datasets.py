@@ -200,7 +200,8 @@ def load_array(
         the file kind's, sniffed for a ``.txt``), ``decimal`` (',' for numbers written 0,5),
         ``thousands`` ('.' for 1.234,5 with ``decimal=','``), ``encoding``, ``header`` (False: the
         file has no header row; its columns are named x0, x1, ...), ``na_values`` (text read as
-        missing besides pandas' own markers, e.g. ``['?', '-999']``), as
+        missing besides pandas' own markers, e.g. ``['?', '-999']``), ``text_columns`` (read
+        as text, each cell as written: an id column's '007'), as
         :func:`aekit.data.table_checks.read_csv` takes them.
     key : str, optional
         For a ``.npz`` file only: the array to read (``"X_train"`` of a file holding

@@ -217,6 +217,14 @@ def _whole_column_types(sep: str) -> dict[str, bool]:
     return {"low_memory": False} if len(sep) == 1 or sep == WHITESPACE else {}
 
 
+def _as_text(text_columns: Sequence[str], header: bool) -> dict[str | int, type]:
+    """pandas' ``dtype`` reading ``text_columns`` as text: by name, or by position (``x3``) in
+    a file without a header."""
+    if header:
+        return {name: str for name in text_columns}
+    return {int(name[1:]): str for name in text_columns if re.fullmatch(r"x\d+", name)}
+
+
 def read_csv(
     path: Path,
     sep: str | None = None,
@@ -226,6 +234,7 @@ def read_csv(
     thousands: str | None = None,
     nrows: int | None = None,
     na_values: str | Sequence[str] | None = None,
+    text_columns: Sequence[str] = (),
 ) -> pd.DataFrame:
     """``pd.read_csv`` with messages that name the file and the fix. ``header=False``: the file
     has no header row, and its columns are named x0, x1, ... ``sep``: the separator, ``' '``
@@ -242,7 +251,9 @@ def read_csv(
     command line rewrites them as its own (``--no-header``, see :mod:`aekit.cli.errors`).
     ``nrows``: read only the first rows (a large file's, checked before it is streamed).
     ``na_values``: text read as missing besides pandas' own markers (empty, NA, null, ...), as
-    pandas' ``na_values`` takes it, e.g. ``['?', '-999']``."""
+    pandas' ``na_values`` takes it, e.g. ``['?', '-999']``. ``text_columns``: columns read as
+    text, every cell as the file writes it (an id column: '007' stays '007', not 7); named
+    x0, x1, ... without a header."""
     _refuse_nul_bytes(path, encoding)
     _refuse_zip_of_several(Path(path))
     sep = csv_separator(path, sep, encoding, decimal)
@@ -274,6 +285,7 @@ def read_csv(
                 index_col=False,
                 nrows=nrows,
                 na_values=na_values or None,
+                dtype=_as_text(text_columns, header),
                 **_whole_column_types(sep),
                 **exact_floats(sep),
             )
