@@ -33,7 +33,9 @@ class SparseAutoencoder(BaseAutoencoder):
     ``sparsity="kl"`` adds ``sparsity_weight * sum_j KL(rho || rho_hat_j)`` on a sigmoid code,
     ``rho = sparsity_target`` and ``rho_hat_j`` unit j's mean activation over the training
     batch: Ng's average over the whole training set, estimated on each batch, so the penalty,
-    and ``history_["sparsity"]``, depend on ``batch_size``. Before the KL term ``rho_hat_j`` is
+    and ``history_["sparsity"]``, depend on ``batch_size`` (the validation rows of
+    ``early_stopping`` are read in chunks of ``4 * batch_size``, so their KL term takes
+    ``rho_hat_j`` over those chunks). Before the KL term ``rho_hat_j`` is
     clamped to ``[1e-6, 1 - 1e-6]``: the term's logarithms are infinite at 0 and 1, so a unit
     off (or saturated) for a whole batch would make the loss infinite. The loss is the batch's
     mean reconstruction NLL plus ``sparsity_weight`` times the penalty (L1: its mean over the

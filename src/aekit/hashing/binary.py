@@ -34,7 +34,10 @@ from aekit.estimators import FITTED_ATTRIBUTES, WARM_START_PARAMETER, BaseAutoen
 
 class BinaryLatent(nn.Module):
     """Bit probabilities ``p`` as the code's mean; hard bits with a straight-through gradient
-    when sampled in training, hard bits at evaluation."""
+    when sampled in training, hard bits at evaluation (the validation loss). The network's
+    deterministic code is ``p``: its ``transform``, and ``reconstruct`` and ``score_samples``,
+    which decode ``p``; :class:`aekit.SemanticHasher` thresholds it, ``1[p > 1/2]``, and
+    ``inverse_transform`` of those bits decodes what the index stores."""
 
     stochastic = False
 

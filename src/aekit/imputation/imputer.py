@@ -3,10 +3,10 @@
 :class:`AutoencoderImputer` encodes a table with :class:`aekit.data.tabular.TabularEncoder` (numeric
 columns standardized, categorical ones one-hot), trains a denoising autoencoder whose likelihood
 covers the observed entries only (the masked likelihood of MIWAE, Mattei & Frellsen 2019, eq. 4;
-missing entries enter the encoder as 0, the column mean) while extra entries are masked at random
-in training (the denoising imputer of Gondara & Wang 2018, "MIDA"), and then fills the missing
-entries with the reconstruction (averaged over ``n_estimators`` networks trained from different
-seeds), re-encoding the filled rows a few times so each pass starts from
+missing entries enter the encoder as 0, the column mean) while extra entries are dropped at
+random in training (input dropout: the denoising imputer of Gondara & Wang 2018, "MIDA"), and
+then fills the missing entries with the reconstruction (averaged over ``n_estimators`` networks
+trained from different seeds), re-encoding the filled rows a few times so each pass starts from
 better guesses. Observed entries are returned untouched.
 """
 
@@ -76,7 +76,9 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         refinements did not help): ``benchmarks/impute.py``.
     mask_probability : float, default=0.15
         Probability that an observed entry is hidden from the encoder in a training step, so
-        the network learns to predict entries from the others (denoising by masking).
+        the network learns to predict entries from the others: input dropout, as MIDA's (the
+        entry set to 0, the column mean, and the kept ones scaled by 1 / (1 - p), dropout's
+        rescaling, in training only).
     n_estimators : int, default=5
         Networks trained from different seeds; each fill is the mean of their reconstructions,
         which lowers the error of a single network's guess (at n_estimators times the cost).

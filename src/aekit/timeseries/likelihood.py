@@ -9,7 +9,7 @@ likelihood instead compares the mean of the last ``average`` raw scores,
     m_t = mean(s_{t-average+1}, ..., s_t),
 
 with a Gaussian fitted to those means over the ``history`` points before t (mean mu_t, standard
-deviation sigma_t), and reports the tail probability
+deviation sigma_t, dividing by n), and reports the tail probability
 
     q_t = Q((m_t - mu_t) / sigma_t) = P(N(0, 1) > (m_t - mu_t) / sigma_t)
 
@@ -17,8 +17,11 @@ deviation sigma_t), and reports the tail probability
 change raises ``m_t`` at once, so its first points are flagged, and then enters the trailing
 window, which widens and shifts the Gaussian until the new level is ordinary: after about
 ``history`` points it is no longer flagged. Only high scores count (one-sided; the paper's code
-flips low means too). Everything is computed for a whole series at once with cumulative sums,
-and ``q_t`` reads ``s`` at ``t`` and before only.
+flips low means too). The paper's eqs. 3-5 fit mu_t and sigma_t to the raw scores instead;
+Numenta's NAB code, as here, to the means, whose spread is smaller (about sigma / sqrt(average)
+for independent scores), so a point's z is larger than under the paper's equations.
+Everything is computed for a whole series at once with cumulative sums, and ``q_t`` reads ``s``
+at ``t`` and before only.
 """
 
 from __future__ import annotations
