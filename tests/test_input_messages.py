@@ -44,3 +44,16 @@ def test_composites_name_themselves_in_feature_count_errors(make):
     call = named.compress if make is aekit.Compressor else named.transform
     with pytest.warns(UserWarning, match=f"but {make.__name__} was fitted with feature names"):
         call(X[:3])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [aekit.Autoencoder, aekit.VariationalAutoencoder, aekit.Compressor, aekit.SemanticHasher],
+)
+def test_fit_of_no_rows_names_the_two_rows_it_needs(make):
+    # 'a minimum of 1 is required' (scikit-learn's words) while one row is refused too; the
+    # Compressor's "auto" epochs divided by the empty X's batches first: ZeroDivisionError
+    with pytest.raises(ValueError, match=r"0 sample\(s\) .* a minimum of 2 is required"):
+        make().fit(np.empty((0, 4)))
+    with pytest.raises(ValueError, match="at least 2 rows"):
+        make(max_iter=1).fit(np.zeros((1, 4)))

@@ -102,6 +102,7 @@ def as_numeric_array(
     precision: str = "float32",
     missing_fix: str | None = None,
     tables_only: bool = False,
+    min_rows: int = 1,
 ) -> np.ndarray:
     """Return ``X`` as a finite float32 array with 2 (rows, features), 3 (n, C, L) or 4
     (n, C, H, W) axes (``allow_nan``: NaN may mark missing entries, infinity is still an error;
@@ -113,7 +114,8 @@ def as_numeric_array(
     exactly there, for a caller that standardizes before its own float32 cast; ``"float64"``
     keeps them float64 (a model fitted so reads every X so). ``missing_fix``: with
     ``allow_nan``, the caller refuses NaN after all, with this fix: a refusal of infinite values
-    names the NaN too (:func:`aekit.data.non_finite.refuse_infinite`)."""
+    names the NaN too (:func:`aekit.data.non_finite.refuse_infinite`). ``min_rows``: the rows
+    the caller needs, said when X has none (``fit`` needs 2; it refuses one row itself)."""
     reject_unshaped(X, name)
     if _is_torch_tensor(X):
         X = X.detach().cpu().numpy()
@@ -162,7 +164,8 @@ def as_numeric_array(
         raise ValueError(f"{name} must have {axes}; got shape {array.shape}.{hint}")
     if array.shape[0] == 0:
         raise ValueError(
-            f"{name} is empty: 0 sample(s) (shape={array.shape}) while a minimum of 1 is required."
+            f"{name} is empty: 0 sample(s) (shape={array.shape}) while a minimum of {min_rows} "
+            "is required."
         )
     if array.size == 0:
         raise ValueError(

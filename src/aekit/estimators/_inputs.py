@@ -39,7 +39,12 @@ class InputChecks:
         on_disk = disk_rows(X, self._masks_missing)
         if on_disk is not None:
             return self._validate_disk(on_disk, reset)
-        array = as_numeric_array(X, allow_nan=self._masks_missing, precision=self._precision(reset))
+        array = as_numeric_array(
+            X,
+            allow_nan=self._masks_missing,
+            precision=self._precision(reset),
+            min_rows=2 if reset else 1,  # fit: one row has no scale (refused in _start_fit)
+        )
         flat = array.reshape(len(array), -1)
         if not reset and array.ndim in (3, 4):  # images or sequences of another shape: said
             self._check_shape(array)  # so, not that their feature count differs

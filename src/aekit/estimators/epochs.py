@@ -21,7 +21,7 @@ def epochs_for_steps(
 ) -> int:
     """``default`` epochs of ``n_samples`` rows in batches of ``batch``, raised to give at least
     ``min_steps`` gradient steps and lowered to give at most ``max_steps`` (None: no cap)."""
-    per_epoch = math.ceil(n_samples / batch)
+    per_epoch = max(1, math.ceil(n_samples / batch))  # no rows: the fit refuses them itself
     low = math.ceil(min_steps / per_epoch)
     high = math.inf if max_steps is None else max(1, max_steps // per_epoch)
     return int(min(max(default, low), high))
