@@ -91,3 +91,14 @@ FINE_TUNED["early_stopping"] = False
 )
 def test_fine_tuning_estimators_pass_scikit_learn_checks(estimator, check):
     check(estimator)
+
+
+def test_the_readme_scorers_resolve_in_a_fresh_session():
+    # aekit.estimators was an attribute only once an estimator had imported it: the README's
+    # cross_val_score(..., scoring=aekit.estimators.anomaly_roc_auc) failed as a script's first use
+    import subprocess
+    import sys
+
+    probe = "import aekit; aekit.estimators.anomaly_roc_auc; aekit.estimators.labelled_accuracy"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

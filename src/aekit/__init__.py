@@ -17,6 +17,7 @@ _moved.install()
 _MODULES = {
     *("data", "datasets", "denoising", "metrics", "tabular", "plotting", "timeseries", "viz"),
     *("anomaly", "compression", "generation", "hashing", "imputation", "pretraining", "export"),
+    *("estimators", "core", "io"),  # the README's aekit.estimators.anomaly_roc_auc, ...
 }
 
 __all__ = [*sorted(registry.PUBLIC), "__version__", "datasets"]
