@@ -102,3 +102,22 @@ def test_the_readme_scorers_resolve_in_a_fresh_session():
     probe = "import aekit; aekit.estimators.anomaly_roc_auc; aekit.estimators.labelled_accuracy"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_set_params_after_fit_leaves_the_fitted_codes_width_and_names():
+    # the names, the draws and the checks read the parameter, not the fitted network: after
+    # set_params(latent_dim=4) 4 names for 2 columns broke set_output, sample drew 4 units
+    X = np.random.default_rng(1).normal(size=(120, 6))
+    vae = aekit.VariationalAutoencoder(latent_dim=2, max_iter=2, random_state=0).fit(X)
+    vae.set_params(latent_dim=4)
+    assert list(vae.get_feature_names_out()) == ["z0", "z1"]
+    codes = vae.set_output(transform="pandas").transform(X)
+    assert list(codes.columns) == ["z0", "z1"]
+    assert vae.inverse_transform(codes.to_numpy()).shape == X.shape
+    assert vae.sample(3).shape == (3, 6) and vae.manifold_grid(2).shape == (2, 2, 6)
+    compressor = aekit.Compressor(latent_dim=2, max_iter=2, random_state=0).fit(X)
+    compressor.set_params(latent_dim=5)
+    assert compressor.decompress(compressor.compress(X)).shape == X.shape
+    hasher = aekit.SemanticHasher(n_bits=8, max_iter=2, random_state=0).fit(X)
+    hasher.set_params(n_bits=16)
+    assert len(hasher.get_feature_names_out()) == hasher.transform(X).shape[1] == 8

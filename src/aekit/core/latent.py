@@ -32,6 +32,7 @@ class DeterministicLatent(nn.Module):
 
     def __init__(self, in_features: int, latent_dim: int, activation: str | None = None) -> None:
         super().__init__()
+        self.latent_dim = latent_dim
         self.head = nn.Linear(in_features, latent_dim)
         self.activation = make_activation(activation) if activation else nn.Identity()
 

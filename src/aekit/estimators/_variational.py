@@ -186,7 +186,7 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             if fitted.get("beta", self.beta) == 0:
                 _warn_no_prior_fitted()
             z = torch.randn(
-                n_samples, self.latent_dim, generator=torch.Generator().manual_seed(seed)
+                n_samples, self._code_width, generator=torch.Generator().manual_seed(seed)
             ).numpy()
         else:  # the mixture (a conditional model's: each row's label's own)
             z = draw(self.sampler_, n_samples, index, seed)
@@ -205,7 +205,9 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         self.sampler_ = None if mixture is None else {k: v.numpy() for k, v in mixture.items()}
         if self.sampler_ is not None:  # one mixture, or one per label of classes_
             classes = getattr(self, "classes_", None)  # set first by a conditional kind
-            check_mixture(self.sampler_, self.latent_dim, None if classes is None else len(classes))
+            check_mixture(
+                self.sampler_, self._code_width, None if classes is None else len(classes)
+            )
 
 
 def _warn_no_prior_fitted() -> None:

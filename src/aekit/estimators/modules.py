@@ -198,7 +198,7 @@ class ExportsModules:
         module : DecoderModule
         """
         check_is_fitted(self)
-        return DecoderModule(self.model_, self._scalings()[1], self.latent_dim).eval()
+        return DecoderModule(self.model_, self._scalings()[1], self._code_width).eval()
 
     def score_module(self) -> ScoreModule:
         """Each row's log-likelihood as a standalone torch module, as ``score_samples``.
@@ -267,7 +267,7 @@ class ExportsModules:
             "class": type(self).__name__,
             "part": part,
             "input_shape": json.dumps(list(self.input_shape())),
-            "latent_dim": str(self.latent_dim),
+            "latent_dim": str(self._code_width),
             "feature_names": json.dumps(None if names is None else [str(n) for n in names]),
             "classes": json.dumps(None if classes is None else to_json(classes)),
         }

@@ -43,6 +43,7 @@ class BinaryLatent(nn.Module):
 
     def __init__(self, in_features: int, n_bits: int) -> None:
         super().__init__()
+        self.latent_dim = n_bits
         self.head = nn.Linear(in_features, n_bits)
         # Each bit's logit is standardized over the batch (running statistics at inference), so
         # every bit is on for about half the rows: a balanced bit carries the most information

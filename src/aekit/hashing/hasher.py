@@ -174,7 +174,8 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         """``bit0, bit1, ...``; ``input_features``, if given, must be the input's."""
         check_is_fitted(self)
         _check_feature_names_in(self, input_features, generate_names=False)
-        return np.asarray([f"bit{i}" for i in range(self.n_bits)], dtype=object)
+        # the fitted network's bits: set_params(n_bits=...) after fit sets the next fit's
+        return np.asarray([f"bit{i}" for i in range(self.autoencoder_._code_width)], dtype=object)
 
     # ---- model files (aekit.estimators.persistence): the network as its own document ----------
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
