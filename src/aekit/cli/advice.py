@@ -121,7 +121,8 @@ ADVICE = (
         r"^likelihood='bernoulli' needs data in \[0, 1\], but X ranges over (\[[^\]]*\])\. "
         r"The model was fitted on data in \[0, 1\]; scale X as its training data was scaled "
         r"\(noisy data: clip it, np\.clip\(X, 0, 1\)(; a DenoisingAutoencoder's denoise does)?\)"
-        r"\. Rows scaled by a scaler fitted on other rows \(MinMaxScaler\) fall a little outside: "
+        r"\. Rows scaled by a scaler fitted on other rows \(MinMaxScaler\) fall outside, far "
+        r"where a column was constant in those rows: "
         r"clip them too \(MinMaxScaler\(clip=True\) does, in a pipeline as well\)(, or refit "
         r"with likelihood='gaussian', which takes any value)?\.",
         lambda m: (

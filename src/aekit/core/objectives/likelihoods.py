@@ -122,7 +122,8 @@ def check_bernoulli_range(
     fix = (
         "The model was fitted on data in [0, 1]; scale X as its training data was scaled "
         f"(noisy data: clip it, np.clip(X, 0, 1){denoise}). Rows scaled by a scaler fitted on "
-        "other rows (MinMaxScaler) fall a little outside: clip them too (MinMaxScaler(clip=True) "
+        "other rows (MinMaxScaler) fall outside, far where a column was constant in those rows: "
+        "clip them too (MinMaxScaler(clip=True) "
         f"does, in a pipeline as well){refit}."
         if fitted
         else "Scale X to [0, 1] or use likelihood='gaussian'."
