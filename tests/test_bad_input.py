@@ -136,6 +136,11 @@ def test_non_numeric_dataframe_columns_are_named():
     )
     with pytest.raises(ValueError, match=r"non-numeric columns: name, city\. Encode them"):
         aekit.Autoencoder(**CPU).fit(frame)
+    # dates were told "aekit.TabularEncoder one-hot encodes them", which refuses dates
+    dated = frame.assign(day=pd.to_datetime(["2024-01-01", "2024-01-02"]))[["height", "day"]]
+    for dates in (dated, dated.astype({"day": str})):
+        with pytest.raises(ValueError, match=r"Column 'day' holds dates .*[Cc]onvert it to"):
+            aekit.Autoencoder(**CPU).fit(dates)
 
 
 def test_a_detector_of_tables_names_two_axes_and_the_reshape():

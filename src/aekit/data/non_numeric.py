@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from aekit.data.column_checks import na_values_advice, shown, text_among_numbers_and_markers
+from aekit.data.column_checks import (
+    check_column_kind,
+    na_values_advice,
+    shown,
+    text_among_numbers_and_markers,
+)
 
 
 def non_numeric_columns(frame: pd.DataFrame) -> list[str]:
@@ -26,6 +31,11 @@ def non_numeric_refusal(frame: pd.DataFrame, bad: list[str], name: str, allow_na
     for column in frame.columns:
         if str(column) not in bad:
             continue
+        try:  # dates, durations, cells of dicts: TabularEncoder refuses them too, naming the fix
+            check_column_kind(str(column), frame[column])
+        except ValueError as refused:
+            message = str(refused)
+            return said + message[:1].upper() + message[1:]
         found = text_among_numbers_and_markers(frame[column])
         if found is None:
             continue
