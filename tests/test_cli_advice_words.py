@@ -101,3 +101,18 @@ def test_a_neighbour_count_above_the_rows_is_advised_as_a_param():
         "pass --param input_neighbors=K with K below 3, or a fraction of the rows "
         "(--param input_neighbors=0.03)."
     ), said
+
+
+def test_a_series_runs_left_out_text_column_names_the_options_that_drop_it():
+    # at score the channels are the fitted ones: no --value-columns to choose them, which
+    # 'aekit score' lacks; the column was dropped without a word before
+    said = (
+        "text column(s) note left out of the channels (only numbers are scored); the model "
+        "scores the channels ['v']; drop the column(s) from X to leave them out quietly."
+    )
+    typed = for_the_command_line(said, {"id_column"})
+    assert typed.endswith(
+        "the model scores the channels ['v']; to leave one out quietly, --id-column (it is then "
+        "written beside each point's score) or --ignore-column."
+    ), typed
+    assert "--value-columns" not in typed

@@ -54,7 +54,7 @@ def test_names_on_one_side_only_warn_as_scikit_learn_does():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the same kind of input on both sides: no warning
         warnings.simplefilter("ignore", ConvergenceWarning)  # a tiny fit, on purpose
-        by_frame.score_samples(frame)
+        by_frame.score_samples(frame.drop(columns="note"))  # (a text column is said)
 
 
 def test_an_empty_series_is_a_clear_error():
@@ -261,7 +261,14 @@ def test_causal_score_is_nan_before_the_first_whole_window():
 def test_a_text_column_left_out_of_the_channels_is_named_at_fit():
     # detect-series on a table with a text column dropped it from the channels without a word
     with pytest.warns(UserWarning, match="text column\\(s\\) note left out of the channels"):
-        _tiny().fit(_channels())
+        fitted = _tiny().fit(_channels())
+    # and at score, where it was dropped without a word: the channels are the fitted ones
+    said = r"note left out .*scores the channels \['a', 'b', 'c'\]; drop the column\(s\) from X"
+    with pytest.warns(UserWarning, match=said):
+        fitted.score_samples(_channels())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the fix: nothing said
+        fitted.score_samples(_channels().drop(columns="note"))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # channels named: nothing left out unsaid
         warnings.simplefilter("ignore", ConvergenceWarning)  # a tiny fit, on purpose

@@ -214,6 +214,13 @@ OPTION_ADVICE = (
         "--id-column (it is then written beside each point's score) or --ignore-column.",
         None,
     ),
+    (  # the same, of a fitted series detector's new rows (score, evaluate)
+        r"\bdrop the column\(s\) from X to leave them out quietly\.",
+        "id_column",
+        "to leave one out quietly, --id-column (it is then written beside each point's score) "
+        "or --ignore-column.",
+        None,
+    ),
     (  # scikit-learn's check of a fitted model's column names, columns the model never saw
         r"(Feature names unseen at fit time: .*)$",
         "id_column",

@@ -122,10 +122,12 @@ def _check_named_values(frame, names: list, time_column: str | None) -> None:
         )
 
 
-def warn_left_out_text(X: Any, time_column: str | None) -> None:
-    """At fit, name the text columns of a DataFrame that are not channels: only numbers (and
-    bools) are scored, as documented, but a column the user meant as a channel must not vanish
-    unsaid (a column of numbers with a few typos is an error instead: :func:`value_names`)."""
+def warn_left_out_text(X: Any, time_column: str | None, channels: list | None = None) -> None:
+    """Name the text columns of a DataFrame that are not channels: only numbers (and bools)
+    are scored, as documented, but a column the user meant as a channel must not vanish unsaid
+    (a column of numbers with a few typos is an error instead: :func:`value_names`). At fit
+    the fix is to choose the channels; at score (``channels``: the fitted model's, or None
+    when it has no names) they are chosen, and the fix is to drop the column."""
 
     import pandas as pd
 
@@ -145,9 +147,14 @@ def warn_left_out_text(X: Any, time_column: str | None) -> None:
     if len(text) or dates:
         kinds = [f"text column(s) {', '.join(map(str, text))}"] if len(text) else []
         kinds += [f"date column(s) {', '.join(map(str, dates))}"] if dates else []
+        fix = (
+            "to choose the channels, name them with value_columns."
+            if channels is None
+            else f"the model scores the channels {channels}; drop the column(s) from X to leave "
+            "them out quietly."
+        )
         warnings.warn(
-            f"{' and '.join(kinds)} left out of the channels (only numbers are scored); to "
-            "choose the channels, name them with value_columns.",
+            f"{' and '.join(kinds)} left out of the channels (only numbers are scored); {fix}",
             stacklevel=caller_level(),
         )
 

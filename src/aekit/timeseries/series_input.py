@@ -42,9 +42,12 @@ class SeriesInput:
             )
         series = [s for s, _ in read]
         check_steps(series, getattr(self, "time_step_", None), fitting)
+        if self.value_columns is None:  # new rows' text columns are dropped as fit's were: said
+            fitted = getattr(self, "feature_names_in_", None)
+            channels = None if fitting or fitted is None else list(map(str, fitted))
+            warn_left_out_text(parts[0], self.time_column, channels)
         if fitting:
             if self.value_columns is None:
-                warn_left_out_text(parts[0], self.time_column)
                 warn_time_index_channels(series[0], names, self.time_column)
             self.time_step_ = next((s.step for s in series if s.step is not None), None)
             self.n_features_in_ = widths.pop()
