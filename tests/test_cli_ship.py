@@ -148,11 +148,16 @@ def test_export_writes_the_onnx_files_and_a_manifest(model_file, tmp_path):
 
 
 def test_export_into_its_folder_again_and_refusal_of_a_file(model_file, tmp_path):
-    """-o names a folder: exporting twice replaces the files; a file there is refused first."""
+    """-o names a folder: exporting twice replaces the files with --force (a second export into
+    the default 'onnx' replaced the first model's graphs without a word); a file is refused."""
     out = tmp_path / "onnx"
-    for _ in range(2):
-        result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(out)])
-        assert result.exit_code == 0, result.output
+    export = ["export", str(model_file[0]), "-o", str(out)]
+    assert CliRunner().invoke(app, export).exit_code == 0
+    again = CliRunner().invoke(app, export)
+    assert isinstance(again.exception, ValueError)
+    assert "holds an earlier export (manifest.json); choose another folder" in str(again.exception)
+    result = CliRunner().invoke(app, [*export, "--force"])
+    assert result.exit_code == 0, result.output
     (tmp_path / "afile").write_text("")
     result = aekit_cli("export", model_file[0], "-o", tmp_path / "afile")
     assert result.returncode == 2
@@ -174,7 +179,7 @@ def test_export_over_another_models_export_leaves_none_of_its_graphs(model_file,
     aekit.export_onnx(aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(X), out)
     (out / "mine.onnx").write_text("a graph the user put there")
     (out / "notes.txt").write_text("kept")
-    result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(out)])
+    result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(out), "--force"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(
         AUTOENCODER_EXPORT + ["mine.onnx", "notes.txt"]

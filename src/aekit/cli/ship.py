@@ -36,6 +36,9 @@ def export(
             help="Folder to write the ONNX files and manifest.json into.",
         ),
     ] = Path("onnx"),
+    force: Annotated[
+        bool, typer.Option(help="Replace an earlier export in the folder (its graphs).")
+    ] = False,
 ) -> None:
     """Write RUN's model as ONNX files (encoder, decoder and score graphs, or a detector's whole
     score) and a manifest.json that says what each takes and gives (for a table with text
@@ -51,6 +54,11 @@ def export(
             " (the graphs go inside it)."
         )
     check_writable_folder(folder, "--out")
+    if (folder / "manifest.json").exists() and not force:  # as a RUN or a model file is not
+        raise ValueError(
+            f"--out {folder} holds an earlier export (manifest.json); choose another folder "
+            "with --out, or pass --force to replace its graphs (other files there are kept)."
+        )
     _needs("export", "onnx", "onnxscript")
     from aekit.cli.tables import run_encoder
     from aekit.export import export_onnx, exported_files

@@ -225,7 +225,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
     @property
     def _code_width(self) -> int:
         """The fitted network's latent_dim (set_params after fit sets the next fit's)."""
-        return self.autoencoder_._code_width
+        return self.autoencoder_.model_.latent.latent_dim
 
     def _take_shape_of(self, network: QuantizingAutoencoder) -> None:
         """``n_features_in_`` and, for a table, ``feature_names_in_``: the network's, as
