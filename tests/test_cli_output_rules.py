@@ -158,3 +158,18 @@ def test_force_replaces_only_a_run_and_never_what_is_read(tmp_path):
     result = invoke("detect", folder / "train.csv", "--out", run, "--force", *args)
     assert result.exit_code == 0, result.output
     assert not (run / "new.csv").exists() and (run / "config.toml").is_file()
+
+
+@pytest.mark.parametrize("name", ["metrics.csv", "scores.csv", "config.toml"])
+def test_an_output_over_a_runs_own_record_is_refused(name, tmp_path):
+    # 'score RUN DATA -o RUN/metrics.csv' replaced the training history, and 'report' showed
+    # the scores as the run's metrics; a new name inside the RUN is an output like any other
+    run = tmp_path / "run"
+    run.mkdir()
+    for record in ("config.toml", "command.txt", "metrics.csv", "scores.csv"):
+        (run / record).write_text('kept = "yes"\n')
+    result = invoke("score", run, tmp_path / "data.csv", "-o", run / name)
+    refused(result, f"-o/--output {run / name} is RUN {run}'s own {name}: writing it would")
+    assert (run / name).read_text() == 'kept = "yes"\n'
+    result = invoke("score", run, tmp_path / "data.csv", "-o", run / "new.csv")
+    assert "writing it would" not in str(result.exception)  # refused for the model, not -o

@@ -292,6 +292,25 @@ INPUT_ARGUMENTS = {
 }
 
 
+# What a RUN records of itself: 'report', 'info' and the commands on the RUN read them back
+RUN_RECORD = frozenset(
+    {"config.toml", "command.txt", "metrics.csv", "scores.csv", "model.safetensors", "encoder.json"}
+)
+
+
+def check_not_run_record(path: Path, option: str) -> None:
+    """``path`` is no file of a RUN's own record: ``score RUN DATA -o RUN/metrics.csv`` replaced
+    the training history, and ``report`` then showed the scores as the run's metrics."""
+    folder = path.absolute().parent
+    is_run = (folder / "config.toml").is_file() and (folder / "command.txt").is_file()
+    if is_run and path.name in RUN_RECORD:
+        raise ValueError(
+            f"{option} {path} is RUN {path.parent}'s own {path.name}: writing it would replace "
+            "what the run recorded, which 'report' and later commands read; choose another name "
+            f"(e.g. {path.parent / ('new-' + path.name)}) or another folder."
+        )
+
+
 def check_not_input(path: Path, option: str, arguments: dict[str, object]) -> None:
     """``path`` is none of the files the command reads (the same file once links and relative
     paths are resolved), nor inside a DATA folder it reads: writing it would destroy the input
@@ -317,6 +336,7 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
             check_not_replaced(path, arguments)
         else:
             check_file(path, option)
+            check_not_run_record(path, option)
             if name in MODEL_FILES.get(command, ()):
                 check_model_file(path, option, force, index=command == "index")
         # a RUN too: inside an image folder, its figures would join the images read next time
