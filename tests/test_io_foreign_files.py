@@ -275,7 +275,10 @@ def test_future_format_version_asks_for_an_upgrade(saved, tmp_path):
     ("change", "said"),
     [
         (lambda h: h.update({"class": "TransformerAutoencoder"}), "unknown estimator class"),
-        (lambda h: h["params"].update(attention_heads=4), "unexpected keyword argument"),
+        (
+            lambda h: h["params"].update(attention_heads=4),
+            "holds a parameter .attention_heads., which Autoencoder does not take",
+        ),
         (lambda h: h["params"].update(architecture="transformer"), "'architecture' parameter"),
     ],
     ids=["class", "parameter", "value"],
@@ -361,3 +364,32 @@ def test_malformed_header_raises_value_error(change, saved, tmp_path):
     rewrite_header(saved, odd, change)
     with pytest.raises(ValueError, match="odd.safetensors"):
         aekit.load(odd, device=DEVICE)
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [  # values no fit gives, each loaded: a NaN score file, a crash of 'aekit info', ...
+        (lambda h: h["fitted"].update(likelihood_="poisson"), "likelihood_ is 'poisson'"),
+        (lambda h: h["fitted"].update(input_ndim_=4), "input_ndim_ is 4; a fit gives 2"),
+        (lambda h: h["fitted"].update(n_iter_=-5), "n_iter_ is -5; it must be a whole"),
+        (lambda h: h["fitted"].update(history_={"loss": "x"}), "history_ is not a record"),
+        (lambda h: h.pop("tree"), "damaged aekit header: it has no 'tree' entry"),
+    ],
+    ids=["likelihood", "ndim", "n_iter", "history", "tree"],
+)
+def test_a_fitted_value_no_fit_gives_is_refused(edit, said, saved, tmp_path):
+    path = resign(saved, tmp_path / "odd.safetensors", header=edit)
+    with pytest.raises(ValueError, match=said):
+        aekit.load(path, device=DEVICE)
+
+
+@pytest.mark.parametrize("value", [0.0, -1.0])
+def test_a_data_scale_of_zero_or_less_is_refused(value, tmp_path):
+    # 'score' exited 0 writing NaN scores, with numpy's "divide by zero" warnings
+    saved = tmp_path / "gaussian.safetensors"
+    aekit.Autoencoder(**CPU).fit(np.random.default_rng(0).normal(size=(40, 6))).save(saved)
+    path = resign(
+        saved, tmp_path / "odd.safetensors", tensors=lambda t: t["t.data_scale"][0].fill_(value)
+    )
+    with pytest.raises(ValueError, match=f"data_scale holds {value}; a scale must be positive"):
+        aekit.load(path, device=DEVICE)

@@ -71,6 +71,38 @@ def check_input_shapes(
             )
 
 
+def check_fitted_values(fitted: dict[str, Any], image_shape: Any, sequence_shape: Any) -> None:
+    """``ValueError`` naming a fitted value no fit gives (a file edited and signed again): a
+    likelihood 'poisson' was scored as a Gaussian, a history of text broke ``aekit info``."""
+    likelihood = fitted["likelihood_"]
+    if likelihood not in ("bernoulli", "gaussian"):
+        raise ValueError(f"likelihood_ is {likelihood!r}; a fit gives 'bernoulli' or 'gaussian'")
+    ndim = fitted["input_ndim_"]
+    shaped = {2: True, 3: sequence_shape is not None, 4: image_shape is not None}
+    if type(ndim) is not int or not shaped.get(ndim, False):
+        raise ValueError(
+            f"input_ndim_ is {ndim!r}; a fit gives 2 (rows), 3 with a sequence_shape_ or 4 with "
+            "an image_shape_"
+        )
+    n_iter = fitted["n_iter_"]
+    if type(n_iter) is not int or n_iter < 0:
+        raise ValueError(f"n_iter_ is {n_iter!r}; it must be a whole number of epochs, 0 or more")
+    history = fitted["history_"]
+    numbers = (int, float)
+    if not isinstance(history, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, numbers) and not isinstance(x, bool) for x in v)
+        for v in history.values()
+    ):
+        raise ValueError("history_ is not a record of lists of numbers, one per epoch")
+
+
+def check_positive_scale(scale: np.ndarray | None) -> None:
+    """The data's scale divides every row: 0 or less (a file edited and signed again) gave
+    NaN scores with numpy's warnings of a division by zero."""
+    if scale is not None and not (np.asarray(scale) > 0).all():
+        raise ValueError(f"data_scale holds {np.asarray(scale).min()}; a scale must be positive")
+
+
 def stored_weights(state: Any, count: int = 3) -> str:
     """The first ``count`` weight matrices of ``state`` with their shapes, for a message:
     they show which network the file holds (an MLP's are 2-D, a convolution's 3-D or 4-D)."""
@@ -119,6 +151,7 @@ class AutoencoderState(SavesToFile):
         shape = fitted.get("sequence_shape_")  # absent from files written before sequences
         self.sequence_shape_ = None if shape is None else tuple(shape)
         check_input_shapes(self.n_features_in_, self.image_shape_, self.sequence_shape_)
+        check_fitted_values(fitted, self.image_shape_, self.sequence_shape_)
         self.likelihood_ = fitted["likelihood_"]
         self.n_iter_ = fitted["n_iter_"]
         self.history_ = fitted["history_"]
@@ -127,6 +160,7 @@ class AutoencoderState(SavesToFile):
             value = tree[name]
             stored = None if value is None else _statistics(value.numpy()).numpy()
             setattr(self, f"{name}_", stored)
+        check_positive_scale(self.data_scale_)
         state = tree["model"]
         n_classes = len(getattr(self, "classes_", ()))  # set first by a conditional kind
         placeholder = torch.zeros(0)  # corruption bounds come back with the state dict

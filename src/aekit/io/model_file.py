@@ -11,6 +11,7 @@ hands the document to the class's ``_from_document``.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Protocol
 
 from aekit import registry
@@ -72,6 +73,8 @@ def _estimator(path: str | os.PathLike, header: dict[str, Any], tree: Any, devic
     try:
         cls: FromDocument = registry.model_file_class(name)
     except ValueError:
+        if name is None:
+            raise ValueError(f"{path} has a damaged aekit header: it names no class.") from None
         raise ValueError(f"{path} holds an unknown estimator class {name!r}.") from None
     try:
         return cls._from_document(header, tree, device)
@@ -86,6 +89,11 @@ def inconsistency(err: Exception) -> str:
     is an entry the header lacks (its bare text, "'fitted'", said nothing)."""
     if isinstance(err, KeyError) and err.args:
         return f"its header has no {err.args[0]!r} entry"
+    unexpected = re.search(
+        r"(\w+)\.__init__\(\) got an unexpected keyword argument '(\w+)'", str(err)
+    )
+    if isinstance(err, TypeError) and unexpected:  # Python's words for a parameter it lacks
+        return f"it holds a parameter {unexpected[2]!r}, which {unexpected[1]} does not take"
     return str(err)
 
 

@@ -301,6 +301,8 @@ def load_tree(
         check(header)
     if CHECKSUMS in header:
         verify_checksums(path, header, tensors)
+    if "tree" not in header:  # KeyError('tree') said nothing of what was missing
+        raise ValueError(f"{path} has a damaged aekit header: it has no 'tree' entry.")
     try:
         tree = unflatten(header.pop("tree"), tensors)
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
