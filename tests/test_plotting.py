@@ -126,10 +126,29 @@ def test_latent_scatter_projects_wide_codes_with_pca_and_colours_by_label():
     labels = np.repeat(["cat", "dog", "owl"], 20)
     ax = plotting.latent_scatter(Z, labels)
     assert "PC1" in ax.get_xlabel() and "8-D" in ax.get_xlabel() and "PC2" in ax.get_ylabel()
-    assert len(ax.collections) == 3
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cat", "dog", "owl"]
-    points = np.concatenate([c.get_offsets() for c in ax.collections])
-    assert points.shape == (60, 2)
+    assert len(ax.collections) == 1  # one draw, in a random order: no class covers the rest
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["cat", "dog", "owl"]
+    points, colours = ax.collections[0].get_offsets(), ax.collections[0].get_facecolors()
+    assert points.shape == (60, 2) and len({tuple(c) for c in colours}) == 3
+    drawn_first = {tuple(colours[i][:3]) for i in range(10)}
+    assert len(drawn_first) > 1  # class by class, the first ten points drawn were all cats
+
+
+def test_latent_scatter_colours_no_class_grey_and_names_the_rest_other():
+    # tab20's greys were class 14's and 15's, the very greys of "other" and "unlabelled"
+    from matplotlib.colors import to_rgb
+
+    rng = np.random.default_rng(0)
+    labels = np.array([f"c{k}" for k in rng.integers(0, 30, 900)], dtype=object)
+    labels[:50] = None
+    ax = plotting.latent_scatter(rng.normal(size=(900, 2)), labels)
+    legend = ax.get_legend()
+    handles, names = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    assert names[-2:] == ["other", "unlabelled"] and len(names) == 22
+    for handle in handles[:20]:
+        red, green, blue = to_rgb(handle.get_color())
+        assert max(red, green, blue) - min(red, green, blue) > 0.05, names  # not a grey
 
 
 def test_latent_scatter_without_labels_and_for_narrow_codes():

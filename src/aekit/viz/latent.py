@@ -18,6 +18,16 @@ __all__ = ["latent_scatter"]
 MAX_CATEGORIES = 20
 STYLE = {"s": 10, "alpha": 0.8, "linewidths": 0}
 UNLABELLED = {"color": "0.8", "label": "unlabelled"}  # light grey, drawn under the others
+OTHER = (0.5, 0.5, 0.5, 1.0)  # the classes beyond MAX_CATEGORIES: mid grey
+
+
+def _palette(n: int, matplotlib: Any) -> list[tuple]:
+    """``n`` class colours, none of them grey (unlabelled and "other" are): tab10, or for more
+    classes tab20 without its grey pair and two of tab20b's."""
+    if n <= 10:
+        return [matplotlib.colormaps["tab10"](k) for k in range(n)]
+    tab20 = [matplotlib.colormaps["tab20"](k) for k in range(20) if k not in (14, 15)]
+    return (tab20 + [matplotlib.colormaps["tab20b"](k) for k in (0, 8)])[:n]
 
 
 def _pca_2d(Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -136,16 +146,25 @@ def _coloured(ax: Any, points: np.ndarray, known: np.ndarray, legend: bool) -> N
             ax.legend(fontsize=8, frameon=False)
         return
     import matplotlib
+    from matplotlib.lines import Line2D
 
-    colours = matplotlib.colormaps["tab10" if len(classes) <= 10 else "tab20"]
-    shown = classes[:MAX_CATEGORIES]
+    # the classes with most rows get the colours (sorted as _classes sorts them), the rest
+    # one grey "other"; every point is drawn in one random order, so that at large n the
+    # last class drawn does not cover the others where they mix
     as_list = known.tolist()
+    counts = {label: as_list.count(label) for label in classes}
+    kept = set(sorted(classes, key=lambda c: -counts[c])[:MAX_CATEGORIES])
+    shown = [label for label in classes if label in kept]
+    palette = _palette(len(shown), matplotlib)
+    index = {label: k for k, label in enumerate(shown)}
+    colours = np.array([palette[index[v]] if v in index else OTHER for v in as_list])
+    order = np.random.default_rng(0).permutation(len(points))
+    ax.scatter(points[order, 0], points[order, 1], c=colours[order], **STYLE)
+    marker = {"marker": "o", "linestyle": "", "markersize": 4}
     for k, label in enumerate(shown):
-        mask = np.array([v == label for v in as_list], dtype=bool)
-        ax.scatter(points[mask, 0], points[mask, 1], color=colours(k), label=_name(label), **STYLE)
+        ax.add_line(Line2D([], [], color=palette[k], label=_name(label), **marker))
     if len(classes) > MAX_CATEGORIES:
-        other = np.array([v not in shown for v in as_list], dtype=bool)
-        ax.scatter(points[other, 0], points[other, 1], color="0.5", label="other", **STYLE)
+        ax.add_line(Line2D([], [], color=OTHER, label="other", **marker))
     handles, names = ax.get_legend_handles_labels()
     order = sorted(range(len(names)), key=lambda i: names[i] == UNLABELLED["label"])  # it last
     ax.legend(

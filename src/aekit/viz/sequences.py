@@ -44,6 +44,13 @@ def sequence_reconstructions(
         One per sequence drawn.
     """
     channels, length = (int(v) for v in sequence_shape)
+    for name, rows in (("X", X), ("X_hat", X_hat)):  # (n, channels, length) says its own shape
+        shape = tuple(np.shape(rows)[1:])
+        if len(shape) == 2 and shape != (channels, length):
+            raise ValueError(
+                f"sequence_shape={tuple(sequence_shape)} differs from {name}'s sequences of "
+                f"shape {shape}: pass sequence_shape={shape}."
+            )
     X = check_table(np.asarray(X, dtype=np.float64).reshape(len(X), -1), "X")
     X_hat = check_table(np.asarray(X_hat, dtype=np.float64).reshape(len(X_hat), -1), "X_hat")
     if X.shape != X_hat.shape:
