@@ -119,6 +119,9 @@ def test_sequence_reconstructions_checks_its_shape():
         sequence_reconstructions(rows, rows, (2, 9))
     axes = sequence_reconstructions(rows, rows + 1, (2, 10))
     assert len(axes) == 3 and len(axes[0].get_lines()) == 4  # two channels, each twice
+    sequences = rows.reshape(3, 2, 10)  # drawn as 4 made-up channels of 5 steps, unsaid
+    with pytest.raises(ValueError, match=r"differs from X's sequences of shape \(2, 10\)"):
+        sequence_reconstructions(sequences, sequences, (4, 5))
 
 
 def test_tabular_vae_also_compares_real_and_generated_rows(tmp_path, table):
