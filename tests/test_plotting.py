@@ -53,6 +53,22 @@ def test_loss_curves_draw_one_line_per_term_validation_dashed():
     assert ax.get_title() == "run"
 
 
+def test_loss_curves_mark_and_name_a_diverged_runs_epochs():
+    # NaN epochs were left out silently: the line stopped, the axis too, and the run looked
+    # healthy; a lone finite epoch between NaN ones drew nothing
+    ax = plotting.loss_curves({"loss": [5, 4, 3, np.nan, np.nan], "val_loss": [6, np.nan, 4, 3, 2]})
+    names = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert names == [
+        "loss (train), not finite at epochs 4-5",
+        "loss (validation), not finite at epoch 2",
+    ]
+    crosses = [line for line in ax.get_lines() if line.get_marker() == "x"]
+    assert sorted(np.concatenate([c.get_xdata() for c in crosses]).tolist()) == [2, 4, 5]
+    assert ax.get_xlim() == (0.5, 5.5)
+    lone = [line for line in ax.get_lines() if line.get_label().startswith("loss (validation)")]
+    assert lone[0].get_marker() == "."
+
+
 def test_loss_curves_stay_linear_for_close_or_negative_values_and_draw_on_a_given_axes():
     _, ax = plt.subplots()
     out = plotting.loss_curves({"loss": [-3.0, -4.0], "reconstruction": [1.0, 2.0]}, ax=ax)

@@ -190,7 +190,8 @@ def loss_curves(
     ----------
     history : mapping of str to sequence of float
         E.g. an estimator's ``history_``: ``{"loss": [...], "kl": [...], "val_loss": [...]}``.
-        NaN or infinite epochs (a diverged run) are left out of the line, which shows a gap.
+        NaN or infinite epochs (a diverged run) are left out of the line, which shows a gap,
+        and marked with crosses along the top; the legend names them.
     log : bool or "auto", default="auto"
         Logarithmic y axis; "auto" uses one when every value is positive and the terms span
         more than a factor of 50.
@@ -205,27 +206,49 @@ def loss_curves(
     names = list(curves)
     terms = [n for n in names if not n.startswith("val_")]
     terms += [n[4:] for n in names if n.startswith("val_") and n[4:] not in terms]
-    values = []
+    values, diverged = [], []
     for i, term in enumerate(terms):
         color = f"C{i % 10}"  # the colour cycle's own colours, one per term
         for key, style, suffix in ((term, "-", "train"), (f"val_{term}", "--", "validation")):
             if key not in curves:
                 continue
             curve = curves[key]
-            values.append(curve[np.isfinite(curve)])
+            finite = np.isfinite(curve)
+            values.append(curve[finite])
             epochs = np.arange(1, len(curve) + 1)
-            marker = "o" if len(curve) <= 1 else None
-            ax.plot(epochs, curve, style, color=color, marker=marker, label=f"{term} ({suffix})")
+            # a lone epoch between diverged ones has no line to either side: a dot shows it
+            marker = "o" if len(curve) <= 1 else None if finite.all() else "."
+            label = f"{term} ({suffix})"
+            if not finite.all():
+                plural = "s" if (~finite).sum() > 1 else ""
+                label += f", not finite at epoch{plural} {_spans(epochs[~finite])}"
+                diverged.append((epochs[~finite], color))
+            ax.plot(epochs, curve, style, color=color, marker=marker, label=label)
     flat = np.concatenate(values) if values else np.zeros(0)
     if log == "auto":
         log = bool(flat.size and flat.min() > 0 and flat.max() / flat.min() > 50)
     if log:
         ax.set_yscale("log")
+    top = ax.get_ylim()[1]  # a diverged run's NaN or infinite epochs: crosses along the top
+    for epochs, color in diverged:
+        ax.plot(epochs, np.full(len(epochs), top), "x", color=color, clip_on=False)
+    ax.set_xlim(0.5, max(len(c) for c in curves.values()) + 0.5)  # every epoch, the last too
     ax.set(xlabel="epoch", ylabel="nats per row" + (" (log scale)" if log else ""), title=title)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, frameon=False)
     return ax
+
+
+def _spans(epochs: np.ndarray) -> str:
+    """Epochs as runs, ``2, 4-6``."""
+    runs: list[list[int]] = []
+    for epoch in epochs.tolist():
+        if runs and epoch == runs[-1][1] + 1:
+            runs[-1][1] = epoch
+        else:
+            runs.append([epoch, epoch])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def _check_history(history: Any) -> dict[str, np.ndarray]:
