@@ -148,3 +148,22 @@ def test_a_fit_the_stopping_rule_ended_is_told_to_loosen_the_rule_not_max_iter()
     assert "a smaller tol or a larger n_iter_no_change" in said and "larger max_iter" not in said
     line = for_the_command_line(said, {"epochs", "param"})
     assert "It stopped before its --epochs" in line and "--param n_iter_no_change" in line
+
+
+def test_a_diverged_fit_says_so_and_to_take_a_smaller_step():
+    # it was told to "train longer ... or with a larger learning_rate_init" at an error 3e29
+    X = 1e3 * np.random.default_rng(0).normal(size=(500, 10))
+    vae = aekit.VAE(latent_dim=2, max_iter=10, learning_rate_init=10.0, random_state=0)
+    with pytest.warns(
+        ConvergenceWarning, match=r"diverged.*smaller learning_rate_init \(it is 10\)"
+    ):
+        vae.fit(X)
+
+
+def test_the_diverged_fit_advice_names_the_command_lines_option():
+    from aekit.cli.errors import for_the_command_line
+
+    said = "diverged. Fit again with a smaller learning_rate_init (it is 10)."
+    assert for_the_command_line(said, {"param"}).endswith(
+        "Fit again with a smaller learning rate (--param learning_rate_init=...; it was 10)."
+    )

@@ -108,6 +108,12 @@ OPTION_ADVICE = (
         "a larger learning rate (--param learning_rate_init=0.003).",
         "(a run of aekit train, whose --param sets tol and n_iter_no_change).",
     ),
+    (  # a diverged fit (aekit.estimators._convergence)
+        r"\bFit again with a smaller learning_rate_init \(it is ([^)]+)\)\.",
+        "param",
+        r"Fit again with a smaller learning rate (--param learning_rate_init=...; it was \1).",
+        r"Fit again with a smaller learning rate (it was \1).",
+    ),
     (r"\bIt stopped before max_iter,", "epochs", "It stopped before its --epochs,", None),
     (
         r"\bTrain longer \(a larger max_iter\)",

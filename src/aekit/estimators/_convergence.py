@@ -44,6 +44,17 @@ class ConvergenceCheck:
         error, baseline = errors
         if baseline > 0 and error >= baseline:  # constant rows: nothing beyond the mean
             fits = " a fit, over several fits (warm_start)" if self.n_iter_ > self.max_iter else ""
+            if error > DIVERGED * baseline:  # too large a step: a larger one would be worse
+                warnings.warn(
+                    f"{self._shown_name}: after {self.n_iter_} epoch{'s' * (self.n_iter_ != 1)} "
+                    f"the network reconstructs its training rows with a squared error of "
+                    f"{error:.4g}, far worse than their mean row ({baseline:.4g}): the training "
+                    "diverged, and its codes, samples and scores say nothing. Fit again with a "
+                    f"smaller learning_rate_init (it is {self.learning_rate_init:g}).",
+                    ConvergenceWarning,
+                    stacklevel=caller_level(),
+                )
+                return
             warnings.warn(
                 f"{self._shown_name}: after {self.n_iter_} epoch{'s' * (self.n_iter_ != 1)} "
                 f"(max_iter={self.max_iter}{fits}) "
@@ -54,6 +65,11 @@ class ConvergenceCheck:
                 ConvergenceWarning,
                 stacklevel=caller_level(),
             )
+
+
+# A reconstruction this many times worse than the training rows' mean row is no slow start
+# but a diverged fit (a VAE at learning_rate_init=10: 3e29 against 1e6)
+DIVERGED = 100
 
 
 def _longer(estimator) -> str:
