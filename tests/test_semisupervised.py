@@ -152,6 +152,9 @@ def test_bad_labels_raise_clear_errors(digits, m2):
         m2.transform(X[:5], y=np.full(5, 99))
     # -1 marks an unlabelled row, as in fit: its label is predicted (it was refused)
     np.testing.assert_array_equal(m2.transform(X[:5], y=np.full(5, -1)), m2.transform(X[:5]))
+    for one in (-1, np.nan):  # one marker for every row, as the array: "not seen in fit: [-1]"
+        np.testing.assert_array_equal(m2.transform(X[:5], y=one), m2.transform(X[:5]))
+        assert m2.reconstruct(X[:5], one).shape == X[:5].shape
     with pytest.raises(ValueError, match="classifier_weight"):
         aekit.ConditionalVAE(classifier_weight=-1.0).fit(X[:40], np.arange(40) % 2)
 

@@ -88,9 +88,12 @@ class ConditionalLabels:
     def _unlabelled_in(self, y: Any, n_samples: int) -> tuple[np.ndarray, np.ndarray] | None:
         """``(labels, gone)``: a given ``y`` as one label per row (objects, to take others)
         and the rows it marks unlabelled (-1, a missing label, empty text: as ``fit`` reads
-        them); None when every row has a label (or one label stands for all)."""
-        if y is None or np.ndim(y) == 0:
+        them); None when every row has a label (or one label stands for all). One marker
+        (``y=-1``) marks every row, as an array of them does."""
+        if y is None:
             return None
+        if np.ndim(y) == 0:
+            y = np.full(n_samples, y, dtype=object)
         labels = as_labels(y, n_samples, one=True, missing=True)
         gone = unlabelled_rows(labels)
         return (labels.astype(object), gone) if gone.any() else None
