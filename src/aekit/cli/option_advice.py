@@ -25,6 +25,8 @@ def _leave_out_unexpected(match: re.Match) -> str:
 # Advice that names an option of a fitting command: (pattern, the option, the advice in a
 # command that has it, the advice elsewhere, e.g. in 'aekit score', which reads a fitted model).
 OPTION_ADVICE = (
+    # the rows of 'aekit search', whose X is QUERY (elsewhere aekit.cli.advice says DATA)
+    (r"^X (contains|has|holds|lacks) ", "query", r"QUERY \1 ", None),
     (
         r"\bImpute them, or (?:pass|refit with) handle_missing=True to let the detector "
         r"encode them\.",
