@@ -129,6 +129,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
             validate_data(self, rows, reset=False)
             return array, flat, None
         regression = self._task == "regression"
+        _refuse_missing_targets(y, self._task)
         _, y = validate_data(self, rows, y, reset=True, multi_output=regression, dtype=None)
         return array, flat, y
 
@@ -334,3 +335,19 @@ def _check_state(network: torch.nn.Module, state: Any) -> None:
 
 def _progress(estimator: Any) -> ProgressBar:
     return ProgressBar(type(estimator).__name__, int(estimator.max_iter))
+
+
+def _refuse_missing_targets(y: Any, task: str) -> None:
+    """A missing label or target (NaN, None: how ConditionalVAE marks an unlabelled row) said
+    with the fix; scikit-learn's "Input y contains NaN." named neither."""
+    if y is None:
+        return
+    missing = np.asarray(pd.isna(np.asarray(y, dtype=object)), dtype=bool)
+    if missing.any():
+        what = "labels" if task == "classification" else "targets"
+        raise ValueError(
+            f"y has {int(missing.sum())} missing {what} (NaN or None), first at row "
+            f"{int(np.argmax(missing.reshape(len(missing), -1).any(axis=1)))}; a fine-tuned "
+            f"model learns from rows with {what}: fit on those, and pass the others as "
+            "X_unlabeled with an unfitted autoencoder to pretrain on them."
+        )
