@@ -12,6 +12,10 @@ RIFF container; the bar is judged against JPEG's scan-only rate, the harder comp
 Reconstructions are rounded to 8 bits for every codec; PSNR and SSIM (scikit-image, data range
 1) are averaged over images. Bar: aekit's PSNR above JPEG's at every JPEG rate <= 1 bpp.
 
+Two classical lossy codecs, entropy-coded by lzma, are swept too (:mod:`classical_codecs`):
+transform coding (PCA fitted on the training images, coefficients rounded to a step) and
+quantized pixels; a learned codec that loses to them has not earned its network.
+
 Every dataset also gets two reference points: lzma (lossless, preset 9e) of the test pixels at
 the data's own precision (8 bits; the bundled digits' 17 levels 0-16), and aekit at its default
 quantization step (``step="auto"``, chosen at fit from the training rows), the rate a user gets
@@ -34,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from _common import command_line, machine_info, print_table, require_bench_extra, write_result
+from classical_codecs import pca_curve, pixel_curve
 from PIL import Image
 
 from aekit.compression import Compressor, container
@@ -247,6 +252,8 @@ def main(argv: list[str] | None = None) -> dict:
         lossless = lzma_point(X_test, levels)
         methods["JPEG"] = pillow_curve(X_test, "JPEG", JPEG_QUALITIES)
         methods["WebP"] = pillow_curve(X_test, "WEBP", WEBP_QUALITIES)
+        methods["PCA, rounded coefficients + lzma"] = pca_curve(X_train, X_test, quality_metrics)
+        methods["quantized pixels + lzma"] = pixel_curve(X_test, quality_metrics)
         methods["JPEG scan only (payload)"] = methods["JPEG"]
         methods["WebP bitstream (payload)"] = methods["WebP"]
         curves[dataset] = methods
@@ -274,7 +281,11 @@ def main(argv: list[str] | None = None) -> dict:
             if "payload" in name:
                 continue
             for p in points:
-                knob = f"step {p['step']}" if "step" in p else f"q {p['quality']}"
+                knob = (
+                    f"step {p['step']}" if "step" in p
+                    else f"{p['levels']} levels" if "levels" in p
+                    else f"q {p['quality']}"
+                )  # fmt: skip
                 knob += " (default)" if p.get("default") else ""
                 rows.append(
                     [
