@@ -197,6 +197,8 @@ def test_a_column_whose_variation_float32_rounds_away_is_warned_of():
         classifier.fit(frame, y)
     line = for_the_command_line(str(caught[0].message))
     assert line.startswith("DATA's column 'balance'") and "X.mean" not in line
+    # float32's own step at 1e6 (it said "its variation is lost", where a step can be 3% of it)
+    assert re.search(r"has steps of 0\.062 \(6\d\d% of that variation\)", line), line
     with pytest.warns(UserWarning, match=r"X's column 5 varies"):
         aekit.FineTunedClassifier(**quick).fit(X, y)
     with warnings.catch_warnings():  # the offset taken away, or a wide spread: nothing to say

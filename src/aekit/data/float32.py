@@ -69,11 +69,13 @@ def warn_float32_rounding(
     others = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
     from aekit.warning_lines import caller_level
 
+    step = float(np.spacing(np.float32(largest[j])))  # float32's step at the largest values
     warnings.warn(
         f"{name}'s column {column}{others} varies by about {spread[j]:.3g} (standard deviation) "
-        f"around values as large as {largest[j]:.3g}, finer than float32, "
-        "the precision the models compute in, resolves there: its variation is lost. Subtract "
-        "an offset first, e.g. X - X.mean(axis=0), and the same offset from new rows.",
+        f"around values as large as {largest[j]:.3g}, where float32, the precision the models "
+        f"compute in, has steps of {step:.2g} ({step / spread[j]:.0%} of that variation): its "
+        "values are rounded to those steps. Subtract an offset first, e.g. X - X.mean(axis=0), "
+        "and the same offset from new rows.",
         UserWarning,
         stacklevel=caller_level(),
     )
