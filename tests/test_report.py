@@ -241,6 +241,17 @@ def test_report_skips_unreadable_files_and_non_png_figures(tmp_path):
     assert "model.safetensors cannot be read:" in page and "truncated or corrupt" in page
 
 
+def test_a_detectors_report_gives_each_members_last_loss_and_the_flagged_rows(tmp_path):
+    # members stop each on its own: their cells are empty after, and the report showed '–'
+    (tmp_path / "metrics.csv").write_text(
+        "epoch,member0_loss,member1_loss\n1,5.5,6.5\n2,4.25,\n3,4.0,\n"
+    )
+    (tmp_path / "scores.csv").write_text("anomaly_score,anomaly\n1.0,False\n9.0,True\n2.0,False\n")
+    page = write_report(tmp_path).read_text(encoding="utf-8")
+    assert '<td class="num">4</td>' in page and "6.5 (epoch 1)" in page and "–" not in page
+    assert "1 of 3 training rows flagged (scores.csv)" in page
+
+
 def test_report_without_a_run_folder_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         write_report(tmp_path / "nowhere")

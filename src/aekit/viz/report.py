@@ -69,12 +69,35 @@ def _metrics(rows: list[dict[str, str]]) -> dict[str, Any]:
     terms = [c for c in columns if not c.startswith("val_")]
     terms += [c[4:] for c in columns if c.startswith("val_") and c[4:] not in terms]
     has_val = any(c.startswith("val_") for c in columns)
-    table = [[t, _number(last.get(t)), *([_number(last.get(f"val_{t}"))] * has_val)] for t in terms]
+
+    def final(column: str) -> str:
+        """The column's last value, and its epoch where it stopped before the others (a
+        detector's members stop each on its own: their cells are empty after)."""
+        for k in range(len(rows) - 1, -1, -1):
+            if rows[k].get(column):
+                epoch = rows[k].get("epoch") or str(k + 1)
+                stopped = f" (epoch {epoch})" if k < len(rows) - 1 else ""
+                return _number(rows[k][column]) + stopped
+        return "–"
+
+    table = [[t, final(t), *([final(f"val_{t}")] * has_val)] for t in terms]
     note = f"Epoch {last.get('epoch') or len(rows)}, the last of {len(rows)} recorded."
     val = [(_float(r.get("val_loss")), r.get("epoch") or k + 1) for k, r in enumerate(rows)]
     if val := [v for v in val if v[0] == v[0]]:  # not NaN
         note += " Best validation loss {:.5g} at epoch {}.".format(*min(val))
     return {"note": note, "head": ["term", "training", *(["validation"] * has_val)], "rows": table}
+
+
+def _flagged(scores: Path) -> str | None:
+    """A detector run's count of flagged training rows, from its ``scores.csv``."""
+    try:
+        with scores.open(newline="", encoding="utf-8") as handle:
+            flags = [row.get("anomaly") for row in csv.DictReader(handle)]
+    except (OSError, csv.Error, ValueError):
+        return None
+    if not flags or any(f not in ("True", "False") for f in flags):
+        return None
+    return f"{flags.count('True')} of {len(flags)} training rows flagged (scores.csv)."
 
 
 def _params(config: dict) -> dict[str, Any]:
@@ -196,12 +219,15 @@ def write_report(run_dir: str | os.PathLike) -> Path:
         meta += f" · model.safetensors {model.stat().st_size / 1e6:.2f} MB"
         if (damage := model_damage(model)) is not None:
             notes.append(f"model.safetensors cannot be read: {damage}")
+    metrics = _metrics(rows) if rows else None
+    if metrics and (flagged := _flagged(run_dir / "scores.csv")):
+        metrics["note"] += f" {flagged}"
     page = _template().render(
         name=_model_class(config) or "aekit run",
         meta=meta,
         notes=notes,
         css=CSS,
-        metrics=_metrics(rows) if rows else None,
+        metrics=metrics,
         params=_params(config) if config else None,
         command=command,
         directory=_ran_in(config),
