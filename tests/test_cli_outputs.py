@@ -215,6 +215,11 @@ def test_reconstruct_draws_a_png_grid_of_the_images_over_their_reconstructions(
     result = invoke("reconstruct", tables / "R", tmp_path / "none.csv", "-o", tmp_path / "r.png")
     refused(result, "PNG output needs images", "trained on flat rows of 4 values")
     assert not (tmp_path / "r.png").exists()
+    # with DATA's --image-shape it draws them, as generate and interpolate do (it was refused)
+    np.save(tmp_path / "flat.npy", np.random.default_rng(0).random((6, 4)))
+    ok(invoke("reconstruct", tables / "R", tmp_path / "flat.npy", "--image-shape", "1,2,2",
+              "-o", tmp_path / "r.png"))  # fmt: skip
+    assert matplotlib.image.imread(tmp_path / "r.png").ndim == 3
 
 
 @pytest.mark.parametrize("command", ["encode", "reconstruct", "score"])

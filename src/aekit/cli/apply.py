@@ -217,7 +217,7 @@ def _data_command(name: str, compute, doc: str):
         grayscale: Grayscale = None,
     ) -> None:
         from aekit.cli.columns import with_ids
-        from aekit.cli.data import load_data, open_data
+        from aekit.cli.data import load_data, open_data, parse_ints
         from aekit.cli.tables import encoded, run_encoder
         from aekit.data.writers import write_batches
         from aekit.estimators.streaming import chunks_of
@@ -228,8 +228,10 @@ def _data_command(name: str, compute, doc: str):
         _say_if_labels_change_nothing(name, estimator, labels)
         _check_text_output(name, estimator, output)
         png = output.suffix.lower() == ".png"  # reconstruct's alone (check_format)
+        # DATA's --image-shape draws a model of flat rows too, as generate's does its samples
+        drawn = parse_ints(image_shape, 3, "--image-shape") if png and image_shape else None
         if png:  # refused before DATA is read
-            grid_shape(estimator, estimator.n_features_in_)
+            grid_shape(estimator, estimator.n_features_in_, drawn)
         # as the run read DATA: its label column, image size and shape
         options = run_data_options(
             run, data, label_column, image_shape, image_size, grayscale, labels
@@ -249,7 +251,7 @@ def _data_command(name: str, compute, doc: str):
         _check_text_rows(name, output, encoder, y)
         _say_if_labels_are_predicted(name, estimator, y)
         if png:
-            n = _write_reconstruction_grid(estimator, X, y, encoder, output)
+            n = _write_reconstruction_grid(estimator, X, y, encoder, output, drawn)
             typer.echo(
                 f"{len(X)} rows: {output}" + (f" (a grid of the first {n})" if n < len(X) else "")
             )
@@ -276,9 +278,10 @@ def _data_command(name: str, compute, doc: str):
     return command
 
 
-def _write_reconstruction_grid(estimator, X, y, encoder, output: Path) -> int:
+def _write_reconstruction_grid(estimator, X, y, encoder, output: Path, shape=None) -> int:
     """-o .png of reconstruct: the first rows of DATA (only those are read and reconstructed)
-    over their reconstructions; returns how many are drawn."""
+    over their reconstructions, drawn in ``shape`` (--image-shape) or the model's; returns how
+    many are drawn."""
     import numpy as np
 
     from aekit.cli.tables import encoded
@@ -288,7 +291,7 @@ def _write_reconstruction_grid(estimator, X, y, encoder, output: Path) -> int:
     part, labels = next(chunks_of(X, y, MAX_GRID, estimator=estimator))
     part = encoded(encoder, part, model=estimator)
     reconstructions = np.asarray(estimator.reconstruct(part, labels))
-    return write_pairs(estimator, as_numeric_array(part), reconstructions, output, len(X))
+    return write_pairs(estimator, as_numeric_array(part), reconstructions, output, len(X), shape)
 
 
 def _chain(first, rest):

@@ -147,16 +147,19 @@ def first_shown(rows, output: Path, n_rows: int | None = None):
     return rows[:MAX_GRID]
 
 
-def write_pairs(estimator, originals, reconstructions, output: Path, n_rows: int) -> int:
+def write_pairs(
+    estimator, originals, reconstructions, output: Path, n_rows: int, image_shape=None
+) -> int:
     """A PNG grid of the first images of an image model's input, each row of them over the
     row of their reconstructions (:func:`aekit.viz.plots.reconstruction_grid`); returns the
-    number of images drawn (at most MAX_GRID of the ``n_rows`` in all)."""
+    number of images drawn (at most MAX_GRID of the ``n_rows`` in all). ``image_shape``: the
+    (C, H, W) of a model of flat rows (--image-shape)."""
     import numpy as np
 
     from aekit.viz.figures import save_figure
     from aekit.viz.plots import reconstruction_grid
 
-    shape = grid_shape(estimator, int(np.prod(np.shape(originals)[1:])))
+    shape = grid_shape(estimator, int(np.prod(np.shape(originals)[1:])), image_shape)
     originals = first_shown(originals, output, n_rows)
     reconstructions = reconstructions[: len(originals)]
     images = (np.reshape(rows, (len(originals), *shape)) for rows in (originals, reconstructions))
