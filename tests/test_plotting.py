@@ -53,6 +53,15 @@ def test_loss_curves_draw_one_line_per_term_validation_dashed():
     assert ax.get_title() == "run"
 
 
+def test_loss_curves_draw_a_loss_equal_to_its_reconstruction_term_once():
+    # a plain autoencoder's two lines were the same: the second covered the first
+    ax = plotting.loss_curves({"loss": [3, 2], "reconstruction": [3, 2], "val_loss": [4, 3]})
+    names = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert names == ["loss (train)", "loss (validation)", "reconstruction (train)"]  # val differs
+    ax = plotting.loss_curves({"loss": [3, 2], "reconstruction": [3, 2]})
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["loss = reconstruction (train)"]
+
+
 def test_loss_curves_mark_and_name_a_diverged_runs_epochs():
     # NaN epochs were left out silently: the line stopped, the axis too, and the run looked
     # healthy; a lone finite epoch between NaN ones drew nothing

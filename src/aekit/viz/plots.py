@@ -206,6 +206,11 @@ def loss_curves(
     names = list(curves)
     terms = [n for n in names if not n.startswith("val_")]
     terms += [n[4:] for n in names if n.startswith("val_") and n[4:] not in terms]
+    # a plain autoencoder's loss is its reconstruction term: one line, named for both (the
+    # second line was drawn exactly over the first)
+    same = {t for t in terms if t != "loss" and _same_curves(curves, t, "loss")}
+    shown = {t: " = ".join(["loss", *sorted(same)]) if t == "loss" else t for t in terms}
+    terms = [t for t in terms if t not in same]
     values, diverged = [], []
     for i, term in enumerate(terms):
         color = f"C{i % 10}"  # the colour cycle's own colours, one per term
@@ -218,7 +223,7 @@ def loss_curves(
             epochs = np.arange(1, len(curve) + 1)
             # a lone epoch between diverged ones has no line to either side: a dot shows it
             marker = "o" if len(curve) <= 1 else None if finite.all() else "."
-            label = f"{term} ({suffix})"
+            label = f"{shown[term]} ({suffix})"
             if not finite.all():
                 plural = "s" if (~finite).sum() > 1 else ""
                 label += f", not finite at epoch{plural} {_spans(epochs[~finite])}"
@@ -238,6 +243,15 @@ def loss_curves(
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, frameon=False)
     return ax
+
+
+def _same_curves(curves: dict[str, np.ndarray], a: str, b: str) -> bool:
+    """Terms ``a`` and ``b`` hold the same values, in training and in validation alike."""
+    return all(
+        (x in curves) == (y in curves)
+        and (x not in curves or np.array_equal(curves[x], curves[y], equal_nan=True))
+        for x, y in ((a, b), (f"val_{a}", f"val_{b}"))
+    )
 
 
 def _spans(epochs: np.ndarray) -> str:
