@@ -194,6 +194,11 @@ def test_report_of_a_folder_that_is_no_run_names_the_commands_that_write_one(tmp
     )
     assert "is not a RUN folder (it has no metrics.csv)" in message
     assert "'detect'" in message
+    # a RUN that lost its metrics.csv: 'info' and 'score' read it, and report said "not a RUN"
+    (tmp_path / "empty" / "config.toml").write_text('[model]\nclass = "Autoencoder"\n')
+    with pytest.warns(UserWarning, match="a RUN folder without its metrics.csv"):
+        result = CliRunner().invoke(app, ["report", str(tmp_path / "empty")])
+    assert result.exit_code == 0 and (tmp_path / "empty" / "report.html").exists(), result.output
 
 
 def test_a_default_run_folder_in_the_way_is_said_to_be_the_default(tmp_path, monkeypatch):

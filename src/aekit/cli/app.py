@@ -280,7 +280,13 @@ def report(run: TrainedRun) -> None:
 
     if not run.exists():
         raise FileNotFoundError(f"RUN {run}: no such folder.")
-    if not (run / "metrics.csv").exists():
+    if not (run / "metrics.csv").exists() and (run / "config.toml").is_file():
+        warnings.warn(  # a RUN that lost its record of training: the rest is still shown
+            f"{run} is a RUN folder without its metrics.csv (moved or deleted?): the report "
+            "has no final metrics.",
+            stacklevel=2,
+        )
+    elif not (run / "metrics.csv").exists():
         raise FileNotFoundError(  # the commands TrainedRun's help names
             f"{run} is not a RUN folder (it has no metrics.csv): give the folder that 'aekit "
             "train', 'detect', 'detect-series', 'finetune' or another command's --out wrote."
