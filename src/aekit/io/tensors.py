@@ -213,6 +213,30 @@ _DATA_SUFFIXES = {
 }
 
 
+def _truncated(path: Path) -> str | None:
+    """A safetensors file shorter than its own header says, in bytes (safetensors' "incomplete
+    metadata, file not fully covered" says neither); None when the header cannot tell."""
+    size = path.stat().st_size
+    try:
+        with path.open("rb") as handle:
+            length = int.from_bytes(handle.read(8), "little")
+            if size < 8 or length > size:
+                return None
+            entries = json.loads(handle.read(length))
+        end = max(
+            (v["data_offsets"][1] for k, v in entries.items() if k != "__metadata__"), default=0
+        )
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    expected = 8 + length + int(end)
+    if size >= expected:
+        return None
+    return (
+        f"{path} is truncated: it holds {size:,} bytes of the {expected:,} its header announces "
+        "(a copy or download cut short?); copy it again, or save the model again."
+    )
+
+
 def parse_header(path: str | os.PathLike, text: str) -> dict[str, Any]:
     """The JSON object of a file's header; ``ValueError`` naming the file for anything else,
     a header nested deeper than :data:`MAX_DEPTH` or holding a number longer than Python
@@ -292,6 +316,7 @@ def load_tree(
             ) from None
         raise ValueError(
             _foreign_file(path)
+            or _truncated(path)
             or f"{path} is not a readable aekit file (truncated or corrupt?): {err}"
         ) from None
     if METADATA_KEY not in metadata:
