@@ -110,7 +110,6 @@ ADVICE = (
     (r"^X is sampled every\b", "DATA is sampled every"),
     (r"^the series of X have\b", "the series of DATA have"),
     (r"\bresample X to one point every\b", "resample DATA to one point every"),
-    (r"\bor use another checkpoint_dir\b", "or use another --checkpoint folder"),
     (  # aekit.data.float32.warn_float32_rounding
         r"\bSubtract an offset first, e\.g\. X - X\.mean\(axis=0\), and the same offset from "
         r"new rows\.",

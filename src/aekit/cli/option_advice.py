@@ -117,6 +117,12 @@ OPTION_ADVICE = (
         r"Fit again with a smaller learning rate (it was \1).",
     ),
     (r"\bIt stopped before max_iter,", "epochs", "It stopped before its --epochs,", None),
+    (  # aekit.core.checkpoint: a damaged checkpoint ('aekit info' reads one, takes no option)
+        r", or use another checkpoint_dir\b",
+        "checkpoint",
+        ", or use another --checkpoint folder",
+        "",
+    ),
     (
         r"\bTrain longer \(a larger max_iter\)",
         "epochs",
