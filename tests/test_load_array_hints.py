@@ -109,3 +109,17 @@ def test_a_byte_the_encoding_cannot_read_is_placed_by_line(tmp_path):
     path.write_bytes("a,b\n1,x\n2,caf\u00e9\n".encode("latin-1"))
     with pytest.raises(ValueError, match=r"is not utf-8 text \(.* at line 3, byte 6 of it\)"):
         load_array(path)
+
+
+@pytest.mark.parametrize("width", [1, 2])
+def test_pandas_names_of_one_or_two_columns_above_fractions_are_names(width, tmp_path):
+    # pd.DataFrame(X).to_csv(index=False) writes the header 0,1: it was read as a row of data
+    # and refused, with the advice to read it with no header (a row of data more, wrong)
+    values = np.random.default_rng(0).normal(size=(6, width))
+    pd.DataFrame(values).to_csv(tmp_path / "t.csv", index=False)
+    table, _ = load_array(tmp_path / "t.csv")
+    assert list(table.columns) == [str(i) for i in range(width)]
+    np.testing.assert_allclose(table.to_numpy(), values)
+    BINARY.to_csv(tmp_path / "b.csv", index=False)  # over whole numbers: said both ways
+    with pytest.raises(ValueError, match=r"looks like data.*names pandas gives unnamed columns"):
+        load_array(tmp_path / "b.csv")

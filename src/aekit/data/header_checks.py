@@ -37,12 +37,20 @@ def first_row_shown(names: list[str]) -> str:
     return f"{', '.join(names[:4])}{', ...' if len(names) > 4 else ''}"
 
 
-def _is_pandas_range_header(names: list[str]) -> bool:
+def _is_pandas_range_header(names: list[str], table: pd.DataFrame) -> bool:
     """A header ``0,1,2,...,n-1``: the default column names pandas writes for a DataFrame made
     from an array (``pd.DataFrame(X).to_csv(path, index=False)``). Read as names, not data, when
     there are 3 or more: a first data row counting 0, 1, 2, ... exactly is far less likely than
-    such a file, while a first row ``0,1`` of two binary columns is common."""
-    return len(names) >= 3 and names == [str(i) for i in range(len(names))]
+    such a file, while a first row ``0,1`` of two binary columns is common. With 1 or 2, when
+    the rows below hold fractions: pandas writes such a column's whole numbers ``1.0``, so a
+    first row ``0,1`` above them is its names."""
+    if names != [str(i) for i in range(len(names))]:
+        return False
+    if len(names) >= 3:
+        return True
+    values = table.select_dtypes("floating").to_numpy(dtype=np.float64)
+    fractions = values[np.isfinite(values)]
+    return bool(fractions.size and (fractions != np.round(fractions)).any())
 
 
 def check_header(path: Path, table: pd.DataFrame, decimal: str = ".") -> pd.DataFrame:
@@ -53,7 +61,7 @@ def check_header(path: Path, table: pd.DataFrame, decimal: str = ".") -> pd.Data
     :func:`_is_pandas_range_header`). ``decimal``: the numbers' decimal mark ('0,126' is a
     number read with ',')."""
     names = [str(c) for c in table.columns]
-    if _is_pandas_range_header(names):
+    if _is_pandas_range_header(names, table):
         return table
     # a name is data when it is a number or one of its own column's values (a text cell of a
     # first data row), and some name is a number
@@ -68,10 +76,16 @@ def check_header(path: Path, table: pd.DataFrame, decimal: str = ".") -> pd.Data
         # read without a header, its columns are x0, x1, ...
         n = len(names)
         named = "x0" if n == 1 else "x0 and x1" if n == 2 else f"x0 to x{n - 1}"
+        pandas = (  # the names pd.DataFrame(X).to_csv writes, over rows of whole numbers
+            "; if they are the names pandas gives unnamed columns (pd.DataFrame(X).to_csv), "
+            "name the columns before writing, e.g. df.columns = ['a', 'b']"
+            if names == [str(i) for i in range(len(names))]
+            else ""
+        )
         raise ValueError(
             f"{path}: its first row ({first_row_shown(names)}) "
             "looks like data, not column names; add a header row, or read it with "
-            f"csv={{'header': False}} (columns {named})."
+            f"csv={{'header': False}} (columns {named}){pandas}."
         )
     if names and names[0] == "Unnamed: 0":
         first = table.iloc[:, 0]
