@@ -123,3 +123,16 @@ def test_search_says_query_where_a_command_of_data_says_data():
     said = "X has 10 features, but SemanticHasher is expecting 64 features as input."
     assert for_the_command_line(said, {"query"}).startswith("QUERY has 10 features")
     assert for_the_command_line(said, {"data"}).startswith("DATA has 10 features")
+
+
+def test_an_array_of_one_axis_is_said_as_data_with_the_reshape():
+    # a .npz's 1-D X reached the command line in the Python API's words ("Reshape your data")
+    said = (
+        "X must have 2 axes (n_samples, n_features), 3 (n, channels, length) or 4 (n, C, H, W); "
+        "got shape (10,). Reshape your data either using X.reshape(-1, 1) if it has a single "
+        "feature or X.reshape(1, -1) if it is a single sample."
+    )
+    assert for_the_command_line(said, set()) == (
+        "DATA holds an array of one axis, shape (10,), where a table of rows and columns is "
+        "read: save it as X.reshape(-1, 1) (one column) or X.reshape(1, -1) (one row)."
+    )

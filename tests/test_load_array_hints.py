@@ -123,3 +123,10 @@ def test_pandas_names_of_one_or_two_columns_above_fractions_are_names(width, tmp
     BINARY.to_csv(tmp_path / "b.csv", index=False)  # over whole numbers: said both ways
     with pytest.raises(ValueError, match=r"looks like data.*names pandas gives unnamed columns"):
         load_array(tmp_path / "b.csv")
+
+
+def test_a_comment_line_above_the_header_is_named(tmp_path):
+    # it was read as the header, and the rows blamed for having "more fields than its header"
+    (tmp_path / "t.csv").write_text("# exported by a tool\na,b\n1,2\n3,4\n")
+    with pytest.raises(ValueError, match=r"first line, '# exported by a tool', is a comment"):
+        load_array(tmp_path / "t.csv")

@@ -180,6 +180,14 @@ ADVICE = (
         r"\bpass them in fit's order: X\[(\[[^\]]*\])\]",
         lambda m: "put them in fit's order: " + _comma_list(m[1]).replace(",", ", "),
     ),
+    (  # aekit.data.validation: an array of one axis (a .npz's X), said with numpy's fix
+        r"^X must have 2 axes \(n_samples, n_features\)(?:, 3 \(n, channels, length\) or 4 "
+        r"\(n, C, H, W\))?; got shape \((\d+),\)\. Reshape your data either using "
+        r"X\.reshape\(-1, 1\) if it has a single feature or X\.reshape\(1, -1\) if it is a "
+        r"single sample\.",
+        r"DATA holds an array of one axis, shape (\1,), where a table of rows and columns is "
+        r"read: save it as X.reshape(-1, 1) (one column) or X.reshape(1, -1) (one row).",
+    ),
     (r"^X (contains|has|holds|lacks) ", r"DATA \1 "),
     (  # aekit.anomaly.inputs, aekit.imputation.imputer: too few rows
         r"^DATA has n_samples=(\d+);",

@@ -292,6 +292,7 @@ def read_csv(
     except pd.errors.ParserWarning:
         _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
         _refuse_other_separator(path, sep, encoding, header)
+        _refuse_comment_line(path, encoding)
         raise ValueError(
             f"{path}: its rows have more fields than its header row has names (pandas would "
             "take the first field of each row as its index); name every column in the header "
@@ -348,6 +349,19 @@ def read_csv(
     checks = WholeFileChecks(path, unnamed_columns(table.columns), numbers=[])
     checks.add(table, start=0)
     return table.drop(columns=checks.finish())
+
+
+def _refuse_comment_line(path: Path, encoding: str) -> None:
+    """A first line of ``#`` (a tool's note above the header) was read as the header, and its
+    one field blamed for the rows' "more fields": name the line and the fix."""
+    lines = first_lines(path, encoding)
+    first = lines[0].strip() if lines else ""
+    if first.startswith("#"):
+        shown = first if len(first) <= 60 else first[:57] + "..."
+        raise ValueError(
+            f"{path}: its first line, {shown!r}, is a comment, read as the header row; delete "
+            "the comment lines above the header (e.g. grep -v '^#' in.csv > out.csv)."
+        )
 
 
 def _refuse_repeated_names(path: Path, table: pd.DataFrame, sep: str, encoding: str) -> None:
