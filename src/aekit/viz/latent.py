@@ -3,6 +3,7 @@ exports it), only numpy is imported here and matplotlib loads on the first draw.
 
 from __future__ import annotations
 
+import collections
 import numbers
 from typing import Any
 
@@ -22,10 +23,12 @@ OTHER = (0.5, 0.5, 0.5, 1.0)  # the classes beyond MAX_CATEGORIES: mid grey
 
 
 def _palette(n: int, matplotlib: Any) -> list[tuple]:
-    """``n`` class colours, none of them grey (unlabelled and "other" are): tab10, or for more
-    classes tab20 without its grey pair and two of tab20b's."""
+    """``n`` class colours, none of them grey (unlabelled and "other" are): tab10 with black for
+    its grey, or for more classes tab20 without its grey pair and two of tab20b's."""
     if n <= 10:
-        return [matplotlib.colormaps["tab10"](k) for k in range(n)]
+        tab10 = [matplotlib.colormaps["tab10"](k) for k in range(10)]
+        tab10[7] = (0.0, 0.0, 0.0, 1.0)
+        return tab10[:n]
     tab20 = [matplotlib.colormaps["tab20"](k) for k in range(20) if k not in (14, 15)]
     return (tab20 + [matplotlib.colormaps["tab20b"](k) for k in (0, 8)])[:n]
 
@@ -152,12 +155,12 @@ def _coloured(ax: Any, points: np.ndarray, known: np.ndarray, legend: bool) -> N
     # one grey "other"; every point is drawn in one random order, so that at large n the
     # last class drawn does not cover the others where they mix
     as_list = known.tolist()
-    counts = {label: as_list.count(label) for label in classes}
+    counts = collections.Counter(as_list)  # one pass: a count per class was one pass each
     kept = set(sorted(classes, key=lambda c: -counts[c])[:MAX_CATEGORIES])
     shown = [label for label in classes if label in kept]
-    palette = _palette(len(shown), matplotlib)
+    palette = [*_palette(len(shown), matplotlib), OTHER]
     index = {label: k for k, label in enumerate(shown)}
-    colours = np.array([palette[index[v]] if v in index else OTHER for v in as_list])
+    colours = np.array(palette)[[index.get(v, len(shown)) for v in as_list]]
     order = np.random.default_rng(0).permutation(len(points))
     ax.scatter(points[order, 0], points[order, 1], c=colours[order], **STYLE)
     marker = {"marker": "o", "linestyle": "", "markersize": 4}
