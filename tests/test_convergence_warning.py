@@ -167,3 +167,12 @@ def test_the_diverged_fit_advice_names_the_command_lines_option():
     assert for_the_command_line(said, {"param"}).endswith(
         "Fit again with a smaller learning rate (--param learning_rate_init=...; it was 10)."
     )
+
+
+def test_an_untrained_fit_of_data_of_small_spread_is_not_called_diverged():
+    # [0, 1] data of spread 0.003: an untrained Bernoulli decoder's 0.5 is far worse than the
+    # mean row, and was called diverged, with the advice of a smaller step
+    X = 0.01 * np.random.default_rng(0).random((300, 20))
+    with pytest.warns(ConvergenceWarning, match="Train longer") as caught:
+        aekit.Autoencoder(max_iter=1, random_state=0).fit(X)
+    assert not any("diverged" in str(w.message) for w in caught)

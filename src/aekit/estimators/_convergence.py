@@ -44,7 +44,7 @@ class ConvergenceCheck:
         error, baseline = errors
         if baseline > 0 and error >= baseline:  # constant rows: nothing beyond the mean
             fits = " a fit, over several fits (warm_start)" if self.n_iter_ > self.max_iter else ""
-            if error > DIVERGED * baseline:  # too large a step: a larger one would be worse
+            if error > DIVERGED * max(baseline, 1.0):  # a larger step would be worse still
                 warnings.warn(
                     f"{self._shown_name}: after {self.n_iter_} epoch{'s' * (self.n_iter_ != 1)} "
                     f"the network reconstructs its training rows with a squared error of "
@@ -67,8 +67,11 @@ class ConvergenceCheck:
             )
 
 
-# A reconstruction this many times worse than the training rows' mean row is no slow start
-# but a diverged fit (a VAE at learning_rate_init=10: 3e29 against 1e6)
+# A squared error in the model's space this many times that of the training rows' mean row
+# (and of 1: standardized columns have variance 1, and a Bernoulli model's probabilities lie in
+# [0, 1], so a network just started is within a few units) is no slow start but a diverged fit
+# (a VAE at learning_rate_init=10: 3e29). Data of small spread in [0, 1] have a mean row's error
+# far below 1, which an untrained Bernoulli decoder's 0.5 exceeds a hundredfold: not diverged.
 DIVERGED = 100
 
 
