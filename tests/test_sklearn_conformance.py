@@ -115,6 +115,10 @@ def test_set_params_after_fit_leaves_the_fitted_codes_width_and_names():
     assert list(codes.columns) == ["z0", "z1"]
     assert vae.inverse_transform(codes.to_numpy()).shape == X.shape
     assert vae.sample(3).shape == (3, 6) and vae.manifold_grid(2).shape == (2, 2, 6)
+    import torch
+
+    assert vae.decoder_module()(torch.zeros(1, 2)).shape == (1, 6)  # the export's module
+    assert vae.latent_dim_ == 2 and vae.get_params()["latent_dim"] == 4
     compressor = aekit.Compressor(latent_dim=2, max_iter=2, random_state=0).fit(X)
     compressor.set_params(latent_dim=5)
     assert compressor.decompress(compressor.compress(X)).shape == X.shape

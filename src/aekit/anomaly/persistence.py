@@ -113,7 +113,7 @@ def _check_stored_rows(detector) -> None:
     codes, inputs = detector.codes_, detector.inputs_
     if (codes and len(codes) != len(members)) or len(detector.distance_scales_) != len(codes):
         raise ValueError("the detector's codes or their scales do not match its members")
-    stored = [(f"codes_[{i}]", c, m.latent_dim) for i, (c, m) in enumerate(zip(codes, members))]
+    stored = [(f"codes_[{i}]", c, m.latent_dim_) for i, (c, m) in enumerate(zip(codes, members))]
     if inputs is not None:
         stored.append(("inputs_", inputs, width))
     for name, rows, expected in stored:

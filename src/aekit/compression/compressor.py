@@ -223,9 +223,9 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         return self
 
     @property
-    def _code_width(self) -> int:
-        """The fitted network's latent_dim (set_params after fit sets the next fit's)."""
-        return self.autoencoder_.model_.latent.latent_dim
+    def latent_dim_(self) -> int:
+        """The width of the fitted network's codes (set_params after fit sets the next fit's)."""
+        return self.autoencoder_.latent_dim_
 
     def _take_shape_of(self, network: QuantizingAutoencoder) -> None:
         """``n_features_in_`` and, for a table, ``feature_names_in_``: the network's, as
@@ -325,7 +325,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         else:  # on disk: read and encoded a chunk at a time; the codes are held, not the rows
             parts = [self._codes(as_numeric_array(part)) for part, _ in chunks_of(X)]
             n_rows, row_shape = len(X), X.shape[1:]
-            codes = np.concatenate(parts) if parts else np.empty((0, self._code_width))
+            codes = np.concatenate(parts) if parts else np.empty((0, self.latent_dim_))
         tables, symbols, offsets = self._symbols(codes, step)
         warn_of_clipped_codes(offsets + tables.low != symbols)
         return container.pack(
@@ -334,7 +334,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
                 n_rows=n_rows,
                 row_shape=tuple(int(v) for v in row_shape),
                 step=step,
-                latent_dim=self._code_width,
+                latent_dim=self.latent_dim_,
                 payload=entropy.encode(offsets, tables),
             )
         )
@@ -367,7 +367,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
                 "these bytes were compressed by another model (fingerprint mismatch); decompress "
                 "them with the model that compressed them."
             )
-        if box.latent_dim != self._code_width or int(np.prod(box.row_shape)) != self.n_features_in_:
+        if box.latent_dim != self.latent_dim_ or int(np.prod(box.row_shape)) != self.n_features_in_:
             raise ValueError("the header's shape does not fit this model.")
         tables = symbol_tables(self.quantiles_, _check_step(box.step))
         symbols = entropy.decode(box.payload, box.n_rows, tables)

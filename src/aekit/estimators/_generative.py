@@ -112,7 +112,7 @@ class GenerativeMixin:
         X_model = self._to_model(flat)
         seed = int(check_random_state(random_state).randint(0, 2**31 - 1))
         eps = torch.randn(
-            int(n_samples), self._code_width, generator=torch.Generator().manual_seed(seed)
+            int(n_samples), self.latent_dim_, generator=torch.Generator().manual_seed(seed)
         )
         return self._over_labels(
             lambda labels: self._importance_weighted(X_model, labels, eps, average), y, len(flat)
@@ -294,7 +294,7 @@ class GenerativeMixin:
             )
         label = self._broadcast_labels(y, 1)  # a ConditionalVAE's one label; None: y ignored
         code = self._encode(_single_rows(x=x), label)[0]
-        d = self._code_width
+        d = self.latent_dim_
         grid = np.repeat(code[None, None, :], d, axis=0).repeat(len(values), axis=1)
         grid[np.arange(d), :, np.arange(d)] = values  # unit j of row j takes each value
         decoded = self._decode(
@@ -320,9 +320,9 @@ class GenerativeMixin:
             Row 0 holds the largest value of the second unit, column 0 the smallest of the first.
         """
         check_is_fitted(self)
-        if self._code_width != 2:
+        if self.latent_dim_ != 2:
             raise ValueError(
-                f"manifold_grid needs latent_dim=2; this model has {self._code_width}."
+                f"manifold_grid needs latent_dim=2; this model has {self.latent_dim_}."
             )
         check_count(n, "n", 2)
         from scipy.stats import norm

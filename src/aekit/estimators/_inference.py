@@ -39,10 +39,15 @@ class FittedInference(TransformerMixin):
 
     # ---- fitted-model methods ------------------------------------------------------------------
     @property
-    def _code_width(self) -> int:
-        """The fitted network's latent_dim: ``set_params(latent_dim=...)`` after fit sets the
-        next fit's, not the width of this network's codes (scikit-learn's rule)."""
-        return int(self.model_.latent.latent_dim)
+    def latent_dim_(self) -> int:
+        """The width of the fitted network's codes: ``set_params(latent_dim=...)`` after fit sets
+        the next fit's, not this network's (scikit-learn's rule, as ``PCA.n_components_``)."""
+        latent = self.model_.latent
+        if hasattr(latent, "latent_dim"):
+            return int(latent.latent_dim)
+        # a network pickled before latents kept their width: its head's outputs (a Gaussian
+        # latent's are the means and the log-variances)
+        return int(latent.head.out_features) // (2 if latent.stochastic else 1)
 
     def _inference_model(self) -> nn.Module:
         """The fitted network for inference: a float64 copy, on the device it trained on.
@@ -88,9 +93,9 @@ class FittedInference(TransformerMixin):
         labels = self._labels(
             self._broadcast_labels(y, len(Z), rows=f"Z has {len(Z)} rows"), len(Z)
         )
-        if Z.ndim != 2 or Z.shape[1] != self._code_width:
+        if Z.ndim != 2 or Z.shape[1] != self.latent_dim_:
             raise ValueError(
-                f"Z must have shape (n, {self._code_width}) (the latent_dim); got {Z.shape}."
+                f"Z must have shape (n, {self.latent_dim_}) (the latent_dim); got {Z.shape}."
             )
         # torch warns of a read-only array (pandas' to_numpy, np.load(mmap_mode="r")), though
         # nothing writes to it; a code is small, so a copy costs nothing
@@ -120,7 +125,7 @@ class FittedInference(TransformerMixin):
         if not self.model_.latent.stochastic:
             return lambda model, x, yb: -model.reconstruction_nll(x, yb)
         # checked here too: set_params after fit is not validated until the next fit
-        eps = fixed_draws(check_count(self.n_draws, "n_draws"), self._code_width)
+        eps = fixed_draws(check_count(self.n_draws, "n_draws"), self.latent_dim_)
         return lambda model, x, yb: model.elbo(x, yb, eps.to(x.device, x.dtype))
 
     # ---- the public methods: y is passed through to the label hooks (ignored without labels) --
@@ -242,4 +247,4 @@ class FittedInference(TransformerMixin):
         be the input's (scikit-learn's check: a ValueError otherwise)."""
         check_is_fitted(self)
         _check_feature_names_in(self, input_features, generate_names=False)
-        return np.asarray([f"z{i}" for i in range(self._code_width)], dtype=object)
+        return np.asarray([f"z{i}" for i in range(self.latent_dim_)], dtype=object)

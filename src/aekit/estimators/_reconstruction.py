@@ -89,7 +89,7 @@ class ReconstructionErrors:
         stochastic = self.model_.latent.stochastic
         if stochastic:  # score_samples' draws unless told otherwise: -elbo = nll + KL holds
             n_draws = check_count(self.n_draws if n_draws is None else n_draws, "n_draws")
-        eps = fixed_draws(n_draws, self._code_width) if stochastic else None
+        eps = fixed_draws(n_draws, self.latent_dim_) if stochastic else None
 
         def entry_errors(model: torch.nn.Module, x: torch.Tensor, yb: torch.Tensor | None):
             return model.entry_errors(x, yb, metric, None if eps is None else eps.to(x))

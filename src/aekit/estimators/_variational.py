@@ -186,7 +186,7 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             if fitted.get("beta", self.beta) == 0:
                 _warn_no_prior_fitted()
             z = torch.randn(
-                n_samples, self._code_width, generator=torch.Generator().manual_seed(seed)
+                n_samples, self.latent_dim_, generator=torch.Generator().manual_seed(seed)
             ).numpy()
         else:  # the mixture (a conditional model's: each row's label's own)
             z = draw(self.sampler_, n_samples, index, seed)
@@ -206,7 +206,7 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         if self.sampler_ is not None:  # one mixture, or one per label of classes_
             classes = getattr(self, "classes_", None)  # set first by a conditional kind
             check_mixture(
-                self.sampler_, self._code_width, None if classes is None else len(classes)
+                self.sampler_, self.latent_dim_, None if classes is None else len(classes)
             )
 
 

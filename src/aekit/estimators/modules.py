@@ -198,7 +198,7 @@ class ExportsModules:
         module : DecoderModule
         """
         check_is_fitted(self)
-        return DecoderModule(self.model_, self._scalings()[1], self._code_width).eval()
+        return DecoderModule(self.model_, self._scalings()[1], self.latent_dim_).eval()
 
     def score_module(self) -> ScoreModule:
         """Each row's log-likelihood as a standalone torch module, as ``score_samples``.
@@ -267,7 +267,7 @@ class ExportsModules:
             "class": type(self).__name__,
             "part": part,
             "input_shape": json.dumps(list(self.input_shape())),
-            "latent_dim": str(self._code_width),
+            "latent_dim": str(self.latent_dim_),
             "feature_names": json.dumps(None if names is None else [str(n) for n in names]),
             "classes": json.dumps(None if classes is None else to_json(classes)),
         }
@@ -283,7 +283,7 @@ def write_part(
     from aekit.core.onnx import export_onnx
 
     _, data_name, output = ONNX_PARTS[part]
-    rows = (2, estimator.latent_dim) if part == "decoder" else (2, *estimator.input_shape())
+    rows = (2, estimator.latent_dim_) if part == "decoder" else (2, *estimator.input_shape())
     inputs, names = [torch.zeros(rows)], [data_name]
     if module.n_classes:
         inputs.append(torch.zeros(2, dtype=torch.int64))

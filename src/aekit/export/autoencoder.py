@@ -97,7 +97,7 @@ def export_autoencoder(
             files[part] = write_part(estimator, module, path, part).name
     classes = getattr(estimator, "classes_", None)
     names = getattr(estimator, "feature_names_in_", None)
-    row, code = ["batch", *estimator.input_shape()], ["batch", int(estimator.latent_dim)]
+    row, code = ["batch", *estimator.input_shape()], ["batch", estimator.latent_dim_]
     label = {"label": ["batch"]} if classes is not None else {}
     entries = {
         "files": files,
@@ -109,7 +109,7 @@ def export_autoencoder(
         "outputs": {part: output for part, (_, _, output) in ONNX_PARTS.items()},
         "classes": None if classes is None else to_json(classes),
         "feature_names": None if names is None else [str(n) for n in names],
-        "latent_dim": int(estimator.latent_dim),
+        "latent_dim": estimator.latent_dim_,
     }
     if table_encoder is not None:
         entries["columns"] = input_layout(table_encoder)

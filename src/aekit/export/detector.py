@@ -62,7 +62,7 @@ class _Member(nn.Module):
         score = member.score_module()  # a float32 copy of the network and its input scaling
         self.scaling, self.model = score.scaling, score.model
         self.kind = "reconstruction" if detector.score_type == "auto" else detector.score_type
-        draws = fixed_draws(int(detector.n_draws), member.latent_dim)  # those of its scores
+        draws = fixed_draws(int(detector.n_draws), member.latent_dim_)  # those of its scores
         self.register_buffer("eps", draws if self.model.latent.stochastic else None)
         self.error_scale = float(detector.error_scales_[index])
         self.has_codes = bool(detector.codes_)

@@ -175,9 +175,7 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         check_is_fitted(self)
         _check_feature_names_in(self, input_features, generate_names=False)
         # the fitted network's bits: set_params(n_bits=...) after fit sets the next fit's
-        return np.asarray(
-            [f"bit{i}" for i in range(self.autoencoder_.model_.latent.latent_dim)], dtype=object
-        )
+        return np.asarray([f"bit{i}" for i in range(self.autoencoder_.latent_dim_)], dtype=object)
 
     # ---- model files (aekit.estimators.persistence): the network as its own document ----------
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:

@@ -150,7 +150,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         encoder = ae.encoder_module().train()
         return FineTuningNetwork(
             encoder,
-            int(ae.latent_dim),
+            ae.latent_dim_,
             tuple(int(w) for w in self.head_layer_sizes),
             self._n_outputs(),
             self._task,

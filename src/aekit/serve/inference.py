@@ -89,7 +89,7 @@ class Served:
             info["columns"] = [str(n) for n in model.encoder_.feature_names_in_]
         else:
             info["input_shape"] = list(model.input_shape())
-            info["latent_dim"] = int(model.latent_dim)
+            info["latent_dim"] = model.latent_dim_
             info["classes"] = None if self.classes is None else to_json(self.classes)
         if self.encoder is not None:  # what requests send: the table's columns
             info["columns"] = [str(n) for n in self.encoder.feature_names_in_]

@@ -45,7 +45,7 @@ def figure_traversal(data: Any):
 
 def figure_manifold(data: Any):
     """For ``latent_dim == 2``: the decoded grid of codes at the prior's quantiles."""
-    if not _is_image_vae(data) or data.estimator.latent_dim != 2:
+    if not _is_image_vae(data) or data.estimator.latent_dim_ != 2:
         return None
     label = _first_label(data)
     grid = data.estimator.manifold_grid(MANIFOLD_SIDE, y=label)
