@@ -340,14 +340,16 @@ def _progress(estimator: Any) -> ProgressBar:
 def _refuse_missing_targets(y: Any, task: str) -> None:
     """A missing label or target (NaN, None: how ConditionalVAE marks an unlabelled row) said
     with the fix; scikit-learn's "Input y contains NaN." named neither."""
-    if y is None:
+    if y is None or np.ndim(y) == 0:  # scikit-learn's check says a 1-D y is needed
         return
-    missing = np.asarray(pd.isna(np.asarray(y, dtype=object)), dtype=bool)
+    cells = np.asarray(pd.isna(np.asarray(y, dtype=object)), dtype=bool)
+    missing = cells.reshape(len(cells), -1).any(axis=1)  # rows: a multi-output y's too
     if missing.any():
         what = "labels" if task == "classification" else "targets"
         raise ValueError(
-            f"y has {int(missing.sum())} missing {what} (NaN or None), first at row "
-            f"{int(np.argmax(missing.reshape(len(missing), -1).any(axis=1)))}; a fine-tuned "
+            f"y has {int(missing.sum())} row{'s' * (missing.sum() != 1)} of missing {what} "
+            f"(NaN or None), first at row "
+            f"{int(np.argmax(missing))}; a fine-tuned "
             f"model learns from rows with {what}: fit on those, and pass the others as "
             "X_unlabeled with an unfitted autoencoder to pretrain on them."
         )
