@@ -347,7 +347,7 @@ def _refuse_missing_targets(y: Any, task: str) -> None:
     if missing.any():
         what = "labels" if task == "classification" else "targets"
         raise ValueError(
-            f"y has {int(missing.sum())} row{'s' * (missing.sum() != 1)} of missing {what} "
+            f"y has {int(missing.sum())} row{'s' * bool(missing.sum() != 1)} of missing {what} "
             f"(NaN or None), first at row "
             f"{int(np.argmax(missing))}; a fine-tuned "
             f"model learns from rows with {what}: fit on those, and pass the others as "
