@@ -76,6 +76,8 @@ def test_loss_curves_mark_and_name_a_diverged_runs_epochs():
     assert ax.get_xlim() == (0.5, 5.5)
     lone = [line for line in ax.get_lines() if line.get_label().startswith("loss (validation)")]
     assert lone[0].get_marker() == "."
+    ax = plotting.loss_curves({"loss": [np.inf, 1.0, 100.0]})  # log scale: still at the top
+    assert [c.get_ydata()[0] for c in ax.get_lines() if c.get_marker() == "x"] == [ax.get_ylim()[1]]
 
 
 def test_loss_curves_stay_linear_for_close_or_negative_values_and_draw_on_a_given_axes():

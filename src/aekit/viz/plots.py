@@ -199,7 +199,8 @@ def loss_curves(
     Returns
     -------
     ax : matplotlib Axes
-        With one line per entry of ``history``.
+        With one line per term (a term equal to the loss drawn once, named with it) and the
+        crosses of non-finite epochs.
     """
     curves = _check_history(history)
     ax = new_axes(ax, (6.4, 4.0))
@@ -235,6 +236,7 @@ def loss_curves(
     if log:
         ax.set_yscale("log")
     top = ax.get_ylim()[1]  # a diverged run's NaN or infinite epochs: crosses along the top
+    ax.autoscale(enable=False, axis="y")  # which they would otherwise move
     for epochs, color in diverged:
         ax.plot(epochs, np.full(len(epochs), top), "x", color=color, clip_on=False)
     ax.set_xlim(0.5, max(len(c) for c in curves.values()) + 0.5)  # every epoch, the last too
