@@ -141,6 +141,8 @@ def test_non_numeric_dataframe_columns_are_named():
     for dates in (dated, dated.astype({"day": str})):
         with pytest.raises(ValueError, match=r"Column 'day' holds dates .*[Cc]onvert it to"):
             aekit.Autoencoder(**CPU).fit(dates)
+    with pytest.raises(ValueError, match=r"holds dates .* Then encode name, city: aekit\.Tabular"):
+        aekit.Autoencoder(**CPU).fit(frame.assign(day=dated["day"]))  # the text one said too
 
 
 def test_a_detector_of_tables_names_two_axes_and_the_reshape():

@@ -269,6 +269,9 @@ def test_a_text_column_left_out_of_the_channels_is_named_at_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the fix: nothing said
         fitted.score_samples(_channels().drop(columns="note"))
+    unnamed = _tiny().fit(_channels()[["a", "b", "c"]].to_numpy())  # channels by position
+    with pytest.warns(UserWarning, match=r"scores the channels \[0, 1, 2\]; drop the column"):
+        unnamed.score_samples(_channels())
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # channels named: nothing left out unsaid
         warnings.simplefilter("ignore", ConvergenceWarning)  # a tiny fit, on purpose

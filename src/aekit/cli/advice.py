@@ -170,8 +170,8 @@ ADVICE = (
         "then fill the NaN with 'aekit impute', or remove those rows.",
     ),
     (
-        r"^X has non-numeric columns: (.+?)\. Encode them as numbers \(aekit\.TabularEncoder "
-        r"one-hot encodes them reversibly\) or drop them\.",
+        r"^X has non-numeric columns: (.+?)\. Encode them as numbers: aekit\.TabularEncoder "
+        r"one-hot encodes them reversibly; or drop them\.",
         r"DATA has text columns (\1) that this model cannot read: leave them out with "
         r"--ignore-column (or --id-column, for an identifier), or name the label column with "
         r"--label-column ('aekit train' encodes text columns itself).",

@@ -20,6 +20,7 @@ def non_numeric_columns(frame: pd.DataFrame) -> list[str]:
     return [str(c) for c in frame.columns if not (is_number(frame[c]) or is_bool(frame[c]))]
 
 
+_ENCODE = "aekit.TabularEncoder one-hot encodes them reversibly; or drop them."
 _THEN_IMPUTE = ", then fill them (aekit.AutoencoderImputer): this model takes no missing values."
 
 
@@ -35,7 +36,9 @@ def non_numeric_refusal(frame: pd.DataFrame, bad: list[str], name: str, allow_na
             check_column_kind(str(column), frame[column])
         except ValueError as refused:
             message = str(refused)
-            return said + message[:1].upper() + message[1:]
+            rest = [c for c in bad if c != str(column)]
+            encode = f" Then encode {', '.join(rest)}: {_ENCODE}" if rest else ""
+            return said + message[:1].upper() + message[1:] + encode
         found = text_among_numbers_and_markers(frame[column])
         if found is None:
             continue
@@ -49,7 +52,4 @@ def non_numeric_refusal(frame: pd.DataFrame, bad: list[str], name: str, allow_na
             f"0-based){others}. {fix[:1].upper()}{fix[1:]} them missing values with "
             f"{missing}{then}"
         )
-    return said + (
-        "Encode them as numbers (aekit.TabularEncoder one-hot encodes them reversibly) or drop "
-        "them."
-    )
+    return said + "Encode them as numbers: " + _ENCODE

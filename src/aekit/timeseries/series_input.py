@@ -24,6 +24,11 @@ class SeriesInput:
     """Mixin of :class:`SeriesAnomalyDetector`: read X into checked series (``n_features_in_``,
     ``feature_names_in_`` and ``time_step_`` set when fitting)."""
 
+    def _channel_names(self) -> list:
+        """The fitted channels: their names, or their positions for a model fitted unnamed."""
+        names = getattr(self, "feature_names_in_", None)
+        return list(range(self.n_features_in_)) if names is None else list(map(str, names))
+
     def _read(self, X: Any, fitting: bool = False) -> tuple[list[Series], bool]:
         several = is_several(X)
         parts = list(X) if several else [X]
@@ -43,8 +48,7 @@ class SeriesInput:
         series = [s for s, _ in read]
         check_steps(series, getattr(self, "time_step_", None), fitting)
         if self.value_columns is None:  # new rows' text columns are dropped as fit's were: said
-            fitted = getattr(self, "feature_names_in_", None)
-            channels = None if fitting or fitted is None else list(map(str, fitted))
+            channels = None if fitting else self._channel_names()
             warn_left_out_text(parts[0], self.time_column, channels)
         if fitting:
             if self.value_columns is None:
