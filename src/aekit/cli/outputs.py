@@ -303,7 +303,7 @@ def check_not_run_record(path: Path, option: str) -> None:
     the training history, and ``report`` then showed the scores as the run's metrics."""
     folder = path.absolute().parent
     is_run = (folder / "config.toml").is_file() and (folder / "command.txt").is_file()
-    if is_run and path.name in RUN_RECORD:
+    if is_run and path.name in RUN_RECORD and path.is_file():  # what the run recorded alone
         raise ValueError(
             f"{option} {path} is RUN {path.parent}'s own {path.name}: writing it would replace "
             "what the run recorded, which 'report' and later commands read; choose another name "
