@@ -171,7 +171,7 @@ def test_an_output_over_a_runs_own_record_is_refused(name, tmp_path):
     result = invoke("score", run, tmp_path / "data.csv", "-o", run / name)
     refused(result, f"-o/--output {run / name} is RUN {run}'s own {name}: writing it would")
     assert (run / name).read_text() == 'kept = "yes"\n'
-    for free in ("new.csv", "encoder.json"):  # a name the run did not record: an output
-        (run / "encoder.json").unlink(missing_ok=True)
+    (run / "scores.csv").unlink()  # a train run records none: the name is free
+    for free in ("new.csv", "scores.csv"):
         result = invoke("score", run, tmp_path / "data.csv", "-o", run / free)
         assert "writing it would" not in str(result.exception)  # refused for the model, not -o
