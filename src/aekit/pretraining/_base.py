@@ -340,9 +340,10 @@ def _progress(estimator: Any) -> ProgressBar:
 def _refuse_missing_targets(y: Any, task: str) -> None:
     """A missing label or target (NaN, None: how ConditionalVAE marks an unlabelled row) said
     with the fix; scikit-learn's "Input y contains NaN." named neither."""
-    if y is None or np.ndim(y) == 0:  # scikit-learn's check says a 1-D y is needed
+    values = None if y is None else np.asarray(y, dtype=object)
+    if values is None or values.ndim == 0:  # scikit-learn's check says a 1-D y is needed
         return
-    cells = np.asarray(pd.isna(np.asarray(y, dtype=object)), dtype=bool)
+    cells = np.asarray(pd.isna(values), dtype=bool)
     missing = cells.reshape(len(cells), -1).any(axis=1)  # rows: a multi-output y's too
     if missing.any():
         what = "labels" if task == "classification" else "targets"
