@@ -11,7 +11,9 @@ import importlib.util
 import json
 import os
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -77,6 +79,22 @@ def machine_info() -> dict:
 def command_line(argv: list[str] | None) -> str:
     """How the script was called, as recorded in the results file."""
     return "python " + " ".join([sys.argv[0], *(argv or sys.argv[1:])])
+
+
+def write_run(name: str, argv: list[str] | None, args: Any, started: float, **figures) -> dict:
+    """The results file of a benchmark ``name``: its command, settings (``args``), the
+    ``figures`` it measured, its wall time since ``started`` (``time.perf_counter()``) and the
+    machine, written to ``args.out``; returns the record."""
+    result = {
+        "benchmark": name,
+        "command": command_line(argv),
+        "settings": vars(args),
+        **figures,
+        "wall_seconds": time.perf_counter() - started,
+        "machine": machine_info(),
+    }
+    write_result(args.out, result)
+    return result
 
 
 def write_result(path: str | Path, result: dict) -> None:

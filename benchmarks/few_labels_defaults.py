@@ -24,7 +24,7 @@ import warnings
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, print_table, write_result
+from _common import print_table, write_run
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
@@ -74,16 +74,8 @@ def main(argv: list[str] | None = None) -> dict:
         ["method", *(f"seed {s}" for s in args.seeds), "mean"],
         rows,
     )
-    result = {
-        "benchmark": "few_labels_defaults",
-        "command": command_line(argv),
-        "settings": vars(args),
-        "accuracy": {name: [d[name] for d in draws] for name in methods},
-        "wall_seconds": time.perf_counter() - started,
-        "machine": machine_info(),
-    }
-    write_result(args.out, result)
-    return result
+    accuracy = {name: [d[name] for d in draws] for name in methods}
+    return write_run("few_labels_defaults", argv, args, started, accuracy=accuracy)
 
 
 if __name__ == "__main__":

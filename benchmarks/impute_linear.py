@@ -25,7 +25,7 @@ import warnings
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, print_table, write_result
+from _common import print_table, write_run
 from sklearn.experimental import enable_iterative_imputer  # noqa: F401
 from sklearn.impute import IterativeImputer, KNNImputer, SimpleImputer
 
@@ -87,16 +87,7 @@ def main(argv: list[str] | None = None) -> dict:
         ["table", *IMPUTERS, "aekit / best other"],
         rows,
     )
-    result = {
-        "benchmark": "impute_linear",
-        "command": command_line(argv),
-        "settings": vars(args),
-        "rmse": results,
-        "wall_seconds": time.perf_counter() - started,
-        "machine": machine_info(),
-    }
-    write_result(args.out, result)
-    return result
+    return write_run("impute_linear", argv, args, started, rmse=results)
 
 
 if __name__ == "__main__":
