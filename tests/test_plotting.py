@@ -77,7 +77,11 @@ def test_loss_curves_mark_and_name_a_diverged_runs_epochs():
     lone = [line for line in ax.get_lines() if line.get_label().startswith("loss (validation)")]
     assert lone[0].get_marker() == "."
     ax = plotting.loss_curves({"loss": [np.inf, 1.0, 100.0]})  # log scale: still at the top
-    assert [c.get_ydata()[0] for c in ax.get_lines() if c.get_marker() == "x"] == [ax.get_ylim()[1]]
+    cross = next(c for c in ax.get_lines() if c.get_marker() == "x")
+    assert cross.get_ydata()[0] == 1 and cross.get_transform() == ax.get_xaxis_transform()
+    # a second run drawn on the same axes is scaled into view (the axis was frozen)
+    plotting.loss_curves({"loss": [10.0, 9.0, 8.0]}, ax=ax, log=False)
+    assert ax.get_autoscaley_on() and ax.get_ylim()[1] >= 10
 
 
 def test_loss_curves_stay_linear_for_close_or_negative_values_and_draw_on_a_given_axes():

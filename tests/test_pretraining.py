@@ -243,12 +243,11 @@ def test_minus_one_beside_other_classes_is_a_class_with_a_warning(ae):
         warnings.simplefilter("error")
         binary = aekit.FineTunedClassifier(ae, **QUICK).fit(X_L, np.where(Y_L < 5, -1, 1))
     assert binary.classes_.tolist() == [-1, 1]
-    with pytest.raises(
-        ValueError, match="1 row of missing labels .* first at row 2; .*X_unlabeled"
-    ):
-        aekit.FineTunedClassifier(ae, **QUICK).fit(
-            X_L, np.where(np.arange(len(Y_L)) == 2, np.nan, Y_L)
-        )
+    gap = np.where(np.arange(len(Y_L)) == 2, np.nan, Y_L)
+    with pytest.raises(ValueError, match="1 row of missing labels .* at row 2; .*X_unlabeled"):
+        aekit.FineTunedClassifier(ae, **QUICK).fit(X_L, gap)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):  # not a reshape's
+        aekit.FineTunedClassifier(ae, **QUICK).fit(X_L, [])
 
 
 def test_an_autoencoder_changed_after_its_fit_is_refused_naming_the_change(ae):

@@ -341,7 +341,7 @@ def _refuse_missing_targets(y: Any, task: str) -> None:
     """A missing label or target (NaN, None: how ConditionalVAE marks an unlabelled row) said
     with the fix; scikit-learn's "Input y contains NaN." named neither."""
     values = None if y is None else np.asarray(y, dtype=object)
-    if values is None or values.ndim == 0:  # scikit-learn's check says a 1-D y is needed
+    if values is None or values.ndim == 0 or values.size == 0:  # scikit-learn's checks say
         return
     cells = np.asarray(pd.isna(values), dtype=bool)
     missing = cells.reshape(len(cells), -1).any(axis=1)  # rows: a multi-output y's too

@@ -235,10 +235,9 @@ def loss_curves(
         log = bool(flat.size and flat.min() > 0 and flat.max() / flat.min() > 50)
     if log:
         ax.set_yscale("log")
-    top = ax.get_ylim()[1]  # a diverged run's NaN or infinite epochs: crosses along the top
-    ax.autoscale(enable=False, axis="y")  # which they would otherwise move
-    for epochs, color in diverged:
-        ax.plot(epochs, np.full(len(epochs), top), "x", color=color, clip_on=False)
+    top = ax.get_xaxis_transform()  # y in axes units: the crosses stay at the top however
+    for epochs, color in diverged:  # the axis is scaled, now or by a later plot on it
+        ax.plot(epochs, np.ones(len(epochs)), "x", color=color, transform=top, clip_on=False)
     ax.set_xlim(0.5, max(len(c) for c in curves.values()) + 0.5)  # every epoch, the last too
     ax.set(xlabel="epoch", ylabel="nats per row" + (" (log scale)" if log else ""), title=title)
     ax.xaxis.get_major_locator().set_params(integer=True)
