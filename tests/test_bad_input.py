@@ -143,6 +143,10 @@ def test_non_numeric_dataframe_columns_are_named():
             aekit.Autoencoder(**CPU).fit(dates)
     with pytest.raises(ValueError, match=r"holds dates .* Then encode name, city: aekit\.Tabular"):
         aekit.Autoencoder(**CPU).fit(frame.assign(day=dated["day"]))  # the text one said too
+    # a second date column, or numbers with a '?': no one-hot advice for them
+    two = frame.assign(day=dated["day"], when=dated["day"], n=["1", "?"])[["day", "when", "n"]]
+    with pytest.raises(ValueError, match=r"convert it to numbers .*\. Fix when, n too\.$"):
+        aekit.Autoencoder(**CPU).fit(two)
 
 
 def test_a_detector_of_tables_names_two_axes_and_the_reshape():

@@ -125,6 +125,15 @@ def test_search_says_query_where_a_command_of_data_says_data():
     assert for_the_command_line(said, {"data"}).startswith("DATA has 10 features")
 
 
+def test_a_date_columns_refusal_names_the_options_for_the_text_columns():
+    said = (
+        "X has non-numeric columns: day, city. Column 'day' holds dates (x); convert it. Then "
+        "encode city: aekit.TabularEncoder one-hot encodes them reversibly; or drop them."
+    )
+    typed = for_the_command_line(said, set())
+    assert "TabularEncoder" not in typed and "(city) out with --ignore-column" in typed
+
+
 def test_an_array_of_one_axis_is_said_as_data_with_the_reshape():
     # a .npz's 1-D X reached the command line in the Python API's words ("Reshape your data")
     said = (

@@ -176,6 +176,13 @@ ADVICE = (
         r"--ignore-column (or --id-column, for an identifier), or name the label column with "
         r"--label-column ('aekit train' encodes text columns itself).",
     ),
+    (  # the same, after a date column's refusal (aekit.data.non_numeric)
+        r" Then encode (.+?): aekit\.TabularEncoder one-hot encodes them reversibly; or drop "
+        r"them\.",
+        r" Leave the text columns (\1) out with --ignore-column (or --id-column, for an "
+        r"identifier), or name the label column with --label-column ('aekit train' encodes "
+        r"text columns itself).",
+    ),
     (
         r"\bpass them in fit's order: X\[(\[[^\]]*\])\]",
         lambda m: "put them in fit's order: " + _comma_list(m[1]).replace(",", ", "),

@@ -20,6 +20,15 @@ def non_numeric_columns(frame: pd.DataFrame) -> list[str]:
     return [str(c) for c in frame.columns if not (is_number(frame[c]) or is_bool(frame[c]))]
 
 
+def _categories(column: pd.Series) -> bool:
+    """A text column one-hot encoding fits: no dates, and not numbers with stray text."""
+    try:
+        check_column_kind(str(column.name), column)
+    except (ValueError, TypeError):
+        return False
+    return text_among_numbers_and_markers(column) is None
+
+
 _ENCODE = "aekit.TabularEncoder one-hot encodes them reversibly; or drop them."
 _THEN_IMPUTE = ", then fill them (aekit.AutoencoderImputer): this model takes no missing values."
 
@@ -36,9 +45,12 @@ def non_numeric_refusal(frame: pd.DataFrame, bad: list[str], name: str, allow_na
             check_column_kind(str(column), frame[column])
         except ValueError as refused:
             message = str(refused)
-            rest = [c for c in bad if c != str(column)]
-            encode = f" Then encode {', '.join(rest)}: {_ENCODE}" if rest else ""
-            return said + message[:1].upper() + message[1:] + encode
+            rest = [c for c in frame.columns if str(c) in bad and c != column]
+            text = [str(c) for c in rest if _categories(frame[c])]
+            encode = f" Then encode {', '.join(text)}: {_ENCODE}" if text else ""
+            left = [str(c) for c in rest if str(c) not in text]  # said alone once this is fixed
+            others = f" Fix {', '.join(left)} too." if left else ""
+            return said + message[:1].upper() + message[1:] + encode + others
         found = text_among_numbers_and_markers(frame[column])
         if found is None:
             continue
