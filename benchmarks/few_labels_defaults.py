@@ -12,7 +12,7 @@ The digits are split 70/30 (stratified, seed 0); of the 1,257 training digits 50
 
     python benchmarks/few_labels_defaults.py [--seeds 0 1 2]
 
-Writes ``benchmarks/results/few_labels_defaults.json`` (``--out``); one thread, about 40 s a
+Writes ``benchmarks/results/few_labels_defaults.json`` (``--out``); one thread, about 20 s a
 seed. Nothing is downloaded.
 """
 

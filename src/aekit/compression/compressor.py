@@ -122,6 +122,8 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         batch at a time, never whole.
     n_features_in_ : int
         Features seen in fit.
+    latent_dim_ : int
+        The width of the fitted network's codes (a later ``set_params`` sets the next fit's).
     feature_names_in_ : ndarray of shape (n_features_in_,)
         A DataFrame's column names, when fit was given one: :meth:`compress` then checks a
         DataFrame's names and order (``aekit decompress`` writes them).

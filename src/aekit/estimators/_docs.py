@@ -12,6 +12,9 @@ from __future__ import annotations
 _MODEL_ATTRIBUTES = """
     n_features_in_ : int
         Number of features seen in fit (C*H*W for images).
+    latent_dim_ : int
+        The width of the fitted network's codes: ``latent_dim`` as fit read it (a later
+        ``set_params`` sets the next fit's).
     feature_names_in_ : ndarray of str
         Column names, when X was a DataFrame with string column names.
     image_shape_ : tuple or None
