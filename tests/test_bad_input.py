@@ -392,15 +392,3 @@ def test_divergence_at_a_known_epoch(digits, tmp_path, monkeypatch):
     assert isinstance(info.value, ValueError)
     assert "learning_rate_init" in str(info.value)
     assert_only_complete_checkpoints(folder)
-
-
-def test_float16_rows_are_read_without_numpy_overflow_warnings():
-    # the finiteness check's fast sum overflowed float16 (65504) on the wine data: a
-    # RuntimeWarning at fit, transform and score_samples, the result unchanged
-    X = np.random.default_rng(0).uniform(0, 1500, size=(200, 8)).astype(np.float16)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)
-        model = aekit.Autoencoder(**CPU).fit(X)
-        model.score_samples(X)
-    with pytest.raises(ValueError, match="NaN"):
-        model.transform(np.where(np.arange(8) == 2, np.float16("nan"), X))

@@ -173,3 +173,26 @@ def _default_index(index: Sequence[Any], n: int) -> bool:
 def _plain(value: Any) -> Any:
     """26, not np.int64(26), in a message."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+def check_finite(array: np.ndarray, name: str = "X", columns: list | None = None) -> None:
+    """Raise if ``array`` holds NaN or infinity, saying how many and where the first ones are
+    (``columns``: the columns' names)."""
+    # Fast path, a third of the elementwise test's time on MNIST-sized data: any NaN or infinity
+    # makes the sum NaN or infinite. A finite sum proves every value finite; one that overflows
+    # from finite values only falls through to the exact test below, without numpy's overflow
+    # warning (float16 overflows at 65504: the wine data's sums did).
+    with np.errstate(over="ignore"):
+        if np.isfinite(array.sum()):
+            return
+    finite = np.isfinite(array)
+    if finite.all():
+        return
+    nan = np.isnan(array)
+    # codes (inverse_transform's Z) come from a model, not from data to impute; an infinity is
+    # no missing value that imputing would fill, but a sentinel or an overflow to replace
+    if name == "Z":
+        fix = "Codes from transform are finite: check what made these."
+    else:
+        fix = fix_for(bool(nan.any()), bool((~finite & ~nan).any()))
+    raise ValueError(f"{describe_non_finite(name, ~finite, nan, columns=columns)}. {fix}")

@@ -144,7 +144,7 @@ def check_rows(
     ``names``, its columns by name. ``allow_nan``: for every column, or one flag per column.
     ``read``: the batch is some of the source's rows (not all of them), whose columns with no
     value in any row ``empty_columns`` tells."""
-    with np.errstate(over="ignore"):  # the fast path of aekit.data.validation.check_finite
+    with np.errstate(over="ignore"):  # the fast path of aekit.data.non_finite.check_finite
         if np.isfinite(rows.sum()):
             return
     bad = np.isinf(rows) | (np.isnan(rows) & ~np.asarray(allow_nan, dtype=bool))
