@@ -42,29 +42,25 @@ class ConvergenceCheck:
         if errors is None:
             return
         error, baseline = errors
-        if baseline > 0 and error >= baseline:  # constant rows: nothing beyond the mean
-            fits = " a fit, over several fits (warm_start)" if self.n_iter_ > self.max_iter else ""
-            if error > DIVERGED * max(baseline, 1.0):  # a larger step would be worse still
-                warnings.warn(
-                    f"{self._shown_name}: after {self.n_iter_} epoch{'s' * (self.n_iter_ != 1)} "
-                    f"the network reconstructs its training rows with a squared error of "
-                    f"{error:.4g}, far worse than their mean row ({baseline:.4g}): the training "
-                    "diverged, and its codes, samples and scores say nothing. Fit again with a "
-                    f"smaller learning_rate_init (it is {self.learning_rate_init:g}).",
-                    ConvergenceWarning,
-                    stacklevel=caller_level(),
-                )
-                return
-            warnings.warn(
-                f"{self._shown_name}: after {self.n_iter_} epoch{'s' * (self.n_iter_ != 1)} "
-                f"(max_iter={self.max_iter}{fits}) "
-                f"the network reconstructs its training rows with a squared error of "
-                f"{error:.4g}, no better than their mean row ({baseline:.4g}); it has not "
-                f"learned, and its codes, samples and scores say little. {_longer(self)} or with "
-                f"a larger learning_rate_init.{self._unlearned_advice}",
-                ConvergenceWarning,
-                stacklevel=caller_level(),
+        if not (baseline > 0 and error >= baseline):  # constant rows: nothing beyond the mean
+            return
+        epochs = f"{self._shown_name}: after {self.n_iter_} epoch{'s' * (self.n_iter_ != 1)}"
+        squared = f"the network reconstructs its training rows with a squared error of {error:.4g}"
+        if error > DIVERGED * max(baseline, 1.0):  # a larger step would be worse still
+            said = (
+                f"{epochs} {squared}, far worse than their mean row ({baseline:.4g}): the "
+                "training diverged, and its codes, samples and scores say nothing. Fit again "
+                f"with a smaller learning_rate_init (it is {self.learning_rate_init:g})."
             )
+        else:
+            fits = " a fit, over several fits (warm_start)" if self.n_iter_ > self.max_iter else ""
+            said = (
+                f"{epochs} (max_iter={self.max_iter}{fits}) {squared}, no better than their mean "
+                f"row ({baseline:.4g}); it has not learned, and its codes, samples and scores "
+                f"say little. {_longer(self)} or with a larger learning_rate_init."
+                f"{self._unlearned_advice}"
+            )
+        warnings.warn(said, ConvergenceWarning, stacklevel=caller_level())
 
 
 # A squared error in the model's space this many times that of the training rows' mean row
