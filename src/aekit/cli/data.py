@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from aekit.cli.file_writers import write_frame, write_images, write_table  # noqa: F401
+from aekit.cli.outputs import is_run_folder
 from aekit.cli.running_command import or_digits
 from aekit.data import datasets
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
@@ -197,7 +198,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         path = Path(named)
     if not path.exists():
         raise FileNotFoundError(f"DATA {spec!r}: no such file or folder{or_digits()}.")
-    if path.is_dir() and (path / "config.toml").is_file() and (path / "command.txt").is_file():
+    if path.is_dir() and is_run_folder(path):
         raise ValueError(  # its figures were read as an image folder of another size each
             f"DATA {spec} is an aekit RUN folder, not data: give the rows to read (the DATA "
             f"the run was made on is named in {path / 'command.txt'})."

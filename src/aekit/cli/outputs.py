@@ -298,12 +298,16 @@ RUN_RECORD = frozenset(
 )
 
 
+def is_run_folder(path: Path) -> bool:
+    """A folder a RUN-making command wrote: it holds both its config.toml and command.txt."""
+    return (path / "config.toml").is_file() and (path / "command.txt").is_file()
+
+
 def check_not_run_record(path: Path, option: str) -> None:
     """``path`` is no file of a RUN's own record: ``score RUN DATA -o RUN/metrics.csv`` replaced
     the training history, and ``report`` then showed the scores as the run's metrics."""
-    folder = path.absolute().parent
-    is_run = (folder / "config.toml").is_file() and (folder / "command.txt").is_file()
-    if is_run and path.name in RUN_RECORD and path.is_file():  # what the run recorded alone
+    recorded = path.name in RUN_RECORD and path.is_file()  # what the run recorded alone
+    if recorded and is_run_folder(path.absolute().parent):
         raise ValueError(
             f"{option} {path} is RUN {path.parent}'s own {path.name}: writing it would replace "
             "what the run recorded, which 'report' and later commands read; choose another name "
