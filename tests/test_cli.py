@@ -365,7 +365,7 @@ def test_command_txt_records_epochs_so_the_run_repeats_with_more(tmp_path):
             ["detect", "digits", "--epochs", "3"],
             "No such option: --epochs (aekit detect has none, and --param sets no max_iter: "
             "AnomalyDetector has no such parameter; the commands that take it: demo, "
-            "detect-series, finetune, train, train-compressor, train-hasher). See '",
+            "detect-series, finetune, impute, train, train-compressor, train-hasher). See '",
         ),
         # an estimator parameter: train sets it with --param (the value is the one typed)
         (

@@ -132,10 +132,9 @@ def test_an_option_before_the_command_is_placed_only_where_a_command_takes_it():
          "--param early_stopping=true)."),
         # the parameter's own option where the command has one (--param max_iter is refused)
         ("train digits --max-iter 5", "--max-iter (aekit train has none: use --epochs 5)."),
-        ("train digits --seed 3", "--seed (aekit train has none: use --param random_state=3; "
-         "the commands that take it: "),
-        ("impute t.csv -o f.csv --epochs 9", "--epochs (aekit impute has none: use --param "
-         "max_iter=9; the commands that take it: demo, detect-series, finetune, train, "),
+        ("train digits --random-state 3", "--random-state (aekit train has none: use --seed 3)."),
+        ("impute t.csv -o f.csv --latent-dim 9", "--latent-dim (aekit impute has none: use "
+         "--param latent_dim=9; it is an option of: train-compressor)."),
         ("detect t.csv --n-estimators 3", "--n-estimators (aekit detect has none: use --param "
          "n_estimators=3)."),
         ("detect t.csv --random-state 3", "--random-state (aekit detect has none: use --seed 3)."),

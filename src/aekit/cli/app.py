@@ -29,6 +29,7 @@ from aekit.cli.config_params import check_recorded_params
 from aekit.cli.label_options import LabelsFile, advice, check_applies, labels_file_recorded_for
 from aekit.cli.model_labels import labels_option
 from aekit.cli.recorded_paths import recorded_data_path
+from aekit.cli.seeding import Seed
 from aekit.io.text import write_utf8
 
 
@@ -70,6 +71,7 @@ def train(
     epochs: Annotated[
         int | None, typer.Option(help="Training epochs (max_iter; default: the model's).")
     ] = None,
+    seed: Seed = None,
     figures: Annotated[
         bool,
         typer.Option(
@@ -107,15 +109,17 @@ def train(
         "grayscale": data_section.get("grayscale", False) if grayscale is None else grayscale,
     }
     cls = _model_class(model, document, config)
+    # --epochs and --seed set max_iter and random_state over a --config's (beside --param
+    # max_iter or random_state, refused: one would silently win)
+    own = (("max_iter", epochs), ("random_state", seed))
+    given = {name: value for name, value in own if value is not None}
     if config:  # named as the file's: refused later, they read as a typed --param
-        # --epochs and --checkpoint set max_iter and checkpoint_dir over the file's
-        set_by_options = {"max_iter": epochs, "checkpoint_dir": checkpoint}
-        replaced = {name for name, value in set_by_options.items() if value is not None}
+        # --checkpoint sets checkpoint_dir over the file's too
+        replaced = set(given) | ({"checkpoint_dir"} if checkpoint is not None else set())
         check_recorded_params(cls, _recorded_params(document), param or [], config, replaced)
     params = runs.resolve_params(cls, _recorded_params(document), param or [])
-    if epochs is not None:  # over a --config's max_iter; beside --param max_iter, refused
-        runs.with_options(runs.resolve_params(cls, {}, param or []), max_iter=epochs)
-        params["max_iter"] = epochs
+    runs.with_options(runs.resolve_params(cls, {}, param or []), **given)  # refuses a clash
+    params.update(given)
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
     from aekit.cli.data import (
         DataOptions,

@@ -26,6 +26,7 @@ from aekit.cli.common import (
 from aekit.cli.data import DataOptions, open_data
 from aekit.cli.drawn_rows import MAX_GRID, write_rows
 from aekit.cli.output_formats import FIGURES, formats
+from aekit.cli.seeding import Seed, seeded
 from aekit.cli.tables import in_fit_order
 
 FIGURE_ROWS = 8  # images per row of --figure (denoising_grid's n_cols)
@@ -248,6 +249,10 @@ def impute(
     force: Annotated[
         bool, typer.Option(help="Replace an existing RUN folder or --save-model file.")
     ] = False,
+    epochs: Annotated[
+        int | None, typer.Option(help="Training epochs (max_iter; default: the imputer's).")
+    ] = None,
+    seed: Seed = None,
     quiet: Quiet = False,
 ) -> None:
     """Fill the missing values (empty cells, NaN) of DATA: fit an AutoencoderImputer on DATA
@@ -266,6 +271,9 @@ def impute(
         raise ValueError("--out records a new imputer's fit; with --model nothing is fitted.")
     if save_model is not None and model is not None:  # it was ignored, unsaid
         raise ValueError("--save-model saves a new imputer; with --model nothing is fitted.")
+    for flag, value in (("--param", param or None), ("--epochs", epochs), ("--seed", seed)):
+        if model is not None and value is not None:  # each sets up a new fit
+            raise ValueError(f"{flag} sets up a new imputer; it cannot change a --model.")
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes
     if out is not None and writes:
         runs.check_out(out, force)
@@ -275,14 +283,14 @@ def impute(
     if model is None and not n_missing:
         raise ValueError(nothing_to_fill(data, X))  # naming '?' cells that --na-values reads
     if model is not None:
-        if param:
-            raise ValueError("--param sets up a new imputer; it cannot change a --model.")
         imputer = load_run(model)  # a model file, or the RUN folder of 'aekit impute --out'
         if not isinstance(imputer, AutoencoderImputer):
             raise ValueError(f"{model} holds {a_kind(imputer)}, not an imputer.")
     else:
         params = resolve_params(AutoencoderImputer, {}, param or [])
-        params.setdefault("random_state", 0)
+        if epochs is not None:  # beside --param max_iter, refused: one would silently win
+            params = runs.with_options(params, max_iter=epochs)
+        params = seeded(params, seed)
         started = runs.Stopwatch()
         imputer = AutoencoderImputer(**params).set_params(verbose=not quiet and writes).fit(X)
     if not writes:

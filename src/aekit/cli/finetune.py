@@ -28,6 +28,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.common import Run as RunArgument
 from aekit.cli.label_options import LabelsFile, advice, check_applies
+from aekit.cli.seeding import Seed, seeded
 from aekit.io.text import write_utf8
 
 TASKS = {"classification": "FineTunedClassifier", "regression": "FineTunedRegressor"}
@@ -50,6 +51,7 @@ def finetune(
     epochs: Annotated[
         int | None, typer.Option(help="Training epochs (max_iter; default: the model's, 200).")
     ] = None,
+    seed: Seed = None,
     label_column: LabelColumn = None,
     labels: LabelsFile = None,
     image_shape: ImageShape = None,
@@ -77,7 +79,7 @@ def finetune(
     params = runs.resolve_params(cls, {}, param or [])
     if epochs is not None:  # beside --param max_iter, refused: one would silently win
         params = runs.with_options(params, max_iter=epochs)
-    params.setdefault("random_state", 0)  # a run must be repeatable from its command
+    params = seeded(params, seed)
     # Under torchrun every process fits, rank 0 alone claims and writes OUT.
     writes = distributed.rank() == 0
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:

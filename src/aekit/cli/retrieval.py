@@ -39,6 +39,7 @@ from aekit.cli.describe import compressed_file_named
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows, written
 from aekit.cli.output_formats import formats
 from aekit.cli.run_figures import write_fit_figures
+from aekit.cli.seeding import Seed, seeded
 from aekit.io.atomic import atomic_write
 
 Param = Annotated[
@@ -76,7 +77,7 @@ CompressorRun = Annotated[
 
 def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, options) -> None:
     """Fit ``cls_name`` on DATA and write ``where``: ``(model_file, run_folder)``, one given."""
-    force = options.pop("force")
+    force, seed = options.pop("force"), options.pop("seed")
     from aekit import registry
     from aekit.cli import runs
 
@@ -89,7 +90,7 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
         check_model_file(model_file, "-o", force)
     cls = registry.find_class(cls_name)
     params = runs.resolve_params(cls, {}, param or [])
-    params = {"random_state": 0, **runs.with_options(params, **fixed)}  # seeded: runs repeat
+    params = seeded(runs.with_options(params, **fixed), seed)
     from aekit.core import distributed
 
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes
@@ -135,6 +136,7 @@ def train_hasher(
     output: ModelFile = None,
     out: RunOut = None,
     force: Force = False,
+    seed: Seed = None,
     quiet: Quiet = False,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
@@ -145,7 +147,7 @@ def train_hasher(
     file (-o, default hasher.safetensors) or in a RUN folder (--out)."""
     options = dict(
         label_column=label_column, image_shape=image_shape, image_size=image_size,
-        grayscale=grayscale, force=force,
+        grayscale=grayscale, force=force, seed=seed,
     )  # fmt: skip
     fixed = {"n_bits": bits, "max_iter": epochs}
     where = _model_or_run(output, out, "hasher.safetensors")
@@ -272,6 +274,7 @@ def train_compressor(
     output: ModelFile = None,
     out: RunOut = None,
     force: Force = False,
+    seed: Seed = None,
     quiet: Quiet = False,
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
@@ -282,7 +285,7 @@ def train_compressor(
     model file (-o, default compressor.safetensors) or in a RUN folder (--out)."""
     options = dict(
         label_column=label_column, image_shape=image_shape, image_size=image_size,
-        grayscale=grayscale, force=force,
+        grayscale=grayscale, force=force, seed=seed,
     )  # fmt: skip
     fixed = {"latent_dim": latent_dim, "max_iter": "auto" if epochs is None else epochs}
     where = _model_or_run(output, out, "compressor.safetensors")

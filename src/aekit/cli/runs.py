@@ -225,15 +225,16 @@ def rerunning_command(
 ) -> str:
     """What command.txt holds for a command that fits a model (``aekit train``, ``finetune``):
     ``aekit WORDS``, then ``params`` as ``--param NAME=VALUE`` in TOML, as ``--param`` reads
-    them back (:func:`parse_value`), but ``max_iter`` as ``--epochs`` (a recorded --param
-    max_iter refused an --epochs added to rerun it longer); the data ``options`` as their flags,
-    the table options read (``--sep`` ...) and ``--out``: the line reruns the fit as typed."""
+    them back (:func:`parse_value`), but ``max_iter`` as ``--epochs`` and ``random_state`` as
+    ``--seed`` (a recorded --param max_iter refused an --epochs added to rerun it longer); the
+    data ``options`` as their flags, the table options read (``--sep`` ...) and ``--out``: the
+    line reruns the fit as typed."""
     from aekit.cli import table_options
 
     words = ["aekit", *words]
     for name, value in sorted(params.items()):
-        if name == "max_iter":
-            words += ["--epochs", str(value)]
+        if name in ("max_iter", "random_state"):  # --epochs, --seed
+            words += [OPTION_FLAGS[name], str(value)]
         else:  # none: --param's None, which TOML cannot write
             words += ["--param", f"{name}={'none' if value is None else toml_literal(value)}"]
     for name, value in options.items():
