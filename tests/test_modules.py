@@ -214,3 +214,20 @@ def test_the_fine_tuning_example_runs():
     (test,) = finder.find(modules.ExportsModules.encoder_module, "encoder_module", globs={})
     result = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS).run(test)
     assert result.failed == 0 and result.attempted > 5
+
+
+def test_the_checks_hold_under_torch_compile():
+    # they were skipped while torch.compiler.is_compiling(), meant for torch.export, so a
+    # compiled module read a transposed batch in the wrong order and gave NaN for a label of 10
+    rows = np.random.default_rng(0).normal(size=(40, 30)).astype(np.float32)
+    params = {**CPU, "architecture": "lstm", "sequence_shape": (2, 15)}
+    encoder = aekit.Autoencoder(**params).fit(rows).encoder_module()
+    compiled = torch.compile(encoder, backend="eager")  # dynamo alone: no code generated
+    x = torch.from_numpy(rows).reshape(40, 2, 15)
+    torch.testing.assert_close(compiled(x), encoder(x))
+    with pytest.raises(ValueError, match=r"shaped \(batch, 30\) or \(batch, 2, 15\)"):
+        compiled(x.transpose(1, 2).contiguous())
+    X, y = kind_data("digits")
+    cvae = torch.compile(aekit.ConditionalVAE(**CPU).fit(X, y).encoder_module(), backend="eager")
+    with pytest.raises(ValueError, match=r"label indices must lie in 0\.\.9"):
+        cvae(torch.from_numpy(X[:3]), torch.tensor([0, 1, 10]))

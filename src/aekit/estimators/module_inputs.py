@@ -87,9 +87,13 @@ def _joined(shape: tuple[int, ...]) -> str:
 
 
 def tracing() -> bool:
-    """Whether torch.export / the ONNX exporter is tracing the module (no data checks then)."""
-    is_compiling = getattr(torch.compiler, "is_compiling", None)  # torch >= 2.3
-    return bool(is_compiling and is_compiling())
+    """Whether torch.export / the ONNX exporter is tracing the module (no data checks then).
+    Under ``torch.compile`` the checks stay: a wrong shape or label must be refused there too
+    (is_compiling, once read here, let a transposed batch through)."""
+    is_exporting = getattr(torch.compiler, "is_exporting", None)  # torch >= 2.7
+    if is_exporting is None:
+        is_exporting = getattr(torch.compiler, "is_compiling", None)  # torch >= 2.3
+    return bool(is_exporting and is_exporting())
 
 
 class LabelledModule(nn.Module):
