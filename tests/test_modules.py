@@ -4,6 +4,7 @@ take raw rows and reproduce ``transform``, ``inverse_transform`` and ``score_sam
 from __future__ import annotations
 
 import doctest
+import pickle
 
 import numpy as np
 import pytest
@@ -84,6 +85,20 @@ def test_modules_are_float32_cpu_eval_copies(fitted):
         for p in encoder.parameters():
             p.add_(1.0)
     np.testing.assert_array_equal(estimator.transform(X[:5], *given), before)
+
+
+def test_modules_pickle_with_their_state(fitted):
+    # score_module() held its per-row function as a lambda (pickle and torch.save failed) and
+    # a VAE's fixed draws of eps in its closure, not in its state_dict
+    estimator, X, y = fitted
+    x = torch.from_numpy(X[:5])
+    given = () if y is None else (torch.as_tensor(np.searchsorted(estimator.classes_, y[:5])),)
+    for module in (estimator.encoder_module(), estimator.score_module()):
+        copied = pickle.loads(pickle.dumps(module))
+        with torch.no_grad():
+            torch.testing.assert_close(copied(x, *given), module(x, *given))
+    draws = estimator.score_module().state_dict().get("row_log_likelihood.eps")
+    assert (draws is not None) == hasattr(estimator, "n_draws")
 
 
 def test_modules_trace_with_torch_export(fitted):

@@ -32,6 +32,22 @@ def _row_shape(X: Any) -> tuple[int, ...]:
     return tuple(int(v) for v in shape[1:])
 
 
+class RowLogLikelihood(nn.Module):
+    """``fn(model, x, y)``: each row's log-likelihood in the model's space, ``-NLL`` for the
+    deterministic kinds, the ELBO with the fixed draws ``eps`` for VAEs. A module, not a
+    lambda: a :class:`~aekit.estimators.modules.ScoreModule` holding it pickles, and carries
+    the draws in its ``state_dict``."""
+
+    def __init__(self, eps: torch.Tensor | None) -> None:
+        super().__init__()
+        self.register_buffer("eps", eps)
+
+    def forward(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
+        if self.eps is None:
+            return -model.reconstruction_nll(x, y)
+        return model.elbo(x, y, self.eps.to(x.device, x.dtype))
+
+
 class FittedInference(TransformerMixin):
     """Mixin: the fitted-model methods (``model_`` set by ``fit``). A ``TransformerMixin`` so
     that scikit-learn wraps the ``transform`` defined here for ``set_output`` (it wraps only
@@ -118,15 +134,14 @@ class FittedInference(TransformerMixin):
         scores = self._batched(self._row_log_likelihood(), X_model, y_index)
         return scores.numpy().astype(np.float64) + self._log_det_scale()
 
-    def _row_log_likelihood(self):
+    def _row_log_likelihood(self) -> RowLogLikelihood:
         """``fn(model, x, y)`` giving each row's log-likelihood in the model's space. A VAE's
         ELBO averages its ``n_draws`` draws of eps (16 by default), common to every row, so no
         row depends on its batch."""
         if not self.model_.latent.stochastic:
-            return lambda model, x, yb: -model.reconstruction_nll(x, yb)
+            return RowLogLikelihood(None)
         # checked here too: set_params after fit is not validated until the next fit
-        eps = fixed_draws(check_count(self.n_draws, "n_draws"), self.latent_dim_)
-        return lambda model, x, yb: model.elbo(x, yb, eps.to(x.device, x.dtype))
+        return RowLogLikelihood(fixed_draws(check_count(self.n_draws, "n_draws"), self.latent_dim_))
 
     # ---- the public methods: y is passed through to the label hooks (ignored without labels) --
     @writes_to_file

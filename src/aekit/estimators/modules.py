@@ -27,7 +27,6 @@ import copy
 import functools
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -102,13 +101,15 @@ class ScoreModule(LabelledModule):
         self,
         scaling: Scaling,
         model: nn.Module,
-        row_log_likelihood: Callable,
+        row_log_likelihood: nn.Module,
         log_det_scale: float,
     ) -> None:
         super().__init__()
         self.scaling = scaling
         self.model = _float_copy(model)
-        self.row_log_likelihood = row_log_likelihood  # fn(model, x, y), eps inside for VAEs
+        # fn(model, x, y) (aekit.estimators._inference.RowLogLikelihood): a VAE's fixed draws
+        # of eps are its buffer
+        self.row_log_likelihood = row_log_likelihood
         self.log_det_scale = float(log_det_scale)
         self.n_classes = int(model.n_classes)
 
