@@ -1,5 +1,6 @@
 """Messages for bad input that name the fix: the detector's missing values, Series rows, too
-few rows and too large a k; the public estimator's name in a composite's feature-count error."""
+few rows and too large a k; the public estimator's name in a composite's feature-count error;
+tensors numpy has no dtype for."""
 
 from __future__ import annotations
 
@@ -71,3 +72,22 @@ def test_float16_rows_are_read_without_numpy_overflow_warnings():
         model.score_samples(X)
     with pytest.raises(ValueError, match="NaN"):
         model.transform(np.where(np.arange(8) == 2, np.float16("nan"), X))
+
+
+def test_tensors_numpy_cannot_hold_are_read_or_refused_in_words():
+    # bfloat16 rows failed in numpy ("Got unsupported ScalarType BFloat16"), a 'meta' tensor in
+    # torch ("Cannot copy out of meta tensor; no data!")
+    import torch
+
+    rows = torch.from_numpy(np.random.default_rng(0).normal(size=(40, 3)))
+    model = aekit.Autoencoder(latent_dim=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0)
+    fitted = model.fit(rows.bfloat16())
+    # bfloat16 holds fewer digits than float32: the codes are those of its rounded values
+    np.testing.assert_array_equal(
+        fitted.transform(rows.bfloat16()), fitted.transform(rows.bfloat16().float())
+    )
+    with pytest.raises(ValueError, match="X is a tensor on the 'meta' device, which has a shape"):
+        fitted.transform(torch.empty(5, 3, device="meta"))
+    cvae = aekit.ConditionalVAE(latent_dim=2, hidden_layer_sizes=(8,), max_iter=1, random_state=0)
+    with pytest.raises(ValueError, match="y is a tensor on the 'meta' device"):
+        cvae.fit(rows, torch.empty(40, device="meta"))

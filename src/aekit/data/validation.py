@@ -27,6 +27,23 @@ def _is_torch_tensor(X: Any) -> bool:
     return type(X).__module__.startswith("torch") and hasattr(X, "detach")
 
 
+_NUMPY_FLOATS = ("torch.float16", "torch.float32", "torch.float64")
+
+
+def _tensor_values(tensor: Any, name: str) -> np.ndarray:
+    """A torch tensor's values as numpy; bfloat16 and float8 (no numpy dtype: "Got unsupported
+    ScalarType BFloat16") as float32, which holds each of their values exactly."""
+    if tensor.device.type == "meta":  # torch: "Cannot copy out of meta tensor; no data!"
+        raise ValueError(
+            f"{name} is a tensor on the 'meta' device, which has a shape but no values; pass "
+            "the tensor that holds the data."
+        )
+    tensor = tensor.detach()
+    if tensor.is_floating_point() and str(tensor.dtype) not in _NUMPY_FLOATS:
+        tensor = tensor.float()
+    return tensor.cpu().numpy()
+
+
 def reject_sparse(X: Any, name: str = "X") -> None:
     """Refuse a scipy.sparse matrix or array with scikit-learn's own message (its estimators
     without sparse support say the same): aekit's networks read dense rows. Called first by
@@ -118,7 +135,7 @@ def as_numeric_array(
     the caller needs, said when X has none (``fit`` needs 2; it refuses one row itself)."""
     reject_unshaped(X, name)
     if _is_torch_tensor(X):
-        X = X.detach().cpu().numpy()
+        X = _tensor_values(X, name)
     reject_sparse(X, name)
     if isinstance(X, pd.Series):  # 1-D, as an array of one axis is: df.iloc[0] is a row
         raise ValueError(
@@ -264,7 +281,7 @@ def as_labels(
     if y is None:
         raise MissingLabelsError(f"{name} is required: this model is conditioned on labels.")
     if _is_torch_tensor(y):
-        y = y.detach().cpu().numpy()
+        y = _tensor_values(y, name)
     if isinstance(getattr(y, "dtype", None), pd.api.extensions.ExtensionDtype):
         y = pd.Series(y).astype(object).where(lambda s: s.notna(), None).to_numpy()
     y = np.asarray(y)
