@@ -193,3 +193,28 @@ def test_the_normal_label_detect_took_by_its_rule_is_the_one_evaluate_reads(tmp_
                                  "--label-column", "y", "--quiet")))  # fmt: skip
     assert not [m for m in w if "most frequent" in str(m.message)]
     assert said["roc_auc"] > 0.9, said  # the shifted 'bad' rows are the anomalies
+
+
+def test_a_feature_taken_out_by_an_option_and_labels_of_one_class_are_said_once(tmp_path):
+    # ECG5000's class column x0, a feature of a detector fitted without --label-column, then
+    # evaluated with it: "DATA lacks ['x0']" of a DATA that has it. Fitted on normal rows alone
+    # with it, detect printed "every row has the same label" beside the warning that said so,
+    # and evaluate wrote the labels it never saw as 2.0 beside the known 1.
+    rng = np.random.default_rng(0)
+    values = pd.DataFrame(rng.normal(size=(60, 4)), columns=list("abcd"))
+    values.assign(x0=1.0).to_csv(tmp_path / "normal.csv", index=False)
+    values.assign(x0=[1.0] * 30 + [2.0] * 30).to_csv(tmp_path / "rest.csv", index=False)
+    quick = ["--param", "n_estimators=1", "--quiet"]
+    ok(invoke("detect", tmp_path / "normal.csv", *quick, "--out", tmp_path / "with_x0"))
+    for option, message_words in (
+        ("--label-column", "--label-column x0 takes it out of DATA's features; leave out"),
+        ("--id-column", "--id-column x0 takes it out of DATA's features"),
+    ):
+        result = invoke("evaluate", tmp_path / "with_x0", tmp_path / "rest.csv", option, "x0")
+        refused(result, "the model reads column 'x0' as a feature", message_words)
+    with pytest.warns(UserWarning, match="every row has the same label"):
+        fitted = ok(invoke("detect", tmp_path / "normal.csv", "--label-column", "x0",
+                           "--normal-label", "1", *quick, "--out", tmp_path / "det"))  # fmt: skip
+    assert "same label" not in fitted.output and "ROC-AUC" not in fitted.output
+    with pytest.warns(UserWarning, match=r"30 rows have a label that detect never saw \(2: 30"):
+        ok(invoke("evaluate", tmp_path / "det", tmp_path / "rest.csv", "--label-column", "x0"))

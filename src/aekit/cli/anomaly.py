@@ -177,7 +177,8 @@ def detect(
     if anomalous is not None:
         flags = labelled > detector.threshold_  # scores.csv's anomaly column
         measured = detection_figures(labelled, anomalous, flags)
-        typer.echo(label_line(label_column, measured, anomalous, labels_file=labels))
+        if measured:  # labels all one: a warning said so, and why there are no figures
+            typer.echo(label_line(label_column, measured, anomalous, labels_file=labels))
     typer.echo(f"run: {out}")
 
 

@@ -14,6 +14,7 @@ the commands that write per-row tables prepend them with :func:`with_ids`.
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -351,3 +352,27 @@ def warn_of_label_like_columns(
             UserWarning,
             stacklevel=2,
         )
+
+
+def with_features_taken_out(message: str, label_column: str | None) -> str:
+    """``message``, DATA refused for lacking a column the model reads as a feature, as what it
+    is where this command's --label-column, --id-column or --ignore-column took that column out
+    (a detector fitted with the class among its columns, evaluated with --label-column on it):
+    "DATA lacks ['x0']" of a DATA that has it misled."""
+    missing = re.match(r"X lacks (\[[^\]]*\])\. Pass the columns seen in fit", message)
+    if missing is None:
+        return message
+    taken_by = {
+        "--label-column": (label_column,),
+        "--id-column": (current.id_column,),
+        "--ignore-column": current.ignore_columns,
+    }
+    for name in re.findall(r"'((?:[^'\\]|\\.)*)'", missing[1]):
+        for flag, taken in taken_by.items():
+            if name in taken:
+                return (
+                    f"the model reads column {name!r} as a feature (it was fitted with it), but "
+                    f"{flag} {name} takes it out of DATA's features; leave out {flag} {name}, "
+                    "or refit with it so that it is no feature."
+                )
+    return message

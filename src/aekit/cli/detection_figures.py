@@ -7,9 +7,8 @@ from __future__ import annotations
 def label_line(label_column, figures, anomalous=None, rows="rows", labels_file=None) -> str:
     """What ``detect`` and ``detect-series`` print of the training rows' labels
     (:func:`detection_figures`, with the flags' precision and recall when it has them), and
-    how many rows those labels (``labels_file``: --labels FILE's) call anomalies."""
-    if not figures:
-        return "every row has the same label: no ROC-AUC"
+    how many rows those labels (``labels_file``: --labels FILE's) call anomalies; ``figures``
+    are not empty (labels all one have none, which a warning says)."""
     labels = "DATA's labels" if label_column is None else f"--label-column {label_column}"
     labels = labels if labels_file is None else f"--labels {labels_file}"
     if anomalous is not None:

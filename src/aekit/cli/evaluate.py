@@ -209,7 +209,7 @@ def _warn_of_labels_not_seen(run: Path, labels: list, normal: tuple) -> None:
             f"{', '.join(seen)}); set --normal-label if another label is the normal one.",
             stacklevel=2,
         )
-    unknown = y[new & anomalous]
+    unknown = texts[new & anomalous]  # as detect recorded them: 2.0 said as 2, as 1 of known
     warn_of_unknown_labels(unknown, seen, "that detect never saw", "counted as anomalies")
 
 

@@ -260,7 +260,8 @@ def detect_series(
         flags = values[labelled_rows(y), columns.index("anomaly")].astype(bool)
         labelled, anomalous = by_label(scores, y, normal_label)
         figures = detection_figures(labelled, anomalous, flags)
-        typer.echo(label_line(label_column, figures, anomalous, "points", labels))
+        if figures:  # as detect: labels all one are said in a warning
+            typer.echo(label_line(label_column, figures, anomalous, "points", labels))
     typer.echo(f"run: {out}")
 
 

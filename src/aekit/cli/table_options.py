@@ -149,8 +149,10 @@ def _with_table_options(
             )
             columns.current = columns.resolve(id_column, ignore_column, recorded, source)
             return callback(*args, **kwargs)
-        except ValueError as err:  # a CSV read with the run's options, untyped: said
+        except ValueError as err:  # a CSV read with the run's options, untyped, or a column
+            # the model reads taken out by an option: said
             said = csv_options.with_recorded_options(str(err))
+            said = columns.with_features_taken_out(said, kwargs.get("label_column"))
             if said == str(err):
                 raise
             raise ValueError(said) from None
