@@ -133,7 +133,7 @@ def _figure_reconstructions(data: _Data):
         return axes[0].figure
     axes = plotting.feature_reconstructions(data.flat, data.X_hat, feature_names=data.features)
     d = data.flat.shape[1]
-    shown = f"the first {len(axes)} of {d} features" if d > len(axes) else "every feature"
+    shown = f"the {len(axes)} of {d} features that vary most" if d > len(axes) else "every feature"
     axes[0].figure.suptitle(f"{data.name}: reconstruction of {shown}", y=1.02)
     return axes[0].figure
 

@@ -23,6 +23,7 @@ def feature_reconstructions(
     max_features: int = 8,
     axes=None,
     n_cols: int = 4,
+    features: Sequence[int | str] | None = None,
 ):
     """True against reconstructed values, one scatter panel per feature, with the identity line
     and R² in each title.
@@ -34,9 +35,16 @@ def feature_reconstructions(
     feature_names : sequence of str, default=None
         Titles of the panels; ``x0, x1, ...`` when None.
     max_features : int, default=8
-        Draw the first ``max_features`` features only.
+        Draw at most this many features: of a wider table, the ``max_features`` whose values
+        vary most in ``X`` (largest variance; an image's border pixels, near blank, say
+        nothing), in column order.
     axes : array of matplotlib Axes, default=None
         At least as many as features drawn; a new figure (``n_cols`` panels wide) when None.
+    n_cols : int, default=4
+        Panels per row of a new figure.
+    features : sequence of int or str, default=None
+        The features to draw, by position or by name (``feature_names`` or the DataFrame's
+        columns), in place of the choice by variance; ``max_features`` does not apply.
 
     Returns
     -------
@@ -47,9 +55,12 @@ def feature_reconstructions(
     X, X_hat = check_table(X, "X"), check_table(X_hat, "X_hat")
     if X.shape != X_hat.shape:
         raise ValueError(f"X {X.shape} and X_hat {X_hat.shape} differ in shape.")
-    n = min(check_n_cols(max_features, "max_features"), X.shape[1])
-    n_cols = check_n_cols(n_cols)
     feature_names = _feature_names(feature_names, X.shape[1], tables)
+    if features is None:
+        shown = _most_varied(X, check_n_cols(max_features, "max_features"))
+    else:
+        shown = _positions(features, feature_names)
+    n, n_cols = len(shown), check_n_cols(n_cols)
     if axes is not None:
         axes = check_axes(axes, n)
     else:
@@ -62,7 +73,7 @@ def feature_reconstructions(
         fig.supxlabel("true value")
         fig.supylabel("reconstructed")
     axes = np.ravel(axes)[:n]
-    for j, ax in enumerate(axes):
+    for j, ax in zip(shown, axes):
         x, x_hat = X[:, j], X_hat[:, j]
         ax.scatter(x, x_hat, s=6, alpha=0.5, linewidths=0)
         low, high = min(x.min(), x_hat.min()), max(x.max(), x_hat.max())
@@ -134,6 +145,36 @@ def real_vs_generated(
     if title:
         ax.set_title(title)
     return ax
+
+
+def _most_varied(X: np.ndarray, k: int) -> list[int]:
+    """The positions of the ``k`` columns of ``X`` of largest variance, in column order
+    (every column where there are at most ``k``)."""
+    if X.shape[1] <= k:
+        return list(range(X.shape[1]))
+    return sorted(np.argsort(-X.var(axis=0), kind="stable")[:k].tolist())
+
+
+def _positions(features: Sequence[int | str], names: list[str]) -> list[int]:
+    """``features`` (positions or names among ``names``) as positions, checked."""
+    if isinstance(features, (str, int)) or not len(features):
+        raise ValueError(
+            f"features must be a non-empty list of positions or names; got {features!r}."
+        )
+    positions = []
+    for feature in features:
+        if isinstance(feature, (int, np.integer)) and not isinstance(feature, bool):
+            if not 0 <= feature < len(names):
+                raise ValueError(
+                    f"feature {feature} is out of range: the table has {len(names)} columns."
+                )
+            positions.append(int(feature))
+        elif str(feature) in names:
+            positions.append(names.index(str(feature)))
+        else:
+            shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+            raise ValueError(f"no feature named {feature!r}; the features: {shown}.")
+    return positions
 
 
 def _feature_names(
