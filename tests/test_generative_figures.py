@@ -57,9 +57,15 @@ def test_manifold_figure_lays_out_the_grid(vae2):
     ax = plotting_generative.latent_manifold(grid)
     np.testing.assert_allclose(_tile(ax, 3, 0), grid[3, 0, 0], atol=1e-6)
     assert ax.get_xlabel().startswith("z0") and ax.get_ylabel().startswith("z1")
+    # each axis marked with the codes' values (it had none): the prior's 5%..95% quantiles,
+    # z1 growing upwards as row 0 is the top
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["-1.6", "-0.39", "0.39", "1.6"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1.6", "0.39", "-0.39", "-1.6"]
     plt.close(ax.figure)
     with pytest.raises(ValueError, match=r"\(n, n, ...\)"):
         plotting_generative.latent_manifold(grid[:3])
+    with pytest.raises(ValueError, match="3 values for the 4 codes along each side"):
+        plotting_generative.latent_manifold(grid, values=[0, 1, 2])
 
 
 def test_run_figures_add_traversal_and_manifold_for_image_vaes(vae2, digits, tmp_path):

@@ -325,12 +325,18 @@ class GenerativeMixin:
                 f"manifold_grid needs latent_dim=2; this model has {self.latent_dim_}."
             )
         check_count(n, "n", 2)
-        from scipy.stats import norm
-
-        q = norm.ppf(np.linspace(0.05, 0.95, int(n)))
+        q = manifold_values(int(n))
         codes = np.stack(np.meshgrid(q, q[::-1], indexing="xy"), axis=-1).reshape(-1, 2)
         decoded = self._decode(codes.astype(np.float32), y)
         return decoded.reshape(int(n), int(n), *decoded.shape[1:])
+
+
+def manifold_values(n: int) -> np.ndarray:
+    """The values each unit takes along a side of :meth:`manifold_grid`'s grid: the standard
+    normal prior's quantiles at n evenly spaced levels from 5% to 95%."""
+    from scipy.stats import norm
+
+    return norm.ppf(np.linspace(0.05, 0.95, n))
 
 
 def _lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:

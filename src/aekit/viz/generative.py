@@ -66,15 +66,28 @@ def latent_traversal(
 
 
 def latent_manifold(
-    grid: Any, image_shape: Sequence[int] | None = None, ax=None, title: str | None = None
+    grid: Any,
+    image_shape: Sequence[int] | None = None,
+    ax=None,
+    title: str | None = None,
+    values: Sequence[float] | None = None,
 ):
     """The learned 2-D manifold: an (n, n) grid of decoded codes, laid out as in latent space
-    (Kingma & Welling 2014, fig. 4): ``z_0`` grows to the right, ``z_1`` upwards.
+    (Kingma & Welling 2014, fig. 4): ``z_0`` grows to the right, ``z_1`` upwards, each axis
+    marked with the codes' values at up to five of its columns or rows.
 
     Parameters
     ----------
     grid : array-like of shape (n, n, ...)
         Decoded images from ``manifold_grid``.
+    image_shape : (C, H, W), default=None
+        For flat rows that are not square one-channel images.
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure when None.
+    title : str, default=None
+    values : sequence of n floats, default=None
+        The value each unit takes along a side, smallest first; ``manifold_grid``'s (the
+        prior's quantiles 5%..95%) when None.
 
     Returns
     -------
@@ -85,7 +98,21 @@ def latent_manifold(
         raise ValueError(f"grid must be (n, n, ...); got shape {grid.shape}.")
     n = grid.shape[0]
     images = as_images(grid.reshape(n * n, *grid.shape[2:]), image_shape)
+    if values is None:
+        from aekit.estimators._generative import manifold_values
+
+        values = manifold_values(n)
+    if len(values) != n:
+        raise ValueError(f"{len(values)} values for the {n} codes along each side of the grid.")
     ax = image_grid(images, n, ax=ax, title=title, image_shape=images.shape[1:])
+    h, w = images.shape[-2:]
+    marked = np.unique(np.linspace(0, n - 1, min(n, 5)).round().astype(int))
+    ax.set_xticks([1 + k * (w + 1) + w / 2 - 0.5 for k in marked])
+    ax.set_xticklabels([f"{values[k]:.2g}" for k in marked], fontsize=8)
+    # row 0 is the top, the largest z1
+    ax.set_yticks([1 + r * (h + 1) + h / 2 - 0.5 for r in marked])
+    ax.set_yticklabels([f"{values[n - 1 - r]:.2g}" for r in marked], fontsize=8)
+    ax.tick_params(length=0)
     ax.set_xlabel("z0 →")
     ax.set_ylabel("z1 →")
     return ax
