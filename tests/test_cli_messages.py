@@ -368,7 +368,8 @@ def test_the_convergence_warning_names_the_training_options(model):
     line = for_the_command_line(text, _command_options("train-compressor"))
     assert "(a larger --epochs) or with a larger learning rate (--param " in line, line
     assert "max_iter" not in line.replace("--param max_iter", "")
-    assert "--param max_iter=N" in for_the_command_line(text, _command_options("impute"))
+    assert "(a larger --epochs)" in for_the_command_line(text, _command_options("impute"))
+    assert "--param max_iter=N" in for_the_command_line(text, {"param"})  # no --epochs
     demo = for_the_command_line(text, _command_options("demo"))  # no --param to name
     assert "(a larger --epochs)." in demo and "param" not in demo and "learning_rate" not in demo
 

@@ -262,15 +262,15 @@ def test_an_autoencoder_changed_after_its_fit_is_refused_naming_the_change(ae):
 
 def finetune_settings(words: list[str]) -> dict:
     """What 'aekit finetune WORDS' fits with: its options as parsed, its --param resolved (and
-    --epochs as max_iter, the seed's default as the command sets it)."""
+    --epochs as max_iter, --seed as random_state, its default as the command sets it)."""
     from aekit.cli import runs
 
     command = typer.main.get_command(app).commands["finetune"]
     settings = command.make_context("finetune", list(words)).params
     params = runs.resolve_params(aekit.FineTunedClassifier, {}, settings.pop("param") or [])
-    epochs = settings.pop("epochs")
+    epochs, seed = settings.pop("epochs"), settings.pop("seed")
     params |= {} if epochs is None else {"max_iter": epochs}
-    params.setdefault("random_state", 0)
+    params |= {"random_state": 0 if seed is None else seed}
     del settings["quiet"]  # how to watch the fit, not what it fits: command.txt leaves it out
     return {**settings, "params": params}
 
