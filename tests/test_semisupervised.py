@@ -142,6 +142,18 @@ def test_pipeline_of_encoder_features_and_m2(digits):
     assert np.mean(pipe.predict(X[test]) == y[test]) > 0.3  # chance is 0.1
 
 
+def test_whole_number_labels_made_floats_by_nan_markers_stay_integers(digits):
+    # a CSV's blank label cells read as NaN made the classes 0.0 .. 9.0: predictions written
+    # as 7.0, and sample(y="7") of the command line refused
+    X, y = digits[0][:60], digits[1][:60].astype(float)
+    y[::3] = np.nan
+    cvae = aekit.ConditionalVAE(max_iter=1, **TINY).fit(X, y)
+    assert cvae.classes_.dtype == np.int64
+    assert cvae.predict(X[:4]).dtype == np.int64 and cvae.sample(2, y=7).shape == (2, 64)
+    fully = aekit.ConditionalVAE(max_iter=1, **TINY).fit(X[1::3], y[1::3])
+    assert fully.classes_.dtype == np.float64  # float labels given as such stay floats
+
+
 def test_bad_labels_raise_clear_errors(digits, m2):
     X, _, y_semi, _, _, _ = digits
     with pytest.raises(ValueError, match="all 40 rows unlabelled"):

@@ -46,7 +46,12 @@ class ConditionalLabels:
                 f"y marks {int(unlabelled.sum())} rows unlabelled (-1 or missing), which needs "
                 "the classifier q(y|x): use classifier='auto' or True, or drop those rows."
             )
-        classes, index = fit_labels(_discrete(labels[~unlabelled]))
+        labelled = _discrete(labels[~unlabelled])
+        if unlabelled.any() and labelled.dtype.kind == "f" and np.all(labelled % 1 == 0):
+            # whole numbers made floats by the NaN marking rows unlabelled (a CSV's blank label
+            # cells): the classes are the integers (7, not 7.0, predicted and sampled)
+            labelled = labelled.astype(np.int64)
+        classes, index = fit_labels(labelled)
         if len(classes) < 2:  # one input per class: with one, y says nothing and predict is fixed
             raise ValueError(
                 f"y has 1 labelled class only ({classes.tolist()[0]!r}; -1, missing values and "
