@@ -17,8 +17,14 @@ _MODEL_ATTRIBUTES = """
         ``set_params`` sets the next fit's).
     feature_names_in_ : ndarray of str
         Column names, when X was a DataFrame with string column names.
+    input_ndim_ : int
+        The number of axes of fit's X: 2 for rows of features, 3 for sequences ``(n, C, L)``,
+        4 for images ``(n, C, H, W)``; ``inverse_transform`` gives rows shaped so.
     image_shape_ : tuple or None
         (C, H, W) of the images, when the data are images.
+    sequence_shape_ : tuple or None
+        (C, L) of the sequences, when the data are sequences (X of 3 axes or the
+        ``sequence_shape`` parameter).
     likelihood_ : str
         The reconstruction likelihood used, ``"bernoulli"`` or ``"gaussian"``.
     model_ : torch.nn.Module

@@ -131,8 +131,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
     Attributes
     ----------"""
         + FITTED_ATTRIBUTES
-        + """
-    """
+        + "    "
     )
 
     _parameter_constraints: dict = {
