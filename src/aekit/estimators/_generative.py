@@ -259,6 +259,7 @@ class GenerativeMixin:
         steps : int, default=8
             Number of points, at least 2.
         method : {"linear", "slerp"}, default="linear"
+            The path: the straight line or the spherical interpolation (above).
         y : label, default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s one label (required),
             used to encode both rows and to decode every point.
