@@ -38,6 +38,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 
 from aekit.anomaly import thresholds
+from aekit.anomaly._docs import DETECTOR_ATTRIBUTES
 from aekit.anomaly.ensemble import EnsembleScores, warn_k_above_rows
 from aekit.anomaly.inputs import TableInput
 from aekit.anomaly.members import (
@@ -67,7 +68,8 @@ class AnomalyDetector(
     OutlierMixin,
     BaseEstimator,
 ):
-    """Unsupervised outlier detector built on aekit autoencoders.
+    __doc__ = (
+        """Unsupervised outlier detector built on aekit autoencoders.
 
     Parameters
     ----------
@@ -208,23 +210,9 @@ class AnomalyDetector(
         "auto": stacked where the members stack and there are several, else sequential.
     random_state : int, RandomState or None, default=None
         Seeds the members' weights and training.
-
-    Attributes
-    ----------
-    estimators_ : list of autoencoders
-        The fitted ensemble.
-    encoder_ : TabularEncoder
-        The fitted input encoding (with ``preprocessing=None``: the identity on numbers).
-    categorical_groups_ : tuple of (int, int)
-        The one-hot groups given to the members as ``categorical_groups``.
-    threshold_ : float
-        Anomaly score above which a row is an anomaly; ``offset_ = -threshold_``.
-    contamination_ : float
-        Fraction of training rows flagged (of the held-out rows, with ``threshold_holdout``).
-    n_features_in_ : int
-    feature_names_in_ : ndarray of str
-        Column names, when X was a DataFrame.
-
+"""
+        + DETECTOR_ATTRIBUTES
+        + """
     Examples
     --------
     >>> import numpy as np
@@ -234,6 +222,7 @@ class AnomalyDetector(
     >>> detector.predict([[0, 0, 0, 0], [9, -9, 9, -9]])
     array([ 1, -1])
     """
+    )
 
     _estimator_type = "outlier_detector"
     _parameter_constraints: dict = {
@@ -338,7 +327,10 @@ class AnomalyDetector(
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
-        y : ignored
+            Training rows (numbers and categories); they may hold anomalies. At most
+            ``max_samples`` of them are used, drawn at random.
+        y : None, default=None
+            Ignored.
         X_normal : array-like, default=None
             Rows known to be normal; required by ``threshold="validation"``.
 

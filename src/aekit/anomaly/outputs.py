@@ -18,7 +18,21 @@ class DetectorOutputs:
 
     @writes_to_file
     def anomaly_score(self, X: Any) -> np.ndarray:
-        """Anomaly score per row, higher = more anomalous (``-score_samples``)."""
+        """Anomaly score per row, higher = more anomalous (``-score_samples``).
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Rows with fit's columns.
+        out : str or path-like, optional
+            Write the result to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a time
+            instead (:func:`aekit.write_outputs`) and return the path.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            (the path ``out`` when given)
+        """
         check_is_fitted(self)
         return self._anomaly_scores(self._encode_input(X))
 
@@ -27,25 +41,78 @@ class DetectorOutputs:
         would score: each row's neighbour terms leave out the training rows that
         ``trivial_matches`` (:class:`aekit.anomaly.trivial_matches.TrivialMatches`) says
         overlap it, the sliding windows of one series that share points with it. What
-        :class:`aekit.SeriesAnomalyDetector` fits its threshold to."""
+        :class:`aekit.SeriesAnomalyDetector` fits its threshold to.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            The rows ``fit`` was given, all of them, in their order.
+        trivial_matches : TrivialMatches
+            Which training rows overlap each row.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
         check_is_fitted(self)
         return self._anomaly_scores(self._encode_input(X), trivial=trivial_matches)
 
     @writes_to_file
     def score_samples(self, X: Any) -> np.ndarray:
-        """Normality score per row, higher = more normal (scikit-learn's sign). With
-        ``out=PATH`` (any of these four methods, and explain), the values are written there a
-        chunk at a time (:func:`aekit.write_outputs`) and PATH is returned."""
+        """Normality score per row, higher = more normal (scikit-learn's sign):
+        ``-anomaly_score(X)``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Rows with fit's columns.
+        out : str or path-like, optional
+            Write the result to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a time
+            instead (:func:`aekit.write_outputs`) and return the path.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            (the path ``out`` when given)
+        """
         return -self.anomaly_score(X)
 
     @writes_to_file
     def decision_function(self, X: Any) -> np.ndarray:
-        """``score_samples(X) - offset_``: negative for anomalies."""
+        """``score_samples(X) - offset_``: negative for anomalies.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Rows with fit's columns.
+        out : str or path-like, optional
+            Write the result to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a time
+            instead (:func:`aekit.write_outputs`) and return the path.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,)
+            (the path ``out`` when given)
+        """
         return self.score_samples(X) - self.offset_
 
     @writes_to_file
     def predict(self, X: Any) -> np.ndarray:
-        """+1 for normal rows, -1 for anomalies."""
+        """+1 for normal rows, -1 for anomalies (``decision_function(X) < 0``).
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Rows with fit's columns.
+        out : str or path-like, optional
+            Write the result to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a time
+            instead (:func:`aekit.write_outputs`) and return the path.
+
+        Returns
+        -------
+        labels : ndarray of int, shape (n_samples,)
+            (the path ``out`` when given)
+        """
         return np.where(self.decision_function(X) < 0, -1, 1)
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -53,6 +120,16 @@ class DetectorOutputs:
 
         A logistic function of the distance to the threshold, in units of the training scores'
         robust spread: 1/2 at the threshold, monotone in the score.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Rows with fit's columns.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, 2)
+            ``(P(normal), P(anomaly))`` per row.
         """
         return self.scores_to_proba(self.anomaly_score(X))
 
@@ -78,8 +155,7 @@ class DetectorOutputs:
 
     @writes_to_file
     def explain(self, X: Any):
-        """Each input column's share of each row's anomaly score (with ``out=PATH``, written
-        there a chunk at a time, as the other scoring methods are).
+        """Each input column's share of each row's anomaly score.
 
         A column's share is its (standardized) reconstruction error averaged over the
         ensemble plus its part of the input-space neighbour distance (each neighbour's distance
@@ -88,12 +164,21 @@ class DetectorOutputs:
         belongs to no feature (the neighbour distance in latent space, a VAE's KL); each row sums
         to :meth:`anomaly_score`.
 
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Rows with fit's columns.
+        out : str or path-like, optional
+            Write the result to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a time
+            instead (:func:`aekit.write_outputs`) and return the path.
+
         Returns
         -------
         contributions : DataFrame or ndarray of shape (n_samples, n_features + 1)
             A DataFrame when X is one: X's column names as given (integer names stay integers)
             and X's index, then ``"latent"`` (``"_latent"`` if X has a column named "latent").
-            An ndarray when X is an array, the latent part in the last column.
+            An ndarray when X is an array, the latent part in the last column. (The path
+            ``out`` when given.)
         """
         from aekit.anomaly.explain import group_contributions
 

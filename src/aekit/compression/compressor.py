@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.compression import container, entropy
+from aekit.compression._docs import COMPRESSOR_ATTRIBUTES
 from aekit.compression.prior import check_step, fit_quantiles, prior_ids, symbol_tables
 from aekit.compression.quality_warnings import (
     warn_if_larger_than_rows,
@@ -63,7 +64,8 @@ def _codes_at(network: QuantizingAutoencoder, X: Any, ids: np.ndarray) -> np.nda
 
 
 class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
-    """Lossy compression with an autoencoder: ``compress(X) -> bytes``, ``decompress(bytes)``.
+    __doc__ = (
+        """Lossy compression with an autoencoder: ``compress(X) -> bytes``, ``decompress(bytes)``.
 
     The encoder's code is rounded to multiples of ``step`` and the symbols are entropy-coded
     (ANS, via ``constriction``) under each code dimension's empirical distribution on the
@@ -109,36 +111,9 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         Where to train.
     verbose : bool, default=False
         Show a progress bar.
-
-    Attributes
-    ----------
-    autoencoder_ : QuantizingAutoencoder
-        The fitted network.
-    quantiles_ : ndarray of shape (latent_dim, 257)
-        Each code dimension's quantiles on the training data: the prior. From every training
-        row up to 65,536 rows, else from 65,536 of them drawn at random (seed 0;
-        :data:`aekit.compression.prior.PRIOR_ROWS`), so fit keeps a bounded number of codes
-        and a table on disk (an :func:`aekit.open_dataset` dataset, a large memmap) is read a
-        batch at a time, never whole.
-    n_features_in_ : int
-        Features seen in fit.
-    latent_dim_ : int
-        The width of the fitted network's codes (a later ``set_params`` sets the next fit's).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        A DataFrame's column names, when fit was given one: :meth:`compress` then checks a
-        DataFrame's names and order (``aekit decompress`` writes them).
-    step_ : float
-        The step :meth:`compress` uses by default: ``step``, or the one "auto" chose.
-    n_iter_ : int
-        Training epochs the network ran.
-
-    Warns
-    -----
-    ConvergenceWarning
-        From :meth:`fit`, when the training rows decompressed at ``step_`` are no closer to
-        themselves than the mean training row is (the network learned nothing usable).
-
-    Examples
+"""
+        + COMPRESSOR_ATTRIBUTES
+        + """    Examples
     --------
     >>> from aekit import Compressor
     >>> from aekit.data.datasets import load_digits
@@ -148,6 +123,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
     >>> compressor.decompress(data).shape
     (10, 64)
     """
+    )
 
     _passed_on = (
         *(name for name in NetworkComposite._passed_on if name != "max_iter"),  # resolved in fit
@@ -197,7 +173,15 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
 
     @warns_on_rank_zero
     def fit(self, X: Any, y: Any = None) -> Compressor:
-        """Train the network on X, then fit the prior to its codes (y is ignored).
+        """Train the network on X, then fit the prior to its codes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Training rows; a dataset on disk (:func:`aekit.open_dataset`, a large memmap) is
+            read a batch at a time.
+        y : None, default=None
+            Ignored.
 
         Returns
         -------
@@ -288,7 +272,12 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         return hasattr(self, "autoencoder_")
 
     def fingerprint(self) -> bytes:
-        """16 bytes identifying this fitted model (its weights and prior)."""
+        """16 bytes identifying this fitted model (its weights and prior).
+
+        Returns
+        -------
+        fingerprint : bytes
+        """
         check_is_fitted(self)
         if "_fingerprint" not in self.__dict__:
             digest = hashlib.sha256()
@@ -350,6 +339,11 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
 
     def decompress(self, data: bytes) -> np.ndarray:
         """Rows from bytes made by :meth:`compress` of this model.
+
+        Parameters
+        ----------
+        data : bytes, bytearray or memoryview
+            What :meth:`compress` returned.
 
         Returns
         -------

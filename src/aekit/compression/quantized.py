@@ -124,8 +124,7 @@ class QuantizingAutoencoder(BaseAutoencoder):
     Attributes
     ----------"""
         + FITTED_ATTRIBUTES
-        + """
-    """
+        + "    "
     )
 
     _shown_as = "Compressor"  # in progress bars

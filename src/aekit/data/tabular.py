@@ -1,16 +1,5 @@
-"""Mixed numeric/categorical tables as the numeric matrices autoencoders take, and back.
-
-:class:`TabularEncoder` standardizes numeric columns (:func:`aekit.data.scaling.standardization`)
-and one-hot encodes categorical ones (pandas ``category``, ``object``, string and ``bool``
-columns; scikit-learn's ``OneHotEncoder``), whole columns at a time. It records where each original
-column lives in the encoded matrix (``feature_groups_``), so a model can give every one-hot group
-a categorical likelihood (the ``categorical_groups`` parameter of the autoencoders) and
-``inverse_transform`` can turn a decoded matrix back into a DataFrame with the original columns,
-order and dtypes. Missing values are an error by default; with ``handle_missing="mask"`` they
-encode as 0 and :meth:`TabularEncoder.transform_with_mask` also returns which entries were
-observed, which is what an imputer trains on. How single columns are read, one-hot encoded and
-given back in their dtype is :mod:`aekit.data.column_values`.
-"""
+"""Mixed numeric/categorical tables as the numeric matrices autoencoders take, and back:
+:class:`TabularEncoder` (its docstring, in :mod:`aekit.data._docs`, says how)."""
 
 from __future__ import annotations
 
@@ -22,6 +11,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from aekit.data._docs import TABULAR_ENCODER_DOC
 from aekit.data.column_checks import (
     check_column_kind,
     numeric_values,
@@ -63,66 +53,7 @@ class FeatureGroup:
 
 
 class TabularEncoder(TransformerMixin, BaseEstimator):
-    """Standardize numeric columns and one-hot encode categorical ones, reversibly.
-
-    Parameters
-    ----------
-    handle_missing : {"error", "mask"}, default="error"
-        ``"error"``: a missing value (NaN, None, NA) raises a ValueError naming its columns.
-        ``"mask"``: missing entries encode as 0 (the mean of a numeric column, no category of a
-        categorical one); :meth:`transform_with_mask` returns which entries were observed.
-    handle_unknown : {"error", "ignore"}, default="error"
-        A category not seen in fit raises a ValueError naming the column and value, or (with
-        ``"ignore"``) encodes as all zeros.
-    standardize : bool, default=True
-        Standardize numeric columns (:func:`aekit.data.scaling.standardization`). False: they
-        pass through as they are (mean 0 and scale 1 in ``mean_`` and ``scale_``).
-    detect_one_hot : bool, default=False
-        Find columns that are already one-hot encoded: adjacent numeric or bool 0/1 columns
-        with exactly one 1 in every fit row, as ``pandas.get_dummies`` writes them (bools by
-        default) (:func:`aekit.data.one_hot.one_hot_column_runs`; not under 30 rows, where
-        independent 0/1 columns can do so by chance; not where a column holds a missing
-        value). They are kept as 0/1 instead of standardized (or, for bools, split in two)
-        and listed in ``categorical_groups_``, so a model treats them as the one categorical
-        column they encode; ``inverse_transform`` returns them in their own dtype. A row
-        that later breaks a group (two 1s, none, another value) is encoded as given, with a
-        warning. An all-zero column (a category no fit row holds) inside a group belongs
-        to it; at the group's edge it stays a constant number column.
-
-    Attributes
-    ----------
-    feature_groups_ : list of FeatureGroup
-        Per original column, in order: name, ``start:stop`` in the encoded matrix, kind.
-    categorical_groups_ : tuple of (int, int)
-        ``(start, stop)`` of every one-hot group (those found by ``detect_one_hot`` too): pass
-        it as an autoencoder's ``categorical_groups``.
-    one_hot_groups_ : tuple of (int, int)
-        ``(start, stop)`` of the numeric columns ``detect_one_hot`` found to be one-hot groups.
-    one_hot_columns_ : list of list of str
-        The names of those columns, group by group.
-    categories_ : dict of str to list
-        The categories of each categorical column, in the order of their one-hot columns.
-    feature_names_in_ : ndarray of str
-        The input's column names as text (the keys of ``categories_``, ``mean_``, ...).
-    column_labels_ : list of str or int
-        The input's column names as given, for :meth:`inverse_transform`'s frame: integer
-        names (a ``pd.DataFrame(array)``) stay integers.
-    mean_, scale_ : dict of str to float
-        The standardization of each numeric column (a constant column has scale 1).
-    n_features_out_ : int
-        Width of the encoded matrix.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from aekit.data.tabular import TabularEncoder
-    >>> df = pd.DataFrame({"age": [20.0, 40.0], "city": ["Oslo", "Rome"]})
-    >>> enc = TabularEncoder().fit(df)
-    >>> enc.transform(df).tolist()
-    [[-1.0, 1.0, 0.0], [1.0, 0.0, 1.0]]
-    >>> enc.inverse_transform(enc.transform(df)).equals(df)
-    True
-    """
+    __doc__ = TABULAR_ENCODER_DOC
 
     def __init__(
         self,
@@ -142,7 +73,19 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return tags
 
     def fit(self, X: Any, y: Any = None) -> TabularEncoder:
-        """Learn each column's kind, scale and categories from X (NaN-aware)."""
+        """Learn each column's kind, scale and categories from X (NaN-aware).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            The table (an array is read as a table of unnamed columns).
+        y : None, default=None
+            Ignored.
+
+        Returns
+        -------
+        self : TabularEncoder
+        """
         if self.handle_missing not in _MISSING_POLICIES:
             raise ValueError(
                 f"handle_missing={self.handle_missing!r} is not supported; use 'error' or 'mask'."
@@ -193,7 +136,17 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         """Learn the numeric columns' mean and scale again, from X alone (some rows of the
         table ``fit`` saw), keeping every column's kind and categories. A detector fits on all
         rows, so that no category of its own table is unseen, and scales on the ``max_samples``
-        rows it draws, which is all a table on disk gives it."""
+        rows it draws, which is all a table on disk gives it.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Rows with fit's columns.
+
+        Returns
+        -------
+        self : TabularEncoder
+        """
         check_is_fitted(self, "feature_groups_")
         frame = as_frame(X)
         column = {str(c): c for c in frame.columns}
@@ -277,6 +230,13 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         """Encode X; also return the boolean mask of observed entries of the encoded matrix
         (``owner``: the estimator whose encoding this is, named in the feature-name warning).
 
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Rows with fit's columns.
+        owner : str, default="TabularEncoder"
+            The name the messages give the estimator.
+
         Returns
         -------
         Z : ndarray of shape (n_samples, n_features_out_), float32
@@ -312,13 +272,33 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return [g for g in self.feature_groups_ if g.kind == kind]
 
     def transform(self, X: Any) -> np.ndarray:
-        """Encode X: standardized numeric columns and one-hot groups, in column order."""
+        """Encode X: standardized numeric columns and one-hot groups, in column order.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Rows with fit's columns.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, n_features_out_), float32
+        """
         return self.transform_with_mask(X)[0]
 
     def inverse_transform(self, Z: Any) -> pd.DataFrame:
         """Decode a matrix back to a DataFrame: argmax per one-hot group (so probabilities
         work too; found dummies come back as a 1 at the argmax, 0 elsewhere), de-standardized
-        numerics, the original column order and dtypes."""
+        numerics, the original column order and dtypes.
+
+        Parameters
+        ----------
+        Z : array-like of shape (n_samples, n_features_out_)
+            Encoded rows, or a model's reconstructions of them.
+
+        Returns
+        -------
+        X : DataFrame of shape (n_samples, n_features_in_)
+        """
         check_is_fitted(self)
         Z = np.array(Z, dtype=np.float64)  # a copy: found dummies are rewritten below
         if Z.ndim != 2 or Z.shape[1] != self.n_features_out_:
@@ -343,7 +323,17 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return frame.set_axis(self.column_labels_, axis=1)  # as given: integer names stay ints
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """``name`` for numeric columns, ``name=category`` for one-hot columns."""
+        """``name`` for numeric columns, ``name=category`` for one-hot columns.
+
+        Parameters
+        ----------
+        input_features : any, default=None
+            Ignored (the names are those fit saw).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects, shape (n_features_out_,)
+        """
         check_is_fitted(self)
         names = []
         for group in self.feature_groups_:
@@ -355,7 +345,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     # ---- state for model files: everything is JSON (categories as lists) --------------------
     def get_state(self) -> dict[str, Any]:
-        """The fitted state as a JSON-serializable dict."""
+        """The fitted state as a JSON-serializable dict.
+
+        Returns
+        -------
+        state : dict
+        """
         check_is_fitted(self)
         return {
             "input_is_frame": self.input_is_frame_,
@@ -370,7 +365,17 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         }
 
     def set_state(self, state: dict[str, Any]) -> TabularEncoder:
-        """Restore the state written by :meth:`get_state`."""
+        """Restore the state written by :meth:`get_state`.
+
+        Parameters
+        ----------
+        state : dict
+            What :meth:`get_state` returned.
+
+        Returns
+        -------
+        self : TabularEncoder
+        """
         self.input_is_frame_ = bool(state["input_is_frame"])
         self.feature_names_in_ = np.asarray(state["feature_names_in"], dtype=object)
         self.n_features_in_ = len(self.feature_names_in_)

@@ -100,6 +100,14 @@ class BaseAutoencoder(
     PicklesAnywhere,  # model_ pickles through torch.save (a GPU's loads on the CPU)
     BaseEstimator,
 ):
+    """The base class of aekit's autoencoders: fit, transform, inverse_transform, reconstruct,
+    score_samples, save and the rest, shared by every kind. Not used directly: the concrete
+    kinds :class:`aekit.Autoencoder`, :class:`aekit.DenoisingAutoencoder`,
+    :class:`aekit.SparseAutoencoder`, :class:`aekit.ContractiveAutoencoder`,
+    :class:`aekit.VariationalAutoencoder` and :class:`aekit.ConditionalVAE` document their
+    parameters and fitted attributes.
+    """
+
     # The name progress bars show: a network inside a public estimator shows that estimator's.
     _shown_as: str | None = None
     # Parameters applied after training (a variational kind's sampler): a checkpoint resumes

@@ -17,8 +17,14 @@ _MODEL_ATTRIBUTES = """
         ``set_params`` sets the next fit's).
     feature_names_in_ : ndarray of str
         Column names, when X was a DataFrame with string column names.
+    input_ndim_ : int
+        The number of axes of fit's X: 2 for rows of features, 3 for sequences ``(n, C, L)``,
+        4 for images ``(n, C, H, W)``; ``inverse_transform`` gives rows shaped so.
     image_shape_ : tuple or None
         (C, H, W) of the images, when the data are images.
+    sequence_shape_ : tuple or None
+        (C, L) of the sequences, when the data are sequences (X of 3 axes or the
+        ``sequence_shape`` parameter).
     likelihood_ : str
         The reconstruction likelihood used, ``"bernoulli"`` or ``"gaussian"``.
     model_ : torch.nn.Module
@@ -105,6 +111,33 @@ WARM_START_PARAMETER = """    warm_start : bool, default=False
         up to ``max_iter`` more epochs (Adam started afresh, as ``MLPRegressor``'s) instead of
         starting a new one. The features, their scale and the likelihood (a conditional model's
         classes too) stay those of the first fit; ``n_iter_`` and ``loss_curve_`` go on counting.
+"""
+# The variational kinds' KL weight (VAE, ConditionalVAE).
+KL_PARAMETERS = """    beta : float, default=1.0
+        Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
+        reconstructions. 0 drops it: nothing keeps the codes near the prior, so ``sample``
+        with ``sampler="prior"`` warns.
+    kl_warmup : int, default=0
+        Epochs over which the KL weight rises linearly to ``beta``.
+"""
+# The variational kinds' training options (VAE, ConditionalVAE).
+VARIATIONAL_TRAINING_PARAMETERS = """    binarize : {False, "dynamic"}, default=False
+        ``"dynamic"``: in training, redraw every value p of X (in [0, 1]) as a binary
+        ``Bernoulli(p)`` each time its row is used, for the input and the target alike
+        (dynamic binarization, as in Burda et al. 2015 for MNIST); it regularizes and makes
+        the Bernoulli likelihood a true density of binary data. Needs the Bernoulli
+        likelihood. Evaluation methods score X as given, so binarize test data yourself
+        (once, with a fixed seed) to report binary log-likelihoods.
+    learning_rate_schedule : {"constant", "cosine"}, default="constant"
+        ``"cosine"`` decays Adam's learning rate from ``learning_rate_init`` towards 0 over
+        ``max_iter`` epochs, ``lr_t = lr (1 + cos(pi t / max_iter)) / 2`` (Loshchilov &
+        Hutter 2017); the model settles into a better optimum at the end of a fixed budget.
+    importance_samples : int, default=1
+        k > 1 trains on the importance-weighted bound ``L_k`` (the IWAE objective, Burda et
+        al. 2015, eq. 8) with k draws of z per row instead of the ELBO: a tighter bound on
+        ``log p(x)`` and often a higher test log-likelihood, for about k times the decoder's
+        cost per step. ``L_k`` has no separate KL term, so it needs ``beta=1`` and
+        ``kl_warmup=0``.
 """
 # The variational kinds' scoring draws (VAE, ConditionalVAE).
 N_DRAWS_PARAMETER = """    n_draws : int, default=16

@@ -97,6 +97,18 @@ class GenerativeMixin:
         keeps those draws' error however many rows it has, and can land above an ``L_k``
         estimated apart.
 
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Rows to score.
+        y : label or array-like of shape (n_samples,), default=None
+            Ignored by models without labels. A :class:`ConditionalVAE`'s labels; without them
+            the labels are summed out as in :meth:`log_likelihood`.
+        n_samples : int, default=100
+            Draws k of the code per row (the same k draws for every row).
+        random_state : int, RandomState instance or None, default=0
+            Seeds the draws.
+
         Returns
         -------
         elbo : ndarray of shape (n_samples,)
@@ -155,6 +167,7 @@ class GenerativeMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Rows to encode.
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, predicted when
             None (as in ``transform``).
@@ -179,6 +192,7 @@ class GenerativeMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Rows to encode.
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, predicted when
             None (as in ``transform``).
@@ -200,6 +214,7 @@ class GenerativeMixin:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Rows to encode.
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, predicted when
             None (as in ``transform``).
@@ -244,6 +259,7 @@ class GenerativeMixin:
         steps : int, default=8
             Number of points, at least 2.
         method : {"linear", "slerp"}, default="linear"
+            The path: the straight line or the spherical interpolation (above).
         y : label, default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s one label (required),
             used to encode both rows and to decode every point.

@@ -151,6 +151,7 @@ class FittedInference(TransformerMixin):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Rows to encode, taken as ``fit`` takes them.
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one for all
             rows or one per row; predicted (:meth:`ConditionalVAE.predict`) when None.
@@ -173,6 +174,7 @@ class FittedInference(TransformerMixin):
         Parameters
         ----------
         Z : array-like of shape (n_samples, latent_dim)
+            Codes, as ``transform`` gives them.
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels (required):
             one for every code, or one per code.
@@ -197,6 +199,7 @@ class FittedInference(TransformerMixin):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Rows to reconstruct.
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one for all
             rows or one per row, used to encode and to decode; predicted when None, as in
@@ -226,6 +229,7 @@ class FittedInference(TransformerMixin):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Rows to score.
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels: then the
             ELBO given them; when None, ``logsumexp_y ELBO(x, y) - log n_classes``, a bound on
@@ -248,6 +252,7 @@ class FittedInference(TransformerMixin):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Rows to score.
         y : label or array-like of shape (n_samples,), default=None
             As for :meth:`score_samples`: ignored by models without labels.
 
@@ -258,8 +263,18 @@ class FittedInference(TransformerMixin):
         return float(np.mean(self.score_samples(X, y)))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Names of the code's columns: ``z0, z1, ...``. ``input_features``, if given, must
-        be the input's (scikit-learn's check: a ValueError otherwise)."""
+        """Names of the code's columns: ``z0, z1, ...``.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Checked only, a ValueError otherwise: if given, ``n_features_in_`` names, equal to
+            ``feature_names_in_`` when fit saw named columns.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects, shape (latent_dim_,)
+        """
         check_is_fitted(self)
         _check_feature_names_in(self, input_features, generate_names=False)
         return np.asarray([f"z{i}" for i in range(self.latent_dim_)], dtype=object)

@@ -26,8 +26,10 @@ from aekit.estimators._disk import labels_of
 from aekit.estimators._docs import (
     CONDITIONAL_SAMPLER_PARAMETER,
     FITTED_ATTRIBUTES,
+    KL_PARAMETERS,
     N_DRAWS_PARAMETER,
     SAMPLER_ATTRIBUTE,
+    VARIATIONAL_TRAINING_PARAMETERS,
     WARM_START_PARAMETER,
 )
 from aekit.estimators._semi_supervised import SemiSupervisedTraining
@@ -48,15 +50,14 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
     ``p(z | y)`` made independent of y, as their paper allows), so ``sample`` draws codes as a
     :class:`VariationalAutoencoder` does.
 
-    ``fit(X, y)`` needs the labels: classes (ints, strings, ...; kept in ``classes_``), read
-    as scikit-learn's classifiers read y, so continuous values are refused. Every method
-    of :class:`VariationalAutoencoder` takes them as ``y`` too, one label for every row or one
-    per row: ``inverse_transform`` and the
-    walks (``interpolate``, ``traverse``, ``manifold_grid``) need them; ``transform``,
-    ``reconstruct``, ``reconstruction_error``, ``kl_divergence``, ``kl_per_unit`` and
-    ``active_units`` use the predicted labels (:meth:`predict`) when y is None;
-    ``score_samples``, ``elbo`` and ``log_likelihood`` then sum the labels out (``log p(x)``
-    under a uniform prior over ``classes_``), and ``sample`` draws them.
+    ``fit(X, y)`` needs the labels: classes (ints, strings, ...; kept in ``classes_``), read as
+    scikit-learn's classifiers read y, so continuous values are refused. Every method of
+    :class:`VariationalAutoencoder` takes them as ``y`` too, one label for every row or one per
+    row: ``inverse_transform`` and the walks (``interpolate``, ``traverse``, ``manifold_grid``)
+    need them; ``transform``, ``reconstruct``, ``reconstruction_error``, ``kl_divergence``,
+    ``kl_per_unit`` and ``active_units`` use the predicted labels (:meth:`predict`) when y is
+    None; ``score_samples``, ``elbo`` and ``log_likelihood`` then sum the labels out
+    (``log p(x)`` under a uniform prior over ``classes_``), and ``sample`` draws them.
 
     **Few labels** (semi-supervised learning, the M2 model of Kingma et al. 2014): mark the
     unlabelled rows of y with ``-1`` or a missing value (``None``, NaN, or pandas' NA: an empty
@@ -155,32 +156,9 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
         Show a progress bar with the epoch, losses and time left.
 """
         + WARM_START_PARAMETER
-        + """    beta : float, default=1.0
-        Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
-        reconstructions. 0 drops it: nothing keeps the codes near the prior, so ``sample``
-        with ``sampler="prior"`` warns.
-    kl_warmup : int, default=0
-        Epochs over which the KL weight rises linearly to ``beta``.
-"""
+        + KL_PARAMETERS
         + CONDITIONAL_SAMPLER_PARAMETER
-        + """    binarize : {False, "dynamic"}, default=False
-        ``"dynamic"``: in training, redraw every value p of X (in [0, 1]) as a binary
-        ``Bernoulli(p)`` each time its row is used, for the input and the target alike
-        (dynamic binarization, as in Burda et al. 2015 for MNIST); it regularizes and makes
-        the Bernoulli likelihood a true density of binary data. Needs the Bernoulli
-        likelihood. Evaluation methods score X as given, so binarize test data yourself
-        (once, with a fixed seed) to report binary log-likelihoods.
-    learning_rate_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"`` decays Adam's learning rate from ``learning_rate_init`` towards 0 over
-        ``max_iter`` epochs, ``lr_t = lr (1 + cos(pi t / max_iter)) / 2`` (Loshchilov &
-        Hutter 2017); the model settles into a better optimum at the end of a fixed budget.
-    importance_samples : int, default=1
-        k > 1 trains on the importance-weighted bound ``L_k`` (the IWAE objective, Burda et
-        al. 2015, eq. 8) with k draws of z per row instead of the ELBO: a tighter bound on
-        ``log p(x)`` and often a higher test log-likelihood, for about k times the decoder's
-        cost per step. ``L_k`` has no separate KL term, so it needs ``beta=1`` and
-        ``kl_warmup=0``.
-"""
+        + VARIATIONAL_TRAINING_PARAMETERS
         + N_DRAWS_PARAMETER
         + """    classifier : {"auto", True, False}, default="auto"
         Train the classifier ``q(y|x)``: ``"auto"`` when y marks some rows unlabelled, True
@@ -297,7 +275,19 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
     @warns_on_rank_zero
     def fit(self, X: Any, y: Any = None) -> ConditionalVAE:
         """Fit on X with labels y (required; ``-1`` or a missing value marks an unlabelled row).
-        See :meth:`BaseAutoencoder.fit`."""
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Training data, as :meth:`BaseAutoencoder.fit` takes it.
+        y : array-like of shape (n_samples,), default=None
+            One label per row, required: None is a MissingLabelsError (unless X is a dataset
+            carrying its labels).
+
+        Returns
+        -------
+        self : object
+        """
         y = labels_of(X, y)  # a dataset opened with a label_column carries its labels
         if y is None:
             raise MissingLabelsError(
@@ -337,19 +327,55 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
     def predict_proba(self, X: Any) -> np.ndarray:
         """``p(y | x)`` for each of ``classes_``: the classifier ``q(y|x)`` when the model has
         one, else Bayes' rule on the model, ``softmax_y ELBO(x, y)`` with a uniform prior over
-        ``classes_`` (the ELBO standing in for ``log p(x | y)``)."""
+        ``classes_`` (the ELBO standing in for ``log p(x | y)``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Rows to classify.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``; each row sums to 1.
+        """
         return softmax(self._class_scores(X), axis=1)
 
     @writes_to_file
     def predict(self, X: Any) -> np.ndarray:
-        """The most probable label of each row (see :meth:`predict_proba`); with ``out=PATH``,
-        written there a chunk at a time and PATH returned (see :meth:`transform`)."""
+        """The most probable label of each row (see :meth:`predict_proba`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Rows to classify.
+        out : str or path-like, optional
+            Write the labels to this file a chunk at a time and return the path (as ``transform``).
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            Elements of ``classes_`` (the path ``out`` when given).
+        """
         best = self._class_scores(X).argmax(axis=1)
         return self.classes_[best]
 
     def transfer(self, X: Any, y_from: Any, y_to: Any) -> np.ndarray:
-        """Style transfer: encode X under its labels ``y_from``, decode under ``y_to`` (one
-        label or one per row): the same style, another class."""
+        """Style transfer: encode X under its labels ``y_from``, decode under ``y_to``: the same
+        style, another class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Rows to encode.
+        y_from, y_to : label or array-like of shape (n_samples,)
+            The labels to encode and to decode under: one for all rows or one per row.
+
+        Returns
+        -------
+        X_new : ndarray shaped like the training X
+            As :meth:`inverse_transform` gives them.
+        """
         Z = self.transform(X, self._broadcast_labels(y_from, len(np.asarray(X))))
         return self.inverse_transform(Z, y_to)
 

@@ -119,8 +119,7 @@ class ContractiveAutoencoder(BaseAutoencoder):
     Attributes
     ----------"""
         + FITTED_ATTRIBUTES
-        + """
-    """
+        + "    "
     )
 
     _parameter_constraints: dict = {

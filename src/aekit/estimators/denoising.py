@@ -131,8 +131,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
     Attributes
     ----------"""
         + FITTED_ATTRIBUTES
-        + """
-    """
+        + "    "
     )
 
     _parameter_constraints: dict = {
@@ -227,10 +226,13 @@ class DenoisingAutoencoder(BaseAutoencoder):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Noisy rows, as ``fit`` takes rows.
 
         Returns
         -------
         X_clean : ndarray shaped like X
+            Their reconstructions (probabilities for Bernoulli data, values on X's scale
+            otherwise).
         """
         check_is_fitted(self)
         X, in_range = self._within_noise_range(X)

@@ -142,7 +142,12 @@ class ExportsModules:
 
     def input_shape(self) -> tuple[int, ...]:
         """The shape of one row as ``fit`` saw it: ``(n_features,)``, ``(C, H, W)`` or
-        ``(C, L)``."""
+        ``(C, L)``.
+
+        Returns
+        -------
+        shape : tuple of int
+        """
         check_is_fitted(self)
         return self._data_shape()
 
@@ -240,10 +245,13 @@ class ExportsModules:
         path : str or path
             The ``.onnx`` file to write.
         part : {"encoder", "decoder", "score"}, default="encoder"
+            Which network: the encoder (rows -> codes), the decoder (codes -> rows) or the
+            scoring graph (rows -> ``score_samples``).
 
         Returns
         -------
         path : Path
+            The file written (``~`` expanded).
 
         Raises
         ------

@@ -133,7 +133,16 @@ class SavesToFile:
     implements ``_get_fitted_state`` and ``_set_fitted_state``."""
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the fitted estimator to ``path`` (JSON header + safetensors weights, one file)."""
+        """Write the fitted estimator to ``path`` (JSON header + safetensors weights, one file).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write, e.g. ``"model.safetensors"`` (``~`` is expanded); written
+            atomically, replacing a file there. A folder, or a name ending in another format's
+            suffix (``.pkl``, ``.pt``, ``.npz``, ...), is a ValueError. :func:`aekit.load` reads
+            it back.
+        """
         document, tree = export_estimator(self)
         write_model(path, document, tree)
 

@@ -151,8 +151,7 @@ class SparseAutoencoder(BaseAutoencoder):
     Attributes
     ----------"""
         + FITTED_ATTRIBUTES
-        + """
-    """
+        + "    "
     )
 
     _parameter_constraints: dict = {

@@ -7,9 +7,11 @@ from typing import Any
 
 from aekit.estimators._docs import (
     FITTED_ATTRIBUTES,
+    KL_PARAMETERS,
     N_DRAWS_PARAMETER,
     SAMPLER_ATTRIBUTE,
     SAMPLER_PARAMETER,
+    VARIATIONAL_TRAINING_PARAMETERS,
     WARM_START_PARAMETER,
 )
 from aekit.estimators._variational import _VariationalBase
@@ -97,32 +99,9 @@ class VariationalAutoencoder(_VariationalBase):
         Show a progress bar with the epoch, losses and time left.
 """
         + WARM_START_PARAMETER
-        + """    beta : float, default=1.0
-        Weight of the KL term; above 1 favours disentangled codes, below 1 sharper
-        reconstructions. 0 drops it: nothing keeps the codes near the prior, so ``sample``
-        with ``sampler="prior"`` warns.
-    kl_warmup : int, default=0
-        Epochs over which the KL weight rises linearly to ``beta``.
-"""
+        + KL_PARAMETERS
         + SAMPLER_PARAMETER
-        + """    binarize : {False, "dynamic"}, default=False
-        ``"dynamic"``: in training, redraw every value p of X (in [0, 1]) as a binary
-        ``Bernoulli(p)`` each time its row is used, for the input and the target alike
-        (dynamic binarization, as in Burda et al. 2015 for MNIST); it regularizes and makes
-        the Bernoulli likelihood a true density of binary data. Needs the Bernoulli
-        likelihood. Evaluation methods score X as given, so binarize test data yourself
-        (once, with a fixed seed) to report binary log-likelihoods.
-    learning_rate_schedule : {"constant", "cosine"}, default="constant"
-        ``"cosine"`` decays Adam's learning rate from ``learning_rate_init`` towards 0 over
-        ``max_iter`` epochs, ``lr_t = lr (1 + cos(pi t / max_iter)) / 2`` (Loshchilov &
-        Hutter 2017); the model settles into a better optimum at the end of a fixed budget.
-    importance_samples : int, default=1
-        k > 1 trains on the importance-weighted bound ``L_k`` (the IWAE objective, Burda et
-        al. 2015, eq. 8) with k draws of z per row instead of the ELBO: a tighter bound on
-        ``log p(x)`` and often a higher test log-likelihood, for about k times the decoder's
-        cost per step. ``L_k`` has no separate KL term, so it needs ``beta=1`` and
-        ``kl_warmup=0``.
-"""
+        + VARIATIONAL_TRAINING_PARAMETERS
         + N_DRAWS_PARAMETER
         + """
     Attributes

@@ -183,8 +183,7 @@ class BinaryAutoencoder(BaseAutoencoder):
     Attributes
     ----------"""
         + FITTED_ATTRIBUTES
-        + """
-    """
+        + "    "
     )
 
     _shown_as = "SemanticHasher"  # in progress bars

@@ -131,7 +131,14 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
 
     @warns_on_rank_zero
     def fit(self, X: Any, y: Any = None) -> SemanticHasher:
-        """Train the hashing autoencoder on X (y is ignored: hashing is unsupervised).
+        """Train the hashing autoencoder on X (hashing is unsupervised).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Training rows.
+        y : None, default=None
+            Ignored.
 
         Returns
         -------
@@ -154,7 +161,8 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
-        y : ignored
+            Rows to hash, as ``fit`` takes them.
+        y : None, default=None
             Not used; there so every aekit model is called alike (``transform(X, y)``).
 
         Returns
@@ -167,11 +175,32 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
 
     def index(self, X: Any) -> HammingIndex:
         """A :class:`HammingIndex` over the codes of X; its ``query(Q, k)`` hashes Q with this
-        hasher, and it saves with the hasher inside (``index.save(path)``)."""
+        hasher, and it saves with the hasher inside (``index.save(path)``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            The database rows, indexed in their order.
+
+        Returns
+        -------
+        index : HammingIndex
+        """
         return HammingIndex(self.transform(X), hasher=self)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """``bit0, bit1, ...``; ``input_features``, if given, must be the input's."""
+        """``bit0, bit1, ...``: one name per bit of the code.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Checked only, a ValueError otherwise: if given, ``n_features_in_`` names, equal to
+            ``feature_names_in_`` when fit saw named columns.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects, shape (n_bits,)
+        """
         check_is_fitted(self)
         _check_feature_names_in(self, input_features, generate_names=False)
         # the fitted network's bits: set_params(n_bits=...) after fit sets the next fit's

@@ -108,8 +108,11 @@ class HammingIndex:
     Attributes
     ----------
     n_bits : int
+        Bits per code.
     n_rows : int
+        Codes in the index.
     packed : ndarray of uint64, shape (n_rows, words)
+        The codes, 64 bits to a word.
     """
 
     def __init__(
@@ -162,7 +165,20 @@ class HammingIndex:
             ) from None
 
     def query_codes(self, codes: Any, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`query` for binary codes, whatever built the index."""
+        """:meth:`query` for binary codes, whatever built the index.
+
+        Parameters
+        ----------
+        codes : array-like of shape (n_queries, n_bits)
+            Binary codes (0/1) of the queries.
+        k : int, default=10
+            Neighbours per query (at most the number of rows).
+
+        Returns
+        -------
+        indices, distances : ndarray of shape (n_queries, k)
+            As :meth:`query` gives them.
+        """
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k:
             raise ValueError(f"k={k!r} must be a positive integer.")
         if k > self.n_rows:
@@ -177,7 +193,13 @@ class HammingIndex:
         return np.concatenate(indices), np.concatenate(distances)
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the index, with its hasher, to one file atomically."""
+        """Write the index, with its hasher, to one file atomically.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (``~`` is expanded); :func:`aekit.load_index` reads it back.
+        """
         document: dict[str, Any] = {"n_bits": self.n_bits, "n_rows": self.n_rows, "hasher": None}
         document["read_options"] = self.read_options
         tree: dict[str, Any] = {"packed": self.packed.view(np.uint8)}

@@ -38,6 +38,7 @@ from aekit.estimators.persistence import (
     remember_fitted_params,
 )
 from aekit.estimators.streaming import write_outputs
+from aekit.imputation._docs import IMPUTER_ATTRIBUTES_AND_EXAMPLES
 from aekit.imputation.on_disk import fit_on_disk, on_disk_reader
 from aekit.imputation.own_cells import parquet_source, write_dataset_filled
 from aekit.io.inputs import refuse_input_as_output
@@ -59,7 +60,8 @@ class _ObservedEntriesAutoencoder(DenoisingAutoencoder):
 
 
 class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEstimator):
-    """Fill missing values with a denoising autoencoder trained on the observed entries.
+    __doc__ = (
+        """Fill missing values with a denoising autoencoder trained on the observed entries.
 
     Works on numeric arrays and on pandas DataFrames mixing numeric and categorical columns
     (``category``, ``object``, string or ``bool``), and in a scikit-learn Pipeline. ``transform``
@@ -101,31 +103,9 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         Where to train.
     verbose : bool, default=False
         Show a progress bar.
-
-    Attributes
-    ----------
-    encoder_ : TabularEncoder
-        The table's encoding (its ``feature_groups_`` say which columns are categorical).
-    autoencoders_ : list of DenoisingAutoencoder
-        The ``n_estimators`` trained networks (on the encoded table).
-    fill_range_ : ndarray of shape (2, n_encoded)
-        Minimum and maximum of each encoded column's observed values; fills are clipped to it.
-    n_features_in_ : int
-    feature_names_in_ : ndarray of str
-        Only when fitted on a DataFrame.
-    n_iter_ : int
-        Epochs the longest-trained network ran.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from aekit import AutoencoderImputer
-    >>> X = np.random.default_rng(0).normal(size=(100, 4))
-    >>> X[::7, 1] = np.nan
-    >>> filled = AutoencoderImputer(max_iter=5, random_state=0).fit_transform(X)
-    >>> bool(np.isnan(filled).any())
-    False
-    """
+"""
+        + IMPUTER_ATTRIBUTES_AND_EXAMPLES
+    )
 
     _passed_on = (*NetworkComposite._passed_on, "n_iter_no_change")
     _parameter_constraints: dict = {
@@ -180,7 +160,8 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             :func:`aekit.open_dataset` or a memory-mapped array of 64 MiB or more stays on disk:
             the encoding comes from one streaming pass and the networks read a batch at a time
             (:mod:`aekit.imputation.on_disk`).
-        y : ignored
+        y : None, default=None
+            Ignored.
 
         Returns
         -------
@@ -268,7 +249,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         ----------
         X : DataFrame, array-like of shape (n_samples, n_features), or a table on disk
             The columns seen in fit.
-        y : ignored
+        y : None, default=None
             Not used; there so every aekit model is called alike (``transform(X, y)``).
         out : str or path-like, optional
             Write the filled rows to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a
@@ -347,8 +328,19 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         return tags
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """The input's column names (imputation keeps the columns); ``input_features``, if
-        given, must be them."""
+        """The input's column names (imputation keeps the columns).
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Checked only, a ValueError otherwise: if given, ``n_features_in_`` names, equal to
+            ``feature_names_in_`` when fit saw a DataFrame.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects, shape (n_features_in_,)
+            ``feature_names_in_``, or ``x0, x1, ...`` for an array.
+        """
         check_is_fitted(self)
         _check_feature_names_in(self, input_features, generate_names=False)
         return np.asarray(self.encoder_.feature_names_in_, dtype=object)

@@ -64,9 +64,13 @@ _PARAMETERS = """
         Hold out ``validation_fraction`` of the labelled rows, stop when their loss stops
         improving and keep the weights that scored best on them.
     validation_fraction : float, default=0.1
+        The fraction of the labelled rows held out at random for early stopping (rounded; at
+        least one row on each side).
     n_iter_no_change : int, default=10
         Epochs without an improvement of ``tol`` before stopping.
     tol : float, default=1e-4
+        The least decrease of the watched value (the validation loss or error rate, or
+        without ``early_stopping`` the training loss) that counts as an improvement.
     early_stopping_metric : {"loss", "accuracy"}, default="loss"
         What early stopping watches on the validation rows (and which weights it keeps): their
         loss, or a classifier's accuracy (as scikit-learn's ``MLPClassifier``). With few
@@ -89,10 +93,13 @@ _ATTRIBUTES = """
     network_ : torch.nn.Module
         The fine-tuned network: ``network_.encoder`` (raw rows -> code) and ``network_.head``.
     n_features_in_ : int
+        Number of features seen in fit (C*H*W for images).
     feature_names_in_ : ndarray of str
         Only when X was a DataFrame with string column names.
     n_iter_ : int
         Epochs run.
+    loss_curve_ : list of float
+        The training loss per epoch, ``history_["loss"]``.
     history_ : dict of list of float
         ``loss`` (and ``val_loss``) per epoch; a classifier's ``error`` (and ``val_error``)
         too.
@@ -146,18 +153,49 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
         return len(self.classes_)
 
     def decision_function(self, X: Any) -> np.ndarray:
-        """The logits, shape (n_samples, n_classes) (for 2 classes, the second minus the first)."""
+        """The logits (for 2 classes, the second minus the first).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+            Rows, as ``fit`` takes them.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, n_classes), or (n_samples,) for 2 classes
+        """
         check_is_fitted(self)
         logits = self._outputs(X)
         return logits[:, 1] - logits[:, 0] if len(self.classes_) == 2 else logits
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """The probability of each of ``classes_`` for each row (softmax of the logits)."""
+        """The probability of each of ``classes_`` for each row (softmax of the logits).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+            Rows, as ``fit`` takes them.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
         check_is_fitted(self)
         return softmax(self._outputs(X), axis=1)
 
     def predict(self, X: Any) -> np.ndarray:
-        """The most probable label of each row."""
+        """The most probable label of each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+            Rows, as ``fit`` takes them.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            Elements of ``classes_``.
+        """
         check_is_fitted(self)
         return self.classes_[self._outputs(X).argmax(axis=1)]
 
@@ -165,7 +203,21 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
         """Accuracy on ``(X, y)``. A label of y never seen in ``fit`` counts as a wrong
         prediction, with a warning naming it, as scikit-learn's accuracy and
         :func:`aekit.estimators.labelled_accuracy` count it (a cross-validation fold whose
-        training part has no row of a class failed with a ``ValueError``)."""
+        training part has no row of a class failed with a ``ValueError``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+            Rows, as ``fit`` takes them.
+        y : array-like of shape (n_samples,)
+            Their true labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows in the accuracy.
+
+        Returns
+        -------
+        score : float
+        """
         check_is_fitted(self)
         y = as_labels(y, len(X))  # 7 for the class '7' too, as ConditionalVAE reads it
         y = known_labels(np.asarray(y.tolist()) if y.dtype == object else y, self.classes_)
@@ -198,6 +250,8 @@ class FineTunedRegressor(RegressorMixin, BaseFineTuned):
     {_PARAMETERS}
     Attributes
     ----------
+    n_outputs_ : int
+        The number of targets (1 for a y of shape (n_samples,)).
     y_mean_, y_scale_ : ndarray of shape (n_targets,)
         The targets' standardization.{_ATTRIBUTES}
     Examples
@@ -242,7 +296,17 @@ class FineTunedRegressor(RegressorMixin, BaseFineTuned):
         return tags
 
     def predict(self, X: Any) -> np.ndarray:
-        """The predicted targets, shape (n_samples,) or (n_samples, n_targets) as y was."""
+        """The predicted targets, on y's scale.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+            Rows, as ``fit`` takes them.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets), as fit's y was
+        """
         check_is_fitted(self)
         values = self._outputs(X) * self.y_scale_ + self.y_mean_
         return values[:, 0] if self._y_1d else values

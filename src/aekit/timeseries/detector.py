@@ -133,8 +133,11 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
     mean_, scale_ : ndarray of shape (n_channels,)
         Per-channel standardization of the training series.
     threshold_ : float
-        Score above which a point is an anomaly; ``offset_ = -threshold_``. With
-        ``threshold="likelihood"`` the "auto" threshold, not used to flag.
+        Score above which a point is an anomaly. With ``threshold="likelihood"`` the "auto"
+        threshold, not used to flag.
+    offset_ : float
+        ``-threshold_``: ``decision_function`` is ``score_samples - offset_`` (scikit-learn's
+        name), except with ``threshold="likelihood"``, whose decision uses the likelihood.
     likelihood_prior_ : ndarray of shape (2,)
         With ``threshold="likelihood"``: mean and standard deviation of the training series'
         averaged window scores (the Gaussian of a series' first points, and 10% of its standard
@@ -243,7 +246,8 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         ----------
         X : DataFrame, array of shape (time,) or (time, channels), or a list of those
             Training series; they may hold anomalies, but the fewer the better.
-        y : ignored
+        y : None, default=None
+            Ignored.
 
         Returns
         -------

@@ -100,6 +100,11 @@ class PointScores:
         reads only the point and the ones before it. Every window is scored, whatever the
         ``stride``.
 
+        Parameters
+        ----------
+        X : DataFrame, array of shape (time,) or (time, channels), or a list of those
+            Series to score, with fit's channels (each series of a list scored on its own).
+
         Returns
         -------
         scores : ndarray of shape (time,), or a list of them when X is a list of series
@@ -116,6 +121,11 @@ class PointScores:
         ``likelihood_window`` points before t (:mod:`aekit.timeseries.likelihood`); 0.5 where
         there is none yet. Flagged above ``1 - risk``. Each series of X is its own history.
 
+        Parameters
+        ----------
+        X : DataFrame, array of shape (time,) or (time, channels), or a list of those
+            Series to score, with fit's channels (each series of a list scored on its own).
+
         Returns
         -------
         likelihood : ndarray of shape (time,), or a list of them when X is a list of series
@@ -125,6 +135,11 @@ class PointScores:
     def anomaly_score(self, X: Any) -> Any:
         """Anomaly score per time point, higher = more anomalous (``-score_samples``).
 
+        Parameters
+        ----------
+        X : DataFrame, array of shape (time,) or (time, channels), or a list of those
+            Series to score, with fit's channels (each series of a list scored on its own).
+
         Returns
         -------
         scores : ndarray of shape (time,), or a list of them when X is a list of series
@@ -132,14 +147,34 @@ class PointScores:
         return self._per_series(X, lambda shares: shares.sum(axis=1))
 
     def score_samples(self, X: Any) -> Any:
-        """Normality score per time point, higher = more normal (scikit-learn's sign)."""
+        """Normality score per time point, higher = more normal (scikit-learn's sign).
+
+        Parameters
+        ----------
+        X : DataFrame, array of shape (time,) or (time, channels), or a list of those
+            Series to score, with fit's channels (each series of a list scored on its own).
+
+        Returns
+        -------
+        scores : ndarray of shape (time,), or a list of them when X is a list of series
+        """
         scores = self.anomaly_score(X)
         return [-s for s in scores] if isinstance(scores, list) else -scores
 
     def decision_function(self, X: Any) -> Any:
         """``score_samples(X) - offset_``: negative at anomalous points. With
         ``threshold="likelihood"``: ``log10(q_t / risk)``, q_t = 1 - likelihood (also negative
-        exactly at the flagged points)."""
+        exactly at the flagged points).
+
+        Parameters
+        ----------
+        X : DataFrame, array of shape (time,) or (time, channels), or a list of those
+            Series to score, with fit's channels (each series of a list scored on its own).
+
+        Returns
+        -------
+        decision : ndarray of shape (time,), or a list of them when X is a list of series
+        """
         if self.threshold == "likelihood":
             risk = float(self.risk)
             return self._per_series(
@@ -151,7 +186,17 @@ class PointScores:
         return scores - self.offset_
 
     def predict(self, X: Any) -> Any:
-        """+1 at normal points, -1 at anomalous ones (one array per series)."""
+        """+1 at normal points, -1 at anomalous ones (``decision_function(X) < 0``).
+
+        Parameters
+        ----------
+        X : DataFrame, array of shape (time,) or (time, channels), or a list of those
+            Series to score, with fit's channels (each series of a list scored on its own).
+
+        Returns
+        -------
+        labels : ndarray of int, shape (time,), or a list of them when X is a list of series
+        """
         decision = self.decision_function(X)
         if isinstance(decision, list):
             return [np.where(d < 0, -1, 1) for d in decision]
@@ -165,6 +210,11 @@ class PointScores:
         differences, :meth:`aekit.AnomalyDetector.explain`); the column ``"latent"`` holds what
         belongs to no channel (distances between the members' codes: none for the default
         window detector). Each row sums to :meth:`anomaly_score`.
+
+        Parameters
+        ----------
+        X : DataFrame, array of shape (time,) or (time, channels), or a list of those
+            Series to score, with fit's channels (each series of a list scored on its own).
 
         Returns
         -------
