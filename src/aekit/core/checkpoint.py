@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aekit.io.files import FileFormat, check_finite, read_file, write_file
 
@@ -16,11 +16,21 @@ if TYPE_CHECKING:
     from torch import nn
 
     from aekit.core.config import TrainConfig
-    from aekit.core.train import TrainResult
 
 CHECKPOINT = FileFormat("aekit-checkpoint", None, "checkpoint")
 # The entries holding the network's weights: the last epoch's and the best so far.
 _NETWORKS = ("model", "best_model")
+
+
+class Progress(Protocol):
+    """What a checkpoint keeps of the loop's :class:`aekit.core.train.TrainResult` (a protocol:
+    the trainer imports this module)."""
+
+    n_iter: int
+    history: dict[str, list[float]]
+    best_loss: float
+    best_tie: float
+    stopped_early: bool
 
 
 def save(
@@ -29,7 +39,7 @@ def save(
     optimizer: torch.optim.Optimizer,
     scheduler: torch.optim.lr_scheduler.LambdaLR,
     generator: torch.Generator,
-    result: TrainResult,
+    result: Progress,
     no_improve: int,
     best_state: dict[str, torch.Tensor] | None,
 ) -> None:
