@@ -134,7 +134,7 @@ def _rows_of(X, y, index: torch.Tensor):
 @torch.no_grad()
 def evaluate(
     module: nn.Module,
-    X: torch.Tensor,
+    X: torch.Tensor | rows.LazyRows,
     y: torch.Tensor | None,
     generator: torch.Generator,
     batch_size: int,
