@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, ClassVar
 
 from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.utils import check_random_state
@@ -225,7 +225,7 @@ class AnomalyDetector(
     )
 
     _estimator_type = "outlier_detector"
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict[str, list]] = {
         "estimator": [None, BaseAutoencoder],  # scored by its reconstruction_error
         "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
         "threshold": [StrOptions(set(thresholds.RULES))],

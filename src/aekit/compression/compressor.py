@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -134,7 +134,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         "sequence_shape",
         "random_state",
     )
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict[str, list]] = {
         "step": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         **network_constraints(QuantizingAutoencoder, _passed_on),

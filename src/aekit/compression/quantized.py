@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from numbers import Real
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 from sklearn.utils._param_validation import Interval
@@ -130,7 +130,7 @@ class QuantizingAutoencoder(BaseAutoencoder):
     _shown_as = "Compressor"  # in progress bars
     _checks_convergence = False  # the Compressor checks its decompressed rows itself
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict[str, list]] = {
         **BaseAutoencoder._parameter_constraints,
         "rate_weight": [Interval(Real, 0, None, closed="left")],
     }

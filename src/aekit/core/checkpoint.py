@@ -6,16 +6,43 @@ resumed run reaches the weights an uninterrupted one would."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aekit.io.files import FileFormat, check_finite, read_file, write_file
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
+
+    from aekit.core.config import TrainConfig
 
 CHECKPOINT = FileFormat("aekit-checkpoint", None, "checkpoint")
 # The entries holding the network's weights: the last epoch's and the best so far.
 _NETWORKS = ("model", "best_model")
 
 
-def save(config, module, optimizer, scheduler, generator, result, no_improve, best_state) -> None:
+class Progress(Protocol):
+    """What a checkpoint keeps of the loop's :class:`aekit.core.train.TrainResult` (a protocol:
+    the trainer imports this module)."""
+
+    n_iter: int
+    history: dict[str, list[float]]
+    best_loss: float
+    best_tie: float
+    stopped_early: bool
+
+
+def save(
+    config: TrainConfig,
+    module: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LambdaLR,
+    generator: torch.Generator,
+    result: Progress,
+    no_improve: int,
+    best_state: dict[str, torch.Tensor] | None,
+) -> None:
     """Write the whole state after an epoch (``result``: the loop's history and early-stopping
     state), atomically, to ``config.checkpoint_path``."""
     state = {
@@ -35,7 +62,15 @@ def save(config, module, optimizer, scheduler, generator, result, no_improve, be
         "stopped_early": result.stopped_early,
         "no_improve": no_improve,
     }
-    write_file(config.checkpoint_path, CHECKPOINT, header, state)
+    write_file(_path(config), CHECKPOINT, header, state)
+
+
+def _path(config: TrainConfig) -> Path:
+    """Where the checkpoint of ``config``'s run is (the trainer checkpoints only where it has
+    a ``checkpoint_path``)."""
+    if config.checkpoint_path is None:
+        raise ValueError("this training keeps no checkpoint: its config has no checkpoint_path.")
+    return config.checkpoint_path
 
 
 def read(path: str | os.PathLike) -> tuple[dict, Any]:
@@ -56,7 +91,7 @@ def afresh(path: str | os.PathLike) -> str:
     return f"remove {path} to train afresh, or use another checkpoint_dir"
 
 
-def _differences(header: dict, config) -> str:
+def _differences(header: dict, config: TrainConfig) -> str:
     """What differs between the run that wrote a checkpoint and this one: the parameters by
     name (its value, then this run's), the data; checkpoints of before the record say less."""
     theirs, ours = header.get("identity") or {}, config.identity
@@ -78,14 +113,20 @@ def _differences(header: dict, config) -> str:
     return "; ".join(changed[:6]) or "different parameters or data"
 
 
-def restore(config, module, optimizer, scheduler, generator) -> tuple[dict, Any]:
+def restore(
+    config: TrainConfig,
+    module: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LambdaLR,
+    generator: torch.Generator,
+) -> tuple[dict, dict[str, torch.Tensor] | None]:
     """Load the checkpoint of this run into the module, optimizer, scheduler and generator;
     return its header (history, early-stopping state) and the best weights so far."""
-    header, state = read(config.checkpoint_path)
+    path = _path(config)
+    header, state = read(path)
     if header.get("fingerprint") not in (config.fingerprint, *config.earlier_fingerprints):
         raise ValueError(
-            f"{config.checkpoint_path} belongs to another run ({_differences(header, config)}); "
-            f"{afresh(config.checkpoint_path)}."
+            f"{path} belongs to another run ({_differences(header, config)}); {afresh(path)}."
         )
     module.load_state_dict(state["model"])
     optimizer_state = state["optimizer"]

@@ -19,6 +19,8 @@ weights are reset. Under DDP every process computes the same and takes rank 0's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import nn
 
@@ -39,7 +41,7 @@ def revive_dead_units(
     X: torch.Tensor,
     generator: torch.Generator,
     optimizer: torch.optim.Optimizer,
-    from_main,
+    from_main: Callable[[torch.Tensor], torch.Tensor],
 ) -> int:
     """Revive the dead units of ``module.latent`` (see the module docstring) on a sample of the
     rows ``X`` drawn with ``generator``; ``from_main`` gives rank 0's value of a tensor (the
@@ -99,7 +101,11 @@ def _decoder_input_layer(decoder: nn.Module, latent_dim: int) -> nn.Linear | Non
     return None
 
 
-def _reset_moments(optimizer: torch.optim.Optimizer, parameter: nn.Parameter, where) -> None:
+def _reset_moments(
+    optimizer: torch.optim.Optimizer,
+    parameter: torch.Tensor,
+    where: torch.Tensor | tuple[slice, torch.Tensor],
+) -> None:
     """Zero Adam's running moments of ``parameter[where]``: a revived unit starts afresh."""
     state = optimizer.state.get(parameter, {})
     for name in ("exp_avg", "exp_avg_sq"):

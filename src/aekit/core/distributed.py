@@ -97,7 +97,7 @@ def warns_on_rank_zero(fit: Callable) -> Callable:
     trains each process on its own, so each one speaks."""
 
     @functools.wraps(fit)
-    def fit_said_once(self, *args: Any, **kwargs: Any) -> Any:
+    def fit_said_once(self: object, *args: Any, **kwargs: Any) -> Any:
         if rank() == 0 or getattr(self, "distributed", "auto") is False:
             return fit(self, *args, **kwargs)
         with warnings.catch_warnings(record=True):
@@ -332,7 +332,7 @@ class Group:
             raise
 
 
-def _store():
+def _store() -> torch.distributed.Store | None:
     try:
         return torch.distributed.distributed_c10d._get_default_store()
     except Exception:  # a PyTorch without it: no messages between processes, still no hang
@@ -349,7 +349,9 @@ def _is_collective(error: BaseException) -> bool:
     )
 
 
-def _record(store, key: str, rank: int, error: BaseException) -> None:
+def _record(
+    store: torch.distributed.Store | None, key: str, rank: int, error: BaseException
+) -> None:
     if store is None:
         return
     message = f"{rank}\n{type(error).__name__}\n{error}"
@@ -357,7 +359,7 @@ def _record(store, key: str, rank: int, error: BaseException) -> None:
         store.compare_set(key, "", message)  # the first failure is the root cause
 
 
-def _read(store, key: str, wait: float) -> str | None:
+def _read(store: torch.distributed.Store | None, key: str, wait: float) -> str | None:
     if store is None:
         return None
     deadline = time.monotonic() + wait

@@ -24,6 +24,14 @@ class Code:
     mean: torch.Tensor  # (n, latent_dim)
     log_var: torch.Tensor | None = None  # (n, latent_dim); None for deterministic codes
 
+    def gaussian_log_var(self) -> torch.Tensor:
+        """``log_var``, which only a Gaussian code has: a ValueError for a deterministic one."""
+        if self.log_var is None:
+            raise ValueError(
+                "a deterministic code has no log-variance; this needs a Gaussian latent."
+            )
+        return self.log_var
+
 
 class DeterministicLatent(nn.Module):
     """A deterministic code ``h = act(W f + b)``; sampling returns the code itself."""
@@ -70,7 +78,7 @@ class GaussianLatent(nn.Module):
             eps = sharding.randn(
                 code.mean.shape, generator=generator, device=code.mean.device, dtype=code.mean.dtype
             )
-        return code.mean + torch.exp(0.5 * code.log_var) * eps
+        return code.mean + torch.exp(0.5 * code.gaussian_log_var()) * eps
 
     @staticmethod
     def kl(code: Code) -> torch.Tensor:
@@ -78,4 +86,5 @@ class GaussianLatent(nn.Module):
 
         ``KL = -1/2 * sum_j (1 + log_var_j - mu_j^2 - exp(log_var_j))``.
         """
-        return -0.5 * (1 + code.log_var - code.mean.pow(2) - code.log_var.exp()).sum(dim=-1)
+        log_var = code.gaussian_log_var()
+        return -0.5 * (1 + log_var - code.mean.pow(2) - log_var.exp()).sum(dim=-1)

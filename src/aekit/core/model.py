@@ -188,7 +188,7 @@ class AutoencoderModel(nn.Module):
         # log q(z|x) for z = mu + sigma * eps is, by the change of variables from eps,
         # log N(z; mu, diag(sigma^2)) = log N(eps; 0, I) - sum_j log sigma_j; computing it from
         # eps avoids dividing (z - mu) by a tiny sigma.
-        log_sigma = 0.5 * code.log_var.sum(dim=-1)  # (n,)
+        log_sigma = 0.5 * code.gaussian_log_var().sum(dim=-1)  # (n,)
         # Written into one tensor allocated up front: appending thousands of small chunks
         # between the large decoded batches fragmented glibc's heap (20+ GB at k = 5000).
         log_w = torch.empty(len(eps), n, dtype=x.dtype, device=x.device)
@@ -255,7 +255,7 @@ class AutoencoderModel(nn.Module):
         row sums to the latent's KL. Each unit is passed to the latent's own closed form as a
         one-dimensional code (Kingma & Welling 2014, App. B)."""
         code = self.encode(x, y)
-        return self.latent.kl(Code(code.mean[..., None], code.log_var[..., None]))
+        return self.latent.kl(Code(code.mean[..., None], code.gaussian_log_var()[..., None]))
 
 
 def reconstruction_probability(nll: torch.Tensor) -> torch.Tensor:

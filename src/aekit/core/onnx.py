@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import torch
@@ -37,7 +37,9 @@ def require(*modules: str) -> None:
     missing = [m for m in modules if find_spec(m) is None]
     if missing:
         raise ImportError(f"ONNX export needs {', '.join(missing)}: {EXPORT_EXTRA}.")
-    major, minor = (int(part) for part in re.match(r"(\d+)\.(\d+)", torch.__version__).groups())
+    found = re.match(r"(\d+)\.(\d+)", torch.__version__)
+    assert found is not None  # every torch version starts with major.minor
+    major, minor = (int(part) for part in found.groups())
     if (major, minor) < MIN_TORCH:  # the extra asks for it; onnx installed alone does not
         raise ImportError(
             f"ONNX export needs torch {'.'.join(map(str, MIN_TORCH))} or later, not "
@@ -48,7 +50,7 @@ def require(*modules: str) -> None:
 
 
 @contextlib.contextmanager
-def _quiet():
+def _quiet() -> Iterator[None]:
     """The exporter reports each stage, and warns about optional torchvision ops and axis
     names; none of it concerns the user, whose own warnings still show outside this block."""
     logger = logging.getLogger("torch.onnx")
@@ -72,6 +74,8 @@ def _translations() -> dict:
     """
     from onnxscript import opset18 as op
 
+    # Unannotated on purpose: the exporter reads a translation's type hints (get_type_hints,
+    # in the module's namespace) to decide what it accepts, and onnxscript is optional here.
     def log_sigmoid(x):
         return op.Neg(op.Softplus(op.Neg(x)))
 
@@ -151,6 +155,7 @@ def export_onnx(
             f"ONNX export of {type(module).__name__} failed: {first}. The torch exporter "
             "(torch.onnx, dynamo=True) could not translate an operation of this network."
         ) from err
+    assert program is not None  # dynamo=True always returns the ONNXProgram
     proto = program.model_proto
     # The exporter falls back to fixed shapes when tracing specializes the batch (e.g. on a
     # len(x)) instead of failing: refuse a graph that would take only the example's batch.

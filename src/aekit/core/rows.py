@@ -87,7 +87,7 @@ def is_lazy(X: Any) -> bool:
     return isinstance(X, LazyRows)
 
 
-def subset(X: torch.Tensor | LazyRows, index: torch.Tensor):
+def subset(X: torch.Tensor | LazyRows, index: torch.Tensor) -> torch.Tensor | LazyRows:
     """``X[index]``: a tensor's rows, or a view of lazy rows (nothing read yet)."""
     return X.take(index) if isinstance(X, LazyRows) else X[index]
 

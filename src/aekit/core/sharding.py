@@ -21,7 +21,7 @@ global with a guard, where a context variable would break the graph.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -54,7 +54,9 @@ def holding(shard: Shard | None) -> Iterator[None]:
         _held = previous
 
 
-def _draw(make: Callable[..., torch.Tensor], shape, row_dim: int, **kwargs) -> torch.Tensor:
+def _draw(
+    make: Callable[..., torch.Tensor], shape: Sequence[int], row_dim: int, **kwargs: object
+) -> torch.Tensor:
     shape = tuple(shape)
     shard = _held
     if shard is None or shard.rows == shard.total or shape[row_dim] != shard.rows:
@@ -64,7 +66,7 @@ def _draw(make: Callable[..., torch.Tensor], shape, row_dim: int, **kwargs) -> t
 
 
 def randn(
-    shape,
+    shape: Sequence[int],
     *,
     generator: torch.Generator | None,
     device: torch.device | None = None,
@@ -76,7 +78,7 @@ def randn(
 
 
 def rand(
-    shape,
+    shape: Sequence[int],
     *,
     generator: torch.Generator | None,
     device: torch.device | None = None,

@@ -49,6 +49,9 @@ from aekit.core.train import (
     record_epoch,
 )
 
+State = dict[str, torch.Tensor]  # a member's weights, named as in its own network
+Stacks = dict[str, tuple[torch.Tensor, torch.Tensor | None]]  # the stacked weights by layer
+
 
 def unstackable(module: nn.Module, config: TrainConfig) -> str | None:
     """Why ``module`` (an :class:`aekit.core.model.AutoencoderModel`) cannot be trained by
@@ -91,13 +94,13 @@ class _GroupedLinear(nn.Module):
         return torch.baddbmm(self.bias, x, self.weight)
 
 
-def _grouped(modules: Sequence[nn.Module]):
+def _grouped(modules: Sequence[nn.Module]) -> tuple[nn.Module, Stacks]:
     """One network computing all M members: a copy of the first with each linear layer made a
     :class:`_GroupedLinear` of the M members' weights, and without corruption (its rows come
     corrupted); and those stacked weights by layer name."""
     template = copy.deepcopy(modules[0])
     template.corruption = None
-    stacks: dict[str, tuple[torch.Tensor, torch.Tensor | None]] = {}
+    stacks: Stacks = {}
     for name, layer in list(template.named_modules()):
         if not isinstance(layer, nn.Linear):
             continue
@@ -161,7 +164,9 @@ def train_stacked(
     n_train = data.shape[1] if train_rows is None else train_rows.shape[1]
 
     results = [TrainResult(n_iter=0) for _ in modules]
-    no_improve, best, final = [0] * n_members, [None] * n_members, [None] * n_members
+    no_improve = [0] * n_members
+    best: list[State | None] = [None] * n_members
+    final: list[State | None] = [None] * n_members
     epoch = 0
     while epoch < config.max_iter and any(state is None for state in final):
         order = torch.stack(
@@ -187,12 +192,13 @@ def train_stacked(
             optimizer.step()
         scheduler.step()
         names = list(terms)
+        assert sums is not None  # terms is set: a batch ran
         train_means = (sums / n_train).T.tolist()  # (M, T)
         val_means = None
         if val_rows is not None:
             with cast:
-                val_means = _evaluate(model, data, val_rows, config).T
-            val_means = val_means.tolist()
+                val_terms = _evaluate(model, data, val_rows, config).T
+            val_means = val_terms.tolist()
         for m in range(n_members):
             if final[m] is not None:
                 continue
@@ -203,13 +209,25 @@ def train_stacked(
         epoch += 1
 
     for m, module in enumerate(modules):
-        state = final[m] if final[m] is not None else best[m] or _member_state(stacks, m)
+        state = final[m]
+        if state is None:
+            state = best[m] or _member_state(stacks, m)
         module.load_state_dict({**module.state_dict(), **state})
         module.eval()
     return results
 
 
-def _stops(result, train, val, epoch, config, no_improve, best, m, stacks) -> bool:
+def _stops(
+    result: TrainResult,
+    train: dict[str, float],
+    val: dict[str, float] | None,
+    epoch: int,
+    config: TrainConfig,
+    no_improve: list[int],
+    best: list[State | None],
+    m: int,
+    stacks: Stacks,
+) -> bool:
     """One member's bookkeeping after an epoch, as :func:`aekit.core.train.train` does it
     (:func:`aekit.core.train.record_epoch`): the history, the best loss (and weights, on
     validation) and whether it stops now."""
@@ -222,7 +240,7 @@ def _stops(result, train, val, epoch, config, no_improve, best, m, stacks) -> bo
     return result.stopped_early
 
 
-def _member_state(stacks: dict, m: int) -> dict[str, torch.Tensor]:
+def _member_state(stacks: Stacks, m: int) -> State:
     """Member m's weights copied out of the stacks, named as in its own network."""
     state = {}
     for name, (weight, bias) in stacks.items():
@@ -232,7 +250,12 @@ def _member_state(stacks: dict, m: int) -> dict[str, torch.Tensor]:
     return state
 
 
-def _corrupted(modules, x: torch.Tensor, generators, final) -> torch.Tensor:
+def _corrupted(
+    modules: Sequence[nn.Module],
+    x: torch.Tensor,
+    generators: Sequence[torch.Generator],
+    final: Sequence[State | None],
+) -> torch.Tensor:
     """Each training member's rows through its own corruption and generator (drawn as ``train``
     draws them, one batch at a time); a member without corruption, or frozen, sees x."""
     if all(module.corruption is None for module in modules):
@@ -248,7 +271,9 @@ def _corrupted(modules, x: torch.Tensor, generators, final) -> torch.Tensor:
 
 
 @torch.no_grad()
-def _evaluate(model, data, val_rows, config) -> torch.Tensor:
+def _evaluate(
+    model: nn.Module, data: torch.Tensor, val_rows: torch.Tensor, config: TrainConfig
+) -> torch.Tensor:
     """Each member's mean terms (T, M) over its validation rows, as
     :func:`aekit.core.train.evaluate` computes them (no corruption, batches of 4 x batch_size)."""
     members = torch.arange(len(val_rows), device=data.device)[:, None]
@@ -258,4 +283,5 @@ def _evaluate(model, data, val_rows, config) -> torch.Tensor:
         terms = _terms(model, x, x)
         values = torch.stack([value.detach().float() for value in terms.values()]) * size
         totals = values if totals is None else totals + values
+    assert totals is not None  # a validation split has rows (see aekit.core.train._split)
     return totals / val_rows.shape[1]

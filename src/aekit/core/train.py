@@ -51,7 +51,7 @@ class TrainingDivergedError(FloatingPointError, ValueError):
 PRECISIONS = ("float32", "bf16")
 
 
-def autocast(precision: str, device: torch.device):
+def autocast(precision: str, device: torch.device) -> contextlib.AbstractContextManager[None]:
     """The context of a forward pass: bfloat16 autocast for ``"bf16"`` (matmuls and convolutions
     in bf16, reductions and losses in float32, as autocast decides per op), else nothing."""
     if precision == "bf16":
@@ -76,7 +76,7 @@ def compiled_forward(module: nn.Module, device: torch.device) -> Callable | None
     if device.type != "cuda" or mark_step is None:
         return compiled
 
-    def step(*args, **kwargs):
+    def step(*args: object, **kwargs: object) -> dict[str, torch.Tensor]:
         mark_step()  # a new training step: the graphs may reuse the last step's memory
         return compiled(*args, **kwargs)
 
@@ -122,7 +122,7 @@ def _batches(n: int, batch_size: int, order: torch.Tensor | None = None):
         yield (slice(start, stop) if order is None else order[start:stop]), stop - start
 
 
-def _select(t: torch.Tensor | None, index) -> torch.Tensor | None:
+def _select(t: torch.Tensor | None, index: slice | torch.Tensor) -> torch.Tensor | None:
     return None if t is None else t[index]
 
 
@@ -134,7 +134,7 @@ def _rows_of(X, y, index: torch.Tensor):
 @torch.no_grad()
 def evaluate(
     module: nn.Module,
-    X: torch.Tensor,
+    X: torch.Tensor | rows.LazyRows,
     y: torch.Tensor | None,
     generator: torch.Generator,
     batch_size: int,
@@ -243,8 +243,9 @@ def _train(
     result = TrainResult(n_iter=0)
     no_improve, best_state = 0, None
     cast = autocast(config.precision, X.device)
-    forward: Callable = group.wrap(module)
-    untried = compiled_forward(forward, X.device) if config.compile else None
+    wrapped = group.wrap(module)  # an nn.Module, whose forward returns the terms
+    forward: Callable[..., dict[str, torch.Tensor]] = wrapped
+    untried = compiled_forward(wrapped, X.device) if config.compile else None
     if config.checkpoint_path is not None and config.checkpoint_path.exists():
         result, no_improve, best_state = _resume(config, module, optimizer, scheduler, generator)
     group.same_everywhere(result.n_iter, f"the epoch resumed from {config.checkpoint_path}")

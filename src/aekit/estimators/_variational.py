@@ -12,7 +12,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import replace
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -62,7 +62,7 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         )
 
     # The variational parameters, which each variational kind stores in its own __init__.
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict[str, list]] = {
         **BaseAutoencoder._parameter_constraints,
         "beta": [Interval(Real, 0, None, closed="left")],
         "kl_warmup": [Interval(Integral, 0, None, closed="left")],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from numbers import Real
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -195,7 +195,7 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
     """
     )
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict[str, list]] = {
         **_VariationalBase._parameter_constraints,
         "classifier": [StrOptions({"auto"}), Options(bool, {True, False})],
         "classifier_weight": [Interval(Real, 0, None, closed="left")],

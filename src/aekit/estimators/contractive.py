@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from numbers import Real
-from typing import Any
+from typing import Any, ClassVar
 
 from sklearn.utils._param_validation import Interval
 
@@ -122,7 +122,7 @@ class ContractiveAutoencoder(BaseAutoencoder):
         + "    "
     )
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict[str, list]] = {
         **BaseAutoencoder._parameter_constraints,
         "contractive_weight": [Interval(Real, 0, None, closed="left")],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from numbers import Real
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -134,7 +134,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         + "    "
     )
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict[str, list]] = {
         **BaseAutoencoder._parameter_constraints,
         "noise": [StrOptions(set(NOISES))],
         "noise_level": [Interval(Real, 0, None, closed="left")],

@@ -21,6 +21,9 @@ class Scaling(nn.Module):
     own shape. Shift 0 and scale 1 (data in [0, 1]) change nothing. ``data_shape``: the shape of
     a row as ``fit`` saw it, taken as well (a dense network's images, (1, 8, 8) for 64 inputs)."""
 
+    shift: torch.Tensor  # buffers, registered in __init__
+    scale: torch.Tensor
+
     def __init__(
         self,
         shift: torch.Tensor,
@@ -75,10 +78,10 @@ def check_rows(
     flat = x.dim() == 2 and x.shape[1] == width
     if not flat and tuple(x.shape[1:]) not in row_shapes:  # an empty batch is a batch
         shapes = [(width,), *row_shapes]
-        shapes = " or ".join(dict.fromkeys(f"(batch, {_joined(s)})" for s in shapes))
+        shown = " or ".join(dict.fromkeys(f"(batch, {_joined(s)})" for s in shapes))
         raise ValueError(
             f"{name} has shape {tuple(x.shape)}; the module takes {what} of {width} values "
-            f"each, shaped {shapes}."
+            f"each, shaped {shown}."
         )
 
 

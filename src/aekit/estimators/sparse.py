@@ -6,7 +6,7 @@ import os
 import warnings
 from dataclasses import replace
 from numbers import Real
-from typing import Any
+from typing import Any, ClassVar
 
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
@@ -154,7 +154,7 @@ class SparseAutoencoder(BaseAutoencoder):
         + "    "
     )
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict[str, list]] = {
         **BaseAutoencoder._parameter_constraints,
         "sparsity": [StrOptions({"l1", "kl"})],
         "sparsity_weight": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],

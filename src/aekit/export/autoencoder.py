@@ -56,11 +56,11 @@ def _table_module(estimator: Any, part: str, table_encoder: Any) -> TableRows:
         )
     shift, scale = standardization(table_encoder)
     warn_float32_statistics(shift, scale, "The ONNX graph of a table")
-    shift, scale = torch.as_tensor(shift), torch.as_tensor(scale)
+    offset, factor = torch.as_tensor(shift), torch.as_tensor(scale)
     module = getattr(estimator, ONNX_PARTS[part][0])()
     if part == "decoder":
-        return TableRows(module, None, Scaling(shift, scale, (width,), inverse=True))
-    return TableRows(module, Scaling(shift, scale, (width,)), None)
+        return TableRows(module, None, Scaling(offset, factor, (width,), inverse=True))
+    return TableRows(module, Scaling(offset, factor, (width,)), None)
 
 
 def export_autoencoder(

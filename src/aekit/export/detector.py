@@ -56,6 +56,9 @@ def _kth_distance(
 class _Member(nn.Module):
     """One ensemble member: its score (divided by its spread) plus its latent distance term."""
 
+    eps: torch.Tensor | None  # buffers, registered in __init__ (codes only with has_codes)
+    codes: torch.Tensor
+
     def __init__(self, detector: Any, index: int) -> None:
         super().__init__()
         member = detector.estimators_[index]
@@ -88,6 +91,8 @@ class _Member(nn.Module):
 class DetectorScore(nn.Module):
     """``x -> (anomaly_score, is_anomaly, probability)`` for a fitted AnomalyDetector (see the
     module's docstring for the layout of ``x``)."""
+
+    inputs: torch.Tensor  # a buffer, registered in __init__ with has_inputs
 
     def __init__(self, detector: Any) -> None:
         super().__init__()

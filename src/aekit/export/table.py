@@ -81,18 +81,20 @@ def encode_rows(manifest: dict[str, Any] | str | os.PathLike, table: Any) -> np.
         for a manifest without ``columns``; for a DataFrame without some of them, or with one
         of them twice, or an array of another width; for text in a numeric column.
     """
-    if isinstance(manifest, (str, os.PathLike)):
-        manifest = json.loads(Path(manifest).read_text(encoding="utf-8"))
-
-    if not manifest.get("columns"):
+    document: dict[str, Any] = (
+        json.loads(Path(manifest).read_text(encoding="utf-8"))
+        if isinstance(manifest, (str, os.PathLike))
+        else manifest
+    )
+    if not document.get("columns"):
         raise ValueError(
             "the manifest has no 'columns': its model reads numbers only; give it the rows "
             "as they are."
         )
     import pandas as pd
 
-    columns = manifest["columns"]
-    masks_missing = bool(manifest.get("handle_missing"))
+    columns = document["columns"]
+    masks_missing = bool(document.get("handle_missing"))
     frame = _model_columns(table, [str(c["name"]) for c in columns])
     x = np.zeros((len(frame), _width(columns)), dtype=np.float32)
     for position, column in enumerate(columns):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from numbers import Real
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -189,7 +189,7 @@ class BinaryAutoencoder(BaseAutoencoder):
     _shown_as = "SemanticHasher"  # in progress bars
     _checks_convergence = False  # its codes are the point, and its tests measure them
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict[str, list]] = {
         **BaseAutoencoder._parameter_constraints,
         "similarity_weight": [Interval(Real, 0, None, closed="left")],
         "temperature": [Interval(Real, 0, None, closed="neither")],

@@ -5,7 +5,7 @@ each row to ``n_bits`` bits, and rows whose codes are a small Hamming distance a
 from __future__ import annotations
 
 from numbers import Integral
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -93,7 +93,7 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         "sequence_shape",
         "random_state",
     )
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict[str, list]] = {
         "n_bits": [Interval(Integral, 1, None, closed="left")],
         **network_constraints(BinaryAutoencoder, _passed_on),
     }

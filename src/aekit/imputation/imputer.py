@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from numbers import Integral, Real
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -108,7 +108,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
     )
 
     _passed_on = (*NetworkComposite._passed_on, "n_iter_no_change")
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict[str, list]] = {
         "latent_dim": [None, Interval(Integral, 1, None, closed="left")],
         "mask_probability": [Interval(Real, 0, 1, closed="left")],
         "n_estimators": [Interval(Integral, 1, None, closed="left")],

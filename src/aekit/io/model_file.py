@@ -71,7 +71,7 @@ def _estimator(path: str | os.PathLike, header: dict[str, Any], tree: Any, devic
     check_finite(path, tree, registry.NETWORK_ENTRIES, "refit it")
     name = header.get("class")
     try:
-        cls: FromDocument = registry.model_file_class(name)
+        cls: type[FromDocument] = registry.model_file_class(name)
     except ValueError:
         if name is None:
             raise ValueError(f"{path} has a damaged aekit header: it names no class.") from None

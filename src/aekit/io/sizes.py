@@ -45,9 +45,9 @@ def least_weights(params: dict[str, Any]) -> int:
     """The fewest weights a network built from ``params`` can have (the bound above)."""
     hidden = params.get(registry.HIDDEN_WIDTHS)
     hidden = [hidden] if isinstance(hidden, int) else hidden  # one layer, as MLPRegressor reads it
-    widths = [_width(w) for w in hidden] if isinstance(hidden, list) else []
+    layers = [_width(w) for w in hidden] if isinstance(hidden, list) else []
     code = next((params[n] for n in registry.CODE_WIDTHS if n in params), None)
-    widths = [w for w in [*widths, _width(code)] if w is not None]
+    widths = [w for w in [*layers, _width(code)] if w is not None]
     if not widths:
         return 0
     return sum(a * b for a, b in zip(widths, widths[1:], strict=False)) + widths[-1]

@@ -55,8 +55,8 @@ def header_digest(header: dict[str, Any]) -> str:
 
 def with_checksums(header: dict[str, Any], tensors: dict[str, torch.Tensor]) -> dict[str, Any]:
     """``header`` with its ``sha256`` entry: of every tensor and of the header itself."""
-    sums = {"tensors": {k: tensor_digest(v) for k, v in tensors.items()}}
-    sums["header"] = header_digest(header)
+    tensor_sums = {k: tensor_digest(v) for k, v in tensors.items()}
+    sums = {"tensors": tensor_sums, "header": header_digest(header)}
     return {**header, CHECKSUMS: sums}
 
 

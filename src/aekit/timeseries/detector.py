@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import warnings
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
@@ -166,7 +166,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
     """
 
     _estimator_type = "outlier_detector"
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict[str, list]] = {
         "window": [Interval(Integral, 2, None, closed="left")],
         "stride": [Interval(Integral, 1, None, closed="left")],
         "estimator": [None, AnomalyDetector, BaseAutoencoder],

@@ -51,6 +51,9 @@ class Corruption(nn.Module):
     ``level``; Vincent et al.'s masking and salt-and-pepper (2008; 2010) hit exactly
     ``level * d`` of a row's ``d`` entries, chosen at random."""
 
+    low: torch.Tensor  # buffers, registered in __init__
+    high: torch.Tensor
+
     def __init__(
         self,
         noise: str,
@@ -75,7 +78,7 @@ class Corruption(nn.Module):
         self.register_buffer("low", low)
         self.register_buffer("high", high)
 
-    def _levels(self, x: torch.Tensor, generator: torch.Generator | None):
+    def _levels(self, x: torch.Tensor, generator: torch.Generator | None) -> float | torch.Tensor:
         """The level of each row: ``level``, or (``"uniform"``) ``level * u``, u ~ U(0, 1) per
         row, shaped to broadcast over the row's entries. Drawn before the noise, so the fixed
         schedule draws exactly what it drew before the option existed."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -181,7 +182,12 @@ class CategoricalGroups(Likelihood):
         self.name = base.name
         self.groups = sorted((int(a), int(b)) for a, b in groups)
 
-    def _by_segment(self, n_features: int, plain, grouped) -> torch.Tensor:
+    def _by_segment(
+        self,
+        n_features: int,
+        plain: Callable[[int, int], torch.Tensor],
+        grouped: Callable[[int, int], torch.Tensor],
+    ) -> torch.Tensor:
         """Concatenate ``plain(a, b)`` between groups and ``grouped(a, b)`` on each group."""
         pieces, at = [], 0
         for a, b in self.groups:

@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 import torch
 from torch import nn
 
 from aekit.core import sharding
+from aekit.core.latent import Code
+from aekit.core.objectives.corruption import Corruption
+from aekit.core.objectives.likelihoods import Likelihood
 
 Terms = dict[str, torch.Tensor]
 
@@ -34,17 +37,32 @@ Terms = dict[str, torch.Tensor]
 class AutoencoderModel(Protocol):
     """What an objective uses of the model it trains (:class:`aekit.core.model.AutoencoderModel`
     has all of it). Written as a protocol so this layer does not import the model, which is
-    built from objectives."""
+    built from objectives. The attributes are read-only here (objectives only read them), so a
+    model may hold narrower types (a :class:`Likelihood` subclass, say). ``classifier`` exists
+    only on a model built with one (M2's :meth:`Objective.check` asks for it)."""
 
-    training: bool
-    n_classes: int
-    latent: nn.Module
-    likelihood: nn.Module
-    terms: nn.ModuleList
-    corruption: nn.Module | None
-    classifier: nn.Module | None
+    @property
+    def training(self) -> bool: ...
 
-    def encode(self, x: torch.Tensor, y: torch.Tensor | None = None) -> Any: ...
+    @property
+    def n_classes(self) -> int: ...
+
+    @property
+    def latent(self) -> nn.Module: ...
+
+    @property
+    def likelihood(self) -> Likelihood: ...
+
+    @property
+    def terms(self) -> nn.ModuleList: ...
+
+    @property
+    def corruption(self) -> Corruption | None: ...
+
+    @property
+    def classifier(self) -> nn.Module: ...
+
+    def encode(self, x: torch.Tensor, y: torch.Tensor | None = None) -> Code: ...
 
     def encode_code(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor: ...
 
