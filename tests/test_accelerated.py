@@ -148,3 +148,15 @@ def test_the_training_loop_does_not_synchronise_with_the_host_per_step(X):
         torch.cuda.set_sync_debug_mode("default")
     syncs = [w for w in caught if "synchroniz" in str(w.message)]
     assert len(syncs) <= 10, [str(w.message) for w in syncs[:3]]
+
+
+def test_the_kl_term_is_summed_in_float32_at_least():
+    # under bf16 autocast the code's layers give bfloat16, and the KL stayed bfloat16 (its sum
+    # over the units too) beside float32 reconstruction terms
+    from aekit.core.latent import Code, GaussianLatent
+
+    mean, log_var = torch.randn(5, 16).bfloat16(), torch.randn(5, 16).bfloat16()
+    kl = GaussianLatent.kl(Code(mean, log_var))
+    assert kl.dtype == torch.float32
+    torch.testing.assert_close(kl, GaussianLatent.kl(Code(mean.float(), log_var.float())))
+    assert GaussianLatent.kl(Code(mean.double(), log_var.double())).dtype == torch.float64

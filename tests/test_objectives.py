@@ -195,3 +195,14 @@ def test_the_epoch_argument_drives_the_kl_warmup_weight():
         assert torch.equal(terms["kl"], first["kl"])
         torch.testing.assert_close(terms["loss"], terms["reconstruction"] + weight * terms["kl"])
     assert not hasattr(model, "epoch")  # the epoch is an argument, never the model's state
+
+
+def test_objectives_and_terms_print_their_settings():
+    # print(model_) showed Corruption(), KLDivergence(), PenalizedReconstruction(): no noise,
+    # level, beta or warm-up
+    from aekit.core.objectives import Corruption, ImportanceWeightedBound, KLDivergence
+
+    corruption = Corruption("gaussian", 0.3, torch.zeros(2), torch.ones(2))
+    assert repr(corruption) == "Corruption(noise='gaussian', level=0.3, schedule='fixed')"
+    assert repr(KLDivergence(0.5, 3)) == "KLDivergence(beta=0.5, warmup_epochs=3)"
+    assert repr(ImportanceWeightedBound(5)) == "ImportanceWeightedBound(k=5)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -85,6 +86,20 @@ class GaussianLatent(nn.Module):
         """Closed-form KL(q(z|x) || N(0, I)) per row, in nats (Kingma & Welling 2014, App. B):
 
         ``KL = -1/2 * sum_j (1 + log_var_j - mu_j^2 - exp(log_var_j))``.
+
+        Computed in float32 at least: under bfloat16 autocast the code comes out of its layers
+        in bfloat16, and autocast leaves these elementwise terms and their sum there, where the
+        other losses are float32 (precision="bf16").
         """
-        log_var = code.gaussian_log_var()
-        return -0.5 * (1 + log_var - code.mean.pow(2) - log_var.exp()).sum(dim=-1)
+        dtype = torch.promote_types(code.mean.dtype, torch.float32)
+        mean, log_var = code.mean.to(dtype), code.gaussian_log_var().to(dtype)
+        return -0.5 * (1 + log_var - mean.pow(2) - log_var.exp()).sum(dim=-1)
+
+
+def manifold_values(n: int) -> np.ndarray:
+    """The values each unit takes along a side of a VAE's ``manifold_grid`` (a 2-D code): the
+    standard normal prior's quantiles at n evenly spaced levels from 5% to 95% (Kingma &
+    Welling 2014, fig. 4)."""
+    from scipy.stats import norm
+
+    return norm.ppf(np.linspace(0.05, 0.95, n))

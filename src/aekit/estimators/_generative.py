@@ -19,6 +19,7 @@ import torch
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from aekit.core.latent import manifold_values
 from aekit.data.validation import check_count, is_number
 from aekit.estimators._inference import _INFERENCE_BATCH
 
@@ -345,14 +346,6 @@ class GenerativeMixin:
         codes = np.stack(np.meshgrid(q, q[::-1], indexing="xy"), axis=-1).reshape(-1, 2)
         decoded = self._decode(codes.astype(np.float32), y)
         return decoded.reshape(int(n), int(n), *decoded.shape[1:])
-
-
-def manifold_values(n: int) -> np.ndarray:
-    """The values each unit takes along a side of :meth:`manifold_grid`'s grid: the standard
-    normal prior's quantiles at n evenly spaced levels from 5% to 95%."""
-    from scipy.stats import norm
-
-    return norm.ppf(np.linspace(0.05, 0.95, n))
 
 
 def _lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:

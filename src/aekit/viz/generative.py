@@ -99,7 +99,7 @@ def latent_manifold(
     n = grid.shape[0]
     images = as_images(grid.reshape(n * n, *grid.shape[2:]), image_shape)
     if values is None:
-        from aekit.estimators._generative import manifold_values
+        from aekit.core.latent import manifold_values
 
         values = manifold_values(n)
     if len(values) != n:

@@ -78,6 +78,9 @@ class Corruption(nn.Module):
         self.register_buffer("low", low)
         self.register_buffer("high", high)
 
+    def extra_repr(self) -> str:  # print(model) showed "Corruption()"
+        return f"noise={self.noise!r}, level={self.level:g}, schedule={self.schedule!r}"
+
     def _levels(self, x: torch.Tensor, generator: torch.Generator | None) -> float | torch.Tensor:
         """The level of each row: ``level``, or (``"uniform"``) ``level * u``, u ~ U(0, 1) per
         row, shaped to broadcast over the row's entries. Drawn before the noise, so the fixed

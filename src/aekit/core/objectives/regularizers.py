@@ -26,6 +26,9 @@ class Term(nn.Module):
     def current_weight(self, epoch: int) -> float:
         return self.weight
 
+    def extra_repr(self) -> str:  # print(model) shows the settings, not "KLDivergence()"
+        return f"weight={self.weight:g}"
+
 
 class L1Sparsity(Term):
     """``sum_j |h_j|`` per row (Goodfellow et al. 2016, eq. 14.2 with an L1 penalty)."""
@@ -49,6 +52,9 @@ class KLSparsity(Term):
         if not 0 < target < 1:
             raise ValueError(f"sparsity_target={target!r} must lie strictly between 0 and 1.")
         self.target = float(target)
+
+    def extra_repr(self) -> str:
+        return f"weight={self.weight:g}, target={self.target:g}"
 
     def forward(self, x_in: torch.Tensor, code: Code, model: nn.Module) -> torch.Tensor:
         rho = self.target
@@ -109,6 +115,9 @@ class KLDivergence(Term):
     def __init__(self, beta: float, warmup_epochs: int) -> None:
         super().__init__(beta)
         self.warmup_epochs = int(warmup_epochs)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.weight:g}, warmup_epochs={self.warmup_epochs}"
 
     def current_weight(self, epoch: int) -> float:
         if self.warmup_epochs <= 0:

@@ -102,8 +102,9 @@ class Objective:
     def check(self, model: AutoencoderModel) -> None:
         """Raise ``ValueError`` if this objective cannot train ``model``."""
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+    def __repr__(self) -> str:  # its settings: ImportanceWeightedBound(k=5)
+        settings = ", ".join(f"{name}={value!r}" for name, value in vars(self).items())
+        return f"{type(self).__name__}({settings})"
 
 
 class PenalizedReconstruction(Objective):
