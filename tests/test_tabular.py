@@ -176,3 +176,19 @@ def test_categorical_groups_must_be_one_hot():
         aekit.Autoencoder(latent_dim=2, max_iter=1, categorical_groups=((0, 2),)).fit(X)
     with pytest.raises(ValueError, match=r"categorical_groups=\(\(0, 1\),\)"):
         aekit.Autoencoder(latent_dim=2, max_iter=1, categorical_groups=((0, 1),)).fit(X)
+
+
+def test_feature_names_follow_the_names_a_pipeline_passes():
+    # input_features was ignored: after a SimpleImputer of a DataFrame (which hands on an
+    # array), a pipeline's names were x0, x1=a, not age, city=a
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    frame = pd.DataFrame({"age": [1.0, 2, 3, 4], "city": list("abab")})
+    pipe = make_pipeline(SimpleImputer(strategy="most_frequent"), TabularEncoder()).fit(frame)
+    assert pipe.get_feature_names_out().tolist() == ["age", "city=a", "city=b"]
+    on_frame = TabularEncoder().fit(frame)
+    assert on_frame.get_feature_names_out(["age", "city"]).tolist() == ["age", "city=a", "city=b"]
+    for wrong in (["a", "b"], ["age"]):  # a DataFrame's own names only; one per column
+        with pytest.raises(ValueError, match=r"must name the 2 columns fit saw, \['age', 'city'\]"):
+            on_frame.get_feature_names_out(wrong)

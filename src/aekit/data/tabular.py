@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,6 +26,7 @@ from aekit.data.column_values import (
     one_hot,
     with_dtype,
 )
+from aekit.data.feature_groups import FeatureGroup
 from aekit.data.fit_columns import column_mismatch, warn_feature_names
 from aekit.data.float32 import check_float32_range
 from aekit.data.non_finite import describe_non_finite, refuse_infinite
@@ -36,20 +36,6 @@ from aekit.data.scaling import standardization
 
 _MISSING_POLICIES = ("error", "mask")
 _UNKNOWN_POLICIES = ("error", "ignore")
-
-
-@dataclass(frozen=True)
-class FeatureGroup:
-    """One original column: its name, its columns in the encoded matrix, and its kind."""
-
-    name: str
-    start: int
-    stop: int
-    kind: str  # "numeric" or "categorical"
-
-    @property
-    def columns(self) -> slice:
-        return slice(self.start, self.stop)
 
 
 class TabularEncoder(TransformerMixin, BaseEstimator):
@@ -327,20 +313,28 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        input_features : any, default=None
-            Ignored (the names are those fit saw).
+        input_features : array-like of str, default=None
+            One name per column fit saw: a DataFrame fit's own columns, or names for an array
+            fit's ``x0, x1, ...`` (a Pipeline passes the step before's: ``age``, ``city=Paris``).
 
         Returns
         -------
         feature_names_out : ndarray of str objects, shape (n_features_out_,)
         """
         check_is_fitted(self)
+        fitted = [str(name) for name in self.feature_names_in_]
+        given = fitted if input_features is None else [str(name) for name in input_features]
+        if len(given) != len(fitted) or (self.input_is_frame_ and given != fitted):
+            raise ValueError(
+                f"input_features must name the {len(fitted)} columns fit saw, "
+                f"{fitted[:5]}{' ...' * (len(fitted) > 5)}; got {given[:5]}."
+            )
         names = []
-        for group in self.feature_groups_:
+        for group, name in zip(self.feature_groups_, given, strict=True):  # a group a column
             if group.kind == "numeric":
-                names.append(group.name)
+                names.append(name)
             else:
-                names.extend(f"{group.name}={c}" for c in self.categories_[group.name])
+                names.extend(f"{name}={c}" for c in self.categories_[group.name])
         return np.asarray(names, dtype=object)
 
     # ---- state for model files: everything is JSON (categories as lists) --------------------
