@@ -8,7 +8,8 @@ them, as it cannot raise.
 
 from __future__ import annotations
 
-import numpy as np
+import math
+
 import torch
 from torch import nn
 
@@ -74,7 +75,7 @@ def check_rows(
         raise TypeError(
             f"{name} is {x.dtype}; the module computes in {dtype}: pass {name}.to({dtype})."
         )
-    width = int(np.prod(row_shapes[0]))
+    width = math.prod(row_shapes[0])  # (numpy's prod breaks a fullgraph torch.compile)
     flat = x.dim() == 2 and x.shape[1] == width
     if not flat and tuple(x.shape[1:]) not in row_shapes:  # an empty batch is a batch
         shapes = [(width,), *row_shapes]
@@ -91,12 +92,18 @@ def _joined(shape: tuple[int, ...]) -> str:
 
 def tracing() -> bool:
     """Whether torch.export / the ONNX exporter is tracing the module (no data checks then).
-    Under ``torch.compile`` the checks stay: a wrong shape or label must be refused there too
-    (is_compiling, once read here, let a transposed batch through)."""
+    Under ``torch.compile`` the shape and dtype checks stay, as guards (is_compiling, once read
+    here, let a transposed batch through); a label's range, a value, gives NaN rows there."""
     is_exporting = getattr(torch.compiler, "is_exporting", None)  # torch >= 2.7
     if is_exporting is None:
         is_exporting = getattr(torch.compiler, "is_compiling", None)  # torch >= 2.3
     return bool(is_exporting and is_exporting())
+
+
+def _compiling() -> bool:
+    """Whether torch.compile (or export) is tracing the module."""
+    is_compiling = getattr(torch.compiler, "is_compiling", None)  # torch >= 2.3
+    return bool(is_compiling and is_compiling())
 
 
 class LabelledModule(nn.Module):
@@ -122,7 +129,9 @@ class LabelledModule(nn.Module):
                 "(torch.as_tensor(np.searchsorted(estimator.classes_, y))), or one-hot rows."
             )
         y = self._checked_labels(y, len(x))
-        if not y.is_floating_point():
+        # the range depends on y's values, which a compiled graph cannot branch on: there a label
+        # out of range gives NaN outputs, as in an exported graph
+        if not y.is_floating_point() and not _compiling():
             wrong = y[(y < 0) | (y >= self.n_classes)][:5].tolist()
             if wrong:
                 raise ValueError(
