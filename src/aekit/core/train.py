@@ -24,14 +24,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
-import json
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -116,7 +113,9 @@ class TrainResult:
 WITHIN_EPOCH_SECONDS = 0.25  # how often ``within_epoch`` hears of an epoch's progress
 
 
-def _batches(n: int, batch_size: int, order: torch.Tensor | None = None):
+def _batches(
+    n: int, batch_size: int, order: torch.Tensor | None = None
+) -> Iterator[tuple[slice | torch.Tensor, int]]:
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
         yield (slice(start, stop) if order is None else order[start:stop]), stop - start
@@ -126,7 +125,9 @@ def _select(t: torch.Tensor | None, index: slice | torch.Tensor) -> torch.Tensor
     return None if t is None else t[index]
 
 
-def _rows_of(X, y, index: torch.Tensor):
+def _rows_of(
+    X: torch.Tensor | rows.LazyRows, y: torch.Tensor | None, index: torch.Tensor
+) -> tuple[torch.Tensor | rows.LazyRows, torch.Tensor | None]:
     """Rows ``index`` of X (a view of lazy rows: nothing read yet) and of y."""
     return rows.subset(X, index), _select(y, index)
 
@@ -154,7 +155,9 @@ def evaluate(
     return {name: total / len(X) for name, total in zip(totals, summed, strict=True)}
 
 
-def _split(n: int, config: TrainConfig, generator: torch.Generator):
+def _split(
+    n: int, config: TrainConfig, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor] | tuple[None, None]:
     """Training and validation row indices (validation only with early stopping)."""
     if not config.early_stopping:
         return None, None
@@ -177,28 +180,6 @@ def _finite_or_raise(means: dict[str, float], epoch: int, config: TrainConfig) -
             f"{means[bad[0]]}. Try a smaller learning_rate_init (now {config.learning_rate:g}), "
             "scaling the data (e.g. StandardScaler), or a smaller regularizer weight."
         )
-
-
-def fingerprint(params: dict, *arrays: np.ndarray | str | None) -> str:
-    """Identifies a run for checkpoint resumption: its parameters and its data. Each array
-    counts by the SHA-256 of its shape, dtype and bytes; a ``str`` is that digest already (data
-    on disk, hashed by the streaming pass of :mod:`aekit.data.row_stats`), so the same rows give
-    the same fingerprint from memory or from disk."""
-    digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=repr).encode())
-    for array in arrays:
-        if array is not None:
-            digest.update(array_digest(array).encode())
-    return digest.hexdigest()
-
-
-def array_digest(array: np.ndarray | str) -> str:
-    """The digest :func:`fingerprint` counts an array by (a ``str`` is one already): hashed
-    once, it identifies the data in several fingerprints."""
-    if isinstance(array, str):
-        return array
-    content = hashlib.sha256(f"{array.shape}{array.dtype.str}".encode())
-    content.update(np.ascontiguousarray(array))
-    return content.hexdigest()
 
 
 def train(
@@ -287,6 +268,7 @@ def _train(
                 within_epoch(epoch + done / n_batches)
                 next_report = time.perf_counter() + WITHIN_EPOCH_SECONDS
         scheduler.step()  # the next epoch's learning rate
+        assert sums is not None  # terms is set: a batch ran
         train_means = dict(zip(terms, (group.sum(sums) / len(order)).tolist()))
         _finite_or_raise(train_means, epoch + 1, config)
         val_means = None
@@ -367,7 +349,14 @@ def record_epoch(
     return no_improve, new_best
 
 
-def _first_compiled_step(compiled, module, x, y, generator, epoch):
+def _first_compiled_step(
+    compiled: Callable[..., dict[str, torch.Tensor]],
+    module: Callable[..., dict[str, torch.Tensor]],
+    x: torch.Tensor,
+    y: torch.Tensor | None,
+    generator: torch.Generator,
+    epoch: int,
+) -> tuple[Callable[..., dict[str, torch.Tensor]], dict[str, torch.Tensor]]:
     """The terms of the first step and the forward for the others: the compiled one if this
     step worked, else the eager module, after a warning. Compilation happens on the first call,
     where a machine without a working compiler (no C++ toolchain for the CPU backend) fails."""
@@ -380,7 +369,13 @@ def _first_compiled_step(compiled, module, x, y, generator, epoch):
         return module, module(x, y, generator, epoch=epoch)
 
 
-def _resume(config, module, optimizer, scheduler, generator):
+def _resume(
+    config: TrainConfig,
+    module: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LambdaLR,
+    generator: torch.Generator,
+) -> tuple[TrainResult, int, dict[str, torch.Tensor] | None]:
     """The state of the checkpointed run (see :mod:`aekit.core.checkpoint`), as the loop's."""
     header, best_state = checkpoint.restore(config, module, optimizer, scheduler, generator)
     if header["n_iter"] > config.max_iter:  # its weights trained longer than this fit asks

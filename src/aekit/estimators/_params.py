@@ -23,9 +23,10 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from aekit.core.architectures import ARCHITECTURES
+from aekit.core.fingerprint import array_digest, fingerprint
 from aekit.core.nets import ACTIVATIONS
 from aekit.core.objectives.likelihoods import LIKELIHOODS
-from aekit.core.train import PRECISIONS, TrainConfig, array_digest, fingerprint
+from aekit.core.train import PRECISIONS, TrainConfig
 from aekit.data.validation import is_int
 from aekit.devices import DEVICE_NAMES, DEVICES, is_device_name
 from aekit.io.paths import user_path
