@@ -135,8 +135,11 @@ def test_evaluate_of_rows_of_one_label_says_what_it_cannot_give(detector_run, tm
 def test_a_param_that_has_its_own_option_is_refused(tmp_path):
     data = tmp_path / "table.csv"
     _table().drop(columns="is_anomaly").to_csv(data, index=False)
-    for pair, flag in (("handle_missing=True", "--handle-missing"), ("random_state=3", "--seed")):
-        result = invoke("detect", data, "--out", tmp_path / "run", "--param", pair)
+    for pair, flag, given in (
+        ("handle_missing=True", "--handle-missing", []),
+        ("random_state=3", "--seed", ["--seed", 2]),  # alone it sets the seed, as in train
+    ):
+        result = invoke("detect", data, "--out", tmp_path / "run", "--param", pair, *given)
         # a ValueError: `python -m aekit.cli` prints it as one line and exits 2 (test below)
         assert isinstance(result.exception, ValueError) and flag in str(result.exception)
         assert not (tmp_path / "run").exists()

@@ -96,3 +96,13 @@ def test_finetune_takes_the_seed_and_records_it(tmp_path):
     a, b, c = (_weights(tmp_path / name / "model.safetensors") for name in "abc")
     assert _same_weights(a, b) and not _same_weights(a, c)
     assert "--seed 7" in (tmp_path / "a" / "command.txt").read_text()
+
+
+def test_a_seed_of_none_is_recorded_as_the_param_that_reruns():
+    # 'finetune --param random_state=none' was recorded as '--seed None', which --seed refuses
+    from aekit.cli.runs import rerunning_command
+
+    line = rerunning_command(["finetune", "RUN", "d.csv"], {"random_state": None}, {}, "OUT")
+    assert line == "aekit finetune RUN d.csv --param random_state=none --out OUT"
+    line = rerunning_command(["finetune", "RUN", "d.csv"], {"random_state": 3}, {}, "OUT")
+    assert line == "aekit finetune RUN d.csv --seed 3 --out OUT"

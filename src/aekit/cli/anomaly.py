@@ -26,6 +26,7 @@ from aekit.cli.anomaly_labels import (
 from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app, open_data
 from aekit.cli.detection_figures import detection_figures, label_line
 from aekit.cli.label_options import LabelsFile, check_applies
+from aekit.cli.seeding import Seed, seeded
 
 TOP_FEATURES = 3
 
@@ -81,7 +82,7 @@ def detect(
             "their scores."
         ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    seed: Seed = None,
     normal_label: NormalLabel = None,
     handle_missing: Annotated[  # one flag: '--handle-missing / --no-handle-missing' made the
         # help too wide for rich's panels at 80 columns
@@ -112,12 +113,9 @@ def detect(
     # warn_unused_options), in the command line's words (aekit.cli.errors).
     params = runs.resolve_params(AnomalyDetector, {}, param or [])
     params = runs.with_options(
-        params,
-        contamination=rate,
-        threshold=threshold,
-        handle_missing=handle_missing,
-        random_state=seed,
+        params, contamination=rate, threshold=threshold, handle_missing=handle_missing
     )
+    params = seeded(params, seed)
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         # A large .npy or Parquet DATA stays on disk: fit reads its max_samples rows, and the

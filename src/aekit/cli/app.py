@@ -29,7 +29,7 @@ from aekit.cli.config_params import check_recorded_params
 from aekit.cli.label_options import LabelsFile, advice, check_applies, labels_file_recorded_for
 from aekit.cli.model_labels import labels_option
 from aekit.cli.recorded_paths import recorded_data_path
-from aekit.cli.seeding import Seed
+from aekit.cli.seeding import ConfigSeed
 from aekit.io.text import write_utf8
 
 
@@ -71,7 +71,7 @@ def train(
     epochs: Annotated[
         int | None, typer.Option(help="Training epochs (max_iter; default: the model's).")
     ] = None,
-    seed: Seed = None,
+    seed: ConfigSeed = None,
     figures: Annotated[
         bool,
         typer.Option(

@@ -287,10 +287,7 @@ def impute(
         if not isinstance(imputer, AutoencoderImputer):
             raise ValueError(f"{model} holds {a_kind(imputer)}, not an imputer.")
     else:
-        params = resolve_params(AutoencoderImputer, {}, param or [])
-        if epochs is not None:  # beside --param max_iter, refused: one would silently win
-            params = runs.with_options(params, max_iter=epochs)
-        params = seeded(params, seed)
+        params = seeded(resolve_params(AutoencoderImputer, {}, param or []), seed, epochs)
         started = runs.Stopwatch()
         imputer = AutoencoderImputer(**params).set_params(verbose=not quiet and writes).fit(X)
     if not writes:

@@ -77,9 +77,7 @@ def finetune(
         raise ValueError(f"--task {task!r}: choose classification or regression.")
     cls = registry.find_class(TASKS[task])
     params = runs.resolve_params(cls, {}, param or [])
-    if epochs is not None:  # beside --param max_iter, refused: one would silently win
-        params = runs.with_options(params, max_iter=epochs)
-    params = seeded(params, seed)
+    params = seeded(params, seed, epochs)
     # Under torchrun every process fits, rank 0 alone claims and writes OUT.
     writes = distributed.rank() == 0
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:

@@ -233,7 +233,7 @@ def rerunning_command(
 
     words = ["aekit", *words]
     for name, value in sorted(params.items()):
-        if name in ("max_iter", "random_state"):  # --epochs, --seed
+        if name in ("max_iter", "random_state") and value is not None:  # --epochs, --seed
             words += [OPTION_FLAGS[name], str(value)]
         else:  # none: --param's None, which TOML cannot write
             words += ["--param", f"{name}={'none' if value is None else toml_literal(value)}"]

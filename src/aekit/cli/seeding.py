@@ -1,5 +1,5 @@
-"""``--seed``, the option of every command that trains (``random_state``), and the seed a run
-takes without it: 0, so that a run repeats from its command or config.toml."""
+"""``--seed``, the option of the commands that train (``random_state``; ``demo`` draws with 0),
+and the seed a run takes without it: 0, so that a run repeats from its command."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ import typer
 Seed = Annotated[
     int | None, typer.Option(help="Random seed (random_state; default 0, so a run repeats).")
 ]
+# train's, which a --config's recorded seed sets too
+ConfigSeed = Annotated[
+    int | None, typer.Option(help="Random seed (random_state; default 0, or --config's).")
+]
 
 
-def seeded(params: dict[str, Any], seed: int | None) -> dict[str, Any]:
-    """``params`` (from ``--param``) with ``random_state``: ``--seed``'s where given (beside
-    ``--param random_state`` refused, as one would silently win), else 0."""
+def seeded(params: dict[str, Any], seed: int | None, epochs: int | None = None) -> dict[str, Any]:
+    """``params`` (from ``--param``) with ``random_state``: ``--seed``'s where given, else
+    ``--param random_state``'s, else 0; and ``--epochs``' ``max_iter`` where given. Each option
+    beside its ``--param`` is refused, as one would silently win."""
     from aekit.cli.runs import with_options
 
-    if seed is not None:
-        return with_options(params, random_state=seed)
-    return {"random_state": 0, **params}
+    own = (("max_iter", epochs), ("random_state", seed))
+    return {"random_state": 0, **with_options(params, **{k: v for k, v in own if v is not None})}

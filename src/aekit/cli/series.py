@@ -14,6 +14,7 @@ import typer
 from aekit.cli.common import LabelColumn, NormalLabel, Quiet, app
 from aekit.cli.data import DataOptions, load_data
 from aekit.cli.label_options import LabelsFile, check_applies
+from aekit.cli.seeding import Seed, seeded
 from aekit.io.text import write_utf8
 
 FIGURE = "figures/series.png"
@@ -116,7 +117,7 @@ def detect_series(
     handle_missing: Annotated[
         str, typer.Option(metavar="HOW", help="error, or interpolate (NaN and missing timestamps).")
     ] = "error",
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    seed: Seed = None,
     epochs: Annotated[
         int | None,
         typer.Option(
@@ -185,9 +186,9 @@ def detect_series(
             threshold=threshold,
             likelihood_window=likelihood_window,
             handle_missing=handle_missing,
-            random_state=seed,
             max_iter=epochs,
         )
+        params = seeded(params, seed)
         with phases("detect-series", 3, quiet or not writes) as start:
             detector = SeriesAnomalyDetector(**params)
             start(f"fitting the window detector on {len(X)} points")
