@@ -91,3 +91,11 @@ def test_tensors_numpy_cannot_hold_are_read_or_refused_in_words():
     cvae = aekit.ConditionalVAE(latent_dim=2, hidden_layer_sizes=(8,), max_iter=1, random_state=0)
     with pytest.raises(ValueError, match="y is a tensor on the 'meta' device"):
         cvae.fit(rows, torch.empty(40, device="meta"))
+    # the fine-tuners' targets and interpolate's endpoints read them as fit's X does
+    targets = rows[:, 0].bfloat16()
+    regressor = aekit.FineTunedRegressor(fitted, max_iter=1, random_state=0).fit(rows, targets)
+    assert regressor.predict(rows[:2]).shape == (2,)
+    with pytest.raises(ValueError, match="y is a tensor on the 'meta' device"):
+        aekit.FineTunedClassifier(fitted, max_iter=1).fit(rows, torch.empty(40, device="meta"))
+    vae = aekit.VAE(latent_dim=2, hidden_layer_sizes=(8,), max_iter=1, random_state=0).fit(rows)
+    assert vae.interpolate(rows[0].bfloat16(), rows[1].bfloat16(), 3).shape == (3, 3)

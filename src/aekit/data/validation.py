@@ -21,27 +21,7 @@ from aekit.data.float32 import (
 )
 from aekit.data.non_finite import check_finite, refuse_infinite
 from aekit.data.non_numeric import non_numeric_columns, non_numeric_refusal
-
-
-def _is_torch_tensor(X: Any) -> bool:
-    return type(X).__module__.startswith("torch") and hasattr(X, "detach")
-
-
-_NUMPY_FLOATS = ("torch.float16", "torch.float32", "torch.float64")
-
-
-def _tensor_values(tensor: Any, name: str) -> np.ndarray:
-    """A torch tensor's values as numpy; bfloat16 and float8 (no numpy dtype: "Got unsupported
-    ScalarType BFloat16") as float32, which holds each of their values exactly."""
-    if tensor.device.type == "meta":  # torch: "Cannot copy out of meta tensor; no data!"
-        raise ValueError(
-            f"{name} is a tensor on the 'meta' device, which has a shape but no values; pass "
-            "the tensor that holds the data."
-        )
-    tensor = tensor.detach()
-    if tensor.is_floating_point() and str(tensor.dtype) not in _NUMPY_FLOATS:
-        tensor = tensor.float()
-    return tensor.cpu().numpy()
+from aekit.data.tensor_input import from_tensor, is_torch_tensor
 
 
 def reject_sparse(X: Any, name: str = "X") -> None:
@@ -94,7 +74,7 @@ def reject_complex(X: Any, name: str = "X") -> None:
     array's dtype, a DataFrame's columns, or a list's values."""
     if isinstance(X, pd.DataFrame):
         complex_values = any(dtype.kind == "c" for dtype in X.dtypes)
-    elif _is_torch_tensor(X):
+    elif is_torch_tensor(X):
         complex_values = X.is_complex()
     elif hasattr(X, "dtype"):  # numpy's, or a pandas extension dtype's kind
         complex_values = getattr(X.dtype, "kind", "") == "c"
@@ -134,8 +114,7 @@ def as_numeric_array(
     names the NaN too (:func:`aekit.data.non_finite.refuse_infinite`). ``min_rows``: the rows
     the caller needs, said when X has none (``fit`` needs 2; it refuses one row itself)."""
     reject_unshaped(X, name)
-    if _is_torch_tensor(X):
-        X = _tensor_values(X, name)
+    X = from_tensor(X, name)
     reject_sparse(X, name)
     if isinstance(X, pd.Series):  # 1-D, as an array of one axis is: df.iloc[0] is a row
         raise ValueError(
@@ -280,8 +259,7 @@ def as_labels(
     stay ints), with None for its missing ones."""
     if y is None:
         raise MissingLabelsError(f"{name} is required: this model is conditioned on labels.")
-    if _is_torch_tensor(y):
-        y = _tensor_values(y, name)
+    y = from_tensor(y, name)
     if isinstance(getattr(y, "dtype", None), pd.api.extensions.ExtensionDtype):
         y = pd.Series(y).astype(object).where(lambda s: s.notna(), None).to_numpy()
     y = np.asarray(y)

@@ -20,6 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.core.latent import manifold_values
+from aekit.data.tensor_input import from_tensor
 from aekit.data.validation import check_count, is_number
 from aekit.estimators._inference import _INFERENCE_BATCH
 
@@ -377,9 +378,8 @@ def _single_rows(**rows: Any) -> Any:
         return stacked
     arrays = []
     for name, x in rows.items():
-        if isinstance(x, torch.Tensor):
-            x = x.detach().cpu().numpy()
-        elif isinstance(x, (pd.Series, pd.DataFrame)):
+        x = from_tensor(x, name)
+        if isinstance(x, (pd.Series, pd.DataFrame)):
             x = x.to_numpy()
         array = np.asarray(x)
         if array.ndim in (1, 3):  # a bare row or image

@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.core.nets import ACTIVATIONS, reset_parameters
 from aekit.core.train import TrainConfig, train
+from aekit.data.tensor_input import from_tensor
 from aekit.data.validation import as_numeric_array, is_int
 from aekit.devices import resolve_device
 from aekit.estimators import TRAINING_CONSTRAINTS, ProgressBar, trainer_config
@@ -177,7 +178,8 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         """
         self.__dict__.pop("network_", None)  # a failed refit must not leave the old one usable
         self._check_params()
-        array, flat, y = self._validate_X(X, reset=True, y=self._checked_target(y))
+        y = self._checked_target(from_tensor(y, "y"))  # a bfloat16 tensor's as numpy, too
+        array, flat, y = self._validate_X(X, reset=True, y=y)
         targets = self._fit_targets(y)
         if len(flat) < 2:
             raise ValueError(f"n_samples={len(flat)}: fitting needs at least 2 labelled rows.")

@@ -267,7 +267,7 @@ class FineTunedRegressor(RegressorMixin, BaseFineTuned):
     _task = "regression"
 
     def _checked_target(self, y: Any) -> Any:
-        values = np.asarray(y.detach().cpu().numpy() if hasattr(y, "detach") else y)
+        values = np.asarray(y)
         if values.dtype.kind in "USO" and any(isinstance(v, (str, bytes)) for v in values.flat):
             example = str(next(v for v in values.flat if isinstance(v, (str, bytes))))
             raise ValueError(
