@@ -58,10 +58,16 @@ def test_manifold_figure_lays_out_the_grid(vae2):
     np.testing.assert_allclose(_tile(ax, 3, 0), grid[3, 0, 0], atol=1e-6)
     assert ax.get_xlabel().startswith("z0") and ax.get_ylabel().startswith("z1")
     # each axis marked with the codes' values (it had none): the prior's 5%..95% quantiles,
-    # z1 growing upwards as row 0 is the top
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["-1.6", "-0.39", "0.39", "1.6"]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["1.6", "0.39", "-0.39", "-1.6"]
+    # mirrored about the middle, z1 growing upwards as row 0 is the top
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["-1.6", "1.6"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1.6", "-1.6"]
     plt.close(ax.figure)
+    odd = plotting_generative.latent_manifold(vae2.manifold_grid(n=5))
+    assert [t.get_text() for t in odd.get_xticklabels()] == ["-1.6", "-0.6", "0", "0.6", "1.6"]
+    # each mark at its tile's centre: 8-pixel tiles 1 pixel apart, pixel i centred at i
+    np.testing.assert_allclose(odd.get_xticks(), [4.5 + 9 * k for k in range(5)])
+    np.testing.assert_allclose(odd.get_yticks(), [4.5 + 9 * k for k in range(5)])
+    plt.close(odd.figure)
     with pytest.raises(ValueError, match=r"\(n, n, ...\)"):
         plotting_generative.latent_manifold(grid[:3])
     with pytest.raises(ValueError, match="3 values for the 4 codes along each side"):

@@ -140,14 +140,18 @@ def test_feature_reconstructions_draw_one_panel_per_feature_up_to_the_maximum():
     hidden = [a for a in axes[0].figure.axes if not a.get_visible()]
     assert not hidden  # 8 panels fill 2 rows of 4
     X[:, 1] = 0.0  # a constant column (the digits' first pixel) has no R²: "R² nan" before
-    named = plotting.feature_reconstructions(X, X + 0.1, features=[1, "x4"])
+    named = plotting.feature_reconstructions(X, X + 0.1, features=[np.int64(1), "x4"])
     assert [ax.get_title() for ax in named][0] == "x1  (constant)"
     assert named[1].get_title().startswith("x4  (R² ")
-    for wrong, said in [(["z"], "no feature named 'z'; the features: x0, x1"),
+    for wrong, said in [(["z"], "'z' is no feature; the features: x0, x1"),
                         ([10], "feature 10 is out of range: the table has 10 columns"),
-                        ("x1", "a non-empty list of positions or names")]:  # fmt: skip
+                        ("x1", "a non-empty list of positions or names"),
+                        (np.int64(3), "a non-empty list of positions or names"),
+                        ([1, "x1"], r"draw a column twice; name each once")]:  # fmt: skip
         with pytest.raises(ValueError, match=said):
             plotting.feature_reconstructions(X, X, features=wrong)
+    with pytest.raises(ValueError, match="'a' names several columns: give a position"):
+        plotting.feature_reconstructions(X, X, feature_names=["a"] * 10, features=["a"])
 
 
 def test_feature_reconstructions_use_given_axes_and_default_names():

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from aekit.viz.figures import save_figure
-from aekit.viz.plots import as_images, image_grid
+from aekit.viz.plots import as_images, image_grid, tile_centres
 
 # save_figure lives in aekit.viz.figures; it stays importable from here, where it used to be.
 __all__ = ["latent_manifold", "latent_traversal", "save_figure"]
@@ -59,7 +59,7 @@ def latent_traversal(
         if len(values) != n_values:
             raise ValueError(f"{len(values)} values for {n_values} columns of the grid.")
         w = images.shape[-1]
-        ax.set_xticks([1 + k * (w + 1) + w / 2 - 0.5 for k in range(n_values)])
+        ax.set_xticks(tile_centres(range(n_values), w))
         ax.set_xticklabels([f"{v:g}" for v in values], fontsize=8)
         ax.tick_params(axis="x", length=0)
     return ax
@@ -106,11 +106,13 @@ def latent_manifold(
         raise ValueError(f"{len(values)} values for the {n} codes along each side of the grid.")
     ax = image_grid(images, n, ax=ax, title=title, image_shape=images.shape[1:])
     h, w = images.shape[-2:]
-    marked = np.unique(np.linspace(0, n - 1, min(n, 5)).round().astype(int))
-    ax.set_xticks([1 + k * (w + 1) + w / 2 - 0.5 for k in marked])
+    # marks mirrored about the middle: the ends, the quarters, and the middle tile of an odd n
+    left = {int(q * (n - 1)) for q in (0.0, 0.25)}
+    marked = sorted(left | {n - 1 - k for k in left} | ({(n - 1) // 2} if n % 2 else set()))
+    ax.set_xticks(tile_centres(marked, w))
     ax.set_xticklabels([f"{values[k]:.2g}" for k in marked], fontsize=8)
     # row 0 is the top, the largest z1
-    ax.set_yticks([1 + r * (h + 1) + h / 2 - 0.5 for r in marked])
+    ax.set_yticks(tile_centres(marked, h))
     ax.set_yticklabels([f"{values[n - 1 - r]:.2g}" for r in marked], fontsize=8)
     ax.tick_params(length=0)
     ax.set_xlabel("z0 →")

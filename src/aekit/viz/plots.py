@@ -13,7 +13,7 @@ their own range when they leave it. What each function accepts is checked first
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -88,13 +88,19 @@ def image_grid(
     )
     ax.set_xticks([])
     if row_labels is not None:
-        ax.set_yticks([pad + r * (h + pad) + h / 2 for r in range(len(row_labels))])
+        ax.set_yticks(tile_centres(range(len(row_labels)), h, pad))
         ax.set_yticklabels(row_labels)
     else:
         ax.set_yticks([])
     if title:
         ax.set_title(title)
     return ax
+
+
+def tile_centres(tiles: Iterable[int], size: int, pad: int = 1) -> list[float]:
+    """Where on :func:`image_grid`'s canvas the ``tiles`` (positions along a row or a column)
+    of ``size`` pixels have their centres, for tick marks: ``imshow`` centres pixel i at i."""
+    return [pad + k * (size + pad) + (size - 1) / 2 for k in tiles]
 
 
 def reconstruction_grid(
@@ -174,7 +180,7 @@ def interpolation_strip(
     ax = image_grid(images, len(images), ax=ax, title=title, image_shape=images.shape[1:])
     if tile_labels is not None:
         _, _, h, w = images.shape
-        ax.set_xticks([1 + k * (w + 1) + w / 2 - 0.5 for k in range(len(tile_labels))])
+        ax.set_xticks(tile_centres(range(len(tile_labels)), w))
         ax.set_xticklabels(list(tile_labels), fontsize=8)
         ax.tick_params(axis="x", length=0)
     return ax

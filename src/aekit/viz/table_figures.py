@@ -37,7 +37,8 @@ def feature_reconstructions(
     max_features : int, default=8
         Draw at most this many features: of a wider table, the ``max_features`` whose values
         vary most in ``X`` (largest variance; an image's border pixels, near blank, say
-        nothing), in column order.
+        nothing), in column order. Variance is in each column's units: on a table of mixed
+        units it favours the large ones (income over age); ``features`` chooses instead.
     axes : array of matplotlib Axes, default=None
         At least as many as features drawn; a new figure (``n_cols`` panels wide) when None.
     n_cols : int, default=4
@@ -156,8 +157,9 @@ def _most_varied(X: np.ndarray, k: int) -> list[int]:
 
 
 def _positions(features: Sequence[int | str], names: list[str]) -> list[int]:
-    """``features`` (positions or names among ``names``) as positions, checked."""
-    if isinstance(features, (str, int)) or not len(features):
+    """``features`` (positions or names among ``names``) as positions, checked: each once, and
+    a name only where one column has it."""
+    if isinstance(features, (str, int, np.integer)) or not len(features):
         raise ValueError(
             f"features must be a non-empty list of positions or names; got {features!r}."
         )
@@ -169,11 +171,14 @@ def _positions(features: Sequence[int | str], names: list[str]) -> list[int]:
                     f"feature {feature} is out of range: the table has {len(names)} columns."
                 )
             positions.append(int(feature))
-        elif str(feature) in names:
+        elif names.count(str(feature)) == 1:
             positions.append(names.index(str(feature)))
         else:
             shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
-            raise ValueError(f"no feature named {feature!r}; the features: {shown}.")
+            said = "names several columns: give a position" if str(feature) in names else ""
+            raise ValueError(f"{feature!r} {said or f'is no feature; the features: {shown}'}.")
+    if len(set(positions)) < len(positions):
+        raise ValueError(f"features {list(features)} draw a column twice; name each once.")
     return positions
 
 
