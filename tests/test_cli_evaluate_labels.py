@@ -211,7 +211,13 @@ def test_a_feature_taken_out_by_an_option_and_labels_of_one_class_are_said_once(
         ("--id-column", "--id-column x0 takes it out of DATA's features"),
     ):
         result = invoke("evaluate", tmp_path / "with_x0", tmp_path / "rest.csv", option, "x0")
-        refused(result, "the model reads column 'x0' as a feature", message_words)
+        said = refused(result, "the model reads column 'x0' as a feature", message_words)
+        assert said.endswith("so that it is no feature."), said
+    # a column that is missing besides: said too, or the next try fails for it
+    values.drop(columns="d").assign(x0=1.0).to_csv(tmp_path / "short.csv", index=False)
+    result = invoke("score", tmp_path / "with_x0", tmp_path / "short.csv", "--id-column", "x0",
+                    "-o", tmp_path / "s.csv")  # fmt: skip
+    refused(result, "so that it is no feature (DATA also lacks ['d']).")
     with pytest.warns(UserWarning, match="every row has the same label"):
         fitted = ok(invoke("detect", tmp_path / "normal.csv", "--label-column", "x0",
                            "--normal-label", "1", *quick, "--out", tmp_path / "det"))  # fmt: skip

@@ -367,12 +367,15 @@ def with_features_taken_out(message: str, label_column: str | None) -> str:
         "--id-column": (current.id_column,),
         "--ignore-column": current.ignore_columns,
     }
-    for name in re.findall(r"'((?:[^'\\]|\\.)*)'", missing[1]):
+    names = re.findall(r"'((?:[^'\\]|\\.)*)'", missing[1])
+    for name in names:
         for flag, taken in taken_by.items():
             if name in taken:
+                others = [other for other in names if other != name]
                 return (
                     f"the model reads column {name!r} as a feature (it was fitted with it), but "
                     f"{flag} {name} takes it out of DATA's features; leave out {flag} {name}, "
-                    "or refit with it so that it is no feature."
+                    "or refit with it so that it is no feature"
+                    + (f" (DATA also lacks {others})." if others else ".")
                 )
     return message

@@ -79,7 +79,7 @@ class Corruption(nn.Module):
         self.register_buffer("high", high)
 
     def extra_repr(self) -> str:  # print(model) showed "Corruption()"
-        return f"noise={self.noise!r}, level={self.level:g}, schedule={self.schedule!r}"
+        return f"noise={self.noise!r}, level={self.level!r}, schedule={self.schedule!r}"
 
     def _levels(self, x: torch.Tensor, generator: torch.Generator | None) -> float | torch.Tensor:
         """The level of each row: ``level``, or (``"uniform"``) ``level * u``, u ~ U(0, 1) per

@@ -27,7 +27,7 @@ class Term(nn.Module):
         return self.weight
 
     def extra_repr(self) -> str:  # print(model) shows the settings, not "KLDivergence()"
-        return f"weight={self.weight:g}"
+        return f"weight={self.weight!r}"
 
 
 class L1Sparsity(Term):
@@ -54,7 +54,7 @@ class KLSparsity(Term):
         self.target = float(target)
 
     def extra_repr(self) -> str:
-        return f"weight={self.weight:g}, target={self.target:g}"
+        return f"weight={self.weight!r}, target={self.target!r}"
 
     def forward(self, x_in: torch.Tensor, code: Code, model: nn.Module) -> torch.Tensor:
         rho = self.target
@@ -117,7 +117,7 @@ class KLDivergence(Term):
         self.warmup_epochs = int(warmup_epochs)
 
     def extra_repr(self) -> str:
-        return f"beta={self.weight:g}, warmup_epochs={self.warmup_epochs}"
+        return f"beta={self.weight!r}, warmup_epochs={self.warmup_epochs}"
 
     def current_weight(self, epoch: int) -> float:
         if self.warmup_epochs <= 0:

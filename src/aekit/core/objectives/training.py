@@ -78,6 +78,13 @@ class AutoencoderModel(Protocol):
     ) -> torch.Tensor: ...
 
 
+def _short(value: object) -> str:
+    """``repr(value)``, cut to 60 characters: a tensor among an objective's settings printed
+    whole."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class Objective:
     """Interface: ``objective(model, x, y, generator, epoch)`` returns ``{"loss": ..., name:
     ...}``, batch means (the trainer records every entry). ``epoch`` (from 0) drives weight
@@ -103,7 +110,7 @@ class Objective:
         """Raise ``ValueError`` if this objective cannot train ``model``."""
 
     def __repr__(self) -> str:  # its settings: ImportanceWeightedBound(k=5)
-        settings = ", ".join(f"{name}={value!r}" for name, value in vars(self).items())
+        settings = ", ".join(f"{name}={_short(value)}" for name, value in vars(self).items())
         return f"{type(self).__name__}({settings})"
 
 
