@@ -24,9 +24,6 @@ class DetectorOutputs:
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             Rows with fit's columns.
-        out : str or path-like, optional
-            Write the result to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a time
-            instead (:func:`aekit.write_outputs`) and return the path.
 
         Returns
         -------
@@ -66,9 +63,6 @@ class DetectorOutputs:
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             Rows with fit's columns.
-        out : str or path-like, optional
-            Write the result to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a time
-            instead (:func:`aekit.write_outputs`) and return the path.
 
         Returns
         -------
@@ -85,9 +79,6 @@ class DetectorOutputs:
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             Rows with fit's columns.
-        out : str or path-like, optional
-            Write the result to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a time
-            instead (:func:`aekit.write_outputs`) and return the path.
 
         Returns
         -------
@@ -104,9 +95,6 @@ class DetectorOutputs:
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             Rows with fit's columns.
-        out : str or path-like, optional
-            Write the result to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a time
-            instead (:func:`aekit.write_outputs`) and return the path.
 
         Returns
         -------
@@ -168,9 +156,6 @@ class DetectorOutputs:
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             Rows with fit's columns.
-        out : str or path-like, optional
-            Write the result to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a time
-            instead (:func:`aekit.write_outputs`) and return the path.
 
         Returns
         -------

@@ -195,6 +195,12 @@ ADVICE = (
         r"DATA holds an array of one axis, shape (\1,), where a table of rows and columns is "
         r"read: save it as X.reshape(-1, 1) (one column) or X.reshape(1, -1) (one row).",
     ),
+    (  # standard input or a pipe: aekit reads a file more than once (its kind, then rows)
+        r"^DATA '(-|/dev/stdin|/dev/fd/\d+|/proc/self/fd/\d+)': (?:no such file or folder|not "
+        r"a table).*$",
+        r"DATA '\1' is standard input or a pipe, which aekit does not read (it reads DATA more "
+        r"than once); save the rows to a file (> rows.csv) and give its path.",
+    ),
     (r"^X (contains|has|holds|lacks) ", r"DATA \1 "),
     (  # aekit.anomaly.inputs, aekit.imputation.imputer: too few rows
         r"^DATA has n_samples=(\d+);",

@@ -132,7 +132,8 @@ def train(
     # the options given here, before anything is recorded (a --config's recorded ones were
     # checked against the DATA they were recorded with)
     check_options_apply(data, DataOptions(label_column, image_shape, image_size, grayscale))
-    resumed_from = resuming.checkpoint_epoch(checkpoint, resume)  # checked before any work
+    epochs_planned = params.get("max_iter", cls().max_iter)
+    resumed_from = resuming.checkpoint_epoch(checkpoint, resume, epochs_planned)  # before work
     if checkpoint is not None:
         params = runs.with_options(params, checkpoint_dir=str(checkpoint))
     # Under torchrun every process trains (DDP); rank 0 alone claims and writes RUN.
@@ -296,7 +297,7 @@ def report(run: TrainedRun) -> None:
             "train', 'detect', 'detect-series', 'finetune' or another command's --out wrote."
         )
     run_config(run)  # a damaged one is said, as every command reading RUN says it
-    check_file(run / "report.html", "RUN")
+    check_file(run / "report.html", f"RUN's report {run / 'report.html'}")
     model = run / "model.safetensors"
     if model.is_file() and (damage := model_damage(model)):  # info and encode refuse it
         said = f"{damage.rstrip('.')}; the report says so, and shows the rest."

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shlex
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -372,9 +373,10 @@ def with_features_taken_out(message: str, label_column: str | None) -> str:
         for flag, taken in taken_by.items():
             if name in taken:
                 others = [other for other in names if other != name]
+                typed = f"{flag} {shlex.quote(name)}"  # as the shell takes it: 'x, y'
                 return (
                     f"the model reads column {name!r} as a feature (it was fitted with it), but "
-                    f"{flag} {name} takes it out of DATA's features; leave out {flag} {name}, "
+                    f"{typed} takes it out of DATA's features; leave out {typed}, "
                     "or refit with it so that it is no feature"
                     + (f" (DATA also lacks {others})." if others else ".")
                 )

@@ -104,7 +104,6 @@ def check_out(out: Path, overwrite: bool, own: frozenset[str] = frozenset()) -> 
         raise ValueError(f"--out {out} is a file, not a folder.")
     if out.exists() and any(out.iterdir()):
         if not overwrite:
-            # an earlier command's default RUN: the user may never have typed --out
             default = " (the default RUN folder)" if out in DEFAULT_RUNS else ""
             raise ValueError(
                 f"--out {out}{default} exists and is not empty; choose another with --out, or "
@@ -116,7 +115,10 @@ def check_out(out: Path, overwrite: bool, own: frozenset[str] = frozenset()) -> 
                 f"--out {out} holds files but is not a RUN folder (it has no config.toml), and "
                 "--force replaces only a RUN: choose a new folder."
             )
-    check_writable_folder(out.parent, "--out")
+    default = " (the default RUN folder)" if out in DEFAULT_RUNS else ""  # maybe never typed
+    if out.is_dir() and not os.access(out, os.W_OK):  # replaced, it would lose its permissions
+        raise ValueError(f"--out {out}{default} is a folder you cannot write to; choose another.")
+    check_writable_folder(out.parent, f"--out {out}{default}")
 
 
 # The arguments naming the data a command reads (not a RUN, a model kind or a config, which

@@ -11,9 +11,12 @@ from pathlib import Path
 CHECKPOINT_FILE = "checkpoint.safetensors"  # what checkpoint_dir holds (aekit.core.train)
 
 
-def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
+def checkpoint_epoch(
+    checkpoint: Path | None, resume: bool, epochs_planned: int | None = None
+) -> int | None:
     """The epoch ``--resume`` continues from (None without --resume); a checkpoint folder that
-    already holds a run needs --resume, and --resume needs one."""
+    already holds a run needs --resume, and --resume needs one. ``epochs_planned``: the
+    command's max_iter, by which a run the checkpoint holds is said to be finished."""
     if checkpoint is None:
         if resume:
             raise ValueError("--resume needs --checkpoint DIR, the folder the run checkpointed in.")
@@ -45,6 +48,14 @@ def checkpoint_epoch(checkpoint: Path | None, resume: bool) -> int | None:
     # given (without it, "pass --resume" sent the user to the same damaged file)
     header, _ = checkpoints.read(path)
     epoch = int(header.get("n_iter", 0))
+    finished = header.get("stopped_early") or epoch >= (epochs_planned or epoch + 1)
+    if not resume and finished:  # "pass --resume to continue it" of a run with nothing left
+        raise ValueError(
+            f"--checkpoint {checkpoint} holds a finished run ({epoch} epochs"
+            f"{', stopped early' if header.get('stopped_early') else ''}); choose another "
+            "folder (or remove this one) to train afresh, or pass --resume with a larger "
+            f"--epochs to train it on.{_shared()}"
+        )
     if not resume:
         raise ValueError(
             f"--checkpoint {checkpoint} holds a run already (at epoch {epoch}); pass --resume to "

@@ -155,10 +155,6 @@ class FittedInference(TransformerMixin):
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one for all
             rows or one per row; predicted (:meth:`ConditionalVAE.predict`) when None.
-        out : str or path-like, optional
-            Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
-            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
-            on disk) and return the path.
 
         Returns
         -------
@@ -178,10 +174,6 @@ class FittedInference(TransformerMixin):
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels (required):
             one for every code, or one per code.
-        out : str or path-like, optional
-            Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
-            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
-            on disk) and return the path.
 
         Returns
         -------
@@ -204,10 +196,6 @@ class FittedInference(TransformerMixin):
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels, one for all
             rows or one per row, used to encode and to decode; predicted when None, as in
             ``transform``.
-        out : str or path-like, optional
-            Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
-            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
-            on disk) and return the path.
 
         Returns
         -------
@@ -234,10 +222,6 @@ class FittedInference(TransformerMixin):
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels: then the
             ELBO given them; when None, ``logsumexp_y ELBO(x, y) - log n_classes``, a bound on
             ``log p(x)`` under a uniform label prior.
-        out : str or path-like, optional
-            Write the output of every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
-            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for a dataset
-            on disk) and return the path.
 
         Returns
         -------

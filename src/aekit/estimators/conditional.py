@@ -349,8 +349,6 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
         ----------
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
             Rows to classify.
-        out : str or path-like, optional
-            Write the labels to this file a chunk at a time and return the path (as ``transform``).
 
         Returns
         -------

@@ -211,7 +211,26 @@ def writes_to_file(method: Callable) -> Callable:
     method_or_file.__signature__ = signature.replace(
         parameters=[*signature.parameters.values(), keyword]
     )
+    method_or_file.__doc__ = _with_out_documented(method.__doc__)
     return method_or_file
+
+
+# The entry every method ``writes_to_file`` decorates has, written once here
+_OUT_ENTRY = """\
+        out : str or path-like, optional
+            Write the result for every row to this ``.parquet``, ``.npy`` or ``.csv`` file a
+            chunk at a time instead (:func:`aekit.write_outputs`: flat memory for data on disk)
+            and return the path."""
+
+
+def _with_out_documented(doc: str | None) -> str | None:
+    """A method's numpydoc docstring (indented as a method's) with ``out``'s entry last among
+    its Parameters, before its Returns section."""
+    returns = "\n\n        Returns\n"
+    if not doc or returns not in doc:
+        return doc
+    at = doc.index(returns)
+    return doc[:at] + "\n" + _OUT_ENTRY + doc[at:]
 
 
 def _with_dataset_labels(self, signature, rows: str, args: tuple, kwargs: dict):
