@@ -251,6 +251,10 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             The columns seen in fit.
         y : None, default=None
             Not used; there so every aekit model is called alike (``transform(X, y)``).
+        out : str or path-like, optional
+            Write the filled rows to this ``.parquet``, ``.npy`` or ``.csv`` file a chunk at a
+            time instead (:func:`aekit.write_outputs`: flat memory for a dataset on disk) and
+            return the path.
 
         Returns
         -------
