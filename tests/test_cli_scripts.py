@@ -9,8 +9,9 @@ import os
 import subprocess
 import sys
 
-from cli_helpers import invoke, ok, refused
+from cli_helpers import invoke, ok, refused, runner
 
+from aekit.cli import app
 from aekit.cli.errors import error_message, for_the_command_line
 
 QUICK = ["--model", "ae", "--epochs", 1, "--param", "hidden_layer_sizes=[8]", "--quiet"]
@@ -90,3 +91,9 @@ def test_a_finished_checkpoint_is_said_finished(tmp_path):
     longer = [word if word != 1 else 2 for word in first]  # --epochs 2: one epoch left to go
     refused(invoke(*longer, "--out", tmp_path / "c"), "holds a run already (at epoch 1)")
     ok(invoke(*longer, "--resume", "--out", tmp_path / "c"))
+    # info's values wrap in a narrow (or piped: 80 columns) table; they were cut with '…'
+    from aekit.core import checkpoint
+
+    fingerprint = checkpoint.read(tmp_path / "CK" / "checkpoint.safetensors")[0]["fingerprint"]
+    shown = runner.invoke(app, ["info", str(tmp_path / "CK")], env={"COLUMNS": "60"}).output
+    assert fingerprint in "".join(c for c in shown if c.isalnum()), shown

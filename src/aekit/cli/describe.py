@@ -207,6 +207,8 @@ def _print_table(title: str, rows: dict[str, Any]) -> None:
     from rich.table import Table
 
     table = Table(title=title, show_header=False)
+    table.add_column()
+    table.add_column(overflow="fold")  # a long value (a fingerprint) wraps, not cut with '…'
     for key, value in rows.items():
         if value is not None:
             table.add_row(key, value if isinstance(value, str) else json.dumps(value))
