@@ -1,99 +1,163 @@
-"""The command line run from scripts and pipelines: one error line and exit 2 where stdout is
-closed, a warning is raised as an error, or DATA is standard input; folders it cannot write
-named as typed (or as the default); a finished checkpoint said as finished; matplotlib quiet
-where it cannot make its config folder."""
+"""The command line as scripts and service managers use it: a wrong DDP launch ends in one line
+(and SIGTERM or Ctrl-C ends it at once, in one line), results alone on stdout, --quiet on every
+command, one warning per launch, and a .npy of one value a row shaped (n,) as the Python API
+writes it."""
 
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 
-from cli_helpers import invoke, ok, refused, runner
+import numpy as np
+import pytest
+import typer
+from cli_helpers import invoke, ok
 
-from aekit.cli import app
-from aekit.cli.errors import error_message, for_the_command_line
+import aekit
+from aekit.cli import app, running
 
-QUICK = ["--model", "ae", "--epochs", 1, "--param", "hidden_layer_sizes=[8]", "--quiet"]
-
-
-def run(*args, cwd, env=None, **streams):
-    return subprocess.run(
-        [sys.executable, "-m", "aekit", *map(str, args)],
-        capture_output=not streams, text=True, cwd=cwd, timeout=300,
-        env={**os.environ, **(env or {})}, **streams,
-    )  # fmt: skip
+# rank 0 of a launch of 2 whose rank 1 never starts
+_ALONE = {"WORLD_SIZE": "2", "RANK": "0", "LOCAL_RANK": "0", "MASTER_ADDR": "127.0.0.1"}
 
 
-def test_a_closed_stdout_or_a_warning_raised_as_an_error_is_one_line_and_exit_2(tmp_path):
-    # with stdout closed (>&-) the results were lost and the status 0; under
-    # PYTHONWARNINGS=error a warning was a 66-line traceback and status 1
-    closed = subprocess.run(
-        f"{sys.executable} -m aekit --version >&- 2> err.txt", shell=True, cwd=tmp_path
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _train_alone(tmp_path, timeout_s: str) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    env = {**os.environ, **_ALONE, "MASTER_PORT": str(port)}
+    env["AEKIT_DISTRIBUTED_TIMEOUT"] = timeout_s
+    command = [sys.executable, "-m", "aekit.cli", "train", "digits", "--quiet"]
+    command += ["--out", str(tmp_path / "RUN")]
+    process = subprocess.Popen(
+        command, env=env, stderr=subprocess.PIPE, text=True, preexec_fn=_as_in_a_terminal
     )
-    said = (tmp_path / "err.txt").read_text()
-    assert closed.returncode == 2 and said.startswith("aekit: error: standard output is closed")
-    strict = run("train", "digits", *QUICK, "--param", "learning_rate_init=1e-6", "--out", "R",
-                 cwd=tmp_path, env={"PYTHONWARNINGS": "error"})  # fmt: skip
-    assert strict.returncode == 2 and len(strict.stderr.strip().splitlines()) == 1, strict.stderr
-    assert strict.stderr.startswith("aekit: error: a warning, raised as an error (-W error): ")
-    assert "has not learned" in strict.stderr and not (tmp_path / "R").exists()
+    return process, port
 
 
-def test_matplotlib_says_nothing_where_it_makes_a_temporary_config_folder(tmp_path):
-    # a read-only HOME: two raw lines of matplotlib's on stderr, beside one-line warnings
-    (tmp_path / "home").write_text("a file, so no folder can be made under it")
-    env = {"HOME": str(tmp_path / "home"), "MPLCONFIGDIR": ""}
-    result = run("train", "digits", *QUICK, "--out", "R", cwd=tmp_path, env=env)
-    assert result.returncode == 0, result.stderr
-    assert "matplotlib" not in result.stderr.lower(), result.stderr
-    assert (tmp_path / "R" / "figures").is_dir()
+def _as_in_a_terminal() -> None:
+    """Ctrl-C's signal handled by default in the child, as in a terminal's foreground command,
+    even when the tests run as a background job (which ignores it, and so would aekit)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def test_standard_input_as_data_is_said(tmp_path):
-    ok(invoke("train", "digits", *QUICK, "--no-figures", "--out", tmp_path / "R"))
-    for data in ("-", "/dev/stdin"):
-        result = invoke("encode", tmp_path / "R", data, "-o", tmp_path / "z.csv")
-        said = for_the_command_line(error_message(result.exception))
-        assert said.startswith(f"DATA '{data}' is standard input or a pipe"), said
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_out_folders_it_cannot_write_are_named_as_typed_or_as_the_default(tmp_path, monkeypatch):
-    from aekit.cli import outputs
-
-    (tmp_path / "locked").mkdir()
-    # an empty folder the user cannot write was replaced by a new one, its permissions lost
-    real = os.access  # (the os module's: click's checks read it too)
-    locked = str(tmp_path / "locked")
-    monkeypatch.setattr(os, "access", lambda p, mode: mode != os.W_OK and real(p, mode)
-                        if str(p) == locked else real(p, mode))  # fmt: skip
-    result = invoke("train", "digits", *QUICK, "--out", tmp_path / "locked")
-    refused(result, "is a folder you cannot write to; choose another.")
-    monkeypatch.undo()
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(outputs.tempfile, "TemporaryFile", _permission_denied)
-    result = invoke("train", "digits", *QUICK)  # no --out typed: the default's name said
-    refused(result, "cannot write --out run (the default RUN folder) under ")
+def test_a_launch_whose_other_rank_never_starts_ends_in_one_line(tmp_path):
+    process, _ = _train_alone(tmp_path, "1")
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 2, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr  # no traceback, no C++ log lines
+    assert lines[0].startswith("aekit: error: only 1 of the 2 processes"), stderr
+    assert "torchrun --nproc_per_node=2 -m aekit train" in lines[0]
+    assert "AEKIT_DISTRIBUTED_TIMEOUT" in lines[0]
+    assert not (tmp_path / "RUN").exists()
 
 
-def _permission_denied(*args, **kwargs):
-    raise PermissionError(13, "Permission denied")
+@pytest.mark.parametrize(
+    "signum, said", [(signal.SIGTERM, "terminated"), (signal.SIGINT, "interrupted")]
+)
+def test_a_signal_ends_a_process_waiting_for_its_group_in_one_line(tmp_path, signum, said):
+    # SIGTERM exits 143, Ctrl-C 130 (128 + the signal), each saying why on its last line
+    process, port = _train_alone(tmp_path, "600")
+    deadline = time.monotonic() + 120
+    while not _listening(port):  # rank 0 waits for rank 1 at its store
+        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+        time.sleep(0.1)
+    sent = time.monotonic()
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - sent < 10  # not at the 600 s timeout
+    assert process.returncode == 128 + signum, stderr
+    assert stderr.strip().splitlines()[-1] == f"aekit: {said}"
+    assert not (tmp_path / "RUN").exists() and not list(tmp_path.glob(".RUN*"))
 
 
-def test_a_finished_checkpoint_is_said_finished(tmp_path):
-    # "holds a run already (at epoch 1); pass --resume to continue it" of a run with nothing
-    # left to train: rerun as it was (a daily script), --resume did nothing
-    first = ["train", "digits", *QUICK, "--checkpoint", tmp_path / "CK", "--no-figures"]
-    ok(invoke(*first, "--out", tmp_path / "a"))
-    result = invoke(*first, "--out", tmp_path / "b")
-    refused(result, "holds a finished run (1 epochs); choose another folder (or remove this "
-            "one) to train afresh, or pass --resume with a larger --epochs")  # fmt: skip
-    longer = [word if word != 1 else 2 for word in first]  # --epochs 2: one epoch left to go
-    refused(invoke(*longer, "--out", tmp_path / "c"), "holds a run already (at epoch 1)")
-    ok(invoke(*longer, "--resume", "--out", tmp_path / "c"))
-    # info's values wrap in a narrow (or piped: 80 columns) table; they were cut with '…'
-    from aekit.core import checkpoint
+def test_a_one_value_score_is_written_as_the_api_writes_it(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 5)).astype(np.float32)
+    np.save(tmp_path / "x.npy", X)
+    run = tmp_path / "RUN"
+    ok(invoke("train", tmp_path / "x.npy", "--model", "ae", "--quiet", "--out", run,
+              "--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]"))  # fmt: skip
+    ok(invoke("score", run, tmp_path / "x.npy", "-o", tmp_path / "s.npy"))
+    model = aekit.load(run / "model.safetensors")
+    model.score_samples(X, out=tmp_path / "api.npy")
+    scores = np.load(tmp_path / "s.npy")
+    assert scores.shape == np.load(tmp_path / "api.npy").shape == (64,)
+    assert np.array_equal(scores, model.score_samples(X))  # no n x n broadcast
+    ok(invoke("encode", run, tmp_path / "x.npy", "-o", tmp_path / "z.npy"))
+    assert np.load(tmp_path / "z.npy").shape == model.transform(X).shape  # codes: (n, k)
 
-    fingerprint = checkpoint.read(tmp_path / "CK" / "checkpoint.safetensors")[0]["fingerprint"]
-    shown = runner.invoke(app, ["info", str(tmp_path / "CK")], env={"COLUMNS": "60"}).output
-    assert fingerprint in "".join(c for c in shown if c.isalnum()), shown
+
+def test_the_progress_bar_is_on_stderr_and_results_on_stdout(tmp_path):
+    result = ok(invoke("train", "digits", "--model", "ae", "--out", tmp_path / "RUN",
+                       "--param", "max_iter=1", "--param", "hidden_layer_sizes=[8]"))  # fmt: skip
+    assert "epoch 1/1" in result.stderr and "epoch 1/1" not in result.stdout
+    assert f"run: {tmp_path / 'RUN'}" in result.stdout
+
+
+def test_every_command_takes_quiet():
+    from aekit.cli.app import main  # noqa: F401 (registers the commands of every module)
+
+    group = typer.main.get_command(app)
+    lacking = [
+        name
+        for name, command in group.commands.items()
+        if not any(p.name == "quiet" for p in command.params)
+    ]
+    assert lacking == []
+    for name in ("score", "encode", "export", "denoise", "generate"):
+        assert name in group.commands
+
+
+@pytest.mark.parametrize(("rank", "shown"), [("0", True), ("1", False)])
+def test_a_warning_is_said_by_rank_0_alone(monkeypatch, capsys, rank, shown):
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("RANK", rank)
+    monkeypatch.setattr(running, "_shown", set())
+    running._show_warning(UserWarning(f"the same on every rank {rank}"), UserWarning, "f", 1)
+    assert ("aekit: warning: the same on every rank" in capsys.readouterr().err) is shown
+
+
+def test_the_torchrun_advice_starts_each_machine_s_processes(monkeypatch):
+    # 16 processes on 2 machines of 8: "--nproc_per_node=16" would start 16 on one machine.
+    from aekit.core.rendezvous import torchrun_line
+
+    monkeypatch.setenv("WORLD_SIZE", "16")
+    monkeypatch.setenv("LOCAL_WORLD_SIZE", "8")
+    assert torchrun_line() == "torchrun --nnodes=2 --nproc_per_node=8"
+    monkeypatch.setenv("LOCAL_WORLD_SIZE", "16")
+    assert torchrun_line() == "torchrun --nproc_per_node=16"
+    monkeypatch.delenv("LOCAL_WORLD_SIZE")
+    assert torchrun_line() == "torchrun --nproc_per_node=16"
+
+
+def test_a_command_that_fits_nothing_is_refused_under_torchrun(monkeypatch, tmp_path):
+    # 'torchrun -m aekit score ...' scored on every process, each writing the same file
+    from aekit.cli.one_process import FITTING_COMMANDS, refuse_several_processes
+
+    group = typer.main.get_group(app)
+    assert FITTING_COMMANDS <= set(group.commands)
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    result = invoke("info", tmp_path)
+    assert isinstance(result.exception, ValueError), result.output
+    said = str(result.exception)
+    assert said.startswith("aekit info runs in one process: under torchrun each of the 2 ")
+    assert "WORLD_SIZE=2 is set: unset it if torchrun did not start this command" in said
+    assert not any(tmp_path.iterdir())
+    for name in FITTING_COMMANDS:
+        refuse_several_processes(name)  # these work under torchrun: no error
+    monkeypatch.setenv("WORLD_SIZE", "1")
+    refuse_several_processes("score")

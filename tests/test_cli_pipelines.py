@@ -1,0 +1,99 @@
+"""The command line run from scripts and pipelines: one error line and exit 2 where stdout is
+closed, a warning is raised as an error, or DATA is standard input; folders it cannot write
+named as typed (or as the default); a finished checkpoint said as finished; matplotlib quiet
+where it cannot make its config folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from cli_helpers import invoke, ok, refused, runner
+
+from aekit.cli import app
+from aekit.cli.errors import error_message, for_the_command_line
+
+QUICK = ["--model", "ae", "--epochs", 1, "--param", "hidden_layer_sizes=[8]", "--quiet"]
+
+
+def run(*args, cwd, env=None, **streams):
+    return subprocess.run(
+        [sys.executable, "-m", "aekit", *map(str, args)],
+        capture_output=not streams, text=True, cwd=cwd, timeout=300,
+        env={**os.environ, **(env or {})}, **streams,
+    )  # fmt: skip
+
+
+def test_a_closed_stdout_or_a_warning_raised_as_an_error_is_one_line_and_exit_2(tmp_path):
+    # with stdout closed (>&-) the results were lost and the status 0; under
+    # PYTHONWARNINGS=error a warning was a 66-line traceback and status 1
+    closed = subprocess.run(
+        f"{sys.executable} -m aekit --version >&- 2> err.txt", shell=True, cwd=tmp_path
+    )
+    said = (tmp_path / "err.txt").read_text()
+    assert closed.returncode == 2 and said.startswith("aekit: error: standard output is closed")
+    strict = run("train", "digits", *QUICK, "--param", "learning_rate_init=1e-6", "--out", "R",
+                 cwd=tmp_path, env={"PYTHONWARNINGS": "error"})  # fmt: skip
+    assert strict.returncode == 2 and len(strict.stderr.strip().splitlines()) == 1, strict.stderr
+    assert strict.stderr.startswith("aekit: error: a warning, raised as an error (-W error): ")
+    assert "has not learned" in strict.stderr and not (tmp_path / "R").exists()
+
+
+def test_matplotlib_says_nothing_where_it_makes_a_temporary_config_folder(tmp_path):
+    # a read-only HOME: two raw lines of matplotlib's on stderr, beside one-line warnings
+    (tmp_path / "home").write_text("a file, so no folder can be made under it")
+    env = {"HOME": str(tmp_path / "home"), "MPLCONFIGDIR": ""}
+    result = run("train", "digits", *QUICK, "--out", "R", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "matplotlib" not in result.stderr.lower(), result.stderr
+    assert (tmp_path / "R" / "figures").is_dir()
+
+
+def test_standard_input_as_data_is_said(tmp_path):
+    ok(invoke("train", "digits", *QUICK, "--no-figures", "--out", tmp_path / "R"))
+    for data in ("-", "/dev/stdin"):
+        result = invoke("encode", tmp_path / "R", data, "-o", tmp_path / "z.csv")
+        said = for_the_command_line(error_message(result.exception))
+        assert said.startswith(f"DATA '{data}' is standard input or a pipe"), said
+
+
+def test_out_folders_it_cannot_write_are_named_as_typed_or_as_the_default(tmp_path, monkeypatch):
+    from aekit.cli import outputs
+
+    (tmp_path / "locked").mkdir()
+    # an empty folder the user cannot write was replaced by a new one, its permissions lost
+    real = os.access  # (the os module's: click's checks read it too)
+    locked = str(tmp_path / "locked")
+    monkeypatch.setattr(os, "access", lambda p, mode: mode != os.W_OK and real(p, mode)
+                        if str(p) == locked else real(p, mode))  # fmt: skip
+    result = invoke("train", "digits", *QUICK, "--out", tmp_path / "locked")
+    refused(result, "is a folder you cannot write to; choose another.")
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(outputs.tempfile, "TemporaryFile", _permission_denied)
+    result = invoke("train", "digits", *QUICK)  # no --out typed: the default's name said
+    refused(result, "cannot write --out run (the default RUN folder) under ")
+
+
+def _permission_denied(*args, **kwargs):
+    raise PermissionError(13, "Permission denied")
+
+
+def test_a_finished_checkpoint_is_said_finished(tmp_path):
+    # "holds a run already (at epoch 1); pass --resume to continue it" of a run with nothing
+    # left to train: rerun as it was (a daily script), --resume did nothing
+    first = ["train", "digits", *QUICK, "--checkpoint", tmp_path / "CK", "--no-figures"]
+    ok(invoke(*first, "--out", tmp_path / "a"))
+    result = invoke(*first, "--out", tmp_path / "b")
+    refused(result, "holds a finished run (1 epochs); choose another folder (or remove this "
+            "one) to train afresh, or pass --resume with a larger --epochs")  # fmt: skip
+    longer = [word if word != 1 else 2 for word in first]  # --epochs 2: one epoch left to go
+    refused(invoke(*longer, "--out", tmp_path / "c"), "holds a run already (at epoch 1)")
+    ok(invoke(*longer, "--resume", "--out", tmp_path / "c"))
+    # info's values wrap in a narrow (or piped: 80 columns) table; they were cut with '…'
+    from aekit.core import checkpoint
+
+    fingerprint = checkpoint.read(tmp_path / "CK" / "checkpoint.safetensors")[0]["fingerprint"]
+    shown = runner.invoke(app, ["info", str(tmp_path / "CK")], env={"COLUMNS": "60"}).output
+    assert fingerprint in "".join(c for c in shown if c.isalnum()), shown
