@@ -32,12 +32,27 @@ def test_a_closed_stdout_or_a_warning_raised_as_an_error_is_one_line_and_exit_2(
         f"{sys.executable} -m aekit --version >&- 2> err.txt", shell=True, cwd=tmp_path
     )
     said = (tmp_path / "err.txt").read_text()
-    assert closed.returncode == 2 and said.startswith("aekit: error: standard output is closed")
+    assert closed.returncode == 2, said
+    assert said.startswith("aekit: error: cannot write to standard output: it is closed (>&-)")
     strict = run("train", "digits", *QUICK, "--param", "learning_rate_init=1e-6", "--out", "R",
                  cwd=tmp_path, env={"PYTHONWARNINGS": "error"})  # fmt: skip
     assert strict.returncode == 2 and len(strict.stderr.strip().splitlines()) == 1, strict.stderr
     assert strict.stderr.startswith("aekit: error: a warning, raised as an error (-W error): ")
     assert "has not learned" in strict.stderr and not (tmp_path / "R").exists()
+
+
+def test_a_command_that_prints_nothing_runs_with_stdout_closed(monkeypatch):
+    # 'aekit serve' writes nothing there (its logs go to stderr): refused at the start, a
+    # daemon started with >&- exited 2
+    from aekit.cli import streams
+
+    monkeypatch.setattr(sys, "stdout", None)
+    with streams.Watched() as watched:
+        pass
+    assert watched.stdout_failure is None
+    with streams.Watched() as watched:
+        print("a result")
+    assert "closed" in str(watched.stdout_failure)
 
 
 def test_matplotlib_says_nothing_where_it_makes_a_temporary_config_folder(tmp_path):
@@ -86,8 +101,13 @@ def test_a_finished_checkpoint_is_said_finished(tmp_path):
     first = ["train", "digits", *QUICK, "--checkpoint", tmp_path / "CK", "--no-figures"]
     ok(invoke(*first, "--out", tmp_path / "a"))
     result = invoke(*first, "--out", tmp_path / "b")
-    refused(result, "holds a finished run (1 epochs); choose another folder (or remove this "
-            "one) to train afresh, or pass --resume with a larger --epochs")  # fmt: skip
+    refused(result, "holds a finished run (1 epoch): choose another folder (or remove this one) "
+            "to train afresh, or pass --resume to write the RUN of that run (if its command "
+            "stopped before it did), or with a larger --epochs to train it on.")  # fmt: skip
+    # a value fit refuses is said by fit, not as Python's "'>=' not supported"
+    auto = ["train", "digits", "--model", "ae", "--param", 'max_iter="auto"', "--quiet"]
+    refused(invoke(*auto, "--checkpoint", tmp_path / "CK", "--out", tmp_path / "d"),
+            "holds a run already")  # fmt: skip
     longer = [word if word != 1 else 2 for word in first]  # --epochs 2: one epoch left to go
     refused(invoke(*longer, "--out", tmp_path / "c"), "holds a run already (at epoch 1)")
     ok(invoke(*longer, "--resume", "--out", tmp_path / "c"))

@@ -106,3 +106,12 @@ def test_a_seed_of_none_is_recorded_as_the_param_that_reruns():
     assert line == "aekit finetune RUN d.csv --param random_state=none --out OUT"
     line = rerunning_command(["finetune", "RUN", "d.csv"], {"random_state": 3}, {}, "OUT")
     assert line == "aekit finetune RUN d.csv --seed 3 --out OUT"
+
+
+def test_detect_takes_the_seed_from_param_alone_as_train_does(tmp_path):
+    # refused before ("use --seed") though train took it; beside --seed it still is
+    quick = ["--param", "n_estimators=1", "--quiet"]
+    ok(invoke("detect", "digits", *quick, "--param", "random_state=3", "--out", tmp_path / "d"))
+    assert aekit.load(tmp_path / "d" / "model.safetensors").random_state == 3
+    both = invoke("detect", "digits", *quick, "--param", "random_state=3", "--seed", 4)
+    refused(both, "use --seed")

@@ -95,6 +95,7 @@ def test_tensors_numpy_cannot_hold_are_read_or_refused_in_words():
     targets = rows[:, 0].bfloat16()
     regressor = aekit.FineTunedRegressor(fitted, max_iter=1, random_state=0).fit(rows, targets)
     assert regressor.predict(rows[:2]).shape == (2,)
+    assert np.isfinite(regressor.score(rows, targets))  # scikit-learn's score read it raw
     with pytest.raises(ValueError, match="y is a tensor on the 'meta' device"):
         aekit.FineTunedClassifier(fitted, max_iter=1).fit(rows, torch.empty(40, device="meta"))
     vae = aekit.VAE(latent_dim=2, hidden_layer_sizes=(8,), max_iter=1, random_state=0).fit(rows)

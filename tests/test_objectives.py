@@ -206,3 +206,15 @@ def test_objectives_and_terms_print_their_settings():
     assert repr(corruption) == "Corruption(noise='gaussian', level=0.3, schedule='fixed')"
     assert repr(KLDivergence(0.5, 3)) == "KLDivergence(beta=0.5, warmup_epochs=3)"
     assert repr(ImportanceWeightedBound(5)) == "ImportanceWeightedBound(k=5)"
+
+
+def test_an_objectives_printed_settings_stay_short():
+    # a tensor among them printed whole, over many lines
+    from aekit.core.objectives.training import Objective
+
+    class Weighted(Objective):
+        def __init__(self) -> None:
+            self.weights, self.k = torch.zeros(50, 50), 5
+
+    shown = repr(Weighted())
+    assert shown.endswith(", k=5)") and "\n" not in shown and len(shown) < 100, shown

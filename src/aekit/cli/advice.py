@@ -198,8 +198,8 @@ ADVICE = (
     (  # standard input or a pipe: aekit reads a file more than once (its kind, then rows)
         r"^DATA '(-|/dev/stdin|/dev/fd/\d+|/proc/self/fd/\d+)': (?:no such file or folder|not "
         r"a table).*$",
-        r"DATA '\1' is standard input or a pipe, which aekit does not read (it reads DATA more "
-        r"than once); save the rows to a file (> rows.csv) and give its path.",
+        r"DATA '\1' is standard input or a pipe, which aekit does not read: save the rows to a "
+        r"file (> rows.csv) and give its path.",
     ),
     (r"^X (contains|has|holds|lacks) ", r"DATA \1 "),
     (  # aekit.anomaly.inputs, aekit.imputation.imputer: too few rows

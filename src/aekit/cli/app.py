@@ -297,7 +297,7 @@ def report(run: TrainedRun) -> None:
             "train', 'detect', 'detect-series', 'finetune' or another command's --out wrote."
         )
     run_config(run)  # a damaged one is said, as every command reading RUN says it
-    check_file(run / "report.html", f"RUN's report {run / 'report.html'}")
+    check_file(run / "report.html", "RUN's report")
     model = run / "model.safetensors"
     if model.is_file() and (damage := model_damage(model)):  # info and encode refuse it
         said = f"{damage.rstrip('.')}; the report says so, and shows the rest."

@@ -13,6 +13,7 @@ the commands that write per-row tables prepend them with :func:`with_ids`.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import re
 import shlex
@@ -360,24 +361,27 @@ def with_features_taken_out(message: str, label_column: str | None) -> str:
     is where this command's --label-column, --id-column or --ignore-column took that column out
     (a detector fitted with the class among its columns, evaluated with --label-column on it):
     "DATA lacks ['x0']" of a DATA that has it misled."""
-    missing = re.match(r"X lacks (\[[^\]]*\])\. Pass the columns seen in fit", message)
-    if missing is None:
+    missing = re.match(r"X lacks (\[.*?\])\. Pass the columns seen in fit", message)
+    try:  # the names as fit_columns wrote them (their reprs; "..." past its first ten)
+        listed = ast.literal_eval(missing[1]) if missing else []
+    except (ValueError, SyntaxError):
         return message
     taken_by = {
         "--label-column": (label_column,),
         "--id-column": (current.id_column,),
         "--ignore-column": current.ignore_columns,
     }
-    names = re.findall(r"'((?:[^'\\]|\\.)*)'", missing[1])
+    names = [name for name in listed if isinstance(name, str)]
     for name in names:
         for flag, taken in taken_by.items():
             if name in taken:
-                others = [other for other in names if other != name]
+                others = [other for other in listed if other != name]  # the '...' kept
+                others_said = "[" + ", ".join("..." if o is ... else repr(o) for o in others) + "]"
                 typed = f"{flag} {shlex.quote(name)}"  # as the shell takes it: 'x, y'
                 return (
                     f"the model reads column {name!r} as a feature (it was fitted with it), but "
                     f"{typed} takes it out of DATA's features; leave out {typed}, "
                     "or refit with it so that it is no feature"
-                    + (f" (DATA also lacks {others})." if others else ".")
+                    + (f" (DATA also lacks {others_said})." if others else ".")
                 )
     return message

@@ -95,6 +95,7 @@ def check_out(out: Path, overwrite: bool, own: frozenset[str] = frozenset()) -> 
     folder without --force, and with --force only a RUN (whatever else a folder holds, a
     data file, notes, is not aekit's to delete: the audit's ``--out . --force`` and ``--out
     data_folder --force`` would have deleted the DATA they read)."""
+    default = " (the default RUN folder)" if out in DEFAULT_RUNS else ""  # maybe never typed
     if out.name in ("", ".", ".."):
         raise ValueError(f"--out {out} is not a new folder's name; give one, e.g. --out RUN.")
     if out.is_symlink():  # replacing it would move the link, not the RUN it points to
@@ -104,7 +105,6 @@ def check_out(out: Path, overwrite: bool, own: frozenset[str] = frozenset()) -> 
         raise ValueError(f"--out {out} is a file, not a folder.")
     if out.exists() and any(out.iterdir()):
         if not overwrite:
-            default = " (the default RUN folder)" if out in DEFAULT_RUNS else ""
             raise ValueError(
                 f"--out {out}{default} exists and is not empty; choose another with --out, or "
                 "pass --force to replace it."
@@ -115,7 +115,6 @@ def check_out(out: Path, overwrite: bool, own: frozenset[str] = frozenset()) -> 
                 f"--out {out} holds files but is not a RUN folder (it has no config.toml), and "
                 "--force replaces only a RUN: choose a new folder."
             )
-    default = " (the default RUN folder)" if out in DEFAULT_RUNS else ""  # maybe never typed
     if out.is_dir() and not os.access(out, os.W_OK):  # replaced, it would lose its permissions
         raise ValueError(f"--out {out}{default} is a folder you cannot write to; choose another.")
     check_writable_folder(out.parent, f"--out {out}{default}")

@@ -48,13 +48,18 @@ def checkpoint_epoch(
     # given (without it, "pass --resume" sent the user to the same damaged file)
     header, _ = checkpoints.read(path)
     epoch = int(header.get("n_iter", 0))
-    finished = header.get("stopped_early") or epoch >= (epochs_planned or epoch + 1)
-    if not resume and finished:  # "pass --resume to continue it" of a run with nothing left
+    stopped = bool(header.get("stopped_early"))
+    whole = isinstance(epochs_planned, int) and not isinstance(epochs_planned, bool)
+    planned = epochs_planned if whole else None  # another value: refused by fit, in words
+    if not resume and (stopped or (planned is not None and epoch >= planned)):
+        # "pass --resume to continue it" of a run with nothing left to train; --resume writes
+        # a RUN its command stopped before writing, and trains on where more epochs are asked
+        on = "" if stopped else ", or with a larger --epochs to train it on"
         raise ValueError(
-            f"--checkpoint {checkpoint} holds a finished run ({epoch} epochs"
-            f"{', stopped early' if header.get('stopped_early') else ''}); choose another "
-            "folder (or remove this one) to train afresh, or pass --resume with a larger "
-            f"--epochs to train it on.{_shared()}"
+            f"--checkpoint {checkpoint} holds a finished run ({epoch} epoch{'s' * (epoch != 1)}"
+            f"{', stopped early' if stopped else ''}): choose another folder (or remove this "
+            "one) to train afresh, or pass --resume to write the RUN of that run (if its "
+            f"command stopped before it did){on}.{_shared()}"
         )
     if not resume:
         raise ValueError(

@@ -64,18 +64,9 @@ def run_cli(app: Callable[[], object]) -> None:
     # and makes a temporary one, which works: not the one-line warnings of the command line
     logging.getLogger("matplotlib").setLevel(logging.ERROR)
     stopping.take_signals()
-    if sys.stdout is None:  # started with stdout closed (>&-): results would vanish, status 0
-        typer.echo(_CLOSED_STDOUT, err=True)
-        sys.exit(2)
     code = _exit_status(app, debug)
     stopping.exit_status_is_final(code)
     sys.exit(code)
-
-
-_CLOSED_STDOUT = (
-    "aekit: error: standard output is closed, so what the command prints would be lost; "
-    "redirect it instead (> FILE, or > /dev/null)."
-)
 
 
 def _exit_status(app: Callable[[], object], debug: bool) -> int:
@@ -110,14 +101,16 @@ def _command_status(app: Callable[[], object], debug: bool) -> int:
         # Not standalone: typer would print a wrong command line as a framed box of five lines,
         # and a script reads one (below); --help and --version come back as an exit code.
         code = app(standalone_mode=False)
+    except Warning as err:  # one that -W error or PYTHONWARNINGS=error raised: one line too
+        if debug:
+            traceback.print_exc()
+        said = for_the_command_line(error_message(err))
+        typer.echo(f"aekit: error: a warning, raised as an error (-W error): {said}", err=True)
+        return 2
     except (ValueError, OSError, TypeError) as err:
         if debug:  # the traceback first, then the same line and exit status as without it
             traceback.print_exc()
         typer.echo(f"aekit: error: {for_the_command_line(error_message(err))}", err=True)
-        return 2
-    except Warning as err:  # one that -W error or PYTHONWARNINGS=error raised: one line too
-        said = for_the_command_line(str(err))
-        typer.echo(f"aekit: error: a warning, raised as an error (-W error): {said}", err=True)
         return 2
     except ClickException as err:  # a wrong command line: an unknown option, a missing value
         if err.format_message():  # bare 'aekit': the help was the answer

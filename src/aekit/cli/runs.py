@@ -209,8 +209,9 @@ def reproducing_command(
     params = {
         name: value
         for name, value in estimator.get_params().items()
-        if name not in left_out and value is not None and value != defaults[name]
-    }
+        if name not in left_out
+        and (name == "random_state" or (value is not None and value != defaults[name]))
+    }  # a seed of None too: train's default is 0
     words = ["train", data, "--model", type(estimator).__name__]
     skipped = {} if figures else {"no_figures": True}  # written as the flag --no-figures
     return rerunning_command(words, params, {**options, **skipped}, out)

@@ -13,6 +13,7 @@ flush at exit included, tries it again (and prints a traceback about it).
 from __future__ import annotations
 
 import errno
+import io
 import os
 import signal
 import sys
@@ -63,6 +64,13 @@ class WatchedStream:
         return getattr(self._stream, name)
 
 
+class _ClosedStream(io.TextIOBase):
+    """The standard output of a process started without one (``>&-``: Python's is None)."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "it is closed (>&-)")
+
+
 def _discard(stream: IO[str]) -> None:
     """Point the file descriptor under ``stream`` at /dev/null: what is still buffered, and
     what is written next, goes nowhere instead of failing again."""
@@ -82,7 +90,9 @@ class Watched:
 
     def __enter__(self) -> Watched:
         self._originals = sys.stdout, sys.stderr
-        self.stdout = None if sys.stdout is None else WatchedStream(sys.stdout)
+        # stdout closed at the start (>&-) fails at the first write, as a full disk does: a
+        # command that prints nothing there (serve) runs, another says what it lost, exit 2
+        self.stdout = WatchedStream(_ClosedStream() if sys.stdout is None else sys.stdout)
         self.stderr = None if sys.stderr is None else WatchedStream(sys.stderr)
         sys.stdout, sys.stderr = self.stdout, self.stderr
         return self

@@ -30,4 +30,6 @@ def from_tensor(values: Any, name: str) -> Any:
     tensor = tensor.detach()
     if tensor.is_floating_point() and str(tensor.dtype) not in _NUMPY_FLOATS:
         tensor = tensor.float()
+    elif str(tensor.dtype) == "torch.complex32":  # refused as complex, in words, by the reader
+        tensor = tensor.cfloat()
     return tensor.cpu().numpy()

@@ -227,7 +227,7 @@ def _with_out_documented(doc: str | None) -> str | None:
     """A method's numpydoc docstring (indented as a method's) with ``out``'s entry last among
     its Parameters, before its Returns section."""
     returns = "\n\n        Returns\n"
-    if not doc or returns not in doc:
+    if not doc or returns not in doc or "\n        out : " in doc:
         return doc
     at = doc.index(returns)
     return doc[:at] + "\n" + _OUT_ENTRY + doc[at:]

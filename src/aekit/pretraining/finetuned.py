@@ -15,6 +15,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from aekit.data.tensor_input import from_tensor
 from aekit.data.validation import (
     UNLABELLED_LABEL,
     as_labels,
@@ -310,6 +311,24 @@ class FineTunedRegressor(RegressorMixin, BaseFineTuned):
         check_is_fitted(self)
         values = self._outputs(X) * self.y_scale_ + self.y_mean_
         return values[:, 0] if self._y_1d else values
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """R² of the predictions of X against y (scikit-learn's ``RegressorMixin.score``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
+            Rows, as ``fit`` takes them.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Their true targets (a torch tensor of any float dtype too, as ``fit`` takes it).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows.
+
+        Returns
+        -------
+        score : float
+        """
+        return super().score(X, from_tensor(y, "y"), sample_weight)
 
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
         fitted, tree = super()._get_fitted_state()

@@ -178,7 +178,8 @@ def _positions(features: Sequence[int | str], names: list[str]) -> list[int]:
             said = "names several columns: give a position" if str(feature) in names else ""
             raise ValueError(f"{feature!r} {said or f'is no feature; the features: {shown}'}.")
     if len(set(positions)) < len(positions):
-        raise ValueError(f"features {list(features)} draw a column twice; name each once.")
+        shown = [f if isinstance(f, str) else int(f) for f in features]
+        raise ValueError(f"features {shown} draw a column twice; name each once.")
     return positions
 
 

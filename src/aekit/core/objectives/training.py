@@ -81,7 +81,7 @@ class AutoencoderModel(Protocol):
 def _short(value: object) -> str:
     """``repr(value)``, cut to 60 characters: a tensor among an objective's settings printed
     whole."""
-    text = repr(value)
+    text = " ".join(repr(value).split())  # one line: a 2-D tensor's rows joined
     return text if len(text) <= 60 else text[:57] + "..."
 
 
