@@ -185,3 +185,30 @@ def test_a_kl_warm_up_longer_than_the_training_is_said(rows):
     assert not [w for w in seen if "kl_warmup=4 is longer" in str(w.message)]
     with pytest.warns(ConvergenceWarning, match=r"longer than the 8 epochs"):
         vae.fit(X)  # a warm fit counts the epochs before it
+
+
+def test_outputs_follow_the_network_whatever_changed_it(rows):
+    # inference keeps its float64 copy of the network between calls (a copy per call made one
+    # row cost 25 times its module); the copy must follow every change of the weights: a
+    # warm_start fit (whose optimizer steps leave the tensors' versions as they were), an
+    # in-place edit, a load_state_dict
+    from aekit.estimators import _inference
+
+    X = rows[0]
+    ae = aekit.Autoencoder(**SMALL).fit(X)
+    fresh = ae.__dict__.copy()
+    codes = ae.transform(X[:5])
+    assert ae.__dict__.keys() == fresh.keys()  # kept outside the estimator (scikit-learn's rule)
+
+    def uncached():
+        _inference._INFERENCE_COPIES.clear()
+        return ae.transform(X[:5])
+
+    ae.set_params(warm_start=True, max_iter=1).fit(X)
+    after = ae.transform(X[:5])
+    assert not np.allclose(after, codes) and np.array_equal(after, uncached())
+    with torch.no_grad():
+        next(ae.model_.parameters()).mul_(2.0)
+    assert np.array_equal(ae.transform(X[:5]), uncached())
+    ae.model_.load_state_dict(aekit.Autoencoder(**SMALL).fit(X).model_.state_dict())
+    np.testing.assert_array_equal(ae.transform(X[:5]), codes)  # the first fit's weights again

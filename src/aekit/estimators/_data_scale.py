@@ -87,8 +87,10 @@ def standardized(flat: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.nd
     of the statistics, as ``fit`` computed them. After float64 rows that is float64, a block of
     rows at a time and cast after: the differences from the mean are small numbers float32
     holds well, the raw values may not be."""
-    if mean.dtype == np.float32:
-        return (flat.astype(np.float32, copy=False) - mean) / scale
+    if mean.dtype == np.float32:  # one new array, divided in place: X's size, not twice it
+        out = np.subtract(flat.astype(np.float32, copy=False), mean)
+        out /= scale
+        return out
     out = np.empty(flat.shape, np.float32)
     for start in range(0, len(flat), _STANDARDIZED_ROWS):
         block = slice(start, start + _STANDARDIZED_ROWS)

@@ -10,6 +10,7 @@ on labels.
 from __future__ import annotations
 
 import copy
+import weakref
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,17 @@ def _row_shape(X: Any) -> tuple[int, ...]:
     the checks have already accepted as the model's rows."""
     shape = X.shape if hasattr(X, "shape") else np.shape(X)
     return tuple(int(v) for v in shape[1:])
+
+
+# fitted network -> (its tensors when copied, its float64 inference copy); an entry goes with
+# its network (a new fit's replaces model_)
+_INFERENCE_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _same_tensors(kept: list[torch.Tensor], now: list[torch.Tensor]) -> bool:
+    return len(kept) == len(now) and all(
+        a.shape == b.shape and a.device == b.device and torch.equal(a, b) for a, b in zip(kept, now)
+    )
 
 
 class RowLogLikelihood(nn.Module):
@@ -70,8 +82,20 @@ class FittedInference(TransformerMixin):
         float32 matrix products differ in the last bits with the number of rows they are given
         (on a GPU the library even picks other kernels by shape), and a row's code or score
         should not depend on which other rows share its call. In float64 those differences stay
-        far below float32's resolution, so results agree across batchings and devices."""
-        return copy.deepcopy(self.model_).to(torch.float64).eval()
+        far below float32's resolution, so results agree across batchings and devices.
+
+        The copy is kept for the next call while the network's tensors are unchanged (copying
+        it for each call made a one-row ``transform`` 25 times its module's time); outside the
+        estimator's ``__dict__``, which a call must leave as it was (scikit-learn's checks)."""
+        tensors = [t.detach() for t in (*self.model_.parameters(), *self.model_.buffers())]
+        kept = _INFERENCE_COPIES.get(self.model_)
+        # compared value for value: the optimizer's in-place steps (warm_start) leave a tensor's
+        # _version and storage as they were
+        if kept is None or not _same_tensors(kept[0], tensors):
+            snapshot = [t.clone() for t in tensors]
+            kept = snapshot, copy.deepcopy(self.model_).to(torch.float64).eval()
+            _INFERENCE_COPIES[self.model_] = kept
+        return kept[1]
 
     @torch.no_grad()
     def _batched(self, fn, X_model: torch.Tensor, y_index: torch.Tensor | None) -> torch.Tensor:
