@@ -196,6 +196,7 @@ def test_outputs_follow_the_network_whatever_changed_it(rows):
 
     X = rows[0]
     ae = aekit.Autoencoder(**SMALL).fit(X)
+    assert ae.model_ not in _inference._INFERENCE_COPIES  # none kept by fit's own check
     fresh = ae.__dict__.copy()
     codes = ae.transform(X[:5])
     assert ae.__dict__.keys() == fresh.keys()  # kept outside the estimator (scikit-learn's rule)
@@ -212,3 +213,6 @@ def test_outputs_follow_the_network_whatever_changed_it(rows):
     assert np.array_equal(ae.transform(X[:5]), uncached())
     ae.model_.load_state_dict(aekit.Autoencoder(**SMALL).fit(X).model_.state_dict())
     np.testing.assert_array_equal(ae.transform(X[:5]), codes)  # the first fit's weights again
+    # a layer swapped, with no tensor changed: followed too
+    ae.model_.encoder.body[1] = torch.nn.Tanh()
+    assert np.array_equal(ae.transform(X[:5]), uncached()) and not np.allclose(uncached(), codes)

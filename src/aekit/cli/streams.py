@@ -65,7 +65,19 @@ class WatchedStream:
 
 
 class _ClosedStream(io.TextIOBase):
-    """The standard output of a process started without one (``>&-``: Python's is None)."""
+    """The standard output of a process started without one (``>&-``: Python's is None). Its
+    file descriptor 1 gets /dev/null, so that the next file or socket opened does not take it
+    (a server's listening socket became the stdout of its workers)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        try:
+            os.fstat(1)
+        except OSError:  # closed indeed (not a test's stand-in for a closed stdout)
+            null = os.open(os.devnull, os.O_WRONLY)  # the lowest free descriptor: 1, if 0 is open
+            if null != 1:
+                os.dup2(null, 1)
+                os.close(null)
 
     def write(self, text: str) -> int:
         raise OSError(errno.EBADF, "it is closed (>&-)")

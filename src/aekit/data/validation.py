@@ -129,7 +129,7 @@ def as_numeric_array(
         if bad:
             raise ValueError(non_numeric_refusal(X, bad, name, allow_nan))
         # float32 columns read as float32: through float64 a frame cost 3 times its size
-        wide = any(dtype != np.float32 for dtype in X.dtypes)
+        wide = any(getattr(dtype, "numpy_dtype", dtype) != np.float32 for dtype in X.dtypes)
         X = X.to_numpy(dtype=np.float64 if wide else np.float32, na_value=np.nan)
     try:
         array = np.asarray(X)

@@ -33,14 +33,30 @@ def _row_shape(X: Any) -> tuple[int, ...]:
     return tuple(int(v) for v in shape[1:])
 
 
-# fitted network -> (its tensors when copied, its float64 inference copy); an entry goes with
-# its network (a new fit's replaces model_)
+# fitted network -> (its structure when copied, its float64 inference copy); an entry goes with
+# its network (a new fit's replaces model_), and fit drops the one its own check made
 _INFERENCE_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _same_tensors(kept: list[torch.Tensor], now: list[torch.Tensor]) -> bool:
-    return len(kept) == len(now) and all(
-        a.shape == b.shape and a.device == b.device and torch.equal(a, b) for a, b in zip(kept, now)
+def _structure(model: nn.Module) -> tuple:
+    """What a network is beside its tensors' values: its modules and their forward hooks (a
+    layer swapped or a hook added is a change the copy must follow)."""
+    return tuple((id(m), len(m._forward_hooks), len(m._forward_pre_hooks)) for m in model.modules())
+
+
+def _same_network(kept: tuple, model: nn.Module) -> bool:
+    """Whether the inference copy ``kept`` (structure, float64 copy) is still ``model``'s:
+    compared value for value (float32 to float64 is exact; the optimizer's in-place steps of
+    a warm_start fit leave a tensor's ``_version`` and storage as they were, so neither can
+    tell). NaN never equals itself: a network holding one is copied at every call."""
+    structure, copied = kept
+    if structure != _structure(model):
+        return False
+    now = [*model.parameters(), *model.buffers()]
+    then = [*copied.parameters(), *copied.buffers()]
+    return len(now) == len(then) and all(
+        a.shape == b.shape and a.device == b.device and torch.equal(a.detach(), b)
+        for a, b in zip(now, then)
     )
 
 
@@ -84,16 +100,12 @@ class FittedInference(TransformerMixin):
         should not depend on which other rows share its call. In float64 those differences stay
         far below float32's resolution, so results agree across batchings and devices.
 
-        The copy is kept for the next call while the network's tensors are unchanged (copying
-        it for each call made a one-row ``transform`` 25 times its module's time); outside the
-        estimator's ``__dict__``, which a call must leave as it was (scikit-learn's checks)."""
-        tensors = [t.detach() for t in (*self.model_.parameters(), *self.model_.buffers())]
+        The copy is kept for the next call while the network is unchanged (copying it for each
+        call made a one-row ``transform`` 25 times its module's time); outside the estimator's
+        ``__dict__``, which a call must leave as it was (scikit-learn's checks)."""
         kept = _INFERENCE_COPIES.get(self.model_)
-        # compared value for value: the optimizer's in-place steps (warm_start) leave a tensor's
-        # _version and storage as they were
-        if kept is None or not _same_tensors(kept[0], tensors):
-            snapshot = [t.clone() for t in tensors]
-            kept = snapshot, copy.deepcopy(self.model_).to(torch.float64).eval()
+        if kept is None or not _same_network(kept, self.model_):
+            kept = _structure(self.model_), copy.deepcopy(self.model_).to(torch.float64).eval()
             _INFERENCE_COPIES[self.model_] = kept
         return kept[1]
 

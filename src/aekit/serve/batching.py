@@ -1,11 +1,12 @@
 """Dynamic batching: small concurrent requests to one endpoint merged into one call of the API.
 
-A call of ``transform`` or ``score_samples`` has a fixed cost (input checks, a float64 copy of
-the network) that dominates for a row or two; under load, the requests that queue while the
-inference threads are busy are computed together, each getting its own rows back. At low load
-a request runs alone at once: nothing waits for a batch to fill. aekit computes every row
-independently of the others in its call (the float64 copy of the network; a VAE's draws are
-shared by all rows), so a merged request gets the numbers it would get alone.
+A call of ``transform`` or ``score_samples`` has a fixed cost (input checks, the scaling, the
+check that the network's kept float64 copy is still its own) that dominates for a row or two;
+under load, the requests that queue while the inference threads are busy are computed together,
+each getting its own rows back. At low load a request runs alone at once: nothing waits for a
+batch to fill. aekit computes every row independently of the others in its call (the float64
+copy of the network; a VAE's draws are shared by all rows), so a merged request gets the
+numbers it would get alone.
 
 Only numeric arrays (JSON rows, ``.npy``) to ``encode``, ``reconstruct`` and ``score`` of a model
 without labels are merged, each batch holding rows of one shape; a batch the API refuses (one
