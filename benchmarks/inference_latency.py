@@ -8,7 +8,7 @@ standard-normal rows of 64 columns; then, one thread, the median of 3 repeats of
 * ``transform`` and ``score_samples`` as a user calls them (the float64 inference copy of the
   network kept between calls);
 * the same with that copy made afresh for each call, as every call made it before
-  2026-12-06 (``aekit.estimators._inference._INFERENCE_COPIES`` cleared first).
+  2026-12-06 (``aekit.core.inference_copies.forget`` first).
 
     python benchmarks/inference_latency.py [--rows 200000]
 
@@ -26,7 +26,7 @@ import torch
 from _common import print_table, write_run
 
 import aekit
-from aekit.estimators import _inference
+from aekit.core import inference_copies
 
 
 def median_seconds(call, repeats: int, rounds: int = 3) -> float:
@@ -40,11 +40,12 @@ def median_seconds(call, repeats: int, rounds: int = 3) -> float:
     return float(np.median(times))
 
 
-def afresh(method):
-    """``method`` with the inference copy made anew, as each call made it before."""
+def afresh(method, network):
+    """``method`` with the inference copy of ``network`` made anew, as each call made it
+    before."""
 
     def call(X):
-        _inference._INFERENCE_COPIES.clear()
+        inference_copies.forget(network)
         return method(X)
 
     return call
@@ -73,9 +74,9 @@ def main(argv: list[str] | None = None) -> dict:
     calls = {
         "encoder_module": module,
         "transform": model.transform,
-        "transform, copy per call": afresh(model.transform),
+        "transform, copy per call": afresh(model.transform, model.model_),
         "score_samples": model.score_samples,
-        "score_samples, copy per call": afresh(model.score_samples),
+        "score_samples, copy per call": afresh(model.score_samples, model.model_),
     }
     sizes = {"1 row": (1, 300), f"{args.rows:,} rows": (args.rows, 1)}
     seconds = {}

@@ -192,17 +192,17 @@ def test_outputs_follow_the_network_whatever_changed_it(rows):
     # row cost 25 times its module); the copy must follow every change of the weights: a
     # warm_start fit (whose optimizer steps leave the tensors' versions as they were), an
     # in-place edit, a load_state_dict
-    from aekit.estimators import _inference
+    from aekit.core import inference_copies
 
     X = rows[0]
     ae = aekit.Autoencoder(**SMALL).fit(X)
-    assert ae.model_ not in _inference._INFERENCE_COPIES  # none kept by fit's own check
+    assert ae.model_ not in inference_copies._COPIES  # none kept by fit's own check
     fresh = ae.__dict__.copy()
     codes = ae.transform(X[:5])
     assert ae.__dict__.keys() == fresh.keys()  # kept outside the estimator (scikit-learn's rule)
 
     def uncached():
-        _inference._INFERENCE_COPIES.clear()
+        inference_copies.forget(ae.model_)
         return ae.transform(X[:5])
 
     ae.set_params(warm_start=True, max_iter=1).fit(X)
@@ -216,3 +216,16 @@ def test_outputs_follow_the_network_whatever_changed_it(rows):
     # a layer swapped, with no tensor changed: followed too
     ae.model_.encoder.body[1] = torch.nn.Tanh()
     assert np.array_equal(ae.transform(X[:5]), uncached()) and not np.allclose(uncached(), codes)
+
+
+def test_a_fine_tuned_model_keeps_its_inference_copy(rows):
+    # FineTunedClassifier copied its network at every call, as the autoencoders did
+    from aekit.core import inference_copies
+
+    X, y = rows
+    clf = aekit.FineTunedClassifier(aekit.Autoencoder(**SMALL), max_iter=2, random_state=0)
+    clf.fit(X, y)
+    first = clf.predict_proba(X[:5])
+    kept = inference_copies._COPIES[clf.network_][1]
+    np.testing.assert_array_equal(clf.predict_proba(X[:5]), first)
+    assert inference_copies._COPIES[clf.network_][1] is kept  # the same copy, not a new one

@@ -25,7 +25,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from torch import nn
 
-from aekit.core import distributed
+from aekit.core import distributed, inference_copies
 from aekit.core.architectures import DEFAULT_HIDDEN, make_decoder, make_encoder
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.core.latent import DeterministicLatent
@@ -52,7 +52,7 @@ from aekit.estimators._disk import (
     likelihood_of,
     model_range,
 )
-from aekit.estimators._inference import _INFERENCE_COPIES, FittedInference
+from aekit.estimators._inference import FittedInference
 from aekit.estimators._inputs import InputChecks
 from aekit.estimators._labels import LabelHooks, warn_of_ignored_targets
 from aekit.estimators._params import AutoencoderParams, layer_widths, trainer_config
@@ -299,7 +299,7 @@ class BaseAutoencoder(
         self._after_training(run.X, run.y, run.seed)
         self._warn_if_no_better_than_mean(run.X, run.y)
         # a fitted network needs no inference copy until it is used (fit then save)
-        _INFERENCE_COPIES.pop(self.model_, None)
+        inference_copies.forget(self.model_)
         remember_fitted_params(self)  # what save keeps (persistence)
 
     def _prepare_disk(self, flat: DiskRows, device: torch.device, continued: bool = False):

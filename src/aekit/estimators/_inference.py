@@ -9,8 +9,6 @@ on labels.
 
 from __future__ import annotations
 
-import copy
-import weakref
 from typing import Any
 
 import numpy as np
@@ -19,6 +17,7 @@ from sklearn.base import TransformerMixin
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 from torch import nn
 
+from aekit.core.inference_copies import float64_copy
 from aekit.core.model import fixed_draws
 from aekit.data.validation import as_numeric_array, check_count
 from aekit.estimators.streaming import writes_to_file
@@ -31,33 +30,6 @@ def _row_shape(X: Any) -> tuple[int, ...]:
     the checks have already accepted as the model's rows."""
     shape = X.shape if hasattr(X, "shape") else np.shape(X)
     return tuple(int(v) for v in shape[1:])
-
-
-# fitted network -> (its structure when copied, its float64 inference copy); an entry goes with
-# its network (a new fit's replaces model_), and fit drops the one its own check made
-_INFERENCE_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _structure(model: nn.Module) -> tuple:
-    """What a network is beside its tensors' values: its modules and their forward hooks (a
-    layer swapped or a hook added is a change the copy must follow)."""
-    return tuple((id(m), len(m._forward_hooks), len(m._forward_pre_hooks)) for m in model.modules())
-
-
-def _same_network(kept: tuple, model: nn.Module) -> bool:
-    """Whether the inference copy ``kept`` (structure, float64 copy) is still ``model``'s:
-    compared value for value (float32 to float64 is exact; the optimizer's in-place steps of
-    a warm_start fit leave a tensor's ``_version`` and storage as they were, so neither can
-    tell). NaN never equals itself: a network holding one is copied at every call."""
-    structure, copied = kept
-    if structure != _structure(model):
-        return False
-    now = [*model.parameters(), *model.buffers()]
-    then = [*copied.parameters(), *copied.buffers()]
-    return len(now) == len(then) and all(
-        a.shape == b.shape and a.device == b.device and torch.equal(a.detach(), b)
-        for a, b in zip(now, then)
-    )
 
 
 class RowLogLikelihood(nn.Module):
@@ -103,11 +75,7 @@ class FittedInference(TransformerMixin):
         The copy is kept for the next call while the network is unchanged (copying it for each
         call made a one-row ``transform`` 25 times its module's time); outside the estimator's
         ``__dict__``, which a call must leave as it was (scikit-learn's checks)."""
-        kept = _INFERENCE_COPIES.get(self.model_)
-        if kept is None or not _same_network(kept, self.model_):
-            kept = _structure(self.model_), copy.deepcopy(self.model_).to(torch.float64).eval()
-            _INFERENCE_COPIES[self.model_] = kept
-        return kept[1]
+        return float64_copy(self.model_)
 
     @torch.no_grad()
     def _batched(self, fn, X_model: torch.Tensor, y_index: torch.Tensor | None) -> torch.Tensor:

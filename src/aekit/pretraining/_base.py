@@ -22,6 +22,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from aekit.core.distributed import warns_on_rank_zero
+from aekit.core.inference_copies import float64_copy
 from aekit.core.nets import ACTIVATIONS, reset_parameters
 from aekit.core.train import TrainConfig, train
 from aekit.data.tensor_input import from_tensor
@@ -265,11 +266,11 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
     @torch.no_grad()
     def _outputs(self, X: Any) -> np.ndarray:
         """The head's outputs (logits, or standardized predictions) for every row, float64.
-        Computed by a float64 copy of the network, so a row's output does not depend on the
-        rows that share its call (as every aekit estimator's inference)."""
+        Computed by a float64 copy of the network (kept between calls), so a row's output does
+        not depend on the rows that share its call (as every aekit estimator's inference)."""
         check_is_fitted(self)
         _, flat, _ = self._validate_X(X, reset=False)
-        network = copy.deepcopy(self.network_).to(torch.float64).eval()
+        network = float64_copy(self.network_)
         device = next(network.parameters()).device
         rows = torch.from_numpy(flat)
         out = [
