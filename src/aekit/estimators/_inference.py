@@ -72,9 +72,8 @@ class FittedInference(TransformerMixin):
         should not depend on which other rows share its call. In float64 those differences stay
         far below float32's resolution, so results agree across batchings and devices.
 
-        The copy is kept for the next call while the network is unchanged (copying it for each
-        call made a one-row ``transform`` 25 times its module's time); outside the estimator's
-        ``__dict__``, which a call must leave as it was (scikit-learn's checks)."""
+        The copy is kept for the next call while the network is unchanged
+        (:mod:`aekit.core.inference_copies`)."""
         return float64_copy(self.model_)
 
     @torch.no_grad()
