@@ -115,3 +115,17 @@ def test_detect_takes_the_seed_from_param_alone_as_train_does(tmp_path):
     assert aekit.load(tmp_path / "d" / "model.safetensors").random_state == 3
     both = invoke("detect", "digits", *quick, "--param", "random_state=3", "--seed", 4)
     refused(both, "use --seed")
+
+
+def test_detect_series_takes_the_epochs_from_param_alone(tmp_path):
+    # its --epochs (no value of its own) refused --param max_iter, which finetune and impute
+    # take; beside --epochs it still is refused
+    t = np.arange(300)
+    series = pd.DataFrame(
+        {"value": np.sin(t / 5) + 0.05 * np.random.default_rng(0).normal(size=300)}
+    )
+    series.to_csv(tmp_path / "s.csv", index=False)
+    quick = ["--window", 16, "--quiet", "--param", "max_iter=1"]
+    ok(invoke("detect-series", tmp_path / "s.csv", *quick, "--out", tmp_path / "r"))
+    assert aekit.load(tmp_path / "r" / "model.safetensors").max_iter == 1
+    refused(invoke("detect-series", tmp_path / "s.csv", *quick, "--epochs", 2), "use --epochs")

@@ -186,9 +186,8 @@ def detect_series(
             threshold=threshold,
             likelihood_window=likelihood_window,
             handle_missing=handle_missing,
-            max_iter=epochs,
         )
-        params = seeded(params, seed)
+        params = seeded(params, seed, epochs)  # --param max_iter alone too, as finetune's
         with phases("detect-series", 3, quiet or not writes) as start:
             detector = SeriesAnomalyDetector(**params)
             start(f"fitting the window detector on {len(X)} points")
