@@ -167,7 +167,8 @@ def test_detect_series_epochs_set_the_window_autoencoders_and_are_recorded(tmp_p
     (member,) = aekit.load(tmp_path / "run" / "model.safetensors").detector_.estimators_
     assert member.n_iter_ == 3
     assert "--epochs 3" in (tmp_path / "run" / "command.txt").read_text()
-    result = invoke(*base, "--param", "max_iter=3", "--out", tmp_path / "other")
+    # --param max_iter alone sets them too (tests/test_cli_seed.py); beside --epochs, refused
+    result = invoke(*base, "--param", "max_iter=3", "--epochs", 2, "--out", tmp_path / "other")
     assert "use --epochs" in str(result.exception) and not (tmp_path / "other").exists()
 
 
