@@ -29,7 +29,7 @@ from aekit.cli.config_params import check_recorded_params
 from aekit.cli.label_options import LabelsFile, advice, check_applies, labels_file_recorded_for
 from aekit.cli.model_labels import labels_option
 from aekit.cli.recorded_paths import recorded_data_path
-from aekit.cli.seeding import ConfigSeed
+from aekit.cli.seeding import ConfigSeed, given_options
 from aekit.io.text import write_utf8
 
 
@@ -111,8 +111,7 @@ def train(
     cls = _model_class(model, document, config)
     # --epochs and --seed set max_iter and random_state over a --config's (beside --param
     # max_iter or random_state, refused: one would silently win)
-    own = (("max_iter", epochs), ("random_state", seed))
-    given = {name: value for name, value in own if value is not None}
+    given = given_options(epochs, seed)
     if config:  # named as the file's: refused later, they read as a typed --param
         # --checkpoint sets checkpoint_dir over the file's too
         replaced = set(given) | ({"checkpoint_dir"} if checkpoint is not None else set())

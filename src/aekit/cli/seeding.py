@@ -22,5 +22,10 @@ def seeded(params: dict[str, Any], seed: int | None, epochs: int | None = None) 
     beside its ``--param`` is refused, as one would silently win."""
     from aekit.cli.runs import with_options
 
+    return {"random_state": 0, **with_options(params, **given_options(epochs, seed))}
+
+
+def given_options(epochs: int | None, seed: int | None) -> dict[str, int]:
+    """The parameters ``--epochs`` and ``--seed`` set, of those given."""
     own = (("max_iter", epochs), ("random_state", seed))
-    return {"random_state": 0, **with_options(params, **{k: v for k, v in own if v is not None})}
+    return {name: value for name, value in own if value is not None}

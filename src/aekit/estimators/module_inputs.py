@@ -94,16 +94,20 @@ def tracing() -> bool:
     """Whether torch.export / the ONNX exporter is tracing the module (no data checks then).
     Under ``torch.compile`` the shape and dtype checks stay, as guards (is_compiling, once read
     here, let a transposed batch through); a label's range, a value, gives NaN rows there."""
-    is_exporting = getattr(torch.compiler, "is_exporting", None)  # torch >= 2.7
-    if is_exporting is None:
-        is_exporting = getattr(torch.compiler, "is_compiling", None)  # torch >= 2.3
-    return bool(is_exporting and is_exporting())
+    # torch < 2.7 has no is_exporting: there export and compile are told apart by neither
+    exporting = "is_exporting" if hasattr(torch.compiler, "is_exporting") else "is_compiling"
+    return _compiler_says(exporting)
 
 
 def _compiling() -> bool:
     """Whether torch.compile (or export) is tracing the module."""
-    is_compiling = getattr(torch.compiler, "is_compiling", None)  # torch >= 2.3
-    return bool(is_compiling and is_compiling())
+    return _compiler_says("is_compiling")
+
+
+def _compiler_says(question: str) -> bool:
+    """``torch.compiler.<question>()``, False on a torch without it (is_compiling: 2.3)."""
+    answer = getattr(torch.compiler, question, None)
+    return bool(answer and answer())
 
 
 class LabelledModule(nn.Module):
