@@ -21,7 +21,7 @@ from aekit.cli.file_writers import write_frame, write_images, write_table  # noq
 from aekit.cli.outputs import is_run_folder
 from aekit.cli.running_command import or_digits
 from aekit.data import datasets
-from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
+from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, conversion_advice, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
 from aekit.data.npy import npz_member
 
@@ -247,8 +247,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         raise ValueError(
             f"DATA {spec!r}: not a table (.csv, .tsv, .txt, .dat, .data, .parquet; .csv.gz and "
             "other compressed text tables too), an array (.npy, .npz), an IDX file or an image "
-            "folder; a text table of another suffix reads once renamed: .csv (commas) or .txt "
-            "(its separator sniffed from its first lines)."
+            f"folder.{conversion_advice(path)}"
         )
     _check_rows(spec, len(X))
     y = _labels(spec, options, y, len(X))

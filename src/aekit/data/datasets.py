@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
+from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, conversion_advice, data_suffix
 from aekit.data.lazy import Dataset, csv_to_parquet, open_dataset
 from aekit.data.name_lists import some_names
 from aekit.data.npy import load_npy, load_npz
@@ -232,7 +232,7 @@ def load_array(
     if suffix not in supported:
         raise ValueError(
             f"cannot load {path}: suffix {suffix or '(none)'!r} is not supported; "
-            f"use one of {list(supported)}."
+            f"use one of {list(supported)}.{conversion_advice(path)}"
         )
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")

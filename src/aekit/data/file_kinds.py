@@ -83,3 +83,32 @@ def _text_bytes(name: str, size: int, modified: int, cap: int) -> int:
         return total
     except (EOFError, OSError, zipfile.BadZipFile, lzma.LZMAError):
         return size  # a damaged file: its reader says so, naming it
+
+
+# a text table named otherwise (results.out) is read once named as one
+RENAMED_TEXT_TABLE = (
+    " A text table of another suffix reads once renamed: .csv (commas) or .txt (its separator "
+    "sniffed from its first lines)."
+)
+
+# formats a reader of another library opens: converted, they read as tables
+_CONVERTED_BY = {
+    ".json": "pandas.read_json('{path}')",
+    ".jsonl": "pandas.read_json('{path}', lines=True)",
+    ".ndjson": "pandas.read_json('{path}', lines=True)",
+    ".xlsx": "pandas.read_excel('{path}')",
+    ".xls": "pandas.read_excel('{path}')",
+    ".feather": "pandas.read_feather('{path}')",
+    ".h5": "pandas.read_hdf('{path}')",
+    ".hdf5": "pandas.read_hdf('{path}')",
+}
+
+
+def conversion_advice(path: str | os.PathLike[str], otherwise: str = RENAMED_TEXT_TABLE) -> str:
+    """For a file of a format aekit does not read but pandas does (JSON, Excel, ...), the
+    sentence that converts it to Parquet, which it reads; else ``otherwise`` (by default, how
+    a text table of another suffix is read)."""
+    reader = _CONVERTED_BY.get(Path(path).suffix.lower())
+    if reader is None:
+        return otherwise
+    return f" Convert it first: {reader.format(path=path)}.to_parquet('table.parquet')."

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from aekit.data.csv_parquet import csv_to_parquet
-from aekit.data.file_kinds import TEXT_TABLES, data_suffix
+from aekit.data.file_kinds import TEXT_TABLES, conversion_advice, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
 from aekit.data.name_lists import some_names
 from aekit.data.readers import ArrayReader, ImageFolderReader, RowReader, is_memory_mapped, open_npy
@@ -209,6 +209,7 @@ def open_dataset(
     raise ValueError(
         f"cannot open {path} lazily: use a .npy, .parquet or text table (.csv, .tsv, .txt, "
         ".dat, .data) file, a folder of Parquet files or a folder of images."
+        + conversion_advice(path)
     )
 
 

@@ -12,6 +12,7 @@ and ``'whitespace'`` (the command line's ``--sep whitespace``).
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 from collections import Counter
@@ -144,3 +145,20 @@ def python_spelling(sep: str) -> str:
 def described(sep: str) -> str:
     """``sep`` in words for a message."""
     return WHITESPACE_WORDS if sep == WHITESPACE else "tabs" if sep == "\t" else repr(sep)
+
+
+def refuse_json(path: str | os.PathLike[str], encoding: str) -> None:
+    """JSON given as a table (an array, an object, JSON Lines) was read as a header of fragments
+    with "no data rows": say what it is, when its first line opens or is an array or object."""
+    lines = first_lines(path, encoding)
+    first = lines[0].strip().lstrip("\ufeff") if lines else ""
+    try:
+        is_json = first in ("[", "{") or isinstance(json.loads(first), (dict, list))
+    except ValueError:
+        return
+    if is_json:
+        raise ValueError(
+            f"{path} holds JSON, not a table of separated values; convert it first, e.g. "
+            f"pandas.read_json('{path}').to_parquet('table.parquet') (lines=True for JSON "
+            "Lines), and give that file."
+        )

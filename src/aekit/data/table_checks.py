@@ -23,6 +23,7 @@ from aekit.data.separators import (
     first_lines,
     is_decimal_comma_number,
     python_spelling,
+    refuse_json,
     split,
     splits_into_numbers,
 )
@@ -290,6 +291,7 @@ def read_csv(
                 **exact_floats(sep),
             )
     except pd.errors.ParserWarning:
+        refuse_json(path, encoding)
         _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
         _refuse_other_separator(path, sep, encoding, header)
         _refuse_comment_line(path, encoding)
@@ -301,6 +303,7 @@ def read_csv(
     except pd.errors.EmptyDataError:
         raise ValueError(f"file {path} is empty.") from None
     except pd.errors.ParserError as err:
+        refuse_json(path, encoding)
         _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
         _refuse_other_separator(path, sep, encoding, header)
         raise ValueError(parser_error_message(path, err)) from None
@@ -316,8 +319,10 @@ def read_csv(
     except LookupError:
         raise ValueError(f"unknown text encoding {encoding!r}, e.g. utf-8 or latin-1.") from None
     if len(table) == 0:
+        refuse_json(path, encoding)
         raise ValueError(f"{path} has a header row but no data rows.")
     if not all(map(pd.api.types.is_numeric_dtype, table.dtypes)):  # text: '126 -0'?
+        refuse_json(path, encoding)
         _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
     _refuse_other_separator(path, sep, encoding, header, table)
     if not header:  # named before the checks below name them
