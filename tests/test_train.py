@@ -10,11 +10,12 @@ import torch
 from forged import resign
 
 import aekit
+from aekit.core.divergence import TrainingDivergedError
 from aekit.core.latent import GaussianLatent
 from aekit.core.model import AutoencoderModel
 from aekit.core.nets import MLPDecoder, MLPEncoder, reset_parameters
 from aekit.core.objectives import BernoulliLikelihood, KLDivergence
-from aekit.core.train import TrainConfig, TrainingDivergedError, train
+from aekit.core.train import TrainConfig, train
 from aekit.io.tensors import load_tree, save_tree
 
 
@@ -175,6 +176,15 @@ def test_a_diverging_run_stops_with_an_error_that_names_the_epoch(X):
         ).fit(wild)
     with pytest.raises(TrainingDivergedError):
         aekit.VAE(max_iter=5, random_state=0, learning_rate_init=1e12, **SMALL).fit(X)
+
+
+def test_nan_rows_trained_directly_are_named_not_blamed_on_the_learning_rate(X):
+    data = torch.from_numpy(X).clone()
+    data[7, 3] = float("nan")
+    config = TrainConfig(max_iter=2, batch_size=64, learning_rate=1e-3)
+    with pytest.raises(ValueError, match=r"X holds 1 NaN.*index \(7, 3\)") as caught:
+        train(fresh_vae_model(), data, config=config, generator=torch.Generator().manual_seed(0))
+    assert not isinstance(caught.value, TrainingDivergedError)
 
 
 def test_checkpoints_need_a_fixed_seed_and_the_same_data_shape(X, tmp_path):

@@ -37,13 +37,13 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from aekit.core.divergence import finite_or_raise
 from aekit.core.objectives import PenalizedReconstruction
 from aekit.core.optimizers import adam_over, learning_rate_scheduler
 from aekit.core.train import (
     TrainConfig,
     TrainResult,
     _batches,
-    _finite_or_raise,
     _split,
     autocast,
     record_epoch,
@@ -231,9 +231,9 @@ def _stops(
     """One member's bookkeeping after an epoch, as :func:`aekit.core.train.train` does it
     (:func:`aekit.core.train.record_epoch`): the history, the best loss (and weights, on
     validation) and whether it stops now."""
-    _finite_or_raise(train, epoch + 1, config)
+    finite_or_raise(train, epoch + 1, config)
     if val is not None:
-        _finite_or_raise(val, epoch + 1, config)
+        finite_or_raise(val, epoch + 1, config)
     no_improve[m], new_best = record_epoch(result, train, val, epoch, config, no_improve[m])
     if new_best and val:
         best[m] = _member_state(stacks, m)

@@ -35,15 +35,11 @@ from torch import nn
 from aekit.core import checkpoint, rows
 from aekit.core.config import TrainConfig
 from aekit.core.distributed import Group
+from aekit.core.divergence import finite_or_raise
 from aekit.core.optimizers import adam, learning_rate_scheduler
 from aekit.core.same_run import run_parts
 from aekit.core.sharding import holding
 from aekit.warning_lines import caller_level
-
-
-class TrainingDivergedError(FloatingPointError, ValueError):
-    """The loss became NaN or infinite. A ``ValueError`` too, as scikit-learn raises for this."""
-
 
 PRECISIONS = ("float32", "bf16")
 
@@ -172,16 +168,6 @@ def _split(
     return order[n_val:], order[:n_val]
 
 
-def _finite_or_raise(means: dict[str, float], epoch: int, config: TrainConfig) -> None:
-    bad = [name for name, value in means.items() if not torch.isfinite(torch.tensor(value))]
-    if bad:
-        raise TrainingDivergedError(
-            f"training diverged in epoch {epoch}: {', '.join(bad)} became "
-            f"{means[bad[0]]}. Try a smaller learning_rate_init (now {config.learning_rate:g}), "
-            "scaling the data (e.g. StandardScaler), or a smaller regularizer weight."
-        )
-
-
 def train(
     module: nn.Module,
     X: torch.Tensor | rows.LazyRows,
@@ -270,7 +256,7 @@ def _train(
         scheduler.step()  # the next epoch's learning rate
         assert sums is not None  # terms is set: a batch ran
         train_means = dict(zip(terms, (group.sum(sums) / len(order)).tolist()))
-        _finite_or_raise(train_means, epoch + 1, config)
+        finite_or_raise(train_means, epoch + 1, config, X)
         val_means = None
         if X_val is not None:
             with cast:
@@ -278,7 +264,7 @@ def _train(
                     module, X_val, y_val, generator, 4 * config.batch_size, schedule_epoch, group
                 )
             val_means = {name: float(value) for name, value in val_terms.items()}
-            _finite_or_raise(val_means, epoch + 1, config)
+            finite_or_raise(val_means, epoch + 1, config, X)
 
         no_improve, new_best = record_epoch(
             result, train_means, val_means, epoch, config, no_improve
