@@ -79,7 +79,7 @@ def test_labels_of_an_array_come_from_a_file(folder, detector):
     # a blank line of a text file is an unlabelled row, left out as a blank cell is
     (folder / "gap.txt").write_text("\n" + "".join(f"{v}\n" for v in truth[1:]))
     args = ["evaluate", detector, folder / "rows.npy", "--labels", folder / "gap.txt", "--quiet"]
-    with pytest.warns(UserWarning, match="1 rows have a blank label"):
+    with pytest.warns(UserWarning, match="1 row has no label"):
         gap = figures(ok(invoke(*args)))
     assert gap["roc_auc"] == pytest.approx(roc_auc_score(truth[1:], -scores[1:]))
 

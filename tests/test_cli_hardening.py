@@ -277,7 +277,7 @@ def test_blank_labels_are_unlabelled(labels, tmp_path):
 
     frame = table().assign(y=labels)
     frame.to_csv(tmp_path / "t.csv", index=False)
-    with pytest.warns(UserWarning, match="10 rows have a blank label"):
+    with pytest.warns(UserWarning, match="10 rows have no label"):
         _, y = load_data(str(tmp_path / "t.csv"), DataOptions(label_column="y"))
     assert (y[2::3] == -1).all() if y.dtype.kind == "i" else all(v is None for v in y[2::3])
 

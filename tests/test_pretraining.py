@@ -306,7 +306,7 @@ def test_finetune_leaves_out_blank_labels_beside_a_minus_one_class(ae, tmp_path,
     frame.to_csv(tmp_path / "rows.csv", index=False)
     args = ["finetune", tmp_path / "ae.safetensors", tmp_path / "rows.csv", "--label-column", "y"]
     args += ["--task", task, "--out", tmp_path / task, "--epochs", "1", "--quiet"]
-    with pytest.warns(UserWarning, match="4 rows have a blank label: read as unlabelled"):
+    with pytest.warns(UserWarning, match="4 rows have no label .*: read as unlabelled"):
         result = CliRunner().invoke(app, [str(a) for a in args])
     assert result.exit_code == 0, result.output
     left_out = 4 + 28 * (task == "classification")  # and the other -1 rows, unlabelled marks
@@ -323,7 +323,7 @@ def test_finetune_regression_leaves_out_blank_targets(ae, tmp_path):
     frame.to_csv(tmp_path / "rows.csv", index=False)
     args = ["finetune", tmp_path / "ae.safetensors", tmp_path / "rows.csv", "--label-column", "y"]
     args += ["--task", "regression", "--out", tmp_path / "ft", "--epochs", "1", "--quiet"]
-    with pytest.warns(UserWarning, match=r"4 rows have a blank label: read as unlabelled\.$"):
+    with pytest.warns(UserWarning, match=r"4 rows have no label .*: read as unlabelled\.$"):
         result = CliRunner().invoke(app, [str(a) for a in args])
     assert result.exit_code == 0, result.output
     assert "4 unlabelled rows left out" in result.output
@@ -345,7 +345,7 @@ def test_predict_leaves_blank_targets_out_of_a_regressions_r2(ae, tmp_path):
     frame.loc[[0, 1, 2, 3], "y"] = np.nan
     frame.to_csv(tmp_path / "blank.csv", index=False)
     args = ["predict", tmp_path / "ft", tmp_path / "blank.csv", "-o", tmp_path / "p.csv"]
-    with pytest.warns(UserWarning, match=r"4 rows have a blank label: read as unlabelled\.$"):
+    with pytest.warns(UserWarning, match=r"4 rows have no label .*: read as unlabelled\.$"):
         result = CliRunner().invoke(app, [str(a) for a in args])
     assert result.exit_code == 0, result.output
     regressor = aekit.load(tmp_path / "ft" / "model.safetensors")

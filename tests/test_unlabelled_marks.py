@@ -8,7 +8,7 @@ import pytest
 from conftest import DEVICE
 
 import aekit
-from aekit.cli.data import blank_cells
+from aekit.cli.label_text import blank_cells
 from aekit.data.datasets import load_digits
 from aekit.data.validation import unlabelled_rows
 

@@ -14,7 +14,7 @@ def labelled_rows(y):
     is scikit-learn's anomaly label and counts."""
     import numpy as np
 
-    from aekit.cli.data import blank_cells
+    from aekit.cli.label_text import blank_cells
 
     values = np.asarray(y, dtype=object)
     blank = blank_cells(values)

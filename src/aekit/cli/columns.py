@@ -173,10 +173,13 @@ def _check_present(spec: str, names: list[str], label_column: str | None) -> lis
     return [n for n in options.ignore_columns if n in names]
 
 
-def text_columns() -> tuple[str, ...]:
-    """The columns a CSV is read with as text, every cell as written: the id column (an id
-    '007' is written back as '007', not 7, in memory and in a large CSV's copy alike)."""
-    return () if current.id_column is None else (current.id_column,)
+def text_columns(label_column: str | None = None) -> tuple[str, ...]:
+    """The columns a CSV is read with as text, every cell as written, in memory and in a large
+    CSV's copy alike: the id column (an id '007' is written back as '007', not 7), the ignored
+    columns (put back as written by 'aekit impute') and the label column, typed afterwards
+    (:mod:`aekit.cli.label_text`: labels '007' and '7' are two classes)."""
+    named = (current.id_column, label_column, *current.ignore_columns)
+    return tuple(dict.fromkeys(name for name in named if name is not None))
 
 
 def no_columns(spec: str) -> None:

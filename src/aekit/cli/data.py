@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 
 from aekit.cli.file_writers import write_frame, write_images, write_table  # noqa: F401
+from aekit.cli.label_text import labels_from_text, read_blank_labels
 from aekit.cli.outputs import is_run_folder
 from aekit.cli.running_command import or_digits
-from aekit.data import datasets
+from aekit.data import datasets, file_kinds
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, conversion_advice, data_suffix
 from aekit.data.images import IMAGE_SUFFIXES
 from aekit.data.npy import npz_member
@@ -227,7 +228,10 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         if copy is not None:
             X, y = large_csv.read_whole(spec, copy, options.label_column)
         else:
-            csv = {**csv_options.current.kwargs(), "text_columns": columns.text_columns()}
+            csv = {
+                **csv_options.current.kwargs(),
+                "text_columns": columns.text_columns(options.label_column),
+            }
             X, y = datasets.load_array(path, label_column=options.label_column, csv=csv, key=key)
         X = columns.features(spec, X, options.label_column)  # arrays have no columns
     elif path.suffix.lower() in IMAGE_SUFFIXES:
@@ -261,6 +265,13 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         # flat rows, or (n, H, W) images of one channel; an array of other axes is refused (a
         # reshape of (n, H, W, C) would scramble its pixels)
         one_channel = values.ndim == 3 and shape[0] == 1 and values.shape[1:] == shape[1:]
+        channels_last = (*shape[1:], shape[0])  # refused below, with the transpose that mends it
+        if values.ndim == 4 and values.shape[1:] != channels_last:  # (n, C, H, W) already
+            own = ",".join(map(str, values.shape[1:]))
+            raise ValueError(
+                f"--image-shape {options.image_shape}: DATA holds images of shape {own} already "
+                f"(array shape {values.shape}); leave --image-shape out, or give {own}."
+            )
         if not (values.ndim == 2 and values.shape[1] == int(np.prod(shape))) and not one_channel:
             raise ValueError(
                 f"--image-shape {options.image_shape} needs rows of {int(np.prod(shape))} values; "
@@ -279,6 +290,8 @@ def _labels(spec: str, options: DataOptions, y: np.ndarray | None, rows: int):
         beside = idx_labels_file(spec)
         own = None if y is None else f"from {beside}, beside it" if beside else "the .npz's y"
         y = read_labels(options.labels_file, spec, rows, own)
+    elif y is not None and data_suffix(Path(spec)) in file_kinds.TEXT_TABLES:  # as text
+        y = labels_from_text(y)
     return read_blank_labels(y, options.minus_one_is_a_label)
 
 
@@ -320,43 +333,6 @@ def check_training_data(X: Any) -> None:
             f"DATA has values as large as {largest:.3g}; check for typos or sentinel values.",
             stacklevel=2,
         )
-
-
-def blank_cells(values: np.ndarray) -> np.ndarray:
-    """Which cells of a label column are blank: None, NaN or NA (how pandas reads an empty
-    cell) or empty text, as every estimator reads a missing label
-    (:func:`aekit.data.validation.blank_labels`)."""
-    from aekit.data.validation import blank_labels
-
-    return blank_labels(np.asarray(values))
-
-
-def read_blank_labels(
-    y: np.ndarray | None, minus_one_is_a_label: bool = False
-) -> np.ndarray | None:
-    """Blank label cells mark unlabelled rows, as -1 (numbers) or None (text) do; said once.
-    Where -1 is itself a label (scikit-learn's anomaly label beside 1: in the column, or among
-    the labels of the RUN reading it, ``minus_one_is_a_label``), a blank stays NaN, which every
-    reader of labels takes for unlabelled too: as -1 it would be counted an anomaly."""
-    if y is None or y.dtype.kind not in "fO":
-        return y
-    blank = blank_cells(y)
-    if not blank.any():
-        return y
-    numbers = y.dtype.kind == "f"
-    minus_one_is_a_label = numbers and (minus_one_is_a_label or bool((y[~blank] == -1).any()))
-    mark = " (-1)" if numbers and not minus_one_is_a_label else ""
-    warnings.warn(
-        f"{int(blank.sum())} rows have a blank label: read as unlabelled{mark}.", stacklevel=3
-    )
-    if minus_one_is_a_label:
-        return y
-    y = y.copy()
-    if y.dtype.kind == "f":
-        y[blank] = -1
-        return y.astype(np.int64) if np.array_equal(y, np.round(y)) else y
-    y[blank] = None
-    return y
 
 
 def looks_like_idx(path: Path) -> bool:

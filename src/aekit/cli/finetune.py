@@ -69,7 +69,8 @@ def finetune(
     from aekit import registry
     from aekit.cli import runs, table_options, tables
     from aekit.cli.common import run_data_options
-    from aekit.cli.data import DataOptions, blank_cells, check_options_apply, load_data
+    from aekit.cli.data import DataOptions, check_options_apply, load_data
+    from aekit.cli.label_text import blank_cells
     from aekit.cli.run_figures import write_fit_figures
     from aekit.core import distributed
 

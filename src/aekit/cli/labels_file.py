@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from aekit.cli.label_text import labels_from_text
+
 LABEL_SUFFIXES = (".npy", ".csv", ".txt")
 WHAT = "a .npy, a one-column .csv under a header line, or a .txt of one label a line"
 
@@ -61,24 +63,11 @@ def _read(path: Path, suffix: str) -> tuple[np.ndarray, int]:
     if suffix == ".csv":
         import pandas as pd
 
-        frame = pd.read_csv(path, skip_blank_lines=False)  # a blank line: an unlabelled row
-        return frame.iloc[:, 0].to_numpy(), frame.shape[1]
+        # a blank line: an unlabelled row; text typed as a DATA's label column is
+        frame = pd.read_csv(path, skip_blank_lines=False, dtype=str)
+        return labels_from_text(frame.iloc[:, 0]), frame.shape[1]
     # a .txt: each line one label, whatever it holds (a comma too)
-    return _text_labels(path.read_text(encoding="utf-8").splitlines()), 1
-
-
-def _text_labels(lines: list[str]) -> np.ndarray:
-    """The labels of a .txt's lines: numbers where every label is one (integers where every
-    one is whole, as pandas reads a column), else text; a blank line is a blank label."""
-    import pandas as pd
-
-    text = pd.Series([line.strip() or None for line in lines], dtype=object)
-    numbers = pd.to_numeric(text, errors="coerce")
-    if numbers.notna().sum() < text.notna().sum():  # some label is no number
-        return text.to_numpy()
-    if numbers.notna().all() and (numbers == numbers.round()).all():
-        return numbers.to_numpy(dtype=np.int64)
-    return numbers.to_numpy(dtype=np.float64)
+    return labels_from_text(path.read_text(encoding="utf-8").splitlines()), 1
 
 
 def _blank(values: np.ndarray) -> np.ndarray:

@@ -65,9 +65,10 @@ def parquet_copy(spec: str, label_column: str | None = None) -> str | None:
     from aekit.cli import columns
 
     not_features = _not_features(label_column)
-    key = (spec, current, not_features, columns.text_columns(), size, stat.st_mtime_ns)
+    text_columns = columns.text_columns(label_column)
+    key = (spec, current, not_features, text_columns, size, stat.st_mtime_ns)
     if key not in _copies:
-        _copies[key] = _convert(path, not_features)
+        _copies[key] = _convert(path, not_features, text_columns)
     return _copies[key]
 
 
@@ -81,16 +82,14 @@ def _not_features(label_column: str | None) -> tuple[str, ...]:
     return tuple(sorted({name for name in named if name is not None}))
 
 
-def _convert(path: Path, not_features: tuple[str, ...]) -> str:
+def _convert(path: Path, not_features: tuple[str, ...], text_columns: tuple[str, ...]) -> str:
     import typer
 
-    from aekit.cli import columns
     from aekit.cli.csv_options import current
     from aekit.data import csv_parquet
     from aekit.data.lazy import CSV_LIMIT_BYTES
     from aekit.io.atomic import short_name
 
-    text_columns = columns.text_columns()
     options = _options_text(current) + _not_features_text(not_features)
     options += f", text_columns={list(text_columns)!r}" if text_columns else ""
     folder = Path(tempfile.mkdtemp(prefix="aekit-csv-"))

@@ -1,0 +1,97 @@
+"""Labels read from text, a CSV's label column or a labels file: typed as pandas types a
+column (numbers, integers where every one is whole, True/False) unless one is written with a
+leading zero, a code's spelling (``007``, ``01``). Read as numbers, ``007``, ``07`` and ``7``
+were one class (and a ``--normal-label 007`` took all three), where a Parquet table of the
+same text kept three; so a CSV's label column is read as text
+(:func:`aekit.cli.columns.text_columns`) and typed here."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+
+# the spellings pandas reads as booleans (its parser's true_values and false_values)
+_BOOLEANS = {"true": True, "false": False}
+_LEADING_ZERO = re.compile(r"[+-]?0\d")  # 007, 01, -05; not 0, 0.5
+
+
+def labels_from_text(values: Iterable[object]) -> np.ndarray:
+    """``values`` (text, with None or NaN for a blank cell) as pandas would type their column:
+    integers (float with NaN where some are blank), floats or booleans; as the text written
+    where some label is neither, or is written with a leading zero (``007`` beside ``7``: two
+    classes). A blank (or all-space) cell is None among text, NaN among numbers."""
+    import pandas as pd
+
+    text = pd.Series([_written(v) for v in values], dtype=object)
+    present = text.notna()
+    spelt = text[present].str.strip()
+    numbers = pd.to_numeric(spelt, errors="coerce")
+    codes = spelt.str.match(_LEADING_ZERO).any()
+    if len(spelt) and numbers.notna().all() and not codes:
+        full = pd.Series(np.nan, index=text.index)
+        full[present] = numbers.astype(np.float64)
+        if present.all() and (numbers == numbers.round()).all():
+            return full.to_numpy(dtype=np.int64)
+        return full.to_numpy(dtype=np.float64)
+    lowered = spelt.str.lower()
+    if len(spelt) and lowered.isin(list(_BOOLEANS)).all():
+        if present.all():
+            return lowered.map(_BOOLEANS).to_numpy(dtype=bool)
+        typed = text.copy()
+        typed[present] = lowered.map(_BOOLEANS)
+        return typed.to_numpy()
+    return text.to_numpy()
+
+
+def _written(value: object) -> object:
+    """A cell as text, None where blank."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value)
+    return text if text.strip() else None
+
+
+def blank_cells(values: np.ndarray) -> np.ndarray:
+    """Which cells of a label column are blank: None, NaN or NA (how pandas reads an empty
+    cell) or empty text, as every estimator reads a missing label
+    (:func:`aekit.data.validation.blank_labels`)."""
+    from aekit.data.validation import blank_labels
+
+    return blank_labels(np.asarray(values))
+
+
+def read_blank_labels(
+    y: np.ndarray | None, minus_one_is_a_label: bool = False
+) -> np.ndarray | None:
+    """Blank label cells mark unlabelled rows, as -1 (numbers) or None (text) do; said once.
+    Where -1 is itself a label (scikit-learn's anomaly label beside 1: in the column, or among
+    the labels of the RUN reading it, ``minus_one_is_a_label``), a blank stays NaN, which every
+    reader of labels takes for unlabelled too: as -1 it would be counted an anomaly."""
+    if y is None or y.dtype.kind not in "fO":
+        return y
+    blank = blank_cells(y)
+    if not blank.any():
+        return y
+    numbers = y.dtype.kind == "f"
+    minus_one_is_a_label = numbers and (minus_one_is_a_label or bool((y[~blank] == -1).any()))
+    mark = " (-1)" if numbers and not minus_one_is_a_label else ""
+    warnings.warn(
+        f"{_rows(int(blank.sum()))} no label (an empty cell, or a marker of a missing value "
+        f"such as NA): read as unlabelled{mark}.",
+        stacklevel=3,
+    )
+    if minus_one_is_a_label:
+        return y
+    y = y.copy()
+    if y.dtype.kind == "f":
+        y[blank] = -1
+        return y.astype(np.int64) if np.array_equal(y, np.round(y)) else y
+    y[blank] = None
+    return y
+
+
+def _rows(count: int) -> str:
+    return "1 row has" if count == 1 else f"{count} rows have"

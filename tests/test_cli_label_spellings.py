@@ -1,0 +1,91 @@
+"""A CSV's label and ignored columns are read as the file writes them: labels '007', '07' and
+'7' are three classes (read as numbers they were one), numbers are still numbers, and
+'aekit impute' puts an ignored column back cell for cell."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aekit.cli.label_text import labels_from_text
+from tests.cli_helpers import invoke, ok
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (["007", "7", "07"], ["007", "7", "07"]),  # codes: three classes
+        (["01", "02", "12"], ["01", "02", "12"]),
+        (["1", "2", "3"], [1, 2, 3]),
+        ([" 1", "1.0", "2"], [1, 1, 2]),  # one number however written, as pandas reads it
+        (["0", "0.5"], [0.0, 0.5]),
+        (["True", "false", "TRUE"], [True, False, True]),
+        (["a", " a"], ["a", " a"]),  # text as written
+    ],
+)
+def test_labels_are_typed_as_pandas_types_them_unless_spelt_as_codes(text, expected):
+    typed = labels_from_text(text)
+    assert typed.tolist() == expected
+    assert [type(v) for v in typed.tolist()] == [type(v) for v in expected]
+
+
+def test_blank_cells_stay_blank_among_numbers_and_text():
+    numbers = labels_from_text(["1", None, " ", "2"])
+    assert numbers.dtype == np.float64 and np.isnan(numbers[[1, 2]]).all()
+    assert labels_from_text(["a", None, ""]).tolist() == ["a", None, None]
+
+
+def _table(tmp_path, labels):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(len(labels), 3)), columns=["a", "b", "c"])
+    frame["label"] = labels
+    path = tmp_path / "t.csv"
+    # written as text: pandas would write the labels as the strings they are
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_labels_written_apart_are_classes_apart(tmp_path):
+    path = _table(tmp_path, ["007", "7", "07"] * 20)
+    run = tmp_path / "run"
+    ok(invoke("train", path, "--model", "cvae", "--label-column", "label", "--epochs", "1",
+              "--out", run, "--quiet"))  # fmt: skip
+    predictions = tmp_path / "p.csv"
+    ok(invoke("predict", run, path, "-o", predictions))
+    header = predictions.read_text().splitlines()[0].split(",")
+    assert {"p_007", "p_07", "p_7"} <= set(header)
+
+
+def test_normal_label_takes_its_own_spelling_only(tmp_path):
+    path = _table(tmp_path, ["007"] * 40 + ["7"] * 20)
+    result = ok(invoke("detect", path, "--label-column", "label", "--normal-label", "007",
+                       "--param", "n_estimators=1", "--out", tmp_path / "run", "--quiet"))  # fmt: skip
+    assert "20 of 60" in result.output, result.output
+
+
+def test_numeric_labels_stay_numbers(tmp_path):
+    path = _table(tmp_path, [3, 5] * 20)
+    run = tmp_path / "run"
+    ok(invoke("train", path, "--model", "cvae", "--label-column", "label", "--epochs", "1",
+              "--out", run, "--quiet"))  # fmt: skip
+    import aekit
+
+    assert aekit.load(run / "model.safetensors").classes_.tolist() == [3, 5]
+
+
+def test_impute_puts_an_ignored_column_back_as_written(tmp_path):
+    path = tmp_path / "holes.csv"
+    path.write_text(
+        "id,x,y,zip\n"
+        + "".join(
+            f"{i:03d},{i % 7}.5,{'' if i % 5 == 0 else i % 3},0{1000 + i}\n" for i in range(40)
+        )
+    )
+    filled = tmp_path / "filled.csv"
+    ok(invoke("impute", path, "--id-column", "id", "--ignore-column", "zip", "-o", filled,
+              "--epochs", "1", "--quiet"))  # fmt: skip
+    before = pd.read_csv(path, dtype=str)
+    after = pd.read_csv(filled, dtype=str)
+    assert after["zip"].tolist() == before["zip"].tolist()  # '01000', not 1000
+    assert after["id"].tolist() == before["id"].tolist()
