@@ -97,7 +97,8 @@ def test_a_typo_among_numbers_is_still_a_cell_to_fix(files):
     result = invoke("train", files / "typo.csv", "--out", files / "T", "--quiet")
     assert (message := error_message(result.exception)) == (
         "column 'age' holds numbers but also text ('4o' in data row 3, 0-based); fix those "
-        "cells, or make every cell text."
+        "cells, or, if the column holds codes rather than numbers, read every cell as text "
+        "(pandas.read_csv(path, dtype={'age': str}), saved as Parquet for the command line)."
     )
     result = invoke("detect", files / "typo.csv", "--out", files / "TD", *DETECT)
     assert error_message(result.exception) == message

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aekit.data.non_finite import describe_non_finite, refuse_infinite
+from aekit.data.non_finite import describe_non_finite, refuse_empty_columns_alone, refuse_infinite
 from aekit.data.tabular import TabularEncoder
 from aekit.data.validation import as_numeric_array, reject_sparse
 
@@ -121,6 +121,8 @@ class TableInput:
         if len(array) == 0:
             raise ValueError("X has no rows; pass at least one.")
         if missing.any() and missing_fix is not None:
+            if fitting:
+                refuse_empty_columns_alone(missing, columns)
             told = describe_non_finite(
                 "X", missing, columns=columns, index=index, columns_needed=not fitting
             )

@@ -124,6 +124,13 @@ def grid_shape(estimator, n_values: int, image_shape: tuple[int, ...] | None = N
     flat rows) or the model's own; a model of flat rows of ``n_values`` values without it is
     refused, before any row is computed where the caller knows the width first."""
     shape = image_shape or estimator.image_shape_
+    sequences = getattr(estimator, "sequence_shape_", None)
+    if shape is None and sequences is not None:
+        raise ValueError(
+            f"PNG output draws images, and {type(estimator).__name__} was trained on sequences "
+            f"of shape {tuple(sequences)}; write .npy, .csv or .parquet (a RUN's "
+            "figures/reconstructions.png draws its sequences)."
+        )
     if shape is None:
         raise ValueError(
             f"PNG output needs images, and {type(estimator).__name__} was trained on flat "

@@ -45,9 +45,13 @@ def check_column_kind(name: str, series: pd.Series) -> None:
         or types.is_timedelta64_dtype(series)
         or isinstance(series.dtype, pd.PeriodDtype)
     ):
+        if types.is_timedelta64_dtype(series):  # a duration has no hour or weekday
+            how = f"X[{name!r}].dt.total_seconds()"
+        else:
+            how = f"X[{name!r}].dt.hour or .dt.dayofweek, or the elapsed seconds"
         raise ValueError(
             f"column {name!r} holds dates or durations ({series.dtype}); convert it to numbers "
-            f"first (e.g. X[{name!r}].dt.hour or .dt.dayofweek, or the elapsed seconds) or drop it."
+            f"first (e.g. {how}) or drop it."
         )
     if types.is_numeric_dtype(series) or types.is_bool_dtype(series):
         return

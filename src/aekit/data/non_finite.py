@@ -111,10 +111,28 @@ def _empty_columns(bad: np.ndarray, columns: Sequence[Any] | None) -> list[Any]:
     return [_plain(columns[c]) for c in np.flatnonzero(bad.all(axis=0))]
 
 
+def refuse_empty_columns_alone(missing: np.ndarray, columns: Sequence[Any] | None) -> None:
+    """Where every missing cell lies in a column with no value in any row (of more than one),
+    that is the whole story, and its fix the only one: leave the column out. The advice to
+    impute or mask the cells, said beside it, led to refusals of its own (an imputer cannot
+    fill a column it has no value of)."""
+    bad = np.asarray(missing, dtype=bool).reshape(len(missing), -1)
+    if columns is None or len(bad) < 2 or not bad.any():
+        return
+    full = bad.all(axis=0)
+    if not bad[:, ~full].any():
+        raise empty_columns_error([columns[c] for c in np.flatnonzero(full)])
+
+
+def empty_columns_error(names: Sequence[Any]) -> ValueError:
+    """The error for columns with no value in any row, and nothing else missing."""
+    return ValueError(_no_value([_plain(name) for name in names])[2:] + ".")
+
+
 def empty_column(name: Any) -> ValueError:
     """The error for a column with no value in any row, worded as :func:`_no_value` (which the
     command line turns into --ignore-column)."""
-    return ValueError(_no_value([_plain(name)])[2:] + ".")
+    return empty_columns_error([name])
 
 
 def _no_value(empty: Sequence[Any], needed: bool = False) -> str:
@@ -189,6 +207,8 @@ def check_finite(array: np.ndarray, name: str = "X", columns: list | None = None
     if finite.all():
         return
     nan = np.isnan(array)
+    if nan.sum() == (~finite).sum():  # no infinity: an empty column alone is said alone
+        refuse_empty_columns_alone(nan, columns)
     # codes (inverse_transform's Z) come from a model, not from data to impute; an infinity is
     # no missing value that imputing would fill, but a sentinel or an overflow to replace
     if name == "Z":

@@ -22,7 +22,12 @@ from typing import Any
 import numpy as np
 
 from aekit.data.images import checked_size, folder_labels, image_files, read_image
-from aekit.data.non_finite import describe_non_finite, fix_for
+from aekit.data.non_finite import (
+    describe_non_finite,
+    empty_columns_error,
+    fix_for,
+    refuse_empty_columns_alone,
+)
 
 
 class RowReader:
@@ -155,6 +160,13 @@ def check_rows(
     refused_nan = (nan & bad).reshape(len(rows), -1).any(axis=0)
     empty = [] if empty_columns is None or names is None else empty_columns()
     empty = [name for name in empty if refused_nan[names.index(name)]]
+    if not np.isinf(rows).any():  # columns with no value, and nothing else: said alone
+        if not read:  # all the rows: the columns empty in them are
+            refuse_empty_columns_alone(bad, names)
+        elif empty:
+            in_empty = np.isin(np.arange(len(refused_nan)), [names.index(n) for n in empty])
+            if not bad.reshape(len(rows), -1)[:, ~in_empty].any():
+                raise empty_columns_error(empty)
     told = describe_non_finite(
         where, bad, nan, row_ids=ids, columns=names, read=read, empty_columns=empty
     )

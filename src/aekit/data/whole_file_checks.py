@@ -96,7 +96,9 @@ def text_among_numbers_refusal(
     if not markers:
         return (
             f"column {column!r} holds numbers but also text ({cell!r} in data row {row}, 0-based); "
-            "fix those cells, or make every cell text."
+            "fix those cells, or, if the column holds codes rather than numbers, read every cell "
+            f"as text (pandas.read_csv(path, dtype={{{str(column)!r}: str}}), saved as Parquet "
+            "for the command line)."
         )
     markers = sorted(markers)
     listed = " and ".join(shown(m) for m in markers)

@@ -60,7 +60,7 @@ def latent_traversal(
             raise ValueError(f"{len(values)} values for {n_values} columns of the grid.")
         w = images.shape[-1]
         ax.set_xticks(tile_centres(range(n_values), w))
-        ax.set_xticklabels([f"{v:g}" for v in values], fontsize=8)
+        ax.set_xticklabels([f"{v:.3g}" for v in values], fontsize=8)
         ax.tick_params(axis="x", length=0)
     return ax
 
