@@ -36,6 +36,11 @@ def test_blank_cells_stay_blank_among_numbers_and_text():
     assert labels_from_text(["a", None, ""]).tolist() == ["a", None, None]
 
 
+def test_labels_apart_by_spaces_or_case_alone_are_said():
+    with pytest.warns(UserWarning, match="apart only by spaces or case.*'ok', ' ok', 'OK'"):
+        assert labels_from_text(["ok", " ok", "OK", "bad"]).tolist() == ["ok", " ok", "OK", "bad"]
+
+
 def _table(tmp_path, labels):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(len(labels), 3)), columns=["a", "b", "c"])
@@ -59,8 +64,8 @@ def test_labels_written_apart_are_classes_apart(tmp_path):
 
 def test_normal_label_takes_its_own_spelling_only(tmp_path):
     path = _table(tmp_path, ["007"] * 40 + ["7"] * 20)
-    result = ok(invoke("detect", path, "--label-column", "label", "--normal-label", "007",
-                       "--param", "n_estimators=1", "--out", tmp_path / "run", "--quiet"))  # fmt: skip
+    options = ["--label-column", "label", "--normal-label", "007", "--param", "n_estimators=1"]
+    result = ok(invoke("detect", path, *options, "--out", tmp_path / "run", "--quiet"))
     assert "20 of 60" in result.output, result.output
 
 

@@ -220,6 +220,15 @@ def test_denoise_with_add_noise_prints_the_psnr_of_the_noisy_and_the_denoised_ro
     expected = 10 * np.log10(1.0 / clipped_gaussian_mse(X.astype(np.float64), 0.3).mean())
     assert noisy == pytest.approx(expected, abs=0.05)
     assert denoised > noisy + 2  # 16.15 dB against 12.87 when written
+    assert "further from the clean ones" not in result.output
+    # an untrained model's rows further from the clean ones than the noise's: said (9.89 dB
+    # against 13.48 in a user's run printed no word)
+    dae.set_params(max_iter=1, learning_rate_init=1e-6).fit(X.reshape(-1, 1, 8, 8))
+    dae.save(tmp_path / "untrained.safetensors")
+    untrained = runner.invoke(app, ["denoise", str(tmp_path / "untrained.safetensors"),
+                                    *args[2:], "-o", str(tmp_path / "u.npy")])  # fmt: skip
+    assert printed_psnr(untrained.output)[1] < printed_psnr(untrained.output)[0]
+    assert "the model has not learned to denoise these" in untrained.output
     # A PNG grid cleans its first 256 rows alone: their PSNR, said so
     result = runner.invoke(app, [*args, "-o", str(tmp_path / "c.png")])
     assert result.exit_code == 0, result.output

@@ -43,7 +43,24 @@ def labels_from_text(values: Iterable[object]) -> np.ndarray:
         typed = text.copy()
         typed[present] = lowered.map(_BOOLEANS)
         return typed.to_numpy()
+    _warn_of_near_duplicates(text[present])
     return text.to_numpy()
+
+
+def _warn_of_near_duplicates(labels) -> None:
+    """Labels written apart only by spaces or case ('ok', ' ok', 'OK') are classes apart, as
+    written; said, as a spreadsheet's stray space is the likelier story."""
+    groups: dict[str, list[str]] = {}
+    for label in dict.fromkeys(labels):  # the distinct labels, in their first order
+        groups.setdefault(label.strip().casefold(), []).append(label)
+    alike = [spellings for spellings in groups.values() if len(spellings) > 1]
+    if alike:
+        shown = "; ".join(", ".join(repr(s) for s in spellings) for spellings in alike[:3])
+        warnings.warn(
+            f"labels written apart only by spaces or case are classes apart: {shown}; if each "
+            "group is one class, write it one way in DATA.",
+            stacklevel=4,
+        )
 
 
 def _written(value: object) -> object:

@@ -1,5 +1,5 @@
 """After ``fit``: a ``ConvergenceWarning`` when the network reconstructs its training rows no
-better than their mean row does.
+better, or barely better (:data:`NEAR_MEAN`), than their mean row does.
 
 A network stopped before it learned (too few epochs for the data, a too small learning rate)
 decodes every code to about the mean row: a ConditionalVAE on 500 images for 15 epochs sampled
@@ -42,7 +42,7 @@ class ConvergenceCheck:
         if errors is None:
             return
         error, baseline = errors
-        if not (baseline > 0 and error >= baseline):  # constant rows: nothing beyond the mean
+        if not (baseline > 0 and error >= NEAR_MEAN * baseline):  # constant rows: no check
             return
         epochs = f"{self._shown_name}: after {self.n_iter_} epoch{'s' * (self.n_iter_ != 1)}"
         squared = f"the network reconstructs its training rows with a squared error of {error:.4g}"
@@ -54,11 +54,16 @@ class ConvergenceCheck:
             )
         else:
             fits = " a fit, over several fits (warm_start)" if self.n_iter_ > self.max_iter else ""
+            than = (
+                "no better than"
+                if error >= baseline
+                else f"only {1 - error / baseline:.1%} below that of"
+            )
             said = (
-                f"{epochs} (max_iter={self.max_iter}{fits}) {squared}, no better than their mean "
-                f"row ({baseline:.4g}); it has not learned, and its codes, samples and scores "
-                f"say little. {_longer(self)} or with a larger learning_rate_init."
-                f"{self._unlearned_advice}"
+                f"{epochs} (max_iter={self.max_iter}{fits}) {squared}, {than} their mean row "
+                f"({baseline:.4g}); it has not learned, and its codes, samples and scores say "
+                f"little. {_longer(self)} or with a larger learning_rate_init."
+                f"{_few_steps(self, len(X_model))}{self._unlearned_advice}"
             )
         warnings.warn(said, ConvergenceWarning, stacklevel=caller_level())
 
@@ -69,6 +74,30 @@ class ConvergenceCheck:
 # (a VAE at learning_rate_init=10: 3e29). Data of small spread in [0, 1] have a mean row's error
 # far below 1, which an untrained Bernoulli decoder's 0.5 exceeds a hundredfold: not diverged.
 DIVERGED = 100
+
+# A network whose training rows' squared error is within 5% of their mean row's has learned
+# next to nothing: a ConditionalVAE of 500 MNIST images after 15 epochs (0.0650 against 0.0651)
+# sampled one grey blob for every label, and a conv1d autoencoder of 300 heartbeats flattened
+# every R-peak (0.0344 against 0.0348), and neither was said while the check asked for no gain
+# at all. Networks of the defaults fitted on the 25 ADBench sets' normal rows stay well below
+# it, but for the VAEs that learned nothing at all (benchmarks/convergence_margin.py: the
+# largest ratio below 1 is 0.38 for a detector's member, 0.32 for an Autoencoder, 0.72 for a
+# VAE; three VAEs, 1.01, collapsed to the mean and were warned of before this margin).
+NEAR_MEAN = 0.95
+
+
+def _few_steps(estimator, n_rows: int) -> str:
+    """Where an epoch is a few gradient steps (a few hundred rows in batches of "auto", 200),
+    the advice that takes more: a network of many epochs may still have taken few steps."""
+    size = estimator.batch_size
+    batch = min(200, n_rows) if size == "auto" else int(size)
+    steps = -(-n_rows // max(batch, 1))
+    if steps >= 10:
+        return ""
+    return (
+        f" An epoch of its {n_rows} rows in batches of {batch} is {steps} gradient "
+        f"step{'s' * (steps != 1)}: a smaller batch_size (e.g. 32) takes more."
+    )
 
 
 def _longer(estimator) -> str:
