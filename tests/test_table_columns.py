@@ -43,6 +43,18 @@ def test_a_constant_text_or_bool_column_is_not_a_categorical_group(detector):
         detector.anomaly_score(table(seed=1).assign(country="DE"))
 
 
+def test_a_category_the_dtype_declares_but_no_training_row_held_is_said_so():
+    # "not seen in fit" of a category the user's dtype lists read as a fault of the dtype
+    declared = pd.CategoricalDtype(["a", "b", "c", "d"])
+    train = pd.DataFrame({"x": np.arange(30.0) % 7, "cat": pd.Series(["a", "b", "c"] * 10)})
+    encoder = TabularEncoder().fit(train.astype({"cat": declared}))
+    new = pd.DataFrame({"x": [1.0], "cat": pd.Series(["d"], dtype=declared)})
+    with pytest.raises(ValueError, match="'d', declared by the column's dtype but held by no row"):
+        encoder.transform(new)
+    with pytest.raises(ValueError, match="'z', not seen in fit"):
+        encoder.transform(new.astype({"cat": object}).assign(cat="z"))
+
+
 def test_dates_are_refused_at_fit_naming_the_column():
     # As categories, every timestamp became a one-hot column and save failed afterwards.
     dated = table().assign(when=pd.date_range("2024-01-01", periods=200, freq="h"))

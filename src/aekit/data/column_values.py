@@ -100,9 +100,12 @@ def one_hot(
         column, row = np.argwhere(unknown.T)[0]  # the first, in column order like the message
         name, known = names[column], categories[names[column]]
         value = json_value(frame[name].iloc[row])
+        dtype = frame[name].dtype  # a declared category no training row held is not learned
+        declared = isinstance(dtype, pd.CategoricalDtype) and value in list(dtype.categories)
+        seen = "declared by the column's dtype but held by no row in fit" if declared else ""
         raise ValueError(
-            f"column {name!r} has the category {shown(value)}, not seen in fit (known: "
-            f"{known[:10]}). {_bool_hint(name, value, known)}"
+            f"column {name!r} has the category {shown(value)}, {seen or 'not seen in fit'} "
+            f"(known: {known[:10]}). {_bool_hint(name, value, known)}"
         )
     encoder = OneHotEncoder(
         categories=[np.arange(len(categories[n])) for n in names],
