@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from aekit.cli.label_text import labels_from_text
-from tests.cli_helpers import invoke, ok
+from tests.cli_helpers import invoke, ok, read_as_a_large_csv, refused
 
 
 @pytest.mark.parametrize(
@@ -18,13 +18,15 @@ from tests.cli_helpers import invoke, ok
         (["007", "7", "07"], ["007", "7", "07"]),  # codes: three classes
         (["01", "02", "12"], ["01", "02", "12"]),
         (["1", "2", "3"], [1, 2, 3]),
-        ([" 1", "1.0", "2"], [1, 1, 2]),  # one number however written, as pandas reads it
+        ([" 1", "1.0", "2"], [1.0, 1.0, 2.0]),  # one number however written: floats, as pandas
         (["0", "0.5"], [0.0, 0.5]),
+        (["9007199254740993", "9007199254740992"], [9007199254740993, 9007199254740992]),
         (["True", "false", "TRUE"], [True, False, True]),
-        (["a", " a"], ["a", " a"]),  # text as written
+        (["tRuE", "false"], ["tRuE", "false"]),  # not a spelling pandas reads as a boolean
+        (["a", "b c"], ["a", "b c"]),  # text as written
     ],
 )
-def test_labels_are_typed_as_pandas_types_them_unless_spelt_as_codes(text, expected):
+def test_labels_are_typed_as_pandas_reads_them_unless_spelt_as_codes(text, expected):
     typed = labels_from_text(text)
     assert typed.tolist() == expected
     assert [type(v) for v in typed.tolist()] == [type(v) for v in expected]
@@ -94,3 +96,39 @@ def test_impute_puts_an_ignored_column_back_as_written(tmp_path):
     after = pd.read_csv(filled, dtype=str)
     assert after["zip"].tolist() == before["zip"].tolist()  # '01000', not 1000
     assert after["id"].tolist() == before["id"].tolist()
+
+
+def test_a_large_csvs_labels_are_typed_as_a_small_ones(tmp_path, monkeypatch):
+    path = _table(tmp_path, ["007", "7", "07"] * 20)
+    read_as_a_large_csv(monkeypatch)
+    run = tmp_path / "run"
+    result = ok(invoke("train", path, "--model", "cvae", "--label-column", "label", "--epochs",
+                       "1", "--out", run, "--quiet"))  # fmt: skip
+    assert "converting it to Parquet" in result.output
+    assert "text_columns" not in result.output  # the printed line leaves the labels typed
+    import aekit
+
+    assert sorted(aekit.load(run / "model.safetensors").classes_) == ["007", "07", "7"]
+
+
+def test_a_label_column_with_no_value_is_said_not_a_crash(tmp_path):
+    path = _table(tmp_path, [""] * 60)
+    options = ["--label-column", "label", "--param", "n_estimators=1", "--quiet"]
+    with pytest.warns(UserWarning, match="no row has a label: no ROC-AUC"):
+        result = ok(invoke("detect", path, *options, "--out", tmp_path / "run"))
+    assert "ROC-AUC" not in result.output
+
+
+def test_normal_label_as_a_number_of_several_codes_is_refused(tmp_path):
+    path = _table(tmp_path, ["007"] * 40 + ["07"] * 20)
+    options = ["--label-column", "label", "--normal-label", "7", "--param", "n_estimators=1"]
+    refused(invoke("detect", path, *options, "--out", tmp_path / "run"), "'007', '07'")
+
+
+def test_a_labels_file_of_lines_is_stripped_and_named(tmp_path):
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).normal(size=(40, 3)))
+    (tmp_path / "labels.txt").write_text("ok \n" * 30 + "bad\n" * 5 + " OK\n" * 5)
+    options = ["--labels", tmp_path / "labels.txt", "--param", "n_estimators=1", "--quiet"]
+    with pytest.warns(UserWarning, match=r"'ok', 'OK'.*write it one way in .*labels\.txt"):
+        ok(invoke("detect", tmp_path / "x.npy", *options, "--normal-label", "ok", "--out",
+                  tmp_path / "run"))  # fmt: skip

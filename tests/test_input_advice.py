@@ -45,6 +45,14 @@ def test_an_empty_column_beside_other_gaps_is_still_said_with_them(with_empty_co
         aekit.Autoencoder(max_iter=1).fit(with_empty_column)
 
 
+def test_a_fitted_models_rows_are_not_told_to_leave_out_a_column_it_reads(with_empty_column):
+    model = aekit.Autoencoder(max_iter=1).fit(with_empty_column.drop(columns="empty").assign(d=1.0))
+    new = with_empty_column.rename(columns={"empty": "d"})
+    with pytest.raises(ValueError, match="column 'd' has no value in any row\\. ") as caught:
+        model.transform(new)
+    assert "leave it out" not in str(caught.value)
+
+
 def test_the_command_line_says_the_option_that_leaves_it_out(tmp_path, with_empty_column):
     with_empty_column.to_csv(tmp_path / "t.csv", index=False)
     result = invoke("detect", tmp_path / "t.csv", "--out", tmp_path / "r")

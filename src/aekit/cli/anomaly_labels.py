@@ -10,8 +10,8 @@ MAX_RECORDED_LABELS = 100  # more distinct labels than this are no classes worth
 
 def labelled_rows(y):
     """Which rows have a label: not blank. aekit reads a blank label cell as None (text) or -1
-    (numbers, :func:`aekit.cli.data.read_data`), so -1 beside a 0 is a blank; beside 1 alone it
-    is scikit-learn's anomaly label and counts."""
+    (numbers, :func:`aekit.cli.label_text.read_blank_labels`), so -1 beside a 0 is a blank;
+    beside 1 alone it is scikit-learn's anomaly label and counts."""
     import numpy as np
 
     from aekit.cli.label_text import blank_cells
@@ -30,18 +30,25 @@ def _match(text: str, labels) -> str | None:
 
 
 def _same_number(text: str, labels) -> str | None:
-    """The label among ``labels`` that is the number ``text`` (1 and 1.0), if any."""
+    """The label among ``labels`` that is the number ``text`` (1 and 1.0), if one is."""
+    same = _same_numbers(text, labels)
+    return same[0] if len(same) == 1 else None
+
+
+def _same_numbers(text: str, labels) -> list[str]:
+    """The labels among ``labels`` that are the number ``text`` (codes 007 and 07 are 7 both)."""
     try:
         value = float(text)
     except ValueError:
-        return None
+        return []
+    same = []
     for label in labels:
         try:
             if float(label) == value:
-                return label
+                same.append(label)
         except ValueError:
             continue
-    return None
+    return same
 
 
 def as_anomaly(
@@ -61,6 +68,9 @@ def as_anomaly(
     import numpy as np
 
     texts = [str(v) for v in y]
+    if not texts:  # every label cell empty
+        _no_labels()
+        return np.zeros(0, dtype=bool)
     counts = Counter(texts)
     if normal_label is None:  # a label given names the classes: they are no measurements
         _refuse_continuous(counts)
@@ -83,6 +93,11 @@ def as_anomaly(
                 "set --normal-label to choose.",
                 stacklevel=2,
             )
+    elif normal_label not in counts and len(alike := _same_numbers(normal_label, counts)) > 1:
+        raise ValueError(
+            f"--normal-label {normal_label!r} is the number of several labels of DATA, "
+            f"{', '.join(map(repr, sorted(alike)))}, which are classes apart; give one as written."
+        )
     elif normal_label not in counts and (same := _same_number(normal_label, counts)):
         normal_label = same  # '--normal-label 1' for labels read as 1.0
     elif normal_label not in counts and not (normal_label == recorded and same_kind):
@@ -185,5 +200,18 @@ def by_label(
     """The scores of the rows that have a label (:func:`labelled_rows`) and which of those are
     anomalies (:func:`as_anomaly`), for the figures and the printed ROC-AUC."""
     keep = labelled_rows(y)
+    if not keep.any():  # every label cell empty: the scores as if there were no labels, said
+        return anomaly_scores, _no_labels()
     kept = [label for label, has_one in zip(y, keep, strict=True) if has_one]
     return anomaly_scores[keep], as_anomaly(kept, normal_label, recorded, seen, ruled)
+
+
+def _no_labels() -> None:
+    """Say that no row has a label, so there are no ROC-AUC and PR-AUC; None (no labels)."""
+    import warnings
+
+    warnings.warn(
+        "no row has a label: no ROC-AUC or PR-AUC (nor ROC/PR curves), which need labelled "
+        "normal rows and anomalies.",
+        stacklevel=3,
+    )

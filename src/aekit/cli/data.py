@@ -265,8 +265,17 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         # flat rows, or (n, H, W) images of one channel; an array of other axes is refused (a
         # reshape of (n, H, W, C) would scramble its pixels)
         one_channel = values.ndim == 3 and shape[0] == 1 and values.shape[1:] == shape[1:]
-        channels_last = (*shape[1:], shape[0])  # refused below, with the transpose that mends it
-        if values.ndim == 4 and values.shape[1:] != channels_last:  # (n, C, H, W) already
+        # (n, C, H, W) already, or (n, H, W, C): neither is reshaped
+        last = values.shape[-1]
+        channels_last = values.ndim == 4 and last in (1, 3, 4) and last < min(values.shape[1:3])
+        if channels_last:  # a reshape would scramble its pixels
+            raise ValueError(
+                f"--image-shape {options.image_shape}: DATA's images have shape "
+                f"{values.shape[1:]}, which looks channels-last (height, width, channels); aekit "
+                "takes (n, C, H, W): save DATA in that layout (np.save(path, X.transpose(0, 3, "
+                "1, 2))) and leave --image-shape out."
+            )
+        if values.ndim == 4:
             own = ",".join(map(str, values.shape[1:]))
             raise ValueError(
                 f"--image-shape {options.image_shape}: DATA holds images of shape {own} already "

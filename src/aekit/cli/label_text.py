@@ -1,9 +1,9 @@
-"""Labels read from text, a CSV's label column or a labels file: typed as pandas types a
-column (numbers, integers where every one is whole, True/False) unless one is written with a
-leading zero, a code's spelling (``007``, ``01``). Read as numbers, ``007``, ``07`` and ``7``
-were one class (and a ``--normal-label 007`` took all three), where a Parquet table of the
-same text kept three; so a CSV's label column is read as text
-(:func:`aekit.cli.columns.text_columns`) and typed here."""
+"""Labels read from text, a CSV's label column or a labels file: typed as numbers (integers
+where pandas reads integers, exactly however large) or True/False where every label is one,
+unless one is written with a leading zero, a code's spelling (``007``, ``01``); else the text as
+written. Read as numbers, ``007``, ``07`` and ``7`` were one class (and a ``--normal-label
+007`` took all three), where a Parquet table of the same text kept three; so a CSV's label
+column is read as text (:func:`aekit.cli.columns.text_columns`) and typed here."""
 
 from __future__ import annotations
 
@@ -13,41 +13,41 @@ from collections.abc import Iterable
 
 import numpy as np
 
-# the spellings pandas reads as booleans (its parser's true_values and false_values)
-_BOOLEANS = {"true": True, "false": False}
+# the spellings pandas' CSV parser reads as booleans (its true_values and false_values)
+_BOOLEANS = dict.fromkeys(("True", "TRUE", "true"), True) | dict.fromkeys(
+    ("False", "FALSE", "false"), False
+)
 _LEADING_ZERO = re.compile(r"[+-]?0\d")  # 007, 01, -05; not 0, 0.5
 
 
-def labels_from_text(values: Iterable[object]) -> np.ndarray:
-    """``values`` (text, with None or NaN for a blank cell) as pandas would type their column:
-    integers (float with NaN where some are blank), floats or booleans; as the text written
-    where some label is neither, or is written with a leading zero (``007`` beside ``7``: two
-    classes). A blank (or all-space) cell is None among text, NaN among numbers."""
+def labels_from_text(values: Iterable[object], source: str = "DATA") -> np.ndarray:
+    """``values`` (text, with None or NaN for a blank cell) typed: integers as pandas reads
+    them (floats with NaN where some are blank), floats, or booleans; the text as written where
+    some label is neither, or is written with a leading zero (``007`` beside ``7``: two
+    classes). A blank (or all-space) cell is None among text, NaN among numbers. ``source``:
+    where the labels are, named in a warning of labels apart only by spaces or case. Typed
+    once per distinct label (a million rows of ten labels: ten)."""
     import pandas as pd
 
-    text = pd.Series([_written(v) for v in values], dtype=object)
-    present = text.notna()
-    spelt = text[present].str.strip()
-    numbers = pd.to_numeric(spelt, errors="coerce")
-    codes = spelt.str.match(_LEADING_ZERO).any()
-    if len(spelt) and numbers.notna().all() and not codes:
-        full = pd.Series(np.nan, index=text.index)
-        full[present] = numbers.astype(np.float64)
-        if present.all() and (numbers == numbers.round()).all():
-            return full.to_numpy(dtype=np.int64)
-        return full.to_numpy(dtype=np.float64)
-    lowered = spelt.str.lower()
-    if len(spelt) and lowered.isin(list(_BOOLEANS)).all():
-        if present.all():
-            return lowered.map(_BOOLEANS).to_numpy(dtype=bool)
-        typed = text.copy()
-        typed[present] = lowered.map(_BOOLEANS)
-        return typed.to_numpy()
-    _warn_of_near_duplicates(text[present])
-    return text.to_numpy()
+    codes, distinct = pd.factorize(pd.Series(list(values), dtype=object))  # blank: code -1
+    written = pd.Series([str(v) for v in distinct], dtype=object)
+    spelt = written.str.strip()
+    codes[np.isin(codes, np.flatnonzero(spelt == ""))] = -1  # all spaces: blank
+    blank, used = codes < 0, spelt != ""
+    if not used.any():  # no label at all
+        return np.full(len(codes), None, dtype=object)
+    numbers = pd.to_numeric(spelt.where(used, "0"), errors="coerce")  # "0": a blank's place
+    if numbers.notna().all() and not spelt[used].str.match(_LEADING_ZERO).any():
+        typed = numbers.to_numpy()[codes]  # int64 (uint64) kept exact, as pandas reads them
+        return typed if not blank.any() else np.where(blank, np.nan, typed.astype(np.float64))
+    if spelt[used].isin(list(_BOOLEANS)).all():
+        truths = spelt.map(_BOOLEANS).to_numpy()[codes]
+        return truths.astype(bool) if not blank.any() else np.where(blank, None, truths)
+    _warn_of_near_duplicates(written[used], source)
+    return np.where(blank, None, written.to_numpy(dtype=object)[codes])
 
 
-def _warn_of_near_duplicates(labels) -> None:
+def _warn_of_near_duplicates(labels, source: str) -> None:
     """Labels written apart only by spaces or case ('ok', ' ok', 'OK') are classes apart, as
     written; said, as a spreadsheet's stray space is the likelier story."""
     groups: dict[str, list[str]] = {}
@@ -58,17 +58,9 @@ def _warn_of_near_duplicates(labels) -> None:
         shown = "; ".join(", ".join(repr(s) for s in spellings) for spellings in alike[:3])
         warnings.warn(
             f"labels written apart only by spaces or case are classes apart: {shown}; if each "
-            "group is one class, write it one way in DATA.",
+            f"group is one class, write it one way in {source}.",
             stacklevel=4,
         )
-
-
-def _written(value: object) -> object:
-    """A cell as text, None where blank."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    text = str(value)
-    return text if text.strip() else None
 
 
 def blank_cells(values: np.ndarray) -> np.ndarray:

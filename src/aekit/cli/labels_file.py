@@ -65,9 +65,10 @@ def _read(path: Path, suffix: str) -> tuple[np.ndarray, int]:
 
         # a blank line: an unlabelled row; text typed as a DATA's label column is
         frame = pd.read_csv(path, skip_blank_lines=False, dtype=str)
-        return labels_from_text(frame.iloc[:, 0]), frame.shape[1]
+        return labels_from_text(frame.iloc[:, 0], str(path)), frame.shape[1]
     # a .txt: each line one label, whatever it holds (a comma too)
-    return labels_from_text(path.read_text(encoding="utf-8").splitlines()), 1
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return labels_from_text([line.strip() for line in lines], str(path)), 1
 
 
 def _blank(values: np.ndarray) -> np.ndarray:

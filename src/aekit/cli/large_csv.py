@@ -68,7 +68,7 @@ def parquet_copy(spec: str, label_column: str | None = None) -> str | None:
     text_columns = columns.text_columns(label_column)
     key = (spec, current, not_features, text_columns, size, stat.st_mtime_ns)
     if key not in _copies:
-        _copies[key] = _convert(path, not_features, text_columns)
+        _copies[key] = _convert(path, not_features, text_columns, label_column)
     return _copies[key]
 
 
@@ -82,7 +82,9 @@ def _not_features(label_column: str | None) -> tuple[str, ...]:
     return tuple(sorted({name for name in named if name is not None}))
 
 
-def _convert(path: Path, not_features: tuple[str, ...], text_columns: tuple[str, ...]) -> str:
+def _convert(
+    path: Path, not_features: tuple[str, ...], text_columns: tuple[str, ...], label: str | None
+) -> str:
     import typer
 
     from aekit.cli.csv_options import current
@@ -91,7 +93,10 @@ def _convert(path: Path, not_features: tuple[str, ...], text_columns: tuple[str,
     from aekit.io.atomic import short_name
 
     options = _options_text(current) + _not_features_text(not_features)
-    options += f", text_columns={list(text_columns)!r}" if text_columns else ""
+    # the label column is text in the copy, typed as it is read (aekit.cli.label_text); a
+    # Parquet file of the user's keeps its labels as stored, so the line leaves it typed
+    shown_text = [name for name in text_columns if name != label]
+    options += f", text_columns={shown_text!r}" if shown_text else ""
     folder = Path(tempfile.mkdtemp(prefix="aekit-csv-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)  # also after an error or Ctrl-C
     copy = folder / f"{short_name(path.name)}.parquet"  # a long name's copy: 'too long'

@@ -35,11 +35,14 @@ from torch import nn
 from aekit.core import checkpoint, rows
 from aekit.core.config import TrainConfig
 from aekit.core.distributed import Group
-from aekit.core.divergence import finite_or_raise
+from aekit.core.divergence import TrainingDivergedError, finite_or_raise
 from aekit.core.optimizers import adam, learning_rate_scheduler
 from aekit.core.same_run import run_parts
 from aekit.core.sharding import holding
 from aekit.warning_lines import caller_level
+
+# the public names; TrainingDivergedError lives in aekit.core.divergence, importable here too
+__all__ = ["TrainConfig", "TrainResult", "TrainingDivergedError", "train"]
 
 PRECISIONS = ("float32", "bf16")
 

@@ -47,6 +47,9 @@ class RowReader:
     shown_as: str | None = None
 
     text_columns: list[str] = []  # columns whose rows are codes of text (a Parquet reader's)
+    # read for a fit (set by the estimator): a column with no value is told to be left out,
+    # which a fitted model's rows cannot be
+    fitting: bool = False
 
     def __len__(self) -> int:
         raise NotImplementedError
@@ -104,7 +107,8 @@ class RowReader:
     def _check(self, rows: np.ndarray, ids: np.ndarray, read: bool = True) -> None:
         """:func:`check_rows` of rows read, ``ids``; ``read``: some of the source's rows."""
         empty = self.empty_columns if read else None
-        check_rows(rows, ids, self.describe(), self.nan_allowed(), self.names, read, empty)
+        where = self.describe()
+        check_rows(rows, ids, where, self.nan_allowed(), self.names, read, empty, self.fitting)
 
     def empty_columns(self) -> list[str]:
         """The columns with no value in any row of the whole source, where known without
@@ -143,12 +147,14 @@ def check_rows(
     names: list[str] | None = None,
     read: bool = True,
     empty_columns: Callable[[], list[str]] | None = None,
+    fitting: bool = False,
 ) -> None:
     """NaN or infinity in a batch is an error naming the source's row ids (found mid-stream,
     so the message says where in the file, not where in the batch) and, given a table's
     ``names``, its columns by name. ``allow_nan``: for every column, or one flag per column.
     ``read``: the batch is some of the source's rows (not all of them), whose columns with no
-    value in any row ``empty_columns`` tells."""
+    value in any row ``empty_columns`` tells. ``fitting``: rows read for a fit, where columns
+    with no value, and nothing else missing, are told to be left out, alone."""
     with np.errstate(over="ignore"):  # the fast path of aekit.data.non_finite.check_finite
         if np.isfinite(rows.sum()):
             return
@@ -160,7 +166,7 @@ def check_rows(
     refused_nan = (nan & bad).reshape(len(rows), -1).any(axis=0)
     empty = [] if empty_columns is None or names is None else empty_columns()
     empty = [name for name in empty if refused_nan[names.index(name)]]
-    if not np.isinf(rows).any():  # columns with no value, and nothing else: said alone
+    if fitting and not np.isinf(rows).any():  # columns with no value alone: said alone
         if not read:  # all the rows: the columns empty in them are
             refuse_empty_columns_alone(bad, names)
         elif empty:

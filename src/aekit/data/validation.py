@@ -100,6 +100,7 @@ def as_numeric_array(
     missing_fix: str | None = None,
     tables_only: bool = False,
     min_rows: int = 1,
+    fitting: bool | None = None,
 ) -> np.ndarray:
     """Return ``X`` as a finite float32 array with 2 (rows, features), 3 (n, C, L) or 4
     (n, C, H, W) axes (``allow_nan``: NaN may mark missing entries, infinity is still an error;
@@ -112,7 +113,9 @@ def as_numeric_array(
     keeps them float64 (a model fitted so reads every X so). ``missing_fix``: with
     ``allow_nan``, the caller refuses NaN after all, with this fix: a refusal of infinite values
     names the NaN too (:func:`aekit.data.non_finite.refuse_infinite`). ``min_rows``: the rows
-    the caller needs, said when X has none (``fit`` needs 2; it refuses one row itself)."""
+    the caller needs, said when X has none (``fit`` needs 2; it refuses one row itself).
+    ``fitting``: X is to fit on (a column with no value is then told to be left out), or
+    (False) a fitted model's rows (which cannot leave one out); None: unknown."""
     reject_unshaped(X, name)
     X = from_tensor(X, name)
     reject_sparse(X, name)
@@ -172,7 +175,7 @@ def as_numeric_array(
     if allow_nan:
         refuse_infinite(array, name=name, columns=columns, missing_fix=missing_fix)
     else:
-        check_finite(array, name, columns)
+        check_finite(array, name, columns, fitting)
     check_float32_range(array, name, columns)
     wide = wider_than_float32(array.dtype)
     rounded = None if precision == "float64" else float32_rounding(array)

@@ -92,7 +92,7 @@ def _few_steps(estimator, n_rows: int) -> str:
     size = estimator.batch_size
     batch = min(200, n_rows) if size == "auto" else int(size)
     steps = -(-n_rows // max(batch, 1))
-    if steps >= 10:
+    if steps >= 10 or batch <= 32:  # already small: more steps come from more epochs
         return ""
     return (
         f" An epoch of its {n_rows} rows in batches of {batch} is {steps} gradient "

@@ -44,6 +44,7 @@ class InputChecks:
             allow_nan=self._masks_missing,
             precision=self._precision(reset),
             min_rows=2 if reset else 1,  # fit: one row has no scale (refused in _start_fit)
+            fitting=reset,
         )
         flat = array.reshape(len(array), -1)
         if not reset and array.ndim in (3, 4):  # images or sequences of another shape: said
@@ -147,6 +148,7 @@ class InputChecks:
     def _validate_disk(self, rows: DiskRows, reset: bool) -> DiskRows:
         """What ``validate_data`` checks of an array, from the reader's header."""
         reader = rows.reader
+        reader.fitting = reset  # a fit's rows: a column with no value is told to be left out
         one_row = np.zeros((1, *reader.row_shape), np.float32)  # the shape without the data
         if reset:
             self.n_features_in_ = reader.n_features
