@@ -40,7 +40,8 @@ def test_a_declared_category_no_training_row_holds_is_unseen():
         detector.score_samples(frame.astype({"colour": object})),
     )
     purple = frame.iloc[:3].astype({"colour": shared}).assign(colour="purple")
-    with pytest.raises(ValueError, match="category 'purple', not seen in fit"):
+    declared = "category 'purple', declared by the column's dtype but held by no row in fit"
+    with pytest.raises(ValueError, match=declared):
         detector.predict(purple.astype({"colour": shared}))
 
 

@@ -21,6 +21,15 @@ from tests.cli_helpers import invoke, ok, read_as_a_large_csv, refused
         ([" 1", "1.0", "2"], [1.0, 1.0, 2.0]),  # one number however written: floats, as pandas
         (["0", "0.5"], [0.0, 0.5]),
         (["9007199254740993", "9007199254740992"], [9007199254740993, 9007199254740992]),
+        # integers a float64 would round stay text: 20 digits, or beside a blank
+        (
+            ["99999999999999999999", "99999999999999999998"],
+            ["99999999999999999999", "99999999999999999998"],
+        ),
+        (
+            ["9007199254740993", None, "9007199254740992"],
+            ["9007199254740993", None, "9007199254740992"],
+        ),
         (["True", "false", "TRUE"], [True, False, True]),
         (["tRuE", "false"], ["tRuE", "false"]),  # not a spelling pandas reads as a boolean
         (["a", "b c"], ["a", "b c"]),  # text as written
@@ -132,3 +141,19 @@ def test_a_labels_file_of_lines_is_stripped_and_named(tmp_path):
     with pytest.warns(UserWarning, match=r"'ok', 'OK'.*write it one way in .*labels\.txt"):
         ok(invoke("detect", tmp_path / "x.npy", *options, "--normal-label", "ok", "--out",
                   tmp_path / "run"))  # fmt: skip
+
+
+def test_detect_series_marks_no_unlabelled_point_as_an_anomaly(tmp_path):
+    rng = np.random.default_rng(0)
+    labels = [0] * 400
+    labels[300:310] = [1] * 10
+    frame = pd.DataFrame({"v": np.sin(np.arange(400) / 5) + 0.1 * rng.normal(size=400)})
+    frame["label"] = [str(v) for v in labels]
+    frame.loc[:99, "label"] = ""  # the first hundred points unlabelled
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    from aekit.cli import series
+
+    marked = series._marked(series_labels := frame["label"].replace("", None).to_numpy(), "0")
+    assert marked.sum() == 10 and not marked[:100].any(), series_labels[:3]
+    options = ["--label-column", "label", "--window", "20", "--normal-label", "0", "--quiet"]
+    ok(invoke("detect-series", tmp_path / "s.csv", *options, "--out", tmp_path / "run"))

@@ -47,7 +47,9 @@ def test_the_command_line_refuses_channels_last_and_reads_n_h_w_with_image_shape
     # --image-shape must not reshape (n, H, W, C) into scrambled images (review)
     shaped = ("--image-shape", "1,8,8", "--out", tmp_path / "A")
     refused(
-        invoke("train", tmp_path / "nhwc.npy", *conv, *shaped), "looks channels-last", "0, 3, 1, 2"
+        invoke("train", tmp_path / "nhwc.npy", *conv, *shaped),
+        "channels-last (height",
+        "0, 3, 1, 2",
     )
     # channels-first data whose last axis is small are no channels-last images (review)
     wide = np.random.default_rng(0).random((40, 64, 4, 4)).astype(np.float32)

@@ -53,6 +53,23 @@ def test_a_fitted_models_rows_are_not_told_to_leave_out_a_column_it_reads(with_e
     assert "leave it out" not in str(caught.value)
 
 
+def test_a_fine_tuner_is_told_the_one_fix_at_fit(with_empty_column):
+    y = np.arange(len(with_empty_column)) % 2
+    with pytest.raises(ValueError, match=r"^column 'empty' has no value in any row: leave it"):
+        aekit.FineTunedClassifier(max_iter=1).fit(with_empty_column, y)
+
+
+def test_rows_on_disk_of_a_fitted_model_are_not_told_to_leave_its_column_out(
+    tmp_path, with_empty_column
+):
+    with_empty_column.drop(columns="empty").assign(d=1.0).to_parquet(tmp_path / "fit.parquet")
+    with_empty_column.rename(columns={"empty": "d"}).to_parquet(tmp_path / "new.parquet")
+    model = aekit.Autoencoder(max_iter=1).fit(aekit.open_dataset(tmp_path / "fit.parquet"))
+    with pytest.raises(ValueError, match="column 'd' has no value in any row") as caught:
+        model.transform(aekit.open_dataset(tmp_path / "new.parquet"))
+    assert "leave it out" not in str(caught.value)
+
+
 def test_the_command_line_says_the_option_that_leaves_it_out(tmp_path, with_empty_column):
     with_empty_column.to_csv(tmp_path / "t.csv", index=False)
     result = invoke("detect", tmp_path / "t.csv", "--out", tmp_path / "r")
@@ -96,6 +113,6 @@ def test_image_shape_on_data_of_images_names_their_shape(tmp_path):
         invoke(
             "train", tmp_path / "images.npy", "--image-shape", "1,15,60", "--out", tmp_path / "run"
         ),  # fmt: skip
-        "holds images of shape 1,30,30 already",
+        "holds rows of shape (1, 30, 30) already",
         "leave --image-shape out",
     )

@@ -80,6 +80,7 @@ def as_anomaly(
         for label in [recorded, *(seen or ())]
         if label is not None
     )
+    given = normal_label is not None  # typed: a number of several codes is refused
     if normal_label is None and recorded is not None and same_kind:
         normal_label = recorded  # the --normal-label the run was given, checked then
     chosen = normal_label is None  # by a rule, not by the user
@@ -93,7 +94,11 @@ def as_anomaly(
                 "set --normal-label to choose.",
                 stacklevel=2,
             )
-    elif normal_label not in counts and len(alike := _same_numbers(normal_label, counts)) > 1:
+    elif (
+        given
+        and normal_label not in counts
+        and len(alike := _same_numbers(normal_label, counts)) > 1
+    ):
         raise ValueError(
             f"--normal-label {normal_label!r} is the number of several labels of DATA, "
             f"{', '.join(map(repr, sorted(alike)))}, which are classes apart; give one as written."

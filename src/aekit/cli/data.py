@@ -265,21 +265,20 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         # flat rows, or (n, H, W) images of one channel; an array of other axes is refused (a
         # reshape of (n, H, W, C) would scramble its pixels)
         one_channel = values.ndim == 3 and shape[0] == 1 and values.shape[1:] == shape[1:]
-        # (n, C, H, W) already, or (n, H, W, C): neither is reshaped
-        last = values.shape[-1]
-        channels_last = values.ndim == 4 and last in (1, 3, 4) and last < min(values.shape[1:3])
-        if channels_last:  # a reshape would scramble its pixels
+        # (n, H, W, C) of the shape given, or images of their own shape: neither is reshaped
+        if values.ndim == 4 and values.shape[1:] == (*shape[1:], shape[0]):
             raise ValueError(
                 f"--image-shape {options.image_shape}: DATA's images have shape "
-                f"{values.shape[1:]}, which looks channels-last (height, width, channels); aekit "
-                "takes (n, C, H, W): save DATA in that layout (np.save(path, X.transpose(0, 3, "
-                "1, 2))) and leave --image-shape out."
+                f"{values.shape[1:]}, channels-last (height, width, channels); aekit takes "
+                "(n, C, H, W): save DATA in that layout (np.save(path, X.transpose(0, 3, 1, 2))) "
+                "and leave --image-shape out."
             )
-        if values.ndim == 4:
-            own = ",".join(map(str, values.shape[1:]))
+        if values.ndim in (3, 4) and not one_channel:
+            own = ",".join(map(str, (1,) * (values.ndim == 3) + values.shape[1:]))
             raise ValueError(
-                f"--image-shape {options.image_shape}: DATA holds images of shape {own} already "
-                f"(array shape {values.shape}); leave --image-shape out, or give {own}."
+                f"--image-shape {options.image_shape}: DATA holds rows of shape "
+                f"{values.shape[1:]} already (array shape {values.shape}), which it would "
+                f"reorder; leave --image-shape out, or give {own} if those are images."
             )
         if not (values.ndim == 2 and values.shape[1] == int(np.prod(shape))) and not one_channel:
             raise ValueError(

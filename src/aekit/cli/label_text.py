@@ -18,15 +18,18 @@ _BOOLEANS = dict.fromkeys(("True", "TRUE", "true"), True) | dict.fromkeys(
     ("False", "FALSE", "false"), False
 )
 _LEADING_ZERO = re.compile(r"[+-]?0\d")  # 007, 01, -05; not 0, 0.5
+# an integer's spelling: one float64 cannot hold past 2**53 (20 digits, or beside a blank)
+_INTEGER = re.compile(r"[+-]?\d+")
 
 
 def labels_from_text(values: Iterable[object], source: str = "DATA") -> np.ndarray:
     """``values`` (text, with None or NaN for a blank cell) typed: integers as pandas reads
     them (floats with NaN where some are blank), floats, or booleans; the text as written where
-    some label is neither, or is written with a leading zero (``007`` beside ``7``: two
-    classes). A blank (or all-space) cell is None among text, NaN among numbers. ``source``:
-    where the labels are, named in a warning of labels apart only by spaces or case. Typed
-    once per distinct label (a million rows of ten labels: ten)."""
+    some label is neither, is written with a leading zero (``007`` beside ``7``: two classes),
+    or is an integer a float64 would round (past 2**53, where pandas reads floats). A blank (or
+    all-space) cell is None among text, NaN among numbers. ``source``: where the labels are,
+    named in a warning of labels apart only by spaces or case. Typed once per distinct label
+    (a million rows of ten labels: ten)."""
     import pandas as pd
 
     codes, distinct = pd.factorize(pd.Series(list(values), dtype=object))  # blank: code -1
@@ -38,8 +41,12 @@ def labels_from_text(values: Iterable[object], source: str = "DATA") -> np.ndarr
         return np.full(len(codes), None, dtype=object)
     numbers = pd.to_numeric(spelt.where(used, "0"), errors="coerce")  # "0": a blank's place
     if numbers.notna().all() and not spelt[used].str.match(_LEADING_ZERO).any():
-        typed = numbers.to_numpy()[codes]  # int64 (uint64) kept exact, as pandas reads them
-        return typed if not blank.any() else np.where(blank, np.nan, typed.astype(np.float64))
+        typed = numbers.to_numpy()[codes]  # int64 (uint64) exact, as pandas reads them
+        if not blank.any() and typed.dtype.kind in "iub":
+            return typed
+        inexact = spelt[used].str.fullmatch(_INTEGER) & (numbers[used].abs() >= 2**53)
+        if not inexact.any():  # floats, or integers that float64 holds exactly
+            return np.where(blank, np.nan, typed.astype(np.float64))
     if spelt[used].isin(list(_BOOLEANS)).all():
         truths = spelt.map(_BOOLEANS).to_numpy()[codes]
         return truths.astype(bool) if not blank.any() else np.where(blank, None, truths)

@@ -144,7 +144,6 @@ def detect_series(
     from aekit.cli import large_csv, runs, table_options
     from aekit.cli.anomaly import _fraction
     from aekit.cli.anomaly_labels import (
-        as_anomaly,
         by_label,
         chosen_normal_label,
         labelled_rows,
@@ -202,7 +201,7 @@ def detect_series(
             detector.save(staging / runs.MODEL_FILE)
             scores = staging / "scores.csv"
             write_table(scores, *with_ids_table(data, values, columns, scores))  # id first
-            marked = None if y is None else as_anomaly(y, normal_label)
+            marked = None if y is None else _marked(y, normal_label)
             by_likelihood = detector.threshold == "likelihood"  # no line on the score
             figure = series_figure(
                 _channels(detector, X),
@@ -288,3 +287,17 @@ def _time_axis(detector, X):
         return column.to_numpy()
     # In UTC without a zone: the figure draws datetime64 (a zone-aware column is objects).
     return parse_times(column, f"time column {detector.time_column!r}").dt.tz_localize(None)
+
+
+def _marked(y, normal_label: str | None):
+    """The points the figure marks as anomalies by their label; an unlabelled point is none
+    (blank labels were read as a label 'None' or '-1' of their own, drawn as anomalies)."""
+    import numpy as np
+
+    from aekit.cli.anomaly_labels import as_anomaly, labelled_rows
+
+    keep = labelled_rows(y)
+    marked = np.zeros(len(y), dtype=bool)
+    if keep.any():
+        marked[keep] = as_anomaly(np.asarray(y, dtype=object)[keep], normal_label)
+    return marked

@@ -174,7 +174,14 @@ def check_rows(
             if not bad.reshape(len(rows), -1)[:, ~in_empty].any():
                 raise empty_columns_error(empty)
     told = describe_non_finite(
-        where, bad, nan, row_ids=ids, columns=names, read=read, empty_columns=empty
+        where,
+        bad,
+        nan,
+        row_ids=ids,
+        columns=names,
+        read=read,
+        empty_columns=empty,
+        columns_needed=not fitting,  # a fitted model's rows cannot leave a column out
     )
     raise ValueError(f"{told}. {fix_for(bool((nan & bad).any()), bool(np.isinf(rows).any()))}")
 

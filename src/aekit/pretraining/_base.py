@@ -124,7 +124,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         """Checked float32 rows as given (2-D, or images (n, C, H, W)), flattened to
         (n, n_features) (the encoder takes both); in ``fit`` (``reset``) also y, checked by
         scikit-learn's rules against the rows (its messages and warnings)."""
-        array = as_numeric_array(X)
+        array = as_numeric_array(X, fitting=reset)
         flat = array.reshape(len(array), -1)
         rows = X if isinstance(X, pd.DataFrame) else flat
         if not reset:

@@ -84,7 +84,7 @@ def is_fitted(estimator: Any) -> bool:
 
 def _stacked(rows: np.ndarray, X_unlabeled: Any) -> np.ndarray:
     """The labelled rows and the unlabelled ones in one array, shaped as X's rows."""
-    more = as_numeric_array(X_unlabeled, name="X_unlabeled")
+    more = as_numeric_array(X_unlabeled, name="X_unlabeled", fitting=True)
     if more.shape[1:] != rows.shape[1:]:
         raise ValueError(
             f"X_unlabeled has rows of shape {more.shape[1:]} but X has {rows.shape[1:]}; both "
