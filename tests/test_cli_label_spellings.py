@@ -143,17 +143,30 @@ def test_a_labels_file_of_lines_is_stripped_and_named(tmp_path):
                   tmp_path / "run"))  # fmt: skip
 
 
-def test_detect_series_marks_no_unlabelled_point_as_an_anomaly(tmp_path):
-    rng = np.random.default_rng(0)
-    labels = [0] * 400
-    labels[300:310] = [1] * 10
-    frame = pd.DataFrame({"v": np.sin(np.arange(400) / 5) + 0.1 * rng.normal(size=400)})
-    frame["label"] = [str(v) for v in labels]
-    frame.loc[:99, "label"] = ""  # the first hundred points unlabelled
-    frame.to_csv(tmp_path / "s.csv", index=False)
+@pytest.mark.parametrize("classes", [("0", "1"), ("1", "2")])
+def test_detect_series_marks_no_unlabelled_point_as_an_anomaly(tmp_path, classes):
     from aekit.cli import series
+    from aekit.cli.data import DataOptions, load_data
 
-    marked = series._marked(series_labels := frame["label"].replace("", None).to_numpy(), "0")
-    assert marked.sum() == 10 and not marked[:100].any(), series_labels[:3]
-    options = ["--label-column", "label", "--window", "20", "--normal-label", "0", "--quiet"]
+    normal, anomaly = classes
+    labels = [normal] * 400
+    labels[300:310] = [anomaly] * 10
+    labels[:100] = [""] * 100  # the first hundred points unlabelled
+    rng = np.random.default_rng(0)
+    values = np.sin(np.arange(400) / 5) + 0.1 * rng.normal(size=400)
+    pd.DataFrame({"v": values, "label": labels}).to_csv(tmp_path / "s.csv", index=False)
+    with pytest.warns(UserWarning, match="100 rows have no label"):
+        _, y = load_data(str(tmp_path / "s.csv"), DataOptions(label_column="label"))
+    marked = series._marked(y, normal)  # blanks read as -1: beside 1 and 2 a class of their own
+    assert marked.sum() == 10 and not marked[:100].any()
+    options = ["--label-column", "label", "--window", "20", "--normal-label", normal, "--quiet"]
     ok(invoke("detect-series", tmp_path / "s.csv", *options, "--out", tmp_path / "run"))
+
+
+def test_a_recorded_normal_label_is_not_refused_as_a_typed_one_would_be():
+    from aekit.cli.anomaly_labels import as_anomaly
+
+    codes = ["007", "07", "1"]
+    with pytest.raises(ValueError, match="--normal-label '7' is the number of several labels"):
+        as_anomaly(codes, "7")
+    assert as_anomaly(codes, None, recorded="7", seen=["7", "1"]).tolist() == [True] * 3

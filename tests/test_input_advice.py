@@ -114,5 +114,5 @@ def test_image_shape_on_data_of_images_names_their_shape(tmp_path):
             "train", tmp_path / "images.npy", "--image-shape", "1,15,60", "--out", tmp_path / "run"
         ),  # fmt: skip
         "holds rows of shape (1, 30, 30) already",
-        "leave --image-shape out",
+        "which --image-shape would reorder",
     )

@@ -273,12 +273,15 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
                 "(n, C, H, W): save DATA in that layout (np.save(path, X.transpose(0, 3, 1, 2))) "
                 "and leave --image-shape out."
             )
-        if values.ndim in (3, 4) and not one_channel:
+        same_size = int(np.prod(values.shape[1:])) == int(np.prod(shape))
+        if values.ndim in (3, 4) and same_size and not one_channel:
             own = ",".join(map(str, (1,) * (values.ndim == 3) + values.shape[1:]))
+            last = values.shape[-1] in (1, 3, 4) and values.ndim == 4  # channels-last, maybe
             raise ValueError(
                 f"--image-shape {options.image_shape}: DATA holds rows of shape "
-                f"{values.shape[1:]} already (array shape {values.shape}), which it would "
-                f"reorder; leave --image-shape out, or give {own} if those are images."
+                f"{values.shape[1:]} already (array shape {values.shape}), which --image-shape "
+                f"would reorder; leave it out, or give {own} if those are (C, H, W) images"
+                + (", or save (H, W, C) images as X.transpose(0, 3, 1, 2)." if last else ".")
             )
         if not (values.ndim == 2 and values.shape[1] == int(np.prod(shape))) and not one_channel:
             raise ValueError(

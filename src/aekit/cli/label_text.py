@@ -1,5 +1,5 @@
 """Labels read from text, a CSV's label column or a labels file: typed as numbers (integers
-where pandas reads integers, exactly however large) or True/False where every label is one,
+exact, as text where a float64 would round them) or True/False where every label is one,
 unless one is written with a leading zero, a code's spelling (``007``, ``01``); else the text as
 written. Read as numbers, ``007``, ``07`` and ``7`` were one class (and a ``--normal-label
 007`` took all three), where a Parquet table of the same text kept three; so a CSV's label
@@ -42,9 +42,9 @@ def labels_from_text(values: Iterable[object], source: str = "DATA") -> np.ndarr
     numbers = pd.to_numeric(spelt.where(used, "0"), errors="coerce")  # "0": a blank's place
     if numbers.notna().all() and not spelt[used].str.match(_LEADING_ZERO).any():
         typed = numbers.to_numpy()[codes]  # int64 (uint64) exact, as pandas reads them
-        if not blank.any() and typed.dtype.kind in "iub":
+        if not blank.any() and typed.dtype.kind in "iu":
             return typed
-        inexact = spelt[used].str.fullmatch(_INTEGER) & (numbers[used].abs() >= 2**53)
+        inexact = spelt[used].str.fullmatch(_INTEGER) & (numbers[used].abs() > 2**53)
         if not inexact.any():  # floats, or integers that float64 holds exactly
             return np.where(blank, np.nan, typed.astype(np.float64))
     if spelt[used].isin(list(_BOOLEANS)).all():

@@ -47,9 +47,9 @@ class RowReader:
     shown_as: str | None = None
 
     text_columns: list[str] = []  # columns whose rows are codes of text (a Parquet reader's)
-    # read for a fit (set by the estimator): a column with no value is told to be left out,
-    # which a fitted model's rows cannot be
-    fitting: bool = False
+    # read for a fit (True, set by the estimator) or a fitted model (False): at a fit a column
+    # with no value is told to be left out, which a fitted model's rows cannot be; None: unknown
+    fitting: bool | None = None
 
     def __len__(self) -> int:
         raise NotImplementedError
@@ -147,14 +147,15 @@ def check_rows(
     names: list[str] | None = None,
     read: bool = True,
     empty_columns: Callable[[], list[str]] | None = None,
-    fitting: bool = False,
+    fitting: bool | None = None,
 ) -> None:
     """NaN or infinity in a batch is an error naming the source's row ids (found mid-stream,
     so the message says where in the file, not where in the batch) and, given a table's
     ``names``, its columns by name. ``allow_nan``: for every column, or one flag per column.
     ``read``: the batch is some of the source's rows (not all of them), whose columns with no
     value in any row ``empty_columns`` tells. ``fitting``: rows read for a fit, where columns
-    with no value, and nothing else missing, are told to be left out, alone."""
+    with no value, and nothing else missing, are told to be left out, alone; False: a fitted
+    model's rows, not told to; None: unknown."""
     with np.errstate(over="ignore"):  # the fast path of aekit.data.non_finite.check_finite
         if np.isfinite(rows.sum()):
             return
@@ -181,7 +182,7 @@ def check_rows(
         columns=names,
         read=read,
         empty_columns=empty,
-        columns_needed=not fitting,  # a fitted model's rows cannot leave a column out
+        columns_needed=fitting is False,  # a fitted model's rows cannot leave a column out
     )
     raise ValueError(f"{told}. {fix_for(bool((nan & bad).any()), bool(np.isinf(rows).any()))}")
 
