@@ -26,6 +26,8 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
+from aekit.cli.parquet_ids import exact_ids, stored_ids
+
 
 @dataclass(frozen=True)
 class ColumnOptions:
@@ -224,7 +226,8 @@ def features(spec: str, X: Any, label_column: str | None = None) -> Any:
     names = [str(c) for c in X.columns]
     dropped = _check_present(spec, names, label_column)
     if current.id_column in names:
-        _ids[spec] = X[current.id_column].to_numpy()
+        stored = stored_ids(spec, current.id_column)  # exact: pandas made them floats
+        _ids[spec] = X[current.id_column].to_numpy() if stored is None else stored
         dropped = [current.id_column, *dropped]
     _left_out[spec] = (X[dropped], list(X.columns))
     return X.drop(columns=dropped)
@@ -261,7 +264,10 @@ def disk_features(
     files = parquet_files(Path(source or spec))  # the reader's files, in its order: ids match
     names = list(pq.read_schema(files[0]).names)
     dropped = set(_check_present(spec, names, label_column))
-    if current.id_column in names:
+    if current.id_column in names and (ids := exact_ids(files, current.id_column)) is not None:
+        _ids[spec] = ids
+        dropped.add(current.id_column)
+    elif current.id_column in names:
         parts = [pq.read_table(f, columns=[current.id_column]).column(0) for f in files]
         ids = np.concatenate([p.to_numpy() for p in parts])
         # a large CSV's copy stores numbers as float64: its integer ids are integers again,

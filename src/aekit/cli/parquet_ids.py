@@ -1,0 +1,33 @@
+"""A Parquet DATA's id column as stored. pandas reads an integer column with missing values as
+float64: ids past 2**53 changed (9007199254740993 was written 9007199254740992.0) and every id
+was written with '.0' (4.0), in memory and when read a batch at a time alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def exact_ids(files: list[Path], column: str) -> np.ndarray | None:
+    """The ``column`` of the Parquet ``files`` (in order) as Python ints and None, where it is
+    an integer column with a missing value; None otherwise (read as pandas reads it)."""
+    import pyarrow.parquet as pq
+    import pyarrow.types as types
+
+    parts = [pq.read_table(path, columns=[column]).column(0) for path in files]
+    if not (types.is_integer(parts[0].type) and any(part.null_count for part in parts)):
+        return None
+    return np.array([value for part in parts for value in part.to_pylist()], dtype=object)
+
+
+def stored_ids(spec: str, column: str) -> np.ndarray | None:
+    """:func:`exact_ids` of a Parquet DATA ``spec`` (a file or a folder of them); None for any
+    other DATA."""
+    from aekit.data.parquet import parquet_files
+
+    path = Path(spec)
+    if path.suffix.lower() != ".parquet" and not path.is_dir():
+        return None
+    files = parquet_files(path)
+    return exact_ids(files, column) if files and files[0].is_file() else None
