@@ -198,3 +198,15 @@ def test_codes_of_wrong_width(fitted):
         fitted.inverse_transform(np.zeros((3, 5)))
     with pytest.raises(ValueError, match=r"Z must have 2 axes"):
         fitted.inverse_transform(np.zeros(4))
+
+
+def test_a_conditional_vae_of_a_label_per_row_warns_and_one_of_classes_does_not():
+    # 300 classes of 300 rows (an id given as y) were taken without a word
+    import warnings
+
+    X = np.random.default_rng(0).normal(size=(300, 5))
+    with pytest.warns(UserWarning, match="300 classes among 300 labelled rows"):
+        aekit.ConditionalVAE(max_iter=1, random_state=0).fit(X, np.arange(300))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*classes among")
+        aekit.ConditionalVAE(max_iter=1, random_state=0).fit(X, np.arange(300) % 30)

@@ -67,6 +67,7 @@ class ConditionalLabels:
                 UserWarning,
                 stacklevel=caller_level(),
             )
+        _warn_of_identifier_labels(len(classes), len(labelled))
         self.classes_ = classes
         full = np.full(n_samples, UNLABELLED, dtype=np.int64)
         full[~unlabelled] = index
@@ -157,6 +158,19 @@ class ConditionalLabels:
         n_classes = len(self.classes_)
         per_class = [score(torch.full((n_samples,), c, dtype=torch.long)) for c in range(n_classes)]
         return logsumexp(np.stack(per_class, axis=1), axis=1) - np.log(n_classes)
+
+
+def _warn_of_identifier_labels(n_classes: int, n_labelled: int) -> None:
+    """Labels nearly one per row (300 classes of 300 rows were taken without a word) are ids
+    or measurements, not classes: each class's decoder input then learns from a row or two."""
+    if n_classes > 20 and n_classes > n_labelled / 2:
+        warnings.warn(
+            f"y has {n_classes} classes among {n_labelled} labelled rows, most of them a row "
+            "or two each: an identifier or a measurement rather than classes? A ConditionalVAE "
+            "learns each class from its rows; give y of a few classes (bin a measurement).",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
 
 
 def _training_labels(y: Any, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
