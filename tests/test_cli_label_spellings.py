@@ -170,3 +170,40 @@ def test_a_recorded_normal_label_is_not_refused_as_a_typed_one_would_be():
     with pytest.raises(ValueError, match="--normal-label '7' is the number of several labels"):
         as_anomaly(codes, "7")
     assert as_anomaly(codes, None, recorded="7", seen=["7", "1"]).tolist() == [True] * 3
+
+
+def test_labels_follow_the_csvs_decimal_and_thousands_marks():
+    assert labels_from_text(["0,0", "1,0"], decimal=",").tolist() == [0.0, 1.0]
+    assert labels_from_text(["2,373.55", "12.5"], thousands=",").tolist() == [2373.55, 12.5]
+    assert labels_from_text(["1.234,5"], decimal=",", thousands=".").tolist() == [1234.5]
+
+
+def test_decimal_comma_labels_of_a_csv_are_numbers(tmp_path):
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(60, 3)), columns=["a", "b", "c"])
+    frame["y"] = ["0,0"] * 50 + ["1,0"] * 10
+    frame.to_csv(tmp_path / "t.csv", sep=";", decimal=",", index=False)
+    options = ["--sep", ";", "--decimal", ",", "--label-column", "y", "--normal-label", "0"]
+    result = ok(invoke("detect", tmp_path / "t.csv", *options, "--param", "n_estimators=1",
+                       "--out", tmp_path / "run", "--quiet"))  # fmt: skip
+    assert "10 of 60 rows anomalies" in result.output
+
+
+def test_a_minus_one_label_beside_1_and_2_is_a_class_and_a_blank_beside_them_is_none():
+    from aekit.cli.anomaly_labels import labelled_rows
+    from aekit.cli.label_text import read_blank_labels
+
+    assert labelled_rows(np.array([-1, 1, 2, 1])).all()  # no blank: -1 is a label
+    with pytest.warns(UserWarning, match="1 row has no label .*unlabelled\\.$"):
+        read = read_blank_labels(np.array([1.0, np.nan, 2.0]))
+    assert labelled_rows(read).tolist() == [True, False, True]  # NaN, not a class -1
+    with pytest.warns(UserWarning, match="unlabelled \\(-1\\)"):
+        assert read_blank_labels(np.array([0.0, np.nan, 1.0])).tolist() == [0, -1, 1]
+    assert labelled_rows(np.array([-1, -1])).all()  # scikit-learn's anomalies, all of them
+
+
+def test_a_labels_txt_of_whole_floats_gives_integer_classes(tmp_path):
+    from aekit.cli.labels_file import read_labels
+
+    (tmp_path / "y.txt").write_text("0.0\n1.0\n0.0\n")
+    labels = read_labels(tmp_path / "y.txt", "x.npy", 3)
+    assert labels.tolist() == [0, 1, 0] and labels.dtype.kind == "i"

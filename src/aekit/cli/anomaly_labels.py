@@ -9,10 +9,10 @@ MAX_RECORDED_LABELS = 100  # more distinct labels than this are no classes worth
 
 
 def labelled_rows(y):
-    """Which rows have a label: not blank. aekit reads a blank label cell as None (text) or -1
-    (numbers, :func:`aekit.cli.label_text.read_blank_labels`), so -1 is a blank, but beside 1
-    alone, where it is scikit-learn's anomaly label and counts (beside 1 and 2 it was counted
-    a class of its own, and its rows drawn as anomalies)."""
+    """Which rows have a label: not blank. aekit reads a blank label cell as None (text), or as
+    -1 beside numeric labels with a 0 and no -1 (:func:`aekit.cli.label_text.read_blank_labels`;
+    NaN elsewhere), so -1 beside a 0 is a blank; beside 1 alone it is scikit-learn's anomaly
+    label and counts."""
     import numpy as np
 
     from aekit.cli.label_text import blank_cells
@@ -20,7 +20,7 @@ def labelled_rows(y):
     values = np.asarray(y, dtype=object)
     blank = blank_cells(values)
     texts = {str(v) for v in values[~blank]}
-    if "-1" in texts and texts - {"-1"} != {"1"}:
+    if "-1" in texts and "0" in texts:
         blank |= np.array([str(v) == "-1" for v in values])
     return ~blank
 

@@ -302,7 +302,10 @@ def _labels(spec: str, options: DataOptions, y: np.ndarray | None, rows: int):
         own = None if y is None else f"from {beside}, beside it" if beside else "the .npz's y"
         y = read_labels(options.labels_file, spec, rows, own)
     elif y is not None and data_suffix(Path(spec)) in file_kinds.TEXT_TABLES:  # as text
-        y = labels_from_text(y)
+        from aekit.cli import csv_options
+
+        marks = csv_options.current
+        y = labels_from_text(y, decimal=marks.decimal, thousands=marks.thousands)
     return read_blank_labels(y, options.minus_one_is_a_label)
 
 

@@ -22,14 +22,17 @@ _LEADING_ZERO = re.compile(r"[+-]?0\d")  # 007, 01, -05; not 0, 0.5
 _INTEGER = re.compile(r"[+-]?\d+")
 
 
-def labels_from_text(values: Iterable[object], source: str = "DATA") -> np.ndarray:
+def labels_from_text(
+    values: Iterable[object], source: str = "DATA", decimal: str = ".", thousands: str | None = None
+) -> np.ndarray:
     """``values`` (text, with None or NaN for a blank cell) typed: integers as pandas reads
     them (floats with NaN where some are blank), floats, or booleans; the text as written where
     some label is neither, is written with a leading zero (``007`` beside ``7``: two classes),
     or is an integer a float64 would round (past 2**53, where pandas reads floats). A blank (or
     all-space) cell is None among text, NaN among numbers. ``source``: where the labels are,
-    named in a warning of labels apart only by spaces or case. Typed once per distinct label
-    (a million rows of ten labels: ten)."""
+    named in a warning of labels apart only by spaces or case. ``decimal`` and ``thousands``:
+    the CSV's number marks (``0,5`` a number under ``decimal=","``). Typed once per distinct
+    label (a million rows of ten labels: ten)."""
     import pandas as pd
 
     codes, distinct = pd.factorize(pd.Series(list(values), dtype=object))  # blank: code -1
@@ -39,7 +42,12 @@ def labels_from_text(values: Iterable[object], source: str = "DATA") -> np.ndarr
     blank, used = codes < 0, spelt != ""
     if not used.any():  # no label at all
         return np.full(len(codes), None, dtype=object)
-    numbers = pd.to_numeric(spelt.where(used, "0"), errors="coerce")  # "0": a blank's place
+    plain = spelt.where(used, "0")  # "0": a blank's place
+    if thousands:
+        plain = plain.str.replace(thousands, "", regex=False)
+    if decimal != ".":
+        plain = plain.str.replace(decimal, ".", regex=False)
+    numbers = pd.to_numeric(plain, errors="coerce")
     if numbers.notna().all() and not spelt[used].str.match(_LEADING_ZERO).any():
         typed = numbers.to_numpy()[codes]  # int64 (uint64) exact, as pandas reads them
         if not blank.any() and typed.dtype.kind in "iu":
@@ -92,14 +100,17 @@ def read_blank_labels(
     if not blank.any():
         return y
     numbers = y.dtype.kind == "f"
-    minus_one_is_a_label = numbers and (minus_one_is_a_label or bool((y[~blank] == -1).any()))
-    mark = " (-1)" if numbers and not minus_one_is_a_label else ""
+    # -1 marks a blank only beside a 0 (0/1 labels): beside 1 and 2 it would be read as a class
+    # of its own by the anomaly labels (:func:`aekit.cli.anomaly_labels.labelled_rows`)
+    without_zero = not (y[~blank] == 0).any()
+    stays_nan = numbers and (minus_one_is_a_label or without_zero or bool((y[~blank] == -1).any()))
+    mark = " (-1)" if numbers and not stays_nan else ""
     warnings.warn(
         f"{_rows(int(blank.sum()))} no label (an empty cell, or a marker of a missing value "
         f"such as NA): read as unlabelled{mark}.",
         stacklevel=3,
     )
-    if minus_one_is_a_label:
+    if stays_nan:
         return y
     y = y.copy()
     if y.dtype.kind == "f":

@@ -68,7 +68,10 @@ def _read(path: Path, suffix: str) -> tuple[np.ndarray, int]:
         return labels_from_text(frame.iloc[:, 0], str(path)), frame.shape[1]
     # a .txt: each line one label, whatever it holds (a comma too)
     lines = path.read_text(encoding="utf-8").splitlines()
-    return labels_from_text([line.strip() for line in lines], str(path)), 1
+    labels = labels_from_text([line.strip() for line in lines], str(path))
+    if labels.dtype.kind == "f" and np.isfinite(labels).all() and (labels % 1 == 0).all():
+        return labels.astype(np.int64), 1  # lines 0.0 and 1.0: the classes 0 and 1, as ever
+    return labels, 1
 
 
 def _blank(values: np.ndarray) -> np.ndarray:
