@@ -26,7 +26,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from aekit.cli.parquet_ids import exact_ids, stored_ids
+from aekit.cli.parquet_ids import exact_ids, id_parts, stored_ids
 
 
 @dataclass(frozen=True)
@@ -226,8 +226,11 @@ def features(spec: str, X: Any, label_column: str | None = None) -> Any:
     names = [str(c) for c in X.columns]
     dropped = _check_present(spec, names, label_column)
     if current.id_column in names:
-        stored = stored_ids(spec, current.id_column)  # exact: pandas made them floats
-        _ids[spec] = X[current.id_column].to_numpy() if stored is None else stored
+        ids = X[current.id_column].to_numpy()
+        if ids.dtype.kind == "f":  # integers with a missing one, as pandas reads Parquet's?
+            stored = stored_ids(spec, current.id_column)
+            ids = ids if stored is None else stored
+        _ids[spec] = ids
         dropped = [current.id_column, *dropped]
     _left_out[spec] = (X[dropped], list(X.columns))
     return X.drop(columns=dropped)
@@ -264,16 +267,15 @@ def disk_features(
     files = parquet_files(Path(source or spec))  # the reader's files, in its order: ids match
     names = list(pq.read_schema(files[0]).names)
     dropped = set(_check_present(spec, names, label_column))
-    if current.id_column in names and (ids := exact_ids(files, current.id_column)) is not None:
-        _ids[spec] = ids
-        dropped.add(current.id_column)
-    elif current.id_column in names:
-        parts = [pq.read_table(f, columns=[current.id_column]).column(0) for f in files]
-        ids = np.concatenate([p.to_numpy() for p in parts])
-        # a large CSV's copy stores numbers as float64: its integer ids are integers again,
-        # written 1000 as from the CSV read in memory, not 1000.0
-        if integer_columns(files[0]).get(current.id_column) == "int64":
-            ids = ids.astype(np.int64)
+    if current.id_column in names:
+        parts = id_parts(files, current.id_column)
+        ids = exact_ids(parts)  # integers with a missing one, as stored
+        if ids is None:
+            ids = np.concatenate([p.to_numpy() for p in parts])
+            # a large CSV's copy stores numbers as float64: its integer ids are integers
+            # again, written 1000 as from the CSV read in memory, not 1000.0
+            if integer_columns(files[0]).get(current.id_column) == "int64":
+                ids = ids.astype(np.int64)
         _ids[spec] = ids
         dropped.add(current.id_column)
     return [n for n in names if n not in dropped and n != label_column]

@@ -5,17 +5,23 @@ was written with '.0' (4.0), in memory and when read a batch at a time alike."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 
-def exact_ids(files: list[Path], column: str) -> np.ndarray | None:
-    """The ``column`` of the Parquet ``files`` (in order) as Python ints and None, where it is
-    an integer column with a missing value; None otherwise (read as pandas reads it)."""
+def id_parts(files: list[Path], column: str) -> list[Any]:
+    """The ``column`` of each Parquet file of ``files``, in order (pyarrow arrays)."""
     import pyarrow.parquet as pq
+
+    return [pq.read_table(path, columns=[column]).column(0) for path in files]
+
+
+def exact_ids(parts: list[Any]) -> np.ndarray | None:
+    """The ids of :func:`id_parts` as Python ints and None, where they are an integer column
+    with a missing value; None otherwise (read as pandas reads them)."""
     import pyarrow.types as types
 
-    parts = [pq.read_table(path, columns=[column]).column(0) for path in files]
     if not (types.is_integer(parts[0].type) and any(part.null_count for part in parts)):
         return None
     return np.array([value for part in parts for value in part.to_pylist()], dtype=object)
@@ -30,4 +36,4 @@ def stored_ids(spec: str, column: str) -> np.ndarray | None:
     if path.suffix.lower() != ".parquet" and not path.is_dir():
         return None
     files = parquet_files(path)
-    return exact_ids(files, column) if files and files[0].is_file() else None
+    return exact_ids(id_parts(files, column)) if files and files[0].is_file() else None

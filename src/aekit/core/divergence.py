@@ -20,11 +20,12 @@ def finite_or_raise(
     if not bad:
         return
     became = f"training diverged in epoch {epoch}: {', '.join(bad)} became {means[bad[0]]}"
-    if isinstance(X, torch.Tensor) and X.is_floating_point() and not X.isfinite().all():
+    non_finite = ~X.isfinite() if isinstance(X, torch.Tensor) and X.is_floating_point() else None
+    if non_finite is not None and non_finite.any():
         # the estimators refuse such rows first; a module trained here directly did not say
-        where = tuple(int(i) for i in (~X.isfinite()).nonzero()[0])
+        where = tuple(int(i) for i in non_finite.nonzero()[0])
         raise ValueError(
-            f"{became}, as X holds {int((~X.isfinite()).sum())} NaN or infinite values (the "
+            f"{became}, as X holds {int(non_finite.sum())} NaN or infinite values (the "
             f"first at index {where}); remove or fill them first."
         )
     raise TrainingDivergedError(

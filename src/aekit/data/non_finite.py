@@ -111,16 +111,22 @@ def _empty_columns(bad: np.ndarray, columns: Sequence[Any] | None) -> list[Any]:
     return [_plain(columns[c]) for c in np.flatnonzero(bad.all(axis=0))]
 
 
-def refuse_empty_columns_alone(missing: np.ndarray, columns: Sequence[Any] | None) -> None:
+def refuse_empty_columns_alone(
+    missing: np.ndarray, columns: Sequence[Any] | None, empty: Sequence[Any] | None = None
+) -> None:
     """Where every missing cell lies in a column with no value in any row (of more than one),
     that is the whole story, and its fix the only one: leave the column out. The advice to
     impute or mask the cells, said beside it, led to refusals of its own (an imputer cannot
-    fill a column it has no value of)."""
+    fill a column it has no value of). ``empty``: those columns where known beyond these rows
+    (some rows of a file on disk); else the columns missing in every one of them."""
     bad = np.asarray(missing, dtype=bool).reshape(len(missing), -1)
     if columns is None or len(bad) < 2 or not bad.any():
         return
-    full = bad.all(axis=0)
-    if not bad[:, ~full].any():
+    if empty is None:
+        full = bad.all(axis=0)
+    else:
+        full = np.isin(np.arange(bad.shape[1]), [list(columns).index(name) for name in empty])
+    if full.any() and not bad[:, ~full].any():
         raise empty_columns_error([columns[c] for c in np.flatnonzero(full)])
 
 
@@ -211,13 +217,14 @@ def check_finite(
     if finite.all():
         return
     nan = np.isnan(array)
-    if fitting and nan.sum() == (~finite).sum():  # no infinity: empty columns said alone
+    infinite = ~finite & ~nan
+    if fitting and not infinite.any():  # empty columns, and nothing else, said alone
         refuse_empty_columns_alone(nan, columns)
     # codes (inverse_transform's Z) come from a model, not from data to impute; an infinity is
     # no missing value that imputing would fill, but a sentinel or an overflow to replace
     if name == "Z":
         fix = "Codes from transform are finite: check what made these."
     else:
-        fix = fix_for(bool(nan.any()), bool((~finite & ~nan).any()))
+        fix = fix_for(bool(nan.any()), bool(infinite.any()))
     told = describe_non_finite(name, ~finite, nan, columns=columns, columns_needed=fitting is False)
     raise ValueError(f"{told}. {fix}")

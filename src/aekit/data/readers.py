@@ -22,12 +22,7 @@ from typing import Any
 import numpy as np
 
 from aekit.data.images import checked_size, folder_labels, image_files, read_image
-from aekit.data.non_finite import (
-    describe_non_finite,
-    empty_columns_error,
-    fix_for,
-    refuse_empty_columns_alone,
-)
+from aekit.data.non_finite import describe_non_finite, fix_for, refuse_empty_columns_alone
 
 
 class RowReader:
@@ -167,13 +162,10 @@ def check_rows(
     refused_nan = (nan & bad).reshape(len(rows), -1).any(axis=0)
     empty = [] if empty_columns is None or names is None else empty_columns()
     empty = [name for name in empty if refused_nan[names.index(name)]]
-    if fitting and not np.isinf(rows).any():  # columns with no value alone: said alone
-        if not read:  # all the rows: the columns empty in them are
-            refuse_empty_columns_alone(bad, names)
-        elif empty:
-            in_empty = np.isin(np.arange(len(refused_nan)), [names.index(n) for n in empty])
-            if not bad.reshape(len(rows), -1)[:, ~in_empty].any():
-                raise empty_columns_error(empty)
+    infinite = bool(np.isinf(rows).any())
+    if fitting and not infinite:  # columns with no value, and nothing else: said alone
+        # some of the rows: the columns empty in the whole source; all of them: in these
+        refuse_empty_columns_alone(bad, names, empty if read else None)
     told = describe_non_finite(
         where,
         bad,
@@ -184,7 +176,7 @@ def check_rows(
         empty_columns=empty,
         columns_needed=fitting is False,  # a fitted model's rows cannot leave a column out
     )
-    raise ValueError(f"{told}. {fix_for(bool((nan & bad).any()), bool(np.isinf(rows).any()))}")
+    raise ValueError(f"{told}. {fix_for(bool((nan & bad).any()), infinite)}")
 
 
 def is_memory_mapped(X: Any) -> bool:

@@ -20,6 +20,7 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 
 from aekit.core.rows import LazyRows
+from aekit.estimators._params import batch_rows
 from aekit.warning_lines import caller_level
 
 CHECK_ROWS = 1000  # rows reconstructed for the check: a fraction of an epoch's cost
@@ -89,8 +90,7 @@ NEAR_MEAN = 0.95
 def _few_steps(estimator, n_rows: int) -> str:
     """Where an epoch is a few gradient steps (a few hundred rows in batches of "auto", 200),
     the advice that takes more: a network of many epochs may still have taken few steps."""
-    size = estimator.batch_size
-    batch = min(200, n_rows) if size == "auto" else int(size)
+    batch = batch_rows(estimator.batch_size, n_rows)
     steps = -(-n_rows // max(batch, 1))
     if steps >= 10 or batch <= 32:  # already small: more steps come from more epochs
         return ""

@@ -91,10 +91,9 @@ def trainer_config(
         # the run as earlier code identified it, with parameters since left out
         earlier = getattr(estimator, "_earlier_run_params", lambda _: [])(params)
         settings["earlier_fingerprints"] = tuple(fingerprint(p, *data) for p in earlier)
-    batch_size = estimator.batch_size
     return TrainConfig(
         max_iter=int(estimator.max_iter),
-        batch_size=min(200, n_rows) if batch_size == "auto" else int(batch_size),
+        batch_size=batch_rows(estimator.batch_size, n_rows),
         learning_rate=float(estimator.learning_rate_init),
         early_stopping=bool(estimator.early_stopping),
         validation_fraction=float(estimator.validation_fraction),
@@ -193,6 +192,12 @@ class AutoencoderParams:
                 f"categorical_groups={groups!r} must hold (start, stop) column ranges with "
                 "0 <= start and at least 2 columns each."
             )
+
+
+def batch_rows(batch_size: int | str, n_rows: int) -> int:
+    """The rows of a gradient step: ``batch_size``, or for "auto" min(200, n_rows), as
+    scikit-learn's MLPs take it."""
+    return min(200, n_rows) if batch_size == "auto" else int(batch_size)
 
 
 def layer_widths(hidden: Any, default: tuple[int, ...] = ()) -> tuple[int, ...]:
