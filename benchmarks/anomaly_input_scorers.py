@@ -33,6 +33,9 @@ training row's neighbour distances taken without itself), as the detector adds i
   each run's training rows from synthetic anomalies made of them, a rule that needs no labels
   (``synthetic_k.py``); the kind is then chosen out of fold by the CV's leave-group-out rule,
   over five draws of the folds;
+- ``column tails``: each column's two-sided empirical tail probability among the training rows,
+  as surprisal summed over the columns (ECOD's idea, Li et al. 2022, without its skewness rule),
+  alone and added to the term at 0.1, 0.25 and 0.5;
 - ``iNNE``: isolation by nearest-neighbour ensembles (Bandaragoda et al. 2018): 100 random
   subsets of 64 training rows, each row of a subset the centre of a ball reaching its nearest
   other centre; a row scores 1 - (radius of that ball's own nearest centre) / (radius of the
@@ -56,6 +59,8 @@ training row's neighbour distances taken without itself), as the detector adds i
         --out benchmarks/results/anomaly_input_ensembles.json     # some scorers only
     python benchmarks/anomaly_input_scorers.py --protocols 1 2 --only "density ratio" learned \
         --out benchmarks/results/anomaly_input_learned.json
+    python benchmarks/anomaly_input_scorers.py --protocols 1 2 --only "column tails" \
+        --out benchmarks/results/anomaly_input_tails.json
 """
 
 from __future__ import annotations
@@ -193,6 +198,25 @@ def inne(A: np.ndarray, B: np.ndarray, seed: int, subsets: int = 100, size: int 
     return own / subsets, new / subsets
 
 
+def column_tails(A: np.ndarray, B: np.ndarray) -> Part:
+    """Each column's two-sided empirical tail probability among the training rows, as surprisal
+    summed over the columns (ECOD's idea, Li et al. 2022, without its skewness rule): a row far
+    out in one column scores high whatever its neighbours."""
+    ordered = np.sort(A, axis=0)
+    n = len(A)
+
+    def surprisal(X: np.ndarray) -> np.ndarray:
+        total = np.zeros(len(X))
+        for j in range(A.shape[1]):
+            below = np.searchsorted(ordered[:, j], X[:, j], side="right")
+            above = n - np.searchsorted(ordered[:, j], X[:, j], side="left")
+            tail = (np.minimum(below, above) + 1) / (n + 1)
+            total -= np.log(tail)
+        return total
+
+    return surprisal(A), surprisal(B)
+
+
 def in_units(part: Part) -> np.ndarray:
     """The test rows' values over the IQR of the training rows' (the detector's part units)."""
     return part[1] / max(robust_spread(part[0]), 1e-12)
@@ -216,6 +240,7 @@ def scorers(A: np.ndarray, B: np.ndarray, seed: int) -> dict[str, Callable[[], n
     subsampled = lambda: part("subsampled", lambda: subsampled_knn(A, B, seed))  # noqa: E731
     isolation = lambda: part("inne", lambda: inne(A, B, seed))  # noqa: E731
     near = lambda: part("nearest", lambda: nearest_distances(A, B))  # noqa: E731
+    tails = lambda: part("tails", lambda: column_tails(A, B))  # noqa: E731
     sweep = {  # k of the term: one value for every set
         f"mean of {k} nearest": (lambda k=k: near()[1][:, :k].mean(axis=1)) for k in K_SWEEP
     }
@@ -249,6 +274,10 @@ def scorers(A: np.ndarray, B: np.ndarray, seed: int) -> dict[str, Callable[[], n
         "input term + 0.25 masked kNN": lambda: in_units(term()) + 0.25 * in_units(masked()),
         "subsampled kNN": lambda: subsampled()[1],
         "input term + 0.5 subsampled kNN": lambda: in_units(term()) + 0.5 * in_units(subsampled()),
+        "column tails": lambda: tails()[1],
+        "input term + 0.1 column tails": lambda: in_units(term()) + 0.1 * in_units(tails()),
+        "input term + 0.25 column tails": lambda: in_units(term()) + 0.25 * in_units(tails()),
+        "input term + 0.5 column tails": lambda: in_units(term()) + 0.5 * in_units(tails()),
         "iNNE": lambda: isolation()[1],
         "input term + 0.5 iNNE": lambda: in_units(term()) + 0.5 * in_units(isolation()),
         "learned combination of the 20 nearest distances": lambda: learned_combination(

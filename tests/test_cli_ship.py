@@ -155,7 +155,9 @@ def test_export_into_its_folder_again_and_refusal_of_a_file(model_file, tmp_path
     assert CliRunner().invoke(app, export).exit_code == 0
     again = CliRunner().invoke(app, export)
     assert isinstance(again.exception, ValueError)
-    assert "holds an earlier export (manifest.json); choose another folder" in str(again.exception)
+    said = str(again.exception)
+    assert "onnx holds encoder.onnx, decoder.onnx, score.onnx, manifest.json (an earlier " in said
+    assert "export); choose another folder with --out, or pass --force" in said
     result = CliRunner().invoke(app, [*export, "--force"])
     assert result.exit_code == 0, result.output
     (tmp_path / "afile").write_text("")
@@ -169,6 +171,32 @@ def test_export_into_its_folder_again_and_refusal_of_a_file(model_file, tmp_path
     assert isinstance(named.exception, ValueError)
     assert f"give a folder name, such as --out {tmp_path / 'x'} (the" in str(named.exception)
     assert not (tmp_path / "x.onnx").exists()
+
+
+def test_export_into_a_run_or_over_a_graph_put_there_by_hand_is_refused(model_file, tmp_path):
+    """export -o RUN put its graphs and manifest among the RUN's record (with --force too), and
+    a folder's own encoder.onnx was replaced without --force: only a manifest was looked for."""
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "config.toml").write_text("")
+    for extra in ([], ["--force"]):
+        result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(run), *extra])
+        assert isinstance(result.exception, ValueError)
+        assert (
+            f"--out {run} is a RUN folder; give the export a folder of its own, e.g. --out "
+            "run-onnx." == str(result.exception)
+        )
+    assert sorted(p.name for p in run.iterdir()) == ["config.toml"]
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "encoder.onnx").write_text("mine")
+    result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(mine)])
+    assert isinstance(result.exception, ValueError)
+    assert f"--out {mine} holds encoder.onnx; choose another" in str(result.exception)
+    assert (mine / "encoder.onnx").read_text() == "mine"
+    result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(mine), "--force"])
+    assert result.exit_code == 0, result.output
+    assert (mine / "encoder.onnx").read_bytes() != b"mine"
 
 
 def test_export_over_another_models_export_leaves_none_of_its_graphs(model_file, tmp_path):

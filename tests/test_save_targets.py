@@ -95,3 +95,26 @@ def test_a_parent_that_is_a_file_is_named(tmp_path, model):
                            " is a file, not a folder"):  # fmt: skip
             model.save(target)
     assert sorted(os.listdir(tmp_path)) == ["ae.safetensors"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_written_through_not_replaced(tmp_path):
+    # Renamed over, a pipe (or, as root, -o /dev/null) became a regular file; the reader at its
+    # other end got nothing.
+    import stat
+    import threading
+
+    X = np.random.default_rng(0).normal(size=(30, 4)).astype(np.float32)
+    model = aekit.Autoencoder(max_iter=1, hidden_layer_sizes=(4,), latent_dim=2).fit(X)
+    pipe = tmp_path / "pipe.safetensors"
+    os.mkfifo(pipe)
+    received = {}
+    reader = threading.Thread(target=lambda: received.update(data=pipe.read_bytes()), daemon=True)
+    reader.start()
+    model.save(pipe)
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    (tmp_path / "copy.safetensors").write_bytes(received["data"])
+    loaded = aekit.load(tmp_path / "copy.safetensors")
+    np.testing.assert_array_equal(loaded.transform(X), model.transform(X))
+    assert sorted(os.listdir(tmp_path)) == ["copy.safetensors", "pipe.safetensors"]

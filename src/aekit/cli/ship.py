@@ -24,6 +24,28 @@ def _needs(extra: str, *modules: str) -> None:
         raise ValueError(f"this command needs {', '.join(missing)}: pip install 'aekit[{extra}]'.")
 
 
+# What an export writes into its folder (the graphs a model has, and the manifest).
+EXPORT_FILES = ("encoder.onnx", "decoder.onnx", "score.onnx", "detector.onnx", "manifest.json")
+
+
+def check_export_folder(folder: Path, force: bool) -> None:
+    """An export goes into a folder of its own: not a RUN's (its graphs and manifest would lie
+    among the RUN's record), and over files of the names it writes only with --force, as a RUN
+    or a model file is replaced (a graph put there by hand was replaced without a word)."""
+    if (folder / "config.toml").is_file():
+        raise ValueError(
+            f"--out {folder} is a RUN folder; give the export a folder of its own, e.g. --out "
+            f"{folder.name}-onnx."
+        )
+    present = [name for name in EXPORT_FILES if (folder / name).exists()]
+    if present and not force:
+        earlier = " (an earlier export)" if "manifest.json" in present else ""
+        raise ValueError(
+            f"--out {folder} holds {', '.join(present)}{earlier}; choose another folder with "
+            "--out, or pass --force to replace them (other files there are kept)."
+        )
+
+
 @app.command()
 def export(
     run: Run,
@@ -54,11 +76,7 @@ def export(
             " (the graphs go inside it)."
         )
     check_writable_folder(folder, "--out")
-    if (folder / "manifest.json").exists() and not force:  # as a RUN or a model file is not
-        raise ValueError(
-            f"--out {folder} holds an earlier export (manifest.json); choose another folder "
-            "with --out, or pass --force to replace its graphs (other files there are kept)."
-        )
+    check_export_folder(folder, force)
     _needs("export", "onnx", "onnxscript")
     from aekit.cli.tables import run_encoder
     from aekit.export import export_onnx, exported_files

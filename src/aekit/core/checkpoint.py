@@ -128,7 +128,14 @@ def restore(
         raise ValueError(
             f"{path} belongs to another run ({_differences(header, config)}); {afresh(path)}."
         )
-    module.load_state_dict(state["model"])
+    try:
+        module.load_state_dict(state["model"])
+    except RuntimeError as err:  # same parameters, another layout: an older aekit's network
+        shapes = str(err).strip().splitlines()[-1].strip().rstrip(".")
+        raise ValueError(
+            f"{path} holds a network of another layout than this version of aekit builds "
+            f"({shapes}); {afresh(path)}."
+        ) from None
     optimizer_state = state["optimizer"]
     # JSON turned the optimizer's integer parameter ids into strings; Adam matches on ints.
     optimizer_state["state"] = {int(k): v for k, v in optimizer_state["state"].items()}

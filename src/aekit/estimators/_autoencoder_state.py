@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from aekit.core.recurrent import add_position_inputs
 from aekit.estimators.persistence import SavesToFile
 
 
@@ -172,6 +173,7 @@ class AutoencoderState(SavesToFile):
                 skeleton = self._build_model(n_classes, placeholder, placeholder)
             except (TypeError, ValueError, IndexError, KeyError, RuntimeError) as err:
                 raise ValueError(f"{self._unbuildable(err)}; {stored_weights(state)}") from None
+            state = add_position_inputs(skeleton, state)  # files of before the positions
             try:
                 check_shapes(skeleton, state)
             except ValueError as err:

@@ -35,6 +35,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> Non
     path = Path(path)
     if path.is_dir():  # os.replace would fail at the end, naming the temporary file
         raise ValueError(f"cannot write {path}: it is a folder; give a file name.")
+    if path.exists() and not path.is_file():  # /dev/null, /dev/stdout, a named pipe
+        _write_through(path, write)
+        return
     make_parent(path)
     remove_stale(path)
     try:
@@ -58,6 +61,20 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> Non
         raise
     finally:
         os.close(fd)
+
+
+def _write_through(path: Path, write: Callable[[str], object]) -> None:
+    """Write a device or a named pipe as ``open`` does: renamed over, ``-o /dev/null`` made
+    /dev/null a file (as root, for every program). The bytes are made in a private temporary
+    file first (writers take a file name, and some reopen it), then copied in whole."""
+    fd, tmp = tempfile.mkstemp(prefix=_prefix(path), suffix=".tmp")
+    try:
+        os.close(fd)
+        write(tmp)
+        with open(tmp, "rb") as made, open(path, "wb") as target:
+            shutil.copyfileobj(made, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def make_parent(path: Path) -> None:
