@@ -28,7 +28,7 @@ import numpy as np
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from aekit._version import __version__
 from aekit.serve.batching import Batcher
@@ -51,6 +51,9 @@ class Limits:
 
 class GenerateRequest(BaseModel):
     """``POST /v1/generate``: how many samples, of which label, from which seed."""
+
+    # A field of another name is refused: "lable": 7 was answered with samples of every label.
+    model_config = ConfigDict(extra="forbid")
 
     n: int = Field(1, ge=1, description="Number of samples.")
     label: Any = Field(None, description="ConditionalVAE: the label of every sample.")

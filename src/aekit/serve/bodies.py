@@ -80,7 +80,12 @@ def parse(body: bytes, content_type: str | None, query_label: str | None) -> Row
         raise BodyError(
             415, f"Content-Type {kind!r} is not supported; send one of {', '.join(CONTENT_TYPES)}."
         )
-    if query_label is not None and rows.labels is None:
+    if query_label is not None:
+        if rows.labels is not None:  # the query's label was dropped without a word
+            raise BodyError(
+                422,
+                "the labels are given twice, in the body and as ?label=; send one of them.",
+            )
         rows.labels = query_label
     return rows
 
@@ -90,6 +95,8 @@ def _from_json(body: bytes) -> Rows:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError) as err:
         raise BodyError(422, f"the body is not valid JSON: {err}.") from None
+    except RecursionError:  # a client's body, not the server's fault: it was a 500
+        raise BodyError(422, "the JSON body nests too deeply to be rows.") from None
     if isinstance(document, list):
         document = {"rows": document}
     if not isinstance(document, dict):
@@ -124,6 +131,12 @@ def _from_json(body: bytes) -> Rows:
             raise BodyError(422, ragged_message(rows, '"rows"', err)) from None
     if array.dtype == object and not any(isinstance(r, list) for r in rows):
         raise BodyError(422, '"rows" must be a list of rows (lists) or of records (objects).')
+    if array.ndim == 1:  # scikit-learn's answer was Python advice: X.reshape(1, -1)
+        raise BodyError(
+            422,
+            '"rows" holds numbers, not rows: send a list of rows, e.g. {"rows": [[1, 2, 3]]} '
+            "for one row.",
+        )
     return Rows(array, labels)
 
 
@@ -214,13 +227,31 @@ def order_columns(X: Any, feature_names: Any, keyed: bool = False) -> Any:
                 '"columns" have no names to be matched by; send "rows" as lists of numbers in '
                 "the order of its features.",
             )
-        return X
+        return _numbered_in_order(X)
     names = [str(n) for n in feature_names]
     if isinstance(X, pd.DataFrame):
         if sorted(map(str, X.columns)) == sorted(names) and list(map(str, X.columns)) != names:
             return X[names]
     elif isinstance(X, np.ndarray) and X.dtype.kind in "fiub" and X.shape[1:] == (len(names),):
         return pd.DataFrame(X, columns=names)
+    return X
+
+
+def _numbered_in_order(X: Any) -> Any:
+    """An Arrow table for a model fitted on an array, its columns named as an array's columns
+    are (x0, x1, ... as scikit-learn names them, or 0, 1, ... as pandas does) in another order,
+    put in the order of those numbers: read by position, a table written x63 ... x0 was scored
+    reversed without an error. Columns of other names are read in the order they came; numbers
+    are passed on as an array, as the model was fitted."""
+    if not isinstance(X, pd.DataFrame):
+        return X
+    names = [str(c) for c in X.columns]
+    for prefix in ("x", ""):
+        numbered = [f"{prefix}{i}" for i in range(len(names))]
+        if names != numbered and sorted(names) == sorted(numbered):
+            X = X.iloc[:, [names.index(n) for n in numbered]]
+    if all(pd.api.types.is_numeric_dtype(t) for t in X.dtypes):
+        return X.to_numpy()  # names the model has not: scikit-learn warned on every request
     return X
 
 
@@ -233,6 +264,10 @@ def as_labels(labels: Any, n_rows: int, classes: np.ndarray) -> np.ndarray | Non
     if array.ndim != 0:
         return array
     value = array.item()
+    if isinstance(value, bool) and classes.dtype != bool:  # True == 1: it was class 1
+        raise BodyError(
+            422, f"the label {value!r} is a boolean; known labels are {classes.tolist()[:20]}."
+        )
     matches = [c for c in classes if c == value or str(c) == str(value)]
     if not matches:  # the Python API's message for an unseen label
         raise BodyError(

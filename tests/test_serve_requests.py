@@ -1,0 +1,82 @@
+"""Requests the scoring server once took with a wrong answer: an Arrow table of an array's
+columns out of order, labels given twice, a label true, a misspelt field, a body nested past
+Python's recursion limit, a list of numbers as the rows (a new user's pass)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.ipc as ipc
+import pytest
+from conftest import CPU
+from serve_helpers import client
+
+import aekit
+from aekit.data.datasets import load_digits
+
+STREAM = {"content-type": "application/vnd.apache.arrow.stream"}
+
+
+def arrow_body(columns: dict) -> bytes:
+    table = pa.table(columns)
+    sink = pa.BufferOutputStream()
+    with ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+@pytest.fixture(scope="module")
+def cvae():
+    X, y = load_digits()
+    return aekit.ConditionalVAE(**CPU).fit(X[:100], y[:100])
+
+
+@pytest.mark.parametrize("prefix", ["x", ""])  # scikit-learn's names of an array, pandas'
+def test_an_arrays_columns_sent_out_of_order_are_put_in_order(served_table, prefix):
+    # Read by position, x3 x2 x1 x0 was scored as the reversed row, with status 200.
+    X = served_table.to_numpy()[:3]
+    model = aekit.VAE(**CPU).fit(served_table.to_numpy())
+    body = arrow_body({f"{prefix}{j}": X[:, j] for j in (3, 2, 1, 0)})
+    response = client(model).post("/v1/score", content=body, headers=STREAM)
+    assert response.status_code == 200, response.text
+    np.testing.assert_allclose(response.json()["scores"], model.score_samples(X), rtol=1e-5)
+
+
+def test_labels_in_the_body_and_the_query_are_refused(cvae):
+    X, y = load_digits()
+    body = {"rows": X[:1].tolist(), "labels": [1]}
+    response = client(cvae).post("/v1/score?label=3", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "the labels are given twice, in the body and as ?label=; send one of them."
+    )
+
+
+def test_generate_refuses_a_boolean_label_and_an_unknown_field(cvae):
+    c = client(cvae)
+    boolean = c.post("/v1/generate", json={"n": 1, "label": True, "seed": 3})
+    assert boolean.status_code == 422  # it was class 1 (True == 1)
+    assert boolean.json()["detail"].startswith("the label True is a boolean; known labels are [0,")
+    misspelt = c.post("/v1/generate", json={"n": 1, "lable": 7, "seed": 3})
+    assert misspelt.status_code == 422  # it answered samples of every label
+    assert "lable" in misspelt.text
+    assert c.post("/v1/generate", json={"n": 1, "label": 7, "seed": 3}).status_code == 200
+
+
+def test_a_body_nested_too_deeply_is_the_clients_error(served_vae):
+    body = '{"rows": ' + "[" * 5000 + "]" * 5000 + "}"
+    response = client(served_vae).post(
+        "/v1/score", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422  # a RecursionError: 500 and a traceback in the log
+    assert response.json()["detail"] == "the JSON body nests too deeply to be rows."
+
+
+@pytest.mark.parametrize("body", [[1.0, 2.0, 3.0, 4.0], {"rows": [1.0, 2.0, 3.0, 4.0]}])
+def test_numbers_instead_of_rows_say_what_rows_are(served_vae, body):
+    response = client(served_vae).post("/v1/score", json=body)
+    assert response.status_code == 422  # scikit-learn's advice: X.reshape(1, -1)
+    assert response.json()["detail"] == (
+        '"rows" holds numbers, not rows: send a list of rows, e.g. {"rows": [[1, 2, 3]]} for '
+        "one row."
+    )
