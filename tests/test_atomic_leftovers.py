@@ -166,3 +166,27 @@ def test_a_long_target_name_gets_temporary_names_the_file_system_takes(tmp_path)
         ok(invoke("train", "digits", "--model", "ae", "--epochs", "1", "--quiet", "--no-figures",
                   "--param", "hidden_layer_sizes=[8]", "--out", run, *again))  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, run.name])
+
+
+def test_a_staged_folders_disk_errors_name_the_folder_asked_for(tmp_path, monkeypatch):
+    # "No space left on device: small/.onnx.aekit2442.6qeahmq3.tmp/decoder.onnx" named a
+    # hidden folder the user never asked for, and a read-only disk named it too.
+    import errno
+    import tempfile
+
+    folder = tmp_path / "onnx"
+    with pytest.raises(OSError) as full:
+        with staged_folder(folder) as staging:
+            raise OSError(errno.ENOSPC, "No space left on device", str(staging / "decoder.onnx"))
+    assert full.value.filename == str(folder / "decoder.onnx")
+    assert not folder.exists() and list(tmp_path.iterdir()) == []
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / ".onnx.aekit1.x.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    with pytest.raises(OSError) as refused:
+        with staged_folder(folder):
+            pass
+    assert refused.value.filename == str(folder)
+    assert refused.value.errno == errno.EROFS

@@ -100,7 +100,10 @@ def staged_folder(folder: str | os.PathLike, last: str | None = None) -> Iterato
     folder = Path(folder)
     make_parent(folder)
     remove_stale(folder)
-    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=_prefix(folder), suffix=".tmp"))
+    try:
+        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=_prefix(folder), suffix=".tmp"))
+    except OSError as err:  # a read-only disk: name the folder asked for, not the staging one
+        raise type(err)(err.errno, err.strerror, str(folder)) from None
     try:
         lock = os.open(staging, os.O_RDONLY)
     except OSError:
@@ -108,7 +111,14 @@ def staged_folder(folder: str | os.PathLike, last: str | None = None) -> Iterato
         raise
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)  # held to the end: the folder is a live writer's
-        yield staging
+        try:
+            yield staging
+        except OSError as err:  # a full disk: the file asked for, not its staging copy
+            name = str(err.filename or "")
+            if err.errno is None or not name.startswith(str(staging)):
+                raise
+            asked = folder / Path(name).relative_to(staging)
+            raise type(err)(err.errno, err.strerror, str(asked)) from None
         staging.chmod(0o777 & ~UMASK)  # mkdtemp makes it private; the result is ordinary
         if not folder.exists():
             with contextlib.suppress(OSError):  # made meanwhile: move the files one by one

@@ -246,8 +246,11 @@ def parse_header(path: str | os.PathLike, text: str) -> dict[str, Any]:
         too_deep = _deeper_than(header, MAX_DEPTH)
     except RecursionError:  # json's own recursion: nested far deeper still
         too_deep = True
-    except json.JSONDecodeError as err:
-        raise ValueError(f"{path} has a damaged aekit header: {err!r}") from None
+    except json.JSONDecodeError as err:  # said as Python's repr: JSONDecodeError('Expecting ...
+        raise ValueError(
+            f"{path} has a damaged aekit header: it is not valid JSON ({err.msg} at line "
+            f"{err.lineno}, column {err.colno})."
+        ) from None
     except ValueError:  # json's int(): more digits than Python converts
         limit = sys.get_int_max_str_digits()
         raise ValueError(
@@ -314,6 +317,10 @@ def load_tree(
                 f"{path} is {kind or 'a data file'}, not an aekit model: give a model file "
                 "(.safetensors)."
             ) from None
+        if path.stat().st_size == 0:  # safetensors said "header too small"
+            raise ValueError(
+                f"{path} is empty (0 bytes): a save or copy cut short? Save the model again."
+            ) from None
         raise ValueError(
             _foreign_file(path)
             or _truncated(path)
@@ -330,6 +337,13 @@ def load_tree(
         raise ValueError(f"{path} has a damaged aekit header: it has no 'tree' entry.")
     try:
         tree = unflatten(header.pop("tree"), tensors)
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
-        raise ValueError(f"{path} has a damaged aekit header: {err!r}") from None
+    except KeyError as err:  # said as KeyError('t.model.latent.head.bias')
+        raise ValueError(
+            f"{path} is damaged: its header names a tensor {err.args[0]!r} that the file does "
+            "not hold; save the model again."
+        ) from None
+    except (TypeError, AttributeError) as err:
+        raise ValueError(
+            f"{path} has a damaged aekit header: its 'tree' entry is malformed ({err})."
+        ) from None
     return header, tree
