@@ -257,10 +257,11 @@ def test_a_truncated_npy_names_the_file_and_the_offset(tmp_path):
 def test_parquet_files_that_disagree_name_the_column(tmp_path):
     folder = tmp_path / "parts"
     folder.mkdir()
-    write_parquet(folder / "a.parquet", np.zeros((5, 2), np.float32), names=["u", "v"])
+    write_parquet(folder / "a.parquet", np.zeros((5, 2), bool), names=["u", "v"])
     write_parquet(folder / "b.parquet", np.zeros((5, 2), np.float64), names=["u", "v"])
-    with pytest.raises(ValueError, match="column 'u' is float in .*a.parquet but double in"):
-        aekit.open_dataset(folder)
+    with pytest.raises(ValueError, match="column 'u' is bool in .*a.parquet but double in"):
+        aekit.open_dataset(folder)  # numbers of two types are one (test_parquet_folder_types)
+    write_parquet(folder / "a.parquet", np.zeros((5, 2), np.float32), names=["u", "v"])
     write_parquet(folder / "b.parquet", np.zeros((5, 2), np.float32), names=["u", "w"])
     with pytest.raises(ValueError, match="column 'v' is in .*a.parquet but not in"):
         aekit.open_dataset(folder)

@@ -107,9 +107,7 @@ class ParquetReader(RowReader):
             self.handles.append(handle)
             meta = handle.metadata
             counts.append([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
-        schema = self.handles[0].schema_arrow
-        for file, handle in zip(files[1:], self.handles[1:]):
-            _check_same_schema(files[0], schema, file, handle.schema_arrow)
+        schema = folder_schema(files, [handle.schema_arrow for handle in self.handles])
         names = list(schema.names)
         refuse_repeated_names(path, names)
         if label_column is not None and label_column not in names:
@@ -343,26 +341,59 @@ def _distinct_values(files: list[Path], handles: list, columns: list[str]) -> di
     }
 
 
-def _check_same_schema(first: Path, schema, file: Path, other) -> None:
-    """Every file of a folder has the first file's columns with the first file's types."""
-    for field in schema:
-        if field.name not in other.names:
+def folder_schema(files: list[Path], schemas: list):
+    """The schema the files of a Parquet folder are read by: the first file's, where a number
+    column is stored as integers in some files and floats in others (pandas writes float64 for
+    a part with a missing value, int64 for the others) as the type that holds both (pyarrow's
+    permissive promotion: int64 and double give double). Every file must have the same
+    columns; other types that differ are refused, naming the fix."""
+    import pyarrow as pa
+
+    first, schema = files[0], schemas[0]
+    for file, other in zip(files[1:], schemas[1:]):
+        for field in schema:
+            if field.name not in other.names:
+                raise ValueError(
+                    f"column {field.name!r} is in {first} but not in {file}: the files of a "
+                    "Parquet folder must share one schema."
+                )
+            found = other.field(field.name).type
+            if found == field.type:
+                continue
+            both = _promoted(field.type, found)
+            if both is None:
+                raise ValueError(
+                    f"column {field.name!r} is {field.type} in {first} but {found} in {file}: "
+                    "the files of a Parquet folder must share one type per column (integers "
+                    "and floats are read as one); write them again with one type for it."
+                )
+            schema = schema.set(schema.get_field_index(field.name), field.with_type(both))
+        extra = [n for n in other.names if n not in schema.names]
+        if extra:
             raise ValueError(
-                f"column {field.name!r} is in {first} but not in {file}: the files of a Parquet "
+                f"column {extra[0]!r} is in {file} but not in {first}: the files of a Parquet "
                 "folder must share one schema."
             )
-        found = other.field(field.name).type
-        if found != field.type:
-            raise ValueError(
-                f"column {field.name!r} is {field.type} in {first} but {found} in {file}: the "
-                "files of a Parquet folder must share one schema."
-            )
-    extra = [n for n in other.names if n not in schema.names]
-    if extra:
-        raise ValueError(
-            f"column {extra[0]!r} is in {file} but not in {first}: the files of a Parquet folder "
-            "must share one schema."
+    return pa.schema(list(schema), metadata=schemas[0].metadata)
+
+
+def _promoted(one, other):
+    """The Arrow type holding numbers of the types ``one`` and ``other`` (integers or floats,
+    not bools), or None."""
+    import pyarrow as pa
+
+    def number(t) -> bool:
+        return pa.types.is_integer(t) or pa.types.is_floating(t)
+
+    if not (number(one) and number(other)):
+        return None
+    try:
+        merged = pa.unify_schemas(
+            [pa.schema([("x", one)]), pa.schema([("x", other)])], promote_options="permissive"
         )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    return merged.field("x").type
 
 
 def refuse_repeated_names(path: Path, names: list[str]) -> None:

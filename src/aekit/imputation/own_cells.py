@@ -90,8 +90,8 @@ def _in_column_type(values: np.ndarray, dtype: Any) -> np.ndarray:
     cast"), in the column's own float type (float32 stays float32), as they are otherwise."""
     if pd.api.types.is_integer_dtype(dtype):
         return np.rint(values.astype(np.float64)).astype(np.int64)
-    if pd.api.types.is_float_dtype(dtype):
-        return values.astype(dtype)
+    if pd.api.types.is_float_dtype(dtype):  # pandas' Float64 too: its numpy_dtype, float64
+        return values.astype(getattr(dtype, "numpy_dtype", dtype))
     return values
 
 
@@ -132,12 +132,13 @@ def _write_parquet(output: Path, spec: str, frames: Iterator[pd.DataFrame]) -> N
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from aekit.data.parquet import parquet_files
+    from aekit.data.parquet import folder_schema, parquet_files
     from aekit.io.atomic import atomic_write
 
     first = next(frames)
-    file = parquet_files(Path(spec))[0]
-    own, integers = pq.ParquetFile(file).schema_arrow, _csv_integers(file)
+    files = parquet_files(Path(spec))
+    own = folder_schema(files, [pq.read_schema(file) for file in files])
+    integers = _csv_integers(files[0])
     schema = pa.schema(
         [
             own.field(str(name)).with_type(pa.int64()) if name in integers else own.field(name)
