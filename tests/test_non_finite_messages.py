@@ -51,15 +51,17 @@ def test_a_file_read_a_chunk_at_a_time(tmp_path, monkeypatch):
                        r"rows 5, 7, 30 \(row index, 0-based\)"):  # fmt: skip
         aekit.Autoencoder(**QUICK).fit(data)
     monkeypatch.setattr(row_stats, "CHUNK_BYTES", 16 * 4 * 4)  # 16 rows at a time
-    with pytest.raises(ValueError, match=r"x\.npy has 3 values .* in 2 of the 16 rows read: "
-                       r"rows 5, 7 \(row index, 0-based\)"):  # fmt: skip
+    # ... and of how many in all ("of the 233016 rows read" of a 300,000-row file puzzled)
+    with pytest.raises(ValueError, match=r"x\.npy has 3 values .* in 2 of the 16 rows read "
+                       r"\(of its 40\): rows 5, 7 \(row index, 0-based\)"):  # fmt: skip
         aekit.Autoencoder(**QUICK).fit(data)
     # a later chunk says where it starts: "in 1 of the 16 rows read: row 30" read as if row 30
     # were among the file's first 16 (user review)
     late = np.nan_to_num(bad_rows(), nan=0.0, posinf=0.0)
     late[30, 1] = np.nan
     np.save(tmp_path / "late.npy", late.astype(np.float32))
-    with pytest.raises(ValueError, match=r"in 1 of the 16 rows read from row 16: row 30 \("):
+    with pytest.raises(ValueError, match=r"in 1 of the 16 rows read from row 16 \(of its 40\): "
+                       r"row 30 \("):  # fmt: skip
         aekit.Autoencoder(**QUICK).fit(aekit.open_dataset(tmp_path / "late.npy"))
 
 

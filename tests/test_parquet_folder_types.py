@@ -1,6 +1,8 @@
 """A Parquet folder whose parts store a number column as integers in one file and floats in
 another (pandas writes float64 for a part with a missing value, int64 for the others) is read
-as one table of the type that holds both; it was refused as "must share one schema"."""
+as one table of the type that holds both; it was refused as "must share one schema". A damaged
+Parquet DATA is named whichever command reads its id column first, and missing values in a
+table on disk get the fix that works on disk."""
 
 from __future__ import annotations
 
@@ -64,3 +66,38 @@ def test_text_and_numbers_in_one_column_are_still_refused_naming_the_fix(tmp_pat
     with pytest.raises(ValueError, match=r"write them again with one type for it"):
         aekit.open_dataset(folder)
     refused(invoke("train", folder, "--epochs", "1"), "column 'b' is int64 in", "string in")
+
+
+def test_a_truncated_parquet_is_named_where_a_runs_id_column_is_read_first(tmp_path):
+    # score and encode of a RUN with --id-column said pyarrow's words alone: "Parquet magic
+    # bytes not found in footer. ..."
+    table = pd.DataFrame(np.random.default_rng(0).normal(size=(400, 3)), columns=list("abc"))
+    table["rid"] = [f"R{i}" for i in range(400)]
+    table.to_parquet(tmp_path / "t.parquet")
+    run = tmp_path / "run"
+    ok(invoke("train", tmp_path / "t.parquet", "--id-column", "rid", "--epochs", "1", "--out", run))
+    cut = tmp_path / "cut.parquet"
+    cut.write_bytes((tmp_path / "t.parquet").read_bytes()[:2000])
+    for command in ("score", "encode"):
+        said = refused(invoke(command, run, cut, "-o", tmp_path / "o.csv"))
+        assert said.startswith(f"cannot read {cut} as Parquet: "), said
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_missing_values_on_disk_are_told_the_imputer_that_works_on_disk(tmp_path):
+    # it advised sklearn.impute.SimpleImputer, which needs the table in memory
+    table = pd.DataFrame(np.random.default_rng(0).normal(size=(300, 4)), columns=list("abcd"))
+    table.iloc[[7, 90], 2] = np.nan
+    table.to_parquet(tmp_path / "holes.parquet")
+    dataset = aekit.open_dataset(tmp_path / "holes.parquet")
+    with pytest.raises(ValueError) as refused_fit:
+        aekit.Autoencoder(max_iter=1).fit(dataset)
+    said = str(refused_fit.value)
+    assert said.endswith(
+        "Remove or impute them first: aekit.AutoencoderImputer fills a table on disk, "
+        "imputer.fit(X).transform(X, out='filled.parquet')."
+    ), said
+    imputer = aekit.AutoencoderImputer(max_iter=1, random_state=0).fit(dataset)
+    imputer.transform(dataset, out=tmp_path / "filled.parquet")  # the advice, followed
+    filled = aekit.open_dataset(tmp_path / "filled.parquet")
+    assert aekit.Autoencoder(max_iter=1).fit(filled).n_features_in_ == 4

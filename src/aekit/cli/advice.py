@@ -162,11 +162,13 @@ ADVICE = (
         r"write column '\1' as True/False in the file.",
     ),
     (
-        r"\bRemove or impute (them|those rows) first \(e\.g\. sklearn\.impute\.SimpleImputer\)\.",
+        r"\bRemove or impute (them|those rows) first(?: \(e\.g\. sklearn\.impute\.SimpleImputer\)|"
+        r": aekit\.AutoencoderImputer fills a table on disk, [^\n]*?'filled\.parquet'\))\.",
         "Fill them with 'aekit impute' first, or remove those rows.",
     ),
     (  # aekit.data.non_finite.REPLACE_THEN_IMPUTE: infinities and NaN in one DATA
-        r"\band remove or impute the NaN \(e\.g\. sklearn\.impute\.SimpleImputer\)\.",
+        r"\band remove or impute the NaN(?: \(e\.g\. sklearn\.impute\.SimpleImputer\)|: "
+        r"aekit\.AutoencoderImputer fills a table on disk, [^\n]*?'filled\.parquet'\))\.",
         "then fill the NaN with 'aekit impute', or remove those rows.",
     ),
     (

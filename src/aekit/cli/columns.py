@@ -259,13 +259,11 @@ def disk_features(
     DATA, when it is not DATA itself (a large CSV's copy)."""
     if current.id_column is None and not current.ignore_columns:
         return None
-    import pyarrow.parquet as pq
-
     from aekit.data.csv_parquet import integer_columns
-    from aekit.data.parquet import parquet_files
+    from aekit.data.parquet import parquet_files, read_schema
 
     files = parquet_files(Path(source or spec))  # the reader's files, in its order: ids match
-    names = list(pq.read_schema(files[0]).names)
+    names = list(read_schema(files[0]).names)
     dropped = set(_check_present(spec, names, label_column))
     if current.id_column in names:
         parts = id_parts(files, current.id_column)

@@ -11,10 +11,19 @@ import numpy as np
 
 
 def id_parts(files: list[Path], column: str) -> list[Any]:
-    """The ``column`` of each Parquet file of ``files``, in order (pyarrow arrays)."""
+    """The ``column`` of each Parquet file of ``files``, in order (pyarrow arrays); a file
+    pyarrow cannot read is named (its words named none: "Parquet magic bytes not found")."""
     import pyarrow.parquet as pq
 
-    return [pq.read_table(path, columns=[column]).column(0) for path in files]
+    from aekit.data.parquet import arrow_errors
+
+    parts = []
+    for path in files:
+        try:
+            parts.append(pq.read_table(path, columns=[column]).column(0))
+        except arrow_errors() as err:
+            raise ValueError(f"cannot read {path} as Parquet: {err}") from None
+    return parts
 
 
 def exact_ids(parts: list[Any]) -> np.ndarray | None:

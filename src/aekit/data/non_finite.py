@@ -28,8 +28,22 @@ REPLACE_THEN_IMPUTE = (
 )
 
 
-def fix_for(any_nan: bool, any_infinite: bool = False) -> str:
-    """What to do with refused cells: impute NaN; replace infinities; both, in that order."""
+# Rows read from disk a batch at a time: SimpleImputer needs the whole table in memory, which is
+# what reading from disk avoids; the imputer that fills a table on disk is aekit's.
+ON_DISK_IMPUTER = (
+    "aekit.AutoencoderImputer fills a table on disk, imputer.fit(X).transform(X, "
+    "out='filled.parquet')"
+)
+
+
+def fix_for(any_nan: bool, any_infinite: bool = False, on_disk: bool = False) -> str:
+    """What to do with refused cells: impute NaN; replace infinities; both, in that order.
+    ``on_disk``: the rows come from a source read a batch at a time."""
+    if on_disk and any_nan:
+        impute = f"remove or impute the NaN: {ON_DISK_IMPUTER}."
+        if any_infinite:
+            return f"{REPLACE_THEN_IMPUTE.split(', and ')[0]}, and {impute}"
+        return f"Remove or impute them first: {ON_DISK_IMPUTER}."
     if any_nan and any_infinite:
         return REPLACE_THEN_IMPUTE
     return IMPUTE if any_nan else REPLACE
@@ -47,6 +61,7 @@ def describe_non_finite(
     n_rows: int | None = None,
     empty_columns: Sequence[Any] = (),
     columns_needed: bool = False,
+    total: int | None = None,
 ) -> str:
     """``"X has 4 values that are not finite (3 NaN, 1 infinite) in 3 of its 300 rows: rows
     5, 7, 200 (row index, 0-based); first at (row 5, column 'b'), (row 7, column 'a'), ..."``
@@ -62,6 +77,7 @@ def describe_non_finite(
     ``read``, the columns with no value in any row of the whole source (its rows read so far
     cannot tell: a column may be empty in its first rows alone). ``columns_needed``: the columns
     are a fitted model's, so an empty one is named without the advice to leave it out.
+    ``total``: where ``read``, the rows of the whole source.
     """
     bad = np.asarray(refused, dtype=bool).reshape(len(refused), -1)
     empty = list(empty_columns)
@@ -84,6 +100,8 @@ def describe_non_finite(
     of = f"of the {n_rows} rows read" if read else f"of its {n_rows} rows"
     if read and len(ids) and int(ids[0]):  # a later chunk: its rows are not the file's first
         of += f" from row {int(ids[0])}"
+    if read and total is not None and total > n_rows:
+        of += f" (of its {total})"
     rows = ", ".join(str(int(ids[r])) for r in bad_rows[:SHOWN])
     more = f" and {len(bad_rows) - SHOWN} more" if len(bad_rows) > SHOWN else ""
     note = "row index, 0-based"

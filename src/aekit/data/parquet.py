@@ -27,7 +27,7 @@ from aekit.warning_lines import caller_level
 _NUMERIC = "biuf"
 
 
-def _arrow_errors() -> tuple[type[BaseException], ...]:
+def arrow_errors() -> tuple[type[BaseException], ...]:
     import pyarrow as pa
 
     return (OSError, ValueError, pa.ArrowException)
@@ -40,7 +40,7 @@ def read_schema(path: Path):
 
     try:
         return pq.read_schema(path)
-    except _arrow_errors() as err:
+    except arrow_errors() as err:
         raise ValueError(f"cannot read {path} as Parquet: {err}") from None
 
 
@@ -102,7 +102,7 @@ class ParquetReader(RowReader):
         for file in files:
             try:
                 handle = pq.ParquetFile(file)
-            except _arrow_errors() as err:
+            except arrow_errors() as err:
                 raise ValueError(f"cannot read {file} as Parquet: {err}") from None
             self.handles.append(handle)
             meta = handle.metadata
@@ -185,7 +185,7 @@ class ParquetReader(RowReader):
             return None
         try:  # the first rows alone: a row group may hold millions
             batch = next(self.handles[0].iter_batches(batch_size=4096, columns=wide))
-        except (StopIteration, *_arrow_errors()):
+        except (StopIteration, *arrow_errors()):
             return None  # the streaming pass names the damage
         sample = [c.to_numpy(zero_copy_only=False).astype(np.float64) for c in batch.columns]
         return np.column_stack(sample), wide
@@ -223,7 +223,7 @@ class ParquetReader(RowReader):
         """``read(*args)``, its pyarrow error said as row group ``g``'s damage."""
         try:
             return read(*args)
-        except _arrow_errors() as err:
+        except arrow_errors() as err:
             raise ValueError(
                 f"{self.describe_group(g)} cannot be read (corrupt or truncated?): "
                 + " ".join("".join(c for c in str(err) if c.isprintable() or c.isspace()).split())
@@ -291,7 +291,7 @@ class ParquetReader(RowReader):
 
         try:
             parts = [h.read(columns=[self.label_column]).column(0) for h in self.handles]
-        except _arrow_errors() as err:
+        except arrow_errors() as err:
             raise ValueError(
                 f"cannot read column {self.label_column!r} of {self.path}: {err}"
             ) from None
@@ -330,7 +330,7 @@ def _distinct_values(files: list[Path], handles: list, columns: list[str]) -> di
         for group in range(handle.metadata.num_row_groups):
             try:
                 table = handle.read_row_group(group, columns=columns)
-            except _arrow_errors() as err:
+            except arrow_errors() as err:
                 raise ValueError(
                     f"{file} row group {group} cannot be read (corrupt or truncated?): {err}"
                 ) from None

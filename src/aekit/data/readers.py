@@ -103,7 +103,9 @@ class RowReader:
         """:func:`check_rows` of rows read, ``ids``; ``read``: some of the source's rows."""
         empty = self.empty_columns if read else None
         where = self.describe()
-        check_rows(rows, ids, where, self.nan_allowed(), self.names, read, empty, self.fitting)
+        check_rows(
+            rows, ids, where, self.nan_allowed(), self.names, read, empty, self.fitting, len(self)
+        )
 
     def empty_columns(self) -> list[str]:
         """The columns with no value in any row of the whole source, where known without
@@ -143,6 +145,7 @@ def check_rows(
     read: bool = True,
     empty_columns: Callable[[], list[str]] | None = None,
     fitting: bool | None = None,
+    total: int | None = None,
 ) -> None:
     """NaN or infinity in a batch is an error naming the source's row ids (found mid-stream,
     so the message says where in the file, not where in the batch) and, given a table's
@@ -150,7 +153,8 @@ def check_rows(
     ``read``: the batch is some of the source's rows (not all of them), whose columns with no
     value in any row ``empty_columns`` tells. ``fitting``: rows read for a fit, where columns
     with no value, and nothing else missing, are told to be left out, alone; False: a fitted
-    model's rows, not told to; None: unknown."""
+    model's rows, not told to; None: unknown. ``total``: the source's rows, said beside the
+    rows read ("of the 233016 rows read" of a 300,000-row file puzzled)."""
     with np.errstate(over="ignore"):  # the fast path of aekit.data.non_finite.check_finite
         if np.isfinite(rows.sum()):
             return
@@ -175,8 +179,9 @@ def check_rows(
         read=read,
         empty_columns=empty,
         columns_needed=fitting is False,  # a fitted model's rows cannot leave a column out
+        total=total,
     )
-    raise ValueError(f"{told}. {fix_for(bool((nan & bad).any()), infinite)}")
+    raise ValueError(f"{told}. {fix_for(bool((nan & bad).any()), infinite, on_disk=True)}")
 
 
 def is_memory_mapped(X: Any) -> bool:

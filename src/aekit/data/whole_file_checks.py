@@ -93,12 +93,12 @@ def text_among_numbers_refusal(
     ``row`` the first: ``markers``, the distinct text cells when each is a missing-value marker
     (read as missing with pandas' ``na_values``, then imputed or encoded; the command line says
     ``--na-values``, :mod:`aekit.cli.cell_advice`), else None (a typo to fix)."""
-    if not markers:
+    if not markers:  # a word aekit does not know as a marker may still be one ('oops')
         return (
             f"column {column!r} holds numbers but also text ({cell!r} in data row {row}, 0-based); "
-            "fix those cells, or, if the column holds codes rather than numbers, read every cell "
-            f"as text (pandas.read_csv(path, dtype={{{str(column)!r}: str}}), saved as Parquet "
-            "for the command line)."
+            f"fix those cells; or, {na_values_advice([str(cell)])} {THEN_FILL}; or, if the column "
+            "holds codes rather than numbers, read every cell as text (pandas.read_csv(path, "
+            f"dtype={{{str(column)!r}: str}}), saved as Parquet for the command line)."
         )
     markers = sorted(markers)
     listed = " and ".join(shown(m) for m in markers)

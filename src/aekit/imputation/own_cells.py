@@ -132,12 +132,12 @@ def _write_parquet(output: Path, spec: str, frames: Iterator[pd.DataFrame]) -> N
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from aekit.data.parquet import folder_schema, parquet_files
+    from aekit.data.parquet import folder_schema, parquet_files, read_schema
     from aekit.io.atomic import atomic_write
 
     first = next(frames)
     files = parquet_files(Path(spec))
-    own = folder_schema(files, [pq.read_schema(file) for file in files])
+    own = folder_schema(files, [read_schema(file) for file in files])
     integers = _csv_integers(files[0])
     schema = pa.schema(
         [
