@@ -80,3 +80,25 @@ def test_numbers_instead_of_rows_say_what_rows_are(served_vae, body):
         '"rows" holds numbers, not rows: send a list of rows, e.g. {"rows": [[1, 2, 3]]} for '
         "one row."
     )
+
+
+def test_an_answer_the_server_cannot_give_and_a_compressed_body_are_refused(served_vae):
+    import gzip
+    import json
+
+    c = client(served_vae)
+    rows = {"rows": [[1.0, 2.0, 3.0, 4.0]]}
+    csv = c.post("/v1/score", json=rows, headers={"accept": "text/csv"})
+    assert csv.status_code == 406  # answered in JSON, status 200
+    assert csv.json()["detail"].startswith("the server answers application/json (or")
+    for accept in ("text/html,application/xhtml+xml,*/*;q=0.8", "application/json"):
+        assert c.post("/v1/score", json=rows, headers={"accept": accept}).status_code == 200
+    packed = c.post(
+        "/v1/score",
+        content=gzip.compress(json.dumps(rows).encode()),
+        headers={"content-type": "application/json", "content-encoding": "gzip"},
+    )
+    assert packed.status_code == 415  # "not valid JSON: 'utf-8' codec can't decode byte 0x8b"
+    assert packed.json()["detail"] == (
+        "Content-Encoding gzip is not supported; send the body as it is."
+    )

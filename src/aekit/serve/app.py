@@ -32,7 +32,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from aekit._version import __version__
 from aekit.serve.batching import Batcher
-from aekit.serve.bodies import CONTENT_TYPES, NPY, BodyError, parse, split_columns, to_npy
+from aekit.serve.bodies import (
+    CONTENT_TYPES,
+    NPY,
+    BodyError,
+    check_headers,
+    parse,
+    split_columns,
+    to_npy,
+)
 from aekit.serve.inference import Served
 
 log = logging.getLogger("aekit.serve")
@@ -206,6 +214,7 @@ def create_app(
                     "this model reconstructs rows of a table with text columns, which a .npy "
                     "cannot hold; ask for JSON (drop 'Accept: application/x-npy').",
                 )
+            check_headers(request.headers.get("accept"), request.headers.get("content-encoding"))
             body = await read_body(request, limits.max_body_bytes)
             rows = parse(body, request.headers.get("content-type"), label)
             rows, ids = split_columns(rows, id_column, tuple(ignore_columns))
@@ -251,6 +260,7 @@ def create_app(
         async def generate(
             request: Request, spec: GenerateRequest, _: None = Depends(authorized)
         ) -> Response:
+            check_headers(request.headers.get("accept"), None)
             if spec.n > limits.max_rows:
                 raise BodyError(
                     413,

@@ -90,6 +90,27 @@ def parse(body: bytes, content_type: str | None, query_label: str | None) -> Row
     return rows
 
 
+ANSWERS = (JSON, NPY, "application/*", "*/*")  # what an Accept header may ask of the server
+
+
+def check_headers(accept: str | None, encoding: str | None) -> None:
+    """Refuse what the server cannot give or read: an answer of another media type than JSON
+    or .npy (406: ``Accept: text/csv`` was answered in JSON, status 200), and a compressed
+    body (415: gzip was "not valid JSON: 'utf-8' codec can't decode byte 0x8b")."""
+    if accept:
+        asked = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+        if not any(kind in ANSWERS for kind in asked):
+            raise BodyError(
+                406,
+                f"the server answers {JSON} (or {NPY}, the main array), not {accept.strip()}; "
+                "drop the Accept header or ask for one of those.",
+            )
+    if encoding and encoding.strip().lower() not in ("identity", ""):
+        raise BodyError(
+            415, f"Content-Encoding {encoding.strip()} is not supported; send the body as it is."
+        )
+
+
 def _from_json(body: bytes) -> Rows:
     try:
         document = json.loads(body)
