@@ -179,6 +179,7 @@ def test_export_into_a_run_or_over_a_graph_put_there_by_hand_is_refused(model_fi
     run = tmp_path / "run"
     run.mkdir()
     (run / "config.toml").write_text("")
+    (run / "command.txt").write_text("")
     for extra in ([], ["--force"]):
         result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(run), *extra])
         assert isinstance(result.exception, ValueError)
@@ -186,7 +187,7 @@ def test_export_into_a_run_or_over_a_graph_put_there_by_hand_is_refused(model_fi
             f"--out {run} is a RUN folder; give the export a folder of its own, e.g. --out "
             "run-onnx." == str(result.exception)
         )
-    assert sorted(p.name for p in run.iterdir()) == ["config.toml"]
+    assert sorted(p.name for p in run.iterdir()) == ["command.txt", "config.toml"]
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "encoder.onnx").write_text("mine")
@@ -197,6 +198,13 @@ def test_export_into_a_run_or_over_a_graph_put_there_by_hand_is_refused(model_fi
     result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(mine), "--force"])
     assert result.exit_code == 0, result.output
     assert (mine / "encoder.onnx").read_bytes() != b"mine"
+    # a graph of a name this model's export does not write is no reason to refuse (review)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "detector.onnx").write_text("mine")
+    result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(other)])
+    assert result.exit_code == 0, result.output
+    assert (other / "detector.onnx").read_text() == "mine"
 
 
 def test_export_over_another_models_export_leaves_none_of_its_graphs(model_file, tmp_path):

@@ -101,3 +101,28 @@ def test_missing_values_on_disk_are_told_the_imputer_that_works_on_disk(tmp_path
     imputer.transform(dataset, out=tmp_path / "filled.parquet")  # the advice, followed
     filled = aekit.open_dataset(tmp_path / "filled.parquet")
     assert aekit.Autoencoder(max_iter=1).fit(filled).n_features_in_ == 4
+
+
+def test_a_label_or_id_column_of_mixed_types_is_read_as_one(tmp_path):
+    # The reader took the folder, but its label column crashed ("Array chunks must all be same
+    # type") and ids came back 0, 1, ... then 20.0, 21.0, ... (a review).
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    first = pd.DataFrame(rng.normal(size=(20, 3)), columns=list("abc"))
+    first["y"], first["rid"] = np.arange(20) % 2, np.arange(20)
+    second = pd.DataFrame(rng.normal(size=(20, 3)), columns=list("abc"))
+    second["y"] = (np.arange(20) % 2).astype(float)
+    second["rid"] = np.arange(20, 40).astype(float)
+    second.loc[3, "rid"] = np.nan
+    first.to_parquet(folder / "p0.parquet")
+    second.to_parquet(folder / "p1.parquet")
+    dataset = aekit.open_dataset(folder, columns=list("abc"), label_column="y")
+    model = aekit.ConditionalVAE(max_iter=1, random_state=0).fit(dataset)
+    assert model.classes_.tolist() == [0.0, 1.0]
+    run, out = tmp_path / "run", tmp_path / "scores.csv"
+    train = ["train", folder, "--id-column", "rid", "--ignore-column", "y", "--epochs", "1"]
+    ok(invoke(*train, "--out", run))
+    ok(invoke("score", run, folder, "-o", out))
+    ids = out.read_text().splitlines()[1:]
+    assert [line.split(",")[0] for line in ids[19:25]] == ["19", "20", "21", "22", "", "24"]

@@ -72,12 +72,14 @@ def test_a_body_nested_too_deeply_is_the_clients_error(served_vae):
     assert response.json()["detail"] == "the JSON body nests too deeply to be rows."
 
 
-@pytest.mark.parametrize("body", [[1.0, 2.0, 3.0, 4.0], {"rows": [1.0, 2.0, 3.0, 4.0]}])
+@pytest.mark.parametrize(
+    "body", [[1.0, 2.0, 3.0, 4.0], {"rows": [1.0, 2.0, 3.0, 4.0]}, {"rows": ["a", "b"]}]
+)
 def test_numbers_instead_of_rows_say_what_rows_are(served_vae, body):
     response = client(served_vae).post("/v1/score", json=body)
     assert response.status_code == 422  # scikit-learn's advice: X.reshape(1, -1)
     assert response.json()["detail"] == (
-        '"rows" holds numbers, not rows: send a list of rows, e.g. {"rows": [[1, 2, 3]]} for '
+        '"rows" holds values, not rows: send a list of rows, e.g. {"rows": [[1, 2, 3]]} for '
         "one row."
     )
 
@@ -93,6 +95,17 @@ def test_an_answer_the_server_cannot_give_and_a_compressed_body_are_refused(serv
     assert csv.json()["detail"].startswith("the server answers application/json (or")
     for accept in ("text/html,application/xhtml+xml,*/*;q=0.8", "application/json"):
         assert c.post("/v1/score", json=rows, headers={"accept": accept}).status_code == 200
+    # qualities are weighed: q=0 refuses a type, and the higher one is the answer's
+    answers = {
+        "text/csv, application/json;q=0": 406,
+        "application/x-npy;q=0, application/json": "application/json",
+        "application/json, application/x-npy;q=0.5": "application/json",
+        "application/x-npy, */*": "application/x-npy",
+    }
+    for accept, expected in answers.items():
+        answer = c.post("/v1/score", json=rows, headers={"accept": accept})
+        got = answer.status_code if isinstance(expected, int) else answer.headers["content-type"]
+        assert got == expected, accept
     packed = c.post(
         "/v1/score",
         content=gzip.compress(json.dumps(rows).encode()),
@@ -101,4 +114,32 @@ def test_an_answer_the_server_cannot_give_and_a_compressed_body_are_refused(serv
     assert packed.status_code == 415  # "not valid JSON: 'utf-8' codec can't decode byte 0x8b"
     assert packed.json()["detail"] == (
         "Content-Encoding gzip is not supported; send the body as it is."
+    )
+
+
+def test_generate_refuses_a_compressed_body_and_a_text_classes_label_true_is_its_text():
+    import gzip
+    import json
+
+    X, y = load_digits()
+    words = aekit.ConditionalVAE(**CPU).fit(X[:60], np.where(y[:60] % 2, "True", "False"))
+    c = client(words)
+    packed = c.post(
+        "/v1/generate",
+        content=gzip.compress(json.dumps({"n": 1}).encode()),
+        headers={"content-type": "application/json", "content-encoding": "gzip"},
+    )
+    assert packed.status_code == 415  # 400 "There was an error parsing the body"
+    # classes 'False'/'True': true is the text 'True', as it was before the boolean check
+    same = c.post("/v1/generate", json={"n": 2, "label": True, "seed": 0}).json()["rows"]
+    assert same == c.post("/v1/generate", json={"n": 2, "label": "True", "seed": 0}).json()["rows"]
+
+
+def test_labels_and_a_label_in_one_body_are_refused(cvae):
+    X, _ = load_digits()
+    body = {"rows": X[:2].tolist(), "labels": [0, 0], "label": 2}
+    response = client(cvae).post("/v1/score", json=body)
+    assert response.status_code == 422  # "label" was dropped without a word
+    assert response.json()["detail"] == (
+        'the body gives both "labels" (one per row) and "label" (one for all); send one.'
     )

@@ -11,19 +11,29 @@ import numpy as np
 
 
 def id_parts(files: list[Path], column: str) -> list[Any]:
-    """The ``column`` of each Parquet file of ``files``, in order (pyarrow arrays); a file
-    pyarrow cannot read is named (its words named none: "Parquet magic bytes not found")."""
+    """The ``column`` of each Parquet file of ``files``, in order (pyarrow arrays), of one type:
+    integers where some file stores them so and the others as whole floats (pandas' part with
+    a missing id), else the folder's type for it; a file pyarrow cannot read is named (its
+    words named none: "Parquet magic bytes not found")."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from aekit.data.parquet import arrow_errors
+    from aekit.data.parquet import arrow_errors, folder_schema, read_schema
 
+    schemas = [read_schema(path) for path in files]
+    stored = folder_schema(files, schemas).field(column).type
     parts = []
     for path in files:
         try:
             parts.append(pq.read_table(path, columns=[column]).column(0))
         except arrow_errors() as err:
             raise ValueError(f"cannot read {path} as Parquet: {err}") from None
-    return parts
+    if any(pa.types.is_integer(s.field(column).type) for s in schemas):
+        try:  # a safe cast: a fraction refuses it, and the ids stay floats
+            return [part.cast(pa.int64()) for part in parts]
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return [part.cast(stored) for part in parts]
 
 
 def exact_ids(parts: list[Any]) -> np.ndarray | None:

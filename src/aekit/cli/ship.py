@@ -13,7 +13,7 @@ import typer
 
 from aekit.cli.common import Run, app, load_run
 from aekit.cli.output_formats import check_not_stdout
-from aekit.cli.outputs import check_writable_folder
+from aekit.cli.outputs import check_writable_folder, is_run_folder
 
 
 def _needs(extra: str, *modules: str) -> None:
@@ -24,20 +24,20 @@ def _needs(extra: str, *modules: str) -> None:
         raise ValueError(f"this command needs {', '.join(missing)}: pip install 'aekit[{extra}]'.")
 
 
-# What an export writes into its folder (the graphs a model has, and the manifest).
-EXPORT_FILES = ("encoder.onnx", "decoder.onnx", "score.onnx", "detector.onnx", "manifest.json")
-
-
-def check_export_folder(folder: Path, force: bool) -> None:
-    """An export goes into a folder of its own: not a RUN's (its graphs and manifest would lie
-    among the RUN's record), and over files of the names it writes only with --force, as a RUN
-    or a model file is replaced (a graph put there by hand was replaced without a word)."""
-    if (folder / "config.toml").is_file():
+def refuse_run_folder(folder: Path) -> None:
+    """An export goes into a folder of its own: in a RUN's, its graphs and manifest would lie
+    among the RUN's record (with --force too)."""
+    if is_run_folder(folder):
         raise ValueError(
             f"--out {folder} is a RUN folder; give the export a folder of its own, e.g. --out "
-            f"{folder.name}-onnx."
+            f"{folder.resolve().name}-onnx."
         )
-    present = [name for name in EXPORT_FILES if (folder / name).exists()]
+
+
+def check_export_folder(folder: Path, force: bool, names: list[str]) -> None:
+    """Files of the ``names`` the export writes are replaced only with --force, as a RUN or a
+    model file is (a graph put there by hand was replaced without a word)."""
+    present = [name for name in names if (folder / name).exists()]
     if present and not force:
         earlier = " (an earlier export)" if "manifest.json" in present else ""
         raise ValueError(
@@ -76,13 +76,15 @@ def export(
             " (the graphs go inside it)."
         )
     check_writable_folder(folder, "--out")
-    check_export_folder(folder, force)
+    refuse_run_folder(folder)
     _needs("export", "onnx", "onnxscript")
     from aekit.cli.tables import run_encoder
-    from aekit.export import export_onnx, exported_files
+    from aekit.export import export_file_names, export_onnx, exported_files
 
+    model = load_run(run)
+    check_export_folder(folder, force, export_file_names(model))
     try:  # a RUN trained on text columns: its graphs take the table's rows, as a detector's do
-        manifest = export_onnx(load_run(run), folder, table_encoder=run_encoder(run))
+        manifest = export_onnx(model, folder, table_encoder=run_encoder(run))
     except (RuntimeError, ImportError) as err:  # a network the exporter cannot translate, or
         raise ValueError(str(err)) from err  # a torch too old for it: one line, exit 2
     files = sorted(exported_files(folder))  # what this export wrote, not what else lies there

@@ -108,6 +108,7 @@ class ParquetReader(RowReader):
             meta = handle.metadata
             counts.append([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
         schema = folder_schema(files, [handle.schema_arrow for handle in self.handles])
+        self.schema = schema  # each file's columns are read as this says (its number types)
         names = list(schema.names)
         refuse_repeated_names(path, names)
         if label_column is not None and label_column not in names:
@@ -289,8 +290,10 @@ class ParquetReader(RowReader):
         """The label column of every row, without reading the feature columns."""
         import pyarrow as pa
 
+        stored = self.schema.field(self.label_column).type  # int64 in one file, double in another
         try:
             parts = [h.read(columns=[self.label_column]).column(0) for h in self.handles]
+            parts = [part.cast(stored) for part in parts]
         except arrow_errors() as err:
             raise ValueError(
                 f"cannot read column {self.label_column!r} of {self.path}: {err}"
@@ -362,8 +365,9 @@ def folder_schema(files: list[Path], schemas: list):
                 continue
             both = _promoted(field.type, found)
             if both is None:
+                own = schemas[0].field(field.name).type  # the first file's, not a merged type
                 raise ValueError(
-                    f"column {field.name!r} is {field.type} in {first} but {found} in {file}: "
+                    f"column {field.name!r} is {own} in {first} but {found} in {file}: "
                     "the files of a Parquet folder must share one type per column (integers "
                     "and floats are read as one); write them again with one type for it."
                 )
@@ -379,7 +383,8 @@ def folder_schema(files: list[Path], schemas: list):
 
 def _promoted(one, other):
     """The Arrow type holding numbers of the types ``one`` and ``other`` (integers or floats,
-    not bools), or None."""
+    not bools), or None; None for signed and unsigned integers, which pyarrow merges as int64
+    (a uint64 past 2**63 would not fit)."""
     import pyarrow as pa
 
     def number(t) -> bool:
@@ -387,6 +392,9 @@ def _promoted(one, other):
 
     if not (number(one) and number(other)):
         return None
+    if pa.types.is_integer(one) and pa.types.is_integer(other):
+        if pa.types.is_unsigned_integer(one) != pa.types.is_unsigned_integer(other):
+            return None
     try:
         merged = pa.unify_schemas(
             [pa.schema([("x", one)]), pa.schema([("x", other)])], promote_options="permissive"

@@ -110,6 +110,19 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
     return directory / MANIFEST
 
 
+def export_file_names(model: Any) -> list[str]:
+    """The files an export of ``model`` writes into its folder: its graphs, then the manifest."""
+    from aekit.anomaly import AnomalyDetector
+
+    if isinstance(model, AnomalyDetector):
+        from aekit.export.detector import DETECTOR_GRAPH
+
+        return [DETECTOR_GRAPH, MANIFEST]
+    from aekit.estimators.modules import ONNX_PARTS
+
+    return [*(f"{part}.onnx" for part in ONNX_PARTS), MANIFEST]
+
+
 def exported_files(directory: str | os.PathLike) -> list[str]:
     """The graphs the manifest in ``directory`` lists (file names), or [] where there is no
     readable manifest."""

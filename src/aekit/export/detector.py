@@ -123,6 +123,9 @@ class DetectorScore(nn.Module):
         return score, score > self.threshold, torch.sigmoid(z)
 
 
+DETECTOR_GRAPH = "detector.onnx"  # a detector's one graph: its whole score
+
+
 def export_detector(detector: Any, directory: str | os.PathLike) -> dict[str, Any]:
     """Write ``detector.onnx`` into ``directory``; return the manifest's entries for it.
 
@@ -141,7 +144,7 @@ def export_detector(detector: Any, directory: str | os.PathLike) -> dict[str, An
     encoder = detector.encoder_
     module = DetectorScore(detector).eval()
     example = torch.zeros(2, encoder.n_features_out_)
-    path = Path(directory) / "detector.onnx"
+    path = Path(directory) / DETECTOR_GRAPH
     metadata = {"aekit_version": __version__, "class": "AnomalyDetector", "part": "detector"}
     export_onnx(module, [example], path, ["x"], list(OUTPUTS), metadata)
     return {

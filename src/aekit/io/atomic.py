@@ -64,15 +64,20 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> Non
 
 
 def _write_through(path: Path, write: Callable[[str], object]) -> None:
-    """Write a device or a named pipe as ``open`` does: renamed over, ``-o /dev/null`` made
-    /dev/null a file (as root, for every program). The bytes are made in a private temporary
-    file first (writers take a file name, and some reopen it), then copied in whole."""
+    """Write a device or a named pipe as ``open`` does (renaming a file over it, as before,
+    made /dev/null a regular file, as root for every program). The bytes are made in a private
+    temporary file of the system's temporary folder first (writers take a file name, and some
+    reopen it; /dev is no folder to write in), then copied in whole. A pipe with no reader
+    waits for one, as any program writing it does."""
     fd, tmp = tempfile.mkstemp(prefix=_prefix(path), suffix=".tmp")
     try:
         os.close(fd)
         write(tmp)
-        with open(tmp, "rb") as made, open(path, "wb") as target:
-            shutil.copyfileobj(made, target)
+        try:
+            with open(tmp, "rb") as made, open(path, "wb") as target:
+                shutil.copyfileobj(made, target)
+        except OSError as err:  # /dev/full: "No space left on device" named no file
+            raise type(err)(err.errno, err.strerror, str(path)) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
 

@@ -36,8 +36,9 @@ from aekit.serve.bodies import (
     CONTENT_TYPES,
     NPY,
     BodyError,
-    check_headers,
+    answer_type,
     parse,
+    refuse_encoded,
     split_columns,
     to_npy,
 )
@@ -191,7 +192,7 @@ def create_app(
     batcher = Batcher(served, infer, limits.threads, limits.max_rows) if limits.batching else None
 
     def wants_npy(request: Request) -> bool:
-        return NPY in request.headers.get("accept", "")
+        return answer_type(request.headers.get("accept")) == NPY
 
     def respond(
         request: Request, result: tuple[np.ndarray, dict[str, Any]], ids: list | None = None
@@ -214,7 +215,7 @@ def create_app(
                     "this model reconstructs rows of a table with text columns, which a .npy "
                     "cannot hold; ask for JSON (drop 'Accept: application/x-npy').",
                 )
-            check_headers(request.headers.get("accept"), request.headers.get("content-encoding"))
+            answer_type(request.headers.get("accept"))  # 406 before the body is read
             body = await read_body(request, limits.max_body_bytes)
             rows = parse(body, request.headers.get("content-type"), label)
             rows, ids = split_columns(rows, id_column, tuple(ignore_columns))
@@ -260,7 +261,7 @@ def create_app(
         async def generate(
             request: Request, spec: GenerateRequest, _: None = Depends(authorized)
         ) -> Response:
-            check_headers(request.headers.get("accept"), None)
+            answer_type(request.headers.get("accept"))
             if spec.n > limits.max_rows:
                 raise BodyError(
                     413,
@@ -291,6 +292,16 @@ def create_app(
     @app.exception_handler(BodyError)
     async def refused(request: Request, err: BodyError) -> JSONResponse:
         return JSONResponse({"detail": str(err)}, status_code=err.status)
+
+    @app.middleware("http")
+    async def plain_bodies(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
+        """Every endpoint's body is read as sent: a compressed one is refused before any
+        endpoint parses it (/v1/generate's model answered 400 with no reason)."""
+        try:
+            refuse_encoded(request.headers.get("content-encoding"))
+        except BodyError as err:
+            return JSONResponse({"detail": str(err)}, status_code=err.status)
+        return await call_next(request)
 
     @app.exception_handler(ValueError)
     @app.exception_handler(TypeError)

@@ -90,21 +90,37 @@ def parse(body: bytes, content_type: str | None, query_label: str | None) -> Row
     return rows
 
 
-ANSWERS = (JSON, NPY, "application/*", "*/*")  # what an Accept header may ask of the server
+def answer_type(accept: str | None) -> str:
+    """The media type of the answer an ``Accept`` header asks for: .npy where it names
+    ``application/x-npy`` with a quality at least JSON's (a bulk client's main array), else
+    JSON; 406 where it takes neither (``text/csv`` was answered in JSON, status 200). A range
+    of quality 0 refuses its type, as HTTP says."""
+    if not accept or not accept.strip():
+        return JSON
+    quality: dict[str, float] = {}
+    for part in accept.split(","):
+        kind, *params = (p.strip().lower() for p in part.split(";"))
+        q = next((p.removeprefix("q=") for p in params if p.startswith("q=")), "1")
+        try:
+            quality[kind] = max(quality.get(kind, 0.0), float(q))
+        except ValueError:
+            quality[kind] = 0.0  # a malformed quality asks for nothing
+    json_q = max(quality.get(kind, 0.0) for kind in (JSON, "application/*", "*/*"))
+    npy_q = quality.get(NPY, 0.0)
+    if npy_q > 0 and npy_q >= json_q:
+        return NPY
+    if json_q > 0:
+        return JSON
+    raise BodyError(
+        406,
+        f"the server answers {JSON} (or {NPY}, the main array), not {accept.strip()}; drop the "
+        "Accept header or ask for one of those.",
+    )
 
 
-def check_headers(accept: str | None, encoding: str | None) -> None:
-    """Refuse what the server cannot give or read: an answer of another media type than JSON
-    or .npy (406: ``Accept: text/csv`` was answered in JSON, status 200), and a compressed
-    body (415: gzip was "not valid JSON: 'utf-8' codec can't decode byte 0x8b")."""
-    if accept:
-        asked = [part.split(";")[0].strip().lower() for part in accept.split(",")]
-        if not any(kind in ANSWERS for kind in asked):
-            raise BodyError(
-                406,
-                f"the server answers {JSON} (or {NPY}, the main array), not {accept.strip()}; "
-                "drop the Accept header or ask for one of those.",
-            )
+def refuse_encoded(encoding: str | None) -> None:
+    """415 for a compressed body (gzip was "not valid JSON: 'utf-8' codec can't decode byte
+    0x8b", and a 400 with no reason on /v1/generate)."""
     if encoding and encoding.strip().lower() not in ("identity", ""):
         raise BodyError(
             415, f"Content-Encoding {encoding.strip()} is not supported; send the body as it is."
@@ -122,6 +138,10 @@ def _from_json(body: bytes) -> Rows:
         document = {"rows": document}
     if not isinstance(document, dict):
         raise BodyError(422, 'the JSON body must be an object with "rows", or a list of rows.')
+    if "labels" in document and "label" in document:  # one was dropped without a word
+        raise BodyError(
+            422, 'the body gives both "labels" (one per row) and "label" (one for all); send one.'
+        )
     labels = document.get("labels", document.get("label"))
     if "columns" in document or "data" in document:
         if "columns" not in document or "data" not in document:  # {"data": [[1]]} was read
@@ -155,7 +175,7 @@ def _from_json(body: bytes) -> Rows:
     if array.ndim == 1:  # scikit-learn's answer was Python advice: X.reshape(1, -1)
         raise BodyError(
             422,
-            '"rows" holds numbers, not rows: send a list of rows, e.g. {"rows": [[1, 2, 3]]} '
+            '"rows" holds values, not rows: send a list of rows, e.g. {"rows": [[1, 2, 3]]} '
             "for one row.",
         )
     return Rows(array, labels)
@@ -285,7 +305,7 @@ def as_labels(labels: Any, n_rows: int, classes: np.ndarray) -> np.ndarray | Non
     if array.ndim != 0:
         return array
     value = array.item()
-    if isinstance(value, bool) and classes.dtype != bool:  # True == 1: it was class 1
+    if isinstance(value, bool) and classes.dtype.kind in "iuf":  # True == 1: it was class 1
         raise BodyError(
             422, f"the label {value!r} is a boolean; known labels are {classes.tolist()[:20]}."
         )
