@@ -190,3 +190,19 @@ def test_an_untrained_fit_of_data_of_small_spread_is_not_called_diverged():
     with pytest.warns(ConvergenceWarning, match="Train longer") as caught:
         aekit.Autoencoder(max_iter=1, random_state=0).fit(X)
     assert not any("diverged" in str(w.message) for w in caught)
+
+
+def test_a_table_in_0_1_fitted_as_bernoulli_is_told_the_gaussian_that_fits_it():
+    # A default VAE took Bernoulli for a table scaled to [0, 1] and collapsed to the mean row;
+    # the advice (train longer, a smaller beta, a KL warm-up) changed nothing there, a Gaussian
+    # did (benchmarks/unit_range_likelihood.py).
+    rng = np.random.default_rng(0)
+    codes = rng.normal(size=(600, 2))
+    X = np.exp(codes @ rng.normal(size=(2, 6)) * 0.5 + 0.3 * rng.normal(size=(600, 6)))
+    X /= X.max(axis=0) * 1.02  # each column scaled into [0, 1], as MinMaxScaler leaves them
+    told = r"so likelihood='auto' took Bernoulli.* a Gaussian \(likelihood='gaussian'\) fits"
+    with pytest.warns(ConvergenceWarning, match=told):
+        aekit.VAE(max_iter=40, random_state=0).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # the advice, followed
+        aekit.VAE(max_iter=40, random_state=0, likelihood="gaussian").fit(X)

@@ -138,6 +138,12 @@ OPTION_ADVICE = (
         ),
         lambda m: "a smaller beta" + (" or a KL warm-up" if m[2] else ""),  # aekit demo's
     ),
+    (  # aekit.estimators._convergence: Bernoulli taken for a table in [0, 1]
+        r"a Gaussian \(likelihood='gaussian'\)",
+        "param",
+        "a Gaussian (--param likelihood=gaussian)",
+        "a Gaussian",
+    ),
     (r"\b(epochs?) \(max_iter=(\d+)\)", "epochs", r"\1 (--epochs \2)", None),
     (  # aekit.data.fit_columns.column_mismatch
         r"\(a label\? leave it out\)",
