@@ -202,6 +202,7 @@ def test_export_into_a_run_or_over_a_graph_put_there_by_hand_is_refused(model_fi
     other = tmp_path / "other"
     other.mkdir()
     (other / "detector.onnx").write_text("mine")
+    (other / "config.toml").write_text("")  # a project's own settings: no RUN without command.txt
     result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(other)])
     assert result.exit_code == 0, result.output
     assert (other / "detector.onnx").read_text() == "mine"
@@ -268,3 +269,19 @@ def test_each_worker_loads_the_model_from_the_settings(model_file, tmp_path, mon
     info = client.get("/v1/model", headers={"Authorization": f"Bearer {KEY}"}).json()
     assert info["limits"]["max_rows"] == 3 and info["class"] == "Autoencoder"
     assert client.get("/v1/model").status_code == 401
+
+
+def test_a_model_that_does_not_export_is_said_so_before_the_folder_is_judged(tmp_path):
+    # It asked for --force over the folder's encoder.onnx, then refused the model (review).
+    run = tmp_path / "hrun"
+    X = np.random.default_rng(0).normal(size=(60, 6)).astype(np.float32)
+    np.save(tmp_path / "x.npy", X)
+    made = CliRunner().invoke(app, ["train-hasher", str(tmp_path / "x.npy"), "--epochs", "1"]
+                              + ["--bits", "4", "--out", str(run)])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "encoder.onnx").write_text("mine")
+    result = CliRunner().invoke(app, ["export", str(run), "-o", str(folder)])
+    assert isinstance(result.exception, ValueError)
+    assert str(result.exception).startswith("SemanticHasher cannot be exported to ONNX")

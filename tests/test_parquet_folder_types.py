@@ -6,6 +6,8 @@ table on disk get the fix that works on disk."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -126,3 +128,43 @@ def test_a_label_or_id_column_of_mixed_types_is_read_as_one(tmp_path):
     ok(invoke("score", run, folder, "-o", out))
     ids = out.read_text().splitlines()[1:]
     assert [line.split(",")[0] for line in ids[19:25]] == ["19", "20", "21", "22", "", "24"]
+
+
+def test_types_that_cannot_be_one_are_refused_whatever_the_files_order(tmp_path):
+    # uint64 beside int64 or double merges as int64 or double, which hold no uint64 past 2**63;
+    # the refusal came or not with the files' order, and named a merged type as the first's.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def folder(name: str, types: list) -> Path:
+        path = tmp_path / name
+        path.mkdir()
+        for i, kind in enumerate(types):
+            values = ["1", "2"] if pa.types.is_string(kind) else [1, 2]
+            table = pa.table({"v": pa.array(values, type=kind), "w": [0.5, 1.5]})
+            pq.write_table(table, path / f"p{i}.parquet")
+        return path
+
+    for types in ([pa.int64(), pa.uint64(), pa.float64()], [pa.float64(), pa.int64(), pa.uint64()]):
+        with pytest.raises(ValueError, match=r"column 'v' is \w+ in .* but \w+ in"):
+            aekit.open_dataset(folder(f"u{len(list(tmp_path.iterdir()))}", types))
+    assert aekit.open_dataset(folder("small", [pa.uint8(), pa.int64()])).dtypes["v"] == "int64"
+    three = folder("three", [pa.int64(), pa.float64(), pa.string()])
+    with pytest.raises(ValueError, match=r"column 'v' is int64 in .*p0.parquet but string in"):
+        aekit.open_dataset(three)  # the first file's own type, not the merged double
+
+
+def test_ids_of_integer_and_whole_float_parts_without_a_gap_stay_integers(tmp_path):
+    # in memory, pandas joins int64 and float64 parts as floats: 0.0, 1.0, ... 20.0 (review)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i, ids in enumerate([np.arange(20), np.arange(20, 40).astype(float)]):
+        part = pd.DataFrame(rng.normal(size=(20, 3)), columns=list("abc"))
+        part["rid"] = ids
+        part.to_parquet(folder / f"p{i}.parquet")
+    run, out = tmp_path / "run", tmp_path / "scores.csv"
+    ok(invoke("train", folder, "--id-column", "rid", "--epochs", "1", "--out", run))
+    ok(invoke("score", run, folder, "-o", out))
+    ids = [line.split(",")[0] for line in out.read_text().splitlines()[1:]]
+    assert ids[:2] == ["0", "1"] and ids[19:22] == ["19", "20", "21"]

@@ -25,10 +25,11 @@ def beats(n: int, seed: int, length: int = 140) -> np.ndarray:
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_a_peak_140_steps_long_is_placed_near_as_well_as_by_the_mean(seed):
+def test_a_peak_140_steps_long_is_placed_where_the_mean_has_it_not_smeared(seed):
     # Measured (seeds 0-2, these settings): 1.00-1.02 of the mean's squared error; without the
     # position inputs 8.2-8.4: the peak smeared over the sequence. The bar, 1.5, is far from
-    # both.
+    # both. (In this budget the decoder learns the mean sequence, not each peak's height: 600
+    # steps gave 1.00-1.01 too; what the test asks is the place.)
     X_train, X_test = beats(100, seed=0), beats(50, seed=1)
     model = aekit.Autoencoder(
         architecture="lstm",

@@ -118,3 +118,25 @@ def test_a_named_pipe_is_written_through_not_replaced(tmp_path):
     loaded = aekit.load(tmp_path / "copy.safetensors")
     np.testing.assert_array_equal(loaded.transform(X), model.transform(X))
     assert sorted(os.listdir(tmp_path)) == ["copy.safetensors", "pipe.safetensors"]
+
+
+def test_write_through_errors_name_the_output_or_the_folder_that_failed(tmp_path, monkeypatch):
+    import errno
+    import tempfile
+
+    if os.path.exists("/dev/full"):  # the device itself full: its name, no temporary file's
+        with pytest.raises(OSError) as full:
+            atomic_write("/dev/full", lambda tmp: open(tmp, "wb").write(b"x" * 10_000))
+        assert full.value.filename == "/dev/full"
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+
+    def temporary_folder_full(tmp: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", tmp)
+
+    with pytest.raises(OSError) as staged:
+        atomic_write(pipe, temporary_folder_full)
+    assert str(staged.value) == (
+        f"[Errno 28] No space left on device in {tempfile.gettempdir()}, where the output for "
+        f"{pipe} is made first"
+    )

@@ -87,7 +87,8 @@ def test_generate_without_a_seed_draws_fresh_samples(served_vae):
     for i, draw in enumerate(draws):
         assert draw != seeded
         assert all(draw != other for other in draws[i + 1 :])
-    schema = c.get("/openapi.json").json()["components"]["schemas"]["GenerateRequest"]
+    generate = c.get("/openapi.json").json()["paths"]["/v1/generate"]["post"]
+    schema = generate["requestBody"]["content"]["application/json"]["schema"]
     assert schema["properties"]["seed"].get("default") is None
 
 

@@ -143,3 +143,14 @@ def test_labels_and_a_label_in_one_body_are_refused(cvae):
     assert response.json()["detail"] == (
         'the body gives both "labels" (one per row) and "label" (one for all); send one.'
     )
+
+
+def test_a_compressed_body_is_refused_after_the_key_and_only_where_a_body_is_read(served_vae):
+    # refused before routing, 415 came before 401, and a GET /healthz with the header got it
+    from serve_helpers import AUTH, KEY
+
+    c = client(served_vae, api_key=KEY)
+    gzip = {"content-type": "application/json", "content-encoding": "gzip"}
+    assert c.post("/v1/score", content=b"x", headers=gzip).status_code == 401
+    assert c.post("/v1/score", content=b"x", headers={**gzip, **AUTH}).status_code == 415
+    assert c.get("/healthz", headers={"content-encoding": "gzip"}).status_code == 200

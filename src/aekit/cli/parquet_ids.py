@@ -18,7 +18,7 @@ def id_parts(files: list[Path], column: str) -> list[Any]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from aekit.data.parquet import arrow_errors, folder_schema, read_schema
+    from aekit.data.parquet import arrow_errors, folder_schema, one_type_refusal, read_schema
 
     schemas = [read_schema(path) for path in files]
     stored = folder_schema(files, schemas).field(column).type
@@ -33,16 +33,22 @@ def id_parts(files: list[Path], column: str) -> list[Any]:
             return [part.cast(pa.int64()) for part in parts]
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
-    return [part.cast(stored) for part in parts]
+    try:
+        return [part.cast(stored) for part in parts]
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:  # 2**53 + 1 beside fractions
+        raise ValueError(one_type_refusal(column, files, schemas, err)) from None
 
 
 def exact_ids(parts: list[Any]) -> np.ndarray | None:
-    """The ids of :func:`id_parts` as Python ints and None, where they are an integer column
-    with a missing value; None otherwise (read as pandas reads them)."""
+    """The ids of :func:`id_parts` where they are integers: as Python ints and None where one
+    is missing, else as integers (a folder of int64 and whole-float parts read in memory gave
+    0.0, 1.0, ... as pandas joins them); None otherwise (read as pandas reads them)."""
     import pyarrow.types as types
 
-    if not (types.is_integer(parts[0].type) and any(part.null_count for part in parts)):
+    if not types.is_integer(parts[0].type):
         return None
+    if not any(part.null_count for part in parts):
+        return np.concatenate([part.to_numpy() for part in parts])
     return np.array([value for part in parts for value in part.to_pylist()], dtype=object)
 
 

@@ -82,7 +82,11 @@ def export(
     from aekit.export import export_file_names, export_onnx, exported_files
 
     model = load_run(run)
-    check_export_folder(folder, force, export_file_names(model))
+    try:  # a model that does not export is said so before any file in --out is looked at
+        names = export_file_names(model)
+    except TypeError as err:
+        raise ValueError(str(err)) from None
+    check_export_folder(folder, force, names)
     try:  # a RUN trained on text columns: its graphs take the table's rows, as a detector's do
         manifest = export_onnx(model, folder, table_encoder=run_encoder(run))
     except (RuntimeError, ImportError) as err:  # a network the exporter cannot translate, or

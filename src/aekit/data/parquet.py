@@ -293,11 +293,16 @@ class ParquetReader(RowReader):
         stored = self.schema.field(self.label_column).type  # int64 in one file, double in another
         try:
             parts = [h.read(columns=[self.label_column]).column(0) for h in self.handles]
-            parts = [part.cast(stored) for part in parts]
         except arrow_errors() as err:
             raise ValueError(
                 f"cannot read column {self.label_column!r} of {self.path}: {err}"
             ) from None
+        try:
+            parts = [part.cast(stored) for part in parts]
+        except arrow_errors() as err:  # 2**53 + 1 beside fractions: no one type holds both
+            schemas = [h.schema_arrow for h in self.handles]
+            said = one_type_refusal(self.label_column, self.files, schemas, err)
+            raise ValueError(said) from None
         return pa.chunked_array([c for p in parts for c in p.chunks]).to_numpy(zero_copy_only=False)
 
 
@@ -381,10 +386,21 @@ def folder_schema(files: list[Path], schemas: list):
     return pa.schema(list(schema), metadata=schemas[0].metadata)
 
 
+def one_type_refusal(column: str, files: list[Path], schemas: list, err: Exception) -> str:
+    """The refusal of a column whose values, in the types its files store it as, no one type
+    holds (an integer past 2**53 in one file, fractions in another)."""
+    kinds = sorted({str(schema.field(column).type) for schema in schemas})
+    return (
+        f"column {column!r} is stored as {' and '.join(kinds)} in the files of {files[0].parent}, "
+        f"and no one type holds all of its values ({err}); write the files again with one type "
+        "for it."
+    )
+
+
 def _promoted(one, other):
     """The Arrow type holding numbers of the types ``one`` and ``other`` (integers or floats,
-    not bools), or None; None for signed and unsigned integers, which pyarrow merges as int64
-    (a uint64 past 2**63 would not fit)."""
+    not bools), or None; None for uint64 beside any other type (signed integers or floats):
+    pyarrow merges them as int64 or double, which hold no uint64 past 2**63 (or 2**53)."""
     import pyarrow as pa
 
     def number(t) -> bool:
@@ -392,8 +408,8 @@ def _promoted(one, other):
 
     if not (number(one) and number(other)):
         return None
-    if pa.types.is_integer(one) and pa.types.is_integer(other):
-        if pa.types.is_unsigned_integer(one) != pa.types.is_unsigned_integer(other):
+    for big, beside in ((one, other), (other, one)):
+        if pa.types.is_uint64(big) and not pa.types.is_unsigned_integer(beside):
             return None
     try:
         merged = pa.unify_schemas(

@@ -63,6 +63,35 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
         Without the optional dependencies (``pip install 'aekit[export]'``).
     """
     from aekit.anomaly import AnomalyDetector
+
+    check_exportable(model)
+    _check_table_encoder(model, table_encoder)
+    directory = user_path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise ValueError(f"{directory} is a file; give a folder for the ONNX files.")
+    earlier = exported_files(directory)
+    # Written beside the folder and moved in at the end: a failed export leaves no graph
+    # without its manifest, and no folder it created.
+    with staged_folder(directory, last=MANIFEST) as staging:
+        if isinstance(model, AnomalyDetector):
+            from aekit.export.detector import export_detector
+
+            entries = export_detector(model, staging)
+        else:
+            from aekit.export.autoencoder import export_autoencoder
+
+            entries = export_autoencoder(model, staging, table_encoder)
+        manifest = {"aekit_version": __version__, "class": type(model).__name__, **entries}
+        write_utf8(staging / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    for name in set(earlier) - set(entries["files"].values()):
+        (directory / name).unlink(missing_ok=True)  # another model's graph
+    return directory / MANIFEST
+
+
+def check_exportable(model: Any) -> None:
+    """``TypeError`` for a model that is neither an autoencoder nor an AnomalyDetector, naming
+    what to export instead."""
+    from aekit.anomaly import AnomalyDetector
     from aekit.estimators import BaseAutoencoder
 
     if not isinstance(model, AnomalyDetector | BaseAutoencoder):
@@ -87,40 +116,22 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
             f"{type(model).__name__} cannot be exported to ONNX; export an autoencoder or an "
             f"AnomalyDetector.{how}"
         )
-    _check_table_encoder(model, table_encoder)
-    directory = user_path(directory)
-    if directory.exists() and not directory.is_dir():
-        raise ValueError(f"{directory} is a file; give a folder for the ONNX files.")
-    earlier = exported_files(directory)
-    # Written beside the folder and moved in at the end: a failed export leaves no graph
-    # without its manifest, and no folder it created.
-    with staged_folder(directory, last=MANIFEST) as staging:
-        if isinstance(model, AnomalyDetector):
-            from aekit.export.detector import export_detector
-
-            entries = export_detector(model, staging)
-        else:
-            from aekit.export.autoencoder import export_autoencoder
-
-            entries = export_autoencoder(model, staging, table_encoder)
-        manifest = {"aekit_version": __version__, "class": type(model).__name__, **entries}
-        write_utf8(staging / MANIFEST, json.dumps(manifest, indent=2) + "\n")
-    for name in set(earlier) - set(entries["files"].values()):
-        (directory / name).unlink(missing_ok=True)  # another model's graph
-    return directory / MANIFEST
 
 
 def export_file_names(model: Any) -> list[str]:
-    """The files an export of ``model`` writes into its folder: its graphs, then the manifest."""
+    """The files an export of ``model`` writes into its folder: its graphs, then the manifest
+    (``TypeError`` for a model that does not export, as :func:`export_onnx`)."""
     from aekit.anomaly import AnomalyDetector
 
+    check_exportable(model)
     if isinstance(model, AnomalyDetector):
         from aekit.export.detector import DETECTOR_GRAPH
 
         return [DETECTOR_GRAPH, MANIFEST]
     from aekit.estimators.modules import ONNX_PARTS
+    from aekit.export.autoencoder import graph_name
 
-    return [*(f"{part}.onnx" for part in ONNX_PARTS), MANIFEST]
+    return [*map(graph_name, ONNX_PARTS), MANIFEST]
 
 
 def exported_files(directory: str | os.PathLike) -> list[str]:

@@ -63,6 +63,11 @@ def _table_module(estimator: Any, part: str, table_encoder: Any) -> TableRows:
     return TableRows(module, Scaling(offset, factor, (width,)), None)
 
 
+def graph_name(part: str) -> str:
+    """The file of an autoencoder's graph ``part`` (encoder, decoder, score) in an export."""
+    return f"{part}.onnx"
+
+
 def export_autoencoder(
     estimator: Any, directory: Path, table_encoder: Any = None
 ) -> dict[str, Any]:
@@ -89,7 +94,7 @@ def export_autoencoder(
 
     files = {}
     for part in ONNX_PARTS:
-        path = directory / f"{part}.onnx"
+        path = directory / graph_name(part)
         if table_encoder is None:
             files[part] = estimator.to_onnx(path, part=part).name
         else:

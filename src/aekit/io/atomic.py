@@ -67,12 +67,21 @@ def _write_through(path: Path, write: Callable[[str], object]) -> None:
     """Write a device or a named pipe as ``open`` does (renaming a file over it, as before,
     made /dev/null a regular file, as root for every program). The bytes are made in a private
     temporary file of the system's temporary folder first (writers take a file name, and some
-    reopen it; /dev is no folder to write in), then copied in whole. A pipe with no reader
-    waits for one, as any program writing it does."""
+    reopen it; /dev is no folder to write in), then copied in whole: the output's size passes
+    through that folder, which may be memory (tmpfs). A pipe with no reader waits for one, as
+    any program writing it does."""
     fd, tmp = tempfile.mkstemp(prefix=_prefix(path), suffix=".tmp")
     try:
         os.close(fd)
-        write(tmp)
+        try:
+            write(tmp)
+        except OSError as err:  # the temporary folder full: not the output's own fault
+            if err.errno is None:
+                raise
+            where = tempfile.gettempdir()
+            raise type(err)(
+                err.errno, f"{err.strerror} in {where}, where the output for {path} is made first"
+            ) from None
         try:
             with open(tmp, "rb") as made, open(path, "wb") as target:
                 shutil.copyfileobj(made, target)

@@ -73,6 +73,13 @@ class GenerateRequest(BaseModel):
     )
 
 
+_GENERATE_BODY = {  # the body of /v1/generate, for the OpenAPI docs
+    "requestBody": {
+        "required": False,
+        "content": {"application/json": {"schema": GenerateRequest.model_json_schema()}},
+    }
+}
+
 # At module level: FastAPI reads the dependencies' annotations in this module's namespace.
 _BEARER = HTTPBearer(auto_error=False, description="The key of --api-key-file.")
 BINARY = CONTENT_TYPES[1:]
@@ -216,6 +223,7 @@ def create_app(
                     "cannot hold; ask for JSON (drop 'Accept: application/x-npy').",
                 )
             answer_type(request.headers.get("accept"))  # 406 before the body is read
+            refuse_encoded(request.headers.getlist("content-encoding"))
             body = await read_body(request, limits.max_body_bytes)
             rows = parse(body, request.headers.get("content-type"), label)
             rows, ids = split_columns(rows, id_column, tuple(ignore_columns))
@@ -257,11 +265,19 @@ def create_app(
 
     if served.generative:
 
-        @app.post("/v1/generate", summary="New samples (of one label for a ConditionalVAE).")
-        async def generate(
-            request: Request, spec: GenerateRequest, _: None = Depends(authorized)
-        ) -> Response:
+        @app.post(
+            "/v1/generate",
+            summary="New samples (of one label for a ConditionalVAE).",
+            openapi_extra=_GENERATE_BODY,
+        )
+        async def generate(request: Request, _: None = Depends(authorized)) -> Response:
+            # the body read here, after the key: FastAPI's own reading of a model's body came
+            # first, and answered a compressed one 400 with no reason
             answer_type(request.headers.get("accept"))
+            refuse_encoded(request.headers.getlist("content-encoding"))
+            spec = GenerateRequest.model_validate_json(
+                await read_body(request, limits.max_body_bytes) or b"{}"
+            )
             if spec.n > limits.max_rows:
                 raise BodyError(
                     413,
@@ -292,16 +308,6 @@ def create_app(
     @app.exception_handler(BodyError)
     async def refused(request: Request, err: BodyError) -> JSONResponse:
         return JSONResponse({"detail": str(err)}, status_code=err.status)
-
-    @app.middleware("http")
-    async def plain_bodies(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
-        """Every endpoint's body is read as sent: a compressed one is refused before any
-        endpoint parses it (/v1/generate's model answered 400 with no reason)."""
-        try:
-            refuse_encoded(request.headers.get("content-encoding"))
-        except BodyError as err:
-            return JSONResponse({"detail": str(err)}, status_code=err.status)
-        return await call_next(request)
 
     @app.exception_handler(ValueError)
     @app.exception_handler(TypeError)

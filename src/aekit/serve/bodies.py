@@ -91,26 +91,37 @@ def parse(body: bytes, content_type: str | None, query_label: str | None) -> Row
 
 
 def answer_type(accept: str | None) -> str:
-    """The media type of the answer an ``Accept`` header asks for: .npy where it names
-    ``application/x-npy`` with a quality at least JSON's (a bulk client's main array), else
-    JSON; 406 where it takes neither (``text/csv`` was answered in JSON, status 200). A range
-    of quality 0 refuses its type, as HTTP says."""
+    """The media type of the answer an ``Accept`` header asks for, by HTTP's rule (RFC 9110,
+    12.5.1: each type takes the quality of the most specific range that matches it; 0 refuses
+    it): .npy where the header names ``application/x-npy`` at a quality at least JSON's (a bulk
+    client's main array), else JSON, else .npy where only a wildcard allows it; 406 where it
+    takes neither (``text/csv`` was answered in JSON, status 200). A malformed quality counts
+    as 1."""
     if not accept or not accept.strip():
         return JSON
     quality: dict[str, float] = {}
     for part in accept.split(","):
         kind, *params = (p.strip().lower() for p in part.split(";"))
-        q = next((p.removeprefix("q=") for p in params if p.startswith("q=")), "1")
+        given = next((p.split("=", 1)[1].strip() for p in params if p.startswith("q=")), "1")
         try:
-            quality[kind] = max(quality.get(kind, 0.0), float(q))
+            q = float(given)
         except ValueError:
-            quality[kind] = 0.0  # a malformed quality asks for nothing
-    json_q = max(quality.get(kind, 0.0) for kind in (JSON, "application/*", "*/*"))
-    npy_q = quality.get(NPY, 0.0)
-    if npy_q > 0 and npy_q >= json_q:
+            q = 1.0
+        quality[kind] = max(quality.get(kind, 0.0), q if q == q else 0.0)  # q=nan: 0
+
+    def of(kind: str) -> float:
+        for match in (kind, "application/*", "*/*"):
+            if match in quality:
+                return quality[match]
+        return 0.0
+
+    json_q, npy_q = of(JSON), of(NPY)
+    if NPY in quality and npy_q > 0 and npy_q >= json_q:
         return NPY
     if json_q > 0:
         return JSON
+    if npy_q > 0:
+        return NPY
     raise BodyError(
         406,
         f"the server answers {JSON} (or {NPY}, the main array), not {accept.strip()}; drop the "
@@ -118,13 +129,17 @@ def answer_type(accept: str | None) -> str:
     )
 
 
-def refuse_encoded(encoding: str | None) -> None:
-    """415 for a compressed body (gzip was "not valid JSON: 'utf-8' codec can't decode byte
-    0x8b", and a 400 with no reason on /v1/generate)."""
-    if encoding and encoding.strip().lower() not in ("identity", ""):
-        raise BodyError(
-            415, f"Content-Encoding {encoding.strip()} is not supported; send the body as it is."
-        )
+def refuse_encoded(encodings: list[str]) -> None:
+    """415 for a compressed body (``Content-Encoding`` headers, each a list: gzip was "not valid
+    JSON: 'utf-8' codec can't decode byte 0x8b", and a 400 with no reason on /v1/generate)."""
+    for header in encodings:
+        for encoding in header.split(","):
+            if encoding.strip().lower() not in ("identity", ""):
+                raise BodyError(
+                    415,
+                    f"Content-Encoding {encoding.strip()} is not supported; send the body as it "
+                    "is.",
+                )
 
 
 def _from_json(body: bytes) -> Rows:
