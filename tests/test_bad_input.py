@@ -87,11 +87,11 @@ def test_many_bad_values_are_counted_and_the_list_is_cut(digits):
         aekit.Autoencoder(**CPU).fit(X)
 
 
-def test_nan_in_images_names_row_and_flat_column(images):
+def test_nan_in_images_names_row_and_pixel(images):
     X = images.copy()
-    X[2, 0, 1, 3] = np.nan  # pixel (1, 3) of an 8x8 image is flat column 11
+    X[2, 0, 1, 3] = np.nan  # pixel (1, 3) of an 8x8 image, flat column 11, said as "column 11"
     with pytest.raises(
-        ValueError, match=r"1 value .* \(1 NaN\) .* row 2 .*first at \(row 2, column 11"
+        ValueError, match=r"1 value .* \(1 NaN\) .* row 2 .*first at \(row 2, channel 0, y 1, x 3\)"
     ):
         aekit.Autoencoder(**CPU, architecture="conv").fit(X)
 

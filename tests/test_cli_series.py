@@ -360,7 +360,10 @@ def test_series_messages_name_options_not_python_parameters(tmp_path, monkeypatc
     typo.to_csv(tmp_path / "units.csv", index=False)
     result = invoke("detect-series", tmp_path / "units.csv", "--time-column", "timestamp")
     message = for_the_command_line(error_message(result.exception))
-    assert message.endswith("fix it or name the channels with --value-columns.")
+    assert message.endswith(  # naming the channels alone kept the channel (a new user's pass)
+        "fix it; or, if '%' marks a missing value, pass --na-values % and fill it with "
+        "--handle-missing interpolate; or leave it out with --ignore-column a."
+    )
     rough = "only 3 of 25 training scores ... give the expected anomaly rate (contamination=...)"
     assert for_the_command_line(rough, {"contamination"}).endswith("(--contamination RATE)")
     short = "a series has 40 points, fewer than window=64; use a smaller window or a longer series."

@@ -108,17 +108,34 @@ def describe_non_finite(
     if index is not None and not _default_index(index, len(bad)):
         labels = [repr(_plain(index[r])) for r in bad_rows[:SHOWN]]
         note += f"; index label{'s' if len(labels) > 1 else ''} {', '.join(labels)}"
-    named = (lambda c: repr(_plain(columns[c]))) if columns is not None else str
     at_rows, at_columns = np.nonzero(bad)
+    cell = _cell_namer(columns, np.shape(refused)[1:])
     first = ", ".join(
-        f"(row {int(ids[r])}, column {named(c)})"
-        for r, c in zip(at_rows[:SHOWN], at_columns[:SHOWN])
+        f"(row {int(ids[r])}, {cell(c)})" for r, c in zip(at_rows[:SHOWN], at_columns[:SHOWN])
     )
     return (
         f"{name} has {cells} {values} {kinds} in {len(bad_rows)} {of}: "
         f"row{'s' if len(bad_rows) > 1 else ''} {rows}{more} ({note}); first at {first}"
         f"{f' and {cells - SHOWN} more' if cells > SHOWN else ''}"
         f"{_no_value(empty if read else _empty_columns(missing, columns), columns_needed)}"
+    )
+
+
+# The axes of a row of sequences (C, L) and of images (C, H, W), as a cell is named in them.
+_AXES = {2: ("channel", "step"), 3: ("channel", "y", "x")}
+
+
+def _cell_namer(columns: Sequence[Any] | None, row_shape: tuple) -> Any:
+    """How a cell of a row is named, from its flat index: by the table's column name, by its
+    place in a sequence or an image (a NaN at [3, 1, 7] of (n, 3, 50) windows was "column 57"),
+    else by its column number."""
+    if columns is not None:
+        return lambda c: f"column {_plain(columns[c])!r}"
+    axes = _AXES.get(len(row_shape))
+    if axes is None:
+        return lambda c: f"column {c}"
+    return lambda c: ", ".join(
+        f"{axis} {int(i)}" for axis, i in zip(axes, np.unravel_index(c, row_shape))
     )
 
 

@@ -214,10 +214,14 @@ def _check_text_columns(text) -> None:
             )
         row = int(np.flatnonzero(numbers.isna().to_numpy())[0])
         value = json_value(cells.iloc[row])
-        marker = f"{na_values_advice([value])}; else " if is_missing_marker(value) else ""
+        # naming the channels alone changed nothing for a channel wanted ('ERR' in a sensor's
+        # column): a cell that marks a missing reading is read as missing and filled
+        missing = f"{na_values_advice([str(value)])} and fill it with handle_missing='interpolate'"
+        first = f"{missing}; else fix it" if is_missing_marker(value) else f"fix it; or, {missing}"
         raise ValueError(
             f"column {name!r} holds {value!r} (row {cells.index[row]}), not a number, among "
-            f"numbers; {marker}fix it or name the channels with value_columns."
+            f"numbers; {first}; or leave column {name!r} out: name the channels with "
+            "value_columns."
         )
 
 
