@@ -54,26 +54,37 @@ def ratios_of_fits(make, X: np.ndarray) -> list[float]:
     return seen
 
 
-def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def sets_of_normal_rows(name: str, doc: str, argv: list[str] | None):
+    """The command line of a benchmark of fits on the 25 ADBench sets' normal rows (``--rows``
+    of them at most, seed 0): its arguments, and ``(name, normal rows)`` of each set."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--data-dir", default="../shared/data")
     parser.add_argument("--rows", type=int, default=3000, help="normal rows per set, at most")
-    parser.add_argument("--out", default="benchmarks/results/convergence_margin.json")
+    parser.add_argument("--out", default=f"benchmarks/results/{name}.json")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
-    started = time.perf_counter()
     root = Path(args.data_dir)
     files = sorted((root / "adbench-classical").glob("*.npz"))
     files += sorted((root / "adbench-large").glob("*.npz"))
     if not files:
         parser.error(f"no ADBench .npz files under {root}; give --data-dir")
+
+    def normal_rows():
+        for path in files:
+            data = np.load(path)
+            normal = data["X"][data["y"] == 0].astype(np.float64)
+            yield path.stem, normal[np.random.default_rng(0).permutation(len(normal))[: args.rows]]
+
+    return args, normal_rows()
+
+
+def main(argv: list[str] | None = None) -> dict:
+    started = time.perf_counter()
+    args, sets = sets_of_normal_rows("convergence_margin", __doc__, argv)
     per_set = {}
-    for path in files:
-        data = np.load(path)
-        normal = data["X"][data["y"] == 0].astype(np.float64)
-        normal = normal[np.random.default_rng(0).permutation(len(normal))[: args.rows]]
-        per_set[path.stem] = {name: ratios_of_fits(make, normal) for name, make in MODELS.items()}
-        print(path.stem, {k: [round(v, 3) for v in r] for k, r in per_set[path.stem].items()})
+    for stem, normal in sets:
+        per_set[stem] = {name: ratios_of_fits(make, normal) for name, make in MODELS.items()}
+        print(stem, {k: [round(v, 3) for v in r] for k, r in per_set[stem].items()})
     near = _convergence.NEAR_MEAN
     cells = []
     for name in MODELS:
@@ -91,7 +102,7 @@ def main(argv: list[str] | None = None) -> dict:
             ]  # fmt: skip
         )
     print_table(
-        f"error / mean row's error on the training rows, {len(files)} sets (warns at >= {near})",
+        f"error / mean row's error on the training rows, {len(per_set)} sets (warns at >= {near})",
         ["networks", "median", "largest below the margin", "warned", "warned only by the margin"],
         cells,
     )

@@ -14,14 +14,11 @@ thread.
 
 from __future__ import annotations
 
-import argparse
 import time
-from pathlib import Path
 
 import numpy as np
-import torch
 from _common import print_table, write_run
-from convergence_margin import ratios_of_fits
+from convergence_margin import ratios_of_fits, sets_of_normal_rows
 
 import aekit
 
@@ -30,25 +27,12 @@ LIKELIHOODS = ("auto", "gaussian")
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default="../shared/data")
-    parser.add_argument("--rows", type=int, default=3000, help="normal rows per set, at most")
-    parser.add_argument("--out", default="benchmarks/results/unit_range_likelihood.json")
-    args = parser.parse_args(argv)
-    torch.set_num_threads(1)
     started = time.perf_counter()
-    root = Path(args.data_dir)
-    files = sorted((root / "adbench-classical").glob("*.npz"))
-    files += sorted((root / "adbench-large").glob("*.npz"))
-    if not files:
-        parser.error(f"no ADBench .npz files under {root}; give --data-dir")
+    args, sets = sets_of_normal_rows("unit_range_likelihood", __doc__, argv)
     per_set, cells = {}, []
-    for path in files:
-        data = np.load(path)
-        normal = data["X"][data["y"] == 0].astype(np.float64)
+    for stem, normal in sets:
         if normal.min() < 0 or normal.max() > 1:
             continue
-        normal = normal[np.random.default_rng(0).permutation(len(normal))[: args.rows]]
         ends = float(np.mean((normal == 0) | (normal == 1)))
         figures = {
             f"{name} {likelihood}": ratios_of_fits(
@@ -60,9 +44,9 @@ def main(argv: list[str] | None = None) -> dict:
             for name, make in MODELS.items()
             for likelihood in LIKELIHOODS
         }
-        per_set[path.stem] = {"share_of_0_or_1": ends, **figures}
-        cells.append([path.stem, f"{ends:.2f}", *(f"{v:.3f}" for v in figures.values())])
-        print(path.stem, per_set[path.stem], flush=True)
+        per_set[stem] = {"share_of_0_or_1": ends, **figures}
+        cells.append([stem, f"{ends:.2f}", *(f"{v:.3f}" for v in figures.values())])
+        print(stem, per_set[stem], flush=True)
     headers = ["set", "values 0 or 1"]
     headers += [f"{name} {likelihood}" for name in MODELS for likelihood in LIKELIHOODS]
     print_table(

@@ -350,8 +350,7 @@ def test_score_names_the_option_that_leaves_out_a_column_fit_never_saw(tmp_path,
 
 
 def test_series_messages_name_options_not_python_parameters(tmp_path, monkeypatch):
-    # 'name the channels with value_columns', '(contamination=...)', and in 'aekit score' (no
-    # --window) 'use a smaller --window' for a new stretch shorter than the model's window
+    # value_columns, '(contamination=...)', a smaller --window in 'aekit score' (no --window)
     from aekit.cli.errors import error_message, for_the_command_line
 
     frame = _frame(100, 0)[["timestamp", "a"]]
@@ -360,10 +359,8 @@ def test_series_messages_name_options_not_python_parameters(tmp_path, monkeypatc
     typo.to_csv(tmp_path / "units.csv", index=False)
     result = invoke("detect-series", tmp_path / "units.csv", "--time-column", "timestamp")
     message = for_the_command_line(error_message(result.exception))
-    assert message.endswith(  # naming the channels alone kept the channel (a new user's pass)
-        "fix it; or, if '%' marks a missing value, pass --na-values % and fill it with "
-        "--handle-missing interpolate; or leave it out with --ignore-column a."
-    )
+    fill = "if '%' marks a missing value, pass --na-values % and fill it with --handle-missing"
+    assert message.endswith(f"{fill} interpolate; or leave it out with --ignore-column a.")
     rough = "only 3 of 25 training scores ... give the expected anomaly rate (contamination=...)"
     assert for_the_command_line(rough, {"contamination"}).endswith("(--contamination RATE)")
     short = "a series has 40 points, fewer than window=64; use a smaller window or a longer series."

@@ -26,7 +26,8 @@ def parquet_integer_columns(X, data: str):
     filled with whole numbers and written as the file's integers."""
     import pandas as pd
 
-    from aekit.data.parquet import folder_schema, parquet_files, read_schema
+    from aekit.data.parquet import parquet_files, read_schema
+    from aekit.data.parquet_schema import folder_schema
     from aekit.imputation.own_cells import nullable_integers
 
     if not isinstance(X, pd.DataFrame):

@@ -132,7 +132,8 @@ def _write_parquet(output: Path, spec: str, frames: Iterator[pd.DataFrame]) -> N
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from aekit.data.parquet import folder_schema, parquet_files, read_schema
+    from aekit.data.parquet import parquet_files, read_schema
+    from aekit.data.parquet_schema import folder_schema
     from aekit.io.atomic import atomic_write
 
     first = next(frames)
