@@ -175,7 +175,7 @@ def test_a_cell_of_sequences_or_images_is_named_by_its_place():
     # a NaN at [3, 1, 7] of (n, 3, 50) windows was "(row 3, column 57)"
     X = np.random.default_rng(0).normal(size=(40, 3, 50)).astype(np.float32)
     X[3, 1, 7] = np.nan
-    with pytest.raises(ValueError, match=r"first at \(row 3, channel 1, step 7\)\."):
+    with pytest.raises(ValueError, match=r"first at \(row 3, at \[1, 7\]\)\."):
         aekit.Autoencoder(architecture="conv1d", max_iter=1).fit(X)
     images = np.random.default_rng(0).random((20, 1, 8, 8)).astype(np.float32)
     images[2, 0, 4, 5] = np.inf

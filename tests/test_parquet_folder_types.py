@@ -121,7 +121,7 @@ def test_a_label_or_id_column_of_mixed_types_is_read_as_one(tmp_path):
     second.to_parquet(folder / "p1.parquet")
     dataset = aekit.open_dataset(folder, columns=list("abc"), label_column="y")
     model = aekit.ConditionalVAE(max_iter=1, random_state=0).fit(dataset)
-    assert model.classes_.tolist() == [0.0, 1.0]
+    assert model.classes_.tolist() == [0, 1] and model.classes_.dtype.kind == "i"  # not 0.0
     run, out = tmp_path / "run", tmp_path / "scores.csv"
     train = ["train", folder, "--id-column", "rid", "--ignore-column", "y", "--epochs", "1"]
     ok(invoke(*train, "--out", run))
@@ -168,3 +168,22 @@ def test_ids_of_integer_and_whole_float_parts_without_a_gap_stay_integers(tmp_pa
     ok(invoke("score", run, folder, "-o", out))
     ids = [line.split(",")[0] for line in out.read_text().splitlines()[1:]]
     assert ids[:2] == ["0", "1"] and ids[19:22] == ["19", "20", "21"]
+
+
+def test_aekit_impute_keeps_a_folders_integer_ids_exact(tmp_path):
+    # ids of int64 and whole-float parts came back as floats, and 2**53 + 1 as 2**53 (review)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    first = pd.DataFrame(rng.normal(size=(30, 3)), columns=list("abc"))
+    first["id"] = np.arange(30) + 2**53 + 1
+    first.loc[3, "b"] = np.nan
+    second = pd.DataFrame(rng.normal(size=(30, 3)), columns=list("abc"))
+    second["id"] = np.arange(30, 60).astype(float)
+    first.to_parquet(folder / "p0.parquet")
+    second.to_parquet(folder / "p1.parquet")
+    for name in ("filled.csv", "filled.parquet"):
+        out = tmp_path / name
+        ok(invoke("impute", folder, "--id-column", "id", "--epochs", "1", "--seed", "0", "-o", out))
+        ids = pd.read_csv(out, dtype={"id": str}) if name.endswith("csv") else pd.read_parquet(out)
+        assert [str(v) for v in ids["id"].iloc[[0, 30]]] == [str(2**53 + 1), "30"], name

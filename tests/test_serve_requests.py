@@ -101,6 +101,11 @@ def test_an_answer_the_server_cannot_give_and_a_compressed_body_are_refused(serv
         "application/x-npy;q=0, application/json": "application/json",
         "application/json, application/x-npy;q=0.5": "application/json",
         "application/x-npy, */*": "application/x-npy",
+        # the most specific range decides (RFC 9110, 12.5.1), and a malformed quality is 1
+        "application/x-npy;q=0.9, application/json;q=0.1, */*": "application/x-npy",
+        "application/json;q=0, */*": "application/x-npy",
+        "application/x-npy;q=abc": "application/x-npy",
+        "application/json;q=abc, application/x-npy;q=0.5": "application/json",
     }
     for accept, expected in answers.items():
         answer = c.post("/v1/score", json=rows, headers={"accept": accept})
@@ -154,3 +159,21 @@ def test_a_compressed_body_is_refused_after_the_key_and_only_where_a_body_is_rea
     assert c.post("/v1/score", content=b"x", headers=gzip).status_code == 401
     assert c.post("/v1/score", content=b"x", headers={**gzip, **AUTH}).status_code == 415
     assert c.get("/healthz", headers={"content-encoding": "gzip"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ('{"n": 0}', "n: input should be greater than or equal to 1."),
+        ("null", 'the body must be a JSON object, e.g. {"n": 2, "seed": 0}.'),
+        ('{"n": ', "the body is not valid JSON (EOF while parsing a value at line 1 column 5)."),
+    ],
+)
+def test_generate_says_a_bad_body_in_one_line(served_vae, body, said):
+    # pydantic's own text: "1 validation error for GenerateRequest\nn\n  Input should ...
+    # [type=...]\n    For further information visit https://errors.pydantic.dev/..."
+    response = client(served_vae).post(
+        "/v1/generate", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == said

@@ -161,6 +161,10 @@ ADVICE = (
         r"\bcast it with X\['([^']*)'\]\.astype\(bool\)\.",
         r"write column '\1' as True/False in the file.",
     ),
+    (  # aekit.estimators._convergence: the learned-nothing warning of a Bernoulli by default
+        r"\bX lies in \[0, 1\], so likelihood='auto' took Bernoulli",
+        "DATA lies in [0, 1], so the default likelihood (auto) took Bernoulli",
+    ),
     (
         r"\bRemove or impute (them|those rows) first(?: \(e\.g\. sklearn\.impute\.SimpleImputer\)|"
         r": aekit\.AutoencoderImputer fills a table on disk, [^\n]*?'filled\.parquet'\))\.",

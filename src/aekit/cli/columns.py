@@ -26,7 +26,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from aekit.cli.parquet_ids import exact_ids, id_parts, stored_ids
+from aekit.cli.parquet_ids import exact_ids, id_parts, stored_ids, with_integer_ids
 
 
 @dataclass(frozen=True)
@@ -245,6 +245,8 @@ def put_back(spec: str, frame: Any) -> Any:
     left_out, order = _left_out[spec]
     import pandas as pd
 
+    if current.id_column in left_out.columns:  # as stored, not as pandas joined the parts
+        left_out = with_integer_ids(left_out, current.id_column, _ids.get(spec))
     whole = pd.concat([left_out.reset_index(drop=True), frame.reset_index(drop=True)], axis=1)
     return whole[[c for c in order if c in whole.columns]]
 

@@ -26,14 +26,13 @@ def parquet_integer_columns(X, data: str):
     filled with whole numbers and written as the file's integers."""
     import pandas as pd
 
-    from aekit.data.parquet import parquet_files, read_schema
-    from aekit.data.parquet_schema import folder_schema
+    from aekit.data.parquet import parquet_files
+    from aekit.data.parquet_schema import stored_schema
     from aekit.imputation.own_cells import nullable_integers
 
     if not isinstance(X, pd.DataFrame):
         return X  # a table on disk: read by own_cells, which maps the types itself
-    files = parquet_files(Path(data))
-    schema = folder_schema(files, [read_schema(file) for file in files])
+    schema = stored_schema(parquet_files(Path(data)))
     mapped = {f.name: nullable_integers(f.type) for f in schema if f.name in X.columns}
     columns = {n: t for n, t in mapped.items() if t is not None and X[n].dtype.kind == "f"}
     return X.astype(columns) if columns else X

@@ -19,7 +19,7 @@ def id_parts(files: list[Path], column: str) -> list[Any]:
     import pyarrow.parquet as pq
 
     from aekit.data.parquet import arrow_errors, read_schema
-    from aekit.data.parquet_schema import folder_schema, one_type_refusal
+    from aekit.data.parquet_schema import as_one_type, folder_schema, one_type_refusal
 
     schemas = [read_schema(path) for path in files]
     stored = folder_schema(files, schemas).field(column).type
@@ -29,13 +29,8 @@ def id_parts(files: list[Path], column: str) -> list[Any]:
             parts.append(pq.read_table(path, columns=[column]).column(0))
         except arrow_errors() as err:
             raise ValueError(f"cannot read {path} as Parquet: {err}") from None
-    if any(pa.types.is_integer(s.field(column).type) for s in schemas):
-        try:  # a safe cast: a fraction refuses it, and the ids stay floats
-            return [part.cast(pa.int64()) for part in parts]
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass
     try:
-        return [part.cast(stored) for part in parts]
+        return as_one_type(parts, stored, schemas, column)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:  # 2**53 + 1 beside fractions
         raise ValueError(one_type_refusal(column, files, schemas, err)) from None
 
@@ -63,3 +58,21 @@ def stored_ids(spec: str, column: str) -> np.ndarray | None:
         return None
     files = parquet_files(path)
     return exact_ids(id_parts(files, column)) if files and files[0].is_file() else None
+
+
+def with_integer_ids(frame: Any, column: str, ids: np.ndarray | None) -> Any:
+    """``frame`` with its id ``column`` replaced by ``ids`` where those are integers (a
+    folder's ids read as stored: pandas joined int64 and float parts as floats, and
+    9007199254740993 was written 9007199254740992.0); as it is otherwise."""
+    import pandas as pd
+
+    if ids is None or len(ids) != len(frame):
+        return frame
+    if ids.dtype.kind in "iu":
+        return frame.assign(**{column: ids})
+    if ids.dtype == object and all(v is None or isinstance(v, int) for v in ids):
+        try:
+            return frame.assign(**{column: pd.array(list(ids), dtype="Int64")})
+        except (OverflowError, TypeError, ValueError):  # past int64: as pandas read them
+            return frame
+    return frame

@@ -82,7 +82,7 @@ def export(
     from aekit.export import export_file_names, export_onnx, exported_files
 
     model = load_run(run)
-    try:  # a model that does not export is said so before any file in --out is looked at
+    try:  # a model that does not export is said so before --out's files are judged
         names = export_file_names(model)
     except TypeError as err:
         raise ValueError(str(err)) from None

@@ -121,22 +121,18 @@ def describe_non_finite(
     )
 
 
-# The axes of a row of sequences (C, L) and of images (C, H, W), as a cell is named in them.
-_AXES = {2: ("channel", "step"), 3: ("channel", "y", "x")}
-
-
 def _cell_namer(columns: Sequence[Any] | None, row_shape: tuple) -> Any:
-    """How a cell of a row is named, from its flat index: by the table's column name, by its
-    place in a sequence or an image (a NaN at [3, 1, 7] of (n, 3, 50) windows was "column 57"),
-    else by its column number."""
+    """How a cell of a row is named, from its flat index: by the table's column name; by its
+    place in a row of several axes (a NaN at [3, 1, 7] of (n, 3, 50) windows was "column 57"),
+    as ``X[3, 1, 7]`` finds it: images (C, H, W) by channel, y and x, other rows by index (a
+    row of two axes is a sequence's (C, L) or a grey image's (H, W)); else by column number."""
     if columns is not None:
         return lambda c: f"column {_plain(columns[c])!r}"
-    axes = _AXES.get(len(row_shape))
-    if axes is None:
+    if len(row_shape) < 2:
         return lambda c: f"column {c}"
-    return lambda c: ", ".join(
-        f"{axis} {int(i)}" for axis, i in zip(axes, np.unravel_index(c, row_shape))
-    )
+    if len(row_shape) == 3:
+        return lambda c: "channel {}, y {}, x {}".format(*np.unravel_index(c, row_shape))
+    return lambda c: f"at {list(map(int, np.unravel_index(c, row_shape)))}"
 
 
 def _empty_columns(bad: np.ndarray, columns: Sequence[Any] | None) -> list[Any]:

@@ -21,7 +21,7 @@ import numpy as np
 
 from aekit.data.float32 import check_column_fits_float32, wider_than_float32
 from aekit.data.name_lists import some_names
-from aekit.data.parquet_schema import folder_schema, one_type_refusal
+from aekit.data.parquet_schema import as_one_type, folder_schema, one_type_refusal
 from aekit.data.readers import RowReader
 from aekit.warning_lines import caller_level
 
@@ -298,10 +298,10 @@ class ParquetReader(RowReader):
             raise ValueError(
                 f"cannot read column {self.label_column!r} of {self.path}: {err}"
             ) from None
-        try:
-            parts = [part.cast(stored) for part in parts]
+        schemas = [handle.schema_arrow for handle in self.handles]
+        try:  # int64 in one file and whole floats in another: integers, as a file of ints gives
+            parts = as_one_type(parts, stored, schemas, self.label_column)
         except arrow_errors() as err:  # 2**53 + 1 beside fractions: no one type holds both
-            schemas = [h.schema_arrow for h in self.handles]
             said = one_type_refusal(self.label_column, self.files, schemas, err)
             raise ValueError(said) from None
         return pa.chunked_array([c for p in parts for c in p.chunks]).to_numpy(zero_copy_only=False)

@@ -29,10 +29,15 @@ def folder_schema(files: list[Path], schemas: list):
             both = _promoted(field.type, found)
             if both is None:
                 own = schemas[0].field(field.name).type  # the first file's, not a merged type
+                why = (
+                    "uint64 is not read beside a signed or float type, which hold no uint64 "
+                    "past 2**63; write it as int64 if its values allow"
+                    if "uint64" in (str(field.type), str(found))
+                    else "the files of a Parquet folder must share one type per column "
+                    "(integers and floats are read as one); write them again with one type for it"
+                )
                 raise ValueError(
-                    f"column {field.name!r} is {own} in {first} but {found} in {file}: "
-                    "the files of a Parquet folder must share one type per column (integers "
-                    "and floats are read as one); write them again with one type for it."
+                    f"column {field.name!r} is {own} in {first} but {found} in {file}: {why}."
                 )
             schema = schema.set(schema.get_field_index(field.name), field.with_type(both))
         extra = [n for n in other.names if n not in schema.names]
@@ -76,3 +81,48 @@ def _promoted(one, other):
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return None
     return merged.field("x").type
+
+
+def as_one_type(parts: list, stored, schemas: list, column: str) -> list:
+    """A column read file by file (pyarrow arrays) in one type: integers where some file
+    stores it so and the others as whole floats (pandas' part with a missing value: labels
+    written 0.0 beside 0, ids 20.0 beside 19), else ``stored``, the folder's type for it.
+    Raises pyarrow's error where no one type holds the values (2**53 + 1 beside fractions)."""
+    import pyarrow as pa
+
+    if any(pa.types.is_integer(schema.field(column).type) for schema in schemas):
+        try:  # a safe cast: a fraction refuses it, and the column stays floats
+            return [part.cast(pa.int64()) for part in parts]
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return [part.cast(stored) for part in parts]
+
+
+def stored_schema(files: list[Path]):
+    """:func:`folder_schema` of ``files``, with a column stored as integers in some files and
+    as whole floats in others (pandas' part with a missing value) as int64: what ``aekit
+    impute`` reads and writes them as (an id 9007199254740993 came back 9007199254740992.0)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from aekit.data.parquet import read_schema
+
+    schemas = [read_schema(file) for file in files]
+    schema = folder_schema(files, schemas)
+    for field in schema:
+        stored = [s.field(field.name).type for s in schemas]
+        if pa.types.is_floating(field.type) and any(map(pa.types.is_integer, stored)):
+            parts = [pq.read_table(file, columns=[field.name]).column(0) for file in files]
+            if as_one_type(parts, field.type, schemas, field.name)[0].type == pa.int64():
+                schema = schema.set(schema.get_field_index(field.name), field.with_type(pa.int64()))
+    return schema
+
+
+def in_schema(table, schema):
+    """``table`` (a file's part) with each column of another type than ``schema`` gives it
+    cast to that type (safe: only whole floats become integers); its metadata kept."""
+    for i, name in enumerate(table.schema.names):
+        wanted = schema.field(name).type
+        if table.schema.field(i).type != wanted:
+            table = table.set_column(i, schema.field(name), table.column(i).cast(wanted))
+    return table

@@ -104,8 +104,8 @@ def _few_steps(estimator, n_rows: int) -> str:
 def _bernoulli_by_default(estimator) -> str:
     """Where ``likelihood="auto"`` took Bernoulli (X in [0, 1]), the likelihood to try: on
     tables scaled to [0, 1] a Gaussian fits far better (benchmarks/unit_range_likelihood.py: a
-    default VAE on the 8 such ADBench sets reconstructs at 0.34-1.01 of the mean row's error
-    with Bernoulli, three of them collapsed to it, against 0.01-0.17 with a Gaussian), and the
+    default VAE on the 8 such ADBench sets reconstructs at 0.35-1.01 of the mean row's error
+    with Bernoulli, three of them collapsed to it, against 0.005-0.21 with a Gaussian), and the
     advice to train longer or loosen the KL term changed nothing there."""
     if estimator.likelihood != "auto" or estimator.likelihood_ != "bernoulli":
         return ""

@@ -22,15 +22,19 @@ import pandas as pd
 
 def file_batches(spec: str) -> Iterator[pd.DataFrame]:
     """Every column of the Parquet DATA ``spec``, a batch at a time, in the reader's order."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from aekit.data.parquet import parquet_files
+    from aekit.data.parquet_schema import in_schema, stored_schema
 
     files = parquet_files(Path(spec))
     integers = _csv_integers(files[0])
+    schema = stored_schema(files)  # a column of int64 and float files in one type
     for file in files:
         for batch in pq.ParquetFile(file).iter_batches():
-            yield batch.to_pandas(types_mapper=nullable_integers).astype(integers)
+            part = in_schema(pa.Table.from_batches([batch]), schema)
+            yield part.to_pandas(types_mapper=nullable_integers).astype(integers)
 
 
 def _csv_integers(file: Path) -> dict[str, str]:
@@ -132,13 +136,13 @@ def _write_parquet(output: Path, spec: str, frames: Iterator[pd.DataFrame]) -> N
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from aekit.data.parquet import parquet_files, read_schema
-    from aekit.data.parquet_schema import folder_schema
+    from aekit.data.parquet import parquet_files
+    from aekit.data.parquet_schema import stored_schema
     from aekit.io.atomic import atomic_write
 
     first = next(frames)
     files = parquet_files(Path(spec))
-    own = folder_schema(files, [read_schema(file) for file in files])
+    own = stored_schema(files)
     integers = _csv_integers(files[0])
     schema = pa.schema(
         [

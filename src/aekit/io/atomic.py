@@ -17,6 +17,7 @@ Kept free of torch so the command line can use it before any heavy import.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import re
@@ -63,6 +64,10 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], object]) -> Non
         os.close(fd)
 
 
+# A disk or quota full, or a file too large: what a temporary folder's filling says.
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
 def _write_through(path: Path, write: Callable[[str], object]) -> None:
     """Write a device or a named pipe as ``open`` does (renaming a file over it, as before,
     made /dev/null a regular file, as root for every program). The bytes are made in a private
@@ -75,12 +80,12 @@ def _write_through(path: Path, write: Callable[[str], object]) -> None:
         os.close(fd)
         try:
             write(tmp)
-        except OSError as err:  # the temporary folder full: not the output's own fault
-            if err.errno is None:
+        except OSError as err:  # the temporary folder full: said as that folder, not the file
+            if err.errno not in _FULL or err.filename != tmp:
                 raise
             where = tempfile.gettempdir()
             raise type(err)(
-                err.errno, f"{err.strerror} in {where}, where the output for {path} is made first"
+                err.errno, f"{err.strerror} (the output for {path} is made there first)", where
             ) from None
         try:
             with open(tmp, "rb") as made, open(path, "wb") as target:

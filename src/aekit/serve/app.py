@@ -28,15 +28,17 @@ import numpy as np
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aekit._version import __version__
 from aekit.serve.batching import Batcher
 from aekit.serve.bodies import (
     CONTENT_TYPES,
+    JSON,
     NPY,
     BodyError,
     answer_type,
+    media_type,
     parse,
     refuse_encoded,
     split_columns,
@@ -71,6 +73,28 @@ class GenerateRequest(BaseModel):
         None,
         description="Random seed, for the same samples again; omitted or null: fresh samples.",
     )
+
+
+def generate_request(body: bytes) -> GenerateRequest:
+    """The body of ``/v1/generate`` (empty: the defaults), or 422 in one readable line:
+    pydantic's own text ran over several lines with a link per error."""
+    try:
+        return GenerateRequest.model_validate_json(body.strip() or b"{}")
+    except ValidationError as err:
+        said = []
+        for error in err.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            if error["type"] == "json_invalid":
+                said.append(
+                    f"the body is not valid JSON ({error['msg'].removeprefix('Invalid JSON: ')})"
+                )
+            elif error["type"] == "model_type":
+                said.append('the body must be a JSON object, e.g. {"n": 2, "seed": 0}')
+            elif error["type"] == "extra_forbidden":
+                said.append(f"/v1/generate takes n, label and seed, not {where!r}")
+            else:
+                said.append(f"{where}: {error['msg'][:1].lower()}{error['msg'][1:]}")
+        raise BodyError(422, "; ".join(said) + ".") from None
 
 
 _GENERATE_BODY = {  # the body of /v1/generate, for the OpenAPI docs
@@ -275,9 +299,10 @@ def create_app(
             # first, and answered a compressed one 400 with no reason
             answer_type(request.headers.get("accept"))
             refuse_encoded(request.headers.getlist("content-encoding"))
-            spec = GenerateRequest.model_validate_json(
-                await read_body(request, limits.max_body_bytes) or b"{}"
-            )
+            kind = media_type(request.headers.get("content-type"))
+            if kind != JSON:
+                raise BodyError(415, f"Content-Type {kind!r} is not supported; send {JSON}.")
+            spec = generate_request(await read_body(request, limits.max_body_bytes))
             if spec.n > limits.max_rows:
                 raise BodyError(
                     413,
