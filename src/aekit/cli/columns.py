@@ -262,7 +262,8 @@ def disk_features(
     if current.id_column is None and not current.ignore_columns:
         return None
     from aekit.data.csv_parquet import integer_columns
-    from aekit.data.parquet import parquet_files, read_schema
+    from aekit.data.parquet import parquet_files
+    from aekit.data.parquet_schema import read_schema
 
     files = parquet_files(Path(source or spec))  # the reader's files, in its order: ids match
     names = list(read_schema(files[0]).names)

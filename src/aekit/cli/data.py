@@ -87,7 +87,8 @@ def _has_text_columns(spec: str, label_column: str | None) -> bool:
         return False
 
     from aekit.cli import columns
-    from aekit.data.parquet import is_numeric_type, read_schema
+    from aekit.data.parquet import is_numeric_type
+    from aekit.data.parquet_schema import read_schema
 
     first = path if path.is_file() else min(path.glob("**/*.parquet"))
     schema = read_schema(first)

@@ -18,8 +18,13 @@ def id_parts(files: list[Path], column: str) -> list[Any]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from aekit.data.parquet import arrow_errors, read_schema
-    from aekit.data.parquet_schema import as_one_type, folder_schema, one_type_refusal
+    from aekit.data.parquet_schema import (
+        arrow_errors,
+        as_one_type,
+        folder_schema,
+        one_type_refusal,
+        read_schema,
+    )
 
     schemas = [read_schema(path) for path in files]
     stored = folder_schema(files, schemas).field(column).type

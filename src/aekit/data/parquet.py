@@ -21,28 +21,16 @@ import numpy as np
 
 from aekit.data.float32 import check_column_fits_float32, wider_than_float32
 from aekit.data.name_lists import some_names
-from aekit.data.parquet_schema import as_one_type, folder_schema, one_type_refusal
+from aekit.data.parquet_schema import (
+    arrow_errors,
+    as_one_type,
+    folder_schema,
+    one_type_refusal,
+)
 from aekit.data.readers import RowReader
 from aekit.warning_lines import caller_level
 
 _NUMERIC = "biuf"
-
-
-def arrow_errors() -> tuple[type[BaseException], ...]:
-    import pyarrow as pa
-
-    return (OSError, ValueError, pa.ArrowException)
-
-
-def read_schema(path: Path):
-    """The Parquet file's schema, or an error naming the file: pyarrow's own words named none
-    ("Parquet magic bytes not found in footer")."""
-    import pyarrow.parquet as pq
-
-    try:
-        return pq.read_schema(path)
-    except arrow_errors() as err:
-        raise ValueError(f"cannot read {path} as Parquet: {err}") from None
 
 
 def parquet_files(path: Path) -> list[Path]:

@@ -7,6 +7,23 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def arrow_errors() -> tuple[type[BaseException], ...]:
+    import pyarrow as pa
+
+    return (OSError, ValueError, pa.ArrowException)
+
+
+def read_schema(path: Path):
+    """The Parquet file's schema, or an error naming the file: pyarrow's own words named none
+    ("Parquet magic bytes not found in footer")."""
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_schema(path)
+    except arrow_errors() as err:
+        raise ValueError(f"cannot read {path} as Parquet: {err}") from None
+
+
 def folder_schema(files: list[Path], schemas: list):
     """The schema the files of a Parquet folder are read by: the first file's, where a number
     column is stored as integers in some files and floats in others (pandas writes float64 for
@@ -104,8 +121,6 @@ def stored_schema(files: list[Path]):
     impute`` reads and writes them as (an id 9007199254740993 came back 9007199254740992.0)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-
-    from aekit.data.parquet import read_schema
 
     schemas = [read_schema(file) for file in files]
     schema = folder_schema(files, schemas)
