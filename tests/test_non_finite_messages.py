@@ -181,3 +181,14 @@ def test_a_cell_of_sequences_or_images_is_named_by_its_place():
     images[2, 0, 4, 5] = np.inf
     with pytest.raises(ValueError, match=r"first at \(row 2, channel 0, y 4, x 5\)\."):
         aekit.Autoencoder(architecture="conv", max_iter=1).fit(images)
+
+
+def test_a_cell_of_sequences_on_disk_is_named_by_its_place_too(tmp_path):
+    # its reader flattens the rows: "(row 3, column 57)" where the array in memory said [1, 7]
+    X = np.random.default_rng(0).normal(size=(40, 3, 50)).astype(np.float32)
+    X[3, 1, 7] = np.nan
+    np.save(tmp_path / "s.npy", X)
+    with pytest.raises(ValueError, match=r"first at \(row 3, at \[1, 7\]\)\."):
+        aekit.Autoencoder(architecture="conv1d", max_iter=1).fit(
+            aekit.open_dataset(tmp_path / "s.npy")
+        )

@@ -89,6 +89,7 @@ def test_generate_without_a_seed_draws_fresh_samples(served_vae):
         assert all(draw != other for other in draws[i + 1 :])
     generate = c.get("/openapi.json").json()["paths"]["/v1/generate"]["post"]
     schema = generate["requestBody"]["content"]["application/json"]["schema"]
+    assert "422" in generate["responses"]
     assert schema["properties"]["seed"].get("default") is None
 
 

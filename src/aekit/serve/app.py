@@ -293,6 +293,7 @@ def create_app(
             "/v1/generate",
             summary="New samples (of one label for a ConditionalVAE).",
             openapi_extra=_GENERATE_BODY,
+            responses={422: {"description": "A body that is not {n, label, seed}, said."}},
         )
         async def generate(request: Request, _: None = Depends(authorized)) -> Response:
             # the body read here, after the key: FastAPI's own reading of a model's body came
