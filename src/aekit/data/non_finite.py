@@ -22,9 +22,11 @@ REPLACE = "Replace them with the values they stand for, or remove those rows."
 
 # Both: imputing fills NaN only, so the infinities are replaced first (the advice to impute
 # alone led to an imputer that refused the same infinities)
+REPLACE_INFINITE = (
+    "Replace the infinite ones with the values they stand for (imputing fills NaN only)"
+)
 REPLACE_THEN_IMPUTE = (
-    "Replace the infinite ones with the values they stand for (imputing fills NaN only), and "
-    "remove or impute the NaN (e.g. sklearn.impute.SimpleImputer)."
+    f"{REPLACE_INFINITE}, and remove or impute the NaN (e.g. sklearn.impute.SimpleImputer)."
 )
 
 
@@ -40,9 +42,8 @@ def fix_for(any_nan: bool, any_infinite: bool = False, on_disk: bool = False) ->
     """What to do with refused cells: impute NaN; replace infinities; both, in that order.
     ``on_disk``: the rows come from a source read a batch at a time."""
     if on_disk and any_nan:
-        impute = f"remove or impute the NaN: {ON_DISK_IMPUTER}."
         if any_infinite:
-            return f"{REPLACE_THEN_IMPUTE.split(', and ')[0]}, and {impute}"
+            return f"{REPLACE_INFINITE}, and remove or impute the NaN: {ON_DISK_IMPUTER}."
         return f"Remove or impute them first: {ON_DISK_IMPUTER}."
     if any_nan and any_infinite:
         return REPLACE_THEN_IMPUTE

@@ -103,12 +103,10 @@ class RowReader:
         """:func:`check_rows` of rows read, ``ids``; ``read``: some of the source's rows."""
         empty = self.empty_columns if read else None
         where = self.describe()
-        shaped = self.names is None and len(self.row_shape) > 1 and np.ndim(self.nan_allowed()) == 0
-        if shaped:  # a cell named by its place in a row of sequences or images (a view)
-            rows = rows.reshape(len(rows), *self.row_shape)
-        check_rows(
-            rows, ids, where, self.nan_allowed(), self.names, read, empty, self.fitting, len(self)
-        )
+        allowed = self.nan_allowed()
+        if self.names is None and len(self.row_shape) > 1 and np.ndim(allowed) == 0:
+            rows = rows.reshape(len(rows), *self.row_shape)  # a cell named by its place in a row
+        check_rows(rows, ids, where, allowed, self.names, read, empty, self.fitting, len(self))
 
     def empty_columns(self) -> list[str]:
         """The columns with no value in any row of the whole source, where known without

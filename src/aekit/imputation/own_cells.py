@@ -20,17 +20,18 @@ import numpy as np
 import pandas as pd
 
 
-def file_batches(spec: str) -> Iterator[pd.DataFrame]:
-    """Every column of the Parquet DATA ``spec``, a batch at a time, in the reader's order."""
+def file_batches(spec: str, schema: Any) -> Iterator[pd.DataFrame]:
+    """Every column of the Parquet DATA ``spec``, a batch at a time, in the reader's order,
+    in the types of ``schema`` (:func:`aekit.data.parquet_schema.stored_schema`: a column of
+    int64 and float files in one type)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from aekit.data.parquet import parquet_files
-    from aekit.data.parquet_schema import in_schema, stored_schema
+    from aekit.data.parquet_schema import in_schema
 
     files = parquet_files(Path(spec))
     integers = _csv_integers(files[0])
-    schema = stored_schema(files)  # a column of int64 and float files in one type
     for file in files:
         for batch in pq.ParquetFile(file).iter_batches():
             part = in_schema(pa.Table.from_batches([batch]), schema)
@@ -61,12 +62,16 @@ def nullable_integers(arrow_type: Any) -> Any:
 
 
 def with_own_cells(
-    spec: str, filled: Iterable[pd.DataFrame], only_filled_columns: bool = False
+    spec: str,
+    filled: Iterable[pd.DataFrame],
+    only_filled_columns: bool = False,
+    schema: Any = None,
 ) -> Iterator[pd.DataFrame]:
     """DATA's rows, a batch per frame of ``filled`` (the imputer's output for the same rows, in
     order, its columns DATA's feature columns), each missing feature cell taken from it; with
     ``only_filled_columns``, the feature columns alone."""
-    batches, pending = file_batches(spec), pd.DataFrame()
+    schema = _stored_schema(spec) if schema is None else schema
+    batches, pending = file_batches(spec, schema), pd.DataFrame()
     for frame in filled:
         while len(pending) < len(frame):
             batch = next(batches, None)
@@ -111,9 +116,10 @@ def write_filled(
     atomically; a Parquet output in DATA's own column types, a CSV in ``csv_format``."""
     from aekit.data.writers import write_batches
 
-    rows = with_own_cells(spec, filled, only_filled_columns)
+    schema = _stored_schema(spec)  # read once: the batches' types and the output's
+    rows = with_own_cells(spec, filled, only_filled_columns, schema)
     if Path(output).suffix.lower() == ".parquet":
-        _write_parquet(Path(output), spec, rows)
+        _write_parquet(Path(output), spec, rows, schema)
         return
     first = next(rows)
     names = [str(c) for c in first.columns]
@@ -131,19 +137,26 @@ def parquet_source(X: Any) -> Path | None:
     return None
 
 
-def _write_parquet(output: Path, spec: str, frames: Iterator[pd.DataFrame]) -> None:
-    """``frames`` to ``output`` with the types of DATA's own schema (the columns written)."""
+def _stored_schema(spec: str) -> Any:
+    """The types DATA's files are read and written in (:func:`aekit.data.parquet_schema.
+    stored_schema`)."""
+    from aekit.data.parquet import parquet_files
+    from aekit.data.parquet_schema import stored_schema
+
+    return stored_schema(parquet_files(Path(spec)))
+
+
+def _write_parquet(output: Path, spec: str, frames: Iterator[pd.DataFrame], own: Any) -> None:
+    """``frames`` to ``output`` with the types of DATA's own schema ``own`` (the columns
+    written)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from aekit.data.parquet import parquet_files
-    from aekit.data.parquet_schema import stored_schema
     from aekit.io.atomic import atomic_write
 
     first = next(frames)
-    files = parquet_files(Path(spec))
-    own = stored_schema(files)
-    integers = _csv_integers(files[0])
+    integers = _csv_integers(parquet_files(Path(spec))[0])
     schema = pa.schema(
         [
             own.field(str(name)).with_type(pa.int64()) if name in integers else own.field(name)

@@ -222,14 +222,12 @@ def create_app(
 
     batcher = Batcher(served, infer, limits.threads, limits.max_rows) if limits.batching else None
 
-    def wants_npy(request: Request) -> bool:
-        return answer_type(request.headers.get("accept")) == NPY
-
     def respond(
-        request: Request, result: tuple[np.ndarray, dict[str, Any]], ids: list | None = None
+        answer: str, result: tuple[np.ndarray, dict[str, Any]], ids: list | None = None
     ) -> Response:
+        """``result`` as ``answer``, the media type the request's Accept header asked for."""
         array, document = result
-        if wants_npy(request):  # bulk clients: the main array as .npy
+        if answer == NPY:  # bulk clients: the main array as .npy
             return Response(to_npy(array), media_type=NPY)
         if ids is not None:  # each row's id beside its result
             document = {"ids": ids, **document}
@@ -240,13 +238,13 @@ def create_app(
             request: Request,
             label: str | None = Query(None, description="One label for every row (CVAE)."),
         ) -> Response:
-            if name == "reconstruct" and served.encoder is not None and wants_npy(request):
+            answer = answer_type(request.headers.get("accept"))  # 406 before the body is read
+            if name == "reconstruct" and served.encoder is not None and answer == NPY:
                 raise BodyError(  # the table's rows hold text, which a .npy cannot
                     406,
                     "this model reconstructs rows of a table with text columns, which a .npy "
                     "cannot hold; ask for JSON (drop 'Accept: application/x-npy').",
                 )
-            answer_type(request.headers.get("accept"))  # 406 before the body is read
             refuse_encoded(request.headers.getlist("content-encoding"))
             body = await read_body(request, limits.max_body_bytes)
             rows = parse(body, request.headers.get("content-type"), label)
@@ -258,9 +256,9 @@ def create_app(
                     "send fewer, or start the server with a larger --max-rows.",
                 )
             if batcher is not None and batcher.accepts(name, rows):
-                return respond(request, await in_time(batcher.submit(name, rows)), ids)
+                return respond(answer, await in_time(batcher.submit(name, rows)), ids)
             compute = getattr(served, name)  # looked up per request: tests replace it
-            return respond(request, await infer(functools.partial(compute, rows)), ids)
+            return respond(answer, await infer(functools.partial(compute, rows)), ids)
 
         app.post(
             f"/v1/{name}",
@@ -298,7 +296,7 @@ def create_app(
         async def generate(request: Request, _: None = Depends(authorized)) -> Response:
             # the body read here, after the key: FastAPI's own reading of a model's body came
             # first, and answered a compressed one 400 with no reason
-            answer_type(request.headers.get("accept"))
+            answer = answer_type(request.headers.get("accept"))
             refuse_encoded(request.headers.getlist("content-encoding"))
             kind = media_type(request.headers.get("content-type"))
             if kind != JSON:
@@ -311,7 +309,7 @@ def create_app(
                     "ask for fewer, or start the server with a larger --max-rows.",
                 )
             call = functools.partial(served.generate, spec.n, spec.label, spec.seed)
-            return respond(request, await infer(call))
+            return respond(answer, await infer(call))
 
     def absent_endpoint(name: str) -> None:
         """An endpoint this kind of model lacks says so, and names those it has: a bare

@@ -301,11 +301,11 @@ def _numbered_in_order(X: Any) -> Any:
     are passed on as an array, as the model was fitted."""
     if not isinstance(X, pd.DataFrame):
         return X
-    names = [str(c) for c in X.columns]
+    place = {str(c): i for i, c in enumerate(X.columns)}
     for prefix in ("x", ""):
-        numbered = [f"{prefix}{i}" for i in range(len(names))]
-        if names != numbered and sorted(names) == sorted(numbered):
-            X = X.iloc[:, [names.index(n) for n in numbered]]
+        numbered = [f"{prefix}{i}" for i in range(len(place))]
+        if list(place) != numbered and sorted(place) == sorted(numbered):
+            X = X.iloc[:, [place[n] for n in numbered]]
     if all(pd.api.types.is_numeric_dtype(t) for t in X.dtypes):
         return X.to_numpy()  # names the model has not: scikit-learn warned on every request
     return X
