@@ -40,6 +40,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.neighbors import NearestNeighbors
 
 import aekit
+from aekit.timeseries import peak_errors as peak_errors_module
 from aekit.timeseries import sliding_windows
 from aekit.timeseries.detector import default_window_detector
 from aekit.timeseries.windows import spread_windows, window_starts
@@ -118,12 +119,24 @@ def dense_ae_windows(x, n_train, window, seed):
     return _on_points(ae.reconstruction_error(W), len(x), window)
 
 
-def _series_detector(estimator=None, max_iter=None):
+def _series_detector(estimator=None, max_iter=None, peak_errors=True, gate_margin=None):
+    """``gate_margin``: the peak gate's margin over the training windows' largest peak, in
+    place of :data:`aekit.timeseries.peak_errors.GATE_MARGIN` (None: that one)."""
+
     def detect(x, n_train, window, seed):
         detector = aekit.SeriesAnomalyDetector(
-            window=window, estimator=estimator, max_iter=max_iter, random_state=seed
+            window=window,
+            estimator=estimator,
+            max_iter=max_iter,
+            random_state=seed,
+            peak_errors=peak_errors,
         )
-        return detector.fit(x[:n_train]).anomaly_score(x)
+        default = peak_errors_module.GATE_MARGIN
+        peak_errors_module.GATE_MARGIN = default if gate_margin is None else gate_margin
+        try:
+            return detector.fit(x[:n_train]).anomaly_score(x)
+        finally:
+            peak_errors_module.GATE_MARGIN = default
 
     return detect
 
@@ -142,13 +155,22 @@ METHODS = {
     "aekit": _series_detector(),  # the default SeriesAnomalyDetector
 }
 # The candidates for the default window detector, compared by --cv: the autoencoder alone, and
-# with the nearest-window distance in input, latent or both spaces.
+# with the nearest-window distance in input, latent or both spaces, each scored by the windows
+# alone (peak_errors=False, as when they were chosen among) or with their peak errors
+# (aekit.timeseries.peak_errors; "_peaks").
+_NO_PEAKS = {"peak_errors": False}
 VARIANTS = {
-    "ae_only": _series_detector(_inner(n_neighbors=0)),
-    "ae_input_k5": _series_detector(_inner(neighbor_space="input")),
-    "ae_latent_k5": _series_detector(_inner(neighbor_space="latent")),
-    "ae_both_k5": _series_detector(_inner(neighbor_space="both")),
-    "ae_both_k3pct": _series_detector(_inner(n_neighbors=0.03)),
+    "ae_only": _series_detector(_inner(n_neighbors=0), **_NO_PEAKS),
+    "ae_input_k5": _series_detector(_inner(neighbor_space="input"), **_NO_PEAKS),
+    "ae_latent_k5": _series_detector(_inner(neighbor_space="latent"), **_NO_PEAKS),
+    "ae_both_k5": _series_detector(_inner(neighbor_space="both"), **_NO_PEAKS),
+    "ae_both_k3pct": _series_detector(_inner(n_neighbors=0.03), **_NO_PEAKS),
+    "ae_only_peaks": _series_detector(_inner(n_neighbors=0)),
+    "ae_input_k5_peaks": _series_detector(),  # the default
+    # the default with the peak gate at the training windows' largest peak, or twice it
+    "ae_input_k5_peaks_gate1": _series_detector(gate_margin=1.0),
+    "ae_input_k5_peaks_gate2": _series_detector(gate_margin=2.0),
+    "ae_both_k5_peaks": _series_detector(_inner(neighbor_space="both")),
     # The default with fewer epochs (aekit detect-series --epochs N): what a faster fit costs.
     "aekit_epochs10": _series_detector(max_iter=10),
     "aekit_epochs20": _series_detector(max_iter=20),

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import aekit
 from aekit.anomaly import thresholds
@@ -13,10 +14,11 @@ from aekit.anomaly import thresholds
 
 def test_a_threshold_on_tied_scores_moves_just_above_them():
     scores = np.r_[np.full(60, 0.5), np.full(40, 1.25) + 1e-16 * np.arange(40)]
-    for threshold in (
-        thresholds.contamination_threshold(scores, 0.3),  # the 0.7 quantile: a tied 1.25
-        thresholds.percentile_threshold(scores, 99.0),
-    ):
+    # the 0.7 quantile is a tied 1.25: none of the 30% asked for is flagged, which is said
+    told = r"0\.3 asks for 30\.0%.* 40\.0% of the rows tie .*: 0\.0% .*\(with them, 40\.0%\)"
+    with pytest.warns(UserWarning, match=told):
+        by_rate = thresholds.contamination_threshold(scores, 0.3)
+    for threshold in (by_rate, thresholds.percentile_threshold(scores, 99.0)):
         assert scores.max() < threshold < scores.max() + 1e-5
     # a threshold between clusters, or one that no score is on, is left alone
     assert thresholds.above_ties(0.9, scores) == 0.9
@@ -34,3 +36,11 @@ def test_categories_alone_are_flagged_the_same_one_row_at_a_time():
     assert (together == 1).all() and (alone == 1).all()  # was 20% flagged alone
     common = pd.DataFrame({"a": [True], "b": [True]})
     assert detector.predict(common)[0] == 1 and detector.predict_proba(common)[0, 1] < 0.5
+
+
+def test_a_rate_met_despite_ties_is_not_warned_of():
+    scores = np.r_[np.arange(90.0), np.full(10, 100.0)]  # the top 10% tied, 10% asked
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        threshold = thresholds.contamination_threshold(scores, 0.1)
+    assert np.mean(scores > threshold) == 0.1

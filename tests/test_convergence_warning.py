@@ -206,3 +206,14 @@ def test_a_table_in_0_1_fitted_as_bernoulli_is_told_the_gaussian_that_fits_it():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)  # the advice, followed
         aekit.VAE(max_iter=40, random_state=0, likelihood="gaussian").fit(X)
+
+
+def test_images_that_have_not_learned_are_not_told_to_take_a_gaussian():
+    # The advice above is for tables: for images (their shape known) Bernoulli is what "auto"
+    # is for, and a new user was told a Gaussian fits them better.
+    X = np.random.default_rng(0).random((60, 1, 4, 4))
+    with pytest.warns(ConvergenceWarning, match="Train longer") as caught:
+        aekit.VAE(max_iter=1, random_state=0).fit(X)
+    assert not any("likelihood='gaussian'" in str(w.message) for w in caught)
+    with pytest.warns(ConvergenceWarning, match="rather than pixels, a Gaussian"):
+        aekit.VAE(max_iter=1, random_state=0).fit(X.reshape(60, -1))  # flat: it cannot tell

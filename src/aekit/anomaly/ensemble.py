@@ -171,6 +171,16 @@ class EnsembleScores:
             shares[start : start + block] = (fraction * distance[..., None]).mean(axis=1)
         return shares
 
+    def _feature_errors(self, A: np.ndarray) -> np.ndarray:
+        """The members' per-feature errors of the encoded rows ``A`` ``(n, n_features)``, each
+        over its member's error scale and averaged over the members: the reconstruction part of
+        :meth:`_contributions`, in the score's units (without a VAE's KL, which belongs to no
+        feature)."""
+        errors = np.zeros(A.shape)
+        for m, member in enumerate(self.estimators_):
+            errors += self._member_features(member, A)[0] / self.error_scales_[m]
+        return errors / len(self.estimators_)
+
     def _contributions(
         self,
         A: np.ndarray,

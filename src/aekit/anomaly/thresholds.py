@@ -35,9 +35,27 @@ TAIL_QUANTILES = (0.75, 0.9)
 
 
 def contamination_threshold(scores: np.ndarray, contamination: float) -> float:
-    """The score above which a fraction ``contamination`` of ``scores`` lies."""
+    """The score above which a fraction ``contamination`` of ``scores`` lies; where tied scores
+    straddle that quantile (:func:`above_ties` puts them all below), fewer do, which is said."""
     scores = finite_scores(scores)
-    return above_ties(float(np.quantile(scores, 1.0 - contamination)), scores)
+    threshold = above_ties(float(np.quantile(scores, 1.0 - contamination)), scores)
+    above = float(np.mean(scores > threshold))
+    if above < 0.5 * contamination and contamination * len(scores) >= 2:
+        # the tied scores at the cut: flagged all or none
+        cut = float(np.quantile(scores, 1.0 - contamination))
+        tied = np.abs(scores - cut) <= SPREAD_RESOLUTION * max(1.0, abs(cut))
+        with_them = float(np.mean(scores >= scores[tied].min()))
+        warnings.warn(
+            f"contamination={contamination:g} asks for {contamination:.1%} of the training "
+            f"rows above the threshold, but {with_them - above:.1%} of the rows tie at the cut "
+            f"(rows of one score: a table of a few categories scores them alike), which are "
+            f"flagged all or none: {above:.1%} of the rows are flagged, the tied ones left "
+            f"normal (with them, {with_them:.1%}). Columns that tell such rows apart would "
+            "separate their scores.",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
+    return threshold
 
 
 def mean_std_threshold(scores: np.ndarray, n_std: float) -> float:

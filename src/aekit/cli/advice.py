@@ -106,6 +106,22 @@ ADVICE = (
         r"\(e\.g\. 0\.03\)\.",
         r"pass --param \1=K with K below \2, or a fraction of the rows (--param \1=0.03).",
     ),
+    # aekit.anomaly.thresholds.contamination_threshold: tied scores at the cut
+    (r"^contamination=(\S+) asks for\b", r"--contamination \1 asks for"),
+    # aekit.pretraining.pretrained: the RUN 'aekit finetune' starts from
+    (
+        r"^a (\w+) encodes rows given their labels, which are what this estimator predicts; "
+        r"pretrain an unconditional autoencoder \(e\.g\. aekit\.VAE\)\.",
+        r"RUN is a \1, which encodes rows given their labels, which are what finetune "
+        r"predicts: start from a RUN of an unconditional model (aekit train DATA --model vae, "
+        r"or autoencoder).",
+    ),
+    (
+        r"^X has (\d+) features but the autoencoder takes (\d+) \(input shape (.*?)\); pass "
+        r"rows like those it was fitted on, or an unfitted autoencoder to fit on X\.",
+        r"DATA has \1 columns but RUN's autoencoder takes \2 (input shape \3): give DATA of "
+        r"the kind RUN was trained on, or train a RUN on this DATA first (aekit train DATA).",
+    ),
     # aekit.timeseries: a series' time steps (on the command line the series is DATA)
     (r"^X is sampled every\b", "DATA is sampled every"),
     (r"^the series of X have\b", "the series of DATA have"),

@@ -114,6 +114,12 @@ def _recorded_data(run: Path, name: str, kind: type = str):
     return value if isinstance(value, kind) else None
 
 
+def recorded_label_name(run: Path) -> str | None:
+    """The ``--label-column`` of the command that made RUN, whatever DATA a command reads now
+    (None for labels of an array)."""
+    return _recorded_data(run, "label_column")
+
+
 def recorded_normal_label(run: Path) -> str | None:
     """The ``--normal-label`` RUN's ``aekit detect`` (or ``detect-series``) was given."""
     return _recorded_data(run, "normal_label")

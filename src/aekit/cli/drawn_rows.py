@@ -5,9 +5,12 @@ that says what was written."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_GRID = 256  # images in one PNG grid; more make an image nobody can look at
 
@@ -94,13 +97,16 @@ def write_rows(
     encoder=None,
     n_rows: int | None = None,
     image_shape: tuple[int, ...] | None = None,
+    labels: tuple[str, np.ndarray] | None = None,
 ) -> int:
     """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table; with the
     ``encoder`` of a RUN trained on text columns, as rows of that table. ``n_rows``: the rows
     there are in all, when ``rows`` holds only the first (a PNG grid shows at most MAX_GRID).
-    ``image_shape``: (C, H, W) to draw the flat rows of a model trained on them. Returns the
-    number of rows written (a grid's: at most MAX_GRID)."""
+    ``image_shape``: (C, H, W) to draw the flat rows of a model trained on them. ``labels``:
+    ``(column name, each row's label)``, a last column of a .csv or .parquet table (a .npy
+    holds the rows alone). Returns the number of rows written (a grid's: at most MAX_GRID)."""
     import numpy as np
+    import pandas as pd
 
     from aekit.cli.file_writers import write_frame, write_images, write_table
 
@@ -109,13 +115,24 @@ def write_rows(
         rows = first_shown(rows, output, n_rows)
         write_images(output, rows.reshape(len(rows), *shape))
         return len(rows)
-    elif encoder is not None and output.suffix.lower() != ".npy":
-        write_frame(output, encoder.inverse_transform(rows))
+    if output.suffix.lower() == ".npy":
+        write_table(output, rows, [])
+        return len(rows)
+    if encoder is not None:
+        frame = encoder.inverse_transform(rows)
     else:  # a table's own column names (a model fitted on one records them), else x0, x1, ...
         width = int(np.prod(rows.shape[1:]))
         names = getattr(estimator, "feature_names_in_", None)
         names = [str(n) for n in names] if names is not None and len(names) == width else None
-        write_table(output, rows, names or [f"x{i}" for i in range(width)])
+        frame = pd.DataFrame(
+            rows.reshape(len(rows), -1), columns=names or [f"x{i}" for i in range(width)]
+        )
+    if labels is not None:
+        name = labels[0]
+        while name in frame.columns:  # a feature of that name: the labels' column is another
+            name += "_"
+        frame[name] = labels[1]
+    write_frame(output, frame)
     return len(rows)
 
 

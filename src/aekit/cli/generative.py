@@ -18,6 +18,7 @@ from aekit.cli.common import (
     a_kind,
     app,
     load_run,
+    recorded_label_name,
     run_data_options,
 )
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
@@ -57,10 +58,23 @@ def generate(
     from aekit.cli.tables import run_encoder
 
     y = known_label(estimator, label) if label is not None else None
-    samples = estimator.sample(n, y=y, random_state=seed)
+    labels = None
+    if hasattr(estimator, "classes_"):  # a ConditionalVAE: each sample's label, drawn or given
+        samples, drawn = estimator.sample(n, y=y, random_state=seed, return_y=True)
+        labels = (recorded_label_name(run) or "label", drawn)
+    else:
+        samples = estimator.sample(n, y=y, random_state=seed)
     shape = drawn_shape(image_shape, samples, output, estimator, "generated")
-    shown = write_rows(estimator, samples, output, run_encoder(run), image_shape=shape)
+    shown = write_rows(
+        estimator, samples, output, run_encoder(run), image_shape=shape, labels=labels
+    )
     typer.echo(f"{n} samples: {output}" + (f" (a grid of the first {shown})" if shown < n else ""))
+    if labels is not None and y is None and output.suffix.lower() in (".npy", ".png"):
+        # the labels were drawn at random, and these files hold no column for them
+        typer.echo(
+            f"their labels were drawn at random; --label L draws one label, and a .csv or "
+            f".parquet output holds each sample's in a column {labels[0]!r}."
+        )
 
 
 @app.command()
@@ -148,4 +162,13 @@ def _shared_label(estimator, labels, start: int, end: int):
             f"rows {start} and {end} have labels {a} and {b}; {a_kind(estimator)} walks "
             f"within one label: pass --label {a} (or {b}), or two rows of one label."
         )
-    return a if a in set(estimator.classes_.tolist()) else None
+    known = estimator.classes_.tolist()
+    if a not in set(known):  # DATA's labels read, but not ones the model knows
+        shown = ", ".join(str(k) for k in known[:10]) + (", ..." if len(known) > 10 else "")
+        value = a.item() if hasattr(a, "item") else a  # np.str_('d0') as 'd0'
+        raise ValueError(
+            f"rows {start} and {end} have the label {value!r}, which {a_kind(estimator)} was not "
+            f"trained on (it knows {shown}): pass --label with one of those, or the labels "
+            "the run was trained with."
+        )
+    return a

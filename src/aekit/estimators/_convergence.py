@@ -109,10 +109,12 @@ def _bernoulli_by_default(estimator) -> str:
     advice to train longer or loosen the KL term changed nothing there."""
     if estimator.likelihood != "auto" or estimator.likelihood_ != "bernoulli":
         return ""
+    if getattr(estimator, "image_shape_", None) is not None:
+        return ""  # images: Bernoulli is what "auto" is for, and right for them
     return (
         " X lies in [0, 1], so likelihood='auto' took Bernoulli, a model of pixels and 0/1 "
-        "values; for columns scaled to [0, 1] a Gaussian (likelihood='gaussian') fits them far "
-        "better."
+        "values; if X holds table columns scaled to [0, 1] rather than pixels, a Gaussian "
+        "(likelihood='gaussian') fits them far better."
     )
 
 

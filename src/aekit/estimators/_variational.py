@@ -150,7 +150,9 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
     def _make_terms(self) -> list[Term]:
         return [KLDivergence(self.beta, self.kl_warmup)]
 
-    def sample(self, n_samples: int = 1, y: Any = None, random_state: Any = None) -> np.ndarray:
+    def sample(
+        self, n_samples: int = 1, y: Any = None, random_state: Any = None, return_y: bool = False
+    ) -> Any:
         """Draw ``n_samples`` rows from the model: decode codes ``z`` from ``sampler``'s
         distribution as fitted (the prior ``N(0, I)``, or the mixture fitted to the training
         codes; a ConditionalVAE's: each row's label's mixture).
@@ -164,14 +166,24 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             one for all, one per row, or None for labels drawn uniformly from ``classes_``.
         random_state : int, RandomState instance or None, default=None
             Seeds the draws (of the labels first, then of the codes).
+        return_y : bool, default=False
+            Also return each row's label (a :class:`ConditionalVAE`'s: the labels drawn when
+            ``y`` is None), as ``(X, y)``.
 
         Returns
         -------
         X : ndarray of shape (n_samples, ...) shaped like the training X
             Expected values of ``p(x|z)`` (probabilities for Bernoulli data).
+        y : ndarray of shape (n_samples,)
+            With ``return_y=True``: each row's label, one of ``classes_``.
         """
         check_is_fitted(self)
         n_samples = check_count(n_samples, "n_samples")
+        if return_y and not hasattr(self, "classes_"):
+            raise ValueError(
+                f"return_y=True: a {type(self).__name__} has no labels; a ConditionalVAE's "
+                "samples have one each."
+            )
         rng = check_random_state(random_state)
         labels = self._sampling_labels(y, n_samples, rng)
         # each row's label as an index of classes_: an unknown label is refused before any draw
@@ -190,7 +202,8 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             ).numpy()
         else:  # the mixture (a conditional model's: each row's label's own)
             z = draw(self.sampler_, n_samples, index, seed)
-        return self._decode(z.astype(np.float32), labels)
+        X = self._decode(z.astype(np.float32), labels)
+        return (X, self.classes_[index]) if return_y else X
 
     # ---- model files: the sampler is saved with the network ------------------------------------
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:

@@ -220,8 +220,17 @@ def _truncated(path: Path) -> str | None:
     try:
         with path.open("rb") as handle:
             length = int.from_bytes(handle.read(8), "little")
-            if size < 8 or length > size:
+            if size < 8:
                 return None
+            if length > size - 8:  # cut within the header (it starts as JSON does): say so
+                starts_as_json = handle.read(1) == b"{"
+                return (
+                    f"{path} is truncated: it holds {size:,} bytes, fewer than the "
+                    f"{8 + length:,} its header alone announces (a copy or download cut short?); "
+                    "copy it again, or save the model again."
+                    if starts_as_json
+                    else None
+                )
             entries = json.loads(handle.read(length))
         end = max(
             (v["data_offsets"][1] for k, v in entries.items() if k != "__metadata__"), default=0

@@ -39,9 +39,11 @@ from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 from aekit.timeseries import likelihood, series_threshold
 from aekit.timeseries.inputs import HANDLE_MISSING
+from aekit.timeseries.peak_errors import training_gate
 from aekit.timeseries.persistence import export_series_detector, import_series_detector
 from aekit.timeseries.point_scores import PointScores
 from aekit.timeseries.series_input import SeriesInput
+from aekit.timeseries.window_detector import default_window_detector, narrower_code
 from aekit.timeseries.windows import window_starts
 from aekit.warning_lines import caller_level
 
@@ -125,6 +127,12 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         says when interpolation makes up more than a fifth of the grid points.
     random_state : int, RandomState or None, default=None
         Seeds the window detector.
+    peak_errors : bool, default=True
+        Add to a window's score how far its peak, ``window`` times its largest point error,
+        exceeds 1.5 times every training window's (:mod:`aekit.timeseries.peak_errors`): a
+        window's score adds up all its values, so one spiking value moves it little. Chosen on NAB
+        (cross-validated over halves of the series, the README's time-series section); False:
+        the windows' scores alone, as before 2026-12.
 
     Attributes
     ----------
@@ -138,6 +146,9 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
     offset_ : float
         ``-threshold_``: ``decision_function`` is ``score_samples - offset_`` (scikit-learn's
         name), except with ``threshold="likelihood"``, whose decision uses the likelihood.
+    peak_error_gate_ : float or None
+        1.5 times the largest peak among the training windows (``peak_errors``): a window
+        scores its excess over it. None with ``peak_errors=False``.
     likelihood_prior_ : ndarray of shape (2,)
         With ``threshold="likelihood"``: mean and standard deviation of the training series'
         averaged window scores (the Gaussian of a series' first points, and 10% of its standard
@@ -180,6 +191,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         "likelihood_window": [Interval(Integral, 2, None, closed="left")],
         "handle_missing": [StrOptions(set(HANDLE_MISSING))],
         "random_state": ["random_state"],
+        "peak_errors": ["boolean"],
     }
 
     def __init__(
@@ -197,6 +209,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         likelihood_window: int = likelihood.WINDOW,
         handle_missing: str = "error",
         random_state: Any = None,
+        peak_errors: bool = True,
     ) -> None:
         self.window = window
         self.stride = stride
@@ -211,6 +224,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         self.likelihood_window = likelihood_window
         self.handle_missing = handle_missing
         self.random_state = random_state
+        self.peak_errors = peak_errors
 
     # ---- the window detector ---------------------------------------------------------------
     def _window_detector(self, n_channels: int) -> AnomalyDetector:
@@ -228,7 +242,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
                 estimator=base, n_estimators=1, n_neighbors=0, preprocessing=None
             )
         else:
-            detector = _narrower_code(default_window_detector(), n_channels * int(self.window))
+            detector = narrower_code(default_window_detector(), n_channels * int(self.window))
             if self.max_iter is not None:
                 detector.estimator.set_params(max_iter=int(self.max_iter))
         # The user fitted this estimator, not the AnomalyDetector inside it: warnings about the
@@ -288,6 +302,11 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
             if self.estimator is None:  # a detector the user gave keeps its own warnings
                 warnings.filterwarnings("ignore", r"input_neighbors gives k=\d+, but there are")
             self.detector_ = self._window_detector(self.n_features_in_).fit(np.concatenate(rows))
+        self.peak_error_gate_ = (
+            training_gate(self.detector_, np.concatenate(rows), self.n_features_in_)
+            if self.peak_errors
+            else None
+        )
         self.threshold_ = self._threshold(series)
         self.offset_ = -self.threshold_
         self.__dict__.pop("likelihood_prior_", None)
@@ -341,46 +360,3 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
 
     def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
         import_series_detector(self, fitted, tree, device)
-
-
-def _narrower_code(detector: AnomalyDetector, width: int) -> AnomalyDetector:
-    """The default member's code (8 units) narrowed to half a window of ``width`` values where
-    it is not narrower than the window: a code as wide as its input lets the autoencoder copy
-    it (the estimators warn so), and the default should not draw that warning on itself."""
-    member = detector.estimator
-    latent_dim = getattr(member, "latent_dim", None)
-    if isinstance(latent_dim, int) and latent_dim >= width:
-        detector.set_params(estimator=clone(member).set_params(latent_dim=max(1, width // 2)))
-    return detector
-
-
-def default_window_detector() -> AnomalyDetector:
-    """The window detector of ``estimator=None``, chosen on NAB (``benchmarks/timeseries.py
-    --cv``; see the README): one small dense autoencoder (40 epochs: NAB's training parts are a
-    few hundred to three thousand windows) whose scaled error is added to the distance of the
-    window to its 5th nearest training window (input space, standardized values). The two
-    parts are added with equal weight, each over its interquartile range, every training window
-    kept: the combination measured on NAB, pinned here so the tabular detector's own defaults
-    (chosen on tables, not series) do not change it."""
-    from aekit.estimators import Autoencoder
-
-    member = Autoencoder(
-        hidden_layer_sizes=(64, 32),
-        latent_dim=8,
-        likelihood="gaussian",
-        max_iter=40,
-        batch_size=64,
-    )
-    return AnomalyDetector(
-        estimator=member,
-        n_estimators=1,
-        n_neighbors=5,
-        neighbor_space="input",
-        input_neighbors=None,  # the one k above
-        input_distance="kth",
-        preprocessing=None,
-        part_scale="iqr",
-        reconstruction_weight=1.0,
-        density_trim=0.0,
-        max_samples=None,
-    )

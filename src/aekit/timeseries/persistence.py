@@ -20,6 +20,7 @@ def export_series_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
         "mean_": detector.mean_.tolist(),
         "scale_": detector.scale_.tolist(),
         "threshold_": detector.threshold_,
+        "peak_error_gate_": detector.peak_error_gate_,
         "likelihood_prior_": (
             detector.likelihood_prior_.tolist() if hasattr(detector, "likelihood_prior_") else None
         ),
@@ -43,6 +44,11 @@ def import_series_detector(
     if fitted["feature_names_in_"] is not None:
         detector.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
     detector.threshold_ = float(fitted["threshold_"])
+    # Absent from files written before the peaks (2026-12): they score without them, as then.
+    gate = fitted.get("peak_error_gate_")
+    detector.peak_error_gate_ = None if gate is None else float(gate)
+    if "peak_error_gate_" not in fitted:
+        detector.peak_errors = False
     detector.offset_ = -detector.threshold_
     prior = fitted.get("likelihood_prior_")  # absent from files written before it
     if prior is not None:

@@ -17,6 +17,7 @@ from aekit.anomaly.explain import remainder_column
 from aekit.anomaly.trivial_matches import TrivialMatches
 from aekit.timeseries import likelihood
 from aekit.timeseries.inputs import Series, is_several
+from aekit.timeseries.peak_errors import excess_shares
 from aekit.timeseries.windows import spread_windows, window_starts
 
 
@@ -31,14 +32,21 @@ class PointScores:
         index = starts[:, None] + np.arange(int(self.window))  # (n_windows, window)
         return np.ascontiguousarray(z[index].transpose(0, 2, 1)).reshape(len(starts), -1)
 
+    def _peak_excess(self, rows: np.ndarray) -> np.ndarray:
+        """``(n_windows, channels)``: what each window's peak error adds to its score, split
+        over the channels (:mod:`aekit.timeseries.peak_errors`; zeros without a gate)."""
+        gate = getattr(self, "peak_error_gate_", None)  # absent from files written before it
+        return excess_shares(self.detector_, rows, self.n_features_in_, gate)
+
     def _point_shares(self, series: Series) -> np.ndarray:
         """``(n_grid, channels + 1)``: each grid point's score split into channel shares and
         the latent remainder (each the mean over the windows covering the point)."""
         n, channels = series.values.shape
         starts = window_starts(n, self.window, self.stride)
-        shares = np.asarray(self.detector_.explain(self._rows(series.values, starts)))
+        rows = self._rows(series.values, starts)
+        shares = np.asarray(self.detector_.explain(rows))
         per_channel = shares[:, :-1].reshape(len(starts), channels, -1).sum(axis=2)
-        per_window = np.column_stack([per_channel, shares[:, -1]])
+        per_window = np.column_stack([per_channel + self._peak_excess(rows), shares[:, -1]])
         return spread_windows(per_window, starts, self.window, n)
 
     def _scores_as_new(self, series: list[Series]) -> list[np.ndarray]:
@@ -47,7 +55,8 @@ class PointScores:
         (:mod:`aekit.anomaly.trivial_matches`), then spread onto the points as
         :meth:`anomaly_score` spreads them. The threshold is fitted to these: a training
         window's own neighbours are its shifted copies, so its plain score is lower than any
-        new window's."""
+        new window's. (No training window peaks above the peak gate, a margin over the largest
+        of their peaks: :meth:`_peak_excess` would add nothing to them.)"""
         starts = [window_starts(len(s.values), self.window, self.stride) for s in series]
         rows = np.concatenate([self._rows(s.values, at) for s, at in zip(series, starts)])
         zone = TrivialMatches(
@@ -68,9 +77,10 @@ class PointScores:
         n = len(series.values)
         starts = np.arange(n - int(self.window) + 1)
         scores = np.full(n, np.nan)
-        scores[int(self.window) - 1 :] = self.detector_.anomaly_score(
-            self._rows(series.values, starts)
-        )
+        rows = self._rows(series.values, starts)
+        scores[int(self.window) - 1 :] = self.detector_.anomaly_score(rows) + self._peak_excess(
+            rows
+        ).sum(axis=1)
         return scores
 
     def _tail_probability(self, series: Series) -> np.ndarray:
@@ -207,7 +217,8 @@ class PointScores:
 
         A channel's share is the windows' errors on that channel plus its part of the distance
         to the nearest training windows (split over the values in proportion to their squared
-        differences, :meth:`aekit.AnomalyDetector.explain`); the column ``"latent"`` holds what
+        differences, :meth:`aekit.AnomalyDetector.explain`) and of a window's peak error above
+        the gate (``peak_errors``, split as the peak is); the column ``"latent"`` holds what
         belongs to no channel (distances between the members' codes: none for the default
         window detector). Each row sums to :meth:`anomaly_score`.
 
