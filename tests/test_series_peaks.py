@@ -46,8 +46,8 @@ def test_single_spikes_are_flagged_with_the_peaks(sensors, with_and_without):
 
 
 def test_training_windows_gain_nothing_so_the_threshold_is_unchanged(sensors, with_and_without):
-    # The gate is twice the largest training peak: the training points score as without peaks, and
-    # the threshold fitted to them is the same (same seed, same window detector).
+    # The gate is 1.5 times the largest training peak: the training points score as without
+    # peaks, and the threshold fitted to them is the same (same seed, same window detector).
     peaks, windows_alone = with_and_without
     train = sensors[:N_TRAIN]
     np.testing.assert_array_equal(peaks.anomaly_score(train), windows_alone.anomaly_score(train))

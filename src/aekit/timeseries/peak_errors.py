@@ -59,4 +59,7 @@ def excess_shares(detector, rows: np.ndarray, channels: int, gate: float | None)
 def training_gate(detector, rows: np.ndarray, channels: int) -> float:
     """``peak_error_gate_``: :data:`GATE_MARGIN` times the largest peak among the training
     windows ``rows``."""
-    return GATE_MARGIN * float(window_peaks(detector, rows, channels)[0].max())
+    largest = float(window_peaks(detector, rows, channels)[0].max())
+    # above it by the margin whatever its sign: a VAE's ELBO or probability score has negative
+    # point errors where its learned variance is small, and 1.5 times a negative peak is below it
+    return largest + (GATE_MARGIN - 1.0) * abs(largest)
