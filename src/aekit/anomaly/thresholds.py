@@ -38,11 +38,11 @@ def contamination_threshold(scores: np.ndarray, contamination: float) -> float:
     """The score above which a fraction ``contamination`` of ``scores`` lies; where tied scores
     straddle that quantile (:func:`above_ties` puts them all below), fewer do, which is said."""
     scores = finite_scores(scores)
-    threshold = above_ties(float(np.quantile(scores, 1.0 - contamination)), scores)
+    cut = float(np.quantile(scores, 1.0 - contamination))
+    threshold = above_ties(cut, scores)
     above = float(np.mean(scores > threshold))
     if above < 0.5 * contamination and contamination * len(scores) >= 2:
         # the tied scores at the cut: flagged all or none
-        cut = float(np.quantile(scores, 1.0 - contamination))
         tied = np.abs(scores - cut) <= SPREAD_RESOLUTION * max(1.0, abs(cut))
         with_them = float(np.mean(scores >= scores[tied].min()))
         warnings.warn(

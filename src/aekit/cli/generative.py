@@ -23,7 +23,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
 from aekit.cli.label_options import LabelsFile, check_applies, is_array
-from aekit.cli.model_labels import known_label, labels_option
+from aekit.cli.model_labels import known_label, known_text, labels_option
 from aekit.cli.output_formats import formats
 
 
@@ -162,13 +162,11 @@ def _shared_label(estimator, labels, start: int, end: int):
             f"rows {start} and {end} have labels {a} and {b}; {a_kind(estimator)} walks "
             f"within one label: pass --label {a} (or {b}), or two rows of one label."
         )
-    known = estimator.classes_.tolist()
-    if a not in set(known):  # DATA's labels read, but not ones the model knows
-        shown = ", ".join(str(k) for k in known[:10]) + (", ..." if len(known) > 10 else "")
+    if a not in set(estimator.classes_.tolist()):  # DATA's labels, not ones the model knows
         value = a.item() if hasattr(a, "item") else a  # np.str_('d0') as 'd0'
         raise ValueError(
             f"rows {start} and {end} have the label {value!r}, which {a_kind(estimator)} was not "
-            f"trained on (it knows {shown}): pass --label with one of those, or the labels "
-            "the run was trained with."
+            f"trained on (it knows {known_text(estimator.classes_)}): pass --label with one of "
+            "those, or the labels the run was trained with."
         )
     return a

@@ -15,9 +15,13 @@ def known_label(estimator, label: str):
         raise ValueError("--label needs a ConditionalVAE run.")
     matches = [c for c in classes if str(c) == label] or _equal_numbers(classes, label)
     if not matches:
-        known = ", ".join(str(c) for c in classes)
-        raise ValueError(f"label {label!r} was not seen in training; known: {known}.")
+        raise ValueError(f"label {label!r} was not seen in training; known: {known_text(classes)}.")
     return matches[0]
+
+
+def known_text(classes) -> str:
+    """A model's labels as its messages list them: ``0, 1, 2``."""
+    return ", ".join(str(c) for c in classes)
 
 
 def _equal_numbers(classes, label: str) -> list:
