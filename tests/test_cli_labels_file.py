@@ -54,7 +54,8 @@ def cvae(folder):
 def test_a_cvae_trains_on_an_array_and_its_labels_file_and_generates_a_label(folder, cvae):
     generated = folder / "two.csv"
     ok(invoke("generate", cvae, "--label", "2", "-n", "5", "-o", generated))
-    assert pd.read_csv(generated).shape == (5, 64)
+    samples = pd.read_csv(generated)  # 64 values and each sample's label (an array's: "label")
+    assert samples.shape == (5, 65) and (samples["label"] == 2).all()
     refused(invoke("generate", cvae, "--label", "7", "-n", "5", "-o", generated), "known: 0, 1, 2")
 
 
