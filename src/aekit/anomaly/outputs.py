@@ -54,6 +54,26 @@ class DetectorOutputs:
         check_is_fitted(self)
         return self._anomaly_scores(self._encode_input(X), trivial=trivial_matches)
 
+    def feature_errors(self, X: Any) -> np.ndarray:
+        """Each encoded column's reconstruction error in the score's units: every member's
+        per-column error over its training error scale, averaged over the members. The
+        reconstruction part of :meth:`explain`, before a categorical column's one-hot group is
+        summed, and without the neighbour distances or a VAE's KL (which belong to no column).
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, n_features)
+            Rows with fit's columns.
+
+        Returns
+        -------
+        errors : ndarray of shape (n_samples, n_encoded_features)
+            One column per column of the detector's encoding of X (numeric columns as they
+            are, a categorical one as its one-hot group).
+        """
+        check_is_fitted(self)
+        return self._feature_errors(self._encode_input(X))
+
     @writes_to_file
     def score_samples(self, X: Any) -> np.ndarray:
         """Normality score per row, higher = more normal (scikit-learn's sign):

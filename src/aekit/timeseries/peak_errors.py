@@ -35,7 +35,7 @@ GATE_MARGIN = 1.5
 def window_peaks(detector, rows: np.ndarray, channels: int) -> tuple[np.ndarray, np.ndarray]:
     """Each window's peak (``window`` times its largest point error) and each channel's part of
     it ``(n_windows, channels)``: its error at that point, times ``window``."""
-    errors = detector._feature_errors(detector._encode_input(rows))
+    errors = detector.feature_errors(rows)
     per_channel = errors.reshape(len(rows), channels, -1)
     length = per_channel.shape[2]
     at = per_channel.sum(axis=1).argmax(axis=1)  # the peak point of each window
