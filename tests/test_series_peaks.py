@@ -105,3 +105,13 @@ def test_the_gate_is_saved_and_a_file_without_it_scores_as_before(
 
 def test_without_peaks_there_is_no_gate(with_and_without):
     assert with_and_without[1].peak_error_gate_ is None
+
+
+def test_a_contamination_rate_is_met_on_the_training_points_with_the_peaks(sensors):
+    # threshold="contamination" with a number cuts the training points' own scores, which hold
+    # the peaks' excess (none: the gate is above every training window's peak)
+    detector = aekit.SeriesAnomalyDetector(
+        window=WINDOW, contamination=0.02, threshold="contamination", random_state=0
+    ).fit(sensors[:N_TRAIN])
+    assert abs((detector.predict(sensors[:N_TRAIN]) == -1).mean() - 0.02) < 0.002
+    assert _spikes_flagged(detector, sensors) >= 7  # measured: 8 of 10 (without the peaks too)

@@ -34,9 +34,12 @@ RULES = ("contamination", "mean_std", "validation", "pot")
 TAIL_QUANTILES = (0.75, 0.9)
 
 
-def contamination_threshold(scores: np.ndarray, contamination: float) -> float:
+def contamination_threshold(
+    scores: np.ndarray, contamination: float, *, units: str = "rows"
+) -> float:
     """The score above which a fraction ``contamination`` of ``scores`` lies; where tied scores
-    straddle that quantile (:func:`above_ties` puts them all below), fewer do, which is said."""
+    straddle that quantile (:func:`above_ties` puts them all below), fewer do, which is said.
+    ``units`` names what was scored, ``"rows"`` of a table or ``"points"`` of a series."""
     scores = finite_scores(scores)
     cut = float(np.quantile(scores, 1.0 - contamination))
     threshold = above_ties(cut, scores)
@@ -45,17 +48,31 @@ def contamination_threshold(scores: np.ndarray, contamination: float) -> float:
         # the tied scores at the cut: flagged all or none
         tied = np.abs(scores - cut) <= SPREAD_RESOLUTION * max(1.0, abs(cut))
         with_them = float(np.mean(scores >= scores[tied].min()))
+        why, fix = TIES_EXPLAINED[units]
         warnings.warn(
             f"contamination={contamination:g} asks for {contamination:.1%} of the training "
-            f"rows above the threshold, but {with_them - above:.1%} of the rows tie at the cut "
-            f"(rows of one score: a table of a few categories scores them alike), which are "
-            f"flagged all or none: {above:.1%} of the rows are flagged, the tied ones left "
-            f"normal (with them, {with_them:.1%}). Columns that tell such rows apart would "
-            "separate their scores.",
+            f"{units} above the threshold, but {with_them - above:.1%} of the {units} tie at "
+            f"the cut ({why}), which are flagged all or none: {above:.1%} of the {units} are "
+            f"flagged, the tied ones left normal (with them, {with_them:.1%}). {fix}",
             UserWarning,
             stacklevel=caller_level(),
         )
     return threshold
+
+
+# Why scores tie, and what would separate them, by what was scored.
+TIES_EXPLAINED = {
+    "rows": (
+        "rows of one score: a table of a few categories scores them alike",
+        "Columns that tell such rows apart would separate their scores.",
+    ),
+    "points": (
+        "points of one score: a series that repeats one stretch exactly, or stands still, "
+        "scores them alike",
+        "A lower contamination, or contamination 'auto' (the default, which models new "
+        "points' scores), does not hinge on them.",
+    ),
+}
 
 
 def mean_std_threshold(scores: np.ndarray, n_std: float) -> float:

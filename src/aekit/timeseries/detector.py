@@ -338,7 +338,9 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         footprints of clear anomalies out (:mod:`aekit.timeseries.series_threshold`)."""
         if self.threshold == "contamination" and self.contamination != "auto":
             own = np.concatenate([self._point_shares(s).sum(axis=1) for s in series])
-            return thresholds.contamination_threshold(own, float(self.contamination))
+            return thresholds.contamination_threshold(
+                own, float(self.contamination), units="points"
+            )
         as_new = self._scores_as_new(series)
         if self.threshold in ("mean_std", "pot"):
             return thresholds.new_row_threshold(
