@@ -119,7 +119,9 @@ def dense_ae_windows(x, n_train, window, seed):
     return _on_points(ae.reconstruction_error(W), len(x), window)
 
 
-def _series_detector(estimator=None, max_iter=None, peak_errors=True, gate_margin=None):
+def _series_detector(
+    estimator=None, max_iter=None, peak_errors=True, gate_margin=None, flatlines=True
+):
     """``gate_margin``: the peak gate's margin over the training windows' largest peak, in
     place of :data:`aekit.timeseries.peak_errors.GATE_MARGIN` (None: that one)."""
 
@@ -130,6 +132,7 @@ def _series_detector(estimator=None, max_iter=None, peak_errors=True, gate_margi
             max_iter=max_iter,
             random_state=seed,
             peak_errors=peak_errors,
+            flatlines=flatlines,
         )
         default = peak_errors_module.GATE_MARGIN
         peak_errors_module.GATE_MARGIN = default if gate_margin is None else gate_margin
@@ -156,21 +159,25 @@ METHODS = {
 }
 # The candidates for the default window detector, compared by --cv: the autoencoder alone, and
 # with the nearest-window distance in input, latent or both spaces, each scored by the windows
-# alone (peak_errors=False, as when they were chosen among) or with their peak errors
-# (aekit.timeseries.peak_errors; "_peaks").
-_NO_PEAKS = {"peak_errors": False}
+# alone (peak_errors=False, as when they were chosen among), with their peak errors
+# (aekit.timeseries.peak_errors; "_peaks") and with the stillness of their channels too
+# (aekit.timeseries.flatlines; "_flat").
+_NO_PEAKS = {"peak_errors": False, "flatlines": False}
+_PEAKS = {"flatlines": False}
 VARIANTS = {
     "ae_only": _series_detector(_inner(n_neighbors=0), **_NO_PEAKS),
     "ae_input_k5": _series_detector(_inner(neighbor_space="input"), **_NO_PEAKS),
     "ae_latent_k5": _series_detector(_inner(neighbor_space="latent"), **_NO_PEAKS),
     "ae_both_k5": _series_detector(_inner(neighbor_space="both"), **_NO_PEAKS),
     "ae_both_k3pct": _series_detector(_inner(n_neighbors=0.03), **_NO_PEAKS),
-    "ae_only_peaks": _series_detector(_inner(n_neighbors=0)),
-    "ae_input_k5_peaks": _series_detector(),  # the default
-    # the default with the peak gate at the training windows' largest peak, or twice it
-    "ae_input_k5_peaks_gate1": _series_detector(gate_margin=1.0),
-    "ae_input_k5_peaks_gate2": _series_detector(gate_margin=2.0),
-    "ae_both_k5_peaks": _series_detector(_inner(neighbor_space="both")),
+    "ae_only_peaks": _series_detector(_inner(n_neighbors=0), **_PEAKS),
+    "ae_input_k5_peaks": _series_detector(**_PEAKS),
+    # the peak gate at the training windows' largest peak, or twice it
+    "ae_input_k5_peaks_gate1": _series_detector(gate_margin=1.0, **_PEAKS),
+    "ae_input_k5_peaks_gate2": _series_detector(gate_margin=2.0, **_PEAKS),
+    "ae_both_k5_peaks": _series_detector(_inner(neighbor_space="both"), **_PEAKS),
+    "ae_input_k5_peaks_flat": _series_detector(),  # the default
+    "ae_both_k5_peaks_flat": _series_detector(_inner(neighbor_space="both")),
     # The default with fewer epochs (aekit detect-series --epochs N): what a faster fit costs.
     "aekit_epochs10": _series_detector(max_iter=10),
     "aekit_epochs20": _series_detector(max_iter=20),

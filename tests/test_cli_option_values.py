@@ -61,6 +61,19 @@ def test_python_parameters_are_said_as_the_options_that_set_them(tmp_path):
     assert said == "--epochs (max_iter) must be at least 1; got 0.", said
 
 
+def test_a_bad_epochs_or_param_is_refused_before_data_is_read(tmp_path):
+    # a table with a date column was refused for its date first; fixed, then for --epochs
+    (tmp_path / "t.csv").write_text("a,when\n1,2020-01-01\n2,2020-01-02\n")
+    for typed, said in (
+        (["--epochs", "0"], "--epochs (max_iter) must be at least 1; got 0."),
+        (["--param", "latent_dim=abc"], "--param latent_dim must be an int in the range"),
+    ):
+        result = invoke("train", tmp_path / "t.csv", *typed, "--out", tmp_path / "R")
+        told = for_the_command_line(refused(result), {"epochs", "param"})
+        assert told.startswith(said), told
+    assert not (tmp_path / "R").exists()
+
+
 def test_a_config_that_is_not_there(tmp_path):
     said = refused(invoke("train", "digits", "--config", tmp_path / "nowhere.toml"))
     assert said == f"cannot read --config {tmp_path / 'nowhere.toml'}: no such file.", said

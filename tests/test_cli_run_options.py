@@ -123,3 +123,13 @@ def test_an_option_given_wins_over_the_recorded_one(folder):
     result = invoke("encode", folder / "R", folder / "img", *colour)
     message = for_the_command_line(refused(result, "images of shape (3, 8, 8)"))
     assert message.endswith("Pass --grayscale to read them as the model does.")
+
+
+def test_a_colour_run_read_in_grey_is_told_the_option_that_reads_colour(folder):
+    from aekit.cli.errors import for_the_command_line
+
+    ok(invoke("train", folder / "img", "--model", "ae", *QUICK, "--image-size", "8,8",
+              "--out", folder / "RGB"))  # fmt: skip
+    result = invoke("encode", folder / "RGB", folder / "img", "--grayscale", "-o", folder / "g.npy")
+    message = for_the_command_line(refused(result, "images of shape (1, 8, 8)"))
+    assert message.endswith("Pass --no-grayscale to read them as the model does.")

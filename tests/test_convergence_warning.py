@@ -44,7 +44,8 @@ def test_a_network_barely_better_than_the_mean_row_warns_and_says_its_steps_were
     with pytest.warns(ConvergenceWarning, match=r"only \d\.\d% below that of their mean") as said:
         aekit.Autoencoder(max_iter=8, **params).fit(X)
     # batch_size "auto" is 200: 400 rows are 2 steps an epoch, which the advice names
-    assert "An epoch of its 400 rows in batches of 200 is 2 gradient steps" in str(said[0].message)
+    told = "An epoch of its 400 rows in batches of 200 is 2 gradient steps (16 in all)"
+    assert told in str(said[0].message)
     with warnings.catch_warnings():  # the same network given steps learns, unsaid
         warnings.simplefilter("error", ConvergenceWarning)
         aekit.Autoencoder(max_iter=60, batch_size=50, **params).fit(X)
@@ -217,3 +218,19 @@ def test_images_that_have_not_learned_are_not_told_to_take_a_gaussian():
     assert not any("likelihood='gaussian'" in str(w.message) for w in caught)
     with pytest.warns(ConvergenceWarning, match="rather than pixels, a Gaussian"):
         aekit.VAE(max_iter=1, random_state=0).fit(X.reshape(60, -1))  # flat: it cannot tell
+
+
+def test_a_conditional_network_is_measured_against_each_labels_mean_row():
+    # one blob per label (a ConditionalVAE after a few epochs) is far better than the overall
+    # mean row, and had learned nothing the label did not give it: measured against each
+    # label's mean row it is said
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(3), 100)
+    X = 5 * rng.normal(size=(3, 20))[y] + rng.normal(size=(300, 20))  # labels, then noise
+    cvae = aekit.ConditionalVAE(latent_dim=2, hidden_layer_sizes=(32,), max_iter=20, random_state=0)
+    with pytest.warns(ConvergenceWarning, match=r"than the mean row of their label"):
+        cvae.fit(X, y)
+    # the same rows without their labels: the mean row is the baseline, which it beats
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        aekit.VAE(latent_dim=2, hidden_layer_sizes=(32,), max_iter=20, random_state=0).fit(X)

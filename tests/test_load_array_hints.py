@@ -111,6 +111,14 @@ def test_a_byte_the_encoding_cannot_read_is_placed_by_line(tmp_path):
         load_array(path)
 
 
+def test_a_utf16_encoding_given_for_utf8_text_names_the_file_and_the_option(tmp_path):
+    # pandas' bare "UTF-16 stream does not start with BOM" named neither
+    (tmp_path / "t.csv").write_text("a,b\n1,2\n")
+    told = r"t\.csv is not utf-16 text \(UTF-16 stream does not start with BOM\); give its enc"
+    with pytest.raises(ValueError, match=told):
+        load_array(tmp_path / "t.csv", csv={"encoding": "utf-16"})
+
+
 @pytest.mark.parametrize("width", [1, 2])
 def test_pandas_names_of_one_or_two_columns_above_fractions_are_names(width, tmp_path):
     # pd.DataFrame(X).to_csv(index=False) writes the header 0,1: it was read as a row of data

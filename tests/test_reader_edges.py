@@ -54,6 +54,17 @@ def test_images_of_other_formats_in_a_folder_are_said_to_be_skipped(tmp_path):
     assert [f.name for f in files] == ["0.png", "1.png"]
 
 
+def test_files_that_are_no_images_in_a_folder_are_said_to_be_skipped(tmp_path):
+    # a notes.txt was skipped without a word, where a .bmp was said
+    for name in ("a/0.png", "b/1.png"):
+        (tmp_path / "img" / name).parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.zeros((4, 4), dtype=np.uint8)).save(tmp_path / "img" / name)
+    (tmp_path / "img" / "notes.txt").write_text("shot on Monday")
+    (tmp_path / "img" / ".DS_Store").write_bytes(b"\0")  # hidden: no data, unsaid
+    with pytest.warns(UserWarning, match=r"holds a file that is no image \(notes\.txt\), skipped"):
+        assert [f.name for f in image_files(tmp_path / "img")] == ["0.png", "1.png"]
+
+
 def test_a_parquet_folders_other_files_and_partitions_are_said(tmp_path):
     frame = pd.DataFrame(np.random.default_rng(0).random((20, 3)), columns=list("abc"))
     (tmp_path / "pq").mkdir()

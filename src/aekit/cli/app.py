@@ -120,6 +120,7 @@ def train(
     runs.with_options(runs.resolve_params(cls, {}, param or []), **given)  # refuses a clash
     params.update(given)
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
+    cls(**params)._validate_params()  # a bad --epochs or --param is refused before DATA is read
     from aekit.cli.data import (
         DataOptions,
         check_options_apply,

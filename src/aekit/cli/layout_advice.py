@@ -25,6 +25,8 @@ def _image_options(match: re.Match) -> str:
         options.append(f"--image-size {fitted_height},{fitted_width}")
     if fitted_channels == 1 and channels != 1:
         options.append("--grayscale")
+    elif channels == 1 and fitted_channels != 1:  # a colour model given --grayscale
+        options.append("--no-grayscale")
     advice = f" Pass {' '.join(options)} to read them as the model does." if options else ""
     return f"{match[0]}{advice}"
 

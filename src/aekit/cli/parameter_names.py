@@ -109,6 +109,7 @@ PARAMETERS: dict[str, frozenset[str]] = {
         {
             "contamination",
             "estimator",
+            "flatlines",
             "handle_missing",
             "likelihood_window",
             "max_iter",
@@ -185,6 +186,7 @@ SWITCHES = frozenset(
         "binarize",
         "compile",
         "early_stopping",
+        "flatlines",
         "handle_missing",
         "peak_errors",
         "revive_dead_units",

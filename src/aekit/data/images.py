@@ -47,9 +47,7 @@ def checked_size(image_size: Any) -> tuple[int, int] | None:
 def image_files(folder: Path) -> list[Path]:
     """Every PNG/JPEG under ``folder``, sorted. Hidden ones are no data: a file, or one in a
     folder, whose name starts with '.' (Jupyter's ``.ipynb_checkpoints`` copies, ``.Trash``)."""
-    found = sorted(
-        p for p in folder.rglob("*") if p.suffix.lower() in (*IMAGE_SUFFIXES, *OTHER_IMAGES)
-    )
+    found = sorted(p for p in folder.rglob("*") if p.is_file())
     visible = [f for f in found if not any(p.startswith(".") for p in f.relative_to(folder).parts)]
     shown = [f for f in visible if f.suffix.lower() in IMAGE_SUFFIXES]
     if not shown:
@@ -57,11 +55,30 @@ def image_files(folder: Path) -> list[Path]:
         said = f" ({hidden} hidden ones, named '.*', are skipped)" if hidden else ""
         raise ValueError(f"{folder} holds no Parquet files and no PNG or JPEG images{said}.")
     _warn_other_images(folder, [f for f in visible if f.suffix.lower() in OTHER_IMAGES])
+    _warn_other_files(folder, [f for f in visible if f.suffix.lower() not in READ_OR_TOLD])
     return shown
 
 
 # images of formats the reader takes no part of: skipped, said (a class could vanish unsaid)
 OTHER_IMAGES = (".bmp", ".gif", ".tif", ".tiff", ".webp")
+
+
+# what image_files reads, or warns of as images it does not
+READ_OR_TOLD = (*IMAGE_SUFFIXES, *OTHER_IMAGES)
+
+
+def _warn_other_files(folder: Path, others: list[Path]) -> None:
+    """Files that are no images (notes, a labels table) are skipped, and said: a user who put
+    them there may have meant them to be read."""
+    if others:
+        shown = ", ".join(str(f.relative_to(folder)) for f in others[:3])
+        more = ", ..." if len(others) > 3 else ""
+        files = f"{len(others)} files that are" if len(others) > 1 else "a file that is"
+        warnings.warn(
+            f"{folder} holds {files} no image ({shown}{more}), skipped: only PNG and JPEG "
+            "images are read, their labels from the sub-folders they lie in.",
+            stacklevel=caller_level(),
+        )
 
 
 def _warn_other_images(folder: Path, others: list[Path]) -> None:

@@ -5,7 +5,10 @@ A network stopped before it learned (too few epochs for the data, a too small le
 decodes every code to about the mean row: a ConditionalVAE on 500 images for 15 epochs sampled
 the same grey blob for every label, and nothing said so. The mean row is the best constant
 reconstruction (it minimises the squared error over constants), so a model that does not beat
-it has learned nothing about any row. The check reads a few rows, spread over the training set
+it has learned nothing about any row; for a network that decodes with the label (a
+ConditionalVAE) the best constant is each label's mean row, which one grey blob per label is
+(a CVAE of 300 digit images after 15 epochs: 0.0584 against 0.0668 for the mean row, 0.0505
+for each label's). The check reads a few rows, spread over the training set
 (the first ones of rows on disk),
 in the model's space (standardized data, or [0, 1] data as is: one scale for every feature),
 as :class:`aekit.Compressor` does for its decompressed rows.
@@ -42,14 +45,14 @@ class ConvergenceCheck:
         errors = _reconstruction_and_mean_errors(self, X_model, y_index)
         if errors is None:
             return
-        error, baseline = errors
+        error, baseline, mean_row = errors
         if not (baseline > 0 and error >= NEAR_MEAN * baseline):  # constant rows: no check
             return
         epochs = f"{self._shown_name}: after {self.n_iter_} epoch{'s' * (self.n_iter_ != 1)}"
         squared = f"the network reconstructs its training rows with a squared error of {error:.4g}"
         if error > DIVERGED * max(baseline, 1.0):  # a larger step would be worse still
             said = (
-                f"{epochs} {squared}, far worse than their mean row ({baseline:.4g}): the "
+                f"{epochs} {squared}, far worse than {mean_row} ({baseline:.4g}): the "
                 "training diverged, and its codes, samples and scores say nothing. Fit again "
                 f"with a smaller learning_rate_init (it is {self.learning_rate_init:g})."
             )
@@ -61,7 +64,7 @@ class ConvergenceCheck:
                 else f"only {1 - error / baseline:.1%} below that of"
             )
             said = (
-                f"{epochs} (max_iter={self.max_iter}{fits}) {squared}, {than} their mean row "
+                f"{epochs} (max_iter={self.max_iter}{fits}) {squared}, {than} {mean_row} "
                 f"({baseline:.4g}); it has not learned, and its codes, samples and scores say "
                 f"little. {_longer(self)} or with a larger learning_rate_init."
                 f"{_few_steps(self, len(X_model))}{_bernoulli_by_default(self)}"
@@ -89,16 +92,24 @@ NEAR_MEAN = 0.95
 
 
 def _few_steps(estimator, n_rows: int) -> str:
-    """Where an epoch is a few gradient steps (a few hundred rows in batches of "auto", 200),
-    the advice that takes more: a network of many epochs may still have taken few steps."""
+    """Where the fit took few gradient steps in all (a few hundred rows in batches of "auto",
+    200; or a few thousand for a few epochs), the advice that takes more per epoch: a network of
+    many epochs may still have taken few steps."""
     batch = batch_rows(estimator.batch_size, n_rows)
     steps = -(-n_rows // max(batch, 1))
-    if steps >= 10 or batch <= 32:  # already small: more steps come from more epochs
+    if steps * estimator.n_iter_ >= FEW_STEPS or batch <= 32:  # more steps from more epochs
         return ""
     return (
         f" An epoch of its {n_rows} rows in batches of {batch} is {steps} gradient "
-        f"step{'s' * (steps != 1)}: a smaller batch_size (e.g. 32) takes more."
+        f"step{'s' * (steps != 1)} ({steps * estimator.n_iter_} in all): a smaller batch_size "
+        "(e.g. 32) takes more."
     )
+
+
+# Gradient steps in all below which a smaller batch is advised beside more epochs (a conv
+# autoencoder of 3,000 MNIST images: 5 epochs of 15 steps learned 2% below the mean row, and
+# batch_size=32, 470 steps, an error 27% below PCA's with 16 components).
+FEW_STEPS = 500
 
 
 def _bernoulli_by_default(estimator) -> str:
@@ -133,11 +144,11 @@ def _longer(estimator) -> str:
 
 def _reconstruction_and_mean_errors(
     estimator, X_model: torch.Tensor, y_index: torch.Tensor | None
-) -> tuple[float, float] | None:
+) -> tuple[float, float, str] | None:
     """Mean squared error, over up to ``CHECK_ROWS`` evenly spaced training rows in the model's
-    space, of their reconstructions and of their mean row (missing entries left out); None
-    when no labelled row is left (a ConditionalVAE's unlabelled rows have no label to decode
-    with)."""
+    space, of their reconstructions and of the best constant a network could have learned
+    (missing entries left out), and what that constant is; None when no labelled row is left
+    (a ConditionalVAE's unlabelled rows have no label to decode with)."""
     n = len(X_model)
     if isinstance(X_model, LazyRows):  # on disk: the first rows, one read (spread rows would
         rows = torch.arange(min(n, CHECK_ROWS))  # read a row group each, the whole file again)
@@ -158,8 +169,25 @@ def _reconstruction_and_mean_errors(
     )
     given = x.detach().cpu().double().numpy().reshape(len(x), -1)
     out = reconstructed.double().numpy().reshape(len(x), -1)
+    groups = None if labels is None else labels.cpu().numpy()
     with warnings.catch_warnings():  # a column missing in every checked row: left out
         warnings.simplefilter("ignore", RuntimeWarning)
         error = float(np.nanmean((out - given) ** 2))
+        if groups is not None and _enough_per_label(groups):
+            # a network decoding with the label has each label's mean row for free: one grey
+            # blob per label (a ConditionalVAE after a few epochs) beats the overall mean row
+            means = {g: np.nanmean(given[groups == g], axis=0) for g in np.unique(groups)}
+            centred = given - np.stack([means[g] for g in groups])
+            return error, float(np.nanmean(centred**2)), "the mean row of their label"
         baseline = float(np.nanmean((given - np.nanmean(given, axis=0)) ** 2))
-    return error, baseline
+    return error, baseline, "their mean row"
+
+
+# Checked rows of every label it takes for a label's mean row to stand as a baseline (a few
+# rows of a label are their own mean's near neighbours, which no network need beat).
+ROWS_PER_LABEL = 20
+
+
+def _enough_per_label(groups: np.ndarray) -> bool:
+    counts = np.bincount(groups)
+    return bool(counts[counts > 0].min() >= ROWS_PER_LABEL)

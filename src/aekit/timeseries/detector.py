@@ -38,6 +38,7 @@ from aekit.core.distributed import warns_on_rank_zero
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 from aekit.timeseries import likelihood, series_threshold
+from aekit.timeseries.flatlines import training_floor, training_unit
 from aekit.timeseries.inputs import HANDLE_MISSING
 from aekit.timeseries.peak_errors import training_gate
 from aekit.timeseries.persistence import export_series_detector, import_series_detector
@@ -133,6 +134,12 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         window's score adds up all its values, so one spiking value moves it little. Chosen on NAB
         (cross-validated over halves of the series, the README's time-series section); False:
         the windows' scores alone, as before 2026-12.
+    flatlines : bool, default=True
+        Add to a window's score how far each channel moves less, step to step, than every
+        training window's did over 1.5 (a stuck sensor: a still window is reconstructed well
+        and scores low; :mod:`aekit.timeseries.flatlines`): a channel stood still adds a
+        typical training window's score. A channel constant in training is never scored.
+        False: as before 2026-12.
 
     Attributes
     ----------
@@ -149,6 +156,12 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
     peak_error_gate_ : float or None
         1.5 times the largest peak among the training windows (``peak_errors``): a window
         scores its excess over it. None with ``peak_errors=False``.
+    flatline_floor_ : ndarray of shape (n_channels,) or None
+        Each channel's least motion (mean absolute step) among the training windows, over
+        1.5 (``flatlines``); None with ``flatlines=False``.
+    flatline_unit_ : float or None
+        What a channel stood still adds to a window's score: the training windows' median
+        score (``flatlines``).
     likelihood_prior_ : ndarray of shape (2,)
         With ``threshold="likelihood"``: mean and standard deviation of the training series'
         averaged window scores (the Gaussian of a series' first points, and 10% of its standard
@@ -192,6 +205,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         "handle_missing": [StrOptions(set(HANDLE_MISSING))],
         "random_state": ["random_state"],
         "peak_errors": ["boolean"],
+        "flatlines": ["boolean"],
     }
 
     def __init__(
@@ -210,6 +224,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         handle_missing: str = "error",
         random_state: Any = None,
         peak_errors: bool = True,
+        flatlines: bool = True,
     ) -> None:
         self.window = window
         self.stride = stride
@@ -225,6 +240,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         self.handle_missing = handle_missing
         self.random_state = random_state
         self.peak_errors = peak_errors
+        self.flatlines = flatlines
 
     # ---- the window detector ---------------------------------------------------------------
     def _window_detector(self, n_channels: int) -> AnomalyDetector:
@@ -302,10 +318,14 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
             if self.estimator is None:  # a detector the user gave keeps its own warnings
                 warnings.filterwarnings("ignore", r"input_neighbors gives k=\d+, but there are")
             self.detector_ = self._window_detector(self.n_features_in_).fit(np.concatenate(rows))
+        training, channels = np.concatenate(rows), self.n_features_in_
         self.peak_error_gate_ = (
-            training_gate(self.detector_, np.concatenate(rows), self.n_features_in_)
-            if self.peak_errors
-            else None
+            training_gate(self.detector_, training, channels) if self.peak_errors else None
+        )
+        self.flatline_floor_, self.flatline_unit_ = (
+            (training_floor(training, channels), training_unit(self.detector_, training))
+            if self.flatlines
+            else (None, None)
         )
         self.threshold_ = self._threshold(series)
         self.offset_ = -self.threshold_

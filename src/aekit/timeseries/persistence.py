@@ -21,6 +21,10 @@ def export_series_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
         "scale_": detector.scale_.tolist(),
         "threshold_": detector.threshold_,
         "peak_error_gate_": detector.peak_error_gate_,
+        "flatline_floor_": (
+            None if detector.flatline_floor_ is None else detector.flatline_floor_.tolist()
+        ),
+        "flatline_unit_": detector.flatline_unit_,
         "likelihood_prior_": (
             detector.likelihood_prior_.tolist() if hasattr(detector, "likelihood_prior_") else None
         ),
@@ -49,6 +53,12 @@ def import_series_detector(
     detector.peak_error_gate_ = None if gate is None else float(gate)
     if "peak_error_gate_" not in fitted:
         detector.peak_errors = False
+    # Absent from files written before the flatlines (2026-12): they score without them.
+    floor, unit = fitted.get("flatline_floor_"), fitted.get("flatline_unit_")
+    detector.flatline_floor_ = None if floor is None else np.asarray(floor, dtype=np.float64)
+    detector.flatline_unit_ = None if unit is None else float(unit)
+    if "flatline_floor_" not in fitted:
+        detector.flatlines = False
     detector.offset_ = -detector.threshold_
     prior = fitted.get("likelihood_prior_")  # absent from files written before it
     if prior is not None:
@@ -56,5 +66,6 @@ def import_series_detector(
     if (
         detector.mean_.shape != (detector.n_features_in_,)
         or detector.scale_.shape != detector.mean_.shape
+        or (floor is not None and detector.flatline_floor_.shape != detector.mean_.shape)
     ):
         raise ValueError("the series detector's standardization does not match its channels")

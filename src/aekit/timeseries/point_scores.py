@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from aekit.anomaly.explain import remainder_column
 from aekit.anomaly.trivial_matches import TrivialMatches
 from aekit.timeseries import likelihood
+from aekit.timeseries.flatlines import flatline_shares
 from aekit.timeseries.inputs import Series, is_several
 from aekit.timeseries.peak_errors import excess_shares
 from aekit.timeseries.windows import spread_windows, window_starts
@@ -32,11 +33,16 @@ class PointScores:
         index = starts[:, None] + np.arange(int(self.window))  # (n_windows, window)
         return np.ascontiguousarray(z[index].transpose(0, 2, 1)).reshape(len(starts), -1)
 
-    def _peak_excess(self, rows: np.ndarray) -> np.ndarray:
-        """``(n_windows, channels)``: what each window's peak error adds to its score, split
-        over the channels (:mod:`aekit.timeseries.peak_errors`; zeros without a gate)."""
+    def _window_excess(self, rows: np.ndarray) -> np.ndarray:
+        """``(n_windows, channels)``: what each window's peak error and its channels'
+        stillness add to its score, split over the channels (:mod:`aekit.timeseries.peak_errors`,
+        :mod:`aekit.timeseries.flatlines`; zeros for what the detector was fitted without)."""
         gate = getattr(self, "peak_error_gate_", None)  # absent from files written before it
-        return excess_shares(self.detector_, rows, self.n_features_in_, gate)
+        floor, unit = getattr(self, "flatline_floor_", None), getattr(self, "flatline_unit_", None)
+        channels = self.n_features_in_
+        return excess_shares(self.detector_, rows, channels, gate) + flatline_shares(
+            rows, channels, floor, unit
+        )
 
     def _point_shares(self, series: Series) -> np.ndarray:
         """``(n_grid, channels + 1)``: each grid point's score split into channel shares and
@@ -46,7 +52,7 @@ class PointScores:
         rows = self._rows(series.values, starts)
         shares = np.asarray(self.detector_.explain(rows))
         per_channel = shares[:, :-1].reshape(len(starts), channels, -1).sum(axis=2)
-        per_window = np.column_stack([per_channel + self._peak_excess(rows), shares[:, -1]])
+        per_window = np.column_stack([per_channel + self._window_excess(rows), shares[:, -1]])
         return spread_windows(per_window, starts, self.window, n)
 
     def _scores_as_new(self, series: list[Series]) -> list[np.ndarray]:
@@ -56,7 +62,8 @@ class PointScores:
         :meth:`anomaly_score` spreads them. The threshold is fitted to these: a training
         window's own neighbours are its shifted copies, so its plain score is lower than any
         new window's. (No training window peaks above the peak gate, a margin over the largest
-        of their peaks: :meth:`_peak_excess` would add nothing to them.)"""
+        of their peaks, nor moves less than the floor under the least motion among them:
+        :meth:`_window_excess` would add nothing to them.)"""
         starts = [window_starts(len(s.values), self.window, self.stride) for s in series]
         rows = np.concatenate([self._rows(s.values, at) for s, at in zip(series, starts)])
         zone = TrivialMatches(
@@ -78,7 +85,7 @@ class PointScores:
         starts = np.arange(n - int(self.window) + 1)
         scores = np.full(n, np.nan)
         rows = self._rows(series.values, starts)
-        scores[int(self.window) - 1 :] = self.detector_.anomaly_score(rows) + self._peak_excess(
+        scores[int(self.window) - 1 :] = self.detector_.anomaly_score(rows) + self._window_excess(
             rows
         ).sum(axis=1)
         return scores
@@ -218,7 +225,8 @@ class PointScores:
         A channel's share is the windows' errors on that channel plus its part of the distance
         to the nearest training windows (split over the values in proportion to their squared
         differences, :meth:`aekit.AnomalyDetector.explain`) and of a window's peak error above
-        the gate (``peak_errors``, split as the peak is); the column ``"latent"`` holds what
+        the gate (``peak_errors``, split as the peak is), and what its stillness adds
+        (``flatlines``); the column ``"latent"`` holds what
         belongs to no channel (distances between the members' codes: none for the default
         window detector). Each row sums to :meth:`anomaly_score`.
 

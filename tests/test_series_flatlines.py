@@ -1,0 +1,101 @@
+"""SeriesAnomalyDetector's flatlines (aekit.timeseries.flatlines): a channel that stops moving
+(a stuck sensor) scores what it lacks in motion, where the window scores alone found a still
+window more normal than a noisy one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from model_files import rewrite_header
+
+import aekit
+
+N_TRAIN, WINDOW = 2000, 32
+STUCK = slice(N_TRAIN + 1000, N_TRAIN + 1200)  # channel 1 repeats its last value
+
+
+@pytest.fixture(scope="module")
+def sensors():
+    """Three channels of noise; channel 1 stuck for 200 points of the new part, and channel 2
+    constant throughout (a set-point: standing still is its normal)."""
+    x = np.random.RandomState(0).randn(N_TRAIN + 2000, 3)
+    x[STUCK, 1] = x[STUCK.start - 1, 1]
+    x[:, 2] = 4.0
+    return x
+
+
+@pytest.fixture(scope="module")
+def with_and_without(sensors):
+    def fit(flatlines):
+        detector = aekit.SeriesAnomalyDetector(
+            window=WINDOW, max_iter=10, random_state=0, flatlines=flatlines
+        )
+        return detector.fit(sensors[:N_TRAIN])
+
+    return fit(True), fit(False)
+
+
+def test_a_stuck_channel_is_flagged_where_the_window_scores_missed_it(sensors, with_and_without):
+    flatlines, alone = with_and_without
+    new = sensors[N_TRAIN:]
+    inside = slice(STUCK.start - N_TRAIN + WINDOW, STUCK.stop - N_TRAIN - WINDOW)
+    # without: a still window scores about as a noisy one, and is not flagged
+    assert (alone.predict(new)[inside] == 1).all()
+    assert (flatlines.predict(new)[inside] == -1).mean() > 0.9  # measured: 1.0
+    away = np.r_[0 : STUCK.start - N_TRAIN - WINDOW, STUCK.stop - N_TRAIN + WINDOW : len(new)]
+    np.testing.assert_array_equal(
+        flatlines.anomaly_score(new)[away], alone.anomaly_score(new)[away]
+    )
+
+
+def test_training_windows_move_above_the_floor_so_the_threshold_is_unchanged(
+    sensors, with_and_without
+):
+    flatlines, alone = with_and_without
+    train = sensors[:N_TRAIN]
+    np.testing.assert_array_equal(flatlines.anomaly_score(train), alone.anomaly_score(train))
+    assert flatlines.threshold_ == alone.threshold_
+    assert flatlines.flatline_floor_[2] == 0  # the constant channel: never scored
+    assert alone.flatline_floor_ is None and alone.flatline_unit_ is None
+
+
+def test_explain_puts_the_stillness_on_the_stuck_channel(sensors, with_and_without):
+    flatlines, _ = with_and_without
+    new = sensors[N_TRAIN:]
+    shares = flatlines.explain(new)
+    np.testing.assert_allclose(shares.to_numpy().sum(axis=1), flatlines.anomaly_score(new))
+    middle = (STUCK.start + STUCK.stop) // 2 - N_TRAIN
+    assert shares.iloc[middle, :3].to_numpy().argmax() == 1
+    # one channel stood still adds one typical training window's score
+    assert shares.iloc[middle, 1] > flatlines.flatline_unit_
+
+
+def test_the_causal_score_reads_the_stillness(sensors, with_and_without):
+    flatlines, alone = with_and_without
+    new = sensors[N_TRAIN:]
+    end = STUCK.stop - N_TRAIN - 1  # the window ending here lies inside the stuck stretch
+    assert (
+        flatlines.causal_score(new)[end]
+        > alone.causal_score(new)[end] + flatlines.flatline_unit_ / 2
+    )
+
+
+def test_the_floor_is_saved_and_a_file_without_it_scores_as_before(
+    sensors, with_and_without, tmp_path
+):
+    flatlines, alone = with_and_without
+    new = sensors[N_TRAIN:]
+    flatlines.save(tmp_path / "flat.aekit")
+    loaded = aekit.load(tmp_path / "flat.aekit")
+    np.testing.assert_array_equal(loaded.flatline_floor_, flatlines.flatline_floor_)
+    np.testing.assert_array_equal(loaded.anomaly_score(new), flatlines.anomaly_score(new))
+
+    def written_before_the_flatlines(header):
+        del header["fitted"]["flatline_floor_"]
+        del header["fitted"]["flatline_unit_"]
+        del header["params"]["flatlines"]
+
+    rewrite_header(tmp_path / "flat.aekit", tmp_path / "old.aekit", written_before_the_flatlines)
+    old = aekit.load(tmp_path / "old.aekit")
+    assert old.flatlines is False and old.flatline_floor_ is None
+    np.testing.assert_array_equal(old.anomaly_score(new), alone.anomaly_score(new))
