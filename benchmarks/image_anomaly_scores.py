@@ -6,8 +6,9 @@ method; the first 2,000 test images are scored (the other classes are the anomal
 convolutional ``Autoencoder`` (16-unit code, batches of 32, ``--epochs``) gives two scores:
 ``-score_samples``, the negative log-likelihood of the pixels under its Bernoulli decoder, and
 ``reconstruction_error``, the squared error of its mean image. Beside them, ``AnomalyDetector``
-on the flat pixels (:data:`DETECTORS`: the default, and with the pixels as given), PCA's squared reconstruction error (16 components) and
-kNN (the mean distance to the 5 nearest training images). ROC-AUC per case and method.
+on the flat pixels (:data:`DETECTORS`: the default, and with the pixels as given), PCA's
+squared reconstruction error (16 components) and kNN (the mean distance to the 5 nearest
+training images). ROC-AUC per case and method.
 
     python benchmarks/image_anomaly_scores.py --threads 1
 """

@@ -48,6 +48,6 @@ def test_a_rate_met_despite_ties_is_not_warned_of():
 
 def test_tied_points_of_a_series_are_spoken_of_as_points():
     scores = np.r_[np.full(60, 0.5), np.full(40, 1.25)]
-    told = r"40\.0% of the points tie at the cut \(points of one score: a series .* 'auto'"
+    told = r"40\.0% of the points tie at the cut \(points of one score: a series .* 'auto' \(the"
     with pytest.warns(UserWarning, match=told):
         thresholds.contamination_threshold(scores, 0.3, units="points")

@@ -121,8 +121,8 @@ def test_a_series_runs_left_out_text_column_names_the_options_that_drop_it():
 def test_search_says_query_where_a_command_of_data_says_data():
     # 'aekit search INDEX QUERY' said "DATA has 10 features", an argument it has not
     said = "X has 10 features, but SemanticHasher is expecting 64 features as input."
-    assert for_the_command_line(said, {"query"}).startswith("QUERY has 10 features")
-    assert for_the_command_line(said, {"data"}).startswith("DATA has 10 features")
+    assert for_the_command_line(said, {"query"}).startswith("QUERY has 10 columns")
+    assert for_the_command_line(said, {"data"}).startswith("DATA has 10 columns")
 
 
 def test_a_date_columns_refusal_names_the_options_for_the_text_columns():

@@ -176,11 +176,11 @@ def test_inner_networks_are_named_in_the_commands_words(tmp_path):
     )  # fmt: skip
     line = for_the_command_line(str(result.exception))
     # the public class the user's command trained (aekit.Compressor), not its inner network
-    assert line == "DATA has 5 features, but Compressor is expecting 6 features as input."
+    assert line.startswith("DATA has 5 columns but the model (Compressor) takes 6: give it rows")
     hasher = aekit.SemanticHasher(n_bits=4, hidden_layer_sizes=(4,), max_iter=1).fit(X)
     with pytest.raises(ValueError) as caught:
         hasher.transform(X[:, :5])
-    assert "SemanticHasher is expecting 6" in for_the_command_line(str(caught.value))
+    assert "the model (SemanticHasher) takes 6" in for_the_command_line(str(caught.value))
 
 
 def test_python_advice_on_gaps_and_widths_reads_as_the_command_line():

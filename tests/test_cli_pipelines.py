@@ -104,10 +104,11 @@ def test_a_finished_checkpoint_is_said_finished(tmp_path):
     refused(result, "holds a finished run (1 epoch): choose another folder (or remove this one) "
             "to train afresh, or pass --resume to write the RUN of that run (if its command "
             "stopped before it did), or with a larger --epochs to train it on.")  # fmt: skip
-    # a value fit refuses is said by fit, not as Python's "'>=' not supported"
+    # a value fit refuses is said as the parameter check says it (before the checkpoint is
+    # read), not as Python's "'>=' not supported"
     auto = ["train", "digits", "--model", "ae", "--param", 'max_iter="auto"', "--quiet"]
     refused(invoke(*auto, "--checkpoint", tmp_path / "CK", "--out", tmp_path / "d"),
-            "holds a run already")  # fmt: skip
+            "The 'max_iter' parameter of Autoencoder must be an int")  # fmt: skip
     longer = [word if word != 1 else 2 for word in first]  # --epochs 2: one epoch left to go
     refused(invoke(*longer, "--out", tmp_path / "c"), "holds a run already (at epoch 1)")
     ok(invoke(*longer, "--resume", "--out", tmp_path / "c"))

@@ -133,3 +133,19 @@ def test_a_colour_run_read_in_grey_is_told_the_option_that_reads_colour(folder):
     result = invoke("encode", folder / "RGB", folder / "img", "--grayscale", "-o", folder / "g.npy")
     message = for_the_command_line(refused(result, "images of shape (1, 8, 8)"))
     assert message.endswith("Pass --no-grayscale to read them as the model does.")
+
+
+def test_a_folders_per_row_outputs_name_each_image(folder):
+    # rows came in the folder's sorted order with nothing to pair them back to their files
+    import warnings
+
+    import pandas as pd
+
+    ok(invoke("score", folder / "R", folder / "img", "-o", folder / "named.csv"))
+    table = pd.read_csv(folder / "named.csv")
+    assert table.columns[0] == "file"
+    assert list(table["file"]) == [f"{c}/{i}.png" for c in "ab" for i in range(6)]
+    with warnings.catch_warnings():  # a .npy of codes: numbers alone, as asked, unsaid
+        warnings.simplefilter("error")
+        ok(invoke("encode", folder / "R", folder / "img", "-o", folder / "codes.npy"))
+    assert np.load(folder / "codes.npy").shape == (12, 2)

@@ -186,11 +186,15 @@ def test_the_figures_of_a_table_name_its_columns(table, tmp_path, monkeypatch):
     encoded matrix, which has no names; the run's encoding has them."""
     from aekit.viz import plots
 
-    drawn = []
+    drawn, labels = [], []
 
     def spy(X, X_hat, feature_names=None, **kwargs):
         drawn.append(feature_names)
-        return original(X, X_hat, feature_names=feature_names, **kwargs)
+        axes = original(X, X_hat, feature_names=feature_names, **kwargs)
+        # the encoded matrix's values, not the table's: said on the axes (a user read age
+        # from -1.5 to 1.5 as the data's)
+        labels.append(axes[0].figure.get_supxlabel())
+        return axes
 
     original = plots.feature_reconstructions
     monkeypatch.setattr(plots, "feature_reconstructions", spy)
@@ -199,6 +203,7 @@ def test_the_figures_of_a_table_name_its_columns(table, tmp_path, monkeypatch):
     result = invoke("train", path, "--model", "ae", "--label-column", "kind", *QUICK, "--out", out)
     assert result.exit_code == 0, result.output
     assert drawn == [["size", "weight", "colour=blue", "colour=green", "colour=red"]]
+    assert labels == ["true value (as encoded: numbers standardized, categories 0/1)"]
     assert (out / "figures" / "reconstructions.png").stat().st_size > 0
 
 

@@ -234,3 +234,18 @@ def test_a_conditional_network_is_measured_against_each_labels_mean_row():
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         aekit.VAE(latent_dim=2, hidden_layer_sizes=(32,), max_iter=20, random_state=0).fit(X)
+
+
+def test_rows_their_label_says_all_of_are_measured_against_the_overall_mean_row():
+    # each label's rows one blob plus a little noise: a network that learned the blobs has
+    # learned what there is (it was told it had not), and one that learned nothing is told so
+    # (the label's mean row, of error ~0, had turned the check off)
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(3), 100)
+    X = 5 * rng.normal(size=(3, 20))[y] + 0.1 * rng.normal(size=(300, 20))
+    small = dict(latent_dim=2, hidden_layer_sizes=(32,), random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        aekit.ConditionalVAE(max_iter=150, batch_size=32, **small).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match=r"than their mean row"):
+        aekit.ConditionalVAE(max_iter=1, learning_rate_init=1e-5, **small).fit(X, y)

@@ -114,7 +114,7 @@ def test_a_byte_the_encoding_cannot_read_is_placed_by_line(tmp_path):
 def test_a_utf16_encoding_given_for_utf8_text_names_the_file_and_the_option(tmp_path):
     # pandas' bare "UTF-16 stream does not start with BOM" named neither
     (tmp_path / "t.csv").write_text("a,b\n1,2\n")
-    told = r"t\.csv is not utf-16 text \(UTF-16 stream does not start with BOM\); give its enc"
+    told = r"t\.csv is not utf-16 text \(UTF-16 stream does not start with BOM\); give its own"
     with pytest.raises(ValueError, match=told):
         load_array(tmp_path / "t.csv", csv={"encoding": "utf-16"})
 

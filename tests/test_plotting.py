@@ -154,6 +154,14 @@ def test_feature_reconstructions_draw_one_panel_per_feature_up_to_the_maximum():
         plotting.feature_reconstructions(X, X, feature_names=["a"] * 10, features=["a"])
 
 
+def test_feature_reconstructions_say_the_units_given_on_both_axes():
+    X = np.random.default_rng(0).random((20, 3))
+    figure = plotting.feature_reconstructions(X, X, units="standardized")[0].figure
+    assert figure.get_supxlabel() == "true value (standardized)"
+    assert figure.get_supylabel() == "reconstructed (standardized)"
+    assert plotting.feature_reconstructions(X, X)[0].figure.get_supxlabel() == "true value"
+
+
 def test_feature_reconstructions_use_given_axes_and_default_names():
     X = np.arange(12.0).reshape(4, 3)
     _, grid = plt.subplots(1, 3)

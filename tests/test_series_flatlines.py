@@ -99,3 +99,36 @@ def test_the_floor_is_saved_and_a_file_without_it_scores_as_before(
     old = aekit.load(tmp_path / "old.aekit")
     assert old.flatlines is False and old.flatline_floor_ is None
     np.testing.assert_array_equal(old.anomaly_score(new), alone.anomaly_score(new))
+
+
+@pytest.mark.parametrize("threshold", ["likelihood", "mean_std"])
+def test_no_training_window_gains_whatever_the_stride_or_rule(threshold):
+    # fit sees every 16th window, causal_score (and the likelihood's prior) every window: a
+    # quiet stretch between strided windows gained score when the floor read the strided ones
+    rng = np.random.RandomState(1)
+    parts = [rng.randn(1200, 2), rng.randn(900, 2)]
+    parts[0][610:646, 0] *= 0.05  # holds 5 windows, none of those fit sees (starts 16k)
+    fitted = [
+        aekit.SeriesAnomalyDetector(
+            window=WINDOW, stride=16, threshold=threshold, max_iter=5, random_state=0,
+            flatlines=flatlines,
+        ).fit(parts)
+        for flatlines in (True, False)
+    ]  # fmt: skip
+    for part in parts:
+        np.testing.assert_array_equal(*(d.causal_score(part) for d in fitted))
+        np.testing.assert_array_equal(*(d.anomaly_score(part) for d in fitted))
+    assert fitted[0].threshold_ == fitted[1].threshold_
+    if threshold == "likelihood":
+        np.testing.assert_array_equal(fitted[0].likelihood_prior_, fitted[1].likelihood_prior_)
+
+
+def test_a_channel_still_somewhere_in_training_is_said_not_to_be_scored(sensors):
+    # a stuck stretch among the training points makes a flat line nothing new: said, with how
+    stuck_in_training = sensors[:N_TRAIN].copy()
+    stuck_in_training[500 : 500 + WINDOW + 5, 0] = stuck_in_training[499, 0]
+    told = r"channel 0 stands still for a whole window somewhere in the training series"
+    with pytest.warns(UserWarning, match=told):
+        detector = aekit.SeriesAnomalyDetector(window=WINDOW, max_iter=2, random_state=0)
+        detector.fit(stuck_in_training)
+    assert detector.flatline_floor_[0] == 0 and detector.flatline_floor_[1] > 0

@@ -69,8 +69,8 @@ TIES_EXPLAINED = {
     "points": (
         "points of one score: a series that repeats one stretch exactly, or stands still, "
         "scores them alike",
-        "A lower contamination, or contamination 'auto' (the default, which models new "
-        "points' scores), does not hinge on them.",
+        "A contamination whose cut falls clear of them, or contamination 'auto' (the "
+        "default, which models new points' scores), is not decided by them.",
     ),
 }
 

@@ -49,6 +49,12 @@ ADVICE = (
         r"input\.",
         r"\1 has \2 columns but the model was fitted on \3.",
     ),
+    (  # a model fitted on an array given a table of another width (aekit.estimators._inputs)
+        r"^(X|DATA|QUERY) has (\d+) features, but (\w+) is expecting (\d+) features as "
+        r"input\.$",
+        r"\1 has \2 columns but the model (\3) takes \4: give it rows of the kind it was "
+        r"trained on.",
+    ),
     (r"^label_column='([^']*)' is not a column of\b", r"--label-column \1 is not a column of"),
     (  # aekit detect --normal-rows, read into fit's X_normal
         r"^X_normal has (\d+) features, but \w+ is expecting (\d+) features as input\.",

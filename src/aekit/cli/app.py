@@ -195,7 +195,8 @@ def _write_run_figures(staging: Path, estimator, X, y, encoder) -> None:
     if isinstance(X, Dataset):  # on disk: the figures draw a sample, read alone
         X, y = X.sample(2000)
     names = None if encoder is None else encoder.get_feature_names_out()  # city=Oslo, ...
-    write_figures(staging, estimator, X, y, feature_names=names)
+    units = None if encoder is None else "as encoded: numbers standardized, categories 0/1"
+    write_figures(staging, estimator, X, y, feature_names=names, units=units)
 
 
 def _why_stopped(estimator) -> str:

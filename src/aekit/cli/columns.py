@@ -26,6 +26,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
+from aekit.cli import image_paths
 from aekit.cli.parquet_ids import exact_ids, id_parts, stored_ids, with_integer_ids
 
 
@@ -287,18 +288,18 @@ def with_ids(
 ) -> tuple[Iterator[np.ndarray], list[str]]:
     """Per-row ``chunks`` of DATA ``spec`` (in its row order) with its id column first, and
     the column names to match (``columns`` is filled by the first chunk, so read it once the
-    first chunk is out). A .npy holds numbers alone: there the ids are left out, said once."""
-    ids = ids_of(spec)
+    first chunk is out). A .npy holds numbers alone: there the ids are left out, said once
+    (an image folder's file names, :mod:`aekit.cli.image_paths`, unsaid: a .npy of images is
+    the usual output)."""
+    ids, name = ids_of(spec), current.id_column
     if ids is None:
+        ids, name = image_paths.image_paths(spec), image_paths.COLUMN
+    if ids is None or output.suffix.lower() == ".npy":
+        if ids is not None and name != image_paths.COLUMN:
+            warnings.warn(f"-o {output}: a .npy holds no {name} column; write .csv or "
+                          ".parquet to keep each row's id.", stacklevel=2)  # fmt: skip
         return iter(chunks), columns
-    if output.suffix.lower() == ".npy":
-        warnings.warn(
-            f"-o {output}: a .npy holds no {current.id_column} column; write .csv or .parquet "
-            "to keep each row's id.",
-            stacklevel=2,
-        )
-        return iter(chunks), columns
-    named = [current.id_column]
+    named = [name]
 
     def chunked() -> Iterator[np.ndarray]:
         start = 0

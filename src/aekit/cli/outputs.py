@@ -341,6 +341,8 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
             check_not_replaced(path, arguments)
         else:
             check_file(path, option)
+            if name == "output":  # a kind it cannot write first: the names advised below are
+                check_format(command, path)  # of the kind the path has
             check_not_run_record(path, option)
             if name in MODEL_FILES.get(command, ()):
                 check_model_file(path, option, force, index=command == "index")
@@ -348,8 +350,6 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
         check_not_input(path, option, arguments)
         if name == "figure":
             check_figure(path, option)
-        if name == "output":
-            check_format(command, path)
 
 
 def check_outputs_first(app: typer.Typer) -> None:

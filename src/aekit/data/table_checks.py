@@ -312,14 +312,14 @@ def read_csv(
             raise
         raise ValueError(f"{path} is not a readable {Path(path).suffix} file: {err}") from None
     except UnicodeError as err:  # bytes of another encoding, or a UTF-16 file with no BOM
-        where = (
-            f"{err.reason} at {_undecodable(path, encoding)}"
-            if isinstance(err, UnicodeDecodeError)
-            else str(err)
-        )
+        if not isinstance(err, UnicodeDecodeError):  # the encoding given was not the file's
+            raise ValueError(
+                f"{path} is not {encoding} text ({err}); give its own encoding, e.g. "
+                "csv={'encoding': 'utf-8'} (the default)."
+            ) from None
         raise ValueError(
-            f"{path} is not {encoding} text ({where}); give its encoding, e.g. "
-            "csv={'encoding': 'latin-1'}, or save it as UTF-8."
+            f"{path} is not {encoding} text ({err.reason} at {_undecodable(path, encoding)}); "
+            "give its encoding, e.g. csv={'encoding': 'latin-1'}, or save it as UTF-8."
         ) from None
     except LookupError:
         raise ValueError(f"unknown text encoding {encoding!r}, e.g. utf-8 or latin-1.") from None

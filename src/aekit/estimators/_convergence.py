@@ -173,14 +173,22 @@ def _reconstruction_and_mean_errors(
     with warnings.catch_warnings():  # a column missing in every checked row: left out
         warnings.simplefilter("ignore", RuntimeWarning)
         error = float(np.nanmean((out - given) ** 2))
+        baseline = float(np.nanmean((given - np.nanmean(given, axis=0)) ** 2))
         if groups is not None and _enough_per_label(groups):
             # a network decoding with the label has each label's mean row for free: one grey
             # blob per label (a ConditionalVAE after a few epochs) beats the overall mean row
             means = {g: np.nanmean(given[groups == g], axis=0) for g in np.unique(groups)}
             centred = given - np.stack([means[g] for g in groups])
-            return error, float(np.nanmean(centred**2)), "the mean row of their label"
-        baseline = float(np.nanmean((given - np.nanmean(given, axis=0)) ** 2))
+            per_label = float(np.nanmean(centred**2))
+            if per_label >= LABEL_SHARE * baseline:
+                return error, per_label, "the mean row of their label"
     return error, baseline, "their mean row"
+
+
+# The share of the rows' variance left within their labels below which each label's mean row is
+# no baseline: the label then says nearly all there is (rows that are their label's blob plus
+# noise), and a network that learned the blobs has learned what could be learned.
+LABEL_SHARE = 0.05
 
 
 # Checked rows of every label it takes for a label's mean row to stand as a baseline (a few

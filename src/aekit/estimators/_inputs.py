@@ -39,6 +39,8 @@ class InputChecks:
         on_disk = disk_rows(X, self._masks_missing)
         if on_disk is not None:
             return self._validate_disk(on_disk, reset)
+        if not reset and isinstance(X, pd.DataFrame):
+            self._check_frame_columns(X)  # before its cells: another table is said as one
         array = as_numeric_array(
             X,
             allow_nan=self._masks_missing,
@@ -74,15 +76,8 @@ class InputChecks:
         public estimator a network serves (``_shown_name``: "Compressor is expecting 64
         features", not the internal "QuantizingAutoencoder"), and so do its warnings."""
         internal, shown = type(self).__name__, self._shown_name
-        expected = getattr(self, "feature_names_in_", None)
-        if not reset and expected is not None and isinstance(X, pd.DataFrame):
-            names = list(X.columns)
-            # scikit-learn's "The feature names should match those that were passed during
-            # fit. ..." lists them without the fix; the detector's words name both
-            if all(isinstance(n, str) for n in names) and names != list(expected):
-                from aekit.data.fit_columns import column_mismatch
-
-                raise ValueError(column_mismatch(names, list(expected)))
+        if not reset and isinstance(X, pd.DataFrame):
+            self._check_frame_columns(X)
         if shown == internal:
             validate_data(self, X, reset=reset, **options)
             return
@@ -97,6 +92,25 @@ class InputChecks:
         for warning in caught:  # e.g. "X does not have valid feature names, but ..."
             message = str(warning.message).replace(internal, shown)
             warnings.warn(message, warning.category, stacklevel=caller_level())
+
+    def _check_frame_columns(self, X: pd.DataFrame) -> None:
+        """A fitted model's DataFrame: fit's columns by name (scikit-learn's "The feature names
+        should match those that were passed during fit. ..." lists them without the fix; the
+        detector's words name both), or by count for a model fitted on an array, said before
+        any cell is read (a table of another kind was refused for its text columns, and the
+        fix offered, leaving them out, led to this refusal next)."""
+        expected = getattr(self, "feature_names_in_", None)
+        names = list(X.columns)
+        if expected is not None:
+            if all(isinstance(n, str) for n in names) and names != list(expected):
+                from aekit.data.fit_columns import column_mismatch
+
+                raise ValueError(column_mismatch(names, list(expected)))
+        elif len(names) != self.n_features_in_:  # scikit-learn's words for it
+            raise ValueError(
+                f"X has {len(names)} features, but {self._shown_name} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
 
     def _check_shape(self, array: np.ndarray) -> None:
         """Images or sequences of the shape the model was fitted on."""

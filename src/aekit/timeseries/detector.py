@@ -37,8 +37,7 @@ from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
-from aekit.timeseries import likelihood, series_threshold
-from aekit.timeseries.flatlines import training_floor, training_unit
+from aekit.timeseries import flatlines, likelihood, series_threshold
 from aekit.timeseries.inputs import HANDLE_MISSING
 from aekit.timeseries.peak_errors import training_gate
 from aekit.timeseries.persistence import export_series_detector, import_series_detector
@@ -138,8 +137,10 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         Add to a window's score how far each channel moves less, step to step, than every
         training window's did over 1.5 (a stuck sensor: a still window is reconstructed well
         and scores low; :mod:`aekit.timeseries.flatlines`): a channel stood still adds a
-        typical training window's score. A channel constant in training is never scored.
-        False: as before 2026-12.
+        typical training window's score. A channel still for a window somewhere in training is
+        never scored (warned of, unless constant throughout). A long gap filled by
+        ``handle_missing="interpolate"`` is a straight line, which moves little: it is scored as
+        a flat line. False: as before 2026-12.
 
     Attributes
     ----------
@@ -161,7 +162,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         1.5 (``flatlines``); None with ``flatlines=False``.
     flatline_unit_ : float or None
         What a channel stood still adds to a window's score: the training windows' median
-        score (``flatlines``).
+        score, or their interquartile range if larger (``flatlines``).
     likelihood_prior_ : ndarray of shape (2,)
         With ``threshold="likelihood"``: mean and standard deviation of the training series'
         averaged window scores (the Gaussian of a series' first points, and 10% of its standard
@@ -268,6 +269,17 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         return detector.set_params(random_state=self.random_state)
 
     # ---- fitting -----------------------------------------------------------------------------
+    def _flatline_state(self, series: list, training: np.ndarray, constant: np.ndarray) -> tuple:
+        """``flatline_floor_`` and ``flatline_unit_`` (:mod:`aekit.timeseries.flatlines`) from
+        the training series and their windows ``training``; a channel of them that stands
+        still somewhere (``constant``: everywhere) is warned of."""
+        standardized = [(s.values - self.mean_) / self.scale_ for s in series]
+        floor = flatlines.training_floor(standardized, int(self.window))
+        names = getattr(self, "feature_names_in_", None)
+        names = [str(n) for n in (range(self.n_features_in_) if names is None else names)]
+        flatlines.warn_of_still_channels(floor, constant, names)
+        return floor, flatlines.training_unit(self.detector_, training)
+
     @warns_on_rank_zero
     def fit(self, X: Any, y: Any = None) -> SeriesAnomalyDetector:
         """Fit on one series or several (a list), and set the threshold on their points.
@@ -323,9 +335,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
             training_gate(self.detector_, training, channels) if self.peak_errors else None
         )
         self.flatline_floor_, self.flatline_unit_ = (
-            (training_floor(training, channels), training_unit(self.detector_, training))
-            if self.flatlines
-            else (None, None)
+            self._flatline_state(series, training, constant) if self.flatlines else (None, None)
         )
         self.threshold_ = self._threshold(series)
         self.offset_ = -self.threshold_

@@ -27,7 +27,11 @@ VUS-PR 0.540 both; its one flat-line anomaly, ``art_daily_flatmiddle``, 0.719 ->
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+
+from aekit.warning_lines import caller_level
 
 # The floor under the least motion of a training window (as the peak gate's margin:
 # :data:`aekit.timeseries.peak_errors.GATE_MARGIN`).
@@ -43,20 +47,47 @@ def window_motion(rows: np.ndarray, channels: int) -> np.ndarray:
     return np.abs(np.diff(per_channel, axis=2)).mean(axis=2)
 
 
-def training_floor(rows: np.ndarray, channels: int) -> np.ndarray:
-    """``flatline_floor_``: each channel's least motion among the training windows, over
-    :data:`MARGIN` (0 for a channel constant in training: never scored)."""
-    return window_motion(rows, channels).min(axis=0) / MARGIN
+def training_floor(standardized: list[np.ndarray], window: int) -> np.ndarray:
+    """``flatline_floor_``: each channel's least motion among every window of the training
+    series (``(time, channels)`` each, standardized; every window, whatever the stride, since
+    :meth:`causal_score` scores them all), over :data:`MARGIN`; 0 for a channel that stands
+    still for a window somewhere in training (never scored)."""
+    least = []
+    for z in standardized:
+        steps = np.abs(np.diff(z, axis=0))  # (time - 1, channels)
+        total = np.concatenate([np.zeros((1, z.shape[1])), np.cumsum(steps, axis=0)])
+        sums = total[window - 1 :] - total[: len(total) - window + 1]  # each window's steps
+        least.append(np.maximum(sums.min(axis=0), 0.0) / (window - 1))  # a still window: 0
+    return np.min(least, axis=0) / MARGIN
 
 
-def training_unit(detector, rows: np.ndarray) -> float:
+def training_unit(detector, rows: np.ndarray) -> float | None:
     """``flatline_unit_``: the median score of (at most :data:`UNIT_SAMPLE` evenly spaced)
     training windows, or their interquartile range if larger (a score that can be negative,
-    an estimator's log-likelihood, has no typical size of its own)."""
+    an estimator's log-likelihood, has no typical size of its own); None where the scores are
+    not finite (no flat line is then scored)."""
     picked = rows[np.linspace(0, len(rows) - 1, min(len(rows), UNIT_SAMPLE)).astype(int)]
     scores = np.asarray(detector.anomaly_score(picked), dtype=np.float64)
     q1, median, q3 = np.percentile(scores, [25, 50, 75])
-    return float(max(median, q3 - q1))
+    unit = float(max(median, q3 - q1))
+    return unit if np.isfinite(unit) else None
+
+
+def warn_of_still_channels(floor: np.ndarray, constant: np.ndarray, names: list[str]) -> None:
+    """A channel that moves in training but stands still for a whole window somewhere (a stuck
+    stretch among the training points, an interpolated outage, a coarse sensor's plateau)
+    gets a floor of 0: its flat lines are then nothing new, and not scored, which is said."""
+    still = [name for name, f, c in zip(names, floor, constant) if f == 0 and not c]
+    if still:
+        warnings.warn(
+            f"channel{'s' * (len(still) > 1)} {', '.join(still)} stand{'s' * (len(still) == 1)} "
+            "still for a whole window somewhere in the training series, so a flat line in "
+            f"{'them' if len(still) > 1 else 'it'} is nothing new and is not scored "
+            "(flatlines). If that stretch is a fault (a stuck sensor, an outage filled in), "
+            "leave it out of the training series.",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
 
 
 def flatline_shares(

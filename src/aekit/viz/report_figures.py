@@ -81,6 +81,7 @@ class _Data:
         shape = getattr(estimator, "image_shape_", None)
         self.image_shape = None if shape is None else tuple(int(v) for v in shape)
         self.low, self.high = float(self.flat.min()), float(self.flat.max())
+        self.units: str | None = None  # what a table's values are, said on its axes
 
     def decode(self, Z: np.ndarray, labels: Any) -> np.ndarray:
         """``inverse_transform`` under ``labels`` (ignored by models without labels)."""
@@ -131,7 +132,9 @@ def _figure_reconstructions(data: _Data):
             f"{data.name}: training sequences (solid) and their reconstructions (dashed)", y=1.02
         )
         return axes[0].figure
-    axes = plotting.feature_reconstructions(data.flat, data.X_hat, feature_names=data.features)
+    axes = plotting.feature_reconstructions(
+        data.flat, data.X_hat, feature_names=data.features, units=data.units
+    )
     d = data.flat.shape[1]
     shown = f"the {len(axes)} of {d} features that vary most" if d > len(axes) else "every feature"
     axes[0].figure.suptitle(f"{data.name}: reconstruction of {shown}", y=1.02)
@@ -218,7 +221,7 @@ FIGURES = {
 
 def write_figures(
     run_dir: str | os.PathLike, estimator: Any, X: Any, y: Any = None, *, max_rows: int = 300,
-    random_state: int = 0, feature_names: Any = None,
+    random_state: int = 0, feature_names: Any = None, units: str | None = None,
 ) -> list[Path]:  # fmt: skip
     """Draw the figures that apply to a fitted estimator into ``run_dir / "figures"``.
 
@@ -245,6 +248,9 @@ def write_figures(
         The names of X's columns in the figures of a table, for an X without them (the
         encoded matrix of a table with text columns: ``TabularEncoder.get_feature_names_out()``);
         None: the estimator's ``feature_names_in_``, else ``x0, x1, ...``.
+    units : str, default=None
+        What X's values are, said on the axes of a table's reconstructions (e.g. the encoded
+        matrix's "standardized"); None: nothing said.
 
     Returns
     -------
@@ -254,6 +260,7 @@ def write_figures(
     folder = Path(run_dir) / "figures"
     folder.mkdir(parents=True, exist_ok=True)
     data = _Data(estimator, X, y, max_rows, random_state, feature_names)
+    data.units = units
     written = []
     for name, draw in FIGURES.items():
         try:

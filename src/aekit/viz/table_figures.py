@@ -24,6 +24,7 @@ def feature_reconstructions(
     axes=None,
     n_cols: int = 4,
     features: Sequence[int | str] | None = None,
+    units: str | None = None,
 ):
     """True against reconstructed values, one scatter panel per feature, with the identity line
     and R² in each title.
@@ -46,6 +47,9 @@ def feature_reconstructions(
     features : sequence of int or str, default=None
         The features to draw, by position or by name (``feature_names`` or the DataFrame's
         columns), in place of the choice by variance; ``max_features`` does not apply.
+    units : str, default=None
+        What the values are, said on both axes of a new figure (e.g. "standardized" for a
+        table encoded before the model); None: nothing said.
 
     Returns
     -------
@@ -71,8 +75,9 @@ def feature_reconstructions(
         axes = fig.subplots(n_rows, n_cols, squeeze=False)
         for extra in axes.ravel()[n:]:
             extra.set_visible(False)
-        fig.supxlabel("true value")
-        fig.supylabel("reconstructed")
+        said = "" if units is None else f" ({units})"
+        fig.supxlabel(f"true value{said}")
+        fig.supylabel(f"reconstructed{said}")
     axes = np.ravel(axes)[:n]
     for j, ax in zip(shown, axes):
         x, x_hat = X[:, j], X_hat[:, j]
