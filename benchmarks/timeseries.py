@@ -40,6 +40,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.neighbors import NearestNeighbors
 
 import aekit
+from aekit.timeseries import flatlines as flatlines_module
 from aekit.timeseries import peak_errors as peak_errors_module
 from aekit.timeseries import sliding_windows
 from aekit.timeseries.detector import default_window_detector
@@ -120,10 +121,12 @@ def dense_ae_windows(x, n_train, window, seed):
 
 
 def _series_detector(
-    estimator=None, max_iter=None, peak_errors=True, gate_margin=None, flatlines=True
+    estimator=None, max_iter=None, peak_errors=True, gate_margin=None, flatlines=True, span=None
 ):
     """``gate_margin``: the peak gate's margin over the training windows' largest peak, in
-    place of :data:`aekit.timeseries.peak_errors.GATE_MARGIN` (None: that one)."""
+    place of :data:`aekit.timeseries.peak_errors.GATE_MARGIN`; ``span``: the flat lines' span
+    as a fraction of a window, in place of :data:`aekit.timeseries.flatlines.SPAN_FRACTION`
+    (None: those)."""
 
     def detect(x, n_train, window, seed):
         detector = aekit.SeriesAnomalyDetector(
@@ -134,12 +137,13 @@ def _series_detector(
             peak_errors=peak_errors,
             flatlines=flatlines,
         )
-        default = peak_errors_module.GATE_MARGIN
-        peak_errors_module.GATE_MARGIN = default if gate_margin is None else gate_margin
+        defaults = peak_errors_module.GATE_MARGIN, flatlines_module.SPAN_FRACTION
+        peak_errors_module.GATE_MARGIN = gate_margin or defaults[0]
+        flatlines_module.SPAN_FRACTION = span or defaults[1]
         try:
             return detector.fit(x[:n_train]).anomaly_score(x)
         finally:
-            peak_errors_module.GATE_MARGIN = default
+            peak_errors_module.GATE_MARGIN, flatlines_module.SPAN_FRACTION = defaults
 
     return detect
 
@@ -177,6 +181,9 @@ VARIANTS = {
     "ae_input_k5_peaks_gate2": _series_detector(gate_margin=2.0, **_PEAKS),
     "ae_both_k5_peaks": _series_detector(_inner(neighbor_space="both"), **_PEAKS),
     "ae_input_k5_peaks_flat": _series_detector(),  # the default
+    # the flat lines' span: a quarter of a window, or the whole window (default: half)
+    "ae_input_k5_peaks_flat_quarter": _series_detector(span=4),
+    "ae_input_k5_peaks_flat_whole": _series_detector(span=1),
     "ae_both_k5_peaks_flat": _series_detector(_inner(neighbor_space="both")),
     # The default with fewer epochs (aekit detect-series --epochs N): what a faster fit costs.
     "aekit_epochs10": _series_detector(max_iter=10),

@@ -12,6 +12,7 @@ import aekit
 
 N_TRAIN, WINDOW = 2000, 32
 STUCK = slice(N_TRAIN + 1000, N_TRAIN + 1200)  # channel 1 repeats its last value
+SHORT = slice(N_TRAIN + 400, N_TRAIN + 420)  # channel 0 too, for less than a window
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +21,7 @@ def sensors():
     constant throughout (a set-point: standing still is its normal)."""
     x = np.random.RandomState(0).randn(N_TRAIN + 2000, 3)
     x[STUCK, 1] = x[STUCK.start - 1, 1]
+    x[SHORT, 0] = x[SHORT.start - 1, 0]
     x[:, 2] = 4.0
     return x
 
@@ -38,14 +40,20 @@ def with_and_without(sensors):
 def test_a_stuck_channel_is_flagged_where_the_window_scores_missed_it(sensors, with_and_without):
     flatlines, alone = with_and_without
     new = sensors[N_TRAIN:]
-    inside = slice(STUCK.start - N_TRAIN + WINDOW, STUCK.stop - N_TRAIN - WINDOW)
-    # without: a still window scores about as a noisy one, and is not flagged
-    assert (alone.predict(new)[inside] == 1).all()
-    assert (flatlines.predict(new)[inside] == -1).mean() > 0.9  # measured: 1.0
-    away = np.r_[0 : STUCK.start - N_TRAIN - WINDOW, STUCK.stop - N_TRAIN + WINDOW : len(new)]
-    np.testing.assert_array_equal(
-        flatlines.anomaly_score(new)[away], alone.anomaly_score(new)[away]
-    )
+    for stuck in (STUCK, SHORT):
+        points = slice(stuck.start - N_TRAIN, stuck.stop - N_TRAIN)
+        # without: a still stretch scores about as a noisy one, and is not flagged
+        assert (alone.predict(new)[points] == 1).all()
+        assert (flatlines.predict(new)[points] == -1).all()  # a span of 16 points still: seen
+    # elsewhere a span of the new noise may move a little less than the floor: a little more
+    # score (measured: none here; 0.57 of a unit of 17.9 with spans of a quarter window), the
+    # same flags
+    away = np.ones(len(new), dtype=bool)
+    for stuck in (STUCK, SHORT):
+        away[stuck.start - N_TRAIN - WINDOW : stuck.stop - N_TRAIN + WINDOW] = False
+    gained = flatlines.anomaly_score(new)[away] - alone.anomaly_score(new)[away]
+    assert -1e-9 <= gained.min() and gained.max() < 0.05 * flatlines.flatline_unit_
+    np.testing.assert_array_equal(flatlines.predict(new)[away], alone.predict(new)[away])
 
 
 def test_training_windows_move_above_the_floor_so_the_threshold_is_unchanged(
@@ -127,7 +135,7 @@ def test_a_channel_still_somewhere_in_training_is_said_not_to_be_scored(sensors)
     # a stuck stretch among the training points makes a flat line nothing new: said, with how
     stuck_in_training = sensors[:N_TRAIN].copy()
     stuck_in_training[500 : 500 + WINDOW + 5, 0] = stuck_in_training[499, 0]
-    told = r"channel 0 stands still for a whole window somewhere in the training series"
+    told = r"channel 0 stands still for 16 points or more somewhere in the training series"
     with pytest.warns(UserWarning, match=told):
         detector = aekit.SeriesAnomalyDetector(window=WINDOW, max_iter=2, random_state=0)
         detector.fit(stuck_in_training)

@@ -79,6 +79,22 @@ def test_a_step_back_in_time_names_the_row_both_times_and_the_sort():
             read_series(replayed, "timestamp", None, handle_missing)
 
 
+def test_local_times_set_back_an_hour_are_told_their_zone_not_to_sort():
+    # daylight saving's end in local times without their zone: sorting, the only advice,
+    # would interleave the two hours
+    berlin = pd.date_range("2024-10-27 01:00", periods=48, freq="5min", tz="Europe/Berlin")
+    frame = pd.DataFrame({"timestamp": berlin.tz_localize(None), "value": np.arange(48.0)})
+    told = r"daylight saving.*X\['timestamp'\]\.dt\.tz_localize\('Europe/Berlin', ambiguous"
+    with pytest.raises(ValueError, match=told):
+        read_series(frame, "timestamp", None, "error")
+    read_series(frame.assign(timestamp=berlin), "timestamp", None, "error")  # with its zone
+    june = pd.Series(pd.date_range("2024-06-01", periods=48, freq="5min"))
+    days_back = frame.assign(timestamp=june.where(june.index != 30, pd.Timestamp("2024-05-25")))
+    with pytest.raises(ValueError) as refused:  # no clock change: a step back of a week
+        read_series(days_back, "timestamp", None, "error")
+    assert "daylight" not in str(refused.value)
+
+
 def test_interpolation_that_makes_up_most_points_is_warned_of_with_the_longest_gap():
     frame = _frame(200)
     long_gap = frame.drop(index=range(40, 160))  # 120 of 200 points made up

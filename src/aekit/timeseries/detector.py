@@ -134,13 +134,13 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         (cross-validated over halves of the series, the README's time-series section); False:
         the windows' scores alone, as before 2026-12.
     flatlines : bool, default=True
-        Add to a window's score how far each channel moves less, step to step, than every
-        training window's did over 1.5 (a stuck sensor: a still window is reconstructed well
-        and scores low; :mod:`aekit.timeseries.flatlines`): a channel stood still adds a
-        typical training window's score. A channel still for a window somewhere in training is
-        never scored (warned of, unless constant throughout). A long gap filled by
-        ``handle_missing="interpolate"`` is a straight line, which moves little: it is scored as
-        a flat line. False: as before 2026-12.
+        Add to a window's score how far each channel moves less, step to step over any span of
+        half the window, than every span of the training series did over 1.5 (a stuck sensor:
+        a still window is reconstructed well and scores low; :mod:`aekit.timeseries.flatlines`):
+        a channel stood still adds a typical training window's score. A channel still for such
+        a span somewhere in training is never scored (warned of, unless constant throughout).
+        A long gap filled by ``handle_missing="interpolate"`` is a straight line, which moves
+        little: it is scored as a flat line. False: as before 2026-12.
 
     Attributes
     ----------
@@ -158,8 +158,8 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         1.5 times the largest peak among the training windows (``peak_errors``): a window
         scores its excess over it. None with ``peak_errors=False``.
     flatline_floor_ : ndarray of shape (n_channels,) or None
-        Each channel's least motion (mean absolute step) among the training windows, over
-        1.5 (``flatlines``); None with ``flatlines=False``.
+        Each channel's least motion (mean absolute step over a span of half a window) in the
+        training series, over 1.5 (``flatlines``); None with ``flatlines=False``.
     flatline_unit_ : float or None
         What a channel stood still adds to a window's score: the training windows' median
         score, or their interquartile range if larger (``flatlines``).
@@ -277,7 +277,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         floor = flatlines.training_floor(standardized, int(self.window))
         names = getattr(self, "feature_names_in_", None)
         names = [str(n) for n in (range(self.n_features_in_) if names is None else names)]
-        flatlines.warn_of_still_channels(floor, constant, names)
+        flatlines.warn_of_still_channels(floor, constant, names, int(self.window))
         return floor, flatlines.training_unit(self.detector_, training)
 
     @warns_on_rank_zero

@@ -95,7 +95,25 @@ def check_order(t: np.ndarray, labels, what: str) -> None:
         f"{what} goes back in time at row {row}: {labels.iloc[row]} after "
         f"{labels.iloc[row - 1]} in row {row - 1}{others}{also}. Rows are not sorted silently "
         f"(a clock reset or a replayed stretch is not a shuffle); if they are only out of "
-        f"order, sort them: {sort}."
+        f"order, sort them: {sort}.{_clock_set_back(labels, row, what)}"
+    )
+
+
+def _clock_set_back(labels, row: int, what: str) -> str:
+    """Advice for local times without their zone that step back by an hour or less: the end of
+    daylight saving repeats an hour, which sorting would interleave."""
+    import pandas as pd
+
+    if not pd.api.types.is_datetime64_dtype(labels):  # numbers, or times with their zone
+        return ""
+    back = labels.iloc[row - 1] - labels.iloc[row]
+    if not pd.Timedelta(0) < back <= pd.Timedelta(hours=1):
+        return ""
+    times = "X.index" if what == "the index" else f"X[{what.split()[-1]}].dt"
+    return (
+        " If the clock was set back an hour there (daylight saving's end in local time), "
+        "sorting would interleave the two hours: give the timestamps their zone, e.g. "
+        f"{times}.tz_localize('Europe/Berlin', ambiguous='infer'), or record them in UTC."
     )
 
 
