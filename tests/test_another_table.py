@@ -43,3 +43,19 @@ def test_on_the_command_line_the_run_is_said_to_take_other_data(tmp_path):
         "DATA has 3 columns but the model (Autoencoder) takes 64: give it rows of the kind it was "
         "trained on."
     ), said
+
+
+def test_an_id_column_named_file_is_still_said_to_be_left_out_of_a_npy(tmp_path):
+    # an image folder's file column goes unsaid in a .npy; a table's --id-column of that name
+    # was silenced with it
+    import warnings
+
+    table = pd.DataFrame({"file": ["a", "b", "c", "d"] * 5, "x": np.arange(20.0)})
+    table.assign(y=np.arange(20.0) ** 0.5).to_csv(tmp_path / "t.csv", index=False)
+    ok(invoke("train", tmp_path / "t.csv", "--id-column", "file", "--model", "ae", "--epochs",
+              "1", "--quiet", "--no-figures", "--out", tmp_path / "R"))  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ok(invoke("encode", tmp_path / "R", tmp_path / "t.csv", "-o", tmp_path / "z.npy"))
+    said = [str(w.message) for w in caught]
+    assert any("a .npy holds no file column" in s for s in said), said

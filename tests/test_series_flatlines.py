@@ -140,3 +140,37 @@ def test_a_channel_still_somewhere_in_training_is_said_not_to_be_scored(sensors)
         detector = aekit.SeriesAnomalyDetector(window=WINDOW, max_iter=2, random_state=0)
         detector.fit(stuck_in_training)
     assert detector.flatline_floor_[0] == 0 and detector.flatline_floor_[1] > 0
+
+
+def test_a_gap_filled_in_training_does_not_set_the_floor():
+    # an interpolated gap is a straight line: its slope became the floor (14 times lower), and a
+    # sensor stuck with a little jitter went unflagged after such a fit
+    rng = np.random.RandomState(0)
+    x = rng.randn(3000, 2)
+    gapped = x[:2000].copy()
+    gapped[800:840, 0] = np.nan
+    fits = [
+        aekit.SeriesAnomalyDetector(
+            window=WINDOW, max_iter=5, random_state=0, handle_missing="interpolate"
+        ).fit(train)
+        for train in (x[:2000], gapped)
+    ]
+    np.testing.assert_allclose(fits[1].flatline_floor_, fits[0].flatline_floor_, rtol=0.1)
+    new = x[2000:].copy()
+    new[500:700, 0] = new[499, 0] + 0.03 * rng.randn(200)  # stuck, with jitter
+    for detector in fits:
+        assert (detector.predict(new)[500:700] == -1).mean() > 0.9
+
+
+def test_rounding_of_a_still_span_is_no_floor():
+    # values still but for 1e-13: the whole series' cumulative sums left a floor of 1e-13,
+    # which windows' own sums fell under (training windows gained up to 3.5 of a unit of 22)
+    x = np.random.RandomState(0).randn(1500, 2)
+    x[1000:1060, 0] = x[999, 0] + np.tile([0.0, 1.2e-13], 30)
+    with pytest.warns(UserWarning, match="channel 0 stands still"):
+        on = aekit.SeriesAnomalyDetector(window=WINDOW, max_iter=2, random_state=0).fit(x)
+    off = aekit.SeriesAnomalyDetector(window=WINDOW, max_iter=2, random_state=0, flatlines=False)
+    off.fit(x)
+    assert on.flatline_floor_[0] == 0
+    np.testing.assert_array_equal(on.anomaly_score(x), off.anomaly_score(x))
+    np.testing.assert_array_equal(on.causal_score(x), off.causal_score(x))

@@ -87,6 +87,18 @@ def test_local_times_set_back_an_hour_are_told_their_zone_not_to_sort():
     told = r"daylight saving.*X\['timestamp'\]\.dt\.tz_localize\('Europe/Berlin', ambiguous"
     with pytest.raises(ValueError, match=told):
         read_series(frame, "timestamp", None, "error")
+    # as a CSV holds them: text, under a name with a space (the advice named X[stamp'])
+    text = frame.rename(columns={"timestamp": "time stamp"})
+    text["time stamp"] = text["time stamp"].dt.strftime("%Y-%m-%d %H:%M:%S")
+    spaced = r"X\.sort_values\('time stamp'\).*X\['time stamp'\]\.dt\.tz_localize"
+    with pytest.raises(ValueError, match=spaced) as refused:
+        read_series(text, "time stamp", None, "error")
+    from aekit.cli.errors import for_the_command_line
+
+    assert for_the_command_line(str(refused.value)).endswith(
+        "sorting would interleave the two hours: write the timestamps with their UTC offset "
+        "(2024-10-27 02:00:00+01:00), or in UTC."
+    )
     read_series(frame.assign(timestamp=berlin), "timestamp", None, "error")  # with its zone
     june = pd.Series(pd.date_range("2024-06-01", periods=48, freq="5min"))
     days_back = frame.assign(timestamp=june.where(june.index != 30, pd.Timestamp("2024-05-25")))

@@ -292,10 +292,11 @@ def with_ids(
     (an image folder's file names, :mod:`aekit.cli.image_paths`, unsaid: a .npy of images is
     the usual output)."""
     ids, name = ids_of(spec), current.id_column
-    if ids is None:
+    typed = ids is not None  # an --id-column's, not an image folder's file names
+    if not typed:
         ids, name = image_paths.image_paths(spec), image_paths.COLUMN
     if ids is None or output.suffix.lower() == ".npy":
-        if ids is not None and name != image_paths.COLUMN:
+        if typed:
             warnings.warn(f"-o {output}: a .npy holds no {name} column; write .csv or "
                           ".parquet to keep each row's id.", stacklevel=2)  # fmt: skip
         return iter(chunks), columns
@@ -310,10 +311,10 @@ def with_ids(
             part = ids[start : start + len(values)].astype(object)
             start += len(values)
             if len(part) != len(values):
-                raise ValueError(_unpaired(spec, len(ids)))
+                raise ValueError(_unpaired(spec, len(ids), name))
             yield np.column_stack([part, _objects(values)])
         if start != len(ids):
-            raise ValueError(_unpaired(spec, len(ids)))
+            raise ValueError(_unpaired(spec, len(ids), name))
 
     return chunked(), named
 
@@ -327,11 +328,10 @@ def with_ids_table(
     return (parts[0] if parts else values), names
 
 
-def _unpaired(spec: str, n_ids: int) -> str:
-    return (
-        f"the output has other rows than DATA {spec}'s {n_ids}: its {current.id_column} column "
-        "cannot be paired with them; leave --id-column out."
-    )
+def _unpaired(spec: str, n_ids: int, name: str) -> str:
+    leave = "leave --id-column out" if name == current.id_column else "write .npy"
+    rows = f"the output has other rows than DATA {spec}'s {n_ids}"
+    return f"{rows}: its {name} column cannot be paired with them; {leave}."
 
 
 def _objects(values: np.ndarray) -> np.ndarray:

@@ -27,6 +27,12 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         r"sort the file by its \1 column.",
     ),
     (r", or beforehand: X\.groupby\('([^']*)'\)\.mean\(\)\.", r", or average them in the file."),
+    (  # aekit.timeseries.repeats: daylight saving's end in local times, fixed in the file
+        r"\bgive the timestamps their zone, e\.g\. X(?:\[.*?\]\.dt|\.index)\.tz_localize\("
+        r"'Europe/Berlin', "
+        r"ambiguous='infer'\), or record them in UTC\.",
+        "write the timestamps with their UTC offset (2024-10-27 02:00:00+01:00), or in UTC.",
+    ),
     (  # aekit.timeseries.repeats.check_long_format: a command fits one series per DATA
         r"\bFit them as a list of series, \[s for _, s in X\.groupby\('([^']*)'\)\]"
         r"(?:, or as the channels of one series: (X\.pivot\(.*\)\.reset_index\(\)))?\.",

@@ -140,7 +140,8 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         a channel stood still adds a typical training window's score. A channel still for such
         a span somewhere in training is never scored (warned of, unless constant throughout).
         A long gap filled by ``handle_missing="interpolate"`` is a straight line, which moves
-        little: it is scored as a flat line. False: as before 2026-12.
+        little: in new points it is scored as a flat line (in the training series, spans
+        touching filled-in values are left out of the floor). False: as before 2026-12.
 
     Attributes
     ----------
@@ -274,10 +275,12 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         the training series and their windows ``training``; a channel of them that stands
         still somewhere (``constant``: everywhere) is warned of."""
         standardized = [(s.values - self.mean_) / self.scale_ for s in series]
-        floor = flatlines.training_floor(standardized, int(self.window))
+        made_up = [s.made_up for s in series]
+        floor = flatlines.training_floor(standardized, int(self.window), made_up)
         names = getattr(self, "feature_names_in_", None)
         names = [str(n) for n in (range(self.n_features_in_) if names is None else names)]
         flatlines.warn_of_still_channels(floor, constant, names, int(self.window))
+        floor = np.where(np.isfinite(floor), floor, 0.0)  # no span of readings: not scored
         return floor, flatlines.training_unit(self.detector_, training)
 
     @warns_on_rank_zero

@@ -38,6 +38,9 @@ from aekit.warning_lines import caller_level
 # The floor under the least motion of a training window (as the peak gate's margin:
 # :data:`aekit.timeseries.peak_errors.GATE_MARGIN`).
 MARGIN = 1.5
+# A mean step (standardized) below this is a still span's rounding: cumulative sums over a whole
+# series leave it where a window's own sums give 0, and a floor of it would lift training windows.
+STILL = 1e-9
 # A span is this fraction of a window's steps (1: the whole window). Half a window: on NAB the
 # mean VUS-PR of the default with spans of a whole, half or quarter window is 0.540 / 0.540 /
 # 0.538 (0.540 without flat lines); a stuck stretch of half a window is seen.
@@ -52,11 +55,11 @@ def span_steps(window: int) -> int:
     return min(window - 1, max(2, (window - 1) // SPAN_FRACTION))
 
 
-def _least_mean(steps: np.ndarray, k: int) -> np.ndarray:
-    """The least mean of ``k`` consecutive values along the last axis (a still span: 0)."""
+def _span_means(steps: np.ndarray, k: int) -> np.ndarray:
+    """The mean of every ``k`` consecutive values along the last axis (a still span: 0)."""
     zero = np.zeros((*steps.shape[:-1], 1))
     total = np.concatenate([zero, np.cumsum(steps, axis=-1)], axis=-1)
-    return np.maximum((total[..., k:] - total[..., :-k]).min(axis=-1), 0.0) / k
+    return np.maximum(total[..., k:] - total[..., :-k], 0.0) / k
 
 
 def window_motion(rows: np.ndarray, channels: int) -> np.ndarray:
@@ -65,17 +68,30 @@ def window_motion(rows: np.ndarray, channels: int) -> np.ndarray:
     window's spans (:func:`span_steps`)."""
     per_channel = rows.reshape(len(rows), channels, -1)
     steps = np.abs(np.diff(per_channel, axis=2))
-    return _least_mean(steps, span_steps(per_channel.shape[2]))
+    return _span_means(steps, span_steps(per_channel.shape[2])).min(axis=-1)
 
 
-def training_floor(standardized: list[np.ndarray], window: int) -> np.ndarray:
+def training_floor(
+    standardized: list[np.ndarray], window: int, made_up: list[np.ndarray | None]
+) -> np.ndarray:
     """``flatline_floor_``: each channel's least motion in the training series (``(time,
     channels)`` each, standardized), over every span of them, so of every window whatever the
-    stride (:meth:`causal_score` scores them all), over :data:`MARGIN`; 0 for a channel that
-    stands still for a span somewhere in training (never scored)."""
+    stride (:meth:`causal_score` scores them all), over :data:`MARGIN`. A span touching a value
+    ``handle_missing="interpolate"`` made up (``made_up``: ``(time, channels)`` masks, or None)
+    is left out: a filled gap is a straight line, whose slope would set the floor and keep real
+    flat lines from being scored. 0 for a channel still for a span somewhere (never scored;
+    below :data:`STILL` a mean step is rounding of a still one); ``inf`` for one with no span
+    of its own readings (made 0 by the caller, unsaid)."""
     k = span_steps(window)
-    least = [_least_mean(np.abs(np.diff(z, axis=0)).T, k) for z in standardized]
-    return np.min(least, axis=0) / MARGIN
+    least = []
+    for z, invented in zip(standardized, made_up):
+        motion = _span_means(np.abs(np.diff(z, axis=0)).T, k)  # (channels, spans)
+        if invented is not None:
+            touched = _span_means((invented[1:] | invented[:-1]).T.astype(np.float64), k)
+            motion = np.where(touched > 0, np.inf, motion)
+        least.append(motion.min(axis=-1))
+    least = np.min(least, axis=0)
+    return np.where(least < STILL, 0.0, least) / MARGIN
 
 
 def training_unit(detector, rows: np.ndarray) -> float | None:

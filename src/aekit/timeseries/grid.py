@@ -42,6 +42,8 @@ class Series:
     grid_time: np.ndarray | None = None
     row_time: np.ndarray | None = None
     step: str | None = None  # the time step, where the series has a time axis
+    # (n_grid, channels): the values handle_missing="interpolate" made up; None: none
+    made_up: np.ndarray | None = None
 
     def to_rows(self, per_point: np.ndarray) -> np.ndarray:
         """Values computed on the grid, at the original rows (linear in time)."""
@@ -58,7 +60,10 @@ class Series:
         if inverse is None or axis is None:
             return self
         grid = axis.t if self.grid_time is None else self.grid_time
-        return Series(self.values, grid_time=grid, row_time=axis.t[inverse], step=self.step)
+        return Series(
+            self.values, grid_time=grid, row_time=axis.t[inverse], step=self.step,
+            made_up=self.made_up,
+        )  # fmt: skip
 
 
 def on_grid(
@@ -93,15 +98,18 @@ def on_grid(
         t, step = axis.t, axis.spacing
     grid = t[0] + step * np.arange(int(round((t[-1] - t[0]) / step)) + 1)
     filled = []
+    made_up = np.ones((len(grid), values.shape[1]), dtype=bool)
+    at = np.clip(np.round((t - t[0]) / step).astype(np.int64), 0, len(grid) - 1)
     for number, channel in enumerate(values.T):
         seen = ~np.isnan(channel)
         if not seen.any():
             name = f" ({columns[number]!r})" if columns is not None else f" (column {number})"
             raise ValueError(f"a value column of X{name} is empty (all NaN); drop it.")
         filled.append(np.interp(grid, t[seen], channel[seen]))
+        made_up[at[seen], number] = False  # a grid point with a reading of its own
     if axis is not None:
         _warn_invented(grid, axis, what)
-    return Series(np.column_stack(filled), grid_time=grid, row_time=t, step=named)
+    return Series(np.column_stack(filled), grid_time=grid, row_time=t, step=named, made_up=made_up)
 
 
 def _off_grid(axis: TimeAxis | None) -> np.ndarray:

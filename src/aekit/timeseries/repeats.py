@@ -90,7 +90,8 @@ def check_order(t: np.ndarray, labels, what: str) -> None:
     repeats = len(t) - len(np.unique(t))
     also = f"; {_rows(repeats)} repeat earlier timestamps" if repeats else ""
     others = f"; {len(back) - 1} more steps back" if len(back) > 1 else ""
-    sort = "X.sort_index()" if what == "the index" else f"X.sort_values({what.split()[-1]})"
+    column = what.removeprefix("time column ")  # its name as repr() writes it
+    sort = "X.sort_index()" if what == "the index" else f"X.sort_values({column})"
     raise ValueError(
         f"{what} goes back in time at row {row}: {labels.iloc[row]} after "
         f"{labels.iloc[row - 1]} in row {row - 1}{others}{also}. Rows are not sorted silently "
@@ -100,16 +101,25 @@ def check_order(t: np.ndarray, labels, what: str) -> None:
 
 
 def _clock_set_back(labels, row: int, what: str) -> str:
-    """Advice for local times without their zone that step back by an hour or less: the end of
-    daylight saving repeats an hour, which sorting would interleave."""
+    """Advice for local times without their zone (dates, or text such as a CSV's, with no UTC
+    offset) that step back by an hour or less: the end of daylight saving repeats an hour,
+    which sorting would interleave."""
     import pandas as pd
 
-    if not pd.api.types.is_datetime64_dtype(labels):  # numbers, or times with their zone
+    if pd.api.types.is_numeric_dtype(labels):
         return ""
-    back = labels.iloc[row - 1] - labels.iloc[row]
+    try:
+        with warnings.catch_warnings():  # text pandas reads only with a format: no advice
+            warnings.simplefilter("ignore")
+            pair = pd.to_datetime(labels.iloc[[row - 1, row]])
+    except (ValueError, TypeError):  # two offsets, or no dates
+        return ""
+    if pair.isna().any() or getattr(pair.dt, "tz", None) is not None:  # zoned: no repeat
+        return ""
+    back = pair.iloc[0] - pair.iloc[1]
     if not pd.Timedelta(0) < back <= pd.Timedelta(hours=1):
         return ""
-    times = "X.index" if what == "the index" else f"X[{what.split()[-1]}].dt"
+    times = "X.index" if what == "the index" else f"X[{what.removeprefix('time column ')}].dt"
     return (
         " If the clock was set back an hour there (daylight saving's end in local time), "
         "sorting would interleave the two hours: give the timestamps their zone, e.g. "
