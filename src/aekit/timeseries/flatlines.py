@@ -18,8 +18,8 @@ typical training window's score ``u``::
     S'_w = S_w + u * sum over channels of max(0, 1 - m_{w,c} / f_c)
 
 so a channel stood still (m = 0) adds one typical window's score, and one moving half as much
-as its floor half of that. A channel constant in training has a floor of 0 and is never scored
-(standing still is its normal); a training window never moves below its floor, so the
+as its floor half of that. A channel still for a span in training has a floor of 0 and is never
+scored (standing still is its normal); a training window never moves below its floor, so the
 training scores and the threshold fitted to them are unchanged. With it, 93-100% of the stuck
 points of that benchmark are flagged (stretches of 300 and of 36 points), at the same false
 alarms; NAB's 42 labelled series (``benchmarks/timeseries.py``, the README's time-series
@@ -110,7 +110,7 @@ def warn_of_still_channels(
     floor: np.ndarray, constant: np.ndarray, names: list[str], window: int
 ) -> None:
     """A channel that moves in training but stands still for a span somewhere (a stuck stretch
-    among the training points, an interpolated outage, a coarse sensor's plateau)
+    among the training points, an outage filled with one value, a coarse sensor's plateau)
     gets a floor of 0: its flat lines are then nothing new, and not scored, which is said."""
     still = [name for name, f, c in zip(names, floor, constant) if f == 0 and not c]
     if still:
@@ -119,8 +119,8 @@ def warn_of_still_channels(
             f"channel{'s' * several} {', '.join(still)} stand{'' if several else 's'} still "
             f"for {span_steps(window) + 1} points or more somewhere in the training series, so "
             f"a flat line in {'them' if several else 'it'} is nothing new and is not scored "
-            "(flatlines). If that stretch is a fault (a stuck sensor, an outage filled in), "
-            "leave it out of the training series.",
+            "(flatlines). If that stretch is a fault (a stuck sensor, an outage filled with "
+            "one value), leave it out of the training series.",
             UserWarning,
             stacklevel=caller_level(),
         )
