@@ -149,3 +149,19 @@ def test_a_folders_per_row_outputs_name_each_image(folder):
         warnings.simplefilter("error")
         ok(invoke("encode", folder / "R", folder / "img", "-o", folder / "codes.npy"))
     assert np.load(folder / "codes.npy").shape == (12, 2)
+
+
+def test_an_image_folders_index_and_search_name_the_files(folder):
+    # hits of an image query named rows by their place in the folder's sorted order alone
+    import pandas as pd
+
+    hasher = folder / "h.safetensors"
+    ok(invoke("train-hasher", folder / "img", *SIZE, "--epochs", "2", "--param",
+              "hidden_layer_sizes=[8]", "--bits", "8", "-o", hasher))  # fmt: skip
+    ok(invoke("index", hasher, folder / "img", *SIZE, "--out", folder / "img.index"))
+    ok(invoke("search", folder / "img.index", folder / "img", "-k", "2", "-o", folder / "h.csv"))
+    hits = pd.read_csv(folder / "h.csv")
+    assert list(hits.columns) == ["file", "query", "rank", "index", "index_id", "distance"]
+    files = [f"{c}/{i}.png" for c in "ab" for i in range(6)]
+    assert list(hits["file"]) == [f for f in files for _ in range(2)]
+    assert [files[i] for i in hits["index"]] == list(hits["index_id"])

@@ -188,9 +188,21 @@ def index(
     # (the data options, a CSV's separator, the id and ignored columns) and names hits by id
     read = {k: v for k, v in dataclasses.asdict(options).items() if v not in (None, False)}
     read.update(table_options.record())
-    built = HammingIndex(codes, hasher=hasher, read_options=read, ids=columns.ids_of(data))
+    built = HammingIndex(codes, hasher=hasher, read_options=read, ids=_row_ids(data)[0])
     built.save(out)
     typer.echo(f"index: {out} ({built.n_rows} rows, {built.n_bits} bits)")
+
+
+def _row_ids(spec: str):
+    """DATA's row ids and their column's name: its --id-column's, else an image folder's file
+    names (:mod:`aekit.cli.image_paths`), else ``(None, None)``."""
+    from aekit.cli.image_paths import COLUMN, image_paths
+
+    ids = columns.ids_of(spec)
+    if ids is not None:
+        return ids, columns.current.id_column
+    found = image_paths(spec)
+    return found, None if found is None else COLUMN
 
 
 @app.command()
@@ -214,7 +226,6 @@ def search(
     image options) unless an option here says otherwise."""
     import numpy as np
 
-    from aekit.cli.columns import current, ids_of
     from aekit.cli.file_writers import write_table
     from aekit.hashing import load_index
 
@@ -250,10 +261,10 @@ def search(
         hit_ids = np.asarray(found.ids, dtype=object)[indices.ravel()]
         table = np.column_stack([table[:, :3].astype(object), hit_ids, table[:, 3:]])
         names = [*names[:3], f"index_{found.read_options.get('id_column', 'id')}", names[3]]
-    query_ids = ids_of(query)
+    query_ids, named = _row_ids(query)
     if query_ids is not None:  # each hit names its query row by QUERY's --id-column too
         table = np.column_stack([np.repeat(query_ids, k).astype(object), table.astype(object)])
-        names = [current.id_column, *names]
+        names = [named, *names]
     if output is None:
         typer.echo("\t".join(names))
         typer.echo("\n".join("\t".join(map(str, row)) for row in table.tolist()))
