@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from aekit.cli.data_kinds import is_image_folder, on_disk
 from aekit.cli.file_writers import write_frame, write_images, write_table  # noqa: F401
 from aekit.cli.label_text import labels_from_text, read_blank_labels
 from aekit.cli.outputs import is_run_folder
@@ -62,20 +63,6 @@ def parse_ints(text: str, n: int, option: str) -> tuple[int, ...]:
     if len(values) != n or min(values) < 1:
         raise ValueError(f"{option} takes {n} positive integers separated by commas, got {text!r}.")
     return values
-
-
-def on_disk(spec: str) -> bool:
-    """Whether DATA can be read a batch at a time: a .npy or .parquet file, or a folder of
-    Parquet files."""
-    path = Path(spec)
-    if path.is_dir():
-        return any(path.glob("**/*.parquet"))
-    return path.is_file() and path.suffix.lower() in {".npy", ".parquet"}
-
-
-def is_image_folder(spec: str) -> bool:
-    """Whether DATA is a folder of images (a folder of Parquet files is a table)."""
-    return Path(spec).is_dir() and not on_disk(spec)
 
 
 def _has_text_columns(spec: str, label_column: str | None) -> bool:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from aekit.cli.data_kinds import is_image_folder
+
 COLUMN = "file"
 
 
@@ -18,10 +20,9 @@ def image_paths(spec: str) -> np.ndarray | None:
     ``spec`` is no folder of images."""
     from aekit.data.images import image_files
 
-    folder = Path(spec)
-    # aekit.cli.data.is_image_folder's test (imported, it would close an import cycle)
-    if not folder.is_dir() or any(folder.glob("**/*.parquet")):
+    if not is_image_folder(spec):
         return None
+    folder = Path(spec)
     with warnings.catch_warnings():  # said once already, when the images were read
         warnings.simplefilter("ignore")
         files = image_files(folder)

@@ -76,8 +76,6 @@ class InputChecks:
         public estimator a network serves (``_shown_name``: "Compressor is expecting 64
         features", not the internal "QuantizingAutoencoder"), and so do its warnings."""
         internal, shown = type(self).__name__, self._shown_name
-        if not reset and isinstance(X, pd.DataFrame):
-            self._check_frame_columns(X)
         if shown == internal:
             validate_data(self, X, reset=reset, **options)
             return
@@ -183,6 +181,8 @@ class InputChecks:
         header = (
             pd.DataFrame(flat_row, columns=reader.columns) if reader.named_columns else flat_row
         )
+        if reader.named_columns:
+            self._check_frame_columns(header)
         self._sklearn_checks(header, reset=False)
         self._check_shape(one_row)  # as an array in memory is checked ("fitted on None" once)
         return rows
