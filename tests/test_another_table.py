@@ -24,6 +24,9 @@ def pixels_model():
 def test_a_table_of_another_width_is_said_before_its_text_columns(pixels_model):
     with pytest.raises(ValueError, match=r"^X has 3 features, but Autoencoder is expecting 64"):
         pixels_model.transform(CUSTOMERS)
+    # rows fitted one-hot encoded, given raw: the text columns are named, and the encoding
+    with pytest.raises(ValueError, match=r"X holds text columns \(city\): .*encoder.transform"):
+        pixels_model.transform(CUSTOMERS)
     # a table of the right width is read as before: its text column is the problem
     wide = pd.DataFrame(np.zeros((2, 64))).assign(**{"63": ["a", "b"]})
     with pytest.raises(ValueError, match=r"non-numeric columns: 63"):

@@ -42,8 +42,8 @@ def test_a_network_barely_better_than_the_mean_row_warns_and_says_its_steps_were
     X, _ = low_rank_rows()
     params = dict(latent_dim=2, hidden_layer_sizes=(32,), learning_rate_init=1e-3, random_state=0)
     with pytest.warns(ConvergenceWarning, match=r"only \d\.\d% below that of their mean") as said:
-        aekit.Autoencoder(max_iter=8, **params).fit(X)
-    # batch_size "auto" is 200: 400 rows are 2 steps an epoch, which the advice names
+        aekit.Autoencoder(max_iter=8, batch_size=200, **params).fit(X)
+    # scikit-learn's "auto" batch, 200: 400 rows are 2 steps an epoch, which the advice names
     told = "An epoch of its 400 rows in batches of 200 is 2 gradient steps (16 in all)"
     assert told in str(said[0].message)
     with warnings.catch_warnings():  # the same network given steps learns, unsaid

@@ -65,12 +65,12 @@ def test_garbage_bytes(content, tmp_path):
          "aekit file: aekit loads only the safetensors files"),
         (b"\x89HDF\r\n\x1a\n" + bytes(60), "is an HDF5 file (Keras .h5, h5py), not an aekit "
          "file: aekit loads only the safetensors files it writes (estimator.save)."),
+        (b"\x93NUMPY" + bytes(60), "is a NumPy array (np.save, .npy), not an aekit model file"),
     ],
-    ids=["pickle", "zip", "hdf5"],
+    ids=["pickle", "zip", "hdf5", "npy"],
 )  # fmt: skip
-def test_a_pickle_zip_or_hdf5_file_is_named_as_what_it_is(content, said, tmp_path):
-    # renamed .safetensors, they were "not a readable aekit file (truncated or corrupt?)"; a
-    # Keras .h5 was so whatever its name ("... header too large"; 'aekit info' reads it alike)
+def test_a_pickle_zip_npy_or_hdf5_file_is_named_as_what_it_is(content, said, tmp_path):
+    # renamed .safetensors, each was "not a readable aekit file ..." (h5, npy: "header too large")
     path = tmp_path / "model.safetensors"
     path.write_bytes(content)
     with pytest.raises(ValueError, match=f"^{re.escape(f'{path} {said}')}"):

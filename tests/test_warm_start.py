@@ -163,7 +163,8 @@ def test_the_kl_warm_up_goes_on_instead_of_starting_again(rows):
             history["loss"], history["reconstruction"], history["kl"], strict=True
         )
     ]
-    np.testing.assert_allclose(weights_seen, [0.5, 1.0, 1.5, 2.0, 2.0, 2.0], rtol=1e-4)
+    # float32 epoch means: a weight read back from them is exact to about 1e-4
+    np.testing.assert_allclose(weights_seen, [0.5, 1.0, 1.5, 2.0, 2.0, 2.0], rtol=1e-3)
 
 
 def test_a_kl_warm_up_longer_than_the_training_is_said(rows):

@@ -49,9 +49,10 @@ ADVICE = (
         r"input\.",
         r"\1 has \2 columns but the model was fitted on \3.",
     ),
-    (  # a model fitted on an array given a table of another width (aekit.estimators._inputs)
+    (  # a model fitted on an array given a table of another width (aekit.estimators._inputs;
+        # its advice for text columns is Python's: a RUN trained on them has its encoder)
         r"^(X|DATA|QUERY) has (\d+) features, but (\w+) is expecting (\d+) features as "
-        r"input\.$",
+        r"input\.(?: X holds text columns .*)?$",
         r"\1 has \2 columns but the model (\3) takes \4: give it rows of the kind it was "
         r"trained on.",
     ),
@@ -114,20 +115,14 @@ ADVICE = (
     ),
     # aekit.anomaly.thresholds.contamination_threshold: tied scores at the cut
     (r"^contamination=(\S+) asks for\b", r"--contamination \1 asks for"),
-    # aekit.pretraining.pretrained: the RUN 'aekit finetune' starts from
-    (
-        r"^a (\w+) encodes rows given their labels, which are what this estimator predicts; "
-        r"pretrain an unconditional autoencoder \(e\.g\. aekit\.VAE\)\.",
-        r"RUN is a \1, which encodes rows given their labels, which are what finetune "
-        r"predicts: start from a RUN of an unconditional model (aekit train DATA --model vae, "
-        r"or autoencoder).",
-    ),
     (
         r"^X has (\d+) features but the autoencoder takes (\d+) \(input shape (.*?)\); pass "
         r"rows like those it was fitted on, or an unfitted autoencoder to fit on X\.",
         r"DATA has \1 columns but RUN's autoencoder takes \2 (input shape \3): give DATA of "
         r"the kind RUN was trained on, or train a RUN on this DATA first (aekit train DATA).",
     ),
+    # aekit.pretraining.finetuned: text targets of a regression (finetune --task regression)
+    (r"\bFor labels use aekit\.FineTunedClassifier\.", "For labels pass --task classification."),
     # aekit.timeseries: a series' time steps (on the command line the series is DATA)
     (r"^X is sampled every\b", "DATA is sampled every"),
     (r"^the series of X have\b", "the series of DATA have"),

@@ -89,13 +89,15 @@ class _Accuracy:
         proba = self.estimator.predict_proba(X)
         labels = classes[proba.argmax(axis=1)]
         if y is not None:
-            from aekit.data.validation import known_labels
+            from aekit.data.validation import known_labels, unlabelled_rows
 
             # labels of another type are the classes they write (7 is the class '7' of folder
             # names), as every method of the model reads them
             y = np.asarray(known_labels(np.asarray(y, dtype=object), classes))
             known = np.array([v in set(classes.tolist()) for v in y.tolist()], dtype=bool)
-            self.unknown.append(y[~known])
+            # -1 or empty text where no class is: a row marked unlabelled, left out unsaid
+            unlabelled = unlabelled_rows(y) & ~known
+            self.unknown.append(y[~known & ~unlabelled])
             self.correct += int(np.sum(labels[known] == y[known]))
             self.known += int(known.sum())
         if self.npy:

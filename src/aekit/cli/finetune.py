@@ -73,11 +73,17 @@ def finetune(
     from aekit.cli.label_text import blank_cells
     from aekit.cli.run_figures import write_fit_figures
     from aekit.core import distributed
+    from aekit.data.validation import unlabelled_rows
 
     if task not in TASKS:
         raise ValueError(f"--task {task!r}: choose classification or regression.")
     cls = registry.find_class(TASKS[task])
     params = runs.resolve_params(cls, {}, param or [])
+    if "autoencoder" in params:  # it is RUN's: given twice, Python's TypeError was all it said
+        raise ValueError(
+            "--param autoencoder: finetune fine-tunes RUN's autoencoder (its first argument); "
+            "to start from another, give that one's RUN."
+        )
     params = seeded(params, seed, epochs)
     # Under torchrun every process fits, rank 0 alone claims and writes OUT.
     writes = distributed.rank() == 0
@@ -87,6 +93,12 @@ def finetune(
             raise ValueError(
                 f"{run} holds {a_kind(autoencoder)}; finetune needs an autoencoder run "
                 "from 'aekit train'."
+            )
+        if getattr(autoencoder, "classes_", None) is not None:  # said before DATA is read
+            raise ValueError(
+                f"{run} holds a {type(autoencoder).__name__}, which encodes rows given their "
+                "labels, which are what finetune predicts: start from a RUN of an "
+                "unconditional model (aekit train DATA --model vae, or ae)."
             )
         # DATA as RUN read it: its recorded label column and image options, its text columns
         # one-hot encoded; OUT records the same options, so predict reads DATA as here.
@@ -108,10 +120,12 @@ def finetune(
         if y is None:
             raise ValueError(f"DATA {data} has no labels; {advice(data)}.")
         # a blank cell (NaN for a regression, or where -1 is one of the labels) has no target
-        # for either task; -1 marks a class's unlabelled rows too
-        labelled = ~blank_cells(y)
+        # for either task; -1 (a number, or the text "-1" in a column of names) and empty text
+        # mark a class's unlabelled rows too, as for a ConditionalVAE
         if task == "classification":
-            labelled &= np.array([not (v == -1) for v in y.tolist()])
+            labelled = ~unlabelled_rows(y)
+        else:
+            labelled = ~blank_cells(y)
         if not labelled.all():
             typer.echo(f"{int((~labelled).sum())} unlabelled rows left out", err=True)
             # a table stays one (by position, not label): the model keeps its column names,

@@ -44,6 +44,14 @@ def generate(
         ),
     ] = None,
     image_shape: DrawnShape = None,
+    draw: Annotated[
+        bool,
+        typer.Option(
+            "--draw/--mean",
+            help="--draw: rows drawn from p(x|z), a table's categories drawn from their "
+            "probabilities (synthetic rows); --mean: its expected values (smooth images).",
+        ),
+    ] = False,
 ) -> None:
     """Draw new samples from a VAE (or of one label from a ConditionalVAE)."""
     from aekit.cli.outputs import check_file
@@ -60,10 +68,10 @@ def generate(
     y = known_label(estimator, label) if label is not None else None
     labels = None
     if hasattr(estimator, "classes_"):  # a ConditionalVAE: each sample's label, drawn or given
-        samples, drawn = estimator.sample(n, y=y, random_state=seed, return_y=True)
+        samples, drawn = estimator.sample(n, y=y, random_state=seed, return_y=True, draw_x=draw)
         labels = (recorded_label_name(run) or "label", drawn)
     else:
-        samples = estimator.sample(n, y=y, random_state=seed)
+        samples = estimator.sample(n, y=y, random_state=seed, draw_x=draw)
     shape = drawn_shape(image_shape, samples, output, estimator, "generated")
     shown = write_rows(
         estimator, samples, output, run_encoder(run), image_shape=shape, labels=labels

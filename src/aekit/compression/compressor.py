@@ -32,7 +32,7 @@ from aekit.data.validation import (
     reject_unshaped,
 )
 from aekit.estimators.composite import NetworkComposite, network_constraints
-from aekit.estimators.epochs import epochs_for_steps
+from aekit.estimators.epochs import batch_rows, epochs_for_steps
 from aekit.estimators.persistence import (
     SavesToFile,
     export_estimator,
@@ -99,10 +99,11 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         Sequence shape for ``"conv1d"``, ``"lstm"`` and ``"gru"`` when X is 2-D.
     max_iter : int or "auto", default="auto"
         Training epochs. "auto": 30, raised on small data to give at least 1,000 gradient
-        steps (:func:`aekit.estimators.epochs.epochs_for_steps`; 300 rows in batches of 200
-        train 500 epochs).
+        steps (:func:`aekit.estimators.epochs.epochs_for_steps`; 300 rows in batches of 32
+        train 100 epochs).
     batch_size : int or "auto", default="auto"
-        Rows per step.
+        Rows per step; "auto" is min(200, n_samples), and below 1,000 rows
+        ``n_samples**2 // 5000`` (at least 32): more steps an epoch on small data.
     learning_rate_init : float, default=1e-3
         Adam's learning rate.
     random_state : int, RandomState or None, default=None
@@ -225,10 +226,11 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
 
     def _epochs(self, n_samples: int) -> int:
         """``max_iter``, or for "auto" :data:`DEFAULT_EPOCHS` with at least :data:`MIN_STEPS`
-        gradient steps of the network's batch (``batch_size``; "auto" is min(200, n))."""
+        gradient steps of the network's batch (``batch_size``; "auto" as the network takes it,
+        :func:`aekit.estimators.epochs.batch_rows`)."""
         if self.max_iter != "auto":
             return int(self.max_iter)
-        batch = min(200, n_samples) if self.batch_size == "auto" else int(self.batch_size)
+        batch = batch_rows(self.batch_size, n_samples)
         return epochs_for_steps(n_samples, max(1, batch), DEFAULT_EPOCHS, MIN_STEPS)
 
     def _checked_rows(

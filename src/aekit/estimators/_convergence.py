@@ -23,7 +23,7 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 
 from aekit.core.rows import LazyRows
-from aekit.estimators._params import batch_rows
+from aekit.estimators.epochs import batch_rows
 from aekit.warning_lines import caller_level
 
 CHECK_ROWS = 1000  # rows reconstructed for the check: a fraction of an epoch's cost
@@ -92,9 +92,9 @@ NEAR_MEAN = 0.95
 
 
 def _few_steps(estimator, n_rows: int) -> str:
-    """Where the fit took few gradient steps in all (a few hundred rows in batches of "auto",
-    200; or a few thousand for a few epochs), the advice that takes more per epoch: a network of
-    many epochs may still have taken few steps."""
+    """Where the fit took few gradient steps in all (a few hundred rows in large batches, or a
+    few thousand for a few epochs), the advice that takes more per epoch: a network of many
+    epochs may still have taken few steps."""
     batch = batch_rows(estimator.batch_size, n_rows)
     steps = -(-n_rows // max(batch, 1))
     if steps * estimator.n_iter_ >= FEW_STEPS or batch <= 32:  # more steps from more epochs

@@ -105,7 +105,9 @@ class FittedInference(TransformerMixin):
         )
         return codes.numpy().astype(np.float32)
 
-    def _decode(self, Z: Any, y: Any = None) -> np.ndarray:
+    def _decode(self, Z: Any, y: Any = None, draw_seed: int | None = None) -> np.ndarray:
+        """The expected values of p(x | z) of the codes Z; with ``draw_seed``, an x drawn from
+        p(x | z) instead (:meth:`Likelihood.draw`), seeded by it."""
         check_is_fitted(self)
         Z = as_numeric_array(Z, name="Z")
         # The labels before Z's width: an error for missing labels names them whatever Z holds.
@@ -116,14 +118,20 @@ class FittedInference(TransformerMixin):
             raise ValueError(
                 f"Z must have shape (n, {self.latent_dim_}) (the latent_dim); got {Z.shape}."
             )
+        generators: list[torch.Generator] = []  # one, made on the model's device
+
+        def decoded(model, z, yb):
+            output = model.decode(z, yb)
+            if draw_seed is None:
+                return model.likelihood.mean(output)
+            if not generators:
+                generators.append(torch.Generator(device=z.device).manual_seed(draw_seed))
+            return model.likelihood.draw(output, generators[0])
+
         # torch warns of a read-only array (pandas' to_numpy, np.load(mmap_mode="r")), though
         # nothing writes to it; a code is small, so a copy costs nothing
-        means = self._batched(
-            lambda model, z, yb: model.likelihood.mean(model.decode(z, yb)),
-            torch.from_numpy(Z if Z.flags.writeable else Z.copy()),
-            labels,
-        )
-        return self._to_data(means.float())
+        codes = torch.from_numpy(Z if Z.flags.writeable else Z.copy())
+        return self._to_data(self._batched(decoded, codes, labels).float())
 
     def _score_samples(self, X: Any, y: Any = None) -> np.ndarray:
         check_is_fitted(self)

@@ -105,9 +105,18 @@ class InputChecks:
 
                 raise ValueError(column_mismatch(names, list(expected)))
         elif len(names) != self.n_features_in_:  # scikit-learn's words for it
+            from aekit.data.non_numeric import non_numeric_columns
+
+            text = non_numeric_columns(X)  # the raw table of rows fitted one-hot encoded
+            encode = (
+                f" X holds text columns ({', '.join(text)}): encode it as the training rows "
+                "were, e.g. encoder.transform(X) with the TabularEncoder fitted on them."
+                if text
+                else ""
+            )
             raise ValueError(
                 f"X has {len(names)} features, but {self._shown_name} is expecting "
-                f"{self.n_features_in_} features as input."
+                f"{self.n_features_in_} features as input.{encode}"
             )
 
     def _check_shape(self, array: np.ndarray) -> None:

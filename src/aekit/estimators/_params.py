@@ -29,6 +29,7 @@ from aekit.core.objectives.likelihoods import LIKELIHOODS
 from aekit.core.train import PRECISIONS, TrainConfig
 from aekit.data.validation import is_int
 from aekit.devices import DEVICE_NAMES, DEVICES, is_device_name
+from aekit.estimators.epochs import batch_rows
 from aekit.io.paths import user_path
 
 
@@ -63,12 +64,17 @@ TRAINING_CONSTRAINTS: dict[str, list] = {
 
 
 def trainer_config(
-    estimator: Any, n_rows: int, run_identity: Callable[[], tuple], **settings: Any
+    estimator: Any,
+    n_rows: int,
+    run_identity: Callable[[], tuple],
+    rows_per_epoch: int | None = None,
+    **settings: Any,
 ) -> TrainConfig:
     """The trainer's settings from ``estimator``'s parameters of :data:`TRAINING_CONSTRAINTS`
     for ``n_rows`` training rows, plus ``settings`` of its own. With a ``checkpoint_dir`` the
     run is identified by ``fingerprint(*run_identity())`` (its parameters and its data, called
-    only then), so a later fit resumes only the same run."""
+    only then), so a later fit resumes only the same run. ``rows_per_epoch``: see
+    :func:`batch_rows`."""
     checkpoint_path, run_fingerprint = None, ""
     if estimator.checkpoint_dir is not None:
         if not isinstance(estimator.random_state, (int, np.integer)):
@@ -93,7 +99,7 @@ def trainer_config(
         settings["earlier_fingerprints"] = tuple(fingerprint(p, *data) for p in earlier)
     return TrainConfig(
         max_iter=int(estimator.max_iter),
-        batch_size=batch_rows(estimator.batch_size, n_rows),
+        batch_size=batch_rows(estimator.batch_size, n_rows, rows_per_epoch),
         learning_rate=float(estimator.learning_rate_init),
         early_stopping=bool(estimator.early_stopping),
         validation_fraction=float(estimator.validation_fraction),
@@ -192,12 +198,6 @@ class AutoencoderParams:
                 f"categorical_groups={groups!r} must hold (start, stop) column ranges with "
                 "0 <= start and at least 2 columns each."
             )
-
-
-def batch_rows(batch_size: int | str, n_rows: int) -> int:
-    """The rows of a gradient step: ``batch_size``, or for "auto" min(200, n_rows), as
-    scikit-learn's MLPs take it."""
-    return min(200, n_rows) if batch_size == "auto" else int(batch_size)
 
 
 def layer_widths(hidden: Any, default: tuple[int, ...] = ()) -> tuple[int, ...]:

@@ -151,7 +151,12 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         return [KLDivergence(self.beta, self.kl_warmup)]
 
     def sample(
-        self, n_samples: int = 1, y: Any = None, random_state: Any = None, return_y: bool = False
+        self,
+        n_samples: int = 1,
+        y: Any = None,
+        random_state: Any = None,
+        return_y: bool = False,
+        draw_x: bool = False,
     ) -> Any:
         """Draw ``n_samples`` rows from the model: decode codes ``z`` from ``sampler``'s
         distribution as fitted (the prior ``N(0, I)``, or the mixture fitted to the training
@@ -169,11 +174,21 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         return_y : bool, default=False
             Also return each row's label (a :class:`ConditionalVAE`'s: the labels drawn when
             ``y`` is None), as ``(X, y)``.
+        draw_x : bool, default=False
+            False: each row is the expected value of ``p(x|z)``, smooth (an image's pixel
+            probabilities), with less spread than the data, and a table's category columns
+            hold their categories' probabilities, whose most likely one
+            ``TabularEncoder.inverse_transform`` takes (a category of a third of the rows may
+            then never come back). True: each row is drawn from ``p(x|z)``, ``mu + sigma *
+            eps`` for Gaussian features (``sigma`` the scale fitted), 0 or 1 for Bernoulli
+            ones, one category of each one-hot group drawn from its probabilities: synthetic
+            table rows.
 
         Returns
         -------
         X : ndarray of shape (n_samples, ...) shaped like the training X
-            Expected values of ``p(x|z)`` (probabilities for Bernoulli data).
+            Expected values of ``p(x|z)`` (probabilities for Bernoulli data), or with
+            ``draw_x=True`` draws from it.
         y : ndarray of shape (n_samples,)
             With ``return_y=True``: each row's label, one of ``classes_``.
         """
@@ -202,7 +217,9 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             ).numpy()
         else:  # the mixture (a conditional model's: each row's label's own)
             z = draw(self.sampler_, n_samples, index, seed)
-        X = self._decode(z.astype(np.float32), labels)
+        # drawn after the codes' seed, so the codes are the same with or without draw_x
+        draw_seed = int(rng.randint(0, 2**31 - 1)) if draw_x else None
+        X = self._decode(z.astype(np.float32), labels, draw_seed)
         return (X, self.classes_[index]) if return_y else X
 
     # ---- model files: the sampler is saved with the network ------------------------------------

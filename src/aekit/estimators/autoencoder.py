@@ -48,7 +48,8 @@ class Autoencoder(BaseAutoencoder):
     max_iter : int, default=100
         Maximum number of epochs.
     batch_size : int or "auto", default="auto"
-        Rows per gradient step; ``"auto"`` is ``min(200, n_samples)``.
+        Rows per gradient step; ``"auto"`` is ``min(200, n_samples)``, and below 1,000 rows
+        ``n_samples**2 // 5000`` (at least 32): more steps an epoch on small data.
     learning_rate_init : float, default=1e-3
         Adam's learning rate.
     early_stopping : bool, default=False

@@ -143,15 +143,16 @@ COMPRESSED_MAGIC = b"AEKC"
 _PICKLE = b"\x80"  # a pickle's PROTO opcode (then the protocol, 2 to 5)
 _ZIP = b"PK\x03\x04"  # torch.save's default format, joblib's .z?, numpy's .npz
 _HDF5 = b"\x89HDF\r\n\x1a\n"  # Keras' .h5 models, h5py's files
+_NPY = b"\x93NUMPY"  # np.save's arrays
 _ONLY_SAFETENSORS = "aekit loads only the safetensors files it writes (estimator.save)"
 _ONLY_OURS = f"{_ONLY_SAFETENSORS} and never unpickles"
 
 
 def _foreign_file(path: Path) -> str | None:
     """What a file aekit cannot read is, from its first bytes, when they say: an aekit
-    compressed file, a pickle, a zip archive or an HDF5 file (whatever its name); None
-    otherwise, a damaged safetensors file included: its 8-byte header length is followed by the
-    header's "{" (the length's own first bytes can be a pickle's)."""
+    compressed file, a pickle, a zip archive, a NumPy array or an HDF5 file (whatever its
+    name); None otherwise, a damaged safetensors file included: its 8-byte header length is
+    followed by the header's "{" (the length's own first bytes can be a pickle's)."""
     try:
         with path.open("rb") as handle:
             start = handle.read(1024)
@@ -171,6 +172,11 @@ def _foreign_file(path: Path) -> str | None:
         return (
             f"{path} is a zip archive (torch.save, joblib, numpy's .npz), not an aekit file: "
             f"{_ONLY_OURS}."
+        )
+    if start[:6] == _NPY:  # read as a corrupt safetensors file: "header too large"
+        return (
+            f"{path} is a NumPy array (np.save, .npy), not an aekit model file: give it as "
+            "data (e.g. 'aekit train DATA.npy'), and the file aekit saved as the model."
         )
     if start[:8] == _HDF5:  # safetensors read its first 8 bytes as a length: "header too large"
         return f"{path} is an HDF5 file (Keras .h5, h5py), not an aekit file: {_ONLY_SAFETENSORS}."

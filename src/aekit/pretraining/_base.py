@@ -236,6 +236,8 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
             self,
             len(flat),
             run_identity,
+            # an epoch repeats the rows up to min_rows_per_epoch: "auto" batches as of that many
+            rows_per_epoch=max(len(flat), int(self.min_rows_per_epoch)),
             # Gradual unfreezing: no stopping before every layer has had its turn.
             patience_start=n_layers,
             monitor="error" if self.early_stopping_metric == "accuracy" else "loss",

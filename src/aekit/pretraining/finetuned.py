@@ -22,6 +22,7 @@ from aekit.data.validation import (
     encode_labels,
     fit_labels,
     known_labels,
+    unlabelled_rows,
     unseen_labels,
 )
 from aekit.estimators.scoring import warn_unseen_labels
@@ -58,15 +59,16 @@ _PARAMETERS = """
         that with few labels (100 rows are one step) ``max_iter`` and ``n_iter_no_change`` still
         count enough steps.
     batch_size : int or "auto", default="auto"
-        Rows per step; "auto" is min(200, n_samples).
+        Rows per step; "auto" is min(200, n_samples) (epochs repeat the rows up to
+        ``min_rows_per_epoch``).
     learning_rate_init : float, default=1e-3
         Adam's learning rate for the head.
     early_stopping : bool, default=True
         Hold out ``validation_fraction`` of the labelled rows, stop when their loss stops
         improving and keep the weights that scored best on them.
     validation_fraction : float, default=0.1
-        The fraction of the labelled rows held out at random for early stopping (rounded; at
-        least one row on each side).
+        The fraction of the labelled rows held out at random for early stopping (rounded): it
+        must leave at least one row on each side, or ``fit`` says so (``ValueError``).
     n_iter_no_change : int, default=10
         Epochs without an improvement of ``tol`` before stopping.
     tol : float, default=1e-4
@@ -118,9 +120,10 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
     Pretraining on many unlabelled rows helps most when labels are few.
 
     Every label of y is a class, -1 too: unlabelled rows go in ``X_unlabeled`` (to pretrain an
-    unfitted autoencoder), not in y. As -1 marks an unlabelled row for
-    :class:`aekit.ConditionalVAE`, y holding -1 beside two or more other classes gives a
-    ``UserWarning`` (-1 beside one other class, as in {{-1, 1}}, is a plain binary labelling).
+    unfitted autoencoder), not in y. As -1 (or the text "-1", or empty text) marks an
+    unlabelled row for :class:`aekit.ConditionalVAE`, y holding one beside two or more other
+    classes gives a ``UserWarning`` (-1 beside one other class, as in {{-1, 1}}, is a plain
+    binary labelling).
     {_PARAMETERS}
     Attributes
     ----------
@@ -346,15 +349,18 @@ class FineTunedRegressor(RegressorMixin, BaseFineTuned):
 def _warn_of_unlabelled_marker(classes: np.ndarray) -> None:
     """-1 beside two or more other classes looks like the mark of unlabelled rows (that of
     :class:`aekit.ConditionalVAE` and scikit-learn's semi-supervised estimators), which a
-    classifier would learn as a class: say so. -1 beside one class ({-1, 1}) is a common
-    binary labelling and passes quietly."""
-    if classes.dtype.kind not in "iuf" or UNLABELLED_LABEL not in classes or len(classes) < 3:
+    classifier would learn as a class: say so; so do the text "-1" and empty text, the marks
+    in a column of names (a CSV's). -1 beside one class ({-1, 1}) is a common binary labelling
+    and passes quietly."""
+    marks = classes[unlabelled_rows(classes)]
+    if not len(marks) or len(classes) < 3:
         return
+    mark = repr(str(marks[0])) if classes.dtype.kind not in "iuf" else str(UNLABELLED_LABEL)
     warnings.warn(
-        f"y holds -1 beside {len(classes) - 1} other classes: FineTunedClassifier learns -1 as "
-        "a class. If -1 marks unlabelled rows (as for aekit.ConditionalVAE), fit on the "
-        "labelled rows only, and pass the others as X_unlabeled with an unfitted autoencoder "
-        "to pretrain on them.",
+        f"y holds {mark} beside {len(classes) - 1} other classes: FineTunedClassifier learns "
+        f"{mark} as a class. If {mark} marks unlabelled rows (as for aekit.ConditionalVAE), fit "
+        "on the labelled rows only, and pass the others as X_unlabeled with an unfitted "
+        "autoencoder to pretrain on them.",
         UserWarning,
         stacklevel=caller_level(),
     )

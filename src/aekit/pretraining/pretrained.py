@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.data.validation import as_numeric_array
@@ -42,7 +42,9 @@ def pretrained_autoencoder(
     if ae.get_params().get("random_state", 0) is None:
         ae.set_params(random_state=seed)  # the fine-tuner's seed makes the whole fit repeat
     if not pretrained:
-        return ae.set_params(max_iter=1, early_stopping=False, verbose=False).fit(rows[:2])
+        with warnings.catch_warnings():  # its weights are drawn afresh: what it learned is moot
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return ae.set_params(max_iter=1, early_stopping=False, verbose=False).fit(rows[:2])
     if tuner.checkpoint_dir is not None and ae.get_params().get("checkpoint_dir", 0) is None:
         ae.set_params(checkpoint_dir=Path(tuner.checkpoint_dir) / "autoencoder")
     if X_unlabeled is not None:

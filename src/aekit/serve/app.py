@@ -73,6 +73,11 @@ class GenerateRequest(BaseModel):
         None,
         description="Random seed, for the same samples again; omitted or null: fresh samples.",
     )
+    draw: bool = Field(
+        False,
+        description="Rows drawn from p(x|z), as sample(draw_x=True): a table's categories drawn "
+        "from their probabilities; false: its expected values.",
+    )
 
 
 def generate_request(body: bytes) -> GenerateRequest:
@@ -91,7 +96,7 @@ def generate_request(body: bytes) -> GenerateRequest:
             elif error["type"] == "model_type":
                 said.append('the body must be a JSON object, e.g. {"n": 2, "seed": 0}')
             elif error["type"] == "extra_forbidden":
-                said.append(f"/v1/generate takes n, label and seed, not {where!r}")
+                said.append(f"/v1/generate takes n, label, seed and draw, not {where!r}")
             else:
                 said.append(f"{where}: {error['msg'][:1].lower()}{error['msg'][1:]}")
         raise BodyError(422, "; ".join(said) + ".") from None
@@ -233,18 +238,23 @@ def create_app(
             document = {"ids": ids, **document}
         return JSONResponse(document)
 
+    def refuse_npy_of_text(answer: str, verb: str) -> None:
+        """406 for a .npy of a table's rows: they hold text, which a .npy cannot."""
+        if served.encoder is not None and answer == NPY:
+            raise BodyError(
+                406,
+                f"this model {verb} rows of a table with text columns, which a .npy cannot "
+                "hold; ask for JSON (drop 'Accept: application/x-npy').",
+            )
+
     def rows_endpoint(name: str, doc: str) -> None:
         async def endpoint(
             request: Request,
             label: str | None = Query(None, description="One label for every row (CVAE)."),
         ) -> Response:
             answer = answer_type(request.headers.get("accept"))  # 406 before the body is read
-            if name == "reconstruct" and served.encoder is not None and answer == NPY:
-                raise BodyError(  # the table's rows hold text, which a .npy cannot
-                    406,
-                    "this model reconstructs rows of a table with text columns, which a .npy "
-                    "cannot hold; ask for JSON (drop 'Accept: application/x-npy').",
-                )
+            if name == "reconstruct":
+                refuse_npy_of_text(answer, "reconstructs")
             refuse_encoded(request.headers.getlist("content-encoding"))
             body = await read_body(request, limits.max_body_bytes)
             rows = parse(body, request.headers.get("content-type"), label)
@@ -297,6 +307,7 @@ def create_app(
             # the body read here, after the key: FastAPI's own reading of a model's body came
             # first, and answered a compressed one 400 with no reason
             answer = answer_type(request.headers.get("accept"))
+            refuse_npy_of_text(answer, "generates")
             refuse_encoded(request.headers.getlist("content-encoding"))
             kind = media_type(request.headers.get("content-type"))
             if kind != JSON:
@@ -308,7 +319,7 @@ def create_app(
                     f"n={spec.n} exceeds the limit of {limits.max_rows} rows per request; "
                     "ask for fewer, or start the server with a larger --max-rows.",
                 )
-            call = functools.partial(served.generate, spec.n, spec.label, spec.seed)
+            call = functools.partial(served.generate, spec.n, spec.label, spec.seed, spec.draw)
             return respond(answer, await infer(call))
 
     def absent_endpoint(name: str) -> None:

@@ -194,22 +194,31 @@ class Served:
         }
         return probability, result
 
-    def generate(self, n: int, label: Any, seed: int | None) -> tuple[np.ndarray, dict]:
+    def generate(
+        self, n: int, label: Any, seed: int | None, draw: bool = False
+    ) -> tuple[np.ndarray, dict]:
         """``n`` samples (of ``label`` for a ConditionalVAE; uniform labels when None), from
-        ``seed``, or fresh when it is None. Unlike the row endpoints, which score rows alike with
+        ``seed``, or fresh when it is None; ``draw``: drawn from p(x|z) (``sample``'s
+        ``draw_x``). Unlike the row endpoints, which score rows alike with
         or without labels on a model that takes none (as the Python API does), a label here
         asks for samples of that label, which a model that takes none cannot give: refused."""
-        if self.classes is not None:
+        drawn = None
+        if self.classes is not None:  # each row's label said: drawn ones too, as the CLI writes
             y = None if label is None else as_labels(label, n, self.classes)
-            samples = self.model.sample(n, y=y, random_state=seed)
+            samples, drawn = self.model.sample(
+                n, y=y, random_state=seed, return_y=True, draw_x=draw
+            )
         else:
             if label is not None:  # ignoring it would answer samples of every kind as "of label"
                 raise ValueError(
                     f"{type(self.model).__name__} is not conditional: its samples cannot be of "
                     f'label {label!r}; drop "label" (a ConditionalVAE generates a given label).'
                 )
-            samples = self.model.sample(n, random_state=seed)
-        return samples, {"rows": samples.tolist()}
+            samples = self.model.sample(n, random_state=seed, draw_x=draw)
+        # rows as reconstruct answers them: a table's in its own columns (they were encoded
+        # numbers and raw category probabilities, with no column names)
+        document = self.document("reconstruct", samples)
+        return samples, document if drawn is None else {**document, "labels": drawn.tolist()}
 
 
 def _json_numbers(values: np.ndarray) -> list:

@@ -20,7 +20,8 @@ from torch import nn
 
 
 class Likelihood(nn.Module):
-    """Interface: ``nll`` per row, ``nll_per_feature``, and ``mean`` (the expected value of x)."""
+    """Interface: ``nll`` per row, ``nll_per_feature``, ``mean`` (the expected value of x) and
+    ``draw`` (an x drawn from p(x | z))."""
 
     name = ""
 
@@ -32,6 +33,9 @@ class Likelihood(nn.Module):
         return self.nll_per_feature(output, x).flatten(1).sum(dim=1)
 
     def mean(self, output: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def draw(self, output: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         raise NotImplementedError
 
 
@@ -48,6 +52,9 @@ class BernoulliLikelihood(Likelihood):
 
     def mean(self, output: torch.Tensor) -> torch.Tensor:
         return torch.sigmoid(output)
+
+    def draw(self, output: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        return torch.bernoulli(self.mean(output), generator=generator)
 
 
 class GaussianLikelihood(Likelihood):
@@ -80,6 +87,13 @@ class GaussianLikelihood(Likelihood):
 
     def mean(self, output: torch.Tensor) -> torch.Tensor:
         return output
+
+    def draw(self, output: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """``mu + sigma * eps``, eps ~ N(0, I): sigma the scale fitted (1 where it is fixed)."""
+        noise = torch.randn(
+            output.shape, generator=generator, device=output.device, dtype=output.dtype
+        )
+        return output + torch.exp(self.log_scale.clamp(min=self._MIN_LOG_SCALE)) * noise
 
 
 LIKELIHOODS = {"bernoulli": BernoulliLikelihood, "gaussian": GaussianLikelihood}
@@ -217,3 +231,16 @@ class CategoricalGroups(Likelihood):
             lambda a, b: base[:, a:b],
             lambda a, b: torch.softmax(output[:, a:b], dim=1),
         )
+
+    def draw(self, output: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """The base's draw between groups; one category of each group drawn from its
+        probabilities, one-hot (``mean`` holds the probabilities, whose most likely category
+        a table's decoding takes: the same category in every row whose probabilities are alike)."""
+        base = self.base.draw(output, generator)
+
+        def one_hot(a: int, b: int) -> torch.Tensor:
+            probabilities = torch.softmax(output[:, a:b], dim=1)
+            drawn = torch.multinomial(probabilities, 1, generator=generator).squeeze(1)
+            return F.one_hot(drawn, b - a).to(output.dtype)
+
+        return self._by_segment(output.shape[1], lambda a, b: base[:, a:b], one_hot)
