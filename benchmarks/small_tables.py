@@ -3,7 +3,8 @@ below 1,000 rows takes batches of n^2 / 5,000 rows, at least 32 (5,000 / n steps
 ``aekit.estimators.epochs.batch_rows``), and a fixed 32 (Keras's default).
 
 With 400 rows, batches of 200 are 2 gradient steps an epoch, 200 in the default 100 epochs. Each
-table (scikit-learn's bundled ones, and the 8x8 digits' first 500 rows) is split 75/25 at random;
+table (scikit-learn's bundled ones, and the 8x8 digits' first 500 and 1,100 rows: 375 and 825
+training rows, batches of 32 and 136) is split 75/25 at random;
 the numeric tables are standardized first, so an error of 1 is that of predicting 0 (the mean);
 the digits are pixels in [0, 1] (a Bernoulli model). Each model is fitted with its defaults but
 the batch and scored on the held-out rows: mean squared reconstruction error, beside PCA's with
@@ -36,6 +37,7 @@ def tables() -> dict[str, np.ndarray]:
         "diabetes (442 x 10)": scaled(load_diabetes),
         "wine (178 x 13)": scaled(load_wine),
         "digits, first 500 (500 x 64)": load_digits().data[:500] / 16.0,
+        "digits, first 1,100 (1,100 x 64)": load_digits().data[:1100] / 16.0,
     }
 
 

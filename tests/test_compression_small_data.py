@@ -10,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from aekit.compression import Compressor
 from aekit.data.datasets import load_digits
-from aekit.estimators.epochs import epochs_for_steps
+from aekit.estimators.epochs import batch_rows, epochs_for_steps
 
 
 def test_epochs_for_steps_counts_gradient_steps():
@@ -19,6 +19,17 @@ def test_epochs_for_steps_counts_gradient_steps():
     assert epochs_for_steps(1797, 200, 30, 1000) == 112  # ceil(1000 / 9)
     assert epochs_for_steps(300, 128, 30, 200, max_steps=1000) == 67  # the detector's members
     assert epochs_for_steps(10**7, 128, 30, 200, max_steps=1000) == 1  # the cap, at least 1
+
+
+def test_auto_batches_shrink_below_a_thousand_rows():
+    # n^2 / 5,000 rows below 1,000 (at least 32, at most n), then scikit-learn's min(200, n)
+    sizes = {n: batch_rows("auto", n) for n in (1, 20, 32, 100, 400, 500, 999, 1000, 60_000)}
+    assert sizes == {1: 1, 20: 20, 32: 32, 100: 32, 400: 32, 500: 50, 999: 199, 1000: 200,
+                     60_000: 200}  # fmt: skip
+    assert batch_rows(64, 100) == 64  # a number is taken as it is
+    # epochs that repeat their rows up to 2,000 (a fine-tuning's) have their steps: min(200, n)
+    assert batch_rows("auto", 100, rows_per_epoch=2000) == 100
+    assert batch_rows("auto", 300, rows_per_epoch=2000) == 200
 
 
 def _mse_and_baseline(compressor, X):

@@ -65,7 +65,7 @@ def test_garbage_bytes(content, tmp_path):
          "aekit file: aekit loads only the safetensors files"),
         (b"\x89HDF\r\n\x1a\n" + bytes(60), "is an HDF5 file (Keras .h5, h5py), not an aekit "
          "file: aekit loads only the safetensors files it writes (estimator.save)."),
-        (b"\x93NUMPY" + bytes(60), "is a NumPy array (np.save, .npy), not an aekit model file"),
+        (b"\x93NUMPY" + bytes(60), "is a NumPy array (np.save, .npy), not an aekit file: give"),
     ],
     ids=["pickle", "zip", "hdf5", "npy"],
 )  # fmt: skip

@@ -43,6 +43,12 @@ def test_generate_answers_rows_of_the_table_and_their_labels(table_cvae):
     assert answer["labels"] == labels.tolist() and set(labels) <= {"big", "small"}
     given = client.post("/v1/generate", json={"n": 2, "label": "big"}).json()
     assert given["labels"] == ["big", "big"]
+    # "draw": rows drawn from p(x|z), as sample(draw_x=True) draws them
+    drawn = client.post("/v1/generate", json={"n": 6, "seed": 3, "draw": True}).json()
+    rows = encoder.inverse_transform(model.sample(6, random_state=3, draw_x=True))
+    np.testing.assert_allclose([row[2] for row in drawn["rows"]], rows["weight"], rtol=1e-6)
+    assert [row[1] for row in drawn["rows"]] == rows["colour"].tolist()
+    assert drawn["labels"] == labels.tolist()  # drawn before the rows: the same
     # a .npy of rows holding text cannot be: refused as reconstruct's is
     npy = client.post("/v1/generate", json={"n": 2}, headers={"accept": "application/x-npy"})
     assert npy.status_code == 406 and "generates rows of a table" in npy.json()["detail"]

@@ -98,6 +98,11 @@ def detect(
 ) -> None:
     """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the
     score histogram (plus ROC and precision-recall curves when DATA has labels)."""
+    from aekit.cli.data import data_path
+
+    if data != "digits":  # a mistyped DATA or rate said at once, before torch is imported
+        data_path(data)
+    rate = contamination if contamination == "auto" else _fraction(contamination)
     import pandas as pd
 
     from aekit import AnomalyDetector
@@ -108,7 +113,6 @@ def detect(
     from aekit.core import distributed
 
     check_applies(data, labels, label_column)
-    rate = contamination if contamination == "auto" else _fraction(contamination)
     # A setting the threshold rule does not read is warned of by fit (thresholds.
     # warn_unused_options), in the command line's words (aekit.cli.errors).
     params = runs.resolve_params(AnomalyDetector, {}, param or [])

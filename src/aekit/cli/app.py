@@ -98,6 +98,10 @@ def train(
         from aekit.cli.running import usage_error
 
         raise usage_error("Missing argument 'DATA' (or a --config whose [data] section names it).")
+    if data != "digits":  # a mistyped DATA said at once, before torch is imported (seconds)
+        from aekit.cli.data import data_path
+
+        data_path(data)
     check_applies(data, labels, label_column)  # as typed: --labels for an array alone
     options = {
         "label_column": label_column or data_section.get("label_column"),

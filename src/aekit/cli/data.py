@@ -166,6 +166,19 @@ def _folder_options(options: DataOptions) -> tuple[tuple[str, object], ...]:
     return (("--image-size", options.image_size), ("--grayscale", options.grayscale))
 
 
+def data_path(spec: str) -> tuple[Path, str | None]:
+    """DATA's file or folder, and the array it names in an .npz (``d.npz:X_train``, one array
+    of an archive of several; else None); ``FileNotFoundError`` if there is none. Commands ask
+    it first, before they import torch (seconds) for a DATA mistyped."""
+    path, key = Path(spec), None
+    if not path.exists():
+        named, key = npz_member(spec)
+        path = Path(named)
+    if not path.exists():
+        raise FileNotFoundError(f"DATA {spec!r}: no such file or folder{or_digits()}.")
+    return path, key
+
+
 def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     """Read DATA into ``(X, y)``; y is None when the data carry no labels. A table's id and
     ignored columns (:mod:`aekit.cli.columns`) are left out of X."""
@@ -181,12 +194,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         check_image_shape(spec, options.image_shape)  # its images have their own shape
         X, y = datasets.load_digits(as_images=True)
         return columns.features(spec, X), y  # refuses the column options: no columns
-    path, key = Path(spec), None
-    if not path.exists():
-        named, key = npz_member(spec)  # d.npz:X_train, one array of an archive of several
-        path = Path(named)
-    if not path.exists():
-        raise FileNotFoundError(f"DATA {spec!r}: no such file or folder{or_digits()}.")
+    path, key = data_path(spec)
     if path.is_dir() and is_run_folder(path):
         raise ValueError(  # its figures were read as an image folder of another size each
             f"DATA {spec} is an aekit RUN folder, not data: give the rows to read (the DATA "

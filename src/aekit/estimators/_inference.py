@@ -120,7 +120,7 @@ class FittedInference(TransformerMixin):
             )
         generators: list[torch.Generator] = []  # one, made on the model's device
 
-        def decoded(model, z, yb):
+        def decoded(model: Any, z: torch.Tensor, yb: torch.Tensor | None) -> torch.Tensor:
             output = model.decode(z, yb)
             if draw_seed is None:
                 return model.likelihood.mean(output)

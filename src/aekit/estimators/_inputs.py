@@ -109,8 +109,8 @@ class InputChecks:
 
             text = non_numeric_columns(X)  # the raw table of rows fitted one-hot encoded
             encode = (
-                f" X holds text columns ({', '.join(text)}): encode it as the training rows "
-                "were, e.g. encoder.transform(X) with the TabularEncoder fitted on them."
+                f" X holds text columns ({', '.join(text)}): if the model was fitted on rows "
+                "a TabularEncoder encoded, give it encoder.transform(X)."
                 if text
                 else ""
             )

@@ -175,8 +175,8 @@ def _foreign_file(path: Path) -> str | None:
         )
     if start[:6] == _NPY:  # read as a corrupt safetensors file: "header too large"
         return (
-            f"{path} is a NumPy array (np.save, .npy), not an aekit model file: give it as "
-            "data (e.g. 'aekit train DATA.npy'), and the file aekit saved as the model."
+            f"{path} is a NumPy array (np.save, .npy), not an aekit file: give it where a "
+            "command takes DATA, and as the model the file aekit saved (estimator.save)."
         )
     if start[:8] == _HDF5:  # safetensors read its first 8 bytes as a length: "header too large"
         return f"{path} is an HDF5 file (Keras .h5, h5py), not an aekit file: {_ONLY_SAFETENSORS}."

@@ -59,8 +59,9 @@ _PARAMETERS = """
         that with few labels (100 rows are one step) ``max_iter`` and ``n_iter_no_change`` still
         count enough steps.
     batch_size : int or "auto", default="auto"
-        Rows per step; "auto" is min(200, n_samples) (epochs repeat the rows up to
-        ``min_rows_per_epoch``).
+        Rows per step; "auto" is min(200, n_samples) where epochs of at least 1,000 rows
+        (``min_rows_per_epoch``, which repeats the rows) give it its steps, else as an
+        autoencoder's "auto" takes it (:func:`aekit.estimators.epochs.batch_rows`).
     learning_rate_init : float, default=1e-3
         Adam's learning rate for the head.
     early_stopping : bool, default=True
@@ -355,7 +356,7 @@ def _warn_of_unlabelled_marker(classes: np.ndarray) -> None:
     marks = classes[unlabelled_rows(classes)]
     if not len(marks) or len(classes) < 3:
         return
-    mark = repr(str(marks[0])) if classes.dtype.kind not in "iuf" else str(UNLABELLED_LABEL)
+    mark = repr(str(marks[0])) if isinstance(marks[0], str) else str(UNLABELLED_LABEL)
     warnings.warn(
         f"y holds {mark} beside {len(classes) - 1} other classes: FineTunedClassifier learns "
         f"{mark} as a class. If {mark} marks unlabelled rows (as for aekit.ConditionalVAE), fit "
