@@ -176,6 +176,12 @@ def detect(
     if found := _one_hot_groups(detector.encoder_):
         typer.echo(f"one-hot columns modelled as categorical: {found}")
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
+    if flagged == 0 and detector.contamination == "auto":  # "0 flagged" read as "0 anomalies"
+        typer.echo(
+            "  if some are anomalies (many, clustered or subtle ones stay under a threshold "
+            "found without their share), give --contamination RATE, or rank the rows by score "
+            f"({out / 'scores.csv'})"
+        )
     if anomalous is not None:
         flags = labelled > detector.threshold_  # scores.csv's anomaly column
         measured = detection_figures(labelled, anomalous, flags)
