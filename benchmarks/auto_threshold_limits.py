@@ -74,15 +74,21 @@ def run(kind: str, params: dict) -> dict:
     return out
 
 
+def _value(text: str) -> float | int | str:
+    """A ``--param`` value: a number where it reads as one (an int without a point), else text."""
+    try:
+        return float(text) if any(c in text for c in ".eE") else int(text)
+    except ValueError:
+        return text
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", default="benchmarks/results/auto_threshold_limits.json")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args(argv)
-    params = {
-        k: float(v) if "." in v else int(v) for k, _, v in (p.partition("=") for p in args.param)
-    }
+    params = {name: _value(text) for name, _, text in (p.partition("=") for p in args.param)}
     torch.set_num_threads(args.threads)
     warnings.simplefilter("ignore")  # the small-sample tail warnings, expected here
     result = {"command": command_line(argv), "machine": machine_info(), "params": params}

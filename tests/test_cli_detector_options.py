@@ -331,7 +331,8 @@ def test_a_date_column_is_refused_naming_ignore_column(quick, tmp_path):
 
 
 def test_none_flagged_without_a_rate_says_how_to_flag_some(quick, tmp_path):
-    # "0 of 600 rows flagged" read as "no anomalies" where 5% of them were subtle ones
+    # "0 of 600 rows flagged" (a new user's table) read as "no anomalies" where 5% of the rows
+    # were subtle ones
     frame = pd.DataFrame(np.random.default_rng(0).normal(size=(300, 3)), columns=list("abc"))
     frame.to_csv(tmp_path / "c.csv", index=False)
     said = invoke("detect", tmp_path / "c.csv", "--out", tmp_path / "run", *QUICK).output
@@ -339,3 +340,8 @@ def test_none_flagged_without_a_rate_says_how_to_flag_some(quick, tmp_path):
     rated = [*QUICK, "--contamination", "0.01", "--out", tmp_path / "rated"]
     said = invoke("detect", tmp_path / "c.csv", *rated).output
     assert "3 of 300 rows flagged" in said and "--contamination RATE" not in said, said
+    # under another rule a rate alone does nothing: the rule is named with it
+    said = invoke(
+        "detect", tmp_path / "c.csv", *QUICK, "--threshold", "pot", "--out", tmp_path / "p"
+    )
+    assert "give --threshold contamination --contamination RATE" in said.output, said.output

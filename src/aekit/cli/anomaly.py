@@ -177,10 +177,12 @@ def detect(
         typer.echo(f"one-hot columns modelled as categorical: {found}")
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
     if flagged == 0 and detector.contamination == "auto":  # "0 flagged" read as "0 anomalies"
+        # a rate is read by the contamination rule alone: under another it would do nothing
+        rate = "" if detector.threshold == "contamination" else "--threshold contamination "
         typer.echo(
             "  if some are anomalies (many, clustered or subtle ones stay under a threshold "
-            "found without their share), give --contamination RATE, or rank the rows by score "
-            f"({out / 'scores.csv'})"
+            f"found without their share), give {rate}--contamination RATE, or rank the rows by "
+            "their score (the run's scores.csv)"
         )
     if anomalous is not None:
         flags = labelled > detector.threshold_  # scores.csv's anomaly column
