@@ -345,3 +345,25 @@ def test_none_flagged_without_a_rate_says_how_to_flag_some(quick, tmp_path):
         "detect", tmp_path / "c.csv", *QUICK, "--threshold", "pot", "--out", tmp_path / "p"
     )
     assert "give --threshold contamination --contamination RATE" in said.output, said.output
+
+
+def test_evaluate_says_which_label_it_took_as_normal_before_that_detect_never_saw_it(
+    quick, tmp_path
+):
+    # "the normal label 'ok' is not one detect saw" came before "taking the most frequent
+    # label 'ok' as normal", which says where 'ok' came from
+    import warnings
+
+    frame = _table()
+    frame.assign(y=(frame["y"] == "fraud").astype(int)).to_csv(tmp_path / "t.csv", index=False)
+    args = ["--label-column", "y", "--out", tmp_path / "run", *QUICK]
+    assert invoke("detect", tmp_path / "t.csv", *args).exit_code == 0
+    frame.to_csv(tmp_path / "text.csv", index=False)  # ok / fraud for 0 / 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = invoke("evaluate", tmp_path / "run", tmp_path / "text.csv", "--label-column", "y")
+    assert result.exit_code == 0, result.output
+    said = [str(w.message) for w in caught]
+    taken = next(i for i, s in enumerate(said) if s.startswith("taking the most frequent label"))
+    unseen = next(i for i, s in enumerate(said) if "is not one detect saw" in s)
+    assert taken < unseen, said

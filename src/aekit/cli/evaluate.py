@@ -327,8 +327,10 @@ def evaluate(
         for i, (part, truth) in enumerate(parts):
             start(f"rows {i * batch:,} to {min(len(X), (i + 1) * batch):,}")
             sums.add(estimator, encoded(encoder, part, model=estimator), truth)
-    _warn_of_labels_not_seen(run, sums.labels, sums.normal)
+    # the figures first: the normal label the rule takes is said there, before it is said to
+    # be one detect never saw (the other way round a new user read it backwards)
     result = {"model": type(estimator).__name__, "rows": len(X), **sums.result()}
+    _warn_of_labels_not_seen(run, sums.labels, sums.normal)
     text = json.dumps(result, indent=2)
     if output is not None:
         atomic_write(output, lambda tmp: write_utf8(Path(tmp), text + "\n"))
