@@ -367,3 +367,20 @@ def test_evaluate_says_which_label_it_took_as_normal_before_that_detect_never_sa
     taken = next(i for i, s in enumerate(said) if s.startswith("taking the most frequent label"))
     unseen = next(i for i, s in enumerate(said) if "is not one detect saw" in s)
     assert taken < unseen, said
+
+
+def test_score_says_when_far_more_new_rows_are_flagged_than_training_rows(quick, tmp_path):
+    # a new user's rows shifted by 1.5 standard deviations: 21% flagged, and nothing said
+    rng = np.random.default_rng(0)
+    for name, shift in (("train", 0.0), ("same", 0.0), ("moved", 3.0)):
+        frame = pd.DataFrame(rng.normal(shift, 1.0, size=(300, 3)), columns=list("abc"))
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    assert (
+        invoke("detect", tmp_path / "train.csv", "--out", tmp_path / "run", *QUICK).exit_code == 0
+    )
+    same = invoke("score", tmp_path / "run", tmp_path / "same.csv", "-o", tmp_path / "s.csv")
+    assert same.exit_code == 0 and "drift" not in same.output, same.output
+    moved = invoke("score", tmp_path / "run", tmp_path / "moved.csv", "-o", tmp_path / "m.csv")
+    flagged = int(pd.read_csv(tmp_path / "m.csv")["anomaly"].sum())
+    assert f"{flagged} of these 300 rows are flagged" in moved.output, moved.output
+    assert "if the data have moved since RUN was fitted (drift)" in moved.output
