@@ -56,7 +56,7 @@ def _reconstructions(estimator, X, y, encoder):
 
 # New rows flagged far more often than the training rows were (at least this share, and this
 # many times the training share) read as a change of the data, which a new user's rows shifted
-# by 1.5 standard deviations were (21% flagged, unsaid); fewer rows than MIN_ROWS say little.
+# by 1.5 standard deviations were (21% flagged, unsaid); fewer than DRIFT_MIN_ROWS say little.
 DRIFT_SHARE, DRIFT_RATIO, DRIFT_MIN_ROWS = 0.1, 10.0, 50
 
 
