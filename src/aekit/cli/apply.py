@@ -275,7 +275,7 @@ def _data_command(name: str, compute, doc: str):
             )
             return
         columns: list[str] = []
-        flagged = [0]  # a detector's flags (its anomaly column), counted as they are written
+        flagged: list[int] = []  # a row detector's flags (its anomaly column), chunk by chunk
 
         def tables():
             for part, labels in parts:  # memory: one chunk
@@ -284,7 +284,7 @@ def _data_command(name: str, compute, doc: str):
                 )
                 columns[:] = names
                 if "anomaly" in names and not hasattr(estimator, "time_column"):
-                    flagged[0] += int(values[:, names.index("anomaly")].astype(bool).sum())
+                    flagged.append(int(values[:, names.index("anomaly")].astype(bool).sum()))
                 yield values
 
         # DATA's id column (--id-column) first, in DATA's row order
@@ -292,8 +292,8 @@ def _data_command(name: str, compute, doc: str):
         first = next(rows)  # the first chunk names the columns
         n = write_batches(output, _chain(first, rows), len(X), names)
         typer.echo(f"{n} rows: {output}")
-        if "anomaly" in columns and not hasattr(estimator, "time_column"):
-            _say_if_far_more_are_flagged(estimator, flagged[0], n)
+        if flagged:
+            _say_if_far_more_are_flagged(estimator, sum(flagged), n)
 
     command.__doc__ = doc
     if name == "reconstruct":  # it draws a .png grid too: its -o help says so
