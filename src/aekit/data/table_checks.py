@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from aekit.data.cut_files import refuse_cut_last_line
 from aekit.data.exact_floats import exact_floats
 from aekit.data.file_kinds import csv_separator, data_suffix
 from aekit.data.header_checks import check_header, first_row_shown, is_number, name_bases
@@ -326,6 +327,7 @@ def read_csv(
     if len(table) == 0:
         refuse_json(path, encoding)
         raise ValueError(f"{path} has a header row but no data rows.")
+    refuse_cut_last_line(path, sep, encoding, table.shape[1])
     if not all(map(pd.api.types.is_numeric_dtype, table.dtypes)):  # text: '126 -0'?
         refuse_json(path, encoding)
         _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
