@@ -219,7 +219,8 @@ def test_the_resume_advice_needs_a_checkpoint_and_no_second_resume(tmp_path):
     for folder, resume_given, said in [
         (checkpoint, True, f" after epoch 2; the checkpoint in {checkpoint} continues it: rerun "
          "the same command"),  # --resume given, or --param checkpoint_dir: resumed by itself
-        (tmp_path / "none", False, ""),  # stopped before the first epoch was checkpointed
+        (tmp_path / "none", False, f" before its first epoch ended, so {tmp_path / 'none'} "
+         "holds no checkpoint yet: rerun the same command to start again"),  # none written
         (None, False, ""),
     ]:  # fmt: skip
         with pytest.raises(Stopped) as stopped, runs.resumable_when_stopped(folder, resume_given):

@@ -137,6 +137,8 @@ def train(
     # checked against the DATA they were recorded with)
     check_options_apply(data, DataOptions(label_column, image_shape, image_size, grayscale))
     epochs_planned = params.get("max_iter", cls().max_iter)
+    given_folder = checkpoint or params.get("checkpoint_dir")  # --param checkpoint_dir too
+    resuming.check_checkpoint_folder(given_folder and Path(given_folder), out, data)
     resumed_from = resuming.checkpoint_epoch(checkpoint, resume, epochs_planned)  # before work
     if checkpoint is not None:
         params = runs.with_options(params, checkpoint_dir=str(checkpoint))

@@ -11,6 +11,30 @@ from pathlib import Path
 CHECKPOINT_FILE = "checkpoint.safetensors"  # what checkpoint_dir holds (aekit.core.train)
 
 
+def check_checkpoint_folder(checkpoint: Path | None, out: Path, data: str) -> None:
+    """``--checkpoint`` is a folder of its own: not RUN (``--out``) nor inside it (RUN is
+    claimed only when training ends, and a checkpoint there made the finished run refuse its
+    own folder as "created by someone else"), not another RUN (its files would mix with the
+    checkpoint's), not inside a DATA folder (its files are read as data)."""
+    if checkpoint is None:
+        return
+    here, run = checkpoint.resolve(), out.resolve()
+    if here.is_relative_to(run):
+        raise ValueError(
+            f"--checkpoint {checkpoint} is --out {out} or inside it; give a folder of its own "
+            f"(RUN is written when training ends), e.g. --checkpoint {out.name}-checkpoint."
+        )
+    from aekit.io.inputs import refuse_input_as_output
+
+    if (checkpoint / "config.toml").is_file():
+        raise ValueError(
+            f"--checkpoint {checkpoint} is a RUN folder (it holds config.toml); give a folder "
+            "of its own, new or one an earlier --checkpoint wrote."
+        )
+    if data != "digits":  # a bundled dataset's name is no folder here
+        refuse_input_as_output(checkpoint, data, f"--checkpoint {checkpoint}", "DATA")
+
+
 def checkpoint_epoch(
     checkpoint: Path | None, resume: bool, epochs_planned: int | None = None
 ) -> int | None:
@@ -85,8 +109,8 @@ def _shared() -> str:
 @contextlib.contextmanager
 def resumable_when_stopped(folder: str | Path | None, resume_given: bool) -> Iterator[None]:
     """A stop (Ctrl-C, SIGTERM) of a training that checkpoints into ``folder`` says which epoch
-    its checkpoint holds and how to continue it, once one was written (a stop before the first
-    epoch of a new checkpoint says nothing more)."""
+    its checkpoint holds and how to continue it, once one was written; a stop before the first
+    epoch ended says that nothing was checkpointed."""
     from aekit.cli.stopping import Stopped
 
     try:
@@ -98,6 +122,11 @@ def resumable_when_stopped(folder: str | Path | None, resume_given: bool) -> Ite
             stop.detail = (
                 f" after epoch {epoch}; the checkpoint in {folder} continues it: rerun the same "
                 f"command{rerun}"
+            )
+        elif folder is not None:
+            stop.detail = (
+                f" before its first epoch ended, so {folder} holds no checkpoint yet: rerun the "
+                "same command to start again"
             )
         raise
 
