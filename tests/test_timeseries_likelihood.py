@@ -69,13 +69,15 @@ def test_a_flag_reads_no_later_point(detectors):
 
 
 def test_new_points_with_enough_history_get_the_whole_series_flags(detectors):
-    # The README's streaming advice: new points given with window - 1 + 10 + likelihood_window
-    # points before them get the likelihood they get in the whole series; window - 1 points
-    # alone (the advice before) left the trailing Gaussian without its history.
+    # The README's streaming advice: new points given with window - 1 + 10 + 2 x
+    # likelihood_window points before them get the likelihood they get in the whole series
+    # (the trailing Gaussian's history, and the history that fences each of its means);
+    # window - 1 points alone (the advice before) left the Gaussian without its history.
     _, adaptive = detectors
     series, start = _level_shift(), SHIFT - 100
+    series[start - 350] += 6.0  # a spike whose means the whole series' history fences
     whole = adaptive.anomaly_likelihood(series)[start:]
-    history = adaptive.window - 1 + 10 + adaptive.likelihood_window
+    history = adaptive.window - 1 + 10 + 2 * adaptive.likelihood_window
     part = adaptive.anomaly_likelihood(series[start - history :])[history:]
     np.testing.assert_allclose(part, whole, atol=1e-9)
     short = adaptive.window - 1
@@ -119,19 +121,52 @@ def test_likelihood_options_unread_by_the_rule_are_refused_or_warned(detectors):
         _quick(threshold="likelihood", risk=1e-5, likelihood_window=50).fit(_wave(300))
 
 
-def test_tail_probability_is_the_gaussian_tail_of_the_trailing_means():
-    scores = np.random.RandomState(0).gamma(2.0, size=400)
+def _entered(m, s, history, prior):
+    """The mean at s as it enters the trailing Gaussian, computed directly: clipped at
+    Q3 + 100 IQR of the ``history`` means before it (the prior's mu + 135.6 sigma before
+    there are that many)."""
+    before = m[s - history : s] if s >= history else np.array([np.nan])
+    if np.isnan(before).any():
+        fence = np.inf if prior is None else prior[0] + (0.6745 + 100 * 1.349) * prior[1]
+    else:
+        q1, q3 = np.quantile(before, [0.25, 0.75])
+        fence = q3 + 100 * (q3 - q1)
+    return min(m[s], fence)
+
+
+@pytest.mark.parametrize("prior", [None, (2.0, 0.3)])
+def test_tail_probability_is_the_gaussian_tail_of_the_fenced_trailing_means(prior):
+    rng = np.random.RandomState(0)
+    scores = rng.gamma(2.0, size=400)
     scores[:5] = np.nan  # points before the first window
+    scores[100:103] = 600.0  # a spike, its means far above the fence (300 IQR)
     history, average = 50, 10
-    q = tail_probability(scores, history, min_history=20, floor=1e-9, average=average)
+    q = tail_probability(scores, history, 20, floor=1e-9, prior=prior, average=average)
     m = moving_average(scores, average)
-    for t in (30, 80, 399):
-        past = m[max(t - history, 0) : t]
+    for t in (30, 80, 112, 160, 399):
+        if prior is not None and t < 20 + 5:
+            continue
+        past = np.array([_entered(m, s, history, prior) for s in range(max(t - history, 0), t)])
         past = past[np.isfinite(past)]
         window = scores[t - average + 1 : t + 1]
         expected = ndtr(-(np.nanmean(window) - past.mean()) / past.std())
         np.testing.assert_allclose(q[t], expected, rtol=1e-9)
-    assert (q[:24] == 0.5).all()  # fewer than 20 means before t, no prior: never flagged
+    if prior is None:
+        assert (q[:24] == 0.5).all()  # fewer than 20 means before t, no prior: never flagged
+    clipped = [s for s in range(history, 400) if _entered(m, s, history, prior) < m[s]]
+    assert set(range(100, 112)) <= set(clipped)  # the spike's means did enter clipped
+
+
+def test_a_spike_does_not_hide_a_level_shift_after_it(detectors):
+    """Unclipped, the spike's means were the trailing Gaussian's whole spread for the next
+    likelihood_window points, and a shift 150 points later was not flagged."""
+    _, adaptive = detectors
+    series = _level_shift()
+    series[SHIFT - 150] += 6.0
+    flags = adaptive.predict(series) == -1
+    assert flags[SHIFT - 150] and flags[SHIFT : SHIFT + 10].any()
+    assert flags[SHIFT : SHIFT + 50].mean() > 0.5  # unclipped: none of them
+    assert not flags[SHIFT + HISTORY :].any()  # and the new level still becomes ordinary
 
 
 @settings(max_examples=30, deadline=None)

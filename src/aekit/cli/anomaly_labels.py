@@ -111,7 +111,14 @@ def as_anomaly(
         known = ", ".join(sorted(counts)[:10])
         raise ValueError(f"--normal-label {normal_label!r} is not a label of DATA: {known}.")
     labels = np.asarray([t != normal_label for t in texts])
-    if labels.all() or not labels.any():
+    if given and not labels.any():  # normal rows alone, as named: the README's ECG recipe
+        warnings.warn(
+            f"every row has the normal label {normal_label!r}: no ROC-AUC or PR-AUC (nor "
+            "ROC/PR curves), which need anomalies too; measure them on labelled rows of both "
+            "kinds (aekit evaluate RUN DATA).",
+            stacklevel=2,
+        )
+    elif labels.all() or not labels.any():
         same = (
             f"no row has the normal label {normal_label!r}, so every row is an anomaly"
             if labels.all()

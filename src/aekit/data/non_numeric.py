@@ -13,6 +13,23 @@ from aekit.data.column_checks import (
     text_among_numbers_and_markers,
 )
 
+# pandas' names for a column of Python numbers (infer_dtype, missing values skipped)
+NUMBER_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "decimal"})
+
+
+def numbers_held_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its object columns that hold numbers alone (and missing values) as
+    float64 columns, as scikit-learn reads them: ``df.astype(object)``, a column built from a
+    list of Python numbers or read cell by cell, was refused as "non-numeric", and the advice
+    to one-hot encode it would have made a category of every number."""
+    held = {
+        column: "float64"
+        for column in frame.columns
+        if frame[column].dtype == object
+        and pd.api.types.infer_dtype(frame[column], skipna=True) in NUMBER_KINDS
+    }
+    return frame.astype(held) if held else frame
+
 
 def non_numeric_columns(frame: pd.DataFrame) -> list[str]:
     """The names of ``frame``'s columns that hold neither numbers nor bools."""

@@ -20,7 +20,11 @@ from aekit.data.float32 import (
     wider_than_float32,
 )
 from aekit.data.non_finite import check_finite, refuse_infinite
-from aekit.data.non_numeric import non_numeric_columns, non_numeric_refusal
+from aekit.data.non_numeric import (
+    non_numeric_columns,
+    non_numeric_refusal,
+    numbers_held_as_objects,
+)
 from aekit.data.tensor_input import from_tensor, is_torch_tensor
 
 
@@ -128,6 +132,7 @@ def as_numeric_array(
     if isinstance(X, pd.DataFrame):
         reject_duplicate_columns(X, name)
         columns = list(X.columns)  # as labelled: column 1 of an integer-named frame, not '1'
+        X = numbers_held_as_objects(X)
         bad = non_numeric_columns(X)
         if bad:
             raise ValueError(non_numeric_refusal(X, bad, name, allow_nan))

@@ -101,10 +101,11 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         as new ones, as "auto" does), or ``"likelihood"``: a point is flagged when its
         anomaly likelihood exceeds ``1 - risk`` (Ahmad et al. 2017; :meth:`anomaly_likelihood`):
         the mean score of the last 10 windows ending at or before it, against a Gaussian of
-        those means over the ``likelihood_window`` points before it. It follows drift (a lasting
-        change stops being flagged after about ``likelihood_window`` points, and so does an
-        anomaly that lasts that long), and a point's flag reads only that point and the ones
-        before it. :meth:`predict` and :meth:`decision_function` then use the likelihood;
+        those means over the ``likelihood_window`` points before it, each clipped at 100 IQRs
+        above their upper quartile (so one spike cannot hide what follows). It follows drift
+        (a lasting change stops being flagged after about ``likelihood_window`` points, and so
+        does an anomaly that lasts that long), and a point's flag reads only that point and
+        the ones before it. :meth:`predict` and :meth:`decision_function` then use the likelihood;
         :meth:`anomaly_score`, :meth:`explain` and ``threshold_`` (the "auto" threshold of the
         raw score, for reference) are unchanged.
     n_std : float, default=3.0

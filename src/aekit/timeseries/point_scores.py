@@ -135,7 +135,8 @@ class PointScores:
         """The anomaly likelihood of each point (Ahmad et al. 2017), for a detector fitted
         with ``threshold="likelihood"``: ``1 - Q((m_t - mu_t) / sigma_t)``, with m_t the mean
         :meth:`causal_score` of the last 10 points and mu_t, sigma_t those means' over the
-        ``likelihood_window`` points before t (:mod:`aekit.timeseries.likelihood`); 0.5 where
+        ``likelihood_window`` points before t, each clipped at 100 IQRs above their upper
+        quartile (:mod:`aekit.timeseries.likelihood`); 0.5 where
         there is none yet. Flagged above ``1 - risk``. Each series of X is its own history.
 
         Parameters
