@@ -30,6 +30,7 @@ from aekit.cli.seeding import Seed, seeded
 from aekit.cli.tables import in_fit_order
 
 FIGURE_ROWS = 8  # images per row of --figure (denoising_grid's n_cols)
+FIGURE_LINES = 6  # rows or sequences of --figure, a panel each (denoising_lines' max_rows)
 
 
 def _noise_spec(text: str) -> tuple[str, float]:
@@ -70,7 +71,12 @@ def denoise(
     ] = None,
     figure: Annotated[
         Path | None,
-        typer.Option(help=f"Figure of 8 noisy / denoised (/ clean) rows: {FIGURES}."),
+        typer.Option(
+            help=f"Figure of noisy / denoised (/ clean) data: {FIGURES}. Images: the first "
+            f"{FIGURE_ROWS} in a grid, a row of each kind. A table's rows or sequences: the "
+            f"first {FIGURE_LINES} as lines, the three overlaid in a panel per row (values "
+            "against feature, or against step with a panel per channel)."
+        ),
     ] = None,
     seed: Annotated[
         int | None, typer.Option(min=0, max=2**32 - 1, help="Seed of --add-noise (default: 0).")
@@ -88,7 +94,6 @@ def denoise(
     from aekit.data.validation import as_numeric_array
     from aekit.data.writers import write_batches
     from aekit.estimators.streaming import chunks_of
-    from aekit.viz.denoising import denoising_grid
 
     estimator = load_run(run)
     if not hasattr(estimator, "denoise"):
@@ -96,9 +101,11 @@ def denoise(
             f"{run} holds {a_kind(estimator)}, not a DenoisingAutoencoder; train one "
             "with 'aekit train DATA --model dae'."
         )
-    if (figure is not None or output.suffix.lower() == ".png") and estimator.image_shape_ is None:
-        option = "--figure" if figure is not None else "-o .png"
-        raise ValueError(f"{option} needs an image model; write -o .npy, .csv or .parquet.")
+    if output.suffix.lower() == ".png" and estimator.image_shape_ is None:  # --figure draws lines
+        raise ValueError(
+            "-o .png needs an image model; write -o .npy, .csv or .parquet (--figure draws "
+            "the rows of a table or sequence model as lines)."
+        )
     # as in training: the label column left out, the images at the recorded size
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     if seed is not None and not add_noise:  # said, as detect says of an unused --normal-rows
@@ -139,7 +146,7 @@ def denoise(
         write_batches(output, rows, len(X), names)
     if figure is not None:
         noisy, denoised = (np.concatenate(shown[name]) for name in ("noisy", "denoised"))
-        _write_figure(figure, estimator, noisy, denoised, clean, denoising_grid)
+        _write_figure(figure, estimator, noisy, denoised, clean)
     if n_written < len(X):
         typer.echo(f"denoised the first {n_written} of {len(X)} rows: {output}")
     else:
@@ -219,11 +226,25 @@ def _data_range(estimator, clean) -> float:
     return float(clean.max() - clean.min())
 
 
-def _write_figure(path: Path, estimator, noisy, denoised, clean, draw) -> None:
+def _write_figure(path: Path, estimator, noisy, denoised, clean) -> None:
     from aekit.viz.figures import save_figure
 
-    title = "noisy / denoised / clean"
-    save_figure(draw(noisy, denoised, clean, image_shape=estimator.image_shape_, title=title), path)
+    title = "noisy / denoised / clean"  # the grid's, clean or not, as it always was
+    if estimator.image_shape_ is not None:
+        from aekit.viz.denoising import denoising_grid
+
+        drawn = denoising_grid(noisy, denoised, clean, image_shape=estimator.image_shape_,
+                               title=title)  # fmt: skip
+    else:  # a table's rows or sequences: no picture to tile, their values as lines
+        from aekit.viz.denoising_lines import denoising_lines
+
+        title = f"{type(estimator).__name__}: " + ("noisy / denoised" if clean is None else title)
+        drawn = denoising_lines(
+            noisy, denoised, clean, sequence_shape=estimator.sequence_shape_,
+            max_rows=FIGURE_LINES, feature_names=getattr(estimator, "feature_names_in_", None),
+            title=title,
+        )  # fmt: skip
+    save_figure(drawn, path)
 
 
 @app.command()
