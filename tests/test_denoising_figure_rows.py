@@ -129,3 +129,40 @@ def test_denoising_lines_draws_a_panel_per_row_and_channel():
     assert [t.get_text() for t in table[-1].get_xticklabels()] == list("abcd")
     with pytest.raises(ValueError, match="differ in length"):
         denoising_lines(X[:, 0], X[:, 1, :10])
+
+
+def test_denoise_of_a_table_with_text_columns_writes_the_tables_columns(tmp_path):
+    # It failed with "could not convert string to float: 'Oslo'": the run's encoder was not read.
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(
+        {
+            "a": rng.normal(size=120),
+            "b": rng.normal(size=120),
+            "city": rng.choice(["Rome", "Oslo"], 120),
+        }
+    )
+    table.to_csv(tmp_path / "t.csv", index=False)
+    ok(invoke("train", tmp_path / "t.csv", "--model", "dae", "--epochs", "2", "--quiet",
+              "--out", tmp_path / "RUN"))  # fmt: skip
+    ok(invoke("denoise", tmp_path / "RUN", tmp_path / "t.csv", "-o", tmp_path / "d.csv"))
+    denoised = pd.read_csv(tmp_path / "d.csv")
+    assert list(denoised.columns) == ["a", "b", "city"] and len(denoised) == 120
+    assert set(denoised["city"]) <= {"Rome", "Oslo"}
+    reconstructed = tmp_path / "r.csv"
+    ok(invoke("reconstruct", tmp_path / "RUN", tmp_path / "t.csv", "-o", reconstructed))
+    # without noise a denoising autoencoder's denoise is its reconstruction
+    pd.testing.assert_frame_equal(denoised, pd.read_csv(reconstructed))
+    refused(
+        invoke(
+            "denoise",
+            tmp_path / "RUN",
+            tmp_path / "t.csv",
+            "-o",
+            tmp_path / "n.csv",
+            "--add-noise",
+            "gaussian:0.3",
+        ),  # fmt: skip
+        "--add-noise corrupts numbers",
+        "text columns (city)",
+    )
+    assert not (tmp_path / "n.csv").exists()

@@ -27,7 +27,7 @@ from aekit.cli.data import DataOptions, open_data
 from aekit.cli.drawn_rows import MAX_GRID, write_rows
 from aekit.cli.output_formats import FIGURES, formats
 from aekit.cli.seeding import Seed, seeded
-from aekit.cli.tables import in_fit_order
+from aekit.cli.tables import in_fit_order, run_encoder
 
 FIGURE_ROWS = 8  # images per row of --figure (denoising_grid's n_cols)
 FIGURE_LINES = 6  # rows or sequences of --figure, a panel each (denoising_lines' max_rows)
@@ -67,7 +67,10 @@ def denoise(
     ],
     add_noise: Annotated[
         str | None,
-        typer.Option(help="Corrupt DATA first (NOISE:LEVEL, e.g. gaussian:0.3): a demo."),
+        typer.Option(
+            help="Corrupt DATA first (NOISE:LEVEL, e.g. gaussian:0.3, a standard deviation in "
+            "DATA's units; salt_pepper:0.1 or masking:0.5, the share of values hit): a demo."
+        ),
     ] = None,
     figure: Annotated[
         Path | None,
@@ -112,18 +115,28 @@ def denoise(
         import warnings
 
         warnings.warn("--seed has no effect without --add-noise.", UserWarning, stacklevel=2)
+    encoder = run_encoder(run)  # a table with text columns: encoded as in training
+    if add_noise and encoder is not None:
+        raise ValueError(
+            f"--add-noise corrupts numbers, and {run} was trained on a table with text columns "
+            f"({', '.join(encoder.categories_)}); denoise DATA as it is, without "
+            "--add-noise."
+        )
     if add_noise:
         X, clean = _noisy(data, options, add_noise, seed or 0, estimator)
     else:  # read, cleaned and written a chunk at a time: DATA on disk is never read whole
-        X, _ = open_data(data, options)
+        X, _ = open_data(data, options, text=encoder is not None)
         clean = None
     png, npy = output.suffix.lower() == ".png", output.suffix.lower() == ".npy"
     shown: dict[str, list] = {"noisy": [], "denoised": []}  # the figure's first rows
     scored = None if clean is None else _Psnr(clean, _data_range(estimator, clean))
 
+    columns = _denoised_columns(estimator, encoder, X)
+
     def denoised_chunks():
         for part, _ in chunks_of(X, None, MAX_GRID if png else None):  # memory: one chunk
-            part = in_fit_order(part, estimator)  # a file's columns matched by name
+            part = in_fit_order(part, encoder or estimator)  # a file's columns matched by name
+            part = part if encoder is None else encoder.transform(part)
             noisy = as_numeric_array(part, precision="float64")  # text named, as by score
             denoised = np.asarray(estimator.denoise(noisy))
             if scored is not None:
@@ -131,9 +144,11 @@ def denoise(
             if sum(map(len, shown["noisy"])) < FIGURE_ROWS:
                 shown["noisy"].append(noisy[:FIGURE_ROWS])
                 shown["denoised"].append(denoised[:FIGURE_ROWS])
-            # a .npy holds what denoise returns (images stay (n, C, H, W), as reconstruct's);
-            # a table one column per value
-            yield denoised if npy else denoised.reshape(len(denoised), -1)
+            if encoder is not None:  # back into the table's own columns, text ones included
+                yield encoder.inverse_transform(denoised).to_numpy(dtype=object)
+            else:  # a .npy holds what denoise returns (images stay (n, C, H, W), as
+                # reconstruct's); a table one column per value
+                yield denoised if npy else denoised.reshape(len(denoised), -1)
 
     n_written = len(X)
     if png:  # a grid shows the first MAX_GRID images: only those are cleaned
@@ -141,7 +156,6 @@ def denoise(
     else:
         from aekit.cli.columns import with_ids
 
-        columns = [f"x{i}" for i in range(int(np.prod(X.shape[1:])))]
         rows, names = with_ids(data, denoised_chunks(), columns, output)  # --id-column first
         write_batches(output, rows, len(X), names)
     if figure is not None:
@@ -173,6 +187,19 @@ def _noisy(data: str, options: DataOptions, add_noise: str, seed: int, model):
         )
     clean = np.asarray(in_fit_order(X, model), dtype=np.float32)
     return corrupt(clean, name, level, random_state=seed, low=clean.min(), high=clean.max()), clean
+
+
+def _denoised_columns(estimator, encoder, X) -> list[str]:
+    """The output's column names: a table's own (text columns decoded back), else x0, x1, ...
+    one per value of a row (an image's pixels)."""
+    import numpy as np
+
+    if encoder is not None:
+        return [str(c) for c in encoder.feature_names_in_]
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None:
+        return [str(c) for c in names]
+    return [f"x{i}" for i in range(int(np.prod(X.shape[1:])))]
 
 
 class _Psnr:
