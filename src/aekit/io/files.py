@@ -21,6 +21,8 @@ from aekit.io.paths import user_path
 from aekit.io.tensors import (
     CHECKSUMS,
     METADATA_KEY,
+    MODEL_FILE,
+    Wanted,
     header_digest,
     load_tree,
     parse_header,
@@ -47,6 +49,13 @@ class FileFormat:
     @property
     def a_noun(self) -> str:
         return f"{'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun}"
+
+    def wanted(self) -> Wanted:
+        """This kind as the messages of a file of another kind name it."""
+        if self.noun == "model":
+            return MODEL_FILE
+        made = self.hint.rstrip(".") or f"aekit writes {self.a_noun}"
+        return Wanted(self.noun, self.suffix, made, made)
 
 
 # Suffixes of other formats: a safetensors file under one of these names would be taken for
@@ -98,7 +107,7 @@ def read_file(path: str | os.PathLike, fmt: FileFormat) -> tuple[dict[str, Any],
     another format, or a version this aekit cannot read.
     """
     path = user_path(path)
-    header, tree = load_tree(path, check=lambda raw: _check_header(path, raw, fmt))
+    header, tree = load_tree(path, lambda raw: _check_header(path, raw, fmt), fmt.wanted())
     header.pop(CHECKSUMS, None)
     return header, tree
 

@@ -20,6 +20,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +149,23 @@ _ONLY_SAFETENSORS = "aekit loads only the safetensors files it writes (estimator
 _ONLY_OURS = f"{_ONLY_SAFETENSORS} and never unpickles"
 
 
-def _foreign_file(path: Path) -> str | None:
+@dataclass(frozen=True)
+class Wanted:
+    """The kind of aekit file a reader wants, for the messages of a file of another kind."""
+
+    noun: str = "model"
+    suffix: str = ".safetensors"
+    saved_by: str = "estimator.save"  # what writes one
+    where: str = "a run folder's model is RUN/model.safetensors"  # where one is found
+
+    def give(self) -> str:
+        return f"give {'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun} file ({self.suffix})"
+
+
+MODEL_FILE = Wanted()
+
+
+def _foreign_file(path: Path, wanted: Wanted = MODEL_FILE) -> str | None:
     """What a file aekit cannot read is, from its first bytes, when they say: an aekit
     compressed file, a pickle, a zip archive, a NumPy array or an HDF5 file (whatever its
     name); None otherwise, a damaged safetensors file included: its 8-byte header length is
@@ -176,7 +193,8 @@ def _foreign_file(path: Path) -> str | None:
     if start[:6] == _NPY:  # read as a corrupt safetensors file: "header too large"
         return (
             f"{path} is a NumPy array (np.save, .npy), not an aekit file: give it where a "
-            "command takes DATA, and as the model the file aekit saved (estimator.save)."
+            f"command takes DATA, and as the {wanted.noun} the file aekit saved "
+            f"({wanted.saved_by})."
         )
     if start[:8] == _HDF5:  # safetensors read its first 8 bytes as a length: "header too large"
         return f"{path} is an HDF5 file (Keras .h5, h5py), not an aekit file: {_ONLY_SAFETENSORS}."
@@ -189,8 +207,7 @@ def _foreign_file(path: Path) -> str | None:
         )
     if _looks_like_text(start):  # e.g. a run's config.toml given for its model
         return (
-            f"{path} is a text file, not an aekit file: give the file aekit saved (a run "
-            "folder's model is RUN/model.safetensors)."
+            f"{path} is a text file, not an aekit file: give the file aekit saved ({wanted.where})."
         )
     return None
 
@@ -296,11 +313,14 @@ def _deeper_than(value: Any, limit: int) -> bool:
 
 
 def load_tree(
-    path: str | os.PathLike, check: Callable[[dict[str, Any]], object] | None = None
+    path: str | os.PathLike,
+    check: Callable[[dict[str, Any]], object] | None = None,
+    wanted: Wanted = MODEL_FILE,
 ) -> tuple[dict[str, Any], Any]:
     """Read a file written by :func:`save_tree`: ``(header, tree)``; the header keeps its
     ``sha256`` entry (verified here) when it has one. ``check(header)``, if given, runs on
-    the raw header before the checksums are verified.
+    the raw header before the checksums are verified. ``wanted``: the kind of file the caller
+    reads, named in the messages of a file that is none.
 
     Raises ``ValueError`` naming the file for anything that is not such a file (a truncated or
     corrupt file, another program's safetensors, plain text).
@@ -329,15 +349,15 @@ def load_tree(
             }
             kind = next((kinds[s.lower()] for s in path.suffixes if s.lower() in kinds), None)
             raise ValueError(  # e.g. 'aekit info table.csv': data where a model was expected
-                f"{path} is {kind or 'a data file'}, not an aekit model: give a model file "
-                "(.safetensors)."
+                f"{path} is {kind or 'a data file'}, not an aekit {wanted.noun}: "
+                f"{wanted.give()}{'' if wanted == MODEL_FILE else '; ' + wanted.where}."
             ) from None
         if path.stat().st_size == 0:  # safetensors said "header too small"
             raise ValueError(
                 f"{path} is empty (0 bytes): a save or copy cut short? Save the model again."
             ) from None
         raise ValueError(
-            _foreign_file(path)
+            _foreign_file(path, wanted)
             or _truncated(path)
             or f"{path} is not a readable aekit file (truncated or corrupt?): {err}"
         ) from None
