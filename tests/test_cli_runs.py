@@ -250,3 +250,18 @@ def test_under_torchrun_a_checkpoint_seen_by_one_process_names_the_shared_folder
     monkeypatch.setenv("WORLD_SIZE", "2")
     with pytest.raises(ValueError, match=r"holds no checkpoint .* \(on several machines: a shared"):
         checkpoint_epoch(tmp_path / "ck", resume=True)
+
+
+def test_another_kind_of_model_resuming_a_checkpoint_names_both_kinds(tmp_path):
+    # it said "another kind of model: beta, binarize, ... belong to one of the two"
+    checkpoint = tmp_path / "ck"
+    ok_run = invoke("train", "digits", *QUICK, "--quiet", "--epochs", "1",
+                    "--checkpoint", checkpoint, "--out", tmp_path / "A")  # fmt: skip
+    assert ok_run.exit_code == 0, ok_run.output
+    other = invoke("train", "digits", "--model", "vae", "--quiet", "--epochs", "2",
+                   "--checkpoint", checkpoint, "--resume", "--out", tmp_path / "B")  # fmt: skip
+    said = for_the_command_line(str(other.exception))
+    assert (
+        "belongs to another run (it holds an Autoencoder, this is a VariationalAutoencoder" in said
+    )
+    assert "beta" not in said and not (tmp_path / "B").exists()

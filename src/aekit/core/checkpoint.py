@@ -100,9 +100,14 @@ def _differences(header: dict, config: TrainConfig) -> str:
     before, now = theirs.get("params", {}), ours.get("params", {})
     only = sorted(set(before) ^ set(now))  # parameters of one kind of model alone
     changed = []
+    kinds = theirs.get("kind"), ours.get("kind")
+    if kinds[0] and kinds[1] and kinds[0] != kinds[1]:
+        a_kind = [f"{'an' if k[0] in 'AEIOU' else 'a'} {k}" for k in kinds]
+        changed.append(f"it holds {a_kind[0]}, this is {a_kind[1]}")
+        only = []  # their own parameters: said by the kinds
     if only:
         shown = ", ".join(only[:4]) + (", ..." if len(only) > 4 else "")
-        changed.append(f"another kind of model: {shown} belong to one of the two")
+        changed.append(f"another kind of model, with parameters the other lacks: {shown}")
     changed += [
         f"{name} {before[name]!r}, now {now[name]!r}"
         for name in sorted(set(before) & set(now))

@@ -93,7 +93,9 @@ def trainer_config(
         data = [None if a is None else array_digest(a) for a in arrays]  # hashed once
         run_fingerprint = fingerprint(params, *data)
         as_json = json.loads(json.dumps(params, sort_keys=True, default=repr))
-        settings["identity"] = {"params": as_json, "data": data}
+        # the class too, to name both kinds when another resumes it (not fingerprinted: the
+        # parameters differ already, and checkpoints written before it keep resuming)
+        settings["identity"] = {"params": as_json, "data": data, "kind": type(estimator).__name__}
         # the run as earlier code identified it, with parameters since left out
         earlier = getattr(estimator, "_earlier_run_params", lambda _: [])(params)
         settings["earlier_fingerprints"] = tuple(fingerprint(p, *data) for p in earlier)
