@@ -38,10 +38,11 @@ def test_a_checkpoint_in_run_through_param_is_refused_too(tmp_path, no_training)
     refused(invoke("train", "digits", *TINY, *given), "or inside it; give a folder of its own")
 
 
-def test_another_run_as_checkpoint_is_refused_and_left_as_it_was(tmp_path):
+def test_another_run_as_checkpoint_is_refused_and_left_as_it_was(tmp_path, request):
     earlier = tmp_path / "R1"
     ok(invoke("train", "digits", *TINY, "--out", earlier))
     files = sorted(p.name for p in earlier.iterdir())
+    request.getfixturevalue("no_training")  # from here on, training fails the test
     refused(
         invoke("train", "digits", *TINY, "--checkpoint", earlier, "--out", tmp_path / "R2"),
         f"--checkpoint {earlier} is a RUN folder (it holds config.toml)",

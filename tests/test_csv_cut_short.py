@@ -25,7 +25,8 @@ def _cut(tmp_path, keep_fields: int, name: str = "cut.csv"):
 
 @pytest.mark.parametrize("keep_fields", [1, 3])
 def test_a_last_row_cut_short_is_refused_by_name(tmp_path, keep_fields):
-    with pytest.raises(ValueError, match=f"cut short: its last line has {keep_fields} of the 4"):
+    said = f"cut short: its last line has {keep_fields} fields where the line before it has 4"
+    with pytest.raises(ValueError, match=said):
         load_array(_cut(tmp_path, keep_fields))
 
 
@@ -34,6 +35,44 @@ def test_a_whole_last_row_without_a_line_break_reads(tmp_path):
     path.write_text(ROWS.to_csv(index=False).rstrip("\n"))
     table, _ = load_array(path)
     np.testing.assert_allclose(table.to_numpy(), ROWS.to_numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "end",
+    ["\n   ", "\n\t", "\n\n  ", "\n\x1a", "\n# end of data"],
+    ids=["blanks", "tab", "blank-lines", "dos-eof", "comment"],
+)
+def test_a_finished_file_with_blanks_or_a_mark_after_its_last_line_is_not_called_cut(tmp_path, end):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,c\n1,2,3\n4,5,6" + end)
+    try:
+        table, _ = load_array(path)
+    except ValueError as err:  # as before this check: not said to be cut
+        assert "cut short" not in str(err)
+        return
+    if end.strip(" \t\n"):  # a mark pandas reads as a row of its own, as before this check
+        return
+    assert table.shape == (2, 3) and not table.isna().any().any()
+
+
+def test_classic_mac_line_breaks_cut_or_whole(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,c\r1,2,3\r4,5,6", newline="")
+    assert load_array(path)[0].shape == (2, 3)
+    path.write_text("a,b,c\r1,2,3\r4,5", newline="")
+    with pytest.raises(
+        ValueError, match="its last line has 2 fields where the line before it has 3"
+    ):
+        load_array(path)
+
+
+def test_rows_shorter_than_the_header_throughout_are_not_a_cut(tmp_path):
+    """The rows' own width is the measure, not the header's: a last row as wide as the others
+    reads as they do, finished or not."""
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,c,d\n1,2,3\n5,6,7")
+    table, _ = load_array(path)
+    assert table.shape == (2, 4) and table["d"].isna().all()
 
 
 def test_a_short_row_before_the_end_is_still_a_missing_value(tmp_path):

@@ -2,6 +2,8 @@
 it (it was refused as "non-numeric", with the advice to one-hot encode every number), and a
 column with one text cell among such columns is the only one the refusal names."""
 
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -25,9 +27,24 @@ def test_object_columns_of_numbers_give_what_the_numbers_give(model):
 
 
 def test_python_ints_floats_and_missing_values_mixed_in_one_column():
-    frame = pd.DataFrame({"a": pd.Series([1, 2.5, None, 4] * 5, dtype=object), "b": range(20)})
-    scores = aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(frame.dropna())
-    assert np.isfinite(scores.anomaly_score(frame.dropna())).all()
+    cells = pd.Series([1, 2.5, None, pd.NA, 4] * 8, dtype=object)
+    frame = pd.DataFrame({"a": cells, "b": np.arange(40.0)})
+    rows = aekit.AutoencoderImputer(max_iter=2, random_state=0).fit_transform(frame)
+    assert np.isfinite(np.asarray(rows, dtype=float)).all()  # read as numbers with gaps
+    with pytest.raises(ValueError, match=r"16 NaN\) in 16 of its 40 rows"):  # named, not TypeError
+        aekit.Autoencoder(max_iter=1).fit(frame)
+
+
+def test_a_column_of_decimals_reads_as_numbers():
+    frame = pd.DataFrame({"a": [Decimal("1.5"), Decimal("2")] * 5, "b": np.arange(10.0)})
+    model = aekit.Autoencoder(max_iter=1, random_state=0).fit(frame)
+    assert model.n_features_in_ == 2
+
+
+def test_an_int_beyond_float64_is_named():
+    frame = pd.DataFrame({"a": pd.Series([10**400, 1] * 5, dtype=object), "b": np.arange(10.0)})
+    with pytest.raises(ValueError, match="column 'a' holds a number beyond float64's range"):
+        aekit.Autoencoder(max_iter=1).fit(frame)
 
 
 def test_one_text_cell_names_its_column_alone(model):

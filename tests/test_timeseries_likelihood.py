@@ -75,11 +75,14 @@ def test_new_points_with_enough_history_get_the_whole_series_flags(detectors):
     # window - 1 points alone (the advice before) left the Gaussian without its history.
     _, adaptive = detectors
     series, start = _level_shift(), SHIFT - 100
-    series[start - 350] += 6.0  # a spike whose means the whole series' history fences
+    series[start - 200] += 30.0  # a spike whose means the whole series' history fences
     whole = adaptive.anomaly_likelihood(series)[start:]
     history = adaptive.window - 1 + 10 + 2 * adaptive.likelihood_window
     part = adaptive.anomaly_likelihood(series[start - history :])[history:]
     np.testing.assert_allclose(part, whole, atol=1e-9)
+    once = history - adaptive.likelihood_window  # the advice before the fence: unfenced there
+    part = adaptive.anomaly_likelihood(series[start - once :])[once:]
+    assert np.abs(part - whole).max() > 1e-3
     short = adaptive.window - 1
     assert np.abs(adaptive.anomaly_likelihood(series[start - short :])[short:] - whole).max() > 0.01
 
@@ -121,7 +124,7 @@ def test_likelihood_options_unread_by_the_rule_are_refused_or_warned(detectors):
         _quick(threshold="likelihood", risk=1e-5, likelihood_window=50).fit(_wave(300))
 
 
-def _entered(m, s, history, prior):
+def _entered(m, s, history, prior, floor=1e-9):
     """The mean at s as it enters the trailing Gaussian, computed directly: clipped at
     Q3 + 100 IQR of the ``history`` means before it (the prior's mu + 135.6 sigma before
     there are that many)."""
@@ -130,7 +133,7 @@ def _entered(m, s, history, prior):
         fence = np.inf if prior is None else prior[0] + (0.6745 + 100 * 1.349) * prior[1]
     else:
         q1, q3 = np.quantile(before, [0.25, 0.75])
-        fence = q3 + 100 * (q3 - q1)
+        fence = q3 + 100 * max(q3 - q1, 1.349 * floor)
     return min(m[s], fence)
 
 
@@ -155,6 +158,19 @@ def test_tail_probability_is_the_gaussian_tail_of_the_fenced_trailing_means(prio
         assert (q[:24] == 0.5).all()  # fewer than 20 means before t, no prior: never flagged
     clipped = [s for s in range(history, 400) if _entered(m, s, history, prior) < m[s]]
     assert set(range(100, 112)) <= set(clipped)  # the spike's means did enter clipped
+
+
+def test_a_flat_stretch_does_not_keep_ordinary_wobbles_flagged(monkeypatch):
+    """Its IQR is 0: unfloored, the fence was the flat value itself, every wobble after it
+    entered the Gaussian as that value, and ordinary variation stayed flagged."""
+    from aekit.timeseries import likelihood
+
+    rng = np.random.default_rng(0)
+    scores = np.r_[np.full(2000, 1.0), 1.3 + 0.02 * rng.normal(size=2000)]
+    flagged = (likelihood.detector_tail_probability(scores, 1000, (1.0, 0.05)) < 1e-3).sum()
+    monkeypatch.setattr(likelihood, "FENCE", np.inf)
+    unclipped = (likelihood.detector_tail_probability(scores, 1000, (1.0, 0.05)) < 1e-3).sum()
+    assert flagged <= unclipped + 5, (flagged, unclipped)
 
 
 def test_a_spike_does_not_hide_a_level_shift_after_it(detectors):

@@ -64,6 +64,7 @@ class Sums:
         self.threshold: float | None = None  # on the anomaly score, where one flags
         self.flagged = 0  # of every row, labelled or not (an unseen category's included)
         self.flags_said = False  # whether the detector flags (a threshold or its likelihood)
+        self.rule: str | None = None  # the detector's threshold rule ("auto", "mean_std", ...)
 
     def add(self, estimator, X, y) -> None:
         import numpy as np
@@ -82,6 +83,7 @@ class Sums:
                 X = as_table(X)  # images as rows of pixels, as detect fitted on them
                 scores = scores_with_unseen(estimator, X)  # -inf: an unseen category
                 self.detector = True
+                self.rule = getattr(estimator, "threshold", None)
                 flags = self._flags(estimator, X, scores)
                 if flags is not None:  # said with or without labels: on normal rows, false alarms
                     self.flagged += int(np.count_nonzero(flags))
@@ -130,6 +132,8 @@ class Sums:
             out.update(
                 _detection_figures(self.scores, self.labels, *self.normal, flags, self.threshold)
             )
+            if "recall" in out and self.rule != "likelihood":  # that rule flags starts alone
+                _warn_of_a_threshold_above_the_anomalies(out, self.rule, int(out["flagged"]))
         if self.detector and self.flags_said:  # labelled or not, one class or two
             if self.threshold is not None:  # a series flagged by likelihood has no score line
                 out["threshold"] = self.threshold
@@ -177,26 +181,26 @@ def _detection_figures(
     figures = detection_figures(anomaly_scores, anomalous, flagged)
     if not figures:
         return figures
-    _warn_of_a_threshold_above_the_anomalies(figures, int(np.sum(anomalous)))
     aucs = {key: figures.pop(key) for key in ("roc_auc", "pr_auc")}
     return {**aucs, **({} if threshold is None else {"threshold": threshold}), **figures}
 
 
-def _warn_of_a_threshold_above_the_anomalies(figures: dict, anomalies: int) -> None:
+def _warn_of_a_threshold_above_the_anomalies(figures: dict, rule: str | None, flagged: int) -> None:
     """Scores that rank the anomalies well under a threshold that flags few of them (the
     README's ECG recipe: ROC-AUC 0.969, 6 rows flagged of 208 anomalies, unsaid): the threshold,
-    found on the training rows without a rate, is what to change, not the model."""
+    found on the training rows without a rate, is what to change, not the model. The rules
+    named are the ones ``rule``, the run's, is not."""
     if figures["roc_auc"] < GOOD_RANKING or figures["recall"] >= LOW_RECALL:
         return
     import warnings
 
+    lower = "a smaller k (--param n_std=2)" if rule == "mean_std" else "--threshold mean_std"
     warnings.warn(
         f"the scores rank the anomalies well (ROC-AUC {figures['roc_auc']:.3f}) but the "
-        f"threshold flags {figures['flagged']:,} rows for {anomalies:,} labelled anomalies "
-        f"(recall {figures['recall']:.3f}): the threshold is too high for these rows; refit "
-        "with a lower rule (--threshold mean_std) or the share of anomalies the training rows "
-        "hold (--threshold contamination --contamination RATE), or rank the rows by their "
-        "score (aekit score).",
+        f"threshold flags {flagged:,} rows and finds {figures['recall']:.1%} of the labelled "
+        f"anomalies: it is too high for these rows; refit with a lower rule ({lower}) or the "
+        "share of anomalies the training rows hold (--threshold contamination --contamination "
+        "RATE), or rank the rows by their score (aekit score).",
         stacklevel=2,
     )
 

@@ -62,6 +62,12 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         r"\((\d+), (\d+), (\d+)\)\.",
         _image_options,
     ),
+    (  # aekit.estimators._inputs: a fitted sequence model given its sequences' axes swapped
+        r"\bhas sequences of shape (\(\d+, \d+\)) but the model was fitted on (\(\d+, \d+\)): "
+        r"pass X\.transpose\(0, 2, 1\)\.$",
+        r"has sequences of shape \1 but the model was fitted on \2: save DATA with its last two "
+        r"axes swapped (np.save(path, X.transpose(0, 2, 1))).",
+    ),
     (r"\bpass grayscale=True\b", "pass --grayscale"),  # aekit.data.readers, images on disk
     (r"\bpass image_shape\.", "pass --image-shape C,H,W."),
     (r"\bset image_shape=\(C, H, W\)", "pass --image-shape C,H,W"),

@@ -16,7 +16,7 @@ def check_checkpoint_folder(checkpoint: Path | None, out: Path, data: str) -> No
     claimed only when training ends, and a checkpoint there made the finished run refuse its
     own folder as "created by someone else"), not another RUN (its files would mix with the
     checkpoint's), not inside a DATA folder (its files are read as data)."""
-    if checkpoint is None:
+    if checkpoint is None or checkpoint.is_file():  # a file: checkpoint_epoch says so
         return
     here, run = checkpoint.resolve(), out.resolve()
     if here.is_relative_to(run):
@@ -24,6 +24,7 @@ def check_checkpoint_folder(checkpoint: Path | None, out: Path, data: str) -> No
             f"--checkpoint {checkpoint} is --out {out} or inside it; give a folder of its own "
             f"(RUN is written when training ends), e.g. --checkpoint {out.name}-checkpoint."
         )
+    from aekit.cli.recorded_paths import BUILT_IN
     from aekit.io.inputs import refuse_input_as_output
 
     if (checkpoint / "config.toml").is_file():
@@ -31,7 +32,7 @@ def check_checkpoint_folder(checkpoint: Path | None, out: Path, data: str) -> No
             f"--checkpoint {checkpoint} is a RUN folder (it holds config.toml); give a folder "
             "of its own, new or one an earlier --checkpoint wrote."
         )
-    if data != "digits":  # a bundled dataset's name is no folder here
+    if data != BUILT_IN:  # a bundled dataset's name is no folder here
         refuse_input_as_output(checkpoint, data, f"--checkpoint {checkpoint}", "DATA")
 
 

@@ -39,7 +39,21 @@ def not_a_number_message(X: Any, name: str, numpy_error: Exception) -> str:
 
 
 def text_cell_message(array: np.ndarray, name: str) -> str:
-    """The first cell of ``array`` (text or objects) that is not a number, and where it is."""
+    """The first cell of ``array`` (text or objects) that is not a number, and where it is; an
+    object array of rows (``np.array([...], dtype=object)`` of rows of several lengths) is said
+    to be ragged, as nested lists are, not dumped whole as its first cell."""
+    if (
+        array.ndim == 1
+        and array.size
+        and all(isinstance(r, (np.ndarray, list, tuple)) for r in array)
+    ):
+        lengths = {len(r) for r in array}
+        if len(lengths) > 1:
+            return ragged_message(list(array), name, ValueError("rows of several lengths"))
+        return (
+            f"{name} is a 1-D array (dtype object) of {len(array)} rows of {lengths.pop()} "
+            f"values each; pass np.stack({name}), a 2-D array of them."
+        )
     for position in _cells_of_first_bad_block(array):
         value = array[position]
         value = value.item() if isinstance(value, np.generic) else value  # 'x', not np.str_('x')

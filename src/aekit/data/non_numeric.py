@@ -4,6 +4,7 @@ for numbers with a stray text cell."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from aekit.data.column_checks import (
@@ -18,17 +19,35 @@ NUMBER_KINDS = frozenset({"integer", "floating", "mixed-integer-float", "decimal
 
 
 def numbers_held_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its object columns that hold numbers alone (and missing values) as
-    float64 columns, as scikit-learn reads them: ``df.astype(object)``, a column built from a
-    list of Python numbers or read cell by cell, was refused as "non-numeric", and the advice
-    to one-hot encode it would have made a category of every number."""
-    held = {
-        column: "float64"
-        for column in frame.columns
-        if frame[column].dtype == object
-        and pd.api.types.infer_dtype(frame[column], skipna=True) in NUMBER_KINDS
-    }
-    return frame.astype(held) if held else frame
+    """``frame`` with its object columns that hold numbers alone (and missing values: None,
+    NaN, pd.NA) as float64 columns, as scikit-learn reads them: ``df.astype(object)``, a column
+    built from a list of Python numbers or read cell by cell, was refused as "non-numeric", and
+    the advice to one-hot encode it would have made a category of every number. An int beyond
+    float64's range is a ValueError naming its column."""
+    converted = {}
+    for column in frame.columns:
+        cells = frame[column]
+        if (
+            cells.dtype != object
+            or pd.api.types.infer_dtype(cells, skipna=True) not in NUMBER_KINDS
+        ):
+            continue
+        try:  # through pandas' nullable floats: pd.NA becomes NaN, as None does
+            numbers = pd.to_numeric(cells).astype("Float64")
+        except OverflowError:  # an int of 400 digits: numpy's float64 ends at 1.8e308
+            raise ValueError(
+                f"column {column!r} holds a number beyond float64's range (about 1.8e308); "
+                "scale that column down, or leave it out."
+            ) from None
+        except (TypeError, ValueError):
+            continue
+        converted[column] = numbers.to_numpy(np.float64, na_value=np.nan)
+    if not converted:
+        return frame
+    frame = frame.copy(deep=False)  # the caller's frame keeps its columns
+    for column, numbers in converted.items():
+        frame[column] = numbers
+    return frame
 
 
 def non_numeric_columns(frame: pd.DataFrame) -> list[str]:

@@ -327,7 +327,7 @@ def read_csv(
     if len(table) == 0:
         refuse_json(path, encoding)
         raise ValueError(f"{path} has a header row but no data rows.")
-    refuse_cut_last_line(path, sep, encoding, table.shape[1])
+    refuse_cut_last_line(path, sep, encoding)
     if not all(map(pd.api.types.is_numeric_dtype, table.dtypes)):  # text: '126 -0'?
         refuse_json(path, encoding)
         _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)

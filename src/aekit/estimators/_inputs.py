@@ -123,10 +123,16 @@ class InputChecks:
         """Images or sequences of the shape the model was fitted on."""
         for name, (ndim, _, what, _) in _SHAPES.items():
             fitted = getattr(self, f"{name}_", None)
-            if array.ndim == ndim and fitted is not None and tuple(array.shape[1:]) != fitted:
+            found = tuple(array.shape[1:])
+            if array.ndim == ndim and fitted is not None and found != fitted:
+                # the fitted shape's axes in another order: name the transpose that gives it
+                # (images: the command line rewrites their message with its size options)
+                axes = _axes_giving(found, fitted) if name == "sequence_shape" else None
+                swap = (
+                    f": pass X.transpose(0, {', '.join(str(a + 1) for a in axes)})" if axes else ""
+                )
                 raise ValueError(
-                    f"X has {what} of shape {tuple(array.shape[1:])} but the model was fitted "
-                    f"on {fitted}."
+                    f"X has {what} of shape {found} but the model was fitted on {fitted}{swap}."
                 )
         if array.ndim == 4 and self.sequence_shape_ is not None and self.input_ndim_ != 4:
             # (n, 1, 1, L) flattens to a sequence model's rows, and so does any other (n, a, b, c)
@@ -223,6 +229,20 @@ class InputChecks:
                 f"{form.strip('()')}) or set {name}={form}.{_HINTS.get(name, '')}"
             )
         return given
+
+
+def _axes_giving(found: tuple[int, ...], fitted: tuple[int, ...]) -> list[int] | None:
+    """The order of ``found``'s axes that gives ``fitted`` (each axis taken once: (8, 8, 3)
+    gives (3, 8, 8) as [2, 0, 1]), or None when no order does."""
+    if sorted(found) != sorted(fitted):
+        return None
+    free = list(range(len(found)))
+    order = []
+    for size in fitted:
+        axis = next(a for a in free if found[a] == size)
+        free.remove(axis)
+        order.append(axis)
+    return order
 
 
 def _refuse_channels_last(shape: tuple[int, ...]) -> None:

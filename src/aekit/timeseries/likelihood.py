@@ -109,7 +109,7 @@ def tail_probability(
 
     m = moving_average(scores, average)
     t = np.arange(len(m))
-    entered = _fenced(m, history, prior)
+    entered = _fenced(m, history, prior, floor)
     n, total, squares = _window_sums(entered, np.maximum(t - history, 0), t)  # before t only
     with np.errstate(invalid="ignore", divide="ignore"):
         mu = total / np.maximum(n, 1)
@@ -124,15 +124,21 @@ def tail_probability(
     return np.where(undefined, 0.5, q)
 
 
-def _fenced(means: np.ndarray, history: int, prior: tuple[float, float] | None) -> np.ndarray:
+def _fenced(
+    means: np.ndarray, history: int, prior: tuple[float, float] | None, floor: float
+) -> np.ndarray:
     """Each mean as it enters the trailing Gaussian: at most ``Q3 + FENCE * IQR`` of the
     ``history`` means before it; before there are ``history`` of them, the prior's Gaussian's
     fence (none without a prior). Quartiles of fewer would climb: a spike's 74 means (window
-    64) are more than a quarter of the first 200, and lift Q3 to themselves. NaN stays NaN."""
+    64) are more than a quarter of the first 200, and lift Q3 to themselves. The IQR is at
+    least a Gaussian's of sigma ``floor`` (sigma's own floor): on a flat stretch, IQR 0, every
+    ordinary wobble after it entered as the flat value and stayed flagged. A NaN among the
+    ``history`` means (a direct caller's gap: the detector fills or refuses them) makes the
+    fence the prior's until it leaves the window. NaN stays NaN."""
     trailing = pd.Series(means).rolling(history, min_periods=history)
     q1 = trailing.quantile(0.25).shift(1).to_numpy()
     q3 = trailing.quantile(0.75).shift(1).to_numpy()
-    fence = q3 + FENCE * (q3 - q1)
+    fence = q3 + FENCE * np.maximum(q3 - q1, GAUSSIAN_IQR * floor)
     if prior is not None:
         mean, std = prior
         early = mean + (GAUSSIAN_Q3 + FENCE * GAUSSIAN_IQR) * std

@@ -70,6 +70,12 @@ class SeriesInput:
             if len(s.values) < int(self.window):
                 points = f"{len(s.values)} point{'s' if len(s.values) != 1 else ''}"
                 which = f"series {i} of X (0-based)" if several else "a series"
+                if s.values.shape[1] >= int(self.window):  # (1, 1500): time along the columns
+                    raise ValueError(
+                        f"{which} has {points} of {s.values.shape[1]} channels: time runs down "
+                        "the rows (time, channels); for one series along a row pass x.ravel(), "
+                        "for several channels along the rows pass X.T."
+                    )
                 raise ValueError(
                     f"{which} has {points}, fewer than window={self.window}; "
                     "use a smaller window or a longer series."

@@ -1,0 +1,55 @@
+"""Data laid out another way than the model reads it is said with the fix: an object array of
+rows (ragged or not), a series along a row, a fitted sequence model given its sequences with
+their axes swapped."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import aekit
+from aekit.cli.errors import for_the_command_line
+
+ROWS = np.random.default_rng(0).normal(size=(30, 12))
+
+
+def _object_array(rows) -> np.ndarray:
+    array = np.empty(len(rows), dtype=object)
+    for i, row in enumerate(rows):
+        array[i] = row
+    return array
+
+
+def test_an_object_array_of_ragged_rows_names_two_lengths_not_a_dumped_row():
+    ragged = _object_array([ROWS[i, : 12 - i % 3] for i in range(30)])
+    with pytest.raises(ValueError) as refused:
+        aekit.Autoencoder(max_iter=1).fit(ragged)
+    assert str(refused.value) == (
+        "X is not a rectangular array: row 0 has 12 values, row 1 has 11; every row needs the "
+        "same number."
+    )
+
+
+def test_an_object_array_of_rows_of_one_length_names_np_stack():
+    with pytest.raises(ValueError, match=r"of 30 rows of 12 values each; pass np\.stack\(X\)"):
+        aekit.Autoencoder(max_iter=1).fit(_object_array(list(ROWS)))
+
+
+def test_a_series_along_a_row_is_told_to_ravel_not_to_shorten_its_window():
+    series = np.sin(np.arange(600) / 10.0)
+    with pytest.raises(ValueError) as refused:
+        aekit.SeriesAnomalyDetector(window=32).fit(series[None, :])
+    assert "1 point of 600 channels" in str(refused.value)
+    assert "x.ravel()" in str(refused.value) and "smaller window" not in str(refused.value)
+
+
+def test_a_fitted_sequence_model_names_the_transpose_of_swapped_axes():
+    X = np.random.default_rng(0).normal(size=(40, 1, 20)).astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = aekit.Autoencoder(architecture="conv1d", max_iter=1, random_state=0).fit(X)
+    with pytest.raises(ValueError) as refused:
+        model.reconstruct(X.transpose(0, 2, 1))
+    said = str(refused.value)
+    assert said.endswith("fitted on (1, 20): pass X.transpose(0, 2, 1).")
+    assert "save DATA with its last two axes swapped" in for_the_command_line(said)
