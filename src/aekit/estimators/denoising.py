@@ -247,6 +247,30 @@ class DenoisingAutoencoder(BaseAutoencoder):
         finally:
             del self._inputs_in_noise_range
 
+    def input_range(self) -> tuple[np.ndarray, np.ndarray]:
+        """The lowest and highest value of each of X's values among the noisy inputs training
+        saw, in X's own units: the range :meth:`denoise` clips X to.
+
+        Returns
+        -------
+        low, high : ndarray shaped like one row of X ((n_features,), (C, H, W) or (C, L))
+            ``np.clip(X, *denoiser.input_range())`` is X as denoise reads it, without the
+            warning of clipped values.
+        """
+        check_is_fitted(self)
+        low, high = self._bounds()
+        if self.data_mean_ is not None:  # the bounds on X's scale
+            low, high = (v * self.data_scale_ + self.data_mean_ for v in (low, high))
+        shape = self.image_shape_ or self.sequence_shape_ or (len(low),)
+        return low.reshape(shape), high.reshape(shape)
+
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The noisy training inputs' range where the model reads them (standardized, flat)."""
+        return tuple(
+            bound.detach().cpu().numpy().reshape(-1)
+            for bound in self.model_.corruption.input_bounds()
+        )
+
     def _check_range(self, flat: np.ndarray) -> None:
         if not getattr(self, "_inputs_in_noise_range", False):
             super()._check_range(flat)
@@ -256,10 +280,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         whether X was checked (False where reconstruct is left to say what is wrong)."""
         if isinstance(X, Dataset) or self.model_.corruption is None:
             return X, False
-        low, high = (
-            bound.detach().cpu().numpy().reshape(-1)
-            for bound in self.model_.corruption.input_bounds()
-        )
+        low, high = self._bounds()
         frame = X if isinstance(X, pd.DataFrame) else None
         values = np.asarray(X if frame is None else X.to_numpy())
         if values.dtype.kind not in "fiub" or values.ndim < 2 or not values.size:
@@ -300,7 +321,8 @@ class DenoisingAutoencoder(BaseAutoencoder):
             where, fix = f"[0, {top:.3g}]", f"np.clip(X, 0, {top:.3g})"
             where += ", the range of the noisy training inputs"
         else:
-            where, fix = "each feature's training minimum and maximum", "np.clip(X, low, high)"
+            where = "each feature's training minimum and maximum"
+            fix = "np.clip(X, *model.input_range())"
             if scaled:
                 where += f" times {1 / (1 - self.noise_level):.3g}"
         if scaled:
