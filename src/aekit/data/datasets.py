@@ -377,7 +377,9 @@ def _read_table(path: Path, suffix: str, csv: dict) -> pd.DataFrame:
         try:
             return pd.read_parquet(path)
         except (ValueError, OSError) as exc:
-            raise ValueError(f"cannot read {path} as Parquet: {exc}") from None
+            from aekit.data.parquet_schema import unreadable_file_message
+
+            raise ValueError(unreadable_file_message(path, exc)) from None
     from aekit.data.table_checks import read_csv
 
     return read_csv(path, **csv)  # its messages name the file (empty, ragged rows)

@@ -24,6 +24,29 @@ def read_schema(path: Path):
         raise ValueError(f"cannot read {path} as Parquet: {err}") from None
 
 
+def unreadable_file_message(path: Path, err: BaseException) -> str:
+    """What a Parquet file read whole failed on: the first row group that cannot be read,
+    named as a file read a row group at a time names it (pyarrow's own words named none:
+    "Couldn't deserialize thrift ... Deserializing page header failed")."""
+    import pyarrow.parquet as pq
+
+    try:
+        handle = pq.ParquetFile(path)
+        first = 0
+        for group in range(handle.metadata.num_row_groups):
+            try:
+                handle.read_row_group(group)
+            except arrow_errors() as damage:
+                return (
+                    f"{path} row group {group} (rows {first} onwards) cannot be read (corrupt "
+                    f"or truncated?): {damage}"
+                )
+            first += handle.metadata.row_group(group).num_rows
+    except arrow_errors():
+        pass  # not even its footer reads: said as pyarrow says it
+    return f"cannot read {path} as Parquet: {err}"
+
+
 def folder_schema(files: list[Path], schemas: list):
     """The schema the files of a Parquet folder are read by: the first file's, where a number
     column is stored as integers in some files and floats in others (pandas writes float64 for
