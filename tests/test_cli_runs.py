@@ -4,6 +4,7 @@ of its training (rows, time, date), which ``aekit info`` shows."""
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,12 @@ def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path):
     # on stderr: under --quiet it was stdout's first line, before the results a script reads
     assert "resumed" in result.stderr and "resumed" not in result.stdout
     assert len(pd.read_csv(tmp_path / "B" / "metrics.csv")) == 3
+    # its training time is this command's alone, and said so (it read as the whole run's)
+    assert (
+        tomllib.loads((tmp_path / "B" / "config.toml").read_text())["run"]["resumed_from_epoch"]
+        == 2
+    )
+    assert "(resumed from epoch 2: this part alone)" in invoke("info", tmp_path / "B").output
     shown = invoke("train", data, *QUICK, "--checkpoint", tmp_path / "ck", "--resume",
                    "--param", "max_iter=3", "--out", tmp_path / "D")  # fmt: skip
     assert shown.output.count("resumed from epoch 3") == 1  # the bar's line, not twice

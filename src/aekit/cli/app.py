@@ -178,7 +178,10 @@ def train(
         document = runs.config_document(estimator, data, recorded)
         if encoder is not None:  # a RUN without it is incomplete (tables.encoder_file)
             document["model"]["encoder"] = tables.ENCODER_FILE
-        _write_toml(staging / "config.toml", {**document, "run": started.record(len(X))})
+        record = started.record(len(X))
+        if resumed_from is not None:  # train_seconds is this command's, from that epoch on
+            record["resumed_from_epoch"] = resumed_from
+        _write_toml(staging / "config.toml", {**document, "run": record})
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
         command = runs.reproducing_command(
             estimator, data, options, out, figures, derived=encoder is not None

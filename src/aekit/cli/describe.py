@@ -101,6 +101,12 @@ def _last_values(history: dict[str, list[float]]) -> dict[str, float] | None:
     return {k: round(v[-1], 4) for k, v in history.items() if v} or None
 
 
+def _resumed(record: dict) -> str:
+    """A resumed run's training time is its last command's: said so, with the epoch it took."""
+    epoch = record.get("resumed_from_epoch")
+    return "" if epoch is None else f" (resumed from epoch {epoch}: this part alone)"
+
+
 def describe_checkpoint(path: Path) -> dict[str, object]:
     """How far a checkpointed training got (read whole, so a damaged one is a ValueError that
     says how to start afresh); it names no model class: the command that resumes it does."""
@@ -160,7 +166,7 @@ def info(run: Described) -> None:
     seconds = record.get("train_seconds")
     rows = {
         "rows": record.get("rows"),
-        "training time": None if seconds is None else f"{seconds:g} s",
+        "training time": None if seconds is None else f"{seconds:g} s" + _resumed(record),
         "date": record.get("date"),
         "trained in": record.get("directory"),  # where [data]'s relative paths lead
         "features": n_features,
