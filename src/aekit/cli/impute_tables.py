@@ -127,7 +127,27 @@ def write_filled(output: Path, imputer, X, data: str) -> None:
     if parquet and Path(data).is_dir():  # a folder: its files' own cells, its gaps filled
         write_frame(output, next(own_cells.with_own_cells(data, [filled])))
     elif isinstance(filled, pd.DataFrame):
-        # id, ignored columns in place; a CSV as DATA was written
-        write_frame(output, columns.put_back(data, filled), as_read)
+        # id, ignored columns in place; a CSV as DATA was written, its own cells but the gaps
+        framed = columns.put_back(data, filled)
+        own = _own_text(data, framed, X, as_read) if output.suffix.lower() == ".csv" else None
+        if own is not None:
+            write_frame(output, own[0], own[1])
+        else:
+            write_frame(output, framed, as_read)
     else:
         write_table(output, np.asarray(filled), [f"x{i}" for i in range(filled.shape[1])])
+
+
+def _own_text(data: str, framed, X, as_read: dict | None):
+    """``(cells, csv options)`` of the filled table as DATA's own text with the fills in its
+    gaps (:mod:`aekit.cli.own_text_cells`), or None (DATA is no CSV, or not read cell for cell)."""
+    import pandas as pd
+
+    from aekit.cli import csv_options
+    from aekit.cli.own_text_cells import with_own_text, written_as
+
+    if as_read is None or not isinstance(X, pd.DataFrame):
+        return None
+    header = csv_options.current.header
+    cells = with_own_text(data, framed, X.isna(), as_read, header)
+    return None if cells is None else (cells, written_as(data, as_read))
