@@ -66,3 +66,24 @@ def test_the_command_line_names_the_option_and_records_it(european, tmp_path):
         assert said.endswith("give this file's own too, e.g. --decimal '.'."), said
     ok(invoke("score", run, tmp_path / "plain.csv", "--sep", ",", "--decimal", ".", "-o",
               tmp_path / "p.csv"))  # fmt: skip
+
+
+def test_whole_numbers_grouped_by_commas_are_offered_as_thousands_first(tmp_path):
+    # '65,654' in a ','-separated file (quoted): the advice was the decimal comma alone, whose
+    # Python fix, str.replace(',', '.'), made 65654 into 65.654 without a word
+    from aekit.data.number_formats import numbers_as_text_message
+
+    incomes = pd.Series([f"{v:,}" for v in (65654, 57682, 1234567, 48210)] * 5)
+    said = numbers_as_text_message("income", incomes)
+    assert "between their thousands or as a decimal comma" in said
+    assert said.index("thousands=','") < said.index("decimal=','")
+    fixed = pd.to_numeric(incomes.str.replace(",", "", regex=False))  # the fix it names
+    assert fixed[:4].tolist() == [65654, 57682, 1234567, 48210]
+    assert "pass --thousands ','" in for_the_command_line(said)
+    frame = pd.DataFrame({"income": incomes, "a": np.arange(20.0)})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    table, _ = load_array(tmp_path / "t.csv", csv={"thousands": ","})
+    assert table["income"].dtype.kind in "if" and table["income"][2] == 1234567
+    decimals = pd.Series(["0,5", "1,25", "3,125"] * 4)  # not all three digits: decimals
+    assert "decimal comma" in numbers_as_text_message("x", decimals)
+    assert "thousands" not in numbers_as_text_message("x", decimals)

@@ -78,6 +78,16 @@ ADVICE: tuple[tuple[str, Any], ...] = (
             f"{shlex.quote(ast.literal_eval(m[1]))}."
         ),
     ),
+    (  # aekit.data.number_formats: '65,654', thousands or a decimal comma
+        r"If they are thousands, read the file with csv=\{'thousands': ','\} \(pandas: .*?\), or "
+        r"convert the column: X\[((['\"]).+?\2)\] = .*?; if decimals, with csv=\{'decimal': ','\} "
+        r"\(pandas: decimal=','\)\.$",
+        lambda m: (
+            "If they are thousands, pass --thousands ','; if decimals, --decimal ',' (DATA "
+            "then separated by another mark than ','); or leave the column out with "
+            f"--ignore-column {shlex.quote(ast.literal_eval(m[1]))}."
+        ),
+    ),
     (  # aekit.data.validation: numbers with a text cell given to a model of numbers alone
         r"Fix them, or make them missing values with X\[.*?errors='coerce'\), then fill them "
         r"\(aekit\.AutoencoderImputer\): this model takes no missing values\.",

@@ -86,6 +86,8 @@ def numbers_as_text_message(name: str, series: pd.Series) -> str | None:
         # '1185,00'): the decimal comma alone, given already, still leaves those cells text
         if (grouped := _first_matching(series, _DOT_GROUPED)) is not None:
             return _thousands_message(name, ".", grouped)
+        if _all_comma_grouped(series):  # '65,654': thousands more likely than 65.654
+            return _thousands_or_decimal_message(name, comma)
         return decimal_comma_message(name, comma)
     if (marked := formatted_numbers(series)) is not None:
         if (mark := thousands_mark(series)) is not None:  # 1.234,5 stripped would be 1.2345
@@ -114,6 +116,32 @@ def _thousands_message(name: str, mark: str, found: tuple[int, Any]) -> str:
         f"({shown(value)}, row {row}), read as text, each value a category; read the file "
         f"with csv={{{options}}} (pandas: pd.read_csv(..., {pandas})), or convert the column: "
         f"X[{name!r}] = pd.to_numeric({plain})."
+    )
+
+
+# Whole numbers with ',' between their thousands: 65,654 and 1,234,567 (a decimal comma's
+# numbers rarely all have three digits after it)
+_COMMA_GROUPED = r"^[+-]?\d{1,3}(,\d{3})+$"
+
+
+def _all_comma_grouped(series: pd.Series) -> bool:
+    """Whether every observed cell with a comma is a whole number grouped by commas."""
+    observed = series.dropna().astype(str).str.strip()
+    with_comma = observed[observed.str.contains(",", regex=False)]
+    return bool(len(with_comma)) and bool(with_comma.str.fullmatch(_COMMA_GROUPED).all())
+
+
+def _thousands_or_decimal_message(name: str, found: tuple[int, Any]) -> str:
+    """The two readings of whole numbers grouped by commas, '65,654': sixty-five thousand (a
+    thousands separator) or 65.654 (a decimal comma); the fix of each, the first first."""
+    row, value = found
+    return (
+        f"column {name!r} holds numbers written with ',' between their thousands or as a "
+        f"decimal comma ({shown(value)}, row {row}; every one has three digits after it), read "
+        "as text, each value a category. If they are thousands, read the file with "
+        "csv={'thousands': ','} (pandas: pd.read_csv(..., thousands=',')), or convert the "
+        f"column: X[{name!r}] = pd.to_numeric(X[{name!r}].str.replace(',', '', regex=False)); "
+        "if decimals, with csv={'decimal': ','} (pandas: decimal=',')."
     )
 
 
