@@ -53,3 +53,21 @@ def test_a_fitted_sequence_model_names_the_transpose_of_swapped_axes():
     said = str(refused.value)
     assert said.endswith("fitted on (1, 20): pass X.transpose(0, 2, 1).")
     assert "save DATA with its last two axes swapped" in for_the_command_line(said)
+
+
+def test_the_command_lines_advice_quotes_column_names_for_the_shell():
+    # 'pass --id-column Customer ID' split into two words when pasted; "Date d'achat" left an
+    # unterminated quote
+    import shlex
+
+    from aekit.cli.errors import shell_word
+
+    said = for_the_command_line(
+        "column 'Customer ID' has 900 distinct values in 900 rows, each encoded as its own "
+        "one-hot category: an identifier or free text? drop it, or group its values.",
+        options={"id_column"},
+    )
+    assert "--id-column 'Customer ID'" in said and "--ignore-column 'Customer ID'" in said
+    for name in ("Date d'achat", "plain", "a $b", 'say "hi"', "x\\y"):
+        assert shlex.split(f"--ignore-column {shell_word(name)}") == ["--ignore-column", name]
+    assert shell_word("Date d'achat") == '"Date d\'achat"' and shell_word("plain") == "plain"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import re
-import shlex
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ import numpy as np
 import typer
 
 from aekit.cli import image_paths
+from aekit.cli.errors import shell_word
 from aekit.cli.parquet_ids import exact_ids, id_parts, stored_ids, with_integer_ids
 
 
@@ -144,6 +144,7 @@ def _check_present(spec: str, names: list[str], label_column: str | None) -> lis
     a ValueError naming the columns it has."""
     options = current
     shown = ", ".join(str(n) for n in names[:8]) + (", ..." if len(names) > 8 else "")
+    no_such = f"DATA {spec} has no such column; its columns: "
     # a recorded ignored column may be the label here (RUN pretrained without it, finetune
     # learns it): it is left out of the features either way; typed, the two options conflict
     typed_ignored = () if options.ignore_source is not None else options.ignore_columns
@@ -160,19 +161,14 @@ def _check_present(spec: str, names: list[str], label_column: str | None) -> lis
     if missing_id and not options.id_optional:
         if options.id_source is not None:
             raise ValueError(
-                f"{options.id_source} recorded --id-column {options.id_column}, which DATA "
-                f"{spec} lacks (its columns: {shown}); add that column, pass --id-column "
-                "naming DATA's own, or --id-column '' to read DATA without ids."
+                f"{options.id_source} recorded --id-column {shell_word(options.id_column)}, "
+                f"which DATA {spec} lacks (its columns: {shown}); add that column, pass "
+                "--id-column naming DATA's own, or --id-column '' to read DATA without ids."
             )
-        raise ValueError(
-            f"--id-column {options.id_column}: DATA {spec} has no such column; its columns: "
-            f"{shown}."
-        )
+        raise ValueError(f"--id-column {shell_word(options.id_column)}: {no_such}{shown}.")
     missing = [n for n in options.ignore_columns if n not in names]
     if missing and options.ignore_source is None:
-        raise ValueError(
-            f"--ignore-column {missing[0]}: DATA {spec} has no such column; its columns: {shown}."
-        )
+        raise ValueError(f"--ignore-column {shell_word(missing[0])}: {no_such}{shown}.")
     return [n for n in options.ignore_columns if n in names]
 
 
@@ -362,8 +358,9 @@ def warn_of_label_like_columns(
     if named:
         warnings.warn(
             f"DATA's column {named[0]!r} is named like a label but is read as a feature, so the "
-            f"model learns from it; name it with --label-column {named[0]} if it holds labels "
-            f"(or {leave_out.format(name=named[0])} to leave it out).",
+            f"model learns from it; name it with --label-column {shell_word(named[0])} if it "
+            "holds labels "
+            f"(or {leave_out.format(name=shell_word(named[0]))} to leave it out).",
             UserWarning,
             stacklevel=2,
         )
@@ -390,7 +387,7 @@ def with_features_taken_out(message: str, label_column: str | None) -> str:
             if name in taken:
                 others = [other for other in listed if other != name]  # the '...' kept
                 others_said = "[" + ", ".join("..." if o is ... else repr(o) for o in others) + "]"
-                typed = f"{flag} {shlex.quote(name)}"  # as the shell takes it: 'x, y'
+                typed = f"{flag} {shell_word(name)}"  # as the shell takes it: 'x, y'
                 return (
                     f"the model reads column {name!r} as a feature (it was fitted with it), but "
                     f"{typed} takes it out of DATA's features; leave out {typed}, "

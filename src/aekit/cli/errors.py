@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import re
+import shlex
 
 from aekit.cli.advice import ADVICE, OPTION_ADVICE
 from aekit.cli.running_command import running_options
@@ -21,10 +22,40 @@ def for_the_command_line(text: str, options: set[str] | None = None) -> str:
     for pattern, option, with_it, elsewhere in OPTION_ADVICE:
         advice = with_it if option in options else elsewhere
         if advice is not None:
-            text = re.sub(pattern, advice, text)
+            text = re.sub(pattern, _shell_quoted(advice), text)
     for pattern, replacement in ADVICE:
-        text = re.sub(pattern, replacement, text)
+        text = re.sub(pattern, _shell_quoted(replacement), text)
     return text
+
+
+_OPTION_VALUE = re.compile(r"(--[a-z-]+ )\\(\d)")  # '--id-column \2' in a replacement
+
+
+def shell_word(text: str) -> str:
+    """``text`` as one word of a shell command: as it is, 'in single quotes', or, holding a
+    single quote alone, "in double quotes" ("Date d'achat", where shlex gives
+    'Date d'"'"'achat')."""
+    quoted = shlex.quote(text)
+    if "'" in text and quoted != text and not re.search(r'[$`"\\!]', text):
+        return f'"{text}"'
+    return quoted
+
+
+def _shell_quoted(replacement):
+    """``replacement`` with each group it puts after an option (``--id-column \\2``) quoted
+    for the shell, as typed: a column named 'Customer ID' was advised as
+    ``--id-column Customer ID``, which the shell splits in two."""
+    if not isinstance(replacement, str) or not _OPTION_VALUE.search(replacement):
+        return replacement
+
+    def expand(match: re.Match) -> str:
+        def quoted(option: re.Match) -> str:
+            value = shell_word(match[int(option[2])] or "")
+            return option[1] + value.replace("\\", "\\\\")  # read by expand as written
+
+        return match.expand(_OPTION_VALUE.sub(quoted, replacement))
+
+    return expand
 
 
 # The longest message printed whole: a message quoting a cell of a damaged file can be the
