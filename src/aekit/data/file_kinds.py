@@ -112,3 +112,25 @@ def conversion_advice(path: str | os.PathLike[str], otherwise: str = RENAMED_TEX
     if reader is None:
         return otherwise
     return f" Convert it first: {reader.format(path=path)}.to_parquet('table.parquet')."
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def refuse_utf8_mark_read_otherwise(path: str | os.PathLike[str], encoding: str) -> None:
+    """A ValueError for an uncompressed text file that starts with UTF-8's byte-order mark but
+    is read in another encoding: its first column's name came out as 'ï»¿Customer ID' in cp1252,
+    and a run recorded with --encoding cp1252 said only that DATA lacked 'Customer ID'."""
+    name = encoding.lower().replace("_", "-")
+    if name in ("utf-8", "utf8", "utf-8-sig") or data_suffix(path) != Path(path).suffix.lower():
+        return
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(3)
+    except OSError:
+        return  # the reader's own message says it
+    if start == UTF8_BOM:
+        raise ValueError(
+            f"{path} starts with UTF-8's byte-order mark but is read as {encoding}: it is UTF-8 "
+            "text; read it with csv={'encoding': 'utf-8'}."
+        )

@@ -15,7 +15,11 @@ import pandas as pd
 
 from aekit.data.cut_files import refuse_cut_last_line
 from aekit.data.exact_floats import exact_floats
-from aekit.data.file_kinds import csv_separator, data_suffix
+from aekit.data.file_kinds import (
+    csv_separator,
+    data_suffix,
+    refuse_utf8_mark_read_otherwise,
+)
 from aekit.data.header_checks import check_header, first_row_shown, is_number, name_bases
 from aekit.data.separators import (
     WHITESPACE,
@@ -257,6 +261,7 @@ def read_csv(
     text, every cell as the file writes it (an id column: '007' stays '007', not 7); named
     x0, x1, ... without a header."""
     _refuse_nul_bytes(path, encoding)
+    refuse_utf8_mark_read_otherwise(path, encoding)
     _refuse_zip_of_several(Path(path))
     sep = csv_separator(path, sep, encoding, decimal)
     if decimal == sep:
