@@ -85,5 +85,7 @@ def test_whole_numbers_grouped_by_commas_are_offered_as_thousands_first(tmp_path
     table, _ = load_array(tmp_path / "t.csv", csv={"thousands": ","})
     assert table["income"].dtype.kind in "if" and table["income"][2] == 1234567
     decimals = pd.Series(["0,5", "1,25", "3,125"] * 4)  # not all three digits: decimals
+    weights = pd.Series(["0,125", "1,500", "2,250"] * 4)  # no thousands start with a 0
+    assert "between their thousands" not in numbers_as_text_message("kg", weights)
     assert "decimal comma" in numbers_as_text_message("x", decimals)
     assert "thousands" not in numbers_as_text_message("x", decimals)

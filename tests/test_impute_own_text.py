@@ -61,3 +61,27 @@ def test_a_parquet_output_of_a_csv_still_holds_its_numbers(tmp_path):
               *QUICK))  # fmt: skip
     filled = pd.read_parquet(tmp_path / "f.parquet")
     assert filled["spend"].dtype.kind == "f" and filled["spend"].notna().all()
+
+
+def test_a_quoted_cell_with_a_blank_in_a_whitespace_file_keeps_its_row(tmp_path):
+    # read by pandas' python engine the quoted "New York" was two cells: the row shifted and
+    # a value was lost, with the names and the row count alike
+    rows = ["city a b", '"New York" 10.251 9.736', "Paris 11.281 nan"]
+    rows += [f"Town{i} {i % 5 + 8}.5 {i % 4 + 8}.25" for i in range(40)]
+    (tmp_path / "t.txt").write_text("\n".join(rows) + "\n")
+    ok(invoke("impute", tmp_path / "t.txt", "--sep", " ", "--ignore-column", "city",
+              "-o", tmp_path / "f.csv", *QUICK))  # fmt: skip
+    lines = (tmp_path / "f.csv").read_text().splitlines()
+    assert lines[:2] == rows[:2] and lines[3:] == rows[3:]
+    city, a, b = lines[2].split(" ")
+    assert (city, a) == ("Paris", "11.281") and float(b) > 0
+
+
+def test_a_file_without_a_header_row_is_written_without_one(tmp_path):
+    table = _table().drop(columns=["id", "zip"])
+    table.loc[4, "spend"] = ""
+    table.to_csv(tmp_path / "t.csv", index=False, header=False)
+    ok(invoke("impute", tmp_path / "t.csv", "--no-header", "-o", tmp_path / "f.csv", *QUICK))
+    before = (tmp_path / "t.csv").read_text().splitlines()
+    after = (tmp_path / "f.csv").read_text().splitlines()
+    assert len(after) == len(before) and [a != b for a, b in zip(before, after)].count(True) == 1

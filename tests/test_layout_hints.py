@@ -60,7 +60,7 @@ def test_the_command_lines_advice_quotes_column_names_for_the_shell():
     # unterminated quote
     import shlex
 
-    from aekit.cli.errors import shell_word
+    from aekit.cli.shell_words import shell_word
 
     said = for_the_command_line(
         "column 'Customer ID' has 900 distinct values in 900 rows, each encoded as its own "
@@ -71,3 +71,17 @@ def test_the_command_lines_advice_quotes_column_names_for_the_shell():
     for name in ("Date d'achat", "plain", "a $b", 'say "hi"', "x\\y"):
         assert shlex.split(f"--ignore-column {shell_word(name)}") == ["--ignore-column", name]
     assert shell_word("Date d'achat") == '"Date d\'achat"' and shell_word("plain") == "plain"
+
+
+def test_a_name_written_as_a_repr_is_advised_as_the_name_itself():
+    # the advice quoted the repr's escapes: x\\y came out 'x\\\\y'; -x read as an option
+    import shlex
+
+    for name, typed in (("x\\y", ["--id-column", "x\\y"]), ("-x", ["--id-column=-x"])):
+        message = (
+            f"column {name!r} has 900 distinct values in 900 rows, each encoded as its own "
+            "one-hot category: an identifier or free text? drop it, or group its values."
+        )
+        said = for_the_command_line(message, options={"id_column"})
+        advised = said.split("pass ", 1)[1].split(" (left out", 1)[0]
+        assert shlex.split(advised) == typed, advised

@@ -105,9 +105,10 @@ def denoise(
             "with 'aekit train DATA --model dae'."
         )
     if output.suffix.lower() == ".png" and estimator.image_shape_ is None:  # --figure draws lines
+        kinds = ".csv or .parquet" if run_encoder(run) else ".npy, .csv or .parquet"  # text: no npy
         raise ValueError(
-            "-o .png needs an image model; write -o .npy, .csv or .parquet (--figure draws "
-            "the rows of a table or sequence model as lines)."
+            f"-o .png needs an image model; write -o {kinds} (--figure draws the rows of a "
+            "table or sequence model as lines)."
         )
     # as in training: the label column left out, the images at the recorded size
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)

@@ -26,8 +26,8 @@ import numpy as np
 import typer
 
 from aekit.cli import image_paths
-from aekit.cli.errors import shell_word
 from aekit.cli.parquet_ids import exact_ids, id_parts, stored_ids, with_integer_ids
+from aekit.cli.shell_words import shell_word
 
 
 @dataclass(frozen=True)

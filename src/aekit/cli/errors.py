@@ -5,12 +5,13 @@ DATA)."""
 
 from __future__ import annotations
 
+import ast
 import errno
 import re
-import shlex
 
 from aekit.cli.advice import ADVICE, OPTION_ADVICE
 from aekit.cli.running_command import running_options
+from aekit.cli.shell_words import shell_word
 
 
 def for_the_command_line(text: str, options: set[str] | None = None) -> str:
@@ -31,14 +32,18 @@ def for_the_command_line(text: str, options: set[str] | None = None) -> str:
 _OPTION_VALUE = re.compile(r"(--[a-z-]+ )\\(\d)")  # '--id-column \2' in a replacement
 
 
-def shell_word(text: str) -> str:
-    """``text`` as one word of a shell command: as it is, 'in single quotes', or, holding a
-    single quote alone, "in double quotes" ("Date d'achat", where shlex gives
-    'Date d'"'"'achat')."""
-    quoted = shlex.quote(text)
-    if "'" in text and quoted != text and not re.search(r'[$`"\\!]', text):
-        return f'"{text}"'
-    return quoted
+def _unquoted(match: re.Match, group: int) -> str:
+    """The text of ``group``, or, where the message wrote it as Python's repr between quotes
+    ('x\\\\y' for x\\y), the name that repr stands for."""
+    text = match[group] or ""
+    start, end = match.span(group)
+    quote = match.string[start - 1 : start]
+    if start > 0 and quote in ("'", '"') and match.string[end : end + 1] == quote:
+        try:
+            return str(ast.literal_eval(quote + text + quote))
+        except (ValueError, SyntaxError):
+            return text
+    return text
 
 
 def _shell_quoted(replacement):
@@ -50,8 +55,11 @@ def _shell_quoted(replacement):
 
     def expand(match: re.Match) -> str:
         def quoted(option: re.Match) -> str:
-            value = shell_word(match[int(option[2])] or "")
-            return option[1] + value.replace("\\", "\\\\")  # read by expand as written
+            name = _unquoted(match, int(option[2]))
+            word = option[1] + shell_word(name)
+            if name.startswith("-"):  # read as an option otherwise: --ignore-column=-x
+                word = option[1].rstrip() + "=" + shell_word(name)
+            return word.replace("\\", "\\\\")  # read by expand as written
 
         return match.expand(_OPTION_VALUE.sub(quoted, replacement))
 

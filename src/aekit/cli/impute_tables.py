@@ -148,6 +148,8 @@ def _own_text(data: str, framed, X, as_read: dict | None):
 
     if as_read is None or not isinstance(X, pd.DataFrame):
         return None
-    header = csv_options.current.header
-    cells = with_own_text(data, framed, X.isna(), as_read, header)
-    return None if cells is None else (cells, written_as(data, as_read))
+    read = csv_options.current
+    cells = with_own_text(data, framed, X.isna(), as_read, read.header, read.thousands)
+    if cells is None:
+        return None
+    return cells, {**written_as(data, as_read), "header": read.header}  # --no-header: none

@@ -121,7 +121,7 @@ def _thousands_message(name: str, mark: str, found: tuple[int, Any]) -> str:
 
 # Whole numbers with ',' between their thousands: 65,654 and 1,234,567 (a decimal comma's
 # numbers rarely all have three digits after it)
-_COMMA_GROUPED = r"^[+-]?\d{1,3}(,\d{3})+$"
+_COMMA_GROUPED = r"^[+-]?[1-9]\d{0,2}(,\d{3})+$"  # not 0,125: no thousands start with 0
 
 
 def _all_comma_grouped(series: pd.Series) -> bool:
