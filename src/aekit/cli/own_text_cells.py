@@ -91,7 +91,7 @@ def _same_numbers(
 def _as_text(value: Any, decimal: str) -> str:
     """A fill as the CSV holds its numbers: ``repr`` of a float (every digit it has, as pandas
     writes them), with DATA's decimal mark."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
         return ""  # a gap left unfilled stays an empty cell
     if isinstance(value, (float, np.floating)):
         text = repr(float(value))  # numpy 2's own repr is "np.float64(...)"
