@@ -204,11 +204,13 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         import pandas as pd
 
         from aekit.data.lazy import open_dataset
+        from aekit.data.parquet_schema import warn_of_a_stored_index
 
         # opened for its checks (the files' columns agree, the label column is there) and its
         # files' order; read as one Parquet file is (float64 stays float64: the reader's rows
         # are float32, and a detector fitted on them differed from the same rows in one file)
         files = open_dataset(path, label_column=options.label_column).reader.files
+        warn_of_a_stored_index(files[0])
         table = pd.concat([pd.read_parquet(file) for file in files], ignore_index=True)
         _check_rows(spec, len(table))
         y = None if options.label_column is None else table.pop(options.label_column).to_numpy()

@@ -368,12 +368,14 @@ def _read_table(path: Path, suffix: str, csv: dict) -> pd.DataFrame:
         import pyarrow.parquet as pq
 
         from aekit.data.parquet import refuse_repeated_names
+        from aekit.data.parquet_schema import warn_of_a_stored_index
 
         try:
             names = pq.read_schema(path).names
         except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             raise ValueError(f"cannot read {path} as Parquet: {exc}") from None
         refuse_repeated_names(path, names)
+        warn_of_a_stored_index(path)
         try:
             return pd.read_parquet(path)
         except (ValueError, OSError) as exc:

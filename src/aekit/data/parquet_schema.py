@@ -24,6 +24,39 @@ def read_schema(path: Path):
         raise ValueError(f"cannot read {path} as Parquet: {err}") from None
 
 
+def warn_of_a_stored_index(path: Path) -> None:
+    """Warn that a Parquet file holds a pandas index aekit does not read (pandas writes a named
+    index, or a DatetimeIndex, as a column of its own): its rows are read in order and an
+    output was keyed by nothing, a filled table written without it (a new user's timestamps
+    were lost). An unnamed integer index (rows kept by a filter) is no key, and is not said."""
+    import shlex
+    import warnings
+
+    import pyarrow as pa
+
+    try:
+        schema = read_schema(path)
+    except ValueError:
+        return  # said by the reader itself
+    stored = (schema.pandas_metadata or {}).get("index_columns", [])
+    kept = [
+        name
+        for name in stored
+        if isinstance(name, str) and name in schema.names
+        and not (name.startswith("__index_level_") and pa.types.is_integer(schema.field(name).type))
+    ]  # fmt: skip
+    if kept:
+        shown = ", ".join(repr(n) for n in kept)
+        warnings.warn(
+            f"{path} holds a pandas index ({shown}) stored beside its columns, which aekit does "
+            "not read: rows are read in order, and outputs are not keyed by it. To keep it, "
+            "write it as a column (df.reset_index().to_parquet(path)) and name it as the id "
+            f"column (--id-column {shlex.quote(kept[0])}).",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
 def unreadable_file_message(path: Path, err: BaseException) -> str:
     """What a Parquet file read whole failed on: the first row group that cannot be read,
     named as a file read a row group at a time names it (pyarrow's own words named none:
