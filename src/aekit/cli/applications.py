@@ -104,8 +104,9 @@ def denoise(
             f"{run} holds {a_kind(estimator)}, not a DenoisingAutoencoder; train one "
             "with 'aekit train DATA --model dae'."
         )
+    encoder = run_encoder(run)  # a table with text columns: encoded as in training
     if output.suffix.lower() == ".png" and estimator.image_shape_ is None:  # --figure draws lines
-        kinds = ".csv or .parquet" if run_encoder(run) else ".npy, .csv or .parquet"  # text: no npy
+        kinds = ".csv or .parquet" if encoder else ".npy, .csv or .parquet"  # text: no npy
         raise ValueError(
             f"-o .png needs an image model; write -o {kinds} (--figure draws the rows of a "
             "table or sequence model as lines)."
@@ -116,7 +117,6 @@ def denoise(
         import warnings
 
         warnings.warn("--seed has no effect without --add-noise.", UserWarning, stacklevel=2)
-    encoder = run_encoder(run)  # a table with text columns: encoded as in training
     if add_noise and encoder is not None:
         raise ValueError(
             f"--add-noise corrupts numbers, and {run} was trained on a table with text columns "

@@ -133,7 +133,7 @@ class Sums:
                 _detection_figures(self.scores, self.labels, *self.normal, flags, self.threshold)
             )
             if "recall" in out and self.rule != "likelihood":  # that rule flags starts alone
-                _warn_of_a_threshold_above_the_anomalies(out, self.rule, int(out["flagged"]))
+                _warn_of_a_threshold_above_the_anomalies(out, self.rule)
         if self.detector and self.flags_said:  # labelled or not, one class or two
             if self.threshold is not None:  # a series flagged by likelihood has no score line
                 out["threshold"] = self.threshold
@@ -185,7 +185,7 @@ def _detection_figures(
     return {**aucs, **({} if threshold is None else {"threshold": threshold}), **figures}
 
 
-def _warn_of_a_threshold_above_the_anomalies(figures: dict, rule: str | None, flagged: int) -> None:
+def _warn_of_a_threshold_above_the_anomalies(figures: dict, rule: str | None) -> None:
     """Scores that rank the anomalies well under a threshold that flags few of them (the
     README's ECG recipe: ROC-AUC 0.969, 6 rows flagged of 208 anomalies, unsaid): the threshold,
     found on the training rows without a rate, is what to change, not the model. The rules
@@ -197,10 +197,10 @@ def _warn_of_a_threshold_above_the_anomalies(figures: dict, rule: str | None, fl
     lower = "a smaller k (--param n_std=2)" if rule == "mean_std" else "--threshold mean_std"
     warnings.warn(
         f"the scores rank the anomalies well (ROC-AUC {figures['roc_auc']:.3f}) but the "
-        f"threshold flags {flagged:,} rows and finds {figures['recall']:.1%} of the labelled "
-        f"anomalies: it is too high for these rows; refit with a lower rule ({lower}) or the "
-        "share of anomalies the training rows hold (--threshold contamination --contamination "
-        "RATE), or rank the rows by their score (aekit score).",
+        f"threshold flags {figures['flagged']:,} rows and finds {figures['recall']:.1%} of the "
+        f"labelled anomalies: it is too high for these rows; refit with a lower rule ({lower}) "
+        "or the share of anomalies the training rows hold (--threshold contamination "
+        "--contamination RATE), or rank the rows by their score (aekit score).",
         stacklevel=2,
     )
 

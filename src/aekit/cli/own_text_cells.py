@@ -11,10 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aekit.data.file_kinds import data_suffix
+from aekit.data.file_kinds import UTF8_BOM, data_suffix
 from aekit.data.separators import WHITESPACE
-
-BOM = b"\xef\xbb\xbf"
 
 
 def file_text(data: str, csv_format: dict, header: bool) -> pd.DataFrame | None:
@@ -110,7 +108,7 @@ def written_as(data: str, csv_format: dict) -> dict:
         return plain  # compressed, or UTF-16: its bytes say neither
     with open(data, "rb") as handle:
         start = handle.read(1 << 16)
-    if start.startswith(BOM) and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+    if start.startswith(UTF8_BOM) and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         encoding = "utf-8-sig"
     line_end = "\r\n" if start.split(b"\n", 1)[0].endswith(b"\r") else "\n"
     return {"sep": csv_format["sep"], "encoding": encoding, "lineterminator": line_end}

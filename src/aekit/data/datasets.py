@@ -371,11 +371,11 @@ def _read_table(path: Path, suffix: str, csv: dict) -> pd.DataFrame:
         from aekit.data.parquet_schema import warn_of_a_stored_index
 
         try:
-            names = pq.read_schema(path).names
+            schema = pq.read_schema(path)
         except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             raise ValueError(f"cannot read {path} as Parquet: {exc}") from None
-        refuse_repeated_names(path, names)
-        warn_of_a_stored_index(path)
+        refuse_repeated_names(path, schema.names)
+        warn_of_a_stored_index(path, schema)
         try:
             return pd.read_parquet(path)
         except (ValueError, OSError) as exc:

@@ -24,18 +24,19 @@ def read_schema(path: Path):
         raise ValueError(f"cannot read {path} as Parquet: {err}") from None
 
 
-def warn_of_a_stored_index(path: Path) -> None:
+def warn_of_a_stored_index(path: Path, schema=None) -> None:
     """Warn that a Parquet file holds a pandas index aekit does not read (pandas writes a named
     index, or a DatetimeIndex, as a column of its own): its rows are read in order and an
     output was keyed by nothing, a filled table written without it (a new user's timestamps
-    were lost). An unnamed integer index (rows kept by a filter) is no key, and is not said."""
+    were lost). An unnamed integer index (rows kept by a filter) is no key, and is not said.
+    ``schema``: the file's, where the caller has read it already."""
     import shlex
     import warnings
 
     import pyarrow as pa
 
     try:
-        schema = read_schema(path)
+        schema = schema or read_schema(path)
     except ValueError:
         return  # said by the reader itself
     stored = (schema.pandas_metadata or {}).get("index_columns", [])

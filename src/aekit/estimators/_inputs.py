@@ -125,12 +125,10 @@ class InputChecks:
             fitted = getattr(self, f"{name}_", None)
             found = tuple(array.shape[1:])
             if array.ndim == ndim and fitted is not None and found != fitted:
-                # the fitted shape's axes in another order: name the transpose that gives it
-                # (images: the command line rewrites their message with its size options)
-                axes = _axes_giving(found, fitted) if name == "sequence_shape" else None
-                swap = (
-                    f": pass X.transpose(0, {', '.join(str(a + 1) for a in axes)})" if axes else ""
-                )
+                # a sequence's two axes swapped: name the transpose (images: the command line
+                # rewrites their message with its size options)
+                swapped = name == "sequence_shape" and found == fitted[::-1]
+                swap = ": pass X.transpose(0, 2, 1)" if swapped else ""
                 raise ValueError(
                     f"X has {what} of shape {found} but the model was fitted on {fitted}{swap}."
                 )
@@ -229,20 +227,6 @@ class InputChecks:
                 f"{form.strip('()')}) or set {name}={form}.{_HINTS.get(name, '')}"
             )
         return given
-
-
-def _axes_giving(found: tuple[int, ...], fitted: tuple[int, ...]) -> list[int] | None:
-    """The order of ``found``'s axes that gives ``fitted`` (each axis taken once: (8, 8, 3)
-    gives (3, 8, 8) as [2, 0, 1]), or None when no order does."""
-    if sorted(found) != sorted(fitted):
-        return None
-    free = list(range(len(found)))
-    order = []
-    for size in fitted:
-        axis = next(a for a in free if found[a] == size)
-        free.remove(axis)
-        order.append(axis)
-    return order
 
 
 def _refuse_channels_last(shape: tuple[int, ...]) -> None:
