@@ -184,3 +184,25 @@ def test_impute_writes_the_csv_as_data_was_written(tmp_path, monkeypatch, large)
     observed = frame["a"].notna()
     pd.testing.assert_frame_equal(filled[observed], frame[observed])
     assert filled["a"].notna().all()
+
+
+def test_a_written_date_index_is_refused_with_the_writes_that_read(tmp_path):
+    """df.to_csv(path) of a frame indexed by time writes the dates as an unnamed first column:
+    refused (a column of values without a name), with the two ways to write it that read; the
+    first, named, is read as an id column."""
+    rng = np.random.default_rng(0)
+    times = pd.date_range("2024-01-01", periods=40, freq="h")
+    frame = pd.DataFrame(rng.normal(size=(40, 3)), columns=list("abc"), index=times)
+    frame.to_csv(tmp_path / "t.csv")
+    line = cli_error(invoke("train", tmp_path / "t.csv", "--out", tmp_path / "RUN", *QUICK))
+    assert "column 1" in line and "index=False" in line and "rename_axis('id')" in line
+    assert not (tmp_path / "RUN").exists()
+    frame.rename_axis("id").to_csv(tmp_path / "t.csv")
+    result = invoke(
+        "train", tmp_path / "t.csv", "--out", tmp_path / "RUN", "--id-column", "id", *QUICK
+    )
+    assert result.exit_code == 0, result.output
+    # a column that is not the first has no index to blame
+    pd.DataFrame({"a": [1.0, 2.0], "": [3.0, 4.0]}).to_csv(tmp_path / "u.csv", index=False)
+    line = cli_error(invoke("train", tmp_path / "u.csv", "--out", tmp_path / "RUN2", *QUICK))
+    assert "column 2" in line and "to_csv" not in line

@@ -250,7 +250,7 @@ def table(n=30, seed=0) -> pd.DataFrame:
 def test_a_table_read_wrongly_is_refused(write, words, tmp_path):
     write(table(), tmp_path / "t.csv")
     line = one_line_exit_2(run("train", tmp_path / "t.csv", *QUICK, "--out", tmp_path / "RUN"))
-    assert words in line and len(line) < 300
+    assert words in line and len(line) < 400
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
 
 

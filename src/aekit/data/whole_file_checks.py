@@ -53,9 +53,21 @@ def settle_unnamed_columns(path: Path, unnamed: list[str], holding: set[str]) ->
         raise ValueError(
             f"{path}: {len(named)} column(s) have no name in the header row (column "
             f"{', '.join(map(str, named[:5]))}{', ...' if len(named) > 5 else ''}, counted "
-            "from 1) but hold values; name them in the header row."
+            f"from 1) but hold values; name them in the header row.{_index_hint(named)}"
         )
     return empty
+
+
+def _index_hint(positions: list[int]) -> str:
+    """For an unnamed first column: the index pandas writes (``df.to_csv(path)`` writes it
+    without a name, dates and all) and the two ways to write it that read."""
+    if positions[:1] != [1]:
+        return ""
+    return (
+        " Is it the index df.to_csv(path) writes? Write it named, "
+        "df.rename_axis('id').to_csv(path) (--id-column id reads it as ids), or leave it out, "
+        "df.to_csv(path, index=False)."
+    )
 
 
 def _is_text(column: pd.Series) -> bool:
