@@ -71,3 +71,28 @@ def test_impute_without_holes_trains_nothing(tmp_path):
     )
     assert "no missing values" in error_message(result.exception)
     assert not (tmp_path / "f.csv").exists()
+
+
+def test_impute_of_complete_rows_fits_an_imputer_when_asked_to_keep_it(tmp_path):
+    # an imputer trained on clean rows fills later tables (the Python fit takes complete X);
+    # the command line refused complete rows even with --save-model
+    rng = np.random.default_rng(0)
+    rows = pd.DataFrame(rng.normal(size=(60, 3)), columns=list("abc"))
+    rows.to_csv(tmp_path / "t.csv", index=False)
+    quick = ["--epochs", "2", "--param", "n_estimators=1", "--quiet"]
+    args = ["impute", str(tmp_path / "t.csv"), "-o", str(tmp_path / "f.csv"), *quick]
+    result = CliRunner().invoke(app, [*args, "--save-model", str(tmp_path / "imp.safetensors")])
+    assert result.exit_code == 0, result.output
+    assert "no missing values to fill" in result.output
+    assert (tmp_path / "f.csv").read_bytes() == (tmp_path / "t.csv").read_bytes()
+    later = rows.mask(rng.random(rows.shape) < 0.2)
+    later.to_csv(tmp_path / "later.csv", index=False)
+    model = ["--model", str(tmp_path / "imp.safetensors")]
+    filled = CliRunner().invoke(
+        app, ["impute", str(tmp_path / "later.csv"), "-o", str(tmp_path / "g.csv"), *model]
+    )
+    assert filled.exit_code == 0, filled.output
+    assert not pd.read_csv(tmp_path / "g.csv").isna().any().any()
+    # a mistyped --param is said first, not the complete rows
+    typo = CliRunner().invoke(app, [*args, "--param", "n_estimatorz=1"])
+    assert "n_estimatorz" in error_message(typo.exception)

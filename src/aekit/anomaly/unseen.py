@@ -38,7 +38,8 @@ def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, di
         if replaced is frame:
             replaced = frame.copy()
         for row in new.nonzero()[0]:
-            unseen.setdefault(int(row), {})[column] = f"{column}={cells.iloc[row]} (unseen)"
+            said = _as_known(cells.iloc[row], known)
+            unseen.setdefault(int(row), {})[column] = f"{column}={said} (unseen)"
         # object first: a known category of another type (a bool in a column read as text)
         replaced[column] = replaced[column].astype(object)
         replaced.loc[new, column] = known[0]
@@ -51,6 +52,15 @@ def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, di
             stacklevel=caller_level(),
         )
     return replaced, unseen
+
+
+def _as_known(value: Any, known: list) -> Any:
+    """A cell as the column's categories are written: a whole float of a column of integer
+    codes (a zip code read from disk as float) as the integer, 50000 not 50000.0."""
+    whole = isinstance(value, (float, np.floating)) and float(value).is_integer()
+    if whole and known and all(isinstance(k, int) and not isinstance(k, bool) for k in known):
+        return int(value)
+    return value
 
 
 def _has_categories(detector: Any, X: Any) -> bool:

@@ -107,7 +107,7 @@ def detect(
 
     from aekit import AnomalyDetector
     from aekit.cli import runs
-    from aekit.cli.columns import warn_of_label_like_columns
+    from aekit.cli.column_warnings import warn_of_misread_columns
     from aekit.cli.progress import phases
     from aekit.cli.tables import check_no_typos
     from aekit.core import distributed
@@ -132,7 +132,7 @@ def detect(
             )
         if y is not None and normal_label is None:  # before the fit, not after it
             refuse_continuous_labels(y)
-        warn_of_label_like_columns(X, label_column)
+        warn_of_misread_columns(X, label_column)
         X = as_table(X)
         if isinstance(X, pd.DataFrame):
             # a typo or '?' among numbers is refused as train and a large CSV refuse it: the

@@ -85,7 +85,7 @@ def train(
     A ConditionalVAE learns from DATA's labels: a table's --label-column, an .npz's y, an image
     folder's sub-folders, or an array's --labels FILE (recorded in RUN, as DATA is)."""
     from aekit.cli import resuming, runs, tables
-    from aekit.cli.columns import warn_of_label_like_columns
+    from aekit.cli.column_warnings import warn_of_misread_columns
     from aekit.cli.table_options import config_file
 
     if config is not None:
@@ -151,7 +151,7 @@ def train(
         runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging,
     ):
         X, y = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # on disk when large
-        warn_of_label_like_columns(X, options["label_column"])
+        warn_of_misread_columns(X, options["label_column"])
         encoder = tables.fit_encoder(X)  # text columns: one-hot, each a categorical likelihood
         if encoder is not None:
             X = encoder.transform(X)

@@ -331,17 +331,23 @@ def impute(
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes
     if out is not None and writes:
         runs.check_out(out, force)
+    if model is None:  # a mistyped --param said before DATA is read and found complete
+        params = seeded(resolve_params(AutoencoderImputer, {}, param or []), seed, epochs)
+        AutoencoderImputer(**params)._validate_params()
     X, _ = open_data(data, DataOptions(), min_bytes=LAZY_BYTES)
     X = impute_tables.integer_columns(X, data)
     n_missing = impute_tables.missing_values(X)
-    if model is None and not n_missing:
+    kept = save_model is not None or out is not None  # an imputer for later tables' gaps
+    if model is None and not n_missing and not kept:
         raise ValueError(nothing_to_fill(data, X))  # naming '?' cells that --na-values reads
     if model is not None:
         imputer = load_run(model)  # a model file, or the RUN folder of 'aekit impute --out'
         if not isinstance(imputer, AutoencoderImputer):
             raise ValueError(f"{model} holds {a_kind(imputer)}, not an imputer.")
     else:
-        params = seeded(resolve_params(AutoencoderImputer, {}, param or []), seed, epochs)
+        from aekit.cli.column_warnings import warn_of_code_like_columns
+
+        warn_of_code_like_columns(X)  # a zip code's gap filled with 10243
         started = runs.Stopwatch()
         imputer = AutoencoderImputer(**params).set_params(verbose=not quiet and writes).fit(X)
     if not writes:
@@ -359,4 +365,7 @@ def impute(
             from aekit.cli.run_figures import write_fit_figures
 
             write_fit_figures(staging, imputer, X)
-    typer.echo(f"filled {n_missing} missing values: {output}")
+    if not n_missing:  # complete rows, fitted on for later tables
+        typer.echo(f"no missing values to fill: {output} holds DATA as read")
+    else:
+        typer.echo(f"filled {n_missing} missing value{'' if n_missing == 1 else 's'}: {output}")

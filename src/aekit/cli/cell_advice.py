@@ -139,4 +139,5 @@ def nothing_to_fill(data: str, X: Any) -> str:
                 f"{said}; but column {str(name)!r} holds {listed} among numbers: "
                 f"{marker_advice(markers)}."
             )
-    return f"{said}."
+    # complete rows still train an imputer for later tables ('aekit impute NEW --model FILE')
+    return f"{said}; to fit an imputer on it for other tables, add --save-model FILE."

@@ -177,7 +177,10 @@ def text_columns(label_column: str | None = None) -> tuple[str, ...]:
     CSV's copy alike: the id column (an id '007' is written back as '007', not 7), the ignored
     columns (put back as written by 'aekit impute') and the label column, typed afterwards
     (:mod:`aekit.cli.label_text`: labels '007' and '7' are two classes)."""
+    from aekit.cli import category_columns  # codes, read as written: '01000' is no 1000
+
     named = (current.id_column, label_column, *current.ignore_columns)
+    named += category_columns.current.names
     return tuple(dict.fromkeys(name for name in named if name is not None))
 
 
@@ -336,34 +339,6 @@ def _objects(values: np.ndarray) -> np.ndarray:
     if values.dtype == np.float32:
         return np.frompyfunc(np.float32, 1, 1)(values)
     return values.astype(object)
-
-
-# Names that usually mark the answer column ('y' not among them: it is a coordinate as often).
-# Read as a feature, the answer leaks into every score; the command line has no other way to
-# know that DATA's labels are in it.
-LABEL_LIKE_NAMES = frozenset(
-    {"label", "labels", "target", "class", "anomaly", "is_anomaly", "outlier", "is_outlier"}
-)
-
-
-def warn_of_label_like_columns(
-    X: Any, label_column: str | None, leave_out: str = "--ignore-column {name}"
-) -> None:
-    """Said once before a training command fits on DATA without --label-column: the columns
-    whose name says they hold the labels, which the model would otherwise learn from.
-    ``leave_out``: the command's option that leaves a column out, ``{name}`` the column."""
-    if label_column is not None:
-        return
-    named = [str(c) for c in getattr(X, "columns", []) if str(c).lower() in LABEL_LIKE_NAMES]
-    if named:
-        warnings.warn(
-            f"DATA's column {named[0]!r} is named like a label but is read as a feature, so the "
-            f"model learns from it; name it with --label-column {shell_word(named[0])} if it "
-            "holds labels "
-            f"(or {leave_out.format(name=shell_word(named[0]))} to leave it out).",
-            UserWarning,
-            stacklevel=2,
-        )
 
 
 def with_features_taken_out(message: str, label_column: str | None) -> str:

@@ -73,14 +73,16 @@ def _has_text_columns(spec: str, label_column: str | None) -> bool:
     if path.suffix.lower() != ".parquet" and not path.is_dir():
         return False
 
-    from aekit.cli import columns
+    from aekit.cli import category_columns, columns
     from aekit.data.parquet import is_numeric_type
     from aekit.data.parquet_schema import read_schema
 
     first = path if path.is_file() else min(path.glob("**/*.parquet"))
     schema = read_schema(first)
     others = {label_column, columns.current.id_column, *columns.current.ignore_columns}
-    return any(not is_numeric_type(f.type) for f in schema if f.name not in others)
+    return category_columns.declared_in(schema) or any(
+        not is_numeric_type(f.type) for f in schema if f.name not in others
+    )
 
 
 def open_data(
@@ -94,7 +96,7 @@ def open_data(
     one-hot encodes it from all of its rows, whereas one that applies a trained run (its
     encoder, or a detector's) encodes each chunk as :meth:`aekit.data.lazy.Dataset.frame`
     decodes it, a chunk at a time."""
-    from aekit.cli import columns, large_csv
+    from aekit.cli import category_columns, columns, large_csv
     from aekit.data.lazy import Dataset, open_dataset
 
     # a CSV too large for memory: its copy
@@ -103,6 +105,7 @@ def open_data(
         return load_data(spec, options)
     if Path(source).suffix.lower() == ".npy":
         columns.no_columns(spec)  # a recorded id or ignored column does not apply to an array
+        category_columns.no_columns(spec)
         features = None
     else:
         features = columns.disk_features(spec, options.label_column, source)
@@ -182,7 +185,7 @@ def data_path(spec: str) -> tuple[Path, str | None]:
 def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     """Read DATA into ``(X, y)``; y is None when the data carry no labels. A table's id and
     ignored columns (:mod:`aekit.cli.columns`) are left out of X."""
-    from aekit.cli import columns, csv_options
+    from aekit.cli import category_columns, columns, csv_options
 
     csv_options.check_they_apply(spec)
     if spec == "digits":
@@ -193,6 +196,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             )
         check_image_shape(spec, options.image_shape)  # its images have their own shape
         X, y = datasets.load_digits(as_images=True)
+        category_columns.no_columns(spec)
         return columns.features(spec, X), y  # refuses the column options: no columns
     path, key = data_path(spec)
     if path.is_dir() and is_run_folder(path):
@@ -252,6 +256,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             f"folder.{conversion_advice(path)}"
         )
     _check_rows(spec, len(X))
+    X = category_columns.as_categories(spec, X, options.label_column)
     y = _labels(spec, options, y, len(X))
     if options.image_shape:
         shape = parse_ints(options.image_shape, 3, "--image-shape")

@@ -41,6 +41,7 @@ METAVARS = {
     "--label-column": "COLUMN",
     "--id-column": "COLUMN",
     "--ignore-column": "COLUMN",
+    "--category-column": "COLUMN",
     "--time-column": "COLUMN",
     "--value-columns": "A,B,...",
     "--sep": "CHAR",

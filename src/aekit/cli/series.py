@@ -165,7 +165,7 @@ def detect_series(
         if y is not None and normal_label is None:  # before the fit, not after it
             refuse_continuous_labels(y)
         if value_columns is None:  # every numeric column a channel: the labels too
-            from aekit.cli.columns import warn_of_label_like_columns
+            from aekit.cli.column_warnings import warn_of_label_like_columns
 
             warn_of_label_like_columns(X, label_column, "--value-columns naming the others")
         import tomli_w

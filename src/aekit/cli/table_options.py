@@ -1,7 +1,8 @@
 """The options that say how a command reads a DATA table: its CSV format (``--sep``,
 ``--decimal``, ``--thousands``, ``--encoding``, ``--no-header``, ``--na-values``:
 :mod:`aekit.cli.csv_options`) and which of its columns are not features (``--id-column``,
-``--ignore-column``: :mod:`aekit.cli.columns`).
+``--ignore-column``: :mod:`aekit.cli.columns`; and ``--category-column``,
+:mod:`aekit.cli.category_columns`).
 
 They are added in one place to each command that has a DATA (or QUERY) argument, by extending
 its signature, rather than written out in twenty commands. A command that reads DATA for a RUN
@@ -21,12 +22,12 @@ from typing import Any
 
 import typer
 
-from aekit.cli import columns, csv_options, run_identity
+from aekit.cli import category_columns, columns, csv_options, run_identity
 
 DATA_PARAMETERS = ("data", "query")  # the arguments through which commands read DATA
 
-_OPTIONS = {**csv_options.OPTIONS, **columns.OPTIONS}
-_DEFAULTS = {**csv_options.DEFAULTS, **columns.DEFAULTS}
+_OPTIONS = {**csv_options.OPTIONS, **columns.OPTIONS, **category_columns.OPTIONS}
+_DEFAULTS = {**csv_options.DEFAULTS, **columns.DEFAULTS, **category_columns.DEFAULTS}
 OPTION_NAMES = set(_OPTIONS)
 
 
@@ -118,12 +119,20 @@ def data_section(document: dict[str, Any]) -> dict[str, Any]:
 
 def record() -> dict[str, Any]:
     """The running command's table options as config.toml's [data] section keeps them."""
-    return {**csv_options.current.record(), **columns.current.record()}
+    return {
+        **csv_options.current.record(),
+        **columns.current.record(),
+        **category_columns.current.record(),
+    }
 
 
 def flags() -> list[str]:
     """The running command's table options as typed (command.txt)."""
-    return [*csv_options.current.flags(), *columns.current.flags()]
+    return [
+        *csv_options.current.flags(),
+        *columns.current.flags(),
+        *category_columns.current.flags(),
+    ]
 
 
 def _with_table_options(
@@ -140,6 +149,7 @@ def _with_table_options(
         na_values: list[str] | None,
         id_column: str | None,
         ignore_column: list[str] | None,
+        category_column: list[str] | None,
         **kwargs: object,
     ):
         recorded, source = recorded_data(kwargs)
@@ -148,6 +158,10 @@ def _with_table_options(
                 sep, decimal, thousands, encoding, no_header, na_values, recorded
             )
             columns.current = columns.resolve(id_column, ignore_column, recorded, source)
+            not_features = (columns.current.id_column, *columns.current.ignore_columns)
+            category_columns.current = category_columns.resolve(
+                category_column, recorded, source, not_features
+            )
             return callback(*args, **kwargs)
         except ValueError as err:  # a CSV read with the run's options, untyped, or a column
             # the model reads taken out by an option: said
@@ -159,6 +173,7 @@ def _with_table_options(
         finally:  # the next command in this process (or a direct load_data) starts afresh
             csv_options.current = csv_options.CsvOptions()
             columns.current = columns.ColumnOptions()
+            category_columns.current = category_columns.CategoryOptions()
             columns.forget_ids()
 
     extra = [

@@ -1,0 +1,121 @@
+"""``--category-column``: a column of a DATA table whose numbers are codes, not measurements (a
+zip code, a product or diagnosis code, a store number).
+
+Read as numbers, such a column is standardized and modelled as a quantity: 75001 lies "near"
+75002 and "between" 10001 and 99950, and a reconstruction of 75001.4 means nothing. Declared,
+its values are categories, one-hot encoded with a categorical likelihood as a text column's
+are (:class:`aekit.data.tabular.TabularEncoder`), and given back as categories. A CSV's column
+is read as written, so a code ``01000`` stays ``01000`` (read as a number it became 1000).
+
+The column is given pandas' ``category`` dtype when DATA is read (:func:`as_categories`), the
+Python API's own way to declare it (``df["zip"].astype("category")``), so every estimator reads
+it alike. The option is recorded in a RUN's config.toml and reused by the commands that read
+DATA for it (:mod:`aekit.cli.table_options`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+
+from aekit.cli.shell_words import shell_word
+
+
+@dataclass(frozen=True)
+class CategoryOptions:
+    names: tuple[str, ...] = ()
+    # where recorded options came from ("RUN (its config.toml)"), None when typed: a typed
+    # name DATA lacks is a typo; a recorded one is the model's to refuse (DATA lacks a column)
+    source: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        """What config.toml's [data] section keeps of them."""
+        return {"category_columns": list(self.names)} if self.names else {}
+
+    def flags(self) -> list[str]:
+        """The options as typed (command.txt)."""
+        return [word for name in self.names for word in ("--category-column", name)]
+
+
+current = CategoryOptions()  # the running command's, set by aekit.cli.table_options
+
+OPTIONS = {
+    "category_column": Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A column of a table DATA whose numbers are codes (a zip or product code): "
+            "read as written and one-hot encoded as categories, not standardized as a quantity; "
+            "repeatable (default: {recorded}none).",
+            show_default=False,
+        ),
+    ],
+}
+DEFAULTS: dict[str, Any] = {"category_column": None}
+
+
+def resolve(
+    typed: list[str] | None,
+    recorded: dict,
+    source: str | None,
+    not_features: tuple[str | None, ...] = (),
+) -> CategoryOptions:
+    """The running command's category columns: those typed, else those ``recorded`` (a
+    config.toml's [data] section, read from ``source``). ``not_features``: the id and ignored
+    columns, which no model reads, so none of them can be a category column too."""
+    names, from_ = tuple(dict.fromkeys(typed or ())), None
+    listed = recorded.get("category_columns")
+    if not names and isinstance(listed, list) and all(isinstance(v, str) for v in listed):
+        names, from_ = tuple(listed), source
+    for name in names:
+        if name in not_features:
+            raise ValueError(
+                f"--category-column {shell_word(name)} is also an --id-column or "
+                "--ignore-column, which leave it out of the features: a column is one or the "
+                "other."
+            )
+    return CategoryOptions(names, from_)
+
+
+def as_categories(spec: str, X: Any, label_column: str | None = None) -> Any:
+    """``X`` (DATA ``spec``'s features as read) with each category column of pandas'
+    ``category`` dtype. ``ValueError`` for a typed name that is the label column or that DATA
+    lacks, or for a DATA that has no columns."""
+    import pandas as pd
+
+    if not current.names:
+        return X
+    if not isinstance(X, pd.DataFrame):
+        no_columns(spec)
+        return X
+    if label_column in current.names:
+        raise ValueError(
+            f"--category-column {shell_word(label_column)} is the --label-column: labels are "
+            "classes already; leave it out."
+        )
+    columns = [str(c) for c in X.columns]
+    missing = [name for name in current.names if name not in columns]
+    if missing and current.source is None:
+        shown = ", ".join(columns[:8]) + (", ..." if len(columns) > 8 else "")
+        raise ValueError(
+            f"--category-column {shell_word(missing[0])}: DATA {spec} has no such column; its "
+            f"columns: {shown}."
+        )
+    held = [c for c in X.columns if str(c) in current.names]
+    return X.astype({c: "category" for c in held}) if held else X
+
+
+def no_columns(spec: str) -> None:
+    """DATA ``spec`` has no named columns (an array, images): a typed option is refused, a
+    recorded one does not apply to it."""
+    if current.names and current.source is None:
+        raise ValueError(
+            f"--category-column names columns of a table (.csv, .parquet); DATA {spec} has none."
+        )
+
+
+def declared_in(schema: Any) -> bool:
+    """Whether a Parquet schema holds one of the category columns: such a DATA is read whole
+    to fit on, as one with text columns is (its categories are learned from all its rows)."""
+    return any(field.name in current.names for field in schema)

@@ -1,0 +1,102 @@
+"""Warnings of DATA's columns that a training command would read as what they are not: a
+column named like the labels, read as a feature (the answer leaks into every score), and a
+column named like a code that holds numbers, read as a measurement (75001 lies "near" 75002)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any
+
+from aekit.cli.shell_words import shell_word
+
+
+def warn_of_misread_columns(
+    X: Any, label_column: str | None, leave_out: str = "--ignore-column {name}"
+) -> None:
+    """Both warnings, said once before a training command fits on DATA."""
+    warn_of_label_like_columns(X, label_column, leave_out)
+    warn_of_code_like_columns(X)
+
+
+# Names that usually mark the answer column ('y' not among them: it is a coordinate as often).
+# Read as a feature, the answer leaks into every score; the command line has no other way to
+# know that DATA's labels are in it.
+LABEL_LIKE_NAMES = frozenset(
+    {"label", "labels", "target", "class", "anomaly", "is_anomaly", "outlier", "is_outlier"}
+)
+
+
+def warn_of_label_like_columns(
+    X: Any, label_column: str | None, leave_out: str = "--ignore-column {name}"
+) -> None:
+    """Said once before a training command fits on DATA without --label-column: the columns
+    whose name says they hold the labels, which the model would otherwise learn from.
+    ``leave_out``: the command's option that leaves a column out, ``{name}`` the column."""
+    if label_column is not None:
+        return
+    named = [str(c) for c in getattr(X, "columns", []) if str(c).lower() in LABEL_LIKE_NAMES]
+    if named:
+        warnings.warn(
+            f"DATA's column {named[0]!r} is named like a label but is read as a feature, so the "
+            f"model learns from it; name it with --label-column {shell_word(named[0])} if it "
+            "holds labels "
+            f"(or {leave_out.format(name=shell_word(named[0]))} to leave it out).",
+            UserWarning,
+            stacklevel=2,
+        )
+
+
+# A name's words (split at anything but letters and digits, and at a lower-case letter followed
+# by a capital) that mark a code: postal codes, and "code" itself (product_code, ProductCode)
+_CODE_WORDS = frozenset({"zip", "zipcode", "postcode", "postal", "plz", "code"})
+_MIN_DISTINCT = 3  # a 0/1 column named "code" is a flag as often
+
+
+def warn_of_code_like_columns(X: Any) -> None:
+    """Warn of the columns of numbers whose name says they hold codes (``zip``,
+    ``product_code``): read as measurements, they are standardized and modelled as quantities;
+    ``--category-column`` reads them as categories."""
+    import pandas as pd
+
+    if not isinstance(X, pd.DataFrame):
+        return
+    for column in X.columns:
+        series = X[column]
+        if not _is_code_name(str(column)) or not _holds_whole_numbers(series):
+            continue
+        if series.nunique() < _MIN_DISTINCT:
+            continue
+        name = shell_word(str(column))
+        warnings.warn(
+            f"DATA's column {str(column)!r} is named like a code but holds numbers, read as a "
+            f"measurement (standardized, {_example(series)}); if its values are codes, read "
+            f"them as categories with --category-column {name}.",
+            UserWarning,
+            stacklevel=2,
+        )
+        return  # one is enough to show the option
+
+
+def _is_code_name(name: str) -> bool:
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower()
+    words = set(re.split(r"[^a-z0-9]+", spaced))
+    return bool(words & _CODE_WORDS)
+
+
+def _holds_whole_numbers(series: Any) -> bool:
+    import numpy as np
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return False
+    values = series.dropna().to_numpy(dtype=np.float64)
+    return len(values) > 0 and bool(np.all(values == np.round(values)))
+
+
+def _example(series: Any) -> str:
+    """Two of the column's values in order, the first said to lie "near" the second."""
+    import numpy as np
+
+    values = np.unique(series.dropna().to_numpy())
+    return f"{values[0]:g} is read as near {values[1]:g}"

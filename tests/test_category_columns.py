@@ -1,0 +1,126 @@
+"""``--category-column``: a table's column of codes (zip codes) read as categories, not as a
+quantity: a CSV's as written ('01000' kept), a Parquet file's numbers as categories, recorded in
+the RUN and reused; and the warning that names the option for a column named like a code."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok, read_as_a_large_csv, refused
+
+QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+ZIPS = ["01000", "02134", "75001", "94105"]
+
+
+def shop(n: int = 120, seed: int = 0) -> pd.DataFrame:
+    """Zip codes as written (text), a spend that depends on them, an age."""
+    rng = np.random.default_rng(seed)
+    zips = rng.choice(ZIPS, n)
+    spend = np.where(zips == "75001", 100.0, 20.0) + rng.normal(0, 5, n)
+    return pd.DataFrame({"zip": zips, "spend": spend, "age": rng.integers(18, 80, n)})
+
+
+def categories(run) -> dict:
+    return json.loads((run / "encoder.json").read_text())["categories"]
+
+
+def test_a_csv_code_column_is_read_as_written_and_its_categories_come_back(tmp_path):
+    shop().to_csv(tmp_path / "shop.csv", index=False)
+    run = tmp_path / "RUN"
+    ok(invoke("train", tmp_path / "shop.csv", "--category-column", "zip", "--out", run, *QUICK))
+    assert categories(run) == {"zip": ZIPS}  # '01000', not 1000; and no spread of numbers
+    assert "category_columns" in (run / "config.toml").read_text()
+    assert "--category-column zip" in (run / "command.txt").read_text()
+    # the RUN's option is reused: the zips read as written again, decoded as categories
+    ok(invoke("reconstruct", run, tmp_path / "shop.csv", "-o", tmp_path / "rec.csv"))
+    back = pd.read_csv(tmp_path / "rec.csv", dtype={"zip": str})
+    assert set(back["zip"]) <= set(ZIPS)
+
+
+def test_without_the_option_a_code_column_is_a_measurement_and_warned_of(tmp_path):
+    shop().to_csv(tmp_path / "shop.csv", index=False)
+    with pytest.warns(UserWarning, match="named like a code.*--category-column zip"):
+        ok(invoke("train", tmp_path / "shop.csv", "--out", tmp_path / "RUN", *QUICK))
+    assert not (tmp_path / "RUN" / "encoder.json").exists()  # numbers alone: no encoding
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", "DATA's column")  # declared: nothing to say
+        ok(invoke("train", tmp_path / "shop.csv", "--category-column", "zip", "--out",
+                  tmp_path / "RUN2", *QUICK))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "warned"),
+    [("zip", True), ("ZipCode", True), ("product_code", True), ("postal code", True),
+     ("price", False), ("encode", False), ("zipper", False)],
+)  # fmt: skip
+def test_the_names_said_to_be_codes(name, warned):
+    from aekit.cli.column_warnings import warn_of_code_like_columns
+
+    frame = pd.DataFrame({name: [10, 11, 12, 13] * 5, "x": np.arange(20.0)})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_of_code_like_columns(frame)
+    assert bool(caught) == warned
+    # a flag (two values), fractions or text are no codes read as quantities
+    for values in ([0, 1] * 10, np.linspace(0, 1, 20), ["a", "b"] * 10):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            warn_of_code_like_columns(pd.DataFrame({name: values}))
+
+
+def test_a_parquet_number_column_is_categories_and_scored_with_the_runs_option(tmp_path):
+    frame = shop().assign(zip=lambda f: f["zip"].astype(int))
+    frame.to_parquet(tmp_path / "shop.parquet")
+    run = tmp_path / "RUN"
+    ok(invoke("detect", tmp_path / "shop.parquet", "--category-column", "zip", "--out", run,
+              "--quiet"))  # fmt: skip
+    ok(invoke("score", run, tmp_path / "shop.parquet", "-o", tmp_path / "s.csv"))
+    scores = pd.read_csv(tmp_path / "s.csv")
+    assert len(scores) == len(frame) and np.isfinite(scores["anomaly_score"]).all()
+    # a zip no training row held is an unseen category, not a number between two others
+    frame.loc[0, "zip"] = 50000
+    frame.to_parquet(tmp_path / "new.parquet")
+    ok(invoke("score", run, tmp_path / "new.parquet", "-o", tmp_path / "n.csv"))
+    assert pd.read_csv(tmp_path / "n.csv")["top_features"][0].startswith("zip=50000 (unseen)")
+
+
+def test_impute_fills_a_code_with_one_of_its_categories_as_written(tmp_path):
+    frame = shop(seed=1).astype({"zip": object})
+    frame.loc[::7, "zip"] = None
+    frame.to_csv(tmp_path / "gaps.csv", index=False)
+    ok(invoke("impute", tmp_path / "gaps.csv", "--category-column", "zip", "-o",
+              tmp_path / "filled.csv", *QUICK))  # fmt: skip
+    filled = pd.read_csv(tmp_path / "filled.csv", dtype={"zip": str})
+    assert filled["zip"].notna().all() and set(filled["zip"]) <= set(ZIPS)
+    kept = frame["zip"].notna()
+    assert (filled["zip"][kept] == frame["zip"][kept]).all()
+
+
+def test_a_large_csv_read_through_its_copy_keeps_the_codes_as_written(tmp_path, monkeypatch):
+    read_as_a_large_csv(monkeypatch)
+    shop().to_csv(tmp_path / "shop.csv", index=False)
+    run = tmp_path / "RUN"
+    ok(invoke("train", tmp_path / "shop.csv", "--category-column", "zip", "--out", run, *QUICK))
+    assert categories(run) == {"zip": ZIPS}
+
+
+def test_wrong_category_columns_are_refused(tmp_path):
+    shop().to_csv(tmp_path / "shop.csv", index=False)
+    np.save(tmp_path / "x.npy", np.zeros((20, 3), dtype=np.float32))
+    data, out = tmp_path / "shop.csv", tmp_path / "RUN"
+    said = refused(invoke("train", data, "--category-column", "zipp", "--out", out, *QUICK),
+                   "--category-column zipp", "no such column", "zip, spend, age")  # fmt: skip
+    assert len(said) < 200
+    refused(invoke("train", data, "--category-column", "zip", "--id-column", "zip", "--out",
+                   out, *QUICK), "one or the other")  # fmt: skip
+    labelled = ["--model", "cvae", "--label-column", "zip"]
+    refused(invoke("train", data, "--category-column", "zip", *labelled, "--out", out, *QUICK),
+            "labels are classes")  # fmt: skip
+    for array in (tmp_path / "x.npy", "digits"):
+        refused(invoke("train", array, "--category-column", "zip", "--out", out, *QUICK),
+                "names columns of a table")  # fmt: skip
+    assert not out.exists()
