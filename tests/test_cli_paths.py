@@ -117,3 +117,29 @@ def test_a_run_replaced_while_a_command_reads_it_is_refused(tmp_path, monkeypatc
     assert not (tmp_path / "t.csv").exists()
     monkeypatch.undo()
     ok(invoke("score", tmp_path / "RUN", "digits", "-o", tmp_path / "t.csv"))  # a new command
+
+
+def test_a_run_holding_another_runs_model_file_is_refused(tmp_path):
+    # a detector's RUN holding an autoencoder was scored as one ("DATA has 64 columns but the
+    # model takes ...") and exported as one, exit 0
+    import shutil
+
+    from cli_helpers import invoke, ok, refused
+
+    ok(invoke("train", "digits", *SMALL, "--out", tmp_path / "AE"))
+    ok(
+        invoke(
+            "detect", "digits", "--quiet", "--param", "n_estimators=1", "--out", tmp_path / "DET"
+        )
+    )
+    shutil.copy(tmp_path / "AE" / "model.safetensors", tmp_path / "DET" / "model.safetensors")
+    words = ("records the model class AnomalyDetector", "holds a model of class Autoencoder")
+    for command in (
+        ["info"],
+        ["score", "-o", tmp_path / "s.csv"],
+        ["export", "-o", tmp_path / "e"],
+    ):
+        args = [command[0], tmp_path / "DET", *(["digits"] if command[0] == "score" else [])]
+        refused(invoke(*args, *command[1:]), *words)
+    assert not (tmp_path / "s.csv").exists() and not (tmp_path / "e").exists()
+    ok(invoke("info", tmp_path / "AE"))  # its own model: as before

@@ -1,6 +1,7 @@
 """Requests the scoring server once took with a wrong answer: an Arrow table of an array's
-columns out of order, labels given twice, a label true, a misspelt field, a body nested past
-Python's recursion limit, a list of numbers as the rows (a new user's pass)."""
+columns out of order, labels given twice, a label true, a misspelt field (of /v1/generate and
+of a rows request), a body nested past Python's recursion limit, a list of numbers as the rows,
+rows mixing records and lists (new users' passes)."""
 
 from __future__ import annotations
 
@@ -177,3 +178,27 @@ def test_generate_says_a_bad_body_in_one_line(served_vae, body, said):
     )
     assert response.status_code == 422
     assert response.json()["detail"] == said
+
+
+@pytest.mark.parametrize("endpoint", ["score", "encode", "reconstruct"])
+def test_a_rows_body_with_a_misspelt_key_is_refused(cvae, endpoint):
+    # "lables" was dropped without a word: the rows were scored with their labels summed out
+    X, _ = load_digits()
+    response = client(cvae).post(f"/v1/{endpoint}", json={"rows": X[:1].tolist(), "lables": [3]})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "'lables' (did you mean 'labels'?)" in detail and '"rows"' in detail
+    right = client(cvae).post(f"/v1/{endpoint}", json={"rows": X[:1].tolist(), "labels": [3]})
+    assert right.status_code == 200, right.text
+
+
+def test_rows_mixing_records_and_lists_name_the_two_rows(served_vae, served_table):
+    model = served_vae
+    record = served_table.iloc[0].to_dict()
+    body = {"rows": [record, served_table.iloc[1].tolist()]}
+    response = client(model).post("/v1/score", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        '"rows" mixes records and lists: row 0 is a record (an object), row 1 is not; send '
+        "every row the same way."
+    )

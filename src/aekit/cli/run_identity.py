@@ -34,3 +34,27 @@ def same_run(run: Path) -> None:
             f"{run} was replaced by another aekit command while this one read it (a run "
             "retrained with --force); run this command again."
         )
+
+
+def same_model_kind(run: Path, model_file: Path) -> None:
+    """Refuse a RUN folder whose model file holds another kind of model than its config.toml
+    records (a model.safetensors copied from another run): read as it was, a detector's RUN
+    holding an autoencoder was scored as one and blamed DATA's width, and exported as one."""
+    import tomllib
+
+    from aekit.io.files import stored_class
+
+    try:
+        recorded = tomllib.loads((run / "config.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # none, or damaged: the commands that read it say so
+    model = recorded.get("model")
+    kind = model.get("class") if isinstance(model, dict) else None
+    held = stored_class(model_file)
+    if isinstance(kind, str) and held is not None and held != kind:
+        raise ValueError(
+            f"{run}'s config.toml records the model class {kind}, but its {model_file.name} "
+            f"holds a model of class {held}: "
+            "the model file was replaced (copied from another run?); put back the run's own "
+            "model file, or train the run again."
+        )

@@ -19,11 +19,8 @@ from typing import Any
 
 from aekit import registry
 from aekit.cli.outputs import check_out, claimed_run  # noqa: F401 (the commands use them)
-from aekit.cli.resuming import (  # noqa: F401 (importable here, as before they moved)
-    CHECKPOINT_FILE,
-    checkpoint_epoch,
-    resumable_when_stopped,
-)
+from aekit.cli.resuming import CHECKPOINT_FILE, checkpoint_epoch, resumable_when_stopped  # noqa: F401
+from aekit.cli.run_identity import same_model_kind
 from aekit.io.text import write_utf8
 
 MODEL_FILE = "model.safetensors"
@@ -382,6 +379,8 @@ def model_path(run: Path) -> Path:
     """RUN may be the folder or the model file itself."""
     path = run / MODEL_FILE if run.is_dir() else run
     if path.exists():
+        if run.is_dir():  # its config.toml's kind
+            same_model_kind(run, path)
         return path
     if run.is_dir() and (run / CHECKPOINT_FILE).exists():  # 'aekit train --checkpoint RUN'
         raise FileNotFoundError(

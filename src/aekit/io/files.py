@@ -135,6 +135,16 @@ def stored_format(path: str | os.PathLike) -> str | None:
         return None
 
 
+def stored_class(path: str | os.PathLike) -> str | None:
+    """The class an aekit model file's header names, read without its tensors; None for a file
+    that is no readable aekit file."""
+    try:
+        kind = _header_alone(path).get("class")
+    except _UNREADABLE:
+        return None
+    return kind if isinstance(kind, str) else None
+
+
 _UNREADABLE = (SafetensorError, OSError, KeyError, TypeError, ValueError)
 
 

@@ -153,6 +153,7 @@ def _from_json(body: bytes) -> Rows:
         document = {"rows": document}
     if not isinstance(document, dict):
         raise BodyError(422, 'the JSON body must be an object with "rows", or a list of rows.')
+    _refuse_unknown_keys(document)
     if "labels" in document and "label" in document:  # one was dropped without a word
         raise BodyError(
             422, 'the body gives both "labels" (one per row) and "label" (one for all); send one.'
@@ -178,6 +179,14 @@ def _from_json(body: bytes) -> Rows:
         raise BodyError(422, '"rows" must be a non-empty list of rows.')
     if all(isinstance(r, dict) for r in rows):
         return Rows(pd.DataFrame.from_records(rows), labels, keyed=True)
+    records = [i for i, r in enumerate(rows) if isinstance(r, dict)]
+    if records:  # numpy's words were of an "inhomogeneous shape after 1 dimensions"
+        other = next(i for i, r in enumerate(rows) if not isinstance(r, dict))
+        raise BodyError(
+            422,
+            f'"rows" mixes records and lists: row {records[0]} is a record (an object), row '
+            f"{other} is not; send every row the same way.",
+        )
     try:  # numbers, null read as NaN (named as a NaN is); anything else reaches the API,
         array = np.asarray(rows, dtype=np.float64)  # which names the problem
     except (TypeError, ValueError):
@@ -194,6 +203,26 @@ def _from_json(body: bytes) -> Rows:
             "for one row.",
         )
     return Rows(array, labels)
+
+
+_JSON_KEYS = ("rows", "columns", "data", "labels", "label")
+
+
+def _refuse_unknown_keys(document: dict) -> None:
+    """422 for a key no rows request takes: a misspelt "lables" was dropped without a word,
+    and a ConditionalVAE's rows were scored with their labels summed out."""
+    import difflib
+
+    unknown = [str(key) for key in document if key not in _JSON_KEYS]
+    if not unknown:
+        return
+    close = difflib.get_close_matches(unknown[0], _JSON_KEYS, n=1)
+    meant = f" (did you mean {close[0]!r}?)" if close else ""
+    raise BodyError(
+        422,
+        f"the JSON body holds {unknown[0]!r}{meant}, which a rows request does not take; it "
+        'takes "rows" (or "columns" and "data"), and "labels" or "label" for a ConditionalVAE.',
+    )
 
 
 NPY_MAGIC = b"\x93NUMPY"  # the first bytes of every .npy file (numpy.lib.format)
