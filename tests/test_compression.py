@@ -125,6 +125,11 @@ def test_wrong_model_is_refused(compressor, digits, data):
 def test_bad_input(compressor, digits):
     with pytest.raises(ValueError, match="step"):
         compressor.compress(digits[1], step=0)
+    with pytest.raises(ValueError, match="step='fine'"):
+        compressor.compress(digits[1], step="fine")
+    # "auto", the parameter's default as spelt, is the fitted step, as None is
+    rows = digits[1][:5]
+    assert compressor.compress(rows, step="auto") == compressor.compress(rows)
     with pytest.raises(ValueError, match="features"):
         compressor.compress(np.zeros((2, 10)))
     with pytest.raises(ValueError, match="NaN"):

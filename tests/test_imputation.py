@@ -1,6 +1,8 @@
 """AutoencoderImputer: beats column means on structured data, leaves observed entries alone,
 handles mixed DataFrames, works in a Pipeline, saves and loads, and rejects bad input."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -136,8 +138,14 @@ def test_bad_input():
         AutoencoderImputer().transform(X)
     all_missing = X.copy()
     all_missing[:, 3] = np.nan
-    with pytest.raises(ValueError, match="'x3' has no value in any row: leave it out"):
+    with pytest.raises(ValueError, match="'x3' has no value in any row: leave it out") as told:
         AutoencoderImputer(max_iter=1).fit(all_missing)
+    # an array has no .drop: the fix by position, which leaves the column out
+    fix = re.search(r"np\.delete\(X, 3, axis=1\)", str(told.value))
+    assert fix and not np.isnan(eval(fix[0], {"np": np, "X": all_missing})).all(axis=0).any()
+    named = pd.DataFrame(all_missing, columns=[f"c{i}" for i in range(X.shape[1])])
+    with pytest.raises(ValueError, match=r"\(X\.drop\(columns=\['c3'\]\)\)\.$"):
+        AutoencoderImputer(max_iter=1).fit(named)  # a frame's columns have names: no np.delete
     frame = pd.DataFrame(X, columns=[f"c{i}" for i in range(X.shape[1])])
     imputer = AutoencoderImputer(hidden_layer_sizes=(8,), max_iter=1).fit(frame)
     with pytest.raises(ValueError, match="X lacks \\['c0'\\]"):

@@ -25,15 +25,23 @@ DrawnShape = Annotated[
 ]
 
 
-def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: str):
+def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: str, encoder=None):
     """--image-shape for a .png of rows a model outputs (``what``: "generated", ...): the shape
     to draw each row in, checked against the rows; None for an image model's own shape. A .png
-    of the flat rows of a model trained on them needs it."""
+    of the flat rows of a model trained on them needs it; a table's rows (the RUN's
+    ``encoder``: standardized numbers and one-hot columns) have no image to draw."""
     import numpy as np
 
     from aekit.cli.data import parse_ints
 
     values = int(np.prod(rows.shape[1:]))
+    if encoder is not None and output.suffix.lower() == ".png":
+        raise ValueError(
+            f"-o {output}: the run was trained on a table (its columns "
+            f"{', '.join(map(str, encoder.feature_names_in_[:4]))}"
+            f"{', ...' if encoder.n_features_in_ > 4 else ''}), whose rows are no images; "
+            "write .csv or .parquet."
+        )
     if image_shape is None:
         if output.suffix.lower() == ".png" and estimator.image_shape_ is None:
             raise ValueError(

@@ -72,10 +72,9 @@ def generate(
         labels = (recorded_label_name(run) or "label", drawn)
     else:
         samples = estimator.sample(n, y=y, random_state=seed, draw_x=draw)
-    shape = drawn_shape(image_shape, samples, output, estimator, "generated")
-    shown = write_rows(
-        estimator, samples, output, run_encoder(run), image_shape=shape, labels=labels
-    )
+    encoder = run_encoder(run)
+    shape = drawn_shape(image_shape, samples, output, estimator, "generated", encoder)
+    shown = write_rows(estimator, samples, output, encoder, image_shape=shape, labels=labels)
     typer.echo(f"{n} samples: {output}" + (f" (a grid of the first {shown})" if shown < n else ""))
     if labels is not None and y is None and output.suffix.lower() in (".npy", ".png"):
         # the labels were drawn at random, and these files hold no column for them
@@ -156,8 +155,9 @@ def interpolate(
         path = estimator.interpolate(rows[0], rows[-1], steps=steps, method=method, y=y)
     from aekit.cli.tables import run_encoder
 
-    shape = drawn_shape(drawn, path, output, estimator, "interpolated")
-    write_rows(estimator, path, output, run_encoder(run), image_shape=shape)
+    encoder = run_encoder(run)
+    shape = drawn_shape(drawn, path, output, estimator, "interpolated", encoder)
+    write_rows(estimator, path, output, encoder, image_shape=shape)
     typer.echo(f"{steps} points from row {start} to row {end}: {output}")
 
 

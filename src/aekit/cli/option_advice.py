@@ -110,6 +110,12 @@ OPTION_ADVICE = (
         "a larger learning rate (--param learning_rate_init=0.003).",
         "(a run of aekit train, whose --param sets tol and n_iter_no_change).",
     ),
+    (  # too few gradient steps an epoch (aekit.estimators._convergence)
+        r": a smaller batch_size \(e\.g\. 32\) takes more\.",
+        "param",
+        ": a smaller batch (--param batch_size=32) takes more.",
+        ": a smaller batch_size (a run of aekit train, whose --param sets it) takes more.",
+    ),
     (  # a diverged fit (aekit.estimators._convergence)
         r"\bFit again with a smaller learning_rate_init \(it is ([^)]+)\)\.",
         "param",
@@ -189,15 +195,17 @@ OPTION_ADVICE = (
         None,
     ),
     (  # aekit.data.non_finite._empty_columns: a column missing in every row
-        r"(has no value in any row): leave it out \(X\.drop\(columns=\[(['\"])(.+?)\2\]\)\)",
+        r"(has no value in any row): leave it out \(X\.drop\(columns=\[(['\"])(.+?)\2\]\)\)"
+        r"(, or from an array \(a \.npy\), np\.delete\(X, \d+, axis=1\))?",
         "ignore_column",
-        r"\1: leave it out with --ignore-column \3",
+        r"\1: leave it out with --ignore-column \3\4",
         r"\1: leave it out of DATA",
     ),
     (
-        r"(have no value in any row): leave them out \(X\.drop\(columns=\[.+?\]\)\)",
+        r"(have no value in any row): leave them out \(X\.drop\(columns=\[.+?\]\)\)"
+        r"(, or from an array \(a \.npy\), np\.delete\(X, \[[\d, ]+\], axis=1\))?",
         "ignore_column",
-        r"\1: leave each out with --ignore-column",
+        r"\1: leave each out with --ignore-column\2",
         r"\1: leave them out of DATA",
     ),
     (  # aekit.data.column_checks.check_column_kind: a date column in a table's features

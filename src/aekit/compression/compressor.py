@@ -290,7 +290,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             self._fingerprint = digest.digest()[: container.FINGERPRINT_BYTES]
         return self._fingerprint
 
-    def compress(self, X: Any, step: float | None = None) -> bytes:
+    def compress(self, X: Any, step: float | str | None = None) -> bytes:
         """Compress the rows of X into self-describing bytes.
 
         Parameters
@@ -298,8 +298,9 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
             A dataset on disk (:func:`aekit.datasets.open_dataset`, a large memmap) is read and
             encoded a chunk at a time: memory holds its codes, not its rows.
-        step : float, default=None
-            Quantization step; None uses ``step_`` (the ``step`` parameter, or the one chosen).
+        step : float, "auto" or None, default=None
+            Quantization step; None (or ``"auto"``, as the parameter's default is spelt) uses
+            ``step_`` (the ``step`` parameter, or the one fit chose).
             A step below the smallest the model supports (its code's span split into
             :data:`aekit.compression.prior.MAX_SYMBOLS` symbols) is refused with a
             ``ValueError`` that names it.
@@ -309,7 +310,8 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         data : bytes
         """
         check_is_fitted(self)
-        step = check_step(self.quantiles_, _check_step(self.step_ if step is None else step))
+        fitted = step is None or (isinstance(step, str) and step == "auto")
+        step = check_step(self.quantiles_, _check_step(self.step_ if fitted else step))
         if isinstance(X, pd.DataFrame):  # its column names checked by the network's transform
             n_rows, row_shape, codes = len(X), X.shape[1:], self._codes(X)
         elif lazy_reader(X) is None:

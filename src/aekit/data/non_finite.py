@@ -6,6 +6,7 @@ refuses them (impute, ``handle_missing``, replace an infinity)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -185,8 +186,20 @@ def _no_value(empty: Sequence[Any], needed: bool = False) -> str:
         subject = f"column {names} has" if len(empty) == 1 else f"columns {names} have"
         return f"; {subject} no value in any row"
     if len(empty) == 1:
-        return f"; column {names} has no value in any row: leave it out (X.drop(columns=[{names}]))"
-    return f"; columns {names} have no value in any row: leave them out (X.drop(columns=[{names}]))"
+        fix = f"leave it out (X.drop(columns=[{names}])){_from_an_array(empty)}"
+        return f"; column {names} has no value in any row: {fix}"
+    fix = f"leave them out (X.drop(columns=[{names}])){_from_an_array(empty)}"
+    return f"; columns {names} have no value in any row: {fix}"
+
+
+def _from_an_array(empty: Sequence[Any]) -> str:
+    """The fix for an array's columns (named x0, x1, ... as scikit-learn names them), which
+    have no ``drop``: ``np.delete`` by position."""
+    positions = [re.fullmatch(r"x(\d+)", str(name)) for name in empty]
+    if not all(positions):
+        return ""
+    at = [int(match[1]) for match in positions]
+    return f", or from an array (a .npy), np.delete(X, {at[0] if len(at) == 1 else at}, axis=1)"
 
 
 def refuse_infinite(

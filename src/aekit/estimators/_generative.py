@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.core.latent import manifold_values
 from aekit.data.tensor_input import from_tensor
 from aekit.data.validation import check_count, is_number
 from aekit.estimators._inference import _INFERENCE_BATCH
+from aekit.estimators._random_states import random_state_of
 
 INTERPOLATIONS = ("linear", "slerp")
 
@@ -124,7 +124,7 @@ class GenerativeMixin:
         check_count(n_samples, "n_samples")
         flat = self._validate_X(X, reset=False)
         X_model = self._to_model(flat)
-        seed = int(check_random_state(random_state).randint(0, 2**31 - 1))
+        seed = int(random_state_of(random_state).randint(0, 2**31 - 1))
         eps = torch.randn(
             int(n_samples), self.latent_dim_, generator=torch.Generator().manual_seed(seed)
         )

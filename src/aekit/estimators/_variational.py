@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
@@ -37,6 +36,7 @@ from aekit.data.validation import check_count
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._ex_post import check_mixture, draw, fit_mixture, fit_mixture_per_label
 from aekit.estimators._generative import GenerativeMixin
+from aekit.estimators._random_states import random_state_of
 from aekit.warning_lines import caller_level
 
 
@@ -167,9 +167,10 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         n_samples : int, default=1
             Number of rows to generate.
         y : label or array-like of shape (n_samples,), default=None
-            Ignored by models without labels. A :class:`ConditionalVAE`'s labels of the rows:
-            one for all, one per row, or None for labels drawn uniformly from ``classes_``.
-        random_state : int, RandomState instance or None, default=None
+            Ignored, with a warning, by models without labels. A :class:`ConditionalVAE`'s
+            labels of the rows: one for all, one per row, or None for labels drawn uniformly
+            from ``classes_``.
+        random_state : int, RandomState instance, numpy Generator or None, default=None
             Seeds the draws (of the labels first, then of the codes).
         return_y : bool, default=False
             Also return each row's label (a :class:`ConditionalVAE`'s: the labels drawn when
@@ -194,12 +195,22 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         """
         check_is_fitted(self)
         n_samples = check_count(n_samples, "n_samples")
+        for name, flag in (("return_y", return_y), ("draw_x", draw_x)):
+            if not isinstance(flag, (bool, np.bool_)):  # 'yes' and 1 were taken as True
+                raise ValueError(f"{name}={flag!r} is a {type(flag).__name__}; give True or False.")
+        if y is not None and not hasattr(self, "classes_"):
+            warnings.warn(  # "generate a 7" from a model without labels gave any digit, unsaid
+                f"y is ignored: a {type(self).__name__} has no labels, so its samples are of no "
+                "class in particular; a ConditionalVAE generates the class asked for.",
+                UserWarning,
+                stacklevel=2,
+            )
         if return_y and not hasattr(self, "classes_"):
             raise ValueError(
                 f"return_y=True: a {type(self).__name__} has no labels; a ConditionalVAE's "
                 "samples have one each."
             )
-        rng = check_random_state(random_state)
+        rng = random_state_of(random_state)
         labels = self._sampling_labels(y, n_samples, rng)
         # each row's label as an index of classes_: an unknown label is refused before any draw
         index = None if labels is None else self._labels(labels, n_samples).numpy()
