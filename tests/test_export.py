@@ -98,6 +98,18 @@ def test_unknown_part_and_unfitted_models_are_refused(tmp_path):
         aekit.Autoencoder().to_onnx(tmp_path / "x.onnx")
 
 
+def test_an_export_into_a_run_folder_is_refused_as_the_command_line_refuses_it(tmp_path):
+    # export_onnx(model, "cvae-run") wrote its graphs and manifest among the run's record
+    run = tmp_path / "cvae-run"
+    run.mkdir()
+    (run / "config.toml").write_text('[model]\nclass = "Autoencoder"\n')
+    (run / "command.txt").write_text("aekit train digits --out cvae-run\n")
+    model = aekit.Autoencoder(**CPU).fit(kind_data("gaussian")[0])
+    with pytest.raises(ValueError, match="cvae-run is a RUN folder of the command line; give"):
+        aekit.export_onnx(model, run)
+    assert sorted(p.name for p in run.iterdir()) == ["command.txt", "config.toml"]
+
+
 def test_a_graph_that_fixes_the_batch_is_refused_with_a_clear_error(tmp_path):
     class CountsRows(torch.nn.Module):
         def forward(self, x):

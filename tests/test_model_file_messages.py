@@ -49,3 +49,21 @@ def test_a_tensor_the_header_names_and_the_file_lacks_is_named(saved, tmp_path):
         r"does not hold; save the model again\.",
         said,
     ), said
+
+
+def test_a_name_without_its_suffix_names_the_file_saved(tmp_path):
+    import numpy as np
+
+    X = np.random.default_rng(0).normal(size=(30, 4)).astype(np.float32)
+    aekit.Autoencoder(max_iter=1, hidden_layer_sizes=(4,), device=DEVICE).fit(X).save(
+        tmp_path / "m.safetensors"
+    )
+    with pytest.raises(FileNotFoundError) as missing:
+        aekit.load(tmp_path / "m", device=DEVICE)
+    assert (
+        str(missing.value)
+        == f"no such file: {tmp_path / 'm'}; did you mean {tmp_path / 'm.safetensors'}?"
+    )
+    with pytest.raises(FileNotFoundError) as other:
+        aekit.load(tmp_path / "n", device=DEVICE)
+    assert str(other.value) == f"no such file: {tmp_path / 'n'}"

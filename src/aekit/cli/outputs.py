@@ -27,6 +27,7 @@ from aekit.cli.one_process import refuse_several_processes
 from aekit.cli.output_formats import check_figure, check_format, check_not_stdout
 from aekit.io.atomic import UMASK, short_name
 from aekit.io.inputs import refuse_input_as_output
+from aekit.io.paths import is_run_folder
 
 STAGING = ".aekit-staging"
 _LOCK = ".lock"
@@ -297,11 +298,6 @@ INPUT_ARGUMENTS = {
 RUN_RECORD = frozenset(
     {"config.toml", "command.txt", "metrics.csv", "scores.csv", "model.safetensors", "encoder.json"}
 )
-
-
-def is_run_folder(path: Path) -> bool:
-    """A folder a RUN-making command wrote: it holds both its config.toml and command.txt."""
-    return (path / "config.toml").is_file() and (path / "command.txt").is_file()
 
 
 def check_not_run_record(path: Path, option: str) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from aekit._version import __version__
 from aekit.io.atomic import staged_folder
-from aekit.io.paths import user_path
+from aekit.io.paths import is_run_folder, user_path
 from aekit.io.text import write_utf8
 
 MANIFEST = "manifest.json"
@@ -58,7 +58,7 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
         TabularEncoder.
     ValueError
         For a ``table_encoder`` whose width is not the autoencoder's, or one given with a
-        detector; for a ``directory`` that is a file.
+        detector; for a ``directory`` that is a file, or a RUN folder of the command line.
     ImportError
         Without the optional dependencies (``pip install 'aekit[export]'``).
     """
@@ -69,6 +69,11 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
     directory = user_path(directory)
     if directory.exists() and not directory.is_dir():
         raise ValueError(f"{directory} is a file; give a folder for the ONNX files.")
+    if is_run_folder(directory):  # its graphs would lie among the run's record, as with --out
+        raise ValueError(
+            f"{directory} is a RUN folder of the command line; give the export a folder of "
+            f"its own, e.g. {directory.resolve().name}-onnx."
+        )
     earlier = exported_files(directory)
     # Written beside the folder and moved in at the end: a failed export leaves no graph
     # without its manifest, and no folder it created.

@@ -15,3 +15,9 @@ def user_path(path: str | os.PathLike[str]) -> Path:
     working directory, and ``aekit.load`` of the same string found nothing.
     """
     return Path(path).expanduser()
+
+
+def is_run_folder(path: Path) -> bool:
+    """A folder a RUN-making command of the command line wrote: it holds both its config.toml
+    and command.txt."""
+    return (path / "config.toml").is_file() and (path / "command.txt").is_file()

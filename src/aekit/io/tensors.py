@@ -312,6 +312,13 @@ def _deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
+def _with_suffix(path: Path) -> str:
+    """For a missing file named without a suffix: the file of that name with one, which
+    ``save`` writes when given it (``aekit.load("model")`` of a model.safetensors)."""
+    named = path.with_name(path.name + ".safetensors")
+    return f"; did you mean {named}?" if not path.suffix and named.is_file() else ""
+
+
 def load_tree(
     path: str | os.PathLike,
     check: Callable[[dict[str, Any]], object] | None = None,
@@ -334,7 +341,7 @@ def load_tree(
             )
         if path.is_dir():
             raise ValueError(f"{path} is a folder; give the file that aekit saved in it.")
-        raise FileNotFoundError(f"no such file: {path}")
+        raise FileNotFoundError(f"no such file: {path}{_with_suffix(path)}")
     try:
         tensors = load_file(path)
         with safe_open(path, framework="pt") as handle:
