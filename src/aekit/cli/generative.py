@@ -52,6 +52,14 @@ def generate(
             "probabilities (synthetic rows); --mean: its expected values (smooth images).",
         ),
     ] = False,
+    label_prior: Annotated[
+        str,
+        typer.Option(
+            help="How a ConditionalVAE draws the labels without --label: 'uniform' (as many of "
+            "each class) or 'fitted' (at the shares of the training labels: synthetic rows "
+            "keep the classes' balance).",
+        ),
+    ] = "uniform",
 ) -> None:
     """Draw new samples from a VAE (or of one label from a ConditionalVAE)."""
     from aekit.cli.outputs import check_file
@@ -67,8 +75,17 @@ def generate(
 
     y = known_label(estimator, label) if label is not None else None
     labels = None
+    if label_prior not in ("uniform", "fitted"):
+        raise ValueError(f"--label-prior {label_prior}: use uniform or fitted.")
+    if label_prior != "uniform" and (label is not None or not hasattr(estimator, "classes_")):
+        whose = "the --label's alone" if label is not None else "a ConditionalVAE run's"
+        raise ValueError(
+            f"--label-prior {label_prior}: the labels drawn are {whose}; leave it out."
+        )
     if hasattr(estimator, "classes_"):  # a ConditionalVAE: each sample's label, drawn or given
-        samples, drawn = estimator.sample(n, y=y, random_state=seed, return_y=True, draw_x=draw)
+        samples, drawn = estimator.sample(
+            n, y=y, random_state=seed, return_y=True, draw_x=draw, label_prior=label_prior
+        )
         labels = (recorded_label_name(run) or "label", drawn)
     else:
         samples = estimator.sample(n, y=y, random_state=seed, draw_x=draw)

@@ -69,6 +69,7 @@ class ConditionalLabels:
             )
         _warn_of_identifier_labels(len(classes), len(labelled))
         self.classes_ = classes
+        self.class_counts_ = np.bincount(index, minlength=len(classes))
         full = np.full(n_samples, UNLABELLED, dtype=np.int64)
         full[~unlabelled] = index
         return torch.from_numpy(full)
@@ -86,6 +87,7 @@ class ConditionalLabels:
             )
         full = np.full(n_samples, UNLABELLED, dtype=np.int64)
         full[~unlabelled] = encode_labels(_discrete(labels[~unlabelled]), self.classes_)
+        self.class_counts_ = np.bincount(full[~unlabelled], minlength=len(self.classes_))
         return torch.from_numpy(full)
 
     def _labels(self, y: Any, n_samples: int) -> torch.Tensor:
@@ -136,10 +138,44 @@ class ConditionalLabels:
             )
         return labels
 
-    def _sampling_labels(self, y: Any, n: int, rng: np.random.RandomState) -> np.ndarray:
-        if y is None:  # uniform over the classes
+    def _sampling_labels(
+        self, y: Any, n: int, rng: np.random.RandomState, label_prior: str = "uniform"
+    ) -> np.ndarray:
+        if y is None and label_prior == "fitted":  # at the shares of fit's labelled rows
+            if self.class_counts_ is None:
+                raise ValueError(
+                    "label_prior='fitted': this model was saved before aekit kept the counts "
+                    "of its classes; fit it again, or give the labels (y)."
+                )
+            shares = self.class_counts_ / self.class_counts_.sum()
+            y = self.classes_[rng.choice(len(self.classes_), size=n, p=shares)]
+        elif y is None:  # uniform over the classes
             y = self.classes_[rng.randint(0, len(self.classes_), n)]
         return self._broadcast_labels(y, n, rows=f"n_samples is {n}")
+
+    # ---- model files: the labels and whether there is a classifier -----------------------------
+    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
+        fitted, tree = super()._get_fitted_state()
+        if self.classes_.dtype.kind not in "biufUS":
+            raise ValueError(
+                "only int, float, bool or string labels can be saved; got labels of dtype "
+                f"{self.classes_.dtype}."
+            )
+        fitted["classes_"] = self.classes_
+        fitted["classes_dtype"] = self.classes_.dtype.str
+        fitted["semi_supervised_"] = self.semi_supervised_
+        if self.class_counts_ is not None:
+            fitted["class_counts_"] = self.class_counts_.tolist()
+        return fitted, tree
+
+    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
+        # Before the base builds the network, which has an input per class and, when
+        # semi-supervised, the classifier q(y|x).
+        self.classes_ = np.asarray(fitted["classes_"], dtype=np.dtype(fitted["classes_dtype"]))
+        self.semi_supervised_ = bool(fitted["semi_supervised_"])
+        counts = fitted.get("class_counts_")  # (not kept by files saved before it was)
+        self.class_counts_ = None if counts is None else np.asarray(counts, dtype=np.int64)
+        super()._set_fitted_state(fitted, tree, device)
 
     def _over_labels(
         self, score: Callable[[torch.Tensor | None], np.ndarray], y: Any, n_samples: int

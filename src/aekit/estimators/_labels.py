@@ -45,8 +45,11 @@ class LabelHooks:
         an error where labels are required."""
         return None
 
-    def _sampling_labels(self, y: Any, n: int, rng: np.random.RandomState) -> np.ndarray | None:
-        """The labels of ``n`` generated rows: ``y`` broadcast, or drawn with ``rng`` when None."""
+    def _sampling_labels(
+        self, y: Any, n: int, rng: np.random.RandomState, label_prior: str = "uniform"
+    ) -> np.ndarray | None:
+        """The labels of ``n`` generated rows: ``y`` broadcast, or drawn with ``rng`` when None
+        (``label_prior``: uniformly, or at the shares of fit's labels)."""
         return None
 
     def _over_labels(

@@ -157,6 +157,7 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         random_state: Any = None,
         return_y: bool = False,
         draw_x: bool = False,
+        label_prior: str = "uniform",
     ) -> Any:
         """Draw ``n_samples`` rows from the model: decode codes ``z`` from ``sampler``'s
         distribution as fitted (the prior ``N(0, I)``, or the mixture fitted to the training
@@ -168,8 +169,8 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             Number of rows to generate.
         y : label or array-like of shape (n_samples,), default=None
             Ignored, with a warning, by models without labels. A :class:`ConditionalVAE`'s
-            labels of the rows: one for all, one per row, or None for labels drawn uniformly
-            from ``classes_``.
+            labels of the rows: one for all, one per row, or None for labels drawn from
+            ``classes_`` as ``label_prior`` says.
         random_state : int, RandomState instance, numpy Generator or None, default=None
             Seeds the draws (of the labels first, then of the codes).
         return_y : bool, default=False
@@ -184,6 +185,11 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             eps`` for Gaussian features (``sigma`` the scale fitted), 0 or 1 for Bernoulli
             ones, one category of each one-hot group drawn from its probabilities: synthetic
             table rows.
+        label_prior : {"uniform", "fitted"}, default="uniform"
+            How a :class:`ConditionalVAE` draws the labels when ``y`` is None: uniformly over
+            ``classes_`` (as many rows of each class), or at the shares of fit's labelled rows
+            (``class_counts_``): synthetic table rows then keep the classes' balance (a class
+            of 3% of the rows is 3% of the samples, not a third).
 
         Returns
         -------
@@ -210,8 +216,10 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
                 f"return_y=True: a {type(self).__name__} has no labels; a ConditionalVAE's "
                 "samples have one each."
             )
+        if label_prior not in ("uniform", "fitted"):
+            raise ValueError(f"label_prior={label_prior!r}: use 'uniform' or 'fitted'.")
         rng = random_state_of(random_state)
-        labels = self._sampling_labels(y, n_samples, rng)
+        labels = self._sampling_labels(y, n_samples, rng, label_prior)
         # each row's label as an index of classes_: an unknown label is refused before any draw
         index = None if labels is None else self._labels(labels, n_samples).numpy()
         seed = int(rng.randint(0, 2**31 - 1))

@@ -177,6 +177,9 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
         + SAMPLER_ATTRIBUTE
         + """    classes_ : ndarray
         The labels seen in fit (never the ``-1`` marking unlabelled rows).
+    class_counts_ : ndarray of int
+        The labelled rows of each of ``classes_`` in fit, which ``sample(label_prior="fitted")``
+        draws labels at the shares of (None in files saved before it was kept).
     semi_supervised_ : bool
         Whether the model has the classifier ``q(y|x)``; its ``history_`` then also holds
         ``"classification"`` (the classifier's cross-entropy on the labelled rows), its
@@ -377,23 +380,3 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
         """
         Z = self.transform(X, self._broadcast_labels(y_from, len(np.asarray(X))))
         return self.inverse_transform(Z, y_to)
-
-    # ---- model files: the labels and whether there is a classifier -----------------------------
-    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
-        fitted, tree = super()._get_fitted_state()
-        if self.classes_.dtype.kind not in "biufUS":
-            raise ValueError(
-                "only int, float, bool or string labels can be saved; got labels of dtype "
-                f"{self.classes_.dtype}."
-            )
-        fitted["classes_"] = self.classes_
-        fitted["classes_dtype"] = self.classes_.dtype.str
-        fitted["semi_supervised_"] = self.semi_supervised_
-        return fitted, tree
-
-    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
-        # Before the base builds the network, which has an input per class and, when
-        # semi-supervised, the classifier q(y|x).
-        self.classes_ = np.asarray(fitted["classes_"], dtype=np.dtype(fitted["classes_dtype"]))
-        self.semi_supervised_ = bool(fitted["semi_supervised_"])
-        super()._set_fitted_state(fitted, tree, device)
