@@ -29,6 +29,10 @@ def rejected(name: str, value: object) -> str:
 BAD_PARAMS = [
     (aekit.Autoencoder, {"latent_dim": 0}, rejected("latent_dim", 0)),
     (aekit.Autoencoder, {"latent_dim": 2.5}, rejected("latent_dim", 2.5)),
+    # a bool is an int to Python: True crashed torch in one estimator, fitted as 1 in another
+    (aekit.Autoencoder, {"latent_dim": True}, rejected("latent_dim", True)),
+    (aekit.VAE, {"latent_dim": True}, rejected("latent_dim", True)),
+    (aekit.VAE, {"beta": True}, rejected("beta", True)),
     (aekit.Autoencoder, {"architecture": "foo"}, rejected("architecture", "foo")),
     (aekit.Autoencoder, {"hidden_layer_sizes": (0,)}, r"hidden_layer_sizes=\(0,\)"),
     (aekit.Autoencoder, {"hidden_layer_sizes": 0}, rejected("hidden_layer_sizes", 0)),
@@ -59,6 +63,13 @@ BAD_PARAMS = [
 def test_invalid_params(kind, params, message, digits):
     with pytest.raises(ValueError, match=message):
         kind(**{**CPU, **params}).fit(digits[0])
+
+
+def test_a_bool_is_no_count_for_any_estimator(digits):
+    for kind, name in ((aekit.SemanticHasher, "n_bits"), (aekit.AutoencoderImputer, "max_iter")):
+        with pytest.raises(ValueError, match=rejected(name, np.True_)):
+            kind(**{name: np.True_}).fit(digits[0])
+    aekit.Autoencoder(**{**CPU, "verbose": True, "early_stopping": True}).fit(digits[0])  # flags
 
 
 def test_bernoulli_needs_data_in_unit_interval(digits):

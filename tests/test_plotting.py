@@ -210,6 +210,37 @@ def test_latent_scatter_colours_no_class_grey_and_names_the_rest_other():
     assert not any(grey(h) for h in ax.get_legend().legend_handles[:8])
 
 
+def test_latent_scatter_reads_true_and_names_what_it_was_given():
+    # a new user's pass: PC2 of 9% of the variance drawn as wide as PC1's 88%, classes 0 and 1
+    # dark and light blue, a Series' name and a frame's columns ignored, class_11 before class_2
+    import pandas as pd
+    from matplotlib.colors import to_rgb
+
+    rng = np.random.default_rng(0)
+    wide = plotting.latent_scatter(rng.normal(size=(200, 3)) * [10, 1, 0.1])
+    assert wide.get_aspect() == 1.0
+    assert plotting.latent_scatter(rng.normal(size=(30, 1))).get_aspect() == "auto"  # jitter
+    clusters = pd.Series(np.arange(200) % 15, name="cluster")
+    ax = plotting.latent_scatter(rng.normal(size=(200, 2)), clusters)
+    legend = ax.get_legend()
+    assert legend.get_title().get_text() == "cluster"
+    rgb = [np.array(to_rgb(h.get_color())) for h in legend.legend_handles]
+    assert min(np.abs(a - b).sum() for a, b in zip(rgb, rgb[1:])) > 0.3  # neighbours differ
+    codes = pd.DataFrame(rng.normal(size=(30, 2)), columns=["alpha", "beta"])
+    grades = pd.Series(pd.Categorical(list("cba") * 10, categories=["c", "b", "a"]))
+    ax = plotting.latent_scatter(codes, grades)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("alpha", "beta")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["c", "b", "a"]
+    named = np.array([f"class_{k}" for k in (2, 11, 1)] * 10)
+    ax = plotting.latent_scatter(rng.normal(size=(30, 2)), named)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["class_1", "class_2", "class_11"]
+    many = plotting.latent_scatter(
+        rng.normal(size=(50, 2)), pd.Series(np.linspace(0, 1, 50), name="t")
+    )
+    assert many.figure.axes[-1].get_ylabel() == "t"  # the colour bar's
+
+
 def test_latent_scatter_without_labels_and_for_narrow_codes():
     Z = np.random.default_rng(0).normal(size=(30, 2))
     ax = plotting.latent_scatter(Z)

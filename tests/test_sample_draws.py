@@ -77,6 +77,15 @@ def test_drawn_table_rows_keep_category_frequencies_and_spread(table):
     np.testing.assert_array_equal(again, vae.sample(50, random_state=1, draw_x=True))
 
 
+def test_saved_categorical_groups_come_back_as_given(table, tmp_path):
+    # they came back as lists inside the tuple: get_params() of the two models differed
+    encoder = aekit.TabularEncoder().fit(table)
+    vae = aekit.VAE(max_iter=1, categorical_groups=encoder.categorical_groups_, device="cpu")
+    vae.fit(encoder.transform(table)).save(tmp_path / "m.safetensors")
+    loaded = aekit.load(tmp_path / "m.safetensors").get_params()["categorical_groups"]
+    assert loaded == encoder.categorical_groups_ and isinstance(loaded[0], tuple)
+
+
 def test_the_codes_drawn_are_those_of_the_expected_values(table, monkeypatch):
     # the draws' seed comes after the codes': with draws that are the means, the rows are equal
     encoder = aekit.TabularEncoder().fit(table)

@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 
 from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
+from sklearn.utils._param_validation import RealNotInt, StrOptions
 
 from aekit.anomaly import thresholds
 from aekit.anomaly._docs import DETECTOR_ATTRIBUTES
@@ -54,6 +54,7 @@ from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
 from aekit.anomaly.threshold_fit import ThresholdFit
 from aekit.core.distributed import warns_on_rank_zero
+from aekit.data.intervals import Interval
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 

@@ -174,8 +174,32 @@ def interpolate(
 
     encoder = run_encoder(run)
     shape = drawn_shape(drawn, path, output, estimator, "interpolated", encoder)
-    write_rows(estimator, path, output, encoder, image_shape=shape)
+    if output.suffix.lower() == ".png":  # the two rows beside their path, said as the RUN's
+        ends_and_path = np.concatenate([rows[:1], np.asarray(path), rows[-1:]])
+        under = "" if y is None else f", label {y}"
+        title = f"{method} path from row {start} to row {end} of {data}{under}"
+        _write_strip(output, estimator, ends_and_path, shape, (f"row {start}", f"row {end}"), title)
+    else:
+        write_rows(estimator, path, output, encoder, image_shape=shape)
     typer.echo(f"{steps} points from row {start} to row {end}: {output}")
+
+
+def _write_strip(output: Path, estimator, images, shape, ends: tuple[str, str], title: str):
+    """``images`` (an input, the decoded points, the other input) as one captioned row, the
+    figure a RUN's interpolation.png draws ("input a, t=0, ..., t=1, input b")."""
+    import numpy as np
+
+    from aekit.cli.drawn_rows import grid_shape
+    from aekit.viz.figures import save_figure
+    from aekit.viz.plots import interpolation_strip
+
+    images = np.asarray(images, dtype=np.float32)
+    image_shape = grid_shape(estimator, int(np.prod(images.shape[1:])), shape)
+    tiles = [ends[0], "t=0", *[""] * (len(images) - 4), "t=1", ends[1]]
+    strip = interpolation_strip(
+        images.reshape(len(images), *image_shape), tile_labels=tiles, title=title
+    )
+    save_figure(strip.figure, output)
 
 
 def _shared_label(estimator, labels, start: int, end: int):

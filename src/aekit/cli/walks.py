@@ -107,7 +107,8 @@ def traverse(
     shown = np.argsort(-kl, kind="stable")[:units]
     with _needs_label(estimator):
         grid = estimator.traverse(rows[0], grid_values, y=y)[shown]
-    title = f"row {index}: one latent unit at a time"
+    under = "" if y is None else f", decoded as label {y}"  # a 0 decoded as a 7 is said so
+    title = f"row {index} of {data}: one latent unit at a time{under}"
     ax = latent_traversal(
         grid, grid_values, [int(u) for u in shown], drawn or estimator.image_shape_, title=title
     )

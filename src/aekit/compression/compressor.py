@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.compression import container, entropy
@@ -24,6 +24,7 @@ from aekit.compression.quality_warnings import (
 from aekit.compression.quantized import QuantizingAutoencoder
 from aekit.compression.step import MAX_ROWS, choose_step
 from aekit.core.distributed import warns_on_rank_zero
+from aekit.data.intervals import Interval
 from aekit.data.lazy import lazy_reader, rows_at
 from aekit.data.validation import (
     as_numeric_array,

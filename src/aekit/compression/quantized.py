@@ -16,12 +16,12 @@ from numbers import Real
 from typing import Any, ClassVar
 
 import torch
-from sklearn.utils._param_validation import Interval
 from torch import nn
 
 from aekit.core import sharding
 from aekit.core.latent import Code, DeterministicLatent
 from aekit.core.objectives import L1Sparsity, Term
+from aekit.data.intervals import Interval
 from aekit.estimators import FITTED_ATTRIBUTES, WARM_START_PARAMETER, BaseAutoencoder
 
 

@@ -20,13 +20,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 import torch
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 
 from aekit.core.architectures import ARCHITECTURES
 from aekit.core.fingerprint import array_digest, fingerprint
 from aekit.core.nets import ACTIVATIONS
 from aekit.core.objectives.likelihoods import LIKELIHOODS
 from aekit.core.train import PRECISIONS, TrainConfig
+from aekit.data.intervals import Interval
 from aekit.data.validation import is_int
 from aekit.devices import DEVICE_NAMES, DEVICES, is_device_name
 from aekit.estimators.epochs import batch_rows

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
@@ -32,6 +32,7 @@ from aekit.core.objectives import (
 )
 from aekit.core.optimizers import LEARNING_RATE_SCHEDULES
 from aekit.core.train import TrainConfig
+from aekit.data.intervals import Interval
 from aekit.data.validation import check_count
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._ex_post import check_mixture, draw, fit_mixture, fit_mixture_per_label

@@ -16,10 +16,11 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 from scipy.special import softmax
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.core.distributed import warns_on_rank_zero
+from aekit.data.intervals import Interval
 from aekit.data.validation import MissingLabelsError
 from aekit.estimators._conditional_labels import DEFAULT_CLASSIFIER_WEIGHT, ConditionalLabels
 from aekit.estimators._disk import labels_of

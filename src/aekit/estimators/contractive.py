@@ -6,9 +6,8 @@ import os
 from numbers import Real
 from typing import Any, ClassVar
 
-from sklearn.utils._param_validation import Interval
-
 from aekit.core.objectives import ContractivePenalty, Term
+from aekit.data.intervals import Interval
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
 

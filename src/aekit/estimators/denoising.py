@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.core.objectives import Corruption
@@ -20,6 +20,7 @@ from aekit.core.objectives.corruption import (
     noise_level_rule,
     valid_noise_level,
 )
+from aekit.data.intervals import Interval
 from aekit.data.lazy import Dataset
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER

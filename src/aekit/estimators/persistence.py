@@ -114,17 +114,21 @@ def describe_changes(changed: dict[str, tuple[Any, Any]]) -> str:
 
 
 def params_from_json(params: dict[str, Any]) -> dict[str, Any]:
-    """Inverse of :func:`params_to_json`; JSON lists come back as tuples. An estimator-valued
-    parameter is built only from a class a model file may name (``aekit.registry``)."""
+    """Inverse of :func:`params_to_json`; JSON lists come back as tuples, at every depth
+    (``categorical_groups=((3, 6), (6, 10))`` came back as ``([3, 6], [6, 10])``). An
+    estimator-valued parameter is built only from a class a model file may name
+    (``aekit.registry``)."""
     out = {}
     for name, value in params.items():
         if isinstance(value, dict) and _ESTIMATOR in value:
             cls = registry.model_file_class(value[_ESTIMATOR])
             value = cls(**params_from_json(value["params"]))
-        elif isinstance(value, list):
-            value = tuple(value)
-        out[name] = value
+        out[name] = _as_tuples(value)
     return out
+
+
+def _as_tuples(value: Any) -> Any:
+    return tuple(_as_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 class SavesToFile:

@@ -8,13 +8,14 @@ from dataclasses import replace
 from numbers import Real
 from typing import Any, ClassVar
 
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from torch import nn
 
 from aekit.core.config import TrainConfig
 from aekit.core.dead_units import check_epochs, revive_dead_units
 from aekit.core.latent import DeterministicLatent
 from aekit.core.objectives import KLSparsity, L1Sparsity, Term
+from aekit.data.intervals import Interval
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
 from aekit.warning_lines import caller_level

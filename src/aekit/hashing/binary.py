@@ -23,12 +23,12 @@ from typing import Any, ClassVar
 
 import torch
 import torch.nn.functional as F
-from sklearn.utils._param_validation import Interval
 from torch import nn
 
 from aekit.core import sharding
 from aekit.core.latent import Code
 from aekit.core.objectives import Term
+from aekit.data.intervals import Interval
 from aekit.estimators import FITTED_ATTRIBUTES, WARM_START_PARAMETER, BaseAutoencoder
 
 

@@ -9,10 +9,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from aekit.core.distributed import warns_on_rank_zero
+from aekit.data.intervals import Interval
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.persistence import (
     SavesToFile,

@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.core.objectives import MaskedReconstruction, Objective
 from aekit.data.column_values import as_frame
+from aekit.data.intervals import Interval
 from aekit.data.number_formats import check_numbers_not_text
 from aekit.data.tabular import TabularEncoder
 from aekit.data.validation import reject_complex, reject_sparse, reject_unshaped

@@ -18,13 +18,14 @@ import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.core.inference_copies import float64_copy
 from aekit.core.nets import ACTIVATIONS, reset_parameters
 from aekit.core.train import TrainConfig, train
+from aekit.data.intervals import Interval
 from aekit.data.tensor_input import from_tensor
 from aekit.data.validation import as_numeric_array, is_int
 from aekit.devices import resolve_device

@@ -31,10 +31,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, OutlierMixin, clone
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 
 from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.core.distributed import warns_on_rank_zero
+from aekit.data.intervals import Interval
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 from aekit.timeseries import flatlines, likelihood, series_threshold

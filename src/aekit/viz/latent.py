@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import numbers
+import re
 from typing import Any
 
 import numpy as np
@@ -24,12 +25,15 @@ OTHER = (0.5, 0.5, 0.5, 1.0)  # the classes beyond MAX_CATEGORIES: mid grey
 
 def _palette(n: int, matplotlib: Any) -> list[tuple]:
     """``n`` class colours, none of them grey (unlabelled and "other" are): tab10 with black for
-    its grey, or for more classes tab20 without its grey pair and two of tab20b's."""
+    its grey, or for more classes tab20 without its grey pair and two of tab20b's, the dark
+    member of each of tab20's pairs first (in tab20's order, classes 0 and 1 were dark and
+    light blue, hard to tell apart, and its light ones barely showed on white)."""
     if n <= 10:
         tab10 = [matplotlib.colormaps["tab10"](k) for k in range(10)]
         tab10[7] = (0.0, 0.0, 0.0, 1.0)
         return tab10[:n]
-    tab20 = [matplotlib.colormaps["tab20"](k) for k in range(20) if k not in (14, 15)]
+    pairs = [k for k in range(20) if k not in (14, 15)]
+    tab20 = [matplotlib.colormaps["tab20"](k) for k in pairs[0::2] + pairs[1::2]]
     return (tab20 + [matplotlib.colormaps["tab20b"](k) for k in (0, 8)])[:n]
 
 
@@ -74,11 +78,21 @@ def _check_labels(labels: Any, n: int) -> np.ndarray:
 
 def _classes(known: np.ndarray) -> list:
     """The distinct labels, sorted when they can be (a mix of numbers and text cannot: then in
-    order of first appearance)."""
+    order of first appearance); text with numbers in it in their order (class_2 before
+    class_11, which text order puts first)."""
     try:
-        return list(np.unique(known))
+        classes = list(np.unique(known))
     except TypeError:
         return list(dict.fromkeys(known.tolist()))
+    if all(isinstance(c, str) for c in classes):
+        classes.sort(key=_natural)
+    return classes
+
+
+def _natural(text: str) -> list:
+    return [
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text)
+    ]
 
 
 def _numbers(known: np.ndarray) -> np.ndarray | None:
@@ -112,9 +126,16 @@ def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None
     -------
     ax : matplotlib Axes
     """
+    columns = getattr(Z, "columns", None)  # a DataFrame's names, for a 2-D code's axes
+    label_name = str(getattr(labels, "name", None) or "label")  # a Series' name titles them
+    declared = getattr(getattr(labels, "dtype", None), "categories", None)  # a category dtype's
     Z = check_codes(Z)
     points, axis_names = _points(Z)
+    if Z.shape[1] == 2 and columns is not None:
+        axis_names = (str(columns[0]), str(columns[1]))
     ax = new_axes(ax, (6.4, 5.0))
+    if Z.shape[1] > 1:  # distances read true: a PC of 9% of the variance drawn as wide as 88%'s
+        ax.set_aspect("equal", adjustable="datalim")
     if labels is None:
         ax.scatter(points[:, 0], points[:, 1], color="C0", **STYLE)
     else:
@@ -122,7 +143,8 @@ def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None
         missing = blank_labels(labels)  # None, NaN, NA or empty text: unlabelled
         if missing.any():
             ax.scatter(points[missing, 0], points[missing, 1], **UNLABELLED, **STYLE)
-        _coloured(ax, points[~missing], labels[~missing], legend=missing.any())
+        order = None if declared is None else list(declared)
+        _coloured(ax, points[~missing], labels[~missing], missing.any(), label_name, order)
     ax.set(xlabel=axis_names[0], ylabel=axis_names[1])
     if title:
         ax.set_title(title)
@@ -137,14 +159,25 @@ def _name(label: Any) -> str:
     return str(label)
 
 
-def _coloured(ax: Any, points: np.ndarray, known: np.ndarray, legend: bool) -> None:
+def _coloured(
+    ax: Any,
+    points: np.ndarray,
+    known: np.ndarray,
+    legend: bool,
+    name: str = "label",
+    order: list | None = None,
+) -> None:
     """The labelled points: one colour per class, or a colour bar for many numbers. ``legend``:
-    there are unlabelled points (already drawn) to name in a legend."""
+    there are unlabelled points (already drawn) to name in a legend; ``name``: the labels'
+    (the legend's or colour bar's title); ``order``: the classes' own (a pandas category
+    dtype's), else :func:`_classes`'."""
     classes = _classes(known)
+    if order is not None:
+        classes.sort(key=lambda c: order.index(c) if c in order else len(order))
     values = _numbers(known)
     if len(classes) > MAX_CATEGORIES and values is not None:
         mappable = ax.scatter(points[:, 0], points[:, 1], c=values, cmap="viridis", **STYLE)
-        ax.figure.colorbar(mappable, ax=ax, label="label")
+        ax.figure.colorbar(mappable, ax=ax, label=name)
         if legend:
             ax.legend(fontsize=8, frameon=False)
         return
@@ -171,6 +204,6 @@ def _coloured(ax: Any, points: np.ndarray, known: np.ndarray, legend: bool) -> N
     handles, names = ax.get_legend_handles_labels()
     order = sorted(range(len(names)), key=lambda i: names[i] == UNLABELLED["label"])  # it last
     ax.legend(
-        [handles[i] for i in order], [names[i] for i in order], title="label", fontsize=8,
+        [handles[i] for i in order], [names[i] for i in order], title=name, fontsize=8,
         markerscale=1.5, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5),
     )  # fmt: skip
