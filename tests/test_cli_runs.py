@@ -133,9 +133,15 @@ def test_train_no_figures_leaves_a_run_without_figures_that_scores_as_one_with_t
     info = invoke("info", run)
     assert info.exit_code == 0 and "Autoencoder" in info.output, info.output
     assert invoke("report", run).exit_code == 0
-    assert "Not in this run folder: figures/" in (run / "report.html").read_text()
+    page = (run / "report.html").read_text()
+    assert "No figures: the run was made with --no-figures." in page
+    assert "Not in this run folder" not in page  # not lost: never drawn
     # its command.txt makes the same folder again, figures left out
     assert " --no-figures --out " in (run / "command.txt").read_text()
+    (run / "command.txt").write_text("aekit train digits --out N\n")  # a run that drew them
+    (run / "figures").mkdir()
+    assert invoke("report", run).exit_code == 0
+    assert "No figures: figures/ holds no .png." in (run / "report.html").read_text()
 
 
 def test_a_damaged_config_toml_is_named_not_ignored(tmp_path):

@@ -270,3 +270,16 @@ def test_every_figure_a_command_writes_has_a_caption_of_its_own():
     }
     assert {"roc_pr.png", "score_histogram.png", "series.png", "loss_curves.png"} <= written
     assert written - {"out.png"} <= set(_CAPTIONS)  # out.png: an example in a message
+
+
+def test_a_wide_tables_reconstruction_figure_shows_the_features_reconstructed_worst():
+    # standardized, every column varies alike: "the features that vary most" was a draw
+    from aekit.viz.report_figures import _worst_reconstructed
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 12))
+    X_hat = X + rng.normal(size=X.shape) * np.where(np.isin(np.arange(12), [1, 4, 9]), 1.0, 0.1)
+    X[:, 11] = 0.0  # constant: no R², never among the worst while others have one
+    assert _worst_reconstructed(X, X_hat, 3) == [1, 4, 9]
+    assert 11 not in _worst_reconstructed(X, X_hat, 8)
+    assert _worst_reconstructed(X[:, :5], X_hat[:, :5], 8) == [0, 1, 2, 3, 4]

@@ -197,7 +197,10 @@ def _write_strip(output: Path, estimator, images, shape, ends: tuple[str, str], 
     image_shape = grid_shape(estimator, int(np.prod(images.shape[1:])), shape)
     tiles = [ends[0], "t=0", *[""] * (len(images) - 4), "t=1", ends[1]]
     strip = interpolation_strip(
-        images.reshape(len(images), *image_shape), tile_labels=tiles, title=title
+        images.reshape(len(images), *image_shape),
+        image_shape=image_shape,  # tiny images (1, 4, 4) are never read as channels-last
+        tile_labels=tiles,
+        title=title,
     )
     save_figure(strip.figure, output)
 

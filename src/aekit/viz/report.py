@@ -193,10 +193,16 @@ def write_report(run_dir: str | os.PathLike) -> Path:
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise FileNotFoundError(f"run folder {run_dir} does not exist.")
+    command = ""
+    if (run_dir / "command.txt").is_file():
+        command = (run_dir / "command.txt").read_text(encoding="utf-8", errors="replace").strip()
+    drawn = "--no-figures" not in command.split()  # else no figures/: never drawn, not lost
     names = ["config.toml", "metrics.csv", "command.txt", "model.safetensors", "figures/"]
-    missing = [n for n in names if not (run_dir / n).exists()]
+    missing = [n for n in names[: None if drawn else -1] if not (run_dir / n).exists()]
     notes = [f"Not in this run folder: {', '.join(missing)}."] if missing else []
-    config, rows, command = {}, [], ""
+    if not drawn:
+        notes.append("No figures: the run was made with --no-figures.")
+    config, rows = {}, []
     try:
         if (run_dir / "config.toml").is_file():
             config = tomllib.loads((run_dir / "config.toml").read_text(encoding="utf-8"))
@@ -208,13 +214,13 @@ def write_report(run_dir: str | os.PathLike) -> Path:
                 rows = [row for row in csv.DictReader(handle) if any(row.values())]
     except (csv.Error, ValueError) as err:
         notes.append(f"metrics.csv not shown: {err}")
-    if (run_dir / "command.txt").is_file():
-        command = (run_dir / "command.txt").read_text(encoding="utf-8", errors="replace").strip()
     order = list(FIGURES)
     figures = sorted(
         (run_dir / "figures").glob("*.png"),
         key=lambda p: (order.index(p.name) if p.name in order else len(order), p.name),
     )
+    if drawn and not figures and (run_dir / "figures").is_dir():  # left out, unsaid
+        notes.append("No figures: figures/ holds no .png.")
     meta = f"aekit {__version__} · run folder {run_dir.resolve().name}"
     if (model := run_dir / "model.safetensors").is_file():
         meta += f" · model.safetensors {model.stat().st_size / 1e6:.2f} MB"

@@ -132,13 +132,34 @@ def _figure_reconstructions(data: _Data):
             f"{data.name}: training sequences (solid) and their reconstructions (dashed)", y=1.02
         )
         return axes[0].figure
-    axes = plotting.feature_reconstructions(
-        data.flat, data.X_hat, feature_names=data.features, units=data.units
-    )
     d = data.flat.shape[1]
-    shown = f"the {len(axes)} of {d} features that vary most" if d > len(axes) else "every feature"
+    worst = _worst_reconstructed(data.flat, data.X_hat, _N_FEATURES)
+    axes = plotting.feature_reconstructions(
+        data.flat, data.X_hat, feature_names=data.features, units=data.units, features=worst
+    )
+    shown = (
+        f"the {len(axes)} of {d} features it reconstructs worst (lowest R²)"
+        if d > len(axes)
+        else "every feature"
+    )
     axes[0].figure.suptitle(f"{data.name}: reconstruction of {shown}", y=1.02)
     return axes[0].figure
+
+
+_N_FEATURES = 8  # panels of a table's reconstruction figure
+
+
+def _worst_reconstructed(X: np.ndarray, X_hat: np.ndarray, k: int) -> list[int]:
+    """The ``k`` features of lowest R² (1 - squared error / variance: unit-free, where the
+    variance of a standardized table's columns, all 1, chose among ties), in column order; a
+    constant feature, of no R², last. Every feature where there are at most ``k``."""
+    if X.shape[1] <= k:
+        return list(range(X.shape[1]))
+    variance = X.var(axis=0)
+    error = np.mean((X - X_hat) ** 2, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r2 = np.where(variance > 0, 1 - error / variance, np.inf)
+    return sorted(np.argsort(r2, kind="stable")[:k].tolist())
 
 
 def _figure_latent(data: _Data):
