@@ -124,3 +124,68 @@ def test_wrong_category_columns_are_refused(tmp_path):
         refused(invoke("train", array, "--category-column", "zip", "--out", out, *QUICK),
                 "names columns of a table")  # fmt: skip
     assert not out.exists()
+
+
+def test_codes_beyond_float32_read_from_parquet_score_as_trained(tmp_path):
+    # read a batch at a time, rows are float32: 987654321 became 987654336, unseen, and a run
+    # could not score its own training file
+    rng = np.random.default_rng(0)
+    codes = np.array([123456789, 123456790, 123456791, 987654321])
+    frame = pd.DataFrame({"sku": rng.choice(codes, 120), "spend": rng.normal(size=120)})
+    frame.to_parquet(tmp_path / "sku.parquet")
+    run = tmp_path / "DET"
+    ok(invoke("detect", tmp_path / "sku.parquet", "--category-column", "sku", "--out", run,
+              "--quiet", "--param", "n_estimators=1"))  # fmt: skip
+    ok(invoke("score", run, tmp_path / "sku.parquet", "-o", tmp_path / "s.csv"))
+    assert np.isfinite(pd.read_csv(tmp_path / "s.csv")["anomaly_score"]).all()
+
+
+def test_a_table_on_disk_is_warned_of_too(tmp_path, monkeypatch):
+    read_as_a_large_csv(monkeypatch, lazy_bytes=0)  # read a batch at a time, not as a frame
+    shop(300).to_csv(tmp_path / "shop.csv", index=False)
+    with pytest.warns(UserWarning, match="'zip' is named like a code"):
+        ok(invoke("detect", tmp_path / "shop.csv", "--out", tmp_path / "RUN", "--quiet",
+                  "--param", "n_estimators=1"))  # fmt: skip
+
+
+def test_a_run_reads_its_codes_as_it_was_trained_to(tmp_path):
+    from aekit.cli.column_warnings import warn_of_code_like_columns
+
+    shop().to_csv(tmp_path / "shop.csv", index=False)
+    data, coded, plain = tmp_path / "shop.csv", tmp_path / "CODED", tmp_path / "PLAIN"
+    ok(invoke("train", data, "--category-column", "zip", "--out", coded, *QUICK))
+    ok(invoke("train", data, "--out", plain, *QUICK))
+    out = ["-o", tmp_path / "r.csv"]
+    refused(invoke("score", plain, data, "--category-column", "zip", *out),
+            "was trained without --category-column", "leave the option out")  # fmt: skip
+    refused(invoke("score", coded, data, "--category-column", "age", *out),
+            "was trained with --category-column zip")  # fmt: skip
+    ok(invoke("score", coded, data, "--category-column", "zip", *out))  # as recorded: fine
+    said = refused(invoke("score", coded, data, "--id-column", "zip", *out), "also the --id-column")
+    assert "(recorded in" in said
+    for command in (
+        ["train-hasher", data, "--out", tmp_path / "H"],
+        ["detect-series", data, "--time-column", "age", "--out", tmp_path / "S"],
+    ):
+        refused(invoke(*command, "--category-column", "zip"), "numbers alone")  # fmt: skip
+    for figure in (
+        ["reconstruct", coded, data, "-o", tmp_path / "r.png"],
+        ["traverse", coded, data, "-o", tmp_path / "t.svg"],
+    ):
+        refused(invoke(*figure), "trained on a table (its columns zip, spend, age)")  # fmt: skip
+    with pytest.warns(UserWarning, match="1234567 is read as near 1234568"):
+        warn_of_code_like_columns(pd.DataFrame({"product_code": [1234567, 1234568, 2000000]}))
+
+
+def test_a_bare_model_file_says_the_option_that_reads_codes_as_text(tmp_path):
+    from aekit.cli.errors import error_message, for_the_command_line
+
+    frame = shop().astype({"zip": object})
+    frame.loc[::9, "zip"] = None
+    frame.to_csv(tmp_path / "gaps.csv", index=False)
+    model = tmp_path / "imp.safetensors"
+    ok(invoke("impute", tmp_path / "gaps.csv", "--category-column", "zip", "--save-model", model,
+              "-o", tmp_path / "f.csv", *QUICK))  # fmt: skip
+    result = invoke("impute", tmp_path / "gaps.csv", "--model", model, "-o", tmp_path / "g.csv")
+    line = for_the_command_line(error_message(result.exception))
+    assert "not seen in fit" in line and "read it as text with --category-column zip" in line

@@ -47,7 +47,7 @@ def test_a_numpy_generator_seeds_the_draws(models):
 def test_flags_must_be_bools(models):
     vae, cvae = models
     for name in ("draw_x", "return_y"):
-        with pytest.raises(ValueError, match=f"{name}='yes' is a str; give True or False"):
+        with pytest.raises(ValueError, match=f"{name}='yes' is no bool; give True or False"):
             vae.sample(2, **{name: "yes"})
     X, y = cvae.sample(2, y=3, return_y=np.True_, draw_x=np.False_, random_state=0)
     assert list(y) == [3, 3]

@@ -202,3 +202,18 @@ def test_rows_mixing_records_and_lists_name_the_two_rows(served_vae, served_tabl
         '"rows" mixes records and lists: row 0 is a record (an object), row 1 is not; send '
         "every row the same way."
     )
+
+
+def test_pandas_split_json_is_read_index_and_all(served_vae, served_table):
+    # df.to_json(orient="split") writes an "index": refused once unknown keys were
+    import json
+
+    rows = served_table.iloc[:3]
+    split = json.loads(rows.to_json(orient="split"))
+    tight = {**rows.to_dict(orient="tight"), "index": [0, 1, 2]}  # to_dict's, names and all
+    for body in (split, tight):
+        response = client(served_vae).post("/v1/score", json=body)
+        assert response.status_code == 200, response.text
+        np.testing.assert_allclose(
+            response.json()["scores"], served_vae.score_samples(rows), rtol=1e-5
+        )

@@ -48,7 +48,7 @@ def test_an_interpolation_png_shows_its_two_rows_and_says_what_it_is(runs, monke
     np.testing.assert_allclose(images[0], X[0], atol=1e-6)
     np.testing.assert_allclose(images[-1], X[10], atol=1e-6)
     assert said["tile_labels"] == ["row 0", "t=0", "", "", "", "t=1", "row 10"]
-    assert said["title"] == "linear path from row 0 to row 10 of digits"
+    assert said["title"] == "linear path from row 0 to row 10"
     assert out.stat().st_size > 0
 
 
@@ -57,4 +57,4 @@ def test_a_traversal_says_the_label_it_decodes_under(runs, monkeypatch):
 
     calls = captured(monkeypatch, generative, "latent_traversal")
     ok(invoke("traverse", runs / "cvae", "digits", "--label", 7, "-o", runs / "t.png"))
-    assert calls[0][1]["title"] == "row 0 of digits: one latent unit at a time, decoded as label 7"
+    assert calls[0][1]["title"] == "row 0: one latent unit at a time, decoded as label 7"

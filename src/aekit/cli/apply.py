@@ -23,7 +23,7 @@ from aekit.cli.common import (
     load_run,
     run_data_options,
 )
-from aekit.cli.drawn_rows import MAX_GRID, grid_shape, write_pairs
+from aekit.cli.drawn_rows import MAX_GRID, grid_shape, refuse_a_table_as_images, write_pairs
 from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.cli.output_formats import formats
 
@@ -248,13 +248,14 @@ def _data_command(name: str, compute, doc: str):
         png = output.suffix.lower() == ".png"  # reconstruct's alone (check_format)
         # DATA's --image-shape draws a model of flat rows too, as generate's does its samples
         drawn = parse_ints(image_shape, 3, "--image-shape") if png and image_shape else None
+        encoder = run_encoder(run)  # text columns are encoded as in training
         if png:  # refused before DATA is read
+            refuse_a_table_as_images(output, encoder)
             grid_shape(estimator, estimator.n_features_in_, drawn)
         # as the run read DATA: its label column, image size and shape
         options = run_data_options(
             run, data, label_column, image_shape, image_size, grayscale, labels
         )
-        encoder = run_encoder(run)  # text columns are encoded as in training
         if hasattr(estimator, "time_column"):  # a series is scored whole: a point's score
             from aekit.cli.large_csv import time_column
             from aekit.cli.series import check_series_column_kept

@@ -41,6 +41,16 @@ class CategoryOptions:
 
 current = CategoryOptions()  # the running command's, set by aekit.cli.table_options
 
+# The commands whose models read numbers alone, and what they read
+NUMBERS_ALONE = {
+    "train-hasher": "a hasher's rows",
+    "index": "a hasher's rows",
+    "search": "a hasher's rows",
+    "train-compressor": "a compressor's rows",
+    "compress": "a compressor's rows",
+    "detect-series": "a series' channels",
+}
+
 OPTIONS = {
     "category_column": Annotated[
         list[str] | None,
@@ -60,22 +70,51 @@ def resolve(
     recorded: dict,
     source: str | None,
     not_features: tuple[str | None, ...] = (),
+    command: str = "",
 ) -> CategoryOptions:
     """The running command's category columns: those typed, else those ``recorded`` (a
     config.toml's [data] section, read from ``source``). ``not_features``: the id and ignored
-    columns, which no model reads, so none of them can be a category column too."""
+    columns, which no model reads, so none of them can be a category column too; ``command``:
+    the running command's name (one whose model reads numbers alone refuses the option)."""
     names, from_ = tuple(dict.fromkeys(typed or ())), None
+    if names and command in NUMBERS_ALONE:  # one-hot columns would reach it unsaid, or fail
+        raise ValueError(
+            f"--category-column: aekit {command} reads {NUMBERS_ALONE[command]}, numbers "
+            "alone; leave the option out (and the column, with --ignore-column)."
+        )
     listed = recorded.get("category_columns")
-    if not names and isinstance(listed, list) and all(isinstance(v, str) for v in listed):
-        names, from_ = tuple(listed), source
+    valid = isinstance(listed, list) and all(isinstance(v, str) for v in listed)
+    trained = tuple(listed) if valid else ()
+    if names and source is not None and not source.startswith("--config"):
+        _refuse_another_reading(names, trained, source)  # a RUN's model reads DATA one way
+    if not names and trained:
+        names, from_ = trained, source
     for name in names:
         if name in not_features:
+            other = "--id-column" if name == not_features[0] else "--ignore-column"
+            said = "" if from_ is None else f" (recorded in {from_})"
             raise ValueError(
-                f"--category-column {shell_word(name)} is also an --id-column or "
-                "--ignore-column, which leave it out of the features: a column is one or the "
-                "other."
+                f"--category-column {shell_word(name)}{said} is also the {other}, which "
+                "leaves it out of the features: a column is one or the other."
             )
     return CategoryOptions(names, from_)
+
+
+def _refuse_another_reading(typed: tuple[str, ...], trained: tuple[str, ...], source: str):
+    """A RUN's model was fitted on its columns read one way: typed category columns other than
+    those it recorded would reach it as another kind of column (a zip one-hot encoded for a
+    model that reads it as a number was refused as text it cannot read, or passed unsaid)."""
+    if set(typed) == set(trained):
+        return
+    said = (
+        f"with --category-column {', '.join(map(shell_word, trained))}"
+        if trained
+        else "without --category-column"
+    )
+    raise ValueError(
+        f"--category-column {', '.join(map(shell_word, typed))}: {source} was trained {said}, "
+        "and its model reads DATA's columns as they were read then; leave the option out."
+    )
 
 
 def as_categories(spec: str, X: Any, label_column: str | None = None) -> Any:
@@ -119,3 +158,10 @@ def declared_in(schema: Any) -> bool:
     """Whether a Parquet schema holds one of the category columns: such a DATA is read whole
     to fit on, as one with text columns is (its categories are learned from all its rows)."""
     return any(field.name in current.names for field in schema)
+
+
+def stored_as_numbers(schema: Any) -> bool:
+    """Whether a Parquet schema stores one of the category columns as numbers."""
+    from aekit.data.parquet import is_numeric_type
+
+    return any(f.name in current.names and is_numeric_type(f.type) for f in schema)

@@ -9,6 +9,7 @@ import warnings
 from typing import Any
 
 from aekit.cli.shell_words import shell_word
+from aekit.warning_lines import caller_level
 
 
 def warn_of_misread_columns(
@@ -43,7 +44,7 @@ def warn_of_label_like_columns(
             "holds labels "
             f"(or {leave_out.format(name=shell_word(named[0]))} to leave it out).",
             UserWarning,
-            stacklevel=2,
+            stacklevel=caller_level(),
         )
 
 
@@ -51,6 +52,7 @@ def warn_of_label_like_columns(
 # by a capital) that mark a code: postal codes, and "code" itself (product_code, ProductCode)
 _CODE_WORDS = frozenset({"zip", "zipcode", "postcode", "postal", "plz", "code"})
 _MIN_DISTINCT = 3  # a 0/1 column named "code" is a flag as often
+_SAMPLED = 2000  # rows of a table on disk read to judge its columns
 
 
 def warn_of_code_like_columns(X: Any) -> None:
@@ -59,6 +61,8 @@ def warn_of_code_like_columns(X: Any) -> None:
     ``--category-column`` reads them as categories."""
     import pandas as pd
 
+    if hasattr(X, "iter_batches") and hasattr(X, "columns") and not isinstance(X, pd.DataFrame):
+        X = _first_rows(X)  # a table on disk: its first rows judge its columns
     if not isinstance(X, pd.DataFrame):
         return
     for column in X.columns:
@@ -73,9 +77,29 @@ def warn_of_code_like_columns(X: Any) -> None:
             f"measurement (standardized, {_example(series)}); if its values are codes, read "
             f"them as categories with --category-column {name}.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=caller_level(),
         )
         return  # one is enough to show the option
+
+
+def _first_rows(dataset: Any) -> Any:
+    """The columns named like codes of a table on disk (a lazy Dataset), in its first
+    :data:`_SAMPLED` rows, read a chunk at a time as every pass over it is; None (nothing
+    read) when no column is named so."""
+    import pandas as pd
+
+    from aekit.estimators.streaming import BATCH_ROWS
+
+    named = [c for c in dataset.columns if _is_code_name(str(c))]
+    if not named:
+        return None
+    parts, n = [], 0
+    for batch, _ in dataset.iter_batches(rows=BATCH_ROWS):
+        parts.append(batch[named])
+        n += len(batch)
+        if n >= _SAMPLED:
+            break
+    return pd.concat(parts, ignore_index=True)
 
 
 def _is_code_name(name: str) -> bool:
@@ -98,5 +122,5 @@ def _example(series: Any) -> str:
     """Two of the column's values in order, the first said to lie "near" the second."""
     import numpy as np
 
-    values = np.unique(series.dropna().to_numpy())
-    return f"{values[0]:g} is read as near {values[1]:g}"
+    values = np.unique(series.dropna().to_numpy()).astype(np.int64)  # whole: 1234567, not 1.23e+06
+    return f"{values[0]} is read as near {values[1]}"

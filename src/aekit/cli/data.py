@@ -65,26 +65,6 @@ def parse_ints(text: str, n: int, option: str) -> tuple[int, ...]:
     return values
 
 
-def _has_text_columns(spec: str, label_column: str | None) -> bool:
-    """Whether a Parquet DATA has a feature column that is not numbers (from its schema alone;
-    a folder's files share one schema, which reading them checks); the id and ignored columns
-    (:mod:`aekit.cli.columns`) are no features."""
-    path = Path(spec)
-    if path.suffix.lower() != ".parquet" and not path.is_dir():
-        return False
-
-    from aekit.cli import category_columns, columns
-    from aekit.data.parquet import is_numeric_type
-    from aekit.data.parquet_schema import read_schema
-
-    first = path if path.is_file() else min(path.glob("**/*.parquet"))
-    schema = read_schema(first)
-    others = {label_column, columns.current.id_column, *columns.current.ignore_columns}
-    return category_columns.declared_in(schema) or any(
-        not is_numeric_type(f.type) for f in schema if f.name not in others
-    )
-
-
 def open_data(
     spec: str, options: DataOptions, min_bytes: int = 0, text: bool = False
 ) -> tuple[Any, Any]:
@@ -96,12 +76,16 @@ def open_data(
     one-hot encodes it from all of its rows, whereas one that applies a trained run (its
     encoder, or a detector's) encodes each chunk as :meth:`aekit.data.lazy.Dataset.frame`
     decodes it, a chunk at a time."""
-    from aekit.cli import category_columns, columns, large_csv
+    from aekit.cli import category_columns, columns, large_csv, whole_reads
     from aekit.data.lazy import Dataset, open_dataset
 
     # a CSV too large for memory: its copy
     source = large_csv.parquet_copy(spec, options.label_column) or spec
-    if not on_disk(source) or (not text and _has_text_columns(source, options.label_column)):
+    if (
+        not on_disk(source)
+        or (not text and whole_reads.has_text_columns(source, options.label_column))
+        or whole_reads.codes_stored_as_numbers(source)
+    ):
         return load_data(spec, options)
     if Path(source).suffix.lower() == ".npy":
         columns.no_columns(spec)  # a recorded id or ignored column does not apply to an array

@@ -35,13 +35,7 @@ def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: st
     from aekit.cli.data import parse_ints
 
     values = int(np.prod(rows.shape[1:]))
-    if encoder is not None and output.suffix.lower() == ".png":
-        raise ValueError(
-            f"-o {output}: the run was trained on a table (its columns "
-            f"{', '.join(map(str, encoder.feature_names_in_[:4]))}"
-            f"{', ...' if encoder.n_features_in_ > 4 else ''}), whose rows are no images; "
-            "write .csv or .parquet."
-        )
+    refuse_a_table_as_images(output, encoder)
     if image_shape is None:
         if output.suffix.lower() == ".png" and estimator.image_shape_ is None:
             raise ValueError(
@@ -62,6 +56,20 @@ def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: st
         )
     check_drawable(shape, image_shape, values, what)
     return shape
+
+
+def refuse_a_table_as_images(output: Path, encoder, figure: bool = False) -> None:
+    """A .png (``figure``: any output, a figure of images) of a RUN trained on a table (its
+    ``encoder``: standardized numbers and one-hot columns) is refused: its rows are no images
+    (the advice was an --image-shape of the encoded width)."""
+    if encoder is not None and (figure or output.suffix.lower() == ".png"):
+        names = ", ".join(map(str, encoder.feature_names_in_[:4]))
+        more = ", ..." if encoder.n_features_in_ > 4 else ""
+        instead = "" if figure else "; write .csv or .parquet"  # a traversal has no table
+        raise ValueError(
+            f"-o {output}: the run was trained on a table (its columns {names}{more}), whose "
+            f"rows are no images{instead}."
+        )
 
 
 def square_shape(values: int) -> str:

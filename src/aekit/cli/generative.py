@@ -177,7 +177,7 @@ def interpolate(
     if output.suffix.lower() == ".png":  # the two rows beside their path, said as the RUN's
         ends_and_path = np.concatenate([rows[:1], np.asarray(path), rows[-1:]])
         under = "" if y is None else f", label {y}"
-        title = f"{method} path from row {start} to row {end} of {data}{under}"
+        title = f"{method} path from row {start} to row {end}{under}"
         _write_strip(output, estimator, ends_and_path, shape, (f"row {start}", f"row {end}"), title)
     else:
         write_rows(estimator, path, output, encoder, image_shape=shape)

@@ -110,6 +110,13 @@ OPTION_ADVICE = (
         "a larger learning rate (--param learning_rate_init=0.003).",
         "(a run of aekit train, whose --param sets tol and n_iter_no_change).",
     ),
+    (  # aekit.data.column_values._bool_hint: codes read as text in fit, as numbers here
+        r"and holds numbers here: (?:cast it with X\[(['\"]).+?\1\]\.astype\(str\) or )?"
+        r"read it as text, e\.g\. pd\.read_csv\(\.\.\., dtype=\{(['\"])(.+?)\2: str\}\)\.",
+        "category_column",
+        r"and holds numbers here: read it as text with --category-column \3.",
+        None,
+    ),
     (  # too few gradient steps an epoch (aekit.estimators._convergence)
         r": a smaller batch_size \(e\.g\. 32\) takes more\.",
         "param",

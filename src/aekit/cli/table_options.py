@@ -40,7 +40,8 @@ def add_table_options(app: typer.Typer) -> None:
         signature = inspect.signature(callback, eval_str=True)
         if not any(name in signature.parameters for name in DATA_PARAMETERS):
             continue
-        info.callback = _with_table_options(callback, signature)
+        name = info.name or callback.__name__.replace("_", "-")
+        info.callback = _with_table_options(callback, signature, name)
 
 
 def recorded_data(arguments: dict[str, object]) -> tuple[dict[str, Any], str | None]:
@@ -136,7 +137,7 @@ def flags() -> list[str]:
 
 
 def _with_table_options(
-    callback: Callable[..., object], signature: inspect.Signature
+    callback: Callable[..., object], signature: inspect.Signature, name: str
 ) -> Callable[..., object]:
     @functools.wraps(callback)
     def command(
@@ -160,7 +161,7 @@ def _with_table_options(
             columns.current = columns.resolve(id_column, ignore_column, recorded, source)
             not_features = (columns.current.id_column, *columns.current.ignore_columns)
             category_columns.current = category_columns.resolve(
-                category_column, recorded, source, not_features
+                category_column, recorded, source, not_features, name
             )
             return callback(*args, **kwargs)
         except ValueError as err:  # a CSV read with the run's options, untyped, or a column

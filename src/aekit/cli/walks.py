@@ -82,10 +82,13 @@ def traverse(
     decoding the row's code with that unit set to each of --values."""
     import numpy as np
 
+    from aekit.cli.drawn_rows import refuse_a_table_as_images
+    from aekit.cli.tables import run_encoder
     from aekit.viz.figures import save_figure
     from aekit.viz.generative import latent_traversal
 
     estimator = load_run(run)
+    refuse_a_table_as_images(output, run_encoder(run), figure=True)  # a traversal of images
     y = _label(estimator, label)  # an unknown label said before how the images are drawn
     drawn = None
     if getattr(estimator, "image_shape_", 1) is None and image_shape is not None:
@@ -108,7 +111,7 @@ def traverse(
     with _needs_label(estimator):
         grid = estimator.traverse(rows[0], grid_values, y=y)[shown]
     under = "" if y is None else f", decoded as label {y}"  # a 0 decoded as a 7 is said so
-    title = f"row {index} of {data}: one latent unit at a time{under}"
+    title = f"row {index}: one latent unit at a time{under}"
     ax = latent_traversal(
         grid, grid_values, [int(u) for u in shown], drawn or estimator.image_shape_, title=title
     )

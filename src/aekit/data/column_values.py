@@ -100,8 +100,15 @@ def one_hot(
         column, row = np.argwhere(unknown.T)[0]  # the first, in column order like the message
         name, known = names[column], categories[names[column]]
         value = json_value(frame[name].iloc[row])
-        dtype = frame[name].dtype  # a declared category no training row held is not learned
-        declared = isinstance(dtype, pd.CategoricalDtype) and value in list(dtype.categories)
+        # a category a dtype declares beyond the values its rows hold, which fit's dtype may
+        # have declared too: no training row held it, so it was not learned (a dtype made of
+        # the rows' own values, as --category-column makes it, declares nothing more)
+        dtype = frame[name].dtype
+        declared = (
+            isinstance(dtype, pd.CategoricalDtype)
+            and value in list(dtype.categories)
+            and len(dtype.categories) > frame[name].nunique()
+        )
         seen = "declared by the column's dtype but held by no row in fit" if declared else ""
         raise ValueError(
             f"column {name!r} has the category {shown(value)}, {seen or 'not seen in fit'} "

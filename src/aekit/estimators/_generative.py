@@ -79,7 +79,7 @@ class GenerativeMixin:
             uniform label prior, one estimate per class.
         n_samples : int, default=100
             Importance samples k per row (Burda et al. report k=5000 for test log-likelihoods).
-        random_state : int, RandomState instance or None, default=0
+        random_state : int, RandomState instance, numpy Generator or None, default=0
             Seeds the draws.
 
         Returns
@@ -108,7 +108,7 @@ class GenerativeMixin:
             the labels are summed out as in :meth:`log_likelihood`.
         n_samples : int, default=100
             Draws k of the code per row (the same k draws for every row).
-        random_state : int, RandomState instance or None, default=0
+        random_state : int, RandomState instance, numpy Generator or None, default=0
             Seeds the draws.
 
         Returns

@@ -204,7 +204,7 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         n_samples = check_count(n_samples, "n_samples")
         for name, flag in (("return_y", return_y), ("draw_x", draw_x)):
             if not isinstance(flag, (bool, np.bool_)):  # 'yes' and 1 were taken as True
-                raise ValueError(f"{name}={flag!r} is a {type(flag).__name__}; give True or False.")
+                raise ValueError(f"{name}={flag!r} is no bool; give True or False.")
         if y is not None and not hasattr(self, "classes_"):
             warnings.warn(  # "generate a 7" from a model without labels gave any digit, unsaid
                 f"y is ignored: a {type(self).__name__} has no labels, so its samples are of no "

@@ -205,7 +205,9 @@ def _from_json(body: bytes) -> Rows:
     return Rows(array, labels)
 
 
-_JSON_KEYS = ("rows", "columns", "data", "labels", "label")
+# pandas' "split" layout writes an "index" (df.to_json(orient="split")) and "tight" its names:
+# no features, read past
+_JSON_KEYS = ("rows", "columns", "data", "labels", "label", "index", "index_names", "column_names")
 
 
 def _refuse_unknown_keys(document: dict) -> None:
