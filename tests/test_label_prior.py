@@ -72,3 +72,19 @@ def test_generate_keeps_a_rare_class_rare(tmp_path):
               tmp_path / "VAE"))  # fmt: skip
     refused(invoke("generate", tmp_path / "VAE", "--label-prior", "fitted", "-o", out),
             "a ConditionalVAE run's")  # fmt: skip
+
+
+def test_a_label_prior_with_nothing_to_draw_is_said_to_be_ignored(rare_sevens):
+    from aekit.cli.errors import for_the_command_line
+
+    model, _ = rare_sevens
+    with pytest.warns(UserWarning, match="label_prior='fitted' is ignored: y gives the labels"):
+        model.sample(3, y=7, label_prior="fitted")
+    vae = aekit.VAE(**{**CPU, "hidden_layer_sizes": (16,), "max_iter": 1})
+    with pytest.warns(UserWarning, match="ignored: this model draws no labels"):
+        vae.fit(load_digits()[0][:100]).sample(3, label_prior="fitted")
+    said = for_the_command_line(
+        "label_prior='fitted': this model was saved before aekit kept the counts of its "
+        "classes; fit it again, or give the labels (y)."
+    )
+    assert said.startswith("--label-prior fitted: this run was saved") and "--label" in said

@@ -1,5 +1,6 @@
 """The plotting functions: each draws what it says on the axes it returns."""
 
+import io
 import subprocess
 import sys
 
@@ -224,8 +225,11 @@ def test_latent_scatter_reads_true_and_names_what_it_was_given():
     ax = plotting.latent_scatter(rng.normal(size=(200, 2)), clusters)
     legend = ax.get_legend()
     assert legend.get_title().get_text() == "cluster"
-    rgb = [np.array(to_rgb(h.get_color())) for h in legend.legend_handles]
-    assert min(np.abs(a - b).sum() for a, b in zip(rgb, rgb[1:])) > 0.3  # neighbours differ
+    import matplotlib
+
+    tab20 = [to_rgb(matplotlib.colormaps["tab20"](k)) for k in range(20)]
+    pair = [tab20.index(to_rgb(h.get_color())) // 2 for h in legend.legend_handles]
+    assert all(a != b for a, b in zip(pair, pair[1:]))  # no two neighbours of one tab20 pair
     codes = pd.DataFrame(rng.normal(size=(30, 2)), columns=["alpha", "beta"])
     grades = pd.Series(pd.Categorical(list("cba") * 10, categories=["c", "b", "a"]))
     ax = plotting.latent_scatter(codes, grades)
@@ -235,6 +239,13 @@ def test_latent_scatter_reads_true_and_names_what_it_was_given():
     ax = plotting.latent_scatter(rng.normal(size=(30, 2)), named)
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts == ["class_1", "class_2", "class_11"]
+    zero = plotting.latent_scatter(rng.normal(size=(30, 2)), pd.Series([1, 2] * 15, name=0))
+    assert zero.get_legend().get_title().get_text() == "0"  # a name of 0 is a name
+    # axes shared both ways cannot adjust their limits: the figure still saves
+    figure, (left, right) = plt.subplots(1, 2, sharex=True, sharey=True)
+    plotting.latent_scatter(rng.normal(size=(30, 2)), ax=left)
+    plotting.latent_scatter(rng.normal(size=(30, 2)) * 2, ax=right)
+    figure.savefig(io.BytesIO(), format="png")
     many = plotting.latent_scatter(
         rng.normal(size=(50, 2)), pd.Series(np.linspace(0, 1, 50), name="t")
     )

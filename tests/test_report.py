@@ -283,3 +283,5 @@ def test_a_wide_tables_reconstruction_figure_shows_the_features_reconstructed_wo
     assert _worst_reconstructed(X, X_hat, 3) == [1, 4, 9]
     assert 11 not in _worst_reconstructed(X, X_hat, 8)
     assert _worst_reconstructed(X[:, :5], X_hat[:, :5], 8) == [0, 1, 2, 3, 4]
+    X_hat[:, 6] = np.nan  # no reconstruction at all: the worst of every column
+    assert _worst_reconstructed(X, X_hat, 1) == [6]

@@ -71,22 +71,24 @@ def resolve(
     source: str | None,
     not_features: tuple[str | None, ...] = (),
     command: str = "",
+    encoded: frozenset[str] = frozenset(),
 ) -> CategoryOptions:
     """The running command's category columns: those typed, else those ``recorded`` (a
     config.toml's [data] section, read from ``source``). ``not_features``: the id and ignored
     columns, which no model reads, so none of them can be a category column too; ``command``:
-    the running command's name (one whose model reads numbers alone refuses the option)."""
+    the running command's name (one whose model reads numbers alone refuses the option);
+    ``encoded``: the columns the RUN read's encoder one-hot encodes (:func:`run_categories`)."""
     names, from_ = tuple(dict.fromkeys(typed or ())), None
     if names and command in NUMBERS_ALONE:  # one-hot columns would reach it unsaid, or fail
         raise ValueError(
             f"--category-column: aekit {command} reads {NUMBERS_ALONE[command]}, numbers "
-            "alone; leave the option out (and the column, with --ignore-column)."
+            "alone; leave the option out."
         )
     listed = recorded.get("category_columns")
     valid = isinstance(listed, list) and all(isinstance(v, str) for v in listed)
     trained = tuple(listed) if valid else ()
     if names and source is not None and not source.startswith("--config"):
-        _refuse_another_reading(names, trained, source)  # a RUN's model reads DATA one way
+        _refuse_another_reading(names, trained, source, encoded)  # a RUN reads DATA one way
     if not names and trained:
         names, from_ = trained, source
     for name in names:
@@ -100,11 +102,15 @@ def resolve(
     return CategoryOptions(names, from_)
 
 
-def _refuse_another_reading(typed: tuple[str, ...], trained: tuple[str, ...], source: str):
-    """A RUN's model was fitted on its columns read one way: typed category columns other than
-    those it recorded would reach it as another kind of column (a zip one-hot encoded for a
-    model that reads it as a number was refused as text it cannot read, or passed unsaid)."""
-    if set(typed) == set(trained):
+def _refuse_another_reading(
+    typed: tuple[str, ...], trained: tuple[str, ...], source: str, encoded: frozenset[str]
+):
+    """A RUN's model was fitted on its columns read one way: a typed category column that its
+    encoder does not one-hot encode (``encoded``) would reach it as another kind of column (a
+    zip one-hot encoded for a model that reads it as a number was refused as text it cannot
+    read, or passed unsaid), and one it recorded left out would be read as numbers. A column
+    of text in training read as text again (a code '01000') is the run's own reading."""
+    if set(typed) <= encoded and set(trained) <= set(typed):
         return
     said = (
         f"with --category-column {', '.join(map(shell_word, trained))}"
@@ -165,3 +171,17 @@ def stored_as_numbers(schema: Any) -> bool:
     from aekit.data.parquet import is_numeric_type
 
     return any(f.name in current.names and is_numeric_type(f.type) for f in schema)
+
+
+def run_categories(run: Any) -> frozenset[str]:
+    """The columns a RUN folder's encoder one-hot encodes (its encoder.json's categories), read
+    without building the encoder; none for anything else."""
+    import json
+    from pathlib import Path
+
+    path = Path(run) / "encoder.json" if isinstance(run, Path) and run.is_dir() else None
+    try:
+        categories = json.loads(path.read_text(encoding="utf-8"))["categories"] if path else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()  # damaged: the command that reads it says so
+    return frozenset(map(str, categories)) if isinstance(categories, dict) else frozenset()

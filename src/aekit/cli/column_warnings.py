@@ -94,12 +94,12 @@ def _first_rows(dataset: Any) -> Any:
     if not named:
         return None
     parts, n = [], 0
-    for batch, _ in dataset.iter_batches(rows=BATCH_ROWS):
+    for batch, _ in dataset.iter_batches(rows=min(BATCH_ROWS, _SAMPLED)):
         parts.append(batch[named])
         n += len(batch)
         if n >= _SAMPLED:
             break
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True).iloc[:_SAMPLED]
 
 
 def _is_code_name(name: str) -> bool:

@@ -114,6 +114,7 @@ def write_rows(
     n_rows: int | None = None,
     image_shape: tuple[int, ...] | None = None,
     labels: tuple[str, np.ndarray] | None = None,
+    clip: bool = False,
 ) -> int:
     """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table; with the
     ``encoder`` of a RUN trained on text columns, as rows of that table. ``n_rows``: the rows
@@ -134,8 +135,8 @@ def write_rows(
     if output.suffix.lower() == ".npy":
         write_table(output, rows, [])
         return len(rows)
-    if encoder is not None:
-        frame = encoder.inverse_transform(rows)
+    if encoder is not None:  # clip: each number within its column's training range
+        frame = encoder.inverse_transform(rows, clip=clip)
     else:  # a table's own column names (a model fitted on one records them), else x0, x1, ...
         width = int(np.prod(rows.shape[1:]))
         names = getattr(estimator, "feature_names_in_", None)

@@ -52,6 +52,13 @@ def generate(
             "probabilities (synthetic rows); --mean: its expected values (smooth images).",
         ),
     ] = False,
+    clip: Annotated[
+        bool,
+        typer.Option(
+            help="A run trained on a table: keep each number within its column's range in "
+            "training (a drawn count of at least 0 came back as -4).",
+        ),
+    ] = False,
     label_prior: Annotated[
         str,
         typer.Option(
@@ -78,7 +85,7 @@ def generate(
     if label_prior not in ("uniform", "fitted"):
         raise ValueError(f"--label-prior {label_prior}: use uniform or fitted.")
     if label_prior != "uniform" and (label is not None or not hasattr(estimator, "classes_")):
-        whose = "the --label's alone" if label is not None else "a ConditionalVAE run's"
+        whose = "the --label's alone" if label is not None else "a ConditionalVAE run's alone"
         raise ValueError(
             f"--label-prior {label_prior}: the labels drawn are {whose}; leave it out."
         )
@@ -91,13 +98,52 @@ def generate(
         samples = estimator.sample(n, y=y, random_state=seed, draw_x=draw)
     encoder = run_encoder(run)
     shape = drawn_shape(image_shape, samples, output, estimator, "generated", encoder)
-    shown = write_rows(estimator, samples, output, encoder, image_shape=shape, labels=labels)
+    if clip and encoder is None:
+        raise ValueError(
+            "--clip keeps a table's columns within their training ranges, which a run trained "
+            "on a table with text columns keeps (its encoder.json); this run has none: leave "
+            "--clip out, and clip the samples yourself (np.clip)."
+        )
+    if not clip:
+        _warn_outside_range(encoder, samples)
+    shown = write_rows(
+        estimator, samples, output, encoder, image_shape=shape, labels=labels, clip=clip
+    )
     typer.echo(f"{n} samples: {output}" + (f" (a grid of the first {shown})" if shown < n else ""))
     if labels is not None and y is None and output.suffix.lower() in (".npy", ".png"):
         # the labels were drawn at random, and these files hold no column for them
         typer.echo(
             f"their labels were drawn at random; --label L draws one label, and a .csv or "
             f".parquet output holds each sample's in a column {labels[0]!r}."
+        )
+
+
+def _warn_outside_range(encoder, samples) -> None:
+    """Warn of generated table rows holding a number outside its column's training range (a
+    Gaussian draw knows no bound), naming the columns and ``--clip``."""
+    if encoder is None or encoder.range_ is None:
+        return
+    import warnings
+
+    import numpy as np
+
+    frame = encoder.inverse_transform(samples)
+    outside, said = np.zeros(len(frame), dtype=bool), []
+    for name, (low, high) in encoder.range_.items():
+        values = frame[encoder.column_labels_[list(encoder.feature_names_in_).index(name)]]
+        values = values.to_numpy(dtype=np.float64)
+        beyond = (values < low) | (values > high)
+        if beyond.any():
+            outside |= beyond
+            said.append(
+                f"{name} {values.min():.4g}..{values.max():.4g}, trained {low:.4g}..{high:.4g}"
+            )
+    if outside.any():
+        warnings.warn(
+            f"{int(outside.sum())} of {len(frame)} rows hold a number outside its column's "
+            f"range in training ({'; '.join(said[:3])}{'; ...' if len(said) > 3 else ''}): a "
+            "Gaussian draw knows no bound; --clip keeps each within it.",
+            stacklevel=2,
         )
 
 

@@ -117,6 +117,14 @@ OPTION_ADVICE = (
         r"and holds numbers here: read it as text with --category-column \3.",
         None,
     ),
+    (  # aekit.estimators._conditional_labels: a model file older than class_counts_
+        r"^label_prior='fitted': this model was saved before aekit kept the counts of its "
+        r"classes; fit it again, or give the labels \(y\)\.",
+        "label_prior",
+        "--label-prior fitted: this run was saved before aekit kept the counts of its classes; "
+        "train it again, or give --label.",
+        None,
+    ),
     (  # too few gradient steps an epoch (aekit.estimators._convergence)
         r": a smaller batch_size \(e\.g\. 32\) takes more\.",
         "param",

@@ -160,8 +160,9 @@ def _with_table_options(
             )
             columns.current = columns.resolve(id_column, ignore_column, recorded, source)
             not_features = (columns.current.id_column, *columns.current.ignore_columns)
+            encoded = category_columns.run_categories(kwargs.get("run", kwargs.get("model")))
             category_columns.current = category_columns.resolve(
-                category_column, recorded, source, not_features, name
+                category_column, recorded, source, not_features, name, encoded
             )
             return callback(*args, **kwargs)
         except ValueError as err:  # a CSV read with the run's options, untyped, or a column

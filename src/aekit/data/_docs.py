@@ -31,6 +31,9 @@ TABULAR_ATTRIBUTES = """    Attributes
         names (a ``pd.DataFrame(array)``) stay integers.
     mean_, scale_ : dict of str to float
         The standardization of each numeric column (a constant column has scale 1).
+    range_ : dict of str to [float, float]
+        Each numeric column's minimum and maximum in fit, which ``inverse_transform(Z,
+        clip=True)`` keeps values to (None when read from a file saved before it was kept).
     n_features_out_ : int
         Width of the encoded matrix.
 

@@ -33,12 +33,13 @@ from aekit.data.non_finite import describe_non_finite, refuse_empty_columns_alon
 from aekit.data.number_formats import warn_text_among_numbers
 from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
+from aekit.data.tabular_state import EncoderState
 
 _MISSING_POLICIES = ("error", "mask")
 _UNKNOWN_POLICIES = ("error", "ignore")
 
 
-class TabularEncoder(TransformerMixin, BaseEstimator):
+class TabularEncoder(EncoderState, TransformerMixin, BaseEstimator):
     __doc__ = TABULAR_ENCODER_DOC
 
     def __init__(
@@ -116,6 +117,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         at = {g.name: g for g in groups}
         self.one_hot_groups_ = tuple((at[run[0]].start, at[run[-1]].stop) for run in runs)
         self._set_scale(numeric, dummies)
+        # each numeric column's training range, which inverse_transform(clip=True) keeps to
+        names = [g.name for g in groups if g.kind == "numeric"]
+        self.range_ = {
+            n: [float(np.nanmin(v)), float(np.nanmax(v))] for n, v in zip(names, numeric)
+        }
         return self
 
     def fit_scale(self, X: Any) -> TabularEncoder:
@@ -271,7 +277,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         """
         return self.transform_with_mask(X)[0]
 
-    def inverse_transform(self, Z: Any) -> pd.DataFrame:
+    def inverse_transform(self, Z: Any, clip: bool = False) -> pd.DataFrame:
         """Decode a matrix back to a DataFrame: argmax per one-hot group (so probabilities
         work too; found dummies come back as a 1 at the argmax, 0 elsewhere), de-standardized
         numerics, the original column order and dtypes.
@@ -280,12 +286,21 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         ----------
         Z : array-like of shape (n_samples, n_features_out_)
             Encoded rows, or a model's reconstructions of them.
+        clip : bool, default=False
+            Keep each numeric column within its range in fit (``range_``): a VAE's drawn rows
+            (``sample(draw_x=True)``) are Gaussian, unbounded, and a count of at least 0 came
+            back as -4.
 
         Returns
         -------
         X : DataFrame of shape (n_samples, n_features_in_)
         """
         check_is_fitted(self)
+        if clip and self.range_ is None:
+            raise ValueError(
+                "clip=True: this encoder was saved before aekit kept its columns' ranges; fit "
+                "it again (train the run again), or clip the values yourself."
+            )
         Z = np.array(Z, dtype=np.float64)  # a copy: found dummies are rewritten below
         if Z.ndim != 2 or Z.shape[1] != self.n_features_out_:
             raise ValueError(
@@ -299,6 +314,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         for group in self.feature_groups_:
             if group.kind == "numeric":
                 values = Z[:, group.start] * self.scale_[group.name] + self.mean_[group.name]
+                if clip and group.name in self.range_:  # a found dummy has no range: 0/1
+                    values = np.clip(values, *self.range_[group.name])
             else:
                 categories = np.asarray(self.categories_[group.name], dtype=object)
                 values = categories[Z[:, group.columns].argmax(axis=1)]
@@ -336,53 +353,3 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             else:
                 names.extend(f"{name}={c}" for c in self.categories_[group.name])
         return np.asarray(names, dtype=object)
-
-    # ---- state for model files: everything is JSON (categories as lists) --------------------
-    def get_state(self) -> dict[str, Any]:
-        """The fitted state as a JSON-serializable dict.
-
-        Returns
-        -------
-        state : dict
-        """
-        check_is_fitted(self)
-        return {
-            "input_is_frame": self.input_is_frame_,
-            "feature_names_in": list(self.feature_names_in_),
-            "column_labels": self.column_labels_,
-            "dtypes": self.dtypes_,
-            "categories": self.categories_,
-            "mean": self.mean_,
-            "scale": self.scale_,
-            "groups": [[g.name, g.start, g.stop, g.kind] for g in self.feature_groups_],
-            "one_hot_groups": [list(group) for group in self.one_hot_groups_],
-        }
-
-    def set_state(self, state: dict[str, Any]) -> TabularEncoder:
-        """Restore the state written by :meth:`get_state`.
-
-        Parameters
-        ----------
-        state : dict
-            What :meth:`get_state` returned.
-
-        Returns
-        -------
-        self : TabularEncoder
-        """
-        self.input_is_frame_ = bool(state["input_is_frame"])
-        self.feature_names_in_ = np.asarray(state["feature_names_in"], dtype=object)
-        self.n_features_in_ = len(self.feature_names_in_)
-        # (files written before the labels were kept have the names alone)
-        self.column_labels_ = list(state.get("column_labels", self.feature_names_in_))
-        self.dtypes_ = dict(state["dtypes"])
-        self.categories_ = {k: list(v) for k, v in state["categories"].items()}
-        self.mean_ = {k: float(v) for k, v in state["mean"].items()}
-        self.scale_ = {k: float(v) for k, v in state["scale"].items()}
-        self.feature_groups_ = [
-            FeatureGroup(str(n), int(a), int(b), str(k)) for n, a, b, k in state["groups"]
-        ]
-        self.n_features_out_ = self.feature_groups_[-1].stop if self.feature_groups_ else 0
-        # (files written before detect_one_hot existed have none)
-        self.one_hot_groups_ = tuple((int(a), int(b)) for a, b in state.get("one_hot_groups", []))
-        return self

@@ -219,6 +219,13 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             )
         if label_prior not in ("uniform", "fitted"):
             raise ValueError(f"label_prior={label_prior!r}: use 'uniform' or 'fitted'.")
+        if label_prior == "fitted" and (y is not None or not hasattr(self, "classes_")):
+            warnings.warn(  # the labels are y's, or there are none to draw
+                "label_prior='fitted' is ignored: "
+                + ("y gives the labels." if y is not None else "this model draws no labels."),
+                UserWarning,
+                stacklevel=2,
+            )
         rng = random_state_of(random_state)
         labels = self._sampling_labels(y, n_samples, rng, label_prior)
         # each row's label as an index of classes_: an unknown label is refused before any draw

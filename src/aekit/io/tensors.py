@@ -312,7 +312,7 @@ def _deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
-def _with_suffix(path: Path) -> str:
+def _suffix_hint(path: Path) -> str:
     """For a missing file named without a suffix: the file of that name with one, which
     ``save`` writes when given it (``aekit.load("model")`` of a model.safetensors)."""
     named = path.with_name(path.name + ".safetensors")
@@ -341,7 +341,7 @@ def load_tree(
             )
         if path.is_dir():
             raise ValueError(f"{path} is a folder; give the file that aekit saved in it.")
-        raise FileNotFoundError(f"no such file: {path}{_with_suffix(path)}")
+        raise FileNotFoundError(f"no such file: {path}{_suffix_hint(path)}")
     try:
         tensors = load_file(path)
         with safe_open(path, framework="pt") as handle:

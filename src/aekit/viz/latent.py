@@ -127,7 +127,8 @@ def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None
     ax : matplotlib Axes
     """
     columns = getattr(Z, "columns", None)  # a DataFrame's names, for a 2-D code's axes
-    label_name = str(getattr(labels, "name", None) or "label")  # a Series' name titles them
+    name = getattr(labels, "name", None)  # a Series' name (0 too) titles them
+    label_name = "label" if name is None else str(name)
     declared = getattr(getattr(labels, "dtype", None), "categories", None)  # a category dtype's
     Z = check_codes(Z)
     points, axis_names = _points(Z)
@@ -135,7 +136,11 @@ def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None
         axis_names = (str(columns[0]), str(columns[1]))
     ax = new_axes(ax, (6.4, 5.0))
     if Z.shape[1] > 1:  # distances read true: a PC of 9% of the variance drawn as wide as 88%'s
-        ax.set_aspect("equal", adjustable="datalim")
+        # axes shared both ways cannot adjust their limits (matplotlib refuses it on save)
+        shared = ax.get_shared_x_axes().get_siblings(ax) != [ax] and (
+            ax.get_shared_y_axes().get_siblings(ax) != [ax]
+        )
+        ax.set_aspect("equal", adjustable="box" if shared else "datalim")
     if labels is None:
         ax.scatter(points[:, 0], points[:, 1], color="C0", **STYLE)
     else:

@@ -133,15 +133,15 @@ def _figure_reconstructions(data: _Data):
         )
         return axes[0].figure
     d = data.flat.shape[1]
-    worst = _worst_reconstructed(data.flat, data.X_hat, _N_FEATURES)
+    # an encoded table's columns all vary alike (standardized): the worst reconstructed say
+    # most; of raw rows (an image's pixels), those that vary most (lowest R² picked its blank
+    # border pixels)
+    worst = _worst_reconstructed(data.flat, data.X_hat, _N_FEATURES) if data.units else None
     axes = plotting.feature_reconstructions(
         data.flat, data.X_hat, feature_names=data.features, units=data.units, features=worst
     )
-    shown = (
-        f"the {len(axes)} of {d} features it reconstructs worst (lowest R²)"
-        if d > len(axes)
-        else "every feature"
-    )
+    chosen = "it reconstructs worst (lowest R²)" if worst is not None else "that vary most"
+    shown = f"the {len(axes)} of {d} features {chosen}" if d > len(axes) else "every feature"
     axes[0].figure.suptitle(f"{data.name}: reconstruction of {shown}", y=1.02)
     return axes[0].figure
 
@@ -159,6 +159,7 @@ def _worst_reconstructed(X: np.ndarray, X_hat: np.ndarray, k: int) -> list[int]:
     error = np.mean((X - X_hat) ** 2, axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         r2 = np.where(variance > 0, 1 - error / variance, np.inf)
+    r2 = np.where(np.isnan(r2), -np.inf, r2)  # a NaN reconstruction is the worst of all
     return sorted(np.argsort(r2, kind="stable")[:k].tolist())
 
 

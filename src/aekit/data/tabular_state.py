@@ -1,0 +1,71 @@
+"""The state of a :class:`aekit.data.tabular.TabularEncoder` as model files keep it: a JSON
+document (categories as lists), written by ``get_state`` and read back by ``set_state``, which
+the RUN's encoder.json and every model file holding an encoder store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from aekit.data.feature_groups import FeatureGroup
+
+
+class EncoderState:
+    """Mixin of :class:`aekit.data.tabular.TabularEncoder`: ``get_state`` and ``set_state``."""
+
+    def get_state(self) -> dict[str, Any]:
+        """The fitted state as a JSON-serializable dict.
+
+        Returns
+        -------
+        state : dict
+        """
+        check_is_fitted(self)
+        return {
+            "input_is_frame": self.input_is_frame_,
+            "feature_names_in": list(self.feature_names_in_),
+            "column_labels": self.column_labels_,
+            "dtypes": self.dtypes_,
+            "categories": self.categories_,
+            "mean": self.mean_,
+            "scale": self.scale_,
+            "groups": [[g.name, g.start, g.stop, g.kind] for g in self.feature_groups_],
+            "one_hot_groups": [list(group) for group in self.one_hot_groups_],
+            **({} if self.range_ is None else {"range": self.range_}),
+        }
+
+    def set_state(self, state: dict[str, Any]) -> Any:
+        """Restore the state written by :meth:`get_state`.
+
+        Parameters
+        ----------
+        state : dict
+            What :meth:`get_state` returned.
+
+        Returns
+        -------
+        self : TabularEncoder
+        """
+        self.input_is_frame_ = bool(state["input_is_frame"])
+        self.feature_names_in_ = np.asarray(state["feature_names_in"], dtype=object)
+        self.n_features_in_ = len(self.feature_names_in_)
+        # (files written before the labels were kept have the names alone)
+        self.column_labels_ = list(state.get("column_labels", self.feature_names_in_))
+        self.dtypes_ = dict(state["dtypes"])
+        self.categories_ = {k: list(v) for k, v in state["categories"].items()}
+        self.mean_ = {k: float(v) for k, v in state["mean"].items()}
+        self.scale_ = {k: float(v) for k, v in state["scale"].items()}
+        self.feature_groups_ = [
+            FeatureGroup(str(n), int(a), int(b), str(k)) for n, a, b, k in state["groups"]
+        ]
+        self.n_features_out_ = self.feature_groups_[-1].stop if self.feature_groups_ else 0
+        # (files written before detect_one_hot existed have none)
+        self.one_hot_groups_ = tuple((int(a), int(b)) for a, b in state.get("one_hot_groups", []))
+        # (files written before the ranges were kept have none: clip=True is refused)
+        ranges = state.get("range")
+        self.range_ = (
+            None if ranges is None else {k: [float(a), float(b)] for k, (a, b) in ranges.items()}
+        )
+        return self
