@@ -94,7 +94,17 @@ def test_a_collapsed_vae_is_told_of_its_kl_term():
     with pytest.warns(ConvergenceWarning, match="posterior collapse") as said:
         aekit.VAE(beta=1000.0, max_iter=10, random_state=0).fit(X)
     printed = for_the_command_line(str(said[0].message), {"param", "epochs"})
-    assert "a smaller beta (--param beta=500) or a KL warm-up (--param kl_warmup=10)" in printed
+    # halved, beta=1000 collapses still: a beta above 1 is told 0.5
+    assert "a smaller beta (--param beta=0.5) or a KL warm-up (--param kl_warmup=10)" in printed
+    # a fit that settled with its KL term at 0 is told of the collapse first, not to train
+    # longer (beta=20 on the digits: 4e-5 nats a row)
+    with pytest.warns(ConvergenceWarning) as settled:
+        aekit.VAE(beta=20.0, max_iter=40, batch_size=32, random_state=0).fit(
+            load_digits()[0][:1000]
+        )
+    message = str(settled[0].message)
+    assert "Its KL term is" in message and "nats a row" in message
+    assert message.index("posterior collapse") < message.index("train longer")
     # the advice follows the model: half its beta, no warm-up where it has one, none at beta=0
     assert "(beta=0.05) lets" in aekit.VAE(beta=0.1, kl_warmup=20)._unlearned_advice
     assert aekit.VAE(beta=0.0)._unlearned_advice == ""

@@ -38,6 +38,7 @@ class ConvergenceCheck:
     # What else may have kept such a network from learning, said after the advice to train
     # longer (the variational kinds: their KL term)
     _unlearned_advice = ""
+    _collapsed = False
 
     def _warn_if_no_better_than_mean(self, X_model, y_index: torch.Tensor | None) -> None:
         if not self._checks_convergence:
@@ -63,13 +64,19 @@ class ConvergenceCheck:
                 if error >= baseline
                 else f"only {1 - error / baseline:.1%} below that of"
             )
-            said = (
+            head = (
                 f"{epochs} (max_iter={self.max_iter}{fits}) {squared}, {than} {mean_row} "
                 f"({baseline:.4g}); it has not learned, and its codes, samples and scores say "
-                f"little. {_longer(self)} or with a larger learning_rate_init."
-                f"{_few_steps(self, len(X_model))}{_bernoulli_by_default(self)}"
-                f"{self._unlearned_advice}"
+                "little."
             )
+            rest = (
+                f" {_longer(self)} or with a larger learning_rate_init."
+                f"{_few_steps(self, len(X_model))}{_bernoulli_by_default(self)}"
+            )
+            advice = self._unlearned_advice
+            # a KL term near 0 is the cause, not the budget: said first (beta=20 collapsed
+            # every code, and the advice to train longer came first)
+            said = head + (advice + rest if self._collapsed else rest + advice)
         warnings.warn(said, ConvergenceWarning, stacklevel=caller_level())
 
 
