@@ -52,3 +52,26 @@ def test_generate_answers_rows_of_the_table_and_their_labels(table_cvae):
     # a .npy of rows holding text cannot be: refused as reconstruct's is
     npy = client.post("/v1/generate", json={"n": 2}, headers={"accept": "application/x-npy"})
     assert npy.status_code == 406 and "generates rows of a table" in npy.json()["detail"]
+
+
+def test_generate_takes_the_label_prior_and_clips_as_the_command_line_does(table_cvae):
+    model, encoder = table_cvae
+    client = TestClient(create_app(model, LIMITS, encoder=encoder), raise_server_exceptions=False)
+    body = {"n": 50, "seed": 1, "draw": True, "label_prior": "fitted", "clip": True}
+    answer = client.post("/v1/generate", json=body).json()
+    samples, labels = model.sample(
+        50, random_state=1, return_y=True, draw_x=True, label_prior="fitted"
+    )
+    assert answer["labels"] == labels.tolist()
+    kept = encoder.inverse_transform(samples, clip=True)
+    np.testing.assert_allclose([row[2] for row in answer["rows"]], kept["weight"], rtol=1e-6)
+    low, high = encoder.range_["weight"]
+    assert all(low <= row[2] <= high for row in answer["rows"])
+    refused = client.post("/v1/generate", json={"n": 2, "label": "big", "label_prior": "fitted"})
+    assert refused.status_code == 422 and "the labels drawn are" in refused.json()["detail"]
+    vae = aekit.VAE(**{**CPU, "max_iter": 1}).fit(np.random.default_rng(0).normal(size=(50, 3)))
+    plain = TestClient(create_app(vae, LIMITS), raise_server_exceptions=False)
+    for extra in ({"clip": True}, {"label_prior": "fitted"}):
+        assert plain.post("/v1/generate", json={"n": 2, **extra}).status_code == 422
+    typo = plain.post("/v1/generate", json={"n": 2, "clipp": True}).json()["detail"]
+    assert "takes n, label, seed, draw, label_prior and clip, not 'clipp'" in typo

@@ -22,7 +22,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -78,6 +78,16 @@ class GenerateRequest(BaseModel):
         description="Rows drawn from p(x|z), as sample(draw_x=True): a table's categories drawn "
         "from their probabilities; false: its expected values.",
     )
+    label_prior: Literal["uniform", "fitted"] = Field(
+        "uniform",
+        description="ConditionalVAE without a label: labels drawn uniformly, or at the shares "
+        "of the training labels (as sample(label_prior=...)).",
+    )
+    clip: bool = Field(
+        False,
+        description="A table's numbers kept within their columns' training ranges (as "
+        "TabularEncoder.inverse_transform(clip=True)).",
+    )
 
 
 def generate_request(body: bytes) -> GenerateRequest:
@@ -96,7 +106,9 @@ def generate_request(body: bytes) -> GenerateRequest:
             elif error["type"] == "model_type":
                 said.append('the body must be a JSON object, e.g. {"n": 2, "seed": 0}')
             elif error["type"] == "extra_forbidden":
-                said.append(f"/v1/generate takes n, label, seed and draw, not {where!r}")
+                said.append(
+                    f"/v1/generate takes n, label, seed, draw, label_prior and clip, not {where!r}"
+                )
             else:
                 said.append(f"{where}: {error['msg'][:1].lower()}{error['msg'][1:]}")
         raise BodyError(422, "; ".join(said) + ".") from None
@@ -319,7 +331,15 @@ def create_app(
                     f"n={spec.n} exceeds the limit of {limits.max_rows} rows per request; "
                     "ask for fewer, or start the server with a larger --max-rows.",
                 )
-            call = functools.partial(served.generate, spec.n, spec.label, spec.seed, spec.draw)
+            call = functools.partial(
+                served.generate,
+                spec.n,
+                spec.label,
+                spec.seed,
+                spec.draw,
+                spec.label_prior,
+                spec.clip,
+            )
             return respond(answer, await infer(call))
 
     def absent_endpoint(name: str) -> None:

@@ -139,15 +139,16 @@ class Served:
             return self.model.transform(X, *labels)
         return self.model.reconstruct(X, *labels)  # a CVAE predicts labels it is not given
 
-    def document(self, name: str, array: np.ndarray) -> dict[str, Any]:
-        """The JSON answer of the per-row endpoint ``name`` for its array."""
+    def document(self, name: str, array: np.ndarray, clip: bool = False) -> dict[str, Any]:
+        """The JSON answer of the per-row endpoint ``name`` for its array (``clip``: a table's
+        numbers within their training ranges)."""
         if name == "score":
             return {"scores": _json_numbers(array)}
         if name == "encode":
             names = [str(n) for n in self.model.get_feature_names_out()]
             return {"codes": array.tolist(), "columns": names}
         if self.encoder is not None:  # back into the table's columns, text included
-            table = self.encoder.inverse_transform(array).to_dict(orient="split")
+            table = self.encoder.inverse_transform(array, clip=clip).to_dict(orient="split")
             return {"rows": table["data"], "columns": table["columns"]}
         return {"rows": array.tolist(), "columns": self.feature_names}
 
@@ -195,18 +196,33 @@ class Served:
         return probability, result
 
     def generate(
-        self, n: int, label: Any, seed: int | None, draw: bool = False
+        self,
+        n: int,
+        label: Any,
+        seed: int | None,
+        draw: bool = False,
+        label_prior: str = "uniform",
+        clip: bool = False,
     ) -> tuple[np.ndarray, dict]:
         """``n`` samples (of ``label`` for a ConditionalVAE; uniform labels when None), from
         ``seed``, or fresh when it is None; ``draw``: drawn from p(x|z) (``sample``'s
         ``draw_x``). Unlike the row endpoints, which score rows alike with
         or without labels on a model that takes none (as the Python API does), a label here
-        asks for samples of that label, which a model that takes none cannot give: refused."""
+        asks for samples of that label, which a model that takes none cannot give: refused.
+        ``label_prior`` and ``clip`` as ``aekit generate`` takes them."""
+        if label_prior != "uniform" and (label is not None or self.classes is None):
+            whose = '"label"\'s alone' if label is not None else "a ConditionalVAE's alone"
+            raise ValueError(f'"label_prior": "{label_prior}": the labels drawn are {whose}.')
+        if clip and self.encoder is None:
+            raise ValueError(
+                '"clip" keeps a table\'s columns within their training ranges; this model '
+                "serves no table with text columns (its encoder keeps them): drop it."
+            )
         drawn = None
         if self.classes is not None:  # each row's label said: drawn ones too, as the CLI writes
             y = None if label is None else as_labels(label, n, self.classes)
             samples, drawn = self.model.sample(
-                n, y=y, random_state=seed, return_y=True, draw_x=draw
+                n, y=y, random_state=seed, return_y=True, draw_x=draw, label_prior=label_prior
             )
         else:
             if label is not None:  # ignoring it would answer samples of every kind as "of label"
@@ -217,7 +233,7 @@ class Served:
             samples = self.model.sample(n, random_state=seed, draw_x=draw)
         # rows as reconstruct answers them: a table's in its own columns (they were encoded
         # numbers and raw category probabilities, with no column names)
-        document = self.document("reconstruct", samples)
+        document = self.document("reconstruct", samples, clip)
         return samples, document if drawn is None else {**document, "labels": drawn.tolist()}
 
 
