@@ -300,6 +300,11 @@ def test_impute_of_a_column_with_no_value_names_the_option_that_leaves_it_out(tm
     ok(invoke("impute", tmp_path / "gaps.csv", "--ignore-column", "b", "-o", tmp_path / "f.csv"))
     filled = pd.read_csv(tmp_path / "f.csv")
     assert filled["b"].isna().all() and filled["a"].notna().all()  # b left as it was
+    # an array has no named columns and refuses --ignore-column: its fix is Python's
+    np.save(tmp_path / "gaps.npy", rows.to_numpy())
+    message = refused(invoke("impute", tmp_path / "gaps.npy", "-o", tmp_path / "filled.npy"))
+    said = for_the_command_line(message, {"ignore_column"})
+    assert said.endswith("leave it out of DATA (np.delete(X, 1, axis=1) in Python, then np.save).")
 
 
 @pytest.mark.parametrize("on_disk", [False, True])

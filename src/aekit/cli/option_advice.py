@@ -22,6 +22,20 @@ def _leave_out_unexpected(match: re.Match) -> str:
     )
 
 
+def _leave_an_empty_column_out(match: re.Match) -> str:
+    """A column with no value in any row, left out: by --ignore-column from a table, but from
+    an array DATA (.npy, .npz), which has no named columns and refuses the option, in Python
+    (np.delete)."""
+    from aekit.cli import outputs
+    from aekit.cli.shell_words import shell_word
+
+    data = outputs.current_call[2].get("data") if outputs.current_call else None
+    delete = re.search(r"np\.delete\(X, \d+, axis=1\)", match[4] or "")
+    if isinstance(data, str) and data.lower().endswith((".npy", ".npz")) and delete:
+        return f"{match[1]}: leave it out of DATA ({delete[0]} in Python, then np.save)"
+    return f"{match[1]}: leave it out with --ignore-column {shell_word(match[3])}{match[4] or ''}"
+
+
 # Advice that names an option of a fitting command: (pattern, the option, the advice in a
 # command that has it, the advice elsewhere, e.g. in 'aekit score', which reads a fitted model).
 OPTION_ADVICE = (
@@ -213,7 +227,7 @@ OPTION_ADVICE = (
         r"(has no value in any row): leave it out \(X\.drop\(columns=\[(['\"])(.+?)\2\]\)\)"
         r"(, or from an array \(a \.npy\), np\.delete\(X, \d+, axis=1\))?",
         "ignore_column",
-        r"\1: leave it out with --ignore-column \3\4",
+        _leave_an_empty_column_out,
         r"\1: leave it out of DATA",
     ),
     (
