@@ -126,7 +126,7 @@ def test_every_command_takes_quiet():
 def test_a_warning_is_said_by_rank_0_alone(monkeypatch, capsys, rank, shown):
     monkeypatch.setenv("WORLD_SIZE", "2")
     monkeypatch.setenv("RANK", rank)
-    monkeypatch.setattr(running, "_shown", set())
+    monkeypatch.setattr(running, "_shown", {})
     running._show_warning(UserWarning(f"the same on every rank {rank}"), UserWarning, "f", 1)
     assert ("aekit: warning: the same on every rank" in capsys.readouterr().err) is shown
 

@@ -163,7 +163,7 @@ def info(run: Described) -> None:
     network = inner.get_params() if hasattr(inner, "get_params") else header["params"]
     n_features = getattr(estimator, "n_features_in_", None)  # a composite's too
     record = _run_record(run)  # what the command that made RUN noted: rows, time, date
-    seconds = record.get("train_seconds")
+    seconds, warned = record.get("train_seconds"), record.get("warnings")
     rows = {
         "rows": record.get("rows"),
         "training time": None if seconds is None else f"{seconds:g} s" + _resumed(record),
@@ -192,6 +192,8 @@ def info(run: Described) -> None:
         "fingerprint": estimator.fingerprint().hex() if hasattr(estimator, "fingerprint") else None,
         "parameters": header["params"],
         "versions": f"aekit {header['aekit_version']}, torch {header['torch_version']}",
+        # what the command that made RUN warned of (a model that has not learned, ...)
+        "warnings": "\n".join(map(str, warned)) if isinstance(warned, list) and warned else None,
     }
     _print_table(f"{header['class']} ({model_path(run)})", rows)
 

@@ -45,11 +45,17 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
         return
     text = for_the_command_line(one_line(str(message)))
     if text not in _shown:  # each warning once per command
-        _shown.add(text)
+        _shown[text] = None
         typer.echo(f"aekit: warning: {text}", err=True)
 
 
-_shown: set[str] = set()
+_shown: dict[str, None] = {}  # the warnings said, in order
+
+
+def warnings_said() -> list[str]:
+    """The warnings the running command has printed so far, in order (a RUN records them:
+    'aekit report' of a model that has not learned said nothing of it)."""
+    return list(_shown)
 
 
 def run_cli(app: Callable[[], object]) -> None:

@@ -271,10 +271,12 @@ class Stopwatch:
         import time
 
         from aekit.cli.recorded_paths import directory_record
+        from aekit.cli.running import warnings_said
 
         seconds = round(time.perf_counter() - self.start, 2)
         record = {"rows": int(rows), "train_seconds": seconds, "date": self.date}
-        return {**record, **directory_record()}  # where [data]'s relative paths lead
+        warned = {"warnings": warnings_said()} if warnings_said() else {}  # for report, info
+        return {**record, **warned, **directory_record()}  # where [data]'s paths lead
 
 
 def training_history(estimator: Any) -> dict[str, list[float]]:

@@ -226,6 +226,9 @@ def write_report(run_dir: str | os.PathLike) -> Path:
         meta += f" · model.safetensors {model.stat().st_size / 1e6:.2f} MB"
         if (damage := model_damage(model)) is not None:
             notes.append(f"model.safetensors cannot be read: {damage}")
+    run = config.get("run") if isinstance(config.get("run"), dict) else {}
+    warned = run.get("warnings") if isinstance(run.get("warnings"), list) else []
+    notes += [f"The run warned: {text}" for text in warned if isinstance(text, str)]
     metrics = _metrics(rows) if rows else None
     if metrics and (flagged := _flagged(run_dir / "scores.csv")):
         metrics["note"] += f" {flagged}"
