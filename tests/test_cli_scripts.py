@@ -18,7 +18,7 @@ import typer
 from cli_helpers import invoke, ok
 
 import aekit
-from aekit.cli import app, running
+from aekit.cli import app, running, said_warnings
 
 # rank 0 of a launch of 2 whose rank 1 never starts
 _ALONE = {"WORLD_SIZE": "2", "RANK": "0", "LOCAL_RANK": "0", "MASTER_ADDR": "127.0.0.1"}
@@ -126,7 +126,7 @@ def test_every_command_takes_quiet():
 def test_a_warning_is_said_by_rank_0_alone(monkeypatch, capsys, rank, shown):
     monkeypatch.setenv("WORLD_SIZE", "2")
     monkeypatch.setenv("RANK", rank)
-    monkeypatch.setattr(running, "_shown", {})
+    monkeypatch.setattr(said_warnings, "shown", {})
     running._show_warning(UserWarning(f"the same on every rank {rank}"), UserWarning, "f", 1)
     assert ("aekit: warning: the same on every rank" in capsys.readouterr().err) is shown
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import typer
 
-from aekit.cli import stopping, streams
+from aekit.cli import said_warnings, stopping, streams
 from aekit.cli.errors import error_message, for_the_command_line, one_line
 
 try:  # typer >= 0.20 carries its own copy of click
@@ -44,18 +44,9 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     if os.environ.get("RANK", "0").strip() not in ("0", ""):
         return
     text = for_the_command_line(one_line(str(message)))
-    if text not in _shown:  # each warning once per command
-        _shown[text] = None
+    if text not in said_warnings.shown:  # each warning once per command; a RUN records them
+        said_warnings.shown[text] = None
         typer.echo(f"aekit: warning: {text}", err=True)
-
-
-_shown: dict[str, None] = {}  # the warnings said, in order
-
-
-def warnings_said() -> list[str]:
-    """The warnings the running command has printed so far, in order (a RUN records them:
-    'aekit report' of a model that has not learned said nothing of it)."""
-    return list(_shown)
 
 
 def run_cli(app: Callable[[], object]) -> None:

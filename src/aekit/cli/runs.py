@@ -271,7 +271,7 @@ class Stopwatch:
         import time
 
         from aekit.cli.recorded_paths import directory_record
-        from aekit.cli.running import warnings_said
+        from aekit.cli.said_warnings import warnings_said
 
         seconds = round(time.perf_counter() - self.start, 2)
         record = {"rows": int(rows), "train_seconds": seconds, "date": self.date}
