@@ -160,12 +160,6 @@ def no_columns(spec: str) -> None:
         )
 
 
-def declared_in(schema: Any) -> bool:
-    """Whether a Parquet schema holds one of the category columns: such a DATA is read whole
-    to fit on, as one with text columns is (its categories are learned from all its rows)."""
-    return any(field.name in current.names for field in schema)
-
-
 def stored_as_numbers(schema: Any) -> bool:
     """Whether a Parquet schema stores one of the category columns as numbers."""
     from aekit.data.parquet import is_numeric_type

@@ -127,11 +127,11 @@ def _warn_outside_range(encoder, samples) -> None:
 
     import numpy as np
 
-    frame = encoder.inverse_transform(samples)
+    frame = encoder.inverse_transform(samples)  # as written: integers rounded, dummies 0/1
+    frame.columns = list(encoder.feature_names_in_)  # range_'s names, whatever the labels
     outside, said = np.zeros(len(frame), dtype=bool), []
     for name, (low, high) in encoder.range_.items():
-        values = frame[encoder.column_labels_[list(encoder.feature_names_in_).index(name)]]
-        values = values.to_numpy(dtype=np.float64)
+        values = frame[name].to_numpy(dtype=np.float64)
         beyond = (values < low) | (values > high)
         if beyond.any():
             outside |= beyond

@@ -160,7 +160,8 @@ def _with_table_options(
             )
             columns.current = columns.resolve(id_column, ignore_column, recorded, source)
             not_features = (columns.current.id_column, *columns.current.ignore_columns)
-            encoded = category_columns.run_categories(kwargs.get("run", kwargs.get("model")))
+            run = kwargs.get("run", kwargs.get("model"))  # its encoder read where typed alone
+            encoded = category_columns.run_categories(run) if category_column else frozenset()
             category_columns.current = category_columns.resolve(
                 category_column, recorded, source, not_features, name, encoded
             )

@@ -20,18 +20,16 @@ def _schema(spec: str):
 
 
 def has_text_columns(spec: str, label_column: str | None) -> bool:
-    """Whether a Parquet DATA has a feature column that is not numbers, or one named by
-    --category-column (from its schema alone); the id and ignored columns
-    (:mod:`aekit.cli.columns`) are no features."""
-    from aekit.cli import category_columns, columns
+    """Whether a Parquet DATA has a feature column that is not numbers (from its schema alone;
+    a --category-column stored as numbers is read whole by :func:`codes_stored_as_numbers`);
+    the id and ignored columns (:mod:`aekit.cli.columns`) are no features."""
+    from aekit.cli import columns
     from aekit.data.parquet import is_numeric_type
 
     if (schema := _schema(spec)) is None:
         return False
     others = {label_column, columns.current.id_column, *columns.current.ignore_columns}
-    return category_columns.declared_in(schema) or any(
-        not is_numeric_type(f.type) for f in schema if f.name not in others
-    )
+    return any(not is_numeric_type(f.type) for f in schema if f.name not in others)
 
 
 def codes_stored_as_numbers(spec: str) -> bool:
