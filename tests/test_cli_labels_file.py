@@ -5,6 +5,7 @@ so no --label-column: a ConditionalVAE, a supervised fine-tuning or a detector's
 not be had from X.npy and y.npy at all, and the messages sent the user in a circle."""
 
 import inspect
+import json
 import subprocess
 import sys
 import warnings
@@ -57,6 +58,18 @@ def test_a_cvae_trains_on_an_array_and_its_labels_file_and_generates_a_label(fol
     samples = pd.read_csv(generated)  # 64 values and each sample's label (an array's: "label")
     assert samples.shape == (5, 65) and (samples["label"] == 2).all()
     refused(invoke("generate", cvae, "--label", "7", "-n", "5", "-o", generated), "known: 0, 1, 2")
+
+
+def test_a_cvaes_evaluation_says_whether_it_was_given_the_labels(folder, cvae):
+    # log p(x | y) and log p(x) are different figures under the same names: the JSON says which
+    given, summed = folder / "given.json", folder / "summed.json"
+    copy = folder / "X_unlabelled.npy"  # no recorded labels file, none typed: labels summed out
+    np.save(copy, np.load(folder / "X.npy"))
+    ok(invoke("evaluate", cvae, folder / "X.npy", "--labels", folder / "y.npy", "-o", given))
+    ok(invoke("evaluate", cvae, copy, "-o", summed))
+    given, summed = json.loads(given.read_text()), json.loads(summed.read_text())
+    assert given["given_labels"] is True and summed["given_labels"] is False
+    assert given["nll"] != summed["nll"]
 
 
 def test_a_cvae_of_the_array_is_the_cvae_of_the_table(folder, cvae):

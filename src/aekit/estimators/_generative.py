@@ -19,6 +19,7 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.core.latent import manifold_values
+from aekit.core.row_draws import draws_per_row, rows_at_once
 from aekit.data.tensor_input import from_tensor
 from aekit.data.validation import check_count, is_number
 from aekit.estimators._inference import _INFERENCE_BATCH
@@ -62,11 +63,13 @@ class GenerativeMixin:
 
         ``L_k(x) = log (1/k) sum_i p(x, z_i) / q(z_i|x)``, ``z_i ~ q(z|x)`` (Burda et al. 2015,
         eq. 8), computed with logsumexp. ``E[L_k]`` is a lower bound on ``log p(x)`` that never
-        decreases with k and tends to ``log p(x)``; ``L_1`` is a one-draw ELBO. The k draws of
-        eps are common to every row, so a row's value does not depend on the rows passed with it
-        and repeats exactly for the same ``random_state``. Like ``score_samples`` it is a density
-        of the data (standardization undone); for grey levels in [0, 1] under the Bernoulli
-        likelihood the numbers are comparable, not normalised.
+        decreases with k and tends to ``log p(x)``; ``L_1`` is a one-draw ELBO. Each row has k
+        draws of eps of its own, seeded by ``random_state`` and the row's values
+        (:mod:`aekit.core.row_draws`): a row's value does not depend on the rows passed with it
+        and repeats exactly for the same ``random_state``, and the mean over a test set errs
+        less the more rows it has. Like ``score_samples`` it is a density of the data
+        (standardization undone); for grey levels in [0, 1] under the Bernoulli likelihood the
+        numbers are comparable, not normalised.
 
         Parameters
         ----------
@@ -107,7 +110,7 @@ class GenerativeMixin:
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels; without them
             the labels are summed out as in :meth:`log_likelihood`.
         n_samples : int, default=100
-            Draws k of the code per row (the same k draws for every row).
+            Draws k of the code per row (each row's own, as in :meth:`log_likelihood`).
         random_state : int, RandomState instance, numpy Generator or None, default=0
             Seeds the draws.
 
@@ -120,40 +123,37 @@ class GenerativeMixin:
     def _importance_bound(
         self, X: Any, y: Any, n_samples: int, random_state: Any, average: bool
     ) -> np.ndarray:
+        """``L_k`` per row for k = ``n_samples`` draws of eps of each row's own
+        (:func:`aekit.core.row_draws.draws_per_row`), as a density of the data; with ``average``
+        the mean log weight instead (the ELBO from the same draws)."""
         check_is_fitted(self)
-        check_count(n_samples, "n_samples")
+        n_draws = check_count(n_samples, "n_samples")
         flat = self._validate_X(X, reset=False)
         X_model = self._to_model(flat)
         seed = int(random_state_of(random_state).randint(0, 2**31 - 1))
-        eps = torch.randn(
-            int(n_samples), self.latent_dim_, generator=torch.Generator().manual_seed(seed)
-        )
-        return self._over_labels(
-            lambda labels: self._importance_weighted(X_model, labels, eps, average), y, len(flat)
-        )
-
-    def _importance_weighted(
-        self,
-        X_model: torch.Tensor,
-        y_index: torch.Tensor | None,
-        eps: torch.Tensor,
-        average: bool = False,
-    ) -> np.ndarray:
-        """``L_k`` per row for the draws ``eps`` (k, latent_dim), as a density of the data; with
-        ``average`` the mean log weight instead (the ELBO from the same draws)."""
-        log_k = math.log(len(eps))
+        at_once = rows_at_once(n_draws, self.latent_dim_)
 
         def bound(model: torch.nn.Module, x: torch.Tensor, yb: torch.Tensor | None):
-            log_w = model.log_importance_weights(
-                x, yb, eps.to(x.device, x.dtype), max_rows=_INFERENCE_BATCH
-            )
-            if average:
-                return log_w.mean(dim=0)
-            return torch.logsumexp(log_w, dim=0) - log_k  # Burda et al. 2015, eq. 8
+            parts = []
+            for start in range(0, len(x), at_once):
+                rows, labels = (
+                    x[start : start + at_once],
+                    None if yb is None else yb[start:][:at_once],
+                )
+                eps = draws_per_row(rows, n_draws, self.latent_dim_, seed)  # (k, rows, latent)
+                log_w = model.log_importance_weights(rows, labels, eps, max_rows=_INFERENCE_BATCH)
+                # Burda et al. 2015, eq. 8
+                parts.append(
+                    log_w.mean(0) if average else torch.logsumexp(log_w, 0) - math.log(n_draws)
+                )
+            return torch.cat(parts)
 
-        scores = self._batched(bound, X_model, y_index)
-        # + log |d x_std / d x|: a density of standardized x becomes one of the data x.
-        return scores.numpy().astype(np.float64) + self._log_det_scale()
+        def per_label(labels: torch.Tensor | None) -> np.ndarray:
+            scores = self._batched(bound, X_model, labels).numpy().astype(np.float64)
+            # + log |d x_std / d x|: a density of standardized x becomes one of the data x.
+            return scores + self._log_det_scale()
+
+        return self._over_labels(per_label, y, len(flat))
 
     # ---- use of the latent units -------------------------------------------------------------
     def kl_divergence(self, X: Any, y: Any = None) -> np.ndarray:

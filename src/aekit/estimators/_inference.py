@@ -223,7 +223,11 @@ class FittedInference(TransformerMixin):
     @writes_to_file
     def score_samples(self, X: Any, y: Any = None) -> np.ndarray:
         """Log-likelihood per row, higher = more normal: minus the reconstruction error
-        (``-log p(x | h(x))``) for deterministic models, the ELBO for VAEs, in nats.
+        (``-log p(x | h(x))``) for deterministic models, the ELBO for VAEs, in nats, as a
+        density of the data: standardized features add ``-sum_j log s_j`` (the change of
+        variables from the standardized space, s_j the training scale of feature j): on
+        standardized data a deterministic model's is
+        ``-reconstruction_error(X, metric="nll") - sum_j log s_j``.
 
         Parameters
         ----------

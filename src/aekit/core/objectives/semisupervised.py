@@ -39,6 +39,10 @@ class SemiSupervisedBound(Objective):
     ``log p(y) = -log K`` so that ``U(x)`` bounds ``-log p(x)``; it is a constant for the
     gradients. Scaled by the number of rows, the cross-entropy weight ``alpha`` is per row of the
     data: the paper's ``alpha = 0.1 * N`` on sums over ``N`` rows is ``classifier_weight=0.1``.
+    This is the mean over the rows of a batch; the estimators oversample the labelled rows to
+    half of each epoch's rows (:mod:`aekit.estimators._semi_supervised`), so over an epoch the
+    labelled and unlabelled sums are weighted 1 : 1, not by their counts as in eq. 9 (with 100
+    labelled rows of 1,000, a labelled row weighs 9 times as much against an unlabelled one).
 
     Parameters
     ----------
