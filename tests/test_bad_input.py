@@ -338,8 +338,12 @@ def test_4d_X_with_other_images_than_in_fit(fitted_conv, images):
 
 
 def test_conv_needs_an_image_shape(digits):
-    with pytest.raises(ValueError, match="architecture='conv' needs images"):
+    with pytest.raises(ValueError, match="architecture='conv' needs images") as flat:
         aekit.Autoencoder(**CPU, architecture="conv").fit(digits[0])
+    assert "X[:, None]" not in str(flat.value)
+    # grey images laid out (n, H, W), as Keras has them: the axis to add is named
+    with pytest.raises(ValueError, match=r"Grey images \(n, H, W\): X\[:, None\] adds"):
+        aekit.Autoencoder(**CPU, architecture="conv").fit(digits[0].reshape(-1, 8, 8))
 
 
 # --- nothing half-written on disk ----------------------------------------------------------------

@@ -206,3 +206,24 @@ def test_a_written_date_index_is_refused_with_the_writes_that_read(tmp_path):
     pd.DataFrame({"a": [1.0, 2.0], "": [3.0, 4.0]}).to_csv(tmp_path / "u.csv", index=False)
     line = cli_error(invoke("train", tmp_path / "u.csv", "--out", tmp_path / "RUN2", *QUICK))
     assert "column 2" in line and "to_csv" not in line
+
+
+def test_a_column_the_run_left_out_can_be_the_id_of_later_outputs(tmp_path):
+    """A RUN trained with --ignore-column date: 'encode RUN DATA --id-column date' was refused
+    as "also an --ignore-column" that the user never typed, and no option undid the record."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(30, 3)), columns=list("abc"))
+    frame.insert(0, "date", pd.date_range("2024-01-01", periods=30).strftime("%Y-%m-%d"))
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    run = tmp_path / "RUN"
+    result = invoke("train", tmp_path / "t.csv", "--out", run, "--ignore-column", "date", *QUICK)
+    assert result.exit_code == 0, result.output
+    result = invoke(
+        "encode", run, tmp_path / "t.csv", "--id-column", "date", "-o", tmp_path / "z.csv"
+    )
+    assert result.exit_code == 0, result.output
+    codes = pd.read_csv(tmp_path / "z.csv")
+    assert codes.columns[0] == "date" and codes["date"].tolist() == frame["date"].tolist()
+    # both typed: still one or the other
+    both = ["--id-column", "date", "--ignore-column", "date", "-o", tmp_path / "y.csv"]
+    assert "also an --ignore-column" in cli_error(invoke("encode", run, tmp_path / "t.csv", *both))

@@ -135,6 +135,15 @@ def test_a_conditional_run_on_data_without_labels_says_it_predicts_them(tmp_path
     with warnings.catch_warnings():  # the run's own DATA: its recorded labels, nothing said
         warnings.simplefilter("error", UserWarning)
         ok(invoke("encode", run, tmp_path / "X.npy", "-o", tmp_path / "own.csv"))
+    # a table run's label column, which new rows lack: named, not advised again as an option
+    table = pd.DataFrame(rows, columns=list("abcde")).assign(kind=np.arange(60) % 3)
+    table.to_csv(tmp_path / "t.csv", index=False)
+    ok(invoke("train", tmp_path / "t.csv", "--label-column", "kind", "--model", "cvae", *QUICK,
+              "--out", tmp_path / "tab"))  # fmt: skip
+    table.drop(columns="kind").to_csv(tmp_path / "new.csv", index=False)
+    with pytest.warns(UserWarning, match="DATA lacks the label column 'kind' the run was") as said:
+        ok(invoke("encode", tmp_path / "tab", tmp_path / "new.csv", "-o", tmp_path / "zt.csv"))
+    assert "--label-column" not in str(said[0].message)
 
 
 def test_the_labels_files_recorded_default_is_named_where_a_record_is_read():

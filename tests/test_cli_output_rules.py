@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from cli_helpers import invoke, refused
 
+import aekit
+
 TABLES = ".npy, .csv or .parquet"
 ROWS = ".npy, .csv, .parquet or .png"
 
@@ -168,13 +170,17 @@ def test_an_output_over_a_runs_own_record_is_refused(name, tmp_path):
     run.mkdir()
     for record in ("config.toml", "command.txt", "metrics.csv", "scores.csv"):
         (run / record).write_text('kept = "yes"\n')
+    rows = np.random.default_rng(0).normal(size=(40, 3))  # a detector run records scores.csv
+    aekit.AnomalyDetector(n_estimators=1).fit(rows).save(run / "model.safetensors")
     result = invoke("score", run, tmp_path / "data.csv", "-o", run / name)
     if name == "config.toml":  # a kind score cannot write is said first: the other name the
         refused(result, f"-o {run / name}: write .npy, .csv or .parquet.")  # refusal below
     else:  # advises (new-config.toml) is of the path's kind
         refused(result, f"-o/--output {run / name} is RUN {run}'s own {name}: writing it would")
     assert (run / name).read_text() == 'kept = "yes"\n'
-    (run / "scores.csv").unlink()  # a train run records none: the name is free
+    # a train run records none: the name is free, and stays free once written (a second
+    # 'score -o RUN/scores.csv' was refused as the run's own record)
+    aekit.Autoencoder(max_iter=1).fit(rows).save(run / "model.safetensors")
     for free in ("new.csv", "scores.csv"):
         result = invoke("score", run, tmp_path / "data.csv", "-o", run / free)
-        assert "writing it would" not in str(result.exception)  # refused for the model, not -o
+        assert "writing it would" not in str(result.exception)  # refused for DATA, not -o

@@ -201,15 +201,16 @@ def test_reconstruct_draws_a_png_grid_of_the_images_over_their_reconstructions(
         assert ("a grid of the first 256" in result.output) == (n == 256)
         # read back, the PNG is the figure of those rows and the model's reconstructions
         shown = many[:n].reshape(n, 1, 4, 4)
-        grid = reconstruction_grid(shown, model.reconstruct(shown), image_shape=(1, 4, 4))
+        wide = 16 if n > 64 else 8
+        grid = reconstruction_grid(shown, model.reconstruct(shown), wide, image_shape=(1, 4, 4))
         expected = save_figure(grid, tmp_path / f"expected{n}.png")
         drawn = matplotlib.image.imread(png)
         assert drawn.ndim == 3 and drawn.shape[2] == 4  # RGBA, as matplotlib writes
         np.testing.assert_array_equal(drawn, matplotlib.image.imread(expected))
-    # 5 pairs of rows of 8 images, then 32 (624 and 3618 pixels high when written): the grid
-    # grows down, 8 images wide (the widths differ by the row labels' room alone)
+    # 5 pairs of rows of 8 images, then 16 pairs of rows of 16: 256 images were drawn 8 wide,
+    # a strip of 32 pairs 3618 pixels high (a new user)
     small, large = (matplotlib.image.imread(tmp_path / f"{n}.png").shape for n in (40, 256))
-    assert abs(large[1] - small[1]) < 0.1 * small[1] and large[0] > 5 * small[0]
+    assert large[1] > 1.5 * small[1] and large[0] < 2 * large[1]
     # a model of flat rows has no images to draw: refused before DATA (missing here) is read
     result = invoke("reconstruct", tables / "R", tmp_path / "none.csv", "-o", tmp_path / "r.png")
     refused(result, "PNG output needs images", "trained on flat rows of 4 values")

@@ -115,3 +115,17 @@ def test_an_unread_likelihood_window_is_said_in_the_command_lines_words():
         "--likelihood-window 300 has no effect with --threshold contamination (the default); "
         "drop it or use --threshold likelihood."
     )
+
+
+def test_a_text_column_left_out_of_the_channels_is_said_once(tmp_path, monkeypatch):
+    # said by fit, then again in other words by scoring the training points (a new user)
+    _quick_detector(monkeypatch)
+    frame = _frame(120, 0)[["timestamp", "a"]].assign(host="h1")
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = invoke("detect-series", tmp_path / "s.csv", "--time-column", "timestamp",
+                        "--window", 12, "--out", tmp_path / "run")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    said = [str(w.message) for w in caught if "left out of the channels" in str(w.message)]
+    assert len(said) == 1 and "name them with value_columns" in said[0]

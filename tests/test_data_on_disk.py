@@ -107,7 +107,10 @@ def test_a_wrong_column_name_is_said_with_the_count_and_the_nearest_names(digits
     # the list of a wide file's columns was cut at 20 without a word, hiding the one meant
     X, y = digits
     path = write_parquet(tmp_path / "d.parquet", X[:50], y[:50])  # p0..p63 and 'label'
-    with pytest.raises(ValueError, match=r"'p19'\] and 45 more; nearest 'Label': \['label'\]\.$"):
+    with pytest.raises(ValueError, match=r"'p19'\] and 45 more; nearest 'lab': \['label'\]\.$"):
+        aekit.open_dataset(path, label_column="lab")
+    # another case alone: offered, whether or not every name is listed
+    with pytest.raises(ValueError, match=r"'p19'\] and 45 more \(did you mean 'label'\?\)\.$"):
         aekit.open_dataset(path, label_column="Label")
     with pytest.raises(ValueError, match=r"columns \['p640'\] are not in .* and 45 more; nearest"):
         aekit.open_dataset(path, columns=["p640", "p1"])

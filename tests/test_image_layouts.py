@@ -134,6 +134,10 @@ def test_an_array_of_other_images_is_not_told_to_pass_folder_options(images, tmp
         "DATA looks channels-last: save it as (n, C, H, W) (X.transpose(0, 3, 1, 2))."
     )
     assert "--image-size" not in said and "--grayscale" not in said
+    assert said.count("transpose") == 1  # the Python API's words left out, the CLI's said
+    # in Python, a fitted model given channels-last images names the transpose, as fit does
+    with pytest.raises(ValueError, match=r"fitted on \(1, 8, 8\): pass X.transpose\(0, 3, 1, 2\)"):
+        aekit.load(tmp_path / "C" / "model.safetensors").transform(images.transpose(0, 2, 3, 1))
 
 
 def test_a_model_of_flat_rows_takes_one_channel_images_of_their_width(images, tmp_path):

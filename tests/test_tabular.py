@@ -192,3 +192,20 @@ def test_feature_names_follow_the_names_a_pipeline_passes():
     for wrong in (["a", "b"], ["age"]):  # a DataFrame's own names only; one per column
         with pytest.raises(ValueError, match=r"must name the 2 columns fit saw, \['age', 'city'\]"):
             on_frame.get_feature_names_out(wrong)
+
+
+def test_an_encoder_saved_to_json_loads_back_the_same(tmp_path):
+    # the Python API had no way to keep an encoder beside a model file but get_state by hand
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=50), "city": rng.choice(["a", "b", "c"], 50)})
+    encoder = aekit.TabularEncoder().fit(frame)
+    encoder.save(tmp_path / "encoder.json")
+    loaded = aekit.TabularEncoder.load(tmp_path / "encoder.json")
+    np.testing.assert_array_equal(loaded.transform(frame), encoder.transform(frame))
+    pd.testing.assert_frame_equal(loaded.inverse_transform(encoder.transform(frame)), frame)
+    (tmp_path / "other.json").write_text('{"a": 1}\n')
+    with pytest.raises(ValueError, match=r"other.json is damaged or no table encoding"):
+        aekit.TabularEncoder.load(tmp_path / "other.json")
+    with pytest.raises(NotFittedError):
+        aekit.TabularEncoder().save(tmp_path / "unfitted.json")
+    assert not (tmp_path / "unfitted.json").exists()

@@ -99,6 +99,17 @@ def test_timestamps_whose_utc_offset_changes_are_instants():
     ) as error:
         detector.score_samples(broken)
     assert "You might want to try" not in str(error.value)  # pandas' advice on its own arguments
+    assert "day first" not in str(error.value)
+
+
+def test_dates_written_day_first_are_said_to_be():
+    # 01/01/2024 .. 12/01/2024 read month first, then 13/01/2024 failed with no way out
+    days = pd.date_range("2024-01-01", periods=40, freq="D")
+    frame = pd.DataFrame({"time": days.strftime("%d/%m/%Y"), "a": np.sin(np.arange(40) / 4)})
+    with pytest.raises(
+        ValueError, match=r"\(row 12\).*The dates read day first: write them as ISO"
+    ):
+        _tiny(time_column="time").fit(frame)
 
 
 def test_a_channel_with_a_text_cell_is_an_error():

@@ -2,6 +2,7 @@
 follows a series that drifts, reads no point after the one it flags, and is saved with the
 model; and :func:`aekit.timeseries.likelihood.tail_probability` against a direct computation."""
 
+import copy
 import warnings
 
 import numpy as np
@@ -117,6 +118,11 @@ def test_likelihood_options_unread_by_the_rule_are_refused_or_warned(detectors):
     default, _ = detectors
     with pytest.raises(ValueError, match="refit it with threshold='likelihood'"):
         default.anomaly_likelihood(_wave(300))
+    # the rule set after fit: the message said "fitted with threshold='likelihood'" and to refit
+    # with threshold='likelihood'
+    changed = copy.deepcopy(default).set_params(threshold="likelihood")
+    with pytest.raises(ValueError, match="another threshold rule than 'likelihood' .it was set"):
+        changed.predict(_wave(300))
     with pytest.warns(UserWarning, match="likelihood_window=50 has no effect"):
         _quick(likelihood_window=50).fit(_wave(300))
     with warnings.catch_warnings():  # risk is the likelihood's epsilon: read, not warned of

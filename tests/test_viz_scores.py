@@ -78,6 +78,20 @@ def test_a_threshold_of_none_draws_no_line():
     assert len(flagged.axes[0].patches) > 0
 
 
+def test_series_figure_reads_predicts_output_as_flags():
+    # predict's -1/+1 read as bools shaded the whole series (both are true)
+    mask = SCORES > np.quantile(SCORES, 0.9)
+
+    def shaded(flags) -> list:
+        figure = series_figure(SCORES, SCORES, None, flags=flags)
+        return [tuple(p.get_x() for p in figure.axes[0].patches)]
+
+    assert shaded(np.where(mask, -1, 1)) == shaded(mask) == shaded(mask.astype(int))
+    assert shaded(np.ones(len(SCORES), dtype=int)) == shaded(np.zeros(len(SCORES), dtype=bool))
+    with pytest.raises(ValueError, match="flags must be True/False, predict's -1"):
+        series_figure(SCORES, SCORES, None, flags=np.full(len(SCORES), 2))
+
+
 def test_curves_rank_infinite_scores_highest_exactly():
     scores = SCORES.copy()
     scores[[95, 96, 5]] = np.inf  # two anomalies and one normal row from an unseen category

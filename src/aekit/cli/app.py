@@ -302,8 +302,9 @@ def report(run: TrainedRun) -> None:
             stacklevel=2,
         )
     elif not (run / "metrics.csv").exists():
+        what = "a file" if run.is_file() else "not a RUN folder (it has no metrics.csv)"
         raise FileNotFoundError(  # the commands TrainedRun's help names
-            f"{run} is not a RUN folder (it has no metrics.csv): give the folder that 'aekit "
+            f"{run} is {what}: give the folder that 'aekit "
             "train', 'detect', 'detect-series', 'finetune' or another command's --out wrote."
         )
     run_config(run)  # a damaged one is said, as every command reading RUN says it
@@ -324,7 +325,7 @@ def demo(
     out: Annotated[Path, typer.Option(help="Folder for the model and the figure.")] = Path(
         "aekit-demo"
     ),
-    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 40,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 100,
     force: Annotated[bool, typer.Option(help="Replace the model in an existing folder.")] = False,
     quiet: Quiet = False,
 ) -> None:
@@ -335,7 +336,11 @@ def demo(
     from aekit.cli.file_writers import write_images
 
     X, y = aekit.data.datasets.load_digits()
-    cvae = aekit.ConditionalVAE(latent_dim=8, max_iter=epochs, random_state=0, verbose=not quiet)
+    # beta=0.5 and 100 epochs: with beta=1 and 40 the code carried 0.6 nats and every sample
+    # of a digit was its class mean (pixel spread of 200 sevens 0.034, the data's 0.169; 0.097)
+    cvae = aekit.ConditionalVAE(
+        latent_dim=8, beta=0.5, max_iter=epochs, random_state=0, verbose=not quiet
+    )
     cvae.fit(X.reshape(-1, 1, 8, 8), y)  # images, as 'aekit train digits' fits them: 'aekit
     # generate' of the folder then draws 8x8 images without --image-shape
     out.mkdir(parents=True, exist_ok=True)

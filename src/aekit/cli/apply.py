@@ -21,6 +21,7 @@ from aekit.cli.common import (
     a_kind,
     app,
     load_run,
+    recorded_label_name,
     run_data_options,
 )
 from aekit.cli.drawn_rows import MAX_GRID, grid_shape, refuse_a_table_as_images, write_pairs
@@ -148,19 +149,24 @@ def _say_if_labels_change_nothing(name: str, estimator, labels: Path | None) -> 
     )
 
 
-def _say_if_labels_are_predicted(name: str, estimator, y) -> None:
+def _say_if_labels_are_predicted(name: str, estimator, y, recorded: str | None) -> None:
     """A ConditionalVAE given DATA without labels encodes and reconstructs each row under the
     label it predicts for it (its score is the likelihood over every label): said, as codes
-    under the rows' own labels differ."""
+    under the rows' own labels differ. ``recorded``: the label column RUN was trained with,
+    which DATA lacks (typing it again would change nothing)."""
     import warnings
 
     import aekit
 
     if y is None and name != "score" and isinstance(estimator, aekit.ConditionalVAE):
+        give = (
+            f"DATA lacks the label column {recorded!r} the run was trained with; add it to DATA"
+            if recorded
+            else "give the rows' own with --label-column (a table) or --labels FILE (an array)"
+        )
         warnings.warn(
             f"DATA has no labels, so {name} conditions each row on the label the "
-            "ConditionalVAE predicts for it; give the rows' own with --label-column (a table) "
-            "or --labels FILE (an array).",
+            f"ConditionalVAE predicts for it; {give}.",
             stacklevel=2,
         )
 
@@ -268,7 +274,7 @@ def _data_command(name: str, compute, doc: str):
             X, y = open_data(data, options, text=True)  # text encoded a chunk at a time
             parts = chunks_of(X, y, estimator=estimator)
         _check_text_rows(name, output, encoder, y)
-        _say_if_labels_are_predicted(name, estimator, y)
+        _say_if_labels_are_predicted(name, estimator, y, label_column or recorded_label_name(run))
         if png:
             n = _write_reconstruction_grid(estimator, X, y, encoder, output, drawn)
             typer.echo(

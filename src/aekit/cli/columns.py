@@ -97,7 +97,10 @@ def resolve(
     if not ignored and isinstance(listed, list) and all(isinstance(v, str) for v in listed):
         ignored, ignore_source = tuple(listed), source
     optional = id_source is not None and recorded.get("id_optional") is True
-    if id_column is not None and id_column in ignored:
+    if id_column is not None and id_column in ignored and ignore_source is not None:
+        # a column the run left out, typed as the id now: out of the features either way
+        ignored = tuple(name for name in ignored if name != id_column)
+    elif id_column is not None and id_column in ignored:
         raise ValueError(
             f"--id-column {id_column} is also an --ignore-column; an id column is left out of "
             "the features already, and kept in the outputs."

@@ -168,8 +168,8 @@ def grid_shape(estimator, n_values: int, image_shape: tuple[int, ...] | None = N
     if shape is None:
         raise ValueError(
             f"PNG output needs images, and {type(estimator).__name__} was trained on flat "
-            f"rows of {n_values} values (train with --image-shape C,H,W for an image model); "
-            "write .npy, .csv or .parquet."
+            f"rows of {n_values} values: pass --image-shape C,H,W to draw each row as an image "
+            "of that shape, or write .npy, .csv or .parquet."
         )
     return tuple(shape)
 
@@ -204,7 +204,10 @@ def write_pairs(
     originals = first_shown(originals, output, n_rows)
     reconstructions = reconstructions[: len(originals)]
     images = (np.reshape(rows, (len(originals), *shape)) for rows in (originals, reconstructions))
-    save_figure(reconstruction_grid(*images, image_shape=shape), output)
+    # 16 a row past 64 images (each row of inputs over a row of reconstructions): 8 a row drew
+    # 256 images as a strip of 64 rows
+    n_cols = min(len(originals), 16 if len(originals) > 64 else 8)
+    save_figure(reconstruction_grid(*images, n_cols=n_cols, image_shape=shape), output)
     return len(originals)
 
 

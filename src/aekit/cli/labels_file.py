@@ -31,6 +31,8 @@ def read_labels(path: Path, spec: str, rows: int, own: str | None = None) -> np.
             f"--labels {path}: DATA {spec} carries its own labels ({own}); leave --labels "
             "out, or give DATA without labels (an .npz of X alone)."
         )
+    if path.is_dir():
+        raise ValueError(f"--labels {path} is a folder; give {WHAT}.")
     if not path.is_file():
         raise FileNotFoundError(f"--labels {path}: no such file.")
     suffix = path.suffix.lower()

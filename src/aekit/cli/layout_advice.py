@@ -15,11 +15,15 @@ def _image_options(match: re.Match) -> str:
     images as the model reads them (a RUN's recorded ones are used unasked: these are for a
     bare model file, an index or a RUN from before they were recorded)."""
     channels, height, width, fitted_channels, fitted_height, fitted_width = map(int, match.groups())
+    said = (  # without the Python API's transpose, said below in the command line's words
+        f"has images of shape ({channels}, {height}, {width}) but the model was fitted on "
+        f"({fitted_channels}, {fitted_height}, {fitted_width})."
+    )
     if not _data_is_image_folder():  # --image-size and --grayscale read folders only
         if (channels, height, width) == (fitted_height, fitted_width, fitted_channels):
             fix = "save it as (n, C, H, W) (X.transpose(0, 3, 1, 2))"
-            return f"{match[0]} DATA looks channels-last: {fix}."
-        return match[0]
+            return f"{said} DATA looks channels-last: {fix}."
+        return said
     options = []
     if (height, width) != (fitted_height, fitted_width):
         options.append(f"--image-size {fitted_height},{fitted_width}")
@@ -28,7 +32,7 @@ def _image_options(match: re.Match) -> str:
     elif channels == 1 and fitted_channels != 1:  # a colour model given --grayscale
         options.append("--no-grayscale")
     advice = f" Pass {' '.join(options)} to read them as the model does." if options else ""
-    return f"{match[0]}{advice}"
+    return f"{said}{advice}"
 
 
 def _data_is_image_folder() -> bool:
@@ -59,7 +63,7 @@ ADVICE: tuple[tuple[str, Any], ...] = (
     ),
     (  # every command that applies a model to DATA's images takes --image-size, --grayscale
         r"\bhas images of shape \((\d+), (\d+), (\d+)\) but the model was fitted on "
-        r"\((\d+), (\d+), (\d+)\)\.",
+        r"\((\d+), (\d+), (\d+)\)(?:: pass X\.transpose\(0, 3, 1, 2\) \([^)]*\))?\.",
         _image_options,
     ),
     (  # aekit.estimators._inputs: a fitted sequence model given its sequences' axes swapped

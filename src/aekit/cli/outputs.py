@@ -302,9 +302,14 @@ RUN_RECORD = frozenset(
 
 def check_not_run_record(path: Path, option: str) -> None:
     """``path`` is no file of a RUN's own record: ``score RUN DATA -o RUN/metrics.csv`` replaced
-    the training history, and ``report`` then showed the scores as the run's metrics."""
-    recorded = path.name in RUN_RECORD and path.is_file()  # what the run recorded alone
-    if recorded and is_run_folder(path.absolute().parent):
+    the training history, and ``report`` then showed the scores as the run's metrics. A
+    scores.csv is a detector run's record alone (a train run's was refused once written)."""
+    recorded = path.name in RUN_RECORD and path.is_file() and is_run_folder(path.absolute().parent)
+    if recorded and path.name == "scores.csv":
+        from aekit.io.files import stored_class  # (imported here: 'aekit --help' stays quick)
+
+        recorded = "Detector" in (stored_class(path.parent / "model.safetensors") or "")
+    if recorded:
         raise ValueError(
             f"{option} {path} is RUN {path.parent}'s own {path.name}: writing it would replace "
             "what the run recorded, which 'report' and later commands read; choose another name "

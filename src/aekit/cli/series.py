@@ -6,6 +6,7 @@ such a run writes the table of :func:`series_table` for the new series.
 from __future__ import annotations
 
 import contextlib
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -196,7 +197,9 @@ def detect_series(
             if not writes:
                 return
             start("scoring and explaining every point")
-            values, columns = series_table(detector, X, y)
+            with warnings.catch_warnings():  # said by fit, in the words of the Python API
+                warnings.filterwarnings("ignore", message=".*left out of the channels")
+                values, columns = series_table(detector, X, y)
             start("writing the model and figure")
             detector.save(staging / runs.MODEL_FILE)
             scores = staging / "scores.csv"

@@ -85,7 +85,9 @@ def read_toml(path: Path, name: str) -> dict[str, Any]:
     except FileNotFoundError:  # Python's "[Errno 2] No such file or directory: 'x'" said plainly
         raise ValueError(f"cannot read {name}: no such file.") from None
     except (OSError, ValueError) as err:  # TOMLDecodeError and UnicodeDecodeError among them
-        raise ValueError(f"cannot read {name}: {err}") from None
+        suffix = path.suffix.lower()
+        kind = f" (a {suffix} file, not a config.toml)" if suffix not in ("", ".toml") else ""
+        raise ValueError(f"cannot read {name}{kind}: {err}") from None
 
 
 def run_config(run: Path) -> dict[str, Any]:

@@ -4,23 +4,18 @@ scoring server, so both encode rows the same way."""
 
 from __future__ import annotations
 
-import json
 import os
 
 from aekit.data.tabular import TabularEncoder
-from aekit.io.paths import user_path
 
 
 def read_encoder(path: str | os.PathLike) -> TabularEncoder:
-    """The :class:`~aekit.data.tabular.TabularEncoder` whose state ``path`` holds.
+    """The :class:`~aekit.data.tabular.TabularEncoder` whose state ``path`` holds
+    (:meth:`TabularEncoder.load`).
 
     Raises
     ------
     ValueError
         For a file that cannot be read as one, naming it.
     """
-    path = user_path(path)
-    try:
-        return TabularEncoder().set_state(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as err:
-        raise ValueError(f"{path} is damaged ({err}); train the RUN again.") from None
+    return TabularEncoder.load(path)

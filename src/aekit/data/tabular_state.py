@@ -4,16 +4,63 @@ the RUN's encoder.json and every model file holding an encoder store."""
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.data.feature_groups import FeatureGroup
+from aekit.io.atomic import atomic_write
+from aekit.io.paths import user_path
 
 
 class EncoderState:
-    """Mixin of :class:`aekit.data.tabular.TabularEncoder`: ``get_state`` and ``set_state``."""
+    """Mixin of :class:`aekit.data.tabular.TabularEncoder`: ``get_state`` and ``set_state``, and
+    ``save`` and ``load`` of a JSON file of that state."""
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the fitted encoding to ``path`` as JSON (a RUN's encoder.json holds the same),
+        whole or not at all; :meth:`load` reads it back. A model file keeps the network alone:
+        keep its encoder beside it.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (``.json``).
+        """
+        check_is_fitted(self)
+        text = json.dumps(self.get_state(), indent=1) + "\n"
+        atomic_write(path, lambda temporary: Path(temporary).write_text(text, encoding="utf-8"))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Any:
+        """The encoder a file written by :meth:`save` (or a RUN's encoder.json) holds.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The JSON file.
+
+        Returns
+        -------
+        encoder : TabularEncoder
+
+        Raises
+        ------
+        ValueError
+            For a file that cannot be read as one, naming it.
+        """
+        path = user_path(path)
+        try:
+            return cls().set_state(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as err:
+            raise ValueError(
+                f"{path} is damaged or no table encoding ({err}); write it again "
+                "(TabularEncoder.save, or train the RUN again)."
+            ) from None
 
     def get_state(self) -> dict[str, Any]:
         """The fitted state as a JSON-serializable dict.

@@ -129,6 +129,8 @@ class InputChecks:
                 # rewrites their message with its size options)
                 swapped = name == "sequence_shape" and found == fitted[::-1]
                 swap = ": pass X.transpose(0, 2, 1)" if swapped else ""
+                if name == "image_shape" and found == (*fitted[1:], fitted[0]):  # (H, W, C)
+                    swap = ": pass X.transpose(0, 3, 1, 2) (X's images are channels-last)"
                 raise ValueError(
                     f"X has {what} of shape {found} but the model was fitted on {fitted}{swap}."
                 )
@@ -222,9 +224,12 @@ class InputChecks:
                 f"{name}={given} must be {form} with {product} equal to X's {n_features} features."
             )
         if self.architecture in needed_by and given is None:
+            # (n, H, W) grey images, Keras' layout: one channel axis short
+            short = name == "image_shape" and array.ndim == ndim - 1
+            hint = " Grey images (n, H, W): X[:, None] adds the channel axis." if short else ""
             raise ValueError(
                 f"architecture={self.architecture!r} needs {what}: pass X as (n, "
-                f"{form.strip('()')}) or set {name}={form}.{_HINTS.get(name, '')}"
+                f"{form.strip('()')}) or set {name}={form}.{_HINTS.get(name, hint)}"
             )
         return given
 

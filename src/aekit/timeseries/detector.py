@@ -90,8 +90,9 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         ValueError otherwise, as scikit-learn checks feature names). Columns not named by
         strings (an unnamed Series, a DataFrame of an array) are channels by position.
     contamination : "auto" or float in (0, 0.5], default="auto"
-        Expected fraction of anomalous points for ``threshold="contamination"`` (a fraction of
-        the training points' own scores); "auto": an exponential tail at ``risk`` fitted to the
+        Expected fraction of anomalous points for ``threshold="contamination"`` (of the training
+        points' own scores, below new points': 0.05 flagged 40% of a clean continuation in the
+        README's "Thresholds of a series"); "auto": an exponential tail at ``risk`` fitted to the
         training points scored as new ones, once the footprints of clear anomalies among them
         are taken out (:mod:`aekit.timeseries.series_threshold`: one spike in 600 training
         points or eight in 3,000, window 64, are still flagged; at most a third of the points is

@@ -93,9 +93,14 @@ class PointScores:
     def _tail_probability(self, series: Series) -> np.ndarray:
         """``(n_grid,)``: q_t of :mod:`aekit.timeseries.likelihood` (small = anomalous)."""
         if not hasattr(self, "likelihood_prior_"):
+            fitted = (  # set_params(threshold="likelihood") after fit changes the parameter alone
+                "another threshold rule than 'likelihood' (it was set after fit)"
+                if self.threshold == "likelihood"
+                else f"threshold={self.threshold!r}"
+            )
             raise ValueError(
-                f"this detector was fitted with threshold={self.threshold!r}, which keeps no "
-                "likelihood state; refit it with threshold='likelihood'."
+                f"this detector was fitted with {fitted}, which keeps no likelihood state; "
+                "refit it with threshold='likelihood'."
             )
         return likelihood.detector_tail_probability(
             self._causal_scores(series), self.likelihood_window, self.likelihood_prior_

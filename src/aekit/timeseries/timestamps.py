@@ -43,8 +43,25 @@ def parse_times(column, what: str):
         reason = str(err).split("You might want to try")[0].strip()
         raise ValueError(
             f"{what} holds values that are neither numbers nor dates{_first_bad_row(column)}: "
-            f"{reason}"
+            f"{reason.rstrip('.')}.{_day_first_advice(column)}"
         ) from None
+
+
+def _day_first_advice(column) -> str:
+    """Advice for dates written day first (01/02/2024, then 13/02/2024): pandas reads the
+    column in the format of its first date that tells, month first when none before does."""
+    import pandas as pd
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pd.to_datetime(column, utc=True, dayfirst=True)
+    except (ValueError, TypeError):
+        return ""
+    return (
+        " The dates read day first: write them as ISO dates (2024-01-13), e.g. "
+        "df[col] = pd.to_datetime(df[col], dayfirst=True).dt.strftime('%Y-%m-%d %H:%M:%S')."
+    )
 
 
 def _first_bad_row(column) -> str:

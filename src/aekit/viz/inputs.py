@@ -58,8 +58,9 @@ def _channels_first(images: np.ndarray, image_shape: Sequence[int] | None, name:
         return images
     raise ValueError(
         f"{name} of shape {images.shape}: neither the second axis nor the last is 1, 3 or 4 "
-        "channels and the second is not the smaller, so the channel axis is unclear; pass "
-        "(n, C, H, W) (more than 4 channels are shown as their mean) or image_shape=(C, H, W)."
+        "channels and the second is not the smaller, so the channel axis is unclear; say "
+        f"which with image_shape: {tuple(images.shape[1:])} if the second axis is the channels "
+        "(more than 4 are shown as their mean)."
     )
 
 

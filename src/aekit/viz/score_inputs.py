@@ -107,6 +107,25 @@ def check_binary_labels(labels: Any, n: int, name: str = "labels") -> np.ndarray
     )
 
 
+def check_flags(flags: Any, n: int) -> np.ndarray:
+    """Flagged points as a bool array of ``n``: bools, a detector's ``predict`` output (-1
+    flagged, +1 not: numbers without a 0), or the numbers 0 and 1 (1 flagged). ``predict``'s
+    output read as bools flagged every point (-1 and +1 are both true)."""
+    flags = check_length(flags, n, "flags", "anomaly_scores")
+    if flags.dtype == bool:
+        return flags
+    values = set(_distinct(flags)) if flags.dtype.kind in "iuf" else {None}
+    if values <= {-1, 1}:
+        return flags == -1
+    if values <= {0, 1}:
+        return flags.astype(bool)
+    shown = ", ".join(sorted(map(str, values), key=_numbers_first)[:5])
+    raise ValueError(
+        f"flags must be True/False, predict's -1 (flagged) and +1, or 1 (flagged) and 0; got "
+        f"the values {shown}."
+    )
+
+
 def _numbers_first(text: str) -> tuple:
     """A sort key: numbers in their order (2 before 10), then any other text."""
     try:

@@ -13,6 +13,7 @@ from aekit.viz.figures import new_figure
 from aekit.viz.score_inputs import (
     check_axes,
     check_binary_labels,
+    check_flags,
     check_length,
     check_scores,
     check_threshold,
@@ -123,9 +124,10 @@ def series_figure(
         The x axis (timestamps, dates written as text, or numbers); the point index when None.
     channel_names : list of str, default=None
     labels : array-like of shape (time,), default=None
-    flags : array-like of bool of shape (time,), default=None
+    flags : array-like of shape (time,), default=None
         The flagged points, when they are not those scoring above ``threshold``
-        (``SeriesAnomalyDetector(threshold="likelihood")``).
+        (``SeriesAnomalyDetector(threshold="likelihood")``): bools, or ``predict``'s output
+        (-1 flagged, +1 not), or 1 (flagged) and 0.
     axes : sequence of two matplotlib Axes, default=None
         The series on the first, the score on the second; a new figure when None.
 
@@ -143,7 +145,7 @@ def series_figure(
     x = np.arange(n) if time is None else _time_values(time, n)
     labels = None if labels is None else check_binary_labels(labels, n)
     if flags is not None:
-        flags = check_length(flags, n, "flags", "anomaly_scores").astype(bool)
+        flags = check_flags(flags, n)
     elif threshold is not None:
         flags = scores > threshold
     else:
