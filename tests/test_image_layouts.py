@@ -176,3 +176,16 @@ def test_finetune_and_index_refuse_image_options_a_table_ignores(images, tmp_pat
     ok(invoke(*hasher, "-o", tmp_path / "h.safetensors"))
     index = ("index", tmp_path / "h.safetensors", tmp_path / "x.npy", "--image-size", "4,4")
     refused(invoke(*index, "--out", tmp_path / "db.index"), "--image-size applies")
+
+
+def test_a_recorded_image_shape_is_said_to_be_the_runs(images, tmp_path):
+    # "--image-shape 1,8,8 needs rows of 64 values" was said to a user who typed no such option
+    np.save(tmp_path / "flat.npy", images.reshape(len(images), -1))
+    ok(invoke("train", tmp_path / "flat.npy", "--image-shape", "1,8,8", *QUICK,
+              "--out", tmp_path / "R"))  # fmt: skip
+    np.save(tmp_path / "other.npy", images[:, :, :4, :4].reshape(len(images), -1))
+    result = invoke("score", tmp_path / "R", tmp_path / "other.npy", "-o", tmp_path / "s.csv")
+    refused(result, "--image-shape 1,8,8 (recorded by the run, which was trained on it) needs rows")
+    result = invoke("score", tmp_path / "R", tmp_path / "other.npy", "--image-shape", "1,8,8",
+                    "-o", tmp_path / "s.csv")  # fmt: skip
+    assert "recorded by the run" not in refused(result, "--image-shape 1,8,8 needs rows of 64")

@@ -134,11 +134,19 @@ def test_images_off_the_unit_range_are_scaled_from_their_own_range_not_clipped()
     np.testing.assert_allclose(
         canvas(plots.image_grid(pixels, 3)), canvas(plots.image_grid(pixels / 255, 3)), atol=1e-6
     )
-    # Inputs and reconstructions share one scale.
-    ax = plots.reconstruction_grid(pixels, pixels + 255, n_cols=6)
-    tiles = canvas(ax)
-    np.testing.assert_allclose(tiles[1:9, 1:9], pixels[0, 0] / 510, atol=1e-6)
-    np.testing.assert_allclose(tiles[10:18, 1:9], (pixels[0, 0] + 255) / 510, atol=1e-6)
+    # Inputs and reconstructions share the inputs' scale: a reconstruction overshooting it is
+    # clipped (scaled from the extremes of both, a 0-255 model's outputs at [-721, 852] drew
+    # every tile grey on grey, inputs included)
+    overshooting = pixels * 2 - 255  # -255 .. 255
+    tiles = canvas(plots.reconstruction_grid(pixels, overshooting, n_cols=6))
+    np.testing.assert_allclose(tiles[1:9, 1:9], pixels[0, 0] / 255, atol=1e-6)
+    np.testing.assert_allclose(
+        tiles[10:18, 1:9], np.clip(overshooting[0, 0] / 255, 0, 1), atol=1e-6
+    )
+    # the denoising figure on the clean images' scale alike
+    tiles = canvas(denoising.denoising_grid(overshooting, overshooting, pixels, n_cols=6))
+    np.testing.assert_allclose(tiles[19:27, 1:9], pixels[0, 0] / 255, atol=1e-6)
+    np.testing.assert_allclose(tiles[1:9, 1:9], np.clip(overshooting[0, 0] / 255, 0, 1), atol=1e-6)
     with pytest.raises(ValueError, match="NaN or infinite pixels"):
         plots.image_grid(np.where(IMAGES > 0.5, np.nan, IMAGES), 3)
 

@@ -292,6 +292,7 @@ def run_data_options(
         bool(_recorded_data(run, "grayscale", bool)) if grayscale is None else grayscale,
         minus_one_is_a_label=any(_is_minus_one(label) for label in recorded),
         labels_file=labels_file,
+        shape_recorded=image_shape is None and given["image_shape"] is not None,
     )
 
 

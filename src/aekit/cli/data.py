@@ -40,6 +40,12 @@ class DataOptions:
     minus_one_is_a_label: bool = False
     # --labels FILE: an array's labels (:mod:`aekit.cli.label_options` checked it applies)
     labels_file: Path | None = None
+    shape_recorded: bool = False  # image_shape is the RUN's, not typed: said so in errors
+
+    def shape_option(self) -> str:
+        """``--image-shape C,H,W`` as an error names it: typed, or recorded by the RUN."""
+        recorded = " (recorded by the run, which was trained on it)" if self.shape_recorded else ""
+        return f"--image-shape {self.image_shape}{recorded}"
 
     def typed(self) -> dict[str, Any]:
         """The options as the command line takes them (``--label-column`` ... ``--grayscale``,
@@ -102,7 +108,7 @@ def open_data(
         shape = parse_ints(options.image_shape, 3, "--image-shape")
         if int(np.prod(shape)) != dataset.reader.n_features:
             raise ValueError(
-                f"--image-shape {options.image_shape} needs rows of {int(np.prod(shape))} "
+                f"{options.shape_option()} needs rows of {int(np.prod(shape))} "
                 f"values; DATA has shape {dataset.shape}."
             )
         dataset.reader.row_shape = shape
@@ -255,7 +261,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         # (n, H, W, C) of the shape given, or images of their own shape: neither is reshaped
         if values.ndim == 4 and values.shape[1:] == (*shape[1:], shape[0]):
             raise ValueError(
-                f"--image-shape {options.image_shape}: DATA's images have shape "
+                f"{options.shape_option()}: DATA's images have shape "
                 f"{values.shape[1:]}, channels-last (height, width, channels); aekit takes "
                 "(n, C, H, W): save DATA in that layout (np.save(path, X.transpose(0, 3, 1, 2))) "
                 "and leave --image-shape out."
@@ -265,14 +271,14 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             own = ",".join(map(str, (1,) * (values.ndim == 3) + values.shape[1:]))
             last = values.shape[-1] in (1, 3, 4) and values.ndim == 4  # channels-last, maybe
             raise ValueError(
-                f"--image-shape {options.image_shape}: DATA holds rows of shape "
+                f"{options.shape_option()}: DATA holds rows of shape "
                 f"{values.shape[1:]} already (array shape {values.shape}), which --image-shape "
                 f"would reorder; leave it out, or give {own} if those are (C, H, W) images"
                 + (", or save (H, W, C) images as X.transpose(0, 3, 1, 2)." if last else ".")
             )
         if not (values.ndim == 2 and values.shape[1] == int(np.prod(shape))) and not one_channel:
             raise ValueError(
-                f"--image-shape {options.image_shape} needs rows of {int(np.prod(shape))} values; "
+                f"{options.shape_option()} needs rows of {int(np.prod(shape))} values; "
                 f"DATA has shape {values.shape}."
             )
         X = values.reshape(len(values), *shape)

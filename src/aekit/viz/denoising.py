@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from aekit.denoising import corrupt
-from aekit.viz.inputs import as_images, check_n_cols
+from aekit.viz.inputs import as_images, check_n_cols, on_range_of
 from aekit.viz.plots import image_grid
 
 
@@ -46,6 +46,10 @@ def denoising_grid(
     images = [as_images(images, image_shape, name)[:n_cols] for name, images in rows]
     if len({im.shape for im in images}) != 1:
         raise ValueError(f"the rows have different shapes: {[im.shape for im in images]}.")
+    # on the clean images' scale (the noisy ones' without them): a denoiser's overshoot is
+    # clipped, not allowed to grey every tile
+    reference = images[-1] if clean is not None else images[0]
+    images = [on_range_of(im, reference, name) for (name, _), im in zip(rows, images)]
     return image_grid(
         np.concatenate(images),
         len(images[0]),

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_images", "check_codes", "check_n_cols", "to_unit_range"]
+__all__ = ["as_images", "check_codes", "check_n_cols", "on_range_of", "to_unit_range"]
 
 # Channel counts matplotlib can show: grey, RGB, RGBA.
 SHOWABLE_CHANNELS = (1, 3, 4)
@@ -130,6 +130,18 @@ def to_unit_range(images: np.ndarray, name: str = "images") -> np.ndarray:
     if low >= 0.0 and high <= 1.0:
         return images
     return (images - low) / max(high - low, 1e-12)
+
+
+def on_range_of(images: np.ndarray, reference: np.ndarray, name: str = "images") -> np.ndarray:
+    """``images`` drawn on the scale of ``reference`` (the inputs beside their reconstructions,
+    the clean images beside the denoised): ``reference``'s own range, or [0, 1] where it lies on
+    it, maps to [0, 1], and what falls outside is clipped. Scaled by their own extremes, a
+    0-255 model's outputs overshooting to [-721, 852] drew every tile grey on grey."""
+    to_unit_range(images, name)  # non-finite pixels refused, naming them
+    low, high = float(reference.min()), float(reference.max())
+    if low >= 0.0 and high <= 1.0:
+        low, high = 0.0, 1.0
+    return np.clip((images - low) / max(high - low, 1e-12), 0.0, 1.0)
 
 
 def first_rows(rows: np.ndarray, n: int = 5) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from aekit.viz.figures import new_axes
-from aekit.viz.inputs import as_images, check_n_cols, to_unit_range
+from aekit.viz.inputs import as_images, check_n_cols, on_range_of, to_unit_range
 from aekit.viz.latent import latent_scatter
 from aekit.viz.table_figures import feature_reconstructions, real_vs_generated
 
@@ -130,7 +130,8 @@ def reconstruction_grid(
 
     Notes
     -----
-    Both sets share one scale: :func:`image_grid` says how pixels off [0, 1] are shown.
+    Both sets are drawn on the inputs' scale (their range, or [0, 1] where they lie on it); a
+    reconstruction's pixels past it are clipped.
     """
     originals = as_images(originals, image_shape, name="originals")
     reconstructions = as_images(reconstructions, image_shape, name="reconstructions")
@@ -138,9 +139,10 @@ def reconstruction_grid(
         raise ValueError(
             f"originals {originals.shape} and reconstructions {reconstructions.shape} differ."
         )
-    # One scale for both, before the white blanks below join them.
-    both = to_unit_range(np.concatenate([originals, reconstructions]), "the images")
-    originals, reconstructions = both[: len(originals)], both[len(originals) :]
+    # The inputs' scale for both (reconstructions past the inputs' range clipped to it),
+    # before the white blanks below join them.
+    reconstructions = on_range_of(reconstructions, originals, "reconstructions")
+    originals = on_range_of(originals, originals, "originals")
     n = len(originals)
     n_cols = min(check_n_cols(n_cols), n)
     n_rows = -(-n // n_cols)
