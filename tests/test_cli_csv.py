@@ -224,6 +224,14 @@ def test_a_column_the_run_left_out_can_be_the_id_of_later_outputs(tmp_path):
     assert result.exit_code == 0, result.output
     codes = pd.read_csv(tmp_path / "z.csv")
     assert codes.columns[0] == "date" and codes["date"].tolist() == frame["date"].tolist()
+    # the mirror: a run's recorded id typed as a column to leave out (of the outputs too)
+    ided = tmp_path / "IDED"
+    result = invoke("train", tmp_path / "t.csv", "--out", ided, "--id-column", "date", *QUICK)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "w.csv"
+    result = invoke("encode", ided, tmp_path / "t.csv", "--ignore-column", "date", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "date" not in pd.read_csv(out).columns
     # both typed: still one or the other
     both = ["--id-column", "date", "--ignore-column", "date", "-o", tmp_path / "y.csv"]
     assert "also an --ignore-column" in cli_error(invoke("encode", run, tmp_path / "t.csv", *both))

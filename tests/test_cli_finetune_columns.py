@@ -9,6 +9,7 @@ import pytest
 from cli_helpers import invoke, ok, refused
 
 import aekit
+from aekit.cli.errors import for_the_command_line
 
 QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
 
@@ -64,3 +65,40 @@ def test_a_column_run_left_out_can_be_the_label_of_its_finetuning(table):
     result = invoke("finetune", run, table / "t.csv", "--label-column", "grade",
                     "--ignore-column", "grade", "--out", table / "F4")  # fmt: skip
     refused(result, "--ignore-column grade is the --label-column too")
+
+
+def test_a_column_run_left_out_and_learned_here_reruns_from_command_txt(table):
+    # RUN left grade out (--ignore-column grade); finetune learned it: config.toml and
+    # command.txt kept --ignore-column grade beside --label-column grade, and the recorded
+    # command was refused ("a column is one or the other")
+    import shlex
+    import tomllib
+
+    run, out = table / "R_learned", table / "F_learned"
+    ok(invoke("train", table / "t.csv", "--label-column", "kind", "--ignore-column", "grade",
+              "--model", "ae", *QUICK, "--out", run, "--no-figures"))  # fmt: skip
+    ok(invoke("finetune", run, table / "t.csv", "--label-column", "grade", "--epochs", 1,
+              "--out", out, "--quiet"))  # fmt: skip
+    data = tomllib.loads((out / "config.toml").read_text())["data"]
+    assert data["label_column"] == "grade" and "grade" not in data.get("ignore_columns", [])
+    command = shlex.split((out / "command.txt").read_text())
+    assert "--ignore-column" not in command
+    again = [str(table / "F_again") if word == str(out) else word for word in command[1:]]
+    ok(invoke(*again))
+    assert list(aekit.load(table / "F_again" / "model.safetensors").classes_) == [0, 1, 2]
+
+
+def test_finetune_names_a_continuous_target_and_a_column_without_labels(table, tmp_path):
+    # scikit-learn's "Unknown label type: continuous" and "X is empty: 0 sample(s)" were said
+    run = table / "R"  # kind is its label: grade and a number column are others
+    frame = pd.read_csv(table / "t.csv").assign(score=np.linspace(0, 1, 120))
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    said = refused(invoke("finetune", run, tmp_path / "s.csv", "--label-column", "score",
+                          "--ignore-column", "grade", "--out", tmp_path / "F"))  # fmt: skip
+    assert "continuous numbers" in for_the_command_line(said)
+    assert "--task regression" in for_the_command_line(said)
+    frame.assign(score=np.nan).to_csv(tmp_path / "blank.csv", index=False)
+    refused(invoke("finetune", run, tmp_path / "blank.csv", "--label-column", "score",
+                   "--ignore-column", "grade", "--task", "regression", "--out", tmp_path / "G"),
+            "no row of DATA", "has a label in its column 'score'")  # fmt: skip
+    assert not (tmp_path / "F").exists() and not (tmp_path / "G").exists()

@@ -68,8 +68,14 @@ def test_a_cvaes_evaluation_says_whether_it_was_given_the_labels(folder, cvae):
     ok(invoke("evaluate", cvae, folder / "X.npy", "--labels", folder / "y.npy", "-o", given))
     ok(invoke("evaluate", cvae, copy, "-o", summed))
     given, summed = json.loads(given.read_text()), json.loads(summed.read_text())
-    assert given["given_labels"] is True and summed["given_labels"] is False
+    assert given["rows_given_labels"] == ROWS and summed["rows_given_labels"] == 0
     assert given["nll"] != summed["nll"]
+    # half the labels blank: those rows' labels summed out, and counted apart
+    half = np.where(np.arange(ROWS) % 2 == 0, CLASSES, -1)
+    np.save(folder / "half.npy", half)
+    mixed = folder / "mixed.json"
+    ok(invoke("evaluate", cvae, folder / "X.npy", "--labels", folder / "half.npy", "-o", mixed))
+    assert json.loads(mixed.read_text())["rows_given_labels"] == ROWS // 2
 
 
 def test_a_cvae_of_the_array_is_the_cvae_of_the_table(folder, cvae):

@@ -144,6 +144,10 @@ def test_a_conditional_run_on_data_without_labels_says_it_predicts_them(tmp_path
     with pytest.warns(UserWarning, match="DATA lacks the label column 'kind' the run was") as said:
         ok(invoke("encode", tmp_path / "tab", tmp_path / "new.csv", "-o", tmp_path / "zt.csv"))
     assert "--label-column" not in str(said[0].message)
+    # the same run given an array, which has no columns: --labels FILE is the way
+    with pytest.warns(UserWarning, match="or --labels FILE") as said:
+        ok(invoke("encode", tmp_path / "tab", tmp_path / "new.npy", "-o", tmp_path / "za.csv"))
+    assert "lacks the label column" not in str(said[0].message)
 
 
 def test_the_labels_files_recorded_default_is_named_where_a_record_is_read():

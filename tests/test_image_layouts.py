@@ -189,3 +189,22 @@ def test_a_recorded_image_shape_is_said_to_be_the_runs(images, tmp_path):
     result = invoke("score", tmp_path / "R", tmp_path / "other.npy", "--image-shape", "1,8,8",
                     "-o", tmp_path / "s.csv")  # fmt: skip
     assert "recorded by the run" not in refused(result, "--image-shape 1,8,8 needs rows of 64")
+
+
+def test_channels_last_images_read_from_disk_are_refused_as_in_memory(tmp_path, monkeypatch):
+    # read a batch at a time (a large .npy), (n, H, W, C) images were reshaped to the run's
+    # (C, H, W) and scored with their pixels scrambled; in memory they were refused
+    from aekit.cli import common
+
+    rows = np.random.default_rng(0).random((60, 48)).astype(np.float32)
+    np.save(tmp_path / "flat.npy", rows)
+    np.save(tmp_path / "hwc.npy", rows.reshape(-1, 3, 4, 4).transpose(0, 2, 3, 1))
+    ok(invoke("train", tmp_path / "flat.npy", "--image-shape", "3,4,4", *QUICK,
+              "--out", tmp_path / "R"))  # fmt: skip
+    monkeypatch.setattr(common, "LAZY_BYTES", 0)
+    for command in ("score", "reconstruct", "encode"):
+        result = invoke(command, tmp_path / "R", tmp_path / "hwc.npy", "-o", tmp_path / "o.npy")
+        said = refused(result, "DATA's images have shape (4, 4, 3), channels-last")
+        assert said.endswith("X.transpose(0, 3, 1, 2))).")  # recorded: nothing to leave out
+    np.save(tmp_path / "chw.npy", rows.reshape(-1, 3, 4, 4))
+    ok(invoke("score", tmp_path / "R", tmp_path / "chw.npy", "-o", tmp_path / "s.csv"))

@@ -247,9 +247,14 @@ def test_a_detectors_report_gives_each_members_last_loss_and_the_flagged_rows(tm
         "epoch,member0_loss,member1_loss\n1,5.5,6.5\n2,4.25,\n3,4.0,\n"
     )
     (tmp_path / "scores.csv").write_text("anomaly_score,anomaly\n1.0,False\n9.0,True\n2.0,False\n")
+    (tmp_path / "config.toml").write_text('[model]\nclass = "AnomalyDetector"\n')
     page = write_report(tmp_path).read_text(encoding="utf-8")
     assert '<td class="num">4</td>' in page and "6.5 (epoch 1)" in page and "–" not in page
     assert "1 of 3 training rows flagged (scores.csv)" in page
+    # a train run's scores.csv is a later 'aekit score -o RUN/scores.csv': not its own flags
+    (tmp_path / "config.toml").write_text('[model]\nclass = "VariationalAutoencoder"\n')
+    page = write_report(tmp_path).read_text(encoding="utf-8")
+    assert "flagged" not in page
 
 
 def test_report_without_a_run_folder_is_an_error(tmp_path):

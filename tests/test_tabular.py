@@ -209,3 +209,15 @@ def test_an_encoder_saved_to_json_loads_back_the_same(tmp_path):
     with pytest.raises(NotFittedError):
         aekit.TabularEncoder().save(tmp_path / "unfitted.json")
     assert not (tmp_path / "unfitted.json").exists()
+    with pytest.raises(FileNotFoundError, match="nowhere.json does not exist"):
+        aekit.TabularEncoder.load(tmp_path / "nowhere.json")
+
+
+def test_an_encoder_saved_to_a_home_path_is_written_there(tmp_path, monkeypatch):
+    # save wrote a literal folder named '~', where load read the home folder
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    frame = pd.DataFrame({"x": [0.0, 1.0, 2.0], "city": ["a", "b", "a"]})
+    aekit.TabularEncoder().fit(frame).save("~/enc.json")
+    assert (tmp_path / "enc.json").is_file() and not (tmp_path / "~").exists()
+    assert aekit.TabularEncoder.load("~/enc.json").categories_ == {"city": ["a", "b"]}

@@ -143,6 +143,11 @@ def test_images_off_the_unit_range_are_scaled_from_their_own_range_not_clipped()
     np.testing.assert_allclose(
         tiles[10:18, 1:9], np.clip(overshooting[0, 0] / 255, 0, 1), atol=1e-6
     )
+    # constant inputs off [0, 1] have no range: the reconstructions' joins it (not black)
+    flat_in = np.full((2, 1, 8, 8), 200.0)
+    near = flat_in + np.linspace(-5, 5, 128).reshape(2, 1, 8, 8)
+    drawn = canvas(plots.reconstruction_grid(flat_in, near, n_cols=2))
+    np.testing.assert_allclose(drawn[1:9, 1:9], 0.5, atol=1e-6)
     # the denoising figure on the clean images' scale alike
     tiles = canvas(denoising.denoising_grid(overshooting, overshooting, pixels, n_cols=6))
     np.testing.assert_allclose(tiles[19:27, 1:9], pixels[0, 0] / 255, atol=1e-6)

@@ -88,8 +88,11 @@ def test_series_figure_reads_predicts_output_as_flags():
 
     assert shaded(np.where(mask, -1, 1)) == shaded(mask) == shaded(mask.astype(int))
     assert shaded(np.ones(len(SCORES), dtype=int)) == shaded(np.zeros(len(SCORES), dtype=bool))
-    with pytest.raises(ValueError, match="flags must be True/False, predict's -1"):
+    assert shaded(mask.astype(object)) == shaded(mask)  # bools in an object array
+    with pytest.raises(ValueError, match="flags must be True/False, predict's -1.* values 2\\."):
         series_figure(SCORES, SCORES, None, flags=np.full(len(SCORES), 2))
+    with pytest.raises(ValueError, match="got the values no, yes"):
+        series_figure(SCORES, SCORES, None, flags=np.where(mask, "yes", "no"))
 
 
 def test_curves_rank_infinite_scores_highest_exactly():

@@ -57,6 +57,11 @@ ADVICE = (
         r"trained on.",
     ),
     (r"^label_column='([^']*)' is not a column of\b", r"--label-column \1 is not a column of"),
+    (  # scikit-learn's check_classification_targets, of a finetune (or a classifier) run
+        r"^Unknown label type: continuous\..*",
+        "the labels are continuous numbers, which a classifier cannot take as classes: pass "
+        "--task regression to predict numbers, or give discrete labels.",
+    ),
     (  # aekit detect --normal-rows, read into fit's X_normal
         r"^X_normal has (\d+) features, but \w+ is expecting (\d+) features as input\.",
         r"--normal-rows has \1 columns, but DATA has \2: give normal rows of DATA's columns.",

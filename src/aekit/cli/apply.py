@@ -171,6 +171,15 @@ def _say_if_labels_are_predicted(name: str, estimator, y, recorded: str | None) 
         )
 
 
+def _missing_label_column(run: Path, data: str) -> str | None:
+    """The label column RUN was trained with, when DATA is a table (that lacks it: an array has
+    no columns, its labels come from --labels FILE)."""
+    from aekit.data.file_kinds import TABLE_SUFFIXES, data_suffix
+
+    table = Path(data).is_dir() or data_suffix(Path(data)) in TABLE_SUFFIXES
+    return recorded_label_name(run) if table else None
+
+
 def _check_text_rows(name: str, output: Path, encoder, y) -> None:
     """Text a .npy cannot hold, known once DATA is open, before any row is computed: the text
     labels a score table carries, or the text columns of a reconstructed table."""
@@ -274,7 +283,7 @@ def _data_command(name: str, compute, doc: str):
             X, y = open_data(data, options, text=True)  # text encoded a chunk at a time
             parts = chunks_of(X, y, estimator=estimator)
         _check_text_rows(name, output, encoder, y)
-        _say_if_labels_are_predicted(name, estimator, y, label_column or recorded_label_name(run))
+        _say_if_labels_are_predicted(name, estimator, y, _missing_label_column(run, data))
         if png:
             n = _write_reconstruction_grid(estimator, X, y, encoder, output, drawn)
             typer.echo(

@@ -100,6 +100,8 @@ def resolve(
     if id_column is not None and id_column in ignored and ignore_source is not None:
         # a column the run left out, typed as the id now: out of the features either way
         ignored = tuple(name for name in ignored if name != id_column)
+    elif id_column is not None and id_column in ignored and id_source is not None:
+        id_column, id_source, optional = None, None, False  # the run's id, left out as typed
     elif id_column is not None and id_column in ignored:
         raise ValueError(
             f"--id-column {id_column} is also an --ignore-column; an id column is left out of "

@@ -106,6 +106,7 @@ def open_data(
         return load_data(spec, options)
     if options.image_shape:
         shape = parse_ints(options.image_shape, 3, "--image-shape")
+        _check_image_layout(options, shape, dataset.shape)
         if int(np.prod(shape)) != dataset.reader.n_features:
             raise ValueError(
                 f"{options.shape_option()} needs rows of {int(np.prod(shape))} "
@@ -255,27 +256,8 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             values = values.astype(np.float32)
         if values.shape[1:] == shape:  # images already (a 4-D array, an image folder)
             return values, y
-        # flat rows, or (n, H, W) images of one channel; an array of other axes is refused (a
-        # reshape of (n, H, W, C) would scramble its pixels)
+        _check_image_layout(options, shape, values.shape)
         one_channel = values.ndim == 3 and shape[0] == 1 and values.shape[1:] == shape[1:]
-        # (n, H, W, C) of the shape given, or images of their own shape: neither is reshaped
-        if values.ndim == 4 and values.shape[1:] == (*shape[1:], shape[0]):
-            raise ValueError(
-                f"{options.shape_option()}: DATA's images have shape "
-                f"{values.shape[1:]}, channels-last (height, width, channels); aekit takes "
-                "(n, C, H, W): save DATA in that layout (np.save(path, X.transpose(0, 3, 1, 2))) "
-                "and leave --image-shape out."
-            )
-        same_size = int(np.prod(values.shape[1:])) == int(np.prod(shape))
-        if values.ndim in (3, 4) and same_size and not one_channel:
-            own = ",".join(map(str, (1,) * (values.ndim == 3) + values.shape[1:]))
-            last = values.shape[-1] in (1, 3, 4) and values.ndim == 4  # channels-last, maybe
-            raise ValueError(
-                f"{options.shape_option()}: DATA holds rows of shape "
-                f"{values.shape[1:]} already (array shape {values.shape}), which --image-shape "
-                f"would reorder; leave it out, or give {own} if those are (C, H, W) images"
-                + (", or save (H, W, C) images as X.transpose(0, 3, 1, 2)." if last else ".")
-            )
         if not (values.ndim == 2 and values.shape[1] == int(np.prod(shape))) and not one_channel:
             raise ValueError(
                 f"{options.shape_option()} needs rows of {int(np.prod(shape))} values; "
@@ -283,6 +265,37 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             )
         X = values.reshape(len(values), *shape)
     return X, y
+
+
+def _check_image_layout(options: DataOptions, shape: tuple, array_shape: tuple) -> None:
+    """Refuse an array of images (or rows of shape) other than ``shape`` (--image-shape) that
+    the reshape to it would scramble: (n, H, W, C) images, or (n, a, b, c) of other axes (flat
+    rows, and (n, H, W) images of one channel, are reshaped). Every read of DATA asks here:
+    read from disk a batch at a time, channels-last images were scored scrambled, unsaid."""
+    inner, ndim, size = tuple(array_shape[1:]), len(array_shape), int(np.prod(shape))
+    typed = not options.shape_recorded  # a recorded shape cannot be left out
+    if inner == tuple(shape) or (ndim == 3 and shape[0] == 1 and inner == tuple(shape[1:])):
+        return
+    if ndim == 4 and inner == (*shape[1:], shape[0]):
+        raise ValueError(
+            f"{options.shape_option()}: DATA's images have shape {inner}, channels-last "
+            "(height, width, channels); aekit takes (n, C, H, W): save DATA in that layout "
+            "(np.save(path, X.transpose(0, 3, 1, 2)))"
+            + (" and leave --image-shape out." if typed else ".")
+        )
+    if ndim in (3, 4) and int(np.prod(inner)) == size:
+        own = ",".join(map(str, (1,) * (ndim == 3) + inner))
+        last = inner[-1] in (1, 3, 4) and ndim == 4  # channels-last, maybe
+        fix = (
+            f"leave it out, or give {own} if those are (C, H, W) images"
+            if typed
+            else f"save DATA as flat rows of {size} values or as images of that shape"
+        )
+        raise ValueError(
+            f"{options.shape_option()}: DATA holds rows of shape {inner} already (array shape "
+            f"{tuple(array_shape)}), which --image-shape would reorder; {fix}"
+            + (", or save (H, W, C) images as X.transpose(0, 3, 1, 2)." if last else ".")
+        )
 
 
 def _labels(spec: str, options: DataOptions, y: np.ndarray | None, rows: int):

@@ -65,8 +65,9 @@ class Sums:
         self.flagged = 0  # of every row, labelled or not (an unseen category's included)
         self.flags_said = False  # whether the detector flags (a threshold or its likelihood)
         self.rule: str | None = None  # the detector's threshold rule ("auto", "mean_std", ...)
-        # a ConditionalVAE's figures: log p(x | y) of chunks with labels, log p(x) of the rest
-        self.given_labels: set[bool] = set()
+        # a ConditionalVAE's rows scored given their labels (log p(x | y)); the rest, labels
+        # summed out (log p(x)); None for a model without labels
+        self.labelled_rows: int | None = None
 
     def add(self, estimator, X, y) -> None:
         import numpy as np
@@ -102,7 +103,10 @@ class Sums:
         # A VAE's score is its ELBO (score_samples, n_draws draws common to every row); the elbo
         # figure beside the NLL comes from the NLL's own k draws, so it never exceeds -NLL
         if getattr(estimator, "classes_", None) is not None:
-            self.given_labels.add(y is not None)
+            from aekit.data.validation import unlabelled_rows
+
+            labelled = 0 if y is None else rows - int(unlabelled_rows(np.asarray(y)).sum())
+            self.labelled_rows = (self.labelled_rows or 0) + labelled
         self.score += float(estimator.elbo(X, y).sum())
         self.elbo += float(estimator.elbo_estimate(X, y, n_samples=self.n_samples).sum())
         self.nll -= float(estimator.log_likelihood(X, y, n_samples=self.n_samples).sum())
@@ -152,8 +156,8 @@ class Sums:
                 kl_per_unit=[round(float(v), 4) for v in self.kl / self.rows],
                 active_units=int((activity > ACTIVITY_THRESHOLD).sum()),
             )
-            if self.given_labels:  # true: given DATA's labels; false: the labels summed out
-                out["given_labels"] = all(self.given_labels)
+            if self.labelled_rows is not None:  # the others' labels summed out
+                out["rows_given_labels"] = self.labelled_rows
         return out
 
 
@@ -310,7 +314,7 @@ def evaluate(
     ELBO from the --n-samples k draws that nll is estimated from (the mean of their log
     importance weights), so elbo <= -nll always, while mean_score may land above -nll. A
     ConditionalVAE's figures are given DATA's labels (log p(x | y)) where it has them and sum
-    the labels out (log p(x)) where it has none; given_labels says which."""
+    the labels out (log p(x)) where it has none; rows_given_labels counts the first."""
     import json
     import math
 

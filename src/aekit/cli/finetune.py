@@ -126,6 +126,12 @@ def finetune(
             labelled = ~unlabelled_rows(y)
         else:
             labelled = ~blank_cells(y)
+        if not labelled.any():
+            raise ValueError(
+                f"no row of DATA {data} has a label"
+                + (f" in its column {options.label_column!r}" if options.label_column else "")
+                + ": finetune learns from labelled rows; give DATA with labels."
+            )
         if not labelled.all():
             typer.echo(f"{int((~labelled).sum())} unlabelled rows left out", err=True)
             # a table stays one (by position, not label): the model keeps its column names,
@@ -142,6 +148,9 @@ def finetune(
         write_fit_figures(staging, estimator, X)  # its loss curve, as every RUN has figures
         if encoder is not None:  # predict reads DATA through it, as RUN did
             tables.save_encoder(staging, encoder)
+        # RUN's left-out column that is the label here is no left-out column of OUT: recorded
+        # and typed again beside --label-column, the two conflicted (command.txt failed)
+        _leave_out_no_label(options.label_column)
         # the typed options only: minus_one_is_a_label is read from a RUN, never recorded
         recorded = {k: v for k, v in options.typed().items() if v not in (None, False)}
         recorded |= table_options.record()  # --sep ... --id-column, as read here
@@ -160,6 +169,18 @@ def finetune(
         command = runs.rerunning_command(words, params, options.typed(), out)
         write_utf8(staging / "command.txt", command + "\n")
     typer.echo(f"{trained(estimator)}\nrun: {out}")
+
+
+def _leave_out_no_label(label_column: str | None) -> None:
+    """The running command's --ignore-column list without ``label_column``."""
+    import dataclasses
+
+    from aekit.cli import columns
+
+    ignored = columns.current.ignore_columns
+    if label_column in ignored:
+        kept = tuple(name for name in ignored if name != label_column)
+        columns.current = dataclasses.replace(columns.current, ignore_columns=kept)
 
 
 def _as_run_read_it(run: Path, data: str, label_column: str | None, X, fitted):

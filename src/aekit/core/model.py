@@ -158,8 +158,9 @@ class AutoencoderModel(nn.Module):
     ) -> torch.Tensor:
         """Log importance weights ``log w_i = log p(x, z_i) - log q(z_i | x)``, shape (k, n).
 
-        ``z_i = mu(x) + sigma(x) * eps_i`` for the standard-normal draws ``eps`` (k, latent_dim),
-        the same draws for every row (so a row's weights do not depend on its batch). Then
+        ``z_i = mu(x) + sigma(x) * eps_i`` for the standard-normal draws ``eps``: (k, latent_dim),
+        the same for every row, or (k, n, latent_dim), each row's own
+        (:mod:`aekit.core.row_draws`, what the estimators' bounds use). Then
         ``logsumexp_i log w_i - log k`` is the importance-weighted bound ``L_k`` of Burda et al.
         (2015, eq. 8); ``L_1`` is a one-sample ELBO and ``L_k -> log p(x)`` as k grows.
 

@@ -33,7 +33,11 @@ class EncoderState:
         """
         check_is_fitted(self)
         text = json.dumps(self.get_state(), indent=1) + "\n"
-        atomic_write(path, lambda temporary: Path(temporary).write_text(text, encoding="utf-8"))
+
+        def write(temporary: str) -> None:
+            Path(temporary).write_text(text, encoding="utf-8")
+
+        atomic_write(user_path(path), write)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Any:
@@ -50,10 +54,15 @@ class EncoderState:
 
         Raises
         ------
+        FileNotFoundError
+            For a path that is no file.
         ValueError
             For a file that cannot be read as one, naming it.
         """
         path = user_path(path)
+        if not path.is_file():
+            what = "is a folder" if path.is_dir() else "does not exist"
+            raise FileNotFoundError(f"{path} {what}; give the file TabularEncoder.save wrote.")
         try:
             return cls().set_state(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError, IndexError) as err:

@@ -49,7 +49,7 @@ def denoising_grid(
     # on the clean images' scale (the noisy ones' without them): a denoiser's overshoot is
     # clipped, not allowed to grey every tile
     reference = images[-1] if clean is not None else images[0]
-    images = [on_range_of(im, reference, name) for (name, _), im in zip(rows, images)]
+    images = on_range_of(reference, *images)[1:]
     return image_grid(
         np.concatenate(images),
         len(images[0]),

@@ -132,16 +132,22 @@ def to_unit_range(images: np.ndarray, name: str = "images") -> np.ndarray:
     return (images - low) / max(high - low, 1e-12)
 
 
-def on_range_of(images: np.ndarray, reference: np.ndarray, name: str = "images") -> np.ndarray:
-    """``images`` drawn on the scale of ``reference`` (the inputs beside their reconstructions,
-    the clean images beside the denoised): ``reference``'s own range, or [0, 1] where it lies on
-    it, maps to [0, 1], and what falls outside is clipped. Scaled by their own extremes, a
-    0-255 model's outputs overshooting to [-721, 852] drew every tile grey on grey."""
-    to_unit_range(images, name)  # non-finite pixels refused, naming them
+def on_range_of(reference: np.ndarray, *sets: np.ndarray) -> list[np.ndarray]:
+    """``reference`` and ``sets`` of images drawn on ``reference``'s scale (the inputs beside
+    their reconstructions, the clean images beside the denoised): its range, or [0, 1] where it
+    lies on it, maps to [0, 1], and what falls outside is clipped (constant inputs off [0, 1]
+    take the range of every set). Scaled by their own extremes, a 0-255 model's outputs
+    overshooting to [-721, 852] drew every tile grey on grey."""
+    for images in (reference, *sets):
+        to_unit_range(images)  # non-finite pixels refused
     low, high = float(reference.min()), float(reference.max())
     if low >= 0.0 and high <= 1.0:
         low, high = 0.0, 1.0
-    return np.clip((images - low) / max(high - low, 1e-12), 0.0, 1.0)
+    elif high == low:
+        low = min(low, *(float(images.min()) for images in sets))
+        high = max(high, *(float(images.max()) for images in sets))
+    scale = max(high - low, 1e-12)
+    return [np.clip((images - low) / scale, 0.0, 1.0) for images in (reference, *sets)]
 
 
 def first_rows(rows: np.ndarray, n: int = 5) -> str:

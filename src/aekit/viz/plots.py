@@ -141,8 +141,7 @@ def reconstruction_grid(
         )
     # The inputs' scale for both (reconstructions past the inputs' range clipped to it),
     # before the white blanks below join them.
-    reconstructions = on_range_of(reconstructions, originals, "reconstructions")
-    originals = on_range_of(originals, originals, "originals")
+    originals, reconstructions = on_range_of(originals, reconstructions)
     n = len(originals)
     n_cols = min(check_n_cols(n_cols), n)
     n_rows = -(-n // n_cols)

@@ -230,7 +230,9 @@ def write_report(run_dir: str | os.PathLike) -> Path:
     warned = run.get("warnings") if isinstance(run.get("warnings"), list) else []
     notes += [f"The run warned: {text}" for text in warned if isinstance(text, str)]
     metrics = _metrics(rows) if rows else None
-    if metrics and (flagged := _flagged(run_dir / "scores.csv")):
+    # a detector run's own scores.csv (a train run's is a later command's output: not its own)
+    detector = "Detector" in (_model_class(config) or "")
+    if metrics and detector and (flagged := _flagged(run_dir / "scores.csv")):
         metrics["note"] += f" {flagged}"
     page = _template().render(
         name=_model_class(config) or "aekit run",

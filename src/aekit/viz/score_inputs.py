@@ -109,15 +109,17 @@ def check_binary_labels(labels: Any, n: int, name: str = "labels") -> np.ndarray
 
 def check_flags(flags: Any, n: int) -> np.ndarray:
     """Flagged points as a bool array of ``n``: bools, a detector's ``predict`` output (-1
-    flagged, +1 not: numbers without a 0), or the numbers 0 and 1 (1 flagged). ``predict``'s
-    output read as bools flagged every point (-1 and +1 are both true)."""
+    flagged, +1 not: numbers without a 0, so all ones are predict's "nothing flagged"), or the
+    numbers 0 and 1 (1 flagged). ``predict``'s output read as bools flagged every point (-1 and
+    +1 are both true)."""
     flags = check_length(flags, n, "flags", "anomaly_scores")
-    if flags.dtype == bool:
-        return flags
-    values = set(_distinct(flags)) if flags.dtype.kind in "iuf" else {None}
-    if values <= {-1, 1}:
+    values = set(_distinct(flags))
+    if flags.dtype == bool or all(isinstance(v, (bool, np.bool_)) for v in values):
+        return flags.astype(bool)
+    numbers = flags.dtype.kind in "iuf"
+    if numbers and values <= {-1, 1}:
         return flags == -1
-    if values <= {0, 1}:
+    if numbers and values <= {0, 1}:
         return flags.astype(bool)
     shown = ", ".join(sorted(map(str, values), key=_numbers_first)[:5])
     raise ValueError(
