@@ -92,3 +92,14 @@ def test_finetune_names_a_continuous_target_and_a_column_without_labels(table, t
                    "--ignore-column", "grade", "--task", "regression", "--out", tmp_path / "G"),
             "no row of DATA", "has a label in its column 'score'")  # fmt: skip
     assert not (tmp_path / "F").exists() and not (tmp_path / "G").exists()
+
+
+def test_a_recorded_id_column_taken_as_the_label_is_said_to_be_recorded(table, tmp_path):
+    # "--id-column grade is the --label-column too" was said to a user who typed no --id-column
+    run = tmp_path / "R"
+    ok(invoke("train", table / "t.csv", "--label-column", "kind", "--id-column", "grade",
+              "--model", "ae", *QUICK, "--out", run, "--no-figures"))  # fmt: skip
+    base = ["finetune", run, table / "t.csv", "--label-column", "grade", "--epochs", 1, "--quiet"]
+    refused(invoke(*base, "--out", tmp_path / "F"), "(its config.toml) recorded --id-column grade,",
+            "pass --id-column '' (no ids)")  # fmt: skip
+    ok(invoke(*base, "--id-column", "", "--out", tmp_path / "G"))

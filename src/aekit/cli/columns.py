@@ -157,8 +157,12 @@ def _check_present(spec: str, names: list[str], label_column: str | None) -> lis
         ("--ignore-column", n) for n in typed_ignored
     )):  # fmt: skip
         if name is not None and name == label_column:
+            recorded = option == "--id-column" and options.id_source is not None
             raise ValueError(
-                f"{option} {name} is the --label-column too; a column is one or the other."
+                f"{options.id_source} recorded --id-column {name}, which is the --label-column "
+                "here; pass --id-column '' (no ids) or another id column."
+                if recorded
+                else f"{option} {name} is the --label-column too; a column is one or the other."
             )
     if _where_present:
         return [n for n in options.ignore_columns if n in names]
