@@ -15,6 +15,8 @@ def read_encoder(path: str | os.PathLike) -> TabularEncoder:
 
     Raises
     ------
+    FileNotFoundError
+        For a path that is no file.
     ValueError
         For a file that cannot be read as one, naming it.
     """

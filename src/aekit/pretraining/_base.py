@@ -216,7 +216,10 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
                 callbacks=[bar] if bar else [],
                 within_epoch=bar.within_epoch if bar else None,
             )
-        self.autoencoder_ = ae
+        # a copy of a fitted autoencoder the user gave, which a later refit of theirs must not
+        # change (its pixel check, its model file); a file keeps that it was given
+        self.given_autoencoder_ = ae is self.autoencoder
+        self.autoencoder_ = copy.deepcopy(ae) if self.given_autoencoder_ else ae
         self.n_iter_ = result.n_iter
         self.history_ = result.history
         self.best_loss_ = result.best_loss
@@ -302,18 +305,19 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
             "best_loss_": self.best_loss_,
         }
         state = {k: v.detach().cpu() for k, v in self.network_.state_dict().items()}
-        trees = {"autoencoder": tree, "network": state}
-        if self.autoencoder is not None and is_fitted(self.autoencoder):
-            # the pretrained autoencoder as given, which a clone fine-tunes again: loaded
-            # unfitted, a loaded model's clone pretrained a new one on the labelled rows alone
-            fitted["pretrained"], trees["pretrained"] = export_estimator(self.autoencoder)
-        return fitted, trees
+        # autoencoder_ is the pretrained autoencoder given (fine-tuning trains a copy of its
+        # encoder): loaded, it is the parameter again, which a clone fine-tunes anew (loaded
+        # unfitted, a loaded model's clone pretrained a new one on the labelled rows alone)
+        fitted["given_autoencoder_"] = bool(getattr(self, "given_autoencoder_", False))
+        return fitted, {"autoencoder": tree, "network": state}
 
     def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
         ae = import_estimator(fitted["autoencoder"], tree["autoencoder"], device)
         self.autoencoder_ = ae
-        if "pretrained" in fitted:  # (files written before it was kept have none)
-            self.autoencoder = import_estimator(fitted["pretrained"], tree["pretrained"], device)
+        # (files written before it was kept have none: their parameter stays unfitted)
+        self.given_autoencoder_ = bool(fitted.get("given_autoencoder_", False))
+        if self.given_autoencoder_:
+            self.autoencoder = copy.deepcopy(ae)
         self.n_features_in_ = fitted["n_features_in_"]
         if fitted["feature_names_in_"] is not None:
             self.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
@@ -331,7 +335,8 @@ def _check_pixels(autoencoder: Any, flat: np.ndarray) -> None:
     """A pixel (Bernoulli) autoencoder's rows lie in [0, 1], as it checks its own X: 0..16
     pixels given to a fine-tuned [0, 1] model were classified at 24% accuracy without a word."""
     if autoencoder.likelihood_ == "bernoulli" and flat.size:
-        check_bernoulli_range(*data_range(flat), fitted=True, has_likelihood=True)
+        # no likelihood to change here: retrain the autoencoder, not this model, to change it
+        check_bernoulli_range(*data_range(flat), fitted=True, has_likelihood=False)
 
 
 def repeated_order(y: torch.Tensor, generator: torch.Generator, min_rows: int) -> torch.Tensor:

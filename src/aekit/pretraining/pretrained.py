@@ -23,8 +23,10 @@ def pretrained_autoencoder(
 ) -> Any:
     """A fine-tuner's fitted autoencoder: its ``autoencoder`` if fitted, else a copy of it (or
     a default :class:`aekit.Autoencoder`) fitted on the rows of X and ``X_unlabeled``. With
-    ``init="random"`` an unfitted one is only built (one epoch on two rows), to give the
-    network its shape: its weights are drawn afresh."""
+    ``init="random"`` an unfitted one is only built (one epoch on the rows of X), to give the
+    network its shape, its input scaling and its likelihood: its weights are drawn afresh.
+    (Built on the first two rows, it scaled columns of standard deviations 0.94 / 9.6 / 97 by
+    0.12 / 7.2 / 15, and took rows of about 5,000 for pixels when those two lay in [0, 1].)"""
     given = tuner.autoencoder
     if given is not None and is_fitted(given):
         if X_unlabeled is not None:
@@ -44,7 +46,7 @@ def pretrained_autoencoder(
     if not pretrained:
         with warnings.catch_warnings():  # its weights are drawn afresh: what it learned is moot
             warnings.simplefilter("ignore", ConvergenceWarning)
-            return ae.set_params(max_iter=1, early_stopping=False, verbose=False).fit(rows[:2])
+            return ae.set_params(max_iter=1, early_stopping=False, verbose=False).fit(rows)
     if tuner.checkpoint_dir is not None and ae.get_params().get("checkpoint_dir", 0) is None:
         ae.set_params(checkpoint_dir=Path(tuner.checkpoint_dir) / "autoencoder")
     if X_unlabeled is not None:

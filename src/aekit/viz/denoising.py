@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from aekit.denoising import corrupt
-from aekit.viz.inputs import as_images, check_n_cols, on_range_of
+from aekit.viz.inputs import as_images, check_n_cols, on_range_of, to_unit_range
 from aekit.viz.plots import image_grid
 
 
@@ -48,6 +48,8 @@ def denoising_grid(
         raise ValueError(f"the rows have different shapes: {[im.shape for im in images]}.")
     # on the clean images' scale (the noisy ones' without them): a denoiser's overshoot is
     # clipped, not allowed to grey every tile
+    for (name, _), drawn in zip(rows, images):
+        to_unit_range(drawn, name)  # non-finite pixels refused, naming the row
     reference = images[-1] if clean is not None else images[0]
     images = on_range_of(reference, *images)[1:]
     return image_grid(

@@ -137,9 +137,8 @@ def on_range_of(reference: np.ndarray, *sets: np.ndarray) -> list[np.ndarray]:
     their reconstructions, the clean images beside the denoised): its range, or [0, 1] where it
     lies on it, maps to [0, 1], and what falls outside is clipped (constant inputs off [0, 1]
     take the range of every set). Scaled by their own extremes, a 0-255 model's outputs
-    overshooting to [-721, 852] drew every tile grey on grey."""
-    for images in (reference, *sets):
-        to_unit_range(images)  # non-finite pixels refused
+    overshooting to [-721, 852] drew every tile grey on grey. The callers refuse non-finite
+    pixels first, naming the set (:func:`to_unit_range`)."""
     low, high = float(reference.min()), float(reference.max())
     if low >= 0.0 and high <= 1.0:
         low, high = 0.0, 1.0

@@ -141,6 +141,7 @@ def reconstruction_grid(
         )
     # The inputs' scale for both (reconstructions past the inputs' range clipped to it),
     # before the white blanks below join them.
+    to_unit_range(originals, "originals"), to_unit_range(reconstructions, "reconstructions")
     originals, reconstructions = on_range_of(originals, reconstructions)
     n = len(originals)
     n_cols = min(check_n_cols(n_cols), n)
