@@ -112,7 +112,10 @@ def test_corrupt_draws_the_training_corruption_on_the_data_range():
         ),
         ("gaussian", float("inf"), "the standard deviation"),
         ("gaussian", float("nan"), "the standard deviation"),
-        ("masking", 1.5, "the probability that an entry is hit, in [0, 1]"),
+        ("masking", 1.5, "the probability that an entry is hidden, in [0, 1)"),
+        # every entry hidden: the encoder sees nothing (a new user was told to train longer)
+        ("masking", 1.0, "the probability that an entry is hidden, in [0, 1) (at 1 every"),
+        ("dropout", 1.0, "the probability that an entry is hidden, in [0, 1)"),
         ("salt_pepper", -0.1, "the probability that an entry is hit, in [0, 1]"),
     ],
 )

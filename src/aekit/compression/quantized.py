@@ -51,7 +51,7 @@ class QuantizingAutoencoder(BaseAutoencoder):
     Parameters
     ----------
     latent_dim : int, default=8
-        Size of the code (the bottleneck). Larger than the number of features makes the model
+        Size of the code (the bottleneck). At least the number of features makes the model
         overcomplete.
     hidden_layer_sizes : int or tuple of int, default=None
         Widths of the encoder's hidden layers (the decoder mirrors them); for ``"conv"`` and

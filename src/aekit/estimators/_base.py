@@ -275,11 +275,19 @@ class BaseAutoencoder(
                 torch.from_numpy(low),
                 torch.from_numpy(high),
             )
-        if not model.terms and model.corruption is None and self.latent_dim >= n_features:
+        # a penalty of weight 0 (beta=0, sparsity_weight=0) or noise of level 0 regularizes
+        # nothing either: those were not warned of, and reconstructed noisy rows as the plain
+        # overcomplete autoencoder did
+        off = [t for t in model.terms if t.weight == 0]
+        noise = model.corruption is not None and model.corruption.level > 0
+        if len(off) == len(model.terms) and not noise and self.latent_dim >= n_features:
+            zero = (
+                " (its penalty's weight, or noise level, is 0)" if off or model.corruption else ""
+            )
             warnings.warn(
                 f"latent_dim={self.latent_dim} is not smaller than the {n_features} input "
-                "features and nothing regularizes the code, so the autoencoder can learn the "
-                "identity map. Use a smaller latent_dim, or a DenoisingAutoencoder, "
+                f"features and nothing regularizes the code{zero}, so the autoencoder can learn "
+                "the identity map. Use a smaller latent_dim, or a DenoisingAutoencoder, "
                 "SparseAutoencoder or ContractiveAutoencoder.",
                 UserWarning,
                 stacklevel=caller_level(),

@@ -45,8 +45,8 @@ class DenoisingAutoencoder(BaseAutoencoder):
     Parameters
     ----------
     latent_dim : int, default=8
-        Size of the code (the bottleneck). Larger than the number of features makes the model
-        overcomplete.
+        Size of the code (the bottleneck). At least the number of features makes the model
+        overcomplete (warned of where nothing regularizes the code).
     hidden_layer_sizes : int or tuple of int, default=None
         Widths of the encoder's hidden layers (the decoder mirrors them); for ``"conv"`` and
         ``"conv1d"``, the channels of its stride-2 convolutions; for ``"lstm"``/``"gru"``, the
@@ -204,10 +204,15 @@ class DenoisingAutoencoder(BaseAutoencoder):
 
     def _check_params(self) -> None:
         super()._check_params()
-        if not valid_noise_level(self.noise, self.noise_level):  # the constraints say >= 0
-            raise ValueError(
+        if not valid_noise_level(self.noise, self.noise_level, self.noise_schedule):
+            raise ValueError(  # (the constraints say >= 0)
                 f"noise_level={self.noise_level!r} is out of range for noise={self.noise!r}: it "
-                f"is {noise_level_rule(self.noise)} (only noise='gaussian' takes a level over 1)."
+                f"is {noise_level_rule(self.noise)} (only noise='gaussian' takes a level over 1"
+                + (
+                    "; noise_schedule='uniform' takes 1, drawing the levels below it)."
+                    if self.noise in ("masking", "dropout")
+                    else ")."
+                )
             )
 
     def _make_corruption(self, low: torch.Tensor, high: torch.Tensor) -> Corruption:

@@ -31,12 +31,18 @@ def noise_level_rule(noise: str) -> str:
     """What ``level`` is for ``noise``, and its valid range, as a message says it."""
     if noise == "gaussian":
         return "the standard deviation of the added noise, a finite number of at least 0"
+    if noise in ("masking", "dropout"):  # at 1 every entry is hidden: nothing left to learn from
+        return "the probability that an entry is hidden, in [0, 1) (at 1 every entry is)"
     return "the probability that an entry is hit, in [0, 1]"
 
 
-def valid_noise_level(noise: str, level: float) -> bool:
-    """Whether ``level`` is in range for ``noise`` (:func:`noise_level_rule`); NaN is not."""
-    return 0 <= level < math.inf if noise == "gaussian" else 0 <= level <= 1
+def valid_noise_level(noise: str, level: float, schedule: str = "fixed") -> bool:
+    """Whether ``level`` is in range for ``noise`` (:func:`noise_level_rule`); NaN is not. A
+    ``"uniform"`` schedule draws levels below ``level``: masking up to 1 is a range."""
+    if noise == "gaussian":
+        return 0 <= level < math.inf
+    hides_all = noise in ("masking", "dropout") and schedule == "fixed"
+    return 0 <= level < 1 if hides_all else 0 <= level <= 1
 
 
 class Corruption(nn.Module):
@@ -69,7 +75,7 @@ class Corruption(nn.Module):
             raise ValueError(
                 f"noise_schedule={schedule!r} is not supported; use one of {list(SCHEDULES)}."
             )
-        if not valid_noise_level(noise, level):
+        if not valid_noise_level(noise, level, schedule):
             raise ValueError(
                 f"noise_level={level!r} is out of range for noise={noise!r}: it is "
                 f"{noise_level_rule(noise)}."
