@@ -44,3 +44,13 @@ def test_a_level_that_hides_every_entry_is_refused_unless_it_bounds_a_range(nois
     aekit.DenoisingAutoencoder(**FAST, noise=noise, noise_level=1.0, noise_schedule="uniform").fit(
         X
     )
+
+
+def test_a_sparse_code_that_lost_most_of_its_units_is_warned_of():
+    # a new user's table kept 5 of 8 units, unsaid; a heavy L1 weight, left dead, kills 6
+    heavy = {**FAST, "max_iter": 100, "random_state": 0, "sparsity_weight": 10.0}
+    with pytest.warns(UserWarning, match=r"6 of the code's 8 units are 0 on every one of 120"):
+        aekit.SparseAutoencoder(**heavy, revive_dead_units=False).fit(X)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*units are 0 on every one")
+        aekit.SparseAutoencoder(**FAST, sparsity="kl").fit(X)  # a sigmoid code: none dead

@@ -262,3 +262,33 @@ class SparseAutoencoder(BaseAutoencoder):
                 revive_dead_units(module, X, generator, optimizer, from_main)
 
         return replace(config, after_epoch=revive)
+
+    def _after_training(self, X_model: Any, y_index: Any, seed: int) -> None:
+        super()._after_training(X_model, y_index, seed)
+        if self.sparsity == "l1":
+            _warn_of_dead_units(self, X_model[:DEAD_UNIT_ROWS])
+
+
+# The training rows a fitted ReLU code is checked on for dead units, and the share of dead units
+# warned of: the digits keep 0 or 1 of 8 (revived); a table of 8 correlated columns lost 3 to 5
+# of 8 with revival (a new user), and the code was smaller than asked without a word.
+DEAD_UNIT_ROWS = 2000
+DEAD_SHARE = 0.25
+
+
+def _warn_of_dead_units(model: SparseAutoencoder, rows: Any) -> None:
+    """Warn when more than :data:`DEAD_SHARE` of the code's units are 0 on every row of
+    ``rows`` (training rows in the model's space)."""
+    import numpy as np
+
+    codes = model._batched(lambda network, x, yb: network.encode_code(x, yb), rows, None)
+    dead = int((np.asarray(codes) <= 0).all(axis=0).sum())
+    if dead > DEAD_SHARE * model.latent_dim:
+        warnings.warn(
+            f"{type(model).__name__}: {dead} of the code's {model.latent_dim} units are 0 on "
+            f"every one of {len(codes)} training rows (dead), so the code has "
+            f"{model.latent_dim - dead}; a smaller sparsity_weight, or sparsity='kl' (a sigmoid "
+            "code has no dead units), keeps more.",
+            UserWarning,
+            stacklevel=caller_level(),
+        )

@@ -218,8 +218,8 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
             )
         # a copy of a fitted autoencoder the user gave, which a later refit of theirs must not
         # change (its pixel check, its model file); a file keeps that it was given
-        self.given_autoencoder_ = ae is self.autoencoder
-        self.autoencoder_ = copy.deepcopy(ae) if self.given_autoencoder_ else ae
+        self._given_autoencoder = ae is self.autoencoder
+        self.autoencoder_ = copy.deepcopy(ae) if self._given_autoencoder else ae
         self.n_iter_ = result.n_iter
         self.history_ = result.history
         self.best_loss_ = result.best_loss
@@ -308,15 +308,15 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         # autoencoder_ is the pretrained autoencoder given (fine-tuning trains a copy of its
         # encoder): loaded, it is the parameter again, which a clone fine-tunes anew (loaded
         # unfitted, a loaded model's clone pretrained a new one on the labelled rows alone)
-        fitted["given_autoencoder_"] = bool(getattr(self, "given_autoencoder_", False))
+        fitted["given_autoencoder"] = bool(getattr(self, "_given_autoencoder", False))
         return fitted, {"autoencoder": tree, "network": state}
 
     def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
         ae = import_estimator(fitted["autoencoder"], tree["autoencoder"], device)
         self.autoencoder_ = ae
         # (files written before it was kept have none: their parameter stays unfitted)
-        self.given_autoencoder_ = bool(fitted.get("given_autoencoder_", False))
-        if self.given_autoencoder_:
+        self._given_autoencoder = bool(fitted.get("given_autoencoder", False))
+        if self._given_autoencoder:
             self.autoencoder = copy.deepcopy(ae)
         self.n_features_in_ = fitted["n_features_in_"]
         if fitted["feature_names_in_"] is not None:
