@@ -91,7 +91,9 @@ CLI_MODELS: dict[str, str] = {
     "sparse": "SparseAutoencoder",
     "contractive": "ContractiveAutoencoder",
     "cae": "ContractiveAutoencoder",
+    "variational": "VariationalAutoencoder",
     "vae": "VariationalAutoencoder",
+    "conditional": "ConditionalVAE",
     "cvae": "ConditionalVAE",
 }
 
