@@ -10,14 +10,6 @@ from aekit.data.tabular import TabularEncoder
 
 
 def read_encoder(path: str | os.PathLike) -> TabularEncoder:
-    """The :class:`~aekit.data.tabular.TabularEncoder` whose state ``path`` holds
-    (:meth:`TabularEncoder.load`).
-
-    Raises
-    ------
-    FileNotFoundError
-        For a path that is no file.
-    ValueError
-        For a file that cannot be read as one, naming it.
-    """
+    """The :class:`~aekit.data.tabular.TabularEncoder` whose state ``path`` holds: what
+    :meth:`TabularEncoder.load` reads, with its errors (FileNotFoundError, ValueError)."""
     return TabularEncoder.load(path)
