@@ -158,7 +158,7 @@ def train(
             tables.check_given_groups(params.get("categorical_groups"), encoder)
             params["categorical_groups"] = encoder.categorical_groups_
             if writes:
-                tables.save_encoder(staging, encoder)
+                encoder.save(staging / tables.ENCODER_FILE)
         check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
         started = runs.Stopwatch()

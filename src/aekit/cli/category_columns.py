@@ -168,14 +168,16 @@ def stored_as_numbers(schema: Any) -> bool:
 
 
 def run_categories(run: Any) -> frozenset[str]:
-    """The columns a RUN folder's encoder one-hot encodes (its encoder.json's categories), read
-    without building the encoder; none for anything else."""
-    import json
+    """The columns a RUN folder's encoder one-hot encodes (its encoder.json's categories); none
+    for anything else."""
     from pathlib import Path
 
-    path = Path(run) / "encoder.json" if isinstance(run, Path) and run.is_dir() else None
+    from aekit.data.tabular import TabularEncoder
+
+    path = run / "encoder.json" if isinstance(run, Path) else None  # aekit.cli.tables' name
+    if path is None or not path.is_file():
+        return frozenset()
     try:
-        categories = json.loads(path.read_text(encoding="utf-8"))["categories"] if path else {}
-    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset(map(str, TabularEncoder.load(path).categories_))
+    except ValueError:
         return frozenset()  # damaged: the command that reads it says so
-    return frozenset(map(str, categories)) if isinstance(categories, dict) else frozenset()

@@ -87,11 +87,7 @@ def open_data(
 
     # a CSV too large for memory: its copy
     source = large_csv.parquet_copy(spec, options.label_column) or spec
-    if (
-        not on_disk(source)
-        or (not text and whole_reads.has_text_columns(source, options.label_column))
-        or whole_reads.codes_stored_as_numbers(source)
-    ):
+    if not on_disk(source) or whole_reads.read_whole(source, options.label_column, not text):
         return load_data(spec, options)
     if Path(source).suffix.lower() == ".npy":
         columns.no_columns(spec)  # a recorded id or ignored column does not apply to an array

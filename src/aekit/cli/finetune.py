@@ -147,7 +147,7 @@ def finetune(
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
         write_fit_figures(staging, estimator, X)  # its loss curve, as every RUN has figures
         if encoder is not None:  # predict reads DATA through it, as RUN did
-            tables.save_encoder(staging, encoder)
+            encoder.save(staging / tables.ENCODER_FILE)
         # RUN's left-out column that is the label here is no left-out column of OUT: recorded
         # and typed again beside --label-column, the two conflicted (command.txt failed)
         _leave_out_no_label(options.label_column)

@@ -8,11 +8,8 @@ the same way, and ``reconstruct``/``generate`` decode their rows back into the t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
-
-from aekit.io.text import write_utf8
 
 ENCODER_FILE = "encoder.json"
 
@@ -95,10 +92,6 @@ def check_given_groups(given: Any, encoder) -> None:
         f"columns, which aekit train one-hot encodes itself into the groups {own}; leave "
         "categorical_groups out."
     )
-
-
-def save_encoder(folder: Path, encoder) -> None:
-    write_utf8(folder / ENCODER_FILE, json.dumps(encoder.get_state(), indent=1) + "\n")
 
 
 def encoder_file(run: Path) -> Path | None:

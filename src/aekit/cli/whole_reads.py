@@ -19,24 +19,19 @@ def _schema(spec: str):
     return read_schema(path if path.is_file() else min(path.glob("**/*.parquet")))
 
 
-def has_text_columns(spec: str, label_column: str | None) -> bool:
-    """Whether a Parquet DATA has a feature column that is not numbers (from its schema alone;
-    a --category-column stored as numbers is read whole by :func:`codes_stored_as_numbers`);
-    the id and ignored columns (:mod:`aekit.cli.columns`) are no features."""
-    from aekit.cli import columns
+def read_whole(spec: str, label_column: str | None, fitting: bool) -> bool:
+    """Whether a Parquet DATA is read whole, from its schema (read once): when ``fitting``, if
+    it has a feature column that is not numbers (the id and ignored columns of
+    :mod:`aekit.cli.columns` are no features); always, if it stores a --category-column as
+    numbers (read a batch at a time, its rows are float32, which rounds a code above 2**24:
+    987654321 became 987654336, a category no training row held; read whole, it keeps its
+    own type)."""
+    from aekit.cli import category_columns, columns
     from aekit.data.parquet import is_numeric_type
 
     if (schema := _schema(spec)) is None:
         return False
+    if category_columns.current.names and category_columns.stored_as_numbers(schema):
+        return True
     others = {label_column, columns.current.id_column, *columns.current.ignore_columns}
-    return any(not is_numeric_type(f.type) for f in schema if f.name not in others)
-
-
-def codes_stored_as_numbers(spec: str) -> bool:
-    """Whether a Parquet DATA stores a --category-column as numbers: read a batch at a time,
-    its rows are float32, which rounds a code above 2**24 (987654321 became 987654336, a
-    category no training row held); read whole, it keeps its own type."""
-    from aekit.cli import category_columns
-
-    schema = _schema(spec) if category_columns.current.names else None
-    return schema is not None and category_columns.stored_as_numbers(schema)
+    return fitting and any(not is_numeric_type(f.type) for f in schema if f.name not in others)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from aekit.core.objectives.likelihoods import check_bernoulli_range, data_range
+from aekit.core.objectives.likelihoods import check_fitted_range
 from aekit.core.rows import LazyRows
 from aekit.data.scaling import standardization
 from aekit.estimators._disk import DiskRows, model_rows
@@ -173,10 +173,8 @@ class DataScale:
         """The rows of a Bernoulli model must lie in [0, 1], as ``fit`` requires of its X: the
         same check for every X that reaches the network (``transform``, ``reconstruct``,
         ``score_samples``, ``elbo``, ``reconstruction_error``, ...)."""
-        if self.likelihood_ == "bernoulli" and flat.size:
-            # a network inside another estimator (_shown_as) has a likelihood its user cannot set
-            has_likelihood = getattr(self, "_shown_as", None) is None
-            check_bernoulli_range(*data_range(flat), fitted=True, has_likelihood=has_likelihood)
+        # a network inside another estimator (_shown_as) has a likelihood its user cannot set
+        check_fitted_range(self.likelihood_, flat, getattr(self, "_shown_as", None) is None)
 
     def _to_data(self, x: torch.Tensor) -> np.ndarray:
         flat = x.detach().cpu().numpy().reshape(len(x), -1)

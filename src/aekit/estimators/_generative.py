@@ -136,10 +136,8 @@ class GenerativeMixin:
         def bound(model: torch.nn.Module, x: torch.Tensor, yb: torch.Tensor | None):
             parts = []
             for start in range(0, len(x), at_once):
-                rows, labels = (
-                    x[start : start + at_once],
-                    None if yb is None else yb[start:][:at_once],
-                )
+                rows = x[start : start + at_once]
+                labels = None if yb is None else yb[start : start + at_once]
                 eps = draws_per_row(rows, n_draws, self.latent_dim_, seed)  # (k, rows, latent)
                 log_w = model.log_importance_weights(rows, labels, eps, max_rows=_INFERENCE_BATCH)
                 # Burda et al. 2015, eq. 8

@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.core.inference_copies import float64_copy
 from aekit.core.nets import ACTIVATIONS, reset_parameters
-from aekit.core.objectives.likelihoods import check_bernoulli_range, data_range
+from aekit.core.objectives.likelihoods import check_fitted_range
 from aekit.core.train import TrainConfig, train
 from aekit.data.intervals import Interval
 from aekit.data.tensor_input import from_tensor
@@ -131,7 +131,8 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         rows = X if isinstance(X, pd.DataFrame) else flat
         if not reset:
             validate_data(self, rows, reset=False)
-            _check_pixels(self.autoencoder_, flat)
+            # a pixel autoencoder's rows lie in [0, 1] (0..16 pixels were classified at 24%)
+            check_fitted_range(self.autoencoder_.likelihood_, flat, has_likelihood=False)
             return array, flat, None
         regression = self._task == "regression"
         _refuse_missing_targets(y, self._task)
@@ -191,7 +192,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         pretrained = self.init == "pretrained"
         ae = pretrained_autoencoder(self, array, X_unlabeled, seed, pretrained)
         check_pretrained(ae, flat.shape[1])
-        _check_pixels(ae, flat)
+        check_fitted_range(ae.likelihood_, flat, has_likelihood=False)
         device = resolve_device(self.device)
         with torch.random.fork_rng(devices=[]):  # building draws from the global RNG
             network = self._build_network(ae)
@@ -329,14 +330,6 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         _check_state(network, tree["network"])
         network.load_state_dict(tree["network"], strict=True)
         self.network_ = network.to(device).eval()
-
-
-def _check_pixels(autoencoder: Any, flat: np.ndarray) -> None:
-    """A pixel (Bernoulli) autoencoder's rows lie in [0, 1], as it checks its own X: 0..16
-    pixels given to a fine-tuned [0, 1] model were classified at 24% accuracy without a word."""
-    if autoencoder.likelihood_ == "bernoulli" and flat.size:
-        # no likelihood to change here: retrain the autoencoder, not this model, to change it
-        check_bernoulli_range(*data_range(flat), fitted=True, has_likelihood=False)
 
 
 def repeated_order(y: torch.Tensor, generator: torch.Generator, min_rows: int) -> torch.Tensor:

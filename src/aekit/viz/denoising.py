@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from aekit.denoising import corrupt
-from aekit.viz.inputs import as_images, check_n_cols, on_range_of, to_unit_range
+from aekit.viz.inputs import as_images, check_finite_pixels, check_n_cols, on_range_of
 from aekit.viz.plots import image_grid
 
 
@@ -49,7 +49,7 @@ def denoising_grid(
     # on the clean images' scale (the noisy ones' without them): a denoiser's overshoot is
     # clipped, not allowed to grey every tile
     for (name, _), drawn in zip(rows, images):
-        to_unit_range(drawn, name)  # non-finite pixels refused, naming the row
+        check_finite_pixels(drawn, name)
     reference = images[-1] if clean is not None else images[0]
     images = on_range_of(reference, *images)[1:]
     return image_grid(

@@ -16,7 +16,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["as_images", "check_codes", "check_n_cols", "on_range_of", "to_unit_range"]
+__all__ = [
+    "as_images",
+    "check_codes",
+    "check_finite_pixels",
+    "check_n_cols",
+    "on_range_of",
+    "to_unit_range",
+]
 
 # Channel counts matplotlib can show: grey, RGB, RGBA.
 SHOWABLE_CHANNELS = (1, 3, 4)
@@ -115,17 +122,22 @@ def as_images(
     return images
 
 
-def to_unit_range(images: np.ndarray, name: str = "images") -> np.ndarray:
-    """Pixels on [0, 1] for drawing: as they are when they lie on it, else the whole set scaled
-    from its own minimum and maximum (0-255 pixels, standardized data, a reconstruction that
-    overshoots), one scale for every tile so that tiles stay comparable. Clipping instead would
-    draw 0-255 images as solid blocks. Non-finite pixels are refused."""
+def check_finite_pixels(images: np.ndarray, name: str = "images") -> None:
+    """Refuse NaN or infinite pixels, naming the set that holds them."""
     finite = np.isfinite(images)
     if not finite.all():
         raise ValueError(
             f"{name} hold {int(np.sum(~finite))} NaN or infinite pixels (a diverged model?); "
             "draw finite images."
         )
+
+
+def to_unit_range(images: np.ndarray, name: str = "images") -> np.ndarray:
+    """Pixels on [0, 1] for drawing: as they are when they lie on it, else the whole set scaled
+    from its own minimum and maximum (0-255 pixels, standardized data, a reconstruction that
+    overshoots), one scale for every tile so that tiles stay comparable. Clipping instead would
+    draw 0-255 images as solid blocks. Non-finite pixels are refused."""
+    check_finite_pixels(images, name)
     low, high = float(images.min()), float(images.max())
     if low >= 0.0 and high <= 1.0:
         return images
@@ -138,7 +150,7 @@ def on_range_of(reference: np.ndarray, *sets: np.ndarray) -> list[np.ndarray]:
     lies on it, maps to [0, 1], and what falls outside is clipped (constant inputs off [0, 1]
     take the range of every set). Scaled by their own extremes, a 0-255 model's outputs
     overshooting to [-721, 852] drew every tile grey on grey. The callers refuse non-finite
-    pixels first, naming the set (:func:`to_unit_range`)."""
+    pixels first, naming the set (:func:`check_finite_pixels`)."""
     low, high = float(reference.min()), float(reference.max())
     if low >= 0.0 and high <= 1.0:
         low, high = 0.0, 1.0

@@ -19,7 +19,13 @@ from typing import Any
 import numpy as np
 
 from aekit.viz.figures import new_axes
-from aekit.viz.inputs import as_images, check_n_cols, on_range_of, to_unit_range
+from aekit.viz.inputs import (
+    as_images,
+    check_finite_pixels,
+    check_n_cols,
+    on_range_of,
+    to_unit_range,
+)
 from aekit.viz.latent import latent_scatter
 from aekit.viz.table_figures import feature_reconstructions, real_vs_generated
 
@@ -141,7 +147,8 @@ def reconstruction_grid(
         )
     # The inputs' scale for both (reconstructions past the inputs' range clipped to it),
     # before the white blanks below join them.
-    to_unit_range(originals, "originals"), to_unit_range(reconstructions, "reconstructions")
+    check_finite_pixels(originals, "originals")
+    check_finite_pixels(reconstructions, "reconstructions")
     originals, reconstructions = on_range_of(originals, reconstructions)
     n = len(originals)
     n_cols = min(check_n_cols(n_cols), n)

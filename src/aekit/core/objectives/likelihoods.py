@@ -116,6 +116,14 @@ def choose_likelihood(X: np.ndarray, likelihood: str) -> str:
     return likelihood_for_range(*data_range(X), likelihood)
 
 
+def check_fitted_range(likelihood: str, flat: np.ndarray, has_likelihood: bool) -> None:
+    """The rows ``flat`` given to a model fitted with ``likelihood`` lie in [0, 1] when it is
+    Bernoulli, as its fit's X had to (:func:`check_bernoulli_range`); ``has_likelihood``: the
+    user can refit with another (a network inside another estimator has one they cannot set)."""
+    if likelihood == "bernoulli" and flat.size:
+        check_bernoulli_range(*data_range(flat), fitted=True, has_likelihood=has_likelihood)
+
+
 def check_bernoulli_range(
     low: float, high: float, fitted: bool, has_likelihood: bool = True
 ) -> None:
