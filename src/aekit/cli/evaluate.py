@@ -54,6 +54,9 @@ class Sums:
         # (--normal-label, the one RUN recorded, its labels, its rule's label): as_anomaly
         self.normal = normal
         self.rows, self.score, self.elbo, self.nll = 0, 0.0, 0.0, 0.0
+        # (n, mean, M2) of the per-row score and NLL, for their means' standard errors
+        self.score_spread: tuple | None = None
+        self.nll_spread: tuple | None = None
         self.unseen = 0  # a detector's rows holding a category never seen in training
         self.kl: Any = 0.0
         self.moments: tuple | None = None  # (n, mean, M2) of the posterior means, per unit
@@ -99,6 +102,7 @@ class Sums:
                 self.unseen += int(unseen.sum())
                 scores = scores[~unseen]  # the means are over the rows the model can score
             self.score += float(scores.sum())
+            self.score_spread = _merged_spread(self.score_spread, scores)
             return
         # A VAE's score is its ELBO (score_samples, n_draws draws common to every row); the elbo
         # figure beside the NLL comes from the NLL's own k draws, so it never exceeds -NLL
@@ -107,9 +111,13 @@ class Sums:
 
             labelled = 0 if y is None else rows - int(unlabelled_rows(np.asarray(y)).sum())
             self.labelled_rows = (self.labelled_rows or 0) + labelled
-        self.score += float(estimator.elbo(X, y).sum())
+        scores = estimator.elbo(X, y)
+        self.score += float(scores.sum())
+        self.score_spread = _merged_spread(self.score_spread, scores)
         self.elbo += float(estimator.elbo_estimate(X, y, n_samples=self.n_samples).sum())
-        self.nll -= float(estimator.log_likelihood(X, y, n_samples=self.n_samples).sum())
+        nll = -estimator.log_likelihood(X, y, n_samples=self.n_samples)
+        self.nll += float(nll.sum())
+        self.nll_spread = _merged_spread(self.nll_spread, nll)
         self.kl = self.kl + estimator.kl_per_unit(X, y) * rows
         codes = estimator.transform(X, y).astype(np.float64)  # the posterior means
         mean = codes.mean(axis=0)
@@ -131,6 +139,8 @@ class Sums:
     def result(self) -> dict[str, Any]:
         scored = self.rows - self.unseen
         out: dict[str, Any] = {"mean_score": self.score / scored if scored else None}
+        if scored > 1:  # how far the mean would move with other rows of the same data
+            out["mean_score_standard_error"] = standard_error(self.score_spread)
         if self.detector:  # also in scores.csv's sign: higher = more anomalous
             out["mean_anomaly_score"] = -self.score / scored if scored else None
         if self.unseen:  # scored inf, as aekit score does; left out of the means above
@@ -152,6 +162,7 @@ class Sums:
             out.update(
                 elbo=self.elbo / self.rows,
                 nll=self.nll / self.rows,
+                nll_standard_error=standard_error(self.nll_spread),
                 importance_samples=self.n_samples,
                 kl_per_unit=[round(float(v), 4) for v in self.kl / self.rows],
                 active_units=int((activity > ACTIVITY_THRESHOLD).sum()),
@@ -159,6 +170,28 @@ class Sums:
             if self.labelled_rows is not None:  # the others' labels summed out
                 out["rows_given_labels"] = self.labelled_rows
         return out
+
+
+def _merged_spread(spread: tuple | None, values) -> tuple:
+    """``(n, mean, M2)`` of the values seen so far and these, merged by Chan et al.'s update
+    (exact in float64 however far the mean lies from zero, unlike a sum of squares)."""
+    import numpy as np
+
+    from aekit.data.row_stats import merge_moments
+
+    values = np.asarray(values, dtype=np.float64)
+    mean = values.mean() if len(values) else 0.0
+    part = (float(len(values)), mean, float(((values - mean) ** 2).sum()))
+    return part if spread is None else merge_moments(spread, part)
+
+
+def standard_error(spread: tuple | None) -> float | None:
+    """The standard error of a mean from its values' ``(n, mean, M2)``: the sample standard
+    deviation (n - 1 in its denominator) over sqrt(n); None under two values."""
+    if spread is None or spread[0] < 2:
+        return None
+    n, _, m2 = spread
+    return float((m2 / (n - 1) / n) ** 0.5)
 
 
 def _detection_figures(
@@ -314,7 +347,11 @@ def evaluate(
     ELBO from the --n-samples k draws that nll is estimated from (the mean of their log
     importance weights), so elbo <= -nll always, while mean_score may land above -nll. A
     ConditionalVAE's figures are given DATA's labels (log p(x | y)) where it has them and sum
-    the labels out (log p(x)) where it has none; rows_given_labels counts the first."""
+    the labels out (log p(x)) where it has none; rows_given_labels counts the first.
+    mean_score_standard_error and nll_standard_error are their means' standard errors over
+    DATA's rows (the rows' standard deviation over the square root of their count): how far
+    the figure would move on other rows of the same kind, the yardstick for two models'
+    difference (a paired one, on the same rows, is usually smaller)."""
     import json
     import math
 
