@@ -253,13 +253,17 @@ def test_conditional_vae_conditions_encoder_and_decoder_on_the_one_hot_label():
 
 def test_m2_loss_is_kingmas_bound_with_the_entropy_and_alpha():
     """``J / n = (sum_l L(x, y) + sum_u U(x)) / n + alpha * mean_l -log q(y|x)`` with
-    ``L(x, y) = -log p(x | y, z) + beta * KL + log K`` (one draw; ``-log p(y) = log K``) and
-    ``U(x) = sum_y q(y|x) L(x, y) - H(q(y|x))`` (Kingma et al. 2014, eqs. 6, 7 and 9)."""
+    ``L(x, y) = -log p(x | y, z) + beta * KL - log p(y)`` (one draw; p(y) the labelled rows'
+    class shares, each count plus one) and ``U(x) = sum_y q(y|x) L(x, y) - H(q(y|x))`` (Kingma
+    et al. 2014, eqs. 6, 7 and 9)."""
     y_few = np.where(np.arange(12) < 5, LABELS, -1)  # 5 labelled rows, 7 unlabelled
     est = aekit.ConditionalVAE(beta=0.5, classifier_weight=0.3, device=DEVICE, **TINY).fit(
         BINARY, y_few
     )
     assert est.semi_supervised_
+    counts = np.bincount(LABELS[:5], minlength=3) + 1.0
+    np.testing.assert_allclose(est.class_prior_, counts / counts.sum())
+    log_prior = torch.log(torch.from_numpy(counts / counts.sum()))
     model, x = _float64(est), _model_space(est, BINARY)
     y = torch.from_numpy(y_few)
     terms = model(x, y, torch.Generator().manual_seed(4))
@@ -273,7 +277,7 @@ def test_m2_loss_is_kingmas_bound_with_the_entropy_and_alpha():
         code = model.encode(rows, labels)
         z = code.mean + torch.exp(0.5 * code.log_var) * e
         log_px = Bernoulli(logits=model.decode(z, labels)).log_prob(rows).sum(-1)
-        return -log_px + 0.5 * _gaussian_kl(code.mean, code.log_var) + math.log(3)
+        return -log_px + 0.5 * _gaussian_kl(code.mean, code.log_var) - log_prior[labels]
 
     with torch.no_grad():
         bound_l = bound(x_l, y_l, eps[:n_l])

@@ -297,13 +297,17 @@ def test_conditional_vae_uses_the_labels(cvae, data):
     wrong = cvae.log_likelihood(X_test, (y_test + 1) % 10, n_samples=20)
     assert right.mean() > wrong.mean() + 2
     assert (right > wrong).mean() > 0.9
-    # Without labels: log p(x) = logsumexp_y log p(x | y) - log n_classes (uniform prior).
+    # Without labels: log p(x) = logsumexp_y [log p(x | y) + log p(y)], p(y) the fitted prior
+    # (the training rows' class shares, each count plus one)
+    counts = np.bincount(cvae.classes_.searchsorted(data[1]), minlength=10) + 1.0
+    np.testing.assert_allclose(cvae.class_prior_, counts / counts.sum())
     per_class = np.stack(
         [cvae.log_likelihood(X_test, np.full(len(X_test), c), n_samples=20) for c in range(10)],
         axis=1,
     )
     np.testing.assert_allclose(
-        cvae.log_likelihood(X_test, n_samples=20), logsumexp(per_class, axis=1) - np.log(10)
+        cvae.log_likelihood(X_test, n_samples=20),
+        logsumexp(per_class + np.log(counts / counts.sum()), axis=1),
     )
     np.testing.assert_array_equal(per_class[np.arange(len(y_test)), y_test], right)
 

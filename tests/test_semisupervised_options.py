@@ -119,21 +119,22 @@ def negative_iw_bound(model, x, y, eps):
 
 @pytest.fixture(scope="module")
 def iw_model(m2_fits):
-    """The k=3 M2 network in float64, in training mode, and binary rows (Bernoulli supports)."""
+    """The k=3 M2 network in float64, in training mode, binary rows (Bernoulli supports) and
+    ``-log p(y)`` of each class under the fitted label prior."""
     model = copy.deepcopy(m2_fits[3].model_).cpu().double().train()  # the CPU's draws below
     X = torch.from_numpy(load_digits()[0][400:412]).double().round()
-    return model, X
+    return model, X, -torch.log(torch.from_numpy(m2_fits[3].class_prior_))
 
 
-def test_labelled_term_is_the_negative_iw_bound_plus_log_k(iw_model):
-    """On labelled rows the loss is ``mean(-L_k(x, y) + log K) + alpha * CE``."""
-    model, x = iw_model
+def test_labelled_term_is_the_negative_iw_bound_minus_log_prior(iw_model):
+    """On labelled rows the loss is ``mean(-L_k(x, y) - log p(y)) + alpha * CE``."""
+    model, x, minus_log_prior = iw_model
     y = torch.arange(len(x)) % N_CLASSES
     objective = model.objective
     terms = objective(model, x, y, torch.Generator().manual_seed(0), 0)
     eps = torch.randn(3, len(x), 4, generator=torch.Generator().manual_seed(0), dtype=x.dtype)
     with torch.no_grad():
-        bound = negative_iw_bound(model, x, y, eps) + math.log(N_CLASSES)
+        bound = negative_iw_bound(model, x, y, eps) + minus_log_prior[y]
         cross_entropy = F.cross_entropy(model.classifier(x), y)
     expected = bound.mean() + objective.classifier_weight * cross_entropy
     torch.testing.assert_close(terms["loss"].detach(), expected)
@@ -141,9 +142,9 @@ def test_labelled_term_is_the_negative_iw_bound_plus_log_k(iw_model):
 
 
 def test_unlabelled_term_is_the_expected_negative_iw_bound_minus_the_entropy(iw_model):
-    """On unlabelled rows, ``U(x) = sum_y q(y|x) (-L_k(x, y) + log K) - H(q(y|x))`` (Kingma et
-    al. 2014, eq. 7), with fresh draws for every (row, class): class-major, as documented."""
-    model, x = iw_model
+    """On unlabelled rows, ``U(x) = sum_y q(y|x) (-L_k(x, y) - log p(y)) - H(q(y|x))`` (Kingma
+    et al. 2014, eq. 7), with fresh draws for every (row, class): class-major, as documented."""
+    model, x, minus_log_prior = iw_model
     n = len(x)
     terms = model.objective(model, x, torch.full((n,), -1), torch.Generator().manual_seed(1), 0)
     eps = torch.randn(
@@ -156,7 +157,7 @@ def test_unlabelled_term_is_the_expected_negative_iw_bound_minus_the_entropy(iw_
                 for c in range(N_CLASSES)
             ],
             dim=1,
-        ) + math.log(N_CLASSES)  # (n, K)
+        ) + minus_log_prior  # (n, K)
         q = torch.softmax(model.classifier(x), dim=1)
     expected = ((q * bounds).sum(1) + (q * q.log()).sum(1)).mean()
     torch.testing.assert_close(terms["loss"].detach(), expected)
@@ -179,7 +180,7 @@ def test_the_fits_own_y_is_read_as_fit_read_it(few_labels):
 
 def test_the_recorded_parts_of_the_m2_loss_add_up_to_it(m2_fits, few_labels):
     # metrics.csv's reconstruction, kl and classification did not add up to the loss: the
-    # constant log K and the label entropy of the unlabelled rows were not recorded
+    # term -log p(y) and the label entropy of the unlabelled rows were not recorded
     X, _, y_few = few_labels
     model = m2_fits[1].model_.train()
     device = next(model.parameters()).device
@@ -196,6 +197,8 @@ def test_the_recorded_parts_of_the_m2_loss_add_up_to_it(m2_fits, few_labels):
         + alpha * terms["classification"]
     )
     torch.testing.assert_close(parts, terms["loss"])
-    assert terms["label_prior"].item() == pytest.approx(math.log(N_CLASSES))
+    # -log p(y) of the labelled rows' classes, expected under q(y|x) for the others
+    minus_log_prior = -np.log(m2_fits[1].class_prior_)
+    assert minus_log_prior.min() < terms["label_prior"].item() < minus_log_prior.max()
     assert 0 < terms["label_entropy"].item() <= math.log(N_CLASSES)
     assert {"label_prior", "label_entropy"} <= set(m2_fits[1].history_)

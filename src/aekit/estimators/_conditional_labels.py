@@ -70,6 +70,7 @@ class ConditionalLabels:
         _warn_of_identifier_labels(len(classes), len(labelled))
         self.classes_ = classes
         self.class_counts_ = np.bincount(index, minlength=len(classes))
+        self._fit_class_prior()
         full = np.full(n_samples, UNLABELLED, dtype=np.int64)
         full[~unlabelled] = index
         return torch.from_numpy(full)
@@ -88,7 +89,16 @@ class ConditionalLabels:
         full = np.full(n_samples, UNLABELLED, dtype=np.int64)
         full[~unlabelled] = encode_labels(_discrete(labels[~unlabelled]), self.classes_)
         self.class_counts_ = np.bincount(full[~unlabelled], minlength=len(self.classes_))
+        self._fit_class_prior()
         return torch.from_numpy(full)
+
+    def _fit_class_prior(self) -> None:
+        """``class_prior_``, the label prior p(y): with ``fit_prior`` the labelled rows' shares
+        of ``classes_``, each count plus one (Laplace's rule: a class a warm-start fit labels
+        no row of keeps a probability above 0, and two labelled rows of a class do not weigh
+        as a measured share), else uniform."""
+        counts = self.class_counts_ + 1.0 if self.fit_prior else np.ones(len(self.classes_))
+        self.class_prior_ = counts / counts.sum()
 
     def _labels(self, y: Any, n_samples: int) -> torch.Tensor:
         return torch.from_numpy(encode_labels(as_labels(y, n_samples, one=True), self.classes_))
@@ -166,6 +176,7 @@ class ConditionalLabels:
         fitted["semi_supervised_"] = self.semi_supervised_
         if self.class_counts_ is not None:
             fitted["class_counts_"] = self.class_counts_.tolist()
+        fitted["class_prior_"] = self.class_prior_.tolist()
         return fitted, tree
 
     def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
@@ -175,13 +186,18 @@ class ConditionalLabels:
         self.semi_supervised_ = bool(fitted["semi_supervised_"])
         counts = fitted.get("class_counts_")  # (not kept by files saved before it was)
         self.class_counts_ = None if counts is None else np.asarray(counts, dtype=np.int64)
+        prior = fitted.get("class_prior_")
+        if prior is None:  # a file from before the prior was fitted: it was uniform
+            self.fit_prior = False
+            prior = np.full(len(self.classes_), 1.0 / len(self.classes_))
+        self.class_prior_ = np.asarray(prior, dtype=np.float64)
         super()._set_fitted_state(fitted, tree, device)
 
     def _over_labels(
         self, score: Callable[[torch.Tensor | None], np.ndarray], y: Any, n_samples: int
     ) -> np.ndarray:
-        """Without labels, ``log p(x) = logsumexp_y log p(x | y) - log n_classes`` under a
-        uniform label prior, for a ``score`` that is ``log p(x | y)`` or a bound on it."""
+        """Without labels, ``log p(x) = logsumexp_y [log p(x | y) + log p(y)]``, p(y) the
+        label prior ``class_prior_``, for a ``score`` that is ``log p(x | y)`` or a bound on it."""
         if y is not None:
             marked = self._unlabelled_in(y, n_samples)
             if marked is None:
@@ -193,7 +209,7 @@ class ConditionalLabels:
                 self._labels(labels, n_samples)))  # fmt: skip
         n_classes = len(self.classes_)
         per_class = [score(torch.full((n_samples,), c, dtype=torch.long)) for c in range(n_classes)]
-        return logsumexp(np.stack(per_class, axis=1), axis=1) - np.log(n_classes)
+        return logsumexp(np.stack(per_class, axis=1) + np.log(self.class_prior_), axis=1)
 
 
 def _warn_of_identifier_labels(n_classes: int, n_labelled: int) -> None:

@@ -37,7 +37,8 @@ class SemiSupervisedTraining:
         negative ELBO or, for ``importance_samples=k`` > 1, ``-L_k(x, y)``."""
         if not self._has_classifier():
             return super()._make_bound()
-        return SemiSupervisedBound(self.classifier_weight, int(self.importance_samples))
+        log_prior = np.log(self.class_prior_).tolist()  # p(y): fit_prior's shares, or 1/K
+        return SemiSupervisedBound(self.classifier_weight, int(self.importance_samples), log_prior)
 
     def _has_classifier(self) -> bool:
         return bool(getattr(self, "semi_supervised_", False))  # unset in files from before M2

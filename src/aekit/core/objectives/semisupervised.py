@@ -2,7 +2,8 @@
 Generative Models", sec. 3.1.2: a conditional VAE plus a classifier ``q(y|x)`` that learn from
 labelled and unlabelled rows at once.
 
-Generative model: ``p(y) = Cat(1/K)``, ``p(z) = N(0, I)``, ``p(x | y, z)`` the decoder.
+Generative model: ``p(y) = Cat(pi)``, ``p(z) = N(0, I)``, ``p(x | y, z)`` the decoder; the
+paper's ``pi`` is uniform (``1/K``), the estimator's by default the labelled rows' class shares.
 Inference: ``q(z | x, y)`` the conditional encoder and ``q(y | x)`` the classifier, which the
 model holds as ``model.classifier`` (the objective owns no parameters).
 
@@ -13,6 +14,7 @@ Shapes: ``x`` is ``(n, D)`` or ``(n, C, H, W)`` in the model's space; ``y`` hold
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
@@ -36,9 +38,13 @@ class SemiSupervisedBound(Objective):
     on ``log p(x, y)`` (eq. 6): ``-ELBO(x, y)`` with the KL term at its current weight (beta,
     with its warm-up) for ``importance_samples=1``, else ``-L_k(x, y)``, the importance-weighted
     bound of Burda et al. (2015, eq. 8) with k draws of z per (row, class). Both include
-    ``log p(y) = -log K`` so that ``U(x)`` bounds ``-log p(x)``; it is a constant for the
-    gradients. Scaled by the number of rows, the cross-entropy weight ``alpha`` is per row of the
-    data: the paper's ``alpha = 0.1 * N`` on sums over ``N`` rows is ``classifier_weight=0.1``.
+    ``log p(y)`` so that ``U(x)`` bounds ``-log p(x)``. Under the paper's uniform prior it is
+    ``-log K``, a constant for the gradients; under class shares ``pi`` it is not: in ``U(x)``
+    the term ``-E_q log pi_y - H(q) = KL(q(y|x) || pi)`` pulls the classifier's guesses on
+    unlabelled rows towards the shares, where a uniform ``pi`` pulls them towards even ones (on
+    skewed classes, too many rows called the rare class). Scaled by the number of rows, the
+    cross-entropy weight ``alpha`` is per row of the data: the paper's ``alpha = 0.1 * N`` on
+    sums over ``N`` rows is ``classifier_weight=0.1``.
     This is the mean over the rows of a batch; the estimators oversample the labelled rows to
     half of each epoch's rows (:mod:`aekit.estimators._semi_supervised`), so over an epoch the
     labelled and unlabelled sums are weighted 1 : 1, not by their counts as in eq. 9 (with 100
@@ -50,11 +56,25 @@ class SemiSupervisedBound(Objective):
         ``alpha`` per row.
     importance_samples : int, default=1
         k: 1 trains on the ELBO, k > 1 on ``L_k``.
+    log_prior : sequence of float, default=None
+        ``log p(y)`` of each class index; None: uniform, ``-log K``.
     """
 
-    def __init__(self, classifier_weight: float, importance_samples: int = 1) -> None:
+    def __init__(
+        self,
+        classifier_weight: float,
+        importance_samples: int = 1,
+        log_prior: Sequence[float] | None = None,
+    ) -> None:
         self.classifier_weight = float(classifier_weight)
         self.importance_samples = int(importance_samples)
+        self.log_prior = None if log_prior is None else [float(v) for v in log_prior]
+
+    def _minus_log_prior(self, model: AutoencoderModel, y: torch.Tensor) -> torch.Tensor:
+        """``-log p(y)`` of each row's class index, shape (n,)."""
+        if self.log_prior is None:
+            return torch.full(y.shape, math.log(model.n_classes), device=y.device)
+        return -torch.tensor(self.log_prior, device=y.device)[y]
 
     def check(self, model: AutoencoderModel) -> None:
         if not model.n_classes or not model.latent.stochastic:
@@ -70,9 +90,9 @@ class SemiSupervisedBound(Objective):
         generator: torch.Generator | None,
         epoch: int,
     ) -> Terms:
-        """``L(x, y)`` per row (eq. 6) as ``"bound"``, shape (n,), and its reconstruction and
-        KL parts (for ``-L_k``, those of the k-draw ELBO, recorded beside it)."""
-        log_prior = math.log(model.n_classes)  # -log p(y)
+        """``L(x, y)`` per row (eq. 6) as ``"bound"``, shape (n,), and its reconstruction, KL
+        and ``-log p(y)`` parts (for ``-L_k``, those of the k-draw ELBO, recorded beside it)."""
+        minus_log_prior = self._minus_log_prior(model, y).to(x.dtype)
         if self.importance_samples > 1:
             pieces: dict[str, torch.Tensor] = {}
             k = self.importance_samples
@@ -80,16 +100,22 @@ class SemiSupervisedBound(Objective):
             # Recorded, not trained on: the k-draw ELBO's parts, as ImportanceWeightedBound's.
             reconstruction = -pieces["log_px_z"].mean(dim=0)
             return {
-                "bound": -bound + log_prior,
+                "bound": -bound + minus_log_prior,
                 "reconstruction": reconstruction,
                 "kl": pieces["kl"],
+                "label_prior": minus_log_prior,
             }
         code = model.encode(x, y)
         nll = model.likelihood.nll(model.decode(model.latent.sample(code, generator), y), x)
         kl = model.latent.kl(code)
         # The KL term's current weight (beta, with its warm-up), so L is the negative beta-ELBO.
         beta = sum(t.current_weight(epoch) for t in model.terms if t.name == "kl")
-        return {"bound": nll + beta * kl + log_prior, "reconstruction": nll, "kl": kl}
+        return {
+            "bound": nll + beta * kl + minus_log_prior,
+            "reconstruction": nll,
+            "kl": kl,
+            "label_prior": minus_log_prior,
+        }
 
     def __call__(
         self,
@@ -132,8 +158,7 @@ class SemiSupervisedBound(Objective):
         # + beta * kl + label_prior - label_entropy + alpha * classification.
         return {
             "loss": loss + self.classifier_weight * cross_entropy,
-            **{name: expected(value) for name, value in parts.items()},
-            "label_prior": torch.full_like(loss, math.log(k)),  # -log p(y), a constant
+            **{name: expected(value) for name, value in parts.items()},  # label_prior: -log p(y)
             "label_entropy": entropy.sum() / n,
             "classification": cross_entropy,
         }
@@ -141,5 +166,5 @@ class SemiSupervisedBound(Objective):
     def __repr__(self) -> str:
         return (
             f"SemiSupervisedBound(classifier_weight={self.classifier_weight}, "
-            f"importance_samples={self.importance_samples})"
+            f"importance_samples={self.importance_samples}, log_prior={self.log_prior})"
         )
