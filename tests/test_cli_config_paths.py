@@ -122,7 +122,11 @@ def test_info_shows_the_folder_the_run_was_trained_in(project):
     "line, said",
     [
         ('latent_dim = "eight"', "its [params] latent_dim must be an int in the range [1, inf)"),
-        ("latnt_dim = 3", "its [params]: VariationalAutoencoder has no parameter latnt_dim"),
+        (
+            "latnt_dim = 3",
+            "its [params]: VariationalAutoencoder has no parameter latnt_dim (did you mean "
+            "latent_dim?); valid: ",
+        ),
     ],
 )
 def test_a_bad_entry_of_the_config_is_named_as_the_files(project, tmp_path, line, said):

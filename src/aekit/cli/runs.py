@@ -83,13 +83,23 @@ def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[
         listed = [name for name in valid if name not in own and name not in _NEVER_A_PARAM]
         said = "; ".join(f"{name} with {flag}" for name, flag in own.items())
         raise ValueError(
-            f"{cls.__name__} has no parameter {', '.join(unknown)}; valid: {', '.join(listed)}"
+            f"{cls.__name__} has no parameter {', '.join(unknown)}{_meant(unknown, valid)}; "
+            f"valid: {', '.join(listed)}"
             + (f" (and, with this command's own options: {said})." if own else ".")
         )
     return params
 
 
 _NEVER_A_PARAM = ("verbose", "warm_start")  # --quiet sets one; no command goes on with a fit
+
+
+def _meant(unknown: list[str], valid: list[str]) -> str:
+    """`` (did you mean latent_dim?)`` for a typo of a valid name: the list after it is long."""
+    import difflib
+
+    near = [difflib.get_close_matches(name, valid, n=1, cutoff=0.75) for name in unknown]
+    meant = [found[0] for found in near if found]
+    return f" (did you mean {', '.join(meant)}?)" if meant else ""
 
 
 def _own_options(names: list[str]) -> dict[str, str]:
