@@ -2,6 +2,8 @@
 -1 and missing values, and the text a CSV's label column of names holds for them ("-1", "").
 A ConditionalVAE with a single labelled class is refused, as a classifier refuses it."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -53,3 +55,14 @@ def test_a_single_labelled_class_is_refused(y):
     X = load_digits()[0][:60]
     with pytest.raises(ValueError, match="1 labelled class only.*needs at least 2"):
         aekit.ConditionalVAE(**SMALL).fit(X, y)
+
+
+@pytest.mark.parametrize("mark", ["None", "nan", "?", "N/A"])
+def test_a_class_named_like_a_missing_label_is_warned_of(mark):
+    # np.array(y, dtype=str) wrote None as 'None', and a CSV's '?' cells stayed text: either
+    # became a class of most rows without a word, and the fit was not semi-supervised at all
+    X, y = load_digits()
+    labels = np.where(np.arange(90) % 3 == 0, (y[:90] % 2).astype(str), mark)
+    with pytest.warns(UserWarning, match=rf"the class '{re.escape(mark)}' \(60 rows\): text"):
+        model = aekit.ConditionalVAE(**SMALL).fit(X[:90], labels)
+    assert mark in model.classes_.tolist()

@@ -21,6 +21,7 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.multiclass import type_of_target
 
 from aekit.core.semisupervised import UNLABELLED
+from aekit.data.column_checks import MISSING_MARKERS
 from aekit.data.validation import (
     MissingLabelsError,
     as_labels,
@@ -70,6 +71,7 @@ class ConditionalLabels:
         _warn_of_identifier_labels(len(classes), len(labelled))
         self.classes_ = classes
         self.class_counts_ = np.bincount(index, minlength=len(classes))
+        _warn_of_missing_label_text(classes, self.class_counts_)
         self._fit_class_prior()
         full = np.full(n_samples, UNLABELLED, dtype=np.int64)
         full[~unlabelled] = index
@@ -223,6 +225,31 @@ def _warn_of_identifier_labels(n_classes: int, n_labelled: int) -> None:
             UserWarning,
             stacklevel=caller_level(),
         )
+
+
+# text that marks a missing value in tables (pandas reads some of them as NaN from a CSV, not
+# in an array): str(None) and str(np.nan) among them, which np.array(y, dtype=str) writes
+MISSING_LABEL_TEXT = MISSING_MARKERS | {"nan", "na", "n/a", "null", "none", "<na>"}
+
+
+def _warn_of_missing_label_text(classes: np.ndarray, counts: np.ndarray) -> None:
+    """A class named like a missing value ('nan', 'None', '?') is trained as a class: say so,
+    since the rows it holds were most likely meant unlabelled."""
+    marks = [
+        (str(c), int(n))
+        for c, n in zip(classes, counts)
+        if isinstance(c, str) and c.strip().lower() in MISSING_LABEL_TEXT
+    ]
+    if not marks:
+        return
+    said = ", ".join(f"{c!r} ({n} rows)" for c, n in marks)
+    warnings.warn(
+        f"y has the class {said}: text that usually marks a missing label, trained here as a "
+        "class. Mark unlabelled rows with None, NaN or -1 (np.array(y, dtype=str) writes None "
+        "and NaN as 'None' and 'nan'; a CSV read by aekit: --na-values for such cells).",
+        UserWarning,
+        stacklevel=caller_level(),
+    )
 
 
 def _training_labels(y: Any, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
