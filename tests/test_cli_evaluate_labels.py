@@ -257,3 +257,24 @@ def test_a_threshold_above_well_ranked_anomalies_is_said_with_the_rule_that_flag
             assert figures["recall"] > 0.5 and not said[rule], (figures, said)
     assert len(said["contamination"]) == 1
     assert "(--threshold mean_std)" in said["contamination"][0]
+
+
+def test_a_conditional_vae_run_is_evaluated_with_its_accuracy_and_unknown_labels(folder):
+    # evaluate printed no accuracy of a semi-supervised run, and one label the model never
+    # learned (a typo) stopped it, where aekit predict leaves such rows out and goes on
+    labelled = pd.read_csv(folder / "rows.csv")
+    labelled["digit"] = labelled["digit"].astype(str).where(np.arange(ROWS) % 3 == 0, "")
+    labelled.to_csv(folder / "few.csv", index=False)
+    cvae = ["--model", "cvae", "--epochs", "2", "--param", "hidden_layer_sizes=[16]", "--quiet"]
+    ok(invoke("train", folder / "few.csv", "--label-column", "digit", *cvae, "--no-figures",
+              "--out", folder / "cvae"))  # fmt: skip
+    test = pd.read_csv(folder / "rows.csv").astype({"digit": str})
+    test.loc[:4, "digit"] = "Seven"  # 5 rows of a label never learned
+    test.to_csv(folder / "typo.csv", index=False)
+    with pytest.warns(UserWarning, match="5 rows have a label the model never learned") as said:
+        result = figures(ok(invoke("evaluate", folder / "cvae", folder / "typo.csv", "--quiet")))
+    assert "scored as unlabelled rows" in str(said[-1].message)
+    assert result["rows_given_labels"] == ROWS - 5
+    predict = ok(invoke("predict", folder / "cvae", folder / "typo.csv", "-o", folder / "p.csv"))
+    accuracy = float(predict.output.split("accuracy ")[1].split()[0])
+    assert result["accuracy"] == pytest.approx(accuracy, abs=5e-5)  # predict's, 4 decimals

@@ -222,9 +222,9 @@ def test_labels_all_blank_say_nothing_of_labels(tmp_path):
     # the evaluated file was blank
     import warnings
 
-    from aekit.cli.evaluate import _warn_of_labels_not_seen
+    from aekit.cli.detection_figures import warn_of_labels_not_seen
 
     (tmp_path / "config.toml").write_text('[data]\nlabels = ["fraud", "ok"]\n')
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        _warn_of_labels_not_seen(tmp_path, [np.array([None, np.nan], dtype=object)], (None, "ok"))
+        warn_of_labels_not_seen(tmp_path, [np.array([None, np.nan], dtype=object)], (None, "ok"))

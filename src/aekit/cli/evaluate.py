@@ -27,7 +27,6 @@ from aekit.cli.common import (
     Run,
     a_kind,
     app,
-    label_text,
     load_run,
     recorded_labels,
     recorded_normal_label,
@@ -36,12 +35,15 @@ from aekit.cli.common import (
     warn_of_unknown_labels,
 )
 from aekit.cli.data import load_data, open_data
+from aekit.cli.detection_figures import (
+    labelled_detection_figures,
+    warn_of_a_threshold_above_the_anomalies,
+    warn_of_labels_not_seen,
+)
 from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.io.text import write_utf8
 
 ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s, as GenerativeMixin.active_units
-# scores this good at ranking, flags this few of the anomalies: the threshold is said to be off
-GOOD_RANKING, LOW_RECALL = 0.8, 0.2
 
 
 class Sums:
@@ -71,6 +73,9 @@ class Sums:
         # a ConditionalVAE's rows scored given their labels (log p(x | y)); the rest, labels
         # summed out (log p(x)); None for a model without labels
         self.labelled_rows: int | None = None
+        # its classification of those rows (predict) and the labels it never learned, whose
+        # rows are scored as unlabelled (as aekit predict leaves them out of its accuracy)
+        self.correct, self.unknown_labels = 0, []
 
     def add(self, estimator, X, y) -> None:
         import numpy as np
@@ -107,10 +112,7 @@ class Sums:
         # A VAE's score is its ELBO (score_samples, n_draws draws common to every row); the elbo
         # figure beside the NLL comes from the NLL's own k draws, so it never exceeds -NLL
         if getattr(estimator, "classes_", None) is not None:
-            from aekit.data.validation import unlabelled_rows
-
-            labelled = 0 if y is None else rows - int(unlabelled_rows(np.asarray(y)).sum())
-            self.labelled_rows = (self.labelled_rows or 0) + labelled
+            y = self._classify(estimator, X, y)
         scores = estimator.elbo(X, y)
         self.score += float(scores.sum())
         self.score_spread = _merged_spread(self.score_spread, scores)
@@ -123,6 +125,28 @@ class Sums:
         mean = codes.mean(axis=0)
         part = (np.full(len(mean), float(rows)), mean, ((codes - mean) ** 2).sum(axis=0))
         self.moments = part if self.moments is None else merge_moments(self.moments, part)
+
+    def _classify(self, estimator, X, y):
+        """A ConditionalVAE's labels of DATA: rows of a label it never learned marked
+        unlabelled (kept to be warned of), the others counted and classified; returns y."""
+        import numpy as np
+
+        from aekit.data.validation import known_labels, unlabelled_rows
+
+        self.labelled_rows = self.labelled_rows or 0
+        if y is None:
+            return None
+        classes = estimator.classes_
+        y = np.asarray(known_labels(np.asarray(y, dtype=object), classes), dtype=object)
+        known = np.array([v in set(classes.tolist()) for v in y.tolist()], dtype=bool)
+        unseen = ~known & ~unlabelled_rows(y)
+        self.unknown_labels.append(y[unseen])
+        y[unseen] = None  # scored with the label summed out, log p(x)
+        if known.any():
+            predicted = estimator.predict(X[known])
+            self.correct += int(np.sum(predicted == np.asarray(y[known].tolist())))
+        self.labelled_rows += int(known.sum())
+        return y
 
     def _flags(self, estimator, X, scores):
         """The rows the detector flags: score_samples below its ``offset_`` (the threshold);
@@ -148,10 +172,12 @@ class Sums:
         if self.labels:
             flags = None if any(f is None for f in self.flags) else self.flags
             out.update(
-                _detection_figures(self.scores, self.labels, *self.normal, flags, self.threshold)
+                labelled_detection_figures(
+                    self.scores, self.labels, *self.normal, flags, self.threshold
+                )
             )
             if "recall" in out and self.rule != "likelihood":  # that rule flags starts alone
-                _warn_of_a_threshold_above_the_anomalies(out, self.rule)
+                warn_of_a_threshold_above_the_anomalies(out, self.rule)
         if self.detector and self.flags_said:  # labelled or not, one class or two
             if self.threshold is not None:  # a series flagged by likelihood has no score line
                 out["threshold"] = self.threshold
@@ -169,6 +195,8 @@ class Sums:
             )
             if self.labelled_rows is not None:  # the others' labels summed out
                 out["rows_given_labels"] = self.labelled_rows
+                if self.labelled_rows:  # predict's, on those rows
+                    out["accuracy"] = self.correct / self.labelled_rows
         return out
 
 
@@ -192,94 +220,6 @@ def standard_error(spread: tuple | None) -> float | None:
         return None
     n, _, m2 = spread
     return float((m2 / (n - 1) / n) ** 0.5)
-
-
-def _detection_figures(
-    scores: list,
-    labels: list,
-    normal_label: str | None = None,
-    recorded: str | None = None,
-    seen: list | None = None,
-    ruled: str | None = None,
-    flags: list | None = None,
-    threshold: float | None = None,
-) -> dict[str, float]:
-    """A detector's ROC-AUC and PR-AUC against DATA's labels (anomalies as ``aekit detect``
-    reads them: every label but the normal one); lower ``score_samples`` = more anomalous.
-    With the detector's flags, also how they match the labels
-    (:func:`aekit.cli.detection_figures.flag_figures`): the AUCs judge the ranking, these the
-    threshold (``threshold``: on the anomaly score, if one)."""
-    import numpy as np
-
-    from aekit.cli.anomaly_labels import by_label, labelled_rows
-    from aekit.cli.detection_figures import detection_figures
-
-    # a blank label is no label: left out (of the flags too)
-    y = np.concatenate(labels)
-    normal = (normal_label, recorded, seen, ruled)
-    anomaly_scores, anomalous = by_label(-np.concatenate(scores), y, *normal)
-    if flags is None:
-        return detection_figures(anomaly_scores, anomalous)
-    flagged = np.concatenate(flags)[labelled_rows(y)]
-    figures = detection_figures(anomaly_scores, anomalous, flagged)
-    if not figures:
-        return figures
-    aucs = {key: figures.pop(key) for key in ("roc_auc", "pr_auc")}
-    return {**aucs, **({} if threshold is None else {"threshold": threshold}), **figures}
-
-
-def _warn_of_a_threshold_above_the_anomalies(figures: dict, rule: str | None) -> None:
-    """Scores that rank the anomalies well under a threshold that flags few of them (the
-    README's ECG recipe: ROC-AUC 0.969, 6 rows flagged of 208 anomalies, unsaid): the threshold,
-    found on the training rows without a rate, is what to change, not the model. The rules
-    named are the ones ``rule``, the run's, is not."""
-    if figures["roc_auc"] < GOOD_RANKING or figures["recall"] >= LOW_RECALL:
-        return
-    import warnings
-
-    lower = "a smaller k (--param n_std=2)" if rule == "mean_std" else "--threshold mean_std"
-    warnings.warn(
-        f"the scores rank the anomalies well (ROC-AUC {figures['roc_auc']:.3f}) but the "
-        f"threshold flags {figures['flagged']:,} rows and finds {figures['recall']:.1%} of the "
-        f"labelled anomalies: it is too high for these rows; refit with a lower rule ({lower}) "
-        "or the share of anomalies the training rows hold (--threshold contamination "
-        "--contamination RATE), or rank the rows by their score (aekit score).",
-        stacklevel=2,
-    )
-
-
-def _warn_of_labels_not_seen(run: Path, labels: list, normal: tuple) -> None:
-    """A detector's ROC-AUC counts every label but the normal one as an anomaly: labels that
-    ``aekit detect`` never saw (a typo 'OK' of 'ok', a new class) are said, with how many rows
-    hold each; those of them that are the normal label (labels of another kind than detect's,
-    0 and 1 for ok and fraud, take 0 as normal by the rule) are said as such, not as
-    anomalies."""
-    import warnings
-
-    import numpy as np
-
-    from aekit.cli.anomaly_labels import as_anomaly, labelled_rows
-
-    seen = recorded_labels(run)
-    if seen is None or not labels:
-        return
-    y = np.concatenate(labels)
-    y = y[labelled_rows(y)]
-    if not len(y):  # every label blank: no figures, nothing to say of labels
-        return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # said where the figures are computed
-        anomalous = as_anomaly(y, *normal)
-    texts = np.asarray([label_text(v) for v in y], dtype=object)
-    new = ~np.isin(texts, seen)
-    if (new & ~anomalous).any():
-        warnings.warn(
-            f"the normal label {texts[new & ~anomalous][0]!r} is not one detect saw (known: "
-            f"{', '.join(seen)}); set --normal-label if another label is the normal one.",
-            stacklevel=2,
-        )
-    unknown = texts[new & anomalous]  # as detect recorded them: 2.0 said as 2, as 1 of known
-    warn_of_unknown_labels(unknown, seen, "that detect never saw", "counted as anomalies")
 
 
 def _is_detector(estimator) -> bool:
@@ -347,7 +287,8 @@ def evaluate(
     ELBO from the --n-samples k draws that nll is estimated from (the mean of their log
     importance weights), so elbo <= -nll always, while mean_score may land above -nll. A
     ConditionalVAE's figures are given DATA's labels (log p(x | y)) where it has them and sum
-    the labels out (log p(x)) where it has none; rows_given_labels counts the first.
+    the labels out (log p(x)) where it has none (or one it never learned, warned of);
+    rows_given_labels counts the first, and accuracy is its predict's on those rows.
     mean_score_standard_error and nll_standard_error are their means' standard errors over
     DATA's rows (the rows' standard deviation over the square root of their count): how far
     the figure would move on other rows of the same kind, the yardstick for two models'
@@ -405,7 +346,14 @@ def evaluate(
     # the figures first: the normal label the rule takes is said there, before it is said to
     # be one detect never saw (the other way round a new user read it backwards)
     result = {"model": type(estimator).__name__, "rows": len(X), **sums.result()}
-    _warn_of_labels_not_seen(run, sums.labels, sums.normal)
+    warn_of_labels_not_seen(run, sums.labels, sums.normal)
+    if sums.unknown_labels:  # a ConditionalVAE's
+        import numpy as np
+
+        warn_of_unknown_labels(
+            np.concatenate(sums.unknown_labels), estimator.classes_, "the model never learned",
+            "scored as unlabelled rows (their label summed out) and left out of the accuracy",
+        )  # fmt: skip
     text = json.dumps(result, indent=2)
     if output is not None:
         atomic_write(output, lambda tmp: write_utf8(Path(tmp), text + "\n"))
