@@ -29,3 +29,21 @@ def test_a_number_between_classes_is_refused_naming_them():
         known_label(model, "1")
     with pytest.raises(ValueError, match="needs a ConditionalVAE run"):
         known_label(SimpleNamespace(), "1")
+
+
+def test_a_cvae_without_its_label_column_is_offered_the_partly_empty_one(tmp_path):
+    # the label column's blanks were refused as missing values, with 'aekit impute' advised
+    import pandas as pd
+    from cli_helpers import invoke, refused
+
+    from aekit.data.datasets import load_digits
+
+    X, y = load_digits()
+    table = pd.DataFrame(X[:90], columns=[f"p{i}" for i in range(64)])
+    table.insert(0, "id", [f"D{i:03d}" for i in range(90)])
+    table["digit"] = pd.Series(y[:90]).where(np.arange(90) % 4 == 0)  # most cells empty
+    table.to_csv(tmp_path / "few.csv", index=False)
+    result = invoke("train", tmp_path / "few.csv", "--model", "cvae", "--out", tmp_path / "run")
+    said = "ConditionalVAE needs labels: DATA has none (name their column with --label-column, "
+    refused(result, said + "whose empty cells mark unlabelled rows: --label-column digit?).")
+    assert not (tmp_path / "run").exists()

@@ -24,6 +24,7 @@ import typer
 
 from aekit.cli.data import idx_labels_file, is_image_folder, looks_like_idx
 from aekit.cli.labels_file import WHAT
+from aekit.cli.shell_words import shell_word
 from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, data_suffix
 from aekit.data.npy import npz_member
 
@@ -53,13 +54,32 @@ def is_array(spec: str) -> bool:
     return suffix not in TABLE_SUFFIXES and looks_like_idx(path)
 
 
-def advice(spec: str) -> str:
-    """Where the labels of DATA ``spec`` come from, for a message saying it has none."""
+def advice(spec: str, X=None) -> str:
+    """Where the labels of DATA ``spec`` come from, for a message saying it has none; a
+    table ``X`` read whole offers its columns that look like partly given labels."""
     if is_image_folder(spec):
         return "put each class's images in a sub-folder named after it"
     if is_array(spec):
         return "give them with --labels FILE, one a row, or as an .npz holding X and y"
-    return "name their column with --label-column"
+    said = "name their column with --label-column"
+    columns = _partly_labelled_columns(X)
+    if columns:
+        named = " or ".join(f"--label-column {shell_word(c)}" for c in columns)
+        said += f", whose empty cells mark unlabelled rows: {named}?"
+    return said
+
+
+def _partly_labelled_columns(X, most: int = 3) -> list[str]:
+    """Columns of a DataFrame with empty cells beside a few distinct values (at most 50):
+    the label column of a semi-supervised table, left unnamed."""
+    import pandas as pd
+
+    if not isinstance(X, pd.DataFrame):
+        return []
+    found = [
+        str(name) for name in X.columns if X[name].isna().any() and 1 < X[name].nunique() <= 50
+    ]
+    return found[:most]
 
 
 def check_applies(spec: str, labels: Path | None, label_column: str | None) -> None:
