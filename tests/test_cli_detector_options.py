@@ -383,4 +383,4 @@ def test_score_says_when_far_more_new_rows_are_flagged_than_training_rows(quick,
     moved = invoke("score", tmp_path / "run", tmp_path / "moved.csv", "-o", tmp_path / "m.csv")
     flagged = int(pd.read_csv(tmp_path / "m.csv")["anomaly"].sum())
     assert f"{flagged} of these 300 rows are flagged" in moved.output, moved.output
-    assert "if the data have moved since RUN was fitted (drift)" in moved.output
+    assert f"if the data have moved since {tmp_path / 'run'} was fitted (drift)" in moved.output

@@ -28,6 +28,7 @@ def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, di
     (unseen)' by column. One warning names an example."""
     unseen: dict[int, dict[str, str]] = {}
     replaced = frame
+    mostly_new: list[str] = []  # columns new in most rows: identifiers rather than categories
     for column, known in detector.encoder_.categories_.items():
         if column not in frame.columns:
             continue
@@ -35,6 +36,8 @@ def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, di
         new = (cells.notna() & ~cells.isin(known)).to_numpy()
         if not new.any():
             continue
+        if new.mean() >= MOSTLY and len(known) >= MANY_CATEGORIES:
+            mostly_new.append(column)
         if replaced is frame:
             replaced = frame.copy()
         for row in new.nonzero()[0]:
@@ -48,10 +51,32 @@ def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, di
         warnings.warn(
             f"{len(unseen)} row(s) hold a category not seen in training (e.g. {example}): "
             "flagged as anomalies with anomaly_score inf (the model cannot score a category it "
-            "never saw).",
+            "never saw)." + _identifier_advice(mostly_new),
             stacklevel=caller_level(),
         )
     return replaced, unseen
+
+
+# A column whose value is new in at least this share of the rows scored, among at least this
+# many categories seen in training, names rows (an id, a timestamp as text) rather than a kind
+MOSTLY, MANY_CATEGORIES = 0.5, 20
+
+
+def _identifier_advice(columns: list[str]) -> str:
+    """What to do of columns new in most rows: every row of a file of new customers was
+    flagged for its customer id, and the command line blamed drift."""
+    if not columns:
+        return ""
+    names = " and ".join(repr(c) for c in columns)
+    # one id column, kept in the output beside the scores; the others left out
+    flags = " ".join([f"--id-column {columns[0]}", *(f"--ignore-column {c}" for c in columns[1:])])
+    one = len(columns) == 1
+    return (
+        f" Most rows hold a value of {names} never seen in training, among many seen: "
+        f"{'an identifier or free text' if one else 'identifiers or free text'} rather than "
+        f"{'a category' if one else 'categories'}? Fit without {'it' if one else 'them'} (the "
+        f"command line: {flags})."
+    )
 
 
 def _as_known(value: Any, known: list) -> Any:

@@ -61,16 +61,25 @@ def _reconstructions(estimator, X, y, encoder):
 DRIFT_SHARE, DRIFT_RATIO, DRIFT_MIN_ROWS = 0.1, 10.0, 50
 
 
-def _say_if_far_more_are_flagged(detector, flagged: int, n: int) -> None:
-    """A detector's score of new rows: say so where far more are flagged than in training."""
+def _say_if_far_more_are_flagged(detector, flagged: int, unseen: int, n: int, run: Path) -> None:
+    """A detector's score of new rows: say so where far more are flagged than in training;
+    where most of them are flagged for a category never seen (``unseen`` rows), that is the
+    cause (warned of with the column), not a drift."""
     trained = float(detector.contamination_)  # the share of its training rows flagged
     share = flagged / max(n, 1)
-    if n >= DRIFT_MIN_ROWS and share >= max(DRIFT_SHARE, DRIFT_RATIO * trained):
+    if n < DRIFT_MIN_ROWS or share < max(DRIFT_SHARE, DRIFT_RATIO * trained):
+        return
+    said = f"  {flagged} of these {n} rows are flagged ({share:.0%}), against {trained:.1%} of the "
+    if unseen >= flagged / 2:
         typer.echo(
-            f"  {flagged} of these {n} rows are flagged ({share:.0%}), against {trained:.1%} of "
-            "the training rows: if the data have moved since RUN was fitted (drift), refit it "
-            "on recent rows; if these are anomalies, the threshold holds"
+            said + f"training rows: {unseen} of them for a category never seen in training (the "
+            "warning above names one)"
         )
+        return
+    typer.echo(
+        said + f"training rows: if the data have moved since {run} was fitted (drift), refit it "
+        "on recent rows; if these are anomalies, the threshold holds"
+    )
 
 
 def _scores(estimator, X, y, encoder):
@@ -249,6 +258,8 @@ def _data_command(name: str, compute, doc: str):
         image_size: ImageSize = None,
         grayscale: Grayscale = None,
     ) -> None:
+        import numpy as np
+
         from aekit.cli.columns import with_ids
         from aekit.cli.data import load_data, open_data, parse_ints
         from aekit.cli.tables import encoded, run_encoder
@@ -292,6 +303,7 @@ def _data_command(name: str, compute, doc: str):
             return
         columns: list[str] = []
         flagged: list[int] = []  # a row detector's flags (its anomaly column), chunk by chunk
+        unseen: list[int] = []  # of them, the rows scored inf for a category never seen
 
         def tables():
             for part, labels in parts:  # memory: one chunk
@@ -301,6 +313,8 @@ def _data_command(name: str, compute, doc: str):
                 columns[:] = names
                 if "anomaly" in names and not hasattr(estimator, "time_column"):
                     flagged.append(int(values[:, names.index("anomaly")].astype(bool).sum()))
+                    scores = values[:, names.index("anomaly_score")].astype(float)
+                    unseen.append(int(np.isposinf(scores).sum()))
                 yield values
 
         # DATA's id column (--id-column) first, in DATA's row order
@@ -309,7 +323,7 @@ def _data_command(name: str, compute, doc: str):
         n = write_batches(output, _chain(first, rows), len(X), names)
         typer.echo(f"{n} rows: {output}")
         if flagged:
-            _say_if_far_more_are_flagged(estimator, sum(flagged), n)
+            _say_if_far_more_are_flagged(estimator, sum(flagged), sum(unseen), n, run)
 
     command.__doc__ = doc
     if name == "reconstruct":  # it draws a .png grid too: its -o help says so

@@ -23,6 +23,7 @@ from aekit.cli.common import (
     warn_of_unknown_labels,
 )
 from aekit.cli.label_options import LabelsFile, check_applies
+from aekit.cli.shell_words import shell_word
 
 
 @app.command()
@@ -51,8 +52,14 @@ def predict(
     estimator = load_run(run)
     regressor = hasattr(estimator, "y_mean_")  # a fine-tuned regressor
     if not regressor and not hasattr(estimator, "classes_"):  # it reads the labels a model learned
+        flags = (  # a detector's flags are in aekit score's output
+            f"; a detector's flags: aekit score {shell_word(str(run))} DATA -o scores.csv (its "
+            "anomaly column)"
+            if hasattr(estimator, "threshold")
+            else ""
+        )
         raise ValueError(
-            f"{run} holds {a_kind(estimator)}; predict needs a cvae or a finetune run."
+            f"{run} holds {a_kind(estimator)}; predict needs a cvae or a finetune run{flags}."
         )
     if not regressor and output.suffix.lower() == ".npy":  # numbers alone: refused before reading
         classes = estimator.classes_
