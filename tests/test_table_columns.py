@@ -64,6 +64,19 @@ def test_dates_are_refused_at_fit_naming_the_column():
         TabularEncoder().fit(table().assign(took=pd.to_timedelta(np.arange(200), unit="s")))
 
 
+def test_dates_in_a_numeric_column_are_refused_after_fit_too():
+    # a fitted detector scored dates in place of numbers as 5e29, flagged, without a word
+    rows = table()
+    detector = aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(rows)
+    number = next(name for name in rows.columns if pd.api.types.is_float_dtype(rows[name]))
+    dated = rows.head(3).assign(**{number: pd.to_datetime(["2024-01-01"] * 3)})
+    with pytest.raises(ValueError, match=f"column '{number}' holds dates or durations"):
+        detector.anomaly_score(dated)
+    took = rows.head(3).assign(**{number: pd.to_timedelta([1, 2, 3], unit="s")})
+    with pytest.raises(ValueError, match=f"column '{number}' holds dates or durations"):
+        TabularEncoder().fit(rows).transform(took)
+
+
 def test_an_identifier_or_numbers_read_as_text_are_warned_of():
     ids = table().assign(user=[f"u{i}" for i in range(200)])
     with pytest.warns(UserWarning, match="'user' has 200 distinct values in 200 rows.*identifier"):

@@ -213,6 +213,9 @@ class TabularEncoder(EncoderState, TransformerMixin, BaseEstimator):
                 f"X has {frame.shape[1]} features, but {owner} is expecting "
                 f"{self.n_features_in_} features as input."
             )
+        for name, series in frame.items():  # as fit refuses them: dates as numbers were
+            if series.dtype.kind in "mM" or isinstance(series.dtype, pd.PeriodDtype):  # 1e15
+                check_column_kind(str(name), series)
         self._check_missing(frame)
         return frame.set_axis(list(self.feature_names_in_), axis=1)  # e.g. integer names
 
