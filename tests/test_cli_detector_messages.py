@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 from cli_helpers import invoke, ok, refused
 
+import aekit
+
 QUICK = ["--param", "n_estimators=1", "--quiet"]
 
 
@@ -39,3 +41,29 @@ def test_new_ids_are_named_as_the_cause_not_drift(customers):
 def test_predict_of_a_detector_run_names_score(customers):
     result = invoke("predict", customers / "run", customers / "new.csv", "-o", customers / "p.csv")
     refused(result, "predict needs a cvae or a finetune run; a detector's flags: aekit score")
+
+
+def test_normal_rows_labelled_anomalies_are_left_out_and_few_are_warned_of(tmp_path):
+    # a labelled test file passed as --normal-rows set the threshold on its anomalies too
+    # (80 against 22 on a new user's cardio split), and 3 rows were taken without a word
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame(rng.normal(size=(300, 3)), columns=list("abc")).assign(y=0)
+    train.to_csv(tmp_path / "train.csv", index=False)
+    normal = pd.DataFrame(rng.normal(size=(150, 3)), columns=list("abc")).assign(y=0)
+    mixed = pd.concat([normal, pd.DataFrame(rng.normal(6, 1, (30, 3)), columns=list("abc"))
+                       .assign(y=1)])  # fmt: skip
+    normal.to_csv(tmp_path / "normal.csv", index=False)
+    mixed.to_csv(tmp_path / "mixed.csv", index=False)
+    normal.head(3).to_csv(tmp_path / "three.csv", index=False)
+    args = ["--threshold", "validation", "--label-column", "y", *QUICK]
+
+    def threshold(rows: str, out: str) -> float:
+        ok(invoke("detect", tmp_path / "train.csv", "--normal-rows", tmp_path / rows, "--out",
+                  tmp_path / out, *args))  # fmt: skip
+        return aekit.load(tmp_path / out / "model.safetensors").threshold_
+
+    with pytest.warns(UserWarning, match="30 of its 180 rows are labelled anomalies by y"):
+        left_out = threshold("mixed.csv", "mixed")
+    assert left_out == pytest.approx(threshold("normal.csv", "normal"))
+    with pytest.warns(UserWarning, match="three.csv has 3 rows: the threshold"):
+        threshold("three.csv", "three")

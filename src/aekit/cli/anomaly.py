@@ -11,6 +11,7 @@ Scores are anomaly scores, higher = more anomalous, on the scale of the printed 
 from __future__ import annotations
 
 import contextlib
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -138,7 +139,11 @@ def detect(
             # a typo or '?' among numbers is refused as train and a large CSV refuse it: the
             # detector alone warns and makes every number of the column its own category
             check_no_typos(X)
-        clean = None if normal_rows is None else _normal_rows(normal_rows, label_column, X)
+        clean = (
+            None
+            if normal_rows is None
+            else _normal_rows(normal_rows, label_column, X, y, normal_label)
+        )
         from aekit.cli.run_figures import write_fit_figures
         from aekit.viz.anomaly import roc_pr_curves, score_histogram
         from aekit.viz.figures import save_figure
@@ -192,10 +197,12 @@ def detect(
     typer.echo(f"run: {out}")
 
 
-def _normal_rows(path: str, label_column: str | None, data):
+def _normal_rows(path: str, label_column: str | None, data, y=None, normal_label=None):
     """The rows of ``--normal-rows`` as DATA's rows are read (a label column among them is left
-    out, so a labelled file of clean rows serves as it is), checked against DATA's columns
-    before any training; its errors name the option, not DATA."""
+    out, so a labelled file of clean rows serves as it is, and so are the rows it labels
+    anomalies, by DATA's normal label ``normal_label`` or the one detect's rule takes of
+    DATA's labels ``y``), checked against DATA's columns before any training; its errors name
+    the option, not DATA."""
     import pandas as pd
 
     from aekit.cli import columns
@@ -211,7 +218,15 @@ def _normal_rows(path: str, label_column: str | None, data):
         text = text.replace("DATA ", "the file ")
         raise ValueError(f"--normal-rows {path}: {text}") from None
     if isinstance(X, pd.DataFrame) and label_column in X.columns:
+        labels = X[label_column].to_numpy(dtype=object)
         X = X.drop(columns=label_column)
+        X = _labelled_normal(X, labels, f"--normal-rows {path}", label_column, y, normal_label)
+    if len(X) < FEW_NORMAL_ROWS:
+        warnings.warn(
+            f"--normal-rows {path} has {len(X)} rows: the threshold, a high percentile of their "
+            "scores, rests on the top one or two of them; give a few hundred normal rows.",
+            stacklevel=2,
+        )
     columns = list(getattr(data, "columns", []))
     if isinstance(X, pd.DataFrame) and columns and list(X.columns) != columns:
         missing = [c for c in columns if c not in X.columns]
@@ -224,6 +239,40 @@ def _normal_rows(path: str, label_column: str | None, data):
             f"{found}."
         )
     return as_table(X)
+
+
+# below this many normal rows a high percentile of their scores is one of the top few
+FEW_NORMAL_ROWS = 100
+
+
+def _labelled_normal(X, labels, named: str, label_column: str, y, normal_label):
+    """The rows of X whose label is DATA's normal one (blank labels kept): a test file with
+    its anomalies passed as normal rows set a threshold above most of them, unsaid."""
+    import numpy as np
+
+    from aekit.cli.anomaly_labels import as_anomaly, chosen_normal_label, labelled_rows
+
+    normal = normal_label if normal_label is not None else chosen_normal_label(y)
+    has_label = labelled_rows(labels)
+    if normal is None or not has_label.any():
+        return X
+    anomalous = np.zeros(len(labels), dtype=bool)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the rule's own words are said for DATA's labels
+        anomalous[has_label] = as_anomaly(labels[has_label], normal)
+    if anomalous.all():
+        raise ValueError(
+            f"{named}: every row's {label_column} marks an anomaly (the normal label is "
+            f"{normal!r}); give rows known to be normal."
+        )
+    if anomalous.any():
+        warnings.warn(
+            f"{named}: {int(anomalous.sum())} of its {len(X)} rows are labelled anomalies by "
+            f"{label_column} (the normal label is {normal!r}): left out, the threshold is "
+            f"fitted on the other {int((~anomalous).sum())}.",
+            stacklevel=3,
+        )
+    return X[~anomalous].reset_index(drop=True)
 
 
 def _one_hot_groups(encoder, shown: int = 3) -> str:
