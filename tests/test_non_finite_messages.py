@@ -65,6 +65,16 @@ def test_a_file_read_a_chunk_at_a_time(tmp_path, monkeypatch):
         aekit.Autoencoder(**QUICK).fit(aekit.open_dataset(tmp_path / "late.npy"))
 
 
+def test_a_detectors_drawn_rows_are_said_to_be_drawn(tmp_path):
+    # "in 1 of the 10000 rows read from row 187": max_samples' draw, said as a block of the file
+    X = np.random.default_rng(0).normal(size=(2000, 4)).astype(np.float32)
+    X[::10, 1] = np.nan
+    np.save(tmp_path / "x.npy", X)
+    detector = aekit.AnomalyDetector(n_estimators=1, max_samples=500, random_state=0)
+    with pytest.raises(ValueError, match=r"NaN\) in \d+ of the 500 rows drawn \(of its 2000\): "):
+        detector.fit(aekit.open_dataset(tmp_path / "x.npy"))
+
+
 def test_a_detector_names_rows_and_index_labels():
     frame = pd.DataFrame(bad_rows(), columns=list("abcd"), index=range(100, 140))
     detector = aekit.AnomalyDetector(n_estimators=1)

@@ -31,7 +31,7 @@ def _quoted(marker: str) -> str:
 
 def _as_na_values_option(match: re.Match) -> str:
     try:
-        markers = ast.literal_eval(match[1])
+        markers = ast.literal_eval(match[1] or match[2])
     except (ValueError, SyntaxError):
         return match[0]
     return f"pass {na_values_flags([str(m) for m in markers])}"
@@ -49,8 +49,9 @@ def _fix_in_data(match: re.Match) -> str:
 
 # (pattern, replacement) pairs, part of :data:`aekit.cli.advice.ADVICE`
 ADVICE: tuple[tuple[str, Any], ...] = (
-    (  # aekit.data.column_checks.na_values_advice
-        r"\bread the file with pd\.read_csv\(\.\.\., na_values=(\[.*?\])\)",
+    (  # aekit.data.column_checks.na_values_advice; csv_to_parquet's words for it
+        r"\b(?:read the file with pd\.read_csv\(\.\.\., na_values=(\[.*?\])\)|"
+        r"pass csv_options=\{'na_values': (\[.*?\])\})",
         _as_na_values_option,
     ),
     (  # aekit.data.whole_file_checks.text_among_numbers_refusal: markers read as missing

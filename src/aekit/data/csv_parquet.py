@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -206,9 +207,22 @@ def _write_copy(csv: Path, options: dict, rows: int, columns: _Columns, tmp: str
             if not checks.refusing():  # else only the checks read on, to count all
                 table = pa.Table.from_pandas(chunk, schema=schema, preserve_index=False)
                 writer.write_table(table, row_group_size=rows)
-        checks.finish()
+        try:
+            checks.finish()
+        except ValueError as err:  # the advice for pandas' read_csv, in this function's words
+            raise ValueError(_in_own_words(str(err))) from None
         integers = {name: seen.dtype() for name, seen in wholes.items() if seen.dtype()}
         writer.add_key_value_metadata({INTEGERS_KEY: json.dumps(integers)})
+
+
+def _in_own_words(message: str) -> str:
+    """A refusal's ``pd.read_csv(..., na_values=[...])`` said as csv_to_parquet's own
+    ``csv_options={'na_values': [...]}``, which reads the markers as missing values here."""
+    return re.sub(
+        r"read the file with pd\.read_csv\(\.\.\., na_values=(\[[^\]]*\])\)",
+        r"pass csv_options={'na_values': \1}",
+        message,
+    )
 
 
 # A first rows' text column this much numbers holds typos (or missing-value markers), not codes

@@ -100,7 +100,10 @@ def describe_non_finite(
     values = "value that is" if cells == 1 else "values that are"
     n_rows = len(bad) if n_rows is None else n_rows
     of = f"of the {n_rows} rows read" if read else f"of its {n_rows} rows"
-    if read and len(ids) and int(ids[0]):  # a later chunk: its rows are not the file's first
+    block = len(ids) > 0 and np.array_equal(ids, ids[0] + np.arange(len(ids)))
+    if read and not block:  # a draw (a detector's max_samples rows), not a block of the file
+        of = f"of the {n_rows} rows drawn"
+    elif read and len(ids) and int(ids[0]):  # a later chunk: its rows are not the file's first
         of += f" from row {int(ids[0])}"
     if read and total is not None and total > n_rows:
         of += f" (of its {total})"
