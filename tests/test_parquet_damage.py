@@ -37,3 +37,23 @@ def test_a_damaged_row_group_read_whole_is_named(damaged):
 def test_the_command_line_says_it_before_training(damaged, tmp_path):
     refused(invoke("train", damaged, "--out", tmp_path / "RUN"), "row group 2 (rows 2000 onwards)")
     assert not (tmp_path / "RUN").exists()
+
+
+def test_a_file_written_again_after_it_was_opened_is_said_to_have_changed(tmp_path):
+    # a file replaced during a fit was called "corrupt or truncated?" (or, its offsets kept,
+    # read as a mix of its old and new rows)
+    import os
+
+    import aekit
+
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(200, 3)), columns=list("abc"))
+    path = tmp_path / "t.parquet"
+    frame.to_parquet(path, row_group_size=10)  # more groups than its cache
+    rows = aekit.open_dataset(path)
+    model = aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=0).fit(rows)
+    (frame + 100).to_parquet(path, row_group_size=10)  # as a writer would, while it is open
+    status = path.stat()
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 10**9))  # a coarse clock
+    with pytest.raises(ValueError, match=r"t\.parquet changed since it was opened .* open it"):
+        model.transform(rows)
+    assert model.transform(aekit.open_dataset(path)).shape == (200, 2)  # opened again: read

@@ -76,7 +76,7 @@ PARAMETERS: dict[str, frozenset[str]] = {
     | {"revive_dead_units", "sparsity", "sparsity_target", "sparsity_weight"},
     "ContractiveAutoencoder": _AUTOENCODER | {"contractive_weight"},
     "VariationalAutoencoder": _VAE,
-    "ConditionalVAE": _VAE | {"classifier", "classifier_weight"},
+    "ConditionalVAE": _VAE | {"classifier", "classifier_weight", "fit_prior"},
     "AnomalyDetector": frozenset(
         {
             "contamination",
@@ -186,6 +186,7 @@ SWITCHES = frozenset(
         "binarize",
         "compile",
         "early_stopping",
+        "fit_prior",
         "flatlines",
         "handle_missing",
         "peak_errors",

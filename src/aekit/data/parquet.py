@@ -88,6 +88,7 @@ class ParquetReader(RowReader):
             raise ValueError(f"{path} holds no .parquet files.")
         warn_unread(path, files)
         self.files, self.handles, counts = files, [], []
+        self.stamps = [_stamp(file) for file in files]  # to tell a file changed since opened
         for file in files:
             try:
                 handle = pq.ParquetFile(file)
@@ -210,7 +211,16 @@ class ParquetReader(RowReader):
         return column.to_numpy(zero_copy_only=False)
 
     def _read(self, g: int, read, *args):
-        """``read(*args)``, its pyarrow error said as row group ``g``'s damage."""
+        """``read(*args)``, its pyarrow error said as row group ``g``'s damage; a file written
+        again since it was opened is refused as such (read, its new bytes at the old offsets
+        were called corrupt, or mixed old and new rows unsaid)."""
+        f = self.parts[g][0]
+        if _stamp(self.files[f]) != self.stamps[f]:
+            raise ValueError(
+                f"{self.files[f]} changed since it was opened (its size or modification time "
+                "differs): open it again (aekit.open_dataset), and leave a file being read "
+                "unchanged until the command or fit ends."
+            )
         try:
             return read(*args)
         except arrow_errors() as err:
@@ -314,6 +324,15 @@ def is_text_type(arrow_type) -> bool:
     if pa.types.is_dictionary(arrow_type):
         return is_text_type(arrow_type.value_type)
     return bool(pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type))
+
+
+def _stamp(file: Path) -> tuple[int, int]:
+    """A file's size and modification time, which a rewrite changes ((-1, -1): gone)."""
+    try:
+        status = Path(file).stat()
+    except OSError:
+        return -1, -1
+    return status.st_size, status.st_mtime_ns
 
 
 def _distinct_values(files: list[Path], handles: list, columns: list[str]) -> dict:
