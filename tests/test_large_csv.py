@@ -198,3 +198,19 @@ def test_a_pandas_that_does_not_check_chunk_starts_is_said_so(tmp_path, monkeypa
             warnings.simplefilter("always")
             csv_to_parquet(path, tmp_path / f"{name}.parquet", rows=rows)
         assert not [w for w in said if "chunk at a time" in str(w.message)], version
+
+
+def test_under_torchrun_rank_zero_alone_says_the_conversion(tmp_path, monkeypatch, capsys):
+    # each process converts its own copy; every one said so, with a folder of its own
+    from aekit.cli import large_csv
+
+    data = tmp_path / "big.csv"
+    pd.DataFrame({"a": np.arange(50.0), "b": np.arange(50.0)}).to_csv(data, index=False)
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    for rank, said in (("1", False), ("0", True)):
+        monkeypatch.setenv("RANK", rank)
+        copy = large_csv._convert(data, (), (), None)
+        assert pd.read_parquet(copy)["a"].tolist() == list(np.arange(50.0))  # converted alike
+        err = capsys.readouterr().err
+        assert ("converting it to Parquet" in err) == said, err
+        assert ("(each process its own copy)" in err) == said

@@ -88,6 +88,7 @@ def _convert(
     import typer
 
     from aekit.cli.csv_options import current
+    from aekit.core import distributed
     from aekit.data import csv_parquet
     from aekit.data.lazy import CSV_LIMIT_BYTES
     from aekit.io.atomic import short_name
@@ -100,17 +101,20 @@ def _convert(
     folder = Path(tempfile.mkdtemp(prefix="aekit-csv-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)  # also after an error or Ctrl-C
     copy = folder / f"{short_name(path.name)}.parquet"  # a long name's copy: 'too long'
-
-    typer.echo(
-        f"DATA {path} holds over {CSV_LIMIT_BYTES // 2**20} MiB of text, more than is read into "
-        "memory: "
-        f"converting it to Parquet in {folder} (removed at the end; set TMPDIR to put it "
-        "elsewhere) to read it a row group at a time. To skip this step next time, convert it "
-        "once and give the .parquet as DATA: "
-        'python -c "import aekit; '
-        f"aekit.datasets.csv_to_parquet('{path}', 'data.parquet'{options})\"",
-        err=True,
-    )
+    # under torchrun each process converts its own copy; rank 0 alone says so (as it alone
+    # says warnings), once for all
+    said = distributed.rank() == 0
+    each = " (each process its own copy)" if distributed.launched() else ""
+    if said:
+        typer.echo(
+            f"DATA {path} holds over {CSV_LIMIT_BYTES // 2**20} MiB of text, more than is read "
+            f"into memory: converting it to Parquet in {folder}{each} (removed at the end; set "
+            "TMPDIR to put it elsewhere) to read it a row group at a time. To skip this step "
+            "next time, convert it once and give the .parquet as DATA: "
+            'python -c "import aekit; '
+            f"aekit.datasets.csv_to_parquet('{path}', 'data.parquet'{options})\"",
+            err=True,
+        )
     started = time.perf_counter()
     try:
         csv_parquet.csv_to_parquet(
@@ -124,7 +128,8 @@ def _convert(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)  # a full disk: give the space back at once
         raise
-    typer.echo(f"converted in {time.perf_counter() - started:.0f} s", err=True)
+    if said:
+        typer.echo(f"converted in {time.perf_counter() - started:.0f} s", err=True)
     return str(copy)
 
 
