@@ -100,3 +100,15 @@ def test_parts_and_scores_tied_up_to_rounding_stay_in_their_own_units():
     for rule in ("contamination", "mean_std", "pot"):  # nothing flagged by rounding
         threshold = thresholds.new_row_threshold(rounding, rule, 3.0, 1e-3)
         assert rounding.max() < threshold < rounding.max() + 1e-5
+
+
+def test_the_rules_settings_are_bounded_where_they_mean_something():
+    # n_std=-5 was taken (a threshold under the mean, every row flagged); percentile=100, the
+    # largest clean score, was refused
+    X = np.random.default_rng(0).normal(size=(300, 3))
+    for kind in (aekit.AnomalyDetector, aekit.SeriesAnomalyDetector):
+        with pytest.raises(ValueError, match=r"'n_std' parameter .* range \[0.0, inf\)"):
+            kind(threshold="mean_std", n_std=-5).fit(X)
+    detector = aekit.AnomalyDetector(threshold="validation", percentile=100, n_estimators=1)
+    detector.fit(X, X_normal=X[:100])
+    assert detector.threshold_ == pytest.approx(detector.anomaly_score(X[:100]).max(), rel=1e-5)

@@ -183,9 +183,10 @@ class AnomalyDetector(
         own nearest neighbour), so a threshold from their scores flags too many new normal
         rows; held-out scores are what new rows will score. 0: all rows train and set it.
     n_std : float, default=1.0
-        k of the ``"mean_std"`` rule.
+        k of the ``"mean_std"`` rule, at least 0.
     percentile : float, default=99.0
-        Percentile of the clean scores for the ``"validation"`` rule.
+        Percentile of the clean scores for the ``"validation"`` rule, in (0, 100] (100:
+        the largest of them).
     risk : float, default=1e-3
         Probability of a normal row exceeding the threshold for ``"pot"`` and for
         ``contamination="auto"``: the target, which the tail fit meets on clean, light-tailed
@@ -252,8 +253,8 @@ class AnomalyDetector(
         "density_trim": [Interval(Real, 0, 0.5, closed="left")],
         "max_samples": [Interval(Integral, 2, None, closed="left"), None],
         "threshold_holdout": [Interval(Real, 0, 1, closed="left")],
-        "n_std": [Interval(Real, None, None, closed="neither")],
-        "percentile": [Interval(Real, 0, 100, closed="neither")],
+        "n_std": [Interval(Real, 0, None, closed="left")],  # below 0: under the mean
+        "percentile": [Interval(Real, 0, 100, closed="right")],  # 100: the largest
         "risk": [Interval(Real, 0, 1, closed="neither")],
         "handle_missing": ["boolean"],
         "member_training": [StrOptions(set(MEMBER_TRAINING))],

@@ -111,9 +111,11 @@ def warn_of_a_threshold_above_the_anomalies(figures: dict, rule: str | None) -> 
     import warnings
 
     lower = "a smaller k (--param n_std=2)" if rule == "mean_std" else "--threshold mean_std"
+    flagged = figures["flagged"]
     warnings.warn(
         f"the scores rank the anomalies well (ROC-AUC {figures['roc_auc']:.3f}) but the "
-        f"threshold flags {figures['flagged']:,} rows and finds {figures['recall']:.1%} of the "
+        f"threshold flags {flagged:,} row{'s' * (flagged != 1)} and finds "
+        f"{figures['recall']:.1%} of the "
         f"labelled anomalies: it is too high for these rows; refit with a lower rule ({lower}) "
         "or the share of anomalies the training rows hold (--threshold contamination "
         "--contamination RATE), or rank the rows by their score (aekit score).",

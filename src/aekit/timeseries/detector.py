@@ -204,7 +204,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         "value_columns": [None, str, list, tuple],
         "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
         "threshold": [StrOptions({"contamination", "mean_std", "pot", "likelihood"})],
-        "n_std": [Interval(Real, None, None, closed="neither")],
+        "n_std": [Interval(Real, 0, None, closed="left")],  # below 0: under the mean
         "risk": [Interval(Real, 0, 1, closed="neither")],
         "likelihood_window": [Interval(Integral, 2, None, closed="left")],
         "handle_missing": [StrOptions(set(HANDLE_MISSING))],
