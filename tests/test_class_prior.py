@@ -1,6 +1,6 @@
 """``ConditionalVAE(fit_prior=True)``: the label prior p(y) fitted to the labelled rows' class
 shares. Under Kingma et al.'s uniform prior, M2 on skewed classes called far too many rows the
-rare class (a new user's digits: 91 of 363 unlabelled rows called 8, 18 of them 8s)."""
+rare class (the digits below: 94 of 363 unlabelled rows called 8, 18 of them 8s)."""
 
 from __future__ import annotations
 
@@ -86,3 +86,15 @@ def test_a_file_from_before_the_prior_loads_with_the_uniform_one_it_had(rare_eig
     assert old.fit_prior is False
     np.testing.assert_allclose(old.class_prior_, np.full(3, 1 / 3))
     np.testing.assert_allclose(old.elbo(X[:20]), model.elbo(X[:20]), rtol=1e-6)
+
+
+def test_a_warm_start_fit_keeps_the_prior_its_objective_trains_on(rare_eights):
+    # class_prior_ was refitted to the second fit's labels while the network's objective kept
+    # the first's: predict and the scores used one prior, training another
+    X, y, y_few = rare_eights
+    model = fit(X, y_few, max_iter=1)
+    first = model.class_prior_.copy()
+    mostly_threes = np.where((y == 3) | (np.arange(len(y)) % 40 == 0), y, -1)
+    model.set_params(warm_start=True).fit(X, mostly_threes)
+    np.testing.assert_array_equal(model.class_prior_, first)
+    np.testing.assert_allclose(np.exp(model.model_.objective.log_prior), first)

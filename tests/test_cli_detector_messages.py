@@ -67,3 +67,25 @@ def test_normal_rows_labelled_anomalies_are_left_out_and_few_are_warned_of(tmp_p
     assert left_out == pytest.approx(threshold("normal.csv", "normal"))
     with pytest.warns(UserWarning, match="three.csv has 3 rows: the threshold"):
         threshold("three.csv", "three")
+    # labels of another kind: the same number is the normal label; none of it, refused in
+    # the option's words (it was "--normal-label '0' is not a label of DATA", never typed)
+    normal.assign(y=0.0).to_csv(tmp_path / "floats.csv", index=False)
+    assert threshold("floats.csv", "floats") == pytest.approx(threshold("normal.csv", "again"))
+    normal.assign(y="ok").to_csv(tmp_path / "words.csv", index=False)
+    words = ["--normal-rows", tmp_path / "words.csv", "--out", tmp_path / "words", *args]
+    said = "words.csv: no row has DATA's normal label '0' in its y column (its labels: ok)"
+    refused(invoke("detect", tmp_path / "train.csv", *words), said)
+
+
+def test_one_new_category_in_every_row_is_no_identifier(tmp_path):
+    # 60 rows of one new region were called "an identifier or free text": a new kind of row
+    rng = np.random.default_rng(0)
+    regions = [f"r{i}" for i in range(25)]
+    old = pd.DataFrame(rng.normal(size=(300, 2)), columns=list("ab"))
+    old["region"] = rng.choice(regions, 300)
+    old.to_csv(tmp_path / "old.csv", index=False)
+    old.head(60).assign(region="r_new").to_csv(tmp_path / "new.csv", index=False)
+    ok(invoke("detect", tmp_path / "old.csv", "--out", tmp_path / "run", *QUICK))
+    with pytest.warns(UserWarning, match="not seen in training") as said:
+        ok(invoke("score", tmp_path / "run", tmp_path / "new.csv", "-o", tmp_path / "s.csv"))
+    assert not any("identifier" in str(w.message) for w in said)

@@ -36,7 +36,7 @@ def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, di
         new = (cells.notna() & ~cells.isin(known)).to_numpy()
         if not new.any():
             continue
-        if new.mean() >= MOSTLY and len(known) >= MANY_CATEGORIES:
+        if _names_rows(cells[new], new, known):
             mostly_new.append(column)
         if replaced is frame:
             replaced = frame.copy()
@@ -57,9 +57,21 @@ def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, di
     return replaced, unseen
 
 
-# A column whose value is new in at least this share of the rows scored, among at least this
-# many categories seen in training, names rows (an id, a timestamp as text) rather than a kind
-MOSTLY, MANY_CATEGORIES = 0.5, 20
+# A column whose value is new in at least this share of at least this many rows scored, new
+# values mostly distinct (one new value in every row is a new kind), among at least this many
+# categories seen in training, names rows (an id, free text) rather than a kind
+MOSTLY, FEW_ROWS, MANY_CATEGORIES = 0.5, 20, 20
+
+
+def _names_rows(new_cells: pd.Series, new: np.ndarray, known: list) -> bool:
+    """Whether a column's unseen cells look like identifiers (see MOSTLY)."""
+    n_new = int(new.sum())
+    return (
+        n_new >= FEW_ROWS
+        and new.mean() >= MOSTLY
+        and new_cells.nunique() >= MOSTLY * n_new
+        and len(known) >= MANY_CATEGORIES
+    )
 
 
 def _identifier_advice(columns: list[str]) -> str:

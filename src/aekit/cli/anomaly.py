@@ -142,7 +142,7 @@ def detect(
         clean = (
             None
             if normal_rows is None
-            else _normal_rows(normal_rows, label_column, X, y, normal_label)
+            else _normal_rows(normal_rows, label_column, X, y, normal_label, threshold)
         )
         from aekit.cli.run_figures import write_fit_figures
         from aekit.viz.anomaly import roc_pr_curves, score_histogram
@@ -197,12 +197,15 @@ def detect(
     typer.echo(f"run: {out}")
 
 
-def _normal_rows(path: str, label_column: str | None, data, y=None, normal_label=None):
+def _normal_rows(
+    path: str, label_column: str | None, data, y=None, normal_label=None, rule="validation"
+):
     """The rows of ``--normal-rows`` as DATA's rows are read (a label column among them is left
     out, so a labelled file of clean rows serves as it is, and so are the rows it labels
     anomalies, by DATA's normal label ``normal_label`` or the one detect's rule takes of
     DATA's labels ``y``), checked against DATA's columns before any training; its errors name
-    the option, not DATA."""
+    the option, not DATA. Under another ``rule`` than validation the rows set nothing (fit
+    says so), and nothing is said of their labels or their number."""
     import pandas as pd
 
     from aekit.cli import columns
@@ -217,11 +220,14 @@ def _normal_rows(path: str, label_column: str | None, data, y=None, normal_label
         text = str(err).replace(f"DATA {path!r}: ", "").replace(" (or use 'digits')", "")
         text = text.replace("DATA ", "the file ")
         raise ValueError(f"--normal-rows {path}: {text}") from None
+    validation = rule == "validation"
     if isinstance(X, pd.DataFrame) and label_column in X.columns:
         labels = X[label_column].to_numpy(dtype=object)
         X = X.drop(columns=label_column)
-        X = _labelled_normal(X, labels, f"--normal-rows {path}", label_column, y, normal_label)
-    if len(X) < FEW_NORMAL_ROWS:
+        if validation:
+            named = f"--normal-rows {path}"
+            X = _labelled_normal(X, labels, named, label_column, y, normal_label)
+    if validation and len(X) < FEW_NORMAL_ROWS:
         warnings.warn(
             f"--normal-rows {path} has {len(X)} rows: the threshold, a high percentile of their "
             "scores, rests on the top one or two of them; give a few hundred normal rows.",
@@ -250,25 +256,26 @@ def _labelled_normal(X, labels, named: str, label_column: str, y, normal_label):
     its anomalies passed as normal rows set a threshold above most of them, unsaid."""
     import numpy as np
 
-    from aekit.cli.anomaly_labels import as_anomaly, chosen_normal_label, labelled_rows
+    from aekit.cli.anomaly_labels import chosen_normal_label, is_label, labelled_rows
 
     normal = normal_label if normal_label is not None else chosen_normal_label(y)
     has_label = labelled_rows(labels)
     if normal is None or not has_label.any():
         return X
-    anomalous = np.zeros(len(labels), dtype=bool)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the rule's own words are said for DATA's labels
-        anomalous[has_label] = as_anomaly(labels[has_label], normal)
+    # DATA's normal label as written, or the same number (0 and 0.0); a blank label is kept
+    anomalous = has_label & np.array([not is_label(str(v), str(normal)) for v in labels])
     if anomalous.all():
+        found = ", ".join(sorted({str(v) for v in labels})[:10])
         raise ValueError(
-            f"{named}: every row's {label_column} marks an anomaly (the normal label is "
-            f"{normal!r}); give rows known to be normal."
+            f"{named}: no row has DATA's normal label {normal!r} in its {label_column} column "
+            f"(its labels: {found}); give rows known to be normal."
         )
     if anomalous.any():
+        n = int(anomalous.sum())
         warnings.warn(
-            f"{named}: {int(anomalous.sum())} of its {len(X)} rows are labelled anomalies by "
-            f"{label_column} (the normal label is {normal!r}): left out, the threshold is "
+            f"{named}: {n} of its {len(X)} rows "
+            f"{'is labelled an anomaly' if n == 1 else 'are labelled anomalies'} "
+            f"by {label_column} (the normal label is {normal!r}): left out, the threshold is "
             f"fitted on the other {int((~anomalous).sum())}.",
             stacklevel=3,
         )

@@ -30,6 +30,12 @@ def _match(text: str, labels) -> str | None:
     return text if text in labels else _same_number(text, labels)
 
 
+def is_label(text: str, label: str) -> bool:
+    """Whether a label written ``text`` is the label ``label`` (as written, or the same
+    number: 0 and 0.0)."""
+    return _match(label, [text]) is not None
+
+
 def _same_number(text: str, labels) -> str | None:
     """The label among ``labels`` that is the number ``text`` (1 and 1.0), if one is."""
     same = _same_numbers(text, labels)

@@ -153,9 +153,10 @@ def train(
         X, y = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # on disk when large
         warn_of_misread_columns(X, options["label_column"])
         # a folder's labels are its class sub-folders; a table's, a column; an array's, a file
-        no_labels = f"{cls.__name__} needs labels: DATA has none ({advice(data, X)})."
+        no_labels = f"{cls.__name__} needs labels: DATA has none ({{}})."
         if y is None and cls().__sklearn_tags__().target_tags.required:  # before X's checks,
-            raise ValueError(no_labels)  # which refused a label column's blanks as missing values
+            # which refused a label column's blanks as missing values; its columns looked at
+            raise ValueError(no_labels.format(advice(data, X)))
         encoder = tables.fit_encoder(X)  # text columns: one-hot, each a categorical likelihood
         if encoder is not None:
             X = encoder.transform(X)
@@ -166,7 +167,7 @@ def train(
         check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
         started = runs.Stopwatch()
-        with labels_option(no_labels):
+        with labels_option(no_labels.format(advice(data))):
             estimator.fit(X, y)  # unconditional kinds ignore y
         # said once fit has restored it: a checkpoint of another run is refused in fit
         if resumed_from is not None and writes and quiet:  # else the progress bar says it

@@ -138,7 +138,8 @@ class Sums:
             return None
         classes = estimator.classes_
         y = np.asarray(known_labels(np.asarray(y, dtype=object), classes), dtype=object)
-        known = np.array([v in set(classes.tolist()) for v in y.tolist()], dtype=bool)
+        learned = set(classes.tolist())
+        known = np.array([v in learned for v in y.tolist()], dtype=bool)
         unseen = ~known & ~unlabelled_rows(y)
         self.unknown_labels.append(y[unseen])
         y[unseen] = None  # scored with the label summed out, log p(x)

@@ -83,7 +83,7 @@ def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[
         listed = [name for name in valid if name not in own and name not in _NEVER_A_PARAM]
         said = "; ".join(f"{name} with {flag}" for name, flag in own.items())
         raise ValueError(
-            f"{cls.__name__} has no parameter {', '.join(unknown)}{_meant(unknown, valid)}; "
+            f"{cls.__name__} has no parameter {', '.join(unknown)}{_meant(unknown, listed, own)}; "
             f"valid: {', '.join(listed)}"
             + (f" (and, with this command's own options: {said})." if own else ".")
         )
@@ -93,12 +93,15 @@ def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[
 _NEVER_A_PARAM = ("verbose", "warm_start")  # --quiet sets one; no command goes on with a fit
 
 
-def _meant(unknown: list[str], valid: list[str]) -> str:
-    """`` (did you mean latent_dim?)`` for a typo of a valid name: the list after it is long."""
+def _meant(unknown: list[str], listed: list[str], own: dict[str, str]) -> str:
+    """`` (did you mean latent_dim?)`` for a typo of a name ``--param`` takes (``listed``),
+    or of one the command sets with an option of its own (``own``: then that option): the
+    list after it is long."""
     import difflib
 
-    near = [difflib.get_close_matches(name, valid, n=1, cutoff=0.75) for name in unknown]
-    meant = [found[0] for found in near if found]
+    names = [*listed, *own]
+    near = [difflib.get_close_matches(name, names, n=1, cutoff=0.75) for name in unknown]
+    meant = [own.get(found[0], found[0]) for found in near if found]
     return f" (did you mean {', '.join(meant)}?)" if meant else ""
 
 

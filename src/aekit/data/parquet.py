@@ -187,6 +187,7 @@ class ParquetReader(RowReader):
             self.cache.move_to_end(g)
             return self.cache[g]
         f, group = self.parts[g]
+        self._check_unchanged(f)  # once a group, before its bytes are read
         table = self._read(g, self.handles[f].read_row_group, group, self.columns)
         rows = np.empty((table.num_rows, len(self.columns)), np.float32)
         # the group's first row within its file, for a cell named by its row
@@ -210,17 +211,19 @@ class ParquetReader(RowReader):
             column = pc.index_in(column.cast("large_string"), self.text_values[name])
         return column.to_numpy(zero_copy_only=False)
 
-    def _read(self, g: int, read, *args):
-        """``read(*args)``, its pyarrow error said as row group ``g``'s damage; a file written
-        again since it was opened is refused as such (read, its new bytes at the old offsets
-        were called corrupt, or mixed old and new rows unsaid)."""
-        f = self.parts[g][0]
+    def _check_unchanged(self, f: int) -> None:
+        """File ``f`` as it was opened: one written again since (its new bytes read at the old
+        offsets were called corrupt, or mixed old and new rows unsaid) or replaced (a file
+        moved over it, which the open handle would still read) is refused as such."""
         if _stamp(self.files[f]) != self.stamps[f]:
             raise ValueError(
-                f"{self.files[f]} changed since it was opened (its size or modification time "
-                "differs): open it again (aekit.open_dataset), and leave a file being read "
+                f"{self.files[f]} changed since it was opened (written again, replaced or "
+                "removed): open it again (aekit.open_dataset), and leave a file being read "
                 "unchanged until the command or fit ends."
             )
+
+    def _read(self, g: int, read, *args):
+        """``read(*args)``, its pyarrow error said as row group ``g``'s damage."""
         try:
             return read(*args)
         except arrow_errors() as err:
@@ -290,6 +293,8 @@ class ParquetReader(RowReader):
         import pyarrow as pa
 
         stored = self.schema.field(self.label_column).type  # int64 in one file, double in another
+        for f in range(len(self.files)):
+            self._check_unchanged(f)
         try:
             parts = [h.read(columns=[self.label_column]).column(0) for h in self.handles]
         except arrow_errors() as err:
@@ -326,13 +331,14 @@ def is_text_type(arrow_type) -> bool:
     return bool(pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type))
 
 
-def _stamp(file: Path) -> tuple[int, int]:
-    """A file's size and modification time, which a rewrite changes ((-1, -1): gone)."""
+def _stamp(file: Path) -> tuple[int, int, int]:
+    """A file's inode, size and modification time, which a rewrite or a replacement changes
+    ((-1, -1, -1): gone)."""
     try:
         status = Path(file).stat()
     except OSError:
-        return -1, -1
-    return status.st_size, status.st_mtime_ns
+        return -1, -1, -1
+    return status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def _distinct_values(files: list[Path], handles: list, columns: list[str]) -> dict:

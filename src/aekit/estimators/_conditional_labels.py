@@ -91,14 +91,14 @@ class ConditionalLabels:
         full = np.full(n_samples, UNLABELLED, dtype=np.int64)
         full[~unlabelled] = encode_labels(_discrete(labels[~unlabelled]), self.classes_)
         self.class_counts_ = np.bincount(full[~unlabelled], minlength=len(self.classes_))
-        self._fit_class_prior()
+        # class_prior_ stays the first fit's: the network's objective, which goes on training,
+        # holds it (refitted here, predict and the scores would use another prior than training)
         return torch.from_numpy(full)
 
     def _fit_class_prior(self) -> None:
         """``class_prior_``, the label prior p(y): with ``fit_prior`` the labelled rows' shares
-        of ``classes_``, each count plus one (Laplace's rule: a class a warm-start fit labels
-        no row of keeps a probability above 0, and two labelled rows of a class do not weigh
-        as a measured share), else uniform."""
+        of ``classes_``, each count plus one (Laplace's rule: two labelled rows of a class do
+        not weigh as a measured share), else uniform."""
         counts = self.class_counts_ + 1.0 if self.fit_prior else np.ones(len(self.classes_))
         self.class_prior_ = counts / counts.sum()
 

@@ -47,8 +47,8 @@ class GenerativeMixin:
             Rows to score.
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels; without them,
-            the bound ``logsumexp_y ELBO(x, y) - log n_classes`` on ``log p(x)`` under a uniform
-            label prior.
+            the bound ``logsumexp_y [ELBO(x, y) + log p(y)]`` on ``log p(x)`` under its label
+            prior ``class_prior_``.
 
         Returns
         -------
@@ -78,8 +78,8 @@ class GenerativeMixin:
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels: then
             ``log p(x | y)``.
-            Without them, ``log p(x) = logsumexp_y log p(x | y) - log n_classes`` under a
-            uniform label prior, one estimate per class.
+            Without them, ``log p(x) = logsumexp_y [log p(x | y) + log p(y)]`` under its
+            label prior ``class_prior_``, one estimate per class.
         n_samples : int, default=100
             Importance samples k per row (Burda et al. report k=5000 for test log-likelihoods).
         random_state : int, RandomState instance, numpy Generator or None, default=0

@@ -235,8 +235,8 @@ class FittedInference(TransformerMixin):
             Rows to score.
         y : label or array-like of shape (n_samples,), default=None
             Ignored by models without labels. A :class:`ConditionalVAE`'s labels: then the
-            ELBO given them; when None, ``logsumexp_y ELBO(x, y) - log n_classes``, a bound on
-            ``log p(x)`` under a uniform label prior.
+            ELBO given them; when None, ``logsumexp_y [ELBO(x, y) + log p(y)]``, a bound on
+            ``log p(x)`` under its label prior ``class_prior_``.
 
         Returns
         -------

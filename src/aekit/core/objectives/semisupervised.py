@@ -74,7 +74,7 @@ class SemiSupervisedBound(Objective):
         """``-log p(y)`` of each row's class index, shape (n,)."""
         if self.log_prior is None:
             return torch.full(y.shape, math.log(model.n_classes), device=y.device)
-        return -torch.tensor(self.log_prior, device=y.device)[y]
+        return -torch.tensor(self.log_prior, dtype=torch.float64, device=y.device)[y]
 
     def check(self, model: AutoencoderModel) -> None:
         if not model.n_classes or not model.latent.stochastic:
