@@ -1,5 +1,6 @@
 """``aekit serve`` of a model trained on a table with text columns (through a RUN's encoder):
-what ``/v1/generate`` answers."""
+what ``/v1/generate`` answers, what a body it cannot read is told, and a RUN given by its
+model file."""
 
 from __future__ import annotations
 
@@ -75,3 +76,55 @@ def test_generate_takes_the_label_prior_and_clips_as_the_command_line_does(table
         assert plain.post("/v1/generate", json={"n": 2, **extra}).status_code == 422
     typo = plain.post("/v1/generate", json={"n": 2, "clipp": True}).json()["detail"]
     assert "takes n, label, seed, draw, label_prior and clip, not 'clipp'" in typo
+
+
+def test_a_huge_integer_and_an_empty_table_are_said_for_a_table_run(table_cvae):
+    # the encoder made the huge integer a float: OverflowError, 500; the empty table's numbers
+    # a block of 0 rows: "cannot reshape array of size 0 into shape (0,newaxis)"
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    model, encoder = table_cvae
+    client = TestClient(create_app(model, LIMITS, encoder=encoder), raise_server_exceptions=False)
+    big = "1" + "0" * 400
+    columns = '"columns": ["size", "colour", "weight"]'
+    said = {
+        f'{{"rows": [{{"size": {big}, "colour": "red", "weight": 1}}]}}': "integer of 401 digits",
+        f'{{{columns}, "data": [[{big}, "red", 1]]}}': "integer of 401 digits",
+        f'{{{columns}, "data": []}}': '"data" must be a non-empty list of rows.',
+    }
+    for body, words in said.items():
+        got = client.post("/v1/score", content=body, headers={"content-type": "application/json"})
+        assert got.status_code == 422 and words in got.json()["detail"], got.text
+    empty = pa.table({"size": pa.array([], pa.float64()), "colour": pa.array([], pa.string())})
+    sink = pa.BufferOutputStream()
+    with ipc.new_stream(sink, empty.schema) as writer:
+        writer.write_table(empty)
+    arrow = client.post(
+        "/v1/score",
+        content=sink.getvalue().to_pybytes(),
+        headers={"content-type": "application/vnd.apache.arrow.stream"},
+    )
+    assert arrow.status_code == 422
+    assert arrow.json()["detail"] == "the Arrow table has no rows; send at least one row."
+
+
+def test_a_table_runs_model_file_is_refused_for_its_run_folder(table_cvae, tmp_path, monkeypatch):
+    # served and exported bare: the model took encoded numbers, the table's encoding unread
+    from cli_helpers import invoke, refused
+
+    from aekit.serve import runner
+
+    served = []  # a server that started would serve until stopped: noted, never started
+    monkeypatch.setattr(runner, "serve", lambda *args, **kwargs: served.append(args))
+    model, encoder = table_cvae
+    run, out = tmp_path / "RUN", tmp_path / "onnx"
+    model.save(run / "model.safetensors")
+    encoder.save(run / "encoder.json")
+    said = (
+        f"{run / 'model.safetensors'} is the model of a RUN trained on a table with text "
+        f"columns; give the RUN folder {run}, which holds the table's encoding (encoder.json)."
+    )
+    assert refused(invoke("serve", run / "model.safetensors")) == said and not served
+    assert refused(invoke("export", run / "model.safetensors", "-o", out)) == said
+    assert not out.exists()

@@ -82,13 +82,15 @@ def export(
     from aekit.export import export_file_names, export_onnx, exported_files
 
     model = load_run(run)
+    # a RUN trained on text columns: its graphs take the table's rows, as a detector's do
+    table_encoder = run_encoder(run)
     try:  # a model that does not export is said so before --out's files are judged
         names = export_file_names(model)
     except TypeError as err:
         raise ValueError(str(err)) from None
     check_export_folder(folder, force, names)
-    try:  # a RUN trained on text columns: its graphs take the table's rows, as a detector's do
-        manifest = export_onnx(model, folder, table_encoder=run_encoder(run))
+    try:
+        manifest = export_onnx(model, folder, table_encoder=table_encoder)
     except (RuntimeError, ImportError) as err:  # a network the exporter cannot translate, or
         raise ValueError(str(err)) from err  # a torch too old for it: one line, exit 2
     files = sorted(exported_files(folder))  # what this export wrote, not what else lies there
@@ -111,7 +113,10 @@ def serve(
     ] = False,
     max_rows: Annotated[int, typer.Option(help="Rows per request, at most.")] = 10_000,
     max_body_mb: Annotated[float, typer.Option(help="Request body size, at most (MiB).")] = 16.0,
-    timeout: Annotated[float, typer.Option(help="Seconds a request may take.")] = 30.0,
+    timeout: Annotated[
+        float,
+        typer.Option(help="Seconds a request's body may take to arrive, and its computation."),
+    ] = 30.0,
     threads: Annotated[int, typer.Option(help="Inference threads per worker.")] = 2,
     batching: Annotated[
         bool, typer.Option(help="Compute concurrent small requests together.")

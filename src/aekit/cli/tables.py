@@ -97,8 +97,15 @@ def check_given_groups(given: Any, encoder) -> None:
 def encoder_file(run: Path) -> Path | None:
     """RUN's encoder file, or None (a RUN of numeric data, or a bare model file). A RUN whose
     config.toml says it has one, and which lacks it, is refused as incomplete: read as a RUN
-    of numbers, its DATA was blamed for the text columns the missing file encodes."""
+    of numbers, its DATA was blamed for the text columns the missing file encodes. A model
+    file beside an encoder file (RUN/model.safetensors) is refused too: read bare, its model
+    was served and exported without the table's encoding, and took encoded numbers."""
     if not run.is_dir():
+        if (run.parent / ENCODER_FILE).is_file():
+            raise ValueError(
+                f"{run} is the model of a RUN trained on a table with text columns; give the "
+                f"RUN folder {run.parent}, which holds the table's encoding ({ENCODER_FILE})."
+            )
         return None
     path = run / ENCODER_FILE
     if path.is_file():

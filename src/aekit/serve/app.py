@@ -9,8 +9,10 @@ in its thread, its result dropped: Python cannot stop a thread).
 Status codes: 401 without the API key (when one is set), 413 for a body or a row count over the
 limit (the message names the limit and the server option that raises it), 415 for an unknown
 content type, 422 for invalid input with the Python API's own message (and for a label sent to
-``/v1/generate`` of a model that takes none), 504 on timeout, and 500 with no traceback for
-anything else (the traceback goes to the server's log).
+``/v1/generate`` of a model that takes none, or a query parameter an endpoint does not take),
+408 for a body that has not all come within the timeout (a stalled client held its connection,
+and the server's shutdown, forever), 504 for a computation past the timeout, and 500 with no
+traceback for anything else (the traceback goes to the server's log).
 """
 
 from __future__ import annotations
@@ -149,8 +151,10 @@ _ROWS_BODY = {  # the request body of the row endpoints, for the OpenAPI docs
 }
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, refused with 413 as soon as it passes ``limit`` bytes (declared or sent); the
+async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
+    """The body, refused with 413 as soon as it passes ``limit`` bytes (declared or sent), and
+    with 408 when it has not all come within ``timeout_s`` seconds: a client that declared 100
+    bytes and stopped sending held its connection, and the server's shutdown, forever. Each
     message names the server option that raises the limit."""
     message = (
         f"the request body exceeds the limit of {limit} bytes ({limit / 2**20:g} MiB); "
@@ -159,13 +163,49 @@ async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BodyError(413, message)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyError(413, message)
-        chunks.append(chunk)
+    chunks: list[bytes] = []
+
+    async def receive() -> None:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BodyError(413, message)
+            chunks.append(chunk)
+
+    try:
+        await asyncio.wait_for(receive(), timeout_s)
+    except TimeoutError:
+        came = sum(map(len, chunks))
+        of = f" of the {declared} declared" if declared.isdigit() else ""
+        raise BodyError(
+            408,
+            f"the request body did not arrive within the timeout of {timeout_s:g} s ({came} "
+            f"bytes{of} came); send the whole body at once, or start the server with a larger "
+            "--timeout.",
+        ) from None
     return b"".join(chunks)
+
+
+def refuse_query(
+    request: Request, taken: tuple[str, ...] = (), inputs: str = "its inputs in the JSON body"
+) -> None:
+    """422 for a query parameter the endpoint does not take (``taken`` are those it does):
+    ``/v1/score?lable=7`` scored the rows without their label, and ``/v1/generate?label=7``
+    drew samples of every label, both without a word."""
+    import difflib
+
+    unknown = [name for name in request.query_params if name not in taken]
+    if not unknown:
+        return
+    close = difflib.get_close_matches(unknown[0], taken, n=1)
+    meant = f" (did you mean {close[0]!r}?)" if close else ""
+    query = f", and only {', '.join(f'?{n}=' for n in taken)} in the query" if taken else ""
+    raise BodyError(
+        422,
+        f"{request.url.path} takes no query parameter {unknown[0]!r}{meant}; it takes "
+        f"{inputs}{query}.",
+    )
 
 
 def create_app(
@@ -230,7 +270,9 @@ def create_app(
             return await asyncio.wait_for(awaitable, limits.timeout_s)
         except TimeoutError:
             raise BodyError(
-                504, f"the request took longer than the timeout of {limits.timeout_s:g} s."
+                504,
+                f"the request took longer than the timeout of {limits.timeout_s:g} s; send (or "
+                "ask for) fewer rows per request, or start the server with a larger --timeout.",
             ) from None
 
     async def infer(fn: Callable[[], Any]) -> Any:
@@ -264,11 +306,13 @@ def create_app(
             request: Request,
             label: str | None = Query(None, description="One label for every row (CVAE)."),
         ) -> Response:
+            # ?label=: one label for the rows of a body that cannot hold it (.npy)
+            refuse_query(request, ("label",), "its rows (and their labels) in the request body")
             answer = answer_type(request.headers.get("accept"))  # 406 before the body is read
             if name == "reconstruct":
                 refuse_npy_of_text(answer, "reconstructs")
             refuse_encoded(request.headers.getlist("content-encoding"))
-            body = await read_body(request, limits.max_body_bytes)
+            body = await read_body(request, limits.max_body_bytes, limits.timeout_s)
             rows = parse(body, request.headers.get("content-type"), label)
             rows, ids = split_columns(rows, id_column, tuple(ignore_columns))
             if len(rows) > limits.max_rows:
@@ -289,12 +333,19 @@ def create_app(
             openapi_extra=_ROWS_BODY,
         )(endpoint)
 
-    @app.get("/healthz", summary="Liveness: the model is loaded and the server answers.")
+    # HEAD too: load balancers probe with it (it was 405). Query parameters are not refused
+    # here: a probe's cache-buster must not read as a dead server.
+    @app.api_route(
+        "/healthz",
+        methods=["GET", "HEAD"],
+        summary="Liveness: the model is loaded and the server answers.",
+    )
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "model": type(model).__name__}
 
     @app.get("/v1/model", summary="The model: class, parameters, features, labels, version.")
-    async def describe(_: None = Depends(authorized)) -> dict[str, Any]:
+    async def describe(request: Request, _: None = Depends(authorized)) -> dict[str, Any]:
+        refuse_query(request, inputs="no inputs")
         return {**served.describe(), "limits": limits.__dict__}
 
     docs = {
@@ -318,13 +369,16 @@ def create_app(
         async def generate(request: Request, _: None = Depends(authorized)) -> Response:
             # the body read here, after the key: FastAPI's own reading of a model's body came
             # first, and answered a compressed one 400 with no reason
+            refuse_query(request)
             answer = answer_type(request.headers.get("accept"))
             refuse_npy_of_text(answer, "generates")
             refuse_encoded(request.headers.getlist("content-encoding"))
             kind = media_type(request.headers.get("content-type"))
             if kind != JSON:
                 raise BodyError(415, f"Content-Type {kind!r} is not supported; send {JSON}.")
-            spec = generate_request(await read_body(request, limits.max_body_bytes))
+            spec = generate_request(
+                await read_body(request, limits.max_body_bytes, limits.timeout_s)
+            )
             if spec.n > limits.max_rows:
                 raise BodyError(
                     413,
@@ -362,7 +416,10 @@ def create_app(
 
     @app.exception_handler(BodyError)
     async def refused(request: Request, err: BodyError) -> JSONResponse:
-        return JSONResponse({"detail": str(err)}, status_code=err.status)
+        # a body that did not all come (408) may still come: it must not be read as the next
+        # request on this connection
+        headers = {"connection": "close"} if err.status == 408 else None
+        return JSONResponse({"detail": str(err)}, status_code=err.status, headers=headers)
 
     @app.exception_handler(ValueError)
     @app.exception_handler(TypeError)

@@ -121,6 +121,25 @@ def app_from_environment():
     return create_app(model, limits, key, encoder, **columns)
 
 
+# What a stop signal's graceful shutdown waits past the timeout, for answers on their way out.
+SHUTDOWN_GRACE_S = 1.0
+
+
+def uvicorn_options(host: str, port: int, limits: Limits) -> dict[str, Any]:
+    """uvicorn's settings for ``aekit serve``. A stop signal waits for the requests in flight
+    at most ``--timeout`` (and a second): each has its answer (or 504, or 408 for a body that
+    stalled) by then, and without a bound one stalled client kept the server "Waiting for
+    connections to close" forever."""
+    return {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "log_level": "info",
+        "timeout_keep_alive": 5,
+        "timeout_graceful_shutdown": limits.timeout_s + SHUTDOWN_GRACE_S,
+    }
+
+
 def _serve_one(app: Any, options: dict[str, Any]) -> None:
     """``uvicorn.run(app, **options)`` in this process, ended by SIGINT or SIGTERM as with more
     workers, by returning: uvicorn (>= 0.29) raises the signal again once it has shut down, for
@@ -207,13 +226,7 @@ def serve(
     check_port(host, port)
     model = load_model(model_path)  # fails here, with one line, before anything listens
     encoder = load_encoder(encoder_path)
-    options: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "access_log": False,
-        "log_level": "info",
-        "timeout_keep_alive": 5,
-    }
+    options = uvicorn_options(host, port, limits)
     if workers == 1:
         _torch_threads(1, limits.threads)
         _serve_one(create_app(model, limits, api_key, encoder, **(columns or {})), options)
