@@ -215,3 +215,16 @@ def test_a_cell_that_is_neither_text_nor_a_number_is_named():
         aekit.TabularEncoder().fit(frame)
     with pytest.raises(TypeError, match=r"column 'k' holds a list"):
         aekit.AnomalyDetector(n_estimators=1).fit(frame.assign(k=["u", [1], "v"]))
+
+
+def test_decoded_integers_beyond_their_dtype_are_clipped_with_a_warning():
+    # a reconstruction of a row far outside the training data (income 3e38) came back as
+    # age -9223372036854775808: the cast wrapped round, unsaid
+    rows = table().assign(age=np.arange(200) % 90, visits=pd.array(np.arange(200) % 7, "Int64"))
+    encoder = TabularEncoder().fit(rows)
+    Z = encoder.transform(rows.head(2)).astype(np.float64)
+    Z[:, list(encoder.get_feature_names_out()).index("age")] = [1e30, -1e30]
+    with pytest.warns(UserWarning, match=r"column 'age': 2 decoded value\(s\) lie beyond int64"):
+        back = encoder.inverse_transform(Z)
+    assert back["age"].tolist() == [2**63 - 1024, -(2**63) + 1024]  # the largest a float keeps
+    assert back["visits"].tolist() == rows["visits"].head(2).tolist()

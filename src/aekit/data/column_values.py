@@ -179,15 +179,43 @@ def column_label(column: Any) -> str | int:
     return str(column)
 
 
-def with_dtype(values: np.ndarray, dtype: str, categories: list | None) -> pd.Series:
-    """Decoded values as a column of ``dtype``, the dtype the column had in fit."""
+def with_dtype(
+    values: np.ndarray, dtype: str, categories: list | None, name: str = "?"
+) -> pd.Series:
+    """Decoded values as a column of ``dtype``, the dtype the column had in fit (``name``:
+    the column's, for a warning)."""
     if dtype == "category":
         return pd.Series(pd.Categorical(values, categories=categories))
     if pd.api.types.is_bool_dtype(dtype) and values.dtype.kind == "f":  # a bool dummy
         return pd.Series(values >= 0.5).astype(dtype)
     if pd.api.types.is_integer_dtype(dtype) and values.dtype.kind == "f":
-        values = np.rint(values)  # integers come back rounded (nullable "Int64" too)
+        values = _within_integers(np.rint(values), dtype, name)  # rounded (nullable too)
     try:
         return pd.Series(values.astype(dtype))
     except TypeError:  # a pandas extension dtype such as "string" or "Int64"
         return pd.Series(values).astype(dtype)
+
+
+def _within_integers(values: np.ndarray, dtype: str, name: str) -> np.ndarray:
+    """Whole floats an integer ``dtype`` holds: values beyond its range (a reconstruction of a
+    row far outside the training data: 3e38) wrapped round to -9223372036854775808 in the
+    cast, unsaid; they are clipped to the range, with a warning."""
+    import warnings
+
+    from aekit.warning_lines import caller_level
+
+    stored = pd.api.types.pandas_dtype(dtype)
+    info = np.iinfo(np.dtype(getattr(stored, "numpy_dtype", stored)))
+    # the largest floats the cast keeps: float(2**63 - 1) is 2**63, which it wraps round
+    low, high = np.nextafter(float(info.min), 0.0), np.nextafter(float(info.max), 0.0)
+    beyond = (values < low) | (values > high)
+    if beyond.any():
+        warnings.warn(
+            f"column {name!r}: {int(beyond.sum())} decoded value(s) lie beyond {stored}'s range "
+            f"(e.g. {values[beyond][0]:.3g}), clipped to it: rows far outside the training data "
+            "come back far outside it too.",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
+        values = np.clip(values, low, high)
+    return values

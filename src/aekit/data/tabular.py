@@ -323,7 +323,7 @@ class TabularEncoder(EncoderState, TransformerMixin, BaseEstimator):
                 categories = np.asarray(self.categories_[group.name], dtype=object)
                 values = categories[Z[:, group.columns].argmax(axis=1)]
             columns[group.name] = with_dtype(
-                values, self.dtypes_[group.name], self.categories_.get(group.name)
+                values, self.dtypes_[group.name], self.categories_.get(group.name), group.name
             )
         frame = pd.DataFrame(columns, columns=list(self.feature_names_in_))
         return frame.set_axis(self.column_labels_, axis=1)  # as given: integer names stay ints
