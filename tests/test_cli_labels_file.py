@@ -182,6 +182,9 @@ def test_labels_that_do_not_fit_are_refused(folder, command):
     table = invoke(*args(folder / "classes.csv", "--labels", folder / "y.npy"))
     refused(table, "--labels", "--label-column")
     refused(invoke(*args(folder / "X.npy", "--labels", folder / "nope.npy")), "no such file")
+    np.save(folder / "objects.npy", np.array(["a", None] * (ROWS // 2), dtype=object))
+    objects = invoke(*args(folder / "X.npy", "--labels", folder / "objects.npy"))
+    refused(objects, "never unpickled; save the labels as text, np.save(path, y.astype(str))")
     assert not (folder / "refused").exists()
 
 

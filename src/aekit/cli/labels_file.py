@@ -41,7 +41,13 @@ def read_labels(path: Path, spec: str, rows: int, own: str | None = None) -> np.
     try:
         values, columns = _read(path, suffix)
     except (ValueError, OSError) as err:  # not a .npy, not UTF-8, an empty CSV
-        raise ValueError(f"cannot read --labels {path}: {err}") from None
+        fix = ""
+        if "allow_pickle=False" in str(err):  # np.save of an object array: pickled, unsafe
+            fix = (
+                " (an array of Python objects, which is never unpickled; save the labels as "
+                "text, np.save(path, y.astype(str)), or one a line in a .txt)"
+            )
+        raise ValueError(f"cannot read --labels {path}: {err}{fix}") from None
     if columns != 1:
         raise ValueError(f"--labels {path} holds {columns} columns; give one label a row.")
     if len(values) > rows and suffix == ".txt" and _blank(values[rows:]).all():
