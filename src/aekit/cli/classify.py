@@ -23,7 +23,9 @@ from aekit.cli.common import (
     warn_of_unknown_labels,
 )
 from aekit.cli.label_options import LabelsFile, check_applies
+from aekit.cli.recorded_paths import is_training_data
 from aekit.cli.shell_words import shell_word
+from aekit.cli.table_options import run_config
 
 
 @app.command()
@@ -75,7 +77,10 @@ def predict(
     tally = _Regression(estimator) if regressor else _Accuracy(estimator, output)
     rows, names = with_ids(data, map(tally.add, parts), tally.columns, output)  # --id-column
     n = write_batches(output, rows, len(X), names)
-    typer.echo(f"{n} rows: {output}" + tally.line())
+    measured = tally.line()
+    if measured and is_training_data(run_config(run), data):  # 1.0 there said nothing
+        measured += " (the training rows; new rows show how it generalizes)"
+    typer.echo(f"{n} rows: {output}" + measured)
 
 
 class _Accuracy:

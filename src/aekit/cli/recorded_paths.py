@@ -55,6 +55,17 @@ def same_file(a: str, b: str) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
 
+def is_training_data(document: dict[str, Any], data: str) -> bool:
+    """Whether DATA is the data the RUN whose config.toml is ``document`` was trained on."""
+    section = document.get("data", {})
+    recorded = section.get("path") if isinstance(section, dict) else None
+    if not isinstance(recorded, str):
+        return False
+    if recorded == BUILT_IN or data == BUILT_IN:
+        return recorded == data
+    return os.path.exists(data) and same_file(resolved(document, recorded), data)
+
+
 def recorded_data_path(document: dict[str, Any], config: Path) -> str | None:
     """``[data] path`` of a ``--config`` file, resolved (:func:`resolved`); a file no longer
     there is refused naming where it was looked for, and the fix."""
