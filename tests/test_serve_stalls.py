@@ -155,3 +155,34 @@ def test_the_label_query_parameter_and_health_probes_are_kept(served_vae, served
     assert c.get("/healthz?probe=1").status_code == 200  # a probe's cache-buster: not a 422
     head = c.head("/healthz")  # load balancers' probe: it was 405
     assert head.status_code == 200 and head.content == b""
+
+
+def test_a_body_is_parsed_and_its_answer_written_off_the_event_loop(served_vae, monkeypatch):
+    # json.loads of four 12 MB bodies on the event loop held /healthz for over a second
+    import aekit.serve.app as app_module
+    from aekit.serve import bodies
+
+    on_loop = []
+
+    def running_loop() -> bool:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # a worker thread has none
+            return False
+        return True
+
+    def parse(*args):
+        on_loop.append(running_loop())
+        return bodies.parse(*args)
+
+    real_respond = app_module.JSONResponse
+
+    def respond(*args, **kwargs):
+        on_loop.append(running_loop())
+        return real_respond(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "parse", parse)
+    monkeypatch.setattr(app_module, "JSONResponse", respond)
+    answer = client(served_vae).post("/v1/score", json={"rows": [[0.0] * 4] * 3})
+    assert answer.status_code == 200, answer.text
+    assert on_loop == [False, False]

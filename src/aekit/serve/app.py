@@ -47,6 +47,7 @@ from aekit.serve.bodies import (
     to_npy,
 )
 from aekit.serve.inference import Served
+from aekit.serve.request_reading import read_body, refuse_query
 
 log = logging.getLogger("aekit.serve")
 
@@ -151,63 +152,6 @@ _ROWS_BODY = {  # the request body of the row endpoints, for the OpenAPI docs
 }
 
 
-async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
-    """The body, refused with 413 as soon as it passes ``limit`` bytes (declared or sent), and
-    with 408 when it has not all come within ``timeout_s`` seconds: a client that declared 100
-    bytes and stopped sending held its connection, and the server's shutdown, forever. Each
-    message names the server option that raises the limit."""
-    message = (
-        f"the request body exceeds the limit of {limit} bytes ({limit / 2**20:g} MiB); "
-        "send fewer rows per request, or start the server with a larger --max-body-mb."
-    )
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise BodyError(413, message)
-    chunks: list[bytes] = []
-
-    async def receive() -> None:
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise BodyError(413, message)
-            chunks.append(chunk)
-
-    try:
-        await asyncio.wait_for(receive(), timeout_s)
-    except TimeoutError:
-        came = sum(map(len, chunks))
-        of = f" of the {declared} declared" if declared.isdigit() else ""
-        raise BodyError(
-            408,
-            f"the request body did not arrive within the timeout of {timeout_s:g} s ({came} "
-            f"bytes{of} came); send the whole body at once, or start the server with a larger "
-            "--timeout.",
-        ) from None
-    return b"".join(chunks)
-
-
-def refuse_query(
-    request: Request, taken: tuple[str, ...] = (), inputs: str = "its inputs in the JSON body"
-) -> None:
-    """422 for a query parameter the endpoint does not take (``taken`` are those it does):
-    ``/v1/score?lable=7`` scored the rows without their label, and ``/v1/generate?label=7``
-    drew samples of every label, both without a word."""
-    import difflib
-
-    unknown = [name for name in request.query_params if name not in taken]
-    if not unknown:
-        return
-    close = difflib.get_close_matches(unknown[0], taken, n=1)
-    meant = f" (did you mean {close[0]!r}?)" if close else ""
-    query = f", and only {', '.join(f'?{n}=' for n in taken)} in the query" if taken else ""
-    raise BodyError(
-        422,
-        f"{request.url.path} takes no query parameter {unknown[0]!r}{meant}; it takes "
-        f"{inputs}{query}.",
-    )
-
-
 def create_app(
     model: Any,
     limits: Limits | None = None,
@@ -301,6 +245,12 @@ def create_app(
                 "hold; ask for JSON (drop 'Accept: application/x-npy').",
             )
 
+    def read_rows(body: bytes, content_type: str | None, label: str | None):
+        """The body's rows and their ids (the --id-column's, if any), its ignored columns
+        left out."""
+        rows = parse(body, content_type, label)
+        return split_columns(rows, id_column, tuple(ignore_columns))
+
     def rows_endpoint(name: str, doc: str) -> None:
         async def endpoint(
             request: Request,
@@ -313,8 +263,10 @@ def create_app(
                 refuse_npy_of_text(answer, "reconstructs")
             refuse_encoded(request.headers.getlist("content-encoding"))
             body = await read_body(request, limits.max_body_bytes, limits.timeout_s)
-            rows = parse(body, request.headers.get("content-type"), label)
-            rows, ids = split_columns(rows, id_column, tuple(ignore_columns))
+            # parsed off the event loop: four 12 MB bodies held /healthz for over a second
+            rows, ids = await asyncio.to_thread(
+                read_rows, body, request.headers.get("content-type"), label
+            )
             if len(rows) > limits.max_rows:
                 raise BodyError(
                     413,
@@ -322,9 +274,11 @@ def create_app(
                     "send fewer, or start the server with a larger --max-rows.",
                 )
             if batcher is not None and batcher.accepts(name, rows):
-                return respond(answer, await in_time(batcher.submit(name, rows)), ids)
-            compute = getattr(served, name)  # looked up per request: tests replace it
-            return respond(answer, await infer(functools.partial(compute, rows)), ids)
+                result = await in_time(batcher.submit(name, rows))
+            else:
+                compute = getattr(served, name)  # looked up per request: tests replace it
+                result = await infer(functools.partial(compute, rows))
+            return await asyncio.to_thread(respond, answer, result, ids)  # JSON written off it
 
         app.post(
             f"/v1/{name}",

@@ -1,0 +1,68 @@
+"""How the server reads a request before its rows: the body within the size and time limits,
+and no query parameter an endpoint does not take. Each refusal is a :class:`BodyError` whose
+message names the server option that raises the limit."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import Request
+
+from aekit.serve.bodies import BodyError
+
+
+async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
+    """The body, refused with 413 as soon as it passes ``limit`` bytes (declared or sent), and
+    with 408 when it has not all come within ``timeout_s`` seconds: a client that declared 100
+    bytes and stopped sending held its connection, and the server's shutdown, forever. Each
+    message names the server option that raises the limit."""
+    message = (
+        f"the request body exceeds the limit of {limit} bytes ({limit / 2**20:g} MiB); "
+        "send fewer rows per request, or start the server with a larger --max-body-mb."
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyError(413, message)
+    chunks: list[bytes] = []
+
+    async def receive() -> None:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BodyError(413, message)
+            chunks.append(chunk)
+
+    try:
+        await asyncio.wait_for(receive(), timeout_s)
+    except TimeoutError:
+        came = sum(map(len, chunks))
+        of = f" of the {declared} declared" if declared.isdigit() else ""
+        raise BodyError(
+            408,
+            f"the request body did not arrive within the timeout of {timeout_s:g} s ({came} "
+            f"bytes{of} came); send the whole body at once, or start the server with a larger "
+            "--timeout.",
+        ) from None
+    return b"".join(chunks)
+
+
+def refuse_query(
+    request: Request, taken: tuple[str, ...] = (), inputs: str = "its inputs in the JSON body"
+) -> None:
+    """422 for a query parameter the endpoint does not take (``taken`` are those it does):
+    ``/v1/score?lable=7`` scored the rows without their label, and ``/v1/generate?label=7``
+    drew samples of every label, both without a word."""
+    import difflib
+
+    unknown = [name for name in request.query_params if name not in taken]
+    if not unknown:
+        return
+    close = difflib.get_close_matches(unknown[0], taken, n=1)
+    meant = f" (did you mean {close[0]!r}?)" if close else ""
+    query = f", and only {', '.join(f'?{n}=' for n in taken)} in the query" if taken else ""
+    raise BodyError(
+        422,
+        f"{request.url.path} takes no query parameter {unknown[0]!r}{meant}; it takes "
+        f"{inputs}{query}.",
+    )
