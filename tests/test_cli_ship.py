@@ -132,6 +132,10 @@ def test_serve_refuses_a_public_address_without_a_key(model_file):
     assert result.returncode == 2
     assert "give --api-key-file, or --insecure" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    # a host that is no address was told to give a key (user review)
+    wrong = aekit_cli("serve", model_file[0], "--host", "not a host", "--port", free_port())
+    assert wrong.returncode == 2 and "cannot listen on not a host" in wrong.stderr, wrong.stderr
+    assert "check --host" in wrong.stderr and "api-key" not in wrong.stderr
 
 
 AUTOENCODER_EXPORT = ["decoder.onnx", "encoder.onnx", "manifest.json", "score.onnx"]

@@ -222,8 +222,8 @@ def serve(
     if workers < 1:
         raise ValueError(f"--workers {workers} must be at least 1.")
     api_key = read_api_key(api_key_file)
+    check_port(host, port)  # first: a host that is no address ('not a host') is said as such
     check_bind(host, api_key, insecure)
-    check_port(host, port)
     model = load_model(model_path)  # fails here, with one line, before anything listens
     encoder = load_encoder(encoder_path)
     options = uvicorn_options(host, port, limits)
