@@ -217,3 +217,15 @@ def test_pandas_split_json_is_read_index_and_all(served_vae, served_table):
         np.testing.assert_allclose(
             response.json()["scores"], served_vae.score_samples(rows), rtol=1e-5
         )
+
+
+@pytest.mark.parametrize(
+    "body, said",
+    [({"n": True}, "n: input should be a valid integer"), ({"n": "2"}, "n: input should be"),
+     ({"draw": "yes"}, "draw: input should be a valid boolean")],
+)  # fmt: skip
+def test_generate_takes_its_fields_as_their_json_types(cvae, body, said):
+    # {"n": true} drew 1 sample, {"n": "2"} two and {"draw": "yes"} drew, as "label": true is
+    # refused
+    answer = client(cvae).post("/v1/generate", json=body)
+    assert answer.status_code == 422 and said in answer.json()["detail"], answer.text

@@ -67,7 +67,7 @@ class GenerateRequest(BaseModel):
     """``POST /v1/generate``: how many samples, of which label, from which seed."""
 
     # A field of another name is refused: "lable": 7 was answered with samples of every label.
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # "2" and true are no count of 2 or 1
 
     n: int = Field(1, ge=1, description="Number of samples.")
     label: Any = Field(None, description="ConditionalVAE: the label of every sample.")
