@@ -151,13 +151,16 @@ def test_unlabelled_term_is_the_expected_negative_iw_bound_minus_the_entropy(iw_
         3, N_CLASSES * n, 4, generator=torch.Generator().manual_seed(1), dtype=x.dtype
     )
     with torch.no_grad():
-        bounds = torch.stack(
-            [
-                negative_iw_bound(model, x, torch.full((n,), c), eps[:, c * n : (c + 1) * n])
-                for c in range(N_CLASSES)
-            ],
-            dim=1,
-        ) + minus_log_prior  # (n, K)
+        bounds = (
+            torch.stack(
+                [
+                    negative_iw_bound(model, x, torch.full((n,), c), eps[:, c * n : (c + 1) * n])
+                    for c in range(N_CLASSES)
+                ],
+                dim=1,
+            )
+            + minus_log_prior
+        )  # (n, K)
         q = torch.softmax(model.classifier(x), dim=1)
     expected = ((q * bounds).sum(1) + (q * q.log()).sum(1)).mean()
     torch.testing.assert_close(terms["loss"].detach(), expected)

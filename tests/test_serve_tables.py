@@ -121,10 +121,13 @@ def test_a_table_runs_model_file_is_refused_for_its_run_folder(table_cvae, tmp_p
     run, out = tmp_path / "RUN", tmp_path / "onnx"
     model.save(run / "model.safetensors")
     encoder.save(run / "encoder.json")
+    # another file named encoder.json beside a model (a tokenizer's): no RUN's, not refused
+    assert invoke("serve", run / "model.safetensors").exit_code == 0 and len(served) == 1
+    (run / "config.toml").write_text('[model]\nencoder = "encoder.json"\n')  # a RUN's record
     said = (
         f"{run / 'model.safetensors'} is the model of a RUN trained on a table with text "
         f"columns; give the RUN folder {run}, which holds the table's encoding (encoder.json)."
     )
-    assert refused(invoke("serve", run / "model.safetensors")) == said and not served
+    assert refused(invoke("serve", run / "model.safetensors")) == said and len(served) == 1
     assert refused(invoke("export", run / "model.safetensors", "-o", out)) == said
     assert not out.exists()

@@ -100,24 +100,31 @@ def encoder_file(run: Path) -> Path | None:
     of numbers, its DATA was blamed for the text columns the missing file encodes. A model
     file beside an encoder file (RUN/model.safetensors) is refused too: read bare, its model
     was served and exported without the table's encoding, and took encoded numbers."""
+    from aekit.cli.table_options import run_config
+
     if not run.is_dir():
-        if (run.parent / ENCODER_FILE).is_file():
+        folder = run.parent  # a RUN's, where its config.toml records the encoder beside it
+        if (folder / ENCODER_FILE).is_file() and _records_an_encoder(run_config(folder)):
             raise ValueError(
                 f"{run} is the model of a RUN trained on a table with text columns; give the "
-                f"RUN folder {run.parent}, which holds the table's encoding ({ENCODER_FILE})."
+                f"RUN folder {folder}, which holds the table's encoding ({ENCODER_FILE})."
             )
         return None
     path = run / ENCODER_FILE
     if path.is_file():
         return path
-    from aekit.cli.table_options import run_config
-
-    if run_config(run).get("model", {}).get("encoder") == ENCODER_FILE:
+    if _records_an_encoder(run_config(run)):
         raise ValueError(
             f"{run} is incomplete: its {ENCODER_FILE}, the encoding of the text columns it was "
             "trained on, is missing; train the run again."
         )
     return None
+
+
+def _records_an_encoder(config: dict) -> bool:
+    """Whether a RUN's config.toml says the RUN keeps a table encoder."""
+    model = config.get("model", {})
+    return isinstance(model, dict) and model.get("encoder") == ENCODER_FILE
 
 
 def run_encoder(run: Path):

@@ -206,8 +206,11 @@ def _within_integers(values: np.ndarray, dtype: str, name: str) -> np.ndarray:
 
     stored = pd.api.types.pandas_dtype(dtype)
     info = np.iinfo(np.dtype(getattr(stored, "numpy_dtype", stored)))
-    # the largest floats the cast keeps: float(2**63 - 1) is 2**63, which it wraps round
-    low, high = np.nextafter(float(info.min), 0.0), np.nextafter(float(info.max), 0.0)
+    # the largest floats the cast keeps: a 64-bit bound as a float rounds past it (float(2**63
+    # - 1) is 2**63, which the cast wraps round), a narrower one is a float exactly
+    low, high = float(info.min), float(info.max)
+    low = low if int(low) >= info.min else np.nextafter(low, 0.0)
+    high = high if int(high) <= info.max else np.nextafter(high, 0.0)
     beyond = (values < low) | (values > high)
     if beyond.any():
         warnings.warn(

@@ -348,7 +348,7 @@ def create_app(
                 spec.label_prior,
                 spec.clip,
             )
-            return respond(answer, await infer(call))
+            return await asyncio.to_thread(respond, answer, await infer(call))
 
     def absent_endpoint(name: str) -> None:
         """An endpoint this kind of model lacks says so, and names those it has: a bare

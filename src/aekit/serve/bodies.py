@@ -171,6 +171,9 @@ def _json_int(text: str) -> int:
 
 def _from_json(body: bytes) -> Rows:
     try:
+        # as UTF-8, which json.loads also reads as UTF-16 or 32: the digit scan reads bytes
+        encoding = json.detect_encoding(body)
+        body = body if encoding == "utf-8" else body.decode(encoding).encode("utf-8")
         document = json.loads(body, parse_int=_json_int if _has_long_digits(body) else None)
     except BodyError:
         raise

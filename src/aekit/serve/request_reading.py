@@ -13,9 +13,10 @@ from aekit.serve.bodies import BodyError
 
 async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
     """The body, refused with 413 as soon as it passes ``limit`` bytes (declared or sent), and
-    with 408 when it has not all come within ``timeout_s`` seconds: a client that declared 100
-    bytes and stopped sending held its connection, and the server's shutdown, forever. Each
-    message names the server option that raises the limit."""
+    with 408 when no part of it came for ``timeout_s`` seconds: a client that declared 100
+    bytes and stopped sending held its connection, and the server's shutdown, forever. (A
+    deadline on the whole body refused slow but steady uploads.) Each message names the server
+    option that raises the limit."""
     message = (
         f"the request body exceeds the limit of {limit} bytes ({limit / 2**20:g} MiB); "
         "send fewer rows per request, or start the server with a larger --max-body-mb."
@@ -24,27 +25,24 @@ async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
     if declared.isdigit() and int(declared) > limit:
         raise BodyError(413, message)
     chunks: list[bytes] = []
-
-    async def receive() -> None:
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise BodyError(413, message)
-            chunks.append(chunk)
-
-    try:
-        await asyncio.wait_for(receive(), timeout_s)
-    except TimeoutError:
-        came = sum(map(len, chunks))
-        of = f" of the {declared} declared" if declared.isdigit() else ""
-        raise BodyError(
-            408,
-            f"the request body did not arrive within the timeout of {timeout_s:g} s ({came} "
-            f"bytes{of} came); send the whole body at once, or start the server with a larger "
-            "--timeout.",
-        ) from None
-    return b"".join(chunks)
+    size = 0
+    stream = request.stream().__aiter__()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(anext(stream), timeout_s)
+        except StopAsyncIteration:
+            return b"".join(chunks)
+        except TimeoutError:
+            of = f" of the {declared} declared" if declared.isdigit() else ""
+            raise BodyError(
+                408,
+                f"no part of the request body came for {timeout_s:g} s ({size} bytes{of} had "
+                "come); send the whole body, or start the server with a larger --timeout.",
+            ) from None
+        size += len(chunk)
+        if size > limit:
+            raise BodyError(413, message)
+        chunks.append(chunk)
 
 
 def refuse_query(
@@ -55,6 +53,9 @@ def refuse_query(
     drew samples of every label, both without a word."""
     import difflib
 
+    repeated = [name for name in taken if len(request.query_params.getlist(name)) > 1]
+    if repeated:  # ?label=1&label=2 took one of them
+        raise BodyError(422, f"?{repeated[0]}= is given more than once; give it once.")
     unknown = [name for name in request.query_params if name not in taken]
     if not unknown:
         return

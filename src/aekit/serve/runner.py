@@ -127,16 +127,17 @@ SHUTDOWN_GRACE_S = 1.0
 
 def uvicorn_options(host: str, port: int, limits: Limits) -> dict[str, Any]:
     """uvicorn's settings for ``aekit serve``. A stop signal waits for the requests in flight
-    at most ``--timeout`` (and a second): each has its answer (or 504, or 408 for a body that
-    stalled) by then, and without a bound one stalled client kept the server "Waiting for
-    connections to close" forever."""
+    at most twice ``--timeout`` (and a second): a request's body may stall up to ``--timeout``
+    before its 408 and its computation take as long before its 504, and without a bound one
+    stalled client kept the server "Waiting for connections to close" forever (a body still
+    coming, part by part, past it is cut off)."""
     return {
         "host": host,
         "port": port,
         "access_log": False,
         "log_level": "info",
         "timeout_keep_alive": 5,
-        "timeout_graceful_shutdown": limits.timeout_s + SHUTDOWN_GRACE_S,
+        "timeout_graceful_shutdown": 2 * limits.timeout_s + SHUTDOWN_GRACE_S,
     }
 
 
