@@ -89,3 +89,10 @@ def test_one_new_category_in_every_row_is_no_identifier(tmp_path):
     with pytest.warns(UserWarning, match="not seen in training") as said:
         ok(invoke("score", tmp_path / "run", tmp_path / "new.csv", "-o", tmp_path / "s.csv"))
     assert not any("identifier" in str(w.message) for w in said)
+
+
+@pytest.mark.parametrize("rate", ["5%", "5"])
+def test_a_contamination_percentage_is_told_its_share(tmp_path, rate):
+    said = "--contamination must be 'auto' or a number in (0, 0.5]; got "
+    result = invoke("detect", "digits", "--contamination", rate, "--out", tmp_path / "run")
+    refused(result, said + f"'{rate}' (a share, not a percentage: 0.05?).")

@@ -328,10 +328,16 @@ def _write_scores(path: Path, detector, X, y, data: str):
 
 
 def _fraction(text: str) -> float:
+    """--contamination's rate; a percentage ('5%', or 5) is refused naming the fraction."""
+    percent = text.strip().endswith("%")
     try:
-        value = float(text)
+        value = float(text.strip().removesuffix("%"))
     except ValueError:
         value = -1.0
-    if not 0 < value <= 0.5:
-        raise ValueError(f"--contamination must be 'auto' or a number in (0, 0.5]; got {text!r}.")
+    if percent or not 0 < value <= 0.5:
+        share = value / 100 if percent or 1 <= value <= 50 else None
+        meant = f" (a share, not a percentage: {share:g}?)" if share and 0 < share <= 0.5 else ""
+        raise ValueError(
+            f"--contamination must be 'auto' or a number in (0, 0.5]; got {text!r}{meant}."
+        )
     return value
