@@ -209,3 +209,22 @@ def test_a_body_is_parsed_and_its_answer_written_off_the_event_loop(served_vae, 
     answer = client(served_vae).post("/v1/score", json={"rows": [[0.0] * 4] * 3})
     assert answer.status_code == 200, answer.text
     assert on_loop == [False, False]
+
+
+
+def test_a_stop_while_the_model_loads_exits_0(monkeypatch, capsys):
+    # SIGTERM in the seconds before it listened exited 143 ("aekit: terminated"): a service
+    # manager's stop read as a failure, where once it serves it exits 0
+    from aekit.cli import outputs, running
+    from aekit.cli.stopping import Stopped
+
+    def command(name):
+        def app(standalone_mode):
+            monkeypatch.setattr(outputs, "current_call", (name, None, {}))
+            raise Stopped(signal.SIGTERM)
+
+        return app
+
+    assert running._decided(command("serve"), debug=False) == 0
+    assert capsys.readouterr().err == "aekit: terminated before it served\n"
+    assert running._decided(command("train"), debug=False) == 143  # any other command

@@ -89,6 +89,12 @@ def _decided(app: Callable[[], object], debug: bool) -> int:
         finally:  # decided: a signal from here on must not turn it into a stop
             stopping.command_ended()
     except stopping.Stopped as stop:
+        from aekit.cli.running_command import command_name
+
+        if command_name() == "serve":  # stopped before it served (its model loading): a
+            # service manager's stop is no failure, as once it serves (uvicorn's own exit 0)
+            typer.echo(f"{stop.message()} before it served", err=True)
+            return 0
         typer.echo(stop.message(), err=True)
         return 128 + stop.signum
 
