@@ -96,3 +96,17 @@ def test_a_contamination_percentage_is_told_its_share(tmp_path, rate):
     said = "--contamination must be 'auto' or a number in (0, 0.5]; got "
     result = invoke("detect", "digits", "--contamination", rate, "--out", tmp_path / "run")
     refused(result, said + f"'{rate}' (a share, not a percentage: 0.05?).")
+
+
+def test_a_blank_label_is_written_blank_in_the_runs_scores(tmp_path):
+    # scores.csv wrote -1, scikit-learn's anomaly label, for a blank label cell
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(200, 3)), columns=list("abc"))
+    frame["y"] = pd.array(np.r_[[0] * 190, [1] * 10], "Int64")
+    frame.loc[[3, 7], "y"] = pd.NA
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    ok(invoke("detect", tmp_path / "t.csv", "--label-column", "y", "--out", tmp_path / "run",
+              *QUICK))  # fmt: skip
+    written = pd.read_csv(tmp_path / "run" / "scores.csv")["label"]
+    assert written.isna().tolist() == [i in (3, 7) for i in range(200)]
+    assert set(written.dropna()) == {0, 1}

@@ -307,11 +307,15 @@ def _write_scores(path: Path, detector, X, y, data: str):
 
     import numpy as np
 
+    from aekit.cli.anomaly_labels import labelled_rows
     from aekit.cli.columns import with_ids
     from aekit.data.writers import write_batches
     from aekit.estimators.streaming import chunks_of
 
     scores, flagged, columns = [], [0], []
+    if y is not None:  # a blank label cell written blank, not as the -1 it is read as (which
+        # reads as scikit-learn's anomaly label)
+        y = np.where(labelled_rows(y), np.asarray(y, dtype=object), None)
 
     def tables():
         for part, labels in chunks_of(X, y, estimator=detector):  # memory: one chunk
