@@ -110,3 +110,25 @@ def test_a_blank_label_is_written_blank_in_the_runs_scores(tmp_path):
     written = pd.read_csv(tmp_path / "run" / "scores.csv")["label"]
     assert written.isna().tolist() == [i in (3, 7) for i in range(200)]
     assert set(written.dropna()) == {0, 1}
+
+
+def test_evaluate_of_anomalies_alone_says_the_share_flagged(tmp_path):
+    # no AUC for one class, and no recall either, though the share of them flagged is one
+    import json
+
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame(rng.normal(size=(300, 3)), columns=list("abc")).assign(y=0)
+    train.loc[:4, "y"] = 1  # detect saw both labels
+    train.to_csv(tmp_path / "train.csv", index=False)
+    odd = pd.DataFrame(rng.normal(size=(40, 3)), columns=list("abc"))
+    odd.iloc[:20] += 8  # half of them far out
+    odd.assign(y=1).to_csv(tmp_path / "odd.csv", index=False)
+    ok(invoke("detect", tmp_path / "train.csv", "--label-column", "y", "--normal-label", "0",
+              "--out", tmp_path / "run", *QUICK))  # fmt: skip
+    args = ["evaluate", tmp_path / "run", tmp_path / "odd.csv", "--label-column", "y"]
+    with pytest.warns(UserWarning, match="no row has the normal label"):
+        result = ok(invoke(*args, "--quiet"))
+    figures = json.loads(result.output[result.output.index("{") :])
+    assert "roc_auc" not in figures
+    assert figures["recall"] == pytest.approx(figures["flagged"] / 40)
+    assert figures["flagged"] >= 20

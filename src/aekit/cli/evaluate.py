@@ -177,7 +177,8 @@ class Sums:
                     self.scores, self.labels, *self.normal, flags, self.threshold
                 )
             )
-            if "recall" in out and self.rule != "likelihood":  # that rule flags starts alone
+            # (the likelihood rule flags starts alone; anomalies alone have no ranking)
+            if {"roc_auc", "recall"} <= set(out) and self.rule != "likelihood":
                 warn_of_a_threshold_above_the_anomalies(out, self.rule)
         if self.detector and self.flags_said:  # labelled or not, one class or two
             if self.threshold is not None:  # a series flagged by likelihood has no score line
