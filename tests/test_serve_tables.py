@@ -131,3 +131,12 @@ def test_a_table_runs_model_file_is_refused_for_its_run_folder(table_cvae, tmp_p
     assert refused(invoke("serve", run / "model.safetensors")) == said and len(served) == 1
     assert refused(invoke("export", run / "model.safetensors", "-o", out)) == said
     assert not out.exists()
+
+
+def test_the_model_description_lists_each_text_columns_categories(table_cvae):
+    # a client learnt the columns from /v1/model, not which categories each takes
+    model, encoder = table_cvae
+    client = TestClient(create_app(model, LIMITS, encoder=encoder), raise_server_exceptions=False)
+    described = client.get("/v1/model").json()
+    assert described["columns"] == ["size", "colour", "weight"]
+    assert described["categories"] == {"colour": ["blue", "green", "red"]}

@@ -93,6 +93,11 @@ class Served:
             info["classes"] = None if self.classes is None else to_json(self.classes)
         if self.encoder is not None:  # what requests send: the table's columns
             info["columns"] = [str(n) for n in self.encoder.feature_names_in_]
+        # each text column's categories, as a client must write them (another is refused)
+        table = self.encoder if self.encoder is not None else getattr(model, "encoder_", None)
+        categories = getattr(table, "categories_", None)
+        if categories:
+            info["categories"] = {str(k): to_json(list(v)) for k, v in categories.items()}
         return info
 
     # ---- the endpoints ---------------------------------------------------------------------
