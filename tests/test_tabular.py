@@ -211,6 +211,17 @@ def test_an_encoder_saved_to_json_loads_back_the_same(tmp_path):
     assert not (tmp_path / "unfitted.json").exists()
     with pytest.raises(FileNotFoundError, match="nowhere.json does not exist"):
         aekit.TabularEncoder.load(tmp_path / "nowhere.json")
+    # each file named for what it is, and read by what reads it (a new user's enc.safetensors
+    # was written as JSON, then called "a text file aekit did not save" by aekit.load)
+    with pytest.raises(ValueError, match=r"give a path ending \.json, not 'enc\.safetensors'"):
+        encoder.save(tmp_path / "enc.safetensors")
+    assert not (tmp_path / "enc.safetensors").exists()
+    with pytest.raises(ValueError, match=r"is a table encoding .* aekit\.TabularEncoder\.load"):
+        aekit.load(tmp_path / "encoder.json")
+    model = aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=0)
+    model.fit(encoder.transform(frame)).save(tmp_path / "model.safetensors")
+    with pytest.raises(ValueError, match="model.safetensors is no table encoding .* aekit.load"):
+        aekit.TabularEncoder.load(tmp_path / "model.safetensors")
 
 
 def test_an_encoder_saved_to_a_home_path_is_written_there(tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from aekit.data.feature_groups import FeatureGroup
 from aekit.io.atomic import atomic_write
 from aekit.io.paths import user_path
+from aekit.io.text_kinds import looks_like_text
 
 
 class EncoderState:
@@ -32,12 +33,18 @@ class EncoderState:
             The file to write (``.json``).
         """
         check_is_fitted(self)
+        path = user_path(path)
+        if path.suffix.lower() != ".json":  # enc.safetensors or enc.pkl, read later as neither
+            raise ValueError(
+                f"TabularEncoder.save writes JSON; give a path ending .json, not {path.name!r} "
+                "(a model's file is the model's .safetensors, written by its own save)."
+            )
         text = json.dumps(self.get_state(), indent=1) + "\n"
 
         def write(temporary: str) -> None:
             Path(temporary).write_text(text, encoding="utf-8")
 
-        atomic_write(user_path(path), write)
+        atomic_write(path, write)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Any:
@@ -63,6 +70,13 @@ class EncoderState:
         if not path.is_file():
             what = "is a folder" if path.is_dir() else "does not exist"
             raise FileNotFoundError(f"{path} {what}; give the file TabularEncoder.save wrote.")
+        with open(path, "rb") as handle:
+            start = handle.read(512)
+        if not looks_like_text(start):  # a model file: its codec error blamed a sound file
+            raise ValueError(
+                f"{path} is no table encoding (TabularEncoder.save writes JSON text); a model "
+                "file is read with aekit.load."
+            )
         try:
             return cls().set_state(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError, IndexError) as err:

@@ -30,6 +30,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
 from aekit.io.atomic import atomic_write, beside
+from aekit.io.text_kinds import is_table_encoding, looks_like_text
 
 _TENSOR = "__tensor__"
 _ARRAY = "__array__"  # a numpy array: stored as a tensor, read back as numpy
@@ -205,20 +206,11 @@ def _foreign_file(path: Path, wanted: Wanted = MODEL_FILE) -> str | None:
             "with onnxruntime, or give the model it was exported from (a run folder's model is "
             "RUN/model.safetensors)."
         )
-    if _looks_like_text(start):  # e.g. a run's config.toml given for its model
+    if looks_like_text(start):  # e.g. a run's config.toml given for its model
         return (
             f"{path} is a text file, not an aekit file: give the file aekit saved ({wanted.where})."
         )
     return None
-
-
-def _looks_like_text(start: bytes) -> bool:
-    """Whether a file's first bytes are UTF-8 text: no NUL (a safetensors file's length has
-    some), and printable characters or white space for the rest."""
-    if not start or b"\0" in start:
-        return False
-    characters = start.decode("utf-8", errors="replace")
-    return sum(c.isprintable() or c.isspace() for c in characters) >= 0.95 * len(characters)
 
 
 # Files that hold data, never a model (the layers above read them as DATA).
@@ -347,6 +339,11 @@ def load_tree(
         with safe_open(path, framework="pt") as handle:
             metadata = handle.metadata() or {}
     except (SafetensorError, OSError, ValueError, RuntimeError) as err:
+        if is_table_encoding(path):  # TabularEncoder.save's, or a RUN's encoder.json
+            raise ValueError(
+                f"{path} is a table encoding (TabularEncoder.save, a RUN's encoder.json), not "
+                f"an aekit {wanted.noun}: read it with aekit.TabularEncoder.load({str(path)!r})."
+            ) from None
         if any(suffix.lower() in _DATA_SUFFIXES for suffix in path.suffixes):  # also .csv.gz
             kinds = {
                 ".json": "a JSON file",
