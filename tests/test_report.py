@@ -290,3 +290,18 @@ def test_a_wide_tables_reconstruction_figure_shows_the_features_reconstructed_wo
     assert _worst_reconstructed(X[:, :5], X_hat[:, :5], 8) == [0, 1, 2, 3, 4]
     X_hat[:, 6] = np.nan  # no reconstruction at all: the worst of every column
     assert _worst_reconstructed(X, X_hat, 1) == [6]
+
+
+def test_a_few_label_models_codes_are_coloured_by_the_label_it_predicts_where_none_is_given():
+    # 288 of 300 dots were grey "unlabelled" in a semi-supervised run's latent.png
+    from aekit.viz.report_figures import _Data, _figure_latent
+
+    X, y = load_digits()
+    few = np.where(np.arange(300) % 10 == 0, y[:300], -1)
+    model = aekit.ConditionalVAE(latent_dim=2, max_iter=1, hidden_layer_sizes=(16,),
+                                 random_state=0).fit(X[:300], few)  # fmt: skip
+    figure = _figure_latent(_Data(model, X[:300], few, 300, 0))
+    axes = figure.axes[0]
+    assert axes.get_title().endswith("given their labels (270 unlabelled: the label it predicts)")
+    legend = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert "unlabelled" not in legend and set(legend) <= {str(c) for c in model.classes_}

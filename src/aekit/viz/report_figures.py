@@ -169,6 +169,11 @@ def _figure_latent(data: _Data):
     colour = data.colour
     if colour is not None and getattr(data.estimator, "classes_", None) is not None:
         colour = _unlabelled_named(colour)
+        unlabelled = np.array([v is None for v in colour])
+        if unlabelled.any():  # coded under the label it predicts: coloured by it too (a few
+            # labels drew the figure grey but for a dot in ten)
+            colour = np.where(unlabelled, data.cond, colour)
+            title += f" ({int(unlabelled.sum())} unlabelled: the label it predicts)"
     return plotting.latent_scatter(data.Z, colour, title=title).figure
 
 
