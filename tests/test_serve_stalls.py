@@ -211,7 +211,6 @@ def test_a_body_is_parsed_and_its_answer_written_off_the_event_loop(served_vae, 
     assert on_loop == [False, False]
 
 
-
 def test_a_stop_while_the_model_loads_exits_0(monkeypatch, capsys):
     # SIGTERM in the seconds before it listened exited 143 ("aekit: terminated"): a service
     # manager's stop read as a failure, where once it serves it exits 0
