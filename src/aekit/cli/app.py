@@ -26,7 +26,13 @@ from aekit.cli.common import (
     trained,
 )
 from aekit.cli.config_params import check_recorded_params
-from aekit.cli.label_options import LabelsFile, advice, check_applies, labels_file_recorded_for
+from aekit.cli.label_options import (
+    LabelsFile,
+    check_applies,
+    check_labels_given,
+    labels_file_recorded_for,
+    no_labels,
+)
 from aekit.cli.model_labels import labels_option
 from aekit.cli.recorded_paths import recorded_data_path
 from aekit.cli.seeding import ConfigSeed, given_options
@@ -152,11 +158,7 @@ def train(
     ):
         X, y = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # on disk when large
         warn_of_misread_columns(X, options["label_column"])
-        # a folder's labels are its class sub-folders; a table's, a column; an array's, a file
-        no_labels = f"{cls.__name__} needs labels: DATA has none ({{}})."
-        if y is None and cls().__sklearn_tags__().target_tags.required:  # before X's checks,
-            # which refused a label column's blanks as missing values; its columns looked at
-            raise ValueError(no_labels.format(advice(data, X)))
+        check_labels_given(cls, data, X, y)  # before X's checks: blanks are no missing values
         encoder = tables.fit_encoder(X)  # text columns: one-hot, each a categorical likelihood
         if encoder is not None:
             X = encoder.transform(X)
@@ -167,7 +169,7 @@ def train(
         check_training_data(X)
         estimator = cls(**params).set_params(verbose=not quiet)
         started = runs.Stopwatch()
-        with labels_option(no_labels.format(advice(data))):
+        with labels_option(no_labels(cls, data)):
             estimator.fit(X, y)  # unconditional kinds ignore y
         # said once fit has restored it: a checkpoint of another run is refused in fit
         if resumed_from is not None and writes and quiet:  # else the progress bar says it
@@ -321,48 +323,14 @@ def report(run: TrainedRun) -> None:
 
 
 # info comes next in ``aekit --help`` (registered when imported).
-from aekit.cli import describe  # noqa: E402, F401
-
-
-@app.command()
-def demo(
-    out: Annotated[Path, typer.Option(help="Folder for the model and the figure.")] = Path(
-        "aekit-demo"
-    ),
-    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 100,
-    force: Annotated[bool, typer.Option(help="Replace the model in an existing folder.")] = False,
-    quiet: Quiet = False,
-) -> None:
-    """Train a ConditionalVAE on the bundled digits and draw ten samples of every digit."""
-    import numpy as np
-
-    import aekit
-    from aekit.cli.file_writers import write_images
-
-    X, y = aekit.data.datasets.load_digits()
-    # beta=0.5 and 100 epochs: with beta=1 and 40 the code carried 0.6 nats and every sample
-    # of a digit was its class mean (pixel spread of 200 sevens 0.034, the data's 0.169; 0.097)
-    cvae = aekit.ConditionalVAE(
-        latent_dim=8, beta=0.5, max_iter=epochs, random_state=0, verbose=not quiet
-    )
-    cvae.fit(X.reshape(-1, 1, 8, 8), y)  # images, as 'aekit train digits' fits them: 'aekit
-    # generate' of the folder then draws 8x8 images without --image-shape
-    out.mkdir(parents=True, exist_ok=True)
-    model_file = out / "model.safetensors"
-    cvae.save(model_file)
-    labels = np.repeat(cvae.classes_, 10)
-    samples = cvae.sample(len(labels), y=labels, random_state=0)
-    figure_path = out / "samples.png"
-    write_images(figure_path, samples, n_cols=10)
-    typer.echo(f"model:   {model_file}\nsamples: {figure_path} (one row per digit, 0 to 9)")
-
-
 # Application commands live in their own modules and register themselves on ``app`` when imported
 # (each keeps torch out of module level, so ``aekit --help`` stays instant).
 from aekit.cli import (  # noqa: E402, F401
     anomaly,
     applications,
     classify,
+    demo,
+    describe,  # noqa: E402, F401
     evaluate,
     finetune,
     retrieval,

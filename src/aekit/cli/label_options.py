@@ -69,6 +69,19 @@ def advice(spec: str, X=None) -> str:
     return said
 
 
+def no_labels(cls: type, data: str, X=None) -> str:
+    """The refusal of a model that needs labels (a ConditionalVAE) given DATA without any: a
+    folder's labels are its class sub-folders, a table's a column, an array's a file."""
+    return f"{cls.__name__} needs labels: DATA has none ({advice(data, X)})."
+
+
+def check_labels_given(cls: type, data: str, X, y) -> None:
+    """Refuse DATA without labels for a model that needs them, before X's own checks: those
+    refused a label column left unnamed for its blank cells, as missing values to impute."""
+    if y is None and cls().__sklearn_tags__().target_tags.required:
+        raise ValueError(no_labels(cls, data, X))
+
+
 def _partly_labelled_columns(X, most: int = 3) -> list[str]:
     """Columns of a DataFrame with empty cells beside a few distinct values (at most 50):
     the label column of a semi-supervised table, left unnamed."""

@@ -195,3 +195,15 @@ SWITCHES = frozenset(
         "warm_start",
     }
 )
+
+
+def nearest_parameter(unknown: list[str], listed: list[str], own: dict[str, str]) -> str:
+    """`` (did you mean latent_dim?)`` for a typo of a name ``--param`` takes (``listed``),
+    or of one the command sets with an option of its own (``own``: then that option): the
+    list after it is long."""
+    import difflib
+
+    names = [*listed, *own]
+    near = [difflib.get_close_matches(name, names, n=1, cutoff=0.75) for name in unknown]
+    meant = [own.get(found[0], found[0]) for found in near if found]
+    return f" (did you mean {', '.join(meant)}?)" if meant else ""

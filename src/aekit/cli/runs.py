@@ -13,12 +13,13 @@ place only when complete, so a failed run leaves no RUN folder behind (:mod:`aek
 from __future__ import annotations
 
 import shlex
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from aekit import registry
 from aekit.cli.outputs import check_out, claimed_run  # noqa: F401 (the commands use them)
+from aekit.cli.param_values import param_pair, parse_value, toml_literal, typed_list  # noqa: F401
+from aekit.cli.parameter_names import nearest_parameter
 from aekit.cli.resuming import CHECKPOINT_FILE, checkpoint_epoch, resumable_when_stopped  # noqa: F401
 from aekit.cli.run_identity import same_model_kind
 from aekit.io.text import write_utf8
@@ -34,34 +35,6 @@ def estimator_class(name: str) -> type:
     if class_name not in models.values():
         raise ValueError(f"unknown --model {name!r}; choose from {', '.join(sorted(models))}.")
     return registry.find_class(class_name)
-
-
-def parse_value(text: str) -> Any:
-    """A ``--param`` value as TOML reads it (8, 0.5, true, [256, 128], "relu"), else a string;
-    ``none`` or ``null`` (any case) is None, which TOML cannot write."""
-    if text.lower() in ("none", "null"):
-        return None
-    try:
-        value = tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
-    return tuple(value) if isinstance(value, list) else value
-
-
-def typed_list(text: str) -> str | None:
-    """``text``, a list as the other options take one (``128,64``, ``(128, 64)``), in the
-    brackets ``--param`` reads a list in (``[128,64]``); None for text --param reads as a value
-    (a number, a word, a list in brackets)."""
-    if not isinstance(parse_value(text), str) or not any(c in text for c in ",()"):
-        return None
-    items = [item.strip() for item in text.strip().strip("()[]").split(",")]
-    return "[" + ",".join(toml_literal(parse_value(item)) for item in items if item) + "]"
-
-
-def param_pair(name: str, text: str) -> str:
-    """``--param``'s NAME=VALUE for ``text`` typed as another option's value, quoted for the
-    shell (a list in brackets, :func:`typed_list`)."""
-    return shlex.quote(f"{name}={typed_list(text) or text}")
 
 
 def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[str, Any]:
@@ -82,27 +55,16 @@ def resolve_params(cls: type, config: dict[str, Any], pairs: list[str]) -> dict[
         own = _own_options(valid)  # listed as valid, --param contamination was then refused
         listed = [name for name in valid if name not in own and name not in _NEVER_A_PARAM]
         said = "; ".join(f"{name} with {flag}" for name, flag in own.items())
+        meant = nearest_parameter(unknown, listed, own)
         raise ValueError(
-            f"{cls.__name__} has no parameter {', '.join(unknown)}{_meant(unknown, listed, own)}; "
-            f"valid: {', '.join(listed)}"
+            f"{cls.__name__} has no parameter {', '.join(unknown)}{meant}; valid: "
+            f"{', '.join(listed)}"
             + (f" (and, with this command's own options: {said})." if own else ".")
         )
     return params
 
 
 _NEVER_A_PARAM = ("verbose", "warm_start")  # --quiet sets one; no command goes on with a fit
-
-
-def _meant(unknown: list[str], listed: list[str], own: dict[str, str]) -> str:
-    """`` (did you mean latent_dim?)`` for a typo of a name ``--param`` takes (``listed``),
-    or of one the command sets with an option of its own (``own``: then that option): the
-    list after it is long."""
-    import difflib
-
-    names = [*listed, *own]
-    near = [difflib.get_close_matches(name, names, n=1, cutoff=0.75) for name in unknown]
-    meant = [own.get(found[0], found[0]) for found in near if found]
-    return f" (did you mean {', '.join(meant)}?)" if meant else ""
 
 
 def _own_options(names: list[str]) -> dict[str, str]:
@@ -255,19 +217,6 @@ def rerunning_command(
         elif value not in (None, False):
             words += [flag, str(value)]
     return shlex.join([*words, *table_options.flags(), "--out", str(out)])
-
-
-def toml_literal(value: Any) -> str:
-    """``value`` as a TOML value on one line, as ``--param`` reads it back (:func:`parse_value`):
-    tomli_w writes an array over several lines, which spread command.txt's ``--param``."""
-    import tomli_w
-
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{tomli_w.dumps({k: 0}).split(' = ')[0]} = {toml_literal(v)}"
-                               for k, v in value.items()) + "}"  # fmt: skip
-    return tomli_w.dumps({"v": value}).strip()[4:]
 
 
 class Stopwatch:

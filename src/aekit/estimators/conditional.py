@@ -174,14 +174,13 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
         clearly better accuracy after 15 epochs, on MNIST VAE codes the same as 0.1.
     fit_prior : bool, default=True
         The label prior ``p(y)`` (``class_prior_``): True fits it to the labelled rows' class
-        shares (each count plus one), False makes it uniform, ``1/K`` (Kingma et al.'s). In
-        M2 it pulls the classifier's guesses on the unlabelled rows towards it: on skewed
-        classes a uniform prior has the classifier call far too many rows the rare class (the
-        digits 3 and 5 and twenty 8s, 10 / 10 / 2 rows labelled, 15 epochs: 94 of the 363
-        others called 8 against 18 true, accuracy 0.79; fitted, 32 rows and 0.94). It is also
-        the prior of Bayes' rule in ``predict`` without a classifier and of the labels summed
-        out of ``score_samples``, ``elbo`` and ``log_likelihood``. ``sample`` draws labels as
-        its ``label_prior`` says (uniform by default, for a balanced set of samples).
+        shares (each count plus one), False makes it uniform, ``1/K`` (Kingma et al.'s). M2
+        pulls its guesses on the unlabelled rows towards it: on skewed classes a uniform prior
+        called far too many rows the rare class (the digits 3 and 5 and twenty 8s, 10 / 10 / 2
+        rows labelled, 15 epochs: 94 of the 363 others called 8 against 18 true, accuracy
+        0.79; fitted, 32 rows and 0.94). It is also Bayes' rule's prior in ``predict`` without
+        a classifier and that of the labels summed out of ``score_samples``, ``elbo`` and
+        ``log_likelihood`` (``sample`` draws labels as its ``label_prior`` says).
 
     Attributes
     ----------"""
