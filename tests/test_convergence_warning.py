@@ -259,3 +259,23 @@ def test_rows_their_label_says_all_of_are_measured_against_the_overall_mean_row(
         aekit.ConditionalVAE(max_iter=150, batch_size=32, **small).fit(X, y)
     with pytest.warns(ConvergenceWarning, match=r"than their mean row"):
         aekit.ConditionalVAE(max_iter=1, learning_rate_init=1e-5, **small).fit(X, y)
+
+
+def test_a_conditional_vae_whose_code_carries_next_to_nothing_beyond_the_label_is_warned_of():
+    # "generate a 7" drew sixteen identical sevens, and nothing was said: the reconstructions
+    # beat each label's mean row, so the check above passed (a new user's KL: 0.69 nats)
+    X, y = aekit.data.load_digits()
+    with pytest.warns(
+        UserWarning, match=r"code carries 0\.\d+ nats a row beyond the label"
+    ) as said:
+        model = aekit.ConditionalVAE(max_iter=20, batch_size=32, random_state=0).fit(
+            X[:600], y[:600]
+        )
+    assert not any(isinstance(w.message, ConvergenceWarning) for w in said)  # one said, not both
+    spread = model.sample(100, y=np.full(100, 7), random_state=0).std(axis=0).mean()
+    assert spread < 0.5 * X[y == 7].std(axis=0).mean()  # the samples of a 7: nearly alike
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a code that carries the rows: nothing said
+        aekit.ConditionalVAE(max_iter=60, beta=0.5, batch_size=32, random_state=0).fit(
+            X[:600], y[:600]
+        )

@@ -331,3 +331,19 @@ def test_detector_scores_a_vae_member_by_an_and_chos_probability_or_the_negative
     np.testing.assert_allclose(
         detector.anomaly_score(X) * detector.error_scales_[0], by_hand.numpy(), rtol=1e-6
     )
+
+
+@pytest.mark.parametrize("kind", ["vae", "cvae"])
+def test_posterior_std_is_the_sigma_whose_closed_form_kl_the_model_reports(kind):
+    """``q(z|x) = N(mu, sigma^2)``: ``KL(q || N(0, 1))`` per unit is
+    ``(mu^2 + sigma^2 - 1) / 2 - log sigma`` with mu from ``transform`` and sigma from
+    ``posterior_std`` (a student could read the mean alone)."""
+    if kind == "vae":
+        model, y = aekit.VAE(device=DEVICE, **TINY).fit(GAUSSIAN), None
+    else:
+        model, y = aekit.ConditionalVAE(device=DEVICE, **TINY).fit(GAUSSIAN, LABELS), LABELS
+    mu = model.transform(GAUSSIAN, y).astype(np.float64)
+    sigma = model.posterior_std(GAUSSIAN, y).astype(np.float64)
+    assert sigma.shape == mu.shape and (sigma > 0).all()
+    by_hand = (0.5 * (mu**2 + sigma**2 - 1) - np.log(sigma)).mean(axis=0)
+    np.testing.assert_allclose(model.kl_per_unit(GAUSSIAN, y), by_hand, rtol=1e-4, atol=1e-6)

@@ -40,15 +40,16 @@ class ConvergenceCheck:
     _unlearned_advice = ""
     _collapsed = False
 
-    def _warn_if_no_better_than_mean(self, X_model, y_index: torch.Tensor | None) -> None:
+    def _warn_if_no_better_than_mean(self, X_model, y_index: torch.Tensor | None) -> bool:
+        """Warn as the module says; whether it did."""
         if not self._checks_convergence:
-            return
+            return False
         errors = _reconstruction_and_mean_errors(self, X_model, y_index)
         if errors is None:
-            return
+            return False
         error, baseline, mean_row = errors
         if not (baseline > 0 and error >= NEAR_MEAN * baseline):  # constant rows: no check
-            return
+            return False
         epochs = f"{self._shown_name}: after {self.n_iter_} epoch{'s' * (self.n_iter_ != 1)}"
         squared = f"the network reconstructs its training rows with a squared error of {error:.4g}"
         if error > DIVERGED * max(baseline, 1.0):  # a larger step would be worse still
@@ -78,6 +79,7 @@ class ConvergenceCheck:
             # every code, and the advice to train longer came first)
             said = head + (advice + rest if self._collapsed else rest + advice)
         warnings.warn(said, ConvergenceWarning, stacklevel=caller_level())
+        return True
 
 
 # A squared error in the model's space this many times that of the training rows' mean row

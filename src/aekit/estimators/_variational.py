@@ -171,6 +171,28 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
     def _make_terms(self) -> list[Term]:
         return [KLDivergence(self.beta, self.kl_warmup)]
 
+    def posterior_std(self, X: Any, y: Any = None) -> np.ndarray:
+        """The posterior's standard deviation ``sigma(x)`` of each code unit, beside its mean
+        ``mu(x)`` (:meth:`transform`): ``q(z|x) = N(mu(x), diag(sigma(x)^2))``, which training
+        draws from as ``z = mu + sigma * eps``. Near 1 (the prior's) on a collapsed unit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n_samples, C, H, W) or (n_samples, C, L)
+            Rows to encode, taken as ``fit`` takes them.
+        y : label or array-like of shape (n_samples,), default=None
+            A :class:`ConditionalVAE`'s labels, as :meth:`transform` takes them.
+
+        Returns
+        -------
+        sigma : ndarray of shape (n_samples, latent_dim)
+        """
+        sigma = self._batched(
+            lambda model, x, yb: torch.exp(0.5 * model.encode(x, yb).log_var),
+            *self._model_inputs(X, y),
+        )
+        return sigma.numpy().astype(np.float32)
+
     def sample(
         self,
         n_samples: int = 1,

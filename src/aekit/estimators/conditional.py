@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.data.intervals import Interval
 from aekit.data.validation import MissingLabelsError
+from aekit.estimators._conditional_checks import LabelOnlyCheck
 from aekit.estimators._conditional_labels import DEFAULT_CLASSIFIER_WEIGHT, ConditionalLabels
 from aekit.estimators._disk import labels_of
 from aekit.estimators._docs import (
@@ -38,7 +39,7 @@ from aekit.estimators._variational import _VariationalBase
 from aekit.estimators.streaming import writes_to_file
 
 
-class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase):
+class ConditionalVAE(LabelOnlyCheck, SemiSupervisedTraining, ConditionalLabels, _VariationalBase):
     __doc__ = (
         """Conditional VAE (Sohn et al. 2015): encoder and decoder both see the one-hot label, so
     ``sample(y=7)`` generates a 7.
@@ -81,12 +82,11 @@ class ConditionalVAE(SemiSupervisedTraining, ConditionalLabels, _VariationalBase
     **Model selection.** ``score(X, y)`` is the mean ELBO given the labels, as every aekit
     autoencoder's score is its mean log-likelihood, so ``cross_val_score`` and
     ``GridSearchCV`` rank by it unless given a ``scoring`` (a row marked unlabelled is scored
-    with its label summed out, ``log p(x)``). The model is not a
-    scikit-learn classifier on purpose: a classifier's ``score`` is its accuracy, and its
-    stratified folds and accuracy would take the ``-1`` of unlabelled rows for a class. To rank
-    by accuracy on the labelled rows of each test fold, pass
-    ``scoring=aekit.estimators.labelled_accuracy`` (plain ``scoring="accuracy"`` counts every
-    unlabelled row as an error).
+    with its label summed out, ``log p(x)``). The model is not a scikit-learn classifier on
+    purpose: a classifier's ``score`` is its accuracy, and its stratified folds and accuracy
+    would take the ``-1`` of unlabelled rows for a class. To rank by accuracy on the labelled
+    rows of each test fold, pass ``scoring=aekit.estimators.labelled_accuracy`` (plain
+    ``scoring="accuracy"`` counts every unlabelled row as an error).
 
     Parameters
     ----------
