@@ -227,3 +227,10 @@ def test_a_stop_while_the_model_loads_exits_0(monkeypatch, capsys):
     assert running._decided(command("serve"), debug=False) == 0
     assert capsys.readouterr().err == "aekit: terminated before it served\n"
     assert running._decided(command("train"), debug=False) == 143  # any other command
+    assert capsys.readouterr().err == "aekit: terminated\n"
+    # once it served, a stop that reaches here is a forced one (a second Ctrl-C): no success
+    from aekit.serve import runner
+
+    monkeypatch.setattr(runner, "serving", True)
+    assert running._decided(command("serve"), debug=False) == 143
+    assert capsys.readouterr().err == "aekit: terminated\n"

@@ -322,15 +322,18 @@ def report(run: TrainedRun) -> None:
     typer.echo(f"report: {write_report(run)}")
 
 
-# info comes next in ``aekit --help`` (registered when imported).
+# info and demo come next in ``aekit --help`` (each registered when imported), in this order
+# isort: off
+from aekit.cli import describe  # noqa: E402, F401
+from aekit.cli import demo  # noqa: E402, F401
+
+# isort: on
 # Application commands live in their own modules and register themselves on ``app`` when imported
 # (each keeps torch out of module level, so ``aekit --help`` stays instant).
 from aekit.cli import (  # noqa: E402, F401
     anomaly,
     applications,
     classify,
-    demo,
-    describe,  # noqa: E402, F401
     evaluate,
     finetune,
     retrieval,

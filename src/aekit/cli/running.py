@@ -91,8 +91,10 @@ def _decided(app: Callable[[], object], debug: bool) -> int:
     except stopping.Stopped as stop:
         from aekit.cli.running_command import command_name
 
-        if command_name() == "serve":  # stopped before it served (its model loading): a
-            # service manager's stop is no failure, as once it serves (uvicorn's own exit 0)
+        runner = sys.modules.get("aekit.serve.runner")  # imported by 'aekit serve' alone
+        if command_name() == "serve" and not getattr(runner, "serving", False):  # stopped while
+            # its model loads: a service manager's stop is no failure, as once it serves
+            # (uvicorn's own exit 0); a forced stop after it served is one
             typer.echo(f"{stop.message()} before it served", err=True)
             return 0
         typer.echo(stop.message(), err=True)

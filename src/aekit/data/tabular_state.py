@@ -72,6 +72,8 @@ class EncoderState:
             raise FileNotFoundError(f"{path} {what}; give the file TabularEncoder.save wrote.")
         with open(path, "rb") as handle:
             start = handle.read(512)
+        if not start:
+            raise ValueError(f"{path} is empty (0 bytes): write it again (TabularEncoder.save).")
         if not looks_like_text(start):  # a model file: its codec error blamed a sound file
             raise ValueError(
                 f"{path} is no table encoding (TabularEncoder.save writes JSON text); a model "

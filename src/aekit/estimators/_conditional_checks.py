@@ -26,7 +26,7 @@ class LabelOnlyCheck:
         if super()._warn_if_no_better_than_mean(X_model, y_index):  # said first: not learned
             return True
         kl = float((getattr(self, "history_", {}).get("kl") or [np.inf])[-1])
-        if float(self.beta) == 0 or kl >= LABEL_ONLY_KL:
+        if float(self.beta) == 0 or not kl < LABEL_ONLY_KL:  # NaN: no figure to say
             return False
         warnings.warn(
             f"{self._shown_name}: its code carries {kl:.2g} nats a row beyond the label (its KL "

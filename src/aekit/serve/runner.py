@@ -121,6 +121,11 @@ def app_from_environment():
     return create_app(model, limits, key, encoder, **columns)
 
 
+# Whether this process has started serving (uvicorn running): a stop before, while the model
+# loads, is no failure (aekit.cli.running exits 0); one after, uvicorn's graceful stop aside, is
+# a forced one (a second Ctrl-C), which exits 130 or 143 as any command's stop does.
+serving = False
+
 # What a stop signal's graceful shutdown waits past the timeout, for answers on their way out.
 SHUTDOWN_GRACE_S = 1.0
 
@@ -228,6 +233,8 @@ def serve(
     model = load_model(model_path)  # fails here, with one line, before anything listens
     encoder = load_encoder(encoder_path)
     options = uvicorn_options(host, port, limits)
+    global serving  # from here a stop is uvicorn's (or a forced one), no longer one before it
+    serving = True
     if workers == 1:
         _torch_threads(1, limits.threads)
         _serve_one(create_app(model, limits, api_key, encoder, **(columns or {})), options)
