@@ -216,6 +216,9 @@ def test_a_stop_while_the_model_loads_exits_0(monkeypatch, capsys):
     # manager's stop read as a failure, where once it serves it exits 0
     from aekit.cli import outputs, running
     from aekit.cli.stopping import Stopped
+    from aekit.serve import runner
+
+    monkeypatch.setattr(runner, "serving", False)  # an in-process serve of another test set it
 
     def command(name):
         def app(standalone_mode):
@@ -229,8 +232,6 @@ def test_a_stop_while_the_model_loads_exits_0(monkeypatch, capsys):
     assert running._decided(command("train"), debug=False) == 143  # any other command
     assert capsys.readouterr().err == "aekit: terminated\n"
     # once it served, a stop that reaches here is a forced one (a second Ctrl-C): no success
-    from aekit.serve import runner
-
     monkeypatch.setattr(runner, "serving", True)
     assert running._decided(command("serve"), debug=False) == 143
     assert capsys.readouterr().err == "aekit: terminated\n"
