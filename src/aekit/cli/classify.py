@@ -101,15 +101,11 @@ class _Accuracy:
         proba = self.estimator.predict_proba(X)
         labels = classes[proba.argmax(axis=1)]
         if y is not None:
-            from aekit.data.validation import known_labels, unlabelled_rows
+            from aekit.cli.model_labels import sorted_by_known
 
-            # labels of another type are the classes they write (7 is the class '7' of folder
-            # names), as every method of the model reads them
-            y = np.asarray(known_labels(np.asarray(y, dtype=object), classes))
-            known = np.array([v in set(classes.tolist()) for v in y.tolist()], dtype=bool)
-            # -1 or empty text where no class is: a row marked unlabelled, left out unsaid
-            unlabelled = unlabelled_rows(y) & ~known
-            self.unknown.append(y[~known & ~unlabelled])
+            # a row marked unlabelled (-1, empty text) is left out unsaid
+            y, known, unseen = sorted_by_known(y, classes)
+            self.unknown.append(y[unseen])
             self.correct += int(np.sum(labels[known] == y[known]))
             self.known += int(known.sum())
         if self.npy:

@@ -131,16 +131,12 @@ class Sums:
         unlabelled (kept to be warned of), the others counted and classified; returns y."""
         import numpy as np
 
-        from aekit.data.validation import known_labels, unlabelled_rows
+        from aekit.cli.model_labels import sorted_by_known
 
         self.labelled_rows = self.labelled_rows or 0
         if y is None:
             return None
-        classes = estimator.classes_
-        y = np.asarray(known_labels(np.asarray(y, dtype=object), classes), dtype=object)
-        learned = set(classes.tolist())
-        known = np.array([v in learned for v in y.tolist()], dtype=bool)
-        unseen = ~known & ~unlabelled_rows(y)
+        y, known, unseen = sorted_by_known(y, estimator.classes_)
         self.unknown_labels.append(y[unseen])
         y[unseen] = None  # scored with the label summed out, log p(x)
         if known.any():

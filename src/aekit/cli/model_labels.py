@@ -44,3 +44,18 @@ def labels_option(message: str):
         yield
     except MissingLabelsError:
         raise ValueError(message) from None
+
+
+def sorted_by_known(y, classes):
+    """DATA's labels ``y`` as a model of ``classes`` reads them: ``(y, known, unseen)``, y as
+    objects with each label of another type written as the class it writes (7 the class '7'
+    of folder names, :func:`aekit.data.validation.known_labels`), the rows holding a class it
+    learned, and those holding a label it never learned (a row marked unlabelled is neither)."""
+    import numpy as np
+
+    from aekit.data.validation import known_labels, unlabelled_rows
+
+    y = np.asarray(known_labels(np.asarray(y, dtype=object), classes), dtype=object)
+    learned = set(classes.tolist())
+    known = np.array([v in learned for v in y.tolist()], dtype=bool)
+    return y, known, ~known & ~unlabelled_rows(y)

@@ -69,12 +69,17 @@ class SemiSupervisedBound(Objective):
         self.classifier_weight = float(classifier_weight)
         self.importance_samples = int(importance_samples)
         self.log_prior = None if log_prior is None else [float(v) for v in log_prior]
+        self._tables: dict[torch.device, torch.Tensor] = {}  # -log_prior on each device
 
     def _minus_log_prior(self, model: AutoencoderModel, y: torch.Tensor) -> torch.Tensor:
         """``-log p(y)`` of each row's class index, shape (n,)."""
-        if self.log_prior is None:
+        log_prior = getattr(self, "log_prior", None)  # (an objective pickled before it)
+        if log_prior is None:
             return torch.full(y.shape, math.log(model.n_classes), device=y.device)
-        return -torch.tensor(self.log_prior, dtype=torch.float64, device=y.device)[y]
+        tables = self.__dict__.setdefault("_tables", {})  # one copy a device, not one a batch
+        if y.device not in tables:
+            tables[y.device] = -torch.tensor(log_prior, dtype=torch.float64, device=y.device)
+        return tables[y.device][y]
 
     def check(self, model: AutoencoderModel) -> None:
         if not model.n_classes or not model.latent.stochastic:
