@@ -3,6 +3,8 @@ under a planted tail, the exponential tail, what they refuse or warn of, and tie
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -112,3 +114,14 @@ def test_the_rules_settings_are_bounded_where_they_mean_something():
     detector = aekit.AnomalyDetector(threshold="validation", percentile=100, n_estimators=1)
     detector.fit(X, X_normal=X[:100])
     assert detector.threshold_ == pytest.approx(detector.anomaly_score(X[:100]).max(), rel=1e-5)
+
+
+def test_holding_out_most_rows_for_the_threshold_is_warned_of():
+    # threshold_holdout=0.99 of 300 rows trained on 3 and said only that input_neighbors=3
+    # was cut to the farthest of them
+    X = np.random.default_rng(0).normal(size=(300, 3))
+    with pytest.warns(UserWarning, match=r"threshold_holdout=0.99 trains on 3 of 300 rows"):
+        aekit.AnomalyDetector(threshold_holdout=0.99, n_estimators=1).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        aekit.AnomalyDetector(threshold_holdout=0.5, n_estimators=1).fit(X)

@@ -178,6 +178,7 @@ def test_the_label_query_parameter_and_health_probes_are_kept(served_vae, served
     assert c.get("/healthz?probe=1").status_code == 200  # a probe's cache-buster: not a 422
     head = c.head("/healthz")  # load balancers' probe: it was 405
     assert head.status_code == 200 and head.content == b""
+    assert c.head("/v1/model").status_code == 200  # a GET's HEAD: it was 405
 
 
 def test_a_body_is_parsed_and_its_answer_written_off_the_event_loop(served_vae, monkeypatch):

@@ -5,10 +5,13 @@ training rows, those held out of training with ``threshold_holdout``, clean rows
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from aekit.anomaly import thresholds
 from aekit.anomaly.ensemble import robust_spread
+from aekit.warning_lines import caller_level
 
 
 class ThresholdFit:
@@ -25,6 +28,16 @@ class ThresholdFit:
                 raise ValueError(
                     f"threshold_holdout={self.threshold_holdout} holds out {n_held} of "
                     f"{len(A)} rows; leave at least 2 to train and hold out at least 1."
+                )
+            if n_held > len(A) - n_held:
+                # the members and neighbour terms learn the data from the rows left alone
+                warnings.warn(
+                    f"threshold_holdout={self.threshold_holdout} trains on {len(A) - n_held} "
+                    f"of {len(A)} rows and holds {n_held} out for the threshold alone; the "
+                    "detector learns the data from the fewer part. Hold out a fifth "
+                    "(threshold_holdout=0.2) or less.",
+                    UserWarning,
+                    stacklevel=caller_level(),
                 )
             order = rng.permutation(len(A))
             held, A = A[order[:n_held]], A[np.sort(order[n_held:])]

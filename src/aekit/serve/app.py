@@ -297,7 +297,11 @@ def create_app(
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "model": type(model).__name__}
 
-    @app.get("/v1/model", summary="The model: class, parameters, features, labels, version.")
+    @app.api_route(
+        "/v1/model",
+        methods=["GET", "HEAD"],  # HEAD as GET without the body (RFC 9110), as /healthz
+        summary="The model: class, parameters, features, labels, version.",
+    )
     async def describe(request: Request, _: None = Depends(authorized)) -> dict[str, Any]:
         refuse_query(request, inputs="no inputs")
         return {**served.describe(), "limits": limits.__dict__}
