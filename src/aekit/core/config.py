@@ -47,7 +47,7 @@ class TrainConfig:
     # None: a random permutation of all rows.
     epoch_order: Callable[[torch.Tensor | None, torch.Generator], torch.Tensor] | None = None
     precision: str = "float32"  # or "bf16": see PRECISIONS
-    compile: bool = False  # torch.compile the training forward; see compiled_forward
+    compile: bool = False  # torch.compile the training forward; see core.training_forward
     distributed: bool = False  # DDP over torchrun's processes; see aekit.core.distributed
     # The parameters to train, in groups with their own learning rates (e.g. a pretrained
     # encoder slower than a new head): a function of the module. None: every parameter that

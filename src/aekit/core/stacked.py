@@ -40,14 +40,8 @@ from torch import nn
 from aekit.core.divergence import finite_or_raise
 from aekit.core.objectives import PenalizedReconstruction
 from aekit.core.optimizers import adam_over, learning_rate_scheduler
-from aekit.core.train import (
-    TrainConfig,
-    TrainResult,
-    _batches,
-    _split,
-    autocast,
-    record_epoch,
-)
+from aekit.core.train import TrainConfig, TrainResult, _batches, _split, record_epoch
+from aekit.core.training_forward import autocast
 
 State = dict[str, torch.Tensor]  # a member's weights, named as in its own network
 Stacks = dict[str, tuple[torch.Tensor, torch.Tensor | None]]  # the stacked weights by layer

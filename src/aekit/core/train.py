@@ -22,10 +22,8 @@ drives the module's weight schedules (e.g. the KL warm-up), in training and vali
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import time
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -39,53 +37,10 @@ from aekit.core.divergence import TrainingDivergedError, finite_or_raise
 from aekit.core.optimizers import adam, learning_rate_scheduler
 from aekit.core.same_run import run_parts
 from aekit.core.sharding import holding
-from aekit.warning_lines import caller_level
+from aekit.core.training_forward import TrainingForward, autocast
 
 # the public names; TrainingDivergedError lives in aekit.core.divergence, importable here too
 __all__ = ["TrainConfig", "TrainResult", "TrainingDivergedError", "train"]
-
-PRECISIONS = ("float32", "bf16")
-
-
-def autocast(precision: str, device: torch.device) -> contextlib.AbstractContextManager[None]:
-    """The context of a forward pass: bfloat16 autocast for ``"bf16"`` (matmuls and convolutions
-    in bf16, reductions and losses in float32, as autocast decides per op), else nothing."""
-    if precision == "bf16":
-        return torch.autocast(device.type, dtype=torch.bfloat16)
-    return contextlib.nullcontext()
-
-
-def compiled_forward(module: nn.Module, device: torch.device) -> Callable | None:
-    """``torch.compile(module)``, or None with a warning where this PyTorch cannot compile. On
-    CUDA ``mode="reduce-overhead"`` captures the step in CUDA graphs: a small network is bound
-    by kernel launches there, and a replayed graph launches them all at once. Shapes are static
-    but for the last, shorter batch of an epoch, which gets a graph of its own."""
-    if not hasattr(torch, "compile"):
-        _compile_failed("this PyTorch has no torch.compile")
-        return None
-    try:
-        compiled = torch.compile(module, mode="reduce-overhead" if device.type == "cuda" else None)
-    except Exception as error:  # e.g. a Python version torch.compile does not support yet
-        _compile_failed(f"{type(error).__name__}: {error}")
-        return None
-    mark_step = getattr(getattr(torch, "compiler", None), "cudagraph_mark_step_begin", None)
-    if device.type != "cuda" or mark_step is None:
-        return compiled
-
-    def step(*args: object, **kwargs: object) -> dict[str, torch.Tensor]:
-        mark_step()  # a new training step: the graphs may reuse the last step's memory
-        return compiled(*args, **kwargs)
-
-    return step
-
-
-def _compile_failed(why: str) -> None:
-    warnings.warn(
-        f"compile=True: compilation is unavailable here ({why}); training eagerly instead, with "
-        "the same results. Pass compile=False to silence this.",
-        RuntimeWarning,
-        stacklevel=caller_level(),
-    )
 
 
 @dataclass
@@ -213,9 +168,7 @@ def _train(
     result = TrainResult(n_iter=0)
     no_improve, best_state = 0, None
     cast = autocast(config.precision, X.device)
-    wrapped = group.wrap(module)  # an nn.Module, whose forward returns the terms
-    forward: Callable[..., dict[str, torch.Tensor]] = wrapped
-    untried = compiled_forward(wrapped, X.device) if config.compile else None
+    forward = TrainingForward(group.wrap(module), X.device, config.compile, cast)
     if config.checkpoint_path is not None and config.checkpoint_path.exists():
         result, no_improve, best_state = _resume(config, module, optimizer, scheduler, generator)
     group.same_everywhere(result.n_iter, f"the epoch resumed from {config.checkpoint_path}")
@@ -227,38 +180,26 @@ def _train(
         epoch = result.n_iter
         schedule_epoch = epoch + config.epochs_before  # where the weight schedules stand
         module.train()
-        sums: torch.Tensor | None = None  # one stacked tensor: fewer tiny ops per step
         if config.epoch_order is None:
             order = rows.epoch_order(X_train, generator)  # torch.randperm for a tensor
         else:
             order = config.epoch_order(y_train, generator)
-        batches = _batches(len(order), config.batch_size, order)
-        n_batches, next_report = -(-len(order) // config.batch_size), started
-        # index: this process's rows of the global batch (all of it for one process)
-        for done, (index, held, size) in enumerate(group.shards(batches), 1):
-            x, yb = X_train[index], _select(y_train, index)
-            with cast:
-                if untried is None:
-                    terms = forward(x, yb, generator, epoch=schedule_epoch)
-                else:
-                    forward, terms = _first_compiled_step(
-                        untried, forward, x, yb, generator, schedule_epoch
-                    )
-                    untried = None
-            # Read before the backward pass: a captured graph's outputs live in memory that its
-            # next replay reuses. float(): under autocast some terms come out in bfloat16.
-            values = torch.stack([value.detach().float() for value in terms.values()])
-            # One kernel a step, not two (a small network on a GPU is bound by launches).
-            sums = values * held if sums is None else sums.add_(values, alpha=held)
-            optimizer.zero_grad(set_to_none=True)
-            group.scale(terms["loss"], held, size).backward()
-            optimizer.step()
-            if within_epoch is not None and time.perf_counter() >= next_report:
-                within_epoch(epoch + done / n_batches)
-                next_report = time.perf_counter() + WITHIN_EPOCH_SECONDS
+        progress = None
+        if within_epoch is not None:
+            progress = _EpochProgress(within_epoch, epoch, -(-len(order) // config.batch_size))
+        train_means = _one_epoch(
+            forward,
+            optimizer,
+            X_train,
+            y_train,
+            order,
+            generator,
+            schedule_epoch,
+            batch_size=config.batch_size,
+            group=group,
+            progress=progress,
+        )
         scheduler.step()  # the next epoch's learning rate
-        assert sums is not None  # terms is set: a batch ran
-        train_means = dict(zip(terms, (group.sum(sums) / len(order)).tolist()))
         finite_or_raise(train_means, epoch + 1, config, X)
         val_means = None
         if X_val is not None:
@@ -293,6 +234,54 @@ def _train(
         module.load_state_dict(best_state)  # the weights that scored best on validation
     module.eval()
     return result
+
+
+def _one_epoch(
+    forward: TrainingForward,
+    optimizer: torch.optim.Optimizer,
+    X: torch.Tensor | rows.LazyRows,
+    y: torch.Tensor | None,
+    order: torch.Tensor,
+    generator: torch.Generator,
+    schedule_epoch: int,
+    *,
+    batch_size: int,
+    group: Group,
+    progress: _EpochProgress | None,
+) -> dict[str, float]:
+    """One pass of Adam steps over the rows of X in ``order``, a batch at a time; returns each
+    term's mean over the epoch's rows (of every process, under DDP)."""
+    sums: torch.Tensor | None = None  # one stacked tensor: fewer tiny ops per step
+    batches = _batches(len(order), batch_size, order)
+    # index: this process's rows of the global batch (all of it for one process)
+    for done, (index, held, size) in enumerate(group.shards(batches), 1):
+        terms = forward(X[index], _select(y, index), generator, schedule_epoch)
+        # Read before the backward pass: a captured graph's outputs live in memory that its
+        # next replay reuses. float(): under autocast some terms come out in bfloat16.
+        values = torch.stack([value.detach().float() for value in terms.values()])
+        # One kernel a step, not two (a small network on a GPU is bound by launches).
+        sums = values * held if sums is None else sums.add_(values, alpha=held)
+        optimizer.zero_grad(set_to_none=True)
+        group.scale(terms["loss"], held, size).backward()
+        optimizer.step()
+        if progress is not None:
+            progress.batch_done(done)
+    assert sums is not None  # terms is set: a batch ran
+    return dict(zip(terms, (group.sum(sums) / len(order)).tolist()))
+
+
+class _EpochProgress:
+    """Tells ``within_epoch`` the epochs done so far (3.25: a quarter into the fourth), at most
+    every :data:`WITHIN_EPOCH_SECONDS`."""
+
+    def __init__(self, within_epoch: Callable[[float], None], epoch: int, n_batches: int):
+        self.within_epoch, self.epoch, self.n_batches = within_epoch, epoch, n_batches
+        self.next_report = time.perf_counter()
+
+    def batch_done(self, done: int) -> None:
+        if time.perf_counter() >= self.next_report:
+            self.within_epoch(self.epoch + done / self.n_batches)
+            self.next_report = time.perf_counter() + WITHIN_EPOCH_SECONDS
 
 
 def record_epoch(
@@ -336,26 +325,6 @@ def record_epoch(
         result.best_loss, result.best_tie = current, tie
     result.stopped_early = no_improve >= config.n_iter_no_change
     return no_improve, new_best
-
-
-def _first_compiled_step(
-    compiled: Callable[..., dict[str, torch.Tensor]],
-    module: Callable[..., dict[str, torch.Tensor]],
-    x: torch.Tensor,
-    y: torch.Tensor | None,
-    generator: torch.Generator,
-    epoch: int,
-) -> tuple[Callable[..., dict[str, torch.Tensor]], dict[str, torch.Tensor]]:
-    """The terms of the first step and the forward for the others: the compiled one if this
-    step worked, else the eager module, after a warning. Compilation happens on the first call,
-    where a machine without a working compiler (no C++ toolchain for the CPU backend) fails."""
-    state = generator.get_state()  # a failed attempt must not shift the random stream
-    try:
-        return compiled, compiled(x, y, generator, epoch=epoch)
-    except Exception as error:
-        generator.set_state(state)
-        _compile_failed(f"{type(error).__name__}: {str(error).strip().splitlines()[0]}")
-        return module, module(x, y, generator, epoch=epoch)
 
 
 def _resume(

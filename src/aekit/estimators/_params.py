@@ -26,7 +26,8 @@ from aekit.core.architectures import ARCHITECTURES
 from aekit.core.fingerprint import array_digest, fingerprint
 from aekit.core.nets import ACTIVATIONS
 from aekit.core.objectives.likelihoods import LIKELIHOODS
-from aekit.core.train import PRECISIONS, TrainConfig
+from aekit.core.train import TrainConfig
+from aekit.core.training_forward import PRECISIONS
 from aekit.data.intervals import Interval
 from aekit.data.validation import is_int
 from aekit.devices import DEVICE_NAMES, DEVICES, is_device_name
