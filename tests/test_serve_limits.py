@@ -134,6 +134,10 @@ def test_an_unexpected_error_is_a_500_without_traceback(served_vae, served_table
     assert response.status_code == 500
     assert response.json() == {"detail": "internal server error (see the server's log)."}
     assert "Traceback" not in response.text and "ZeroDivisionError" not in response.text
+    # one line of ours naming the request; the traceback is the server's own (it was twice)
+    (record,) = [r for r in caplog.records if r.name.startswith("aekit")]
+    assert record.getMessage() == "POST /v1/score failed: ZeroDivisionError: division by zero"
+    assert record.exc_info is None
 
 
 def test_a_slow_request_times_out_with_504(served_vae, served_table):

@@ -386,7 +386,9 @@ def create_app(
 
     @app.exception_handler(Exception)
     async def failed(request: Request, err: Exception) -> JSONResponse:
-        log.error("%s %s failed", request.method, request.url.path, exc_info=err)
+        # One line, no traceback: Starlette re-raises what reaches this handler, and the
+        # server (uvicorn: "Exception in ASGI application") logs its traceback after it.
+        log.error("%s %s failed: %s: %s", request.method, request.url.path, type(err).__name__, err)
         return JSONResponse({"detail": "internal server error (see the server's log)."}, 500)
 
     return app
