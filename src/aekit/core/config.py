@@ -21,6 +21,9 @@ class TrainConfig:
     learning_rate_schedule: str = "constant"  # or "cosine": see learning_rate_scheduler
     early_stopping: bool = False
     validation_fraction: float = 0.1
+    # Hold the validation rows out class by class, y being class codes (a classifier's): see
+    # aekit.core.validation_split.
+    stratify: bool = False
     n_iter_no_change: int = 10
     tol: float = 1e-4
     patience_start: int = 0  # epochs before stalls count (the loss rises during KL warm-up)

@@ -38,6 +38,7 @@ from aekit.core.optimizers import adam, learning_rate_scheduler
 from aekit.core.same_run import run_parts
 from aekit.core.sharding import holding
 from aekit.core.training_forward import TrainingForward, autocast
+from aekit.core.validation_split import random_split, stratified_split
 
 # the public names; TrainingDivergedError lives in aekit.core.divergence, importable here too
 __all__ = ["TrainConfig", "TrainResult", "TrainingDivergedError", "train"]
@@ -110,20 +111,26 @@ def evaluate(
 
 
 def _split(
-    n: int, config: TrainConfig, generator: torch.Generator
+    n: int, config: TrainConfig, generator: torch.Generator, y: torch.Tensor | None = None
 ) -> tuple[torch.Tensor, torch.Tensor] | tuple[None, None]:
-    """Training and validation row indices (validation only with early stopping)."""
+    """Training and validation row indices (validation only with early stopping); with
+    ``config.stratify``, class by class of the class codes ``y``."""
     if not config.early_stopping:
         return None, None
     n_val = int(round(config.validation_fraction * n))
+    if config.stratify and y is not None and 0 < n_val < n:
+        train_rows, validation_rows = stratified_split(y, n_val, generator)
+        if len(validation_rows):
+            return train_rows, validation_rows
+        n_val = 0  # every class has one row: none to spare
     if not 0 < n_val < n:
         raise ValueError(
             f"validation_fraction={config.validation_fraction} leaves {n_val} of {n} rows for "
-            "validation; early stopping needs at least one row on each side. Use more data, "
-            "another validation_fraction, or early_stopping=False."
+            "validation; early stopping needs at least one row on each side"
+            f"{' (and each class a training row)' if config.stratify else ''}. Use more "
+            "data, another validation_fraction, or early_stopping=False."
         )
-    order = torch.randperm(n, generator=generator, device=generator.device)
-    return order[n_val:], order[:n_val]
+    return random_split(n, n_val, generator)
 
 
 def train(
@@ -160,7 +167,7 @@ def _train(
     within_epoch: Callable[[float], None] | None,
     group: Group,
 ) -> TrainResult:
-    train_idx, val_idx = (rows.split_order(X, i) for i in _split(len(X), config, generator))
+    train_idx, val_idx = (rows.split_order(X, i) for i in _split(len(X), config, generator, y))
     X_train, y_train = (X, y) if train_idx is None else _rows_of(X, y, train_idx)
     X_val, y_val = (None, None) if val_idx is None else _rows_of(X, y, val_idx)
     optimizer = adam(module, config)

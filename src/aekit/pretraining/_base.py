@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -252,6 +252,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
             tie_break="loss" if self.early_stopping_metric == "accuracy" else None,
             parameter_groups=lambda module: groups,
             epoch_order=partial(repeated_order, min_rows=int(self.min_rows_per_epoch)),
+            stratify=is_classifier(self),  # every class keeps training rows
         )
 
     def __sklearn_is_fitted__(self) -> bool:

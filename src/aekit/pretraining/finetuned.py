@@ -69,7 +69,9 @@ _PARAMETERS = """
         improving and keep the weights that scored best on them.
     validation_fraction : float, default=0.1
         The fraction of the labelled rows held out at random for early stopping (rounded): it
-        must leave at least one row on each side, or ``fit`` says so (``ValueError``).
+        must leave at least one row on each side, or ``fit`` says so (``ValueError``). A
+        classifier holds them out class by class (stratified), each class keeping at least
+        one training row, so a class with few rows is never held out whole.
     n_iter_no_change : int, default=10
         Epochs without an improvement of ``tol`` before stopping.
     tol : float, default=1e-4
