@@ -183,9 +183,16 @@ def test_conditional_modules_take_indices_or_one_hot_and_need_a_label():
         (torch.tensor(3), r"y has shape \(\) \(torch\.int64\)"),
         (index[:3], rf"y has 3 labels for {len(X)} rows"),
         (torch.zeros(len(X), k + 1), rf"one-hot rows of shape \(n, {k}\)"),
+        (index.bool(), r"booleans as indices: pass y\.long\(\)"),
+        # integer rows that are not one-hot ran as a blend of every class (user review)
+        (torch.full((len(X), k), 5), r"y's rows \[0, 1, 2, 3, 4\] are not one-hot"),
+        (torch.ones(len(X), k, dtype=torch.long), r"are not one-hot .* \[1, 1, 1"),
+        (torch.zeros(len(X), k, dtype=torch.bool), r"are not one-hot"),
     ]:
         with pytest.raises(ValueError, match=said):
             encoder(x, wrong)
+    soft = torch.full((len(X), k), 1.0 / k)  # soft float rows are taken as given
+    assert encoder(x, soft).shape == (len(X), CPU["latent_dim"])
 
 
 def test_rows_of_another_shape_with_as_many_values_are_refused():
@@ -255,3 +262,19 @@ def test_the_checks_hold_under_torch_compile():
     assert torch.isnan(codes[2]).all()
     with pytest.raises(ValueError, match=r"label indices must lie in 0\.\.9"):
         cvae(torch.from_numpy(X[:3]), torch.tensor([0, 1, 10]))  # eager: refused
+
+
+def test_a_fixed_gaussian_scale_stays_fixed_when_a_module_is_unfrozen():
+    # sigma = 1 of the deterministic kinds was a frozen parameter: the usual unfreezing idiom,
+    # module.requires_grad_(True), trained it (0 -> -0.49 in 50 steps), unsaid
+    X = np.random.default_rng(0).normal(size=(200, 6)).astype(np.float32)
+    fitted = aekit.Autoencoder(**CPU, likelihood="gaussian").fit(X)
+    module = fitted.score_module().train().requires_grad_(True)
+    optimizer = torch.optim.Adam(module.parameters(), lr=1e-2)
+    for _ in range(10):
+        optimizer.zero_grad()
+        (-module(torch.from_numpy(X)).mean()).backward()
+        optimizer.step()
+    assert float(module.model.likelihood.log_scale) == 0.0
+    vae = aekit.VAE(**CPU, likelihood="gaussian").fit(X)  # a VAE learns its sigma
+    assert vae.model_.likelihood.log_scale.requires_grad

@@ -152,23 +152,35 @@ class LabelledModule(nn.Module):
         k = self.n_classes
         integral = not y.is_floating_point() and y.dtype != torch.bool
         if y.dim() == 2 and y.shape[1] == k and k > 1:
+            if not y.is_floating_point() and not _compiling():
+                _refuse_rows_not_one_hot(y)  # soft float rows are taken as given
             y = y.float()  # one-hot rows (k = 1: one column of indices reads as below)
         elif integral and (y.dim() == 1 or (y.dim() == 2 and y.shape[1] == 1)):
             y = y.reshape(-1)
         else:
             kind = "floats" if y.is_floating_point() else str(y.dtype)
+            hint = {"floats": "floating indices", "torch.bool": "booleans as indices"}
             raise ValueError(
                 f"y has shape {tuple(y.shape)} ({kind}); the module takes class indices, "
                 f"integers of shape (n,), or one-hot rows of shape (n, {k})"
-                + (
-                    " (floating indices: pass y.long())."
-                    if y.dim() == 1 and kind == "floats"
-                    else "."
-                )
+                + (f" ({hint[kind]}: pass y.long())." if y.dim() == 1 and kind in hint else ".")
             )
         if len(y) != rows:
             raise ValueError(f"y has {len(y)} labels for {rows} rows; give one a row.")
         return y
+
+
+def _refuse_rows_not_one_hot(y: torch.Tensor) -> None:
+    """Integer or bool label rows must be one-hot: 0s and a single 1 a row (a row of 5s, or
+    of 1s, ran as a blend of every class, unsaid)."""
+    entries_01 = (y == 0) | (y == 1)
+    bad = torch.nonzero(~entries_01.all(dim=1) | (y.long().sum(dim=1) != 1)).flatten()
+    if len(bad):
+        raise ValueError(
+            f"y's rows {bad[:5].tolist()} are not one-hot (a single 1, the rest 0): "
+            f"{y[bad[0]].tolist()}; pass class indices of shape (n,), or one-hot rows "
+            "(torch.nn.functional.one_hot(indices, n_classes))."
+        )
 
 
 def _one_hot_or_nan(y: torch.Tensor, n_classes: int) -> torch.Tensor:

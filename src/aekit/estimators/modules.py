@@ -67,6 +67,9 @@ class EncoderModule(LabelledModule):
         self.n_classes = int(model.n_classes)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """Codes ``(n, latent_dim)`` of raw float32 rows ``x``: flat ``(n, n_features)`` or
+        shaped as the network reads them; ``y``, a ConditionalVAE's labels: class indices
+        ``(n,)`` into ``classes_`` or one-hot rows ``(n, n_classes)``."""
         rows = self.objective.encoder_input(self.scaling(x))
         return self.latent(self.encoder(join_label(rows, self._label(y, rows)))).mean
 
@@ -85,6 +88,8 @@ class DecoderModule(LabelledModule):
         self.latent_dim = int(latent_dim)
 
     def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """Expected rows ``(n, n_features)`` on the data's scale of float32 codes ``z``
+        ``(n, latent_dim)``; ``y`` as :meth:`EncoderModule.forward`'s."""
         if not tracing():
             dtype = next(self.decoder.parameters()).dtype
             check_rows(z, ((self.latent_dim,),), dtype, "z", "codes")
@@ -114,6 +119,8 @@ class ScoreModule(LabelledModule):
         self.n_classes = int(model.n_classes)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """Each row's log-likelihood ``(n,)`` in nats (a VAE's ELBO) of raw float32 rows
+        ``x``; ``x`` and ``y`` as :meth:`EncoderModule.forward`'s."""
         rows = self.scaling(x)
         label = self._label(y, rows)  # checked here, so a missing label fails with this message
         return self.row_log_likelihood(self.model, rows, label) + self.log_det_scale
@@ -173,7 +180,7 @@ class ExportsModules:
 
         >>> import torch
         >>> from aekit import VAE
-        >>> from aekit.datasets import load_digits
+        >>> from aekit.data import load_digits
         >>> X, y = load_digits()
         >>> vae = VAE(latent_dim=8, max_iter=40, random_state=0).fit(X)
         >>> encoder = vae.encoder_module().train()
@@ -210,10 +217,11 @@ class ExportsModules:
         """Each row's log-likelihood as a standalone torch module, as ``score_samples``.
 
         ``module(x)`` (``module(x, y)`` for a ConditionalVAE: the ELBO given the label) returns
-        ``log p(x | h(x))`` for deterministic kinds and the ELBO for VAEs, with the same 16
-        fixed draws of eps as ``score_samples``, in nats, as a density of the raw data. As
-        :meth:`encoder_module`, it does not check the values: a Bernoulli model's score of
-        rows outside [0, 1] (``score_samples`` refuses them) is no log-likelihood at all.
+        ``log p(x | h(x))`` for deterministic kinds and the ELBO for VAEs, with the same fixed
+        draws of eps as ``score_samples`` (the model's ``n_draws``), in nats, as a density of
+        the raw data. As :meth:`encoder_module`, it does not check the values: a Bernoulli
+        model's score of rows outside [0, 1] (``score_samples`` refuses them) is no
+        log-likelihood at all.
 
         Returns
         -------

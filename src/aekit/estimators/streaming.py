@@ -9,7 +9,7 @@ yielded, or written chunk by chunk to a ``.parquet``, ``.npy`` or ``.csv`` file
 size. Inference is float64 and row by row, so chunking changes outputs by float64 rounding at
 most (~1e-14 of a score).
 
->>> from aekit.datasets import open_dataset                                # doctest: +SKIP
+>>> from aekit import open_dataset                                          # doctest: +SKIP
 >>> write_outputs(vae, open_dataset("big.parquet"), "scores.parquet")      # doctest: +SKIP
 
 The inference methods take the same route through an ``out=`` keyword (:func:`writes_to_file`):

@@ -73,7 +73,10 @@ class GaussianLikelihood(Likelihood):
 
     def __init__(self, learn_scale: bool = False) -> None:
         super().__init__()
-        self.log_scale = nn.Parameter(torch.zeros(()), requires_grad=learn_scale)
+        if learn_scale:
+            self.log_scale = nn.Parameter(torch.zeros(()))
+        else:  # a buffer, not a frozen parameter: module.requires_grad_(True) trained it
+            self.register_buffer("log_scale", torch.zeros(()))
 
     def nll_per_feature(self, output: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         if output.shape != x.shape:  # as binary_cross_entropy_with_logits refuses: a (n, 1)
