@@ -140,3 +140,19 @@ def test_write_through_errors_name_the_output_or_the_folder_that_failed(tmp_path
     assert staged.value.strerror == (
         f"No space left on device (the output for {pipe} is made there first)"
     )
+
+
+def test_a_class_loads_its_own_files_and_names_another_class(tmp_path):
+    # AnomalyDetector.load was an AttributeError, where TabularEncoder.load exists
+    X = np.random.default_rng(0).normal(size=(60, 4)).astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = aekit.Autoencoder(max_iter=1, hidden_layer_sizes=(4,), latent_dim=2).fit(X)
+    model.save(tmp_path / "ae.safetensors")
+    loaded = aekit.Autoencoder.load(tmp_path / "ae.safetensors")
+    np.testing.assert_array_equal(loaded.transform(X), model.transform(X))
+    said = "holds an Autoencoder, not an AnomalyDetector; read it with aekit.load"
+    with pytest.raises(ValueError, match=said):
+        aekit.AnomalyDetector.load(tmp_path / "ae.safetensors")
+    with pytest.raises(ValueError, match="not a VariationalAutoencoder"):
+        aekit.VAE.load(tmp_path / "ae.safetensors")

@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from aekit import registry
-from aekit.io.model_file import INCONSISTENT, inconsistency, write_model
+from aekit.io.model_file import INCONSISTENT, inconsistency, load, write_model
 from aekit.warning_lines import caller_level
 
 _ESTIMATOR = "__estimator__"  # an estimator-valued parameter: its class and its parameters
@@ -150,6 +150,39 @@ class SavesToFile:
         document, tree = export_estimator(self)
         write_model(path, document, tree)
 
+    @classmethod
+    def load(cls, path: str | os.PathLike, device: str = "cpu") -> Any:
+        """Read a model file that :meth:`save` wrote, as :func:`aekit.load` does (no code in
+        the file is ever run), and check that it holds this class.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The model file.
+        device : {"cpu", "auto", "cuda", "cuda:N"}, default="cpu"
+            Where its tensors go.
+
+        Returns
+        -------
+        estimator : the fitted estimator of this class
+
+        Raises
+        ------
+        ValueError
+            For a corrupt, truncated, foreign or newer-version file, or one that holds
+            another class (``aekit.load`` reads any).
+        FileNotFoundError
+            For a folder, naming the model file inside (if any).
+        """
+        estimator = load(path, device)
+        if not isinstance(estimator, cls):
+            kind = type(estimator).__name__
+            raise ValueError(
+                f"{os.fspath(path)} holds {_a(kind)}, not {_a(cls.__name__)}; read it with "
+                f"aekit.load(path) or aekit.{kind}.load(path)."
+            )
+        return estimator
+
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
         """``(fitted, tree)``: what fitting learned, as JSON and as tensors / numeric arrays."""
         raise NotImplementedError
@@ -171,6 +204,10 @@ class SavesToFile:
         restore_output(estimator, document.get("output"))
         remember_fitted_params(estimator)  # set_params after load: as after fit
         return estimator
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[0] in 'AEIOU' else 'a'} {name}"
 
 
 def export_estimator(estimator: Any) -> tuple[dict[str, Any], Any]:
