@@ -232,3 +232,15 @@ def test_series_figure_reads_the_dataframe_the_detector_took():
     assert np.issubdtype(np.asarray(given.get_lines()[0].get_xdata()).dtype, np.datetime64)
     with pytest.raises(ValueError, match=r"values has columns \['host', 'cpu'\].*time=X\["):
         series_figure(pd.DataFrame({"host": ["a"] * n, "cpu": scores}), scores, 0.9)
+
+
+def test_series_figure_puts_a_spike_that_dwarfs_the_scores_on_a_log_axis():
+    # one score of 6,000 drew a threshold of 28 and every other flagged stretch flat on zero
+    scores = np.abs(np.random.default_rng(0).normal(size=500)) * 10
+    spiked = scores.copy()
+    spiked[250] = 6000
+    figure = series_figure(spiked, spiked, 28.0)
+    bottom = figure.axes[1]
+    assert bottom.get_yscale() == "symlog"
+    assert bottom.get_ylabel().startswith("anomaly score (log above ")
+    assert series_figure(scores, scores, 28.0).axes[1].get_yscale() == "linear"

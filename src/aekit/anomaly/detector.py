@@ -45,9 +45,11 @@ from aekit.anomaly.members import (
     DEFAULT_NOISE,
     MEMBER_TRAINING,
     MemberTraining,
+    check_member,
     default_member,
     member_for_new_rows,
     warn_member_draws_unread,
+    warn_rows_all_alike,
 )
 from aekit.anomaly.outputs import DetectorOutputs
 from aekit.anomaly.persistence import export_detector, import_detector
@@ -352,11 +354,13 @@ class AnomalyDetector(
         A = self._training_rows(X, rng)
         # checked before any training: a wrong X_normal was said after the members' fits, as "X"
         normal = self._encoded_normal_rows(X_normal) if self.threshold == "validation" else None
+        warn_rows_all_alike(A)
         held, A = self._held_out(A, rng)
         base = self.estimator
         if base is None:
             base = self._default_estimator(*A.shape)
         else:
+            check_member(base)
             base = member_for_new_rows(base)
             warn_member_draws_unread(base, int(self.n_draws))
             if self.categorical_groups_ and base.get_params().get("categorical_groups") is None:

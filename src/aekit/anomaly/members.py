@@ -108,6 +108,50 @@ def member_for_new_rows(base: Any) -> Any:
     return clone(base).set_params(likelihood="gaussian")
 
 
+def check_member(base: Any) -> None:
+    """Refuse, before any training, a member the detector cannot feed: it gives every member
+    flat rows ``(n_samples, n_features)`` and no labels (a convolutional member's own advice,
+    "pass X as (n, channels, length)", sent users to a shape the detector refuses)."""
+    from aekit.core.architectures import SEQUENCE_ARCHITECTURES
+    from aekit.estimators import ConditionalVAE
+
+    name = type(base).__name__
+    if isinstance(base, ConditionalVAE):
+        raise ValueError(
+            "estimator=ConditionalVAE(...): the detector is unsupervised and passes its members "
+            "no labels; use VAE(...), or score rows with ConditionalVAE.score_samples(X, y)."
+        )
+    params = base.get_params()
+    architecture = params.get("architecture")
+    if architecture in SEQUENCE_ARCHITECTURES and params.get("sequence_shape") is None:
+        raise ValueError(
+            f"estimator={name}(architecture={architecture!r}) needs sequence_shape: the "
+            "detector gives its members flat rows (n_samples, n_features), so set "
+            f"{name}(..., sequence_shape=(channels, length)) (one series' values: (1, "
+            "n_features))."
+        )
+    if architecture == "conv" and params.get("image_shape") is None:
+        raise ValueError(
+            f"estimator={name}(architecture='conv') needs image_shape: the detector gives its "
+            f"members flat rows (n_samples, n_features), so set {name}(..., "
+            "image_shape=(C, H, W)) and pass the images flattened."
+        )
+
+
+def warn_rows_all_alike(A: np.ndarray) -> None:
+    """Warn when every training row is the same: the detector then learns one point, and any
+    row that differs at all, by 0.01 in one column, is flagged (200 copies of a row, or a
+    constant table, were taken without a word)."""
+    if len(A) > 1 and not np.ptp(A, axis=0).any():
+        warnings.warn(
+            f"every one of the {len(A)} training rows is the same: the detector learns that "
+            "one row, and flags any row that differs from it at all; train on rows that vary "
+            "as normal rows do.",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
+
+
 def warn_member_draws_unread(base: Any, detector_draws: int) -> None:
     """Warn when a VAE given as ``estimator`` sets its own ``n_draws``: the detector scores its
     members with *its* ``n_draws`` (``AnomalyDetector(estimator=VAE(n_draws=64))`` averaged 16

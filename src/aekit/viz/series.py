@@ -182,9 +182,28 @@ def series_figure(
     )
     if values.shape[1] <= 10:
         top.legend(loc="upper left", fontsize="small")
-    bottom.set_ylabel("anomaly score")
+    bottom.set_ylabel("anomaly score" + _log_above_typical(bottom, scores, threshold))
     bottom.set_xlabel("time" if time is not None else "point")
     bottom.legend(loc="upper left", fontsize="small")
     if np.issubdtype(x.dtype, np.datetime64):
         figure.autofmt_xdate()
     return figure
+
+
+# A score this many times the typical (99th percentile) and the threshold gets a log axis: one
+# spike of 6,000 drew a threshold of 28 and every other flagged stretch flat on zero.
+LOG_AXIS_RATIO = 30
+
+
+def _log_above_typical(ax: Any, scores: np.ndarray, threshold: float | None) -> str:
+    """Give ``ax`` a symmetric-log y axis, linear up to the typical score or the threshold,
+    when a few scores dwarf them; returns what the axis label should add (or "")."""
+    finite = scores[np.isfinite(scores)]
+    if not len(finite):
+        return ""
+    typical = max(float(np.percentile(np.abs(finite), 99)), abs(threshold or 0.0))
+    if typical <= 0 or np.abs(finite).max() <= LOG_AXIS_RATIO * typical:
+        return ""
+    ax.set_yscale("symlog", linthresh=typical)
+    ax.set_ylim(bottom=min(0.0, float(finite.min())))  # no empty negative decades
+    return f" (log above {typical:.3g})"
