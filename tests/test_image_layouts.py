@@ -3,12 +3,15 @@ arrays read with --image-shape, and --image-shape drawing only shapes that can b
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import invoke, ok, refused
 from conftest import DEVICE
 from PIL import Image
+from sklearn.exceptions import ConvergenceWarning
 
 import aekit
 from aekit.cli.errors import for_the_command_line
@@ -208,3 +211,35 @@ def test_channels_last_images_read_from_disk_are_refused_as_in_memory(tmp_path, 
         assert said.endswith("X.transpose(0, 3, 1, 2))).")  # recorded: nothing to leave out
     np.save(tmp_path / "chw.npy", rows.reshape(-1, 3, 4, 4))
     ok(invoke("score", tmp_path / "R", tmp_path / "chw.npy", "-o", tmp_path / "s.csv"))
+
+
+def test_grey_images_without_a_channel_axis_are_said_to_a_dense_network(images):
+    # (n, H, W), Keras' layout, was read as sequences of H channels without a word: figures of
+    # 28 overlaid lines, PNG output refused
+    grey = images[:, 0]
+    with pytest.warns(UserWarning, match=r"grey images \(n, H, W\), pass X\[:, None\]"):
+        model = aekit.Autoencoder(max_iter=1, device=DEVICE).fit(grey)
+    assert model.sequence_shape_ == (8, 8)  # read as before: said, not changed
+    said = for_the_command_line(
+        "X of shape (n, 8, 8) is read as sequences (n, channels, length) of 8 channels; if these "
+        "are grey images (n, H, W), pass X[:, None] (n, 1, H, W), or sequence_shape=(8, 8) if "
+        "they are sequences."
+    )
+    assert "pass --image-shape 1,8,8, or --param 'sequence_shape=[8,8]' if" in said
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)  # one epoch learns nothing
+        aekit.Autoencoder(max_iter=1, device=DEVICE, sequence_shape=(8, 8)).fit(grey)
+        aekit.Autoencoder(max_iter=1, device=DEVICE).fit(grey[:, :4])  # (n, 4, 8): sequences
+
+
+def test_images_given_to_a_model_of_flat_rows_are_told_the_reshape(images):
+    flat = images.reshape(len(images), -1)
+    model = aekit.Autoencoder(max_iter=1, device=DEVICE).fit(flat)
+    said = r"fitted on rows of 64 features, not images: pass flat rows, X\.reshape\(len\(X\), -1\)"
+    with pytest.raises(ValueError, match=said):
+        model.transform(images.transpose(0, 2, 3, 1))  # (n, H, W, C), Keras' layout
+    np.testing.assert_array_equal(  # the advice, as given
+        model.transform(images.transpose(0, 2, 3, 1).reshape(len(images), -1)),
+        model.transform(flat),
+    )

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from cli_helpers import invoke, ok
+from cli_helpers import invoke, ok, refused
 
 import aekit
 
@@ -58,3 +58,24 @@ def test_the_command_line_says_it_with_image_shape(tmp_path):
     with pytest.warns(UserWarning, match=r"is uint8 \(pixel values 0\.\.255\?\)"):
         ok(invoke("train", tmp_path / "u.npy", "--model", "ae", "--epochs", 1, "--quiet",
                   "--image-shape", "1,4,4", "--out", tmp_path / "run"))  # fmt: skip
+
+
+def test_images_of_whole_numbers_up_to_255_are_said_whatever_their_dtype(tmp_path):
+    # x.astype("float32") without / 255, or a CSV's pixels, trained a Gaussian silently
+    images = PIXELS.reshape(64, 1, 4, 4)
+    for X, params in [
+        (images.astype(np.float32), {}),
+        (images.astype(np.int64), {}),
+        (PIXELS.astype(np.float32), {"image_shape": (1, 4, 4)}),
+    ]:
+        with pytest.warns(UserWarning, match=r"X's images hold whole numbers 0\.\.255"):
+            aekit.Autoencoder(**QUICK, **params).fit(X)
+    assert not said(PIXELS.astype(np.float32))  # a table of whole numbers: ages, counts
+    table = frame(PIXELS).assign(label=np.arange(64) % 3)
+    table.to_csv(tmp_path / "kaggle.csv", index=False)  # a label, then the pixels
+    with pytest.warns(UserWarning, match=r"X's images hold whole numbers 0\.\.255"):
+        ok(invoke("train", tmp_path / "kaggle.csv", "--label-column", "label", "--epochs", 1,
+                  "--quiet", "--image-shape", "1,4,4", "--out", tmp_path / "run"))  # fmt: skip
+    result = invoke("train", tmp_path / "kaggle.csv", "--epochs", 1, "--quiet",
+                    "--image-shape", "1,4,4", "--out", tmp_path / "run2")  # fmt: skip
+    refused(result, "If its column 'label' is the label, pass --label-column label.")

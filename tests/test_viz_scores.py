@@ -244,3 +244,14 @@ def test_series_figure_puts_a_spike_that_dwarfs_the_scores_on_a_log_axis():
     assert bottom.get_yscale() == "symlog"
     assert bottom.get_ylabel().startswith("anomaly score (log above ")
     assert series_figure(scores, scores, 28.0).axes[1].get_yscale() == "linear"
+
+
+def test_sequence_reconstructions_name_line_styles_alone_for_many_channels():
+    # two legend entries a channel: 24 for 12 channels spilled over the panels below
+    from aekit.viz.sequences import sequence_reconstructions
+
+    X = np.random.default_rng(0).random((4, 12, 30))
+    (legend,) = [ax.get_legend() for ax in sequence_reconstructions(X, X * 0.9, (12, 30))[:1]]
+    assert [t.get_text() for t in legend.get_texts()] == ["input (12 channels)", "reconstruction"]
+    two = sequence_reconstructions(X[:, :2], X[:, :2] * 0.9, (2, 30))[0].get_legend()
+    assert len(two.get_texts()) == 4  # input and reconstruction of x0 and x1

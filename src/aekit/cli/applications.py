@@ -240,7 +240,9 @@ class _Psnr:
         if denoised < noisy:  # 13.48 dB in, 9.89 out, and not a word (a network unlearned)
             line += (
                 "; the denoised rows are further from the clean ones than the noisy rows: the "
-                "model has not learned to denoise these (train it longer, or on such data)"
+                "model has not learned to denoise these (train it longer, with a larger code "
+                "(--param latent_dim=128 for images) or smaller batches (--param batch_size=32), "
+                "or on such data)"
             )
         return line
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from aekit.cli.data_kinds import is_image_folder, on_disk
 from aekit.cli.file_writers import write_frame, write_images, write_table  # noqa: F401
+from aekit.cli.image_shape_checks import check_image_layout, shape_mismatch
 from aekit.cli.label_text import labels_from_text, read_blank_labels
 from aekit.cli.outputs import is_run_folder
 from aekit.cli.running_command import or_digits
@@ -102,12 +103,10 @@ def open_data(
         return load_data(spec, options)
     if options.image_shape:
         shape = parse_ints(options.image_shape, 3, "--image-shape")
-        _check_image_layout(options, shape, dataset.shape)
+        check_image_layout(options, shape, dataset.shape)
         if int(np.prod(shape)) != dataset.reader.n_features:
-            raise ValueError(
-                f"{options.shape_option()} needs rows of {int(np.prod(shape))} "
-                f"values; DATA has shape {dataset.shape}."
-            )
+            columns = getattr(dataset.reader, "columns", None)
+            raise ValueError(shape_mismatch(options, shape, dataset.shape, columns))
         dataset.reader.row_shape = shape
     y = _labels(spec, options, dataset.labels, len(dataset))
     return Dataset(dataset.reader, options.label_column, y), y
@@ -252,46 +251,13 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             values = values.astype(np.float32)
         if values.shape[1:] == shape:  # images already (a 4-D array, an image folder)
             return values, y
-        _check_image_layout(options, shape, values.shape)
+        check_image_layout(options, shape, values.shape)
         one_channel = values.ndim == 3 and shape[0] == 1 and values.shape[1:] == shape[1:]
         if not (values.ndim == 2 and values.shape[1] == int(np.prod(shape))) and not one_channel:
-            raise ValueError(
-                f"{options.shape_option()} needs rows of {int(np.prod(shape))} values; "
-                f"DATA has shape {values.shape}."
-            )
+            columns = list(getattr(X, "columns", [])) or None  # a DataFrame's
+            raise ValueError(shape_mismatch(options, shape, values.shape, columns))
         X = values.reshape(len(values), *shape)
     return X, y
-
-
-def _check_image_layout(options: DataOptions, shape: tuple, array_shape: tuple) -> None:
-    """Refuse an array of images (or rows of shape) other than ``shape`` (--image-shape) that
-    the reshape to it would scramble: (n, H, W, C) images, or (n, a, b, c) of other axes (flat
-    rows, and (n, H, W) images of one channel, are reshaped). Every read of DATA asks here:
-    read from disk a batch at a time, channels-last images were scored scrambled, unsaid."""
-    inner, ndim, size = tuple(array_shape[1:]), len(array_shape), int(np.prod(shape))
-    typed = not options.shape_recorded  # a recorded shape cannot be left out
-    if inner == tuple(shape) or (ndim == 3 and shape[0] == 1 and inner == tuple(shape[1:])):
-        return
-    if ndim == 4 and inner == (*shape[1:], shape[0]):
-        raise ValueError(
-            f"{options.shape_option()}: DATA's images have shape {inner}, channels-last "
-            "(height, width, channels); aekit takes (n, C, H, W): save DATA in that layout "
-            "(np.save(path, X.transpose(0, 3, 1, 2)))"
-            + (" and leave --image-shape out." if typed else ".")
-        )
-    if ndim in (3, 4) and int(np.prod(inner)) == size:
-        own = ",".join(map(str, (1,) * (ndim == 3) + inner))
-        last = inner[-1] in (1, 3, 4) and ndim == 4  # channels-last, maybe
-        fix = (
-            f"leave it out, or give {own} if those are (C, H, W) images"
-            if typed
-            else f"save DATA as flat rows of {size} values or as images of that shape"
-        )
-        raise ValueError(
-            f"{options.shape_option()}: DATA holds rows of shape {inner} already (array shape "
-            f"{tuple(array_shape)}), which --image-shape would reorder; {fix}"
-            + (", or save (H, W, C) images as X.transpose(0, 3, 1, 2)." if last else ".")
-        )
 
 
 def _labels(spec: str, options: DataOptions, y: np.ndarray | None, rows: int):

@@ -55,9 +55,10 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         r"--param 'sequence_shape=[\1,\2]' if it really has",
     ),
     (  # aekit.estimators._data_scale.warn_of_pixel_values
-        r"^X is uint8 \(pixel values 0\.\.255\?\), so likelihood='auto' chose a Gaussian on "
+        r"^X( is uint8 \(pixel values 0\.\.255\?\)|'s images hold whole numbers 0\.\.255 "
+        r"\(pixel values\?\)), so likelihood='auto' chose a Gaussian on "
         r"standardized values; for images divide X by 255 .* or pass likelihood='gaussian' to",
-        "DATA is uint8 (pixel values 0..255?), so the likelihood chosen is a Gaussian on "
+        r"DATA\1, so the likelihood chosen is a Gaussian on "
         "standardized values; for images save DATA divided by 255 (values in [0, 1]) to get the "
         "Bernoulli likelihood of pixels, or pass --param likelihood=gaussian to",
     ),
@@ -71,6 +72,12 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         r"pass X\.transpose\(0, 2, 1\)\.$",
         r"has sequences of shape \1 but the model was fitted on \2: save DATA with its last two "
         r"axes swapped (np.save(path, X.transpose(0, 2, 1))).",
+    ),
+    (  # aekit.estimators._inputs: (n, H, W) grey images given to a dense network
+        r"^X of shape \(n, (\d+), (\d+)\) is read as sequences (.*) if these are grey images "
+        r"\(n, H, W\), pass X\[:, None\] \(n, 1, H, W\), or sequence_shape=\(\d+, \d+\) if",
+        r"DATA of shape (n, \1, \2) is read as sequences \3 if these are grey images (n, H, W), "
+        r"pass --image-shape 1,\1,\2, or --param 'sequence_shape=[\1,\2]' if",
     ),
     (r"\bpass grayscale=True\b", "pass --grayscale"),  # aekit.data.readers, images on disk
     (r"\bpass image_shape\.", "pass --image-shape C,H,W."),

@@ -244,7 +244,8 @@ class BaseAutoencoder(
                 check_categorical_groups(flat, categorical_groups(self), self.architecture)
             else:
                 self.likelihood_ = choose_likelihood(flat, self.likelihood)
-                warn_of_pixel_values(X, self.likelihood, self.likelihood_)
+                images = getattr(self, "image_shape_", None) is not None
+                warn_of_pixel_values(X, self.likelihood, self.likelihood_, images, flat)
                 self.data_mean_, self.data_scale_ = fit_scale(self, flat)
             X_model = self._to_model(flat)
             # Moved once, before the network is built: on CUDA the copy overlaps the host's work.

@@ -201,19 +201,39 @@ def holds_uint8(X: Any) -> bool:
     return bool(values) and all(str(d) == "uint8" for d in values)
 
 
-def warn_of_pixel_values(X: Any, likelihood: str, chosen: str) -> None:
+def holds_whole_pixel_values(flat: np.ndarray) -> bool:
+    """Whether the rows hold whole numbers from 0 up to at most 255, past 1: pixel values kept
+    as floats (``x.astype("float32")`` without ``/ 255``, a CSV's numbers), judged on at most
+    100,000 evenly spaced values."""
+    sample = np.asarray(flat).ravel()[:: max(1, np.asarray(flat).size // 100_000)]
+    if not len(sample) or not np.issubdtype(sample.dtype, np.number):
+        return False
+    return bool(sample.min() >= 0 and 1 < sample.max() <= 255 and (sample % 1 == 0).all())
+
+
+def warn_of_pixel_values(
+    X: Any, likelihood: str, chosen: str, images: bool = False, flat: Any = None
+) -> None:
     """Said when ``likelihood="auto"`` chose the Gaussian for uint8 data (:func:`holds_uint8`),
-    images' pixel values 0..255 (Keras' tutorials divide them by 255 first): the model is then
-    a Gaussian on standardized values, whose samples and reconstructions leave 0..255 (-95 to
-    341 on digits), where X / 255 would get the Bernoulli likelihood of [0, 1] pixels."""
-    if likelihood != "auto" or chosen != "gaussian" or not holds_uint8(X):
+    or for ``images`` (image-shaped data) of whole numbers 0..255 in ``flat``: images' pixel
+    values (Keras' tutorials divide them by 255 first). The model is then a Gaussian on
+    standardized values, whose samples and reconstructions leave 0..255 (-95 to 341 on
+    digits), where X / 255 would get the Bernoulli likelihood of [0, 1] pixels. Whole numbers
+    up to 255 in a table (ages, counts) are no pixels: only images are judged by value."""
+    if likelihood != "auto" or chosen != "gaussian":
+        return
+    if holds_uint8(X):
+        what = "X is uint8 (pixel values 0..255?)"
+    elif images and flat is not None and holds_whole_pixel_values(flat):
+        what = "X's images hold whole numbers 0..255 (pixel values?)"
+    else:
         return
     import warnings
 
     from aekit.warning_lines import caller_level
 
     warnings.warn(
-        "X is uint8 (pixel values 0..255?), so likelihood='auto' chose a Gaussian on "
+        f"{what}, so likelihood='auto' chose a Gaussian on "
         "standardized values; for images divide X by 255 to get the Bernoulli likelihood of "
         "[0, 1] pixels, or pass likelihood='gaussian' to keep this model and silence this.",
         UserWarning,

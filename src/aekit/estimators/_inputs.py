@@ -148,9 +148,11 @@ class InputChecks:
         if array.ndim == 4 and self.image_shape_ is None and not one_channel_rows:
             # one channel of the rows' width flattens to them in any layout ((n, 1, 8, 8) of a
             # model of the 64 digit pixels: the command line's 'digits'); more channels do not
+            width = self.n_features_in_
             raise ValueError(
                 f"X has images of shape {tuple(array.shape[1:])} but the model was fitted on "
-                "rows, not images."
+                f"rows of {width} features, not images: pass flat rows, X.reshape(len(X), -1), "
+                "their values in the order of the training rows'."
             )
         if array.ndim == 3 and self.sequence_shape_ is None and not self._single_channel(array):
             # flattening would take any (n, a, b) with a * b values a row: (n, H, W, C) images
@@ -216,6 +218,8 @@ class InputChecks:
                 _refuse_channels_last(found)
             if name == "sequence_shape" and given is None and self.architecture in needed_by:
                 _refuse_time_first(found)
+            if name == "sequence_shape" and given is None and self.architecture == "mlp":
+                _warn_of_grey_images(found)
             return found
         n_features = int(np.prod(array.shape[1:]))
         if given is not None and (len(given) != ndim - 1 or int(np.prod(given)) != n_features):
@@ -232,6 +236,22 @@ class InputChecks:
                 f"{form.strip('()')}) or set {name}={form}.{_HINTS.get(name, hint)}"
             )
         return given
+
+
+def _warn_of_grey_images(shape: tuple[int, ...]) -> None:
+    """(n, H, W) grey images, Keras' layout, given to a dense network are read as sequences of
+    H channels (its figures drew 28 overlaid lines a panel, and PNG output was refused):
+    said when the two axes are equal, as images' are and a sequence's channels and steps
+    seldom are; ``sequence_shape`` equal to X's own says the layout is meant."""
+    channels, length = shape
+    if channels == length >= 8:
+        warnings.warn(
+            f"X of shape (n, {channels}, {length}) is read as sequences (n, channels, length) "
+            f"of {channels} channels; if these are grey images (n, H, W), pass X[:, None] "
+            f"(n, 1, H, W), or sequence_shape={shape} if they are sequences.",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
 
 
 def _refuse_channels_last(shape: tuple[int, ...]) -> None:

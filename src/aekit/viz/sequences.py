@@ -83,5 +83,17 @@ def sequence_reconstructions(
         ax.set_title(f"row {i}" if titles is None else str(titles[i]), fontsize=9)
     for ax in axes[max(0, n - n_cols) : n]:  # the bottom panels: the others' titles sit there
         ax.set_xlabel("step", fontsize=8)
-    axes[0].legend(fontsize=7, frameon=False)
+    if channels <= MAX_NAMED_CHANNELS:
+        axes[0].legend(fontsize=7, frameon=False)
+    else:  # two entries a channel grew past the panels (24 for 12 channels)
+        from matplotlib.lines import Line2D
+
+        styles = [
+            Line2D([], [], color="black", linewidth=1.0, label=f"input ({channels} channels)"),
+            Line2D([], [], color="black", linewidth=1.0, linestyle="--", label="reconstruction"),
+        ]
+        axes[0].legend(handles=styles, fontsize=7, frameon=False)
     return np.asarray(axes[:n])
+
+
+MAX_NAMED_CHANNELS = 4  # more channels: the legend names the line styles alone
