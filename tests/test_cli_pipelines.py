@@ -118,3 +118,18 @@ def test_a_finished_checkpoint_is_said_finished(tmp_path):
     fingerprint = checkpoint.read(tmp_path / "CK" / "checkpoint.safetensors")[0]["fingerprint"]
     shown = runner.invoke(app, ["info", str(tmp_path / "CK")], env={"COLUMNS": "60"}).output
     assert fingerprint in "".join(c for c in shown if c.isalnum()), shown
+
+
+def test_running_out_of_memory_is_one_line(capsys):
+    # 'aekit generate RUN -n 100000000' ended in 40 lines of numpy's traceback
+    from aekit.cli.running import _command_status
+
+    def app(standalone_mode: bool) -> None:
+        raise MemoryError("Unable to allocate 2.98 GiB for an array with shape (100000000, 8)")
+
+    assert _command_status(app, debug=False) == 1
+    said = capsys.readouterr().err
+    assert said == (
+        "aekit: error: out of memory: Unable to allocate 2.98 GiB for an array with shape "
+        "(100000000, 8); ask for less at once (fewer rows, a smaller -n) or free memory.\n"
+    )

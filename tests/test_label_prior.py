@@ -40,6 +40,17 @@ def test_fitted_shares_are_the_training_labels_shares(rare_sevens, tmp_path):
     )
 
 
+def test_uniform_labels_give_as_many_rows_of_each_class(rare_sevens):
+    # they were drawn one by one: 10 rows held no 2, 6 or 8 and three 3s
+    model, _ = rare_sevens
+    for n in (10, 13, 100):
+        _, drawn = model.sample(n, return_y=True, random_state=0)
+        counts = np.bincount(drawn, minlength=10)
+        assert counts.min() == n // 10 and counts.max() == -(-n // 10)
+    orders = {tuple(model.sample(10, return_y=True, random_state=s)[1]) for s in range(5)}
+    assert len(orders) == 5  # in a random order
+
+
 def test_a_wrong_label_prior_or_a_model_without_counts_is_refused(rare_sevens):
     model, _ = rare_sevens
     with pytest.raises(ValueError, match="label_prior='data': use 'uniform' or 'fitted'"):
@@ -68,6 +79,10 @@ def test_generate_keeps_a_rare_class_rare(tmp_path):
     refused(invoke("generate", run, "--label", "vip", "--label-prior", "fitted", "-o", out),
             "the labels drawn are the --label's alone")  # fmt: skip
     refused(invoke("generate", run, "--label-prior", "data", "-o", out), "use uniform or fitted")
+    # a .npy holds no labels: said on stderr (it was a line among the results on stdout)
+    with pytest.warns(UserWarning, match=r"s\.npy holds no labels: the samples' were drawn"):
+        said = ok(invoke("generate", run, "-n", "6", "-o", tmp_path / "s.npy")).stdout
+    assert said == f"6 samples: {tmp_path / 's.npy'}\n"
     ok(invoke("train", tmp_path / "t.csv", "--ignore-column", "segment", *quick, "--out",
               tmp_path / "VAE"))  # fmt: skip
     refused(invoke("generate", tmp_path / "VAE", "--label-prior", "fitted", "-o", out),

@@ -4,6 +4,7 @@ or a path between two rows of DATA."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -111,10 +112,13 @@ def generate(
     )
     typer.echo(f"{n} samples: {output}" + (f" (a grid of the first {shown})" if shown < n else ""))
     if labels is not None and y is None and output.suffix.lower() in (".npy", ".png"):
-        # the labels were drawn at random, and these files hold no column for them
-        typer.echo(
-            f"their labels were drawn at random; --label L draws one label, and a .csv or "
-            f".parquet output holds each sample's in a column {labels[0]!r}."
+        # these files hold no column for the labels drawn: said on stderr, not among results
+        warnings.warn(
+            f"{output.name} holds no labels: the samples' were drawn (as many of each class, in "
+            f"a random order); --label L draws one label, and a .csv or .parquet output holds "
+            f"each sample's in a column {labels[0]!r}.",
+            UserWarning,
+            stacklevel=2,
         )
 
 

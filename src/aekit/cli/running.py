@@ -117,6 +117,15 @@ def _command_status(app: Callable[[], object], debug: bool) -> int:
             traceback.print_exc()
         typer.echo(f"aekit: error: {for_the_command_line(error_message(err))}", err=True)
         return 2
+    except MemoryError as err:  # "aekit generate -n 100000000": 40 lines of traceback
+        if debug:
+            traceback.print_exc()
+        typer.echo(
+            f"aekit: error: out of memory: {error_message(err)}; ask for less at once (fewer "
+            "rows, a smaller -n) or free memory.",
+            err=True,
+        )
+        return 1
     except ClickException as err:  # a wrong command line: an unknown option, a missing value
         if err.format_message():  # bare 'aekit': the help was the answer
             typer.echo(f"aekit: error: {usage_message(err)}", err=True)

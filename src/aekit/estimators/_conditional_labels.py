@@ -161,8 +161,11 @@ class ConditionalLabels:
                 )
             shares = self.class_counts_ / self.class_counts_.sum()
             y = self.classes_[rng.choice(len(self.classes_), size=n, p=shares)]
-        elif y is None:  # uniform over the classes
-            y = self.classes_[rng.randint(0, len(self.classes_), n)]
+        elif y is None:  # uniform: as many rows of each class (one more for the first n % k
+            # in a random order), shuffled; independent draws left 3 of 10 classes out of 10 rows
+            k = len(self.classes_)
+            first = rng.permutation(k)
+            y = self.classes_[rng.permutation(first[np.arange(n) % k])]
         return self._broadcast_labels(y, n, rows=f"n_samples is {n}")
 
     # ---- model files: the labels and whether there is a classifier -----------------------------

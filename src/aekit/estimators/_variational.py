@@ -230,9 +230,10 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
             table rows.
         label_prior : {"uniform", "fitted"}, default="uniform"
             How a :class:`ConditionalVAE` draws the labels when ``y`` is None: uniformly over
-            ``classes_`` (as many rows of each class), or at the shares of fit's labelled rows
-            (``class_counts_``): synthetic table rows then keep the classes' balance (a class
-            of 3% of the rows is 3% of the samples, not a third).
+            ``classes_`` (as many rows of each class, in a random order; where the classes do
+            not divide ``n_samples``, some have one row more), or drawn at the shares of
+            fit's labelled rows (``class_counts_``): synthetic table rows then keep the
+            classes' balance (a class of 3% of the rows is 3% of the samples, not a third).
 
         Returns
         -------
