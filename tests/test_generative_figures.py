@@ -109,8 +109,12 @@ def test_cli_traverse_and_manifold(vae2, digits, tmp_path):
     bad = runner.invoke(app, ["manifold", str(cvae), "--label", "1", "-o", str(tmp_path / "x.png")])
     assert isinstance(bad.exception, ValueError) and "latent_dim=2" in str(bad.exception)
     assert not (tmp_path / "x.png").exists()
-    bad = runner.invoke(app, ["traverse", str(cvae), "digits"])
-    assert isinstance(bad.exception, ValueError) and "--label" in str(bad.exception)
+    # the row's own label, as interpolate takes its ends' (it was refused for no --label)
+    own = runner.invoke(app, ["traverse", str(cvae), "digits", "-o", str(tmp_path / "o.png")])
+    assert own.exit_code == 0, own.output
+    np.save(tmp_path / "rows.npy", digits[0][:5])  # no labels: the class must be given
+    bad = runner.invoke(app, ["traverse", str(cvae), str(tmp_path / "rows.npy")])
+    assert isinstance(bad.exception, ValueError) and "needs --label" in str(bad.exception)
     result = runner.invoke(
         app, ["traverse", str(cvae), "digits", "--label", "4", "-o", str(tmp_path / "c.png")]
     )

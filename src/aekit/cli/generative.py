@@ -24,7 +24,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
 from aekit.cli.label_options import LabelsFile, check_applies, is_array
-from aekit.cli.model_labels import known_label, known_text, labels_option
+from aekit.cli.model_labels import data_label, known_label, labels_option
 from aekit.cli.output_formats import formats
 
 
@@ -264,11 +264,4 @@ def _shared_label(estimator, labels, start: int, end: int):
             f"rows {start} and {end} have labels {a} and {b}; {a_kind(estimator)} walks "
             f"within one label: pass --label {a} (or {b}), or two rows of one label."
         )
-    if a not in set(estimator.classes_.tolist()):  # DATA's labels, not ones the model knows
-        value = a.item() if hasattr(a, "item") else a  # np.str_('d0') as 'd0'
-        raise ValueError(
-            f"rows {start} and {end} have the label {value!r}, which {a_kind(estimator)} was not "
-            f"trained on (it knows {known_text(estimator.classes_)}): pass --label with one of "
-            "those, or the labels the run was trained with."
-        )
-    return a
+    return data_label(estimator, a, f"rows {start} and {end}")

@@ -59,3 +59,17 @@ def sorted_by_known(y, classes):
     learned = set(classes.tolist())
     known = np.array([v in learned for v in y.tolist()], dtype=bool)
     return y, known, ~known & ~unlabelled_rows(y)
+
+
+def data_label(estimator, value, rows: str):
+    """DATA's label ``value`` of ``rows`` ("row 3", "rows 3 and 10") for a ConditionalVAE to
+    decode under: one of its classes, or a ValueError naming those it knows."""
+    if value not in set(estimator.classes_.tolist()):  # DATA's labels, not the model's
+        shown = value.item() if hasattr(value, "item") else value  # np.str_('d0') as 'd0'
+        raise ValueError(
+            f"{rows} {'has' if rows.startswith('row ') else 'have'} the label {shown!r}, which "
+            f"the {type(estimator).__name__} was not trained on (it knows "
+            f"{known_text(estimator.classes_)}): pass --label with one of those, or the labels "
+            "the run was trained with."
+        )
+    return value

@@ -21,7 +21,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.data import parse_ints
 from aekit.cli.drawn_rows import DrawnShape, check_drawable, square_shape
-from aekit.cli.model_labels import known_label, labels_option
+from aekit.cli.model_labels import data_label, known_label, labels_option
 from aekit.cli.output_formats import FIGURES
 
 Label = Annotated[str | None, typer.Option(help="Label to decode under (ConditionalVAE).")]
@@ -104,8 +104,10 @@ def traverse(
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     from aekit.cli.apply import rows_for_run
 
-    rows, _ = rows_for_run(run, estimator, data, options, {"--index": index})  # that row alone
+    rows, labels = rows_for_run(run, estimator, data, options, {"--index": index})  # that row
     rows = np.asarray(rows)
+    if y is None and labels is not None and getattr(estimator, "classes_", None) is not None:
+        y = data_label(estimator, labels[0], f"row {index}")  # its own, as interpolate's ends
     kl = estimator.kl_per_unit(rows, None if y is None else [y])
     shown = np.argsort(-kl, kind="stable")[:units]
     with _needs_label(estimator):
