@@ -104,3 +104,18 @@ def test_a_classifier_from_scratch_says_nothing_of_the_network_only_built():
         aekit.FineTunedClassifier(init="random", max_iter=3, random_state=0, device="cpu").fit(
             X[:200], Y[:200]
         )
+
+
+def test_predict_with_none_of_the_models_classes_says_there_is_no_accuracy(ae_file, tmp_path):
+    # labels 0..9 for a model of names: a warning, then "N rows: FILE", exit 0, and no figure
+    rows = named_rows(tmp_path, "-1")
+    ok(invoke("finetune", ae_file, rows, "--label-column", "kind", "--epochs", "1", "--quiet",
+              "--out", tmp_path / "ft"))  # fmt: skip
+    numbers = pd.read_csv(rows).assign(kind=Y[:300])
+    numbers.to_csv(tmp_path / "numbers.csv", index=False)
+    with pytest.warns(UserWarning, match="the model never learned"):
+        said = ok(invoke("predict", tmp_path / "ft", tmp_path / "numbers.csv", "--label-column",
+                         "kind", "-o", tmp_path / "p.csv")).stdout  # fmt: skip
+    assert "no accuracy: none of DATA's 300 labels is one of the model's classes" in said
+    said = f"for its accuracy (R^2) on labelled rows: aekit predict {tmp_path / 'ft'} DATA"
+    refused(invoke("evaluate", tmp_path / "ft", rows, "--label-column", "kind"), said)

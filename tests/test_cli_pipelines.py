@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from cli_helpers import invoke, ok, refused, runner
 
 from aekit.cli import app
@@ -133,3 +134,21 @@ def test_running_out_of_memory_is_one_line(capsys):
         "aekit: error: out of memory: Unable to allocate 2.98 GiB for an array with shape "
         "(100000000, 8); ask for less at once (fewer rows, a smaller -n) or free memory.\n"
     )
+
+
+def test_torchs_allocation_failures_are_one_line_and_other_runtime_errors_are_not(capsys):
+    from aekit.cli.running import _command_status
+
+    def failing(error):
+        def app(standalone_mode: bool) -> None:
+            raise error
+
+        return app
+
+    torch_said = (
+        "DefaultCPUAllocator: can't allocate memory: you tried to allocate 3200000000 bytes"
+    )
+    assert _command_status(failing(RuntimeError(torch_said)), debug=False) == 1
+    assert capsys.readouterr().err.startswith(f"aekit: error: out of memory: {torch_said}; ")
+    with pytest.raises(RuntimeError, match="a bug"):  # not said as out of memory
+        _command_status(failing(RuntimeError("a bug")), debug=False)

@@ -272,6 +272,12 @@ def test_a_conditional_vae_whose_code_carries_next_to_nothing_beyond_the_label_i
             X[:600], y[:600]
         )
     assert not any(isinstance(w.message, ConvergenceWarning) for w in said)  # one said, not both
+    (text,) = [str(w.message) for w in said if "beyond the label" in str(w.message)]
+    from aekit.cli.errors import for_the_command_line  # both options as --param (user review)
+
+    said_there = for_the_command_line(text, {"param"})
+    assert "(--param beta=0.5) or a KL warm-up (--param kl_warmup=10)" in said_there
+    assert "predict is not affected" in text
     spread = model.sample(100, y=np.full(100, 7), random_state=0).std(axis=0).mean()
     assert spread < 0.5 * X[y == 7].std(axis=0).mean()  # the samples of a 7: nearly alike
     with warnings.catch_warnings():

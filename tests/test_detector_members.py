@@ -4,6 +4,8 @@ sent users to a shape the detector refuses; a ConditionalVAE asked for labels al
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -41,3 +43,8 @@ def test_training_rows_all_alike_are_warned_of():
     for X in (np.repeat(row, 200, axis=0), np.ones((100, 5))):
         with pytest.warns(UserWarning, match=r"every one of the \d+ training rows is the same"):
             aekit.AnomalyDetector(n_estimators=1).fit(X)
+    varied = np.random.default_rng(1).normal(size=(200, 5))
+    varied[:, 2] = 1.0  # a constant column is no reason
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        aekit.AnomalyDetector(n_estimators=1).fit(varied)

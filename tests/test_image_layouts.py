@@ -231,6 +231,8 @@ def test_grey_images_without_a_channel_axis_are_said_to_a_dense_network(images):
         warnings.simplefilter("ignore", ConvergenceWarning)  # one epoch learns nothing
         aekit.Autoencoder(max_iter=1, device=DEVICE, sequence_shape=(8, 8)).fit(grey)
         aekit.Autoencoder(max_iter=1, device=DEVICE).fit(grey[:, :4])  # (n, 4, 8): sequences
+        beats = np.random.default_rng(0).normal(size=(50, 3, 140)).astype(np.float32)
+        aekit.Autoencoder(max_iter=1, device=DEVICE).fit(beats)  # 3 channels of 140 steps
 
 
 def test_images_given_to_a_model_of_flat_rows_are_told_the_reshape(images):
@@ -243,3 +245,13 @@ def test_images_given_to_a_model_of_flat_rows_are_told_the_reshape(images):
         model.transform(images.transpose(0, 2, 3, 1).reshape(len(images), -1)),
         model.transform(flat),
     )
+
+
+def test_a_text_column_of_rows_read_as_images_is_named(tmp_path):
+    # "could not convert string to float: 'x'": no file, column or fix
+    pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]}).to_csv(tmp_path / "two.csv", index=False)
+    result = invoke("train", tmp_path / "two.csv", "--image-shape", "1,1,2", *QUICK,
+                    "--out", tmp_path / "R")  # fmt: skip
+    refused(result, "--image-shape 1,1,2 reads DATA's columns as pixels, and its column 'a' "
+            "holds text: leave them out with --ignore-column")  # fmt: skip
+    assert not (tmp_path / "R").exists()

@@ -80,9 +80,12 @@ def test_generate_keeps_a_rare_class_rare(tmp_path):
             "the labels drawn are the --label's alone")  # fmt: skip
     refused(invoke("generate", run, "--label-prior", "data", "-o", out), "use uniform or fitted")
     # a .npy holds no labels: said on stderr (it was a line among the results on stdout)
-    with pytest.warns(UserWarning, match=r"s\.npy holds no labels: the samples' were drawn"):
+    with pytest.warns(UserWarning, match=r"s\.npy holds no labels: the samples' labels were "
+                      r"drawn as many of each class"):  # fmt: skip
         said = ok(invoke("generate", run, "-n", "6", "-o", tmp_path / "s.npy")).stdout
     assert said == f"6 samples: {tmp_path / 's.npy'}\n"
+    with pytest.warns(UserWarning, match=r"drawn at the training labels' shares"):
+        ok(invoke("generate", run, "-n", "6", "--label-prior", "fitted", "-o", tmp_path / "f.npy"))
     ok(invoke("train", tmp_path / "t.csv", "--ignore-column", "segment", *quick, "--out",
               tmp_path / "VAE"))  # fmt: skip
     refused(invoke("generate", tmp_path / "VAE", "--label-prior", "fitted", "-o", out),

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 
 import httpx
 import pytest
@@ -179,6 +180,9 @@ def test_the_label_query_parameter_and_health_probes_are_kept(served_vae, served
     head = c.head("/healthz")  # load balancers' probe: it was 405
     assert head.status_code == 200 and head.content == b""
     assert c.head("/v1/model").status_code == 200  # a GET's HEAD: it was 405
+    with warnings.catch_warnings():  # "Duplicate Operation ID" of GET and HEAD on one route
+        warnings.simplefilter("error")
+        assert "/v1/model" in c.app.openapi()["paths"]
 
 
 def test_a_body_is_parsed_and_its_answer_written_off_the_event_loop(served_vae, monkeypatch):

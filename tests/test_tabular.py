@@ -232,3 +232,15 @@ def test_an_encoder_saved_to_a_home_path_is_written_there(tmp_path, monkeypatch)
     aekit.TabularEncoder().fit(frame).save("~/enc.json")
     assert (tmp_path / "enc.json").is_file() and not (tmp_path / "~").exists()
     assert aekit.TabularEncoder.load("~/enc.json").categories_ == {"city": ["a", "b"]}
+
+
+def test_missing_categories_of_the_mask_encoding_are_named_to_an_autoencoder():
+    # the encoder's own advice (handle_missing="mask") led to "columns 1:4 of X are not
+    # one-hot", about rows it had encoded itself
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"age": rng.normal(40, 10, 60), "city": rng.choice(list("abc"), 60)})
+    table.loc[[3, 7], "city"] = None
+    encoder = aekit.TabularEncoder(handle_missing="mask").fit(table)
+    model = aekit.Autoencoder(latent_dim=2, categorical_groups=encoder.categorical_groups_)
+    with pytest.raises(ValueError, match=r"all 0 in rows 3, 7 \(2 rows\): a missing category"):
+        model.fit(encoder.transform(table))

@@ -79,3 +79,25 @@ def test_images_of_whole_numbers_up_to_255_are_said_whatever_their_dtype(tmp_pat
     result = invoke("train", tmp_path / "kaggle.csv", "--epochs", 1, "--quiet",
                     "--image-shape", "1,4,4", "--out", tmp_path / "run2")  # fmt: skip
     refused(result, "If its column 'label' is the label, pass --label-column label.")
+
+
+def test_pixel_values_are_judged_on_whole_rows_and_up_to_255(tmp_path):
+    from aekit.estimators._data_scale import holds_whole_pixel_values
+
+    # every k-th value of the flat rows fell in one column when k was a multiple of the width
+    pixels = np.random.default_rng(1).integers(0, 256, size=(100_000, 16)).astype(np.float32)
+    pixels[:, 0] = 0
+    assert holds_whole_pixel_values(pixels) and holds_whole_pixel_values(pixels[:99_999])
+    # scikit-learn's raw digits (0..16) were told to divide by 255
+    digits = aekit.data.load_digits(as_images=True)[0] * 16
+    assert not said(digits) and not holds_whole_pixel_values(digits)
+
+
+def test_pixel_values_read_from_disk_are_said(tmp_path, monkeypatch):
+    from cli_helpers import read_as_a_large_csv
+
+    read_as_a_large_csv(monkeypatch, lazy_bytes=0)  # fitted from disk, a batch at a time
+    frame(PIXELS.astype(np.float32)).to_csv(tmp_path / "px.csv", index=False)
+    with pytest.warns(UserWarning, match=r"X's images hold whole numbers 0\.\.255"):
+        ok(invoke("train", tmp_path / "px.csv", "--model", "ae", "--epochs", 1, "--quiet",
+                  "--image-shape", "1,4,4", "--out", tmp_path / "run"))  # fmt: skip

@@ -1,6 +1,7 @@
 """Which line a warning of aekit's names: the user's, not one inside aekit or a library that
-wraps its calls (a Pipeline's steps, torch's decorators). Below every part of aekit, so each of
-them can warn with it."""
+wraps its calls (a Pipeline's steps, torch's decorators); and a noun with its article, as
+messages name a kind of model or file. Below every part of aekit, so each of them can warn
+with it."""
 
 from __future__ import annotations
 
@@ -26,3 +27,8 @@ def caller_level() -> int:
     while frame is not None and frame.f_code.co_filename.startswith(inside):
         frame, level = frame.f_back, level + 1
     return level
+
+
+def with_article(noun: str) -> str:
+    """``noun`` after "a" or "an": "an Autoencoder", "a VariationalAutoencoder", "an index"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"

@@ -29,7 +29,7 @@ class ThresholdFit:
                     f"threshold_holdout={self.threshold_holdout} holds out {n_held} of "
                     f"{len(A)} rows; leave at least 2 to train and hold out at least 1."
                 )
-            if n_held > len(A) - n_held:
+            if float(self.threshold_holdout) > 0.5:
                 # the members and neighbour terms learn the data from the rows left alone
                 warnings.warn(
                     f"threshold_holdout={self.threshold_holdout} trains on {len(A) - n_held} "

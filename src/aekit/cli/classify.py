@@ -23,6 +23,7 @@ from aekit.cli.common import (
     warn_of_unknown_labels,
 )
 from aekit.cli.label_options import LabelsFile, check_applies
+from aekit.cli.model_labels import known_text
 from aekit.cli.recorded_paths import is_training_data
 from aekit.cli.shell_words import shell_word
 from aekit.cli.table_options import run_config
@@ -123,7 +124,16 @@ class _Accuracy:
             "left out of the accuracy",
         )  # fmt: skip
         if not self.known:
-            return ""
+            unknown = sum(len(u) for u in self.unknown)
+            if not unknown:
+                return ""
+            # every label unknown: numbers against names, most likely (a finetune on names
+            # given labels 0..9 exited 0 with no figure and a warning alone)
+            return (
+                f"; no accuracy: none of DATA's {unknown} labels is one of the model's classes "
+                f"({known_text(self.estimator.classes_)}); give labels as the model was trained "
+                "on"
+            )
         return f"; accuracy {self.correct / self.known:.4f} on the {self.known} labelled rows"
 
 

@@ -13,6 +13,7 @@ import typer
 from aekit.cli.data import DataOptions
 from aekit.cli.help import HelpGroup
 from aekit.cli.output_formats import TABLES, listed
+from aekit.warning_lines import with_article
 
 app = typer.Typer(
     cls=HelpGroup,
@@ -329,7 +330,7 @@ def open_data(
 def a_kind(estimator) -> str:
     """The estimator's class with its article: "an Autoencoder", "a VariationalAutoencoder"."""
     kind = type(estimator).__name__
-    return f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}"
+    return with_article(kind)
 
 
 def kept_epoch(history: dict, best_loss: Any, early_stopping: Any) -> int | None:

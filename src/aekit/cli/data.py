@@ -105,7 +105,8 @@ def open_data(
         shape = parse_ints(options.image_shape, 3, "--image-shape")
         check_image_layout(options, shape, dataset.shape)
         if int(np.prod(shape)) != dataset.reader.n_features:
-            columns = getattr(dataset.reader, "columns", None)
+            named = getattr(dataset.reader, "named_columns", False)  # an array's are x0, x1..
+            columns = dataset.reader.columns if named else None
             raise ValueError(shape_mismatch(options, shape, dataset.shape, columns))
         dataset.reader.row_shape = shape
     y = _labels(spec, options, dataset.labels, len(dataset))
@@ -246,6 +247,18 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
     y = _labels(spec, options, y, len(X))
     if options.image_shape:
         shape = parse_ints(options.image_shape, 3, "--image-shape")
+        if hasattr(X, "columns"):  # "could not convert string to float: 'x'" named nothing
+            from aekit.data.non_numeric import non_numeric_columns
+
+            if text := non_numeric_columns(X):
+                named = ", ".join(map(repr, text))
+                which = f"columns {named} hold" if len(text) > 1 else f"column {named} holds"
+                raise ValueError(
+                    f"{options.shape_option()} reads DATA's columns as pixels, and its "
+                    f"{which} text: leave them out with --ignore-column (or "
+                    "--id-column, for an identifier), or name the label column with "
+                    "--label-column."
+                )
         values = np.asarray(X)
         if values.dtype != np.uint8:  # pixels 0..255 stay uint8, which the model warns of
             values = values.astype(np.float32)

@@ -301,10 +301,16 @@ def evaluate(
 
     estimator = load_run(run)
     if not hasattr(estimator, "score_samples"):  # a hasher, a compressor: no score to average
+        predicts = hasattr(estimator, "predict")  # a fine-tuned classifier or regressor
         raise ValueError(
             f"{run} holds {a_kind(estimator)}, which gives no score per row; 'aekit evaluate' "
             "takes an autoencoder run ('aekit train') or a detector run ('aekit detect', "
-            "'aekit detect-series')."
+            "'aekit detect-series')"
+            + (
+                f"; for its accuracy (R^2) on labelled rows: aekit predict {run} DATA -o p.csv."
+                if predicts
+                else "."
+            )
         )
     check_applies(data, labels, label_column)
     typed = {"--label-column": label_column, "--labels": labels, "--normal-label": normal_label}

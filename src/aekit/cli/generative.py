@@ -113,10 +113,15 @@ def generate(
     typer.echo(f"{n} samples: {output}" + (f" (a grid of the first {shown})" if shown < n else ""))
     if labels is not None and y is None and output.suffix.lower() in (".npy", ".png"):
         # these files hold no column for the labels drawn: said on stderr, not among results
+        how = (
+            "at the training labels' shares"
+            if label_prior == "fitted"
+            else "as many of each class, in a random order"
+        )
         warnings.warn(
-            f"{output.name} holds no labels: the samples' were drawn (as many of each class, in "
-            f"a random order); --label L draws one label, and a .csv or .parquet output holds "
-            f"each sample's in a column {labels[0]!r}.",
+            f"{output.name} holds no labels: the samples' labels were drawn {how}; --label L "
+            f"draws one label, and a .csv or .parquet output holds each sample's in a column "
+            f"{labels[0]!r}.",
             UserWarning,
             stacklevel=2,
         )

@@ -117,7 +117,9 @@ def _command_status(app: Callable[[], object], debug: bool) -> int:
             traceback.print_exc()
         typer.echo(f"aekit: error: {for_the_command_line(error_message(err))}", err=True)
         return 2
-    except MemoryError as err:  # "aekit generate -n 100000000": 40 lines of traceback
+    except (MemoryError, RuntimeError) as err:  # "generate -n 100000000": 40 lines of traceback
+        if not _out_of_memory(err):
+            raise
         if debug:
             traceback.print_exc()
         typer.echo(
@@ -135,6 +137,14 @@ def _command_status(app: Callable[[], object], debug: bool) -> int:
             raise
         return leaving.code or 0
     return code if isinstance(code, int) else 0
+
+
+def _out_of_memory(err: BaseException) -> bool:
+    """numpy's MemoryError, or torch's: ``torch.OutOfMemoryError`` (a RuntimeError, on a GPU)
+    or the CPU allocator's RuntimeError ("DefaultCPUAllocator: can't allocate memory")."""
+    if isinstance(err, MemoryError) or type(err).__name__ == "OutOfMemoryError":
+        return True
+    return "can't allocate memory" in str(err) or "out of memory" in str(err).lower()
 
 
 def _stdout_lost(err: OSError) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from aekit.io.files import FileFormat, check_finite, read_file, write_file
+from aekit.warning_lines import with_article
 
 if TYPE_CHECKING:
     import torch
@@ -102,7 +103,7 @@ def _differences(header: dict, config: TrainConfig) -> str:
     changed = []
     kinds = theirs.get("kind"), ours.get("kind")
     if kinds[0] and kinds[1] and kinds[0] != kinds[1]:
-        a_kind = [f"{'an' if k[0] in 'AEIOU' else 'a'} {k}" for k in kinds]
+        a_kind = [with_article(k) for k in kinds]
         changed.append(f"it holds {a_kind[0]}, this is {a_kind[1]}")
         only = []  # their own parameters: said by the kinds
     if only:

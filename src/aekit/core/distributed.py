@@ -204,8 +204,11 @@ class Group:
 
         ids = [self.device.index] if self.device.type == "cuda" else None
         # Every kind uses all its parameters in every step (M2 runs its classifier on a batch
-        # without labels too), so DDP need not search the graph for unused ones.
-        return DistributedDataParallel(module, device_ids=ids)
+        # without labels too), so DDP need not search the graph for unused ones. Buffers are
+        # copied from rank 0 once, here; only a batch norm's running statistics change in
+        # training, so only a module holding one pays a broadcast before every forward.
+        running = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in module.modules())
+        return DistributedDataParallel(module, device_ids=ids, broadcast_buffers=running)
 
     def shards(self, batches: Iterable[tuple[Any, int]]) -> Iterator[tuple[Any, int, int]]:
         """For each global batch ``(index, size)`` (a slice or an index tensor of ``size``

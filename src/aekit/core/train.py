@@ -118,16 +118,17 @@ def _split(
     if not config.early_stopping:
         return None, None
     n_val = int(round(config.validation_fraction * n))
+    classes_spare_none = False
     if config.stratify and y is not None and 0 < n_val < n:
         train_rows, validation_rows = stratified_split(y, n_val, generator)
         if len(validation_rows):
             return train_rows, validation_rows
-        n_val = 0  # every class has one row: none to spare
+        n_val, classes_spare_none = 0, True  # every class has one row: none to spare
     if not 0 < n_val < n:
         raise ValueError(
             f"validation_fraction={config.validation_fraction} leaves {n_val} of {n} rows for "
             "validation; early stopping needs at least one row on each side"
-            f"{' (and each class a training row)' if config.stratify else ''}. Use more "
+            f"{' (and each class a training row)' if classes_spare_none else ''}. Use more "
             "data, another validation_fraction, or early_stopping=False."
         )
     return random_split(n, n_val, generator)

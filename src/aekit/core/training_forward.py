@@ -71,7 +71,7 @@ class TrainingForward:
         compile: bool,
         cast: contextlib.AbstractContextManager[None],
     ):
-        self.eager: Callable[..., dict[str, torch.Tensor]] = module
+        self.forward: Callable[..., dict[str, torch.Tensor]] = module  # eager, until compiled
         self.untried = compiled_forward(module, device) if compile else None
         self.cast = cast
 
@@ -85,7 +85,7 @@ class TrainingForward:
         self, x: torch.Tensor, y: torch.Tensor | None, generator: torch.Generator, epoch: int
     ) -> dict[str, torch.Tensor]:
         if self.untried is None:
-            return self.eager(x, y, generator, epoch=epoch)
+            return self.forward(x, y, generator, epoch=epoch)
         compiled, self.untried = self.untried, None
         state = generator.get_state()  # a failed attempt must not shift the random stream
         try:
@@ -93,6 +93,6 @@ class TrainingForward:
         except Exception as error:
             generator.set_state(state)
             _compile_failed(f"{type(error).__name__}: {str(error).strip().splitlines()[0]}")
-            return self.eager(x, y, generator, epoch=epoch)
-        self.eager = compiled  # the forward of every later step
+            return self.forward(x, y, generator, epoch=epoch)
+        self.forward = compiled  # the forward of every later step
         return terms

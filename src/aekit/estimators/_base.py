@@ -238,7 +238,9 @@ class BaseAutoencoder(
             device = distributed.local_device(device)
         if isinstance(flat, DiskRows):  # on disk: one streaming pass, then batches from disk
             X_device, low, high = self._prepare_disk(flat, device, continued)
-            warn_of_pixel_values(X, self.likelihood, self.likelihood_)  # by the file's dtypes
+            images = getattr(self, "image_shape_", None) is not None
+            first = flat.reader.read(0, min(len(flat), 1000)) if images else None
+            warn_of_pixel_values(X, self.likelihood, self.likelihood_, images, first)
         else:
             if continued:  # the scale and likelihood of the first fit; _to_model checks the range
                 check_categorical_groups(flat, categorical_groups(self), self.architecture)

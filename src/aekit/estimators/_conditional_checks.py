@@ -30,10 +30,10 @@ class LabelOnlyCheck:
             return False
         warnings.warn(
             f"{self._shown_name}: its code carries {kl:.2g} nats a row beyond the label (its KL "
-            "term), so it says little more than the label: the samples of one label come out "
-            "nearly alike ('generate a 7' draws about one 7). Fit with a smaller beta "
-            "(beta=0.5), a KL warm-up (kl_warmup=10) or more epochs (the digits, 100 epochs: "
-            "0.93 nats at beta=1, 2.4 at beta=0.5).",
+            "term), so it says little more than the label: its samples of one label come out "
+            "nearly alike ('generate a 7' draws about one 7; predict is not affected). To "
+            "generate, fit with a smaller beta (beta=0.5) or a KL warm-up (kl_warmup=10), or "
+            "more epochs (the digits, 100 epochs: 0.93 nats at beta=1, 2.4 at beta=0.5).",
             UserWarning,
             stacklevel=caller_level(),
         )

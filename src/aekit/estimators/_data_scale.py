@@ -41,6 +41,18 @@ def check_categorical_groups(
         block = flat[:, a:b]
         rows = block[~np.isnan(block).any(axis=1)]
         if not (np.isin(rows, (0.0, 1.0)).all() and (rows.sum(axis=1) == 1).all()):
+            empty = np.flatnonzero((block == 0).all(axis=1))
+            one_hot_or_empty = np.isin(rows, (0.0, 1.0)).all() and (rows.sum(axis=1) <= 1).all()
+            if one_hot_or_empty and len(empty):  # TabularEncoder's missing cells
+                # under handle_missing="mask": its own advice led here, said as not one-hot
+                shown = ", ".join(map(str, empty[:5])) + (" ..." if len(empty) > 5 else "")
+                raise ValueError(
+                    f"categorical_groups: columns {a}:{b} of X are all 0 in rows {shown} "
+                    f"({len(empty)} rows): a missing category (TabularEncoder(handle_missing="
+                    "'mask') encodes one so), which the autoencoders do not take; fill the "
+                    "table's missing cells first (aekit.AutoencoderImputer, 'aekit impute'), "
+                    "or drop those rows."
+                )
             raise ValueError(
                 f"categorical_groups: columns {a}:{b} of X are not one-hot (each row one 1, "
                 "the rest 0). Encode categorical columns with aekit.data.tabular.TabularEncoder."
@@ -201,30 +213,34 @@ def holds_uint8(X: Any) -> bool:
     return bool(values) and all(str(d) == "uint8" for d in values)
 
 
-def holds_whole_pixel_values(flat: np.ndarray) -> bool:
-    """Whether the rows hold whole numbers from 0 up to at most 255, past 1: pixel values kept
-    as floats (``x.astype("float32")`` without ``/ 255``, a CSV's numbers), judged on at most
-    100,000 evenly spaced values."""
-    sample = np.asarray(flat).ravel()[:: max(1, np.asarray(flat).size // 100_000)]
-    if not len(sample) or not np.issubdtype(sample.dtype, np.number):
+def holds_whole_pixel_values(rows: np.ndarray) -> bool:
+    """Whether the rows hold whole numbers from 0 up to a largest value in (127, 255]: pixel
+    values kept as floats (``x.astype("float32")`` without ``/ 255``, a CSV's numbers), judged
+    on at most 1,000 evenly spaced rows, whole (every k-th value of the flat data could all
+    fall in one column). Smaller ranges (scikit-learn's digits, 0..16; class masks) are other
+    scales than 255's."""
+    rows = np.asarray(rows)
+    sample = rows[:: max(1, len(rows) // 1000)]
+    if not sample.size or not np.issubdtype(sample.dtype, np.number):
         return False
-    return bool(sample.min() >= 0 and 1 < sample.max() <= 255 and (sample % 1 == 0).all())
+    return bool(sample.min() >= 0 and 127 < sample.max() <= 255 and (sample % 1 == 0).all())
 
 
 def warn_of_pixel_values(
-    X: Any, likelihood: str, chosen: str, images: bool = False, flat: Any = None
+    X: Any, likelihood: str, chosen: str, images: bool = False, rows: Any = None
 ) -> None:
     """Said when ``likelihood="auto"`` chose the Gaussian for uint8 data (:func:`holds_uint8`),
-    or for ``images`` (image-shaped data) of whole numbers 0..255 in ``flat``: images' pixel
-    values (Keras' tutorials divide them by 255 first). The model is then a Gaussian on
-    standardized values, whose samples and reconstructions leave 0..255 (-95 to 341 on
-    digits), where X / 255 would get the Bernoulli likelihood of [0, 1] pixels. Whole numbers
-    up to 255 in a table (ages, counts) are no pixels: only images are judged by value."""
+    or for ``images`` (image-shaped data) whose ``rows`` (all of them, or the first 1,000 of
+    rows on disk) hold whole numbers up to 255: images' pixel values (Keras' tutorials divide
+    them by 255 first). The model is then a Gaussian on standardized values, whose samples and
+    reconstructions leave 0..255 (-95 to 341 on digits), where X / 255 would get the
+    Bernoulli likelihood of [0, 1] pixels. Whole numbers up to 255 in a table (ages, counts)
+    are no pixels: only images are judged by value."""
     if likelihood != "auto" or chosen != "gaussian":
         return
     if holds_uint8(X):
         what = "X is uint8 (pixel values 0..255?)"
-    elif images and flat is not None and holds_whole_pixel_values(flat):
+    elif images and rows is not None and holds_whole_pixel_values(rows):
         what = "X's images hold whole numbers 0..255 (pixel values?)"
     else:
         return

@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from aekit import registry
 from aekit.io.model_file import INCONSISTENT, inconsistency, load, write_model
-from aekit.warning_lines import caller_level
+from aekit.warning_lines import caller_level, with_article
 
 _ESTIMATOR = "__estimator__"  # an estimator-valued parameter: its class and its parameters
 
@@ -102,7 +102,7 @@ def _model_of(value: Any) -> Any:
 def _shown(value: Any) -> str:
     if isinstance(value, dict) and _ESTIMATOR in value:
         kind = value[_ESTIMATOR]
-        return f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind} of other parameters"
+        return f"{with_article(kind)} of other parameters"
     return repr(value)
 
 
@@ -177,9 +177,10 @@ class SavesToFile:
         estimator = load(path, device)
         if not isinstance(estimator, cls):
             kind = type(estimator).__name__
+            own = f" or aekit.{kind}.load(path)" if kind in registry.PUBLIC else ""
             raise ValueError(
-                f"{os.fspath(path)} holds {_a(kind)}, not {_a(cls.__name__)}; read it with "
-                f"aekit.load(path) or aekit.{kind}.load(path)."
+                f"{os.fspath(path)} holds {with_article(kind)}, not "
+                f"{with_article(cls.__name__)}; read it with aekit.load(path){own}."
             )
         return estimator
 
@@ -204,10 +205,6 @@ class SavesToFile:
         restore_output(estimator, document.get("output"))
         remember_fitted_params(estimator)  # set_params after load: as after fit
         return estimator
-
-
-def _a(name: str) -> str:
-    return f"{'an' if name[0] in 'AEIOU' else 'a'} {name}"
 
 
 def export_estimator(estimator: Any) -> tuple[dict[str, Any], Any]:

@@ -62,6 +62,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         "min_rows_per_epoch": [Interval(Integral, 1, None, closed="left")],
         **TRAINING_CONSTRAINTS,
         "early_stopping_metric": [StrOptions({"loss", "accuracy"})],
+        "class_weight": [StrOptions({"balanced"}), None],
         "verbose": ["verbose"],
     }
 
@@ -83,6 +84,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         n_iter_no_change: int = 10,
         tol: float = 1e-4,
         early_stopping_metric: str = "loss",
+        class_weight: str | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
         random_state: Any = None,
         device: str = "auto",
@@ -103,6 +105,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.early_stopping_metric = early_stopping_metric
+        self.class_weight = class_weight
         self.checkpoint_dir = checkpoint_dir
         self.random_state = random_state
         self.device = device
@@ -151,6 +154,11 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
                 "early_stopping_metric='accuracy' is for classifiers; a regressor stops on its "
                 "validation loss: use early_stopping_metric='loss'."
             )
+        if self.class_weight is not None and self._task != "classification":
+            raise ValueError(
+                f"class_weight={self.class_weight!r} weighs a classifier's classes; a regressor "
+                "has none: leave class_weight=None."
+            )
 
     def _build_network(self, ae: Any) -> FineTuningNetwork:
         encoder = ae.encoder_module().train()
@@ -197,6 +205,9 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         with torch.random.fork_rng(devices=[]):  # building draws from the global RNG
             network = self._build_network(ae)
         reset_parameters(network.head, torch.Generator().manual_seed(seed))
+        if self.class_weight == "balanced":  # n / (k n_c), as scikit-learn's "balanced"
+            counts = torch.bincount(targets, minlength=self._n_outputs()).double()
+            network.class_weight = (len(targets) / (len(counts) * counts)).float()
         if not pretrained:
             network.reset_encoder(torch.Generator().manual_seed(seed + 2))
         if self.fine_tune == "head":
@@ -235,6 +246,8 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         def run_identity():  # its parameters, its data and the encoder it starts from
             params = {k: v for k, v in self.get_params(deep=False).items() if k not in _RESUMABLE}
             params["autoencoder"] = repr(params["autoencoder"])
+            if is_classifier(self):  # a checkpoint of the random split must not resume with this
+                params["validation_split"] = "stratified"
             weights = [t.detach().cpu().numpy() for t in network.encoder.state_dict().values()]
             return params, flat, targets.numpy(), *weights
 

@@ -83,6 +83,10 @@ _PARAMETERS = """
         labels the validation loss is noisy and can rise while the accuracy still improves
         (an overconfident network), stopping too early; a regressor takes "loss" only.
         ``best_loss_`` is then the best validation error rate (1 - accuracy).
+    class_weight : {"balanced"} or None, default=None
+        A classifier's weight of each class in its loss: None, every row alike; "balanced",
+        ``n_samples / (n_classes * count of the class)``, as scikit-learn's, so that a class
+        of a few labelled rows is not drowned by the others (a regressor takes None only).
     checkpoint_dir : str or path, default=None
         An atomic checkpoint after each epoch (and the autoencoder's in ``autoencoder/``, when
         it is fitted here); a later ``fit`` resumes. Needs an int ``random_state``.

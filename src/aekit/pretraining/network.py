@@ -74,6 +74,9 @@ class FineTuningNetwork(nn.Module):
         self.register_buffer("code_scale", torch.ones(latent_dim))
         self.head = mlp([latent_dim, *head_layer_sizes, n_outputs], activation, False)
         self.task = task
+        # A classifier's weight of each class in the loss (class_weight="balanced"), set by fit
+        # and not saved: predictions do not read it.
+        self.register_buffer("class_weight", None, persistent=False)
 
     def outputs(self, x: torch.Tensor) -> torch.Tensor:
         """Logits ``(n, n_classes)`` or standardized predictions ``(n, n_targets)``."""
@@ -108,7 +111,7 @@ class FineTuningNetwork(nn.Module):
         if self.task == "classification":
             # "error" (1 - accuracy) is reported, not trained on: early stopping may watch it.
             error = (outputs.detach().argmax(dim=1) != y).float().mean()
-            return {"loss": F.cross_entropy(outputs, y), "error": error}
+            return {"loss": F.cross_entropy(outputs, y, weight=self.class_weight), "error": error}
         return {"loss": (outputs - y).pow(2).sum(dim=1).mean()}
 
     def parameter_groups(

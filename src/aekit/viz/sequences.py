@@ -13,6 +13,8 @@ from aekit.viz.figures import new_figure
 from aekit.viz.inputs import check_n_cols
 from aekit.viz.score_inputs import check_axes, check_table
 
+MAX_NAMED_CHANNELS = 4  # more channels: the legend names the line styles alone
+
 
 def sequence_reconstructions(
     X: Any,
@@ -94,6 +96,3 @@ def sequence_reconstructions(
         ]
         axes[0].legend(handles=styles, fontsize=7, frameon=False)
     return np.asarray(axes[:n])
-
-
-MAX_NAMED_CHANNELS = 4  # more channels: the legend names the line styles alone
