@@ -125,3 +125,4 @@ def test_holding_out_most_rows_for_the_threshold_is_warned_of():
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         aekit.AnomalyDetector(threshold_holdout=0.5, n_estimators=1).fit(X)
+        aekit.AnomalyDetector(threshold_holdout=0.5, n_estimators=1).fit(X[:299])  # 150 of 299

@@ -47,3 +47,22 @@ def test_a_regressor_refuses_class_weight(three_digits):
     ae, X, y = three_digits
     with pytest.raises(ValueError, match="a regressor has none: leave class_weight=None"):
         aekit.FineTunedRegressor(ae, class_weight="balanced").fit(X[:50], y[:50].astype(float))
+
+
+def test_checkpoints_of_before_class_weight_resume_a_regressor_and_not_a_classifier():
+    # class_weight joined every fine-tuned run's identity: a regressor's earlier checkpoint is
+    # the same run; a classifier's is not (its validation rows are stratified since)
+    from aekit.core.checkpoint import _differences
+    from aekit.core.config import TrainConfig
+
+    params = {"max_iter": 3, "class_weight": None}
+    assert aekit.FineTunedRegressor()._earlier_run_params(params) == [{"max_iter": 3}]
+    assert aekit.FineTunedClassifier()._earlier_run_params(params) == []
+    ours = {"params": params, "kind": "FineTunedClassifier", "data": ["d"]}
+    theirs = {**ours, "params": {"max_iter": 3}}
+    config = TrainConfig(max_iter=3, batch_size=8, learning_rate=1e-3, identity=ours)
+    said = _differences({"identity": theirs}, config)
+    assert (
+        said
+        == "written by another version of aekit (parameters since added or removed: class_weight)"
+    )

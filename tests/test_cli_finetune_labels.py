@@ -117,5 +117,5 @@ def test_predict_with_none_of_the_models_classes_says_there_is_no_accuracy(ae_fi
         said = ok(invoke("predict", tmp_path / "ft", tmp_path / "numbers.csv", "--label-column",
                          "kind", "-o", tmp_path / "p.csv")).stdout  # fmt: skip
     assert "no accuracy: none of DATA's 300 labels is one of the model's classes" in said
-    said = f"for its accuracy (R^2) on labelled rows: aekit predict {tmp_path / 'ft'} DATA"
+    said = f"for its accuracy on labelled rows: aekit predict {tmp_path / 'ft'} DATA"
     refused(invoke("evaluate", tmp_path / "ft", rows, "--label-column", "kind"), said)

@@ -253,5 +253,5 @@ def test_a_text_column_of_rows_read_as_images_is_named(tmp_path):
     result = invoke("train", tmp_path / "two.csv", "--image-shape", "1,1,2", *QUICK,
                     "--out", tmp_path / "R")  # fmt: skip
     refused(result, "--image-shape 1,1,2 reads DATA's columns as pixels, and its column 'a' "
-            "holds text: leave them out with --ignore-column")  # fmt: skip
+            "holds text: leave it out with --ignore-column")  # fmt: skip
     assert not (tmp_path / "R").exists()

@@ -131,8 +131,9 @@ class _Accuracy:
             # given labels 0..9 exited 0 with no figure and a warning alone)
             return (
                 f"; no accuracy: none of DATA's {unknown} labels is one of the model's classes "
-                f"({known_text(self.estimator.classes_)}); give labels as the model was trained "
-                "on"
+                f"({known_text(self.estimator.classes_[:5])}"
+                f"{', ...' if len(self.estimator.classes_) > 5 else ''}); give labels as the "
+                "model was trained on"
             )
         return f"; accuracy {self.correct / self.known:.4f} on the {self.known} labelled rows"
 

@@ -253,11 +253,12 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
             if text := non_numeric_columns(X):
                 named = ", ".join(map(repr, text))
                 which = f"columns {named} hold" if len(text) > 1 else f"column {named} holds"
+                label = text[0] if len(text) == 1 else "NAME"
                 raise ValueError(
                     f"{options.shape_option()} reads DATA's columns as pixels, and its "
-                    f"{which} text: leave them out with --ignore-column (or "
-                    "--id-column, for an identifier), or name the label column with "
-                    "--label-column."
+                    f"{which} text: leave {'them' if len(text) > 1 else 'it'} out with "
+                    "--ignore-column (or --id-column, for an identifier), or name the label "
+                    f"column with --label-column {label}."
                 )
         values = np.asarray(X)
         if values.dtype != np.uint8:  # pixels 0..255 stay uint8, which the model warns of

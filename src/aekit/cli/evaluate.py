@@ -302,12 +302,13 @@ def evaluate(
     estimator = load_run(run)
     if not hasattr(estimator, "score_samples"):  # a hasher, a compressor: no score to average
         predicts = hasattr(estimator, "predict")  # a fine-tuned classifier or regressor
+        figure = "accuracy" if hasattr(estimator, "classes_") else "R^2"
         raise ValueError(
             f"{run} holds {a_kind(estimator)}, which gives no score per row; 'aekit evaluate' "
             "takes an autoencoder run ('aekit train') or a detector run ('aekit detect', "
             "'aekit detect-series')"
             + (
-                f"; for its accuracy (R^2) on labelled rows: aekit predict {run} DATA -o p.csv."
+                f"; for its {figure} on labelled rows: aekit predict {run} DATA -o p.csv."
                 if predicts
                 else "."
             )

@@ -50,6 +50,7 @@ _FINE_TUNER = frozenset(
         "autoencoder",
         "batch_size",
         "checkpoint_dir",
+        "class_weight",
         "device",
         "early_stopping",
         "early_stopping_metric",

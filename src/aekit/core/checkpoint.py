@@ -108,7 +108,11 @@ def _differences(header: dict, config: TrainConfig) -> str:
         only = []  # their own parameters: said by the kinds
     if only:
         shown = ", ".join(only[:4]) + (", ..." if len(only) > 4 else "")
-        changed.append(f"another kind of model, with parameters the other lacks: {shown}")
+        if kinds[0] and kinds[0] == kinds[1]:  # one kind: its parameters changed with aekit
+            changed.append(f"written by another version of aekit (parameters since added or "
+                           f"removed: {shown})")  # fmt: skip
+        else:
+            changed.append(f"another kind of model, with parameters the other lacks: {shown}")
     changed += [
         f"{name} {before[name]!r}, now {now[name]!r}"
         for name in sorted(set(before) & set(now))

@@ -207,7 +207,9 @@ class Group:
         # without labels too), so DDP need not search the graph for unused ones. Buffers are
         # copied from rank 0 once, here; only a batch norm's running statistics change in
         # training, so only a module holding one pays a broadcast before every forward.
-        running = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in module.modules())
+        norms = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.SyncBatchNorm)
+        norms += (nn.InstanceNorm1d, nn.InstanceNorm2d, nn.InstanceNorm3d)
+        running = any(isinstance(m, norms) and m.track_running_stats for m in module.modules())
         return DistributedDataParallel(module, device_ids=ids, broadcast_buffers=running)
 
     def shards(self, batches: Iterable[tuple[Any, int]]) -> Iterator[tuple[Any, int, int]]:

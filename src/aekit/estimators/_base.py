@@ -42,6 +42,7 @@ from aekit.estimators._data_scale import (
     categorical_groups,
     check_categorical_groups,
     fit_scale,
+    pixel_sample_rows,
     value_range,
     warn_of_pixel_values,
 )
@@ -239,7 +240,8 @@ class BaseAutoencoder(
         if isinstance(flat, DiskRows):  # on disk: one streaming pass, then batches from disk
             X_device, low, high = self._prepare_disk(flat, device, continued)
             images = getattr(self, "image_shape_", None) is not None
-            first = flat.reader.read(0, min(len(flat), 1000)) if images else None
+            sampled = min(len(flat), pixel_sample_rows(flat.reader.n_features))
+            first = flat.reader.read(0, sampled) if images else None
             warn_of_pixel_values(X, self.likelihood, self.likelihood_, images, first)
         else:
             if continued:  # the scale and likelihood of the first fit; _to_model checks the range
@@ -318,7 +320,10 @@ class BaseAutoencoder(
         fingerprint), then the rows in the model's space on ``device`` and the noise bounds.
         ``continued`` (warm_start): the first fit's scale and likelihood stay."""
         groups = categorical_groups(self)
-        check = lambda rows, _: check_categorical_groups(rows, groups, self.architecture)  # noqa: E731
+
+        def check(rows: np.ndarray, first_row: int) -> None:  # a chunk of the rows on disk
+            check_categorical_groups(rows, groups, self.architecture, first_row)
+
         fit_pass(flat, check, digest=self.checkpoint_dir is not None)
         if not continued:
             self.likelihood_ = likelihood_of(flat, self.likelihood)

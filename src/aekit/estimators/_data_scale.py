@@ -26,9 +26,13 @@ def categorical_groups(estimator: Any) -> tuple[tuple[int, int], ...] | None:
 
 
 def check_categorical_groups(
-    flat: np.ndarray, groups: tuple[tuple[int, int], ...] | None, architecture: str
+    flat: np.ndarray,
+    groups: tuple[tuple[int, int], ...] | None,
+    architecture: str,
+    first_row: int = 0,
 ) -> None:
-    """One-hot groups lie inside X, do not overlap, and hold one-hot rows (or missing ones)."""
+    """One-hot groups lie inside X, do not overlap, and hold one-hot rows (or missing ones);
+    ``flat`` may be a chunk of rows on disk beginning at row ``first_row``."""
     groups = sorted(groups or ())
     if groups and architecture != "mlp":
         raise ValueError("categorical_groups needs architecture='mlp'.")
@@ -43,15 +47,17 @@ def check_categorical_groups(
         if not (np.isin(rows, (0.0, 1.0)).all() and (rows.sum(axis=1) == 1).all()):
             empty = np.flatnonzero((block == 0).all(axis=1))
             one_hot_or_empty = np.isin(rows, (0.0, 1.0)).all() and (rows.sum(axis=1) <= 1).all()
-            if one_hot_or_empty and len(empty):  # TabularEncoder's missing cells
-                # under handle_missing="mask": its own advice led here, said as not one-hot
-                shown = ", ".join(map(str, empty[:5])) + (" ..." if len(empty) > 5 else "")
+            if one_hot_or_empty and len(empty):  # no category: TabularEncoder's own advice
+                # (handle_missing="mask") led here, said as "not one-hot"
+                shown = ", ".join(map(str, first_row + empty[:5]))
+                shown += " ..." if len(empty) > 5 else ""
                 raise ValueError(
-                    f"categorical_groups: columns {a}:{b} of X are all 0 in rows {shown} "
-                    f"({len(empty)} rows): a missing category (TabularEncoder(handle_missing="
-                    "'mask') encodes one so), which the autoencoders do not take; fill the "
-                    "table's missing cells first (aekit.AutoencoderImputer, 'aekit impute'), "
-                    "or drop those rows."
+                    f"categorical_groups: columns {a}:{b} of X are all 0 in row"
+                    f"{'s' if len(empty) > 1 else ''} {shown}: no category set (a missing one, "
+                    "as TabularEncoder(handle_missing='mask') encodes it, or a dropped "
+                    "reference category, as get_dummies(drop_first=True) makes); each row needs "
+                    "one 1: fill a table's missing cells first (aekit.AutoencoderImputer, "
+                    "'aekit impute'), or encode every category."
                 )
             raise ValueError(
                 f"categorical_groups: columns {a}:{b} of X are not one-hot (each row one 1, "
@@ -220,10 +226,16 @@ def holds_whole_pixel_values(rows: np.ndarray) -> bool:
     fall in one column). Smaller ranges (scikit-learn's digits, 0..16; class masks) are other
     scales than 255's."""
     rows = np.asarray(rows)
-    sample = rows[:: max(1, len(rows) // 1000)]
+    sample = rows[:: max(1, len(rows) // pixel_sample_rows(rows[0].size if len(rows) else 1))]
     if not sample.size or not np.issubdtype(sample.dtype, np.number):
         return False
     return bool(sample.min() >= 0 and 127 < sample.max() <= 255 and (sample % 1 == 0).all())
+
+
+def pixel_sample_rows(width: int) -> int:
+    """How many whole rows the pixel check reads: 1,000, or fewer so that they hold at most
+    a million values (1,000 colour images of 224x224 were 150M)."""
+    return max(1, min(1000, 1_000_000 // max(1, width)))
 
 
 def warn_of_pixel_values(

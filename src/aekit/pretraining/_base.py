@@ -62,7 +62,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         "min_rows_per_epoch": [Interval(Integral, 1, None, closed="left")],
         **TRAINING_CONSTRAINTS,
         "early_stopping_metric": [StrOptions({"loss", "accuracy"})],
-        "class_weight": [StrOptions({"balanced"}), None],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
         "verbose": ["verbose"],
     }
 
@@ -84,7 +84,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         n_iter_no_change: int = 10,
         tol: float = 1e-4,
         early_stopping_metric: str = "loss",
-        class_weight: str | None = None,
+        class_weight: dict | str | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
         random_state: Any = None,
         device: str = "auto",
@@ -120,6 +120,10 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         """Learn the targets' form (classes, scale) from the checked y; the training targets
         as a tensor."""
         raise NotImplementedError
+
+    def _class_weights(self, targets: torch.Tensor) -> torch.Tensor | None:
+        """Each class's weight in the loss (``class_weight``), or None: every row alike."""
+        return None
 
     def _n_outputs(self) -> int:
         raise NotImplementedError
@@ -159,6 +163,14 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
                 f"class_weight={self.class_weight!r} weighs a classifier's classes; a regressor "
                 "has none: leave class_weight=None."
             )
+
+    def _earlier_run_params(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """A regressor's run as checkpoints identified it before ``class_weight`` existed. A
+        classifier's earlier checkpoints are not this run: its validation rows have been
+        held out class by class since, so they are refused as another run's."""
+        if is_classifier(self) or params.get("class_weight") is not None:
+            return []
+        return [{k: v for k, v in params.items() if k != "class_weight"}]
 
     def _build_network(self, ae: Any) -> FineTuningNetwork:
         encoder = ae.encoder_module().train()
@@ -205,9 +217,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         with torch.random.fork_rng(devices=[]):  # building draws from the global RNG
             network = self._build_network(ae)
         reset_parameters(network.head, torch.Generator().manual_seed(seed))
-        if self.class_weight == "balanced":  # n / (k n_c), as scikit-learn's "balanced"
-            counts = torch.bincount(targets, minlength=self._n_outputs()).double()
-            network.class_weight = (len(targets) / (len(counts) * counts)).float()
+        network.class_weight = self._class_weights(targets)
         if not pretrained:
             network.reset_encoder(torch.Generator().manual_seed(seed + 2))
         if self.fine_tune == "head":
@@ -246,8 +256,6 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         def run_identity():  # its parameters, its data and the encoder it starts from
             params = {k: v for k, v in self.get_params(deep=False).items() if k not in _RESUMABLE}
             params["autoencoder"] = repr(params["autoencoder"])
-            if is_classifier(self):  # a checkpoint of the random split must not resume with this
-                params["validation_split"] = "stratified"
             weights = [t.detach().cpu().numpy() for t in network.encoder.state_dict().values()]
             return params, flat, targets.numpy(), *weights
 

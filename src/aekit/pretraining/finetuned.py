@@ -12,6 +12,7 @@ import torch
 from scipy.special import softmax
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import accuracy_score
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
@@ -83,10 +84,11 @@ _PARAMETERS = """
         labels the validation loss is noisy and can rise while the accuracy still improves
         (an overconfident network), stopping too early; a regressor takes "loss" only.
         ``best_loss_`` is then the best validation error rate (1 - accuracy).
-    class_weight : {"balanced"} or None, default=None
-        A classifier's weight of each class in its loss: None, every row alike; "balanced",
-        ``n_samples / (n_classes * count of the class)``, as scikit-learn's, so that a class
-        of a few labelled rows is not drowned by the others (a regressor takes None only).
+    class_weight : dict, "balanced" or None, default=None
+        A classifier's weight of each class in its loss, as scikit-learn's: None, every row
+        alike; a dict, ``{class: weight}`` (classes left out weigh 1); "balanced",
+        ``n_samples / (n_classes * count of the class)``, so that a class of a few labelled
+        rows is not drowned by the others (a regressor takes None only).
     checkpoint_dir : str or path, default=None
         An atomic checkpoint after each epoch (and the autoencoder's in ``autoencoder/``, when
         it is fitted here); a later ``fit`` resumes. Needs an int ``random_state``.
@@ -162,6 +164,25 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
 
     def _n_outputs(self) -> int:
         return len(self.classes_)
+
+    def _class_weights(self, targets: torch.Tensor) -> torch.Tensor | None:
+        """scikit-learn's weights of ``class_weight`` ("balanced": n / (k n_c)); a dict's keys
+        matched to ``classes_`` as text too, as a model file's JSON keeps them."""
+        if self.class_weight is None:
+            return None
+        given = self.class_weight
+        if isinstance(given, dict):
+            by_text = {str(k): v for k, v in given.items()}
+            unknown = sorted(set(by_text) - {str(c) for c in self.classes_.tolist()})
+            if unknown:
+                raise ValueError(
+                    f"class_weight names {unknown}, which are not classes of y "
+                    f"({self.classes_.tolist()[:10]}); give weights of y's classes."
+                )
+            given = {c: by_text[str(c)] for c in self.classes_.tolist() if str(c) in by_text}
+        classes = self.classes_
+        weights = compute_class_weight(given, classes=classes, y=classes[targets.numpy()])
+        return torch.as_tensor(weights, dtype=torch.float32)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """The logits (for 2 classes, the second minus the first).
