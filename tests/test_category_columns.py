@@ -173,6 +173,9 @@ def test_a_run_reads_its_codes_as_it_was_trained_to(tmp_path):
         ["detect-series", data, "--time-column", "age", "--out", tmp_path / "S"],
     ):
         refused(invoke(*command, "--category-column", "zip"), "numbers alone")  # fmt: skip
+        # refused in words, and not listed by their --help (it was, then refused)
+        assert "--category-column" not in ok(invoke(command[0], "--help")).output
+    assert "--category-column" in ok(invoke("train", "--help")).output
     for figure in (
         ["reconstruct", coded, data, "-o", tmp_path / "r.png"],
         ["traverse", coded, data, "-o", tmp_path / "t.svg"],

@@ -76,6 +76,8 @@ def test_a_narrow_terminal_never_cuts_an_option_name(width):
         assert "…" not in text, text
         command = GROUP.commands[words[0]] if words else GROUP
         for param in command.params:
+            if getattr(param, "hidden", False):  # taken to be refused in words, not listed
+                continue
             for name in (*param.opts, *param.secondary_opts):
                 if name.startswith("-"):
                     assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text), (name, text)

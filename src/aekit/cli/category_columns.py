@@ -63,6 +63,8 @@ OPTIONS = {
     ],
 }
 DEFAULTS: dict[str, Any] = {"category_column": None}
+# for the commands of NUMBERS_ALONE: taken, to refuse it in words, but not listed by --help
+HIDDEN = {"category_column": Annotated[list[str] | None, typer.Option(hidden=True)]}
 
 
 def resolve(

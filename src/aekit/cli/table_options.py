@@ -181,14 +181,17 @@ def _with_table_options(
             category_columns.current = category_columns.CategoryOptions()
             columns.forget_ids()
 
+    options = dict(_OPTIONS)
+    if name in category_columns.NUMBERS_ALONE:  # refused there: not advertised by --help
+        options |= category_columns.HIDDEN
     extra = [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=_DEFAULTS[name],
+        inspect.Parameter(option, inspect.Parameter.KEYWORD_ONLY, default=_DEFAULTS[option],
                           annotation=annotation)
-        for name, annotation in _OPTIONS.items()
+        for option, annotation in options.items()
     ]  # fmt: skip
     command.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[*signature.parameters.values(), *extra]
     )
-    command.__annotations__ = {**callback.__annotations__, **_OPTIONS}
+    command.__annotations__ = {**callback.__annotations__, **options}
     command._table_options = True  # type: ignore[attr-defined]
     return command
