@@ -305,3 +305,13 @@ def test_a_few_label_models_codes_are_coloured_by_the_label_it_predicts_where_no
     assert axes.get_title().endswith("given their labels (270 unlabelled: the label it predicts)")
     legend = [text.get_text() for text in axes.get_legend().get_texts()]
     assert "unlabelled" not in legend and set(legend) <= {str(c) for c in model.classes_}
+
+
+def test_a_hashers_figures_are_titled_by_the_estimator_a_user_made():
+    # "BinaryAutoencoder: codes of 300 training rows", a class no user made
+    from aekit.viz.report_figures import _Data, _figure_latent
+
+    X = load_digits()[0][:300]
+    hasher = aekit.SemanticHasher(n_bits=4, max_iter=1, random_state=0).fit(X)
+    figure = _figure_latent(_Data(hasher.autoencoder_, X, None, 300, 0))
+    assert figure.axes[0].get_title().startswith("SemanticHasher: codes of 300 training rows")

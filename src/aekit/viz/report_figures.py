@@ -69,7 +69,10 @@ class _Data:
         index = np.sort(rng.choice(len(X), size=min(len(X), max_rows), replace=False))
         self.index = index  # the rows of X drawn, in order
         X = _rows(X, index)  # a DataFrame stays one, so the estimator sees its column names
-        self.estimator, self.name = estimator, type(estimator).__name__
+        # a network inside a public estimator is titled as that one (a SemanticHasher's
+        # figures said "BinaryAutoencoder", which no user made)
+        self.estimator = estimator
+        self.name = getattr(estimator, "_shown_name", type(estimator).__name__)
         names = getattr(estimator, "feature_names_in_", None)
         names = names if feature_names is None else feature_names
         self.features = None if names is None else [str(v) for v in names]
