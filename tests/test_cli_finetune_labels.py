@@ -119,3 +119,15 @@ def test_predict_with_none_of_the_models_classes_says_there_is_no_accuracy(ae_fi
     assert "no accuracy: none of DATA's 300 labels is one of the model's classes" in said
     said = f"for its accuracy on labelled rows: aekit predict {tmp_path / 'ft'} DATA"
     refused(invoke("evaluate", tmp_path / "ft", rows, "--label-column", "kind"), said)
+
+
+def test_a_setting_the_task_refuses_is_said_before_data_is_read_as_options(ae_file, tmp_path):
+    # said after DATA's warnings, in Python's words: "use early_stopping_metric='loss'"
+    rows = named_rows(tmp_path, "-1")
+    args = ["finetune", ae_file, rows, "--label-column", "kind", "--task", "regression"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing of DATA said first
+        said = refused(invoke(*args, "--param", "early_stopping_metric=accuracy"))
+        weights = refused(invoke(*args, "--param", "class_weight=balanced"))
+    assert for_the_command_line(said).endswith("leave --param early_stopping_metric out.")
+    assert for_the_command_line(weights).startswith("--param class_weight=balanced weighs")

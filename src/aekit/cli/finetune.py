@@ -100,6 +100,8 @@ def finetune(
                 "labels, which are what finetune predicts: start from a RUN of an "
                 "unconditional model (aekit train DATA --model vae, or ae)."
             )
+        estimator = cls(autoencoder, **params).set_params(verbose=not quiet and writes)
+        estimator._check_params()  # a setting the task refuses, said before DATA is read
         # DATA as RUN read it: its recorded label column and image options, its text columns
         # one-hot encoded; OUT records the same options, so predict reads DATA as here.
         given = DataOptions(label_column, image_shape, image_size, grayscale)
@@ -138,7 +140,6 @@ def finetune(
             # which later commands match a file's columns by, as aekit train's model does
             X = X.iloc[labelled] if hasattr(X, "iloc") else np.asarray(X)[labelled]
             y = y[labelled]
-        estimator = cls(autoencoder, **params).set_params(verbose=not quiet and writes)
         started = runs.Stopwatch()
         estimator.fit(X, y)
         if not writes:

@@ -76,4 +76,9 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         r"^The '(\w+)' parameter of \w+ must be (.+?)\. Got (.+) instead\.",
         _parameter_error,
     ),
+    # aekit.pretraining: a regressor refuses a classifier's settings (said in Python's words)
+    (r"^early_stopping_metric='(\w+)' is for", r"--param early_stopping_metric=\1 is for"),
+    (r"\buse early_stopping_metric='loss'\.", "leave --param early_stopping_metric out."),
+    (r"^class_weight='(\w+)' weighs", r"--param class_weight=\1 weighs"),
+    (r"\bleave class_weight=None\.", "leave --param class_weight out."),
 )
