@@ -392,7 +392,7 @@ def _refuse_missing_targets(y: Any, task: str) -> None:
         what = "labels" if task == "classification" else "targets"
         raise ValueError(
             f"y has {int(missing.sum())} row{'s' * bool(missing.sum() != 1)} of missing {what} "
-            f"(NaN or None), first at row "
+            f"(NaN, None or pandas' NA), first at row "
             f"{int(np.argmax(missing))}; a fine-tuned "
             f"model learns from rows with {what}: fit on those, and pass the others as "
             "X_unlabeled with an unfitted autoencoder to pretrain on them."
