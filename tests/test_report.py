@@ -315,3 +315,17 @@ def test_a_hashers_figures_are_titled_by_the_estimator_a_user_made():
     hasher = aekit.SemanticHasher(n_bits=4, max_iter=1, random_state=0).fit(X)
     figure = _figure_latent(_Data(hasher.autoencoder_, X, None, 300, 0))
     assert figure.axes[0].get_title().startswith("SemanticHasher: codes of 300 training rows")
+
+
+def test_a_hasher_runs_codes_are_coloured_by_datas_labels(tmp_path, monkeypatch):
+    # train-hasher drew its codes uncoloured, though DATA ('digits') holds labels
+    from cli_helpers import invoke, ok
+
+    import aekit.viz.report
+
+    given = []
+    monkeypatch.setattr(aekit.viz.report, "write_figures", lambda *a, **k: given.append(a))
+    ok(invoke("train-hasher", "digits", "--bits", "4", "--epochs", "1", "--quiet",
+              "--out", tmp_path / "H"))  # fmt: skip
+    ((_, _, X, y),) = given
+    np.testing.assert_array_equal(y, load_digits()[1])

@@ -102,7 +102,7 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
             typer.echo(f"model: {model_file}")
         return
     with runs.claimed_run(run, force) if writes else contextlib.nullcontext() as staging:
-        X, _ = open_data(data, **options, min_bytes=common.LAZY_BYTES)
+        X, y = open_data(data, **options, min_bytes=common.LAZY_BYTES)
         started = runs.Stopwatch()
         estimator = cls(**params).set_params(verbose=not quiet).fit(X)
         if not writes:
@@ -111,7 +111,7 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
         # the label column X left out and the image options, recorded so that index and
         # compress read DATA as training did
         runs.write_record(staging, estimator, data, started, len(X), options)
-        write_fit_figures(staging, estimator, X)
+        write_fit_figures(staging, estimator, X, y)  # codes coloured by DATA's labels
     typer.echo(f"run: {run}")
 
 

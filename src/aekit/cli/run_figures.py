@@ -11,16 +11,17 @@ from pathlib import Path
 from typing import Any
 
 
-def write_fit_figures(folder: Path, estimator: Any, X: Any) -> None:
-    """Draw ``folder/figures/*.png`` for ``estimator``, fitted on ``X``."""
+def write_fit_figures(folder: Path, estimator: Any, X: Any, y: Any = None) -> None:
+    """Draw ``folder/figures/*.png`` for ``estimator``, fitted on ``X``; a network's codes
+    coloured by DATA's labels ``y`` where it has them (a hasher's were uncoloured)."""
     from aekit.data.lazy import Dataset
     from aekit.viz.report import write_figures
 
     inner = getattr(estimator, "autoencoder_", None)  # a SemanticHasher's, a Compressor's
     if inner is not None and not getattr(estimator, "history_", None):
         if isinstance(X, Dataset):  # on disk: the figures draw a sample, read alone
-            X, _ = X.sample(2000)
-        write_figures(folder, inner, X)
+            X, y = X.sample(2000)
+        write_figures(folder, inner, X, y)
         return
     _write_member_losses(folder / "figures" / "loss_curves.png", estimator)
 
