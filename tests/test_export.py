@@ -272,6 +272,15 @@ def test_export_refuses_what_it_cannot_export(tmp_path):
     with pytest.raises(TypeError, match=r"'aekit impute' .*model\.autoencoders_\[0\]"):
         aekit.export_onnx(imputer, tmp_path / "imputer")
     assert isinstance(imputer.autoencoders_[0], aekit.DenoisingAutoencoder)  # as it says
+    # a fine-tuned classifier was told to export its autoencoder_, the one before fine-tuning
+    ae = aekit.Autoencoder(max_iter=1, hidden_layer_sizes=(8,)).fit(rows)
+    tuned = aekit.FineTunedClassifier(ae, max_iter=1).fit(rows, np.arange(40) % 2)
+    with pytest.raises(TypeError, match=r"'aekit predict RUN DATA' .* network_ is a torch"):
+        aekit.export_onnx(tuned, tmp_path / "tuned")
+    from aekit.serve.inference import Served  # serve says the same
+
+    with pytest.raises(TypeError, match=r"not FineTunedClassifier; predict with 'aekit predict"):
+        Served(tuned, None)
 
 
 def test_encode_rows_refuses_an_unknown_category(tmp_path):

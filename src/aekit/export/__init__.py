@@ -101,10 +101,14 @@ def check_exportable(model: Any) -> None:
 
     if not isinstance(model, AnomalyDetector | BaseAutoencoder):
         inner = getattr(model, "autoencoder_", None)
-        how = (  # a hasher or compressor: its network exports, its bits or entropy code do not
-            " Its network can, from Python: aekit.export_onnx(model.autoencoder_, directory) (or "
-            "aekit.load(FILE).autoencoder_), whose encoder gives the codes before they are "
-            "binarized or quantized."
+        how = (  # a fine-tuned model: its autoencoder_ is the one before fine-tuning
+            " Predict with 'aekit predict RUN DATA' or its predict in Python; its network_ is "
+            "a torch module (network_.outputs(x): the logits, or the standardized predictions, "
+            "of raw float32 rows). Its autoencoder_ is the one before fine-tuning."
+            if hasattr(model, "network_")
+            else " Its network can, from Python: aekit.export_onnx(model.autoencoder_, "
+            "directory) (or aekit.load(FILE).autoencoder_), whose encoder gives the codes before "
+            "they are binarized or quantized."
             if isinstance(inner, BaseAutoencoder)
             else " Its gaps are filled by averaging the reconstructions of its denoising "
             "autoencoders (model.autoencoders_) over the rows as its encoder_ encodes them, "

@@ -50,6 +50,8 @@ class Served:
                 "; score a series' new points with 'aekit score RUN DATA' (with the points "
                 "before them, a window's worth) or its score_samples in Python"
                 if hasattr(model, "window")
+                else "; predict with 'aekit predict RUN DATA' or its predict in Python"
+                if hasattr(model, "network_")  # a fine-tuned classifier or regressor
                 else ""
             )
             raise TypeError(
