@@ -244,3 +244,13 @@ def test_missing_categories_of_the_mask_encoding_are_named_to_an_autoencoder():
     model = aekit.Autoencoder(latent_dim=2, categorical_groups=encoder.categorical_groups_)
     with pytest.raises(ValueError, match=r"all 0 in rows 3, 7: no category set \(a missing"):
         model.fit(encoder.transform(table))
+
+
+def test_numbers_written_with_thousands_separators_after_fit_are_named_so():
+    # "holds '68,664.07' (row 0), not a number ... Fix the value": the format's fix unsaid
+    fitted = aekit.TabularEncoder().fit(pd.DataFrame({"income": [50000.5, 61000.25, 58000.0]}))
+    new = pd.DataFrame({"income": ["51,257.30", "60,000.00", "1,000.50"]})
+    with pytest.raises(ValueError, match=r"',' between their thousands .* not numbers as in fit"):
+        fitted.transform(new)
+    with pytest.raises(ValueError, match=r"holds 'abc' \(row 1\), not a number"):  # no format
+        fitted.transform(pd.DataFrame({"income": ["1.5", "abc", "2"]}))

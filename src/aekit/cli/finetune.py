@@ -101,7 +101,7 @@ def finetune(
                 "unconditional model (aekit train DATA --model vae, or ae)."
             )
         estimator = cls(autoencoder, **params).set_params(verbose=not quiet and writes)
-        estimator._check_params()  # a setting the task refuses, said before DATA is read
+        estimator.check_params()  # a setting the task refuses, said before DATA is read
         # DATA as RUN read it: its recorded label column and image options, its text columns
         # one-hot encoded; OUT records the same options, so predict reads DATA as here.
         given = DataOptions(label_column, image_shape, image_size, grayscale)

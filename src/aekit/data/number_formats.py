@@ -193,3 +193,20 @@ def check_numbers_not_text(frame: pd.DataFrame, who: str) -> None:
     for column in frame.columns:
         if (message := numbers_as_text_message(str(column), frame[column])) is not None:
             raise ValueError(f"{who}: {message}")
+
+
+def refuse_numbers_written_so(frame: pd.DataFrame, names: list[str]) -> None:
+    """For columns ``names``, numeric in fit: refuse the first that holds text where a CSV's
+    number format explains it (thousands separators, decimal commas), naming that format's
+    fix ("fix the value" alone sent a user with '68,664.07' to edit the file where
+    ``thousands=','`` reads it); else say nothing."""
+    for name in names:
+        column = frame[name]
+        if not (pd.to_numeric(column, errors="coerce").isna() & column.notna()).any():
+            continue  # numbers, if written as text
+        said = numbers_as_text_message(str(name), column)
+        if said is not None and ("between their thousands" in said or "decimal comma" in said):
+            raise ValueError(
+                said.replace("read as text, each value a category", "not numbers as in fit")
+            )
+        return  # the first column of text: numeric_values names its cell

@@ -30,7 +30,7 @@ from aekit.data.feature_groups import FeatureGroup
 from aekit.data.fit_columns import column_mismatch, warn_feature_names
 from aekit.data.float32 import check_float32_range
 from aekit.data.non_finite import describe_non_finite, refuse_empty_columns_alone, refuse_infinite
-from aekit.data.number_formats import warn_text_among_numbers
+from aekit.data.number_formats import refuse_numbers_written_so, warn_text_among_numbers
 from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
 from aekit.data.tabular_state import EncoderState
@@ -245,7 +245,11 @@ class TabularEncoder(EncoderState, TransformerMixin, BaseEstimator):
         Z = np.zeros(observed.shape, dtype=np.float32)
         if numeric := self._groups("numeric"):
             names = [g.name for g in numeric]
-            values = numeric_values(frame, names)
+            try:
+                values = numeric_values(frame, names)
+            except ValueError:
+                refuse_numbers_written_so(frame, names)  # a CSV's number format, where it is one
+                raise
             refuse_infinite(values, columns=names)  # NaN: missing values, masked below
             check_float32_range(values, "X", names)  # the user's own value, before scaling
             mean = np.array([self.mean_[n] for n in names])

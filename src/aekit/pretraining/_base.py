@@ -40,6 +40,7 @@ from aekit.estimators.persistence import (
 from aekit.estimators.pickling import PicklesAnywhere
 from aekit.pretraining.network import FINE_TUNE, FineTuningNetwork
 from aekit.pretraining.pretrained import check_pretrained, is_fitted, pretrained_autoencoder
+from aekit.pretraining.targets import refuse_missing_targets
 
 _INFERENCE_BATCH = 2048
 # Parameters that may change between a run and its resumption from a checkpoint.
@@ -142,11 +143,21 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
             check_fitted_range(self.autoencoder_.likelihood_, flat, has_likelihood=False)
             return array, flat, None
         regression = self._task == "regression"
-        _refuse_missing_targets(y, self._task)
+        refuse_missing_targets(y, self._task)
         _, y = validate_data(self, rows, y, reset=True, multi_output=regression, dtype=None)
         return array, flat, y
 
-    def _check_params(self) -> None:
+    def check_params(self) -> None:
+        """Check the parameters as ``fit`` does, before any data (the command line says a
+        wrong setting before it reads DATA).
+
+        Raises
+        ------
+        sklearn.utils._param_validation.InvalidParameterError
+            A value outside the parameter's range or choices (a ``ValueError``).
+        ValueError
+            A setting this task refuses (a regressor's ``class_weight``).
+        """
         self._validate_params()  # scikit-learn's table: InvalidParameterError
         if not all(is_int(width, 1) for width in self.head_layer_sizes):
             raise ValueError(
@@ -202,7 +213,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         self : object
         """
         self.__dict__.pop("network_", None)  # a failed refit must not leave the old one usable
-        self._check_params()
+        self.check_params()
         y = self._checked_target(from_tensor(y, "y"))  # a bfloat16 tensor's as numpy, too
         array, flat, y = self._validate_X(X, reset=True, y=y)
         targets = self._fit_targets(y)
@@ -378,22 +389,3 @@ def _check_state(network: torch.nn.Module, state: Any) -> None:
 
 def _progress(estimator: Any) -> ProgressBar:
     return ProgressBar(type(estimator).__name__, int(estimator.max_iter))
-
-
-def _refuse_missing_targets(y: Any, task: str) -> None:
-    """A missing label or target (NaN, None: how ConditionalVAE marks an unlabelled row) said
-    with the fix; scikit-learn's "Input y contains NaN." named neither."""
-    values = None if y is None else np.asarray(y, dtype=object)
-    if values is None or values.ndim == 0 or values.size == 0:  # scikit-learn's checks say
-        return
-    cells = np.asarray(pd.isna(values), dtype=bool)
-    missing = cells.reshape(len(cells), -1).any(axis=1)  # rows: a multi-output y's too
-    if missing.any():
-        what = "labels" if task == "classification" else "targets"
-        raise ValueError(
-            f"y has {int(missing.sum())} row{'s' * bool(missing.sum() != 1)} of missing {what} "
-            f"(NaN, None or pandas' NA), first at row "
-            f"{int(np.argmax(missing))}; a fine-tuned "
-            f"model learns from rows with {what}: fit on those, and pass the others as "
-            "X_unlabeled with an unfitted autoencoder to pretrain on them."
-        )
