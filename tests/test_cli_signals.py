@@ -113,9 +113,11 @@ main()
 
 
 @pytest.mark.parametrize(
-    ("signum", "said"), [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "terminated")]
+    ("signum", "said"),
+    [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "terminated"), (signal.SIGHUP, "hung up")],
 )
 def test_a_signal_during_the_imports_ends_in_one_line(tmp_path, signum, said):
+    # SIGHUP (a closed ssh session) ended a command saying nothing, its staging folder left
     code = _SIGNAL_WHILE_IMPORTING.format(signum=int(signum), out=str(tmp_path / "RUN"))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             preexec_fn=_as_in_a_terminal, timeout=120)  # fmt: skip

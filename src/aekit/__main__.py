@@ -1,9 +1,9 @@
 """The ``aekit`` command and ``python -m aekit``: the command line; so that
 ``torchrun --nproc_per_node=N -m aekit train DATA --out RUN`` trains on N processes.
 
-Ctrl-C or SIGTERM in the third of a second the command line's modules take to import ends in one
-line, as later (:mod:`aekit.cli.stopping`), not in a traceback through the imports; this module
-imports nothing of aekit's before it has taken both signals.
+Ctrl-C, SIGTERM or SIGHUP in the third of a second the command line's modules take to import
+ends in one line, as later (:mod:`aekit.cli.stopping`), not in a traceback through the imports;
+this module imports nothing of aekit's before it has taken these signals.
 """
 
 import os
@@ -11,6 +11,8 @@ import signal
 import sys
 
 _SAID = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+if hasattr(signal, "SIGHUP"):  # as aekit.cli.stopping takes it (not on Windows)
+    _SAID[signal.SIGHUP] = "hung up"
 _received: list[int] = []
 
 
@@ -27,7 +29,7 @@ def main() -> None:
     try:
         from aekit.cli.app import main as command_line
 
-        command_line()  # takes both signals for itself first thing
+        command_line()  # takes the signals for itself first thing
     except KeyboardInterrupt:
         signum = _received[0] if _received else signal.SIGINT
         try:

@@ -1,5 +1,5 @@
-"""The signals that end a command: Ctrl-C (SIGINT) and SIGTERM (systemd, Kubernetes,
-``timeout``).
+"""The signals that end a command: Ctrl-C (SIGINT), SIGTERM (systemd, Kubernetes,
+``timeout``) and SIGHUP (a closed terminal or ssh session).
 
 * The first one raises :class:`Stopped` where the command is, which unwinds it (the staging
   folder of a RUN is removed, a file writer closed) to :func:`aekit.cli.running.run_cli`, which
@@ -22,6 +22,9 @@ import signal
 import sys
 
 STOPPING_SIGNALS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+if hasattr(signal, "SIGHUP"):  # a closed terminal or ssh session (not on Windows): it ended
+    # the command saying nothing and left a RUN's staging folder behind
+    STOPPING_SIGNALS[signal.SIGHUP] = "hung up"
 
 
 class Stopped(BaseException):
@@ -40,7 +43,7 @@ class Stopped(BaseException):
 
 
 def take_signals() -> None:
-    """Make SIGINT and SIGTERM raise :class:`Stopped`, the first of them only."""
+    """Make SIGINT, SIGTERM and SIGHUP raise :class:`Stopped`, the first of them only."""
     _handle_with(_stopped)
     sys.unraisablehook = functools.partial(_unraisable, sys.unraisablehook)
     # Registered before the command imports torch and the rest, so run after their callbacks:
