@@ -152,3 +152,14 @@ def test_torchs_allocation_failures_are_one_line_and_other_runtime_errors_are_no
     assert capsys.readouterr().err.startswith(f"aekit: error: out of memory: {torch_said}; ")
     with pytest.raises(RuntimeError, match="a bug"):  # not said as out of memory
         _command_status(failing(RuntimeError("a bug")), debug=False)
+
+
+def test_a_name_that_is_no_utf8_is_refused_before_anything_is_written(capsys, monkeypatch):
+    # 'aekit train digits --out $'R\xff'' exited 0, and no command could read that RUN back
+    from aekit.cli.running import _command_status
+
+    ran = []
+    monkeypatch.setattr(sys, "argv", ["aekit", "train", "digits", "--out", os.fsdecode(b"R\xff")])
+    assert _command_status(lambda standalone_mode: ran.append(1), debug=False) == 2
+    assert not ran
+    assert capsys.readouterr().err.startswith("aekit: error: b'R\\xff' is not UTF-8 text")

@@ -35,3 +35,12 @@ def test_a_vae_evaluated_in_chunks_reports_its_rows_spread(digits):
     assert result["mean_score_standard_error"] == pytest.approx(
         numpy_standard_error(vae.elbo(X)), rel=1e-4
     )
+
+
+def test_evaluate_writes_json_to_a_json_file_only(tmp_path):
+    # -o e.npy and -o e.png were written JSON, unsaid (np.load then failed)
+    from cli_helpers import invoke, refused
+
+    result = invoke("evaluate", "nothere", "digits", "-o", tmp_path / "e.npy")
+    refused(result, f"-o {tmp_path / 'e.npy'}: evaluate writes JSON; name a .json file")
+    assert not (tmp_path / "e.npy").exists()

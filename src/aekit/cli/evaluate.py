@@ -299,6 +299,8 @@ def evaluate(
     from aekit.estimators.streaming import chunks_of, default_batch_rows
     from aekit.io.atomic import atomic_write
 
+    if output is not None and output.suffix.lower() != ".json":  # JSON went into e.npy, unsaid
+        raise ValueError(f"-o {output}: evaluate writes JSON; name a .json file (eval.json).")
     estimator = load_run(run)
     if not hasattr(estimator, "score_samples"):  # a hasher, a compressor: no score to average
         predicts = hasattr(estimator, "predict")  # a fine-tuned classifier or regressor

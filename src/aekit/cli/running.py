@@ -102,6 +102,14 @@ def _decided(app: Callable[[], object], debug: bool) -> int:
 
 
 def _command_status(app: Callable[[], object], debug: bool) -> int:
+    if (foreign := _not_utf8(sys.argv[1:])) is not None:
+        typer.echo(
+            f"aekit: error: {foreign} is not UTF-8 text (a file name in another encoding); "
+            "aekit records names in UTF-8 files (a RUN's config.toml, model files), which "
+            "could not be read back: rename it.",
+            err=True,
+        )
+        return 2
     try:
         # Not standalone: typer would print a wrong command line as a framed box of five lines,
         # and a script reads one (below); --help and --version come back as an exit code.
@@ -137,6 +145,17 @@ def _command_status(app: Callable[[], object], debug: bool) -> int:
             raise
         return leaving.code or 0
     return code if isinstance(code, int) else 0
+
+
+def _not_utf8(words: list[str]) -> str | None:
+    """The first command-line word that is no UTF-8 (Python holds its bytes as surrogates),
+    shown as its bytes: a RUN named so was written, exit 0, and no command could read it."""
+    for word in words:
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            return repr(os.fsencode(word))
+    return None
 
 
 def _out_of_memory(err: BaseException) -> bool:
