@@ -265,3 +265,18 @@ def test_the_config_and_command_of_a_run_train_on_a_table_with_new_categories(
     words[1] = str(wider)
     words[words.index("--out") + 1] = str(tmp_path / "H")
     assert invoke(*words).exit_code == 0
+
+
+def test_info_says_how_the_run_reads_data_and_the_columns_it_takes(mixed_run, table):
+    # a second-day user had to open config.toml and encoder.json for these
+    result = invoke("info", mixed_run)
+    assert result.exit_code == 0, result.output
+    rows, key = {}, ""
+    for line in result.output.splitlines():  # the table's cells, a wrapped one joined
+        cells = line.split("│")
+        if len(cells) != 4:
+            continue
+        key = cells[1].strip() or key
+        rows[key] = f"{rows.get(key, '')} {cells[2].strip()}".strip()
+    assert rows["data read as"].endswith("pets.csv --label-column kind")
+    assert rows["input columns"] == "size; weight; colour (blue, green, red)"

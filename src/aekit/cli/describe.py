@@ -169,6 +169,10 @@ def info(run: Described) -> None:
         "training time": None if seconds is None else f"{seconds:g} s" + _resumed(record),
         "date": record.get("date"),
         "trained in": record.get("directory"),  # where [data]'s relative paths lead
+        # how later commands read DATA for it, and the columns it takes (a second-day user
+        # had to open config.toml and encoder.json)
+        "data read as": _data_read(run),
+        "input columns": _input_columns(run),
         "features": n_features,
         "columns": _shown_names(fitted.get("feature_names_in_")),
         # a detector's flag: rows scoring above it, the share of its training rows so flagged
@@ -229,6 +233,50 @@ def _run_record(run: Path) -> dict[str, Any]:
 
     record = run_config(run).get("run", {})
     return record if isinstance(record, dict) else {}
+
+
+# config.toml's [data] keys that name a list, and the option each item is typed with
+_LISTED = {"ignore_columns": "--ignore-column", "category_columns": "--category-column"}
+
+
+def _data_read(run: Path) -> str | None:
+    """RUN's training DATA and the options it was read with (config.toml's [data]), as a
+    command line's words: every command reading DATA for RUN reads it so."""
+    from aekit.cli.runs import FLAGS
+    from aekit.cli.shell_words import shell_word
+    from aekit.cli.table_options import run_config
+
+    data = run_config(run).get("data")
+    if not isinstance(data, dict) or not data:
+        return None
+    words = [shell_word(str(data["path"]))] if "path" in data else []
+    for key, value in data.items():
+        if key == "path" or value in (None, False, [], ""):
+            continue
+        option = _LISTED.get(key) or FLAGS.get(key) or "--" + key.replace("_", "-")
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            words += [option] if item is True else [option, shell_word(str(item))]
+    return " ".join(words)
+
+
+def _input_columns(run: Path) -> str | None:
+    """The table columns RUN's encoder takes, with each text column's categories."""
+    from aekit.cli.tables import run_encoder
+
+    encoder = run_encoder(run) if run.is_dir() else None
+    if encoder is None:
+        return None
+    categories = getattr(encoder, "categories_", None) or {}
+    shown = []
+    for name in map(str, encoder.feature_names_in_):
+        known = categories.get(name)
+        if known is None:
+            shown.append(name)
+            continue
+        listed = ", ".join(map(str, known[:8])) + (", ..." if len(known) > 8 else "")
+        shown.append(f"{name} ({listed})")
+    return "; ".join(shown)
 
 
 def _layers(params: dict[str, Any], n_features: Any) -> str | None:
