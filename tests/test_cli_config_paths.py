@@ -110,6 +110,12 @@ def test_the_config_of_a_detector_run_names_the_command_that_made_it(project, mo
             "its model, AnomalyDetector, is not one 'aekit train' trains",
             "det/command.txt: aekit detect data.csv --out det")  # fmt: skip
     assert not (project / "x").exists()
+    # its data gone, it was asked for DATA first, which no DATA could make trainable
+    (project / "data.csv").rename(project / "gone.csv")
+    try:
+        refused(invoke("train", "--config", "det", "--out", "x"), "its model, AnomalyDetector")
+    finally:
+        (project / "gone.csv").rename(project / "data.csv")
 
 
 def test_info_shows_the_folder_the_run_was_trained_in(project):
