@@ -98,9 +98,9 @@ def train(
         config = config_file(config)  # a RUN folder: its config.toml
     document = runs.read_config(config) if config else {}
     data_section = document.get("data", {})
-    # the model first: a detector's config was asked for DATA no DATA could make trainable
-    cls = _model_class(model, document, config)
     if data is None and config:  # read from where the run was trained, not from here
+        # the model first: a detector's config was asked for DATA no DATA makes trainable
+        _model_class(model, document, config)
         data = recorded_data_path(document, config)
     if data is None:  # a usage error, as a missing argument is: with where the help is
         from aekit.cli.running import usage_error
@@ -120,6 +120,7 @@ def train(
         "image_size": image_size or data_section.get("image_size"),
         "grayscale": data_section.get("grayscale", False) if grayscale is None else grayscale,
     }
+    cls = _model_class(model, document, config)
     # --epochs and --seed set max_iter and random_state over a --config's (beside --param
     # max_iter or random_state, refused: one would silently win)
     given = given_options(epochs, seed)

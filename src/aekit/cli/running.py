@@ -148,13 +148,15 @@ def _command_status(app: Callable[[], object], debug: bool) -> int:
 
 
 def _not_utf8(words: list[str]) -> str | None:
-    """The first command-line word that is no UTF-8 (Python holds its bytes as surrogates),
-    shown as its bytes: a RUN named so was written, exit 0, and no command could read it."""
+    """The first command-line word whose bytes are no UTF-8, shown as its bytes: a RUN named
+    so was written, exit 0, and no command could read it. (Under a legacy locale Python holds
+    a UTF-8 name's bytes as surrogates too: those bytes are UTF-8, and taken.)"""
     for word in words:
+        raw = os.fsencode(word)
         try:
-            word.encode("utf-8")
-        except UnicodeEncodeError:
-            return repr(os.fsencode(word))
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return repr(raw)
     return None
 
 
