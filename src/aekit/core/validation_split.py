@@ -30,10 +30,11 @@ def stratified_split(
     take = [min(int(q), r) for q, r in zip(quota, room)]
     ties = torch.randperm(len(classes), generator=generator, device=device).tolist()
     by_remainder = sorted(ties, key=lambda c: quota[c] - int(quota[c]), reverse=True)
-    while sum(take) < n_val:  # ends: n_val is at most the room there is
+    left = n_val - sum(take)
+    while left:  # ends: n_val is at most the room there is
         for c in by_remainder:
-            if sum(take) < n_val and take[c] < room[c]:
-                take[c] += 1
+            if left and take[c] < room[c]:
+                take[c], left = take[c] + 1, left - 1
     train, validation = [], []
     for c, n_c in enumerate(take):
         rows = torch.nonzero(labels == classes[c]).flatten()

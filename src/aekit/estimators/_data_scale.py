@@ -44,11 +44,11 @@ def check_categorical_groups(
             )
         block = flat[:, a:b]
         rows = block[~np.isnan(block).any(axis=1)]
-        if not (np.isin(rows, (0.0, 1.0)).all() and (rows.sum(axis=1) == 1).all()):
+        zeros_and_ones, ones = np.isin(rows, (0.0, 1.0)).all(), rows.sum(axis=1)
+        if not (zeros_and_ones and (ones == 1).all()):
             empty = np.flatnonzero((block == 0).all(axis=1))
-            one_hot_or_empty = np.isin(rows, (0.0, 1.0)).all() and (rows.sum(axis=1) <= 1).all()
-            if one_hot_or_empty and len(empty):  # no category: TabularEncoder's own advice
-                # (handle_missing="mask") led here, said as "not one-hot"
+            if zeros_and_ones and (ones <= 1).all() and len(empty):  # no category: TabularEncoder
+                # (handle_missing="mask"), whose own advice led here, was said "not one-hot"
                 shown = ", ".join(map(str, first_row + empty[:5]))
                 shown += " ..." if len(empty) > 5 else ""
                 raise ValueError(
