@@ -50,23 +50,27 @@ def _command_options(name: str) -> set[str]:
 
 def test_a_message_names_an_option_only_where_the_command_has_it():
     """NaN for a detector: 'pass --handle-missing' in detect, which has the option; in score,
-    which has not, the fix is to refit (or fill the gaps)."""
+    whose --handle-missing fills a series run's gaps alone, a row detector's fix is to refit
+    (or fill the gaps), and a series run's is the option."""
     X = pd.DataFrame({"a": [1.0, np.nan, 3.0] * 10, "b": np.arange(30.0)})
     with pytest.raises(ValueError) as caught:
         aekit.AnomalyDetector(n_estimators=1).fit(X)
-    text = str(caught.value)
-    detect = for_the_command_line(text, _command_options("detect"))
-    score = for_the_command_line(text, _command_options("score"))
+    detect = for_the_command_line(str(caught.value), _command_options("detect"))
     assert "pass --handle-missing" in detect and "handle_missing=True" not in detect
+    small = aekit.Autoencoder(hidden_layer_sizes=(4,), latent_dim=1, max_iter=2)
+    fitted = aekit.AnomalyDetector(estimator=small, n_estimators=1).fit(X.fillna(0.0))
+    with pytest.raises(ValueError) as caught:
+        fitted.score_samples(X)
+    score = for_the_command_line(str(caught.value), _command_options("score"))
     assert "refit with 'aekit detect --handle-missing'" in score and "pass --" not in score
     series = (
         "X has missing values (NaN) in rows [3]; fill them, or pass handle_missing='interpolate'."
     )
-    assert "pass --handle-missing interpolate" in for_the_command_line(
-        series, _command_options("detect-series")
-    )
+    for command in ("detect-series", "score", "evaluate"):
+        said = for_the_command_line(series, _command_options(command))
+        assert "pass --handle-missing interpolate" in said, command
     assert "refit with 'aekit detect-series --handle-missing interpolate'" in (
-        for_the_command_line(series, _command_options("score"))
+        for_the_command_line(series, _command_options("report"))
     )
 
 

@@ -289,23 +289,6 @@ def test_detect_series_out_of_order_or_repeated_times_give_the_file_fix(tmp_path
     assert not any("X." in m for m in messages)
 
 
-def test_score_of_repeated_times_says_to_refit_not_an_option_it_lacks(tmp_path, monkeypatch):
-    # 'aekit score' has no --handle-missing; it was told to pass it (user review)
-    from aekit.cli.errors import error_message, for_the_command_line
-
-    _quick_detector(monkeypatch)
-    frame = _frame(100, 0)[["timestamp", "a"]]
-    frame.to_csv(tmp_path / "s.csv", index=False)
-    fitted = invoke("detect-series", tmp_path / "s.csv", "--time-column", "timestamp",
-                    "--window", 12, "--out", tmp_path / "run")  # fmt: skip
-    assert fitted.exit_code == 0, fitted.output
-    repeated = pd.concat([frame.iloc[:41], frame.iloc[[40]].assign(a=5.0), frame.iloc[41:]])
-    repeated.to_csv(tmp_path / "repeated.csv", index=False)
-    result = invoke("score", tmp_path / "run", tmp_path / "repeated.csv", "-o", tmp_path / "o.csv")
-    said = for_the_command_line(error_message(result.exception))
-    assert "by refitting with 'aekit detect-series --handle-missing interpolate'" in said
-
-
 def test_value_columns_named_twice_are_refused(tmp_path):
     frame = _frame(100, 0)
     with pytest.raises(ValueError, match=r"value_columns names \[.a.\] more than once"):

@@ -166,3 +166,15 @@ def test_repeated_times_with_a_column_that_is_no_series_id_keep_their_rules():
     for table in (noted, status):
         with pytest.raises(ValueError, match="repeats 1 timestamp with different values"):
             read_series(table, "timestamp", ["value"], "error")
+
+
+def test_a_status_that_differs_at_one_repeated_time_tells_no_series_apart():
+    # a status flag alternating row by row, and one reading logged twice under both flags:
+    # read as a long table of two series ('no way out on the command line'), though only 2
+    # of 61 rows share a time
+    frame = _repeat(_frame(), 20, 1, values=[5.0])
+    flagged = frame.assign(status=["ok", "warn"] * (len(frame) // 2) + ["ok"] * (len(frame) % 2))
+    assert flagged.loc[20, "status"] != flagged.loc[21, "status"]
+    with pytest.raises(ValueError, match="repeats 1 timestamp with different values"):
+        read_series(flagged, "timestamp", ["value"], "error")
+    assert len(read_series(flagged, "timestamp", ["value"], "interpolate")[0].values) == 60

@@ -72,7 +72,10 @@ def test_jittered_timestamps_are_irregular_steps_of_their_regular_step():
     minutes = 10 * np.arange(n) + rng.choice([-1, 0, 0, 0, 1], n)
     stamps = pd.Timestamp("2015-07-10") + pd.to_timedelta(minutes, unit="min")
     frame = pd.DataFrame({"t": stamps, "v": np.sin(minutes / 30.0)})
-    with pytest.raises(ValueError, match=r"its step is 10 minutes, with \d+ irregular steps "):
+    # named as jitter: the README's "steps within 10% count as it" led a user to expect them
+    # taken as they are
+    jitter = r"10 minutes, with \d+ irregular steps \(.*, most less than half of it off: jitter;"
+    with pytest.raises(ValueError, match=jitter):
         read_series(frame, "t", None, "error")
     series, _ = read_series(frame, "t", None, "interpolate")
     np.testing.assert_array_equal(np.diff(series.grid_time), 600.0)
@@ -175,3 +178,67 @@ def test_day_first_dates_are_read_without_pandas_advice():
         detector = _tiny(time_column="timestamp").fit(frame)
     assert not any("dayfirst" in str(w.message) for w in caught)
     assert detector.time_step_ == "5 minutes"
+
+
+def test_a_channel_filled_mostly_by_interpolation_is_warned_of():
+    # a dead sensor (NaN from row 60 on) was filled silently: the grid's warning counts missing
+    # timestamps, not a channel's missing values
+    frame = pd.DataFrame(
+        {"t": pd.date_range("2024-01-01", periods=100, freq="min"), "a": 1.0, "b": 2.0}
+    )
+    frame.loc[60:, "b"] = np.nan
+    with pytest.warns(UserWarning, match=r"filled 40 of the 100 values of channel 'b' \(40%"):
+        read_series(frame, "t", None, "interpolate")
+    frame.loc[60:70, "b"] = 2.0  # a few readings missing (10%): no warning
+    frame.loc[71:, "b"] = 2.0
+    frame.loc[[5, 50], "b"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_series(frame, "t", None, "interpolate")
+
+
+def test_unix_seconds_against_a_model_fitted_on_dates_are_said_as_such():
+    # the same minutes written as epoch seconds were told to 'resample to one point every 1
+    # minute', which they are
+    times = pd.date_range("2024-01-01", periods=120, freq="min")
+    frame = pd.DataFrame({"t": times, "v": np.sin(np.arange(120) / 5)})
+    detector = _tiny(time_column="t").fit(frame)
+    seconds = frame.assign(t=(times - pd.Timestamp("1970-01-01")) // pd.Timedelta("1s"))
+    with pytest.warns(UserWarning, match=r"holds numbers \(a step of 60 time-column units\), "
+                      r"but the detector was fitted on dates \(a step of 1 minute\)"):  # fmt: skip
+        detector.score_samples(seconds)
+
+
+def test_the_hour_skipped_at_daylight_saving_in_local_times_is_named():
+    # Paris wall-clock times every 5 minutes across 2024-03-31 02:00: 'pass interpolate' alone
+    # made up an hour that never was
+    local = pd.date_range("2024-03-31 00:00", periods=60, freq="5min", tz="Europe/Paris")
+    frame = pd.DataFrame({"t": local.tz_localize(None), "v": np.arange(60.0)})
+    with pytest.raises(ValueError, match=r"1\.08 hours\).*hour skipped where daylight saving"):
+        read_series(frame, "t", None, "error")
+    with pytest.raises(ValueError) as other:  # 50 minutes missing: no such advice
+        winter = frame.assign(t=pd.date_range("2024-01-10", periods=60, freq="5min"))
+        read_series(winter.drop(index=range(10, 20)), "t", None, "error")
+    assert "daylight" not in str(other.value)
+    assert len(read_series(frame.assign(t=local), "t", None, "error")[0].values) == 60
+
+
+def test_empty_timestamps_are_counted_and_the_first_placed():
+    frame = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=30, freq="h").astype(str)})
+    frame["v"] = 1.0
+    frame.loc[[0, 7], "t"] = ""  # a CSV's empty cells: 'has empty timestamps' named no row
+    with pytest.raises(ValueError, match=r"has 2 empty timestamps \(the first in row 0, 0-based\)"):
+        read_series(frame, "t", None, "error")
+    numbers = pd.DataFrame({"t": np.arange(30.0), "v": 1.0})
+    numbers.loc[12, "t"] = np.nan
+    with pytest.raises(ValueError, match=r"has 1 empty timestamp \(the first in row 12, 0-based\)"):
+        read_series(numbers, "t", None, "error")
+
+
+def test_a_transposed_series_scored_is_told_to_transpose_it():
+    x = np.sin(np.arange(300) / 7.0)[:, None] * [1.0, 2.0, 3.0]
+    detector = _tiny().fit(x)
+    with pytest.raises(ValueError, match=r"X has 300 channels, .* fitted on 3; .*pass X\.T\)"):
+        detector.score_samples(x.T)
+    with pytest.raises(ValueError, match=r"fitted on 3; pass the same value columns as in fit\.$"):
+        detector.score_samples(x[:, :2])

@@ -230,8 +230,26 @@ def test_series_figure_reads_the_dataframe_the_detector_took():
     assert np.issubdtype(x.dtype, np.datetime64) and x[1] - x[0] == np.timedelta64(1, "h")
     given = series_figure(frame[["cpu"]], scores, 0.9, time=frame["timestamp"]).axes[0]
     assert np.issubdtype(np.asarray(given.get_lines()[0].get_xdata()).dtype, np.datetime64)
-    with pytest.raises(ValueError, match=r"values has columns \['host', 'cpu'\].*time=X\["):
-        series_figure(pd.DataFrame({"host": ["a"] * n, "cpu": scores}), scores, 0.9)
+    # a text column is left out, as the detector leaves it ('values has columns [...]' refused
+    # the DataFrame the README says to pass); with no numeric column, nothing to draw
+    with pytest.warns(UserWarning, match=r"text column\(s\) status left out of the channels"):
+        top = series_figure(frame.assign(status="ok"), scores, 0.9).axes[0]
+    assert [line.get_label() for line in top.get_lines()] == ["cpu", "mem"]
+    with pytest.raises(ValueError, match=r"values has columns \['host'\].*time=X\["):
+        series_figure(pd.DataFrame({"host": ["a"] * n}), scores, 0.9)
+
+
+def test_series_figure_standardizes_channels_one_of_which_would_draw_flat():
+    # a pressure near 101,325 drew every other channel as a flat line on zero
+    rng = np.random.default_rng(0)
+    values = np.column_stack([rng.normal(size=200), 101325 + 50 * rng.normal(size=200)])
+    top = series_figure(values, np.abs(values[:, 0]), 1.0).axes[0]
+    assert top.get_ylabel() == "value, each channel standardized"
+    drawn = np.asarray(top.get_lines()[1].get_ydata())
+    assert abs(drawn.mean()) < 1e-9 and abs(drawn.std() - 1) < 1e-9
+    assert all(line.get_color() not in ("#d62728", "tab:red") for line in top.get_lines())
+    alike = series_figure(values[:, :1] * [1, 2], np.abs(values[:, 0]), 1.0).axes[0]
+    assert alike.get_ylabel() == "value"  # channels of one scale: drawn as they are
 
 
 def test_series_figure_puts_a_spike_that_dwarfs_the_scores_on_a_log_axis():

@@ -27,6 +27,7 @@ from aekit.cli.common import (
 from aekit.cli.drawn_rows import MAX_GRID, grid_shape, refuse_a_table_as_images, write_pairs
 from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.cli.output_formats import formats
+from aekit.cli.series_gaps import FillGaps, fill_gaps
 
 GridOutput = Annotated[  # reconstruct's: a table, or a .png grid of an image model's rows
     Path,
@@ -257,6 +258,7 @@ def _data_command(name: str, compute, doc: str):
         image_shape: ImageShape = None,
         image_size: ImageSize = None,
         grayscale: Grayscale = None,
+        handle_missing: FillGaps = None,
     ) -> None:
         import numpy as np
 
@@ -269,6 +271,7 @@ def _data_command(name: str, compute, doc: str):
         check_applies(data, labels, label_column)  # an array's labels: a ConditionalVAE's
         estimator = load_run(run)
         _check_kind(name, estimator, run)
+        fill_gaps(estimator, handle_missing, run)
         _say_if_labels_change_nothing(name, estimator, labels)
         _check_text_output(name, estimator, output)
         png = output.suffix.lower() == ".png"  # reconstruct's alone (check_format)
@@ -311,7 +314,7 @@ def _data_command(name: str, compute, doc: str):
                     estimator, encoded(encoder, part, model=estimator), labels, encoder
                 )
                 columns[:] = names
-                if "anomaly" in names and not hasattr(estimator, "time_column"):
+                if "anomaly" in names:
                     flagged.append(int(values[:, names.index("anomaly")].astype(bool).sum()))
                     scores = values[:, names.index("anomaly_score")].astype(float)
                     unseen.append(int(np.isposinf(scores).sum()))
@@ -321,6 +324,9 @@ def _data_command(name: str, compute, doc: str):
         rows, names = with_ids(data, tables(), columns, output)
         first = next(rows)  # the first chunk names the columns
         n = write_batches(output, _chain(first, rows), len(X), names)
+        if hasattr(estimator, "time_column"):  # as detect-series says it: an hourly job's count
+            typer.echo(f"{n} rows: {output} ({sum(flagged)} of {n} points flagged)")
+            return
         typer.echo(f"{n} rows: {output}")
         if flagged:
             _say_if_far_more_are_flagged(estimator, sum(flagged), sum(unseen), n, run)
@@ -328,6 +334,21 @@ def _data_command(name: str, compute, doc: str):
     command.__doc__ = doc
     if name == "reconstruct":  # it draws a .png grid too: its -o help says so
         command.__annotations__["output"] = GridOutput
+    if name != "score":  # of these, only a series run's scores fill gaps
+        command = _without_option(command, "handle_missing")
+    return command
+
+
+def _without_option(command, name: str):
+    """``command`` as the command line sees it without its parameter ``name`` (left at its
+    default), for the commands built alike that do not take it."""
+    import inspect
+
+    signature = inspect.signature(command, eval_str=True)  # the annotations typer reads
+    command.__signature__ = signature.replace(
+        parameters=[p for p in signature.parameters.values() if p.name != name]
+    )
+    del command.__annotations__[name]
     return command
 
 

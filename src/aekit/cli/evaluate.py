@@ -41,6 +41,7 @@ from aekit.cli.detection_figures import (
     warn_of_labels_not_seen,
 )
 from aekit.cli.label_options import LabelsFile, check_applies
+from aekit.cli.series_gaps import FillGaps, fill_gaps
 from aekit.io.text import write_utf8
 
 ACTIVITY_THRESHOLD = 0.01  # Burda et al.'s, as GenerativeMixin.active_units
@@ -269,6 +270,7 @@ def evaluate(
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
+    handle_missing: FillGaps = None,
 ) -> None:
     """Print how well the model explains DATA as JSON: mean score; for VAEs the ELBO, the
     importance-weighted NLL (nats per row), KL per unit and active units; for a detector, its
@@ -315,6 +317,7 @@ def evaluate(
                 else "."
             )
         )
+    fill_gaps(estimator, handle_missing, run)
     check_applies(data, labels, label_column)
     typed = {"--label-column": label_column, "--labels": labels, "--normal-label": normal_label}
     _warn_of_unused_label_options(estimator, typed)

@@ -42,11 +42,18 @@ OPTION_ADVICE = (
     # the rows of 'aekit search', whose X is QUERY (elsewhere aekit.cli.advice says DATA)
     (r"^X (contains|has|holds|lacks) ", "query", r"QUERY \1 ", None),
     (
-        r"\bImpute them, or (?:pass|refit with) handle_missing=True to let the detector "
-        r"encode them\.",
+        r"\bImpute them, or pass handle_missing=True to let the detector encode them\.",
         "handle_missing",
         "Fill them with 'aekit impute' first, or pass --handle-missing to let the detector "
         "encode them.",
+        "Fill them with 'aekit impute' first, or refit with 'aekit detect --handle-missing' so "
+        "that the detector encodes them.",
+    ),
+    (  # a fitted row detector: a refit, even in 'aekit score', whose --handle-missing is a
+        # series run's
+        r"\bImpute them, or refit with handle_missing=True to let the detector encode them\.",
+        "",
+        None,
         "Fill them with 'aekit impute' first, or refit with 'aekit detect --handle-missing' so "
         "that the detector encodes them.",
     ),
@@ -257,6 +264,15 @@ OPTION_ADVICE = (
         "time_column",
         r"but no --time-column; pass --time-column \2",
         None,
+    ),
+    (  # the same in 'aekit score' of a run fitted on no time column (an array): its times
+        # can only be left out
+        r"\bbut no time_column; pass time_column=(['\"])(.+?)\1 to use it as the time axis "
+        r"\(its steps and gaps are then checked\), or drop it\.",
+        "",
+        None,
+        r"but the run was fitted on no time column; leave it out with --ignore-column \2 (or "
+        r"refit with 'aekit detect-series --time-column \2' to check its steps and gaps).",
     ),
     (  # aekit.timeseries.inputs.check_value_names: a scored file with columns fit never saw
         r"\(missing \[\], unexpected (\[[^\]]*\])\); pass the columns",

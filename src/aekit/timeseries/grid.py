@@ -107,6 +107,7 @@ def on_grid(
             raise ValueError(f"a value column of X{name} is empty (all NaN); drop it.")
         filled.append(np.interp(grid, t[seen], channel[seen]))
         made_up[at[seen], number] = False  # a grid point with a reading of its own
+    _warn_filled_channels(values, columns)
     if axis is not None:
         _warn_invented(grid, axis, what)
     return Series(np.column_stack(filled), grid_time=grid, row_time=t, step=named, made_up=made_up)
@@ -123,6 +124,23 @@ def _off_grid(axis: TimeAxis | None) -> np.ndarray:
 def _rows(axis: TimeAxis | None, points: np.ndarray) -> list[int]:
     """Rows of X for points of the axis (they differ once repeated timestamps are merged)."""
     return [int(p) if axis is None else axis.row(int(p)) for p in points]
+
+
+def _warn_filled_channels(values: np.ndarray, columns: list[str] | None) -> None:
+    """Warn of each channel with more than INVENTED_SHARE of its values missing: a dead sensor
+    (NaN from some row on) filled by interpolation scores a straight line, unsaid, while the
+    grid's own gaps (:func:`_warn_invented`) count missing timestamps only."""
+    missing = np.isnan(values).sum(axis=0)
+    for number in np.flatnonzero(missing > INVENTED_SHARE * len(values)):
+        name = repr(columns[number]) if columns is not None else str(number)
+        warnings.warn(
+            f"handle_missing='interpolate' filled {missing[number]} of the {len(values)} "
+            f"values of channel {name} ({missing[number] / len(values):.0%}; from its nearest "
+            "readings, held flat past its last): windows score that line, not the sensor. If "
+            "the sensor is dead, fit without it: name the channels with value_columns.",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
 
 
 def _warn_invented(grid: np.ndarray, axis: TimeAxis, what: str) -> None:
@@ -152,10 +170,14 @@ def _gap_message(axis: TimeAxis, off: np.ndarray, what: str) -> str:
     many are irregular, where the first of each is, and the two ways out."""
     multiples = np.diff(axis.t)[off] / axis.spacing
     whole = np.isclose(multiples, np.round(multiples), rtol=1e-6, atol=0)
+    # timestamps a little early or late (the step was found counting them as it): said, as
+    # they are no gap, though interpolation onto the grid is their fix too
+    jitter = np.abs(multiples[~whole] - 1) < 0.5
+    jittered = ", most less than half of it off: jitter" if 2 * jitter.sum() > len(jitter) else ""
     found = []
     for kind, rows, why in (
         ("gap", off[whole], "missing timestamps"),
-        ("irregular step", off[~whole], f"not a whole number of {axis.step}"),
+        ("irregular step", off[~whole], f"not a whole number of {axis.step}{jittered}"),
     ):
         if len(rows):
             first = int(rows[0])
@@ -167,7 +189,21 @@ def _gap_message(axis: TimeAxis, off: np.ndarray, what: str) -> str:
     return (
         f"{what} is not evenly spaced: its step is {axis.step}, with "
         f"{' and '.join(found)}; resample X to one point every {axis.step}, or fill that "
-        "grid by linear interpolation: pass handle_missing='interpolate'."
+        f"grid by linear interpolation: pass handle_missing='interpolate'.{_skipped_hour(axis)}"
+    )
+
+
+def _skipped_hour(axis: TimeAxis) -> str:
+    """Advice for a gap of exactly one hour more than the step in instants: local clock
+    times without their zone skip that hour where daylight saving time begins, and filling it
+    would make up an hour that never was."""
+    gaps = np.diff(axis.t) - axis.spacing
+    if axis.unit is not None or not np.isclose(gaps, 3600, rtol=0, atol=1e-6).any():
+        return ""
+    return (
+        " If the times are local clock times without their zone, a gap of one hour more than "
+        "the step is the hour skipped where daylight saving time begins: write the timestamps "
+        "with their UTC offset (2024-03-31 03:00:00+02:00), or in UTC."
     )
 
 

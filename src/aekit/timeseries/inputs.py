@@ -270,13 +270,25 @@ def check_steps(series: list[Series], fitted: str | None, fitting: bool) -> None
         return
     other = [s for s in steps if not same_step(s, fitted)] if fitted is not None else []
     if other:
-        warnings.warn(
-            f"X is sampled every {other[0]}, but the detector was fitted on series sampled "
-            f"every {fitted}: a window then spans another stretch of time; resample X to one "
-            f"point every {fitted}.",
-            UserWarning,
-            stacklevel=caller_level(),
+        warnings.warn(_other_step(other[0], fitted), UserWarning, stacklevel=caller_level())
+
+
+def _other_step(step: str, fitted: str) -> str:
+    """The warning of a series scored at another step than fit's: numbers against dates (Unix
+    seconds against the same minutes written as dates) said as such, not as a resampling."""
+    numbers = "time-column unit"
+    if (numbers in step) != (numbers in fitted):
+        now, then = ("numbers", "dates") if numbers in step else ("dates", "numbers")
+        return (
+            f"X's time column holds {now} (a step of {step}), but the detector was fitted on "
+            f"{then} (a step of {fitted}): write the times as the training series did (Unix "
+            "seconds as dates: pd.to_datetime(t, unit='s'))."
         )
+    return (
+        f"X is sampled every {step}, but the detector was fitted on series sampled every "
+        f"{fitted}: a window then spans another stretch of time; resample X to one point "
+        f"every {fitted}."
+    )
 
 
 def _time_axis(
@@ -292,11 +304,14 @@ def _time_axis(
         t, stamps = column.to_numpy(np.float64), None
     else:
         stamps = parse_times(column, what)
-        if stamps.isna().any():
-            raise ValueError(f"{what} has empty timestamps; fill or drop them.")
-        t = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(np.float64)
+        first = stamps[stamps.notna()].iloc[0] if stamps.notna().any() else pd.NaT
+        t = (stamps - first).dt.total_seconds().to_numpy(np.float64)
     if np.isnan(t).any():
-        raise ValueError(f"{what} has empty timestamps; fill or drop them.")
+        empty = np.flatnonzero(np.isnan(t))
+        raise ValueError(
+            f"{what} has {len(empty)} empty timestamp{'s' * (len(empty) > 1)} (the first in "
+            f"row {empty[0]}, 0-based); fill or drop them."
+        )
     check_order(t, column, what)
     firsts, values, inverse = merge_repeats(t, values, handle_missing, what)
     if inverse is not None:

@@ -35,7 +35,8 @@ def check_long_format(frame, time_column: str, channels: list) -> None:
     repeated timestamps would read as one series, the hosts averaged (or the rows refused as
     out of order, with the advice to sort them, which leads there too). It is recognised by a
     column that is neither the time nor a channel, whose values each hold at least two rows and
-    never repeat a timestamp among their own rows while the timestamps repeat overall."""
+    never repeat a timestamp among their own rows while the timestamps repeat overall, at
+    least half as many rows sharing their time as the smallest series has."""
     for name, counts in series_keys(frame, time_column, channels):
         raise ValueError(_long_format_message(frame, name, time_column, channels, counts))
 
@@ -46,12 +47,18 @@ def series_keys(frame, time_column: str, channels: list) -> Iterator[tuple[str, 
     times = frame[time_column]
     if not times.duplicated().any():
         return
+    # Series of one table overlap in time, so most of a series' rows share their time with
+    # another's; a status column whose two values happen to differ at one repeated time
+    # (a reading logged twice) tells no series apart.
+    sharing = int(times.duplicated(keep=False).sum())
     for name in frame.columns:
         if name == time_column or name in channels:
             continue
         keys = frame[name]
         counts = keys.value_counts(dropna=False)
         if len(counts) < 2 or counts.min() < 2:  # one series, or free text (one row each)
+            continue
+        if sharing < counts.min() / 2:
             continue
         if frame[[name, time_column]].duplicated().any():
             continue  # a value holds one time twice: no series of its own

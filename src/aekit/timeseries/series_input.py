@@ -61,10 +61,14 @@ class SeriesInput:
                 self.__dict__.pop("feature_names_in_", None)
         else:
             check_value_names(getattr(self, "feature_names_in_", None), names, type(self).__name__)
-            if series[0].values.shape[1] != self.n_features_in_:
+            points, width = series[0].values.shape
+            if width != self.n_features_in_:
+                transposed = " (time runs down the rows: pass X.T)" * (
+                    points == self.n_features_in_
+                )
                 raise ValueError(
-                    f"X has {series[0].values.shape[1]} channels, but SeriesAnomalyDetector was "
-                    f"fitted on {self.n_features_in_}; pass the same value columns as in fit."
+                    f"X has {width} channels, but SeriesAnomalyDetector was fitted on "
+                    f"{self.n_features_in_}; pass the same value columns as in fit{transposed}."
                 )
         for i, s in enumerate(series):
             if len(s.values) < int(self.window):

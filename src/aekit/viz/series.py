@@ -56,8 +56,11 @@ def _time_values(time: Any, n: int) -> np.ndarray:
 
 def _frame_parts(frame: Any, time: Any, channel_names: Any) -> tuple[Any, Any, Any]:
     """A DataFrame as the series detector reads one: its numeric (and bool) columns are the
-    channels, named; a column of dates is the time axis unless ``time`` is given. It was cast
-    whole to float ("could not convert string to float: '2024-01-05 04:00:00'")."""
+    channels, named; a column of dates is the time axis unless ``time`` is given; text columns
+    are left out, warned of. It was cast whole to float ("could not convert string to float:
+    '2024-01-05 04:00:00'")."""
+    import warnings
+
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
@@ -66,7 +69,14 @@ def _frame_parts(frame: Any, time: Any, channel_names: Any) -> tuple[Any, Any, A
     others = frame.drop(columns=numeric.columns)
     dates = [c for c in others.columns if _holds_dates(others[c])]
     text = [c for c in others.columns if c not in dates]
-    if text or numeric.shape[1] == 0 or (len(dates) > 1 and time is None):
+    if text and numeric.shape[1]:  # left out, as the detector leaves them (a status column)
+        warnings.warn(
+            f"text column(s) {', '.join(map(str, text))} left out of the channels drawn (the "
+            "detector scores numbers only).",
+            UserWarning,
+            stacklevel=3,
+        )
+    if numeric.shape[1] == 0 or (len(dates) > 1 and time is None):
         raise ValueError(
             f"values has columns {list(frame.columns)}: a DataFrame's numeric columns are "
             "drawn as channels and one column of dates as the time axis; pass the value "
@@ -161,8 +171,11 @@ def series_figure(
         axes = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [2, 1]})
     top, bottom = check_axes(axes, 2)[:2]
     figure = top.figure
-    for channel, name in zip(values.T, names):
-        top.plot(x, channel, linewidth=0.7, label=str(name))
+    drawn, standardized = _on_one_scale(values)
+    colours = [c for c in plt_colours() if c not in ("#d62728", "tab:red")]  # red: flagged
+    for number, (channel, name) in enumerate(zip(drawn.T, names)):
+        colour = colours[number % len(colours)]
+        top.plot(x, channel, linewidth=0.7, label=str(name), color=colour)
     edges = point_edges(x)  # a span covers its points' cells: from first's left to last's right
     if labels is not None:
         for first, last in spans(labels):
@@ -175,7 +188,7 @@ def series_figure(
     for first, last in spans(flags):
         for ax in (top, bottom):
             ax.axvspan(edges[first], edges[last + 1], color="tab:red", alpha=0.2, linewidth=0)
-    top.set_ylabel("value")
+    top.set_ylabel("value, each channel standardized" if standardized else "value")
     top.set_title(
         "series, flagged spans in red"
         + (", labelled anomalies in grey" if labels is not None else "")
@@ -188,6 +201,36 @@ def series_figure(
     if np.issubdtype(x.dtype, np.datetime64):
         figure.autofmt_xdate()
     return figure
+
+
+# A channel whose range is under this share of the panel's draws as a flat line: the channels
+# are then each standardized (a pressure near 101,325 flattened every other sensor on zero).
+FLAT_SHARE = 0.05
+
+
+def _on_one_scale(values: np.ndarray) -> tuple[np.ndarray, bool]:
+    """``values`` as drawn, and whether each channel was standardized (its mean and standard
+    deviation; a constant channel centred on 0) because one would draw flat beside the others."""
+    import warnings
+
+    finite = np.where(np.isfinite(values), values, np.nan)
+    with warnings.catch_warnings():  # a channel of NaN alone: no range, drawn as it is
+        warnings.simplefilter("ignore", RuntimeWarning)
+        spread = np.nanmax(finite, axis=0) - np.nanmin(finite, axis=0)
+        panel = np.nanmax(finite) - np.nanmin(finite)
+        scale = np.nanstd(finite, axis=0)
+        centre = np.nanmean(finite, axis=0)
+    moving = spread[spread > 0]
+    if values.shape[1] < 2 or not len(moving) or moving.min() >= FLAT_SHARE * panel:
+        return values, False
+    return (values - centre) / np.where(scale > 0, scale, 1.0), True
+
+
+def plt_colours() -> list[str]:
+    """Matplotlib's colour cycle."""
+    import matplotlib.pyplot as plt
+
+    return plt.rcParams["axes.prop_cycle"].by_key()["color"]
 
 
 # A score this many times the typical (99th percentile) and the threshold gets a log axis: one
