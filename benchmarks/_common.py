@@ -59,6 +59,19 @@ def print_table(title: str, headers: list[str], cells: list[list[str]]) -> None:
             print("  ".join(c.rjust(w) for c, w in zip(row, widths)))
 
 
+def require_images(parser: argparse.ArgumentParser, *folders: str | Path) -> None:
+    """Exit with one line, before any work, when a folder of MNIST-style images the run reads
+    (``train-images-idx3-ubyte`` or ``t10k-images-idx3-ubyte``, plain or ``.gz``) holds none:
+    ``folders`` as the script builds them from ``--data-dir`` (a run from another folder than
+    the README's, or a mistyped ``--data-dir``, otherwise ends in load_mnist's traceback)."""
+    missing = [str(f) for f in map(Path, folders) if not any(f.glob("*-images-idx3-ubyte*"))]
+    if missing:
+        parser.error(
+            f"no MNIST-style images in {', '.join(missing)}; pass --data-dir, the folder that "
+            "holds mnist/ and fashion-mnist/ (default ../shared/data, relative to where you run)"
+        )
+
+
 def mnist_dir(data_dir: str | Path) -> Path:
     """The folder holding the MNIST files: ``data_dir/mnist`` when there is one, else data_dir."""
     data_dir = Path(data_dir)

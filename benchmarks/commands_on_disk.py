@@ -30,7 +30,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from _common import command_line, machine_info, mnist_dir, print_table, write_result
+from _common import (
+    command_line,
+    machine_info,
+    mnist_dir,
+    print_table,
+    require_images,
+    write_result,
+)
 from scale import GIB, measured_command, write_replicated_npy
 
 
@@ -78,6 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--baseline-src", default=None)
     parser.add_argument("--out", default="benchmarks/results/commands_on_disk.json")
     args = parser.parse_args(argv)
+    require_images(parser, mnist_dir(args.data_dir))
 
     import torch
 

@@ -37,7 +37,14 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, print_table, require_bench_extra, write_result
+from _common import (
+    command_line,
+    machine_info,
+    print_table,
+    require_bench_extra,
+    require_images,
+    write_result,
+)
 from classical_codecs import pca_curve, pixel_curve
 from PIL import Image
 
@@ -223,6 +230,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", default="benchmarks/results/compress.json")
     args = parser.parse_args(argv)
     require_bench_extra(parser, {"skimage": "the SSIM column"})
+    require_images(parser, *(Path(args.data_dir) / d for d in args.datasets if d != "digits"))
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
 

@@ -311,6 +311,9 @@ def main(argv: list[str] | None = None) -> None:
         return digits_worker(args) if args.digits else worker(args)
     if args.digits:
         return digits_bar(args)
+    from _common import mnist_dir, require_images
+
+    require_images(parser, mnist_dir(args.data_dir))
     if args.quick:
         args.n_rows, args.epochs = 2000, 3
     from _common import command_line, machine_info, print_table, write_result

@@ -27,7 +27,14 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, print_table, require_bench_extra, write_result
+from _common import (
+    command_line,
+    machine_info,
+    print_table,
+    require_bench_extra,
+    require_images,
+    write_result,
+)
 from sklearn.decomposition import PCA
 from threadpoolctl import threadpool_limits
 
@@ -77,6 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default="benchmarks/results/denoise.json")
     args = parser.parse_args(argv)
     require_bench_extra(parser, {"skimage": "the SSIM column"})
+    require_images(parser, *(Path(args.data_dir) / DATASETS[d] for d in args.datasets))
     torch.set_num_threads(args.threads)
     threadpool_limits(args.threads)
     n_train, n_test, epochs = (

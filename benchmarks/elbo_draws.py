@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import print_table, write_run
+from _common import print_table, require_images, write_run
 
 import aekit
 from aekit.data import load_mnist
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", default="benchmarks/results/elbo_draws.json")
     args = parser.parse_args(argv)
+    require_images(parser, Path(args.data_dir) / "fashion-mnist")
     started = time.perf_counter()
     torch.set_num_threads(args.threads)
     folder = Path(args.data_dir) / "fashion-mnist"

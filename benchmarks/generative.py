@@ -53,7 +53,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, print_table, write_result
+from _common import command_line, machine_info, print_table, require_images, write_result
 
 import aekit
 from aekit.data.datasets import load_mnist
@@ -221,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     conditional.add_argument("--classifier-epochs", type=int, default=8)
     conditional.add_argument("--n-samples", type=int, default=5000, help="samples per FD")
     args = parser.parse_args(argv)
+    folders = ["mnist"] if args.part == "likelihood" else ["mnist", "fashion-mnist"]
+    require_images(parser, *(Path(args.data_dir) / folder for folder in folders))
     if args.quick:
         args.epochs, args.cvae_epochs, args.classifier_epochs = 2, 2, 1
         args.k, args.nll_rows, args.k_full, args.n_samples = 50, 100, 10, 500

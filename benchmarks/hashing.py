@@ -16,7 +16,14 @@ import time
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, mnist_dir, print_table, write_result
+from _common import (
+    command_line,
+    machine_info,
+    mnist_dir,
+    print_table,
+    require_images,
+    write_result,
+)
 
 from aekit.data.datasets import load_mnist
 from aekit.hashing import SemanticHasher, hamming_distances, pack_codes
@@ -85,6 +92,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="10k database, 1k queries, 3 epochs")
     parser.add_argument("--out", default="benchmarks/results/hashing.json")
     args = parser.parse_args(argv)
+    require_images(parser, mnist_dir(args.data_dir))
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
 

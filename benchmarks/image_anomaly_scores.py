@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, print_table, write_result
+from _common import command_line, machine_info, print_table, require_images, write_result
 from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import NearestNeighbors
@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", default="benchmarks/results/image_anomaly_scores.json")
     args = parser.parse_args(argv)
+    require_images(parser, *dict.fromkeys(Path(args.data_dir) / f for f, _ in CASES.values()))
     torch.set_num_threads(args.threads)
     results = {}
     for case, (folder, normal) in CASES.items():

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import torch
-from _common import print_table, write_run
+from _common import print_table, require_images, write_run
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE, trustworthiness
 from sklearn.model_selection import cross_val_score
@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", default="benchmarks/results/maps_2d.json")
     args = parser.parse_args(argv)
+    require_images(parser, Path(args.data_dir) / "fashion-mnist")
     started = time.perf_counter()
     torch.set_num_threads(args.threads)
     X, y = load_mnist(Path(args.data_dir) / "fashion-mnist", "train")

@@ -56,7 +56,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, print_table, write_result
+from _common import command_line, machine_info, print_table, require_images, write_result
 from _greedy import stacked_dae
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
@@ -323,6 +323,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.readme:
         readme([a for a in (sys.argv[1:] if argv is None else argv) if a != "--readme"])
         return
+    require_images(parser, *(Path(args.data_dir) / DATASETS[name] for name in args.datasets))
     torch.set_num_threads(args.threads)
 
     rows, pretrain_seconds = [], {}

@@ -22,7 +22,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from _common import command_line, machine_info, print_table, write_result
+from _common import command_line, machine_info, print_table, require_images, write_result
 from pretrain import DATASETS, draw_labels
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--draws", type=int, default=5)
     parser.add_argument("--out", default="benchmarks/results/pretrain_pixels.json")
     args = parser.parse_args(argv)
+    require_images(parser, *(Path(args.data_dir) / folder for folder in DATASETS.values()))
     rows, cells = [], []
     for name in DATASETS:
         folder = Path(args.data_dir) / DATASETS[name]

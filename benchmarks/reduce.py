@@ -45,7 +45,14 @@ import time
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, mnist_dir, print_table, write_result
+from _common import (
+    command_line,
+    machine_info,
+    mnist_dir,
+    print_table,
+    require_images,
+    write_result,
+)
 from sklearn.decomposition import PCA
 
 import aekit
@@ -159,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run: 5,000 rows, 2 epochs")
     parser.add_argument("--strict", action="store_true", help="exit 1 when the bar fails")
     args = parser.parse_args(argv)
+    require_images(parser, mnist_dir(args.data_dir))
     if args.quick:
         args.n_train = args.n_train or 5_000
         args.epochs, args.conv_epochs = 2, 2

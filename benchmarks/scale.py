@@ -39,7 +39,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _common import command_line, machine_info, mnist_dir, print_table, write_result
+from _common import (
+    command_line,
+    machine_info,
+    mnist_dir,
+    print_table,
+    require_images,
+    write_result,
+)
 
 BIG_VAE = {"latent_dim": 32, "hidden_layer_sizes": (512, 256)}
 SMALL_VAE = {"latent_dim": 16, "hidden_layer_sizes": (128,)}
@@ -402,6 +409,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.child:
         print(json.dumps(child(json.loads(args.child))))
         return
+    require_images(parser, mnist_dir(args.data_dir))
 
     import torch
 

@@ -44,7 +44,14 @@ import time
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, mnist_dir, print_table, write_result
+from _common import (
+    command_line,
+    machine_info,
+    mnist_dir,
+    print_table,
+    require_images,
+    write_result,
+)
 from joblib import Parallel, delayed
 from sklearn.decomposition import PCA
 from sklearn.feature_selection import VarianceThreshold
@@ -139,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 draw, few epochs")
     parser.add_argument("--strict", action="store_true", help="exit 1 when the bar fails")
     args = parser.parse_args(argv)
+    require_images(parser, mnist_dir(args.data_dir))
     if args.quick:
         args.labels, args.seeds, args.epochs, args.m2_epochs = [100], args.seeds[:1], 2, 2
     torch.set_num_threads(args.threads)

@@ -26,7 +26,14 @@ import warnings
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, mnist_dir, print_table, write_result
+from _common import (
+    command_line,
+    machine_info,
+    mnist_dir,
+    print_table,
+    require_images,
+    write_result,
+)
 from sklearn.datasets import load_digits
 from threadpoolctl import threadpool_limits
 
@@ -85,6 +92,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="digits only, 5 epochs")
     parser.add_argument("--out", default="benchmarks/results/sparsity.json")
     args = parser.parse_args(argv)
+    if not args.quick:  # --quick runs the bundled digits only
+        require_images(parser, mnist_dir(args.data_dir))
     torch.set_num_threads(args.threads)
     threadpool_limits(args.threads)
 

@@ -56,7 +56,14 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from _common import command_line, machine_info, mnist_dir, print_table, write_result
+from _common import (
+    command_line,
+    machine_info,
+    mnist_dir,
+    print_table,
+    require_images,
+    write_result,
+)
 from torch import nn
 
 import aekit
@@ -248,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run: 2,000 rows, 1 epoch")
     parser.add_argument("--strict", action="store_true", help="exit 1 when the bar fails")
     args = parser.parse_args(argv)
+    require_images(parser, mnist_dir(args.data_dir))
     if args.quick:
         args.n_rows, args.epochs, args.repeats = 2_000, 1, 1
     if args.threads:
