@@ -119,6 +119,10 @@ def test_sequence_reconstructions_checks_its_shape():
         sequence_reconstructions(rows, rows, (2, 9))
     axes = sequence_reconstructions(rows, rows + 1, (2, 10))
     assert len(axes) == 3 and len(axes[0].get_lines()) == 4  # two channels, each twice
+    # 5 panels in rows of 4: the three with no panel below kept no step numbers (shared x axis)
+    panels = sequence_reconstructions(np.zeros((5, 20)), np.zeros((5, 20)), (2, 10), n_cols=4)
+    bottom = [ax.xaxis.get_tick_params()["labelbottom"] for ax in panels]
+    assert bottom == [False, True, True, True, True]
     sequences = rows.reshape(3, 2, 10)  # drawn as 4 made-up channels of 5 steps, unsaid
     with pytest.raises(ValueError, match=r"differs from X's sequences of shape \(2, 10\)"):
         sequence_reconstructions(sequences, sequences, (4, 5))

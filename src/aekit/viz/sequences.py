@@ -85,6 +85,7 @@ def sequence_reconstructions(
         ax.set_title(f"row {i}" if titles is None else str(titles[i]), fontsize=9)
     for ax in axes[max(0, n - n_cols) : n]:  # the bottom panels: the others' titles sit there
         ax.set_xlabel("step", fontsize=8)
+        ax.tick_params(axis="x", labelbottom=True)  # sharex hid them above a hidden panel
     if channels <= MAX_NAMED_CHANNELS:
         axes[0].legend(fontsize=7, frameon=False)
     else:  # two entries a channel grew past the panels (24 for 12 channels)
