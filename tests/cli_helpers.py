@@ -64,3 +64,32 @@ def convert_in_small_chunks(monkeypatch, tmp_path, chunk_rows: int):
     monkeypatch.setattr(csv_parquet, "CHUNK_ROWS", chunk_rows)
     monkeypatch.setattr(large_csv, "_copies", {})
     return temporary
+
+
+def series_frame(n: int, seed: int):
+    """``n`` hours of two noisy daily waves, ``a`` and ``b``, their time as text in column
+    ``timestamp`` (as a CSV holds it), and a text column ``note``."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.RandomState(seed)
+    t = np.arange(n)
+    return pd.DataFrame(
+        {
+            "timestamp": pd.date_range("2024-01-01", periods=n, freq="h").astype(str),
+            "a": np.sin(2 * np.pi * t / 24) + 0.05 * rng.normal(size=n),
+            "b": np.cos(2 * np.pi * t / 24) + 0.05 * rng.normal(size=n),
+            "note": "x",
+        }
+    )
+
+
+def quick_series_detector(patch) -> None:
+    """From now on (``patch``: a MonkeyPatch) 'aekit detect-series' fits a window detector of
+    one tiny member in a fraction of a second: what the commands read and say is under test."""
+    import aekit
+    from aekit.timeseries import detector as module
+
+    member = aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=2)
+    quick = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)
+    patch.setattr(module, "default_window_detector", lambda: quick)

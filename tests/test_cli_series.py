@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import quick_series_detector, series_frame
 from typer.testing import CliRunner
 
 import aekit
@@ -15,19 +16,6 @@ runner = CliRunner()
 
 def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
-
-
-def _frame(n, seed):
-    rng = np.random.RandomState(seed)
-    t = np.arange(n)
-    return pd.DataFrame(
-        {
-            "timestamp": pd.date_range("2024-01-01", periods=n, freq="h").astype(str),
-            "a": np.sin(2 * np.pi * t / 24) + 0.05 * rng.normal(size=n),
-            "b": np.cos(2 * np.pi * t / 24) + 0.05 * rng.normal(size=n),
-            "note": "x",
-        }
-    )
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +29,7 @@ def series_run(tmp_path_factory):
     )
     folder = tmp_path_factory.mktemp("series")
     data = folder / "train.csv"
-    _frame(400, 0).to_csv(data, index=False)
+    series_frame(400, 0).to_csv(data, index=False)
     out = folder / "run"
     with pytest.MonkeyPatch.context() as patch:  # a small window detector, for speed
         patch.setattr(module, "default_window_detector", lambda: quick)
@@ -76,7 +64,7 @@ def test_detect_series_writes_a_run(series_run):
 
 def test_score_on_a_series_run_scores_new_points(series_run):
     folder, out = series_run
-    new = _frame(200, 1)
+    new = series_frame(200, 1)
     new.loc[100:110, "b"] += 3.0
     new.to_csv(folder / "new.csv", index=False)
     result = invoke("score", out, folder / "new.csv", "-o", folder / "scores.csv")
@@ -92,11 +80,11 @@ def test_score_reads_a_series_files_channels_by_name(tmp_path, monkeypatch):
     # the channels of a run fitted on every numeric column are read by position: a file with
     # them (and the time column) in another order was refused, where a table run's file is
     # matched by name
-    _quick_detector(monkeypatch)
-    _frame(100, 0)[["timestamp", "a", "b"]].to_csv(tmp_path / "train.csv", index=False)
+    quick_series_detector(monkeypatch)
+    series_frame(100, 0)[["timestamp", "a", "b"]].to_csv(tmp_path / "train.csv", index=False)
     fit = ["detect-series", tmp_path / "train.csv", "--time-column", "timestamp", "--window", 12]
     assert invoke(*fit, "--out", tmp_path / "run").exit_code == 0
-    new = _frame(120, 2)[["timestamp", "a", "b"]]
+    new = series_frame(120, 2)[["timestamp", "a", "b"]]
     new.to_csv(tmp_path / "ordered.csv", index=False)
     new[["b", "timestamp", "a"]].to_csv(tmp_path / "shuffled.csv", index=False)
     for name in ("ordered", "shuffled"):
@@ -125,20 +113,12 @@ def test_report_on_a_series_run(series_run):
     assert "series.png" in (out / "report.html").read_text()
 
 
-def _quick_detector(patch):
-    from aekit.timeseries import detector as module
-
-    member = aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=2)
-    quick = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)
-    patch.setattr(module, "default_window_detector", lambda: quick)
-
-
 def test_detect_series_quiet_and_daylight_saving_timestamps(tmp_path, monkeypatch):
     """--quiet turns the progress bar off, as for 'aekit detect'; a zone-aware time column as
     pandas writes it (its UTC offset changes at daylight saving time) is read as instants."""
     from aekit.cli import progress
 
-    _quick_detector(monkeypatch)
+    quick_series_detector(monkeypatch)
     seen, phases = [], progress.phases
 
     def spy(title, total, quiet):
@@ -159,8 +139,8 @@ def test_detect_series_quiet_and_daylight_saving_timestamps(tmp_path, monkeypatc
 
 
 def test_detect_series_epochs_set_the_window_autoencoders_and_are_recorded(tmp_path, monkeypatch):
-    _quick_detector(monkeypatch)  # its member trains 2 epochs unless --epochs says otherwise
-    _frame(120, 0).to_csv(tmp_path / "s.csv", index=False)
+    quick_series_detector(monkeypatch)  # its member trains 2 epochs unless --epochs says otherwise
+    series_frame(120, 0).to_csv(tmp_path / "s.csv", index=False)
     base = ["detect-series", tmp_path / "s.csv", "--time-column", "timestamp", "--window", 12]
     result = invoke(*base, "--value-columns", "a", "--epochs", 3, "--out", tmp_path / "run")
     assert result.exit_code == 0, result.output
@@ -176,7 +156,7 @@ def test_detect_series_errors_give_the_command_line_spelling(tmp_path):
     from aekit.cli.errors import error_message, for_the_command_line
     from aekit.timeseries.inputs import check_value_names
 
-    gappy = _frame(100, 0).drop(index=range(40, 45))
+    gappy = series_frame(100, 0).drop(index=range(40, 45))
     gappy.to_csv(tmp_path / "gappy.csv", index=False)
     result = invoke("detect-series", tmp_path / "gappy.csv", "--time-column", "timestamp")
     assert isinstance(result.exception, ValueError)
@@ -199,7 +179,7 @@ def test_detect_series_prints_roc_auc_against_labels_as_detect_does(tmp_path):
         n_estimators=1,
         preprocessing=None,
     )
-    frame = _frame(300, 0).drop(columns="note")
+    frame = series_frame(300, 0).drop(columns="note")
     frame.loc[200:210, "a"] += 3.0
     frame["y"] = np.where((frame.index >= 200) & (frame.index <= 210), 1.0, 0.0)
     frame.loc[5, "y"] = np.nan  # a blank label: left out
@@ -229,8 +209,8 @@ def test_detect_series_with_the_likelihood_rule(tmp_path, monkeypatch):
     threshold_), scores.csv gains the likelihood, command.txt the window; aekit score too."""
     from sklearn.metrics import precision_score, recall_score
 
-    _quick_detector(monkeypatch)
-    frame = _frame(600, 0).drop(columns="note")
+    quick_series_detector(monkeypatch)
+    frame = series_frame(600, 0).drop(columns="note")
     frame.loc[300:, "a"] += 2.0  # a lasting shift
     frame.to_csv(tmp_path / "s.csv", index=False)
     out = tmp_path / "run"
@@ -272,7 +252,7 @@ def test_detect_series_out_of_order_or_repeated_times_give_the_file_fix(tmp_path
     # the fixes were pandas calls (X.sort_values('timestamp'), X.groupby(...).mean())
     from aekit.cli.errors import error_message, for_the_command_line
 
-    frame = _frame(100, 0)
+    frame = series_frame(100, 0)
     shuffled = pd.concat([frame.iloc[:40], frame.iloc[60:80], frame.iloc[40:60], frame.iloc[80:]])
     repeated = pd.concat([frame.iloc[:41], frame.iloc[[40]].assign(a=5.0), frame.iloc[41:]])
     messages = []
@@ -290,7 +270,7 @@ def test_detect_series_out_of_order_or_repeated_times_give_the_file_fix(tmp_path
 
 
 def test_value_columns_named_twice_are_refused(tmp_path):
-    frame = _frame(100, 0)
+    frame = series_frame(100, 0)
     with pytest.raises(ValueError, match=r"value_columns names \[.a.\] more than once"):
         aekit.SeriesAnomalyDetector(window=16, value_columns=["a", "a"]).fit(frame)
 
@@ -298,7 +278,7 @@ def test_value_columns_named_twice_are_refused(tmp_path):
 def test_detect_series_on_a_long_table_of_several_series_says_how_to_split_it(tmp_path):
     from aekit.cli.errors import error_message, for_the_command_line
 
-    frame = _frame(100, 0)[["timestamp", "a"]]
+    frame = series_frame(100, 0)[["timestamp", "a"]]
     long = pd.concat([frame.assign(host=h) for h in ("web1", "web2")]).sort_values("timestamp")
     long.to_csv(tmp_path / "long.csv", index=False)
     result = invoke(
@@ -318,11 +298,13 @@ def test_score_names_the_option_that_leaves_out_a_column_fit_never_saw(tmp_path,
     # the fitted columns or to refit, not the option that leaves the label out
     from aekit.cli.errors import error_message, for_the_command_line
 
-    _quick_detector(monkeypatch)
-    _frame(100, 0)[["timestamp", "a"]].to_csv(tmp_path / "train.csv", index=False)
+    quick_series_detector(monkeypatch)
+    series_frame(100, 0)[["timestamp", "a"]].to_csv(tmp_path / "train.csv", index=False)
     fit = ["detect-series", tmp_path / "train.csv", "--time-column", "timestamp", "--window", 12]
     assert invoke(*fit, "--out", tmp_path / "run").exit_code == 0
-    _frame(100, 1)[["timestamp", "a"]].assign(label=0).to_csv(tmp_path / "new.csv", index=False)
+    series_frame(100, 1)[["timestamp", "a"]].assign(label=0).to_csv(
+        tmp_path / "new.csv", index=False
+    )
     score = ["score", tmp_path / "run", tmp_path / "new.csv", "-o", tmp_path / "scores.csv"]
     result = invoke(*score)
     assert isinstance(result.exception, ValueError)
@@ -336,7 +318,7 @@ def test_series_messages_name_options_not_python_parameters(tmp_path, monkeypatc
     # value_columns, '(contamination=...)', a smaller --window in 'aekit score' (no --window)
     from aekit.cli.errors import error_message, for_the_command_line
 
-    frame = _frame(100, 0)[["timestamp", "a"]]
+    frame = series_frame(100, 0)[["timestamp", "a"]]
     typo = frame.astype({"a": object})
     typo.loc[0, "a"] = "%"  # a second header line of units, read as a row
     typo.to_csv(tmp_path / "units.csv", index=False)
@@ -358,7 +340,7 @@ def test_series_messages_name_options_not_python_parameters(tmp_path, monkeypatc
 
 def _long_table(path):
     """Two hosts' series in one long table (host, timestamp, a, b, note)."""
-    parts = [_frame(60, seed).assign(host=host) for seed, host in enumerate(["web", "db"])]
+    parts = [series_frame(60, seed).assign(host=host) for seed, host in enumerate(["web", "db"])]
     pd.concat(parts).to_csv(path, index=False)
 
 

@@ -5,15 +5,15 @@ import warnings
 
 import numpy as np
 import pytest
-from cli_helpers import refused
-from test_cli_series import _frame, _quick_detector, invoke
+from cli_helpers import invoke, quick_series_detector, refused, series_frame
 
 
 def test_detect_series_warns_of_a_label_column_read_as_a_channel(tmp_path, monkeypatch):
     # a 0/1 'label' column became a channel of the window autoencoder silently, where detect
     # and train warn (user review)
-    _quick_detector(monkeypatch)
-    frame = _frame(120, 0)[["timestamp", "a"]].assign(label=(np.arange(120) % 40 == 0).astype(int))
+    quick_series_detector(monkeypatch)
+    labels = (np.arange(120) % 40 == 0).astype(int)
+    frame = series_frame(120, 0)[["timestamp", "a"]].assign(label=labels)
     frame.to_csv(tmp_path / "s.csv", index=False)
     base = ["detect-series", tmp_path / "s.csv", "--time-column", "timestamp", "--window", 12]
     with pytest.warns(UserWarning, match="column 'label' is named like a label") as caught:
@@ -31,7 +31,7 @@ def test_a_time_column_that_took_the_only_numbers_is_named(tmp_path):
     from aekit.cli.errors import for_the_command_line
 
     # --time-column value (the wrong column) said "no numeric value columns" alone (user review)
-    frame = _frame(60, 0)[["timestamp", "a"]]
+    frame = series_frame(60, 0)[["timestamp", "a"]]
     frame.to_csv(tmp_path / "s.csv", index=False)
     result = invoke("detect-series", tmp_path / "s.csv", "--time-column", "a", "--out",
                     tmp_path / "run")  # fmt: skip
@@ -45,8 +45,8 @@ def test_a_time_column_that_took_the_only_numbers_is_named(tmp_path):
 def test_a_row_counter_read_as_a_channel_is_warned_of(tmp_path, monkeypatch):
     # a column t = 0..n-1 became a channel silently; later points continue it past every value
     # seen in fit, and 73% of a NAB series' continuation was flagged for it (user review)
-    _quick_detector(monkeypatch)
-    frame = _frame(120, 0)[["a"]].assign(t=np.arange(120))[["t", "a"]]
+    quick_series_detector(monkeypatch)
+    frame = series_frame(120, 0)[["a"]].assign(t=np.arange(120))[["t", "a"]]
     frame.to_csv(tmp_path / "s.csv", index=False)
     base = ["detect-series", tmp_path / "s.csv", "--window", 12]
     with pytest.warns(
@@ -119,8 +119,8 @@ def test_an_unread_likelihood_window_is_said_in_the_command_lines_words():
 
 def test_a_text_column_left_out_of_the_channels_is_said_once(tmp_path, monkeypatch):
     # said by fit, then again in other words by scoring the training points (a new user)
-    _quick_detector(monkeypatch)
-    frame = _frame(120, 0)[["timestamp", "a"]].assign(host="h1")
+    quick_series_detector(monkeypatch)
+    frame = series_frame(120, 0)[["timestamp", "a"]].assign(host="h1")
     frame.to_csv(tmp_path / "s.csv", index=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -5,35 +5,15 @@ import json
 
 import numpy as np
 import pandas as pd
-from cli_helpers import invoke, ok, refused
+from cli_helpers import invoke, ok, quick_series_detector, refused, series_frame
 
 import aekit
 from aekit.cli.errors import error_message, for_the_command_line
 
 
-def _frame(n, seed):
-    rng = np.random.RandomState(seed)
-    t = np.arange(n)
-    return pd.DataFrame(
-        {
-            "timestamp": pd.date_range("2024-01-01", periods=n, freq="h").astype(str),
-            "a": np.sin(2 * np.pi * t / 24) + 0.05 * rng.normal(size=n),
-            "b": np.cos(2 * np.pi * t / 24) + 0.05 * rng.normal(size=n),
-        }
-    )
-
-
-def _quick_detector(patch):
-    from aekit.timeseries import detector as module
-
-    member = aekit.Autoencoder(hidden_layer_sizes=(8,), latent_dim=2, max_iter=2)
-    quick = aekit.AnomalyDetector(estimator=member, n_estimators=1, preprocessing=None)
-    patch.setattr(module, "default_window_detector", lambda: quick)
-
-
 def _fit(tmp_path, monkeypatch):
-    _quick_detector(monkeypatch)
-    _frame(200, 0).to_csv(tmp_path / "train.csv", index=False)
+    quick_series_detector(monkeypatch)
+    series_frame(200, 0).to_csv(tmp_path / "train.csv", index=False)
     run = tmp_path / "run"
     fit = ["detect-series", tmp_path / "train.csv", "--time-column", "timestamp", "--window", 12]
     ok(invoke(*fit, "--out", run, "--quiet"))
@@ -42,7 +22,7 @@ def _fit(tmp_path, monkeypatch):
 
 def test_score_and_evaluate_fill_a_new_files_gaps_without_a_refit(tmp_path, monkeypatch):
     run = _fit(tmp_path, monkeypatch)
-    new = _frame(100, 1)
+    new = series_frame(100, 1)
     new.loc[40, "a"] = np.nan  # one missing reading
     new.drop(index=[70]).to_csv(tmp_path / "new.csv", index=False)  # and one missing hour
     scores = tmp_path / "scores.csv"
@@ -56,7 +36,7 @@ def test_score_and_evaluate_fill_a_new_files_gaps_without_a_refit(tmp_path, monk
     flagged = int(table["anomaly"].sum())  # said, as detect-series says it (an hourly job's)
     assert f"99 rows: {scores} ({flagged} of 99 points flagged)" in said.replace("\n", "")
     assert len(table) == 99 and np.isfinite(table["anomaly_score"]).all()  # the file's rows
-    # the same scores as the model refitted with nothing else changed would give, in Python
+    # the scores the saved model gives in Python with the option set, its own rows filled
     model = aekit.load(run / "model.safetensors").set_params(handle_missing="interpolate")
     expected = model.score_samples(pd.read_csv(tmp_path / "new.csv"))
     np.testing.assert_allclose(table["anomaly_score"], -expected, rtol=1e-6)
@@ -70,29 +50,30 @@ def test_score_and_evaluate_fill_a_new_files_gaps_without_a_refit(tmp_path, monk
 def test_handle_missing_is_refused_where_it_fills_nothing(tmp_path, monkeypatch):
     run = _fit(tmp_path, monkeypatch)
     new = tmp_path / "new.csv"
-    _frame(50, 1).to_csv(new, index=False)
+    series_frame(50, 1).to_csv(new, index=False)
     refused(
         invoke("score", run, new, "-o", tmp_path / "s.csv", "--handle-missing", "fill"),
         "use error or interpolate",
     )
     rows = tmp_path / "rows.csv"
-    _frame(200, 0)[["a", "b"]].to_csv(rows, index=False)
+    series_frame(200, 0)[["a", "b"]].to_csv(rows, index=False)
     ok(invoke("detect", rows, "--out", tmp_path / "D", "--quiet", "--param", "n_estimators=1"))
     refused(
         invoke("score", tmp_path / "D", rows, "-o", tmp_path / "s.csv", "--handle-missing",
                "interpolate"),
-        "a series run's DATA", "aekit impute",
+        "is for a series run", "leave the option out", "aekit detect --handle-missing",
     )  # fmt: skip
     assert not (tmp_path / "s.csv").exists()
-    result = invoke("encode", run, new, "-o", tmp_path / "c.csv", "--handle-missing", "error")
-    assert result.exit_code == 2 and "No such option: --handle-missing" in result.output
+    for command in ("encode", "reconstruct"):
+        result = invoke(command, run, new, "-o", tmp_path / "c.csv", "--handle-missing", "error")
+        assert result.exit_code == 2 and "No such option: --handle-missing" in result.output
 
 
 def test_score_of_repeated_times_names_its_own_option(tmp_path, monkeypatch):
     # 'aekit score' had no --handle-missing and was told to pass it (user review); it has one
     # now (a series run's gaps filled without a refit)
-    _quick_detector(monkeypatch)
-    frame = _frame(100, 0)[["timestamp", "a"]]
+    quick_series_detector(monkeypatch)
+    frame = series_frame(100, 0)[["timestamp", "a"]]
     frame.to_csv(tmp_path / "s.csv", index=False)
     fitted = invoke("detect-series", tmp_path / "s.csv", "--time-column", "timestamp",
                     "--window", 12, "--out", tmp_path / "run")  # fmt: skip
@@ -109,12 +90,17 @@ def test_score_of_repeated_times_names_its_own_option(tmp_path, monkeypatch):
 def test_score_of_a_run_fitted_without_times_names_the_option_score_has(tmp_path, monkeypatch):
     # a run fitted on an array, given a file with a time column: told to 'pass
     # time_column='timestamp'', Python's words for an option 'aekit score' lacks
-    _quick_detector(monkeypatch)
-    np.save(tmp_path / "train.npy", _frame(200, 0)[["a", "b"]].to_numpy())
+    quick_series_detector(monkeypatch)
+    np.save(tmp_path / "train.npy", series_frame(200, 0)[["a", "b"]].to_numpy())
     ok(invoke("detect-series", tmp_path / "train.npy", "--window", 12, "--out", tmp_path / "run"))
-    _frame(50, 1).to_csv(tmp_path / "new.csv", index=False)
+    series_frame(50, 1).to_csv(tmp_path / "new.csv", index=False)
     scored = ["score", tmp_path / "run", tmp_path / "new.csv", "-o", tmp_path / "s.csv"]
     said = for_the_command_line(error_message(invoke(*scored).exception))
     assert "fitted on no time column; leave it out with --ignore-column timestamp" in said
     assert "time_column" not in said
     ok(invoke(*scored, "--ignore-column", "timestamp"))
+    typed = series_frame(50, 1).assign(timestamp=lambda f: pd.to_datetime(f["timestamp"]))
+    typed.to_parquet(tmp_path / "new.parquet")  # a date column typed as dates: its own message
+    scored[2] = tmp_path / "new.parquet"
+    said = for_the_command_line(error_message(invoke(*scored).exception))
+    assert "fitted on no time column; leave it out with --ignore-column timestamp" in said

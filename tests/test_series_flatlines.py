@@ -5,6 +5,7 @@ window more normal than a noisy one."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from model_files import rewrite_header
 
@@ -179,7 +180,13 @@ def test_rounding_of_a_still_span_is_no_floor():
 def test_a_channel_constant_throughout_training_is_said_with_its_units(sensors):
     # a stuck sensor coming back to life was caught or not by its units, unsaid (3.3 to 3.4:
     # unflagged; to 4.3: flagged), since a constant channel has no spread to standardize by
-    detector = aekit.SeriesAnomalyDetector(window=WINDOW, max_iter=2, random_state=0)
-    with pytest.warns(UserWarning, match=r"channel 2 is constant throughout .* own units"):
-        detector.fit(sensors[:N_TRAIN])
-    assert detector.scale_[2] == 1.0
+    for flatlines in (True, False):  # not a flat-line matter: said either way
+        detector = aekit.SeriesAnomalyDetector(
+            window=WINDOW, max_iter=2, random_state=0, flatlines=flatlines
+        )
+        with pytest.warns(UserWarning, match=r"channel 2 is constant throughout .* own units"):
+            detector.fit(sensors[:N_TRAIN])
+        assert detector.scale_[2] == 1.0
+    frame = pd.DataFrame(sensors[:N_TRAIN], columns=["a", "b", "stuck"]).assign(dead=0.0)
+    with pytest.warns(UserWarning, match=r"channels 'stuck', 'dead' are constant throughout"):
+        aekit.SeriesAnomalyDetector(window=WINDOW, max_iter=2, random_state=0).fit(frame)

@@ -178,3 +178,20 @@ def test_a_status_that_differs_at_one_repeated_time_tells_no_series_apart():
     with pytest.raises(ValueError, match="repeats 1 timestamp with different values"):
         read_series(flagged, "timestamp", ["value"], "error")
     assert len(read_series(flagged, "timestamp", ["value"], "interpolate")[0].values) == 60
+
+
+def test_series_that_overlap_in_part_are_a_long_table_and_a_rare_status_is_not():
+    # host a on hours 0-99, host b on 90-189: read as one series of both, the ten shared hours
+    # averaged, when the rule asked half a series' rows to share their time
+    hours = pd.date_range("2024-01-01", periods=190, freq="h")
+    table = pd.DataFrame(
+        {"host": ["a"] * 100 + ["b"] * 100, "timestamp": np.r_[hours[:100], hours[90:]]}
+    ).assign(value=np.arange(200.0))
+    with pytest.raises(ValueError, match=r"several series in one long table: .*column 'host'"):
+        read_series(table, "timestamp", ["value"], "interpolate")
+    # a status 'warn' on 2 rows of 61, one of them a reading logged twice: no series
+    frame = _repeat(_frame(), 20, 1, values=[5.0])
+    rare = frame.assign(status="ok")
+    rare.loc[[21, 40], "status"] = "warn"
+    with pytest.raises(ValueError, match="repeats 1 timestamp with different values"):
+        read_series(rare, "timestamp", ["value"], "error")

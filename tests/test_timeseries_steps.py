@@ -187,8 +187,15 @@ def test_a_channel_filled_mostly_by_interpolation_is_warned_of():
         {"t": pd.date_range("2024-01-01", periods=100, freq="min"), "a": 1.0, "b": 2.0}
     )
     frame.loc[60:, "b"] = np.nan
-    with pytest.warns(UserWarning, match=r"filled 40 of the 100 values of channel 'b' \(40%"):
+    with pytest.warns(UserWarning, match=r"filled 40 of the 100 values of channel 'b' \(40%") as w:
         read_series(frame, "t", None, "interpolate")
+    from aekit.cli.errors import for_the_command_line
+
+    text = str(w[0].message)  # in 'aekit score', which cannot leave a channel out: a refit
+    assert for_the_command_line(text, {"handle_missing"}).endswith(
+        "refit without it: name the other channels with 'aekit detect-series --value-columns'."
+    )
+    assert for_the_command_line(text, {"value_columns"}).endswith("with --value-columns.")
     frame.loc[60:70, "b"] = 2.0  # a few readings missing (10%): no warning
     frame.loc[71:, "b"] = 2.0
     frame.loc[[5, 50], "b"] = np.nan
@@ -207,6 +214,9 @@ def test_unix_seconds_against_a_model_fitted_on_dates_are_said_as_such():
     with pytest.warns(UserWarning, match=r"holds numbers \(a step of 60 time-column units\), "
                       r"but the detector was fitted on dates \(a step of 1 minute\)"):  # fmt: skip
         detector.score_samples(seconds)
+    numbers = _tiny(time_column="t").fit(seconds)  # the other way round: told to write numbers
+    with pytest.warns(UserWarning, match=r"holds dates .* fitted on numbers .* as numbers, as"):
+        numbers.score_samples(frame)
 
 
 def test_the_hour_skipped_at_daylight_saving_in_local_times_is_named():
@@ -214,13 +224,18 @@ def test_the_hour_skipped_at_daylight_saving_in_local_times_is_named():
     # made up an hour that never was
     local = pd.date_range("2024-03-31 00:00", periods=60, freq="5min", tz="Europe/Paris")
     frame = pd.DataFrame({"t": local.tz_localize(None), "v": np.arange(60.0)})
-    with pytest.raises(ValueError, match=r"1\.08 hours\).*hour skipped where daylight saving"):
+    with pytest.raises(
+        ValueError,
+        match=r"1\.08 hours\).*gap after row 23, ending on a Sunday at 03:00, looks like",
+    ):
         read_series(frame, "t", None, "error")
-    with pytest.raises(ValueError) as other:  # 50 minutes missing: no such advice
-        winter = frame.assign(t=pd.date_range("2024-01-10", periods=60, freq="5min"))
-        read_series(winter.drop(index=range(10, 20)), "t", None, "error")
-    assert "daylight" not in str(other.value)
     assert len(read_series(frame.assign(t=local), "t", None, "error")[0].values) == 60
+    # a missing hour of hourly data on a weekday, or zoned times: a gap like another
+    hourly = pd.DataFrame({"t": pd.date_range("2024-01-10", periods=48, freq="h"), "v": 1.0})
+    for times in (hourly, hourly.assign(t=hourly["t"].dt.tz_localize("UTC"))):
+        with pytest.raises(ValueError, match="1 gap") as other:
+            read_series(times.drop(index=[20]), "t", None, "error")
+        assert "daylight" not in str(other.value)
 
 
 def test_empty_timestamps_are_counted_and_the_first_placed():

@@ -71,6 +71,13 @@ OPTION_ADVICE = (
         "interpolate'",
     ),
     (r"\bpass handle_missing=True\b", "handle_missing", "pass --handle-missing", None),
+    (  # aekit.timeseries (a dead channel, constant or mostly filled): 'aekit score' of a
+        # series run has no --value-columns, its model's channels are fixed
+        r"\bfit without it: name the channels with value_columns\.",
+        "value_columns",
+        "fit without it: name the channels with --value-columns.",
+        "refit without it: name the other channels with 'aekit detect-series --value-columns'.",
+    ),
     (  # aekit.timeseries.series_input: a series shorter than one window ('aekit score' has
         # no --window: the model's window is fixed, so the series must grow)
         r"\bfewer than window=(\d+); use a smaller window or a longer series\.",
@@ -267,8 +274,8 @@ OPTION_ADVICE = (
     ),
     (  # the same in 'aekit score' of a run fitted on no time column (an array): its times
         # can only be left out
-        r"\bbut no time_column; pass time_column=(['\"])(.+?)\1 to use it as the time axis "
-        r"\(its steps and gaps are then checked\), or drop it\.",
+        r"\bbut no time_column; pass time_column=(['\"])(.+?)\1 to use it as the time axis"
+        r"(?: \(its steps and gaps are then checked\))?, or drop it\.",
         "",
         None,
         r"but the run was fitted on no time column; leave it out with --ignore-column \2 (or "

@@ -28,12 +28,13 @@ def fill_gaps(estimator, handle_missing: str | None, run: Path) -> None:
     is needed: an hourly job's one missing reading failed the job); refused for other runs."""
     if handle_missing is None:
         return
-    if handle_missing not in ("error", "interpolate"):
-        raise ValueError(f"--handle-missing {handle_missing}: use error or interpolate.")
     if not hasattr(estimator, "time_column"):
         raise ValueError(
-            f"--handle-missing {handle_missing} fills the gaps of a series run's DATA ('aekit "
-            f"detect-series'); {run} holds {a_kind(estimator)}: fill DATA's missing values "
-            "with 'aekit impute' first."
+            f"--handle-missing is for a series run ('aekit detect-series'), whose new series' "
+            f"gaps it fills; {run} holds {a_kind(estimator)}: leave the option out (for "
+            "missing values in DATA, fill them with 'aekit impute' first, or refit with "
+            "'aekit detect --handle-missing')."
         )
+    if handle_missing not in ("error", "interpolate"):
+        raise ValueError(f"--handle-missing {handle_missing}: use error or interpolate.")
     estimator.set_params(handle_missing=handle_missing)

@@ -39,6 +39,7 @@ from aekit.data.intervals import Interval
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 from aekit.timeseries import flatlines, likelihood, series_threshold
+from aekit.timeseries.channel_scaling import channel_scaling
 from aekit.timeseries.inputs import HANDLE_MISSING
 from aekit.timeseries.peak_errors import training_gate
 from aekit.timeseries.persistence import export_series_detector, import_series_detector
@@ -318,12 +319,8 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
             )
         series, _ = self._read(X, fitting=True)
         values = np.concatenate([s.values for s in series])
-        # A constant channel is centred on its value exactly and keeps its own units (scale 1):
-        # its mean and standard deviation as computed carry rounding (a channel of 7.77s has a
-        # std of 4e-15), which dividing by that std would turn into values of order 1.
-        constant = np.ptp(values, axis=0) == 0
-        self.mean_ = np.where(constant, values[0], values.mean(axis=0))
-        self.scale_ = np.where(constant, 1.0, values.std(axis=0))
+        names = getattr(self, "feature_names_in_", None)
+        self.mean_, self.scale_, constant = channel_scaling(values, names)  # warns of constants
         rows = [
             self._rows(s.values, window_starts(len(s.values), self.window, self.stride))
             for s in series

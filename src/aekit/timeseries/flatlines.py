@@ -111,22 +111,7 @@ def warn_of_still_channels(
 ) -> None:
     """A channel that moves in training but stands still for a span somewhere (a stuck stretch
     among the training points, an outage filled with one value, a coarse sensor's plateau)
-    gets a floor of 0: its flat lines are then nothing new, and not scored, which is said. A
-    channel constant throughout is said too: it has no spread to be standardized by, so a
-    change in it is scored in its own units (a stuck sensor's 3.3 to 3.4 is a tenth of a
-    moving channel's standard deviation)."""
-    dead = [name for name, c in zip(names, constant) if c]
-    if dead:
-        several = len(dead) > 1
-        warnings.warn(
-            f"channel{'s' * several} {', '.join(dead)} {'are' if several else 'is'} constant "
-            "throughout the training series: a change in new data is scored in "
-            f"{'their' if several else 'its'} own units (no spread to standardize by), so a "
-            "small one may go unflagged. If it is a dead sensor, fit without it: name the "
-            "channels with value_columns.",
-            UserWarning,
-            stacklevel=caller_level(),
-        )
+    gets a floor of 0: its flat lines are then nothing new, and not scored, which is said."""
     still = [name for name, f, c in zip(names, floor, constant) if f == 0 and not c]
     if still:
         several = len(still) > 1

@@ -136,7 +136,8 @@ def _warn_filled_channels(values: np.ndarray, columns: list[str] | None) -> None
         warnings.warn(
             f"handle_missing='interpolate' filled {missing[number]} of the {len(values)} "
             f"values of channel {name} ({missing[number] / len(values):.0%}; from its nearest "
-            "readings, held flat past its last): windows score that line, not the sensor. If "
+            "readings, held flat beyond its first and last): windows score that line, not the "
+            "sensor. If "
             "the sensor is dead, fit without it: name the channels with value_columns.",
             UserWarning,
             stacklevel=caller_level(),
@@ -194,17 +195,25 @@ def _gap_message(axis: TimeAxis, off: np.ndarray, what: str) -> str:
 
 
 def _skipped_hour(axis: TimeAxis) -> str:
-    """Advice for a gap of exactly one hour more than the step in instants: local clock
-    times without their zone skip that hour where daylight saving time begins, and filling it
-    would make up an hour that never was."""
-    gaps = np.diff(axis.t) - axis.spacing
-    if axis.unit is not None or not np.isclose(gaps, 3600, rtol=0, atol=1e-6).any():
+    """Advice for a gap of exactly one hour more than the step in local clock times without
+    their zone, ending early on a Sunday, when daylight saving time begins (02:00 to 03:00 in
+    Europe and North America): filling it would make up an hour that never was. (Any other
+    missing hour of hourly data is a gap like another.)"""
+    import pandas as pd
+
+    if axis.unit is not None or axis.wall_start is None:
         return ""
-    return (
-        " If the times are local clock times without their zone, a gap of one hour more than "
-        "the step is the hour skipped where daylight saving time begins: write the timestamps "
-        "with their UTC offset (2024-03-31 03:00:00+02:00), or in UTC."
-    )
+    after = np.flatnonzero(np.isclose(np.diff(axis.t) - axis.spacing, 3600, rtol=0, atol=1e-6))
+    for row in after:
+        ends = axis.wall_start + pd.Timedelta(seconds=float(axis.t[row + 1]))
+        if ends.dayofweek == 6 and ends.hour < 4:
+            return (
+                f" The gap after row {axis.row(int(row))}, ending on a Sunday at "
+                f"{ends:%H:%M}, looks like the hour local clock times skip where daylight "
+                "saving time begins: if so, write the timestamps with their UTC offset "
+                "(2024-03-31 03:00:00+02:00), or in UTC, rather than fill it."
+            )
+    return ""
 
 
 def _gap_name(gap: float, unit: str | None) -> str:

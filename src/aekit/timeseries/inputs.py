@@ -281,8 +281,9 @@ def _other_step(step: str, fitted: str) -> str:
         now, then = ("numbers", "dates") if numbers in step else ("dates", "numbers")
         return (
             f"X's time column holds {now} (a step of {step}), but the detector was fitted on "
-            f"{then} (a step of {fitted}): write the times as the training series did (Unix "
-            "seconds as dates: pd.to_datetime(t, unit='s'))."
+            f"{then} (a step of {fitted}): write the times as {then}, as the training series "
+            "had them"
+            + (" (Unix seconds as the dates they stand for)." if then == "dates" else ".")
         )
     return (
         f"X is sampled every {step}, but the detector was fitted on series sampled every "

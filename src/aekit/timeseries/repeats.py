@@ -35,8 +35,8 @@ def check_long_format(frame, time_column: str, channels: list) -> None:
     repeated timestamps would read as one series, the hosts averaged (or the rows refused as
     out of order, with the advice to sort them, which leads there too). It is recognised by a
     column that is neither the time nor a channel, whose values each hold at least two rows and
-    never repeat a timestamp among their own rows while the timestamps repeat overall, at
-    least half as many rows sharing their time as the smallest series has."""
+    never repeat a timestamp among their own rows while the timestamps repeat overall, nearly
+    every time within two or more of their spans held by several rows."""
     for name, counts in series_keys(frame, time_column, channels):
         raise ValueError(_long_format_message(frame, name, time_column, channels, counts))
 
@@ -47,10 +47,6 @@ def series_keys(frame, time_column: str, channels: list) -> Iterator[tuple[str, 
     times = frame[time_column]
     if not times.duplicated().any():
         return
-    # Series of one table overlap in time, so most of a series' rows share their time with
-    # another's; a status column whose two values happen to differ at one repeated time
-    # (a reading logged twice) tells no series apart.
-    sharing = int(times.duplicated(keep=False).sum())
     for name in frame.columns:
         if name == time_column or name in channels:
             continue
@@ -58,11 +54,53 @@ def series_keys(frame, time_column: str, channels: list) -> Iterator[tuple[str, 
         counts = keys.value_counts(dropna=False)
         if len(counts) < 2 or counts.min() < 2:  # one series, or free text (one row each)
             continue
-        if sharing < counts.min() / 2:
-            continue
         if frame[[name, time_column]].duplicated().any():
             continue  # a value holds one time twice: no series of its own
-        yield name, counts
+        if _shared_where_they_overlap(keys, times):
+            yield name, counts
+
+
+# Of the times that lie within two or more series' spans, the share that more than one row
+# holds, at or above which the column's values are series (hosts logging side by side).
+OVERLAP_SHARE = 0.8
+
+
+def _shared_where_they_overlap(keys, times) -> bool:
+    """Whether the values of ``keys`` are series logged side by side: where their spans of
+    time overlap, nearly every time is held by several rows (each series has its reading
+    there), at least three times. A status column whose two values differ at one time logged
+    twice has its values' spans overlapping everywhere and one time repeated there: no series
+    (it was read as a long table, with no way past the refusal)."""
+    import pandas as pd
+
+    position = _time_positions(times)
+    codes = pd.factorize(keys, use_na_sentinel=False)[0]
+    start = np.full(codes.max() + 1, np.inf)
+    end = np.full(codes.max() + 1, -np.inf)
+    np.minimum.at(start, codes, position)
+    np.maximum.at(end, codes, position)
+    distinct, rows = np.unique(position, return_counts=True)
+    spans = np.searchsorted(np.sort(start), distinct, "right") - np.searchsorted(
+        np.sort(end), distinct, "left"
+    )  # how many series' spans hold each time
+    overlap = spans >= 2
+    held = int((overlap & (rows > 1)).sum())
+    return held >= 3 and held >= OVERLAP_SHARE * int(overlap.sum())
+
+
+def _time_positions(times) -> np.ndarray:
+    """The times as numbers in their order: numbers as they are, dates (typed, or text pandas
+    reads) as instants, other text in its sorted order."""
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(times):
+        return times.to_numpy(np.float64)
+    with warnings.catch_warnings():  # "Could not infer format": only a probe
+        warnings.simplefilter("ignore")
+        instants = pd.to_datetime(times, errors="coerce", utc=True, format="mixed")
+    if instants.notna().all():
+        return (instants - instants.min()).dt.total_seconds().to_numpy(np.float64)
+    return pd.factorize(times, sort=True)[0].astype(np.float64)
 
 
 def key_values(counts) -> str:

@@ -63,9 +63,8 @@ class SeriesInput:
             check_value_names(getattr(self, "feature_names_in_", None), names, type(self).__name__)
             points, width = series[0].values.shape
             if width != self.n_features_in_:
-                transposed = " (time runs down the rows: pass X.T)" * (
-                    points == self.n_features_in_
-                )
+                along_a_row = points == self.n_features_in_ and width >= int(self.window)
+                transposed = " (time runs down the rows: pass X.T)" * along_a_row
                 raise ValueError(
                     f"X has {width} channels, but SeriesAnomalyDetector was fitted on "
                     f"{self.n_features_in_}; pass the same value columns as in fit{transposed}."

@@ -26,6 +26,7 @@ half the steps can be gaps of 10 minutes or more, and the median then falls betw
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -54,6 +55,10 @@ class TimeAxis:
     # The row of X that each point of ``t`` stands for in messages (the last of the rows that
     # share its time), when repeated timestamps were merged; None: point i is row i.
     rows: np.ndarray | None = None
+    # The first time as a wall clock, where the column holds local times without their zone
+    # (a gap's clock time then says whether it is the hour daylight saving time skips); None
+    # for numbers and zoned times.
+    wall_start: Any = None
 
     def row(self, point: int) -> int:
         """The row of X named for ``point`` of ``t``."""
@@ -106,7 +111,21 @@ def date_axis(column, stamps) -> TimeAxis:
             rows = np.arange(len(local), dtype=np.float64)
             return TimeAxis(rows, 1.0, frequency_name(freq), "row")
     t, unit = max(candidates, key=lambda c: _fit_with_gaps(c[0]))
-    return _axis(t, unit)
+    axis = _axis(t, unit)
+    if local is not None and not _zoned(column):
+        axis.wall_start = local.iloc[0]
+    return axis
+
+
+def _zoned(column) -> bool:
+    """Whether the column's times carry their zone (a zone-aware dtype, or text with offsets)."""
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        return True
+    if pd.api.types.is_datetime64_dtype(column):
+        return False
+    return bool(column.astype(str).str.contains(_OFFSET, regex=True).any())
 
 
 def _inferred_freq(index) -> str | None:

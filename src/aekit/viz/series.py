@@ -5,6 +5,7 @@ says, and still flagged."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -59,8 +60,6 @@ def _frame_parts(frame: Any, time: Any, channel_names: Any) -> tuple[Any, Any, A
     channels, named; a column of dates is the time axis unless ``time`` is given; text columns
     are left out, warned of. It was cast whole to float ("could not convert string to float:
     '2024-01-05 04:00:00'")."""
-    import warnings
-
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
@@ -91,8 +90,6 @@ def _frame_parts(frame: Any, time: Any, channel_names: Any) -> tuple[Any, Any, A
 
 
 def _holds_dates(column: Any) -> bool:
-    import warnings
-
     import pandas as pd
 
     if pd.api.types.is_datetime64_any_dtype(column):
@@ -172,10 +169,9 @@ def series_figure(
     top, bottom = check_axes(axes, 2)[:2]
     figure = top.figure
     drawn, standardized = _on_one_scale(values)
-    colours = [c for c in plt_colours() if c not in ("#d62728", "tab:red")]  # red: flagged
+    colours = _colours_but_red()
     for number, (channel, name) in enumerate(zip(drawn.T, names)):
-        colour = colours[number % len(colours)]
-        top.plot(x, channel, linewidth=0.7, label=str(name), color=colour)
+        top.plot(x, channel, linewidth=0.7, label=str(name), color=colours[number % len(colours)])
     edges = point_edges(x)  # a span covers its points' cells: from first's left to last's right
     if labels is not None:
         for first, last in spans(labels):
@@ -211,8 +207,6 @@ FLAT_SHARE = 0.05
 def _on_one_scale(values: np.ndarray) -> tuple[np.ndarray, bool]:
     """``values`` as drawn, and whether each channel was standardized (its mean and standard
     deviation; a constant channel centred on 0) because one would draw flat beside the others."""
-    import warnings
-
     finite = np.where(np.isfinite(values), values, np.nan)
     with warnings.catch_warnings():  # a channel of NaN alone: no range, drawn as it is
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -226,11 +220,15 @@ def _on_one_scale(values: np.ndarray) -> tuple[np.ndarray, bool]:
     return (values - centre) / np.where(scale > 0, scale, 1.0), True
 
 
-def plt_colours() -> list[str]:
-    """Matplotlib's colour cycle."""
+def _colours_but_red() -> list:
+    """Matplotlib's colour cycle without the flagged spans' red (its 4th colour, "tab:red",
+    which drew a channel as if flagged); tab10 where the cycle holds no colours but red."""
     import matplotlib.pyplot as plt
+    from matplotlib.colors import same_color
 
-    return plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    cycle = plt.rcParams["axes.prop_cycle"].by_key().get("color", [])
+    kept = [c for c in cycle if not same_color(c, "tab:red")]
+    return kept or ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown"]
 
 
 # A score this many times the typical (99th percentile) and the threshold gets a log axis: one
