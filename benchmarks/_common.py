@@ -79,14 +79,39 @@ def mnist_dir(data_dir: str | Path) -> Path:
 
 
 def machine_info() -> dict:
-    """Core count and library versions, for the results file."""
+    """Core count, library versions and the source's commit, for the results file."""
     return {
         "cpu_count": os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
         "torch": torch.__version__,
         "python": sys.version.split()[0],
         "aekit": aekit.__version__,
+        "source": source_commit(),
     }
+
+
+def source_commit() -> str | None:
+    """The git commit of the aekit source measured, with "+changes" where its tracked files
+    differ from that commit; None outside a git checkout. A results file then says which code
+    gave its figures (README figures went stale, unsaid, after a change of defaults)."""
+    import subprocess
+
+    root = Path(aekit.__file__).resolve().parents[2]  # src/aekit/__init__.py -> the checkout
+
+    def git(*words: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(root), *words], capture_output=True, text=True, timeout=30
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "--short=12", "HEAD")
+    if not commit:
+        return None
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", "src", "benchmarks")
+    return commit + ("+changes" if changed else "")
 
 
 def command_line(argv: list[str] | None) -> str:

@@ -75,3 +75,21 @@ def test_every_option_of_a_readme_command_is_in_the_scripts_help(script, command
     listed = set(OPTION.findall(help_of(script)))
     used = set(OPTION.findall(SCRIPT.search(command)[2]))
     assert used <= listed, f"{command}: {sorted(used - listed)} not in {script}.py --help"
+
+
+def test_a_results_file_names_the_commit_it_measured(tmp_path):
+    import subprocess
+
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from _common import source_commit
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    commit = source_commit()
+    root = Path(__file__).resolve().parents[1]
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+                          capture_output=True, text=True)  # fmt: skip
+    if head.returncode != 0:  # not a git checkout (an sdist): nothing to name
+        assert commit is None
+        return
+    assert commit.removesuffix("+changes") == head.stdout.strip()
