@@ -297,9 +297,11 @@ def test_impute_of_a_column_with_no_value_names_the_option_that_leaves_it_out(tm
     message = refused(result, "column 'b' has no value in any row: leave it out")
     said = for_the_command_line(message, {"ignore_column"})  # as impute's error line says it
     assert said.endswith("leave it out with --ignore-column b."), said
-    ok(invoke("impute", tmp_path / "gaps.csv", "--ignore-column", "b", "-o", tmp_path / "f.csv"))
+    twice = ["--ignore-column", "b", "--ignore-column", "b"]  # typed twice: one column b
+    ok(invoke("impute", tmp_path / "gaps.csv", *twice, "-o", tmp_path / "f.csv"))
     filled = pd.read_csv(tmp_path / "f.csv")
     assert filled["b"].isna().all() and filled["a"].notna().all()  # b left as it was
+    assert list(filled.columns) == ["a", "b", "c"]  # it was written twice: a,c,b,b
     # an array has no named columns and refuses --ignore-column: its fix is Python's
     np.save(tmp_path / "gaps.npy", rows.to_numpy())
     message = refused(invoke("impute", tmp_path / "gaps.npy", "-o", tmp_path / "filled.npy"))

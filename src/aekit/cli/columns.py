@@ -92,7 +92,7 @@ def resolve(
         id_column, id_source = recorded["id_column"], source
     elif id_column == "":  # typed --id-column '': none, over a recorded one (as --na-values '')
         id_column = None
-    ignored = tuple(ignore_column or ())
+    ignored = tuple(dict.fromkeys(ignore_column or ()))  # a name typed twice is one column
     listed = recorded.get("ignore_columns")
     if not ignored and isinstance(listed, list) and all(isinstance(v, str) for v in listed):
         ignored, ignore_source = tuple(listed), source

@@ -303,7 +303,9 @@ def refuse_text(dataset: Dataset) -> None:
     text = dataset.reader.text_columns
     if text:
         raise ValueError(
-            f"{dataset.path} has text columns {text[:10]}; only AnomalyDetector encodes them. "
-            "Leave them out (--ignore-column NAME on the command line, columns=[...] in "
-            "Python), or encode them (aekit.TabularEncoder) and write the table again."
+            f"{dataset.path} has text columns {text[:10]}; only AnomalyDetector encodes them "
+            "read from disk (AutoencoderImputer fills them in a DataFrame read whole: "
+            "pd.read_parquet(path)). Leave them out (--ignore-column NAME on the command line, "
+            "columns=[...] in Python), or encode them (aekit.TabularEncoder) and write the "
+            "table again."
         )

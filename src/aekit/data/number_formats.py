@@ -99,7 +99,36 @@ def numbers_as_text_message(name: str, series: pd.Series) -> str | None:
             f"Convert the column first: X[{name!r}] = pd.to_numeric(X[{name!r}].str.replace("
             f"r'{_NUMBER_MARKS}', '', regex=True)), or leave it out."
         )
+    if (found := decimal_numbers_as_text(series)) is not None:
+        row, value = found
+        return (
+            f"column {name!r} holds numbers with a fractional part written as text "
+            f"({shown(value)}, row {row}), read as text, each value a category. Convert the "
+            f"column first: X[{name!r}] = pd.to_numeric(X[{name!r}]), or leave it out."
+        )
     return None
+
+
+def decimal_numbers_as_text(series: pd.Series) -> tuple[int, Any] | None:
+    """``(row, value)`` of the first cell with a fractional part of a text column every cell
+    of which is a number, else None: as categories, every gap of a Parquet string column of
+    '0.79' was filled with one of them. Whole numbers written as text stay categories: codes
+    (zip codes, product numbers: '01000'), and '41.0' read with another decimal mark."""
+    if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+        return None
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return None
+    observed = series.dropna()
+    if observed.empty or not all(isinstance(v, str) for v in observed):
+        return None
+    numbers = pd.to_numeric(observed, errors="coerce")
+    if numbers.isna().any():
+        return None
+    fractional = np.flatnonzero((numbers != np.round(numbers)).to_numpy())
+    if not len(fractional):
+        return None
+    row = int(np.flatnonzero(series.notna().to_numpy())[fractional[0]])
+    return row, json_value(series.iloc[row])
 
 
 def _thousands_message(name: str, mark: str, found: tuple[int, Any]) -> str:

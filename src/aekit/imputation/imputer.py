@@ -39,6 +39,7 @@ from aekit.estimators.persistence import (
 )
 from aekit.estimators.streaming import write_outputs
 from aekit.imputation._docs import IMPUTER_ATTRIBUTES_AND_EXAMPLES
+from aekit.imputation.fills import put_fills, warn_of_sparse_columns
 from aekit.imputation.on_disk import fit_on_disk, on_disk_reader
 from aekit.imputation.own_cells import parquet_source, write_dataset_filled
 from aekit.io.inputs import refuse_input_as_output
@@ -191,6 +192,9 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             # min_value/max_value allow: a near-constant column has huge standardized values,
             # and an extrapolating network must not turn one rare value into a wild guess.
             observed_values = np.where(observed, Z, np.nan)
+            groups = self.encoder_.feature_groups_
+            counts = observed[:, [g.start for g in groups]].sum(axis=0)
+            warn_of_sparse_columns([g.name for g in groups], counts, len(Z))
             self.fill_range_ = np.stack(
                 [np.nanmin(observed_values, axis=0), np.nanmax(observed_values, axis=0)]
             ).astype(np.float32)
@@ -300,14 +304,9 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             out = X.copy()
             for j in range(out.shape[1]):
                 rows = np.flatnonzero(missing[:, j])
-                if len(rows):
+                if len(rows):  # in the column's type (an Int64 with pd.NA gets integers)
                     fills = decoded.iloc[rows, j].to_numpy()
-                    if (
-                        pd.api.types.is_integer_dtype(out.dtypes.iloc[j])
-                        and fills.dtype.kind == "f"
-                    ):
-                        fills = np.rint(fills)  # an integer column (e.g. Int64 with pd.NA)
-                    out.iloc[rows, j] = fills
+                    out.isetitem(j, put_fills(out.iloc[:, j], rows, fills))
             return out
         return _filled_array(np.asarray(X), decoded, missing)
 

@@ -22,6 +22,7 @@ from aekit.data.non_finite import empty_column
 from aekit.data.readers import RowReader
 from aekit.data.row_stats import row_stats
 from aekit.data.tabular import TabularEncoder
+from aekit.imputation.fills import warn_of_sparse_columns
 
 
 class EncodedReader(RowReader):
@@ -69,6 +70,7 @@ def fit_on_disk(reader: RowReader) -> tuple[TabularEncoder, Dataset, np.ndarray]
     empty = [shown[j] for j in np.flatnonzero(stats.n == 0)]
     if empty:
         raise empty_column(empty[0])
+    warn_of_sparse_columns(shown, stats.n, len(reader))
     mean, scale = stats.mean, stats.scale
     encoder = TabularEncoder(handle_missing="mask").set_state(
         {

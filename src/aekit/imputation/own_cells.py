@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aekit.imputation.fills import put_fills
+
 
 def file_batches(spec: str, schema: Any) -> Iterator[pd.DataFrame]:
     """Every column of the Parquet DATA ``spec``, a batch at a time, in the reader's order,
@@ -83,25 +85,11 @@ def with_own_cells(
         for name in frame.columns:
             gaps = own[name].isna().to_numpy()
             if gaps.any():  # (a column with gaps is float, nullable integer, or object)
-                column = own[name].copy()
-                column.iloc[np.flatnonzero(gaps)] = _in_column_type(
-                    frame[name].to_numpy()[gaps], column.dtype
-                )
-                own[name] = column
+                fills = frame[name].to_numpy()[gaps]
+                own[name] = put_fills(own[name], np.flatnonzero(gaps), fills)
         yield own
     if len(pending) or next(batches, None) is not None:
         raise RuntimeError(f"{spec}: more rows on disk than the imputer filled.")
-
-
-def _in_column_type(values: np.ndarray, dtype: Any) -> np.ndarray:
-    """Fills as the column holds its cells: rounded in an integer column (a nullable one, as
-    pyarrow reads an integer column with nulls; a float fill in it was pandas' "cannot safely
-    cast"), in the column's own float type (float32 stays float32), as they are otherwise."""
-    if pd.api.types.is_integer_dtype(dtype):
-        return np.rint(values.astype(np.float64)).astype(np.int64)
-    if pd.api.types.is_float_dtype(dtype):  # pandas' Float64 too: its numpy_dtype, float64
-        return values.astype(getattr(dtype, "numpy_dtype", dtype))
-    return values
 
 
 def write_filled(
