@@ -327,3 +327,21 @@ def test_integer_ids_with_a_missing_one_are_written_as_stored(tmp_path, monkeypa
     written = pd.read_csv(tmp_path / "run" / "scores.csv", dtype={"id": str})["id"]
     assert written.tolist()[:4] == ["9007199254740993", "9007199254740994", np.nan,
                                     "9007199254740996"]  # fmt: skip
+
+
+def test_impute_with_a_model_matches_a_files_columns_by_name(tmp_path):
+    # next month's file with the same columns in another order was refused ('put them in
+    # fit's order'), which a command-line user cannot do
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60)})
+    table["c"] = table["a"] + table["b"]
+    table.loc[[2, 9], "c"] = np.nan
+    table.to_csv(tmp_path / "t.csv", index=False)
+    fit = ["--save-model", tmp_path / "m.safetensors", "--epochs", "2", "--quiet"]
+    ok(invoke("impute", tmp_path / "t.csv", "-o", tmp_path / "f.csv", *fit))
+    table[["c", "a", "b"]].to_csv(tmp_path / "next.csv", index=False)
+    model = ["--model", tmp_path / "m.safetensors"]
+    ok(invoke("impute", tmp_path / "next.csv", *model, "-o", tmp_path / "g.csv"))
+    filled = pd.read_csv(tmp_path / "g.csv")
+    assert list(filled.columns) == ["c", "a", "b"] and filled["c"].notna().all()
+    pd.testing.assert_frame_equal(filled[["a", "b"]], table[["a", "b"]])

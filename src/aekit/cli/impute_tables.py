@@ -104,6 +104,7 @@ def write_filled(output: Path, imputer, X, data: str) -> None:
     from aekit.cli import columns
     from aekit.cli.file_writers import write_frame, write_table
     from aekit.cli.large_csv import parquet_copy
+    from aekit.cli.tables import in_fit_order
     from aekit.data.lazy import Dataset
     from aekit.imputation import own_cells
 
@@ -123,7 +124,9 @@ def write_filled(output: Path, imputer, X, data: str) -> None:
             )
         imputer.transform(X, out=output)
         return
-    filled = imputer.transform(X)
+    filled = imputer.transform(in_fit_order(X, imputer))  # a file's columns matched by name
+    if isinstance(filled, pd.DataFrame) and isinstance(X, pd.DataFrame):
+        filled = filled[list(X.columns)]  # and written in the file's own order
     if parquet and Path(data).is_dir():  # a folder: its files' own cells, its gaps filled
         write_frame(output, next(own_cells.with_own_cells(data, [filled])))
     elif isinstance(filled, pd.DataFrame):
