@@ -97,3 +97,29 @@ def test_a_column_observed_in_few_rows_is_warned_of(tmp_path):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*fewer than 20%")
         aekit.AutoencoderImputer(**quick).fit(table)
+
+
+def test_a_frame_read_with_pyarrow_types_is_filled(tmp_path):
+    # pd.read_parquet(..., dtype_backend="pyarrow"): a category column became pyarrow's
+    # dictionary<...> type, whose name numpy could not read back ('format number 1 ...'), and
+    # an id column of text was taken for decimals written as text (pyarrow's NaN, not NA)
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "x": rng.normal(size=80),
+            "plan": pd.Categorical(rng.choice(["basic", "gold"], 80)),
+            "tag": [f"C{i:04d}" for i in range(80)],
+        }
+    )
+    frame["y"] = frame["x"] * 2
+    frame.loc[::9, "y"] = np.nan
+    frame.loc[::7, "plan"] = None
+    frame.to_parquet(tmp_path / "t.parquet", index=False)
+    arrow = pd.read_parquet(tmp_path / "t.parquet", dtype_backend="pyarrow").drop(columns="tag")
+    quick = {"max_iter": 1, "n_estimators": 1, "random_state": 0}
+    filled = aekit.AutoencoderImputer(**quick).fit_transform(arrow)
+    assert filled.notna().all().all() and set(filled["plan"]) <= {"basic", "gold"}
+    with_ids = pd.read_parquet(tmp_path / "t.parquet", dtype_backend="pyarrow")
+    from aekit.data.number_formats import decimal_numbers_as_text
+
+    assert decimal_numbers_as_text(with_ids["tag"]) is None

@@ -192,8 +192,14 @@ def with_dtype(
         values = _within_integers(np.rint(values), dtype, name)  # rounded (nullable too)
     try:
         return pd.Series(values.astype(dtype))
-    except TypeError:  # a pandas extension dtype such as "string" or "Int64"
+    except (TypeError, ValueError):  # a pandas extension dtype such as "string" or "Int64"
+        pass
+    try:
         return pd.Series(values).astype(dtype)
+    except (TypeError, ValueError):  # a name pandas cannot read back (pyarrow's dictionary<...>)
+        if categories is not None:  # a dictionary-encoded column: its categories
+            return pd.Series(pd.Categorical(values, categories=categories))
+        return pd.Series(values)
 
 
 def _within_integers(values: np.ndarray, dtype: str, name: str) -> np.ndarray:

@@ -121,10 +121,12 @@ def decimal_numbers_as_text(series: pd.Series) -> tuple[int, Any] | None:
     observed = series.dropna()
     if observed.empty or not all(isinstance(v, str) for v in observed):
         return None
-    numbers = pd.to_numeric(observed, errors="coerce")
-    if numbers.isna().any():
+    # as Python objects: a pyarrow string column's failures come back NaN, not missing
+    numbers = pd.to_numeric(pd.Series(observed.to_numpy(dtype=object)), errors="coerce")
+    numbers = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isnan(numbers).any():
         return None
-    fractional = np.flatnonzero((numbers != np.round(numbers)).to_numpy())
+    fractional = np.flatnonzero(numbers != np.round(numbers))
     if not len(fractional):
         return None
     row = int(np.flatnonzero(series.notna().to_numpy())[fractional[0]])
