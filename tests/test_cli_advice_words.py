@@ -145,3 +145,14 @@ def test_an_array_of_one_axis_is_said_as_data_with_the_reshape():
         "DATA holds an array of one axis, shape (10,), where a table of rows and columns is "
         "read: save it as X.reshape(-1, 1) (one column) or X.reshape(1, -1) (one row)."
     )
+
+
+def test_a_seed_out_of_range_is_said_as_the_seed_option():
+    # 'aekit generate RUN --seed -1' said "random_state=-1 is out of range; give an int in
+    # [0, 2**32 - 1], a np.random.RandomState, ..." (Python's words)
+    from aekit.estimators._random_states import random_state_of
+
+    with pytest.raises(ValueError) as caught:
+        random_state_of(-1)
+    said = for_the_command_line(str(caught.value), {"seed"})
+    assert said == "--seed=-1 is out of range; give a whole number from 0 to 4294967295.", said

@@ -59,9 +59,17 @@ def test_reconstruct_and_generate_give_rows_of_the_table(mixed_run, table, tmp_p
     rebuilt = pd.read_csv(tmp_path / "r.csv")
     assert list(rebuilt.columns) == ["size", "weight", "colour"]
     assert set(rebuilt["colour"]) <= {"red", "green", "blue"} and len(rebuilt) == len(frame)
-    result = invoke("generate", mixed_run, "-n", "5", "-o", tmp_path / "s.parquet")
+    # the default rows are the means (each category its likeliest), and a .npy the encoded
+    # rows: both were written without a word (a user's 3,000 rows, none of a 30% category)
+    with pytest.warns(UserWarning, match=r"the decoder's most likely values \(--mean"):
+        result = invoke("generate", mixed_run, "-n", "5", "-o", tmp_path / "s.parquet")
     assert result.exit_code == 0, result.output
     assert list(pd.read_parquet(tmp_path / "s.parquet").columns) == ["size", "weight", "colour"]
+    with pytest.warns(UserWarning) as said:
+        invoke("generate", mixed_run, "-n", "5", "--draw", "-o", tmp_path / "s.npy")
+    texts = [str(w.message) for w in said]
+    assert any("s.npy holds the encoded rows" in t for t in texts)
+    assert not any("most likely" in t for t in texts)
 
 
 def test_encode_reuses_the_recorded_label_column(mixed_run, table, tmp_path):

@@ -85,3 +85,21 @@ def test_a_memmap_is_read_with_pread_not_through_its_mapping(model, tmp_path, mo
     np.testing.assert_array_equal(np.concatenate(chunks), X)
     written = np.load(ae.transform(memmap, out=tmp_path / "z.npy"))
     np.testing.assert_allclose(written, ae.transform(X), rtol=1e-6, atol=1e-7)
+
+
+def test_a_command_on_a_run_does_not_write_over_the_data_it_was_trained_on(tmp_path, monkeypatch):
+    # 'aekit generate RUN -o cust.csv' replaced 3,000 real rows with 64 generated ones, exit 0
+    from cli_helpers import invoke, ok, refused
+
+    monkeypatch.chdir(tmp_path)
+    rows = pd.DataFrame(np.random.default_rng(0).normal(size=(80, 3)), columns=["a", "b", "c"])
+    rows.to_csv("t.csv", index=False)
+    ok(invoke("train", "t.csv", "--model", "vae", "--epochs", "1", "--quiet", "--out", "R"))
+    before = (tmp_path / "t.csv").read_bytes()
+    for spelling in ("t.csv", str(tmp_path / "t.csv"), "./t.csv"):
+        refused(invoke("generate", "R", "-o", spelling), "is the data R was trained on")
+    (tmp_path / "w").mkdir()
+    monkeypatch.chdir(tmp_path / "w")  # from another folder: the recorded path resolved there
+    refused(invoke("generate", "../R", "-o", "../t.csv"), "trained on")
+    assert (tmp_path / "t.csv").read_bytes() == before
+    ok(invoke("generate", "../R", "-n", "3", "-o", "../new.csv"))

@@ -254,3 +254,19 @@ def test_numbers_written_with_thousands_separators_after_fit_are_named_so():
         fitted.transform(new)
     with pytest.raises(ValueError, match=r"holds 'abc' \(row 1\), not a number"):  # no format
         fitted.transform(pd.DataFrame({"income": ["1.5", "abc", "2"]}))
+
+
+def test_inverse_transform_refuses_non_finite_rows_and_bad_arguments():
+    # NaN decoded to -9223372036854775808 in an integer column and an all-NaN one-hot group to
+    # its first category, with numpy's cast warning alone (a diverged VAE's samples)
+    X = pd.DataFrame({"age": [20, 30, 40, 50], "plan": ["a", "b", "a", "b"]})
+    encoder = TabularEncoder().fit(X)
+    Z = encoder.transform(X).astype(float)
+    Z[0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"Z holds NaN or infinite values \(columns \['age'\]\)"):
+        encoder.inverse_transform(Z)
+    with pytest.raises(ValueError, match="clip must be True or False; got 'yes'"):
+        encoder.inverse_transform(Z[1:], clip="yes")
+    with pytest.raises(ValueError, match="Z must be a matrix of numbers"):
+        encoder.inverse_transform("abc")
+    assert encoder.inverse_transform(Z[1:])["age"].tolist() == [30, 40, 50]

@@ -23,6 +23,7 @@ from aekit.cli.common import (
     run_data_options,
 )
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
+from aekit.cli.generated_tables import warn_of_table_samples
 from aekit.cli.label_options import LabelsFile, check_applies, is_array
 from aekit.cli.model_labels import data_label, known_label, labels_option
 from aekit.cli.output_formats import formats
@@ -107,6 +108,7 @@ def generate(
         )
     if not clip:
         _warn_outside_range(encoder, samples)
+    warn_of_table_samples(encoder, draw, output, hasattr(estimator, "classes_"))
     shown = write_rows(
         estimator, samples, output, encoder, image_shape=shape, labels=labels, clip=clip
     )

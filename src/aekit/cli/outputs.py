@@ -25,6 +25,7 @@ import typer
 
 from aekit.cli.one_process import refuse_several_processes
 from aekit.cli.output_formats import check_figure, check_format, check_not_stdout
+from aekit.cli.recorded_paths import refuse_training_data_as_output
 from aekit.io.atomic import UMASK, short_name
 from aekit.io.inputs import refuse_input_as_output
 from aekit.io.paths import is_run_folder
@@ -318,14 +319,15 @@ def check_not_run_record(path: Path, option: str) -> None:
 
 
 def check_not_input(path: Path, option: str, arguments: dict[str, object]) -> None:
-    """``path`` is none of the files the command reads (the same file once links and relative
-    paths are resolved), nor inside a DATA folder it reads: writing it would destroy the input
-    before anyone could look back, or make the output one of the folder's images or tables."""
+    """``path`` is none of the files the command reads (links and relative paths resolved),
+    nor inside a DATA folder it reads, nor the data RUN was trained on: writing it would destroy
+    the input, or make the output one of the folder's images or tables."""
     for name, argument in INPUT_ARGUMENTS.items():
         source = arguments.get(name)
         if isinstance(source, (str, Path)):  # a RUN folder may take outputs; a DATA folder not
             refuse_input_as_output(path, source, f"{option} {path}", argument,
                                    folder_is_data=name in DATA_ARGUMENTS)  # fmt: skip
+    refuse_training_data_as_output(path, option, arguments.get("run"))
 
 
 def check_outputs(command: str, arguments: dict[str, object]) -> None:
@@ -380,9 +382,7 @@ def _home_expanded(name: str, value: object) -> object:
 
 def given_outputs() -> list[str]:
     """The files and folders the running command was given to write (its -o, --out, ...)."""
-    if current_call is None:
-        return []
-    arguments = current_call[2]
+    arguments = {} if current_call is None else current_call[2]
     return [str(arguments[name]) for name in FILE_OPTIONS if isinstance(arguments.get(name), Path)]
 
 

@@ -103,3 +103,23 @@ def _same_folder(a: Path, b: Path) -> bool:
         return a.exists() and a.samefile(b)
     except OSError:
         return False
+
+
+def refuse_training_data_as_output(path: Path, option: str, run: object) -> None:
+    """A ValueError where ``path`` (an output) is the data RUN was trained on, as its
+    config.toml records it: 'aekit generate RUN -o cust.csv' replaced a user's 3,000 real rows
+    with 64 generated ones, and the RUN's record then named the fake rows as its data."""
+    import tomllib
+
+    config = Path(run) / "config.toml" if isinstance(run, (str, Path)) else None
+    if config is None or not config.is_file() or not path.exists():
+        return
+    try:
+        document = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return  # the command's own reading of the RUN says what is wrong with it
+    if is_training_data(document, str(path)):
+        raise ValueError(
+            f"{option} {path} is the data {run} was trained on (its config.toml's [data] "
+            "path); writing it would replace that data. Name another file."
+        )

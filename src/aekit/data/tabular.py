@@ -308,10 +308,21 @@ class TabularEncoder(EncoderState, TransformerMixin, BaseEstimator):
                 "clip=True: this encoder was saved before aekit kept its columns' ranges; fit "
                 "it again (train the run again), or clip the values yourself."
             )
-        Z = np.array(Z, dtype=np.float64)  # a copy: found dummies are rewritten below
+        if not isinstance(clip, (bool, np.bool_)):
+            raise ValueError(f"clip must be True or False; got {clip!r}.")
+        try:
+            Z = np.array(Z, dtype=np.float64)  # a copy: found dummies are rewritten below
+        except (TypeError, ValueError):
+            raise ValueError("Z must be a matrix of numbers (encoded rows).") from None
         if Z.ndim != 2 or Z.shape[1] != self.n_features_out_:
             raise ValueError(
                 f"Z must have shape (n, {self.n_features_out_}) (the encoded width); got {Z.shape}."
+            )
+        if not np.isfinite(Z).all():  # NaN became -9223372036854775808 in an integer column
+            bad = self.get_feature_names_out()[~np.isfinite(Z).all(axis=0)]
+            raise ValueError(
+                f"Z holds NaN or infinite values (columns {list(bad[:5])}); a model whose "
+                "training diverged decodes such rows. Decode finite rows only."
             )
         for start, stop in self.one_hot_groups_:
             block = np.zeros((len(Z), stop - start))
