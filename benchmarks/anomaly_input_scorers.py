@@ -392,14 +392,7 @@ def main(argv: list[str] | None = None) -> None:
                     runs = figures.setdefault(method, {}).setdefault(name, [])
                     runs.append((roc_auc_score(y, score), average_precision_score(y, score)))
             print(f"protocol {protocol} {name}: {time.perf_counter() - started:.0f} s", flush=True)
-        means = {
-            method: {
-                "roc_auc": float(np.mean([np.mean([r for r, _ in v]) for v in per_set.values()])),
-                "pr_auc": float(np.mean([np.mean([p for _, p in v]) for v in per_set.values()])),
-                "per_set": per_set,
-            }
-            for method, per_set in figures.items()
-        }
+        means = mean_figures(figures)
         sweep = [m for m in means if m.startswith(("mean of ", "input term ("))]
         if len(sweep) > 1:
             means[BEST_K] = best_per_set({m: means[m]["per_set"] for m in sweep})
@@ -407,14 +400,33 @@ def main(argv: list[str] | None = None) -> None:
         if len(kinds) > 1:
             means[SYNTHETIC_OOF] = kind_out_of_fold({m: means[m]["per_set"] for m in kinds})
         result["protocols"][str(protocol)] = means
-        knn = means["kNN (k = 5)"]["roc_auc"]
-        cells = [
-            [m, f"{v['roc_auc']:.4f}", f"{v['pr_auc']:.4f}", f"{v['roc_auc'] - knn:+.4f}"]
-            for m, v in means.items()
-        ]
-        title = f"Protocol {protocol}, mean over {len(sets)} sets x {len(args.seeds)} seeds"
-        print_table(title, ["scorer", "ROC-AUC", "PR-AUC", "ROC-AUC - kNN"], cells)
+        print_means(
+            f"Protocol {protocol}, mean over {len(sets)} sets x {len(args.seeds)} seeds", means
+        )
     write_result(args.out, result)
+
+
+def mean_figures(figures: dict[str, dict[str, list]]) -> dict:
+    """``{method: {set: [(ROC-AUC, PR-AUC) per run]}}`` as each method's mean over the sets of
+    its mean over the runs, beside the runs themselves."""
+    return {
+        method: {
+            "roc_auc": float(np.mean([np.mean([r for r, _ in v]) for v in per_set.values()])),
+            "pr_auc": float(np.mean([np.mean([p for _, p in v]) for v in per_set.values()])),
+            "per_set": per_set,
+        }
+        for method, per_set in figures.items()
+    }
+
+
+def print_means(title: str, means: dict) -> None:
+    """The table of :func:`mean_figures`, each ROC-AUC beside its margin over kNN's."""
+    knn = means["kNN (k = 5)"]["roc_auc"]
+    cells = [
+        [m, f"{v['roc_auc']:.4f}", f"{v['pr_auc']:.4f}", f"{v['roc_auc'] - knn:+.4f}"]
+        for m, v in means.items()
+    ]
+    print_table(title, ["scorer", "ROC-AUC", "PR-AUC", "ROC-AUC - kNN"], cells)
 
 
 if __name__ == "__main__":

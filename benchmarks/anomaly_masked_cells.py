@@ -33,9 +33,9 @@ import time
 
 import numpy as np
 import torch
-from _common import command_line, machine_info, print_table, write_result
+from _common import command_line, machine_info, write_result
 from anomaly import all_sets
-from anomaly_input_scorers import in_units, mean_distance, run_rows
+from anomaly_input_scorers import in_units, mean_distance, mean_figures, print_means, run_rows
 from sklearn.metrics import average_precision_score, roc_auc_score
 from torch import nn
 
@@ -154,22 +154,11 @@ def main(argv: list[str] | None = None) -> None:
             took = time.perf_counter() - started
             row = {m: np.mean(figures[m][name], axis=0)[0] for m in ("kNN (k = 5)", "MCM")}
             print(f"protocol {protocol} {name}: {took:.0f} s {row}", flush=True)
-        means = {
-            method: {
-                "roc_auc": float(np.mean([np.mean([r for r, _ in v]) for v in per_set.values()])),
-                "pr_auc": float(np.mean([np.mean([p for _, p in v]) for v in per_set.values()])),
-                "per_set": per_set,
-            }
-            for method, per_set in figures.items()
-        }
+        means = mean_figures(figures)
         result["protocols"][str(protocol)] = means
-        knn = means["kNN (k = 5)"]["roc_auc"]
-        cells = [
-            [m, f"{v['roc_auc']:.4f}", f"{v['pr_auc']:.4f}", f"{v['roc_auc'] - knn:+.4f}"]
-            for m, v in means.items()
-        ]
-        title = f"Protocol {protocol}, mean over {len(sets)} sets x {len(args.seeds)} seeds"
-        print_table(title, ["scorer", "ROC-AUC", "PR-AUC", "ROC-AUC - kNN"], cells)
+        print_means(
+            f"Protocol {protocol}, mean over {len(sets)} sets x {len(args.seeds)} seeds", means
+        )
     write_result(args.out, result)
 
 
