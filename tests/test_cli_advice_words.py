@@ -155,4 +155,4 @@ def test_a_seed_out_of_range_is_said_as_the_seed_option():
     with pytest.raises(ValueError) as caught:
         random_state_of(-1)
     said = for_the_command_line(str(caught.value), {"seed"})
-    assert said == "--seed=-1 is out of range; give a whole number from 0 to 4294967295.", said
+    assert said == "--seed must be an int in the range [0, 4294967295]; got -1.", said  # as train

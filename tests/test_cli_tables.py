@@ -65,11 +65,13 @@ def test_reconstruct_and_generate_give_rows_of_the_table(mixed_run, table, tmp_p
         result = invoke("generate", mixed_run, "-n", "5", "-o", tmp_path / "s.parquet")
     assert result.exit_code == 0, result.output
     assert list(pd.read_parquet(tmp_path / "s.parquet").columns) == ["size", "weight", "colour"]
-    with pytest.warns(UserWarning) as said:
-        invoke("generate", mixed_run, "-n", "5", "--draw", "-o", tmp_path / "s.npy")
-    texts = [str(w.message) for w in said]
-    assert any("s.npy holds the encoded rows" in t for t in texts)
-    assert not any("most likely" in t for t in texts)
+    for chosen in ("--draw", "--mean"):  # typed: no word of the means
+        with pytest.warns(UserWarning) as said:
+            done = invoke("generate", mixed_run, "-n", "5", chosen, "-o", tmp_path / "s.npy")
+        assert done.exit_code == 0, done.output
+        texts = [str(w.message) for w in said]
+        assert any("s.npy holds the encoded rows" in t for t in texts)
+        assert not any("most likely" in t for t in texts)
 
 
 def test_encode_reuses_the_recorded_label_column(mixed_run, table, tmp_path):

@@ -49,7 +49,7 @@ def test_a_column_left_empty_this_time_takes_its_fills_type(fitted):
     assert (imputer.transform(some)["plan"].drop(index=[1, 2]) == some["plan"].drop([1, 2])).all()
 
 
-def test_a_parquet_boolean_column_is_filled_with_true_or_false_on_disk(fitted, tmp_path):
+def test_a_parquet_boolean_column_is_filled_with_true_or_false_on_disk(tmp_path):
     rng = np.random.default_rng(1)
     frame = pd.DataFrame(
         {"x": rng.normal(size=200), "flag": pd.array(rng.random(200) > 0.5, dtype="boolean")}
@@ -74,6 +74,14 @@ def test_a_text_column_of_decimal_numbers_is_refused_and_codes_are_not():
     with pytest.raises(ValueError, match=r"column 's' holds numbers with a fractional part "
                        r"written as text .*pd\.to_numeric\(X\['s'\]\)"):  # fmt: skip
         aekit.AutoencoderImputer(max_iter=1).fit(table)
+    from aekit.cli.errors import for_the_command_line
+
+    with pytest.raises(ValueError) as caught:
+        aekit.AutoencoderImputer(max_iter=1).fit(table)
+    said = for_the_command_line(str(caught.value), {"ignore_column"})  # as 'aekit impute'
+    assert said.endswith("or leave it out with --ignore-column s.") and "pd." not in said
+    with pytest.warns(UserWarning, match="holds numbers with a fractional part"):
+        aekit.TabularEncoder().fit(table.dropna())  # "aekit train" encodes it, warned of
     codes = table.assign(s=["01000", "02000", None] * 20)  # zip codes: categories, as before
     filled = aekit.AutoencoderImputer(max_iter=1, n_estimators=1).fit_transform(codes)
     assert set(filled["s"]) == {"01000", "02000"}
@@ -123,3 +131,23 @@ def test_a_frame_read_with_pyarrow_types_is_filled(tmp_path):
     from aekit.data.number_formats import decimal_numbers_as_text
 
     assert decimal_numbers_as_text(with_ids["tag"]) is None
+
+
+def test_a_typed_column_left_empty_keeps_fits_pandas_type():
+    # Int64 came back int64 and a category column as plain text (the review)
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(
+        {
+            "x": rng.normal(size=100),
+            "k": pd.array(rng.integers(0, 9, 100), dtype="Int64"),
+            "c": pd.Categorical(rng.choice(["u", "v"], 100)),
+        }
+    )
+    table.loc[::5, "x"] = np.nan
+    imputer = aekit.AutoencoderImputer(max_iter=1, n_estimators=1, random_state=0).fit(table)
+    new = table.iloc[:10].copy()
+    new["k"] = pd.array([pd.NA] * 10, dtype="Int64")
+    new["c"] = pd.Categorical([None] * 10, categories=["u", "v"])
+    out = imputer.transform(new)
+    assert out["k"].dtype == "Int64" and isinstance(out["c"].dtype, pd.CategoricalDtype)
+    assert out[["k", "c"]].notna().all().all()

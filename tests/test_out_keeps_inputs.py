@@ -103,3 +103,12 @@ def test_a_command_on_a_run_does_not_write_over_the_data_it_was_trained_on(tmp_p
     refused(invoke("generate", "../R", "-o", "../t.csv"), "trained on")
     assert (tmp_path / "t.csv").read_bytes() == before
     ok(invoke("generate", "../R", "-n", "3", "-o", "../new.csv"))
+    # a RUN trained on a folder of Parquet files: none of them, nor a new file among them
+    (tmp_path / "pq").mkdir()
+    for part in (0, 1):
+        rows.to_parquet(tmp_path / "pq" / f"part-{part}.parquet", index=False)
+    train = ["--model", "vae", "--epochs", "1", "--quiet", "--out", "../RP"]
+    ok(invoke("train", "../pq", *train))
+    for name in ("part-0.parquet", "new.parquet"):
+        refused(invoke("generate", "../RP", "-o", f"../pq/{name}"), "is in the data ../RP")
+    assert len(pd.read_parquet(tmp_path / "pq" / "part-0.parquet")) == 80

@@ -82,10 +82,11 @@ def test_a_results_file_names_the_commit_it_measured(tmp_path):
 
     sys.path.insert(0, str(BENCHMARKS))
     try:
-        from _common import source_commit
+        from _common import machine_info, source_commit
     finally:
         sys.path.remove(str(BENCHMARKS))
     commit = source_commit()
+    assert machine_info()["source"] == commit  # what every results file records
     root = Path(__file__).resolve().parents[1]
     head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
                           capture_output=True, text=True)  # fmt: skip

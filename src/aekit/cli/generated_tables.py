@@ -8,9 +8,10 @@ import warnings
 from pathlib import Path
 
 
-def warn_of_table_samples(encoder, draw: bool, output: Path, labelled: bool) -> None:
+def warn_of_table_samples(encoder, drawn_or_chosen: bool, output: Path, shares: bool) -> None:
     """Warn, for a run trained on a table with text columns (``encoder``), of a ``.npy`` output
-    and of the decoder's means; ``labelled``: a ConditionalVAE's run (its labels' shares)."""
+    and of the decoder's means where neither --draw nor --mean was typed; ``shares``: a
+    ConditionalVAE's run drawing uniform labels (--label-prior fitted keeps their shares)."""
     if encoder is None:
         return
     if output.suffix.lower() == ".npy":  # written silently: standardized ages of 0.17
@@ -20,12 +21,12 @@ def warn_of_table_samples(encoder, draw: bool, output: Path, labelled: bool) -> 
             UserWarning,
             stacklevel=3,
         )
-    if not draw:  # 3,000 rows of which none had a plan taken by 30% of the real ones
-        shares = " and --label-prior fitted keeps the classes' shares" if labelled else ""
+    if not drawn_or_chosen:  # 3,000 rows, none of a plan 30% of the real rows had
+        fitted = " and --label-prior fitted keeps the classes' shares" if shares else ""
         warnings.warn(
             "the rows are the decoder's most likely values (--mean, the default): each "
             "category comes out as its likeliest and the numbers without their noise, so "
-            f"they are less varied than the table; --draw draws them{shares}.",
+            f"they are less varied than the table; --draw draws them{fitted}.",
             UserWarning,
             stacklevel=3,
         )

@@ -47,13 +47,15 @@ def generate(
     ] = None,
     image_shape: DrawnShape = None,
     draw: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--draw/--mean",
             help="--draw: rows drawn from p(x|z), a table's categories drawn from their "
-            "probabilities (synthetic rows); --mean: its expected values (smooth images).",
+            "probabilities (synthetic rows); --mean: its expected values (smooth images; the "
+            "default).",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
     clip: Annotated[
         bool,
         typer.Option(
@@ -72,6 +74,8 @@ def generate(
 ) -> None:
     """Draw new samples from a VAE (or of one label from a ConditionalVAE)."""
     from aekit.cli.outputs import check_file
+
+    chosen, draw = draw is not None, bool(draw)  # --mean typed: its warning is not said
 
     estimator = load_run(run)
     if not hasattr(estimator, "sample"):
@@ -108,7 +112,8 @@ def generate(
         )
     if not clip:
         _warn_outside_range(encoder, samples)
-    warn_of_table_samples(encoder, draw, output, hasattr(estimator, "classes_"))
+    shares = hasattr(estimator, "classes_") and y is None and label_prior == "uniform"
+    warn_of_table_samples(encoder, draw or chosen, output, shares)
     shown = write_rows(
         estimator, samples, output, encoder, image_shape=shape, labels=labels, clip=clip
     )

@@ -237,6 +237,14 @@ OPTION_ADVICE = (
         r"1,234.5, $ or %), or leave it out with --ignore-column \2.",
         None,
     ),
+    (  # aekit.data.number_formats.decimal_numbers_as_text: '0.79' held as text
+        r"\bConvert the column first: X\[(['\"])(.+?)\1\] = pd\.to_numeric\(X\[\1\2\1\]\), "
+        r"or leave it out\.",
+        "ignore_column",
+        r"Write the column as numbers in DATA (a Parquet double, not a string), or leave it out "
+        r"with --ignore-column \2.",
+        None,
+    ),
     (  # aekit.data.non_finite._empty_columns: a column missing in every row
         r"(has no value in any row): leave it out \(X\.drop\(columns=\[(['\"])(.+?)\2\]\)\)"
         r"(, or from an array \(a \.npy\), np\.delete\(X, \d+, axis=1\))?",

@@ -78,7 +78,7 @@ ADVICE: tuple[tuple[str, Any], ...] = (
     ),
     (  # aekit.estimators._random_states: a seed of sample() out of range, as --seed says it
         r"^random_state=(-?\d+) is out of range; give an int in \[0, 2\*\*32 - 1\].*$",
-        r"--seed \1 is out of range; give a whole number from 0 to 4294967295.",
+        r"--seed must be an int in the range [0, 4294967295]; got \1.",  # as fit's check says
     ),
     # aekit.pretraining: a regressor refuses a classifier's settings (said in Python's words)
     (r"^early_stopping_metric='(\w+)' is for", r"--param early_stopping_metric=\1 is for"),

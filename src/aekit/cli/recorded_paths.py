@@ -106,20 +106,30 @@ def _same_folder(a: Path, b: Path) -> bool:
 
 
 def refuse_training_data_as_output(path: Path, option: str, run: object) -> None:
-    """A ValueError where ``path`` (an output) is the data RUN was trained on, as its
-    config.toml records it: 'aekit generate RUN -o cust.csv' replaced a user's 3,000 real rows
-    with 64 generated ones, and the RUN's record then named the fake rows as its data."""
+    """A ValueError where ``path`` (an output) is the data RUN was trained on, or lies inside
+    that data's folder, as its config.toml records them (``[data] path`` and ``labels_file``):
+    'aekit generate RUN -o cust.csv' replaced a user's 3,000 real rows with 64 generated ones,
+    and the RUN's record then named the fake rows as its data."""
     import tomllib
 
     config = Path(run) / "config.toml" if isinstance(run, (str, Path)) else None
-    if config is None or not config.is_file() or not path.exists():
+    if config is None or not config.is_file():
         return
     try:
         document = tomllib.loads(config.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return  # the command's own reading of the RUN says what is wrong with it
-    if is_training_data(document, str(path)):
-        raise ValueError(
-            f"{option} {path} is the data {run} was trained on (its config.toml's [data] "
-            "path); writing it would replace that data. Name another file."
-        )
+    section = document.get("data", {})
+    section = section if isinstance(section, dict) else {}
+    written = Path(os.path.realpath(path))
+    for key in ("path", "labels_file"):
+        recorded = section.get(key)
+        if not isinstance(recorded, str) or recorded == BUILT_IN:
+            continue
+        source = Path(os.path.realpath(resolved(document, recorded)))
+        if written == source or (source.is_dir() and written.is_relative_to(source)):
+            raise ValueError(
+                f"{option} {path} is {'in ' if written != source else ''}the data {run} was "
+                f"trained on (its config.toml's [data] {key}); writing it would change that "
+                "data. Name another file."
+            )

@@ -194,12 +194,9 @@ def with_dtype(
         return pd.Series(values.astype(dtype))
     except (TypeError, ValueError):  # a pandas extension dtype such as "string" or "Int64"
         pass
-    try:
-        return pd.Series(values).astype(dtype)
-    except (TypeError, ValueError):  # a name pandas cannot read back (pyarrow's dictionary<...>)
-        if categories is not None:  # a dictionary-encoded column: its categories
-            return pd.Series(pd.Categorical(values, categories=categories))
-        return pd.Series(values)
+    if dtype.startswith("dictionary<"):  # pyarrow's, whose name pandas cannot read back
+        return pd.Series(pd.Categorical(values, categories=categories))
+    return pd.Series(values).astype(dtype)
 
 
 def _within_integers(values: np.ndarray, dtype: str, name: str) -> np.ndarray:

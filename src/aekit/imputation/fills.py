@@ -26,13 +26,15 @@ def in_column_type(values: np.ndarray, dtype: Any) -> np.ndarray:
     return values
 
 
-def put_fills(column: pd.Series, rows: np.ndarray, fills: np.ndarray) -> pd.Series:
+def put_fills(column: pd.Series, rows: np.ndarray, fills: Any) -> pd.Series:
     """``column`` with ``fills`` at the positions ``rows``: a column with no cell of its own
     (left empty this time, which pandas reads as floats) as the fills (in fit's type: text,
     True/False, integers); otherwise in its own type where it can hold them, else in an object
     column."""
     if len(rows) == len(column):  # a column left empty this time: typed as fit's (the fills')
-        return pd.Series(fills, index=column.index, name=column.name)
+        typed = fills if isinstance(fills, pd.Series) else pd.Series(fills)
+        return typed.set_axis(column.index).rename(column.name)
+    fills = np.asarray(fills)
     column = column.copy()
     dtype = column.dtype
     if (

@@ -305,7 +305,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
             for j in range(out.shape[1]):
                 rows = np.flatnonzero(missing[:, j])
                 if len(rows):  # in the column's type (an Int64 with pd.NA gets integers)
-                    fills = decoded.iloc[rows, j].to_numpy()
+                    fills = decoded.iloc[rows, j]  # in fit's type (Int64, category, ...)
                     out.isetitem(j, put_fills(out.iloc[:, j], rows, fills))
             return out
         return _filled_array(np.asarray(X), decoded, missing)
