@@ -137,8 +137,8 @@ def _warn_filled_channels(values: np.ndarray, columns: list[str] | None) -> None
             f"handle_missing='interpolate' filled {missing[number]} of the {len(values)} "
             f"values of channel {name} ({missing[number] / len(values):.0%}; from its nearest "
             "readings, held flat beyond its first and last): windows score that line, not the "
-            "sensor. If "
-            "the sensor is dead, fit without it: name the channels with value_columns.",
+            "sensor. If the sensor is dead, fit without it: name the channels with "
+            "value_columns.",
             UserWarning,
             stacklevel=caller_level(),
         )
