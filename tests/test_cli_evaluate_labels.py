@@ -282,3 +282,15 @@ def test_a_conditional_vae_run_is_evaluated_with_its_accuracy_and_unknown_labels
     # on its training rows, said so: "accuracy 1.0000 on the 72 labelled rows" read as a result
     again = ok(invoke("predict", folder / "cvae", folder / "few.csv", "-o", folder / "t.csv"))
     assert "labelled rows (the training rows; new rows show how it generalizes)" in again.output
+
+
+def test_the_rules_named_label_holds_beside_classes_detect_never_saw():
+    # an MVTec-style test folder: good images and defect classes detect never saw, 'blob' the
+    # most frequent: it was taken as normal (ROC-AUC 0.0), though 'good' was detect's normal
+    from aekit.cli.anomaly_labels import as_anomaly
+
+    labels = ["good"] * 10 + ["blob"] * 15 + ["scratch"] * 12
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the unseen classes are said, counted as anomalies
+        anomalous = as_anomaly(labels, None, seen=["good"], ruled="good")
+    assert anomalous.tolist() == [False] * 10 + [True] * 27

@@ -64,9 +64,11 @@ def as_anomaly(
     """Which rows are anomalies by their label: every label but ``normal_label``; without
     one, the label the run recorded (``recorded``, when it is one of y's, or when y shares a
     label with those detect saw, ``seen``: new rows without a normal one are all anomalies),
-    else the label detect's rule took (``ruled``, when every label of y is one detect saw: a
-    file of mostly anomalies must not make them the normal ones, and labels of another
-    convention sharing one value must not be read by it), else the label called 0, False or
+    else the label detect's rule took (``ruled``, when every label of y is one detect saw, or
+    ``ruled`` is a name, not a number, among y's beside new ones: a file of mostly anomalies
+    must not make them the normal ones, and labels of another convention (numbers: 1 normal
+    for scikit-learn, anomalous for 0/1 labels) must not be read by it),
+    else the label called 0, False or
     normal, else the most frequent label (said in a warning). Labels of another kind than
     detect's (0/1 for ok/fraud) take the rule."""
     import warnings
@@ -91,8 +93,17 @@ def as_anomaly(
     if normal_label is None and recorded is not None and same_kind:
         normal_label = recorded  # the --normal-label the run was given, checked then
     chosen = normal_label is None  # by a rule, not by the user
-    if chosen and ruled is not None and seen and all(_match(t, seen) for t in counts):
-        normal_label = _match(ruled, counts) or ruled  # detect's rule, on detect's labels
+    # detect's rule, on detect's labels, or on new ones beside its own normal label (a test
+    # folder of good images and defect classes detect never saw: 'blob' was taken as normal)
+    if (
+        chosen
+        and ruled is not None
+        and seen
+        and (
+            all(_match(t, seen) for t in counts) or (_match(ruled, counts) and not _numeric(ruled))
+        )
+    ):
+        normal_label = _match(ruled, counts) or ruled
     elif chosen:
         normal_label, named = _rule_label(counts)
         if not named:
@@ -234,3 +245,12 @@ def _no_labels() -> None:
         "normal rows and anomalies.",
         stacklevel=3,
     )
+
+
+def _numeric(label: str) -> bool:
+    """Whether a label is a number (a code of some convention), not a name such as 'good'."""
+    try:
+        float(label)
+    except ValueError:
+        return False
+    return True
