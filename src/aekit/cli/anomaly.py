@@ -24,7 +24,16 @@ from aekit.cli.anomaly_labels import (
     refuse_continuous_labels,
     seen_labels,
 )
-from aekit.cli.common import Data, LabelColumn, NormalLabel, Quiet, app, open_data
+from aekit.cli.common import (
+    Data,
+    Grayscale,
+    ImageSize,
+    LabelColumn,
+    NormalLabel,
+    Quiet,
+    app,
+    open_data,
+)
 from aekit.cli.detection_figures import detection_figures, label_line
 from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.cli.seeding import Seed, seeded
@@ -96,6 +105,8 @@ def detect(
     quiet: Quiet = False,
     label_column: LabelColumn = None,
     labels: LabelsFile = None,
+    image_size: ImageSize = None,
+    grayscale: Grayscale = None,
 ) -> None:
     """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the
     score histogram (plus ROC and precision-recall curves when DATA has labels)."""
@@ -125,7 +136,10 @@ def detect(
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         # A large .npy or Parquet DATA stays on disk: fit reads its max_samples rows, and the
         # rows are scored a chunk at a time.
-        X, y = open_data(data, label_column, None, None, False, common.LAZY_BYTES, labels)
+        # an image folder's images resized (--image-size) or read as one channel (--grayscale),
+        # as its errors of mixed sizes or modes advise, and recorded for the commands after it
+        images = (image_size, bool(grayscale))
+        X, y = open_data(data, label_column, None, *images, common.LAZY_BYTES, labels)
         if y is None and normal_label is not None:  # it was accepted and did nothing
             raise ValueError(
                 f"--normal-label {normal_label} names a label, but DATA has none: name their "
@@ -142,7 +156,7 @@ def detect(
         clean = (
             None
             if normal_rows is None
-            else _normal_rows(normal_rows, label_column, X, y, normal_label, threshold)
+            else _normal_rows(normal_rows, label_column, X, y, normal_label, threshold, images)
         )
         from aekit.cli.run_figures import write_fit_figures
         from aekit.viz.anomaly import roc_pr_curves, score_histogram
@@ -170,6 +184,8 @@ def detect(
                 "labels": seen_labels(y),
                 # the label the rule took, for evaluate to read new rows of these labels by
                 "normal_label_by_rule": chosen_normal_label(y, normal_label),
+                "image_size": image_size,
+                "grayscale": bool(grayscale),
             }
             runs.write_record(staging, detector, data, started, len(X), recorded, normal_label)
             figures = staging / "figures"
@@ -198,7 +214,13 @@ def detect(
 
 
 def _normal_rows(
-    path: str, label_column: str | None, data, y=None, normal_label=None, rule="validation"
+    path: str,
+    label_column: str | None,
+    data,
+    y=None,
+    normal_label=None,
+    rule="validation",
+    images: tuple = (None, False),
 ):
     """The rows of ``--normal-rows`` as DATA's rows are read (a label column among them is left
     out, so a labelled file of clean rows serves as it is, and so are the rows it labels
@@ -214,7 +236,7 @@ def _normal_rows(
 
     try:
         with columns.where_present():  # DATA's id and ignored columns are left out, if there
-            X, _ = read_data(path, None, None, None, False)
+            X, _ = read_data(path, None, None, *images)  # (image size, grayscale) as DATA's
         reject_complex(X, path)  # the detector's own refusal would call the file X
     except (OSError, ValueError) as err:
         text = str(err).replace(f"DATA {path!r}: ", "").replace(" (or use 'digits')", "")

@@ -239,6 +239,11 @@ def _run_record(run: Path) -> dict[str, Any]:
 _LISTED = {"ignore_columns": "--ignore-column", "category_columns": "--category-column"}
 
 
+# [data] keys that are no option of the command line: DATA itself, and what detect records of
+# its labels for evaluate (the labels it saw, the normal label its rule took)
+_NO_OPTIONS = frozenset({"path", "labels", "normal_label_by_rule"})
+
+
 def _data_read(run: Path) -> str | None:
     """RUN's training DATA and the options it was read with (config.toml's [data]), as a
     command line's words: every command reading DATA for RUN reads it so."""
@@ -251,7 +256,7 @@ def _data_read(run: Path) -> str | None:
         return None
     words = [shell_word(str(data["path"]))] if "path" in data else []
     for key, value in data.items():
-        if key == "path" or value in (None, False, [], ""):
+        if key in _NO_OPTIONS or value in (None, False, [], ""):
             continue
         option = _LISTED.get(key) or FLAGS.get(key) or "--" + key.replace("_", "-")
         values = value if isinstance(value, list) else [value]
