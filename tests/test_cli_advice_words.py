@@ -156,3 +156,21 @@ def test_a_seed_out_of_range_is_said_as_the_seed_option():
         random_state_of(-1)
     said = for_the_command_line(str(caught.value), {"seed"})
     assert said == "--seed must be an int in the range [0, 4294967295]; got -1.", said  # as train
+
+
+def test_a_detectors_members_not_learning_are_not_told_to_use_detects_param():
+    # 'aekit detect' advised --param tol / learning_rate_init / batch_size, which the detector
+    # refuses ('AnomalyDetector has no parameter tol'): they are its members' settings
+    stopped = (
+        "It stopped before max_iter, its loss improving by less than tol=0.0001 for "
+        "n_iter_no_change=10 epochs: train longer (a smaller tol or a larger n_iter_no_change) "
+        "or with a larger learning_rate_init."
+    )
+    detect = {"param", "normal_rows", "contamination"}  # detect's options (--normal-rows)
+    for text in (stopped, "Train longer (a larger max_iter) or with a larger learning_rate_init.",
+                 "2 steps an epoch: a smaller batch_size (e.g. 32) takes more."):  # fmt: skip
+        said = for_the_command_line(text, detect)
+        assert "--param tol" not in said and "--param learning_rate_init" not in said
+        assert "--param batch_size" not in said and "AnomalyDetector(estimator=" in said
+    train = for_the_command_line(stopped, {"param", "epochs"})
+    assert "--param learning_rate_init=0.003" in train  # train's --param sets them

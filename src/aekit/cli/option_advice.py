@@ -36,6 +36,13 @@ def _leave_an_empty_column_out(match: re.Match) -> str:
     return f"{match[1]}: leave it out with --ignore-column {shell_word(match[3])}{match[4] or ''}"
 
 
+# The members of 'aekit detect' train as set in Python; its --param sets the detector's own
+_MEMBERS = (
+    "Train the detector's members so in Python, AnomalyDetector(estimator=Autoencoder({})): "
+    "detect's --param sets the detector's own settings, not its members'."
+)
+
+
 # Advice that names an option of a fitting command: (pattern, the option, the advice in a
 # command that has it, the advice elsewhere, e.g. in 'aekit score', which reads a fitted model).
 OPTION_ADVICE = (
@@ -122,6 +129,26 @@ OPTION_ADVICE = (
         r"(?: or a str among \{'auto'\})?\. Got (-?\d+) instead\.",  # the Compressor's: 'auto'
         "epochs",
         r"--epochs (max_iter) must be at least 1; got \1.",
+        None,
+    ),
+    (  # the same warnings of a detector's members in 'aekit detect' (the command with
+        # --normal-rows): its --param sets the detector's own settings, which refuse these
+        r"\bTrain longer \(a larger max_iter\) or with a larger learning_rate_init\.",
+        "normal_rows",
+        _MEMBERS.format("max_iter=200, learning_rate_init=0.003"),
+        None,
+    ),
+    (
+        r"\btrain longer \(a smaller tol or a larger n_iter_no_change\) or with a larger "
+        r"learning_rate_init\.",
+        "normal_rows",
+        "t" + _MEMBERS.format("tol=1e-5, learning_rate_init=0.003")[1:],
+        None,
+    ),
+    (
+        r": a smaller batch_size \(e\.g\. 32\) takes more\.",
+        "normal_rows",
+        ": a smaller batch takes more; t" + _MEMBERS.format("batch_size=32")[1:],
         None,
     ),
     (  # the convergence warnings (aekit.estimators._convergence, the Compressor's): the
