@@ -110,15 +110,11 @@ def refuse_training_data_as_output(path: Path, option: str, run: object) -> None
     that data's folder, as its config.toml records them (``[data] path`` and ``labels_file``):
     'aekit generate RUN -o cust.csv' replaced a user's 3,000 real rows with 64 generated ones,
     and the RUN's record then named the fake rows as its data."""
-    import tomllib
+    from aekit.cli.table_options import run_config
 
-    config = Path(run) / "config.toml" if isinstance(run, (str, Path)) else None
-    if config is None or not config.is_file():
+    if not isinstance(run, (str, Path)) or not Path(run).is_dir():
         return
-    try:
-        document = tomllib.loads(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return  # the command's own reading of the RUN says what is wrong with it
+    document = run_config(Path(run))  # a damaged one is refused, naming it, as later
     section = document.get("data", {})
     section = section if isinstance(section, dict) else {}
     written = Path(os.path.realpath(path))

@@ -4,10 +4,13 @@ column that can."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from aekit.warning_lines import caller_level
 
 
 def in_column_type(values: np.ndarray, dtype: Any) -> np.ndarray:
@@ -61,10 +64,6 @@ SPARSE_SHARE = 0.2
 def warn_of_sparse_columns(names: list, counts: np.ndarray, n_rows: int) -> None:
     """Warn, in one line, of the columns (``names``, each observed in ``counts`` of the
     ``n_rows`` training rows) observed in fewer than SPARSE_SHARE of them."""
-    import warnings
-
-    from aekit.warning_lines import caller_level
-
     sparse = [
         f"{name!r} ({int(count)} of {n_rows})"
         for name, count in zip(names, counts)
