@@ -20,8 +20,8 @@ import typer
 from aekit.cli import common
 from aekit.cli.anomaly_labels import (
     by_label,
+    check_labels_before_fit,
     chosen_normal_label,
-    refuse_continuous_labels,
     seen_labels,
 )
 from aekit.cli.common import (
@@ -145,8 +145,8 @@ def detect(
                 f"--normal-label {normal_label} names a label, but DATA has none: name their "
                 "column with --label-column, or give them with --labels FILE."
             )
-        if y is not None and normal_label is None:  # before the fit, not after it
-            refuse_continuous_labels(y)
+        if y is not None:  # before the fit, not after it
+            check_labels_before_fit(y, normal_label)
         warn_of_misread_columns(X, label_column)
         X = as_table(X)
         if isinstance(X, pd.DataFrame):

@@ -168,12 +168,20 @@ def seen_labels(y) -> list[str] | None:
     return texts if 0 < len(texts) <= MAX_RECORDED_LABELS else None
 
 
-def refuse_continuous_labels(y) -> None:
-    """:func:`_refuse_continuous` of the labelled rows of ``y``, before a command's work: a
-    detector fitted for an hour was thrown away when the labels were refused after it."""
+def check_labels_before_fit(y, normal_label: str | None) -> None:
+    """Refuse before a command's work the labels ``y`` it would refuse after it (a detector
+    fitted for an hour was thrown away): measurements, not classes (:func:`_refuse_continuous`),
+    or a ``normal_label`` none of them is (a typo, --normal-label goood)."""
+    import warnings
     from collections import Counter
 
-    _refuse_continuous(Counter(str(v) for v, has_one in zip(y, labelled_rows(y)) if has_one))
+    kept = [v for v, has_one in zip(y, labelled_rows(y), strict=True) if has_one]
+    if normal_label is None:
+        _refuse_continuous(Counter(str(v) for v in kept))
+    elif kept:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # said after the fit, beside the ROC-AUC
+            as_anomaly(kept, normal_label)
 
 
 def _refuse_continuous(counts) -> None:

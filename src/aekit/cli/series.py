@@ -146,9 +146,9 @@ def detect_series(
     from aekit.cli.anomaly import _fraction
     from aekit.cli.anomaly_labels import (
         by_label,
+        check_labels_before_fit,
         chosen_normal_label,
         labelled_rows,
-        refuse_continuous_labels,
         seen_labels,
     )
     from aekit.cli.detection_figures import detection_figures, label_line
@@ -163,8 +163,8 @@ def detect_series(
         with large_csv.time_column(time_column):  # a large CSV's copy keeps it as written
             X, y = load_data(data, DataOptions(label_column, labels_file=labels))
         check_series_column_kept(data, X, time_column, "aekit detect-series")
-        if y is not None and normal_label is None:  # before the fit, not after it
-            refuse_continuous_labels(y)
+        if y is not None:  # before the fit, not after it
+            check_labels_before_fit(y, normal_label)
         if value_columns is None:  # every numeric column a channel: the labels too
             from aekit.cli.column_warnings import warn_of_label_like_columns
 
