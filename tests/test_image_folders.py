@@ -209,3 +209,17 @@ def test_one_image_beside_class_folders_is_named_in_the_singular(tmp_path):
         r"\(a, b, c, \.\.\.\): put every image in a class folder, or none\.$",
     ):
         aekit.open_dataset(root)
+
+
+@pytest.mark.parametrize("damage", ["not an image", "truncated"])
+def test_a_damaged_image_is_named_with_the_fix(tmp_path, damage):
+    # it was named with Pillow's words alone ("cannot identify image file"), no way on
+    root = class_folders(tmp_path / "flat", {"": 3})
+    first = sorted(root.glob("*.png"))[0]
+    whole = first.read_bytes()
+    first.write_bytes(b"\x89PNG\r\n\x1a\nxxxx" if damage == "not an image" else whole[:-40])
+    with pytest.raises(ValueError) as caught:
+        aekit.open_dataset(root).numpy()
+    said = str(caught.value)
+    assert said.startswith(f"{first} is not a readable image (")
+    assert said.endswith("): replace it with a readable copy, or move it out of the folder.")

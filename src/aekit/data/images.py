@@ -130,7 +130,10 @@ def read_image(
                 image = image.resize((size[1], size[0]))
             pixels = np.asarray(image, dtype=np.float32) / top
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
-        raise ValueError(f"{file} is not a readable image: {err}") from None
+        raise ValueError(
+            f"{file} is not a readable image ({err}): replace it with a readable copy, or "
+            "move it out of the folder."
+        ) from None
     # a float image's resampling may overshoot (an 8-bit one's is clipped to 0..255 by Pillow)
     pixels = np.clip(pixels, 0.0, 1.0, out=pixels)
     return pixels[None] if pixels.ndim == 2 else pixels.transpose(2, 0, 1)
