@@ -223,3 +223,17 @@ def test_a_damaged_image_is_named_with_the_fix(tmp_path, damage):
     said = str(caught.value)
     assert said.startswith(f"{first} is not a readable image (")
     assert said.endswith("): replace it with a readable copy, or move it out of the folder.")
+
+
+def test_a_detector_given_an_image_folder_is_told_a_reshape_that_works_on_it(tmp_path):
+    # an open_dataset has no reshape: "X.reshape(len(X), -1)" failed with an AttributeError
+    folder = aekit.open_dataset(class_folders(tmp_path / "flat", {"": 6}))
+    detector = aekit.AnomalyDetector(n_estimators=1, random_state=0)
+    with pytest.raises(ValueError) as caught:
+        detector.fit(folder)
+    said = str(caught.value)
+    assert said.endswith(
+        "To read each sample's values as one row: np.asarray(X).reshape(len(X), -1)."
+    )
+    X = folder  # the advice, as given
+    assert np.asarray(X).reshape(len(X), -1).shape == (6, np.prod(folder.shape[1:]))

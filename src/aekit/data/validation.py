@@ -158,11 +158,14 @@ def as_numeric_array(
             raise TypeError(not_a_number_message(X, name, err)) from None
     reject_complex(array, name)
     if array.ndim not in ((2,) if tables_only else (2, 3, 4)):
+        # np.asarray first: an open_dataset of an image folder (or a tensor) has no reshape
+        # of X's own (it is read into an array before this check)
+        flat = "np.asarray(X).reshape(len(X), -1)"
         hint = {
             1: " Reshape your data either using X.reshape(-1, 1) if it has a single feature or "
             "X.reshape(1, -1) if it is a single sample.",
-            3: " To read each sample's values as one row: X.reshape(len(X), -1).",
-            4: " To read each sample's values as one row: X.reshape(len(X), -1).",
+            3: f" To read each sample's values as one row: {flat}.",
+            4: f" To read each sample's values as one row: {flat}.",
         }.get(array.ndim, "")
         axes = "2 axes (n_samples, n_features)"
         if not tables_only:
