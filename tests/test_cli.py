@@ -99,7 +99,7 @@ def test_encode_reconstruct_score_generate_and_info(cvae_run, tmp_path):
     assert np.load(tmp_path / "r.npy").shape == (1797, 1, 8, 8)
     assert invoke("score", cvae_run, "digits", "-o", tmp_path / "s.parquet").exit_code == 0
     scores = pd.read_parquet(tmp_path / "s.parquet")
-    assert list(scores.columns) == ["score", "label"]
+    assert list(scores.columns) == ["score", "reconstruction_error", "label"]
     result = invoke("generate", cvae_run, "-n", 6, "--label", 7, "-o", tmp_path / "g.npy")
     assert result.exit_code == 0, result.output
     assert np.load(tmp_path / "g.npy").shape == (6, 1, 8, 8)

@@ -263,4 +263,4 @@ def test_labels_for_a_model_that_takes_none_are_said_to_change_nothing(folder):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the score table carries them as its label column
         ok(invoke("score", ae, folder / "X.npy", *labels, "-o", folder / "s.csv"))
-    assert list(pd.read_csv(folder / "s.csv").columns) == ["score", "label"]
+    assert list(pd.read_csv(folder / "s.csv").columns) == ["score", "reconstruction_error", "label"]

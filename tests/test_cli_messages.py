@@ -239,7 +239,8 @@ def test_a_column_the_model_never_saw_points_to_the_column_options(tmp_path):
     out = ["-o", str(tmp_path / "s.csv")]
     named = CliRunner().invoke(app, [*score, "--id-column", "row_id", *out])
     assert named.exit_code == 0, named.output
-    assert list(pd.read_csv(tmp_path / "s.csv").columns) == ["row_id", "score"]
+    written = pd.read_csv(tmp_path / "s.csv")
+    assert list(written.columns) == ["row_id", "score", "reconstruction_error"]
 
 
 def test_help_texts_keep_their_bracketed_defaults(capsys):

@@ -83,7 +83,13 @@ def _say_if_far_more_are_flagged(detector, flagged: int, unseen: int, n: int, ru
     )
 
 
-def _scores(estimator, X, y, encoder):
+def _scores(estimator, X, y, encoder, with_errors: bool = True):
+    """The score table of a run's model: a detector's or a series detector's own, else the
+    log-likelihood (``score``) and, where the output is a table (``with_errors``), the
+    reconstruction error (``reconstruction_error``, the squared error summed over the row, in
+    the model's space): the README's ranking of anomalous images, where the Bernoulli
+    log-likelihood follows how much mid-grey an image holds (a .npy keeps the scores alone,
+    as ``score_samples(X, out=...)`` writes them)."""
     import numpy as np
 
     if hasattr(estimator, "time_column"):  # a series detector run: one row per time point
@@ -95,9 +101,16 @@ def _scores(estimator, X, y, encoder):
 
         return detector_table(estimator, X, y)
     scores = estimator.score_samples(X, y)
+    columns, names = [scores], ["score"]
+    if with_errors and hasattr(estimator, "reconstruction_error"):
+        columns, names = [scores, estimator.reconstruction_error(X, y)], ["score", *ERROR]
     if y is None:  # one value a row: a .npy holds (n,), as score_samples(X, out=...) writes
-        return scores, ["score"]
-    return np.column_stack([scores.astype(object), np.asarray(y, dtype=object)]), ["score", "label"]
+        return (scores, names) if len(columns) == 1 else (np.column_stack(columns), names)
+    values = [np.asarray(c, dtype=object) for c in (*columns, y)]
+    return np.column_stack(values), [*names, "label"]
+
+
+ERROR = ["reconstruction_error"]
 
 
 DATA_COMMANDS = {
@@ -110,8 +123,10 @@ DATA_COMMANDS = {
     "score": (
         _scores,
         "Write each row's score. An autoencoder run: its log-likelihood in nats, higher = more "
-        "normal (column score). A detector run (aekit detect): anomaly_score, higher = more "
-        "anomalous, on the scale of its threshold, with anomaly, probability and top_features; "
+        "normal (column score), and in a table its reconstruction error (column "
+        "reconstruction_error, higher = worse: rank images by it). A detector run (aekit "
+        "detect): anomaly_score, higher = more anomalous, on the scale of its threshold, with "
+        "anomaly, probability and top_features; "
         "a row with a category never seen in training scores inf (flagged, probability 1, its "
         "unseen cell named first). A series run (aekit detect-series): one row per time point.",
     ),
@@ -304,6 +319,8 @@ def _data_command(name: str, compute, doc: str):
                 f"{len(X)} rows: {output}" + (f" (a grid of the first {n})" if n < len(X) else "")
             )
             return
+        # a table of an autoencoder's scores holds its reconstruction error too; a .npy not
+        extra = {"with_errors": output.suffix.lower() != ".npy"} if name == "score" else {}
         columns: list[str] = []
         flagged: list[int] = []  # a row detector's flags (its anomaly column), chunk by chunk
         unseen: list[int] = []  # of them, the rows scored inf for a category never seen
@@ -311,7 +328,7 @@ def _data_command(name: str, compute, doc: str):
         def tables():
             for part, labels in parts:  # memory: one chunk
                 values, names = compute(
-                    estimator, encoded(encoder, part, model=estimator), labels, encoder
+                    estimator, encoded(encoder, part, model=estimator), labels, encoder, **extra
                 )
                 columns[:] = names
                 if "anomaly" in names:
