@@ -151,3 +151,20 @@ def test_a_typed_column_left_empty_keeps_fits_pandas_type():
     out = imputer.transform(new)
     assert out["k"].dtype == "Int64" and isinstance(out["c"].dtype, pd.CategoricalDtype)
     assert out[["k", "c"]].notna().all().all()
+
+
+def test_a_parquet_decimal_column_is_filled_with_decimals_at_its_scale(tmp_path):
+    # aekit impute trained, then failed at the write: "int or Decimal object expected, got float"
+    from decimal import Decimal
+
+    from cli_helpers import invoke, ok
+
+    rng = np.random.default_rng(0)
+    amounts = pd.Series([Decimal(f"{v:.2f}") for v in rng.normal(100, 10, 120)], dtype=object)
+    amounts[[3, 40]] = None
+    table = pd.DataFrame({"amount": amounts, "x": rng.normal(size=120)})
+    table.to_parquet(tmp_path / "d.parquet")
+    ok(invoke("impute", tmp_path / "d.parquet", "-o", tmp_path / "f.parquet", "--epochs", 2))
+    filled = pd.read_parquet(tmp_path / "f.parquet")["amount"]
+    assert all(isinstance(v, Decimal) and v.as_tuple().exponent == -2 for v in filled)
+    assert filled.drop([3, 40]).equals(amounts.drop([3, 40]))  # known cells as they were

@@ -45,6 +45,8 @@ def put_fills(column: pd.Series, rows: np.ndarray, fills: Any) -> pd.Series:
         and pd.api.types.infer_dtype(column.dropna()) == "boolean"
     ):
         dtype = np.dtype(bool)  # a Parquet boolean with nulls, as the file's batches hold it
+    if pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(column) == "decimal":
+        fills = as_decimals(fills, column.dropna())  # a Parquet decimal: its writer takes no float
     fills = in_column_type(fills, dtype)
     try:
         column.iloc[rows] = fills
@@ -54,6 +56,17 @@ def put_fills(column: pd.Series, rows: np.ndarray, fills: Any) -> pd.Series:
     column = column.astype(object)
     column.iloc[rows] = fills
     return column
+
+
+def as_decimals(fills: np.ndarray, observed: pd.Series) -> np.ndarray:
+    """Fills as :class:`decimal.Decimal` at the finest scale of the column's ``observed``
+    cells (amounts of 2 decimals filled as amounts of 2 decimals), as pandas reads a Parquet
+    decimal column: a float among them failed the write ("int or Decimal object expected")."""
+    from decimal import Decimal
+
+    exponent = min(value.as_tuple().exponent for value in observed)
+    quantum = Decimal(1).scaleb(exponent)
+    return np.array([Decimal(repr(float(v))).quantize(quantum) for v in fills], dtype=object)
 
 
 # A column observed in fewer than this share of the training rows is warned of: its fills rest
