@@ -285,3 +285,22 @@ def test_the_cheapest_rows_are_within_the_bound(n_rows):
         modes = np.array([int(np.argmax(p)) for p in tables.probabilities])
         payload = entropy.encode(np.tile(modes, (n_rows, 1)), tables)
         assert entropy.decode(payload, n_rows, tables).shape == (n_rows, 3)
+
+
+def test_codes_past_int64_are_clipped_as_large_ones_are():
+    # a cell of 1e30 gave codes past int64, which the cast wrapped round (numpy's "invalid
+    # value encountered in cast"): the row decoded at the prior's other end, unlike 1e20's
+    import warnings
+
+    rng = np.random.default_rng(0)
+    model = Compressor(3, hidden_layer_sizes=(32,), max_iter=10, random_state=0, device=DEVICE)
+    model.fit(rng.normal(size=(400, 6)))
+    rows = {}
+    for value in (1e20, 1e30):
+        X = rng.normal(size=(4, 6)) * 0
+        X[1, 2] = value
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            rows[value] = model.decompress(model.compress(X))
+        assert [type(w.message) for w in said] == [UserWarning]  # the clipped codes, alone
+    np.testing.assert_array_equal(rows[1e20], rows[1e30])

@@ -251,7 +251,11 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         """The prior's symbol tables at ``step``, the codes rounded to multiples of it (as
         integers) and those clipped to the prior's range, as offsets into its tables."""
         tables = symbol_tables(self.quantiles_, step)
-        symbols = np.floor(codes / step + 0.5).astype(np.int64)
+        # bounded before the cast: a row far outside the data (a cell of 1e30) has codes past
+        # int64, which the cast wrapped round (numpy's "invalid value"): it decoded at the
+        # prior's other end; 2**52 is far past any table and a float exactly
+        rounded = np.clip(np.floor(codes / step + 0.5), -(2.0**52), 2.0**52)
+        symbols = rounded.astype(np.int64)
         return tables, symbols, tables.clip(symbols)
 
     def _rounded(self, values: np.ndarray, step: float) -> np.ndarray:
