@@ -86,3 +86,19 @@ def test_the_command_line_says_the_options_of_a_code_too_wide():
         "Use a smaller --latent-dim, e.g. --latent-dim 2, a larger 'aekit compress --step', or "
         "keep the rows as they are."
     )
+
+
+def test_the_pixel_warning_names_no_likelihood_a_compressor_refuses():
+    # it said "pass likelihood='gaussian' to keep this model", and Compressor(likelihood=...)
+    # was a TypeError ("Compressor has no parameter likelihood" on the command line)
+    from aekit.cli.errors import for_the_command_line
+
+    X = (np.random.default_rng(0).random((300, 16)) * 255).astype(np.uint8)
+    with pytest.warns(UserWarning, match=r"^X is uint8") as said:
+        Compressor(4, hidden_layer_sizes=(16,), max_iter=2, random_state=0).fit(X)
+    message = next(str(w.message) for w in said if str(w.message).startswith("X is uint8"))
+    assert "likelihood='gaussian'" not in message
+    assert message.endswith("or leave X as it is: the Compressor keeps this model.")
+    line = for_the_command_line(message, set())
+    assert line.startswith("DATA is uint8") and "likelihood=gaussian" not in line
+    assert line.endswith("or leave DATA as it is: the Compressor keeps this model.")

@@ -57,10 +57,18 @@ ADVICE: tuple[tuple[str, Any], ...] = (
     (  # aekit.estimators._data_scale.warn_of_pixel_values
         r"^X( is uint8 \(pixel values 0\.\.255\?\)|'s images hold whole numbers 0\.\.255 "
         r"\(pixel values\?\)), so likelihood='auto' chose a Gaussian on "
-        r"standardized values; for images divide X by 255 .* or pass likelihood='gaussian' to",
-        r"DATA\1, so the likelihood chosen is a Gaussian on "
-        "standardized values; for images save DATA divided by 255 (values in [0, 1]) to get the "
-        "Bernoulli likelihood of pixels, or pass --param likelihood=gaussian to",
+        r"standardized values; for images divide X by 255 to get the Bernoulli likelihood of "
+        r"\[0, 1\] pixels, (or pass likelihood='gaussian' to|or leave X as it is)",
+        lambda found: (
+            f"DATA{found[1]}, so the likelihood chosen is a Gaussian on standardized values; for "
+            "images save DATA divided by 255 (values in [0, 1]) to get the Bernoulli likelihood "
+            "of pixels, "
+            + (
+                "or leave DATA as it is"
+                if "leave" in found[2]
+                else "or pass --param likelihood=gaussian to"
+            )
+        ),
     ),
     (  # every command that applies a model to DATA's images takes --image-size, --grayscale
         r"\bhas images of shape \((\d+), (\d+), (\d+)\) but the model was fitted on "

@@ -129,6 +129,9 @@ class QuantizingAutoencoder(BaseAutoencoder):
     )
 
     _shown_as = "Compressor"  # in progress bars
+    # a Compressor takes no likelihood: the pixel warning's "pass likelihood='gaussian'" was
+    # refused ("Compressor has no parameter likelihood")
+    _keep_the_gaussian = "or leave X as it is: the Compressor keeps this model"
     _checks_convergence = False  # the Compressor checks its decompressed rows itself
 
     _parameter_constraints: ClassVar[dict[str, list]] = {

@@ -38,6 +38,7 @@ from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
 from aekit.estimators._convergence import ConvergenceCheck
 from aekit.estimators._data_scale import (
+    KEEP_THE_GAUSSIAN,
     DataScale,
     categorical_groups,
     check_categorical_groups,
@@ -114,6 +115,9 @@ class BaseAutoencoder(
     # Parameters applied after training (a variational kind's sampler): a checkpoint resumes
     # whatever their value.
     _not_in_run_identity: frozenset[str] = frozenset()
+    # How the pixel-values warning says to keep a Gaussian model (a network inside a public
+    # estimator that takes no likelihood says another way)
+    _keep_the_gaussian: str = KEEP_THE_GAUSSIAN
 
     @property
     def _shown_name(self) -> str:
@@ -242,14 +246,18 @@ class BaseAutoencoder(
             images = getattr(self, "image_shape_", None) is not None
             sampled = min(len(flat), pixel_sample_rows(flat.reader.n_features))
             first = flat.reader.read(0, sampled) if images else None
-            warn_of_pixel_values(X, self.likelihood, self.likelihood_, images, first)
+            warn_of_pixel_values(
+                X, self.likelihood, self.likelihood_, images, first, self._keep_the_gaussian
+            )
         else:
             if continued:  # the scale and likelihood of the first fit; _to_model checks the range
                 check_categorical_groups(flat, categorical_groups(self), self.architecture)
             else:
                 self.likelihood_ = choose_likelihood(flat, self.likelihood)
                 images = getattr(self, "image_shape_", None) is not None
-                warn_of_pixel_values(X, self.likelihood, self.likelihood_, images, flat)
+                warn_of_pixel_values(
+                    X, self.likelihood, self.likelihood_, images, flat, self._keep_the_gaussian
+                )
                 self.data_mean_, self.data_scale_ = fit_scale(self, flat)
             X_model = self._to_model(flat)
             # Moved once, before the network is built: on CUDA the copy overlaps the host's work.

@@ -238,8 +238,16 @@ def pixel_sample_rows(width: int) -> int:
     return max(1, min(1000, 1_000_000 // max(1, width)))
 
 
+KEEP_THE_GAUSSIAN = "or pass likelihood='gaussian' to keep this model and silence this"
+
+
 def warn_of_pixel_values(
-    X: Any, likelihood: str, chosen: str, images: bool = False, rows: Any = None
+    X: Any,
+    likelihood: str,
+    chosen: str,
+    images: bool = False,
+    rows: Any = None,
+    keep: str = KEEP_THE_GAUSSIAN,
 ) -> None:
     """Said when ``likelihood="auto"`` chose the Gaussian for uint8 data (:func:`holds_uint8`),
     or for ``images`` (image-shaped data) whose ``rows`` (all of them, or the first 1,000 of
@@ -247,7 +255,8 @@ def warn_of_pixel_values(
     them by 255 first). The model is then a Gaussian on standardized values, whose samples and
     reconstructions leave 0..255 (-95 to 341 on digits), where X / 255 would get the
     Bernoulli likelihood of [0, 1] pixels. Whole numbers up to 255 in a table (ages, counts)
-    are no pixels: only images are judged by value."""
+    are no pixels: only images are judged by value. ``keep``: how to keep the model (a
+    Compressor's network takes no likelihood its user can pass)."""
     if likelihood != "auto" or chosen != "gaussian":
         return
     if holds_uint8(X):
@@ -263,7 +272,7 @@ def warn_of_pixel_values(
     warnings.warn(
         f"{what}, so likelihood='auto' chose a Gaussian on "
         "standardized values; for images divide X by 255 to get the Bernoulli likelihood of "
-        "[0, 1] pixels, or pass likelihood='gaussian' to keep this model and silence this.",
+        f"[0, 1] pixels, {keep}.",
         UserWarning,
         stacklevel=caller_level(),
     )
