@@ -115,6 +115,20 @@ def test_foreign_bytes(compressor):
         compressor.decompress(b"\x89PNG\r\n\x1a\n" + bytes(100))
 
 
+def test_a_path_is_told_to_read_its_bytes(compressor, data, tmp_path):
+    # decompress("x.aek") said "data must be bytes ..., not <class 'str'>", no way on
+    (tmp_path / "x.aek").write_bytes(data)
+    for given in (str(tmp_path / "x.aek"), tmp_path / "x.aek"):
+        with pytest.raises(TypeError) as caught:
+            compressor.decompress(given)
+        read = f"read its bytes: Path({str(tmp_path / 'x.aek')!r}).read_bytes()."
+        assert str(caught.value).endswith(read)
+    with pytest.raises(
+        TypeError, match=r"^data must be bytes from Compressor.compress, not list\.$"
+    ):
+        compressor.decompress([1, 2])
+
+
 def test_wrong_model_is_refused(compressor, digits, data):
     other = Compressor(8, hidden_layer_sizes=(64,), max_iter=2, random_state=1, device=DEVICE)
     other.fit(digits[0])

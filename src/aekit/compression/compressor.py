@@ -364,9 +364,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             For bytes that are truncated, corrupted, not aekit's, or made by another model.
         """
         check_is_fitted(self)
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise TypeError(f"data must be bytes from Compressor.compress, not {type(data)}.")
-        box = container.unpack(data)
+        box = container.unpack(container.checked_bytes(data))
         if box.fingerprint != self.fingerprint():
             raise ValueError(
                 "these bytes were compressed by another model (fingerprint mismatch); decompress "

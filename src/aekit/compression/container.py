@@ -25,6 +25,8 @@ from __future__ import annotations
 import struct
 import zlib
 from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
 
 from aekit.compression.entropy import check_row_count
 from aekit.compression.prior import LEAST_SYMBOL_BITS
@@ -56,6 +58,21 @@ def pack(container: Container) -> bytes:
         + c.payload
     )
     return body + _CRC.pack(zlib.crc32(body))
+
+
+def checked_bytes(data: Any) -> bytes:
+    """``data`` if it is bytes (or a bytearray or memoryview); a path is told to read its
+    file's bytes (``decompress("x.aek")`` was "data must be bytes", no way on)."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return data
+    read = (
+        f"; to decompress a file, read its bytes: Path({str(data)!r}).read_bytes()"
+        if isinstance(data, (str, PurePath))
+        else ""
+    )
+    raise TypeError(
+        f"data must be bytes from Compressor.compress, not {type(data).__name__}{read}."
+    )
 
 
 def unpack(data: bytes) -> Container:
