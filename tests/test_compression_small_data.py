@@ -75,6 +75,21 @@ def test_a_code_that_stores_more_than_the_rows_is_warned_of():
     assert len(narrow.compress(X)) < X.astype(np.float32).nbytes
 
 
+def test_a_code_no_narrower_than_the_rows_is_warned_of_below_float32_too():
+    # the default code of 128 on a 36-column table of whole numbers 0..255: 8.8 bits a value,
+    # above the data's own 8 and far above lossless lzma's 2.1, unsaid (under float32's 32)
+    rng = np.random.default_rng(0)
+    X = np.round(rng.normal(size=(400, 2)) @ rng.normal(size=(2, 36)) * 20 + 100)
+    params = dict(max_iter=30, hidden_layer_sizes=(32,), random_state=0, device=DEVICE)
+    with pytest.warns(
+        UserWarning, match=r"a code of 36 dimensions is no narrower than the rows' 36"
+    ):
+        Compressor(36, **params).fit(X)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Compressor: a code")
+        Compressor(35, **params).fit(X)
+
+
 def test_the_command_line_says_the_options_of_a_code_too_wide():
     from aekit.cli.errors import for_the_command_line
 

@@ -339,7 +339,10 @@ def compress(
     payload = compressor.compress(X, step=step)  # DATA on disk: encoded a chunk at a time
     atomic_write(output, lambda tmp: Path(tmp).write_bytes(payload))
     bits = 8 * len(payload) / len(X)
-    typer.echo(f"{output}: {len(payload)} bytes, {bits:.1f} bits per row")
+    per_value = bits / compressor.n_features_in_  # against the data's own bits a value
+    typer.echo(
+        f"{output}: {len(payload)} bytes, {bits:.1f} bits per row ({per_value:.2f} per value)"
+    )
 
 
 @app.command()

@@ -40,14 +40,23 @@ def warn_if_larger_than_rows(rows: np.ndarray, payload: bytes, latent_dim: int) 
     for images, stored 600 rows of a 3-column table in 15,112 bytes against their 7,200."""
     n_rows, n_values = len(rows), int(np.prod(rows.shape[1:]))
     bits = 8 * len(payload) / max(n_rows, 1)
-    if bits < 32 * n_values:
+    wide = latent_dim >= n_values  # a code no narrower than the rows: 128 for a 36-column table
+    if bits < 32 * n_values and not wide:
         return
-    smaller = f", e.g. latent_dim={max(1, n_values // 2)}" if latent_dim >= n_values else ""
+    smaller = f", e.g. latent_dim={max(1, n_values // 2)}" if wide else ""
+    said = (
+        f"the training rows compress to {bits:.0f} bits each, more than their {n_values} values "
+        f"take as float32 ({32 * n_values} bits): a code of {latent_dim} dimensions for "
+        f"{n_values} values stores more than the rows"
+        if bits >= 32 * n_values
+        # 8.8 bits a value of a table of whole numbers 0..255, above the 8 of its own bytes
+        else f"a code of {latent_dim} dimensions is no narrower than the rows' {n_values} values "
+        f"(the default latent_dim=128 is sized for images); the training rows compress to "
+        f"{bits / n_values:.2f} bits a value, which lossless compression of the rows may beat"
+    )
     warnings.warn(
-        f"Compressor: the training rows compress to {bits:.0f} bits each, more than their "
-        f"{n_values} values take as float32 ({32 * n_values} bits): a code of {latent_dim} "
-        f"dimensions for {n_values} values stores more than the rows. Use a "
-        f"smaller latent_dim{smaller}, a larger step, or keep the rows as they are.",
+        f"Compressor: {said}. Use a smaller latent_dim{smaller}, a larger step, or keep the "
+        "rows as they are.",
         UserWarning,
         stacklevel=caller_level(),
     )
