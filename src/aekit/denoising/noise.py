@@ -59,7 +59,15 @@ def corrupt(
     Returns
     -------
     X_noisy : ndarray of float32, shaped like X
+
+    Raises
+    ------
+    ValueError
+        For X with values outside ``[low, high]`` (images of 0..255 against the default [0, 1]:
+        every ink pixel was clipped to 1) or not finite.
     """
+    values = np.asarray(X, dtype=np.float64)
+    _check_within(values, low, high)
     span = torch.tensor(float(high) - float(low), dtype=torch.float64)
     corruption = Corruption(noise, level, torch.zeros((), dtype=torch.float64), span)  # checks
     generator = torch.Generator()
@@ -70,10 +78,26 @@ def corrupt(
     # Corruption works in the model's input space, where masking writes 0: shifting the data
     # by ``low`` makes 0 the data's ``low``. In float64 the shift and its undoing are exact for
     # float32 values, so entries the noise does not hit come back unchanged.
-    shifted = torch.from_numpy(np.asarray(X, dtype=np.float64) - low)
+    shifted = torch.from_numpy(values - low)
     with torch.no_grad():
         noisy = corruption(shifted, generator)
     return (noisy.numpy() + low).astype(np.float32)
+
+
+def _check_within(values: np.ndarray, low: float, high: float) -> None:
+    """Refuse values outside ``[low, high]``: the noise is drawn for that range (clipped to it,
+    salt of ``high``), so images of 0..255 came back a mask of 0s and 1s, unsaid."""
+    if values.size and not np.isfinite(values).all():
+        raise ValueError(
+            "X holds values that are not finite (NaN or inf); fill or drop them first."
+        )
+    if values.size and (values.min() < low or values.max() > high):
+        scale = " (X / 255 for images of 0..255, or high=255)" if values.max() > 1 else ""
+        raise ValueError(
+            f"X spans {values.min():g} to {values.max():g}, outside [low, high] = [{low:g}, "
+            f"{high:g}], the range the noise is drawn for: scale X into it{scale}, or pass its "
+            "own range as low and high."
+        )
 
 
 def psnr(clean: Any, estimate: Any, data_range: float = 1.0) -> np.ndarray:
