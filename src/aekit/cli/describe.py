@@ -58,6 +58,8 @@ def describe_compressed(path: Path) -> dict[str, object]:
         "latent units": box.latent_dim,
         "quantization step": box.step,
         "compressor fingerprint": box.fingerprint.hex(),
+        # the ids' bytes count in the bits per row: the file holds them
+        "row ids": "none" if box.ids is None else f"{len(box.ids):,} (column {box.id_column})",
     }
 
 

@@ -115,13 +115,16 @@ def write_rows(
     image_shape: tuple[int, ...] | None = None,
     labels: tuple[str, np.ndarray] | None = None,
     clip: bool = False,
+    ids=None,
 ) -> int:
     """Generated rows as a PNG grid (image models) or a .npy/.csv/.parquet table; with the
     ``encoder`` of a RUN trained on text columns, as rows of that table. ``n_rows``: the rows
     there are in all, when ``rows`` holds only the first (a PNG grid shows at most MAX_GRID).
     ``image_shape``: (C, H, W) to draw the flat rows of a model trained on them. ``labels``:
     ``(column name, each row's label)``, a last column of a .csv or .parquet table (a .npy
-    holds the rows alone). Returns the number of rows written (a grid's: at most MAX_GRID)."""
+    holds the rows alone). ``ids``: each row's id, a pandas Series named by its column, the
+    first column of a table (a .npy holds none: said). Returns the number of rows written (a
+    grid's: at most MAX_GRID)."""
     import numpy as np
     import pandas as pd
 
@@ -133,6 +136,11 @@ def write_rows(
         write_images(output, rows.reshape(len(rows), *shape))
         return len(rows)
     if output.suffix.lower() == ".npy":
+        if ids is not None:
+            import warnings
+
+            warnings.warn(f"-o {output}: a .npy holds no {ids.name} column; write .csv or "
+                          ".parquet to keep each row's id.", stacklevel=2)  # fmt: skip
         write_table(output, rows, [])
         return len(rows)
     if encoder is not None:  # clip: each number within its column's training range
@@ -145,12 +153,19 @@ def write_rows(
             rows.reshape(len(rows), -1), columns=names or [f"x{i}" for i in range(width)]
         )
     if labels is not None:
-        name = labels[0]
-        while name in frame.columns:  # a feature of that name: the labels' column is another
-            name += "_"
-        frame[name] = labels[1]
+        # a feature of that name: the labels' column is another
+        frame[_unused(labels[0], frame.columns)] = labels[1]
+    if ids is not None:  # first, as every per-row table of the command line has its ids
+        frame.insert(0, _unused(str(ids.name or "id"), frame.columns), ids.to_numpy())
     write_frame(output, frame)
     return len(rows)
+
+
+def _unused(name: str, taken) -> str:
+    """``name``, or it with underscores added until no column of ``taken`` has it."""
+    while name in taken:
+        name += "_"
+    return name
 
 
 def grid_shape(estimator, n_values: int, image_shape: tuple[int, ...] | None = None):

@@ -330,13 +330,19 @@ def compress(
     grayscale: Grayscale = None,
 ) -> None:
     """Compress the rows of DATA with the Compressor in RUN into one self-describing file."""
+    import pandas as pd
+
     compressor = _load_compressor(run)
     # as in training: the label column left out, the images at the recorded size
     # recorded in the index (read options): they must apply to DATA
     check_options_apply(data, DataOptions(label_column, image_shape, image_size, grayscale))
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
     X, _ = open_run_data(data, options)
-    payload = compressor.compress(X, step=step)  # DATA on disk: encoded a chunk at a time
+    # each row's id (an --id-column's, or an image folder's file names) kept in the file, for
+    # decompress to write first: a RUN's ids were dropped, rows left unmatched to them
+    ids, name = _row_ids(data)
+    named = None if ids is None else pd.Series(ids, name=name)
+    payload = compressor.compress(X, step=step, ids=named)  # DATA on disk: a chunk at a time
     atomic_write(output, lambda tmp: Path(tmp).write_bytes(payload))
     bits = 8 * len(payload) / len(X)
     per_value = bits / compressor.n_features_in_  # against the data's own bits a value
@@ -364,7 +370,7 @@ def decompress(
     if not file.is_file():
         raise FileNotFoundError(f"no such file: {file}")
     with compressed_file_named(file):
-        rows = compressor.decompress(file.read_bytes())
+        rows, ids = compressor.decompress(file.read_bytes(), return_ids=True)
     shape = drawn_shape(image_shape, rows, output, compressor.autoencoder_, "decompressed")
-    n = write_rows(compressor.autoencoder_, rows, output, image_shape=shape)
+    n = write_rows(compressor.autoencoder_, rows, output, image_shape=shape, ids=ids)
     typer.echo(written(output, n, len(rows)))

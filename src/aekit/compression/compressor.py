@@ -15,20 +15,25 @@ from sklearn.utils.validation import check_is_fitted
 
 from aekit.compression import container, entropy
 from aekit.compression._docs import COMPRESSOR_ATTRIBUTES
-from aekit.compression.prior import check_step, fit_quantiles, prior_ids, symbol_tables
+from aekit.compression.prior import (
+    check_step,
+    codes_at,
+    fit_quantiles,
+    prior_ids,
+    symbol_tables,
+)
 from aekit.compression.quality_warnings import (
     warn_if_larger_than_rows,
     warn_if_no_better_than_mean,
     warn_of_clipped_codes,
 )
 from aekit.compression.quantized import QuantizingAutoencoder
-from aekit.compression.step import MAX_ROWS, choose_step
+from aekit.compression.step import MAX_ROWS, choose_step, positive_step
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.data.intervals import Interval
 from aekit.data.lazy import lazy_reader, rows_at
 from aekit.data.validation import (
     as_numeric_array,
-    is_number,
     reject_sparse,
     reject_unshaped,
 )
@@ -42,26 +47,11 @@ from aekit.estimators.persistence import (
 )
 from aekit.estimators.streaming import chunks_of
 
-
-def _check_step(step: Any) -> float:
-    if not is_number(step) or not np.isfinite(step) or step <= 0:
-        raise ValueError(f"step={step!r} must be a positive number (smaller = more bits).")
-    return float(step)
-
-
 # max_iter="auto": 30 epochs (the setting of benchmarks/compress.py on 60,000 rows, 9,000 steps),
 # but at least MIN_STEPS gradient steps. 30 epochs of 300 digits (60 steps) left the network near
 # its initial weights (decompressed MSE 0.074, the mean row's 0.073); 1,000 steps give 0.003.
 DEFAULT_EPOCHS = 30
 MIN_STEPS = 1000
-
-
-def _codes_at(network: QuantizingAutoencoder, X: Any, ids: np.ndarray) -> np.ndarray:
-    """The codes of rows ``ids`` of X, read and encoded a block at a time."""
-    block = 8192
-    return np.concatenate(
-        [network.transform(rows_at(X, ids[i : i + block])) for i in range(0, len(ids), block)]
-    )
 
 
 class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
@@ -197,7 +187,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         network = QuantizingAutoencoder(**self._network_kwargs(max_iter=self._epochs(len(X))))
         network.fit(X)  # data on disk: lazy
         ids = prior_ids(len(X))  # the rows of the prior: all, or PRIOR_ROWS of a larger X
-        codes = network.transform(X) if ids is None else _codes_at(network, X, ids)
+        codes = network.transform(X) if ids is None else codes_at(network, X, ids)
         self.quantiles_ = fit_quantiles(codes)
         self._take_shape_of(network)
         self.autoencoder_ = network
@@ -296,7 +286,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             self._fingerprint = digest.digest()[: container.FINGERPRINT_BYTES]
         return self._fingerprint
 
-    def compress(self, X: Any, step: float | str | None = None) -> bytes:
+    def compress(self, X: Any, step: float | str | None = None, ids: Any = None) -> bytes:
         """Compress the rows of X into self-describing bytes.
 
         Parameters
@@ -310,6 +300,9 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             A step below the smallest the model supports (its code's span split into
             :data:`aekit.compression.prior.MAX_SYMBOLS` symbols) is refused with a
             ``ValueError`` that names it.
+        ids : array-like of shape (n_samples,), default=None
+            Each row's identifier, stored with the rows as text (a pandas Series keeps its
+            name): ``decompress(data, return_ids=True)`` gives them back.
 
         Returns
         -------
@@ -317,7 +310,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         """
         check_is_fitted(self)
         fitted = step is None or (isinstance(step, str) and step == "auto")
-        step = check_step(self.quantiles_, _check_step(self.step_ if fitted else step))
+        step = check_step(self.quantiles_, positive_step(self.step_ if fitted else step))
         if isinstance(X, pd.DataFrame):  # its column names checked by the network's transform
             n_rows, row_shape, codes = len(X), X.shape[1:], self._codes(X)
         elif lazy_reader(X) is None:
@@ -327,6 +320,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             parts = [self._codes(as_numeric_array(part)) for part, _ in chunks_of(X)]
             n_rows, row_shape = len(X), X.shape[1:]
             codes = np.concatenate(parts) if parts else np.empty((0, self.latent_dim_))
+        texts, id_column = (None, None) if ids is None else container.ids_as_text(ids, n_rows)
         tables, symbols, offsets = self._symbols(codes, step)
         warn_of_clipped_codes(offsets + tables.low != symbols)
         return container.pack(
@@ -337,6 +331,8 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
                 step=step,
                 latent_dim=self.latent_dim_,
                 payload=entropy.encode(offsets, tables),
+                ids=texts,
+                id_column=id_column,
             )
         )
 
@@ -347,17 +343,21 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         rows = array.reshape(len(array), -1) if flat else array
         return self.autoencoder_.transform(rows).astype(np.float64)
 
-    def decompress(self, data: bytes) -> np.ndarray:
+    def decompress(self, data: bytes, return_ids: bool = False) -> Any:
         """Rows from bytes made by :meth:`compress` of this model.
 
         Parameters
         ----------
         data : bytes, bytearray or memoryview
             What :meth:`compress` returned.
+        return_ids : bool, default=False
+            Also return the rows' ids stored by ``compress(X, ids=...)``.
 
         Returns
         -------
         X : ndarray of float32, shaped like the compressed X
+        ids : pandas.Series of str or None
+            With ``return_ids``: the stored ids (named as given), None where none were stored.
 
         Raises
         ------
@@ -373,10 +373,13 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             )
         if box.latent_dim != self.latent_dim_ or int(np.prod(box.row_shape)) != self.n_features_in_:
             raise ValueError("the header's shape does not fit this model.")
-        tables = symbol_tables(self.quantiles_, _check_step(box.step))
+        tables = symbol_tables(self.quantiles_, positive_step(box.step))
         symbols = entropy.decode(box.payload, box.n_rows, tables)
         rows = self.autoencoder_.inverse_transform((symbols * box.step).astype(np.float32))
-        return np.asarray(rows, dtype=np.float32).reshape(box.n_rows, *box.row_shape)
+        rows = np.asarray(rows, dtype=np.float32).reshape(box.n_rows, *box.row_shape)
+        if not return_ids:
+            return rows
+        return rows, None if box.ids is None else pd.Series(box.ids, name=box.id_column)
 
     # ---- model files (aekit.estimators.persistence): the network and the prior ----------------
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
@@ -394,4 +397,4 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         self._take_shape_of(network)
         # Files written before "auto" carry no chosen step: their step parameter was a number.
         step = fitted.get("step", self.step)
-        self.step_ = _check_step(1.0 if step == "auto" else step)
+        self.step_ = positive_step(1.0 if step == "auto" else step)

@@ -14,7 +14,12 @@ All integers little-endian::
     ..      2     latent_dim
     ..      4     payload length in bytes
     ..      ...   payload (the ANS stream)
+    ..      4     (version 2 only) length of the ids block
+    ..      ...   (version 2 only) the ids block: zlib of the UTF-8 JSON {"column": name,
+                  "ids": [one text a row]}, the rows' identifiers (a table's id column)
     end-4   4     CRC-32 of everything before it
+
+A file without ids is version 1, byte for byte as before ids were stored.
 
 Everything a decoder needs besides the model is here, so a file decodes with the model alone;
 a truncated, corrupted or foreign file is a ``ValueError`` that says which.
@@ -22,6 +27,7 @@ a truncated, corrupted or foreign file is a ``ValueError`` that says which.
 
 from __future__ import annotations
 
+import json
 import struct
 import zlib
 from dataclasses import dataclass
@@ -33,10 +39,12 @@ from aekit.compression.prior import LEAST_SYMBOL_BITS
 
 MAGIC = b"AEKC"
 VERSION = 1
+VERSION_WITH_IDS = 2
 FINGERPRINT_BYTES = 16
 _FIXED = struct.Struct("<4sB16sIB")  # magic, version, fingerprint, n, r
 _TAIL = struct.Struct("<dHI")  # step, latent_dim, payload length
 _CRC = struct.Struct("<I")
+_LENGTH = struct.Struct("<I")  # of the ids block
 
 
 @dataclass
@@ -47,16 +55,26 @@ class Container:
     step: float
     latent_dim: int
     payload: bytes
+    # the rows' identifiers and the column they came from (None: none stored, version 1)
+    ids: list[str] | None = None
+    id_column: str | None = None
 
 
 def pack(container: Container) -> bytes:
     c = container
+    version = VERSION if c.ids is None else VERSION_WITH_IDS
     body = (
-        _FIXED.pack(MAGIC, VERSION, c.fingerprint, c.n_rows, len(c.row_shape))
+        _FIXED.pack(MAGIC, version, c.fingerprint, c.n_rows, len(c.row_shape))
         + struct.pack(f"<{len(c.row_shape)}I", *c.row_shape)
         + _TAIL.pack(c.step, c.latent_dim, len(c.payload))
         + c.payload
     )
+    if c.ids is not None:
+        if len(c.ids) != c.n_rows:
+            raise ValueError(f"ids has {len(c.ids)} entries for {c.n_rows} rows; give one a row.")
+        named = {"column": c.id_column, "ids": [str(i) for i in c.ids]}
+        block = zlib.compress(json.dumps(named, ensure_ascii=False).encode(), 9)
+        body += _LENGTH.pack(len(block)) + block
     return body + _CRC.pack(zlib.crc32(body))
 
 
@@ -86,9 +104,10 @@ def unpack(data: bytes) -> Container:
     if len(data) < _FIXED.size:
         raise ValueError(f"the compressed file is truncated: {len(data)} bytes, no full header.")
     magic, version, fingerprint, n_rows, ndim = _FIXED.unpack_from(data)
-    if version != VERSION:
+    if version not in (VERSION, VERSION_WITH_IDS):
         raise ValueError(
-            f"compressed format version {version}; this aekit reads version {VERSION}."
+            f"compressed format version {version}; this aekit reads versions {VERSION} and "
+            f"{VERSION_WITH_IDS}: upgrade aekit to read it."
         )
     offset = _FIXED.size
     need = offset + 4 * ndim + _TAIL.size
@@ -98,7 +117,12 @@ def unpack(data: bytes) -> Container:
     offset += 4 * ndim
     step, latent_dim, payload_length = _TAIL.unpack_from(data, offset)
     offset += _TAIL.size
-    expected = offset + payload_length + _CRC.size
+    ids_at = offset + payload_length  # version 2: the ids block's length, then the block
+    block = 0
+    if version == VERSION_WITH_IDS and len(data) >= ids_at + _LENGTH.size:
+        (block,) = _LENGTH.unpack_from(data, ids_at)
+        block += _LENGTH.size
+    expected = ids_at + block + _CRC.size
     if len(data) != expected:  # the data cut or extended, or the header's lengths damaged
         raise ValueError(
             f"the compressed file is damaged: {len(data)} bytes where its header announces "
@@ -112,6 +136,9 @@ def unpack(data: bytes) -> Container:
     if latent_dim < 1:
         raise ValueError("the compressed file is damaged: its header announces 0 latent units.")
     check_row_count(n_rows, payload_length, latent_dim * LEAST_SYMBOL_BITS)
+    ids, id_column = (
+        _ids(data[ids_at + _LENGTH.size : ids_at + block], n_rows) if block else (None, None)
+    )
     return Container(
         fingerprint,
         n_rows,
@@ -119,4 +146,28 @@ def unpack(data: bytes) -> Container:
         step,
         latent_dim,
         data[offset : offset + payload_length],
+        ids,
+        id_column,
     )
+
+
+def ids_as_text(ids: Any, n_rows: int) -> tuple[list[str], str | None]:
+    """Each row's id as text, and their column's name (a pandas Series'), for :func:`pack`;
+    one id a row, or a ValueError."""
+    name = getattr(ids, "name", None)
+    values = list(ids.tolist() if hasattr(ids, "tolist") else ids)
+    if len(values) != n_rows:
+        raise ValueError(f"ids holds {len(values)} ids for {n_rows} rows; give one id a row.")
+    return [str(v) for v in values], None if name is None else str(name)
+
+
+def _ids(block: bytes, n_rows: int) -> tuple[list[str], str | None]:
+    """The ids and their column from a version-2 file's ids block (checked by the CRC first)."""
+    try:
+        named = json.loads(zlib.decompress(block))
+        ids, column = named["ids"], named["column"]
+    except (zlib.error, ValueError, KeyError, TypeError):
+        raise ValueError("the compressed file is damaged: its ids block cannot be read.") from None
+    if not isinstance(ids, list) or len(ids) != n_rows or not all(isinstance(i, str) for i in ids):
+        raise ValueError(f"the compressed file is damaged: its ids block holds no {n_rows} ids.")
+    return ids, column if isinstance(column, str) else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -114,3 +115,14 @@ def prior_ids(n_rows: int) -> np.ndarray | None:
     if n_rows <= PRIOR_ROWS:
         return None
     return np.sort(np.random.default_rng(0).choice(n_rows, PRIOR_ROWS, replace=False))
+
+
+def codes_at(network: Any, X: Any, ids: np.ndarray) -> np.ndarray:
+    """The codes of the prior's rows ``ids`` of X (:func:`prior_ids`), read and encoded a block
+    at a time."""
+    from aekit.data.lazy import rows_at
+
+    block = 8192
+    return np.concatenate(
+        [network.transform(rows_at(X, ids[i : i + block])) for i in range(0, len(ids), block)]
+    )

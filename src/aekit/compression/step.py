@@ -20,8 +20,11 @@ the 30-epoch network (step 2.0, 1.64 bpp against lzma's 2.84) and fails with the
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+
+from aekit.data.validation import is_number
 
 STEPS = (0.25, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 TOLERANCE = 0.1
@@ -49,3 +52,10 @@ def choose_step(
         if error(decode(rounded(codes, step))) <= budget:
             chosen = step
     return chosen
+
+
+def positive_step(step: Any) -> float:
+    """``step`` as a float, refused unless a positive finite number."""
+    if not is_number(step) or not np.isfinite(step) or step <= 0:
+        raise ValueError(f"step={step!r} must be a positive number (smaller = more bits).")
+    return float(step)
