@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from aekit.data.encoder_state_checks import check_state
 from aekit.data.feature_groups import FeatureGroup
 from aekit.io.atomic import atomic_write
 from aekit.io.paths import user_path
@@ -119,7 +120,14 @@ class EncoderState:
         Returns
         -------
         self : TabularEncoder
+
+        Raises
+        ------
+        ValueError
+            For a state no fit writes (an entry of another kind, a NaN mean, a scale of 0, a
+            group that does not span its column's categories), naming the entry.
         """
+        check_state(state)  # an edited file failed later, in Python's words or the data's
         self.input_is_frame_ = bool(state["input_is_frame"])
         self.feature_names_in_ = np.asarray(state["feature_names_in"], dtype=object)
         self.n_features_in_ = len(self.feature_names_in_)
