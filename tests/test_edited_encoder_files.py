@@ -104,3 +104,28 @@ def test_a_fitted_encoding_still_loads(table_run):
     run, data = table_run
     loaded = aekit.TabularEncoder.load(run / "encoder.json")
     assert loaded.transform(pd.read_csv(data)).shape == (60, 5)
+
+
+def _wider(state):  # a category added with its column: an encoding of 6 columns, not 5
+    state["categories"]["colour"].append("pink")
+    state["groups"][1][2] += 1
+    state["groups"][2][1:3] = [state["groups"][2][1] + 1, state["groups"][2][2] + 1]
+
+
+def test_a_run_whose_encoding_is_wider_than_its_model_is_refused(table_run, tmp_path, monkeypatch):
+    # score failed in numpy's words, serve started, export wrote graphs that could never run
+    from aekit.serve import runner
+
+    served = []  # a server that started would serve until stopped: noted, never started
+    monkeypatch.setattr(runner, "_serve_one", lambda *args: served.append(args))
+    run, data = edited_run(table_run, tmp_path, _wider)
+    said = (
+        f"{run / 'encoder.json'} (the RUN's table encoding) writes 6 columns but the "
+        "Autoencoder reads rows of shape (5,); put back the RUN's own encoder.json, or train "
+        "the RUN again."
+    )
+    out = tmp_path / "scores.csv"
+    assert refused(invoke("score", run, data, "-o", out)) == said
+    assert refused(invoke("export", run, "-o", tmp_path / "onnx")) == said
+    assert refused(invoke("serve", run)) == said
+    assert not out.exists() and not (tmp_path / "onnx").exists() and not served

@@ -100,9 +100,11 @@ def load_run(run: Path):
     import aekit
     from aekit.cli.run_identity import same_run
     from aekit.cli.runs import model_path
+    from aekit.cli.tables import check_run_encoder
 
     model = aekit.load(model_path(run))
     same_run(run)  # the folder the command's other steps read (its config.toml, encoder)
+    check_run_encoder(run, model)
     return model
 
 

@@ -140,6 +140,18 @@ def run_encoder(run: Path):
     return encoder
 
 
+def check_run_encoder(run: Path, model: Any) -> None:
+    """Refuse a RUN folder whose encoder.json writes rows of another width than its model
+    reads (a category added by hand, the file of another run): every command that loads a
+    RUN's model checks it here, so score, export and the others refuse it alike, naming the
+    file (score failed in numpy's words, export wrote graphs that could never run)."""
+    path = encoder_file(run) if run.is_dir() else None
+    if path is not None:
+        from aekit.data.encoder_file import read_encoder
+
+        read_encoder(path, model)
+
+
 def in_fit_order(X: Any, fitted: Any) -> Any:
     """A table ``X`` holding the columns ``fitted`` (an encoder or a model) was fitted on in
     another order, in fit's order: a file's columns are matched by name, as ``aekit serve``

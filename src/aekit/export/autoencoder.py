@@ -20,6 +20,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from aekit.data.encoder_file import check_encoder_width
 from aekit.data.float32 import warn_float32_statistics
 from aekit.estimators.modules import Scaling
 
@@ -47,13 +48,9 @@ def _table_module(estimator: Any, part: str, table_encoder: Any) -> TableRows:
     from aekit.estimators.modules import ONNX_PARTS
     from aekit.export.table import standardization
 
+    fix = "give the encoder it was fitted through"
+    check_encoder_width(table_encoder, estimator, "the table encoder", fix)
     width = int(table_encoder.n_features_out_)
-    if tuple(estimator.input_shape()) != (width,):
-        raise ValueError(
-            f"the table encoder writes {width} columns but the {type(estimator).__name__} reads "
-            f"rows of shape {tuple(estimator.input_shape())}; give the encoder it was fitted "
-            "through."
-        )
     shift, scale = standardization(table_encoder)
     warn_float32_statistics(shift, scale, "The ONNX graph of a table")
     offset, factor = torch.as_tensor(shift), torch.as_tensor(scale)

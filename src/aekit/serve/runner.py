@@ -80,13 +80,15 @@ def read_api_key(path: str | os.PathLike | None) -> str | None:
     return key
 
 
-def load_encoder(path: str | os.PathLike | None) -> Any:
-    """The table encoder a RUN keeps beside its model (``encoder.json``), or None."""
+def load_encoder(path: str | os.PathLike | None, model: Any) -> Any:
+    """The table encoder a RUN keeps beside its model (``encoder.json``), or None; checked to
+    write the rows ``model`` reads (an edited or swapped encoder.json was served, and every
+    request then failed)."""
     if path is None:
         return None
     from aekit.data.encoder_file import read_encoder
 
-    return read_encoder(path)
+    return read_encoder(path, model)
 
 
 def load_model(path: str | os.PathLike) -> Any:
@@ -115,7 +117,8 @@ def app_from_environment():
     settings = json.loads(os.environ[ENVIRONMENT])
     limits = Limits(**settings["limits"])
     _torch_threads(settings["workers"], limits.threads)
-    model, encoder = load_model(settings["model"]), load_encoder(settings.get("encoder"))
+    model = load_model(settings["model"])
+    encoder = load_encoder(settings.get("encoder"), model)
     key = read_api_key(settings["api_key_file"])
     columns = settings.get("columns", {})
     return create_app(model, limits, key, encoder, **columns)
@@ -231,7 +234,7 @@ def serve(
     check_port(host, port)  # first: a host that is no address ('not a host') is said as such
     check_bind(host, api_key, insecure)
     model = load_model(model_path)  # fails here, with one line, before anything listens
-    encoder = load_encoder(encoder_path)
+    encoder = load_encoder(encoder_path, model)
     options = uvicorn_options(host, port, limits)
     global serving  # from here a stop is uvicorn's (or a forced one), no longer one before it
     serving = True
