@@ -4,13 +4,16 @@ everything else as JSON or numeric arrays."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from aekit.anomaly.ensemble import neighbor_count
 from aekit.estimators.persistence import export_estimator, import_estimator
+from aekit.io.fitted_values import finite_number, positive_scale, positive_scales
+
+THRESHOLD = "a threshold is a finite score"
+RATE = "it is the fraction of training rows flagged, in [0, 1]"
 
 
 def export_detector(detector) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -50,7 +53,7 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
     detector.categorical_groups_ = tuple((int(a), int(b)) for a, b in fitted["categorical_groups_"])
     if fitted["feature_names_in_"] is not None:
         detector.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
-    detector.threshold_ = float(fitted["threshold_"])
+    detector.threshold_ = finite_number("threshold_", fitted["threshold_"], THRESHOLD)
     detector.n_neighbors_ = int(fitted["n_neighbors_"])
     if "input_neighbors_" in fitted:
         detector.input_neighbors_ = int(fitted["input_neighbors_"])
@@ -59,14 +62,17 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
         detector.input_neighbors_, detector.input_distance_ = detector.n_neighbors_, "kth"
         detector.input_neighbors, detector.input_distance = None, "kth"
     detector.offset_ = -detector.threshold_
-    detector.contamination_ = float(fitted["contamination_"])
-    detector.score_spread_ = float(fitted["score_spread_"])
-    detector.error_scales_ = [float(v) for v in fitted["error_scales_"]]
-    detector.distance_scales_ = [float(v) for v in fitted["distance_scales_"]]
+    detector.contamination_ = finite_number("contamination_", fitted["contamination_"], RATE)
+    # each part of a score is divided by its scale: 0 scored NaN
+    detector.score_spread_ = positive_scale("score_spread_", fitted["score_spread_"])
+    detector.error_scales_ = positive_scales("error_scales_", fitted["error_scales_"])
+    detector.distance_scales_ = positive_scales("distance_scales_", fitted["distance_scales_"])
     detector.codes_ = [np.asarray(c, dtype=np.float32) for c in tree["codes"]]
     inputs = tree.get("inputs")
     detector.inputs_ = None if inputs is None else np.asarray(inputs, dtype=np.float32)
-    detector.input_distance_scale_ = float(fitted["input_distance_scale_"])
+    detector.input_distance_scale_ = positive_scale(
+        "input_distance_scale_", fitted["input_distance_scale_"]
+    )
     if len(detector.error_scales_) != len(detector.estimators_):
         raise ValueError("the detector's scales do not match its members")
     check_consistent(detector)
@@ -75,24 +81,11 @@ def import_detector(detector, fitted: dict[str, Any], tree: dict[str, Any], devi
 def check_consistent(detector) -> None:
     """``ValueError`` saying what is wrong when a loaded detector's values cannot be those of a
     fit. Checksums can be renewed after an edit, so the values are checked: an edited file
-    loaded, then predicted nothing (a NaN threshold), scored NaN (a scale of 0) or blamed the
-    user's rows for its own ("X has 64 features, but NearestNeighbors is expecting 10")."""
-    if not math.isfinite(detector.threshold_):
-        raise ValueError(f"threshold_ is {detector.threshold_}; a threshold is a finite score")
+    loaded, then predicted nothing (a NaN threshold, refused as it is read, as the scales are:
+    :mod:`aekit.io.fitted_values`), scored NaN (a scale of 0) or blamed the user's rows for its
+    own ("X has 64 features, but NearestNeighbors is expecting 10")."""
     if not 0 <= detector.contamination_ <= 1:
-        raise ValueError(
-            f"contamination_ is {detector.contamination_}; it is the fraction of training rows "
-            "flagged, in [0, 1]"
-        )
-    scales = {
-        **{f"error_scales_[{i}]": v for i, v in enumerate(detector.error_scales_)},
-        **{f"distance_scales_[{i}]": v for i, v in enumerate(detector.distance_scales_)},
-        "input_distance_scale_": detector.input_distance_scale_,
-        "score_spread_": detector.score_spread_,
-    }
-    for name, value in scales.items():  # each part of a score is divided by its scale
-        if not 0 < value < math.inf:
-            raise ValueError(f"{name} is {value}; a scale must be positive and finite")
+        raise ValueError(f"contamination_ is {detector.contamination_}; {RATE}")
     if detector.input_distance_ not in ("kth", "mean"):
         raise ValueError(f"input_distance_ is {detector.input_distance_!r}; 'kth' or 'mean'")
     _check_stored_rows(detector)

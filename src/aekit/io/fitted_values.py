@@ -72,3 +72,43 @@ def positive_scale(name: str, value: Any) -> float:
     if number is None or not 0 < number < math.inf:
         raise ValueError(f"{name} is {said(value)}; a scale must be positive and finite")
     return number
+
+
+def positive_scales(name: str, values: Any) -> list[float]:
+    """Each of ``values`` (a list) as a :func:`positive_scale`, named ``NAME[i]``.
+
+    Parameters
+    ----------
+    name : str
+        The entry, as the message names it.
+    values : object
+        What the file holds there.
+
+    Returns
+    -------
+    scales : list of float
+    """
+    if not isinstance(values, (list, tuple)):
+        raise ValueError(f"{name} is {said(values)}; it is a list of scales")
+    return [positive_scale(f"{name}[{i}]", value) for i, value in enumerate(values)]
+
+
+def finite_numbers(name: str, values: Any, meaning: str) -> list[float]:
+    """Each of ``values`` (a list) as a :func:`finite_number`, named ``NAME[i]``.
+
+    Parameters
+    ----------
+    name : str
+        The entry, as the message names it.
+    values : object
+        What the file holds there.
+    meaning : str
+        What a fit gives there, said after the value.
+
+    Returns
+    -------
+    numbers : list of float
+    """
+    if not isinstance(values, (list, tuple)):
+        raise ValueError(f"{name} is {said(values)}; it is a list of numbers")
+    return [finite_number(f"{name}[{i}]", value, meaning) for i, value in enumerate(values)]

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 
 from aekit.estimators.persistence import export_estimator, import_estimator
+from aekit.io.fitted_values import said
+from aekit.timeseries import loaded_values as loaded
 from aekit.timeseries.step_names import from_saved
 
 
@@ -39,33 +41,29 @@ def import_series_detector(
     detector, fitted: dict[str, Any], tree: dict[str, Any], device: str
 ) -> None:
     detector.detector_ = import_estimator(fitted["detector"], tree["detector"], device)
-    detector.mean_ = np.asarray(fitted["mean_"], dtype=np.float64)
-    detector.scale_ = np.asarray(fitted["scale_"], dtype=np.float64)
-    detector.n_features_in_ = int(fitted["n_features_in_"])
+    # each value checked to be one a fit gives (loaded_values): checksums can be renewed
+    detector.mean_, detector.scale_, detector.n_features_in_ = loaded.channel_scaling(fitted)
     # Absent from files written before it; in pandas codes ("h") in those written before the
     # steps were named in words ("1 hour"), which a series scored now is compared with.
     detector.time_step_ = from_saved(fitted.get("time_step_"))
-    if fitted["feature_names_in_"] is not None:
-        detector.feature_names_in_ = np.asarray(fitted["feature_names_in_"], dtype=object)
-    detector.threshold_ = float(fitted["threshold_"])
+    names = fitted["feature_names_in_"]
+    if names is not None:
+        if not isinstance(names, list) or len(names) != detector.n_features_in_:
+            raise ValueError(f"feature_names_in_ is {said(names)}; it names each channel")
+        detector.feature_names_in_ = np.asarray(names, dtype=object)
+    detector.threshold_ = loaded.threshold(fitted)
     # Absent from files written before the peaks (2026-12): they score without them, as then.
-    gate = fitted.get("peak_error_gate_")
-    detector.peak_error_gate_ = None if gate is None else float(gate)
     if "peak_error_gate_" not in fitted:
         detector.peak_errors = False
+    detector.peak_error_gate_ = loaded.peak_gate(fitted, detector.peak_errors)
     # Absent from files written before the flatlines (2026-12): they score without them.
-    floor, unit = fitted.get("flatline_floor_"), fitted.get("flatline_unit_")
-    detector.flatline_floor_ = None if floor is None else np.asarray(floor, dtype=np.float64)
-    detector.flatline_unit_ = None if unit is None else float(unit)
     if "flatline_floor_" not in fitted:
         detector.flatlines = False
+    detector.flatline_floor_, detector.flatline_unit_ = loaded.flatline_state(
+        fitted, detector.flatlines, detector.n_features_in_
+    )
     detector.offset_ = -detector.threshold_
-    prior = fitted.get("likelihood_prior_")  # absent from files written before it
+    prior = loaded.likelihood_prior(fitted)  # absent from files written before it
     if prior is not None:
-        detector.likelihood_prior_ = np.asarray(prior, dtype=np.float64)
-    if (
-        detector.mean_.shape != (detector.n_features_in_,)
-        or detector.scale_.shape != detector.mean_.shape
-        or (floor is not None and detector.flatline_floor_.shape != detector.mean_.shape)
-    ):
-        raise ValueError("the series detector's standardization does not match its channels")
+        detector.likelihood_prior_ = prior
+    loaded.check_windows(detector)

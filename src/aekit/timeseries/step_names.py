@@ -99,11 +99,16 @@ def _measure(name: str) -> tuple[str, float] | None:
     return kind, float(found[1]) * size
 
 
+_SAVED_STEP = "it is a time step in words ('1 hour'), pandas' code of one ('h'), or null"
+
+
 def from_saved(name: str | None) -> str | None:
     """A step name as model files written before these names kept it (pandas codes: "h",
     "5min", "390s", "D", "2B"; numbers: "60"), in today's words; today's names unchanged."""
     import pandas as pd
 
+    if name is not None and not isinstance(name, str):  # an edited model file's
+        raise ValueError(f"time_step_ is {name!r}; {_SAVED_STEP}")
     if name is None or " " in name:
         return name
     try:
@@ -115,6 +120,10 @@ def from_saved(name: str | None) -> str | None:
         count = float(days[1] or 1)
         return step_name(count, "B") if days[2] == "B" else duration_name(count * 86400)
     try:
-        return duration_name(pd.Timedelta(pd.tseries.frequencies.to_offset(name)).total_seconds())
+        offset = pd.tseries.frequencies.to_offset(name)
+    except ValueError:  # no code pandas ever wrote: an edit, which read as a pandas period
+        raise ValueError(f"time_step_ is {name!r}; {_SAVED_STEP}") from None
+    try:
+        return duration_name(pd.Timedelta(offset).total_seconds())
     except (ValueError, TypeError):
         return frequency_name(name)
