@@ -30,7 +30,9 @@ def test_any_atomic_write_onto_a_folder_is_a_value_error(tmp_path):
     assert os.listdir(tmp_path) == ["s.npy"]
 
 
-@pytest.mark.parametrize("name", ["model.pkl", "model.joblib", "model.pt", "model.onnx"])
+@pytest.mark.parametrize(
+    "name", ["model.pkl", "model.joblib", "model.pt", "model.onnx", "model.bin"]
+)  # .bin: PyTorch's pickled weights (pytorch_model.bin), written as safetensors unsaid
 def test_a_name_of_another_format_is_refused(tmp_path, name):
     # save("m.pkl") wrote safetensors under a pickle's name (someone would unpickle it)
     X = np.random.default_rng(0).normal(size=(30, 4)).astype(np.float32)
@@ -44,12 +46,13 @@ def test_a_name_of_another_format_is_refused(tmp_path, name):
     assert aekit.load(tmp_path / "model").n_features_in_ == 4
 
 
-def test_the_command_line_refuses_such_a_name_before_training(tmp_path):
+@pytest.mark.parametrize("name", ["hasher.txt", "hasher.bin"])
+def test_the_command_line_refuses_such_a_name_before_training(tmp_path, name):
     from typer.testing import CliRunner
 
     from aekit.cli import app
 
-    output = tmp_path / "hasher.txt"
+    output = tmp_path / name
     result = CliRunner().invoke(app, ["train-hasher", "digits", "-o", str(output)])
     assert isinstance(result.exception, ValueError)
     assert str(result.exception).startswith(f"-o/--output {output}: aekit writes JSON")

@@ -59,11 +59,12 @@ class FileFormat:
 
 
 # Suffixes of other formats: a safetensors file under one of these names would be taken for
-# what it is not (a pickle someone unpickles, an ONNX graph, text), so it is refused.
+# what it is not (a pickle someone unpickles, an ONNX graph, text), so it is refused. ".bin" is
+# PyTorch's pickled weights (pytorch_model.bin): torch.load would be run on it.
 OTHER_FORMATS = {
-    ".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt", ".h5", ".hdf5", ".keras", ".onnx",
-    ".npy", ".npz", ".json", ".toml", ".yaml", ".yml", ".txt", ".csv", ".tsv", ".parquet",
-    ".png", ".jpg", ".aek", ".zip", ".gz",
+    ".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt", ".bin", ".h5", ".hdf5", ".keras",
+    ".onnx", ".npy", ".npz", ".json", ".toml", ".yaml", ".yml", ".txt", ".csv", ".tsv",
+    ".parquet", ".png", ".jpg", ".aek", ".zip", ".gz",
 }  # fmt: skip
 
 
