@@ -143,3 +143,28 @@ def test_a_run_holding_another_runs_model_file_is_refused(tmp_path):
         refused(invoke(*args, *command[1:]), *words)
     assert not (tmp_path / "s.csv").exists() and not (tmp_path / "e").exists()
     ok(invoke("info", tmp_path / "AE"))  # its own model: as before
+
+
+def test_a_run_whose_config_records_no_aekit_class_blames_its_config(tmp_path):
+    # class = "os:system" in config.toml was blamed on the model file ("the model file was
+    # replaced ...; put back the run's own model file"), which is the run's own
+    import numpy as np
+    from cli_helpers import invoke, refused
+
+    import aekit
+
+    X = np.random.default_rng(0).normal(size=(30, 4)).astype(np.float32)
+    np.save(tmp_path / "X.npy", X)
+    run = tmp_path / "RUN"
+    aekit.Autoencoder(max_iter=1, hidden_layer_sizes=(4,), latent_dim=2).fit(X).save(
+        run / "model.safetensors"
+    )
+    (run / "config.toml").write_text('[model]\nclass = "os:system"\n')
+    said = (
+        f"{run}'s config.toml records the model class 'os:system', which is no class aekit "
+        "writes: config.toml was edited or damaged; put back the run's own config.toml, or "
+        "train the run again."
+    )
+    assert refused(invoke("info", run)) == said
+    assert refused(invoke("score", run, tmp_path / "X.npy", "-o", tmp_path / "s.csv")) == said
+    assert not (tmp_path / "s.csv").exists()

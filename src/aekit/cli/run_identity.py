@@ -42,6 +42,7 @@ def same_model_kind(run: Path, model_file: Path) -> None:
     holding an autoencoder was scored as one and blamed DATA's width, and exported as one."""
     import tomllib
 
+    from aekit import registry
     from aekit.io.files import stored_class
 
     try:
@@ -52,6 +53,12 @@ def same_model_kind(run: Path, model_file: Path) -> None:
     kind = model.get("class") if isinstance(model, dict) else None
     held = stored_class(model_file)
     if isinstance(kind, str) and held is not None and held != kind:
+        if kind not in registry.MODEL_FILE_CLASSES:  # no model file of it: the record is wrong
+            raise ValueError(
+                f"{run}'s config.toml records the model class {kind!r}, which is no class "
+                "aekit writes: config.toml was edited or damaged; put back the run's own "
+                "config.toml, or train the run again."
+            )
         raise ValueError(
             f"{run}'s config.toml records the model class {kind}, but its {model_file.name} "
             f"holds a model of class {held}: "
