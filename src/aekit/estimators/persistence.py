@@ -20,6 +20,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from aekit import registry
+from aekit.io.fitted_values import json_object
 from aekit.io.model_file import INCONSISTENT, inconsistency, load, write_model
 from aekit.warning_lines import caller_level, with_article
 
@@ -48,6 +49,7 @@ def params_to_json(estimator: Any) -> dict[str, Any]:
         params["random_state"] is None or isinstance(params["random_state"], int)
     ):
         params["random_state"] = None  # a RandomState object has no faithful JSON form
+    json_object("params", params)  # a list's .items() said "'list' object has no attribute"
     out = {}
     for name, value in params.items():
         if isinstance(value, BaseEstimator):
@@ -118,6 +120,7 @@ def params_from_json(params: dict[str, Any]) -> dict[str, Any]:
     (``categorical_groups=((3, 6), (6, 10))`` came back as ``([3, 6], [6, 10])``). An
     estimator-valued parameter is built only from a class a model file may name
     (``aekit.registry``)."""
+    json_object("params", params)  # a list's .items() said "'list' object has no attribute"
     out = {}
     for name, value in params.items():
         if isinstance(value, dict) and _ESTIMATOR in value:
@@ -201,7 +204,7 @@ class SavesToFile:
         # as fit checks them: a value this aekit does not know (a newer one's, an edit) is
         # named as such, not as the network or state it fails to rebuild
         estimator._validate_params()
-        estimator._set_fitted_state(document["fitted"], tree, device)
+        estimator._set_fitted_state(json_object("fitted", document["fitted"]), tree, device)
         restore_output(estimator, document.get("output"))
         remember_fitted_params(estimator)  # set_params after load: as after fit
         return estimator

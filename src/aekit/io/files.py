@@ -20,6 +20,7 @@ from aekit._version import __version__
 from aekit.io.paths import user_path
 from aekit.io.tensors import (
     CHECKSUMS,
+    HEADER_CHANGED,
     METADATA_KEY,
     MODEL_FILE,
     Wanted,
@@ -240,7 +241,7 @@ def _damaged_header(header: dict[str, Any]) -> bool:
 
 def _check_header(path: str | os.PathLike, header: dict[str, Any], fmt: FileFormat) -> None:
     if _damaged_header(header):  # before its entries are read as another kind of file's
-        raise ValueError(f"{path} is damaged: its header does not match its checksum.")
+        raise ValueError(f"{path} is damaged: {HEADER_CHANGED}")
     found = header.get("format")
     if found != fmt.name:
         advice = "; or ".join(text for text in (_READ_BY.get(str(found)), fmt.hint) if text)

@@ -112,3 +112,33 @@ def finite_numbers(name: str, values: Any, meaning: str) -> list[float]:
     if not isinstance(values, (list, tuple)):
         raise ValueError(f"{name} is {said(values)}; it is a list of numbers")
     return [finite_number(f"{name}[{i}]", value, meaning) for i, value in enumerate(values)]
+
+
+_JSON_KINDS = {
+    list: "a list",
+    str: "text",
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+}
+
+
+def json_object(name: str, value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object; ``ValueError`` "its NAME entry is a list, not a JSON
+    object" otherwise (a list's ``.items()``, or null's subscript, said Python's words).
+
+    Parameters
+    ----------
+    name : str
+        The header's entry (``"params"``, ``"fitted"``).
+    value : object
+        What the header holds there.
+
+    Returns
+    -------
+    value : dict
+    """
+    if not isinstance(value, dict):
+        kind = "null" if value is None else _JSON_KINDS.get(type(value), type(value).__name__)
+        raise ValueError(f"its {name!r} entry is {kind}, not a JSON object")
+    return value

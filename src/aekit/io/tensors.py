@@ -36,6 +36,11 @@ _TENSOR = "__tensor__"
 _ARRAY = "__array__"  # a numpy array: stored as a tensor, read back as numpy
 METADATA_KEY = "aekit"
 CHECKSUMS = "sha256"  # header key: {"header": hex digest, "tensors": {key: hex digest}}
+# An edit without its checksum renewed, or bytes damaged: the fix is a sound copy
+HEADER_CHANGED = (
+    "its header does not match its checksum (changed since it was saved); copy it again "
+    "from where it was saved, or save it again."
+)
 # The deepest a header may nest. aekit's own reach about 10 levels (a series detector's window
 # detector's member's weights); Python's recursion, in json and in every walk of the header
 # (checksums, the skeleton, the estimators), fails near 1,000, so deeper is damage, said as such.
@@ -68,7 +73,7 @@ def verify_checksums(path: Path, header: dict[str, Any], tensors: dict[str, torc
     if not isinstance(sums, dict) or not isinstance(sums.get("tensors"), dict):
         raise ValueError(f"{path} has a damaged aekit header: malformed {CHECKSUMS!r} entry.")
     if sums.get("header") != header_digest(header):
-        raise ValueError(f"{path} is damaged: its header does not match its checksum.")
+        raise ValueError(f"{path} is damaged: {HEADER_CHANGED}")
     expected = sums["tensors"]
     for key in sorted(set(expected) | set(tensors)):
         if key not in tensors or key not in expected:
