@@ -28,8 +28,10 @@ def test_advice_to_fit_a_list_and_unseen_labels_are_said_for_the_command_line():
     )
     unseen = "y contains labels not seen in fit: [42]; known labels are [0, 1, 2]."
     assert for_the_command_line(unseen) == (
-        "DATA's labels (--label-column, --labels FILE or an .npz's y) hold labels the model was "
-        "not trained on: [42]; its labels are [0, 1, 2]. Fix those labels, or leave them out."
+        "DATA's labels (--label-column, --labels FILE, an .npz's y or an image folder's "
+        "sub-folder names) hold labels the model was not trained on: [42]; its labels are "
+        "[0, 1, 2]. Fix those labels, or leave them out (a folder's images directly in it, with "
+        "no sub-folders, have none)."
     )
 
 

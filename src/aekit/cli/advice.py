@@ -75,8 +75,11 @@ ADVICE = (
     ),
     (  # aekit.data.validation.encode_labels: DATA's labels (a column, a file) against the RUN's
         r"^y contains labels not seen in fit: (.*?); known labels are (.*)\.$",
-        r"DATA's labels (--label-column, --labels FILE or an .npz's y) hold labels the model "
-        r"was not trained on: \1; its labels are \2. Fix those labels, or leave them out.",
+        # an image folder's labels are its sub-folders' names, which no option names
+        r"DATA's labels (--label-column, --labels FILE, an .npz's y or an image folder's "
+        r"sub-folder names) hold labels the model was not trained on: \1; its labels are \2. "
+        r"Fix those labels, or leave them out (a folder's images directly in it, with no "
+        r"sub-folders, have none).",
     ),
     (  # aekit.generation: 'aekit manifold' of a run whose code is not 2-D
         r"^manifold_grid needs latent_dim=2; this model has (\d+)\.",
