@@ -314,6 +314,10 @@ def test_messages_name_the_argument_the_caller_gave(fitted_cvae, digits):
     label = fitted_cvae.classes_[0]
     with pytest.raises(ValueError, match=r"^y has 2 labels but n_samples is 3\.$"):
         fitted_cvae.sample(3, y=[label, label])
+    # one label in a list counts rows; the one label for all is given bare (image review)
+    one = rf"^y has 1 label but n_samples is 3 \(one label for every row: y={label.item()!r}\)\.$"
+    with pytest.raises(ValueError, match=one):
+        fitted_cvae.sample(3, y=[label])
     with pytest.raises(ValueError, match=r"^y has 2 labels but Z has 3 rows\.$"):
         fitted_cvae.inverse_transform(np.zeros((3, fitted_cvae.latent_dim)), [label, label])
     with pytest.raises(ValueError, match=r"^values is empty; give the values each unit takes"):

@@ -285,7 +285,12 @@ def as_labels(
         raise ValueError(f"{name} must be 1-D ({what}); got shape {y.shape}.")
     if len(y) != n_samples:
         rows = rows or f"X has {n_samples} rows"
-        raise ValueError(f"{name} has {len(y)} labels but {rows}.")
+        count = "1 label" if len(y) == 1 else f"{len(y)} labels"
+        # [7] for every row: the one label is given bare (y=7), as a list it counts rows
+        single = (
+            f" (one label for every row: {name}={y.tolist()[0]!r})" if one and len(y) == 1 else ""
+        )
+        raise ValueError(f"{name} has {count} but {rows}{single}.")
     gone = missing_labels(y)
     if gone.any() and not missing:
         raise ValueError(
