@@ -117,3 +117,20 @@ def test_the_pixel_warning_names_no_likelihood_a_compressor_refuses():
     line = for_the_command_line(message, set())
     assert line.startswith("DATA is uint8") and "likelihood=gaussian" not in line
     assert line.endswith("or leave DATA as it is: the Compressor keeps this model.")
+
+
+def test_a_column_float32_would_round_comes_back_in_float64():
+    # timestamps near 1.7e9 varying by about 170: decompress cast the network's float64 rows to
+    # float32 (steps of 128 there: MSE 1,640 on that column), and fit chose the step on rows
+    # rounded so, with a warning of rounding that compress, which does not round, never gave
+    rng = np.random.default_rng(0)
+    n = 600
+    t = 1.7e9 + np.arange(n) + rng.random(n) * 0.01
+    X = np.column_stack([t, rng.normal(size=n), rng.normal(5, 2, n)])
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*float32, the precision the models compute")
+        model = Compressor(2, max_iter=20, random_state=0, device=DEVICE).fit(X)
+    rows = model.decompress(model.compress(X))
+    assert rows.dtype == np.float64
+    in_float32 = rows[:, 0].astype(np.float32).astype(np.float64)
+    assert (rows[:, 0] != in_float32).mean() > 0.9  # finer than float32's steps of 128 there

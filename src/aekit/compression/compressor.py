@@ -235,7 +235,8 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             keep = np.random.default_rng(0).choice(len(codes), MAX_ROWS, replace=False)
             codes = codes[keep]
         at = keep if ids is None else ids if keep is None else ids[keep]
-        rows = as_numeric_array(X if at is None else rows_at(X, at))  # on disk: those rows alone
+        # float64 where float32 would round a column away, as the network standardizes it
+        rows = as_numeric_array(X if at is None else rows_at(X, at), precision="as_needed")
         return rows, codes.astype(np.float64)
 
     def _symbols(self, codes: np.ndarray, step: float) -> tuple[Any, np.ndarray, np.ndarray]:
@@ -355,7 +356,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
 
         Returns
         -------
-        X : ndarray of float32, shaped like the compressed X
+        X : ndarray of float32 (float64 for a model fitted on columns float32 would round)
         ids : pandas.Series of str or None
             With ``return_ids``: the stored ids (named as given), None where none were stored.
 
@@ -376,10 +377,9 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         tables = symbol_tables(self.quantiles_, positive_step(box.step))
         symbols = entropy.decode(box.payload, box.n_rows, tables)
         rows = self.autoencoder_.inverse_transform((symbols * box.step).astype(np.float32))
-        rows = np.asarray(rows, dtype=np.float32).reshape(box.n_rows, *box.row_shape)
-        if not return_ids:
-            return rows
-        return rows, None if box.ids is None else pd.Series(box.ids, name=box.id_column)
+        rows = np.asarray(rows).reshape(box.n_rows, *box.row_shape)  # float64 where fit needed it
+        ids = None if box.ids is None else pd.Series(box.ids, name=box.id_column)
+        return (rows, ids) if return_ids else rows
 
     # ---- model files (aekit.estimators.persistence): the network and the prior ----------------
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
