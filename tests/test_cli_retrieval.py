@@ -269,3 +269,30 @@ def test_info_describes_an_index_and_a_compressor_s_step_and_fingerprint(files):
     model = _info_rows(compressor)
     assert model["fingerprint"] == _info_rows(packed)["compressor fingerprint"]
     assert float(model["quantization step"]) > 0
+
+
+def test_decompress_draws_rows_stored_as_images_without_image_shape(tmp_path):
+    # a compressor of flat rows given an IDX file's images: its .aek file holds (1, 8, 8) rows,
+    # yet '-o x.png' asked for --image-shape as if they were flat
+    from aekit.compression import Compressor
+
+    X = np.random.default_rng(0).random((120, 1, 8, 8)).astype(np.float32)
+    Compressor(4, hidden_layer_sizes=(16,), max_iter=2, random_state=0).fit(
+        X.reshape(120, -1)
+    ).save(tmp_path / "c.safetensors")
+    np.save(tmp_path / "images.npy", X)
+    ok(
+        invoke(
+            "compress",
+            tmp_path / "c.safetensors",
+            tmp_path / "images.npy",
+            "-o",
+            tmp_path / "x.aek",
+        )
+    )
+    ok(
+        invoke(
+            "decompress", tmp_path / "c.safetensors", tmp_path / "x.aek", "-o", tmp_path / "x.png"
+        )
+    )
+    assert (tmp_path / "x.png").read_bytes().startswith(b"\x89PNG")

@@ -37,6 +37,8 @@ def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: st
     values = int(np.prod(rows.shape[1:]))
     refuse_a_table_as_images(output, encoder)
     if image_shape is None:
+        if output.suffix.lower() == ".png" and estimator.image_shape_ is None and rows.ndim == 4:
+            return tuple(rows.shape[1:])  # images of their own (an .aek file of an IDX file's)
         if output.suffix.lower() == ".png" and estimator.image_shape_ is None:
             raise ValueError(
                 f"-o {output}: {type(estimator).__name__} was trained on flat rows of {values} "
