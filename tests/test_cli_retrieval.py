@@ -1,5 +1,7 @@
 """The hashing and compression commands, end to end on the bundled digits."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -148,6 +150,12 @@ def test_damaged_file_and_wrong_model_are_errors(files):
     result = invoke("compress", model, "digits", "-o", files / "x.aek", "--step", "1e-9")
     assert isinstance(result.exception, ValueError), result.output
     assert "smallest step this model supports" in str(result.exception)
+    said = for_the_command_line(error_message(result.exception), {"step"})  # the option's words
+    assert said.startswith("--step 1e-09 is below the smallest step")
+    assert re.search(r"Use a --step of at least [0-9.e-]+\.$", said), said
+    assert for_the_command_line(error_message(result.exception), {"param"}).startswith(
+        "--param step=1e-09 is below"  # train-compressor has no --step
+    )
     assert not (files / "x.aek").exists()
     result = invoke("compress", files / "hasher.safetensors", "digits", "-o", files / "x.aek")
     assert isinstance(result.exception, ValueError)

@@ -118,6 +118,12 @@ OPTION_ADVICE = (
         r"--param \1_layer_sizes=[\2] must hold",
         None,
     ),
+    (  # aekit.compression.prior.check_step: compress's --step, train-compressor's --param
+        r"^step=(\S+) is below the smallest step (.*) Use step >= (\S+)\.$",
+        "step",
+        r"--step \1 is below the smallest step \2 Use a --step of at least \3.",
+        r"--param step=\1 is below the smallest step \2 Use --param step=\3 or larger.",
+    ),
     (  # aekit.anomaly.thresholds: too few training scores for a tail
         r"\bgive the expected anomaly rate \(contamination=\.\.\.\)",
         "contamination",
