@@ -67,7 +67,12 @@ def test_the_command_line_keeps_a_runs_ids_through_a_shuffle(tmp_path):
     run = tmp_path / "R"
     ok(invoke("train-compressor", tmp_path / "t.csv", "--id-column", "sid", "--latent-dim", 3,
               "--epochs", 3, "--out", run, "--quiet"))  # fmt: skip
-    ok(invoke("compress", run, tmp_path / "new.csv", "-o", tmp_path / "x.aek"))
+    said = ok(invoke("compress", run, tmp_path / "new.csv", "-o", tmp_path / "x.aek")).output
+    # the rows' bits apart from the ids' (bits per value is the codec's, not the ids')
+    rows_only = container.bytes_without_ids(container.unpack((tmp_path / "x.aek").read_bytes()))
+    assert f"{8 * rows_only / 50:.1f} bits per row" in said and "; the 50 ids take " in said
+    info = ok(invoke("info", tmp_path / "x.aek")).output
+    assert "50 in " in info and "(column sid)" in info
     ok(invoke("decompress", run, tmp_path / "x.aek", "-o", tmp_path / "back.csv"))
     back, new = pd.read_csv(tmp_path / "back.csv"), pd.read_csv(tmp_path / "new.csv")
     assert list(back.columns) == list(new.columns)  # sid first, as in DATA
@@ -75,3 +80,26 @@ def test_the_command_line_keeps_a_runs_ids_through_a_shuffle(tmp_path):
     with pytest.warns(UserWarning, match=r"a \.npy holds no sid column"):
         ok(invoke("decompress", run, tmp_path / "x.aek", "-o", tmp_path / "back.npy"))
     assert np.load(tmp_path / "back.npy").shape == (50, 5)
+
+
+def test_an_ids_block_inflating_past_its_rows_is_refused_unread(fitted):
+    # a few hundred kB of zeros inflated to gigabytes before the count was checked (review)
+    import struct
+    import zlib
+
+    model, X = fitted
+    body = bytearray(model.compress(X[:5])[:-4])
+    body[4] = 2  # version 2: an ids block follows the payload
+    block = zlib.compress(b'{"column": null, "ids": ["' + b"a" * 20_000_000 + b'"]}', 9)
+    body += struct.pack("<I", len(block)) + block
+    body += struct.pack("<I", zlib.crc32(bytes(body)))  # a CRC anyone can renew
+    with pytest.raises(ValueError, match=r"damaged: its ids block cannot be read\.$"):
+        model.decompress(bytes(body))
+
+
+def test_missing_ids_are_stored_empty_and_long_ones_refused(fitted):
+    model, X = fitted
+    back = model.decompress(model.compress(X[:4], ids=[1, None, 3.0, np.nan]), return_ids=True)
+    assert back[1].tolist() == ["1", "", "3.0", ""]  # not the text 'None' or 'nan'
+    with pytest.raises(ValueError, match=r"^an id holds 1,001 characters; ids of at most 1,000"):
+        model.compress(X[:2], ids=["a" * 1001, "b"])

@@ -44,7 +44,7 @@ def compressed_file_named(path: Path) -> Iterator[None]:
 
 def describe_compressed(path: Path) -> dict[str, object]:
     """What the header of an .aek file says (checked whole: a corrupt file is a ValueError)."""
-    from aekit.compression.container import unpack
+    from aekit.compression.container import bytes_without_ids, unpack
 
     size = path.stat().st_size
     with compressed_file_named(path):
@@ -54,12 +54,15 @@ def describe_compressed(path: Path) -> dict[str, object]:
         "rows": box.n_rows,
         "row shape": list(box.row_shape),
         "bytes": size,
-        "bits per row": round(8 * size / max(box.n_rows, 1), 1),
+        # the rows' own, as 'aekit compress' says them: the ids' bytes apart
+        "bits per row": round(8 * bytes_without_ids(box) / max(box.n_rows, 1), 1),
         "latent units": box.latent_dim,
         "quantization step": box.step,
         "compressor fingerprint": box.fingerprint.hex(),
-        # the ids' bytes count in the bits per row: the file holds them
-        "row ids": "none" if box.ids is None else f"{len(box.ids):,} (column {box.id_column})",
+        "row ids": "none"
+        if box.ids is None
+        else f"{len(box.ids):,} in {size - bytes_without_ids(box):,} bytes (column "
+        f"{box.id_column or 'id, as decompress names ids unnamed'})",
     }
 
 

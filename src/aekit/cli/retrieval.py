@@ -344,10 +344,15 @@ def compress(
     named = None if ids is None else pd.Series(ids, name=name)
     payload = compressor.compress(X, step=step, ids=named)  # DATA on disk: a chunk at a time
     atomic_write(output, lambda tmp: Path(tmp).write_bytes(payload))
-    bits = 8 * len(payload) / len(X)
-    per_value = bits / compressor.n_features_in_  # against the data's own bits a value
+    # the rows' bits without their ids' (said apart), against the data's own bits a value
+    from aekit.compression import container
+
+    rows_only = container.bytes_without_ids(container.unpack(payload))
+    bits = 8 * rows_only / len(X)
+    per_value = bits / compressor.n_features_in_
+    held = "" if ids is None else f"; the {len(ids):,} ids take {len(payload) - rows_only:,} more"
     typer.echo(
-        f"{output}: {len(payload)} bytes, {bits:.1f} bits per row ({per_value:.2f} per value)"
+        f"{output}: {len(payload)} bytes, {bits:.1f} bits per row ({per_value:.2f} per value){held}"
     )
 
 

@@ -310,6 +310,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         data : bytes
         """
         check_is_fitted(self)
+        texts, id_column = (None, None) if ids is None else container.ids_as_text(ids, len(X))
         fitted = step is None or (isinstance(step, str) and step == "auto")
         step = check_step(self.quantiles_, positive_step(self.step_ if fitted else step))
         if isinstance(X, pd.DataFrame):  # its column names checked by the network's transform
@@ -321,7 +322,6 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             parts = [self._codes(as_numeric_array(part)) for part, _ in chunks_of(X)]
             n_rows, row_shape = len(X), X.shape[1:]
             codes = np.concatenate(parts) if parts else np.empty((0, self.latent_dim_))
-        texts, id_column = (None, None) if ids is None else container.ids_as_text(ids, n_rows)
         tables, symbols, offsets = self._symbols(codes, step)
         warn_of_clipped_codes(offsets + tables.low != symbols)
         return container.pack(

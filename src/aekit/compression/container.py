@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
@@ -69,9 +69,7 @@ def pack(container: Container) -> bytes:
         + _TAIL.pack(c.step, c.latent_dim, len(c.payload))
         + c.payload
     )
-    if c.ids is not None:
-        if len(c.ids) != c.n_rows:
-            raise ValueError(f"ids has {len(c.ids)} entries for {c.n_rows} rows; give one a row.")
+    if c.ids is not None:  # one a row, as ids_as_text checks them
         named = {"column": c.id_column, "ids": [str(i) for i in c.ids]}
         block = zlib.compress(json.dumps(named, ensure_ascii=False).encode(), 9)
         body += _LENGTH.pack(len(block)) + block
@@ -91,6 +89,12 @@ def checked_bytes(data: Any) -> bytes:
     raise TypeError(
         f"data must be bytes from Compressor.compress, not {type(data).__name__}{read}."
     )
+
+
+def bytes_without_ids(container: Container) -> int:
+    """The bytes ``container`` packs to without its ids: its rows' cost, said apart from the
+    ids' (which no codec of the rows saves)."""
+    return len(pack(replace(container, ids=None, id_column=None)))
 
 
 def unpack(data: bytes) -> Container:
@@ -151,20 +155,40 @@ def unpack(data: bytes) -> Container:
     )
 
 
+# The longest id stored (characters): a file path or a key, never a document; it bounds what
+# a file's ids block may inflate to (JSON writes a character in at most 6 bytes)
+MAX_ID_CHARS = 1000
+
+
 def ids_as_text(ids: Any, n_rows: int) -> tuple[list[str], str | None]:
-    """Each row's id as text, and their column's name (a pandas Series'), for :func:`pack`;
-    one id a row, or a ValueError."""
+    """Each row's id as text (a missing one, None or NaN, as ""), and their column's name (a
+    pandas Series'), for :func:`pack`; one id a row of at most MAX_ID_CHARS, or a ValueError."""
+    import pandas as pd
+
     name = getattr(ids, "name", None)
     values = list(ids.tolist() if hasattr(ids, "tolist") else ids)
     if len(values) != n_rows:
         raise ValueError(f"ids holds {len(values)} ids for {n_rows} rows; give one id a row.")
-    return [str(v) for v in values], None if name is None else str(name)
+    texts = [
+        "" if v is None or (pd.api.types.is_scalar(v) and pd.isna(v)) else str(v) for v in values
+    ]
+    if (longest := max(map(len, texts), default=0)) > MAX_ID_CHARS:
+        raise ValueError(
+            f"an id holds {longest:,} characters; ids of at most {MAX_ID_CHARS:,} are stored."
+        )
+    return texts, None if name is None else str(name)
 
 
 def _ids(block: bytes, n_rows: int) -> tuple[list[str], str | None]:
-    """The ids and their column from a version-2 file's ids block (checked by the CRC first)."""
+    """The ids and their column from a version-2 file's ids block (checked by the CRC first),
+    inflated no further than ``n_rows`` ids of at most MAX_ID_CHARS can take: a CRC anyone can
+    renew, and a few hundred kB of zeros inflate to gigabytes."""
+    inflate = zlib.decompressobj()
     try:
-        named = json.loads(zlib.decompress(block))
+        text = inflate.decompress(block, 1024 + n_rows * (6 * MAX_ID_CHARS + 4))
+        if inflate.unconsumed_tail or not inflate.eof:
+            raise ValueError("longer than its rows' ids can be")
+        named = json.loads(text)
         ids, column = named["ids"], named["column"]
     except (zlib.error, ValueError, KeyError, TypeError):
         raise ValueError("the compressed file is damaged: its ids block cannot be read.") from None
