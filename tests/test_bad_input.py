@@ -157,11 +157,9 @@ def test_a_detector_of_tables_names_two_axes_and_the_reshape():
     with pytest.raises(ValueError, match=r"must have 2 axes \(n_samples, n_features\); got") as e:
         detector.fit(X[:, 0])
     assert "channels" not in str(e.value)
-    three = X.reshape(-1, 2, 4)
-    flat = r"np\.asarray\(X\)\.reshape\(len\(X\), -1\)"
-    with pytest.raises(ValueError, match=rf"got shape \(40, 2, 4\)\. .*{flat}"):
-        detector.fit(three)
-    detector.fit(np.asarray(three).reshape(len(three), -1))  # the advice, as given
+    with pytest.raises(ValueError, match=r"\(40, 2, 4\)\. .*asarray\(X\)\.reshape\(len\(X\), -1"):
+        detector.fit(X.reshape(-1, 2, 4))
+    detector.fit(np.asarray(X.reshape(-1, 2, 4)).reshape(40, -1))  # the advice, as given
 
 
 def test_numbers_with_a_text_cell_are_not_told_to_be_one_hot_encoded():

@@ -22,5 +22,10 @@ def test_corrupt_refuses_data_outside_its_range():
     assert set(np.unique(noisy)) - set(np.unique(X8).astype(np.float32)) <= {0.0, 255.0}
     unit = (X8 / 255).astype(np.float32)  # in range: refused nothing, hit nothing at level 0
     np.testing.assert_array_equal(corrupt(unit, "masking", 0.0, random_state=0), unit)
+    with pytest.raises(ValueError) as caught:  # no pixels: no word of 255 (review)
+        corrupt(np.linspace(-3, 3, 12).reshape(3, 4), low=-1, high=1)
+    assert str(caught.value).endswith("outside [low, high] = [-1, 1], the range the noise is "
+                                      "drawn for: scale X into it, or pass its own range as low "
+                                      "and high.")  # fmt: skip
     with pytest.raises(ValueError, match=r"^X holds values that are not finite"):
         corrupt(np.array([[0.5, np.nan]]))

@@ -168,3 +168,14 @@ def test_a_parquet_decimal_column_is_filled_with_decimals_at_its_scale(tmp_path)
     filled = pd.read_parquet(tmp_path / "f.parquet")["amount"]
     assert all(isinstance(v, Decimal) and v.as_tuple().exponent == -2 for v in filled)
     assert filled.drop([3, 40]).equals(amounts.drop([3, 40]))  # known cells as they were
+    # Spark's decimal(38, 18): 2e10 at 18 places is 29 digits, past Python's default 28
+    # (decimal.InvalidOperation, a traceback)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    wide = [Decimal(f"{v:.6f}") * Decimal("1e9") for v in rng.normal(20, 1, 120)]
+    wide[5] = None
+    column = pa.array(wide, pa.decimal128(38, 18))
+    pq.write_table(pa.table({"amount": column, "x": table["x"]}), tmp_path / "w.parquet")
+    ok(invoke("impute", tmp_path / "w.parquet", "-o", tmp_path / "g.parquet", "--epochs", 2))
+    assert pd.read_parquet(tmp_path / "g.parquet")["amount"][5].as_tuple().exponent == -18

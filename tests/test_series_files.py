@@ -61,3 +61,17 @@ def test_a_series_detector_signed_again_unchanged_still_loads(saved, tmp_path):
     path = resign(source, tmp_path / "same.safetensors", header=lambda header: None)
     loaded = aekit.load(path, device=DEVICE)  # signed again unchanged: still loads and scores
     assert np.isfinite(loaded.score_samples(series.astype(np.float32))).all()
+
+
+def test_codes_older_pandas_wrote_still_load():
+    # the load check refused 'H' (pandas before 2.2), which loaded before it as a step of 1 hour
+    # ('one 'H' period' before the step names): codes pandas 2.2 renamed are read by their new
+    # names, a code pandas never wrote is still refused
+    from aekit.timeseries.step_names import from_saved
+
+    assert [from_saved(code) for code in ("H", "2H", "15T", "S")] == [
+        "1 hour", "2 hours", "15 minutes", "1 second",
+    ]  # fmt: skip
+    assert from_saved("M") == from_saved("ME")
+    with pytest.raises(ValueError, match=r"^time_step_ is 'x'; it is a time step in words"):
+        from_saved("x")

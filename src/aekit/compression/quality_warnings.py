@@ -49,10 +49,11 @@ def warn_if_larger_than_rows(rows: np.ndarray, payload: bytes, latent_dim: int) 
         f"take as float32 ({32 * n_values} bits): a code of {latent_dim} dimensions for "
         f"{n_values} values stores more than the rows"
         if bits >= 32 * n_values
-        # 8.8 bits a value of a table of whole numbers 0..255, above the 8 of its own bytes
-        else f"a code of {latent_dim} dimensions is no narrower than the rows' {n_values} values "
-        f"(the default latent_dim=128 is sized for images); the training rows compress to "
-        f"{bits / n_values:.2f} bits a value, which lossless compression of the rows may beat"
+        else f"a code of {latent_dim} dimensions is no narrower than the rows' {n_values} values"
+        + (" (the default latent_dim=128 is sized for images)" if latent_dim == 128 else "")
+        + f"; the training rows compress to {bits / n_values:.2f} bits a value"
+        # a table of whole numbers 0..255 at 8.8 bits a value: more than its own bytes
+        + (", more than the 8 of the bytes they fit in" if _bytes(rows, bits / n_values) else "")
     )
     warnings.warn(
         f"Compressor: {said}. Use a smaller latent_dim{smaller}, a larger step, or keep the "
@@ -77,3 +78,10 @@ def warn_of_clipped_codes(clipped: np.ndarray) -> None:
             UserWarning,
             stacklevel=caller_level(),
         )
+
+
+def _bytes(rows: np.ndarray, bits_a_value: float) -> bool:
+    """Whether ``rows`` are whole numbers 0..255 (bytes) compressed to more than 8 bits a value."""
+    flat = np.asarray(rows, dtype=np.float64)
+    whole = bool(np.all(flat == np.round(flat)))
+    return bits_a_value > 8 and whole and flat.min() >= 0 and flat.max() <= 255

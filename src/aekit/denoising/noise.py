@@ -92,7 +92,8 @@ def _check_within(values: np.ndarray, low: float, high: float) -> None:
             "X holds values that are not finite (NaN or inf); fill or drop them first."
         )
     if values.size and (values.min() < low or values.max() > high):
-        scale = " (X / 255 for images of 0..255, or high=255)" if values.max() > 1 else ""
+        pixels = (low, high) == (0, 1) and values.min() >= 0 and values.max() <= 255
+        scale = " (X / 255 for images of 0..255, or high=255)" if pixels else ""
         raise ValueError(
             f"X spans {values.min():g} to {values.max():g}, outside [low, high] = [{low:g}, "
             f"{high:g}], the range the noise is drawn for: scale X into it{scale}, or pass its "

@@ -49,7 +49,6 @@ def params_to_json(estimator: Any) -> dict[str, Any]:
         params["random_state"] is None or isinstance(params["random_state"], int)
     ):
         params["random_state"] = None  # a RandomState object has no faithful JSON form
-    json_object("params", params)  # a list's .items() said "'list' object has no attribute"
     out = {}
     for name, value in params.items():
         if isinstance(value, BaseEstimator):

@@ -188,6 +188,8 @@ class BinaryAutoencoder(BaseAutoencoder):
     )
 
     _shown_as = "SemanticHasher"  # in progress bars
+    # a SemanticHasher takes no likelihood: its pixel warning may not advise one
+    _keep_the_gaussian = "or leave X as it is: the SemanticHasher keeps this model"
     _checks_convergence = False  # its codes are the point, and its tests measure them
 
     _parameter_constraints: ClassVar[dict[str, list]] = {

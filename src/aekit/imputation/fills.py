@@ -62,11 +62,14 @@ def as_decimals(fills: np.ndarray, observed: pd.Series) -> np.ndarray:
     """Fills as :class:`decimal.Decimal` at the finest scale of the column's ``observed``
     cells (amounts of 2 decimals filled as amounts of 2 decimals), as pandas reads a Parquet
     decimal column: a float among them failed the write ("int or Decimal object expected")."""
-    from decimal import Decimal
+    from decimal import Context, Decimal, localcontext
 
     exponent = min(value.as_tuple().exponent for value in observed)
     quantum = Decimal(1).scaleb(exponent)
-    return np.array([Decimal(repr(float(v))).quantize(quantum) for v in fills], dtype=object)
+    # Parquet's widest decimal holds 38 digits (Spark's default decimal(38, 18)), past the 28
+    # of Python's default context, which refused 2e10 at 18 places (InvalidOperation)
+    with localcontext(Context(prec=80)):
+        return np.array([Decimal(repr(float(v))).quantize(quantum) for v in fills], dtype=object)
 
 
 # A column observed in fewer than this share of the training rows is warned of: its fills rest
