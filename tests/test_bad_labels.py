@@ -210,3 +210,18 @@ def test_a_conditional_vae_of_a_label_per_row_warns_and_one_of_classes_does_not(
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*classes among")
         aekit.ConditionalVAE(max_iter=1, random_state=0).fit(X, np.arange(300) % 30)
+
+
+def test_codes_of_the_wrong_shape_are_told_of_codes_not_images():
+    # inverse_transform(np.zeros(16)) said "Z must have 2 axes ..., 3 (n, channels, length) or
+    # 4 (n, C, H, W)" and "X.reshape(...)": a code is never an image, and it is Z (image review)
+    X = np.random.default_rng(0).random((40, 4))
+    model = aekit.Autoencoder(latent_dim=2, hidden_layer_sizes=(8,), max_iter=2).fit(X)
+    with pytest.raises(ValueError) as caught:
+        model.inverse_transform(np.zeros(2))
+    assert str(caught.value) == (
+        "Z must have 2 axes (n_samples, n_features); got shape (2,). Reshape your data either "
+        "using Z.reshape(-1, 1) if it has a single feature or Z.reshape(1, -1) if it is a "
+        "single sample."
+    )
+    assert model.inverse_transform(np.zeros(2).reshape(1, -1)).shape == (1, 4)  # as advised

@@ -160,10 +160,10 @@ def as_numeric_array(
     if array.ndim not in ((2,) if tables_only else (2, 3, 4)):
         # np.asarray first: an open_dataset of an image folder (or a tensor) has no reshape
         # of X's own (it is read into an array before this check)
-        flat = "np.asarray(X).reshape(len(X), -1)"
+        flat = f"np.asarray({name}).reshape(len({name}), -1)"
         hint = {
-            1: " Reshape your data either using X.reshape(-1, 1) if it has a single feature or "
-            "X.reshape(1, -1) if it is a single sample.",
+            1: f" Reshape your data either using {name}.reshape(-1, 1) if it has a single "
+            f"feature or {name}.reshape(1, -1) if it is a single sample.",
             3: f" To read each sample's values as one row: {flat}.",
             4: f" To read each sample's values as one row: {flat}.",
         }.get(array.ndim, "")

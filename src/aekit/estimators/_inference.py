@@ -109,7 +109,7 @@ class FittedInference(TransformerMixin):
         """The expected values of p(x | z) of the codes Z; with ``draw_seed``, an x drawn from
         p(x | z) instead (:meth:`Likelihood.draw`), seeded by it."""
         check_is_fitted(self)
-        Z = as_numeric_array(Z, name="Z")
+        Z = as_numeric_array(Z, name="Z", tables_only=True)  # codes: never images or sequences
         # The labels before Z's width: an error for missing labels names them whatever Z holds.
         labels = self._labels(
             self._broadcast_labels(y, len(Z), rows=f"Z has {len(Z)} rows"), len(Z)
