@@ -255,3 +255,16 @@ def test_a_text_column_of_rows_read_as_images_is_named(tmp_path):
     refused(result, "--image-shape 1,1,2 reads DATA's columns as pixels, and its column 'a' "
             "holds text: leave it out with --ignore-column")  # fmt: skip
     assert not (tmp_path / "R").exists()
+
+
+def test_one_image_alone_is_told_to_gain_its_two_axes(images):
+    # ae.reconstruct(X[0, 0]) said "X has 8 features, but Autoencoder is expecting 64": one
+    # (H, W) image read as H rows (an image data scientist's review)
+    model = aekit.Autoencoder(latent_dim=2, hidden_layer_sizes=(8,), max_iter=2, device=DEVICE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(images)
+    with pytest.raises(ValueError) as caught:
+        model.reconstruct(images[0, 0])
+    assert str(caught.value).endswith("X looks like one image of shape (8, 8): pass X[None, None].")
+    assert model.reconstruct(images[0, 0][None, None]).shape == (1, 1, 8, 8)  # as advised

@@ -77,7 +77,12 @@ class InputChecks:
         features", not the internal "QuantizingAutoencoder"), and so do its warnings."""
         internal, shown = type(self).__name__, self._shown_name
         if shown == internal:
-            validate_data(self, X, reset=reset, **options)
+            try:
+                validate_data(self, X, reset=reset, **options)
+            except ValueError as err:
+                if not (hint := self._one_image(X)):
+                    raise
+                raise ValueError(f"{err}{hint}") from None
             return
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -168,6 +173,14 @@ class InputChecks:
                 f"X has 3 axes, rows of shape {tuple(array.shape[1:])}, but the model was fitted "
                 f"on {fitted}."
             )
+
+    def _one_image(self, X: Any) -> str:
+        """A hint for one grey image given alone, ``(H, W)``, to a model of ``(1, H, W)``
+        images (read as H rows of W features: "X has 28 features, but ... 784"), else ""."""
+        shape = getattr(self, "image_shape_", None)
+        if shape is None or shape[0] != 1 or getattr(X, "shape", None) != tuple(shape[1:]):
+            return ""
+        return f" X looks like one image of shape {tuple(shape[1:])}: pass X[None, None]."
 
     def _single_channel(self, array: np.ndarray) -> bool:
         """``(n, H, W)``: images of one channel without its axis, for a model of (1, H, W)."""
