@@ -233,6 +233,17 @@ def test_a_run_given_as_data_is_said_so(tmp_path):
     ok(invoke("train", "digits", "--epochs", "1", "--quiet", "--out", run))
     said = refused(invoke("detect", run, "--out", tmp_path / "DET"), "is an aekit RUN folder")
     assert said.endswith(f"named in {run / 'command.txt'}).") and not (tmp_path / "DET").exists()
+    # its model file, or compressed rows, were "not a table ... renamed: .csv" (review)
+    model = run / "model.safetensors"
+    said = refused(invoke("encode", run, model, "-o", tmp_path / "z.csv"), "not a table")
+    assert said.endswith(f"{model} is an aekit model: give it where a command takes RUN.")
+    (tmp_path / "x.aek").write_bytes(b"AEKC" + bytes(60))
+    said = refused(
+        invoke("encode", run, tmp_path / "x.aek", "-o", tmp_path / "z.csv"), "compressed rows"
+    )
+    assert said.endswith(
+        f"'aekit decompress COMPRESSOR {tmp_path / 'x.aek'} -o rows.csv' gives them back."
+    )
 
 
 def test_a_run_path_that_does_not_exist_is_said_so(tmp_path):

@@ -24,7 +24,13 @@ from aekit.cli.label_text import labels_from_text, read_blank_labels
 from aekit.cli.outputs import is_run_folder
 from aekit.cli.running_command import or_digits
 from aekit.data import datasets, file_kinds
-from aekit.data.file_kinds import ARRAY_SUFFIXES, TABLE_SUFFIXES, conversion_advice, data_suffix
+from aekit.data.file_kinds import (
+    ARRAY_SUFFIXES,
+    TABLE_SUFFIXES,
+    aekit_file_advice,
+    conversion_advice,
+    data_suffix,
+)
 from aekit.data.images import IMAGE_SUFFIXES
 from aekit.data.npy import npz_member
 
@@ -240,7 +246,7 @@ def load_data(spec: str, options: DataOptions) -> tuple[Any, np.ndarray | None]:
         raise ValueError(
             f"DATA {spec!r}: not a table (.csv, .tsv, .txt, .dat, .data, .parquet; .csv.gz and "
             "other compressed text tables too), an array (.npy, .npz), an IDX file or an image "
-            f"folder.{conversion_advice(path)}"
+            f"folder.{aekit_file_advice(path) or conversion_advice(path)}"
         )
     _check_rows(spec, len(X))
     X = category_columns.as_categories(spec, X, options.label_column)

@@ -134,3 +134,30 @@ def refuse_utf8_mark_read_otherwise(path: str | os.PathLike[str], encoding: str)
             f"{path} starts with UTF-8's byte-order mark but is read as {encoding}: it is UTF-8 "
             "text; read it with csv={'encoding': 'utf-8'}."
         )
+
+
+# What to do with an aekit file of each kind given where data is read
+_AEKIT_FILES = {
+    "aekit-model": "an aekit model: give it where a command takes RUN",
+    "aekit-index": "an aekit index: 'aekit search INDEX QUERY' reads it",
+    "aekit-checkpoint": "a training checkpoint: 'aekit train ... --checkpoint FOLDER --resume' "
+    "goes on with it",
+}
+
+
+def aekit_file_advice(path: str | os.PathLike[str]) -> str:
+    """For a file aekit wrote that is no data (a model, an index, compressed rows), the
+    sentence that says what it is and where it goes; else ""."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(4) == b"AEKC":  # aekit.compression.container.MAGIC
+                return (
+                    f" {path} holds compressed rows: 'aekit decompress COMPRESSOR {path} -o "
+                    "rows.csv' gives them back."
+                )
+    except OSError:
+        return ""
+    from aekit.io.files import stored_format
+
+    kind = _AEKIT_FILES.get(str(stored_format(path)))
+    return f" {path} is {kind}." if kind else ""
