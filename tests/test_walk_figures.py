@@ -58,3 +58,38 @@ def test_a_traversal_says_the_label_it_decodes_under(runs, monkeypatch):
     calls = captured(monkeypatch, generative, "latent_traversal")
     ok(invoke("traverse", runs / "cvae", "digits", "--label", 7, "-o", runs / "t.png"))
     assert calls[0][1]["title"] == "row 0: one latent unit at a time, decoded as label 7"
+
+
+def test_a_sequence_models_figures_are_refused_as_sequences_not_flat_rows(tmp_path):
+    # generate, interpolate and traverse -o .png of a VAE of (1, 30) sequences said "trained on
+    # flat rows of 30 values; pass --image-shape", which drew each beat as a 5x6 image
+    t = np.linspace(0, 6, 30)
+    rows = np.sin(t)[None, None] + 0.1 * np.random.default_rng(0).normal(size=(60, 1, 30))
+    np.save(tmp_path / "seq.npy", rows.astype(np.float32))
+    run = tmp_path / "SQ"
+    ok(invoke("train", tmp_path / "seq.npy", "--model", "vae", "--epochs", 1, "--quiet",
+              "--no-figures", "--out", run))  # fmt: skip
+    sequences = "was trained on sequences of shape (1, 30); "
+    for command in (
+        ["generate", run, "-n", 4, "-o", tmp_path / "g.png"],
+        ["generate", run, "-n", 4, "-o", tmp_path / "g.png", "--image-shape", "1,5,6"],
+        [
+            "interpolate",
+            run,
+            tmp_path / "seq.npy",
+            "--from",
+            0,
+            "--to",
+            3,
+            "-o",
+            tmp_path / "w.png",
+        ],
+    ):
+        result = invoke(*command)
+        assert isinstance(result.exception, ValueError), result.output
+        assert sequences + "write .npy, .csv or .parquet" in str(result.exception)
+        assert not (tmp_path / "g.png").exists() and not (tmp_path / "w.png").exists()
+    said = str(invoke("traverse", run, tmp_path / "seq.npy", "-o", tmp_path / "t.png").exception)
+    assert sequences + "'aekit generate' and 'aekit interpolate' write its rows as .npy" in said
+    ok(invoke("generate", run, "-n", 4, "-o", tmp_path / "g.npy"))
+    assert np.load(tmp_path / "g.npy").shape == (4, 1, 30)

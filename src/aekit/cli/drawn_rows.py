@@ -36,6 +36,8 @@ def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: st
 
     values = int(np.prod(rows.shape[1:]))
     refuse_a_table_as_images(output, encoder)
+    if output.suffix.lower() == ".png":  # a sequence model's rows are no images, however shaped
+        refuse_sequences(estimator)  # (they were called flat rows, --image-shape advised)
     if image_shape is None:
         if output.suffix.lower() == ".png" and estimator.image_shape_ is None and rows.ndim == 4:
             return tuple(rows.shape[1:])  # images of their own (an .aek file of an IDX file's)
@@ -175,13 +177,8 @@ def grid_shape(estimator, n_values: int, image_shape: tuple[int, ...] | None = N
     flat rows) or the model's own; a model of flat rows of ``n_values`` values without it is
     refused, before any row is computed where the caller knows the width first."""
     shape = image_shape or estimator.image_shape_
-    sequences = getattr(estimator, "sequence_shape_", None)
-    if shape is None and sequences is not None:
-        raise ValueError(
-            f"PNG output draws images, and {type(estimator).__name__} was trained on sequences "
-            f"of shape {tuple(sequences)}; write .npy, .csv or .parquet (a RUN's "
-            "figures/reconstructions.png draws its sequences)."
-        )
+    if shape is None:
+        refuse_sequences(estimator)
     if shape is None:
         raise ValueError(
             f"PNG output needs images, and {type(estimator).__name__} was trained on flat "
@@ -189,6 +186,17 @@ def grid_shape(estimator, n_values: int, image_shape: tuple[int, ...] | None = N
             "of that shape, or write .npy, .csv or .parquet."
         )
     return tuple(shape)
+
+
+def refuse_sequences(estimator, instead: str = "write .npy, .csv or .parquet") -> None:
+    """A PNG grid of a sequence model's rows refused, naming what to do ``instead``."""
+    sequences = getattr(estimator, "sequence_shape_", None)
+    if sequences is not None:
+        raise ValueError(
+            f"PNG output draws images, and {type(estimator).__name__} was trained on sequences "
+            f"of shape {tuple(sequences)}; {instead} (a RUN's figures/reconstructions.png draws "
+            "its sequences)."
+        )
 
 
 def first_shown(rows, output: Path, n_rows: int | None = None):
