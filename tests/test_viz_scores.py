@@ -276,3 +276,16 @@ def test_sequence_reconstructions_name_line_styles_alone_for_many_channels():
     assert [t.get_text() for t in legend.get_texts()] == ["input (12 channels)", "reconstruction"]
     two = sequence_reconstructions(X[:, :2], X[:, :2] * 0.9, (2, 30))[0].get_legend()
     assert len(two.get_texts()) == 4  # input and reconstruction of x0 and x1
+
+
+def test_the_precision_recall_curve_is_drawn_in_steps():
+    # every row tied (10% anomalies) drew a falling diagonal from precision 1 at recall 0, a
+    # detector that works; its precision is 0.1 at every recall (figures review)
+    from aekit.viz.anomaly import roc_pr_curves
+
+    labels = np.r_[np.zeros(90), np.ones(10)]
+    axes = roc_pr_curves(np.zeros(100), labels)
+    curve = axes[1].get_lines()[0]
+    assert curve.get_drawstyle() == "steps-post"
+    x, y = curve.get_xdata(), curve.get_ydata()
+    assert list(x) == [1.0, 0.0] and list(y) == [0.1, 1.0]  # 0.1 held until recall 0

@@ -106,7 +106,9 @@ def roc_pr_curves(anomaly_scores: Any, labels: Any, axes=None):
     axes[0].set(xlabel="false positive rate", ylabel="true positive rate", title="ROC" + suffix)
     precision, recall, _ = precision_recall_curve(labels, ranks)
     ap = average_precision_score(labels, ranks)
-    axes[1].plot(recall, precision, label=f"PR-AUC {ap:.3f}")
+    # as steps, as the average precision sums them (and scikit-learn's display draws them):
+    # straight lines between the points drew every row tied as a falling diagonal from 1
+    axes[1].plot(recall, precision, drawstyle="steps-post", label=f"PR-AUC {ap:.3f}")
     axes[1].axhline(labels.mean(), color="grey", linestyle=":", label="chance")
     axes[1].set(xlabel="recall", ylabel="precision", title="precision-recall" + suffix)
     for ax in axes[:2]:
