@@ -93,3 +93,17 @@ def test_a_sequence_models_figures_are_refused_as_sequences_not_flat_rows(tmp_pa
     assert sequences + "'aekit generate' and 'aekit interpolate' write its rows as .npy" in said
     ok(invoke("generate", run, "-n", 4, "-o", tmp_path / "g.npy"))
     assert np.load(tmp_path / "g.npy").shape == (4, 1, 30)
+
+
+def test_pgf_is_refused_without_a_tex_system(monkeypatch):
+    # it was listed among the formats, then 'xelatex' not found: a traceback after the work
+    import shutil
+    from pathlib import Path
+
+    from aekit.cli.output_formats import check_figure
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(ValueError, match=r"^-o m\.pgf: cannot draw a figure as \.pgf; use") as no:
+        check_figure(Path("m.pgf"), "-o")
+    assert "pgf" not in str(no.value).split("; use ")[1]
+    check_figure(Path("m.svg"), "-o")  # the others still taken

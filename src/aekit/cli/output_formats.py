@@ -8,9 +8,15 @@ from pathlib import Path
 
 def check_figure(path: Path, option: str) -> None:
     """``path`` names a format matplotlib writes (PNG when it has no suffix, as save_figure)."""
+    import shutil
+
+    import matplotlib
     from matplotlib.backend_bases import FigureCanvasBase
 
-    formats = FigureCanvasBase.get_supported_filetypes()
+    formats = dict(FigureCanvasBase.get_supported_filetypes())
+    if shutil.which(matplotlib.rcParams["pgf.texsystem"]) is None:
+        # LaTeX's pgf needs a TeX system: without one it was a traceback after the work
+        formats.pop("pgf", None)
     fmt = path.suffix.lstrip(".").lower() or "png"
     if fmt not in formats:
         raise ValueError(
