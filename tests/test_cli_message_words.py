@@ -132,6 +132,8 @@ def test_manifold_of_a_wider_code_names_the_training_option():
         "aekit manifold draws a 2-D code: train a model with --param latent_dim=2; this "
         "model's code has 8 units."
     )
+    one = for_the_command_line("manifold_grid needs latent_dim=2; this model has 1.")
+    assert one.endswith("this model's code has 1 unit.")  # not "1 units" (figures review)
 
 
 def test_a_file_error_inside_a_runs_staging_folder_names_the_run():

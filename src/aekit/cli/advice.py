@@ -83,8 +83,10 @@ ADVICE = (
     ),
     (  # aekit.generation: 'aekit manifold' of a run whose code is not 2-D
         r"^manifold_grid needs latent_dim=2; this model has (\d+)\.",
-        r"aekit manifold draws a 2-D code: train a model with --param latent_dim=2; this "
-        r"model's code has \1 units.",
+        lambda found: (
+            "aekit manifold draws a 2-D code: train a model with --param latent_dim=2; "
+            f"this model's code has {found[1]} unit{'s' * (found[1] != '1')}."
+        ),
     ),
     (  # aekit.hashing.index: 'aekit search -k'
         r"^k=(-?\d+) must be a positive integer\.",
