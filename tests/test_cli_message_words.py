@@ -149,3 +149,18 @@ def test_a_file_error_inside_a_runs_staging_folder_names_the_run():
     assert error_message(denied) == "Permission denied: /x/my.run"
     plain = OSError(errno.EACCES, "Permission denied", "/x/.hidden/file")
     assert error_message(plain) == "Permission denied: /x/.hidden/file"
+
+
+def test_an_estimator_parameter_is_said_to_be_pythons():
+    # --param estimator=conv1d said "must be None or an instance of
+    # 'aekit.estimators._base.BaseAutoencoder'", a private class no value can be (ECG review)
+    scikit = (
+        "The 'estimator' parameter of AnomalyDetector must be None or an instance of "
+        "'aekit.estimators._base.BaseAutoencoder'. Got 'conv1d' instead."
+    )
+    told = for_the_command_line(scikit, set())
+    assert told.startswith(
+        "--param estimator takes an autoencoder built in Python, which the command line cannot "
+        "give (got 'conv1d'): fit in Python, e.g. AnomalyDetector(estimator=Autoencoder("
+    )
+    assert "_base" not in told and told.endswith("-o scores.csv'.")

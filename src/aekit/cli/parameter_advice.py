@@ -43,6 +43,13 @@ def _parameter_error(match: re.Match) -> str:
         listed = _list_as_text(name, got)
         if listed is not None:
             return listed
+    if "an instance of 'aekit." in allowed:  # an estimator: built in Python, no text gives one
+        return (
+            f"--param {name} takes an autoencoder built in Python, which the command line cannot "
+            f"give (got {got}): fit in Python, e.g. AnomalyDetector({name}=Autoencoder("
+            "architecture='conv1d', sequence_shape=(1, 140))), then score its saved file with "
+            "'aekit score MODEL.safetensors DATA -o scores.csv'."
+        )
     if option == "--seed":  # a RandomState object is no value of an option
         allowed = allowed.replace(", an instance of 'numpy.random.mtrand.RandomState' or None", "")
     allowed = re.sub(  # each set of choices sorted (a set prints them in any order)
