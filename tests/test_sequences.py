@@ -241,3 +241,18 @@ def test_hashing_and_compression_take_sequences():
     assert hasher.transform(rows).shape == (40, 8)
     compressor = aekit.Compressor(latent_dim=4, architecture="conv1d", **network).fit(X)
     assert compressor.decompress(compressor.compress(X)).shape == X.shape
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_flat_rows_of_another_length_are_told_to_be_cropped_or_padded():
+    # beats of 139 samples for a model of 140 got scikit-learn's "X has 139 features, but
+    # Autoencoder is expecting 140", no word of sequences (ECG review; (n, C, L) of another
+    # length: tests/test_bad_params.py)
+    X = np.random.default_rng(0).random((60, 20)).astype(np.float32)
+    model = aekit.Autoencoder(architecture="conv1d", sequence_shape=(1, 20), max_iter=1).fit(X)
+    with pytest.raises(ValueError) as caught:
+        model.score_samples(X[:, :19])
+    assert str(caught.value) == (
+        "X has 19 features, but Autoencoder is expecting 20 features as input. The model reads "
+        "sequences of shape (1, 20): crop, pad or resample each to 20 steps."
+    )

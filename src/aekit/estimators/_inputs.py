@@ -136,6 +136,8 @@ class InputChecks:
                 swap = ": pass X.transpose(0, 2, 1)" if swapped else ""
                 if name == "image_shape" and found == (*fitted[1:], fitted[0]):  # (H, W, C)
                     swap = ": pass X.transpose(0, 3, 1, 2) (X's images are channels-last)"
+                elif name == "sequence_shape" and not swapped and found[0] == fitted[0]:
+                    swap = f": crop, pad or resample each to {fitted[1]} steps"  # other lengths
                 raise ValueError(
                     f"X has {what} of shape {found} but the model was fitted on {fitted}{swap}."
                 )
@@ -176,7 +178,15 @@ class InputChecks:
 
     def _one_image(self, X: Any) -> str:
         """A hint for one grey image given alone, ``(H, W)``, to a model of ``(1, H, W)``
-        images (read as H rows of W features: "X has 28 features, but ... 784"), else ""."""
+        images (read as H rows of W features: "X has 28 features, but ... 784"), or for rows
+        of another length to a sequence model (beats of 139 samples for 140); else ""."""
+        sequences = getattr(self, "sequence_shape_", None)
+        if sequences is not None and getattr(X, "ndim", 0) == 2:
+            steps = int(sequences[-1])
+            return (
+                f" The model reads sequences of shape {tuple(sequences)}: crop, pad or resample "
+                f"each to {steps} steps."
+            )
         shape = getattr(self, "image_shape_", None)
         if shape is None or shape[0] != 1 or getattr(X, "shape", None) != tuple(shape[1:]):
             return ""
