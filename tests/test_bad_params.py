@@ -335,8 +335,8 @@ def test_sequences_of_another_length_name_the_shapes():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = aekit.Autoencoder(**CPU, architecture="conv1d").fit(X)
-    with pytest.raises(ValueError, match=r"^X has sequences of shape \(2, 30\) but the model was "
-                       r"fitted on \(2, 33\): crop, pad or resample each to 33 steps\.$"):  # noqa: E501  # fmt: skip
+    said = r"^X has sequences of shape \(2, 30\) but the model was fitted on \(2, 33\): crop, "
+    with pytest.raises(ValueError, match=said + r"pad or resample each to 33 steps\.$"):
         model.transform(X[:5, :, :30])
 
 
