@@ -289,3 +289,20 @@ def test_the_precision_recall_curve_is_drawn_in_steps():
     assert curve.get_drawstyle() == "steps-post"
     x, y = curve.get_xdata(), curve.get_ydata()
     assert list(x) == [1.0, 0.0] and list(y) == [0.1, 1.0]  # 0.1 held until recall 0
+
+
+def test_flagged_points_of_a_long_series_stay_in_sight():
+    # 5 of 100,000 points flagged drew spans narrower than a pixel: no red at all (figures
+    # review); each is now marked, and more than ten channels say why there is no legend
+    from aekit.viz.series import series_figure
+
+    n = 100_000
+    scores = np.random.default_rng(0).random(n)
+    at = [10, 20_000, 40_000, 60_000, 99_000]
+    scores[at] = 5.0
+    figure = series_figure(np.zeros((n, 12)), scores, threshold=2.0)
+    bottom = figure.axes[1]
+    marked = bottom.collections[0].get_offsets()
+    assert marked[:, 0].tolist() == at and marked[:, 1].tolist() == [5.0] * 5
+    assert "5 flagged points" in [t.get_text() for t in bottom.get_legend().get_texts()]
+    assert figure.axes[0].texts[0].get_text() == "12 channels (no legend above 10)"
