@@ -306,3 +306,18 @@ def test_flagged_points_of_a_long_series_stay_in_sight():
     assert marked[:, 0].tolist() == at and marked[:, 1].tolist() == [5.0] * 5
     assert "5 flagged points" in [t.get_text() for t in bottom.get_legend().get_texts()]
     assert figure.axes[0].texts[0].get_text() == "12 channels (no legend above 10)"
+
+
+def test_a_score_far_beyond_the_rest_is_drawn_at_the_edge_and_said():
+    # one typo's score of 2.7e8 put the other 767 rows and the threshold (14) in the first of
+    # 50 bins (figures review)
+    from aekit.viz.anomaly import score_histogram
+
+    rng = np.random.default_rng(0)
+    scores = np.r_[rng.gamma(2, 3, 767), 2.7e8]
+    ax = score_histogram(scores, threshold=14.1)
+    assert ax.get_xlim()[1] < 1_000 and ax.get_title().startswith("1 score above ")
+    assert ax.get_title().endswith("(up to 2.7e+08) drawn at it")
+    assert sum(patch.get_height() for patch in ax.patches) == 768  # every row counted
+    plain = score_histogram(rng.gamma(2, 3, 500), threshold=14.1)  # no far score: no word
+    assert plain.get_title() == ""

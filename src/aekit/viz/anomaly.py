@@ -49,23 +49,48 @@ def score_histogram(
     threshold = check_threshold(threshold)
     labels = None if labels is None else check_binary_labels(labels, len(scores))
     scores, note = infinite_note(scores)
+    scores, far = _far_scores_at_the_edge(scores, threshold)
+    note = "; ".join(text for text in (note, far) if text)
     ax = new_axes(ax, (6, 4))
-    bins = np.histogram_bin_edges(scores, bins=50)
+    # the bins span the threshold too: two rows far from it were drawn in hairline bins
+    shown = scores if threshold is None else np.r_[scores, threshold]
+    bins = np.histogram_bin_edges(shown, bins=50)
     if labels is None:
-        ax.hist(scores, bins=bins, color="tab:blue", alpha=0.8)
+        ax.hist(scores, bins=bins, color="tab:blue", alpha=0.8, log=True)
     else:
-        ax.hist(scores[~labels], bins=bins, color="tab:blue", alpha=0.6, label="normal")
-        ax.hist(scores[labels], bins=bins, color="tab:red", alpha=0.6, label="anomaly")
+        ax.hist(scores[~labels], bins=bins, color="tab:blue", alpha=0.6, label="normal", log=True)
+        if labels.any():  # no swatch of anomalies where there are none
+            ax.hist(
+                scores[labels], bins=bins, color="tab:red", alpha=0.6, label="anomaly", log=True
+            )
     if threshold is not None:
         ax.axvline(threshold, color="black", linestyle="--", label=f"threshold {threshold:.3g}")
     ax.set_xlabel("anomaly score (higher = more anomalous)")
-    ax.set_ylabel("rows")
-    ax.set_yscale("log")
+    ax.set_ylabel("rows (log scale)")
     if note:
         ax.set_title(note, fontsize=9)
     if ax.get_legend_handles_labels()[1]:
         ax.legend()
     return ax
+
+
+def _far_scores_at_the_edge(scores: np.ndarray, threshold: float | None) -> tuple[Any, str]:
+    """Scores far beyond the bulk (past its 99th percentile by ten times the 1st-99th spread,
+    and past the threshold) moved to that edge, as infinite ones are moved to the largest
+    finite score, and a note saying so: one typo's score of 2.7e8 put 767 rows and the
+    threshold, near 14, in the first of 50 bins."""
+    if len(scores) < 20:
+        return scores, ""
+    low, high = np.percentile(scores, [1, 99])
+    edge = max(high + 10 * (high - low), high if threshold is None else threshold)
+    beyond = scores > edge
+    if not beyond.any() or high == low:
+        return scores, ""
+    count = int(beyond.sum())
+    note = (
+        f"{count} score{'s' * (count > 1)} above {edge:.3g} (up to {scores.max():.3g}) drawn at it"
+    )
+    return np.where(beyond, edge, scores), note
 
 
 def roc_pr_curves(anomaly_scores: Any, labels: Any, axes=None):
