@@ -321,3 +321,17 @@ def test_a_score_far_beyond_the_rest_is_drawn_at_the_edge_and_said():
     assert sum(patch.get_height() for patch in ax.patches) == 768  # every row counted
     plain = score_histogram(rng.gamma(2, 3, 500), threshold=14.1)  # no far score: no word
     assert plain.get_title() == ""
+
+
+def test_sequence_channels_of_other_scales_are_drawn_standardized():
+    # a channel of thousands drew the others flat at 0 in every panel (figures review)
+    from aekit.viz.sequences import sequence_reconstructions
+
+    t = np.linspace(0, 6, 40)
+    X = np.stack([np.sin(t), np.cos(t), 1000 * np.sin(2 * t)])[None].repeat(3, axis=0)
+    axes = sequence_reconstructions(X, X, (3, 40))
+    drawn = [line.get_ydata() for line in axes[0].get_lines()]
+    assert all(np.ptp(y) > 2 for y in drawn)  # each channel spans its own standardized range
+    assert axes[0].get_ylabel() == "each channel standardized"
+    same = sequence_reconstructions(X[:, :2], X[:, :2], (2, 40))  # alike scales: as given
+    np.testing.assert_allclose(same[0].get_lines()[0].get_ydata(), np.sin(t))

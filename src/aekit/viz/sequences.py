@@ -73,9 +73,19 @@ def sequence_reconstructions(
         axes = figure.subplots(n_rows, n_cols, squeeze=False, sharex=True, sharey=True).ravel()
         for ax in axes[n:]:
             ax.set_visible(False)
+    # channels of other scales standardized by the drawn inputs' (a channel of thousands drew
+    # the others flat on the shared axis), as series_figure does
+    from aekit.viz.series import channel_standardization
+
+    drawn = X[:n].reshape(n, channels, length).transpose(0, 2, 1).reshape(-1, channels)
+    shift = channel_standardization(drawn)
+    centre, scale = (np.zeros(channels), np.ones(channels)) if shift is None else shift
     steps = np.arange(length)
     for i, ax in enumerate(axes[:n]):
-        given, rebuilt = X[i].reshape(channels, length), X_hat[i].reshape(channels, length)
+        given, rebuilt = (
+            (rows[i].reshape(channels, length) - centre[:, None]) / scale[:, None]
+            for rows in (X, X_hat)
+        )
         for c in range(channels):
             colour = f"C{c % 10}"
             name = f" x{c}" if channels > 1 else ""
@@ -83,6 +93,8 @@ def sequence_reconstructions(
             ax.plot(steps, rebuilt[c], color=colour, linewidth=1.0, linestyle="--",
                     label=f"reconstruction{name}")  # fmt: skip
         ax.set_title(f"row {i}" if titles is None else str(titles[i]), fontsize=9)
+    if shift is not None:
+        axes[0].set_ylabel("each channel standardized", fontsize=8)
     for ax in axes[max(0, n - n_cols) : n]:  # the bottom panels: the others' titles sit there
         ax.set_xlabel("step", fontsize=8)
         ax.tick_params(axis="x", labelbottom=True)  # sharex hid them above a hidden panel

@@ -218,6 +218,14 @@ FLAT_SHARE = 0.05
 def _on_one_scale(values: np.ndarray) -> tuple[np.ndarray, bool]:
     """``values`` as drawn, and whether each channel was standardized (its mean and standard
     deviation; a constant channel centred on 0) because one would draw flat beside the others."""
+    shift = channel_standardization(values)
+    return (values, False) if shift is None else ((values - shift[0]) / shift[1], True)
+
+
+def channel_standardization(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each channel's (mean, scale) of ``values`` (time, channels) to draw them standardized
+    where one would draw flat beside the others on a shared axis (its spread under
+    FLAT_SHARE of the panel's); None where they draw well as they are."""
     finite = np.where(np.isfinite(values), values, np.nan)
     with warnings.catch_warnings():  # a channel of NaN alone: no range, drawn as it is
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -227,8 +235,8 @@ def _on_one_scale(values: np.ndarray) -> tuple[np.ndarray, bool]:
         centre = np.nanmean(finite, axis=0)
     moving = spread[spread > 0]
     if values.shape[1] < 2 or not len(moving) or moving.min() >= FLAT_SHARE * panel:
-        return values, False
-    return (values - centre) / np.where(scale > 0, scale, 1.0), True
+        return None
+    return centre, np.where(scale > 0, scale, 1.0)
 
 
 def _colours_but_red() -> list:
