@@ -333,3 +333,25 @@ def test_a_hasher_runs_codes_are_coloured_by_datas_labels(tmp_path, monkeypatch)
               "--out", tmp_path / "H"))  # fmt: skip
     ((_, _, X, y),) = given
     np.testing.assert_array_equal(y, load_digits()[1])
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_samples_figures_draw_sequences_as_lines_and_table_rows_drawn_from_p_x_given_z():
+    # a sequence VAE's samples.png scattered two steps; a table VAE's compared the real rows with
+    # the decoder's means, which lay on a line as if it had collapsed (reviews)
+    from aekit.viz.report_figures import _Data, _figure_samples
+
+    steps = np.linspace(0, 6, 40)
+    beats = np.sin(steps + np.random.default_rng(0).uniform(0, 3, (60, 1)))
+    vae = aekit.VAE(sequence_shape=(1, 40), latent_dim=2, max_iter=2, random_state=0).fit(beats)
+    panels = [ax for ax in _figure_samples(_Data(vae, beats, None, 60, 0)).axes if ax.get_visible()]
+    row, sample = panels[0].get_lines()
+    assert len(sample.get_xdata()) == 40 and sample.get_linestyle() == "--"
+    rng = np.random.default_rng(1)
+    table = rng.normal(size=(300, 1)) @ [[1.0, 1.0]] + 0.3 * rng.normal(size=(300, 2))
+    tvae = aekit.VAE(latent_dim=1, max_iter=30, random_state=0).fit(table)
+    ax = _figure_samples(_Data(tvae, table, None, 300, 0)).axes[0]
+    real, generated = (c.get_offsets() for c in ax.collections)
+    across = np.array([1.0, -1.0]) / np.sqrt(2)  # off the line one latent unit decodes to
+    spread = np.std(generated @ across) / np.std(real @ across)  # the means': about 0.1
+    assert "drawn from p(x|z)" in ax.get_title() and spread > 0.6

@@ -193,9 +193,13 @@ def _figure_samples(data: _Data):
     estimator, n = data.estimator, len(data.flat)
     if not hasattr(estimator, "sample") or (data.image_shape is None and data.flat.shape[1] < 2):
         return None
+    if getattr(estimator, "sequence_shape_", None) is not None:
+        return _sequence_samples(data)  # beats as lines: a scatter of two steps said little
     if data.image_shape is None:  # tables: real against generated rows, same labels
-        generated = estimator.sample(n, y=data.cond, random_state=0)  # same labels, if any
-        title = f"{data.name}: {n} real and {n} generated rows"
+        # drawn from p(x|z), as synthetic rows are: the decoder's means have less spread than
+        # the data, and lay on a line beside it, as if the VAE had collapsed
+        generated = estimator.sample(n, y=data.cond, random_state=0, draw_x=True)
+        title = f"{data.name}: {n} real and {n} generated rows (drawn from p(x|z))"
         ax = plotting.real_vs_generated(data.flat, generated, None, data.features, title=title)
         return ax.figure
     if data.cond is None:  # no labels to give each row of images
@@ -209,6 +213,22 @@ def _figure_samples(data: _Data):
     labels = [str(c) for c in classes]
     images = data.images(samples)
     return plotting.image_grid(images, 10, labels, title=title, image_shape=data.image_shape).figure
+
+
+def _sequence_samples(data: _Data):
+    """A sequence model's samples (the decoder's means) as lines, dashed, over training rows."""
+    from aekit.viz.sequences import sequence_reconstructions
+
+    k = min(6, len(data.flat))
+    labels = None if data.cond is None else data.cond[:k]
+    generated = data.estimator.sample(k, y=labels, random_state=0)
+    titles = [f"row {i}, sample {i}" for i in range(k)]
+    names = ("training row", "sample")
+    shape = data.estimator.sequence_shape_
+    axes = sequence_reconstructions(data.flat[:k], generated, shape, titles=titles, names=names)
+    means = "samples (dashed: the decoder's means) beside training rows"
+    axes[0].figure.suptitle(f"{data.name}: {means}")
+    return axes[0].figure
 
 
 def _figure_interpolation(data: _Data):

@@ -24,6 +24,7 @@ def sequence_reconstructions(
     axes=None,
     n_cols: int = 3,
     titles: Any = None,
+    names: tuple[str, str] = ("input", "reconstruction"),
 ):
     """Each of the first ``max_sequences`` rows drawn as a sequence, over its reconstruction.
 
@@ -39,6 +40,9 @@ def sequence_reconstructions(
         At least as many as rows drawn; a new figure (``n_cols`` panels wide) when None.
     titles : sequence of str, default=None
         A title per row drawn; ``row 0, row 1, ...`` when None.
+    names : tuple of two str, default=("input", "reconstruction")
+        What the solid and the dashed lines are, in the legend (("real", "generated") for a
+        generative model's samples beside training rows).
 
     Returns
     -------
@@ -89,9 +93,9 @@ def sequence_reconstructions(
         for c in range(channels):
             colour = f"C{c % 10}"
             name = f" x{c}" if channels > 1 else ""
-            ax.plot(steps, given[c], color=colour, linewidth=1.0, label=f"input{name}")
+            ax.plot(steps, given[c], color=colour, linewidth=1.0, label=f"{names[0]}{name}")
             ax.plot(steps, rebuilt[c], color=colour, linewidth=1.0, linestyle="--",
-                    label=f"reconstruction{name}")  # fmt: skip
+                    label=f"{names[1]}{name}")  # fmt: skip
         ax.set_title(f"row {i}" if titles is None else str(titles[i]), fontsize=9)
     if shift is not None:
         axes[0].set_ylabel("each channel standardized", fontsize=8)
@@ -104,8 +108,8 @@ def sequence_reconstructions(
         from matplotlib.lines import Line2D
 
         styles = [
-            Line2D([], [], color="black", linewidth=1.0, label=f"input ({channels} channels)"),
-            Line2D([], [], color="black", linewidth=1.0, linestyle="--", label="reconstruction"),
+            Line2D([], [], color="black", linewidth=1.0, label=f"{names[0]} ({channels} channels)"),
+            Line2D([], [], color="black", linewidth=1.0, linestyle="--", label=names[1]),
         ]
         axes[0].legend(handles=styles, fontsize=7, frameon=False)
     return np.asarray(axes[:n])
