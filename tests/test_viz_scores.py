@@ -335,3 +335,18 @@ def test_sequence_channels_of_other_scales_are_drawn_standardized():
     assert axes[0].get_ylabel() == "each channel standardized"
     same = sequence_reconstructions(X[:, :2], X[:, :2], (2, 40))  # alike scales: as given
     np.testing.assert_allclose(same[0].get_lines()[0].get_ydata(), np.sin(t))
+
+
+def test_long_column_names_are_cut_in_titles_and_labels():
+    # 70-character column names ran into each other across panels and out of the axes
+    from aekit.viz.table_figures import NAME_CHARS, feature_reconstructions, real_vs_generated
+
+    names = [f"{'very_long_measurement_name_' * 2}{i}" for i in range(3)]
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    axes = feature_reconstructions(X, X, names)
+    title = axes[0].get_title()
+    assert title.startswith(names[0][: NAME_CHARS - 1] + "…  (R² ")
+    ax = real_vs_generated(X, X, features=[0, 1], feature_names=names)
+    assert (
+        ax.get_xlabel() == names[0][: NAME_CHARS - 1] + "…" and len(ax.get_ylabel()) == NAME_CHARS
+    )

@@ -15,6 +15,16 @@ from aekit.viz.figures import new_axes, new_figure
 from aekit.viz.inputs import check_n_cols
 from aekit.viz.score_inputs import check_axes, check_table
 
+# Longer names are cut to this many characters in panel titles and axis labels: 70-character
+# column names ran into each other across panels and out of the axes
+NAME_CHARS = 28
+
+
+def shortened(name: Any) -> str:
+    """``name`` as text, cut to NAME_CHARS with an ellipsis where longer."""
+    text = str(name)
+    return text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1] + "…"
+
 
 def feature_reconstructions(
     X: Any,
@@ -87,7 +97,7 @@ def feature_reconstructions(
         variance = np.sum((x - x.mean()) ** 2)
         # a constant feature has no R² (0/0): its title says so instead of "R² nan"
         fit = f"R² {1 - np.sum((x - x_hat) ** 2) / variance:.2f}" if variance > 0 else "constant"
-        ax.set_title(f"{feature_names[j]}  ({fit})", fontsize=9)
+        ax.set_title(f"{shortened(feature_names[j])}  ({fit})", fontsize=9)
         ax.tick_params(labelsize=7)
     if len(axes):
         axes[0].figure.tight_layout()
@@ -146,7 +156,7 @@ def real_vs_generated(
         X_generated[:, i], X_generated[:, j], s=10, alpha=0.5, linewidths=0, marker="^",
         color="C3", label="generated",
     )  # fmt: skip
-    ax.set(xlabel=str(names[i]), ylabel=str(names[j]))
+    ax.set(xlabel=shortened(names[i]), ylabel=shortened(names[j]))
     ax.legend(frameon=False, fontsize=8)
     if title:
         ax.set_title(title)
