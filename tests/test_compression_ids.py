@@ -101,5 +101,12 @@ def test_missing_ids_are_stored_empty_and_long_ones_refused(fitted):
     model, X = fitted
     back = model.decompress(model.compress(X[:4], ids=[1, None, 3.0, np.nan]), return_ids=True)
     assert back[1].tolist() == ["1", "", "3.0", ""]  # not the text 'None' or 'nan'
-    with pytest.raises(ValueError, match=r"^an id holds 1,001 characters; ids of at most 1,000"):
+    with pytest.raises(ValueError, match=r"^an id or the ids' name holds 1,001 characters"):
         model.compress(X[:2], ids=["a" * 1001, "b"])
+    with pytest.raises(ValueError, match=r"^an id or the ids' name holds 8,000 characters"):
+        model.compress(X[:1], ids=pd.Series(["a"], name="n" * 8000))  # it wrote a file it refused
+    longest = pd.Series(["a" * 1000], name="n" * 1000)  # the most stored reads back
+    assert model.decompress(model.compress(X[:1], ids=longest), return_ids=True)[1].equals(longest)
+    # bad X is said as without ids (it was len()'s TypeError), before the ids are counted
+    with pytest.raises(ValueError, match=r"^X is None"):
+        model.compress(None, ids=["a"])

@@ -132,10 +132,10 @@ def test_a_column_float32_would_round_comes_back_in_float64():
     n = 600
     t = 1.7e9 + np.arange(n) + rng.random(n) * 0.01
     X = np.column_stack([t, rng.normal(size=n), rng.normal(5, 2, n)])
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # neither fit nor compress rounds the array (review)
         warnings.filterwarnings("error", message=".*float32, the precision the models compute")
         model = Compressor(2, max_iter=20, random_state=0, device=DEVICE).fit(X)
-    rows = model.decompress(model.compress(X))
+        rows = model.decompress(model.compress(X))
     assert rows.dtype == np.float64
     in_float32 = rows[:, 0].astype(np.float32).astype(np.float64)
     assert (rows[:, 0] != in_float32).mean() > 0.9  # finer than float32's steps of 128 there

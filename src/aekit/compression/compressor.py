@@ -3,7 +3,6 @@ prior, in a self-describing container (see :mod:`aekit.compression.container`)."
 
 from __future__ import annotations
 
-import hashlib
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
@@ -279,12 +278,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         """
         check_is_fitted(self)
         if "_fingerprint" not in self.__dict__:
-            digest = hashlib.sha256()
-            for name, tensor in sorted(self.autoencoder_.model_.state_dict().items()):
-                digest.update(name.encode())
-                digest.update(tensor.detach().cpu().float().numpy().tobytes())
-            digest.update(np.ascontiguousarray(self.quantiles_, dtype="<f8").tobytes())
-            self._fingerprint = digest.digest()[: container.FINGERPRINT_BYTES]
+            self._fingerprint = container.fingerprint_of(self.autoencoder_.model_, self.quantiles_)
         return self._fingerprint
 
     def compress(self, X: Any, step: float | str | None = None, ids: Any = None) -> bytes:
@@ -299,8 +293,7 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
             Quantization step; None (or ``"auto"``, as the parameter's default is spelt) uses
             ``step_`` (the ``step`` parameter, or the one fit chose).
             A step below the smallest the model supports (its code's span split into
-            :data:`aekit.compression.prior.MAX_SYMBOLS` symbols) is refused with a
-            ``ValueError`` that names it.
+            :data:`aekit.compression.prior.MAX_SYMBOLS` symbols) is a ``ValueError``.
         ids : array-like of shape (n_samples,), default=None
             Each row's identifier, stored with the rows as text (a pandas Series keeps its
             name): ``decompress(data, return_ids=True)`` gives them back.
@@ -310,16 +303,21 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         data : bytes
         """
         check_is_fitted(self)
+        reject_unshaped(X)  # before len(X), which None, numbers and sparse matrices refuse
+        reject_sparse(X)
         texts, id_column = (None, None) if ids is None else container.ids_as_text(ids, len(X))
         fitted = step is None or (isinstance(step, str) and step == "auto")
         step = check_step(self.quantiles_, positive_step(self.step_ if fitted else step))
         if isinstance(X, pd.DataFrame):  # its column names checked by the network's transform
             n_rows, row_shape, codes = len(X), X.shape[1:], self._codes(X)
         elif lazy_reader(X) is None:
-            array = as_numeric_array(X)
+            array = as_numeric_array(X, precision="as_needed")  # float64 where float32 rounds
             n_rows, row_shape, codes = len(array), array.shape[1:], self._codes(array)
         else:  # on disk: read and encoded a chunk at a time; the codes are held, not the rows
-            parts = [self._codes(as_numeric_array(part)) for part, _ in chunks_of(X)]
+            parts = [
+                self._codes(as_numeric_array(p, "X", precision="as_needed"))
+                for p, _ in chunks_of(X)
+            ]
             n_rows, row_shape = len(X), X.shape[1:]
             codes = np.concatenate(parts) if parts else np.empty((0, self.latent_dim_))
         tables, symbols, offsets = self._symbols(codes, step)

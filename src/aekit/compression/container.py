@@ -60,6 +60,21 @@ class Container:
     id_column: str | None = None
 
 
+def fingerprint_of(model: Any, quantiles: Any) -> bytes:
+    """The first FINGERPRINT_BYTES of SHA-256 over a network's weights (by name, as float32)
+    and its prior's quantiles: a file is refused by any other model."""
+    import hashlib
+
+    import numpy as np
+
+    digest = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().float().numpy().tobytes())
+    digest.update(np.ascontiguousarray(quantiles, dtype="<f8").tobytes())
+    return digest.digest()[:FINGERPRINT_BYTES]
+
+
 def pack(container: Container) -> bytes:
     c = container
     version = VERSION if c.ids is None else VERSION_WITH_IDS
@@ -172,11 +187,13 @@ def ids_as_text(ids: Any, n_rows: int) -> tuple[list[str], str | None]:
     texts = [
         "" if v is None or (pd.api.types.is_scalar(v) and pd.isna(v)) else str(v) for v in values
     ]
-    if (longest := max(map(len, texts), default=0)) > MAX_ID_CHARS:
+    column = None if name is None else str(name)
+    if (longest := max(map(len, [*texts, column or ""]), default=0)) > MAX_ID_CHARS:
         raise ValueError(
-            f"an id holds {longest:,} characters; ids of at most {MAX_ID_CHARS:,} are stored."
+            f"an id or the ids' name holds {longest:,} characters; ids and names of at most "
+            f"{MAX_ID_CHARS:,} are stored."
         )
-    return texts, None if name is None else str(name)
+    return texts, column
 
 
 def _ids(block: bytes, n_rows: int) -> tuple[list[str], str | None]:
@@ -185,7 +202,8 @@ def _ids(block: bytes, n_rows: int) -> tuple[list[str], str | None]:
     renew, and a few hundred kB of zeros inflate to gigabytes."""
     inflate = zlib.decompressobj()
     try:
-        text = inflate.decompress(block, 1024 + n_rows * (6 * MAX_ID_CHARS + 4))
+        # the ids and their column's name, each of at most MAX_ID_CHARS
+        text = inflate.decompress(block, 1024 + (n_rows + 1) * (6 * MAX_ID_CHARS + 4))
         if inflate.unconsumed_tail or not inflate.eof:
             raise ValueError("longer than its rows' ids can be")
         named = json.loads(text)
