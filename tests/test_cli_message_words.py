@@ -164,3 +164,5 @@ def test_an_estimator_parameter_is_said_to_be_pythons():
         "give (got 'conv1d'): fit in Python, e.g. AnomalyDetector(estimator=Autoencoder("
     )
     assert "_base" not in told and told.endswith("-o scores.csv'.")
+    series = for_the_command_line(scikit.replace("of AnomalyDetector", "of SeriesAnomalyDetector"))
+    assert "e.g. SeriesAnomalyDetector(estimator=Autoencoder(" in series  # the class it set

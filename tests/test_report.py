@@ -355,3 +355,15 @@ def test_samples_figures_draw_sequences_as_lines_and_table_rows_drawn_from_p_x_g
     across = np.array([1.0, -1.0]) / np.sqrt(2)  # off the line one latent unit decodes to
     spread = np.std(generated @ across) / np.std(real @ across)  # the means': about 0.1
     assert "drawn from p(x|z)" in ax.get_title() and spread > 0.6
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_bernoulli_tables_samples_figure_keeps_the_means():
+    # drawn from p(x|z), a table in [0, 1] put every generated row on a corner (review)
+    from aekit.viz.report_figures import _Data, _figure_samples
+
+    unit = np.random.default_rng(2).random((200, 1)) @ [[1.0, 1.0]] * 0.8 + 0.1
+    vae = aekit.VAE(latent_dim=1, max_iter=5, random_state=0).fit(unit)
+    ax = _figure_samples(_Data(vae, unit, None, 200, 0)).axes[0]
+    generated = ax.collections[1].get_offsets()
+    assert "(the decoder's means)" in ax.get_title() and len(np.unique(generated[:, 0])) > 50

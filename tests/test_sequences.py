@@ -256,3 +256,10 @@ def test_flat_rows_of_another_length_are_told_to_be_cropped_or_padded():
         "X has 19 features, but Autoencoder is expecting 20 features as input. The model reads "
         "sequences of shape (1, 20): crop, pad or resample each to 20 steps."
     )
+    two = aekit.Autoencoder(architecture="conv1d", sequence_shape=(2, 10), max_iter=1).fit(X)
+    with pytest.raises(ValueError) as caught:  # a channel short, not steps: no resampling
+        two.score_samples(X[:, :15])
+    assert str(caught.value).endswith(
+        "The model reads sequences of shape (2, 10), 20 values a row (each channel's steps in "
+        "turn)."
+    )

@@ -73,5 +73,7 @@ def test_codes_older_pandas_wrote_still_load():
         "1 hour", "2 hours", "15 minutes", "1 second",
     ]  # fmt: skip
     assert from_saved("M") == from_saved("ME")
+    for old, new in (("AS", "YS"), ("BH", "bh"), ("SM", "SME"), ("A-DEC", "YE-DEC")):  # review
+        assert from_saved(old) == from_saved(new)
     with pytest.raises(ValueError, match=r"^time_step_ is 'x'; it is a time step in words"):
         from_saved("x")

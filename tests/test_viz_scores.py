@@ -341,12 +341,20 @@ def test_long_column_names_are_cut_in_titles_and_labels():
     # 70-character column names ran into each other across panels and out of the axes
     from aekit.viz.table_figures import NAME_CHARS, feature_reconstructions, real_vs_generated
 
-    names = [f"{'very_long_measurement_name_' * 2}{i}" for i in range(3)]
+    names = [f"customer_lifetime_value_in_euros_2023_q{i}" for i in range(3)]  # apart at the end
     X = np.random.default_rng(0).normal(size=(50, 3))
-    axes = feature_reconstructions(X, X, names)
-    title = axes[0].get_title()
-    assert title.startswith(names[0][: NAME_CHARS - 1] + "…  (R² ")
+    titles = [ax.get_title().split("  (")[0] for ax in feature_reconstructions(X, X, names)]
+    assert len(set(titles)) == 3 and all(len(t) == NAME_CHARS for t in titles)
+    assert titles[0] == "customer_life…_euros_2023_q0"  # cut in the middle, kept apart (review)
     ax = real_vs_generated(X, X, features=[0, 1], feature_names=names)
-    assert (
-        ax.get_xlabel() == names[0][: NAME_CHARS - 1] + "…" and len(ax.get_ylabel()) == NAME_CHARS
-    )
+    assert (ax.get_xlabel(), ax.get_ylabel()) == tuple(titles[:2])
+
+
+def test_far_scores_above_a_far_threshold_stay_right_of_its_line():
+    # clipped to the threshold itself, 8 flagged rows were drawn left of its line (review)
+    from aekit.viz.anomaly import score_histogram
+
+    rng = np.random.default_rng(0)
+    ax = score_histogram(np.r_[10 + rng.normal(size=1000), rng.uniform(500, 1000, 8)], 400.0)
+    filled = [patch for patch in ax.patches if patch.get_height() > 0]
+    assert filled[-1].get_x() > 400 and filled[-1].get_height() == 8

@@ -44,11 +44,12 @@ def _parameter_error(match: re.Match) -> str:
         if listed is not None:
             return listed
     if "an instance of 'aekit." in allowed:  # an estimator: built in Python, no text gives one
+        owner = re.match(r"^The '\w+' parameter of (\w+)", match[0])[1]
         return (
             f"--param {name} takes an autoencoder built in Python, which the command line cannot "
-            f"give (got {got}): fit in Python, e.g. AnomalyDetector({name}=Autoencoder("
-            "architecture='conv1d', sequence_shape=(1, 140))), then score its saved file with "
-            "'aekit score MODEL.safetensors DATA -o scores.csv'."
+            f"give (got {got}): fit in Python, e.g. {owner}({name}=Autoencoder("
+            "architecture='conv1d', ...)), save it, then score it with 'aekit score "
+            "MODEL.safetensors DATA -o scores.csv'."
         )
     if option == "--seed":  # a RandomState object is no value of an option
         allowed = allowed.replace(", an instance of 'numpy.random.mtrand.RandomState' or None", "")

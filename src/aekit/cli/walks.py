@@ -38,9 +38,7 @@ def _image_vae(estimator):
         from aekit.cli.drawn_rows import refuse_sequences
 
         # a sequence model's rows are no flat rows to reshape; its codes' rows are written so
-        refuse_sequences(
-            estimator, "'aekit generate' and 'aekit interpolate' write its rows as .npy"
-        )
+        refuse_sequences(estimator, "'aekit generate' writes its rows as .npy")
         raise ValueError(
             f"{type(estimator).__name__} was trained on flat rows of {estimator.n_features_in_} "
             "values: pass --image-shape C,H,W to draw them as images (e.g. "

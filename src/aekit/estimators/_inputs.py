@@ -182,11 +182,11 @@ class InputChecks:
         of another length to a sequence model (beats of 139 samples for 140); else ""."""
         sequences = getattr(self, "sequence_shape_", None)
         if sequences is not None and getattr(X, "ndim", 0) == 2:
-            steps = int(sequences[-1])
-            return (
-                f" The model reads sequences of shape {tuple(sequences)}: crop, pad or resample "
-                f"each to {steps} steps."
-            )
+            channels, steps = (int(v) for v in sequences)
+            said = f" The model reads sequences of shape {tuple(sequences)}"
+            if X.shape[1] % channels:  # a channel missing, not steps: no resampling mends it
+                return f"{said}, {channels * steps} values a row (each channel's steps in turn)."
+            return f"{said}: crop, pad or resample each to {steps} steps."
         shape = getattr(self, "image_shape_", None)
         if shape is None or shape[0] != 1 or getattr(X, "shape", None) != tuple(shape[1:]):
             return ""

@@ -66,7 +66,7 @@ def as_decimals(fills: np.ndarray, observed: pd.Series) -> np.ndarray:
 
     exponent = min(value.as_tuple().exponent for value in observed)
     quantum = Decimal(1).scaleb(exponent)
-    # Parquet's widest decimal holds 38 digits (Spark's default decimal(38, 18)), past the 28
+    # Arrow's decimals hold up to 76 digits (Spark's default decimal(38, 18): 38), past the 28
     # of Python's default context, which refused 2e10 at 18 places (InvalidOperation)
     with localcontext(Context(prec=80)):
         return np.array([Decimal(repr(float(v))).quantize(quantum) for v in fills], dtype=object)

@@ -102,7 +102,8 @@ def _measure(name: str) -> tuple[str, float] | None:
 # The frequency codes pandas 2.2 renamed (its deprecations), as files of older ones hold them
 _RENAMED_CODES = {
     "H": "h", "T": "min", "S": "s", "L": "ms", "U": "us", "N": "ns", "M": "ME", "A": "YE",
-    "Y": "YE", "Q": "QE", "BM": "BME", "BA": "BYE", "BY": "BYE", "BQ": "BQE",
+    "Y": "YE", "Q": "QE", "BM": "BME", "BA": "BYE", "BY": "BYE", "BQ": "BQE", "AS": "YS",
+    "BAS": "BYS", "BH": "bh", "CBH": "cbh", "SM": "SME", "CBM": "CBME",
 }  # fmt: skip
 _SAVED_STEP = "it is a time step in words ('1 hour'), pandas' code of one ('h'), or null"
 
@@ -124,9 +125,9 @@ def from_saved(name: str | None) -> str | None:
     if days:
         count = float(days[1] or 1)
         return step_name(count, "B") if days[2] == "B" else duration_name(count * 86400)
-    renamed = re.fullmatch(r"(\d*)([A-Z]+)", name)  # a code pandas 2.2 renamed, in older files
-    if renamed and renamed[2] in _RENAMED_CODES:
-        name = renamed[1] + _RENAMED_CODES[renamed[2]]
+    renamed = re.fullmatch(r"(\d*)([A-Z]+)(-[A-Z]{3})?", name)  # a code pandas 2.2 renamed
+    if renamed and renamed[2] in _RENAMED_CODES:  # (anchored too: A-DEC, Q-DEC)
+        name = renamed[1] + _RENAMED_CODES[renamed[2]] + (renamed[3] or "")
     try:
         offset = pd.tseries.frequencies.to_offset(name)
     except ValueError:  # no code pandas ever wrote: an edit, which read as a pandas period

@@ -52,8 +52,11 @@ def score_histogram(
     scores, far = _far_scores_at_the_edge(scores, threshold)
     note = "; ".join(text for text in (note, far) if text)
     ax = new_axes(ax, (6, 4))
-    # the bins span the threshold too: two rows far from it were drawn in hairline bins
-    shown = scores if threshold is None else np.r_[scores, threshold]
+    # the bins span a threshold near the scores too (two rows just off it were drawn in
+    # hairline bins); one far off leaves them to the scores (5 bars held them all)
+    span = np.ptp(scores)
+    near = threshold is not None and scores.min() - span <= threshold <= scores.max() + span
+    shown = np.r_[scores, threshold] if near else scores
     bins = np.histogram_bin_edges(shown, bins=50)
     if labels is None:
         ax.hist(scores, bins=bins, color="tab:blue", alpha=0.8, log=True)
@@ -82,7 +85,9 @@ def _far_scores_at_the_edge(scores: np.ndarray, threshold: float | None) -> tupl
     if len(scores) < 20:
         return scores, ""
     low, high = np.percentile(scores, [1, 99])
-    edge = max(high + 10 * (high - low), high if threshold is None else threshold)
+    edge = high + 10 * (high - low)
+    if threshold is not None and threshold >= edge:  # drawn beyond the line, as they score
+        edge = threshold + 0.1 * (threshold - low)
     beyond = scores > edge
     if not beyond.any() or high == low:
         return scores, ""

@@ -196,10 +196,13 @@ def _figure_samples(data: _Data):
     if getattr(estimator, "sequence_shape_", None) is not None:
         return _sequence_samples(data)  # beats as lines: a scatter of two steps said little
     if data.image_shape is None:  # tables: real against generated rows, same labels
-        # drawn from p(x|z), as synthetic rows are: the decoder's means have less spread than
-        # the data, and lay on a line beside it, as if the VAE had collapsed
-        generated = estimator.sample(n, y=data.cond, random_state=0, draw_x=True)
-        title = f"{data.name}: {n} real and {n} generated rows (drawn from p(x|z))"
+        # drawn from p(x|z) for Gaussian columns, as synthetic rows are (the decoder's means
+        # lay on a line beside the data, as if the VAE had collapsed); a Bernoulli model's
+        # draws are 0s and 1s (the corners), its means the probabilities
+        drawn = getattr(estimator, "likelihood_", None) == "gaussian"
+        generated = estimator.sample(n, y=data.cond, random_state=0, draw_x=drawn)
+        kind = "drawn from p(x|z)" if drawn else "the decoder's means"
+        title = f"{data.name}: {n} real and {n} generated rows ({kind})"
         ax = plotting.real_vs_generated(data.flat, generated, None, data.features, title=title)
         return ax.figure
     if data.cond is None:  # no labels to give each row of images

@@ -41,8 +41,8 @@ def sequence_reconstructions(
     titles : sequence of str, default=None
         A title per row drawn; ``row 0, row 1, ...`` when None.
     names : tuple of two str, default=("input", "reconstruction")
-        What the solid and the dashed lines are, in the legend (("real", "generated") for a
-        generative model's samples beside training rows).
+        What the solid and the dashed lines are, in the legend (("training row", "sample")
+        for a generative model's samples beside training rows).
 
     Returns
     -------

@@ -204,7 +204,7 @@ def series_figure(
                  transform=top.transAxes, va="top", fontsize="small")  # fmt: skip
     bottom.set_ylabel("anomaly score" + _log_above_typical(bottom, scores, threshold))
     bottom.set_xlabel("time" if time is not None else "point")
-    bottom.legend(loc="upper left", fontsize="small")
+    bottom.legend(loc="best", fontsize="small")  # not over the flagged points' markers
     if np.issubdtype(x.dtype, np.datetime64):
         figure.autofmt_xdate()
     return figure

@@ -21,9 +21,13 @@ NAME_CHARS = 28
 
 
 def shortened(name: Any) -> str:
-    """``name`` as text, cut to NAME_CHARS with an ellipsis where longer."""
+    """``name`` as text, cut in its middle to NAME_CHARS where longer: names that differ at the
+    end (a quarter, an index) stay apart, as they do at the start."""
     text = str(name)
-    return text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1] + "…"
+    if len(text) <= NAME_CHARS:
+        return text
+    head = (NAME_CHARS - 1) // 2
+    return text[:head] + "…" + text[len(text) - (NAME_CHARS - 1 - head) :]
 
 
 def feature_reconstructions(
