@@ -178,8 +178,7 @@ def grid_shape(estimator, n_values: int, image_shape: tuple[int, ...] | None = N
     refused, before any row is computed where the caller knows the width first."""
     shape = image_shape or estimator.image_shape_
     if shape is None:
-        refuse_sequences(estimator)
-    if shape is None:
+        refuse_sequences(estimator)  # a sequence model's rows: said as sequences
         raise ValueError(
             f"PNG output needs images, and {type(estimator).__name__} was trained on flat "
             f"rows of {n_values} values: pass --image-shape C,H,W to draw each row as an image "

@@ -80,7 +80,7 @@ class InputChecks:
             try:
                 validate_data(self, X, reset=reset, **options)
             except ValueError as err:
-                if not (hint := self._one_image(X)):
+                if not (hint := self._shape_hint(X)):
                     raise
                 raise ValueError(f"{err}{hint}") from None
             return
@@ -176,7 +176,7 @@ class InputChecks:
                 f"on {fitted}."
             )
 
-    def _one_image(self, X: Any) -> str:
+    def _shape_hint(self, X: Any) -> str:
         """A hint for one grey image given alone, ``(H, W)``, to a model of ``(1, H, W)``
         images (read as H rows of W features: "X has 28 features, but ... 784"), or for rows
         of another length to a sequence model (beats of 139 samples for 140); else ""."""
