@@ -263,3 +263,18 @@ def test_flat_rows_of_another_length_are_told_to_be_cropped_or_padded():
         "The model reads sequences of shape (2, 10), 20 values a row (each channel's steps in "
         "turn)."
     )
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_interpolate_and_traverse_take_one_multichannel_sequence_as_one_row():
+    # a (2, 20) sequence was "x_a must be one row: ... got (2, 20)", read as two rows, and
+    # 'aekit interpolate' of such a model failed alike (second review)
+    X = np.random.default_rng(0).random((40, 2, 20)).astype(np.float32)
+    vae = aekit.VAE(sequence_shape=(2, 20), latent_dim=2, max_iter=1, random_state=0).fit(X)
+    path = vae.interpolate(X[0], X[1], 5)
+    assert path.shape == (5, 2, 20)
+    np.testing.assert_array_equal(vae.interpolate(X[:1], X[1:2], 5), path)  # (1, C, L) alike
+    np.testing.assert_array_equal(vae.interpolate(X[0].ravel(), X[1].ravel(), 5), path)
+    assert vae.traverse(X[0], [-1.0, 1.0]).shape == (2, 2, 2, 20)
+    with pytest.raises(ValueError, match=r"\(2, 20\) or \(1, 2, 20\); got \(2, 2, 20\)\.$"):
+        vae.interpolate(X[:2], X[1], 5)

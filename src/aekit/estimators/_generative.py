@@ -274,7 +274,7 @@ class GenerativeMixin:
             raise ValueError(f"method={method!r} is not supported; use 'linear' or 'slerp'.")
         check_count(steps, "steps", 2, "(the endpoints)")
         pair_labels = self._broadcast_labels(y, 2, one=True)
-        a, b = self._encode(_single_rows(x_a=x_a, x_b=x_b), pair_labels).astype(np.float64)
+        a, b = self._encode(_single_rows(self, x_a=x_a, x_b=x_b), pair_labels).astype(np.float64)
         t = np.linspace(0.0, 1.0, int(steps))[:, None]
         path = _slerp(a, b, t) if method == "slerp" else _lerp(a, b, t)
         # float32 codes like transform's: t = 0 and t = 1 give a and b exactly.
@@ -309,7 +309,7 @@ class GenerativeMixin:
                 "takes, e.g. (-2, 0, 2)."
             )
         label = self._broadcast_labels(y, 1)  # a ConditionalVAE's one label; None: y ignored
-        code = self._encode(_single_rows(x=x), label)[0]
+        code = self._encode(_single_rows(self, x=x), label)[0]
         d = self.latent_dim_
         grid = np.repeat(code[None, None, :], d, axis=0).repeat(len(values), axis=1)
         grid[np.arange(d), :, np.arange(d)] = values  # unit j of row j takes each value
@@ -365,9 +365,13 @@ def _slerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
     return np.sin((1.0 - t) * omega) / sin_omega * a + np.sin(t * omega) / sin_omega * b
 
 
-def _single_rows(**rows: Any) -> Any:
+def _single_rows(model: Any, **rows: Any) -> Any:
     """Stack single rows (given by name, for the error messages) into one (k, ...) input;
-    one-row DataFrames stay a DataFrame so feature names are checked as in ``transform``."""
+    one-row DataFrames stay a DataFrame so feature names are checked as in ``transform``. A
+    sequence model's row may be one sequence, ``(C, L)`` or ``(1, C, L)`` (a two-channel
+    beat was "several rows")."""
+    sequence = tuple(int(v) for v in getattr(model, "sequence_shape_", None) or ())
+    shapes = f"{sequence} or {(1, *sequence)}" if sequence else "(C, H, W) or (1, C, H, W)"
     names = ", ".join(rows)
     if all(isinstance(x, pd.DataFrame) for x in rows.values()):
         stacked = pd.concat(list(rows.values()), ignore_index=True)
@@ -380,13 +384,12 @@ def _single_rows(**rows: Any) -> Any:
         if isinstance(x, (pd.Series, pd.DataFrame)):
             x = x.to_numpy()
         array = np.asarray(x)
-        if array.ndim in (1, 3):  # a bare row or image
-            array = array[None]
-        if array.ndim not in (2, 4) or len(array) != 1:
-            raise ValueError(
-                f"{name} must be one row: shape (n_features,), (1, n_features), (C, H, W) or "
-                f"(1, C, H, W); got {array.shape}."
-            )
+        one = sequence and array.shape[-2:] == sequence and array.shape[:-2] in ((), (1,))
+        if one or array.ndim == 1 or array.ndim == 3 and not sequence:  # bare row, image, ...
+            array = array.reshape(1, *array.shape[-2:]) if one else array[None]
+        if (array.ndim not in (2, 4) and not one) or len(array) != 1:
+            shown = f"(n_features,), (1, n_features), {shapes}"
+            raise ValueError(f"{name} must be one row: shape {shown}; got {array.shape}.")
         arrays.append(array)
     if len({a.shape for a in arrays}) > 1:
         raise ValueError(f"{names} must have the same shape; got {[a.shape for a in arrays]}.")
