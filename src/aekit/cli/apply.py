@@ -100,17 +100,16 @@ def _scores(estimator, X, y, encoder, with_errors: bool = True):
         from aekit.cli.anomaly import detector_table
 
         return detector_table(estimator, X, y)
-    scores = estimator.score_samples(X, y)
-    columns, names = [scores], ["score"]
+    columns = {"score": estimator.score_samples(X, y)}
     if with_errors and hasattr(estimator, "reconstruction_error"):
-        columns, names = [scores, estimator.reconstruction_error(X, y)], ["score", *ERROR]
-    if y is None:  # one value a row: a .npy holds (n,), as score_samples(X, out=...) writes
-        return (scores, names) if len(columns) == 1 else (np.column_stack(columns), names)
-    values = [np.asarray(c, dtype=object) for c in (*columns, y)]
-    return np.column_stack(values), [*names, "label"]
-
-
-ERROR = ["reconstruction_error"]
+        columns["reconstruction_error"] = estimator.reconstruction_error(X, y)
+    if y is not None:  # text labels too: the table holds objects
+        columns = {name: np.asarray(c, dtype=object) for name, c in columns.items()} | {
+            "label": np.asarray(y, dtype=object)
+        }
+    if len(columns) == 1:  # one value a row: a .npy holds (n,), as score_samples(X, out=...)
+        return columns["score"], ["score"]
+    return np.column_stack(list(columns.values())), list(columns)
 
 
 DATA_COMMANDS = {

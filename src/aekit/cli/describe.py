@@ -49,19 +49,19 @@ def describe_compressed(path: Path) -> dict[str, object]:
     size = path.stat().st_size
     with compressed_file_named(path):
         box = unpack(path.read_bytes())
+    rows_bytes = bytes_without_ids(box)  # the rows' own, as 'aekit compress' says them
     return {
         "kind": "compressed rows ('aekit decompress RUN FILE' with the compressor that wrote it)",
         "rows": box.n_rows,
         "row shape": list(box.row_shape),
         "bytes": size,
-        # the rows' own, as 'aekit compress' says them: the ids' bytes apart
-        "bits per row": round(8 * bytes_without_ids(box) / max(box.n_rows, 1), 1),
+        "bits per row": round(8 * rows_bytes / max(box.n_rows, 1), 1),
         "latent units": box.latent_dim,
         "quantization step": box.step,
         "compressor fingerprint": box.fingerprint.hex(),
         "row ids": "none"
         if box.ids is None
-        else f"{len(box.ids):,} in {size - bytes_without_ids(box):,} bytes (column "
+        else f"{len(box.ids):,} in {size - rows_bytes:,} bytes (column "
         f"{box.id_column or 'id, as decompress names ids unnamed'})",
     }
 

@@ -88,9 +88,7 @@ def positive_scales(name: str, values: Any) -> list[float]:
     -------
     scales : list of float
     """
-    if not isinstance(values, (list, tuple)):
-        raise ValueError(f"{name} is {said(values)}; it is a list of scales")
-    return [positive_scale(f"{name}[{i}]", value) for i, value in enumerate(values)]
+    return _each(name, values, "scales", positive_scale)
 
 
 def finite_numbers(name: str, values: Any, meaning: str) -> list[float]:
@@ -109,9 +107,14 @@ def finite_numbers(name: str, values: Any, meaning: str) -> list[float]:
     -------
     numbers : list of float
     """
+    return _each(name, values, "numbers", lambda entry, v: finite_number(entry, v, meaning))
+
+
+def _each(name: str, values: Any, what: str, check: Any) -> list[float]:
+    """``check(NAME[i], value)`` of each of ``values``, which must be a list of ``what``."""
     if not isinstance(values, (list, tuple)):
-        raise ValueError(f"{name} is {said(values)}; it is a list of numbers")
-    return [finite_number(f"{name}[{i}]", value, meaning) for i, value in enumerate(values)]
+        raise ValueError(f"{name} is {said(values)}; it is a list of {what}")
+    return [check(f"{name}[{i}]", value) for i, value in enumerate(values)]
 
 
 _JSON_KINDS = {
