@@ -380,19 +380,13 @@ def main(argv: list[str] | None = None) -> None:
     if not sets:
         parser.error(f"no ADBench sets under {args.data_dir}; pass --data-dir")
     result = {"command": command_line(argv), "machine": machine_info(), "protocols": {}}
+
+    def scores_of(A, B, knn, seed):
+        chosen = {n: f for n, f in scorers(A, B, seed).items() if wanted(n, args.only)}
+        return {"kNN (k = 5)": knn} | {n: f() for n, f in chosen.items()}
+
     for protocol in args.protocols:
-        figures: dict[str, dict[str, list]] = {}
-        started = time.perf_counter()
-        for name, path in sets:
-            for seed in args.seeds:
-                A, B, y, knn = run_rows(path, protocol, seed, path.parent.name == "adbench-large")
-                chosen = {n: f for n, f in scorers(A, B, seed).items() if wanted(n, args.only)}
-                scores = {"kNN (k = 5)": knn} | {n: f() for n, f in chosen.items()}
-                for method, score in scores.items():
-                    runs = figures.setdefault(method, {}).setdefault(name, [])
-                    runs.append((roc_auc_score(y, score), average_precision_score(y, score)))
-            print(f"protocol {protocol} {name}: {time.perf_counter() - started:.0f} s", flush=True)
-        means = mean_figures(figures)
+        means = mean_figures(figures_of(sets, protocol, args.seeds, scores_of))
         sweep = [m for m in means if m.startswith(("mean of ", "input term ("))]
         if len(sweep) > 1:
             means[BEST_K] = best_per_set({m: means[m]["per_set"] for m in sweep})
@@ -404,6 +398,26 @@ def main(argv: list[str] | None = None) -> None:
             f"Protocol {protocol}, mean over {len(sets)} sets x {len(args.seeds)} seeds", means
         )
     write_result(args.out, result)
+
+
+def figures_of(sets, protocol: int, seeds, scores_of, shown=()) -> dict[str, dict[str, list]]:
+    """``{method: {set: [(ROC-AUC, PR-AUC) per run]}}`` of the scores ``scores_of(A, B, knn,
+    seed)`` gives each run of ``sets`` under ``protocol`` (kNN's scores given), a line printed
+    a set with the time so far and the mean ROC-AUC of the methods ``shown``."""
+    figures: dict[str, dict[str, list]] = {}
+    started = time.perf_counter()
+    for name, path in sets:
+        for seed in seeds:
+            A, B, y, knn = run_rows(path, protocol, seed, path.parent.name == "adbench-large")
+            for method, score in scores_of(A, B, knn, seed).items():
+                runs = figures.setdefault(method, {}).setdefault(name, [])
+                runs.append((roc_auc_score(y, score), average_precision_score(y, score)))
+        row = {m: np.mean(figures[m][name], axis=0)[0] for m in shown}
+        said = f" {row}" if row else ""
+        print(
+            f"protocol {protocol} {name}: {time.perf_counter() - started:.0f} s{said}", flush=True
+        )
+    return figures
 
 
 def mean_figures(figures: dict[str, dict[str, list]]) -> dict:

@@ -29,14 +29,18 @@ from __future__ import annotations
 
 import argparse
 import math
-import time
 
 import numpy as np
 import torch
 from _common import command_line, machine_info, write_result
 from anomaly import all_sets
-from anomaly_input_scorers import in_units, mean_distance, mean_figures, print_means, run_rows
-from sklearn.metrics import average_precision_score, roc_auc_score
+from anomaly_input_scorers import (
+    figures_of,
+    in_units,
+    mean_distance,
+    mean_figures,
+    print_means,
+)
 from torch import nn
 
 
@@ -132,28 +136,22 @@ def main(argv: list[str] | None = None) -> None:
     if not sets:
         parser.error(f"no ADBench sets under {args.data_dir}; pass --data-dir")
     result = {"command": command_line(argv), "machine": machine_info(), "protocols": {}}
+
+    def scores_of(A, B, knn, seed):
+        term = mean_distance(A, B)
+        mcm = mcm_scores(A, B, seed, args.steps, args.lr, args.lamb)
+        return {
+            "kNN (k = 5)": knn,
+            "input term (mean of 3 nearest)": term[1],
+            "MCM": mcm[1],
+            "input term + 0.25 MCM": in_units(term) + 0.25 * in_units(mcm),
+            "input term + 0.5 MCM": in_units(term) + 0.5 * in_units(mcm),
+            "input term + MCM": in_units(term) + in_units(mcm),
+        }
+
     for protocol in args.protocols:
-        figures: dict[str, dict[str, list]] = {}
-        started = time.perf_counter()
-        for name, path in sets:
-            for seed in args.seeds:
-                A, B, y, knn = run_rows(path, protocol, seed, path.parent.name == "adbench-large")
-                term = mean_distance(A, B)
-                mcm = mcm_scores(A, B, seed, args.steps, args.lr, args.lamb)
-                scores = {
-                    "kNN (k = 5)": knn,
-                    "input term (mean of 3 nearest)": term[1],
-                    "MCM": mcm[1],
-                    "input term + 0.25 MCM": in_units(term) + 0.25 * in_units(mcm),
-                    "input term + 0.5 MCM": in_units(term) + 0.5 * in_units(mcm),
-                    "input term + MCM": in_units(term) + in_units(mcm),
-                }
-                for method, score in scores.items():
-                    runs = figures.setdefault(method, {}).setdefault(name, [])
-                    runs.append((roc_auc_score(y, score), average_precision_score(y, score)))
-            took = time.perf_counter() - started
-            row = {m: np.mean(figures[m][name], axis=0)[0] for m in ("kNN (k = 5)", "MCM")}
-            print(f"protocol {protocol} {name}: {took:.0f} s {row}", flush=True)
+        shown = ("kNN (k = 5)", "MCM")
+        figures = figures_of(sets, protocol, args.seeds, scores_of, shown)
         means = mean_figures(figures)
         result["protocols"][str(protocol)] = means
         print_means(
