@@ -33,6 +33,7 @@ from aekit.cli.common import (
     open_data,
     run_data_options,
 )
+from aekit.cli.compressed_rows import distortion_line, step_value
 from aekit.cli.data import DataOptions, check_options_apply
 from aekit.cli.data import open_data as open_run_data
 from aekit.cli.describe import compressed_file_named
@@ -321,9 +322,9 @@ def compress(
         Path, typer.Option("-o", "--output", help=f"The {formats('compress')} file to write.")
     ],
     step: Annotated[
-        float | None,
-        typer.Option(help="Quantization step (smaller = more bits; default: the one fitted)."),
-    ] = None,
+        str,
+        typer.Option(help="Quantization step (smaller = more bits), or 'auto': the one fitted."),
+    ] = "auto",
     label_column: LabelColumn = None,
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
@@ -332,6 +333,7 @@ def compress(
     """Compress the rows of DATA with the Compressor in RUN into one self-describing file."""
     import pandas as pd
 
+    step_number = None if step.strip() == "auto" else step_value(step)
     compressor = _load_compressor(run)
     # as in training: the label column left out, the images at the recorded size
     # recorded in the index (read options): they must apply to DATA
@@ -342,7 +344,7 @@ def compress(
     # decompress to write first: a RUN's ids were dropped, rows left unmatched to them
     ids, name = _row_ids(data)
     named = None if ids is None else pd.Series(ids, name=name)
-    payload = compressor.compress(X, step=step, ids=named)  # DATA on disk: a chunk at a time
+    payload = compressor.compress(X, step=step_number, ids=named)  # DATA on disk: a chunk at a time
     atomic_write(output, lambda tmp: Path(tmp).write_bytes(payload))
     # the rows' bits without their ids' (said apart), against the data's own bits a value
     from aekit.compression import container
@@ -354,6 +356,7 @@ def compress(
     typer.echo(
         f"{output}: {len(payload)} bytes, {bits:.1f} bits per row ({per_value:.2f} per value){held}"
     )
+    typer.echo(distortion_line(compressor, X, step_number))
 
 
 @app.command()

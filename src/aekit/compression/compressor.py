@@ -3,6 +3,7 @@ prior, in a self-describing container (see :mod:`aekit.compression.container`)."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
@@ -13,7 +14,15 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.compression import container, entropy
-from aekit.compression._docs import COMPRESSOR_ATTRIBUTES
+from aekit.compression._docs import COMPRESSOR_ATTRIBUTES, COMPRESSOR_PARAMETERS
+from aekit.compression.distortion import (
+    SAMPLE_ROWS,
+    MeasuresDistortion,
+    mean_squared_error,
+    sample_ids,
+    warn_if_far_from_training,
+)
+from aekit.compression.files import CompressorFiles
 from aekit.compression.prior import (
     check_step,
     codes_at,
@@ -40,8 +49,6 @@ from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.epochs import batch_rows, epochs_for_steps
 from aekit.estimators.persistence import (
     SavesToFile,
-    export_estimator,
-    import_estimator,
     remember_fitted_params,
 )
 from aekit.estimators.streaming import chunks_of
@@ -53,7 +60,7 @@ DEFAULT_EPOCHS = 30
 MIN_STEPS = 1000
 
 
-class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
+class Compressor(NetworkComposite, MeasuresDistortion, CompressorFiles, SavesToFile, BaseEstimator):
     __doc__ = (
         """Lossy compression with an autoencoder: ``compress(X) -> bytes``, ``decompress(bytes)``.
 
@@ -68,42 +75,8 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
     the largest whose rounding adds at most 10% to the network's own squared error on the
     training rows (:mod:`aekit.compression.step`).
 
-    Parameters
-    ----------
-    latent_dim : int, default=128
-        Dimensions of the code.
-    rate_weight : float, default=0.001
-        Rate-distortion weight lambda used in training. The defaults (128, 0.001, 30 epochs on
-        MNIST's 60,000 rows) are the settings measured in ``benchmarks/compress.py``, with
-        ``hidden_layer_sizes=(512, 256)``, wider than the default.
-    step : float or "auto", default="auto"
-        Default quantization step of :meth:`compress` (training assumes 1). "auto": the largest
-        of 0.25 ... 8 whose rounding adds at most 10% to the squared reconstruction error of
-        (up to 2,000) training rows; see ``step_``.
-    hidden_layer_sizes : int or tuple of int, default=None
-        Encoder widths (or conv channels); None is aekit's default for the architecture.
-    architecture : {"mlp", "conv", "conv1d", "lstm", "gru"}, default="mlp"
-        Dense, convolutional (images, sequences) or recurrent networks.
-    image_shape : tuple (C, H, W), default=None
-        Image shape for ``architecture="conv"`` when X is 2-D.
-    sequence_shape : tuple (channels, length), default=None
-        Sequence shape for ``"conv1d"``, ``"lstm"`` and ``"gru"`` when X is 2-D.
-    max_iter : int or "auto", default="auto"
-        Training epochs. "auto": 30, raised on small data to give at least 1,000 gradient
-        steps (:func:`aekit.estimators.epochs.epochs_for_steps`; 300 rows in batches of 32
-        train 100 epochs).
-    batch_size : int or "auto", default="auto"
-        Rows per step; "auto" is min(200, n_samples), and below 1,000 rows
-        ``n_samples**2 // 5000`` (at least 32): more steps an epoch on small data.
-    learning_rate_init : float, default=1e-3
-        Adam's learning rate.
-    random_state : int, RandomState or None, default=None
-        Seeds the weights, shuffling and training noise.
-    device : {"auto", "cpu", "cuda", "cuda:N"} or torch.device, default="auto"
-        Where to train.
-    verbose : bool, default=False
-        Show a progress bar.
 """
+        + COMPRESSOR_PARAMETERS
         + COMPRESSOR_ATTRIBUTES
         + """    Examples
     --------
@@ -195,7 +168,9 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         auto = self.step == "auto"
         step = self._auto_step(rows, codes) if auto else float(self.step)
         self.step_ = check_step(self.quantiles_, step)
-        warn_if_no_better_than_mean(rows, self._decode(self._rounded(codes, self.step_)))
+        decoded = self._decode(self._rounded(codes, self.step_))
+        self.training_error_ = mean_squared_error(rows, decoded)  # new rows are measured by it
+        warn_if_no_better_than_mean(rows, decoded)
         warn_if_larger_than_rows(rows, self._payload(codes, self.step_), int(self.latent_dim))
         remember_fitted_params(self)  # what save keeps (persistence)
         return self
@@ -306,22 +281,16 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         reject_unshaped(X)  # before len(X), which None, numbers and sparse matrices refuse
         reject_sparse(X)
         texts, id_column = (None, None) if ids is None else container.ids_as_text(ids, len(X))
-        fitted = step is None or (isinstance(step, str) and step == "auto")
-        step = check_step(self.quantiles_, positive_step(self.step_ if fitted else step))
-        if isinstance(X, pd.DataFrame):  # its column names checked by the network's transform
-            n_rows, row_shape, codes = len(X), X.shape[1:], self._codes(X)
-        elif lazy_reader(X) is None:
-            array = as_numeric_array(X, precision="as_needed")  # float64 where float32 rounds
-            n_rows, row_shape, codes = len(array), array.shape[1:], self._codes(array)
-        else:  # on disk: read and encoded a chunk at a time; the codes are held, not the rows
-            parts = [
-                self._codes(as_numeric_array(p, "X", precision="as_needed"))
-                for p, _ in chunks_of(X)
-            ]
-            n_rows, row_shape = len(X), X.shape[1:]
-            codes = np.concatenate(parts) if parts else np.empty((0, self.latent_dim_))
+        step = self._step_of(step)
+        parts = [self._codes(part) for part in self._parts(X)]  # on disk: codes held, not rows
+        codes = np.concatenate(parts) if parts else np.empty((0, self.latent_dim_))
+        n_rows, row_shape = len(codes), X.shape[1:] if hasattr(X, "shape") else np.shape(X)[1:]
         tables, symbols, offsets = self._symbols(codes, step)
         warn_of_clipped_codes(offsets + tables.low != symbols)
+        if step == self.step_ and n_rows:  # rows far from the training rows' error, said
+            at = sample_ids(n_rows, SAMPLE_ROWS)
+            error = self._error_at(X, at, step, codes)
+            warn_if_far_from_training(error, self.training_error_, len(at))
         return container.pack(
             container.Container(
                 fingerprint=self.fingerprint(),
@@ -334,6 +303,24 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
                 id_column=id_column,
             )
         )
+
+    def _step_of(self, step: float | str | None) -> float:
+        """A call's step: ``step_`` for None or "auto" (the parameter's default's spelling),
+        else ``step``, refused unless a positive number the prior's tables can hold."""
+        fitted = step is None or (isinstance(step, str) and step == "auto")
+        return check_step(self.quantiles_, positive_step(self.step_ if fitted else step))
+
+    def _parts(self, X: Any) -> Iterator[np.ndarray | pd.DataFrame]:
+        """X as the network takes it: a DataFrame whole (its column names checked by the
+        network), other rows as one array (float64 where float32 would round them), a dataset
+        on disk a chunk at a time."""
+        if isinstance(X, pd.DataFrame):
+            yield X
+        elif lazy_reader(X) is None:
+            yield as_numeric_array(X, precision="as_needed")
+        else:
+            for part, _ in chunks_of(X):
+                yield as_numeric_array(part, "X", precision="as_needed")
 
     def _codes(self, array: np.ndarray | pd.DataFrame) -> np.ndarray:
         """The network's codes of rows (images as images, a table as it is, anything else
@@ -378,21 +365,3 @@ class Compressor(NetworkComposite, SavesToFile, BaseEstimator):
         rows = np.asarray(rows).reshape(box.n_rows, *box.row_shape)  # float64 where fit needed it
         ids = None if box.ids is None else pd.Series(box.ids, name=box.id_column)
         return (rows, ids) if return_ids else rows
-
-    # ---- model files (aekit.estimators.persistence): the network and the prior ----------------
-    def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
-        document, tree = export_estimator(self.autoencoder_)
-        fitted = {"autoencoder": document, "step": self.step_}
-        return fitted, {"autoencoder": tree, "quantiles": self.quantiles_}
-
-    def _set_fitted_state(self, fitted: dict[str, Any], tree: Any, device: str) -> None:
-        network = import_estimator(fitted["autoencoder"], tree["autoencoder"], device)
-        quantiles = np.asarray(tree["quantiles"], dtype=np.float64)
-        if not isinstance(network, QuantizingAutoencoder) or quantiles.shape[0] != self.latent_dim:
-            raise ValueError("the stored network or prior does not fit this compressor")
-        self.autoencoder_ = network
-        self.quantiles_ = quantiles
-        self._take_shape_of(network)
-        # Files written before "auto" carry no chosen step: their step parameter was a number.
-        step = fitted.get("step", self.step)
-        self.step_ = positive_step(1.0 if step == "auto" else step)
