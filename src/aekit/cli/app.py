@@ -25,7 +25,7 @@ from aekit.cli.common import (
     open_data,
     trained,
 )
-from aekit.cli.config_params import check_recorded_params
+from aekit.cli.config_params import check_config_layout, check_recorded_params, recorded_seed
 from aekit.cli.label_options import (
     LabelsFile,
     check_applies,
@@ -97,6 +97,8 @@ def train(
     if config is not None:
         config = config_file(config)  # a RUN folder: its config.toml
     document = runs.read_config(config) if config else {}
+    if config:
+        check_config_layout(document, config)
     data_section = document.get("data", {})
     if data is None and config:  # read from where the run was trained, not from here
         # the model first: a detector's config was asked for DATA no DATA makes trainable
@@ -127,8 +129,10 @@ def train(
     if config:  # named as the file's: refused later, they read as a typed --param
         # --checkpoint sets checkpoint_dir over the file's too
         replaced = set(given) | ({"checkpoint_dir"} if checkpoint is not None else set())
-        check_recorded_params(cls, _recorded_params(document), param or [], config, replaced)
-    params = runs.resolve_params(cls, _recorded_params(document), param or [])
+        typed = "random_state" in given or any(p.startswith("random_state=") for p in param or [])
+        recorded = recorded_seed(_recorded_params(document), config, said=not typed)
+        check_recorded_params(cls, recorded, param or [], config, replaced)
+    params = runs.resolve_params(cls, recorded if config else {}, param or [])
     runs.with_options(runs.resolve_params(cls, {}, param or []), **given)  # refuses a clash
     params.update(given)
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml

@@ -136,15 +136,19 @@ def read_config(path: Path) -> dict[str, Any]:
 
 
 def config_document(estimator: Any, data: str, data_options: dict[str, Any]) -> dict[str, Any]:
-    """What config.toml holds; TOML has no null, so None values are left out (the defaults).
+    """What config.toml holds; TOML has no null, so None values are left out (the defaults),
+    but for an unseeded run's random_state, written "none".
     [data] holds the table options too (:func:`aekit.cli.table_options.record`)."""
     from aekit.cli import table_options
+    from aekit.cli.config_params import UNSEEDED
 
     params = {
         k: list(v) if isinstance(v, tuple) else v
         for k, v in estimator.get_params().items()
         if v is not None and k not in ("verbose", "checkpoint_dir")
     }
+    if "random_state" in estimator.get_params() and estimator.random_state is None:
+        params["random_state"] = UNSEEDED  # left out, --config read it as train's seed 0
     return {
         "model": {"class": type(estimator).__name__},
         "params": params,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -42,12 +43,16 @@ def to_json(value: Any) -> Any:
     return value
 
 
+def recordable_seed(seed: Any) -> bool:
+    """Whether a ``random_state`` has a faithful JSON form: None or an integer, numpy's too (a
+    seed from ``np.arange`` was recorded as None, an unseeded model to whoever read the file)."""
+    return seed is None or isinstance(seed, Integral)
+
+
 def params_to_json(estimator: Any) -> dict[str, Any]:
     """Constructor parameters as JSON; an estimator-valued parameter as its class + params."""
     params = estimator.get_params(deep=False)
-    if "random_state" in params and not (
-        params["random_state"] is None or isinstance(params["random_state"], int)
-    ):
+    if "random_state" in params and not recordable_seed(params["random_state"]):
         params["random_state"] = None  # a RandomState object has no faithful JSON form
     out = {}
     for name, value in params.items():
@@ -215,6 +220,15 @@ def export_estimator(estimator: Any) -> tuple[dict[str, Any], Any]:
     check_is_fitted(estimator)
     fitted, tree = estimator._get_fitted_state()
     params = params_to_json(estimator)
+    seed = getattr(estimator, "random_state", None)
+    if not recordable_seed(seed):
+        warnings.warn(
+            f"{type(estimator).__name__}.save: random_state is a {type(seed).__name__}, which "
+            "a file cannot hold; it records random_state=None, so the model cannot be rebuilt "
+            "from it. Fit with an integer seed to record it.",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
     changed = changed_since_fit(estimator)
     if changed:  # the file must rebuild the model that was fitted, not the parameters now
         warnings.warn(

@@ -1,0 +1,83 @@
+"""What ``aekit train --config`` reads of a config.toml: every section and key 'aekit train'
+writes, and nothing else (a typo'd section or key was ignored and another model trained); an
+unseeded run recorded as such (it read as seed 0); and the seeds a model file records."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok, refused
+
+import aekit
+
+QUICK = ["--epochs", 1, "--quiet", "--no-figures", "--param", "hidden_layer_sizes=[8]"]
+
+
+@pytest.fixture(scope="module")
+def table_run(tmp_path_factory):
+    """A RUN trained on a table with every [data] setting a table can record."""
+    folder = tmp_path_factory.mktemp("layout")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "c"])
+    frame.insert(0, "id", range(60))
+    frame["junk"] = "x"
+    frame["city"] = rng.choice(["Lyon", "Nice"], size=60)
+    frame["y"] = rng.integers(0, 2, size=60)
+    path = folder / "t.csv"
+    frame.to_csv(path, sep=";", decimal=",", index=False)
+    ok(invoke("train", path, "--model", "cvae", "--sep", ";", "--decimal", ",", "--na-values",
+              "NA", "--id-column", "id", "--ignore-column", "junk", "--category-column", "city",
+              "--label-column", "y", *QUICK, "--out", folder / "R"))  # fmt: skip
+    return folder / "R"
+
+
+def test_every_setting_train_records_is_read_again(table_run, tmp_path):
+    ok(invoke("train", "--config", table_run, *QUICK, "--out", tmp_path / "again"))
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).random((40, 1, 4, 4)))
+    np.save(tmp_path / "y.npy", np.arange(40) % 2)
+    ok(invoke("train", tmp_path / "x.npy", "--labels", tmp_path / "y.npy", "--model", "cvae",
+              "--image-shape", "1,4,4", *QUICK, "--out", tmp_path / "images"))  # fmt: skip
+    ok(invoke("train", "--config", tmp_path / "images", *QUICK, "--out", tmp_path / "images2"))
+
+
+def edited(run, tmp_path, old, new):
+    text = (run / "config.toml").read_text()
+    assert old in text
+    path = tmp_path / "edited.toml"
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def test_a_section_or_key_train_does_not_write_is_refused(table_run, tmp_path):
+    config = edited(table_run, tmp_path, "[params]", "[param]")
+    result = invoke("train", "--config", config, *QUICK, "--out", tmp_path / "E")
+    refused(result, "it has a [param] section (did you mean params?)", "fix it in the file")
+    assert not (tmp_path / "E").exists()
+    config = edited(table_run, tmp_path, "label_column =", "label_colum =")
+    result = invoke("train", "--config", config, *QUICK, "--out", tmp_path / "E")
+    refused(result, "its [data] has label_colum (did you mean label_column?)")
+    config = edited(table_run, tmp_path, '[model]\nclass = "ConditionalVAE"', '[model]\nclas = 1')
+    refused(invoke("train", "--config", config, *QUICK), "its [model] has clas (did you mean")
+
+
+def test_an_unseeded_run_is_recorded_so_and_rerun_unseeded_with_a_warning(tmp_path):
+    unseeded = ["--param", "random_state=none"]
+    ok(invoke("train", "digits", "--model", "ae", *QUICK, *unseeded, "--out", tmp_path / "N"))
+    assert 'random_state = "none"' in (tmp_path / "N" / "config.toml").read_text()
+    with pytest.warns(UserWarning, match="was not seeded"):
+        ok(invoke("train", "--config", tmp_path / "N", *QUICK, "--out", tmp_path / "N2"))
+    assert aekit.load(tmp_path / "N2" / "model.safetensors").random_state is None
+    ok(invoke("train", "--config", tmp_path / "N", *QUICK, "--seed", 3, "--out", tmp_path / "S"))
+    assert aekit.load(tmp_path / "S" / "model.safetensors").random_state == 3
+
+
+def test_a_numpy_seed_is_recorded_and_a_random_state_object_is_said(tmp_path):
+    X = np.random.default_rng(0).normal(size=(100, 4))
+    for seed in np.arange(2):  # a loop over numpy integers: recorded as no seed before
+        model = aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=seed).fit(X)
+        model.save(tmp_path / "m.safetensors")
+        assert aekit.load(tmp_path / "m.safetensors").random_state == seed
+    model = aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=np.random.RandomState(0)).fit(X)
+    with pytest.warns(UserWarning, match="random_state is a RandomState, which a file cannot"):
+        model.save(tmp_path / "r.safetensors")
