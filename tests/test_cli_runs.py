@@ -47,6 +47,8 @@ def test_a_checkpointed_run_resumes_where_it_stopped(tmp_path):
     # data. Use a new checkpoint_dir", user review)
     said = for_the_command_line(str(other.exception))
     assert "(latent_dim 2, now 1)" in said and "or use another --checkpoint folder" in said, said
+    # and how to go on with it instead, in options (it said to remove it alone)
+    assert said.endswith("; or, to go on with it, pass --param latent_dim=2 as it was."), said
     assert "resumed" not in other.output and not (tmp_path / "X").exists()
     result = invoke(*first, "--param", "max_iter=3", "--resume", "--out", tmp_path / "B")
     assert result.exit_code == 0, result.output

@@ -57,7 +57,7 @@ def test_a_section_or_key_train_does_not_write_is_refused(table_run, tmp_path):
     config = edited(table_run, tmp_path, "label_column =", "label_colum =")
     result = invoke("train", "--config", config, *QUICK, "--out", tmp_path / "E")
     refused(result, "its [data] has label_colum (did you mean label_column?)")
-    config = edited(table_run, tmp_path, '[model]\nclass = "ConditionalVAE"', '[model]\nclas = 1')
+    config = edited(table_run, tmp_path, '[model]\nclass = "ConditionalVAE"', "[model]\nclas = 1")
     refused(invoke("train", "--config", config, *QUICK), "its [model] has clas (did you mean")
 
 
@@ -78,6 +78,7 @@ def test_a_numpy_seed_is_recorded_and_a_random_state_object_is_said(tmp_path):
         model = aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=seed).fit(X)
         model.save(tmp_path / "m.safetensors")
         assert aekit.load(tmp_path / "m.safetensors").random_state == seed
-    model = aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=np.random.RandomState(0)).fit(X)
+    unrecordable = np.random.RandomState(0)
+    model = aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=unrecordable).fit(X)
     with pytest.warns(UserWarning, match="random_state is a RandomState, which a file cannot"):
         model.save(tmp_path / "r.safetensors")

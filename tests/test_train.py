@@ -113,10 +113,12 @@ def test_interrupt_inside_training_resumes_from_the_last_checkpoint(X, tmp_path)
 
 def test_checkpoint_of_another_run_is_refused(X, tmp_path):
     aekit.Autoencoder(max_iter=1, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X)
-    with pytest.raises(ValueError, match=r"another run \(random_state 0, now 1\); remove "):
+    with pytest.raises(ValueError, match=r"another run \(random_state 0, now 1\); remove ") as err:
         aekit.Autoencoder(max_iter=2, random_state=1, checkpoint_dir=tmp_path, **SMALL).fit(X)
-    with pytest.raises(ValueError, match=r"another run \(other training data\)"):
+    assert str(err.value).endswith("; or, to go on with it, set random_state=0 as it was.")
+    with pytest.raises(ValueError, match=r"another run \(other training data\)") as err:
         aekit.Autoencoder(max_iter=2, random_state=0, checkpoint_dir=tmp_path, **SMALL).fit(X[:200])
+    assert "to go on with it" not in str(err.value)  # other data: nothing to set
 
 
 def test_a_checkpoint_with_nan_weights_is_refused_as_damaged(X, tmp_path):

@@ -112,6 +112,10 @@ ADVICE = (
         r"beyond --epochs \1: pass --epochs \2 or more to go on with it, or another --checkpoint",
     ),
     (r"^checkpoint_dir='([^']*)' is a file\b", r"--checkpoint \1 is a file"),
+    (  # aekit.core.checkpoint: a checkpoint of the same run with other settings
+        r"; or, to go on with it, set (.*) as it was\.",
+        lambda match: f"; or, to go on with it, pass {_as_options(match[1])} as it was.",
+    ),
     (r"^steps=(-?\d+) must be\b", r"--steps \1 must be"),  # interpolate's path
     (  # aekit.estimators._variational: a KL warm-up longer than the training
         r"\bTrain at least kl_warmup epochs \(max_iter >= (\d+)\), or go on with "
@@ -280,3 +284,16 @@ ADVICE = (
         "Use a smaller latent_dim (--param latent_dim=N), or --model dae, sparse or cae.",
     ),
 )
+
+
+def _as_options(settings: str) -> str:
+    """``random_state=0, batch_size='auto'`` as the options that set them: ``--seed 0
+    --param batch_size=auto``."""
+    from aekit.cli.runs import OPTION_FLAGS
+
+    words = []
+    for setting in re.findall(r"(\w+)=('[^']*'|[^,]+)", settings):
+        name, value = setting[0], setting[1].strip().strip("'")
+        flag = OPTION_FLAGS.get(name)
+        words.append(f"{flag} {value}" if flag else f"--param {name}={value}")
+    return " ".join(words)

@@ -39,10 +39,6 @@ def check_recorded_params(
         raise ValueError(f"--config {config}: its [params] {said}; fix it in the file.") from None
 
 
-# TOML has no null: an unseeded run's random_state is written as this word, which 'aekit train
-# --config' reads back as None (left out, it read as train's default seed 0: another run, unsaid)
-UNSEEDED = "none"
-
 # What 'aekit train' writes in a config.toml: [params] are the model's (checked by it), [run]
 # only tells; a section or a [model]/[data] key of another name (a typo: [param], label_colum)
 # was ignored, and the run trained without it (tests/test_config_layout.py writes every key)
@@ -102,6 +98,8 @@ def _nearest(name: str, names: Any) -> str:
 def recorded_seed(params: dict[str, Any], config: Path, said: bool) -> dict[str, Any]:
     """[params] with an unseeded run's ``random_state = "none"`` read as None, and, unless a
     seed is given (``said`` False), said: this run draws other random numbers than it did."""
+    from aekit.cli.runs import UNSEEDED
+
     if params.get("random_state") != UNSEEDED:
         return params
     if said:

@@ -135,12 +135,17 @@ def read_config(path: Path) -> dict[str, Any]:
     return read_toml(path, f"--config {path}")
 
 
+# TOML has no null: an unseeded run's random_state is written as this word, which 'aekit train
+# --config' reads back as None (aekit.cli.config_params.recorded_seed; left out, it read as
+# train's default seed 0: another run, unsaid)
+UNSEEDED = "none"
+
+
 def config_document(estimator: Any, data: str, data_options: dict[str, Any]) -> dict[str, Any]:
     """What config.toml holds; TOML has no null, so None values are left out (the defaults),
     but for an unseeded run's random_state, written "none".
     [data] holds the table options too (:func:`aekit.cli.table_options.record`)."""
     from aekit.cli import table_options
-    from aekit.cli.config_params import UNSEEDED
 
     params = {
         k: list(v) if isinstance(v, tuple) else v

@@ -123,6 +123,22 @@ def _differences(header: dict, config: TrainConfig) -> str:
     return "; ".join(changed[:6]) or "different parameters or data"
 
 
+def _going_on(header: dict, config: TrainConfig) -> str:
+    """How to go on with the checkpoint's run instead, where parameters alone differ (a seed,
+    a batch size): the values it was trained with."""
+    theirs, ours = header.get("identity") or {}, config.identity
+    if not theirs or not ours or theirs.get("data") != ours.get("data"):
+        return ""
+    before, now = theirs.get("params", {}), ours.get("params", {})
+    if theirs.get("kind") != ours.get("kind") or set(before) != set(now):
+        return ""
+    changed = [name for name in sorted(before) if before[name] != now[name]]
+    if not changed or any(isinstance(before[name], list | dict) for name in changed):
+        return ""  # a network's widths: rebuilt by hand, not told in one line
+    settings = ", ".join(f"{name}={before[name]!r}" for name in changed)
+    return f"; or, to go on with it, set {settings} as it was"
+
+
 def restore(
     config: TrainConfig,
     module: nn.Module,
@@ -136,7 +152,8 @@ def restore(
     header, state = read(path)
     if header.get("fingerprint") not in (config.fingerprint, *config.earlier_fingerprints):
         raise ValueError(
-            f"{path} belongs to another run ({_differences(header, config)}); {afresh(path)}."
+            f"{path} belongs to another run ({_differences(header, config)}); {afresh(path)}"
+            f"{_going_on(header, config)}."
         )
     try:
         module.load_state_dict(state["model"])
