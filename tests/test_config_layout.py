@@ -82,3 +82,10 @@ def test_a_numpy_seed_is_recorded_and_a_random_state_object_is_said(tmp_path):
     model = aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=unrecordable).fit(X)
     with pytest.warns(UserWarning, match="random_state is a RandomState, which a file cannot"):
         model.save(tmp_path / "r.safetensors")
+
+
+def test_a_model_file_or_an_empty_file_as_config_is_said_so(table_run, tmp_path):
+    model = table_run / "model.safetensors"
+    refused(invoke("train", "--config", model), "it is a model file, not a config.toml")
+    (tmp_path / "empty.toml").write_text("# nothing\n")
+    refused(invoke("train", "--config", tmp_path / "empty.toml"), "is empty: a config.toml")

@@ -98,7 +98,7 @@ def train(
         config = config_file(config)  # a RUN folder: its config.toml
     document = runs.read_config(config) if config else {}
     if config:
-        check_config_layout(document, config)
+        check_config_layout(document, config)  # an empty one too, before "Missing argument"
     data_section = document.get("data", {})
     if data is None and config:  # read from where the run was trained, not from here
         # the model first: a detector's config was asked for DATA no DATA makes trainable

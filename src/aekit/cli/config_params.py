@@ -70,7 +70,12 @@ _SECTIONS: dict[str, frozenset[str] | None] = {
 
 def check_config_layout(document: dict[str, Any], config: Path) -> None:
     """Refuse a section, or a [model] or [data] key, that 'aekit train' does not write,
-    naming the nearest it does."""
+    naming the nearest it does; and an empty file (its DATA was asked for, as if none given)."""
+    if not document:
+        raise ValueError(
+            f"--config {config} is empty: a config.toml of 'aekit train' holds [model], "
+            "[params] and [data] sections; give a RUN folder's config.toml."
+        )
     for name, section in document.items():
         if name not in _SECTIONS:
             raise ValueError(

@@ -86,6 +86,11 @@ def read_toml(path: Path, name: str) -> dict[str, Any]:
         raise ValueError(f"cannot read {name}: no such file.") from None
     except (OSError, ValueError) as err:  # TOMLDecodeError and UnicodeDecodeError among them
         suffix = path.suffix.lower()
+        if suffix == ".safetensors":  # Python's "'utf-8' codec can't decode byte 0x8f ..."
+            raise ValueError(
+                f"cannot read {name}: it is a model file, not a config.toml; give the RUN folder "
+                "it is in, or its config.toml (a model file records no DATA)."
+            ) from None
         kind = f" (a {suffix} file, not a config.toml)" if suffix not in ("", ".toml") else ""
         raise ValueError(f"cannot read {name}{kind}: {err}") from None
 
