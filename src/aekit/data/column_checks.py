@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aekit.data.text_dates import looks_like_dates
 from aekit.warning_lines import caller_level
 
 
@@ -29,10 +30,6 @@ def shown(value: Any, limit: int = 60) -> str:
     a damaged file can be megabytes long."""
     text = repr(json_value(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-# An ISO 8601 date, with or without a time and a UTC offset: how CSV files write dates.
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
 
 
 def check_column_kind(name: str, series: pd.Series) -> None:
@@ -57,7 +54,7 @@ def check_column_kind(name: str, series: pd.Series) -> None:
         return
     _refuse_odd_cells(name, series)
     distinct = pd.Series(series.dropna().unique()[:200]).astype(str)
-    if len(distinct) and distinct.str.match(_ISO_DATE).mean() >= 0.9:
+    if looks_like_dates(distinct):  # ISO, US, European, a month's name, or a mix of those
         raise ValueError(
             f"column {name!r} holds dates as text (e.g. {distinct.iloc[0]!r}); as categories "
             "every date would be its own column and a new date unknown. Convert it to numbers "

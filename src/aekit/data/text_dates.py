@@ -1,0 +1,78 @@
+"""Whether a text column's values are dates, in any of the forms tables write them: ISO 8601
+(``2024-06-14``), US and European day-month orders (``06/14/2024``, ``14.06.2024``), a month's
+name (``14 Jun 2024``, ``June 14, 2024``), and a column mixing them. Used by
+:func:`aekit.data.column_checks.check_column_kind`, which refuses such a column as categories.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pandas as pd
+
+# A time of day after a date: '10:30', '10:30:15', '10:30 PM'
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AaPp][Mm])?)?"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+
+# The shapes a date may have. Each needs a year and a day or month beside it, so that short
+# codes ('1/2'), version strings ('1.2.3'), plain numbers ('20240614') and a month's name alone
+# ('Jan') are not dates; pandas' parser alone reads each of those as one.
+_DATE_SHAPES = re.compile(
+    "|".join(
+        (
+            # ISO 8601, with or without a time and a UTC offset: how CSV files write dates
+            r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?",
+            r"\d{1,2}([/.-])\d{1,2}\1\d{4}" + _TIME,  # 06/14/2024, 14.06.2024, 14-06-2024
+            r"\d{1,2}/\d{1,2}/\d{2}" + _TIME,  # 06/14/24 ('1.2.33' may be a version)
+            r"\d{4}([/.])\d{1,2}\2\d{1,2}" + _TIME,  # 2024/06/14, 2024.06.14
+            # a month's name with a four-digit year (and a day, a weekday): '14 Jun 2024',
+            # 'June 14, 2024', 'Fri, 14 Jun 2024', 'Jun 2024'
+            rf"(?:[a-z]{{3,9}},? )?(?:\d{{1,2}}(?:st|nd|rd|th)? )?{_MONTH}"
+            rf"(?: \d{{1,2}}(?:st|nd|rd|th)?,?)? \d{{4}}" + _TIME,
+            rf"\d{{4}} {_MONTH}(?: \d{{1,2}})?" + _TIME,  # 2024 Jun 14
+            rf"\d{{1,2}}-{_MONTH}-\d{{2,4}}" + _TIME,  # 14-Jun-2024, 14-Jun-24
+        )
+    ),
+    re.IGNORECASE,
+)
+
+# The share of a column's distinct values that must be dates for the column to be called dates:
+# a few other cells (a typo, 'unknown') do not make it categories
+DATES_SHARE = 0.9
+
+
+def looks_like_dates(distinct: pd.Series) -> bool:
+    """Whether at least :data:`DATES_SHARE` of ``distinct`` (a column's distinct values, as
+    text) have a date's shape and are dates pandas can read (no 31.02.2024, no 13/13/2024).
+
+    Parameters
+    ----------
+    distinct : Series of str
+        The values, each once.
+
+    Returns
+    -------
+    dates : bool
+    """
+    if not len(distinct):
+        return False
+    shaped = distinct[distinct.str.strip().str.fullmatch(_DATE_SHAPES).fillna(False)]
+    if len(shaped) < DATES_SHARE * len(distinct):
+        return False
+    with warnings.catch_warnings():  # 'could not infer format' and the like: not the user's
+        warnings.simplefilter("ignore")
+        parsed = pd.Series([_parsed(value) for value in shaped])
+    return bool(parsed.sum() >= DATES_SHARE * len(distinct))
+
+
+def _parsed(value: str) -> bool:
+    """Whether pandas reads ``value`` as a date (day first where the month cannot come first:
+    14.06.2024)."""
+    for dayfirst in (False, True):
+        try:
+            pd.to_datetime(value, dayfirst=dayfirst)
+            return True
+        except (ValueError, OverflowError, TypeError):
+            continue
+    return False
