@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from aekit.anomaly.explain import top_features
+from aekit.data.category_types import frame_with_fitted_codes
 from aekit.data.column_values import as_fitted_bools
 from aekit.warning_lines import caller_level
 
@@ -27,12 +28,13 @@ def replace_unseen(detector: Any, frame: pd.DataFrame) -> tuple[pd.DataFrame, di
     rest of the row is scored), and per row the cells that held one, as 'column=value
     (unseen)' by column. One warning names an example."""
     unseen: dict[int, dict[str, str]] = {}
-    replaced = frame
+    # a category of fit written as another type: fit's 68836 is this file's '68836'
+    replaced = frame_with_fitted_codes(frame, detector.encoder_.categories_)
     mostly_new: list[str] = []  # columns new in most rows: identifiers rather than categories
     for column, known in detector.encoder_.categories_.items():
         if column not in frame.columns:
             continue
-        cells = as_fitted_bools(frame[column], known)  # 'True' read as text is the bool
+        cells = as_fitted_bools(replaced[column], known)  # 'True' read as text is the bool
         new = (cells.notna() & ~cells.isin(known)).to_numpy()
         if not new.any():
             continue

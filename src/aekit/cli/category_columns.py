@@ -5,7 +5,8 @@ Read as numbers, such a column is standardized and modelled as a quantity: 75001
 75002 and "between" 10001 and 99950, and a reconstruction of 75001.4 means nothing. Declared,
 its values are categories, one-hot encoded with a categorical likelihood as a text column's
 are (:class:`aekit.data.tabular.TabularEncoder`), and given back as categories. A CSV's column
-is read as written, so a code ``01000`` stays ``01000`` (read as a number it became 1000).
+is read as written, so a code ``01000`` stays ``01000`` (read as a number it became 1000), and
+a Parquet file's integer codes are read as their text, as a CSV writes them.
 
 The column is given pandas' ``category`` dtype when DATA is read (:func:`as_categories`), the
 Python API's own way to declare it (``df["zip"].astype("category")``), so every estimator reads
@@ -150,7 +151,16 @@ def as_categories(spec: str, X: Any, label_column: str | None = None) -> Any:
             f"columns: {shown}."
         )
     held = [c for c in X.columns if str(c) in current.names]
-    return X.astype({c: "category" for c in held}) if held else X
+    if not held:
+        return X
+    from aekit.data.category_types import as_text_codes
+
+    # read as text whatever the file: a CSV's codes are text, a Parquet file's may be integers,
+    # and a run fitted on one file scored every row of the other as an unseen category
+    X = X.copy()
+    for column in held:
+        X[column] = as_text_codes(X[column]).astype("category")
+    return X
 
 
 def no_columns(spec: str) -> None:

@@ -178,6 +178,15 @@ OPTION_ADVICE = (
         r"and holds numbers here: read it as text with --category-column \3.",
         None,
     ),
+    (  # aekit.data.category_types.type_hint: integer codes in fit (a model fitted in Python,
+        # or before the command line read a --category-column as text), text here
+        r"and holds text here: cast it with X\[(['\"]).+?\1\]\.astype\(int\), or read it as "
+        r"numbers\.",
+        "category_column",
+        "and holds text here, as the command line reads a --category-column: fit the model "
+        "again on the codes read so.",
+        None,
+    ),
     (  # aekit.estimators._conditional_labels: a model file older than class_counts_
         r"^label_prior='fitted': this model was saved before aekit kept the counts of its "
         r"classes; fit it again, or give the labels \(y\)\.",

@@ -194,7 +194,10 @@ def encoded(encoder, X: Any, source: str = "DATA", model: Any = None) -> Any:
             f"the model was trained on a table with text columns; give {source} as a .csv or "
             ".parquet table with the same columns."
         )
-    return encoder.transform(X)
+    from aekit.data.category_types import frame_with_fitted_codes
+
+    # a run fitted on a file of integer codes reads a CSV's '68836' as 68836, and the reverse
+    return encoder.transform(frame_with_fitted_codes(X, encoder.categories_))
 
 
 def decoded(encoder, rows: Any):

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.preprocessing import OneHotEncoder
 
+from aekit.data.category_types import type_hint
 from aekit.data.column_checks import json_value, shown
 from aekit.data.non_finite import empty_column, refuse_infinite
 from aekit.data.validation import (
@@ -149,25 +150,10 @@ def _bool_hint(name: str, value: Any, known: list) -> str:
             f"The column was bool in fit and holds numbers here: cast it with "
             f"X[{name!r}].astype(bool)."
         )
-    if known and all(isinstance(k, str) for k in known) and not isinstance(value, str):
-        # '3' of a text column in fit, 3 here: a CSV of numeric-looking text read as numbers
-        if _as_text(value) in known:
-            # a float column (ints with a missing value) would cast to '3.0': read it as text
-            cast = "" if isinstance(value, float) else f"cast it with X[{name!r}].astype(str) or "
-            return (
-                f"The column was text in fit ({_as_text(value)!r} is one of its categories) "
-                f"and holds numbers here: {cast}read it as text, e.g. "
-                f"pd.read_csv(..., dtype={{{name!r}: str}})."
-            )
-    return "Refit on data that holds it, or map it to a known category."
-
-
-def _as_text(value: Any) -> str:
-    """A number as a text column would have held it: 3.0 (an int column with a missing value,
-    read as floats) as '3'."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    # a code of fit written as another type: '3' in fit and 3 here, or 68836 and '68836'
+    return type_hint(name, value, known) or (
+        "Refit on data that holds it, or map it to a known category."
+    )
 
 
 def column_label(column: Any) -> str | int:
