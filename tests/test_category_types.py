@@ -84,3 +84,18 @@ def test_python_names_the_cast_both_ways(fitted, given, words):
 
     line = for_the_command_line(str(caught.value), {"category_column"})
     assert "--category-column" in line and "X[" not in line, line
+
+
+def test_a_number_and_its_text_in_one_column_are_warned_of():
+    # {'c': [5, 6, 7, 8, '5', '6', '7', '8']}: two categories for each value, unsaid
+    values = pd.Series([7, "7", 8, "8", "x"] * 20, dtype=object)
+    frame = pd.DataFrame({"a": np.arange(100.0) % 7, "c": values})
+    with pytest.warns(UserWarning, match=r"column 'c' holds values both as numbers and as text "
+                      r"\(7 and '7', 8 and '8'\)"):  # fmt: skip
+        TabularEncoder().fit(frame)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a number or its text alone: nothing to say
+        TabularEncoder().fit(frame.assign(c=values.astype(str)))
+        TabularEncoder().fit(frame.assign(c=[True, "x"] * 50))

@@ -8,10 +8,13 @@ column as the type of fit's categories; :func:`type_hint` says which cast a refu
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from aekit.warning_lines import caller_level
 
 _INTEGER_TEXT = re.compile(r"-?\d+")
 
@@ -135,3 +138,21 @@ def type_hint(name: str, value: Any, known: list) -> str | None:
                 "numbers."
             )
     return None
+
+
+def warn_codes_both_ways(name: str, categories: list) -> None:
+    """Warn when a column's categories hold a number and its text (7 and '7', a pandas object
+    column of two sources): they are two categories, one-hot apart, and a row of either kind is
+    unseen to a model fitted on the other."""
+    texts = {c for c in categories if _is_text(c)}
+    both = [c for c in categories if not _is_text(c) and as_text(c) in texts]
+    if not both or isinstance(both[0], (bool, np.bool_)):
+        return
+    listed = ", ".join(f"{c!r} and {as_text(c)!r}" for c in both[:5])
+    warnings.warn(
+        f"column {name!r} holds values both as numbers and as text ({listed}"
+        f"{', ...' if len(both) > 5 else ''}): each is its own category. Write the column "
+        f"one way first, e.g. X[{name!r}] = X[{name!r}].astype(str).",
+        UserWarning,
+        stacklevel=caller_level(),
+    )

@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from aekit.data._docs import TABULAR_ENCODER_DOC
+from aekit.data.category_types import warn_codes_both_ways
 from aekit.data.column_checks import (
     check_column_kind,
     numeric_values,
@@ -103,6 +104,7 @@ class TabularEncoder(EncoderState, TransformerMixin, BaseEstimator):
             check_column_kind(name, series)
             if is_categorical(series) and name not in dummies:
                 self.categories_[name] = categories_of(name, series)
+                warn_codes_both_ways(name, self.categories_[name])  # 7 and '7'
                 if not warn_text_among_numbers(name, series):
                     warn_many_categories(name, series, len(self.categories_[name]))
                 width, kind = len(self.categories_[name]), "categorical"
