@@ -12,8 +12,9 @@ import pandas as pd
 from sklearn.preprocessing import OneHotEncoder
 
 from aekit.data.category_types import type_hint
-from aekit.data.column_checks import json_value, shown
+from aekit.data.column_checks import json_value
 from aekit.data.non_finite import empty_column, refuse_infinite
+from aekit.data.unseen_categories import unseen_message
 from aekit.data.validation import (
     reject_complex,
     reject_duplicate_columns,
@@ -98,23 +99,7 @@ def one_hot(
     codes = np.column_stack([pd.Index(categories[n]).get_indexer(cells[n]) for n in names])
     unknown = (codes < 0) & np.column_stack([cells[n].notna().to_numpy() for n in names])
     if unknown.any() and handle_unknown == "error":
-        column, row = np.argwhere(unknown.T)[0]  # the first, in column order like the message
-        name, known = names[column], categories[names[column]]
-        value = json_value(frame[name].iloc[row])
-        # a category a dtype declares beyond the values its rows hold, which fit's dtype may
-        # have declared too: no training row held it, so it was not learned (a dtype made of
-        # the rows' own values, as --category-column makes it, declares nothing more)
-        dtype = frame[name].dtype
-        declared = (
-            isinstance(dtype, pd.CategoricalDtype)
-            and value in list(dtype.categories)
-            and len(dtype.categories) > frame[name].nunique()
-        )
-        seen = "declared by the column's dtype but held by no row in fit" if declared else ""
-        raise ValueError(
-            f"column {name!r} has the category {shown(value)}, {seen or 'not seen in fit'} "
-            f"(known: {known[:10]}). {_bool_hint(name, value, known)}"
-        )
+        raise ValueError(unseen_message(frame, names, categories, unknown, _bool_hint))
     encoder = OneHotEncoder(
         categories=[np.arange(len(categories[n])) for n in names],
         handle_unknown="ignore",

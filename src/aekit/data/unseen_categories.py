@@ -1,0 +1,91 @@
+"""The refusal of rows holding categories fit never saw
+(:func:`aekit.data.column_values.one_hot`): the first such cell, its row and how many rows hold
+one, a known category it is near (another case, a stray space, a typo), and every other column
+with unseen categories, so that a file is not fixed one column at a time, blind to the count.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aekit.data.column_checks import json_value, shown
+
+
+def unseen_message(
+    frame: pd.DataFrame,
+    names: list[str],
+    categories: dict[str, list],
+    unknown: np.ndarray,
+    hint: Callable[[str, Any, list], str],
+) -> str:
+    """The message refusing the cells ``unknown`` (rows by the columns ``names``) of
+    ``frame``; ``hint(name, value, known)``: the fix for the first cell."""
+    columns = [i for i in range(len(names)) if unknown[:, i].any()]
+    first = columns[0]
+    name, known = names[first], categories[names[first]]
+    rows = np.flatnonzero(unknown[:, first])
+    value = json_value(frame[name].iloc[rows[0]])
+    more = len(rows) - 1
+    where = f"row {rows[0]}" + (f" and {more} other row{'s' if more > 1 else ''}" if more else "")
+    others = [_other_column(frame, names[i], categories[names[i]], unknown[:, i]) for i in columns]
+    also = f" Unseen categories in other columns too: {'; '.join(others[1:])}." * (len(others) > 1)
+    return (
+        f"column {name!r} has the category {shown(value)}, {_seen(frame[name], value)} "
+        f"(known: {known[:10]}): {where}.{near_match(value, known)} {hint(name, value, known)}"
+        f"{also}"
+    )
+
+
+def _seen(column: pd.Series, value: Any) -> str:
+    """'not seen in fit', or why a category the column's dtype declares was not learned: no
+    training row held it (a dtype made of the rows' own values, as --category-column makes
+    it, declares nothing more)."""
+    dtype = column.dtype
+    declared = (
+        isinstance(dtype, pd.CategoricalDtype)
+        and value in list(dtype.categories)
+        and len(dtype.categories) > column.nunique()
+    )
+    return (
+        "declared by the column's dtype but held by no row in fit"
+        if declared
+        else ("not seen in fit")
+    )
+
+
+def _other_column(frame: pd.DataFrame, name: str, known: list, unknown: np.ndarray) -> str:
+    """'zip' in 490 rows (e.g. '47195', row 0; near ...)"""
+    rows = np.flatnonzero(unknown)
+    value = json_value(frame[name].iloc[rows[0]])
+    near = near_match(value, known).strip().rstrip(".")
+    count = f"{len(rows)} row{'s' if len(rows) > 1 else ''}"
+    return f"{name!r} in {count} (e.g. {shown(value)}, row {rows[0]}{'; ' + near if near else ''})"
+
+
+def near_match(value: Any, known: list) -> str:
+    """' ...' naming the known category ``value`` is near: with a stray space, in another case,
+    or a close spelling (difflib); '' when none is."""
+    if not isinstance(value, str):
+        return ""
+    texts = [k for k in known if isinstance(k, str)]
+    stripped = value.strip()
+    if stripped != value and stripped in texts:
+        side = _spaces(value, stripped)
+        return f" {shown(value)} is {shown(stripped)} with {side}."
+    folded = {k.strip().casefold(): k for k in texts}
+    if stripped.casefold() in folded:
+        return f" {shown(value)} vs trained {shown(folded[stripped.casefold()])}: another case."
+    close = difflib.get_close_matches(value, texts, n=1, cutoff=0.8)
+    return f" Did you mean {shown(close[0])}?" if close else ""
+
+
+def _spaces(value: str, stripped: str) -> str:
+    leading, trailing = value != value.lstrip(), value != value.rstrip()
+    if leading and trailing:
+        return "spaces around it"
+    return "a leading space" if leading else "a trailing space"

@@ -1,0 +1,46 @@
+"""A refusal of unseen categories names every column that holds one, how many rows, the first
+row, and the known category a value is near (another case, a stray space, a typo)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aekit.data.tabular import TabularEncoder
+
+
+def _fitted() -> tuple[TabularEncoder, pd.DataFrame]:
+    frame = pd.DataFrame(
+        {
+            "a": np.arange(40.0),
+            "segment": ["gold", "silver"] * 20,
+            "region": ["Île-de-France", "Bretagne"] * 20,
+            "member": ["yes", "no"] * 20,
+        }
+    )
+    return TabularEncoder().fit(frame), frame.head(8).copy()
+
+
+def test_every_column_with_unseen_categories_is_named_with_its_rows():
+    # "column 'segment' has the category 'platinum'" alone: row 5 not named, and the 490
+    # rows of the next column learned only once it was fixed
+    encoder, rows = _fitted()
+    rows.loc[5, "segment"] = "platinum"
+    rows.loc[[2, 4, 6], "region"] = "Île-de-France "
+    rows.loc[1, "member"] = "Yes"
+    with pytest.raises(ValueError) as caught:
+        encoder.transform(rows)
+    said = str(caught.value)
+    assert said.startswith("column 'segment' has the category 'platinum', not seen in fit")
+    assert "): row 5." in said
+    assert "'region' in 3 rows (e.g. 'Île-de-France ', row 2;" in said
+    assert "'Île-de-France ' is 'Île-de-France' with a trailing space" in said
+    assert "'member' in 1 row (e.g. 'Yes', row 1; 'Yes' vs trained 'yes': another case)" in said
+
+
+def test_the_first_column_says_its_count_and_near_match():
+    encoder, rows = _fitted()
+    rows.loc[[3, 7], "segment"] = "silvr"
+    with pytest.raises(ValueError, match=r"\): row 3 and 1 other row\. Did you mean 'silver'\?"):
+        encoder.transform(rows)
