@@ -145,11 +145,9 @@ def as_categories(spec: str, X: Any, label_column: str | None = None) -> Any:
     columns = [str(c) for c in X.columns]
     missing = [name for name in current.names if name not in columns]
     if missing and current.source is None:
-        shown = ", ".join(columns[:8]) + (", ..." if len(columns) > 8 else "")
-        raise ValueError(
-            f"--category-column {shell_word(missing[0])}: DATA {spec} has no such column; its "
-            f"columns: {shown}."
-        )
+        from aekit.cli.similar_columns import no_such_column
+
+        raise ValueError(no_such_column("--category-column", missing[0], spec, columns))
     held = [c for c in X.columns if str(c) in current.names]
     if not held:
         return X

@@ -28,6 +28,7 @@ import typer
 from aekit.cli import image_paths
 from aekit.cli.parquet_ids import exact_ids, id_parts, stored_ids, with_integer_ids
 from aekit.cli.shell_words import shell_word
+from aekit.cli.similar_columns import listed_columns, no_such_column
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,7 @@ def _check_present(spec: str, names: list[str], label_column: str | None) -> lis
     """The ignored columns that DATA has; an id column or a typed ignored column it lacks is
     a ValueError naming the columns it has."""
     options = current
-    shown = ", ".join(str(n) for n in names[:8]) + (", ..." if len(names) > 8 else "")
-    no_such = f"DATA {spec} has no such column; its columns: "
+    shown = listed_columns(names)
     # a recorded ignored column may be the label here (RUN pretrained without it, finetune
     # learns it): it is left out of the features either way; typed, the two options conflict
     typed_ignored = () if options.ignore_source is not None else options.ignore_columns
@@ -174,10 +174,10 @@ def _check_present(spec: str, names: list[str], label_column: str | None) -> lis
                 f"which DATA {spec} lacks (its columns: {shown}); add that column, pass "
                 "--id-column naming DATA's own, or --id-column '' to read DATA without ids."
             )
-        raise ValueError(f"--id-column {shell_word(options.id_column)}: {no_such}{shown}.")
+        raise ValueError(no_such_column("--id-column", options.id_column, spec, names))
     missing = [n for n in options.ignore_columns if n not in names]
     if missing and options.ignore_source is None:
-        raise ValueError(f"--ignore-column {shell_word(missing[0])}: {no_such}{shown}.")
+        raise ValueError(no_such_column("--ignore-column", missing[0], spec, names))
     return [n for n in options.ignore_columns if n in names]
 
 
