@@ -265,6 +265,10 @@ ADVICE = (
         r"pass --decimal '\1' --no-header",
     ),
     (r"\be\.g\. csv=\{'sep': ';', 'decimal': ','\}", "e.g. --sep ';' --decimal ','"),
+    (  # aekit.data.column_checks.numeric_values: a cell '1,234.50' of a numeric column
+        r"\bread the file with thousands=',' \(pd\.read_csv\(\.\.\., thousands=','\)\)",
+        "pass --thousands ','",
+    ),
     (  # aekit.data.number_formats.numbers_as_text_message: numbers written 1.234,5 or 1,234.5
         r"; read the file with csv=\{'thousands': '(.)'(, 'decimal': ',')?\} \(pandas: .*\), "
         r"or convert the column: .*\.$",

@@ -272,7 +272,8 @@ OPTION_ADVICE = (
         r"; leave it out of DATA.",
     ),
     (  # aekit.data.number_formats.numbers_as_text_message: '$1,200', '12%' read as text
-        r"^column (['\"])(.+?)\1 (holds numbers written with thousands separators, .*) "
+        # (after "AutoencoderImputer fills numbers: " too, as aekit impute says it)
+        r"\bcolumn (['\"])(.+?)\1 (holds numbers written with thousands separators, .*) "
         r"Convert the column first: .*, or leave it out\.$",
         "ignore_column",
         r"column \1\2\1 \3 Convert the column to plain numbers in DATA first (1234.5, not "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import numbers
+import re
 import warnings
 from typing import Any
 
@@ -239,6 +240,11 @@ def warn_row_number(name: str, series: pd.Series) -> bool:
     return True
 
 
+# A number with ',' between its thousands ('1,234.50'), which a CSV read without thousands=','
+# keeps as text
+_COMMA_THOUSANDS = r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"
+
+
 def numeric_values(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
     """The columns ``names`` (numeric in fit) as float64, or a ValueError naming the first
     column and value that is not a number."""
@@ -262,6 +268,12 @@ def numeric_values(frame: pd.DataFrame, names: list[str]) -> np.ndarray:
             fix = "fix the value, or refit if the column is categorical."
             if is_missing_marker(value):  # '?': read as missing, as in fit
                 fix = f"{na_values_advice([value])}; else {fix}"
+            elif isinstance(value, str) and re.fullmatch(_COMMA_THOUSANDS, value.strip()):
+                # '1,234.50': the reading option fixes every such cell, an edit one
+                fix = (
+                    "if ',' marks its thousands, read the file with thousands=',' "
+                    f"(pd.read_csv(..., thousands=',')); else {fix}"
+                )
             raise ValueError(
                 f"column {name!r} holds {shown(value)} (row {row}), not a number; it held "
                 f"numbers in fit. {_sentence(fix)}"
