@@ -6,7 +6,7 @@ Read as numbers, such a column is standardized and modelled as a quantity: 75001
 its values are categories, one-hot encoded with a categorical likelihood as a text column's
 are (:class:`aekit.data.tabular.TabularEncoder`), and given back as categories. A CSV's column
 is read as written, so a code ``01000`` stays ``01000`` (read as a number it became 1000), and
-a Parquet file's integer codes are read as their text, as a CSV writes them.
+a Parquet file's integer codes stay integers.
 
 The column is given pandas' ``category`` dtype when DATA is read (:func:`as_categories`), the
 Python API's own way to declare it (``df["zip"].astype("category")``), so every estimator reads
@@ -149,16 +149,10 @@ def as_categories(spec: str, X: Any, label_column: str | None = None) -> Any:
 
         raise ValueError(no_such_column("--category-column", missing[0], spec, columns))
     held = [c for c in X.columns if str(c) in current.names]
-    if not held:
-        return X
-    from aekit.data.category_types import as_text_codes
-
-    # read as text whatever the file: a CSV's codes are text, a Parquet file's may be integers,
-    # and a run fitted on one file scored every row of the other as an unseen category
-    X = X.copy()
-    for column in held:
-        X[column] = as_text_codes(X[column]).astype("category")
-    return X
+    # each file's codes as it holds them (a Parquet file's integers stay integers, so impute
+    # writes them back so); a RUN reads another file's as its fit's type
+    # (aekit.data.category_types.frame_with_fitted_codes)
+    return X.astype({c: "category" for c in held}) if held else X
 
 
 def no_columns(spec: str) -> None:

@@ -1,7 +1,6 @@
 """A categorical column's codes of one type: the same zip code is the text '68836' in a CSV and
 the integer 68836 in a Parquet file, and compared across types every row held a category "not
-seen in fit". :func:`as_text_codes` reads a column of codes as text (the command line's reading
-of a ``--category-column``, whatever file it comes from); :func:`as_fitted_codes` reads a
+seen in fit". :func:`as_text_codes` reads a column of codes as text; :func:`as_fitted_codes` reads a
 column as the type of fit's categories; :func:`type_hint` says which cast a refused cell needs.
 """
 
