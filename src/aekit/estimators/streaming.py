@@ -29,6 +29,7 @@ import numpy as np
 
 from aekit.data.lazy import Dataset, lazy_reader
 from aekit.data.row_stats import chunk_rows
+from aekit.data.validation import check_count
 from aekit.data.writers import write_batches
 from aekit.io.inputs import refuse_input_as_output
 from aekit.io.paths import user_path
@@ -56,7 +57,7 @@ def chunks_of(
     ``benchmarks/out_memory.py``). For an ``estimator`` that takes NaN (scikit-learn's
     ``allow_nan`` tag: an imputer, a detector with ``handle_missing``) a dataset's NaN is read
     as a missing value, not damage."""
-    batch_rows = batch_rows or default_batch_rows(X)
+    batch_rows = default_batch_rows(X) if batch_rows is None else batch_rows
     found = None if isinstance(X, Dataset) else lazy_reader(X)
     if found is not None:
         X = Dataset(found[0])
@@ -102,16 +103,39 @@ def iter_outputs(
         Labels, one per row (default: the dataset's own, if it has a label column). Passed to
         the method only when there are some and the method takes ``y``.
     batch_rows : int, optional
-        Rows per chunk; default 65,536, or fewer so that a chunk of float32 rows is 32 MiB.
+        Rows per chunk, at least 1; default 65,536, or fewer so that a chunk of float32 rows
+        is 32 MiB.
 
     Yields
     ------
     ndarray
         The method's output for each chunk, in order.
+
+    Raises
+    ------
+    ValueError
+        If ``batch_rows`` is not an int of at least 1 or None, or the estimator has no method
+        ``method``: at the call, before anything is read.
     """
+    check_batch_rows(batch_rows)
     fn = getattr(estimator, method, None)
     if fn is None:
         raise ValueError(f"{type(estimator).__name__} has no method {method!r}.")
+    # the checks above run at the call; the chunks are read as the caller iterates
+    return _outputs(fn, X, y, batch_rows, estimator)
+
+
+def check_batch_rows(batch_rows: Any) -> None:
+    """A ValueError for a ``batch_rows`` that is not None nor an int of at least 1: 0 or a
+    negative count would give no chunk at all (no output, no error), and 2.5 fails in ``range``."""
+    if batch_rows is not None:
+        check_count(batch_rows, "batch_rows", 1, "(or None: chunks of up to 32 MiB)")
+
+
+def _outputs(
+    fn: Callable, X: Any, y: Any, batch_rows: int | None, estimator: Any
+) -> Iterator[np.ndarray]:
+    """``fn`` over the chunks of X (:func:`iter_outputs`), with y where ``fn`` takes it."""
     takes_y = "y" in inspect.signature(fn).parameters  # a detector's methods take X alone
     given = y if y is not None else dataset_labels(X)
     for part, labels in chunks_of(X, given, batch_rows, estimator=estimator):
