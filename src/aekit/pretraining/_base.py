@@ -39,7 +39,12 @@ from aekit.estimators.persistence import (
 )
 from aekit.estimators.pickling import PicklesAnywhere
 from aekit.pretraining.network import FINE_TUNE, FineTuningNetwork
-from aekit.pretraining.pretrained import check_pretrained, is_fitted, pretrained_autoencoder
+from aekit.pretraining.pretrained import (
+    check_pretrained,
+    is_fitted,
+    pretrained_autoencoder,
+    refuse_conditional,
+)
 from aekit.pretraining.targets import refuse_missing_targets
 
 _INFERENCE_BATCH = 2048
@@ -156,9 +161,12 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         sklearn.utils._param_validation.InvalidParameterError
             A value outside the parameter's range or choices (a ``ValueError``).
         ValueError
-            A setting this task refuses (a regressor's ``class_weight``).
+            A setting this task refuses (a regressor's ``class_weight``), or a conditional
+            ``autoencoder`` (a ConditionalVAE, fitted or not).
         """
         self._validate_params()  # scikit-learn's table: InvalidParameterError
+        if self.autoencoder is not None:
+            refuse_conditional(self.autoencoder)
         if not all(is_int(width, 1) for width in self.head_layer_sizes):
             raise ValueError(
                 f"head_layer_sizes={self.head_layer_sizes!r} must hold ints of at least 1 "

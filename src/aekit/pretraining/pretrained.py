@@ -71,7 +71,16 @@ def check_pretrained(ae: Any, n_features: int) -> None:
             f"(input shape {ae.input_shape()}); pass rows like those it was fitted on, or "
             "an unfitted autoencoder to fit on X."
         )
-    if getattr(ae, "classes_", None) is not None:
+    refuse_conditional(ae)
+
+
+def refuse_conditional(ae: Any) -> None:
+    """``ValueError`` for a conditional autoencoder (a ConditionalVAE), fitted or not: it
+    encodes rows given their labels. Unfitted, it was pretrained first and failed there asking
+    for the y the user had given the fine-tuner ("call fit(X, y)")."""
+    from sklearn.utils import get_tags
+
+    if getattr(ae, "classes_", None) is not None or get_tags(ae).target_tags.required:
         raise ValueError(
             f"a {type(ae).__name__} encodes rows given their labels, which are what this "
             "estimator predicts; pretrain an unconditional autoencoder (e.g. aekit.VAE)."
