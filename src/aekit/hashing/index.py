@@ -198,7 +198,14 @@ class HammingIndex:
         Parameters
         ----------
         path : str or path-like
-            The file to write (``~`` is expanded); :func:`aekit.load_index` reads it back.
+            The file to write, e.g. ``"codes.index"`` (``~`` is expanded); written atomically,
+            replacing a file there. :func:`aekit.load_index` reads it back.
+
+        Raises
+        ------
+        ValueError
+            For a folder, or a name ending in another format's suffix (``.bin``, ``.pkl``,
+            ``.npy``, ...): the message names the ``.index`` file to give instead.
         """
         document: dict[str, Any] = {"n_bits": self.n_bits, "n_rows": self.n_rows, "hasher": None}
         document["read_options"] = self.read_options
