@@ -16,3 +16,19 @@ def test_hamming_index_save_documents_the_names_it_refuses(tmp_path):
     index.save(tmp_path / "idx.index")
     doc = aekit.HammingIndex.save.__doc__
     assert '"codes.index"' in doc and "\n        Raises\n" in doc and "``.bin``" in doc
+
+
+def test_a_rows_score_alone_or_in_a_batch_is_said_to_agree_up_to_float_rounding():
+    X = np.random.default_rng(0).random((60, 8))
+    vae = aekit.VAE(latent_dim=2, hidden_layer_sizes=(8,), max_iter=1, random_state=0).fit(X)
+    batch = vae.score_samples(X)
+    alone = np.array([vae.score_samples(X[i : i + 1])[0] for i in range(len(X))])
+    assert np.allclose(alone, batch, rtol=0, atol=1e-10)  # rounding, not exactly equal
+    docs = [
+        aekit.VAE.__doc__,
+        aekit.ConditionalVAE.__doc__,
+        aekit.VAE.reconstruction_error.__doc__,
+        aekit.VAE.log_likelihood.__doc__,
+    ]
+    for doc in map(" ".join, map(str.split, docs)):  # words, whatever the line breaks
+        assert "float rounding" in doc and "repeats exactly" not in doc

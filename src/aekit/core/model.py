@@ -281,7 +281,8 @@ def reconstruction_probability(nll: torch.Tensor) -> torch.Tensor:
 def fixed_draws(n_draws: int, latent_dim: int, seed: int = 0) -> torch.Tensor:
     """Standard-normal draws ``eps`` (n_draws, latent_dim) from a fixed seed: the draws every
     evaluation of an expectation over ``q(z|x)`` shares (ELBO scores, reconstruction errors,
-    exported graphs), so a row's value repeats exactly and never depends on its batch."""
+    exported graphs), so a row's value does not depend on its batch, up to float rounding
+    (about 1e-14: a batch's matrix products sum in another order than one row's)."""
     return torch.randn(n_draws, latent_dim, generator=torch.Generator().manual_seed(seed))
 
 

@@ -142,13 +142,14 @@ VARIATIONAL_TRAINING_PARAMETERS = """    binarize : {False, "dynamic"}, default=
 # The variational kinds' scoring draws (VAE, ConditionalVAE).
 N_DRAWS_PARAMETER = """    n_draws : int, default=16
         Draws of the code averaged in the ELBO that ``score_samples`` (``elbo``, ``score``) gives
-        each row, and, by default, in ``reconstruction_error``: ``eps`` fixed (seeded) and common
-        to every row, so a row's score repeats exactly and never depends on the rows passed
-        with it. More draws estimate the expectation over ``q(z | x)`` closer, at a cost of
-        about one decoder pass per draw; training does not use it, so ``set_params`` after
-        ``fit`` changes the scores at once (and the saved file keeps the new value). A
-        :class:`ConditionalVAE` without a classifier predicts from the ELBO under each label,
-        so its ``predict`` follows it too.
+        each row, and, by default, in ``reconstruction_error``: ``eps`` fixed (seeded) and common to
+        every row, so a row's score repeats for the same rows and does not depend on the rows passed
+        with it, up to float rounding (about 1e-14: a batch's matrix products sum in another order
+        than one row's). More draws estimate the expectation over ``q(z | x)`` closer, at a cost of
+        about one decoder pass per draw; training does not use it, so ``set_params`` after ``fit``
+        changes the scores at once (and the saved file keeps the new value). A
+        :class:`ConditionalVAE` without a classifier predicts from the ELBO under each label, so its
+        ``predict`` follows it too.
 """
 SAMPLER_ATTRIBUTE = """    sampler_ : dict of ndarray or None
         With ``sampler="gmm"``, the mixture's ``"weights"``, ``"means"`` and

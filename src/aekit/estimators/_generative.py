@@ -63,13 +63,13 @@ class GenerativeMixin:
 
         ``L_k(x) = log (1/k) sum_i p(x, z_i) / q(z_i|x)``, ``z_i ~ q(z|x)`` (Burda et al. 2015,
         eq. 8), computed with logsumexp. ``E[L_k]`` is a lower bound on ``log p(x)`` that never
-        decreases with k and tends to ``log p(x)``; ``L_1`` is a one-draw ELBO. Each row has k
-        draws of eps of its own, seeded by ``random_state`` and the row's values
-        (:mod:`aekit.core.row_draws`): a row's value does not depend on the rows passed with it
-        and repeats exactly for the same ``random_state``, and the mean over a test set errs
-        less the more rows it has. Like ``score_samples`` it is a density of the data
-        (standardization undone); for grey levels in [0, 1] under the Bernoulli likelihood the
-        numbers are comparable, not normalised.
+        decreases with k and tends to ``log p(x)``; ``L_1`` is a one-draw ELBO. Each row has k draws
+        of eps of its own, seeded by ``random_state`` and the row's values
+        (:mod:`aekit.core.row_draws`): a row's value does not depend on the rows passed with it, up
+        to float rounding (about 1e-14), and repeats for the same ``random_state``, and the mean
+        over a test set errs less the more rows it has. Like ``score_samples`` it is a density of
+        the data (standardization undone); for grey levels in [0, 1] under the Bernoulli likelihood
+        the numbers are comparable, not normalised.
 
         Parameters
         ----------

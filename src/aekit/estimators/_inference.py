@@ -148,7 +148,7 @@ class FittedInference(TransformerMixin):
     def _row_log_likelihood(self) -> RowLogLikelihood:
         """``fn(model, x, y)`` giving each row's log-likelihood in the model's space. A VAE's
         ELBO averages its ``n_draws`` draws of eps (16 by default), common to every row, so no
-        row depends on its batch."""
+        row depends on its batch (but for float rounding, about 1e-14)."""
         if not self.model_.latent.stochastic:
             return RowLogLikelihood(None)
         # checked here too: set_params after fit is not validated until the next fit

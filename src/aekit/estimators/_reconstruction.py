@@ -69,9 +69,9 @@ class ReconstructionErrors:
         n_draws : int, default=None
             For the variational kinds, the error is an expectation over ``z ~ q(z | x)``,
             averaged over ``n_draws`` draws of eps that are fixed (seeded) and common to every
-            row, so a row's error repeats exactly and does not depend on the rows passed with
-            it; None takes the estimator's ``n_draws`` (16 by default), the draws of
-            ``score_samples``. Ignored by deterministic kinds, which decode their one code.
+            row, so a row's error does not depend on the rows passed with it, up to float
+            rounding (about 1e-14); None takes the estimator's ``n_draws`` (16 by default), the
+            draws of ``score_samples``. Ignored by deterministic kinds, which decode their one code.
 
         Returns
         -------
