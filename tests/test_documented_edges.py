@@ -32,3 +32,16 @@ def test_a_rows_score_alone_or_in_a_batch_is_said_to_agree_up_to_float_rounding(
     ]
     for doc in map(" ".join, map(str.split, docs)):  # words, whatever the line breaks
         assert "float rounding" in doc and "repeats exactly" not in doc
+
+
+def test_tabular_encoder_is_said_to_give_numbers_back_to_float32s_precision():
+    import pandas as pd
+
+    df = pd.DataFrame({"x": [0.1, 0.2, 0.3], "city": ["Oslo", "Rome", "Oslo"]})
+    enc = aekit.TabularEncoder().fit(df)
+    back = enc.inverse_transform(enc.transform(df))
+    assert back["city"].tolist() == df["city"].tolist()  # categories exactly
+    assert not back["x"].equals(df["x"])  # 0.1 comes back 0.09999999636
+    assert np.allclose(back["x"], df["x"], rtol=0, atol=1e-6 * df["x"].std())
+    doc = " ".join(aekit.TabularEncoder.__doc__.split())
+    assert "reversibly to float32" in doc and "only where its numbers are exact in float32" in doc

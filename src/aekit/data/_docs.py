@@ -40,19 +40,23 @@ TABULAR_ATTRIBUTES = """    Attributes
 """
 
 TABULAR_ENCODER_DOC = (
-    """Standardize numeric columns and one-hot encode categorical ones, reversibly.
+    """Standardize numeric columns and one-hot encode categorical ones, reversibly to float32.
 
     :class:`TabularEncoder` standardizes numeric columns
     (:func:`aekit.data.scaling.standardization`) and one-hot encodes categorical ones (pandas
-    ``category``, ``object``, string and ``bool`` columns; scikit-learn's ``OneHotEncoder``),
-    whole columns at a time. It records where each original column lives in the encoded matrix
+    ``category``, ``object``, string and ``bool`` columns; scikit-learn's ``OneHotEncoder``), whole
+    columns at a time. It records where each original column lives in the encoded matrix
     (``feature_groups_``), so a model can give every one-hot group a categorical likelihood (the
     ``categorical_groups`` parameter of the autoencoders) and ``inverse_transform`` can turn a
-    decoded matrix back into a DataFrame with the original columns, order and dtypes. Missing
-    values are an error by default; with ``handle_missing="mask"`` they encode as 0 and
-    :meth:`TabularEncoder.transform_with_mask` also returns which entries were observed, which
-    is what an imputer trains on. How single columns are read, one-hot encoded and given back in
-    their dtype is :mod:`aekit.data.column_values`.
+    decoded matrix back into a DataFrame with the original columns, order and dtypes: the categories
+    (and text, bools) exactly, the numbers to the precision of the float32 matrix, about 1e-7 of a
+    column's standard deviation (0.1 of a column 0.1, 0.2, 0.3 comes back 0.09999999636; an income
+    of mean 50,000 and deviation 15,000 within 2e-3), so ``inverse_transform(transform(df))`` equals
+    ``df`` only where its numbers are exact in float32, as in the example. Missing values are an
+    error by default; with ``handle_missing="mask"`` they encode as 0 and
+    :meth:`TabularEncoder.transform_with_mask` also returns which entries were observed, which is
+    what an imputer trains on. How single columns are read, one-hot encoded and given back in their
+    dtype is :mod:`aekit.data.column_values`.
 
     Parameters
     ----------
@@ -88,7 +92,7 @@ TABULAR_ENCODER_DOC = (
     >>> enc = TabularEncoder().fit(df)
     >>> enc.transform(df).tolist()
     [[-1.0, 1.0, 0.0], [1.0, 0.0, 1.0]]
-    >>> enc.inverse_transform(enc.transform(df)).equals(df)
+    >>> enc.inverse_transform(enc.transform(df)).equals(df)  # 20.0 and 40.0 are exact in float32
     True
     """
 )
