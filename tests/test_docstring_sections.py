@@ -77,9 +77,15 @@ METHODS = [(cls, name, method) for cls in CLASSES for name, method in public_met
     "cls, name, method", METHODS, ids=[f"{c.__name__}.{n}" for c, n, _ in METHODS]
 )
 def test_a_method_documents_exactly_its_parameters(cls, name, method):
-    signature = inspect.signature(method)
-    expected = signature_names(method)
-    found = entries(inspect.getdoc(method))
+    documents_its_parameters(method)
+
+
+def documents_its_parameters(function) -> None:
+    """Assert that ``function``'s "Parameters" names exactly its signature's parameters, each
+    described, its default said, and that it has "Returns" (or "Yields") if it returns."""
+    signature = inspect.signature(function)
+    expected = signature_names(function)
+    found = entries(inspect.getdoc(function))
     documented = found.get("Parameters", {})
     assert set(expected) <= set(documented), f"undocumented: {set(expected) - set(documented)}"
     assert set(documented) <= set(expected), f"not parameters: {set(documented) - set(expected)}"

@@ -96,7 +96,9 @@ def iter_outputs(
     Parameters
     ----------
     estimator : fitted estimator
+        Any fitted aekit estimator (or another with a per-row ``method``).
     X : Dataset, array-like or DataFrame
+        The rows, read a chunk at a time (a dataset or a memmap from disk).
     method : str, default="score_samples"
         A method taking ``(X)`` or ``(X, y)`` and returning one output row per input row.
     y : array-like, default=None
@@ -191,12 +193,38 @@ def write_outputs(
     estimator: Any, X: Any, out: str | Path, method: str = "score_samples", y: Any = None,
     batch_rows: int | None = None,
 ) -> Path:  # fmt: skip
-    """Write ``getattr(estimator, method)`` of every row of X to ``out`` (``.parquet``,
-    ``.npy`` or ``.csv``), a chunk at a time; see :func:`iter_outputs` for the parameters.
-    Nothing is left under ``out`` if anything fails midway. Returns ``out``.
+    """Write ``getattr(estimator, method)`` of every row of X to ``out``, a chunk at a time
+    (:func:`iter_outputs`). Nothing is left under ``out`` if anything fails midway.
 
-    ``out`` may not be the file X is read from (a dataset's file, a memmap's), nor lie inside
-    the folder of a dataset: that ValueError comes before anything is computed or written."""
+    Parameters
+    ----------
+    estimator : fitted estimator
+        Any fitted aekit estimator (or another with a per-row ``method``).
+    X : Dataset, array-like or DataFrame
+        The rows, read a chunk at a time (a dataset or a memmap from disk).
+    out : str or path-like
+        A ``.parquet``, ``.npy`` or ``.csv`` file, written atomically. It may not be the file
+        X is read from (a dataset's file, a memmap's), nor lie inside the folder of a dataset.
+    method : str, default="score_samples"
+        A method taking ``(X)`` or ``(X, y)`` and returning one output row per input row.
+    y : array-like, default=None
+        Labels, one per row (default: the dataset's own, if it has a label column).
+    batch_rows : int, optional
+        Rows per chunk, at least 1; default 65,536, or fewer so that a chunk of float32 rows
+        is 32 MiB.
+
+    Returns
+    -------
+    out : Path
+        The file written.
+
+    Raises
+    ------
+    ValueError
+        For an ``out`` that is X's own file or lies in its dataset's folder, a bad
+        ``batch_rows``, a ``method`` the estimator lacks, or an X of no rows: before anything
+        is computed or written.
+    """
     named = f"out={str(out)!r}"  # as the caller wrote it
     out = user_path(out)
     source = source_of(X)

@@ -222,8 +222,25 @@ class HammingIndex:
 
 
 def load_index(path: str | os.PathLike, device: str = "cpu") -> HammingIndex:
-    """Read an index written by :meth:`HammingIndex.save`, its hasher's tensors on ``device``
-    ("auto", "cpu", "cuda" or "cuda:N"); ValueError for a damaged file."""
+    """Read an index written by :meth:`HammingIndex.save`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.index`` file.
+    device : {"cpu", "auto", "cuda", "cuda:N"}, default="cpu"
+        Where its hasher's tensors go.
+
+    Returns
+    -------
+    index : HammingIndex
+        With its hasher, ids and read options, as saved.
+
+    Raises
+    ------
+    ValueError
+        For a damaged, foreign or newer-version file, or a device that is not one of the above.
+    """
     header, tree = read_file(path, INDEX)
     device = str(resolve_device(device))  # a bad device is the caller's error, not the file's
     with newer_writer_named(header):

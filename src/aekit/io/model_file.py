@@ -53,8 +53,24 @@ def write_model(path: str | os.PathLike, document: dict[str, Any], tree: Any) ->
 def load(path: str | os.PathLike, device: str = "cpu") -> Any:
     """Read a model written by ``estimator.save(path)``; no code in the file is ever run.
 
-    Raises ``ValueError`` for a corrupt, truncated, foreign or newer-version file, and
-    ``FileNotFoundError`` for a folder, naming the model file inside (if any).
+    Parameters
+    ----------
+    path : str or path-like
+        The model file (``~`` is expanded).
+    device : {"cpu", "auto", "cuda", "cuda:N"}, default="cpu"
+        Where its tensors go ("auto": a GPU when there is one).
+
+    Returns
+    -------
+    estimator : the fitted estimator the file holds, of its own class
+
+    Raises
+    ------
+    ValueError
+        For a corrupt, truncated, foreign or newer-version file, or a device that is not one
+        of the above.
+    FileNotFoundError
+        For a folder, naming the model file inside (if any).
     """
     device = str(resolve_device(device))  # the caller's mistake, named before any file's
     path = user_path(path)

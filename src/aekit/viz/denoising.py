@@ -27,13 +27,17 @@ def denoising_grid(
     Parameters
     ----------
     noisy, denoised : array-like of n images
+        The corrupted inputs and the model's outputs for them, in the same order.
     clean : array-like of n images, default=None
+        The originals before corruption, drawn as a third row when given.
     n_cols : int, default=8
         Images per row (the first ``n_cols`` images are shown).
     ax : matplotlib Axes, default=None
+        Where to draw; a new figure when None.
     image_shape : tuple (C, H, W), default=None
         For flat rows (square single-channel when None).
     title : str, default=None
+        The axes' title; none when None.
 
     Returns
     -------

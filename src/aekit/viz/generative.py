@@ -39,6 +39,10 @@ def latent_traversal(
         The unit shown in each row (default ``0, 1, ...``), written beside the rows as ``z_j``.
     image_shape : (C, H, W), default=None
         For flat rows that are not square one-channel images.
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure when None.
+    title : str, default=None
+        The axes' title; none when None.
 
     Returns
     -------
@@ -85,6 +89,7 @@ def latent_manifold(
     ax : matplotlib Axes, default=None
         Where to draw; a new figure when None.
     title : str, default=None
+        The axes' title; none when None.
     values : sequence of n floats, default=None
         The value each unit takes along a side, smallest first; ``manifold_grid``'s (the
         prior's quantiles 5%..95%) when None.

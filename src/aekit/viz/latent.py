@@ -121,6 +121,7 @@ def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None
     ax : matplotlib Axes, default=None
         Where to draw; a new figure when None.
     title : str, default=None
+        The axes' title; none when None.
 
     Returns
     -------

@@ -57,6 +57,7 @@ def image_grid(
     ax : matplotlib Axes, default=None
         Where to draw; a new figure when None.
     title : str, default=None
+        The axes' title; none when None.
     image_shape : (C, H, W), default=None
         For flat rows, or to say which layout 4-D images have when both fit.
 
@@ -123,12 +124,15 @@ def reconstruction_grid(
     Parameters
     ----------
     originals, reconstructions : array-like of n images each
+        The inputs and the model's reconstructions of them, in the same order.
     n_cols : int, default=8
         Images per row.
     ax : matplotlib Axes, default=None
         Where to draw; a new figure when None.
     image_shape : tuple (C, H, W), default=None
         Shape of each image when the rows are flat (square single-channel when None).
+    title : str, default=None
+        The axes' title; none when None.
 
     Returns
     -------
@@ -178,8 +182,15 @@ def interpolation_strip(
     Parameters
     ----------
     images : array-like of n images
+        Drawn left to right (flat rows, or ``(n, C, H, W)``).
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure when None.
+    image_shape : tuple (C, H, W), default=None
+        Shape of each image when the rows are flat (square single-channel when None).
     tile_labels : sequence of str, default=None
         A caption under each image ("" for none).
+    title : str, default=None
+        The axes' title; none when None.
 
     Returns
     -------
@@ -207,9 +218,13 @@ def loss_curves(
         E.g. an estimator's ``history_``: ``{"loss": [...], "kl": [...], "val_loss": [...]}``.
         NaN or infinite epochs (a diverged run) are left out of the line, which shows a gap,
         and marked with crosses along the top; the legend names them.
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure when None.
     log : bool or "auto", default="auto"
         Logarithmic y axis; "auto" uses one when every value is positive and the terms span
         more than a factor of 50.
+    title : str, default=""
+        The axes' title; none when empty.
 
     Returns
     -------

@@ -186,7 +186,22 @@ def write_report(run_dir: str | os.PathLike) -> Path:
     class, the final training and validation metrics (last row of ``metrics.csv``), the
     parameters (``config.toml``), the command that reproduces the run (``command.txt``) and
     every ``figures/*.png`` embedded as base64 data. Sections whose files are missing or
-    unreadable are left out, and a note names those files. Returns the report's path.
+    unreadable are left out, and a note names those files.
+
+    Parameters
+    ----------
+    run_dir : str or path-like
+        The run folder (``aekit train``'s RUN, or one :func:`write_figures` drew into).
+
+    Returns
+    -------
+    path : Path
+        ``run_dir / "report.html"``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``run_dir`` is not a folder.
     """
     from aekit._version import __version__
 

@@ -290,6 +290,7 @@ def write_figures(
     run_dir : path
         The run folder (``figures/`` is created in it).
     estimator : fitted aekit estimator
+        The fitted model whose figures are drawn; those that do not apply to it are left out.
     X : array-like or DataFrame
         The training data as given to ``fit``; ``max_rows`` random rows of it are used.
     y : array-like of shape (n_samples,), default=None

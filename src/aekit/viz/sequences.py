@@ -38,6 +38,8 @@ def sequence_reconstructions(
         Draw the first ``max_sequences`` rows only.
     axes : array of matplotlib Axes, default=None
         At least as many as rows drawn; a new figure (``n_cols`` panels wide) when None.
+    n_cols : int, default=3
+        Panels per row of a new figure (ignored when ``axes`` are given).
     titles : sequence of str, default=None
         A title per row drawn; ``row 0, row 1, ...`` when None.
     names : tuple of two str, default=("input", "reconstruction")

@@ -130,7 +130,9 @@ def series_figure(
     time : array-like of shape (time,), default=None
         The x axis (timestamps, dates written as text, or numbers); the point index when None.
     channel_names : list of str, default=None
+        The channels' names in the legend (a DataFrame's columns, else ``x0, x1, ...``).
     labels : array-like of shape (time,), default=None
+        Known anomalies (1) and normal points (0), shaded grey on the series.
     flags : array-like of shape (time,), default=None
         The flagged points, when they are not those scoring above ``threshold``
         (``SeriesAnomalyDetector(threshold="likelihood")``): bools, or ``predict``'s output

@@ -127,6 +127,12 @@ def real_vs_generated(
         features of ``X_real`` that vary most (the pair whose joint shape says most about the
         model).
     feature_names : sequence of str, default=None
+        The names of the columns, for the axes' labels; a DataFrame's own, else ``x0, x1, ...``
+        when None.
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure when None.
+    title : str, default=None
+        The axes' title; none when None.
 
     Returns
     -------
