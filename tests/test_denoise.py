@@ -125,7 +125,7 @@ def test_a_noise_level_out_of_range_says_what_the_level_is(noise, level, says):
 
     with pytest.raises(ValueError) as caught:
         corrupt(np.zeros(3), noise, level)
-    start = f"noise_level={level!r} is out of range for noise={noise!r}: it is "
+    start = f"level={level!r} is out of range for noise={noise!r}: it is "
     assert str(caught.value).startswith(start) and says in str(caught.value)
     spec = f"{noise}:{level}"
     with pytest.raises(ValueError, match=rf"^--add-noise {re.escape(spec)}: the LEVEL of {noise} "):

@@ -64,12 +64,14 @@ def corrupt(
     ------
     ValueError
         For X with values outside ``[low, high]`` (images of 0..255 against the default [0, 1]:
-        every ink pixel was clipped to 1) or not finite.
+        every ink pixel was clipped to 1) or not finite, an unknown ``noise``, or a ``level``
+        out of its noise's range.
     """
     values = np.asarray(X, dtype=np.float64)
     _check_within(values, low, high)
     span = torch.tensor(float(high) - float(low), dtype=torch.float64)
-    corruption = Corruption(noise, level, torch.zeros((), dtype=torch.float64), span)  # checks
+    zero = torch.zeros((), dtype=torch.float64)
+    corruption = Corruption(noise, level, zero, span, level_name="level")  # checks them
     generator = torch.Generator()
     if random_state is None:
         generator.seed()
@@ -167,6 +169,20 @@ def psnr_of_mse(mse: Any, data_range: float = 1.0) -> np.ndarray:
     -------
     psnr : ndarray shaped like mse
         Infinite where the MSE is 0.
+
+    Raises
+    ------
+    ValueError
+        For an MSE that is negative or not finite (NaN, inf), as :func:`psnr` refuses such
+        data: it gave NaN (or -inf) with numpy's RuntimeWarning.
     """
+    mse = np.asarray(mse, dtype=np.float64)
+    bad = ~np.isfinite(mse) | (mse < 0)
+    if bad.any():
+        first = mse[bad].flat[0]
+        raise ValueError(
+            f"mse holds {int(bad.sum())} value(s) that are negative or not finite (the first: "
+            f"{first}): a mean squared error is a finite number of at least 0."
+        )
     with np.errstate(divide="ignore"):
-        return 10 * np.log10(data_range**2 / np.asarray(mse, dtype=np.float64))
+        return 10 * np.log10(data_range**2 / mse)

@@ -67,7 +67,10 @@ class Corruption(nn.Module):
         low: torch.Tensor,
         high: torch.Tensor,
         schedule: str = "fixed",
+        level_name: str = "noise_level",
     ) -> None:
+        # level_name: the caller's name for level in messages (the estimators' noise_level,
+        # aekit.denoising.corrupt's level)
         super().__init__()
         if noise not in NOISES:
             raise ValueError(f"noise={noise!r} is not supported; use one of {list(NOISES)}.")
@@ -77,7 +80,7 @@ class Corruption(nn.Module):
             )
         if not valid_noise_level(noise, level, schedule):
             raise ValueError(
-                f"noise_level={level!r} is out of range for noise={noise!r}: it is "
+                f"{level_name}={level!r} is out of range for noise={noise!r}: it is "
                 f"{noise_level_rule(noise)}."
             )
         self.noise, self.level, self.schedule = noise, float(level), schedule
