@@ -217,8 +217,8 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         random_state : int, RandomState instance, numpy Generator or None, default=None
             Seeds the draws (of the labels first, then of the codes).
         return_y : bool, default=False
-            Also return each row's label (a :class:`ConditionalVAE`'s: the labels drawn when
-            ``y`` is None), as ``(X, y)``.
+            For a :class:`ConditionalVAE` only (a model without labels refuses it): also
+            return each row's label (the labels drawn when ``y`` is None), as ``(X, y)``.
         draw_x : bool, default=False
             False: each row is the expected value of ``p(x|z)``, smooth (an image's pixel
             probabilities), with less spread than the data, and a table's category columns

@@ -54,8 +54,9 @@ def export_onnx(model: Any, directory: str | os.PathLike, table_encoder: Any = N
     Raises
     ------
     TypeError
-        For a model that is neither, or a ``table_encoder`` that is not a fitted
-        TabularEncoder.
+        For a model that is neither, or a ``table_encoder`` that is not a TabularEncoder.
+    sklearn.exceptions.NotFittedError
+        For a ``table_encoder`` that is a TabularEncoder not fitted yet.
     ValueError
         For a ``table_encoder`` whose width is not the autoencoder's, or one given with a
         detector; for a ``directory`` that is a file, or a RUN folder of the command line.
