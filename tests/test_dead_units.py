@@ -68,3 +68,16 @@ def test_recurrent_decoders_are_left_as_they_are():
     assert config.after_epoch is None
     mlp = aekit.SparseAutoencoder(max_iter=40)._train_config(np.zeros((4, 8), np.float32), None)
     assert mlp.after_epoch is not None
+
+
+def test_the_dead_units_warning_of_a_recurrent_model_says_none_was_revived():
+    # revive_dead_units=True (the default) is skipped for lstm/gru: the warning read as though
+    # revival had run and failed (API review)
+    X = np.sin(np.arange(60 * 8).reshape(60, 8) / 3.0)
+    heavy = {"sequence_shape": (1, 8), "latent_dim": 8, "hidden_layer_sizes": (8,),
+             "max_iter": 30, "sparsity_weight": 10.0, "random_state": 0}  # fmt: skip
+    with pytest.warns(UserWarning, match=r"units are 0 on every one of 60 training rows") as got:
+        aekit.SparseAutoencoder(architecture="lstm", **heavy).fit(X)
+    dead = next(str(w.message) for w in got if "units are 0" in str(w.message))
+    assert "revive_dead_units does not apply to architecture='lstm'" in dead
+    assert "none was revived" in dead

@@ -283,12 +283,21 @@ def _warn_of_dead_units(model: SparseAutoencoder, rows: Any) -> None:
 
     codes = model._batched(lambda network, x, yb: network.encode_code(x, yb), rows, None)
     dead = int((np.asarray(codes) <= 0).all(axis=0).sum())
+    # revive_dead_units=True is the default, but its revival is skipped for recurrent kinds
+    # (_train_config): say so, or the warning reads as though revival ran and failed
+    skipped = model.revive_dead_units and model.architecture in ("lstm", "gru")
+    unrevived = (
+        f" revive_dead_units does not apply to architecture={model.architecture!r} (its "
+        "decoder reads the code at every step), so none was revived."
+        if skipped
+        else ""
+    )
     if dead > DEAD_SHARE * model.latent_dim:
         warnings.warn(
             f"{type(model).__name__}: {dead} of the code's {model.latent_dim} units are 0 on "
             f"every one of {len(codes)} training rows (dead), so the code has "
             f"{model.latent_dim - dead}; a smaller sparsity_weight, or sparsity='kl' (a sigmoid "
-            "code has no dead units), keeps more.",
+            f"code has no dead units), keeps more.{unrevived}",
             UserWarning,
             stacklevel=caller_level(),
         )
