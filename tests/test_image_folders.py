@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -237,3 +238,19 @@ def test_a_detector_given_an_image_folder_is_told_a_reshape_that_works_on_it(tmp
     )
     X = folder  # the advice, as given
     assert np.asarray(X).reshape(len(X), -1).shape == (6, np.prod(folder.shape[1:]))
+
+
+@pytest.mark.parametrize("options", [{"image_size": (8, 8)}, {"grayscale": True}])
+def test_image_options_on_a_table_or_an_array_are_refused(tmp_path, options):
+    # they passed unused, where label_column on an array is refused (API review)
+    rows = np.random.default_rng(0).random((5, 4))
+    np.save(tmp_path / "a.npy", rows)
+    (tmp_path / "parts").mkdir()
+    pd.DataFrame(rows, columns=list("abcd")).to_parquet(tmp_path / "parts" / "0.parquet")
+    pd.DataFrame(rows, columns=list("abcd")).to_csv(tmp_path / "t.csv", index=False)
+    for name in ("a.npy", "parts", "parts/0.parquet", "t.csv"):
+        with pytest.raises(ValueError, match=r"image_size and grayscale apply to folders of "
+                           rf"images, not to .*{name}: leave them out"):  # fmt: skip
+            aekit.open_dataset(tmp_path / name, **options)
+    folder = save(tmp_path / "pics", [Image.fromarray(a) for a in grey_digits()])
+    assert aekit.open_dataset(folder, **options).shape[0] == 3  # a folder of images takes them

@@ -175,7 +175,9 @@ def open_dataset(
         For a damaged file (naming the file and the row group or byte offset), Parquet files
         whose schemas differ (naming the column), non-numeric feature columns, an unknown
         suffix, a single image (pass its folder), an ``image_size`` that is not two positive
-        whole numbers or a CSV above the size limit.
+        whole numbers, ``image_size`` or ``grayscale`` for a source that is not a folder of
+        images (``label_column`` and ``columns`` for one that is not a table, alike) or a CSV
+        above the size limit.
     FileNotFoundError
         If ``path`` does not exist.
     """
@@ -186,8 +188,14 @@ def open_dataset(
     table = label_column is not None or columns is not None
     if columns is not None and label_column is not None:  # listing it names what is read
         columns = [c for c in columns if c != label_column]
+    # like label_column on images, image options on a table or an array would pass unused
+    parquet_folder = path.is_dir() and any(path.glob("**/*.parquet"))
+    if (image_size is not None or grayscale) and (parquet_folder or not path.is_dir()):
+        raise ValueError(
+            f"image_size and grayscale apply to folders of images, not to {path}: leave them out."
+        )
     if path.is_dir():
-        if any(path.glob("**/*.parquet")):
+        if parquet_folder:
             return _parquet(path, label_column, columns, cache_groups)
         if table:
             raise ValueError(f"label_column and columns apply to tables; {path} holds images.")
