@@ -83,7 +83,7 @@ class Compressor(NetworkComposite, MeasuresDistortion, CompressorFiles, SavesToF
     >>> from aekit import Compressor
     >>> from aekit.data.datasets import load_digits
     >>> X, _ = load_digits()
-    >>> compressor = Compressor(latent_dim=8, max_iter=5, random_state=0).fit(X)
+    >>> compressor = Compressor(latent_dim=8, max_iter=20, random_state=0).fit(X)
     >>> data = compressor.compress(X[:10])
     >>> compressor.decompress(data).shape
     (10, 64)

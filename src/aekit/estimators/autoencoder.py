@@ -97,7 +97,7 @@ class Autoencoder(BaseAutoencoder):
     >>> from aekit import Autoencoder
     >>> from aekit.data.datasets import load_digits
     >>> X, y = load_digits()
-    >>> Z = Autoencoder(latent_dim=16, max_iter=5, random_state=0).fit(X).transform(X)
+    >>> Z = Autoencoder(latent_dim=16, max_iter=20, random_state=0).fit(X).transform(X)
     >>> Z.shape
     (1797, 16)
     """

@@ -208,7 +208,8 @@ class ConditionalVAE(LabelOnlyCheck, SemiSupervisedTraining, ConditionalLabels, 
     >>> from aekit.data.datasets import load_digits
     >>> X, y = load_digits()
     >>> y_few = np.where(np.arange(len(y)) % 10 == 0, y, -1)   # 1 label in 10
-    >>> cvae = ConditionalVAE(max_iter=3, random_state=0).fit(X, y_few)
+    >>> cvae = ConditionalVAE(max_iter=10, batch_size=64, beta=0.5, random_state=0)
+    >>> cvae = cvae.fit(X, y_few)
     >>> cvae.classes_.tolist(), cvae.semi_supervised_
     ([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], True)
     """
