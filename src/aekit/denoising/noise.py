@@ -173,16 +173,17 @@ def psnr_of_mse(mse: Any, data_range: float = 1.0) -> np.ndarray:
     Raises
     ------
     ValueError
-        For an MSE that is negative or not finite (NaN, inf), as :func:`psnr` refuses such
-        data: it gave NaN (or -inf) with numpy's RuntimeWarning.
+        For an MSE that is negative or NaN, as :func:`psnr` refuses such data: it gave NaN with
+        numpy's RuntimeWarning. An infinite MSE (a sum of errors past float64's range) is
+        -inf dB, as 0 is inf.
     """
     mse = np.asarray(mse, dtype=np.float64)
-    bad = ~np.isfinite(mse) | (mse < 0)
+    bad = np.isnan(mse) | (mse < 0)
     if bad.any():
         first = mse[bad].flat[0]
         raise ValueError(
-            f"mse holds {int(bad.sum())} value(s) that are negative or not finite (the first: "
-            f"{first}): a mean squared error is a finite number of at least 0."
+            f"mse holds {int(bad.sum())} value(s) that are negative or NaN (the first: "
+            f"{first}): a mean squared error is a number of at least 0."
         )
     with np.errstate(divide="ignore"):
         return 10 * np.log10(data_range**2 / mse)
