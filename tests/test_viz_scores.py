@@ -151,6 +151,8 @@ def test_tables_are_checked_before_drawing():
         real_vs_generated(X, holed)
     with pytest.raises(ValueError, match="history is empty"):
         loss_curves({})
+    with pytest.raises(ValueError, match=r"history holds no epochs \('loss', 'kl' are empty\)"):
+        loss_curves({"loss": [], "kl": []})  # drew empty axes
     with pytest.raises(ValueError, match="history must be a mapping"):
         loss_curves([1.0, 2.0])
     with pytest.raises(ValueError, match=r"history\['loss'\] must be numbers"):

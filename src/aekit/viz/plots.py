@@ -317,4 +317,9 @@ def _check_history(history: Any) -> dict[str, np.ndarray]:
                 f"history[{name!r}] must be 1-D, one value per epoch; got shape {curve.shape}."
             )
         curves[str(name)] = curve
+    if not any(len(curve) for curve in curves.values()):  # empty axes, and no word why
+        raise ValueError(
+            f"history holds no epochs ({', '.join(map(repr, curves))} are empty): nothing to "
+            "draw (was the estimator fitted?)."
+        )
     return curves
