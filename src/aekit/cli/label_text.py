@@ -98,7 +98,10 @@ def read_blank_labels(
         return y
     blank = blank_cells(y)
     if not blank.any():
-        return y
+        # whole numbers a file wrote as floats (UCR's 1.0000000e+00): classes 1, 2, ..., which
+        # were said and written as '1.0'
+        whole = y.dtype.kind == "f" and np.isfinite(y).all() and np.array_equal(y, np.round(y))
+        return y.astype(np.int64) if whole else y
     numbers = y.dtype.kind == "f"
     # -1 marks a blank only beside a 0 (0/1 labels): beside 1 and 2 it would be read as a class
     # of its own by the anomaly labels (:func:`aekit.cli.anomaly_labels.labelled_rows`)
