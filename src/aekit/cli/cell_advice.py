@@ -89,6 +89,14 @@ ADVICE: tuple[tuple[str, Any], ...] = (
             f"--ignore-column {shlex.quote(ast.literal_eval(m[1]))}."
         ),
     ),
+    (  # aekit.data.thousands_groups: '9.7' read with --thousands '.' (a mix of decimal styles)
+        r"Clean the column \((.*?)\), or read it as text \(csv=\{'text_columns': \[((['\"]).+?\3)"
+        r"\]\}\) and convert it yourself\.$",
+        lambda m: (
+            f"Clean the column in DATA ({m[1]}), or leave it out with --ignore-column "
+            f"{shlex.quote(ast.literal_eval(m[2]))}."
+        ),
+    ),
     (  # aekit.data.validation: numbers with a text cell given to a model of numbers alone
         r"Fix them, or make them missing values with X\[.*?errors='coerce'\), then fill them "
         r"\(aekit\.AutoencoderImputer\): this model takes no missing values\.",

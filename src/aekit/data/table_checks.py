@@ -32,6 +32,7 @@ from aekit.data.separators import (
     split,
     splits_into_numbers,
 )
+from aekit.data.thousands_groups import refuse_misplaced_thousands
 from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
 
 
@@ -251,7 +252,7 @@ def read_csv(
     decompressed as pandas infers from its name. ``decimal``: the numbers' decimal mark (','
     in most of Europe); a file whose numbers are written with ',' and read with '.' is
     refused, naming the columns. ``thousands``: the numbers' thousands separator ('.' in
-    1.234,5), none by default.
+    1.234,5), none by default; a number column with it elsewhere (9.7) is refused.
     The fixes the messages give are written as
     :func:`aekit.data.datasets.load_array` takes these options (``csv={'header': False}``); the
     command line rewrites them as its own (``--no-header``, see :mod:`aekit.cli.errors`).
@@ -339,6 +340,7 @@ def read_csv(
     _refuse_other_separator(path, sep, encoding, header, table)
     if not header:  # named before the checks below name them
         table.columns = [f"x{i}" for i in range(table.shape[1])]
+    refuse_misplaced_thousands(path, table, sep, encoding, header, decimal, thousands)
     if decimal != "," and sep != ",":  # in a ','-separated file "1,234" is more likely thousands
         commas = _decimal_comma_columns(table)
         names = [str(c) for c in table.columns]
