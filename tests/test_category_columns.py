@@ -42,8 +42,8 @@ def test_a_csv_code_column_is_read_as_written_and_its_categories_come_back(tmp_p
 
 
 def test_without_the_option_a_code_column_is_a_measurement_and_warned_of(tmp_path):
-    shop().to_csv(tmp_path / "shop.csv", index=False)
-    with pytest.warns(UserWarning, match="named like a code.*--category-column zip"):
+    shop().to_csv(tmp_path / "shop.csv", index=False)  # '01000': its zeros say it is codes
+    with pytest.warns(UserWarning, match="leading zeros.*--category-column zip"):
         ok(invoke("train", tmp_path / "shop.csv", "--out", tmp_path / "RUN", *QUICK))
     assert not (tmp_path / "RUN" / "encoder.json").exists()  # numbers alone: no encoding
     with warnings.catch_warnings():
@@ -143,8 +143,12 @@ def test_codes_beyond_float32_read_from_parquet_score_as_trained(tmp_path):
 def test_a_table_on_disk_is_warned_of_too(tmp_path, monkeypatch):
     read_as_a_large_csv(monkeypatch, lazy_bytes=0)  # read a batch at a time, not as a frame
     shop(300).to_csv(tmp_path / "shop.csv", index=False)
-    with pytest.warns(UserWarning, match="'zip' is named like a code"):
+    with pytest.warns(UserWarning, match="'zip' holds codes written with leading zeros"):
         ok(invoke("detect", tmp_path / "shop.csv", "--out", tmp_path / "RUN", "--quiet",
+                  "--param", "n_estimators=1"))  # fmt: skip
+    shop(300).assign(zip=lambda f: f["zip"].astype(int)).to_csv(tmp_path / "n.csv", index=False)
+    with pytest.warns(UserWarning, match="'zip' is named like a code"):  # no zeros: its name
+        ok(invoke("detect", tmp_path / "n.csv", "--out", tmp_path / "RUN2", "--quiet",
                   "--param", "n_estimators=1"))  # fmt: skip
 
 
@@ -206,3 +210,32 @@ def test_the_commands_refusing_the_option_are_commands():
 
     names = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands}
     assert set(NUMBERS_ALONE) <= names
+
+
+def test_digits_written_with_leading_zeros_are_warned_of_as_codes(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 60
+    frame = pd.DataFrame(
+        {
+            "customer_no": [f"{v:08d}" for v in rng.integers(10**6, 10**7, n)],  # '0420...'
+            "store": [f"{v:04d}" for v in rng.integers(1, 60, n)],  # '0037'
+            "visits": rng.integers(0, 12, n),  # '0' alone is a number
+            "spend": rng.normal(50, 10, n).round(2),
+        }
+    )
+    path = tmp_path / "ids.csv"
+    frame.to_csv(path, index=False)
+    run = ["--out", tmp_path / "R", *QUICK]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ok(invoke("train", path, *run))
+    said = [str(w.message) for w in caught if "leading zeros" in str(w.message)]
+    assert len(said) == 2, said  # customer_no and store; not visits, nor spend
+    first = frame["store"].str.startswith("0").idxmax()
+    store = next(s for s in said if "'store'" in s)
+    assert f"({frame['store'][first]!r}, row {first})" in store, store
+    assert "--category-column store" in store and "--id-column store" in store, store
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", "DATA's column")  # declared: nothing to say
+        ok(invoke("train", path, "--category-column", "store", "--id-column", "customer_no",
+                  "--out", tmp_path / "R2", *QUICK))  # fmt: skip

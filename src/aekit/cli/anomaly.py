@@ -147,7 +147,7 @@ def detect(
             )
         if y is not None:  # before the fit, not after it
             check_labels_before_fit(y, normal_label)
-        warn_of_misread_columns(X, label_column)
+        warn_of_misread_columns(X, label_column, data=data)
         X = as_table(X)
         if isinstance(X, pd.DataFrame):
             # a typo or '?' among numbers is refused as train and a large CSV refuse it: the

@@ -163,7 +163,7 @@ def train(
         runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging,
     ):
         X, y = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # on disk when large
-        warn_of_misread_columns(X, options["label_column"])
+        warn_of_misread_columns(X, options["label_column"], data=data)
         check_labels_given(cls, data, X, y)  # before X's checks: blanks are no missing values
         encoder = tables.fit_encoder(X)  # text columns: one-hot, each a categorical likelihood
         if encoder is not None:

@@ -349,7 +349,7 @@ def impute(
     else:
         from aekit.cli.column_warnings import warn_of_code_like_columns
 
-        warn_of_code_like_columns(X)  # a zip code's gap filled with 10243
+        warn_of_code_like_columns(X, data)  # a zip code's gap filled with 10243
         started = runs.Stopwatch()
         imputer = AutoencoderImputer(**params).set_params(verbose=not quiet and writes).fit(X)
     if not writes:

@@ -1,6 +1,7 @@
 """Warnings of DATA's columns that a training command would read as what they are not: a
 column named like the labels, read as a feature (the answer leaks into every score), and a
-column named like a code that holds numbers, read as a measurement (75001 lies "near" 75002)."""
+column of codes read as numbers, a measurement (75001 lies "near" 75002): one named like a code,
+or one whose CSV text writes leading zeros ('0037')."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from aekit.warning_lines import caller_level
 
 
 def warn_of_misread_columns(
-    X: Any, label_column: str | None, leave_out: str = "--ignore-column {name}"
+    X: Any,
+    label_column: str | None,
+    leave_out: str = "--ignore-column {name}",
+    data: str | None = None,
 ) -> None:
-    """Both warnings, said once before a training command fits on DATA."""
+    """Both warnings, said once before a training command fits on DATA (``data``, its path)."""
     warn_of_label_like_columns(X, label_column, leave_out)
-    warn_of_code_like_columns(X)
+    warn_of_code_like_columns(X, data)
 
 
 # Names that usually mark the answer column ('y' not among them: it is a coordinate as often).
@@ -55,18 +59,22 @@ _MIN_DISTINCT = 3  # a 0/1 column named "code" is a flag as often
 _SAMPLED = 2000  # rows of a table on disk read to judge its columns
 
 
-def warn_of_code_like_columns(X: Any) -> None:
+def warn_of_code_like_columns(X: Any, data: str | None = None) -> None:
     """Warn of the columns of numbers whose name says they hold codes (``zip``,
-    ``product_code``): read as measurements, they are standardized and modelled as quantities;
-    ``--category-column`` reads them as categories."""
+    ``product_code``), and of those whose text in DATA (``data``, a CSV's path) writes leading
+    zeros ('0037', :mod:`aekit.cli.zero_led_codes`): read as measurements, they are
+    standardized and modelled as quantities; ``--category-column`` reads them as categories."""
     import pandas as pd
 
+    warned = _warn_of_zero_led_codes(X, data) if data is not None else set()
     if hasattr(X, "iter_batches") and hasattr(X, "columns") and not isinstance(X, pd.DataFrame):
         X = _first_rows(X)  # a table on disk: its first rows judge its columns
     if not isinstance(X, pd.DataFrame):
         return
     for column in X.columns:
         series = X[column]
+        if str(column) in warned:
+            continue
         if not _is_code_name(str(column)) or not _holds_whole_numbers(series):
             continue
         if series.nunique() < _MIN_DISTINCT:
@@ -80,6 +88,35 @@ def warn_of_code_like_columns(X: Any) -> None:
             stacklevel=caller_level(),
         )
         return  # one is enough to show the option
+
+
+def _warn_of_zero_led_codes(X: Any, data: str) -> set[str]:
+    """Warn of each column of whole numbers whose cells DATA writes with leading zeros; the
+    names of those warned of. A table on disk is judged by DATA's text alone (its columns of
+    text, the category columns, left out), not read: its batches refuse a gap."""
+    import pandas as pd
+
+    from aekit.cli import category_columns
+    from aekit.cli.zero_led_codes import zero_led_cells
+
+    if isinstance(X, pd.DataFrame):
+        numbers = [str(c) for c in X.columns if _holds_whole_numbers(X[c])]
+    else:
+        text = category_columns.current.names
+        numbers = [str(c) for c in getattr(X, "columns", []) if str(c) not in text]
+    found = zero_led_cells(data, numbers)
+    for column, (row, cell, values) in found.items():
+        name = shell_word(column)
+        warnings.warn(
+            f"DATA's column {column!r} holds codes written with leading zeros ({cell!r}, row "
+            f"{row}) but is read as numbers, a measurement (standardized, "
+            f"{_example(values)}); if its values are codes, read them as categories with "
+            f"--category-column {name}, or leave an identifier out of the features with "
+            f"--id-column {name}.",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
+    return set(found)
 
 
 def _first_rows(dataset: Any) -> Any:
