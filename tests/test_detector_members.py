@@ -44,7 +44,9 @@ def test_training_rows_all_alike_are_warned_of():
         with pytest.warns(UserWarning, match=r"every one of the \d+ training rows is the same"):
             aekit.AnomalyDetector(n_estimators=1).fit(X)
     varied = np.random.default_rng(1).normal(size=(200, 5))
-    varied[:, 2] = 1.0  # a constant column is no reason
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", UserWarning)
+    varied[:, 2] = 1.0  # a constant column is no reason: it is warned of as itself
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("error", message="every one of")
         aekit.AnomalyDetector(n_estimators=1).fit(varied)
+    assert [str(w.message) for w in caught if "constant" in str(w.message)], caught

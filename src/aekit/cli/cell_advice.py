@@ -97,6 +97,13 @@ ADVICE: tuple[tuple[str, Any], ...] = (
             f"{shlex.quote(ast.literal_eval(m[2]))}."
         ),
     ),
+    (  # aekit.data.constant_columns: columns of one value in the training rows
+        r"fit without (it|them) \(X\.drop\(columns=(\[.*?\])\)\)\.$",
+        lambda m: "leave {} out with {}.".format(
+            m[1],
+            " ".join(f"--ignore-column {shlex.quote(n)}" for n in ast.literal_eval(m[2])),
+        ),
+    ),
     (  # aekit.data.validation: numbers with a text cell given to a model of numbers alone
         r"Fix them, or make them missing values with X\[.*?errors='coerce'\), then fill them "
         r"\(aekit\.AutoencoderImputer\): this model takes no missing values\.",

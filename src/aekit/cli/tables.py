@@ -63,16 +63,19 @@ def _refuse_a_header_read_as_data(column: str, value: Any, count: int, row: int)
 
 def fit_encoder(X: Any):
     """A TabularEncoder fitted on ``X`` when it has text columns, else None; a table of
-    numbers alone is checked for a row-number column as the encoder checks its columns (the
-    same file with a text column warned of it, without one it did not)."""
+    numbers alone is checked for a row-number column and constant columns as the encoder
+    checks its columns (the same file with a text column warned of them, without one it did
+    not)."""
     if not has_text_columns(X):
         import pandas as pd
 
         if isinstance(X, pd.DataFrame):  # in memory (an array has no columns to judge by name;
             from aekit.data.column_checks import warn_row_number  # rows on disk, not read here)
+            from aekit.data.constant_columns import warn_constant_columns
 
             for name in X.columns:
                 warn_row_number(str(name), X[name])
+            warn_constant_columns(X)
         return None
     from aekit.data.tabular import TabularEncoder
 

@@ -27,6 +27,7 @@ from aekit.data.column_values import (
     one_hot,
     with_dtype,
 )
+from aekit.data.constant_columns import warn_constant_columns
 from aekit.data.feature_groups import FeatureGroup
 from aekit.data.fit_columns import column_mismatch, warn_feature_names
 from aekit.data.float32 import check_float32_range
@@ -114,6 +115,7 @@ class TabularEncoder(EncoderState, TransformerMixin, BaseEstimator):
                 width, kind = 1, "numeric"
             groups.append(FeatureGroup(name, start, start + width, kind))
             start += width
+        warn_constant_columns(frame)  # a change there is scored against no spread
         self.feature_groups_ = groups
         self.n_features_out_ = start
         at = {g.name: g for g in groups}

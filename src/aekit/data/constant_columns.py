@@ -1,0 +1,49 @@
+"""The warning of a table's columns that hold one value in the training rows. A constant number
+keeps scale 1 (there is no spread to standardize by), so a change in new data is scored in its
+own units: a detector trained with ``const_num=7`` in every row scored a row with 8 at 18.8
+against its threshold of 22.75, unflagged. A constant text column has one category, and any new
+value is one fit never saw. The series detector says the same of a constant channel
+(:mod:`aekit.timeseries.channel_scaling`)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+
+from aekit.data.column_checks import shown
+from aekit.warning_lines import caller_level
+
+
+def warn_constant_columns(frame: pd.DataFrame) -> None:
+    """Warn of the columns of ``frame`` (training rows) whose observed cells are all one
+    value, naming each with its value, what a change there is measured against, and how to fit
+    without them; nothing for fewer than two rows."""
+    if len(frame) < 2:
+        return
+    constant = {}
+    for column in frame.columns:
+        observed = frame[column].dropna()
+        if len(observed) and observed.nunique() == 1:
+            constant[str(column)] = observed.iloc[0]
+    if not constant:
+        return
+    several = len(constant) > 1
+    listed = ", ".join(f"{name!r} ({shown(value)})" for name, value in constant.items())
+    numbers = [pd.api.types.is_number(v) and not isinstance(v, bool) for v in constant.values()]
+    effects = []
+    if any(numbers):
+        effects.append(
+            "a change of a number there in new data is scored in its own units (no spread to "
+            "standardize by), so a small one may go unflagged"
+        )
+    if not all(numbers):
+        effects.append("a new value of a category there is one never seen")
+    they, them = ("they say", "them") if several else ("it says", "it")
+    warnings.warn(
+        f"column{'s' * several} {listed} {'are' if several else 'is'} constant in the training "
+        f"rows: {', and '.join(effects)}. If {they} nothing, fit without {them} "
+        f"(X.drop(columns={list(constant)!r})).",
+        UserWarning,
+        stacklevel=caller_level(),
+    )

@@ -1,0 +1,52 @@
+"""Columns of one value in the training rows (country 'US', const_num 7) passed without a word,
+and a change there was scored in its own units (7 -> 8 scored 18.8 against a detector's
+threshold of 22.75, unflagged); fit now warns of them, as the series detector warns of a
+constant channel."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok
+
+import aekit
+from aekit.cli.errors import for_the_command_line
+
+QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+
+
+def table(n: int = 80) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {"x": rng.normal(size=n), "city": rng.choice(["Lyon", "Nice"], n), "country": "US"}
+    ).assign(const_num=7)
+
+
+def test_the_encoder_names_each_constant_column_and_what_a_change_there_is_scored_against():
+    with pytest.warns(UserWarning, match="constant in the training rows") as said:
+        aekit.TabularEncoder().fit(table())
+    (message,) = [str(w.message) for w in said if "constant" in str(w.message)]
+    assert "columns 'country' ('US'), 'const_num' (7) are constant" in message, message
+    assert (
+        "no spread to standardize by" in message and "a category there is one never seen" in message
+    )
+    assert "'x'" not in message and "'city'" not in message
+    line = for_the_command_line(message)
+    assert "--ignore-column country --ignore-column const_num" in line and "X.drop" not in line
+
+
+def test_varied_columns_and_gaps_are_not_called_constant():
+    frame = table().drop(columns=["country", "const_num"])
+    frame.loc[::5, "x"] = np.nan  # gaps beside varied values: no constant column
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*constant")
+        aekit.TabularEncoder(handle_missing="mask").fit(frame)
+
+
+def test_train_of_numbers_alone_warns_of_a_constant_column(tmp_path):
+    table().drop(columns=["city", "country"]).to_csv(tmp_path / "t.csv", index=False)
+    with pytest.warns(UserWarning, match=r"column 'const_num' \(7\) is constant"):
+        ok(invoke("train", tmp_path / "t.csv", "--model", "ae", "--out", tmp_path / "R", *QUICK))
