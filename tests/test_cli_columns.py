@@ -134,6 +134,23 @@ def test_the_warning_of_an_identifier_names_the_options(customers, tmp_path):
     assert for_the_command_line(warning, {"run"}) == warning  # no such option there
 
 
+def test_a_declared_category_column_is_not_advised_against(monkeypatch):
+    # after --category-column zip the user was told to pass --id-column zip or --ignore-column
+    from aekit.cli import category_columns
+    from aekit.cli.errors import for_the_command_line
+
+    warning = (
+        "column 'zip' has 290 distinct values in 400 rows, each encoded as its own one-hot "
+        "category: an identifier or free text? drop it, or group its values."
+    )
+    declared = category_columns.CategoryOptions(names=("zip",))
+    monkeypatch.setattr(category_columns, "current", declared)
+    text = for_the_command_line(warning, {"data", "id_column"})
+    assert "290 distinct values" in text and "as --category-column zip asks" in text, text
+    assert "--id-column" not in text and "--ignore-column" not in text, text
+    assert "identifier" not in text and "group its values" not in text, text
+
+
 def test_csv_options_are_recorded_and_reused(tmp_path):
     from aekit.cli.errors import for_the_command_line
 

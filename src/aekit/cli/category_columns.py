@@ -16,6 +16,8 @@ DATA for it (:mod:`aekit.cli.table_options`).
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -185,3 +187,21 @@ def run_categories(run: Any) -> frozenset[str]:
         return frozenset(map(str, TabularEncoder.load(path).categories_))
     except ValueError:
         return frozenset()  # damaged: the command that reads it says so
+
+
+def declared_many_categories(match: re.Match) -> str:
+    """:func:`aekit.data.column_checks.warn_many_categories` of a column the user named with
+    --category-column: what that costs, once, where the advice was to pass --id-column or
+    --ignore-column, against what was asked; any other column's warning as it is. ``match``:
+    the quote, the column's name as its repr writes it, the count."""
+    quote, written = match[1], match[2]
+    try:
+        name = str(ast.literal_eval(quote + written + quote))
+    except (ValueError, SyntaxError):
+        name = written
+    if name not in current.names:
+        return match[0]
+    return (
+        f"column {quote}{written}{quote} {match[3]}, as --category-column {shell_word(name)} "
+        "asks; a value no training row held is an unseen category."
+    )

@@ -11,6 +11,7 @@ import re
 import shlex
 from typing import Any
 
+from aekit.cli.category_columns import declared_many_categories
 from aekit.data.whole_file_checks import THEN_FILL
 
 
@@ -103,6 +104,12 @@ ADVICE: tuple[tuple[str, Any], ...] = (
             m[1],
             " ".join(f"--ignore-column {shlex.quote(n)}" for n in ast.literal_eval(m[2])),
         ),
+    ),
+    (  # aekit.data.column_checks.warn_many_categories (its options named by option_advice)
+        # of a column declared with --category-column: no advice against the option
+        r"^column (['\"])(.+?)\1 (has \d+ distinct values in \d+ rows, each encoded as its own "
+        r"one-hot category): an identifier or free text\? .*, or group its values\.$",
+        declared_many_categories,
     ),
     (  # aekit.data.validation: numbers with a text cell given to a model of numbers alone
         r"Fix them, or make them missing values with X\[.*?errors='coerce'\), then fill them "
