@@ -85,6 +85,14 @@ def test_a_duration_is_told_its_total_seconds():
     assert "dt.hour" not in str(caught.value)
 
 
+def test_a_period_is_told_its_month_not_its_hour():
+    months = pd.period_range("2024-01", periods=3, freq="M")
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "c": months})
+    with pytest.raises(ValueError, match=r"X\['c'\]\.dt\.month") as caught:
+        aekit.AnomalyDetector(n_estimators=1).fit(frame)
+    assert ".dt.to_timestamp()" in str(caught.value) and "hour" not in str(caught.value)
+
+
 def test_a_code_column_among_numbers_is_told_how_to_read_it_as_text(tmp_path):
     (tmp_path / "codes.csv").write_text(
         "x,code\n" + "".join(f"{i}.5,{c}\n" for i, c in enumerate(["101", "B9", "205"] * 10))

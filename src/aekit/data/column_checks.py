@@ -45,6 +45,8 @@ def check_column_kind(name: str, series: pd.Series) -> None:
     ):
         if types.is_timedelta64_dtype(series):  # a duration has no hour or weekday
             how = f"X[{name!r}].dt.total_seconds()"
+        elif isinstance(series.dtype, pd.PeriodDtype):  # a month or a year has no hour
+            how = f"X[{name!r}].dt.month or .dt.year, or .dt.to_timestamp() for its start"
         else:
             how = f"X[{name!r}].dt.hour or .dt.dayofweek, or the elapsed seconds"
         raise ValueError(
