@@ -50,3 +50,19 @@ def test_train_of_numbers_alone_warns_of_a_constant_column(tmp_path):
     table().drop(columns=["city", "country"]).to_csv(tmp_path / "t.csv", index=False)
     with pytest.warns(UserWarning, match=r"column 'const_num' \(7\) is constant"):
         ok(invoke("train", tmp_path / "t.csv", "--model", "ae", "--out", tmp_path / "R", *QUICK))
+
+
+def test_many_constant_columns_are_counted_past_ten():
+    # an image table's border pixels: dozens of constant columns, each named before
+    import re
+
+    from aekit.data.constant_columns import warn_constant_columns
+
+    frame = pd.DataFrame(np.zeros((5, 14)), columns=[f"p{i}" for i in range(14)])
+    frame["varied"] = np.arange(5.0)
+    with pytest.warns(UserWarning) as said:
+        warn_constant_columns(frame)
+    text = str(said[0].message)
+    assert "'p9' (0.0) and 4 more are constant" in text and "'p10'" not in text
+    assert text.endswith("(X.loc[:, X.nunique() > 1] keeps the others).")
+    assert re.search(r"leave them out of DATA\.$", for_the_command_line(text, set()))

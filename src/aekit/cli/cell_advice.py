@@ -98,6 +98,10 @@ ADVICE: tuple[tuple[str, Any], ...] = (
             f"{shlex.quote(ast.literal_eval(m[2]))}."
         ),
     ),
+    (  # aekit.data.constant_columns: more columns of one value than it names
+        r"fit without them \(X\.loc\[:, X\.nunique\(\) > 1\] keeps the others\)\.$",
+        "leave them out of DATA.",
+    ),
     (  # aekit.data.constant_columns: columns of one value in the training rows
         r"fit without (it|them) \(X\.drop\(columns=(\[.*?\])\)\)\.$",
         lambda m: "leave {} out with {}.".format(

@@ -14,6 +14,8 @@ import pandas as pd
 from aekit.data.column_checks import shown
 from aekit.warning_lines import caller_level
 
+MAX_NAMED = 10  # columns named in the warning; more are counted
+
 
 def warn_constant_columns(frame: pd.DataFrame) -> None:
     """Warn of the columns of ``frame`` (training rows) whose observed cells are all one
@@ -29,7 +31,10 @@ def warn_constant_columns(frame: pd.DataFrame) -> None:
     if not constant:
         return
     several = len(constant) > 1
-    listed = ", ".join(f"{name!r} ({shown(value)})" for name, value in constant.items())
+    named = list(constant.items())[:MAX_NAMED]  # an image table's border pixels: dozens
+    listed = ", ".join(f"{name!r} ({shown(value)})" for name, value in named)
+    if len(constant) > MAX_NAMED:
+        listed += f" and {len(constant) - MAX_NAMED} more"
     numbers = [pd.api.types.is_number(v) and not isinstance(v, bool) for v in constant.values()]
     effects = []
     if any(numbers):
@@ -43,7 +48,11 @@ def warn_constant_columns(frame: pd.DataFrame) -> None:
     warnings.warn(
         f"column{'s' * several} {listed} {'are' if several else 'is'} constant in the training "
         f"rows: {', and '.join(effects)}. If {they} nothing, fit without {them} "
-        f"(X.drop(columns={list(constant)!r})).",
+        + (
+            f"(X.drop(columns={list(constant)!r}))."
+            if len(constant) <= MAX_NAMED
+            else "(X.loc[:, X.nunique() > 1] keeps the others)."
+        ),
         UserWarning,
         stacklevel=caller_level(),
     )
