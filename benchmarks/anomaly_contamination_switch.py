@@ -26,8 +26,8 @@ For each statistic: how well it tells the protocols apart (ROC-AUC of the statis
 runs of protocol 1 and 2, 0.5 = not at all), and a switch between the term and the k = 3%
 distance (``subsampled``: and subsampled kNN) at a threshold chosen leave-one-set-out (on the
 runs of the other 24 sets, both protocols, the threshold and side with the best mean ROC-AUC),
-scored on the held-out set's runs: mean ROC-AUC per protocol, beside each scorer alone and the
-oracle that knows the protocol.
+scored on the held-out set's runs: mean ROC-AUC per protocol, beside each scorer alone and each
+in the protocol it serves, as if the protocol were known.
 
     python benchmarks/anomaly_contamination_switch.py             # 3 seeds, about 5 minutes
     python benchmarks/anomaly_contamination_switch.py --seeds 0
@@ -124,9 +124,9 @@ def switch_out_of_fold(runs: list[dict], stat: str, clean: str, dirty: str) -> d
     """The switch on ``stat`` (``dirty`` scorer on one side of a threshold, ``clean`` on the
     other), its threshold and side chosen on the other sets' runs, for each held-out set."""
     picks = {}
-    values = np.unique([r["stats"][stat] for r in runs])
     for held in sorted({r["set"] for r in runs}):
         train = [r for r in runs if r["set"] != held]
+        values = np.unique([r["stats"][stat] for r in train])  # the held-out set's unseen
         best = max(
             (
                 np.mean(
@@ -158,7 +158,9 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"no ADBench sets under {args.data_dir}; pass --data-dir")
     runs = collect(args.data_dir, args.seeds)
     alone = {m: protocol_means(runs, lambda r, m=m: m) for m in SCORERS}
-    oracle = protocol_means(runs, lambda r: SCORERS[0] if r["protocol"] == 1 else SCORERS[1])
+    # each scorer in the protocol it serves, as if the protocol were known (not a bound: a
+    # switch may pick per set better than per protocol)
+    by_protocol = protocol_means(runs, lambda r: SCORERS[0] if r["protocol"] == 1 else SCORERS[1])
     is_two = [r["protocol"] == 2 for r in runs]
     switches = {}
     for stat in runs[0]["stats"]:
@@ -168,7 +170,14 @@ def main(argv: list[str] | None = None) -> None:
             "term or subsampled": switch_out_of_fold(runs, stat, SCORERS[0], SCORERS[2]),
         }
     cells = [[m, f"{v[1]:.3f}", f"{v[2]:.3f}", ""] for m, v in alone.items()]
-    cells.append(["oracle: term in P1, 3% in P2", f"{oracle[1]:.3f}", f"{oracle[2]:.3f}", ""])
+    cells.append(
+        [
+            "term in P1, 3% in P2 (protocol known)",
+            f"{by_protocol[1]:.3f}",
+            f"{by_protocol[2]:.3f}",
+            "",
+        ]
+    )
     for stat, s in switches.items():
         a, b = s["term or 3%"], s["term or subsampled"]
         cells.append([f"switch on {stat}", f"{a[1]:.3f} / {b[1]:.3f}", f"{a[2]:.3f} / {b[2]:.3f}",
@@ -180,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
         cells,
     )
     result = {"command": command_line(argv), "machine": machine_info(), "alone": alone}
-    result |= {"oracle": oracle, "switches": switches, "runs": runs}
+    result |= {"protocol_known": by_protocol, "switches": switches, "runs": runs}
     write_result(args.out, result)
 
 

@@ -42,9 +42,10 @@ def fit_and_encode(data_dir: str, out: str) -> None:
     warnings.simplefilter("ignore")  # short fits: their convergence is not the question
     X, _ = load_mnist(mnist_dir(data_dir))
     X = X[:3000].reshape(3000, -1)
-    vae = aekit.VAE(max_iter=3, random_state=0).fit(X)
+    # on the CPU whatever the machine: the thread count is the CPU's question
+    vae = aekit.VAE(max_iter=3, random_state=0, device="cpu").fit(X)
     conv = aekit.Autoencoder(
-        max_iter=1, random_state=0, architecture="conv", image_shape=(1, 28, 28)
+        max_iter=1, random_state=0, architecture="conv", image_shape=(1, 28, 28), device="cpu"
     ).fit(X[:1000])
     np.savez(out, **{FITS[0]: vae.transform(X[:500]), FITS[1]: conv.transform(X[:500])})
 

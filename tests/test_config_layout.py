@@ -39,6 +39,28 @@ def test_every_setting_train_records_is_read_again(table_run, tmp_path):
     ok(invoke("train", tmp_path / "x.npy", "--labels", tmp_path / "y.npy", "--model", "cvae",
               "--image-shape", "1,4,4", *QUICK, "--out", tmp_path / "images"))  # fmt: skip
     ok(invoke("train", "--config", tmp_path / "images", *QUICK, "--out", tmp_path / "images2"))
+    # the settings left: a headerless latin-1 file with thousands marks, an image folder resized
+    frame = pd.DataFrame(np.random.default_rng(1).normal(size=(40, 3)) * 10)
+    frame.to_csv(tmp_path / "raw.csv", sep=";", decimal=",", header=False, index=False,
+                 encoding="latin-1")  # fmt: skip
+    ok(invoke("train", tmp_path / "raw.csv", "--model", "ae", "--sep", ";", "--decimal", ",",
+              "--thousands", ".", "--encoding", "latin-1", "--no-header", *QUICK, "--out",
+              tmp_path / "raw"))  # fmt: skip
+    written = (tmp_path / "raw" / "config.toml").read_text()
+    assert all(key in written for key in ("thousands", "encoding", "no_header"))
+    ok(invoke("train", "--config", tmp_path / "raw", *QUICK, "--out", tmp_path / "raw2"))
+    from PIL import Image
+
+    for label in "ab":
+        (tmp_path / "imgs" / label).mkdir(parents=True)
+        for i in range(6):
+            pixels = np.random.default_rng(i).integers(0, 255, (6, 6, 3), dtype=np.uint8)
+            Image.fromarray(pixels).save(tmp_path / "imgs" / label / f"{i}.png")
+    ok(invoke("train", tmp_path / "imgs", "--model", "cvae", "--image-size", "4,4",
+              "--grayscale", *QUICK, "--out", tmp_path / "folder"))  # fmt: skip
+    written = (tmp_path / "folder" / "config.toml").read_text()
+    assert "image_size" in written and "grayscale" in written
+    ok(invoke("train", "--config", tmp_path / "folder", *QUICK, "--out", tmp_path / "folder2"))
 
 
 def edited(run, tmp_path, old, new):
@@ -61,6 +83,17 @@ def test_a_section_or_key_train_does_not_write_is_refused(table_run, tmp_path):
     refused(invoke("train", "--config", config, *QUICK), "its [model] has clas (did you mean")
 
 
+def test_a_labelled_detector_run_is_said_to_be_another_command_s(table_run, tmp_path):
+    # its [data] holds detect's labels: "fix it in the file" came before "not one train trains"
+    data = table_run.parent / "t.csv"
+    ok(invoke("detect", data, "--sep", ";", "--decimal", ",", "--label-column", "y",
+              "--ignore-column", "junk", "--quiet", "--param", "n_estimators=1", "--out",
+              tmp_path / "det"))  # fmt: skip
+    assert "labels" in (tmp_path / "det" / "config.toml").read_text()
+    said = refused(invoke("train", "--config", tmp_path / "det"), "is not one 'aekit train'")
+    assert "fix it in the file" not in said
+
+
 def test_an_unseeded_run_is_recorded_so_and_rerun_unseeded_with_a_warning(tmp_path):
     unseeded = ["--param", "random_state=none"]
     ok(invoke("train", "digits", "--model", "ae", *QUICK, *unseeded, "--out", tmp_path / "N"))
@@ -70,6 +103,13 @@ def test_an_unseeded_run_is_recorded_so_and_rerun_unseeded_with_a_warning(tmp_pa
     assert aekit.load(tmp_path / "N2" / "model.safetensors").random_state is None
     ok(invoke("train", "--config", tmp_path / "N", *QUICK, "--seed", 3, "--out", tmp_path / "S"))
     assert aekit.load(tmp_path / "S" / "model.safetensors").random_state == 3
+    import warnings
+
+    with warnings.catch_warnings(record=True) as said:  # a seed typed with spaces is typed too
+        warnings.simplefilter("always")
+        spaced = ["--param", "random_state = 4"]
+        ok(invoke("train", "--config", tmp_path / "N", *QUICK, *spaced, "--out", tmp_path / "T"))
+    assert not [w for w in said if "not seeded" in str(w.message)]
 
 
 def test_a_numpy_seed_is_recorded_and_a_random_state_object_is_said(tmp_path):
@@ -82,6 +122,12 @@ def test_a_numpy_seed_is_recorded_and_a_random_state_object_is_said(tmp_path):
     model = aekit.Autoencoder(latent_dim=2, max_iter=1, random_state=unrecordable).fit(X)
     with pytest.warns(UserWarning, match="random_state is a RandomState, which a file cannot"):
         model.save(tmp_path / "r.safetensors")
+    # said once, of the estimator saved: a Compressor said it of its inner network too
+    compressor = aekit.Compressor(2, max_iter=1, random_state=unrecordable).fit(X)
+    with pytest.warns(UserWarning) as said:
+        compressor.save(tmp_path / "c.safetensors")
+    seeds = [str(w.message) for w in said if "random_state is a" in str(w.message)]
+    assert len(seeds) == 1 and seeds[0].startswith("Compressor.save"), seeds
 
 
 def test_a_model_file_or_an_empty_file_as_config_is_said_so(table_run, tmp_path):

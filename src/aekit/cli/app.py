@@ -98,6 +98,8 @@ def train(
         config = config_file(config)  # a RUN folder: its config.toml
     document = runs.read_config(config) if config else {}
     if config:
+        if document:  # another command's config first said as such (detect's [data] has labels)
+            _model_class(model, document, config)
         check_config_layout(document, config)  # an empty one too, before "Missing argument"
     data_section = document.get("data", {})
     if data is None and config:  # read from where the run was trained, not from here
@@ -129,7 +131,7 @@ def train(
     if config:  # named as the file's: refused later, they read as a typed --param
         # --checkpoint sets checkpoint_dir over the file's too
         replaced = set(given) | ({"checkpoint_dir"} if checkpoint is not None else set())
-        typed = "random_state" in given or any(p.startswith("random_state=") for p in param or [])
+        typed = "random_state" in {**runs.resolve_params(cls, {}, param or []), **given}
         recorded = recorded_seed(_recorded_params(document), config, said=not typed)
         check_recorded_params(cls, recorded, param or [], config, replaced)
     params = runs.resolve_params(cls, recorded if config else {}, param or [])

@@ -18,13 +18,13 @@ def step_value(text: str) -> float:
 
 def distortion_line(compressor: Any, X: Any, step: float | None) -> str:
     """The mean squared error a value of (up to 2,000 of) DATA's rows compressed at ``step`` and
-    decompressed, and at the fitted step (None) the training rows' figure beside it."""
+    decompressed, and at the fitted step (None, or ``step_`` given) the training rows' figure
+    beside it."""
     from aekit.compression.distortion import SAMPLE_ROWS
 
     error = compressor.distortion(X, step=step, max_rows=SAMPLE_ROWS)
     on = "" if len(X) <= SAMPLE_ROWS else f" (on {SAMPLE_ROWS:,} of the rows)"
     training = compressor.training_error_
-    against = (
-        f"; the training rows': {training:.4g}" if step is None and training is not None else ""
-    )
+    fitted = step is None or step == compressor.step_  # the step the training figure is at
+    against = f"; the training rows': {training:.4g}" if fitted and training is not None else ""
     return f"mean squared error {error:.4g} a value{on}{against}"

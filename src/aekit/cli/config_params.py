@@ -80,8 +80,8 @@ def check_config_layout(document: dict[str, Any], config: Path) -> None:
         if name not in _SECTIONS:
             raise ValueError(
                 f"--config {config}: it has a [{name}] section{_nearest(name, _SECTIONS)}, "
-                "which aekit does not read (its sections: [model], [params], [data], [run]); "
-                "fix it in the file."
+                "which 'aekit train' does not read (its sections: [model], [params], [data], "
+                "[run]); fix it in the file."
             )
         keys = _SECTIONS[name]
         if not isinstance(section, dict):
@@ -90,7 +90,7 @@ def check_config_layout(document: dict[str, Any], config: Path) -> None:
         if unknown:
             raise ValueError(
                 f"--config {config}: its [{name}] has {', '.join(unknown)}"
-                f"{_nearest(unknown[0], keys)}, which aekit does not read (it reads "
+                f"{_nearest(unknown[0], keys)}, which 'aekit train' does not read (it reads "
                 f"{', '.join(sorted(keys))}); fix it in the file."
             )
 

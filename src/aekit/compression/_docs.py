@@ -25,9 +25,9 @@ COMPRESSOR_ATTRIBUTES = """
         The step :meth:`compress` uses by default: ``step``, or the one "auto" chose.
     training_error_ : float or None
         The mean squared error a value of (up to 2,000) training rows compressed at ``step_``
-        and decompressed: :meth:`compress` warns when new rows come back further than twice
-        it (rows unlike the training rows; see :meth:`distortion`). None for a model saved
-        before aekit 0.2.
+        and decompressed: :meth:`compress` at ``step_`` warns when new rows come back further
+        than twice it (rows unlike the training rows; see :meth:`distortion`). None for a
+        file written before it was recorded (0.1.0, and earlier 0.2.0.dev0 checkouts).
     n_iter_ : int
         Training epochs the network ran.
 
@@ -37,8 +37,9 @@ COMPRESSOR_ATTRIBUTES = """
         From :meth:`fit`, when the training rows decompressed at ``step_`` are no closer to
         themselves than the mean training row is (the network learned nothing usable).
     UserWarning
-        From :meth:`compress`, when rows come back with more than twice ``training_error_``
-        (read on up to 2,000 of them), or have codes beyond the prior's range.
+        From :meth:`compress` at ``step_``, when rows come back with more than twice
+        ``training_error_`` (read on up to 2,000 of them; other steps are not compared), or
+        from any step, when rows have codes beyond the prior's range.
 
 """
 

@@ -154,6 +154,15 @@ class SavesToFile:
             suffix (``.pkl``, ``.pt``, ``.npz``, ...), is a ValueError. :func:`aekit.load` reads
             it back.
         """
+        seed = getattr(self, "random_state", None)
+        if not recordable_seed(seed):  # said once, of this estimator (not its inner network)
+            warnings.warn(
+                f"{type(self).__name__}.save: random_state is a {type(seed).__name__}, which a "
+                "file cannot hold; it records random_state=None, so the model cannot be rebuilt "
+                "from it. Fit with an integer seed to record it.",
+                UserWarning,
+                stacklevel=caller_level(),
+            )
         document, tree = export_estimator(self)
         write_model(path, document, tree)
 
@@ -220,15 +229,6 @@ def export_estimator(estimator: Any) -> tuple[dict[str, Any], Any]:
     check_is_fitted(estimator)
     fitted, tree = estimator._get_fitted_state()
     params = params_to_json(estimator)
-    seed = getattr(estimator, "random_state", None)
-    if not recordable_seed(seed):
-        warnings.warn(
-            f"{type(estimator).__name__}.save: random_state is a {type(seed).__name__}, which "
-            "a file cannot hold; it records random_state=None, so the model cannot be rebuilt "
-            "from it. Fit with an integer seed to record it.",
-            UserWarning,
-            stacklevel=caller_level(),
-        )
     changed = changed_since_fit(estimator)
     if changed:  # the file must rebuild the model that was fitted, not the parameters now
         warnings.warn(

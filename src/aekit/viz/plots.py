@@ -319,7 +319,8 @@ def _check_history(history: Any) -> dict[str, np.ndarray]:
         curves[str(name)] = curve
     if not any(len(curve) for curve in curves.values()):  # empty axes, and no word why
         raise ValueError(
-            f"history holds no epochs ({', '.join(map(repr, curves))} are empty): nothing to "
+            f"history holds no epochs ({', '.join(map(repr, curves))} "
+            f"{'are' if len(curves) > 1 else 'is'} empty): nothing to "
             "draw (was the estimator fitted?)."
         )
     return curves
