@@ -326,8 +326,13 @@ def test_a_date_column_is_refused_naming_ignore_column(quick, tmp_path):
         result = invoke("detect", tmp_path / data, "--out", tmp_path / data[:4], *QUICK)
         said = refused(result, "column 'when' holds dates")
         message = for_the_command_line(said, {"ignore_column"})
-        assert message.endswith("or leave it out with --ignore-column when.")
-        assert ".dt." not in message
+        assert "or leave it out with --ignore-column when" in message
+        assert ".dt." not in message and "astype" not in message
+    # dates as text may be codes ('2024.06.14' a version): the option that keeps them so
+    assert message.endswith("keep them as categories with --category-column when."), message
+    kept = ["--category-column", "when", "--out", tmp_path / "kept", *QUICK]
+    with pytest.warns(UserWarning, match="'when' has 120 distinct values"):  # an hour a row
+        assert invoke("detect", tmp_path / "text.csv", *kept).exit_code == 0
 
 
 def test_none_flagged_without_a_rate_says_how_to_flag_some(quick, tmp_path):

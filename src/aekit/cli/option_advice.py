@@ -303,10 +303,12 @@ OPTION_ADVICE = (
         r"\1: leave them out of DATA",
     ),
     (  # aekit.data.column_checks.check_column_kind: a date column in a table's features
-        r"^column (['\"])(.+?)\1 (holds dates .*) Convert it to numbers first (.*) or drop it\.$",
+        r"^column (['\"])(.+?)\1 (holds dates .*) Convert it to numbers first (.*) or drop it; "
+        r"if its values are codes, not dates, keep them as categories with .*$",
         "ignore_column",
         r"column \1\2\1 \3 Convert it to numbers in DATA first \4 or leave it out with "
-        r"--ignore-column \2.",
+        r"--ignore-column \2; if its values are codes, not dates, keep them as categories with "
+        r"--category-column \2.",
         None,
     ),
     (  # the same for a typed date column (Parquet), whose advice names pandas' .dt

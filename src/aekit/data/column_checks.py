@@ -56,12 +56,15 @@ def check_column_kind(name: str, series: pd.Series) -> None:
     if types.is_numeric_dtype(series) or types.is_bool_dtype(series):
         return
     _refuse_odd_cells(name, series)
+    if isinstance(series.dtype, pd.CategoricalDtype):  # declared categories (--category-column)
+        return  # a version '2024.06.14' or a size '8/10/12' kept as the user asked
     distinct = pd.Series(series.dropna().unique()[:200]).astype(str)
     if looks_like_dates(distinct):  # ISO, US, European, a month's name, or a mix of those
         raise ValueError(
             f"column {name!r} holds dates as text (e.g. {distinct.iloc[0]!r}); as categories "
             "every date would be its own column and a new date unknown. Convert it to numbers "
-            "first (e.g. the day of the week, or the days elapsed) or drop it."
+            "first (e.g. the day of the week, or the days elapsed) or drop it; if its values "
+            f"are codes, not dates, keep them as categories with X[{name!r}].astype('category')."
         )
 
 

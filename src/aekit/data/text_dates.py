@@ -14,28 +14,37 @@ import pandas as pd
 # A time of day after a date: '10:30', '10:30:15', '10:30 PM'
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AaPp][Mm])?)?"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 
-# The shapes a date may have. Each needs a year and a day or month beside it, so that short
-# codes ('1/2'), version strings ('1.2.3'), plain numbers ('20240614') and a month's name alone
-# ('Jan') are not dates; pandas' parser alone reads each of those as one.
+# The shapes a date may have. Each needs a year, a month and a day, so that short codes ('1/2'),
+# version strings ('1.2.3', CalVer's '2024.1.15'), plain numbers ('20240614'), a month's name
+# alone ('Jan') and a month with its year (a period: 'Jan 2024') are not dates; pandas' parser
+# alone reads each of those as one.
 _DATE_SHAPES = re.compile(
     "|".join(
         (
-            # ISO 8601, with or without a time and a UTC offset: how CSV files write dates
-            r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?",
+            # ISO 8601 (unpadded too: 2024-6-14), with a time, AM/PM or a UTC offset
+            r"\d{4}-\d{1,2}-\d{1,2}" + _TIME + r"(?:Z|[+-]\d{2}:?\d{2})?",
             r"\d{1,2}([/.-])\d{1,2}\1\d{4}" + _TIME,  # 06/14/2024, 14.06.2024, 14-06-2024
-            r"\d{1,2}/\d{1,2}/\d{2}" + _TIME,  # 06/14/24 ('1.2.33' may be a version)
-            r"\d{4}([/.])\d{1,2}\2\d{1,2}" + _TIME,  # 2024/06/14, 2024.06.14
-            # a month's name with a four-digit year (and a day, a weekday): '14 Jun 2024',
-            # 'June 14, 2024', 'Fri, 14 Jun 2024', 'Jun 2024'
-            rf"(?:[a-z]{{3,9}},? )?(?:\d{{1,2}}(?:st|nd|rd|th)? )?{_MONTH}"
-            rf"(?: \d{{1,2}}(?:st|nd|rd|th)?,?)? \d{{4}}" + _TIME,
-            rf"\d{{4}} {_MONTH}(?: \d{{1,2}})?" + _TIME,  # 2024 Jun 14
-            rf"\d{{1,2}}-{_MONTH}-\d{{2,4}}" + _TIME,  # 14-Jun-2024, 14-Jun-24
+            r"\d{4}/\d{1,2}/\d{1,2}" + _TIME,  # 2024/06/14
+            # 2024.06.14, padded as dates are written: CalVer versions (2024.1.15) are not
+            r"\d{4}\.\d{2}\.\d{2}" + _TIME,
+            # a month's name with a day and a four-digit year (and a weekday): '14 Jun 2024',
+            # 'June 14, 2024', 'Fri, 14 Jun 2024'
+            rf"(?:[a-z]{{3,9}},? )?{_DAY} {_MONTH},? \d{{4}}" + _TIME,
+            rf"(?:[a-z]{{3,9}},? )?{_MONTH} {_DAY},? \d{{4}}" + _TIME,
+            rf"\d{{4}} {_MONTH} \d{{1,2}}" + _TIME,  # 2024 Jun 14
+            rf"\d{{1,2}}([-/]){_MONTH}\2\d{{2,4}}" + _TIME,  # 14-Jun-2024, 14/Jun/2024, 14-Jun-24
         )
     ),
     re.IGNORECASE,
 )
+
+# A day, a month and a two-digit year (06/14/24, 14.06.24, 06-14-24): the shape of sizes
+# ('8/10/12'), scores ('1/2/10') and part numbers too, so it makes a column dates only when the
+# column holds many distinct such values, as a date column does and those do not
+_SHORT_YEAR = re.compile(r"\d{1,2}([/.-])\d{1,2}\1\d{2}" + _TIME, re.IGNORECASE)
+SHORT_YEAR_DISTINCT = 12
 
 # The share of a column's distinct values that must be dates for the column to be called dates:
 # a few other cells (a typo, 'unknown') do not make it categories
@@ -44,7 +53,9 @@ DATES_SHARE = 0.9
 
 def looks_like_dates(distinct: pd.Series) -> bool:
     """Whether at least :data:`DATES_SHARE` of ``distinct`` (a column's distinct values, as
-    text) have a date's shape and are dates pandas can read (no 31.02.2024, no 13/13/2024).
+    text) have a date's shape and are dates pandas can read (no 31.02.2024, no 13/13/2024). A
+    two-digit year's shape (06/14/24) counts only among :data:`SHORT_YEAR_DISTINCT` or more
+    such values: a few are sizes or scores as likely ('8/10/12', '1/2/10').
 
     Parameters
     ----------
@@ -57,7 +68,12 @@ def looks_like_dates(distinct: pd.Series) -> bool:
     """
     if not len(distinct):
         return False
-    shaped = distinct[distinct.str.strip().str.fullmatch(_DATE_SHAPES).fillna(False)]
+    stripped = distinct.str.strip()
+    dated = stripped.str.fullmatch(_DATE_SHAPES).fillna(False)
+    short = stripped.str.fullmatch(_SHORT_YEAR).fillna(False)
+    if short.sum() >= SHORT_YEAR_DISTINCT:
+        dated |= short
+    shaped = distinct[dated]
     if len(shaped) < DATES_SHARE * len(distinct):
         return False
     with warnings.catch_warnings():  # 'could not infer format' and the like: not the user's
