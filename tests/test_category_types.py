@@ -63,6 +63,19 @@ def test_codes_are_read_as_fitted_and_other_codes_stay_unseen():
     assert as_fitted_codes(floats, ["68836"]).tolist()[0] == "68836"
 
 
+def test_text_codes_keep_their_zeros_only_numbers_get_fits():
+    # a CSV's '7' beside fit's '007' was rewritten to '007' and scored as normal, unsaid: only a
+    # number (a file of integers drops its zeros) is read with fit's zeros
+    known = ["007", "008", "010", "123"]
+    texts = pd.Series(["7", "8", "10", "007", "0123"], dtype=object)
+    assert as_fitted_codes(texts, known).tolist() == ["7", "8", "10", "007", "0123"]
+    assert as_fitted_codes(pd.Series([7, 123]), known).tolist() == ["007", "123"]
+    mixed = pd.Series([7, "7", None], dtype=object)  # one cell of each
+    assert as_fitted_codes(mixed, known).tolist()[:2] == ["007", "7"]
+    declared = pd.Series([7, 10]).astype("category")  # integer codes declared categories
+    assert as_fitted_codes(declared, known).tolist() == ["007", "010"]
+
+
 @pytest.mark.parametrize(
     ("fitted", "given", "words"),
     [

@@ -55,24 +55,36 @@ def as_text_codes(series: pd.Series) -> pd.Series:
 
 def as_fitted_codes(series: pd.Series, known: list) -> pd.Series:
     """``series`` read as the type of fit's categories ``known``: numbers as text where every
-    category was text, integer text ('68836') as integers where every category was an
-    integer (leading zeros as fit's text codes had them, :func:`_same_integer`); any other
-    column as it is."""
+    category was text (with leading zeros as fit's text codes had them, :func:`_same_integer`;
+    text stays as written: '7' is not fit's '007'), integer text ('68836') as integers where
+    every category was an integer; any other column as it is."""
     if not known or series.empty:
         return series
     if all(_is_text(k) for k in known):
-        return _same_integer(as_text_codes(series), known)
+        texts = as_text_codes(series)
+        if texts is series:  # text alone: its zeros are the user's, not a number's lost ones
+            return series
+        return _same_integer(texts, known, _number_cells(series))
     if all(_is_int(k) for k in known) and not pd.api.types.is_numeric_dtype(series):
         values = series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
         return values.map(_as_int, na_action="ignore")
     return series
 
 
-def _same_integer(series: pd.Series, known: list) -> pd.Series:
-    """Codes of digits that fit held with other leading zeros, as fit held them: '5713' is
-    '05713' where fit's zip codes were written with their zeros (a spreadsheet or a file of
-    integers drops them), and '05713' is '5713' where fit's were read from integers. A code
-    two of fit's share ('01' and '1') is left as it is."""
+def _number_cells(series: pd.Series) -> np.ndarray:
+    """Which cells of ``series`` hold a number (not text, not missing)."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series.notna().to_numpy()
+    cells = series.astype(object).map(lambda v: not _is_text(v), na_action="ignore")
+    return cells.fillna(False).to_numpy(dtype=bool)
+
+
+def _same_integer(series: pd.Series, known: list, numbers: np.ndarray) -> pd.Series:
+    """Codes of digits that fit held with other leading zeros, as fit held them, in the cells
+    that were ``numbers`` (read as text here): 5713 is '05713' where fit's zip codes were
+    written with their zeros (a file of integers drops them). Cells that were text are not
+    touched: a CSV's '7' beside fit's '007' is another code, unseen. A code two of fit's share
+    ('01' and '1') is left as it is."""
     digits: dict[int, list[str]] = {}
     for code in known:
         if code.isdigit():
@@ -89,7 +101,7 @@ def _same_integer(series: pd.Series, known: list) -> pd.Series:
 
     if isinstance(series.dtype, pd.CategoricalDtype):
         series = series.astype(object)
-    return series.map(as_fitted, na_action="ignore")
+    return series.where(~numbers, series.map(as_fitted, na_action="ignore"))
 
 
 def frame_with_fitted_codes(frame: pd.DataFrame, categories: dict[str, list]) -> pd.DataFrame:
