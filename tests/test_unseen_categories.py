@@ -33,7 +33,7 @@ def test_every_column_with_unseen_categories_is_named_with_its_rows():
         encoder.transform(rows)
     said = str(caught.value)
     assert said.startswith("column 'segment' has the category 'platinum', not seen in fit")
-    assert "): row 5." in said
+    assert "): row 5 (0-based)." in said
     assert "'region' in 3 rows (e.g. 'Île-de-France ', row 2;" in said
     assert "'Île-de-France ' is 'Île-de-France' with a trailing space" in said
     assert "'member' in 1 row (e.g. 'Yes', row 1; 'Yes' vs trained 'yes': another case)" in said
@@ -42,5 +42,26 @@ def test_every_column_with_unseen_categories_is_named_with_its_rows():
 def test_the_first_column_says_its_count_and_near_match():
     encoder, rows = _fitted()
     rows.loc[[3, 7], "segment"] = "silvr"
-    with pytest.raises(ValueError, match=r"\): row 3 and 1 other row\. Did you mean 'silver'\?"):
+    said = r"\): row 3 \(0-based\) and 1 other row\. Did you mean 'silver'\?"
+    with pytest.raises(ValueError, match=said):
         encoder.transform(rows)
+
+
+@pytest.mark.parametrize("source", ["frame", "parquet"])
+def test_rows_read_a_chunk_at_a_time_are_named_as_rows_of_the_data(tmp_path, source):
+    # a 70,000-row Parquet file scored in chunks of 65,536 named row 66000 as 'row 464', the
+    # count that of its chunk alone
+    import aekit
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"c": rng.choice(["a", "b", "c"], 300), "x": rng.normal(size=300)})
+    detector = aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(frame)
+    new = frame.copy()
+    new.loc[[250, 260], "c"] = "zz"
+    new.to_parquet(tmp_path / "new.parquet")
+    X = new if source == "frame" else aekit.open_dataset(tmp_path / "new.parquet")
+    with pytest.raises(ValueError) as caught:
+        aekit.write_outputs(detector, X, tmp_path / "s.csv", batch_rows=100)
+    assert "): row 250 (0-based) and 1 other row, of the first 300 rows read." in str(caught.value)
+    with pytest.raises(ValueError, match=r"row 250 \(0-based\) and 1 other row\. Refit"):
+        detector.score_samples(new)  # one frame: no chunk to count from

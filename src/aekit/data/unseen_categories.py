@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aekit.data.chunk_offset import absolute_row, rows_read
 from aekit.data.column_checks import json_value, shown
 
 
@@ -31,7 +32,10 @@ def unseen_message(
     rows = np.flatnonzero(unknown[:, first])
     value = json_value(frame[name].iloc[rows[0]])
     more = len(rows) - 1
-    where = f"row {rows[0]}" + (f" and {more} other row{'s' if more > 1 else ''}" if more else "")
+    where = f"row {absolute_row(frame, rows[0])} (0-based)" + (
+        f" and {more} other row{'s' if more > 1 else ''}" if more else ""
+    )
+    where += rows_read(frame)  # X read a chunk at a time: the rows counted so far
     others = [_other_column(frame, names[i], categories[names[i]], unknown[:, i]) for i in columns]
     also = f" Unseen categories in other columns too: {'; '.join(others[1:])}." * (len(others) > 1)
     return (
@@ -64,7 +68,8 @@ def _other_column(frame: pd.DataFrame, name: str, known: list, unknown: np.ndarr
     value = json_value(frame[name].iloc[rows[0]])
     near = near_match(value, known).strip().rstrip(".")
     count = f"{len(rows)} row{'s' if len(rows) > 1 else ''}"
-    return f"{name!r} in {count} (e.g. {shown(value)}, row {rows[0]}{'; ' + near if near else ''})"
+    row = absolute_row(frame, rows[0])
+    return f"{name!r} in {count} (e.g. {shown(value)}, row {row}{'; ' + near if near else ''})"
 
 
 def near_match(value: Any, known: list) -> str:

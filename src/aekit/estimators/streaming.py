@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from aekit.data.chunk_offset import marked
 from aekit.data.lazy import Dataset, lazy_reader
 from aekit.data.row_stats import chunk_rows
 from aekit.data.validation import check_count
@@ -69,12 +70,20 @@ def chunks_of(
             # generator leaves the user's dataset as it was given
             with X.reader.nan_read_through(takes_nan):
                 rows = X.reader.read(start, start + batch_rows)
-            yield X.frame(rows), None if labels is None else labels[start : start + batch_rows]
+            part = _chunk(X.frame(rows), start, len(X) > batch_rows)
+            yield part, None if labels is None else labels[start : start + batch_rows]
         return
     labels = None if y is None else np.asarray(y)
     for start in range(0, len(X), batch_rows):
         part = (X.iloc if hasattr(X, "iloc") else X)[start : start + batch_rows]
+        part = _chunk(part, start, len(X) > batch_rows)
         yield part, None if labels is None else labels[start : start + batch_rows]
+
+
+def _chunk(part: Any, start: int, chunked: bool) -> Any:
+    """A chunk of rows from ``start``; where X is read in several, a frame is marked with where
+    it starts, so that a refusal names the row of X, not of the chunk (row 66000, not 464)."""
+    return marked(part, start) if chunked else part
 
 
 def _takes_nan(estimator: Any) -> bool:
