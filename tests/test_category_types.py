@@ -51,6 +51,27 @@ def test_an_autoencoder_run_reads_codes_as_fitted_too(tmp_path):
     assert len(_scores(run, tmp_path / "shop.parquet", tmp_path)) == len(frame)
 
 
+def test_impute_with_a_run_reads_codes_as_fitted_and_writes_them_as_given(tmp_path):
+    # impute --model alone encoded DATA itself: a CSV run given the Parquet file's integer
+    # zips refused every row, advising --category-column zip, which the run then refused
+    frame = shop()
+    frame.loc[::10, "spend"] = np.nan
+    frame.to_csv(tmp_path / "shop.csv", index=False)
+    numbers = frame.assign(zip=frame["zip"].astype(int).astype("Int64"))
+    numbers.loc[3, "zip"] = pd.NA  # a gap, filled with a code of fit, as an integer
+    numbers.to_parquet(tmp_path / "shop.parquet")
+    run, filled = tmp_path / "RUN", tmp_path / "filled.parquet"
+    ok(invoke("impute", tmp_path / "shop.csv", "-o", tmp_path / "f.csv", "--out", run,
+              "--category-column", "zip", "--epochs", "2", "--quiet"))  # fmt: skip
+    for typed in ([], ["--category-column", "zip"]):  # the run's own option, typed again
+        ok(invoke("impute", tmp_path / "shop.parquet", "--model", run, "-o", filled, *typed))
+        out = pd.read_parquet(filled)
+        assert out["zip"].notna().all() and pd.api.types.is_integer_dtype(out["zip"])
+        kept = numbers["zip"].notna()
+        assert (out["zip"][kept] == numbers["zip"][kept]).all()
+        assert out.loc[3, "zip"] in {5713, 43889, 68836, 75001}
+
+
 def test_codes_are_read_as_fitted_and_other_codes_stay_unseen():
     assert as_fitted_codes(pd.Series([68836, 5713, 99999]), ZIPS).tolist() == [
         "68836",
@@ -96,7 +117,8 @@ def test_python_names_the_cast_both_ways(fitted, given, words):
     from aekit.cli.errors import for_the_command_line
 
     line = for_the_command_line(str(caught.value), {"category_column"})
-    assert "--category-column" in line and "X[" not in line, line
+    advice = "--category-column" if fitted == "text" else "write the column as integers in DATA"
+    assert advice in line and "X[" not in line, line
 
 
 def test_a_number_and_its_text_in_one_column_are_warned_of():

@@ -114,8 +114,9 @@ def _refuse_another_reading(
     encoder does not one-hot encode (``encoded``) would reach it as another kind of column (a
     zip one-hot encoded for a model that reads it as a number was refused as text it cannot
     read, or passed unsaid), and one it recorded left out would be read as numbers. A column
-    of text in training read as text again (a code '01000') is the run's own reading."""
-    if set(typed) <= encoded and set(trained) <= set(typed):
+    of text in training read as text again (a code '01000') is the run's own reading, and so
+    are the options it was trained with, typed again (an imputer's RUN has no encoder.json)."""
+    if set(typed) == set(trained) or (set(typed) <= encoded and set(trained) <= set(typed)):
         return
     said = (
         f"with --category-column {', '.join(map(shell_word, trained))}"

@@ -124,7 +124,7 @@ def write_filled(output: Path, imputer, X, data: str) -> None:
             )
         imputer.transform(X, out=output)
         return
-    filled = imputer.transform(in_fit_order(X, imputer))  # a file's columns matched by name
+    filled = filled_as_fitted(imputer, in_fit_order(X, imputer))  # columns matched by name
     if isinstance(filled, pd.DataFrame) and isinstance(X, pd.DataFrame):
         filled = filled[list(X.columns)]  # and written in the file's own order
     if parquet and Path(data).is_dir():  # a folder: its files' own cells, its gaps filled
@@ -139,6 +139,36 @@ def write_filled(output: Path, imputer, X, data: str) -> None:
             write_frame(output, framed, as_read)
     else:
         write_table(output, np.asarray(filled), [f"x{i}" for i in range(filled.shape[1])])
+
+
+def filled_as_fitted(imputer, X):
+    """``imputer.transform(X)`` with X's category columns read as the type of fit's categories
+    (a Parquet file's integer zip codes for an imputer fitted on a CSV's text codes, and the
+    reverse), as every command reading DATA for a RUN reads them
+    (:func:`aekit.data.category_types.frame_with_fitted_codes`); each such column written back
+    as X holds it, its gaps filled."""
+    import numpy as np
+    import pandas as pd
+
+    from aekit.data.category_types import as_int, frame_with_fitted_codes
+    from aekit.imputation.fills import put_fills
+
+    if not isinstance(X, pd.DataFrame):
+        return imputer.transform(X)
+    read = frame_with_fitted_codes(X, imputer.encoder_.categories_)
+    filled = imputer.transform(read)
+    if read is X or not isinstance(filled, pd.DataFrame):
+        return filled
+    changed = [n for n in imputer.encoder_.categories_ if n in X and not read[n].equals(X[n])]
+    for name in changed:
+        gaps = np.flatnonzero(X[name].isna().to_numpy())
+        column = X[name]  # a --category-column: its categories' type
+        kind = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column
+        fills = filled[name].iloc[gaps].astype(object)  # fit's codes: '75001' to a column of
+        if pd.api.types.is_numeric_dtype(kind):  # integers (floats beside a gap) as 75001
+            fills = fills.map(as_int)
+        filled[name] = put_fills(X[name], gaps, fills)
+    return filled
 
 
 def _own_text(data: str, framed, X, as_read: dict | None):

@@ -178,13 +178,13 @@ OPTION_ADVICE = (
         r"and holds numbers here: read it as text with --category-column \3.",
         None,
     ),
-    (  # aekit.data.category_types.type_hint: integer codes in fit (a model fitted in Python,
-        # or before the command line read a --category-column as text), text here
+    (  # aekit.data.category_types.type_hint: integer codes in fit (a Parquet file's, or a
+        # model fitted in Python), text here that a RUN's reading did not make fit's integers
         r"and holds text here: cast it with X\[(['\"]).+?\1\]\.astype\(int\), or read it as "
         r"numbers\.",
         "category_column",
-        "and holds text here, as the command line reads a --category-column: fit the model "
-        "again on the codes read so.",
+        "and holds text here: write the column as integers in DATA, or fit the model again on "
+        "DATA as it is.",
         None,
     ),
     (  # aekit.estimators._conditional_labels: a model file older than class_counts_

@@ -67,7 +67,7 @@ def as_fitted_codes(series: pd.Series, known: list) -> pd.Series:
         return _same_integer(texts, known, _number_cells(series))
     if all(_is_int(k) for k in known) and not pd.api.types.is_numeric_dtype(series):
         values = series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series
-        return values.map(_as_int, na_action="ignore")
+        return values.map(as_int, na_action="ignore")
     return series
 
 
@@ -118,7 +118,7 @@ def frame_with_fitted_codes(frame: pd.DataFrame, categories: dict[str, list]) ->
     return out
 
 
-def _as_int(value: Any) -> Any:
+def as_int(value: Any) -> Any:
     """Integer text as the integer ('68836', ' 68836 '); anything else as it is."""
     if isinstance(value, str) and _INTEGER_TEXT.fullmatch(value.strip()):
         return int(value)
@@ -142,9 +142,9 @@ def type_hint(name: str, value: Any, known: list) -> str | None:
                 f"pd.read_csv(..., dtype={{{name!r}: str}})."
             )
     if known and all(_is_int(k) for k in known) and _is_text(value):
-        if _as_int(value) in known:  # 68836 in fit (a Parquet's integers), '68836' here
+        if as_int(value) in known:  # 68836 in fit (a Parquet's integers), '68836' here
             return (
-                f"The column was integers in fit ({_as_int(value)} is one of its categories) "
+                f"The column was integers in fit ({as_int(value)} is one of its categories) "
                 f"and holds text here: cast it with X[{name!r}].astype(int), or read it as "
                 "numbers."
             )
