@@ -20,3 +20,16 @@ def test_an_unfitted_conditional_vae_is_refused_before_pretraining(tuner):
         model.check_params()  # the command line's check, before it reads DATA
     with pytest.raises(ValueError, match="a ConditionalVAE encodes rows given their labels"):
         model.fit(X, y)
+
+
+def test_a_duck_typed_autoencoder_without_tags_passes_the_check():
+    # an autoencoder meeting the parameter's constraint (fit, encoder_module) without
+    # BaseEstimator has no __sklearn_tags__: get_tags raised AttributeError on it
+    class Duck:
+        def fit(self, X, y=None):
+            return self
+
+        def encoder_module(self):
+            return None
+
+    aekit.FineTunedClassifier(Duck()).check_params()

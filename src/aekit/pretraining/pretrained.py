@@ -80,7 +80,10 @@ def refuse_conditional(ae: Any) -> None:
     for the y the user had given the fine-tuner ("call fit(X, y)")."""
     from sklearn.utils import get_tags
 
-    if getattr(ae, "classes_", None) is not None or get_tags(ae).target_tags.required:
+    # a duck-typed autoencoder (fit and encoder_module, no BaseEstimator) has no tags: sklearn
+    # raises AttributeError for it, where the fine-tuner took it before
+    required = hasattr(ae, "__sklearn_tags__") and get_tags(ae).target_tags.required
+    if getattr(ae, "classes_", None) is not None or required:
         raise ValueError(
             f"a {type(ae).__name__} encodes rows given their labels, which are what this "
             "estimator predicts; pretrain an unconditional autoencoder (e.g. aekit.VAE)."
