@@ -34,3 +34,15 @@ def test_another_case_and_a_close_spelling_are_named_too(tmp_path):
     assert "(did you mean --category-column zip?)" in said
     said = refused(invoke("train", data, "--category-column", "xyz", "--out", tmp_path / "R"))
     assert "did you mean" not in said
+
+
+def test_spaces_typed_are_told_from_the_headers_case():
+    # '--ignore-column "income "' for a header 'income' was said to differ by case
+    from aekit.cli.similar_columns import meant
+
+    said = meant("--ignore-column", "income ", ["income", "zip"])
+    assert said == " (did you mean --ignore-column income? the name typed has a trailing space)"
+    said = meant("--ignore-column", "Income ", ["income"])
+    assert "the name typed has a trailing space; its header's case differs" in said
+    said = meant("--ignore-column", "income", [" income "])
+    assert said.endswith("its header has spaces around it)")

@@ -65,3 +65,13 @@ def test_rows_read_a_chunk_at_a_time_are_named_as_rows_of_the_data(tmp_path, sou
     assert "): row 250 (0-based) and 1 other row, of the first 300 rows read." in str(caught.value)
     with pytest.raises(ValueError, match=r"row 250 \(0-based\) and 1 other row\. Refit"):
         detector.score_samples(new)  # one frame: no chunk to count from
+
+
+def test_a_code_of_digits_is_not_said_to_be_a_typo_of_its_neighbour():
+    # 'Did you mean '68836'?' of the zip code 68837: another place, not a typo
+    from aekit.data.unseen_categories import near_match
+
+    zips = ["05713", "43889", "68836", "75001"]
+    assert near_match("68837", zips) == ""
+    assert near_match("68836 ", zips) == " '68836 ' is '68836' with a trailing space."
+    assert near_match("silvr", ["gold", "silver"]) == " Did you mean 'silver'?"

@@ -38,16 +38,19 @@ def meant(option: str, typed: str, names: list) -> str:
 
 
 def _difference(typed: str, name: str) -> str:
-    """What tells ``name`` from ``typed`` where they differ by spaces or case alone."""
-    leading, trailing = name != name.lstrip(), name != name.rstrip()
-    if leading or trailing:
-        side = (
-            "spaces around it"
-            if leading and trailing
-            else ("a leading space" if leading else "a trailing space")
-        )
-        return f" its header has {side}"
-    return " its header's case differs" if name != typed else ""
+    """What tells ``name`` from ``typed`` where they differ by spaces or case alone: spaces in
+    the header or in what was typed, and case compared without them."""
+    from aekit.data.unseen_categories import stray_spaces
+
+    said = []
+    if stray_spaces(name) != stray_spaces(typed):
+        if stray_spaces(name):
+            said.append(f"its header has {stray_spaces(name)}")
+        if stray_spaces(typed):
+            said.append(f"the name typed has {stray_spaces(typed)}")
+    if name.strip() != typed.strip():
+        said.append("its header's case differs")
+    return f" {'; '.join(said)}" if said else ""
 
 
 def no_such_column(option: str, typed: str, spec: str, names: list) -> str:

@@ -74,23 +74,26 @@ def _other_column(frame: pd.DataFrame, name: str, known: list, unknown: np.ndarr
 
 def near_match(value: Any, known: list) -> str:
     """' ...' naming the known category ``value`` is near: with a stray space, in another case,
-    or a close spelling (difflib); '' when none is."""
+    or a close spelling (difflib; not for digits alone, codes a digit apart); '' when none is."""
     if not isinstance(value, str):
         return ""
     texts = [k for k in known if isinstance(k, str)]
     stripped = value.strip()
     if stripped != value and stripped in texts:
-        side = _spaces(value, stripped)
-        return f" {shown(value)} is {shown(stripped)} with {side}."
+        return f" {shown(value)} is {shown(stripped)} with {stray_spaces(value)}."
     folded = {k.strip().casefold(): k for k in texts}
     if stripped.casefold() in folded:
         return f" {shown(value)} vs trained {shown(folded[stripped.casefold()])}: another case."
+    if stripped.isdigit():  # a code: '68837' is another zip code, not a typo of '68836'
+        return ""
     close = difflib.get_close_matches(value, texts, n=1, cutoff=0.8)
     return f" Did you mean {shown(close[0])}?" if close else ""
 
 
-def _spaces(value: str, stripped: str) -> str:
-    leading, trailing = value != value.lstrip(), value != value.rstrip()
+def stray_spaces(text: str) -> str:
+    """'spaces around it', 'a leading space' or 'a trailing space' that ``text`` has; ''
+    for none."""
+    leading, trailing = text != text.lstrip(), text != text.rstrip()
     if leading and trailing:
         return "spaces around it"
-    return "a leading space" if leading else "a trailing space"
+    return "a leading space" if leading else ("a trailing space" if trailing else "")
