@@ -105,8 +105,7 @@ class ConditionalVAE(LabelOnlyCheck, SemiSupervisedTraining, ConditionalLabels, 
         Image shape for ``architecture="conv"`` when X is 2-D; taken from X when X is 4-D.
     sequence_shape : tuple (channels, length), default=None
         Sequence shape for ``"conv1d"``, ``"lstm"`` and ``"gru"`` when X is 2-D (a row holds
-        channel 0's steps, then channel 1's, ...); taken from X when X is 3-D
-        ``(n, channels, length)``.
+        channel 0's steps, then channel 1's, ...); taken from X when X is 3-D (n, C, L).
     activation : {"relu", "tanh", "logistic", "elu", "gelu", "silu", "leaky_relu"}, default="relu"
         Hidden-layer activation.
     likelihood : {"auto", "bernoulli", "gaussian"}, default="auto"

@@ -15,6 +15,7 @@ from aekit.core.config import TrainConfig
 from aekit.core.dead_units import check_epochs, revive_dead_units
 from aekit.core.latent import DeterministicLatent
 from aekit.core.objectives import KLSparsity, L1Sparsity, Term
+from aekit.core.recurrent import RECURRENT_CELLS
 from aekit.data.intervals import Interval
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
@@ -251,7 +252,7 @@ class SparseAutoencoder(BaseAutoencoder):
         config = super()._train_config(flat, y_index)
         if self.sparsity != "l1" or not self.revive_dead_units:
             return config  # a sigmoid code (KL) has no dead units of this kind
-        if self.architecture in ("lstm", "gru"):
+        if self.architecture in RECURRENT_CELLS:
             # the code is also the recurrent decoder's input at every step: zeroing its first
             # layer's column would not leave the reconstructions unchanged (see dead_units)
             return config
@@ -285,7 +286,7 @@ def _warn_of_dead_units(model: SparseAutoencoder, rows: Any) -> None:
     dead = int((np.asarray(codes) <= 0).all(axis=0).sum())
     # revive_dead_units=True is the default, but its revival is skipped for recurrent kinds
     # (_train_config): say so, or the warning reads as though revival ran and failed
-    skipped = model.revive_dead_units and model.architecture in ("lstm", "gru")
+    skipped = model.revive_dead_units and model.architecture in RECURRENT_CELLS
     unrevived = (
         f" revive_dead_units does not apply to architecture={model.architecture!r} (its "
         "decoder reads the code at every step), so none was revived."
