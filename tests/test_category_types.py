@@ -135,3 +135,18 @@ def test_a_number_and_its_text_in_one_column_are_warned_of():
             warnings.simplefilter("always")
             TabularEncoder().fit(frame.assign(c=alone))
         assert not [w for w in said if "both as numbers and as text" in str(w.message)]
+
+
+def test_the_cast_advised_for_a_float_and_its_text_makes_one_category():
+    # astype(str) was advised: 1.0 became '1.0', still apart from '1'
+    import re
+    import warnings
+
+    from aekit.data.category_types import warn_codes_both_ways
+
+    frame = pd.DataFrame({"c": pd.Series([1.0, "1", 2.0, "2"], dtype=object)})
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        warn_codes_both_ways("c", list(frame["c"].unique()))
+    cast = re.search(r"X\['c'\] = (.*)\.$", str(said[0].message))[1]
+    assert frame.assign(c=eval(cast, {"X": frame})).c.nunique() == 2  # noqa: S307

@@ -46,3 +46,9 @@ def test_score_names_thousands_for_a_grouped_cell(tmp_path):
     said = refused(invoke("score", run, tmp_path / "bad.csv", "-o", tmp_path / "s.csv"),
                    "'1,234.50' (row 5)", "pass --thousands ','")  # fmt: skip
     assert "pd.read_csv" not in said
+    # a Parquet file's text column: --thousands reads text tables alone (it was advised, and
+    # given, the same refusal came back)
+    bad.astype({"amount": str}).to_parquet(tmp_path / "bad.parquet", index=False)
+    said = refused(invoke("score", run, tmp_path / "bad.parquet", "-o", tmp_path / "p.csv"),
+                   "convert the column to numbers in DATA")  # fmt: skip
+    assert "pass --thousands" not in said

@@ -188,12 +188,13 @@ def test_a_single_image_is_refused_naming_its_folder(tmp_path):
     from aekit.cli.data import load_data
 
     image = class_folders(tmp_path / "pngs", {"": 1}) / "0.png"
-    with pytest.raises(ValueError) as caught:
-        aekit.open_dataset(image)
-    assert str(caught.value) == (
-        f"{image} is one image; open_dataset reads a folder of images: pass its folder, "
-        f"open_dataset({str(image.parent)!r})."
-    )
+    for options in ({}, {"image_size": 8}):  # its folder, not "leave them out", the fix
+        with pytest.raises(ValueError) as caught:
+            aekit.open_dataset(image, **options)
+        assert str(caught.value) == (
+            f"{image} is one image; open_dataset reads a folder of images: pass its folder, "
+            f"open_dataset({str(image.parent)!r})."
+        )
     with pytest.raises(ValueError) as caught:
         load_data(str(image), DataOptions())
     assert str(caught.value) == (

@@ -11,6 +11,7 @@ command's option (:mod:`aekit.cli.option_advice`)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from aekit.cli import array_advice, cell_advice, layout_advice, parameter_advice, series_advice
 from aekit.cli.option_advice import OPTION_ADVICE
@@ -267,7 +268,11 @@ ADVICE = (
     (r"\be\.g\. csv=\{'sep': ';', 'decimal': ','\}", "e.g. --sep ';' --decimal ','"),
     (  # aekit.data.column_checks.numeric_values: a cell '1,234.50' of a numeric column
         r"\bread the file with thousands=',' \(pd\.read_csv\(\.\.\., thousands=','\)\)",
-        "pass --thousands ','",
+        lambda m: (  # a Parquet file's text column: --thousands reads text tables alone
+            "pass --thousands ','"
+            if _data_is_text_table()
+            else "convert the column to numbers in DATA (--thousands reads text tables alone)"
+        ),
     ),
     (  # aekit.data.number_formats.numbers_as_text_message: numbers written 1.234,5 or 1,234.5
         r"; read the file with csv=\{'thousands': '(.)'(, 'decimal': ',')?\} \(pandas: .*\), "
@@ -301,3 +306,13 @@ def _as_options(settings: str) -> str:
         flag = OPTION_FLAGS.get(name)
         words.append(f"{flag} {value}" if flag else f"--param {name}={value}")
     return " ".join(words)
+
+
+def _data_is_text_table() -> bool:
+    """Whether the running command's DATA is a text table (.csv and kin), which --sep,
+    --decimal and --thousands read; a Parquet file's columns hold their own types."""
+    from aekit.cli import outputs
+    from aekit.data.file_kinds import TEXT_TABLES, data_suffix
+
+    data = None if outputs.current_call is None else outputs.current_call[2].get("data")
+    return data is None or data_suffix(Path(str(data))) in TEXT_TABLES

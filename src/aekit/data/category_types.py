@@ -160,10 +160,18 @@ def warn_codes_both_ways(name: str, categories: list) -> None:
     if not both or isinstance(both[0], (bool, np.bool_)):
         return
     listed = ", ".join(f"{c!r} and {as_text(c)!r}" for c in both[:5])
+    # astype(str) writes 1.0 as '1.0', still apart from '1': whole floats as their integers
+    floats = any(isinstance(c, (float, np.floating)) for c in both)
+    cast = (
+        f"X[{name!r}].map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() "
+        "else str(v))"
+        if floats
+        else f"X[{name!r}].astype(str)"
+    )
     warnings.warn(
         f"column {name!r} holds values both as numbers and as text ({listed}"
         f"{', ...' if len(both) > 5 else ''}): each is its own category. Write the column "
-        f"one way first, e.g. X[{name!r}] = X[{name!r}].astype(str).",
+        f"one way first, e.g. X[{name!r}] = {cast}.",
         UserWarning,
         stacklevel=caller_level(),
     )

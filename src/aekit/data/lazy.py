@@ -188,6 +188,11 @@ def open_dataset(
     table = label_column is not None or columns is not None
     if columns is not None and label_column is not None:  # listing it names what is read
         columns = [c for c in columns if c != label_column]
+    if suffix in IMAGE_SUFFIXES and path.is_file():  # before its options: the folder is the fix
+        raise ValueError(
+            f"{path} is one image; open_dataset reads a folder of images: pass its folder, "
+            f"open_dataset({str(path.parent)!r})."
+        )
     # like label_column on images, image options on a table or an array would pass unused
     parquet_folder = path.is_dir() and any(path.glob("**/*.parquet"))
     if (image_size is not None or grayscale) and (parquet_folder or not path.is_dir()):
@@ -209,11 +214,6 @@ def open_dataset(
         return Dataset(open_npy(path))
     if data_suffix(path) in TEXT_TABLES:  # also compressed: table.csv.gz
         return _csv(path, label_column, columns, csv or {})
-    if suffix in IMAGE_SUFFIXES:
-        raise ValueError(
-            f"{path} is one image; open_dataset reads a folder of images: pass its folder, "
-            f"open_dataset({str(path.parent)!r})."
-        )
     raise ValueError(
         f"cannot open {path} lazily: use a .npy, .parquet or text table (.csv, .tsv, .txt, "
         ".dat, .data) file, a folder of Parquet files or a folder of images."
