@@ -178,9 +178,12 @@ def test_distributed_parameter_is_checked(monkeypatch):
         aekit.Autoencoder(distributed=True, max_iter=1).fit(X)
     monkeypatch.setenv("WORLD_SIZE", "1")  # torchrun with one process: trains alone
     assert aekit.Autoencoder(max_iter=1, latent_dim=2).fit(X).n_iter_ == 1
-    monkeypatch.setenv(distributed.TIMEOUT_ENV, "soon")
-    with pytest.raises(ValueError, match="AEKIT_DISTRIBUTED_TIMEOUT"):
-        distributed.timeout()
+    for raw in ("soon", "inf", "1e30"):  # inf and 1e30: OverflowError tracebacks before
+        monkeypatch.setenv(distributed.TIMEOUT_ENV, raw)
+        with pytest.raises(ValueError, match="AEKIT_DISTRIBUTED_TIMEOUT=.* at most 604800"):
+            distributed.timeout()
+    monkeypatch.setenv(distributed.TIMEOUT_ENV, "604800")
+    assert distributed.timeout().days == 7
 
 
 def test_the_run_parts_processes_compare_tell_runs_apart_and_agree_on_one():

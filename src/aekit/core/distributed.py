@@ -125,6 +125,9 @@ def local_device(device: torch.device) -> torch.device:
     return torch.device("cuda", index)
 
 
+MAX_TIMEOUT_S = 7 * 24 * 3600  # gloo counts milliseconds in a C int: 24 days at most
+
+
 def timeout() -> datetime.timedelta:
     """The collective timeout: ``AEKIT_DISTRIBUTED_TIMEOUT`` seconds (default 600)."""
     raw = os.environ.get(TIMEOUT_ENV, str(DEFAULT_TIMEOUT_S))
@@ -132,8 +135,11 @@ def timeout() -> datetime.timedelta:
         seconds = float(raw)
     except ValueError:
         seconds = -1.0
-    if not seconds > 0:
-        raise ValueError(f"{TIMEOUT_ENV}={raw!r} must be a number of seconds above 0.")
+    if not 0 < seconds <= MAX_TIMEOUT_S:  # inf and 1e30 overflowed timedelta or torch's int
+        raise ValueError(
+            f"{TIMEOUT_ENV}={raw!r} must be a number of seconds above 0 and at most "
+            f"{MAX_TIMEOUT_S} (a week)."
+        )
     return datetime.timedelta(seconds=seconds)
 
 
