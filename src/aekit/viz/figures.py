@@ -12,7 +12,11 @@ matplotlib loads on the first call, not on import, so importing the drawing modu
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +24,7 @@ import numpy as np
 
 from aekit.io.atomic import atomic_write
 from aekit.io.paths import user_path
+from aekit.warning_lines import caller_level
 
 __all__ = ["new_axes", "new_figure", "save_figure"]
 
@@ -88,5 +93,52 @@ def save_figure(figure: Any, path: str | os.PathLike, dpi: int = 120) -> Path:
     path = user_path(path)
     fmt = path.suffix.lstrip(".").lower() or "png"
     # The format is named because the temporary file's suffix (.tmp) does not name one.
-    atomic_write(path, lambda tmp: figure.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight"))
+    with glyphs_said_once(path.name):
+        atomic_write(
+            path, lambda tmp: figure.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight")
+        )
     return path
+
+
+@contextlib.contextmanager
+def glyphs_said_once(name: str) -> Iterator[None]:
+    """Within it, the warnings of drawing the figure ``name`` are warned again on leaving it,
+    matplotlib's missing glyphs as one warning with the fix (it warned once a character: a CJK
+    column name drew a line per glyph, and no fix)."""
+    said: list = []
+    try:
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            yield
+    finally:  # outside the recording, which would swallow them again
+        _say_again(said, name)
+
+
+_GLYPH = re.compile(r"Glyph \d+ \((.*)\) missing from font\(s\) (.*)\.")
+
+
+def _say_again(said: list, name: str) -> None:
+    """``said``, the warnings of drawing the figure ``name``, warned again (outside the
+    recording), matplotlib's missing glyphs as one."""
+    missing, fonts = [], set()
+    for warning in said:
+        match = _GLYPH.match(str(warning.message))
+        if match is None:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+            continue
+        char = match[1]  # '\N{CJK UNIFIED IDEOGRAPH-6E29}' or '\ue000', as matplotlib writes it
+        if char.startswith("\\"):
+            char = char.encode("ascii", "backslashreplace").decode("unicode_escape")
+        missing.append(char)
+        fonts.add(match[2])
+    if missing:
+        shown = "".join(dict.fromkeys(missing))
+        warnings.warn(
+            f"{name}: its font ({', '.join(sorted(fonts))}) has no glyph for {shown!r}, "
+            "drawn as boxes; give matplotlib a font that has them "
+            "(matplotlib.rcParams['font.family'] = [...]).",
+            UserWarning,
+            stacklevel=caller_level(),
+        )

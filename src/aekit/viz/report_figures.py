@@ -16,7 +16,7 @@ import numpy as np
 
 from aekit.viz import denoising
 from aekit.viz import plots as plotting
-from aekit.viz.figures import new_figure, save_figure
+from aekit.viz.figures import glyphs_said_once, new_figure, save_figure
 from aekit.viz.report_generative import figure_manifold, figure_traversal
 
 _N_IMAGES, _N_SAMPLES, _N_STEPS = 16, 40, 8  # reconstructed, sampled, interpolated images
@@ -318,7 +318,8 @@ def write_figures(
     written = []
     for name, draw in FIGURES.items():
         try:
-            fig = draw(data)
+            with glyphs_said_once(name):  # drawing text warns too, a line a missing glyph
+                fig = draw(data)
             if fig is not None:
                 written.append(save_figure(fig, folder / name, dpi=110))
         except Exception as err:  # one broken figure must not cost the others (or the run)
