@@ -371,7 +371,14 @@ _complete_commands()
 
 
 def main() -> None:
-    """Entry point: input errors become one line on stderr and exit code 2."""
+    """The ``aekit`` command's process entry point: input errors become one line on stderr and
+    exit code 2, and it ends the process (SystemExit).
+
+    It takes the process for the rest of its life: Ctrl-C, SIGTERM and SIGHUP end it with the
+    command's status (so that the seconds of teardown cannot turn a finished run into a
+    failed one), and warnings print as ``aekit: warning:`` lines. So it is no function to call
+    inside a notebook or another program, which would keep those handlers after it: run the
+    command as a process there (``subprocess.run(["aekit", ...])``), or use the Python API."""
     from aekit.cli.running import run_cli
 
     _complete_commands()

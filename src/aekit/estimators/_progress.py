@@ -3,6 +3,8 @@ prints on stdout (``aekit ... > out.txt``) stays its results alone."""
 
 from __future__ import annotations
 
+import time
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -14,6 +16,11 @@ from rich.progress import (
 )
 
 from aekit.core.train import EpochReport
+
+# Where stderr is no terminal (a CI log, nohup, a notebook's stream) rich draws the bar once, at
+# the end: a line every this many seconds says a long run is alive (a 300-epoch run printed
+# nothing until it ended)
+PLAIN_LINE_EVERY_S = 30.0
 
 
 class ProgressBar:
@@ -36,6 +43,9 @@ class ProgressBar:
         chosen = [c for part, cs in columns.items() if part == "bar" or part in shown for c in cs]
         self.progress = Progress(*chosen, console=console)
         self.task = self.progress.add_task(description, total=total, completed=0, losses="")
+        self.plain = not console.is_terminal
+        self.description, self.total = description, total
+        self.started = self.last_line = time.monotonic()
 
     def __enter__(self) -> ProgressBar:
         self.progress.start()
@@ -57,6 +67,11 @@ class ProgressBar:
         if report.validation:
             losses += f"  val {report.validation['loss']:.4g}"
         self.progress.update(self.task, completed=report.epoch, losses=losses)
+        now = time.monotonic()
+        if self.plain and now - self.last_line >= PLAIN_LINE_EVERY_S and report.epoch < self.total:
+            self.last_line = now
+            spent = time.strftime("%H:%M:%S", time.gmtime(now - self.started))
+            self.say(f"{self.description} epoch {report.epoch}/{self.total} {losses} ({spent})")
 
 
 def _parts_that_fit(width: int, description: str, total: int) -> dict[str, int]:
