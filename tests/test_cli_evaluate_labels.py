@@ -295,3 +295,16 @@ def test_the_rules_named_label_holds_beside_classes_detect_never_saw():
         warnings.simplefilter("ignore")  # the unseen classes are said, counted as anomalies
         anomalous = as_anomaly(labels, None, seen=["good"], ruled="good")
     assert anomalous.tolist() == [False] * 10 + [True] * 27
+
+
+def test_a_label_option_refused_is_not_first_said_to_change_nothing(folder):
+    # "--label-column changes nothing for this run", then the refusal of the same option
+    plain = folder / "plain.csv"
+    pd.read_csv(folder / "rows.csv").drop(columns="digit").to_csv(plain, index=False)
+    ae = ["--model", "ae", "--epochs", "1", "--param", "hidden_layer_sizes=[16]", "--quiet"]
+    ok(invoke("train", plain, *ae, "--no-figures", "--out", folder / "plain"))
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        result = invoke("evaluate", folder / "plain", plain, "--label-column", "p3")
+    refused(result, "the model reads column 'p3' as a feature")
+    assert not [w for w in said if "nothing for this run" in str(w.message)]

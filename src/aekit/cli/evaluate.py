@@ -319,8 +319,6 @@ def evaluate(
         )
     fill_gaps(estimator, handle_missing, run)
     check_applies(data, labels, label_column)
-    typed = {"--label-column": label_column, "--labels": labels, "--normal-label": normal_label}
-    _warn_of_unused_label_options(estimator, typed)
     # as the run read DATA: its label column, image size and shape
     options = run_data_options(
         run, data, label_column, image_shape, image_size, grayscale, labels
@@ -353,6 +351,10 @@ def evaluate(
         for i, (part, truth) in enumerate(parts):
             start(f"rows {i * batch:,} to {min(len(X), (i + 1) * batch):,}")
             sums.add(estimator, encoded(encoder, part, model=estimator), truth)
+    # once DATA was read as the run reads it: an option it refuses is said alone, not after a
+    # warning that it changes nothing
+    typed = {"--label-column": label_column, "--labels": labels, "--normal-label": normal_label}
+    _warn_of_unused_label_options(estimator, typed)
     # the figures first: the normal label the rule takes is said there, before it is said to
     # be one detect never saw (the other way round a new user read it backwards)
     result = {"model": type(estimator).__name__, "rows": len(X), **sums.result()}
