@@ -66,7 +66,8 @@ TABULAR_ENCODER_DOC = (
         categorical one); :meth:`transform_with_mask` returns which entries were observed.
     handle_unknown : {"error", "ignore"}, default="error"
         A category not seen in fit raises a ValueError naming the column and value, or (with
-        ``"ignore"``) encodes as all zeros.
+        ``"ignore"``) encodes as all zeros, with a warning: a categorical term scores an
+        all-zero group as perfectly reconstructed, so such rows score as more normal.
     standardize : bool, default=True
         Standardize numeric columns (:func:`aekit.data.scaling.standardization`). False: they
         pass through as they are (mean 0 and scale 1 in ``mean_`` and ``scale_``).
