@@ -16,6 +16,7 @@ import sys
 import traceback
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 
 import typer
 
@@ -192,6 +193,9 @@ def usage_message(err: ClickException, words: list[str] | None = None) -> str:
     words = sys.argv[1:] if words is None else words
     if isinstance(err, NoSuchOption) and context is not None:
         text = _option_of_other_commands(err, context, words) or text
+    dashed = [w for w in words if w.startswith("-") and w != "-" and Path(w).is_file()]
+    if isinstance(err, UsageError) and dashed:  # '-data.csv' read as options -d -a ...
+        text += f" ({dashed[0]} is a file: write ./{dashed[0]} for a name that starts with '-')"
     path = context.command_path if context is not None else None
     if path is None and isinstance(err, UsageError):  # click gives "requires an argument" none
         commands = [w for w in words if not w.startswith("-")]
