@@ -216,6 +216,9 @@ def _shown_names(names: Any) -> str | None:
     return ", ".join(names[:20]) + more
 
 
+MIN_WIDTH = 20  # narrower than this (COLUMNS=0, 5), info's table is drawn 80 wide
+
+
 def _print_table(title: str, rows: dict[str, Any]) -> None:
     """``info``'s two-column table: every row that has a value."""
     import json
@@ -229,7 +232,10 @@ def _print_table(title: str, rows: dict[str, Any]) -> None:
     for key, value in rows.items():
         if value is not None:
             table.add_row(key, value if isinstance(value, str) else json.dumps(value))
-    Console().print(table)
+    console = Console()
+    if console.width < MIN_WIDTH:  # COLUMNS=0 printed nothing, and exited 0
+        console = Console(width=80)
+    console.print(table)
 
 
 def _run_record(run: Path) -> dict[str, Any]:
