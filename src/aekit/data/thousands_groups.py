@@ -51,8 +51,8 @@ def refuse_misplaced_thousands(
         return
     mark, point = re.escape(thousands), re.escape(decimal)
     grouped = rf"[+-]?\d{{1,3}}({mark}\d{{3}})+({point}\d*)?([eE][+-]?\d+)?"
-    for position, cells in zip(numbers, text.T.to_numpy(), strict=True):
-        cells = pd.Series(cells, dtype=object).str.strip()
+    for position, (_, column) in zip(numbers, text.items(), strict=True):
+        cells = column.str.strip()
         wrong = cells.str.contains(thousands, regex=False) & ~cells.str.fullmatch(grouped)
         if wrong.any():
             row = int(np.argmax(wrong.to_numpy()))
