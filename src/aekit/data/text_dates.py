@@ -78,8 +78,11 @@ def looks_like_dates(distinct: pd.Series) -> bool:
         return False
     with warnings.catch_warnings():  # 'could not infer format' and the like: not the user's
         warnings.simplefilter("ignore")
-        parsed = pd.Series([_parsed(value) for value in shaped])
-    return bool(parsed.sum() >= DATES_SHARE * len(distinct))
+        # each value read on its own terms, all at once; one at a time (day first too) only
+        # where that fails: a value a call took 4.6 s for 20,000 distinct timestamps
+        at_once = pd.to_datetime(shaped, format="mixed", errors="coerce").notna()
+        parsed = int(at_once.sum()) + sum(_parsed(value) for value in shaped[~at_once])
+    return bool(parsed >= DATES_SHARE * len(distinct))
 
 
 def _parsed(value: str) -> bool:
