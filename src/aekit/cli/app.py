@@ -128,14 +128,15 @@ def train(
     # --epochs and --seed set max_iter and random_state over a --config's (beside --param
     # max_iter or random_state, refused: one would silently win)
     given = given_options(epochs, seed)
+    typed = runs.resolve_params(cls, {}, param or [])  # the --param given, names checked
     if config:  # named as the file's: refused later, they read as a typed --param
         # --checkpoint sets checkpoint_dir over the file's too
         replaced = set(given) | ({"checkpoint_dir"} if checkpoint is not None else set())
-        typed = "random_state" in {**runs.resolve_params(cls, {}, param or []), **given}
-        recorded = recorded_seed(_recorded_params(document), config, said=not typed)
+        seeded = "random_state" in {**typed, **given}
+        recorded = recorded_seed(_recorded_params(document), config, said=not seeded)
         check_recorded_params(cls, recorded, param or [], config, replaced)
     params = runs.resolve_params(cls, recorded if config else {}, param or [])
-    runs.with_options(runs.resolve_params(cls, {}, param or []), **given)  # refuses a clash
+    runs.with_options(typed, **given)  # refuses a clash
     params.update(given)
     params.setdefault("random_state", 0)  # a run must be repeatable from its config.toml
     cls(**params)._validate_params()  # a bad --epochs or --param is refused before DATA is read
