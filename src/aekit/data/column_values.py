@@ -119,8 +119,9 @@ def _warn_of_ignored(frame: pd.DataFrame, names: list[str], unknown: np.ndarray)
 
     from aekit.warning_lines import caller_level
 
-    first = {names[j]: frame[names[j]].iloc[i] for i, j in zip(*np.nonzero(unknown), strict=True)}
-    shown_cells = ", ".join(f"{name}={value!r}" for name, value in list(first.items())[:3])
+    columns = [j for j in range(len(names)) if unknown[:, j].any()][:3]  # each one's first cell
+    first = {names[j]: frame[names[j]].iloc[int(unknown[:, j].argmax())] for j in columns}
+    shown_cells = ", ".join(f"{name}={value!r}" for name, value in first.items())
     warnings.warn(
         f"{int(unknown.any(axis=1).sum())} row(s) hold a category not seen in fit "
         f"({shown_cells}), encoded as all zeros (handle_unknown='ignore'): a model's "
