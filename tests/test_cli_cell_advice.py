@@ -128,9 +128,9 @@ def test_decimal_commas_and_clipped_values_are_said_without_python_calls():
     rng = np.random.default_rng(0)
     X = pd.DataFrame({"a": rng.normal(size=30), "b": [f"{v:.2f}".replace(".", ",") for v in
                                                        rng.normal(size=30)]})  # fmt: skip
-    with pytest.warns(UserWarning, match="decimal comma") as caught:
+    with pytest.raises(ValueError, match="decimal comma") as caught:
         aekit.TabularEncoder().fit(X)
-    line = for_the_command_line(str(caught[0].message), set())
+    line = for_the_command_line(str(caught.value), set())
     assert line.endswith(
         "Pass --decimal ',' if DATA is not separated by ',' (else write its numbers with a "
         "'.'), or leave the column out with --ignore-column b."
@@ -139,15 +139,15 @@ def test_decimal_commas_and_clipped_values_are_said_without_python_calls():
     # decimal comma, already given on the command line (user review)
     grouped = [f"{v:.2f}".replace(".", ",") for v in rng.uniform(300, 999, size=30)]
     grouped[3], grouped[9] = "1.065,00", "1.050,50"
-    with pytest.warns(UserWarning, match=r"'\.' between their thousands \('1\.065,00', row 3"):
+    with pytest.raises(ValueError, match=r"'\.' between their thousands \('1\.065,00', row 3"):
         aekit.TabularEncoder().fit(X.assign(b=grouped))
     read = pd.read_csv(
         io.StringIO("b\n" + "\n".join(f'"{v}"' for v in grouped)), thousands=".", decimal=","
     )
     assert read["b"].dtype == float and read["b"][3] == 1065.0  # the advice, as given
-    with pytest.warns(UserWarning, match="between their thousands") as caught:
+    with pytest.raises(ValueError, match="between their thousands") as caught:
         aekit.TabularEncoder().fit(X.assign(b=grouped))
-    line = for_the_command_line(str(caught[0].message), set())
+    line = for_the_command_line(str(caught.value), set())
     assert line.endswith("; pass --thousands '.' --decimal ','."), line
     images = rng.random((40, 16))
     model = aekit.DenoisingAutoencoder(max_iter=1, hidden_layer_sizes=(8,), latent_dim=2)

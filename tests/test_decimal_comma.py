@@ -89,3 +89,23 @@ def test_whole_numbers_grouped_by_commas_are_offered_as_thousands_first(tmp_path
     assert "between their thousands" not in numbers_as_text_message("kg", weights)
     assert "decimal comma" in numbers_as_text_message("x", decimals)
     assert "thousands" not in numbers_as_text_message("x", decimals)
+
+
+@pytest.mark.parametrize("option", ["--ignore-column", "--category-column"])
+def test_a_column_left_out_or_declared_categories_is_not_refused_for_its_commas(
+    european, tmp_path, option
+):
+    # the refusal named --ignore-column as a fix, then refused it for the same column: a
+    # column read as text on purpose is as it is
+    path, _ = european
+    wrong = invoke("train", path, "--sep", ";", "--model", "ae", *QUICK, "--out", tmp_path / "X")
+    assert "decimal comma" in error_message(wrong.exception)
+    frame = pd.read_csv(path, sep=";").assign(a=lambda f: f["a"].str.replace(",", "."))
+    frame.to_csv(tmp_path / "one.csv", sep=";", index=False)  # 'b' and 'c' keep their commas
+    spec = tmp_path / "one.csv"
+    for given, other in (("b", "c"), ("c", "b")):  # the column not named is still refused
+        said = error_message(invoke("train", spec, "--sep", ";", *QUICK, option, given).exception)
+        assert f"1 column(s) ({other!r}) hold numbers written with a decimal comma" in said
+    run = tmp_path / "R"
+    ok(invoke("train", spec, "--sep", ";", *QUICK, option, "b", option, "c", "--out", run))
+    assert (run / "model.safetensors").exists()

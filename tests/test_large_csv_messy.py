@@ -139,7 +139,11 @@ def small_and_large(monkeypatch, tmp_path):
         (header_repeated, "data row 100 (and 1 more) (0-based, after the header) repeats the"),
         (trailing_separators, None),
         (unnamed_column_with_a_late_value, "1 column(s) have no name in the header row (column 5"),
-        (formatted_numbers, None),
+        (
+            formatted_numbers,
+            "column 'price' holds numbers written with thousands separators, a currency or a "
+            "percent sign ('$1,200', row 0)",
+        ),
         (
             thousands_separator_late,
             "column 'c' holds numbers but also text ('1,234.5' in data row 250, 0-based)",

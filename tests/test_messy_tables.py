@@ -37,8 +37,11 @@ def test_a_text_column_holding_its_own_name_as_a_value_still_reads(tmp_path):
 )
 def test_numbers_written_as_a_spreadsheet_writes_them_are_named_not_made_categories(cells):
     X = pd.DataFrame({"a": [0.5, 1.5, 2.5] * 10, "amount": cells * 10})
-    with pytest.warns(UserWarning, match=r"column 'amount' holds numbers written with"):
+    # refused, not warned of then fitted: each amount would be a category of its own
+    with pytest.raises(ValueError, match=r"column 'amount' holds numbers written with"):
         TabularEncoder().fit(X)
+    declared = X.assign(amount=X["amount"].astype("category"))  # the way out the refusal names
+    assert TabularEncoder().fit(declared).n_features_out_ == 1 + len(set(cells))
 
 
 def test_text_with_a_few_numbers_is_not_taken_for_formatted_numbers():
@@ -54,11 +57,12 @@ def test_on_the_command_line_formatted_numbers_point_to_ignore_column():
     from aekit.cli.errors import for_the_command_line
 
     X = pd.DataFrame({"a": [0.5, 1.5, 2.5] * 10, "price": ["$1,200", "$35", "$4,000"] * 10})
-    with pytest.warns(UserWarning) as caught:
+    with pytest.raises(ValueError) as caught:
         TabularEncoder().fit(X)
-    line = for_the_command_line(str(caught[0].message), {"ignore_column"})
+    line = for_the_command_line(str(caught.value), {"ignore_column", "category_column"})
     assert line.endswith("leave it out with --ignore-column price."), line
-    assert "pd.to_numeric" not in line
+    assert "say so with --category-column price)" in line, line
+    assert "pd.to_numeric" not in line and "astype" not in line
 
 
 def test_empty_columns_of_trailing_separators_are_dropped_with_a_warning(tmp_path):

@@ -6,6 +6,7 @@ reading option (or the conversion) that makes them numbers again."""
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,26 @@ def decimal_comma_numbers(series: pd.Series) -> tuple[int, Any] | None:
             return None
     first = int(np.argmax(series.index.isin(comma[comma].index)))
     return first, json_value(series.iloc[first])
+
+
+def decimal_comma_columns(table: pd.DataFrame, text_columns: Sequence[str]) -> list[str]:
+    """The text columns whose values nearly all (90%) are numbers once ',' is read as the
+    decimal mark, and some of them hold a ',': numbers written as in most of Europe (0,5) and
+    read with '.', which one-hot encoding would make one category per value. ``text_columns``,
+    read as text on purpose (an id, an ignored or declared categorical column), are not."""
+    found = []
+    for name in table.columns:
+        column = table[name]
+        text = column.dtype == object or pd.api.types.is_string_dtype(column)
+        if not text or str(name) in text_columns:
+            continue
+        values = column.dropna().astype(str).str.strip()
+        if len(values) == 0 or not values.str.contains(",", regex=False).any():
+            continue
+        parsed = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce")
+        if parsed.notna().mean() >= 0.9:
+            found.append(str(name))
+    return found
 
 
 def decimal_comma_message(name: str, found: tuple[int, Any]) -> str:
@@ -81,6 +102,13 @@ def numbers_as_text_message(name: str, series: pd.Series) -> str | None:
     or thousands separators, currency and percent signs), and the fix; None when it does not."""
     if (found := text_among_numbers(series)) is not None:
         return text_among_numbers_message(name, found, missing_markers(series))
+    return number_format_message(name, series)
+
+
+def number_format_message(name: str, series: pd.Series) -> str | None:
+    """Why a text column is numbers in a format that a reading option or a cast reads (decimal
+    commas, thousands separators, currency and percent signs, fractions held as text), and the
+    fix; None when it is not."""
     if (comma := decimal_comma_numbers(series)) is not None:
         # beside decimal commas a '.' between digits is a thousands mark ('1.065,00' among
         # '1185,00'): the decimal comma alone, given already, still leaves those cells text
@@ -209,13 +237,27 @@ def thousands_mark(series: pd.Series) -> str | None:
     return None
 
 
-def warn_text_among_numbers(name: str, series: pd.Series) -> bool:
-    """Warn of a column of numbers read as text (:func:`numbers_as_text_message`); whether it
-    is one."""
-    message = numbers_as_text_message(name, series)
-    if message is not None:
+# What each format's message says of the column read as text, and what a refusal says instead
+_AS_CATEGORIES = "read as text, each value a category"
+_UNLESS_DECLARED = (
+    "read as text, which would make each value a category of its own (if the column really is "
+    "categories, say so with X[{name!r}].astype('category'))"
+)
+
+
+def check_numbers_read_as_text(name: str, series: pd.Series) -> bool:
+    """For a text column about to be one-hot encoded: refuse numbers written in a format that a
+    reading option or a cast reads (:func:`number_format_message`: as categories each value is
+    its own, and next month's amounts all unseen, with a known fix); warn of a few text cells
+    among numbers (a typo, a missing-value marker: the column may be meant as text). Whether
+    either applies. A column declared categorical (a ``category`` dtype) is not checked."""
+    if (found := text_among_numbers(series)) is not None:
+        message = text_among_numbers_message(name, found, missing_markers(series))
         warnings.warn(message, UserWarning, stacklevel=caller_level())
-    return message is not None
+        return True
+    if (message := number_format_message(name, series)) is not None:
+        raise ValueError(message.replace(_AS_CATEGORIES, _UNLESS_DECLARED.format(name=name)))
+    return False
 
 
 def check_numbers_not_text(frame: pd.DataFrame, who: str) -> None:

@@ -21,6 +21,7 @@ from aekit.data.file_kinds import (
     refuse_utf8_mark_read_otherwise,
 )
 from aekit.data.header_checks import check_header, first_row_shown, is_number, name_bases
+from aekit.data.number_formats import decimal_comma_columns
 from aekit.data.separators import (
     WHITESPACE,
     decimal_commas_between_whitespace,
@@ -47,24 +48,6 @@ def parser_error_message(path: Any, err: Exception) -> str:
         f"{path}: line {line} has {saw} fields where the lines before it have {expected}; fix "
         "that line (a cell that holds the separator must be quoted)."
     )
-
-
-def _decimal_comma_columns(table: pd.DataFrame) -> list[str]:
-    """The text columns whose values nearly all (90%) are numbers once ',' is read as the
-    decimal mark, and some of them hold a ',': numbers written as in most of Europe (0,5) and
-    read with '.', which one-hot encoding would make one category per value."""
-    found = []
-    for name in table.columns:
-        column = table[name]
-        if not (column.dtype == object or pd.api.types.is_string_dtype(column)):
-            continue
-        values = column.dropna().astype(str).str.strip()
-        if len(values) == 0 or not values.str.contains(",", regex=False).any():
-            continue
-        parsed = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce")
-        if parsed.notna().mean() >= 0.9:
-            found.append(str(name))
-    return found
 
 
 def _undecodable(path: Path, encoding: str) -> str:
@@ -342,7 +325,7 @@ def read_csv(
         table.columns = [f"x{i}" for i in range(table.shape[1])]
     refuse_misplaced_thousands(path, table, sep, encoding, header, decimal, thousands)
     if decimal != "," and sep != ",":  # in a ','-separated file "1,234" is more likely thousands
-        commas = _decimal_comma_columns(table)
+        commas = decimal_comma_columns(table, text_columns)
         names = [str(c) for c in table.columns]
         if commas and header and all(map(is_decimal_comma_number, name_bases(names, ","))):
             # ' 0,126  -0,132' under no header: its first row is such numbers too

@@ -32,7 +32,7 @@ from aekit.data.feature_groups import FeatureGroup
 from aekit.data.fit_columns import column_mismatch, warn_feature_names
 from aekit.data.float32 import check_float32_range
 from aekit.data.non_finite import describe_non_finite, refuse_empty_columns_alone, refuse_infinite
-from aekit.data.number_formats import refuse_numbers_written_so, warn_text_among_numbers
+from aekit.data.number_formats import check_numbers_read_as_text, refuse_numbers_written_so
 from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
 from aekit.data.tabular_state import EncoderState
@@ -106,7 +106,7 @@ class TabularEncoder(EncoderState, TransformerMixin, BaseEstimator):
             if is_categorical(series) and name not in dummies:
                 self.categories_[name] = categories_of(name, series)
                 warn_codes_both_ways(name, self.categories_[name])  # 7 and '7'
-                if not warn_text_among_numbers(name, series):
+                if not check_numbers_read_as_text(name, series):
                     warn_many_categories(name, series, len(self.categories_[name]))
                 width, kind = len(self.categories_[name]), "categorical"
             else:
