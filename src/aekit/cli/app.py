@@ -90,7 +90,7 @@ def train(
 
     A ConditionalVAE learns from DATA's labels: a table's --label-column, an .npz's y, an image
     folder's sub-folders, or an array's --labels FILE (recorded in RUN, as DATA is)."""
-    from aekit.cli import resuming, runs, tables
+    from aekit.cli import data_fingerprint, resuming, runs, tables
     from aekit.cli.column_warnings import warn_of_misread_columns
     from aekit.cli.table_options import config_file
 
@@ -114,6 +114,8 @@ def train(
         from aekit.cli.data import data_path
 
         data_path(data)
+    if config:  # the recorded file changed since: another model, unless said
+        data_fingerprint.warn_if_changed(document, data, config)
     check_applies(data, labels, label_column)  # as typed: --labels for an array alone
     options = {
         "label_column": label_column or data_section.get("label_column"),

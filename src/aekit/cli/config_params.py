@@ -48,6 +48,8 @@ _SECTIONS: dict[str, frozenset[str] | None] = {
     "data": frozenset(
         {
             "path",
+            "sha256",
+            "bytes",
             "label_column",
             "labels_file",
             "image_shape",

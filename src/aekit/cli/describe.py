@@ -250,9 +250,9 @@ def _run_record(run: Path) -> dict[str, Any]:
 _LISTED = {"ignore_columns": "--ignore-column", "category_columns": "--category-column"}
 
 
-# [data] keys that are no option of the command line: DATA itself, and what detect records of
-# its labels for evaluate (the labels it saw, the normal label its rule took)
-_NO_OPTIONS = frozenset({"path", "labels", "normal_label_by_rule"})
+# [data] keys that are no option of the command line: DATA itself (its path, its digest), and
+# what detect records of its labels for evaluate (the labels it saw, the normal label its rule took)
+_NO_OPTIONS = frozenset({"path", "labels", "normal_label_by_rule", "sha256", "bytes"})
 
 
 def _data_read(run: Path) -> str | None:

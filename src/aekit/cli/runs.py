@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from aekit import registry
+from aekit.cli.data_fingerprint import fingerprint
 from aekit.cli.outputs import check_out, claimed_run  # noqa: F401 (the commands use them)
 from aekit.cli.param_values import param_pair, parse_value, toml_literal, typed_list  # noqa: F401
 from aekit.cli.parameter_names import nearest_parameter
@@ -159,7 +160,8 @@ def config_document(estimator: Any, data: str, data_options: dict[str, Any]) -> 
         "params": params,
         "data": {"path": data}
         | {k: v for k, v in data_options.items() if v not in (None, False)}
-        | table_options.record(),
+        | table_options.record()
+        | fingerprint(data),
     }
 
 
@@ -322,7 +324,8 @@ def write_record(
         "data": {"path": data}
         | {k: v for k, v in (data_options or {}).items() if v not in (None, False)}
         | ({"normal_label": normal_label} if normal_label is not None else {})
-        | table_options.record(),
+        | table_options.record()
+        | fingerprint(data),
         "run": started.record(rows),
     }
     write_utf8(folder / "config.toml", tomli_w.dumps(document))

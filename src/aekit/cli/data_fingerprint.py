@@ -1,0 +1,75 @@
+"""What a RUN records of DATA's contents, beside its path: the SHA-256 of its bytes.
+
+A RUN's config.toml names DATA by path (:mod:`aekit.cli.recorded_paths`), and a file changed
+since is read as it is now: ``aekit train --config RUN`` then trained another model from the
+"same" data without a word, and an auditor holding the file had no way to tell it was the one
+trained on. ``[data] sha256`` (and ``bytes``) let ``train --config`` say so, and anyone check
+a file by hand (``sha256sum data.csv``). A folder (images, a Parquet dataset) is hashed as its
+files in sorted order, each file's path under the folder and its bytes, so a renamed, added or
+changed image changes it; ``digits``, scikit-learn's bundled table, has no file to hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+from aekit.cli.recorded_paths import BUILT_IN
+from aekit.warning_lines import caller_level
+
+_BLOCK = 1 << 20  # hashed a MiB at a time: a file larger than memory is read as a stream
+
+
+def fingerprint(data: str) -> dict[str, Any]:
+    """``{"sha256": ..., "bytes": ...}`` of the file or folder ``data``; nothing for the
+    built-in digits or a path that is neither."""
+    path = Path(data)
+    if data == BUILT_IN or not (path.is_file() or path.is_dir()):
+        return {}
+    digest, size = hashlib.sha256(), 0
+    if path.is_file():
+        size = _add_bytes(digest, path)
+    else:
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            # the path in the hash too: two images swapped between classes change it
+            digest.update(file.relative_to(path).as_posix().encode("utf-8", "surrogateescape"))
+            digest.update(b"\0")
+            size += _add_bytes(digest, file)
+    return {"sha256": digest.hexdigest(), "bytes": size}
+
+
+def _add_bytes(digest: Any, file: Path) -> int:
+    size = 0
+    with open(file, "rb") as stream:
+        while block := stream.read(_BLOCK):
+            digest.update(block)
+            size += len(block)
+    return size
+
+
+def warn_if_changed(document: dict[str, Any], data: str, config: os.PathLike | str) -> None:
+    """Warn when ``data``, the path the RUN whose config.toml is ``document`` (``config``)
+    recorded, no longer holds the bytes it recorded: the run then trains on the file as it
+    is now, another model. Other DATA given with a config (its settings reused on new data)
+    is not compared, nor a config.toml of an older aekit, which records no digest."""
+    from aekit.cli.recorded_paths import is_training_data
+
+    if not is_training_data(document, data):
+        return
+    section = document.get("data", {})
+    recorded = section.get("sha256") if isinstance(section, dict) else None
+    if not isinstance(recorded, str):
+        return
+    now = fingerprint(data).get("sha256")
+    if now is None or now == recorded:
+        return
+    warnings.warn(
+        f"DATA {data} has changed since {config} recorded it (SHA-256 {now[:12]}... now, "
+        f"{recorded[:12]}... then): this run trains on it as it is now, so its model will "
+        "differ from the recorded run's.",
+        UserWarning,
+        stacklevel=caller_level(),
+    )

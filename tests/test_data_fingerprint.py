@@ -1,0 +1,74 @@
+"""A RUN records DATA's SHA-256 beside its path, and ``aekit train --config RUN`` says when the
+recorded file no longer holds those bytes (it trained another model from the "same" data,
+unsaid: an audit had only the path)."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_helpers import invoke, ok
+
+from aekit.cli.data_fingerprint import fingerprint
+
+QUICK = ["--model", "ae", "--epochs", "1", "--param", "hidden_layer_sizes=[4]", "--quiet"]
+CHANGED = "has changed since"
+
+
+@pytest.fixture
+def table(tmp_path):
+    rng = np.random.default_rng(0)
+    path = tmp_path / "t.csv"
+    pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "c"]).to_csv(path, index=False)
+    return path
+
+
+def _recorded(run) -> dict:
+    return tomllib.loads((run / "config.toml").read_text())["data"]
+
+
+def _train(*args):
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*has not learned")
+        return ok(invoke("train", *args))
+
+
+def test_a_run_records_the_sha256_and_size_of_its_data(table, tmp_path):
+    _train(table, *QUICK, "--out", tmp_path / "R")
+    data = _recorded(tmp_path / "R")
+    assert data["sha256"] == hashlib.sha256(table.read_bytes()).hexdigest()
+    assert data["bytes"] == table.stat().st_size
+    ok(invoke("detect", table, "--param", "n_estimators=1", "--quiet", "--out", tmp_path / "D"))
+    assert _recorded(tmp_path / "D")["sha256"] == data["sha256"]  # detect's record too
+
+
+def test_train_config_says_when_the_recorded_file_changed_and_only_then(table, tmp_path):
+    run = tmp_path / "R"
+    _train(table, *QUICK, "--out", run)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=f".*{CHANGED}")
+        _train("--config", run, "--out", tmp_path / "same")  # unchanged: nothing said
+        other = tmp_path / "other.csv"
+        other.write_text(table.read_text() + "0,0,0\n")
+        _train(other, "--config", run, "--out", tmp_path / "new")  # its settings, new data
+    with open(table, "a") as rows:
+        rows.write("1,2,3\n")
+    with pytest.warns(UserWarning, match=rf"DATA .*t\.csv {CHANGED} .*config\.toml recorded"):
+        _train("--config", run, "--out", tmp_path / "changed")
+
+
+def test_a_folder_is_hashed_by_its_files_names_and_bytes(tmp_path):
+    folder = tmp_path / "images"
+    (folder / "cat").mkdir(parents=True)
+    (folder / "cat" / "a.png").write_bytes(b"\x89PNG one")
+    (folder / "cat" / "b.png").write_bytes(b"\x89PNG two")
+    first = fingerprint(str(folder))
+    assert first["bytes"] == 16 and fingerprint(str(folder)) == first
+    (folder / "dog").mkdir()
+    (folder / "cat" / "b.png").rename(folder / "dog" / "b.png")  # moved to another class
+    assert fingerprint(str(folder))["sha256"] != first["sha256"]
+    assert fingerprint("digits") == {} and fingerprint(str(tmp_path / "gone.csv")) == {}
