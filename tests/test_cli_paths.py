@@ -1,5 +1,5 @@
 """Paths on the command line as users type them: non-ASCII names under a legacy locale, a
-quoted ``~``, a symbolic link given as ``--out``."""
+quoted ``~``, a symbolic link given as ``--out`` or ``-o``."""
 
 from __future__ import annotations
 
@@ -78,6 +78,28 @@ def test_a_symbolic_link_as_out_is_refused_before_any_work(tmp_path):
     message = refused(invoke("train", "digits", *SMALL, "--out", tmp_path / "link", "--force"),
                       "is a symbolic link (to ", "give the folder itself")  # fmt: skip
     assert "\n" not in message and sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_a_symbolic_link_as_o_is_refused_as_out_is_and_nothing_changes(tmp_path):
+    # -o LINK replaced the link with a plain file of the scores, the file it led to unchanged
+    # and unsaid, while --out LINK was refused
+    from cli_helpers import invoke, ok, refused
+
+    run = tmp_path / "RUN"
+    ok(invoke("train", "digits", *SMALL, "--out", run))
+    target, link, dangling = tmp_path / "kept.csv", tmp_path / "latest.csv", tmp_path / "d.csv"
+    target.write_text("old\n")
+    link.symlink_to(target)
+    dangling.symlink_to(tmp_path / "nowhere.csv")
+    for path in (link, dangling):
+        said = f"-o/--output {path} is a symbolic link (to "
+        message = refused(invoke("score", run, "digits", "-o", path), said, "give the file itself")
+        assert "\n" not in message and path.is_symlink()
+    assert target.read_text() == "old\n" and not (tmp_path / "nowhere.csv").exists()
+    device = tmp_path / "null.csv"  # a link to a device is written through, as /dev/stdout is
+    device.symlink_to(os.devnull)
+    ok(invoke("score", run, "digits", "-o", device))
+    assert device.is_symlink()
 
 
 def test_a_failed_command_removes_the_folders_its_out_made(tmp_path, monkeypatch):

@@ -25,6 +25,7 @@ import typer
 
 from aekit.cli.one_process import refuse_several_processes
 from aekit.cli.output_formats import check_figure, check_format, check_not_stdout
+from aekit.cli.output_links import refuse_link
 from aekit.cli.recorded_paths import refuse_training_data_as_output
 from aekit.io.atomic import UMASK, short_name
 from aekit.io.inputs import refuse_input_as_output
@@ -59,6 +60,7 @@ def check_file(path: Path | None, option: str = "-o/--output") -> None:
         return
     if path.is_dir():
         raise ValueError(f"{option} {path} is a folder; give a file name inside it.")
+    refuse_link(path, option, "file")
     if not path.absolute().parent.exists():  # a typo in a folder name is not a request for one
         folder = path.parent
         raise ValueError(f"{option} {path}: folder {folder} does not exist; create it first.")
@@ -100,9 +102,7 @@ def check_out(out: Path, overwrite: bool, own: frozenset[str] = frozenset()) -> 
     default = " (the default RUN folder)" if out in DEFAULT_RUNS else ""  # maybe never typed
     if out.name in ("", ".", ".."):
         raise ValueError(f"--out {out} is not a new folder's name; give one, e.g. --out RUN.")
-    if out.is_symlink():  # replacing it would move the link, not the RUN it points to
-        target = os.readlink(out)
-        raise ValueError(f"--out {out} is a symbolic link (to {target}); give the folder itself.")
+    refuse_link(out, "--out", "folder")  # replacing it would move the link, not its RUN
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is a file, not a folder.")
     if out.exists() and any(out.iterdir()):
@@ -338,6 +338,8 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
             continue
         folder = name == "out" and command in FOLDER_COMMANDS and path.suffix != MODEL_SUFFIX
         check_not_stdout(path, option, command, folder)
+        # first: a link to DATA is DATA; a RUN in an image folder would join its images
+        check_not_input(path, option, arguments)
         force = bool(arguments.get("force"))
         if folder:
             check_out(path, force, OWN_FILES.get(command, frozenset()))  # a RUN: claimed again
@@ -349,8 +351,6 @@ def check_outputs(command: str, arguments: dict[str, object]) -> None:
             check_not_run_record(path, option)
             if name in MODEL_FILES.get(command, ()):
                 check_model_file(path, option, force, index=command == "index")
-        # a RUN too: inside an image folder, its figures would join the images read next time
-        check_not_input(path, option, arguments)
         if name == "figure":
             check_figure(path, option)
 
