@@ -26,6 +26,8 @@ from typing import Any
 
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
+from aekit.cli.empty_values import RefusesEmpty
+
 try:  # typer >= 0.20 carries its own copy of click
     from typer import _click as click
 except ImportError:  # pragma: no cover - older typer, on click itself
@@ -68,8 +70,9 @@ class _Argument(TyperArgument):
         return name + ("..." if self.nargs != 1 else "")
 
 
-class _Option(TyperOption):
-    """An option shown with its metavar (a flag with none), never its Python type."""
+class _Option(RefusesEmpty):
+    """An option shown with its metavar (a flag with none), never its Python type (and an
+    empty value refused: :mod:`aekit.cli.empty_values`)."""
 
     def display_type_rich(self, ctx: click.Context) -> str | None:
         if self.is_flag or self.count:
