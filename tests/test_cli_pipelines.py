@@ -162,4 +162,21 @@ def test_a_name_that_is_no_utf8_is_refused_before_anything_is_written(capsys, mo
     monkeypatch.setattr(sys, "argv", ["aekit", "train", "digits", "--out", os.fsdecode(b"R\xff")])
     assert _command_status(lambda standalone_mode: ran.append(1), debug=False) == 2
     assert not ran
-    assert capsys.readouterr().err.startswith("aekit: error: b'R\\xff' is not UTF-8 text")
+    said = capsys.readouterr().err
+    assert said.startswith("aekit: error: b'R\\xff' is not UTF-8 text")
+    assert "'aekit train' records the names of its files in the RUN it writes" in said
+
+
+@pytest.mark.parametrize("command", ["score", "info", "encode"])
+def test_a_name_that_is_no_utf8_is_refused_in_the_commands_own_words(command, capsys, monkeypatch):
+    # 'aekit score RUN bad\xff.csv' gave train's reason, a RUN's config.toml it never writes
+    from aekit.cli.running import _command_status
+
+    monkeypatch.setattr(sys, "argv", ["aekit", command, "RUN", os.fsdecode(b"bad\xff.csv")])
+    assert _command_status(lambda standalone_mode: None, debug=False) == 2
+    said = capsys.readouterr().err
+    assert (
+        said.startswith("aekit: error: b'bad\\xff.csv' is not UTF-8 text") and "\n" not in said[:-1]
+    )
+    assert f"'aekit {command}' names the files it reads and writes in the lines it prints" in said
+    assert "config.toml" not in said

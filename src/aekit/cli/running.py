@@ -22,6 +22,7 @@ import typer
 
 from aekit.cli import said_warnings, stopping, streams
 from aekit.cli.errors import error_message, for_the_command_line, one_line
+from aekit.cli.foreign_names import not_utf8, refusal
 
 try:  # typer >= 0.20 carries its own copy of click
     from typer._click.exceptions import ClickException, NoSuchOption, UsageError
@@ -103,13 +104,8 @@ def _decided(app: Callable[[], object], debug: bool) -> int:
 
 
 def _command_status(app: Callable[[], object], debug: bool) -> int:
-    if (foreign := _not_utf8(sys.argv[1:])) is not None:
-        typer.echo(
-            f"aekit: error: {foreign} is not UTF-8 text (a file name in another encoding); "
-            "aekit records names in UTF-8 files (a RUN's config.toml, model files), which "
-            "could not be read back: rename it.",
-            err=True,
-        )
+    if (foreign := not_utf8(sys.argv[1:])) is not None:  # in the typed command's words
+        typer.echo(f"aekit: error: {refusal(foreign, sys.argv[1:])}", err=True)
         return 2
     try:
         # Not standalone: typer would print a wrong command line as a framed box of five lines,
@@ -146,19 +142,6 @@ def _command_status(app: Callable[[], object], debug: bool) -> int:
             raise
         return leaving.code or 0
     return code if isinstance(code, int) else 0
-
-
-def _not_utf8(words: list[str]) -> str | None:
-    """The first command-line word whose bytes are no UTF-8, shown as its bytes: a RUN named
-    so was written, exit 0, and no command could read it. (Under a legacy locale Python holds
-    a UTF-8 name's bytes as surrogates too: those bytes are UTF-8, and taken.)"""
-    for word in words:
-        raw = os.fsencode(word)
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return repr(raw)
-    return None
 
 
 def _out_of_memory(err: BaseException) -> bool:
