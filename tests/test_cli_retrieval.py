@@ -121,6 +121,22 @@ def test_info_describes_a_compressed_file(files):
     assert MAGIC == WRITTEN  # info reads the bytes compress writes
 
 
+def test_info_json_describes_a_compressed_file_and_an_index(files):
+    # 'aekit info' drew a table alone, for a script to scrape
+    import json
+
+    packed, index_path = files / "json.aek", files / "json.index"
+    assert (
+        invoke("compress", files / "compressor.safetensors", "digits", "-o", packed).exit_code == 0
+    )
+    assert invoke("index", files / "hasher.safetensors", "digits", "-o", index_path).exit_code == 0
+    facts = json.loads(ok(invoke("info", "--json", packed)).output)
+    assert facts["file"] == str(packed) and facts["rows"] == 1797
+    assert facts["row_shape"] == [1, 8, 8] and facts["bytes"] == packed.stat().st_size
+    facts = json.loads(ok(invoke("info", index_path, "--json")).output)
+    assert (facts["rows"], facts["bits"], facts["kind"][:5]) == (1797, 16, "index")
+
+
 def test_a_forged_row_count_is_refused_by_info_and_decompress(files):
     # a header announcing 2**32 - 1 rows (its CRC-32 recomputed) was shown by 'aekit info' as
     # a file of 4 billion rows, and decompress allocated 17 GB for them

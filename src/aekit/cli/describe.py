@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from aekit.cli.common import app, epoch_values, kept_epoch, load_run
+from aekit.cli.info_output import print_facts
 
 MAGIC = b"AEKC"  # aekit.compression.container.MAGIC (a test checks they agree)
 
@@ -140,24 +141,36 @@ Described = Annotated[
 ]
 
 
+AsJson = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="Print one JSON object instead of the table: 'file', a model's 'class', then the "
+        "table's rows as keys (spaces as underscores: training_time).",
+    ),
+]
+
+
 @app.command()
-def info(run: Described) -> None:
+def info(run: Described, as_json: AsJson = False) -> None:
     """Describe a trained model (class, parameters, data shape, training, versions), or what an
-    'aekit compress' file, an 'aekit index' index or a training checkpoint holds."""
+    'aekit compress' file, an 'aekit index' index or a training checkpoint holds (--json: as
+    one JSON object)."""
     from aekit.cli.runs import model_path
     from aekit.io.files import read_file, stored_format
     from aekit.io.model_file import MODEL
 
     if is_compressed_file(run):  # not a model: its rows, shape and compressor's fingerprint
-        return _print_table(str(run), describe_compressed(run))
+        return print_facts(str(run), describe_compressed(run), as_json, {"file": str(run)})
     # the format a file's header names, read once (anything unreadable is left to the model
     # path, which says what is wrong)
     stored = stored_format(run) if run.is_file() else None
     if stored == INDEX_FORMAT:  # 'aekit index' wrote it: refused as "not a model" before
-        return _print_table(str(run), describe_index(run))
+        return print_facts(str(run), describe_index(run), as_json, {"file": str(run)})
     checkpoint = _checkpoint_file(run, stored)
     if checkpoint is not None:  # refused as "not a finished run" before
-        return _print_table(str(checkpoint), describe_checkpoint(checkpoint))
+        facts = describe_checkpoint(checkpoint)
+        return print_facts(str(checkpoint), facts, as_json, {"file": str(checkpoint)})
     estimator = load_run(run)  # validated as every other command validates it
     header, _ = read_file(model_path(run), MODEL)
     fitted = header["fitted"]
@@ -204,7 +217,8 @@ def info(run: Described) -> None:
         # what the command that made RUN warned of (a model that has not learned, ...)
         "warnings": "\n".join(map(str, warned)) if isinstance(warned, list) and warned else None,
     }
-    _print_table(f"{header['class']} ({model_path(run)})", rows)
+    head = {"file": str(model_path(run)), "class": header["class"]}
+    print_facts(f"{header['class']} ({model_path(run)})", rows, as_json, head)
 
 
 def _shown_names(names: Any) -> str | None:
@@ -214,28 +228,6 @@ def _shown_names(names: Any) -> str | None:
     names = [str(n) for n in names]
     more = f" ... ({len(names) - 20} more)" if len(names) > 20 else ""
     return ", ".join(names[:20]) + more
-
-
-MIN_WIDTH = 20  # narrower than this (COLUMNS=0, 5), info's table is drawn 80 wide
-
-
-def _print_table(title: str, rows: dict[str, Any]) -> None:
-    """``info``'s two-column table: every row that has a value."""
-    import json
-
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title, show_header=False)
-    table.add_column()
-    table.add_column(overflow="fold")  # a long value (a fingerprint) wraps, not cut with '…'
-    for key, value in rows.items():
-        if value is not None:
-            table.add_row(key, value if isinstance(value, str) else json.dumps(value))
-    console = Console()
-    if console.width < MIN_WIDTH:  # COLUMNS=0 printed nothing, and exited 0
-        console = Console(width=80)
-    console.print(table)
 
 
 def _run_record(run: Path) -> dict[str, Any]:

@@ -1,0 +1,69 @@
+"""``aekit info --json``: one JSON object of the table's facts; and the table printed where the
+output's encoding cannot write a name (PYTHONIOENCODING=ascii)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from cli_helpers import invoke, ok
+
+from aekit.cli.info_output import json_key
+
+SMALL = ["--model", "ae", "--epochs", "2", "--quiet", "--param", "hidden_layer_sizes=[8]"]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("info") / "RUN"
+    ok(invoke("train", "digits", *SMALL, "--out", folder, "--checkpoint", folder.parent / "CK"))
+    return folder
+
+
+def _table_rows(output: str) -> set[str]:
+    """The row names of info's table (each row's first cell; rich's box drawn in ASCII or not)."""
+    rows = set()
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.replace("│", "|").split("|")]
+        if len(cells) == 4 and cells[1]:
+            rows.add(cells[1])
+    return rows
+
+
+def test_info_json_of_a_run_and_of_its_model_file_holds_the_tables_facts(run):
+    facts = json.loads(ok(invoke("info", "--json", run)).output)
+    assert facts["file"] == str(run / "model.safetensors") and facts["class"] == "Autoencoder"
+    assert facts["rows"] == 1797 and facts["epochs"] == 2 and facts["features"] == 64
+    assert facts["parameters"]["latent_dim"] == 8 and set(facts["final_metrics"]) >= {"loss"}
+    table = ok(invoke("info", run)).output
+    assert {json_key(name) for name in _table_rows(table)} <= set(facts)
+    alone = json.loads(ok(invoke("info", run / "model.safetensors", "--json")).output)
+    assert alone["class"] == "Autoencoder" and "rows" not in alone  # a bare file: no RUN record
+    assert alone["parameters"] == facts["parameters"]
+
+
+def test_info_json_of_a_checkpoint(run):
+    facts = json.loads(ok(invoke("info", "--json", run.parent / "CK")).output)
+    assert facts["epochs_done"] == 2 and facts["kind"].startswith("training checkpoint")
+
+
+def test_info_prints_a_name_its_output_encoding_cannot_write(run, tmp_path):
+    # PYTHONIOENCODING=ascii: "'ascii' codec can't encode character '\xe8'", exit 2
+    folder = tmp_path / "modèles"
+    folder.mkdir()
+    shutil.copy(run / "model.safetensors", folder / "m.safetensors")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "120"}
+    for words in ([], ["--json"]):
+        command = [sys.executable, "-m", "aekit", "info", *words, str(folder / "m.safetensors")]
+        done = subprocess.run(command, env=env, capture_output=True, timeout=300)
+        assert done.returncode == 0, done.stderr.decode(errors="replace")
+        said = done.stdout.decode("ascii")
+        assert "Autoencoder" in said
+        if words:  # JSON: the name exactly, as \u00e8
+            assert json.loads(said)["file"] == str(folder / "m.safetensors")
+        else:  # the table: what ASCII cannot write as '?'
+            assert "mod?les" in said
