@@ -97,3 +97,41 @@ def test_aekit_compress_takes_step_auto_as_python_does(fitted, tmp_path):
     result = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "x.aek"), "--step", "fine"])
     assert result.exit_code != 0 and not (tmp_path / "x.aek").exists()
     assert str(result.exception) == "--step must be a number or 'auto'; got 'fine'."
+
+
+def _counting(monkeypatch, name):
+    """Count the rows that pass through ``Compressor.<name>`` (encoding, decoding)."""
+    rows = []
+    real = getattr(Compressor, name)
+
+    def counted(self, values):
+        rows.append(len(values))
+        return real(self, values)
+
+    monkeypatch.setattr(Compressor, name, counted)
+    return rows
+
+
+def test_compress_encodes_decodes_and_checks_its_rows_once(fitted, tmp_path, monkeypatch):
+    # aekit compress encoded and decoded its sample twice (the warning's figure, then the
+    # printed line's), and compress checked an in-memory array whole and then its sample again
+    from aekit.compression import compressor
+
+    model, _, test = fitted
+    model.save(tmp_path / "c.safetensors")
+    np.save(tmp_path / "test.npy", test)
+    data, error = model.compress(test, return_distortion=True)
+    assert data == model.compress(test) and error == pytest.approx(model.distortion(test))
+    encoded, decoded = _counting(monkeypatch, "_codes"), _counting(monkeypatch, "_decode")
+    checked = []
+    real_check = compressor.as_numeric_array
+    monkeypatch.setattr(
+        compressor, "as_numeric_array", lambda *a, **k: checked.append(1) or real_check(*a, **k)
+    )
+    model.compress(test, return_distortion=True)
+    assert (sum(encoded), sum(decoded), len(checked)) == (len(test), len(test), 1)
+    said = f"mean squared error {model.distortion(test, step=2.0):.4g} a value\n"
+    encoded.clear(), decoded.clear()
+    args = ["compress", str(tmp_path / "c.safetensors"), str(tmp_path / "test.npy")]
+    result = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "x.aek"), "--step", "2"])
+    assert said in result.output and (sum(encoded), sum(decoded)) == (len(test), len(test))

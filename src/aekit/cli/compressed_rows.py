@@ -16,14 +16,13 @@ def step_value(text: str) -> float:
         raise ValueError(f"--step must be a number or 'auto'; got {text!r}.") from None
 
 
-def distortion_line(compressor: Any, X: Any, step: float | None) -> str:
-    """The mean squared error a value of (up to 2,000 of) DATA's rows compressed at ``step`` and
-    decompressed, and at the fitted step (None, or ``step_`` given) the training rows' figure
-    beside it."""
+def distortion_line(compressor: Any, n_rows: int, step: float | None, error: float) -> str:
+    """The mean squared error a value of (up to 2,000 of) DATA's ``n_rows`` compressed at
+    ``step`` and decompressed (``error``, as ``compress(..., return_distortion=True)`` gives it),
+    and at the fitted step (None, or ``step_`` given) the training rows' figure beside it."""
     from aekit.compression.distortion import SAMPLE_ROWS
 
-    error = compressor.distortion(X, step=step, max_rows=SAMPLE_ROWS)
-    on = "" if len(X) <= SAMPLE_ROWS else f" (on {SAMPLE_ROWS:,} of the rows)"
+    on = "" if n_rows <= SAMPLE_ROWS else f" (on {SAMPLE_ROWS:,} of the rows)"
     training = compressor.training_error_
     fitted = step is None or step == compressor.step_  # the step the training figure is at
     against = f"; the training rows': {training:.4g}" if fitted and training is not None else ""

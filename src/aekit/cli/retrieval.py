@@ -344,7 +344,8 @@ def compress(
     # decompress to write first: a RUN's ids were dropped, rows left unmatched to them
     ids, name = _row_ids(data)
     named = None if ids is None else pd.Series(ids, name=name)
-    payload = compressor.compress(X, step=step_number, ids=named)  # DATA on disk: a chunk at a time
+    # DATA on disk: a chunk at a time; the distortion measured on the same codes (once)
+    payload, error = compressor.compress(X, step=step_number, ids=named, return_distortion=True)
     atomic_write(output, lambda tmp: Path(tmp).write_bytes(payload))
     # the rows' bits without their ids' (said apart), against the data's own bits a value
     from aekit.compression import container
@@ -356,7 +357,7 @@ def compress(
     typer.echo(
         f"{output}: {len(payload)} bytes, {bits:.1f} bits per row ({per_value:.2f} per value){held}"
     )
-    typer.echo(distortion_line(compressor, X, step_number))
+    typer.echo(distortion_line(compressor, len(X), step_number, error))
 
 
 @app.command()

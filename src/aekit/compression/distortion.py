@@ -126,10 +126,16 @@ class MeasuresDistortion:
         return self._error_at(X, sample_ids(len(X), max_rows), self._step_of(step))
 
     def _error_at(
-        self, X: Any, at: np.ndarray, step: float, codes: np.ndarray | None = None
+        self,
+        X: Any,
+        at: np.ndarray,
+        step: float,
+        codes: np.ndarray | None = None,
+        converted: bool = False,
     ) -> float:
         """The mean squared error a value of the rows ``at`` of X at ``step``, read a chunk at
-        a time (their ``codes`` given, or encoded here)."""
+        a time (their ``codes`` given, or encoded here; X ``converted`` already by ``_parts``,
+        as compress holds it: not checked again)."""
         # the rows at ``at`` taken first, then checked as _parts checks them: X converted whole
         # (a large array of uint8 images copied to floats) for 2,000 of its rows was waste
         whole = isinstance(X, pd.DataFrame | np.ndarray) or lazy_reader(X) is not None
@@ -137,7 +143,8 @@ class MeasuresDistortion:
         total, count, batch = 0.0, 0, default_batch_rows(source)
         for start in range(0, len(at), batch):
             ids = at[start : start + batch]
-            rows = next(self._parts(rows_at(source, ids)))
+            taken = rows_at(source, ids)
+            rows = taken if converted else next(self._parts(taken))
             chunk = self._codes(rows) if codes is None else codes[ids]
             decoded = self._decode(self._rounded(chunk, step))
             total += squared_error_sum(rows, decoded)  # float64, a DataFrame's values too
