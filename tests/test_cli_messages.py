@@ -355,7 +355,7 @@ def test_the_command_list_gives_each_command_one_sentence():
 
     listing = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "300"}).output
     denoise = next(line for line in listing.splitlines() if " denoise " in line)
-    assert "or .png for a grid of the cleaned images)." in denoise
+    assert "or .png/.svg/.pdf for a grid of the cleaned images)." in denoise
     assert "a chunk at a time" not in listing  # the second sentence is on its own page
     page = CliRunner().invoke(app, ["denoise", "--help"], terminal_width=300).output
     assert "a chunk at a time" in page

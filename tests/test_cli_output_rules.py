@@ -12,7 +12,7 @@ from cli_helpers import invoke, refused
 import aekit
 
 TABLES = ".npy, .csv or .parquet"
-ROWS = ".npy, .csv, .parquet or .png"
+ROWS = ".npy, .csv, .parquet, .png, .svg or .pdf"
 
 
 @pytest.mark.parametrize(

@@ -213,7 +213,7 @@ def test_reconstruct_draws_a_png_grid_of_the_images_over_their_reconstructions(
     assert large[1] > 1.5 * small[1] and large[0] < 2 * large[1]
     # a model of flat rows has no images to draw: refused before DATA (missing here) is read
     result = invoke("reconstruct", tables / "R", tmp_path / "none.csv", "-o", tmp_path / "r.png")
-    refused(result, "PNG output needs images", "trained on flat rows of 4 values")
+    refused(result, "A grid of images (-o .png, .svg or .pdf) needs", "flat rows of 4 values")
     assert not (tmp_path / "r.png").exists()
     # with DATA's --image-shape it draws them, as generate and interpolate do (it was refused)
     np.save(tmp_path / "flat.npy", np.random.default_rng(0).random((6, 4)))

@@ -25,7 +25,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.data import DataOptions, open_data
 from aekit.cli.drawn_rows import MAX_GRID, write_rows
-from aekit.cli.output_formats import FIGURES, formats
+from aekit.cli.output_formats import FIGURES, formats, is_grid
 from aekit.cli.seeding import Seed, seeded
 from aekit.cli.tables import in_fit_order, run_encoder
 
@@ -89,9 +89,10 @@ def denoise(
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
 ) -> None:
-    """Clean DATA with the DenoisingAutoencoder in RUN; write -o (.npy/.csv/.parquet, or .png
-    for a grid of the cleaned images). A .npy or Parquet DATA is read, cleaned and written a
-    chunk at a time; --add-noise corrupts DATA in memory (up to 64 MiB of float32 rows)."""
+    """Clean DATA with the DenoisingAutoencoder in RUN; write -o (.npy/.csv/.parquet, or
+    .png/.svg/.pdf for a grid of the cleaned images). A .npy or Parquet DATA is read, cleaned
+    and written a chunk at a time; --add-noise corrupts DATA in memory (up to 64 MiB of float32
+    rows)."""
     import numpy as np
 
     from aekit.data.validation import as_numeric_array
@@ -105,11 +106,11 @@ def denoise(
             "with 'aekit train DATA --model dae'."
         )
     encoder = run_encoder(run)  # a table with text columns: encoded as in training
-    if output.suffix.lower() == ".png" and estimator.image_shape_ is None:  # --figure draws lines
+    if is_grid(output) and estimator.image_shape_ is None:  # --figure draws lines
         kinds = ".csv or .parquet" if encoder else ".npy, .csv or .parquet"  # text: no npy
         raise ValueError(
-            f"-o .png needs an image model; write -o {kinds} (--figure draws the rows of a "
-            "table or sequence model as lines)."
+            f"-o {output.suffix} needs an image model; write -o {kinds} (--figure draws the "
+            "rows of a table or sequence model as lines)."
         )
     # as in training: the label column left out, the images at the recorded size
     options = run_data_options(run, data, label_column, image_shape, image_size, grayscale)
@@ -128,7 +129,7 @@ def denoise(
     else:  # read, cleaned and written a chunk at a time: DATA on disk is never read whole
         X, _ = open_data(data, options, text=encoder is not None)
         clean = None
-    png, npy = output.suffix.lower() == ".png", output.suffix.lower() == ".npy"
+    png, npy = is_grid(output), output.suffix.lower() == ".npy"
     shown: dict[str, list] = {"noisy": [], "denoised": []}  # the figure's first rows
     scored = None if clean is None else _Psnr(clean, _data_range(estimator, clean))
 

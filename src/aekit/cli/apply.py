@@ -26,7 +26,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.drawn_rows import MAX_GRID, grid_shape, refuse_a_table_as_images, write_pairs
 from aekit.cli.label_options import LabelsFile, check_applies
-from aekit.cli.output_formats import formats
+from aekit.cli.output_formats import formats, is_grid
 from aekit.cli.series_gaps import FillGaps, fill_gaps
 
 GridOutput = Annotated[  # reconstruct's: a table, or a .png grid of an image model's rows
@@ -116,8 +116,9 @@ DATA_COMMANDS = {
     "encode": (_codes, "Write the latent codes of DATA (columns z0, z1, ...)."),
     "reconstruct": (
         _reconstructions,
-        "Write DATA passed through the autoencoder, on its scale (-o .png, an image model: a "
-        "grid of DATA's first 256 images, each row of them over their reconstructions).",
+        "Write DATA passed through the autoencoder, on its scale (-o .png, .svg or .pdf, an "
+        "image model: a grid of DATA's first 256 images, each row of them over their "
+        "reconstructions).",
     ),
     "score": (
         _scores,
@@ -288,7 +289,7 @@ def _data_command(name: str, compute, doc: str):
         fill_gaps(estimator, handle_missing, run)
         _say_if_labels_change_nothing(name, estimator, labels)
         _check_text_output(name, estimator, output)
-        png = output.suffix.lower() == ".png"  # reconstruct's alone (check_format)
+        png = is_grid(output)  # reconstruct's alone (check_format)
         # DATA's --image-shape draws a model of flat rows too, as generate's does its samples
         drawn = parse_ints(image_shape, 3, "--image-shape") if png and image_shape else None
         encoder = run_encoder(run)  # text columns are encoded as in training

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aekit.cli.output_formats import is_grid
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -19,8 +21,8 @@ DrawnShape = Annotated[
     str | None,
     typer.Option(
         "--image-shape",
-        help="C,H,W: draw the rows of a model trained on flat rows as images in a .png grid "
-        "(e.g. 1,28,28 for MNIST's 784 values).",
+        help="C,H,W: draw the rows of a model trained on flat rows as images in a .png, .svg "
+        "or .pdf grid (e.g. 1,28,28 for MNIST's 784 values).",
     ),
 ]
 
@@ -36,20 +38,22 @@ def drawn_shape(image_shape: str | None, rows, output: Path, estimator, what: st
 
     values = int(np.prod(rows.shape[1:]))
     refuse_a_table_as_images(output, encoder)
-    if output.suffix.lower() == ".png":  # a sequence model's rows are no images, however shaped
+    if is_grid(output):  # a sequence model's rows are no images, however shaped
         refuse_sequences(estimator)  # (they were called flat rows, --image-shape advised)
     if image_shape is None:
-        if output.suffix.lower() == ".png" and estimator.image_shape_ is None and rows.ndim == 4:
+        if is_grid(output) and estimator.image_shape_ is None and rows.ndim == 4:
             return tuple(rows.shape[1:])  # images of their own (an .aek file of an IDX file's)
-        if output.suffix.lower() == ".png" and estimator.image_shape_ is None:
+        if is_grid(output) and estimator.image_shape_ is None:
             raise ValueError(
                 f"-o {output}: {type(estimator).__name__} was trained on flat rows of {values} "
                 f"values; pass --image-shape C,H,W to draw them as images (e.g. "
                 f"{square_shape(values)}), or write .npy, .csv or .parquet."
             )
         return None
-    if output.suffix.lower() != ".png":
-        raise ValueError(f"--image-shape draws a .png grid; -o {output} is a table, leave it out.")
+    if not is_grid(output):
+        raise ValueError(
+            f"--image-shape draws a .png, .svg or .pdf grid; -o {output} is a table, leave it out."
+        )
     shape = parse_ints(image_shape, 3, "--image-shape")
     own = estimator.image_shape_
     if own is not None and tuple(own) != shape:  # a 1,28,28 model's samples drawn as 1,14,56
@@ -66,7 +70,7 @@ def refuse_a_table_as_images(output: Path, encoder, figure: bool = False) -> Non
     """A .png (``figure``: any output, a figure of images) of a RUN trained on a table (its
     ``encoder``: standardized numbers and one-hot columns) is refused: its rows are no images
     (the advice was an --image-shape of the encoded width)."""
-    if encoder is not None and (figure or output.suffix.lower() == ".png"):
+    if encoder is not None and (figure or is_grid(output)):
         names = ", ".join(map(str, encoder.feature_names_in_[:4]))
         more = ", ..." if encoder.n_features_in_ > 4 else ""
         instead = "" if figure else "; write .csv or .parquet"  # a traversal has no table
@@ -134,7 +138,7 @@ def write_rows(
 
     from aekit.cli.file_writers import write_frame, write_images, write_table
 
-    if output.suffix.lower() == ".png":
+    if is_grid(output):
         shape = grid_shape(estimator, int(np.prod(rows.shape[1:])), image_shape)
         rows = first_shown(rows, output, n_rows)
         write_images(output, rows.reshape(len(rows), *shape))
@@ -180,9 +184,10 @@ def grid_shape(estimator, n_values: int, image_shape: tuple[int, ...] | None = N
     if shape is None:
         refuse_sequences(estimator)  # a sequence model's rows: said as sequences
         raise ValueError(
-            f"PNG output needs images, and {type(estimator).__name__} was trained on flat "
-            f"rows of {n_values} values: pass --image-shape C,H,W to draw each row as an image "
-            "of that shape, or write .npy, .csv or .parquet."
+            "A grid of images (-o .png, .svg or .pdf) needs images, and "
+            f"{type(estimator).__name__} was trained on flat rows of {n_values} values: pass "
+            "--image-shape C,H,W to draw each row as an image of that shape, or write .npy, .csv "
+            "or .parquet."
         )
     return tuple(shape)
 
@@ -192,9 +197,9 @@ def refuse_sequences(estimator, instead: str = "write .npy, .csv or .parquet") -
     sequences = getattr(estimator, "sequence_shape_", None)
     if sequences is not None:
         raise ValueError(
-            f"PNG output draws images, and {type(estimator).__name__} was trained on sequences "
-            f"of shape {tuple(sequences)}; {instead} (a RUN's figures/reconstructions.png draws "
-            "its sequences)."
+            f"A grid (-o .png, .svg or .pdf) draws images, and {type(estimator).__name__} was "
+            f"trained on sequences of shape {tuple(sequences)}; {instead} (a RUN's "
+            "figures/reconstructions.png draws its sequences)."
         )
 
 

@@ -26,7 +26,7 @@ from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows
 from aekit.cli.generated_tables import warn_of_table_samples
 from aekit.cli.label_options import LabelsFile, check_applies, is_array
 from aekit.cli.model_labels import data_label, known_label, labels_option
-from aekit.cli.output_formats import formats
+from aekit.cli.output_formats import formats, is_grid
 
 
 @app.command()
@@ -118,7 +118,7 @@ def generate(
         estimator, samples, output, encoder, image_shape=shape, labels=labels, clip=clip
     )
     typer.echo(f"{n} samples: {output}" + (f" (a grid of the first {shown})" if shown < n else ""))
-    if labels is not None and y is None and output.suffix.lower() in (".npy", ".png"):
+    if labels is not None and y is None and (output.suffix.lower() == ".npy" or is_grid(output)):
         # these files hold no column for the labels drawn: said on stderr, not among results
         how = (
             "at the training labels' shares"
@@ -189,7 +189,7 @@ def interpolate(
         str | None,
         typer.Option(
             help="C,H,W: the rows of a table or array are images; for a model trained on flat "
-            "rows, the shape to draw the path in a .png grid (e.g. 1,28,28 for 784 values).",
+            "rows, the shape to draw the path in a grid (e.g. 1,28,28 for 784 values).",
         ),
     ] = None,
     image_size: ImageSize = None,
@@ -236,7 +236,7 @@ def interpolate(
 
     encoder = run_encoder(run)
     shape = drawn_shape(drawn, path, output, estimator, "interpolated", encoder)
-    if output.suffix.lower() == ".png":  # the two rows beside their path, said as the RUN's
+    if is_grid(output):  # the two rows beside their path, said as the RUN's
         ends_and_path = np.concatenate([rows[:1], np.asarray(path), rows[-1:]])
         under = "" if y is None else f", label {y}"
         title = f"{method} path from row {start} to row {end}{under}"

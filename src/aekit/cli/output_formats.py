@@ -28,12 +28,15 @@ def check_figure(path: Path, option: str) -> None:
 # The formats -o/--output takes, by command, and a note on them for the message: checked before
 # any work (the writers check again, but only once the first chunk is computed).
 TABLES = (".npy", ".csv", ".parquet")
-ROWS = ((*TABLES, ".png"), ".png: a grid of the images of an image model")  # drawn_rows.write_rows
+# a grid of images: a figure, so in the formats traverse and manifold write too (.svg and .pdf
+# were refused, where -o of a figure of the same rows took them)
+GRIDS = (".png", ".svg", ".pdf")
+ROWS = ((*TABLES, *GRIDS), ".png, .svg or .pdf: a grid of the images of an image model")
 OUTPUT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
     "encode": (TABLES, ""),
     "reconstruct": (
-        (*TABLES, ".png"),
-        ".png: a grid of an image model's inputs over their reconstructions",
+        (*TABLES, *GRIDS),
+        ".png, .svg or .pdf: a grid of an image model's inputs over their reconstructions",
     ),
     "score": (TABLES, ""),
     "predict": (TABLES, ""),
@@ -47,6 +50,11 @@ OUTPUT_FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 FIGURE_OUTPUTS = {"traverse", "manifold"}  # -o is a figure
 FIGURES = ".png, .svg, .pdf or another format matplotlib writes"  # check_figure's
+
+
+def is_grid(path: Path) -> bool:
+    """``path`` (-o of a command that writes rows) asks for a grid of images, not a table."""
+    return path.suffix.lower() in GRIDS
 
 
 def listed(suffixes: tuple[str, ...]) -> str:
