@@ -85,3 +85,25 @@ def test_a_name_written_as_a_repr_is_advised_as_the_name_itself():
         said = for_the_command_line(message, options={"id_column"})
         advised = said.split("pass ", 1)[1].split(" (left out", 1)[0]
         assert shlex.split(advised) == typed, advised
+
+
+@pytest.mark.parametrize(
+    "width, shape, words",
+    [(64, (1, 8, 8), "8x8 grey"), (784, (1, 28, 28), "28x28 grey"), (48, (3, 4, 4), "4x4 colour")],
+)
+def test_a_conv_model_fitted_on_flat_square_rows_names_their_image_shape(width, shape, words):
+    # digits' 64 columns given to a conv autoencoder were told of (C, H, W) alone
+    X = np.random.default_rng(0).uniform(size=(10, width))
+    with pytest.raises(ValueError) as refused:
+        aekit.Autoencoder(architecture="conv", max_iter=1).fit(X)
+    message = str(refused.value)
+    assert f"X's {width} columns fit {words} images: image_shape={shape}." in message
+    said = ",".join(map(str, shape))  # the command line's words: the option, not Python
+    assert for_the_command_line(message).endswith(f"images: --image-shape {said}.")
+    aekit.Autoencoder(architecture="conv", max_iter=1, image_shape=shape).fit(X)  # the fix fits
+
+
+def test_flat_rows_of_no_square_shape_get_no_image_shape():
+    with pytest.raises(ValueError) as refused:
+        aekit.Autoencoder(architecture="conv", max_iter=1).fit(ROWS)  # 12 columns
+    assert "columns fit" not in str(refused.value)

@@ -83,13 +83,10 @@ def refuse_a_table_as_images(output: Path, encoder, figure: bool = False) -> Non
 def square_shape(values: int) -> str:
     """An --image-shape that rows of ``values`` values fit, square grey or colour images, for
     the example of a message ("1,28,28 for 784"; MNIST's when none fits)."""
-    import math
+    from aekit.data.image_shapes import square_image_shape
 
-    for channels in (1, 3):
-        side = math.isqrt(values // channels)
-        if channels * side * side == values:
-            return f"{channels},{side},{side} for {values}"
-    return "1,28,28 for 784"
+    shape = square_image_shape(values)
+    return f"{','.join(map(str, shape))} for {values}" if shape else "1,28,28 for 784"
 
 
 def check_drawable(shape: tuple[int, ...], image_shape: str, values: int, what: str) -> None:

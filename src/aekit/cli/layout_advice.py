@@ -90,6 +90,10 @@ ADVICE: tuple[tuple[str, Any], ...] = (
     (r"\bpass grayscale=True\b", "pass --grayscale"),  # aekit.data.readers, images on disk
     (r"\bpass image_shape\.", "pass --image-shape C,H,W."),
     (r"\bset image_shape=\(C, H, W\)", "pass --image-shape C,H,W"),
+    (  # aekit.estimators._inputs: flat rows' square images, given to a conv network
+        r"\b(fit \d+x\d+ (?:grey|colour) images): image_shape=\((\d+), (\d+), (\d+)\)\.",
+        r"\1: --image-shape \2,\3,\4.",
+    ),
     (r"\bset sequence_shape=\(([^)]*)\)", r"pass --param 'sequence_shape=[\1]'"),
     (r"\bsequence_shape=\(([^)]*)\)", r"--param 'sequence_shape=[\1]'"),
     (  # aekit.estimators._inputs: channels-last images, fixed in the file on the command line

@@ -12,6 +12,7 @@ from sklearn.utils.validation import validate_data
 
 from aekit.core.architectures import SEQUENCE_ARCHITECTURES
 from aekit.data.float32 import warn_float32_statistics
+from aekit.data.image_shapes import square_image_shape
 from aekit.data.validation import as_numeric_array
 from aekit.estimators._disk import DiskRows, disk_rows
 from aekit.warning_lines import caller_level
@@ -254,11 +255,25 @@ class InputChecks:
             # (n, H, W) grey images, Keras' layout: one channel axis short
             short = name == "image_shape" and array.ndim == ndim - 1
             hint = " Grey images (n, H, W): X[:, None] adds the channel axis." if short else ""
+            if name == "image_shape" and array.ndim == 2:  # flat rows: the shape they may hold
+                hint = _square_hint(n_features)
             raise ValueError(
                 f"architecture={self.architecture!r} needs {what}: pass X as (n, "
                 f"{form.strip('()')}) or set {name}={form}.{_HINTS.get(name, hint)}"
             )
         return given
+
+
+def _square_hint(n_features: int) -> str:
+    """The image shape that rows of ``n_features`` values fit when square (a conv model fitted
+    on digits' 64 columns was told of (C, H, W) alone), else nothing."""
+    shape = square_image_shape(n_features)
+    if shape is None:
+        return ""
+    kind = "grey" if shape[0] == 1 else "colour"
+    return (
+        f" X's {n_features} columns fit {shape[1]}x{shape[2]} {kind} images: image_shape={shape}."
+    )
 
 
 def _warn_of_grey_images(shape: tuple[int, ...]) -> None:
