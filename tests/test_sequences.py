@@ -183,10 +183,11 @@ def test_a_sequence_shape_that_does_not_fit_X_is_refused():
         aekit.Autoencoder(**small("conv1d", sequence_shape=(1, 46))).fit(X)
 
 
-@pytest.mark.parametrize("architecture", ["conv1d", "lstm"])
+@pytest.mark.parametrize("architecture", ["conv1d", "lstm", "mlp"])
 def test_time_first_windows_are_refused(architecture):
     # sliding_windows gives (n, length, channels); taken as (n, channels, length) they were
-    # 64 channels of 2 steps, trained on without a word.
+    # 64 channels of 2 steps, trained on without a word (the dense network: still so, each
+    # "channel" of 2 steps standardized on its own, while conv1d and lstm were refused)
     from aekit.timeseries import sliding_windows
 
     series = np.c_[np.sin(np.arange(300) / 5), np.cos(np.arange(300) / 7)]
