@@ -284,3 +284,17 @@ def test_real_vs_generated_picks_the_most_correlated_pair_by_default():
     ax = plotting.real_vs_generated(digits, digits[:40])
     i, j = (int(label[1:]) for label in (ax.get_xlabel(), ax.get_ylabel()))
     assert digits[:, i].std() > 0.2 and digits[:, j].std() > 0.2
+
+
+def test_real_vs_generated_draws_the_real_rows_over_the_generated_ones_so_both_show():
+    # the generated cloud, drawn second at alpha 0.5, hid the real one's dense core
+    rng = np.random.default_rng(0)
+    real, generated = rng.normal(size=(3000, 2)), rng.normal(size=(500, 2))
+    ax = plotting.real_vs_generated(real, generated)
+    drawn_real, drawn_generated = ax.collections  # real first, as documented
+    assert drawn_real.get_zorder() > drawn_generated.get_zorder()
+    assert drawn_real.get_alpha() < drawn_generated.get_alpha() < 1  # 3000 points the lighter
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["real", "generated"]
+    assert legend.get_zorder() > drawn_real.get_zorder()
+    assert all(handle.get_alpha() == 1.0 for handle in legend.legend_handles)  # not faded

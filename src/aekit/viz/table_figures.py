@@ -161,16 +161,30 @@ def real_vs_generated(
         features = sorted(int(candidates[k]) for k in pair)
     i, j = _two_features(features, d)
     ax = new_axes(ax, (5.2, 4.6))
-    ax.scatter(X_real[:, i], X_real[:, j], s=10, alpha=0.5, linewidths=0, label="real")
+    # the real rows over the generated ones (drawn second, the generated cloud's dense core
+    # hid the real one's), each the lighter the more points it has, so both clouds show
     ax.scatter(
-        X_generated[:, i], X_generated[:, j], s=10, alpha=0.5, linewidths=0, marker="^",
-        color="C3", label="generated",
+        X_real[:, i], X_real[:, j], s=10, alpha=_alpha(len(X_real)), linewidths=0,
+        label="real", zorder=3,
+    )  # fmt: skip
+    ax.scatter(
+        X_generated[:, i], X_generated[:, j], s=10, alpha=_alpha(len(X_generated)),
+        linewidths=0, marker="^", color="C3", label="generated", zorder=2,
     )  # fmt: skip
     ax.set(xlabel=shortened(names[i]), ylabel=shortened(names[j]))
-    ax.legend(frameon=False, fontsize=8)
+    legend = ax.legend(fontsize=8, markerscale=1.5, framealpha=0.9, loc="best")
+    legend.set_zorder(4)  # over both clouds
+    for handle in legend.legend_handles:  # the markers said at full colour, not faded
+        handle.set_alpha(1.0)
     if title:
         ax.set_title(title)
     return ax
+
+
+def _alpha(n_points: int) -> float:
+    """A cloud's opacity: 0.6 for a few hundred points, down to 0.15 for thousands, so that
+    points drawn over others leave them seen."""
+    return float(np.clip(300 / max(n_points, 1), 0.15, 0.6))
 
 
 def _most_varied(X: np.ndarray, k: int) -> list[int]:
