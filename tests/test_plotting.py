@@ -298,3 +298,18 @@ def test_real_vs_generated_draws_the_real_rows_over_the_generated_ones_so_both_s
     assert [t.get_text() for t in legend.get_texts()] == ["real", "generated"]
     assert legend.get_zorder() > drawn_real.get_zorder()
     assert all(handle.get_alpha() == 1.0 for handle in legend.legend_handles)  # not faded
+
+
+def test_latent_scatter_warns_when_every_code_is_one_point():
+    # a collapsed encoder's codes were drawn as one dot, unsaid
+    with pytest.warns(UserWarning, match=r"codes of all 50 rows are the same point") as said:
+        ax = plotting.latent_scatter(np.full((50, 4), 0.3) + 1e-9 * np.arange(50)[:, None])
+    assert "collapsed" in str(said[0].message) and "train longer" in str(said[0].message)
+    assert said[0].filename == __file__  # the user's line
+    assert len(ax.collections[0].get_offsets()) == 50
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plotting.latent_scatter(np.random.default_rng(0).normal(size=(50, 4)))  # codes that vary
+        plotting.latent_scatter(np.zeros((1, 2)))  # one row is one point, rightly

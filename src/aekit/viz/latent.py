@@ -132,6 +132,7 @@ def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None
     label_name = "label" if name is None else str(name)
     declared = getattr(getattr(labels, "dtype", None), "categories", None)  # a category dtype's
     Z = check_codes(Z)
+    _warn_if_one_point(Z)
     points, axis_names = _points(Z)
     if Z.shape[1] == 2 and columns is not None:
         axis_names = (str(columns[0]), str(columns[1]))
@@ -155,6 +156,25 @@ def latent_scatter(Z: Any, labels: Any = None, ax=None, title: str | None = None
     if title:
         ax.set_title(title)
     return ax
+
+
+def _warn_if_one_point(Z: np.ndarray) -> None:
+    """Codes that are all the same point (up to float noise) are drawn as one dot, which read
+    as a map of one row: said, with what collapses an encoder so."""
+    spread = float(np.ptp(Z, axis=0).max())
+    if len(Z) > 1 and spread <= 1e-6 * max(1.0, float(np.abs(Z).max())):
+        import warnings
+
+        from aekit.warning_lines import caller_level
+
+        warnings.warn(
+            f"latent_scatter: the codes of all {len(Z)} rows are the same point, drawn as one "
+            "dot: the encoder has collapsed and maps every row alike. Check that the rows differ "
+            "(a constant or unscaled X), train longer or with a smaller learning_rate_init, and "
+            "for a VAE a smaller beta (its KL term can pull every code to the prior's mean).",
+            UserWarning,
+            stacklevel=caller_level(),
+        )
 
 
 def _name(label: Any) -> str:
