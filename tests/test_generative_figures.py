@@ -45,6 +45,13 @@ def test_traversal_figure_shows_each_unit_in_its_row(vae2, digits):
     assert [t.get_text() for t in ax.get_yticklabels()] == ["z0", "z1"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["-2", "0", "2"]
     np.testing.assert_allclose(_tile(ax, 1, 2), grid[1, 2, 0], atol=1e-6)
+    assert (ax.get_ylabel(), ax.get_xlabel()) == ("latent unit", "the unit's value")
+    assert ax.get_title() == ""  # every unit shown: nothing to say
+    plt.close(ax.figure)
+    # 2 rows of a 32-unit code were shown unsaid
+    ax = plotting_generative.latent_traversal(grid, values, [5, 9], title="walk", latent_dim=32)
+    assert ax.get_title() == "walk\n2 of 32 units shown"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["z5", "z9"]
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="2 values for 3 columns"):
         plotting_generative.latent_traversal(grid, [0, 1])

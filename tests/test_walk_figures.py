@@ -58,6 +58,10 @@ def test_a_traversal_says_the_label_it_decodes_under(runs, monkeypatch):
     calls = captured(monkeypatch, generative, "latent_traversal")
     ok(invoke("traverse", runs / "cvae", "digits", "--label", 7, "-o", runs / "t.png"))
     assert calls[0][1]["title"] == "row 0: one latent unit at a time, decoded as label 7"
+    import aekit
+
+    # the figure says how many of the code's units its rows are (10 of them, by default)
+    assert calls[0][1]["latent_dim"] == aekit.load(runs / "cvae" / "model.safetensors").latent_dim_
 
 
 def test_a_sequence_models_figures_are_refused_as_sequences_not_flat_rows(tmp_path):

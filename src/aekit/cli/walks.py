@@ -119,8 +119,9 @@ def traverse(
     under = "" if y is None else f", decoded as label {y}"  # a 0 decoded as a 7 is said so
     title = f"row {index}: one latent unit at a time{under}"
     ax = latent_traversal(
-        grid, grid_values, [int(u) for u in shown], drawn or estimator.image_shape_, title=title
-    )
+        grid, grid_values, [int(u) for u in shown], drawn or estimator.image_shape_, title=title,
+        latent_dim=len(kl),
+    )  # fmt: skip
     save_figure(ax, output)
     typer.echo(f"{len(shown)} units x {len(grid_values)} values around row {index}: {output}")
 

@@ -26,6 +26,7 @@ def latent_traversal(
     image_shape: Sequence[int] | None = None,
     ax=None,
     title: str | None = None,
+    latent_dim: int | None = None,
 ):
     """Latent traversals: one row per latent unit, one column per value it takes.
 
@@ -43,10 +44,14 @@ def latent_traversal(
         Where to draw; a new figure when None.
     title : str, default=None
         The axes' title; none when None.
+    latent_dim : int, default=None
+        The code's number of units; when it is more than the grid's rows, the title says how
+        many of them are shown ("10 of 32 units shown").
 
     Returns
     -------
     ax : matplotlib Axes
+        The rows labelled with their units (y axis), the columns with their values (x axis).
     """
     grid = np.asarray(grid, dtype=np.float32)
     if grid.ndim < 3:
@@ -56,9 +61,13 @@ def latent_traversal(
     if len(units) != n_units:
         raise ValueError(f"{len(units)} unit labels for {n_units} rows of the grid.")
     images = as_images(grid.reshape(n_units * n_values, *grid.shape[2:]), image_shape)
+    if latent_dim is not None and latent_dim > n_units:  # 10 rows of a 32-unit code, unsaid
+        shown = f"{n_units} of {latent_dim} units shown"
+        title = f"{title}\n{shown}" if title else shown
     ax = image_grid(
         images, n_values, [f"z{j}" for j in units], ax, title, image_shape=images.shape[1:]
     )
+    ax.set_ylabel("latent unit")
     if values is not None:
         if len(values) != n_values:
             raise ValueError(f"{len(values)} values for {n_values} columns of the grid.")
@@ -66,6 +75,7 @@ def latent_traversal(
         ax.set_xticks(tile_centres(range(n_values), w))
         ax.set_xticklabels([f"{v:.3g}" for v in values], fontsize=8)
         ax.tick_params(axis="x", length=0)
+        ax.set_xlabel("the unit's value")
     return ax
 
 

@@ -38,7 +38,7 @@ def figure_traversal(data: Any):
     title = f"{data.name}: one latent unit at a time around a training row's code{under}"
     ax = plotting_generative.latent_traversal(
         images, TRAVERSAL_VALUES, units=[int(u) for u in units], image_shape=data.image_shape,
-        title=title,
+        title=title, latent_dim=len(kl),
     )  # fmt: skip
     return ax.figure
 
