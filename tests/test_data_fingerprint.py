@@ -5,6 +5,7 @@ unsaid: an audit had only the path)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 import warnings
 
@@ -42,6 +43,8 @@ def test_a_run_records_the_sha256_and_size_of_its_data(table, tmp_path):
     data = _recorded(tmp_path / "R")
     assert data["sha256"] == hashlib.sha256(table.read_bytes()).hexdigest()
     assert data["bytes"] == table.stat().st_size
+    shown = json.loads(ok(invoke("info", "--json", tmp_path / "R")).output)  # said by info
+    assert shown["data_sha256"] == f"{data['sha256']} ({data['bytes']:,} bytes)"
     ok(invoke("detect", table, "--param", "n_estimators=1", "--quiet", "--out", tmp_path / "D"))
     assert _recorded(tmp_path / "D")["sha256"] == data["sha256"]  # detect's record too
 

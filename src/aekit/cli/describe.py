@@ -190,6 +190,7 @@ def info(run: Described, as_json: AsJson = False) -> None:
         # how later commands read DATA for it, and the columns it takes (a second-day user
         # had to open config.toml and encoder.json)
         "data read as": _data_read(run),
+        "data sha256": _data_digest(run),  # to check the file by hand: sha256sum DATA
         "input columns": _input_columns(run),
         "features": n_features,
         "columns": _shown_names(fitted.get("feature_names_in_")),
@@ -266,6 +267,16 @@ def _data_read(run: Path) -> str | None:
         for item in values:
             words += [option] if item is True else [option, shell_word(str(item))]
     return " ".join(words)
+
+
+def _data_digest(run: Path) -> str | None:
+    """The SHA-256 of the DATA RUN was trained on, and its size, as config.toml records them."""
+    from aekit.cli.table_options import run_config
+
+    data = run_config(run).get("data") if run.is_dir() else None
+    if not isinstance(data, dict) or not isinstance(data.get("sha256"), str):
+        return None
+    return f"{data['sha256']} ({data.get('bytes', '?'):,} bytes)"
 
 
 def _input_columns(run: Path) -> str | None:
