@@ -35,8 +35,11 @@ def figures(result) -> dict:
 
 
 def test_label_options_that_change_no_figure_are_said(folder):
-    # an autoencoder's reconstruction figures take no labels: the options were ignored unsaid
-    args = ["evaluate", folder / "ae", folder / "rows.csv", "--quiet"]
+    # a VAE's figures (its ELBO, NLL) take no labels: the options were ignored unsaid
+    vae = ["--model", "vae", "--epochs", "1", "--param", "hidden_layer_sizes=[16]", "--quiet"]
+    ok(invoke("train", folder / "rows.csv", "--label-column", "digit", *vae, "--no-figures",
+              "--out", folder / "vae"))  # fmt: skip
+    args = ["evaluate", folder / "vae", folder / "rows.csv", "--quiet", "--n-samples", "2"]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # none given: nothing said
         plain = figures(ok(invoke(*args)))
@@ -46,10 +49,32 @@ def test_label_options_that_change_no_figure_are_said(folder):
     messages = [str(w.message) for w in said]
     assert len(messages) == 1, messages
     assert messages[0].startswith(
-        "--label-column and --normal-label change nothing for this run: an Autoencoder's "
-        "figures take no labels"
+        "--label-column and --normal-label change nothing for this run: a "
+        "VariationalAutoencoder's figures take no labels"
     ), messages
     assert labelled == plain  # so they do
+
+
+def test_a_plain_autoencoder_given_labels_has_its_errors_roc_auc(folder):
+    # labels gave an autoencoder run nothing but the warning that they change nothing, though
+    # its reconstruction error is the anomaly score the README ranks images by
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    args = ["evaluate", folder / "ae", folder / "rows.csv", "--quiet", "--label-column", "digit"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the labels are used: nothing said of them
+        result = figures(ok(invoke(*args, "--normal-label", "3")))
+    frame = pd.read_csv(folder / "rows.csv")
+    ok(invoke("score", folder / "ae", folder / "rows.csv", "-o", folder / "ae.csv", "--quiet"))
+    errors = pd.read_csv(folder / "ae.csv")["reconstruction_error"]  # aekit score's column
+    anomalous = frame["digit"].to_numpy() != 3  # detect's convention: all but the normal label
+    assert result["ranked_by"] == "reconstruction_error"
+    assert result["roc_auc"] == pytest.approx(roc_auc_score(anomalous, errors))
+    assert result["pr_auc"] == pytest.approx(average_precision_score(anomalous, errors))
+    assert "flagged" not in result and "threshold" not in result  # no threshold to judge
+    # without --normal-label, detect's rule: 0 is the normal label
+    ruled = figures(ok(invoke(*args)))
+    assert ruled["roc_auc"] == pytest.approx(roc_auc_score(frame["digit"] != 0, errors))
 
 
 @pytest.fixture(scope="module")

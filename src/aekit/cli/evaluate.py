@@ -40,6 +40,7 @@ from aekit.cli.detection_figures import (
     warn_of_a_threshold_above_the_anomalies,
     warn_of_labels_not_seen,
 )
+from aekit.cli.evaluate_labels import is_detector, ranks_by_error, warn_of_unused_label_options
 from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.cli.series_gaps import FillGaps, fill_gaps
 from aekit.io.text import write_utf8
@@ -64,7 +65,8 @@ class Sums:
         self.kl: Any = 0.0
         self.moments: tuple | None = None  # (n, mean, M2) of the posterior means, per unit
         self.detector = False
-        self.scores: list = []  # a detector's per-row scores, kept when DATA has labels
+        # per-row scores (an autoencoder's: minus its reconstruction error), kept given labels
+        self.scores: list = []
         self.labels: list = []
         self.flags: list = []  # a detector's flags of those rows (its predict), if it flags
         self.threshold: float | None = None  # on the anomaly score, where one flags
@@ -86,8 +88,11 @@ class Sums:
         rows = len(X)
         self.rows += rows
         if not self.variational:
-            if not _is_detector(estimator):
+            if not is_detector(estimator):
                 scores = estimator.score_samples(X, y)
+                if y is not None and ranks_by_error(estimator):  # judged as a detector's score
+                    self.scores.append(-estimator.reconstruction_error(X))  # lower = anomalous
+                    self.labels.append(np.asarray(y))
             else:  # a detector: its score needs no label; labels, if any, are the truth
                 from aekit.anomaly.unseen import scores_with_unseen
                 from aekit.cli.anomaly import as_table
@@ -168,7 +173,9 @@ class Sums:
         if self.unseen:  # scored inf, as aekit score does; left out of the means above
             out["rows_with_unseen_category"] = self.unseen
         if self.labels:
-            flags = None if any(f is None for f in self.flags) else self.flags
+            if not self.detector:  # an autoencoder's: ranked by reconstruction error, no flags
+                out["ranked_by"] = "reconstruction_error"
+            flags = None if not self.detector or any(f is None for f in self.flags) else self.flags
             out.update(
                 labelled_detection_figures(
                     self.scores, self.labels, *self.normal, flags, self.threshold
@@ -221,39 +228,6 @@ def standard_error(spread: tuple | None) -> float | None:
     return float((m2 / (n - 1) / n) ** 0.5)
 
 
-def _is_detector(estimator) -> bool:
-    """A detector's score takes no label: DATA's labels, if any, are the truth it is judged
-    by (its ROC-AUC), where an autoencoder's score takes y (a ConditionalVAE's conditions)."""
-    import inspect
-
-    return "y" not in inspect.signature(estimator.score_samples).parameters
-
-
-def _warn_of_unused_label_options(estimator, typed: dict[str, object]) -> None:
-    """Say the label options typed (``typed``: option -> value, None when not given) that
-    change no figure of this run, rather than ignore them unsaid: every one where the figures
-    take no labels, and a normal label for a ConditionalVAE (whose labels are no anomalies)."""
-    import warnings
-
-    if _is_detector(estimator):
-        return
-    conditional = getattr(estimator, "classes_", None) is not None  # scored given its labels
-    unused = [
-        option
-        for option, value in typed.items()
-        if value is not None and not (conditional and option != "--normal-label")
-    ]
-    if not unused:
-        return
-    taken = "no normal label" if conditional else "no labels"
-    warnings.warn(
-        f"{' and '.join(unused)} change{'s' if len(unused) == 1 else ''} nothing for this run: "
-        f"{a_kind(estimator)}'s figures take {taken} (labels give a detector run, 'aekit "
-        "detect', its ROC-AUC and PR-AUC).",
-        stacklevel=2,
-    )
-
-
 @app.command()
 def evaluate(
     run: Run,
@@ -277,9 +251,11 @@ def evaluate(
     threshold and how many rows of DATA it flags (on normal rows: its false alarms), and given
     labels (--label-column) its ROC-AUC and PR-AUC and its flags' precision and recall on the
     labelled rows (normal rows: --normal-label, else the one 'aekit detect --normal-label'
-    recorded in RUN); an array DATA's labels come from --labels FILE. Of a run whose figures
-    take no labels (an autoencoder's; a ConditionalVAE's take its classes, not a normal label)
-    the label options are said to change nothing.
+    recorded in RUN); an array DATA's labels come from --labels FILE. A plain autoencoder
+    run (aekit train --model ae, sparse, denoising, contractive) given labels has its
+    reconstruction error's ROC-AUC and PR-AUC (ranked_by), the normal rows read as a
+    detector's. Of a run whose figures take no labels (a VAE's; a ConditionalVAE's take its
+    classes, not a normal label) the label options are said to change nothing.
 
     A VAE's two ELBO figures (nats per row) differ by their draws: mean_score is the mean of
     score_samples (the score 'aekit score' gives each row), the ELBO over the model's n_draws
@@ -354,7 +330,7 @@ def evaluate(
     # once DATA was read as the run reads it: an option it refuses is said alone, not after a
     # warning that it changes nothing
     typed = {"--label-column": label_column, "--labels": labels, "--normal-label": normal_label}
-    _warn_of_unused_label_options(estimator, typed)
+    warn_of_unused_label_options(estimator, typed)
     # the figures first: the normal label the rule takes is said there, before it is said to
     # be one detect never saw (the other way round a new user read it backwards)
     result = {"model": type(estimator).__name__, "rows": len(X), **sums.result()}
