@@ -97,6 +97,7 @@ def denoise(
 
     from aekit.data.validation import as_numeric_array
     from aekit.data.writers import write_batches
+    from aekit.estimators.clip_ranges import ranges_in_table_units
     from aekit.estimators.streaming import chunks_of
 
     estimator = load_run(run)
@@ -140,7 +141,11 @@ def denoise(
             part = in_fit_order(part, encoder or estimator)  # a file's columns matched by name
             part = part if encoder is None else encoder.transform(part)
             noisy = as_numeric_array(part, precision="float64")  # text named, as by score
-            denoised = np.asarray(estimator.denoise(noisy))
+            if encoder is None:
+                denoised = np.asarray(estimator.denoise(noisy))
+            else:  # a clip warning's ranges in the table's units, not the encoder's
+                with ranges_in_table_units(encoder):
+                    denoised = np.asarray(estimator.denoise(noisy))
             if scored is not None:
                 scored.add(noisy, denoised)
             if sum(map(len, shown["noisy"])) < FIGURE_ROWS:

@@ -24,6 +24,7 @@ from aekit.data.intervals import Interval
 from aekit.data.lazy import Dataset
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
+from aekit.estimators.clip_ranges import clipped_ranges
 from aekit.warning_lines import caller_level
 
 
@@ -226,7 +227,8 @@ class DenoisingAutoencoder(BaseAutoencoder):
         was clipped to the clean data's ([0, 1] for data in [0, 1], else each feature's training
         minimum and maximum), and dropout's kept values were scaled by ``1 / (1 - noise_level)``
         (up to 1.43 at 0.3). X is clipped to that range, as the model saw its noisy inputs, with
-        a warning counting the clipped values (``np.clip`` X first to silence it).
+        a warning counting the clipped values and saying each clipped feature's range
+        (``np.clip`` X first to silence it).
         :meth:`reconstruct` clips nothing: a value outside [0, 1] given to a model of [0, 1]
         data is an error there. Data on disk (a dataset) is passed on as it is.
 
@@ -308,7 +310,7 @@ class DenoisingAutoencoder(BaseAutoencoder):
         outside = int(np.count_nonzero(below | above))
         if not outside:
             return X, True
-        self._warn_clipped(flat, outside)
+        self._warn_clipped(flat, outside, below | above)
         if self.data_mean_ is not None:  # the bounds on X's scale
             low, high = (v * self.data_scale_ + self.data_mean_ for v in (low, high))
         clipped = np.where(below, low, np.where(above, high, flat))
@@ -317,8 +319,9 @@ class DenoisingAutoencoder(BaseAutoencoder):
             return clipped, True
         return pd.DataFrame(clipped, index=frame.index, columns=frame.columns), True
 
-    def _warn_clipped(self, flat: np.ndarray, outside: int) -> None:
-        """The warning that denoise clipped ``outside`` values of X (refused instead where X is
+    def _warn_clipped(self, flat: np.ndarray, outside: int, clipped: np.ndarray) -> None:
+        """The warning that denoise clipped ``outside`` values of X (``clipped``, a mask shaped
+        like ``flat``), naming the ranges of the features clipped (refused instead where X is
         on another scale than a model of [0, 1] data: images of 0..255)."""
         scaled = self.noise == "dropout" and 0 < self.noise_level < 1
         if self.likelihood_ == "bernoulli":
@@ -331,6 +334,9 @@ class DenoisingAutoencoder(BaseAutoencoder):
             fix = "np.clip(X, *model.input_range())"
             if scaled:
                 where += f" times {1 / (1 - self.noise_level):.3g}"
+            low, high = (bound.reshape(-1) for bound in self.input_range())
+            names = getattr(self, "feature_names_in_", None)
+            where += f" ({clipped_ranges(clipped, low, high, names)})"
         if scaled:
             where += f" (dropout scales the values it keeps by 1 / (1 - {self.noise_level:g}))"
         warnings.warn(
