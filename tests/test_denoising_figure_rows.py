@@ -64,7 +64,7 @@ def test_the_run_figure_corrupts_each_feature_on_its_own_scale():
     # features 0.01 and 100 apart in scale: one noise level in data units would bury the one
     # and leave the other untouched; the model corrupts standardized features
     import aekit
-    from aekit.viz.denoising_lines import model_noise
+    from aekit.viz.denoising_panels import model_noise
 
     X = np.random.default_rng(0).normal(size=(200, 3)) * [0.01, 1.0, 100.0]
     dae = aekit.DenoisingAutoencoder(noise_level=0.3, max_iter=1, hidden_layer_sizes=(8,),
@@ -116,7 +116,7 @@ def test_the_image_figure_is_still_a_grid(tmp_path):
 
 
 def test_denoising_lines_draws_a_panel_per_row_and_channel():
-    from aekit.viz.denoising_lines import MAX_CHANNELS, denoising_lines
+    from aekit.viz.denoising_panels import MAX_CHANNELS, denoising_lines
 
     X = sines(8, 5, 20)
     axes = denoising_lines(X, X * 0.5, X, sequence_shape=(5, 20), max_rows=4, n_cols=2)

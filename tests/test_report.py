@@ -114,7 +114,7 @@ def test_sequence_reconstructions_checks_its_shape():
 
     rows = np.zeros((3, 20))
     with pytest.raises(
-        ValueError, match=r"sequence_shape=\(2, 9\) holds 18 values; the rows hold 20"
+        ValueError, match=r"sequence_shape=\(2, 9\) holds 18 values; X.s rows hold 20"
     ):
         sequence_reconstructions(rows, rows, (2, 9))
     axes = sequence_reconstructions(rows, rows + 1, (2, 10))

@@ -165,6 +165,7 @@ def test_every_figure_function_takes_ax_or_axes_as_the_readme_says():
         "roc_pr_curves",
         "feature_reconstructions",
         "sequence_reconstructions",
+        "denoising_lines",
         "series_figure",
     }
     for name in aekit.viz.__all__:

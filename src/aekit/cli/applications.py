@@ -272,7 +272,7 @@ def _write_figure(path: Path, estimator, noisy, denoised, clean) -> None:
         drawn = denoising_grid(noisy, denoised, clean, image_shape=estimator.image_shape_,
                                title=title)  # fmt: skip
     else:  # a table's rows or sequences: no picture to tile, their values as lines
-        from aekit.viz.denoising_lines import denoising_lines
+        from aekit.viz.denoising_panels import denoising_lines
 
         title = f"{type(estimator).__name__}: " + ("noisy / denoised" if clean is None else title)
         drawn = denoising_lines(

@@ -3,9 +3,11 @@ HTML run report.
 
 Every figure function is reachable from here, e.g. ``aekit.viz.latent_scatter(Z, y)``; each
 takes ``ax=None`` and returns the Axes it drew on, except the multi-panel ``roc_pr_curves``,
-``feature_reconstructions``, ``sequence_reconstructions`` and ``series_figure``, which take
-``axes=None`` (``series_figure`` returns its Figure), and :func:`save_figure` writes any of
-them to a file. The names load their module on first use, so ``import aekit.viz`` imports
+``feature_reconstructions``, ``sequence_reconstructions``, ``denoising_lines`` (rows or
+sequences: noisy, denoised and clean as lines, the counterpart of ``denoising_grid``'s images)
+and ``series_figure``, which take ``axes=None`` (``series_figure`` returns its Figure), and
+:func:`save_figure` writes any of them to a file. The names load their module on first use,
+so ``import aekit.viz`` imports
 neither matplotlib nor the report's jinja2.
 """
 
@@ -16,6 +18,7 @@ from typing import Any
 _HOMES = {
     "as_images": "inputs",
     "denoising_grid": "denoising",
+    "denoising_lines": "denoising_panels",
     "feature_reconstructions": "plots",
     "image_grid": "plots",
     "interpolation_strip": "plots",

@@ -1,5 +1,5 @@
 """Denoising figures: rows of noisy, denoised and clean images (rows and sequences are drawn
-as lines by :mod:`aekit.viz.denoising_lines`)."""
+as lines by :mod:`aekit.viz.denoising_panels`)."""
 
 from __future__ import annotations
 
@@ -69,12 +69,12 @@ def denoising_grid(
 def run_figure(data: Any):
     """The run figure of a DenoisingAutoencoder: training images under the model's own noise,
     denoised, and clean (``aekit.viz.report`` calls this with its data); rows and sequences
-    as lines (:func:`aekit.viz.denoising_lines.run_figure`)."""
+    as lines (:func:`aekit.viz.denoising_panels.run_figure`)."""
     estimator = data.estimator
     if not hasattr(estimator, "denoise"):
         return None
     if data.image_shape is None:
-        from aekit.viz.denoising_lines import run_figure as lines_figure
+        from aekit.viz.denoising_panels import run_figure as lines_figure
 
         return lines_figure(data)
     pick = np.arange(min(8, len(data.flat)))

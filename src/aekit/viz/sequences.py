@@ -16,6 +16,26 @@ from aekit.viz.score_inputs import check_axes, check_table
 MAX_NAMED_CHANNELS = 4  # more channels: the legend names the line styles alone
 
 
+def sequence_rows(rows: Any, sequence_shape: tuple[int, int], name: str) -> np.ndarray:
+    """``rows`` as flat float64 rows of ``channels * length`` finite values, refused naming
+    ``name`` where their (n, channels, length) shape or their width differs from
+    ``sequence_shape``."""
+    channels, length = (int(v) for v in sequence_shape)
+    shape = tuple(np.shape(rows)[1:])  # (n, channels, length) says its own shape
+    if len(shape) == 2 and shape != (channels, length):
+        raise ValueError(
+            f"sequence_shape={tuple(sequence_shape)} differs from {name}'s sequences of "
+            f"shape {shape}: pass sequence_shape={shape}."
+        )
+    flat = check_table(np.asarray(rows, dtype=np.float64).reshape(len(rows), -1), name)
+    if flat.shape[1] != channels * length:
+        raise ValueError(
+            f"sequence_shape={tuple(sequence_shape)} holds {channels * length} values; {name}'s "
+            f"rows hold {flat.shape[1]}."
+        )
+    return flat
+
+
 def sequence_reconstructions(
     X: Any,
     X_hat: Any,
@@ -52,22 +72,11 @@ def sequence_reconstructions(
         One per sequence drawn.
     """
     channels, length = (int(v) for v in sequence_shape)
-    for name, rows in (("X", X), ("X_hat", X_hat)):  # (n, channels, length) says its own shape
-        shape = tuple(np.shape(rows)[1:])
-        if len(shape) == 2 and shape != (channels, length):
-            raise ValueError(
-                f"sequence_shape={tuple(sequence_shape)} differs from {name}'s sequences of "
-                f"shape {shape}: pass sequence_shape={shape}."
-            )
-    X = check_table(np.asarray(X, dtype=np.float64).reshape(len(X), -1), "X")
-    X_hat = check_table(np.asarray(X_hat, dtype=np.float64).reshape(len(X_hat), -1), "X_hat")
+    X, X_hat = (
+        sequence_rows(rows, sequence_shape, name) for name, rows in (("X", X), ("X_hat", X_hat))
+    )
     if X.shape != X_hat.shape:
         raise ValueError(f"X {X.shape} and X_hat {X_hat.shape} differ in shape.")
-    if X.shape[1] != channels * length:
-        raise ValueError(
-            f"sequence_shape={tuple(sequence_shape)} holds {channels * length} values; the rows "
-            f"hold {X.shape[1]}."
-        )
     n = min(check_n_cols(max_sequences, "max_sequences"), len(X))
     if axes is not None:
         axes = check_axes(axes, n)

@@ -1,4 +1,5 @@
-"""Denoising figures of rows and sequences: each example's noisy input, its denoised version and
+"""Denoising figures of rows and sequences (``aekit.viz.denoising_lines``, the counterpart of
+:func:`aekit.viz.denoising_grid`'s images): each example's noisy input, its denoised version and
 (when known) the clean row overlaid as lines in one small panel, values against feature index
 or time step. A table's row or a signal is no picture to tile as images are (the image figure,
 :func:`aekit.viz.denoising.denoising_grid`, refused them); drawn on one pair of axes, the three
@@ -12,6 +13,8 @@ import numpy as np
 
 from aekit.viz.figures import new_figure
 from aekit.viz.inputs import check_n_cols
+from aekit.viz.score_inputs import check_axes
+from aekit.viz.sequences import sequence_rows
 
 N_LINES = 6  # examples drawn: two rows of three panels (eight made each panel too small to read)
 MAX_CHANNELS = 3  # a sequence's channels drawn, a panel row each; more are said in the title
@@ -36,18 +39,21 @@ def denoising_lines(
     titles: Any = None,
     title: str | None = None,
     units: str | None = None,
+    axes=None,
 ):
     """The first ``max_rows`` noisy rows, their denoised versions and (when given) the clean
     rows as lines, one panel per row (a panel row per channel of a sequence).
 
     Parameters
     ----------
-    noisy, denoised : array-like of shape (n, features), (n, channels * length) or
-        (n, channels, length)
+    noisy, denoised : array-like of shape (n, features), (n, C * length) or (n, C, length)
+        The corrupted rows and the model's outputs for them, in the same order, finite.
     clean : array-like of the same shape, default=None
+        The rows before corruption, drawn dashed as a third line when given.
     sequence_shape : tuple (channels, length), default=None
-        The rows are sequences (a model's ``sequence_shape_``): values against their step.
-        None: a table's rows, values against their feature.
+        The rows are sequences (a model's ``sequence_shape_``): values against their step, a
+        panel row per channel. None: sequences when the rows are (n, channels, length), else
+        a table's rows, values against their feature.
     max_rows, n_cols : int, default=6, 3
         Rows drawn, and panels across.
     feature_names : sequence of str, default=None
@@ -58,6 +64,10 @@ def denoising_lines(
         The figure's title.
     units : str, default=None
         What the values are (e.g. "as encoded: ..."), said under the title.
+    axes : array of matplotlib Axes, default=None
+        Where to draw: at least one per row drawn and channel shown (up to 3 channels), row
+        by row, channel by channel within a row (``n_cols`` is then ignored); a new figure when
+        None.
 
     Returns
     -------
@@ -67,28 +77,46 @@ def denoising_lines(
     n = min(check_n_cols(max_rows, "max_rows"), len(noisy))
     if n == 0:
         raise ValueError("noisy holds no rows to draw.")
+    if sequence_shape is None and np.ndim(noisy) == 3:  # (n, channels, length): sequences
+        sequence_shape = np.shape(noisy)[1:]
     lines = {"noisy": noisy, "denoised": denoised, **({} if clean is None else {"clean": clean})}
-    lines = {k: np.asarray(v, dtype=np.float64)[:n].reshape(n, -1) for k, v in lines.items()}
-    widths = {k: v.shape[1] for k, v in lines.items()}
+    lines = {k: np.asarray(v)[:n] for k, v in lines.items()}
+    widths = {k: v[:1].size for k, v in lines.items()}
     if len(set(widths.values())) != 1 or min(len(v) for v in lines.values()) < n:
         raise ValueError(f"the rows differ in length or number: {widths}.")
-    channels, length = (int(v) for v in (sequence_shape or (1, widths["noisy"])))
-    if channels * length != widths["noisy"]:
-        raise ValueError(f"sequence_shape={tuple(sequence_shape)} differs from rows of "
-                         f"{widths['noisy']} values.")  # fmt: skip
+    # each checked as sequence_reconstructions checks its rows (shape, width, finite values)
+    shape = sequence_shape or (1, widths["noisy"])
+    lines = {k: sequence_rows(v, shape, k) for k, v in lines.items()}
+    channels, length = (int(v) for v in shape)
     shown = min(channels, MAX_CHANNELS)
-    cols = min(check_n_cols(n_cols), n)
-    blocks = -(-n // cols)
-    figure = new_figure((3.6 * cols, (2.2 if shown == 1 else 1.6) * blocks * shown + 0.6))
-    figure.set_layout_engine("constrained")  # room for each row's title between the panels
-    grid = figure.subplots(blocks * shown, cols, squeeze=False, sharex=True)
-    for ax in grid.ravel():
-        ax.set_visible(False)
+    if axes is not None:  # the caller's panels, row by row, channel by channel within a row
+        panels = check_axes(axes, n * shown)
+        figure = panels[0].figure
+
+        def place(i: int, c: int):
+            return panels[i * shown + c]
+
+        bottoms = [panels[i * shown + shown - 1] for i in range(n)]
+    else:
+        cols = min(check_n_cols(n_cols), n)
+        blocks = -(-n // cols)
+        figure = new_figure((3.6 * cols, (2.2 if shown == 1 else 1.6) * blocks * shown + 0.6))
+        figure.set_layout_engine("constrained")  # room for each row's title between the panels
+        grid = figure.subplots(blocks * shown, cols, squeeze=False, sharex=True)
+        for ax in grid.ravel():
+            ax.set_visible(False)
+
+        def place(i: int, c: int):
+            return grid[(i // cols) * shown + c, i % cols]
+
+        # the lowest panel of each column (sharex hid the tick labels of every panel above the
+        # grid's bottom row, which a column one row short leaves empty)
+        bottoms = [grid[((n - 1 - col) // cols) * shown + shown - 1, col] for col in range(cols)]
     x, drawn = np.arange(length), []
     marker = {"marker": "o", "markersize": 2.5} if length <= _MARKED else {}
     for i in range(n):
         for c in range(shown):
-            ax = grid[(i // cols) * shown + c, i % cols]
+            ax = place(i, c)
             ax.set_visible(True)
             for name, rows in lines.items():
                 ax.plot(x, rows[i].reshape(channels, length)[c], label=name,
@@ -96,10 +124,10 @@ def denoising_lines(
             ax.tick_params(labelsize=7)
             if c == 0:
                 ax.set_title(f"row {i}" if titles is None else str(titles[i]), fontsize=9)
-            if shown > 1 and i % cols == 0:
+            if shown > 1 and (axes is not None or i % cols == 0):
                 ax.set_ylabel(f"channel {c}", fontsize=8)
             drawn.append(ax)
-    _label_x(grid, n, cols, shown, length, sequence_shape is None, feature_names)
+    _label_x(bottoms, length, sequence_shape is None, feature_names)
     heading = [title] if title else []
     if channels > shown:
         heading.append(f"the first {shown} of {channels} channels")
@@ -107,18 +135,17 @@ def denoising_lines(
         heading.append(f"values {units}")
     if heading:
         figure.suptitle("\n".join(heading))
-    # one legend under the panels: inside the first it hid that row's lines
-    figure.legend(*drawn[0].get_legend_handles_labels(), loc="outside lower center",
-                  ncol=len(lines), fontsize=8, frameon=False)  # fmt: skip
+    if axes is not None:  # the caller's layout: no room kept under the panels
+        drawn[0].legend(fontsize=7, frameon=False)
+    else:  # one legend under the panels: inside the first it hid that row's lines
+        figure.legend(*drawn[0].get_legend_handles_labels(), loc="outside lower center",
+                      ncol=len(lines), fontsize=8, frameon=False)  # fmt: skip
     return np.asarray(drawn)
 
 
-def _label_x(grid, n: int, cols: int, shown: int, length: int, table: bool, names: Any) -> None:
-    """The x axis named under the lowest panel of each column (sharex hid the tick labels of
-    every panel above the grid's bottom row, which a column one row short leaves empty)."""
-    for col in range(min(cols, n)):
-        last = (n - 1 - col) // cols  # the lowest row of examples in this column
-        ax = grid[last * shown + shown - 1, col]
+def _label_x(bottoms: list, length: int, table: bool, names: Any) -> None:
+    """The x axis named under each of the ``bottoms`` panels (a column's lowest)."""
+    for ax in bottoms:
         ax.xaxis.set_tick_params(labelbottom=True)
         ax.set_xlabel("feature" if table else "step", fontsize=8)
         if table and names is not None and length <= 12:  # a few columns: named
