@@ -83,19 +83,20 @@ def _say_if_far_more_are_flagged(detector, flagged: int, unseen: int, n: int, ru
     )
 
 
-def _scores(estimator, X, y, encoder, with_errors: bool = True):
+def _scores(estimator, X, y, encoder, with_errors: bool = True, dates: bool = False):
     """The score table of a run's model: a detector's or a series detector's own, else the
     log-likelihood (``score``) and, where the output is a table (``with_errors``), the
     reconstruction error (``reconstruction_error``, the squared error summed over the row, in
     the model's space): the README's ranking of anomalous images, where the Bernoulli
     log-likelihood follows how much mid-grey an image holds (a .npy keeps the scores alone,
-    as ``score_samples(X, out=...)`` writes them)."""
+    as ``score_samples(X, out=...)`` writes them); a series' text dates as timestamps where
+    ``dates`` (a Parquet output)."""
     import numpy as np
 
     if hasattr(estimator, "time_column"):  # a series detector run: one row per time point
         from aekit.cli.series import series_table
 
-        return series_table(estimator, X, y)
+        return series_table(estimator, X, y, dates=dates)
     if hasattr(estimator, "explain"):  # a detector run: flag, probability and top features too
         from aekit.cli.anomaly import detector_table
 
@@ -320,7 +321,10 @@ def _data_command(name: str, compute, doc: str):
             )
             return
         # a table of an autoencoder's scores holds its reconstruction error too; a .npy not
-        extra = {"with_errors": output.suffix.lower() != ".npy"} if name == "score" else {}
+        # and a series' text dates are timestamps in Parquet, as written in a CSV
+        suffix = output.suffix.lower()
+        extra = {"with_errors": suffix != ".npy", "dates": suffix == ".parquet"}
+        extra = extra if name == "score" else {}
         columns: list[str] = []
         flagged: list[int] = []  # a row detector's flags (its anomaly column), chunk by chunk
         unseen: list[int] = []  # of them, the rows scored inf for a category never seen

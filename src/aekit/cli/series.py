@@ -30,11 +30,12 @@ SeriesData = Annotated[
 ]
 
 
-def series_table(detector, X, y=None):
+def series_table(detector, X, y=None, dates: bool = False):
     """One row per time point: its timestamp (when the detector has a time column), anomaly
     score (higher = more anomalous, the scale of ``threshold_``), flag (``predict``), the
     channel that contributes most, the anomaly likelihood when the detector flags by it, and
-    the given label, if any."""
+    the given label, if any. ``dates``: a time column of text dates is given as timestamps
+    (:func:`written_times`: for a typed output, Parquet), else as written."""
     import numpy as np
     import pandas as pd
 
@@ -44,7 +45,8 @@ def series_table(detector, X, y=None):
     top = np.asarray(channels.columns, dtype=object)[np.argmax(channels.to_numpy(), axis=1)]
     columns = {}
     if detector.time_column is not None:
-        columns[detector.time_column] = pd.DataFrame(X)[detector.time_column].to_numpy()
+        times = pd.DataFrame(X)[detector.time_column]
+        columns[detector.time_column] = (written_times(times) if dates else times).to_numpy()
     by_likelihood = detector.threshold == "likelihood"
     flags = detector.predict(X) == -1 if by_likelihood else scores > detector.threshold_
     columns.update(anomaly_score=scores, anomaly=flags, top_channel=top)
@@ -54,6 +56,22 @@ def series_table(detector, X, y=None):
         columns["label"] = np.asarray(y)
     values = np.column_stack([np.asarray(v, dtype=object) for v in columns.values()])
     return values, list(columns)
+
+
+def written_times(column):
+    """A time column as a typed output writes it: text dates (read as dates by the detector)
+    as timestamps, naive as written, or instants in UTC where the text gives its zone's offset
+    (a day's offsets change at daylight saving time: one column holds them only as UTC);
+    numbers and timestamps as they are."""
+    import pandas as pd
+
+    from aekit.timeseries.time_axis import zoned
+    from aekit.timeseries.timestamps import parse_times
+
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+        return column
+    stamps = parse_times(column, f"time column {column.name!r}")  # UTC instants
+    return stamps if zoned(column) else stamps.dt.tz_localize(None)
 
 
 def check_series_column_kept(spec: str, X, time_column: str | None, command: str) -> None:

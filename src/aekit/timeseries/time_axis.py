@@ -112,12 +112,12 @@ def date_axis(column, stamps) -> TimeAxis:
             return TimeAxis(rows, 1.0, frequency_name(freq), "row")
     t, unit = max(candidates, key=lambda c: _fit_with_gaps(c[0]))
     axis = _axis(t, unit)
-    if local is not None and not _zoned(column):
+    if local is not None and not zoned(column):
         axis.wall_start = local.iloc[0]
     return axis
 
 
-def _zoned(column) -> bool:
+def zoned(column) -> bool:
     """Whether the column's times carry their zone (a zone-aware dtype, or text with offsets)."""
     import pandas as pd
 
