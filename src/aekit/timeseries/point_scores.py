@@ -225,6 +225,29 @@ class PointScores:
             return [np.where(d < 0, -1, 1) for d in decision]
         return np.where(decision < 0, -1, 1)
 
+    def fit_predict(self, X: Any, y: Any = None) -> Any:
+        """``fit(X).predict(X)``: the flags of the training series, as :meth:`predict` gives
+        them, with X's text columns left out of the channels said once (by fit), not again in
+        predict's words.
+
+        Parameters
+        ----------
+        X : DataFrame, array of shape (time,) or (time, channels), or a list of those
+            Series to fit on and flag.
+        y : None, default=None
+            Ignored, for scikit-learn's API.
+
+        Returns
+        -------
+        labels : ndarray of int, shape (time,), or a list of them when X is a list of series
+        """
+        import warnings
+
+        self.fit(X, y)
+        with warnings.catch_warnings():  # fit said it, choosing the channels is the fix
+            warnings.filterwarnings("ignore", message=".*left out of the channels")
+            return self.predict(X)
+
     def explain(self, X: Any) -> Any:
         """Each channel's share of each point's anomaly score.
 
