@@ -35,6 +35,7 @@ from aekit.cli.common import (
     open_data,
 )
 from aekit.cli.detection_figures import detection_figures, label_line
+from aekit.cli.fitted_images import RECORDED_KEY, recorded_shape
 from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.cli.seeding import Seed, seeded
 
@@ -148,6 +149,7 @@ def detect(
         if y is not None:  # before the fit, not after it
             check_labels_before_fit(y, normal_label)
         warn_of_misread_columns(X, label_column, data=data)
+        shape = recorded_shape(X)  # of DATA's images, before they are rows of pixels
         X = as_table(X)
         if isinstance(X, pd.DataFrame):
             # a typo or '?' among numbers is refused as train and a large CSV refuse it: the
@@ -186,6 +188,7 @@ def detect(
                 "normal_label_by_rule": chosen_normal_label(y, normal_label),
                 "image_size": image_size,
                 "grayscale": bool(grayscale),
+                RECORDED_KEY: shape,  # so that images of another size are said as such
             }
             runs.write_record(staging, detector, data, started, len(X), recorded, normal_label)
             figures = staging / "figures"

@@ -296,6 +296,7 @@ def run_data_options(
         minus_one_is_a_label=any(_is_minus_one(label) for label in recorded),
         labels_file=labels_file,
         shape_recorded=image_shape is None and given["image_shape"] is not None,
+        fitted_images=_recorded_data(run, "images"),  # a detector's (aekit.cli.fitted_images)
     )
 
 

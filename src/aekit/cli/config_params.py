@@ -64,6 +64,7 @@ _SECTIONS: dict[str, frozenset[str] | None] = {
             "id_column",
             "ignore_columns",
             "category_columns",
+            "images",
         }
     ),  # fmt: skip
     "run": None,

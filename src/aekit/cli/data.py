@@ -48,6 +48,8 @@ class DataOptions:
     # --labels FILE: an array's labels (:mod:`aekit.cli.label_options` checked it applies)
     labels_file: Path | None = None
     shape_recorded: bool = False  # image_shape is the RUN's, not typed: said so in errors
+    # "C,H,W" of the images a detector RUN was trained on (as rows of pixels), read from it
+    fitted_images: str | None = None
 
     def shape_option(self) -> str:
         """``--image-shape C,H,W`` as an error names it: typed, or recorded by the RUN."""
@@ -61,7 +63,7 @@ class DataOptions:
         values = {
             field.name: getattr(self, field.name)
             for field in fields(self)
-            if field.name != "minus_one_is_a_label"
+            if field.name not in ("minus_one_is_a_label", "fitted_images")
         }
         if values["labels_file"] is not None:  # as config.toml and command.txt write it
             values["labels_file"] = str(values["labels_file"])
@@ -79,6 +81,17 @@ def parse_ints(text: str, n: int, option: str) -> tuple[int, ...]:
 
 
 def open_data(
+    spec: str, options: DataOptions, min_bytes: int = 0, text: bool = False
+) -> tuple[Any, Any]:
+    """:func:`_open_data`, images checked against those a detector RUN was trained on."""
+    from aekit.cli.fitted_images import check_fitted_images
+
+    X, y = _open_data(spec, options, min_bytes, text)
+    check_fitted_images(X, options.fitted_images)
+    return X, y
+
+
+def _open_data(
     spec: str, options: DataOptions, min_bytes: int = 0, text: bool = False
 ) -> tuple[Any, Any]:
     """DATA as a lazy :class:`aekit.data.lazy.Dataset` (and its labels) where it can be read a

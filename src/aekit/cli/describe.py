@@ -243,9 +243,10 @@ def _run_record(run: Path) -> dict[str, Any]:
 _LISTED = {"ignore_columns": "--ignore-column", "category_columns": "--category-column"}
 
 
-# [data] keys that are no option of the command line: DATA itself (its path, its digest), and
-# what detect records of its labels for evaluate (the labels it saw, the normal label its rule took)
-_NO_OPTIONS = frozenset({"path", "labels", "normal_label_by_rule", "sha256", "bytes"})
+# [data] keys that are no option of the command line: DATA itself (its path, its digest), what
+# detect records of its labels for evaluate (the labels it saw, the normal label its rule took),
+# and the shape of its images (aekit.cli.fitted_images)
+_NO_OPTIONS = frozenset({"path", "labels", "normal_label_by_rule", "images", "sha256", "bytes"})
 
 
 def _data_read(run: Path) -> str | None:
