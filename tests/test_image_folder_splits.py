@@ -1,0 +1,45 @@
+"""A dataset's root given for its training folder (``train/`` beside ``test/`` or ``val/``) is
+refused, naming the training folder: its splits were read as two classes named train and test,
+the test images trained on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from cli_helpers import invoke, refused
+
+import aekit
+
+
+def _images(folder, n: int = 3) -> None:
+    from PIL import Image
+
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for i in range(n):
+        Image.fromarray((rng.random((8, 8)) * 255).astype(np.uint8)).save(folder / f"{i}.png")
+
+
+def test_a_root_of_splits_is_refused_naming_its_training_folder(tmp_path):
+    _images(tmp_path / "root" / "train" / "good")
+    _images(tmp_path / "root" / "test" / "crack")
+    root = tmp_path / "root"
+    with pytest.raises(ValueError, match="'train' and 'test', a dataset's splits") as said:
+        aekit.open_dataset(root)
+    assert f"give the training folder, {root / 'train'}," in str(said.value)
+    message = refused(invoke("train", root, "--model", "ae", "--out", tmp_path / "R"))
+    assert str(root / "train") in message
+    _images(tmp_path / "other" / "Train")  # case aside, a validation split is one too
+    _images(tmp_path / "other" / "Val")
+    with pytest.raises(ValueError, match=r"other[/\\]Train, and its Val folder"):
+        aekit.open_dataset(tmp_path / "other")
+
+
+def test_classes_and_a_split_folder_alone_are_read_as_classes(tmp_path):
+    _images(tmp_path / "classes" / "train")  # a class that happens to be called train
+    _images(tmp_path / "classes" / "cats")
+    _images(tmp_path / "mvtec_test" / "good")
+    _images(tmp_path / "mvtec_test" / "crack")
+    for folder in ("classes", "mvtec_test"):
+        labels = aekit.open_dataset(tmp_path / folder).labels
+        assert len(set(labels)) == 2
