@@ -21,6 +21,7 @@ import jinja2
 
 from aekit.io.atomic import atomic_write
 from aekit.viz.report_figures import FIGURES, write_figures
+from aekit.viz.report_model import model_tables
 from aekit.viz.report_style import CSS
 
 __all__ = ["write_figures", "write_report"]
@@ -184,8 +185,10 @@ def _damage(path: str, mtime_ns: int, size: int) -> str | None:
 def write_report(run_dir: str | os.PathLike) -> Path:
     """Write ``run_dir / "report.html"`` (atomically): one self-contained page with the model
     class, the final training and validation metrics (last row of ``metrics.csv``), the
-    parameters (``config.toml``), the command that reproduces the run (``command.txt``) and
-    every ``figures/*.png`` embedded as base64 data. Sections whose files are missing or
+    parameters (``config.toml``), the table columns the model was trained on with their kinds
+    and a detector's threshold rule and value (the model file, ``encoder.json``), the command
+    that reproduces the run (``command.txt``) and every ``figures/*.png`` embedded as base64
+    data. Sections whose files are missing or
     unreadable are left out, and a note names those files.
 
     Parameters
@@ -256,6 +259,7 @@ def write_report(run_dir: str | os.PathLike) -> Path:
         css=CSS,
         metrics=metrics,
         params=_params(config) if config else None,
+        model=model_tables(run_dir),
         command=command,
         directory=_ran_in(config),
         figures=[_embedded(path) for path in figures],
