@@ -40,5 +40,7 @@ def demo(
     labels = np.repeat(cvae.classes_, 10)
     samples = cvae.sample(len(labels), y=labels, random_state=0)
     figure_path = out / "samples.png"
-    write_images(figure_path, samples, n_cols=10)
+    # titled and its rows named as a run's samples.png of a ConditionalVAE is
+    title = "ConditionalVAE samples of the digits: one row per digit"
+    write_images(figure_path, samples, 10, title, [str(c) for c in cvae.classes_])
     typer.echo(f"model:   {model_file}\nsamples: {figure_path} (one row per digit, 0 to 9)")

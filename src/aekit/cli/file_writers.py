@@ -39,10 +39,20 @@ def write_frame(path: Path, frame, csv_format: dict | None = None) -> None:
         raise ValueError(f"-o {path}: write a table as .csv or .parquet.")
 
 
-def write_images(path: Path, images: np.ndarray, n_cols: int = 8) -> None:
-    """A grid of images (n, C, H, W) as one PNG, atomically."""
+def write_images(
+    path: Path,
+    images: np.ndarray,
+    n_cols: int = 8,
+    title: str | None = None,
+    row_labels: list[str] | None = None,
+) -> None:
+    """A grid of images (n, C, H, W) as one figure file, atomically, with an optional
+    ``title`` and ``row_labels`` (one a row of ``n_cols`` images)."""
     from aekit.viz.figures import save_figure
     from aekit.viz.plots import image_grid
 
     # image_shape: the images' own (C, H, W), so tiny images are never read as channels-last
-    save_figure(image_grid(images, min(n_cols, len(images)), image_shape=images.shape[1:]), path)
+    grid = image_grid(
+        images, min(n_cols, len(images)), row_labels, title=title, image_shape=images.shape[1:]
+    )
+    save_figure(grid, path)
