@@ -3,6 +3,7 @@ of its training (rows, time, date), which ``aekit info`` shows."""
 
 from __future__ import annotations
 
+import html
 import re
 import tomllib
 from pathlib import Path
@@ -134,15 +135,22 @@ def test_train_no_figures_leaves_a_run_without_figures_that_scores_as_one_with_t
     # info and report read such a RUN (report: without figures, and says so)
     info = invoke("info", run)
     assert info.exit_code == 0 and "Autoencoder" in info.output, info.output
-    assert invoke("report", run).exit_code == 0
-    page = (run / "report.html").read_text()
-    assert "No figures: the run was made with --no-figures." in page
+    reported = invoke("report", run)
+    assert reported.exit_code == 0
+    # said where the command is typed too, with the command that draws them
+    again = f"'aekit train --config {run} --out {run}-figures' trains it again, with them"
+    assert f"no figures: the run was made with --no-figures; {again}" in reported.output
+    page = html.unescape((run / "report.html").read_text())
+    assert f"No figures: the run was made with --no-figures; {again}." in page
+    ok(invoke("train", "--config", run, "--out", f"{run}-figures", "--quiet"))  # as it says
+    assert list(Path(f"{run}-figures", "figures").glob("*.png"))
     assert "Not in this run folder" not in page  # not lost: never drawn
     # its command.txt makes the same folder again, figures left out
     assert " --no-figures --out " in (run / "command.txt").read_text()
     (run / "command.txt").write_text("aekit train digits --out N\n")  # a run that drew them
     (run / "figures").mkdir()
-    assert invoke("report", run).exit_code == 0
+    reported = invoke("report", run)
+    assert reported.exit_code == 0 and "no figures" not in reported.output
     assert "No figures: figures/ holds no .png." in (run / "report.html").read_text()
 
 

@@ -308,7 +308,12 @@ def report(run: TrainedRun) -> None:
     """Write RUN/report.html: figures, final metrics and the command that reproduces the run."""
     from aekit.cli.outputs import check_file
     from aekit.cli.table_options import run_config
-    from aekit.viz.report import model_damage, write_report
+    from aekit.viz.report import (
+        drawn_without_figures,
+        model_damage,
+        no_figures_note,
+        write_report,
+    )
 
     if not run.exists():
         raise FileNotFoundError(f"RUN {run}: no such folder.")
@@ -331,6 +336,9 @@ def report(run: TrainedRun) -> None:
         said = f"{damage.rstrip('.')}; the report says so, and shows the rest."
         warnings.warn(said, stacklevel=2)
     typer.echo(f"report: {write_report(run)}")
+    command = run / "command.txt"  # a report without figures is said here, not only in it
+    if command.is_file() and drawn_without_figures(command.read_text("utf-8", "replace")):
+        typer.echo(f"no figures: {no_figures_note(run)}")
 
 
 # info and demo come next in ``aekit --help`` (each registered when imported), in this order

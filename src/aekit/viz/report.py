@@ -13,6 +13,7 @@ import base64
 import csv
 import functools
 import os
+import shlex
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,22 @@ def _damage(path: str, mtime_ns: int, size: int) -> str | None:
     return None
 
 
+def drawn_without_figures(command: str) -> bool:
+    """Whether a RUN's ``command.txt`` text is that of ``aekit train --no-figures``."""
+    return "--no-figures" in command.split()
+
+
+def no_figures_note(run_dir: str | os.PathLike) -> str:
+    """Why a RUN trained with ``--no-figures`` has none, and the command that draws them:
+    ``train --config`` of the RUN trains it again (the same model where it was seeded), with
+    its figures; no command draws a trained model's figures alone."""
+    again = shlex.quote(f"{Path(run_dir)}-figures")
+    return (
+        "the run was made with --no-figures; 'aekit train --config "
+        f"{shlex.quote(str(Path(run_dir)))} --out {again}' trains it again, with them"
+    )
+
+
 def write_report(run_dir: str | os.PathLike) -> Path:
     """Write ``run_dir / "report.html"`` (atomically): one self-contained page with the model
     class, the final training and validation metrics (last row of ``metrics.csv``), the
@@ -214,12 +231,12 @@ def write_report(run_dir: str | os.PathLike) -> Path:
     command = ""
     if (run_dir / "command.txt").is_file():
         command = (run_dir / "command.txt").read_text(encoding="utf-8", errors="replace").strip()
-    drawn = "--no-figures" not in command.split()  # else no figures/: never drawn, not lost
+    drawn = not drawn_without_figures(command)  # else no figures/: never drawn, not lost
     names = ["config.toml", "metrics.csv", "command.txt", "model.safetensors", "figures/"]
     missing = [n for n in names[: None if drawn else -1] if not (run_dir / n).exists()]
     notes = [f"Not in this run folder: {', '.join(missing)}."] if missing else []
     if not drawn:
-        notes.append("No figures: the run was made with --no-figures.")
+        notes.append(f"No figures: {no_figures_note(run_dir)}.")
     config, rows = {}, []
     try:
         if (run_dir / "config.toml").is_file():
