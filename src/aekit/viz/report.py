@@ -47,6 +47,23 @@ _CAPTIONS = {
 }
 
 
+# The likelihood rule flags a point by its score against the scores before it, so no one score
+# divides flagged points from the rest: its series figure has no threshold line to caption.
+_LIKELIHOOD_SERIES = (
+    "The series (top) and each point's anomaly score (bottom), with no threshold line: the "
+    "likelihood rule flags a point whose score is unlikely against the scores of the points "
+    "before it, not one above a fixed line; flagged points shaded red, labelled anomalies grey."
+)
+
+
+def _captions(config: dict) -> dict[str, str]:
+    """The figures' captions for the run that ``config`` (config.toml) records."""
+    params = config.get("params")
+    if isinstance(params, dict) and params.get("threshold") == "likelihood":
+        return {**_CAPTIONS, "series.png": _LIKELIHOOD_SERIES}
+    return _CAPTIONS
+
+
 def _float(text: str | None) -> float:
     try:
         return float(text)
@@ -138,14 +155,15 @@ def _model_class(config: dict) -> str | None:
     return model if isinstance(model, str) else None
 
 
-def _embedded(path: Path) -> dict[str, str | None]:
-    """A figure for the page: its PNG as base64 (None for a file that is not a PNG)."""
+def _embedded(path: Path, captions: dict[str, str]) -> dict[str, str | None]:
+    """A figure for the page, captioned from ``captions``: its PNG as base64 (None for a file
+    that is not a PNG)."""
     data = path.read_bytes()
     png = data.startswith(b"\x89PNG\r\n\x1a\n")
     return {
         "name": path.name,
         "stem": path.stem,
-        "caption": _CAPTIONS.get(path.name, path.stem.replace("_", " ").capitalize() + "."),
+        "caption": captions.get(path.name, path.stem.replace("_", " ").capitalize() + "."),
         "png": base64.b64encode(data).decode("ascii") if png else None,
     }
 
@@ -279,7 +297,7 @@ def write_report(run_dir: str | os.PathLike) -> Path:
         model=model_tables(run_dir),
         command=command,
         directory=_ran_in(config),
-        figures=[_embedded(path) for path in figures],
+        figures=[_embedded(path, _captions(config)) for path in figures],
     )
     atomic_write(run_dir / "report.html", lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
     return run_dir / "report.html"
