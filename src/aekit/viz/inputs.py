@@ -136,19 +136,32 @@ def to_unit_range(images: np.ndarray, name: str = "images") -> np.ndarray:
     """Pixels on [0, 1] for drawing: as they are when they lie on it, else the whole set scaled
     from its own minimum and maximum (0-255 pixels, standardized data, a reconstruction that
     overshoots), one scale for every tile so that tiles stay comparable. Clipping instead would
-    draw 0-255 images as solid blocks. Non-finite pixels are refused."""
+    draw 0-255 images as solid blocks. Images all of one value off [0, 1] are drawn at
+    :func:`constant_level`. Non-finite pixels are refused."""
     check_finite_pixels(images, name)
     low, high = float(images.min()), float(images.max())
     if low >= 0.0 and high <= 1.0:
         return images
-    return (images - low) / max(high - low, 1e-12)
+    if high == low:
+        return np.full_like(images, constant_level(low))
+    return (images - low) / (high - low)
+
+
+def constant_level(value: float) -> float:
+    """Where on [0, 1] images all of one ``value`` off [0, 1] are drawn. They have no range to
+    be scaled from: scaled by a stand-in one, every pixel became 0 and the tiles drew blank
+    (white). A value on 0-255 is drawn as that 8-bit grey (value / 255: a 0-255 set holding 0
+    and 255 is drawn on that scale too); any other (standardized data) has no scale that says
+    its grey, and is drawn mid grey: seen, not blank."""
+    return value / 255.0 if 0.0 <= value <= 255.0 else 0.5
 
 
 def on_range_of(reference: np.ndarray, *sets: np.ndarray) -> list[np.ndarray]:
     """``reference`` and ``sets`` of images drawn on ``reference``'s scale (the inputs beside
     their reconstructions, the clean images beside the denoised): its range, or [0, 1] where it
     lies on it, maps to [0, 1], and what falls outside is clipped (constant inputs off [0, 1]
-    take the range of every set). Scaled by their own extremes, a 0-255 model's outputs
+    take the range of every set; all of one value, they are drawn at
+    :func:`constant_level`). Scaled by their own extremes, a 0-255 model's outputs
     overshooting to [-721, 852] drew every tile grey on grey. The callers refuse non-finite
     pixels first, naming the set (:func:`check_finite_pixels`)."""
     low, high = float(reference.min()), float(reference.max())
@@ -157,8 +170,9 @@ def on_range_of(reference: np.ndarray, *sets: np.ndarray) -> list[np.ndarray]:
     elif high == low:
         low = min(low, *(float(images.min()) for images in sets))
         high = max(high, *(float(images.max()) for images in sets))
-    scale = max(high - low, 1e-12)
-    return [np.clip((images - low) / scale, 0.0, 1.0) for images in (reference, *sets)]
+    if high == low:  # every set all of one value off [0, 1]
+        return [np.full_like(images, constant_level(low)) for images in (reference, *sets)]
+    return [np.clip((images - low) / (high - low), 0.0, 1.0) for images in (reference, *sets)]
 
 
 def first_rows(rows: np.ndarray, n: int = 5) -> str:

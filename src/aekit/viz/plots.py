@@ -68,7 +68,8 @@ def image_grid(
     Notes
     -----
     Pixels are drawn on [0, 1], one channel dark on white; images with any pixel outside it
-    (0-255, standardized) are all scaled together from their own minimum and maximum.
+    (0-255, standardized) are all scaled together from their own minimum and maximum; images
+    all of one value off [0, 1] are drawn as that grey of 0-255, or mid grey off it.
     """
     images = to_unit_range(as_images(images, image_shape))
     n_cols = min(check_n_cols(n_cols), len(images))
