@@ -215,13 +215,14 @@ def train(
 def _write_run_figures(staging: Path, estimator, X, y, encoder) -> None:
     """RUN/figures/*.png of a trained model (matplotlib imported here alone: --no-figures
     spares its import too)."""
+    from aekit.cli.tables import ENCODED_UNITS
     from aekit.data.lazy import Dataset
     from aekit.viz.report import write_figures
 
     if isinstance(X, Dataset):  # on disk: the figures draw a sample, read alone
         X, y = X.sample(2000)
     names = None if encoder is None else encoder.get_feature_names_out()  # city=Oslo, ...
-    units = None if encoder is None else "as encoded: numbers standardized, categories 0/1"
+    units = None if encoder is None else ENCODED_UNITS
     write_figures(staging, estimator, X, y, feature_names=names, units=units)
 
 
@@ -308,12 +309,7 @@ def report(run: TrainedRun) -> None:
     """Write RUN/report.html: figures, final metrics and the command that reproduces the run."""
     from aekit.cli.outputs import check_file
     from aekit.cli.table_options import run_config
-    from aekit.viz.report import (
-        drawn_without_figures,
-        model_damage,
-        no_figures_note,
-        write_report,
-    )
+    from aekit.viz.report import model_damage, no_figures_note, write_report
 
     if not run.exists():
         raise FileNotFoundError(f"RUN {run}: no such folder.")
@@ -336,9 +332,8 @@ def report(run: TrainedRun) -> None:
         said = f"{damage.rstrip('.')}; the report says so, and shows the rest."
         warnings.warn(said, stacklevel=2)
     typer.echo(f"report: {write_report(run)}")
-    command = run / "command.txt"  # a report without figures is said here, not only in it
-    if command.is_file() and drawn_without_figures(command.read_text("utf-8", "replace")):
-        typer.echo(f"no figures: {no_figures_note(run)}")
+    if skipped := no_figures_note(run):  # a report without figures: said here, not only in it
+        typer.echo(f"no figures: {skipped}")
 
 
 # info and demo come next in ``aekit --help`` (each registered when imported), in this order

@@ -167,7 +167,7 @@ def denoise(
         write_batches(output, rows, len(X), names)
     if figure is not None:
         noisy, denoised = (np.concatenate(shown[name]) for name in ("noisy", "denoised"))
-        _write_figure(figure, estimator, noisy, denoised, clean)
+        _write_figure(figure, estimator, noisy, denoised, clean, encoder)
     if n_written < len(X):
         typer.echo(f"denoised the first {n_written} of {len(X)} rows: {output}")
     else:
@@ -262,7 +262,10 @@ def _data_range(estimator, clean) -> float:
     return float(clean.max() - clean.min())
 
 
-def _write_figure(path: Path, estimator, noisy, denoised, clean) -> None:
+def _write_figure(path: Path, estimator, noisy, denoised, clean, encoder) -> None:
+    """--figure: images as a grid, a table's rows or sequences as lines, against the table's
+    columns (``encoder``'s encoded ones where the RUN keeps one: city=Oslo, ...)."""
+    from aekit.cli.tables import ENCODED_UNITS
     from aekit.viz.figures import save_figure
 
     title = "noisy / denoised / clean"  # the grid's, clean or not, as it always was
@@ -275,10 +278,12 @@ def _write_figure(path: Path, estimator, noisy, denoised, clean) -> None:
         from aekit.viz.denoising_panels import denoising_lines
 
         title = f"{type(estimator).__name__}: " + ("noisy / denoised" if clean is None else title)
+        names = getattr(estimator, "feature_names_in_", None)
+        names = names if encoder is None else encoder.get_feature_names_out()  # city=Oslo, ...
         drawn = denoising_lines(
             noisy, denoised, clean, sequence_shape=estimator.sequence_shape_,
-            max_rows=FIGURE_LINES, feature_names=getattr(estimator, "feature_names_in_", None),
-            title=title,
+            max_rows=FIGURE_LINES, feature_names=names, title=title,
+            units=None if encoder is None else ENCODED_UNITS,
         )  # fmt: skip
     save_figure(drawn, path)
 

@@ -130,6 +130,10 @@ def _records_an_encoder(config: dict) -> bool:
     return isinstance(model, dict) and model.get("encoder") == ENCODER_FILE
 
 
+# What the values of a figure of encoded rows are (a RUN's encoder.json encoded them).
+ENCODED_UNITS = "as encoded: numbers standardized, categories 0/1"
+
+
 def run_encoder(run: Path):
     """The encoder a RUN folder keeps, or None (a RUN of numeric data, or a bare model file)."""
     path = encoder_file(run)

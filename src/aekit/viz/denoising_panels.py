@@ -19,6 +19,7 @@ from aekit.viz.sequences import sequence_rows
 N_LINES = 6  # examples drawn: two rows of three panels (eight made each panel too small to read)
 MAX_CHANNELS = 3  # a sequence's channels drawn, a panel row each; more are said in the title
 _MARKED = 30  # up to this many values a line also marks each value (a table's few features)
+_NAMED = 24  # column names a panel's axis holds readably (7 pt, on end); more: every k-th
 
 # noisy behind and faint, denoised on top, clean dashed so that both stay visible where they meet
 _STYLE = {
@@ -57,7 +58,7 @@ def denoising_lines(
     max_rows, n_cols : int, default=6, 3
         Rows drawn, and panels across.
     feature_names : sequence of str, default=None
-        A table's column names, on the x axis when there are few enough to read.
+        A table's column names, on the x axis (every k-th of more than 24, to stay readable).
     titles : sequence of str, default=None
         A title per row drawn; ``row 0, row 1, ...`` when None.
     title : str, default=None
@@ -148,10 +149,11 @@ def _label_x(bottoms: list, length: int, table: bool, names: Any) -> None:
     for ax in bottoms:
         ax.xaxis.set_tick_params(labelbottom=True)
         ax.set_xlabel("feature" if table else "step", fontsize=8)
-        if table and names is not None and length <= 12:  # a few columns: named
-            ax.set_xticks(np.arange(length))
-            names = [str(v) for v in names]
-            ax.set_xticklabels(names, rotation=0 if max(map(len, names)) <= 3 else 90, fontsize=7)
+        if table and names is not None and len(names) == length:  # the table's columns
+            ticks = np.arange(0, length, -(-length // _NAMED))  # every one, or every k-th
+            named = [str(names[k]) for k in ticks]
+            ax.set_xticks(ticks)
+            ax.set_xticklabels(named, rotation=0 if max(map(len, named)) <= 3 else 90, fontsize=7)
 
 
 def model_noise(estimator: Any, clean: np.ndarray, random_state: int = 0) -> np.ndarray:

@@ -201,15 +201,20 @@ def _damage(path: str, mtime_ns: int, size: int) -> str | None:
     return None
 
 
-def drawn_without_figures(command: str) -> bool:
-    """Whether a RUN's ``command.txt`` text is that of ``aekit train --no-figures``."""
-    return "--no-figures" in command.split()
+def _command(run_dir: Path) -> str:
+    """The RUN's ``command.txt``, or "" where it has none."""
+    if not (run_dir / "command.txt").is_file():
+        return ""
+    return (run_dir / "command.txt").read_text(encoding="utf-8", errors="replace").strip()
 
 
-def no_figures_note(run_dir: str | os.PathLike) -> str:
-    """Why a RUN trained with ``--no-figures`` has none, and the command that draws them:
-    ``train --config`` of the RUN trains it again (the same model where it was seeded), with
-    its figures; no command draws a trained model's figures alone."""
+def no_figures_note(run_dir: str | os.PathLike) -> str | None:
+    """Why a RUN trained with ``--no-figures`` (its ``command.txt`` says so) has none, and the
+    command that draws them: ``train --config`` of the RUN trains it again (the same model
+    where it was seeded), with its figures; no command draws a trained model's figures alone.
+    None for a RUN drawn with its figures."""
+    if "--no-figures" not in _command(Path(run_dir)).split():
+        return None
     again = shlex.quote(f"{Path(run_dir)}-figures")
     return (
         "the run was made with --no-figures; 'aekit train --config "
@@ -246,15 +251,13 @@ def write_report(run_dir: str | os.PathLike) -> Path:
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise FileNotFoundError(f"run folder {run_dir} does not exist.")
-    command = ""
-    if (run_dir / "command.txt").is_file():
-        command = (run_dir / "command.txt").read_text(encoding="utf-8", errors="replace").strip()
-    drawn = not drawn_without_figures(command)  # else no figures/: never drawn, not lost
+    command, skipped = _command(run_dir), no_figures_note(run_dir)
+    drawn = skipped is None  # else no figures/: never drawn, not lost
     names = ["config.toml", "metrics.csv", "command.txt", "model.safetensors", "figures/"]
     missing = [n for n in names[: None if drawn else -1] if not (run_dir / n).exists()]
     notes = [f"Not in this run folder: {', '.join(missing)}."] if missing else []
     if not drawn:
-        notes.append(f"No figures: {no_figures_note(run_dir)}.")
+        notes.append(f"No figures: {skipped}.")
     config, rows = {}, []
     try:
         if (run_dir / "config.toml").is_file():
