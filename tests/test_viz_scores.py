@@ -275,9 +275,9 @@ def test_sequence_reconstructions_name_line_styles_alone_for_many_channels():
     from aekit.viz.sequences import sequence_reconstructions
 
     X = np.random.default_rng(0).random((4, 12, 30))
-    (legend,) = [ax.get_legend() for ax in sequence_reconstructions(X, X * 0.9, (12, 30))[:1]]
+    (legend,) = sequence_reconstructions(X, X * 0.9, (12, 30))[0].figure.legends
     assert [t.get_text() for t in legend.get_texts()] == ["input (12 channels)", "reconstruction"]
-    two = sequence_reconstructions(X[:, :2], X[:, :2] * 0.9, (2, 30))[0].get_legend()
+    (two,) = sequence_reconstructions(X[:, :2], X[:, :2] * 0.9, (2, 30))[0].figure.legends
     assert len(two.get_texts()) == 4  # input and reconstruction of x0 and x1
 
 

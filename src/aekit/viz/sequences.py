@@ -85,6 +85,7 @@ def sequence_reconstructions(
         n_cols = min(check_n_cols(n_cols), n)
         n_rows = -(-n // n_cols)
         figure = new_figure((3.6 * n_cols, 2.4 * n_rows))
+        figure.set_layout_engine("constrained")  # room for the legend outside the panels
         axes = figure.subplots(n_rows, n_cols, squeeze=False, sharex=True, sharey=True).ravel()
         for ax in axes[n:]:
             ax.set_visible(False)
@@ -114,13 +115,30 @@ def sequence_reconstructions(
         ax.set_xlabel("step", fontsize=8)
         ax.tick_params(axis="x", labelbottom=True)  # sharex hid them above a hidden panel
     if channels <= MAX_NAMED_CHANNELS:
-        axes[0].legend(fontsize=7, frameon=False)
+        handles, _ = axes[0].get_legend_handles_labels()
     else:  # two entries a channel grew past the panels (24 for 12 channels)
         from matplotlib.lines import Line2D
 
-        styles = [
+        handles = [
             Line2D([], [], color="black", linewidth=1.0, label=f"{names[0]} ({channels} channels)"),
             Line2D([], [], color="black", linewidth=1.0, linestyle="--", label=names[1]),
         ]
-        axes[0].legend(handles=styles, fontsize=7, frameon=False)
+    _legend_outside(axes[:n], handles)
     return np.asarray(axes[:n])
+
+
+def _legend_outside(axes: Any, handles: list) -> None:
+    """One legend under the panels, where it covers no curve: inside row 0's panel it hid
+    that row's lines wherever they filled it. A figure without constrained layout (a user's
+    ``axes``) gets it below the lowest panel's tick labels, measured once drawn."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    figure = axes[0].figure
+    style = {"handles": handles, "ncol": min(len(handles), 4), "fontsize": 7, "frameon": False}
+    if isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine):
+        figure.legend(loc="outside lower center", **style)
+        return
+    figure.draw_without_rendering()  # places the tick labels, to measure them
+    bottom = min(ax.get_tightbbox().y0 for ax in axes)
+    below = figure.transFigure.inverted().transform((0.0, bottom))[1]
+    figure.legend(loc="upper center", bbox_to_anchor=(0.5, below), **style)
