@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from cli_helpers import invoke, ok
 
-from aekit.viz.denoising_lines import denoising_lines
+from aekit.viz import denoising_lines
 
 
 def named(ax) -> list[str]:
