@@ -128,9 +128,9 @@ def test_decimal_commas_and_clipped_values_are_said_without_python_calls():
     rng = np.random.default_rng(0)
     X = pd.DataFrame({"a": rng.normal(size=30), "b": [f"{v:.2f}".replace(".", ",") for v in
                                                        rng.normal(size=30)]})  # fmt: skip
-    with pytest.raises(ValueError, match="decimal comma") as caught:
+    with pytest.warns(UserWarning, match="decimal comma") as caught:  # '1,3' may be codes
         aekit.TabularEncoder().fit(X)
-    line = for_the_command_line(str(caught.value), set())
+    line = for_the_command_line(str(caught[0].message), set())
     assert line.endswith(
         "Pass --decimal ',' if DATA is not separated by ',' (else write its numbers with a "
         "'.'), or leave the column out with --ignore-column b."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -143,3 +144,20 @@ def test_a_column_infinite_in_every_row_is_not_said_to_have_no_value():
         aekit.Autoencoder(max_iter=1).fit(X)
     assert "column 'empty' has no value in any row" in str(refusal.value)
     assert "'inf' has no value" not in str(refusal.value)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["1,3", "1,3,5", "2", "4,5"],  # a survey's choices
+        ["114 55", "752 36", "411 03", "903 25"],  # Swedish postcodes
+        ["250.00", "401.9", "428.0"],  # diagnosis codes held as text
+    ],
+)
+def test_codes_that_look_like_numbers_are_warned_of_not_refused(cells):
+    # a review found such columns refused as numbers with thousands separators: they are only
+    # warned of, as before, and fit as categories
+    X = pd.DataFrame({"a": np.arange(30.0), "code": (cells * 10)[:30]})
+    with pytest.warns(UserWarning, match="column 'code' holds"):
+        encoder = TabularEncoder().fit(X)
+    assert encoder.feature_groups_[1].kind == "categorical"

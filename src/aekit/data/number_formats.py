@@ -245,19 +245,47 @@ _UNLESS_DECLARED = (
 )
 
 
+# A number as a spreadsheet writes it beyond doubt: its thousands grouped in threes by ',' (with
+# a '.' decimal) or by '.' (with a ',' decimal), or a currency or percent sign around it
+_CURRENCY = "[$€£¥]"
+_SPREADSHEET_NUMBER = (
+    rf"{_CURRENCY}?\s?[+-]?{_CURRENCY}?\s?"
+    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)"
+    rf"\s?(?:%|{_CURRENCY})?"
+)
+# ... and the mark that says so: a currency or percent sign, a ',' before three digits that end
+# the number or come before its '.' decimal, or '.' thousands beside a ',' decimal or another
+_SPREADSHEET_MARK = rf"{_CURRENCY}|%|\d,\d{{3}}(?:\.\d+)?$|\d\.\d{{3}}(?:,\d+|\.\d{{3}})"
+
+
+def is_spreadsheet_numbers(series: pd.Series) -> bool:
+    """Whether every observed cell of a text column is a number written as a spreadsheet writes
+    it (:data:`_SPREADSHEET_NUMBER`), at least one of them unmistakably so: '1,234.5', '$35',
+    '12%', '1.234,5'. Not codes that look like numbers: survey choices '1,3' and '1,3,5', a
+    postcode '114 55', a diagnosis code '250.00' held as text."""
+    observed = series.dropna().astype(str).str.strip()
+    if observed.empty:
+        return False
+    return bool(
+        observed.str.fullmatch(_SPREADSHEET_NUMBER).all()
+        and observed.str.contains(_SPREADSHEET_MARK, regex=True).any()
+    )
+
+
 def check_numbers_read_as_text(name: str, series: pd.Series) -> bool:
-    """For a text column about to be one-hot encoded: refuse numbers written in a format that a
-    reading option or a cast reads (:func:`number_format_message`: as categories each value is
-    its own, and next month's amounts all unseen, with a known fix); warn of a few text cells
-    among numbers (a typo, a missing-value marker: the column may be meant as text). Whether
-    either applies. A column declared categorical (a ``category`` dtype) is not checked."""
-    if (found := text_among_numbers(series)) is not None:
-        message = text_among_numbers_message(name, found, missing_markers(series))
-        warnings.warn(message, UserWarning, stacklevel=caller_level())
-        return True
-    if (message := number_format_message(name, series)) is not None:
+    """For a text column about to be one-hot encoded: refuse numbers a spreadsheet wrote
+    (:func:`is_spreadsheet_numbers`: as categories each amount is its own, next month's all
+    unseen, and a reading option or a cast reads them); warn of other columns that look like
+    numbers read as text (:func:`numbers_as_text_message`: a few text cells among numbers,
+    decimal commas, fractions held as text), which may be codes. Whether either applies. A
+    column declared categorical (a ``category`` dtype) is not checked."""
+    message = numbers_as_text_message(name, series)
+    if message is None:
+        return False
+    if text_among_numbers(series) is None and is_spreadsheet_numbers(series):
         raise ValueError(message.replace(_AS_CATEGORIES, _UNLESS_DECLARED.format(name=name)))
-    return False
+    warnings.warn(message, UserWarning, stacklevel=caller_level())
+    return True
 
 
 def check_numbers_not_text(frame: pd.DataFrame, who: str) -> None:
