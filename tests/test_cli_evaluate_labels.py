@@ -77,6 +77,23 @@ def test_a_plain_autoencoder_given_labels_has_its_errors_roc_auc(folder):
     assert ruled["roc_auc"] == pytest.approx(roc_auc_score(frame["digit"] != 0, errors))
 
 
+def test_a_plain_autoencoder_judged_only_by_labels_typed_in_the_call(folder, tmp_path):
+    # a review: the RUN's recorded label column (the digits' classes, no anomalies) gave an AUC
+    # unasked, with a warning that 90% of the rows were anomalies; a recorded continuous target
+    # column left out of the features made evaluate fail
+    run, data = folder / "ae", folder / "rows.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plain = figures(ok(invoke("evaluate", run, data, "--quiet")))
+    assert "roc_auc" not in plain and "ranked_by" not in plain
+    frame = pd.read_csv(data).assign(price=np.linspace(1.0, 9.0, ROWS))  # continuous
+    frame.drop(columns="digit").to_csv(tmp_path / "prices.csv", index=False)
+    quick = ["--model", "ae", "--epochs", "1", "--param", "hidden_layer_sizes=[16]", "--quiet"]
+    ok(invoke("train", tmp_path / "prices.csv", "--label-column", "price", *quick,
+              "--no-figures", "--out", tmp_path / "R"))  # fmt: skip
+    assert "roc_auc" not in figures(ok(invoke("evaluate", tmp_path / "R", tmp_path / "prices.csv")))
+
+
 @pytest.fixture(scope="module")
 def detector(folder):
     """A detector run trained on the array (a quick one: one member)."""

@@ -52,9 +52,16 @@ class Sums:
     """Running sums of the evaluation's per-row figures over chunks."""
 
     def __init__(
-        self, variational: bool, n_samples: int, normal: tuple = (None, None, None, None)
+        self,
+        variational: bool,
+        n_samples: int,
+        normal: tuple = (None, None, None, None),
+        asked: bool = False,
     ) -> None:
         self.variational, self.n_samples = variational, n_samples
+        # labels typed in this call: a plain autoencoder's error is judged by them alone (a
+        # digits run's classes, or a RUN's recorded target column, are no anomaly labels)
+        self.asked = asked
         # (--normal-label, the one RUN recorded, its labels, its rule's label): as_anomaly
         self.normal = normal
         self.rows, self.score, self.elbo, self.nll = 0, 0.0, 0.0, 0.0
@@ -90,7 +97,7 @@ class Sums:
         if not self.variational:
             if not is_detector(estimator):
                 scores = estimator.score_samples(X, y)
-                if y is not None and ranks_by_error(estimator):  # judged as a detector's score
+                if y is not None and self.asked and ranks_by_error(estimator):  # as a detector's
                     self.scores.append(-estimator.reconstruction_error(X))  # lower = anomalous
                     self.labels.append(np.asarray(y))
             else:  # a detector: its score needs no label; labels, if any, are the truth
@@ -322,14 +329,14 @@ def evaluate(
         recorded_labels(run),
         recorded_rule_label(run),
     )
-    sums = Sums(variational, n_samples, normal)
+    typed = {"--label-column": label_column, "--labels": labels, "--normal-label": normal_label}
+    sums = Sums(variational, n_samples, normal, any(v is not None for v in typed.values()))
     with phases("evaluate", math.ceil(len(X) / batch), quiet) as start:
         for i, (part, truth) in enumerate(parts):
             start(f"rows {i * batch:,} to {min(len(X), (i + 1) * batch):,}")
             sums.add(estimator, encoded(encoder, part, model=estimator), truth)
     # once DATA was read as the run reads it: an option it refuses is said alone, not after a
     # warning that it changes nothing
-    typed = {"--label-column": label_column, "--labels": labels, "--normal-label": normal_label}
     warn_of_unused_label_options(estimator, typed)
     # the figures first: the normal label the rule takes is said there, before it is said to
     # be one detect never saw (the other way round a new user read it backwards)
