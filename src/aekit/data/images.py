@@ -107,7 +107,7 @@ def folder_labels(folder: Path, files: list[Path]) -> np.ndarray | None:
             f"{folder} holds {at_top} image{'s' * (at_top > 1)} at its top level and class "
             f"sub-folders ({shown}): put every image in a class folder, or none."
         )
-    _refuse_splits(folder, {c for c in classes if c is not None})
+    _warn_of_splits(folder, {c for c in classes if c is not None})
     return np.array(classes)
 
 
@@ -116,21 +116,22 @@ _TRAIN_SPLITS = {"train", "training"}
 _OTHER_SPLITS = {"test", "testing", "val", "valid", "validation"}
 
 
-def _refuse_splits(folder: Path, classes: set[str]) -> None:
-    """A dataset's root (``train/`` beside ``test/`` or ``val/``) given for its training
-    folder: its splits were read as two classes named train and test, the test images trained
-    on and every label a split's name."""
+def _warn_of_splits(folder: Path, classes: set[str]) -> None:
+    """A dataset's root (``train/`` beside ``test/`` or ``val/``), read as classes named train
+    and test, unsaid: a model trained on it learns from its test images. Warned of, not refused:
+    scoring or encoding every split at once is a use, and classes may be named so."""
     lower = {c.lower(): c for c in classes}
     train = sorted(lower.keys() & _TRAIN_SPLITS)
     others = sorted(lower.keys() & _OTHER_SPLITS)
     if not train or not others:
         return
     names = " and ".join(repr(lower[c]) for c in (*train, *others))
-    raise ValueError(
-        f"{folder} holds the folders {names}, a dataset's splits, which would be read as "
-        f"classes of those names (the {lower[others[0]]} images trained on); give the "
-        f"training folder, {folder / lower[train[0]]}, and its {lower[others[0]]} folder to "
-        "score after."
+    warnings.warn(
+        f"{folder} holds the folders {names}, a dataset's splits, read as classes of those "
+        f"names (a model trained on it learns from its {lower[others[0]]} images); to train "
+        f"on the training images alone, give {folder / lower[train[0]]}.",
+        UserWarning,
+        stacklevel=caller_level(),
     )
 
 
