@@ -44,7 +44,7 @@ def test_a_run_records_the_sha256_and_size_of_its_data(table, tmp_path):
     assert data["sha256"] == hashlib.sha256(table.read_bytes()).hexdigest()
     assert data["bytes"] == table.stat().st_size
     shown = json.loads(ok(invoke("info", "--json", tmp_path / "R")).output)  # said by info
-    assert shown["data_sha256"] == f"{data['sha256']} ({data['bytes']:,} bytes)"
+    assert (shown["data_sha256"], shown["data_bytes"]) == (data["sha256"], data["bytes"])
     ok(invoke("detect", table, "--param", "n_estimators=1", "--quiet", "--out", tmp_path / "D"))
     assert _recorded(tmp_path / "D")["sha256"] == data["sha256"]  # detect's record too
 
@@ -64,6 +64,23 @@ def test_train_config_says_when_the_recorded_file_changed_and_only_then(table, t
         _train("--config", run, "--out", tmp_path / "changed")
 
 
+def test_the_digest_is_of_the_data_before_the_fit(table, tmp_path, monkeypatch):
+    # a review: taken after the fit, the digest was of a file changed during training
+    import aekit
+
+    before = hashlib.sha256(table.read_bytes()).hexdigest()
+    fit = aekit.Autoencoder.fit
+
+    def changed_while_training(self, *args, **kwargs):
+        with open(table, "a") as rows:
+            rows.write("9,9,9\n")
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(aekit.Autoencoder, "fit", changed_while_training)
+    _train(table, *QUICK, "--out", tmp_path / "R")
+    assert _recorded(tmp_path / "R")["sha256"] == before
+
+
 def test_a_folder_is_hashed_by_its_files_names_and_bytes(tmp_path):
     folder = tmp_path / "images"
     (folder / "cat").mkdir(parents=True)
@@ -73,5 +90,10 @@ def test_a_folder_is_hashed_by_its_files_names_and_bytes(tmp_path):
     assert first["bytes"] == 16 and fingerprint(str(folder)) == first
     (folder / "dog").mkdir()
     (folder / "cat" / "b.png").rename(folder / "dog" / "b.png")  # moved to another class
-    assert fingerprint(str(folder))["sha256"] != first["sha256"]
+    moved = fingerprint(str(folder))
+    assert moved["sha256"] != first["sha256"]
+    (folder / ".DS_Store").write_bytes(b"Finder")  # what no reader reads changes nothing
+    (folder / "README.txt").write_text("cats and dogs")
+    (folder / "cat" / ".hidden.png").write_bytes(b"\x89PNG")
+    assert fingerprint(str(folder)) == moved
     assert fingerprint("digits") == {} and fingerprint(str(tmp_path / "gone.csv")) == {}

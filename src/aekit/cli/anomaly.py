@@ -34,6 +34,7 @@ from aekit.cli.common import (
     app,
     open_data,
 )
+from aekit.cli.data_fingerprint import taken
 from aekit.cli.detection_figures import detection_figures, label_line
 from aekit.cli.fitted_images import RECORDED_KEY, recorded_shape
 from aekit.cli.label_options import LabelsFile, check_applies
@@ -134,6 +135,7 @@ def detect(
     )
     params = seeded(params, seed)
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
+    taken(data)  # DATA's digest before the fit, recorded in RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         # A large .npy or Parquet DATA stays on disk: fit reads its max_samples rows, and the
         # rows are scored a chunk at a time.

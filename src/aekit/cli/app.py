@@ -163,6 +163,7 @@ def train(
     writes = distributed.rank() == 0
     # --param checkpoint_dir resumes without --resume (torchrun's restarts rerun the command)
     checkpoints = params.get("checkpoint_dir")
+    data_fingerprint.taken(data)  # before the fit: what it trains on, recorded in RUN
     with (
         resuming.resumable_when_stopped(checkpoints, resume or checkpoint is None),
         runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging,

@@ -24,6 +24,7 @@ from aekit.cli.common import (
     run_data_options,
 )
 from aekit.cli.data import DataOptions, open_data
+from aekit.cli.data_fingerprint import taken
 from aekit.cli.drawn_rows import MAX_GRID, write_rows
 from aekit.cli.output_formats import FIGURES, formats, is_grid
 from aekit.cli.seeding import Seed, seeded
@@ -362,6 +363,8 @@ def impute(
 
         warn_of_code_like_columns(X, data)  # a zip code's gap filled with 10243
         started = runs.Stopwatch()
+        if out is not None:
+            taken(data)  # DATA's digest before the fit, recorded in RUN
         imputer = AutoencoderImputer(**params).set_params(verbose=not quiet and writes).fit(X)
     if not writes:
         return

@@ -4,9 +4,10 @@ A RUN's config.toml names DATA by path (:mod:`aekit.cli.recorded_paths`), and a 
 since is read as it is now: ``aekit train --config RUN`` then trained another model from the
 "same" data without a word, and an auditor holding the file had no way to tell it was the one
 trained on. ``[data] sha256`` (and ``bytes``) let ``train --config`` say so, and anyone check
-a file by hand (``sha256sum data.csv``). A folder (images, a Parquet dataset) is hashed as its
-files in sorted order, each file's path under the folder and its bytes, so a renamed, added or
-changed image changes it; ``digits``, scikit-learn's bundled table, has no file to hash.
+a file by hand (``sha256sum data.csv``). A folder (images, a Parquet dataset) is hashed as the
+files the readers read, in sorted order, each file's path under the folder and its bytes, so a
+renamed, added or changed image changes it, and a ``.DS_Store`` or a README beside them does
+not; ``digits``, scikit-learn's bundled table, has no file to hash.
 """
 
 from __future__ import annotations
@@ -21,6 +22,20 @@ from aekit.cli.recorded_paths import BUILT_IN
 from aekit.warning_lines import caller_level
 
 _BLOCK = 1 << 20  # hashed a MiB at a time: a file larger than memory is read as a stream
+# the running command's digest: (its call, DATA, the digest)
+_TAKEN: list[Any] = [None, None, {}]
+
+
+def taken(data: str) -> dict[str, Any]:
+    """:func:`fingerprint` of ``data`` once per command: a RUN-writing command takes it before
+    it fits, and records that one (a file changed during training was recorded as the data
+    trained on, and DATA hashed twice under ``--config``)."""
+    from aekit.cli import outputs
+
+    call = outputs.current_call
+    if call is None or _TAKEN[0] is not call or _TAKEN[1] != data:
+        _TAKEN[:] = [call, data, fingerprint(data)]
+    return _TAKEN[2]
 
 
 def fingerprint(data: str) -> dict[str, Any]:
@@ -33,12 +48,27 @@ def fingerprint(data: str) -> dict[str, Any]:
     if path.is_file():
         size = _add_bytes(digest, path)
     else:
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        for file in _data_files(path):
             # the path in the hash too: two images swapped between classes change it
             digest.update(file.relative_to(path).as_posix().encode("utf-8", "surrogateescape"))
             digest.update(b"\0")
             size += _add_bytes(digest, file)
     return {"sha256": digest.hexdigest(), "bytes": size}
+
+
+def _data_files(folder: Path) -> list[Path]:
+    """The files of ``folder`` a reader reads: images and Parquet parts, hidden ones (a name
+    under the folder starting with '.') left out, as :func:`aekit.data.images.image_files`."""
+    from aekit.data.images import IMAGE_SUFFIXES
+
+    read = (*IMAGE_SUFFIXES, ".parquet")
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in read
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
 
 
 def _add_bytes(digest: Any, file: Path) -> int:
@@ -63,7 +93,7 @@ def warn_if_changed(document: dict[str, Any], data: str, config: os.PathLike | s
     recorded = section.get("sha256") if isinstance(section, dict) else None
     if not isinstance(recorded, str):
         return
-    now = fingerprint(data).get("sha256")
+    now = taken(data).get("sha256")
     if now is None or now == recorded:
         return
     warnings.warn(

@@ -190,7 +190,9 @@ def info(run: Described, as_json: AsJson = False) -> None:
         # how later commands read DATA for it, and the columns it takes (a second-day user
         # had to open config.toml and encoder.json)
         "data read as": _data_read(run),
-        "data sha256": _data_digest(run),  # to check the file by hand: sha256sum DATA
+        # to check the file by hand (sha256sum DATA); raw values for --json's scripts
+        "data sha256": _data_digest(run, "sha256", str),
+        "data bytes": _data_digest(run, "bytes", int),
         "input columns": _input_columns(run),
         "features": n_features,
         "columns": _shown_names(fitted.get("feature_names_in_")),
@@ -270,14 +272,14 @@ def _data_read(run: Path) -> str | None:
     return " ".join(words)
 
 
-def _data_digest(run: Path) -> str | None:
-    """The SHA-256 of the DATA RUN was trained on, and its size, as config.toml records them."""
+def _data_digest(run: Path, key: str, kind: type) -> Any:
+    """config.toml's ``[data] key`` (the SHA-256 of the DATA RUN was trained on, or its size)
+    where it is a ``kind``, else None (an older RUN, an edited file)."""
     from aekit.cli.table_options import run_config
 
     data = run_config(run).get("data") if run.is_dir() else None
-    if not isinstance(data, dict) or not isinstance(data.get("sha256"), str):
-        return None
-    return f"{data['sha256']} ({data.get('bytes', '?'):,} bytes)"
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, kind) and not isinstance(value, bool) else None
 
 
 def _input_columns(run: Path) -> str | None:

@@ -27,6 +27,7 @@ from aekit.cli.common import (
     trained,
 )
 from aekit.cli.common import Run as RunArgument
+from aekit.cli.data_fingerprint import taken
 from aekit.cli.label_options import LabelsFile, advice, check_applies
 from aekit.cli.seeding import Seed, seeded
 from aekit.io.text import write_utf8
@@ -87,6 +88,7 @@ def finetune(
     params = seeded(params, seed, epochs)
     # Under torchrun every process fits, rank 0 alone claims and writes OUT.
     writes = distributed.rank() == 0
+    taken(data)  # DATA's digest before the fit, recorded in RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         autoencoder = load_run(run)
         if not hasattr(autoencoder, "encoder_module"):
@@ -162,7 +164,7 @@ def finetune(
             | ({} if encoder is None else {"encoder": tables.ENCODER_FILE}),
             # the pretrained autoencoder is RUN's (command.txt names it), not a parameter here
             "params": runs.params_record(estimator, leave_out=("autoencoder",)),
-            "data": {"path": data, **recorded},
+            "data": {"path": data, **recorded, **taken(data)},
             "run": started.record(len(y)),  # rows, seconds and date, as aekit info shows them
         }
         write_utf8(staging / "config.toml", tomli_w.dumps(document))

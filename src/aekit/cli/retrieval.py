@@ -36,6 +36,7 @@ from aekit.cli.common import (
 from aekit.cli.compressed_rows import distortion_line, step_value
 from aekit.cli.data import DataOptions, check_options_apply
 from aekit.cli.data import open_data as open_run_data
+from aekit.cli.data_fingerprint import taken
 from aekit.cli.describe import compressed_file_named
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows, written
 from aekit.cli.output_formats import formats
@@ -95,6 +96,8 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
     from aekit.core import distributed
 
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes
+    if run is not None:
+        taken(data)  # DATA's digest before the fit, recorded in RUN
     if run is None:
         X, _ = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # large .npy/Parquet: lazy
         estimator = cls(**params).set_params(verbose=not quiet).fit(X)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from aekit import registry
-from aekit.cli.data_fingerprint import fingerprint
+from aekit.cli.data_fingerprint import taken
 from aekit.cli.outputs import check_out, claimed_run  # noqa: F401 (the commands use them)
 from aekit.cli.param_values import param_pair, parse_value, toml_literal, typed_list  # noqa: F401
 from aekit.cli.parameter_names import nearest_parameter
@@ -161,7 +161,7 @@ def config_document(estimator: Any, data: str, data_options: dict[str, Any]) -> 
         "data": {"path": data}
         | {k: v for k, v in data_options.items() if v not in (None, False)}
         | table_options.record()
-        | fingerprint(data),
+        | taken(data),
     }
 
 
@@ -325,7 +325,7 @@ def write_record(
         | {k: v for k, v in (data_options or {}).items() if v not in (None, False)}
         | ({"normal_label": normal_label} if normal_label is not None else {})
         | table_options.record()
-        | fingerprint(data),
+        | taken(data),
         "run": started.record(rows),
     }
     write_utf8(folder / "config.toml", tomli_w.dumps(document))

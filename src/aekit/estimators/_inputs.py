@@ -240,9 +240,9 @@ class InputChecks:
                 raise ValueError(f"{name}={given} does not match X's {what} {found}.")
             if name == "image_shape" and given is None:
                 _refuse_channels_last(found)
-            if name == "sequence_shape" and given is None:  # the dense network too: it
-                # standardized each of 140 "channels" of 1 step, where it keeps a signal's shape
-                _refuse_time_first(found)
+            if name == "sequence_shape" and given is None:  # the dense network warned: its
+                # rows may be no windows at all (200 point clouds of 64 xyz triples)
+                _refuse_time_first(found, warn=self.architecture not in needed_by)
             if name == "sequence_shape" and given is None and self.architecture == "mlp":
                 _warn_of_grey_images(found)
             return found
@@ -312,18 +312,22 @@ def _refuse_channels_last(shape: tuple[int, ...]) -> None:
 _MOST_STEPS_REFUSED = 4
 
 
-def _refuse_time_first(shape: tuple[int, ...]) -> None:
+def _refuse_time_first(shape: tuple[int, ...], warn: bool = False) -> None:
     """(n, length, channels) windows (``aekit.timeseries.sliding_windows``' and Keras'
     layout) were taken as (n, channels, length): 64 channels of 2 steps, for which a 1-D
     convolution or a recurrent network has nothing to run along, and which a dense network
     standardizes step by step, losing the signal's shape. Refused when read so they have
-    at most ``_MOST_STEPS_REFUSED`` steps and more channels than that; a ``sequence_shape`` equal to
-    the array's own says the layout is meant."""
+    at most ``_MOST_STEPS_REFUSED`` steps and more channels than that (``warn``: said, for a
+    dense network, which fits any rows); a ``sequence_shape`` equal to the array's own says the
+    layout is meant."""
     channels, length = shape
     if length <= _MOST_STEPS_REFUSED < channels:
-        raise ValueError(
+        message = (
             f"X's sequences have shape {shape}, which looks time-first (length, channels), "
             f"as sliding_windows gives them; aekit takes (n, channels, length): pass "
             f"X.transpose(0, 2, 1), or sequence_shape={shape} if it really has {channels} "
             f"channels of {length} step{'s' if length > 1 else ''}."
         )
+        if not warn:
+            raise ValueError(message)
+        warnings.warn(message, UserWarning, stacklevel=caller_level())
