@@ -373,6 +373,9 @@ class AnomalyDetector(
             self._fit_members(base, A, seeds)
             train_scores = self._anomaly_scores(A if held is None else held)
             self._fit_threshold(train_scores, None if held is not None else A, normal)
+        except BaseException:  # a member's error, an interrupt: no half-built ensemble is kept
+            self.__dict__.pop("estimators_", None)
+            raise
         finally:
             del self._fit_distances
         remember_fitted_params(self)  # what save keeps (persistence)

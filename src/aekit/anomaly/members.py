@@ -22,6 +22,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from aekit.anomaly.ensemble import neighbor_count
 from aekit.estimators.epochs import epochs_for_steps
+from aekit.estimators.interrupted_fits import networks_of
 from aekit.estimators.stacked import fit_stacked, stack_refusal
 from aekit.warning_lines import caller_level
 
@@ -176,18 +177,15 @@ def with_one_convergence_warning(owner: str, n_members: int, fit: Callable[[], l
     learned, see :mod:`aekit.estimators._convergence`) said once, for the detector the user
     fitted, with how many members it concerns; every other warning passes through once (each
     member gives the same ones: "latent_dim=8 is not smaller than ..." said three times)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        members = fit()
-    unlearned, said = [], set()
-    for warning in caught:
-        if issubclass(warning.category, ConvergenceWarning):
-            unlearned.append(str(warning.message))
-        elif (str(warning.message), warning.category) not in said:
-            said.add((str(warning.message), warning.category))
-            warnings.warn_explicit(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
+    caught: list = []
+    try:  # networks_of: an interrupt (aekit.estimators.interrupted_fits) is said of the detector
+        with networks_of(owner), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            members = fit()
+    except KeyboardInterrupt:  # what was said before it (its own warning too), then it goes on
+        _pass_through(caught)
+        raise
+    unlearned = _pass_through(caught)
     if unlearned:
         count = len(unlearned)
         many = count > 1
@@ -201,6 +199,21 @@ def with_one_convergence_warning(owner: str, n_members: int, fit: Callable[[], l
             stacklevel=caller_level(),
         )
     return members
+
+
+def _pass_through(caught: list) -> list[str]:
+    """Say each warning of ``caught`` once but the ConvergenceWarnings, whose messages it
+    returns (said together by the caller)."""
+    unlearned, said = [], set()
+    for warning in caught:
+        if issubclass(warning.category, ConvergenceWarning):
+            unlearned.append(str(warning.message))
+        elif (str(warning.message), warning.category) not in said:
+            said.add((str(warning.message), warning.category))
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    return unlearned
 
 
 class MemberTraining:

@@ -32,12 +32,14 @@ weights agree to float32 rounding, not bit for bit (on a CPU within 3e-7 after 2
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Sequence
 
 import torch
 from torch import nn
 
 from aekit.core.divergence import finite_or_raise
+from aekit.core.interruption import interruptible
 from aekit.core.objectives import PenalizedReconstruction
 from aekit.core.optimizers import adam_over, learning_rate_scheduler
 from aekit.core.train import TrainConfig, TrainResult, _batches, _split, record_epoch
@@ -162,53 +164,69 @@ def train_stacked(
     best: list[State | None] = [None] * n_members
     final: list[State | None] = [None] * n_members
     epoch = 0
-    while epoch < config.max_iter and any(state is None for state in final):
-        order = torch.stack(
-            [
-                torch.randperm(n_train, generator=g, device=g.device)
-                if final[m] is None
-                else torch.arange(n_train, device=device)  # frozen: its stream is not drawn on
-                for m, g in enumerate(generators)
-            ]
-        )
-        if train_rows is not None:
-            order = torch.gather(train_rows, 1, order)  # positions in the split -> row ids
-        sums: torch.Tensor | None = None
-        for index, size in _batches(n_train, config.batch_size):
-            x = data[members, order[:, index]]  # (M, batch, ...): each member's own rows
-            x_in = _corrupted(modules, x, generators, final)
-            with cast:
-                terms = _terms(model, x, x_in)
-            values = torch.stack([value.detach().float() for value in terms.values()])  # (T, M)
-            sums = values * size if sums is None else sums.add_(values, alpha=size)
-            optimizer.zero_grad(set_to_none=True)
-            terms["loss"].sum().backward()
-            optimizer.step()
-        scheduler.step()
-        names = list(terms)
-        assert sums is not None  # terms is set: a batch ran
-        train_means = (sums / n_train).T.tolist()  # (M, T)
-        val_means = None
-        if val_rows is not None:
-            with cast:
-                val_terms = _evaluate(model, data, val_rows, config).T
-            val_means = val_terms.tolist()
-        for m in range(n_members):
-            if final[m] is not None:
-                continue
-            train = dict(zip(names, train_means[m]))
-            val = None if val_means is None else dict(zip(names, val_means[m]))
-            if _stops(results[m], train, val, epoch, config, no_improve, best, m, stacks):
-                final[m] = best[m] if best[m] is not None else _member_state(stacks, m)
-        epoch += 1
+    # A KeyboardInterrupt keeps each member's completed epochs (aekit.core.interruption): the
+    # networks get the weights the stacks hold then (a stopped member's final ones), as train
+    # leaves its network's.
+    latest = functools.partial(_load_members, modules, stacks, final, [None] * n_members)
+    with interruptible(results, config.max_iter, then=latest):
+        while epoch < config.max_iter and any(state is None for state in final):
+            order = torch.stack(
+                [
+                    torch.randperm(n_train, generator=g, device=g.device)
+                    if final[m] is None
+                    else torch.arange(n_train, device=device)  # frozen: its stream is not drawn on
+                    for m, g in enumerate(generators)
+                ]
+            )
+            if train_rows is not None:
+                order = torch.gather(train_rows, 1, order)  # positions in the split -> row ids
+            sums: torch.Tensor | None = None
+            for index, size in _batches(n_train, config.batch_size):
+                x = data[members, order[:, index]]  # (M, batch, ...): each member's own rows
+                x_in = _corrupted(modules, x, generators, final)
+                with cast:
+                    terms = _terms(model, x, x_in)
+                values = torch.stack([value.detach().float() for value in terms.values()])  # (T, M)
+                sums = values * size if sums is None else sums.add_(values, alpha=size)
+                optimizer.zero_grad(set_to_none=True)
+                terms["loss"].sum().backward()
+                optimizer.step()
+            scheduler.step()
+            names = list(terms)
+            assert sums is not None  # terms is set: a batch ran
+            train_means = (sums / n_train).T.tolist()  # (M, T)
+            val_means = None
+            if val_rows is not None:
+                with cast:
+                    val_terms = _evaluate(model, data, val_rows, config).T
+                val_means = val_terms.tolist()
+            for m in range(n_members):
+                if final[m] is not None:
+                    continue
+                train = dict(zip(names, train_means[m]))
+                val = None if val_means is None else dict(zip(names, val_means[m]))
+                if _stops(results[m], train, val, epoch, config, no_improve, best, m, stacks):
+                    final[m] = best[m] if best[m] is not None else _member_state(stacks, m)
+            epoch += 1
 
+    _load_members(modules, stacks, final, best)
+    return results
+
+
+def _load_members(
+    modules: Sequence[nn.Module],
+    stacks: Stacks,
+    final: Sequence[State | None],
+    best: Sequence[State | None],
+) -> None:
+    """Each network's weights out of the stacks: a stopped member's final ones, else its best
+    on validation, else the latest; in eval mode."""
     for m, module in enumerate(modules):
         state = final[m]
         if state is None:
             state = best[m] or _member_state(stacks, m)
         module.load_state_dict({**module.state_dict(), **state})
         module.eval()
-    return results
 
 
 def _stops(

@@ -34,6 +34,7 @@ from aekit.core import checkpoint, rows
 from aekit.core.config import TrainConfig
 from aekit.core.distributed import Group
 from aekit.core.divergence import TrainingDivergedError, finite_or_raise
+from aekit.core.interruption import TrainingInterrupted, interruptible
 from aekit.core.optimizers import adam, learning_rate_scheduler
 from aekit.core.same_run import run_parts
 from aekit.core.sharding import holding
@@ -41,7 +42,7 @@ from aekit.core.training_forward import TrainingForward, autocast
 from aekit.core.validation_split import random_split, stratified_split
 
 # the public names; TrainingDivergedError lives in aekit.core.divergence, importable here too
-__all__ = ["TrainConfig", "TrainResult", "TrainingDivergedError", "train"]
+__all__ = ["TrainConfig", "TrainResult", "TrainingDivergedError", "TrainingInterrupted", "train"]
 
 
 @dataclass
@@ -183,60 +184,84 @@ def _train(
     if not group.is_main:
         within_epoch = None  # one bar for all processes
 
-    while result.n_iter < config.max_iter and not result.stopped_early:
-        started = time.perf_counter()
-        epoch = result.n_iter
-        schedule_epoch = epoch + config.epochs_before  # where the weight schedules stand
-        module.train()
-        if config.epoch_order is None:
-            order = rows.epoch_order(X_train, generator)  # torch.randperm for a tensor
-        else:
-            order = config.epoch_order(y_train, generator)
-        progress = None
-        if within_epoch is not None:
-            progress = _EpochProgress(within_epoch, epoch, -(-len(order) // config.batch_size))
-        train_means = _one_epoch(
-            forward,
-            optimizer,
-            X_train,
-            y_train,
-            order,
-            generator,
-            schedule_epoch,
-            batch_size=config.batch_size,
-            group=group,
-            progress=progress,
-        )
-        scheduler.step()  # the next epoch's learning rate
-        finite_or_raise(train_means, epoch + 1, config, X)
-        val_means = None
-        if X_val is not None:
-            with cast:
-                val_terms = evaluate(
-                    module, X_val, y_val, generator, 4 * config.batch_size, schedule_epoch, group
-                )
-            val_means = {name: float(value) for name, value in val_terms.items()}
-            finite_or_raise(val_means, epoch + 1, config, X)
-
-        no_improve, new_best = record_epoch(
-            result, train_means, val_means, epoch, config, no_improve
-        )
-        if new_best and val_means:
-            best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
-
-        if config.after_epoch is not None:
-            config.after_epoch(
-                module, X_train, result.n_iter, generator, optimizer, group.from_main
+    # A KeyboardInterrupt keeps the epochs completed (see aekit.core.interruption), with the
+    # weights as it found them, in eval mode as at the end of a fit.
+    with interruptible(result, config.max_iter, then=module.eval):
+        while result.n_iter < config.max_iter and not result.stopped_early:
+            started = time.perf_counter()
+            epoch = result.n_iter
+            schedule_epoch = epoch + config.epochs_before  # where the weight schedules stand
+            module.train()
+            if config.epoch_order is None:
+                order = rows.epoch_order(X_train, generator)  # torch.randperm for a tensor
+            else:
+                order = config.epoch_order(y_train, generator)
+            progress = None
+            if within_epoch is not None:
+                progress = _EpochProgress(within_epoch, epoch, -(-len(order) // config.batch_size))
+            train_means = _one_epoch(
+                forward,
+                optimizer,
+                X_train,
+                y_train,
+                order,
+                generator,
+                schedule_epoch,
+                batch_size=config.batch_size,
+                group=group,
+                progress=progress,
             )
-        group.agree(generator)  # the next permutation is the same everywhere, whatever was drawn
-        if config.checkpoint_path is not None:
-            save = (config, module, optimizer, scheduler, generator, result, no_improve, best_state)
-            group.on_main(functools.partial(checkpoint.save, *save))
-        report = EpochReport(
-            result.n_iter, config.max_iter, train_means, val_means, time.perf_counter() - started
-        )
-        for callback in callbacks if group.is_main else ():
-            callback(report)
+            scheduler.step()  # the next epoch's learning rate
+            finite_or_raise(train_means, epoch + 1, config, X)
+            val_means = None
+            if X_val is not None:
+                with cast:
+                    val_terms = evaluate(
+                        module,
+                        X_val,
+                        y_val,
+                        generator,
+                        4 * config.batch_size,
+                        schedule_epoch,
+                        group,
+                    )
+                val_means = {name: float(value) for name, value in val_terms.items()}
+                finite_or_raise(val_means, epoch + 1, config, X)
+
+            no_improve, new_best = record_epoch(
+                result, train_means, val_means, epoch, config, no_improve
+            )
+            if new_best and val_means:
+                best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+            if config.after_epoch is not None:
+                config.after_epoch(
+                    module, X_train, result.n_iter, generator, optimizer, group.from_main
+                )
+            group.agree(
+                generator
+            )  # the next permutation is the same everywhere, whatever was drawn
+            if config.checkpoint_path is not None:
+                save = (
+                    config,
+                    module,
+                    optimizer,
+                    scheduler,
+                    generator,
+                    result,
+                    no_improve,
+                    best_state,
+                )
+                group.on_main(functools.partial(checkpoint.save, *save))
+            report = EpochReport(
+                result.n_iter,
+                config.max_iter,
+                train_means,
+                val_means,
+                time.perf_counter() - started,
+            )
+            for callback in callbacks if group.is_main else ():
+                callback(report)
 
     if best_state is not None:
         module.load_state_dict(best_state)  # the weights that scored best on validation

@@ -61,6 +61,7 @@ from aekit.estimators._params import AutoencoderParams, layer_widths, trainer_co
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators._reconstruction import ReconstructionErrors
 from aekit.estimators._warm_start import WarmStart
+from aekit.estimators.interrupted_fits import forget_fitted, keeping_completed_epochs
 from aekit.estimators.modules import ExportsModules
 from aekit.estimators.persistence import remember_fitted_params
 from aekit.estimators.pickling import PicklesAnywhere
@@ -205,7 +206,8 @@ class BaseAutoencoder(
         run = self._start_fit(X, y)
         shown = self.verbose and distributed.rank() == 0  # one bar for all processes
         bar = ProgressBar(self._shown_name, run.config.max_iter) if shown else None
-        with bar or contextlib.nullcontext():
+        # outside the bar: an interrupt's warning comes after the bar's last line
+        with keeping_completed_epochs([self], [run]), bar or contextlib.nullcontext():
             result = train(
                 run.model,
                 run.X,
@@ -225,7 +227,7 @@ class BaseAutoencoder(
         with its seeded weights, the trainer's settings and random stream. Split from ``fit`` so
         that :mod:`aekit.estimators.stacked` can train several members' runs at once."""
         if not (self.warm_start and hasattr(self, "model_")):  # else it is to go on training
-            self.__dict__.pop("model_", None)  # a failed refit must not leave the old model usable
+            forget_fitted(self)  # a failed refit must not leave the old model (or its history)
         self._check_params()
         continued = self._continues_training()  # warm_start: the data read as fit read them
         flat = self._validate_X(X, reset=not continued)

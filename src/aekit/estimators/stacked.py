@@ -20,6 +20,7 @@ from aekit.core.stacked import train_stacked
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators.autoencoder import Autoencoder
 from aekit.estimators.denoising import DenoisingAutoencoder
+from aekit.estimators.interrupted_fits import keeping_completed_epochs
 
 STACKED_KINDS = (Autoencoder, DenoisingAutoencoder)
 
@@ -74,12 +75,13 @@ def fit_stacked(estimators: Sequence[BaseAutoencoder], X: Sequence[Any]) -> list
             )
         if not isinstance(run.X, torch.Tensor):
             raise ValueError("cannot fit rows on disk together: fit each estimator by itself.")
-    results = train_stacked(
-        [run.model for run in runs],
-        [run.X for run in runs],
-        config=config,
-        generators=[run.generator for run in runs],
-    )
+    with keeping_completed_epochs(estimators, runs):
+        results = train_stacked(
+            [run.model for run in runs],
+            [run.X for run in runs],
+            config=config,
+            generators=[run.generator for run in runs],
+        )
     for estimator, run, result in zip(estimators, runs, results, strict=True):
         estimator._finish_fit(run, result)
     return list(estimators)

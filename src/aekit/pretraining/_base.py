@@ -31,13 +31,14 @@ from aekit.data.tensor_input import from_tensor
 from aekit.data.validation import as_numeric_array, is_int
 from aekit.devices import resolve_device
 from aekit.estimators import TRAINING_CONSTRAINTS, ProgressBar, trainer_config
+from aekit.estimators.interrupted_fits import forget_fitted
 from aekit.estimators.persistence import (
     SavesToFile,
     export_estimator,
     import_estimator,
-    remember_fitted_params,
 )
 from aekit.estimators.pickling import PicklesAnywhere
+from aekit.pretraining.fit_end import keep_fit, keeping_fine_tuned_epochs
 from aekit.pretraining.network import FINE_TUNE, FineTuningNetwork
 from aekit.pretraining.pretrained import (
     check_pretrained,
@@ -220,7 +221,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         -------
         self : object
         """
-        self.__dict__.pop("network_", None)  # a failed refit must not leave the old one usable
+        forget_fitted(self)  # a failed refit must not leave the old network (or its history)
         self.check_params()
         y = self._checked_target(from_tensor(y, "y"))  # a bfloat16 tensor's as numpy, too
         array, flat, y = self._validate_X(X, reset=True, y=y)
@@ -247,7 +248,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         network.set_code_scale(rows)
         generator = torch.Generator(device).manual_seed(seed + 1)
         bar = _progress(self) if self.verbose else None
-        with bar or contextlib.nullcontext():
+        with keeping_fine_tuned_epochs(self, ae, network), bar or contextlib.nullcontext():
             result = train(
                 network,
                 rows,
@@ -257,15 +258,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
                 callbacks=[bar] if bar else [],
                 within_epoch=bar.within_epoch if bar else None,
             )
-        # a copy of a fitted autoencoder the user gave, which a later refit of theirs must not
-        # change (its pixel check, its model file); a file keeps that it was given
-        self._given_autoencoder = ae is self.autoencoder
-        self.autoencoder_ = copy.deepcopy(ae) if self._given_autoencoder else ae
-        self.n_iter_ = result.n_iter
-        self.history_ = result.history
-        self.best_loss_ = result.best_loss
-        self.network_ = network
-        remember_fitted_params(self)  # what save keeps (persistence)
+        keep_fit(self, ae, network, result)
         return self
 
     def _train_config(

@@ -1,0 +1,168 @@
+"""A KeyboardInterrupt (Ctrl-C, a notebook's "Interrupt kernel") inside training: the estimator
+keeps the epochs completed (weights, n_iter_, history, fitted attributes), or, with none
+completed, is left as it was before the fit; one warning says which and the interrupt goes on.
+The interrupt is raised deterministically by an optimizer hook after a given number of steps."""
+
+import contextlib
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.exceptions import NotFittedError
+from torch.optim.optimizer import register_optimizer_step_post_hook
+
+import aekit
+from aekit.core.interruption import TrainingInterrupted
+from aekit.data.datasets import load_digits
+from aekit.estimators.stacked import fit_stacked
+
+STEPS = 4  # steps per epoch: 400 rows in batches of 100
+SMALL = {"hidden_layer_sizes": (32,), "latent_dim": 4, "batch_size": 100, "random_state": 0}
+
+
+@pytest.fixture(scope="module")
+def rows():
+    X, y = load_digits()
+    return X[:400], y[:400]
+
+
+@contextlib.contextmanager
+def interrupt_after(steps: int):
+    """A KeyboardInterrupt from the optimizer after its ``steps``-th step (of any optimizer)."""
+    done = [0]
+
+    def hook(optimizer, args, kwargs):
+        done[0] += 1
+        if done[0] == steps:
+            raise KeyboardInterrupt
+
+    handle = register_optimizer_step_post_hook(hook)
+    try:
+        yield
+    finally:
+        handle.remove()
+
+
+def interrupted_fit(fit, steps: int) -> str:
+    """Run ``fit`` interrupted after ``steps`` steps; the warning it gave."""
+    with warnings.catch_warnings(record=True) as caught, interrupt_after(steps):
+        warnings.simplefilter("always")
+        with pytest.raises(KeyboardInterrupt):
+            fit()
+    said = [str(w.message) for w in caught if "interrupted" in str(w.message)]
+    assert len(said) == 1, said
+    return said[0]
+
+
+def weights(estimator) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in estimator.model_.state_dict().items()}
+
+
+def test_an_interrupted_warm_fit_counts_the_epochs_it_trained(rows, tmp_path):
+    X, _ = rows
+    ae = aekit.Autoencoder(**SMALL, max_iter=5, warm_start=True).fit(X)
+    first_curve, before = list(ae.loss_curve_), weights(ae)
+    said = interrupted_fit(lambda: ae.set_params(max_iter=50).fit(X), 3 * STEPS + 2)
+    assert "training interrupted at epoch 4 of 50" in said and "n_iter_ (now 8)" in said
+    assert "fit again to go on" in said
+    assert ae.n_iter_ == 8 == len(ae.loss_curve_) == len(ae.history_["reconstruction"])
+    assert ae.loss_curve_[:5] == first_curve
+    assert not all(torch.equal(before[k], v) for k, v in weights(ae).items())
+    ae.save(tmp_path / "ae.safetensors")
+    assert aekit.load(tmp_path / "ae.safetensors").n_iter_ == 8
+    ae.set_params(max_iter=2).fit(X)  # the next warm fit counts on from there
+    assert ae.n_iter_ == 10 == len(ae.loss_curve_)
+
+
+def test_a_warm_fit_interrupted_in_its_first_epoch_leaves_the_model_as_it_was(rows):
+    X, _ = rows
+    ae = aekit.VariationalAutoencoder(**SMALL, max_iter=3, warm_start=True).fit(X)
+    curve, before, codes = list(ae.loss_curve_), weights(ae), ae.transform(X[:5])
+    said = interrupted_fit(lambda: ae.set_params(max_iter=50).fit(X), 2)
+    assert "before any epoch completed" in said and "as it was before this fit" in said
+    assert ae.n_iter_ == 3 and ae.loss_curve_ == curve
+    assert all(torch.equal(before[k], v) for k, v in weights(ae).items())
+    np.testing.assert_array_equal(ae.transform(X[:5]), codes)
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        aekit.Autoencoder,
+        aekit.DenoisingAutoencoder,
+        aekit.SparseAutoencoder,
+        aekit.ContractiveAutoencoder,
+        aekit.VariationalAutoencoder,
+    ],
+)
+def test_an_interrupted_refit_keeps_its_completed_epochs(cls, rows):
+    X, _ = rows
+    ae = cls(**SMALL, max_iter=3).fit(X)
+    said = interrupted_fit(lambda: ae.set_params(max_iter=50).fit(X), 2 * STEPS + 1)
+    assert "at epoch 3 of 50" in said and "fit again with warm_start=True to go on" in said
+    assert ae.n_iter_ == 2 == len(ae.loss_curve_)
+    assert ae.transform(X[:3]).shape == (3, 4)  # fitted, as a normal end of fit leaves it
+    assert ae._fitted_params["max_iter"] == 50  # what save writes is this fit's
+
+
+def test_a_refit_interrupted_in_its_first_epoch_leaves_no_stale_fitted_attributes(rows):
+    X, y = rows
+    cvae = aekit.ConditionalVAE(**SMALL, max_iter=2).fit(X, y)
+    said = interrupted_fit(lambda: cvae.set_params(max_iter=50).fit(X, y), 1)
+    assert "the estimator is left unfitted" in said
+    left = [name for name in vars(cvae) if name.endswith("_") or name == "_fitted_params"]
+    assert left == []  # no n_iter_, history_, classes_, data_mean_ of the earlier fit
+    with pytest.raises(NotFittedError):
+        cvae.transform(X[:3])
+
+
+def test_interrupted_stacked_members_get_their_trained_weights(rows):
+    X, _ = rows
+    members = [aekit.Autoencoder(**{**SMALL, "random_state": s}, max_iter=50) for s in (0, 1)]
+    # the stack takes one step for both members
+    interrupted_fit(lambda: fit_stacked(members, [X, X]), 2 * STEPS + 1)
+    for member in members:
+        assert member.n_iter_ == 2 == len(member.loss_curve_)
+        # the networks hold the stack's trained weights, not the seeded ones it started from
+        seeded = aekit.Autoencoder(**{**SMALL, "random_state": member.random_state}, max_iter=1)
+        seeded.fit(X)
+        assert not np.allclose(member.transform(X[:3]), seeded.transform(X[:3]))
+        assert member.reconstruction_error(X).mean() < seeded.reconstruction_error(X).mean()
+
+
+def test_an_interrupted_detector_is_left_unfitted_and_says_so(rows):
+    X, _ = rows
+    member = aekit.Autoencoder(**SMALL, max_iter=50)
+    detector = aekit.AnomalyDetector(estimator=member, n_estimators=2, random_state=0)
+    said = interrupted_fit(lambda: detector.fit(X), STEPS + 1)
+    assert said.startswith("AnomalyDetector: training interrupted") and "left unfitted" in said
+    assert not hasattr(detector, "estimators_")
+
+
+def test_an_interrupted_fine_tuning_keeps_its_completed_epochs(rows):
+    X, y = rows
+    ae = aekit.Autoencoder(**SMALL, max_iter=2).fit(X)
+    clf = aekit.FineTunedClassifier(
+        ae, max_iter=50, batch_size=100, min_rows_per_epoch=400, early_stopping=False
+    )
+    said = interrupted_fit(lambda: clf.fit(X, y), 2 * STEPS + 1)
+    assert "at epoch 3 of 50" in said and "it is fitted with them" in said
+    assert clf.n_iter_ == 2 == len(clf.history_["loss"])
+    assert clf.predict(X[:3]).shape == (3,)
+    interrupted_fit(lambda: clf.fit(X, y), 1)
+    assert not hasattr(clf, "network_") and not hasattr(clf, "n_iter_")
+
+
+def test_the_trainer_raises_a_keyboard_interrupt_with_the_completed_epochs(rows):
+    X, _ = rows
+    ae = aekit.Autoencoder(**SMALL, max_iter=1).fit(X)
+    model = ae.model_.train()
+    config = aekit.core.train.TrainConfig(max_iter=9, batch_size=100, learning_rate=1e-3)
+    with interrupt_after(STEPS + 2), pytest.raises(TrainingInterrupted) as stop:
+        aekit.core.train.train(
+            model, torch.from_numpy(X).float(), config=config, generator=torch.Generator()
+        )
+    assert isinstance(stop.value, KeyboardInterrupt)
+    assert stop.value.result.n_iter == 1 and stop.value.max_iter == 9
+    assert not model.training  # in eval mode, as at the end of a fit
