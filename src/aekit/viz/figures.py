@@ -1,10 +1,12 @@
 """Where aekit's figures come from and how they reach a file.
 
-Every figure aekit draws is a ``matplotlib.figure.Figure`` of its own, never one of pyplot's:
+Every figure aekit draws is a ``matplotlib.figure.Figure`` of its own, not one of pyplot's:
 pyplot needs a backend (choosing one switches a notebook user's) and keeps each figure alive in
 its global list until closed, while a bare Figure needs neither and is freed with its last
-reference. To see one in a notebook, leave ``ax.figure`` as a cell's value, or draw on an Axes
-from ``plt.subplots()`` (every function takes ``ax=``, or ``axes=`` when it draws several).
+reference. The exception is a Jupyter notebook drawing with its inline backend, where a bare
+Figure is shown by nothing: there the new figures are pyplot's, which the backend shows at the
+end of the cell and closes (:mod:`aekit.viz.notebook_figures`). Every function takes ``ax=``
+(or ``axes=`` when it draws several) to draw on the caller's own Axes instead.
 :func:`save_figure` is the one way a figure becomes a file.
 
 matplotlib loads on the first call, not on import, so importing the drawing modules stays cheap.
@@ -24,13 +26,15 @@ import numpy as np
 
 from aekit.io.atomic import atomic_write
 from aekit.io.paths import user_path
+from aekit.viz.notebook_figures import in_inline_notebook, pyplot_figure
 from aekit.warning_lines import caller_level
 
 __all__ = ["new_axes", "new_figure", "save_figure"]
 
 
 def new_figure(figsize: tuple[float, float]) -> Any:
-    """A new ``matplotlib.figure.Figure`` of ``figsize`` inches, outside pyplot.
+    """A new ``matplotlib.figure.Figure`` of ``figsize`` inches, outside pyplot but in a
+    notebook's inline backend (:func:`aekit.viz.notebook_figures.in_inline_notebook`).
 
     Parameters
     ----------
@@ -43,6 +47,8 @@ def new_figure(figsize: tuple[float, float]) -> Any:
     """
     from matplotlib.figure import Figure
 
+    if in_inline_notebook():
+        return pyplot_figure(figsize)
     return Figure(figsize=figsize)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from aekit.viz import denoising
 from aekit.viz import plots as plotting
 from aekit.viz.figures import glyphs_said_once, new_figure, save_figure
+from aekit.viz.notebook_figures import drawn_for_files
 from aekit.viz.report_generative import figure_manifold, figure_traversal
 
 _N_IMAGES, _N_SAMPLES, _N_STEPS = 16, 40, 8  # reconstructed, sampled, interpolated images
@@ -318,7 +319,8 @@ def write_figures(
     written = []
     for name, draw in FIGURES.items():
         try:
-            with glyphs_said_once(name):  # drawing text warns too, a line a missing glyph
+            # drawn for the files alone: in a notebook, not shown in the cell too
+            with glyphs_said_once(name), drawn_for_files():  # text warns, a line a glyph
                 fig = draw(data)
             if fig is not None:
                 written.append(save_figure(fig, folder / name, dpi=110))
