@@ -17,9 +17,9 @@ from rich.progress import (
 
 from aekit.core.train import EpochReport
 
-# Where stderr is no terminal (a CI log, nohup, a notebook's stream) rich draws the bar once, at
-# the end: a line every this many seconds says a long run is alive (a 300-epoch run printed
-# nothing until it ended)
+# Where stderr is no terminal (a CI log, nohup, a notebook without ipywidgets) rich draws the
+# bar once, at the end: a line every this many seconds says a long run is alive (a 300-epoch
+# run printed nothing until it ended)
 PLAIN_LINE_EVERY_S = 30.0
 
 
@@ -29,7 +29,7 @@ class ProgressBar:
     seconds of a long epoch rather than after it."""
 
     def __init__(self, description: str, total: int) -> None:
-        console = Console(stderr=True)
+        console = _console()
         shown = _parts_that_fit(console.width - 1, description, total)
         bar_width = min(40, console.width - 2 - sum(shown.values()))
         columns = {
@@ -43,7 +43,8 @@ class ProgressBar:
         chosen = [c for part, cs in columns.items() if part == "bar" or part in shown for c in cs]
         self.progress = Progress(*chosen, console=console)
         self.task = self.progress.add_task(description, total=total, completed=0, losses="")
-        self.plain = not console.is_terminal
+        # a notebook's widget is redrawn in place as a terminal's bar: no plain lines under it
+        self.plain = not (console.is_terminal or console.is_jupyter)
         self.description, self.total = description, total
         self.started = self.last_line = time.monotonic()
 
@@ -52,7 +53,16 @@ class ProgressBar:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.progress.stop()
+        console = self.progress.console
+        if console.is_jupyter:
+            # rich's stop() draws no last time in a notebook: the widget kept the state of the
+            # last refresh (epoch 59/60, left 0:00:01), not the last epoch and its loss
+            self.progress.refresh()
+            console.quiet = True  # and what stop() prints there is an empty block, <pre></pre>
+        try:
+            self.progress.stop()
+        finally:
+            console.quiet = False
 
     def say(self, line: str) -> None:
         """One line above the bar (on stderr, with it)."""
@@ -72,6 +82,26 @@ class ProgressBar:
             self.last_line = now
             spent = time.strftime("%H:%M:%S", time.gmtime(now - self.started))
             self.say(f"{self.description} epoch {report.epoch}/{self.total} {losses} ({spent})")
+
+
+def _console() -> Console:
+    """stderr's console. In a notebook without ipywidgets rich cannot draw its live bar: each
+    verbose fit warned 'install "ipywidgets" for Jupyter support' from rich's own line and
+    showed an empty block, no bar, no last loss; there it writes plain text on stderr, as to
+    a log (the bar once at the end, a line at intervals). No terminal either, though the kernel
+    sets FORCE_COLOR: a stream's cursor and erase codes are no terminal's in every browser."""
+    console = Console(stderr=True)
+    if console.is_jupyter and not _widgets_importable():
+        console = Console(stderr=True, force_jupyter=False, force_terminal=False)
+    return console
+
+
+def _widgets_importable() -> bool:
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _parts_that_fit(width: int, description: str, total: int) -> dict[str, int]:
