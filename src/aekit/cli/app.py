@@ -189,7 +189,7 @@ def train(
             typer.echo(f"resumed from epoch {resumed_from} ({checkpoint})", err=True)
         if not writes:
             return
-        estimator.save(staging / runs.MODEL_FILE)
+        runs.save_model(estimator, staging / runs.MODEL_FILE)
         beside = idx_labels_file(data)  # an IDX file's labels: from the file beside it
         # [data] labels_file: the file the labels came from (--labels, or beside an IDX file)
         recorded = {**options, "labels_file": options["labels_file"] or (beside and str(beside))}

@@ -374,9 +374,9 @@ def impute(
     with run as staging:
         impute_tables.write_filled(output, imputer, X, data)
         if save_model is not None:
-            imputer.save(save_model)
+            runs.save_model(imputer, save_model)
         if staging is not None:
-            imputer.save(staging / runs.MODEL_FILE)
+            runs.save_model(imputer, staging / runs.MODEL_FILE)
             runs.write_record(staging, imputer, data, started, len(X))
             from aekit.cli.run_figures import write_fit_figures
 

@@ -25,6 +25,7 @@ def demo(
 
     import aekit
     from aekit.cli.file_writers import write_images
+    from aekit.cli.runs import save_model
 
     X, y = aekit.data.datasets.load_digits()
     # beta=0.5 and 100 epochs: with beta=1 and 40 the code carried 0.6 nats and every sample
@@ -36,7 +37,7 @@ def demo(
     # generate' of the folder then draws 8x8 images without --image-shape
     out.mkdir(parents=True, exist_ok=True)
     model_file = out / "model.safetensors"
-    cvae.save(model_file)
+    save_model(cvae, model_file)
     labels = np.repeat(cvae.classes_, 10)
     samples = cvae.sample(len(labels), y=labels, random_state=0)
     figure_path = out / "samples.png"

@@ -146,7 +146,7 @@ def finetune(
         estimator.fit(X, y)
         if not writes:
             return
-        estimator.save(staging / runs.MODEL_FILE)
+        runs.save_model(estimator, staging / runs.MODEL_FILE)
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
         write_fit_figures(staging, estimator, X)  # its loss curve, as every RUN has figures
         if encoder is not None:  # predict reads DATA through it, as RUN did

@@ -102,7 +102,7 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
         X, _ = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # large .npy/Parquet: lazy
         estimator = cls(**params).set_params(verbose=not quiet).fit(X)
         if writes:
-            estimator.save(model_file)
+            runs.save_model(estimator, model_file)
             typer.echo(f"model: {model_file}")
         return
     with runs.claimed_run(run, force) if writes else contextlib.nullcontext() as staging:
@@ -111,7 +111,7 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
         estimator = cls(**params).set_params(verbose=not quiet).fit(X)
         if not writes:
             return
-        estimator.save(staging / runs.MODEL_FILE)
+        runs.save_model(estimator, staging / runs.MODEL_FILE)
         # the label column X left out and the image options, recorded so that index and
         # compress read DATA as training did
         runs.write_record(staging, estimator, data, started, len(X), options)

@@ -28,6 +28,18 @@ from aekit.io.text import write_utf8
 MODEL_FILE = "model.safetensors"
 
 
+def save_model(estimator: Any, path: Path) -> None:
+    """``estimator.save(path)`` with ``verbose`` as Python's default, False: the command set it
+    from --quiet for its own progress bar, not for the model's later fits (``aekit.load`` of a
+    trained RUN gave a model whose every refit in a notebook drew a bar, unasked)."""
+    shown = estimator.verbose
+    estimator.set_params(verbose=False)
+    try:
+        estimator.save(path)
+    finally:
+        estimator.set_params(verbose=shown)
+
+
 def estimator_class(name: str) -> type:
     """The class of ``--model NAME``: a short name of ``registry.CLI_MODELS`` (any case) or the
     class name of one of those kinds."""
