@@ -61,3 +61,15 @@ def test_outside_a_notebook_figures_stay_outside_pyplot():
     ax = aekit.viz.latent_scatter(Z, LABELS)
     assert type(ax.figure) is matplotlib.figure.Figure and plt.get_fignums() == []
     assert not notebook_figures.in_inline_notebook()
+
+
+def test_the_backend_is_read_from_the_environment_where_matplotlib_hides_it(monkeypatch):
+    # rcParams._get_backend_or_none is private (matplotlib 3.8+): without it, every figure
+    # drawn in a kernel would fail; ipykernel names its backend in MPLBACKEND
+    import matplotlib
+
+    from aekit.viz import notebook_figures
+
+    monkeypatch.delattr(type(matplotlib.rcParams), "_get_backend_or_none")
+    monkeypatch.setenv("MPLBACKEND", notebook_figures.INLINE_BACKENDS[0])
+    assert notebook_figures._backend() == notebook_figures.INLINE_BACKENDS[0]

@@ -48,9 +48,13 @@ def _in_kernel() -> bool:
 def _backend() -> str | None:
     """The backend's name, without choosing one when none is chosen yet
     (``matplotlib.get_backend()`` would, importing pyplot)."""
+    import os
+
     import matplotlib
 
-    return matplotlib.rcParams._get_backend_or_none()
+    # private, in matplotlib 3.8+; elsewhere the backend ipykernel names in the environment
+    chosen = getattr(matplotlib.rcParams, "_get_backend_or_none", None)
+    return chosen() if chosen is not None else os.environ.get("MPLBACKEND")
 
 
 @contextlib.contextmanager
