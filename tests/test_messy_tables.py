@@ -152,6 +152,7 @@ def test_a_column_infinite_in_every_row_is_not_said_to_have_no_value():
         ["1,3", "1,3,5", "2", "4,5"],  # a survey's choices
         ["114 55", "752 36", "411 03", "903 25"],  # Swedish postcodes
         ["250.00", "401.9", "428.0"],  # diagnosis codes held as text
+        ["250,401", "428", "250,401,428"],  # lists of them (the second review)
     ],
 )
 def test_codes_that_look_like_numbers_are_warned_of_not_refused(cells):

@@ -253,16 +253,16 @@ _SPREADSHEET_NUMBER = (
     r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)"
     rf"\s?(?:%|{_CURRENCY})?"
 )
-# ... and the mark that says so: a currency or percent sign, a ',' before three digits that end
-# the number or come before its '.' decimal, or '.' thousands beside a ',' decimal or another
-_SPREADSHEET_MARK = rf"{_CURRENCY}|%|\d,\d{{3}}(?:\.\d+)?$|\d\.\d{{3}}(?:,\d+|\.\d{{3}})"
+# ... and the mark that says so: a currency or percent sign, or thousands grouped beside a
+# decimal part (whole numbers grouped by ',' alone may be lists of codes: '250,401,428')
+_SPREADSHEET_MARK = rf"{_CURRENCY}|%|\d,\d{{3}}\.\d|\d\.\d{{3}},\d"
 
 
 def is_spreadsheet_numbers(series: pd.Series) -> bool:
     """Whether every observed cell of a text column is a number written as a spreadsheet writes
     it (:data:`_SPREADSHEET_NUMBER`), at least one of them unmistakably so: '1,234.5', '$35',
     '12%', '1.234,5'. Not codes that look like numbers: survey choices '1,3' and '1,3,5', a
-    postcode '114 55', a diagnosis code '250.00' held as text."""
+    postcode '114 55', a diagnosis code '250.00' held as text, a list of them '250,401'."""
     observed = series.dropna().astype(str).str.strip()
     if observed.empty:
         return False
