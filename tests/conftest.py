@@ -109,3 +109,20 @@ def saved(tmp_path, fitted):
 def lazy_memmaps(monkeypatch):
     """Every memmap is read from disk, however small (the default copies small ones)."""
     monkeypatch.setattr(lazy, "MEMMAP_LAZY_BYTES", 0)
+
+
+@pytest.fixture
+def saved_figures(monkeypatch) -> list:
+    """The figures the code under test writes with ``aekit.viz.figures.save_figure``, in order,
+    kept to be read (titles, labels) after they are written as usual."""
+    from aekit.viz import figures
+
+    drawn: list = []
+    real_save = figures.save_figure
+
+    def save_figure(figure, path, *args, **kwargs):
+        drawn.append(figure)
+        return real_save(figure, path, *args, **kwargs)
+
+    monkeypatch.setattr(figures, "save_figure", save_figure)
+    return drawn

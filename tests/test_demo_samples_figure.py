@@ -5,17 +5,8 @@ from __future__ import annotations
 from cli_helpers import invoke, ok
 
 
-def test_demo_samples_figure_has_a_title_and_names_each_row_s_digit(tmp_path, monkeypatch):
-    from aekit.viz import figures
-
-    drawn = []
-    real_save = figures.save_figure
-
-    def save_figure(figure, path, *args, **kwargs):
-        drawn.append(figure)
-        return real_save(figure, path, *args, **kwargs)
-
-    monkeypatch.setattr(figures, "save_figure", save_figure)
+def test_demo_samples_figure_has_a_title_and_names_each_row_s_digit(tmp_path, saved_figures):
+    drawn = saved_figures
     ok(invoke("demo", "--epochs", "1", "--quiet", "--out", tmp_path / "demo"))
     (ax,) = drawn
     assert ax.get_title() == "ConditionalVAE samples of the digits: one row per digit"

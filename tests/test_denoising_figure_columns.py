@@ -27,18 +27,9 @@ def test_every_column_of_a_table_of_20_is_named_and_every_kth_of_many_more():
 
 
 def test_denoise_figure_of_a_table_with_text_columns_names_its_encoded_columns(
-    tmp_path, monkeypatch
+    tmp_path, saved_figures
 ):
-    from aekit.viz import figures
-
-    drawn = []
-    real_save = figures.save_figure
-
-    def save_figure(figure, path, *args, **kwargs):
-        drawn.append(figure)
-        return real_save(figure, path, *args, **kwargs)
-
-    monkeypatch.setattr(figures, "save_figure", save_figure)
+    drawn = saved_figures
     rng = np.random.default_rng(0)
     table = pd.DataFrame({"age": rng.normal(size=80), "income": rng.normal(size=80),
                           "city": rng.choice(["Oslo", "Rome"], 80)})  # fmt: skip

@@ -13,18 +13,9 @@ from cli_helpers import invoke, ok
 
 @pytest.mark.parametrize("rule", ["likelihood", "pot"])
 def test_the_series_caption_names_a_threshold_line_only_where_the_figure_draws_one(
-    tmp_path, monkeypatch, rule
+    tmp_path, saved_figures, rule
 ):
-    from aekit.viz import figures
-
-    drawn = []
-    real_save = figures.save_figure
-
-    def save_figure(figure, path, *args, **kwargs):
-        drawn.append(figure)
-        return real_save(figure, path, *args, **kwargs)
-
-    monkeypatch.setattr(figures, "save_figure", save_figure)
+    drawn = saved_figures
     t = np.arange(400)
     values = np.sin(t / 8) + 0.05 * np.random.default_rng(0).normal(size=t.size)
     values[300:305] += 3
