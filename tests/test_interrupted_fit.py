@@ -166,3 +166,41 @@ def test_the_trainer_raises_a_keyboard_interrupt_with_the_completed_epochs(rows)
     assert isinstance(stop.value, KeyboardInterrupt)
     assert stop.value.result.n_iter == 1 and stop.value.max_iter == 9
     assert not model.training  # in eval mode, as at the end of a fit
+
+
+EARLY = {**SMALL, "early_stopping": True, "validation_fraction": 0.25, "n_iter_no_change": 50}
+
+
+def test_an_interrupted_fit_with_early_stopping_keeps_its_best_weights(rows):
+    X, _ = rows
+    ae = aekit.Autoencoder(**EARLY, max_iter=200, learning_rate_init=0.05)
+    # 300 training rows: 3 steps an epoch; epoch 37 scores best on validation, 40 is worse
+    said = interrupted_fit(lambda: ae.fit(X), 40 * 3 + 1)
+    best = int(np.argmin(ae.history_["val_loss"])) + 1
+    assert ae.n_iter_ == 40 and best < 40
+    assert f"holds the weights that scored best on validation, epoch {best}" in said
+    # the weights an uninterrupted fit of those 40 epochs ends with: the best ones
+    whole = aekit.Autoencoder(**EARLY, max_iter=40, learning_rate_init=0.05).fit(X)
+    assert whole.best_loss_ == ae.best_loss_ == min(ae.history_["val_loss"])
+    assert all(torch.equal(whole.model_.state_dict()[k], v) for k, v in weights(ae).items())
+
+
+def test_interrupted_stacked_members_with_early_stopping_keep_their_best_weights(rows):
+    X, _ = rows
+
+    def members(max_iter):
+        return [
+            aekit.Autoencoder(
+                **{**EARLY, "random_state": s}, max_iter=max_iter, learning_rate_init=0.05
+            )
+            for s in (0, 1)
+        ]
+
+    interrupted = members(200)
+    interrupted_fit(lambda: fit_stacked(interrupted, [X, X]), 40 * 3 + 1)
+    whole = fit_stacked(members(40), [X, X])
+    for member, reference in zip(interrupted, whole):
+        assert member.n_iter_ == 40 and np.argmin(member.history_["val_loss"]) < 39
+        assert all(
+            torch.equal(reference.model_.state_dict()[k], v) for k, v in weights(member).items()
+        )

@@ -31,6 +31,7 @@ class Progress(Protocol):
     history: dict[str, list[float]]
     best_loss: float
     best_tie: float
+    best_epoch: int | None
     stopped_early: bool
 
 
@@ -60,6 +61,7 @@ def save(
         "history": result.history,
         "best_loss": result.best_loss,
         "best_tie": result.best_tie,
+        "best_epoch": result.best_epoch,
         "stopped_early": result.stopped_early,
         "no_improve": no_improve,
     }

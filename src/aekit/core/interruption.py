@@ -19,7 +19,8 @@ class TrainingInterrupted(KeyboardInterrupt):
     ----------
     result : TrainResult or list of TrainResult
         The completed epochs' history (one per network, from ``train_stacked``); the
-        networks hold their weights as the interrupt found them.
+        networks hold the weights the end of training gives them: those the interrupt found,
+        or with a validation split those that scored best on it (``best_epoch``).
     max_iter : int
         The epochs the fit was to train.
     """

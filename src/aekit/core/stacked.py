@@ -165,10 +165,10 @@ def train_stacked(
     final: list[State | None] = [None] * n_members
     epoch = 0
     # A KeyboardInterrupt keeps each member's completed epochs (aekit.core.interruption): the
-    # networks get the weights the stacks hold then (a stopped member's final ones), as train
-    # leaves its network's.
-    latest = functools.partial(_load_members, modules, stacks, final, [None] * n_members)
-    with interruptible(results, config.max_iter, then=latest):
+    # networks get the weights the end of the loop gives them (a stopped member's final ones,
+    # else its best on validation so far, else the latest), as train leaves its network's.
+    ended = functools.partial(_load_members, modules, stacks, final, best)  # read when called
+    with interruptible(results, config.max_iter, then=ended):
         while epoch < config.max_iter and any(state is None for state in final):
             order = torch.stack(
                 [

@@ -62,6 +62,8 @@ class TrainResult:
     history: dict[str, list[float]] = field(default_factory=dict)
     best_loss: float = float("inf")
     best_tie: float = float("inf")  # the best epoch's tie_break term
+    # the epoch (from 1) whose weights are kept as the best on validation; None without one
+    best_epoch: int | None = None
     stopped_early: bool = False
     resumed_from: int | None = None  # the checkpoint's epoch when the fit resumed one
 
@@ -184,9 +186,15 @@ def _train(
     if not group.is_main:
         within_epoch = None  # one bar for all processes
 
-    # A KeyboardInterrupt keeps the epochs completed (see aekit.core.interruption), with the
-    # weights as it found them, in eval mode as at the end of a fit.
-    with interruptible(result, config.max_iter, then=module.eval):
+    def end_of_training() -> None:  # reads best_state when called: the loop's latest
+        if best_state is not None:
+            module.load_state_dict(best_state)  # the weights that scored best on validation
+        module.eval()
+
+    # A KeyboardInterrupt keeps the epochs completed (see aekit.core.interruption), and ends
+    # them as the loop's end does: the best weights on validation (which best_loss and the
+    # history describe), else those it found, in eval mode.
+    with interruptible(result, config.max_iter, then=end_of_training):
         while result.n_iter < config.max_iter and not result.stopped_early:
             started = time.perf_counter()
             epoch = result.n_iter
@@ -263,9 +271,7 @@ def _train(
             for callback in callbacks if group.is_main else ():
                 callback(report)
 
-    if best_state is not None:
-        module.load_state_dict(best_state)  # the weights that scored best on validation
-    module.eval()
+    end_of_training()
     return result
 
 
@@ -356,6 +362,8 @@ def record_epoch(
     new_best = in_warmup or current < result.best_loss or tied_but_better
     if new_best:
         result.best_loss, result.best_tie = current, tie
+        if val_means:  # the callers keep this epoch's weights
+            result.best_epoch = epoch + 1
     result.stopped_early = no_improve >= config.n_iter_no_change
     return no_improve, new_best
 
@@ -380,6 +388,7 @@ def _resume(
         history=header["history"],
         best_loss=header["best_loss"],
         best_tie=header.get("best_tie", float("inf")),  # absent before ties were broken
+        best_epoch=header.get("best_epoch"),  # absent before interrupts said it
         stopped_early=header["stopped_early"],
         resumed_from=header["n_iter"],
     )

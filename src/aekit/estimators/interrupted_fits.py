@@ -3,11 +3,12 @@ estimator is left consistent and nothing trained is lost, then the interrupt goe
 still stops).
 
 * Epochs completed: the fit ends as a normal one would (the network with the weights the
-  interrupt found, ``n_iter_``, ``loss_curve_`` and ``history_`` counting the completed epochs,
-  the kind's fitted extras), and one warning says so. Keras keeps a model's trained weights and
-  re-raises; skorch stops and keeps its net. Before, a warm fit left the network trained on
-  while ``n_iter_`` and the history said the epochs before it (the next warm fit restarted its
-  KL warm-up from the wrong epoch), and a refit lost its epochs and left the estimator unfitted.
+  interrupt found, or with early stopping those that scored best on validation; ``n_iter_``,
+  ``loss_curve_`` and ``history_`` counting the completed epochs; the kind's fitted extras),
+  and one warning says so. Keras keeps a model's trained weights and re-raises; skorch stops
+  and keeps its net. Before, a warm fit left the network trained on while ``n_iter_`` and the
+  history said the epochs before it (the next warm fit restarted its KL warm-up from the wrong
+  epoch), and a refit lost its epochs and left the estimator unfitted.
 * None completed: the estimator is as before the fit: a warm fit's network gets back its
   weights (the interrupted epoch's steps undone); a new fit leaves it unfitted, without the
   fitted attributes of an earlier fit.
@@ -72,7 +73,7 @@ def keeping_completed_epochs(estimators: Sequence[Any], runs: Sequence[Any]) -> 
             else:
                 forget_fitted(estimator)
         completed = max(result.n_iter for result in results)
-        warn_interrupted(estimators[0], completed, stop.max_iter)
+        warn_interrupted(estimators[0], completed, stop.max_iter, results[0].best_epoch)
         raise
 
 
@@ -80,13 +81,16 @@ def _weights(model: Any) -> dict[str, Any]:
     return {name: value.detach().clone() for name, value in model.state_dict().items()}
 
 
-def warn_interrupted(estimator: Any, completed: int, max_iter: int) -> None:
+def warn_interrupted(
+    estimator: Any, completed: int, max_iter: int, best_epoch: int | None = None
+) -> None:
     """Warn that a fit of ``estimator`` was interrupted after ``completed`` epochs, and of what
-    it holds now."""
-    warnings.warn(_said(estimator, completed, max_iter), UserWarning, stacklevel=caller_level())
+    it holds now (``best_epoch``: the epoch whose weights it kept as the best on validation)."""
+    said = _said(estimator, completed, max_iter, best_epoch)
+    warnings.warn(said, UserWarning, stacklevel=caller_level())
 
 
-def _said(estimator: Any, completed: int, max_iter: int) -> str:
+def _said(estimator: Any, completed: int, max_iter: int, best_epoch: int | None) -> str:
     """The warning of an interrupted fit of ``estimator`` after ``completed`` epochs."""
     owner = _TRAINING_FOR.get() or getattr(estimator, "_shown_as", None)
     where = f"training interrupted at epoch {completed + 1} of {max_iter}"
@@ -106,8 +110,13 @@ def _said(estimator: Any, completed: int, max_iter: int) -> str:
         go_on = "it is fitted with them (a new fit trains afresh)"
     else:
         go_on = f"fit again{'' if estimator.warm_start else ' with warm_start=True'} to go on"
+    held = (
+        "it had then"
+        if best_epoch is None
+        else f"that scored best on validation, epoch {best_epoch}"
+    )
     return (
-        f"{name}: {where}: the model holds the weights it had then, and n_iter_ "
+        f"{name}: {where}: the model holds the weights {held}, and n_iter_ "
         f"(now {estimator.n_iter_}), loss_curve_ and history_ count the {completed} "
         f"completed epoch{'s' * (completed != 1)}; {go_on}."
     )

@@ -42,5 +42,5 @@ def keeping_fine_tuned_epochs(estimator: Any, ae: Any, network: Any) -> Iterator
             keep_fit(estimator, ae, network, stop.result)
         else:
             forget_fitted(estimator)
-        warn_interrupted(estimator, stop.result.n_iter, stop.max_iter)
+        warn_interrupted(estimator, stop.result.n_iter, stop.max_iter, stop.result.best_epoch)
         raise
