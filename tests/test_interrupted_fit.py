@@ -9,12 +9,13 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
 import aekit
 from aekit.core.interruption import TrainingInterrupted
 from aekit.data.datasets import load_digits
+from aekit.estimators._convergence import ConvergenceCheck
 from aekit.estimators.stacked import fit_stacked
 
 STEPS = 4  # steps per epoch: 400 rows in batches of 100
@@ -204,3 +205,28 @@ def test_interrupted_stacked_members_with_early_stopping_keep_their_best_weights
         assert all(
             torch.equal(reference.model_.state_dict()[k], v) for k, v in weights(member).items()
         )
+
+
+def test_an_interrupted_fit_does_not_say_it_stopped_before_learning(rows):
+    X, _ = rows
+    ae = aekit.Autoencoder(**SMALL, max_iter=100)
+    # one epoch learns nothing yet: the check would say "It stopped before max_iter, its loss
+    # improving by less than tol", which the interrupt did, not the loss
+    with warnings.catch_warnings(record=True) as caught, interrupt_after(STEPS + 1):
+        warnings.simplefilter("always")
+        with pytest.raises(KeyboardInterrupt):
+            ae.fit(X)
+    assert ae.n_iter_ == 1
+    assert not [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+
+
+def test_the_networks_of_an_interrupted_detector_take_no_pass_over_their_rows(rows, monkeypatch):
+    X, _ = rows
+    checked = []
+    monkeypatch.setattr(
+        ConvergenceCheck, "_warn_if_no_better_than_mean", lambda self, *a: checked.append(self)
+    )
+    member = aekit.Autoencoder(**SMALL, max_iter=50)
+    detector = aekit.AnomalyDetector(estimator=member, n_estimators=2, random_state=0)
+    interrupted_fit(lambda: detector.fit(X), 2 * STEPS + 1)  # the stack: both members' epochs
+    assert checked == []  # the detector is left unfitted: its networks are dropped unchecked

@@ -310,9 +310,11 @@ class BaseAutoencoder(
         reset_parameters(model, torch.Generator().manual_seed(seed))
         return model
 
-    def _finish_fit(self, run: FitRun, result: TrainResult) -> None:
+    def _finish_fit(self, run: FitRun, result: TrainResult, interrupted: bool = False) -> None:
         """What ``fit`` does after the trainer: keep the network, its history and the kind's
-        extras (``_after_training``)."""
+        extras (``_after_training``); ``interrupted`` (a KeyboardInterrupt stopped the training,
+        :mod:`aekit.estimators.interrupted_fits`): without the check that it learned, a pass
+        over the training rows after Ctrl-C whose advice on stopping early would be false."""
         self.model_ = run.model
         if run.continued:
             self.n_iter_, self.history_ = self._continued_history(result)
@@ -320,7 +322,8 @@ class BaseAutoencoder(
             self.n_iter_, self.history_ = result.n_iter, result.history
         self.best_loss_ = result.best_loss
         self._after_training(run.X, run.y, run.seed)
-        self._warn_if_no_better_than_mean(run.X, run.y)
+        if not interrupted:
+            self._warn_if_no_better_than_mean(run.X, run.y)
         # a fitted network needs no inference copy until it is used (fit then save)
         inference_copies.forget(self.model_)
         remember_fitted_params(self)  # what save keeps (persistence)

@@ -65,8 +65,11 @@ def keeping_completed_epochs(estimators: Sequence[Any], runs: Sequence[Any]) -> 
     except TrainingInterrupted as stop:
         results = stop.result if isinstance(stop.result, list) else [stop.result]
         for estimator, run, result, weights in zip(estimators, runs, results, before, strict=True):
-            if result.n_iter > 0:
-                estimator._finish_fit(run, result)
+            # a network inside another estimator is not finished (no pass over its rows): its
+            # owner is left unfitted and drops it
+            owned = _owner(estimator) is not None
+            if result.n_iter > 0 and not owned:
+                estimator._finish_fit(run, result, interrupted=True)
             elif weights is not None:
                 run.model.load_state_dict(weights)
                 run.model.eval()
@@ -75,6 +78,11 @@ def keeping_completed_epochs(estimators: Sequence[Any], runs: Sequence[Any]) -> 
         completed = max(result.n_iter for result in results)
         warn_interrupted(estimators[0], completed, stop.max_iter, results[0].best_epoch)
         raise
+
+
+def _owner(estimator: Any) -> str | None:
+    """The public estimator ``estimator`` is a network of, or None when it is the user's."""
+    return _TRAINING_FOR.get() or getattr(estimator, "_shown_as", None)
 
 
 def _weights(model: Any) -> dict[str, Any]:
@@ -92,7 +100,7 @@ def warn_interrupted(
 
 def _said(estimator: Any, completed: int, max_iter: int, best_epoch: int | None) -> str:
     """The warning of an interrupted fit of ``estimator`` after ``completed`` epochs."""
-    owner = _TRAINING_FOR.get() or getattr(estimator, "_shown_as", None)
+    owner = _owner(estimator)
     where = f"training interrupted at epoch {completed + 1} of {max_iter}"
     if owner is not None:  # a network inside a public estimator, which fit left unfitted
         return f"{owner}: {where} (of one of its networks); it is left unfitted: fit it again."
