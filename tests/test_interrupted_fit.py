@@ -230,3 +230,23 @@ def test_the_networks_of_an_interrupted_detector_take_no_pass_over_their_rows(ro
     detector = aekit.AnomalyDetector(estimator=member, n_estimators=2, random_state=0)
     interrupted_fit(lambda: detector.fit(X), 2 * STEPS + 1)  # the stack: both members' epochs
     assert checked == []  # the detector is left unfitted: its networks are dropped unchecked
+
+
+@pytest.mark.parametrize("kind", ["autoencoder", "detector", "fine-tuned"])
+def test_the_interrupt_warning_names_the_line_that_called_fit(kind, rows):
+    X, y = rows
+    if kind == "autoencoder":
+        model = aekit.Autoencoder(**SMALL, max_iter=50)
+    elif kind == "detector":
+        member = aekit.Autoencoder(**SMALL, max_iter=50)
+        model = aekit.AnomalyDetector(estimator=member, n_estimators=2, random_state=0)
+    else:
+        ae = aekit.Autoencoder(**SMALL, max_iter=1).fit(X)
+        model = aekit.FineTunedClassifier(ae, max_iter=50, batch_size=100, early_stopping=False)
+    # a @contextmanager's __exit__ (contextlib.py) lies between fit and the warning
+    with warnings.catch_warnings(record=True) as caught, interrupt_after(2 * STEPS + 1):
+        warnings.simplefilter("always")
+        with pytest.raises(KeyboardInterrupt):
+            model.fit(X, y)
+    said = [w for w in caught if "interrupted" in str(w.message)]
+    assert [w.filename for w in said] == [__file__]

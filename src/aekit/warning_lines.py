@@ -5,6 +5,7 @@ with it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -16,17 +17,24 @@ _WRAPPERS = ("sklearn", "joblib", "torch")
 
 
 def caller_level() -> int:
-    """The ``stacklevel`` of the first caller outside aekit and the libraries that wrap its
-    calls (``_WRAPPERS``), for a warning raised by the function that calls this: it then names
-    the user's line, whichever of aekit's methods (or a Pipeline's steps) led there."""
+    """The ``stacklevel`` of the first caller outside aekit, the libraries that wrap its calls
+    (``_WRAPPERS``) and contextlib, for a warning raised by the function that calls this: it
+    then names the user's line, whichever of aekit's methods (or a Pipeline's steps) led there."""
     loaded = [sys.modules.get(name) for name in _WRAPPERS]  # a library not imported has no frame
     folders = [Path(__file__).parent]
     folders += [Path(module.__file__).parent for module in loaded if module is not None]
     inside = tuple(f"{folder}{os.sep}" for folder in folders)  # torch's, not torchvision's
     frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_code.co_filename.startswith(inside):
+    while frame is not None and _between(frame.f_code.co_filename, inside):
         frame, level = frame.f_back, level + 1
     return level
+
+
+def _between(filename: str, inside: tuple[str, ...]) -> bool:
+    """Whether a frame of ``filename`` lies between the user's call and the warning: aekit's or
+    a wrapper's, or the ``__exit__`` of a ``@contextmanager`` of theirs (contextlib's file
+    alone: site-packages lies under the standard library's folder)."""
+    return filename.startswith(inside) or filename == contextlib.__file__
 
 
 def with_article(noun: str) -> str:
