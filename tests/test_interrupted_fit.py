@@ -250,3 +250,36 @@ def test_the_interrupt_warning_names_the_line_that_called_fit(kind, rows):
             model.fit(X, y)
     said = [w for w in caught if "interrupted" in str(w.message)]
     assert [w.filename for w in said] == [__file__]
+
+
+def owners(X):
+    """Estimators whose networks an interrupt leaves unfitted, each with its rows to fit and
+    the attributes its fit sets only after training."""
+    member = aekit.Autoencoder(**SMALL, max_iter=2)
+    holes = X.copy()
+    holes[::7, 3] = np.nan
+    series = np.sin(np.arange(1500) / 10.0)
+    return [
+        (aekit.AnomalyDetector(estimator=member, n_estimators=2), X, {"threshold_", "codes_"}),
+        (aekit.AutoencoderImputer(max_iter=2, random_state=0), holes, {"autoencoders_"}),
+        (aekit.Compressor(max_iter=2, latent_dim=8), X, {"quantiles_", "step_", "n_features_in_"}),
+        (aekit.SemanticHasher(max_iter=2), X, {"autoencoder_", "n_features_in_"}),
+        (aekit.SeriesAnomalyDetector(max_iter=2), series, {"threshold_", "detector_"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    "index", range(5), ids=["detector", "imputer", "compressor", "hasher", "series"]
+)
+def test_an_interrupted_refit_leaves_no_attribute_of_the_earlier_fit(index, rows):
+    owner, data, after_training = owners(rows[0])[index]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        owner.fit(data)
+    assert after_training <= set(vars(owner))
+    said = interrupted_fit(lambda: owner.fit(data), 2)
+    assert "left unfitted" in said
+    assert not after_training & set(vars(owner)) and not hasattr(owner, "_fitted_params")
+    use = getattr(owner, "predict", None) or getattr(owner, "transform", None) or owner.compress
+    with pytest.raises(NotFittedError):
+        use(data[:3])

@@ -58,6 +58,7 @@ from aekit.anomaly.threshold_fit import ThresholdFit
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.data.intervals import Interval
 from aekit.estimators import BaseAutoencoder
+from aekit.estimators.interrupted_fits import forget_fitted
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 
 
@@ -342,7 +343,7 @@ class AnomalyDetector(
         -------
         self : AnomalyDetector
         """
-        self.__dict__.pop("estimators_", None)
+        forget_fitted(self)  # a failed refit (an interrupt) must not leave the old threshold_...
         self._validate_params()
         thresholds.warn_unused_options(self, given_normal_rows=X_normal is not None)
         if self.threshold == "validation" and X_normal is None:
@@ -374,7 +375,7 @@ class AnomalyDetector(
             train_scores = self._anomaly_scores(A if held is None else held)
             self._fit_threshold(train_scores, None if held is not None else A, normal)
         except BaseException:  # a member's error, an interrupt: no half-built ensemble is kept
-            self.__dict__.pop("estimators_", None)
+            forget_fitted(self)
             raise
         finally:
             del self._fit_distances

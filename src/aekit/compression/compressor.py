@@ -47,6 +47,7 @@ from aekit.data.validation import (
 )
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.epochs import batch_rows, epochs_for_steps
+from aekit.estimators.interrupted_fits import forget_fitted
 from aekit.estimators.persistence import (
     SavesToFile,
     remember_fitted_params,
@@ -152,7 +153,7 @@ class Compressor(NetworkComposite, MeasuresDistortion, CompressorFiles, SavesToF
         -------
         self : object
         """
-        self.__dict__.pop("autoencoder_", None)
+        forget_fitted(self)  # a failed refit (an interrupt) must not leave the old quantiles_...
         self._validate_params()
         reject_unshaped(X)  # before len(X), which None and numbers refuse
         reject_sparse(X)  # before len(X), which scipy refuses

@@ -31,6 +31,7 @@ from aekit.data.tabular import TabularEncoder
 from aekit.data.validation import reject_complex, reject_sparse, reject_unshaped
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators.composite import NetworkComposite, network_constraints
+from aekit.estimators.interrupted_fits import forget_fitted
 from aekit.estimators.persistence import (
     SavesToFile,
     export_estimator,
@@ -169,7 +170,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         -------
         self : object
         """
-        self.__dict__.pop("autoencoders_", None)
+        forget_fitted(self)  # a failed refit (an interrupt) must not leave the old networks...
         self._validate_params()
         reject_sparse(X)  # before len(X), which scipy refuses
         X = _with_len(X)

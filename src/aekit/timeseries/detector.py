@@ -37,6 +37,7 @@ from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.data.intervals import Interval
 from aekit.estimators import BaseAutoencoder
+from aekit.estimators.interrupted_fits import forget_fitted
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 from aekit.timeseries import flatlines, likelihood, series_threshold
 from aekit.timeseries.channel_scaling import channel_scaling
@@ -302,7 +303,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         -------
         self : SeriesAnomalyDetector
         """
-        self.__dict__.pop("detector_", None)
+        forget_fitted(self)  # a failed refit (an interrupt) must not leave the old threshold_...
         self._validate_params()
         thresholds.warn_unused_options(self)
         self._warn_unused_window()
