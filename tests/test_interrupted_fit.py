@@ -283,3 +283,12 @@ def test_an_interrupted_refit_leaves_no_attribute_of_the_earlier_fit(index, rows
     use = getattr(owner, "predict", None) or getattr(owner, "transform", None) or owner.compress
     with pytest.raises(NotFittedError):
         use(data[:3])
+
+
+@pytest.mark.parametrize("given", [False, True])
+def test_an_interrupted_series_detector_names_itself(given):
+    series = np.sin(np.arange(1500) / 10.0)
+    window = aekit.AnomalyDetector(estimator=aekit.Autoencoder(**SMALL, max_iter=30))
+    detector = aekit.SeriesAnomalyDetector(estimator=window if given else None)
+    said = interrupted_fit(lambda: detector.fit(series), 2)
+    assert said.startswith("SeriesAnomalyDetector: training interrupted") and "unfitted" in said

@@ -35,8 +35,10 @@ _TRAINING_FOR: ContextVar[str | None] = ContextVar("aekit_training_for", default
 
 @contextlib.contextmanager
 def networks_of(owner: str) -> Iterator[None]:
-    """The networks fitted inside belong to the estimator ``owner`` (its warnings' name)."""
-    token = _TRAINING_FOR.set(owner)
+    """The networks fitted inside belong to the estimator ``owner`` (its warnings' name), or
+    to the outer one's where ``owner`` is fitted inside another estimator (a
+    SeriesAnomalyDetector's window detector): the one the user fitted."""
+    token = _TRAINING_FOR.set(_TRAINING_FOR.get() or owner)
     try:
         yield
     finally:

@@ -37,7 +37,7 @@ from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.data.intervals import Interval
 from aekit.estimators import BaseAutoencoder
-from aekit.estimators.interrupted_fits import forget_fitted
+from aekit.estimators.interrupted_fits import forget_fitted, networks_of
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 from aekit.timeseries import flatlines, likelihood, series_threshold
 from aekit.timeseries.channel_scaling import channel_scaling
@@ -326,7 +326,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
             self._rows(s.values, window_starts(len(s.values), self.window, self.stride))
             for s in series
         ]
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), networks_of(type(self).__name__):  # (its interrupt's)
             # The window detector's own threshold is not read (the series sets threshold_
             # below, and says if its training scores are too few), nor its k cut to a handful
             # of windows (the series says they are too few: warn_rows_of_sequences).
