@@ -15,6 +15,7 @@ from torch.optim.optimizer import register_optimizer_step_post_hook
 import aekit
 from aekit.core.interruption import TrainingInterrupted
 from aekit.data.datasets import load_digits
+from aekit.estimators import interrupted_fits
 from aekit.estimators._convergence import ConvergenceCheck
 from aekit.estimators.stacked import fit_stacked
 
@@ -292,3 +293,19 @@ def test_an_interrupted_series_detector_names_itself(given):
     detector = aekit.SeriesAnomalyDetector(estimator=window if given else None)
     said = interrupted_fit(lambda: detector.fit(series), 2)
     assert said.startswith("SeriesAnomalyDetector: training interrupted") and "unfitted" in said
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="the copy's device matters on a GPU")
+def test_a_warm_fit_keeps_the_weights_to_undo_its_first_epoch_off_the_gpu(rows, monkeypatch):
+    X, _ = rows
+    ae = aekit.Autoencoder(**SMALL, max_iter=2, warm_start=True, device="cuda").fit(X)
+    before, kept = weights(ae), []
+
+    def kept_copy(model, take=interrupted_fits._weights):
+        kept.append(take(model))
+        return kept[-1]
+
+    monkeypatch.setattr(interrupted_fits, "_weights", kept_copy)
+    interrupted_fit(lambda: ae.set_params(max_iter=50).fit(X), 2)
+    assert [t.device.type for t in kept[0].values()] == ["cpu"] * len(before)
+    assert all(torch.equal(before[k], v) for k, v in weights(ae).items())  # on the GPU again

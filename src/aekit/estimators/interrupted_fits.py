@@ -88,7 +88,10 @@ def _owner(estimator: Any) -> str | None:
 
 
 def _weights(model: Any) -> dict[str, Any]:
-    return {name: value.detach().clone() for name, value in model.state_dict().items()}
+    """A copy of ``model``'s weights on the CPU: on a GPU a copy beside them would hold as much
+    device memory again through every warm fit, to undo a first epoch rarely interrupted
+    (load_state_dict copies them back in place, exactly)."""
+    return {name: value.detach().to("cpu", copy=True) for name, value in model.state_dict().items()}
 
 
 def warn_interrupted(
