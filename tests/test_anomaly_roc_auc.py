@@ -90,3 +90,23 @@ def test_a_pipeline_ending_in_a_detector_is_scored_not_nan():
     )
     with pytest.raises(TypeError, match="anomaly_score or score_samples"):
         anomaly_roc_auc(StandardScaler().fit(X), X, y)
+
+
+def test_average_precision_is_of_the_anomaly_score_and_checks_labels_alike():
+    # scoring="average_precision" ranks by decision_function (high = normal) too: with y = 1
+    # for anomalies it measured how the normal rows were found (a scikit-learn user's pass)
+    from sklearn.metrics import average_precision_score
+
+    from aekit.estimators import anomaly_average_precision
+
+    X, y = _planted()
+    det = aekit.AnomalyDetector(n_estimators=1, random_state=0).fit(X)
+    got = anomaly_average_precision(det, X, y)
+    assert got == pytest.approx(average_precision_score(y, det.anomaly_score(X)))
+    assert got > 0.8  # the planted rows first (fitted on them too: not all)
+    plain = cross_val_score(det, X, y, scoring="average_precision", cv=StratifiedKFold(2))
+    assert plain.max() < 0.5  # the trap it avoids
+    with pytest.raises(ValueError, match=r"1 for anomalies.*pass y == -1"):
+        anomaly_average_precision(det, X, np.where(y == 1, -1, 1))
+    with pytest.warns(UndefinedMetricWarning, match="anomaly_average_precision: the 150 rows"):
+        assert np.isnan(anomaly_average_precision(det, X[:150], y[:150]))

@@ -18,7 +18,7 @@ from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._docs import FITTED_ATTRIBUTES, WARM_START_PARAMETER
 from aekit.estimators._params import TRAINING_CONSTRAINTS, trainer_config
 from aekit.estimators._progress import ProgressBar
-from aekit.estimators.anomaly_scoring import anomaly_roc_auc
+from aekit.estimators.anomaly_scoring import anomaly_average_precision, anomaly_roc_auc
 from aekit.estimators.autoencoder import Autoencoder
 from aekit.estimators.conditional import ConditionalVAE
 from aekit.estimators.contractive import ContractiveAutoencoder
@@ -40,6 +40,7 @@ __all__ = [
     "ProgressBar",
     "SparseAutoencoder",
     "VariationalAutoencoder",
+    "anomaly_average_precision",
     "anomaly_roc_auc",
     "labelled_accuracy",
     "trainer_config",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.pipeline import Pipeline
 
 
@@ -43,6 +43,35 @@ def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
     -------
     auc : float
     """
+    return _anomaly_metric(roc_auc_score, "anomaly_roc_auc", estimator, X, y)
+
+
+def anomaly_average_precision(estimator: Any, X: Any, y: Any) -> float:
+    """PR-AUC (average precision) of ``estimator.anomaly_score(X)`` against ``y`` (1 = anomaly).
+
+    The precision-recall counterpart of :func:`anomaly_roc_auc`, for the same detectors and
+    with the same checks: ``scoring="average_precision"`` ranks by ``decision_function``, high
+    for normal rows, so with y = 1 for anomalies it scores the detector's worst-ranked rows,
+    not how well it finds the anomalies.
+
+    Parameters
+    ----------
+    estimator : fitted detector with ``anomaly_score`` or ``score_samples``, or a Pipeline
+        ending in one
+    X : array-like or DataFrame of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+        1 (or True) for an anomaly, 0 (or False) for a normal row.
+
+    Returns
+    -------
+    average_precision : float
+    """
+    return _anomaly_metric(average_precision_score, "anomaly_average_precision", estimator, X, y)
+
+
+def _anomaly_metric(metric: Callable, name: str, estimator: Any, X: Any, y: Any) -> float:
+    """``metric(y, anomaly scores)`` after the labels' checks (0/1 alone; NaN, warned, for one
+    class)."""
     labels = np.asarray(y)
     values = set(np.unique(labels).tolist())
     if not values <= {0, 1}:
@@ -62,7 +91,7 @@ def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
 
         kind = "anomalies" if values == {1} else "normal rows"
         warnings.warn(
-            f"anomaly_roc_auc: the {len(labels)} rows scored are all {kind}, so there is no "
+            f"{name}: the {len(labels)} rows scored are all {kind}, so there is no "
             "ranking to judge (NaN). In cross-validation: a detector is no classifier, so cv=K "
             "splits the rows in order (KFold), and sorted labels leave one class to a fold; "
             "pass cv=StratifiedKFold(K, shuffle=True, random_state=0).",
@@ -70,7 +99,7 @@ def anomaly_roc_auc(estimator: Any, X: Any, y: Any) -> float:
             stacklevel=caller_level(),
         )
         return float("nan")
-    return float(roc_auc_score(labels.astype(int), _anomaly_ranking(estimator)(X)))
+    return float(metric(labels.astype(int), _anomaly_ranking(estimator)(X)))
 
 
 def _anomaly_ranking(estimator: Any) -> Callable[[Any], np.ndarray]:
