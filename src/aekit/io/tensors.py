@@ -30,6 +30,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
 from aekit.io.atomic import atomic_write, beside
+from aekit.io.compressed_streams import compression_of
 from aekit.io.text_kinds import is_table_encoding, looks_like_text
 
 _TENSOR = "__tensor__"
@@ -191,6 +192,11 @@ def _foreign_file(path: Path, wanted: Wanted = MODEL_FILE) -> str | None:
         )
     if start[:1] == _PICKLE and start[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
         return f"{path} is a pickle (pickle, joblib, torch.save), not an aekit file: {_ONLY_OURS}."
+    if (compression := compression_of(start)) is not None:
+        return (
+            f"{path} is {compression}-compressed data (joblib.dump(..., compress=...) writes its "
+            f"pickles so), not an aekit file: {_ONLY_OURS}."
+        )
     if start[:4] == _ZIP:
         return (
             f"{path} is a zip archive (torch.save, joblib, numpy's .npz), not an aekit file: "
