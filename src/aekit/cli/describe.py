@@ -181,6 +181,7 @@ def info(run: Described, as_json: AsJson = False) -> None:
     network = inner.get_params() if hasattr(inner, "get_params") else header["params"]
     n_features = getattr(estimator, "n_features_in_", None)  # a composite's too
     record = _run_record(run)  # what the command that made RUN noted: rows, time, date
+    digest, size = _data_digest(run)
     seconds, warned = record.get("train_seconds"), record.get("warnings")
     rows = {
         "rows": record.get("rows"),
@@ -191,8 +192,8 @@ def info(run: Described, as_json: AsJson = False) -> None:
         # had to open config.toml and encoder.json)
         "data read as": _data_read(run),
         # to check the file by hand (sha256sum DATA); raw values for --json's scripts
-        "data sha256": _data_digest(run, "sha256", str),
-        "data bytes": _data_digest(run, "bytes", int),
+        "data sha256": digest,
+        "data bytes": size,
         "input columns": _input_columns(run),
         "features": n_features,
         "columns": _shown_names(fitted.get("feature_names_in_")),
@@ -272,14 +273,18 @@ def _data_read(run: Path) -> str | None:
     return " ".join(words)
 
 
-def _data_digest(run: Path, key: str, kind: type) -> Any:
-    """config.toml's ``[data] key`` (the SHA-256 of the DATA RUN was trained on, or its size)
-    where it is a ``kind``, else None (an older RUN, an edited file)."""
+def _data_digest(run: Path) -> tuple[str | None, int | None]:
+    """config.toml's ``[data] sha256`` and ``bytes``, the digest and size of the DATA RUN was
+    trained on, each None where it is not of its type (an older RUN, an edited file)."""
     from aekit.cli.table_options import run_config
 
     data = run_config(run).get("data") if run.is_dir() else None
-    value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, kind) and not isinstance(value, bool) else None
+    data = data if isinstance(data, dict) else {}
+    digest, size = data.get("sha256"), data.get("bytes")
+    return (
+        digest if isinstance(digest, str) else None,
+        size if isinstance(size, int) and not isinstance(size, bool) else None,
+    )
 
 
 def _input_columns(run: Path) -> str | None:

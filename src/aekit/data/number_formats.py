@@ -279,10 +279,11 @@ def check_numbers_read_as_text(name: str, series: pd.Series) -> bool:
     numbers read as text (:func:`numbers_as_text_message`: a few text cells among numbers,
     decimal commas, fractions held as text), which may be codes. Whether either applies. A
     column declared categorical (a ``category`` dtype) is not checked."""
-    message = numbers_as_text_message(name, series)
-    if message is None:
+    if (found := text_among_numbers(series)) is not None:  # what numbers_as_text_message says
+        message = text_among_numbers_message(name, found, missing_markers(series))
+    elif (message := number_format_message(name, series)) is None:
         return False
-    if text_among_numbers(series) is None and is_spreadsheet_numbers(series):
+    elif is_spreadsheet_numbers(series):
         raise ValueError(message.replace(_AS_CATEGORIES, _UNLESS_DECLARED.format(name=name)))
     warnings.warn(message, UserWarning, stacklevel=caller_level())
     return True

@@ -242,7 +242,7 @@ class InputChecks:
                 _refuse_channels_last(found)
             if name == "sequence_shape" and given is None:  # the dense network warned: its
                 # rows may be no windows at all (200 point clouds of 64 xyz triples)
-                _refuse_time_first(found, warn=self.architecture not in needed_by)
+                _check_time_first(found, warn=self.architecture not in needed_by)
             if name == "sequence_shape" and given is None and self.architecture == "mlp":
                 _warn_of_grey_images(found)
             return found
@@ -312,7 +312,7 @@ def _refuse_channels_last(shape: tuple[int, ...]) -> None:
 _MOST_STEPS_REFUSED = 4
 
 
-def _refuse_time_first(shape: tuple[int, ...], warn: bool = False) -> None:
+def _check_time_first(shape: tuple[int, ...], warn: bool = False) -> None:
     """(n, length, channels) windows (``aekit.timeseries.sliding_windows``' and Keras'
     layout) were taken as (n, channels, length): 64 channels of 2 steps, for which a 1-D
     convolution or a recurrent network has nothing to run along, and which a dense network
