@@ -45,7 +45,10 @@ training row's neighbour distances taken without itself), as the detector adds i
   added to the term at 0.25;
 - ``learned combination``: a logistic regression on the log distances to the 20 nearest training
   rows, fitted to tell the training rows from synthetic anomalies of every kind
-  (``synthetic_k.learned_combination``; LUNAR's idea, Goodge et al. 2022, linear here).
+  (``synthetic_k.learned_combination``; LUNAR's idea, Goodge et al. 2022, linear here);
+- ``trimmed term (SHARE by RULE)``: the term against the training rows without the SHARE of them
+  ranked highest by the mean distance to their 3% nearest or by subsampled kNN
+  (``trimmed_reference.py``: training anomalies dropped from the reference, for protocol 2).
 
     python benchmarks/anomaly_input_scorers.py                  # protocol 1, seeds 0 1 2
     python benchmarks/anomaly_input_scorers.py --protocols 1 2 --seeds 0
@@ -61,6 +64,8 @@ training row's neighbour distances taken without itself), as the detector adds i
         --out benchmarks/results/anomaly_input_learned.json
     python benchmarks/anomaly_input_scorers.py --protocols 1 2 --only "column tails" \
         --out benchmarks/results/anomaly_input_tails.json
+    python benchmarks/anomaly_input_scorers.py --protocols 1 2 --only trimmed "subsampled kNN" \
+        --out benchmarks/results/anomaly_input_trimmed.json
 """
 
 from __future__ import annotations
@@ -79,6 +84,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import QuantileTransformer
 from synthetic_k import KINDS, chosen_k, learned_combination
+from trimmed_reference import kth_share_distance, trimmed_term
 
 import aekit
 from aekit.anomaly.ensemble import robust_spread
@@ -294,7 +300,18 @@ def scorers(A: np.ndarray, B: np.ndarray, seed: int) -> dict[str, Callable[[], n
         views[f"input term + 0.25 local density ratio (k {k})"] = lambda ratio=ratio: (
             in_units(term()) + 0.25 * in_units(ratio())
         )
+    robust = {  # the training rows' robust scores the reference is trimmed by
+        "the 3% distance": lambda: part("kth3", lambda: (kth_share_distance(A), None))[0],
+        "subsampled kNN": lambda: subsampled()[0],
+    }
+    for share in TRIM_SHARES:
+        for rule, ranks in robust.items():
+            trimmed = lambda ranks=ranks, share=share: trimmed_term(A, B, ranks(), share)[1]  # noqa: E731
+            views[f"trimmed term ({share:.0%} by {rule})"] = trimmed
     return sweep | synthetic | views
+
+
+TRIM_SHARES = (0.01, 0.03, 0.05, 0.1)  # the reference rows trimmed (trimmed_reference.py)
 
 
 def run_rows(path, protocol: int, seed: int, large: bool):
