@@ -58,7 +58,7 @@ from aekit.anomaly.threshold_fit import ThresholdFit
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.data.intervals import Interval
 from aekit.estimators import BaseAutoencoder
-from aekit.estimators.interrupted_fits import forget_fitted
+from aekit.estimators.interrupted_fits import whole_or_unfitted
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 
 
@@ -326,6 +326,7 @@ class AnomalyDetector(
 
     # ---- fitting ------------------------------------------------------------------------
     @warns_on_rank_zero
+    @whole_or_unfitted  # a member's error, an interrupt: no half-built ensemble is kept
     def fit(self, X: Any, y: Any = None, X_normal: Any = None) -> AnomalyDetector:
         """Fit the ensemble on X (unlabelled; may hold anomalies) and set the threshold.
 
@@ -343,7 +344,6 @@ class AnomalyDetector(
         -------
         self : AnomalyDetector
         """
-        forget_fitted(self)  # a failed refit (an interrupt) must not leave the old threshold_...
         self._validate_params()
         thresholds.warn_unused_options(self, given_normal_rows=X_normal is not None)
         if self.threshold == "validation" and X_normal is None:
@@ -374,9 +374,6 @@ class AnomalyDetector(
             self._fit_members(base, A, seeds)
             train_scores = self._anomaly_scores(A if held is None else held)
             self._fit_threshold(train_scores, None if held is not None else A, normal)
-        except BaseException:  # a member's error, an interrupt: no half-built ensemble is kept
-            forget_fitted(self)
-            raise
         finally:
             del self._fit_distances
         remember_fitted_params(self)  # what save keeps (persistence)

@@ -47,7 +47,7 @@ from aekit.data.validation import (
 )
 from aekit.estimators.composite import NetworkComposite, network_constraints
 from aekit.estimators.epochs import batch_rows, epochs_for_steps
-from aekit.estimators.interrupted_fits import forget_fitted
+from aekit.estimators.interrupted_fits import whole_or_unfitted
 from aekit.estimators.persistence import (
     SavesToFile,
     remember_fitted_params,
@@ -138,6 +138,7 @@ class Compressor(NetworkComposite, MeasuresDistortion, CompressorFiles, SavesToF
         self.verbose = verbose
 
     @warns_on_rank_zero
+    @whole_or_unfitted  # no autoencoder_ without its step_
     def fit(self, X: Any, y: Any = None) -> Compressor:
         """Train the network on X, then fit the prior to its codes.
 
@@ -153,7 +154,6 @@ class Compressor(NetworkComposite, MeasuresDistortion, CompressorFiles, SavesToF
         -------
         self : object
         """
-        forget_fitted(self)  # a failed refit (an interrupt) must not leave the old quantiles_...
         self._validate_params()
         reject_unshaped(X)  # before len(X), which None and numbers refuse
         reject_sparse(X)  # before len(X), which scipy refuses

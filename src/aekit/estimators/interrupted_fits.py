@@ -12,6 +12,9 @@ still stops).
 * None completed: the estimator is as before the fit: a warm fit's network gets back its
   weights (the interrupted epoch's steps undone); a new fit leaves it unfitted, without the
   fitted attributes of an earlier fit.
+* An estimator that owns networks (AnomalyDetector, SeriesAnomalyDetector, AutoencoderImputer,
+  Compressor, SemanticHasher): left unfitted (:func:`whole_or_unfitted`), as after a failed
+  fit, and said so.
 
 The command line is no concern here: its signals raise :class:`aekit.cli.stopping.Stopped`,
 not a KeyboardInterrupt, and a stopped command writes no RUN.
@@ -20,8 +23,9 @@ not a KeyboardInterrupt, and a stopped command writes no RUN.
 from __future__ import annotations
 
 import contextlib
+import functools
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -53,6 +57,27 @@ def forget_fitted(estimator: Any) -> None:
         fitted = name.endswith("_") and not name.startswith("__") and name not in params
         if fitted or name == "_fitted_params":
             del estimator.__dict__[name]
+
+
+def whole_or_unfitted(fit: Callable) -> Callable:
+    """A ``fit`` of an estimator that trains networks it owns (an imputer's, a detector's) and
+    sets fitted attributes before and after them: it starts unfitted (a refit keeps nothing of
+    the earlier fit) and, when anything stops it (an interrupt, an error), is left unfitted
+    again, with none of this fit's attributes: the AutoencoderImputer kept its encoder_ and
+    n_features_in_, a SeriesAnomalyDetector its mean_ and scale_, without their networks. Its
+    networks are not kept as an autoencoder's completed epochs are: they are no fitted
+    estimator without what the owner fits after them (a threshold, an encoding's fills)."""
+
+    @functools.wraps(fit)
+    def fitted_whole(self: Any, *args: Any, **kwargs: Any) -> Any:
+        forget_fitted(self)
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            forget_fitted(self)
+            raise
+
+    return fitted_whole
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.data.intervals import Interval
 from aekit.estimators.composite import NetworkComposite, network_constraints
-from aekit.estimators.interrupted_fits import forget_fitted
+from aekit.estimators.interrupted_fits import whole_or_unfitted
 from aekit.estimators.persistence import (
     SavesToFile,
     export_estimator,
@@ -131,6 +131,7 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         self.verbose = verbose
 
     @warns_on_rank_zero
+    @whole_or_unfitted
     def fit(self, X: Any, y: Any = None) -> SemanticHasher:
         """Train the hashing autoencoder on X (hashing is unsupervised).
 
@@ -145,7 +146,6 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         -------
         self : object
         """
-        forget_fitted(self)  # a failed refit (an interrupt) must not leave the old network
         self._validate_params()
         network = BinaryAutoencoder(**self._network_kwargs(latent_dim=int(self.n_bits)))
         self.autoencoder_ = network.fit(X)

@@ -31,7 +31,7 @@ from aekit.data.tabular import TabularEncoder
 from aekit.data.validation import reject_complex, reject_sparse, reject_unshaped
 from aekit.estimators import DenoisingAutoencoder
 from aekit.estimators.composite import NetworkComposite, network_constraints
-from aekit.estimators.interrupted_fits import forget_fitted
+from aekit.estimators.interrupted_fits import whole_or_unfitted
 from aekit.estimators.persistence import (
     SavesToFile,
     export_estimator,
@@ -153,6 +153,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         self.verbose = verbose
 
     @warns_on_rank_zero
+    @whole_or_unfitted  # an interrupt leaves no encoder_ without its networks
     def fit(self, X: Any, y: Any = None) -> AutoencoderImputer:
         """Learn the table's encoding and train the autoencoder on X's observed entries.
 
@@ -170,7 +171,6 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
         -------
         self : object
         """
-        forget_fitted(self)  # a failed refit (an interrupt) must not leave the old networks...
         self._validate_params()
         reject_sparse(X)  # before len(X), which scipy refuses
         X = _with_len(X)

@@ -37,7 +37,7 @@ from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.data.intervals import Interval
 from aekit.estimators import BaseAutoencoder
-from aekit.estimators.interrupted_fits import forget_fitted, networks_of
+from aekit.estimators.interrupted_fits import networks_of, whole_or_unfitted
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
 from aekit.timeseries import flatlines, likelihood, series_threshold
 from aekit.timeseries.channel_scaling import channel_scaling
@@ -289,6 +289,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         return floor, flatlines.training_unit(self.detector_, training)
 
     @warns_on_rank_zero
+    @whole_or_unfitted  # an interrupt leaves no mean_ without its detector_
     def fit(self, X: Any, y: Any = None) -> SeriesAnomalyDetector:
         """Fit on one series or several (a list), and set the threshold on their points.
 
@@ -303,7 +304,6 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         -------
         self : SeriesAnomalyDetector
         """
-        forget_fitted(self)  # a failed refit (an interrupt) must not leave the old threshold_...
         self._validate_params()
         thresholds.warn_unused_options(self)
         self._warn_unused_window()
