@@ -312,3 +312,27 @@ def test_a_warm_fit_keeps_the_weights_to_undo_its_first_epoch_off_the_gpu(rows, 
     interrupted_fit(lambda: ae.set_params(max_iter=50).fit(X), 2)
     assert [t.device.type for t in kept[0].values()] == ["cpu"] * len(before)
     assert all(torch.equal(before[k], v) for k, v in weights(ae).items())  # on the GPU again
+
+
+def test_a_vae_interrupted_in_its_kl_warmup_says_so_in_one_warning(rows):
+    X, _ = rows
+    vae = aekit.VariationalAutoencoder(**SMALL, max_iter=50, kl_warmup=10, beta=2.0)
+    with warnings.catch_warnings(record=True) as caught, interrupt_after(3 * STEPS + 1):
+        warnings.simplefilter("always")
+        with pytest.raises(KeyboardInterrupt):
+            vae.fit(X)
+    said = [str(w.message) for w in caught]
+    # one warning: the warm-up's own advice ("Train at least kl_warmup epochs (max_iter >=
+    # 10)") was false of max_iter=50, and the interrupt's said nothing of the warm-up
+    assert len(said) == 1 and "training interrupted at epoch 4 of 50" in said[0]
+    assert "KL warm-up had not ended" in said[0] and "0.3 of beta=2" in said[0]
+    assert vae.n_iter_ == 3
+    # past the warm-up, nothing of it is said
+    vae = aekit.VariationalAutoencoder(**SMALL, max_iter=50, kl_warmup=2)
+    assert "warm-up" not in interrupted_fit(lambda: vae.fit(X), 3 * STEPS + 1)
+
+
+def test_a_vae_fitted_whole_still_warns_of_a_warmup_longer_than_its_epochs(rows):
+    X, _ = rows
+    with pytest.warns(ConvergenceWarning, match=r"kl_warmup=10 is longer than the 3 epochs"):
+        aekit.VariationalAutoencoder(**SMALL, max_iter=3, kl_warmup=10).fit(X)

@@ -322,7 +322,8 @@ class BaseAutoencoder(
             self.n_iter_, self.history_ = result.n_iter, result.history
         self.best_loss_ = result.best_loss
         self._after_training(run.X, run.y, run.seed)
-        if not interrupted:
+        if not interrupted:  # else the interrupt's warning says what is unfinished
+            self._warn_of_unfinished_training()
             self._warn_if_no_better_than_mean(run.X, run.y)
         # a fitted network needs no inference copy until it is used (fit then save)
         inference_copies.forget(self.model_)
@@ -349,6 +350,13 @@ class BaseAutoencoder(
 
     def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
         """Hook: anything a kind fits on top of the trained network."""
+
+    def _warn_of_unfinished_training(self) -> None:
+        """Hook: a kind's warning of a schedule that ``max_iter`` cut short (a VAE's KL
+        warm-up), after a fit that ran to its end; an interrupted one says it in its own
+        warning (``_interrupted_note``), where advice to raise ``max_iter`` would be false."""
+
+    _interrupted_note = ""  # what the warning of an interrupted fit adds (see above)
 
     @property
     def loss_curve_(self) -> list[float]:

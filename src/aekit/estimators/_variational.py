@@ -139,7 +139,6 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         )
 
     def _after_training(self, X_model: torch.Tensor, y_index: torch.Tensor | None, seed: int):
-        self._warn_of_an_unfinished_warmup()
         self.sampler_ = None
         if self.sampler == "gmm":
             codes = self._batched(lambda model, x, yb: model.encode_code(x, yb), X_model, y_index)
@@ -150,19 +149,41 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
                 else fit_mixture_per_label(codes, y_index.cpu().numpy(), len(self.classes_), seed)
             )
 
-    def _warn_of_an_unfinished_warmup(self) -> None:
-        """A KL warm-up longer than the epochs trained never reached ``beta`` (Bowman et al.'s
-        linear warm-up, ``KLDivergence``): the code was barely held to the prior, silently."""
+    def _warmup_reached(self) -> float | None:
+        """The share of ``beta`` the KL term's weight reached at the last epoch trained
+        (Bowman et al.'s linear warm-up, ``KLDivergence``: epoch n of kl_warmup weighs n /
+        kl_warmup), or None once the warm-up has ended."""
         warmup, trained = int(self.kl_warmup), int(self.n_iter_)
-        if warmup <= trained:
+        return trained / warmup if warmup > trained else None
+
+    def _warn_of_unfinished_training(self) -> None:
+        """A KL warm-up longer than the epochs trained never reached ``beta``: the code was
+        barely held to the prior, silently."""
+        reached = self._warmup_reached()
+        if reached is None:
             return
+        warmup, trained = int(self.kl_warmup), int(self.n_iter_)
         warnings.warn(
             f"{self._shown_name}: kl_warmup={warmup} is longer than the {trained} epochs "
-            f"trained, so the KL term's weight reached {trained / warmup:.2g} of beta: the "
+            f"trained, so the KL term's weight reached {reached:.2g} of beta: the "
             "codes are barely held to the prior. Train at least kl_warmup epochs (max_iter >= "
             f"{warmup}), or go on with warm_start=True.",
             ConvergenceWarning,
             stacklevel=caller_level(),
+        )
+
+    @property
+    def _interrupted_note(self) -> str:
+        """What the warning of an interrupted fit (:mod:`aekit.estimators.interrupted_fits`)
+        adds: a KL warm-up it stopped, whose model is no beta-VAE yet."""
+        reached = self._warmup_reached()
+        if reached is None:
+            return ""
+        return (
+            f" Its KL warm-up had not ended: the KL term's weight was {reached:.2g} of "
+            f"beta={float(self.beta):g} ({self.n_iter_} of kl_warmup={self.kl_warmup} epochs), "
+            "so the model is not yet the beta-VAE asked for (its codes are held to the prior "
+            "less); going on ends the warm-up."
         )
 
     def _make_latent(self, in_features: int) -> nn.Module:

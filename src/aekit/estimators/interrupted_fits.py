@@ -153,8 +153,10 @@ def _said(estimator: Any, completed: int, max_iter: int, best_epoch: int | None)
         if best_epoch is None
         else f"that scored best on validation, epoch {best_epoch}"
     )
+    # a fine-tuned model is no autoencoder: nothing to add
+    note = getattr(estimator, "_interrupted_note", "")
     return (
         f"{name}: {where}: the model holds the weights {held}, and n_iter_ "
         f"(now {estimator.n_iter_}), loss_curve_ and history_ count the {completed} "
-        f"completed epoch{'s' * (completed != 1)}; {go_on}."
+        f"completed epoch{'s' * (completed != 1)}; {go_on}.{note}"
     )
