@@ -3,13 +3,16 @@ output's encoding cannot write a name (PYTHONIOENCODING=ascii)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tomllib
 
 import pytest
+import tomli_w
 from cli_helpers import invoke, ok
 
 from aekit.cli.info_output import json_key
@@ -67,3 +70,38 @@ def test_info_prints_a_name_its_output_encoding_cannot_write(run, tmp_path):
             assert json.loads(said)["file"] == str(folder / "m.safetensors")
         else:  # the table: what ASCII cannot write as '?'
             assert "mod?les" in said
+
+
+DIGEST = hashlib.sha256(b"rows").hexdigest()
+SAID = ["Autoencoder: after 2 epochs ... it has not learned", "latent_dim=8 is not smaller"]
+
+
+@pytest.fixture
+def recorded(run, tmp_path):
+    """A copy of ``run`` whose config.toml records a data digest and two warnings."""
+    copy = tmp_path / "RUN"
+    shutil.copytree(run, copy)
+    document = tomllib.loads((copy / "config.toml").read_text())
+    document["data"]["sha256"] = DIGEST
+    document["run"]["warnings"] = SAID
+    (copy / "config.toml").write_text(tomli_w.dumps(document))
+    return copy
+
+
+def test_info_json_gives_the_warnings_as_a_list(recorded):
+    facts = json.loads(ok(invoke("info", "--json", recorded)).output)
+    assert facts["warnings"] == SAID  # it was one string, the warnings joined by newlines
+    assert facts["data_sha256"] == DIGEST
+
+
+@pytest.mark.parametrize("columns", [60, 120])
+def test_info_prints_the_digest_whole_at_any_width(recorded, columns, monkeypatch):
+    # at 60 columns the table folded the digest over two lines, between its borders
+    monkeypatch.setenv("COLUMNS", str(columns))
+    shown = ok(invoke("info", recorded)).output
+    lines = [line for line in shown.splitlines() if DIGEST in line]
+    assert len(lines) == 1 and "data sha256" in lines[0]
+    # the table is drawn as wide as the terminal still (the digest's line alone may be wider)
+    assert all(len(line) <= columns for line in shown.splitlines() if DIGEST not in line)
+    for said in SAID:  # the table shows each warning, unfolded as it fits
+        assert said.split()[0] in shown

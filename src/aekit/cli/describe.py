@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from aekit.cli.common import app, epoch_values, kept_epoch, load_run
-from aekit.cli.info_output import print_facts
+from aekit.cli.info_output import Lines, print_facts
 
 MAGIC = b"AEKC"  # aekit.compression.container.MAGIC (a test checks they agree)
 
@@ -219,7 +219,7 @@ def info(run: Described, as_json: AsJson = False) -> None:
         "parameters": header["params"],
         "versions": f"aekit {header['aekit_version']}, torch {header['torch_version']}",
         # what the command that made RUN warned of (a model that has not learned, ...)
-        "warnings": "\n".join(map(str, warned)) if isinstance(warned, list) and warned else None,
+        "warnings": Lines(map(str, warned)) if isinstance(warned, list) and warned else None,
     }
     head = {"file": str(model_path(run)), "class": header["class"]}
     print_facts(f"{header['class']} ({model_path(run)})", rows, as_json, head)

@@ -18,6 +18,13 @@ from typing import Any
 import typer
 
 MIN_WIDTH = 20  # narrower than this (COLUMNS=0, 5), info's table is drawn 80 wide
+# What a table row adds to its two cells' text: "│ key │ value │", borders and padding
+_ROW_FRAME = 7
+
+
+class Lines(list):
+    """A value of several lines (a run's warnings): a list of strings in the JSON, one a line
+    in the table (``--json`` gave them as one string, the lines joined, for a script to split)."""
 
 
 def json_key(name: str) -> str:
@@ -38,20 +45,37 @@ def print_facts(
 
 
 def _print_table(title: str, rows: dict[str, Any]) -> None:
-    """``info``'s two-column table: every row that has a value."""
+    """``info``'s two-column table: every row that has a value; one of a single word too long
+    for the terminal (a SHA-256 digest at 60 columns, a long path) is printed whole below it,
+    ``name: value`` on one line, which a terminal wraps but copies whole: folded in the table,
+    it came out in pieces between the table's borders."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_header=False)
-    table.add_column()
-    table.add_column(overflow="fold")  # a long value (a fingerprint) wraps, not cut with '…'
-    for key, value in rows.items():
-        if value is not None:
-            table.add_row(key, value if isinstance(value, str) else json.dumps(value))
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:  # what the encoding cannot write, as '?' (see above)
         reconfigure(errors="replace")
     console = Console()
     if console.width < MIN_WIDTH:  # COLUMNS=0 printed nothing, and exited 0
         console = Console(width=80)
+    shown = {key: _cell(value) for key, value in rows.items() if value is not None}
+    # the value column's room: rich narrows the wider column, the values', first
+    room = console.width - _ROW_FRAME - max(map(len, shown), default=0)
+    below = {k: v for k, v in shown.items() if len(v) > room and len(v.split()) == 1}
+    table = Table(title=title, show_header=False)
+    table.add_column()
+    table.add_column(overflow="fold")  # a long value wraps, not cut with '…'
+    for key, value in shown.items():
+        if key not in below:
+            table.add_row(key, value)
     console.print(table)
+    for key, value in below.items():
+        console.print(f"{key}: {value}", soft_wrap=True, markup=False, highlight=False)
+
+
+def _cell(value: Any) -> str:
+    """A value as the table shows it: text as it is, a :class:`Lines` one a line, the rest as
+    JSON."""
+    if isinstance(value, Lines):
+        return "\n".join(value)
+    return value if isinstance(value, str) else json.dumps(value)
