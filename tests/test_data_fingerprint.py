@@ -45,6 +45,7 @@ def test_a_run_records_the_sha256_and_size_of_its_data(table, tmp_path):
     assert data["bytes"] == table.stat().st_size
     shown = json.loads(ok(invoke("info", "--json", tmp_path / "R")).output)  # said by info
     assert (shown["data_sha256"], shown["data_bytes"]) == (data["sha256"], data["bytes"])
+    assert "data_hash" not in shown  # said only of a run that took none
     ok(invoke("detect", table, "--param", "n_estimators=1", "--quiet", "--out", tmp_path / "D"))
     assert _recorded(tmp_path / "D")["sha256"] == data["sha256"]  # detect's record too
 
@@ -110,3 +111,30 @@ def test_a_parquet_folder_is_hashed_by_the_parts_its_reader_reads(tmp_path):
     pd.DataFrame({"a": [3.0]}).to_parquet(folder / ".staging" / "part1.parquet")
     assert len(parquet_files(folder)) == 2  # read
     assert fingerprint(str(folder)) != first  # so hashed
+
+
+def test_no_data_hash_reads_data_no_more_and_is_recorded_so(table, tmp_path, monkeypatch):
+    # a large folder of Parquet parts took minutes to hash, with no way round it
+    from aekit.cli import data_fingerprint
+
+    def read(*args):
+        raise AssertionError("DATA was read to hash it")
+
+    monkeypatch.setattr(data_fingerprint, "_add_bytes", read)
+    _train(table, *QUICK, "--no-data-hash", "--out", tmp_path / "R")
+    data = _recorded(tmp_path / "R")
+    assert data["hashed"] is False and "sha256" not in data and "bytes" not in data
+    assert "--no-data-hash" in (tmp_path / "R" / "command.txt").read_text()
+    shown = json.loads(ok(invoke("info", "--json", tmp_path / "R")).output)
+    assert "data_sha256" not in shown and "--no-data-hash" in shown["data_hash"]
+    assert "--no-data-hash" not in shown["data_read_as"]  # no way to read DATA
+    with open(table, "a") as rows:
+        rows.write("1,2,3\n")
+    with warnings.catch_warnings():  # its rerun neither hashes nor says DATA changed
+        warnings.filterwarnings("error", message=f".*{CHANGED}")
+        _train("--config", tmp_path / "R", "--out", tmp_path / "again")
+    assert _recorded(tmp_path / "again")["hashed"] is False
+    detect = ["--param", "n_estimators=1", "--quiet", "--no-data-hash", "--out", tmp_path / "D"]
+    ok(invoke("detect", table, *detect))
+    assert _recorded(tmp_path / "D")["hashed"] is False
+    assert "--no-data-hash" in (tmp_path / "D" / "command.txt").read_text()

@@ -34,7 +34,7 @@ from aekit.cli.common import (
     app,
     open_data,
 )
-from aekit.cli.data_fingerprint import taken
+from aekit.cli.data_fingerprint import NoDataHash, taken
 from aekit.cli.detection_figures import detection_figures, label_line
 from aekit.cli.fitted_images import RECORDED_KEY, recorded_shape
 from aekit.cli.label_options import LabelsFile, check_applies
@@ -109,6 +109,7 @@ def detect(
     labels: LabelsFile = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
+    no_data_hash: NoDataHash = False,
 ) -> None:
     """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the
     score histogram (plus ROC and precision-recall curves when DATA has labels)."""
@@ -135,7 +136,7 @@ def detect(
     )
     params = seeded(params, seed)
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
-    taken(data)  # DATA's digest before the fit, recorded in RUN
+    taken(data, not no_data_hash)  # DATA's digest before the fit, recorded in RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         # A large .npy or Parquet DATA stays on disk: fit reads its max_samples rows, and the
         # rows are scored a chunk at a time.

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aekit.cli import common
+from aekit.cli import common, data_fingerprint
 from aekit.cli.common import (
     Grayscale,
     ImageShape,
@@ -85,12 +85,13 @@ def train(
             "'aekit report RUN' then shows the metrics and parameters alone."
         ),
     ] = True,
+    no_data_hash: data_fingerprint.NoDataHash = False,
 ) -> None:
     """Train an autoencoder on DATA and leave model, config, metrics and figures in RUN.
 
     A ConditionalVAE learns from DATA's labels: a table's --label-column, an .npz's y, an image
     folder's sub-folders, or an array's --labels FILE (recorded in RUN, as DATA is)."""
-    from aekit.cli import data_fingerprint, resuming, runs, tables
+    from aekit.cli import resuming, runs, tables
     from aekit.cli.column_warnings import warn_of_misread_columns
     from aekit.cli.table_options import config_file
 
@@ -114,8 +115,9 @@ def train(
         from aekit.cli.data import data_path
 
         data_path(data)
+    hashed = data_fingerprint.hashes(no_data_hash, data_section)  # or as --config's run
     if config:  # the recorded file changed since: another model, unless said
-        data_fingerprint.warn_if_changed(document, data, config)
+        data_fingerprint.warn_if_changed(document, data, config, hashed)
     check_applies(data, labels, label_column)  # as typed: --labels for an array alone
     options = {
         "label_column": label_column or data_section.get("label_column"),
@@ -163,7 +165,7 @@ def train(
     writes = distributed.rank() == 0
     # --param checkpoint_dir resumes without --resume (torchrun's restarts rerun the command)
     checkpoints = params.get("checkpoint_dir")
-    data_fingerprint.taken(data)  # before the fit: what it trains on, recorded in RUN
+    data_fingerprint.taken(data, hashed)  # before the fit: what it trains on, recorded in RUN
     with (
         resuming.resumable_when_stopped(checkpoints, resume or checkpoint is None),
         runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging,

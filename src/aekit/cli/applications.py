@@ -24,7 +24,7 @@ from aekit.cli.common import (
     run_data_options,
 )
 from aekit.cli.data import DataOptions, open_data
-from aekit.cli.data_fingerprint import taken
+from aekit.cli.data_fingerprint import NoDataHash, taken
 from aekit.cli.drawn_rows import MAX_GRID, write_rows
 from aekit.cli.output_formats import FIGURES, formats, is_grid
 from aekit.cli.seeding import Seed, seeded
@@ -322,6 +322,7 @@ def impute(
     ] = None,
     seed: Seed = None,
     quiet: Quiet = False,
+    no_data_hash: NoDataHash = False,
 ) -> None:
     """Fill the missing values (empty cells, NaN) of DATA: fit an AutoencoderImputer on DATA
     itself (or load one with --model) and write the table with only its gaps filled. A large
@@ -364,7 +365,7 @@ def impute(
         warn_of_code_like_columns(X, data)  # a zip code's gap filled with 10243
         started = runs.Stopwatch()
         if out is not None:
-            taken(data)  # DATA's digest before the fit, recorded in RUN
+            taken(data, not no_data_hash)  # DATA's digest before the fit, recorded in RUN
         imputer = AutoencoderImputer(**params).set_params(verbose=not quiet and writes).fit(X)
     if not writes:
         return

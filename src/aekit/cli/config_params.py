@@ -50,6 +50,7 @@ _SECTIONS: dict[str, frozenset[str] | None] = {
             "path",
             "sha256",
             "bytes",
+            "hashed",
             "label_column",
             "labels_file",
             "image_shape",

@@ -181,7 +181,7 @@ def info(run: Described, as_json: AsJson = False) -> None:
     network = inner.get_params() if hasattr(inner, "get_params") else header["params"]
     n_features = getattr(estimator, "n_features_in_", None)  # a composite's too
     record = _run_record(run)  # what the command that made RUN noted: rows, time, date
-    digest, size = _data_digest(run)
+    digest, size, unhashed = _data_digest(run)
     seconds, warned = record.get("train_seconds"), record.get("warnings")
     rows = {
         "rows": record.get("rows"),
@@ -194,6 +194,7 @@ def info(run: Described, as_json: AsJson = False) -> None:
         # to check the file by hand (sha256sum DATA); raw values for --json's scripts
         "data sha256": digest,
         "data bytes": size,
+        "data hash": "none (--no-data-hash)" if unhashed else None,
         "input columns": _input_columns(run),
         "features": n_features,
         "columns": _shown_names(fitted.get("feature_names_in_")),
@@ -249,7 +250,9 @@ _LISTED = {"ignore_columns": "--ignore-column", "category_columns": "--category-
 # [data] keys that are no option of the command line: DATA itself (its path, its digest), what
 # detect records of its labels for evaluate (the labels it saw, the normal label its rule took),
 # and the shape of its images (aekit.cli.fitted_images)
-_NO_OPTIONS = frozenset({"path", "labels", "normal_label_by_rule", "images", "sha256", "bytes"})
+_NO_OPTIONS = frozenset(
+    {"path", "labels", "normal_label_by_rule", "images", "sha256", "bytes", "hashed"}
+)
 
 
 def _data_read(run: Path) -> str | None:
@@ -273,9 +276,10 @@ def _data_read(run: Path) -> str | None:
     return " ".join(words)
 
 
-def _data_digest(run: Path) -> tuple[str | None, int | None]:
+def _data_digest(run: Path) -> tuple[str | None, int | None, bool]:
     """config.toml's ``[data] sha256`` and ``bytes``, the digest and size of the DATA RUN was
-    trained on, each None where it is not of its type (an older RUN, an edited file)."""
+    trained on, each None where it is not of its type (an older RUN, an edited file); and
+    whether it records DATA unhashed (``hashed = false``: --no-data-hash)."""
     from aekit.cli.table_options import run_config
 
     data = run_config(run).get("data") if run.is_dir() else None
@@ -284,6 +288,7 @@ def _data_digest(run: Path) -> tuple[str | None, int | None]:
     return (
         digest if isinstance(digest, str) else None,
         size if isinstance(size, int) and not isinstance(size, bool) else None,
+        data.get("hashed") is False,
     )
 
 

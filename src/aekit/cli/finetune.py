@@ -27,7 +27,7 @@ from aekit.cli.common import (
     trained,
 )
 from aekit.cli.common import Run as RunArgument
-from aekit.cli.data_fingerprint import taken
+from aekit.cli.data_fingerprint import NoDataHash, taken
 from aekit.cli.label_options import LabelsFile, advice, check_applies
 from aekit.cli.seeding import Seed, seeded
 from aekit.io.text import write_utf8
@@ -58,6 +58,7 @@ def finetune(
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
+    no_data_hash: NoDataHash = False,
 ) -> None:
     """Fine-tune the encoder of RUN (an autoencoder run) with a new head on DATA's labels (a
     table's --label-column, an .npz's y, an array's --labels FILE; rows with a blank label
@@ -88,7 +89,7 @@ def finetune(
     params = seeded(params, seed, epochs)
     # Under torchrun every process fits, rank 0 alone claims and writes OUT.
     writes = distributed.rank() == 0
-    taken(data)  # DATA's digest before the fit, recorded in RUN
+    taken(data, not no_data_hash)  # DATA's digest before the fit, recorded in RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         autoencoder = load_run(run)
         if not hasattr(autoencoder, "encoder_module"):

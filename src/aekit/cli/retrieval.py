@@ -36,7 +36,7 @@ from aekit.cli.common import (
 from aekit.cli.compressed_rows import distortion_line, step_value
 from aekit.cli.data import DataOptions, check_options_apply
 from aekit.cli.data import open_data as open_run_data
-from aekit.cli.data_fingerprint import taken
+from aekit.cli.data_fingerprint import NoDataHash, taken
 from aekit.cli.describe import compressed_file_named
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows, written
 from aekit.cli.output_formats import formats
@@ -79,7 +79,7 @@ CompressorRun = Annotated[
 
 def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, options) -> None:
     """Fit ``cls_name`` on DATA and write ``where``: ``(model_file, run_folder)``, one given."""
-    force, seed = options.pop("force"), options.pop("seed")
+    force, seed, unhashed = (options.pop(name) for name in ("force", "seed", "no_data_hash"))
     from aekit import registry
     from aekit.cli import runs
 
@@ -97,7 +97,7 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
 
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes
     if run is not None:
-        taken(data)  # DATA's digest before the fit, recorded in RUN
+        taken(data, not unhashed)  # DATA's digest before the fit, recorded in RUN
     if run is None:
         X, _ = open_data(data, **options, min_bytes=common.LAZY_BYTES)  # large .npy/Parquet: lazy
         estimator = cls(**params).set_params(verbose=not quiet).fit(X)
@@ -146,12 +146,13 @@ def train_hasher(
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
+    no_data_hash: NoDataHash = False,
 ) -> None:
     """Train a SemanticHasher on DATA (labels unused) and save it for 'aekit index': as a model
     file (-o, default hasher.safetensors) or in a RUN folder (--out)."""
     options = dict(
         label_column=label_column, image_shape=image_shape, image_size=image_size,
-        grayscale=grayscale, force=force, seed=seed,
+        grayscale=grayscale, force=force, seed=seed, no_data_hash=no_data_hash,
     )  # fmt: skip
     fixed = {"n_bits": bits, "max_iter": epochs}
     where = _model_or_run(output, out, "hasher.safetensors")
@@ -295,12 +296,13 @@ def train_compressor(
     image_shape: ImageShape = None,
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
+    no_data_hash: NoDataHash = False,
 ) -> None:
     """Train a Compressor on DATA and save it for 'aekit compress' / 'aekit decompress': as a
     model file (-o, default compressor.safetensors) or in a RUN folder (--out)."""
     options = dict(
         label_column=label_column, image_shape=image_shape, image_size=image_size,
-        grayscale=grayscale, force=force, seed=seed,
+        grayscale=grayscale, force=force, seed=seed, no_data_hash=no_data_hash,
     )  # fmt: skip
     fixed = {"latent_dim": latent_dim, "max_iter": "auto" if epochs is None else epochs}
     where = _model_or_run(output, out, "compressor.safetensors")

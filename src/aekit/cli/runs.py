@@ -209,6 +209,7 @@ def reproducing_command(
     }  # a seed of None too: train's default is 0
     words = ["train", data, "--model", type(estimator).__name__]
     skipped = {} if figures else {"no_figures": True}  # written as the flag --no-figures
+    skipped |= {"no_data_hash": True} if taken(data).get("hashed") is False else {}
     return rerunning_command(words, params, {**options, **skipped}, out)
 
 

@@ -14,7 +14,7 @@ import typer
 
 from aekit.cli.common import LabelColumn, NormalLabel, Quiet, app
 from aekit.cli.data import DataOptions, load_data
-from aekit.cli.data_fingerprint import taken
+from aekit.cli.data_fingerprint import NoDataHash, taken
 from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.cli.seeding import Seed, seeded
 from aekit.io.text import write_utf8
@@ -153,6 +153,7 @@ def detect_series(
     label_column: LabelColumn = None,
     labels: LabelsFile = None,
     normal_label: NormalLabel = None,
+    no_data_hash: NoDataHash = False,
 ) -> None:
     """Fit a series anomaly detector on DATA (one series: a table of time points, or an array);
     write RUN/model.safetensors, RUN/scores.csv (one row per point), RUN/figures/series.png,
@@ -178,7 +179,7 @@ def detect_series(
     rate = contamination if contamination == "auto" else _fraction(contamination)
     params = runs.resolve_params(SeriesAnomalyDetector, {}, param or [])
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes RUN
-    taken(data)  # DATA's digest before the fit, recorded in RUN
+    taken(data, not no_data_hash)  # DATA's digest before the fit, recorded in RUN
     with runs.claimed_run(out, force) if writes else contextlib.nullcontext() as staging:
         with large_csv.time_column(time_column):  # a large CSV's copy keeps it as written
             X, y = load_data(data, DataOptions(label_column, labels_file=labels))
