@@ -118,6 +118,9 @@ class TinyDenoiser(nn.Module):
             if self.rank == 1 and self.fail == "kill" and self.steps == 12:  # 2nd of epoch 3
                 (self.out / "failed_at").write_text(str(time.time()))
                 os.kill(os.getpid(), signal.SIGKILL)
+            if self.rank == 1 and self.fail == "interrupt" and self.steps == 12:  # Ctrl-C
+                (self.out / "failed_at").write_text(str(time.time()))
+                raise KeyboardInterrupt
             x_in = x + 0.1 * sharding.randn(x.shape, generator=generator, dtype=x.dtype)
         else:
             x_in = x
@@ -194,6 +197,11 @@ def _disagreeing_fits(rank: int, out: Path, X: np.ndarray) -> None:
 
 def killed_in_epoch_3(rank: int, out: Path) -> None:
     _tiny_fails("kill", rank, out, out / "tiny.safetensors")
+
+
+def interrupted_in_epoch_3(rank: int, out: Path) -> None:
+    """Rank 1 gets a KeyboardInterrupt (its process alone: a signal sent to it) and exits."""
+    _tiny_fails("interrupt", rank, out, None)
 
 
 def stuck_in_round_3(rank: int, out: Path) -> None:

@@ -18,6 +18,7 @@ from ddp_workers import (
     SPARSE,
     VAE,
     TinyDenoiser,
+    interrupted_in_epoch_3,
     killed_in_epoch_3,
     launch,
     stuck_in_round_3,
@@ -114,6 +115,16 @@ def test_a_killed_rank_stops_the_others_and_the_checkpoint_resumes(tmp_path):
     uninterrupted = tiny_fit(TinyDenoiser(), tiny_config(None, False))
     for name, value in uninterrupted.items():
         np.testing.assert_allclose(resumed[name], value, atol=1e-6)
+
+
+def test_an_interrupted_rank_stops_the_others_saying_so(tmp_path):
+    # rank 1 exits on its KeyboardInterrupt (exit code 1): rank 0 stopped within seconds, but
+    # said "another process ... stopped without a message (killed, its machine lost, ...)"
+    assert launch(interrupted_in_epoch_3, tmp_path) == [0, 1]
+    error = json.loads((tmp_path / "interrupt0.json").read_text())
+    assert "its training was interrupted (Ctrl-C or a signal)" in error["message"], error
+    assert "raised by rank 1 of 2" in error["message"]
+    assert error["at"] - float((tmp_path / "failed_at").read_text()) < 15, error
 
 
 def test_a_stuck_rank_stops_the_others_at_the_collective_timeout(tmp_path):

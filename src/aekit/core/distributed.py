@@ -15,13 +15,13 @@ by ``torchrun``. The trainer sees a :class:`Group`; for one process every method
 * **One decision for all.** Epoch sums and validation sums are all-reduced, then rank 0's copy
   broadcast, so early stopping and divergence checks read identical numbers on every process.
   Rank 0 writes checkpoints while the others wait at a barrier.
-* **Faults.** A process that raises records ``rank r: message`` in the group's store (torchrun's,
-  or rank 0's) before its error ends it; the others, whose collectives fail when its connections
-  close (gloo at once, NCCL at the timeout unless torchrun stops them first), raise that message,
-  so every process exits with the one root cause (see :meth:`Group.failures`). A process that
-  dies without raising (``kill -9``) leaves no message: the others raise
-  :class:`ProcessLostError`. A process that catches the error and lives on leaves the others
-  waiting until the collective timeout, after which they raise its message.
+* **Faults.** A process that raises (or is interrupted) records ``rank r: message`` in the store
+  (torchrun's, or rank 0's) before its error ends it; the others, whose collectives fail when its
+  connections close (gloo at once, NCCL at the timeout unless torchrun stops them first), raise
+  that message: one root cause (see :meth:`Group.failures`). A process that dies without
+  raising (``kill -9``) leaves no message: the others raise :class:`ProcessLostError`. A
+  process that catches the error (an interrupt too) and lives on leaves the others waiting
+  until the collective timeout, or until it exits, after which they raise its message.
 """
 
 from __future__ import annotations
@@ -340,6 +340,10 @@ class Group:
                     f"{first_sentence(error)}"
                 ) from error
             _record(store, self.error_key, self.rank, error)  # exiting closes the connections
+            raise
+        except BaseException:  # Ctrl-C, a signal: the others say so, not "killed, ..."
+            stopped = RuntimeError("its training was interrupted (Ctrl-C or a signal)")
+            _record(_store(), self.error_key, self.rank, stopped)
             raise
 
 
