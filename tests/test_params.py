@@ -96,6 +96,27 @@ def test_an_int_hidden_layer_sizes_is_one_layer_as_in_mlpregressor(cls):
     np.testing.assert_array_equal(one.transform(X, y), same.transform(X, y))
 
 
+@pytest.mark.parametrize(
+    "cls, code", [(aekit.Autoencoder, {"latent_dim": 2}), (aekit.SemanticHasher, {"n_bits": 4})]
+)
+def test_hidden_layer_sizes_takes_any_1d_sequence_of_ints_as_mlpregressor_does(cls, code):
+    # np.array([16]) was refused ("must be None, an instance of 'tuple', an instance of
+    # 'list' or an int"), though MLPRegressor takes it: an array, or numpy ints in a list
+    from sklearn.base import clone
+
+    X = np.random.default_rng(0).random((40, 6))
+    reference = cls(hidden_layer_sizes=(16, 8), **code, max_iter=1, random_state=0).fit(X)
+    for widths in (np.array([16, 8]), [np.int64(16), np.int32(8)]):
+        est = cls(hidden_layer_sizes=widths, **code, max_iter=1, random_state=0)
+        twin = clone(est)  # scikit-learn's clone checks that __init__ kept the value as given
+        assert twin.get_params()["hidden_layer_sizes"] is not widths
+        np.testing.assert_array_equal(twin.get_params()["hidden_layer_sizes"], widths)
+        np.testing.assert_array_equal(est.fit(X).transform(X), reference.transform(X))
+    for wrong in (np.array([[16, 8]]), [16.0], [16, 0], [(16,), 8], np.array(16), {16}):
+        with pytest.raises(ValueError, match=r"must hold ints of at least 1 \(layer widths\)"):
+            cls(hidden_layer_sizes=wrong, **code, max_iter=1).fit(X)
+
+
 def documented_attributes(cls: type) -> list[str]:
     """The names of the ``name : type`` (or ``a, b : type``) lines of "Attributes"."""
     section = inspect.getdoc(cls).split("Attributes\n----------\n", 1)[1]

@@ -55,7 +55,7 @@ COMPRESSOR_PARAMETERS = """    Parameters
         Default quantization step of :meth:`compress` (training assumes 1). "auto": the largest
         of 0.25 ... 8 whose rounding adds at most 10% to the squared reconstruction error of
         (up to 2,000) training rows; see ``step_``.
-    hidden_layer_sizes : int or tuple of int, default=None
+    hidden_layer_sizes : int or array-like of int, default=None
         Encoder widths (or conv channels); None is aekit's default for the architecture.
     architecture : {"mlp", "conv", "conv1d", "lstm", "gru"}, default="mlp"
         Dense, convolutional (images, sequences) or recurrent networks.

@@ -122,7 +122,9 @@ class AutoencoderParams:
     # Names follow scikit-learn's MLPRegressor where it has one.
     _parameter_constraints: ClassVar[dict[str, list]] = {
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
-        "hidden_layer_sizes": [None, tuple, list, Interval(Integral, 1, None, closed="left")],
+        # any 1-D sequence of ints, as MLPRegressor takes (a numpy array too); _check_params
+        # refuses the rest (a 2-D array, a width below 1)
+        "hidden_layer_sizes": [None, "array-like", Interval(Integral, 1, None, closed="left")],
         "architecture": [StrOptions(set(ARCHITECTURES))],
         "image_shape": [None, "array-like"],
         "sequence_shape": [None, "array-like"],
@@ -191,11 +193,7 @@ class AutoencoderParams:
     def _check_params(self) -> None:
         """The table of constraints, then the rules it cannot express; kinds add theirs."""
         self._validate_params()  # scikit-learn's BaseEstimator: InvalidParameterError
-        hidden = self.hidden_layer_sizes
-        if hidden is not None and not all(is_int(width, 1) for width in layer_widths(hidden)):
-            raise ValueError(
-                f"hidden_layer_sizes={hidden!r} must hold ints of at least 1 (layer widths)."
-            )
+        layer_widths(self.hidden_layer_sizes)  # a ValueError when they are no layer widths
         groups = self.categorical_groups
         if groups is not None and not all(_is_column_range(group) for group in groups):
             raise ValueError(
@@ -205,11 +203,22 @@ class AutoencoderParams:
 
 
 def layer_widths(hidden: Any, default: tuple[int, ...] = ()) -> tuple[int, ...]:
-    """``hidden_layer_sizes`` as a tuple of widths: ``default`` for None, and one layer for an
-    int, as MLPRegressor reads ``hidden_layer_sizes=32``."""
+    """``hidden_layer_sizes`` as a tuple of Python ints: ``default`` for None, one layer for an
+    int, as MLPRegressor reads ``hidden_layer_sizes=32``, and a width per entry of a 1-D
+    sequence (tuple, list, numpy array; numpy ints too); a ``ValueError`` for anything else."""
     if hidden is None:
         return tuple(default)
-    return (hidden,) if isinstance(hidden, Integral) else tuple(hidden)
+    widths = (hidden,) if isinstance(hidden, Integral) else hidden
+    try:
+        flat = np.ndim(widths) == 1  # () and [] too: no hidden layer
+    except ValueError:  # ragged, e.g. [(16,), 8]: numpy cannot make an array of it
+        flat = False
+    if not flat or not all(is_int(width, 1) for width in widths):
+        raise ValueError(
+            f"hidden_layer_sizes={hidden!r} must hold ints of at least 1 (layer widths): "
+            "an int, or one per hidden layer in a 1-D tuple, list or array, e.g. (64, 32)."
+        )
+    return tuple(int(width) for width in widths)
 
 
 def _is_column_range(group: Any) -> bool:

@@ -34,7 +34,7 @@ class VariationalAutoencoder(_VariationalBase):
     latent_dim : int, default=8
         Size of the code (the bottleneck). At least the number of features makes the model
         overcomplete (warned of where nothing regularizes the code).
-    hidden_layer_sizes : int or tuple of int, default=None
+    hidden_layer_sizes : int or array-like of int, default=None
         Widths of the encoder's hidden layers (the decoder mirrors them); for ``"conv"`` and
         ``"conv1d"``, the channels of its stride-2 convolutions; for ``"lstm"``/``"gru"``, the
         widths of its stacked recurrent layers. None means ``(256, 128)`` for ``"mlp"``,

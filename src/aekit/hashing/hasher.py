@@ -42,7 +42,7 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
         Weight of the neighbour term against reconstruction; 0 gives a plain binary autoencoder.
     temperature : float, default=0.1
         Softmax temperature of the neighbour term.
-    hidden_layer_sizes : int or tuple of int, default=None
+    hidden_layer_sizes : int or array-like of int, default=None
         Encoder widths (decoder mirrored); None is aekit's default for the architecture.
     architecture : {"mlp", "conv", "conv1d", "lstm", "gru"}, default="mlp"
         Dense, convolutional (images, sequences) or recurrent networks.

@@ -74,7 +74,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
     ----------
     latent_dim : int, default=None
         Size of the code; None means half the encoded width, between 2 and 32.
-    hidden_layer_sizes : int or tuple of int, default=(256, 256)
+    hidden_layer_sizes : int or array-like of int, default=(256, 256)
         Widths of the encoder's hidden layers (the decoder mirrors them). On the imputation
         benchmark's 11 tables, 256 units gave a 1% lower error than 128 (and 0.3 masking or six
         refinements did not help): ``benchmarks/impute.py``.
