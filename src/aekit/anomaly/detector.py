@@ -29,7 +29,6 @@ This file holds the estimator and its fit; the rest is in mixins, one idea each:
 
 from __future__ import annotations
 
-import re
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
@@ -56,6 +55,7 @@ from aekit.anomaly.persistence import export_detector, import_detector
 from aekit.anomaly.scoring import SCORES
 from aekit.anomaly.threshold_fit import ThresholdFit
 from aekit.core.distributed import warns_on_rank_zero
+from aekit.data.fit_keywords import KEEP_ROWS
 from aekit.data.intervals import Interval
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.interrupted_fits import whole_or_unfitted
@@ -326,8 +326,11 @@ class AnomalyDetector(
 
     # ---- fitting ------------------------------------------------------------------------
     @warns_on_rank_zero
-    @whole_or_unfitted  # a member's error, an interrupt: no half-built ensemble is kept
-    def fit(self, X: Any, y: Any = None, X_normal: Any = None) -> AnomalyDetector:
+    # a member's error, an interrupt: no half-built ensemble is kept; no sample_weight
+    @whole_or_unfitted(instead=KEEP_ROWS)
+    def fit(
+        self, X: Any, y: Any = None, X_normal: Any = None, **unsupported: Any
+    ) -> AnomalyDetector:
         """Fit the ensemble on X (unlabelled; may hold anomalies) and set the threshold.
 
         Parameters
@@ -378,13 +381,6 @@ class AnomalyDetector(
             del self._fit_distances
         remember_fitted_params(self)  # what save keeps (persistence)
         return self
-
-    def _encoded_normal_rows(self, X_normal: Any) -> Any:
-        """``X_normal`` encoded as the training rows were, its errors naming it."""
-        try:
-            return self._encode_input(X_normal)
-        except ValueError as err:
-            raise ValueError(re.sub(r"^X\b", "X_normal", str(err))) from None
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "estimators_")

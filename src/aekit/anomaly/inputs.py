@@ -4,6 +4,7 @@ for missing values, infinite numbers and unseen categories."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -145,6 +146,13 @@ class TableInput:
         if not named:  # a table's columns: the encoder names them
             check_width(width, self.n_features_in_)
         return self.encoder_.transform_with_mask(table, type(self).__name__)[0]
+
+    def _encoded_normal_rows(self, X_normal: Any) -> np.ndarray:
+        """``X_normal`` encoded as the training rows were, its errors naming it."""
+        try:
+            return self._encode_input(X_normal)
+        except ValueError as err:
+            raise ValueError(re.sub(r"^X\b", "X_normal", str(err))) from None
 
 
 def check_width(width: int, expected: int) -> None:

@@ -139,7 +139,7 @@ class Compressor(NetworkComposite, MeasuresDistortion, CompressorFiles, SavesToF
 
     @warns_on_rank_zero
     @whole_or_unfitted  # no autoencoder_ without its step_
-    def fit(self, X: Any, y: Any = None) -> Compressor:
+    def fit(self, X: Any, y: Any = None, **unsupported: Any) -> Compressor:
         """Train the network on X, then fit the prior to its codes.
 
         Parameters

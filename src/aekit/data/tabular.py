@@ -30,6 +30,7 @@ from aekit.data.column_values import (
 from aekit.data.constant_columns import warn_constant_columns
 from aekit.data.feature_groups import FeatureGroup
 from aekit.data.fit_columns import column_mismatch, warn_feature_names
+from aekit.data.fit_keywords import refuse_fit_keywords
 from aekit.data.float32 import check_float32_range
 from aekit.data.non_finite import describe_non_finite, refuse_empty_columns_alone, refuse_infinite
 from aekit.data.number_formats import check_numbers_read_as_text, refuse_numbers_written_so
@@ -61,7 +62,7 @@ class TabularEncoder(EncoderState, TransformerMixin, BaseEstimator):
         tags.transformer_tags.preserves_dtype = ["float32"]  # the codes are float32, as a model's
         return tags
 
-    def fit(self, X: Any, y: Any = None) -> TabularEncoder:
+    def fit(self, X: Any, y: Any = None, **unsupported: Any) -> TabularEncoder:
         """Learn each column's kind, scale and categories from X (NaN-aware).
 
         Parameters
@@ -75,6 +76,7 @@ class TabularEncoder(EncoderState, TransformerMixin, BaseEstimator):
         -------
         self : TabularEncoder
         """
+        refuse_fit_keywords(self, unsupported, X)
         if self.handle_missing not in _MISSING_POLICIES:
             raise ValueError(
                 f"handle_missing={self.handle_missing!r} is not supported; use 'error' or 'mask'."

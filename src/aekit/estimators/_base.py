@@ -34,6 +34,7 @@ from aekit.core.nets import reset_parameters
 from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction, Term
 from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, TrainResult, train
+from aekit.data.fit_keywords import REPEAT_LABELLED_ROWS, REPEAT_ROWS, refuse_fit_keywords
 from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
 from aekit.estimators._convergence import ConvergenceCheck
@@ -185,7 +186,7 @@ class BaseAutoencoder(
         )
 
     @warns_on_rank_zero
-    def fit(self, X: Any, y: Any = None) -> BaseAutoencoder:
+    def fit(self, X: Any, y: Any = None, **unsupported: Any) -> BaseAutoencoder:
         """Fit the autoencoder to X.
 
         Parameters
@@ -203,6 +204,9 @@ class BaseAutoencoder(
         self : object
             The fitted estimator.
         """
+        refuse_fit_keywords(
+            self, unsupported, X, REPEAT_ROWS if y is None else REPEAT_LABELLED_ROWS
+        )
         run = self._start_fit(X, y)
         shown = self.verbose and distributed.rank() == 0  # one bar for all processes
         bar = ProgressBar(self._shown_name, run.config.max_iter) if shown else None

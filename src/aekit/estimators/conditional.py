@@ -295,7 +295,7 @@ class ConditionalVAE(LabelOnlyCheck, SemiSupervisedTraining, ConditionalLabels, 
         self.fit_prior = fit_prior
 
     @warns_on_rank_zero
-    def fit(self, X: Any, y: Any = None) -> ConditionalVAE:
+    def fit(self, X: Any, y: Any = None, **unsupported: Any) -> ConditionalVAE:
         """Fit on X with labels y (required; ``-1`` or a missing value marks an unlabelled row).
 
         Parameters
@@ -316,7 +316,7 @@ class ConditionalVAE(LabelOnlyCheck, SemiSupervisedTraining, ConditionalLabels, 
                 "ConditionalVAE requires y to be passed, but the target y is None: call "
                 "fit(X, y) with one label per row (-1 or None for an unlabelled row)."
             )
-        return super().fit(X, y)
+        return super().fit(X, y, **unsupported)  # refused there
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any
 
 from aekit.core.interruption import TrainingInterrupted
+from aekit.data.fit_keywords import REPEAT_ROWS, refuse_fit_keywords
 from aekit.warning_lines import caller_level
 
 # The public estimator whose networks are training (an AnomalyDetector's members): an interrupt
@@ -59,17 +61,30 @@ def forget_fitted(estimator: Any) -> None:
             del estimator.__dict__[name]
 
 
-def whole_or_unfitted(fit: Callable) -> Callable:
+def whole_or_unfitted(fit: Callable | None = None, *, instead: str = REPEAT_ROWS) -> Callable:
     """A ``fit`` of an estimator that trains networks it owns (an imputer's, a detector's) and
     sets fitted attributes before and after them: it starts unfitted (a refit keeps nothing of
     the earlier fit) and, when anything stops it (an interrupt, an error), is left unfitted
     again, with none of this fit's attributes: the AutoencoderImputer kept its encoder_ and
     n_features_in_, a SeriesAnomalyDetector its mean_ and scale_, without their networks. Its
     networks are not kept as an autoencoder's completed epochs are: they are no fitted
-    estimator without what the owner fits after them (a threshold, an encoding's fills)."""
+    estimator without what the owner fits after them (a threshold, an encoding's fills).
+
+    A keyword ``fit`` does not name (``sample_weight``) is refused first, in ``instead``'s words
+    (:func:`aekit.data.fit_keywords.refuse_fit_keywords`), while a fitted estimator is still
+    whole: a mistyped call must not unfit it."""
+    if fit is None:  # @whole_or_unfitted(instead=...)
+        return functools.partial(whole_or_unfitted, instead=instead)
+    named = {
+        name
+        for name, parameter in inspect.signature(fit).parameters.items()
+        if parameter.kind is not inspect.Parameter.VAR_KEYWORD
+    }
 
     @functools.wraps(fit)
     def fitted_whole(self: Any, *args: Any, **kwargs: Any) -> Any:
+        unsupported = {name: value for name, value in kwargs.items() if name not in named}
+        refuse_fit_keywords(self, unsupported, args[0] if args else kwargs.get("X"), instead)
         forget_fitted(self)
         try:
             return fit(self, *args, **kwargs)

@@ -132,7 +132,7 @@ class SemanticHasher(NetworkComposite, SavesToFile, TransformerMixin, BaseEstima
 
     @warns_on_rank_zero
     @whole_or_unfitted
-    def fit(self, X: Any, y: Any = None) -> SemanticHasher:
+    def fit(self, X: Any, y: Any = None, **unsupported: Any) -> SemanticHasher:
         """Train the hashing autoencoder on X (hashing is unsupervised).
 
         Parameters

@@ -154,7 +154,7 @@ class AutoencoderImputer(NetworkComposite, SavesToFile, TransformerMixin, BaseEs
 
     @warns_on_rank_zero
     @whole_or_unfitted  # an interrupt leaves no encoder_ without its networks
-    def fit(self, X: Any, y: Any = None) -> AutoencoderImputer:
+    def fit(self, X: Any, y: Any = None, **unsupported: Any) -> AutoencoderImputer:
         """Learn the table's encoding and train the autoencoder on X's observed entries.
 
         Parameters

@@ -26,6 +26,7 @@ from aekit.core.inference_copies import float64_copy
 from aekit.core.nets import ACTIVATIONS, reset_parameters
 from aekit.core.objectives.likelihoods import check_fitted_range
 from aekit.core.train import TrainConfig, train
+from aekit.data.fit_keywords import REPEAT_LABELLED_ROWS, refuse_fit_keywords
 from aekit.data.intervals import Interval
 from aekit.data.tensor_input import from_tensor
 from aekit.data.validation import as_numeric_array, is_int
@@ -205,7 +206,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
 
     # ---- fitting ---------------------------------------------------------------------------
     @warns_on_rank_zero
-    def fit(self, X: Any, y: Any, X_unlabeled: Any = None) -> BaseFineTuned:
+    def fit(self, X: Any, y: Any, X_unlabeled: Any = None, **unsupported: Any) -> BaseFineTuned:
         """Pretrain the autoencoder if it is not fitted, then train the encoder and the head.
 
         Parameters
@@ -221,6 +222,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         -------
         self : object
         """
+        refuse_fit_keywords(self, unsupported, X, REPEAT_LABELLED_ROWS)
         forget_fitted(self)  # a failed refit must not leave the old network (or its history)
         self.check_params()
         y = self._checked_target(from_tensor(y, "y"))  # a bfloat16 tensor's as numpy, too

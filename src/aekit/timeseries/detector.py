@@ -35,6 +35,7 @@ from sklearn.utils._param_validation import StrOptions
 
 from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.core.distributed import warns_on_rank_zero
+from aekit.data.fit_keywords import SERIES
 from aekit.data.intervals import Interval
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.interrupted_fits import networks_of, whole_or_unfitted
@@ -289,8 +290,8 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         return floor, flatlines.training_unit(self.detector_, training)
 
     @warns_on_rank_zero
-    @whole_or_unfitted  # an interrupt leaves no mean_ without its detector_
-    def fit(self, X: Any, y: Any = None) -> SeriesAnomalyDetector:
+    @whole_or_unfitted(instead=SERIES)  # an interrupt leaves no mean_ without its detector_
+    def fit(self, X: Any, y: Any = None, **unsupported: Any) -> SeriesAnomalyDetector:
         """Fit on one series or several (a list), and set the threshold on their points.
 
         Parameters

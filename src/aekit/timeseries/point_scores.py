@@ -225,7 +225,7 @@ class PointScores:
             return [np.where(d < 0, -1, 1) for d in decision]
         return np.where(decision < 0, -1, 1)
 
-    def fit_predict(self, X: Any, y: Any = None) -> Any:
+    def fit_predict(self, X: Any, y: Any = None, **unsupported: Any) -> Any:
         """``fit(X).predict(X)``: the flags of the training series, as :meth:`predict` gives
         them, with X's text columns left out of the channels said once (by fit), not again in
         predict's words.
@@ -243,7 +243,7 @@ class PointScores:
         """
         import warnings
 
-        self.fit(X, y)
+        self.fit(X, y, **unsupported)  # refused there, naming fit, as OutlierMixin does
         with warnings.catch_warnings():  # fit said it, choosing the channels is the fix
             warnings.filterwarnings("ignore", message=".*left out of the channels")
             return self.predict(X)
