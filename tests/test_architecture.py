@@ -18,10 +18,14 @@ from aekit import registry
 
 SRC = Path(aekit.__file__).resolve().parent.parent
 # What the file format and the registry may use: the format itself, the version, the device
-# names, and (for io's ``load``) the registry that turns a class name into a class.
+# names, (for io's ``load``) the registry that turns a class name into a class, and (for a
+# pickle of another aekit's warning) warning_lines, which imports nothing of aekit's either.
 LOW_LAYERS = {
     "aekit.registry": set(),
-    "aekit.io": {"aekit.io", "aekit._version", "aekit.devices", "aekit.registry"},
+    "aekit.io": {
+        *("aekit.io", "aekit._version", "aekit.devices", "aekit.registry"),
+        "aekit.warning_lines",
+    },
 }
 
 

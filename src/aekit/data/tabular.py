@@ -37,12 +37,13 @@ from aekit.data.number_formats import check_numbers_read_as_text, refuse_numbers
 from aekit.data.one_hot import one_hot_column_runs, warn_broken_rows
 from aekit.data.scaling import standardization
 from aekit.data.tabular_state import EncoderState
+from aekit.io.pickled_versions import RecordsAekitVersion
 
 _MISSING_POLICIES = ("error", "mask")
 _UNKNOWN_POLICIES = ("error", "ignore")
 
 
-class TabularEncoder(EncoderState, TransformerMixin, BaseEstimator):
+class TabularEncoder(EncoderState, RecordsAekitVersion, TransformerMixin, BaseEstimator):
     __doc__ = TABULAR_ENCODER_DOC
 
     def __init__(

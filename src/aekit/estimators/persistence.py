@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 from aekit import registry
 from aekit.io.fitted_values import json_object
 from aekit.io.model_file import INCONSISTENT, inconsistency, load, write_model
+from aekit.io.pickled_versions import RecordsAekitVersion
 from aekit.warning_lines import caller_level, with_article
 
 _ESTIMATOR = "__estimator__"  # an estimator-valued parameter: its class and its parameters
@@ -138,10 +139,11 @@ def _as_tuples(value: Any) -> Any:
     return tuple(_as_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-class SavesToFile:
+class SavesToFile(RecordsAekitVersion):
     """Mixin of every aekit estimator: ``save(path)`` writes a model file (JSON header +
     safetensors; :func:`aekit.load` reads it back and never unpickles). A class using it
-    implements ``_get_fitted_state`` and ``_set_fitted_state``."""
+    implements ``_get_fitted_state`` and ``_set_fitted_state``. Its pickles record aekit's
+    version too (:mod:`aekit.io.pickled_versions`)."""
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the fitted estimator to ``path`` (JSON header + safetensors weights, one file).
