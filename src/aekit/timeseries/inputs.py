@@ -19,7 +19,12 @@ import numpy as np
 
 from aekit.data.fit_columns import warn_feature_names
 from aekit.data.non_finite import refuse_infinite
-from aekit.data.validation import reject_complex, reject_duplicate_columns, reject_unshaped
+from aekit.data.validation import (
+    reject_complex,
+    reject_duplicate_columns,
+    reject_sparse,
+    reject_unshaped,
+)
 from aekit.timeseries.grid import MISSING_FIX, Series, on_grid
 from aekit.timeseries.repeats import check_long_format, check_order, merge_repeats
 from aekit.timeseries.step_names import NO_STEP, same_step
@@ -331,6 +336,7 @@ def read_series(
     """One series and its channel names (None for an array)."""
     import pandas as pd
 
+    reject_sparse(X)  # "X must hold numbers" said nothing of .toarray(), as the others do
     reject_unshaped(X, table="a series: an array of shape (time,) or (time, channels)")
     if isinstance(X, pd.Series):
         X = X.to_frame()
@@ -360,8 +366,10 @@ def read_series(
         reject_complex(X)  # numpy would drop the imaginary part with a ComplexWarning
         try:
             values = np.asarray(X, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ValueError("X must hold numbers: a (time,) or (time, channels) array.") from None
+        except (TypeError, ValueError) as err:  # numpy's type: a dict's TypeError, text's Value
+            raise type(err)(
+                f"X must hold numbers: a (time,) or (time, channels) array ({err})."
+            ) from None
         if values.ndim == 1:
             values = values[:, None]
         if values.ndim != 2:
