@@ -144,6 +144,16 @@ DETECTOR_PARAMETERS = """Unsupervised outlier detector built on aekit autoencode
         :class:`aekit.Autoencoder` and :class:`aekit.DenoisingAutoencoder` members stack;
         "stacked" with another ``estimator`` (a VAE, a convolutional network) is an error.
         "auto": stacked where the members stack and there are several, else sequential.
+    member_params : dict or None, default=None
+        Parameters set on the default member (``estimator=None``) over the values sized to the
+        data, e.g. ``{"hidden_layer_sizes": (128, 64), "max_iter": 100}``: any parameter of
+        :class:`aekit.DenoisingAutoencoder` but ``random_state`` and ``verbose``, which the
+        detector sets on each member. Each replaces its data-sized value alone (a
+        ``batch_size`` leaves the epochs those of batch 128). The way to tune the default
+        member in a search, ``GridSearchCV(det, {"member_params": [{"max_iter": 50}, ...]})``:
+        ``estimator__max_iter`` names no estimator while ``estimator`` is None. None (or
+        ``{}``): the default member as it is. With an ``estimator``, an error: set its
+        parameters there.
     random_state : int, RandomState or None, default=None
         Seeds the members' weights and training.
 """

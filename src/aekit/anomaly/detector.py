@@ -47,6 +47,8 @@ from aekit.anomaly.members import (
     check_member,
     default_member,
     member_for_new_rows,
+    refuse_member_params_beside,
+    tuned_member,
     warn_member_draws_unread,
     warn_rows_all_alike,
 )
@@ -119,6 +121,7 @@ class AnomalyDetector(
         "risk": [Interval(Real, 0, 1, closed="neither")],
         "handle_missing": ["boolean"],
         "member_training": [StrOptions(set(MEMBER_TRAINING))],
+        "member_params": [dict, None],
         "random_state": ["random_state"],
     }
 
@@ -147,6 +150,7 @@ class AnomalyDetector(
         risk: float = 1e-3,
         handle_missing: bool = False,
         member_training: str = "auto",
+        member_params: dict | None = None,
         random_state: Any = None,
     ) -> None:
         self.estimator = estimator
@@ -172,6 +176,7 @@ class AnomalyDetector(
         self.risk = risk
         self.handle_missing = handle_missing
         self.member_training = member_training
+        self.member_params = member_params
         self.random_state = random_state
 
     def __sklearn_tags__(self):
@@ -180,7 +185,8 @@ class AnomalyDetector(
         return tags
 
     def _default_estimator(self, n_samples: int, n_features: int):
-        return default_member(n_samples, n_features, self.categorical_groups_, DEFAULT_NOISE)
+        member = default_member(n_samples, n_features, self.categorical_groups_, DEFAULT_NOISE)
+        return tuned_member(member, self.member_params)
 
     # ---- fitting ------------------------------------------------------------------------
     @warns_on_rank_zero
@@ -206,6 +212,7 @@ class AnomalyDetector(
         self : AnomalyDetector
         """
         self._validate_params()
+        refuse_member_params_beside(self.estimator, self.member_params)
         thresholds.warn_unused_options(self, given_normal_rows=X_normal is not None)
         if self.threshold == "validation" and X_normal is None:
             raise ValueError(

@@ -97,6 +97,48 @@ def default_member(
     return Autoencoder(**params)
 
 
+# What the detector sets on every member itself (fit_members): each its own seed, drawn from
+# the detector's random_state, and no progress bar of its own.
+SET_BY_THE_DETECTOR = ("random_state", "verbose")
+
+
+def tuned_member(member: Any, member_params: dict | None) -> Any:
+    """The default ``member`` with ``member_params`` set over its data-sized values; a
+    ``ValueError`` for a name it does not take, or one the detector sets on every member."""
+    if not member_params:
+        return member
+    kind = type(member).__name__
+    taken = member.get_params(deep=False)
+    unknown = sorted(set(member_params) - set(taken), key=str)
+    if unknown:
+        raise ValueError(
+            f"member_params names {unknown}, which the default member, a {kind}, does not "
+            f"take; its parameters are {sorted(taken)}."
+        )
+    fixed = [name for name in SET_BY_THE_DETECTOR if name in member_params]
+    if fixed:
+        raise ValueError(
+            f"member_params sets {' and '.join(fixed)}, which the detector sets on each member "
+            "(each seeded from AnomalyDetector(random_state=...), none showing a progress "
+            f"bar): leave {' and '.join(fixed)} out of member_params."
+        )
+    tuned = member.set_params(**member_params)
+    check_member(tuned)  # as a given estimator is checked: architecture="conv" needs its shape
+    return member_for_new_rows(tuned)
+
+
+def refuse_member_params_beside(estimator: Any, member_params: dict | None) -> None:
+    """``member_params`` tunes the default member; a given ``estimator`` takes its own."""
+    if estimator is not None and member_params:
+        kind = type(estimator).__name__
+        name, value = next(iter(member_params.items()))
+        raise ValueError(
+            f"member_params={member_params!r} sets the default member's parameters, and "
+            f"estimator={kind}(...) is given: set them there (e.g. {kind}({name}={value!r})) "
+            "and leave member_params=None."
+        )
+
+
 def member_for_new_rows(base: Any) -> Any:
     """``base`` with ``likelihood="auto"`` made Gaussian.
 

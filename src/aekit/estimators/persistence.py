@@ -136,6 +136,8 @@ def params_from_json(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _as_tuples(value: Any) -> Any:
+    if isinstance(value, dict):  # a dict's values too: member_params={"hidden_layer_sizes": ...}
+        return {k: _as_tuples(v) for k, v in value.items()}
     return tuple(_as_tuples(v) for v in value) if isinstance(value, list) else value
 
 

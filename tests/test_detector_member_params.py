@@ -1,0 +1,75 @@
+"""``AnomalyDetector(member_params=...)``: the default member, sized to the data inside ``fit``,
+tuned through a public parameter, so a search can reach it; it was out of reach
+(``estimator=None`` has no ``estimator__max_iter`` to set, and the builder is internal)."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+import aekit
+
+rng = np.random.RandomState(0)
+X = rng.normal(size=(150, 4))
+QUICK = dict(n_estimators=1, random_state=0)
+
+
+def test_member_params_set_the_default_member_over_its_data_sized_values():
+    default = aekit.AnomalyDetector(**QUICK).fit(X)
+    (plain,) = default.estimators_
+    tuned = aekit.AnomalyDetector(
+        **QUICK, member_params={"max_iter": 3, "hidden_layer_sizes": [16]}
+    )
+    (member,) = tuned.fit(X).estimators_
+    assert member.max_iter == member.n_iter_ == 3 and member.hidden_layer_sizes == [16]
+    # the rest stays the default's: its kind, noise, code and batch sized to the data
+    assert type(member) is type(plain) is aekit.DenoisingAutoencoder
+    kept = ("noise", "noise_level", "latent_dim", "batch_size", "likelihood")
+    assert {k: member.get_params()[k] for k in kept} == {k: plain.get_params()[k] for k in kept}
+    # its data-sized value given back, or nothing, is the default detector, to the last bit
+    same = {"max_iter": plain.max_iter, "hidden_layer_sizes": (64, 32)}
+    for params in (same, {}):
+        again = aekit.AnomalyDetector(**QUICK, member_params=params).fit(X)
+        np.testing.assert_array_equal(again.score_samples(X), default.score_samples(X))
+
+
+def test_a_grid_search_tunes_the_default_member_and_clones_keep_member_params():
+    anomalies = rng.normal(size=(10, 4)) + 5.0
+    rows, y = np.r_[X, anomalies], np.r_[np.zeros(len(X)), np.ones(10)]
+    grid = {"member_params": [{"max_iter": 2}, {"max_iter": 4}]}
+    detector = aekit.AnomalyDetector(**QUICK)
+    folds = StratifiedKFold(2, shuffle=True, random_state=0)
+    search = GridSearchCV(detector, grid, scoring=aekit.estimators.anomaly_roc_auc, cv=folds)
+    search.fit(rows, y)
+    chosen = search.best_params_["member_params"]["max_iter"]
+    assert [m.n_iter_ for m in search.best_estimator_.estimators_] == [chosen]
+    twin = clone(search.best_estimator_)
+    assert twin.member_params == {"max_iter": chosen}
+    assert twin.member_params is not search.best_estimator_.member_params
+
+
+def test_member_params_survive_save_and_load(tmp_path):
+    params = {"max_iter": 2, "hidden_layer_sizes": (16, 8)}
+    fitted = aekit.AnomalyDetector(**QUICK, member_params=params).fit(X)
+    fitted.save(tmp_path / "d.safetensors")
+    loaded = aekit.load(tmp_path / "d.safetensors")
+    assert loaded.member_params == params  # tuples come back as tuples, not JSON's lists
+    np.testing.assert_array_equal(loaded.score_samples(X), fitted.score_samples(X))
+
+
+@pytest.mark.parametrize(
+    "given, said",
+    [
+        ({"member_params": {"max_itre": 3}}, r"names \['max_itre'\], which the default member, "
+         r"a DenoisingAutoencoder, does not take; its parameters are \['activation'"),
+        ({"member_params": {"random_state": 3}}, r"sets random_state, which the detector sets on "
+         r"each member \(each seeded from AnomalyDetector\(random_state=\.\.\.\)"),
+        ({"member_params": {"max_iter": 3}, "estimator": aekit.Autoencoder()},
+         r"estimator=Autoencoder\(\.\.\.\) is given: set them there \(e\.g\. "
+         r"Autoencoder\(max_iter=3\)\) and leave member_params=None"),
+        ({"member_params": [("max_iter", 3)]}, r"'member_params' parameter of AnomalyDetector"),
+    ],
+)  # fmt: skip
+def test_member_params_that_cannot_apply_are_refused_before_training(given, said):
+    with pytest.raises(ValueError, match=said):
+        aekit.AnomalyDetector(**QUICK, **given).fit(X)
