@@ -73,3 +73,31 @@ def test_member_params_survive_save_and_load(tmp_path):
 def test_member_params_that_cannot_apply_are_refused_before_training(given, said):
     with pytest.raises(ValueError, match=said):
         aekit.AnomalyDetector(**QUICK, **given).fit(X)
+
+
+def test_detects_advice_for_its_members_is_a_member_params_the_command_reads():
+    # 'aekit detect' said its --param could not reach the members ("train them so in Python,
+    # AnomalyDetector(estimator=Autoencoder(max_iter=200, ...))"); member_params does
+    import re
+
+    from aekit.anomaly.members import default_member, tuned_member
+    from aekit.cli.errors import for_the_command_line
+    from aekit.cli.runs import parse_value
+
+    warnings = [
+        "Train longer (a larger max_iter) or with a larger learning_rate_init.",
+        "; train longer (a smaller tol or a larger n_iter_no_change) or with a larger "
+        "learning_rate_init.",
+        ": a smaller batch_size (e.g. 32) takes more.",
+    ]
+    advised = []
+    for text in warnings:
+        said = for_the_command_line(text, {"normal_rows", "param"})
+        typed = re.search(r"--param 'member_params=(\{[^}]*\})'", said)[1]
+        advised.append(parse_value(typed))
+        tuned_member(default_member(150, 4), advised[-1])  # each one the member takes
+    assert advised == [
+        {"max_iter": 200, "learning_rate_init": 0.003},
+        {"tol": 1e-5, "learning_rate_init": 0.003},
+        {"batch_size": 32},
+    ]

@@ -36,10 +36,11 @@ def _leave_an_empty_column_out(match: re.Match) -> str:
     return f"{match[1]}: leave it out with --ignore-column {shell_word(match[3])}{match[4] or ''}"
 
 
-# The members of 'aekit detect' train as set in Python; its --param sets the detector's own
+# The default members of 'aekit detect' train as its member_params say (the only members the
+# command builds); each other --param sets the detector's own settings, not its members'
 _MEMBERS = (
-    "Train the detector's members so in Python, AnomalyDetector(estimator=Autoencoder({})): "
-    "detect's --param sets the detector's own settings, not its members'."
+    "Train the detector's members so with --param 'member_params={{{}}}' (the other --param "
+    "set the detector's own settings, not its members')."
 )
 
 

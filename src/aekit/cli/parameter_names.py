@@ -88,6 +88,7 @@ PARAMETERS: dict[str, frozenset[str]] = {
             "input_neighbors",
             "input_weight",
             "max_samples",
+            "member_params",
             "member_training",
             "n_draws",
             "n_estimators",
