@@ -67,3 +67,21 @@ def test_fit_transform_and_fit_predict_pass_the_keyword_to_fit_and_its_refusal()
     series = aekit.SeriesAnomalyDetector(random_state=0)  # its own fit_predict took no keyword
     with pytest.raises(TypeError, match=r"^SeriesAnomalyDetector\.fit\(\) does not support"):
         series.fit_predict(X, sample_weight=W)
+
+
+OWNERS = [  # estimators whose fit starts by forgetting an earlier fit (interrupted_fits)
+    aekit.AnomalyDetector(n_estimators=1, random_state=0),
+    aekit.SeriesAnomalyDetector(window=4, max_iter=1, random_state=0),
+    aekit.AutoencoderImputer(**EPOCH),
+    aekit.SemanticHasher(**EPOCH),
+    aekit.Compressor(**EPOCH),
+]
+
+
+@pytest.mark.parametrize("owner", OWNERS, ids=[type(e).__name__ for e in OWNERS])
+def test_the_refusal_leaves_a_fitted_owner_of_networks_fitted(owner):
+    fitted = owner.fit(X)
+    kept = sorted(name for name in vars(fitted) if name.endswith("_"))
+    with pytest.raises(TypeError, match="does not support sample_weight"):
+        fitted.fit(X, sample_weight=W)
+    assert sorted(name for name in vars(fitted) if name.endswith("_")) == kept
