@@ -77,10 +77,18 @@ class FittedInference(TransformerMixin):
         return float64_copy(self.model_)
 
     @torch.no_grad()
-    def _batched(self, fn, X_model: torch.Tensor, y_index: torch.Tensor | None) -> torch.Tensor:
+    def _batched(
+        self,
+        fn,
+        X_model: torch.Tensor,
+        y_index: torch.Tensor | None,
+        network: nn.Module | None = None,
+    ) -> torch.Tensor:
         """``fn(model, x, y)`` over inference-sized batches, written into one output on the
-        CPU allocated at the first batch (rows on disk are read a batch at a time)."""
-        model = self._inference_model()
+        CPU allocated at the first batch (rows on disk are read a batch at a time). ``model``
+        is :meth:`_inference_model`'s float64 copy, or ``network`` where given (in eval mode,
+        rows in its own dtype)."""
+        model = self._inference_model() if network is None else network
         parameter = next(model.parameters())
         out = None
         for start in range(0, len(X_model), _INFERENCE_BATCH):
