@@ -10,6 +10,7 @@ import argparse
 import importlib.util
 import json
 import os
+import platform
 import sys
 import time
 from pathlib import Path
@@ -76,6 +77,17 @@ def mnist_dir(data_dir: str | Path) -> Path:
     """The folder holding the MNIST files: ``data_dir/mnist`` when there is one, else data_dir."""
     data_dir = Path(data_dir)
     return data_dir / "mnist" if (data_dir / "mnist").is_dir() else data_dir
+
+
+def cpu_name() -> str:
+    """The processor's model name (Linux), else what platform says."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
 
 
 def machine_info() -> dict:
