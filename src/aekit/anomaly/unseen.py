@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from aekit.anomaly.explain import top_features
+from aekit.anomaly.images import detector_image_shape, named_by_place
 from aekit.data.category_types import frame_with_fitted_codes
 from aekit.data.column_values import as_fitted_bools
 from aekit.warning_lines import caller_level
@@ -118,12 +119,18 @@ def scores_with_unseen(detector: Any, X: Any) -> np.ndarray:
     return scores
 
 
-def explained_rows(detector: Any, X: pd.DataFrame, n_top: int) -> dict[str, Any]:
+def explained_rows(
+    detector: Any, X: pd.DataFrame, n_top: int, image_shape: Any = None
+) -> dict[str, Any]:
     """Per row of X: ``anomaly_score`` (higher = more anomalous, the scale of ``threshold_``;
     ``inf`` for an unseen category), ``anomaly`` (the flag), ``probability`` (of being an
-    anomaly) and ``top_features`` (the ``n_top`` largest shares, as lists of names)."""
+    anomaly) and ``top_features`` (the ``n_top`` largest shares, as lists of names: a pixel's
+    place in the image, ``ch0_row6_col1``, where its shape is known, ``image_shape`` or the
+    detector members', :mod:`aekit.anomaly.images`)."""
     frame, unseen = replace_unseen(detector, X) if _has_categories(detector, X) else (X, {})
     contributions = detector.explain(frame)
+    shape = detector_image_shape(detector) if image_shape is None else image_shape
+    contributions = named_by_place(contributions, shape)
     scores = contributions.sum(axis=1).to_numpy(copy=True)  # written to below
     flags = scores > detector.threshold_
     proba = detector.scores_to_proba(scores)[:, 1]

@@ -36,19 +36,21 @@ from aekit.cli.common import (
 )
 from aekit.cli.data_fingerprint import NoDataHash, taken
 from aekit.cli.detection_figures import detection_figures, label_line
-from aekit.cli.fitted_images import RECORDED_KEY, recorded_shape
+from aekit.cli.fitted_images import RECORDED_KEY, image_shape_of, recorded_shape
 from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.cli.seeding import Seed, seeded
 
 TOP_FEATURES = 3
 
 
-def detector_table(detector, X, y):
+def detector_table(detector, X, y, image_shape=None):
     """One row per row of X: anomaly score (higher = more anomalous, the scale of the detector's
     ``threshold_``), anomaly flag, probability of being an anomaly, the top contributing
     features; and the given label, if any. A row holding a category never seen in training is
     scored ``inf`` and flagged, its unseen cell named first
-    (:func:`aekit.anomaly.unseen.explained_rows`)."""
+    (:func:`aekit.anomaly.unseen.explained_rows`). Images' pixels are named by their place
+    (``ch0_row6_col1``): X's images' ``(C, H, W)``, or ``image_shape`` where X holds them as
+    rows of pixels (detect's)."""
     import numpy as np
     import pandas as pd
 
@@ -60,7 +62,8 @@ def detector_table(detector, X, y):
         names = list(detector.encoder_.feature_names_in_)
         check_width(frame.shape[1], len(names))  # else pandas' "Length mismatch" below
         frame.columns = names
-    columns = explained_rows(detector, frame, TOP_FEATURES)
+    shape = image_shape_of(X) if image_shape is None else image_shape
+    columns = explained_rows(detector, frame, TOP_FEATURES, shape)
     columns["top_features"] = [";".join(names) for names in columns["top_features"]]
     if y is not None:
         columns["label"] = np.asarray(y)
@@ -153,6 +156,7 @@ def detect(
             check_labels_before_fit(y, normal_label)
         warn_of_misread_columns(X, label_column, data=data)
         shape = recorded_shape(X)  # of DATA's images, before they are rows of pixels
+        image_shape = image_shape_of(X)  # None for rows
         X = as_table(X)
         if isinstance(X, pd.DataFrame):
             # a typo or '?' among numbers is refused as train and a large CSV refuse it: the
@@ -163,7 +167,7 @@ def detect(
             if normal_rows is None
             else _normal_rows(normal_rows, label_column, X, y, normal_label, threshold, images)
         )
-        from aekit.cli.run_figures import write_fit_figures
+        from aekit.cli.run_figures import write_fit_figures, write_top_anomalies
         from aekit.viz.anomaly import roc_pr_curves, score_histogram
         from aekit.viz.figures import save_figure
 
@@ -176,7 +180,7 @@ def detect(
                 return
             start("scoring and explaining every row")
             scores_file = staging / "scores.csv"
-            anomaly_scores, flagged = _write_scores(scores_file, detector, X, y, data)
+            anomaly_scores, flagged = _write_scores(scores_file, detector, X, y, data, image_shape)
             labelled, anomalous = (anomaly_scores, None)  # the rows with a label, and theirs
             if y is not None:
                 labelled, anomalous = by_label(anomaly_scores, y, normal_label)
@@ -200,6 +204,9 @@ def detect(
             if anomalous is not None and 0 < anomalous.sum() < len(anomalous):
                 save_figure(roc_pr_curves(labelled, anomalous), figures / "roc_pr.png")
             write_fit_figures(staging, detector, X)  # each member's loss curve
+            if image_shape is not None:  # which images score highest, beside their rebuilds
+                path = figures / "top_anomalies.png"
+                write_top_anomalies(path, detector, X, anomaly_scores, image_shape)
     if found := _one_hot_groups(detector.encoder_):
         typer.echo(f"one-hot columns modelled as categorical: {found}")
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")
@@ -327,10 +334,10 @@ def as_table(X):
     return X.reshape(len(X), -1) if getattr(X, "ndim", 2) > 2 else X
 
 
-def _write_scores(path: Path, detector, X, y, data: str):
-    """RUN/scores.csv (:func:`detector_table`, DATA's id column first), computed and written a
-    chunk at a time; every row's anomaly score (for the figures) and the number of rows
-    flagged."""
+def _write_scores(path: Path, detector, X, y, data: str, image_shape=None):
+    """RUN/scores.csv (:func:`detector_table`, DATA's id column first; the pixels of images of
+    ``image_shape`` named by place), computed and written a chunk at a time; every row's
+    anomaly score (for the figures) and the number of rows flagged."""
     import itertools
 
     import numpy as np
@@ -347,7 +354,7 @@ def _write_scores(path: Path, detector, X, y, data: str):
 
     def tables():
         for part, labels in chunks_of(X, y, estimator=detector):  # memory: one chunk
-            values, names = detector_table(detector, part, labels)
+            values, names = detector_table(detector, part, labels, image_shape)
             columns[:] = names
             scores.append(values[:, 0].astype(float))
             flagged[0] += int(values[:, 1].astype(bool).sum())

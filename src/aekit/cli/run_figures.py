@@ -48,3 +48,29 @@ def _write_member_losses(path: Path, estimator: Any) -> None:
     ax = loss_curves(curves, title=title)
     path.parent.mkdir(parents=True, exist_ok=True)
     save_figure(ax.figure, path)
+
+
+TOP_IMAGES = 16  # the images of highest score a detector run draws
+
+
+def write_top_anomalies(
+    path: Path, detector: Any, X: Any, anomaly_scores: Any, image_shape: tuple[int, ...]
+) -> None:
+    """``path``: the detector's ``TOP_IMAGES`` highest-scored images of X (rows of pixels, in
+    memory or on disk: only those rows are read), each under its score, above the members'
+    reconstructions of them (:func:`aekit.viz.top_anomalies`)."""
+    import numpy as np
+
+    from aekit.anomaly.images import member_reconstructions
+    from aekit.data.lazy import rows_at
+    from aekit.viz.anomaly_images import top_anomalies
+    from aekit.viz.figures import save_figure
+
+    scores = np.asarray(anomaly_scores, dtype=np.float64)
+    top = np.sort(np.argsort(-scores, kind="stable")[:TOP_IMAGES])  # read in the file's order
+    rows = rows_at(X, top)
+    images = np.asarray(rows, dtype=np.float64).reshape(len(top), -1)
+    rebuilt = member_reconstructions(detector, rows)
+    threshold = float(detector.threshold_)
+    axes = top_anomalies(images, scores[top], TOP_IMAGES, rebuilt, threshold, image_shape)
+    save_figure(axes[0].figure, path)

@@ -4,8 +4,9 @@ HTML run report.
 Every figure function is reachable from here, e.g. ``aekit.viz.latent_scatter(Z, y)``; each
 takes ``ax=None`` and returns the Axes it drew on, except the multi-panel ``roc_pr_curves``,
 ``feature_reconstructions``, ``sequence_reconstructions``, ``denoising_lines`` (rows or
-sequences: noisy, denoised and clean as lines, the counterpart of ``denoising_grid``'s images)
-and ``series_figure``, which take ``axes=None`` (``series_figure`` returns its Figure), and
+sequences: noisy, denoised and clean as lines, the counterpart of ``denoising_grid``'s images),
+``series_figure`` and ``top_anomalies`` (a detector's highest-scored images, each under its
+score), which take ``axes=None`` (``series_figure`` returns its Figure), and
 :func:`save_figure` writes any of them to a file. The names load their module on first use,
 so ``import aekit.viz`` imports
 neither matplotlib nor the report's jinja2.
@@ -33,6 +34,7 @@ _HOMES = {
     "score_histogram": "anomaly",
     "sequence_reconstructions": "sequences",
     "series_figure": "series",
+    "top_anomalies": "anomaly_images",
     "write_figures": "report",
     "write_report": "report",
 }

@@ -42,6 +42,8 @@ _CAPTIONS = {
     "dashed; normal rows and anomalies in two colours where labels were given.",
     "roc_pr.png": "ROC and precision-recall curves of the scores against the labels, with "
     "their areas.",
+    "top_anomalies.png": "The images of highest anomaly score, each under its score (red: "
+    "flagged), above the detector's reconstructions of them.",
     "series.png": "The series (top) and each point's anomaly score with the threshold "
     "(bottom); flagged points shaded red, labelled anomalies grey.",
 }
