@@ -40,6 +40,13 @@ def test_in_a_notebook_a_new_figure_is_pyplots_and_let_go_when_displayed(inline_
     series.canvas.draw()  # still whole: it can be drawn again, or saved
 
 
+def test_a_notebook_figure_reads_as_a_matplotlib_figure(inline_notebook):
+    figure = aekit.viz.latent_scatter(Z, LABELS).figure
+    plain = plt.figure(figsize=figure.get_size_inches())
+    plain.add_subplot()
+    assert repr(figure) == repr(plain)  # "<Figure size 640x500 with 1 Axes>"
+
+
 def test_given_axes_make_no_figure_in_a_notebook(inline_notebook):
     fig, ax = plt.subplots()
     assert aekit.viz.latent_scatter(Z, LABELS, ax=ax) is ax

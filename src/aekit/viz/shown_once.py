@@ -15,3 +15,8 @@ class ShownOnceFigure(Figure):
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         plt.close(self)  # shown now; the figure itself stays whole (it can be drawn again)
         return {}  # nothing of its own: IPython's formatters draw it as any Figure
+
+    def __repr__(self) -> str:
+        # matplotlib's own text, which names the class: a user sees a Figure, as they made one
+        # (it read <ShownOnceFigure size 640x480 with 1 Axes>)
+        return super().__repr__().replace(type(self).__name__, Figure.__name__, 1)
