@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from aekit.viz import plots as plotting  # noqa: E402
@@ -284,6 +285,24 @@ def test_real_vs_generated_picks_the_most_correlated_pair_by_default():
     ax = plotting.real_vs_generated(digits, digits[:40])
     i, j = (int(label[1:]) for label in (ax.get_xlabel(), ax.get_ylabel()))
     assert digits[:, i].std() > 0.2 and digits[:, j].std() > 0.2
+
+
+def test_real_vs_generated_picks_numbers_over_a_one_hot_group_by_default():
+    # a group's dummies are the most correlated columns (-1 for two categories): its two 0/1
+    # columns were drawn, four corners, where the numbers' joint shape says something
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=300)
+    numbers = {"a": a, "b": 0.5 * a + rng.normal(size=300), "c": rng.normal(size=300)}
+    for categories in ("rg", "rgb"):
+        kind = rng.choice(list(categories), size=300)
+        dummies = {f"kind_{k}": (kind == k).astype(float) for k in categories}
+        table = pd.DataFrame({**numbers, **dummies})
+        ax = plotting.real_vs_generated(table, table)
+        assert (ax.get_xlabel(), ax.get_ylabel()) == ("a", "b")
+    # one number among 0/1 columns: drawn against the column it goes with most
+    table = pd.DataFrame({"a": a, "up": (a > 0).astype(float), **dummies})
+    ax = plotting.real_vs_generated(table, table)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("a", "up")
 
 
 def test_real_vs_generated_draws_the_real_rows_over_the_generated_ones_so_both_show():

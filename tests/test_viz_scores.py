@@ -167,6 +167,7 @@ def test_every_figure_function_takes_ax_or_axes_as_the_readme_says():
         "sequence_reconstructions",
         "denoising_lines",
         "series_figure",
+        "top_anomalies",
     }
     for name in aekit.viz.__all__:
         if name in {"as_images", "save_figure", "write_figures", "write_report"}:

@@ -125,7 +125,8 @@ def real_vs_generated(
     features : (int, int), default=None
         Column indices of the two features; when None the most correlated pair of the 12
         features of ``X_real`` that vary most (the pair whose joint shape says most about the
-        model).
+        model), columns of more than two values first: two 0/1 columns (of one one-hot group)
+        scatter as corners.
     feature_names : sequence of str, default=None
         The names of the columns, for the axes' labels; a DataFrame's own, else ``x0, x1, ...``
         when None.
@@ -150,16 +151,7 @@ def real_vs_generated(
     if d < 2:
         raise ValueError(f"X_real has {d} column: the scatter needs two features.")
     names = _feature_names(feature_names, d, tables)
-    if features is None:
-        # among the 12 columns that vary most (the first 12 of an image are its constant corner
-        # pixels: both clouds were one dot), the pair most correlated
-        candidates = np.sort(np.argsort(-X_real.var(axis=0), kind="stable")[:12])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            corr = np.nan_to_num(np.abs(np.corrcoef(X_real[:, candidates], rowvar=False)))
-        corr = np.atleast_2d(corr) - 2 * np.eye(len(candidates))
-        pair = np.unravel_index(int(np.argmax(corr)), corr.shape)
-        features = sorted(int(candidates[k]) for k in pair)
-    i, j = _two_features(features, d)
+    i, j = _two_features(_default_pair(X_real) if features is None else features, d)
     ax = new_axes(ax, (5.2, 4.6))
     # the real rows over the generated ones (drawn second, the generated cloud's dense core
     # hid the real one's), each the lighter the more points it has, so both clouds show
@@ -179,6 +171,26 @@ def real_vs_generated(
     if title:
         ax.set_title(title)
     return ax
+
+
+def _default_pair(X: np.ndarray) -> list[int]:
+    """The two columns ``real_vs_generated`` draws unless told: among the 12 that vary most
+    (the first 12 of an image are its constant corner pixels: both clouds were one dot), the
+    pair most correlated, columns of more than two values first. Two 0/1 columns, such as two
+    of one one-hot group, are the most correlated pair of a table (-1 for a group of two) and
+    scatter as corners that say nothing of the model: chosen only where no column has more."""
+    ordered = np.sort(X, axis=0)
+    measured = (np.diff(ordered, axis=0) != 0).sum(axis=0) >= 2  # three values or more
+    order = np.lexsort((-X.var(axis=0), ~measured))  # measured first, each by its variance
+    candidates = np.sort(order[:12])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = np.nan_to_num(np.abs(np.corrcoef(X[:, candidates], rowvar=False)))
+    corr = np.atleast_2d(corr) - 2 * np.eye(len(candidates))
+    kept = measured[candidates]
+    if kept.any():  # a pair of two 0/1 (or constant) columns only where no other pair exists
+        corr[~kept[:, None] & ~kept[None, :]] = -3.0
+    pair = np.unravel_index(int(np.argmax(corr)), corr.shape)
+    return sorted(int(candidates[k]) for k in pair)
 
 
 def _alpha(n_points: int) -> float:
