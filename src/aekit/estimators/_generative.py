@@ -334,6 +334,10 @@ class GenerativeMixin:
         -------
         X_grid : ndarray of shape (n, n, ...)
             Row 0 holds the largest value of the second unit, column 0 the smallest of the first.
+
+        Notes
+        -----
+        It spans the prior, where KL pulls a VAE's codes; README: when codes fill less of it.
         """
         check_is_fitted(self)
         if self.latent_dim_ != 2:
