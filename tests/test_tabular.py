@@ -105,6 +105,23 @@ def test_wrong_columns_and_not_fitted():
         enc.transform(df[df.columns[::-1]])
 
 
+def test_rows_without_any_row_are_refused_in_fits_words():
+    # a numeric column met numpy's "cannot reshape array of size 0 into shape (0,newaxis)"
+    # in the float32 range check; a text column alone, scikit-learn's OneHotEncoder's words
+    for frame in (mixed_frame(), mixed_frame()[["plan"]]):
+        enc = TabularEncoder().fit(frame)
+        for empty in (frame.iloc[:0], frame.iloc[:0].to_numpy()):
+            with pytest.raises(ValueError, match=r"X is empty: 0 sample\(s\) \(shape=\(0, "):
+                enc.transform(empty)
+
+
+def test_the_float32_range_check_passes_arrays_without_values():
+    from aekit.data.float32 import check_float32_range
+
+    for shape in [(0, 3), (0,), (3, 0), (0, 2, 2)]:
+        check_float32_range(np.empty(shape))  # reshape(0, -1) raised ValueError
+
+
 def test_state_round_trip_through_json():
     import json
 

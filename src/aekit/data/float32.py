@@ -114,10 +114,10 @@ def check_float32_range(
     precision), naming where (``columns``: the columns' names), rather than report an infinity
     the user never wrote. Infinities are left to the checks of non-finite values, which name
     them as such, unless ``infinite_too`` (values computed from finite ones: an overflow)."""
-    if array.dtype.itemsize <= 4 or array.dtype.kind != "f":
-        return
+    if array.dtype.itemsize <= 4 or array.dtype.kind != "f" or array.size == 0:
+        return  # before the reshape, which cannot infer a width from 0 rows
     flat = array.reshape(len(array), -1)
-    if flat.size == 0 or max(flat.max(), -flat.min()) <= _FLOAT32_MAX:
+    if max(flat.max(), -flat.min()) <= _FLOAT32_MAX:
         return  # two passes without temporaries: np.abs(flat) > MAX made two of X's size
     # an infinity is not "beyond the range": the checks of non-finite values name it
     with np.errstate(invalid="ignore"):

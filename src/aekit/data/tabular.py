@@ -87,12 +87,7 @@ class TabularEncoder(EncoderState, RecordsAekitVersion, TransformerMixin, BaseEs
                 f"handle_unknown={self.handle_unknown!r} is not supported; use 'error' or 'ignore'."
             )
         frame = as_frame(X)
-        if len(frame) == 0 or frame.shape[1] == 0:
-            what = "0 sample(s)" if len(frame) == 0 else "0 feature(s)"
-            raise ValueError(  # scikit-learn's words, as as_numeric_array's
-                f"X is empty: {what} (shape={frame.shape}) while a minimum of 1 is required; "
-                "pass at least one row and column."
-            )
+        _refuse_empty(frame)
         self._check_missing(frame, fitting=True)
         self.input_is_frame_ = isinstance(X, (pd.DataFrame, pd.Series))
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
@@ -205,6 +200,7 @@ class TabularEncoder(EncoderState, RecordsAekitVersion, TransformerMixin, BaseEs
     def _frame_for_transform(self, X: Any, owner: str = "TabularEncoder") -> pd.DataFrame:
         check_is_fitted(self)
         frame = as_frame(X)
+        _refuse_empty(frame)  # else numpy's "cannot reshape array of size 0" from a check
         names = [str(c) for c in frame.columns]
         named = isinstance(X, (pd.DataFrame, pd.Series))
         # the names fit gave an array's columns (x0, x1, ...; explain's, and the frames the
@@ -378,3 +374,13 @@ class TabularEncoder(EncoderState, RecordsAekitVersion, TransformerMixin, BaseEs
             else:
                 names.extend(f"{name}={c}" for c in self.categories_[group.name])
         return np.asarray(names, dtype=object)
+
+
+def _refuse_empty(frame: pd.DataFrame) -> None:
+    """Refuse a table without rows or columns, in scikit-learn's words (as_numeric_array's)."""
+    if len(frame) == 0 or frame.shape[1] == 0:
+        what = "0 sample(s)" if len(frame) == 0 else "0 feature(s)"
+        raise ValueError(
+            f"X is empty: {what} (shape={frame.shape}) while a minimum of 1 is required; "
+            "pass at least one row and column."
+        )
