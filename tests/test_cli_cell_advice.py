@@ -185,3 +185,23 @@ def test_score_of_numbers_with_a_text_cell_says_the_fix_in_options(tmp_path):
         assert said.startswith(f"DATA has non-numeric columns: a. Column 'a' holds numbers but "
                                f"also text: '{cell}' (row 7, 0-based). "), said  # fmt: skip
         assert said.endswith(ending) and "pd." not in said and "X[" not in said, said
+
+
+def test_a_cell_holding_a_newline_is_advised_on_one_line(tmp_path):
+    # a quoted CSV cell "1.5<newline>2" among numbers: --na-values '1.5<newline>2' broke the
+    # command line's one-line error in two; bash's $'...' quoting keeps it one line and exact
+    import subprocess
+
+    from aekit.cli.shell_words import shell_word
+
+    frame = pd.DataFrame({"a": np.arange(20.0).astype(object), "b": np.arange(20.0)})
+    frame.loc[2, "a"] = "1.5\n2"
+    frame.to_csv(tmp_path / "cells.csv", index=False)
+    result = invoke("train", tmp_path / "cells.csv", "--out", tmp_path / "R", "--quiet")
+    message = for_the_command_line(error_message(result.exception))
+    assert "\n" not in message and "--na-values $'1.5\\n2'" in message, message
+    for text in ("1.5\n2", "tab\there", "it's\r\n", "back\\slash\x01"):
+        word = shell_word(text)
+        assert "\n" not in word and "\r" not in word, word
+        echoed = subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True)
+        assert echoed.stdout.decode() == text

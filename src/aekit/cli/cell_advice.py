@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import ast
 import re
-import shlex
 from typing import Any
 
 from aekit.cli.category_columns import declared_many_categories
+from aekit.cli.shell_words import shell_word
 from aekit.data.whole_file_checks import THEN_FILL
 
 
@@ -25,9 +25,9 @@ def _quoted(marker: str) -> str:
     is printed on one line with each run of blanks made one space
     (:func:`aekit.cli.errors.one_line`)."""
     if marker.strip():
-        return shlex.quote(marker)
+        return shell_word(marker)  # a newline in a quoted cell: $'1.5\n2', on one line
     blanks = f"{len(marker)} spaces" if set(marker) == {" "} else repr(marker)
-    return f"{shlex.quote(marker)} (the quotes holding the cell's {blanks})"
+    return f"{shell_word(marker)} (the quotes holding the cell's {blanks})"
 
 
 def _as_na_values_option(match: re.Match) -> str:
@@ -41,7 +41,7 @@ def _as_na_values_option(match: re.Match) -> str:
 def _fix_in_data(match: re.Match) -> str:
     """text_among_numbers_message's fixes in pandas as the command line's: the cells fixed in
     DATA, or the column left out."""
-    column = shlex.quote(ast.literal_eval(match[2]))
+    column = shell_word(ast.literal_eval(match[2]))
     leave_out = f"or leave the column out with --ignore-column {column}."
     if match[1] == "Fix those cells, or":
         return f"Fix those cells in DATA (an empty cell is read as missing), {leave_out}"
@@ -77,7 +77,7 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         lambda m: (
             "Pass --decimal ',' if DATA is not separated by ',' (else write its numbers with a "
             "'.'), or leave the column out with --ignore-column "
-            f"{shlex.quote(ast.literal_eval(m[1]))}."
+            f"{shell_word(ast.literal_eval(m[1]))}."
         ),
     ),
     (  # aekit.data.number_formats: '65,654', thousands or a decimal comma
@@ -87,7 +87,7 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         lambda m: (
             "If they are thousands, pass --thousands ','; if decimals, --decimal ',' (DATA "
             "then separated by another mark than ','); or leave the column out with "
-            f"--ignore-column {shlex.quote(ast.literal_eval(m[1]))}."
+            f"--ignore-column {shell_word(ast.literal_eval(m[1]))}."
         ),
     ),
     (  # aekit.data.thousands_groups: '9.7' read with --thousands '.' (a mix of decimal styles)
@@ -95,7 +95,7 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         r"\]\}\) and convert it yourself\.$",
         lambda m: (
             f"Clean the column in DATA ({m[1]}), or leave it out with --ignore-column "
-            f"{shlex.quote(ast.literal_eval(m[2]))}."
+            f"{shell_word(ast.literal_eval(m[2]))}."
         ),
     ),
     (  # aekit.data.constant_columns: more columns of one value than it names
@@ -106,7 +106,7 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         r"fit without (it|them) \(X\.drop\(columns=(\[.*?\])\)\)\.$",
         lambda m: "leave {} out with {}.".format(
             m[1],
-            " ".join(f"--ignore-column {shlex.quote(n)}" for n in ast.literal_eval(m[2])),
+            " ".join(f"--ignore-column {shell_word(n)}" for n in ast.literal_eval(m[2])),
         ),
     ),
     (  # aekit.data.column_checks.warn_many_categories (its options named by option_advice)
