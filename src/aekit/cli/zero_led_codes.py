@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 # Rows of DATA's text read to judge its columns, as many as a table on disk's first rows
@@ -44,7 +45,7 @@ def zero_led_cells(data: str, names: list[str]) -> dict[str, tuple[int, str, pd.
     if not marks.header:
         text.columns = [f"x{i}" for i in positions]
     found = {}
-    for name in text.columns:
+    for name in _digit_columns_led_by_zero(text):
         cells = text[name].dropna().str.strip()
         if len(cells) and cells.str.fullmatch(r"\d+").all():
             led = cells.str.fullmatch(r"0\d+").to_numpy()
@@ -53,3 +54,21 @@ def zero_led_cells(data: str, names: list[str]) -> dict[str, tuple[int, str, pd.
                 row, cell = int(cells.index[first]), str(cells.iloc[first])
                 found[str(name)] = (row, cell, pd.to_numeric(cells))
     return found
+
+
+def _digit_columns_led_by_zero(text: pd.DataFrame) -> list:
+    """The columns of ``text`` whose observed cells are all digits, one of them led by a 0: one
+    pass over all the cells at once (a pass a column took minutes on 20,000 columns)."""
+    rows, columns = text.shape
+    if rows == 0 or columns == 0:
+        return []
+    cells = pd.Series(text.to_numpy(dtype=object).ravel(order="F")).str.strip()
+    observed = cells.notna().to_numpy().reshape(columns, rows)
+    digits = _matches(cells, r"\d+").reshape(columns, rows)
+    led = _matches(cells, r"0\d+").reshape(columns, rows)
+    keep = observed.any(axis=1) & (digits | ~observed).all(axis=1) & led.any(axis=1)
+    return list(text.columns[keep])
+
+
+def _matches(cells: pd.Series, pattern: str) -> np.ndarray:
+    return cells.str.fullmatch(pattern).to_numpy(dtype=bool, na_value=False)

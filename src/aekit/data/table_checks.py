@@ -370,7 +370,7 @@ def _refuse_repeated_names(path: Path, table: pd.DataFrame, sep: str, encoding: 
     """A ValueError naming the columns a header names twice: pandas reads the second 'age' as
     'age.1', and a model was trained on it so, without a word. The header row itself is read
     again (one row) only when a name looks so: a column may be called 'age.1' beside 'age'."""
-    names = [str(c) for c in table.columns]
+    names = {str(c) for c in table.columns}  # a set: a list took 45 s for 20,000 columns
     if not any(n.rpartition(".")[0] in names and n.rpartition(".")[2].isdigit() for n in names):
         return
     raw = pd.read_csv(path, sep=sep, encoding=encoding, header=None, nrows=1, dtype=str)
