@@ -84,3 +84,18 @@ def test_score_reads_the_label_column_a_compressed_run_recorded(tmp_path):
     _table().to_csv(tmp_path / "t.csv.gz", index=False)
     assert recorded_label_column(tmp_path, str(tmp_path / "t.csv.gz")) == "y"
     assert recorded_label_column(tmp_path, str(tmp_path / "missing.csv.gz")) is None
+
+
+def test_a_cut_off_compressed_data_is_left_to_the_reader_when_looking_for_the_label_column(
+    tmp_path,
+):
+    # 'aekit encode RUN cut.csv.gz' of a RUN that recorded a label column: its header, read to
+    # find that column, raised EOFError, which typer turned into Abort and a traceback
+    from aekit.cli.common import recorded_label_column
+
+    (tmp_path / "config.toml").write_text('[data]\npath = "t.csv.gz"\nlabel_column = "y"\n')
+    packed = gzip.compress(_table().to_csv(index=False).encode())
+    (tmp_path / "cut.csv.gz").write_bytes(packed[:20])  # its header cut off too
+    assert recorded_label_column(tmp_path, str(tmp_path / "cut.csv.gz")) is None
+    with pytest.raises(ValueError, match=r"cut\.csv\.gz is not a readable \.gz file"):
+        load_data(str(tmp_path / "cut.csv.gz"), DataOptions())

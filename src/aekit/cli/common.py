@@ -204,7 +204,9 @@ def column_of_table(column: str | None, data: str) -> str | None:
             import pyarrow.parquet as pq
 
             names = pq.read_schema(path).names
-    except (ValueError, OSError, LookupError):  # UnicodeDecodeError and pandas' are ValueErrors
+    # UnicodeDecodeError and pandas' are ValueErrors; EOFError: a cut-off .gz, .bz2 or .xz
+    # (escaping, typer made it an Abort with a traceback); the reader of DATA then says so
+    except (ValueError, OSError, LookupError, EOFError):
         return None
     return column if column in names else None
 
