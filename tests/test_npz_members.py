@@ -55,3 +55,14 @@ def test_an_unknown_name_names_the_arrays(splits, tmp_path):
     path, _ = splits
     message = refused(invoke("train", f"{path}:X_val", "--out", tmp_path / "run"))
     assert "has no array named 'X_val'; its arrays are ['X_train', 'y_train'," in message
+
+
+def test_labels_of_another_length_than_the_rows_are_refused(tmp_path):
+    # 'aekit predict RUN d.npz' (X of 30 rows, y of 5) ended in an IndexError traceback while
+    # writing its accuracy; load_array gave the mismatched pair back without a word
+    np.savez(tmp_path / "d.npz", X=np.ones((30, 4)), y=np.arange(5))
+    np.savez(tmp_path / "s.npz", X_train=np.ones((30, 4)), y_train=np.int64(3))
+    with pytest.raises(ValueError, match=r"d\.npz: its labels 'y' hold 5 value\(s\) for the 30 "):
+        load_array(tmp_path / "d.npz")
+    with pytest.raises(ValueError, match=r"labels 'y_train' hold 1 value\(s\) for the 30 rows"):
+        load_array(tmp_path / "s.npz", key="X_train")

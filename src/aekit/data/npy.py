@@ -108,6 +108,12 @@ def load_npz(path: Path, key: str | None = None) -> tuple[np.ndarray, np.ndarray
             raise _numpy_error(path, exc) from None
         except (zipfile.BadZipFile, *_DAMAGED) as exc:
             raise ValueError(f"{path} is a damaged .npz (zip) archive: {exc}") from None
+    if y is not None and X.ndim >= 1 and (y.ndim == 0 or len(y) != len(X)):
+        # else a row's label was another row's, or an IndexError far from the file
+        raise ValueError(
+            f"{path}: its labels {y_key!r} hold {y.size if y.ndim == 0 else len(y)} value(s) "
+            f"for the {len(X)} rows of {x_key!r}; save one label a row."
+        )
     return X, y
 
 
