@@ -173,6 +173,7 @@ def test_a_detectors_members_not_learning_are_not_told_to_use_detects_param():
                  "2 steps an epoch: a smaller batch_size (e.g. 32) takes more."):  # fmt: skip
         said = for_the_command_line(text, detect)
         assert "--param tol" not in said and "--param learning_rate_init" not in said
-        assert "--param batch_size" not in said and "AnomalyDetector(estimator=" in said
+        # the members' settings through detect's own --param (member_params, read by detect)
+        assert "--param batch_size" not in said and "--param 'member_params={" in said
     train = for_the_command_line(stopped, {"param", "epochs"})
     assert "--param learning_rate_init=0.003" in train  # train's --param sets them
