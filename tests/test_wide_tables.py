@@ -39,3 +39,56 @@ def test_leading_zeros_are_looked_for_in_one_pass_over_the_cells(tmp_path, monke
     found = zero_led_codes.zero_led_cells(str(tmp_path / "wide.csv"), list(frame.columns))
     assert list(found) == ["store"] and found["store"][:2] == (0, "0037")
     assert len(calls) <= 6, f"{len(calls)} passes of pandas' fullmatch for 401 columns"
+
+
+def _counted_reads(monkeypatch, module) -> list:
+    calls = []
+    read_csv = pd.read_csv
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs)
+        return read_csv(*args, **kwargs)
+
+    monkeypatch.setattr(module.pd, "read_csv", counted)
+    return calls
+
+
+def test_a_table_of_counts_is_not_read_again_as_text(tmp_path, monkeypatch):
+    # no 0 and digit after a separator or a line's start: no cell led by a zero ('0', '10'
+    # and '107' are none), so pandas need not read 20,000 columns again as text (4 s)
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.integers(0, 200, (30, 400)), columns=[f"g{i}" for i in range(400)])
+    frame.to_csv(tmp_path / "counts.csv", index=False)
+    reads = _counted_reads(monkeypatch, zero_led_codes)
+    assert zero_led_codes.zero_led_cells(str(tmp_path / "counts.csv"), list(frame.columns)) == {}
+    assert reads == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b\n1,2\n\n\n   \n3,4\n5,0037\n6,7\n",  # blank lines before the last row looked at
+        "a,b\r1,2\r3,4\r5,0037\r",  # lines ended by \r alone
+        'a,b\n1,"2\n\n\n"\n3,4\n5,0037\n',  # a quoted cell over lines: pandas reads the rows
+        "a;b\n1;2\n3; 0037\n",  # a space before it, another separator
+    ],
+)
+def test_zero_led_cells_are_found_among_the_rows_pandas_reads(tmp_path, monkeypatch, text):
+    monkeypatch.setattr(zero_led_codes, "SAMPLED_ROWS", 3)
+    path = tmp_path / ("table.txt" if ";" in text else "table.csv")
+    path.write_text(text, newline="")
+    found = zero_led_codes.zero_led_cells(str(path), ["b"])
+    assert list(found) == ["b"] and found["b"][1] == "0037"
+    beyond = text.replace("5,0037", "5,37\n8,0037").replace("3; 0037", "3; 37\n8;9\n8; 0037")
+    path.write_text(beyond, newline="")  # a row past those pandas reads: none found
+    assert zero_led_codes.zero_led_cells(str(path), ["b"]) == {}
+
+
+def test_a_table_read_without_text_columns_asks_pandas_for_no_column_types(tmp_path, monkeypatch):
+    # dtype={} made pandas look each of 20,000 columns up in it: 1 s more than dtype=None
+    pd.DataFrame({"a": [1, 2], "b": [3.5, 4.5]}).to_csv(tmp_path / "t.csv", index=False)
+    reads = _counted_reads(monkeypatch, table_checks)
+    table_checks.read_csv(tmp_path / "t.csv")
+    assert [kwargs["dtype"] for kwargs in reads] == [None]
+    table_checks.read_csv(tmp_path / "t.csv", text_columns=["a"])
+    assert reads[-1]["dtype"] == {"a": str}

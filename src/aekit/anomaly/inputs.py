@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from aekit.data.non_finite import describe_non_finite, refuse_empty_columns_alone, refuse_infinite
+from aekit.data.number_blocks import missing_cells, plain_columns
 from aekit.data.tabular import TabularEncoder
 from aekit.data.validation import as_numeric_array, reject_sparse
 
@@ -109,8 +110,12 @@ class TableInput:
             array = array.astype(np.float64, copy=False)
             missing, columns, index = np.isnan(array), None, None
         else:
-            array = X.set_axis([str(c) for c in X.columns], axis=1)  # e.g. integer names
-            numbers = array.select_dtypes("number")
+            names = [str(c) for c in X.columns]  # e.g. integer names
+            array = X if names == list(X.columns) else X.set_axis(names, axis=1)
+            # a table of numpy's numbers alone is its own numbers: pandas' choice of them, of
+            # 20,000 columns read from a CSV (a block each), took 0.7 s, and its isna 0.6 s
+            whole = len(plain_columns(array, "iuf")) == array.shape[1]
+            numbers = array if whole else array.select_dtypes("number")
             refuse_infinite(
                 numbers.to_numpy(np.float64, na_value=np.nan),
                 columns=numbers.columns,
@@ -118,7 +123,7 @@ class TableInput:
                 missing_fix=missing_fix,
                 columns_needed=not fitting,
             )
-            missing, columns, index = X.isna().to_numpy(), array.columns, X.index
+            missing, columns, index = missing_cells(X), array.columns, X.index
         if len(array) == 0:
             raise ValueError("X has no rows; pass at least one.")
         if missing.any() and missing_fix is not None:

@@ -72,10 +72,11 @@ def warn_of_code_like_columns(X: Any, data: str | None = None) -> None:
     if not isinstance(X, pd.DataFrame):
         return
     for column in X.columns:
-        series = X[column]
-        if str(column) in warned:
+        # the name first: taking each of 20,000 columns from X (X[column]) took 2 s
+        if str(column) in warned or not _is_code_name(str(column)):
             continue
-        if not _is_code_name(str(column)) or not _holds_whole_numbers(series):
+        series = X[column]
+        if not _holds_whole_numbers(series):
             continue
         if series.nunique() < _MIN_DISTINCT:
             continue
@@ -100,7 +101,7 @@ def _warn_of_zero_led_codes(X: Any, data: str) -> set[str]:
     from aekit.cli.zero_led_codes import zero_led_cells
 
     if isinstance(X, pd.DataFrame):
-        numbers = [str(c) for c in X.columns if _holds_whole_numbers(X[c])]
+        numbers = _whole_number_columns(X)
     else:
         text = category_columns.current.names
         numbers = [str(c) for c in getattr(X, "columns", []) if str(c) not in text]
@@ -153,6 +154,24 @@ def _holds_whole_numbers(series: Any) -> bool:
         return False
     values = series.dropna().to_numpy(dtype=np.float64)
     return len(values) > 0 and bool(np.all(values == np.round(values)))
+
+
+def _whole_number_columns(frame: Any) -> list[str]:
+    """The names of ``frame``'s columns that :func:`_holds_whole_numbers`, in order: the same
+    arithmetic for numpy's integers and floats in one pass over a block of them (a pandas pass
+    a column took 4 s on 20,000 columns), the rule a column for other dtypes."""
+    import numpy as np
+
+    from aekit.data import number_blocks
+
+    plain = number_blocks.plain_columns(frame, "iuf")  # bools are no numbers here
+    whole = {int(p) for p in number_blocks.other_columns(frame, plain)}
+    whole = {p for p in whole if _holds_whole_numbers(frame.iloc[:, p])}
+    for positions, values in number_blocks.blocks(frame, plain):
+        missing = np.isnan(values)
+        held = (missing | (values == np.round(values))).all(axis=0) & ~missing.all(axis=0)
+        whole.update(int(p) for p in positions[held])
+    return [str(frame.columns[p]) for p in sorted(whole)]
 
 
 def _example(series: Any) -> str:

@@ -29,9 +29,12 @@ def zero_led_cells(data: str, names: list[str]) -> dict[str, tuple[int, str, pd.
     marks = csv_options.current
     positions = sorted(int(n[1:]) for n in names if re.fullmatch(r"x\d+", n))
     try:
+        sep = csv_separator(data, marks.sep, marks.encoding, marks.decimal)
+        if not _may_hold_zero_led_cells(data, sep, marks.encoding):
+            return {}
         text = pd.read_csv(
             data,
-            sep=csv_separator(data, marks.sep, marks.encoding, marks.decimal),
+            sep=sep,
             encoding=marks.encoding,
             header=0 if marks.header else None,
             dtype=str,
@@ -54,6 +57,35 @@ def zero_led_cells(data: str, names: list[str]) -> dict[str, tuple[int, str, pd.
                 row, cell = int(cells.index[first]), str(cells.iloc[first])
                 found[str(name)] = (row, cell, pd.to_numeric(cells))
     return found
+
+
+def _may_hold_zero_led_cells(data: str, sep: str, encoding: str) -> bool:
+    """Whether the lines of DATA's first :data:`SAMPLED_ROWS` rows (and header) may hold a
+    cell led by a zero: a 0 and a digit at a line's start or after a separator, a space or a
+    byte-order mark. A table of counts ('0', '10', '107') holds none, and pandas need not read
+    it again as text (4 s for 20,000 columns). A quoted cell may span lines, so that the lines
+    hold fewer rows than pandas reads: a quote among them (or text this cannot read, or a
+    separator of several characters, a pattern to pandas) says True, and pandas reads it."""
+    from pandas.io.common import get_handle
+
+    from aekit.data.separators import WHITESPACE
+
+    if len(sep) != 1 and sep != WHITESPACE:
+        return True
+    before = r"\s\ufeff" + ("" if sep == WHITESPACE else re.escape(sep))
+    led = re.compile(rf"(?<![^{before}])0[0-9]")  # ASCII digits: a number's, as pandas read it
+    rows = 0
+    try:
+        with get_handle(data, "r", encoding=encoding, compression="infer") as handles:
+            for line in handles.handle:  # split at \n, \r\n and \r, as pandas' reader does
+                if '"' in line or led.search(line):
+                    return True
+                rows += bool(line.strip())  # pandas skips a blank line: a row no line holds
+                if rows > SAMPLED_ROWS:
+                    return False
+    except (OSError, EOFError, ValueError, LookupError):  # UnicodeError is a ValueError
+        return True
+    return False
 
 
 def _digit_columns_led_by_zero(text: pd.DataFrame) -> list:

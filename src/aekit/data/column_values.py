@@ -220,3 +220,13 @@ def _within_integers(values: np.ndarray, dtype: str, name: str) -> np.ndarray:
         )
         values = np.clip(values, low, high)
     return values
+
+
+def refuse_empty_frame(frame: pd.DataFrame) -> None:
+    """Refuse a table without rows or columns, in scikit-learn's words (as_numeric_array's)."""
+    if len(frame) == 0 or frame.shape[1] == 0:
+        what = "0 sample(s)" if len(frame) == 0 else "0 feature(s)"
+        raise ValueError(
+            f"X is empty: {what} (shape={frame.shape}) while a minimum of 1 is required; "
+            "pass at least one row and column."
+        )

@@ -11,6 +11,7 @@ import warnings
 
 import pandas as pd
 
+from aekit.data import number_blocks
 from aekit.data.column_checks import shown
 from aekit.warning_lines import caller_level
 
@@ -24,10 +25,10 @@ def warn_constant_columns(frame: pd.DataFrame) -> None:
     if len(frame) < 2:
         return
     constant = {}
-    for column in frame.columns:
-        observed = frame[column].dropna()
+    for position in _maybe_constant(frame):  # the rule below, on the few columns it may hold
+        observed = frame.iloc[:, position].dropna()
         if len(observed) and observed.nunique() == 1:
-            constant[str(column)] = observed.iloc[0]
+            constant[str(frame.columns[position])] = observed.iloc[0]
     if not constant:
         return
     several = len(constant) > 1
@@ -56,3 +57,15 @@ def warn_constant_columns(frame: pd.DataFrame) -> None:
         UserWarning,
         stacklevel=caller_level(),
     )
+
+
+def _maybe_constant(frame: pd.DataFrame) -> list[int]:
+    """The positions, in order, of the columns that may hold one value: every column of numbers
+    whose smallest and largest observed values are equal (one numpy pass over them: a pandas
+    pass a column took 7 s on 20,000 columns), and every column of another dtype."""
+    plain = number_blocks.plain_columns(frame)
+    maybe = list(number_blocks.other_columns(frame, plain))
+    for positions, values in number_blocks.blocks(frame, plain):
+        low, high, seen = number_blocks.observed_extremes(values)
+        maybe.extend(positions[seen & (low == high)])
+    return sorted(int(p) for p in maybe)

@@ -25,12 +25,11 @@ def numbers_held_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
     the advice to one-hot encode it would have made a category of every number. An int beyond
     float64's range is a ValueError naming its column."""
     converted = {}
-    for column in frame.columns:
+    for column, dtype in zip(frame.columns, frame.dtypes):
+        if dtype != np.dtype(object):  # by dtype: frame[column] of 20,000 columns took 2 s
+            continue
         cells = frame[column]
-        if (
-            cells.dtype != object
-            or pd.api.types.infer_dtype(cells, skipna=True) not in NUMBER_KINDS
-        ):
+        if pd.api.types.infer_dtype(cells, skipna=True) not in NUMBER_KINDS:
             continue
         try:  # through pandas' nullable floats: pd.NA becomes NaN, as None does
             numbers = pd.to_numeric(cells).astype("Float64")
@@ -53,7 +52,9 @@ def numbers_held_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
 def non_numeric_columns(frame: pd.DataFrame) -> list[str]:
     """The names of ``frame``'s columns that hold neither numbers nor bools."""
     is_number, is_bool = pd.api.types.is_numeric_dtype, pd.api.types.is_bool_dtype
-    return [str(c) for c in frame.columns if not (is_number(frame[c]) or is_bool(frame[c]))]
+    # a column's dtype says as much as the column (pandas reads a Series' dtype), without
+    # making a Series a column: 20,000 of them took 2 s
+    return [str(c) for c, d in zip(frame.columns, frame.dtypes) if not (is_number(d) or is_bool(d))]
 
 
 def _categories(column: pd.Series) -> bool:

@@ -36,7 +36,10 @@ def one_hot_column_runs(frame: pd.DataFrame) -> list[list[str]]:
         if end < len(numeric) and numeric[end]:
             continue
         if end - start >= 2:
-            values = frame.iloc[:, start:end].to_numpy(dtype=np.float64, na_value=np.nan)
+            # the whole table: pandas' copy of it, 10 times faster than of a choice of columns
+            # (a CSV's 20,000 columns, each its own block, took 0.5 s)
+            chosen = frame if end - start == frame.shape[1] else frame.iloc[:, start:end]
+            values = chosen.to_numpy(dtype=np.float64, na_value=np.nan)
             names = [str(c) for c in frame.columns[start:end]]
             runs += [names[a:b] for a, b in one_hot_runs(values)]
         start = end + 1

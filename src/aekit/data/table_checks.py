@@ -276,7 +276,7 @@ def read_csv(
                 index_col=False,
                 nrows=nrows,
                 na_values=na_values or None,
-                dtype=_as_text(text_columns, header),
+                dtype=_as_text(text_columns, header) or None,  # {}: 1 s more on 20,000 columns
                 **_whole_column_types(sep),
                 **exact_floats(sep),
             )
@@ -350,7 +350,8 @@ def read_csv(
     # the checks of every row, as csv_to_parquet makes them a chunk at a time
     checks = WholeFileChecks(path, unnamed_columns(table.columns), numbers=[])
     checks.add(table, start=0)
-    return table.drop(columns=checks.finish())
+    empty = checks.finish()  # dropping none took pandas 0.5 s on 20,000 columns
+    return table.drop(columns=empty) if empty else table
 
 
 def _refuse_comment_line(path: Path, encoding: str) -> None:
