@@ -171,7 +171,8 @@ def _whole_number_columns(frame: Any) -> list[str]:
         missing = np.isnan(values)
         held = (missing | (values == np.round(values))).all(axis=0) & ~missing.all(axis=0)
         whole.update(int(p) for p in positions[held])
-    return [str(frame.columns[p]) for p in sorted(whole)]
+    names = [str(c) for c in frame.columns]  # not frame.columns[p] each: 0.3 s for 20,000
+    return [names[p] for p in sorted(whole)]
 
 
 def _example(series: Any) -> str:
