@@ -58,7 +58,7 @@ from aekit.anomaly.scoring import SCORES
 from aekit.anomaly.threshold_fit import ThresholdFit
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.data.fit_keywords import KEEP_ROWS
-from aekit.data.intervals import Interval
+from aekit.data.intervals import RANDOM_STATES, Interval
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.interrupted_fits import whole_or_unfitted
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
@@ -122,7 +122,7 @@ class AnomalyDetector(
         "handle_missing": ["boolean"],
         "member_training": [StrOptions(set(MEMBER_TRAINING))],
         "member_params": [dict, None],
-        "random_state": ["random_state"],
+        "random_state": RANDOM_STATES,
     }
 
     def __init__(

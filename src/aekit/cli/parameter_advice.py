@@ -51,7 +51,10 @@ def _parameter_error(match: re.Match) -> str:
             "architecture='conv1d', ...)), save it, then score it with 'aekit score "
             "MODEL.safetensors DATA -o scores.csv'."
         )
-    if option == "--seed":  # a RandomState object is no value of an option
+    if option == "--seed":  # a RandomState object is no value of an option, nor Python's words
+        from aekit.data.intervals import SEED_WORDS
+
+        allowed = allowed.replace(f" {SEED_WORDS}", "")
         allowed = allowed.replace(", an instance of 'numpy.random.mtrand.RandomState' or None", "")
     allowed = re.sub(  # each set of choices sorted (a set prints them in any order)
         r"a str among \{([^}]*)\}",

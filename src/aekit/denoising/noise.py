@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from aekit.core.objectives.corruption import NOISES, Corruption
+from aekit.data.validation import check_count
 
 __all__ = ["NOISES", "corrupt", "psnr", "psnr_of_mse"]
 
@@ -75,8 +76,8 @@ def corrupt(
     generator = torch.Generator()
     if random_state is None:
         generator.seed()
-    else:
-        generator.manual_seed(int(random_state))
+    else:  # True was the seed 1, 2.7 the seed 2: a seed is an int
+        generator.manual_seed(check_count(random_state, "random_state", minimum=0))
     # Corruption works in the model's input space, where masking writes 0: shifting the data
     # by ``low`` makes 0 the data's ``low``. In float64 the shift and its undoing are exact for
     # float32 values, so entries the noise does not hit come back unchanged.

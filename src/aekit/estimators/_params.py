@@ -28,7 +28,7 @@ from aekit.core.nets import ACTIVATIONS
 from aekit.core.objectives.likelihoods import LIKELIHOODS
 from aekit.core.train import TrainConfig
 from aekit.core.training_forward import PRECISIONS
-from aekit.data.intervals import Interval
+from aekit.data.intervals import RANDOM_STATES, Interval
 from aekit.data.validation import is_int
 from aekit.devices import DEVICE_NAMES, DEVICES, is_device_name
 from aekit.estimators.epochs import batch_rows
@@ -60,7 +60,7 @@ TRAINING_CONSTRAINTS: dict[str, list] = {
     "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
     "tol": [Interval(Real, None, None, closed="neither")],
     "checkpoint_dir": [None, str, os.PathLike],
-    "random_state": ["random_state"],
+    "random_state": RANDOM_STATES,
     "device": [DeviceName(), torch.device],
 }
 

@@ -36,7 +36,7 @@ from sklearn.utils._param_validation import StrOptions
 from aekit.anomaly import AnomalyDetector, thresholds
 from aekit.core.distributed import warns_on_rank_zero
 from aekit.data.fit_keywords import SERIES
-from aekit.data.intervals import Interval
+from aekit.data.intervals import RANDOM_STATES, Interval
 from aekit.estimators import BaseAutoencoder
 from aekit.estimators.interrupted_fits import networks_of, whole_or_unfitted
 from aekit.estimators.persistence import SavesToFile, remember_fitted_params
@@ -211,7 +211,7 @@ class SeriesAnomalyDetector(SeriesInput, PointScores, SavesToFile, OutlierMixin,
         "risk": [Interval(Real, 0, 1, closed="neither")],
         "likelihood_window": [Interval(Integral, 2, None, closed="left")],
         "handle_missing": [StrOptions(set(HANDLE_MISSING))],
-        "random_state": ["random_state"],
+        "random_state": RANDOM_STATES,
         "peak_errors": ["boolean"],
         "flatlines": ["boolean"],
     }
