@@ -198,7 +198,7 @@ def train(
         document = runs.config_document(estimator, data, recorded)
         if encoder is not None:  # a RUN without it is incomplete (tables.encoder_file)
             document["model"]["encoder"] = tables.ENCODER_FILE
-        record = started.record(len(X))
+        record = started.record(len(X), estimator)
         if resumed_from is not None:  # train_seconds is this command's, from that epoch on
             record["resumed_from_epoch"] = resumed_from
         _write_toml(staging / "config.toml", {**document, "run": record})

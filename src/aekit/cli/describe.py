@@ -157,6 +157,7 @@ def info(run: Described, as_json: AsJson = False) -> None:
     'aekit compress' file, an 'aekit index' index or a training checkpoint holds (--json: as
     one JSON object)."""
     from aekit.cli.runs import model_path
+    from aekit.estimators.resolved_settings import resolved_settings
     from aekit.io.files import read_file, stored_format
     from aekit.io.model_file import MODEL
 
@@ -209,6 +210,8 @@ def info(run: Described, as_json: AsJson = False) -> None:
         "sequence shape": fitted.get("sequence_shape_"),
         "likelihood": fitted.get("likelihood_"),
         "epochs": fitted.get("n_iter_"),
+        # what fit made of batch_size and device ("auto" in the parameters below)
+        **{name.replace("_", " "): value for name, value in resolved_settings(estimator).items()},
         "final metrics": _last_values(history),
         # early stopping keeps the best epoch's weights, whose metrics are these
         "kept epoch": kept and f"{kept} (the best on validation)",

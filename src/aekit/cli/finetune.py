@@ -166,7 +166,9 @@ def finetune(
             # the pretrained autoencoder is RUN's (command.txt names it), not a parameter here
             "params": runs.params_record(estimator, leave_out=("autoencoder",)),
             "data": {"path": data, **recorded, **taken(data)},
-            "run": started.record(len(y)),  # rows, seconds and date, as aekit info shows them
+            "run": started.record(
+                len(y), estimator
+            ),  # rows, seconds and date, as aekit info shows them
         }
         write_utf8(staging / "config.toml", tomli_w.dumps(document))
         words = ["finetune", str(run), data, "--task", task]

@@ -253,14 +253,18 @@ class Stopwatch:
         self.date = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
         self.start = time.perf_counter()
 
-    def record(self, rows: int) -> dict[str, Any]:
+    def record(self, rows: int, estimator: Any) -> dict[str, Any]:
+        """[run]: the rows, seconds and date, and the batch size and device ``estimator``
+        trained with ([params] holds them as given: "auto")."""
         import time
 
         from aekit.cli.recorded_paths import directory_record
         from aekit.cli.said_warnings import warnings_said
+        from aekit.estimators.resolved_settings import resolved_settings
 
         seconds = round(time.perf_counter() - self.start, 2)
         record = {"rows": int(rows), "train_seconds": seconds, "date": self.date}
+        record |= resolved_settings(estimator)
         warned = {"warnings": warnings_said()} if warnings_said() else {}  # for report, info
         return {**record, **warned, **directory_record()}  # where [data]'s paths lead
 
@@ -339,7 +343,7 @@ def write_record(
         | ({"normal_label": normal_label} if normal_label is not None else {})
         | table_options.record()
         | taken(data),
-        "run": started.record(rows),
+        "run": started.record(rows, estimator),
     }
     write_utf8(folder / "config.toml", tomli_w.dumps(document))
     write_metrics(folder / "metrics.csv", training_history(estimator))

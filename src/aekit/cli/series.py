@@ -214,7 +214,7 @@ def detect_series(
             start(f"fitting the window detector on {len(X)} points")
             started = runs.Stopwatch()
             detector.fit(X)  # warns of threshold settings its rule does not read
-            record = started.record(len(X))  # config.toml's [run]: what aekit info shows
+            record = started.record(len(X), detector)  # config.toml's [run]: what aekit info shows
             if not writes:
                 return
             start("scoring and explaining every point")

@@ -15,6 +15,7 @@ import torch
 
 from aekit.core.recurrent import add_position_inputs
 from aekit.estimators.persistence import SavesToFile
+from aekit.estimators.resolved_settings import resolved_state, restore_resolved
 
 
 def _statistics(array: np.ndarray | None) -> torch.Tensor | None:
@@ -133,6 +134,7 @@ class AutoencoderState(SavesToFile):
             "classes_": None,
             "classes_dtype": None,
             "semi_supervised_": None,
+            **resolved_state(self),
         }
         tree = {
             "model": self.model_.state_dict(),
@@ -157,6 +159,7 @@ class AutoencoderState(SavesToFile):
         self.n_iter_ = fitted["n_iter_"]
         self.history_ = fitted["history_"]
         self.best_loss_ = fitted["best_loss_"]
+        restore_resolved(self, fitted)
         for name in ("data_mean", "data_scale"):
             value = tree[name]
             stored = None if value is None else _statistics(value.numpy()).numpy()

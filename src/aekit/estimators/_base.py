@@ -66,6 +66,7 @@ from aekit.estimators.interrupted_fits import forget_fitted, keeping_completed_e
 from aekit.estimators.modules import ExportsModules
 from aekit.estimators.persistence import remember_fitted_params
 from aekit.estimators.pickling import PicklesAnywhere
+from aekit.estimators.resolved_settings import keep_resolved
 from aekit.warning_lines import caller_level
 
 # Parameters that may change between a run and its resumption from a checkpoint.
@@ -325,6 +326,7 @@ class BaseAutoencoder(
         else:
             self.n_iter_, self.history_ = result.n_iter, result.history
         self.best_loss_ = result.best_loss
+        keep_resolved(self, run.config.batch_size, run.generator.device)  # of "auto"
         self._after_training(run.X, run.y, run.seed)
         if not interrupted:  # else the interrupt's warning says what is unfinished
             self._warn_of_unfinished_training()

@@ -66,6 +66,12 @@ TRAINING_ATTRIBUTES = """
         The lowest loss the stopping rule saw (in the last fit): the validation loss with
         ``early_stopping`` (whose weights are kept), else the training loss, in the units of
         ``loss_curve_``.
+    batch_size_ : int
+        The rows of a gradient step in the last fit: ``batch_size``, or what ``"auto"`` made
+        of it for the number of rows.
+    device_ : str
+        Where the last fit trained: ``device``, or what ``"auto"`` made of it (``"cpu"``,
+        ``"cuda:0"``). A model loaded elsewhere (``aekit.load(path, device=...)``) keeps it.
 """
 
 # The whole numpydoc "Attributes" section of a kind, after its "Attributes\n----------" lines;

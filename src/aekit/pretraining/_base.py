@@ -39,6 +39,7 @@ from aekit.estimators.persistence import (
     import_estimator,
 )
 from aekit.estimators.pickling import PicklesAnywhere
+from aekit.estimators.resolved_settings import resolved_state, restore_resolved
 from aekit.pretraining.fit_end import keep_fit, keeping_fine_tuned_epochs
 from aekit.pretraining.network import FINE_TUNE, FineTuningNetwork
 from aekit.pretraining.pretrained import (
@@ -250,7 +251,10 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         network.set_code_scale(rows)
         generator = torch.Generator(device).manual_seed(seed + 1)
         bar = _progress(self) if self.verbose else None
-        with keeping_fine_tuned_epochs(self, ae, network), bar or contextlib.nullcontext():
+        with (
+            keeping_fine_tuned_epochs(self, ae, network, config.batch_size),
+            bar or contextlib.nullcontext(),
+        ):
             result = train(
                 network,
                 rows,
@@ -260,7 +264,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
                 callbacks=[bar] if bar else [],
                 within_epoch=bar.within_epoch if bar else None,
             )
-        keep_fit(self, ae, network, result)
+        keep_fit(self, ae, network, result, config.batch_size)
         return self
 
     def _train_config(
@@ -340,6 +344,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
             "n_iter_": self.n_iter_,
             "history_": self.history_,
             "best_loss_": self.best_loss_,
+            **resolved_state(self),
         }
         state = {k: v.detach().cpu() for k, v in self.network_.state_dict().items()}
         # autoencoder_ is the pretrained autoencoder given (fine-tuning trains a copy of its
@@ -361,6 +366,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         self.n_iter_ = fitted["n_iter_"]
         self.history_ = fitted["history_"]
         self.best_loss_ = fitted["best_loss_"]
+        restore_resolved(self, fitted)
         with torch.random.fork_rng(devices=[]):
             network = self._build_network(ae)
         _check_state(network, tree["network"])

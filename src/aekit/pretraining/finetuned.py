@@ -117,6 +117,11 @@ _ATTRIBUTES = """
         too.
     best_loss_ : float
         The best value early stopping saw (validation loss, or error rate).
+    batch_size_ : int
+        The rows of a gradient step: ``batch_size``, or what ``"auto"`` made of it.
+    device_ : str
+        Where the network trained: ``device``, or what ``"auto"`` made of it (``"cpu"``,
+        ``"cuda:0"``); a model loaded elsewhere keeps it.
 """
 
 
