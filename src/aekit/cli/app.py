@@ -386,8 +386,8 @@ def main() -> None:
     It takes the process for the rest of its life: Ctrl-C, SIGTERM and SIGHUP end it with the
     command's status (so that the seconds of teardown cannot turn a finished run into a
     failed one), and warnings print as ``aekit: warning:`` lines. So it is no function to call
-    inside a notebook or another program, which would keep those handlers after it: run the
-    command as a process there (``subprocess.run(["aekit", ...])``), or use the Python API."""
+    inside a notebook or another program, which would keep those handlers after it: there,
+    :func:`aekit.cli.run` (``run(["train", "digits", "--out", "RUN"])``) returns the status."""
     from aekit.cli.running import run_cli
 
     _complete_commands()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+import signal
 import sys
 import traceback
 import warnings
@@ -31,6 +32,9 @@ except ImportError:  # pragma: no cover - older typer, on click itself
     from click.exceptions import ClickException, NoSuchOption, UsageError
     from click.globals import get_current_context
 
+
+# The status of a command a KeyboardInterrupt ended (128 + SIGINT), as typer returns it.
+INTERRUPTED = 128 + signal.SIGINT
 
 # Messages of libraries below aekit that say nothing a command-line user can act on.
 _SILENCED = (
@@ -68,6 +72,38 @@ def run_cli(app: Callable[[], object]) -> None:
     sys.exit(code)
 
 
+def run_in_process(app: Callable[..., object], words: list[str]) -> int:
+    """Run the typer ``app`` on ``words`` in this process (:func:`aekit.cli.run`): its exit
+    status, its errors and warnings said as :func:`run_cli` says them, and nothing of the
+    process's changed after it (signal handlers, warning filters, ``sys.excepthook``, which
+    typer sets). Figures are drawn for their files alone: in a notebook's kernel they are not
+    shown in the cell, nor kept by pyplot. A KeyboardInterrupt (the kernel's interrupt), which
+    typer turns into the status 130, is said in a line and raised again, as any Python call
+    raises it (a RUN's staging folder is removed on its way out)."""
+    from aekit.viz.notebook_figures import drawn_for_files
+
+    debug = "--debug" in words
+    words = [word for word in words if word != "--debug"]
+    said_warnings.shown.clear()  # an earlier command's are neither said again nor recorded
+    hook, matplotlib_log = sys.excepthook, logging.getLogger("matplotlib")
+    level = matplotlib_log.level
+    with warnings.catch_warnings(), drawn_for_files():
+        for pattern in _SILENCED:
+            warnings.filterwarnings("ignore", message=pattern)
+        warnings.showwarning = _show_warning
+        matplotlib_log.setLevel(logging.ERROR)
+        try:
+            code = _command_status(app, debug, words)
+        finally:
+            sys.excepthook = hook
+            matplotlib_log.setLevel(level)
+            said_warnings.shown.clear()
+    if code == INTERRUPTED:  # typer's status of a KeyboardInterrupt, which it swallows
+        typer.echo(f"aekit: {stopping.STOPPING_SIGNALS[signal.SIGINT]}", err=True)
+        raise KeyboardInterrupt
+    return code
+
+
 def _exit_status(app: Callable[[], object], debug: bool) -> int:
     """The command's exit status, its message said; a closed pipe on stdout or stderr ends it
     quietly (:mod:`aekit.cli.streams`), another failure to print is said once it finished."""
@@ -103,14 +139,18 @@ def _decided(app: Callable[[], object], debug: bool) -> int:
         return 128 + stop.signum
 
 
-def _command_status(app: Callable[[], object], debug: bool) -> int:
-    if (foreign := not_utf8(sys.argv[1:])) is not None:  # in the typed command's words
-        typer.echo(f"aekit: error: {refusal(foreign, sys.argv[1:])}", err=True)
+def _command_status(app: Callable[..., object], debug: bool, words: list[str] | None = None) -> int:
+    """The exit status of the typer ``app`` run on ``words`` (the process's arguments when
+    None), every error said in one line: no signal, stream or exit of the process's own."""
+    typed = sys.argv[1:] if words is None else words
+    if (foreign := not_utf8(typed)) is not None:  # in the typed command's words
+        typer.echo(f"aekit: error: {refusal(foreign, typed)}", err=True)
         return 2
+    given = {} if words is None else {"args": words, "prog_name": "aekit"}
     try:
         # Not standalone: typer would print a wrong command line as a framed box of five lines,
         # and a script reads one (below); --help and --version come back as an exit code.
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, **given)
     except Warning as err:  # one that -W error or PYTHONWARNINGS=error raised: one line too
         if debug:
             traceback.print_exc()
@@ -135,7 +175,7 @@ def _command_status(app: Callable[[], object], debug: bool) -> int:
         return 1
     except ClickException as err:  # a wrong command line: an unknown option, a missing value
         if err.format_message():  # bare 'aekit': the help was the answer
-            typer.echo(f"aekit: error: {usage_message(err)}", err=True)
+            typer.echo(f"aekit: error: {usage_message(err, words)}", err=True)
         return err.exit_code
     except SystemExit as leaving:  # uvicorn's exit when the server could not start
         if not isinstance(leaving.code, (int, type(None))):
