@@ -31,9 +31,10 @@ def float64_copy(network: nn.Module) -> nn.Module:
     network, else a new one (kept in its place). NaN never equals itself: a network holding one
     is copied at every call."""
     kept = _COPIES.get(network)
-    if kept is None or not _same_network(kept, network):
-        values = [t.detach().clone() for t in _tensors(network)]
-        kept = _structure(network), copy.deepcopy(network).to(torch.float64).eval(), values
+    structure, tensors = _parts(network)
+    if kept is None or not _same_network(kept, structure, tensors):
+        values = [t.detach().clone() for t in tensors]
+        kept = structure, copy.deepcopy(network).to(torch.float64).eval(), values
         _COPIES[network] = kept
     return kept[1]
 
@@ -43,23 +44,26 @@ def forget(network: nn.Module) -> None:
     _COPIES.pop(network, None)
 
 
-def _structure(network: nn.Module) -> tuple:
-    """What a network is beside its tensors' values: its modules and their forward hooks (a
-    layer swapped or a hook added is a change the copy must follow)."""
-    return tuple(
-        (id(m), len(m._forward_hooks), len(m._forward_pre_hooks)) for m in network.modules()
-    )
+def _parts(network: nn.Module) -> tuple[tuple, list[torch.Tensor]]:
+    """What a network is beside its tensors' values, its modules and their forward hooks (a
+    layer swapped or a hook added is a change the copy must follow), and its parameters and
+    buffers, each once (a tied weight is one tensor): read in one walk of its modules, where
+    ``modules()``, ``parameters()`` and ``buffers()`` walked them three times (a third of a
+    one-row transform's time went to walking them)."""
+    structure, tensors, seen = [], [], set()
+    for module in network.modules():
+        structure.append((id(module), len(module._forward_hooks), len(module._forward_pre_hooks)))
+        for tensor in (*module._parameters.values(), *module._buffers.values()):
+            if tensor is not None and id(tensor) not in seen:
+                seen.add(id(tensor))
+                tensors.append(tensor)
+    return tuple(structure), tensors
 
 
-def _tensors(network: nn.Module) -> list[torch.Tensor]:
-    return [*network.parameters(), *network.buffers()]
-
-
-def _same_network(kept: tuple, network: nn.Module) -> bool:
-    structure, _, then = kept
-    if structure != _structure(network):
+def _same_network(kept: tuple, structure: tuple, now: list[torch.Tensor]) -> bool:
+    then_structure, _, then = kept
+    if structure != then_structure:
         return False
-    now = _tensors(network)
     return len(now) == len(then) and all(
         a.shape == b.shape and a.device == b.device and torch.equal(a.detach(), b)
         for a, b in zip(now, then)
