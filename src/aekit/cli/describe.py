@@ -157,7 +157,6 @@ def info(run: Described, as_json: AsJson = False) -> None:
     'aekit compress' file, an 'aekit index' index or a training checkpoint holds (--json: as
     one JSON object)."""
     from aekit.cli.runs import model_path
-    from aekit.estimators.resolved_settings import resolved_settings
     from aekit.io.files import read_file, stored_format
     from aekit.io.model_file import MODEL
 
@@ -173,6 +172,9 @@ def info(run: Described, as_json: AsJson = False) -> None:
         facts = describe_checkpoint(checkpoint)
         return print_facts(str(checkpoint), facts, as_json, {"file": str(checkpoint)})
     estimator = load_run(run)  # validated as every other command validates it
+    # (imported once it is: a file refused by the file layer imports no estimator)
+    from aekit.estimators.resolved_settings import resolved_settings
+
     header, _ = read_file(model_path(run), MODEL)
     fitted = header["fitted"]
     history = fitted.get("history_", {})
