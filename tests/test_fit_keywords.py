@@ -85,3 +85,24 @@ def test_the_refusal_leaves_a_fitted_owner_of_networks_fitted(owner):
     with pytest.raises(TypeError, match="does not support sample_weight"):
         fitted.fit(X, sample_weight=W)
     assert sorted(name for name in vars(fitted) if name.endswith("_")) == kept
+
+
+@pytest.mark.parametrize("owner", OWNERS, ids=[type(e).__name__ for e in OWNERS])
+@pytest.mark.parametrize(
+    "call, refusal",
+    [
+        (lambda fitted: fitted.fit(), r"missing 1 required positional argument: 'X'"),
+        (
+            lambda fitted: fitted.fit(X, None, None, None, "extra"),
+            r"takes from 2 to \d positional arguments but 6",
+        ),
+        (lambda fitted: fitted.fit(X, X=X), r"got multiple values for argument 'X'"),
+    ],
+    ids=["no X", "extra positional", "X twice"],
+)
+def test_a_call_python_refuses_leaves_a_fitted_owner_of_networks_fitted(owner, call, refusal):
+    fitted = owner.fit(X)
+    kept = sorted(name for name in vars(fitted) if name.endswith("_"))
+    with pytest.raises(TypeError, match=rf"^{type(owner).__name__}\.fit\(\) {refusal}"):
+        call(fitted)  # Python's own words, naming the user's class
+    assert sorted(name for name in vars(fitted) if name.endswith("_")) == kept

@@ -72,12 +72,14 @@ def whole_or_unfitted(fit: Callable | None = None, *, instead: str = REPEAT_ROWS
 
     A keyword ``fit`` does not name (``sample_weight``) is refused first, in ``instead``'s words
     (:func:`aekit.data.fit_keywords.refuse_fit_keywords`), while a fitted estimator is still
-    whole: a mistyped call must not unfit it."""
+    whole: a mistyped call must not unfit it. So are arguments Python would refuse (no X, one
+    too many, X given twice), in Python's own words: they unfitted it before their TypeError."""
     if fit is None:  # @whole_or_unfitted(instead=...)
         return functools.partial(whole_or_unfitted, instead=instead)
+    signature = inspect.signature(fit)
     named = {
         name
-        for name, parameter in inspect.signature(fit).parameters.items()
+        for name, parameter in signature.parameters.items()
         if parameter.kind is not inspect.Parameter.VAR_KEYWORD
     }
 
@@ -85,6 +87,12 @@ def whole_or_unfitted(fit: Callable | None = None, *, instead: str = REPEAT_ROWS
     def fitted_whole(self: Any, *args: Any, **kwargs: Any) -> Any:
         unsupported = {name: value for name, value in kwargs.items() if name not in named}
         refuse_fit_keywords(self, unsupported, args[0] if args else kwargs.get("X"), instead)
+        try:
+            signature.bind(self, *args, **kwargs)
+        except TypeError:
+            # Python refuses the call before fit's body runs, naming the class ("AnomalyDetector
+            # .fit() missing 1 required positional argument: 'X'"), where bind's words name none
+            return fit(self, *args, **kwargs)
         forget_fitted(self)
         try:
             return fit(self, *args, **kwargs)
