@@ -101,3 +101,32 @@ def test_detects_advice_for_its_members_is_a_member_params_the_command_reads():
         {"tol": 1e-5, "learning_rate_init": 0.003},
         {"batch_size": 32},
     ]
+
+
+@pytest.mark.parametrize(
+    "detector, why",
+    [
+        (dict(n_estimators=2, member_training="sequential"), r"n_estimators=2 members"),
+        (dict(n_estimators=2, member_training="stacked"), r"n_estimators=2 members"),
+        (dict(n_estimators=1, trim_fraction=0.1), r"with trim_fraction=0\.1 each refitted"),
+    ],
+    ids=["sequential", "stacked", "refit"],
+)
+@pytest.mark.parametrize("given", ["member_params", "estimator"])
+def test_a_checkpoint_shared_by_several_networks_is_refused_before_any_trains(
+    tmp_path, detector, why, given
+):
+    # member 2 found member 1's checkpoint mid-fit ("belongs to another run"); 'stacked' said
+    # to train them one by one, which failed so
+    folder = tmp_path / "ck"
+    member = {"checkpoint_dir": str(folder), "max_iter": 2}
+    params = (
+        {"member_params": member}
+        if given == "member_params"
+        else {"estimator": aekit.DenoisingAutoencoder(**member)}
+    )
+    with pytest.raises(ValueError, match=rf"checkpoint_dir=.*\({why}.*Leave checkpoint_dir out"):
+        aekit.AnomalyDetector(random_state=0, **detector, **params).fit(X)
+    assert not folder.exists()  # no network trained
+    one = aekit.AnomalyDetector(random_state=0, n_estimators=1, **params).fit(X)
+    assert one.estimators_[0].n_iter_ == 2 and any(folder.iterdir())  # one network: checkpointed

@@ -153,7 +153,9 @@ DETECTOR_PARAMETERS = """Unsupervised outlier detector built on aekit autoencode
         member in a search, ``GridSearchCV(det, {"member_params": [{"max_iter": 50}, ...]})``:
         ``estimator__max_iter`` names no estimator while ``estimator`` is None. None (or
         ``{}``): the default member as it is. With an ``estimator``, an error: set its
-        parameters there.
+        parameters there. A ``checkpoint_dir`` (here or in ``estimator``) is refused when
+        the detector trains several networks (``n_estimators`` > 1, ``trim_fraction`` > 0):
+        a checkpoint holds one network's run.
     random_state : int, RandomState or None, default=None
         Seeds the members' weights and training.
 """

@@ -48,6 +48,7 @@ from aekit.anomaly.members import (
     default_member,
     member_for_new_rows,
     refuse_member_params_beside,
+    refuse_shared_checkpoint,
     tuned_member,
     warn_member_draws_unread,
     warn_rows_all_alike,
@@ -234,6 +235,10 @@ class AnomalyDetector(
             warn_member_draws_unread(base, int(self.n_draws))
             if self.categorical_groups_ and base.get_params().get("categorical_groups") is None:
                 base = clone(base).set_params(categorical_groups=self.categorical_groups_)
+        given = (
+            "member_params" if self.estimator is None else f"estimator={type(base).__name__}(...)"
+        )
+        refuse_shared_checkpoint(base, given, int(self.n_estimators), float(self.trim_fraction))
         self._fit_distances = {}  # the training rows' neighbour terms, asked for thrice
         try:
             self._start_ensemble(A)

@@ -127,6 +127,29 @@ def tuned_member(member: Any, member_params: dict | None) -> Any:
     return member_for_new_rows(tuned)
 
 
+def refuse_shared_checkpoint(
+    base: Any, given: str, n_estimators: int, trim_fraction: float
+) -> None:
+    """A ``ValueError`` before any network trains when ``base`` has a ``checkpoint_dir`` and
+    the detector trains more than one network from it (``given``: how the user set it, member
+    params or estimator): the second found the first's checkpoint, "belongs to another run",
+    mid-fit (member_training='stacked' advised 'sequential', which failed so)."""
+    folder = base.get_params().get("checkpoint_dir")
+    networks = []
+    if n_estimators > 1:
+        networks.append(f"n_estimators={n_estimators} members, each seeded apart")
+    if trim_fraction > 0:
+        networks.append(f"with trim_fraction={trim_fraction} each refitted on its kept rows")
+    if folder is None or not networks:
+        return
+    raise ValueError(
+        f"{given} sets checkpoint_dir={str(folder)!r}, and the detector trains several networks "
+        f"from it ({'; '.join(networks)}): a checkpoint holds one network's run, so each would "
+        "find another's. Leave checkpoint_dir out, or fit one member without a refit "
+        "(n_estimators=1, trim_fraction=0)."
+    )
+
+
 def refuse_member_params_beside(estimator: Any, member_params: dict | None) -> None:
     """``member_params`` tunes the default member; a given ``estimator`` takes its own."""
     if estimator is not None and member_params:
