@@ -64,5 +64,18 @@ def test_labels_of_another_length_than_the_rows_are_refused(tmp_path):
     np.savez(tmp_path / "s.npz", X_train=np.ones((30, 4)), y_train=np.int64(3))
     with pytest.raises(ValueError, match=r"d\.npz: its labels 'y' hold 5 value\(s\) for the 30 "):
         load_array(tmp_path / "d.npz")
-    with pytest.raises(ValueError, match=r"labels 'y_train' hold 1 value\(s\) for the 30 rows"):
+    with pytest.raises(ValueError, match=r"labels 'y_train' must be 1-D, .* of the 30 rows"):
         load_array(tmp_path / "s.npz", key="X_train")
+
+
+def test_labels_not_1d_are_refused_by_their_shape_and_a_column_of_them_is_read(tmp_path):
+    # y of shape (1, 40) beside 40 rows "held 1 value(s)"; a 0-d y beside one row "held 1
+    # value(s) for the 1 rows ... save one label a row", which it seemed to be
+    np.savez(tmp_path / "row.npz", X=np.ones((40, 4)), y=np.arange(40).reshape(1, 40))
+    np.savez(tmp_path / "one.npz", X=np.ones((1, 4)), y=np.int64(3))
+    np.savez(tmp_path / "col.npz", X=np.ones((40, 4)), y=np.arange(40).reshape(40, 1))
+    for name, shape in (("row", r"\(1, 40\)"), ("one", r"\(\)")):
+        with pytest.raises(ValueError, match=rf"labels 'y' must be 1-D, .*; got shape {shape}\.$"):
+            load_array(tmp_path / f"{name}.npz")
+    X, y = load_array(tmp_path / "col.npz")  # one label a row, as a column: read as 1-D is
+    assert y.shape == (40, 1)

@@ -109,12 +109,27 @@ def load_npz(path: Path, key: str | None = None) -> tuple[np.ndarray, np.ndarray
         except (zipfile.BadZipFile, *_DAMAGED) as exc:
             raise ValueError(f"{path} is a damaged .npz (zip) archive: {exc}") from None
     if y is not None and X.ndim >= 1 and (y.ndim == 0 or len(y) != len(X)):
-        # else a row's label was another row's, or an IndexError far from the file
-        raise ValueError(
-            f"{path}: its labels {y_key!r} hold {y.size if y.ndim == 0 else len(y)} value(s) "
-            f"for the {len(X)} rows of {x_key!r}; save one label a row."
-        )
+        _refuse_labels_not_a_row_each(path, X, y, x_key, y_key)
     return X, y
+
+
+def _refuse_labels_not_a_row_each(
+    path: Path, X: np.ndarray, y: np.ndarray, x_key: str, y_key: str
+) -> None:
+    """The ``ValueError`` of labels ``y`` that are not one a row of ``X`` (else a row's label
+    was another row's, or an IndexError far from the file): their shape when not 1-D, as the
+    check of a 1-D y that comes later says it (a 0-d y beside one row "held 1 value(s) for the
+    1 rows"; one of shape (1, 40) "held 1 value(s)" for 40). A column of one label a row,
+    (n, 1), is not refused here: labels are read from it as from a 1-D y."""
+    if y.ndim != 1:
+        raise ValueError(
+            f"{path}: its labels {y_key!r} must be 1-D, one label a row of the {len(X)} rows "
+            f"of {x_key!r}; got shape {y.shape}."
+        )
+    raise ValueError(
+        f"{path}: its labels {y_key!r} hold {len(y)} value(s) for the {len(X)} rows of "
+        f"{x_key!r}; save one label a row."
+    )
 
 
 def _pick_x_key(path: Path, keys: list[str]) -> str:
