@@ -138,3 +138,27 @@ def test_no_data_hash_reads_data_no_more_and_is_recorded_so(table, tmp_path, mon
     ok(invoke("detect", table, *detect))
     assert _recorded(tmp_path / "D")["hashed"] is False
     assert "--no-data-hash" in (tmp_path / "D" / "command.txt").read_text()
+
+
+def test_detect_series_and_finetune_write_no_data_hash_in_command_txt(tmp_path, monkeypatch):
+    # their command.txt, built flag by flag, left --no-data-hash out: rerun, it hashed DATA
+    from aekit.cli import data_fingerprint
+
+    def read(*args):
+        raise AssertionError("DATA was read to hash it")
+
+    monkeypatch.setattr(data_fingerprint, "_add_bytes", read)
+    rng = np.random.default_rng(0)
+    labelled = tmp_path / "ty.csv"
+    frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "c"])
+    frame.assign(y=np.arange(60) % 2).to_csv(labelled, index=False)
+    _train(labelled, *QUICK, "--ignore-column", "y", "--no-data-hash", "--out", tmp_path / "A")
+    finetune = ["--label-column", "y", "--epochs", "1", "--quiet", "--no-data-hash"]
+    ok(invoke("finetune", tmp_path / "A", labelled, *finetune, "--out", tmp_path / "F"))
+    series = tmp_path / "s.csv"
+    frame.to_csv(series, index=False)
+    hashless = ["--window", "8", "--epochs", "1", "--quiet", "--no-data-hash"]
+    ok(invoke("detect-series", series, *hashless, "--out", tmp_path / "S"))
+    for run in ("F", "S"):
+        assert _recorded(tmp_path / run)["hashed"] is False
+        assert "--no-data-hash" in (tmp_path / run / "command.txt").read_text().split()

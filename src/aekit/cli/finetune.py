@@ -172,7 +172,8 @@ def finetune(
         }
         write_utf8(staging / "config.toml", tomli_w.dumps(document))
         words = ["finetune", str(run), data, "--task", task]
-        command = runs.rerunning_command(words, params, options.typed(), out)
+        typed = options.typed() | {"no_data_hash": no_data_hash}  # a flag when True
+        command = runs.rerunning_command(words, params, typed, out)
         write_utf8(staging / "command.txt", command + "\n")
     typer.echo(f"{trained(estimator)}\nrun: {out}")
 

@@ -269,6 +269,7 @@ def detect_series(
                 words += [runs.FLAGS.get(name, "--" + name.replace("_", "-")), str(value)]
         for pair in param or []:
             words += ["--param", pair]
+        words += ["--no-data-hash"] if no_data_hash else []  # rerun, it skips the hash too
         words += table_options.flags()  # --sep ... --id-column, as DATA was read
         write_utf8(staging / "command.txt", shlex.join([*words, "--out", str(out)]) + "\n")
     flagged = int(values[:, columns.index("anomaly")].astype(bool).sum())
