@@ -99,3 +99,28 @@ def test_a_cut_off_compressed_data_is_left_to_the_reader_when_looking_for_the_la
     assert recorded_label_column(tmp_path, str(tmp_path / "cut.csv.gz")) is None
     with pytest.raises(ValueError, match=r"cut\.csv\.gz is not a readable \.gz file"):
         load_data(str(tmp_path / "cut.csv.gz"), DataOptions())
+
+
+def _damaged(packed: bytes) -> bytes:
+    """``packed`` with 25 bytes of its stream, past the header, zeroed: whole, not cut off."""
+    return packed[:15] + b"\0" * 25 + packed[40:]
+
+
+@pytest.mark.parametrize("compression", ["gz", "xz", "bz2"])
+def test_a_damaged_compressed_data_is_said_unreadable_in_one_line(tmp_path, compression):
+    # gzip's zlib.error and xz's LZMAError are no OSError: both escaped as tracebacks, from the
+    # look for a RUN's label column and from DATA's reader, where a cut-off file was said so
+    import bz2
+    import lzma
+
+    from aekit.cli.common import recorded_label_column
+
+    pack = {"gz": gzip.compress, "xz": lzma.compress, "bz2": bz2.compress}[compression]
+    (tmp_path / "config.toml").write_text('[data]\npath = "t.csv.gz"\nlabel_column = "y"\n')
+    bad = tmp_path / f"bad.csv.{compression}"
+    bad.write_bytes(_damaged(pack(_table(2000).to_csv(index=False).encode())))
+    assert recorded_label_column(tmp_path, str(bad)) is None  # left to the reader
+    with pytest.raises(
+        ValueError, match=rf"bad\.csv\.{compression} is not a readable \.{compression} file: "
+    ):
+        load_data(str(bad), DataOptions())

@@ -181,6 +181,7 @@ def column_of_table(column: str | None, data: str) -> str | None:
     its first file, whose columns they all share), else None."""
     from aekit.cli.data import on_disk
     from aekit.data.file_kinds import TABLE_SUFFIXES, csv_separator, data_suffix
+    from aekit.data.unreadable_streams import UNREADABLE_STREAM
 
     path = Path(data)
     if column is None:
@@ -204,9 +205,9 @@ def column_of_table(column: str | None, data: str) -> str | None:
             import pyarrow.parquet as pq
 
             names = pq.read_schema(path).names
-    # UnicodeDecodeError and pandas' are ValueErrors; EOFError: a cut-off .gz, .bz2 or .xz
+    # UnicodeDecodeError and pandas' are ValueErrors; a cut-off or damaged .gz, .bz2 or .xz
     # (escaping, typer made it an Abort with a traceback); the reader of DATA then says so
-    except (ValueError, OSError, LookupError, EOFError):
+    except (*UNREADABLE_STREAM, ValueError, LookupError):
         return None
     return column if column in names else None
 

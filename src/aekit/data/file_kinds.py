@@ -12,6 +12,8 @@ import functools
 import os
 from pathlib import Path
 
+from aekit.data.unreadable_streams import UNREADABLE_STREAM
+
 # the compressions pandas.read_csv infers from a file name (compression="infer")
 COMPRESSIONS = (".gz", ".bz2", ".xz", ".zip", ".zst")
 TEXT_TABLES = (".csv", ".tsv", ".txt", ".dat", ".data")  # a .tsv is a CSV separated by tabs
@@ -81,7 +83,7 @@ def _text_bytes(name: str, size: int, modified: int, cap: int) -> int:
             while total <= cap and (block := text.read(1 << 22)):
                 total += len(block)
         return total
-    except (EOFError, OSError, zipfile.BadZipFile, lzma.LZMAError):
+    except (*UNREADABLE_STREAM, zipfile.BadZipFile):
         return size  # a damaged file: its reader says so, naming it
 
 

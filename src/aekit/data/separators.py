@@ -97,12 +97,14 @@ def first_lines(path: str | os.PathLike[str], encoding: str) -> list[str]:
     (the reader's own message says why)."""
     from pandas.io.common import get_handle
 
+    from aekit.data.unreadable_streams import UNREADABLE_STREAM
+
     try:
         with get_handle(
             path, "r", encoding=encoding, compression="infer", errors="replace"
         ) as handles:
             text = handles.handle.read(SNIFFED_CHARS)
-    except (OSError, EOFError, ValueError, LookupError):
+    except (*UNREADABLE_STREAM, ValueError, LookupError):
         return []
     lines = text.splitlines()
     if len(text) == SNIFFED_CHARS and len(lines) > 1:

@@ -34,6 +34,7 @@ from aekit.data.separators import (
     splits_into_numbers,
 )
 from aekit.data.thousands_groups import refuse_misplaced_thousands
+from aekit.data.unreadable_streams import UNREADABLE_STREAM
 from aekit.data.whole_file_checks import WholeFileChecks, unnamed_columns
 
 
@@ -63,7 +64,7 @@ def _undecodable(path: Path, encoding: str) -> str:
                     line.decode(encoding)
                 except UnicodeDecodeError as err:
                     return f"line {number}, byte {err.start + 1} of it"
-    except (OSError, EOFError, ValueError, LookupError):
+    except (*UNREADABLE_STREAM, ValueError, LookupError):
         pass
     return "some byte"
 
@@ -106,7 +107,7 @@ def _refuse_other_separator(
             table = pd.read_csv(
                 path, sep=sep, encoding=encoding, nrows=1, header=0 if header else None
             )
-        except (ValueError, OSError, EOFError, LookupError, pd.errors.ParserError):
+        except (*UNREADABLE_STREAM, ValueError, LookupError, pd.errors.ParserError):
             return  # the caller's own message says what is wrong
     names = [str(v) for v in (table.columns if header else table.iloc[0])]
     cells = [] if parsed is None else [str(v) for v in parsed.iloc[0]]
@@ -297,7 +298,7 @@ def read_csv(
         _refuse_decimal_commas_as_separator(path, sep, decimal, encoding, header)
         _refuse_other_separator(path, sep, encoding, header)
         raise ValueError(parser_error_message(path, err)) from None
-    except (EOFError, OSError) as err:  # a cut-off or damaged compressed file
+    except UNREADABLE_STREAM as err:  # a cut-off or damaged compressed file
         if data_suffix(path) == Path(path).suffix.lower():
             raise
         raise ValueError(f"{path} is not a readable {Path(path).suffix} file: {err}") from None
