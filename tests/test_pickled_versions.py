@@ -71,3 +71,16 @@ def test_each_estimator_of_a_detectors_pickle_records_the_version(monkeypatch):
         pickle.loads(blob)
     named = {w.message.estimator_name for w in said.list}
     assert named == {"AnomalyDetector", "DenoisingAutoencoder", "TabularEncoder"}
+
+
+def test_joblib_load_warns_at_the_line_that_loads(monkeypatch, tmp_path):
+    # joblib's unpickler is pickle's pure-Python one: the warning named pickle.py's line
+    import joblib
+
+    fitted = aekit.TabularEncoder().fit(X)
+    with monkeypatch.context() as patch:
+        patch.setattr(versions, "__version__", "0.0.1")
+        joblib.dump(fitted, tmp_path / "e.joblib")
+    with pytest.warns(InconsistentAekitVersionWarning) as said:
+        joblib.load(tmp_path / "e.joblib")
+    assert [warning.filename for warning in said.list] == [__file__]
