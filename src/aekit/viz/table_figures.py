@@ -179,8 +179,9 @@ def _default_pair(X: np.ndarray) -> list[int]:
     pair most correlated, columns of more than two values first. Two 0/1 columns, such as two
     of one one-hot group, are the most correlated pair of a table (-1 for a group of two) and
     scatter as corners that say nothing of the model: chosen only where no column has more."""
-    ordered = np.sort(X, axis=0)
-    measured = (np.diff(ordered, axis=0) != 0).sum(axis=0) >= 2  # three values or more
+    # three values or more: one strictly between the column's least and greatest (X is finite,
+    # check_table); sorting every column to count them took 3 of 5 s for 60,000 x 784
+    measured = ((X != X.min(axis=0)) & (X != X.max(axis=0))).any(axis=0)
     order = np.lexsort((-X.var(axis=0), ~measured))  # measured first, each by its variance
     candidates = np.sort(order[:12])
     with np.errstate(invalid="ignore", divide="ignore"):
