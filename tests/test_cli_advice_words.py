@@ -162,7 +162,8 @@ def test_a_seed_out_of_range_is_said_as_the_seed_option():
 
 def test_a_detectors_members_not_learning_are_not_told_to_use_detects_param():
     # 'aekit detect' advised --param tol / learning_rate_init / batch_size, which the detector
-    # refuses ('AnomalyDetector has no parameter tol'): they are its members' settings
+    # refuses ('AnomalyDetector has no parameter tol'): they are its members' settings, which
+    # its member_params sets
     stopped = (
         "It stopped before max_iter, its loss improving by less than tol=0.0001 for "
         "n_iter_no_change=10 epochs: train longer (a smaller tol or a larger n_iter_no_change) "

@@ -8,6 +8,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 import aekit
+from aekit.anomaly.members import default_member, tuned_member
 
 rng = np.random.RandomState(0)
 X = rng.normal(size=(150, 4))
@@ -130,3 +131,43 @@ def test_a_checkpoint_shared_by_several_networks_is_refused_before_any_trains(
     assert not folder.exists()  # no network trained
     one = aekit.AnomalyDetector(random_state=0, n_estimators=1, **params).fit(X)
     assert one.estimators_[0].n_iter_ == 2 and any(folder.iterdir())  # one network: checkpointed
+
+
+UNLEARNED = (
+    "It says: 3 epochs, squared error 0.9; it has not learned. Train longer (a larger max_iter) "
+    "or with a larger learning_rate_init. An epoch of its 150 rows in batches of 128 is 2 "
+    "gradient steps (6 in all): a smaller batch_size (e.g. 32) takes more."
+)
+
+
+def _advised(given_params, monkeypatch):
+    """What 'aekit detect --param ...' says of UNLEARNED, and the member_params it advises."""
+    import re
+
+    from aekit.cli import outputs
+    from aekit.cli.errors import for_the_command_line
+    from aekit.cli.runs import parse_value
+
+    monkeypatch.setattr(outputs, "current_call", ("detect", None, {"param": given_params}))
+    said = for_the_command_line(UNLEARNED, {"normal_rows", "param"})
+    tables = re.findall(r"--param 'member_params=(\{[^}]*\})'", said)
+    return said, [parse_value(table) for table in tables]
+
+
+def test_detects_advice_is_one_member_params_with_the_users_own_and_each_advised_value(
+    monkeypatch,
+):
+    # two advices gave two member_params (each dropping the other's values), the words on the
+    # other --param twice, and neither kept the member_params the user gave
+    said, tables = _advised([], monkeypatch)
+    assert tables == [{"max_iter": 200, "learning_rate_init": 0.003, "batch_size": 32}]
+    assert said.count("the other --param set") == 1
+    assert said.endswith("a smaller batch takes more (batch_size=32, in that member_params).")
+    given = ["n_estimators=1", "member_params={max_iter=500, hidden_layer_sizes=[16]}"]
+    said, tables = _advised(given, monkeypatch)
+    # the user's max_iter already above the advice's 200: taken further, not back down
+    assert tables == [
+        {"max_iter": 1000, "hidden_layer_sizes": [16], "learning_rate_init": 0.003,
+         "batch_size": 32}
+    ]  # fmt: skip
+    tuned_member(default_member(150, 4), tables[0])  # the member takes it

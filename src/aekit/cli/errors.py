@@ -10,6 +10,7 @@ import errno
 import re
 
 from aekit.cli.advice import ADVICE, OPTION_ADVICE
+from aekit.cli.member_advice import merged_member_params
 from aekit.cli.running_command import running_options
 from aekit.cli.shell_words import shell_word
 
@@ -26,7 +27,7 @@ def for_the_command_line(text: str, options: set[str] | None = None) -> str:
             text = re.sub(pattern, _shell_quoted(advice), text)
     for pattern, replacement in ADVICE:
         text = re.sub(pattern, _shell_quoted(replacement), text)
-    return text
+    return merged_member_params(text)  # the advice of a detector's members, one table
 
 
 _OPTION_VALUE = re.compile(r"(--[a-z-]+ )\\(\d)")  # '--id-column \2' in a replacement

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import shlex
 
+from aekit.cli.member_advice import MEMBER_ADVICE
+
 
 def _leave_out_unexpected(match: re.Match) -> str:
     """The columns a series run never saw (a label column beside the values, as in the file it
@@ -34,14 +36,6 @@ def _leave_an_empty_column_out(match: re.Match) -> str:
     if isinstance(data, str) and data.lower().endswith((".npy", ".npz")) and delete:
         return f"{match[1]}: leave it out of DATA ({delete[0]} in Python, then np.save)"
     return f"{match[1]}: leave it out with --ignore-column {shell_word(match[3])}{match[4] or ''}"
-
-
-# The default members of 'aekit detect' train as its member_params say (the only members the
-# command builds); each other --param sets the detector's own settings, not its members'
-_MEMBERS = (
-    "Train the detector's members so with --param 'member_params={{{}}}' (the other --param "
-    "set the detector's own settings, not its members')."
-)
 
 
 # Advice that names an option of a fitting command: (pattern, the option, the advice in a
@@ -138,26 +132,9 @@ OPTION_ADVICE = (
         r"--epochs (max_iter) must be at least 1; got \1.",
         None,
     ),
-    (  # the same warnings of a detector's members in 'aekit detect' (the command with
-        # --normal-rows): its --param sets the detector's own settings, which refuse these
-        r"\bTrain longer \(a larger max_iter\) or with a larger learning_rate_init\.",
-        "normal_rows",
-        _MEMBERS.format("max_iter=200, learning_rate_init=0.003"),
-        None,
-    ),
-    (
-        r"\btrain longer \(a smaller tol or a larger n_iter_no_change\) or with a larger "
-        r"learning_rate_init\.",
-        "normal_rows",
-        "t" + _MEMBERS.format("tol=1e-5, learning_rate_init=0.003")[1:],
-        None,
-    ),
-    (
-        r": a smaller batch_size \(e\.g\. 32\) takes more\.",
-        "normal_rows",
-        ": a smaller batch takes more; t" + _MEMBERS.format("batch_size=32")[1:],
-        None,
-    ),
+    # the same warnings of a detector's members in 'aekit detect' (the command with
+    # --normal-rows): its --param sets the detector's own settings, which refuse these
+    *MEMBER_ADVICE,
     (  # the convergence warnings (aekit.estimators._convergence, the Compressor's): the
         # learning rate first, where a command has --param (aekit demo has --epochs alone)
         r"(\bTrain longer \(a larger max_iter\)) or with a larger learning_rate_init\.",
