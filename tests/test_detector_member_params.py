@@ -62,7 +62,8 @@ def test_member_params_survive_save_and_load(tmp_path):
     "given, said",
     [
         ({"member_params": {"max_itre": 3}}, r"names \['max_itre'\], which the default member, "
-         r"a DenoisingAutoencoder, does not take; its parameters are \['activation'"),
+         r"a DenoisingAutoencoder, does not take \(did you mean max_iter\?\); its parameters "
+         r"are \['activation'"),
         ({"member_params": {"random_state": 3}}, r"sets random_state, which the detector sets on "
          r"each member \(each seeded from AnomalyDetector\(random_state=\.\.\.\)"),
         ({"member_params": {"max_iter": 3}, "estimator": aekit.Autoencoder()},
@@ -171,3 +172,25 @@ def test_detects_advice_is_one_member_params_with_the_users_own_and_each_advised
          "batch_size": 32}
     ]  # fmt: skip
     tuned_member(default_member(150, 4), tables[0])  # the member takes it
+
+
+def test_an_unknown_member_parameter_lists_only_those_member_params_takes_and_in_cli_words():
+    # the list held random_state and verbose, which member_params refuses; no nearest name was
+    # offered; on the command line the seed was AnomalyDetector(random_state=...), not --seed
+    from aekit.cli.errors import for_the_command_line
+
+    member = default_member(150, 4)
+    words = r"the default member, an Autoencoder, does not take; its parameters are \["
+    with pytest.raises(ValueError, match=words) as unknown:
+        tuned_member(member, {"zzz": 1})
+    listed = str(unknown.value).rpartition("its parameters are ")[2]
+    assert "'max_iter'" in listed
+    assert "random_state" not in listed and "verbose" not in listed
+    with pytest.raises(ValueError) as fixed:
+        tuned_member(member, {"random_state": 3})
+    said = for_the_command_line(str(fixed.value), {"seed", "param", "normal_rows"})
+    assert said == (
+        "--param member_params sets random_state, which the detector sets on each member (each "
+        "seeded from --seed, none showing a progress bar): leave random_state out of --param "
+        "member_params."
+    )

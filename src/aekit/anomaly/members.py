@@ -10,6 +10,7 @@ as one batched network, so a GPU is kept busy and the CPU does fewer, larger ope
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import warnings
 from collections.abc import Callable, Sequence
@@ -24,7 +25,7 @@ from aekit.anomaly.ensemble import neighbor_count
 from aekit.estimators.epochs import epochs_for_steps
 from aekit.estimators.interrupted_fits import networks_of
 from aekit.estimators.stacked import fit_stacked, stack_refusal
-from aekit.warning_lines import caller_level
+from aekit.warning_lines import caller_level, with_article
 
 MEMBER_TRAINING = ("auto", "stacked", "sequential")
 
@@ -111,9 +112,14 @@ def tuned_member(member: Any, member_params: dict | None) -> Any:
     taken = member.get_params(deep=False)
     unknown = sorted(set(member_params) - set(taken), key=str)
     if unknown:
+        # the detector's own are no parameters to set here (refused below): not listed
+        settable = sorted(name for name in taken if name not in SET_BY_THE_DETECTOR)
+        near = [difflib.get_close_matches(str(n), settable, n=1, cutoff=0.75) for n in unknown]
+        meant = [found[0] for found in near if found]
+        guess = f" (did you mean {', '.join(meant)}?)" if meant else ""
         raise ValueError(
-            f"member_params names {unknown}, which the default member, a {kind}, does not "
-            f"take; its parameters are {sorted(taken)}."
+            f"member_params names {unknown}, which the default member, {with_article(kind)}, "
+            f"does not take{guess}; its parameters are {settable}."
         )
     fixed = [name for name in SET_BY_THE_DETECTOR if name in member_params]
     if fixed:

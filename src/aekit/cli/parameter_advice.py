@@ -1,7 +1,7 @@
 """The command line's words for scikit-learn's check of a parameter (``The 'threshold'
 parameter of AnomalyDetector must be ...``) and for the threshold settings a rule does not read:
-the option that set the parameter (``--threshold``, ``--seed``), else ``--param NAME``; part of
-:data:`aekit.cli.advice.ADVICE`."""
+the option that set the parameter (``--threshold``, ``--seed``), else ``--param NAME``; and for
+the refusals of a detector's ``member_params``; part of :data:`aekit.cli.advice.ADVICE`."""
 
 from __future__ import annotations
 
@@ -96,4 +96,9 @@ ADVICE: tuple[tuple[str, Any], ...] = (
     (r"\buse early_stopping_metric='loss'\.", "leave --param early_stopping_metric out."),
     (r"^class_weight='(\w+)' weighs", r"--param class_weight=\1 weighs"),
     (r"\bleave class_weight=None\.", "leave --param class_weight out."),
+    # aekit.anomaly.members: a detector's member_params refused ('aekit detect' sets them
+    # with --param, and the members' seeds with --seed)
+    (r"^member_params (names|sets) ", r"--param member_params \1 "),
+    (r"\(each seeded from AnomalyDetector\(random_state=\.\.\.\),", "(each seeded from --seed,"),
+    (r"\bout of member_params\.$", "out of --param member_params."),
 )
