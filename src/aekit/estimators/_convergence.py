@@ -178,9 +178,10 @@ def _reconstruction_and_mean_errors(
     try:
         # The trained network itself, in float32, not the float64 copy inference computes with
         # (which keeps a row's output independent of its batch, no concern here: the figures
-        # are compared at 5% and printed to 4 digits; they moved by about 1e-10). float64
-        # convolutions have no fast CPU kernels: on 1,000 MNIST rows the copy took 0.63 s of
-        # CPU against 0.18 s, a quarter of a 1-epoch conv fit of 4,000 rows.
+        # are compared at 5% and printed to 4 digits; they moved by about 1e-10 on the CPU,
+        # more on CUDA's TF32 convolutions, still far inside 5%). float64 convolutions have no
+        # fast CPU kernels: on 1,000 MNIST rows the copy took 0.63 s of CPU against 0.18 s, a
+        # quarter of a 1-epoch conv fit of 4,000 rows.
         reconstructed = estimator._batched(
             lambda model, xb, yb: model.likelihood.mean(
                 model.decode(model.encode_code(xb, yb), yb)
