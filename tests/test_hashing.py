@@ -62,6 +62,17 @@ def test_query_batches_give_the_same_answer(monkeypatch):
         np.testing.assert_array_equal(got, want)
 
 
+def test_ragged_codes_are_refused_naming_the_rows_lengths():
+    # numpy's own "inhomogeneous shape after 1 dimensions" named neither the codes nor a fix
+    index = HammingIndex(np.zeros((2, 3), dtype=np.uint8))
+    for build in (
+        lambda: HammingIndex([[0, 1, 1], [1, 0]]),
+        lambda: index.query_codes([[0, 1, 1], [1]], k=1),
+    ):
+        with pytest.raises(ValueError, match="has rows of different lengths; every row must hold"):
+            build()
+
+
 @pytest.fixture(scope="module")
 def digits_split():
     X, y = load_digits()

@@ -35,6 +35,7 @@ from aekit.core.objectives import Corruption, Objective, PenalizedReconstruction
 from aekit.core.objectives.likelihoods import choose_likelihood, make_likelihood
 from aekit.core.train import TrainConfig, TrainResult, train
 from aekit.data.fit_keywords import REPEAT_LABELLED_ROWS, REPEAT_ROWS, refuse_fit_keywords
+from aekit.data.layer_widths import layer_widths
 from aekit.devices import resolve_device, to_device
 from aekit.estimators._autoencoder_state import AutoencoderState
 from aekit.estimators._convergence import ConvergenceCheck
@@ -58,7 +59,7 @@ from aekit.estimators._disk import (
 from aekit.estimators._inference import FittedInference
 from aekit.estimators._inputs import InputChecks
 from aekit.estimators._labels import LabelHooks, warn_of_ignored_targets
-from aekit.estimators._params import AutoencoderParams, layer_widths, trainer_config
+from aekit.estimators._params import AutoencoderParams, trainer_config
 from aekit.estimators._progress import ProgressBar
 from aekit.estimators._reconstruction import ReconstructionErrors
 from aekit.estimators._warm_start import WarmStart

@@ -29,6 +29,7 @@ from aekit.core.objectives.likelihoods import LIKELIHOODS
 from aekit.core.train import TrainConfig
 from aekit.core.training_forward import PRECISIONS
 from aekit.data.intervals import RANDOM_STATES, Interval
+from aekit.data.layer_widths import layer_widths
 from aekit.data.validation import is_int
 from aekit.devices import DEVICE_NAMES, DEVICES, is_device_name
 from aekit.estimators.epochs import batch_rows
@@ -200,25 +201,6 @@ class AutoencoderParams:
                 f"categorical_groups={groups!r} must hold (start, stop) column ranges with "
                 "0 <= start and at least 2 columns each."
             )
-
-
-def layer_widths(hidden: Any, default: tuple[int, ...] = ()) -> tuple[int, ...]:
-    """``hidden_layer_sizes`` as a tuple of Python ints: ``default`` for None, one layer for an
-    int, as MLPRegressor reads ``hidden_layer_sizes=32``, and a width per entry of a 1-D
-    sequence (tuple, list, numpy array; numpy ints too); a ``ValueError`` for anything else."""
-    if hidden is None:
-        return tuple(default)
-    widths = (hidden,) if isinstance(hidden, Integral) else hidden
-    try:
-        flat = np.ndim(widths) == 1  # () and [] too: no hidden layer
-    except ValueError:  # ragged, e.g. [(16,), 8]: numpy cannot make an array of it
-        flat = False
-    if not flat or not all(is_int(width, 1) for width in widths):
-        raise ValueError(
-            f"hidden_layer_sizes={hidden!r} must hold ints of at least 1 (layer widths): "
-            "an int, or one per hidden layer in a 1-D tuple, list or array, e.g. (64, 32)."
-        )
-    return tuple(int(width) for width in widths)
 
 
 def _is_column_range(group: Any) -> bool:

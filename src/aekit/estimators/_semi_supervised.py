@@ -20,7 +20,7 @@ from aekit.core.architectures import DEFAULT_HIDDEN, make_encoder
 from aekit.core.objectives import Objective, SemiSupervisedBound
 from aekit.core.semisupervised import UNLABELLED, oversampled_order
 from aekit.core.train import TrainConfig
-from aekit.estimators._params import layer_widths
+from aekit.data.layer_widths import layer_widths
 
 # Share of each epoch's rows that are labelled when labels are few (labelled rows are drawn again
 # to reach it). A half keeps the classifier's gradient steady without starving the unlabelled

@@ -34,7 +34,13 @@ _BYTE_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint
 
 def as_codes(codes: Any, n_bits: int | None = None, name: str = "codes") -> np.ndarray:
     """``codes`` as a (n, n_bits) uint8 array of 0/1, or a ValueError saying what is wrong."""
-    array = np.asarray(codes)
+    try:
+        array = np.asarray(codes)
+    except ValueError:  # numpy's "inhomogeneous shape" names neither the codes nor the fix
+        raise ValueError(
+            f"{name} has rows of different lengths; every row must hold the same number of "
+            "bits (pad or cut them to one n_bits)."
+        ) from None
     if array.ndim != 2:
         raise ValueError(f"{name} must have shape (n, n_bits); got shape {array.shape}.")
     if n_bits is not None and array.shape[1] != n_bits:

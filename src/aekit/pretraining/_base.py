@@ -28,8 +28,9 @@ from aekit.core.objectives.likelihoods import check_fitted_range
 from aekit.core.train import TrainConfig, train
 from aekit.data.fit_keywords import REPEAT_LABELLED_ROWS, refuse_fit_keywords
 from aekit.data.intervals import Interval
+from aekit.data.layer_widths import layer_widths
 from aekit.data.tensor_input import from_tensor
-from aekit.data.validation import as_numeric_array, is_int
+from aekit.data.validation import as_numeric_array
 from aekit.devices import resolve_device
 from aekit.estimators import TRAINING_CONSTRAINTS, ProgressBar, trainer_config
 from aekit.estimators.interrupted_fits import forget_fitted
@@ -63,7 +64,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
 
     _parameter_constraints: ClassVar[dict[str, list]] = {
         "autoencoder": [None, HasMethods(["fit", "encoder_module"])],
-        "head_layer_sizes": [tuple, list],
+        "head_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "fine_tune": [StrOptions(set(FINE_TUNE))],
         "init": [StrOptions({"pretrained", "random"})],
         "encoder_lr_factor": [Interval(Real, 0, None, closed="neither")],
@@ -170,11 +171,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         self._validate_params()  # scikit-learn's table: InvalidParameterError
         if self.autoencoder is not None:
             refuse_conditional(self.autoencoder)
-        if not all(is_int(width, 1) for width in self.head_layer_sizes):
-            raise ValueError(
-                f"head_layer_sizes={self.head_layer_sizes!r} must hold ints of at least 1 "
-                "(the head's hidden widths; () for a linear head)."
-            )
+        layer_widths(self.head_layer_sizes, name="head_layer_sizes")  # () for a linear head
         if self.early_stopping_metric == "accuracy" and self._task != "classification":
             raise ValueError(
                 "early_stopping_metric='accuracy' is for classifiers; a regressor stops on its "
@@ -199,7 +196,7 @@ class BaseFineTuned(SavesToFile, PicklesAnywhere, BaseEstimator):
         return FineTuningNetwork(
             encoder,
             ae.latent_dim_,
-            tuple(int(w) for w in self.head_layer_sizes),
+            layer_widths(self.head_layer_sizes, name="head_layer_sizes"),
             self._n_outputs(),
             self._task,
             self.activation,

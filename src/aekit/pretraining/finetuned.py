@@ -40,8 +40,9 @@ _PARAMETERS = """
         posterior mean). ``sklearn.base.clone`` (cross-validation, grid search) keeps a
         fitted one, as a copy with its weights, so every fold fine-tunes the same encoder; an
         unfitted one is cloned unfitted, so every fold pretrains its own on that fold's rows.
-    head_layer_sizes : tuple of int, default=()
-        Hidden widths of the head on top of the code; () is a linear head.
+    head_layer_sizes : int or 1-D sequence of int, default=()
+        Hidden widths of the head on top of the code (a tuple, list or numpy array; an int is
+        one layer); () is a linear head.
     fine_tune : {"all", "head", "gradual"}, default="all"
         Which layers train: all of them (the pretrained ones at ``encoder_lr_factor`` times the
         learning rate), the head only (the encoder frozen), or the head first and then one more
