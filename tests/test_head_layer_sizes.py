@@ -1,4 +1,5 @@
-"""The fine-tuners' ``head_layer_sizes`` reads layer widths as ``hidden_layer_sizes`` does."""
+"""The fine-tuners' ``head_layer_sizes`` reads layer widths as ``hidden_layer_sizes`` does, and
+their ``score`` refuses None as ``predict`` does."""
 
 import numpy as np
 import pytest
@@ -36,3 +37,19 @@ def test_head_layer_sizes_refuses_what_is_no_layer_widths(rows, wrong):
     X, y = rows
     with pytest.raises(ValueError, match=r"head_layer_sizes=.* must hold ints of at least 1"):
         aekit.FineTunedClassifier(head_layer_sizes=wrong, max_iter=1).fit(X, y)
+
+
+def test_score_refuses_none_as_predict_does(rows):
+    # score(None, y) said "object of type 'NoneType' has no len()" (classifier), score(X, None)
+    # "this model is conditioned on labels" (classifier) or r2_score's "'y_true' parameter"
+    X, y = rows
+    ae = aekit.Autoencoder(latent_dim=2, hidden_layer_sizes=(8,), max_iter=1, random_state=0)
+    settings = {"autoencoder": ae.fit(X), "max_iter": 1, "min_rows_per_epoch": 1}
+    for model, targets, what in (
+        (aekit.FineTunedClassifier(**settings).fit(X, y), y, "labels"),
+        (aekit.FineTunedRegressor(**settings).fit(X, X[:, 0]), X[:, 0], "targets"),
+    ):
+        with pytest.raises(ValueError, match=r"^X is None; pass an array-like of shape"):
+            model.score(None, targets)
+        with pytest.raises(ValueError, match=rf"^y is None; pass the true {what} of X's rows"):
+            model.score(X, None)

@@ -23,6 +23,7 @@ from aekit.data.validation import (
     encode_labels,
     fit_labels,
     known_labels,
+    reject_unshaped,
     unlabelled_rows,
     unseen_labels,
 )
@@ -41,8 +42,7 @@ _PARAMETERS = """
         fitted one, as a copy with its weights, so every fold fine-tunes the same encoder; an
         unfitted one is cloned unfitted, so every fold pretrains its own on that fold's rows.
     head_layer_sizes : int or 1-D sequence of int, default=()
-        Hidden widths of the head on top of the code (a tuple, list or numpy array; an int is
-        one layer); () is a linear head.
+        Hidden widths of the head on the code (a 1-D sequence; an int: one); () is linear.
     fine_tune : {"all", "head", "gradual"}, default="all"
         Which layers train: all of them (the pretrained ones at ``encoder_lr_factor`` times the
         learning rate), the head only (the encoder frozen), or the head first and then one more
@@ -161,10 +161,8 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
         check_classification_targets(y)
         self.classes_, index = fit_labels(y)
         if len(self.classes_) < 2:
-            raise ValueError(
-                f"y has 1 class only ({self.classes_.tolist()[0]!r}); a classifier needs at "
-                "least 2."
-            )
+            only = self.classes_.tolist()[0]
+            raise ValueError(f"y has 1 class only ({only!r}); a classifier needs at least 2.")
         _warn_of_unlabelled_marker(self.classes_)
         return torch.from_numpy(index)
 
@@ -257,14 +255,15 @@ class FineTunedClassifier(ClassifierMixin, BaseFineTuned):
         score : float
         """
         check_is_fitted(self)
-        y = as_labels(y, len(X))  # 7 for the class '7' too, as ConditionalVAE reads it
+        predicted = self._outputs(X).argmax(axis=1)  # X checked first: len(None) was a TypeError
+        reject_unshaped(y, "y", "the true labels of X's rows, one a row")
+        y = as_labels(y, len(predicted))  # 7 for the class '7' too, as ConditionalVAE reads it
         y = known_labels(np.asarray(y.tolist()) if y.dtype == object else y, self.classes_)
         unseen = unseen_labels(y, self.classes_)
         if unseen.any():
             warn_unseen_labels(y[unseen], self.classes_)
         truth = np.full(len(y), -1)  # -1: no class index, so no prediction matches it
         truth[~unseen] = encode_labels(y[~unseen], self.classes_)
-        predicted = self._outputs(X).argmax(axis=1)
         return float(accuracy_score(truth, predicted, sample_weight=sample_weight))
 
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
@@ -365,6 +364,7 @@ class FineTunedRegressor(RegressorMixin, BaseFineTuned):
         -------
         score : float
         """
+        reject_unshaped(y, "y", "the true targets of X's rows, one a row")  # not r2_score's words
         return super().score(X, from_tensor(y, "y"), sample_weight)
 
     def _get_fitted_state(self) -> tuple[dict[str, Any], Any]:
