@@ -367,6 +367,12 @@ OPTION_ADVICE = (
     # aekit.data.validation.check_count: the count of 'aekit generate' / 'aekit evaluate'
     (r"^n_samples=(-?\d+) must be", "n", r"-n \1 must be", None),
     (r"^n_samples=(-?\d+) must be", "n_samples", r"--n-samples \1 must be", None),
+    (  # aekit.data.memory_needed: 'aekit generate -n' beyond the machine's memory
+        r"^n_samples=(\d+) rows (.*) \(sample in a loop, each call with its own random_state\)",
+        "n",
+        r"-n \1 rows \2 (several runs, each with its own --seed)",
+        None,
+    ),
     (  # aekit.data.number_formats.check_numbers_read_as_text: a declared column is not checked
         r"\(if the column really is categories, say so with "
         r"X\[(['\"])(.+?)\1\]\.astype\('category'\)\)",

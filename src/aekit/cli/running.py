@@ -167,11 +167,10 @@ def _command_status(app: Callable[..., object], debug: bool, words: list[str] | 
             raise
         if debug:
             traceback.print_exc()
-        typer.echo(
-            f"aekit: error: out of memory: {error_message(err)}; ask for less at once (fewer "
-            "rows, a smaller -n) or free memory.",
-            err=True,
-        )
+        said = for_the_command_line(error_message(err))
+        if not said.endswith("."):  # the allocator's words; aekit's own say what to do
+            said += "; ask for less at once (fewer rows, a smaller -n) or free memory."
+        typer.echo(f"aekit: error: out of memory: {said}", err=True)
         return 1
     except ClickException as err:  # a wrong command line: an unknown option, a missing value
         if err.format_message():  # bare 'aekit': the help was the answer

@@ -33,6 +33,7 @@ from aekit.core.objectives import (
 from aekit.core.optimizers import LEARNING_RATE_SCHEDULES
 from aekit.core.train import TrainConfig
 from aekit.data.intervals import Interval
+from aekit.data.memory_needed import refuse_beyond_memory
 from aekit.data.validation import check_count
 from aekit.estimators._base import BaseAutoencoder
 from aekit.estimators._ex_post import check_mixture, draw, fit_mixture, fit_mixture_per_label
@@ -266,6 +267,11 @@ class _VariationalBase(GenerativeMixin, BaseAutoencoder):
         """
         check_is_fitted(self)
         n_samples = check_count(n_samples, "n_samples")
+        refuse_beyond_memory(  # the rows and their codes, in float32
+            4 * n_samples * (self.n_features_in_ + self.latent_dim_),
+            f"n_samples={n_samples} rows of {self.n_features_in_} values",
+            "draw fewer at a time (sample in a loop, each call with its own random_state).",
+        )
         for name, flag in (("return_y", return_y), ("draw_x", draw_x)):
             if not isinstance(flag, (bool, np.bool_)):  # 'yes' and 1 were taken as True
                 raise ValueError(f"{name}={flag!r} is no bool; give True or False.")
