@@ -243,11 +243,29 @@ def warn_member_draws_unread(base: Any, detector_draws: int) -> None:
     )
 
 
-def with_one_convergence_warning(owner: str, n_members: int, fit: Callable[[], list]) -> list:
+def member_params_advice(base: Any) -> str:
+    """Where the detector built its members, how their warning's advice ("a larger max_iter")
+    is given: through member_params, the detector having no max_iter of its own; the values
+    go beyond the members' own (max_iter=500 given: 1000, not 200)."""
+    given = base.get_params()
+    more = {
+        "max_iter": max(200, 2 * given["max_iter"]),
+        "learning_rate_init": max(0.003, 3 * given["learning_rate_init"]),
+    }
+    return (
+        " The detector's members take max_iter, learning_rate_init and batch_size through "
+        f"member_params, e.g. AnomalyDetector(member_params={more!r})."
+    )
+
+
+def with_one_convergence_warning(
+    owner: str, n_members: int, fit: Callable[[], list], advice: str = ""
+) -> list:
     """``fit()``'s members, their ``ConvergenceWarning``s (one per member that has not
     learned, see :mod:`aekit.estimators._convergence`) said once, for the detector the user
-    fitted, with how many members it concerns; every other warning passes through once (each
-    member gives the same ones: "latent_dim=8 is not smaller than ..." said three times)."""
+    fitted, with how many members it concerns, then ``advice``; every other warning passes
+    through once (each member gives the same ones: "latent_dim=8 is not smaller than ..."
+    said three times)."""
     caught: list = []
     try:  # networks_of: an interrupt (aekit.estimators.interrupted_fits) is said of the detector
         with networks_of(owner), warnings.catch_warnings(record=True) as caught:
@@ -265,7 +283,7 @@ def with_one_convergence_warning(owner: str, n_members: int, fit: Callable[[], l
             f"{'have' if many else 'has'} not learned {'their' if many else 'its'} "
             f"training rows, so {'their' if many else 'its'} reconstruction errors say little "
             "about a row. "
-            f"{'The first' if many else 'It'} says: {unlearned[0]}",
+            f"{'The first' if many else 'It'} says: {unlearned[0]}{advice}",
             ConvergenceWarning,
             stacklevel=caller_level(),
         )
@@ -303,6 +321,10 @@ class MemberTraining:
             self._warning_owner or type(self).__name__,
             len(seeds),
             lambda: self._fitted_members(base, A, seeds),
+            # the user's own estimator takes its max_iter; a series detector's are its own
+            member_params_advice(base)
+            if self.estimator is None and not self._warning_owner
+            else "",
         )
         for member in members:
             self._add_member(member, A)

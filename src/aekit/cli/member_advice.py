@@ -48,6 +48,13 @@ MEMBER_ADVICE = (
         f": a smaller batch takes more{_MARK}2{_MARK}.",
         None,
     ),
+    (  # aekit.anomaly.members.member_params_advice: Python's way, said above with --param
+        r" The detector's members take max_iter, learning_rate_init and batch_size through "
+        r"member_params, e\.g\. AnomalyDetector\(member_params=\{[^}]*\}\)\.",
+        "normal_rows",
+        "",
+        None,
+    ),
 )
 
 # How an advised value goes further than the user's own where theirs already goes as far
