@@ -48,6 +48,14 @@ MEMBER_ADVICE = (
         f": a smaller batch takes more{_MARK}2{_MARK}.",
         None,
     ),
+    (  # aekit.anomaly.members.refuse_shared_checkpoint: the detector's settings are --param
+        r"\bLeave checkpoint_dir out, or fit one member without a refit "
+        r"\(n_estimators=1, trim_fraction=0\)\.",
+        "normal_rows",
+        "Leave checkpoint_dir out of it, or fit one member without a refit (--param "
+        "n_estimators=1 --param trim_fraction=0).",
+        None,
+    ),
     (  # aekit.anomaly.members.member_params_advice: Python's way, said above with --param
         r" The detector's members take max_iter, learning_rate_init and batch_size through "
         r"member_params, e\.g\. AnomalyDetector\(member_params=\{[^}]*\}\)\.",
