@@ -23,6 +23,11 @@ def test_the_repeated_header_check_still_finds_a_name_written_twice(tmp_path):
     with pytest.raises(ValueError, match=r"names the columns \['age'\] more than once"):
         table_checks._refuse_repeated_names(twice, pd.read_csv(twice), ",", "utf-8")
     table_checks._refuse_repeated_names(taken, pd.read_csv(taken), ",", "utf-8")
+    # several, counted once each (raw.count of every name was quadratic): in the header's order
+    many = tmp_path / "many.csv"
+    many.write_text("b,a,b,a,c,b,a.1\n1,2,3,4,5,6,7\n")
+    with pytest.raises(ValueError, match=r"names the columns \['b', 'a'\] more than once"):
+        table_checks._refuse_repeated_names(many, pd.read_csv(many), ",", "utf-8")
 
 
 def test_leading_zeros_are_looked_for_in_one_pass_over_the_cells(tmp_path, monkeypatch):

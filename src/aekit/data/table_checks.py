@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -377,7 +378,8 @@ def _refuse_repeated_names(path: Path, table: pd.DataFrame, sep: str, encoding: 
         return
     raw = pd.read_csv(path, sep=sep, encoding=encoding, header=None, nrows=1, dtype=str)
     raw = [str(v) for v in raw.iloc[0]]
-    repeated = sorted({n for n in raw if raw.count(n) > 1}, key=raw.index)
+    counts = Counter(raw)  # raw.count a name was quadratic in the columns
+    repeated = [n for n in counts if counts[n] > 1]  # in the header's order
     if repeated:
         raise ValueError(
             f"{path} names the columns {repeated} more than once in its header; give each "
