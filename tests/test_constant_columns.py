@@ -66,3 +66,23 @@ def test_many_constant_columns_are_counted_past_ten():
     assert "'p9' (0.0) and 4 more are constant" in text and "'p10'" not in text
     assert text.endswith("(X.loc[:, X.nunique() > 1] keeps the others).")
     assert re.search(r"leave them out of DATA\.$", for_the_command_line(text, set()))
+
+
+def test_an_arrays_constant_columns_are_advised_np_delete_which_an_array_has():
+    # X.drop(columns=['x1', 'x3']) was advised for a numpy X, which has no drop
+    X = np.random.default_rng(0).normal(size=(30, 4))
+    X[:, 1], X[:, 3] = 0.0, 2.0
+    with pytest.warns(UserWarning, match="constant in the training rows") as said:
+        aekit.TabularEncoder().fit(X)
+    (message,) = [str(w.message) for w in said if "constant" in str(w.message)]
+    assert message.endswith("fit without them (np.delete(X, [1, 3], axis=1)).")
+    assert np.delete(X, [1, 3], axis=1).shape == (30, 2)  # the advice runs, leaving the others
+    assert for_the_command_line(message).endswith("leave them out of DATA.")
+    wide = np.zeros((5, 14))
+    wide[:, 0] = np.arange(5.0)
+    with pytest.warns(UserWarning) as said:
+        aekit.TabularEncoder().fit(wide)
+    text = [str(w.message) for w in said if "constant" in str(w.message)][0]
+    assert text.endswith("(X[:, X.min(axis=0) < X.max(axis=0)] keeps the others).")
+    assert wide[:, wide.min(axis=0) < wide.max(axis=0)].shape == (5, 1)
+    assert for_the_command_line(text).endswith("leave them out of DATA.")

@@ -102,6 +102,11 @@ ADVICE: tuple[tuple[str, Any], ...] = (
         r"fit without them \(X\.loc\[:, X\.nunique\(\) > 1\] keeps the others\)\.$",
         "leave them out of DATA.",
     ),
+    (  # aekit.data.constant_columns: the same of an array DATA (.npy, images): no names
+        r"fit without (it|them) \((np\.delete\(X, .*?\)|X\[:, X\.min\(axis=0\) .*? the others)"
+        r"\)\.$",
+        lambda m: f"leave {m[1]} out of DATA.",
+    ),
     (  # aekit.data.constant_columns: columns of one value in the training rows
         r"fit without (it|them) \(X\.drop\(columns=(\[.*?\])\)\)\.$",
         lambda m: "leave {} out with {}.".format(

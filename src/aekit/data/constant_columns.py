@@ -18,10 +18,11 @@ from aekit.warning_lines import caller_level
 MAX_NAMED = 10  # columns named in the warning; more are counted
 
 
-def warn_constant_columns(frame: pd.DataFrame) -> None:
+def warn_constant_columns(frame: pd.DataFrame, given_as_array: bool = False) -> None:
     """Warn of the columns of ``frame`` (training rows) whose observed cells are all one
     value, naming each with its value, what a change there is measured against, and how to fit
-    without them; nothing for fewer than two rows."""
+    without them (``given_as_array``: the user's X is an array, named ``x0, x1, ...`` here,
+    which has no ``drop``); nothing for fewer than two rows."""
     if len(frame) < 2:
         return
     constant = {}
@@ -49,14 +50,22 @@ def warn_constant_columns(frame: pd.DataFrame) -> None:
     warnings.warn(
         f"column{'s' * several} {listed} {'are' if several else 'is'} constant in the training "
         f"rows: {', and '.join(effects)}. If {they} nothing, fit without {them} "
-        + (
-            f"(X.drop(columns={list(constant)!r}))."
-            if len(constant) <= MAX_NAMED
-            else "(X.loc[:, X.nunique() > 1] keeps the others)."
-        ),
+        + _without(frame, list(constant), given_as_array),
         UserWarning,
         stacklevel=caller_level(),
     )
+
+
+def _without(frame: pd.DataFrame, names: list[str], given_as_array: bool) -> str:
+    """How to fit without the constant columns ``names``: a DataFrame's ``drop``, or for an
+    array (X.drop raised AttributeError) ``np.delete`` of their positions."""
+    if given_as_array:
+        if len(names) > MAX_NAMED:
+            return "(X[:, X.min(axis=0) < X.max(axis=0)] keeps the others)."
+        return f"(np.delete(X, {[frame.columns.get_loc(n) for n in names]}, axis=1))."
+    if len(names) > MAX_NAMED:
+        return "(X.loc[:, X.nunique() > 1] keeps the others)."
+    return f"(X.drop(columns={names!r}))."
 
 
 def _maybe_constant(frame: pd.DataFrame) -> list[int]:

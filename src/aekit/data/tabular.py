@@ -127,7 +127,8 @@ class TabularEncoder(EncoderState, RecordsAekitVersion, TransformerMixin, BaseEs
                 width, kind = 1, "numeric"
             groups.append(FeatureGroup(name, start, start + width, kind))
             start += width
-        warn_constant_columns(frame)  # a change there is scored against no spread
+        # a change there is scored against no spread
+        warn_constant_columns(frame, given_as_array=not self.input_is_frame_)
         self.feature_groups_ = groups
         self.n_features_out_ = start
         at = {g.name: g for g in groups}
