@@ -36,6 +36,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.data_fingerprint import NoDataHash, taken
 from aekit.cli.detection_figures import detection_figures, label_line
+from aekit.cli.figure_option import Figures
 from aekit.cli.fitted_images import RECORDED_KEY, image_shape_of, recorded_shape
 from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.cli.seeding import Seed, seeded
@@ -113,6 +114,7 @@ def detect(
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
     no_data_hash: NoDataHash = False,
+    figures: Figures = True,
 ) -> None:
     """Fit an anomaly detector on DATA; write RUN/model.safetensors, RUN/scores.csv and the
     score histogram (plus ROC and precision-recall curves when DATA has labels)."""
@@ -167,10 +169,6 @@ def detect(
             if normal_rows is None
             else _normal_rows(normal_rows, label_column, X, y, normal_label, threshold, images)
         )
-        from aekit.cli.run_figures import write_fit_figures, write_top_anomalies
-        from aekit.viz.anomaly import roc_pr_curves, score_histogram
-        from aekit.viz.figures import save_figure
-
         started = runs.Stopwatch()
         with phases("detect", 3, quiet or not writes) as start:
             detector = AnomalyDetector(**params)
@@ -184,7 +182,7 @@ def detect(
             labelled, anomalous = (anomaly_scores, None)  # the rows with a label, and theirs
             if y is not None:
                 labelled, anomalous = by_label(anomaly_scores, y, normal_label)
-            start("writing the model and figures")
+            start("writing the model" + (" and figures" if figures else ""))
             detector.save(staging / runs.MODEL_FILE)
             # evaluate reads the same normal rows, and says which labels detect never saw
             recorded = {
@@ -198,15 +196,11 @@ def detect(
                 RECORDED_KEY: shape,  # so that images of another size are said as such
             }
             runs.write_record(staging, detector, data, started, len(X), recorded, normal_label)
-            figures = staging / "figures"
-            histogram = score_histogram(labelled, detector.threshold_, anomalous)
-            save_figure(histogram, figures / "score_histogram.png")
-            if anomalous is not None and 0 < anomalous.sum() < len(anomalous):
-                save_figure(roc_pr_curves(labelled, anomalous), figures / "roc_pr.png")
-            write_fit_figures(staging, detector, X)  # each member's loss curve
-            if image_shape is not None:  # which images score highest, beside their rebuilds
-                path = figures / "top_anomalies.png"
-                write_top_anomalies(path, detector, X, anomaly_scores, image_shape)
+            if figures:
+                from aekit.cli.run_figures import write_detection_figures
+
+                scored = (anomaly_scores, labelled, anomalous)
+                write_detection_figures(staging, detector, X, scored, image_shape)
     if found := _one_hot_groups(detector.encoder_):
         typer.echo(f"one-hot columns modelled as categorical: {found}")
     typer.echo(f"{flagged} of {len(X)} rows flagged (threshold {detector.threshold_:.4g})")

@@ -26,6 +26,7 @@ from aekit.cli.common import (
     trained,
 )
 from aekit.cli.config_params import check_config_layout, check_recorded_params, recorded_seed
+from aekit.cli.figure_option import Figures
 from aekit.cli.label_options import (
     LabelsFile,
     check_applies,
@@ -78,13 +79,7 @@ def train(
         int | None, typer.Option(help="Training epochs (max_iter; default: the model's).")
     ] = None,
     seed: ConfigSeed = None,
-    figures: Annotated[
-        bool,
-        typer.Option(
-            help="Draw RUN/figures/*.png (seconds a run); --no-figures skips them, and "
-            "'aekit report RUN' then shows the metrics and parameters alone."
-        ),
-    ] = True,
+    figures: Figures = True,
     no_data_hash: data_fingerprint.NoDataHash = False,
 ) -> None:
     """Train an autoencoder on DATA and leave model, config, metrics and figures in RUN.

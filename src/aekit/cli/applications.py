@@ -26,6 +26,7 @@ from aekit.cli.common import (
 from aekit.cli.data import DataOptions, open_data
 from aekit.cli.data_fingerprint import NoDataHash, taken
 from aekit.cli.drawn_rows import MAX_GRID, write_rows
+from aekit.cli.figure_option import Figures, check_figures_apply
 from aekit.cli.output_formats import FIGURES, formats, is_grid
 from aekit.cli.seeding import Seed, seeded
 from aekit.cli.tables import in_fit_order, run_encoder
@@ -323,6 +324,7 @@ def impute(
     seed: Seed = None,
     quiet: Quiet = False,
     no_data_hash: NoDataHash = False,
+    figures: Figures = True,
 ) -> None:
     """Fill the missing values (empty cells, NaN) of DATA: fit an AutoencoderImputer on DATA
     itself (or load one with --model) and write the table with only its gaps filled. A large
@@ -343,6 +345,7 @@ def impute(
     for flag, value in (("--param", param or None), ("--epochs", epochs), ("--seed", seed)):
         if model is not None and value is not None:  # each sets up a new fit
             raise ValueError(f"{flag} sets up a new imputer; it cannot change a --model.")
+    check_figures_apply(figures, out)
     writes = distributed.rank() == 0  # under torchrun every process fits, rank 0 writes
     if out is not None and writes:
         runs.check_out(out, force)
@@ -379,9 +382,10 @@ def impute(
         if staging is not None:
             runs.save_model(imputer, staging / runs.MODEL_FILE)
             runs.write_record(staging, imputer, data, started, len(X))
-            from aekit.cli.run_figures import write_fit_figures
+            if figures:
+                from aekit.cli.run_figures import write_fit_figures
 
-            write_fit_figures(staging, imputer, X)
+                write_fit_figures(staging, imputer, X)
     if not n_missing:  # complete rows, fitted on for later tables
         typer.echo(f"no missing values to fill: {output} holds DATA as read")
     else:

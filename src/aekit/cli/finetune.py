@@ -28,6 +28,7 @@ from aekit.cli.common import (
 )
 from aekit.cli.common import Run as RunArgument
 from aekit.cli.data_fingerprint import NoDataHash, taken
+from aekit.cli.figure_option import Figures
 from aekit.cli.label_options import LabelsFile, advice, check_applies
 from aekit.cli.seeding import Seed, seeded
 from aekit.io.text import write_utf8
@@ -59,6 +60,7 @@ def finetune(
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
     no_data_hash: NoDataHash = False,
+    figures: Figures = True,
 ) -> None:
     """Fine-tune the encoder of RUN (an autoencoder run) with a new head on DATA's labels (a
     table's --label-column, an .npz's y, an array's --labels FILE; rows with a blank label
@@ -149,7 +151,8 @@ def finetune(
             return
         runs.save_model(estimator, staging / runs.MODEL_FILE)
         runs.write_metrics(staging / "metrics.csv", estimator.history_)
-        write_fit_figures(staging, estimator, X)  # its loss curve, as every RUN has figures
+        if figures:  # its loss curve, as every RUN has figures
+            write_fit_figures(staging, estimator, X)
         if encoder is not None:  # predict reads DATA through it, as RUN did
             encoder.save(staging / tables.ENCODER_FILE)
         # RUN's left-out column that is the label here is no left-out column of OUT: recorded
@@ -172,7 +175,8 @@ def finetune(
         }
         write_utf8(staging / "config.toml", tomli_w.dumps(document))
         words = ["finetune", str(run), data, "--task", task]
-        typed = options.typed() | {"no_data_hash": no_data_hash}  # a flag when True
+        # each a flag when True
+        typed = options.typed() | {"no_data_hash": no_data_hash, "no_figures": not figures}
         command = runs.rerunning_command(words, params, typed, out)
         write_utf8(staging / "command.txt", command + "\n")
     typer.echo(f"{trained(estimator)}\nrun: {out}")

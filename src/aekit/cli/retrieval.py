@@ -39,6 +39,7 @@ from aekit.cli.data import open_data as open_run_data
 from aekit.cli.data_fingerprint import NoDataHash, taken
 from aekit.cli.describe import compressed_file_named
 from aekit.cli.drawn_rows import DrawnShape, drawn_shape, write_rows, written
+from aekit.cli.figure_option import Figures, check_figures_apply
 from aekit.cli.output_formats import formats
 from aekit.cli.run_figures import write_fit_figures
 from aekit.cli.seeding import Seed, seeded
@@ -79,13 +80,15 @@ CompressorRun = Annotated[
 
 def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, options) -> None:
     """Fit ``cls_name`` on DATA and write ``where``: ``(model_file, run_folder)``, one given."""
-    force, seed, unhashed = (options.pop(name) for name in ("force", "seed", "no_data_hash"))
+    named = ("force", "seed", "no_data_hash", "figures")
+    force, seed, unhashed, figures = (options.pop(name) for name in named)
     from aekit import registry
     from aekit.cli import runs
 
     check_options_apply(data, DataOptions(**options))  # before anything is recorded
 
     model_file, run = where
+    check_figures_apply(figures, run)
     if model_file is not None:  # given, checked already (cli.outputs); not so the default
         from aekit.cli.outputs import check_model_file
 
@@ -115,7 +118,8 @@ def _train(cls_name: str, data: str, fixed: dict, param, where, quiet: bool, opt
         # the label column X left out and the image options, recorded so that index and
         # compress read DATA as training did
         runs.write_record(staging, estimator, data, started, len(X), options)
-        write_fit_figures(staging, estimator, X, y)  # codes coloured by DATA's labels
+        if figures:
+            write_fit_figures(staging, estimator, X, y)  # codes coloured by DATA's labels
     typer.echo(f"run: {run}")
 
 
@@ -147,12 +151,14 @@ def train_hasher(
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
     no_data_hash: NoDataHash = False,
+    figures: Figures = True,
 ) -> None:
     """Train a SemanticHasher on DATA (labels unused) and save it for 'aekit index': as a model
     file (-o, default hasher.safetensors) or in a RUN folder (--out)."""
     options = dict(
         label_column=label_column, image_shape=image_shape, image_size=image_size,
         grayscale=grayscale, force=force, seed=seed, no_data_hash=no_data_hash,
+        figures=figures,
     )  # fmt: skip
     fixed = {"n_bits": bits, "max_iter": epochs}
     where = _model_or_run(output, out, "hasher.safetensors")
@@ -297,12 +303,14 @@ def train_compressor(
     image_size: ImageSize = None,
     grayscale: Grayscale = None,
     no_data_hash: NoDataHash = False,
+    figures: Figures = True,
 ) -> None:
     """Train a Compressor on DATA and save it for 'aekit compress' / 'aekit decompress': as a
     model file (-o, default compressor.safetensors) or in a RUN folder (--out)."""
     options = dict(
         label_column=label_column, image_shape=image_shape, image_size=image_size,
         grayscale=grayscale, force=force, seed=seed, no_data_hash=no_data_hash,
+        figures=figures,
     )  # fmt: skip
     fixed = {"latent_dim": latent_dim, "max_iter": "auto" if epochs is None else epochs}
     where = _model_or_run(output, out, "compressor.safetensors")

@@ -50,6 +50,28 @@ def _write_member_losses(path: Path, estimator: Any) -> None:
     save_figure(ax.figure, path)
 
 
+def write_detection_figures(
+    folder: Path, detector: Any, X: Any, scored: tuple, image_shape: tuple[int, ...] | None
+) -> None:
+    """``folder/figures/*.png`` of ``aekit detect``: the score histogram, the ROC and
+    precision-recall curves where DATA's labels hold both kinds, each member's loss curve, and
+    the top anomalies of images (of ``image_shape``). ``scored``: every row's anomaly score,
+    the labelled rows' scores and whether each is an anomaly (None without labels)."""
+    from aekit.viz.anomaly import roc_pr_curves, score_histogram
+    from aekit.viz.figures import save_figure
+
+    anomaly_scores, labelled, anomalous = scored
+    figures = folder / "figures"
+    histogram = score_histogram(labelled, detector.threshold_, anomalous)
+    save_figure(histogram, figures / "score_histogram.png")
+    if anomalous is not None and 0 < anomalous.sum() < len(anomalous):
+        save_figure(roc_pr_curves(labelled, anomalous), figures / "roc_pr.png")
+    write_fit_figures(folder, detector, X)  # each member's loss curve
+    if image_shape is not None:  # which images score highest, beside their rebuilds
+        path = figures / "top_anomalies.png"
+        write_top_anomalies(path, detector, X, anomaly_scores, image_shape)
+
+
 TOP_IMAGES = 16  # the images of highest score a detector run draws
 
 

@@ -300,6 +300,8 @@ def typed_command() -> str:
     words = ["aekit", name]
     for param in inspect.signature(callback, eval_str=True).parameters.values():
         value = arguments.get(param.name)
+        if value is False and param.default is True:  # --figures/--no-figures turned off
+            words.append("--no-" + param.name.replace("_", "-"))
         if value is None or value == param.default or value in ((), [], False):
             continue
         infos = getattr(param.annotation, "__metadata__", ())

@@ -15,6 +15,7 @@ import typer
 from aekit.cli.common import LabelColumn, NormalLabel, Quiet, app
 from aekit.cli.data import DataOptions, load_data
 from aekit.cli.data_fingerprint import NoDataHash, taken
+from aekit.cli.figure_option import Figures
 from aekit.cli.label_options import LabelsFile, check_applies
 from aekit.cli.seeding import Seed, seeded
 from aekit.io.text import write_utf8
@@ -154,6 +155,7 @@ def detect_series(
     labels: LabelsFile = None,
     normal_label: NormalLabel = None,
     no_data_hash: NoDataHash = False,
+    figures: Figures = True,
 ) -> None:
     """Fit a series anomaly detector on DATA (one series: a table of time points, or an array);
     write RUN/model.safetensors, RUN/scores.csv (one row per point), RUN/figures/series.png,
@@ -194,8 +196,6 @@ def detect_series(
 
         from aekit.cli.columns import with_ids_table
         from aekit.cli.data import write_table
-        from aekit.viz.figures import save_figure
-        from aekit.viz.series import series_figure
 
         params = runs.with_options(
             params,
@@ -221,22 +221,13 @@ def detect_series(
             with warnings.catch_warnings():  # said by fit, in the words of the Python API
                 warnings.filterwarnings("ignore", message=".*left out of the channels")
                 values, columns = series_table(detector, X, y)
-            start("writing the model and figure")
+            start("writing the model" + (" and figure" if figures else ""))
             detector.save(staging / runs.MODEL_FILE)
             scores = staging / "scores.csv"
             write_table(scores, *with_ids_table(data, values, columns, scores))  # id first
-            marked = None if y is None else _marked(y, normal_label)
-            by_likelihood = detector.threshold == "likelihood"  # no line on the score
-            figure = series_figure(
-                _channels(detector, X),
-                values[:, columns.index("anomaly_score")].astype(float),
-                None if by_likelihood else detector.threshold_,
-                time=_time_axis(detector, X),
-                channel_names=getattr(detector, "feature_names_in_", None),
-                labels=marked,
-                flags=values[:, columns.index("anomaly")].astype(bool),
-            )
-            save_figure(figure, staging / FIGURE)
+            if figures:
+                marked = None if y is None else _marked(y, normal_label)
+                _write_figure(staging / FIGURE, detector, X, dict(zip(columns, values.T)), marked)
             options = {
                 "label_column": label_column,
                 "labels_file": None if labels is None else str(labels),
@@ -264,6 +255,7 @@ def detect_series(
             "normal_label": normal_label,
         }
         words = ["aekit", "detect-series", data]
+        words += [] if figures else ["--no-figures"]  # rerun, it skips them too
         for name, value in flags.items():
             if value is not None:
                 words += [runs.FLAGS.get(name, "--" + name.replace("_", "-")), str(value)]
@@ -287,6 +279,25 @@ def detect_series(
         if figures:  # as detect: labels all one are said in a warning
             typer.echo(label_line(label_column, figures, anomalous, "points", labels))
     typer.echo(f"run: {out}")
+
+
+def _write_figure(path: Path, detector, X, table: dict, marked) -> None:
+    """RUN/figures/series.png: the series above each point's score (``table``: series_table's
+    columns), the flagged points shaded and the points labelled anomalies (``marked``) grey."""
+    from aekit.viz.figures import save_figure
+    from aekit.viz.series import series_figure
+
+    by_likelihood = detector.threshold == "likelihood"  # no line on the score
+    figure = series_figure(
+        _channels(detector, X),
+        table["anomaly_score"].astype(float),
+        None if by_likelihood else detector.threshold_,
+        time=_time_axis(detector, X),
+        channel_names=getattr(detector, "feature_names_in_", None),
+        labels=marked,
+        flags=table["anomaly"].astype(bool),
+    )
+    save_figure(figure, path)
 
 
 def _channels(detector, X):

@@ -211,16 +211,32 @@ def _command(run_dir: Path) -> str:
 
 
 def no_figures_note(run_dir: str | os.PathLike) -> str | None:
-    """Why a RUN trained with ``--no-figures`` (its ``command.txt`` says so) has none, and the
-    command that draws them: ``train --config`` of the RUN trains it again (the same model
-    where it was seeded), with its figures; no command draws a trained model's figures alone.
-    None for a RUN drawn with its figures."""
-    if "--no-figures" not in _command(Path(run_dir)).split():
+    """Why a RUN made with ``--no-figures`` (its ``command.txt`` says so) has none, and the
+    command that draws them: ``train --config`` of a training RUN trains it again (the same
+    model where it was seeded), with its figures; another command's RUN (detect, finetune,
+    impute ...) is made again by its command.txt without ``--no-figures``, into RUN-figures;
+    no command draws a fitted model's figures alone. None for a RUN drawn with its figures."""
+    command = _command(Path(run_dir))
+    if "--no-figures" not in command.split():
         return None
-    again = shlex.quote(f"{Path(run_dir)}-figures")
+    again = f"{Path(run_dir)}-figures"
+    if command.split()[:2] == ["aekit", "train"]:
+        return (
+            "the run was made with --no-figures; 'aekit train --config "
+            f"{shlex.quote(str(Path(run_dir)))} --out {shlex.quote(again)}' trains it again, "
+            "with them"
+        )
+    try:
+        words = shlex.split(command, comments=True)
+    except ValueError:  # an edited command.txt, quotes unclosed
+        words = []
+    if "--out" not in words[:-1]:
+        return "the run was made with --no-figures; its command.txt without it makes it again"
+    words = [word for word in words if word != "--no-figures"]
+    words[words.index("--out") + 1] = again  # beside RUN, not over it
+    # the command last: quoted words inside quotes read badly
     return (
-        "the run was made with --no-figures; 'aekit train --config "
-        f"{shlex.quote(str(Path(run_dir)))} --out {again}' trains it again, with them"
+        f"the run was made with --no-figures; this makes it again, with them: {shlex.join(words)}"
     )
 
 
