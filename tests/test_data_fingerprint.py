@@ -35,7 +35,7 @@ def _recorded(run) -> dict:
 def _train(*args):
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*has not learned")
-        return ok(invoke("train", *args))
+        return ok(invoke("train", *args, "--no-figures"))  # none looked at
 
 
 def test_a_run_records_the_sha256_and_size_of_its_data(table, tmp_path):
@@ -46,7 +46,8 @@ def test_a_run_records_the_sha256_and_size_of_its_data(table, tmp_path):
     shown = json.loads(ok(invoke("info", "--json", tmp_path / "R")).output)  # said by info
     assert (shown["data_sha256"], shown["data_bytes"]) == (data["sha256"], data["bytes"])
     assert "data_hash" not in shown  # said only of a run that took none
-    ok(invoke("detect", table, "--param", "n_estimators=1", "--quiet", "--out", tmp_path / "D"))
+    detect = ["--param", "n_estimators=1", "--quiet", "--no-figures"]
+    ok(invoke("detect", table, *detect, "--out", tmp_path / "D"))
     assert _recorded(tmp_path / "D")["sha256"] == data["sha256"]  # detect's record too
 
 
@@ -134,7 +135,8 @@ def test_no_data_hash_reads_data_no_more_and_is_recorded_so(table, tmp_path, mon
         warnings.filterwarnings("error", message=f".*{CHANGED}")
         _train("--config", tmp_path / "R", "--out", tmp_path / "again")
     assert _recorded(tmp_path / "again")["hashed"] is False
-    detect = ["--param", "n_estimators=1", "--quiet", "--no-data-hash", "--out", tmp_path / "D"]
+    detect = ["--param", "n_estimators=1", "--quiet", "--no-data-hash", "--no-figures"]
+    detect += ["--out", tmp_path / "D"]
     ok(invoke("detect", table, *detect))
     assert _recorded(tmp_path / "D")["hashed"] is False
     assert "--no-data-hash" in (tmp_path / "D" / "command.txt").read_text()
@@ -153,11 +155,11 @@ def test_detect_series_and_finetune_write_no_data_hash_in_command_txt(tmp_path, 
     frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "c"])
     frame.assign(y=np.arange(60) % 2).to_csv(labelled, index=False)
     _train(labelled, *QUICK, "--ignore-column", "y", "--no-data-hash", "--out", tmp_path / "A")
-    finetune = ["--label-column", "y", "--epochs", "1", "--quiet", "--no-data-hash"]
+    finetune = ["--label-column", "y", "--epochs", "1", "--quiet", "--no-data-hash", "--no-figures"]
     ok(invoke("finetune", tmp_path / "A", labelled, *finetune, "--out", tmp_path / "F"))
     series = tmp_path / "s.csv"
     frame.to_csv(series, index=False)
-    hashless = ["--window", "8", "--epochs", "1", "--quiet", "--no-data-hash"]
+    hashless = ["--window", "8", "--epochs", "1", "--quiet", "--no-data-hash", "--no-figures"]
     ok(invoke("detect-series", series, *hashless, "--out", tmp_path / "S"))
     for run in ("F", "S"):
         assert _recorded(tmp_path / run)["hashed"] is False

@@ -123,7 +123,7 @@ def test_aekit_scores_a_parquet_folder_with_a_text_column_as_the_file(tmp_path):
     frame = mixed()
     frame.to_parquet(tmp_path / "tr.parquet")
     folder_of(frame, tmp_path / "tedir")
-    quick = ["--param", "n_estimators=1", "--quiet"]
+    quick = ["--param", "n_estimators=1", "--quiet", "--no-figures"]
     ok(invoke("detect", tmp_path / "tr.parquet", "--out", tmp_path / "RUN", *quick))
     ok(invoke("score", tmp_path / "RUN", tmp_path / "tr.parquet", "-o", tmp_path / "file.csv"))
     ok(invoke("score", tmp_path / "RUN", tmp_path / "tedir", "-o", tmp_path / "dir.csv"))
@@ -184,7 +184,7 @@ def test_detect_handle_missing_scores_a_parquet_file_with_gaps_a_chunk_at_a_time
     frame.to_parquet(tmp_path / "gaps.parquet", row_group_size=50)
     run = tmp_path / "RUN"
     ok(invoke("detect", tmp_path / "gaps.parquet", "--handle-missing", "--param",
-              "n_estimators=1", "--quiet", "--out", run))  # fmt: skip
+              "n_estimators=1", "--quiet", "--no-figures", "--out", run))  # fmt: skip
     ok(invoke("score", run, tmp_path / "gaps.parquet", "-o", tmp_path / "s.csv"))
     written, again = pd.read_csv(run / "scores.csv"), pd.read_csv(tmp_path / "s.csv")
     assert len(written) == len(frame) and np.isfinite(written["anomaly_score"]).all()
@@ -217,7 +217,8 @@ def test_the_command_line_reads_a_small_parquet_folder_as_it_reads_one_file(tmp_
     frame.to_parquet(tmp_path / "one.parquet")
     folder_of(frame, tmp_path / "folder")
     for data in ("one.parquet", "folder"):
-        ok(invoke("detect", tmp_path / data, "--out", tmp_path / f"R_{data}", "--quiet"))
+        ok(invoke("detect", tmp_path / data, "--out", tmp_path / f"R_{data}", "--quiet",
+                  "--no-figures"))  # fmt: skip
     from_file = pd.read_csv(tmp_path / "R_one.parquet" / "scores.csv")
     from_folder = pd.read_csv(tmp_path / "R_folder" / "scores.csv")
     pd.testing.assert_frame_equal(from_file, from_folder)

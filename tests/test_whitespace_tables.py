@@ -22,7 +22,7 @@ from aekit.data.datasets import csv_to_parquet, load_array, open_dataset
 from aekit.data.separators import WHITESPACE, choose_separator
 
 ROWS, COLUMNS = 40, 6
-QUICK = ["--param", "n_estimators=1", "--quiet"]  # one detector member: a few seconds
+QUICK = ["--param", "n_estimators=1", "--quiet", "--no-figures"]  # one member: a few seconds
 
 
 def _values() -> np.ndarray:
