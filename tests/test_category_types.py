@@ -35,7 +35,8 @@ def test_a_code_column_fitted_from_one_file_kind_scores_the_other(tmp_path, fit_
     other = "parquet" if fit_on == "csv" else "csv"
     run = tmp_path / "RUN"
     ok(invoke("detect", tmp_path / f"shop.{fit_on}", "--category-column", "zip", "--out", run,
-              "--quiet", "--param", "n_estimators=1"))  # fmt: skip
+              "--quiet", "--param", "n_estimators=1", "--param", "member_params={max_iter=2}",
+              "--no-figures"))  # fmt: skip
     scores = _scores(run, tmp_path / f"shop.{other}", tmp_path)
     assert np.isfinite(scores["anomaly_score"]).all()
     assert not scores["top_features"].str.contains("unseen").any()
@@ -47,7 +48,7 @@ def test_an_autoencoder_run_reads_codes_as_fitted_too(tmp_path):
     frame.assign(zip=frame["zip"].astype(int)).to_parquet(tmp_path / "shop.parquet")
     run = tmp_path / "RUN"
     ok(invoke("train", tmp_path / "shop.csv", "--category-column", "zip", "--out", run,
-              "--param", "max_iter=2", "--quiet"))  # fmt: skip
+              "--param", "max_iter=2", "--quiet", "--no-figures"))  # fmt: skip
     assert len(_scores(run, tmp_path / "shop.parquet", tmp_path)) == len(frame)
 
 
@@ -62,7 +63,7 @@ def test_impute_with_a_run_reads_codes_as_fitted_and_writes_them_as_given(tmp_pa
     numbers.to_parquet(tmp_path / "shop.parquet")
     run, filled = tmp_path / "RUN", tmp_path / "filled.parquet"
     ok(invoke("impute", tmp_path / "shop.csv", "-o", tmp_path / "f.csv", "--out", run,
-              "--category-column", "zip", "--epochs", "2", "--quiet"))  # fmt: skip
+              "--category-column", "zip", "--epochs", "2", "--quiet", "--no-figures"))  # fmt: skip
     for typed in ([], ["--category-column", "zip"]):  # the run's own option, typed again
         ok(invoke("impute", tmp_path / "shop.parquet", "--model", run, "-o", filled, *typed))
         out = pd.read_parquet(filled)

@@ -92,7 +92,7 @@ def test_finetune_takes_the_seed_and_records_it(tmp_path):
               "--no-figures"))  # fmt: skip
     for name, seed in (("a", 7), ("b", 7), ("c", 8)):
         ok(invoke("finetune", tmp_path / "ae", "digits", "--epochs", 1, "--seed", seed, "--quiet",
-                  "--out", tmp_path / name))  # fmt: skip
+                  "--no-figures", "--out", tmp_path / name))  # fmt: skip
     a, b, c = (_weights(tmp_path / name / "model.safetensors") for name in "abc")
     assert _same_weights(a, b) and not _same_weights(a, c)
     assert "--seed 7" in (tmp_path / "a" / "command.txt").read_text()
@@ -110,8 +110,9 @@ def test_a_seed_of_none_is_recorded_as_the_param_that_reruns():
 
 def test_detect_takes_the_seed_from_param_alone_as_train_does(tmp_path):
     # refused before ("use --seed") though train took it; beside --seed it still is
-    quick = ["--param", "n_estimators=1", "--quiet"]
-    ok(invoke("detect", "digits", *quick, "--param", "random_state=3", "--out", tmp_path / "d"))
+    quick = ["--param", "n_estimators=1", "--param", "member_params={max_iter=1}", "--quiet"]
+    seeded = [*quick, "--param", "random_state=3", "--no-figures"]
+    ok(invoke("detect", "digits", *seeded, "--out", tmp_path / "d"))
     assert aekit.load(tmp_path / "d" / "model.safetensors").random_state == 3
     both = invoke("detect", "digits", *quick, "--param", "random_state=3", "--seed", 4)
     refused(both, "use --seed")
@@ -126,6 +127,6 @@ def test_detect_series_takes_the_epochs_from_param_alone(tmp_path):
     )
     series.to_csv(tmp_path / "s.csv", index=False)
     quick = ["--window", 16, "--quiet", "--param", "max_iter=1"]
-    ok(invoke("detect-series", tmp_path / "s.csv", *quick, "--out", tmp_path / "r"))
+    ok(invoke("detect-series", tmp_path / "s.csv", *quick, "--no-figures", "--out", tmp_path / "r"))
     assert aekit.load(tmp_path / "r" / "model.safetensors").max_iter == 1
     refused(invoke("detect-series", tmp_path / "s.csv", *quick, "--epochs", 2), "use --epochs")
