@@ -66,7 +66,7 @@ def test_labels_written_apart_are_classes_apart(tmp_path):
     path = _table(tmp_path, ["007", "7", "07"] * 20)
     run = tmp_path / "run"
     ok(invoke("train", path, "--model", "cvae", "--label-column", "label", "--epochs", "1",
-              "--out", run, "--quiet"))  # fmt: skip
+              "--out", run, "--quiet", "--no-figures"))  # fmt: skip
     predictions = tmp_path / "p.csv"
     ok(invoke("predict", run, path, "-o", predictions))
     header = predictions.read_text().splitlines()[0].split(",")
@@ -76,7 +76,9 @@ def test_labels_written_apart_are_classes_apart(tmp_path):
 def test_normal_label_takes_its_own_spelling_only(tmp_path):
     path = _table(tmp_path, ["007"] * 40 + ["7"] * 20)
     options = ["--label-column", "label", "--normal-label", "007", "--param", "n_estimators=1"]
-    result = ok(invoke("detect", path, *options, "--out", tmp_path / "run", "--quiet"))
+    result = ok(
+        invoke("detect", path, *options, "--out", tmp_path / "run", "--quiet", "--no-figures")
+    )
     assert "20 of 60" in result.output, result.output
 
 
@@ -84,7 +86,7 @@ def test_numeric_labels_stay_numbers(tmp_path):
     path = _table(tmp_path, [3, 5] * 20)
     run = tmp_path / "run"
     ok(invoke("train", path, "--model", "cvae", "--label-column", "label", "--epochs", "1",
-              "--out", run, "--quiet"))  # fmt: skip
+              "--out", run, "--quiet", "--no-figures"))  # fmt: skip
     import aekit
 
     assert aekit.load(run / "model.safetensors").classes_.tolist() == [3, 5]
@@ -112,7 +114,7 @@ def test_a_large_csvs_labels_are_typed_as_a_small_ones(tmp_path, monkeypatch):
     read_as_a_large_csv(monkeypatch)
     run = tmp_path / "run"
     result = ok(invoke("train", path, "--model", "cvae", "--label-column", "label", "--epochs",
-                       "1", "--out", run, "--quiet"))  # fmt: skip
+                       "1", "--out", run, "--quiet", "--no-figures"))  # fmt: skip
     assert "converting it to Parquet" in result.output
     assert "text_columns" not in result.output  # the printed line leaves the labels typed
     import aekit
@@ -122,7 +124,7 @@ def test_a_large_csvs_labels_are_typed_as_a_small_ones(tmp_path, monkeypatch):
 
 def test_a_label_column_with_no_value_is_said_not_a_crash(tmp_path):
     path = _table(tmp_path, [""] * 60)
-    options = ["--label-column", "label", "--param", "n_estimators=1", "--quiet"]
+    options = ["--label-column", "label", "--param", "n_estimators=1", "--quiet", "--no-figures"]
     with pytest.warns(UserWarning, match="no row has a label: no ROC-AUC"):
         result = ok(invoke("detect", path, *options, "--out", tmp_path / "run"))
     assert "ROC-AUC" not in result.output
@@ -138,6 +140,7 @@ def test_a_labels_file_of_lines_is_stripped_and_named(tmp_path):
     np.save(tmp_path / "x.npy", np.random.default_rng(0).normal(size=(40, 3)))
     (tmp_path / "labels.txt").write_text("ok \n" * 30 + "bad\n" * 5 + " OK\n" * 5)
     options = ["--labels", tmp_path / "labels.txt", "--param", "n_estimators=1", "--quiet"]
+    options.append("--no-figures")
     with pytest.warns(UserWarning, match=r"'ok', 'OK'.*write it one way in .*labels\.txt"):
         ok(invoke("detect", tmp_path / "x.npy", *options, "--normal-label", "ok", "--out",
                   tmp_path / "run"))  # fmt: skip
@@ -160,6 +163,7 @@ def test_detect_series_marks_no_unlabelled_point_as_an_anomaly(tmp_path, classes
     marked = series._marked(y, normal)  # blanks read as -1: beside 1 and 2 a class of their own
     assert marked.sum() == 10 and not marked[:100].any()
     options = ["--label-column", "label", "--window", "20", "--normal-label", normal, "--quiet"]
+    options += ["--epochs", "1", "--no-figures"]  # the run reads the blanks: no fit to judge
     ok(invoke("detect-series", tmp_path / "s.csv", *options, "--out", tmp_path / "run"))
 
 
@@ -184,7 +188,7 @@ def test_decimal_comma_labels_of_a_csv_are_numbers(tmp_path):
     frame.to_csv(tmp_path / "t.csv", sep=";", decimal=",", index=False)
     options = ["--sep", ";", "--decimal", ",", "--label-column", "y", "--normal-label", "0"]
     result = ok(invoke("detect", tmp_path / "t.csv", *options, "--param", "n_estimators=1",
-                       "--out", tmp_path / "run", "--quiet"))  # fmt: skip
+                       "--out", tmp_path / "run", "--quiet", "--no-figures"))  # fmt: skip
     assert "10 of 60 rows anomalies" in result.output
 
 
