@@ -83,7 +83,7 @@ def test_score_reads_a_series_files_channels_by_name(tmp_path, monkeypatch):
     quick_series_detector(monkeypatch)
     series_frame(100, 0)[["timestamp", "a", "b"]].to_csv(tmp_path / "train.csv", index=False)
     fit = ["detect-series", tmp_path / "train.csv", "--time-column", "timestamp", "--window", 12]
-    assert invoke(*fit, "--out", tmp_path / "run").exit_code == 0
+    assert invoke(*fit, "--no-figures", "--out", tmp_path / "run").exit_code == 0
     new = series_frame(120, 2)[["timestamp", "a", "b"]]
     new.to_csv(tmp_path / "ordered.csv", index=False)
     new[["b", "timestamp", "a"]].to_csv(tmp_path / "shuffled.csv", index=False)
@@ -130,6 +130,7 @@ def test_detect_series_quiet_and_daylight_saving_timestamps(tmp_path, monkeypatc
     frame = pd.DataFrame({"timestamp": stamps, "value": np.sin(np.arange(120) / 4)})
     frame.to_csv(tmp_path / "paris.csv", index=False)  # "+02:00" then "+01:00"
     base = ["detect-series", tmp_path / "paris.csv", "--time-column", "timestamp", "--window", 12]
+    base.append("--no-figures")
     result = invoke(*base, "--quiet", "--out", tmp_path / "quiet")
     assert result.exit_code == 0, result.output
     result = invoke(*base, "--out", tmp_path / "loud")
@@ -142,6 +143,7 @@ def test_detect_series_epochs_set_the_window_autoencoders_and_are_recorded(tmp_p
     quick_series_detector(monkeypatch)  # its member trains 2 epochs unless --epochs says otherwise
     series_frame(120, 0).to_csv(tmp_path / "s.csv", index=False)
     base = ["detect-series", tmp_path / "s.csv", "--time-column", "timestamp", "--window", 12]
+    base.append("--no-figures")
     result = invoke(*base, "--value-columns", "a", "--epochs", 3, "--out", tmp_path / "run")
     assert result.exit_code == 0, result.output
     (member,) = aekit.load(tmp_path / "run" / "model.safetensors").detector_.estimators_
@@ -189,7 +191,7 @@ def test_detect_series_prints_roc_auc_against_labels_as_detect_does(tmp_path):
         patch.setattr(module, "default_window_detector", lambda: quick)
         result = invoke(
             "detect-series", tmp_path / "s.csv", "--time-column", "timestamp",
-            "--label-column", "y", "--window", 24, "--out", out, "--quiet",
+            "--label-column", "y", "--window", 24, "--out", out, "--quiet", "--no-figures",
         )  # fmt: skip
     assert result.exit_code == 0, result.output
     scores = pd.read_csv(out / "scores.csv").drop(index=5)
@@ -217,6 +219,7 @@ def test_detect_series_with_the_likelihood_rule(tmp_path, monkeypatch):
     result = invoke(
         "detect-series", tmp_path / "s.csv", "--time-column", "timestamp", "--window", 24,
         "--threshold", "likelihood", "--likelihood-window", 150, "--out", out, "--quiet",
+        "--no-figures",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "points flagged (likelihood above 1 - 0.001)" in result.output
@@ -301,7 +304,7 @@ def test_score_names_the_option_that_leaves_out_a_column_fit_never_saw(tmp_path,
     quick_series_detector(monkeypatch)
     series_frame(100, 0)[["timestamp", "a"]].to_csv(tmp_path / "train.csv", index=False)
     fit = ["detect-series", tmp_path / "train.csv", "--time-column", "timestamp", "--window", 12]
-    assert invoke(*fit, "--out", tmp_path / "run").exit_code == 0
+    assert invoke(*fit, "--no-figures", "--out", tmp_path / "run").exit_code == 0
     series_frame(100, 1)[["timestamp", "a"]].assign(label=0).to_csv(
         tmp_path / "new.csv", index=False
     )
