@@ -14,7 +14,7 @@ import pytest
 from cli_helpers import invoke, ok, refused
 
 QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--param", "latent_dim=2",
-         "--quiet"]  # fmt: skip
+         "--quiet", "--no-figures"]  # fmt: skip
 SIZE = ["--image-size", "8,8", "--grayscale"]  # training's options: 12x10 colour -> 8x8 grey
 
 
@@ -55,7 +55,7 @@ def test_evaluate_denoise_and_finetune_reuse_them(folder):
     ok(invoke("denoise", folder / "R", folder / "img", "-o", folder / "clean.npy"))
     assert np.load(folder / "clean.npy").shape == (12, 1, 8, 8)  # images, as denoise gives
     ok(invoke("finetune", folder / "R", folder / "img", "--param", "max_iter=2", "--quiet",
-              "--out", folder / "FT"))  # fmt: skip
+              "--no-figures", "--out", folder / "FT"))  # fmt: skip
     data = tomllib.loads((folder / "FT" / "config.toml").read_text())["data"]
     assert data["image_size"] == "8,8" and data["grayscale"] is True  # predict reads them
     result = ok(invoke("predict", folder / "FT", folder / "img", "-o", folder / "p.csv"))
@@ -74,13 +74,13 @@ def test_a_conflicting_size_names_the_option_and_the_recorded_value(folder):
 
 def test_hasher_and_compressor_runs_record_them(folder):
     ok(invoke("train-hasher", folder / "img", "--bits", "8", "--epochs", "2", *SIZE, "--quiet",
-              "--out", folder / "H"))  # fmt: skip
+              "--no-figures", "--out", folder / "H"))  # fmt: skip
     data = tomllib.loads((folder / "H" / "config.toml").read_text())["data"]
     assert data["image_size"] == "8,8" and data["grayscale"] is True
     result = ok(invoke("index", folder / "H", folder / "img", "--out", folder / "h.index"))
     assert "12 rows, 8 bits" in result.output
     ok(invoke("train-compressor", folder / "img", "--latent-dim", "4", "--epochs", "2", *SIZE,
-              "--quiet", "--out", folder / "C"))  # fmt: skip
+              "--quiet", "--no-figures", "--out", folder / "C"))  # fmt: skip
     ok(invoke("compress", folder / "C", folder / "img", "-o", folder / "c.aek"))
 
 
