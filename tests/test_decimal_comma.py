@@ -15,7 +15,7 @@ from aekit.cli.errors import error_message, for_the_command_line
 from aekit.data.datasets import load_array
 from aekit.data.lazy import open_dataset
 
-QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet", "--no-figures"]
 
 
 @pytest.fixture(scope="module")

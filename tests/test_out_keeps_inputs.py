@@ -94,7 +94,8 @@ def test_a_command_on_a_run_does_not_write_over_the_data_it_was_trained_on(tmp_p
     monkeypatch.chdir(tmp_path)
     rows = pd.DataFrame(np.random.default_rng(0).normal(size=(80, 3)), columns=["a", "b", "c"])
     rows.to_csv("t.csv", index=False)
-    ok(invoke("train", "t.csv", "--model", "vae", "--epochs", "1", "--quiet", "--out", "R"))
+    ok(invoke("train", "t.csv", "--model", "vae", "--epochs", "1", "--quiet", "--no-figures",
+              "--out", "R"))  # fmt: skip
     before = (tmp_path / "t.csv").read_bytes()
     for spelling in ("t.csv", str(tmp_path / "t.csv"), "./t.csv"):
         refused(invoke("generate", "R", "-o", spelling), "is the data R was trained on")
@@ -107,7 +108,7 @@ def test_a_command_on_a_run_does_not_write_over_the_data_it_was_trained_on(tmp_p
     (tmp_path / "pq").mkdir()
     for part in (0, 1):
         rows.to_parquet(tmp_path / "pq" / f"part-{part}.parquet", index=False)
-    train = ["--model", "vae", "--epochs", "1", "--quiet", "--out", "../RP"]
+    train = ["--model", "vae", "--epochs", "1", "--quiet", "--no-figures", "--out", "../RP"]
     ok(invoke("train", "../pq", *train))
     for name in ("part-0.parquet", "new.parquet"):
         refused(invoke("generate", "../RP", "-o", f"../pq/{name}"), "is in the data ../RP")

@@ -77,7 +77,8 @@ def test_a_truncated_parquet_is_named_where_a_runs_id_column_is_read_first(tmp_p
     table["rid"] = [f"R{i}" for i in range(400)]
     table.to_parquet(tmp_path / "t.parquet")
     run = tmp_path / "run"
-    ok(invoke("train", tmp_path / "t.parquet", "--id-column", "rid", "--epochs", "1", "--out", run))
+    train = ["train", tmp_path / "t.parquet", "--id-column", "rid", "--epochs", "1", "--no-figures"]
+    ok(invoke(*train, "--out", run))
     cut = tmp_path / "cut.parquet"
     cut.write_bytes((tmp_path / "t.parquet").read_bytes()[:2000])
     for command in ("score", "encode"):
@@ -124,6 +125,7 @@ def test_a_label_or_id_column_of_mixed_types_is_read_as_one(tmp_path):
     assert model.classes_.tolist() == [0, 1] and model.classes_.dtype.kind == "i"  # not 0.0
     run, out = tmp_path / "run", tmp_path / "scores.csv"
     train = ["train", folder, "--id-column", "rid", "--ignore-column", "y", "--epochs", "1"]
+    train.append("--no-figures")
     ok(invoke(*train, "--out", run))
     ok(invoke("score", run, folder, "-o", out))
     ids = out.read_text().splitlines()[1:]
@@ -164,7 +166,7 @@ def test_ids_of_integer_and_whole_float_parts_without_a_gap_stay_integers(tmp_pa
         part["rid"] = ids
         part.to_parquet(folder / f"p{i}.parquet")
     run, out = tmp_path / "run", tmp_path / "scores.csv"
-    ok(invoke("train", folder, "--id-column", "rid", "--epochs", "1", "--out", run))
+    ok(invoke("train", folder, "--id-column", "rid", "--epochs", "1", "--no-figures", "--out", run))
     ok(invoke("score", run, folder, "-o", out))
     ids = [line.split(",")[0] for line in out.read_text().splitlines()[1:]]
     assert ids[:2] == ["0", "1"] and ids[19:22] == ["19", "20", "21"]
