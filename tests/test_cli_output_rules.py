@@ -85,7 +85,7 @@ def test_text_a_npy_cannot_hold_is_refused_before_any_row_is_computed(tmp_path):
     table.assign(y=["u", "v"] * 15).to_csv(tmp_path / "t.csv", index=False)
     result = invoke("train", tmp_path / "t.csv", "--model", "ae", "--label-column", "y",
                     "--epochs", "1", "--param", "hidden_layer_sizes=[4]", "--param",
-                    "latent_dim=2", "--quiet", "--out", tmp_path / "R")  # fmt: skip
+                    "latent_dim=2", "--quiet", "--no-figures", "--out", tmp_path / "R")  # fmt: skip
     assert result.exit_code == 0, result.output
     for command, words in (("score", "labels, which are text"), ("reconstruct", "text columns")):
         result = invoke(command, tmp_path / "R", tmp_path / "t.csv", "-o", tmp_path / "o.npy")
@@ -141,7 +141,9 @@ def test_force_replaces_only_a_run_and_never_what_is_read(tmp_path):
     folder.mkdir()
     (folder / "train.csv").write_text(table)
     (folder / "notes.txt").write_text("precious")
-    args = ("--quiet",)
+    # a detector of one member, one epoch, no figures: what is kept or replaced is the point
+    args = ("--quiet", "--no-figures", "--param", "n_estimators=1", "--param",
+            "member_params={max_iter=1}")  # fmt: skip
     refused(
         invoke("detect", folder / "train.csv", "--out", folder, "--force", *args),
         "not a RUN folder",
@@ -171,7 +173,8 @@ def test_an_output_over_a_runs_own_record_is_refused(name, tmp_path):
     for record in ("config.toml", "command.txt", "metrics.csv", "scores.csv"):
         (run / record).write_text('kept = "yes"\n')
     rows = np.random.default_rng(0).normal(size=(40, 3))  # a detector run records scores.csv
-    aekit.AnomalyDetector(n_estimators=1).fit(rows).save(run / "model.safetensors")
+    detector = aekit.AnomalyDetector(n_estimators=1, member_params={"max_iter": 1})
+    detector.fit(rows).save(run / "model.safetensors")
     result = invoke("score", run, tmp_path / "data.csv", "-o", run / name)
     if name == "config.toml":  # a kind score cannot write is said first: the other name the
         refused(result, f"-o {run / name}: write .npy, .csv or .parquet.")  # refusal below
