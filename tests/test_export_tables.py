@@ -43,7 +43,8 @@ def test_export_of_a_run_on_text_columns_takes_the_tables_rows(tmp_path):
     path, run, out = tmp_path / "t.csv", tmp_path / "run", tmp_path / "onnx"
     table(60, 0).to_csv(path, index=False)
     result = CliRunner().invoke(
-        app, ["train", str(path), "--model", "ae", *QUICK, "--quiet", "--out", str(run)]
+        app,
+        ["train", str(path), "--model", "ae", *QUICK, "--quiet", "--no-figures", "--out", str(run)],
     )
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(app, ["export", str(run), "-o", str(out)])

@@ -18,6 +18,7 @@ from aekit.cli.errors import for_the_command_line
 from aekit.data.datasets import load_digits
 
 QUICK = ("--epochs", "1", "--quiet")
+TRAIN = (*QUICK, "--no-figures")  # no test here looks at a RUN's figures/
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,7 @@ def test_channels_last_images_are_refused_with_the_transpose(images):
 
 def test_the_command_line_refuses_channels_last_and_reads_n_h_w_with_image_shape(images, tmp_path):
     np.save(tmp_path / "nhwc.npy", images.transpose(0, 2, 3, 1))
-    conv = ("--model", "vae", "--param", "architecture=conv", *QUICK)
+    conv = ("--model", "vae", "--param", "architecture=conv", *TRAIN)
     result = invoke("train", tmp_path / "nhwc.npy", *conv, "--out", tmp_path / "A")
     said = for_the_command_line(refused(result, "looks channels-last"))
     assert said.endswith(
@@ -68,7 +69,7 @@ def test_the_command_line_refuses_channels_last_and_reads_n_h_w_with_image_shape
 def test_image_shape_draws_only_shapes_that_are_images(images, tmp_path):
     flat = images.reshape(len(images), -1)
     np.save(tmp_path / "flat.npy", flat)
-    ok(invoke("train", tmp_path / "flat.npy", "--model", "vae", *QUICK, "--out", tmp_path / "F"))
+    ok(invoke("train", tmp_path / "flat.npy", "--model", "vae", *TRAIN, "--out", tmp_path / "F"))
     # 8,8,1 drew 8 'channels' of 8x1 strips; the model's own image shape could be redrawn
     refused(
         invoke("generate", tmp_path / "F", "-o", tmp_path / "g.png", "--image-shape", "8,8,1"),
@@ -76,7 +77,7 @@ def test_image_shape_draws_only_shapes_that_are_images(images, tmp_path):
     )
     ok(invoke("generate", tmp_path / "F", "-o", tmp_path / "g.png", "--image-shape", "1,8,8"))
     np.save(tmp_path / "nchw.npy", images)
-    conv = ("--model", "vae", "--param", "architecture=conv", *QUICK, "--out", tmp_path / "C")
+    conv = ("--model", "vae", "--param", "architecture=conv", *TRAIN, "--out", tmp_path / "C")
     ok(invoke("train", tmp_path / "nchw.npy", *conv))
     refused(
         invoke("generate", tmp_path / "C", "-o", tmp_path / "c.png", "--image-shape", "1,4,16"),
@@ -92,7 +93,7 @@ def test_image_shape_draws_only_shapes_that_are_images(images, tmp_path):
     assert out.read_bytes().startswith(b"\x89PNG")
     refused(invoke("traverse", tmp_path / "F", tmp_path / "flat.npy", "-o", out), "--image-shape")
     # a plain autoencoder has no latent distribution: said, not an AttributeError (review)
-    ok(invoke("train", tmp_path / "flat.npy", "--model", "ae", *QUICK, "--out", tmp_path / "P"))
+    ok(invoke("train", tmp_path / "flat.npy", "--model", "ae", *TRAIN, "--out", tmp_path / "P"))
     flat_ae = ("traverse", tmp_path / "P", tmp_path / "flat.npy", "--image-shape", "1,8,8")
     refused(invoke(*flat_ae, "-o", out), "has no latent distribution: train a run with --model vae")
 
@@ -111,7 +112,7 @@ def test_image_options_that_do_not_apply_are_refused_not_recorded(images, tmp_pa
         invoke("train-hasher", tmp_path / "flat.npy", "--image-size", "4,4", "-o", tmp_path / "h"),
         "--image-size applies to a folder of images",
     )
-    refused(invoke("train", "digits", "--grayscale", *QUICK, "--out", tmp_path / "B"), "digits")
+    refused(invoke("train", "digits", "--grayscale", *TRAIN, "--out", tmp_path / "B"), "digits")
     folder = tmp_path / "imgs" / "a"
     folder.mkdir(parents=True)
     for i in range(3):
@@ -128,7 +129,7 @@ def test_image_options_that_do_not_apply_are_refused_not_recorded(images, tmp_pa
 def test_an_array_of_other_images_is_not_told_to_pass_folder_options(images, tmp_path):
     # 'Pass --image-size 8,8 --grayscale' was said of a .npy, which those options never read
     np.save(tmp_path / "nchw.npy", images)
-    conv = ("--model", "vae", "--param", "architecture=conv", *QUICK, "--out", tmp_path / "C")
+    conv = ("--model", "vae", "--param", "architecture=conv", *TRAIN, "--out", tmp_path / "C")
     ok(invoke("train", tmp_path / "nchw.npy", *conv))
     np.save(tmp_path / "nhwc.npy", images.transpose(0, 2, 3, 1))
     result = invoke("encode", tmp_path / "C", tmp_path / "nhwc.npy", "-o", tmp_path / "z.npy")
@@ -162,7 +163,7 @@ def test_a_conditional_model_of_an_unlabelled_image_folder_is_told_the_sub_folde
     # it was pointed to --label-column, which an image folder refuses
     for i in range(4):
         Image.fromarray((images[i, 0] * 255).astype(np.uint8)).save(tmp_path / f"{i}.png")
-    result = invoke("train", tmp_path, "--model", "cvae", *QUICK, "--out", tmp_path.parent / "R")
+    result = invoke("train", tmp_path, "--model", "cvae", *TRAIN, "--out", tmp_path.parent / "R")
     refused(result, "needs labels: DATA has none (put each class's images in a sub-folder")
 
 
@@ -172,7 +173,7 @@ def test_finetune_and_index_refuse_image_options_a_table_ignores(images, tmp_pat
     labels = (rows.mean(axis=1) > np.median(rows.mean(axis=1))).astype(int)
     np.save(tmp_path / "x.npy", rows)
     pd.DataFrame(rows).assign(y=labels).to_csv(tmp_path / "t.csv", index=False)
-    ok(invoke("train", tmp_path / "t.csv", "--label-column", "y", *QUICK, "--out", tmp_path / "R"))
+    ok(invoke("train", tmp_path / "t.csv", "--label-column", "y", *TRAIN, "--out", tmp_path / "R"))
     tune = ("finetune", tmp_path / "R", tmp_path / "t.csv", "--image-size", "8,8", *QUICK)
     refused(invoke(*tune, "--out", tmp_path / "F"), "--image-size applies to a folder of images")
     hasher = ("train-hasher", tmp_path / "x.npy", "--bits", "8", *QUICK)
@@ -184,7 +185,7 @@ def test_finetune_and_index_refuse_image_options_a_table_ignores(images, tmp_pat
 def test_a_recorded_image_shape_is_said_to_be_the_runs(images, tmp_path):
     # "--image-shape 1,8,8 needs rows of 64 values" was said to a user who typed no such option
     np.save(tmp_path / "flat.npy", images.reshape(len(images), -1))
-    ok(invoke("train", tmp_path / "flat.npy", "--image-shape", "1,8,8", *QUICK,
+    ok(invoke("train", tmp_path / "flat.npy", "--image-shape", "1,8,8", *TRAIN,
               "--out", tmp_path / "R"))  # fmt: skip
     np.save(tmp_path / "other.npy", images[:, :, :4, :4].reshape(len(images), -1))
     result = invoke("score", tmp_path / "R", tmp_path / "other.npy", "-o", tmp_path / "s.csv")
@@ -202,7 +203,7 @@ def test_channels_last_images_read_from_disk_are_refused_as_in_memory(tmp_path, 
     rows = np.random.default_rng(0).random((60, 48)).astype(np.float32)
     np.save(tmp_path / "flat.npy", rows)
     np.save(tmp_path / "hwc.npy", rows.reshape(-1, 3, 4, 4).transpose(0, 2, 3, 1))
-    ok(invoke("train", tmp_path / "flat.npy", "--image-shape", "3,4,4", *QUICK,
+    ok(invoke("train", tmp_path / "flat.npy", "--image-shape", "3,4,4", *TRAIN,
               "--out", tmp_path / "R"))  # fmt: skip
     monkeypatch.setattr(common, "LAZY_BYTES", 0)
     for command in ("score", "reconstruct", "encode"):
@@ -250,7 +251,7 @@ def test_images_given_to_a_model_of_flat_rows_are_told_the_reshape(images):
 def test_a_text_column_of_rows_read_as_images_is_named(tmp_path):
     # "could not convert string to float: 'x'": no file, column or fix
     pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]}).to_csv(tmp_path / "two.csv", index=False)
-    result = invoke("train", tmp_path / "two.csv", "--image-shape", "1,1,2", *QUICK,
+    result = invoke("train", tmp_path / "two.csv", "--image-shape", "1,1,2", *TRAIN,
                     "--out", tmp_path / "R")  # fmt: skip
     refused(result, "--image-shape 1,1,2 reads DATA's columns as pixels, and its column 'a' "
             "holds text: leave it out with --ignore-column")  # fmt: skip

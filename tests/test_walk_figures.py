@@ -11,7 +11,7 @@ from cli_helpers import invoke, ok
 
 from aekit.data.datasets import load_digits
 
-QUICK = ["--epochs", "1", "--quiet", "--param", "hidden_layer_sizes=[8]"]
+QUICK = ["--epochs", "1", "--quiet", "--no-figures", "--param", "hidden_layer_sizes=[8]"]
 
 
 @pytest.fixture(scope="module")
