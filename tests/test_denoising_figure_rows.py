@@ -46,9 +46,16 @@ def data(tmp_path_factory) -> Path:
     return folder
 
 
-def test_train_draws_the_denoising_figure_of_rows(data, tmp_path):
-    ok(invoke("train", data / "rows.npy", "--model", "dae", *QUICK, "--out", tmp_path / "R"))
-    drawn(tmp_path / "R" / "figures" / "denoising.png")
+@pytest.fixture(scope="module")
+def rows_run(data, tmp_path_factory) -> Path:
+    """A denoising RUN of the flat rows, trained once: the tests below only read it."""
+    run = tmp_path_factory.mktemp("rows_run") / "R"
+    ok(invoke("train", data / "rows.npy", "--model", "dae", *QUICK, "--out", run))
+    return run
+
+
+def test_train_draws_the_denoising_figure_of_rows(rows_run):
+    drawn(rows_run / "figures" / "denoising.png")
 
 
 def test_train_draws_the_denoising_figure_of_a_table_without_a_warning(data, tmp_path):
@@ -73,15 +80,14 @@ def test_the_run_figure_corrupts_each_feature_on_its_own_scale():
     assert np.all((moved > 0.2) & (moved < 0.35)), moved  # about 0.3 each, a little clipped
 
 
-def test_denoise_figure_of_a_rows_model(data, tmp_path):
-    ok(invoke("train", data / "rows.npy", "--model", "dae", *QUICK, "--out", tmp_path / "R"))
-    result = ok(invoke("denoise", tmp_path / "R", data / "rows.npy", "--add-noise", "gaussian:0.5",
+def test_denoise_figure_of_a_rows_model(data, rows_run, tmp_path):
+    result = ok(invoke("denoise", rows_run, data / "rows.npy", "--add-noise", "gaussian:0.5",
                        "-o", tmp_path / "d.npy", "--figure", tmp_path / "f.png"))  # fmt: skip
     assert np.load(tmp_path / "d.npy").shape == (60, 30)
     assert "PSNR against the clean rows" in result.output
     drawn(tmp_path / "f.png")
     # without --add-noise there is no clean row: noisy and denoised alone
-    ok(invoke("denoise", tmp_path / "R", data / "rows.npy", "-o", tmp_path / "e.csv",
+    ok(invoke("denoise", rows_run, data / "rows.npy", "-o", tmp_path / "e.csv",
               "--figure", tmp_path / "g.png"))  # fmt: skip
     drawn(tmp_path / "g.png")
 
@@ -96,9 +102,8 @@ def test_denoise_figure_of_a_conv1d_sequence_model(data, tmp_path):
     drawn(tmp_path / "f.png")
 
 
-def test_a_png_grid_of_a_rows_model_is_refused_pointing_at_figure(data, tmp_path):
-    ok(invoke("train", data / "rows.npy", "--model", "dae", *QUICK, "--out", tmp_path / "R"))
-    result = invoke("denoise", tmp_path / "R", data / "rows.npy", "-o", tmp_path / "c.png")
+def test_a_png_grid_of_a_rows_model_is_refused_pointing_at_figure(data, rows_run, tmp_path):
+    result = invoke("denoise", rows_run, data / "rows.npy", "-o", tmp_path / "c.png")
     refused(result, "-o .png needs an image model", "write -o .npy", "--figure draws")
     assert not (tmp_path / "c.png").exists()
 
@@ -143,7 +148,7 @@ def test_denoise_of_a_table_with_text_columns_writes_the_tables_columns(tmp_path
     )
     table.to_csv(tmp_path / "t.csv", index=False)
     ok(invoke("train", tmp_path / "t.csv", "--model", "dae", "--epochs", "2", "--quiet",
-              "--out", tmp_path / "RUN"))  # fmt: skip
+              "--no-figures", "--out", tmp_path / "RUN"))  # fmt: skip
     ok(invoke("denoise", tmp_path / "RUN", tmp_path / "t.csv", "-o", tmp_path / "d.csv"))
     denoised = pd.read_csv(tmp_path / "d.csv")
     assert list(denoised.columns) == ["a", "b", "city"] and len(denoised) == 120
