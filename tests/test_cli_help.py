@@ -279,19 +279,13 @@ def test_train_without_data_is_a_usage_error_with_its_help(tmp_path, monkeypatch
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_option_without_its_value_says_where_the_help_is():
+def test_an_option_without_its_value_says_where_the_help_is(capsys):
     # click gives "requires an argument" no context: the line lacked "See '... --help'", which
-    # every other wrong command line has (user review)
-    import subprocess
-    import sys
+    # every other wrong command line has (user review); aekit.cli.run says it as the process
+    from aekit.cli import run
 
-    done = subprocess.run(
-        [sys.executable, "-m", "aekit.cli", "detect", "x.csv", "--contamination"],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 2
-    assert done.stderr.strip() == (
+    assert run(["detect", "x.csv", "--contamination"]) == 2
+    assert capsys.readouterr().err.strip() == (
         "aekit: error: Option '--contamination' requires an argument. See 'aekit detect --help'."
     )
 
