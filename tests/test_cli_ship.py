@@ -4,7 +4,9 @@ factory that loads the model in each worker process."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -23,13 +25,27 @@ pytest.importorskip("uvicorn")
 KEY = "a-key-for-the-real-server"
 
 
-def aekit_cli(*args, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "aekit.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+@pytest.fixture
+def aekit_cli(capsys, monkeypatch):
+    """``aekit ARGS`` in this process (aekit.cli.run: the command's exit status and stderr, as
+    the aekit process says them; a process paid seconds importing torch). Refusals come before
+    anything listens: a serve that began serving instead fails the test, never hangs it."""
+    from types import SimpleNamespace
+
+    from aekit.cli import run
+    from aekit.serve import runner
+
+    def serves(*args, **kwargs):
+        raise AssertionError("aekit serve began serving where it should have refused")
+
+    monkeypatch.setattr(runner, "_serve_one", serves)
+
+    def aekit(*args):
+        capsys.readouterr()
+        status = run([str(a) for a in args])
+        return SimpleNamespace(returncode=status, stderr=capsys.readouterr().err)
+
+    return aekit
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +118,7 @@ def test_real_server_scores_with_the_key_and_refuses_without(server, model_file)
         assert http.get("/v1/model", headers=auth).json()["class"] == "Autoencoder"
 
 
-def test_a_corrupt_model_file_stops_serve_with_one_line(tmp_path, model_file):
+def test_a_corrupt_model_file_stops_serve_with_one_line(tmp_path, model_file, aekit_cli):
     corrupt = tmp_path / "model.safetensors"
     data = model_file[0].read_bytes()
     corrupt.write_bytes(data[: len(data) // 2])
@@ -112,7 +128,7 @@ def test_a_corrupt_model_file_stops_serve_with_one_line(tmp_path, model_file):
     assert len(lines) == 1 and lines[0].startswith("aekit: error:"), result.stderr
 
 
-def test_serve_refuses_a_port_it_cannot_listen_on_in_one_line(model_file):
+def test_serve_refuses_a_port_it_cannot_listen_on_in_one_line(model_file, aekit_cli):
     # --port 99999 was a traceback from uvicorn (OverflowError, exit 1); a taken port its log
     # line and exit 3
     with socket.socket() as taken:
@@ -127,7 +143,7 @@ def test_serve_refuses_a_port_it_cannot_listen_on_in_one_line(model_file):
             assert words in lines[0] and "--port" in lines[0]
 
 
-def test_serve_refuses_a_public_address_without_a_key(model_file):
+def test_serve_refuses_a_public_address_without_a_key(model_file, aekit_cli):
     result = aekit_cli("serve", model_file[0], "--host", "0.0.0.0", "--port", free_port())
     assert result.returncode == 2
     assert "give --api-key-file, or --insecure" in result.stderr
@@ -139,9 +155,32 @@ def test_serve_refuses_a_public_address_without_a_key(model_file):
 
 
 AUTOENCODER_EXPORT = ["decoder.onnx", "encoder.onnx", "manifest.json", "score.onnx"]
+_TRANSLATED: dict = {}  # torch's translation of each module these tests export, per process
 
 
-def test_export_writes_the_onnx_files_and_a_manifest(model_file, tmp_path):
+@pytest.fixture
+def translated_once(monkeypatch):
+    """torch.onnx.export run once for each network (saved whole: parameters, buffers and
+    every setting) and example: it takes seconds a graph and writes the same bytes every time
+    (checked), and what these tests judge is aekit's folder of graphs, which is all still run."""
+    import torch
+
+    translate = torch.onnx.export
+
+    def export(module, args, **kwargs):
+        whole = io.BytesIO()  # torch.save, not pickle: pickle names storages by address
+        torch.save(module, whole)
+        shapes = [(tuple(a.shape), a.dtype) for a in args]
+        settings = re.sub(r" at 0x[0-9a-f]+", "", repr(sorted(kwargs.items())))  # fresh fns
+        key = (whole.getvalue(), repr(shapes), settings)
+        if key not in _TRANSLATED:
+            _TRANSLATED[key] = translate(module, args, **kwargs)
+        return _TRANSLATED[key]  # its model_proto is a new proto at each read
+
+    monkeypatch.setattr(torch.onnx, "export", export)
+
+
+def test_export_writes_the_onnx_files_and_a_manifest(model_file, tmp_path, translated_once):
     out = tmp_path / "onnx"
     result = CliRunner().invoke(app, ["export", str(model_file[0]), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -151,7 +190,9 @@ def test_export_writes_the_onnx_files_and_a_manifest(model_file, tmp_path):
     assert manifest["inputs"]["encoder"] == {"x": ["batch", 5]}
 
 
-def test_export_into_its_folder_again_and_refusal_of_a_file(model_file, tmp_path):
+def test_export_into_its_folder_again_and_refusal_of_a_file(
+    model_file, tmp_path, translated_once, aekit_cli
+):
     """-o names a folder: exporting twice replaces the files with --force (a second export into
     the default 'onnx' replaced the first model's graphs without a word); a file is refused."""
     out = tmp_path / "onnx"
@@ -177,7 +218,9 @@ def test_export_into_its_folder_again_and_refusal_of_a_file(model_file, tmp_path
     assert not (tmp_path / "x.onnx").exists()
 
 
-def test_export_into_a_run_or_over_a_graph_put_there_by_hand_is_refused(model_file, tmp_path):
+def test_export_into_a_run_or_over_a_graph_put_there_by_hand_is_refused(
+    model_file, tmp_path, translated_once
+):
     """export -o RUN put its graphs and manifest among the RUN's record (with --force too), and
     a folder's own encoder.onnx was replaced without --force: only a manifest was looked for."""
     run = tmp_path / "run"
@@ -212,7 +255,9 @@ def test_export_into_a_run_or_over_a_graph_put_there_by_hand_is_refused(model_fi
     assert (other / "detector.onnx").read_text() == "mine"
 
 
-def test_export_over_another_models_export_leaves_none_of_its_graphs(model_file, tmp_path):
+def test_export_over_another_models_export_leaves_none_of_its_graphs(
+    model_file, tmp_path, translated_once
+):
     """A VAE exported over a detector's folder left detector.onnx beside the VAE's manifest,
     and the command listed it as written; the user's own files stay."""
     X = model_file[1]
@@ -230,7 +275,9 @@ def test_export_over_another_models_export_leaves_none_of_its_graphs(model_file,
         aekit.export_onnx(aekit.load(model_file[0]), out / "notes.txt")
 
 
-def test_a_failed_export_says_why_in_one_line_and_leaves_no_folder(model_file, tmp_path):
+def test_a_failed_export_says_why_in_one_line_and_leaves_no_folder(
+    model_file, tmp_path, translated_once
+):
     """A network the exporter cannot translate (here its decoder, after the encoder was
     written) was a traceback, exit 1, and a folder of graphs without a manifest."""
     from aekit.core import onnx
