@@ -27,8 +27,10 @@ def test_one_epoch_warns_and_a_trained_network_does_not(kind):
     X, y = low_rank_rows()
     with pytest.warns(ConvergenceWarning, match=r"after 1 epoch \(max_iter=1\).*no better"):
         kind(latent_dim=2, hidden_layer_sizes=(32,), max_iter=1, random_state=0).fit(X, y)
+    # 20 epochs learn the plane: a squared error 0.7-4.6% of the mean row's over seeds 0-2 and
+    # the four kinds (60 epochs: 0.6-4.3%), far below the 95% that warns
     trained = kind(
-        latent_dim=2, hidden_layer_sizes=(32,), max_iter=60, learning_rate_init=1e-2,
+        latent_dim=2, hidden_layer_sizes=(32,), max_iter=20, learning_rate_init=1e-2,
         batch_size=50, random_state=0,
     )  # fmt: skip
     with warnings.catch_warnings():
@@ -60,7 +62,7 @@ def test_a_fit_on_rows_on_disk_is_checked_too(tmp_path):
     params = dict(latent_dim=2, hidden_layer_sizes=(32,), random_state=0)
     with pytest.warns(ConvergenceWarning, match=r"after 1 epoch \(max_iter=1\).*no better"):
         aekit.Autoencoder(max_iter=1, **params).fit(dataset)
-    trained = aekit.Autoencoder(max_iter=60, learning_rate_init=1e-2, batch_size=50, **params)
+    trained = aekit.Autoencoder(max_iter=20, learning_rate_init=1e-2, batch_size=50, **params)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         trained.fit(dataset)
