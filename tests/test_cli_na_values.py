@@ -4,8 +4,6 @@ RUN for the commands that read new files for it; and the messages that name it."
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tomllib
 
 import numpy as np
@@ -13,6 +11,7 @@ import pandas as pd
 import pytest
 from cli_helpers import invoke, ok, refused
 
+from aekit.cli import run as run_in_process
 from aekit.data import lazy
 from aekit.data.csv_parquet import csv_to_parquet
 
@@ -111,14 +110,13 @@ def test_the_parquet_copy_reads_a_marker_that_first_appears_after_the_first_chun
     assert column.isna().tolist() == [i == 30 for i in range(40)]
 
 
-def test_a_marker_holding_the_separator_is_one_line_and_exit_2(files):
-    result = subprocess.run(
-        [sys.executable, "-m", "aekit.cli", "detect", str(files / "marked.csv"),
-         "--na-values", "?,-999", "--out", str(files / "S")],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.strip().splitlines() == [
+def test_a_marker_holding_the_separator_is_one_line_and_exit_2(files, capsys):
+    # aekit.cli.run: the command's status and stderr as the aekit process gives them
+    status = run_in_process(["detect", files / "marked.csv", "--na-values", "?,-999",
+                             "--out", files / "S"])  # fmt: skip
+    stderr = capsys.readouterr().err
+    assert status == 2, stderr
+    assert stderr.strip().splitlines() == [
         "aekit: error: --na-values '?,-999' holds the separator ',', which no cell of the file "
         "can; give one marker per option: --na-values '?' --na-values -999."
     ]

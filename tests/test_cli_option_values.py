@@ -79,7 +79,17 @@ def test_a_config_that_is_not_there(tmp_path):
     assert said == f"cannot read --config {tmp_path / 'nowhere.toml'}: no such file.", said
 
 
-def test_help_paragraphs_flow_at_80_columns():
+def _help_at_80_columns(command: str, monkeypatch, capsys) -> str:
+    """``aekit COMMAND --help`` as a process with COLUMNS=80 prints it (``aekit.cli.run`` draws
+    the same text, its ``Usage:`` line naming ``aekit``), without a process's imports."""
+    from aekit.cli import run
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert run([command, "--help"]) == 0
+    return capsys.readouterr().out
+
+
+def test_help_paragraphs_flow_at_80_columns(monkeypatch, capsys):
     # typer kept each docstring line break after the first paragraph: at 80 columns the help
     # read as alternating long and short lines ("the mean of" / "score_samples ...")
     from aekit.cli.help import flowing
@@ -89,13 +99,7 @@ def test_help_paragraphs_flow_at_80_columns():
     )
     kept = "Examples:\n  aekit train digits\n  aekit info RUN"
     assert flowing(f"First.\n\n{kept}") == f"First.\n\n{kept}"
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "COLUMNS": "80"}
-    shown = subprocess.run([sys.executable, "-m", "aekit.cli", "evaluate", "--help"], env=env,
-                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    shown = _help_at_80_columns("evaluate", monkeypatch, capsys)
     assert "mean_score is the mean of score_samples" in " ".join(shown.split())
     lines = [line.strip() for line in shown.splitlines() if line.strip()]
     assert not any(line.endswith("the mean of") for line in lines), shown
@@ -159,13 +163,7 @@ def test_the_labels_files_recorded_default_is_named_where_a_record_is_read():
     assert "Default, for" not in said("detect")  # it fits afresh: no RUN to read
 
 
-def test_detect_help_keeps_its_panels_at_80_columns():
+def test_detect_help_keeps_its_panels_at_80_columns(monkeypatch, capsys):
     # '--handle-missing / --no-handle-missing' was too wide: detect alone fell back to plain text
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "COLUMNS": "80"}
-    shown = subprocess.run([sys.executable, "-m", "aekit.cli", "detect", "--help"], env=env,
-                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    shown = _help_at_80_columns("detect", monkeypatch, capsys)
     assert "╭─ Options" in shown and "--handle-missing" in shown, shown
