@@ -23,7 +23,9 @@ SMALL = ["--model", "ae", "--epochs", "2", "--quiet", "--param", "hidden_layer_s
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("info") / "RUN"
-    ok(invoke("train", "digits", *SMALL, "--out", folder, "--checkpoint", folder.parent / "CK"))
+    # no test reads the RUN's figures: not drawn (1-2 s)
+    ok(invoke("train", "digits", *SMALL, "--no-figures", "--out", folder,
+              "--checkpoint", folder.parent / "CK"))  # fmt: skip
     return folder
 
 

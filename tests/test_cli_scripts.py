@@ -103,7 +103,8 @@ def test_a_one_value_score_is_written_as_the_api_writes_it(tmp_path):
 
 def test_the_progress_bar_is_on_stderr_and_results_on_stdout(tmp_path):
     result = ok(invoke("train", "digits", "--model", "ae", "--out", tmp_path / "RUN",
-                       "--param", "max_iter=1", "--param", "hidden_layer_sizes=[8]"))  # fmt: skip
+                       "--param", "max_iter=1", "--param", "hidden_layer_sizes=[8]",
+                       "--no-figures"))  # fmt: skip
     assert "epoch 1/1" in result.stderr and "epoch 1/1" not in result.stdout
     assert f"run: {tmp_path / 'RUN'}" in result.stdout
 
