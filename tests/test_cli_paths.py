@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 SMALL = ["--model", "ae", "--epochs", "1", "--quiet", "--param", "hidden_layer_sizes=[8]"]
+# the tests run in this process look at no RUN's figures (drawing them: 1-2 s a training)
+FAST = [*SMALL, "--no-figures"]
 
 
 def test_a_non_ascii_run_name_trains_under_a_legacy_locale(tmp_path):
@@ -62,7 +64,7 @@ def test_a_quoted_tilde_is_the_home_folder_as_the_shell_would_have_it(tmp_path, 
     home.mkdir(), here.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(here)
-    ok(invoke("train", "digits", *SMALL, "--out", "~/tr"))
+    ok(invoke("train", "digits", *FAST, "--out", "~/tr"))
     assert (home / "tr" / "metrics.csv").is_file() and not (here / "~").exists()
     ok(invoke("encode", "~/tr", "digits", "-o", "~/z.csv"))
     assert (home / "z.csv").is_file() and not (here / "~").exists()
@@ -75,7 +77,7 @@ def test_a_symbolic_link_as_out_is_refused_before_any_work(tmp_path):
 
     (tmp_path / "real").mkdir()
     (tmp_path / "link").symlink_to(tmp_path / "real")
-    message = refused(invoke("train", "digits", *SMALL, "--out", tmp_path / "link", "--force"),
+    message = refused(invoke("train", "digits", *FAST, "--out", tmp_path / "link", "--force"),
                       "is a symbolic link (to ", "give the folder itself")  # fmt: skip
     assert "\n" not in message and sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
 
@@ -86,7 +88,7 @@ def test_a_symbolic_link_as_o_is_refused_as_out_is_and_nothing_changes(tmp_path)
     from cli_helpers import invoke, ok, refused
 
     run = tmp_path / "RUN"
-    ok(invoke("train", "digits", *SMALL, "--out", run))
+    ok(invoke("train", "digits", *FAST, "--out", run))
     target, link, dangling = tmp_path / "kept.csv", tmp_path / "latest.csv", tmp_path / "d.csv"
     target.write_text("old\n")
     link.symlink_to(target)
@@ -112,7 +114,7 @@ def test_a_failed_command_removes_the_folders_its_out_made(tmp_path, monkeypatch
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(runs, "write_metrics", fails)
-    failed = invoke("train", "digits", *SMALL, "--out", tmp_path / "a" / "b" / "RUN")
+    failed = invoke("train", "digits", *FAST, "--out", tmp_path / "a" / "b" / "RUN")
     assert isinstance(failed.exception, OSError) and list(tmp_path.iterdir()) == []
 
 
@@ -124,7 +126,7 @@ def test_a_run_replaced_while_a_command_reads_it_is_refused(tmp_path, monkeypatc
     from aekit.cli import runs
 
     for name in ("RUN", "NEW"):
-        ok(invoke("train", "digits", *SMALL, "--out", tmp_path / name))
+        ok(invoke("train", "digits", *FAST, "--out", tmp_path / name))
     ok(invoke("score", tmp_path / "RUN", "digits", "-o", tmp_path / "s.csv"))  # read whole
     original = runs.model_path
 
@@ -148,7 +150,7 @@ def test_a_run_holding_another_runs_model_file_is_refused(tmp_path):
 
     from cli_helpers import invoke, ok, refused
 
-    ok(invoke("train", "digits", *SMALL, "--out", tmp_path / "AE"))
+    ok(invoke("train", "digits", *FAST, "--out", tmp_path / "AE"))
     ok(
         invoke(
             "detect", "digits", "--quiet", "--param", "n_estimators=1", "--out", tmp_path / "DET"
