@@ -23,6 +23,8 @@ from aekit.core.checkpoint import CHECKPOINT
 from aekit.io.files import read_header
 
 TINY = ["--model", "ae", "--quiet", "--param", "hidden_layer_sizes=[8]"]
+# where no test looks at a RUN's figures: drawing them is 1-2 s of a training
+NO_FIGURES = [*TINY, "--no-figures"]
 
 
 def _as_in_a_terminal() -> None:
@@ -51,7 +53,7 @@ def _no_traceback(stderr: str) -> None:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("signals") / "RUN"
-    ok(invoke("train", "digits", *TINY, "--epochs", "1", "--out", folder))
+    ok(invoke("train", "digits", *NO_FIGURES, "--epochs", "1", "--out", folder))
     return folder
 
 
@@ -153,7 +155,7 @@ def test_a_closed_pipe_on_stdout_ends_any_command_quietly_with_141(run, args):
 def test_a_full_disk_on_stdout_is_said_as_stdout_after_the_run_is_written(tmp_path):
     out = tmp_path / "RUN"
     with open("/dev/full", "w") as full:
-        process = _aekit("train", "digits", *TINY, "--epochs", "1", "--out", out,
+        process = _aekit("train", "digits", *NO_FIGURES, "--epochs", "1", "--out", out,
                          stdout=full, stderr=subprocess.PIPE)  # fmt: skip
         _, stderr = process.communicate(timeout=120)
     assert process.returncode == 2, stderr
@@ -216,7 +218,7 @@ def test_a_stopped_checkpointed_training_says_how_to_resume_it(tmp_path):
 
 def test_the_resume_advice_needs_a_checkpoint_and_no_second_resume(tmp_path):
     checkpoint = tmp_path / "CK"
-    ok(invoke("train", "digits", *TINY, "--epochs", "2", "--checkpoint", checkpoint,
+    ok(invoke("train", "digits", *NO_FIGURES, "--epochs", "2", "--checkpoint", checkpoint,
               "--out", tmp_path / "RUN"))  # fmt: skip
     for folder, resume_given, said in [
         (checkpoint, True, f" after epoch 2; the checkpoint in {checkpoint} continues it: rerun "
