@@ -13,6 +13,7 @@ import pytest
 from cli_helpers import invoke, ok, read_as_a_large_csv, refused
 
 QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+FAST = [*QUICK, "--no-figures"]  # train, where no test reads its figures
 ZIPS = ["01000", "02134", "75001", "94105"]
 
 
@@ -31,7 +32,7 @@ def categories(run) -> dict:
 def test_a_csv_code_column_is_read_as_written_and_its_categories_come_back(tmp_path):
     shop().to_csv(tmp_path / "shop.csv", index=False)
     run = tmp_path / "RUN"
-    ok(invoke("train", tmp_path / "shop.csv", "--category-column", "zip", "--out", run, *QUICK))
+    ok(invoke("train", tmp_path / "shop.csv", "--category-column", "zip", "--out", run, *FAST))
     assert categories(run) == {"zip": ZIPS}  # '01000', not 1000; and no spread of numbers
     assert "category_columns" in (run / "config.toml").read_text()
     assert "--category-column zip" in (run / "command.txt").read_text()
@@ -44,12 +45,12 @@ def test_a_csv_code_column_is_read_as_written_and_its_categories_come_back(tmp_p
 def test_without_the_option_a_code_column_is_a_measurement_and_warned_of(tmp_path):
     shop().to_csv(tmp_path / "shop.csv", index=False)  # '01000': its zeros say it is codes
     with pytest.warns(UserWarning, match="leading zeros.*--category-column zip"):
-        ok(invoke("train", tmp_path / "shop.csv", "--out", tmp_path / "RUN", *QUICK))
+        ok(invoke("train", tmp_path / "shop.csv", "--out", tmp_path / "RUN", *FAST))
     assert not (tmp_path / "RUN" / "encoder.json").exists()  # numbers alone: no encoding
     with warnings.catch_warnings():
         warnings.filterwarnings("error", "DATA's column")  # declared: nothing to say
         ok(invoke("train", tmp_path / "shop.csv", "--category-column", "zip", "--out",
-                  tmp_path / "RUN2", *QUICK))  # fmt: skip
+                  tmp_path / "RUN2", *FAST))  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -104,7 +105,7 @@ def test_a_large_csv_read_through_its_copy_keeps_the_codes_as_written(tmp_path, 
     read_as_a_large_csv(monkeypatch)
     shop().to_csv(tmp_path / "shop.csv", index=False)
     run = tmp_path / "RUN"
-    ok(invoke("train", tmp_path / "shop.csv", "--category-column", "zip", "--out", run, *QUICK))
+    ok(invoke("train", tmp_path / "shop.csv", "--category-column", "zip", "--out", run, *FAST))
     assert categories(run) == {"zip": ZIPS}
 
 
@@ -112,16 +113,16 @@ def test_wrong_category_columns_are_refused(tmp_path):
     shop().to_csv(tmp_path / "shop.csv", index=False)
     np.save(tmp_path / "x.npy", np.zeros((20, 3), dtype=np.float32))
     data, out = tmp_path / "shop.csv", tmp_path / "RUN"
-    said = refused(invoke("train", data, "--category-column", "zipp", "--out", out, *QUICK),
+    said = refused(invoke("train", data, "--category-column", "zipp", "--out", out, *FAST),
                    "--category-column zipp", "no such column", "zip, spend, age")  # fmt: skip
     assert len(said) < 200
     refused(invoke("train", data, "--category-column", "zip", "--id-column", "zip", "--out",
-                   out, *QUICK), "one or the other")  # fmt: skip
+                   out, *FAST), "one or the other")  # fmt: skip
     labelled = ["--model", "cvae", "--label-column", "zip"]
-    refused(invoke("train", data, "--category-column", "zip", *labelled, "--out", out, *QUICK),
+    refused(invoke("train", data, "--category-column", "zip", *labelled, "--out", out, *FAST),
             "labels are classes")  # fmt: skip
     for array in (tmp_path / "x.npy", "digits"):
-        refused(invoke("train", array, "--category-column", "zip", "--out", out, *QUICK),
+        refused(invoke("train", array, "--category-column", "zip", "--out", out, *FAST),
                 "names columns of a table")  # fmt: skip
     assert not out.exists()
 
@@ -157,8 +158,8 @@ def test_a_run_reads_its_codes_as_it_was_trained_to(tmp_path):
 
     shop().to_csv(tmp_path / "shop.csv", index=False)
     data, coded, plain = tmp_path / "shop.csv", tmp_path / "CODED", tmp_path / "PLAIN"
-    ok(invoke("train", data, "--category-column", "zip", "--out", coded, *QUICK))
-    ok(invoke("train", data, "--out", plain, *QUICK))
+    ok(invoke("train", data, "--category-column", "zip", "--out", coded, *FAST))
+    ok(invoke("train", data, "--out", plain, *FAST))
     out = ["-o", tmp_path / "r.csv"]
     refused(invoke("score", plain, data, "--category-column", "zip", *out),
             "was trained without --category-column", "leave the option out")  # fmt: skip
@@ -168,7 +169,7 @@ def test_a_run_reads_its_codes_as_it_was_trained_to(tmp_path):
     # a run whose codes were text in training (a Parquet file's strings) reads them as text
     # again, which the advice of its refusal without the option names
     shop().to_parquet(tmp_path / "shop.parquet")
-    ok(invoke("train", tmp_path / "shop.parquet", "--out", tmp_path / "TEXT", *QUICK))
+    ok(invoke("train", tmp_path / "shop.parquet", "--out", tmp_path / "TEXT", *FAST))
     ok(invoke("score", tmp_path / "TEXT", data, "--category-column", "zip", *out))
     said = refused(invoke("score", coded, data, "--id-column", "zip", *out), "also the --id-column")
     assert "(recorded in" in said
@@ -240,4 +241,4 @@ def test_digits_written_with_leading_zeros_are_warned_of_as_codes(tmp_path):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", "DATA's column")  # declared: nothing to say
         ok(invoke("train", path, "--category-column", "store", "--id-column", "customer_no",
-                  "--out", tmp_path / "R2", *QUICK))  # fmt: skip
+                  "--out", tmp_path / "R2", *FAST))  # fmt: skip

@@ -13,6 +13,7 @@ from aekit.cli.errors import error_message, for_the_command_line
 
 runner = CliRunner()
 QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+FAST = [*QUICK, "--no-figures"]  # train, where no test reads its figures
 
 
 def invoke(*args):
@@ -39,7 +40,7 @@ def french(tmp_path_factory):
 def test_the_options_read_the_file_for_every_command(french, tmp_path):
     options = ["--sep", ";", "--encoding", "latin-1", "--no-header"]
     out = tmp_path / "R"
-    result = invoke("train", french, *options, "--label-column", "x2", "--model", "ae", *QUICK,
+    result = invoke("train", french, *options, "--label-column", "x2", "--model", "ae", *FAST,
                     "--out", out)  # fmt: skip
     assert result.exit_code == 0, result.output
     # The label column x2 recorded by train is taken out again; the file read as train read it.
@@ -60,7 +61,7 @@ def test_the_options_read_the_file_for_every_command(french, tmp_path):
     ],
 )
 def test_each_misread_names_its_option(french, tmp_path, options, words):
-    line = cli_error(invoke("train", french, *options, *QUICK, "--out", tmp_path / "R"))
+    line = cli_error(invoke("train", french, *options, *FAST, "--out", tmp_path / "R"))
     assert all(w in line for w in words) and len(line) < 200, line
     assert not (tmp_path / "R").exists()
 
@@ -88,14 +89,14 @@ def test_thousands_reads_numbers_written_1_234_5_and_is_recorded(european, tmp_p
     X, _ = load_array(path, csv={"sep": ";", "decimal": ",", "thousands": "."})
     np.testing.assert_array_equal(X["amount"], amounts)
     line = cli_error(invoke("train", path, "--sep", ";", "--decimal", ",", "--model", "ae",
-                            *QUICK, "--out", tmp_path / "text"))  # fmt: skip
+                            *FAST, "--out", tmp_path / "text"))  # fmt: skip
     assert "between their thousands" in line and "pass --thousands '.' --decimal ','" in line
     assert not (tmp_path / "text").exists()  # refused: each amount would be a category
     out = tmp_path / "R"
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*thousands")
         result = invoke("train", path, "--sep", ";", "--decimal", ",", "--thousands", ".",
-                        "--model", "ae", *QUICK, "--out", out)  # fmt: skip
+                        "--model", "ae", *FAST, "--out", out)  # fmt: skip
     assert result.exit_code == 0, result.output
     assert aekit.load(out / "model.safetensors").n_features_in_ == 2  # two numbers, no categories
     assert "thousands = " in (out / "config.toml").read_text()
@@ -111,7 +112,7 @@ def test_thousands_reads_numbers_written_1_234_5_and_is_recorded(european, tmp_p
     ],
 )
 def test_a_thousands_separator_that_cannot_be_is_refused(european, options, words):
-    message = cli_error(invoke("train", european[0], *options, *QUICK))
+    message = cli_error(invoke("train", european[0], *options, *FAST))
     assert all(word in message for word in words), message
 
 
@@ -125,11 +126,11 @@ def test_thousands_reads_quoted_numbers_1_234_5_of_a_comma_separated_file(tmp_pa
     path.write_text(
         "amount,count\n" + "".join(f'"{a:,.2f}",{i % 7}\n' for i, a in enumerate(amounts))
     )
-    line = cli_error(invoke("train", path, "--model", "ae", *QUICK, "--out", tmp_path / "text"))
+    line = cli_error(invoke("train", path, "--model", "ae", *FAST, "--out", tmp_path / "text"))
     assert "between their thousands" in line and "pass --thousands ','" in line, line
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*thousands")
-        result = invoke("train", path, "--thousands", ",", "--model", "ae", *QUICK,
+        result = invoke("train", path, "--thousands", ",", "--model", "ae", *FAST,
                         "--out", tmp_path / "R")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert aekit.load(tmp_path / "R" / "model.safetensors").n_features_in_ == 2
@@ -173,6 +174,7 @@ def test_impute_writes_the_csv_as_data_was_written(tmp_path, monkeypatch, large)
         read_as_a_large_csv(monkeypatch, lazy_bytes=0)
         convert_in_small_chunks(monkeypatch, tmp_path, 20)
     options = ["--sep", ";", "--decimal", ",", "--encoding", "latin-1", "--id-column", "id"]
+    options += ["--param", "max_iter=2"]  # what is written, not how well it was filled
     result = invoke("impute", tmp_path / "t.csv", *options, "-o", tmp_path / "f.csv", "--quiet")
     assert result.exit_code == 0, result.output
     written = (tmp_path / "f.csv").read_bytes().decode("latin-1").splitlines()
@@ -191,17 +193,17 @@ def test_a_written_date_index_is_refused_with_the_writes_that_read(tmp_path):
     times = pd.date_range("2024-01-01", periods=40, freq="h")
     frame = pd.DataFrame(rng.normal(size=(40, 3)), columns=list("abc"), index=times)
     frame.to_csv(tmp_path / "t.csv")
-    line = cli_error(invoke("train", tmp_path / "t.csv", "--out", tmp_path / "RUN", *QUICK))
+    line = cli_error(invoke("train", tmp_path / "t.csv", "--out", tmp_path / "RUN", *FAST))
     assert "column 1" in line and "index=False" in line and "rename_axis('id')" in line
     assert not (tmp_path / "RUN").exists()
     frame.rename_axis("id").to_csv(tmp_path / "t.csv")
     result = invoke(
-        "train", tmp_path / "t.csv", "--out", tmp_path / "RUN", "--id-column", "id", *QUICK
+        "train", tmp_path / "t.csv", "--out", tmp_path / "RUN", "--id-column", "id", *FAST
     )
     assert result.exit_code == 0, result.output
     # a column that is not the first has no index to blame
     pd.DataFrame({"a": [1.0, 2.0], "": [3.0, 4.0]}).to_csv(tmp_path / "u.csv", index=False)
-    line = cli_error(invoke("train", tmp_path / "u.csv", "--out", tmp_path / "RUN2", *QUICK))
+    line = cli_error(invoke("train", tmp_path / "u.csv", "--out", tmp_path / "RUN2", *FAST))
     assert "column 2" in line and "to_csv" not in line
 
 
@@ -213,7 +215,7 @@ def test_a_column_the_run_left_out_can_be_the_id_of_later_outputs(tmp_path):
     frame.insert(0, "date", pd.date_range("2024-01-01", periods=30).strftime("%Y-%m-%d"))
     frame.to_csv(tmp_path / "t.csv", index=False)
     run = tmp_path / "RUN"
-    result = invoke("train", tmp_path / "t.csv", "--out", run, "--ignore-column", "date", *QUICK)
+    result = invoke("train", tmp_path / "t.csv", "--out", run, "--ignore-column", "date", *FAST)
     assert result.exit_code == 0, result.output
     result = invoke(
         "encode", run, tmp_path / "t.csv", "--id-column", "date", "-o", tmp_path / "z.csv"
@@ -223,7 +225,7 @@ def test_a_column_the_run_left_out_can_be_the_id_of_later_outputs(tmp_path):
     assert codes.columns[0] == "date" and codes["date"].tolist() == frame["date"].tolist()
     # the mirror: a run's recorded id typed as a column to leave out (of the outputs too)
     ided = tmp_path / "IDED"
-    result = invoke("train", tmp_path / "t.csv", "--out", ided, "--id-column", "date", *QUICK)
+    result = invoke("train", tmp_path / "t.csv", "--out", ided, "--id-column", "date", *FAST)
     assert result.exit_code == 0, result.output
     out = tmp_path / "w.csv"
     result = invoke("encode", ided, tmp_path / "t.csv", "--ignore-column", "date", "-o", out)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import invoke, refused
+from s4_quick_detector import tiny_members
 
 import aekit
 
@@ -30,15 +31,8 @@ def _table(n=120, seed=0):
 @pytest.fixture(scope="module")
 def quick():
     """A small member network: the commands' behaviour, not the detector's, is under test."""
-    from aekit.anomaly import detector as module
-
-    def member(n_samples, n_features, groups=(), noise=0.0):
-        return aekit.Autoencoder(
-            hidden_layer_sizes=(8,), latent_dim=2, max_iter=5, categorical_groups=groups or None
-        )
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(module, "default_member", member)
+        tiny_members(patch)
         yield
 
 

@@ -6,8 +6,6 @@ not be had from X.npy and y.npy at all, and the messages sent the user in a circ
 
 import inspect
 import json
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -15,6 +13,7 @@ import pandas as pd
 import pytest
 from cli_helpers import invoke, ok, refused
 
+import aekit.cli
 from aekit.data.datasets import load_digits
 
 X, Y = load_digits()
@@ -204,14 +203,13 @@ def test_labels_beside_an_idx_file_refuse_another_labels_file(folder, tmp_path):
     assert "carries its own labels" in said and "train-labels-idx1-ubyte" in said, said
 
 
-def test_a_refusal_is_one_line_and_exit_code_2(folder):
+def test_a_refusal_is_one_line_and_exit_code_2(folder, capsys):
     args = ["train", folder / "X.npy", "--labels", folder / "short.npy", *CVAE,
             "--out", folder / "refused"]  # fmt: skip
-    done = subprocess.run(
-        [sys.executable, "-m", "aekit", *map(str, args)], capture_output=True, text=True
-    )
-    assert done.returncode == 2, done.stderr
-    assert done.stderr.count("\n") == 1 and done.stderr.startswith("aekit: error: --labels")
+    status = aekit.cli.run(args)  # the aekit process's status and stderr, in this process
+    stderr = capsys.readouterr().err
+    assert status == 2, stderr
+    assert stderr.count("\n") == 1 and stderr.startswith("aekit: error: --labels")
 
 
 def test_the_commands_whose_labels_mean_something_take_it():
