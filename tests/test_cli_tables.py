@@ -15,6 +15,7 @@ from aekit.cli import app
 
 runner = CliRunner()
 QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+FAST = [*QUICK, "--no-figures"]  # train, where no test reads its figures
 
 
 def invoke(*args):
@@ -42,7 +43,7 @@ def table(tmp_path_factory):
 def mixed_run(table):
     path, _ = table
     out = path.parent / "run"
-    result = invoke("train", path, "--model", "vae", "--label-column", "kind", *QUICK, "--out", out)
+    result = invoke("train", path, "--model", "vae", "--label-column", "kind", *FAST, "--out", out)
     assert result.exit_code == 0, result.output
     return out
 
@@ -115,7 +116,7 @@ def test_a_parquet_table_with_text_columns_trains_and_encodes(table, tmp_path):
     parquet = tmp_path / "pets.parquet"
     frame.to_parquet(parquet)
     out = tmp_path / "run"
-    args = ["--model", "ae", "--label-column", "kind", *QUICK, "--out", out]
+    args = ["--model", "ae", "--label-column", "kind", *FAST, "--out", out]
     result = invoke("train", parquet, *args)
     assert result.exit_code == 0, result.output
     result = invoke("encode", out, parquet, "-o", tmp_path / "z.csv")
