@@ -18,6 +18,7 @@ from aekit.hashing import load_index
 
 QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--param", "latent_dim=2",
          "--quiet"]  # fmt: skip
+FAST = [*QUICK, "--no-figures"]  # train, where no test reads its figures
 
 
 def labelled(n: int = 40, seed: int = 0) -> pd.DataFrame:
@@ -36,7 +37,7 @@ def folder(tmp_path_factory) -> Path:
 def tables(folder) -> Path:
     """t.csv (features a-d and label y) and an AE run R trained on it with --label-column y."""
     labelled().to_csv(folder / "t.csv", index=False)
-    ok(invoke("train", folder / "t.csv", "--model", "ae", "--label-column", "y", *QUICK,
+    ok(invoke("train", folder / "t.csv", "--model", "ae", "--label-column", "y", *FAST,
               "--out", folder / "R"))  # fmt: skip
     return folder
 
@@ -46,7 +47,7 @@ def images(folder) -> Path:
     """x.npy (40 rows of 4x4 images) and a denoising run D trained on them."""
     rows = np.random.default_rng(1).uniform(size=(40, 16)).astype(np.float32)
     np.save(folder / "x.npy", rows)
-    ok(invoke("train", folder / "x.npy", "--image-shape", "1,4,4", "--model", "dae", *QUICK,
+    ok(invoke("train", folder / "x.npy", "--image-shape", "1,4,4", "--model", "dae", *FAST,
               "--out", folder / "D"))  # fmt: skip
     return folder
 
@@ -109,7 +110,7 @@ def test_denoise_checks_its_outputs_before_writing_any(options, words, images, t
 
 
 def test_denoise_figure_of_a_table_model_draws_its_rows_as_lines(tables, tmp_path):
-    ok(invoke("train", tables / "t.csv", "--model", "dae", "--label-column", "y", *QUICK,
+    ok(invoke("train", tables / "t.csv", "--model", "dae", "--label-column", "y", *FAST,
               "--out", tmp_path / "DT"))  # fmt: skip
     # --figure drew images alone: a table's was refused, the -o .npy with it
     ok(invoke("denoise", tmp_path / "DT", tables / "t.csv", "-o", tmp_path / "c.npy",
@@ -147,7 +148,7 @@ def test_a_parquet_folder_drops_the_recorded_label_column(tmp_path):
     parts.mkdir()
     for i in range(2):
         labelled(20, seed=i).to_parquet(parts / f"part{i}.parquet", index=False)
-    ok(invoke("train", parts, "--model", "cvae", "--label-column", "y", *QUICK,
+    ok(invoke("train", parts, "--model", "cvae", "--label-column", "y", *FAST,
               "--out", tmp_path / "CP"))  # fmt: skip
     for command in ("predict", "encode", "score"):
         ok(invoke(command, tmp_path / "CP", parts, "-o", tmp_path / f"{command}.csv"))

@@ -9,6 +9,7 @@ import pytest
 from cli_helpers import invoke, ok, refused
 
 QUICK = ["--param", "max_iter=2", "--param", "hidden_layer_sizes=[8]", "--quiet"]
+FAST = [*QUICK, "--no-figures"]  # train, where no test reads its figures
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def labelled(tmp_path_factory):
     frame = pd.DataFrame(rng.normal(size=(60, 4)), columns=list("abcd"))
     frame["label"] = rng.integers(0, 3, 60)
     frame.to_csv(folder / "lab.csv", index=False)
-    ok(invoke("train", folder / "lab.csv", "--label-column", "label", "--model", "ae", *QUICK,
+    ok(invoke("train", folder / "lab.csv", "--label-column", "label", "--model", "ae", *FAST,
               "--out", folder / "RUN"))  # fmt: skip
     return folder, frame
 
@@ -179,7 +180,7 @@ def test_train_says_and_records_the_labels_file_beside_an_idx_file(tmp_path):
     rng = np.random.default_rng(0)
     _idx(tmp_path / "train-images-idx3-ubyte", rng.integers(0, 256, (30, 4, 4)))
     _idx(tmp_path / "train-labels-idx1-ubyte", rng.integers(0, 3, 30))
-    result = ok(invoke("train", tmp_path / "train-images-idx3-ubyte", *QUICK,
+    result = ok(invoke("train", tmp_path / "train-images-idx3-ubyte", *FAST,
                        "--out", tmp_path / "R"))  # fmt: skip
     labels = tmp_path / "train-labels-idx1-ubyte"
     assert f"labels: 30 from {labels}, beside DATA" in result.output
