@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import invoke, ok, refused
-from s4_quick_detector import tiny_members
+from tiny_detector import tiny_members
 
 from aekit.cli.errors import for_the_command_line
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import invoke, refused
-from s4_quick_detector import tiny_members
+from tiny_detector import tiny_members
 
 import aekit
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from cli_helpers import convert_in_small_chunks, invoke, read_as_a_large_csv
-from s4_quick_detector import tiny_members
+from tiny_detector import tiny_members
 
 from aekit.cli import large_csv
 from aekit.cli.errors import error_message
