@@ -16,7 +16,7 @@ from aekit.data import lazy
 from aekit.data.csv_parquet import csv_to_parquet
 
 ROWS = 120
-DETECT = ["--handle-missing", "--param", "n_estimators=1", "--quiet"]
+DETECT = ["--handle-missing", "--param", "n_estimators=1", "--quiet", "--no-figures"]
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from aekit.cli.errors import error_message
 from aekit.data import csv_parquet, lazy
 
 ROWS, CHUNK = 300, 64  # rows 250-270 lie in the fourth chunk of the large read
-DETECT = ["--param", "n_estimators=1", "--quiet"]
+DETECT = ["--param", "n_estimators=1", "--quiet", "--no-figures"]
 IMPUTE = ["--param", "max_iter=2", "--param", "batch_size=32", "--quiet"]
 
 

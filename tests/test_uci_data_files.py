@@ -17,7 +17,7 @@ from aekit.data import csv_parquet, lazy
 from aekit.data.datasets import load_array, open_dataset
 from aekit.data.file_kinds import csv_separator
 
-QUICK = ["--param", "n_estimators=1", "--quiet"]
+QUICK = ["--param", "n_estimators=1", "--quiet", "--no-figures"]  # no test reads figures/
 CLASSES = ["Iris-setosa", "Iris-versicolor", "Iris-virginica"]
 
 

@@ -17,7 +17,7 @@ from aekit.data.datasets import load_array
 from aekit.data.separators import WHITESPACE, choose_separator
 
 ROWS = 60
-QUICK = ["--param", "n_estimators=1", "--quiet"]
+QUICK = ["--param", "n_estimators=1", "--quiet", "--no-figures"]  # no test reads figures/
 
 
 def _values() -> np.ndarray:
