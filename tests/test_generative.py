@@ -390,7 +390,8 @@ def test_conditional_style_transfer_changes_the_class():
 
     X, y = aekit.data.datasets.load_digits()
     classifier = LogisticRegression(max_iter=2000).fit(X, y)
-    cvae = aekit.ConditionalVAE(random_state=0).fit(X, y)
+    # 20 epochs, not the default 100: 40 of 40 threes come out sevens either way (seeds 0-2)
+    cvae = aekit.ConditionalVAE(max_iter=20, random_state=0).fit(X, y)
     threes = X[y == 3][:40]
     as_sevens = cvae.transfer(threes, y_from=3, y_to=7)
     assert as_sevens.shape == threes.shape
