@@ -6,6 +6,7 @@ they are standardized, and their statistics float64 in their model files; the de
 standardizes every array in float64.
 """
 
+import functools
 import warnings
 
 import numpy as np
@@ -25,11 +26,13 @@ X = np.column_stack([signal, 1e6 + 0.01 * signal[:, 0] + 1e-4 * rng.normal(size=
 TRAINED = {**CPU, "latent_dim": 2, "max_iter": 60}
 
 
-def fitted(rows=X):
+@functools.cache
+def fitted():
+    """The model of X, fitted once for the tests that only read it (60 epochs each before)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # no float32 warning: nothing is lost
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return aekit.Autoencoder(**TRAINED).fit(rows)
+        return aekit.Autoencoder(**TRAINED).fit(X)
 
 
 def test_an_offset_column_is_reconstructed_with_its_variation():

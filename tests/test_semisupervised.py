@@ -195,7 +195,7 @@ def test_cli_trains_on_partly_labelled_table_and_predicts(digits, tmp_path):
     result = runner.invoke(
         app,
         ["train", str(tmp_path / "few.csv"), "--label-column", "digit", "--model", "cvae",
-         *params, "--out", str(tmp_path / "run")],
+         *params, "--no-figures", "--out", str(tmp_path / "run")],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     out = tmp_path / "labels.csv"
