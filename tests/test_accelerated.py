@@ -25,6 +25,13 @@ def _fit(kind, X, **params):
     return kind(**TINY, device=DEVICE, **params).fit(X)
 
 
+@pytest.fixture(scope="module")
+def eager(X):
+    """The eager fit of a kind, made once for the tests that compare with it (read only)."""
+    fits = {}
+    return lambda kind: fits[kind] if kind in fits else fits.setdefault(kind, _fit(kind, X))
+
+
 @pytest.fixture
 def cheap_compile(monkeypatch):
     """torch.compile through dynamo and AOT autograd, without generating code: the CPU's code
@@ -38,9 +45,9 @@ def cheap_compile(monkeypatch):
 
 
 @pytest.mark.parametrize("kind", [aekit.Autoencoder, aekit.VAE, aekit.DenoisingAutoencoder])
-def test_compiled_steps_follow_the_eager_loss_curve(kind, X, cheap_compile):
+def test_compiled_steps_follow_the_eager_loss_curve(kind, X, cheap_compile, eager):
     """Noise draws included: the compiled forward takes the same generator."""
-    eager = _fit(kind, X)
+    eager = eager(kind)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # no fallback: it really compiled
         compiled = _fit(kind, X, compile=True)
@@ -71,8 +78,8 @@ def _no_compiler(module, mode=None):
         ),
     ],
 )
-def test_without_a_compiler_training_warns_and_runs_eagerly(breakage, X, monkeypatch):
-    eager = _fit(aekit.VAE, X)
+def test_without_a_compiler_training_warns_and_runs_eagerly(breakage, X, monkeypatch, eager):
+    eager = eager(aekit.VAE)
     breakage(monkeypatch)
     with pytest.warns(RuntimeWarning, match="compile=True: compilation is unavailable"):
         fallback = _fit(aekit.VAE, X, compile=True)
@@ -123,8 +130,8 @@ def test_to_device_copies_through_pinned_memory_to_cuda():
 
 
 @pytest.mark.skipif(not ON_GPU, reason="CUDA graphs (mode='reduce-overhead') need CUDA")
-def test_compiled_steps_with_cuda_graphs_follow_the_eager_loss_curve(X):
-    eager = _fit(aekit.VAE, X)
+def test_compiled_steps_with_cuda_graphs_follow_the_eager_loss_curve(X, eager):
+    eager = eager(aekit.VAE)
     compiled = _fit(aekit.VAE, X, compile=True)  # real inductor and CUDA graphs
     np.testing.assert_allclose(compiled.loss_curve_, eager.loss_curve_, rtol=1e-3)
 
