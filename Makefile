@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/aekit demo --force  # a second run replaces the first one's model and figure
 
-# Two test processes (pytest-xdist): the suite took 9.5 minutes in one on a slow spell of a
-# 2-core machine, 5.3 in two. `python -m pytest` alone runs it in one, e.g. to debug a test.
+# Two test processes (pytest-xdist), one thread each (tests/conftest.py): 7.5 minutes on a
+# 2-core machine. `python -m pytest` alone runs it in one, e.g. to debug a test.
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
 
