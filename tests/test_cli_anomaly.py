@@ -307,7 +307,7 @@ def test_a_column_named_like_a_label_is_said_when_no_label_column_is_given(tmp_p
     # every score.
     table = _table().rename(columns={"is_anomaly": "Label"})
     table.to_csv(tmp_path / "t.csv", index=False)
-    for command in (["detect", *QUICK], ["train", "--epochs", "1", "--no-figures"]):
+    for command in (["detect", *QUICK, "--no-figures"], ["train", "--epochs", "1", "--no-figures"]):
         with pytest.warns(
             UserWarning, match="'Label' is named like a label .* --ignore-column Label"
         ):
@@ -316,7 +316,9 @@ def test_a_column_named_like_a_label_is_said_when_no_label_column_is_given(tmp_p
     table.rename(columns={"Label": "y"}).to_csv(tmp_path / "y.csv", index=False)
     with warnings.catch_warnings():  # 'y' is a coordinate as often as a label: no word
         warnings.simplefilter("error", UserWarning)
-        result = invoke("detect", tmp_path / "y.csv", *QUICK, "--out", tmp_path / "y", "--quiet")
+        result = invoke(
+            "detect", tmp_path / "y.csv", *QUICK, "--out", tmp_path / "y", "--quiet", "--no-figures"
+        )
     assert result.exit_code == 0, result.output
     for option in ("--label-column", "--ignore-column"):
         with warnings.catch_warnings():
@@ -330,6 +332,7 @@ def test_a_column_named_like_a_label_is_said_when_no_label_column_is_given(tmp_p
                 "--out",
                 tmp_path / option,
                 "--quiet",
+                "--no-figures",
             )
         assert result.exit_code == 0, result.output
 

@@ -13,7 +13,7 @@ from tiny_detector import tiny_members
 
 import aekit
 
-QUICK = ["--param", "n_estimators=1", "--quiet"]
+QUICK = ["--param", "n_estimators=1", "--quiet", "--no-figures"]  # no test reads figures/
 
 
 def _table(n=120, seed=0):
